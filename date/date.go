@@ -1,0 +1,124 @@
+// Package date holds Date, a calendar day without a time of day or time zone,
+// as certification rules speak of them ("valid on 2025-03-01").
+package date
+
+import (
+	"fmt"
+	"time"
+)
+
+// Layout is the only accepted textual form of a Date: an ISO 8601 calendar date.
+const Layout = "2006-01-02"
+
+// Date is a calendar day. The zero Date is "no date".
+type Date struct {
+	t time.Time // midnight UTC; zero when unset
+}
+
+// Of returns the Date of the given year, month and day. It panics on an
+// impossible day, so use Parse for input.
+func Of(year int, month time.Month, day int) Date {
+	t := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
+	if t.Year() != year || t.Month() != month || t.Day() != day {
+		panic(fmt.Sprintf("date.Of: impossible date %04d-%02d-%02d", year, month, day))
+	}
+	return Date{t}
+}
+
+// FromTime returns the calendar day of t in t's own location.
+func FromTime(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+// Parse reads a YYYY-MM-DD date and rejects impossible days such as 2023-02-30.
+func Parse(s string) (Date, error) {
+	t, err := time.Parse(Layout, s)
+	if err != nil {
+		if len(s) == len(Layout) {
+			return Date{}, fmt.Errorf("%q is not a real calendar date", s)
+		}
+		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	}
+	return Date{t}, nil
+}
+
+// MustParse is Parse for constants in tests and tables; it panics on error.
+func MustParse(s string) Date {
+	d, err := Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// String returns YYYY-MM-DD, or "" for the zero Date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(Layout)
+}
+
+// Time returns midnight UTC of d.
+func (d Date) Time() time.Time { return d.t }
+
+// Before reports whether d is strictly earlier than e.
+func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
+
+// After reports whether d is strictly later than e.
+func (d Date) After(e Date) bool { return d.t.After(e.t) }
+
+// Compare returns -1, 0 or +1 as d is before, equal to or after e.
+func (d Date) Compare(e Date) int { return d.t.Compare(e.t) }
+
+// AddDays returns d moved by n days.
+func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
+
+// AddMonths returns d moved by n calendar months, normalised as time.AddDate does.
+func (d Date) AddMonths(n int) Date { return Date{d.t.AddDate(0, n, 0)} }
+
+// AddYears returns d moved by n calendar years.
+func (d Date) AddYears(n int) Date { return Date{d.t.AddDate(n, 0, 0)} }
+
+// DaysUntil returns the number of days from d to e (negative if e is earlier).
+func (d Date) DaysUntil(e Date) int {
+	return int(e.t.Sub(d.t).Hours() / 24)
+}
+
+// MonthsUntil returns the number of whole calendar months from d to e.
+func (d Date) MonthsUntil(e Date) int {
+	if e.Before(d) {
+		return -e.MonthsUntil(d)
+	}
+	m := (e.t.Year()-d.t.Year())*12 + int(e.t.Month()-d.t.Month())
+	if d.AddMonths(m).After(e) {
+		m--
+	}
+	return m
+}
+
+// MarshalText writes YYYY-MM-DD.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads YYYY-MM-DD.
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Within reports whether d lies in the closed period [from, to]; a zero to
+// means the period is open-ended.
+func (d Date) Within(from, to Date) bool {
+	if d.Before(from) {
+		return false
+	}
+	return to.IsZero() || !d.After(to)
+}

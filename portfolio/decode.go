@@ -1,0 +1,365 @@
+package portfolio
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/certboard/certboard/date"
+)
+
+// FieldError is one problem with the input, located by a JSON path such as
+// $.education[3].hours.
+type FieldError struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+func (e FieldError) Error() string { return e.Path + ": " + e.Message }
+
+// Errors is every problem found in one input, in document order.
+type Errors []FieldError
+
+// maxErrors bounds how many problems one decode reports.
+const maxErrors = 50
+
+func (es Errors) Error() string {
+	var b strings.Builder
+	for i, e := range es {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Decode reads a portfolio in the JSON interchange format. Decoding is strict:
+// unknown members, wrong types, impossible dates, negative hours, dangling
+// references and duplicate ids are errors, returned as Errors naming the JSON
+// path of each problem. A nil error means the portfolio is valid.
+func Decode(data []byte) (*Portfolio, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return nil, Errors{{Path: "$", Message: syntaxMessage(data, err)}}
+	}
+	if dec.More() {
+		return nil, Errors{{Path: "$", Message: "unexpected data after the portfolio object"}}
+	}
+	var p Portfolio
+	w := &walker{}
+	w.value(tree, reflect.ValueOf(&p).Elem(), "$", fieldTag{required: true})
+	if len(w.errs) == 0 {
+		w.errs = append(w.errs, Validate(&p)...)
+	}
+	if len(w.errs) > 0 {
+		if len(w.errs) > maxErrors {
+			w.errs = append(w.errs[:maxErrors], FieldError{Path: "$", Message: fmt.Sprintf("and %d more problems", len(w.errs)-maxErrors)})
+		}
+		return nil, w.errs
+	}
+	return &p, nil
+}
+
+// syntaxMessage turns a JSON syntax error into a message with line and column.
+func syntaxMessage(data []byte, err error) string {
+	var off int64 = -1
+	switch e := err.(type) {
+	case *json.SyntaxError:
+		off = e.Offset
+	case *json.UnmarshalTypeError:
+		off = e.Offset
+	}
+	if err.Error() == "EOF" {
+		return "the input is empty: expected a JSON object"
+	}
+	if off < 0 {
+		return "not valid JSON: " + err.Error()
+	}
+	line, col := 1, 1
+	for i := int64(0); i < off && i < int64(len(data)); i++ {
+		if data[i] == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("not valid JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(err.Error(), "json: "))
+}
+
+type fieldTag struct {
+	required  bool
+	enum      []string
+	nonneg    bool
+	positive  bool
+	max       float64
+	hasMax    bool
+	reference string
+}
+
+func parseTag(s string) fieldTag {
+	var t fieldTag
+	for _, part := range strings.Split(s, ",") {
+		k, v, _ := strings.Cut(part, "=")
+		switch k {
+		case "required":
+			t.required = true
+		case "enum":
+			t.enum = strings.Split(v, "|")
+		case "nonneg":
+			t.nonneg = true
+		case "positive":
+			t.positive = true
+		case "max":
+			t.max, _ = strconv.ParseFloat(v, 64)
+			t.hasMax = true
+		case "ref":
+			t.reference = v
+		}
+	}
+	return t
+}
+
+type walker struct {
+	errs Errors
+}
+
+func (w *walker) fail(path, format string, args ...any) {
+	w.errs = append(w.errs, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+var dateType = reflect.TypeFor[date.Date]()
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// value decodes the generic JSON value v into rv, checking the tag's rules.
+func (w *walker) value(v any, rv reflect.Value, path string, tag fieldTag) {
+	if rv.Type() == dateType {
+		s, ok := v.(string)
+		if !ok {
+			w.fail(path, "must be a date string YYYY-MM-DD, not %s", jsonKind(v))
+			return
+		}
+		d, err := date.Parse(s)
+		if err != nil {
+			w.fail(path, "%v", err)
+			return
+		}
+		rv.Set(reflect.ValueOf(d))
+		return
+	}
+	switch rv.Kind() {
+	case reflect.Pointer:
+		if v == nil {
+			return
+		}
+		n := reflect.New(rv.Type().Elem())
+		w.value(v, n.Elem(), path, tag)
+		rv.Set(n)
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			w.fail(path, "must be an object, not %s", jsonKind(v))
+			return
+		}
+		w.object(obj, rv, path)
+	case reflect.String:
+		s, ok := v.(string)
+		if !ok {
+			w.fail(path, "must be a string, not %s", jsonKind(v))
+			return
+		}
+		if tag.required && strings.TrimSpace(s) == "" {
+			w.fail(path, "must not be empty")
+			return
+		}
+		if len(tag.enum) > 0 && s != "" && !contains(tag.enum, s) {
+			w.fail(path, "%q is not one of %s", s, strings.Join(tag.enum, ", "))
+			return
+		}
+		rv.SetString(s)
+	case reflect.Bool:
+		b, ok := v.(bool)
+		if !ok {
+			w.fail(path, "must be true or false, not %s", jsonKind(v))
+			return
+		}
+		rv.SetBool(b)
+	case reflect.Float64, reflect.Int:
+		n, ok := v.(json.Number)
+		if !ok {
+			w.fail(path, "must be a number, not %s", jsonKind(v))
+			return
+		}
+		f, err := strconv.ParseFloat(string(n), 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			w.fail(path, "%s is not a usable number", n)
+			return
+		}
+		switch {
+		case tag.positive && f <= 0:
+			w.fail(path, "must be greater than zero, not %s", n)
+			return
+		case tag.nonneg && f < 0:
+			w.fail(path, "must not be negative, not %s", n)
+			return
+		case tag.hasMax && f > tag.max:
+			w.fail(path, "%s is more than the largest plausible value, %g", n, tag.max)
+			return
+		}
+		if rv.Kind() == reflect.Int {
+			if f != math.Trunc(f) {
+				w.fail(path, "must be a whole number, not %s", n)
+				return
+			}
+			rv.SetInt(int64(f))
+			return
+		}
+		rv.SetFloat(f)
+	case reflect.Slice:
+		arr, ok := v.([]any)
+		if !ok {
+			w.fail(path, "must be an array, not %s", jsonKind(v))
+			return
+		}
+		s := reflect.MakeSlice(rv.Type(), len(arr), len(arr))
+		for i, e := range arr {
+			w.value(e, s.Index(i), fmt.Sprintf("%s[%d]", path, i), fieldTag{required: true})
+		}
+		rv.Set(s)
+	case reflect.Map:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			w.fail(path, "must be an object, not %s", jsonKind(v))
+			return
+		}
+		m := reflect.MakeMapWithSize(rv.Type(), len(obj))
+		for _, k := range sortedKeys(obj) {
+			if strings.TrimSpace(k) == "" {
+				w.fail(path, "has an empty key")
+				continue
+			}
+			e := reflect.New(rv.Type().Elem()).Elem()
+			w.value(obj[k], e, path+"."+k, fieldTag{required: true})
+			m.SetMapIndex(reflect.ValueOf(k), e)
+		}
+		rv.Set(m)
+	default:
+		panic("portfolio: unsupported field kind " + rv.Kind().String())
+	}
+}
+
+// object decodes a JSON object into the struct rv, rejecting unknown members.
+func (w *walker) object(obj map[string]any, rv reflect.Value, path string) {
+	t := rv.Type()
+	known := make(map[string]bool, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		known[name] = true
+		tag := parseTag(f.Tag.Get("cb"))
+		v, present := obj[name]
+		if !present || v == nil {
+			if tag.required {
+				w.fail(path+"."+name, "is required")
+			}
+			continue
+		}
+		w.value(v, rv.Field(i), path+"."+name, tag)
+	}
+	for _, k := range sortedKeys(obj) {
+		if !known[k] {
+			w.fail(path+"."+k, "is not a known field%s", suggest(k, known))
+		}
+	}
+}
+
+// suggest names the known field closest to a misspelt one.
+func suggest(name string, known map[string]bool) string {
+	best, bestD := "", 3
+	for k := range known {
+		if d := editDistance(name, k); d < bestD || (d == bestD && best != "" && k < best) {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Allowed returns the values the JSON field of the struct value v accepts,
+// read from the same tags that drive decoding, so that requirement sets can be
+// checked against the portfolio format. It returns nil for a free-text field.
+func Allowed(v any, field string) []string {
+	t := reflect.TypeOf(v)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name == field {
+			return parseTag(f.Tag.Get("cb")).enum
+		}
+	}
+	return nil
+}

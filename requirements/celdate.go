@@ -1,0 +1,20 @@
+package requirements
+
+import (
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+
+	"github.com/certboard/certboard/date"
+)
+
+func celDate(v ref.Val) ref.Val {
+	s, ok := v.Value().(string)
+	if !ok {
+		return types.NewErr("date() takes a string YYYY-MM-DD")
+	}
+	d, err := date.Parse(s)
+	if err != nil {
+		return types.NewErr("date(): %v", err)
+	}
+	return types.Timestamp{Time: d.Time()}
+}

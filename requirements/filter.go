@@ -1,0 +1,34 @@
+package requirements
+
+import "slices"
+
+// Disjoint reports whether no evidence item can match both filters, judged
+// from the filters alone. It is conservative: false means "may overlap".
+func Disjoint(a, b Filter) bool {
+	if a.Evidence != "" && b.Evidence != "" && a.Evidence != b.Evidence {
+		return true
+	}
+	pairs := [][2][]string{
+		{a.ActivityKinds, b.ActivityKinds},
+		{a.ProviderKinds, b.ProviderKinds},
+		{a.Delivery, b.Delivery},
+		{a.Format, b.Format},
+		{a.Content, b.Content},
+		{a.Modalities, b.Modalities},
+	}
+	for _, p := range pairs {
+		if len(p[0]) > 0 && len(p[1]) > 0 && !intersects(p[0], p[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+func intersects(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}

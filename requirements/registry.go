@@ -1,0 +1,123 @@
+package requirements
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"sync"
+
+	"github.com/certboard/certboard/date"
+)
+
+//go:embed sets/*.yaml
+var shippedFiles embed.FS
+
+// Registry holds requirement sets by id, each id with one or more versions
+// whose effective periods do not overlap.
+type Registry struct {
+	byID map[string][]*Set // sorted by EffectiveFrom
+}
+
+// NewRegistry builds a registry, rejecting two versions of one id whose
+// effective periods overlap.
+func NewRegistry(sets ...*Set) (*Registry, error) {
+	r := &Registry{byID: map[string][]*Set{}}
+	for _, s := range sets {
+		r.byID[s.ID] = append(r.byID[s.ID], s)
+	}
+	var ps Problems
+	for id, vs := range r.byID {
+		sort.Slice(vs, func(i, j int) bool { return vs[i].EffectiveFrom.Before(vs[j].EffectiveFrom) })
+		for i := 1; i < len(vs); i++ {
+			prev := vs[i-1]
+			if prev.EffectiveTo.IsZero() || !prev.EffectiveTo.Before(vs[i].EffectiveFrom) {
+				ps = append(ps, Problem{File: vs[i].File, Line: 1, Message: fmt.Sprintf("set %s version %s overlaps version %s (%s); end the earlier version with effective_to before %s", id, vs[i].Version, prev.Version, prev.File, vs[i].EffectiveFrom)})
+			}
+		}
+	}
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	return r, nil
+}
+
+var (
+	shippedOnce sync.Once
+	shipped     *Registry
+	shippedErr  error
+)
+
+// Shipped returns the registry of the sets embedded in the binary.
+func Shipped() (*Registry, error) {
+	shippedOnce.Do(func() {
+		var sets []*Set
+		var ps Problems
+		err := fs.WalkDir(shippedFiles, "sets", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || path.Ext(p) != ".yaml" {
+				return err
+			}
+			data, err := shippedFiles.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			s, err := Parse(p, data)
+			if err != nil {
+				if more, ok := err.(Problems); ok {
+					ps = append(ps, more...)
+					return nil
+				}
+				return err
+			}
+			sets = append(sets, s)
+			return nil
+		})
+		switch {
+		case err != nil:
+			shippedErr = err
+		case len(ps) > 0:
+			shippedErr = ps
+		default:
+			shipped, shippedErr = NewRegistry(sets...)
+		}
+	})
+	return shipped, shippedErr
+}
+
+// IDs returns every set id, sorted.
+func (r *Registry) IDs() []string {
+	ids := make([]string, 0, len(r.byID))
+	for id := range r.byID {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Versions returns every version of a set, oldest first.
+func (r *Registry) Versions(id string) []*Set { return r.byID[id] }
+
+// Latest returns the newest version of a set, or nil.
+func (r *Registry) Latest(id string) *Set {
+	vs := r.byID[id]
+	if len(vs) == 0 {
+		return nil
+	}
+	return vs[len(vs)-1]
+}
+
+// At returns the version of a set in force on day, or an error saying which
+// versions exist.
+func (r *Registry) At(id string, day date.Date) (*Set, error) {
+	vs := r.byID[id]
+	if len(vs) == 0 {
+		return nil, fmt.Errorf("no requirement set has id %q; run 'certboard requirements list' to see them", id)
+	}
+	for i := len(vs) - 1; i >= 0; i-- {
+		if day.Within(vs[i].EffectiveFrom, vs[i].EffectiveTo) {
+			return vs[i], nil
+		}
+	}
+	return nil, fmt.Errorf("no version of %s was in force on %s (the first took effect %s)", id, day, vs[0].EffectiveFrom)
+}

@@ -1,0 +1,292 @@
+// Package requirements holds requirement sets: a certification body's rules
+// for one credential, as data. Sets are written in YAML (see
+// docs/requirements-format.md), checked for consistency when loaded, and the
+// sets certboard ships are embedded in the binary.
+//
+// The package is pure: it parses bytes it is given and the embedded files.
+package requirements
+
+import "github.com/certboard/certboard/date"
+
+// Set is one version of a body's rules for one credential.
+type Set struct {
+	ID            string               `yaml:"id"`
+	Title         string               `yaml:"title"`
+	Body          string               `yaml:"body"`
+	Credential    string               `yaml:"credential"`
+	Version       string               `yaml:"version"`
+	EffectiveFrom date.Date            `yaml:"effective_from"`
+	EffectiveTo   date.Date            `yaml:"effective_to"`
+	AppliesBy     string               `yaml:"applies_by"`
+	Description   string               `yaml:"description"`
+	Sources       []Source             `yaml:"sources"`
+	Confidence    []Confidence         `yaml:"confidence"`
+	Validity      *Validity            `yaml:"validity"`
+	Cycle         *Cycle               `yaml:"cycle"`
+	Credits       []CreditRule         `yaml:"credits"`
+	Taxonomies    map[string]*Taxonomy `yaml:"taxonomies"`
+	Requirements  []*Requirement       `yaml:"requirements"`
+
+	// File is where the set was read from, for messages.
+	File string `yaml:"-"`
+}
+
+// Ways a set chooses which of its versions applies to an applicant.
+const (
+	// AppliesByAsOf: the version in force on the evaluation date.
+	AppliesByAsOf = "as_of"
+	// AppliesByContractStart: the version in force when the applicant's first
+	// supervision contract was signed (AASECT's rule).
+	AppliesByContractStart = "contract_start"
+)
+
+// Source is a public document the set's figures come from.
+type Source struct {
+	URL       string    `yaml:"url"`
+	Title     string    `yaml:"title"`
+	Retrieved date.Date `yaml:"retrieved"`
+}
+
+// Confidence marks how sure the set's authors are of one figure.
+type Confidence struct {
+	// Figure names what the note is about: a requirement id, optionally with
+	// a field ("supervision.caps.group-size").
+	Figure string `yaml:"figure"`
+	// Status is confirmed or unconfirmed.
+	Status string `yaml:"status"`
+	Note   string `yaml:"note"`
+}
+
+// Validity is how long a credential issued under the set is valid.
+type Validity struct {
+	Years int `yaml:"years"`
+}
+
+// Cycle describes a renewal set: the credential types being renewed and the
+// cycle's length. Evidence filtered with window.in_cycle must fall inside the
+// holder's current cycle.
+type Cycle struct {
+	Credentials []string `yaml:"credentials"`
+	Years       int      `yaml:"years"`
+}
+
+// CreditRule converts hours of matching evidence into credits at Rate
+// (0.5 means 2 hours give 1 credit). Evidence matching no rule counts 1:1.
+// The first matching rule applies.
+type CreditRule struct {
+	Match Filter  `yaml:"match"`
+	Rate  float64 `yaml:"rate"`
+	Note  string  `yaml:"note"`
+}
+
+// Taxonomy is a named list of areas that education activities are tagged with.
+type Taxonomy struct {
+	Title string `yaml:"title"`
+	Areas []Area `yaml:"areas"`
+}
+
+// Area is one area of a taxonomy.
+type Area struct {
+	Code string `yaml:"code"`
+	Name string `yaml:"name"`
+}
+
+// Requirement kinds.
+const (
+	KindHours       = "hours"
+	KindDegree      = "degree"
+	KindExperience  = "experience"
+	KindLicense     = "license"
+	KindMembership  = "membership"
+	KindInsurance   = "insurance"
+	KindCredential  = "credential"
+	KindAttestation = "attestation"
+	KindDocuments   = "documents"
+	KindPeerReview  = "peer_review"
+	KindExpression  = "expression"
+)
+
+// Kinds lists every requirement kind.
+var Kinds = []string{KindHours, KindDegree, KindExperience, KindLicense, KindMembership,
+	KindInsurance, KindCredential, KindAttestation, KindDocuments, KindPeerReview, KindExpression}
+
+// Requirement is one typed rule. Which fields apply depends on Kind; the
+// loader rejects fields that do not belong to the kind.
+type Requirement struct {
+	ID          string `yaml:"id"`
+	Kind        string `yaml:"kind"`
+	Title       string `yaml:"title"`
+	Description string `yaml:"description"`
+	// AppliesIf is an optional CEL condition; when false the requirement is
+	// not_applicable.
+	AppliesIf string `yaml:"applies_if"`
+
+	// hours
+	Unit          string             `yaml:"unit"`
+	Total         float64            `yaml:"total"`
+	RatioTo       *RatioTo           `yaml:"ratio_to"`
+	Accepts       []Filter           `yaml:"accepts"`
+	Taxonomy      string             `yaml:"taxonomy"`
+	AreaMinimum   float64            `yaml:"area_minimum"`
+	AreaMinimums  map[string]float64 `yaml:"area_minimums"`
+	AtLeastAreas  *AtLeastAreas      `yaml:"at_least_areas"`
+	Minimums      []Bucket           `yaml:"minimums"`
+	Caps          []Cap              `yaml:"caps"`
+	MinSpanMonths int                `yaml:"min_span_months"`
+
+	// degree
+	Routes []Route `yaml:"routes"`
+
+	// experience (and degree routes)
+	Roles    []string `yaml:"roles"`
+	MinYears float64  `yaml:"min_years"`
+	MinHours float64  `yaml:"min_hours"`
+	Window   *Window  `yaml:"window"`
+
+	// license
+	Professions         []string `yaml:"professions"`
+	Jurisdictions       []string `yaml:"jurisdictions"`
+	IndependentPractice bool     `yaml:"independent_practice"`
+
+	// membership
+	Organizations []string `yaml:"organizations"`
+	Categories    []string `yaml:"categories"`
+	Continuous    string   `yaml:"continuous"`
+
+	// credential
+	Types       []string `yaml:"types"`
+	HeldYears   float64  `yaml:"held_years"`
+	MustBeValid bool     `yaml:"must_be_valid"`
+
+	// attestation
+	Code string `yaml:"code"`
+
+	// documents
+	Documents []DocumentRule `yaml:"documents"`
+
+	// peer_review
+	ReviewKind         string `yaml:"review_kind"`
+	Approvals          int    `yaml:"approvals"`
+	ExcludeSupervisors bool   `yaml:"exclude_supervisors"`
+
+	// expression
+	Expression  string `yaml:"expression"`
+	Explanation string `yaml:"explanation"`
+
+	// Line is the line of the requirement in its file, for messages.
+	Line int `yaml:"-"`
+
+	appliesIf *Program
+	program   *Program
+}
+
+// RatioTo derives a total from another requirement: Per units of that
+// requirement's total need one unit here (COSRT: 1 hour of supervision per 6
+// clinical hours).
+type RatioTo struct {
+	Requirement string  `yaml:"requirement"`
+	Per         float64 `yaml:"per"`
+}
+
+// AtLeastAreas asks for at least Count areas with at least HoursEach each,
+// among Among (all areas of the taxonomy when empty).
+type AtLeastAreas struct {
+	Count     int      `yaml:"count"`
+	HoursEach float64  `yaml:"hours_each"`
+	Among     []string `yaml:"among"`
+}
+
+// Bucket is a minimum on part of a pool: at least Min hours of evidence that
+// matches Match ("at least 12 hours of individual supervision").
+type Bucket struct {
+	ID    string  `yaml:"id"`
+	Title string  `yaml:"title"`
+	Match Filter  `yaml:"match"`
+	Min   float64 `yaml:"min"`
+}
+
+// Cap is an upper limit on part of a pool: at most Max hours (or Share of the
+// total) of evidence that matches Match counts.
+type Cap struct {
+	ID    string  `yaml:"id"`
+	Title string  `yaml:"title"`
+	Match Filter  `yaml:"match"`
+	Max   float64 `yaml:"max"`
+	Share float64 `yaml:"share"`
+}
+
+// Limit returns the cap in hours for a pool of the given total.
+func (c Cap) Limit(total float64) float64 {
+	if c.Share > 0 {
+		return c.Share * total
+	}
+	return c.Max
+}
+
+// Route is one way to meet a degree requirement: a degree of one of Levels
+// (and optionally field keywords or clinical), plus post-degree experience.
+type Route struct {
+	Title         string          `yaml:"title"`
+	Levels        []string        `yaml:"levels"`
+	Clinical      bool            `yaml:"clinical"`
+	Accreditation []string        `yaml:"accreditation"`
+	Experience    *ExperienceRule `yaml:"experience"`
+}
+
+// ExperienceRule asks for professional experience in Roles: MinYears of
+// calendar time and/or MinHours of work, after the degree when AfterDegree.
+type ExperienceRule struct {
+	Roles       []string `yaml:"roles"`
+	MinYears    float64  `yaml:"min_years"`
+	MinHours    float64  `yaml:"min_hours"`
+	AfterDegree bool     `yaml:"after_degree"`
+}
+
+// DocumentRule asks for a document of Kind on file, supporting an item of
+// Supports (a portfolio collection such as degrees) when given.
+type DocumentRule struct {
+	Kind     string `yaml:"kind"`
+	Supports string `yaml:"supports"`
+	Title    string `yaml:"title"`
+}
+
+// Filter selects evidence items. Every field given must match; empty fields
+// match everything.
+type Filter struct {
+	// Evidence is the collection: education, clinical or supervision.
+	Evidence string `yaml:"evidence"`
+
+	// education
+	ActivityKinds    []string `yaml:"activity_kinds"`
+	ProviderKinds    []string `yaml:"provider_kinds"`
+	ApprovedBy       []string `yaml:"approved_by"`
+	Delivery         []string `yaml:"delivery"`
+	SexualityRelated bool     `yaml:"sexuality_related"`
+
+	// supervision
+	Format               []string `yaml:"format"`
+	MaxGroupSize         int      `yaml:"max_group_size"`
+	Content              []string `yaml:"content"`
+	SupervisorCredential []string `yaml:"supervisor_credential"`
+	RequireContract      bool     `yaml:"require_contract"`
+
+	// clinical
+	Modalities              []string `yaml:"modalities"`
+	TelehealthWhereLicensed bool     `yaml:"telehealth_where_licensed"`
+
+	// any
+	Window *Window `yaml:"window"`
+}
+
+// Window limits evidence to a period.
+type Window struct {
+	// YearsBeforeAsOf and MonthsBeforeAsOf keep evidence dated no earlier than
+	// that long before the evaluation date.
+	YearsBeforeAsOf  int `yaml:"years_before_as_of"`
+	MonthsBeforeAsOf int `yaml:"months_before_as_of"`
+	// AfterContractStart keeps evidence dated on or after the start of its
+	// supervision contract (evidence without a contract does not count).
+	AfterContractStart bool `yaml:"after_contract_start"`
+	// InCycle keeps evidence inside the holder's current renewal cycle.
+	InCycle bool `yaml:"in_cycle"`
+}

@@ -1,0 +1,520 @@
+package requirements
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/certboard/certboard/portfolio"
+)
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// Evidence collections a filter can select from.
+const (
+	EvidenceEducation   = "education"
+	EvidenceClinical    = "clinical"
+	EvidenceSupervision = "supervision"
+)
+
+var (
+	evidenceKinds  = []string{EvidenceEducation, EvidenceClinical, EvidenceSupervision}
+	activityKinds  = portfolio.Allowed(portfolio.Activity{}, "kind")
+	providerKinds  = portfolio.Allowed(portfolio.Provider{}, "kind")
+	deliveries     = portfolio.Allowed(portfolio.Activity{}, "delivery")
+	formats        = portfolio.Allowed(portfolio.Session{}, "format")
+	contents       = portfolio.Allowed(portfolio.Session{}, "content")
+	modalities     = portfolio.Allowed(portfolio.ClinicalHours{}, "modality")
+	degreeLevels   = portfolio.Allowed(portfolio.Degree{}, "level")
+	accreditations = portfolio.Allowed(portfolio.Degree{}, "accreditation")
+	professions    = portfolio.Allowed(portfolio.License{}, "profession")
+	roles          = portfolio.Allowed(portfolio.Experience{}, "role")
+	documentKinds  = portfolio.Allowed(portfolio.Document{}, "kind")
+	reviewKinds    = portfolio.Allowed(portfolio.PeerReview{}, "kind")
+)
+
+// kindFields lists, per kind, the fields a requirement of that kind may use
+// beyond the common ones.
+var kindFields = map[string][]string{
+	KindHours:       {"unit", "total", "ratio_to", "accepts", "taxonomy", "area_minimum", "area_minimums", "at_least_areas", "minimums", "caps", "min_span_months"},
+	KindDegree:      {"routes"},
+	KindExperience:  {"roles", "min_years", "min_hours", "window"},
+	KindLicense:     {"professions", "jurisdictions", "independent_practice"},
+	KindMembership:  {"organizations", "categories", "continuous"},
+	KindInsurance:   {},
+	KindCredential:  {"types", "held_years", "must_be_valid"},
+	KindAttestation: {"code"},
+	KindDocuments:   {"documents"},
+	KindPeerReview:  {"review_kind", "approvals", "exclude_supervisors"},
+	KindExpression:  {"expression", "explanation"},
+}
+
+var commonFields = []string{"id", "kind", "title", "description", "applies_if"}
+
+// Membership continuity modes.
+const (
+	// ContinuousAsOf: a member on the evaluation date.
+	ContinuousAsOf = "as_of"
+	// ContinuousSupervision: a member without a gap from the start of the
+	// first supervision contract (or first session) to the evaluation date.
+	ContinuousSupervision = "supervision"
+	// ContinuousCycle: a member through the current renewal cycle.
+	ContinuousCycle = "cycle"
+)
+
+func (l *loader) validate(s *Set) {
+	top := func(key string) int { return l.line(key) }
+	if !idPattern.MatchString(s.ID) {
+		l.fail(top("id"), "id %q must be lower-case letters, digits and hyphens, such as aasect-cst", s.ID)
+	}
+	for _, f := range []struct{ name, v string }{{"title", s.Title}, {"body", s.Body}, {"version", s.Version}} {
+		if strings.TrimSpace(f.v) == "" {
+			l.fail(top(f.name), "%s is required", f.name)
+		}
+	}
+	if s.EffectiveFrom.IsZero() {
+		l.fail(top("effective_from"), "effective_from is required (YYYY-MM-DD, the day the rules took effect)")
+	}
+	if !s.EffectiveTo.IsZero() && s.EffectiveTo.Before(s.EffectiveFrom) {
+		l.fail(top("effective_to"), "effective_to %s is before effective_from %s", s.EffectiveTo, s.EffectiveFrom)
+	}
+	switch s.AppliesBy {
+	case "", AppliesByAsOf, AppliesByContractStart:
+	default:
+		l.fail(top("applies_by"), "applies_by %q must be as_of or contract_start", s.AppliesBy)
+	}
+	if len(s.Sources) == 0 {
+		l.fail(top("sources"), "sources is required: cite at least one public document for the figures")
+	}
+	for i, src := range s.Sources {
+		if !strings.HasPrefix(src.URL, "https://") && !strings.HasPrefix(src.URL, "http://") {
+			l.fail(l.line("sources", i, "url"), "sources[%d].url %q must be an http(s) address", i, src.URL)
+		}
+	}
+	if s.Validity != nil && s.Validity.Years <= 0 {
+		l.fail(top("validity"), "validity.years must be a positive number of years")
+	}
+	if s.Cycle != nil {
+		if s.Cycle.Years <= 0 {
+			l.fail(l.line("cycle", "years"), "cycle.years must be a positive number of years")
+		}
+		if len(s.Cycle.Credentials) == 0 {
+			l.fail(l.line("cycle"), "cycle.credentials must name the credential types being renewed")
+		}
+	}
+	for i, c := range s.Credits {
+		if c.Rate <= 0 || c.Rate > 10 {
+			l.fail(l.line("credits", i, "rate"), "credits[%d].rate %g must be above 0 (0.5 means 2 hours give 1 credit)", i, c.Rate)
+		}
+		l.filter(s, c.Match, false, "credits", i, "match")
+	}
+	for code, t := range s.Taxonomies {
+		if t == nil || len(t.Areas) == 0 {
+			l.fail(l.line("taxonomies", code), "taxonomy %s lists no areas", code)
+			continue
+		}
+		seen := map[string]bool{}
+		for j, a := range t.Areas {
+			if a.Code == "" || a.Name == "" {
+				l.fail(l.line("taxonomies", code, "areas", j), "area %d of taxonomy %s needs a code and a name", j+1, code)
+			}
+			if seen[a.Code] {
+				l.fail(l.line("taxonomies", code, "areas", j), "area code %q appears twice in taxonomy %s", a.Code, code)
+			}
+			seen[a.Code] = true
+		}
+	}
+	if len(s.Requirements) == 0 {
+		l.fail(top("requirements"), "requirements is empty: a set needs at least one requirement")
+	}
+	ids := map[string]*Requirement{}
+	kOfN := 0
+	for i, r := range s.Requirements {
+		if r == nil {
+			l.fail(l.line("requirements", i), "requirement %d is empty", i+1)
+			continue
+		}
+		if !idPattern.MatchString(r.ID) {
+			l.fail(r.Line, "requirement id %q must be lower-case letters, digits and hyphens", r.ID)
+		}
+		if _, dup := ids[r.ID]; dup {
+			l.fail(r.Line, "requirement id %q is used twice", r.ID)
+		}
+		ids[r.ID] = r
+		allowed, ok := kindFields[r.Kind]
+		if !ok {
+			l.fail(l.line("requirements", i, "kind"), "requirement %s: kind %q is not one of %s", r.ID, r.Kind, strings.Join(Kinds, ", "))
+			continue
+		}
+		for _, k := range l.keys("requirements", i) {
+			if !slices.Contains(commonFields, k) && !slices.Contains(allowed, k) {
+				l.fail(l.line("requirements", i, k), "requirement %s: %s does not apply to kind %s (it takes %s)", r.ID, k, r.Kind, strings.Join(allowed, ", "))
+			}
+		}
+		if strings.TrimSpace(r.Title) == "" {
+			l.fail(r.Line, "requirement %s: title is required", r.ID)
+		}
+		if r.AtLeastAreas != nil {
+			kOfN++
+			if kOfN > 1 {
+				l.fail(l.line("requirements", i, "at_least_areas"), "requirement %s: only one requirement per set may use at_least_areas", r.ID)
+			}
+		}
+		l.requirement(s, i, r)
+	}
+	for i, r := range s.Requirements {
+		if r == nil || r.RatioTo == nil {
+			continue
+		}
+		target, ok := ids[r.RatioTo.Requirement]
+		if !ok || target.Kind != KindHours || target.RatioTo != nil {
+			l.fail(l.line("requirements", i, "ratio_to", "requirement"), "requirement %s: ratio_to.requirement %q must be the id of an hours requirement with a fixed total", r.ID, r.RatioTo.Requirement)
+		}
+	}
+	for i, c := range s.Confidence {
+		if c.Status != "confirmed" && c.Status != "unconfirmed" {
+			l.fail(l.line("confidence", i, "status"), "confidence[%d].status %q must be confirmed or unconfirmed", i, c.Status)
+		}
+		head, _, _ := strings.Cut(c.Figure, ".")
+		if _, ok := ids[head]; !ok && head != "set" {
+			l.fail(l.line("confidence", i, "figure"), "confidence[%d].figure %q must start with a requirement id (or \"set\")", i, c.Figure)
+		}
+		if strings.TrimSpace(c.Note) == "" {
+			l.fail(l.line("confidence", i), "confidence[%d] needs a note saying what is known and from where", i)
+		}
+	}
+	l.checkExclusiveCaps(s)
+}
+
+func (l *loader) requirement(s *Set, i int, r *Requirement) {
+	at := func(path ...any) int { return l.line(append([]any{"requirements", i}, path...)...) }
+	oneOf := func(field string, values, allowed []string) {
+		for j, v := range values {
+			if !slices.Contains(allowed, v) {
+				l.fail(at(field, j), "requirement %s: %s %q is not one of %s", r.ID, field, v, strings.Join(allowed, ", "))
+			}
+		}
+	}
+	switch r.Kind {
+	case KindHours:
+		l.hours(s, i, r)
+	case KindDegree:
+		if len(r.Routes) == 0 {
+			l.fail(r.Line, "requirement %s: routes is required (one entry per acceptable degree and experience)", r.ID)
+		}
+		for j, rt := range r.Routes {
+			if len(rt.Levels) == 0 {
+				l.fail(at("routes", j), "requirement %s: routes[%d].levels is required", r.ID, j)
+			}
+			for k, v := range rt.Levels {
+				if !slices.Contains(degreeLevels, v) {
+					l.fail(at("routes", j, "levels", k), "requirement %s: level %q is not one of %s", r.ID, v, strings.Join(degreeLevels, ", "))
+				}
+			}
+			for k, v := range rt.Accreditation {
+				if !slices.Contains(accreditations, v) {
+					l.fail(at("routes", j, "accreditation", k), "requirement %s: accreditation %q is not one of %s", r.ID, v, strings.Join(accreditations, ", "))
+				}
+			}
+			if e := rt.Experience; e != nil {
+				if e.MinYears < 0 || e.MinHours < 0 || (e.MinYears == 0 && e.MinHours == 0) {
+					l.fail(at("routes", j, "experience"), "requirement %s: routes[%d].experience needs a positive min_years or min_hours", r.ID, j)
+				}
+				for k, v := range e.Roles {
+					if !slices.Contains(roles, v) {
+						l.fail(at("routes", j, "experience", "roles", k), "requirement %s: role %q is not one of %s", r.ID, v, strings.Join(roles, ", "))
+					}
+				}
+			}
+		}
+	case KindExperience:
+		if r.MinYears <= 0 && r.MinHours <= 0 {
+			l.fail(r.Line, "requirement %s: experience needs a positive min_years or min_hours", r.ID)
+		}
+		oneOf("roles", r.Roles, roles)
+		if r.Window != nil && (r.Window.AfterContractStart || r.Window.InCycle) {
+			l.fail(at("window"), "requirement %s: experience windows take years_before_as_of or months_before_as_of only", r.ID)
+		}
+	case KindLicense:
+		if len(r.Professions) == 0 {
+			l.fail(r.Line, "requirement %s: professions is required", r.ID)
+		}
+		oneOf("professions", r.Professions, professions)
+	case KindMembership:
+		if len(r.Organizations) == 0 {
+			l.fail(r.Line, "requirement %s: organizations is required", r.ID)
+		}
+		switch r.Continuous {
+		case "", ContinuousAsOf, ContinuousSupervision:
+		case ContinuousCycle:
+			if s.Cycle == nil {
+				l.fail(at("continuous"), "requirement %s: continuous: cycle needs a cycle section in the set", r.ID)
+			}
+		default:
+			l.fail(at("continuous"), "requirement %s: continuous %q must be as_of, supervision or cycle", r.ID, r.Continuous)
+		}
+	case KindCredential:
+		if len(r.Types) == 0 {
+			l.fail(r.Line, "requirement %s: types is required (credential types that qualify)", r.ID)
+		}
+		if r.HeldYears < 0 {
+			l.fail(at("held_years"), "requirement %s: held_years must not be negative", r.ID)
+		}
+	case KindAttestation:
+		if r.Code == "" {
+			l.fail(r.Line, "requirement %s: code is required (the code of conduct to be signed)", r.ID)
+		}
+	case KindDocuments:
+		if len(r.Documents) == 0 {
+			l.fail(r.Line, "requirement %s: documents is required", r.ID)
+		}
+		for j, d := range r.Documents {
+			if !slices.Contains(documentKinds, d.Kind) {
+				l.fail(at("documents", j, "kind"), "requirement %s: document kind %q is not one of %s", r.ID, d.Kind, strings.Join(documentKinds, ", "))
+			}
+			if d.Supports != "" && !slices.Contains(collections, d.Supports) {
+				l.fail(at("documents", j, "supports"), "requirement %s: supports %q is not one of %s", r.ID, d.Supports, strings.Join(collections, ", "))
+			}
+		}
+	case KindPeerReview:
+		if r.Approvals <= 0 {
+			l.fail(r.Line, "requirement %s: approvals must be at least 1", r.ID)
+		}
+		if r.ReviewKind != "" && !slices.Contains(reviewKinds, r.ReviewKind) {
+			l.fail(at("review_kind"), "requirement %s: review_kind %q is not one of %s", r.ID, r.ReviewKind, strings.Join(reviewKinds, ", "))
+		}
+	case KindExpression:
+		if strings.TrimSpace(r.Expression) == "" {
+			l.fail(r.Line, "requirement %s: expression is required", r.ID)
+		}
+		if strings.TrimSpace(r.Explanation) == "" {
+			l.fail(r.Line, "requirement %s: explanation is required: say in words what the expression checks", r.ID)
+		}
+	}
+}
+
+// collections are the portfolio collections a document may support.
+var collections = []string{"degrees", "licenses", "memberships", "insurance", "experience", "credentials",
+	"education", "clinical_hours", "supervision_contracts", "supervision_sessions", "attestations", "peer_reviews"}
+
+func (l *loader) hours(s *Set, i int, r *Requirement) {
+	at := func(path ...any) int { return l.line(append([]any{"requirements", i}, path...)...) }
+	switch {
+	case r.RatioTo != nil && r.Total != 0:
+		l.fail(at("total"), "requirement %s: give total or ratio_to, not both", r.ID)
+	case r.RatioTo != nil && r.RatioTo.Per <= 0:
+		l.fail(at("ratio_to"), "requirement %s: ratio_to.per must be positive (6 means one hour here per 6 hours there)", r.ID)
+	case r.RatioTo == nil && r.Total <= 0:
+		l.fail(at("total"), "requirement %s: total must be a positive number of hours", r.ID)
+	}
+	if r.Unit != "" && r.Unit != "hours" && r.Unit != "credits" {
+		l.fail(at("unit"), "requirement %s: unit %q must be hours or credits", r.ID, r.Unit)
+	}
+	if len(r.Accepts) == 0 {
+		l.fail(r.Line, "requirement %s: accepts is required: which evidence counts toward the hours", r.ID)
+	}
+	evidence := map[string]bool{}
+	for j, f := range r.Accepts {
+		if f.Evidence == "" {
+			l.fail(at("accepts", j), "requirement %s: accepts[%d].evidence is required (%s)", r.ID, j, strings.Join(evidenceKinds, ", "))
+		}
+		evidence[f.Evidence] = true
+		l.filter(s, f, true, "requirements", i, "accepts", j)
+	}
+	total := r.Total
+	var areas map[string]bool
+	if r.Taxonomy != "" {
+		t, ok := s.Taxonomies[r.Taxonomy]
+		if !ok || t == nil {
+			l.fail(at("taxonomy"), "requirement %s: taxonomy %q is not defined under taxonomies", r.ID, r.Taxonomy)
+		} else {
+			areas = map[string]bool{}
+			for _, a := range t.Areas {
+				areas[a.Code] = true
+			}
+		}
+		if evidence[EvidenceClinical] || evidence[EvidenceSupervision] {
+			l.fail(at("taxonomy"), "requirement %s: a taxonomy applies to education evidence only", r.ID)
+		}
+	} else if r.AreaMinimum != 0 || r.AreaMinimums != nil || r.AtLeastAreas != nil {
+		l.fail(r.Line, "requirement %s: area_minimum, area_minimums and at_least_areas need a taxonomy", r.ID)
+	}
+	sumMins := 0.0
+	if r.AreaMinimum < 0 {
+		l.fail(at("area_minimum"), "requirement %s: area_minimum must not be negative", r.ID)
+	}
+	if areas != nil {
+		sumMins = r.AreaMinimum * float64(len(areas))
+		for code, m := range r.AreaMinimums {
+			if !areas[code] {
+				l.fail(at("area_minimums", code), "requirement %s: area %q is not in taxonomy %s", r.ID, code, r.Taxonomy)
+			}
+			if m < 0 {
+				l.fail(at("area_minimums", code), "requirement %s: the minimum for area %s must not be negative", r.ID, code)
+			}
+			sumMins += max(m-r.AreaMinimum, 0)
+		}
+	}
+	if k := r.AtLeastAreas; k != nil {
+		among := k.Among
+		if len(among) == 0 {
+			among = nil
+			for a := range areas {
+				among = append(among, a)
+			}
+		}
+		for j, a := range k.Among {
+			if areas != nil && !areas[a] {
+				l.fail(at("at_least_areas", "among", j), "requirement %s: area %q is not in taxonomy %s", r.ID, a, r.Taxonomy)
+			}
+		}
+		switch {
+		case k.Count <= 0 || k.HoursEach <= 0:
+			l.fail(at("at_least_areas"), "requirement %s: at_least_areas needs a positive count and hours_each", r.ID)
+		case areas != nil && k.Count > len(among):
+			l.fail(at("at_least_areas", "count"), "requirement %s: at_least_areas asks for %d areas but only %d are listed", r.ID, k.Count, len(among))
+		case total > 0 && float64(k.Count)*k.HoursEach > total+1e-9:
+			l.fail(at("at_least_areas"), "requirement %s: %d areas at %g hours each is %g, above the total of %g; raise total or lower the figures", r.ID, k.Count, k.HoursEach, float64(k.Count)*k.HoursEach, total)
+		}
+		if r.AreaMinimum != 0 || r.AreaMinimums != nil {
+			l.fail(at("at_least_areas"), "requirement %s: use either at_least_areas or area minimums, not both", r.ID)
+		}
+	}
+	if total > 0 && sumMins > total+1e-9 {
+		l.fail(at("area_minimum"), "requirement %s: the area minimums add up to %g, above the total of %g", r.ID, sumMins, total)
+	}
+	if areas != nil && len(r.Minimums) > 0 {
+		l.fail(at("minimums"), "requirement %s: minimums cannot be combined with a taxonomy; use area minimums", r.ID)
+	}
+	sumBuckets := 0.0
+	for j, b := range r.Minimums {
+		if b.ID == "" || b.Min <= 0 {
+			l.fail(at("minimums", j), "requirement %s: minimums[%d] needs an id and a positive min", r.ID, j)
+		}
+		sumBuckets += b.Min
+		l.filter(s, b.Match, false, "requirements", i, "minimums", j, "match")
+		l.matchWithin(r, b.Match, at("minimums", j, "match"))
+		for k := range j {
+			if !Disjoint(r.Minimums[k].Match, b.Match) {
+				l.fail(at("minimums", j), "requirement %s: minimums %s and %s may select the same evidence; make their match filters exclusive", r.ID, r.Minimums[k].ID, b.ID)
+			}
+		}
+	}
+	if total > 0 && sumBuckets > total+1e-9 {
+		l.fail(at("minimums"), "requirement %s: the minimums add up to %g, above the total of %g", r.ID, sumBuckets, total)
+	}
+	for j, c := range r.Caps {
+		switch {
+		case c.ID == "":
+			l.fail(at("caps", j), "requirement %s: caps[%d] needs an id", r.ID, j)
+		case (c.Max > 0) == (c.Share > 0):
+			l.fail(at("caps", j), "requirement %s: cap %s needs exactly one of max (hours) or share (0 to 1)", r.ID, c.ID)
+		case c.Share >= 1 || c.Share < 0 || c.Max < 0:
+			l.fail(at("caps", j), "requirement %s: cap %s share must be between 0 and 1", r.ID, c.ID)
+		case total > 0 && c.Max > total:
+			l.fail(at("caps", j, "max"), "requirement %s: cap %s of %g is above the total of %g, so it can never bind; lower it or remove it", r.ID, c.ID, c.Max, total)
+		}
+		l.filter(s, c.Match, false, "requirements", i, "caps", j, "match")
+		l.matchWithin(r, c.Match, at("caps", j, "match"))
+		for k := range j {
+			if !Disjoint(r.Caps[k].Match, c.Match) {
+				l.fail(at("caps", j), "requirement %s: caps %s and %s may select the same evidence; caps in one requirement must select exclusive evidence", r.ID, r.Caps[k].ID, c.ID)
+			}
+		}
+		for _, b := range r.Minimums {
+			if !Disjoint(b.Match, c.Match) {
+				l.fail(at("caps", j), "requirement %s: cap %s and minimum %s may select the same evidence; make them exclusive", r.ID, c.ID, b.ID)
+			}
+		}
+	}
+	if r.MinSpanMonths < 0 {
+		l.fail(at("min_span_months"), "requirement %s: min_span_months must not be negative", r.ID)
+	}
+}
+
+// matchWithin rejects a cap or minimum filter naming evidence the requirement does not accept.
+func (l *loader) matchWithin(r *Requirement, f Filter, line int) {
+	if f.Evidence == "" {
+		return
+	}
+	for _, a := range r.Accepts {
+		if a.Evidence == f.Evidence {
+			return
+		}
+	}
+	l.fail(line, "requirement %s: match.evidence %q is not among the evidence the requirement accepts", r.ID, f.Evidence)
+}
+
+// filter checks the values of one filter and that its fields fit its evidence.
+func (l *loader) filter(s *Set, f Filter, needEvidence bool, path ...any) {
+	at := func(p ...any) int { return l.line(append(slices.Clone(path), p...)...) }
+	check := func(field string, values, allowed []string) {
+		for j, v := range values {
+			if !slices.Contains(allowed, v) {
+				l.fail(at(field, j), "%s %q is not one of %s", field, v, strings.Join(allowed, ", "))
+			}
+		}
+	}
+	if f.Evidence != "" && !slices.Contains(evidenceKinds, f.Evidence) {
+		l.fail(at("evidence"), "evidence %q is not one of %s", f.Evidence, strings.Join(evidenceKinds, ", "))
+	}
+	check("activity_kinds", f.ActivityKinds, activityKinds)
+	check("provider_kinds", f.ProviderKinds, providerKinds)
+	check("delivery", f.Delivery, deliveries)
+	check("format", f.Format, formats)
+	check("content", f.Content, contents)
+	check("modalities", f.Modalities, modalities)
+	if f.MaxGroupSize < 0 {
+		l.fail(at("max_group_size"), "max_group_size must not be negative")
+	}
+	fieldsOf := map[string][]string{
+		EvidenceEducation:   {"activity_kinds", "provider_kinds", "approved_by", "delivery", "sexuality_related"},
+		EvidenceSupervision: {"format", "max_group_size", "content", "supervisor_credential", "require_contract"},
+		EvidenceClinical:    {"modalities", "telehealth_where_licensed", "require_contract"},
+	}
+	if f.Evidence != "" {
+		for _, k := range l.keys(path...) {
+			for ev, fields := range fieldsOf {
+				if ev != f.Evidence && slices.Contains(fields, k) && !slices.Contains(fieldsOf[f.Evidence], k) {
+					l.fail(at(k), "%s applies to %s evidence, not %s", k, ev, f.Evidence)
+				}
+			}
+		}
+	}
+	if w := f.Window; w != nil {
+		if w.InCycle && s.Cycle == nil {
+			l.fail(at("window", "in_cycle"), "window.in_cycle needs a cycle section in the set")
+		}
+		if w.YearsBeforeAsOf < 0 || w.MonthsBeforeAsOf < 0 {
+			l.fail(at("window"), "window lengths must not be negative")
+		}
+	}
+}
+
+// checkExclusiveCaps enforces the rule that keeps allocation a network flow:
+// in a requirement with a taxonomy, capped evidence must be evidence that no
+// other hours requirement of the set can count.
+func (l *loader) checkExclusiveCaps(s *Set) {
+	for i, r := range s.Requirements {
+		if r == nil || r.Kind != KindHours || r.Taxonomy == "" || len(r.Caps) == 0 {
+			continue
+		}
+		for j, c := range r.Caps {
+			for _, o := range s.Requirements {
+				if o == nil || o == r || o.Kind != KindHours {
+					continue
+				}
+				for _, a := range r.Accepts {
+					if Disjoint(a, c.Match) {
+						continue // the cap does not reach this kind of evidence
+					}
+					for _, oa := range o.Accepts {
+						if !Disjoint(a, oa) && !Disjoint(c.Match, oa) {
+							l.fail(l.line("requirements", i, "caps", j), "requirement %s: cap %s applies to evidence that requirement %s can also count; in a requirement with area minimums, make capped evidence exclusive to it (for example with activity_kinds)", r.ID, c.ID, o.ID)
+						}
+					}
+				}
+			}
+		}
+	}
+}
