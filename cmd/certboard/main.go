@@ -1,0 +1,56 @@
+// Command certboard is the certboard command line: it lists and checks
+// requirement sets and evaluates portfolios against them.
+//
+// Exit status: 0 success (or eligible), 1 not eligible, 2 bad input or usage.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/certboard/certboard/date"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitNo       = 1
+	exitBadInput = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, date.FromTime(time.Now())))
+}
+
+const usage = `certboard: certification rules as data, and an explainable eligibility engine.
+
+Usage:
+  certboard requirements list
+  certboard requirements show ID
+  certboard requirements check FILE.yaml
+  certboard evaluate --requirements ID|FILE.yaml [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
+  certboard evaluate --all [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
+
+Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage.
+`
+
+// run is the whole program; today is the default as-of date.
+func run(args []string, stdout, stderr io.Writer, today date.Date) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitBadInput
+	}
+	switch args[0] {
+	case "requirements":
+		return runRequirements(args[1:], stdout, stderr)
+	case "evaluate":
+		return runEvaluate(args[1:], stdout, stderr, today)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "certboard: unknown command %q\n\n%s", args[0], usage)
+	return exitBadInput
+}

@@ -1,0 +1,518 @@
+package eligibility
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+)
+
+// outcome is the result of one non-hours check in one pass.
+type outcome struct {
+	ok       bool
+	why      string // one line: what was found, or what is missing
+	used     []Use
+	progress []Progress
+	steps    []string
+	// unknown is set when a pass could not be judged (a CEL runtime error).
+	unknown bool
+}
+
+func usedItem(id string, v portfolio.Verification) Use {
+	return Use{ID: id, State: string(v.EffectiveState())}
+}
+
+// check runs a non-hours requirement in one pass.
+func (c *evalCtx) check(r *requirements.Requirement, withClaimed bool) outcome {
+	switch r.Kind {
+	case requirements.KindDegree:
+		return c.checkDegree(r, withClaimed)
+	case requirements.KindExperience:
+		rule := requirements.ExperienceRule{Roles: r.Roles, MinYears: r.MinYears, MinHours: r.MinHours}
+		from := date.Date{}
+		if w := r.Window; w != nil && (w.YearsBeforeAsOf > 0 || w.MonthsBeforeAsOf > 0) {
+			from = c.asOf.AddYears(-w.YearsBeforeAsOf).AddMonths(-w.MonthsBeforeAsOf)
+		}
+		return c.checkExperience(rule, from, withClaimed)
+	case requirements.KindLicense:
+		return c.checkLicense(r, withClaimed)
+	case requirements.KindMembership:
+		return c.checkMembership(r, withClaimed)
+	case requirements.KindInsurance:
+		return c.checkInsurance(withClaimed)
+	case requirements.KindCredential:
+		return c.checkCredential(r, withClaimed)
+	case requirements.KindAttestation:
+		return c.checkAttestation(r, withClaimed)
+	case requirements.KindDocuments:
+		return c.checkDocuments(r, withClaimed)
+	case requirements.KindPeerReview:
+		return c.checkPeerReview(r, withClaimed)
+	case requirements.KindExpression:
+		return c.checkExpression(r, withClaimed)
+	}
+	return outcome{why: "unknown requirement kind " + r.Kind}
+}
+
+func (c *evalCtx) checkDegree(r *requirements.Requirement, withClaimed bool) outcome {
+	var closest outcome
+	closest.why = "no degree on file"
+	for _, rt := range r.Routes {
+		for _, d := range c.p.Degrees {
+			if !accepted(d.Verification.EffectiveState(), withClaimed) || d.Conferred.After(c.asOf) {
+				continue
+			}
+			if !slices.Contains(rt.Levels, d.Level) {
+				continue
+			}
+			label := fmt.Sprintf("%s in %s (%s, %s)", d.Level, d.Field, d.Institution, d.Conferred.Time().Format("2006"))
+			if rt.Clinical && !d.Clinical {
+				closest.why = label + " is not a clinical degree"
+				continue
+			}
+			if len(rt.Accreditation) > 0 && !slices.Contains(rt.Accreditation, d.Accreditation) {
+				closest.why = fmt.Sprintf("%s is from a %s institution; %s accreditation is needed", label, words(d.Accreditation), orList(rt.Accreditation))
+				continue
+			}
+			used := []Use{usedItem(d.ID, d.Verification)}
+			if rt.Experience == nil {
+				return outcome{ok: true, why: "met by a " + label, used: used}
+			}
+			from := date.Date{}
+			if rt.Experience.AfterDegree {
+				from = d.Conferred
+			}
+			ex := c.checkExperience(*rt.Experience, from, withClaimed)
+			ex.used = append(used, ex.used...)
+			if ex.ok {
+				ex.why = fmt.Sprintf("met by route %q: a %s and %s", rt.Title, label, ex.why)
+				return ex
+			}
+			ex.why = fmt.Sprintf("route %q: a %s, but %s", rt.Title, label, ex.why)
+			closest = ex
+		}
+	}
+	if len(closest.steps) == 0 {
+		var titles []string
+		for _, rt := range r.Routes {
+			titles = append(titles, rt.Title)
+		}
+		closest.steps = []string{"add a degree that fits one route: " + strings.Join(titles, "; or ")}
+	}
+	return closest
+}
+
+// checkExperience measures experience periods in roles from a date (zero for
+// any time) to the as-of date: calendar years of the union of the periods,
+// and hours as weeks times hours per week.
+func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Date, withClaimed bool) outcome {
+	type span struct{ a, b date.Date }
+	var spans []span
+	var used []Use
+	hours := 0.0
+	for _, e := range c.p.Experience {
+		if !accepted(e.Verification.EffectiveState(), withClaimed) || (len(rule.Roles) > 0 && !slices.Contains(rule.Roles, e.Role)) {
+			continue
+		}
+		a, b := e.From, e.To
+		if b.IsZero() || b.After(c.asOf) {
+			b = c.asOf
+		}
+		if !from.IsZero() && a.Before(from) {
+			a = from
+		}
+		if b.Before(a) || e.HoursPerWeek <= 0 {
+			continue
+		}
+		spans = append(spans, span{a, b})
+		hours += float64(a.DaysUntil(b)+1) / 7 * e.HoursPerWeek
+		used = append(used, usedItem(e.ID, e.Verification))
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].a.Before(spans[j].a) })
+	days := 0
+	var cur *span
+	for i := range spans {
+		s := spans[i]
+		if cur != nil && !s.a.After(cur.b.AddDays(1)) {
+			if s.b.After(cur.b) {
+				cur.b = s.b
+			}
+			continue
+		}
+		if cur != nil {
+			days += cur.a.DaysUntil(cur.b) + 1
+		}
+		cur = &s
+	}
+	if cur != nil {
+		days += cur.a.DaysUntil(cur.b) + 1
+	}
+	years := float64(days) / 365.25
+	roles := orList(rule.Roles)
+	if roles == "" {
+		roles = "professional"
+	}
+	o := outcome{used: used}
+	o.ok = true
+	var have []string
+	if rule.MinYears > 0 {
+		o.progress = append(o.progress, Progress{Label: "experience years", Value: round(years), Target: rule.MinYears, Unit: "years",
+			Text: fmt.Sprintf("%s of %s years of %s experience", num(years), num(rule.MinYears), roles)})
+		have = append(have, fmt.Sprintf("%s years of %s experience", num(years), roles))
+		if years < rule.MinYears-1e-9 {
+			o.ok = false
+			o.steps = append(o.steps, fmt.Sprintf("%s more years of %s experience", num(rule.MinYears-years), roles))
+		}
+	}
+	if rule.MinHours > 0 {
+		o.progress = append(o.progress, Progress{Label: "experience hours", Value: round(hours), Target: rule.MinHours, Unit: "hours",
+			Text: fmt.Sprintf("%s of %s hours of %s experience", num(hours), num(rule.MinHours), roles)})
+		have = append(have, fmt.Sprintf("%s hours of %s experience", num(hours), roles))
+		if hours < rule.MinHours-1e-9 {
+			o.ok = false
+			o.steps = append(o.steps, fmt.Sprintf("%s more hours of %s experience", num(rule.MinHours-hours), roles))
+		}
+	}
+	after := ""
+	if !from.IsZero() {
+		after = " since " + from.String()
+	}
+	if o.ok {
+		o.why = strings.Join(have, " and ") + after
+	} else {
+		o.why = "only " + strings.Join(have, " and ") + after
+	}
+	return o
+}
+
+// jurisdictionMatches accepts an exact code (US-FL) or a country prefix (US).
+func jurisdictionMatches(patterns []string, j string) bool {
+	if len(patterns) == 0 {
+		return true
+	}
+	for _, p := range patterns {
+		if strings.EqualFold(p, j) || strings.HasPrefix(strings.ToUpper(j), strings.ToUpper(p)+"-") {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *evalCtx) checkLicense(r *requirements.Requirement, withClaimed bool) outcome {
+	o := outcome{why: fmt.Sprintf("no %s license on file", orList(r.Professions))}
+	if len(r.Jurisdictions) > 0 {
+		o.why += " in " + strings.Join(r.Jurisdictions, ", ")
+	}
+	for _, l := range c.p.Licenses {
+		if !accepted(l.Verification.EffectiveState(), withClaimed) || !slices.Contains(r.Professions, l.Profession) || !jurisdictionMatches(r.Jurisdictions, l.Jurisdiction) {
+			continue
+		}
+		label := fmt.Sprintf("%s license %s (%s)", words(l.Profession), l.Number, l.Jurisdiction)
+		switch {
+		case r.IndependentPractice && !l.IndependentPractice:
+			o.why = label + " does not allow independent practice"
+			o.steps = []string{"a license that allows independent practice"}
+		case l.ValidFrom.After(c.asOf):
+			o.why = fmt.Sprintf("%s is valid only from %s", label, l.ValidFrom)
+			o.steps = []string{"wait until the license takes effect, or evaluate as of a later date"}
+		case !l.ValidTo.IsZero() && l.ValidTo.Before(c.asOf):
+			o.why = fmt.Sprintf("%s expired %s, before %s", label, l.ValidTo, c.asOf)
+			o.steps = []string{"renew the license and add the renewed license with its new validity dates"}
+		default:
+			return outcome{ok: true, why: label + " is valid on " + c.asOf.String(), used: []Use{usedItem(l.ID, l.Verification)}}
+		}
+	}
+	if len(o.steps) == 0 {
+		o.steps = []string{"add a valid " + orList(r.Professions) + " license"}
+	}
+	return o
+}
+
+func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool) outcome {
+	var ms []portfolio.Membership
+	for _, m := range c.p.Memberships {
+		if !accepted(m.Verification.EffectiveState(), withClaimed) || !containsFold(r.Organizations, m.Organization) {
+			continue
+		}
+		if len(r.Categories) > 0 && !containsFold(r.Categories, m.Category) {
+			continue
+		}
+		ms = append(ms, m)
+	}
+	org := strings.Join(r.Organizations, " or ")
+	from, label := c.asOf, "on "+c.asOf.String()
+	switch r.Continuous {
+	case requirements.ContinuousSupervision:
+		first := c.firstContract
+		for _, s := range c.p.Sessions {
+			if s.Verification.EffectiveState() != portfolio.Rejected && (first.IsZero() || s.Date.Before(first)) {
+				first = s.Date
+			}
+		}
+		if !first.IsZero() {
+			from, label = first, fmt.Sprintf("from the start of supervision (%s) to %s", first, c.asOf)
+		}
+	case requirements.ContinuousCycle:
+		if c.cycleStart.IsZero() {
+			return outcome{why: c.cycleProblem, steps: []string{"add the credential being renewed"}}
+		}
+		from, label = c.cycleStart, fmt.Sprintf("through the current cycle (%s to %s)", c.cycleStart, c.asOf)
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].From.Before(ms[j].From) })
+	covered := from // the first day not yet covered
+	var used []Use
+	for _, m := range ms {
+		if m.From.After(covered) {
+			break
+		}
+		if m.To.IsZero() || !m.To.Before(covered) {
+			used = append(used, usedItem(m.ID, m.Verification))
+			if m.To.IsZero() {
+				covered = c.asOf.AddDays(1)
+				break
+			}
+			covered = m.To.AddDays(1)
+		}
+		if covered.After(c.asOf) {
+			break
+		}
+	}
+	if covered.After(c.asOf) {
+		return outcome{ok: true, why: fmt.Sprintf("member of %s %s", org, label), used: used}
+	}
+	if len(ms) == 0 {
+		return outcome{why: fmt.Sprintf("no %s membership on file", org), steps: []string{"join " + org + " and add the membership"}}
+	}
+	gapEnd := c.asOf
+	for _, m := range ms {
+		if m.From.After(covered) {
+			gapEnd = m.From.AddDays(-1)
+			break
+		}
+	}
+	return outcome{why: fmt.Sprintf("not a member of %s from %s to %s; membership must be continuous %s", org, covered, gapEnd, label), used: used,
+		steps: []string{fmt.Sprintf("show %s membership from %s to %s (a lapse cannot be closed later; ask the board about reinstatement)", org, covered, gapEnd)}}
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *evalCtx) checkInsurance(withClaimed bool) outcome {
+	o := outcome{why: "no liability insurance on file", steps: []string{"add professional liability insurance in force on " + c.asOf.String()}}
+	for _, in := range c.p.Insurance {
+		if !accepted(in.Verification.EffectiveState(), withClaimed) {
+			continue
+		}
+		if c.asOf.Within(in.From, in.To) {
+			return outcome{ok: true, why: fmt.Sprintf("insured by %s on %s", in.Carrier, c.asOf), used: []Use{usedItem(in.ID, in.Verification)}}
+		}
+		o.why = fmt.Sprintf("the %s policy is not in force on %s (%s to %s)", in.Carrier, c.asOf, in.From, orOpen(in.To))
+	}
+	return o
+}
+
+func orOpen(d date.Date) string {
+	if d.IsZero() {
+		return "open-ended"
+	}
+	return d.String()
+}
+
+func (c *evalCtx) checkCredential(r *requirements.Requirement, withClaimed bool) outcome {
+	o := outcome{why: fmt.Sprintf("no %s credential on file", orList(r.Types)), steps: []string{"add the " + orList(r.Types) + " credential"}}
+	earliest := date.Date{}
+	var used []Use
+	valid := false
+	for _, cr := range c.p.Credentials {
+		if !accepted(cr.Verification.EffectiveState(), withClaimed) || !slices.Contains(r.Types, cr.Type) || cr.ValidFrom.After(c.asOf) {
+			continue
+		}
+		if cr.Status == "revoked" {
+			o.why = fmt.Sprintf("the %s credential %s was revoked", cr.Type, cr.Number)
+			continue
+		}
+		used = append(used, usedItem(cr.ID, cr.Verification))
+		if earliest.IsZero() || cr.ValidFrom.Before(earliest) {
+			earliest = cr.ValidFrom
+		}
+		if (cr.Status == "" || cr.Status == "active") && c.asOf.Within(cr.ValidFrom, cr.ValidTo) {
+			valid = true
+		}
+	}
+	if earliest.IsZero() {
+		return o
+	}
+	if r.MustBeValid && !valid {
+		return outcome{why: fmt.Sprintf("no %s credential is valid and active on %s", orList(r.Types), c.asOf), used: used,
+			steps: []string{"renew or reinstate the credential"}}
+	}
+	years := float64(earliest.DaysUntil(c.asOf)) / 365.25
+	if r.HeldYears > 0 && years < r.HeldYears-1e-9 {
+		return outcome{why: fmt.Sprintf("held %s since %s: %s of %s years", orList(r.Types), earliest, num(years), num(r.HeldYears)), used: used,
+			steps:    []string{fmt.Sprintf("wait until %s", earliest.AddDays(int(r.HeldYears*365.25+0.999)))},
+			progress: []Progress{{Label: "years held", Value: round(years), Target: r.HeldYears, Unit: "years", Text: fmt.Sprintf("%s of %s years", num(years), num(r.HeldYears))}}}
+	}
+	return outcome{ok: true, why: fmt.Sprintf("holds %s since %s", orList(r.Types), earliest), used: used}
+}
+
+func (c *evalCtx) checkAttestation(r *requirements.Requirement, withClaimed bool) outcome {
+	for _, a := range c.p.Attestations {
+		if accepted(a.Verification.EffectiveState(), withClaimed) && a.Code == r.Code && !a.Signed.After(c.asOf) {
+			return outcome{ok: true, why: fmt.Sprintf("signed %s on %s", r.Code, a.Signed), used: []Use{usedItem(a.ID, a.Verification)}}
+		}
+	}
+	return outcome{why: "no signed " + r.Code + " on file", steps: []string{"sign " + r.Title}}
+}
+
+// collectionIDs returns the ids of a portfolio collection.
+func (c *evalCtx) collectionIDs(name string) map[string]bool {
+	ids := map[string]bool{}
+	add := func(id string) { ids[id] = true }
+	p := c.p
+	switch name {
+	case "degrees":
+		for _, x := range p.Degrees {
+			add(x.ID)
+		}
+	case "licenses":
+		for _, x := range p.Licenses {
+			add(x.ID)
+		}
+	case "memberships":
+		for _, x := range p.Memberships {
+			add(x.ID)
+		}
+	case "insurance":
+		for _, x := range p.Insurance {
+			add(x.ID)
+		}
+	case "experience":
+		for _, x := range p.Experience {
+			add(x.ID)
+		}
+	case "credentials":
+		for _, x := range p.Credentials {
+			add(x.ID)
+		}
+	case "education":
+		for _, x := range p.Education {
+			add(x.ID)
+		}
+	case "clinical_hours":
+		for _, x := range p.ClinicalHours {
+			add(x.ID)
+		}
+	case "supervision_contracts":
+		for _, x := range p.Contracts {
+			add(x.ID)
+		}
+	case "supervision_sessions":
+		for _, x := range p.Sessions {
+			add(x.ID)
+		}
+	case "attestations":
+		for _, x := range p.Attestations {
+			add(x.ID)
+		}
+	case "peer_reviews":
+		for _, x := range p.PeerReviews {
+			add(x.ID)
+		}
+	}
+	return ids
+}
+
+func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) outcome {
+	o := outcome{ok: true}
+	var missing []string
+	for _, rule := range r.Documents {
+		var targets map[string]bool
+		if rule.Supports != "" {
+			targets = c.collectionIDs(rule.Supports)
+		}
+		found := false
+		for _, d := range c.p.Documents {
+			if !accepted(d.Verification.EffectiveState(), withClaimed) || d.Kind != rule.Kind || d.Received.After(c.asOf) {
+				continue
+			}
+			if targets != nil && !slices.ContainsFunc(d.Supports, func(id string) bool { return targets[id] }) {
+				continue
+			}
+			o.used = append(o.used, usedItem(d.ID, d.Verification))
+			found = true
+			break
+		}
+		title := rule.Title
+		if title == "" {
+			title = words(rule.Kind)
+		}
+		if !found {
+			missing = append(missing, title)
+		}
+	}
+	if len(missing) > 0 {
+		o.ok = false
+		o.why = "missing: " + strings.Join(missing, ", ")
+		for _, m := range missing {
+			o.steps = append(o.steps, "upload "+strings.ToLower(m))
+		}
+		return o
+	}
+	o.why = fmt.Sprintf("all %d documents on file", len(r.Documents))
+	return o
+}
+
+func (c *evalCtx) checkPeerReview(r *requirements.Requirement, withClaimed bool) outcome {
+	kind := r.ReviewKind
+	if kind == "" {
+		kind = "review"
+	}
+	approvers := map[string]bool{}
+	var used []Use
+	var notes []string
+	for _, pr := range c.p.PeerReviews {
+		if !accepted(pr.Verification.EffectiveState(), withClaimed) || pr.Kind != kind || pr.Date.After(c.asOf) {
+			continue
+		}
+		name := pr.ReviewerName
+		if name == "" {
+			name = pr.Reviewer
+		}
+		switch {
+		case pr.Reviewer == c.p.Person.ID:
+			notes = append(notes, name+" is the applicant")
+		case r.ExcludeSupervisors && c.supervisedBy[pr.Reviewer]:
+			notes = append(notes, name+" supervised the applicant and cannot count")
+		case pr.Outcome != "approve":
+			notes = append(notes, fmt.Sprintf("%s answered %s", name, pr.Outcome))
+		case !approvers[pr.Reviewer]:
+			approvers[pr.Reviewer] = true
+			used = append(used, usedItem(pr.ID, pr.Verification))
+		}
+	}
+	o := outcome{used: used, ok: len(approvers) >= r.Approvals,
+		progress: []Progress{{Label: "approvals", Value: float64(len(approvers)), Target: float64(r.Approvals), Unit: words(kind) + "s",
+			Text: fmt.Sprintf("%d of %d approving %ss", len(approvers), r.Approvals, words(kind))}}}
+	o.why = fmt.Sprintf("%d of %d approving %ss from independent reviewers", len(approvers), r.Approvals, words(kind))
+	if len(notes) > 0 {
+		o.why += " (" + strings.Join(notes, "; ") + ")"
+	}
+	if !o.ok {
+		who := "reviewers"
+		if r.ExcludeSupervisors {
+			who = "reviewers who did not supervise the applicant"
+		}
+		o.steps = []string{fmt.Sprintf("%d more approving %ss from %s", r.Approvals-len(approvers), words(kind), who)}
+	}
+	return o
+}

@@ -1,0 +1,315 @@
+package eligibility
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+)
+
+// evalCtx is what every check of one evaluation shares.
+type evalCtx struct {
+	p           *portfolio.Portfolio
+	set         *requirements.Set
+	asOf        date.Date
+	supervisors map[string]*portfolio.Supervisor
+	contracts   map[string]*portfolio.Contract
+	// supervisedBy is every supervisor id that supervised the applicant.
+	supervisedBy map[string]bool
+	// firstContract is the earliest contract start (zero when none).
+	firstContract date.Date
+	// cycleStart is the start of the current renewal cycle (zero when the set has no cycle or no credential).
+	cycleStart   date.Date
+	cycleProblem string
+	items        []*item
+	view         func(withClaimed bool) map[string]any
+}
+
+// accepted reports whether an item in state st counts in a pass that accepts
+// claimed evidence or only verified evidence.
+func accepted(st portfolio.State, withClaimed bool) bool {
+	switch st {
+	case portfolio.Verified:
+		return true
+	case portfolio.Claimed:
+		return withClaimed
+	}
+	return false
+}
+
+func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *evalCtx {
+	c := &evalCtx{p: p, set: set, asOf: asOf,
+		supervisors: map[string]*portfolio.Supervisor{}, contracts: map[string]*portfolio.Contract{},
+		supervisedBy: map[string]bool{}}
+	for i := range p.Supervisors {
+		c.supervisors[p.Supervisors[i].ID] = &p.Supervisors[i]
+	}
+	for i := range p.Contracts {
+		k := &p.Contracts[i]
+		if k.Verification.EffectiveState() == portfolio.Rejected {
+			continue
+		}
+		c.contracts[k.ID] = k
+		c.supervisedBy[k.Supervisor] = true
+		if c.firstContract.IsZero() || k.Start.Before(c.firstContract) {
+			c.firstContract = k.Start
+		}
+	}
+	for _, s := range p.Sessions {
+		if s.Verification.EffectiveState() != portfolio.Rejected {
+			c.supervisedBy[s.Supervisor] = true
+		}
+	}
+	if set.Cycle != nil {
+		c.cycleStart, c.cycleProblem = c.findCycle(set.Cycle)
+	}
+	c.items = c.buildItems()
+	return c
+}
+
+// findCycle finds the start of the holder's current renewal cycle.
+func (c *evalCtx) findCycle(cy *requirements.Cycle) (date.Date, string) {
+	var best *portfolio.Credential
+	for i := range c.p.Credentials {
+		cr := &c.p.Credentials[i]
+		if !slices.Contains(cy.Credentials, cr.Type) || cr.Verification.EffectiveState() == portfolio.Rejected || cr.ValidFrom.After(c.asOf) {
+			continue
+		}
+		if best == nil || cr.ValidFrom.After(best.ValidFrom) {
+			best = cr
+		}
+	}
+	if best == nil {
+		return date.Date{}, fmt.Sprintf("no held credential of type %s, so there is no renewal cycle", strings.Join(cy.Credentials, " or "))
+	}
+	start := best.ValidFrom
+	if !best.ValidTo.IsZero() && !best.ValidTo.Before(c.asOf) {
+		start = best.ValidTo.AddYears(-cy.Years)
+	} else {
+		for !start.AddYears(cy.Years).After(c.asOf) {
+			start = start.AddYears(cy.Years)
+		}
+	}
+	if start.Before(best.ValidFrom) {
+		start = best.ValidFrom
+	}
+	return start, ""
+}
+
+// item is one evidence item that carries hours: an education activity, a
+// supervision session or a block of clinical hours.
+type item struct {
+	id       string
+	evidence string
+	start    date.Date // the date, or the start of a period
+	end      date.Date // the date, or the end of a period
+	hours    float64
+	state    portfolio.State
+	act      *portfolio.Activity
+	session  *portfolio.Session
+	clinical *portfolio.ClinicalHours
+	contract string
+}
+
+func (c *evalCtx) buildItems() []*item {
+	var items []*item
+	for i := range c.p.Education {
+		a := &c.p.Education[i]
+		items = append(items, &item{id: a.ID, evidence: requirements.EvidenceEducation, start: a.Date, end: a.Date,
+			hours: a.Hours, state: a.Verification.EffectiveState(), act: a})
+	}
+	for i := range c.p.Sessions {
+		s := &c.p.Sessions[i]
+		items = append(items, &item{id: s.ID, evidence: requirements.EvidenceSupervision, start: s.Date, end: s.Date,
+			hours: s.Hours, state: s.Verification.EffectiveState(), session: s, contract: s.Contract})
+	}
+	for i := range c.p.ClinicalHours {
+		h := &c.p.ClinicalHours[i]
+		it := &item{id: h.ID, evidence: requirements.EvidenceClinical, start: h.Date, end: h.Date,
+			hours: h.Hours, state: h.Verification.EffectiveState(), clinical: h, contract: h.Contract}
+		if h.Date.IsZero() {
+			it.start, it.end = h.From, h.To
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// rate returns the credit rate for an item from the set's credit rules.
+func (c *evalCtx) rate(it *item) float64 {
+	for _, r := range c.set.Credits {
+		if ok, _ := c.match(r.Match, it); ok {
+			return r.Rate
+		}
+	}
+	return 1
+}
+
+// match reports whether an item passes a filter, and if not, why, in words.
+func (c *evalCtx) match(f requirements.Filter, it *item) (bool, string) {
+	if f.Evidence != "" && f.Evidence != it.evidence {
+		return false, "is not " + f.Evidence + " evidence"
+	}
+	if a := it.act; a != nil {
+		if len(f.ActivityKinds) > 0 && !slices.Contains(f.ActivityKinds, a.Kind) {
+			return false, fmt.Sprintf("is a %s, not %s", words(a.Kind), orList(f.ActivityKinds))
+		}
+		if len(f.ProviderKinds) > 0 && !slices.Contains(f.ProviderKinds, a.Provider.Kind) {
+			return false, fmt.Sprintf("comes from a provider of kind %s, which is not accepted here", words(a.Provider.Kind))
+		}
+		if len(f.ApprovedBy) > 0 && !intersects(f.ApprovedBy, a.Provider.ApprovedBy) {
+			return false, fmt.Sprintf("provider %s is not approved by %s", a.Provider.Name, orList(f.ApprovedBy))
+		}
+		if len(f.Delivery) > 0 && !slices.Contains(f.Delivery, a.Delivery) {
+			return false, fmt.Sprintf("was delivered %s", words(a.Delivery))
+		}
+		if f.SexualityRelated && a.SexualityRelated != nil && !*a.SexualityRelated {
+			return false, "is not sexuality-related"
+		}
+	} else if len(f.ActivityKinds)+len(f.ProviderKinds)+len(f.ApprovedBy)+len(f.Delivery) > 0 {
+		return false, "is not education"
+	}
+	if s := it.session; s != nil {
+		if len(f.Format) > 0 && !slices.Contains(f.Format, s.Format) {
+			return false, fmt.Sprintf("is %s supervision", s.Format)
+		}
+		if f.MaxGroupSize > 0 && s.Format == "group" && s.GroupSize > f.MaxGroupSize {
+			return false, fmt.Sprintf("was a group of %d supervisees, more than the %d allowed", s.GroupSize, f.MaxGroupSize)
+		}
+		if len(f.Content) > 0 && !slices.Contains(f.Content, s.Content) {
+			return false, fmt.Sprintf("is %s supervision", s.Content)
+		}
+		if len(f.SupervisorCredential) > 0 {
+			if ok, why := c.supervisorQualified(s, f.SupervisorCredential); !ok {
+				return false, why
+			}
+		}
+	} else if len(f.Format)+len(f.Content)+len(f.SupervisorCredential) > 0 || f.MaxGroupSize > 0 {
+		return false, "is not supervision"
+	}
+	if h := it.clinical; h != nil {
+		if len(f.Modalities) > 0 && !slices.Contains(f.Modalities, h.Modality) {
+			return false, fmt.Sprintf("was delivered by %s, which does not count", words(h.Modality))
+		}
+		if f.TelehealthWhereLicensed && strings.HasPrefix(h.Modality, "telehealth") {
+			if ok, why := c.licensedFor(h, it); !ok {
+				return false, why
+			}
+		}
+	} else if len(f.Modalities) > 0 || f.TelehealthWhereLicensed {
+		return false, "is not clinical hours"
+	}
+	if f.RequireContract && it.contract == "" {
+		return false, "is not linked to a supervision contract"
+	}
+	if w := f.Window; w != nil {
+		if ok, why := c.inWindow(w, it); !ok {
+			return false, why
+		}
+	}
+	return true, ""
+}
+
+// supervisorQualified checks the supervisor held a listed credential on the session date.
+func (c *evalCtx) supervisorQualified(s *portfolio.Session, types []string) (bool, string) {
+	sup := c.supervisors[s.Supervisor]
+	if sup == nil {
+		return false, fmt.Sprintf("names supervisor %q, who is not listed", s.Supervisor)
+	}
+	var lapsed *portfolio.HeldCredential
+	for i := range sup.Credentials {
+		cr := &sup.Credentials[i]
+		if !slices.Contains(types, cr.Type) {
+			continue
+		}
+		if s.Date.Within(cr.ValidFrom, cr.ValidTo) {
+			return true, ""
+		}
+		lapsed = cr
+	}
+	if lapsed != nil {
+		if s.Date.Before(lapsed.ValidFrom) {
+			return false, fmt.Sprintf("on %s %s did not yet hold the %s credential (from %s)", s.Date, sup.Name, lapsed.Type, lapsed.ValidFrom)
+		}
+		return false, fmt.Sprintf("on %s %s's %s credential had lapsed (it ended %s)", s.Date, sup.Name, lapsed.Type, lapsed.ValidTo)
+	}
+	return false, fmt.Sprintf("%s holds no %s credential", sup.Name, orList(types))
+}
+
+// licensedFor checks that telehealth clients were in a jurisdiction where the applicant was licensed.
+func (c *evalCtx) licensedFor(h *portfolio.ClinicalHours, it *item) (bool, string) {
+	if h.ClientJurisdiction == "" {
+		return false, "is telehealth without client_jurisdiction, so the license cannot be checked"
+	}
+	for _, l := range c.p.Licenses {
+		if l.Verification.EffectiveState() == portfolio.Rejected {
+			continue
+		}
+		if strings.EqualFold(l.Jurisdiction, h.ClientJurisdiction) && it.start.Within(l.ValidFrom, l.ValidTo) && it.end.Within(l.ValidFrom, l.ValidTo) {
+			return true, ""
+		}
+	}
+	return false, fmt.Sprintf("is telehealth with clients in %s, where the applicant held no license at the time", h.ClientJurisdiction)
+}
+
+// inWindow checks a window rule.
+func (c *evalCtx) inWindow(w *requirements.Window, it *item) (bool, string) {
+	if w.YearsBeforeAsOf > 0 || w.MonthsBeforeAsOf > 0 {
+		from := c.asOf.AddYears(-w.YearsBeforeAsOf).AddMonths(-w.MonthsBeforeAsOf)
+		if it.start.Before(from) {
+			return false, fmt.Sprintf("is dated %s, before the window that opens %s", it.start, from)
+		}
+	}
+	if w.AfterContractStart {
+		start := date.Date{}
+		if k := c.contracts[it.contract]; k != nil {
+			start = k.Start
+		} else if it.contract == "" {
+			start = c.firstContract
+		}
+		switch {
+		case start.IsZero():
+			return false, "has no supervision contract in force"
+		case it.start.Before(start):
+			return false, fmt.Sprintf("is dated %s, before the supervision contract began (%s)", it.start, start)
+		}
+	}
+	if w.InCycle {
+		switch {
+		case c.cycleStart.IsZero():
+			return false, c.cycleProblem
+		case it.start.Before(c.cycleStart):
+			return false, fmt.Sprintf("is dated %s, before the current cycle began (%s)", it.start, c.cycleStart)
+		}
+	}
+	return true, ""
+}
+
+func intersects(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// words turns an enum value such as live_online into "live online".
+func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
+func orList(xs []string) string {
+	ws := make([]string, len(xs))
+	for i, x := range xs {
+		ws[i] = words(x)
+	}
+	switch len(ws) {
+	case 0:
+		return ""
+	case 1:
+		return ws[0]
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " or " + ws[len(ws)-1]
+}

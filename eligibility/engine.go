@@ -1,0 +1,202 @@
+package eligibility
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+)
+
+// Evaluate judges a portfolio against a requirement set as of a date. Only
+// evidence dated on or before asOf counts; rejected evidence never counts;
+// evidence that is only claimed makes a requirement pending, never met. Hours
+// are allocated across the set's hours requirements by maximum flow, so each
+// hour counts once and the verdict is eligible exactly when some valid
+// allocation of the evidence meets every requirement.
+func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Report {
+	c := newCtx(p, set, asOf)
+	rep := &Report{
+		Set:    SetRef{ID: set.ID, Title: set.Title, Body: set.Body, Version: set.Version},
+		Person: p.Person.Name,
+		AsOf:   asOf,
+	}
+	views := [2]map[string]any{}
+	view := func(withClaimed bool) map[string]any {
+		i := 0
+		if withClaimed {
+			i = 1
+		}
+		if views[i] == nil {
+			views[i] = celView(p, withClaimed)
+		}
+		return views[i]
+	}
+	c.view = view
+	hours := c.evalHours(c.prepareHours())
+	for _, r := range set.Requirements {
+		var res Result
+		if cond := r.Condition(); cond != nil {
+			applies, err := cond.Eval(map[string]any{"portfolio": view(true), "as_of": asOf.Time()})
+			if err == nil && !applies {
+				rep.Results = append(rep.Results, Result{ID: r.ID, Title: r.Title, Kind: r.Kind, Status: NotApplicable,
+					Explanation: "does not apply: " + r.AppliesIf})
+				continue
+			}
+		}
+		if r.Kind == requirements.KindHours {
+			res = hours[r]
+		} else {
+			res = c.nonHours(r)
+		}
+		rep.Results = append(rep.Results, res)
+	}
+	unmet, pending := 0, 0
+	for _, r := range rep.Results {
+		switch r.Status {
+		case Unmet:
+			unmet++
+		case Pending:
+			pending++
+		}
+	}
+	switch {
+	case unmet > 0:
+		rep.Verdict = VerdictNotEligible
+		rep.Summary = fmt.Sprintf("Not eligible for %s as of %s: %d requirements unmet", set.Title, asOf, unmet)
+		if pending > 0 {
+			rep.Summary += fmt.Sprintf(", %d pending verification", pending)
+		}
+	case pending > 0:
+		rep.Verdict = VerdictPending
+		rep.Summary = fmt.Sprintf("Not yet eligible for %s as of %s: %d requirements are met only by evidence still awaiting verification", set.Title, asOf, pending)
+	default:
+		rep.Verdict = VerdictEligible
+		rep.Eligible = true
+		rep.Summary = fmt.Sprintf("Eligible for %s as of %s: all %d requirements met", set.Title, asOf, len(rep.Results))
+	}
+	for _, n := range set.Confidence {
+		if n.Status == "unconfirmed" {
+			rep.Unconfirmed = append(rep.Unconfirmed, Note{Figure: n.Figure, Note: n.Note})
+		}
+	}
+	return rep
+}
+
+// nonHours runs a non-hours requirement with verified evidence, then, when
+// that fails, with claimed evidence too.
+func (c *evalCtx) nonHours(r *requirements.Requirement) Result {
+	res := Result{ID: r.ID, Title: r.Title, Kind: r.Kind}
+	o := c.check(r, false)
+	res.Status = Met
+	if !o.ok {
+		o = c.check(r, true)
+		res.Status = Unmet
+		if o.ok {
+			res.Status = Pending
+		}
+	}
+	res.Progress, res.Evidence = o.progress, o.used
+	switch res.Status {
+	case Met:
+		res.Explanation = o.why
+	case Pending:
+		var ids []string
+		for _, u := range o.used {
+			if u.State == string(portfolio.Claimed) {
+				ids = append(ids, u.ID)
+			}
+		}
+		res.Explanation = fmt.Sprintf("would be met (%s) once %s verified", o.why, strings.Join(ids, ", "))
+		if len(ids) == 0 {
+			res.Explanation = "would be met (" + o.why + ") once claimed evidence is verified"
+		}
+	case Unmet:
+		res.Explanation = o.why
+		res.Shortfall = &Shortfall{Steps: o.steps}
+		if len(o.steps) == 0 {
+			res.Shortfall.Steps = []string{r.Title}
+		}
+	}
+	return res
+}
+
+// checkExpression runs a CEL expression requirement.
+func (c *evalCtx) checkExpression(r *requirements.Requirement, withClaimed bool) outcome {
+	ok, err := r.Program().Eval(map[string]any{"portfolio": c.view(withClaimed), "as_of": c.asOf.Time()})
+	if err != nil {
+		return outcome{why: fmt.Sprintf("the rule could not be evaluated (%v): %s", err, r.Explanation), steps: []string{r.Explanation}}
+	}
+	if ok {
+		return outcome{ok: true, why: r.Explanation}
+	}
+	return outcome{why: "not shown: " + r.Explanation, steps: []string{r.Explanation}}
+}
+
+// celView is the portfolio as CEL sees it: its JSON form, with rejected
+// items removed, and claimed items removed unless withClaimed.
+func celView(p *portfolio.Portfolio, withClaimed bool) map[string]any {
+	b, err := json.Marshal(p)
+	if err != nil {
+		panic(err) // a Portfolio always marshals
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(err)
+	}
+	for k, v := range m {
+		arr, ok := v.([]any)
+		if !ok {
+			continue
+		}
+		kept := arr[:0]
+		for _, e := range arr {
+			obj, _ := e.(map[string]any)
+			st := portfolio.Claimed
+			if ver, ok := obj["verification"].(map[string]any); ok {
+				if s, ok := ver["state"].(string); ok {
+					st = portfolio.State(s)
+				}
+			} else if _, ok := obj["verification"]; !ok && (k == "supervisors") {
+				st = portfolio.Verified
+			}
+			if accepted(st, withClaimed) || k == "supervisors" {
+				kept = append(kept, e)
+			}
+		}
+		m[k] = kept
+	}
+	return m
+}
+
+// Select picks the version of a set that applies to a portfolio: the one in
+// force on the as-of date, or, for a set that applies by contract start, the
+// one in force when the first supervision contract began.
+func Select(reg *requirements.Registry, id string, p *portfolio.Portfolio, asOf date.Date) (*requirements.Set, string, error) {
+	latest := reg.Latest(id)
+	if latest == nil {
+		return nil, "", fmt.Errorf("no requirement set has id %q; run 'certboard requirements list' to see them", id)
+	}
+	day, why := asOf, "in force on the as-of date "+asOf.String()
+	if latest.AppliesBy == requirements.AppliesByContractStart {
+		first := date.Date{}
+		for _, k := range p.Contracts {
+			if k.Verification.EffectiveState() != portfolio.Rejected && (first.IsZero() || k.Start.Before(first)) {
+				first = k.Start
+			}
+		}
+		if !first.IsZero() {
+			day, why = first, "in force when the first supervision contract was signed, "+first.String()
+		}
+	}
+	s, err := reg.At(id, day)
+	if err != nil && day != asOf {
+		// A contract older than every version: the earliest version applies.
+		if vs := reg.Versions(id); len(vs) > 0 && day.Before(vs[0].EffectiveFrom) {
+			return vs[0], "the earliest version: the supervision contract predates every version", nil
+		}
+	}
+	return s, why, err
+}

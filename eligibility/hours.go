@@ -1,0 +1,820 @@
+package eligibility
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/certboard/certboard/flow"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+)
+
+// searchBudget bounds the number of feasibility checks one at_least_areas
+// search may make. Real sets have at most a few dozen areas and prune early.
+const searchBudget = 200_000
+
+// hoursReq is an hours requirement prepared for allocation.
+type hoursReq struct {
+	r        *requirements.Requirement
+	total    float64
+	unit     string
+	areas    []string // the taxonomy's area codes, in order; nil without a taxonomy
+	areaName map[string]string
+	areaMin  map[string]float64
+	kofn     *requirements.AtLeastAreas
+	among    map[string]bool
+	// per item index: eligible, why not, cap and bucket indexes, areas.
+	elig   []bool
+	why    []string
+	capOf  []int
+	bucket []int
+	iAreas [][]string
+}
+
+// prepareHours works out, once per evaluation, which items each hours
+// requirement can count and where they go inside it.
+func (c *evalCtx) prepareHours() []*hoursReq {
+	var hs []*hoursReq
+	byID := map[string]*hoursReq{}
+	for _, r := range c.set.Requirements {
+		if r.Kind != requirements.KindHours {
+			continue
+		}
+		h := &hoursReq{r: r, total: r.Total, unit: r.Unit}
+		if h.unit == "" {
+			h.unit = "hours"
+		}
+		if r.Taxonomy != "" {
+			h.areaName, h.areaMin = map[string]string{}, map[string]float64{}
+			for _, a := range c.set.Taxonomies[r.Taxonomy].Areas {
+				h.areas = append(h.areas, a.Code)
+				h.areaName[a.Code] = a.Name
+				m := r.AreaMinimum
+				if v, ok := r.AreaMinimums[a.Code]; ok {
+					m = v
+				}
+				h.areaMin[a.Code] = m
+			}
+			if r.AtLeastAreas != nil {
+				h.kofn = r.AtLeastAreas
+				h.among = map[string]bool{}
+				for _, a := range h.areas {
+					if len(h.kofn.Among) == 0 || slices.Contains(h.kofn.Among, a) {
+						h.among[a] = true
+					}
+				}
+			}
+		}
+		n := len(c.items)
+		h.elig, h.why, h.capOf, h.bucket, h.iAreas = make([]bool, n), make([]string, n), make([]int, n), make([]int, n), make([][]string, n)
+		for i, it := range c.items {
+			h.capOf[i], h.bucket[i] = -1, -1
+			ok, why := c.accepts(r, it)
+			if ok && h.areas != nil {
+				for _, a := range it.act.Areas[r.Taxonomy] {
+					if _, known := h.areaName[a]; known {
+						h.iAreas[i] = append(h.iAreas[i], a)
+					}
+				}
+				if len(h.iAreas[i]) == 0 {
+					ok, why = false, "covers no area of "+c.set.Taxonomies[r.Taxonomy].Title
+				}
+			}
+			if ok && it.end.After(c.asOf) {
+				ok, why = false, fmt.Sprintf("is dated %s, after the as-of date", it.end)
+			}
+			h.elig[i], h.why[i] = ok, why
+			if !ok {
+				continue
+			}
+			for j, cp := range r.Caps {
+				if m, _ := c.match(cp.Match, it); m {
+					h.capOf[i] = j
+					break
+				}
+			}
+			for j, b := range r.Minimums {
+				if m, _ := c.match(b.Match, it); m {
+					h.bucket[i] = j
+					break
+				}
+			}
+		}
+		hs = append(hs, h)
+		byID[r.ID] = h
+	}
+	for _, h := range hs {
+		if rt := h.r.RatioTo; rt != nil {
+			h.total = byID[rt.Requirement].total / rt.Per
+		}
+	}
+	return hs
+}
+
+// accepts reports whether a requirement's accepts list takes an item, and if
+// not, the reason given by the filter for the item's own kind of evidence.
+func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, string) {
+	why := ""
+	for _, f := range r.Accepts {
+		ok, w := c.match(f, it)
+		if ok {
+			return true, ""
+		}
+		if f.Evidence == it.evidence && why == "" {
+			why = w
+		}
+	}
+	return false, why
+}
+
+// network is the flow network of one pass over the evidence.
+type network struct {
+	g      *flow.Graph
+	s, t   int
+	reqs   []*reqNet
+	items  []int // item index per item node
+	supply map[int]int
+}
+
+type reqNet struct {
+	h        *hoursReq
+	free     int
+	freeEdge int
+	freeCap  float64
+	areaNode map[string]int
+	areaMin  map[string]int // area -> t
+	areaFree map[string]int // area -> free
+	capNode  []int
+	capEdge  []int
+	bkNode   []int
+	bkEdge   []int // bucket -> t
+	bkFree   []int
+	uses     map[int][]use // item index -> edges carrying its contribution
+	avail    float64
+	capAvail []float64
+	kSet     map[string]bool // areas currently demanded for at_least_areas
+}
+
+type use struct {
+	edge int
+	area string
+}
+
+// build makes the network for one pass: verified evidence only, or verified
+// and claimed.
+func (c *evalCtx) build(hs []*hoursReq, withClaimed bool) *network {
+	n := &network{g: flow.New(2), s: 0, t: 1, supply: map[int]int{}}
+	g := n.g
+	srcCap := map[[2]int]int{} // (req, cap) -> source-side cap node
+	for _, h := range hs {
+		rn := &reqNet{h: h, uses: map[int][]use{}}
+		rn.free = g.AddNode()
+		rn.freeEdge = g.AddEdge(rn.free, n.t, 0)
+		if h.areas != nil {
+			rn.areaNode, rn.areaMin, rn.areaFree = map[string]int{}, map[string]int{}, map[string]int{}
+			for _, a := range h.areas {
+				v := g.AddNode()
+				rn.areaNode[a] = v
+				rn.areaMin[a] = g.AddEdge(v, n.t, 0)
+				rn.areaFree[a] = g.AddEdge(v, rn.free, flow.Inf)
+			}
+		}
+		rn.capAvail = make([]float64, len(h.r.Caps))
+		for j, cp := range h.r.Caps {
+			v := g.AddNode()
+			rn.capNode = append(rn.capNode, v)
+			if h.areas != nil {
+				// Source-side cap: capped evidence is exclusive to this requirement.
+				rn.capEdge = append(rn.capEdge, g.AddEdge(n.s, v, cp.Limit(h.total)))
+				srcCap[[2]int{len(n.reqs), j}] = v
+			} else {
+				rn.capEdge = append(rn.capEdge, g.AddEdge(v, rn.free, cp.Limit(h.total)))
+			}
+		}
+		for range h.r.Minimums {
+			v := g.AddNode()
+			rn.bkNode = append(rn.bkNode, v)
+			rn.bkEdge = append(rn.bkEdge, g.AddEdge(v, n.t, 0))
+			rn.bkFree = append(rn.bkFree, g.AddEdge(v, rn.free, flow.Inf))
+		}
+		n.reqs = append(n.reqs, rn)
+	}
+	for i, it := range c.items {
+		if !accepted(it.state, withClaimed) {
+			continue
+		}
+		var node = -1
+		credits := it.hours * c.rate(it)
+		for ri, rn := range n.reqs {
+			h := rn.h
+			if !h.elig[i] {
+				continue
+			}
+			if node < 0 {
+				node = g.AddNode()
+				n.items = append(n.items, i)
+				from := n.s
+				if h.areas != nil && h.capOf[i] >= 0 {
+					from = srcCap[[2]int{ri, h.capOf[i]}]
+				}
+				n.supply[i] = g.AddEdge(from, node, credits)
+			}
+			rn.avail += credits
+			if h.capOf[i] >= 0 {
+				rn.capAvail[h.capOf[i]] += credits
+			}
+			switch {
+			case h.areas != nil:
+				for _, a := range h.iAreas[i] {
+					rn.uses[i] = append(rn.uses[i], use{g.AddEdge(node, rn.areaNode[a], flow.Inf), a})
+				}
+			case h.capOf[i] >= 0:
+				rn.uses[i] = append(rn.uses[i], use{edge: g.AddEdge(node, rn.capNode[h.capOf[i]], flow.Inf)})
+			case h.bucket[i] >= 0:
+				rn.uses[i] = append(rn.uses[i], use{edge: g.AddEdge(node, rn.bkNode[h.bucket[i]], flow.Inf)})
+			default:
+				rn.uses[i] = append(rn.uses[i], use{edge: g.AddEdge(node, rn.free, flow.Inf)})
+			}
+		}
+	}
+	return n
+}
+
+// demand describes which requirements' sinks are demanded in a solve.
+type demand struct {
+	only *reqNet // when set, only this requirement's sinks are demanded
+	kSet map[string]bool
+}
+
+// solve computes a maximum flow that first fills minimums (area and bucket
+// minimums, chosen at_least_areas areas) and then totals.
+func (n *network) solve(d demand) {
+	g := n.g
+	g.Reset()
+	for _, rn := range n.reqs {
+		on := d.only == nil || d.only == rn
+		h := rn.h
+		mins := 0.0
+		for _, a := range h.areas {
+			m := h.areaMin[a]
+			if h.kofn != nil {
+				m = 0
+				if d.kSet[a] {
+					m = h.kofn.HoursEach
+				}
+			}
+			if !on {
+				m = 0
+			}
+			g.SetCap(rn.areaMin[a], m)
+			mins += m
+		}
+		for j, b := range h.r.Minimums {
+			m := b.Min
+			if !on {
+				m = 0
+			}
+			g.SetCap(rn.bkEdge[j], m)
+			mins += m
+		}
+		rn.freeCap = 0
+		if on {
+			rn.freeCap = max(h.total-mins, 0)
+		}
+		g.SetCap(rn.freeEdge, 0)
+		if h.kofn != nil {
+			rn.kSet = d.kSet
+		}
+	}
+	g.MaxFlow(n.s, n.t)
+	for _, rn := range n.reqs {
+		g.SetCap(rn.freeEdge, rn.freeCap)
+	}
+	g.MaxFlow(n.s, n.t)
+}
+
+// satisfied reports whether every sink of a requirement is full.
+func (n *network) satisfied(rn *reqNet) bool {
+	g := n.g
+	if !g.Saturated(rn.freeEdge) {
+		return false
+	}
+	for _, e := range rn.areaMin {
+		if !g.Saturated(e) {
+			return false
+		}
+	}
+	for _, e := range rn.bkEdge {
+		if !g.Saturated(e) {
+			return false
+		}
+	}
+	return true
+}
+
+func (n *network) allSatisfied() bool {
+	for _, rn := range n.reqs {
+		if !n.satisfied(rn) {
+			return false
+		}
+	}
+	return true
+}
+
+func (n *network) kofnReq() *reqNet {
+	for _, rn := range n.reqs {
+		if rn.h.kofn != nil {
+			return rn
+		}
+	}
+	return nil
+}
+
+// areaPotential is an upper bound of what each area of rn can receive.
+func (n *network) areaPotential(rn *reqNet) map[string]float64 {
+	p := map[string]float64{}
+	for i, us := range rn.uses {
+		for _, u := range us {
+			p[u.area] += n.g.Cap(n.supply[i])
+		}
+	}
+	return p
+}
+
+// candidates returns the at_least_areas areas that could reach the
+// threshold on their own, best first.
+func (n *network) candidates(rn *reqNet) []string {
+	pot := n.areaPotential(rn)
+	var cs []string
+	for _, a := range rn.h.areas {
+		if rn.h.among[a] && pot[a] >= rn.h.kofn.HoursEach-1e-9 {
+			cs = append(cs, a)
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return pot[cs[i]] > pot[cs[j]] })
+	return cs
+}
+
+// maxAreas finds the largest set of areas of an at_least_areas requirement
+// that can reach the threshold together, counting only that requirement.
+func (n *network) maxAreas(rn *reqNet) []string {
+	cands := n.candidates(rn)
+	feasible := func(s []string) bool {
+		n.solve(demand{only: rn, kSet: toSet(s)})
+		for _, a := range s {
+			if !n.g.Saturated(rn.areaMin[a]) {
+				return false
+			}
+		}
+		return true
+	}
+	return search(cands, len(cands), feasible)
+}
+
+// jointAreas looks for exactly k areas with which every requirement of the
+// set is satisfied at once; nil when there is none.
+func (n *network) jointAreas(rn *reqNet) []string {
+	k := rn.h.kofn.Count
+	cands := n.candidates(rn)
+	if len(cands) < k {
+		return nil
+	}
+	feasible := func(s []string) bool {
+		n.solve(demand{kSet: toSet(s)})
+		for _, other := range n.reqs {
+			if other != rn && !n.satisfied(other) {
+				return false
+			}
+		}
+		for _, a := range s {
+			if !n.g.Saturated(rn.areaMin[a]) {
+				return false
+			}
+		}
+		if len(s) == k {
+			return n.satisfied(rn)
+		}
+		// Fewer than k areas: the rest of the total must still fit.
+		return true
+	}
+	s := search(cands, k, feasible)
+	if len(s) < k {
+		return nil
+	}
+	return s
+}
+
+// search finds a largest subset of cands (at most limit elements) accepted by
+// feasible, which must be closed under taking subsets. It is a depth-first
+// branch and bound: feasibility of a set is tested before it is extended, and
+// a branch stops when it can no longer beat the best set found.
+func search(cands []string, limit int, feasible func([]string) bool) []string {
+	var best []string
+	budget := searchBudget
+	cur := make([]string, 0, len(cands))
+	var rec func(i int)
+	rec = func(i int) {
+		if len(cur) > len(best) {
+			best = slices.Clone(cur)
+		}
+		if len(best) >= limit || budget <= 0 {
+			return
+		}
+		if len(cur)+len(cands)-i <= len(best) {
+			return
+		}
+		for j := i; j < len(cands); j++ {
+			if len(cur)+len(cands)-j <= len(best) || len(best) >= limit {
+				return
+			}
+			cur = append(cur, cands[j])
+			budget--
+			if feasible(cur) {
+				rec(j + 1)
+			}
+			cur = cur[:len(cur)-1]
+		}
+	}
+	rec(0)
+	return best
+}
+
+func toSet(xs []string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+// hoursPass is the outcome of one pass: the allocation and which requirements it satisfies.
+type hoursPass struct {
+	n    *network
+	ok   map[*hoursReq]bool
+	best []string // at_least_areas: the largest group of areas reaching the threshold
+	span map[*hoursReq]string
+}
+
+// allocate runs one pass: choose at_least_areas areas if any, solve, and check spans.
+func (c *evalCtx) allocate(hs []*hoursReq, withClaimed bool) *hoursPass {
+	n := c.build(hs, withClaimed)
+	p := &hoursPass{n: n, ok: map[*hoursReq]bool{}, span: map[*hoursReq]string{}}
+	var kSet map[string]bool
+	if rn := n.kofnReq(); rn != nil {
+		p.best = n.maxAreas(rn)
+		chosen := n.jointAreas(rn)
+		if chosen == nil {
+			chosen = p.best
+			if len(chosen) > rn.h.kofn.Count {
+				chosen = chosen[:rn.h.kofn.Count]
+			}
+		}
+		kSet = toSet(chosen)
+	}
+	n.solve(demand{kSet: kSet})
+	for _, rn := range n.reqs {
+		ok := n.satisfied(rn)
+		if rn.h.kofn != nil && len(kSet) < rn.h.kofn.Count {
+			ok = false
+		}
+		if ok && rn.h.r.MinSpanMonths > 0 {
+			if msg := c.spanProblem(n, rn); msg != "" {
+				ok = false
+				p.span[rn.h] = msg
+			}
+		}
+		p.ok[rn.h] = ok
+	}
+	return p
+}
+
+// spanProblem checks min_span_months over the items counted.
+func (c *evalCtx) spanProblem(n *network, rn *reqNet) string {
+	first, last := c.asOf, c.asOf
+	seen := false
+	for i, us := range rn.uses {
+		if n.useAmount(us) <= flow.Eps {
+			continue
+		}
+		it := c.items[i]
+		if !seen || it.start.Before(first) {
+			first = it.start
+		}
+		if !seen || it.end.After(last) {
+			last = it.end
+		}
+		seen = true
+	}
+	months := first.MonthsUntil(last)
+	if !seen || months < rn.h.r.MinSpanMonths {
+		return fmt.Sprintf("the evidence counted spans %d months (%s to %s); it must span at least %d", months, first, last, rn.h.r.MinSpanMonths)
+	}
+	return ""
+}
+
+func (n *network) useAmount(us []use) float64 {
+	t := 0.0
+	for _, u := range us {
+		t += n.g.Flow(u.edge)
+	}
+	return t
+}
+
+// counted returns what a requirement counts in the current flow.
+func (n *network) counted(rn *reqNet) float64 {
+	t := n.g.Flow(rn.freeEdge)
+	for _, e := range rn.areaMin {
+		t += n.g.Flow(e)
+	}
+	for _, e := range rn.bkEdge {
+		t += n.g.Flow(e)
+	}
+	return t
+}
+
+// areaCounted returns what an area receives in the current flow.
+func (n *network) areaCounted(rn *reqNet, a string) float64 {
+	return n.g.Flow(rn.areaMin[a]) + n.g.Flow(rn.areaFree[a])
+}
+
+// evalHours turns the two passes into results, one per hours requirement.
+func (c *evalCtx) evalHours(hs []*hoursReq) map[*requirements.Requirement]Result {
+	out := map[*requirements.Requirement]Result{}
+	if len(hs) == 0 {
+		return out
+	}
+	ver := c.allocate(hs, false)
+	allMet := true
+	for _, h := range hs {
+		allMet = allMet && ver.ok[h]
+	}
+	claimed := ver
+	if !allMet {
+		claimed = c.allocate(hs, true)
+	}
+	for i, h := range hs {
+		var res Result
+		switch {
+		case ver.ok[h]:
+			res = c.hoursResult(ver, ver.n.reqs[i], Met)
+		case claimed.ok[h]:
+			res = c.hoursResult(claimed, claimed.n.reqs[i], Pending)
+		default:
+			res = c.hoursResult(claimed, claimed.n.reqs[i], Unmet)
+			if note := c.competition(claimed, i); note != "" {
+				res.Explanation += "; " + note
+			}
+		}
+		out[h.r] = res
+	}
+	return out
+}
+
+// competition explains an unmet requirement that would be met on its own:
+// the evidence it needs is counted toward other requirements.
+func (c *evalCtx) competition(p *hoursPass, idx int) string {
+	n := p.n
+	rn := n.reqs[idx]
+	// Keep the joint allocation's flows to name the competitors, then test alone.
+	var rivals []string
+	for _, other := range n.reqs {
+		if other == rn {
+			continue
+		}
+		for i := range rn.uses {
+			if us, ok := other.uses[i]; ok && n.useAmount(us) > flow.Eps {
+				rivals = append(rivals, other.h.r.ID)
+				break
+			}
+		}
+	}
+	if len(rivals) == 0 {
+		return ""
+	}
+	var kSet map[string]bool
+	if rn.h.kofn != nil {
+		kSet = toSet(p.best)
+	}
+	n.solve(demand{only: rn, kSet: kSet})
+	alone := n.satisfied(rn) && (rn.h.kofn == nil || len(p.best) >= rn.h.kofn.Count)
+	// Restore the joint allocation for the rest of the report.
+	var jk map[string]bool
+	if k := n.kofnReq(); k != nil {
+		jk = k.kSet
+	}
+	n.solve(demand{kSet: jk})
+	if !alone {
+		return ""
+	}
+	return fmt.Sprintf("it would be met on its own, but hours count only once and some of the evidence it could use is counted toward %s", strings.Join(rivals, ", "))
+}
+
+// hoursResult describes one hours requirement from an allocation.
+func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
+	n, h, r := p.n, rn.h, rn.h.r
+	res := Result{ID: r.ID, Title: r.Title, Kind: r.Kind, Status: st}
+	unit := h.unit
+	counted := n.counted(rn)
+	res.Progress = append(res.Progress, Progress{Label: r.Title, Value: round(counted), Target: round(h.total), Unit: unit,
+		Text: fmt.Sprintf("%s of %s %s counted (%s available)", num(counted), num(h.total), unit, num(rn.avail))})
+	if rt := r.RatioTo; rt != nil {
+		res.Progress[0].Text += fmt.Sprintf("; 1 per %s of %s", num(rt.Per), rt.Requirement)
+	}
+	// Per area.
+	var lowAreas []string
+	for _, a := range h.areas {
+		got := n.areaCounted(rn, a)
+		target := h.areaMin[a]
+		if h.kofn != nil {
+			if !h.among[a] {
+				continue
+			}
+			target = h.kofn.HoursEach
+		}
+		res.Progress = append(res.Progress, Progress{Label: "area " + a + ": " + h.areaName[a], Value: round(got), Target: target, Unit: unit,
+			Text: fmt.Sprintf("area %s (%s): %s of %s", a, h.areaName[a], num(got), num(target))})
+		if h.kofn == nil && got < target-1e-7 {
+			lowAreas = append(lowAreas, a)
+		}
+	}
+	reached := 0
+	if h.kofn != nil {
+		for _, a := range h.areas {
+			if h.among[a] && n.areaCounted(rn, a) >= h.kofn.HoursEach-1e-7 {
+				reached++
+			}
+		}
+		best := max(len(p.best), min(reached, h.kofn.Count))
+		res.Progress = append(res.Progress, Progress{Label: "areas", Value: float64(best), Target: float64(h.kofn.Count), Unit: "areas",
+			Text: fmt.Sprintf("%d of %d areas can reach %s %s each together", best, h.kofn.Count, num(h.kofn.HoursEach), unit)})
+	}
+	// Caps.
+	var binding []string
+	for j, cp := range r.Caps {
+		limit := cp.Limit(h.total)
+		avail := rn.capAvail[j]
+		var through float64
+		if h.areas != nil {
+			through = n.g.Flow(rn.capEdge[j])
+		} else {
+			through = n.g.Flow(rn.capEdge[j])
+		}
+		text := fmt.Sprintf("%s: %s %s available, at most %s count", cp.Title, num(avail), unit, num(limit))
+		if cp.Share > 0 && rn.avail > 0 {
+			text = fmt.Sprintf("%s: %s of %s %s = %s%% against a %s%% cap (%s count)", cp.Title, num(avail), num(rn.avail), unit,
+				num(100*avail/rn.avail), num(100*cp.Share), num(through))
+		}
+		res.Progress = append(res.Progress, Progress{Label: cp.Title, Value: round(avail), Limit: round(limit), Unit: unit, Text: text})
+		if avail > limit+1e-7 {
+			binding = append(binding, cp.Title)
+		}
+	}
+	// Minimums.
+	var lowBuckets []int
+	for j, b := range r.Minimums {
+		got := n.g.Flow(rn.bkEdge[j])
+		res.Progress = append(res.Progress, Progress{Label: b.Title, Value: round(got), Target: b.Min, Unit: unit,
+			Text: fmt.Sprintf("%s: %s of at least %s", b.Title, num(got), num(b.Min))})
+		if got < b.Min-1e-7 {
+			lowBuckets = append(lowBuckets, j)
+		}
+	}
+	// Evidence used, then evidence excluded.
+	var claimedIDs []string
+	for _, i := range n.items {
+		us, ok := rn.uses[i]
+		if !ok {
+			continue
+		}
+		amt := n.useAmount(us)
+		if amt <= flow.Eps {
+			continue
+		}
+		u := Use{ID: c.items[i].id, Amount: round(amt), State: string(c.items[i].state)}
+		if h.areas != nil {
+			u.Areas = map[string]float64{}
+			for _, x := range us {
+				if f := n.g.Flow(x.edge); f > flow.Eps {
+					u.Areas[x.area] += round(f)
+				}
+			}
+		}
+		res.Evidence = append(res.Evidence, u)
+		if c.items[i].state == portfolio.Claimed {
+			claimedIDs = append(claimedIDs, u.ID)
+		}
+	}
+	for i, it := range c.items {
+		if h.elig[i] || h.why[i] == "" {
+			if h.elig[i] && it.state == portfolio.Rejected {
+				res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: "was rejected in verification"})
+			}
+			continue
+		}
+		res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: h.why[i]})
+	}
+	// Explanation and shortfall.
+	switch st {
+	case Met:
+		res.Explanation = fmt.Sprintf("%s of %s %s counted from %d verified items", num(counted), num(h.total), unit, len(res.Evidence))
+		if len(h.areas) > 0 && h.kofn == nil && r.AreaMinimum > 0 {
+			res.Explanation += fmt.Sprintf(", with at least %s in every area", num(r.AreaMinimum))
+		}
+		if h.kofn != nil {
+			res.Explanation += fmt.Sprintf(", with %d areas at %s or more", h.kofn.Count, num(h.kofn.HoursEach))
+		}
+	case Pending:
+		res.Explanation = fmt.Sprintf("would be met (%s of %s %s) once %d claimed items are verified: %s", num(counted), num(h.total), unit, len(claimedIDs), strings.Join(firstN(claimedIDs, 6), ", "))
+	case Unmet:
+		res.Explanation, res.Shortfall = c.hoursShortfall(p, rn, counted, lowAreas, lowBuckets, binding, reached)
+	}
+	if msg := p.span[h]; msg != "" && st != Met {
+		res.Explanation += "; " + msg
+		if res.Shortfall != nil {
+			res.Shortfall.Steps = append(res.Shortfall.Steps, "spread the evidence over a longer period: "+msg)
+		}
+	}
+	if st == Unmet && len(res.Excluded) > 0 {
+		res.Explanation += fmt.Sprintf("; %d items do not count (see excluded)", len(res.Excluded))
+	}
+	return res
+}
+
+// hoursShortfall explains an unmet hours requirement and the cheapest way to meet it.
+func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowAreas []string, lowBuckets []int, binding []string, reached int) (string, *Shortfall) {
+	n, h, r := p.n, rn.h, rn.h.r
+	unit := h.unit
+	sf := &Shortfall{Unit: unit}
+	parts := []string{fmt.Sprintf("%s of %s %s counted", num(counted), num(h.total), unit)}
+	need := 0.0
+	for _, a := range lowAreas {
+		d := h.areaMin[a] - n.areaCounted(rn, a)
+		need += d
+		sf.Steps = append(sf.Steps, fmt.Sprintf("%s more %s in area %s (%s)", num(d), unit, a, h.areaName[a]))
+	}
+	if len(lowAreas) > 0 {
+		parts = append(parts, fmt.Sprintf("%d areas below their minimum (%s)", len(lowAreas), strings.Join(lowAreas, ", ")))
+	}
+	for _, j := range lowBuckets {
+		b := r.Minimums[j]
+		d := b.Min - n.g.Flow(rn.bkEdge[j])
+		need += d
+		sf.Steps = append(sf.Steps, fmt.Sprintf("%s more %s of %s", num(d), unit, strings.ToLower(b.Title)))
+		parts = append(parts, fmt.Sprintf("%s %s of %s, at least %s needed", num(n.g.Flow(rn.bkEdge[j])), unit, strings.ToLower(b.Title), num(b.Min)))
+	}
+	if h.kofn != nil {
+		missing := h.kofn.Count - max(reached, min(len(p.best), h.kofn.Count))
+		if missing > 0 {
+			type gap struct {
+				a string
+				d float64
+			}
+			var gaps []gap
+			for _, a := range h.areas {
+				if h.among[a] && n.areaCounted(rn, a) < h.kofn.HoursEach-1e-7 {
+					gaps = append(gaps, gap{a, h.kofn.HoursEach - n.areaCounted(rn, a)})
+				}
+			}
+			sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].d < gaps[j].d })
+			for _, g := range gaps[:min(missing, len(gaps))] {
+				need += g.d
+				sf.Steps = append(sf.Steps, fmt.Sprintf("%s more %s in area %s (%s)", num(g.d), unit, g.a, h.areaName[g.a]))
+			}
+			parts = append(parts, fmt.Sprintf("only %d of the %d areas reach %s %s", h.kofn.Count-missing, h.kofn.Count, num(h.kofn.HoursEach), unit))
+		}
+	}
+	rest := h.total - counted - need
+	if rest > 1e-7 {
+		step := fmt.Sprintf("%s more %s of any evidence this requirement accepts", num(rest), unit)
+		if len(binding) > 0 {
+			step += fmt.Sprintf(", other than %s (that cap is reached)", strings.ToLower(strings.Join(binding, " or ")))
+		}
+		sf.Steps = append(sf.Steps, step)
+	}
+	if len(binding) > 0 {
+		parts = append(parts, fmt.Sprintf("%s above the cap do not count", strings.ToLower(strings.Join(binding, " and "))))
+	}
+	sf.Amount = round(max(h.total-counted, need))
+	if len(sf.Steps) == 0 {
+		sf.Steps = append(sf.Steps, "see the progress figures")
+	}
+	return strings.Join(parts, "; "), sf
+}
+
+func firstN(xs []string, n int) []string {
+	if len(xs) <= n {
+		return xs
+	}
+	return append(slices.Clone(xs[:n]), fmt.Sprintf("and %d more", len(xs)-n))
+}
+
+// round keeps two decimals, enough for quarter hours and half credits.
+func round(x float64) float64 { return math.Round(x*100) / 100 }
+
+// num formats a figure without trailing zeros.
+func num(x float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", round(x)), "0"), ".")
+}

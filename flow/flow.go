@@ -1,0 +1,179 @@
+// Package flow holds a maximum-flow solver (Dinic's algorithm) over real
+// capacities. The eligibility engine uses it to allocate evidence hours to
+// requirements so that no hour is counted twice.
+package flow
+
+import "math"
+
+// Eps is the tolerance below which a capacity or flow is treated as zero.
+const Eps = 1e-9
+
+// Inf is an effectively unbounded capacity.
+var Inf = math.Inf(1)
+
+type edge struct {
+	to   int32
+	cap  float64
+	flow float64
+}
+
+// Graph is a flow network. Edges are added in pairs (forward and residual);
+// the id AddEdge returns names the forward edge.
+type Graph struct {
+	edges []edge
+	adj   [][]int32
+	level []int32
+	iter  []int32
+	queue []int32
+}
+
+// New returns a graph with n nodes, numbered 0 to n-1.
+func New(n int) *Graph {
+	return &Graph{adj: make([][]int32, n)}
+}
+
+// AddNode adds a node and returns its number.
+func (g *Graph) AddNode() int {
+	g.adj = append(g.adj, nil)
+	return len(g.adj) - 1
+}
+
+// Nodes returns the number of nodes.
+func (g *Graph) Nodes() int { return len(g.adj) }
+
+// AddEdge adds an edge from u to v with capacity c and returns its id.
+func (g *Graph) AddEdge(u, v int, c float64) int {
+	id := len(g.edges)
+	g.edges = append(g.edges, edge{to: int32(v), cap: c}, edge{to: int32(u)})
+	g.adj[u] = append(g.adj[u], int32(id))
+	g.adj[v] = append(g.adj[v], int32(id+1))
+	return id
+}
+
+// SetCap changes the capacity of edge e. Lowering it below the current flow
+// is not allowed and panics.
+func (g *Graph) SetCap(e int, c float64) {
+	if g.edges[e].flow > c+Eps {
+		panic("flow: capacity below current flow")
+	}
+	g.edges[e].cap = c
+}
+
+// Cap returns the capacity of edge e.
+func (g *Graph) Cap(e int) float64 { return g.edges[e].cap }
+
+// Flow returns the flow on edge e.
+func (g *Graph) Flow(e int) float64 { return g.edges[e].flow }
+
+// Saturated reports whether edge e carries its full capacity.
+func (g *Graph) Saturated(e int) bool { return g.edges[e].flow >= g.edges[e].cap-1e-7 }
+
+// Reset sets every flow to zero.
+func (g *Graph) Reset() {
+	for i := range g.edges {
+		g.edges[i].flow = 0
+	}
+}
+
+func (g *Graph) residual(id int32) float64 {
+	e := &g.edges[id]
+	if id&1 == 0 {
+		return e.cap - e.flow
+	}
+	return g.edges[id^1].flow
+}
+
+func (g *Graph) push(id int32, f float64) {
+	if id&1 == 0 {
+		g.edges[id].flow += f
+	} else {
+		g.edges[id^1].flow -= f
+	}
+}
+
+// MaxFlow augments the current flow from s to t until it is maximum and
+// returns the amount added. Calling it again after raising capacities
+// continues from the flow already found; flow already entering t is never
+// taken back, which lets callers fill edges into t in priority order.
+func (g *Graph) MaxFlow(s, t int) float64 {
+	n := len(g.adj)
+	if cap(g.level) < n {
+		g.level = make([]int32, n)
+		g.iter = make([]int32, n)
+		g.queue = make([]int32, 0, n)
+	}
+	g.level, g.iter = g.level[:n], g.iter[:n]
+	total := 0.0
+	for g.bfs(s, t) {
+		for i := range g.iter {
+			g.iter[i] = 0
+		}
+		for {
+			f := g.dfs(int32(s), int32(t), Inf)
+			if f <= Eps {
+				break
+			}
+			total += f
+		}
+	}
+	return total
+}
+
+func (g *Graph) bfs(s, t int) bool {
+	for i := range g.level {
+		g.level[i] = -1
+	}
+	g.level[s] = 0
+	q := append(g.queue[:0], int32(s))
+	for i := 0; i < len(q); i++ {
+		u := q[i]
+		for _, id := range g.adj[u] {
+			v := g.edges[id].to
+			if g.level[v] < 0 && g.residual(id) > Eps {
+				g.level[v] = g.level[u] + 1
+				q = append(q, v)
+			}
+		}
+	}
+	g.queue = q
+	return g.level[t] >= 0
+}
+
+func (g *Graph) dfs(u, t int32, limit float64) float64 {
+	if u == t {
+		return limit
+	}
+	for ; int(g.iter[u]) < len(g.adj[u]); g.iter[u]++ {
+		id := g.adj[u][g.iter[u]]
+		v := g.edges[id].to
+		r := g.residual(id)
+		if r <= Eps || g.level[v] != g.level[u]+1 {
+			continue
+		}
+		if f := g.dfs(v, t, min(limit, r)); f > Eps {
+			g.push(id, f)
+			return f
+		}
+	}
+	return 0
+}
+
+// Reachable returns the nodes reachable from s in the residual graph: after
+// a maximum flow, the source side of a minimum cut.
+func (g *Graph) Reachable(s int) []bool {
+	seen := make([]bool, len(g.adj))
+	seen[s] = true
+	stack := []int32{int32(s)}
+	for len(stack) > 0 {
+		u := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, id := range g.adj[u] {
+			v := g.edges[id].to
+			if !seen[v] && g.residual(id) > Eps {
+				seen[v] = true
+				stack = append(stack, v)
+			}
+		}
+	}
+	return seen
+}

@@ -1,0 +1,256 @@
+package requirements
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Describe renders a set in readable form: what it asks, requirement by
+// requirement, with its sources and the figures that are not confirmed.
+func Describe(s *Set) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("%s\n%s\n", s.Title, strings.Repeat("=", len(s.Title)))
+	p("id %s, version %s, by %s, in force from %s", s.ID, s.Version, s.Body, s.EffectiveFrom)
+	if !s.EffectiveTo.IsZero() {
+		p(" to %s", s.EffectiveTo)
+	}
+	p("\n")
+	if s.AppliesBy == AppliesByContractStart {
+		p("An applicant is held to the version in force when their supervision contract was signed.\n")
+	}
+	if s.Validity != nil {
+		p("A credential is valid for %d years.\n", s.Validity.Years)
+	}
+	if s.Cycle != nil {
+		p("Renews %s every %d years.\n", strings.Join(s.Cycle.Credentials, ", "), s.Cycle.Years)
+	}
+	if d := strings.TrimSpace(s.Description); d != "" {
+		p("\n%s\n", d)
+	}
+	for _, c := range s.Credits {
+		p("\nCredit: %s counts at %g credit per hour. %s\n", describeFilter(c.Match), c.Rate, c.Note)
+	}
+	p("\nRequirements\n")
+	for i, r := range s.Requirements {
+		p("\n%d. %s [%s, %s]\n", i+1, r.Title, r.ID, r.Kind)
+		if d := strings.TrimSpace(r.Description); d != "" {
+			p("   %s\n", d)
+		}
+		for _, line := range describeRequirement(s, r) {
+			p("   - %s\n", line)
+		}
+		if r.AppliesIf != "" {
+			p("   - applies only if: %s\n", r.AppliesIf)
+		}
+	}
+	var unconfirmed []Confidence
+	for _, c := range s.Confidence {
+		if c.Status == "unconfirmed" {
+			unconfirmed = append(unconfirmed, c)
+		}
+	}
+	if len(unconfirmed) > 0 {
+		p("\nUnconfirmed figures\n")
+		for _, c := range unconfirmed {
+			p("- %s: %s\n", c.Figure, c.Note)
+		}
+	}
+	p("\nSources\n")
+	for _, src := range s.Sources {
+		p("- %s <%s>\n", src.Title, src.URL)
+	}
+	return b.String()
+}
+
+func describeRequirement(s *Set, r *Requirement) []string {
+	var out []string
+	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	unit := r.Unit
+	if unit == "" {
+		unit = "hours"
+	}
+	switch r.Kind {
+	case KindHours:
+		if r.RatioTo != nil {
+			add("1 %s for every %g of %s", strings.TrimSuffix(unit, "s"), r.RatioTo.Per, r.RatioTo.Requirement)
+		} else {
+			add("at least %g %s", r.Total, unit)
+		}
+		for _, f := range r.Accepts {
+			add("counts %s", describeFilter(f))
+		}
+		if r.Taxonomy != "" {
+			t := s.Taxonomies[r.Taxonomy]
+			if r.AreaMinimum > 0 {
+				add("at least %g %s in each of the %d areas of %s", r.AreaMinimum, unit, len(t.Areas), t.Title)
+			}
+			keys := make([]string, 0, len(r.AreaMinimums))
+			for k := range r.AreaMinimums {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				add("at least %g %s in area %s", r.AreaMinimums[k], unit, k)
+			}
+			if k := r.AtLeastAreas; k != nil {
+				among := "the areas of " + t.Title
+				if len(k.Among) > 0 {
+					among = "areas " + strings.Join(k.Among, ", ")
+				}
+				add("at least %d of %s with at least %g %s each", k.Count, among, k.HoursEach, unit)
+			}
+			for _, a := range t.Areas {
+				add("area %s: %s", a.Code, a.Name)
+			}
+		}
+		for _, b := range r.Minimums {
+			add("at least %g %s of %s (%s)", b.Min, unit, strings.ToLower(b.Title), describeFilter(b.Match))
+		}
+		for _, c := range r.Caps {
+			if c.Share > 0 {
+				add("at most %g%% from %s (%s)", c.Share*100, strings.ToLower(c.Title), describeFilter(c.Match))
+			} else {
+				add("at most %g %s from %s (%s)", c.Max, unit, strings.ToLower(c.Title), describeFilter(c.Match))
+			}
+		}
+		if r.MinSpanMonths > 0 {
+			add("the evidence counted must span at least %d months", r.MinSpanMonths)
+		}
+	case KindDegree:
+		for _, rt := range r.Routes {
+			line := "route: " + rt.Title + ": " + strings.Join(rt.Levels, " or ")
+			if rt.Clinical {
+				line += " (clinical)"
+			}
+			if e := rt.Experience; e != nil {
+				line += fmt.Sprintf(" plus experience in %s", strings.Join(e.Roles, ", "))
+				if e.MinYears > 0 {
+					line += fmt.Sprintf(", %g years", e.MinYears)
+				}
+				if e.MinHours > 0 {
+					line += fmt.Sprintf(", %g hours", e.MinHours)
+				}
+				if e.AfterDegree {
+					line += " after the degree"
+				}
+			}
+			add("%s", line)
+		}
+	case KindExperience:
+		if r.MinYears > 0 {
+			add("%g years of experience in %s", r.MinYears, strings.Join(r.Roles, ", "))
+		}
+		if r.MinHours > 0 {
+			add("%g hours of experience in %s", r.MinHours, strings.Join(r.Roles, ", "))
+		}
+	case KindLicense:
+		add("a license in %s", strings.Join(r.Professions, ", "))
+		if len(r.Jurisdictions) > 0 {
+			add("issued in %s", strings.Join(r.Jurisdictions, ", "))
+		}
+		if r.IndependentPractice {
+			add("allowing independent practice")
+		}
+		add("valid on the evaluation date")
+	case KindMembership:
+		add("member of %s", strings.Join(r.Organizations, " or "))
+		if len(r.Categories) > 0 {
+			add("in category %s", strings.Join(r.Categories, ", "))
+		}
+		switch r.Continuous {
+		case ContinuousSupervision:
+			add("without a gap from the start of supervision")
+		case ContinuousCycle:
+			add("without a gap through the renewal cycle")
+		default:
+			add("on the evaluation date")
+		}
+	case KindInsurance:
+		add("liability insurance in force on the evaluation date")
+	case KindCredential:
+		add("holds %s", strings.Join(r.Types, " or "))
+		if r.HeldYears > 0 {
+			add("for at least %g years", r.HeldYears)
+		}
+		if r.MustBeValid {
+			add("valid and active on the evaluation date")
+		}
+	case KindAttestation:
+		add("signed %s", r.Code)
+	case KindDocuments:
+		for _, d := range r.Documents {
+			line := d.Kind
+			if d.Title != "" {
+				line = d.Title
+			}
+			if d.Supports != "" {
+				line += " (supporting " + d.Supports + ")"
+			}
+			add("on file: %s", line)
+		}
+	case KindPeerReview:
+		kind := r.ReviewKind
+		if kind == "" {
+			kind = "review"
+		}
+		add("%d approving %ss", r.Approvals, kind)
+		if r.ExcludeSupervisors {
+			add("from people who did not supervise the applicant")
+		}
+	case KindExpression:
+		add("%s", r.Explanation)
+		add("rule: %s", r.Expression)
+	}
+	return out
+}
+
+func describeFilter(f Filter) string {
+	var parts []string
+	ev := f.Evidence
+	if ev == "" {
+		ev = "any"
+	}
+	parts = append(parts, ev+" evidence")
+	list := func(label string, xs []string) {
+		if len(xs) > 0 {
+			parts = append(parts, label+" "+strings.Join(xs, "/"))
+		}
+	}
+	list("of kind", f.ActivityKinds)
+	list("from", f.ProviderKinds)
+	list("approved by", f.ApprovedBy)
+	list("delivered", f.Delivery)
+	list("format", f.Format)
+	list("content", f.Content)
+	list("by a supervisor holding", f.SupervisorCredential)
+	list("by", f.Modalities)
+	if f.MaxGroupSize > 0 {
+		parts = append(parts, fmt.Sprintf("groups of at most %d", f.MaxGroupSize))
+	}
+	if f.TelehealthWhereLicensed {
+		parts = append(parts, "telehealth only for clients where licensed")
+	}
+	if f.SexualityRelated {
+		parts = append(parts, "sexuality-related")
+	}
+	if f.RequireContract {
+		parts = append(parts, "under a supervision contract")
+	}
+	if w := f.Window; w != nil {
+		if w.YearsBeforeAsOf > 0 {
+			parts = append(parts, fmt.Sprintf("from the last %d years", w.YearsBeforeAsOf))
+		}
+		if w.MonthsBeforeAsOf > 0 {
+			parts = append(parts, fmt.Sprintf("from the last %d months", w.MonthsBeforeAsOf))
+		}
+		if w.AfterContractStart {
+			parts = append(parts, "dated after the supervision contract began")
+		}
+		if w.InCycle {
+			parts = append(parts, "within the current cycle")
+		}
+	}
+	return strings.Join(parts, ", ")
+}
