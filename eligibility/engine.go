@@ -195,7 +195,7 @@ func Select(reg *requirements.Registry, id string, p *portfolio.Portfolio, asOf 
 	if err != nil && day != asOf {
 		// A contract older than every version: the earliest version applies.
 		if vs := reg.Versions(id); len(vs) > 0 && day.Before(vs[0].EffectiveFrom) {
-			return vs[0], "the earliest version: the supervision contract predates every version", nil
+			return vs[0], fmt.Sprintf("%s, the earliest on file: the supervision contract (%s) predates every version", vs[0].Version, day), nil
 		}
 	}
 	return s, why, err

@@ -115,15 +115,21 @@ func (c *evalCtx) prepareHours() []*hoursReq {
 }
 
 // accepts reports whether a requirement's accepts list takes an item, and if
-// not, the reason given by the filter for the item's own kind of evidence.
+// not, why, when the item is of a kind the requirement selects ("" otherwise).
 func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, string) {
 	why := ""
 	for _, f := range r.Accepts {
+		// Only evidence of the kind the filter selects is worth explaining:
+		// a training is not "excluded" from a SAR requirement, it is unrelated.
+		sel := requirements.Filter{Evidence: f.Evidence, ActivityKinds: f.ActivityKinds, Content: f.Content, Format: f.Format}
+		if ok, _ := c.match(sel, it); !ok {
+			continue
+		}
 		ok, w := c.match(f, it)
 		if ok {
 			return true, ""
 		}
-		if f.Evidence == it.evidence && why == "" {
+		if why == "" {
 			why = w
 		}
 	}
