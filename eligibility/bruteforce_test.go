@@ -26,10 +26,10 @@ type instance struct {
 }
 
 type bfAct struct {
-	kind     string // ce, training or sar
-	elearn   bool
-	hours    int
-	areas    []string
+	kind   string // ce, training or sar
+	elearn bool
+	hours  int
+	areas  []string
 }
 
 func randomInstance(r *rand.Rand) instance {
