@@ -1,0 +1,139 @@
+// Package examples checks the example portfolios in examples/portfolios
+// against the verdicts recorded in examples/portfolios/expectations.json.
+package examples
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+)
+
+const dir = "portfolios"
+
+// expectation is one entry of expectations.json: the verdict a portfolio
+// must get from one requirement set as of one date.
+type expectation struct {
+	File         string   `json:"file"`
+	Requirements string   `json:"requirements"`
+	AsOf         string   `json:"as_of"`
+	Eligible     bool     `json:"eligible"`
+	Verdict      string   `json:"verdict"`
+	Failing      []string `json:"failing"`
+}
+
+func loadExpectations(t *testing.T) []expectation {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "expectations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var exps []expectation
+	if err := dec.Decode(&exps); err != nil {
+		t.Fatalf("expectations.json: %v", err)
+	}
+	if len(exps) == 0 {
+		t.Fatal("expectations.json lists no example")
+	}
+	return exps
+}
+
+func TestExamples(t *testing.T) {
+	reg, err := requirements.Shipped()
+	if err != nil {
+		t.Fatalf("shipped requirement sets do not load:\n%v", err)
+	}
+	seen := map[string]bool{}
+	for _, e := range loadExpectations(t) {
+		name := e.File + " against " + e.Requirements + " as of " + e.AsOf
+		key := e.File + "|" + e.Requirements + "|" + e.AsOf
+		if seen[key] {
+			t.Errorf("%s: listed twice in expectations.json", name)
+		}
+		seen[key] = true
+		t.Run(strings.TrimSuffix(e.File, ".json")+"/"+e.Requirements, func(t *testing.T) {
+			if e.File == "" || e.Requirements == "" || e.Verdict == "" || e.Failing == nil {
+				t.Fatalf("%s: file, requirements, as_of, verdict and failing are all required", name)
+			}
+			if !slices.IsSorted(e.Failing) {
+				t.Errorf("%s: failing %v is not sorted", name, e.Failing)
+			}
+			asOf, err := date.Parse(e.AsOf)
+			if err != nil {
+				t.Fatalf("%s: as_of: %v", name, err)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, e.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := portfolio.Decode(data)
+			if err != nil {
+				t.Fatalf("%s does not decode:\n%v", e.File, err)
+			}
+			set, _, err := eligibility.Select(reg, e.Requirements, p, asOf)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			rep := eligibility.Evaluate(p, set, asOf)
+			failing := []string{}
+			for _, r := range rep.Results {
+				if r.Status == eligibility.Unmet || r.Status == eligibility.Pending {
+					failing = append(failing, r.ID)
+				}
+			}
+			slices.Sort(failing)
+			if rep.Eligible != e.Eligible || rep.Verdict != e.Verdict || !slices.Equal(failing, e.Failing) {
+				var b strings.Builder
+				for _, r := range rep.Results {
+					if r.Status != eligibility.Met {
+						b.WriteString("\n  " + r.ID + " (" + string(r.Status) + "): " + r.Explanation)
+					}
+				}
+				t.Errorf("%s:\n got eligible=%v verdict=%s failing=%v\nwant eligible=%v verdict=%s failing=%v%s",
+					name, rep.Eligible, rep.Verdict, failing, e.Eligible, e.Verdict, e.Failing, b.String())
+			}
+		})
+	}
+}
+
+// TestEveryExampleHasAnExpectation keeps expectations.json in step with the
+// portfolios on disk, both ways.
+func TestEveryExampleHasAnExpectation(t *testing.T) {
+	listed := map[string]bool{}
+	for _, e := range loadExpectations(t) {
+		listed[e.File] = true
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	onDisk := map[string]bool{}
+	for _, f := range files {
+		base := filepath.Base(f)
+		if base == "expectations.json" {
+			continue
+		}
+		onDisk[base] = true
+		if !listed[base] {
+			t.Errorf("%s has no entry in expectations.json", base)
+		}
+	}
+	if len(onDisk) == 0 {
+		t.Fatal("no example portfolios found")
+	}
+	for f := range listed {
+		if !onDisk[f] {
+			t.Errorf("expectations.json lists %s, which is not in %s", f, dir)
+		}
+	}
+}
