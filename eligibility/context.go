@@ -67,6 +67,9 @@ func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *eval
 		c.cycleStart, c.cycleProblem = c.findCycle(set.Cycle)
 	}
 	c.items = c.buildItems()
+	for _, it := range c.items {
+		it.credits = it.hours * c.rate(it)
+	}
 	return c
 }
 
@@ -112,6 +115,7 @@ type item struct {
 	session  *portfolio.Session
 	clinical *portfolio.ClinicalHours
 	contract string
+	credits  float64 // hours converted by the set's credit rules
 }
 
 func (c *evalCtx) buildItems() []*item {
@@ -141,49 +145,64 @@ func (c *evalCtx) buildItems() []*item {
 // rate returns the credit rate for an item from the set's credit rules.
 func (c *evalCtx) rate(it *item) float64 {
 	for _, r := range c.set.Credits {
-		if ok, _ := c.match(r.Match, it); ok {
+		if c.match(r.Match, it) {
 			return r.Rate
 		}
 	}
 	return 1
 }
 
-// match reports whether an item passes a filter, and if not, why, in words.
-func (c *evalCtx) match(f requirements.Filter, it *item) (bool, string) {
+// match reports whether an item passes a filter.
+func (c *evalCtx) match(f requirements.Filter, it *item) bool {
+	ok, _ := c.filter(f, it, false)
+	return ok
+}
+
+// why returns, in words, why an item does not pass a filter ("" if it does).
+func (c *evalCtx) why(f requirements.Filter, it *item) string {
+	_, w := c.filter(f, it, true)
+	return w
+}
+
+// filter tests an item against a filter; the reason is built only when
+// explain is set, since matching runs for every item and requirement.
+func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, string) {
 	if f.Evidence != "" && f.Evidence != it.evidence {
-		return false, "is not " + f.Evidence + " evidence"
+		return false, explained(explain, func() string { return "is not " + f.Evidence + " evidence" })
 	}
 	if a := it.act; a != nil {
-		if len(f.ActivityKinds) > 0 && !slices.Contains(f.ActivityKinds, a.Kind) {
-			return false, fmt.Sprintf("is a %s, not %s", words(a.Kind), orList(f.ActivityKinds))
-		}
-		if len(f.ProviderKinds) > 0 && !slices.Contains(f.ProviderKinds, a.Provider.Kind) {
-			return false, fmt.Sprintf("comes from a provider of kind %s, which is not accepted here", words(a.Provider.Kind))
-		}
-		if len(f.ApprovedBy) > 0 && !intersects(f.ApprovedBy, a.Provider.ApprovedBy) {
-			return false, fmt.Sprintf("provider %s is not approved by %s", a.Provider.Name, orList(f.ApprovedBy))
-		}
-		if len(f.Delivery) > 0 && !slices.Contains(f.Delivery, a.Delivery) {
-			return false, fmt.Sprintf("was delivered %s", words(a.Delivery))
-		}
-		if f.SexualityRelated && a.SexualityRelated != nil && !*a.SexualityRelated {
+		switch {
+		case len(f.ActivityKinds) > 0 && !slices.Contains(f.ActivityKinds, a.Kind):
+			return false, explained(explain, func() string { return fmt.Sprintf("is a %s, not %s", words(a.Kind), orList(f.ActivityKinds)) })
+		case len(f.ProviderKinds) > 0 && !slices.Contains(f.ProviderKinds, a.Provider.Kind):
+			return false, explained(explain, func() string {
+				return fmt.Sprintf("comes from a provider of kind %s, which is not accepted here", words(a.Provider.Kind))
+			})
+		case len(f.ApprovedBy) > 0 && !intersects(f.ApprovedBy, a.Provider.ApprovedBy):
+			return false, explained(explain, func() string {
+				return fmt.Sprintf("provider %s is not approved by %s", a.Provider.Name, orList(f.ApprovedBy))
+			})
+		case len(f.Delivery) > 0 && !slices.Contains(f.Delivery, a.Delivery):
+			return false, explained(explain, func() string { return "was delivered " + words(a.Delivery) })
+		case f.SexualityRelated && a.SexualityRelated != nil && !*a.SexualityRelated:
 			return false, "is not sexuality-related"
 		}
-	} else if len(f.ActivityKinds)+len(f.ProviderKinds)+len(f.ApprovedBy)+len(f.Delivery) > 0 {
+	} else if len(f.ActivityKinds)+len(f.ProviderKinds)+len(f.ApprovedBy)+len(f.Delivery) > 0 || f.SexualityRelated {
 		return false, "is not education"
 	}
 	if s := it.session; s != nil {
-		if len(f.Format) > 0 && !slices.Contains(f.Format, s.Format) {
-			return false, fmt.Sprintf("is %s supervision", s.Format)
-		}
-		if f.MaxGroupSize > 0 && s.Format == "group" && s.GroupSize > f.MaxGroupSize {
-			return false, fmt.Sprintf("was a group of %d supervisees, more than the %d allowed", s.GroupSize, f.MaxGroupSize)
-		}
-		if len(f.Content) > 0 && !slices.Contains(f.Content, s.Content) {
-			return false, fmt.Sprintf("is %s supervision", s.Content)
+		switch {
+		case len(f.Format) > 0 && !slices.Contains(f.Format, s.Format):
+			return false, explained(explain, func() string { return "is " + s.Format + " supervision" })
+		case f.MaxGroupSize > 0 && s.Format == "group" && s.GroupSize > f.MaxGroupSize:
+			return false, explained(explain, func() string {
+				return fmt.Sprintf("was a group of %d supervisees, more than the %d allowed", s.GroupSize, f.MaxGroupSize)
+			})
+		case len(f.Content) > 0 && !slices.Contains(f.Content, s.Content):
+			return false, explained(explain, func() string { return "is " + words(s.Content) + " supervision" })
 		}
 		if len(f.SupervisorCredential) > 0 {
-			if ok, why := c.supervisorQualified(s, f.SupervisorCredential); !ok {
+			if ok, why := c.supervisorQualified(s, f.SupervisorCredential, explain); !ok {
 				return false, why
 			}
 		}
@@ -192,10 +211,10 @@ func (c *evalCtx) match(f requirements.Filter, it *item) (bool, string) {
 	}
 	if h := it.clinical; h != nil {
 		if len(f.Modalities) > 0 && !slices.Contains(f.Modalities, h.Modality) {
-			return false, fmt.Sprintf("was delivered by %s, which does not count", words(h.Modality))
+			return false, explained(explain, func() string { return "was delivered by " + words(h.Modality) + ", which does not count" })
 		}
 		if f.TelehealthWhereLicensed && strings.HasPrefix(h.Modality, "telehealth") {
-			if ok, why := c.licensedFor(h, it); !ok {
+			if ok, why := c.licensedFor(h, it, explain); !ok {
 				return false, why
 			}
 		}
@@ -206,18 +225,26 @@ func (c *evalCtx) match(f requirements.Filter, it *item) (bool, string) {
 		return false, "is not linked to a supervision contract"
 	}
 	if w := f.Window; w != nil {
-		if ok, why := c.inWindow(w, it); !ok {
+		if ok, why := c.inWindow(w, it, explain); !ok {
 			return false, why
 		}
 	}
 	return true, ""
 }
 
+// explained calls msg only when a reason is wanted.
+func explained(explain bool, msg func() string) string {
+	if !explain {
+		return ""
+	}
+	return msg()
+}
+
 // supervisorQualified checks the supervisor held a listed credential on the session date.
-func (c *evalCtx) supervisorQualified(s *portfolio.Session, types []string) (bool, string) {
+func (c *evalCtx) supervisorQualified(s *portfolio.Session, types []string, explain bool) (bool, string) {
 	sup := c.supervisors[s.Supervisor]
 	if sup == nil {
-		return false, fmt.Sprintf("names supervisor %q, who is not listed", s.Supervisor)
+		return false, explained(explain, func() string { return fmt.Sprintf("names supervisor %q, who is not listed", s.Supervisor) })
 	}
 	var lapsed *portfolio.HeldCredential
 	for i := range sup.Credentials {
@@ -230,6 +257,9 @@ func (c *evalCtx) supervisorQualified(s *portfolio.Session, types []string) (boo
 		}
 		lapsed = cr
 	}
+	if !explain {
+		return false, ""
+	}
 	if lapsed != nil {
 		if s.Date.Before(lapsed.ValidFrom) {
 			return false, fmt.Sprintf("on %s %s did not yet hold the %s credential (from %s)", s.Date, sup.Name, lapsed.Type, lapsed.ValidFrom)
@@ -240,7 +270,7 @@ func (c *evalCtx) supervisorQualified(s *portfolio.Session, types []string) (boo
 }
 
 // licensedFor checks that telehealth clients were in a jurisdiction where the applicant was licensed.
-func (c *evalCtx) licensedFor(h *portfolio.ClinicalHours, it *item) (bool, string) {
+func (c *evalCtx) licensedFor(h *portfolio.ClinicalHours, it *item, explain bool) (bool, string) {
 	if h.ClientJurisdiction == "" {
 		return false, "is telehealth without client_jurisdiction, so the license cannot be checked"
 	}
@@ -252,15 +282,17 @@ func (c *evalCtx) licensedFor(h *portfolio.ClinicalHours, it *item) (bool, strin
 			return true, ""
 		}
 	}
-	return false, fmt.Sprintf("is telehealth with clients in %s, where the applicant held no license at the time", h.ClientJurisdiction)
+	return false, explained(explain, func() string {
+		return fmt.Sprintf("is telehealth with clients in %s, where the applicant held no license at the time", h.ClientJurisdiction)
+	})
 }
 
 // inWindow checks a window rule.
-func (c *evalCtx) inWindow(w *requirements.Window, it *item) (bool, string) {
+func (c *evalCtx) inWindow(w *requirements.Window, it *item, explain bool) (bool, string) {
 	if w.YearsBeforeAsOf > 0 || w.MonthsBeforeAsOf > 0 {
 		from := c.asOf.AddYears(-w.YearsBeforeAsOf).AddMonths(-w.MonthsBeforeAsOf)
 		if it.start.Before(from) {
-			return false, fmt.Sprintf("is dated %s, before the window that opens %s", it.start, from)
+			return false, explained(explain, func() string { return fmt.Sprintf("is dated %s, before the window that opens %s", it.start, from) })
 		}
 	}
 	if w.AfterContractStart {
@@ -274,7 +306,9 @@ func (c *evalCtx) inWindow(w *requirements.Window, it *item) (bool, string) {
 		case start.IsZero():
 			return false, "has no supervision contract in force"
 		case it.start.Before(start):
-			return false, fmt.Sprintf("is dated %s, before the supervision contract began (%s)", it.start, start)
+			return false, explained(explain, func() string {
+				return fmt.Sprintf("is dated %s, before the supervision contract began (%s)", it.start, start)
+			})
 		}
 	}
 	if w.InCycle {
@@ -282,7 +316,9 @@ func (c *evalCtx) inWindow(w *requirements.Window, it *item) (bool, string) {
 		case c.cycleStart.IsZero():
 			return false, c.cycleProblem
 		case it.start.Before(c.cycleStart):
-			return false, fmt.Sprintf("is dated %s, before the current cycle began (%s)", it.start, c.cycleStart)
+			return false, explained(explain, func() string {
+				return fmt.Sprintf("is dated %s, before the current cycle began (%s)", it.start, c.cycleStart)
+			})
 		}
 	}
 	return true, ""

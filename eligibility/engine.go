@@ -35,23 +35,27 @@ func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Re
 		return views[i]
 	}
 	c.view = view
-	hours := c.evalHours(c.prepareHours())
+	// Decide applicability first: a requirement that does not apply must not
+	// take hours from the others.
+	applies := map[*requirements.Requirement]bool{}
 	for _, r := range set.Requirements {
-		var res Result
+		applies[r] = true
 		if cond := r.Condition(); cond != nil {
-			applies, err := cond.Eval(map[string]any{"portfolio": view(true), "as_of": asOf.Time()})
-			if err == nil && !applies {
-				rep.Results = append(rep.Results, Result{ID: r.ID, Title: r.Title, Kind: r.Kind, Status: NotApplicable,
-					Explanation: "does not apply: " + r.AppliesIf})
-				continue
-			}
+			ok, err := cond.Eval(map[string]any{"portfolio": view(true), "as_of": asOf.Time()})
+			applies[r] = err != nil || ok
 		}
-		if r.Kind == requirements.KindHours {
-			res = hours[r]
-		} else {
-			res = c.nonHours(r)
+	}
+	hours := c.evalHours(c.prepareHours(applies))
+	for _, r := range set.Requirements {
+		switch {
+		case !applies[r]:
+			rep.Results = append(rep.Results, Result{ID: r.ID, Title: r.Title, Kind: r.Kind, Status: NotApplicable,
+				Explanation: "does not apply: " + r.AppliesIf})
+		case r.Kind == requirements.KindHours:
+			rep.Results = append(rep.Results, hours[r])
+		default:
+			rep.Results = append(rep.Results, c.nonHours(r))
 		}
-		rep.Results = append(rep.Results, res)
 	}
 	unmet, pending := 0, 0
 	for _, r := range rep.Results {

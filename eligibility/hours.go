@@ -36,11 +36,11 @@ type hoursReq struct {
 
 // prepareHours works out, once per evaluation, which items each hours
 // requirement can count and where they go inside it.
-func (c *evalCtx) prepareHours() []*hoursReq {
+func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*hoursReq {
 	var hs []*hoursReq
 	byID := map[string]*hoursReq{}
 	for _, r := range c.set.Requirements {
-		if r.Kind != requirements.KindHours {
+		if r.Kind != requirements.KindHours || !applies[r] {
 			continue
 		}
 		h := &hoursReq{r: r, total: r.Total, unit: r.Unit}
@@ -91,13 +91,13 @@ func (c *evalCtx) prepareHours() []*hoursReq {
 				continue
 			}
 			for j, cp := range r.Caps {
-				if m, _ := c.match(cp.Match, it); m {
+				if c.match(cp.Match, it) {
 					h.capOf[i] = j
 					break
 				}
 			}
 			for j, b := range r.Minimums {
-				if m, _ := c.match(b.Match, it); m {
+				if c.match(b.Match, it) {
 					h.bucket[i] = j
 					break
 				}
@@ -108,7 +108,16 @@ func (c *evalCtx) prepareHours() []*hoursReq {
 	}
 	for _, h := range hs {
 		if rt := h.r.RatioTo; rt != nil {
-			h.total = byID[rt.Requirement].total / rt.Per
+			if base := byID[rt.Requirement]; base != nil {
+				h.total = base.total / rt.Per
+			} else {
+				// The base requirement does not apply: take its figure from the set.
+				for _, r := range c.set.Requirements {
+					if r.ID == rt.Requirement {
+						h.total = r.Total / rt.Per
+					}
+				}
+			}
 		}
 	}
 	return hs
@@ -122,15 +131,14 @@ func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, string) 
 		// Only evidence of the kind the filter selects is worth explaining:
 		// a training is not "excluded" from a SAR requirement, it is unrelated.
 		sel := requirements.Filter{Evidence: f.Evidence, ActivityKinds: f.ActivityKinds, Content: f.Content, Format: f.Format}
-		if ok, _ := c.match(sel, it); !ok {
+		if !c.match(sel, it) {
 			continue
 		}
-		ok, w := c.match(f, it)
-		if ok {
+		if c.match(f, it) {
 			return true, ""
 		}
 		if why == "" {
-			why = w
+			why = c.why(f, it)
 		}
 	}
 	return false, why
@@ -142,7 +150,7 @@ type network struct {
 	s, t   int
 	reqs   []*reqNet
 	items  []int // item index per item node
-	supply map[int]int
+	supply []int // per item index: its supply edge
 }
 
 type reqNet struct {
@@ -158,7 +166,7 @@ type reqNet struct {
 	bkNode   []int
 	bkEdge   []int // bucket -> t
 	bkFree   []int
-	uses     map[int][]use // item index -> edges carrying its contribution
+	uses     [][]use // per item index: the edges carrying its contribution
 	avail    float64
 	capAvail []float64
 	kSet     map[string]bool // areas currently demanded for at_least_areas
@@ -172,11 +180,12 @@ type use struct {
 // build makes the network for one pass: verified evidence only, or verified
 // and claimed.
 func (c *evalCtx) build(hs []*hoursReq, withClaimed bool) *network {
-	n := &network{g: flow.New(2), s: 0, t: 1, supply: map[int]int{}}
+	n := &network{g: flow.New(2), s: 0, t: 1, supply: make([]int, len(c.items))}
 	g := n.g
+	g.Grow(len(c.items) * 3)
 	srcCap := map[[2]int]int{} // (req, cap) -> source-side cap node
 	for _, h := range hs {
-		rn := &reqNet{h: h, uses: map[int][]use{}}
+		rn := &reqNet{h: h, uses: make([][]use, len(c.items))}
 		rn.free = g.AddNode()
 		rn.freeEdge = g.AddEdge(rn.free, n.t, 0)
 		if h.areas != nil {
@@ -213,7 +222,7 @@ func (c *evalCtx) build(hs []*hoursReq, withClaimed bool) *network {
 			continue
 		}
 		var node = -1
-		credits := it.hours * c.rate(it)
+		credits := it.credits
 		for ri, rn := range n.reqs {
 			h := rn.h
 			if !h.elig[i] {
@@ -591,7 +600,7 @@ func (c *evalCtx) competition(p *hoursPass, idx int) string {
 			continue
 		}
 		for i := range rn.uses {
-			if us, ok := other.uses[i]; ok && n.useAmount(us) > flow.Eps {
+			if len(rn.uses[i]) > 0 && n.useAmount(other.uses[i]) > flow.Eps {
 				rivals = append(rivals, other.h.r.ID)
 				break
 			}
@@ -691,8 +700,8 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	// Evidence used, then evidence excluded.
 	var claimedIDs []string
 	for _, i := range n.items {
-		us, ok := rn.uses[i]
-		if !ok {
+		us := rn.uses[i]
+		if len(us) == 0 {
 			continue
 		}
 		amt := n.useAmount(us)
@@ -796,12 +805,12 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 	if rest > 1e-7 {
 		step := fmt.Sprintf("%s more %s of any evidence this requirement accepts", num(rest), unit)
 		if len(binding) > 0 {
-			step += fmt.Sprintf(", other than %s (that cap is reached)", strings.ToLower(strings.Join(binding, " or ")))
+			step += fmt.Sprintf(", other than %s (that cap is reached)", lowerFirst(strings.Join(binding, " or ")))
 		}
 		sf.Steps = append(sf.Steps, step)
 	}
 	if len(binding) > 0 {
-		parts = append(parts, fmt.Sprintf("%s above the cap do not count", strings.ToLower(strings.Join(binding, " and "))))
+		parts = append(parts, fmt.Sprintf("%s beyond the cap do not count", lowerFirst(strings.Join(binding, " and "))+" "+unit))
 	}
 	sf.Amount = round(max(h.total-counted, need))
 	if len(sf.Steps) == 0 {
@@ -823,4 +832,13 @@ func round(x float64) float64 { return math.Round(x*100) / 100 }
 // num formats a figure without trailing zeros.
 func num(x float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", round(x)), "0"), ".")
+}
+
+// lowerFirst lower-cases the first letter unless the word is an initialism or
+// a brand such as eLearning.
+func lowerFirst(s string) string {
+	if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && (s[1] < 'A' || s[1] > 'Z') {
+		return string(s[0]+'a'-'A') + s[1:]
+	}
+	return s
 }

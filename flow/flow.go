@@ -3,7 +3,10 @@
 // requirements so that no hour is counted twice.
 package flow
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Eps is the tolerance below which a capacity or flow is treated as zero.
 const Eps = 1e-9
@@ -12,16 +15,22 @@ const Eps = 1e-9
 var Inf = math.Inf(1)
 
 type edge struct {
+	from int32
 	to   int32
 	cap  float64
 	flow float64
 }
 
 // Graph is a flow network. Edges are added in pairs (forward and residual);
-// the id AddEdge returns names the forward edge.
+// the id AddEdge returns names the forward edge. Adjacency is laid out in one
+// array (compressed rows) when a flow is first computed after a change of
+// shape, so building a graph costs a handful of allocations.
 type Graph struct {
+	nodes int
 	edges []edge
-	adj   [][]int32
+	start []int32 // adjacency of node u: adj[start[u]:start[u+1]]
+	adj   []int32
+	dirty bool
 	level []int32
 	iter  []int32
 	queue []int32
@@ -29,26 +38,54 @@ type Graph struct {
 
 // New returns a graph with n nodes, numbered 0 to n-1.
 func New(n int) *Graph {
-	return &Graph{adj: make([][]int32, n)}
+	return &Graph{nodes: n, dirty: true}
+}
+
+// Grow reserves room for about n more edges.
+func (g *Graph) Grow(n int) {
+	g.edges = slices.Grow(g.edges, 2*n)
 }
 
 // AddNode adds a node and returns its number.
 func (g *Graph) AddNode() int {
-	g.adj = append(g.adj, nil)
-	return len(g.adj) - 1
+	g.nodes++
+	g.dirty = true
+	return g.nodes - 1
 }
 
 // Nodes returns the number of nodes.
-func (g *Graph) Nodes() int { return len(g.adj) }
+func (g *Graph) Nodes() int { return g.nodes }
 
 // AddEdge adds an edge from u to v with capacity c and returns its id.
 func (g *Graph) AddEdge(u, v int, c float64) int {
 	id := len(g.edges)
-	g.edges = append(g.edges, edge{to: int32(v), cap: c}, edge{to: int32(u)})
-	g.adj[u] = append(g.adj[u], int32(id))
-	g.adj[v] = append(g.adj[v], int32(id+1))
+	g.edges = append(g.edges, edge{from: int32(u), to: int32(v), cap: c}, edge{from: int32(v), to: int32(u)})
+	g.dirty = true
 	return id
 }
+
+// layout builds the compressed adjacency arrays.
+func (g *Graph) layout() {
+	if !g.dirty {
+		return
+	}
+	g.start = make([]int32, g.nodes+1)
+	for _, e := range g.edges {
+		g.start[e.from+1]++
+	}
+	for u := range g.nodes {
+		g.start[u+1] += g.start[u]
+	}
+	g.adj = make([]int32, len(g.edges))
+	fill := slices.Clone(g.start[:g.nodes])
+	for id, e := range g.edges {
+		g.adj[fill[e.from]] = int32(id)
+		fill[e.from]++
+	}
+	g.dirty = false
+}
+
+func (g *Graph) out(u int32) []int32 { return g.adj[g.start[u]:g.start[u+1]] }
 
 // SetCap changes the capacity of edge e. Lowering it below the current flow
 // is not allowed and panics.
@@ -96,7 +133,8 @@ func (g *Graph) push(id int32, f float64) {
 // continues from the flow already found; flow already entering t is never
 // taken back, which lets callers fill edges into t in priority order.
 func (g *Graph) MaxFlow(s, t int) float64 {
-	n := len(g.adj)
+	g.layout()
+	n := g.nodes
 	if cap(g.level) < n {
 		g.level = make([]int32, n)
 		g.iter = make([]int32, n)
@@ -127,7 +165,7 @@ func (g *Graph) bfs(s, t int) bool {
 	q := append(g.queue[:0], int32(s))
 	for i := 0; i < len(q); i++ {
 		u := q[i]
-		for _, id := range g.adj[u] {
+		for _, id := range g.out(u) {
 			v := g.edges[id].to
 			if g.level[v] < 0 && g.residual(id) > Eps {
 				g.level[v] = g.level[u] + 1
@@ -143,8 +181,9 @@ func (g *Graph) dfs(u, t int32, limit float64) float64 {
 	if u == t {
 		return limit
 	}
-	for ; int(g.iter[u]) < len(g.adj[u]); g.iter[u]++ {
-		id := g.adj[u][g.iter[u]]
+	out := g.out(u)
+	for ; int(g.iter[u]) < len(out); g.iter[u]++ {
+		id := out[g.iter[u]]
 		v := g.edges[id].to
 		r := g.residual(id)
 		if r <= Eps || g.level[v] != g.level[u]+1 {
@@ -161,13 +200,14 @@ func (g *Graph) dfs(u, t int32, limit float64) float64 {
 // Reachable returns the nodes reachable from s in the residual graph: after
 // a maximum flow, the source side of a minimum cut.
 func (g *Graph) Reachable(s int) []bool {
-	seen := make([]bool, len(g.adj))
+	g.layout()
+	seen := make([]bool, g.nodes)
 	seen[s] = true
 	stack := []int32{int32(s)}
 	for len(stack) > 0 {
 		u := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, id := range g.adj[u] {
+		for _, id := range g.out(u) {
 			v := g.edges[id].to
 			if !seen[v] && g.residual(id) > Eps {
 				seen[v] = true
