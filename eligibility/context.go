@@ -21,6 +21,13 @@ type evalCtx struct {
 	supervisedBy map[string]bool
 	// firstContract is the earliest contract start (zero when none).
 	firstContract date.Date
+	first         *portfolio.Contract
+	// strict makes filters rely on verified licenses and contracts only; it
+	// is set while finding which evidence would count without claimed items.
+	strict bool
+	// hasClaimedSupport is set when some license or contract is only claimed,
+	// so that a strict check is needed at all.
+	hasClaimedSupport bool
 	// cycleStart is the start of the current renewal cycle (zero when the set has no cycle or no credential).
 	cycleStart   date.Date
 	cycleProblem string
@@ -55,12 +62,20 @@ func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *eval
 		c.contracts[k.ID] = k
 		c.supervisedBy[k.Supervisor] = true
 		if c.firstContract.IsZero() || k.Start.Before(c.firstContract) {
-			c.firstContract = k.Start
+			c.firstContract, c.first = k.Start, k
+		}
+		if k.Verification.EffectiveState() == portfolio.Claimed {
+			c.hasClaimedSupport = true
 		}
 	}
 	for _, s := range p.Sessions {
 		if s.Verification.EffectiveState() != portfolio.Rejected {
 			c.supervisedBy[s.Supervisor] = true
+		}
+	}
+	for _, l := range p.Licenses {
+		if l.Verification.EffectiveState() == portfolio.Claimed {
+			c.hasClaimedSupport = true
 		}
 	}
 	if set.Cycle != nil {
@@ -202,11 +217,11 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 			return false, explained(explain, func() string { return "is " + words(s.Content) + " supervision" })
 		}
 		if len(f.SupervisorCredential) > 0 {
-			if ok, why := c.supervisorQualified(s, f.SupervisorCredential, explain); !ok {
+			if ok, why := c.supervisorQualified(s.Supervisor, s.Date, s.Date, f.SupervisorCredential, explain); !ok {
 				return false, why
 			}
 		}
-	} else if len(f.Format)+len(f.Content)+len(f.SupervisorCredential) > 0 || f.MaxGroupSize > 0 {
+	} else if len(f.Format)+len(f.Content) > 0 || f.MaxGroupSize > 0 {
 		return false, "is not supervision"
 	}
 	if h := it.clinical; h != nil {
@@ -218,10 +233,19 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 				return false, why
 			}
 		}
+		if len(f.SupervisorCredential) > 0 {
+			k := c.contractOf(it)
+			if k == nil {
+				return false, "is not under a supervision contract, so its supervisor cannot be checked"
+			}
+			if ok, why := c.supervisorQualified(k.Supervisor, it.start, it.end, f.SupervisorCredential, explain); !ok {
+				return false, why
+			}
+		}
 	} else if len(f.Modalities) > 0 || f.TelehealthWhereLicensed {
 		return false, "is not clinical hours"
 	}
-	if f.RequireContract && it.contract == "" {
+	if f.RequireContract && (it.contract == "" || c.contractOf(it) == nil) {
 		return false, "is not linked to a supervision contract"
 	}
 	if w := f.Window; w != nil {
@@ -240,11 +264,12 @@ func explained(explain bool, msg func() string) string {
 	return msg()
 }
 
-// supervisorQualified checks the supervisor held a listed credential on the session date.
-func (c *evalCtx) supervisorQualified(s *portfolio.Session, types []string, explain bool) (bool, string) {
-	sup := c.supervisors[s.Supervisor]
+// supervisorQualified checks a supervisor held one of the listed credentials
+// on every day from start to end (a session's date, or a clinical block's period).
+func (c *evalCtx) supervisorQualified(id string, start, end date.Date, types []string, explain bool) (bool, string) {
+	sup := c.supervisors[id]
 	if sup == nil {
-		return false, explained(explain, func() string { return fmt.Sprintf("names supervisor %q, who is not listed", s.Supervisor) })
+		return false, explained(explain, func() string { return fmt.Sprintf("names supervisor %q, who is not listed", id) })
 	}
 	var lapsed *portfolio.HeldCredential
 	for i := range sup.Credentials {
@@ -252,7 +277,7 @@ func (c *evalCtx) supervisorQualified(s *portfolio.Session, types []string, expl
 		if !slices.Contains(types, cr.Type) {
 			continue
 		}
-		if s.Date.Within(cr.ValidFrom, cr.ValidTo) {
+		if start.Within(cr.ValidFrom, cr.ValidTo) && end.Within(cr.ValidFrom, cr.ValidTo) {
 			return true, ""
 		}
 		lapsed = cr
@@ -260,13 +285,33 @@ func (c *evalCtx) supervisorQualified(s *portfolio.Session, types []string, expl
 	if !explain {
 		return false, ""
 	}
+	when := "on " + start.String()
+	if end != start {
+		when = fmt.Sprintf("between %s and %s", start, end)
+	}
 	if lapsed != nil {
-		if s.Date.Before(lapsed.ValidFrom) {
-			return false, fmt.Sprintf("on %s %s did not yet hold the %s credential (from %s)", s.Date, sup.Name, lapsed.Type, lapsed.ValidFrom)
+		if start.Before(lapsed.ValidFrom) {
+			return false, fmt.Sprintf("%s %s did not yet hold the %s credential (from %s)", when, sup.Name, lapsed.Type, lapsed.ValidFrom)
 		}
-		return false, fmt.Sprintf("on %s %s's %s credential had lapsed (it ended %s)", s.Date, sup.Name, lapsed.Type, lapsed.ValidTo)
+		return false, fmt.Sprintf("%s %s's %s credential had lapsed (it ended %s)", when, sup.Name, lapsed.Type, lapsed.ValidTo)
 	}
 	return false, fmt.Sprintf("%s holds no %s credential", sup.Name, orList(types))
+}
+
+// contractOf returns the supervision contract an item falls under: the one it
+// names, or, when it names none, the earliest one. In a strict pass only
+// verified contracts count.
+func (c *evalCtx) contractOf(it *item) *portfolio.Contract {
+	var k *portfolio.Contract
+	if it.contract != "" {
+		k = c.contracts[it.contract]
+	} else {
+		k = c.first
+	}
+	if k == nil || (c.strict && k.Verification.EffectiveState() != portfolio.Verified) {
+		return nil
+	}
+	return k
 }
 
 // licensedFor checks that telehealth clients were in a jurisdiction where the applicant was licensed.
@@ -275,7 +320,7 @@ func (c *evalCtx) licensedFor(h *portfolio.ClinicalHours, it *item, explain bool
 		return false, "is telehealth without client_jurisdiction, so the license cannot be checked"
 	}
 	for _, l := range c.p.Licenses {
-		if l.Verification.EffectiveState() == portfolio.Rejected {
+		if st := l.Verification.EffectiveState(); st == portfolio.Rejected || (c.strict && st != portfolio.Verified) {
 			continue
 		}
 		if strings.EqualFold(l.Jurisdiction, h.ClientJurisdiction) && it.start.Within(l.ValidFrom, l.ValidTo) && it.end.Within(l.ValidFrom, l.ValidTo) {
@@ -297,10 +342,8 @@ func (c *evalCtx) inWindow(w *requirements.Window, it *item, explain bool) (bool
 	}
 	if w.AfterContractStart {
 		start := date.Date{}
-		if k := c.contracts[it.contract]; k != nil {
+		if k := c.contractOf(it); k != nil {
 			start = k.Start
-		} else if it.contract == "" {
-			start = c.firstContract
 		}
 		switch {
 		case start.IsZero():

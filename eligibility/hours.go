@@ -26,7 +26,9 @@ type hoursReq struct {
 	areaMin  map[string]float64
 	kofn     *requirements.AtLeastAreas
 	among    map[string]bool
-	// per item index: eligible, why not, cap and bucket indexes, areas.
+	// per item index: eligible, why not, cap and bucket indexes, areas, and
+	// weak: eligible only thanks to a claimed license or contract.
+	weak   []bool
 	elig   []bool
 	why    []string
 	capOf  []int
@@ -70,6 +72,7 @@ func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*ho
 		}
 		n := len(c.items)
 		h.elig, h.why, h.capOf, h.bucket, h.iAreas = make([]bool, n), make([]string, n), make([]int, n), make([]int, n), make([][]string, n)
+		h.weak = make([]bool, n)
 		for i, it := range c.items {
 			h.capOf[i], h.bucket[i] = -1, -1
 			ok, why := c.accepts(r, it)
@@ -89,6 +92,12 @@ func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*ho
 			h.elig[i], h.why[i] = ok, why
 			if !ok {
 				continue
+			}
+			if c.hasClaimedSupport {
+				c.strict = true
+				strictOK, _ := c.accepts(r, it)
+				c.strict = false
+				h.weak[i] = !strictOK
 			}
 			for j, cp := range r.Caps {
 				if c.match(cp.Match, it) {
@@ -225,7 +234,7 @@ func (c *evalCtx) build(hs []*hoursReq, withClaimed bool) *network {
 		credits := it.credits
 		for ri, rn := range n.reqs {
 			h := rn.h
-			if !h.elig[i] {
+			if !h.elig[i] || (h.weak[i] && !withClaimed) {
 				continue
 			}
 			if node < 0 {

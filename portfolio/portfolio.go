@@ -205,7 +205,7 @@ type Session struct {
 	Format       string       `json:"format" cb:"required,enum=individual|group"`
 	GroupSize    int          `json:"group_size,omitempty" cb:"nonneg,max=100"`
 	Supervisor   string       `json:"supervisor" cb:"required,ref=supervisors"`
-	Content      string       `json:"content" cb:"required,enum=case|didactic"`
+	Content      string       `json:"content" cb:"required,enum=case|didactic|supervision_of_supervision"`
 	Delivery     string       `json:"delivery,omitempty" cb:"enum=in_person|video|phone"`
 	Contract     string       `json:"contract,omitempty" cb:"ref=supervision_contracts"`
 	Verification Verification `json:"verification,omitzero"`

@@ -470,7 +470,7 @@ func (l *loader) filter(s *Set, f Filter, needEvidence bool, path ...any) {
 	fieldsOf := map[string][]string{
 		EvidenceEducation:   {"activity_kinds", "provider_kinds", "approved_by", "delivery", "sexuality_related"},
 		EvidenceSupervision: {"format", "max_group_size", "content", "supervisor_credential", "require_contract"},
-		EvidenceClinical:    {"modalities", "telehealth_where_licensed", "require_contract"},
+		EvidenceClinical:    {"modalities", "telehealth_where_licensed", "require_contract", "supervisor_credential"},
 	}
 	if f.Evidence != "" {
 		for _, k := range l.keys(path...) {
