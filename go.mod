@@ -4,7 +4,7 @@ go 1.26.8
 
 require go.yaml.in/yaml/v3 v3.0.6
 
-require github.com/santhosh-tekuri/jsonschema/v6 v6.0.2 // indirect
+require github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
 
 require (
 	cel.dev/cel-go v0.33.2

@@ -33,12 +33,16 @@ func FromTime(t time.Time) Date {
 
 // Parse reads a YYYY-MM-DD date and rejects impossible days such as 2023-02-30.
 func Parse(s string) (Date, error) {
+	if !shaped(s) {
+		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	}
 	t, err := time.Parse(Layout, s)
 	if err != nil {
-		if len(s) == len(Layout) {
-			return Date{}, fmt.Errorf("%q is not a real calendar date", s)
-		}
-		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+		return Date{}, fmt.Errorf("%q is not a real calendar date", s)
+	}
+	if t.IsZero() {
+		// 0001-01-01 is the zero Date, which means "no date".
+		return Date{}, fmt.Errorf("%q is not a usable date", s)
 	}
 	return Date{t}, nil
 }
@@ -121,4 +125,21 @@ func (d Date) Within(from, to Date) bool {
 		return false
 	}
 	return to.IsZero() || !d.After(to)
+}
+
+// shaped reports whether s looks like YYYY-MM-DD: digits and two dashes.
+func shaped(s string) bool {
+	if len(s) != len(Layout) {
+		return false
+	}
+	for i := range len(s) {
+		if i == 4 || i == 7 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

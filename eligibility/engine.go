@@ -69,13 +69,13 @@ func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Re
 	switch {
 	case unmet > 0:
 		rep.Verdict = VerdictNotEligible
-		rep.Summary = fmt.Sprintf("Not eligible for %s as of %s: %d requirements unmet", set.Title, asOf, unmet)
+		rep.Summary = fmt.Sprintf("Not eligible for %s as of %s: %s unmet", set.Title, asOf, count(unmet, "requirement"))
 		if pending > 0 {
 			rep.Summary += fmt.Sprintf(", %d pending verification", pending)
 		}
 	case pending > 0:
 		rep.Verdict = VerdictPending
-		rep.Summary = fmt.Sprintf("Not yet eligible for %s as of %s: %d requirements are met only by evidence still awaiting verification", set.Title, asOf, pending)
+		rep.Summary = fmt.Sprintf("Not yet eligible for %s as of %s: %s met only by evidence still awaiting verification", set.Title, asOf, count(pending, "requirement"))
 	default:
 		rep.Verdict = VerdictEligible
 		rep.Eligible = true
@@ -203,4 +203,20 @@ func Select(reg *requirements.Registry, id string, p *portfolio.Portfolio, asOf 
 		}
 	}
 	return s, why, err
+}
+
+// count writes "1 item" or "3 items".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// amount writes a figure with its unit, singular for exactly one ("1 hour").
+func amount(x float64, unit string) string {
+	if round(x) == 1 {
+		unit = strings.TrimSuffix(unit, "s")
+	}
+	return num(x) + " " + unit
 }

@@ -649,6 +649,10 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	}
 	// Per area.
 	var lowAreas []string
+	var pot map[string]float64
+	if h.areas != nil {
+		pot = n.areaPotential(rn)
+	}
 	for _, a := range h.areas {
 		got := n.areaCounted(rn, a)
 		target := h.areaMin[a]
@@ -658,8 +662,11 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			}
 			target = h.kofn.HoursEach
 		}
-		res.Progress = append(res.Progress, Progress{Label: "area " + a + ": " + h.areaName[a], Value: round(got), Target: target, Unit: unit,
-			Text: fmt.Sprintf("area %s (%s): %s of %s", a, h.areaName[a], num(got), num(target))})
+		text := fmt.Sprintf("area %s (%s): %s of %s", a, h.areaName[a], num(got), num(target))
+		if pot[a] > got+1e-7 {
+			text += fmt.Sprintf(" (%s available, shared with other areas or not needed)", num(pot[a]))
+		}
+		res.Progress = append(res.Progress, Progress{Label: "area " + a + ": " + h.areaName[a], Value: round(got), Target: target, Unit: unit, Text: text})
 		if h.kofn == nil && got < target-1e-7 {
 			lowAreas = append(lowAreas, a)
 		}
@@ -673,7 +680,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		}
 		best := max(len(p.best), min(reached, h.kofn.Count))
 		res.Progress = append(res.Progress, Progress{Label: "areas", Value: float64(best), Target: float64(h.kofn.Count), Unit: "areas",
-			Text: fmt.Sprintf("%d of %d areas can reach %s %s each together", best, h.kofn.Count, num(h.kofn.HoursEach), unit)})
+			Text: fmt.Sprintf("%d areas can reach %s each together; %d needed", best, amount(h.kofn.HoursEach, unit), h.kofn.Count)})
 	}
 	// Caps.
 	var binding []string
@@ -743,7 +750,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	// Explanation and shortfall.
 	switch st {
 	case Met:
-		res.Explanation = fmt.Sprintf("%s of %s %s counted from %d verified items", num(counted), num(h.total), unit, len(res.Evidence))
+		res.Explanation = fmt.Sprintf("%s of %s counted from %s", num(counted), amount(h.total, unit), count(len(res.Evidence), "verified item"))
 		if len(h.areas) > 0 && h.kofn == nil && r.AreaMinimum > 0 {
 			res.Explanation += fmt.Sprintf(", with at least %s in every area", num(r.AreaMinimum))
 		}
@@ -751,7 +758,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			res.Explanation += fmt.Sprintf(", with %d areas at %s or more", h.kofn.Count, num(h.kofn.HoursEach))
 		}
 	case Pending:
-		res.Explanation = fmt.Sprintf("would be met (%s of %s %s) once %d claimed items are verified: %s", num(counted), num(h.total), unit, len(claimedIDs), strings.Join(firstN(claimedIDs, 6), ", "))
+		res.Explanation = fmt.Sprintf("would be met (%s of %s) once %s verified: %s", num(counted), amount(h.total, unit), count(len(claimedIDs), "claimed item"), strings.Join(firstN(claimedIDs, 6), ", "))
 	case Unmet:
 		res.Explanation, res.Shortfall = c.hoursShortfall(p, rn, counted, lowAreas, lowBuckets, binding, reached)
 	}
@@ -762,7 +769,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		}
 	}
 	if st == Unmet && len(res.Excluded) > 0 {
-		res.Explanation += fmt.Sprintf("; %d items do not count (see excluded)", len(res.Excluded))
+		res.Explanation += fmt.Sprintf("; %s not counted (see excluded)", count(len(res.Excluded), "item"))
 	}
 	return res
 }
@@ -777,16 +784,16 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 	for _, a := range lowAreas {
 		d := h.areaMin[a] - n.areaCounted(rn, a)
 		need += d
-		sf.Steps = append(sf.Steps, fmt.Sprintf("%s more %s in area %s (%s)", num(d), unit, a, h.areaName[a]))
+		sf.Steps = append(sf.Steps, fmt.Sprintf("%s more in area %s (%s)", amount(d, unit), a, h.areaName[a]))
 	}
 	if len(lowAreas) > 0 {
-		parts = append(parts, fmt.Sprintf("%d areas below their minimum (%s)", len(lowAreas), strings.Join(lowAreas, ", ")))
+		parts = append(parts, fmt.Sprintf("%s below the minimum (%s)", count(len(lowAreas), "area"), strings.Join(lowAreas, ", ")))
 	}
 	for _, j := range lowBuckets {
 		b := r.Minimums[j]
 		d := b.Min - n.g.Flow(rn.bkEdge[j])
 		need += d
-		sf.Steps = append(sf.Steps, fmt.Sprintf("%s more %s of %s", num(d), unit, strings.ToLower(b.Title)))
+		sf.Steps = append(sf.Steps, fmt.Sprintf("%s more of %s", amount(d, unit), lowerFirst(b.Title)))
 		parts = append(parts, fmt.Sprintf("%s %s of %s, at least %s needed", num(n.g.Flow(rn.bkEdge[j])), unit, strings.ToLower(b.Title), num(b.Min)))
 	}
 	if h.kofn != nil {
@@ -805,14 +812,14 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 			sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].d < gaps[j].d })
 			for _, g := range gaps[:min(missing, len(gaps))] {
 				need += g.d
-				sf.Steps = append(sf.Steps, fmt.Sprintf("%s more %s in area %s (%s)", num(g.d), unit, g.a, h.areaName[g.a]))
+				sf.Steps = append(sf.Steps, fmt.Sprintf("%s more in area %s (%s)", amount(g.d, unit), g.a, h.areaName[g.a]))
 			}
 			parts = append(parts, fmt.Sprintf("only %d of the %d areas reach %s %s", h.kofn.Count-missing, h.kofn.Count, num(h.kofn.HoursEach), unit))
 		}
 	}
 	rest := h.total - counted - need
 	if rest > 1e-7 {
-		step := fmt.Sprintf("%s more %s of any evidence this requirement accepts", num(rest), unit)
+		step := fmt.Sprintf("%s more of any evidence this requirement accepts", amount(rest, unit))
 		if len(binding) > 0 {
 			step += fmt.Sprintf(", other than %s (that cap is reached)", lowerFirst(strings.Join(binding, " or ")))
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"sort"
@@ -50,7 +51,7 @@ func Decode(data []byte) (*Portfolio, error) {
 	if err := dec.Decode(&tree); err != nil {
 		return nil, Errors{{Path: "$", Message: syntaxMessage(data, err)}}
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, Errors{{Path: "$", Message: "unexpected data after the portfolio object"}}
 	}
 	var p Portfolio
@@ -84,7 +85,8 @@ func syntaxMessage(data []byte, err error) string {
 		return "not valid JSON: " + err.Error()
 	}
 	line, col := 1, 1
-	for i := int64(0); i < off && i < int64(len(data)); i++ {
+	// The offset counts the offending byte itself.
+	for i := int64(0); i < off-1 && i < int64(len(data)); i++ {
 		if data[i] == '\n' {
 			line++
 			col = 1

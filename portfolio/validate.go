@@ -2,6 +2,8 @@ package portfolio
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/certboard/certboard/date"
 )
@@ -79,7 +81,8 @@ func (v *validator) check(p *Portfolio) {
 	for i, x := range p.Education {
 		path := fmt.Sprintf("$.education[%d]", i)
 		v.id(path, x.ID)
-		for tax, codes := range x.Areas {
+		for _, tax := range slices.Sorted(maps.Keys(x.Areas)) {
+			codes := x.Areas[tax]
 			if len(codes) == 0 {
 				v.fail(path+".areas."+tax, "lists no area; remove the taxonomy or name at least one area")
 			}
