@@ -79,29 +79,28 @@ func Compile(src string) (*Program, error) {
 	return &Program{Source: src, prg: prg}, nil
 }
 
-// compileExpressions compiles every expression and applies_if of the set.
-func compileExpressions(s *Set) error {
-	var ps Problems
-	for _, r := range s.Requirements {
+// compileExpressions compiles every expression and applies_if of the set,
+// reporting errors at the line of the expression.
+func (l *loader) compileExpressions(s *Set) {
+	for i, r := range s.Requirements {
+		if r == nil {
+			continue
+		}
 		if r.AppliesIf != "" {
 			p, err := Compile(r.AppliesIf)
 			if err != nil {
-				ps = append(ps, Problem{File: s.File, Line: r.Line, Message: fmt.Sprintf("requirement %s: applies_if does not compile: %v", r.ID, err)})
+				l.fail(l.line("requirements", i, "applies_if"), "requirement %s: applies_if does not compile: %v", r.ID, err)
 			}
 			r.appliesIf = p
 		}
-		if r.Kind == KindExpression {
+		if r.Kind == KindExpression && r.Expression != "" {
 			p, err := Compile(r.Expression)
 			if err != nil {
-				ps = append(ps, Problem{File: s.File, Line: r.Line, Message: fmt.Sprintf("requirement %s: expression does not compile: %v", r.ID, err)})
+				l.fail(l.line("requirements", i, "expression"), "requirement %s: expression does not compile: %v", r.ID, err)
 			}
 			r.program = p
 		}
 	}
-	if len(ps) > 0 {
-		return ps
-	}
-	return nil
 }
 
 // Condition returns the compiled applies_if, or nil when the requirement always applies.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -71,11 +72,10 @@ func Parse(file string, data []byte) (*Set, error) {
 		}
 	}
 	l.validate(&s)
+	l.compileExpressions(&s)
 	if len(l.problems) > 0 {
+		sort.SliceStable(l.problems, func(i, j int) bool { return l.problems[i].Line < l.problems[j].Line })
 		return nil, l.problems
-	}
-	if err := compileExpressions(&s); err != nil {
-		return nil, err
 	}
 	return &s, nil
 }

@@ -285,7 +285,8 @@ type Window struct {
 	YearsBeforeAsOf  int `yaml:"years_before_as_of"`
 	MonthsBeforeAsOf int `yaml:"months_before_as_of"`
 	// AfterContractStart keeps evidence dated on or after the start of its
-	// supervision contract (evidence without a contract does not count).
+	// supervision contract; evidence that names no contract is measured from
+	// the earliest contract, and with no contract at all nothing counts.
 	AfterContractStart bool `yaml:"after_contract_start"`
 	// InCycle keeps evidence inside the holder's current renewal cycle.
 	InCycle bool `yaml:"in_cycle"`

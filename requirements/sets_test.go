@@ -400,18 +400,18 @@ colour: blue #<
     accepts: [{evidence: supervision}]
 `, `ratio_to.requirement "nowhere" must be the id of an hours requirement`},
 		{"bad CEL expression", `
-  - id: expr #<
+  - id: expr
     kind: expression
     title: Expression
     explanation: Something about the portfolio.
-    expression: portfolio.supervision_given.size() >=
+    expression: portfolio.supervision_given.size() >= #<
 `, "expression does not compile"},
 		{"expression that is not a condition", `
-  - id: expr #<
+  - id: expr
     kind: expression
     title: Expression
     explanation: Something about the portfolio.
-    expression: "'yes'"
+    expression: "'yes'" #<
 `, "must give true or false"},
 		{"confidence about an unknown requirement", `
 confidence:

@@ -106,7 +106,7 @@ func (l *loader) validate(s *Set) {
 		if c.Rate <= 0 || c.Rate > 10 {
 			l.fail(l.line("credits", i, "rate"), "credits[%d].rate %g must be above 0 (0.5 means 2 hours give 1 credit)", i, c.Rate)
 		}
-		l.filter(s, c.Match, false, "credits", i, "match")
+		l.filter(s, c.Match, "credits", i, "match")
 	}
 	for code, t := range s.Taxonomies {
 		if t == nil || len(t.Areas) == 0 {
@@ -319,7 +319,7 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 			l.fail(at("accepts", j), "requirement %s: accepts[%d].evidence is required (%s)", r.ID, j, strings.Join(evidenceKinds, ", "))
 		}
 		evidence[f.Evidence] = true
-		l.filter(s, f, true, "requirements", i, "accepts", j)
+		l.filter(s, f, "requirements", i, "accepts", j)
 	}
 	total := r.Total
 	var areas map[string]bool
@@ -363,7 +363,12 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 				among = append(among, a)
 			}
 		}
+		seenAmong := map[string]bool{}
 		for j, a := range k.Among {
+			if seenAmong[a] {
+				l.fail(at("at_least_areas", "among", j), "requirement %s: area %q is listed twice in at_least_areas.among", r.ID, a)
+			}
+			seenAmong[a] = true
 			if areas != nil && !areas[a] {
 				l.fail(at("at_least_areas", "among", j), "requirement %s: area %q is not in taxonomy %s", r.ID, a, r.Taxonomy)
 			}
@@ -392,7 +397,7 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 			l.fail(at("minimums", j), "requirement %s: minimums[%d] needs an id and a positive min", r.ID, j)
 		}
 		sumBuckets += b.Min
-		l.filter(s, b.Match, false, "requirements", i, "minimums", j, "match")
+		l.filter(s, b.Match, "requirements", i, "minimums", j, "match")
 		l.matchWithin(r, b.Match, at("minimums", j, "match"))
 		for k := range j {
 			if !Disjoint(r.Minimums[k].Match, b.Match) {
@@ -414,7 +419,7 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 		case total > 0 && c.Max > total:
 			l.fail(at("caps", j, "max"), "requirement %s: cap %s of %g is above the total of %g, so it can never bind; lower it or remove it", r.ID, c.ID, c.Max, total)
 		}
-		l.filter(s, c.Match, false, "requirements", i, "caps", j, "match")
+		l.filter(s, c.Match, "requirements", i, "caps", j, "match")
 		l.matchWithin(r, c.Match, at("caps", j, "match"))
 		for k := range j {
 			if !Disjoint(r.Caps[k].Match, c.Match) {
@@ -446,7 +451,7 @@ func (l *loader) matchWithin(r *Requirement, f Filter, line int) {
 }
 
 // filter checks the values of one filter and that its fields fit its evidence.
-func (l *loader) filter(s *Set, f Filter, needEvidence bool, path ...any) {
+func (l *loader) filter(s *Set, f Filter, path ...any) {
 	at := func(p ...any) int { return l.line(append(slices.Clone(path), p...)...) }
 	check := func(field string, values, allowed []string) {
 		for j, v := range values {
