@@ -18,8 +18,6 @@ type outcome struct {
 	used     []Use
 	progress []Progress
 	steps    []string
-	// unknown is set when a pass could not be judged (a CEL runtime error).
-	unknown bool
 }
 
 func usedItem(id string, v portfolio.Verification) Use {

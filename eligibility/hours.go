@@ -339,15 +339,6 @@ func (n *network) satisfied(rn *reqNet) bool {
 	return true
 }
 
-func (n *network) allSatisfied() bool {
-	for _, rn := range n.reqs {
-		if !n.satisfied(rn) {
-			return false
-		}
-	}
-	return true
-}
-
 func (n *network) kofnReq() *reqNet {
 	for _, rn := range n.reqs {
 		if rn.h.kofn != nil {
