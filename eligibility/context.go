@@ -134,25 +134,30 @@ type item struct {
 }
 
 func (c *evalCtx) buildItems() []*item {
-	var items []*item
-	for i := range c.p.Education {
-		a := &c.p.Education[i]
-		items = append(items, &item{id: a.ID, evidence: requirements.EvidenceEducation, start: a.Date, end: a.Date,
+	p := c.p
+	store := make([]item, 0, len(p.Education)+len(p.Sessions)+len(p.ClinicalHours))
+	for i := range p.Education {
+		a := &p.Education[i]
+		store = append(store, item{id: a.ID, evidence: requirements.EvidenceEducation, start: a.Date, end: a.Date,
 			hours: a.Hours, state: a.Verification.EffectiveState(), act: a})
 	}
-	for i := range c.p.Sessions {
-		s := &c.p.Sessions[i]
-		items = append(items, &item{id: s.ID, evidence: requirements.EvidenceSupervision, start: s.Date, end: s.Date,
+	for i := range p.Sessions {
+		s := &p.Sessions[i]
+		store = append(store, item{id: s.ID, evidence: requirements.EvidenceSupervision, start: s.Date, end: s.Date,
 			hours: s.Hours, state: s.Verification.EffectiveState(), session: s, contract: s.Contract})
 	}
-	for i := range c.p.ClinicalHours {
-		h := &c.p.ClinicalHours[i]
-		it := &item{id: h.ID, evidence: requirements.EvidenceClinical, start: h.Date, end: h.Date,
+	for i := range p.ClinicalHours {
+		h := &p.ClinicalHours[i]
+		it := item{id: h.ID, evidence: requirements.EvidenceClinical, start: h.Date, end: h.Date,
 			hours: h.Hours, state: h.Verification.EffectiveState(), clinical: h, contract: h.Contract}
 		if h.Date.IsZero() {
 			it.start, it.end = h.From, h.To
 		}
-		items = append(items, it)
+		store = append(store, it)
+	}
+	items := make([]*item, len(store))
+	for i := range store {
+		items[i] = &store[i]
 	}
 	return items
 }

@@ -26,14 +26,40 @@ type hoursReq struct {
 	areaMin  map[string]float64
 	kofn     *requirements.AtLeastAreas
 	among    map[string]bool
-	// per item index: eligible, why not, cap and bucket indexes, areas, and
+	// per item index: whether and how the requirement can count it.
+	info []itemInfo
+	// whys holds the reasons itemInfo.why points to; filtered holds area
+	// lists of items that also name areas outside the taxonomy.
+	whys     []string
+	filtered map[int][]string
+}
+
+// itemInfo is what one requirement makes of one item. It holds no pointers,
+// so a slice of them per requirement is cheap to allocate.
+type itemInfo struct {
+	elig bool
 	// weak: eligible only thanks to a claimed license or contract.
-	weak   []bool
-	elig   []bool
-	why    []string
-	capOf  []int
-	bucket []int
-	iAreas [][]string
+	weak   bool
+	capOf  int16 // index of the cap it falls under, or -1
+	bucket int16 // index of the minimum it falls under, or -1
+	why    int32 // index in whys of why it does not count, or -1
+}
+
+// itemAreas returns the taxonomy areas item i covers for this requirement.
+func (h *hoursReq) itemAreas(c *evalCtx, i int) []string {
+	if a, ok := h.filtered[i]; ok {
+		return a
+	}
+	return c.items[i].act.Areas[h.r.Taxonomy]
+}
+
+// reason returns why item i does not count ("" when it does, or when it is
+// not of a kind the requirement selects).
+func (h *hoursReq) reason(i int) string {
+	if w := h.info[i].why; w >= 0 {
+		return h.whys[w]
+	}
+	return ""
 }
 
 // prepareHours works out, once per evaluation, which items each hours
@@ -70,26 +96,38 @@ func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*ho
 				}
 			}
 		}
-		n := len(c.items)
-		h.elig, h.why, h.capOf, h.bucket, h.iAreas = make([]bool, n), make([]string, n), make([]int, n), make([]int, n), make([][]string, n)
-		h.weak = make([]bool, n)
+		h.info = make([]itemInfo, len(c.items))
+		var wanted [3]bool // by evidence: which collections the requirement reads
+		for _, f := range r.Accepts {
+			wanted[evidenceIndex(f.Evidence)] = true
+		}
 		for i, it := range c.items {
-			h.capOf[i], h.bucket[i] = -1, -1
+			in := &h.info[i]
+			in.capOf, in.bucket, in.why = -1, -1, -1
+			if !wanted[evidenceIndex(it.evidence)] {
+				continue
+			}
 			ok, why := c.accepts(r, it)
 			if ok && h.areas != nil {
-				for _, a := range it.act.Areas[r.Taxonomy] {
-					if _, known := h.areaName[a]; known {
-						h.iAreas[i] = append(h.iAreas[i], a)
+				codes := it.act.Areas[r.Taxonomy]
+				if kept := knownAreas(codes, h.areaName); len(kept) != len(codes) {
+					if h.filtered == nil {
+						h.filtered = map[int][]string{}
 					}
+					h.filtered[i] = kept
 				}
-				if len(h.iAreas[i]) == 0 {
+				if len(h.itemAreas(c, i)) == 0 {
 					ok, why = false, "covers no area of "+c.set.Taxonomies[r.Taxonomy].Title
 				}
 			}
 			if ok && it.end.After(c.asOf) {
 				ok, why = false, fmt.Sprintf("is dated %s, after the as-of date", it.end)
 			}
-			h.elig[i], h.why[i] = ok, why
+			in.elig = ok
+			if why != "" {
+				in.why = int32(len(h.whys))
+				h.whys = append(h.whys, why)
+			}
 			if !ok {
 				continue
 			}
@@ -97,17 +135,17 @@ func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*ho
 				c.strict = true
 				strictOK, _ := c.accepts(r, it)
 				c.strict = false
-				h.weak[i] = !strictOK
+				in.weak = !strictOK
 			}
 			for j, cp := range r.Caps {
 				if c.match(cp.Match, it) {
-					h.capOf[i] = j
+					in.capOf = int16(j)
 					break
 				}
 			}
 			for j, b := range r.Minimums {
 				if c.match(b.Match, it) {
-					h.bucket[i] = j
+					in.bucket = int16(j)
 					break
 				}
 			}
@@ -155,6 +193,7 @@ func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, string) 
 
 // network is the flow network of one pass over the evidence.
 type network struct {
+	c      *evalCtx
 	g      *flow.Graph
 	s, t   int
 	reqs   []*reqNet
@@ -175,26 +214,25 @@ type reqNet struct {
 	bkNode   []int
 	bkEdge   []int // bucket -> t
 	bkFree   []int
-	uses     [][]use // per item index: the edges carrying its contribution
+	// first and count locate, per item index, the consecutive edges that
+	// carry the item's contribution (first is -1 when it has none).
+	first    []int32
+	count    []int16
 	avail    float64
 	capAvail []float64
 	kSet     map[string]bool // areas currently demanded for at_least_areas
 }
 
-type use struct {
-	edge int
-	area string
-}
 
 // build makes the network for one pass: verified evidence only, or verified
 // and claimed.
 func (c *evalCtx) build(hs []*hoursReq, withClaimed bool) *network {
-	n := &network{g: flow.New(2), s: 0, t: 1, supply: make([]int, len(c.items))}
+	n := &network{c: c, g: flow.New(2), s: 0, t: 1, supply: make([]int, len(c.items))}
 	g := n.g
 	g.Grow(len(c.items) * 3)
 	srcCap := map[[2]int]int{} // (req, cap) -> source-side cap node
 	for _, h := range hs {
-		rn := &reqNet{h: h, uses: make([][]use, len(c.items))}
+		rn := &reqNet{h: h, first: make([]int32, len(c.items)), count: make([]int16, len(c.items))}
 		rn.free = g.AddNode()
 		rn.freeEdge = g.AddEdge(rn.free, n.t, 0)
 		if h.areas != nil {
@@ -234,33 +272,41 @@ func (c *evalCtx) build(hs []*hoursReq, withClaimed bool) *network {
 		credits := it.credits
 		for ri, rn := range n.reqs {
 			h := rn.h
-			if !h.elig[i] || (h.weak[i] && !withClaimed) {
+			if !h.info[i].elig || (h.info[i].weak && !withClaimed) {
 				continue
 			}
 			if node < 0 {
 				node = g.AddNode()
 				n.items = append(n.items, i)
 				from := n.s
-				if h.areas != nil && h.capOf[i] >= 0 {
-					from = srcCap[[2]int{ri, h.capOf[i]}]
+				if h.areas != nil && h.info[i].capOf >= 0 {
+					from = srcCap[[2]int{ri, int(h.info[i].capOf)}]
 				}
 				n.supply[i] = g.AddEdge(from, node, credits)
 			}
 			rn.avail += credits
-			if h.capOf[i] >= 0 {
-				rn.capAvail[h.capOf[i]] += credits
+			if h.info[i].capOf >= 0 {
+				rn.capAvail[h.info[i].capOf] += credits
 			}
+			var e int
 			switch {
 			case h.areas != nil:
-				for _, a := range h.iAreas[i] {
-					rn.uses[i] = append(rn.uses[i], use{g.AddEdge(node, rn.areaNode[a], flow.Inf), a})
+				areas := h.itemAreas(c, i)
+				e = g.AddEdge(node, rn.areaNode[areas[0]], flow.Inf)
+				for _, a := range areas[1:] {
+					g.AddEdge(node, rn.areaNode[a], flow.Inf)
 				}
-			case h.capOf[i] >= 0:
-				rn.uses[i] = append(rn.uses[i], use{edge: g.AddEdge(node, rn.capNode[h.capOf[i]], flow.Inf)})
-			case h.bucket[i] >= 0:
-				rn.uses[i] = append(rn.uses[i], use{edge: g.AddEdge(node, rn.bkNode[h.bucket[i]], flow.Inf)})
+				rn.count[i] = int16(len(areas))
+			case h.info[i].capOf >= 0:
+				e = g.AddEdge(node, rn.capNode[h.info[i].capOf], flow.Inf)
+			case h.info[i].bucket >= 0:
+				e = g.AddEdge(node, rn.bkNode[h.info[i].bucket], flow.Inf)
 			default:
-				rn.uses[i] = append(rn.uses[i], use{edge: g.AddEdge(node, rn.free, flow.Inf)})
+				e = g.AddEdge(node, rn.free, flow.Inf)
+			}
+			rn.first[i] = int32(e)
+			if rn.count[i] == 0 {
+				rn.count[i] = 1
 			}
 		}
 	}
@@ -351,9 +397,12 @@ func (n *network) kofnReq() *reqNet {
 // areaPotential is an upper bound of what each area of rn can receive.
 func (n *network) areaPotential(rn *reqNet) map[string]float64 {
 	p := map[string]float64{}
-	for i, us := range rn.uses {
-		for _, u := range us {
-			p[u.area] += n.g.Cap(n.supply[i])
+	for i, k := range rn.count {
+		if k == 0 {
+			continue
+		}
+		for _, a := range rn.h.itemAreas(n.c, i) {
+			p[a] += n.g.Cap(n.supply[i])
 		}
 	}
 	return p
@@ -510,8 +559,8 @@ func (c *evalCtx) allocate(hs []*hoursReq, withClaimed bool) *hoursPass {
 func (c *evalCtx) spanProblem(n *network, rn *reqNet) string {
 	first, last := c.asOf, c.asOf
 	seen := false
-	for i, us := range rn.uses {
-		if n.useAmount(us) <= flow.Eps {
+	for i := range rn.count {
+		if n.useAmount(rn, i) <= flow.Eps {
 			continue
 		}
 		it := c.items[i]
@@ -530,10 +579,11 @@ func (c *evalCtx) spanProblem(n *network, rn *reqNet) string {
 	return ""
 }
 
-func (n *network) useAmount(us []use) float64 {
+// useAmount returns what item i contributes to rn in the current flow.
+func (n *network) useAmount(rn *reqNet, i int) float64 {
 	t := 0.0
-	for _, u := range us {
-		t += n.g.Flow(u.edge)
+	for k := range int(rn.count[i]) {
+		t += n.g.Flow(int(rn.first[i]) + 2*k)
 	}
 	return t
 }
@@ -599,8 +649,8 @@ func (c *evalCtx) competition(p *hoursPass, idx int) string {
 		if other == rn {
 			continue
 		}
-		for i := range rn.uses {
-			if len(rn.uses[i]) > 0 && n.useAmount(other.uses[i]) > flow.Eps {
+		for i := range rn.count {
+			if rn.count[i] > 0 && n.useAmount(other, i) > flow.Eps {
 				rivals = append(rivals, other.h.r.ID)
 				break
 			}
@@ -707,20 +757,19 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	// Evidence used, then evidence excluded.
 	var claimedIDs []string
 	for _, i := range n.items {
-		us := rn.uses[i]
-		if len(us) == 0 {
+		if rn.count[i] == 0 {
 			continue
 		}
-		amt := n.useAmount(us)
+		amt := n.useAmount(rn, i)
 		if amt <= flow.Eps {
 			continue
 		}
 		u := Use{ID: c.items[i].id, Amount: round(amt), State: string(c.items[i].state)}
 		if h.areas != nil {
 			u.Areas = map[string]float64{}
-			for _, x := range us {
-				if f := n.g.Flow(x.edge); f > flow.Eps {
-					u.Areas[x.area] += round(f)
+			for k, a := range h.itemAreas(c, i) {
+				if f := n.g.Flow(int(rn.first[i]) + 2*k); f > flow.Eps {
+					u.Areas[a] += round(f)
 				}
 			}
 		}
@@ -730,13 +779,13 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		}
 	}
 	for i, it := range c.items {
-		if h.elig[i] || h.why[i] == "" {
-			if h.elig[i] && it.state == portfolio.Rejected {
+		if in := h.info[i]; in.elig || in.why < 0 {
+			if in.elig && it.state == portfolio.Rejected {
 				res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: "was rejected in verification"})
 			}
 			continue
 		}
-		res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: h.why[i]})
+		res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: h.reason(i)})
 	}
 	// Explanation and shortfall.
 	switch st {
@@ -848,4 +897,32 @@ func lowerFirst(s string) string {
 		return string(s[0]+'a'-'A') + s[1:]
 	}
 	return s
+}
+
+// knownAreas keeps the codes that the taxonomy knows, without copying when
+// all of them are known.
+func knownAreas(codes []string, known map[string]string) []string {
+	for i, a := range codes {
+		if _, ok := known[a]; !ok {
+			kept := slices.Clone(codes[:i])
+			for _, b := range codes[i+1:] {
+				if _, ok := known[b]; ok {
+					kept = append(kept, b)
+				}
+			}
+			return kept
+		}
+	}
+	return codes
+}
+
+// evidenceIndex numbers the evidence collections for quick lookups.
+func evidenceIndex(e string) int {
+	switch e {
+	case requirements.EvidenceEducation:
+		return 0
+	case requirements.EvidenceSupervision:
+		return 1
+	}
+	return 2
 }
