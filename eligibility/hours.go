@@ -223,7 +223,6 @@ type reqNet struct {
 	kSet     map[string]bool // areas currently demanded for at_least_areas
 }
 
-
 // build makes the network for one pass: verified evidence only, or verified
 // and claimed.
 func (c *evalCtx) build(hs []*hoursReq, withClaimed bool) *network {
