@@ -220,3 +220,11 @@ func amount(x float64, unit string) string {
 	}
 	return num(x) + " " + unit
 }
+
+// more writes "3 more hours" or "1 more hour".
+func more(x float64, unit string) string {
+	if round(x) == 1 {
+		unit = strings.TrimSuffix(unit, "s")
+	}
+	return num(x) + " more " + unit
+}

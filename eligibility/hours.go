@@ -823,7 +823,7 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 	for _, a := range lowAreas {
 		d := h.areaMin[a] - n.areaCounted(rn, a)
 		need += d
-		sf.Steps = append(sf.Steps, fmt.Sprintf("%s more in area %s (%s)", amount(d, unit), a, h.areaName[a]))
+		sf.Steps = append(sf.Steps, fmt.Sprintf("%s in area %s (%s)", more(d, unit), a, h.areaName[a]))
 	}
 	if len(lowAreas) > 0 {
 		parts = append(parts, fmt.Sprintf("%s below the minimum (%s)", count(len(lowAreas), "area"), strings.Join(lowAreas, ", ")))
@@ -832,7 +832,7 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 		b := r.Minimums[j]
 		d := b.Min - n.g.Flow(rn.bkEdge[j])
 		need += d
-		sf.Steps = append(sf.Steps, fmt.Sprintf("%s more of %s", amount(d, unit), lowerFirst(b.Title)))
+		sf.Steps = append(sf.Steps, fmt.Sprintf("%s of %s", more(d, unit), lowerFirst(b.Title)))
 		parts = append(parts, fmt.Sprintf("%s %s of %s, at least %s needed", num(n.g.Flow(rn.bkEdge[j])), unit, strings.ToLower(b.Title), num(b.Min)))
 	}
 	if h.kofn != nil {
@@ -851,14 +851,14 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 			sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].d < gaps[j].d })
 			for _, g := range gaps[:min(missing, len(gaps))] {
 				need += g.d
-				sf.Steps = append(sf.Steps, fmt.Sprintf("%s more in area %s (%s)", amount(g.d, unit), g.a, h.areaName[g.a]))
+				sf.Steps = append(sf.Steps, fmt.Sprintf("%s in area %s (%s)", more(g.d, unit), g.a, h.areaName[g.a]))
 			}
 			parts = append(parts, fmt.Sprintf("only %d of the %d areas reach %s %s", h.kofn.Count-missing, h.kofn.Count, num(h.kofn.HoursEach), unit))
 		}
 	}
 	rest := h.total - counted - need
 	if rest > 1e-7 {
-		step := fmt.Sprintf("%s more of any evidence this requirement accepts", amount(rest, unit))
+		step := fmt.Sprintf("%s of any evidence this requirement accepts", more(rest, unit))
 		if len(binding) > 0 {
 			step += fmt.Sprintf(", other than %s (that cap is reached)", lowerFirst(strings.Join(binding, " or ")))
 		}
