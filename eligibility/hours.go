@@ -727,12 +727,8 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	for j, cp := range r.Caps {
 		limit := cp.Limit(h.total)
 		avail := rn.capAvail[j]
-		var through float64
-		if h.areas != nil {
-			through = n.g.Flow(rn.capEdge[j])
-		} else {
-			through = n.g.Flow(rn.capEdge[j])
-		}
+		// Source-side or requirement-side, the cap's edge carries what counts.
+		through := n.g.Flow(rn.capEdge[j])
 		text := fmt.Sprintf("%s: %s %s available, at most %s count", cp.Title, num(avail), unit, num(limit))
 		if cp.Share > 0 && rn.avail > 0 {
 			text = fmt.Sprintf("%s: %s of %s %s = %s%% against a %s%% cap (%s count)", cp.Title, num(avail), num(rn.avail), unit,
