@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -101,7 +102,8 @@ func lineProblem(file, msg string) Problem {
 		text = strings.Replace(text, "not found in type requirements.", "is not a known field of ", 1)
 		return Problem{File: file, Line: n, Message: text}
 	}
-	return Problem{File: file, Message: msg}
+	// The YAML parser names no line for some errors; point at the start.
+	return Problem{File: file, Line: 1, Message: msg}
 }
 
 type loader struct {
@@ -116,8 +118,9 @@ func (l *loader) fail(line int, format string, args ...any) {
 
 var dateKeys = map[string]bool{"effective_from": true, "effective_to": true, "retrieved": true}
 
-// checkDates rejects impossible dates with their line before decoding, since
-// the YAML decoder reports text-unmarshalling errors without a line.
+// checkDates rejects impossible dates and non-finite numbers with their line
+// before decoding, since the YAML decoder reports text-unmarshalling errors
+// without a line and range checks cannot catch NaN.
 func (l *loader) checkDates(n *yaml.Node) {
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -134,6 +137,13 @@ func (l *loader) checkDates(n *yaml.Node) {
 	case yaml.SequenceNode:
 		for _, c := range n.Content {
 			l.checkDates(c)
+		}
+	case yaml.ScalarNode:
+		// NaN and infinities compare false with every figure, so they would
+		// pass every range check and make a requirement vacuous.
+		var f float64
+		if n.Tag == "!!float" && n.Decode(&f) == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+			l.fail(n.Line, "%s is not a finite number", n.Value)
 		}
 	}
 }

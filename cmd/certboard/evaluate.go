@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,6 +23,9 @@ func runEvaluate(args []string, stdout, stderr io.Writer, today date.Date) int {
 	asOfText := fs.String("as-of", today.String(), "evaluate as of this `date` (YYYY-MM-DD)")
 	format := fs.String("format", "text", "output `format`: text or json")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
 		return exitBadInput
 	}
 	bad := func(format string, a ...any) int {
