@@ -2,6 +2,7 @@ package eligibility
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -131,7 +132,7 @@ func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Da
 		used = append(used, usedItem(e.ID, e.Verification))
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].a.Before(spans[j].a) })
-	days := 0
+	years := 0.0
 	var cur *span
 	for i := range spans {
 		s := spans[i]
@@ -142,14 +143,13 @@ func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Da
 			continue
 		}
 		if cur != nil {
-			days += cur.a.DaysUntil(cur.b) + 1
+			years += yearsBetween(cur.a, cur.b)
 		}
 		cur = &s
 	}
 	if cur != nil {
-		days += cur.a.DaysUntil(cur.b) + 1
+		years += yearsBetween(cur.a, cur.b)
 	}
-	years := float64(days) / 365.25
 	roles := orList(rule.Roles)
 	if roles == "" {
 		roles = "professional"
@@ -185,6 +185,18 @@ func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Da
 		o.why = "only " + strings.Join(have, " and ") + after
 	}
 	return o
+}
+
+// yearsBetween measures the period from a to b, both days included, in
+// years: whole calendar years first (so 2021-06-01 to 2023-05-31 is exactly
+// 2, leap day or not), then the remaining days at 365.25 a year.
+func yearsBetween(a, b date.Date) float64 {
+	end := b.AddDays(1)
+	y := 0
+	for !a.AddYears(y + 1).After(end) {
+		y++
+	}
+	return float64(y) + float64(a.AddYears(y).DaysUntil(end))/365.25
 }
 
 // jurisdictionMatches accepts an exact code (US-FL) or a country prefix (US).
@@ -251,7 +263,7 @@ func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool)
 				first = s.Date
 			}
 		}
-		if !first.IsZero() {
+		if !first.IsZero() && !first.After(c.asOf) {
 			from, label = first, fmt.Sprintf("from the start of supervision (%s) to %s", first, c.asOf)
 		}
 	case requirements.ContinuousCycle:
@@ -354,10 +366,10 @@ func (c *evalCtx) checkCredential(r *requirements.Requirement, withClaimed bool)
 		return outcome{why: fmt.Sprintf("no %s credential is valid and active on %s", orList(r.Types), c.asOf), used: used,
 			steps: []string{"renew or reinstate the credential"}}
 	}
-	years := float64(earliest.DaysUntil(c.asOf)) / 365.25
+	years := yearsBetween(earliest, c.asOf.AddDays(-1))
 	if r.HeldYears > 0 && years < r.HeldYears-1e-9 {
 		return outcome{why: fmt.Sprintf("held %s since %s: %s of %s years", orList(r.Types), earliest, num(years), num(r.HeldYears)), used: used,
-			steps:    []string{fmt.Sprintf("wait until %s", earliest.AddDays(int(r.HeldYears*365.25+0.999)))},
+			steps:    []string{fmt.Sprintf("wait until %s", earliest.AddMonths(int(math.Ceil(r.HeldYears*12))))},
 			progress: []Progress{{Label: "years held", Value: round(years), Target: r.HeldYears, Unit: "years", Text: fmt.Sprintf("%s of %s years", num(years), num(r.HeldYears))}}}
 	}
 	return outcome{ok: true, why: fmt.Sprintf("holds %s since %s", orList(r.Types), earliest), used: used}

@@ -105,7 +105,8 @@ func (c *evalCtx) findCycle(cy *requirements.Cycle) (date.Date, string) {
 	}
 	start := best.ValidFrom
 	if !best.ValidTo.IsZero() && !best.ValidTo.Before(c.asOf) {
-		start = best.ValidTo.AddYears(-cy.Years)
+		// valid_to is the cycle's last day.
+		start = best.ValidTo.AddYears(-cy.Years).AddDays(1)
 	} else {
 		for !start.AddYears(cy.Years).After(c.asOf) {
 			start = start.AddYears(cy.Years)
@@ -317,6 +318,23 @@ func (c *evalCtx) contractOf(it *item) *portfolio.Contract {
 		return nil
 	}
 	return k
+}
+
+// claimedSupport names the claimed evidence an item rests on: its supervision
+// contract, and for telehealth the licenses for the client's jurisdiction.
+func (c *evalCtx) claimedSupport(it *item) []string {
+	var ids []string
+	if k := c.contractOf(it); k != nil && k.Verification.EffectiveState() == portfolio.Claimed {
+		ids = append(ids, k.ID)
+	}
+	if h := it.clinical; h != nil && strings.HasPrefix(h.Modality, "telehealth") {
+		for _, l := range c.p.Licenses {
+			if l.Verification.EffectiveState() == portfolio.Claimed && strings.EqualFold(l.Jurisdiction, h.ClientJurisdiction) {
+				ids = append(ids, l.ID)
+			}
+		}
+	}
+	return ids
 }
 
 // licensedFor checks that telehealth clients were in a jurisdiction where the applicant was licensed.

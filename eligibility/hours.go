@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/flow"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
@@ -193,7 +194,11 @@ func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, string) 
 
 // network is the flow network of one pass over the evidence.
 type network struct {
-	c      *evalCtx
+	// claimed lists the items only claimed; weak the uses that rest on a
+	// claimed license or contract. Both are shut in the verified layer.
+	claimed []int
+	weak    []weakUse
+	c       *evalCtx
 	g      *flow.Graph
 	s, t   int
 	reqs   []*reqNet
@@ -221,11 +226,16 @@ type reqNet struct {
 	avail    float64
 	capAvail []float64
 	kSet     map[string]bool // areas currently demanded for at_least_areas
+	// metV and metC record, after a solve, whether the requirement was met
+	// by verified evidence alone and with claimed evidence too.
+	metV, metC bool
 }
 
-// build makes the network for one pass: verified evidence only, or verified
-// and claimed.
-func (c *evalCtx) build(hs []*hoursReq, withClaimed bool) *network {
+// build makes the network over all evidence that is not rejected. Claimed
+// items' supply edges and the edges of items that count only thanks to
+// claimed support are recorded, so that solve can first allocate verified
+// evidence alone and then add the rest.
+func (c *evalCtx) build(hs []*hoursReq) *network {
 	n := &network{c: c, g: flow.New(2), s: 0, t: 1, supply: make([]int, len(c.items))}
 	g := n.g
 	g.Grow(len(c.items) * 3)
@@ -264,14 +274,14 @@ func (c *evalCtx) build(hs []*hoursReq, withClaimed bool) *network {
 		n.reqs = append(n.reqs, rn)
 	}
 	for i, it := range c.items {
-		if !accepted(it.state, withClaimed) {
+		if !accepted(it.state, true) {
 			continue
 		}
 		var node = -1
 		credits := it.credits
 		for ri, rn := range n.reqs {
 			h := rn.h
-			if !h.info[i].elig || (h.info[i].weak && !withClaimed) {
+			if !h.info[i].elig {
 				continue
 			}
 			if node < 0 {
@@ -282,6 +292,9 @@ func (c *evalCtx) build(hs []*hoursReq, withClaimed bool) *network {
 					from = srcCap[[2]int{ri, int(h.info[i].capOf)}]
 				}
 				n.supply[i] = g.AddEdge(from, node, credits)
+				if it.state == portfolio.Claimed {
+					n.claimed = append(n.claimed, i)
+				}
 			}
 			rn.avail += credits
 			if h.info[i].capOf >= 0 {
@@ -307,9 +320,18 @@ func (c *evalCtx) build(hs []*hoursReq, withClaimed bool) *network {
 			if rn.count[i] == 0 {
 				rn.count[i] = 1
 			}
+			if h.info[i].weak {
+				n.weak = append(n.weak, weakUse{rn, i})
+			}
 		}
 	}
 	return n
+}
+
+// weakUse is an item's use by a requirement that rests on claimed support.
+type weakUse struct {
+	rn *reqNet
+	i  int
 }
 
 // demand describes which requirements' sinks are demanded in a solve.
@@ -358,11 +380,53 @@ func (n *network) solve(d demand) {
 			rn.kSet = d.kSet
 		}
 	}
+	layered := len(n.claimed)+len(n.weak) > 0
+	if layered {
+		n.shutClaimed(0)
+	}
+	// Verified layer: minimums first, then totals.
 	g.MaxFlow(n.s, n.t)
 	for _, rn := range n.reqs {
 		g.SetCap(rn.freeEdge, rn.freeCap)
 	}
 	g.MaxFlow(n.s, n.t)
+	for _, rn := range n.reqs {
+		rn.metV = n.satisfied(rn)
+	}
+	if layered {
+		// Claimed layer, on top: flow into the sink is never taken back, so
+		// what verified evidence met stays met. Minimums first again.
+		n.shutClaimed(flow.Inf)
+		for _, rn := range n.reqs {
+			g.SetCap(rn.freeEdge, g.Flow(rn.freeEdge))
+		}
+		g.MaxFlow(n.s, n.t)
+		for _, rn := range n.reqs {
+			g.SetCap(rn.freeEdge, rn.freeCap)
+		}
+		g.MaxFlow(n.s, n.t)
+	}
+	for _, rn := range n.reqs {
+		rn.metC = n.satisfied(rn)
+	}
+}
+
+// shutClaimed sets the capacity of claimed supplies and of uses resting on
+// claimed support: 0 to shut them, anything else to open them (supplies
+// reopen at the item's credits).
+func (n *network) shutClaimed(c float64) {
+	for _, i := range n.claimed {
+		if c == 0 {
+			n.g.SetCap(n.supply[i], 0)
+		} else {
+			n.g.SetCap(n.supply[i], n.c.items[i].credits)
+		}
+	}
+	for _, w := range n.weak {
+		for k := range int(w.rn.count[w.i]) {
+			n.g.SetCap(int(w.rn.first[w.i])+2*k, c)
+		}
+	}
 }
 
 // satisfied reports whether every sink of a requirement is full.
@@ -401,7 +465,7 @@ func (n *network) areaPotential(rn *reqNet) map[string]float64 {
 			continue
 		}
 		for _, a := range rn.h.itemAreas(n.c, i) {
-			p[a] += n.g.Cap(n.supply[i])
+			p[a] += n.c.items[i].credits
 		}
 	}
 	return p
@@ -438,8 +502,9 @@ func (n *network) maxAreas(rn *reqNet) []string {
 }
 
 // jointAreas looks for exactly k areas with which every requirement of the
-// set is satisfied at once; nil when there is none.
-func (n *network) jointAreas(rn *reqNet) []string {
+// set is satisfied at once, by verified evidence alone when verified is set;
+// nil when there is none.
+func (n *network) jointAreas(rn *reqNet, verified bool) []string {
 	k := rn.h.kofn.Count
 	cands := n.candidates(rn)
 	if len(cands) < k {
@@ -448,19 +513,12 @@ func (n *network) jointAreas(rn *reqNet) []string {
 	feasible := func(s []string) bool {
 		n.solve(demand{kSet: toSet(s)})
 		for _, other := range n.reqs {
-			if other != rn && !n.satisfied(other) {
+			if verified && !other.metV || !verified && !other.metC {
 				return false
 			}
 		}
-		for _, a := range s {
-			if !n.g.Saturated(rn.areaMin[a]) {
-				return false
-			}
-		}
-		if len(s) == k {
-			return n.satisfied(rn)
-		}
-		// Fewer than k areas: the rest of the total must still fit.
+		// With fewer than k areas the rest of the total must still fit,
+		// which the same test checks.
 		return true
 	}
 	s := search(cands, k, feasible)
@@ -513,56 +571,71 @@ func toSet(xs []string) map[string]bool {
 	return m
 }
 
-// hoursPass is the outcome of one pass: the allocation and which requirements it satisfies.
+// hoursPass is the outcome of the allocation: the network with its final
+// flow, and the status of each requirement.
 type hoursPass struct {
-	n    *network
-	ok   map[*hoursReq]bool
-	best []string // at_least_areas: the largest group of areas reaching the threshold
-	span map[*hoursReq]string
+	n      *network
+	status map[*hoursReq]Status
+	best   []string // at_least_areas: the largest group of areas reaching the threshold
+	span   map[*hoursReq]string
 }
 
-// allocate runs one pass: choose at_least_areas areas if any, solve, and check spans.
-func (c *evalCtx) allocate(hs []*hoursReq, withClaimed bool) *hoursPass {
-	n := c.build(hs, withClaimed)
-	p := &hoursPass{n: n, ok: map[*hoursReq]bool{}, span: map[*hoursReq]string{}}
+// allocate chooses the at_least_areas areas if any, solves in two layers
+// (verified evidence, then claimed evidence on top) and checks spans.
+func (c *evalCtx) allocate(hs []*hoursReq) *hoursPass {
+	n := c.build(hs)
+	p := &hoursPass{n: n, status: map[*hoursReq]Status{}, span: map[*hoursReq]string{}}
 	var kSet map[string]bool
 	if rn := n.kofnReq(); rn != nil {
 		p.best = n.maxAreas(rn)
-		chosen := n.jointAreas(rn)
+		chosen := n.jointAreas(rn, true)
 		if chosen == nil {
-			chosen = p.best
-			if len(chosen) > rn.h.kofn.Count {
-				chosen = chosen[:rn.h.kofn.Count]
-			}
+			chosen = n.jointAreas(rn, false)
+		}
+		if chosen == nil {
+			chosen = p.best[:min(len(p.best), rn.h.kofn.Count)]
 		}
 		kSet = toSet(chosen)
 	}
 	n.solve(demand{kSet: kSet})
 	for _, rn := range n.reqs {
-		ok := n.satisfied(rn)
+		metV, metC := rn.metV, rn.metC
 		if rn.h.kofn != nil && len(kSet) < rn.h.kofn.Count {
-			ok = false
+			metV, metC = false, false
 		}
-		if ok && rn.h.r.MinSpanMonths > 0 {
-			if msg := c.spanProblem(n, rn); msg != "" {
-				ok = false
+		if rn.h.r.MinSpanMonths > 0 {
+			if msg := c.spanProblem(rn, false); msg != "" {
+				metV = false
+				p.span[rn.h] = msg
+			}
+			if msg := c.spanProblem(rn, true); msg != "" {
+				metC = false
 				p.span[rn.h] = msg
 			}
 		}
-		p.ok[rn.h] = ok
+		switch {
+		case metV:
+			p.status[rn.h] = Met
+		case metC:
+			p.status[rn.h] = Pending
+		default:
+			p.status[rn.h] = Unmet
+		}
 	}
 	return p
 }
 
-// spanProblem checks min_span_months over the items counted.
-func (c *evalCtx) spanProblem(n *network, rn *reqNet) string {
-	first, last := c.asOf, c.asOf
+// spanProblem checks min_span_months over the evidence the requirement
+// accepts (verified only, or claimed too): the period from the earliest to
+// the latest item must be long enough, however the hours are allocated.
+func (c *evalCtx) spanProblem(rn *reqNet, withClaimed bool) string {
+	var first, last date.Date
 	seen := false
 	for i := range rn.count {
-		if n.useAmount(rn, i) <= flow.Eps {
+		it := c.items[i]
+		if rn.count[i] == 0 || !accepted(it.state, withClaimed) || (rn.h.info[i].weak && !withClaimed) {
 			continue
 		}
-		it := c.items[i]
 		if !seen || it.start.Before(first) {
 			first = it.start
 		}
@@ -571,9 +644,11 @@ func (c *evalCtx) spanProblem(n *network, rn *reqNet) string {
 		}
 		seen = true
 	}
-	months := first.MonthsUntil(last)
-	if !seen || months < rn.h.r.MinSpanMonths {
-		return fmt.Sprintf("the evidence counted spans %d months (%s to %s); it must span at least %d", months, first, last, rn.h.r.MinSpanMonths)
+	if !seen {
+		return fmt.Sprintf("no evidence to span the required %d months", rn.h.r.MinSpanMonths)
+	}
+	if months := first.MonthsUntil(last); months < rn.h.r.MinSpanMonths {
+		return fmt.Sprintf("the evidence spans %d months (%s to %s); it must span at least %d", months, first, last, rn.h.r.MinSpanMonths)
 	}
 	return ""
 }
@@ -604,31 +679,18 @@ func (n *network) areaCounted(rn *reqNet, a string) float64 {
 	return n.g.Flow(rn.areaMin[a]) + n.g.Flow(rn.areaFree[a])
 }
 
-// evalHours turns the two passes into results, one per hours requirement.
+// evalHours allocates the hours and describes each hours requirement.
 func (c *evalCtx) evalHours(hs []*hoursReq) map[*requirements.Requirement]Result {
 	out := map[*requirements.Requirement]Result{}
 	if len(hs) == 0 {
 		return out
 	}
-	ver := c.allocate(hs, false)
-	allMet := true
-	for _, h := range hs {
-		allMet = allMet && ver.ok[h]
-	}
-	claimed := ver
-	if !allMet {
-		claimed = c.allocate(hs, true)
-	}
+	p := c.allocate(hs)
 	for i, h := range hs {
-		var res Result
-		switch {
-		case ver.ok[h]:
-			res = c.hoursResult(ver, ver.n.reqs[i], Met)
-		case claimed.ok[h]:
-			res = c.hoursResult(claimed, claimed.n.reqs[i], Pending)
-		default:
-			res = c.hoursResult(claimed, claimed.n.reqs[i], Unmet)
-			if note := c.competition(claimed, i); note != "" {
+		st := p.status[h]
+		res := c.hoursResult(p, p.n.reqs[i], st)
+		if st == Unmet {
+			if note := c.competition(p, i); note != "" {
 				res.Explanation += "; " + note
 			}
 		}
@@ -663,7 +725,7 @@ func (c *evalCtx) competition(p *hoursPass, idx int) string {
 		kSet = toSet(p.best)
 	}
 	n.solve(demand{only: rn, kSet: kSet})
-	alone := n.satisfied(rn) && (rn.h.kofn == nil || len(p.best) >= rn.h.kofn.Count)
+	alone := rn.metC && (rn.h.kofn == nil || len(p.best) >= rn.h.kofn.Count)
 	// Restore the joint allocation for the rest of the report.
 	var jk map[string]bool
 	if k := n.kofnReq(); k != nil {
@@ -770,7 +832,12 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		}
 		res.Evidence = append(res.Evidence, u)
 		if c.items[i].state == portfolio.Claimed {
-			claimedIDs = append(claimedIDs, u.ID)
+			claimedIDs = appendNew(claimedIDs, u.ID)
+		}
+		if h.info[i].weak {
+			for _, id := range c.claimedSupport(c.items[i]) {
+				claimedIDs = appendNew(claimedIDs, id)
+			}
 		}
 	}
 	for i, it := range c.items {
@@ -868,6 +935,14 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 		sf.Steps = append(sf.Steps, "see the progress figures")
 	}
 	return strings.Join(parts, "; "), sf
+}
+
+// appendNew appends s unless xs already holds it.
+func appendNew(xs []string, s string) []string {
+	if slices.Contains(xs, s) {
+		return xs
+	}
+	return append(xs, s)
 }
 
 func firstN(xs []string, n int) []string {
