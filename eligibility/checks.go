@@ -58,8 +58,14 @@ func (c *evalCtx) check(r *requirements.Requirement, withClaimed bool) outcome {
 }
 
 func (c *evalCtx) checkDegree(r *requirements.Requirement, withClaimed bool) outcome {
-	var closest outcome
-	closest.why = "no degree on file"
+	// closest is the most useful failure to report: a degree that fits a
+	// route but lacks experience beats a degree of the wrong kind.
+	closest, rank := outcome{why: "no degree on file"}, 0
+	consider := func(o outcome, rk int) {
+		if rk > rank {
+			closest, rank = o, rk
+		}
+	}
 	for _, rt := range r.Routes {
 		for _, d := range c.p.Degrees {
 			if !accepted(d.Verification.EffectiveState(), withClaimed) || d.Conferred.After(c.asOf) {
@@ -70,11 +76,11 @@ func (c *evalCtx) checkDegree(r *requirements.Requirement, withClaimed bool) out
 			}
 			label := fmt.Sprintf("%s in %s (%s, %s)", d.Level, d.Field, d.Institution, d.Conferred.Time().Format("2006"))
 			if rt.Clinical && !d.Clinical {
-				closest.why = label + " is not a clinical degree"
+				consider(outcome{why: label + " is not a clinical degree"}, 1)
 				continue
 			}
 			if len(rt.Accreditation) > 0 && !slices.Contains(rt.Accreditation, d.Accreditation) {
-				closest.why = fmt.Sprintf("%s is from a %s institution; %s accreditation is needed", label, words(d.Accreditation), orList(rt.Accreditation))
+				consider(outcome{why: fmt.Sprintf("%s is from a %s institution; %s accreditation is needed", label, words(d.Accreditation), orList(rt.Accreditation))}, 1)
 				continue
 			}
 			used := []Use{usedItem(d.ID, d.Verification)}
@@ -92,7 +98,7 @@ func (c *evalCtx) checkDegree(r *requirements.Requirement, withClaimed bool) out
 				return ex
 			}
 			ex.why = fmt.Sprintf("route %q: a %s, but %s", rt.Title, label, ex.why)
-			closest = ex
+			consider(ex, 2)
 		}
 	}
 	if len(closest.steps) == 0 {
@@ -159,20 +165,20 @@ func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Da
 	var have []string
 	if rule.MinYears > 0 {
 		o.progress = append(o.progress, Progress{Label: "experience years", Value: round(years), Target: rule.MinYears, Unit: "years",
-			Text: fmt.Sprintf("%s of %s years of %s experience", num(years), num(rule.MinYears), roles)})
-		have = append(have, fmt.Sprintf("%s years of %s experience", num(years), roles))
+			Text: fmt.Sprintf("%s of %s of %s experience", num(years), amount(rule.MinYears, "years"), roles)})
+		have = append(have, fmt.Sprintf("%s of %s experience", amount(years, "years"), roles))
 		if years < rule.MinYears-1e-9 {
 			o.ok = false
-			o.steps = append(o.steps, fmt.Sprintf("%s more years of %s experience", num(rule.MinYears-years), roles))
+			o.steps = append(o.steps, fmt.Sprintf("%s of %s experience", more(rule.MinYears-years, "years"), roles))
 		}
 	}
 	if rule.MinHours > 0 {
 		o.progress = append(o.progress, Progress{Label: "experience hours", Value: round(hours), Target: rule.MinHours, Unit: "hours",
-			Text: fmt.Sprintf("%s of %s hours of %s experience", num(hours), num(rule.MinHours), roles)})
-		have = append(have, fmt.Sprintf("%s hours of %s experience", num(hours), roles))
+			Text: fmt.Sprintf("%s of %s of %s experience", num(hours), amount(rule.MinHours, "hours"), roles)})
+		have = append(have, fmt.Sprintf("%s of %s experience", amount(hours, "hours"), roles))
 		if hours < rule.MinHours-1e-9 {
 			o.ok = false
-			o.steps = append(o.steps, fmt.Sprintf("%s more hours of %s experience", num(rule.MinHours-hours), roles))
+			o.steps = append(o.steps, fmt.Sprintf("%s of %s experience", more(rule.MinHours-hours, "hours"), roles))
 		}
 	}
 	after := ""
@@ -244,11 +250,13 @@ func (c *evalCtx) checkLicense(r *requirements.Requirement, withClaimed bool) ou
 
 func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool) outcome {
 	var ms []portfolio.Membership
+	otherCategory := ""
 	for _, m := range c.p.Memberships {
 		if !accepted(m.Verification.EffectiveState(), withClaimed) || !containsFold(r.Organizations, m.Organization) {
 			continue
 		}
 		if len(r.Categories) > 0 && !containsFold(r.Categories, m.Category) {
+			otherCategory = m.Category
 			continue
 		}
 		ms = append(ms, m)
@@ -295,7 +303,24 @@ func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool)
 		return outcome{ok: true, why: fmt.Sprintf("member of %s %s", org, label), used: used}
 	}
 	if len(ms) == 0 {
+		if otherCategory != "" {
+			return outcome{why: fmt.Sprintf("the %s membership on file is in category %s; %s is needed", org, words(otherCategory), orList(r.Categories)),
+				steps: []string{fmt.Sprintf("hold %s membership as %s", org, orList(r.Categories))}}
+		}
 		return outcome{why: fmt.Sprintf("no %s membership on file", org), steps: []string{"join " + org + " and add the membership"}}
+	}
+	if from == c.asOf {
+		last := ms[len(ms)-1]
+		for _, m := range ms {
+			if !m.To.IsZero() && m.To.After(last.To) {
+				last = m
+			}
+		}
+		why := fmt.Sprintf("no %s membership in force on %s", org, c.asOf)
+		if !last.To.IsZero() && last.To.Before(c.asOf) {
+			why += fmt.Sprintf(" (the last ended %s)", last.To)
+		}
+		return outcome{why: why, steps: []string{"renew the " + org + " membership and add it"}}
 	}
 	gapEnd := c.asOf
 	for _, m := range ms {
@@ -376,12 +401,18 @@ func (c *evalCtx) checkCredential(r *requirements.Requirement, withClaimed bool)
 }
 
 func (c *evalCtx) checkAttestation(r *requirements.Requirement, withClaimed bool) outcome {
+	o := outcome{why: "no signed " + r.Code + " on file", steps: []string{"sign " + r.Title}}
 	for _, a := range c.p.Attestations {
-		if accepted(a.Verification.EffectiveState(), withClaimed) && a.Code == r.Code && !a.Signed.After(c.asOf) {
-			return outcome{ok: true, why: fmt.Sprintf("signed %s on %s", r.Code, a.Signed), used: []Use{usedItem(a.ID, a.Verification)}}
+		if !accepted(a.Verification.EffectiveState(), withClaimed) || a.Code != r.Code {
+			continue
 		}
+		if a.Signed.After(c.asOf) {
+			o.why = fmt.Sprintf("%s was signed on %s, after the as-of date", r.Code, a.Signed)
+			continue
+		}
+		return outcome{ok: true, why: fmt.Sprintf("signed %s on %s", r.Code, a.Signed), used: []Use{usedItem(a.ID, a.Verification)}}
 	}
-	return outcome{why: "no signed " + r.Code + " on file", steps: []string{"sign " + r.Title}}
+	return o
 }
 
 // collectionIDs returns the ids of a portfolio collection.
@@ -479,6 +510,9 @@ func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) 
 		return o
 	}
 	o.why = fmt.Sprintf("all %d documents on file", len(r.Documents))
+	if len(r.Documents) == 1 {
+		o.why = "the document is on file"
+	}
 	return o
 }
 
@@ -512,8 +546,8 @@ func (c *evalCtx) checkPeerReview(r *requirements.Requirement, withClaimed bool)
 	}
 	o := outcome{used: used, ok: len(approvers) >= r.Approvals,
 		progress: []Progress{{Label: "approvals", Value: float64(len(approvers)), Target: float64(r.Approvals), Unit: words(kind) + "s",
-			Text: fmt.Sprintf("%d of %d approving %ss", len(approvers), r.Approvals, words(kind))}}}
-	o.why = fmt.Sprintf("%d of %d approving %ss from independent reviewers", len(approvers), r.Approvals, words(kind))
+			Text: fmt.Sprintf("%d of %s", len(approvers), count(r.Approvals, "approving "+words(kind)))}}}
+	o.why = fmt.Sprintf("%d of %s from independent reviewers", len(approvers), count(r.Approvals, "approving "+words(kind)))
 	if len(notes) > 0 {
 		o.why += " (" + strings.Join(notes, "; ") + ")"
 	}
@@ -522,7 +556,12 @@ func (c *evalCtx) checkPeerReview(r *requirements.Requirement, withClaimed bool)
 		if r.ExcludeSupervisors {
 			who = "reviewers who did not supervise the applicant"
 		}
-		o.steps = []string{fmt.Sprintf("%d more approving %ss from %s", r.Approvals-len(approvers), words(kind), who)}
+		missing := r.Approvals - len(approvers)
+		noun := "approving " + words(kind)
+		if missing != 1 {
+			noun += "s"
+		}
+		o.steps = []string{fmt.Sprintf("%d more %s from %s", missing, noun, who)}
 	}
 	return o
 }

@@ -57,13 +57,15 @@ func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Re
 			rep.Results = append(rep.Results, c.nonHours(r))
 		}
 	}
-	unmet, pending := 0, 0
+	unmet, pending, na := 0, 0, 0
 	for _, r := range rep.Results {
 		switch r.Status {
 		case Unmet:
 			unmet++
 		case Pending:
 			pending++
+		case NotApplicable:
+			na++
 		}
 	}
 	switch {
@@ -79,7 +81,13 @@ func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Re
 	default:
 		rep.Verdict = VerdictEligible
 		rep.Eligible = true
-		rep.Summary = fmt.Sprintf("Eligible for %s as of %s: all %d requirements met", set.Title, asOf, len(rep.Results))
+		rep.Summary = fmt.Sprintf("Eligible for %s as of %s: all %d requirements met", set.Title, asOf, len(rep.Results)-na)
+		if len(rep.Results)-na == 1 {
+			rep.Summary = fmt.Sprintf("Eligible for %s as of %s: its requirement is met", set.Title, asOf)
+		}
+		if na > 0 {
+			rep.Summary += fmt.Sprintf(" (%d not applicable)", na)
+		}
 	}
 	for _, n := range set.Confidence {
 		if n.Status == "unconfirmed" {

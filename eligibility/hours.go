@@ -782,7 +782,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		}
 		best := max(len(p.best), min(reached, h.kofn.Count))
 		res.Progress = append(res.Progress, Progress{Label: "areas", Value: float64(best), Target: float64(h.kofn.Count), Unit: "areas",
-			Text: fmt.Sprintf("%d areas can reach %s each together; %d needed", best, amount(h.kofn.HoursEach, unit), h.kofn.Count)})
+			Text: fmt.Sprintf("%s can reach %s each together; %d needed", count(best, "area"), amount(h.kofn.HoursEach, unit), h.kofn.Count)})
 	}
 	// Caps.
 	var binding []string

@@ -1385,7 +1385,7 @@ func TestMembership(t *testing.T) {
 				p.Memberships = []portfolio.Membership{m("m1", "2020-01-01", "2025-05-31")}
 			}),
 			status:  Unmet,
-			explain: []string{"not a member of AASECT from 2025-06-01"},
+			explain: []string{"no AASECT membership in force on 2025-06-01 (the last ended 2025-05-31)"},
 		},
 		{
 			name: "continuous supervision: a gap is named with its dates", set: member(requirements.ContinuousSupervision),
@@ -1435,7 +1435,7 @@ func TestMembership(t *testing.T) {
 				p.Memberships = []portfolio.Membership{with(m("m1", "2020-01-01", ""), func(x *portfolio.Membership) { x.Category = "student" })}
 			}),
 			status:  Unmet,
-			explain: []string{"no AASECT membership on file"},
+			explain: []string{"the AASECT membership on file is in category student; professional is needed"},
 			check:   func(t *testing.T, r Result) { wantNotUsed(t, r, "m1") },
 		},
 		{
