@@ -2,6 +2,7 @@ package eligibility
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/certboard/certboard/date"
@@ -96,6 +97,49 @@ func TestLargePortfolioEligible(t *testing.T) {
 // Reproduce: go test ./eligibility -run '^$' -bench EvaluateLarge -benchmem -cpu 1
 func BenchmarkEvaluateLarge(b *testing.B) {
 	p, set, asOf := largePortfolio(), shippedSet(b, "aasect-cst"), date.MustParse("2026-06-01")
+	b.ReportAllocs()
+	for b.Loop() {
+		if rep := Evaluate(p, set, asOf); !rep.Eligible {
+			b.Fatal("not eligible")
+		}
+	}
+}
+
+// BenchmarkEvaluateExample evaluates a realistic applicant
+// (examples/portfolios/cst-eligible.json: 14 activities, 41 sessions, 13
+// clinical blocks) against aasect-cst.
+// Reproduce: go test ./eligibility -run '^$' -bench EvaluateExample -benchmem -cpu 1
+func BenchmarkEvaluateExample(b *testing.B) {
+	data, err := os.ReadFile("../examples/portfolios/cst-eligible.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := portfolio.Decode(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	set, asOf := shippedSet(b, "aasect-cst"), date.MustParse("2026-06-01")
+	b.ReportAllocs()
+	for b.Loop() {
+		if rep := Evaluate(p, set, asOf); !rep.Eligible {
+			b.Fatal("not eligible")
+		}
+	}
+}
+
+// BenchmarkEvaluateFloridaKOfN evaluates the Florida example, whose 12-of-17
+// areas requirement runs the subset search.
+// Reproduce: go test ./eligibility -run '^$' -bench EvaluateFloridaKOfN -benchmem -cpu 1
+func BenchmarkEvaluateFloridaKOfN(b *testing.B) {
+	data, err := os.ReadFile("../examples/portfolios/florida-eligible-not-aasect.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := portfolio.Decode(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	set, asOf := shippedSet(b, "florida-sex-therapist"), date.MustParse("2026-06-01")
 	b.ReportAllocs()
 	for b.Loop() {
 		if rep := Evaluate(p, set, asOf); !rep.Eligible {

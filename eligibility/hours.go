@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/certboard/certboard/date"
@@ -178,14 +179,11 @@ func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, string) 
 	for _, f := range r.Accepts {
 		// Only evidence of the kind the filter selects is worth explaining:
 		// a training is not "excluded" from a SAR requirement, it is unrelated.
-		sel := requirements.Filter{Evidence: f.Evidence, ActivityKinds: f.ActivityKinds, Content: f.Content, Format: f.Format}
-		if !c.match(sel, it) {
-			continue
-		}
 		if c.match(f, it) {
 			return true, ""
 		}
-		if why == "" {
+		sel := requirements.Filter{Evidence: f.Evidence, ActivityKinds: f.ActivityKinds, Content: f.Content, Format: f.Format}
+		if why == "" && c.match(sel, it) {
 			why = c.why(f, it)
 		}
 	}
@@ -198,6 +196,7 @@ type network struct {
 	// claimed license or contract. Both are shut in the verified layer.
 	claimed []int
 	weak    []weakUse
+	srcCap  map[[2]int]int // (requirement, cap) -> source-side cap node
 	c       *evalCtx
 	g      *flow.Graph
 	s, t   int
@@ -239,7 +238,8 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 	n := &network{c: c, g: flow.New(2), s: 0, t: 1, supply: make([]int, len(c.items))}
 	g := n.g
 	g.Grow(len(c.items) * 3)
-	srcCap := map[[2]int]int{} // (req, cap) -> source-side cap node
+	n.srcCap = map[[2]int]int{} // (req, cap) -> source-side cap node
+	srcCap := n.srcCap
 	for _, h := range hs {
 		rn := &reqNet{h: h, first: make([]int32, len(c.items)), count: make([]int16, len(c.items))}
 		rn.free = g.AddNode()
@@ -279,6 +279,9 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 		}
 		var node = -1
 		credits := it.credits
+		if n.direct(i, it) {
+			continue
+		}
 		for ri, rn := range n.reqs {
 			h := rn.h
 			if !h.info[i].elig {
@@ -326,6 +329,59 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 		}
 	}
 	return n
+}
+
+// direct handles the common item that only one requirement can count, at
+// one place in it: a single edge then carries both its supply and its use,
+// which keeps the network small. It reports whether it did.
+func (n *network) direct(i int, it *item) bool {
+	var only *reqNet
+	ri := -1
+	for k, rn := range n.reqs {
+		if rn.h.info[i].elig {
+			if only != nil {
+				return false
+			}
+			only, ri = rn, k
+		}
+	}
+	if only == nil {
+		return true // no requirement counts it: nothing to build
+	}
+	h, in := only.h, only.h.info[i]
+	from, target := n.s, 0
+	switch {
+	case h.areas != nil:
+		areas := h.itemAreas(n.c, i)
+		if len(areas) != 1 {
+			return false
+		}
+		target = only.areaNode[areas[0]]
+		if in.capOf >= 0 {
+			from = n.srcCap[[2]int{ri, int(in.capOf)}]
+		}
+	case in.capOf >= 0:
+		target = only.capNode[in.capOf]
+	case in.bucket >= 0:
+		target = only.bkNode[in.bucket]
+	default:
+		target = only.free
+	}
+	e := n.g.AddEdge(from, target, it.credits)
+	n.items = append(n.items, i)
+	n.supply[i] = e
+	only.first[i], only.count[i] = int32(e), 1
+	only.avail += it.credits
+	if in.capOf >= 0 {
+		only.capAvail[in.capOf] += it.credits
+	}
+	if it.state == portfolio.Claimed {
+		n.claimed = append(n.claimed, i)
+	}
+	if in.weak {
+		n.weak = append(n.weak, weakUse{only, i})
+	}
+	return true
 }
 
 // weakUse is an item's use by a requirement that rests on claimed support.
@@ -423,6 +479,15 @@ func (n *network) shutClaimed(c float64) {
 		}
 	}
 	for _, w := range n.weak {
+		if int(w.rn.first[w.i]) == n.supply[w.i] {
+			// A direct edge is the supply too: it reopens at the credits.
+			if c == 0 {
+				n.g.SetCap(n.supply[w.i], 0)
+			} else {
+				n.g.SetCap(n.supply[w.i], n.c.items[w.i].credits)
+			}
+			continue
+		}
 		for k := range int(w.rn.count[w.i]) {
 			n.g.SetCap(int(w.rn.first[w.i])+2*k, c)
 		}
@@ -813,6 +878,13 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	}
 	// Evidence used, then evidence excluded.
 	var claimedIDs []string
+	used := 0
+	for _, i := range n.items {
+		if rn.count[i] > 0 && n.useAmount(rn, i) > flow.Eps {
+			used++
+		}
+	}
+	res.Evidence = make([]Use, 0, used)
 	for _, i := range n.items {
 		if rn.count[i] == 0 {
 			continue
@@ -823,10 +895,14 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		}
 		u := Use{ID: c.items[i].id, Amount: round(amt), State: string(c.items[i].state)}
 		if h.areas != nil {
-			u.Areas = map[string]float64{}
-			for k, a := range h.itemAreas(c, i) {
-				if f := n.g.Flow(int(rn.first[i]) + 2*k); f > flow.Eps {
-					u.Areas[a] += round(f)
+			areas := h.itemAreas(c, i)
+			if len(areas) == 1 {
+				u.Areas = []AreaAmount{{Area: areas[0], Amount: u.Amount}}
+			} else {
+				for k, a := range areas {
+					if f := n.g.Flow(int(rn.first[i]) + 2*k); f > flow.Eps {
+						u.Areas = append(u.Areas, AreaAmount{Area: a, Amount: round(f)})
+					}
 				}
 			}
 		}
@@ -957,7 +1033,7 @@ func round(x float64) float64 { return math.Round(x*100) / 100 }
 
 // num formats a figure without trailing zeros.
 func num(x float64) string {
-	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", round(x)), "0"), ".")
+	return strconv.FormatFloat(round(x)+0, 'f', -1, 64)
 }
 
 // lowerFirst lower-cases the first letter unless the word is an initialism or

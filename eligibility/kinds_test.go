@@ -341,7 +341,7 @@ func TestHoursTotalsAndAreas(t *testing.T) {
 			explain: []string{"9 of 12 hours counted"},
 			check: func(t *testing.T, r Result) {
 				for _, u := range r.Evidence {
-					if u.ID == "e1" && (u.Amount != 6 || u.Areas["a"] < 3 || u.Areas["b"] < 3 || u.Areas["a"]+u.Areas["b"] != 6) {
+					if u.ID == "e1" && (u.Amount != 6 || u.Area("a") < 3 || u.Area("b") < 3 || u.Area("a")+u.Area("b") != 6) {
 						t.Errorf("e1 should give 3 hours to a and 3 to b\n%s", describe(r))
 					}
 				}

@@ -86,8 +86,24 @@ type Use struct {
 	// Amount is what the item contributes, in the requirement's unit.
 	Amount float64 `json:"amount,omitempty"`
 	// Areas splits Amount by area for a requirement with a taxonomy.
-	Areas map[string]float64 `json:"areas,omitempty"`
-	State string             `json:"state"`
+	Areas []AreaAmount `json:"areas,omitempty"`
+	State string       `json:"state"`
+}
+
+// AreaAmount is the part of an item's contribution counted in one area.
+type AreaAmount struct {
+	Area   string  `json:"area"`
+	Amount float64 `json:"amount"`
+}
+
+// Area returns the amount counted in one area (0 when none).
+func (u Use) Area(code string) float64 {
+	for _, a := range u.Areas {
+		if a.Area == code {
+			return a.Amount
+		}
+	}
+	return 0
 }
 
 // Excluded is an evidence item that could have counted but does not, and why.
