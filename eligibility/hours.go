@@ -198,11 +198,11 @@ type network struct {
 	weak    []weakUse
 	srcCap  map[[2]int]int // (requirement, cap) -> source-side cap node
 	c       *evalCtx
-	g      *flow.Graph
-	s, t   int
-	reqs   []*reqNet
-	items  []int // item index per item node
-	supply []int // per item index: its supply edge
+	g       *flow.Graph
+	s, t    int
+	reqs    []*reqNet
+	items   []int // item index per item node
+	supply  []int // per item index: its supply edge
 }
 
 type reqNet struct {
