@@ -377,6 +377,17 @@ func (c *evalCtx) inWindow(w *requirements.Window, it *item, explain bool) (bool
 			})
 		}
 	}
+	if w.MonthsAfterContractStart > 0 {
+		k := c.contractOf(it)
+		if k == nil {
+			return false, "has no supervision contract in force"
+		}
+		if limit := k.Start.AddMonths(w.MonthsAfterContractStart); it.end.After(limit) {
+			return false, explained(explain, func() string {
+				return fmt.Sprintf("is dated %s, more than %d months after the supervision contract began (%s)", it.end, w.MonthsAfterContractStart, k.Start)
+			})
+		}
+	}
 	if w.InCycle {
 		switch {
 		case c.cycleStart.IsZero():

@@ -618,6 +618,9 @@ func TestHoursWindows(t *testing.T) {
 	afterContract := setOf(hoursRule("sup", 4, accepts(with(supervisionF, func(f *requirements.Filter) {
 		f.Window = &requirements.Window{AfterContractStart: true}
 	}))))
+	within24 := setOf(hoursRule("sup", 4, accepts(with(supervisionF, func(f *requirements.Filter) {
+		f.Window = &requirements.Window{AfterContractStart: true, MonthsAfterContractStart: 24}
+	}))))
 	inCycle := func() *requirements.Set {
 		s := setOf(hoursRule("ce", 4, accepts(with(educationF, func(f *requirements.Filter) {
 			f.Window = &requirements.Window{InCycle: true}
@@ -662,6 +665,23 @@ func TestHoursWindows(t *testing.T) {
 				wantExcluded(t, r, "early", "is dated 2023-12-15, before the supervision contract began (2024-01-01)")
 				wantUses(t, r, "start", 2)
 				wantUses(t, r, "nolink", 2)
+			},
+		},
+		{
+			name: "months_after_contract_start excludes a session past the period",
+			set:  within24,
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.Contracts = []portfolio.Contract{contract("k1", "sup", "2022-03-01")}
+				p.Sessions = []portfolio.Session{
+					with(session("last-day", 2, "2024-03-01", "individual"), func(s *portfolio.Session) { s.Contract = "k1" }),
+					with(session("late", 2, "2024-03-02", "individual"), func(s *portfolio.Session) { s.Contract = "k1" }),
+				}
+			}),
+			status: Unmet,
+			check: func(t *testing.T, r Result) {
+				wantExcluded(t, r, "late", "is dated 2024-03-02, more than 24 months after the supervision contract began (2022-03-01)")
+				wantUses(t, r, "last-day", 2)
+				wantShortfall(t, r, 2)
 			},
 		},
 		{

@@ -248,6 +248,9 @@ func describeFilter(f Filter) string {
 		if w.AfterContractStart {
 			parts = append(parts, "dated after the supervision contract began")
 		}
+		if w.MonthsAfterContractStart > 0 {
+			parts = append(parts, fmt.Sprintf("dated within %d months of the start of the supervision contract", w.MonthsAfterContractStart))
+		}
 		if w.InCycle {
 			parts = append(parts, "within the current cycle")
 		}

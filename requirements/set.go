@@ -288,6 +288,10 @@ type Window struct {
 	// supervision contract; evidence that names no contract is measured from
 	// the earliest contract, and with no contract at all nothing counts.
 	AfterContractStart bool `yaml:"after_contract_start"`
+	// MonthsAfterContractStart keeps evidence dated no later than that many
+	// months after the start of its supervision contract ("supervision over
+	// at most 24 months"); combine with after_contract_start for both ends.
+	MonthsAfterContractStart int `yaml:"months_after_contract_start"`
 	// InCycle keeps evidence inside the holder's current renewal cycle.
 	InCycle bool `yaml:"in_cycle"`
 }

@@ -232,7 +232,7 @@ func (l *loader) requirement(s *Set, i int, r *Requirement) {
 			l.fail(r.Line, "requirement %s: experience needs a positive min_years or min_hours", r.ID)
 		}
 		oneOf("roles", r.Roles, roles)
-		if r.Window != nil && (r.Window.AfterContractStart || r.Window.InCycle) {
+		if r.Window != nil && (r.Window.AfterContractStart || r.Window.InCycle || r.Window.MonthsAfterContractStart > 0) {
 			l.fail(at("window"), "requirement %s: experience windows take years_before_as_of or months_before_as_of only", r.ID)
 		}
 	case KindLicense:
@@ -490,7 +490,7 @@ func (l *loader) filter(s *Set, f Filter, path ...any) {
 		if w.InCycle && s.Cycle == nil {
 			l.fail(at("window", "in_cycle"), "window.in_cycle needs a cycle section in the set")
 		}
-		if w.YearsBeforeAsOf < 0 || w.MonthsBeforeAsOf < 0 {
+		if w.YearsBeforeAsOf < 0 || w.MonthsBeforeAsOf < 0 || w.MonthsAfterContractStart < 0 {
 			l.fail(at("window"), "window lengths must not be negative")
 		}
 	}
