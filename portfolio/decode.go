@@ -21,6 +21,7 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// Error returns "path: message".
 func (e FieldError) Error() string { return e.Path + ": " + e.Message }
 
 // Errors is every problem found in one input, in document order.
@@ -29,6 +30,7 @@ type Errors []FieldError
 // maxErrors bounds how many problems one decode reports.
 const maxErrors = 50
 
+// Error returns one problem a line.
 func (es Errors) Error() string {
 	var b strings.Builder
 	for i, e := range es {

@@ -22,6 +22,7 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
+// Error returns "file:line: message".
 func (p Problem) Error() string {
 	if p.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
@@ -32,6 +33,7 @@ func (p Problem) Error() string {
 // Problems is every reason a set was rejected.
 type Problems []Problem
 
+// Error returns one problem a line.
 func (ps Problems) Error() string {
 	lines := make([]string, len(ps))
 	for i, p := range ps {
