@@ -121,7 +121,7 @@ func (c *evalCtx) nonHours(r *requirements.Requirement) Result {
 				ids = append(ids, u.ID)
 			}
 		}
-		res.Explanation = fmt.Sprintf("would be met (%s) once %s verified", o.why, strings.Join(ids, ", "))
+		res.Explanation = fmt.Sprintf("would be met (%s) once %s %s verified", o.why, strings.Join(ids, ", "), isAre(len(ids)))
 		if len(ids) == 0 {
 			res.Explanation = "would be met (" + o.why + ") once claimed evidence is verified"
 		}
@@ -235,4 +235,11 @@ func more(x float64, unit string) string {
 		unit = strings.TrimSuffix(unit, "s")
 	}
 	return num(x) + " more " + unit
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

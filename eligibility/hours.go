@@ -936,7 +936,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			res.Explanation += fmt.Sprintf(", with %d areas at %s or more", h.kofn.Count, num(h.kofn.HoursEach))
 		}
 	case Pending:
-		res.Explanation = fmt.Sprintf("would be met (%s of %s) once %s verified: %s", num(counted), amount(h.total, unit), count(len(claimedIDs), "claimed item"), strings.Join(firstN(claimedIDs, 6), ", "))
+		res.Explanation = fmt.Sprintf("would be met (%s of %s) once %s %s verified: %s", num(counted), amount(h.total, unit), count(len(claimedIDs), "claimed item"), isAre(len(claimedIDs)), strings.Join(firstN(claimedIDs, 6), ", "))
 	case Unmet:
 		res.Explanation, res.Shortfall = c.hoursShortfall(p, rn, counted, lowAreas, lowBuckets, binding, reached)
 	}

@@ -906,7 +906,7 @@ func TestHoursVerificationAndDates(t *testing.T) {
 					with(course("c", 4, "2024-02-01"), func(a *portfolio.Activity) { a.Verification = claimedV })}
 			}),
 			status:  Pending,
-			explain: []string{"would be met (10 of 10 hours) once 1 claimed item verified: c"},
+			explain: []string{"would be met (10 of 10 hours) once 1 claimed item is verified: c"},
 			check: func(t *testing.T, r Result) {
 				for _, u := range r.Evidence {
 					if u.ID == "c" && u.State != "claimed" || u.ID == "v" && u.State != "verified" {
@@ -922,7 +922,7 @@ func TestHoursVerificationAndDates(t *testing.T) {
 				p.Education = []portfolio.Activity{with(course("c", 10, "2024-01-01"), func(a *portfolio.Activity) { a.Verification = portfolio.Verification{} })}
 			}),
 			status:  Pending,
-			explain: []string{"once 1 claimed item verified: c"},
+			explain: []string{"once 1 claimed item is verified: c"},
 		},
 		{
 			name: "evidence dated after the as-of date does not count",
@@ -1144,7 +1144,7 @@ func TestDegree(t *testing.T) {
 				p.Experience = []portfolio.Experience{work("2015-06-01")}
 			}),
 			status:  Pending,
-			explain: []string{"would be met (met by route", "once deg verified"},
+			explain: []string{"would be met (met by route", "once deg is verified"},
 		},
 		{
 			name: "a degree conferred after the as-of date does not count",
@@ -1351,7 +1351,7 @@ func TestLicense(t *testing.T) {
 			name: "claimed license is pending", set: lic(),
 			p:       license(func(l *portfolio.License) { l.Verification = claimedV }),
 			status:  Pending,
-			explain: []string{"would be met (psychology license PY-1 (US-FL) is valid on 2025-06-01) once lic verified"},
+			explain: []string{"would be met (psychology license PY-1 (US-FL) is valid on 2025-06-01) once lic is verified"},
 		},
 		{
 			name: "rejected license does not count", set: lic(),
@@ -1494,7 +1494,7 @@ func TestMembership(t *testing.T) {
 				p.Memberships = []portfolio.Membership{with(m("m1", "2020-01-01", ""), func(x *portfolio.Membership) { x.Verification = claimedV })}
 			}),
 			status:  Pending,
-			explain: []string{"once m1 verified"},
+			explain: []string{"once m1 is verified"},
 		},
 	})
 }
@@ -1528,7 +1528,7 @@ func TestInsurance(t *testing.T) {
 		{
 			name: "claimed", set: set, p: policy("2025-01-01", "2025-12-31", claimedV),
 			status:  Pending,
-			explain: []string{"once ins verified"},
+			explain: []string{"once ins is verified"},
 		},
 	})
 }
@@ -1598,7 +1598,7 @@ func TestCredential(t *testing.T) {
 		{
 			name: "claimed", set: held(2, true), p: cred("2022-01-01", "", "active", claimedV),
 			status:  Pending,
-			explain: []string{"once c1 verified"},
+			explain: []string{"once c1 is verified"},
 		},
 	})
 }
@@ -1692,7 +1692,7 @@ func TestDocuments(t *testing.T) {
 			p: base(doc("tr", "transcript", "2025-01-01", "deg"),
 				with(doc("cv", "cv", "2025-01-01"), func(d *portfolio.Document) { d.Verification = claimedV })),
 			status:  Pending,
-			explain: []string{"once cv verified"},
+			explain: []string{"once cv is verified"},
 		},
 	})
 }
@@ -1770,7 +1770,7 @@ func TestPeerReview(t *testing.T) {
 			p: supervisedWith(review("pr1", "r1", "approve"),
 				with(review("pr2", "r2", "approve"), func(r *portfolio.PeerReview) { r.Verification = claimedV })),
 			status:  Pending,
-			explain: []string{"once pr2 verified"},
+			explain: []string{"once pr2 is verified"},
 		},
 	})
 }
