@@ -91,7 +91,7 @@ func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Re
 	}
 	for _, n := range set.Confidence {
 		if n.Status == "unconfirmed" {
-			rep.Unconfirmed = append(rep.Unconfirmed, Note{Figure: n.Figure, Note: n.Note})
+			rep.Unconfirmed = append(rep.Unconfirmed, Note{Figure: n.Figure, Note: strings.TrimSpace(n.Note)})
 		}
 	}
 	return rep

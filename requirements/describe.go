@@ -54,7 +54,7 @@ func Describe(s *Set) string {
 	if len(unconfirmed) > 0 {
 		p("\nUnconfirmed figures\n")
 		for _, c := range unconfirmed {
-			p("- %s: %s\n", c.Figure, c.Note)
+			p("- %s: %s\n", c.Figure, strings.TrimSpace(c.Note))
 		}
 	}
 	p("\nSources\n")
@@ -96,6 +96,9 @@ func describeRequirement(s *Set, r *Requirement) []string {
 			}
 			if k := r.AtLeastAreas; k != nil {
 				among := "the areas of " + t.Title
+				if strings.HasSuffix(strings.ToLower(t.Title), "areas") {
+					among = t.Title
+				}
 				if len(k.Among) > 0 {
 					among = "areas " + strings.Join(k.Among, ", ")
 				}
