@@ -521,13 +521,27 @@ func (c *evalCtx) checkPeerReview(r *requirements.Requirement, withClaimed bool)
 	if kind == "" {
 		kind = "review"
 	}
-	approvers := map[string]bool{}
-	var used []Use
-	var notes []string
+	// Each reviewer's latest answer is the one that counts: an approval
+	// withdrawn by a later rejection or request for revision no longer counts.
+	latest := map[string]portfolio.PeerReview{}
+	var order []string
 	for _, pr := range c.p.PeerReviews {
 		if !accepted(pr.Verification.EffectiveState(), withClaimed) || pr.Kind != kind || pr.Date.After(c.asOf) {
 			continue
 		}
+		prev, seen := latest[pr.Reviewer]
+		if !seen {
+			order = append(order, pr.Reviewer)
+		}
+		if !seen || !pr.Date.Before(prev.Date) {
+			latest[pr.Reviewer] = pr
+		}
+	}
+	approvers := map[string]bool{}
+	var used []Use
+	var notes []string
+	for _, reviewer := range order {
+		pr := latest[reviewer]
 		name := pr.ReviewerName
 		if name == "" {
 			name = pr.Reviewer
@@ -538,8 +552,8 @@ func (c *evalCtx) checkPeerReview(r *requirements.Requirement, withClaimed bool)
 		case r.ExcludeSupervisors && c.supervisedBy[pr.Reviewer]:
 			notes = append(notes, name+" supervised the applicant and cannot count")
 		case pr.Outcome != "approve":
-			notes = append(notes, fmt.Sprintf("%s answered %s", name, pr.Outcome))
-		case !approvers[pr.Reviewer]:
+			notes = append(notes, fmt.Sprintf("%s answered %s on %s", name, pr.Outcome, pr.Date))
+		default:
 			approvers[pr.Reviewer] = true
 			used = append(used, usedItem(pr.ID, pr.Verification))
 		}

@@ -36,26 +36,55 @@ func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Re
 	}
 	c.view = view
 	// Decide applicability first: a requirement that does not apply must not
-	// take hours from the others.
+	// take hours from the others. The condition is read with claimed evidence;
+	// a requirement that applies only thanks to claimed evidence can at best
+	// be pending.
 	applies := map[*requirements.Requirement]bool{}
+	onlyClaimed := map[*requirements.Requirement]bool{}
+	condErr := map[*requirements.Requirement]error{}
 	for _, r := range set.Requirements {
 		applies[r] = true
-		if cond := r.Condition(); cond != nil {
-			ok, err := cond.Eval(map[string]any{"portfolio": view(true), "as_of": asOf.Time()})
-			applies[r] = err != nil || ok
+		cond := r.Condition()
+		if cond == nil {
+			continue
+		}
+		vars := func(withClaimed bool) map[string]any {
+			return map[string]any{"portfolio": view(withClaimed), "as_of": asOf.Time()}
+		}
+		ok, err := cond.Eval(vars(true))
+		if err != nil {
+			condErr[r] = err // judged as applying: a rule is never waived by an error
+			continue
+		}
+		applies[r] = ok
+		if ok {
+			if okV, errV := cond.Eval(vars(false)); errV == nil && !okV {
+				onlyClaimed[r] = true
+			}
 		}
 	}
 	hours := c.evalHours(c.prepareHours(applies))
 	for _, r := range set.Requirements {
+		var res Result
 		switch {
 		case !applies[r]:
-			rep.Results = append(rep.Results, Result{ID: r.ID, Title: r.Title, Kind: r.Kind, Status: NotApplicable,
-				Explanation: "does not apply: " + r.AppliesIf})
+			res = Result{ID: r.ID, Title: r.Title, Kind: r.Kind, Status: NotApplicable,
+				Explanation: "does not apply to this portfolio: its condition is false (" + strings.Join(strings.Fields(r.AppliesIf), " ") + ")"}
 		case r.Kind == requirements.KindHours:
-			rep.Results = append(rep.Results, hours[r])
+			res = hours[r]
 		default:
-			rep.Results = append(rep.Results, c.nonHours(r))
+			res = c.nonHours(r)
 		}
+		if onlyClaimed[r] {
+			if res.Status == Met {
+				res.Status = Pending
+			}
+			res.Explanation += "; it applies only because of evidence still awaiting verification (with verified evidence alone its condition is false)"
+		}
+		if err := condErr[r]; err != nil {
+			res.Explanation += fmt.Sprintf("; its applies_if condition could not be evaluated (%v), so it is treated as applying", err)
+		}
+		rep.Results = append(rep.Results, res)
 	}
 	unmet, pending, na := 0, 0, 0
 	for _, r := range rep.Results {

@@ -225,9 +225,10 @@ type reqNet struct {
 	avail    float64
 	capAvail []float64
 	kSet     map[string]bool // areas currently demanded for at_least_areas
-	// metV and metC record, after a solve, whether the requirement was met
-	// by verified evidence alone and with claimed evidence too.
-	metV, metC bool
+	// sat records, after a solve, whether every sink of the requirement is
+	// full; pure, whether it is full with verified evidence alone (no hours
+	// from claimed items, none resting on claimed support).
+	sat, pure bool
 }
 
 // build makes the network over all evidence that is not rejected. Claimed
@@ -394,6 +395,8 @@ type weakUse struct {
 type demand struct {
 	only *reqNet // when set, only this requirement's sinks are demanded
 	kSet map[string]bool
+	// verifiedOnly leaves claimed evidence out of the solve.
+	verifiedOnly bool
 }
 
 // solve computes a maximum flow that first fills minimums (area and bucket
@@ -446,10 +449,7 @@ func (n *network) solve(d demand) {
 		g.SetCap(rn.freeEdge, rn.freeCap)
 	}
 	g.MaxFlow(n.s, n.t)
-	for _, rn := range n.reqs {
-		rn.metV = n.satisfied(rn)
-	}
-	if layered {
+	if layered && !d.verifiedOnly {
 		// Claimed layer, on top: flow into the sink is never taken back, so
 		// what verified evidence met stays met. Minimums first again.
 		n.shutClaimed(flow.Inf)
@@ -463,8 +463,25 @@ func (n *network) solve(d demand) {
 		g.MaxFlow(n.s, n.t)
 	}
 	for _, rn := range n.reqs {
-		rn.metC = n.satisfied(rn)
+		rn.sat = n.satisfied(rn)
+		rn.pure = rn.sat && n.verifiedUses(rn)
 	}
+}
+
+// verifiedUses reports whether no hours reach rn from claimed items or from
+// uses resting on claimed support.
+func (n *network) verifiedUses(rn *reqNet) bool {
+	for _, i := range n.claimed {
+		if rn.count[i] > 0 && n.useAmount(rn, i) > flow.Eps {
+			return false
+		}
+	}
+	for _, w := range n.weak {
+		if w.rn == rn && n.useAmount(rn, w.i) > flow.Eps {
+			return false
+		}
+	}
+	return true
 }
 
 // shutClaimed sets the capacity of claimed supplies and of uses resting on
@@ -522,11 +539,12 @@ func (n *network) kofnReq() *reqNet {
 	return nil
 }
 
-// areaPotential is an upper bound of what each area of rn can receive.
-func (n *network) areaPotential(rn *reqNet) map[string]float64 {
+// areaPotential is an upper bound of what each area of rn can receive, from
+// all its evidence or from verified evidence only.
+func (n *network) areaPotential(rn *reqNet, verifiedOnly bool) map[string]float64 {
 	p := map[string]float64{}
 	for i, k := range rn.count {
-		if k == 0 {
+		if k == 0 || verifiedOnly && (n.c.items[i].state != portfolio.Verified || rn.h.info[i].weak) {
 			continue
 		}
 		for _, a := range rn.h.itemAreas(n.c, i) {
@@ -537,25 +555,31 @@ func (n *network) areaPotential(rn *reqNet) map[string]float64 {
 }
 
 // candidates returns the at_least_areas areas that could reach the
-// threshold on their own, best first.
-func (n *network) candidates(rn *reqNet) []string {
-	pot := n.areaPotential(rn)
+// threshold on their own, those richest in verified evidence first.
+func (n *network) candidates(rn *reqNet, verifiedOnly bool) []string {
+	pot, ver := n.areaPotential(rn, verifiedOnly), n.areaPotential(rn, true)
 	var cs []string
 	for _, a := range rn.h.areas {
 		if rn.h.among[a] && pot[a] >= rn.h.kofn.HoursEach-1e-9 {
 			cs = append(cs, a)
 		}
 	}
-	sort.SliceStable(cs, func(i, j int) bool { return pot[cs[i]] > pot[cs[j]] })
+	sort.SliceStable(cs, func(i, j int) bool {
+		if ver[cs[i]] != ver[cs[j]] {
+			return ver[cs[i]] > ver[cs[j]]
+		}
+		return pot[cs[i]] > pot[cs[j]]
+	})
 	return cs
 }
 
 // maxAreas finds the largest set of areas of an at_least_areas requirement
-// that can reach the threshold together, counting only that requirement.
-func (n *network) maxAreas(rn *reqNet) []string {
-	cands := n.candidates(rn)
+// that can reach the threshold together, counting only that requirement,
+// with all its evidence or with verified evidence only.
+func (n *network) maxAreas(rn *reqNet, verifiedOnly bool) []string {
+	cands := n.candidates(rn, verifiedOnly)
 	feasible := func(s []string) bool {
-		n.solve(demand{only: rn, kSet: toSet(s)})
+		n.solve(demand{only: rn, kSet: toSet(s), verifiedOnly: verifiedOnly})
 		for _, a := range s {
 			if !n.g.Saturated(rn.areaMin[a]) {
 				return false
@@ -571,14 +595,14 @@ func (n *network) maxAreas(rn *reqNet) []string {
 // nil when there is none.
 func (n *network) jointAreas(rn *reqNet, verified bool) []string {
 	k := rn.h.kofn.Count
-	cands := n.candidates(rn)
+	cands := n.candidates(rn, verified)
 	if len(cands) < k {
 		return nil
 	}
 	feasible := func(s []string) bool {
-		n.solve(demand{kSet: toSet(s)})
+		n.solve(demand{kSet: toSet(s), verifiedOnly: verified})
 		for _, other := range n.reqs {
-			if verified && !other.metV || !verified && !other.metC {
+			if !other.sat {
 				return false
 			}
 		}
@@ -641,7 +665,8 @@ func toSet(xs []string) map[string]bool {
 type hoursPass struct {
 	n      *network
 	status map[*hoursReq]Status
-	best   []string // at_least_areas: the largest group of areas reaching the threshold
+	best   []string        // at_least_areas: the largest group of areas reaching the threshold
+	kSet   map[string]bool // at_least_areas: the areas demanded in the final allocation
 	span   map[*hoursReq]string
 }
 
@@ -652,19 +677,29 @@ func (c *evalCtx) allocate(hs []*hoursReq) *hoursPass {
 	p := &hoursPass{n: n, status: map[*hoursReq]Status{}, span: map[*hoursReq]string{}}
 	var kSet map[string]bool
 	if rn := n.kofnReq(); rn != nil {
-		p.best = n.maxAreas(rn)
+		// Prefer, in order: areas with which verified evidence meets every
+		// requirement; areas with which all evidence does; areas with which
+		// verified evidence meets this requirement; the most areas possible.
+		k := rn.h.kofn.Count
+		p.best = n.maxAreas(rn, false)
 		chosen := n.jointAreas(rn, true)
 		if chosen == nil {
 			chosen = n.jointAreas(rn, false)
 		}
 		if chosen == nil {
-			chosen = p.best[:min(len(p.best), rn.h.kofn.Count)]
+			if v := n.maxAreas(rn, true); len(v) >= k {
+				chosen = v[:k]
+			}
+		}
+		if chosen == nil {
+			chosen = p.best[:min(len(p.best), k)]
 		}
 		kSet = toSet(chosen)
 	}
+	p.kSet = kSet
 	n.solve(demand{kSet: kSet})
 	for _, rn := range n.reqs {
-		metV, metC := rn.metV, rn.metC
+		metV, metC := rn.pure, rn.sat
 		if rn.h.kofn != nil && len(kSet) < rn.h.kofn.Count {
 			metV, metC = false, false
 		}
@@ -790,13 +825,9 @@ func (c *evalCtx) competition(p *hoursPass, idx int) string {
 		kSet = toSet(p.best)
 	}
 	n.solve(demand{only: rn, kSet: kSet})
-	alone := rn.metC && (rn.h.kofn == nil || len(p.best) >= rn.h.kofn.Count)
-	// Restore the joint allocation for the rest of the report.
-	var jk map[string]bool
-	if k := n.kofnReq(); k != nil {
-		jk = k.kSet
-	}
-	n.solve(demand{kSet: jk})
+	alone := rn.sat && (rn.h.kofn == nil || len(p.best) >= rn.h.kofn.Count)
+	// Restore the allocation the report describes.
+	n.solve(demand{kSet: p.kSet})
 	if !alone {
 		return ""
 	}
@@ -818,7 +849,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	var lowAreas []string
 	var pot map[string]float64
 	if h.areas != nil {
-		pot = n.areaPotential(rn)
+		pot = n.areaPotential(rn, false)
 	}
 	for _, a := range h.areas {
 		got := n.areaCounted(rn, a)

@@ -1735,6 +1735,21 @@ func TestPeerReview(t *testing.T) {
 			},
 		},
 		{
+			name: "a later rejection by the same reviewer withdraws the approval", set: reviews(true),
+			p: supervisedWith(review("pr1", "r1", "approve"), review("pr2", "r2", "approve"),
+				with(review("pr3", "r2", "reject"), func(r *portfolio.PeerReview) { r.Date = day("2025-04-01") })),
+			status:  Unmet,
+			explain: []string{"1 of 2 approving reviews", "Reviewer r2 answered reject on 2025-04-01"},
+			check:   func(t *testing.T, r Result) { wantNotUsed(t, r, "pr2") },
+		},
+		{
+			name: "a later approval by the same reviewer replaces a request for revision", set: reviews(true),
+			p: supervisedWith(review("pr1", "r1", "approve"), review("pr2", "r2", "revise"),
+				with(review("pr3", "r2", "approve"), func(r *portfolio.PeerReview) { r.Date = day("2025-04-01") })),
+			status: Met,
+			check:  func(t *testing.T, r Result) { wantUses(t, r, "pr3", 0) },
+		},
+		{
 			name: "a supervisor counts when supervisors are not excluded", set: reviews(false),
 			p:      supervisedWith(review("pr1", "r1", "approve"), review("pr2", "sup", "approve")),
 			status: Met,
@@ -1857,7 +1872,7 @@ func TestAppliesIf(t *testing.T) {
 		{
 			name: "false condition: not applicable", set: set, id: "alternative", p: newPortfolio(tenHours),
 			status:  NotApplicable,
-			explain: []string{"does not apply: has(portfolio.licenses)"},
+			explain: []string{"does not apply to this portfolio: its condition is false (has(portfolio.licenses)"},
 		},
 		{
 			name: "a not-applicable hours requirement takes no hours from another", set: set, id: "main", p: newPortfolio(tenHours),
@@ -1865,6 +1880,23 @@ func TestAppliesIf(t *testing.T) {
 			explain: []string{"10 of 10 hours counted"},
 			check:   func(t *testing.T, r Result) { wantUses(t, r, "e1", 10) },
 		},
+	})
+
+	t.Run("a condition true only thanks to claimed evidence makes the requirement pending at best", func(t *testing.T) {
+		p := newPortfolio(func(p *portfolio.Portfolio) {
+			tenHours(p)
+			p.Education = append(p.Education, course("e2", 10, "2024-02-01"))
+			p.Licenses = []portfolio.License{{ID: "lic", Profession: "psychology", Jurisdiction: "AU-NSW", Number: "1",
+				ValidFrom: day("2020-01-01"), Verification: portfolio.Verification{State: portfolio.Claimed}}}
+		})
+		rep := Evaluate(p, set, day(defaultAsOf))
+		alt := resultByID(t, rep, "alternative")
+		if alt.Status != Pending || !strings.Contains(alt.Explanation, "applies only because of evidence still awaiting verification") {
+			t.Fatalf("alternative: %s %q, want pending because its condition rests on a claimed license", alt.Status, alt.Explanation)
+		}
+		if rep.Eligible || rep.Verdict != VerdictPending {
+			t.Fatalf("verdict %s, want %s", rep.Verdict, VerdictPending)
+		}
 	})
 
 	t.Run("true condition: the requirement applies and competes for the same hours", func(t *testing.T) {
@@ -2023,4 +2055,15 @@ func TestVerdicts(t *testing.T) {
 			}
 		})
 	}
+}
+
+func resultByID(t *testing.T, rep *Report, id string) Result {
+	t.Helper()
+	for _, r := range rep.Results {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("no result %s", id)
+	return Result{}
 }
