@@ -26,10 +26,11 @@ type instance struct {
 }
 
 type bfAct struct {
-	kind   string // ce, training or sar
-	elearn bool
-	hours  int
-	areas  []string
+	kind    string // ce, training or sar
+	elearn  bool
+	claimed bool // only claimed, not verified
+	hours   int
+	areas   []string
 }
 
 func randomInstance(r *rand.Rand) instance {
@@ -59,7 +60,7 @@ func randomInstance(r *rand.Rand) instance {
 		in.cap1 = 1 + r.IntN(in.t1)
 	}
 	for range n {
-		a := bfAct{kind: []string{"ce", "ce", "training", "sar"}[r.IntN(4)], elearn: r.IntN(3) == 0, hours: 1 + r.IntN(maxHours)}
+		a := bfAct{kind: []string{"ce", "ce", "training", "sar"}[r.IntN(4)], elearn: r.IntN(3) == 0, claimed: r.IntN(4) == 0, hours: 1 + r.IntN(maxHours)}
 		for _, x := range in.areas {
 			if r.IntN(2) == 0 && len(a.areas) < 2 {
 				a.areas = append(a.areas, x)
@@ -99,9 +100,16 @@ func (in instance) build() (*portfolio.Portfolio, *requirements.Set) {
 		}
 		p.Education = append(p.Education, portfolio.Activity{ID: fmt.Sprintf("e%d", i), Title: "x", Kind: a.kind,
 			Provider: portfolio.Provider{Name: "p", Kind: "approved_provider"}, Delivery: d, Date: date.MustParse("2024-01-01"),
-			Hours: float64(a.hours), Areas: map[string][]string{"t": a.areas}, Verification: portfolio.Verification{State: portfolio.Verified}})
+			Hours: float64(a.hours), Areas: map[string][]string{"t": a.areas}, Verification: portfolio.Verification{State: state(a.claimed)}})
 	}
 	return p, set
+}
+
+func state(claimed bool) portfolio.State {
+	if claimed {
+		return portfolio.Claimed
+	}
+	return portfolio.Verified
 }
 
 // slot is one place an activity's hours can go: R1 in an area, or R2.
@@ -123,9 +131,10 @@ func (in instance) slots(a bfAct) []slot {
 	return s
 }
 
-// brute enumerates every integer allocation and returns whether one meets
-// both requirements, and the most R1 areas reaching m when only R1 counts.
-func (in instance) brute() (eligible bool, bestAreas int) {
+// brute enumerates every integer allocation of the evidence (verified only,
+// or claimed too) and returns whether one meets both requirements, and the
+// most R1 areas reaching m when only R1 counts.
+func (in instance) brute(withClaimed bool) (eligible bool, bestAreas int) {
 	type alloc struct {
 		r1area map[string]int
 		r1cap  int
@@ -156,6 +165,9 @@ func (in instance) brute() (eligible bool, bestAreas int) {
 		}
 		a := in.acts[i]
 		ss := in.slots(a)
+		if a.claimed && !withClaimed {
+			ss = nil // the item cannot count
+		}
 		// Distribute a.hours over ss plus "unused".
 		var dist func(j, left int, cur alloc)
 		dist = func(j, left int, cur alloc) {
@@ -194,9 +206,10 @@ func maps(m map[string]int) map[string]int {
 }
 
 // TestAllocationMatchesBruteForce shows the engine is exact: on thousands of
-// small random instances its verdict equals that of enumerating every integer
-// allocation, its "k of n" count equals the best possible, and the
-// allocation it reports is itself valid.
+// small random instances, some evidence only claimed, its verdict (eligible,
+// pending verification, not eligible) equals that of enumerating every integer
+// allocation of verified and then of all evidence, its "k of n" count equals
+// the best possible, and the allocation it reports is itself valid.
 func TestAllocationMatchesBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(2026, 11))
 	asOf := date.MustParse("2025-01-01")
@@ -205,9 +218,17 @@ func TestAllocationMatchesBruteForce(t *testing.T) {
 		in := randomInstance(r)
 		p, set := in.build()
 		rep := Evaluate(p, set, asOf)
-		wantEligible, wantAreas := in.brute()
-		if rep.Eligible != wantEligible {
-			t.Fatalf("trial %d: engine eligible=%v, brute force %v\ninstance %+v\nreport %+v", trial, rep.Eligible, wantEligible, in, rep.Results)
+		wantEligible, _ := in.brute(false)
+		withClaimed, wantAreas := in.brute(true)
+		wantVerdict := VerdictNotEligible
+		switch {
+		case wantEligible:
+			wantVerdict = VerdictEligible
+		case withClaimed:
+			wantVerdict = VerdictPending
+		}
+		if rep.Eligible != wantEligible || rep.Verdict != wantVerdict {
+			t.Fatalf("trial %d: engine %s, brute force %s\ninstance %+v\nreport %+v", trial, rep.Verdict, wantVerdict, in, rep.Results)
 		}
 		if wantEligible {
 			eligibleSeen++
