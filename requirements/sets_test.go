@@ -291,6 +291,16 @@ func TestParseRejects(t *testing.T) {
         match: {evidence: education, delivery: [elearning]}
         max: 40 #<
 `, "of 40 is above the total of 30"},
+		{"hours requirement whose evidence a credit rule converts", `
+  - id: sar #<
+    kind: hours
+    title: SAR
+    total: 10
+    accepts: [{evidence: education}]
+credits:
+  - match: {evidence: education, provider_kinds: [other_ce]}
+    rate: 0.5
+`, "requirement sar counts hours, but a credit rule converts evidence it accepts at 0.5"},
 		{"effective_to before effective_from", `
 effective_to: 2024-12-31 #<
 `, "effective_to 2024-12-31 is before effective_from 2025-01-01"},

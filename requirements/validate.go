@@ -184,6 +184,28 @@ func (l *loader) validate(s *Set) {
 		}
 	}
 	l.checkExclusiveCaps(s)
+	l.checkUnits(s)
+}
+
+// checkUnits rejects an hours requirement counted in hours that accepts
+// evidence a credit rule converts: its figures would say hours but count credits.
+func (l *loader) checkUnits(s *Set) {
+	for i, r := range s.Requirements {
+		if r == nil || r.Kind != KindHours || r.Unit == "credits" {
+			continue
+		}
+		for _, c := range s.Credits {
+			if c.Rate == 1 {
+				continue
+			}
+			for _, a := range r.Accepts {
+				if !Disjoint(a, c.Match) {
+					l.fail(l.line("requirements", i, "unit"), "requirement %s counts hours, but a credit rule converts evidence it accepts at %g; set unit: credits, or narrow the rule's match", r.ID, c.Rate)
+					return
+				}
+			}
+		}
+	}
 }
 
 func (l *loader) requirement(s *Set, i int, r *Requirement) {
