@@ -108,11 +108,26 @@ func (d Date) Compare(e Date) int {
 // AddDays returns d moved by n days.
 func (d Date) AddDays(n int) Date { return Date{d.n + int32(n)} }
 
-// AddMonths returns d moved by n calendar months, normalised as time.AddDate does.
-func (d Date) AddMonths(n int) Date { return dateOf(d.Time().AddDate(0, n, 0)) }
+// AddMonths returns d moved by n calendar months. A day that the target month
+// lacks is clamped to its last day: 2024-03-31 minus one month is 2024-02-29,
+// as people count months, not 2024-03-02 as time.AddDate would give.
+func (d Date) AddMonths(n int) Date {
+	t := d.Time()
+	y, m := t.Year(), int(t.Month())-1+n
+	y += m / 12
+	m %= 12
+	if m < 0 {
+		m += 12
+		y--
+	}
+	first := time.Date(y, time.Month(m+1), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return dateOf(first.AddDate(0, 0, min(t.Day(), last)-1))
+}
 
-// AddYears returns d moved by n calendar years.
-func (d Date) AddYears(n int) Date { return dateOf(d.Time().AddDate(n, 0, 0)) }
+// AddYears returns d moved by n calendar years; 29 February becomes
+// 28 February in a year without it.
+func (d Date) AddYears(n int) Date { return d.AddMonths(12 * n) }
 
 // DaysUntil returns the number of days from d to e (negative if e is earlier).
 func (d Date) DaysUntil(e Date) int { return int(e.n - d.n) }

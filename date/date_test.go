@@ -51,8 +51,12 @@ func TestArithmetic(t *testing.T) {
 	}{
 		{d.AddDays(1), MustParse("2024-02-01")},
 		{d.AddDays(-31), MustParse("2023-12-31")},
-		{d.AddMonths(1), MustParse("2024-03-02")}, // normalised like time.AddDate
-		{MustParse("2024-02-29").AddYears(1), MustParse("2025-03-01")},
+		{d.AddMonths(1), MustParse("2024-02-29")}, // clamped to the month's last day
+		{MustParse("2024-03-31").AddMonths(-1), MustParse("2024-02-29")},
+		{MustParse("2024-01-15").AddMonths(-13), MustParse("2022-12-15")},
+		{MustParse("2024-12-31").AddMonths(2), MustParse("2025-02-28")},
+		{MustParse("2024-02-29").AddYears(1), MustParse("2025-02-28")},
+		{MustParse("2024-02-29").AddYears(4), MustParse("2028-02-29")},
 		{MustParse("2021-06-01").AddYears(2), MustParse("2023-06-01")},
 	}
 	for i, c := range cases {

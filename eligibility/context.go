@@ -376,6 +376,11 @@ func (c *evalCtx) inWindow(w *requirements.Window, it *item, explain bool) (bool
 				return fmt.Sprintf("is dated %s, before the supervision contract began (%s)", it.start, start)
 			})
 		}
+		if k := c.contractOf(it); !k.End.IsZero() && it.end.After(k.End) {
+			return false, explained(explain, func() string {
+				return fmt.Sprintf("is dated %s, after the supervision contract ended (%s)", it.end, k.End)
+			})
+		}
 	}
 	if w.MonthsAfterContractStart > 0 {
 		k := c.contractOf(it)

@@ -224,7 +224,7 @@ func Select(reg *requirements.Registry, id string, p *portfolio.Portfolio, asOf 
 	if latest.AppliesBy == requirements.AppliesByContractStart {
 		first := date.Date{}
 		for _, k := range p.Contracts {
-			if k.Verification.EffectiveState() != portfolio.Rejected && (first.IsZero() || k.Start.Before(first)) {
+			if k.Verification.EffectiveState() != portfolio.Rejected && !k.Start.After(asOf) && (first.IsZero() || k.Start.Before(first)) {
 				first = k.Start
 			}
 		}

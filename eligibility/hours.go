@@ -197,6 +197,8 @@ type network struct {
 	claimed []int
 	weak    []weakUse
 	srcCap  map[[2]int]int // (requirement, cap) -> source-side cap node
+	// searchCut is set when an at_least_areas search ran out of budget.
+	searchCut bool
 	c       *evalCtx
 	g       *flow.Graph
 	s, t    int
@@ -587,7 +589,7 @@ func (n *network) maxAreas(rn *reqNet, verifiedOnly bool) []string {
 		}
 		return true
 	}
-	return search(cands, len(cands), feasible)
+	return search(cands, len(cands), feasible, &n.searchCut)
 }
 
 // jointAreas looks for exactly k areas with which every requirement of the
@@ -610,7 +612,7 @@ func (n *network) jointAreas(rn *reqNet, verified bool) []string {
 		// which the same test checks.
 		return true
 	}
-	s := search(cands, k, feasible)
+	s := search(cands, k, feasible, &n.searchCut)
 	if len(s) < k {
 		return nil
 	}
@@ -621,10 +623,13 @@ func (n *network) jointAreas(rn *reqNet, verified bool) []string {
 // feasible, which must be closed under taking subsets. It is a depth-first
 // branch and bound: feasibility of a set is tested before it is extended, and
 // a branch stops when it can no longer beat the best set found.
-func search(cands []string, limit int, feasible func([]string) bool) []string {
+//
+// When the budget of feasibility checks runs out it stops and sets *cut.
+func search(cands []string, limit int, feasible func([]string) bool, cut *bool) []string {
 	var best []string
 	budget := searchBudget
 	cur := make([]string, 0, len(cands))
+	defer func() { *cut = *cut || budget <= 0 }()
 	var rec func(i int)
 	rec = func(i int) {
 		if len(cur) > len(best) {
@@ -970,6 +975,9 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		res.Explanation = fmt.Sprintf("would be met (%s of %s) once %s %s verified: %s", num(counted), amount(h.total, unit), count(len(claimedIDs), "claimed item"), isAre(len(claimedIDs)), strings.Join(firstN(claimedIDs, 6), ", "))
 	case Unmet:
 		res.Explanation, res.Shortfall = c.hoursShortfall(p, rn, counted, lowAreas, lowBuckets, binding, reached)
+	}
+	if h.kofn != nil && n.searchCut {
+		res.Explanation += fmt.Sprintf("; the search for the best %d areas stopped after %d checks, so a better choice may exist", h.kofn.Count, searchBudget)
 	}
 	if msg := p.span[h]; msg != "" && st != Met {
 		res.Explanation += "; " + msg

@@ -13,7 +13,10 @@ import (
 // expression sees two variables: portfolio, the portfolio as its JSON
 // interchange form (a map), and as_of, the evaluation date as a timestamp.
 // Dates in the portfolio are strings; date("2024-05-01") turns one into a
-// timestamp. The extension libraries for strings and lists are loaded.
+// timestamp, and add_months(t, n) moves a timestamp's calendar day by n months
+// (clamping to the month's last day), so "12 months as a member" is
+// add_months(date(m.from), 12) <= as_of. The extension libraries for strings
+// and lists are loaded.
 
 // celCostLimit bounds the work one expression may do on one portfolio.
 const celCostLimit = 1_000_000
@@ -35,6 +38,9 @@ func Env() (*cel.Env, error) {
 			cel.Function("date",
 				cel.Overload("date_string", []*cel.Type{cel.StringType}, cel.TimestampType,
 					cel.UnaryBinding(celDate))),
+			cel.Function("add_months",
+				cel.Overload("add_months_timestamp_int", []*cel.Type{cel.TimestampType, cel.IntType}, cel.TimestampType,
+					cel.BinaryBinding(celAddMonths))),
 		)
 	})
 	return celEnv, celEnvErr

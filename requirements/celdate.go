@@ -18,3 +18,15 @@ func celDate(v ref.Val) ref.Val {
 	}
 	return types.Timestamp{Time: d.Time()}
 }
+
+func celAddMonths(t, n ref.Val) ref.Val {
+	ts, ok := t.(types.Timestamp)
+	if !ok {
+		return types.NewErr("add_months() takes a timestamp and a number of months")
+	}
+	months, ok := n.Value().(int64)
+	if !ok {
+		return types.NewErr("add_months() takes a whole number of months")
+	}
+	return types.Timestamp{Time: date.FromTime(ts.Time).AddMonths(int(months)).Time()}
+}
