@@ -199,12 +199,12 @@ type network struct {
 	srcCap  map[[2]int]int // (requirement, cap) -> source-side cap node
 	// searchCut is set when an at_least_areas search ran out of budget.
 	searchCut bool
-	c       *evalCtx
-	g       *flow.Graph
-	s, t    int
-	reqs    []*reqNet
-	items   []int // item index per item node
-	supply  []int // per item index: its supply edge
+	c         *evalCtx
+	g         *flow.Graph
+	s, t      int
+	reqs      []*reqNet
+	items     []int // item index per item node
+	supply    []int // per item index: its supply edge
 }
 
 type reqNet struct {
