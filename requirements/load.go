@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -48,8 +49,20 @@ var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
 // used only in messages. On failure the error is Problems, each with a line.
 func Parse(file string, data []byte) (*Set, error) {
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	docs := yaml.NewDecoder(bytes.NewReader(data))
+	if err := docs.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, Problems{{File: file, Line: 1, Message: "the file is empty: a requirement set is a YAML mapping with id, title, requirements..."}}
+		}
 		return nil, yamlProblems(file, err)
+	}
+	var extra yaml.Node
+	if err := docs.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := extra.Line
+		if line == 0 {
+			line = 1
+		}
+		return nil, Problems{{File: file, Line: line, Message: "the file holds more than one YAML document; put one set in each file"}}
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, Problems{{File: file, Line: 1, Message: "a requirement set must be a YAML mapping with id, title, requirements..."}}

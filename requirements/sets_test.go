@@ -310,6 +310,56 @@ credits:
   - match: {evidence: education, provider_kinds: [other_ce]}
     rate: 0.5
 `, "requirement sar counts hours, but a credit rule converts evidence it accepts at 0.5"},
+		{"cap checked against a ratio_to total", `
+  - id: clinical
+    kind: hours
+    title: Clinical
+    total: 60
+    accepts: [{evidence: clinical}]
+  - id: supervision
+    kind: hours
+    title: Supervision
+    ratio_to: {requirement: clinical, per: 6}
+    accepts: [{evidence: supervision}]
+    caps:
+      - id: group
+        match: {evidence: supervision, format: [group]}
+        max: 40 #<
+`, "cap group of 40 is above the total of 10"},
+		{"minimum that selects nothing the requirement accepts", `
+  - id: sup
+    kind: hours
+    title: Supervision
+    total: 10
+    accepts: [{evidence: supervision, format: [individual]}]
+    minimums:
+      - id: group
+        match: {evidence: supervision, format: [group]} #<
+        min: 5
+`, "this match selects no evidence the requirement accepts"},
+		{"filter mixing fields of two kinds of evidence", `
+  - id: edu
+    kind: hours
+    title: Education
+    total: 10
+    accepts: [{evidence: education}]
+    caps:
+      - id: odd
+        match: {delivery: [elearning], format: [individual]} #<
+        max: 5
+`, "mixes fields of education and supervision evidence"},
+		{"span longer than the contract window", `
+  - id: sup
+    kind: hours
+    title: Supervision
+    total: 10
+    min_span_months: 12 #<
+    accepts: [{evidence: supervision, window: {after_contract_start: true, months_after_contract_start: 6}}]
+`, "min_span_months 12 is longer than the 6 months"},
+		{"two YAML documents in one file", `
+--- #<
+id: other
+`, "more than one YAML document"},
 		{"effective_to before effective_from", `
 effective_to: 2024-12-31 #<
 `, "effective_to 2024-12-31 is before effective_from 2025-01-01"},

@@ -1,6 +1,7 @@
 package requirements
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -344,6 +345,22 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 		l.filter(s, f, "requirements", i, "accepts", j)
 	}
 	total := r.Total
+	if rt := r.RatioTo; rt != nil && rt.Per > 0 {
+		// Check caps and minimums against the derived total too.
+		for _, base := range s.Requirements {
+			if base != nil && base.ID == rt.Requirement && base.Kind == KindHours && base.RatioTo == nil && base.Total > 0 {
+				total = base.Total / rt.Per
+				if total < 0.5 {
+					l.fail(at("ratio_to", "per"), "requirement %s: ratio_to gives a total of %g %s, too small to mean anything; check per", r.ID, total, r.Unit)
+				}
+			}
+		}
+	}
+	for _, a := range r.Accepts {
+		if w := a.Window; w != nil && w.MonthsAfterContractStart > 0 && r.MinSpanMonths > w.MonthsAfterContractStart {
+			l.fail(at("min_span_months"), "requirement %s: min_span_months %d is longer than the %d months after the contract that its evidence may fall in, so it can never be met", r.ID, r.MinSpanMonths, w.MonthsAfterContractStart)
+		}
+	}
 	var areas map[string]bool
 	if r.Taxonomy != "" {
 		t, ok := s.Taxonomies[r.Taxonomy]
@@ -460,16 +477,15 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 }
 
 // matchWithin rejects a cap or minimum filter naming evidence the requirement does not accept.
+// matchWithin rejects a cap or minimum filter that cannot select any evidence
+// the requirement accepts: it would never bind, or never be met.
 func (l *loader) matchWithin(r *Requirement, f Filter, line int) {
-	if f.Evidence == "" {
-		return
-	}
 	for _, a := range r.Accepts {
-		if a.Evidence == f.Evidence {
+		if !Disjoint(a, f) {
 			return
 		}
 	}
-	l.fail(line, "requirement %s: match.evidence %q is not among the evidence the requirement accepts", r.ID, f.Evidence)
+	l.fail(line, "requirement %s: this match selects no evidence the requirement accepts; make it select part of what accepts lets in", r.ID)
 }
 
 // filter checks the values of one filter and that its fields fit its evidence.
@@ -498,6 +514,24 @@ func (l *loader) filter(s *Set, f Filter, path ...any) {
 		EvidenceEducation:   {"activity_kinds", "provider_kinds", "approved_by", "delivery", "sexuality_related"},
 		EvidenceSupervision: {"format", "max_group_size", "content", "supervisor_credential", "require_contract"},
 		EvidenceClinical:    {"modalities", "telehealth_where_licensed", "require_contract", "supervisor_credential"},
+	}
+	if f.Evidence == "" {
+		kinds := map[string]bool{}
+		for _, k := range l.keys(path...) {
+			var in []string
+			for ev, fields := range fieldsOf {
+				if slices.Contains(fields, k) {
+					in = append(in, ev)
+				}
+			}
+			if len(in) == 1 {
+				kinds[in[0]] = true
+			}
+		}
+		if len(kinds) > 1 {
+			names := slices.Sorted(maps.Keys(kinds))
+			l.fail(at(), "this filter mixes fields of %s evidence, so no item can match it; split it or add evidence", strings.Join(names, " and "))
+		}
 	}
 	if f.Evidence != "" {
 		for _, k := range l.keys(path...) {
