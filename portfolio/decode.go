@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/certboard/certboard/date"
 )
@@ -24,7 +25,8 @@ type FieldError struct {
 // Error returns "path: message".
 func (e FieldError) Error() string { return e.Path + ": " + e.Message }
 
-// Errors is every problem found in one input, in document order.
+// Errors is every problem found in one input: the problems of each object in
+// the order its fields are defined, then the checks across fields.
 type Errors []FieldError
 
 // maxErrors bounds how many problems one decode reports.
@@ -47,6 +49,23 @@ func (es Errors) Error() string {
 // references and duplicate ids are errors, returned as Errors naming the JSON
 // path of each problem. A nil error means the portfolio is valid.
 func Decode(data []byte) (*Portfolio, error) {
+	// A byte-order mark is allowed (RFC 8259 lets parsers ignore it); bytes
+	// that are not UTF-8 are not, as they would be silently replaced.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		at := 0
+		for at < len(data) {
+			r, size := utf8.DecodeRune(data[at:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			at += size
+		}
+		return nil, Errors{{Path: "$", Message: fmt.Sprintf("the input is not valid UTF-8 (byte %d); save the file as UTF-8", at)}}
+	}
+	if e := duplicateMember(data); e != nil {
+		return nil, Errors{*e}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var tree any
@@ -366,4 +385,83 @@ func Allowed(v any, field string) []string {
 		}
 	}
 	return nil
+}
+
+// duplicateMember finds the first object member given twice, which a plain
+// decode would silently resolve by keeping the last one.
+func duplicateMember(data []byte) *FieldError {
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		path   string
+		index  int
+		key    string // the member whose value comes next, in an object
+		inKey  bool   // an object waiting for a member name (or its end)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var stack []*frame
+	// childPath is the path of the value about to be read.
+	childPath := func() string {
+		if len(stack) == 0 {
+			return "$"
+		}
+		f := stack[len(stack)-1]
+		if f.object {
+			return f.path + "." + f.key
+		}
+		return fmt.Sprintf("%s[%d]", f.path, f.index)
+	}
+	// valueDone advances the enclosing frame past one value.
+	valueDone := func() {
+		if len(stack) == 0 {
+			return
+		}
+		f := stack[len(stack)-1]
+		if f.object {
+			f.inKey = true
+		} else {
+			f.index++
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // syntax errors are reported by the real decode
+		}
+		top := (*frame)(nil)
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.object && top.inKey {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:len(stack)-1]
+				valueDone()
+				if len(stack) == 0 {
+					return nil
+				}
+				continue
+			}
+			k, _ := tok.(string)
+			if top.keys[k] {
+				return &FieldError{Path: top.path + "." + k, Message: "is given twice; give each member once"}
+			}
+			top.keys[k] = true
+			top.key, top.inKey = k, false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{object: true, keys: map[string]bool{}, path: childPath(), inKey: true})
+		case json.Delim('['):
+			stack = append(stack, &frame{path: childPath()})
+		case json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			valueDone()
+		default:
+			valueDone()
+		}
+		if len(stack) == 0 {
+			return nil
+		}
+	}
 }

@@ -259,6 +259,24 @@ func TestDecodeRegressions(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a member given twice is rejected, not resolved silently", func(t *testing.T) {
+		_, err := Decode([]byte(doc(`"education": [` + withField(activity, `"hours": -5`) + `]`)))
+		assertOneError(t, err, "$.education[0].hours", "is given twice")
+	})
+	t.Run("the same member name in different objects is fine", func(t *testing.T) {
+		if _, err := Decode([]byte(doc(`"degrees": [`+degree+`, `+strings.Replace(degree, `"d1"`, `"d2"`, 1)+`]`))); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("a byte-order mark is ignored", func(t *testing.T) {
+		if _, err := Decode(append([]byte("\xef\xbb\xbf"), doc()...)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("bytes that are not UTF-8 are rejected", func(t *testing.T) {
+		bad := strings.Replace(doc(), "Ana Souza", "Ana Sou\xffza", 1)
+		assertOneError(t, func() error { _, err := Decode([]byte(bad)); return err }(), "$", "not valid UTF-8")
+	})
 	t.Run("0001-01-01 is not a usable date", func(t *testing.T) {
 		p, err := Decode([]byte(doc(`"degrees": [` + strings.Replace(degree, "2016-05-07", "0001-01-01", 1) + `]`)))
 		if err == nil {
@@ -360,5 +378,18 @@ func TestDecodeRoundTrip(t *testing.T) {
 		if strings.Contains(string(b), absent) {
 			t.Errorf("encoding contains %s", absent)
 		}
+	}
+}
+
+// assertOneError checks that err is exactly one FieldError at path whose
+// message contains want.
+func assertOneError(t *testing.T, err error, path, want string) {
+	t.Helper()
+	es, ok := err.(Errors)
+	if !ok || len(es) != 1 {
+		t.Fatalf("want one error at %s, got %v", path, err)
+	}
+	if es[0].Path != path || !strings.Contains(es[0].Message, want) {
+		t.Fatalf("got %s: %s; want %s: ...%s...", es[0].Path, es[0].Message, path, want)
 	}
 }
