@@ -264,7 +264,7 @@ func TestDecodeRegressions(t *testing.T) {
 		assertOneError(t, err, "$.education[0].hours", "is given twice")
 	})
 	t.Run("the same member name in different objects is fine", func(t *testing.T) {
-		if _, err := Decode([]byte(doc(`"degrees": [`+degree+`, `+strings.Replace(degree, `"d1"`, `"d2"`, 1)+`]`))); err != nil {
+		if _, err := Decode([]byte(doc(`"degrees": [` + degree + `, ` + strings.Replace(degree, `"d1"`, `"d2"`, 1) + `]`))); err != nil {
 			t.Fatal(err)
 		}
 	})
