@@ -24,7 +24,7 @@ func largePortfolio() *portfolio.Portfolio {
 		Memberships:  []portfolio.Membership{{ID: "mem", Organization: "AASECT", Category: "professional", From: d("2020-01-01"), Verification: v}},
 		Insurance:    []portfolio.Insurance{{ID: "ins", Carrier: "C", From: d("2020-01-01"), To: d("2030-01-01"), Verification: v}},
 		Experience:   []portfolio.Experience{{ID: "exp", Role: "clinical", From: d("2015-06-01"), HoursPerWeek: 40, Verification: v}},
-		Supervisors:  []portfolio.Supervisor{{ID: "sup", Name: "S", Credentials: []portfolio.HeldCredential{{Type: "aasect-cst-supervisor", ValidFrom: d("2010-01-01")}}}},
+		Supervisors:  []portfolio.Supervisor{{ID: "sup", Name: "S", Verification: v, Credentials: []portfolio.HeldCredential{{Type: "aasect-cst-supervisor", ValidFrom: d("2010-01-01")}}}},
 		Contracts:    []portfolio.Contract{{ID: "con", Supervisor: "sup", Start: d("2021-01-01"), Verification: v}},
 		Attestations: []portfolio.Attestation{{ID: "att", Code: "aasect-code-of-conduct", Signed: d("2026-01-01"), Verification: v}},
 		Documents: []portfolio.Document{

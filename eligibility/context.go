@@ -78,6 +78,11 @@ func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *eval
 			c.hasClaimedSupport = true
 		}
 	}
+	for _, s := range p.Supervisors {
+		if s.Verification.EffectiveState() == portfolio.Claimed {
+			c.hasClaimedSupport = true
+		}
+	}
 	if set.Cycle != nil {
 		c.cycleStart, c.cycleProblem = c.findCycle(set.Cycle)
 	}
@@ -277,6 +282,12 @@ func (c *evalCtx) supervisorQualified(id string, start, end date.Date, types []s
 	if sup == nil {
 		return false, explained(explain, func() string { return fmt.Sprintf("names supervisor %q, who is not listed", id) })
 	}
+	switch st := sup.Verification.EffectiveState(); {
+	case st == portfolio.Rejected:
+		return false, explained(explain, func() string { return sup.Name + "'s credentials were rejected in verification" })
+	case c.strict && st != portfolio.Verified:
+		return false, "" // counts only once the supervisor is verified
+	}
 	var lapsed *portfolio.HeldCredential
 	for i := range sup.Credentials {
 		cr := &sup.Credentials[i]
@@ -324,8 +335,18 @@ func (c *evalCtx) contractOf(it *item) *portfolio.Contract {
 // contract, and for telehealth the licenses for the client's jurisdiction.
 func (c *evalCtx) claimedSupport(it *item) []string {
 	var ids []string
-	if k := c.contractOf(it); k != nil && k.Verification.EffectiveState() == portfolio.Claimed {
+	k := c.contractOf(it)
+	if k != nil && k.Verification.EffectiveState() == portfolio.Claimed {
 		ids = append(ids, k.ID)
+	}
+	supervisor := ""
+	if it.session != nil {
+		supervisor = it.session.Supervisor
+	} else if k != nil {
+		supervisor = k.Supervisor
+	}
+	if sup := c.supervisors[supervisor]; sup != nil && sup.Verification.EffectiveState() == portfolio.Claimed {
+		ids = append(ids, sup.ID)
 	}
 	if h := it.clinical; h != nil && strings.HasPrefix(h.Modality, "telehealth") {
 		for _, l := range c.p.Licenses {

@@ -200,10 +200,8 @@ func celView(p *portfolio.Portfolio, withClaimed bool) map[string]any {
 				if s, ok := ver["state"].(string); ok {
 					st = portfolio.State(s)
 				}
-			} else if _, ok := obj["verification"]; !ok && (k == "supervisors") {
-				st = portfolio.Verified
 			}
-			if accepted(st, withClaimed) || k == "supervisors" {
+			if accepted(st, withClaimed) {
 				kept = append(kept, e)
 			}
 		}

@@ -38,7 +38,7 @@ func newPortfolio(mod func(p *portfolio.Portfolio)) *portfolio.Portfolio {
 	p := &portfolio.Portfolio{
 		Format: portfolio.FormatV1,
 		Person: portfolio.Person{ID: "applicant", Name: "Test Applicant"},
-		Supervisors: []portfolio.Supervisor{{ID: "sup", Name: "Dr Sup",
+		Supervisors: []portfolio.Supervisor{{ID: "sup", Name: "Dr Sup", Verification: verifiedV,
 			Credentials: []portfolio.HeldCredential{{Type: "cst-supervisor", ValidFrom: day("2010-01-01")}}}},
 	}
 	if mod != nil {
@@ -741,7 +741,7 @@ func TestHoursSupervisorAndClinicalFilters(t *testing.T) {
 	smallGroups := setOf(hoursRule("sup", 2, accepts(with(supervisionF, func(f *requirements.Filter) { f.MaxGroupSize = 6 }))))
 	telehealth := setOf(hoursRule("cli", 6, accepts(with(clinicalF, func(f *requirements.Filter) { f.TelehealthWhereLicensed = true }))))
 	lapsedSup := func(p *portfolio.Portfolio) {
-		p.Supervisors = []portfolio.Supervisor{{ID: "sup", Name: "Dr Sup", Credentials: []portfolio.HeldCredential{
+		p.Supervisors = []portfolio.Supervisor{{ID: "sup", Name: "Dr Sup", Verification: verifiedV, Credentials: []portfolio.HeldCredential{
 			{Type: "cst-supervisor", ValidFrom: day("2020-01-01"), ValidTo: day("2024-02-29")}}}}
 	}
 	tele := func(id string, hours float64, where string) portfolio.ClinicalHours {
@@ -790,7 +790,7 @@ func TestHoursSupervisorAndClinicalFilters(t *testing.T) {
 			name: "clinical hours are checked against their contract's supervisor",
 			set:  clinicalBySupervisor,
 			p: newPortfolio(func(p *portfolio.Portfolio) {
-				p.Supervisors = append(p.Supervisors, portfolio.Supervisor{ID: "plain", Name: "Dr Plain"})
+				p.Supervisors = append(p.Supervisors, portfolio.Supervisor{ID: "plain", Name: "Dr Plain", Verification: verifiedV})
 				p.Contracts = []portfolio.Contract{contract("k-sup", "sup", "2023-01-01"), contract("k-plain", "plain", "2024-01-01")}
 				p.ClinicalHours = []portfolio.ClinicalHours{
 					with(clinical("c-plain", 4, "2024-06-01"), func(h *portfolio.ClinicalHours) { h.Contract = "k-plain" }),
@@ -2066,4 +2066,27 @@ func resultByID(t *testing.T, rep *Report, id string) Result {
 	}
 	t.Fatalf("no result %s", id)
 	return Result{}
+}
+
+// TestClaimedSupervisor: sessions that count only because of a supervisor's
+// credentials count fully only once the supervisor entry is verified.
+func TestClaimedSupervisor(t *testing.T) {
+	set := setOf(hoursRule("sup", 4, accepts(with(supervisionF, func(f *requirements.Filter) {
+		f.SupervisorCredential = []string{"cst-supervisor"}
+	}))))
+	p := newPortfolio(func(p *portfolio.Portfolio) {
+		p.Supervisors[0].Verification = portfolio.Verification{}
+		p.Sessions = []portfolio.Session{session("s1", 4, "2024-05-01", "individual")}
+	})
+	rep := Evaluate(p, set, day(defaultAsOf))
+	r := resultByID(t, rep, "sup")
+	if r.Status != Pending || !strings.Contains(r.Explanation, "once 1 claimed item is verified: sup") {
+		t.Fatalf("got %s %q; want pending until supervisor sup is verified", r.Status, r.Explanation)
+	}
+	p.Supervisors[0].Verification = portfolio.Verification{State: portfolio.Rejected}
+	r = resultByID(t, Evaluate(p, set, day(defaultAsOf)), "sup")
+	if r.Status != Unmet {
+		t.Fatalf("a rejected supervisor: got %s, want unmet", r.Status)
+	}
+	wantExcluded(t, r, "s1", "Dr Sup's credentials were rejected in verification")
 }

@@ -176,6 +176,9 @@ type Supervisor struct {
 	Name        string           `json:"name" cb:"required"`
 	Practice    string           `json:"practice,omitempty"`
 	Credentials []HeldCredential `json:"credentials,omitempty"`
+	// Verification records that the board checked who the supervisor is and
+	// the credentials listed; until then sessions resting on them are pending.
+	Verification Verification `json:"verification,omitzero"`
 }
 
 // HeldCredential is a supervisor's own credential and its validity period.
