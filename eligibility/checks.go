@@ -505,7 +505,7 @@ func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) 
 		o.ok = false
 		o.why = "missing: " + strings.Join(missing, ", ")
 		for _, m := range missing {
-			o.steps = append(o.steps, "upload "+strings.ToLower(m))
+			o.steps = append(o.steps, "upload "+lowerFirst(m))
 		}
 		return o
 	}

@@ -315,12 +315,8 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 					g.AddEdge(node, rn.areaNode[a], flow.Inf)
 				}
 				rn.count[i] = int16(len(areas))
-			case h.info[i].capOf >= 0:
-				e = g.AddEdge(node, rn.capNode[h.info[i].capOf], flow.Inf)
-			case h.info[i].bucket >= 0:
-				e = g.AddEdge(node, rn.bkNode[h.info[i].bucket], flow.Inf)
 			default:
-				e = g.AddEdge(node, rn.free, flow.Inf)
+				e = g.AddEdge(node, rn.entry(h.info[i]), flow.Inf)
 			}
 			rn.first[i] = int32(e)
 			if rn.count[i] == 0 {
@@ -363,12 +359,8 @@ func (n *network) direct(i int, it *item) bool {
 		if in.capOf >= 0 {
 			from = n.srcCap[[2]int{ri, int(in.capOf)}]
 		}
-	case in.capOf >= 0:
-		target = only.capNode[in.capOf]
-	case in.bucket >= 0:
-		target = only.bkNode[in.bucket]
 	default:
-		target = only.free
+		target = only.entry(in)
 	}
 	e := n.g.AddEdge(from, target, it.credits)
 	n.items = append(n.items, i)
@@ -385,6 +377,18 @@ func (n *network) direct(i int, it *item) bool {
 		n.weak = append(n.weak, weakUse{only, i})
 	}
 	return true
+}
+
+// entry returns the node where an item enters a requirement without a
+// taxonomy: its cap, its minimum bucket, or the free pool.
+func (rn *reqNet) entry(in itemInfo) int {
+	switch {
+	case in.capOf >= 0:
+		return rn.capNode[in.capOf]
+	case in.bucket >= 0:
+		return rn.bkNode[in.bucket]
+	}
+	return rn.free
 }
 
 // weakUse is an item's use by a requirement that rests on claimed support.
@@ -487,24 +491,17 @@ func (n *network) verifiedUses(rn *reqNet) bool {
 }
 
 // shutClaimed sets the capacity of claimed supplies and of uses resting on
-// claimed support: 0 to shut them, anything else to open them (supplies
-// reopen at the item's credits).
+// claimed support: 0 shuts them, flow.Inf opens them (a supply reopens at
+// the item's credits).
 func (n *network) shutClaimed(c float64) {
+	supply := func(i int) float64 { return min(c, n.c.items[i].credits) }
 	for _, i := range n.claimed {
-		if c == 0 {
-			n.g.SetCap(n.supply[i], 0)
-		} else {
-			n.g.SetCap(n.supply[i], n.c.items[i].credits)
-		}
+		n.g.SetCap(n.supply[i], supply(i))
 	}
 	for _, w := range n.weak {
 		if int(w.rn.first[w.i]) == n.supply[w.i] {
 			// A direct edge is the supply too: it reopens at the credits.
-			if c == 0 {
-				n.g.SetCap(n.supply[w.i], 0)
-			} else {
-				n.g.SetCap(n.supply[w.i], n.c.items[w.i].credits)
-			}
+			n.g.SetCap(n.supply[w.i], supply(w.i))
 			continue
 		}
 		for k := range int(w.rn.count[w.i]) {
@@ -1011,7 +1008,7 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 		d := b.Min - n.g.Flow(rn.bkEdge[j])
 		need += d
 		sf.Steps = append(sf.Steps, fmt.Sprintf("%s of %s", more(d, unit), lowerFirst(b.Title)))
-		parts = append(parts, fmt.Sprintf("%s %s of %s, at least %s needed", num(n.g.Flow(rn.bkEdge[j])), unit, strings.ToLower(b.Title), num(b.Min)))
+		parts = append(parts, fmt.Sprintf("%s %s of %s, at least %s needed", num(n.g.Flow(rn.bkEdge[j])), unit, lowerFirst(b.Title), num(b.Min)))
 	}
 	if h.kofn != nil {
 		missing := h.kofn.Count - max(reached, min(len(p.best), h.kofn.Count))

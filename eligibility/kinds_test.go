@@ -1679,7 +1679,7 @@ func TestDocuments(t *testing.T) {
 			p:       base(doc("tr", "transcript", "2025-01-01", "deg")),
 			status:  Unmet,
 			explain: []string{"missing: CV"},
-			check:   func(t *testing.T, r Result) { wantStep(t, r, "upload cv") },
+			check:   func(t *testing.T, r Result) { wantStep(t, r, "upload CV") },
 		},
 		{
 			name: "a document received after the as-of date is missing", set: set,

@@ -53,9 +53,6 @@ func (g *Graph) AddNode() int {
 	return g.nodes - 1
 }
 
-// Nodes returns the number of nodes.
-func (g *Graph) Nodes() int { return g.nodes }
-
 // AddEdge adds an edge from u to v with capacity c and returns its id.
 func (g *Graph) AddEdge(u, v int, c float64) int {
 	id := len(g.edges)
@@ -195,25 +192,4 @@ func (g *Graph) dfs(u, t int32, limit float64) float64 {
 		}
 	}
 	return 0
-}
-
-// Reachable returns the nodes reachable from s in the residual graph: after
-// a maximum flow, the source side of a minimum cut.
-func (g *Graph) Reachable(s int) []bool {
-	g.layout()
-	seen := make([]bool, g.nodes)
-	seen[s] = true
-	stack := []int32{int32(s)}
-	for len(stack) > 0 {
-		u := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, id := range g.out(u) {
-			v := g.edges[id].to
-			if !seen[v] && g.residual(id) > Eps {
-				seen[v] = true
-				stack = append(stack, v)
-			}
-		}
-	}
-	return seen
 }

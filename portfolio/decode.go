@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -220,7 +221,7 @@ func (w *walker) value(v any, rv reflect.Value, path string, tag fieldTag) {
 			w.fail(path, "must not be empty")
 			return
 		}
-		if len(tag.enum) > 0 && s != "" && !contains(tag.enum, s) {
+		if len(tag.enum) > 0 && s != "" && !slices.Contains(tag.enum, s) {
 			w.fail(path, "%q is not one of %s", s, strings.Join(tag.enum, ", "))
 			return
 		}
@@ -364,14 +365,6 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // Allowed returns the values the JSON field of the struct value v accepts,
 // read from the same tags that drive decoding, so that requirement sets can be

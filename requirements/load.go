@@ -203,7 +203,7 @@ func (l *loader) line(path ...any) int {
 	return 1
 }
 
-// keyLine returns the line of a mapping key, or of its parent when absent.
+// keys returns the keys of the mapping at path, in file order.
 func (l *loader) keys(path ...any) []string {
 	n := l.node(path...)
 	if n == nil || n.Kind != yaml.MappingNode {

@@ -18,6 +18,11 @@ import (
 func runEvaluate(args []string, stdout, stderr io.Writer, today date.Date) int {
 	fs := flag.NewFlagSet("evaluate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fmt.Fprintln(stderr, "\nFlags of evaluate:")
+		fs.PrintDefaults()
+	}
 	setID := fs.String("requirements", "", "requirement set `ID` (see 'certboard requirements list') or a YAML file")
 	all := fs.Bool("all", false, "give a one-line verdict for every shipped set")
 	asOfText := fs.String("as-of", today.String(), "evaluate as of this `date` (YYYY-MM-DD)")
@@ -73,6 +78,11 @@ func runEvaluate(args []string, stdout, stderr io.Writer, today date.Date) int {
 			fmt.Fprintln(stderr, err)
 			return exitBadInput
 		}
+		if !asOf.Within(set.EffectiveFrom, set.EffectiveTo) {
+			fmt.Fprintf(stderr, "certboard evaluate: note: %s is in force from %s to %s, not on %s; evaluating with it anyway\n",
+				*setID, set.EffectiveFrom, orOpen(set.EffectiveTo), asOf)
+		}
+		why = "read from " + *setID
 	} else if set, why, err = eligibility.Select(reg, *setID, p, asOf); err != nil {
 		return bad("--requirements: %v", err)
 	}
@@ -96,12 +106,23 @@ func runEvaluate(args []string, stdout, stderr io.Writer, today date.Date) int {
 // verdictLine is one set's answer for evaluate --all.
 type verdictLine struct {
 	ID       string   `json:"id"`
-	Title    string   `json:"title"`
-	Version  string   `json:"version"`
+	Title    string   `json:"title,omitempty"`
+	Version  string   `json:"version,omitempty"`
 	Eligible bool     `json:"eligible"`
 	Verdict  string   `json:"verdict"`
+	Message  string   `json:"message,omitempty"`
 	Unmet    []string `json:"unmet,omitempty"`
 	Pending  []string `json:"pending,omitempty"`
+}
+
+// verdictNoVersion is the --all verdict of a set with no version in force.
+const verdictNoVersion = "no_version_in_force"
+
+func orOpen(d date.Date) string {
+	if d.IsZero() {
+		return "no end date"
+	}
+	return d.String()
 }
 
 func evaluateAll(reg *requirements.Registry, p *portfolio.Portfolio, asOf date.Date, format string, stdout io.Writer) int {
@@ -110,7 +131,7 @@ func evaluateAll(reg *requirements.Registry, p *portfolio.Portfolio, asOf date.D
 	for _, id := range reg.IDs() {
 		set, _, err := eligibility.Select(reg, id, p, asOf)
 		if err != nil {
-			lines = append(lines, verdictLine{ID: id, Verdict: "no version in force: " + err.Error()})
+			lines = append(lines, verdictLine{ID: id, Verdict: verdictNoVersion, Message: err.Error()})
 			continue
 		}
 		rep := eligibility.Evaluate(p, set, asOf)
@@ -141,6 +162,9 @@ func evaluateAll(reg *requirements.Registry, p *portfolio.Portfolio, asOf date.D
 				mark = "..."
 			}
 			detail := ""
+			if l.Message != "" {
+				detail += " (" + l.Message + ")"
+			}
 			if len(l.Unmet) > 0 {
 				detail += " unmet: " + strings.Join(l.Unmet, ", ")
 			}

@@ -34,6 +34,7 @@ Usage:
   certboard evaluate --all [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
 
 Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage.
+With --all: 0 when the portfolio is eligible for at least one set, 1 otherwise.
 `
 
 // run is the whole program; today is the default as-of date.

@@ -78,5 +78,6 @@ func unwrapPath(err error) error {
 }
 
 func isYAML(name string) bool {
+	name = strings.ToLower(name)
 	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
