@@ -365,7 +365,6 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-
 // Allowed returns the values the JSON field of the struct value v accepts,
 // read from the same tags that drive decoding, so that requirement sets can be
 // checked against the portfolio format. It returns nil for a free-text field.
