@@ -220,6 +220,13 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 		switch {
 		case len(f.Format) > 0 && !slices.Contains(f.Format, s.Format):
 			return false, explained(explain, func() string { return "is " + s.Format + " supervision" })
+		case len(f.SessionDelivery) > 0 && !slices.Contains(f.SessionDelivery, s.Delivery):
+			return false, explained(explain, func() string {
+				if s.Delivery == "" {
+					return "does not say how the session was held (delivery)"
+				}
+				return "was held by " + words(s.Delivery)
+			})
 		case f.MaxGroupSize > 0 && s.Format == "group" && s.GroupSize > f.MaxGroupSize:
 			return false, explained(explain, func() string {
 				return fmt.Sprintf("was a group of %d supervisees, more than the %d allowed", s.GroupSize, f.MaxGroupSize)
@@ -232,7 +239,7 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 				return false, why
 			}
 		}
-	} else if len(f.Format)+len(f.Content) > 0 || f.MaxGroupSize > 0 {
+	} else if len(f.Format)+len(f.Content)+len(f.SessionDelivery) > 0 || f.MaxGroupSize > 0 {
 		return false, "is not supervision"
 	}
 	if h := it.clinical; h != nil {

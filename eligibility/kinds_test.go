@@ -2090,3 +2090,29 @@ func TestClaimedSupervisor(t *testing.T) {
 	}
 	wantExcluded(t, r, "s1", "Dr Sup's credentials were rejected in verification")
 }
+
+// TestSessionDelivery: a group-size limit can depend on how the session was
+// held (AASECT CSE: remote groups of at most 4, in-person groups up to 8).
+func TestSessionDelivery(t *testing.T) {
+	remote := with(supervisionF, func(f *requirements.Filter) {
+		f.Format, f.SessionDelivery, f.MaxGroupSize = []string{"group"}, []string{"video", "phone"}, 4
+	})
+	inPerson := with(supervisionF, func(f *requirements.Filter) {
+		f.Format, f.SessionDelivery, f.MaxGroupSize = []string{"group"}, []string{"in_person"}, 8
+	})
+	set := setOf(hoursRule("sup", 4, accepts(remote, inPerson)))
+	group := func(id, delivery string, size int) portfolio.Session {
+		return with(session(id, 2, "2024-05-01", "group"), func(s *portfolio.Session) { s.Delivery, s.GroupSize = delivery, size })
+	}
+	p := newPortfolio(func(p *portfolio.Portfolio) {
+		p.Sessions = []portfolio.Session{group("web6", "video", 6), group("room6", "in_person", 6), group("web4", "video", 4)}
+	})
+	r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "sup")
+	if r.Status != Met {
+		t.Fatalf("got %s %q, want met by room6 and web4", r.Status, r.Explanation)
+	}
+	wantUses(t, r, "room6", 2)
+	wantUses(t, r, "web4", 2)
+	wantNotUsed(t, r, "web6")
+	wantExcluded(t, r, "web6", "was a group of 6 supervisees, more than the 4 allowed")
+}

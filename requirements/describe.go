@@ -226,6 +226,7 @@ func describeFilter(f Filter) string {
 	list("approved by", f.ApprovedBy)
 	list("delivered", f.Delivery)
 	list("format", f.Format)
+	list("held", f.SessionDelivery)
 	list("content", f.Content)
 	list("by a supervisor holding", f.SupervisorCredential)
 	list("by", f.Modalities)

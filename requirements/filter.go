@@ -13,6 +13,7 @@ func Disjoint(a, b Filter) bool {
 		{a.ProviderKinds, b.ProviderKinds},
 		{a.Delivery, b.Delivery},
 		{a.Format, b.Format},
+		{a.SessionDelivery, b.SessionDelivery},
 		{a.Content, b.Content},
 		{a.Modalities, b.Modalities},
 	}

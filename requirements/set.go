@@ -265,6 +265,7 @@ type Filter struct {
 
 	// supervision
 	Format               []string `yaml:"format"`
+	SessionDelivery      []string `yaml:"session_delivery"`
 	MaxGroupSize         int      `yaml:"max_group_size"`
 	Content              []string `yaml:"content"`
 	SupervisorCredential []string `yaml:"supervisor_credential"`

@@ -24,6 +24,7 @@ var (
 	providerKinds  = portfolio.Allowed(portfolio.Provider{}, "kind")
 	deliveries     = portfolio.Allowed(portfolio.Activity{}, "delivery")
 	formats        = portfolio.Allowed(portfolio.Session{}, "format")
+	sessionModes   = portfolio.Allowed(portfolio.Session{}, "delivery")
 	contents       = portfolio.Allowed(portfolio.Session{}, "content")
 	modalities     = portfolio.Allowed(portfolio.ClinicalHours{}, "modality")
 	degreeLevels   = portfolio.Allowed(portfolio.Degree{}, "level")
@@ -505,6 +506,7 @@ func (l *loader) filter(s *Set, f Filter, path ...any) {
 	check("provider_kinds", f.ProviderKinds, providerKinds)
 	check("delivery", f.Delivery, deliveries)
 	check("format", f.Format, formats)
+	check("session_delivery", f.SessionDelivery, sessionModes)
 	check("content", f.Content, contents)
 	check("modalities", f.Modalities, modalities)
 	if f.MaxGroupSize < 0 {
@@ -512,7 +514,7 @@ func (l *loader) filter(s *Set, f Filter, path ...any) {
 	}
 	fieldsOf := map[string][]string{
 		EvidenceEducation:   {"activity_kinds", "provider_kinds", "approved_by", "delivery", "sexuality_related"},
-		EvidenceSupervision: {"format", "max_group_size", "content", "supervisor_credential", "require_contract"},
+		EvidenceSupervision: {"format", "session_delivery", "max_group_size", "content", "supervisor_credential", "require_contract"},
 		EvidenceClinical:    {"modalities", "telehealth_where_licensed", "require_contract", "supervisor_credential"},
 	}
 	if f.Evidence == "" {
