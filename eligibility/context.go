@@ -208,12 +208,16 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 			return false, explained(explain, func() string {
 				return fmt.Sprintf("provider %s is not approved by %s", a.Provider.Name, orList(f.ApprovedBy))
 			})
+		case len(f.NotApprovedBy) > 0 && intersects(f.NotApprovedBy, a.Provider.ApprovedBy):
+			return false, explained(explain, func() string {
+				return fmt.Sprintf("provider %s is approved by %s", a.Provider.Name, orList(f.NotApprovedBy))
+			})
 		case len(f.Delivery) > 0 && !slices.Contains(f.Delivery, a.Delivery):
 			return false, explained(explain, func() string { return "was delivered " + words(a.Delivery) })
 		case f.SexualityRelated && a.SexualityRelated != nil && !*a.SexualityRelated:
 			return false, "is not sexuality-related"
 		}
-	} else if len(f.ActivityKinds)+len(f.ProviderKinds)+len(f.ApprovedBy)+len(f.Delivery) > 0 || f.SexualityRelated {
+	} else if len(f.ActivityKinds)+len(f.ProviderKinds)+len(f.ApprovedBy)+len(f.NotApprovedBy)+len(f.Delivery) > 0 || f.SexualityRelated {
 		return false, "is not education"
 	}
 	if s := it.session; s != nil {

@@ -2116,3 +2116,38 @@ func TestSessionDelivery(t *testing.T) {
 	wantNotUsed(t, r, "web6")
 	wantExcluded(t, r, "web6", "was a group of 6 supervisees, more than the 4 allowed")
 }
+
+// TestShippedRenewal runs the shipped aasect-renewal set: AASECT-approved CE
+// counts in full, CE approved by another body counts at half value and at
+// most 5 credits, and at least 5 credits must come from AASECT programs.
+func TestShippedRenewal(t *testing.T) {
+	set := shippedSet(t, "aasect-renewal")
+	approvedBy := func(a portfolio.Activity, body string) portfolio.Activity {
+		a.Provider.ApprovedBy = []string{body}
+		return a
+	}
+	build := func(aasectHours float64) *portfolio.Portfolio {
+		return newPortfolio(func(p *portfolio.Portfolio) {
+			p.Credentials = []portfolio.Credential{{ID: "cst", Type: "aasect-cst", Body: "AASECT", ValidFrom: day("2024-01-01"),
+				ValidTo: day("2026-12-31"), Status: "active", Verification: verifiedV}}
+			p.Memberships = []portfolio.Membership{{ID: "m", Organization: "AASECT", Category: "professional", From: day("2020-01-01"), Verification: verifiedV}}
+			p.Education = []portfolio.Activity{
+				approvedBy(course("aasect", aasectHours, "2024-06-01"), "AASECT"),
+				approvedBy(course("nasw", 20, "2025-02-01"), "NASW Illinois Chapter"),
+			}
+		})
+	}
+	rep := Evaluate(build(15), set, day("2026-06-01"))
+	ce := resultByID(t, rep, "ce-credits")
+	if !rep.Eligible || ce.Status != Met {
+		t.Fatalf("want eligible: %s %q", ce.Status, ce.Explanation)
+	}
+	wantUses(t, ce, "aasect", 15)
+	wantUses(t, ce, "nasw", 5) // 20 hours at half value is 10 credits, capped at 5
+
+	ce = resultByID(t, Evaluate(build(4), set, day("2026-06-01")), "ce-credits")
+	if ce.Status != Unmet {
+		t.Fatalf("4 AASECT credits: got %s, want unmet", ce.Status)
+	}
+	wantStep(t, ce, "1 more credit of AASECT-sponsored or AASECT-approved programs")
+}

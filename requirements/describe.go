@@ -224,6 +224,7 @@ func describeFilter(f Filter) string {
 	list("of kind", f.ActivityKinds)
 	list("from", f.ProviderKinds)
 	list("approved by", f.ApprovedBy)
+	list("not approved by", f.NotApprovedBy)
 	list("delivered", f.Delivery)
 	list("format", f.Format)
 	list("held", f.SessionDelivery)

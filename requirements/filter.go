@@ -22,7 +22,8 @@ func Disjoint(a, b Filter) bool {
 			return true
 		}
 	}
-	return false
+	// Approved by X, and approved by none of a list holding X.
+	return intersects(a.ApprovedBy, b.NotApprovedBy) || intersects(b.ApprovedBy, a.NotApprovedBy)
 }
 
 func intersects(a, b []string) bool {

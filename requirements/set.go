@@ -257,9 +257,12 @@ type Filter struct {
 	Evidence string `yaml:"evidence"`
 
 	// education
-	ActivityKinds    []string `yaml:"activity_kinds"`
-	ProviderKinds    []string `yaml:"provider_kinds"`
-	ApprovedBy       []string `yaml:"approved_by"`
+	ActivityKinds []string `yaml:"activity_kinds"`
+	ProviderKinds []string `yaml:"provider_kinds"`
+	ApprovedBy    []string `yaml:"approved_by"`
+	// NotApprovedBy keeps activities whose provider none of these bodies
+	// approved ("non-AASECT education").
+	NotApprovedBy    []string `yaml:"not_approved_by"`
 	Delivery         []string `yaml:"delivery"`
 	SexualityRelated bool     `yaml:"sexuality_related"`
 

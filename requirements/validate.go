@@ -513,7 +513,7 @@ func (l *loader) filter(s *Set, f Filter, path ...any) {
 		l.fail(at("max_group_size"), "max_group_size must not be negative")
 	}
 	fieldsOf := map[string][]string{
-		EvidenceEducation:   {"activity_kinds", "provider_kinds", "approved_by", "delivery", "sexuality_related"},
+		EvidenceEducation:   {"activity_kinds", "provider_kinds", "approved_by", "not_approved_by", "delivery", "sexuality_related"},
 		EvidenceSupervision: {"format", "session_delivery", "max_group_size", "content", "supervisor_credential", "require_contract"},
 		EvidenceClinical:    {"modalities", "telehealth_where_licensed", "require_contract", "supervisor_credential"},
 	}
