@@ -17,52 +17,109 @@ import (
 // hour counts once and the verdict is eligible exactly when some valid
 // allocation of the evidence meets every requirement.
 func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Report {
+	views := &viewCache{p: p}
+	conds := conditions(set, views, asOf)
+	if !conds.differ {
+		return evaluate(p, set, asOf, views, conds.claimed, conds)
+	}
+	// Whether some requirement applies depends on evidence still awaiting
+	// verification. The verdict on verified evidence alone uses the
+	// requirements that apply to it; the report uses those that apply once
+	// claimed evidence is verified, with the difference made pending.
+	vp := verifiedOnly(p)
+	verified := evaluate(vp, set, asOf, &viewCache{p: vp}, conds.verified, conds)
+	if verified.Eligible {
+		verified.Summary += " (on verified evidence alone)"
+		return verified
+	}
+	rep := evaluate(p, set, asOf, views, conds.claimed, conds)
+	for i, res := range rep.Results {
+		r := set.Requirements[i]
+		switch {
+		case conds.claimed[r] && !conds.verified[r]:
+			if res.Status == Met {
+				res.Status = Pending
+			}
+			res.Explanation += "; it applies only because of evidence still awaiting verification (with verified evidence alone its condition is false)"
+		case !conds.claimed[r] && conds.verified[r]:
+			vr := verified.Results[i]
+			if vr.Status == Met {
+				res = vr
+				break
+			}
+			res.Status = Pending
+			res.Explanation = "waived only once evidence awaiting verification is verified; with verified evidence alone it applies: " + vr.Explanation
+			res.Shortfall = vr.Shortfall
+		}
+		rep.Results[i] = res
+	}
+	conclude(rep, set, asOf)
+	return rep
+}
+
+// conds is the applicability of each requirement, judged on verified
+// evidence alone and with claimed evidence too.
+type conds struct {
+	verified, claimed map[*requirements.Requirement]bool
+	errs              map[*requirements.Requirement]error
+	differ            bool
+}
+
+// viewCache holds the CEL views of one portfolio.
+type viewCache struct {
+	p     *portfolio.Portfolio
+	views [2]map[string]any
+}
+
+func (v *viewCache) get(withClaimed bool) map[string]any {
+	i := 0
+	if withClaimed {
+		i = 1
+	}
+	if v.views[i] == nil {
+		v.views[i] = celView(v.p, withClaimed)
+	}
+	return v.views[i]
+}
+
+// conditions evaluates every applies_if on both views. A condition that
+// cannot be evaluated counts as true: a rule is never waived by an error.
+func conditions(set *requirements.Set, views *viewCache, asOf date.Date) conds {
+	cs := conds{verified: map[*requirements.Requirement]bool{}, claimed: map[*requirements.Requirement]bool{},
+		errs: map[*requirements.Requirement]error{}}
+	for _, r := range set.Requirements {
+		cs.verified[r], cs.claimed[r] = true, true
+		cond := r.Condition()
+		if cond == nil {
+			continue
+		}
+		for _, withClaimed := range []bool{false, true} {
+			ok, err := cond.Eval(map[string]any{"portfolio": views.get(withClaimed), "as_of": asOf.Time()})
+			if err != nil {
+				cs.errs[r], ok = err, true
+			}
+			if withClaimed {
+				cs.claimed[r] = ok
+			} else {
+				cs.verified[r] = ok
+			}
+		}
+		cs.differ = cs.differ || cs.verified[r] != cs.claimed[r]
+	}
+	return cs
+}
+
+// evaluate judges the portfolio with a given applicability.
+func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, views *viewCache,
+	applies map[*requirements.Requirement]bool, cs conds) *Report {
 	c := newCtx(p, set, asOf)
+	c.view = views.get
 	rep := &Report{
 		Set:    SetRef{ID: set.ID, Title: set.Title, Body: set.Body, Version: set.Version},
 		Person: p.Person.Name,
 		AsOf:   asOf,
 	}
-	views := [2]map[string]any{}
-	view := func(withClaimed bool) map[string]any {
-		i := 0
-		if withClaimed {
-			i = 1
-		}
-		if views[i] == nil {
-			views[i] = celView(p, withClaimed)
-		}
-		return views[i]
-	}
-	c.view = view
-	// Decide applicability first: a requirement that does not apply must not
-	// take hours from the others. The condition is read with claimed evidence;
-	// a requirement that applies only thanks to claimed evidence can at best
-	// be pending.
-	applies := map[*requirements.Requirement]bool{}
-	onlyClaimed := map[*requirements.Requirement]bool{}
-	condErr := map[*requirements.Requirement]error{}
-	for _, r := range set.Requirements {
-		applies[r] = true
-		cond := r.Condition()
-		if cond == nil {
-			continue
-		}
-		vars := func(withClaimed bool) map[string]any {
-			return map[string]any{"portfolio": view(withClaimed), "as_of": asOf.Time()}
-		}
-		ok, err := cond.Eval(vars(true))
-		if err != nil {
-			condErr[r] = err // judged as applying: a rule is never waived by an error
-			continue
-		}
-		applies[r] = ok
-		if ok {
-			if okV, errV := cond.Eval(vars(false)); errV == nil && !okV {
-				onlyClaimed[r] = true
-			}
-		}
-	}
+	// A requirement that does not apply takes no hours from the others.
 	hours := c.evalHours(c.prepareHours(applies))
 	for _, r := range set.Requirements {
 		var res Result
@@ -75,17 +132,18 @@ func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Re
 		default:
 			res = c.nonHours(r)
 		}
-		if onlyClaimed[r] {
-			if res.Status == Met {
-				res.Status = Pending
-			}
-			res.Explanation += "; it applies only because of evidence still awaiting verification (with verified evidence alone its condition is false)"
-		}
-		if err := condErr[r]; err != nil {
+		if err := cs.errs[r]; err != nil {
 			res.Explanation += fmt.Sprintf("; its applies_if condition could not be evaluated (%v), so it is treated as applying", err)
 		}
 		rep.Results = append(rep.Results, res)
 	}
+	conclude(rep, set, asOf)
+	return rep
+}
+
+// conclude sets the verdict and summary from the results, and lists the
+// set's unconfirmed figures.
+func conclude(rep *Report, set *requirements.Set, asOf date.Date) {
 	unmet, pending, na := 0, 0, 0
 	for _, r := range rep.Results {
 		switch r.Status {
@@ -97,6 +155,8 @@ func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Re
 			na++
 		}
 	}
+	applicable := len(rep.Results) - na
+	rep.Eligible = false
 	switch {
 	case unmet > 0:
 		rep.Verdict = VerdictNotEligible
@@ -110,20 +170,37 @@ func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Re
 	default:
 		rep.Verdict = VerdictEligible
 		rep.Eligible = true
-		rep.Summary = fmt.Sprintf("Eligible for %s as of %s: all %d requirements met", set.Title, asOf, len(rep.Results)-na)
-		if len(rep.Results)-na == 1 {
+		switch applicable {
+		case 0:
+			rep.Summary = fmt.Sprintf("Eligible for %s as of %s: none of its requirements applies", set.Title, asOf)
+		case 1:
 			rep.Summary = fmt.Sprintf("Eligible for %s as of %s: its requirement is met", set.Title, asOf)
+		default:
+			rep.Summary = fmt.Sprintf("Eligible for %s as of %s: all %d requirements met", set.Title, asOf, applicable)
 		}
-		if na > 0 {
+		if na > 0 && applicable > 0 {
 			rep.Summary += fmt.Sprintf(" (%d not applicable)", na)
 		}
 	}
+	rep.Unconfirmed = nil
 	for _, n := range set.Confidence {
 		if n.Status == "unconfirmed" {
 			rep.Unconfirmed = append(rep.Unconfirmed, Note{Figure: n.Figure, Note: strings.TrimSpace(n.Note)})
 		}
 	}
-	return rep
+}
+
+// verifiedOnly returns a copy of the portfolio with only its verified items.
+func verifiedOnly(p *portfolio.Portfolio) *portfolio.Portfolio {
+	b, err := json.Marshal(celView(p, false))
+	if err != nil {
+		panic(err) // the view is plain JSON data
+	}
+	var v portfolio.Portfolio
+	if err := json.Unmarshal(b, &v); err != nil {
+		panic(err)
+	}
+	return &v
 }
 
 // nonHours runs a non-hours requirement with verified evidence, then, when

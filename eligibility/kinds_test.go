@@ -1882,20 +1882,58 @@ func TestAppliesIf(t *testing.T) {
 		},
 	})
 
-	t.Run("a condition true only thanks to claimed evidence makes the requirement pending at best", func(t *testing.T) {
+	t.Run("a route opened only by claimed evidence is pending, the route it waives too", func(t *testing.T) {
+		routes := parseSet(t, "", `
+  - id: short-route
+    kind: hours
+    title: Five hours, for Australian licensees
+    applies_if: has(portfolio.licenses) && portfolio.licenses.exists(l, l.jurisdiction.startsWith('AU'))
+    total: 5
+    accepts:
+      - evidence: education
+  - id: long-route
+    kind: hours
+    title: Ten hours, for everyone else
+    applies_if: "!(has(portfolio.licenses) && portfolio.licenses.exists(l, l.jurisdiction.startsWith('AU')))"
+    total: 10
+    accepts:
+      - evidence: education
+`)
+		p := newPortfolio(func(p *portfolio.Portfolio) {
+			p.Education = []portfolio.Activity{course("e1", 6, "2024-01-01")}
+			p.Licenses = []portfolio.License{{ID: "lic", Profession: "psychology", Jurisdiction: "AU-NSW", Number: "1",
+				ValidFrom: day("2020-01-01"), Verification: portfolio.Verification{State: portfolio.Claimed}}}
+		})
+		rep := Evaluate(p, routes, day(defaultAsOf))
+		if rep.Eligible || rep.Verdict != VerdictPending {
+			t.Fatalf("verdict %s, want %s", rep.Verdict, VerdictPending)
+		}
+		short := resultByID(t, rep, "short-route")
+		if short.Status != Pending || !strings.Contains(short.Explanation, "applies only because of evidence still awaiting verification") {
+			t.Fatalf("short-route: %s %q", short.Status, short.Explanation)
+		}
+		long := resultByID(t, rep, "long-route")
+		if long.Status != Pending || !strings.Contains(long.Explanation, "waived only once evidence awaiting verification is verified") ||
+			!strings.Contains(long.Explanation, "6 of 10 hours counted") {
+			t.Fatalf("long-route: %s %q", long.Status, long.Explanation)
+		}
+		// Claimed evidence must never waive a requirement: with the license
+		// rejected the long route simply applies.
+		p.Licenses[0].Verification.State = portfolio.Rejected
+		if rep := Evaluate(p, routes, day(defaultAsOf)); rep.Verdict != VerdictNotEligible {
+			t.Fatalf("with the license rejected: verdict %s, want %s", rep.Verdict, VerdictNotEligible)
+		}
+	})
+
+	t.Run("verified evidence that meets every requirement that applies to it is enough", func(t *testing.T) {
 		p := newPortfolio(func(p *portfolio.Portfolio) {
 			tenHours(p)
-			p.Education = append(p.Education, course("e2", 10, "2024-02-01"))
 			p.Licenses = []portfolio.License{{ID: "lic", Profession: "psychology", Jurisdiction: "AU-NSW", Number: "1",
 				ValidFrom: day("2020-01-01"), Verification: portfolio.Verification{State: portfolio.Claimed}}}
 		})
 		rep := Evaluate(p, set, day(defaultAsOf))
-		alt := resultByID(t, rep, "alternative")
-		if alt.Status != Pending || !strings.Contains(alt.Explanation, "applies only because of evidence still awaiting verification") {
-			t.Fatalf("alternative: %s %q, want pending because its condition rests on a claimed license", alt.Status, alt.Explanation)
-		}
-		if rep.Eligible || rep.Verdict != VerdictPending {
-			t.Fatalf("verdict %s, want %s", rep.Verdict, VerdictPending)
+		if !rep.Eligible || !strings.Contains(rep.Summary, "on verified evidence alone") {
+			t.Fatalf("verdict %s %q, want eligible on verified evidence alone", rep.Verdict, rep.Summary)
 		}
 	})
 
