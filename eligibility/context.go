@@ -22,6 +22,7 @@ type evalCtx struct {
 	// firstContract is the earliest contract start (zero when none).
 	firstContract date.Date
 	first         *portfolio.Contract
+	firstVerified *portfolio.Contract
 	// strict makes filters rely on verified licenses and contracts only; it
 	// is set while finding which evidence would count without claimed items.
 	strict bool
@@ -66,6 +67,8 @@ func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *eval
 		}
 		if k.Verification.EffectiveState() == portfolio.Claimed {
 			c.hasClaimedSupport = true
+		} else if c.firstVerified == nil || k.Start.Before(c.firstVerified.Start) {
+			c.firstVerified = k
 		}
 	}
 	for _, s := range p.Sessions {
@@ -331,9 +334,12 @@ func (c *evalCtx) supervisorQualified(id string, start, end date.Date, types []s
 // verified contracts count.
 func (c *evalCtx) contractOf(it *item) *portfolio.Contract {
 	var k *portfolio.Contract
-	if it.contract != "" {
+	switch {
+	case it.contract != "":
 		k = c.contracts[it.contract]
-	} else {
+	case c.strict:
+		k = c.firstVerified
+	default:
 		k = c.first
 	}
 	if k == nil || (c.strict && k.Verification.EffectiveState() != portfolio.Verified) {

@@ -2189,3 +2189,22 @@ func TestShippedRenewal(t *testing.T) {
 	}
 	wantStep(t, ce, "1 more credit of AASECT-sponsored or AASECT-approved programs")
 }
+
+// TestContractFallbackIgnoresClaimedContracts: evidence that names no
+// contract is measured from the earliest contract; on verified evidence
+// alone, from the earliest verified one.
+func TestContractFallbackIgnoresClaimedContracts(t *testing.T) {
+	set := setOf(hoursRule("sup", 2, accepts(with(supervisionF, func(f *requirements.Filter) {
+		f.Window = &requirements.Window{AfterContractStart: true}
+	}))))
+	p := newPortfolio(func(p *portfolio.Portfolio) {
+		p.Contracts = []portfolio.Contract{
+			with(contract("k-old", "sup", "2022-01-01"), func(k *portfolio.Contract) { k.Verification = portfolio.Verification{State: portfolio.Claimed} }),
+			contract("k-new", "sup", "2023-01-01"),
+		}
+		p.Sessions = []portfolio.Session{session("s1", 2, "2024-01-10", "individual")}
+	})
+	if r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "sup"); r.Status != Met {
+		t.Fatalf("got %s %q, want met: the verified contract k-new covers the session", r.Status, r.Explanation)
+	}
+}

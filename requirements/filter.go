@@ -22,8 +22,8 @@ func Disjoint(a, b Filter) bool {
 			return true
 		}
 	}
-	// Approved by X, and approved by none of a list holding X.
-	return intersects(a.ApprovedBy, b.NotApprovedBy) || intersects(b.ApprovedBy, a.NotApprovedBy)
+	// Approved by one of a list, and by none of a list holding all of them.
+	return covers(b.NotApprovedBy, a.ApprovedBy) || covers(a.NotApprovedBy, b.ApprovedBy)
 }
 
 func intersects(a, b []string) bool {
@@ -33,4 +33,17 @@ func intersects(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// covers reports whether every value of xs is in list (and xs is not empty).
+func covers(list, xs []string) bool {
+	if len(xs) == 0 {
+		return false
+	}
+	for _, x := range xs {
+		if !slices.Contains(list, x) {
+			return false
+		}
+	}
+	return true
 }
