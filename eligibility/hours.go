@@ -403,6 +403,12 @@ type demand struct {
 	kSet map[string]bool
 	// verifiedOnly leaves claimed evidence out of the solve.
 	verifiedOnly bool
+	// flat allocates all evidence at once instead of verified evidence
+	// first: enough, and exact, when only whether sinks fill matters.
+	flat bool
+	// protect closes requirements that verified evidence fills to claimed
+	// evidence in the second layer (see allocate).
+	protect bool
 }
 
 // solve computes a maximum flow that first fills minimums (area and bucket
@@ -445,20 +451,42 @@ func (n *network) solve(d demand) {
 			rn.kSet = d.kSet
 		}
 	}
-	layered := len(n.claimed)+len(n.weak) > 0
-	if layered {
+	hasClaimed := len(n.claimed)+len(n.weak) > 0
+	layered := hasClaimed && !d.flat && !d.verifiedOnly
+	if hasClaimed && (layered || d.verifiedOnly) {
 		n.shutClaimed(0)
+	} else if hasClaimed {
+		n.shutClaimed(flow.Inf)
 	}
-	// Verified layer: minimums first, then totals.
+	// Minimums first, then totals.
 	g.MaxFlow(n.s, n.t)
 	for _, rn := range n.reqs {
 		g.SetCap(rn.freeEdge, rn.freeCap)
 	}
 	g.MaxFlow(n.s, n.t)
-	if layered && !d.verifiedOnly {
+	type frozenEdge struct {
+		e    int
+		open float64
+	}
+	var frozen []frozenEdge
+	if layered {
 		// Claimed layer, on top: flow into the sink is never taken back, so
-		// what verified evidence met stays met. Minimums first again.
+		// what verified evidence filled stays filled. A requirement already
+		// full with verified evidence is closed to further evidence, so that
+		// rerouting cannot swap claimed hours into it. Minimums first again.
 		n.shutClaimed(flow.Inf)
+		for _, rn := range n.reqs {
+			if !d.protect || !n.satisfied(rn) || !n.verifiedUses(rn) {
+				continue
+			}
+			for i, k := range rn.count {
+				for j := range int(k) {
+					e := int(rn.first[i]) + 2*j
+					frozen = append(frozen, frozenEdge{e, g.Cap(e)})
+					g.SetCap(e, g.Flow(e))
+				}
+			}
+		}
 		for _, rn := range n.reqs {
 			g.SetCap(rn.freeEdge, g.Flow(rn.freeEdge))
 		}
@@ -472,6 +500,18 @@ func (n *network) solve(d demand) {
 		rn.sat = n.satisfied(rn)
 		rn.pure = rn.sat && n.verifiedUses(rn)
 	}
+	for _, f := range frozen {
+		g.SetCap(f.e, f.open)
+	}
+}
+
+// total returns the flow into the sink.
+func (n *network) total() float64 {
+	t := 0.0
+	for _, rn := range n.reqs {
+		t += n.counted(rn)
+	}
+	return t
 }
 
 // verifiedUses reports whether no hours reach rn from claimed items or from
@@ -575,18 +615,30 @@ func (n *network) candidates(rn *reqNet, verifiedOnly bool) []string {
 // maxAreas finds the largest set of areas of an at_least_areas requirement
 // that can reach the threshold together, counting only that requirement,
 // with all its evidence or with verified evidence only.
-func (n *network) maxAreas(rn *reqNet, verifiedOnly bool) []string {
+//
+// The search stops at limit areas. It starts from an upper bound: demanding
+// the threshold in every candidate area at once, the hours that reach them,
+// divided by the threshold.
+func (n *network) maxAreas(rn *reqNet, verifiedOnly bool, limit int) []string {
 	cands := n.candidates(rn, verifiedOnly)
-	feasible := func(s []string) bool {
-		n.solve(demand{only: rn, kSet: toSet(s), verifiedOnly: verifiedOnly})
+	reach := func(s []string) float64 {
+		n.solve(demand{only: rn, kSet: toSet(s), verifiedOnly: verifiedOnly, flat: true})
+		t := 0.0
 		for _, a := range s {
-			if !n.g.Saturated(rn.areaMin[a]) {
-				return false
-			}
+			t += n.g.Flow(rn.areaMin[a])
 		}
-		return true
+		return t
 	}
-	return search(cands, len(cands), feasible, &n.searchCut)
+	m := rn.h.kofn.HoursEach
+	feasible := func(s []string) bool {
+		return reach(s) >= float64(len(s))*m-1e-7
+	}
+	// However the areas of cur and rest are chosen, no more of them than
+	// the hours reaching all of them at once, over the threshold, can make it.
+	bound := func(cur, rest []string) int {
+		return int(reach(append(slices.Clone(cur), rest...))/m + 1e-9)
+	}
+	return search(cands, limit, feasible, bound, &n.searchCut)
 }
 
 // jointAreas looks for exactly k areas with which every requirement of the
@@ -599,7 +651,7 @@ func (n *network) jointAreas(rn *reqNet, verified bool) []string {
 		return nil
 	}
 	feasible := func(s []string) bool {
-		n.solve(demand{kSet: toSet(s), verifiedOnly: verified})
+		n.solve(demand{kSet: toSet(s), verifiedOnly: verified, flat: true})
 		for _, other := range n.reqs {
 			if !other.sat {
 				return false
@@ -609,7 +661,11 @@ func (n *network) jointAreas(rn *reqNet, verified bool) []string {
 		// which the same test checks.
 		return true
 	}
-	s := search(cands, k, feasible, &n.searchCut)
+	// The richest areas first often succeed at once.
+	if len(cands) >= k && feasible(cands[:k]) {
+		return slices.Clone(cands[:k])
+	}
+	s := search(cands, k, feasible, nil, &n.searchCut)
 	if len(s) < k {
 		return nil
 	}
@@ -621,8 +677,11 @@ func (n *network) jointAreas(rn *reqNet, verified bool) []string {
 // branch and bound: feasibility of a set is tested before it is extended, and
 // a branch stops when it can no longer beat the best set found.
 //
-// When the budget of feasibility checks runs out it stops and sets *cut.
-func search(cands []string, limit int, feasible func([]string) bool, cut *bool) []string {
+// bound, when given, returns an upper bound on the size of any feasible set
+// that extends cur with elements of rest; a branch whose bound cannot beat the
+// best set is cut. When the budget of checks runs out the search stops and
+// sets *cut.
+func search(cands []string, limit int, feasible func([]string) bool, bound func(cur, rest []string) int, cut *bool) []string {
 	var best []string
 	budget := searchBudget
 	cur := make([]string, 0, len(cands))
@@ -641,6 +700,13 @@ func search(cands []string, limit int, feasible func([]string) bool, cut *bool) 
 		for j := i; j < len(cands); j++ {
 			if len(cur)+len(cands)-j <= len(best) || len(best) >= limit {
 				return
+			}
+			if bound != nil {
+				// Later j leave fewer elements, so a failed bound ends the loop.
+				budget--
+				if bound(cur, cands[j:]) <= len(best) {
+					return
+				}
 			}
 			cur = append(cur, cands[j])
 			budget--
@@ -665,11 +731,12 @@ func toSet(xs []string) map[string]bool {
 // hoursPass is the outcome of the allocation: the network with its final
 // flow, and the status of each requirement.
 type hoursPass struct {
-	n      *network
-	status map[*hoursReq]Status
-	best   []string        // at_least_areas: the largest group of areas reaching the threshold
-	kSet   map[string]bool // at_least_areas: the areas demanded in the final allocation
-	span   map[*hoursReq]string
+	n       *network
+	status  map[*hoursReq]Status
+	best    []string        // at_least_areas: the largest group of areas reaching the threshold
+	kSet    map[string]bool // at_least_areas: the areas demanded in the final allocation
+	protect bool            // whether the final allocation protects requirements filled by verified evidence
+	span    map[*hoursReq]string
 }
 
 // allocate chooses the at_least_areas areas if any, solves in two layers
@@ -683,14 +750,18 @@ func (c *evalCtx) allocate(hs []*hoursReq) *hoursPass {
 		// requirement; areas with which all evidence does; areas with which
 		// verified evidence meets this requirement; the most areas possible.
 		k := rn.h.kofn.Count
-		p.best = n.maxAreas(rn, false)
-		chosen := n.jointAreas(rn, true)
-		if chosen == nil {
-			chosen = n.jointAreas(rn, false)
-		}
-		if chosen == nil {
-			if v := n.maxAreas(rn, true); len(v) >= k {
-				chosen = v[:k]
+		p.best = n.maxAreas(rn, false, len(rn.h.areas))
+		var chosen []string
+		if len(p.best) >= k {
+			verified := n.maxAreas(rn, true, k)
+			if len(verified) >= k {
+				chosen = n.jointAreas(rn, true)
+			}
+			if chosen == nil {
+				chosen = n.jointAreas(rn, false)
+			}
+			if chosen == nil && len(verified) >= k {
+				chosen = verified
 			}
 		}
 		if chosen == nil {
@@ -699,7 +770,19 @@ func (c *evalCtx) allocate(hs []*hoursReq) *hoursPass {
 		kSet = toSet(chosen)
 	}
 	p.kSet = kSet
+	// Closing the requirements that verified evidence fills keeps claimed
+	// evidence from being swapped into them, so they show as met. That is
+	// kept only when it costs nothing: when the flow stays as large as
+	// without it, every requirement that can be full still is.
 	n.solve(demand{kSet: kSet})
+	if len(n.claimed)+len(n.weak) > 0 {
+		open := n.total()
+		n.solve(demand{kSet: kSet, protect: true})
+		p.protect = n.total() >= open-1e-7
+		if !p.protect {
+			n.solve(demand{kSet: kSet})
+		}
+	}
 	for _, rn := range n.reqs {
 		metV, metC := rn.pure, rn.sat
 		if rn.h.kofn != nil && len(kSet) < rn.h.kofn.Count {
@@ -829,7 +912,7 @@ func (c *evalCtx) competition(p *hoursPass, idx int) string {
 	n.solve(demand{only: rn, kSet: kSet})
 	alone := rn.sat && (rn.h.kofn == nil || len(p.best) >= rn.h.kofn.Count)
 	// Restore the allocation the report describes.
-	n.solve(demand{kSet: p.kSet})
+	n.solve(demand{kSet: p.kSet, protect: p.protect})
 	if !alone {
 		return ""
 	}
