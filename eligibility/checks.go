@@ -401,7 +401,8 @@ func (c *evalCtx) checkCredential(r *requirements.Requirement, withClaimed bool)
 }
 
 func (c *evalCtx) checkAttestation(r *requirements.Requirement, withClaimed bool) outcome {
-	o := outcome{why: "no signed " + r.Code + " on file", steps: []string{"sign " + r.Title}}
+	what := strings.TrimPrefix(strings.TrimPrefix(r.Title, "Signed "), "signed ")
+	o := outcome{why: "no signed " + r.Code + " on file", steps: []string{"sign " + what}}
 	for _, a := range c.p.Attestations {
 		if !accepted(a.Verification.EffectiveState(), withClaimed) || a.Code != r.Code {
 			continue

@@ -3,6 +3,8 @@ package eligibility
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/certboard/certboard/date"
@@ -334,11 +336,14 @@ func amount(x float64, unit string) string {
 }
 
 // more writes "3 more hours" or "1 more hour".
+//
+// It rounds up, so that a shortfall of 0.001 reads "0.01 more", never "0 more".
 func more(x float64, unit string) string {
-	if round(x) == 1 {
+	x = math.Ceil(x*100-1e-6) / 100
+	if x == 1 {
 		unit = strings.TrimSuffix(unit, "s")
 	}
-	return num(x) + " more " + unit
+	return strconv.FormatFloat(x, 'f', -1, 64) + " more " + unit
 }
 
 func isAre(n int) string {

@@ -926,7 +926,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	unit := h.unit
 	counted := n.counted(rn)
 	res.Progress = append(res.Progress, Progress{Label: r.Title, Value: round(counted), Target: round(h.total), Unit: unit,
-		Text: fmt.Sprintf("%s of %s %s counted (%s available)", num(counted), num(h.total), unit, num(rn.avail))})
+		Text: fmt.Sprintf("%s of %s counted (%s available)", shown(counted, st), amount(h.total, unit), num(rn.avail))})
 	if rt := r.RatioTo; rt != nil {
 		res.Progress[0].Text += fmt.Sprintf("; 1 per %s of %s", num(rt.Per), rt.Requirement)
 	}
@@ -1052,6 +1052,15 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			res.Explanation += fmt.Sprintf(", with %d areas at %s or more", h.kofn.Count, num(h.kofn.HoursEach))
 		}
 	case Pending:
+		if len(claimedIDs) == 0 {
+			// Met only with claimed evidence that carries no hours here, such
+			// as an item that stretches the span the evidence covers.
+			for i, k := range rn.count {
+				if k > 0 && (c.items[i].state == portfolio.Claimed || h.info[i].weak) {
+					claimedIDs = appendNew(claimedIDs, c.items[i].id)
+				}
+			}
+		}
 		res.Explanation = fmt.Sprintf("would be met (%s of %s) once %s %s verified: %s", num(counted), amount(h.total, unit), count(len(claimedIDs), "claimed item"), isAre(len(claimedIDs)), strings.Join(firstN(claimedIDs, 6), ", "))
 	case Unmet:
 		res.Explanation, res.Shortfall = c.hoursShortfall(p, rn, counted, lowAreas, lowBuckets, binding, reached)
@@ -1076,7 +1085,7 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 	n, h, r := p.n, rn.h, rn.h.r
 	unit := h.unit
 	sf := &Shortfall{Unit: unit}
-	parts := []string{fmt.Sprintf("%s of %s %s counted", num(counted), num(h.total), unit)}
+	parts := []string{fmt.Sprintf("%s of %s counted", shown(counted, Unmet), amount(h.total, unit))}
 	need := 0.0
 	for _, a := range lowAreas {
 		d := h.areaMin[a] - n.areaCounted(rn, a)
@@ -1145,6 +1154,15 @@ func firstN(xs []string, n int) []string {
 		return xs
 	}
 	return append(slices.Clone(xs[:n]), fmt.Sprintf("and %d more", len(xs)-n))
+}
+
+// shown formats what a requirement counts. For one not met it rounds down,
+// so that 0.999 of 1 hour never reads "1 of 1".
+func shown(x float64, st Status) string {
+	if st == Met {
+		return num(x)
+	}
+	return strconv.FormatFloat(math.Floor(x*100+1e-6)/100+0, 'f', -1, 64)
 }
 
 // round keeps two decimals, enough for quarter hours and half credits.

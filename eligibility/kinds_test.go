@@ -1220,7 +1220,7 @@ func TestExperience(t *testing.T) {
 			status:  Unmet,
 			explain: []string{"only 521.43 hours of clinical experience"},
 			check: func(t *testing.T, r Result) {
-				wantStep(t, r, "478.57 more hours of clinical experience")
+				wantStep(t, r, "478.58 more hours of clinical experience")
 				if v := progressValue(t, r, "experience hours"); v != 521.43 {
 					t.Errorf("experience hours %v, want 521.43", v)
 				}

@@ -360,6 +360,13 @@ credits:
 --- #<
 id: other
 `, "more than one YAML document"},
+		{"implausibly large total", `
+  - id: edu
+    kind: hours
+    title: Education
+    total: 1e307 #<
+    accepts: [{evidence: education}]
+`, "is not a plausible number of hours"},
 		{"effective_to before effective_from", `
 effective_to: 2024-12-31 #<
 `, "effective_to 2024-12-31 is before effective_from 2025-01-01"},
@@ -538,5 +545,23 @@ func TestProblemFormat(t *testing.T) {
 	want := "my-set.yaml:21: effective_to 2024-12-31 is before effective_from 2025-01-01"
 	if err.Error() != want {
 		t.Errorf("got %q, want %q", err.Error(), want)
+	}
+}
+
+// TestAreaMinimumOverride checks that a per-area minimum lower than the
+// default counts as lowered when the minimums are added up.
+func TestAreaMinimumOverride(t *testing.T) {
+	src := testHeader + `
+  - id: core
+    kind: hours
+    title: Core
+    total: 6
+    taxonomy: t
+    area_minimum: 3
+    area_minimums: {c: 0}
+    accepts: [{evidence: education}]
+`
+	if _, err := Parse("x.yaml", []byte(src)); err != nil {
+		t.Fatalf("3 + 3 + 0 fits a total of 6, but the set was rejected:\n%v", err)
 	}
 }

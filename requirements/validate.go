@@ -35,6 +35,10 @@ var (
 	reviewKinds    = portfolio.Allowed(portfolio.PeerReview{}, "kind")
 )
 
+// maxFigure bounds any number of hours or credits in a set: a career holds
+// far fewer, and larger figures would only hide mistakes.
+const maxFigure = 100_000
+
 // kindFields lists, per kind, the fields a requirement of that kind may use
 // beyond the common ones.
 var kindFields = map[string][]string{
@@ -330,6 +334,10 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 		l.fail(at("ratio_to"), "requirement %s: ratio_to.per must be positive (6 means one hour here per 6 hours there)", r.ID)
 	case r.RatioTo == nil && r.Total <= 0:
 		l.fail(at("total"), "requirement %s: total must be a positive number of hours", r.ID)
+	case r.Total > maxFigure:
+		l.fail(at("total"), "requirement %s: total %g is not a plausible number of hours (at most %g)", r.ID, r.Total, float64(maxFigure))
+	case r.RatioTo == nil && r.Total < 0.01:
+		l.fail(at("total"), "requirement %s: total %g is too small to mean anything (at least 0.01)", r.ID, r.Total)
 	}
 	if r.Unit != "" && r.Unit != "hours" && r.Unit != "credits" {
 		l.fail(at("unit"), "requirement %s: unit %q must be hours or credits", r.ID, r.Unit)
@@ -392,7 +400,9 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 			if m < 0 {
 				l.fail(at("area_minimums", code), "requirement %s: the minimum for area %s must not be negative", r.ID, code)
 			}
-			sumMins += max(m-r.AreaMinimum, 0)
+			if areas[code] {
+				sumMins += m - r.AreaMinimum // an override replaces the default
+			}
 		}
 	}
 	if k := r.AtLeastAreas; k != nil {
