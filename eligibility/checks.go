@@ -416,59 +416,64 @@ func (c *evalCtx) checkAttestation(r *requirements.Requirement, withClaimed bool
 	return o
 }
 
-// collectionIDs returns the ids of a portfolio collection.
+// collectionIDs returns the ids of the items of a portfolio collection that
+// were not rejected: a document supporting a rejected item supports nothing.
 func (c *evalCtx) collectionIDs(name string) map[string]bool {
 	ids := map[string]bool{}
-	add := func(id string) { ids[id] = true }
+	add := func(id string, v portfolio.Verification) {
+		if v.EffectiveState() != portfolio.Rejected {
+			ids[id] = true
+		}
+	}
 	p := c.p
 	switch name {
 	case "degrees":
 		for _, x := range p.Degrees {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	case "licenses":
 		for _, x := range p.Licenses {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	case "memberships":
 		for _, x := range p.Memberships {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	case "insurance":
 		for _, x := range p.Insurance {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	case "experience":
 		for _, x := range p.Experience {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	case "credentials":
 		for _, x := range p.Credentials {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	case "education":
 		for _, x := range p.Education {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	case "clinical_hours":
 		for _, x := range p.ClinicalHours {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	case "supervision_contracts":
 		for _, x := range p.Contracts {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	case "supervision_sessions":
 		for _, x := range p.Sessions {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	case "attestations":
 		for _, x := range p.Attestations {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	case "peer_reviews":
 		for _, x := range p.PeerReviews {
-			add(x.ID)
+			add(x.ID, x.Verification)
 		}
 	}
 	return ids
