@@ -240,7 +240,7 @@ type reqNet struct {
 func (c *evalCtx) build(hs []*hoursReq) *network {
 	n := &network{c: c, g: flow.New(2), s: 0, t: 1, supply: make([]int, len(c.items))}
 	g := n.g
-	g.Grow(len(c.items) * 3)
+	g.Grow(c.edgesNeeded(hs))
 	n.srcCap = map[[2]int]int{} // (req, cap) -> source-side cap node
 	srcCap := n.srcCap
 	for _, h := range hs {
@@ -328,6 +328,24 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 		}
 	}
 	return n
+}
+
+// edgesNeeded counts the edges build will add, so the graph allocates once.
+func (c *evalCtx) edgesNeeded(hs []*hoursReq) int {
+	n := 16
+	for _, h := range hs {
+		n += 3*len(h.areas) + 2*len(h.r.Caps) + 3*len(h.r.Minimums) + 1
+		for i := range c.items {
+			if !h.info[i].elig {
+				continue
+			}
+			n++ // a use, or a direct edge
+			if h.areas != nil {
+				n += len(h.itemAreas(c, i))
+			}
+		}
+	}
+	return n + len(c.items) // supplies
 }
 
 // direct handles the common item that only one requirement can count, at
