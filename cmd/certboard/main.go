@@ -1,5 +1,6 @@
 // Command certboard is the certboard command line: it lists and checks
-// requirement sets and evaluates portfolios against them.
+// requirement sets, evaluates portfolios against them, migrates the
+// database and verifies the audit log.
 //
 // Exit status: 0 success (or eligible), 1 not eligible, 2 bad input or usage.
 package main
@@ -32,9 +33,12 @@ Usage:
   certboard requirements check FILE.yaml
   certboard evaluate --requirements ID|FILE.yaml [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
   certboard evaluate --all [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
+  certboard migrate [--data DIR | --database postgres://...]
+  certboard audit verify [--data DIR | --database postgres://...]
 
 Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage.
 With --all: 0 when the portfolio is eligible for at least one set, 1 otherwise.
+audit verify: 0 when the audit chain is intact, 1 when an entry was edited or deleted.
 `
 
 // run is the whole program; today is the default as-of date.
@@ -48,6 +52,10 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runRequirements(args[1:], stdout, stderr)
 	case "evaluate":
 		return runEvaluate(args[1:], stdout, stderr, today)
+	case "migrate":
+		return runMigrate(args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/store"
+)
+
+func TestMigrateAndAuditVerify(t *testing.T) {
+	dir := t.TempDir()
+	today := date.MustParse("2026-06-01")
+	call := func(args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		code := run(args, &out, &errb, today)
+		return code, out.String() + errb.String()
+	}
+	if code, out := call("audit", "verify", "--data", dir); code != exitBadInput || !strings.Contains(out, "run certboard migrate first") {
+		t.Fatalf("verify before migrating: %d %q", code, out)
+	}
+	if code, out := call("migrate", "--data", dir); code != exitOK || !strings.Contains(out, "sqlite database is up to date (migrations applied now: 1)") {
+		t.Fatalf("migrate: %d %q", code, out)
+	}
+	if code, out := call("migrate", "--data", dir); code != exitOK || !strings.Contains(out, "(migrations applied now: 0)") {
+		t.Fatalf("migrate again: %d %q", code, out)
+	}
+	if code, out := call("audit", "verify", "--data", dir); code != exitOK || !strings.Contains(out, "intact: 0 entries") {
+		t.Fatalf("verify an empty log: %d %q", code, out)
+	}
+
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := range 3 {
+		tx, _ := s.DB.BeginTx(ctx, nil)
+		if _, err := s.AppendAudit(ctx, tx, audit.Entry{At: time.Now(), Actor: "staff", Action: "test", Subject: "x", After: string(rune('a' + i))}); err != nil {
+			t.Fatal(err)
+		}
+		tx.Commit()
+	}
+	if code, out := call("audit", "verify", "--data", dir); code != exitOK || !strings.Contains(out, "intact: 3 entries") {
+		t.Fatalf("verify: %d %q", code, out)
+	}
+	if _, err := s.DB.ExecContext(ctx, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2"); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := call("audit", "verify", "--data", dir); code != exitNo || !strings.Contains(out, "BROKEN: audit log broken at entry 2") {
+		t.Fatalf("verify after an edit: %d %q", code, out)
+	}
+	if code, out := call("migrate", "--database", "mysql://x"); code != exitBadInput || !strings.Contains(out, "only postgres:// URLs") {
+		t.Fatalf("bad database URL: %d %q", code, out)
+	}
+}

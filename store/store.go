@@ -1,0 +1,152 @@
+// Package store is certboard's SQL storage: one store over database/sql,
+// embedded SQLite by default and PostgreSQL when one machine is outgrown.
+// Migrations are embedded, one folder per dialect, and run with goose. The
+// few real differences between the engines live in Dialect.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect is the SQL engine behind a store.
+type Dialect int
+
+// The engines certboard supports.
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Rebind turns the ? placeholders of a query into the dialect's own
+// ($1, $2... for PostgreSQL).
+func (d Dialect) Rebind(q string) string {
+	if d != Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Config says where the data lives.
+type Config struct {
+	// DataDir holds the SQLite database (certboard.db) when DatabaseURL is empty.
+	DataDir string
+	// DatabaseURL selects PostgreSQL: postgres://user@host:port/db?sslmode=disable.
+	DatabaseURL string
+}
+
+// Store is an open database.
+type Store struct {
+	DB      *sql.DB
+	Dialect Dialect
+}
+
+// Open opens the database the config names; it does not migrate it.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if u := cfg.DatabaseURL; u != "" {
+		if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+			return nil, fmt.Errorf("--database %q: only postgres:// URLs are supported; leave it empty for the embedded SQLite database", u)
+		}
+		db, err := sql.Open("pgx", u)
+		if err != nil {
+			return nil, fmt.Errorf("opening PostgreSQL: %w", err)
+		}
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w", redact(u), err)
+		}
+		return &Store{DB: db, Dialect: Postgres}, nil
+	}
+	dir := cfg.DataDir
+	if dir == "" {
+		return nil, errors.New("no data directory: give --data DIR (or --database for PostgreSQL)")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the data directory: %w", err)
+	}
+	dsn := "file:" + filepath.Join(dir, "certboard.db") +
+		"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening SQLite: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening %s: %w", filepath.Join(dir, "certboard.db"), err)
+	}
+	return &Store{DB: db, Dialect: SQLite}, nil
+}
+
+// redact hides a password in a database URL for messages.
+func redact(u string) string {
+	at := strings.Index(u, "@")
+	scheme := strings.Index(u, "://")
+	if at < 0 || scheme < 0 {
+		return u
+	}
+	creds := u[scheme+3 : at]
+	if user, _, ok := strings.Cut(creds, ":"); ok {
+		return u[:scheme+3] + user + ":***" + u[at:]
+	}
+	return u
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// Migrate applies every embedded migration not yet applied and returns
+// how many it applied.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	dir, err := fs.Sub(migrations, "migrations/"+s.Dialect.String())
+	if err != nil {
+		return 0, err
+	}
+	dialect := goose.DialectSQLite3
+	if s.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(dialect, s.DB, dir)
+	if err != nil {
+		return 0, fmt.Errorf("preparing migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return len(results), fmt.Errorf("migrating the %s database: %w", s.Dialect, err)
+	}
+	return len(results), nil
+}
+
+// Ping reports whether the database answers (for /readyz).
+func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
