@@ -33,6 +33,7 @@ Usage:
   certboard requirements check FILE.yaml
   certboard evaluate --requirements ID|FILE.yaml [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
   certboard evaluate --all [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
+  certboard serve [--addr HOST:PORT] [--data DIR | --database postgres://...] [--log text|json]
   certboard migrate [--data DIR | --database postgres://...]
   certboard audit verify [--data DIR | --database postgres://...]
 
@@ -54,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runEvaluate(args[1:], stdout, stderr, today)
 	case "migrate":
 		return runMigrate(args[1:], stdout, stderr)
+	case "serve":
+		return runServe(args[1:], stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/certboard/certboard/requirements"
+	"github.com/certboard/certboard/server"
+	"github.com/certboard/certboard/store"
+)
+
+// runServe serves HTTP until SIGINT or SIGTERM, then finishes the requests
+// in flight and stops.
+func runServe(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, args, stdout, stderr, nil)
+}
+
+// serve is runServe with its context and, for tests, a channel that receives
+// the address once the server listens.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listening chan<- string) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", envOr("CERTBOARD_ADDR", "localhost:8080"), "`host:port` to listen on (env CERTBOARD_ADDR)")
+	logFormat := fs.String("log", envOr("CERTBOARD_LOG", "text"), "log `format`: text or json (env CERTBOARD_LOG)")
+	cfg := storeFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitBadInput
+	}
+	var log *slog.Logger
+	switch *logFormat {
+	case "text":
+		log = slog.New(slog.NewTextHandler(stderr, nil))
+	case "json":
+		log = slog.New(slog.NewJSONHandler(stderr, nil))
+	default:
+		fmt.Fprintf(stderr, "certboard serve: --log %q: use text or json\n", *logFormat)
+		return exitBadInput
+	}
+	st, err := store.Open(ctx, *cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
+		return exitBadInput
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
+		return exitBadInput
+	}
+	sets, err := requirements.Shipped()
+	if err != nil {
+		fmt.Fprintf(stderr, "certboard serve: the shipped requirement sets are broken: %v\n", err)
+		return exitBadInput
+	}
+	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
+		return exitBadInput
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "certboard serve: cannot listen on %s: %v\n", *addr, err)
+		return exitBadInput
+	}
+	fmt.Fprintf(stdout, "certboard listening on http://%s (%s database)\n", ln.Addr(), st.Dialect)
+	if listening != nil {
+		listening <- ln.Addr().String()
+	}
+	if err := server.Run(ctx, ln, srv.Handler(), 30*time.Second, log); err != nil {
+		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
+		return exitNo
+	}
+	return exitOK
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
