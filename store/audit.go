@@ -80,25 +80,39 @@ func (s *Store) scanAudit(r scanner) (audit.Entry, error) {
 	if err := r.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Subject, &e.Before, &e.After, &e.PrevHash, &e.Hash); err != nil {
 		return e, err
 	}
-	switch v := at.(type) {
-	case time.Time:
-		e.At = v.UTC()
-	case string:
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			return e, fmt.Errorf("audit entry %d has a malformed time %q", e.Seq, v)
-		}
-		e.At = t.UTC()
-	default:
-		return e, fmt.Errorf("audit entry %d has a time of type %T", e.Seq, at)
+	t, err := scanTime(at)
+	if err != nil {
+		return e, fmt.Errorf("audit entry %d: %w", e.Seq, err)
 	}
+	e.At = t
 	return e, nil
 }
 
-// timeArg stores times as RFC 3339 text in SQLite and as timestamptz in PostgreSQL.
+// sqliteTime is how SQLite stores times: fixed-width UTC text, so that
+// comparing the text compares the times.
+const sqliteTime = "2006-01-02T15:04:05.000000Z"
+
+// timeArg stores times as fixed-width text in SQLite and as timestamptz in
+// PostgreSQL, to the microsecond both keep.
 func (s *Store) timeArg(t time.Time) any {
+	t = t.UTC().Truncate(time.Microsecond)
 	if s.Dialect == SQLite {
-		return t.UTC().Format(time.RFC3339Nano)
+		return t.Format(sqliteTime)
 	}
 	return t
+}
+
+// scanTime reads a time column of either engine.
+func scanTime(v any) (time.Time, error) {
+	switch v := v.(type) {
+	case time.Time:
+		return v.UTC(), nil
+	case string:
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("malformed time %q", v)
+		}
+		return t.UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("a time of type %T", v)
 }

@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a write would break a uniqueness rule or
+// lost a race with another edit.
+var ErrConflict = errors.New("conflict")
+
+// User is an account.
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	PasswordHash string
+	Roles        []string
+	CreatedAt    time.Time
+	Version      int
+}
+
+// HasRole reports whether the user holds a role.
+func (u *User) HasRole(role string) bool {
+	for _, r := range u.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// CreateUser adds an account; the e-mail address is stored in lower case
+// and must be new (ErrConflict otherwise).
+func (s *Store) CreateUser(ctx context.Context, u User) (int64, error) {
+	email := strings.ToLower(strings.TrimSpace(u.Email))
+	var id int64
+	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind(
+		"INSERT INTO users (email, name, password_hash, roles, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id"),
+		email, u.Name, u.PasswordHash, strings.Join(u.Roles, ","), s.timeArg(u.CreatedAt)).Scan(&id)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return 0, fmt.Errorf("an account with e-mail %s already exists: %w", email, ErrConflict)
+		}
+		return 0, fmt.Errorf("creating the account: %w", err)
+	}
+	return id, nil
+}
+
+// isUniqueViolation recognises a unique-constraint error of either engine.
+func isUniqueViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+const userColumns = "id, email, name, password_hash, roles, created_at, version"
+
+func (s *Store) scanUser(r scanner) (*User, error) {
+	var u User
+	var roles string
+	var created any
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &roles, &created, &u.Version); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	if roles != "" {
+		u.Roles = strings.Split(roles, ",")
+	}
+	t, err := scanTime(created)
+	if err != nil {
+		return nil, err
+	}
+	u.CreatedAt = t
+	return &u, nil
+}
+
+// UserByEmail finds an account by e-mail address, in any case.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE email = ?"),
+		strings.ToLower(strings.TrimSpace(email))))
+}
+
+// Session is a signed-in browser or client, stored by the digest of its token.
+type Session struct {
+	Digest     string
+	UserID     int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	UserAgent  string
+}
+
+// CreateSession stores a new session.
+func (s *Store) CreateSession(ctx context.Context, ss Session) error {
+	_, err := s.DB.ExecContext(ctx, s.Dialect.Rebind(
+		"INSERT INTO sessions (digest, user_id, created_at, last_seen_at, expires_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)"),
+		ss.Digest, ss.UserID, s.timeArg(ss.CreatedAt), s.timeArg(ss.LastSeenAt), s.timeArg(ss.ExpiresAt), ss.UserAgent)
+	if err != nil {
+		return fmt.Errorf("creating the session: %w", err)
+	}
+	return nil
+}
+
+// SessionUser returns the user of a live session and marks it seen at now.
+// A session past its absolute expiry, or idle for longer than idle, is
+// deleted and reported as ErrNotFound.
+func (s *Store) SessionUser(ctx context.Context, digest string, now time.Time, idle time.Duration) (*User, error) {
+	var userID int64
+	var lastSeen, expires any
+	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT user_id, last_seen_at, expires_at FROM sessions WHERE digest = ?"), digest).
+		Scan(&userID, &lastSeen, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the session: %w", err)
+	}
+	seen, err1 := scanTime(lastSeen)
+	exp, err2 := scanTime(expires)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	if !now.Before(exp) || now.Sub(seen) > idle {
+		if err := s.DeleteSession(ctx, digest); err != nil {
+			return nil, err
+		}
+		return nil, ErrNotFound
+	}
+	if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE sessions SET last_seen_at = ? WHERE digest = ?"), s.timeArg(now), digest); err != nil {
+		return nil, fmt.Errorf("touching the session: %w", err)
+	}
+	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE id = ?"), userID))
+}
+
+// DeleteSession ends a session; ending one that does not exist is not an error.
+func (s *Store) DeleteSession(ctx context.Context, digest string) error {
+	if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE digest = ?"), digest); err != nil {
+		return fmt.Errorf("ending the session: %w", err)
+	}
+	return nil
+}
+
+// RecordLogin remembers a sign-in attempt for rate limiting.
+func (s *Store) RecordLogin(ctx context.Context, email, ip string, ok bool, at time.Time) error {
+	_, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO login_attempts (email, ip, at, ok) VALUES (?, ?, ?, ?)"),
+		strings.ToLower(strings.TrimSpace(email)), ip, s.timeArg(at), ok)
+	if err != nil {
+		return fmt.Errorf("recording the sign-in attempt: %w", err)
+	}
+	return nil
+}
+
+// FailedLogins counts failed attempts since a time, for an e-mail address
+// and for an IP address.
+func (s *Store) FailedLogins(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP int, err error) {
+	q := s.Dialect.Rebind("SELECT COUNT(*) FROM login_attempts WHERE email = ? AND at >= ? AND ok = ?")
+	if err := s.DB.QueryRowContext(ctx, q, strings.ToLower(strings.TrimSpace(email)), s.timeArg(since), false).Scan(&byEmail); err != nil {
+		return 0, 0, fmt.Errorf("counting sign-in attempts: %w", err)
+	}
+	q = s.Dialect.Rebind("SELECT COUNT(*) FROM login_attempts WHERE ip = ? AND at >= ? AND ok = ?")
+	if err := s.DB.QueryRowContext(ctx, q, ip, s.timeArg(since), false).Scan(&byIP); err != nil {
+		return 0, 0, fmt.Errorf("counting sign-in attempts: %w", err)
+	}
+	return byEmail, byIP, nil
+}

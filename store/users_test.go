@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+
+func TestUsersAndSessions(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			id, err := s.CreateUser(ctx, User{Email: " Jordan.Reyes@Example.org ", Name: "Jordan Reyes", PasswordHash: "$argon2id$x",
+				Roles: []string{"applicant", "supervisor"}, CreatedAt: t0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CreateUser(ctx, User{Email: "jordan.reyes@example.org", Name: "Other", PasswordHash: "x", CreatedAt: t0}); !errors.Is(err, ErrConflict) {
+				t.Fatalf("duplicate e-mail: %v, want ErrConflict", err)
+			}
+			u, err := s.UserByEmail(ctx, "JORDAN.REYES@example.org")
+			if err != nil || u.ID != id || u.Email != "jordan.reyes@example.org" || !u.HasRole("supervisor") || u.HasRole("staff") || !u.CreatedAt.Equal(t0) {
+				t.Fatalf("UserByEmail: %+v, %v", u, err)
+			}
+			if _, err := s.UserByEmail(ctx, "nobody@example.org"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("unknown e-mail: %v", err)
+			}
+
+			sess := Session{Digest: "d1", UserID: id, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(12 * time.Hour)}
+			if err := s.CreateSession(ctx, sess); err != nil {
+				t.Fatal(err)
+			}
+			if u, err := s.SessionUser(ctx, "d1", t0.Add(20*time.Minute), 30*time.Minute); err != nil || u.ID != id {
+				t.Fatalf("live session: %v", err)
+			}
+			// Seen at +20 min, so still alive at +45 min, then idle past +75 min.
+			if _, err := s.SessionUser(ctx, "d1", t0.Add(45*time.Minute), 30*time.Minute); err != nil {
+				t.Fatalf("session touched 25 minutes ago: %v", err)
+			}
+			if _, err := s.SessionUser(ctx, "d1", t0.Add(80*time.Minute), 30*time.Minute); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("idle session: %v, want ErrNotFound", err)
+			}
+			// Absolute expiry, however active.
+			sess.Digest, sess.ExpiresAt = "d2", t0.Add(time.Hour)
+			if err := s.CreateSession(ctx, sess); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.SessionUser(ctx, "d2", t0.Add(time.Hour), 30*time.Minute); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("expired session: %v, want ErrNotFound", err)
+			}
+			sess.Digest, sess.ExpiresAt = "d3", t0.Add(12*time.Hour)
+			s.CreateSession(ctx, sess)
+			if err := s.DeleteSession(ctx, "d3"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.SessionUser(ctx, "d3", t0, time.Hour); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("ended session: %v", err)
+			}
+		})
+	}
+}
+
+func TestFailedLogins(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			for i, ok := range []bool{false, false, true, false} {
+				if err := s.RecordLogin(ctx, "A@example.org", "10.0.0.1", ok, t0.Add(time.Duration(i)*time.Minute)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.RecordLogin(ctx, "b@example.org", "10.0.0.1", false, t0.Add(10*time.Minute))
+			byEmail, byIP, err := s.FailedLogins(ctx, "a@example.org", "10.0.0.1", t0.Add(time.Minute))
+			if err != nil || byEmail != 2 || byIP != 3 {
+				t.Fatalf("failures since t0+1m: by e-mail %d (want 2), by IP %d (want 3), %v", byEmail, byIP, err)
+			}
+		})
+	}
+}
