@@ -32,12 +32,16 @@ const (
 	accessUnset Access = iota
 	// Public: anyone, signed in or not.
 	Public
+	// Authenticated: any signed-in user; others get 401.
+	Authenticated
 )
 
 func (a Access) String() string {
 	switch a {
 	case Public:
 		return "public"
+	case Authenticated:
+		return "authenticated"
 	}
 	return "unset"
 }
@@ -54,6 +58,8 @@ type Config struct {
 	Store *store.Store
 	Sets  *requirements.Registry
 	Log   *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Server holds the routes and their dependencies.
@@ -85,6 +91,9 @@ func New(cfg Config) (*Server, error) {
 	s.route("GET /readyz", Public, http.HandlerFunc(s.readyz))
 	s.route("GET /metrics", Public, promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
 	s.route("GET /api/v1/requirement-sets", Public, http.HandlerFunc(s.requirementSets))
+	s.route("POST /api/v1/session", Public, http.HandlerFunc(s.login))
+	s.route("DELETE /api/v1/session", Authenticated, http.HandlerFunc(s.logout))
+	s.route("GET /api/v1/me", Authenticated, http.HandlerFunc(s.me))
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	if err := checkAccess(s.routes); err != nil {
 		return nil, err
@@ -113,11 +122,11 @@ func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range s.routes {
-		mux.Handle(r.Pattern, s.instrument(r.Pattern, r.handler))
+		mux.Handle(r.Pattern, s.instrument(r.Pattern, guard(r.Access, r.handler)))
 	}
 	// Unsafe cross-origin requests (forged form posts) are refused before
 	// any handler runs.
-	protected := http.NewCrossOriginProtection().Handler(mux)
+	protected := http.NewCrossOriginProtection().Handler(s.authenticate(mux))
 	return s.recoverer(securityHeaders(protected))
 }
 

@@ -35,6 +35,8 @@ Usage:
   certboard evaluate --all [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
   certboard serve [--addr HOST:PORT] [--data DIR | --database postgres://...] [--log text|json]
   certboard migrate [--data DIR | --database postgres://...]
+  certboard user add --email ADDRESS --name NAME [--role applicant,staff,...] [--data DIR | --database URL]
+                     (the password is read from standard input or CERTBOARD_PASSWORD)
   certboard audit verify [--data DIR | --database postgres://...]
 
 Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage.
@@ -57,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runMigrate(args[1:], stdout, stderr)
 	case "serve":
 		return runServe(args[1:], stdout, stderr)
+	case "user":
+		return runUser(args[1:], os.Stdin, stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

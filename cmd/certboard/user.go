@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/account"
+	"github.com/certboard/certboard/store"
+)
+
+// roles are the account roles.
+var roles = []string{"applicant", "supervisor", "reviewer", "staff", "admin"}
+
+// runUser handles "certboard user add": it creates an account, reading the
+// password from CERTBOARD_PASSWORD or from the first line of standard input.
+func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "add" {
+		fmt.Fprint(stderr, "certboard user: say add --email ADDRESS --name NAME [--role ROLE,...] (password on standard input or in CERTBOARD_PASSWORD)\n")
+		return exitBadInput
+	}
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("email", "", "e-mail `address` to sign in with")
+	name := fs.String("name", "", "full `name`")
+	roleList := fs.String("role", "applicant", "comma-separated `roles`: "+strings.Join(roles, ", "))
+	cfg := storeFlags(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitBadInput
+	}
+	bad := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "certboard user add: "+format+"\n", a...)
+		return exitBadInput
+	}
+	if _, err := mail.ParseAddress(*email); err != nil || !strings.Contains(*email, "@") {
+		return bad("--email %q is not an e-mail address", *email)
+	}
+	if strings.TrimSpace(*name) == "" {
+		return bad("--name is required")
+	}
+	var rs []string
+	for _, r := range strings.Split(*roleList, ",") {
+		r = strings.TrimSpace(r)
+		if !slices.Contains(roles, r) {
+			return bad("--role %q is not one of %s", r, strings.Join(roles, ", "))
+		}
+		rs = append(rs, r)
+	}
+	password := os.Getenv("CERTBOARD_PASSWORD")
+	if password == "" {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return bad("give the password on standard input or in CERTBOARD_PASSWORD")
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	if err := account.CheckPassword(password, *email); err != nil {
+		return bad("%v", err)
+	}
+	hash, err := account.Hash(password, account.DefaultParams)
+	if err != nil {
+		return bad("%v", err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, *cfg)
+	if err != nil {
+		return bad("%v", err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return bad("%v", err)
+	}
+	id, err := st.CreateUser(ctx, store.User{Email: *email, Name: strings.TrimSpace(*name), PasswordHash: hash, Roles: rs, CreatedAt: time.Now()})
+	if err != nil {
+		return bad("%v", err)
+	}
+	fmt.Fprintf(stdout, "account %d created for %s (%s)\n", id, strings.ToLower(*email), strings.Join(rs, ", "))
+	return exitOK
+}
