@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/certboard/certboard/mail"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/server"
 	"github.com/certboard/certboard/store"
@@ -33,6 +34,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr("CERTBOARD_ADDR", "localhost:8080"), "`host:port` to listen on (env CERTBOARD_ADDR)")
 	logFormat := fs.String("log", envOr("CERTBOARD_LOG", "text"), "log `format`: text or json (env CERTBOARD_LOG)")
+	smtpAddr := fs.String("smtp", os.Getenv("CERTBOARD_SMTP"), "SMTP server `host:port`; empty logs mail instead of sending it (env CERTBOARD_SMTP)")
+	smtpFrom := fs.String("smtp-from", envOr("CERTBOARD_SMTP_FROM", "certboard@localhost"), "sender `address` of mail (env CERTBOARD_SMTP_FROM)")
+	smtpUser := fs.String("smtp-user", os.Getenv("CERTBOARD_SMTP_USER"), "SMTP `user`; the password is read from CERTBOARD_SMTP_PASSWORD")
 	cfg := storeFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -75,7 +79,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		fmt.Fprintf(stderr, "certboard serve: cannot listen on %s: %v\n", *addr, err)
 		return exitBadInput
 	}
-	fmt.Fprintf(stdout, "certboard listening on http://%s (%s database)\n", ln.Addr(), st.Dialect)
+	var sender mail.Sender = mail.Log{Logger: log}
+	mode := "mail is logged, not sent (development mode; give --smtp to send)"
+	if *smtpAddr != "" {
+		sender = mail.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: os.Getenv("CERTBOARD_SMTP_PASSWORD")}
+		mode = "mail is sent through " + *smtpAddr
+	}
+	mailCtx, stopMail := context.WithCancel(ctx)
+	defer stopMail()
+	go mail.Run(mailCtx, st, sender, 15*time.Second, log)
+	fmt.Fprintf(stdout, "certboard listening on http://%s (%s database; %s)\n", ln.Addr(), st.Dialect, mode)
 	if listening != nil {
 		listening <- ln.Addr().String()
 	}

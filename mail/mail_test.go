@@ -1,0 +1,122 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/certboard/certboard/store"
+)
+
+// inbox is an in-process SMTP server that keeps what it receives, and can
+// be told to refuse mail, as a server in an outage would.
+type inbox struct {
+	mu     sync.Mutex
+	got    []string
+	refuse bool
+}
+
+func (b *inbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{b: b}, nil }
+
+type session struct {
+	b  *inbox
+	to string
+}
+
+func (s *session) Mail(string, *smtp.MailOptions) error {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	if s.b.refuse {
+		return &smtp.SMTPError{Code: 451, Message: "try again later"}
+	}
+	return nil
+}
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
+func (s *session) Data(r io.Reader) error {
+	b, _ := io.ReadAll(r)
+	s.b.mu.Lock()
+	s.b.got = append(s.b.got, "to:"+s.to+"\n"+string(b))
+	s.b.mu.Unlock()
+	return nil
+}
+func (s *session) Reset()        {}
+func (s *session) Logout() error { return nil }
+
+func startSMTP(t *testing.T) (*inbox, string) {
+	t.Helper()
+	b := &inbox{}
+	srv := smtp.NewServer(b)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return b, ln.Addr().String()
+}
+
+func TestOutboxSurvivesAnOutage(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	tx, _ := st.DB.BeginTx(ctx, nil)
+	if _, err := st.EnqueueMail(ctx, tx, store.Mail{To: "jordan@example.org", Subject: "Verify your e-mail address", Body: "Open this link.\nThanks.", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	tx.Commit()
+	// A message queued in a transaction that is rolled back never leaves.
+	tx, _ = st.DB.BeginTx(ctx, nil)
+	st.EnqueueMail(ctx, tx, store.Mail{To: "ghost@example.org", Subject: "x", Body: "x", CreatedAt: now})
+	tx.Rollback()
+
+	box, addr := startSMTP(t)
+	sender := SMTP{Addr: addr, From: "board@certboard.example"}
+	box.refuse = true
+	if sent, failed, err := DeliverDue(ctx, st, sender, now); err != nil || sent != 0 || failed != 1 {
+		t.Fatalf("during the outage: sent %d failed %d %v", sent, failed, err)
+	}
+	if sent, failed, _ := DeliverDue(ctx, st, sender, now.Add(30*time.Second)); sent+failed != 0 {
+		t.Fatal("retried before the backoff")
+	}
+	box.refuse = false
+	if sent, _, err := DeliverDue(ctx, st, sender, now.Add(Backoff(0))); err != nil || sent != 1 {
+		t.Fatalf("after the outage: sent %d, %v", sent, err)
+	}
+	if sent, failed, _ := DeliverDue(ctx, st, sender, now.Add(time.Hour)); sent+failed != 0 {
+		t.Fatal("a delivered message was sent again")
+	}
+	if len(box.got) != 1 || !strings.Contains(box.got[0], "to:jordan@example.org") || !strings.Contains(box.got[0], "Subject: Verify your e-mail address") ||
+		!strings.Contains(box.got[0], "Open this link.\r\nThanks.") {
+		t.Fatalf("received %q", box.got)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	if Backoff(0) != time.Minute || Backoff(3) != 8*time.Minute || Backoff(50) != 6*time.Hour {
+		t.Fatalf("%v %v %v", Backoff(0), Backoff(3), Backoff(50))
+	}
+}
+
+func TestSendErrorsAreReported(t *testing.T) {
+	err := SMTP{Addr: "127.0.0.1:1", From: "a@b"}.Send(context.Background(), Message{To: "x@y", Subject: "s", Body: "b"})
+	var op *net.OpError
+	if err == nil || !errors.As(err, &op) {
+		t.Fatalf("sending to a closed port: %v", err)
+	}
+}
