@@ -23,7 +23,8 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 	if code, out := call("audit", "verify", "--data", dir); code != exitBadInput || !strings.Contains(out, "run certboard migrate first") {
 		t.Fatalf("verify before migrating: %d %q", code, out)
 	}
-	if code, out := call("migrate", "--data", dir); code != exitOK || !strings.Contains(out, "sqlite database is up to date (migrations applied now: 3)") {
+	if code, out := call("migrate", "--data", dir); code != exitOK || !strings.Contains(out, "sqlite database is up to date (migrations applied now: ") ||
+		strings.Contains(out, "applied now: 0)") {
 		t.Fatalf("migrate: %d %q", code, out)
 	}
 	if code, out := call("migrate", "--data", dir); code != exitOK || !strings.Contains(out, "(migrations applied now: 0)") {
