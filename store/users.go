@@ -25,6 +25,16 @@ type User struct {
 	Roles        []string
 	CreatedAt    time.Time
 	Version      int
+	// EmailVerifiedAt is when the owner proved the address is theirs (zero
+	// until then).
+	EmailVerifiedAt time.Time
+}
+
+// Querier is what both *sql.DB and *sql.Tx offer, so a method can run
+// inside a caller's transaction or on its own.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // HasRole reports whether the user holds a role.
@@ -40,11 +50,20 @@ func (u *User) HasRole(role string) bool {
 // CreateUser adds an account; the e-mail address is stored in lower case
 // and must be new (ErrConflict otherwise).
 func (s *Store) CreateUser(ctx context.Context, u User) (int64, error) {
+	return s.CreateUserIn(ctx, s.DB, u)
+}
+
+// CreateUserIn is CreateUser inside a transaction (or any Querier).
+func (s *Store) CreateUserIn(ctx context.Context, q Querier, u User) (int64, error) {
 	email := strings.ToLower(strings.TrimSpace(u.Email))
+	var verified any
+	if !u.EmailVerifiedAt.IsZero() {
+		verified = s.timeArg(u.EmailVerifiedAt)
+	}
 	var id int64
-	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind(
-		"INSERT INTO users (email, name, password_hash, roles, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id"),
-		email, u.Name, u.PasswordHash, strings.Join(u.Roles, ","), s.timeArg(u.CreatedAt)).Scan(&id)
+	err := q.QueryRowContext(ctx, s.Dialect.Rebind(
+		"INSERT INTO users (email, name, password_hash, roles, created_at, email_verified_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+		email, u.Name, u.PasswordHash, strings.Join(u.Roles, ","), s.timeArg(u.CreatedAt), verified).Scan(&id)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return 0, fmt.Errorf("an account with e-mail %s already exists: %w", email, ErrConflict)
@@ -60,13 +79,13 @@ func isUniqueViolation(err error) bool {
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
 }
 
-const userColumns = "id, email, name, password_hash, roles, created_at, version"
+const userColumns = "id, email, name, password_hash, roles, created_at, version, email_verified_at"
 
 func (s *Store) scanUser(r scanner) (*User, error) {
 	var u User
 	var roles string
-	var created any
-	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &roles, &created, &u.Version); err != nil {
+	var created, verified any
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &roles, &created, &u.Version, &verified); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -80,6 +99,11 @@ func (s *Store) scanUser(r scanner) (*User, error) {
 		return nil, err
 	}
 	u.CreatedAt = t
+	if verified != nil {
+		if u.EmailVerifiedAt, err = scanTime(verified); err != nil {
+			return nil, err
+		}
+	}
 	return &u, nil
 }
 
@@ -171,4 +195,54 @@ func (s *Store) FailedLogins(ctx context.Context, email, ip string, since time.T
 		return 0, 0, fmt.Errorf("counting sign-in attempts: %w", err)
 	}
 	return byEmail, byIP, nil
+}
+
+// Token purposes.
+const (
+	PurposeVerify = "verify_email"
+	PurposeReset  = "reset_password"
+)
+
+// CreateEmailToken stores the digest of a single-use token sent by e-mail.
+func (s *Store) CreateEmailToken(ctx context.Context, q Querier, digest string, userID int64, purpose string, expires time.Time) error {
+	_, err := q.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO email_tokens (digest, user_id, purpose, expires_at) VALUES (?, ?, ?, ?)"),
+		digest, userID, purpose, s.timeArg(expires))
+	if err != nil {
+		return fmt.Errorf("storing the token: %w", err)
+	}
+	return nil
+}
+
+// UseEmailToken consumes a token of a purpose inside tx and returns its
+// user's id. An unknown, used, expired or other-purpose token is ErrNotFound.
+func (s *Store) UseEmailToken(ctx context.Context, tx *sql.Tx, digest, purpose string, now time.Time) (int64, error) {
+	var userID int64
+	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
+		"UPDATE email_tokens SET used_at = ? WHERE digest = ? AND purpose = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id"),
+		s.timeArg(now), digest, purpose, s.timeArg(now)).Scan(&userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("using the token: %w", err)
+	}
+	return userID, nil
+}
+
+// MarkEmailVerified records that a user proved their address.
+func (s *Store) MarkEmailVerified(ctx context.Context, q Querier, userID int64, at time.Time) error {
+	_, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET email_verified_at = ?, version = version + 1 WHERE id = ? AND email_verified_at IS NULL"),
+		s.timeArg(at), userID)
+	return err
+}
+
+// SetPassword replaces a user's password hash and ends all their sessions.
+func (s *Store) SetPassword(ctx context.Context, q Querier, userID int64, hash string) error {
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?"), hash, userID); err != nil {
+		return fmt.Errorf("setting the password: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ?"), userID); err != nil {
+		return fmt.Errorf("ending sessions: %w", err)
+	}
+	return nil
 }

@@ -80,3 +80,48 @@ func TestFailedLogins(t *testing.T) {
 		})
 	}
 }
+
+func TestEmailTokens(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			id, err := s.CreateUser(ctx, User{Email: "a@example.org", Name: "A", PasswordHash: "h", CreatedAt: t0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.CreateEmailToken(ctx, s.DB, "tok", id, PurposeVerify, t0.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			use := func(digest, purpose string, at time.Time) (int64, error) {
+				tx, _ := s.DB.BeginTx(ctx, nil)
+				defer tx.Commit()
+				return s.UseEmailToken(ctx, tx, digest, purpose, at)
+			}
+			if _, err := use("tok", PurposeReset, t0); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("wrong purpose: %v", err)
+			}
+			if _, err := use("tok", PurposeVerify, t0.Add(2*time.Hour)); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("expired: %v", err)
+			}
+			if got, err := use("tok", PurposeVerify, t0.Add(time.Minute)); err != nil || got != id {
+				t.Fatalf("valid token: %d %v", got, err)
+			}
+			if _, err := use("tok", PurposeVerify, t0.Add(2*time.Minute)); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("a token works once: %v", err)
+			}
+			if err := s.MarkEmailVerified(ctx, s.DB, id, t0); err != nil {
+				t.Fatal(err)
+			}
+			if u, _ := s.UserByEmail(ctx, "a@example.org"); !u.EmailVerifiedAt.Equal(t0) {
+				t.Fatalf("verified at %v", u.EmailVerifiedAt)
+			}
+			s.CreateSession(ctx, Session{Digest: "sess", UserID: id, CreatedAt: t0, LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour)})
+			if err := s.SetPassword(ctx, s.DB, id, "new-hash"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.SessionUser(ctx, "sess", t0, time.Hour); !errors.Is(err, ErrNotFound) {
+				t.Fatal("a new password must end every session")
+			}
+		})
+	}
+}
