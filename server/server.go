@@ -60,6 +60,8 @@ type Config struct {
 	Log   *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// PublicURL is where users reach the server, for links in mail.
+	PublicURL string
 }
 
 // Server holds the routes and their dependencies.
@@ -91,6 +93,10 @@ func New(cfg Config) (*Server, error) {
 	s.route("GET /readyz", Public, http.HandlerFunc(s.readyz))
 	s.route("GET /metrics", Public, promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
 	s.route("GET /api/v1/requirement-sets", Public, http.HandlerFunc(s.requirementSets))
+	s.route("POST /api/v1/accounts", Public, http.HandlerFunc(s.signUp))
+	s.route("POST /api/v1/accounts/verify", Public, http.HandlerFunc(s.verifyEmail))
+	s.route("POST /api/v1/password-reset", Public, http.HandlerFunc(s.requestReset))
+	s.route("POST /api/v1/password-reset/confirm", Public, http.HandlerFunc(s.confirmReset))
 	s.route("POST /api/v1/session", Public, http.HandlerFunc(s.login))
 	s.route("DELETE /api/v1/session", Authenticated, http.HandlerFunc(s.logout))
 	s.route("GET /api/v1/me", Authenticated, http.HandlerFunc(s.me))

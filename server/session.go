@@ -168,6 +168,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusUnauthorized, "Sign-in failed", "The e-mail address or the password is not right.")
 		return
 	}
+	if u.EmailVerifiedAt.IsZero() {
+		problem(w, http.StatusForbidden, "E-mail address not verified", "Open the link we sent to your address first; sign up again for a new one.")
+		return
+	}
 	token, digest, err := account.NewToken()
 	if err != nil {
 		s.internal(w, err)

@@ -24,7 +24,7 @@ func withAccount(t *testing.T) (*Server, *time.Time) {
 		t.Fatal(err)
 	}
 	if _, err := st.CreateUser(context.Background(), store.User{Email: "jordan@example.org", Name: "Jordan Reyes",
-		PasswordHash: hash, Roles: []string{"applicant"}, CreatedAt: clock}); err != nil {
+		PasswordHash: hash, Roles: []string{"applicant"}, CreatedAt: clock, EmailVerifiedAt: clock}); err != nil {
 		t.Fatal(err)
 	}
 	return s, &clock

@@ -34,6 +34,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr("CERTBOARD_ADDR", "localhost:8080"), "`host:port` to listen on (env CERTBOARD_ADDR)")
 	logFormat := fs.String("log", envOr("CERTBOARD_LOG", "text"), "log `format`: text or json (env CERTBOARD_LOG)")
+	publicURL := fs.String("public-url", os.Getenv("CERTBOARD_PUBLIC_URL"), "`URL` where users reach certboard, for links in mail (env CERTBOARD_PUBLIC_URL; default http://ADDR)")
 	smtpAddr := fs.String("smtp", os.Getenv("CERTBOARD_SMTP"), "SMTP server `host:port`; empty logs mail instead of sending it (env CERTBOARD_SMTP)")
 	smtpFrom := fs.String("smtp-from", envOr("CERTBOARD_SMTP_FROM", "certboard@localhost"), "sender `address` of mail (env CERTBOARD_SMTP_FROM)")
 	smtpUser := fs.String("smtp-user", os.Getenv("CERTBOARD_SMTP_USER"), "SMTP `user`; the password is read from CERTBOARD_SMTP_PASSWORD")
@@ -69,7 +70,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		fmt.Fprintf(stderr, "certboard serve: the shipped requirement sets are broken: %v\n", err)
 		return exitBadInput
 	}
-	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log})
+	if *publicURL == "" {
+		*publicURL = "http://" + *addr
+	}
+	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: *publicURL})
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitBadInput
