@@ -112,7 +112,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 				in.Name, int(VerifyLinkTTL.Hours()), s.link("/verify-email", token))}); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", id), Action: "account.sign_up", Subject: fmt.Sprintf("user/%d", id)})
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, id, "account.sign_up"))
 		return err
 	})
 	if err != nil {
@@ -131,26 +131,44 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "token") {
 		return
 	}
+	s.redeem(w, r, in.Token, store.PurposeVerify, "account.verify_email", "sign up again to get a new one",
+		"e-mail address verified; you can sign in",
+		func(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
+			return s.cfg.Store.MarkEmailVerified(ctx, tx, id, now)
+		})
+}
+
+// redeem consumes a token sent by e-mail and applies its effect in one
+// transaction with the audit entry; an unknown, used or expired token gets a
+// 400 that says how to get a new one.
+func (s *Server) redeem(w http.ResponseWriter, r *http.Request, token, purpose, action, renew, done string,
+	apply func(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) error) {
 	ctx, now := r.Context(), s.now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.cfg.Store.UseEmailToken(ctx, tx, account.Digest(in.Token), store.PurposeVerify, now)
+		id, err := s.cfg.Store.UseEmailToken(ctx, tx, account.Digest(token), purpose, now)
 		if err != nil {
 			return err
 		}
-		if err := s.cfg.Store.MarkEmailVerified(ctx, tx, id, now); err != nil {
+		if err := apply(ctx, tx, id, now); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", id), Action: "account.verify_email", Subject: fmt.Sprintf("user/%d", id)})
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, id, action))
 		return err
 	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		problem(w, http.StatusBadRequest, "Link not valid", "token: this link is unknown, used or expired; sign up again to get a new one")
+		problem(w, http.StatusBadRequest, "Link not valid", "token: this link is unknown, used or expired; "+renew)
 	case err != nil:
 		s.internal(w, err)
 	default:
-		writeJSON(w, map[string]string{"status": "e-mail address verified; you can sign in"})
+		writeJSON(w, map[string]string{"status": done})
 	}
+}
+
+// userEntry is an audit entry for something users do to their own account.
+func userEntry(at time.Time, id int64, action string) audit.Entry {
+	who := fmt.Sprintf("user/%d", id)
+	return audit.Entry{At: at, Actor: who, Action: action, Subject: who}
 }
 
 // requestReset mails a password-reset link when the address has an
@@ -209,24 +227,9 @@ func (s *Server) confirmReset(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	ctx, now := r.Context(), s.now()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.cfg.Store.UseEmailToken(ctx, tx, account.Digest(in.Token), store.PurposeReset, now)
-		if err != nil {
-			return err
-		}
-		if err := s.cfg.Store.SetPassword(ctx, tx, id, hash); err != nil {
-			return err
-		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", id), Action: "account.reset_password", Subject: fmt.Sprintf("user/%d", id)})
-		return err
-	})
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		problem(w, http.StatusBadRequest, "Link not valid", "token: this link is unknown, used or expired; ask for a new one")
-	case err != nil:
-		s.internal(w, err)
-	default:
-		writeJSON(w, map[string]string{"status": "password changed; every session was ended, sign in again"})
-	}
+	s.redeem(w, r, in.Token, store.PurposeReset, "account.reset_password", "ask for a new one",
+		"password changed; every session was ended, sign in again",
+		func(ctx context.Context, tx *sql.Tx, id int64, _ time.Time) error {
+			return s.cfg.Store.SetPassword(ctx, tx, id, hash)
+		})
 }

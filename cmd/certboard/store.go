@@ -25,24 +25,33 @@ func storeFlags(fs *flag.FlagSet) *store.Config {
 	return cfg
 }
 
-func runMigrate(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+// openStore parses the storage flags of a command and opens the store; on
+// failure it has printed why and returns the exit code.
+func openStore(name string, args []string, stderr io.Writer) (*store.Store, int) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := storeFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+			return nil, exitOK
 		}
-		return exitBadInput
+		return nil, exitBadInput
 	}
-	ctx := context.Background()
-	s, err := store.Open(ctx, *cfg)
+	s, err := store.Open(context.Background(), *cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "certboard migrate: %v\n", err)
-		return exitBadInput
+		fmt.Fprintf(stderr, "certboard %s: %v\n", name, err)
+		return nil, exitBadInput
+	}
+	return s, exitOK
+}
+
+func runMigrate(args []string, stdout, stderr io.Writer) int {
+	s, code := openStore("migrate", args, stderr)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
-	n, err := s.Migrate(ctx)
+	n, err := s.Migrate(context.Background())
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard migrate: %v\n", err)
 		return exitBadInput
@@ -56,23 +65,12 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, "certboard audit: say verify [--data DIR | --database URL]\n")
 		return exitBadInput
 	}
-	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := storeFlags(fs)
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitBadInput
-	}
-	ctx := context.Background()
-	s, err := store.Open(ctx, *cfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "certboard audit verify: %v\n", err)
-		return exitBadInput
+	s, code := openStore("audit verify", args[1:], stderr)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
-	n, err := s.VerifyAudit(ctx)
+	n, err := s.VerifyAudit(context.Background())
 	var broken *audit.BrokenError
 	switch {
 	case errors.As(err, &broken):
