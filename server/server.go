@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -32,8 +33,17 @@ const (
 	accessUnset Access = iota
 	// Public: anyone, signed in or not.
 	Public
-	// Authenticated: any signed-in user; others get 401.
+	// Authenticated: any signed-in user; others get 401. Object-level
+	// checks (is this application theirs?) are the handler's, always.
 	Authenticated
+	// Supervisor: users holding the supervisor role.
+	Supervisor
+	// Reviewer: users holding the reviewer role.
+	Reviewer
+	// Staff: board staff and admins, signed in with two factors.
+	Staff
+	// Admin: board admins, signed in with two factors.
+	Admin
 )
 
 func (a Access) String() string {
@@ -42,8 +52,33 @@ func (a Access) String() string {
 		return "public"
 	case Authenticated:
 		return "authenticated"
+	case Supervisor:
+		return "supervisor"
+	case Reviewer:
+		return "reviewer"
+	case Staff:
+		return "staff"
+	case Admin:
+		return "admin"
 	}
 	return "unset"
+}
+
+// allows reports whether a signed-in user passes a role rule.
+func (a Access) allows(u *store.User) bool {
+	switch a {
+	case Public, Authenticated:
+		return true
+	case Supervisor:
+		return u.HasRole("supervisor")
+	case Reviewer:
+		return u.HasRole("reviewer")
+	case Staff:
+		return u.IsStaff()
+	case Admin:
+		return u.HasRole("admin")
+	}
+	return false
 }
 
 // Route is one registered route and its access rule.
@@ -71,6 +106,7 @@ type Server struct {
 	metrics  *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	pages    map[string]*template.Template
 }
 
 // New builds a server with every route.
@@ -88,6 +124,11 @@ func New(cfg Config) (*Server, error) {
 		Name: "certboard_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"route"})
 	s.metrics.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
 
 	s.route("GET /healthz", Public, http.HandlerFunc(s.healthz))
 	s.route("GET /readyz", Public, http.HandlerFunc(s.readyz))
@@ -100,7 +141,18 @@ func New(cfg Config) (*Server, error) {
 	s.route("POST /api/v1/session", Public, http.HandlerFunc(s.login))
 	s.route("DELETE /api/v1/session", Authenticated, http.HandlerFunc(s.logout))
 	s.route("GET /api/v1/me", Authenticated, http.HandlerFunc(s.me))
+	s.route("GET /static/", Public, staticFiles())
+	s.route("GET /{$}", Public, http.HandlerFunc(s.home))
+	s.accountRoutes()
+	s.applicantRoutes()
+	s.documentRoutes()
+	s.supervisorRoutes()
+	s.staffRoutes()
+	s.reviewerRoutes()
+	s.adminRoutes()
+	s.apiDocRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
+	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := checkAccess(s.routes); err != nil {
 		return nil, err
 	}
@@ -128,7 +180,7 @@ func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range s.routes {
-		mux.Handle(r.Pattern, s.instrument(r.Pattern, guard(r.Access, r.handler)))
+		mux.Handle(r.Pattern, s.instrument(r.Pattern, guard(r.Access, isPage(r.Pattern), r.handler)))
 	}
 	// Unsafe cross-origin requests (forged form posts) are refused before
 	// any handler runs.

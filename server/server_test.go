@@ -13,12 +13,17 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/requirements"
+	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/store"
 )
 
 func newServer(t *testing.T) (*Server, *store.Store) {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir()})
+	keys, err := seal.New(seal.Generate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,15 +63,34 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// guard enforces a route's access rule.
-func guard(a Access, next http.Handler) http.Handler {
+// guard enforces a route's role rule. Anonymous callers get 401 from the
+// API and are sent to the sign-in page from a page. Staff and admin routes
+// also need two-factor sign-in: without it, pages send the user to set it up.
+func guard(a Access, page bool, next http.Handler) http.Handler {
 	if a == Public {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if userFrom(r) == nil {
+		u := userFrom(r)
+		if u == nil {
+			if page {
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
 			w.Header().Set("WWW-Authenticate", `Cookie realm="certboard"`)
 			problem(w, http.StatusUnauthorized, "Sign in required", "Sign in to use this; your session may have ended.")
+			return
+		}
+		if !a.allows(u) {
+			problem(w, http.StatusForbidden, "Not allowed", fmt.Sprintf("This needs the %s role, which your account does not hold.", a))
+			return
+		}
+		if (a == Staff || a == Admin) && !u.TwoFactor() {
+			if page {
+				http.Redirect(w, r, "/account/two-factor?required=1", http.StatusSeeOther)
+				return
+			}
+			problem(w, http.StatusForbidden, "Two-factor sign-in required", "Staff and admins must turn on two-factor sign-in (Account, Two-factor) before using this.")
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -53,6 +53,9 @@ func (s *Server) link(path, token string) string {
 	if base == "" {
 		base = "http://localhost:8080"
 	}
+	if token == "" {
+		return base + path
+	}
 	return base + path + "?token=" + token
 }
 

@@ -18,6 +18,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
+
+	"github.com/certboard/certboard/seal"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
@@ -65,12 +67,16 @@ type Config struct {
 	DataDir string
 	// DatabaseURL selects PostgreSQL: postgres://user@host:port/db?sslmode=disable.
 	DatabaseURL string
+	// Keys encrypts sensitive columns (portfolios, snapshots, two-factor
+	// secrets); methods that need it fail without it.
+	Keys *seal.Keyring
 }
 
 // Store is an open database.
 type Store struct {
 	DB      *sql.DB
 	Dialect Dialect
+	keys    *seal.Keyring
 }
 
 // Open opens the database the config names; it does not migrate it.
@@ -87,7 +93,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w", redact(u), err)
 		}
-		return &Store{DB: db, Dialect: Postgres}, nil
+		return &Store{DB: db, Dialect: Postgres, keys: cfg.Keys}, nil
 	}
 	dir := cfg.DataDir
 	if dir == "" {
@@ -106,7 +112,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", filepath.Join(dir, "certboard.db"), err)
 	}
-	return &Store{DB: db, Dialect: SQLite}, nil
+	return &Store{DB: db, Dialect: SQLite, keys: cfg.Keys}, nil
 }
 
 // redact hides a password in a database URL for messages.
@@ -150,3 +156,20 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 
 // Ping reports whether the database answers (for /readyz).
 func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
+
+// errNoKeys is returned by methods that encrypt when the store has no keys.
+var errNoKeys = errors.New("store: no encryption keys configured")
+
+func (s *Store) seal(plain []byte, context string) (string, error) {
+	if s.keys == nil {
+		return "", errNoKeys
+	}
+	return s.keys.Seal(plain, context), nil
+}
+
+func (s *Store) open(sealed, context string) ([]byte, error) {
+	if s.keys == nil {
+		return nil, errNoKeys
+	}
+	return s.keys.Open(sealed, context)
+}

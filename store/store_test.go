@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/seal"
 )
 
 // defaultPostgres is the test server of the development and CI machines.
@@ -25,7 +26,7 @@ func engines(t *testing.T) map[string]*Store {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]*Store{}
-	lite, err := Open(ctx, Config{DataDir: t.TempDir()})
+	lite, err := Open(ctx, Config{DataDir: t.TempDir(), Keys: testKeys(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func engines(t *testing.T) map[string]*Store {
 	}
 	u, _ := url.Parse(admin)
 	u.Path = "/" + name
-	pg, err := Open(ctx, Config{DatabaseURL: u.String()})
+	pg, err := Open(ctx, Config{DatabaseURL: u.String(), Keys: testKeys(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,4 +219,13 @@ func TestOpenRejectsBadConfig(t *testing.T) {
 	if got := redact("postgres://u:secret@h/db"); got != "postgres://u:***@h/db" {
 		t.Fatalf("redact: %s", got)
 	}
+}
+
+func testKeys(t *testing.T) *seal.Keyring {
+	t.Helper()
+	k, err := seal.New(seal.Generate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

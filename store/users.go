@@ -28,7 +28,17 @@ type User struct {
 	// EmailVerifiedAt is when the owner proved the address is theirs (zero
 	// until then).
 	EmailVerifiedAt time.Time
+	// Practice is where the person works, for reviewer conflict checks.
+	Practice string
+	// TOTPEnabledAt is when two-factor sign-in was turned on (zero: off).
+	TOTPEnabledAt time.Time
 }
+
+// TwoFactor reports whether the user signs in with a second factor.
+func (u *User) TwoFactor() bool { return !u.TOTPEnabledAt.IsZero() }
+
+// IsStaff reports whether the user is board staff or an admin.
+func (u *User) IsStaff() bool { return u.HasRole("staff") || u.HasRole("admin") }
 
 // Querier is what both *sql.DB and *sql.Tx offer, so a method can run
 // inside a caller's transaction or on its own.
@@ -62,8 +72,8 @@ func (s *Store) CreateUserIn(ctx context.Context, q Querier, u User) (int64, err
 	}
 	var id int64
 	err := q.QueryRowContext(ctx, s.Dialect.Rebind(
-		"INSERT INTO users (email, name, password_hash, roles, created_at, email_verified_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
-		email, u.Name, u.PasswordHash, strings.Join(u.Roles, ","), s.timeArg(u.CreatedAt), verified).Scan(&id)
+		"INSERT INTO users (email, name, password_hash, roles, created_at, email_verified_at, practice) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+		email, u.Name, u.PasswordHash, strings.Join(u.Roles, ","), s.timeArg(u.CreatedAt), verified, u.Practice).Scan(&id)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return 0, fmt.Errorf("an account with e-mail %s already exists: %w", email, ErrConflict)
@@ -79,13 +89,13 @@ func isUniqueViolation(err error) bool {
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
 }
 
-const userColumns = "id, email, name, password_hash, roles, created_at, version, email_verified_at"
+const userColumns = "id, email, name, password_hash, roles, created_at, version, email_verified_at, practice, totp_enabled_at"
 
 func (s *Store) scanUser(r scanner) (*User, error) {
 	var u User
 	var roles string
-	var created, verified any
-	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &roles, &created, &u.Version, &verified); err != nil {
+	var created, verified, totp any
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &roles, &created, &u.Version, &verified, &u.Practice, &totp); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -104,7 +114,53 @@ func (s *Store) scanUser(r scanner) (*User, error) {
 			return nil, err
 		}
 	}
+	if totp != nil {
+		if u.TOTPEnabledAt, err = scanTime(totp); err != nil {
+			return nil, err
+		}
+	}
 	return &u, nil
+}
+
+// UserByID finds an account by id.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE id = ?"), id))
+}
+
+// Users lists accounts by name; with a role, only those holding it.
+func (s *Store) Users(ctx context.Context, role string) ([]*User, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY name, id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*User
+	for rows.Next() {
+		u, err := s.scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		if role == "" || u.HasRole(role) {
+			out = append(out, u)
+		}
+	}
+	return out, rows.Err()
+}
+
+// UpdateUser changes an account's name, roles and practice if it is still at
+// u.Version (ErrConflict otherwise) and returns the new version.
+func (s *Store) UpdateUser(ctx context.Context, q Querier, u User) (int, error) {
+	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET name = ?, roles = ?, practice = ?, version = version + 1 WHERE id = ? AND version = ?"),
+		u.Name, strings.Join(u.Roles, ","), u.Practice, u.ID, u.Version)
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, err
+	} else if n == 0 {
+		return 0, fmt.Errorf("the account of %s was changed by someone else; reload it and apply your change again: %w", u.Email, ErrConflict)
+	}
+	return u.Version + 1, nil
 }
 
 // UserByEmail finds an account by e-mail address, in any case.
@@ -159,8 +215,12 @@ func (s *Store) SessionUser(ctx context.Context, digest string, now time.Time, i
 		}
 		return nil, ErrNotFound
 	}
-	if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE sessions SET last_seen_at = ? WHERE digest = ?"), s.timeArg(now), digest); err != nil {
-		return nil, fmt.Errorf("touching the session: %w", err)
+	// Touching at most once a minute keeps reads from becoming writes; the
+	// idle timeout is thereby at most a minute generous.
+	if now.Sub(seen) >= time.Minute {
+		if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE sessions SET last_seen_at = ? WHERE digest = ?"), s.timeArg(now), digest); err != nil {
+			return nil, fmt.Errorf("touching the session: %w", err)
+		}
 	}
 	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE id = ?"), userID))
 }

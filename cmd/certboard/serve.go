@@ -16,7 +16,6 @@ import (
 	"github.com/certboard/certboard/mail"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/server"
-	"github.com/certboard/certboard/store"
 )
 
 // runServe serves HTTP until SIGINT or SIGTERM, then finishes the requests
@@ -55,7 +54,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		fmt.Fprintf(stderr, "certboard serve: --log %q: use text or json\n", *logFormat)
 		return exitBadInput
 	}
-	st, err := store.Open(ctx, *cfg)
+	st, err := openConfigured(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitBadInput

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/store"
 )
 
@@ -37,12 +39,39 @@ func openStore(name string, args []string, stderr io.Writer) (*store.Store, int)
 		}
 		return nil, exitBadInput
 	}
-	s, err := store.Open(context.Background(), *cfg)
+	s, err := openConfigured(context.Background(), cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard %s: %v\n", name, err)
 		return nil, exitBadInput
 	}
 	return s, exitOK
+}
+
+// openConfigured loads the encryption keys and opens the store. The keys
+// come from CERTBOARD_SECRET_KEYS (base64 keys, comma separated, oldest
+// first) or else from secret.key in the data directory, created on first
+// use; keep that file with backups of the database, which cannot be read
+// without it.
+func openConfigured(ctx context.Context, cfg *store.Config) (*store.Store, error) {
+	if env := os.Getenv("CERTBOARD_SECRET_KEYS"); env != "" {
+		raw, err := seal.Decode(env)
+		if err != nil {
+			return nil, fmt.Errorf("CERTBOARD_SECRET_KEYS: %w", err)
+		}
+		if cfg.Keys, err = seal.New(raw...); err != nil {
+			return nil, fmt.Errorf("CERTBOARD_SECRET_KEYS: %w", err)
+		}
+	} else {
+		if cfg.DataDir == "" {
+			return nil, errors.New("no data directory for the encryption key: give --data DIR or set CERTBOARD_SECRET_KEYS")
+		}
+		k, err := seal.LoadOrCreate(filepath.Join(cfg.DataDir, "secret.key"))
+		if err != nil {
+			return nil, err
+		}
+		cfg.Keys = k
+	}
+	return store.Open(ctx, *cfg)
 }
 
 func runMigrate(args []string, stdout, stderr io.Writer) int {

@@ -73,7 +73,7 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return bad("%v", err)
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, *cfg)
+	st, err := openConfigured(ctx, cfg)
 	if err != nil {
 		return bad("%v", err)
 	}

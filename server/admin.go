@@ -1,0 +1,4 @@
+package server
+
+// adminRoutes registers the board admin's pages and API.
+func (s *Server) adminRoutes() {}

@@ -1,0 +1,4 @@
+package server
+
+// applicantRoutes registers the applicant's pages and API.
+func (s *Server) applicantRoutes() {}

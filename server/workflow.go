@@ -1,0 +1,272 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/application"
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+	"github.com/certboard/certboard/store"
+)
+
+// Relation is how a user stands to an application; it decides what they may
+// see and do with it.
+type Relation int
+
+// Relations, from none up. A user may hold several.
+const (
+	RelOwner      Relation = 1 << iota // the applicant
+	RelSupervisor                      // named as a supervisor in the portfolio
+	RelReviewer                        // assigned as a peer reviewer
+	RelStaff                           // board staff or admin
+)
+
+// relations works out how u stands to app.
+func (s *Server) relations(ctx context.Context, u *store.User, app *store.Application) (Relation, error) {
+	var rel Relation
+	if app.ApplicantID == u.ID {
+		rel |= RelOwner
+	}
+	if u.IsStaff() && u.TwoFactor() {
+		rel |= RelStaff
+	}
+	if u.HasRole("supervisor") {
+		links, err := s.cfg.Store.Supervisors(ctx, app.ID)
+		if err != nil {
+			return 0, err
+		}
+		for _, l := range links {
+			if strings.EqualFold(l.Email, u.Email) {
+				rel |= RelSupervisor
+			}
+		}
+	}
+	if u.HasRole("reviewer") {
+		ok, err := s.cfg.Store.IsAssigned(ctx, app.ID, u.ID)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			rel |= RelReviewer
+		}
+	}
+	return rel, nil
+}
+
+// fail answers an error as problem+json to the API and as a page to browsers.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		problem(w, status, title, detail)
+		return
+	}
+	s.pageError(w, r, status, title, detail)
+}
+
+// application loads the application named by the {id} path value and checks
+// that the signed-in user holds one of the relations in need. An
+// application they may not see is reported as not found, so that ids do not
+// reveal who applied. On failure it has answered.
+func (s *Server) application(w http.ResponseWriter, r *http.Request, need Relation) (*store.Application, Relation, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, http.StatusNotFound, "Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
+		return nil, 0, false
+	}
+	app, err := s.cfg.Store.Application(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound, "Application not found", fmt.Sprintf("No application %d is visible to you.", id))
+		return nil, 0, false
+	}
+	if err != nil {
+		s.internal(w, err)
+		return nil, 0, false
+	}
+	rel, err := s.relations(r.Context(), userFrom(r), app)
+	if err != nil {
+		s.internal(w, err)
+		return nil, 0, false
+	}
+	if rel&need == 0 {
+		s.fail(w, r, http.StatusNotFound, "Application not found", fmt.Sprintf("No application %d is visible to you.", id))
+		return nil, 0, false
+	}
+	return app, rel, true
+}
+
+// today is the server's date, for evaluations.
+func (s *Server) today() date.Date {
+	y, m, d := s.now().UTC().Date()
+	return date.Of(y, m, d)
+}
+
+// evaluation is an application's portfolio judged by its requirement set.
+type evaluation struct {
+	Portfolio *portfolio.Portfolio
+	Set       *requirements.Set
+	Report    *eligibility.Report
+	// Problems are validation errors of the portfolio, which the engine
+	// judges anyway where it can.
+	Problems portfolio.Errors
+}
+
+// evaluate judges an application: the live portfolio today, or, with
+// frozen, the submitted snapshot by the set version frozen with it on the
+// day it was submitted.
+func (s *Server) evaluate(app *store.Application, frozen bool) (*evaluation, error) {
+	data, asOf := app.Portfolio, s.today()
+	if frozen && len(app.Snapshot) > 0 {
+		data = app.Snapshot
+		y, m, d := app.SubmittedAt.UTC().Date()
+		asOf = date.Of(y, m, d)
+	}
+	p, err := portfolio.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
+	}
+	var set *requirements.Set
+	if frozen && app.SnapshotSetVersion != "" {
+		for _, v := range s.cfg.Sets.Versions(app.SetID) {
+			if v.Version == app.SnapshotSetVersion {
+				set = v
+			}
+		}
+	}
+	if set == nil {
+		if set, _, err = eligibility.Select(s.cfg.Sets, app.SetID, p, asOf); err != nil {
+			return nil, err
+		}
+	}
+	return &evaluation{Portfolio: p, Set: set, Report: eligibility.Evaluate(p, set, asOf), Problems: portfolio.Validate(p)}, nil
+}
+
+// actError turns a refused or failed action into an answer.
+func (s *Server) actError(w http.ResponseWriter, r *http.Request, err error) {
+	var ae *application.Error
+	switch {
+	case errors.As(err, &ae):
+		status := map[string]int{"invalid": http.StatusUnprocessableEntity, "forbidden": http.StatusForbidden, "conflict": http.StatusConflict}[ae.Code]
+		if status == 0 {
+			status = http.StatusBadRequest
+		}
+		s.fail(w, r, status, "Action refused", ae.Message)
+	case errors.Is(err, store.ErrConflict):
+		s.fail(w, r, http.StatusConflict, "Changed by someone else", err.Error())
+	case errors.Is(err, store.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, "Not found", err.Error())
+	default:
+		s.internal(w, err)
+	}
+}
+
+// act applies an action to an application in one transaction: the state
+// machine's check, the version-guarded state change (and, on submission,
+// the frozen snapshot), the history event, the audit entry, and mail to the
+// people concerned. It returns the new state.
+func (s *Server) act(ctx context.Context, u *store.User, app *store.Application, version int, action application.Action, reason string) (application.State, error) {
+	from := application.State(app.State)
+	to, err := application.Next(from, action, application.Actor{Roles: u.Roles, IsOwner: app.ApplicantID == u.ID}, reason)
+	if err != nil {
+		return from, err
+	}
+	now := s.now()
+	var snapshot []byte
+	var setVersion string
+	if action == application.Submit {
+		ev, err := s.evaluate(app, false)
+		if err != nil {
+			return from, err
+		}
+		if len(ev.Problems) > 0 {
+			return from, &application.Error{Code: "invalid", Message: "the portfolio has problems to fix before it can be submitted: " + ev.Problems.Error()}
+		}
+		if ev.Report.Verdict == eligibility.VerdictNotEligible {
+			var unmet []string
+			for _, res := range ev.Report.Results {
+				if res.Status == eligibility.Unmet {
+					unmet = append(unmet, res.Title)
+				}
+			}
+			return from, &application.Error{Code: "invalid", Message: "not yet eligible, even counting unverified evidence; still unmet: " + strings.Join(unmet, "; ")}
+		}
+		snapshot, setVersion = app.Portfolio, ev.Set.Version
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.cfg.Store.SetApplicationState(ctx, tx, app.ID, version, string(from), string(to), now); err != nil {
+			return err
+		}
+		if snapshot != nil {
+			if err := s.cfg.Store.FreezeSnapshot(ctx, tx, app.ID, snapshot, setVersion, now); err != nil {
+				return err
+			}
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: string(action),
+			From: string(from), To: string(to), Message: strings.TrimSpace(reason)}); err != nil {
+			return err
+		}
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application." + string(action),
+			Subject: fmt.Sprintf("application/%d", app.ID), Before: string(from), After: string(to)}); err != nil {
+			return err
+		}
+		return s.notifyTransition(ctx, tx, u, app, action, to, reason, now)
+	})
+	if err != nil {
+		return from, err
+	}
+	return to, nil
+}
+
+// notifyTransition mails the people an action concerns: staff when the
+// applicant submits or answers, the applicant when staff act.
+func (s *Server) notifyTransition(ctx context.Context, tx *sql.Tx, by *store.User, app *store.Application, action application.Action,
+	to application.State, reason string, now time.Time) error {
+	link := s.link(fmt.Sprintf("/applications/%d", app.ID), "")
+	var recipients []string
+	var subject, body string
+	switch action {
+	case application.Submit, application.AnswerInfo:
+		staff, err := s.cfg.Store.Users(ctx, "staff")
+		if err != nil {
+			return err
+		}
+		for _, u := range staff {
+			recipients = append(recipients, u.Email)
+		}
+		subject = fmt.Sprintf("Application %d (%s) is %s", app.ID, app.SetID, strings.ReplaceAll(string(to), "_", " "))
+		body = fmt.Sprintf("%s's application %d for %s is now %s.\n\nOpen it in the work queue: %s\n",
+			app.ApplicantName, app.ID, app.SetID, strings.ReplaceAll(string(to), "_", " "), s.link(fmt.Sprintf("/queue/%d", app.ID), ""))
+		if action == application.AnswerInfo {
+			body += "\nThe applicant answered:\n\n" + reason + "\n"
+		}
+	default:
+		if by.ID == app.ApplicantID {
+			return nil
+		}
+		recipients = []string{app.ApplicantEmail}
+		subject = fmt.Sprintf("Your application %d is %s", app.ID, strings.ReplaceAll(string(to), "_", " "))
+		body = fmt.Sprintf("Dear %s,\n\nYour application %d for %s is now %s.\n", app.ApplicantName, app.ID, app.SetID, strings.ReplaceAll(string(to), "_", " "))
+		if strings.TrimSpace(reason) != "" {
+			body += "\nThe board wrote:\n\n" + reason + "\n"
+		}
+		if to == application.InfoRequested {
+			body += "\nAnswer on your application's page: " + link + "\n"
+		} else {
+			body += "\nSee your application: " + link + "\n"
+		}
+	}
+	for _, to := range recipients {
+		if _, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: to, Subject: subject, Body: body, CreatedAt: now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
