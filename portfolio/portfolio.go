@@ -172,8 +172,11 @@ type ClinicalHours struct {
 // Supervisor is a person who supervises the applicant, with the credentials
 // they hold; whether a supervisor was qualified is judged on each session date.
 type Supervisor struct {
-	ID          string           `json:"id" cb:"required"`
-	Name        string           `json:"name" cb:"required"`
+	ID   string `json:"id" cb:"required"`
+	Name string `json:"name" cb:"required"`
+	// Email is the supervisor's address; a supervisor who has an account
+	// under it sees the application and confirms what they supervised.
+	Email       string           `json:"email,omitempty"`
 	Practice    string           `json:"practice,omitempty"`
 	Credentials []HeldCredential `json:"credentials,omitempty"`
 	// Verification records that the board checked who the supervisor is and
