@@ -1,5 +1,3 @@
-// Package examples checks the example portfolios in examples/portfolios
-// against the verdicts recorded in examples/portfolios/expectations.json.
 package examples
 
 import (

@@ -1,4 +1,787 @@
 package server
 
-// applicantRoutes registers the applicant's pages and API.
-func (s *Server) applicantRoutes() {}
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/certboard/certboard/application"
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+	"github.com/certboard/certboard/store"
+)
+
+// applicantRoutes registers the applicant's pages and API: starting an
+// application, building the portfolio item by item, import and export, the
+// live eligibility dashboard, and submitting.
+func (s *Server) applicantRoutes() {
+	s.route("GET /applications", Authenticated, http.HandlerFunc(s.myApplications))
+	s.route("POST /applications", Authenticated, http.HandlerFunc(s.startApplication))
+	s.route("GET /applications/{id}", Authenticated, http.HandlerFunc(s.dashboard))
+	s.route("GET /applications/{id}/evidence/{list}/new", Authenticated, http.HandlerFunc(s.itemForm))
+	s.route("POST /applications/{id}/evidence/{list}", Authenticated, http.HandlerFunc(s.saveItem))
+	s.route("GET /applications/{id}/evidence/{list}/{item}/edit", Authenticated, http.HandlerFunc(s.itemForm))
+	s.route("POST /applications/{id}/evidence/{list}/{item}", Authenticated, http.HandlerFunc(s.saveItem))
+	s.route("POST /applications/{id}/evidence/{list}/{item}/delete", Authenticated, http.HandlerFunc(s.deleteItem))
+	s.route("GET /applications/{id}/export", Authenticated, http.HandlerFunc(s.exportPortfolio))
+	s.route("GET /applications/{id}/import", Authenticated, http.HandlerFunc(s.importForm))
+	s.route("POST /applications/{id}/import", Authenticated, http.HandlerFunc(s.importPortfolio))
+	s.route("POST /applications/{id}/actions/{action}", Authenticated, http.HandlerFunc(s.ownerAction))
+
+	s.route("POST /api/v1/applications", Authenticated, http.HandlerFunc(s.apiStartApplication))
+	s.route("GET /api/v1/applications/{id}/portfolio", Authenticated, http.HandlerFunc(s.exportPortfolio))
+	s.route("PUT /api/v1/applications/{id}/portfolio", Authenticated, http.HandlerFunc(s.importPortfolio))
+	s.route("POST /api/v1/applications/{id}/evidence/{list}", Authenticated, http.HandlerFunc(s.apiAddItem))
+	s.route("DELETE /api/v1/applications/{id}/evidence/{list}/{item}", Authenticated, http.HandlerFunc(s.deleteItem))
+	s.route("GET /api/v1/applications/{id}/eligibility", Authenticated, http.HandlerFunc(s.apiEligibility))
+}
+
+// editable reports whether the applicant may change the portfolio now.
+func editable(state string) bool {
+	switch application.State(state) {
+	case application.Draft, application.Returned, application.InfoRequested:
+		return true
+	}
+	return false
+}
+
+// applicationSets lists the sets one can apply for (renewal sets are not
+// applied for).
+func (s *Server) applicationSets() []*requirements.Set {
+	var out []*requirements.Set
+	for _, id := range s.cfg.Sets.IDs() {
+		if latest := s.cfg.Sets.Latest(id); latest != nil && latest.Cycle == nil {
+			out = append(out, latest)
+		}
+	}
+	return out
+}
+
+type applicationsView struct {
+	Applications []*store.Application
+	Sets         []*requirements.Set
+}
+
+func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r)
+	apps, err := s.cfg.Store.Applications(r.Context(), store.ApplicationFilter{ApplicantID: u.ID})
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	slices.Reverse(apps) // the newest change first
+	s.render(w, r, http.StatusOK, "applications", page{Title: "My applications", Data: applicationsView{Applications: apps, Sets: s.applicationSets()}})
+}
+
+// newApplication starts a draft for the user; it refuses a second open
+// application for one credential.
+func (s *Server) newApplication(ctx context.Context, u *store.User, setID string) (int64, error) {
+	if !slices.ContainsFunc(s.applicationSets(), func(x *requirements.Set) bool { return x.ID == setID }) {
+		return 0, &application.Error{Code: "invalid", Message: fmt.Sprintf("set_id: %q is not a credential one can apply for; choose one of the listed credentials", setID)}
+	}
+	mine, err := s.cfg.Store.Applications(ctx, store.ApplicationFilter{ApplicantID: u.ID, SetID: setID})
+	if err != nil {
+		return 0, err
+	}
+	for _, a := range mine {
+		if !application.State(a.State).Final() {
+			return 0, &application.Error{Code: "conflict", Message: fmt.Sprintf("you already have application %d for %s; continue that one", a.ID, setID)}
+		}
+	}
+	p := &portfolio.Portfolio{Format: portfolio.FormatV1, Person: portfolio.Person{ID: fmt.Sprintf("p%d", u.ID), Name: u.Name, Email: u.Email, Practice: u.Practice}}
+	data, err := portfolio.Encode(p)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	var id int64
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if id, err = s.cfg.Store.CreateApplication(ctx, tx, store.Application{ApplicantID: u.ID, SetID: setID, State: string(application.Draft), Portfolio: data, CreatedAt: now}); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: id, At: now, ActorID: u.ID, Action: "start", To: string(application.Draft)}); err != nil {
+			return err
+		}
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.start",
+			Subject: fmt.Sprintf("application/%d", id), After: setID})
+		return err
+	})
+	return id, err
+}
+
+func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	id, err := s.newApplication(r.Context(), userFrom(r), r.PostForm.Get("set_id"))
+	if err != nil {
+		s.actError(w, r, err)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d", id), "Application started. Add your evidence below; the dashboard shows what each requirement still needs.")
+}
+
+func (s *Server) apiStartApplication(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		SetID string `json:"set_id"`
+	}
+	if !decodeJSON(w, r, &in, "set_id") {
+		return
+	}
+	id, err := s.newApplication(r.Context(), userFrom(r), in.SetID)
+	if err != nil {
+		s.actError(w, r, err)
+		return
+	}
+	app, err := s.cfg.Store.Application(r.Context(), id)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d", id))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(map[string]any{"id": app.ID, "set_id": app.SetID, "state": app.State, "version": app.Version})
+}
+
+// itemView is one evidence item on the dashboard.
+type itemView struct {
+	ID, Label, Summary, State, Note string
+}
+
+type listView struct {
+	evidenceList
+	Items []itemView
+}
+
+type dashboardView struct {
+	App      *store.Application
+	Eval     *evaluation
+	Editable bool
+	Lists    []listView
+	Person   portfolio.Person
+	Events   []store.Event
+	Actions  []string
+	// Request is the board's latest request for information, when one is open.
+	Request string
+}
+
+// itemSummary is the dates and hours of an item, for the evidence tables.
+func itemSummary(item any) string {
+	v := reflect.ValueOf(item).Elem()
+	var parts []string
+	for _, f := range []string{"Date", "Conferred", "Signed", "Start", "From", "ValidFrom"} {
+		if fv := v.FieldByName(f); fv.IsValid() && fv.Type() == dateType && !fv.Interface().(date.Date).IsZero() {
+			d := fv.Interface().(date.Date).String()
+			for _, to := range []string{"To", "End", "ValidTo"} {
+				if tv := v.FieldByName(to); tv.IsValid() && tv.Type() == dateType && !tv.Interface().(date.Date).IsZero() {
+					d += " to " + tv.Interface().(date.Date).String()
+				}
+			}
+			parts = append(parts, d)
+			break
+		}
+	}
+	if h := v.FieldByName("Hours"); h.IsValid() && h.Kind() == reflect.Float64 {
+		parts = append(parts, templateFuncs["num"].(func(float64) string)(h.Float())+" h")
+	}
+	for _, f := range []string{"Kind", "Format", "Modality", "Level", "Outcome"} {
+		if fv := v.FieldByName(f); fv.IsValid() && fv.Kind() == reflect.String && fv.String() != "" {
+			parts = append(parts, strings.ReplaceAll(fv.String(), "_", " "))
+			break
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.application(w, r, RelOwner)
+	if !ok {
+		return
+	}
+	ev, err := s.evaluate(app, false)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	events, err := s.cfg.Store.Events(r.Context(), app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	u := userFrom(r)
+	v := dashboardView{App: app, Eval: ev, Editable: editable(app.State), Events: events, Person: ev.Portfolio.Person}
+	for _, a := range application.Possible(application.State(app.State), application.Actor{Roles: u.Roles, IsOwner: true}) {
+		if a != "none" && slices.Contains([]string{"submit", "withdraw", "answer_info"}, a) {
+			v.Actions = append(v.Actions, a)
+		}
+	}
+	if app.State == string(application.InfoRequested) {
+		for _, e := range events {
+			if e.Action == string(application.RequestInfo) {
+				v.Request = e.Message
+			}
+		}
+	}
+	for _, l := range evidenceLists {
+		lv := listView{evidenceList: l}
+		for _, it := range portfolio.Items(ev.Portfolio, l.Name) {
+			vr := portfolio.VerificationOf(it.Value)
+			lv.Items = append(lv.Items, itemView{ID: portfolio.ItemID(it.Value), Label: itemLabel(it.Value), Summary: itemSummary(it.Value),
+				State: string(vr.EffectiveState()), Note: vr.Note})
+		}
+		v.Lists = append(v.Lists, lv)
+	}
+	s.render(w, r, http.StatusOK, "dashboard", page{Title: fmt.Sprintf("Application %d: %s", app.ID, ev.Set.Title), Data: v})
+}
+
+// formView is the evidence item form.
+type formView struct {
+	App     *store.Application
+	List    evidenceList
+	ItemID  string // empty for a new item
+	Fields  []formField
+	Action  string
+	Version int
+}
+
+// listParam reads the {list} path value: an editable list, or "person".
+func (s *Server) listParam(w http.ResponseWriter, r *http.Request) (evidenceList, bool) {
+	name := r.PathValue("list")
+	if name == "person" {
+		return evidenceList{Name: "person", Title: "Your details", Singular: "your details"}, true
+	}
+	l, ok := findList(name)
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, "No such evidence list", fmt.Sprintf("%q is not an evidence list; the lists are person, %s.", name, strings.Join(listNames(), ", ")))
+		return l, false
+	}
+	return l, true
+}
+
+func listNames() []string {
+	var out []string
+	for _, l := range evidenceLists {
+		out = append(out, l.Name)
+	}
+	return out
+}
+
+// editableApp loads the caller's own application and checks that it is
+// open to change; on failure it has answered.
+func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*store.Application, *portfolio.Portfolio, bool) {
+	app, _, ok := s.application(w, r, RelOwner)
+	if !ok {
+		return nil, nil, false
+	}
+	if !editable(app.State) {
+		s.fail(w, r, http.StatusConflict, "The application cannot be changed now",
+			fmt.Sprintf("Application %d is %s; evidence can be changed while it is a draft, returned to you, or when the board asks for more information.", app.ID, strings.ReplaceAll(app.State, "_", " ")))
+		return nil, nil, false
+	}
+	p, err := portfolio.Decode(app.Portfolio)
+	if err != nil {
+		s.internal(w, err)
+		return nil, nil, false
+	}
+	return app, p, true
+}
+
+func (s *Server) setFor(app *store.Application, p *portfolio.Portfolio) *requirements.Set {
+	set, _, err := eligibility.Select(s.cfg.Sets, app.SetID, p, s.today())
+	if err != nil {
+		return s.cfg.Sets.Latest(app.SetID)
+	}
+	return set
+}
+
+func (s *Server) itemForm(w http.ResponseWriter, r *http.Request) {
+	app, p, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	l, ok := s.listParam(w, r)
+	if !ok {
+		return
+	}
+	values := url.Values{}
+	itemID := r.PathValue("item")
+	switch {
+	case l.Name == "person":
+		itemID = p.Person.ID
+		values = itemValues(&p.Person)
+	case itemID != "":
+		it, found := portfolio.Find(p, itemID)
+		if !found || it.List != l.Name {
+			s.fail(w, r, http.StatusNotFound, "No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, itemID))
+			return
+		}
+		values = itemValues(it.Value)
+	}
+	s.renderItemForm(w, r, http.StatusOK, app, p, l, itemID, values, nil)
+}
+
+func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status int, app *store.Application, p *portfolio.Portfolio,
+	l evidenceList, itemID string, values url.Values, errs map[string]string) {
+	action := fmt.Sprintf("/applications/%d/evidence/%s", app.ID, l.Name)
+	title := "Add " + l.Singular
+	if itemID != "" {
+		action += "/" + url.PathEscape(itemID)
+		title = "Change " + l.Singular
+	}
+	fields := buildFields(itemType(l.Name), "", values, errs, formContext{P: p, Set: s.setFor(app, p)})
+	s.render(w, r, status, "item_form", page{Title: title, Errors: errs, Form: values,
+		Data: formView{App: app, List: l, ItemID: itemID, Fields: fields, Action: action, Version: app.Version}})
+}
+
+// withItem returns the portfolio with an item added (itemID empty) or
+// replaced, decoded and validated as a whole; errs gets the problems by
+// form field.
+func withItem(p *portfolio.Portfolio, list, itemID string, obj map[string]any, errs map[string]string) (*portfolio.Portfolio, string) {
+	data, err := portfolio.Encode(p)
+	if err != nil {
+		errs[""] = err.Error()
+		return nil, ""
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		errs[""] = err.Error()
+		return nil, ""
+	}
+	var path string
+	if list == "person" {
+		obj["id"] = p.Person.ID
+		doc["person"] = obj
+		path = "$.person"
+	} else {
+		items, _ := doc[list].([]any)
+		idx := -1
+		for i, it := range items {
+			if m, ok := it.(map[string]any); ok && m["id"] == itemID {
+				idx = i
+			}
+		}
+		if itemID == "" {
+			prefix := "item"
+			if l, ok := findList(list); ok {
+				prefix = l.Prefix
+			}
+			itemID = portfolio.NewID(p, prefix)
+		}
+		obj["id"] = itemID
+		if idx < 0 {
+			items = append(items, obj)
+			idx = len(items) - 1
+		} else {
+			items[idx] = obj // an edited item is claimed again: its verification is not carried over
+		}
+		doc[list] = items
+		path = fmt.Sprintf("$.%s[%d]", list, idx)
+	}
+	out, _ := json.Marshal(doc)
+	q, err := portfolio.Decode(out)
+	if err != nil {
+		fieldErrors(err, path, errs)
+		return nil, ""
+	}
+	if verrs := portfolio.Validate(q); len(verrs) > 0 {
+		fieldErrors(verrs, path, errs)
+		return nil, ""
+	}
+	return q, itemID
+}
+
+// savePortfolio stores an edited portfolio (version-guarded), refreshes the
+// supervisor links and records the change in the audit log.
+func (s *Server) savePortfolio(ctx context.Context, u *store.User, app *store.Application, version int, p *portfolio.Portfolio, what string) (int, error) {
+	data, err := portfolio.Encode(p)
+	if err != nil {
+		return 0, err
+	}
+	var links []store.SupervisorLink
+	for _, sup := range p.Supervisors {
+		if sup.Email != "" {
+			links = append(links, store.SupervisorLink{Ref: sup.ID, Email: sup.Email})
+		}
+	}
+	now := s.now()
+	var newVersion int
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if newVersion, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, version, data, now); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.SetSupervisors(ctx, tx, app.ID, links); err != nil {
+			return err
+		}
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.portfolio",
+			Subject: fmt.Sprintf("application/%d", app.ID), After: what})
+		return err
+	})
+	return newVersion, err
+}
+
+// formVersion reads the version the form was built from.
+func formVersion(r *http.Request) (int, error) {
+	v, err := strconv.Atoi(r.PostForm.Get("version"))
+	if err != nil || v <= 0 {
+		return 0, errors.New("version: the form lacks the version it was made from; reload the page and try again")
+	}
+	return v, nil
+}
+
+func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	app, p, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	l, ok := s.listParam(w, r)
+	if !ok {
+		return
+	}
+	version, err := formVersion(r)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid form", err.Error())
+		return
+	}
+	itemID := r.PathValue("item")
+	if itemID != "" && l.Name != "person" {
+		if it, found := portfolio.Find(p, itemID); !found || it.List != l.Name {
+			s.fail(w, r, http.StatusNotFound, "No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, itemID))
+			return
+		}
+	}
+	errs := map[string]string{}
+	obj := formObject(itemType(l.Name), "", r.PostForm, errs)
+	var q *portfolio.Portfolio
+	if len(errs) == 0 {
+		q, itemID = withItem(p, l.Name, itemID, obj, errs)
+	}
+	if len(errs) > 0 {
+		if errs[""] == "" {
+			errs[""] = "Some fields need attention; each says what to fix."
+		}
+		s.renderItemForm(w, r, http.StatusUnprocessableEntity, app, p, l, r.PathValue("item"), r.PostForm, errs)
+		return
+	}
+	verb := "added"
+	if r.PathValue("item") != "" || l.Name == "person" {
+		verb = "changed"
+	}
+	if _, err := s.savePortfolio(r.Context(), userFrom(r), app, version, q, fmt.Sprintf("%s %s %s", verb, l.Name, itemID)); err != nil {
+		s.actError(w, r, err)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d#%s", app.ID, l.Name), fmt.Sprintf("Saved: %s %s.", l.Singular, verb))
+}
+
+func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) {
+	api := strings.HasPrefix(r.URL.Path, "/api/")
+	if !api && !s.parseForm(w, r) {
+		return
+	}
+	app, p, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	l, ok := s.listParam(w, r)
+	if !ok {
+		return
+	}
+	var version int
+	var err error
+	if api {
+		version, err = strconv.Atoi(r.URL.Query().Get("version"))
+		if err != nil {
+			err = errors.New("version: give ?version=N, the application version you read")
+		}
+	} else {
+		version, err = formVersion(r)
+	}
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid request", err.Error())
+		return
+	}
+	id := r.PathValue("item")
+	if it, found := portfolio.Find(p, id); !found || it.List != l.Name {
+		s.fail(w, r, http.StatusNotFound, "No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, id))
+		return
+	}
+	if err := portfolio.Remove(p, id); err != nil {
+		s.fail(w, r, http.StatusConflict, "The item is in use", err.Error())
+		return
+	}
+	newVersion, err := s.savePortfolio(r.Context(), userFrom(r), app, version, p, "removed "+l.Name+" "+id)
+	if err != nil {
+		s.actError(w, r, err)
+		return
+	}
+	if api {
+		writeJSON(w, map[string]any{"removed": id, "version": newVersion})
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d#%s", app.ID, l.Name), "Removed "+id+".")
+}
+
+func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
+	app, p, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	l, ok := findList(r.PathValue("list"))
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, "No such evidence list", fmt.Sprintf("%q is not an evidence list; the lists are %s.", r.PathValue("list"), strings.Join(listNames(), ", ")))
+		return
+	}
+	var in struct {
+		Version int            `json:"version"`
+		Item    map[string]any `json:"item"`
+	}
+	if !decodeJSON(w, r, &in, "version and item") {
+		return
+	}
+	if in.Version <= 0 || in.Item == nil {
+		problem(w, http.StatusBadRequest, "Invalid request", "version and item are required: {\"version\": N, \"item\": {...}}")
+		return
+	}
+	delete(in.Item, "verification")
+	id, _ := in.Item["id"].(string)
+	if id != "" {
+		if _, taken := portfolio.Find(p, id); taken {
+			problem(w, http.StatusConflict, "Id in use", fmt.Sprintf("item.id: %q is already used; leave it out to get a new one", id))
+			return
+		}
+	}
+	errs := map[string]string{}
+	q, newID := withItem(p, l.Name, "", in.Item, errs)
+	if id != "" && q != nil {
+		// keep the caller's id
+		if it, found := portfolio.Find(q, newID); found {
+			reflect.ValueOf(it.Value).Elem().FieldByName("ID").SetString(id)
+			newID = id
+		}
+	}
+	if len(errs) > 0 {
+		var msgs []string
+		for _, k := range sortedKeys(errs) {
+			if k == "" {
+				msgs = append(msgs, errs[k])
+			} else {
+				msgs = append(msgs, "item."+k+": "+errs[k])
+			}
+		}
+		problem(w, http.StatusUnprocessableEntity, "Invalid item", strings.Join(msgs, "; "))
+		return
+	}
+	v, err := s.savePortfolio(r.Context(), userFrom(r), app, in.Version, q, "added "+l.Name+" "+newID)
+	if err != nil {
+		s.actError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(map[string]any{"id": newID, "version": v})
+}
+
+// exportPortfolio sends the live portfolio in the interchange format.
+func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
+	if !ok {
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("ETag", strconv.Quote(strconv.Itoa(app.Version)))
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="application-%d-portfolio.json"`, app.ID))
+	}
+	_, _ = w.Write(app.Portfolio)
+}
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "import", page{Title: "Import a portfolio", Data: importView{App: app}})
+}
+
+type importView struct {
+	App      *store.Application
+	Problems []portfolio.FieldError
+}
+
+// clearVerification makes every item claimed: an applicant cannot verify
+// their own evidence by importing it.
+func clearVerification(p *portfolio.Portfolio) {
+	for _, list := range portfolio.Lists() {
+		for _, it := range portfolio.Items(p, list) {
+			_ = portfolio.SetVerification(p, portfolio.ItemID(it.Value), portfolio.Verification{})
+		}
+	}
+}
+
+// importPortfolio replaces the live portfolio with an uploaded one (a form
+// with a file or pasted JSON, or PUT with a JSON body and If-Match: the
+// version). Verification states are dropped; documents already uploaded are
+// kept.
+func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
+	api := strings.HasPrefix(r.URL.Path, "/api/")
+	app, cur, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	var data []byte
+	var version int
+	var err error
+	if api {
+		version, err = strconv.Atoi(strings.Trim(r.Header.Get("If-Match"), `"W/`))
+		if err != nil {
+			problem(w, http.StatusPreconditionRequired, "Version required", "If-Match: send the application version you read (the ETag of GET .../portfolio)")
+			return
+		}
+		data, err = io.ReadAll(http.MaxBytesReader(w, r.Body, 4<<20))
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
+		if err = r.ParseMultipartForm(4 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			s.fail(w, r, http.StatusRequestEntityTooLarge, "The portfolio could not be read", "Send a JSON file of at most 4 MB: "+err.Error())
+			return
+		}
+		if errors.Is(err, http.ErrNotMultipart) {
+			if err = r.ParseForm(); err != nil {
+				s.fail(w, r, http.StatusBadRequest, "The form could not be read", err.Error())
+				return
+			}
+		}
+		version, err = formVersion(r)
+		if err == nil {
+			data = []byte(r.PostForm.Get("json"))
+			if f, _, ferr := r.FormFile("file"); ferr == nil {
+				data, err = io.ReadAll(f)
+				f.Close()
+			}
+		}
+	}
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid request", err.Error())
+		return
+	}
+	var problems portfolio.Errors
+	p, err := portfolio.Decode(data)
+	if len(strings.TrimSpace(string(data))) == 0 {
+		problems = portfolio.Errors{{Path: "$", Message: "empty: choose a portfolio JSON file or paste its text"}}
+	} else if err != nil {
+		var list portfolio.Errors
+		var one portfolio.FieldError
+		switch {
+		case errors.As(err, &list):
+			problems = list
+		case errors.As(err, &one):
+			problems = portfolio.Errors{one}
+		default:
+			problems = portfolio.Errors{{Path: "$", Message: err.Error()}}
+		}
+	} else {
+		clearVerification(p)
+		for _, d := range cur.Documents {
+			if _, clash := portfolio.Find(p, d.ID); clash {
+				problems = append(problems, portfolio.FieldError{Path: "$", Message: fmt.Sprintf("id %q is taken by a document already uploaded to this application; rename the item", d.ID)})
+				continue
+			}
+			p.Documents = append(p.Documents, d)
+		}
+		if len(problems) == 0 {
+			problems = portfolio.Validate(p)
+		}
+	}
+	if len(problems) > 0 {
+		if api {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": "Invalid portfolio", "status": 422,
+				"detail": fmt.Sprintf("%d problem(s); nothing was changed", len(problems)), "errors": problems})
+			return
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "import", page{Title: "Import a portfolio",
+			Errors: map[string]string{"": "The portfolio was not imported; nothing was changed. Fix these problems and try again."},
+			Data:   importView{App: app, Problems: problems}})
+		return
+	}
+	newVersion, err := s.savePortfolio(r.Context(), userFrom(r), app, version, p, "imported a portfolio")
+	if err != nil {
+		s.actError(w, r, err)
+		return
+	}
+	if api {
+		writeJSON(w, map[string]any{"version": newVersion})
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), "Portfolio imported. Every item is claimed until the board or your supervisor confirms it.")
+}
+
+// ownerAction is the applicant's submit, withdraw and answer buttons.
+func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	app, _, ok := s.application(w, r, RelOwner)
+	if !ok {
+		return
+	}
+	action := application.Action(r.PathValue("action"))
+	if !slices.Contains([]application.Action{application.Submit, application.Withdraw, application.AnswerInfo}, action) {
+		s.fail(w, r, http.StatusNotFound, "No such action", "Applicants can submit, withdraw or answer_info here.")
+		return
+	}
+	version, err := formVersion(r)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid form", err.Error())
+		return
+	}
+	to, err := s.act(r.Context(), userFrom(r), app, version, action, r.PostForm.Get("reason"))
+	if err != nil {
+		var ae *application.Error
+		if errors.As(err, &ae) && (ae.Code == "invalid" || ae.Code == "conflict") {
+			redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), "!Not done: "+ae.Message)
+			return
+		}
+		s.actError(w, r, err)
+		return
+	}
+	msg := map[application.State]string{
+		application.Submitted:   "Submitted. Your evidence is frozen as it stands now; the board will review it and write to you.",
+		application.Withdrawn:   "Withdrawn.",
+		application.UnderReview: "Answer sent to the board.",
+	}[to]
+	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), msg)
+}
+
+// apiEligibility returns the live eligibility report of an application.
+func (s *Server) apiEligibility(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
+	if !ok {
+		return
+	}
+	ev, err := s.evaluate(app, r.URL.Query().Get("frozen") == "true")
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"report": ev.Report, "problems": ev.Problems})
+}

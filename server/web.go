@@ -16,7 +16,7 @@ import (
 	"github.com/certboard/certboard/store"
 )
 
-//go:embed templates static
+//go:embed all:templates static
 var webFiles embed.FS
 
 // page is what every HTML page template receives.
@@ -115,7 +115,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.Path = r.URL.Path
 	if c, err := r.Cookie(FlashCookie); err == nil && p.Flash == "" {
 		if v, err := url.QueryUnescape(c.Value); err == nil {
-			p.Flash = v
+			if msg, isErr := strings.CutPrefix(v, "!"); isErr {
+				if p.Errors == nil {
+					p.Errors = map[string]string{}
+				}
+				p.Errors[""] = msg
+			} else {
+				p.Flash = v
+			}
 		}
 		http.SetCookie(w, &http.Cookie{Name: FlashCookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	}
@@ -130,7 +137,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = buf.WriteTo(w)
 }
 
-// redirect answers a form post with 303 See Other and a one-time message.
+// redirect answers a form post with 303 See Other and a one-time message;
+// a message starting with "!" is shown as an error.
 func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 	if flash != "" {
 		http.SetCookie(w, &http.Cookie{Name: FlashCookie, Value: url.QueryEscape(flash), Path: "/", Secure: true, HttpOnly: true,

@@ -200,6 +200,11 @@ func (s *Server) act(ctx context.Context, u *store.User, app *store.Application,
 		}
 		snapshot, setVersion = app.Portfolio, ev.Set.Version
 	}
+	if action == application.AnswerInfo {
+		// The answer may come with new evidence: the board now judges the
+		// portfolio as it stands, by the set version already chosen.
+		snapshot, setVersion = app.Portfolio, app.SnapshotSetVersion
+	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.cfg.Store.SetApplicationState(ctx, tx, app.ID, version, string(from), string(to), now); err != nil {
 			return err
