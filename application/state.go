@@ -152,8 +152,16 @@ func words[T ~string](s T) string { return strings.ReplaceAll(string(s), "_", " 
 
 func pastTense(a Action) string {
 	switch a {
-	case Submit, Approve, Deny, Return, Withdraw:
-		return words(a) + "ed"
+	case Submit:
+		return "submitted"
+	case Approve:
+		return "approved"
+	case Deny:
+		return "denied"
+	case Return:
+		return "returned"
+	case Withdraw:
+		return "withdrawn"
 	case RequestInfo:
 		return "asked for more information"
 	case AnswerInfo:

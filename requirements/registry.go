@@ -121,3 +121,27 @@ func (r *Registry) At(id string, day date.Date) (*Set, error) {
 	}
 	return nil, fmt.Errorf("no version of %s was in force on %s (the first took effect %s)", id, day, vs[0].EffectiveFrom)
 }
+
+// With returns a new registry holding r's sets and s; r is not changed. A
+// new version supersedes an open-ended one: when the newest version of s's
+// id has no effective_to and took effect before s, the new registry holds a
+// copy of it that ends the day before s takes effect. Any other overlap of
+// effective periods is refused as NewRegistry refuses it, and so is a
+// version string the id already has.
+func (r *Registry) With(s *Set) (*Registry, error) {
+	var sets []*Set
+	for id, vs := range r.byID {
+		for i, v := range vs {
+			if id == s.ID && i == len(vs)-1 && v.EffectiveTo.IsZero() && v.EffectiveFrom.Before(s.EffectiveFrom) {
+				ended := *v
+				ended.EffectiveTo = s.EffectiveFrom.AddDays(-1)
+				v = &ended
+			}
+			if id == s.ID && v.Version == s.Version {
+				return nil, Problems{{File: s.File, Line: 1, Message: fmt.Sprintf("set %s already has a version %q (%s); give the new one another version", s.ID, s.Version, v.File)}}
+			}
+			sets = append(sets, v)
+		}
+	}
+	return NewRegistry(append(sets, s)...)
+}

@@ -61,8 +61,8 @@ func editable(state string) bool {
 // applied for).
 func (s *Server) applicationSets() []*requirements.Set {
 	var out []*requirements.Set
-	for _, id := range s.cfg.Sets.IDs() {
-		if latest := s.cfg.Sets.Latest(id); latest != nil && latest.Cycle == nil {
+	for _, id := range s.sets().IDs() {
+		if latest := s.sets().Latest(id); latest != nil && latest.Cycle == nil {
 			out = append(out, latest)
 		}
 	}
@@ -223,6 +223,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := userFrom(r)
+	// Who reviews an application and how they voted is the board's business.
+	events = slices.DeleteFunc(events, func(e store.Event) bool { return boardOnlyEvent(e.Action) })
 	v := dashboardView{App: app, Eval: ev, Editable: editable(app.State), Events: events, Person: ev.Portfolio.Person}
 	for _, a := range application.Possible(application.State(app.State), application.Actor{Roles: u.Roles, IsOwner: true}) {
 		if a != "none" && slices.Contains([]string{"submit", "withdraw", "answer_info"}, a) {
@@ -301,9 +303,9 @@ func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*store.App
 }
 
 func (s *Server) setFor(app *store.Application, p *portfolio.Portfolio) *requirements.Set {
-	set, _, err := eligibility.Select(s.cfg.Sets, app.SetID, p, s.today())
+	set, _, err := eligibility.Select(s.sets(), app.SetID, p, s.today())
 	if err != nil {
-		return s.cfg.Sets.Latest(app.SetID)
+		return s.sets().Latest(app.SetID)
 	}
 	return set
 }

@@ -43,7 +43,9 @@ func appLoad(t *testing.T, st *store.Store, id int64) (*store.Application, *port
 	return app, p
 }
 
-func appPath(id int64, rest string) string { return "/applications/" + strconv.FormatInt(id, 10) + rest }
+func appPath(id int64, rest string) string {
+	return "/applications/" + strconv.FormatInt(id, 10) + rest
+}
 
 func TestApplicantBuildsPortfolioWithForms(t *testing.T) {
 	s, st := newServer(t)

@@ -14,12 +14,14 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/certboard/certboard/files"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/store"
 )
@@ -97,6 +99,9 @@ type Config struct {
 	Now func() time.Time
 	// PublicURL is where users reach the server, for links in mail.
 	PublicURL string
+	// Files keeps uploaded documents, encrypted; without it uploads and
+	// downloads answer 503.
+	Files *files.Store
 }
 
 // Server holds the routes and their dependencies.
@@ -107,7 +112,13 @@ type Server struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	pages    map[string]*template.Template
+	// registry is the requirement sets in force; publishing a version
+	// swaps it whole, so readers never see a half-changed registry.
+	registry atomic.Pointer[requirements.Registry]
 }
+
+// sets returns the requirement sets in force.
+func (s *Server) sets() *requirements.Registry { return s.registry.Load() }
 
 // New builds a server with every route.
 func New(cfg Config) (*Server, error) {
@@ -118,6 +129,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = slog.Default()
 	}
 	s := &Server{cfg: cfg, metrics: prometheus.NewRegistry()}
+	s.registry.Store(cfg.Sets)
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "certboard_http_requests_total", Help: "HTTP requests by route pattern and status code."}, []string{"route", "code"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -301,8 +313,8 @@ type setInfo struct {
 // requirementSets lists the published requirement sets, every version.
 func (s *Server) requirementSets(w http.ResponseWriter, r *http.Request) {
 	out := []setInfo{}
-	for _, id := range s.cfg.Sets.IDs() {
-		for _, v := range s.cfg.Sets.Versions(id) {
+	for _, id := range s.sets().IDs() {
+		for _, v := range s.sets().Versions(id) {
 			out = append(out, setInfo{ID: v.ID, Title: v.Title, Body: v.Body, Credential: v.Credential, Version: v.Version,
 				EffectiveFrom: v.EffectiveFrom.String(), EffectiveTo: v.EffectiveTo.String()})
 		}

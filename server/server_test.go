@@ -8,10 +8,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/files"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/store"
@@ -35,7 +37,12 @@ func newServer(t *testing.T) (*Server, *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Store: st, Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	docs, err := files.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { docs.Close() })
+	s, err := New(Config{Store: st, Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Files: docs})
 	if err != nil {
 		t.Fatal(err)
 	}

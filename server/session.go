@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/certboard/certboard/account"
 	"github.com/certboard/certboard/audit"
@@ -37,9 +38,30 @@ const (
 	LoginWindow           = 15 * time.Minute
 )
 
+// PendingMax is how long a sign-in may wait between its password and its
+// second factor.
+const PendingMax = 10 * time.Minute
+
 type ctxKey int
 
-const userKey ctxKey = 1
+const (
+	userKey ctxKey = iota + 1
+	// sessionKey holds the caller's signed-in *store.Session (absent when
+	// the caller authenticated with an API token).
+	sessionKey
+	// viaTokenKey is true when the caller authenticated with an API token.
+	viaTokenKey
+	// pendingKey holds a *pendingSignIn: a session that passed the
+	// password step and waits for its second factor.
+	pendingKey
+)
+
+// pendingSignIn is a sign-in waiting for its second factor. It is not a
+// signed-in user: only the two-factor sign-in page reads it.
+type pendingSignIn struct {
+	Session *store.Session
+	User    *store.User
+}
 
 // userFrom returns the signed-in user of a request, or nil.
 func userFrom(r *http.Request) *store.User {
@@ -47,19 +69,77 @@ func userFrom(r *http.Request) *store.User {
 	return u
 }
 
-// authenticate puts the session's user, if any, in the request context.
+// sessionFrom returns the caller's signed-in session, or nil (anonymous, or
+// signed in with an API token).
+func sessionFrom(r *http.Request) *store.Session {
+	ss, _ := r.Context().Value(sessionKey).(*store.Session)
+	return ss
+}
+
+// viaToken reports whether the caller authenticated with an API token.
+func viaToken(r *http.Request) bool {
+	v, _ := r.Context().Value(viaTokenKey).(bool)
+	return v
+}
+
+// pendingFrom returns the sign-in waiting for its second factor, or nil.
+func pendingFrom(r *http.Request) *pendingSignIn {
+	p, _ := r.Context().Value(pendingKey).(*pendingSignIn)
+	return p
+}
+
+// bearerToken returns the token of an "Authorization: Bearer" header.
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(token), true
+}
+
+// authenticate puts the caller's user, if any, in the request context.
+//
+// Under /api/ an "Authorization: Bearer cbt_..." API token authenticates
+// its user, with the user's roles. A staff member's token counts as
+// two-factor: creating one needs a session that passed two-factor sign-in
+// (tokens cannot be made without it, see createToken). An unknown, revoked
+// or expired token gets 401 at once. Pages never accept tokens, only the
+// session cookie, so a leaked token cannot drive a browser session.
+//
+// A session cookie whose session still waits for its second factor signs no
+// one in; it is kept aside for the two-factor sign-in page.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			if token, ok := bearerToken(r); ok {
+				u, err := s.tokenUser(ctx, token)
+				switch {
+				case errors.Is(err, store.ErrNotFound):
+					w.Header().Set("WWW-Authenticate", `Bearer realm="certboard", error="invalid_token"`)
+					problem(w, http.StatusUnauthorized, "Token not valid", "This API token is unknown, revoked or expired; create a new one on your account page.")
+					return
+				case err != nil:
+					s.internal(w, err)
+					return
+				}
+				ctx = context.WithValue(context.WithValue(ctx, userKey, u), viaTokenKey, true)
+				next.ServeHTTP(w, r.WithContext(ctx))
+				return
+			}
+		}
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-			u, err := s.cfg.Store.SessionUser(r.Context(), account.Digest(c.Value), s.now(), SessionIdle)
+			ss, u, err := s.cfg.Store.LiveSession(ctx, account.Digest(c.Value), s.now(), SessionIdle)
 			switch {
+			case err == nil && ss.Pending:
+				ctx = context.WithValue(ctx, pendingKey, &pendingSignIn{Session: ss, User: u})
 			case err == nil:
-				r = r.WithContext(context.WithValue(r.Context(), userKey, u))
+				ctx = context.WithValue(context.WithValue(ctx, userKey, u), sessionKey, ss)
 			case !errors.Is(err, store.ErrNotFound):
 				s.cfg.Log.Error("reading a session", "error", err)
 			}
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -135,16 +215,162 @@ var dummyHash = sync.OnceValue(func() string {
 	return h
 })
 
-// login signs in with e-mail and password (JSON) and sets the session cookie.
+// signInError is a refused sign-in step, in words for the person: the JSON
+// API answers it as a problem, the pages show it on the form.
+type signInError struct {
+	Status        int
+	Title, Detail string
+	// Field is the form field the error belongs to ("" for the whole form).
+	Field string
+	// RetryAfter, when set, says how long to wait.
+	RetryAfter time.Duration
+}
+
+func (e *signInError) Error() string { return e.Title + ": " + e.Detail }
+
+// retryAfter sets the Retry-After header of a refusal that has a wait.
+func (e *signInError) retryAfter(w http.ResponseWriter) {
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+	}
+}
+
+// answer writes a sign-in refusal as problem+json.
+func (e *signInError) answer(w http.ResponseWriter) {
+	e.retryAfter(w)
+	problem(w, e.Status, e.Title, e.Detail)
+}
+
+// paused is the refusal after too many failures; or says what else helps.
+func paused(what, or string) *signInError {
+	return &signInError{Status: http.StatusTooManyRequests, Title: "Too many attempts", RetryAfter: LoginWindow,
+		Detail: fmt.Sprintf("%s is paused after repeated failures; try again in %d minutes%s.", what, int(LoginWindow.Minutes()), or)}
+}
+
+// checkPassword is the first step of every sign-in: the rate limits, then
+// the password (against a dummy hash for an unknown address, so that both
+// take as long and answer the same), then a verified address. It records
+// the attempt. A refusal is a *signInError; other errors are internal.
+func (s *Server) checkPassword(ctx context.Context, email, password, ip string) (*store.User, error) {
+	now := s.now()
+	byEmail, byIP, err := s.cfg.Store.FailedLogins(ctx, email, ip, now.Add(-LoginWindow))
+	if err != nil {
+		return nil, err
+	}
+	if byEmail >= LoginFailuresPerEmail || byIP >= LoginFailuresPerIP {
+		return nil, paused("Sign-in", ", or reset your password")
+	}
+	u, err := s.cfg.Store.UserByEmail(ctx, email)
+	hash := dummyHash()
+	switch {
+	case err == nil:
+		hash = u.PasswordHash
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	ok, _, verr := account.Verify(hash, password, account.DefaultParams)
+	if verr != nil {
+		// A stored hash this code cannot read: the account cannot sign in
+		// until its password is reset, and someone should look.
+		s.cfg.Log.Error("unreadable password hash", "email", email, "error", verr)
+	}
+	ok = ok && verr == nil && u != nil
+	if err := s.cfg.Store.RecordLogin(ctx, email, ip, ok, now); err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &signInError{Status: http.StatusUnauthorized, Title: "Sign-in failed", Detail: "The e-mail address or the password is not right."}
+	}
+	if u.EmailVerifiedAt.IsZero() {
+		return nil, &signInError{Status: http.StatusForbidden, Title: "E-mail address not verified",
+			Detail: "This e-mail address is not verified yet: open the link we sent to it first, or sign up again to get a new one.", Field: "email"}
+	}
+	return u, nil
+}
+
+// newSession makes a session for u and its token (for the cookie). A
+// pending session waits for the second factor and lasts PendingMax.
+func (s *Server) newSession(r *http.Request, u *store.User, pending bool) (string, store.Session, error) {
+	token, digest, err := account.NewToken()
+	if err != nil {
+		return "", store.Session{}, err
+	}
+	now, max := s.now(), SessionMax
+	if pending {
+		max = PendingMax
+	}
+	return token, store.Session{Digest: digest, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(max),
+		UserAgent: truncate(r.UserAgent(), 300), Pending: pending}, nil
+}
+
+// truncate shortens s to at most n bytes, on a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// signInEntry is the audit entry of a completed sign-in; how says which
+// second factor was used, if any.
+func signInEntry(at time.Time, userID int64, how string) audit.Entry {
+	e := userEntry(at, userID, "session.sign_in")
+	e.After = how
+	return e
+}
+
+// startSession stores a session for u with, for a full sign-in, its audit
+// entry in the same transaction, and sets the cookie.
+func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, u *store.User, pending bool) error {
+	token, ss, err := s.newSession(r, u, pending)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.cfg.Store.CreateSessionIn(ctx, tx, ss); err != nil {
+			return err
+		}
+		if pending {
+			return nil
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, u.ID, "password"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	setSessionCookie(w, token, ss.ExpiresAt.Sub(ss.CreatedAt))
+	return nil
+}
+
+// setSessionCookie gives the browser its session token.
+func setSessionCookie(w http.ResponseWriter, token string, life time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(life.Seconds())})
+}
+
+// clearSessionCookie makes the browser forget its session token.
+func clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// login signs in with e-mail and password (JSON) and sets the session
+// cookie. An account with two-factor sign-in also needs "totp": a current
+// code from the authenticator app or an unused recovery code; without it the
+// answer is 401 saying a code is needed.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
+		TOTP     string `json:"totp"`
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		problem(w, http.StatusBadRequest, "Invalid request", "Send a JSON object with email and password: "+err.Error())
+		problem(w, http.StatusBadRequest, "Invalid request", "Send a JSON object with email and password (and totp for two-factor accounts): "+err.Error())
 		return
 	}
 	var missing []string
@@ -158,90 +384,90 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusBadRequest, "Invalid request", strings.Join(missing, " and ")+" must not be empty")
 		return
 	}
-	ctx, now, ip := r.Context(), s.now(), clientIP(r)
-	byEmail, byIP, err := s.cfg.Store.FailedLogins(ctx, in.Email, ip, now.Add(-LoginWindow))
+	ctx := r.Context()
+	u, err := s.checkPassword(ctx, in.Email, in.Password, clientIP(r))
+	if s.signInFailed(w, err) {
+		return
+	}
+	if !u.TwoFactor() {
+		if err := s.startSession(ctx, w, r, u, false); err != nil {
+			s.internal(w, err)
+			return
+		}
+		writeJSON(w, map[string]any{"user": showUser(u)})
+		return
+	}
+	if strings.TrimSpace(in.TOTP) == "" {
+		problem(w, http.StatusUnauthorized, "Two-factor code needed",
+			"totp: this account signs in with two factors; send the 6-digit code from your authenticator app, or a recovery code, as totp.")
+		return
+	}
+	token, ss, err := s.newSession(r, u, false)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	if byEmail >= LoginFailuresPerEmail || byIP >= LoginFailuresPerIP {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(LoginWindow.Seconds()))))
-		problem(w, http.StatusTooManyRequests, "Too many attempts",
-			fmt.Sprintf("Sign-in is paused after repeated failures; try again in %d minutes, or reset your password.", int(LoginWindow.Minutes())))
+	err = s.secondFactor(ctx, u, in.TOTP, clientIP(r), func(tx *sql.Tx, how string) error {
+		if err := s.cfg.Store.CreateSessionIn(ctx, tx, ss); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, u.ID, how))
+		return err
+	})
+	if s.signInFailed(w, err) {
 		return
 	}
-	u, err := s.cfg.Store.UserByEmail(ctx, in.Email)
-	hash := dummyHash()
+	setSessionCookie(w, token, SessionMax)
+	writeJSON(w, map[string]any{"user": showUser(u)})
+}
+
+// signInFailed answers a failed sign-in step as problem+json and reports
+// whether there was one.
+func (s *Server) signInFailed(w http.ResponseWriter, err error) bool {
+	var se *signInError
 	switch {
 	case err == nil:
-		hash = u.PasswordHash
-	case !errors.Is(err, store.ErrNotFound):
+		return false
+	case errors.As(err, &se):
+		se.answer(w)
+	default:
 		s.internal(w, err)
-		return
 	}
-	ok, _, verr := account.Verify(hash, in.Password, account.DefaultParams)
-	if verr != nil {
-		// A stored hash this code cannot read: the account cannot sign in
-		// until its password is reset, and someone should look.
-		s.cfg.Log.Error("unreadable password hash", "email", in.Email, "error", verr)
-	}
-	ok = ok && verr == nil && u != nil
-	if err := s.cfg.Store.RecordLogin(ctx, in.Email, ip, ok, now); err != nil {
-		s.internal(w, err)
-		return
-	}
-	if !ok {
-		problem(w, http.StatusUnauthorized, "Sign-in failed", "The e-mail address or the password is not right.")
-		return
-	}
-	if u.EmailVerifiedAt.IsZero() {
-		problem(w, http.StatusForbidden, "E-mail address not verified", "Open the link we sent to your address first; sign up again for a new one.")
-		return
-	}
-	token, digest, err := account.NewToken()
+	return true
+}
+
+// endCurrentSession ends the caller's own session with its audit entry and
+// clears the cookie.
+func (s *Server) endCurrentSession(w http.ResponseWriter, r *http.Request) error {
+	ctx, u := r.Context(), userFrom(r)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if ss := sessionFrom(r); ss != nil {
+			if _, err := s.cfg.Store.EndUserSession(ctx, tx, u.ID, ss.Handle()); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(s.now(), u.ID, "session.sign_out"))
+		return err
+	})
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
-	if err := s.cfg.Store.CreateSession(ctx, store.Session{Digest: digest, UserID: u.ID, CreatedAt: now, LastSeenAt: now,
-		ExpiresAt: now.Add(SessionMax), UserAgent: r.UserAgent()}); err != nil {
-		s.internal(w, err)
-		return
-	}
-	s.record(ctx, userEntry(now, u.ID, "session.sign_in"))
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Secure: true, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(SessionMax.Seconds())})
-	writeJSON(w, map[string]any{"user": showUser(u)})
+	clearSessionCookie(w)
+	return nil
 }
 
 // logout ends the caller's session and clears the cookie.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(SessionCookie); err == nil {
-		if err := s.cfg.Store.DeleteSession(r.Context(), account.Digest(c.Value)); err != nil {
-			s.internal(w, err)
-			return
-		}
+	if err := s.endCurrentSession(w, r); err != nil {
+		s.internal(w, err)
+		return
 	}
-	s.record(r.Context(), userEntry(s.now(), userFrom(r).ID, "session.sign_out"))
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	w.WriteHeader(http.StatusNoContent)
 }
 
 // me returns the signed-in user.
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"user": showUser(userFrom(r))})
-}
-
-// record appends to the audit log in a transaction of its own; a failure is
-// logged, since the change it records has already happened.
-func (s *Server) record(ctx context.Context, e audit.Entry) {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, e)
-		return err
-	})
-	if err != nil {
-		s.cfg.Log.Error("writing the audit log", "action", e.Action, "error", err)
-	}
 }
 
 // internal logs an unexpected error and answers 500 without details.

@@ -131,27 +131,3 @@ func TestSignInLockout(t *testing.T) {
 		t.Fatalf("after the window: %d %s", rec.Code, rec.Body)
 	}
 }
-
-// TestAccessRules calls every route anonymously: each answers according
-// to its declared rule.
-func TestAccessRules(t *testing.T) {
-	s, _ := withAccount(t)
-	h := s.Handler()
-	for _, r := range s.Routes() {
-		method, path, ok := strings.Cut(r.Pattern, " ")
-		if !ok {
-			method, path = "GET", r.Pattern+"anything"
-		}
-		rec := call(t, h, method, path, "{}")
-		switch r.Access {
-		case Authenticated:
-			if rec.Code != 401 {
-				t.Errorf("%s anonymously: %d, want 401", r.Pattern, rec.Code)
-			}
-		case Public:
-			if rec.Code == 401 || rec.Code == 403 {
-				t.Errorf("%s is public but answered %d", r.Pattern, rec.Code)
-			}
-		}
-	}
-}

@@ -59,6 +59,44 @@ func (s *Server) link(path, token string) string {
 	return base + path + "?token=" + token
 }
 
+// fieldProblem is what is wrong with one input, in words a person can act
+// on; the JSON API shows it as "field: message", a form next to the field.
+type fieldProblem struct {
+	Field, Message string
+}
+
+func (p fieldProblem) String() string { return p.Field + ": " + p.Message }
+
+// passwordProblem checks a new password against the policy.
+func passwordProblem(password, email string) *fieldProblem {
+	if err := account.CheckPassword(password, email); err != nil {
+		return &fieldProblem{"password", strings.TrimPrefix(err.Error(), "password: ")}
+	}
+	return nil
+}
+
+// signUpInput is what a sign-up gives, from the API or the form.
+type signUpInput struct {
+	Email, Name, Password string
+}
+
+// problems lists what is wrong with a sign-up, field by field in form
+// order; it trims the e-mail address and the name.
+func (in *signUpInput) problems() []fieldProblem {
+	in.Email, in.Name = strings.TrimSpace(in.Email), strings.TrimSpace(in.Name)
+	var out []fieldProblem
+	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || !strings.Contains(in.Email, "@") {
+		out = append(out, fieldProblem{"email", "give an e-mail address such as name@example.org"})
+	}
+	if in.Name == "" || len(in.Name) > 200 {
+		out = append(out, fieldProblem{"name", "give your full name (at most 200 characters)"})
+	}
+	if p := passwordProblem(in.Password, in.Email); p != nil {
+		out = append(out, *p)
+	}
+	return out
+}
+
 // signUp creates an unverified account and mails a verification link. For
 // an address that already has an account it answers the same and mails the
 // owner instead, so that sign-up does not reveal who has an account.
@@ -71,31 +109,34 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "email, name and password") {
 		return
 	}
-	in.Email, in.Name = strings.TrimSpace(in.Email), strings.TrimSpace(in.Name)
-	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || !strings.Contains(in.Email, "@") {
-		problem(w, http.StatusBadRequest, "Invalid request", "email: give an e-mail address such as name@example.org")
+	su := signUpInput{Email: in.Email, Name: in.Name, Password: in.Password}
+	if ps := su.problems(); len(ps) > 0 {
+		problem(w, http.StatusBadRequest, "Invalid request", ps[0].String())
 		return
 	}
-	if in.Name == "" || len(in.Name) > 200 {
-		problem(w, http.StatusBadRequest, "Invalid request", "name: give your full name (at most 200 characters)")
+	if err := s.createAccount(r.Context(), su); err != nil {
+		s.internal(w, err)
 		return
 	}
-	if err := account.CheckPassword(in.Password, in.Email); err != nil {
-		problem(w, http.StatusBadRequest, "Invalid request", err.Error())
-		return
-	}
+	w.WriteHeader(http.StatusAccepted)
+	writeJSON(w, map[string]string{"status": "check your e-mail: we sent a link to verify the address"})
+}
+
+// createAccount does a valid sign-up: a new unverified applicant account,
+// its verification token and the mail carrying the link, in one
+// transaction with the audit entry. For an address that already has an
+// account it mails the owner a warning instead and reports no difference.
+func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 	hash, err := account.Hash(in.Password, account.DefaultParams)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
-	ctx, now := r.Context(), s.now()
+	now := s.now()
 	token, digest, err := account.NewToken()
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
 		id, err := s.cfg.Store.CreateUserIn(ctx, tx, store.User{Email: in.Email, Name: in.Name, PasswordHash: hash, Roles: []string{"applicant"}, CreatedAt: now})
 		if errors.Is(err, store.ErrConflict) {
 			_, err = s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: strings.ToLower(in.Email), CreatedAt: now,
@@ -112,18 +153,12 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		if _, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: strings.ToLower(in.Email), CreatedAt: now,
 			Subject: "Verify your e-mail address",
 			Body: fmt.Sprintf("Welcome to certboard, %s.\n\nTo finish creating your account, open this link within %d hours:\n\n%s\n\nIf you did not sign up, ignore this message.\n",
-				in.Name, int(VerifyLinkTTL.Hours()), s.link("/verify-email", token))}); err != nil {
+				in.Name, int(VerifyLinkTTL.Hours()), s.link("/verify", token))}); err != nil {
 			return err
 		}
 		_, err = s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, id, "account.sign_up"))
 		return err
 	})
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	w.WriteHeader(http.StatusAccepted)
-	writeJSON(w, map[string]string{"status": "check your e-mail: we sent a link to verify the address"})
 }
 
 // verifyEmail consumes a verification token.
@@ -134,20 +169,37 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "token") {
 		return
 	}
-	s.redeem(w, r, in.Token, store.PurposeVerify, "account.verify_email", "sign up again to get a new one",
-		"e-mail address verified; you can sign in",
+	s.redeem(w, r, s.redeemVerify(r.Context(), in.Token), "sign up again to get a new one", "e-mail address verified; you can sign in")
+}
+
+// redeemVerify marks an address verified with the token mailed to it.
+func (s *Server) redeemVerify(ctx context.Context, token string) error {
+	return s.redeemToken(ctx, token, store.PurposeVerify, "account.verify_email",
 		func(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
 			return s.cfg.Store.MarkEmailVerified(ctx, tx, id, now)
 		})
 }
 
-// redeem consumes a token sent by e-mail and applies its effect in one
-// transaction with the audit entry; an unknown, used or expired token gets a
-// 400 that says how to get a new one.
-func (s *Server) redeem(w http.ResponseWriter, r *http.Request, token, purpose, action, renew, done string,
-	apply func(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) error) {
-	ctx, now := r.Context(), s.now()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+// redeem answers the outcome of redeeming a token sent by e-mail: an
+// unknown, used or expired token gets a 400 that says how to get a new one.
+func (s *Server) redeem(w http.ResponseWriter, r *http.Request, err error, renew, done string) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		problem(w, http.StatusBadRequest, "Link not valid", "token: this link is unknown, used or expired; "+renew)
+	case err != nil:
+		s.internal(w, err)
+	default:
+		writeJSON(w, map[string]string{"status": done})
+	}
+}
+
+// redeemToken consumes a token sent by e-mail and applies its effect in one
+// transaction with the audit entry. An unknown, used or expired token is
+// store.ErrNotFound.
+func (s *Server) redeemToken(ctx context.Context, token, purpose, action string,
+	apply func(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) error) error {
+	now := s.now()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
 		id, err := s.cfg.Store.UseEmailToken(ctx, tx, account.Digest(token), purpose, now)
 		if err != nil {
 			return err
@@ -158,14 +210,6 @@ func (s *Server) redeem(w http.ResponseWriter, r *http.Request, token, purpose, 
 		_, err = s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, id, action))
 		return err
 	})
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		problem(w, http.StatusBadRequest, "Link not valid", "token: this link is unknown, used or expired; "+renew)
-	case err != nil:
-		s.internal(w, err)
-	default:
-		writeJSON(w, map[string]string{"status": done})
-	}
 }
 
 // userEntry is an audit entry for something users do to their own account.
@@ -183,33 +227,39 @@ func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "email") {
 		return
 	}
-	ctx, now := r.Context(), s.now()
-	u, err := s.cfg.Store.UserByEmail(ctx, in.Email)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
+	if err := s.sendResetLink(r.Context(), in.Email); err != nil {
 		s.internal(w, err)
 		return
-	default:
-		token, digest, err := account.NewToken()
-		if err == nil {
-			err = s.inTx(ctx, func(tx *sql.Tx) error {
-				if err := s.cfg.Store.CreateEmailToken(ctx, tx, digest, u.ID, store.PurposeReset, now.Add(ResetLinkTTL)); err != nil {
-					return err
-				}
-				_, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: u.Email, CreatedAt: now, Subject: "Reset your certboard password",
-					Body: fmt.Sprintf("To choose a new password, open this link within %d minutes:\n\n%s\n\nIf you did not ask for this, ignore this message; your password is unchanged.\n",
-						int(ResetLinkTTL.Minutes()), s.link("/reset-password", token))})
-				return err
-			})
-		}
-		if err != nil {
-			s.internal(w, err)
-			return
-		}
 	}
 	w.WriteHeader(http.StatusAccepted)
 	writeJSON(w, map[string]string{"status": "if the address has an account, a reset link is on its way"})
+}
+
+// sendResetLink queues a password-reset link for the account of an
+// address, if there is one; an unknown address is not an error, so callers
+// answer the same either way.
+func (s *Server) sendResetLink(ctx context.Context, email string) error {
+	now := s.now()
+	u, err := s.cfg.Store.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	token, digest, err := account.NewToken()
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.cfg.Store.CreateEmailToken(ctx, tx, digest, u.ID, store.PurposeReset, now.Add(ResetLinkTTL)); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: u.Email, CreatedAt: now, Subject: "Reset your certboard password",
+			Body: fmt.Sprintf("To choose a new password, open this link within %d minutes:\n\n%s\n\nIf you did not ask for this, ignore this message; your password is unchanged.\n",
+				int(ResetLinkTTL.Minutes()), s.link("/password-reset/confirm", token))})
+		return err
+	})
 }
 
 // confirmReset sets a new password with a reset token and ends every session.
@@ -221,17 +271,22 @@ func (s *Server) confirmReset(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "token and password") {
 		return
 	}
-	if err := account.CheckPassword(in.Password, ""); err != nil {
-		problem(w, http.StatusBadRequest, "Invalid request", err.Error())
+	if p := passwordProblem(in.Password, ""); p != nil {
+		problem(w, http.StatusBadRequest, "Invalid request", p.String())
 		return
 	}
-	hash, err := account.Hash(in.Password, account.DefaultParams)
+	s.redeem(w, r, s.redeemReset(r.Context(), in.Token, in.Password), "ask for a new one",
+		"password changed; every session was ended, sign in again")
+}
+
+// redeemReset sets a new (already checked) password with a reset token;
+// every session of the account ends.
+func (s *Server) redeemReset(ctx context.Context, token, password string) error {
+	hash, err := account.Hash(password, account.DefaultParams)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
-	s.redeem(w, r, in.Token, store.PurposeReset, "account.reset_password", "ask for a new one",
-		"password changed; every session was ended, sign in again",
+	return s.redeemToken(ctx, token, store.PurposeReset, "account.reset_password",
 		func(ctx context.Context, tx *sql.Tx, id int64, _ time.Time) error {
 			return s.cfg.Store.SetPassword(ctx, tx, id, hash)
 		})

@@ -1,4 +1,1241 @@
 package server
 
-// staffRoutes registers the board staff's work queue, verification and decisions.
-func (s *Server) staffRoutes() {}
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/application"
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/store"
+)
+
+// staffRoutes registers the board staff's work queue, verification and
+// decisions, and the applications API that applicants and staff share.
+func (s *Server) staffRoutes() {
+	s.route("GET /queue", Staff, http.HandlerFunc(s.queue))
+	s.route("GET /queue/{id}", Staff, http.HandlerFunc(s.queueApplication))
+	s.route("POST /queue/{id}/items/{item}", Staff, http.HandlerFunc(s.queueVerify))
+	s.route("POST /queue/{id}/actions/{action}", Staff, http.HandlerFunc(s.queueAction))
+	s.route("POST /queue/{id}/reviewers", Staff, http.HandlerFunc(s.queueAssign))
+	s.route("POST /queue/{id}/reviewers/{uid}/remove", Staff, http.HandlerFunc(s.queueUnassign))
+
+	s.route("GET /api/v1/applications", Authenticated, http.HandlerFunc(s.apiApplications))
+	s.route("GET /api/v1/applications/{id}", Authenticated, http.HandlerFunc(s.apiApplication))
+	s.route("POST /api/v1/applications/{id}/actions/{action}", Authenticated, http.HandlerFunc(s.apiAction))
+	s.route("POST /api/v1/applications/{id}/items/{item}/verification", Staff, http.HandlerFunc(s.apiVerify))
+	s.route("POST /api/v1/applications/{id}/reviewers", Staff, http.HandlerFunc(s.apiAssign))
+}
+
+// staffInputError is input that cannot be used: the field to fix and how.
+// It answers 400, or Status when set (422: well-formed, but the rules
+// refuse it).
+type staffInputError struct {
+	Field   string
+	Message string
+	Status  int
+}
+
+func (e *staffInputError) Error() string { return e.Field + ": " + e.Message }
+
+func staffBad(field, message string) error { return &staffInputError{Field: field, Message: message} }
+
+// staffErrorStatus maps the error of a staff or reviewer operation to a
+// status, a title and a message a person can act on; ok is false for
+// unexpected errors, which are logged and never shown.
+func staffErrorStatus(err error) (status int, title, message string, ok bool) {
+	var ie *staffInputError
+	var ae *application.Error
+	switch {
+	case errors.As(err, &ie):
+		status = ie.Status
+		if status == 0 {
+			status = http.StatusBadRequest
+		}
+		return status, "Check your input", ie.Error(), true
+	case errors.As(err, &ae):
+		status = map[string]int{"invalid": http.StatusUnprocessableEntity, "forbidden": http.StatusForbidden, "conflict": http.StatusConflict}[ae.Code]
+		if status == 0 {
+			status = http.StatusBadRequest
+		}
+		return status, "Action refused", ae.Message, true
+	case errors.Is(err, store.ErrConflict):
+		return http.StatusConflict, "Changed by someone else", strings.TrimSuffix(err.Error(), ": "+store.ErrConflict.Error()), true
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, "Not found", strings.TrimSuffix(err.Error(), ": "+store.ErrNotFound.Error()), true
+	}
+	return 0, "", "", false
+}
+
+// staffFail answers a failed operation with problem+json (or an error page).
+func (s *Server) staffFail(w http.ResponseWriter, r *http.Request, err error) {
+	status, title, msg, ok := staffErrorStatus(err)
+	if !ok {
+		s.internal(w, err)
+		return
+	}
+	s.fail(w, r, status, title, msg)
+}
+
+// staffVersion reads the application version a form or request was made from.
+func staffVersion(v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n <= 0 {
+		return 0, staffBad("version", "the request lacks the application version it was made from; reload the page (or GET the application) and try again")
+	}
+	return n, nil
+}
+
+// staffOwnCheck refuses a member of staff handling their own application.
+func staffOwnCheck(u *store.User, app *store.Application) error {
+	if app.ApplicantID == u.ID {
+		return &application.Error{Code: "forbidden", Message: "this is your own application; another member of staff must handle it"}
+	}
+	return nil
+}
+
+// staffCanVerify reports whether evidence may be verified in a state: while
+// staff review it, wait for information, or peer reviewers look at it.
+func staffCanVerify(state string) bool {
+	switch application.State(state) {
+	case application.UnderReview, application.InfoRequested, application.PeerReview:
+		return true
+	}
+	return false
+}
+
+// staffCanAssign reports whether reviewers may be assigned in a state.
+func staffCanAssign(state string) bool {
+	switch application.State(state) {
+	case application.Submitted, application.UnderReview, application.InfoRequested, application.PeerReview:
+		return true
+	}
+	return false
+}
+
+// Board-only history events: who reviews an application and how each voted
+// is the board's business; applicants, supervisors and other reviewers do
+// not see these events.
+const (
+	eventAssignReviewer = "assign_reviewer"
+	eventRemoveReviewer = "remove_reviewer"
+	eventVote           = "review_vote"
+	eventConflict       = "reviewer_conflict"
+)
+
+// boardOnlyEvent reports whether a history event is shown to staff only.
+func boardOnlyEvent(action string) bool {
+	switch action {
+	case eventAssignReviewer, eventRemoveReviewer, eventVote, eventConflict:
+		return true
+	}
+	return false
+}
+
+// ---- the work queue ----
+
+// queueAges are the "waiting more than" choices of the work queue, in days.
+var queueAges = []int{7, 30, 90}
+
+// queueRow is one application in the work queue.
+type queueRow struct {
+	App         *store.Application
+	SetTitle    string
+	DaysWaiting int
+}
+
+// queueView is the work queue page.
+type queueView struct {
+	Rows   []queueRow
+	States []string
+	Sets   []queueSetOption
+	Ages   []int
+}
+
+type queueSetOption struct{ ID, Title string }
+
+// queueStates are the states the queue can be filtered by: all but draft.
+func queueStates() []string {
+	var out []string
+	for _, st := range application.States {
+		if st != application.Draft {
+			out = append(out, string(st))
+		}
+	}
+	return out
+}
+
+// queueFilter reads the queue's filters (state, set, age in days) against
+// the known states and sets; bad values are reported by field.
+func queueFilter(q url.Values, states, sets []string, now time.Time) (store.ApplicationFilter, map[string]string) {
+	var f store.ApplicationFilter
+	errs := map[string]string{}
+	if v := q.Get("state"); v != "" {
+		if slices.Contains(states, v) {
+			f.State = v
+		} else {
+			errs["state"] = "Choose a state from the list (" + strings.Join(states, ", ") + ")."
+		}
+	}
+	if v := q.Get("set"); v != "" {
+		if slices.Contains(sets, v) {
+			f.SetID = v
+		} else {
+			errs["set"] = "Choose a credential from the list."
+		}
+	}
+	if v := q.Get("age"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || !slices.Contains(queueAges, n) {
+			errs["age"] = "Choose how long applications have waited from the list."
+		} else {
+			f.UpdatedBefore = now.AddDate(0, 0, -n)
+		}
+	}
+	return f, errs
+}
+
+func (s *Server) setTitle(id string) string {
+	if set := s.sets().Latest(id); set != nil {
+		return set.Title
+	}
+	return id
+}
+
+// queue is the staff's work queue: every application past draft, oldest
+// change first, filterable by state, credential and time waiting.
+func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
+	now := s.now()
+	v := queueView{States: queueStates(), Ages: queueAges}
+	for _, id := range s.sets().IDs() {
+		v.Sets = append(v.Sets, queueSetOption{ID: id, Title: s.setTitle(id)})
+	}
+	f, errs := queueFilter(r.URL.Query(), v.States, s.sets().IDs(), now)
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusBadRequest
+	} else {
+		apps, err := s.cfg.Store.Applications(r.Context(), f)
+		if err != nil {
+			s.internal(w, err)
+			return
+		}
+		for _, a := range apps {
+			if a.State == string(application.Draft) {
+				continue
+			}
+			v.Rows = append(v.Rows, queueRow{App: a, SetTitle: s.setTitle(a.SetID), DaysWaiting: int(now.Sub(a.UpdatedAt).Hours() / 24)})
+		}
+	}
+	s.render(w, r, status, "queue", page{Title: "Work queue", Data: v, Errors: errs, Form: r.URL.Query()})
+}
+
+// ---- one application, for staff ----
+
+// evidenceGroup is one list of a portfolio's evidence, for review.
+type evidenceGroup struct {
+	List  string
+	Title string
+	Items []evidenceEntry
+}
+
+// evidenceEntry is one evidence item and where it stands in verification.
+type evidenceEntry struct {
+	ID           string
+	Label        string
+	State        string
+	Verification portfolio.Verification
+}
+
+// reviewEvidence groups every item of a portfolio by list, in format order.
+func reviewEvidence(p *portfolio.Portfolio) []evidenceGroup {
+	var out []evidenceGroup
+	for _, list := range portfolio.Lists() {
+		items := portfolio.Items(p, list)
+		if len(items) == 0 {
+			continue
+		}
+		title := strings.ReplaceAll(list, "_", " ")
+		g := evidenceGroup{List: list, Title: strings.ToUpper(title[:1]) + title[1:]}
+		for _, it := range items {
+			v := portfolio.VerificationOf(it.Value)
+			g.Items = append(g.Items, evidenceEntry{ID: portfolio.ItemID(it.Value), Label: queueItemLabel(it.Value),
+				State: string(v.EffectiveState()), Verification: v})
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// queueItemLabel describes an evidence item in one line.
+func queueItemLabel(item any) string {
+	period := func(from, to date.Date) string {
+		switch {
+		case from.IsZero():
+			return ""
+		case to.IsZero():
+			return "from " + from.String()
+		}
+		return from.String() + " to " + to.String()
+	}
+	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	join := func(parts ...string) string {
+		var out []string
+		for _, p := range parts {
+			if strings.TrimSpace(p) != "" {
+				out = append(out, p)
+			}
+		}
+		return strings.Join(out, " · ")
+	}
+	w := func(s string) string { return strings.ReplaceAll(s, "_", " ") }
+	switch v := item.(type) {
+	case *portfolio.Degree:
+		return join(w(v.Level)+" in "+v.Field, v.Institution, "conferred "+v.Conferred.String())
+	case *portfolio.License:
+		return join(v.Title, w(v.Profession)+" license "+v.Number, v.Jurisdiction, period(v.ValidFrom, v.ValidTo))
+	case *portfolio.Membership:
+		return join(v.Organization, v.Category, period(v.From, v.To))
+	case *portfolio.Insurance:
+		return join(v.Carrier, v.Policy, period(v.From, v.To))
+	case *portfolio.Experience:
+		return join(w(v.Role), v.Employer, period(v.From, v.To), num(v.HoursPerWeek)+" h/week")
+	case *portfolio.Credential:
+		return join(v.Type, v.Body, v.Number, period(v.ValidFrom, v.ValidTo))
+	case *portfolio.Activity:
+		return join(v.Title, v.Provider.Name, w(v.Kind), w(v.Delivery), v.Date.String(), num(v.Hours)+" h")
+	case *portfolio.ClinicalHours:
+		when := v.Date.String()
+		if v.Date.IsZero() {
+			when = period(v.From, v.To)
+		}
+		return join(num(v.Hours)+" h", w(v.Modality), v.ClientJurisdiction, when)
+	case *portfolio.Supervisor:
+		return join(v.Name, v.Practice)
+	case *portfolio.Contract:
+		return join("with "+v.Supervisor, period(v.Start, v.End))
+	case *portfolio.Session:
+		return join(v.Date.String(), num(v.Hours)+" h", v.Format, w(v.Content), "with "+v.Supervisor)
+	case *portfolio.SupervisionGiven:
+		return join(v.Date.String(), num(v.Hours)+" h", v.Format, "to "+v.Supervisee)
+	case *portfolio.Attestation:
+		return join(v.Code, v.Version, "signed "+v.Signed.String())
+	case *portfolio.Document:
+		return join(w(v.Kind), v.Title, "received "+v.Received.String())
+	case *portfolio.PeerReview:
+		return join(v.Kind, v.ReviewerName, v.Outcome, v.Date.String())
+	}
+	return portfolio.ItemID(item)
+}
+
+// staffActionView is an action staff may take now, as a button.
+type staffActionView struct {
+	Name        string
+	Label       string
+	NeedsReason bool
+	Danger      bool
+}
+
+var staffActionLabels = map[application.Action]string{
+	application.StartReview:      "Start the review",
+	application.RequestInfo:      "Ask the applicant for information",
+	application.SendToPeerReview: "Send to peer review",
+	application.Approve:          "Approve",
+	application.Deny:             "Deny",
+	application.Return:           "Return to the applicant",
+}
+
+// staffActions lists what a member of staff may do from a state, and which
+// actions need a reason (asked of the state machine itself).
+func staffActions(state string, u *store.User) []staffActionView {
+	actor := application.Actor{Roles: u.Roles}
+	var out []staffActionView
+	for _, name := range application.Possible(application.State(state), actor) {
+		a := application.Action(name)
+		if _, err := application.Next(application.State(state), a, actor, "x"); err != nil {
+			continue // "none", or not possible at all
+		}
+		_, withoutReason := application.Next(application.State(state), a, actor, "")
+		label := staffActionLabels[a]
+		if label == "" {
+			label = strings.ReplaceAll(name, "_", " ")
+		}
+		out = append(out, staffActionView{Name: name, Label: label, NeedsReason: withoutReason != nil,
+			Danger: a == application.Deny || a == application.Return})
+	}
+	return out
+}
+
+// reviewAssignmentView is an assigned reviewer and whether their vote
+// belongs to the current round of peer review.
+type reviewAssignmentView struct {
+	store.Assignment
+	Current bool
+}
+
+// reviewCandidate is a reviewer staff cannot assign, and why.
+type reviewCandidate struct {
+	User *store.User
+	Why  string
+}
+
+// queueAppView is the staff page of one application.
+type queueAppView struct {
+	App    *store.Application
+	Eval   *evaluation
+	Events []store.Event
+	Groups []evidenceGroup
+	// CanVerify: evidence may be verified or rejected in this state.
+	CanVerify bool
+	Actions   []staffActionView
+	// Approval says why the application cannot be approved yet ("" when it can).
+	Approval    string
+	Assignments []reviewAssignmentView
+	Eligible    []*store.User
+	Excluded    []reviewCandidate
+	CanAssign   bool
+	// Failed names the form whose error is shown, to refill only that one.
+	Failed string
+}
+
+func (s *Server) queueApplication(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.application(w, r, RelStaff)
+	if !ok {
+		return
+	}
+	s.showQueueApp(w, r, app.ID, http.StatusOK, nil, "")
+}
+
+// showQueueApp renders the staff page of an application, freshly loaded,
+// with errors of a failed form if any.
+func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, status int, errs map[string]string, failed string) {
+	ctx := r.Context()
+	u := userFrom(r)
+	app, err := s.cfg.Store.Application(ctx, id)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	if app.ApplicantID == u.ID {
+		// Staff never handle, nor see the reviewers and votes of, their own case.
+		s.fail(w, r, http.StatusForbidden, "Your own application",
+			fmt.Sprintf("Application %d is your own application; another member of staff must handle it. Follow it from My applications.", app.ID))
+		return
+	}
+	ev, err := s.evaluate(app, true)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	events, err := s.cfg.Store.Events(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	chk, err := s.reviewerCheck(ctx, app)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	v := queueAppView{App: app, Eval: ev, Events: events, Groups: reviewEvidence(ev.Portfolio), Failed: failed,
+		CanVerify: staffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: staffCanAssign(app.State)}
+	since := peerRoundStart(events)
+	for _, a := range chk.assignments {
+		v.Assignments = append(v.Assignments, reviewAssignmentView{Assignment: a, Current: voteCurrent(a, since)})
+	}
+	if app.State == string(application.PeerReview) {
+		v.Approval = approvalProblem(ev.Report, chk.assignments, since)
+	}
+	if v.CanAssign {
+		reviewers, err := s.cfg.Store.Users(ctx, "reviewer")
+		if err != nil {
+			s.internal(w, err)
+			return
+		}
+		for _, c := range reviewers {
+			if chk.assigned(c.ID) {
+				continue
+			}
+			if why := chk.exclusion(c); why != "" {
+				v.Excluded = append(v.Excluded, reviewCandidate{User: c, Why: why})
+			} else {
+				v.Eligible = append(v.Eligible, c)
+			}
+		}
+	}
+	var form url.Values
+	if failed != "" {
+		form = r.PostForm
+	}
+	s.render(w, r, status, "queue_application", page{Title: fmt.Sprintf("Application %d: %s", app.ID, app.ApplicantName), Data: v, Errors: errs, Form: form})
+}
+
+// queueFailed answers a failed form on the staff page: the page again with
+// the error next to the form, or an error page when the application is gone.
+func (s *Server) queueFailed(w http.ResponseWriter, r *http.Request, app *store.Application, form string, err error) {
+	status, _, msg, ok := staffErrorStatus(err)
+	if !ok || status == http.StatusNotFound {
+		s.staffFail(w, r, err)
+		return
+	}
+	// The message shows in the summary at the top, which is there even when
+	// the form is not (an action no longer possible), and next to the form.
+	s.showQueueApp(w, r, app.ID, status, map[string]string{"": msg, form: msg}, form)
+}
+
+// ---- verification ----
+
+// staffSameItem reports whether two items are the same apart from their
+// verification, so that a verification of one may be copied to the other.
+func staffSameItem(a, b any) bool {
+	if reflect.TypeOf(a) != reflect.TypeOf(b) {
+		return false
+	}
+	strip := func(item any) []byte {
+		v := reflect.New(reflect.TypeOf(item).Elem()).Elem()
+		v.Set(reflect.ValueOf(item).Elem())
+		if f := v.FieldByName("Verification"); f.IsValid() {
+			f.Set(reflect.Zero(f.Type()))
+		}
+		out, _ := json.Marshal(v.Interface())
+		return out
+	}
+	return bytes.Equal(strip(a), strip(b))
+}
+
+// verifyItem records staff's verification or rejection of one evidence item
+// of the submitted snapshot, guarded by the application's version, and
+// copies it to the live portfolio when the applicant's item there is still
+// the same, so that they see it and keep it on resubmission. It returns
+// the new version.
+func (s *Server) verifyItem(ctx context.Context, u *store.User, app *store.Application, itemID, decision, reason string, version int) (int, error) {
+	if err := staffOwnCheck(u, app); err != nil {
+		return 0, err
+	}
+	if !staffCanVerify(app.State) || len(app.Snapshot) == 0 {
+		hint := ""
+		if app.State == string(application.Submitted) {
+			hint = "; start the review first"
+		}
+		return 0, &application.Error{Code: "conflict", Message: fmt.Sprintf(
+			"evidence is verified while an application is under review, waiting for information or in peer review; application %d is %s%s",
+			app.ID, strings.ReplaceAll(app.State, "_", " "), hint)}
+	}
+	var state portfolio.State
+	switch decision {
+	case "verify":
+		state = portfolio.Verified
+	case "reject":
+		state = portfolio.Rejected
+	default:
+		return 0, staffBad("decision", "choose verify or reject")
+	}
+	reason = strings.TrimSpace(reason)
+	if state == portfolio.Rejected && reason == "" {
+		return 0, staffBad("reason", "say why the item is rejected; the applicant will read it")
+	}
+	if len(reason) > 2000 {
+		return 0, staffBad("reason", "write at most 2000 characters")
+	}
+	snap, err := portfolio.Decode(app.Snapshot)
+	if err != nil {
+		return 0, fmt.Errorf("application %d: the snapshot no longer decodes: %w", app.ID, err)
+	}
+	it, ok := portfolio.Find(snap, itemID)
+	if !ok {
+		return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, itemID, store.ErrNotFound)
+	}
+	before := portfolio.VerificationOf(it.Value).EffectiveState()
+	var live []byte
+	if lp, err := portfolio.Decode(app.Portfolio); err == nil {
+		if lit, ok := portfolio.Find(lp, itemID); ok && staffSameItem(it.Value, lit.Value) {
+			ver := portfolio.Verification{State: state, By: u.Name, At: s.today(), Note: reason}
+			if err := portfolio.SetVerification(lp, itemID, ver); err != nil {
+				return 0, err
+			}
+			if live, err = portfolio.Encode(lp); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := portfolio.SetVerification(snap, itemID, portfolio.Verification{State: state, By: u.Name, At: s.today(), Note: reason}); err != nil {
+		return 0, err
+	}
+	frozen, err := portfolio.Encode(snap)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	var next int
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if next, err = s.cfg.Store.SaveSnapshot(ctx, tx, app.ID, version, frozen, now); err != nil {
+			return err
+		}
+		if live != nil {
+			if next, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, next, live, now); err != nil {
+				return err
+			}
+		}
+		msg := itemID + " verified"
+		if state == portfolio.Rejected {
+			msg = itemID + " rejected: " + reason
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: decision + "_item", Message: msg}); err != nil {
+			return err
+		}
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.item." + decision,
+			Subject: fmt.Sprintf("application/%d/item/%s", app.ID, itemID), Before: string(before), After: string(state)})
+		return err
+	})
+	return next, err
+}
+
+func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	app, _, ok := s.application(w, r, RelStaff)
+	if !ok {
+		return
+	}
+	item := r.PathValue("item")
+	form := "item:" + item
+	version, err := staffVersion(r.PostForm.Get("version"))
+	if err == nil {
+		_, err = s.verifyItem(r.Context(), userFrom(r), app, item, r.PostForm.Get("decision"), r.PostForm.Get("reason"), version)
+	}
+	if err != nil {
+		s.queueFailed(w, r, app, form, err)
+		return
+	}
+	done := map[string]string{"verify": "verified", "reject": "rejected"}[r.PostForm.Get("decision")]
+	redirect(w, r, fmt.Sprintf("/queue/%d#item-%s", app.ID, url.PathEscape(item)), fmt.Sprintf("%s %s.", item, done))
+}
+
+func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.application(w, r, RelStaff)
+	if !ok {
+		return
+	}
+	var in struct {
+		Decision string `json:"decision"`
+		Reason   string `json:"reason"`
+		Version  int    `json:"version"`
+	}
+	if !decodeJSON(w, r, &in, `decision ("verify" or "reject"), reason and version`) {
+		return
+	}
+	version, err := staffVersion(strconv.Itoa(in.Version))
+	if err == nil {
+		version, err = s.verifyItem(r.Context(), userFrom(r), app, r.PathValue("item"), in.Decision, in.Reason, version)
+	}
+	if err != nil {
+		s.staffFail(w, r, err)
+		return
+	}
+	state := map[string]string{"verify": "verified", "reject": "rejected"}[in.Decision]
+	writeJSON(w, map[string]any{"item": r.PathValue("item"), "state": state, "version": version})
+}
+
+// ---- decisions ----
+
+// peerRoundStart is when the application last entered peer review; votes
+// cast before then belong to an earlier round and do not count.
+func peerRoundStart(events []store.Event) time.Time {
+	var t time.Time
+	for _, e := range events {
+		if e.To == string(application.PeerReview) {
+			t = e.At
+		}
+	}
+	return t
+}
+
+// voteCurrent reports whether a reviewer has voted in the current round.
+func voteCurrent(a store.Assignment, since time.Time) bool {
+	return a.Vote != "" && !a.VotedAt.Before(since)
+}
+
+// approvalProblem says why an application in peer review cannot be
+// approved yet, or "" when it can: the frozen report must be eligible
+// (every requirement met with verified evidence), at least one reviewer
+// must be assigned, every assigned reviewer must have voted in this round,
+// and more than half of them must have voted to approve.
+func approvalProblem(rep *eligibility.Report, assigned []store.Assignment, since time.Time) string {
+	var problems []string
+	if rep == nil || !rep.Eligible {
+		var open []string
+		verdict := "no report"
+		if rep != nil {
+			verdict = strings.ReplaceAll(rep.Verdict, "_", " ")
+			for _, res := range rep.Results {
+				if res.Status == eligibility.Unmet || res.Status == eligibility.Pending {
+					open = append(open, fmt.Sprintf("%s (%s)", res.Title, res.Status))
+				}
+			}
+		}
+		msg := "the submitted evidence is not eligible (" + verdict + "): every requirement must be met with verified evidence"
+		if len(open) > 0 {
+			msg += "; still open: " + strings.Join(open, ", ")
+		}
+		problems = append(problems, msg)
+	}
+	if len(assigned) == 0 {
+		problems = append(problems, "no peer reviewer is assigned; assign reviewers and wait for their votes")
+	} else {
+		var waiting []string
+		approve := 0
+		for _, a := range assigned {
+			switch {
+			case !voteCurrent(a, since):
+				waiting = append(waiting, a.ReviewerName)
+			case a.Vote == store.VoteApprove:
+				approve++
+			}
+		}
+		if len(waiting) > 0 {
+			problems = append(problems, "waiting for the votes of "+strings.Join(waiting, ", "))
+		} else if approve*2 <= len(assigned) {
+			problems = append(problems, fmt.Sprintf("%d of %d reviewers voted to approve; approval needs a majority", approve, len(assigned)))
+		}
+	}
+	return strings.Join(problems, "; and ")
+}
+
+// staffAct is an action by staff: never on their own application, and an
+// approval only when approvalProblem finds nothing. The rest is s.act's.
+func (s *Server) staffAct(ctx context.Context, u *store.User, app *store.Application, version int, action application.Action, reason string) (application.State, error) {
+	if err := staffOwnCheck(u, app); err != nil {
+		return application.State(app.State), err
+	}
+	if action == application.Approve && app.State == string(application.PeerReview) {
+		ev, err := s.evaluate(app, true)
+		if err != nil {
+			return application.State(app.State), err
+		}
+		assigned, err := s.cfg.Store.Assignments(ctx, app.ID)
+		if err != nil {
+			return application.State(app.State), err
+		}
+		events, err := s.cfg.Store.Events(ctx, app.ID)
+		if err != nil {
+			return application.State(app.State), err
+		}
+		if msg := approvalProblem(ev.Report, assigned, peerRoundStart(events)); msg != "" {
+			return application.State(app.State), &application.Error{Code: "invalid", Message: "cannot approve yet: " + msg}
+		}
+	}
+	return s.act(ctx, u, app, version, action, reason)
+}
+
+func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	app, _, ok := s.application(w, r, RelStaff)
+	if !ok {
+		return
+	}
+	action := application.Action(r.PathValue("action"))
+	version, err := staffVersion(r.PostForm.Get("version"))
+	var to application.State
+	if err == nil {
+		to, err = s.staffAct(r.Context(), userFrom(r), app, version, action, r.PostForm.Get("reason"))
+	}
+	if err != nil {
+		s.queueFailed(w, r, app, "action:"+string(action), err)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/queue/%d", app.ID), fmt.Sprintf("Application %d is now %s; the applicant has been told by e-mail.", app.ID, strings.ReplaceAll(string(to), "_", " ")))
+}
+
+// ---- reviewer assignment and conflicts of interest ----
+
+// reviewerCheck holds what decides who may review an application.
+type reviewerCheck struct {
+	applicant *store.User
+	// supervisorEmails are the supervisors' addresses, linked to the
+	// application or given in the portfolio.
+	supervisorEmails []string
+	// supervisorNames are the supervisors named in the portfolio.
+	supervisorNames []string
+	// practices are the applicant's practices: their account's and the
+	// portfolio's.
+	practices []string
+	// conflicts maps reviewers who declared a conflict with the applicant
+	// to their reason.
+	conflicts   map[int64]string
+	assignments []store.Assignment
+}
+
+// reviewNormal folds case and spaces for comparing names and practices.
+func reviewNormal(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+
+func (c *reviewerCheck) assigned(id int64) bool {
+	for _, a := range c.assignments {
+		if a.ReviewerID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// exclusion says why a user may not review the application, or "" when
+// they may. It never reveals more than the staff page shows anyway.
+func (c *reviewerCheck) exclusion(u *store.User) string {
+	if !u.HasRole("reviewer") {
+		return "does not hold the reviewer role"
+	}
+	if u.ID == c.applicant.ID || strings.EqualFold(strings.TrimSpace(u.Email), strings.TrimSpace(c.applicant.Email)) {
+		return "is the applicant"
+	}
+	if c.assigned(u.ID) {
+		return "is already assigned"
+	}
+	for _, e := range c.supervisorEmails {
+		if e != "" && strings.EqualFold(strings.TrimSpace(e), strings.TrimSpace(u.Email)) {
+			return "supervised the applicant (their e-mail address is a supervisor's of this application)"
+		}
+	}
+	for _, n := range c.supervisorNames {
+		if n != "" && reviewNormal(n) == reviewNormal(u.Name) {
+			return fmt.Sprintf("supervised the applicant (the portfolio names %q as a supervisor)", n)
+		}
+	}
+	if p := reviewNormal(u.Practice); p != "" {
+		for _, q := range c.practices {
+			if reviewNormal(q) == p {
+				return fmt.Sprintf("works in the applicant's practice (%s)", strings.TrimSpace(u.Practice))
+			}
+		}
+	}
+	if reason, ok := c.conflicts[u.ID]; ok {
+		return "declared a conflict of interest with the applicant: " + reason
+	}
+	return ""
+}
+
+// reviewerCheck gathers who may review an application: the applicant's
+// account, the supervisors linked to it and named in its portfolios (live
+// and submitted), the practices, the declared conflicts and the current
+// assignments.
+func (s *Server) reviewerCheck(ctx context.Context, app *store.Application) (*reviewerCheck, error) {
+	applicant, err := s.cfg.Store.UserByID(ctx, app.ApplicantID)
+	if err != nil {
+		return nil, err
+	}
+	c := &reviewerCheck{applicant: applicant, practices: []string{applicant.Practice}, conflicts: map[int64]string{}}
+	links, err := s.cfg.Store.Supervisors(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		c.supervisorEmails = append(c.supervisorEmails, l.Email)
+	}
+	for _, data := range [][]byte{app.Portfolio, app.Snapshot} {
+		if len(data) == 0 {
+			continue
+		}
+		p, err := portfolio.Decode(data)
+		if err != nil {
+			return nil, fmt.Errorf("application %d: %w", app.ID, err)
+		}
+		c.practices = append(c.practices, p.Person.Practice)
+		for _, sup := range p.Supervisors {
+			c.supervisorNames = append(c.supervisorNames, sup.Name)
+			c.supervisorEmails = append(c.supervisorEmails, sup.Email)
+		}
+	}
+	conflicts, err := s.cfg.Store.Conflicts(ctx, applicant.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range conflicts {
+		c.conflicts[k.ReviewerID] = k.Reason
+	}
+	if c.assignments, err = s.cfg.Store.Assignments(ctx, app.ID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// assignReviewer assigns a reviewer after the conflict checks, records it
+// and mails the reviewer. It returns the new version.
+func (s *Server) assignReviewer(ctx context.Context, u *store.User, app *store.Application, reviewerID int64, version int) (int, error) {
+	if err := staffOwnCheck(u, app); err != nil {
+		return 0, err
+	}
+	if !staffCanAssign(app.State) {
+		return 0, &application.Error{Code: "conflict", Message: fmt.Sprintf(
+			"reviewers are assigned while an application is submitted, under review, waiting for information or in peer review; application %d is %s",
+			app.ID, strings.ReplaceAll(app.State, "_", " "))}
+	}
+	cand, err := s.cfg.Store.UserByID(ctx, reviewerID)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, staffBad("reviewer_id", fmt.Sprintf("no account has id %d; choose a reviewer from the list", reviewerID))
+	}
+	if err != nil {
+		return 0, err
+	}
+	chk, err := s.reviewerCheck(ctx, app)
+	if err != nil {
+		return 0, err
+	}
+	if why := chk.exclusion(cand); why != "" {
+		return 0, &staffInputError{Field: "reviewer_id", Message: cand.Name + " cannot review this application: " + why, Status: http.StatusUnprocessableEntity}
+	}
+	now := s.now()
+	var next int
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if next, err = s.cfg.Store.AssignReviewer(ctx, tx, app.ID, version, cand.ID, u.ID, now); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventAssignReviewer,
+			Message: cand.Name}); err != nil {
+			return err
+		}
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.assign",
+			Subject: fmt.Sprintf("application/%d", app.ID), After: fmt.Sprintf("user/%d", cand.ID)}); err != nil {
+			return err
+		}
+		body := fmt.Sprintf("Dear %s,\n\nThe board asks you to peer review application %d: %s, applying for %s.\n\n"+
+			"Open it: %s\n\nIf you have a conflict of interest with the applicant (you supervised them, work with them, or are close to them), "+
+			"declare it on that page and the board will ask someone else.\n",
+			cand.Name, app.ID, app.ApplicantName, s.setTitle(app.SetID), s.link(fmt.Sprintf("/reviews/%d", app.ID), ""))
+		_, err = s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: cand.Email, Subject: fmt.Sprintf("Please review application %d", app.ID), Body: body, CreatedAt: now})
+		return err
+	})
+	return next, err
+}
+
+// unassignReviewer ends a reviewer's assignment (their vote goes with it).
+func (s *Server) unassignReviewer(ctx context.Context, u *store.User, app *store.Application, reviewerID int64, version int) error {
+	if err := staffOwnCheck(u, app); err != nil {
+		return err
+	}
+	assigned, err := s.cfg.Store.Assignments(ctx, app.ID)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(assigned, func(a store.Assignment) bool { return a.ReviewerID == reviewerID })
+	if i < 0 {
+		return fmt.Errorf("user %d is not a reviewer of application %d: %w", reviewerID, app.ID, store.ErrNotFound)
+	}
+	a := assigned[i]
+	now := s.now()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.cfg.Store.UnassignReviewer(ctx, tx, app.ID, version, reviewerID, now); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventRemoveReviewer,
+			Message: a.ReviewerName}); err != nil {
+			return err
+		}
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.unassign",
+			Subject: fmt.Sprintf("application/%d", app.ID), Before: fmt.Sprintf("user/%d", reviewerID)}); err != nil {
+			return err
+		}
+		body := fmt.Sprintf("Dear %s,\n\nThe board no longer needs your review of application %d; thank you.\n", a.ReviewerName, app.ID)
+		_, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: a.ReviewerEmail, Subject: fmt.Sprintf("Review of application %d no longer needed", app.ID),
+			Body: body, CreatedAt: now})
+		return err
+	})
+}
+
+func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	app, _, ok := s.application(w, r, RelStaff)
+	if !ok {
+		return
+	}
+	version, err := staffVersion(r.PostForm.Get("version"))
+	if err == nil {
+		var id int64
+		id, err = strconv.ParseInt(r.PostForm.Get("reviewer_id"), 10, 64)
+		if err != nil || id <= 0 {
+			err = staffBad("reviewer_id", "choose a reviewer from the list")
+		} else {
+			_, err = s.assignReviewer(r.Context(), userFrom(r), app, id, version)
+		}
+	}
+	if err != nil {
+		s.queueFailed(w, r, app, "reviewer_id", err)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/queue/%d#reviewers", app.ID), "Reviewer assigned and asked by e-mail.")
+}
+
+func (s *Server) queueUnassign(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	app, _, ok := s.application(w, r, RelStaff)
+	if !ok {
+		return
+	}
+	uid, err := strconv.ParseInt(r.PathValue("uid"), 10, 64)
+	if err != nil {
+		s.fail(w, r, http.StatusNotFound, "Not found", "No reviewer has id "+strconv.Quote(r.PathValue("uid"))+".")
+		return
+	}
+	version, err := staffVersion(r.PostForm.Get("version"))
+	if err == nil {
+		err = s.unassignReviewer(r.Context(), userFrom(r), app, uid, version)
+	}
+	if err != nil {
+		s.queueFailed(w, r, app, "reviewer_id", err)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/queue/%d#reviewers", app.ID), "Reviewer removed.")
+}
+
+func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.application(w, r, RelStaff)
+	if !ok {
+		return
+	}
+	var in struct {
+		ReviewerID int64 `json:"reviewer_id"`
+		Version    int   `json:"version"`
+	}
+	if !decodeJSON(w, r, &in, "reviewer_id and version") {
+		return
+	}
+	version, err := staffVersion(strconv.Itoa(in.Version))
+	if err == nil {
+		version, err = s.assignReviewer(r.Context(), userFrom(r), app, in.ReviewerID, version)
+	}
+	if err != nil {
+		s.staffFail(w, r, err)
+		return
+	}
+	assigned, err := s.cfg.Store.Assignments(r.Context(), app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	events, err := s.cfg.Store.Events(r.Context(), app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"version": version, "reviewers": reviewersJSON(assigned, peerRoundStart(events))})
+}
+
+// ---- the applications API ----
+
+// userRef names a person in the API.
+type userRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// applicationSummary is an application as the API lists it.
+type applicationSummary struct {
+	ID          int64      `json:"id"`
+	SetID       string     `json:"set_id"`
+	State       string     `json:"state"`
+	Applicant   userRef    `json:"applicant"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	SubmittedAt *time.Time `json:"submitted_at"`
+	Version     int        `json:"version"`
+}
+
+func summarizeApplication(a *store.Application) applicationSummary {
+	out := applicationSummary{ID: a.ID, SetID: a.SetID, State: a.State, Applicant: userRef{ID: a.ApplicantID, Name: a.ApplicantName},
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
+	if !a.SubmittedAt.IsZero() {
+		t := a.SubmittedAt
+		out.SubmittedAt = &t
+	}
+	return out
+}
+
+// historyEventJSON is one history event in the API.
+type historyEventJSON struct {
+	At      time.Time `json:"at"`
+	Actor   *userRef  `json:"actor"`
+	Action  string    `json:"action"`
+	From    string    `json:"from,omitempty"`
+	To      string    `json:"to,omitempty"`
+	Message string    `json:"message,omitempty"`
+}
+
+// reviewerJSON is an assigned reviewer and their vote, for staff.
+type reviewerJSON struct {
+	Reviewer   userRef    `json:"reviewer"`
+	AssignedAt time.Time  `json:"assigned_at"`
+	Vote       string     `json:"vote"`
+	Comments   string     `json:"comments"`
+	VotedAt    *time.Time `json:"voted_at"`
+	// Current: the vote was cast in the current round of peer review.
+	Current bool `json:"current"`
+}
+
+func reviewersJSON(assigned []store.Assignment, since time.Time) []reviewerJSON {
+	out := []reviewerJSON{}
+	for _, a := range assigned {
+		j := reviewerJSON{Reviewer: userRef{ID: a.ReviewerID, Name: a.ReviewerName}, AssignedAt: a.AssignedAt, Vote: a.Vote, Comments: a.Comments,
+			Current: voteCurrent(a, since)}
+		if !a.VotedAt.IsZero() {
+			t := a.VotedAt
+			j.VotedAt = &t
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// apiApplications lists applications: staff (signed in with two factors)
+// see all, optionally by ?state= and ?set=; everyone else their own.
+func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r)
+	q := r.URL.Query()
+	f := store.ApplicationFilter{State: q.Get("state"), SetID: q.Get("set")}
+	if f.State != "" && !slices.Contains(application.States, application.State(f.State)) {
+		var names []string
+		for _, st := range application.States {
+			names = append(names, string(st))
+		}
+		problem(w, http.StatusBadRequest, "Invalid request", "state: "+strconv.Quote(f.State)+" is not a state; use one of "+strings.Join(names, ", "))
+		return
+	}
+	if f.SetID != "" && !slices.Contains(s.sets().IDs(), f.SetID) {
+		problem(w, http.StatusBadRequest, "Invalid request", "set: "+strconv.Quote(f.SetID)+" is not a requirement set; use one of "+strings.Join(s.sets().IDs(), ", "))
+		return
+	}
+	if !u.IsStaff() || !u.TwoFactor() {
+		f.ApplicantID = u.ID
+	}
+	apps, err := s.cfg.Store.Applications(r.Context(), f)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	out := make([]applicationSummary, 0, len(apps))
+	for _, a := range apps {
+		out = append(out, summarizeApplication(a))
+	}
+	writeJSON(w, map[string]any{"applications": out})
+}
+
+// apiApplication returns one application to those who may see it (owner,
+// staff, assigned reviewer, linked supervisor): its state, its history (the
+// peer review events to staff only), the eligibility report (of the
+// submitted evidence once submitted, of the live portfolio while the
+// applicant edits) and the actions the caller may take now.
+func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
+	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer|RelSupervisor)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	u := userFrom(r)
+	frozen := len(app.Snapshot) > 0 && app.State != string(application.Draft) && app.State != string(application.Returned)
+	ev, err := s.evaluate(app, frozen)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	events, err := s.cfg.Store.Events(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	staff := rel&RelStaff != 0 && app.ApplicantID != u.ID
+	history := []historyEventJSON{}
+	for _, e := range events {
+		if boardOnlyEvent(e.Action) && !staff {
+			continue
+		}
+		j := historyEventJSON{At: e.At, Action: e.Action, From: e.From, To: e.To, Message: e.Message}
+		if e.ActorID != 0 {
+			j.Actor = &userRef{ID: e.ActorID, Name: e.ActorName}
+		}
+		history = append(history, j)
+	}
+	var actor application.Actor
+	switch {
+	case app.ApplicantID == u.ID:
+		actor = application.Actor{IsOwner: true}
+	case staff:
+		actor = application.Actor{Roles: u.Roles}
+	}
+	actions := []string{}
+	for _, a := range application.Possible(application.State(app.State), actor) {
+		if a != "none" {
+			actions = append(actions, a)
+		}
+	}
+	out := map[string]any{"application": summarizeApplication(app), "history": history, "report": ev.Report, "frozen": frozen, "actions": actions}
+	if staff {
+		assigned, err := s.cfg.Store.Assignments(ctx, app.ID)
+		if err != nil {
+			s.internal(w, err)
+			return
+		}
+		since := peerRoundStart(events)
+		out["reviewers"] = reviewersJSON(assigned, since)
+		if app.State == string(application.PeerReview) {
+			out["approval"] = approvalProblem(ev.Report, assigned, since)
+		}
+	}
+	writeJSON(w, out)
+}
+
+// apiAction takes an action on an application: the applicant's own
+// (submit, withdraw, answer_info) or staff's. The owner acts as the
+// applicant even when they are staff, so no one decides their own case.
+func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.application(w, r, RelOwner|RelStaff)
+	if !ok {
+		return
+	}
+	var in struct {
+		Reason  string `json:"reason"`
+		Version int    `json:"version"`
+	}
+	if !decodeJSON(w, r, &in, "reason and version") {
+		return
+	}
+	ctx, u := r.Context(), userFrom(r)
+	action := application.Action(r.PathValue("action"))
+	version, err := staffVersion(strconv.Itoa(in.Version))
+	if err == nil {
+		if app.ApplicantID == u.ID {
+			owner := *u
+			owner.Roles = nil
+			_, err = s.act(ctx, &owner, app, version, action, in.Reason)
+		} else {
+			_, err = s.staffAct(ctx, u, app, version, action, in.Reason)
+		}
+	}
+	if err != nil {
+		s.staffFail(w, r, err)
+		return
+	}
+	fresh, err := s.cfg.Store.Application(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"application": summarizeApplication(fresh)})
+}

@@ -135,14 +135,14 @@ func (s *Server) evaluate(app *store.Application, frozen bool) (*evaluation, err
 	}
 	var set *requirements.Set
 	if frozen && app.SnapshotSetVersion != "" {
-		for _, v := range s.cfg.Sets.Versions(app.SetID) {
+		for _, v := range s.sets().Versions(app.SetID) {
 			if v.Version == app.SnapshotSetVersion {
 				set = v
 			}
 		}
 	}
 	if set == nil {
-		if set, _, err = eligibility.Select(s.cfg.Sets, app.SetID, p, asOf); err != nil {
+		if set, _, err = eligibility.Select(s.sets(), app.SetID, p, asOf); err != nil {
 			return nil, err
 		}
 	}

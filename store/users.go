@@ -177,52 +177,120 @@ type Session struct {
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
 	UserAgent  string
+	// Pending marks a session that passed the password step of a
+	// two-factor sign-in and waits for the code: it signs no one in.
+	Pending bool
 }
+
+// Handle names the session in pages and URLs without revealing its token.
+func (ss Session) Handle() string { return Handle(ss.Digest) }
 
 // CreateSession stores a new session.
 func (s *Store) CreateSession(ctx context.Context, ss Session) error {
-	_, err := s.DB.ExecContext(ctx, s.Dialect.Rebind(
-		"INSERT INTO sessions (digest, user_id, created_at, last_seen_at, expires_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)"),
-		ss.Digest, ss.UserID, s.timeArg(ss.CreatedAt), s.timeArg(ss.LastSeenAt), s.timeArg(ss.ExpiresAt), ss.UserAgent)
+	return s.CreateSessionIn(ctx, s.DB, ss)
+}
+
+// CreateSessionIn is CreateSession inside a transaction (or any Querier).
+func (s *Store) CreateSessionIn(ctx context.Context, q Querier, ss Session) error {
+	_, err := q.ExecContext(ctx, s.Dialect.Rebind(
+		"INSERT INTO sessions (digest, user_id, created_at, last_seen_at, expires_at, user_agent, pending_2fa) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+		ss.Digest, ss.UserID, s.timeArg(ss.CreatedAt), s.timeArg(ss.LastSeenAt), s.timeArg(ss.ExpiresAt), ss.UserAgent, ss.Pending)
 	if err != nil {
 		return fmt.Errorf("creating the session: %w", err)
 	}
 	return nil
 }
 
-// SessionUser returns the user of a live session and marks it seen at now.
-// A session past its absolute expiry, or idle for longer than idle, is
-// deleted and reported as ErrNotFound.
-func (s *Store) SessionUser(ctx context.Context, digest string, now time.Time, idle time.Duration) (*User, error) {
-	var userID int64
-	var lastSeen, expires any
-	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT user_id, last_seen_at, expires_at FROM sessions WHERE digest = ?"), digest).
-		Scan(&userID, &lastSeen, &expires)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
+const sessionColumns = "digest, user_id, created_at, last_seen_at, expires_at, user_agent, pending_2fa"
+
+func scanSession(r scanner) (*Session, error) {
+	var ss Session
+	var created, seen, expires any
+	if err := r.Scan(&ss.Digest, &ss.UserID, &created, &seen, &expires, &ss.UserAgent, &ss.Pending); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
 		return nil, fmt.Errorf("reading the session: %w", err)
 	}
-	seen, err1 := scanTime(lastSeen)
-	exp, err2 := scanTime(expires)
-	if err := errors.Join(err1, err2); err != nil {
+	var err1, err2, err3 error
+	ss.CreatedAt, err1 = scanTime(created)
+	ss.LastSeenAt, err2 = scanTime(seen)
+	ss.ExpiresAt, err3 = scanTime(expires)
+	if err := errors.Join(err1, err2, err3); err != nil {
 		return nil, err
 	}
-	if !now.Before(exp) || now.Sub(seen) > idle {
+	return &ss, nil
+}
+
+// live reports whether a session is still usable at now.
+func (ss *Session) live(now time.Time, idle time.Duration) bool {
+	return now.Before(ss.ExpiresAt) && now.Sub(ss.LastSeenAt) <= idle
+}
+
+// LiveSession returns a live session, pending or not, and its user, and
+// marks it seen at now. A session past its absolute expiry, or idle for
+// longer than idle, is deleted and reported as ErrNotFound.
+func (s *Store) LiveSession(ctx context.Context, digest string, now time.Time, idle time.Duration) (*Session, *User, error) {
+	ss, err := scanSession(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+sessionColumns+" FROM sessions WHERE digest = ?"), digest))
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ss.live(now, idle) {
 		if err := s.DeleteSession(ctx, digest); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return nil, ErrNotFound
+		return nil, nil, ErrNotFound
 	}
 	// Touching at most once a minute keeps reads from becoming writes; the
 	// idle timeout is thereby at most a minute generous.
-	if now.Sub(seen) >= time.Minute {
+	if now.Sub(ss.LastSeenAt) >= time.Minute {
 		if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE sessions SET last_seen_at = ? WHERE digest = ?"), s.timeArg(now), digest); err != nil {
-			return nil, fmt.Errorf("touching the session: %w", err)
+			return nil, nil, fmt.Errorf("touching the session: %w", err)
+		}
+		ss.LastSeenAt = now
+	}
+	u, err := s.UserByID(ctx, ss.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ss, u, nil
+}
+
+// SessionUser returns the user of a live, signed-in session and marks it
+// seen at now. A session past its absolute expiry, or idle for longer than
+// idle, is deleted and reported as ErrNotFound; a session still waiting for
+// its second factor is also ErrNotFound, since it signs no one in.
+func (s *Store) SessionUser(ctx context.Context, digest string, now time.Time, idle time.Duration) (*User, error) {
+	ss, u, err := s.LiveSession(ctx, digest, now, idle)
+	if err != nil {
+		return nil, err
+	}
+	if ss.Pending {
+		return nil, ErrNotFound
+	}
+	return u, nil
+}
+
+// UserSessions lists a user's live, signed-in sessions, most recently seen
+// first.
+func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time, idle time.Duration) ([]Session, error) {
+	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind("SELECT "+sessionColumns+" FROM sessions WHERE user_id = ? AND pending_2fa = ? ORDER BY last_seen_at DESC, created_at DESC"),
+		userID, false)
+	if err != nil {
+		return nil, fmt.Errorf("listing sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		ss, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		if ss.live(now, idle) {
+			out = append(out, *ss)
 		}
 	}
-	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE id = ?"), userID))
+	return out, rows.Err()
 }
 
 // DeleteSession ends a session; ending one that does not exist is not an error.
@@ -231,6 +299,50 @@ func (s *Store) DeleteSession(ctx context.Context, digest string) error {
 		return fmt.Errorf("ending the session: %w", err)
 	}
 	return nil
+}
+
+// EndUserSession ends one of a user's sessions by its handle and returns
+// its digest. A session of another user, or none, is ErrNotFound.
+func (s *Store) EndUserSession(ctx context.Context, q Querier, userID int64, handle string) (string, error) {
+	if !validHandle(handle) {
+		return "", ErrNotFound
+	}
+	var digest string
+	err := q.QueryRowContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ? AND substr(digest, 1, ?) = ? RETURNING digest"),
+		userID, HandleLen, handle).Scan(&digest)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("ending the session: %w", err)
+	}
+	return digest, nil
+}
+
+// EndOtherSessions ends every session of a user but the one with digest
+// keep, and returns how many it ended.
+func (s *Store) EndOtherSessions(ctx context.Context, q Querier, userID int64, keep string) (int64, error) {
+	res, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ? AND digest <> ?"), userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("ending sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// ReplaceSession swaps a pending session for a new one, as when the second
+// factor of a sign-in is accepted: the old token stops working and the new
+// one is fresh. It is ErrNotFound when the old session no longer exists.
+func (s *Store) ReplaceSession(ctx context.Context, q Querier, oldDigest string, ss Session) error {
+	res, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE digest = ? AND user_id = ?"), oldDigest, ss.UserID)
+	if err != nil {
+		return fmt.Errorf("ending the pending session: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return s.CreateSessionIn(ctx, q, ss)
 }
 
 // RecordLogin remembers a sign-in attempt for rate limiting.

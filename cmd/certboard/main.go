@@ -33,11 +33,12 @@ Usage:
   certboard requirements check FILE.yaml
   certboard evaluate --requirements ID|FILE.yaml [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
   certboard evaluate --all [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
-  certboard serve [--addr HOST:PORT] [--data DIR | --database postgres://...] [--log text|json]
+  certboard serve [--addr HOST:PORT] [--data DIR | --database postgres://...] [--demo] [--log text|json]
   certboard migrate [--data DIR | --database postgres://...]
   certboard user add --email ADDRESS --name NAME [--role applicant,staff,...] [--data DIR | --database URL]
                      (the password is read from standard input or CERTBOARD_PASSWORD)
   certboard audit verify [--data DIR | --database postgres://...]
+  certboard totp SECRET   (prints the current two-factor code of a secret, e.g. a demo account's)
 
 Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage.
 With --all: 0 when the portfolio is eligible for at least one set, 1 otherwise.
@@ -63,6 +64,8 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runUser(args[1:], os.Stdin, stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], stdout, stderr)
+	case "totp":
+		return runTOTP(args[1:], stdout, stderr, time.Now())
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

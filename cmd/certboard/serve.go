@@ -10,12 +10,15 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
+	"github.com/certboard/certboard/files"
 	"github.com/certboard/certboard/mail"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/server"
+	"github.com/certboard/certboard/store"
 )
 
 // runServe serves HTTP until SIGINT or SIGTERM, then finishes the requests
@@ -37,6 +40,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	smtpAddr := fs.String("smtp", os.Getenv("CERTBOARD_SMTP"), "SMTP server `host:port`; empty logs mail instead of sending it (env CERTBOARD_SMTP)")
 	smtpFrom := fs.String("smtp-from", envOr("CERTBOARD_SMTP_FROM", "certboard@localhost"), "sender `address` of mail (env CERTBOARD_SMTP_FROM)")
 	smtpUser := fs.String("smtp-user", os.Getenv("CERTBOARD_SMTP_USER"), "SMTP `user`; the password is read from CERTBOARD_SMTP_PASSWORD")
+	demo := fs.Bool("demo", false, "seed a demo board (staff, reviewers, a supervisor, applicants at every stage) when it is not there yet, and print its logins")
+	filesURL := fs.String("files", os.Getenv("CERTBOARD_FILES"), "bucket `URL` for uploaded documents, such as file:///srv/certboard/files (env CERTBOARD_FILES; default DATA/files)")
 	cfg := storeFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -64,15 +69,25 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitBadInput
 	}
+	docs, err := openFiles(ctx, *filesURL, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
+		return exitBadInput
+	}
+	defer docs.Close()
 	sets, err := requirements.Shipped()
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: the shipped requirement sets are broken: %v\n", err)
 		return exitBadInput
 	}
+	if sets, err = server.LoadPublishedSets(ctx, st, sets); err != nil {
+		fmt.Fprintf(stderr, "certboard serve: a requirement-set version published by an admin does not load: %v\n", err)
+		return exitBadInput
+	}
 	if *publicURL == "" {
 		*publicURL = "http://" + *addr
 	}
-	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: *publicURL})
+	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: *publicURL, Files: docs})
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitBadInput
@@ -91,6 +106,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	mailCtx, stopMail := context.WithCancel(ctx)
 	defer stopMail()
 	go mail.Run(mailCtx, st, sender, 15*time.Second, log)
+	if *demo {
+		if err := seedDemo(ctx, srv, stdout, *publicURL); err != nil {
+			fmt.Fprintf(stderr, "certboard serve: %v\n", err)
+			return exitBadInput
+		}
+	}
 	fmt.Fprintf(stdout, "certboard listening on http://%s (%s database; %s)\n", ln.Addr(), st.Dialect, mode)
 	if listening != nil {
 		listening <- ln.Addr().String()
@@ -107,4 +128,17 @@ func envOr(name, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// openFiles opens the store of uploaded documents, encrypted with the
+// store's keys: the bucket URL when one is given, otherwise the directory
+// files/ inside the data directory.
+func openFiles(ctx context.Context, bucketURL string, cfg *store.Config) (*files.Store, error) {
+	if bucketURL != "" {
+		return files.Open(ctx, bucketURL, cfg.Keys)
+	}
+	if cfg.DataDir == "" {
+		return nil, errors.New("no place for uploaded documents: give --files URL or --data DIR")
+	}
+	return files.OpenDir(filepath.Join(cfg.DataDir, "files"), cfg.Keys)
 }

@@ -1,0 +1,909 @@
+// Command load drives an in-process certboard server over loopback with many
+// signed-in applicants at once, and reports the latency of the applicant's
+// dashboard (GET /applications/{id}) and of adding evidence through the JSON
+// API (POST /api/v1/applications/{id}/evidence/{list}).
+//
+// Usage:
+//
+//	go run ./bench/load [--users 200] [--duration 30s] [--warmup 5s] [--mix 0.8]
+//	                    [--database postgres://...] [--json] [--cpuprofile FILE]
+//
+// The server is built as certboard serve builds it, on a fresh database: a
+// temporary SQLite directory, or with --database a new PostgreSQL database
+// created on that server for the run and dropped after it. Each virtual user
+// is an applicant with one draft application holding
+// examples/portfolios/cst-eligible.json, signed in with a session made
+// directly in the store; seeding is not measured. The users run in a closed
+// loop without think time: each request starts as soon as the user's
+// previous one is answered.
+//
+// Exit status: 0 when every request succeeded, 1 when any failed, 2 when the
+// run could not be set up.
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/certboard/certboard/account"
+	"github.com/certboard/certboard/application"
+	"github.com/certboard/certboard/mail"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+	"github.com/certboard/certboard/seal"
+	"github.com/certboard/certboard/server"
+	"github.com/certboard/certboard/store"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitErrors = 1
+	exitSetup  = 2
+)
+
+// options are the command-line settings of a run.
+type options struct {
+	Users      int
+	Duration   time.Duration
+	Warmup     time.Duration
+	Mix        float64
+	Database   string
+	JSON       bool
+	CPUProfile string
+	MaxConns   int
+	Portfolio  string
+	SetID      string
+	// ServerLog sends the server's warnings and errors to the progress
+	// writer instead of discarding its log.
+	ServerLog bool
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole program: it parses the flags, runs the load and prints the
+// report.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitSetup
+	}
+	rep, err := execute(ctx, o, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "load: %v\n", err)
+		return exitSetup
+	}
+	if o.JSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintf(stderr, "load: %v\n", err)
+			return exitSetup
+		}
+	} else {
+		writeTable(stdout, rep)
+	}
+	if rep.failed() {
+		for _, e := range rep.ErrorSamples {
+			fmt.Fprintf(stderr, "load: error: %s\n", e)
+		}
+		return exitErrors
+	}
+	return exitOK
+}
+
+// parseFlags reads and checks the command-line settings.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&o.Users, "users", 200, "number of concurrent virtual `users`, each an applicant with one application")
+	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "measured `time`, after the warm-up")
+	fs.DurationVar(&o.Warmup, "warmup", 5*time.Second, "`time` of load before measuring, not recorded")
+	fs.Float64Var(&o.Mix, "mix", 0.8, "`share` of requests that read the dashboard; the rest add one evidence item")
+	fs.StringVar(&o.Database, "database", "", "PostgreSQL server `URL`, postgres://...: a fresh database is created there for the run and dropped after it (default: a temporary SQLite database)")
+	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured period (server and load generator, one process) to `file`")
+	fs.IntVar(&o.MaxConns, "max-conns", 0, "limit the database pool to `n` open and idle connections (default: leave the pool as certboard serve does)")
+	fs.StringVar(&o.Portfolio, "portfolio", filepath.Join("examples", "portfolios", "cst-eligible.json"), "portfolio `file` every applicant starts with, found from the current directory or a parent")
+	fs.StringVar(&o.SetID, "set", "aasect-cst", "requirement set `id` of the applications")
+	fs.BoolVar(&o.ServerLog, "server-log", false, "print the server's warnings and errors (to find the cause of errors) instead of discarding its log")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	var problems []string
+	if fs.NArg() > 0 {
+		problems = append(problems, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	if o.Users < 1 {
+		problems = append(problems, "--users must be at least 1")
+	}
+	if o.Duration <= 0 {
+		problems = append(problems, "--duration must be positive, such as 30s")
+	}
+	if o.Warmup < 0 {
+		problems = append(problems, "--warmup must not be negative")
+	}
+	if o.Mix < 0 || o.Mix > 1 || math.IsNaN(o.Mix) {
+		problems = append(problems, "--mix must be between 0 and 1")
+	}
+	if o.MaxConns < 0 {
+		problems = append(problems, "--max-conns must not be negative")
+	}
+	if len(problems) > 0 {
+		err := errors.New(strings.Join(problems, "; "))
+		fmt.Fprintf(stderr, "load: %v\n", err)
+		return o, err
+	}
+	return o, nil
+}
+
+// Operations measured.
+const (
+	opDashboard = iota
+	opAddEvidence
+	numOps
+)
+
+var opNames = [numOps]string{"dashboard", "add-evidence"}
+
+// opReport is the outcome of one operation over the measured period.
+type opReport struct {
+	Operation string  `json:"operation"`
+	Count     int     `json:"count"`
+	PerSecond float64 `json:"requests_per_second"`
+	P50       float64 `json:"p50_ms"`
+	P90       float64 `json:"p90_ms"`
+	P99       float64 `json:"p99_ms"`
+	Max       float64 `json:"max_ms"`
+	// Conflicts are 409 answers (a stale version), re-read and retried.
+	Conflicts int `json:"conflicts"`
+	// Errors are other non-2xx answers and transport errors.
+	Errors int `json:"errors"`
+	// MeanBytes is the mean size of a successful answer's body.
+	MeanBytes int64 `json:"mean_bytes"`
+}
+
+// poolReport is the database pool at the end of the run.
+type poolReport struct {
+	MaxOpen        int     `json:"max_open"`
+	Open           int     `json:"open"`
+	WaitCount      int64   `json:"wait_count"`
+	WaitSeconds    float64 `json:"wait_seconds"`
+	MaxIdleClosed  int64   `json:"closed_idle_pool_full"`
+	MaxLifeClosed  int64   `json:"closed_max_lifetime"`
+	MaxIdleTimeCls int64   `json:"closed_max_idle_time"`
+}
+
+// report is the outcome of a run.
+type report struct {
+	Engine          string  `json:"engine"`
+	Users           int     `json:"users"`
+	Mix             float64 `json:"mix"`
+	WarmupSeconds   float64 `json:"warmup_seconds"`
+	DurationSeconds float64 `json:"duration_seconds"`
+	SeedSeconds     float64 `json:"seed_seconds"`
+	GOMAXPROCS      int     `json:"gomaxprocs"`
+	// CPUSeconds is the CPU time of the whole process (server and load
+	// generator) during the measured period, -1 when unknown; CPUPerRequest
+	// divides it by the successful requests, in milliseconds.
+	CPUSeconds    float64 `json:"cpu_seconds"`
+	CPUPerRequest float64 `json:"cpu_ms_per_request"`
+	// LoadStart and LoadEnd are the host's 1-minute load average when the
+	// measured period started and ended (-1 when unknown): other work on the
+	// host skews the figures.
+	LoadStart  float64    `json:"host_load_start"`
+	LoadEnd    float64    `json:"host_load_end"`
+	Operations []opReport `json:"operations"`
+	// WarmupErrors are errors during the warm-up, which are not in the
+	// operations' figures but still fail the run.
+	WarmupErrors int        `json:"warmup_errors"`
+	Pool         poolReport `json:"database_pool"`
+	ErrorSamples []string   `json:"error_samples,omitempty"`
+	Interrupted  bool       `json:"interrupted,omitempty"`
+}
+
+// failed reports whether any request failed.
+func (r *report) failed() bool {
+	if r.WarmupErrors > 0 || r.Interrupted {
+		return true
+	}
+	for _, op := range r.Operations {
+		if op.Errors > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// execute sets up the database and the server, seeds the applicants, runs
+// the load and tears everything down. Progress notes go to progress.
+func execute(ctx context.Context, o options, progress io.Writer) (*report, error) {
+	tpl, err := loadPortfolio(o.Portfolio)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := seal.New(seal.Generate())
+	if err != nil {
+		return nil, err
+	}
+	cfg := store.Config{Keys: keys}
+	if o.Database != "" {
+		dbURL, drop, err := createDatabase(ctx, o.Database)
+		if err != nil {
+			return nil, err
+		}
+		defer drop()
+		cfg.DatabaseURL = dbURL
+	} else {
+		dir, err := os.MkdirTemp("", "certboard-load-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		cfg.DataDir = dir
+	}
+	st, err := store.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	if o.MaxConns > 0 {
+		st.DB.SetMaxOpenConns(o.MaxConns)
+		st.DB.SetMaxIdleConns(o.MaxConns)
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	sets, err := requirements.Shipped()
+	if err != nil {
+		return nil, err
+	}
+	if sets.Latest(o.SetID) == nil {
+		return nil, fmt.Errorf("--set %q: no such requirement set", o.SetID)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if o.ServerLog {
+		log = slog.New(slog.NewTextHandler(progress, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	base := "http://" + ln.Addr().String()
+	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: base})
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	srvCtx, stopServer := context.WithCancel(context.Background())
+	var bg sync.WaitGroup
+	bg.Go(func() { mail.Run(srvCtx, st, mail.Log{Logger: log}, 15*time.Second, log) })
+	served := make(chan error, 1)
+	go func() { served <- server.Run(srvCtx, ln, srv.Handler(), 10*time.Second, log) }()
+	defer func() {
+		stopServer()
+		<-served
+		bg.Wait()
+	}()
+
+	engine := st.Dialect.String()
+	fmt.Fprintf(progress, "load: seeding %d applicants (%s)...\n", o.Users, engine)
+	seedStart := time.Now()
+	users, err := seed(ctx, st, o.Users, tpl, o.SetID)
+	if err != nil {
+		return nil, fmt.Errorf("seeding: %w", err)
+	}
+	seeded := time.Since(seedStart)
+	fmt.Fprintf(progress, "load: seeded in %s; %s warm-up, then %s measured...\n", seeded.Round(time.Millisecond), o.Warmup, o.Duration)
+
+	client := newClient(o.Users)
+	defer client.CloseIdleConnections()
+	stats, win, err := drive(ctx, client, base, users, o)
+	if err != nil {
+		return nil, err
+	}
+	rep := summarize(stats, o, win)
+	rep.Engine = engine
+	rep.SeedSeconds = seeded.Seconds()
+	rep.Interrupted = ctx.Err() != nil
+	ps := st.DB.Stats()
+	rep.Pool = poolReport{MaxOpen: ps.MaxOpenConnections, Open: ps.OpenConnections, WaitCount: ps.WaitCount,
+		WaitSeconds: ps.WaitDuration.Seconds(), MaxIdleClosed: ps.MaxIdleClosed, MaxLifeClosed: ps.MaxLifetimeClosed,
+		MaxIdleTimeCls: ps.MaxIdleTimeClosed}
+	return rep, nil
+}
+
+// findUp finds a relative path from the current directory or one of its
+// parents, so that the tool runs from the module root or from its own
+// directory (as tests do).
+func findUp(rel string) (string, error) {
+	if filepath.IsAbs(rel) {
+		return rel, nil
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(dir, rel)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("%s: not found in the current directory or its parents; run from the certboard checkout or give --portfolio", rel)
+		}
+		dir = parent
+	}
+}
+
+// loadPortfolio reads the portfolio every applicant starts with.
+func loadPortfolio(rel string) (*portfolio.Portfolio, error) {
+	path, err := findUp(rel)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	p, err := portfolio.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	return p, nil
+}
+
+// createDatabase creates a fresh database on the PostgreSQL server of
+// rawURL (connecting to the URL's own database to do so) and returns its URL
+// and a function that drops it.
+func createDatabase(ctx context.Context, rawURL string) (string, func(), error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", nil, fmt.Errorf("--database %q: give a postgres:// URL", rawURL)
+	}
+	admin, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return "", nil, err
+	}
+	admin.SetMaxOpenConns(1)
+	name := fmt.Sprintf("certboard_load_%d", time.Now().UnixNano())
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("creating database %s: %w", name, err)
+	}
+	fresh := *u
+	fresh.Path = "/" + name
+	fresh.RawPath = ""
+	drop := func() {
+		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(dctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			fmt.Fprintf(os.Stderr, "load: could not drop database %s: %v\n", name, err)
+		}
+		admin.Close()
+	}
+	return fresh.String(), drop, nil
+}
+
+// vuser is one virtual user: an applicant with one application and a
+// session.
+type vuser struct {
+	n      int
+	appID  int64
+	cookie string // the Cookie header value
+	// version is the application version the user last saw.
+	version int
+	added   int
+}
+
+// seedBatch is how many applicants are created per transaction.
+const seedBatch = 100
+
+// seed creates n applicants, each with a verified account, a draft
+// application holding a copy of tpl under their own name, its start event,
+// and a session.
+func seed(ctx context.Context, st *store.Store, n int, tpl *portfolio.Portfolio, setID string) ([]*vuser, error) {
+	now := time.Now()
+	users := make([]*vuser, 0, n)
+	for start := 0; start < n; start += seedBatch {
+		tx, err := st.DB.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		for i := start; i < min(n, start+seedBatch); i++ {
+			u, err := seedOne(ctx, st, tx, i+1, tpl, setID, now)
+			if err != nil {
+				tx.Rollback()
+				return nil, err
+			}
+			users = append(users, u)
+		}
+		if err := tx.Commit(); err != nil {
+			return nil, err
+		}
+	}
+	return users, nil
+}
+
+func seedOne(ctx context.Context, st *store.Store, tx *sql.Tx, n int, tpl *portfolio.Portfolio, setID string, now time.Time) (*vuser, error) {
+	email := fmt.Sprintf("load-%05d@example.org", n)
+	name := fmt.Sprintf("Load Applicant %d", n)
+	uid, err := st.CreateUserIn(ctx, tx, store.User{Email: email, Name: name, PasswordHash: "not a hash: load-test sessions are made directly",
+		Roles: []string{"applicant"}, CreatedAt: now, EmailVerifiedAt: now})
+	if err != nil {
+		return nil, err
+	}
+	p := *tpl // the lists are shared, read-only; only the person changes
+	p.Person.Name, p.Person.Email = name, email
+	data, err := portfolio.Encode(&p)
+	if err != nil {
+		return nil, err
+	}
+	appID, err := st.CreateApplication(ctx, tx, store.Application{ApplicantID: uid, SetID: setID, State: string(application.Draft), Portfolio: data, CreatedAt: now})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.AddEvent(ctx, tx, store.Event{ApplicationID: appID, At: now, ActorID: uid, Action: "start", To: string(application.Draft)}); err != nil {
+		return nil, err
+	}
+	token, digest, err := account.NewToken()
+	if err != nil {
+		return nil, err
+	}
+	if err := st.CreateSessionIn(ctx, tx, store.Session{Digest: digest, UserID: uid, CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(server.SessionMax), UserAgent: "certboard-load"}); err != nil {
+		return nil, err
+	}
+	cookie := (&http.Cookie{Name: server.SessionCookie, Value: token}).String()
+	return &vuser{n: n, appID: appID, cookie: cookie, version: 1}, nil
+}
+
+// newClient is one HTTP client for all users, keeping a connection per user.
+// It does not follow redirects: a redirect (to the sign-in page, say) is an
+// answer to count, not to chase.
+func newClient(users int) *http.Client {
+	tr := &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        users,
+		MaxIdleConnsPerHost: users,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+	}
+	return &http.Client{Transport: tr, Timeout: 60 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// maxErrorSamples bounds the error messages a user keeps.
+const maxErrorSamples = 3
+
+// userStats is what one user measured; each user writes only its own.
+type userStats struct {
+	lat          [numOps][]time.Duration
+	bytes        [numOps]int64
+	conflicts    [numOps]int
+	errors       [numOps]int
+	warmupErrors int
+	samples      []string
+}
+
+// outcome is one answered (or failed) request.
+type outcome struct {
+	took   time.Duration
+	status int
+	err    error
+	detail string // the start of the body of a failed answer
+	size   int    // bytes of the answer's body
+}
+
+// record files an outcome under op, in the measurement or the warm-up.
+func (s *userStats) record(op int, o outcome, measured bool) {
+	bad := o.err != nil || o.status < 200 || o.status > 299
+	conflict := o.err == nil && o.status == http.StatusConflict
+	if bad && !conflict && len(s.samples) < maxErrorSamples {
+		msg := fmt.Sprintf("%s: ", opNames[op])
+		if o.err != nil {
+			msg += o.err.Error()
+		} else {
+			msg += fmt.Sprintf("%d %s", o.status, o.detail)
+		}
+		s.samples = append(s.samples, msg)
+	}
+	switch {
+	case !measured:
+		if bad && !conflict {
+			s.warmupErrors++
+		}
+	case conflict:
+		s.conflicts[op]++
+	case bad:
+		s.errors[op]++
+	default:
+		s.lat[op] = append(s.lat[op], o.took)
+		s.bytes[op] += int64(o.size)
+	}
+}
+
+// worker runs one virtual user.
+type worker struct {
+	client *http.Client
+	base   string
+	u      *vuser
+	rng    *rand.Rand
+	buf    bytes.Buffer
+	stats  userStats
+}
+
+// window is what the process and the host did during the measured period.
+type window struct {
+	// CPUSeconds is the CPU time of this process (server and load
+	// generator), or -1 when it cannot be read.
+	CPUSeconds float64
+	// Load is the host's 1-minute load average at the start and the end,
+	// or -1 when it cannot be read.
+	LoadStart, LoadEnd float64
+}
+
+// drive runs every user until the warm-up and the measured period have
+// passed (or ctx ends, which reports interrupted) and returns what each
+// measured. Requests in flight at the end are finished, not cancelled;
+// only requests started within the measured period are recorded. With
+// o.CPUProfile, the measured period is profiled.
+func drive(ctx context.Context, client *http.Client, base string, users []*vuser, o options) ([]*userStats, window, error) {
+	var prof *os.File
+	if o.CPUProfile != "" {
+		f, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return nil, window{}, err
+		}
+		defer f.Close()
+		prof = f
+	}
+	start := time.Now()
+	measureFrom := start.Add(o.Warmup)
+	stopAt := measureFrom.Add(o.Duration)
+	workers := make([]*worker, len(users))
+	var wg sync.WaitGroup
+	for i, u := range users {
+		w := &worker{client: client, base: base, u: u, rng: rand.New(rand.NewPCG(uint64(start.UnixNano()), uint64(i)))}
+		workers[i] = w
+		wg.Go(func() { w.loop(ctx, o.Mix, measureFrom, stopAt) })
+	}
+	t := time.NewTimer(time.Until(measureFrom))
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		t.Stop()
+	}
+	win := window{LoadStart: loadAverage()}
+	cpu0 := processCPU()
+	var perr error
+	if prof != nil {
+		perr = pprof.StartCPUProfile(prof)
+	}
+	wg.Wait()
+	if prof != nil && perr == nil {
+		pprof.StopCPUProfile()
+		perr = prof.Close()
+	}
+	cpu1 := processCPU()
+	win.LoadEnd = loadAverage()
+	win.CPUSeconds = -1
+	if cpu0 >= 0 && cpu1 >= 0 {
+		win.CPUSeconds = math.Round((cpu1-cpu0)*100) / 100
+	}
+	out := make([]*userStats, len(workers))
+	for i, w := range workers {
+		out[i] = &w.stats
+	}
+	return out, win, perr
+}
+
+// processCPU returns the CPU time this process has used, user and system,
+// in seconds, from /proc/self/stat; -1 where that cannot be read (not
+// Linux).
+func processCPU() float64 {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return -1
+	}
+	// The command name (field 2) may hold spaces; the fields after its
+	// closing parenthesis start with field 3, so utime (14) and stime (15)
+	// are the 12th and 13th.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	utime, err1 := strconv.ParseFloat(f[11], 64)
+	stime, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	const ticksPerSecond = 100 // USER_HZ, 100 on every Linux platform Go supports
+	return (utime + stime) / ticksPerSecond
+}
+
+// loadAverage returns the host's 1-minute load average from /proc/loadavg,
+// or -1.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}
+
+// loop is the user's closed loop: one request after another, no pause.
+func (w *worker) loop(ctx context.Context, mix float64, measureFrom, stopAt time.Time) {
+	for ctx.Err() == nil {
+		now := time.Now()
+		if !now.Before(stopAt) {
+			return
+		}
+		measured := !now.Before(measureFrom)
+		if w.rng.Float64() < mix {
+			w.stats.record(opDashboard, w.dashboard(), measured)
+			continue
+		}
+		// A conflict means the version was stale: re-read it and retry,
+		// a few times at most.
+		for try := 0; try < 3; try++ {
+			o := w.addEvidence()
+			w.stats.record(opAddEvidence, o, measured)
+			if o.err != nil || o.status != http.StatusConflict {
+				break
+			}
+			if r := w.reread(); r.err != nil || r.status != http.StatusOK {
+				w.stats.record(opAddEvidence, r, measured)
+				break
+			}
+		}
+	}
+}
+
+// do sends a request as the user and reads the whole answer into w.buf.
+func (w *worker) do(method, path, contentType string, body []byte) (outcome, *http.Response) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, w.base+path, rd)
+	if err != nil {
+		return outcome{err: err}, nil
+	}
+	req.Header.Set("Cookie", w.u.cookie)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if method != http.MethodGet {
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	start := time.Now()
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return outcome{took: time.Since(start), err: err}, nil
+	}
+	w.buf.Reset()
+	_, err = w.buf.ReadFrom(resp.Body)
+	resp.Body.Close()
+	o := outcome{took: time.Since(start), status: resp.StatusCode, err: err, size: w.buf.Len()}
+	if o.err == nil && (o.status < 200 || o.status > 299) {
+		o.detail = strings.Join(strings.Fields(string(w.buf.Bytes()[:min(w.buf.Len(), 300)])), " ")
+	}
+	return o, resp
+}
+
+// dashboard reads the applicant's dashboard and notes the version it shows.
+func (w *worker) dashboard() outcome {
+	o, _ := w.do(http.MethodGet, "/applications/"+strconv.FormatInt(w.u.appID, 10), "", nil)
+	if o.err == nil && o.status == http.StatusOK {
+		if v, ok := pageVersion(w.buf.Bytes()); ok {
+			w.u.version = v
+		} else {
+			o.status, o.detail = 0, "the dashboard shows no version field"
+			o.err = errors.New(o.detail)
+		}
+	}
+	return o
+}
+
+// versionField is how the dashboard's forms carry the application version.
+var versionField = []byte(`name="version" value="`)
+
+// pageVersion reads the application version from the first version field
+// of a page.
+func pageVersion(page []byte) (int, bool) {
+	i := bytes.Index(page, versionField)
+	if i < 0 {
+		return 0, false
+	}
+	rest := page[i+len(versionField):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return 0, false
+	}
+	v, err := strconv.Atoi(string(rest[:j]))
+	return v, err == nil && v > 0
+}
+
+// Evidence items added in turn: an attestation, and a small education
+// activity.
+const (
+	attestationItem = `{"code":"aasect-code-of-conduct","version":"2024","signed":"2026-03-01"}`
+	educationItem   = `{"title":"Load test seminar","kind":"ce","provider":{"name":"Load Institute","kind":"approved_provider","approved_by":["AASECT"]},` +
+		`"delivery":"live_online","date":"2026-01-15","hours":1.5,"areas":{"aasect-core":["a"]}}`
+)
+
+// addEvidence adds one item through the JSON API at the version the user
+// last saw and, on success, takes the new version from the answer.
+func (w *worker) addEvidence() outcome {
+	list, item := "attestations", attestationItem
+	if w.u.added%2 == 1 {
+		list, item = "education", educationItem
+	}
+	body := []byte(`{"version":` + strconv.Itoa(w.u.version) + `,"item":` + item + `}`)
+	o, _ := w.do(http.MethodPost, "/api/v1/applications/"+strconv.FormatInt(w.u.appID, 10)+"/evidence/"+list, "application/json", body)
+	if o.err != nil || o.status != http.StatusCreated {
+		return o
+	}
+	var answer struct {
+		Version int `json:"version"`
+	}
+	if err := json.Unmarshal(w.buf.Bytes(), &answer); err != nil || answer.Version <= w.u.version {
+		o.status, o.detail = 0, "the answer carries no new version: "+string(w.buf.Bytes()[:min(w.buf.Len(), 200)])
+		o.err = errors.New(o.detail)
+		return o
+	}
+	w.u.version = answer.Version
+	w.u.added++
+	return o
+}
+
+// reread takes the current version from the portfolio's ETag.
+func (w *worker) reread() outcome {
+	o, resp := w.do(http.MethodGet, "/api/v1/applications/"+strconv.FormatInt(w.u.appID, 10)+"/portfolio", "", nil)
+	if o.err != nil || o.status != http.StatusOK {
+		return o
+	}
+	v, err := strconv.Atoi(strings.Trim(resp.Header.Get("ETag"), `"W/`))
+	if err != nil || v <= 0 {
+		o.status, o.err = 0, fmt.Errorf("the portfolio has no usable ETag: %q", resp.Header.Get("ETag"))
+		return o
+	}
+	w.u.version = v
+	return o
+}
+
+// percentile returns the p-th percentile (0 < p <= 100) of sorted
+// latencies by the nearest-rank method: the smallest value with at least p%
+// of the values at or below it. It returns 0 for no values.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
+	rank = max(1, min(rank, len(sorted)))
+	return sorted[rank-1]
+}
+
+// ms is a duration in milliseconds, rounded to microseconds.
+func ms(d time.Duration) float64 { return math.Round(float64(d.Microseconds())) / 1000 }
+
+// summarize merges the users' figures into the report.
+func summarize(stats []*userStats, o options, win window) *report {
+	rep := &report{Users: o.Users, Mix: o.Mix, WarmupSeconds: o.Warmup.Seconds(), DurationSeconds: o.Duration.Seconds(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+		CPUSeconds: win.CPUSeconds, LoadStart: win.LoadStart, LoadEnd: win.LoadEnd}
+	requests := 0
+	for op := range numOps {
+		var all []time.Duration
+		r := opReport{Operation: opNames[op]}
+		for _, s := range stats {
+			all = append(all, s.lat[op]...)
+			r.Conflicts += s.conflicts[op]
+			r.Errors += s.errors[op]
+			r.MeanBytes += s.bytes[op]
+		}
+		slices.Sort(all)
+		r.Count = len(all)
+		if r.Count > 0 {
+			r.MeanBytes /= int64(r.Count)
+		}
+		r.PerSecond = math.Round(float64(r.Count)/o.Duration.Seconds()*10) / 10
+		r.P50, r.P90, r.P99 = ms(percentile(all, 50)), ms(percentile(all, 90)), ms(percentile(all, 99))
+		if len(all) > 0 {
+			r.Max = ms(all[len(all)-1])
+		}
+		rep.Operations = append(rep.Operations, r)
+		requests += r.Count
+	}
+	if win.CPUSeconds >= 0 && requests > 0 {
+		rep.CPUPerRequest = math.Round(win.CPUSeconds/float64(requests)*1e5) / 100
+	}
+	for _, s := range stats {
+		rep.WarmupErrors += s.warmupErrors
+		for _, m := range s.samples {
+			if len(rep.ErrorSamples) < 10 {
+				rep.ErrorSamples = append(rep.ErrorSamples, m)
+			}
+		}
+	}
+	return rep
+}
+
+// writeTable prints the report as a plain table.
+func writeTable(w io.Writer, r *report) {
+	fmt.Fprintf(w, "certboard load: %s, %d users, mix %.2f (dashboard share), %gs warm-up, %gs measured, GOMAXPROCS %d, seeding %.1fs\n",
+		r.Engine, r.Users, r.Mix, r.WarmupSeconds, r.DurationSeconds, r.GOMAXPROCS, r.SeedSeconds)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "operation\tcount\treq/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\tconflicts\terrors\tmean KB")
+	for _, op := range r.Operations {
+		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%d\t%d\t%.1f\n", op.Operation, op.Count, op.PerSecond, op.P50, op.P90, op.P99, op.Max, op.Conflicts, op.Errors, float64(op.MeanBytes)/1000)
+	}
+	tw.Flush()
+	p := r.Pool
+	limit := "unlimited"
+	if p.MaxOpen > 0 {
+		limit = strconv.Itoa(p.MaxOpen)
+	}
+	fmt.Fprintf(w, "database pool: max open %s, %d open at the end, %d waits (%.1fs), %d connections closed because the idle pool was full\n",
+		limit, p.Open, p.WaitCount, p.WaitSeconds, p.MaxIdleClosed)
+	if r.CPUSeconds >= 0 {
+		fmt.Fprintf(w, "process CPU (server and load generator): %.1fs in %gs (%.0f%% of %d cores), %.2f ms per request\n",
+			r.CPUSeconds, r.DurationSeconds, 100*r.CPUSeconds/r.DurationSeconds/float64(runtime.NumCPU()), runtime.NumCPU(), r.CPUPerRequest)
+	}
+	if r.LoadStart >= 0 {
+		fmt.Fprintf(w, "host load average: %.2f at the start, %.2f at the end\n", r.LoadStart, r.LoadEnd)
+	}
+	if r.WarmupErrors > 0 {
+		fmt.Fprintf(w, "warm-up errors (not in the table): %d\n", r.WarmupErrors)
+	}
+	if r.Interrupted {
+		fmt.Fprintln(w, "interrupted: the figures cover only part of the run")
+	}
+}

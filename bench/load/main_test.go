@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPercentile(t *testing.T) {
+	ms := func(v ...int) []time.Duration {
+		out := make([]time.Duration, len(v))
+		for i, x := range v {
+			out[i] = time.Duration(x) * time.Millisecond
+		}
+		return out
+	}
+	hundred := make([]time.Duration, 100)
+	for i := range hundred {
+		hundred[i] = time.Duration(i+1) * time.Millisecond
+	}
+	tests := []struct {
+		name   string
+		sorted []time.Duration
+		p      float64
+		want   time.Duration
+	}{
+		{"empty", nil, 50, 0},
+		{"one value", ms(7), 99, 7 * time.Millisecond},
+		{"median of four is the second", ms(1, 2, 3, 4), 50, 2 * time.Millisecond},
+		{"p90 of four is the last", ms(1, 2, 3, 4), 90, 4 * time.Millisecond},
+		{"p50 of 1..100", hundred, 50, 50 * time.Millisecond},
+		{"p90 of 1..100", hundred, 90, 90 * time.Millisecond},
+		{"p99 of 1..100", hundred, 99, 99 * time.Millisecond},
+		{"p100 is the max", hundred, 100, 100 * time.Millisecond},
+		{"a tiny p is the min", hundred, 0.001, 1 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := percentile(tt.sorted, tt.p); got != tt.want {
+			t.Errorf("%s: percentile(%d values, %g) = %v, want %v", tt.name, len(tt.sorted), tt.p, got, tt.want)
+		}
+	}
+}
+
+func TestPageVersion(t *testing.T) {
+	tests := []struct {
+		page string
+		want int
+		ok   bool
+	}{
+		{`<form><input type="hidden" name="version" value="12"></form>`, 12, true},
+		{`<input name="version" value="3"><input name="version" value="4">`, 3, true},
+		{`<p>no form here</p>`, 0, false},
+		{`<input name="version" value="x">`, 0, false},
+		{`<input name="version" value="0">`, 0, false},
+		{`<input name="version" value="7`, 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := pageVersion([]byte(tt.page))
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("pageVersion(%q) = %d, %v; want %d, %v", tt.page, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestRecordSortsOutcomes(t *testing.T) {
+	var s userStats
+	s.record(opDashboard, outcome{took: time.Millisecond, status: 200}, true)
+	s.record(opAddEvidence, outcome{took: time.Millisecond, status: 201}, true)
+	s.record(opAddEvidence, outcome{status: http.StatusConflict}, true)
+	s.record(opAddEvidence, outcome{status: 500, detail: "boom"}, true)
+	s.record(opDashboard, outcome{err: io.ErrUnexpectedEOF}, true)
+	s.record(opDashboard, outcome{status: 303}, true)
+	s.record(opDashboard, outcome{status: 500}, false)
+	s.record(opDashboard, outcome{status: 200}, false)
+	if len(s.lat[opDashboard]) != 1 || len(s.lat[opAddEvidence]) != 1 {
+		t.Errorf("recorded latencies: %d dashboard, %d add; want 1 and 1", len(s.lat[opDashboard]), len(s.lat[opAddEvidence]))
+	}
+	if s.conflicts[opAddEvidence] != 1 || s.errors[opAddEvidence] != 1 || s.errors[opDashboard] != 2 || s.warmupErrors != 1 {
+		t.Errorf("conflicts %v, errors %v, warm-up errors %d", s.conflicts, s.errors, s.warmupErrors)
+	}
+	if len(s.samples) != maxErrorSamples || !strings.Contains(s.samples[0], "add-evidence: 500 boom") {
+		t.Errorf("error samples: %q", s.samples)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	var stderr bytes.Buffer
+	o, err := parseFlags([]string{"--users", "7", "--duration", "3s", "--mix", "0.5"}, &stderr)
+	if err != nil || o.Users != 7 || o.Duration != 3*time.Second || o.Mix != 0.5 || o.Warmup != 5*time.Second {
+		t.Fatalf("parsed %+v, %v", o, err)
+	}
+	for _, bad := range [][]string{{"--users", "0"}, {"--mix", "1.5"}, {"--duration", "0s"}, {"extra"}} {
+		stderr.Reset()
+		if _, err := parseFlags(bad, &stderr); err == nil || !strings.Contains(stderr.String(), strings.TrimPrefix(bad[0], "--")) {
+			t.Errorf("%v: err %v, stderr %q", bad, err, stderr.String())
+		}
+	}
+}
+
+// TestSmokeSQLite runs the whole tool for two seconds with five users
+// against SQLite: both operations must run, succeed and be reported.
+func TestSmokeSQLite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a timed run")
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"--users", "5", "--duration", "2s", "--warmup", "200ms", "--mix", "0.5", "--json"}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout.String(), stderr.String())
+	}
+	var rep report
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, stdout.String())
+	}
+	if rep.Engine != "sqlite" || rep.Users != 5 || len(rep.Operations) != numOps {
+		t.Fatalf("report: %+v", rep)
+	}
+	for _, op := range rep.Operations {
+		if op.Count == 0 || op.Errors != 0 || op.Conflicts != 0 {
+			t.Errorf("%s: %+v", op.Operation, op)
+		}
+		if !(op.P50 > 0 && op.P50 <= op.P90 && op.P90 <= op.P99 && op.P99 <= op.Max) {
+			t.Errorf("%s: percentiles out of order: %+v", op.Operation, op)
+		}
+		if want := float64(op.Count) / 2; op.PerSecond < want-0.1 || op.PerSecond > want+0.1 {
+			t.Errorf("%s: %g requests/s for %d in 2s", op.Operation, op.PerSecond, op.Count)
+		}
+	}
+	var table bytes.Buffer
+	writeTable(&table, &rep)
+	for _, want := range []string{"sqlite, 5 users", "dashboard", "add-evidence", "p99 ms", "database pool"} {
+		if !strings.Contains(table.String(), want) {
+			t.Errorf("the table lacks %q:\n%s", want, table.String())
+		}
+	}
+}

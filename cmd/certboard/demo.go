@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/account"
+	"github.com/certboard/certboard/server"
+)
+
+// seedDemo seeds the demo board and prints its logins.
+func seedDemo(ctx context.Context, srv *server.Server, stdout io.Writer, url string) error {
+	logins, err := srv.SeedDemo(ctx)
+	if err != nil {
+		return fmt.Errorf("seeding the demo: %w", err)
+	}
+	fmt.Fprintf(stdout, "\nDemo board at %s; every account's password is %q.\n", url, server.DemoPassword)
+	fmt.Fprintln(stdout, "Staff and admins also give a two-factor code: print one with `go run ./cmd/certboard totp SECRET`,")
+	fmt.Fprintln(stdout, "or add the secret to an authenticator app.")
+	fmt.Fprintln(stdout)
+	for _, l := range logins {
+		line := fmt.Sprintf("  %-38s %-22s %s", l.Email, strings.Join(l.Roles, ","), l.Note)
+		if l.TOTPSecret != "" {
+			line += "\n  " + strings.Repeat(" ", 38) + " two-factor secret " + l.TOTPSecret
+		}
+		fmt.Fprintln(stdout, line)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+// runTOTP prints the current code of a two-factor secret.
+func runTOTP(args []string, stdout, stderr io.Writer, now time.Time) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "certboard totp: give the secret, e.g. certboard totp JBSWY3DPEHPK3PXP")
+		return exitBadInput
+	}
+	code, err := account.TOTPCode(args[0], now)
+	if err != nil {
+		fmt.Fprintf(stderr, "certboard totp: %v\n", err)
+		return exitBadInput
+	}
+	left := 30 - now.Unix()%30
+	fmt.Fprintf(stdout, "%s (valid for %d more seconds)\n", code, left)
+	return exitOK
+}

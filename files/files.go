@@ -1,0 +1,203 @@
+// Package files keeps uploaded documents in a blob bucket (gocloud.dev/blob:
+// a directory by default, any bucket URL the binary knows otherwise),
+// encrypted with the seal package before they leave the process, and
+// decides which uploads are acceptable at all by their content.
+package files
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/blob/fileblob" // file:// bucket URLs, and OpenDir
+	"gocloud.dev/gcerrors"
+
+	"github.com/certboard/certboard/seal"
+)
+
+// MaxSize is the largest document accepted, in bytes (10 MiB).
+const MaxSize = 10 << 20
+
+// Accepted says in words which documents are accepted, for messages.
+const Accepted = "PDF, PNG or JPEG"
+
+// The content types Sniff returns.
+const (
+	PDF  = "application/pdf"
+	PNG  = "image/png"
+	JPEG = "image/jpeg"
+)
+
+// Errors of the store.
+var (
+	// ErrNotFound is returned by Get for a key that holds no object.
+	ErrNotFound = errors.New("files: no such object")
+	// ErrExists is returned by Put for a key that already holds an object:
+	// documents are never replaced in place.
+	ErrExists = errors.New("files: an object with this key already exists")
+)
+
+// Store is a bucket whose objects are sealed: each is encrypted with the
+// keyring's newest key and bound to its own key in the bucket, so that an
+// object copied to another key, or altered, does not open.
+type Store struct {
+	bucket *blob.Bucket
+	keys   *seal.Keyring
+}
+
+// New wraps an open bucket; the store owns it from then on (Close closes it).
+func New(bucket *blob.Bucket, keys *seal.Keyring) (*Store, error) {
+	if bucket == nil || keys == nil {
+		return nil, errors.New("files: a bucket and encryption keys are required")
+	}
+	return &Store{bucket: bucket, keys: keys}, nil
+}
+
+// Open opens the bucket a URL names, such as file:///var/lib/certboard/files
+// (add ?create_dir=1 to create the directory). The schemes available are
+// those whose driver is linked in; this package links fileblob.
+func Open(ctx context.Context, bucketURL string, keys *seal.Keyring) (*Store, error) {
+	b, err := blob.OpenBucket(ctx, bucketURL)
+	if err != nil {
+		return nil, fmt.Errorf("opening the file store %s: %w", bucketURL, err)
+	}
+	s, err := New(b, keys)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenDir opens a file store in a local directory, creating it (readable
+// by its owner only) when it does not exist. Temporary files are written
+// inside the directory, so that it may live on any file system.
+func OpenDir(dir string, keys *seal.Keyring) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the file store: %w", err)
+	}
+	b, err := fileblob.OpenBucket(dir, &fileblob.Options{DirFileMode: 0o700, NoTempDir: true, Metadata: fileblob.MetadataDontWrite})
+	if err != nil {
+		return nil, fmt.Errorf("opening the file store: %w", err)
+	}
+	return New(b, keys)
+}
+
+// Close releases the bucket.
+func (s *Store) Close() error { return s.bucket.Close() }
+
+// Put encrypts data and writes it under key; it refuses to replace an
+// existing object (ErrExists).
+func (s *Store) Put(ctx context.Context, key string, data []byte) error {
+	sealed := s.keys.Seal(data, key)
+	err := s.bucket.WriteAll(ctx, key, []byte(sealed), &blob.WriterOptions{ContentType: "application/octet-stream", IfNotExist: true})
+	if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+		return fmt.Errorf("%w: %s", ErrExists, key)
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s to the file store: %w", key, err)
+	}
+	return nil
+}
+
+// Get reads and decrypts the object under key. An object that was altered,
+// moved from another key or sealed with a key not in the keyring fails with
+// an error wrapping seal.ErrOpen.
+func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
+	raw, err := s.bucket.ReadAll(ctx, key)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s from the file store: %w", key, err)
+	}
+	data, err := s.keys.Open(string(raw), key)
+	if err != nil {
+		return nil, fmt.Errorf("file store object %s: %w", key, err)
+	}
+	return data, nil
+}
+
+// Delete removes the object under key; removing one that does not exist
+// is not an error.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	err := s.bucket.Delete(ctx, key)
+	if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+		return fmt.Errorf("deleting %s from the file store: %w", key, err)
+	}
+	return nil
+}
+
+// TypeError says that a document's content is not of an accepted type.
+type TypeError struct {
+	// Found is what the content looks like ("text/html", "application/zip").
+	Found string
+}
+
+func (e *TypeError) Error() string {
+	if e.Found == "" {
+		return "the file is empty; accepted are " + Accepted + " documents"
+	}
+	return fmt.Sprintf("the file's content is %s, whatever its name says; accepted are %s documents", e.Found, Accepted)
+}
+
+// Sniff decides what a document is by its first bytes, never by its name,
+// and accepts only PDF, PNG and JPEG. Anything else is a *TypeError naming
+// what was found.
+func Sniff(data []byte) (string, error) {
+	if len(data) == 0 {
+		return "", &TypeError{}
+	}
+	detected := http.DetectContentType(data)
+	base, _, _ := strings.Cut(detected, ";")
+	var magic string
+	switch {
+	case bytes.HasPrefix(data, []byte("%PDF-")):
+		magic = PDF
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		magic = PNG
+	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
+		magic = JPEG
+	}
+	// Both readings must agree: the explicit signature and the standard
+	// library's sniffer (which also reads the signatures, so this refuses
+	// nothing real, but keeps one definition from drifting alone).
+	if magic == "" || base != magic {
+		return "", &TypeError{Found: describe(data, detected)}
+	}
+	return magic, nil
+}
+
+// describe names what a refused document looks like, in words a person
+// knows, with the media type where there is one.
+func describe(data []byte, detected string) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("MZ")):
+		return "a Windows program (MZ executable)"
+	case bytes.HasPrefix(data, []byte("\x7fELF")):
+		return "a program (ELF executable)"
+	}
+	base, _, _ := strings.Cut(detected, ";")
+	names := map[string]string{
+		"text/html":                    "HTML (text/html)",
+		"text/plain":                   "plain text (text/plain)",
+		"text/xml":                     "XML (text/xml)",
+		"application/zip":              "a ZIP archive (application/zip)",
+		"application/x-gzip":           "a gzip archive (application/x-gzip)",
+		"application/x-rar-compressed": "a RAR archive (application/x-rar-compressed)",
+		"application/octet-stream":     "unrecognised binary data (application/octet-stream)",
+		"image/gif":                    "a GIF image (image/gif)",
+		"image/webp":                   "a WebP image (image/webp)",
+		"image/bmp":                    "a BMP image (image/bmp)",
+		"application/postscript":       "PostScript (application/postscript)",
+	}
+	if n, ok := names[base]; ok {
+		return n
+	}
+	return base
+}

@@ -1,0 +1,241 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/certboard/certboard/store"
+)
+
+// accessWorld is the demo board, with handles on the people and objects the
+// access tests aim at.
+type accessWorld struct {
+	s      *Server
+	st     *store.Store
+	users  map[string]*store.User // by demo local part, plus "nofactor"
+	cookie map[string]*http.Cookie
+	draft  *store.Application // Jamie's draft, which names the supervisor
+	review *store.Application // Riley's, in peer review with two reviewers
+}
+
+func newAccessWorld(t *testing.T) *accessWorld {
+	t.Helper()
+	s, st := newServer(t)
+	ctx := context.Background()
+	if _, err := s.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w := &accessWorld{s: s, st: st, users: map[string]*store.User{}, cookie: map[string]*http.Cookie{}}
+	for _, p := range demoPeople {
+		u, err := st.UserByEmail(ctx, demoEmail(p.local))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.users[p.local] = u
+		w.cookie[p.local] = sessionFor(t, s, u)
+	}
+	// Staff without two-factor sign-in.
+	nf, err := st.CreateUser(ctx, store.User{Email: "nofactor@example.org", Name: "No Factor", PasswordHash: testHash(), Roles: []string{"staff"},
+		CreatedAt: s.now(), EmailVerifiedAt: s.now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.users["nofactor"], _ = st.UserByID(ctx, nf)
+	w.cookie["nofactor"] = sessionFor(t, s, w.users["nofactor"])
+	for _, who := range []string{"jamie", "riley"} {
+		apps, err := st.Applications(ctx, store.ApplicationFilter{ApplicantID: w.users[who].ID})
+		if err != nil || len(apps) != 1 {
+			t.Fatalf("%s's applications: %d, %v", who, len(apps), err)
+		}
+		app, _ := st.Application(ctx, apps[0].ID)
+		if who == "jamie" {
+			w.draft = app
+		} else {
+			w.review = app
+		}
+	}
+	return w
+}
+
+var placeholder = regexp.MustCompile(`\{([a-z]+)(\.\.\.)?\}`)
+
+// request builds a request for a route pattern aimed at an application.
+func (w *accessWorld) request(t *testing.T, pattern string, app *store.Application, who string) *http.Request {
+	t.Helper()
+	method, path, ok := strings.Cut(pattern, " ")
+	if !ok {
+		method, path = "GET", pattern+"x"
+	}
+	_, p := appLoad(t, w.st, app.ID)
+	item := "none"
+	if len(p.Sessions) > 0 {
+		item = p.Sessions[0].ID
+	}
+	values := map[string]string{"id": fmt.Sprint(app.ID), "list": "supervision_sessions", "item": item, "action": "submit",
+		"doc": "1", "uid": fmt.Sprint(w.users["jamie"].ID), "upload": "1", "sid": "abc"}
+	path = placeholder.ReplaceAllStringFunc(path, func(m string) string {
+		name := placeholder.FindStringSubmatch(m)[1]
+		if v, ok := values[name]; ok {
+			return v
+		}
+		return "1"
+	})
+	path = strings.TrimSuffix(path, "{$}")
+	body, ctype := "{}", "application/json"
+	if !strings.HasPrefix(path, "/api/") {
+		body, ctype = fmt.Sprintf("version=%d&reason=because&decision=confirm", app.Version), "application/x-www-form-urlencoded"
+	}
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.RemoteAddr = "198.51.100.9:4000"
+	if who != "" {
+		// A fresh session for every call: some routes end sessions.
+		req.AddCookie(sessionFor(t, w.s, w.users[who]))
+	}
+	return req
+}
+
+func (w *accessWorld) call(t *testing.T, pattern string, app *store.Application, who string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	w.s.Handler().ServeHTTP(rec, w.request(t, pattern, app, who))
+	return rec
+}
+
+// TestEveryRouteAsEveryRole calls every registered route anonymously, as
+// each role, as staff without two-factor sign-in, and as a second applicant
+// against the first applicant's application, and checks each answer: the
+// guard's 401, redirect or 403 where the role does not fit, 404 where the
+// object is not theirs, never a server error, and nothing changed.
+func TestEveryRouteAsEveryRole(t *testing.T) {
+	w := newAccessWorld(t)
+	ctx := context.Background()
+	before, err := w.st.AuditLog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roleOf := map[string][]string{}
+	for local, u := range w.users {
+		roleOf[local] = u.Roles
+	}
+	for _, r := range w.s.Routes() {
+		if r.Access == Public {
+			continue
+		}
+		page := isPage(r.Pattern)
+		hasID := regexp.MustCompile(`/(applications|queue|reviews|supervision)/\{id\}`).MatchString(r.Pattern)
+
+		// Anonymous: 401 from the API, the sign-in page for browsers.
+		rec := w.call(t, r.Pattern, w.draft, "")
+		if page {
+			if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login?next=") {
+				t.Errorf("%s anonymously: %d %s, want 303 to /login", r.Pattern, rec.Code, rec.Header().Get("Location"))
+			}
+		} else if rec.Code != http.StatusUnauthorized {
+			t.Errorf("%s anonymously: %d, want 401", r.Pattern, rec.Code)
+		}
+
+		for _, who := range []string{"morgan", "lee.park", "tomas.silva", "staff", "admin", "nofactor"} {
+			u := w.users[who]
+			if who == "lee.park" && r.Access == Supervisor {
+				continue // he supervises Jamie: his own routes are his to use
+			}
+			rec := w.call(t, r.Pattern, w.draft, who)
+			code := rec.Code
+			if code >= 500 {
+				t.Errorf("%s as %s: %d %s", r.Pattern, who, code, rec.Body)
+				continue
+			}
+			switch {
+			case !r.Access.allows(u):
+				if code != http.StatusForbidden {
+					t.Errorf("%s as %s (roles %v): %d, want 403", r.Pattern, who, roleOf[who], code)
+				}
+			case (r.Access == Staff || r.Access == Admin) && !u.TwoFactor():
+				if page && (code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/account/two-factor")) {
+					t.Errorf("%s as staff without two factors: %d %s, want 303 to /account/two-factor", r.Pattern, code, rec.Header().Get("Location"))
+				}
+				if !page && code != http.StatusForbidden {
+					t.Errorf("%s as staff without two factors: %d, want 403", r.Pattern, code)
+				}
+			case hasID && (who == "morgan" || who == "tomas.silva" || who == "nofactor"):
+				// No relation to Jamie's application: not found, whatever the route.
+				if code != http.StatusNotFound {
+					t.Errorf("%s as %s against another applicant's application: %d, want 404\n%s", r.Pattern, who, code, rec.Body)
+				}
+			}
+			if hasID && (who == "morgan" || who == "tomas.silva") && strings.Contains(rec.Body.String(), "Jamie Patel") {
+				t.Errorf("%s as %s shows Jamie's name", r.Pattern, who)
+			}
+		}
+	}
+	after, err := w.st.AuditLog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := w.st.Application(ctx, w.draft.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.Version != w.draft.Version || app.State != w.draft.State {
+		t.Errorf("calls without access changed Jamie's application: version %d→%d, state %s→%s", w.draft.Version, app.Version, w.draft.State, app.State)
+	}
+	for _, e := range after[len(before):] {
+		if strings.Contains(e.Subject, fmt.Sprintf("application/%d", w.draft.ID)) {
+			t.Errorf("calls without access left an audit entry on Jamie's application: %+v", e)
+		}
+	}
+}
+
+// TestRelationsGrantTheirObjects checks the positive side: each relation
+// reaches the application it holds and no other.
+func TestRelationsGrantTheirObjects(t *testing.T) {
+	w := newAccessWorld(t)
+	cases := []struct {
+		who, path string
+		app       *store.Application
+		want      int
+	}{
+		{"jamie", "/applications/%d", w.draft, 200},
+		{"riley", "/applications/%d", w.draft, 404},
+		{"lee.park", "/supervision/%d", w.draft, 200},
+		{"lee.park", "/api/v1/supervision/%d", w.draft, 200},
+		{"priya.raman", "/reviews/%d", w.review, 200},
+		{"priya.raman", "/reviews/%d", w.draft, 404},
+		{"grace.kim", "/reviews/%d", w.review, 404},
+		{"staff", "/queue/%d", w.review, 200},
+		{"admin", "/queue/%d", w.review, 200},
+		{"jamie", "/api/v1/applications/%d", w.draft, 200},
+		{"riley", "/api/v1/applications/%d", w.draft, 404},
+		{"priya.raman", "/api/v1/applications/%d", w.review, 200},
+		{"staff", "/api/v1/applications/%d/portfolio", w.draft, 200},
+	}
+	for _, c := range cases {
+		rec := getAs(t, w.s.Handler(), fmt.Sprintf(c.path, c.app.ID), w.cookie[c.who])
+		if rec.Code != c.want {
+			t.Errorf("GET %s as %s: %d, want %d", fmt.Sprintf(c.path, c.app.ID), c.who, rec.Code, c.want)
+		}
+	}
+}
+
+// TestApplicantNeverSeesReviewers checks that the applicant's dashboard
+// shows the report and history but not who reviews them or how they voted.
+func TestApplicantNeverSeesReviewers(t *testing.T) {
+	w := newAccessWorld(t)
+	rec := getAs(t, w.s.Handler(), fmt.Sprintf("/applications/%d", w.review.ID), w.cookie["riley"])
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(body, "Eligibility today") || !strings.Contains(body, "send to peer review") {
+		t.Fatalf("dashboard: %d\n%s", rec.Code, body)
+	}
+	for _, secret := range []string{"Priya Raman", "Tomás Silva", "assign reviewer", "review vote"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("the applicant's dashboard shows %q", secret)
+		}
+	}
+}

@@ -1,0 +1,581 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io/fs"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certboard/certboard/files"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/seal"
+	"github.com/certboard/certboard/store"
+)
+
+// docPortfolio is a small valid portfolio with one degree to support.
+const docPortfolio = `{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Ana Example"},
+ "degrees":[{"id":"deg-1","level":"master","field":"Counseling","institution":"Example University","accreditation":"regional","conferred":"2015-06-01"}]}`
+
+// docServer is a test server whose file store lives in a directory the
+// test can look into.
+func docServer(t *testing.T) (*Server, *store.Store, string) {
+	t.Helper()
+	s, st := newServer(t)
+	keys, err := seal.New(seal.Generate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "files")
+	fstore, err := files.OpenDir(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fstore.Close() })
+	s.cfg.Files = fstore
+	return s, st, dir
+}
+
+// docApp creates a draft application for owner directly through the store.
+func docApp(t *testing.T, s *Server, owner *store.User, portfolioJSON string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.cfg.Store.CreateApplication(ctx, tx, store.Application{ApplicantID: owner.ID, SetID: "aasect-cst", State: "draft",
+			Portfolio: []byte(portfolioJSON), CreatedAt: time.Now()})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// docPDF is a small but well-formed PDF with one empty page.
+func docPDF(t *testing.T) []byte {
+	t.Helper()
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	var offsets []int
+	for i, o := range objs {
+		offsets = append(offsets, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+// docPNG is a real 3x2 PNG image.
+func docPNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 3, 2))
+	img.Set(1, 1, color.RGBA{R: 200, A: 255})
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// docField is one multipart field.
+type docField struct{ Name, Value string }
+
+// docMultipart builds an upload body: the fields, then the file (when
+// filename is not empty).
+func docMultipart(t *testing.T, fields []docField, filename string, data []byte) (*bytes.Buffer, string) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for _, f := range fields {
+		if err := mw.WriteField(f.Name, f.Value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if filename != "" {
+		fw, err := mw.CreateFormFile("file", filename)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(data)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &b, mw.FormDataContentType()
+}
+
+// docUpload posts an upload as a same-origin browser (or a program) would.
+func docUpload(t *testing.T, h http.Handler, path string, c *http.Cookie, fields []docField, filename string, data []byte) *httptest.ResponseRecorder {
+	t.Helper()
+	body, ct := docMultipart(t, fields, filename, data)
+	req := httptest.NewRequest(http.MethodPost, path, body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.RemoteAddr = "192.0.2.7:5555"
+	if c != nil {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// docFields are the form fields of an upload.
+func docFields(version int, kind, title string, supports ...string) []docField {
+	out := []docField{{"version", fmt.Sprint(version)}, {"kind", kind}, {"title", title}}
+	for _, s := range supports {
+		out = append(out, docField{"supports", s})
+	}
+	return out
+}
+
+// docBlobs lists the files under the file store's directory.
+func docBlobs(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// docNothingStored checks that a refused upload left no trace.
+func docNothingStored(t *testing.T, st *store.Store, dir string, app *store.Application, what string) {
+	t.Helper()
+	ctx := context.Background()
+	docs, err := st.Documents(ctx, app.ID)
+	if err != nil || len(docs) != 0 {
+		t.Errorf("%s: documents recorded: %+v, %v", what, docs, err)
+	}
+	if blobs := docBlobs(t, dir); len(blobs) != 0 {
+		t.Errorf("%s: files left in the file store: %d", what, len(blobs))
+	}
+	now, err := st.Application(ctx, app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now.Version != app.Version || !bytes.Equal(now.Portfolio, app.Portfolio) {
+		t.Errorf("%s: the portfolio changed (version %d to %d)", what, app.Version, now.Version)
+	}
+	events, _ := st.Events(ctx, app.ID)
+	for _, e := range events {
+		if e.Action == "document_added" {
+			t.Errorf("%s: an event was recorded: %+v", what, e)
+		}
+	}
+}
+
+func TestDocumentsUploadListDownload(t *testing.T) {
+	s, st, dir := docServer(t)
+	h := s.Handler()
+	ctx := context.Background()
+	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	c := sessionFor(t, s, ana)
+	id := docApp(t, s, ana, docPortfolio)
+	base := appPath(id, "/documents")
+	api := "/api/v1" + base
+
+	// The page offers the form with every kind and the degree to support.
+	rec := getAs(t, h, base, c)
+	body := rec.Body.String()
+	for _, want := range []string{`enctype="multipart/form-data"`, `name="version" value="1"`, `<option value="transcript"`, `<option value="recommendation_letter"`,
+		`name="supports" value="deg-1"`, `accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"`, "No documents yet"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("documents page lacks %s", want)
+		}
+	}
+	if rec.Code != 200 {
+		t.Fatalf("documents page: %d", rec.Code)
+	}
+
+	// A PDF through the form.
+	pdf := docPDF(t)
+	rec = docUpload(t, h, base, c, docFields(1, "transcript", "Master's transcript", "deg-1"), "transcript.pdf", pdf)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != base {
+		t.Fatalf("form upload: %d %s %s", rec.Code, rec.Header().Get("Location"), rec.Body)
+	}
+	if !strings.Contains(rec.Header().Get("Set-Cookie"), FlashCookie) {
+		t.Error("no flash message after the upload")
+	}
+
+	// A PNG through the API, named .pdf: its content decides.
+	pngData := docPNG(t)
+	rec = docUpload(t, h, api, c, docFields(2, "diploma", "", "deg-1"), "diploma.pdf", pngData)
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("API upload: %d %s", rec.Code, rec.Body)
+	}
+	var created struct {
+		Document docView `json:"document"`
+		Version  int     `json:"version"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil {
+		t.Fatal(err)
+	}
+	d := created.Document
+	if created.Version != 3 || d.ItemID != "doc-2" || d.ContentType != "image/png" || d.Filename != "diploma.pdf.png" || d.Title != "diploma.pdf.png" ||
+		d.Kind != "diploma" || d.State != "claimed" || d.Size != int64(len(pngData)) || len(d.Supports) != 1 || d.Supports[0].ID != "deg-1" ||
+		rec.Header().Get("Location") != d.Download || d.Download != fmt.Sprintf("%s/%d", api, d.ID) {
+		t.Fatalf("API answer: %s", rec.Body)
+	}
+
+	// Stored: rows, portfolio items, events, audit entries.
+	docs, err := st.Documents(ctx, id)
+	if err != nil || len(docs) != 2 {
+		t.Fatalf("documents: %+v, %v", docs, err)
+	}
+	app, p := appLoad(t, st, id)
+	if app.Version != 3 || len(p.Documents) != 2 {
+		t.Fatalf("portfolio: version %d, documents %+v", app.Version, p.Documents)
+	}
+	first := p.Documents[0]
+	if first.ID != "doc-1" || first.Kind != "transcript" || first.Title != "Master's transcript" || first.Received != s.today() ||
+		len(first.Supports) != 1 || first.Supports[0] != "deg-1" {
+		t.Fatalf("portfolio item: %+v", first)
+	}
+	if problems := portfolio.Validate(p); len(problems) > 0 {
+		t.Fatalf("the portfolio with documents does not validate: %v", problems)
+	}
+	if docs[0].ItemID != "doc-1" || docs[0].ContentType != "application/pdf" || docs[0].Filename != "transcript.pdf" || docs[0].UploadedBy != ana.ID {
+		t.Fatalf("row: %+v", docs[0])
+	}
+	events, _ := st.Events(ctx, id)
+	added := 0
+	for _, e := range events {
+		if e.Action == "document_added" && e.ActorID == ana.ID {
+			added++
+		}
+	}
+	if added != 2 {
+		t.Fatalf("document events: %d, want 2 (%+v)", added, events)
+	}
+	log, err := st.AuditLog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audited []string
+	for _, e := range log {
+		if e.Action == "application.document.add" {
+			audited = append(audited, e.After)
+			if !strings.Contains(e.After, docs[len(audited)-1].SHA256) || strings.Contains(e.After, "%PDF") || strings.Contains(e.After, "PNG") {
+				t.Errorf("audit entry: %s", e.After)
+			}
+		}
+	}
+	if len(audited) != 2 || !strings.Contains(audited[0], "transcript.pdf") {
+		t.Fatalf("audit entries: %v", audited)
+	}
+
+	// At rest: two objects, both sealed, neither showing the content.
+	blobs := docBlobs(t, dir)
+	if len(blobs) != 2 {
+		t.Fatalf("objects in the file store: %d, want 2", len(blobs))
+	}
+	for p, b := range blobs {
+		if !bytes.HasPrefix(b, []byte("v1.")) || bytes.Contains(b, []byte("%PDF")) || bytes.Contains(b, []byte("IHDR")) || bytes.Contains(b, pdf[:40]) {
+			t.Errorf("%s is not encrypted: %.40q", p, b)
+		}
+		if !strings.Contains(filepath.ToSlash(p), fmt.Sprintf("/applications/%d/", id)) {
+			t.Errorf("object outside the application's prefix: %s", p)
+		}
+	}
+
+	// The list, on the page and in the API.
+	body = getAs(t, h, base, c).Body.String()
+	for _, want := range []string{"Master&#39;s transcript", "transcript.pdf", "diploma.pdf.png", "Counseling (deg-1)", "claimed",
+		fmt.Sprintf(`href="%s/%d"`, base, docs[0].ID)} {
+		if !strings.Contains(body, want) {
+			t.Errorf("documents page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "No documents yet") {
+		t.Error("the page still says there are no documents")
+	}
+	rec = getAs(t, h, api, c)
+	var list struct {
+		Documents []docView `json:"documents"`
+		Version   int       `json:"version"`
+	}
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &list) != nil || len(list.Documents) != 2 || list.Version != 3 ||
+		list.Documents[0].Kind != "transcript" || list.Documents[1].SHA256 != docs[1].SHA256 {
+		t.Fatalf("API list: %d %s", rec.Code, rec.Body)
+	}
+
+	// Downloads are byte-identical, as attachments that are never sniffed or cached.
+	for _, tc := range []struct {
+		path, ct, name string
+		data           []byte
+	}{
+		{fmt.Sprintf("%s/%d", base, docs[0].ID), "application/pdf", "transcript.pdf", pdf},
+		{fmt.Sprintf("%s/%d", api, docs[1].ID), "image/png", "diploma.pdf.png", pngData},
+	} {
+		rec := getAs(t, h, tc.path, c)
+		if rec.Code != 200 || !bytes.Equal(rec.Body.Bytes(), tc.data) {
+			t.Fatalf("download %s: %d, %d bytes", tc.path, rec.Code, rec.Body.Len())
+		}
+		hd := rec.Header()
+		if hd.Get("Content-Type") != tc.ct || hd.Get("X-Content-Type-Options") != "nosniff" || hd.Get("Cache-Control") != "private, no-store" ||
+			hd.Get("Content-Disposition") != fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, tc.name, tc.name) ||
+			!strings.Contains(hd.Get("Content-Security-Policy"), "sandbox") {
+			t.Errorf("download %s headers: %v", tc.path, hd)
+		}
+	}
+
+	// Staff see and download the documents, but do not upload.
+	sam := addUser(t, st, "sam@board.example", "Sam Staff", "staff")
+	sc := sessionFor(t, s, sam)
+	if rec := getAs(t, h, fmt.Sprintf("%s/%d", base, docs[0].ID), sc); rec.Code != 200 || !bytes.Equal(rec.Body.Bytes(), pdf) {
+		t.Fatalf("staff download: %d", rec.Code)
+	}
+	if rec := getAs(t, h, base, sc); rec.Code != 200 || strings.Contains(rec.Body.String(), `enctype="multipart/form-data"`) ||
+		!strings.Contains(rec.Body.String(), "transcript.pdf") {
+		t.Fatalf("staff page: %d", rec.Code)
+	}
+	if rec := docUpload(t, h, api, sc, docFields(3, "other", ""), "x.pdf", pdf); rec.Code != http.StatusForbidden {
+		t.Fatalf("staff upload: %d, want 403", rec.Code)
+	}
+
+	// A document id of another application, or none at all, is not found.
+	other := docApp(t, s, ana, docPortfolio)
+	for _, path := range []string{fmt.Sprintf("%s/%d", appPath(other, "/documents"), docs[0].ID), base + "/999", base + "/x", api + "/0"} {
+		if rec := getAs(t, h, path, c); rec.Code != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", path, rec.Code)
+		}
+	}
+}
+
+func TestDocumentsRefusedUploadsStoreNothing(t *testing.T) {
+	s, st, dir := docServer(t)
+	h := s.Handler()
+	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	c := sessionFor(t, s, ana)
+	id := docApp(t, s, ana, docPortfolio)
+	app, _ := appLoad(t, st, id)
+	base := appPath(id, "/documents")
+	api := "/api/v1" + base
+	pdf := docPDF(t)
+	over := append(bytes.Clone(pdf), bytes.Repeat([]byte("x"), files.MaxSize)...)
+	zip := []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00" + strings.Repeat("\x00", 40))
+	html := []byte("<!DOCTYPE html><html><body><script>alert(1)</script></body></html>")
+
+	for _, tc := range []struct {
+		name     string
+		path     string
+		fields   []docField
+		filename string
+		data     []byte
+		status   int
+		says     []string
+	}{
+		{"over the limit", base, docFields(1, "transcript", ""), "big.pdf", over, 413, []string{"larger than 10 MiB", "PDF, PNG or JPEG"}},
+		{"over the limit (API)", api, docFields(1, "transcript", ""), "big.pdf", over, 413, []string{"larger than", "PDF, PNG or JPEG"}},
+		{"far over the limit", api, docFields(1, "transcript", ""), "huge.pdf", append(over, make([]byte, 2<<20)...), 413, []string{"larger than"}},
+		{"HTML named .pdf", base, docFields(1, "transcript", ""), "transcript.pdf", html, 415, []string{"HTML", "PDF, PNG or JPEG", `aria-invalid="true"`}},
+		{"ZIP named .pdf (API)", api, docFields(1, "transcript", ""), "transcript.pdf", zip, 415, []string{"ZIP", "PDF, PNG or JPEG"}},
+		{"text named .pdf", api, docFields(1, "transcript", ""), "notes.pdf", []byte("just some notes"), 415, []string{"plain text"}},
+		{"empty file", api, docFields(1, "transcript", ""), "empty.pdf", nil, 415, []string{"empty"}},
+		{"no file", api, docFields(1, "transcript", ""), "", nil, 422, []string{"file: choose the file"}},
+		{"no kind", base, docFields(1, "", ""), "t.pdf", pdf, 422, []string{"choose what the document is", `id="doc-kind-error"`}},
+		{"unknown kind", api, docFields(1, "selfie", ""), "t.pdf", pdf, 422, []string{"kind: choose what the document is"}},
+		{"unknown item supported", api, docFields(1, "transcript", "", "deg-9"), "t.pdf", pdf, 422, []string{`supports: \"deg-9\" is not an evidence item`}},
+		{"no version", api, []docField{{"kind", "transcript"}}, "t.pdf", pdf, 422, []string{"version:"}},
+		{"stale version", base, docFields(7, "transcript", ""), "t.pdf", pdf, 409, []string{"reload"}},
+		{"stale version (API)", api, docFields(app.Version+1, "transcript", ""), "t.pdf", pdf, 409, []string{"reload"}},
+	} {
+		rec := docUpload(t, h, tc.path, c, tc.fields, tc.filename, tc.data)
+		if rec.Code != tc.status {
+			t.Errorf("%s: %d, want %d: %.300s", tc.name, rec.Code, tc.status, rec.Body)
+			continue
+		}
+		for _, want := range tc.says {
+			if !strings.Contains(rec.Body.String(), want) {
+				t.Errorf("%s: the answer does not say %q: %.400s", tc.name, want, rec.Body)
+			}
+		}
+		if strings.HasPrefix(tc.path, "/api/") && rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s: API answer is %s, not problem+json", tc.name, rec.Header().Get("Content-Type"))
+		}
+		docNothingStored(t, st, dir, app, tc.name)
+	}
+
+	// A form refused for its content keeps what was chosen.
+	rec := docUpload(t, h, base, c, docFields(1, "license", "My license", "deg-1"), "l.pdf", html)
+	body := rec.Body.String()
+	if rec.Code != 415 || !strings.Contains(body, `<option value="license" selected>`) || !strings.Contains(body, `value="My license"`) ||
+		!strings.Contains(body, `value="deg-1" checked`) {
+		t.Fatalf("refilled form: %d\n%s", rec.Code, body)
+	}
+	// Not multipart at all.
+	req := httptest.NewRequest(http.MethodPost, api, strings.NewReader(`{"kind":"transcript"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(c)
+	rw := httptest.NewRecorder()
+	h.ServeHTTP(rw, req)
+	if rw.Code != http.StatusBadRequest || !strings.Contains(rw.Body.String(), "multipart/form-data") {
+		t.Fatalf("JSON body: %d %s", rw.Code, rw.Body)
+	}
+	docNothingStored(t, st, dir, app, "not multipart")
+}
+
+func TestDocumentsAccess(t *testing.T) {
+	s, st, dir := docServer(t)
+	h := s.Handler()
+	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ben := addUser(t, st, "ben@example.org", "Ben Other", "applicant")
+	c, bc := sessionFor(t, s, ana), sessionFor(t, s, ben)
+	id := docApp(t, s, ana, docPortfolio)
+	base := appPath(id, "/documents")
+	api := "/api/v1" + base
+	pdf := docPDF(t)
+	if rec := docUpload(t, h, base, c, docFields(1, "transcript", ""), "t.pdf", pdf); rec.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", rec.Code, rec.Body)
+	}
+	docs, _ := st.Documents(context.Background(), id)
+	if len(docs) != 1 {
+		t.Fatal("no document")
+	}
+	file := fmt.Sprintf("/documents/%d", docs[0].ID)
+	app, _ := appLoad(t, st, id)
+
+	// Anonymous: sent to sign in from pages, 401 from the API.
+	for _, path := range []string{base, appPath(id, file)} {
+		if rec := getAs(t, h, path, nil); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
+			t.Errorf("anonymous %s: %d %s", path, rec.Code, rec.Header().Get("Location"))
+		}
+	}
+	for _, path := range []string{api, "/api/v1" + appPath(id, file)} {
+		if rec := getAs(t, h, path, nil); rec.Code != http.StatusUnauthorized {
+			t.Errorf("anonymous %s: %d", path, rec.Code)
+		}
+	}
+	if rec := docUpload(t, h, api, nil, docFields(2, "other", ""), "x.pdf", pdf); rec.Code != http.StatusUnauthorized {
+		t.Errorf("anonymous upload: %d", rec.Code)
+	}
+
+	// Another applicant: not found, whatever they try, and nothing changes.
+	for _, path := range []string{base, api, appPath(id, file), "/api/v1" + appPath(id, file)} {
+		if rec := getAs(t, h, path, bc); rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "t.pdf") {
+			t.Errorf("another applicant, %s: %d", path, rec.Code)
+		}
+	}
+	for _, path := range []string{base, api} {
+		if rec := docUpload(t, h, path, bc, docFields(2, "other", ""), "x.pdf", pdf); rec.Code != http.StatusNotFound {
+			t.Errorf("another applicant uploads to %s: %d", path, rec.Code)
+		}
+	}
+	if now, _ := appLoad(t, st, id); now.Version != app.Version || len(docBlobs(t, dir)) != 1 {
+		t.Errorf("another applicant changed something: version %d, %d files", now.Version, len(docBlobs(t, dir)))
+	}
+	if docs, _ := st.Documents(context.Background(), id); len(docs) != 1 {
+		t.Errorf("documents: %d", len(docs))
+	}
+
+	// A peer reviewer sees the documents once assigned, and never uploads.
+	rita := addUser(t, st, "rita@example.org", "Rita Reviewer", "reviewer")
+	rc := sessionFor(t, s, rita)
+	if rec := getAs(t, h, appPath(id, file), rc); rec.Code != http.StatusNotFound {
+		t.Errorf("an unassigned reviewer downloads: %d", rec.Code)
+	}
+	sam := addUser(t, st, "sam@board.example", "Sam Staff", "staff")
+	if _, err := st.DB.Exec(st.Dialect.Rebind("INSERT INTO review_assignments (application_id, reviewer_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)"),
+		id, rita.ID, sam.ID, time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")); err != nil {
+		t.Fatal(err)
+	}
+	if rec := getAs(t, h, appPath(id, file), rc); rec.Code != 200 || !bytes.Equal(rec.Body.Bytes(), pdf) {
+		t.Errorf("an assigned reviewer downloads: %d", rec.Code)
+	}
+	if rec := getAs(t, h, api, rc); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"filename": "t.pdf"`) {
+		t.Errorf("an assigned reviewer lists: %d %s", rec.Code, rec.Body)
+	}
+	if rec := docUpload(t, h, api, rc, docFields(app.Version, "other", ""), "x.pdf", pdf); rec.Code != http.StatusForbidden {
+		t.Errorf("an assigned reviewer uploads: %d, want 403", rec.Code)
+	}
+}
+
+func TestDocumentsClosedOnceSubmitted(t *testing.T) {
+	s, st, dir := docServer(t)
+	h := s.Handler()
+	ctx := context.Background()
+	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	c := sessionFor(t, s, ana)
+	id := docApp(t, s, ana, docPortfolio)
+	base := appPath(id, "/documents")
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := st.SetApplicationState(ctx, tx, id, 1, "draft", "submitted", time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, _ := appLoad(t, st, id)
+	for _, path := range []string{base, "/api/v1" + base} {
+		rec := docUpload(t, h, path, c, docFields(app.Version, "transcript", ""), "t.pdf", docPDF(t))
+		if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "now submitted") {
+			t.Errorf("upload to %s once submitted: %d %.300s", path, rec.Code, rec.Body)
+		}
+	}
+	docNothingStored(t, st, dir, app, "submitted")
+	body := getAs(t, h, base, c).Body.String()
+	if strings.Contains(body, `enctype="multipart/form-data"`) || !strings.Contains(body, "Documents can be added while") {
+		t.Fatalf("the page of a submitted application still offers the upload form")
+	}
+}
+
+func TestDocumentHelpers(t *testing.T) {
+	for _, tc := range []struct{ in, ct, want string }{
+		{"transcript.pdf", files.PDF, "transcript.pdf"},
+		{"C:\\fakepath\\Scan.JPG", files.JPEG, "Scan.JPG"},
+		{"photo.jpeg", files.JPEG, "photo.jpeg"},
+		{"diploma.pdf", files.PNG, "diploma.pdf.png"},
+		{"../../etc/passwd", files.PDF, "passwd.pdf"},
+		{"", files.PDF, "document.pdf"},
+		{"bad\x00\"name\n.pdf", files.PDF, "badname.pdf"},
+	} {
+		if got := docFilename(tc.in, tc.ct); got != tc.want {
+			t.Errorf("docFilename(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := contentDisposition("Zeugnis – Köln.pdf"); got != `attachment; filename="Zeugnis _ K_ln.pdf"; filename*=UTF-8''Zeugnis%20%E2%80%93%20K%C3%B6ln.pdf` {
+		t.Errorf("contentDisposition: %s", got)
+	}
+	for n, want := range map[int64]string{12: "12 bytes", 2048: "2 KiB", 3 << 20: "3 MiB", 3<<20 + 300<<10: "3.3 MiB"} {
+		if got := docSize(n); got != want {
+			t.Errorf("docSize(%d) = %s", n, got)
+		}
+	}
+	kinds := docKinds()
+	if len(kinds) < 10 || kinds[0] != "transcript" {
+		t.Errorf("kinds from the portfolio schema: %v", kinds)
+	}
+}

@@ -1,0 +1,263 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/certboard/certboard/account"
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/store"
+)
+
+// APITokenPrefix starts every API token, so that a leaked one is easy to
+// recognise (and to search for in code and logs).
+const APITokenPrefix = "cbt_"
+
+// MaxTokenDays is the longest expiry an API token may be given, in days.
+const MaxTokenDays = 3650
+
+// tokenRoutes registers API token management.
+func (s *Server) tokenRoutes() {
+	s.route("GET /api/v1/tokens", Authenticated, http.HandlerFunc(s.listTokensJSON))
+	s.route("POST /api/v1/tokens", Authenticated, http.HandlerFunc(s.createTokenJSON))
+	s.route("DELETE /api/v1/tokens/{id}", Authenticated, http.HandlerFunc(s.revokeTokenJSON))
+	s.route("POST /account/tokens", Authenticated, http.HandlerFunc(s.createTokenForm))
+	s.route("POST /account/tokens/{id}/revoke", Authenticated, http.HandlerFunc(s.revokeTokenForm))
+}
+
+// tokenUser returns the user of an API token; an unknown, revoked or
+// expired token, or one without the prefix, is store.ErrNotFound.
+func (s *Server) tokenUser(ctx context.Context, token string) (*store.User, error) {
+	if !strings.HasPrefix(token, APITokenPrefix) {
+		return nil, store.ErrNotFound
+	}
+	return s.cfg.Store.APITokenUser(ctx, account.Digest(token), s.now())
+}
+
+// newAPIToken returns a random API token and its digest.
+func newAPIToken() (token, digest string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("reading a random token: %w", err)
+	}
+	token = APITokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	return token, account.Digest(token), nil
+}
+
+// tokenRequest is a request for a new API token, from the API or a form.
+type tokenRequest struct {
+	Name string
+	// Days until it expires; 0 for never.
+	Days int
+}
+
+// problems says what is wrong with a token request; fields are
+// "name" and "days".
+func (in *tokenRequest) problems() []fieldProblem {
+	in.Name = strings.TrimSpace(in.Name)
+	var out []fieldProblem
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 100 {
+		out = append(out, fieldProblem{"name", "give the token a name that says what uses it (at most 100 characters)"})
+	}
+	if in.Days < 0 || in.Days > MaxTokenDays {
+		out = append(out, fieldProblem{"days", fmt.Sprintf("give a number of days from 1 to %d, or leave it empty for a token that does not expire", MaxTokenDays)})
+	}
+	return out
+}
+
+// tokenRefusal says why a caller may not create a token; "" when they may.
+func tokenRefusal(r *http.Request, u *store.User) string {
+	if viaToken(r) {
+		return "API tokens cannot create API tokens; create one from a signed-in session."
+	}
+	if u.IsStaff() && !u.TwoFactor() {
+		return "Staff and admins must turn on two-factor sign-in before creating API tokens."
+	}
+	return ""
+}
+
+// createToken stores a new token for u, with its audit entry, and returns
+// the token, which is shown this once.
+func (s *Server) createToken(ctx context.Context, u *store.User, in tokenRequest) (string, store.APIToken, error) {
+	token, digest, err := newAPIToken()
+	if err != nil {
+		return "", store.APIToken{}, err
+	}
+	now := s.now()
+	t := store.APIToken{Digest: digest, UserID: u.ID, Name: in.Name, CreatedAt: now}
+	if in.Days > 0 {
+		t.ExpiresAt = now.AddDate(0, 0, in.Days)
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.cfg.Store.CreateAPIToken(ctx, tx, t); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, tokenEntry(now, u.ID, "token.create", t.ID()))
+		return err
+	})
+	return token, t, err
+}
+
+// revokeToken deletes one of u's tokens with its audit entry; a token that
+// is not theirs is store.ErrNotFound.
+func (s *Server) revokeToken(ctx context.Context, u *store.User, id string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.cfg.Store.DeleteAPIToken(ctx, tx, u.ID, id); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, tokenEntry(s.now(), u.ID, "token.revoke", id))
+		return err
+	})
+}
+
+// tokenEntry is the audit entry of a change to an API token.
+func tokenEntry(at time.Time, userID int64, action, id string) audit.Entry {
+	return audit.Entry{At: at, Actor: fmt.Sprintf("user/%d", userID), Action: action, Subject: "token/" + id}
+}
+
+// tokenJSON is an API token as the API lists it: never the token itself.
+type tokenJSON struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	Expired    bool       `json:"expired"`
+	// Token is set only in the answer that creates it.
+	Token string `json:"token,omitempty"`
+}
+
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func (s *Server) showToken(t store.APIToken) tokenJSON {
+	return tokenJSON{ID: t.ID(), Name: t.Name, CreatedAt: t.CreatedAt.UTC(), LastUsedAt: optionalTime(t.LastUsedAt),
+		ExpiresAt: optionalTime(t.ExpiresAt), Expired: t.Expired(s.now())}
+}
+
+// listTokensJSON lists the caller's API tokens.
+func (s *Server) listTokensJSON(w http.ResponseWriter, r *http.Request) {
+	list, err := s.cfg.Store.APITokens(r.Context(), userFrom(r).ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	out := []tokenJSON{}
+	for _, t := range list {
+		out = append(out, s.showToken(t))
+	}
+	writeJSON(w, map[string]any{"tokens": out})
+}
+
+// createTokenJSON creates an API token: {"name": ..., "expires_in_days": n}
+// (0 or absent: never expires). The answer carries the token this once.
+func (s *Server) createTokenJSON(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r)
+	if why := tokenRefusal(r, u); why != "" {
+		problem(w, http.StatusForbidden, "Not allowed", why)
+		return
+	}
+	var in struct {
+		Name string `json:"name"`
+		Days int    `json:"expires_in_days"`
+	}
+	if !decodeJSON(w, r, &in, "name and optionally expires_in_days") {
+		return
+	}
+	req := tokenRequest{Name: in.Name, Days: in.Days}
+	if ps := req.problems(); len(ps) > 0 {
+		p := ps[0]
+		if p.Field == "days" {
+			p.Field = "expires_in_days"
+		}
+		problem(w, http.StatusUnprocessableEntity, "Invalid request", p.String())
+		return
+	}
+	token, t, err := s.createToken(r.Context(), u, req)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	out := s.showToken(t)
+	out.Token = token
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	writeJSON(w, out)
+}
+
+// revokeTokenJSON revokes one of the caller's tokens.
+func (s *Server) revokeTokenJSON(w http.ResponseWriter, r *http.Request) {
+	err := s.revokeToken(r.Context(), userFrom(r), r.PathValue("id"))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		problem(w, http.StatusNotFound, "Token not found", "You have no API token with id "+strconv.Quote(r.PathValue("id"))+".")
+	case err != nil:
+		s.internal(w, err)
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// createTokenForm creates an API token from the account page and shows it
+// once on that page.
+func (s *Server) createTokenForm(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	u := userFrom(r)
+	if why := tokenRefusal(r, u); why != "" {
+		s.renderAccount(w, r, http.StatusForbidden, accountForm{errs: map[string]string{"": why}})
+		return
+	}
+	req := tokenRequest{Name: r.PostForm.Get("token_name")}
+	errs := map[string]string{}
+	if d := strings.TrimSpace(r.PostForm.Get("token_days")); d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil || n <= 0 {
+			errs["token_days"] = fmt.Sprintf("Give a whole number of days from 1 to %d, or leave it empty for a token that does not expire.", MaxTokenDays)
+		}
+		req.Days = n
+	}
+	for _, p := range req.problems() {
+		if _, done := errs["token_"+p.Field]; !done {
+			errs["token_"+p.Field] = sentence(p.Message)
+		}
+	}
+	if len(errs) > 0 {
+		s.renderAccount(w, r, http.StatusUnprocessableEntity, accountForm{errs: errs, form: r.PostForm})
+		return
+	}
+	token, t, err := s.createToken(r.Context(), u, req)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	s.renderAccount(w, r, http.StatusCreated, accountForm{newToken: token, newTokenName: t.Name})
+}
+
+// revokeTokenForm revokes one of the caller's tokens from the account page.
+func (s *Server) revokeTokenForm(w http.ResponseWriter, r *http.Request) {
+	err := s.revokeToken(r.Context(), userFrom(r), r.PathValue("id"))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, "Token not found", "You have no API token with this id; it may have been revoked already.")
+	case err != nil:
+		s.internal(w, err)
+	default:
+		redirect(w, r, "/account#tokens", "The token is revoked; programs using it can no longer sign in with it.")
+	}
+}

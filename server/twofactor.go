@@ -1,0 +1,360 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+
+	"github.com/certboard/certboard/account"
+	"github.com/certboard/certboard/store"
+)
+
+// TOTPIssuer names the board in authenticator apps.
+const TOTPIssuer = "certboard"
+
+// twoFactorRoutes registers two-factor sign-in and its settings.
+func (s *Server) twoFactorRoutes() {
+	s.route("GET /login/two-factor", Public, http.HandlerFunc(s.twoFactorLoginPage))
+	s.route("POST /login/two-factor", Public, http.HandlerFunc(s.twoFactorLoginSubmit))
+	s.route("GET /account/two-factor", Authenticated, http.HandlerFunc(s.twoFactorPage))
+	s.route("POST /account/two-factor/setup", Authenticated, http.HandlerFunc(s.twoFactorSetup))
+	s.route("POST /account/two-factor/confirm", Authenticated, http.HandlerFunc(s.twoFactorConfirm))
+	s.route("POST /account/two-factor/disable", Authenticated, http.HandlerFunc(s.twoFactorDisable))
+}
+
+// codeKey is the key under which wrong second-factor codes of a user are
+// counted in the sign-in attempts, apart from wrong passwords.
+func codeKey(u *store.User) string { return "2fa:" + u.Email }
+
+// Refusals of a second-factor code.
+var (
+	errWrongCode = &signInError{Status: http.StatusUnauthorized, Title: "Code not right", Field: "code",
+		Detail: "This code is not right: type the 6-digit code your authenticator app shows now, or one of your unused recovery codes."}
+	errReusedCode = &signInError{Status: http.StatusUnauthorized, Title: "Code already used", Field: "code",
+		Detail: "This code was already used; wait until your app shows the next one (at most 30 seconds) and type that."}
+)
+
+// secondFactor checks a code of u: a TOTP code from the authenticator app,
+// refused when its time step (or a later one) was already used, or an
+// unused recovery code. When it is right it is spent, and then(tx, how)
+// runs in the same transaction, how being "totp" or "recovery code"; a
+// recovery code's use is audited. Wrong codes count toward the sign-in
+// limits (per user and per network address), and past them every code is
+// refused until the window passes. A refusal is a *signInError.
+func (s *Server) secondFactor(ctx context.Context, u *store.User, code, ip string, then func(tx *sql.Tx, how string) error) error {
+	now, key := s.now(), codeKey(u)
+	byUser, byIP, err := s.cfg.Store.FailedLogins(ctx, key, ip, now.Add(-LoginWindow))
+	if err != nil {
+		return err
+	}
+	if byUser >= LoginFailuresPerEmail || byIP >= LoginFailuresPerIP {
+		return paused("Two-factor sign-in", "")
+	}
+	st, err := s.cfg.Store.TOTP(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	var refusal *signInError
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		how := "totp"
+		if account.LooksLikeTOTP(code) {
+			if st.EnabledAt.IsZero() || st.Secret == "" {
+				refusal = errWrongCode
+				return refusal
+			}
+			step, ok := account.CheckTOTP(st.Secret, code, now, st.LastStep)
+			if !ok {
+				refusal = errWrongCode
+				if _, old := account.CheckTOTP(st.Secret, code, now, math.MinInt64); old {
+					refusal = errReusedCode
+				}
+				return refusal
+			}
+			if err := s.cfg.Store.UseTOTPStep(ctx, tx, u.ID, step); errors.Is(err, store.ErrConflict) {
+				refusal = errReusedCode
+				return refusal
+			} else if err != nil {
+				return err
+			}
+		} else {
+			how = "recovery code"
+			err := s.cfg.Store.UseRecoveryCode(ctx, tx, u.ID, account.Digest(account.NormalizeRecoveryCode(code)), now)
+			if errors.Is(err, store.ErrNotFound) {
+				refusal = errWrongCode
+				return refusal
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, u.ID, "account.recovery_code_used")); err != nil {
+				return err
+			}
+		}
+		return then(tx, how)
+	})
+	if err == nil || refusal != nil {
+		if rerr := s.cfg.Store.RecordLogin(ctx, key, ip, refusal == nil, now); rerr != nil {
+			return rerr
+		}
+	}
+	return err
+}
+
+// twoFactorLoginPage asks for the second factor of a sign-in whose
+// password was right.
+func (s *Server) twoFactorLoginPage(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	if userFrom(r) != nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	if pendingFrom(r) == nil {
+		redirect(w, r, "/login?next="+url.QueryEscape(next), "!Sign in with your e-mail address and password first.")
+		return
+	}
+	s.render(w, r, http.StatusOK, "login_two_factor", page{Title: "Two-factor sign-in", Form: url.Values{"next": {next}}})
+}
+
+// twoFactorLoginSubmit checks the second factor and, when it is right,
+// replaces the pending session with a fresh, signed-in one.
+func (s *Server) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	next := safeNext(r.PostForm.Get("next"))
+	form := url.Values{"next": {next}}
+	p := pendingFrom(r)
+	if p == nil {
+		redirect(w, r, "/login?next="+url.QueryEscape(next), "!Your sign-in waited too long for its code, or was ended; sign in again.")
+		return
+	}
+	code := strings.TrimSpace(r.PostForm.Get("code"))
+	if code == "" {
+		s.render(w, r, http.StatusUnprocessableEntity, "login_two_factor", page{Title: "Two-factor sign-in", Form: form,
+			Errors: map[string]string{"code": "Type the 6-digit code your authenticator app shows, or a recovery code."}})
+		return
+	}
+	ctx := r.Context()
+	token, ss, err := s.newSession(r, p.User, false)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	err = s.secondFactor(ctx, p.User, code, clientIP(r), func(tx *sql.Tx, how string) error {
+		if err := s.cfg.Store.ReplaceSession(ctx, tx, p.Session.Digest, ss); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, p.User.ID, how))
+		return err
+	})
+	var se *signInError
+	switch {
+	case errors.As(err, &se):
+		se.retryAfter(w)
+		s.render(w, r, se.Status, "login_two_factor", page{Title: "Two-factor sign-in", Form: form, Errors: map[string]string{se.Field: se.Detail}})
+		return
+	case errors.Is(err, store.ErrNotFound):
+		redirect(w, r, "/login?next="+url.QueryEscape(next), "!Your sign-in waited too long for its code; sign in again.")
+		return
+	case err != nil:
+		s.internal(w, err)
+		return
+	}
+	setSessionCookie(w, token, SessionMax)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// twoFactorView is what the two-factor settings page shows.
+type twoFactorView struct {
+	// Required: the user was sent here because staff and admins must
+	// have two-factor sign-in.
+	Required bool
+	Enabled  bool
+	Since    time.Time
+	// MustKeep: staff and admins cannot turn it off.
+	MustKeep bool
+	// A setup in progress: the secret, in groups, as a URI and a QR code.
+	Pending bool
+	Secret  string
+	URI     string
+	QR      template.URL
+	// RecoveryCodes are shown once, right after two-factor is turned on.
+	RecoveryCodes []string
+	RecoveryLeft  int
+}
+
+// twoFactorData reads the settings of the signed-in user for the page.
+func (s *Server) twoFactorData(r *http.Request, u *store.User) (*twoFactorView, error) {
+	st, err := s.cfg.Store.TOTP(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := &twoFactorView{Required: r.URL.Query().Get("required") == "1", Enabled: u.TwoFactor(), Since: u.TOTPEnabledAt, MustKeep: u.IsStaff()}
+	if v.Enabled {
+		if v.RecoveryLeft, err = s.cfg.Store.RecoveryCodesLeft(r.Context(), u.ID); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	if st.Pending() {
+		v.Pending, v.Secret, v.URI = true, account.GroupSecret(st.Secret), account.TOTPURI(st.Secret, TOTPIssuer, u.Email)
+		// A QR code is a convenience: without one the secret and the URI
+		// are shown anyway.
+		if png, err := qrcode.Encode(v.URI, qrcode.Medium, 240); err == nil {
+			v.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+		} else {
+			s.cfg.Log.Warn("drawing the two-factor QR code", "error", err)
+		}
+	}
+	return v, nil
+}
+
+// renderTwoFactor shows the settings page with a status, errors and, once,
+// recovery codes.
+func (s *Server) renderTwoFactor(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, codes []string) {
+	v, err := s.twoFactorData(r, userFrom(r))
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	v.RecoveryCodes = codes
+	s.render(w, r, status, "two_factor", page{Title: "Two-factor sign-in", Data: v, Errors: errs})
+}
+
+// twoFactorPage shows the two-factor settings.
+func (s *Server) twoFactorPage(w http.ResponseWriter, r *http.Request) {
+	s.renderTwoFactor(w, r, http.StatusOK, nil, nil)
+}
+
+// twoFactorSetup starts (or starts over) a setup with a new secret.
+func (s *Server) twoFactorSetup(w http.ResponseWriter, r *http.Request) {
+	u, ctx := userFrom(r), r.Context()
+	if u.TwoFactor() {
+		redirect(w, r, "/account/two-factor", "Two-factor sign-in is already on.")
+		return
+	}
+	secret, err := account.NewTOTPSecret()
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.cfg.Store.BeginTOTP(ctx, tx, u.ID, secret); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(s.now(), u.ID, "account.two_factor_setup"))
+		return err
+	})
+	if errors.Is(err, store.ErrConflict) {
+		redirect(w, r, "/account/two-factor", "Two-factor sign-in is already on.")
+		return
+	}
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	redirect(w, r, "/account/two-factor", "Add the key to your authenticator app, then type the code it shows.")
+}
+
+// twoFactorConfirm turns two-factor sign-in on when the code proves the
+// app holds the secret, and shows the recovery codes once.
+func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	u, ctx, now := userFrom(r), r.Context(), s.now()
+	st, err := s.cfg.Store.TOTP(ctx, u.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	if !st.Pending() {
+		redirect(w, r, "/account/two-factor", "!Start the setup first.")
+		return
+	}
+	step, ok := account.CheckTOTP(st.Secret, r.PostForm.Get("code"), now, st.LastStep)
+	if !ok {
+		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, map[string]string{
+			"code": "This code does not match the key: check that your device's clock is right and type the code your app shows now."}, nil)
+		return
+	}
+	codes, err := account.NewRecoveryCodes(account.RecoveryCodes)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	digests := make([]string, len(codes))
+	for i, c := range codes {
+		digests[i] = account.Digest(account.NormalizeRecoveryCode(c))
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.cfg.Store.ConfirmTOTP(ctx, tx, u.ID, step, digests, now); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, u.ID, "account.two_factor_on"))
+		return err
+	})
+	if errors.Is(err, store.ErrConflict) {
+		redirect(w, r, "/account/two-factor", "!The setup changed meanwhile (another tab?); look at the page again.")
+		return
+	}
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	// The page is drawn for the user as they are now.
+	u.TOTPEnabledAt = now
+	s.renderTwoFactor(w, r, http.StatusOK, nil, codes)
+}
+
+// twoFactorDisable turns two-factor sign-in off, with a current code;
+// staff and admins must keep it.
+func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	u, ctx := userFrom(r), r.Context()
+	if u.IsStaff() {
+		s.fail(w, r, http.StatusForbidden, "Two-factor sign-in must stay on", "Board staff and admins must keep two-factor sign-in on.")
+		return
+	}
+	if !u.TwoFactor() {
+		redirect(w, r, "/account/two-factor", "Two-factor sign-in is already off.")
+		return
+	}
+	code := strings.TrimSpace(r.PostForm.Get("code"))
+	if code == "" {
+		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, map[string]string{"code": "Type a current code from your app, or a recovery code, to turn two-factor sign-in off."}, nil)
+		return
+	}
+	err := s.secondFactor(ctx, u, code, clientIP(r), func(tx *sql.Tx, _ string) error {
+		if err := s.cfg.Store.DisableTOTP(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(s.now(), u.ID, "account.two_factor_off"))
+		return err
+	})
+	var se *signInError
+	switch {
+	case errors.As(err, &se):
+		status := se.Status
+		if status == http.StatusUnauthorized {
+			status = http.StatusUnprocessableEntity // the session is fine; the field is wrong
+		}
+		s.renderTwoFactor(w, r, status, map[string]string{se.Field: se.Detail}, nil)
+		return
+	case err != nil:
+		s.internal(w, err)
+		return
+	}
+	redirect(w, r, "/account/two-factor", "Two-factor sign-in is off.")
+}

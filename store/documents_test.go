@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"testing"
+	"time"
+)
+
+// docTx runs f in a committed transaction.
+func docTx(t *testing.T, s *Store, f func(tx *sql.Tx) error) error {
+	t.Helper()
+	tx, err := s.DB.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func TestDocuments(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			at := time.Date(2026, 3, 4, 10, 30, 15, 123456000, time.UTC)
+			uid, err := s.CreateUser(ctx, User{Email: "ana@example.org", Name: "Ana Example", PasswordHash: "x", CreatedAt: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var app1, app2 int64
+			err = docTx(t, s, func(tx *sql.Tx) error {
+				portfolio := []byte(`{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Ana Example"}}`)
+				if app1, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at}); err != nil {
+					return err
+				}
+				app2, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if docs, err := s.Documents(ctx, app1); err != nil || len(docs) != 0 {
+				t.Fatalf("no documents yet: %v, %v", docs, err)
+			}
+			want := Document{ApplicationID: app1, ItemID: "doc-1", Filename: "transcript – 2024.pdf", ContentType: "application/pdf",
+				Size: 12345678, SHA256: "ab12", BlobKey: "applications/1/ff00", UploadedBy: uid, CreatedAt: at}
+			var id1, id2 int64
+			err = docTx(t, s, func(tx *sql.Tx) error {
+				if id1, err = s.AddDocument(ctx, tx, want); err != nil {
+					return err
+				}
+				second := want
+				second.ItemID, second.Filename, second.ContentType, second.BlobKey = "doc-2", "scan.png", "image/png", "applications/1/ee11"
+				id2, err = s.AddDocument(ctx, tx, second)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = docTx(t, s, func(tx *sql.Tx) error {
+				_, err := s.AddDocument(ctx, tx, want)
+				return err
+			})
+			if !errors.Is(err, ErrConflict) {
+				t.Fatalf("a second document doc-1 on one application: %v, want ErrConflict", err)
+			}
+			// Rolled back: nothing of a failed transaction remains.
+			_ = docTx(t, s, func(tx *sql.Tx) error {
+				other := want
+				other.ItemID = "doc-9"
+				if _, err := s.AddDocument(ctx, tx, other); err != nil {
+					return err
+				}
+				return errors.New("abandon")
+			})
+
+			docs, err := s.Documents(ctx, app1)
+			if err != nil || len(docs) != 2 {
+				t.Fatalf("Documents: %+v, %v; want 2", docs, err)
+			}
+			got := docs[0]
+			want.ID, want.UploadedByName = id1, "Ana Example"
+			if got != want {
+				t.Fatalf("read back\n got %+v\nwant %+v", got, want)
+			}
+			if docs[1].ID != id2 || docs[1].ItemID != "doc-2" || docs[1].ContentType != "image/png" {
+				t.Fatalf("second document: %+v", docs[1])
+			}
+			d, err := s.Document(ctx, app1, id2)
+			if err != nil || d.BlobKey != "applications/1/ee11" || d.Filename != "scan.png" || !d.CreatedAt.Equal(at) {
+				t.Fatalf("Document: %+v, %v", d, err)
+			}
+			if _, err := s.Document(ctx, app2, id1); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("a document asked for under another application: %v, want ErrNotFound", err)
+			}
+			if _, err := s.Document(ctx, app1, id2+100); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("a missing document: %v, want ErrNotFound", err)
+			}
+			if docs, err := s.Documents(ctx, app2); err != nil || len(docs) != 0 {
+				t.Fatalf("the other application's documents: %v, %v", docs, err)
+			}
+		})
+	}
+}
