@@ -28,6 +28,7 @@ func TestApplicationLifecycle(t *testing.T) {
 	for _, eng := range engines {
 		t.Run(eng.name, func(t *testing.T) {
 			t.Parallel()
+			needBrowser(t)
 			a := startApp(t, eng)
 			b := newBrowser(t, a)
 			// The screenshots come from one engine only, so that one run

@@ -284,8 +284,9 @@ type browser struct {
 	checked map[string]int
 }
 
-// newBrowser starts Chromium for a test, with the test's timeout.
-func newBrowser(t *testing.T, a *app) *browser {
+// needBrowser skips the test in -short mode, and when Chromium is missing
+// (or fails it, in CI).
+func needBrowser(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser tests take a minute; run them without -short")
@@ -293,6 +294,12 @@ func newBrowser(t *testing.T, a *app) *browser {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		unavailable(t, "Chromium is not installed at %s (Debian package chromium): %v", chromiumPath, err)
 	}
+}
+
+// newBrowser starts Chromium for a test, with the test's timeout.
+func newBrowser(t *testing.T, a *app) *browser {
+	t.Helper()
+	needBrowser(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath),
 		chromedp.NoSandbox, // the tests may run as root, where the sandbox cannot start

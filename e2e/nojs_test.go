@@ -16,6 +16,7 @@ import (
 // server, so they must work without it.
 func TestWithoutJavaScript(t *testing.T) {
 	t.Parallel()
+	needBrowser(t)
 	a := startApp(t, engines[0])
 	b := newBrowser(t, a)
 	a.addUser(applicantName, applicantEmail, "")

@@ -150,3 +150,18 @@ func NewID(p *Portfolio, prefix string) string {
 		}
 	}
 }
+
+// DecodeStored reads a portfolio that was checked by Decode when it was
+// stored (certboard's own database): a plain JSON decode, several times
+// faster than Decode, without the duplicate-member pass and the validation.
+// Input from outside must go through Decode.
+func DecodeStored(data []byte) (*Portfolio, error) {
+	var p Portfolio
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("a stored portfolio does not decode: %w", err)
+	}
+	if p.Format != FormatV1 {
+		return nil, fmt.Errorf("a stored portfolio has format %q, not %s", p.Format, FormatV1)
+	}
+	return &p, nil
+}

@@ -2,8 +2,10 @@ package portfolio
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -80,5 +82,48 @@ func TestFindSetVerificationRemove(t *testing.T) {
 	}
 	if len(Items(p, "no_such_list")) != 0 {
 		t.Fatal("an unknown list has items")
+	}
+}
+
+// TestDecodeStoredMatchesDecode checks that the fast path reads every
+// example exactly as the strict decoder does.
+func TestDecodeStoredMatchesDecode(t *testing.T) {
+	files, _ := filepath.Glob("../examples/portfolios/*.json")
+	files = append(files, "testdata/full.json")
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "expectations.json") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		strict, err := Decode(b)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		// What the store holds is what Encode wrote.
+		stored, err := Encode(strict)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, err := DecodeStored(stored)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if !reflect.DeepEqual(strict, fast) {
+			t.Errorf("%s: DecodeStored differs from Decode", f)
+		}
+		n++
+	}
+	if n < 10 {
+		t.Fatalf("only %d portfolios compared", n)
+	}
+	if _, err := DecodeStored([]byte(`{"format":"other"}`)); err == nil {
+		t.Fatal("a foreign format was accepted")
+	}
+	if _, err := DecodeStored([]byte(`{`)); err == nil {
+		t.Fatal("broken JSON was accepted")
 	}
 }

@@ -239,3 +239,18 @@ func TestApplicantNeverSeesReviewers(t *testing.T) {
 		}
 	}
 }
+
+// TestForbiddenPageIsAPage checks that a browser refused for want of a role
+// gets an HTML page in the layout, and a program problem+json.
+func TestForbiddenPageIsAPage(t *testing.T) {
+	s, st := newServer(t)
+	c := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", "applicant"))
+	rec := getAs(t, s.Handler(), "/queue", c)
+	if rec.Code != http.StatusForbidden || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || !strings.Contains(rec.Body.String(), "<h1>Not allowed</h1>") {
+		t.Fatalf("page: %d %s\n%s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+	rec = getAs(t, s.Handler(), "/api/v1/reviews", c)
+	if rec.Code != http.StatusForbidden || rec.Header().Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("API: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}

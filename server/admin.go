@@ -510,7 +510,7 @@ func adminPreviewOne(app *store.Application, reg *requirements.Registry, next *r
 	if frozen {
 		data = app.Snapshot
 	}
-	p, err := portfolio.Decode(data)
+	p, err := portfolio.DecodeStored(data)
 	if err != nil {
 		row.Problem = "the portfolio does not decode: " + err.Error()
 		return row

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -170,6 +171,7 @@ type listView struct {
 type dashboardView struct {
 	App      *store.Application
 	Eval     *evaluation
+	Report   template.HTML // the rendered eligibility report
 	Editable bool
 	Lists    []listView
 	Person   portfolio.Person
@@ -238,6 +240,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if v.Report, err = s.reportHTML(ev); err != nil {
+		s.internal(w, err)
+		return
+	}
 	for _, l := range evidenceLists {
 		lv := listView{evidenceList: l}
 		for _, it := range portfolio.Items(ev.Portfolio, l.Name) {
@@ -294,7 +300,7 @@ func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*store.App
 			fmt.Sprintf("Application %d is %s; evidence can be changed while it is a draft, returned to you, or when the board asks for more information.", app.ID, strings.ReplaceAll(app.State, "_", " ")))
 		return nil, nil, false
 	}
-	p, err := portfolio.Decode(app.Portfolio)
+	p, err := portfolio.DecodeStored(app.Portfolio)
 	if err != nil {
 		s.internal(w, err)
 		return nil, nil, false

@@ -189,11 +189,11 @@ type docsView struct {
 
 // docPortfolios decodes an application's live portfolio and its snapshot.
 func docPortfolios(app *store.Application) (live, snap *portfolio.Portfolio, err error) {
-	if live, err = portfolio.Decode(app.Portfolio); err != nil {
+	if live, err = portfolio.DecodeStored(app.Portfolio); err != nil {
 		return nil, nil, fmt.Errorf("application %d: the portfolio no longer decodes: %w", app.ID, err)
 	}
 	if len(app.Snapshot) > 0 {
-		if snap, err = portfolio.Decode(app.Snapshot); err != nil {
+		if snap, err = portfolio.DecodeStored(app.Snapshot); err != nil {
 			return nil, nil, fmt.Errorf("application %d: the snapshot no longer decodes: %w", app.ID, err)
 		}
 	}
@@ -475,7 +475,7 @@ func (s *Server) addDocument(ctx context.Context, u *store.User, app *store.Appl
 		return nil, nil, 0, fmt.Errorf("application %d was changed since version %d (it is now at %d); reload the page and upload again: %w",
 			app.ID, in.Version, app.Version, store.ErrConflict)
 	}
-	p, err := portfolio.Decode(app.Portfolio)
+	p, err := portfolio.DecodeStored(app.Portfolio)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("application %d: the portfolio no longer decodes: %w", app.ID, err)
 	}
@@ -570,7 +570,7 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	p, err := portfolio.Decode(app.Portfolio)
+	p, err := portfolio.DecodeStored(app.Portfolio)
 	if err != nil {
 		s.internal(w, err)
 		return

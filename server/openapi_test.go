@@ -721,12 +721,35 @@ func TestOpenAPIAnswersMatchSchemas(t *testing.T) {
 	check("post", "/api/v1/session", "/api/v1/session", `{"email":"ann@example.org","password":"wrong password here"}`, nil, 401)
 	check("post", "/api/v1/session", "/api/v1/session", `{"email":"ann@example.org","password":"`+testPassword+`"}`, nil, 200)
 	check("post", "/api/v1/session", "/api/v1/session", `{"email":"ann@example.org","pass":"x"}`, nil, 400)
-	check("post", "/api/v1/tokens", "/api/v1/tokens", `{"name":"ci","expires_in_days":30}`, ann, 201)
+	rec := check("post", "/api/v1/tokens", "/api/v1/tokens", `{"name":"ci","expires_in_days":30}`, ann, 201)
+	var created struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil || !strings.HasPrefix(created.Token, APITokenPrefix) {
+		t.Fatalf("creating a token: %v %s", err, rec.Body)
+	}
+	bearer := func(method, template, path, body, token string, want int) {
+		t.Helper()
+		req := httptest.NewRequest(strings.ToUpper(method), path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("%s %s with a token: status %d, want %d: %s", method, path, rec.Code, want, rec.Body)
+		}
+		openAPICheckAnswer(t, c, doc, method, template, rec)
+	}
+	bearer("get", "/api/v1/me", "/api/v1/me", "", created.Token, 200)
+	bearer("get", "/api/v1/me", "/api/v1/me", "", APITokenPrefix+"unknown", 401)
+	bearer("post", "/api/v1/tokens", "/api/v1/tokens", `{"name":"from a token"}`, created.Token, 403)
 	check("post", "/api/v1/tokens", "/api/v1/tokens", `{"name":""}`, ann, 422)
 	check("get", "/api/v1/tokens", "/api/v1/tokens", "", ann, 200)
 	check("delete", "/api/v1/tokens/{id}", "/api/v1/tokens/nosuchtoken", "", ann, 404)
 
-	rec := check("post", "/api/v1/applications", "/api/v1/applications", `{"set_id":"aasect-cst"}`, ann, 201)
+	rec = check("post", "/api/v1/applications", "/api/v1/applications", `{"set_id":"aasect-cst"}`, ann, 201)
 	var started struct {
 		ID      int64 `json:"id"`
 		Version int   `json:"version"`

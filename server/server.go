@@ -115,6 +115,8 @@ type Server struct {
 	// registry is the requirement sets in force; publishing a version
 	// swaps it whole, so readers never see a half-changed registry.
 	registry atomic.Pointer[requirements.Registry]
+	// evals keeps eligibility reports by application version and day.
+	evals evalCache
 }
 
 // sets returns the requirement sets in force.
@@ -192,7 +194,7 @@ func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range s.routes {
-		mux.Handle(r.Pattern, s.instrument(r.Pattern, guard(r.Access, isPage(r.Pattern), r.handler)))
+		mux.Handle(r.Pattern, s.instrument(r.Pattern, s.guard(r.Access, isPage(r.Pattern), r.handler)))
 	}
 	// Unsafe cross-origin requests (forged form posts) are refused before
 	// any handler runs.

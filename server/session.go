@@ -136,7 +136,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			case err == nil:
 				ctx = context.WithValue(context.WithValue(ctx, userKey, u), sessionKey, ss)
 			case !errors.Is(err, store.ErrNotFound):
+				// Never serve a signed-in user as signed out because the
+				// database did not answer: say so, and let them retry.
 				s.cfg.Log.Error("reading a session", "error", err)
+				w.Header().Set("Retry-After", "5")
+				s.fail(w, r, http.StatusServiceUnavailable, "Temporarily unavailable", "The server could not read your session; try again in a few seconds.")
+				return
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -146,7 +151,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // guard enforces a route's role rule. Anonymous callers get 401 from the
 // API and are sent to the sign-in page from a page. Staff and admin routes
 // also need two-factor sign-in: without it, pages send the user to set it up.
-func guard(a Access, page bool, next http.Handler) http.Handler {
+func (s *Server) guard(a Access, page bool, next http.Handler) http.Handler {
 	if a == Public {
 		return next
 	}
@@ -162,7 +167,12 @@ func guard(a Access, page bool, next http.Handler) http.Handler {
 			return
 		}
 		if !a.allows(u) {
-			problem(w, http.StatusForbidden, "Not allowed", fmt.Sprintf("This needs the %s role, which your account does not hold.", a))
+			detail := fmt.Sprintf("This needs the %s role, which your account does not hold; a board admin can grant it.", a)
+			if page {
+				s.pageError(w, r, http.StatusForbidden, "Not allowed", detail)
+				return
+			}
+			problem(w, http.StatusForbidden, "Not allowed", detail)
 			return
 		}
 		if (a == Staff || a == Admin) && !u.TwoFactor() {

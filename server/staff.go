@@ -550,7 +550,7 @@ func (s *Server) verifyItem(ctx context.Context, u *store.User, app *store.Appli
 	if len(reason) > 2000 {
 		return 0, staffBad("reason", "write at most 2000 characters")
 	}
-	snap, err := portfolio.Decode(app.Snapshot)
+	snap, err := portfolio.DecodeStored(app.Snapshot)
 	if err != nil {
 		return 0, fmt.Errorf("application %d: the snapshot no longer decodes: %w", app.ID, err)
 	}
@@ -560,7 +560,7 @@ func (s *Server) verifyItem(ctx context.Context, u *store.User, app *store.Appli
 	}
 	before := portfolio.VerificationOf(it.Value).EffectiveState()
 	var live []byte
-	if lp, err := portfolio.Decode(app.Portfolio); err == nil {
+	if lp, err := portfolio.DecodeStored(app.Portfolio); err == nil {
 		if lit, ok := portfolio.Find(lp, itemID); ok && staffSameItem(it.Value, lit.Value) {
 			ver := portfolio.Verification{State: state, By: u.Name, At: s.today(), Note: reason}
 			if err := portfolio.SetVerification(lp, itemID, ver); err != nil {
@@ -850,7 +850,7 @@ func (s *Server) reviewerCheck(ctx context.Context, app *store.Application) (*re
 		if len(data) == 0 {
 			continue
 		}
-		p, err := portfolio.Decode(data)
+		p, err := portfolio.DecodeStored(data)
 		if err != nil {
 			return nil, fmt.Errorf("application %d: %w", app.ID, err)
 		}

@@ -101,7 +101,7 @@ func supShown(app *store.Application) (*portfolio.Portfolio, bool, error) {
 	if frozen {
 		data = app.Snapshot
 	}
-	p, err := portfolio.Decode(data)
+	p, err := portfolio.DecodeStored(data)
 	if err != nil {
 		return nil, false, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
 	}
@@ -263,11 +263,11 @@ func supTargets(app *store.Application) (live, snap *portfolio.Portfolio, err er
 		return nil, nil, &supFail{Status: http.StatusConflict, Title: "Application decided",
 			Detail: fmt.Sprintf("application %d is %s; its evidence can no longer change", app.ID, strings.ReplaceAll(app.State, "_", " "))}
 	}
-	if live, err = portfolio.Decode(app.Portfolio); err != nil {
+	if live, err = portfolio.DecodeStored(app.Portfolio); err != nil {
 		return nil, nil, fmt.Errorf("application %d: live portfolio: %w", app.ID, err)
 	}
 	if len(app.Snapshot) > 0 && slices.Contains(supFrozenStates, app.State) {
-		if snap, err = portfolio.Decode(app.Snapshot); err != nil {
+		if snap, err = portfolio.DecodeStored(app.Snapshot); err != nil {
 			return nil, nil, fmt.Errorf("application %d: snapshot: %w", app.ID, err)
 		}
 	}

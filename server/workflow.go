@@ -117,6 +117,9 @@ type evaluation struct {
 	// Problems are validation errors of the portfolio, which the engine
 	// judges anyway where it can.
 	Problems portfolio.Errors
+	// cached is the cache entry the report came from (shared: never change
+	// the report).
+	cached *evalEntry
 }
 
 // evaluate judges an application: the live portfolio today, or, with
@@ -129,24 +132,30 @@ func (s *Server) evaluate(app *store.Application, frozen bool) (*evaluation, err
 		y, m, d := app.SubmittedAt.UTC().Date()
 		asOf = date.Of(y, m, d)
 	}
-	p, err := portfolio.Decode(data)
+	p, err := portfolio.DecodeStored(data)
 	if err != nil {
 		return nil, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
 	}
+	reg := s.sets()
+	key := evalKey{app: app.ID, version: app.Version, frozen: frozen, asOf: asOf, registry: reg}
+	if e := s.evals.get(key); e != nil {
+		return &evaluation{Portfolio: p, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
+	}
 	var set *requirements.Set
 	if frozen && app.SnapshotSetVersion != "" {
-		for _, v := range s.sets().Versions(app.SetID) {
+		for _, v := range reg.Versions(app.SetID) {
 			if v.Version == app.SnapshotSetVersion {
 				set = v
 			}
 		}
 	}
 	if set == nil {
-		if set, _, err = eligibility.Select(s.sets(), app.SetID, p, asOf); err != nil {
+		if set, _, err = eligibility.Select(reg, app.SetID, p, asOf); err != nil {
 			return nil, err
 		}
 	}
-	return &evaluation{Portfolio: p, Set: set, Report: eligibility.Evaluate(p, set, asOf), Problems: portfolio.Validate(p)}, nil
+	e := s.evals.put(key, &evalEntry{set: set, report: eligibility.Evaluate(p, set, asOf), problems: portfolio.Validate(p)})
+	return &evaluation{Portfolio: p, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
 }
 
 // actError turns a refused or failed action into an answer.

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
@@ -67,6 +68,10 @@ type Config struct {
 	DataDir string
 	// DatabaseURL selects PostgreSQL: postgres://user@host:port/db?sslmode=disable.
 	DatabaseURL string
+	// MaxConns bounds the connection pool (0: 8 for SQLite, 16 for
+	// PostgreSQL). An unbounded pool exhausts PostgreSQL's max_connections
+	// under load and makes SQLite writers time out on its lock.
+	MaxConns int
 	// Keys encrypts sensitive columns (portfolios, snapshots, two-factor
 	// secrets); methods that need it fail without it.
 	Keys *seal.Keyring
@@ -93,6 +98,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w", redact(u), err)
 		}
+		limitPool(db, cfg.MaxConns, 16)
 		return &Store{DB: db, Dialect: Postgres, keys: cfg.Keys}, nil
 	}
 	dir := cfg.DataDir
@@ -112,7 +118,19 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", filepath.Join(dir, "certboard.db"), err)
 	}
+	limitPool(db, cfg.MaxConns, 8)
 	return &Store{DB: db, Dialect: SQLite, keys: cfg.Keys}, nil
+}
+
+// limitPool bounds the pool and keeps its connections open, so that
+// requests do not open and close a connection each.
+func limitPool(db *sql.DB, n, fallback int) {
+	if n <= 0 {
+		n = fallback
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(5 * time.Minute)
 }
 
 // redact hides a password in a database URL for messages.

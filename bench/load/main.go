@@ -7,6 +7,7 @@
 //
 //	go run ./bench/load [--users 200] [--duration 30s] [--warmup 5s] [--mix 0.8]
 //	                    [--database postgres://...] [--json] [--cpuprofile FILE]
+//	                    [--max-conns N] [--server-log]
 //
 // The server is built as certboard serve builds it, on a fresh database: a
 // temporary SQLite directory, or with --database a new PostgreSQL database
@@ -198,13 +199,13 @@ type opReport struct {
 
 // poolReport is the database pool at the end of the run.
 type poolReport struct {
-	MaxOpen        int     `json:"max_open"`
-	Open           int     `json:"open"`
-	WaitCount      int64   `json:"wait_count"`
-	WaitSeconds    float64 `json:"wait_seconds"`
-	MaxIdleClosed  int64   `json:"closed_idle_pool_full"`
-	MaxLifeClosed  int64   `json:"closed_max_lifetime"`
-	MaxIdleTimeCls int64   `json:"closed_max_idle_time"`
+	MaxOpen           int     `json:"max_open"`
+	Open              int     `json:"open"`
+	WaitCount         int64   `json:"wait_count"`
+	WaitSeconds       float64 `json:"wait_seconds"`
+	MaxIdleClosed     int64   `json:"closed_idle_pool_full"`
+	MaxLifeClosed     int64   `json:"closed_max_lifetime"`
+	MaxIdleTimeClosed int64   `json:"closed_max_idle_time"`
 }
 
 // report is the outcome of a run.
@@ -337,12 +338,12 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 	}
 	rep := summarize(stats, o, win)
 	rep.Engine = engine
-	rep.SeedSeconds = seeded.Seconds()
+	rep.SeedSeconds = seeded.Round(time.Millisecond).Seconds()
 	rep.Interrupted = ctx.Err() != nil
 	ps := st.DB.Stats()
 	rep.Pool = poolReport{MaxOpen: ps.MaxOpenConnections, Open: ps.OpenConnections, WaitCount: ps.WaitCount,
 		WaitSeconds: ps.WaitDuration.Seconds(), MaxIdleClosed: ps.MaxIdleClosed, MaxLifeClosed: ps.MaxLifetimeClosed,
-		MaxIdleTimeCls: ps.MaxIdleTimeClosed}
+		MaxIdleTimeClosed: ps.MaxIdleTimeClosed}
 	return rep, nil
 }
 

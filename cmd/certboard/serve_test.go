@@ -1,12 +1,15 @@
 package main
 
 import (
+	"github.com/certboard/certboard/account"
+
 	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestServe starts the real command on a free port, calls it, and stops it
@@ -50,5 +53,62 @@ func TestServeBadFlags(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := serve(context.Background(), []string{"--log", "xml", "--data", t.TempDir()}, &out, &errb, nil); code != exitBadInput || !strings.Contains(errb.String(), "--log") {
 		t.Fatalf("%d %q", code, errb.String())
+	}
+}
+
+// TestServeDemo starts the demo twice on one data directory: the first
+// seeds it and prints the logins, the second finds it and prints them again;
+// a printed staff secret gives codes that `certboard totp` prints.
+func TestServeDemo(t *testing.T) {
+	dir := t.TempDir()
+	var secret string
+	for round := range 2 {
+		ctx, cancel := context.WithCancel(context.Background())
+		listening := make(chan string, 1)
+		done := make(chan int, 1)
+		var out, errb bytes.Buffer
+		go func() {
+			done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--data", dir, "--demo", "--log", "json"}, &out, &errb, listening)
+		}()
+		var addr string
+		select {
+		case addr = <-listening:
+		case code := <-done:
+			cancel()
+			t.Fatalf("serve --demo exited %d: %s", code, errb.String())
+		}
+		resp, err := http.Get("http://" + addr + "/login")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		cancel()
+		if code := <-done; code != exitOK || resp.StatusCode != 200 {
+			t.Fatalf("round %d: exit %d, /login %d: %s", round, code, resp.StatusCode, errb.String())
+		}
+		text := out.String()
+		for _, want := range []string{"certboard-demo-2026", "staff@demo.certboard.example", "jamie@demo.certboard.example", "two-factor secret "} {
+			if !strings.Contains(text, want) {
+				t.Fatalf("round %d: the demo output lacks %q:\n%s", round, want, text)
+			}
+		}
+		_, rest, _ := strings.Cut(text, "two-factor secret ")
+		got := strings.Fields(rest)[0]
+		if round == 1 && got != secret {
+			t.Fatalf("the second start printed another secret: %s, was %s", got, secret)
+		}
+		secret = got
+	}
+	var out, errb bytes.Buffer
+	now := time.Date(2026, 11, 26, 12, 0, 10, 0, time.UTC)
+	if code := runTOTP([]string{secret}, &out, &errb, now); code != exitOK {
+		t.Fatalf("totp: %d %s", code, errb.String())
+	}
+	want, err := account.TOTPCode(secret, now)
+	if err != nil || !strings.HasPrefix(out.String(), want+" (valid for 20 more seconds)") {
+		t.Fatalf("totp printed %q, want the code %s: %v", out.String(), want, err)
+	}
+	if code := runTOTP([]string{"not base32!"}, &out, &errb, now); code != exitBadInput {
+		t.Fatalf("a bad secret: exit %d", code)
 	}
 }
