@@ -198,7 +198,12 @@ func (s *Server) Handler() http.Handler {
 	}
 	// Unsafe cross-origin requests (forged form posts) are refused before
 	// any handler runs.
-	protected := http.NewCrossOriginProtection().Handler(s.authenticate(mux))
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusForbidden, "Cross-origin request refused",
+			"This request came from another site; certboard accepts changes only from its own pages or from programs that send no browser origin headers.")
+	}))
+	protected := cop.Handler(s.authenticate(mux))
 	return s.recoverer(securityHeaders(protected))
 }
 
@@ -275,6 +280,15 @@ func problem(w http.ResponseWriter, status int, title, detail string) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail})
+}
+
+// writeJSONStatus writes v as JSON with a status other than 200.
+func writeJSONStatus(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

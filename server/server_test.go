@@ -148,8 +148,17 @@ func TestCrossOriginUnsafeRequestsRefused(t *testing.T) {
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, req)
-	if rec.Code != http.StatusForbidden {
-		t.Fatalf("cross-site POST: %d, want 403", rec.Code)
+	if rec.Code != http.StatusForbidden || rec.Header().Get("Content-Type") != "application/problem+json" || !strings.Contains(rec.Body.String(), "another site") {
+		t.Fatalf("cross-site POST: %d %s %s, want a 403 problem", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+	// A forged form post from another site gets the page, and changes nothing.
+	req = httptest.NewRequest(http.MethodPost, "/applications", strings.NewReader("set_id=aasect-cst"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	rec = httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "<h1>Cross-origin request refused</h1>") {
+		t.Fatalf("cross-site form post: %d\n%s", rec.Code, rec.Body)
 	}
 }
 

@@ -118,8 +118,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	w.WriteHeader(http.StatusAccepted)
-	writeJSON(w, map[string]string{"status": "check your e-mail: we sent a link to verify the address"})
+	writeJSONStatus(w, http.StatusAccepted, map[string]string{"status": "check your e-mail: we sent a link to verify the address"})
 }
 
 // createAccount does a valid sign-up: a new unverified applicant account,
@@ -231,8 +230,7 @@ func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	w.WriteHeader(http.StatusAccepted)
-	writeJSON(w, map[string]string{"status": "if the address has an account, a reset link is on its way"})
+	writeJSONStatus(w, http.StatusAccepted, map[string]string{"status": "if the address has an account, a reset link is on its way"})
 }
 
 // sendResetLink queues a password-reset link for the account of an

@@ -79,6 +79,8 @@ type options struct {
 	MaxConns   int
 	Portfolio  string
 	SetID      string
+	// Think is the pause of each user between requests (0: a closed loop).
+	Think time.Duration
 	// ServerLog sends the server's warnings and errors to the progress
 	// writer instead of discarding its log.
 	ServerLog bool
@@ -140,6 +142,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.MaxConns, "max-conns", 0, "limit the database pool to `n` open and idle connections (default: leave the pool as certboard serve does)")
 	fs.StringVar(&o.Portfolio, "portfolio", filepath.Join("examples", "portfolios", "cst-eligible.json"), "portfolio `file` every applicant starts with, found from the current directory or a parent")
 	fs.StringVar(&o.SetID, "set", "aasect-cst", "requirement set `id` of the applications")
+	fs.DurationVar(&o.Think, "think", 0, "pause of each user between requests, randomised ±50% (default 0: a closed loop without pauses)")
 	fs.BoolVar(&o.ServerLog, "server-log", false, "print the server's warnings and errors (to find the cause of errors) instead of discarding its log")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -159,6 +162,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.Mix < 0 || o.Mix > 1 || math.IsNaN(o.Mix) {
 		problems = append(problems, "--mix must be between 0 and 1")
+	}
+	if o.Think < 0 {
+		problems = append(problems, "--think must not be negative")
 	}
 	if o.MaxConns < 0 {
 		problems = append(problems, "--max-conns must not be negative")
@@ -602,7 +608,7 @@ func drive(ctx context.Context, client *http.Client, base string, users []*vuser
 	for i, u := range users {
 		w := &worker{client: client, base: base, u: u, rng: rand.New(rand.NewPCG(uint64(start.UnixNano()), uint64(i)))}
 		workers[i] = w
-		wg.Go(func() { w.loop(ctx, o.Mix, measureFrom, stopAt) })
+		wg.Go(func() { w.loop(ctx, o.Mix, o.Think, measureFrom, stopAt) })
 	}
 	t := time.NewTimer(time.Until(measureFrom))
 	select {
@@ -680,9 +686,18 @@ func loadAverage() float64 {
 	return v
 }
 
-// loop is the user's closed loop: one request after another, no pause.
-func (w *worker) loop(ctx context.Context, mix float64, measureFrom, stopAt time.Time) {
+// loop is the user's loop: one request after another, with a pause of
+// about think between them (none in a closed loop).
+func (w *worker) loop(ctx context.Context, mix float64, think time.Duration, measureFrom, stopAt time.Time) {
 	for ctx.Err() == nil {
+		if think > 0 {
+			pause := time.Duration(float64(think) * (0.5 + w.rng.Float64()))
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+		}
 		now := time.Now()
 		if !now.Before(stopAt) {
 			return
