@@ -162,6 +162,7 @@ func New(cfg Config) (*Server, error) {
 	s.documentRoutes()
 	s.supervisorRoutes()
 	s.staffRoutes()
+	s.bulkVerifyRoutes()
 	s.reviewerRoutes()
 	s.adminRoutes()
 	s.apiDocRoutes()

@@ -105,7 +105,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	}
 	mailCtx, stopMail := context.WithCancel(ctx)
 	defer stopMail()
-	go mail.Run(mailCtx, st, sender, 15*time.Second, log)
+	// In development the log is the mailbox: write mail to it at once.
+	every := 15 * time.Second
+	if *smtpAddr == "" {
+		every = 2 * time.Second
+	}
+	go mail.Run(mailCtx, st, sender, every, log)
 	if *demo {
 		if err := seedDemo(ctx, srv, stdout, *publicURL); err != nil {
 			fmt.Fprintf(stderr, "certboard serve: %v\n", err)
