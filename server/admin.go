@@ -813,6 +813,13 @@ func (s *Server) changeUser(ctx context.Context, me *store.User, uid int64, c ad
 			return err
 		}
 		next.Version = v
+		if next.IsStaff() && !u.IsStaff() {
+			// Made staff: the sessions and tokens they hold were not signed
+			// in with the two factors staff need; they sign in again.
+			if err := s.cfg.Store.EndAllAccess(ctx, tx, uid); err != nil {
+				return err
+			}
+		}
 		_, err = s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(me, "user.update", fmt.Sprintf("user/%d", uid), before, after))
 		return err
 	})

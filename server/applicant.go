@@ -355,6 +355,40 @@ func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status i
 		Data: formView{App: app, List: l, ItemID: itemID, Fields: fields, Action: action, Version: app.Version}})
 }
 
+// keepOtherAreas keeps, when an education activity is edited, the areas it
+// has in taxonomies the form did not offer (those of other requirement
+// sets), so that editing under one set never erases another set's areas.
+func keepOtherAreas(p *portfolio.Portfolio, set *requirements.Set, itemID string, obj map[string]any) {
+	if itemID == "" {
+		return
+	}
+	it, ok := portfolio.Find(p, itemID)
+	if !ok {
+		return
+	}
+	act, ok := it.Value.(*portfolio.Activity)
+	if !ok {
+		return
+	}
+	areas, _ := obj["areas"].(map[string]any)
+	for tax, codes := range act.Areas {
+		if set != nil && set.Taxonomies[tax] != nil {
+			continue // offered on the form: what was posted stands
+		}
+		if areas == nil {
+			areas = map[string]any{}
+		}
+		list := make([]any, len(codes))
+		for i, c := range codes {
+			list[i] = c
+		}
+		areas[tax] = list
+	}
+	if areas != nil {
+		obj["areas"] = areas
+	}
+}
+
 // withItem returns the portfolio with an item added (itemID empty) or
 // replaced, decoded and validated as a whole; errs gets the problems by
 // form field.
@@ -383,11 +417,15 @@ func withItem(p *portfolio.Portfolio, list, itemID string, obj map[string]any, e
 			}
 		}
 		if itemID == "" {
-			prefix := "item"
-			if l, ok := findList(list); ok {
-				prefix = l.Prefix
+			if given, ok := obj["id"].(string); ok && given != "" {
+				itemID = given // an API caller's own id: the decoder and validator check it
+			} else {
+				prefix := "item"
+				if l, ok := findList(list); ok {
+					prefix = l.Prefix
+				}
+				itemID = portfolio.NewID(p, prefix)
 			}
-			itemID = portfolio.NewID(p, prefix)
 		}
 		obj["id"] = itemID
 		if idx < 0 {
@@ -399,7 +437,11 @@ func withItem(p *portfolio.Portfolio, list, itemID string, obj map[string]any, e
 		doc[list] = items
 		path = fmt.Sprintf("$.%s[%d]", list, idx)
 	}
-	out, _ := json.Marshal(doc)
+	out, err := json.Marshal(doc)
+	if err != nil {
+		errs[""] = "the item cannot be written: " + err.Error()
+		return nil, ""
+	}
 	q, err := portfolio.Decode(out)
 	if err != nil {
 		fieldErrors(err, path, errs)
@@ -477,6 +519,7 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
 	}
 	errs := map[string]string{}
 	obj := formObject(itemType(l.Name), "", r.PostForm, errs)
+	keepOtherAreas(p, s.setFor(app, p), itemID, obj)
 	var q *portfolio.Portfolio
 	if len(errs) == 0 {
 		q, itemID = withItem(p, l.Name, itemID, obj, errs)
@@ -569,22 +612,14 @@ func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	delete(in.Item, "verification")
-	id, _ := in.Item["id"].(string)
-	if id != "" {
-		if _, taken := portfolio.Find(p, id); taken {
+	if id, _ := in.Item["id"].(string); id != "" {
+		if _, taken := portfolio.Find(p, id); taken || id == p.Person.ID {
 			problem(w, http.StatusConflict, "Id in use", fmt.Sprintf("item.id: %q is already used; leave it out to get a new one", id))
 			return
 		}
 	}
 	errs := map[string]string{}
 	q, newID := withItem(p, l.Name, "", in.Item, errs)
-	if id != "" && q != nil {
-		// keep the caller's id
-		if it, found := portfolio.Find(q, newID); found {
-			reflect.ValueOf(it.Value).Elem().FieldByName("ID").SetString(id)
-			newID = id
-		}
-	}
 	if len(errs) > 0 {
 		var msgs []string
 		for _, k := range sortedKeys(errs) {
@@ -607,11 +642,17 @@ func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"id": newID, "version": v})
 }
 
-// exportPortfolio sends the live portfolio in the interchange format.
+// exportPortfolio sends the live portfolio in the interchange format; a
+// peer reviewer gets the submitted snapshot, which is what they judge, never
+// the applicant's working copy.
 func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
+	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
 		return
+	}
+	data := app.Portfolio
+	if rel&(RelOwner|RelStaff) == 0 {
+		data = app.Snapshot
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -619,7 +660,7 @@ func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(r.URL.Path, "/api/") {
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="application-%d-portfolio.json"`, app.ID))
 	}
-	_, _ = w.Write(app.Portfolio)
+	_, _ = w.Write(data)
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
@@ -780,13 +821,16 @@ func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), msg)
 }
 
-// apiEligibility returns the live eligibility report of an application.
+// apiEligibility returns the eligibility report of an application: of the
+// live portfolio today, or with ?frozen=true of the submitted snapshot (the
+// only one a peer reviewer gets).
 func (s *Server) apiEligibility(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
+	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
 		return
 	}
-	ev, err := s.evaluate(app, r.URL.Query().Get("frozen") == "true")
+	frozen := r.URL.Query().Get("frozen") == "true" || rel&(RelOwner|RelStaff) == 0
+	ev, err := s.evaluate(app, frozen)
 	if err != nil {
 		s.internal(w, err)
 		return

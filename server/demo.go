@@ -73,10 +73,10 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	now := s.now()
 	users := map[string]*store.User{}
 	var logins []DemoLogin
-	existing := false
 	for _, p := range demoPeople {
 		email := demoEmail(p.local)
 		u, err := s.cfg.Store.UserByEmail(ctx, email)
+		existing := err == nil
 		if errors.Is(err, store.ErrNotFound) {
 			if _, err := s.cfg.Store.CreateUser(ctx, store.User{Email: email, Name: p.name, PasswordHash: hash, Roles: p.roles,
 				CreatedAt: now, EmailVerifiedAt: now, Practice: p.practice}); err != nil {
@@ -87,16 +87,14 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 			}
 		} else if err != nil {
 			return nil, err
-		} else {
-			existing = true
 		}
 		login := DemoLogin{Email: email, Name: p.name, Roles: p.roles, Note: p.note}
 		if u.IsStaff() {
-			if existing {
-				st, err := s.cfg.Store.TOTP(ctx, u.ID)
-				if err != nil {
-					return nil, err
-				}
+			st, err := s.cfg.Store.TOTP(ctx, u.ID)
+			if err != nil {
+				return nil, err
+			}
+			if existing && st.Secret != "" && u.TwoFactor() {
 				login.TOTPSecret = st.Secret
 			} else {
 				secret, err := account.NewTOTPSecret()
@@ -115,7 +113,10 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		users[p.local] = u
 		logins = append(logins, login)
 	}
-	if existing {
+	// The applications are seeded once: a board that has them keeps them.
+	if seeded, err := s.cfg.Store.Applications(ctx, store.ApplicationFilter{ApplicantID: users["jordan"].ID, Limit: 1}); err != nil {
+		return nil, err
+	} else if len(seeded) > 0 {
 		return logins, nil
 	}
 	staff := users["staff"]
@@ -167,10 +168,8 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 			return nil, err
 		}
 		p.Person.ID, p.Person.Name, p.Person.Email, p.Person.Practice = fmt.Sprintf("p%d", u.ID), u.Name, u.Email, u.Practice
-		for i := range p.Supervisors {
-			if i == 0 {
-				p.Supervisors[i].Name, p.Supervisors[i].Email = supervisor.Name, supervisor.Email
-			}
+		if len(p.Supervisors) > 0 {
+			p.Supervisors[0].Name, p.Supervisors[0].Email = supervisor.Name, supervisor.Email
 		}
 		if sd.claimed {
 			clearVerification(p)
@@ -221,11 +220,16 @@ func (s *Server) demoReviews(ctx context.Context, id int64, staff *store.User, u
 	now := s.now()
 	for _, r := range reviewers {
 		rev := users[r]
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
-			app, err := s.cfg.Store.Application(ctx, id)
-			if err != nil {
-				return err
-			}
+		if done, err := s.cfg.Store.IsAssigned(ctx, id, rev.ID); err != nil {
+			return err
+		} else if done {
+			continue
+		}
+		app, err := s.cfg.Store.Application(ctx, id)
+		if err != nil {
+			return err
+		}
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			if _, err := s.cfg.Store.AssignReviewer(ctx, tx, id, app.Version, rev.ID, staff.ID, now); err != nil {
 				return err
 			}
@@ -241,7 +245,7 @@ func (s *Server) demoReviews(ctx context.Context, id int64, staff *store.User, u
 				Subject: fmt.Sprintf("application/%d", id), After: fmt.Sprintf("user/%d", rev.ID)})
 			return err
 		})
-		if err != nil && !errors.Is(err, store.ErrConflict) {
+		if err != nil {
 			return fmt.Errorf("demo: assigning %s: %w", rev.Email, err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -133,7 +134,7 @@ var fieldText = map[string][2]string{
 	"sexuality_related":     {"Sexuality related", "Only when the requirement set asks."},
 	"provider.name":         {"Provider", "Who delivered it"},
 	"provider.kind":         {"Kind of provider", ""},
-	"provider.approved_by":  {"Provider approved by", "Bodies that approved the provider, comma separated, e.g. AASECT"},
+	"provider.approved_by":  {"Provider approved by", "Bodies that approved the provider, one per line, e.g. AASECT"},
 	"date":                  {"Date", ""},
 	"modality":              {"Modality", ""},
 	"client_jurisdiction":   {"Client's jurisdiction", "Where the client was, for telehealth, e.g. US-FL"},
@@ -157,7 +158,7 @@ var fieldText = map[string][2]string{
 	"reviewer_name":         {"Reviewer's name", ""},
 	"outcome":               {"Outcome", ""},
 	"comments":              {"Comments", ""},
-	"languages":             {"Languages", "Comma separated, e.g. en, es"},
+	"languages":             {"Languages", "One per line, e.g. en"},
 	"country":               {"Country", "Two-letter code, e.g. US"},
 	"region":                {"State or province", ""},
 	"city":                  {"City", ""},
@@ -376,7 +377,7 @@ func flatten(m map[string]any, prefix string, vals url.Values) {
 				}
 			}
 			if len(strs) > 0 {
-				vals.Set(name, strings.Join(strs, ", "))
+				vals.Set(name, strings.Join(strs, "\n"))
 			}
 		case float64:
 			vals.Set(name, strconv.FormatFloat(v, 'f', -1, 64))
@@ -422,7 +423,7 @@ func formObject(t reflect.Type, prefix string, form url.Values, errs map[string]
 				continue
 			}
 			x, err := strconv.ParseFloat(raw, 64)
-			if err != nil {
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 				errs[name] = "give a number, such as 1.5"
 				continue
 			}
@@ -437,7 +438,7 @@ func formObject(t reflect.Type, prefix string, form url.Values, errs map[string]
 			}
 		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.String:
 			var list []any
-			for _, part := range strings.Split(raw, ",") {
+			for _, part := range strings.Split(raw, "\n") {
 				if p := strings.TrimSpace(part); p != "" {
 					list = append(list, p)
 				}
@@ -449,9 +450,8 @@ func formObject(t reflect.Type, prefix string, form url.Values, errs map[string]
 			obj[json] = formObject(f.Type, name+".", form, errs)
 		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct:
 			var list []any
-			for k := 0; k < 50; k++ {
-				sub := formObject(f.Type.Elem(), fmt.Sprintf("%s.%d.", name, k), form, errs)
-				if len(sub) > 0 {
+			for k := 0; hasPrefixed(form, fmt.Sprintf("%s.%d.", name, k)); k++ {
+				if sub := formObject(f.Type.Elem(), fmt.Sprintf("%s.%d.", name, k), form, errs); len(sub) > 0 {
 					list = append(list, sub)
 				}
 			}
@@ -461,6 +461,16 @@ func formObject(t reflect.Type, prefix string, form url.Values, errs map[string]
 		}
 	}
 	return obj
+}
+
+// hasPrefixed reports whether a form has a field whose name starts with prefix.
+func hasPrefixed(form url.Values, prefix string) bool {
+	for k := range form {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 var indexPath = regexp.MustCompile(`\[(\d+)\]`)
@@ -482,6 +492,9 @@ func fieldErrors(err error, itemPath string, errs map[string]string) {
 	for _, fe := range list {
 		if rest, ok := strings.CutPrefix(fe.Path, itemPath+"."); ok {
 			name := indexPath.ReplaceAllString(rest, ".$1")
+			if strings.HasPrefix(name, "areas.") {
+				name = "areas" // the area checkboxes show one error
+			}
 			if _, dup := errs[name]; !dup {
 				errs[name] = fe.Message
 			}

@@ -1138,12 +1138,13 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiApplication returns one application to those who may see it (owner,
-// staff, assigned reviewer, linked supervisor): its state, its history (the
+// staff, assigned reviewer; a supervisor sees only the evidence that names
+// them, at /api/v1/supervision/{id}): its state, its history (the
 // peer review events to staff only), the eligibility report (of the
 // submitted evidence once submitted, of the live portfolio while the
 // applicant edits) and the actions the caller may take now.
 func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
-	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer|RelSupervisor)
+	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
 		return
 	}

@@ -40,7 +40,9 @@ func (s *Server) relations(ctx context.Context, u *store.User, app *store.Applic
 	if u.IsStaff() && u.TwoFactor() {
 		rel |= RelStaff
 	}
-	if u.HasRole("supervisor") {
+	// Nobody supervises their own application: an applicant who is also a
+	// supervisor and names their own address never confirms their evidence.
+	if u.HasRole("supervisor") && app.ApplicantID != u.ID {
 		links, err := s.cfg.Store.Supervisors(ctx, app.ID)
 		if err != nil {
 			return 0, err

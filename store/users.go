@@ -72,10 +72,14 @@ func (s *Store) CreateUserIn(ctx context.Context, q Querier, u User) (int64, err
 	}
 	var id int64
 	err := q.QueryRowContext(ctx, s.Dialect.Rebind(
-		"INSERT INTO users (email, name, password_hash, roles, created_at, email_verified_at, practice) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+		"INSERT INTO users (email, name, password_hash, roles, created_at, email_verified_at, practice) VALUES (?, ?, ?, ?, ?, ?, ?) "+
+			"ON CONFLICT (email) DO NOTHING RETURNING id"),
 		email, u.Name, u.PasswordHash, strings.Join(u.Roles, ","), s.timeArg(u.CreatedAt), verified, u.Practice).Scan(&id)
 	if err != nil {
-		if isUniqueViolation(err) {
+		// ON CONFLICT DO NOTHING returns no row for a taken address and, unlike
+		// a failed INSERT, leaves a PostgreSQL transaction usable, so the
+		// caller can go on (sign-up mails the owner instead).
+		if errors.Is(err, sql.ErrNoRows) || isUniqueViolation(err) {
 			return 0, fmt.Errorf("an account with e-mail %s already exists: %w", email, ErrConflict)
 		}
 		return 0, fmt.Errorf("creating the account: %w", err)
@@ -408,13 +412,32 @@ func (s *Store) MarkEmailVerified(ctx context.Context, q Querier, userID int64, 
 	return err
 }
 
-// SetPassword replaces a user's password hash and ends all their sessions.
+// SetPassword replaces a user's password hash, ends all their sessions and
+// revokes their API tokens.
 func (s *Store) SetPassword(ctx context.Context, q Querier, userID int64, hash string) error {
 	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?"), hash, userID); err != nil {
 		return fmt.Errorf("setting the password: %w", err)
 	}
 	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ?"), userID); err != nil {
 		return fmt.Errorf("ending sessions: %w", err)
+	}
+	// A token made with the old password may be in the hands of whoever
+	// knew it: revoke them all.
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
+		return fmt.Errorf("revoking API tokens: %w", err)
+	}
+	return nil
+}
+
+// EndAllAccess ends every session of a user and revokes their API tokens,
+// for when what they hold no longer fits their account (made staff, who must
+// sign in with two factors).
+func (s *Store) EndAllAccess(ctx context.Context, q Querier, userID int64) error {
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ?"), userID); err != nil {
+		return fmt.Errorf("ending sessions: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
+		return fmt.Errorf("revoking API tokens: %w", err)
 	}
 	return nil
 }

@@ -125,3 +125,36 @@ func TestEmailTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestDuplicateSignUpKeepsTheTransaction checks that a taken address
+// leaves the transaction usable on both engines: sign-up then mails the
+// owner in the same transaction (a failed INSERT would abort it on
+// PostgreSQL and turn the answer into a 500 that reveals the account).
+func TestDuplicateSignUpKeepsTheTransaction(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+			if _, err := s.CreateUser(ctx, User{Email: "ana@example.org", Name: "Ana", PasswordHash: "x", CreatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+			tx, err := s.DB.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CreateUserIn(ctx, tx, User{Email: "ANA@example.org", Name: "Other", PasswordHash: "x", CreatedAt: t0}); !errors.Is(err, ErrConflict) {
+				t.Fatalf("duplicate: %v", err)
+			}
+			if _, err := s.EnqueueMail(ctx, tx, Mail{To: "ana@example.org", Subject: "warning", Body: "b", CreatedAt: t0}); err != nil {
+				t.Fatalf("the transaction is unusable after the duplicate: %v", err)
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			due, err := s.DueMail(ctx, t0.Add(time.Minute), 10)
+			if err != nil || len(due) != 1 {
+				t.Fatalf("mail after commit: %d %v", len(due), err)
+			}
+		})
+	}
+}
