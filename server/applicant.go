@@ -172,6 +172,7 @@ type dashboardView struct {
 	App      *store.Application
 	Eval     *evaluation
 	Report   template.HTML // the rendered eligibility report
+	Evidence template.HTML // the rendered evidence tables
 	Editable bool
 	Lists    []listView
 	Person   portfolio.Person
@@ -244,14 +245,21 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	for _, l := range evidenceLists {
-		lv := listView{evidenceList: l}
-		for _, it := range portfolio.Items(ev.Portfolio, l.Name) {
-			vr := portfolio.VerificationOf(it.Value)
-			lv.Items = append(lv.Items, itemView{ID: portfolio.ItemID(it.Value), Label: itemLabel(it.Value), Summary: itemSummary(it.Value),
-				State: string(vr.EffectiveState()), Note: vr.Note})
+	if v.Evidence, err = s.evidenceHTML(ev, func() dashboardView {
+		e := v
+		for _, l := range evidenceLists {
+			lv := listView{evidenceList: l}
+			for _, it := range portfolio.Items(ev.Portfolio, l.Name) {
+				vr := portfolio.VerificationOf(it.Value)
+				lv.Items = append(lv.Items, itemView{ID: portfolio.ItemID(it.Value), Label: itemLabel(it.Value), Summary: itemSummary(it.Value),
+					State: string(vr.EffectiveState()), Note: vr.Note})
+			}
+			e.Lists = append(e.Lists, lv)
 		}
-		v.Lists = append(v.Lists, lv)
+		return e
+	}); err != nil {
+		s.internal(w, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Title: fmt.Sprintf("Application %d: %s", app.ID, ev.Set.Title), Data: v})
 }

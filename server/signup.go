@@ -34,17 +34,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any, fields string) bo
 	return true
 }
 
-// inTx runs f in a transaction and commits when it returns nil.
+// inTx runs f in a transaction and commits when it returns nil (see
+// store.InTx). f must not start another transaction.
 func (s *Server) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
-	tx, err := s.cfg.Store.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := f(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return s.cfg.Store.InTx(ctx, f)
 }
 
 // link returns an absolute link to path with a token.

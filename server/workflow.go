@@ -112,6 +112,8 @@ func (s *Server) today() date.Date {
 }
 
 // evaluation is an application's portfolio judged by its requirement set.
+// It may come from the cache and be shared between requests: read it, never
+// change it (decode the stored portfolio afresh to edit it).
 type evaluation struct {
 	Portfolio *portfolio.Portfolio
 	Set       *requirements.Set
@@ -134,14 +136,14 @@ func (s *Server) evaluate(app *store.Application, frozen bool) (*evaluation, err
 		y, m, d := app.SubmittedAt.UTC().Date()
 		asOf = date.Of(y, m, d)
 	}
-	p, err := portfolio.DecodeStored(data)
-	if err != nil {
-		return nil, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
-	}
 	reg := s.sets()
 	key := evalKey{app: app.ID, version: app.Version, frozen: frozen, asOf: asOf, registry: reg}
 	if e := s.evals.get(key); e != nil {
-		return &evaluation{Portfolio: p, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
+		return &evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
+	}
+	p, err := portfolio.DecodeStored(data)
+	if err != nil {
+		return nil, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
 	}
 	var set *requirements.Set
 	if frozen && app.SnapshotSetVersion != "" {
@@ -156,8 +158,8 @@ func (s *Server) evaluate(app *store.Application, frozen bool) (*evaluation, err
 			return nil, err
 		}
 	}
-	e := s.evals.put(key, &evalEntry{set: set, report: eligibility.Evaluate(p, set, asOf), problems: portfolio.Validate(p)})
-	return &evaluation{Portfolio: p, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
+	e := s.evals.put(key, &evalEntry{portfolio: p, set: set, report: eligibility.Evaluate(p, set, asOf), problems: portfolio.Validate(p)})
+	return &evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
 }
 
 // actError turns a refused or failed action into an answer.

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -82,6 +83,29 @@ type Store struct {
 	DB      *sql.DB
 	Dialect Dialect
 	keys    *seal.Keyring
+	// writers queues SQLite's write transactions in the process, so that
+	// they wait their turn here instead of sleeping and retrying on the
+	// database lock (which under load made some wait seconds).
+	writers sync.Mutex
+}
+
+// InTx runs f in a transaction and commits when f returns nil; any error
+// rolls it back. On SQLite, which has one writer at a time, transactions
+// started here queue in the process.
+func (s *Store) InTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	if s.Dialect == SQLite {
+		s.writers.Lock()
+		defer s.writers.Unlock()
+	}
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 // Open opens the database the config names; it does not migrate it.
