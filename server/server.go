@@ -166,6 +166,7 @@ func New(cfg Config) (*Server, error) {
 	s.reviewerRoutes()
 	s.adminRoutes()
 	s.apiDocRoutes()
+	s.didRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := checkAccess(s.routes); err != nil {

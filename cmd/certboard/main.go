@@ -39,6 +39,7 @@ Usage:
                      (the password is read from standard input or CERTBOARD_PASSWORD)
   certboard audit verify [--data DIR | --database postgres://...]
   certboard totp SECRET   (prints the current two-factor code of a secret, e.g. a demo account's)
+  certboard keys list|rotate [--data DIR | --database postgres://...]
 
 Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage.
 With --all: 0 when the portfolio is eligible for at least one set, 1 otherwise.
@@ -64,6 +65,8 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runUser(args[1:], os.Stdin, stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], stdout, stderr)
+	case "keys":
+		return runKeys(args[1:], stdout, stderr, time.Now())
 	case "totp":
 		return runTOTP(args[1:], stdout, stderr, time.Now())
 	case "help", "-h", "--help":

@@ -69,6 +69,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitBadInput
 	}
+	// The board's key for signing credentials, made at first start.
+	if _, err := st.EnsureSigningKey(ctx, time.Now()); err != nil {
+		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
+		return exitBadInput
+	}
 	docs, err := openFiles(ctx, *filesURL, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)

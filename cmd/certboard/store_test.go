@@ -60,3 +60,25 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 		t.Fatalf("bad database URL: %d %q", code, out)
 	}
 }
+
+func TestKeysListAndRotate(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	var out, errb bytes.Buffer
+	if code := runKeys([]string{"list", "--data", dir}, &out, &errb, now); code != exitOK || !strings.Contains(out.String(), "no signing key yet") {
+		t.Fatalf("list on a new board: %d %q %q", code, out.String(), errb.String())
+	}
+	for i := range 2 {
+		out.Reset()
+		if code := runKeys([]string{"rotate", "--data", dir}, &out, &errb, now.AddDate(0, i, 0)); code != exitOK {
+			t.Fatalf("rotate: %d %s", code, errb.String())
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "new signing key key-20261226-") || !strings.Contains(lines[1], "current") || !strings.Contains(lines[2], "retired 2026-12-26") {
+		t.Fatalf("after two rotations:\n%s", out.String())
+	}
+	if code := runKeys([]string{"spin"}, &out, &errb, now); code != exitBadInput {
+		t.Fatalf("unknown subcommand: %d", code)
+	}
+}
