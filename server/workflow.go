@@ -183,8 +183,8 @@ func (s *Server) actError(w http.ResponseWriter, r *http.Request, err error) {
 
 // act applies an action to an application in one transaction: the state
 // machine's check, the version-guarded state change (and, on submission,
-// the frozen snapshot), the history event, the audit entry, and mail to the
-// people concerned. It returns the new state.
+// the frozen snapshot; on approval, the credential), the history event, the
+// audit entry, and mail to the people concerned. It returns the new state.
 func (s *Server) act(ctx context.Context, u *store.User, app *store.Application, version int, action application.Action, reason string) (application.State, error) {
 	from := application.State(app.State)
 	to, err := application.Next(from, action, application.Actor{Roles: u.Roles, IsOwner: app.ApplicantID == u.ID}, reason)
@@ -234,6 +234,13 @@ func (s *Server) act(ctx context.Context, u *store.User, app *store.Application,
 		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application." + string(action),
 			Subject: fmt.Sprintf("application/%d", app.ID), Before: string(from), After: string(to)}); err != nil {
 			return err
+		}
+		if to == application.Approved {
+			credID, err := s.issueCredential(ctx, tx, u, app, now)
+			if err != nil {
+				return err
+			}
+			reason = strings.TrimSpace(reason + "\n\nYour credential: " + s.publicBase() + "/credentials/" + credID)
 		}
 		return s.notifyTransition(ctx, tx, u, app, action, to, reason, now)
 	})

@@ -30,30 +30,41 @@ func keyContext(id string) string { return "signing_keys/" + id }
 // current one and stores the new one, sealed, in one transaction. It
 // returns the new key's id.
 func (s *Store) NewSigningKey(ctx context.Context, r io.Reader, at time.Time) (string, error) {
+	var id string
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		k, err := s.NewSigningKeyIn(ctx, tx, r, at)
+		if err == nil {
+			id = k.ID
+		}
+		return err
+	})
+	return id, err
+}
+
+// NewSigningKeyIn is NewSigningKey in the caller's transaction; it returns
+// the key with its private part.
+func (s *Store) NewSigningKeyIn(ctx context.Context, tx *sql.Tx, r io.Reader, at time.Time) (*SigningKey, error) {
 	pub, priv, err := ed25519.GenerateKey(r)
 	if err != nil {
-		return "", fmt.Errorf("generating a signing key: %w", err)
+		return nil, fmt.Errorf("generating a signing key: %w", err)
 	}
 	id := fmt.Sprintf("key-%s-%x", at.UTC().Format("20060102"), []byte(pub[:3]))
 	sealed, err := s.seal(priv.Seed(), keyContext(id))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	err = s.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL"), s.timeArg(at)); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO signing_keys (id, public_key, private_key, created_at) VALUES (?, ?, ?, ?)"),
-			id, did.Multikey(pub), sealed, s.timeArg(at))
-		if err != nil && isUniqueViolation(err) {
-			return fmt.Errorf("a key %s exists already; try again: %w", id, ErrConflict)
-		}
-		return err
-	})
+	if _, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL"), s.timeArg(at)); err != nil {
+		return nil, fmt.Errorf("retiring the signing key: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO signing_keys (id, public_key, private_key, created_at) VALUES (?, ?, ?, ?)"),
+		id, did.Multikey(pub), sealed, s.timeArg(at))
+	if err != nil && isUniqueViolation(err) {
+		return nil, fmt.Errorf("a key %s exists already; try again: %w", id, ErrConflict)
+	}
 	if err != nil {
-		return "", fmt.Errorf("storing the signing key: %w", err)
+		return nil, fmt.Errorf("storing the signing key: %w", err)
 	}
-	return id, nil
+	return &SigningKey{ID: id, Public: pub, Private: priv, CreatedAt: at}, nil
 }
 
 // EnsureSigningKey makes a first key when the board has none (at first

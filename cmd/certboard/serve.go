@@ -89,17 +89,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		fmt.Fprintf(stderr, "certboard serve: a requirement-set version published by an admin does not load: %v\n", err)
 		return exitBadInput
 	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "certboard serve: cannot listen on %s: %v\n", *addr, err)
+		return exitBadInput
+	}
+	defer ln.Close()
 	if *publicURL == "" {
+		// The address as given (localhost:8080 stays localhost), or the port
+		// the system chose for :0.
 		*publicURL = "http://" + *addr
+		if _, port, err := net.SplitHostPort(*addr); err == nil && port == "0" {
+			*publicURL = "http://" + ln.Addr().String()
+		}
 	}
 	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: *publicURL, Files: docs})
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
-		return exitBadInput
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "certboard serve: cannot listen on %s: %v\n", *addr, err)
 		return exitBadInput
 	}
 	var sender mail.Sender = mail.Log{Logger: log}

@@ -1,0 +1,92 @@
+package server
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certboard/certboard/credential"
+	"github.com/certboard/certboard/dataintegrity"
+	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/vcjwt"
+)
+
+// TestApprovalIssuesASignedCredential: approving an application issues its
+// Open Badges credential in both proof formats, verifiable with the keys the
+// board's DID document publishes, and tells the holder where it is.
+func TestApprovalIssuesASignedCredential(t *testing.T) {
+	s, st := newServer(t)
+	s.cfg.PublicURL = "https://board.example"
+	ctx := context.Background()
+	if _, err := s.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	jordan, err := st.UserByEmail(ctx, demoEmail("jordan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := st.CredentialsOf(ctx, jordan.ID)
+	if err != nil || len(creds) != 1 {
+		t.Fatalf("credentials of the approved applicant: %d, %v", len(creds), err)
+	}
+	c := creds[0]
+	if c.SetID != "aasect-cst" || c.SetVersion != "2025.T.1" || c.ValidUntil.Sub(c.IssuedAt) < 3*364*24*time.Hour || c.Public {
+		t.Fatalf("credential: %+v", c)
+	}
+	if problems := credential.Check(c.Document); len(problems) != 0 {
+		t.Fatalf("the issued credential has problems: %v", problems)
+	}
+	// Keys come from the DID document the board publishes.
+	rec := getAs(t, s.Handler(), "/.well-known/did.json", nil)
+	doc, err := did.ParseDocument(rec.Body.Bytes(), "did:web:board.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolve := func(vm string) (ed25519.PublicKey, error) { return doc.Key(vm) }
+	res, err := vcjwt.Verify(c.JWT, resolve, time.Now())
+	if err != nil || res.Status() != "valid" {
+		t.Fatalf("VC-JWT: %v %+v", err, res)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(c.Document, &m); err != nil {
+		t.Fatal(err)
+	}
+	di, err := dataintegrity.Verify(m, resolve)
+	if err != nil || di.Status() != "valid" {
+		t.Fatalf("Data Integrity: %v %+v", err, di)
+	}
+	subject := m["credentialSubject"].(map[string]any)
+	if strings.Contains(string(c.Document), jordan.Email) {
+		t.Fatal("the credential shows the holder's e-mail address in clear")
+	}
+	ids := subject["identifier"].([]any)
+	var hashed credential.IdentityObject
+	b, _ := json.Marshal(ids[0])
+	json.Unmarshal(b, &hashed)
+	if !credential.MatchesEmail(hashed, jordan.Email) {
+		t.Fatal("the holder's hashed e-mail does not match")
+	}
+	// Tampering breaks both proofs.
+	subject["achievement"].(map[string]any)["name"] = "Something else"
+	if di, _ := dataintegrity.Verify(m, resolve); di.Status() != "invalid" {
+		t.Fatalf("a changed credential verifies: %s", di.Status())
+	}
+	// The holder was told where the credential is.
+	var body string
+	if err := st.DB.QueryRow(st.Dialect.Rebind("SELECT body FROM outbox WHERE to_addr = ? AND subject LIKE '%approved%'"), jordan.Email).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "https://board.example/credentials/"+c.ID) {
+		t.Fatalf("approval mail: %s", body)
+	}
+	// The status indexes are the credential's own.
+	tx, _ := st.DB.BeginTx(ctx, nil)
+	used, err := st.UsedStatusIndexes(ctx, tx, "revocation", c.RevocationList)
+	tx.Rollback()
+	if err != nil || len(used) != 1 || used[0] != c.RevocationIndex {
+		t.Fatalf("used indexes: %v %v", used, err)
+	}
+}

@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// IssuedCredential is a credential the board issued: its signed forms and
+// where it stands in the status lists.
+type IssuedCredential struct {
+	ID            string // the UUID in its URL
+	ApplicationID int64
+	HolderID      int64
+	SetID         string
+	SetVersion    string
+	// Document is the credential's JSON; JWT its VC-JWT form.
+	Document   []byte
+	JWT        string
+	IssuedAt   time.Time
+	ValidUntil time.Time
+	// RevocationList and SuspensionList name the status lists; the indexes
+	// are the credential's bits in them.
+	RevocationList  string
+	RevocationIndex int
+	SuspensionList  string
+	SuspensionIndex int
+	// Public is the holder's choice to let anyone fetch it by its URL.
+	Public bool
+}
+
+func credContext(id, what string) string { return "credentials/" + id + "/" + what }
+
+// UsedStatusIndexes lists the indexes taken in one status list, for the
+// allocator; purpose is "revocation" or "suspension".
+func (s *Store) UsedStatusIndexes(ctx context.Context, tx *sql.Tx, purpose, list string) ([]int, error) {
+	if purpose != "revocation" && purpose != "suspension" {
+		return nil, fmt.Errorf("status purpose %q: use revocation or suspension", purpose)
+	}
+	rows, err := tx.QueryContext(ctx, s.Dialect.Rebind("SELECT "+purpose+"_index FROM credentials WHERE "+purpose+"_list = ?"), list)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var i int
+		if err := rows.Scan(&i); err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// AddCredential stores an issued credential in the caller's transaction;
+// an index already taken in a list is ErrConflict.
+func (s *Store) AddCredential(ctx context.Context, tx *sql.Tx, c IssuedCredential) error {
+	doc, err := s.seal(c.Document, credContext(c.ID, "document"))
+	if err != nil {
+		return err
+	}
+	jwt, err := s.seal([]byte(c.JWT), credContext(c.ID, "jwt"))
+	if err != nil {
+		return err
+	}
+	var until any
+	if !c.ValidUntil.IsZero() {
+		until = s.timeArg(c.ValidUntil)
+	}
+	_, err = tx.ExecContext(ctx, s.Dialect.Rebind(`INSERT INTO credentials (id, application_id, holder_id, set_id, set_version, document, jwt,
+		issued_at, valid_until, revocation_list, revocation_index, suspension_list, suspension_index, public)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		c.ID, c.ApplicationID, c.HolderID, c.SetID, c.SetVersion, doc, jwt, s.timeArg(c.IssuedAt), until,
+		c.RevocationList, c.RevocationIndex, c.SuspensionList, c.SuspensionIndex, c.Public)
+	if err != nil && isUniqueViolation(err) {
+		return fmt.Errorf("a status index was taken meanwhile; try again: %w", ErrConflict)
+	}
+	return err
+}
+
+const credColumns = `id, application_id, holder_id, set_id, set_version, document, jwt, issued_at, valid_until,
+	revocation_list, revocation_index, suspension_list, suspension_index, public`
+
+func (s *Store) scanCredential(r scanner) (*IssuedCredential, error) {
+	var c IssuedCredential
+	var doc, jwt string
+	var issued, until any
+	if err := r.Scan(&c.ID, &c.ApplicationID, &c.HolderID, &c.SetID, &c.SetVersion, &doc, &jwt, &issued, &until,
+		&c.RevocationList, &c.RevocationIndex, &c.SuspensionList, &c.SuspensionIndex, &c.Public); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	var err error
+	if c.Document, err = s.open(doc, credContext(c.ID, "document")); err != nil {
+		return nil, fmt.Errorf("credential %s: %w", c.ID, err)
+	}
+	j, err := s.open(jwt, credContext(c.ID, "jwt"))
+	if err != nil {
+		return nil, fmt.Errorf("credential %s: %w", c.ID, err)
+	}
+	c.JWT = string(j)
+	if c.IssuedAt, err = scanTime(issued); err != nil {
+		return nil, err
+	}
+	if until != nil {
+		if c.ValidUntil, err = scanTime(until); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}
+
+// Credential reads one issued credential by id.
+func (s *Store) Credential(ctx context.Context, id string) (*IssuedCredential, error) {
+	return s.scanCredential(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+credColumns+" FROM credentials WHERE id = ?"), id))
+}
+
+// CredentialsOf lists a holder's credentials, newest first.
+func (s *Store) CredentialsOf(ctx context.Context, holderID int64) ([]*IssuedCredential, error) {
+	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind("SELECT "+credColumns+" FROM credentials WHERE holder_id = ? ORDER BY issued_at DESC, id"), holderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*IssuedCredential
+	for rows.Next() {
+		c, err := s.scanCredential(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
