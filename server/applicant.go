@@ -73,6 +73,7 @@ func (s *Server) applicationSets() []*requirements.Set {
 type applicationsView struct {
 	Applications []*store.Application
 	Sets         []*requirements.Set
+	Credentials  []*store.IssuedCredential
 }
 
 func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
@@ -83,7 +84,13 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	slices.Reverse(apps) // the newest change first
-	s.render(w, r, http.StatusOK, "applications", page{Title: "My applications", Data: applicationsView{Applications: apps, Sets: s.applicationSets()}})
+	creds, err := s.cfg.Store.CredentialsOf(r.Context(), u.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "applications", page{Title: "My applications",
+		Data: applicationsView{Applications: apps, Sets: s.applicationSets(), Credentials: creds}})
 }
 
 // newApplication starts a draft for the user; it refuses a second open

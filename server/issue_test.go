@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +90,60 @@ func TestApprovalIssuesASignedCredential(t *testing.T) {
 	tx.Rollback()
 	if err != nil || len(used) != 1 || used[0] != c.RevocationIndex {
 		t.Fatalf("used indexes: %v %v", used, err)
+	}
+}
+
+// TestHostedCredential: the holder opens their credential at its URL, in
+// each form; others see nothing until the holder makes it public.
+func TestHostedCredential(t *testing.T) {
+	w := newAccessWorld(t)
+	ctx := context.Background()
+	h := w.s.Handler()
+	creds, err := w.st.CredentialsOf(ctx, w.users["jordan"].ID)
+	if err != nil || len(creds) != 1 {
+		t.Fatalf("%d %v", len(creds), err)
+	}
+	c := creds[0]
+	path := "/credentials/" + c.ID
+	jordan := w.cookie["jordan"]
+	if rec := getAs(t, h, "/applications", jordan); !strings.Contains(rec.Body.String(), path) {
+		t.Fatal("the holder's list does not link the credential")
+	}
+	rec := getAs(t, h, path, jordan)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Jordan Reyes") || !strings.Contains(rec.Body.String(), "Make it public") {
+		t.Fatalf("holder's page: %d\n%s", rec.Code, rec.Body)
+	}
+	for _, who := range []string{"", "riley"} {
+		if rec := getAs(t, h, path, w.cookie[who]); rec.Code != 404 {
+			t.Fatalf("private credential as %q: %d", who, rec.Code)
+		}
+	}
+	if rec := postForm(t, h, path+"/visibility", url.Values{"public": {"true"}}, w.cookie["riley"]); rec.Code != 404 {
+		t.Fatalf("someone else changes the visibility: %d", rec.Code)
+	}
+	if rec := postForm(t, h, path+"/visibility", url.Values{"public": {"maybe"}}, jordan); rec.Code != 400 {
+		t.Fatalf("bad visibility: %d", rec.Code)
+	}
+	if rec := postForm(t, h, path+"/visibility", url.Values{"public": {"true"}}, jordan); rec.Code != 303 {
+		t.Fatalf("make public: %d", rec.Code)
+	}
+	get := func(accept string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept", accept)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := get("application/vc+jwt"); rec.Code != 200 || rec.Body.String() != c.JWT || rec.Header().Get("Content-Type") != "application/vc+jwt" {
+		t.Fatalf("JWT: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if rec := get("application/ld+json"); rec.Code != 200 || rec.Body.String() != string(c.Document) || rec.Header().Get("Content-Type") != "application/ld+json" {
+		t.Fatalf("JSON-LD: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if rec := get("text/html"); rec.Code != 200 || !strings.Contains(rec.Body.String(), "<h1>") {
+		t.Fatalf("page: %d", rec.Code)
+	}
+	if rec := getAs(t, h, path+"?format=xml", nil); rec.Code != 400 {
+		t.Fatalf("unknown format: %d", rec.Code)
 	}
 }

@@ -167,6 +167,7 @@ func New(cfg Config) (*Server, error) {
 	s.adminRoutes()
 	s.apiDocRoutes()
 	s.didRoutes()
+	s.credentialRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := checkAccess(s.routes); err != nil {

@@ -137,3 +137,18 @@ func (s *Store) CredentialsOf(ctx context.Context, holderID int64) ([]*IssuedCre
 	}
 	return out, rows.Err()
 }
+
+// SetCredentialPublic records the holder's choice to show a credential to
+// anyone who has its URL, or not.
+func (s *Store) SetCredentialPublic(ctx context.Context, tx *sql.Tx, id string, public bool) error {
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE credentials SET public = ? WHERE id = ?"), public, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
