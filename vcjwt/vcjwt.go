@@ -43,6 +43,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/certboard/certboard/verification"
 )
 
 // Header values written by Sign.
@@ -365,16 +367,14 @@ func describe(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// Outcome is the result of one check.
-type Outcome string
+// Outcome is the result of one check (see package verification).
+type Outcome = verification.Outcome
 
-// The outcomes of a check. CouldNotCheck means the check could not be carried
-// out (a key could not be obtained, an earlier step failed), which says
-// nothing against the credential; Invalid means it was carried out and failed.
+// The outcomes of a check, as package verification defines them.
 const (
-	Valid         Outcome = "valid"
-	Invalid       Outcome = "invalid"
-	CouldNotCheck Outcome = "could_not_check"
+	Valid         = verification.Valid
+	Invalid       = verification.Invalid
+	CouldNotCheck = verification.CouldNotCheck
 )
 
 // Names of the checks, in the order Verify reports them.
@@ -393,13 +393,8 @@ const (
 	CheckIssuer = "issuer"
 )
 
-// Check is the outcome of one verification step, with a sentence a person
-// can read.
-type Check struct {
-	Name    string  `json:"name"`
-	Outcome Outcome `json:"outcome"`
-	Detail  string  `json:"detail"`
-}
+// Check is the outcome of one verification step (see package verification).
+type Check = verification.Check
 
 // Result is what Verify found.
 type Result struct {
@@ -414,52 +409,22 @@ type Result struct {
 	KeyID string `json:"kid,omitempty"`
 	// Checks holds one Check for each of CheckStructure, CheckSignature,
 	// CheckValidity and CheckIssuer, in that order.
-	Checks []Check `json:"checks"`
+	Checks verification.Checks `json:"checks"`
 }
 
 // Valid reports whether every check is Valid.
-func (r *Result) Valid() bool {
-	return r.Status() == string(Valid)
-}
+func (r *Result) Valid() bool { return r.Checks.Valid() }
 
 // Status sums the checks up as "valid" (all Valid), "invalid" (at least one
 // Invalid, whatever the others) or "could_not_check" (none Invalid, at least
 // one not Valid).
-func (r *Result) Status() string {
-	if len(r.Checks) == 0 {
-		return string(CouldNotCheck)
-	}
-	status := Valid
-	for _, c := range r.Checks {
-		switch c.Outcome {
-		case Valid:
-		case Invalid:
-			return string(Invalid)
-		default:
-			status = CouldNotCheck
-		}
-	}
-	return string(status)
-}
+func (r *Result) Status() string { return r.Checks.Status() }
 
 // Lookup returns the check with the given name.
-func (r *Result) Lookup(name string) (Check, bool) {
-	for _, c := range r.Checks {
-		if c.Name == name {
-			return c, true
-		}
-	}
-	return Check{}, false
-}
+func (r *Result) Lookup(name string) (Check, bool) { return r.Checks.Lookup(name) }
 
 func (r *Result) set(name string, o Outcome, format string, args ...any) {
-	for i := range r.Checks {
-		if r.Checks[i].Name == name {
-			r.Checks[i].Outcome = o
-			r.Checks[i].Detail = fmt.Sprintf(format, args...)
-			return
-		}
-	}
+	r.Checks.Set(name, o, format, args...)
 }
 
 // acceptedTyp reports whether a typ header value is one Verify accepts. Media
