@@ -168,6 +168,7 @@ func New(cfg Config) (*Server, error) {
 	s.apiDocRoutes()
 	s.didRoutes()
 	s.credentialRoutes()
+	s.statusRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := checkAccess(s.routes); err != nil {
