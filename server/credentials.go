@@ -17,6 +17,73 @@ import (
 func (s *Server) credentialRoutes() {
 	s.route("GET /credentials/{id}", Public, http.HandlerFunc(s.hostedCredential))
 	s.route("POST /credentials/{id}/visibility", Authenticated, http.HandlerFunc(s.credentialVisibility))
+	s.route("POST /credentials/{id}/status", Staff, http.HandlerFunc(s.credentialStatus))
+}
+
+// credentialStatus is staff's revoke (final), suspend or reinstate, with a
+// reason the holder reads; audited, and the holder is mailed. The published
+// status lists show it at once.
+func (s *Server) credentialStatus(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	u := userFrom(r)
+	c, err := s.cfg.Store.Credential(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound, "Credential not found", "No credential has this id.")
+		return
+	}
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	action := r.PostForm.Get("action")
+	reason := strings.TrimSpace(r.PostForm.Get("reason"))
+	past := map[string]string{"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}[action]
+	switch {
+	case past == "":
+		s.fail(w, r, http.StatusBadRequest, "Invalid form", "action: choose revoke, suspend or reinstate.")
+		return
+	case action != "reinstate" && reason == "":
+		s.fail(w, r, http.StatusUnprocessableEntity, "A reason is needed", "reason: say why; the holder reads it.")
+		return
+	case len(reason) > 2000:
+		s.fail(w, r, http.StatusUnprocessableEntity, "Reason too long", "reason: write at most 2000 characters.")
+		return
+	case c.HolderID == u.ID:
+		s.fail(w, r, http.StatusForbidden, "Not your decision", "Staff do not decide on their own credentials.")
+		return
+	}
+	holder, err := s.cfg.Store.UserByID(r.Context(), c.HolderID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	now := s.now()
+	err = s.inTx(r.Context(), func(tx *sql.Tx) error {
+		if err := s.cfg.Store.SetCredentialStatus(r.Context(), tx, c.ID, action, reason, now); err != nil {
+			return err
+		}
+		if _, err := s.cfg.Store.AppendAudit(r.Context(), tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential." + action,
+			Subject: "credential/" + c.ID, Before: c.Status(), After: past}); err != nil {
+			return err
+		}
+		body := fmt.Sprintf("Dear %s,\n\nYour credential %s (%s) has been %s by the board.\n", holder.Name, c.SetID, s.publicBase()+"/credentials/"+c.ID, past)
+		if reason != "" {
+			body += "\nThe board wrote:\n\n" + reason + "\n"
+		}
+		_, err := s.cfg.Store.EnqueueMail(r.Context(), tx, store.Mail{To: holder.Email, Subject: "Your credential has been " + past, Body: body, CreatedAt: now})
+		return err
+	})
+	if errors.Is(err, store.ErrConflict) {
+		s.fail(w, r, http.StatusConflict, "Not possible now", fmt.Sprintf("The credential is %s; it cannot be %s.", c.Status(), past))
+		return
+	}
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	redirect(w, r, "/credentials/"+c.ID, "Credential "+past+"; the published status list shows it now.")
 }
 
 // visibleCredential loads a credential the caller may see, or answers 404.
@@ -42,6 +109,7 @@ type credentialView struct {
 	Holder  string
 	Issuer  string
 	IsOwner bool
+	IsStaff bool
 }
 
 // hostedCredential answers with the signed credential: the VC-JWT for
@@ -102,8 +170,9 @@ func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) {
 			v.Holder = id.IdentityHash
 		}
 	}
-	if u := userFrom(r); u != nil && u.ID == c.HolderID {
-		v.IsOwner = true
+	if u := userFrom(r); u != nil {
+		v.IsOwner = u.ID == c.HolderID
+		v.IsStaff = u.IsStaff() && u.TwoFactor() && !v.IsOwner
 	}
 	s.render(w, r, http.StatusOK, "credential", page{Title: doc.Name, Data: v})
 }

@@ -23,10 +23,10 @@ var boardLists = map[string]statuslist.Purpose{revocationList: statuslist.Revoca
 
 // statusList serves one list as a signed BitstringStatusListCredential: the
 // JSON with a Data Integrity proof, or the VC-JWT for Accept:
-// application/vc+jwt. No credential is revoked or suspended yet (staff
-// actions for that come with the credentials work), so every bit is 0; the
-// list has the specification's minimum size, which hides whose status a
-// verifier asks for among 131,072 places.
+// application/vc+jwt. A bit is 1 for a revoked credential (revocation
+// list) or a suspended one (suspension list). The list has the
+// specification's minimum size, which hides whose status a verifier asks for
+// among 131,072 places.
 func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("list")
 	purpose, ok := boardLists[name]
@@ -38,6 +38,17 @@ func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.internal(w, err)
 		return
+	}
+	set, err := s.cfg.Store.SetStatusBits(r.Context(), string(purpose), name)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	for _, i := range set {
+		if err := list.Set(i, true); err != nil {
+			s.internal(w, err)
+			return
+		}
 	}
 	encoded, err := list.Encode()
 	if err != nil {

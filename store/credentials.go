@@ -29,6 +29,24 @@ type IssuedCredential struct {
 	SuspensionIndex int
 	// Public is the holder's choice to let anyone fetch it by its URL.
 	Public bool
+	// RevokedAt is when the board revoked it, for good (zero: not revoked).
+	RevokedAt    time.Time
+	RevokeReason string
+	// SuspendedAt is when the board suspended it (zero: not suspended).
+	SuspendedAt   time.Time
+	SuspendReason string
+}
+
+// Status is "revoked", "suspended" or "active"; expiry is judged on a date
+// by the caller.
+func (c *IssuedCredential) Status() string {
+	switch {
+	case !c.RevokedAt.IsZero():
+		return "revoked"
+	case !c.SuspendedAt.IsZero():
+		return "suspended"
+	}
+	return "active"
 }
 
 func credContext(id, what string) string { return "credentials/" + id + "/" + what }
@@ -82,14 +100,15 @@ func (s *Store) AddCredential(ctx context.Context, tx *sql.Tx, c IssuedCredentia
 }
 
 const credColumns = `id, application_id, holder_id, set_id, set_version, document, jwt, issued_at, valid_until,
-	revocation_list, revocation_index, suspension_list, suspension_index, public`
+	revocation_list, revocation_index, suspension_list, suspension_index, public, revoked_at, revoke_reason, suspended_at, suspend_reason`
 
 func (s *Store) scanCredential(r scanner) (*IssuedCredential, error) {
 	var c IssuedCredential
 	var doc, jwt string
-	var issued, until any
+	var issued, until, revoked, suspended any
 	if err := r.Scan(&c.ID, &c.ApplicationID, &c.HolderID, &c.SetID, &c.SetVersion, &doc, &jwt, &issued, &until,
-		&c.RevocationList, &c.RevocationIndex, &c.SuspensionList, &c.SuspensionIndex, &c.Public); err != nil {
+		&c.RevocationList, &c.RevocationIndex, &c.SuspensionList, &c.SuspensionIndex, &c.Public,
+		&revoked, &c.RevokeReason, &suspended, &c.SuspendReason); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -112,7 +131,78 @@ func (s *Store) scanCredential(r scanner) (*IssuedCredential, error) {
 			return nil, err
 		}
 	}
+	if revoked != nil {
+		if c.RevokedAt, err = scanTime(revoked); err != nil {
+			return nil, err
+		}
+	}
+	if suspended != nil {
+		if c.SuspendedAt, err = scanTime(suspended); err != nil {
+			return nil, err
+		}
+	}
 	return &c, nil
+}
+
+// SetCredentialStatus records a staff decision on a credential in the
+// caller's transaction: "revoke" (final), "suspend" or "reinstate" (lifts a
+// suspension). A revoked credential cannot change any more (ErrConflict).
+func (s *Store) SetCredentialStatus(ctx context.Context, tx *sql.Tx, id, action, reason string, at time.Time) error {
+	var q string
+	var args []any
+	switch action {
+	case "revoke":
+		q, args = "UPDATE credentials SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL", []any{s.timeArg(at), reason, id}
+	case "suspend":
+		q, args = "UPDATE credentials SET suspended_at = ?, suspend_reason = ? WHERE id = ? AND revoked_at IS NULL AND suspended_at IS NULL", []any{s.timeArg(at), reason, id}
+	case "reinstate":
+		q, args = "UPDATE credentials SET suspended_at = NULL, suspend_reason = '' WHERE id = ? AND revoked_at IS NULL AND suspended_at IS NOT NULL", []any{id}
+	default:
+		return fmt.Errorf("credential status action %q: use revoke, suspend or reinstate", action)
+	}
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind(q), args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		var one int
+		if err := tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT 1 FROM credentials WHERE id = ?"), id).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		return fmt.Errorf("credential %s cannot be %s from its present status: %w", id, map[string]string{"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}[action], ErrConflict)
+	}
+	return nil
+}
+
+// SetStatusBits returns the indexes of a list whose bits are set: revoked
+// credentials in a revocation list, suspended (and not revoked) ones in a
+// suspension list.
+func (s *Store) SetStatusBits(ctx context.Context, purpose, list string) ([]int, error) {
+	var q string
+	switch purpose {
+	case "revocation":
+		q = "SELECT revocation_index FROM credentials WHERE revocation_list = ? AND revoked_at IS NOT NULL"
+	case "suspension":
+		q = "SELECT suspension_index FROM credentials WHERE suspension_list = ? AND suspended_at IS NOT NULL"
+	default:
+		return nil, fmt.Errorf("status purpose %q: use revocation or suspension", purpose)
+	}
+	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind(q), list)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var i int
+		if err := rows.Scan(&i); err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
 }
 
 // Credential reads one issued credential by id.
