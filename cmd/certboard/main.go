@@ -40,6 +40,7 @@ Usage:
   certboard audit verify [--data DIR | --database postgres://...]
   certboard totp SECRET   (prints the current two-factor code of a secret, e.g. a demo account's)
   certboard keys list|rotate [--data DIR | --database postgres://...]
+  certboard verify FILE   (a credential as JSON or JWT; exit 0 valid, 1 invalid, 2 could not check)
 
 Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage.
 With --all: 0 when the portfolio is eligible for at least one set, 1 otherwise.
@@ -65,6 +66,8 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runUser(args[1:], os.Stdin, stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], stdout, stderr)
+	case "verify":
+		return runVerify(args[1:], os.Stdin, stdout, stderr, time.Now(), httpFetch)
 	case "keys":
 		return runKeys(args[1:], stdout, stderr, time.Now())
 	case "totp":

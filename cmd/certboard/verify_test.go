@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certboard/certboard/store"
+)
+
+// TestVerifyCommand runs the demo board, takes the credential it issued on
+// approval, and verifies it from the command line in both forms; an
+// unreachable issuer is "could not check" (exit 2), a broken file invalid
+// (exit 1).
+func TestVerifyCommand(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	listening := make(chan string, 1)
+	done := make(chan int, 1)
+	var out, errb bytes.Buffer
+	go func() {
+		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--data", dir, "--demo", "--log", "json"}, &out, &errb, listening)
+	}()
+	select {
+	case <-listening:
+	case code := <-done:
+		t.Fatalf("serve exited %d: %s", code, errb.String())
+	}
+	defer func() { cancel(); <-done }()
+
+	cfg := &store.Config{DataDir: dir}
+	st, err := openConfigured(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, err := st.UserByEmail(context.Background(), "jordan@demo.certboard.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := st.CredentialsOf(context.Background(), u.ID)
+	if err != nil || len(creds) != 1 {
+		t.Fatalf("%d %v", len(creds), err)
+	}
+	files := map[string][]byte{"cred.json": creds[0].Document, "cred.jwt": []byte(creds[0].JWT), "broken.json": []byte(`{"hello":"world"}`)}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	for _, name := range []string{"cred.json", "cred.jwt"} {
+		var o, e bytes.Buffer
+		if code := runVerify([]string{filepath.Join(dir, name)}, nil, &o, &e, now, httpFetch); code != exitOK || !strings.HasPrefix(o.String(), "VALID") {
+			t.Fatalf("%s: exit %d\n%s%s", name, code, o.String(), e.String())
+		}
+	}
+	var o, e bytes.Buffer
+	down := func(context.Context, string) ([]byte, error) { return nil, errors.New("connection refused") }
+	if code := runVerify([]string{filepath.Join(dir, "cred.json")}, nil, &o, &e, now, down); code != exitBadInput || !strings.HasPrefix(o.String(), "COULD NOT CHECK") {
+		t.Fatalf("issuer down: exit %d\n%s", code, o.String())
+	}
+	o.Reset()
+	if code := runVerify([]string{filepath.Join(dir, "broken.json")}, nil, &o, &e, now, httpFetch); code != exitNo {
+		t.Fatalf("broken: exit %d\n%s", code, o.String())
+	}
+	o.Reset()
+	if code := runVerify([]string{"-"}, strings.NewReader(creds[0].JWT), &o, &e, now, httpFetch); code != exitOK {
+		t.Fatalf("stdin: exit %d\n%s", code, o.String())
+	}
+	if code := runVerify([]string{filepath.Join(dir, "missing.json")}, nil, &o, &e, now, httpFetch); code != exitBadInput {
+		t.Fatalf("missing file: exit %d", code)
+	}
+	if _, err := httpFetch(context.Background(), "http://example.org/x"); err == nil {
+		t.Fatal("plain http to another host was fetched")
+	}
+}

@@ -1,0 +1,249 @@
+// Package verifier checks a credential the way anyone who receives one
+// would: it reads either proof format (a JSON credential with a Data
+// Integrity eddsa-rdfc-2022 proof, or a VC-JWT), resolves the issuer's key
+// (did:key locally, did:web by fetching the issuer's DID document), checks
+// the signature, the structure, the validity window and the status lists,
+// and reports each check on its own. "Could not check" (a document or list
+// that cannot be fetched, an unknown key) stays apart from "invalid".
+//
+// Fetching goes through a function the caller gives, so the package does no
+// I/O of its own and tests can serve anything.
+package verifier
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/credential"
+	"github.com/certboard/certboard/dataintegrity"
+	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/statuslist"
+	"github.com/certboard/certboard/vcjwt"
+	"github.com/certboard/certboard/verification"
+)
+
+// Fetch returns the body at an https (or local http) URL.
+type Fetch func(ctx context.Context, url string) ([]byte, error)
+
+// Names of the checks a report holds, besides those of the proof format.
+const (
+	CheckFormat = "format"
+	CheckStatus = "status"
+)
+
+// Report is what Verify found.
+type Report struct {
+	// Format is "data-integrity" or "vc-jwt".
+	Format string `json:"format"`
+	// Credential is the credential read, when it could be.
+	Credential map[string]any      `json:"credential,omitempty"`
+	Checks     verification.Checks `json:"checks"`
+}
+
+// Status sums the checks up: valid, invalid or could_not_check.
+func (r *Report) Status() string { return r.Checks.Status() }
+
+// Verify checks a credential given as JSON or as a VC-JWT, at time now.
+func Verify(ctx context.Context, data []byte, fetch Fetch, now time.Time) *Report {
+	data = bytes.TrimSpace(data)
+	resolve := keyResolver(ctx, fetch)
+	r := &Report{}
+	switch {
+	case len(data) > 0 && data[0] == '{':
+		r.Format = "data-integrity"
+		var doc map[string]any
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		if err := dec.Decode(&doc); err != nil {
+			r.Checks = verification.Checks{{Name: CheckFormat, Outcome: verification.Invalid, Detail: "not a JSON object: " + err.Error()}}
+			return r
+		}
+		r.Credential = doc
+		res, err := dataintegrity.Verify(doc, resolve)
+		if err != nil {
+			r.Checks = verification.Checks{{Name: CheckFormat, Outcome: verification.CouldNotCheck, Detail: err.Error()}}
+			return r
+		}
+		r.Checks = append(r.Checks, res.Checks...)
+		r.Checks = append(r.Checks, validity(doc, now))
+	case len(data) > 0 && strings.Count(string(data), ".") == 2:
+		r.Format = "vc-jwt"
+		res, err := vcjwt.Verify(string(data), resolve, now)
+		if err != nil {
+			r.Checks = verification.Checks{{Name: CheckFormat, Outcome: verification.CouldNotCheck, Detail: err.Error()}}
+			return r
+		}
+		r.Credential = res.Credential
+		r.Checks = append(r.Checks, res.Checks...)
+	default:
+		r.Checks = verification.Checks{{Name: CheckFormat, Outcome: verification.Invalid,
+			Detail: "neither a JSON credential nor a VC-JWT (three base64url parts joined by dots)"}}
+		return r
+	}
+	if r.Credential != nil {
+		r.Checks = append(r.Checks, shape(r.Credential))
+		r.Checks = append(r.Checks, status(ctx, r.Credential, fetch, resolve))
+	}
+	return r
+}
+
+// keyResolver resolves a verification method: did:key locally, did:web by
+// fetching the DID document. Anything that fails to resolve is an unknown
+// key, which the proof packages report as "could not check".
+func keyResolver(ctx context.Context, fetch Fetch) func(string) (ed25519.PublicKey, error) {
+	return func(vm string) (ed25519.PublicKey, error) {
+		id, _, err := did.Split(vm)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", vcjwt.ErrUnknownKey, err)
+		}
+		if strings.HasPrefix(id, "did:key:") {
+			return did.ResolveKey(vm)
+		}
+		url, err := did.WebDocumentURL(id)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", vcjwt.ErrUnknownKey, err)
+		}
+		body, err := fetch(ctx, url)
+		if err != nil {
+			return nil, fmt.Errorf("%w: the issuer's DID document at %s could not be fetched: %v", vcjwt.ErrUnknownKey, url, err)
+		}
+		doc, err := did.ParseDocument(body, id)
+		if err != nil {
+			return nil, fmt.Errorf("%w: the issuer's DID document at %s: %v", vcjwt.ErrUnknownKey, url, err)
+		}
+		return doc.Key(vm)
+	}
+}
+
+// validity checks the validity window of a JSON credential (the VC-JWT
+// package does this for tokens).
+func validity(doc map[string]any, now time.Time) verification.Check {
+	c := verification.Check{Name: vcjwt.CheckValidity}
+	from, _ := doc["validFrom"].(string)
+	start, err := credential.ParseTime(from)
+	if err != nil {
+		c.Outcome, c.Detail = verification.Invalid, "validFrom is missing or not a date-time"
+		return c
+	}
+	if now.Before(start) {
+		c.Outcome, c.Detail = verification.Invalid, "not yet valid: valid from "+start.UTC().Format(time.RFC3339)
+		return c
+	}
+	if until, ok := doc["validUntil"].(string); ok {
+		end, err := credential.ParseTime(until)
+		if err != nil {
+			c.Outcome, c.Detail = verification.Invalid, "validUntil is not a date-time"
+			return c
+		}
+		if !now.Before(end) {
+			c.Outcome, c.Detail = verification.Invalid, "expired on "+end.UTC().Format(time.RFC3339)
+			return c
+		}
+		c.Outcome, c.Detail = verification.Valid, fmt.Sprintf("valid from %s until %s", start.UTC().Format("2006-01-02"), end.UTC().Format("2006-01-02"))
+		return c
+	}
+	c.Outcome, c.Detail = verification.Valid, "valid from "+start.UTC().Format("2006-01-02")+", without an end"
+	return c
+}
+
+// shape checks the credential's structure as an Open Badges 3.0 credential.
+func shape(cred map[string]any) verification.Check {
+	c := verification.Check{Name: "open_badges"}
+	data, err := json.Marshal(cred)
+	if err != nil {
+		c.Outcome, c.Detail = verification.Invalid, err.Error()
+		return c
+	}
+	if ps := credential.Check(data); len(ps) > 0 {
+		var msgs []string
+		for _, p := range ps {
+			msgs = append(msgs, p.String())
+		}
+		c.Outcome, c.Detail = verification.Invalid, strings.Join(msgs, "; ")
+		return c
+	}
+	c.Outcome, c.Detail = verification.Valid, "a well-formed Open Badges 3.0 credential"
+	return c
+}
+
+// status fetches each Bitstring Status List the credential names, verifies
+// the list's own proof and reads the credential's bit.
+func status(ctx context.Context, cred map[string]any, fetch Fetch, resolve func(string) (ed25519.PublicKey, error)) verification.Check {
+	c := verification.Check{Name: CheckStatus}
+	var entries []map[string]any
+	switch v := cred["credentialStatus"].(type) {
+	case map[string]any:
+		entries = append(entries, v)
+	case []any:
+		for _, e := range v {
+			if m, ok := e.(map[string]any); ok {
+				entries = append(entries, m)
+			}
+		}
+	}
+	if len(entries) == 0 {
+		c.Outcome, c.Detail = verification.Valid, "the credential names no status list"
+		return c
+	}
+	// Revocation first: a revoked credential is revoked whatever else.
+	for _, purpose := range []string{"revocation", "suspension"} {
+		for _, e := range entries {
+			if e["statusPurpose"] != purpose || e["type"] != statuslist.EntryType {
+				continue
+			}
+			on, err := statusBit(ctx, e, fetch, resolve)
+			if err != nil {
+				c.Outcome, c.Detail = verification.CouldNotCheck, err.Error()
+				return c
+			}
+			if on {
+				word := map[string]string{"revocation": "revoked", "suspension": "suspended"}[purpose]
+				c.Outcome, c.Detail = verification.Invalid, "the issuer has "+word+" this credential"
+				return c
+			}
+		}
+	}
+	c.Outcome, c.Detail = verification.Valid, "neither revoked nor suspended"
+	return c
+}
+
+var errStatus = errors.New("status list")
+
+func statusBit(ctx context.Context, e map[string]any, fetch Fetch, resolve func(string) (ed25519.PublicKey, error)) (bool, error) {
+	url, _ := e["statusListCredential"].(string)
+	index, err := strconv.Atoi(fmt.Sprint(e["statusListIndex"]))
+	if url == "" || err != nil || index < 0 {
+		return false, fmt.Errorf("%w: the status entry lacks a list URL or an index", errStatus)
+	}
+	body, err := fetch(ctx, url)
+	if err != nil {
+		return false, fmt.Errorf("%w: %s could not be fetched: %v", errStatus, url, err)
+	}
+	var list map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&list); err != nil {
+		return false, fmt.Errorf("%w: %s is not JSON: %v", errStatus, url, err)
+	}
+	res, err := dataintegrity.Verify(list, resolve)
+	if err != nil {
+		return false, fmt.Errorf("%w: the list at %s: %v", errStatus, url, err)
+	}
+	if !res.Valid() {
+		return false, fmt.Errorf("%w: the list at %s does not verify (%s)", errStatus, url, res.Status())
+	}
+	subject, _ := list["credentialSubject"].(map[string]any)
+	encoded, _ := subject["encodedList"].(string)
+	bits, err := statuslist.Decode(encoded)
+	if err != nil {
+		return false, fmt.Errorf("%w: the list at %s: %v", errStatus, url, err)
+	}
+	return bits.Get(index)
+}
