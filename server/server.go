@@ -169,6 +169,7 @@ func New(cfg Config) (*Server, error) {
 	s.didRoutes()
 	s.credentialRoutes()
 	s.statusRoutes()
+	s.verifyRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := checkAccess(s.routes); err != nil {

@@ -1,4 +1,4 @@
-package verifier
+package verifier_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/server"
 	"github.com/certboard/certboard/store"
+	"github.com/certboard/certboard/verifier"
 )
 
 // board runs a real certboard server with the demo board, reachable over
@@ -84,36 +85,36 @@ func TestVerifyIssuedCredential(t *testing.T) {
 	c := creds[0]
 	now := time.Now()
 	for name, data := range map[string][]byte{"json": c.Document, "jwt": []byte(c.JWT)} {
-		r := Verify(ctx, data, httpFetch, now)
+		r := verifier.Verify(ctx, data, httpFetch, now)
 		if r.Status() != "valid" {
 			t.Fatalf("%s: %s %+v", name, r.Status(), r.Checks)
 		}
 	}
 	// Expired on a later day; not yet valid before.
-	if r := Verify(ctx, c.Document, httpFetch, now.AddDate(4, 0, 0)); r.Status() != "invalid" {
+	if r := verifier.Verify(ctx, c.Document, httpFetch, now.AddDate(4, 0, 0)); r.Status() != "invalid" {
 		t.Fatalf("in four years: %s", r.Status())
 	}
 	// Tampered.
 	tampered := strings.Replace(string(c.Document), "Jordan Reyes", "Someone Else", 1)
-	if r := Verify(ctx, []byte(tampered), httpFetch, now); r.Status() != "invalid" {
+	if r := verifier.Verify(ctx, []byte(tampered), httpFetch, now); r.Status() != "invalid" {
 		t.Fatalf("tampered: %s %+v", r.Status(), r.Checks)
 	}
 	// The issuer unreachable: could not check, never invalid.
 	down := func(context.Context, string) ([]byte, error) { return nil, errors.New("connection refused") }
-	if r := Verify(ctx, c.Document, down, now); r.Status() != "could_not_check" {
+	if r := verifier.Verify(ctx, c.Document, down, now); r.Status() != "could_not_check" {
 		t.Fatalf("issuer down: %s %+v", r.Status(), r.Checks)
 	}
 	// Suspended by the board: invalid, and says why.
 	if err := st.InTx(ctx, func(tx *sql.Tx) error { return st.SetCredentialStatus(ctx, tx, c.ID, "suspend", "lapsed", now) }); err != nil {
 		t.Fatal(err)
 	}
-	r := Verify(ctx, []byte(c.JWT), httpFetch, now)
-	chk, _ := r.Checks.Lookup(CheckStatus)
+	r := verifier.Verify(ctx, []byte(c.JWT), httpFetch, now)
+	chk, _ := r.Checks.Lookup(verifier.CheckStatus)
 	if r.Status() != "invalid" || !strings.Contains(chk.Detail, "suspended") {
 		t.Fatalf("suspended: %s %+v", r.Status(), r.Checks)
 	}
 	// Not a credential at all.
-	if r := Verify(ctx, []byte("hello"), httpFetch, now); r.Status() != "invalid" {
+	if r := verifier.Verify(ctx, []byte("hello"), httpFetch, now); r.Status() != "invalid" {
 		t.Fatalf("garbage: %s", r.Status())
 	}
 }

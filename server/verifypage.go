@@ -1,0 +1,167 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/certboard/certboard/verifier"
+)
+
+// verifyRoutes are the public verification page and API: anyone checks a
+// credential, from this board or any issuer using did:web or did:key.
+func (s *Server) verifyRoutes() {
+	s.route("GET /check", Public, http.HandlerFunc(s.checkPage))
+	s.route("POST /check", Public, http.HandlerFunc(s.checkPage))
+	s.route("POST /api/v1/verify", Public, http.HandlerFunc(s.apiVerifyCredential))
+}
+
+// maxCredential bounds a credential given to check.
+const maxCredential = 1 << 20
+
+// verifierFetch fetches what a verification needs: this board's own DID
+// document and status lists are answered in-process (no network, always
+// current); anything else goes through safeFetch.
+func (s *Server) verifierFetch(ctx context.Context, raw string) ([]byte, error) {
+	if strings.HasPrefix(raw, s.publicBase()+"/") {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return nil, err
+		}
+		req := httptest.NewRequestWithContext(ctx, http.MethodGet, u.RequestURI(), nil)
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			return nil, fmt.Errorf("%s answered %d", raw, rec.Code)
+		}
+		return rec.Body.Bytes(), nil
+	}
+	return safeFetch(ctx, raw)
+}
+
+// errForbiddenAddress refuses fetches aimed at this machine or a private
+// network: a public verification endpoint must not become a way to reach
+// them (server-side request forgery).
+var errForbiddenAddress = errors.New("the address is on a private or local network; only public https addresses are fetched")
+
+// publicOnly refuses connections to loopback, private, link-local and
+// unspecified addresses, checked on the address actually dialled.
+func publicOnly(address string) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() {
+		return errForbiddenAddress
+	}
+	return nil
+}
+
+var fetchClient = &http.Client{
+	Timeout: 10 * time.Second,
+	Transport: &http.Transport{
+		Proxy: nil,
+		DialContext: (&net.Dialer{Timeout: 5 * time.Second,
+			Control: func(network, address string, _ syscall.RawConn) error { return publicOnly(address) }}).DialContext,
+		TLSHandshakeTimeout: 5 * time.Second,
+		MaxIdleConns:        16,
+	},
+	CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != "https" || len(via) >= 3 {
+			return errors.New("redirected away from https, or too often")
+		}
+		return nil
+	},
+}
+
+// safeFetch fetches a public https URL with a timeout and a size limit.
+func safeFetch(ctx context.Context, raw string) ([]byte, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("%s: only https addresses are fetched", raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json, application/did+json, application/vc+ld+json")
+	resp, err := fetchClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s answered %s", raw, resp.Status)
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > 4<<20 {
+		return nil, fmt.Errorf("%s: larger than 4 MiB", raw)
+	}
+	return b, nil
+}
+
+// checkView is the verification page.
+type checkView struct {
+	Input  string
+	Report *verifier.Report
+}
+
+// checkPage shows the verification form, and its result when a credential
+// was posted (pasted, or uploaded as a file).
+func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
+	v := checkView{}
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxCredential+4096)
+		if err := r.ParseMultipartForm(maxCredential); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			s.render(w, r, http.StatusRequestEntityTooLarge, "check", page{Title: "Verify a credential",
+				Errors: map[string]string{"": "The credential could not be read (at most 1 MiB): " + err.Error()}, Data: v})
+			return
+		}
+		data := []byte(strings.TrimSpace(r.FormValue("credential")))
+		if f, _, err := r.FormFile("file"); err == nil {
+			data, err = io.ReadAll(io.LimitReader(f, maxCredential))
+			f.Close()
+			if err != nil {
+				s.internal(w, err)
+				return
+			}
+		}
+		if len(data) == 0 {
+			s.render(w, r, http.StatusUnprocessableEntity, "check", page{Title: "Verify a credential",
+				Errors: map[string]string{"credential": "Paste a credential (JSON or JWT) or choose its file."}, Data: v})
+			return
+		}
+		v.Input = string(data)
+		v.Report = verifier.Verify(r.Context(), data, s.verifierFetch, s.now())
+	}
+	s.render(w, r, http.StatusOK, "check", page{Title: "Verify a credential", Data: v})
+}
+
+// apiVerifyCredential verifies a credential sent as the body (JSON, or a
+// VC-JWT as text) and answers the report; 200 whatever the verdict.
+func (s *Server) apiVerifyCredential(w http.ResponseWriter, r *http.Request) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCredential))
+	if err != nil {
+		problem(w, http.StatusRequestEntityTooLarge, "Too large", "Send a credential of at most 1 MiB.")
+		return
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		problem(w, http.StatusBadRequest, "No credential", "Send the credential as the body: its JSON, or the VC-JWT as text.")
+		return
+	}
+	rep := verifier.Verify(r.Context(), data, s.verifierFetch, s.now())
+	writeJSON(w, map[string]any{"status": rep.Status(), "format": rep.Format, "checks": rep.Checks})
+}
