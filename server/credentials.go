@@ -10,6 +10,7 @@ import (
 
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/store"
+	"github.com/certboard/certboard/verifier"
 )
 
 // credentialRoutes serves issued credentials at their URLs: to their holder
@@ -18,6 +19,7 @@ func (s *Server) credentialRoutes() {
 	s.route("GET /credentials/{id}", Public, http.HandlerFunc(s.hostedCredential))
 	s.route("POST /credentials/{id}/visibility", Authenticated, http.HandlerFunc(s.credentialVisibility))
 	s.route("POST /credentials/{id}/status", Staff, http.HandlerFunc(s.credentialStatus))
+	s.route("GET /credentials/{id}/certificate.pdf", Public, http.HandlerFunc(s.certificatePDF))
 }
 
 // credentialStatus is staff's revoke (final), suspend or reinstate, with a
@@ -104,7 +106,9 @@ func (s *Server) visibleCredential(w http.ResponseWriter, r *http.Request) (*sto
 
 // credentialView is the human page of a credential.
 type credentialView struct {
-	C       *store.IssuedCredential
+	C *store.IssuedCredential
+	// Report is the credential verified now, as anyone would verify it.
+	Report  *verifier.Report
 	Name    string
 	Holder  string
 	Issuer  string
@@ -174,6 +178,7 @@ func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) {
 		v.IsOwner = u.ID == c.HolderID
 		v.IsStaff = u.IsStaff() && u.TwoFactor() && !v.IsOwner
 	}
+	v.Report = verifier.Verify(r.Context(), c.Document, s.verifierFetch, s.now())
 	s.render(w, r, http.StatusOK, "credential", page{Title: doc.Name, Data: v})
 }
 
