@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/certboard/certboard/credential"
 	"github.com/certboard/certboard/dataintegrity"
 	"github.com/certboard/certboard/statuslist"
+	"github.com/certboard/certboard/store"
 	"github.com/certboard/certboard/vcjwt"
 )
 
@@ -61,8 +63,12 @@ func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key, err := s.cfg.Store.CurrentSigningKey(r.Context())
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		problem(w, http.StatusServiceUnavailable, "No signing key yet", "The board has no signing key yet; it is made when the server starts.")
+		return
+	}
+	if err != nil {
+		s.internal(w, err)
 		return
 	}
 	url := s.publicBase() + "/status/" + name

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"syscall"
@@ -31,12 +32,19 @@ const maxCredential = 1 << 20
 // document and status lists are answered in-process (no network, always
 // current); anything else goes through safeFetch.
 func (s *Server) verifierFetch(ctx context.Context, raw string) ([]byte, error) {
-	if strings.HasPrefix(raw, s.publicBase()+"/") {
+	if rest, own := strings.CutPrefix(raw, s.publicBase()+"/"); own {
+		// Only the public documents a verifier needs, and never as the
+		// signed-in user: a fresh request with no one in its context.
+		if rest != ".well-known/did.json" && !strings.HasPrefix(rest, "status/") {
+			return nil, fmt.Errorf("%s is not a DID document or status list of this board", raw)
+		}
 		u, err := url.Parse(raw)
 		if err != nil {
 			return nil, err
 		}
-		req := httptest.NewRequestWithContext(ctx, http.MethodGet, u.RequestURI(), nil)
+		fresh, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		req := httptest.NewRequestWithContext(fresh, http.MethodGet, u.RequestURI(), nil)
 		rec := httptest.NewRecorder()
 		s.Handler().ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
@@ -55,16 +63,52 @@ var errForbiddenAddress = errors.New("the address is on a private or local netwo
 // publicOnly refuses connections to loopback, private, link-local and
 // unspecified addresses, checked on the address actually dialled.
 func publicOnly(address string) error {
-	host, _, err := net.SplitHostPort(address)
+	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return err
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() {
 		return errForbiddenAddress
 	}
+	ip := ap.Addr().Unmap()
+	if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
+		return errForbiddenAddress
+	}
+	for _, p := range nonPublic {
+		if p.Contains(ip) {
+			return errForbiddenAddress
+		}
+	}
 	return nil
+}
+
+// nonPublic are ranges that global-unicast tests let through but that do
+// not reach the public internet, or that embed addresses that may not:
+// shared address space (carrier-grade NAT, some clouds' metadata), IETF
+// protocol assignments, benchmarking, reserved, NAT64 and 6to4.
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("64:ff9b::/96"),
+	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("2002::/16"),
+}
+
+// maxFetches bounds the documents one verification may fetch, so that a
+// credential listing many status entries cannot make the board fetch
+// without end.
+const maxFetches = 8
+
+// limitedFetch is fetch allowing at most maxFetches calls.
+func limitedFetch(fetch verifier.Fetch) verifier.Fetch {
+	var n int
+	return func(ctx context.Context, raw string) ([]byte, error) {
+		n++
+		if n > maxFetches {
+			return nil, fmt.Errorf("more than %d documents to fetch for one credential", maxFetches)
+		}
+		return fetch(ctx, raw)
+	}
 }
 
 var fetchClient = &http.Client{
@@ -145,7 +189,9 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Input = string(data)
-		v.Report = verifier.Verify(r.Context(), data, s.verifierFetch, s.now())
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		defer cancel()
+		v.Report = verifier.Verify(ctx, data, limitedFetch(s.verifierFetch), s.now())
 	}
 	s.render(w, r, http.StatusOK, "check", page{Title: "Verify a credential", Data: v})
 }
@@ -162,6 +208,8 @@ func (s *Server) apiVerifyCredential(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusBadRequest, "No credential", "Send the credential as the body: its JSON, or the VC-JWT as text.")
 		return
 	}
-	rep := verifier.Verify(r.Context(), data, s.verifierFetch, s.now())
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	rep := verifier.Verify(ctx, data, limitedFetch(s.verifierFetch), s.now())
 	writeJSON(w, map[string]any{"status": rep.Status(), "format": rep.Format, "checks": rep.Checks})
 }

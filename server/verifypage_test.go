@@ -62,11 +62,23 @@ func rec2s(v any) string { b, _ := json.Marshal(v); return string(b) }
 // reaches this machine or a private network, nor plain http.
 func TestSafeFetchRefusesLocalAndPlainAddresses(t *testing.T) {
 	ctx := context.Background()
-	for _, u := range []string{"http://example.org/x", "https://127.0.0.1/x", "https://localhost:1/x", "https://10.0.0.1/x", "https://[::1]/x", "https://169.254.169.254/latest/meta-data"} {
+	for _, u := range []string{"http://example.org/x", "https://127.0.0.1/x", "https://localhost:1/x", "https://10.0.0.1/x", "https://[::1]/x", "https://169.254.169.254/latest/meta-data", "https://100.100.100.200/x", "https://198.18.0.1/x", "https://[64:ff9b::a00:1]/x"} {
 		if _, err := safeFetch(ctx, u); err == nil {
 			t.Errorf("%s was fetched", u)
 		} else if strings.HasPrefix(u, "https://") && !errors.Is(err, errForbiddenAddress) {
 			t.Errorf("%s: refused for another reason: %v", u, err)
 		}
+	}
+}
+
+// TestOwnFetchesOnlyPublicDocuments: the in-process shortcut serves the DID
+// document and status lists, nothing else of the board.
+func TestOwnFetchesOnlyPublicDocuments(t *testing.T) {
+	s, _ := newServer(t)
+	if _, err := s.verifierFetch(context.Background(), s.publicBase()+"/api/v1/me"); err == nil {
+		t.Fatal("a verification fetched a private page of the board")
+	}
+	if _, err := s.verifierFetch(context.Background(), s.publicBase()+"/credentials/abc?format=json"); err == nil {
+		t.Fatal("a verification fetched a credential of the board")
 	}
 }

@@ -185,7 +185,7 @@ func (s *Store) SetStatusBits(ctx context.Context, purpose, list string) ([]int,
 	case "revocation":
 		q = "SELECT revocation_index FROM credentials WHERE revocation_list = ? AND revoked_at IS NOT NULL"
 	case "suspension":
-		q = "SELECT suspension_index FROM credentials WHERE suspension_list = ? AND suspended_at IS NOT NULL"
+		q = "SELECT suspension_index FROM credentials WHERE suspension_list = ? AND suspended_at IS NOT NULL AND revoked_at IS NULL"
 	default:
 		return nil, fmt.Errorf("status purpose %q: use revocation or suspension", purpose)
 	}

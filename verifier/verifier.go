@@ -192,13 +192,20 @@ func status(ctx context.Context, cred map[string]any, fetch Fetch, resolve func(
 		c.Outcome, c.Detail = verification.Valid, "the credential names no status list"
 		return c
 	}
+	issuer := issuerID(cred)
+	for _, e := range entries {
+		if e["type"] != statuslist.EntryType || (e["statusPurpose"] != "revocation" && e["statusPurpose"] != "suspension") {
+			c.Outcome, c.Detail = verification.CouldNotCheck, fmt.Sprintf("a status entry of type %v and purpose %v is not one this verifier reads", e["type"], e["statusPurpose"])
+			return c
+		}
+	}
 	// Revocation first: a revoked credential is revoked whatever else.
 	for _, purpose := range []string{"revocation", "suspension"} {
 		for _, e := range entries {
-			if e["statusPurpose"] != purpose || e["type"] != statuslist.EntryType {
+			if e["statusPurpose"] != purpose {
 				continue
 			}
-			on, err := statusBit(ctx, e, fetch, resolve)
+			on, err := statusBit(ctx, e, issuer, fetch, resolve)
 			if err != nil {
 				c.Outcome, c.Detail = verification.CouldNotCheck, err.Error()
 				return c
@@ -216,7 +223,22 @@ func status(ctx context.Context, cred map[string]any, fetch Fetch, resolve func(
 
 var errStatus = errors.New("status list")
 
-func statusBit(ctx context.Context, e map[string]any, fetch Fetch, resolve func(string) (ed25519.PublicKey, error)) (bool, error) {
+// issuerID is a credential's issuer id (a string, or an object with id).
+func issuerID(cred map[string]any) string {
+	switch v := cred["issuer"].(type) {
+	case string:
+		return v
+	case map[string]any:
+		id, _ := v["id"].(string)
+		return id
+	}
+	return ""
+}
+
+// statusBit reads a credential's bit in the list an entry names, after
+// checking that the list is a status list of that purpose, by the same
+// issuer, signed with one of the issuer's keys.
+func statusBit(ctx context.Context, e map[string]any, issuer string, fetch Fetch, resolve func(string) (ed25519.PublicKey, error)) (bool, error) {
 	url, _ := e["statusListCredential"].(string)
 	index, err := strconv.Atoi(fmt.Sprint(e["statusListIndex"]))
 	if url == "" || err != nil || index < 0 {
@@ -239,11 +261,32 @@ func statusBit(ctx context.Context, e map[string]any, fetch Fetch, resolve func(
 	if !res.Valid() {
 		return false, fmt.Errorf("%w: the list at %s does not verify (%s)", errStatus, url, res.Status())
 	}
+	if issuerID(list) != issuer || issuer == "" {
+		return false, fmt.Errorf("%w: the list at %s is issued by %q, not by the credential's issuer %q", errStatus, url, issuerID(list), issuer)
+	}
+	if vmDID, _, err := did.Split(res.VerificationMethod); err != nil || vmDID != issuer {
+		return false, fmt.Errorf("%w: the list at %s is not signed with a key of the credential's issuer", errStatus, url)
+	}
+	if types, _ := list["type"].([]any); !containsString(types, statuslist.CredentialType) {
+		return false, fmt.Errorf("%w: %s is not a %s", errStatus, url, statuslist.CredentialType)
+	}
 	subject, _ := list["credentialSubject"].(map[string]any)
+	if subject["statusPurpose"] != e["statusPurpose"] {
+		return false, fmt.Errorf("%w: the list at %s is for %v, not %v", errStatus, url, subject["statusPurpose"], e["statusPurpose"])
+	}
 	encoded, _ := subject["encodedList"].(string)
 	bits, err := statuslist.Decode(encoded)
 	if err != nil {
 		return false, fmt.Errorf("%w: the list at %s: %v", errStatus, url, err)
 	}
 	return bits.Get(index)
+}
+
+func containsString(list []any, want string) bool {
+	for _, v := range list {
+		if v == want {
+			return true
+		}
+	}
+	return false
 }

@@ -2,7 +2,9 @@ package verifier_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -12,9 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/dataintegrity"
+	"github.com/certboard/certboard/did"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/server"
+	"github.com/certboard/certboard/statuslist"
 	"github.com/certboard/certboard/store"
 	"github.com/certboard/certboard/verifier"
 )
@@ -112,6 +117,32 @@ func TestVerifyIssuedCredential(t *testing.T) {
 	chk, _ := r.Checks.Lookup(verifier.CheckStatus)
 	if r.Status() != "invalid" || !strings.Contains(chk.Detail, "suspended") {
 		t.Fatalf("suspended: %s %+v", r.Status(), r.Checks)
+	}
+	// A status list signed by someone else than the issuer is not believed.
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	forger := did.KeyFromPublic(pub)
+	forged := func(ctx context.Context, u string) ([]byte, error) {
+		if !strings.Contains(u, "/status/") {
+			return httpFetch(ctx, u)
+		}
+		purpose := "revocation"
+		if strings.Contains(u, "suspension") {
+			purpose = "suspension"
+		}
+		l, _ := statuslist.New(statuslist.MinSize)
+		enc, _ := l.Encode()
+		doc := map[string]any{"@context": []any{"https://www.w3.org/ns/credentials/v2"}, "id": u, "type": []any{"VerifiableCredential", "BitstringStatusListCredential"},
+			"issuer": forger, "validFrom": "2026-01-01T00:00:00Z",
+			"credentialSubject": map[string]any{"id": u + "#list", "type": "BitstringStatusList", "statusPurpose": purpose, "encodedList": enc}}
+		signed, err := dataintegrity.Sign(doc, priv, did.KeyVerificationMethod(pub), time.Now())
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(signed)
+	}
+	r = verifier.Verify(ctx, c.Document, forged, now)
+	if chk, _ := r.Checks.Lookup(verifier.CheckStatus); chk.Outcome != "could_not_check" || !strings.Contains(chk.Detail, "not by the credential's issuer") {
+		t.Fatalf("a list by another issuer: %+v", r.Checks)
 	}
 	// Not a credential at all.
 	if r := verifier.Verify(ctx, []byte("hello"), httpFetch, now); r.Status() != "invalid" {

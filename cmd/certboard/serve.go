@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -95,6 +96,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		return exitBadInput
 	}
 	defer ln.Close()
+	if *publicURL != "" {
+		// The DID document is served at /.well-known/did.json, which is
+		// where did:web looks only for a URL without a path.
+		if u, err := url.Parse(*publicURL); err != nil || (u.Path != "" && u.Path != "/") {
+			fmt.Fprintf(stderr, "certboard serve: --public-url %q: give the scheme and host only (such as https://board.example.org); serving under a path is not supported yet\n", *publicURL)
+			return exitBadInput
+		}
+	}
 	if *publicURL == "" {
 		// The address as given (localhost:8080 stays localhost), or the port
 		// the system chose for :0.

@@ -112,3 +112,11 @@ func TestServeDemo(t *testing.T) {
 		t.Fatalf("a bad secret: exit %d", code)
 	}
 }
+
+func TestServeRefusesAPublicURLWithAPath(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := serve(context.Background(), []string{"--addr", "127.0.0.1:0", "--data", t.TempDir(), "--public-url", "https://x.example/boards/a"}, &out, &errb, nil)
+	if code != exitBadInput || !strings.Contains(errb.String(), "--public-url") {
+		t.Fatalf("%d %q", code, errb.String())
+	}
+}

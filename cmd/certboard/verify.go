@@ -16,6 +16,20 @@ import (
 // fetchLimit bounds what a verification fetches (DID documents, status lists).
 const fetchLimit = 4 << 20
 
+// verifyClient follows a redirect only under the same rule as the first
+// address (https, or http on this machine), so that a DID document is never
+// read over plain http from elsewhere.
+var verifyClient = &http.Client{
+	Timeout: 15 * time.Second,
+	CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		local := req.URL.Hostname() == "localhost" || req.URL.Hostname() == "127.0.0.1"
+		if len(via) >= 3 || (req.URL.Scheme != "https" && !(req.URL.Scheme == "http" && local)) {
+			return errors.New("redirected to " + req.URL.String() + ": only https (or this machine) is followed")
+		}
+		return nil
+	},
+}
+
 // httpFetch fetches a DID document or status list: https, or http for the
 // local machine only, with a timeout and a size limit.
 func httpFetch(ctx context.Context, raw string) ([]byte, error) {
@@ -34,7 +48,7 @@ func httpFetch(ctx context.Context, raw string) ([]byte, error) {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json, application/did+json, application/vc+ld+json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := verifyClient.Do(req)
 	if err != nil {
 		return nil, err
 	}
