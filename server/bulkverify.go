@@ -2,12 +2,11 @@ package server
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
-	"github.com/certboard/certboard/application"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/store"
@@ -28,15 +27,10 @@ func (s *Server) bulkVerifyRoutes() {
 // (copied to the live portfolio where the applicant's item is unchanged)
 // and returns the items verified and the new version.
 func (s *Server) verifyClaimed(ctx context.Context, u *store.User, app *store.Application, list, note string, version int) ([]string, int, error) {
-	if err := staffOwnCheck(u, app); err != nil {
+	if err := staffMayVerify(u, app); err != nil {
 		return nil, 0, err
 	}
-	if !staffCanVerify(app.State) || len(app.Snapshot) == 0 {
-		return nil, 0, &application.Error{Code: "conflict", Message: fmt.Sprintf(
-			"evidence is verified while an application is under review, waiting for information or in peer review; application %d is %s",
-			app.ID, strings.ReplaceAll(app.State, "_", " "))}
-	}
-	if !slicesContainsList(list) {
+	if !slices.Contains(portfolio.Lists(), list) {
 		return nil, 0, &staffInputError{Field: "list", Status: http.StatusUnprocessableEntity,
 			Message: fmt.Sprintf("%q is not an evidence list; use one of %s", list, strings.Join(portfolio.Lists(), ", "))}
 	}
@@ -48,73 +42,22 @@ func (s *Server) verifyClaimed(ctx context.Context, u *store.User, app *store.Ap
 	if err != nil {
 		return nil, 0, err
 	}
-	live, err := portfolio.DecodeStored(app.Portfolio)
-	if err != nil {
-		return nil, 0, err
-	}
-	ver := portfolio.Verification{State: portfolio.Verified, By: u.Name, At: s.today(), Note: note}
-	var done []string
-	liveChanged := false
+	var ids []string
 	for _, it := range portfolio.Items(snap, list) {
-		if portfolio.VerificationOf(it.Value).EffectiveState() != portfolio.Claimed {
-			continue
+		if portfolio.VerificationOf(it.Value).EffectiveState() == portfolio.Claimed {
+			ids = append(ids, portfolio.ItemID(it.Value))
 		}
-		id := portfolio.ItemID(it.Value)
-		if lit, ok := portfolio.Find(live, id); ok && staffSameItem(it.Value, lit.Value) {
-			if err := portfolio.SetVerification(live, id, ver); err != nil {
-				return nil, 0, err
-			}
-			liveChanged = true
-		}
-		if err := portfolio.SetVerification(snap, id, ver); err != nil {
-			return nil, 0, err
-		}
-		done = append(done, id)
 	}
-	if len(done) == 0 {
+	if len(ids) == 0 {
 		return nil, 0, &staffInputError{Field: "list", Status: http.StatusUnprocessableEntity,
 			Message: "no item of " + strings.ReplaceAll(list, "_", " ") + " is waiting for verification"}
 	}
-	frozen, err := portfolio.Encode(snap)
-	if err != nil {
-		return nil, 0, err
-	}
-	var liveData []byte
-	if liveChanged {
-		if liveData, err = portfolio.Encode(live); err != nil {
-			return nil, 0, err
-		}
-	}
-	now := s.now()
-	var next int
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if next, err = s.cfg.Store.SaveSnapshot(ctx, tx, app.ID, version, frozen, now); err != nil {
-			return err
-		}
-		if liveData != nil {
-			if next, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, next, liveData, now); err != nil {
-				return err
-			}
-		}
-		msg := fmt.Sprintf("%d %s items verified: %s", len(done), strings.ReplaceAll(list, "_", " "), strings.Join(done, ", "))
-		if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "verify_items", Message: msg}); err != nil {
-			return err
-		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.items.verify",
-			Subject: fmt.Sprintf("application/%d/list/%s", app.ID, list), Before: "claimed", After: "verified: " + strings.Join(done, ",")})
-		return err
-	})
-	return done, next, err
-}
-
-func slicesContainsList(list string) bool {
-	for _, l := range portfolio.Lists() {
-		if l == list {
-			return true
-		}
-	}
-	return false
+	ver := portfolio.Verification{State: portfolio.Verified, By: u.Name, At: s.today(), Note: note}
+	next, err := s.saveVerifications(ctx, u, app, version, snap, ids, ver,
+		store.Event{Action: "verify_items", Message: fmt.Sprintf("%d %s items verified: %s", len(ids), strings.ReplaceAll(list, "_", " "), strings.Join(ids, ", "))},
+		audit.Entry{Action: "application.items.verify", Subject: fmt.Sprintf("application/%d/list/%s", app.ID, list), Before: "claimed",
+			After: "verified: " + strings.Join(ids, ",")})
+	return ids, next, err
 }
 
 func (s *Server) queueVerifyList(w http.ResponseWriter, r *http.Request) {

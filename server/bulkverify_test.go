@@ -12,6 +12,7 @@ import (
 
 	"github.com/certboard/certboard/application"
 	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/store"
 )
 
 func TestVerifyClaimedItemsOfAList(t *testing.T) {
@@ -124,4 +125,58 @@ func callJSON(t *testing.T, h http.Handler, method, path, body string, c *http.C
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec
+}
+
+// TestVerificationIsNotCopiedToAnEditedItem: while the board asks for more
+// information the applicant may change an item; verifying the submitted
+// item then leaves the changed live item claimed.
+func TestVerificationIsNotCopiedToAnEditedItem(t *testing.T) {
+	s, st := newServer(t)
+	h := s.Handler()
+	ctx := context.Background()
+	applicant := addUser(t, st, "jordan@example.org", "Jordan Reyes", "applicant")
+	staff := addUser(t, st, "sam@example.org", "Sam Staff", "staff")
+	ac := sessionFor(t, s, applicant)
+	id := appStart(t, s, ac, "aasect-cst")
+	example, err := os.ReadFile("../examples/portfolios/cst-eligible.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := postForm(t, h, appPath(id, "/import"), url.Values{"version": {"1"}, "json": {string(example)}}, ac); rec.Code != 303 {
+		t.Fatalf("import: %d", rec.Code)
+	}
+	for _, step := range []struct {
+		who    *store.User
+		action application.Action
+		reason string
+	}{{applicant, application.Submit, ""}, {staff, application.StartReview, ""}, {staff, application.RequestInfo, "Please correct the hours of the first course."}} {
+		app, _ := appLoad(t, st, id)
+		if _, err := s.act(ctx, step.who, app, app.Version, step.action, step.reason); err != nil {
+			t.Fatalf("%s: %v", step.action, err)
+		}
+	}
+	app, p := appLoad(t, st, id)
+	edited := p.Education[0].ID
+	p.Education[0].Hours++
+	if _, err := s.savePortfolio(ctx, applicant, app, app.Version, p, "edit"); err != nil {
+		t.Fatal(err)
+	}
+	app, _ = appLoad(t, st, id)
+	if _, _, err := s.verifyClaimed(ctx, staff, app, "education", "transcript", app.Version); err != nil {
+		t.Fatal(err)
+	}
+	app, live := appLoad(t, st, id)
+	snap, _ := portfolio.DecodeStored(app.Snapshot)
+	for i, e := range live.Education {
+		want := portfolio.Verified
+		if e.ID == edited {
+			want = portfolio.Claimed
+		}
+		if e.Verification.EffectiveState() != want {
+			t.Fatalf("live %s: %s, want %s", e.ID, e.Verification.EffectiveState(), want)
+		}
+		if snap.Education[i].Verification.EffectiveState() != portfolio.Verified {
+			t.Fatalf("snapshot %s not verified", snap.Education[i].ID)
+		}
+	}
 }

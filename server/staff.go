@@ -522,17 +522,8 @@ func staffSameItem(a, b any) bool {
 // the same, so that they see it and keep it on resubmission. It returns
 // the new version.
 func (s *Server) verifyItem(ctx context.Context, u *store.User, app *store.Application, itemID, decision, reason string, version int) (int, error) {
-	if err := staffOwnCheck(u, app); err != nil {
+	if err := staffMayVerify(u, app); err != nil {
 		return 0, err
-	}
-	if !staffCanVerify(app.State) || len(app.Snapshot) == 0 {
-		hint := ""
-		if app.State == string(application.Submitted) {
-			hint = "; start the review first"
-		}
-		return 0, &application.Error{Code: "conflict", Message: fmt.Sprintf(
-			"evidence is verified while an application is under review, waiting for information or in peer review; application %d is %s%s",
-			app.ID, strings.ReplaceAll(app.State, "_", " "), hint)}
 	}
 	var state portfolio.State
 	switch decision {
@@ -559,24 +550,72 @@ func (s *Server) verifyItem(ctx context.Context, u *store.User, app *store.Appli
 		return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, itemID, store.ErrNotFound)
 	}
 	before := portfolio.VerificationOf(it.Value).EffectiveState()
-	var live []byte
-	if lp, err := portfolio.DecodeStored(app.Portfolio); err == nil {
-		if lit, ok := portfolio.Find(lp, itemID); ok && staffSameItem(it.Value, lit.Value) {
-			ver := portfolio.Verification{State: state, By: u.Name, At: s.today(), Note: reason}
-			if err := portfolio.SetVerification(lp, itemID, ver); err != nil {
-				return 0, err
-			}
-			if live, err = portfolio.Encode(lp); err != nil {
-				return 0, err
-			}
-		}
+	msg := itemID + " verified"
+	if state == portfolio.Rejected {
+		msg = itemID + " rejected: " + reason
 	}
-	if err := portfolio.SetVerification(snap, itemID, portfolio.Verification{State: state, By: u.Name, At: s.today(), Note: reason}); err != nil {
+	ver := portfolio.Verification{State: state, By: u.Name, At: s.today(), Note: reason}
+	return s.saveVerifications(ctx, u, app, version, snap, []string{itemID}, ver,
+		store.Event{Action: decision + "_item", Message: msg},
+		audit.Entry{Action: "application.item." + decision, Subject: fmt.Sprintf("application/%d/item/%s", app.ID, itemID), Before: string(before), After: string(state)})
+}
+
+// staffMayVerify says whether a member of staff may record verifications on
+// an application now: never their own, and only while the board judges the
+// submitted snapshot.
+func staffMayVerify(u *store.User, app *store.Application) error {
+	if err := staffOwnCheck(u, app); err != nil {
+		return err
+	}
+	if !staffCanVerify(app.State) || len(app.Snapshot) == 0 {
+		hint := ""
+		if app.State == string(application.Submitted) {
+			hint = "; start the review first"
+		}
+		return &application.Error{Code: "conflict", Message: fmt.Sprintf(
+			"evidence is verified while an application is under review, waiting for information or in peer review; application %d is %s%s",
+			app.ID, strings.ReplaceAll(app.State, "_", " "), hint)}
+	}
+	return nil
+}
+
+// saveVerifications records one verification on items of the submitted
+// snapshot (already decoded as snap) and copies it to the live portfolio
+// where the applicant's item is still the same, so that they see it and keep
+// it on resubmission; then, in one transaction, both portfolios
+// (version-guarded), the history event and the audit entry, whose time,
+// actor and application it fills in. It returns the new version.
+func (s *Server) saveVerifications(ctx context.Context, u *store.User, app *store.Application, version int, snap *portfolio.Portfolio,
+	ids []string, ver portfolio.Verification, ev store.Event, entry audit.Entry) (int, error) {
+	live, err := portfolio.DecodeStored(app.Portfolio)
+	if err != nil {
 		return 0, err
+	}
+	liveChanged := false
+	for _, id := range ids {
+		it, ok := portfolio.Find(snap, id)
+		if !ok {
+			return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, id, store.ErrNotFound)
+		}
+		if lit, ok := portfolio.Find(live, id); ok && staffSameItem(it.Value, lit.Value) {
+			if err := portfolio.SetVerification(live, id, ver); err != nil {
+				return 0, err
+			}
+			liveChanged = true
+		}
+		if err := portfolio.SetVerification(snap, id, ver); err != nil {
+			return 0, err
+		}
 	}
 	frozen, err := portfolio.Encode(snap)
 	if err != nil {
 		return 0, err
+	}
+	var liveData []byte
+	if liveChanged {
+		if liveData, err = portfolio.Encode(live); err != nil {
+			return 0, err
+		}
 	}
 	now := s.now()
 	var next int
@@ -585,20 +624,17 @@ func (s *Server) verifyItem(ctx context.Context, u *store.User, app *store.Appli
 		if next, err = s.cfg.Store.SaveSnapshot(ctx, tx, app.ID, version, frozen, now); err != nil {
 			return err
 		}
-		if live != nil {
-			if next, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, next, live, now); err != nil {
+		if liveData != nil {
+			if next, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, next, liveData, now); err != nil {
 				return err
 			}
 		}
-		msg := itemID + " verified"
-		if state == portfolio.Rejected {
-			msg = itemID + " rejected: " + reason
-		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: decision + "_item", Message: msg}); err != nil {
+		ev.ApplicationID, ev.At, ev.ActorID = app.ID, now, u.ID
+		if err := s.cfg.Store.AddEvent(ctx, tx, ev); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.item." + decision,
-			Subject: fmt.Sprintf("application/%d/item/%s", app.ID, itemID), Before: string(before), After: string(state)})
+		entry.At, entry.Actor = now, fmt.Sprintf("user/%d", u.ID)
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, entry)
 		return err
 	})
 	return next, err
