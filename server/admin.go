@@ -669,7 +669,7 @@ func (s *Server) adminPublishAPI(w http.ResponseWriter, r *http.Request) {
 // --- Users and roles ---
 
 // adminRoles are the roles an admin gives, in display order.
-var adminRoles = []string{"applicant", "supervisor", "reviewer", "staff", "admin"}
+var adminRoles = []string{"applicant", "supervisor", "reviewer", "staff", "admin", "regulator", "provider"}
 
 // adminUserJSON is an account as the admin sees it.
 type adminUserJSON struct {

@@ -56,6 +56,8 @@ var demoPeople = []demoPerson{
 	{"Jamie Patel", "jamie", "Bayside Wellness", []string{"applicant"}, "draft: gathering evidence, sessions awaiting the supervisor"},
 	{"Morgan Diaz", "morgan", "Gulf Coast Therapy", []string{"applicant"}, "draft for the Florida title (florida-sex-therapist)"},
 	{"Kai Nakamura", "kai", "Lakeview Couples Clinic", []string{"applicant"}, "withdrawn"},
+	{"Dana Whitfield", "regulator", "Florida Board of Clinical Social Work, MFT and MHC", []string{"regulator"}, "regulator: title-use checks for people in the registry or an uploaded portfolio"},
+	{"Sunrise Sexuality Institute", "provider", "Sunrise Sexuality Institute", []string{"provider"}, "approved CE provider: reports completions for holders with an API token"},
 }
 
 func demoEmail(local string) string { return local + "@" + demoDomain }
@@ -211,6 +213,12 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 				return nil, err
 			}
 		}
+	}
+	if err := s.seedRegistryDemo(ctx, users); err != nil {
+		return nil, fmt.Errorf("demo registry: %w", err)
+	}
+	if err := s.seedRenewalDemo(ctx, users); err != nil {
+		return nil, fmt.Errorf("demo renewals: %w", err)
 	}
 	return logins, nil
 }

@@ -1,18 +1,98 @@
 package server
 
 import (
-	_ "embed"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"maps"
 	"net/http"
 	"strconv"
 )
 
 // openAPIDoc is the OpenAPI 3.1 description of the JSON API and the
-// operational endpoints. It is written by hand; openapi_test.go keeps it
-// honest: every API route has its operation with the route's access rule,
-// and the document validates against the OpenAPI 3.1 JSON Schema.
-//
-//go:embed openapi.json
-var openAPIDoc []byte
+// operational endpoints. It is written by hand: openapi.json holds the
+// document and openapi/*.json add the paths and schemas of one area each
+// (merged at start; a name given twice is an error). openapi_test.go keeps
+// it honest: every API route has its operation with the route's access
+// rule, and the document validates against the OpenAPI 3.1 JSON Schema.
+var openAPIDoc = mustMergeOpenAPI()
+
+//go:embed openapi.json openapi/*.json
+var openAPIFiles embed.FS
+
+// openAPIPart is what an area's file may add.
+type openAPIPart struct {
+	Paths      map[string]json.RawMessage            `json:"paths"`
+	Components map[string]map[string]json.RawMessage `json:"components"`
+}
+
+func mustMergeOpenAPI() []byte {
+	b, err := mergeOpenAPI(openAPIFiles)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// mergeOpenAPI adds the paths and components of openapi/*.json to
+// openapi.json, in file name order.
+func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
+	base, err := fs.ReadFile(fsys, "openapi.json")
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(base, &doc); err != nil {
+		return nil, fmt.Errorf("openapi.json: %w", err)
+	}
+	var whole openAPIPart
+	if err := json.Unmarshal(base, &whole); err != nil {
+		return nil, fmt.Errorf("openapi.json: %w", err)
+	}
+	parts, err := fs.Glob(fsys, "openapi/*.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range parts {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var part openAPIPart
+		if err := json.Unmarshal(b, &part); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for p, op := range part.Paths {
+			if _, dup := whole.Paths[p]; dup {
+				return nil, fmt.Errorf("%s: path %s is described twice", name, p)
+			}
+			whole.Paths[p] = op
+		}
+		for kind, entries := range part.Components {
+			if whole.Components[kind] == nil {
+				whole.Components[kind] = map[string]json.RawMessage{}
+			}
+			for n, v := range entries {
+				if _, dup := whole.Components[kind][n]; dup {
+					return nil, fmt.Errorf("%s: components/%s/%s is described twice", name, kind, n)
+				}
+				whole.Components[kind][n] = v
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return base, nil
+	}
+	out := maps.Clone(doc)
+	if out["paths"], err = json.Marshal(whole.Paths); err != nil {
+		return nil, err
+	}
+	if out["components"], err = json.Marshal(whole.Components); err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(out, "", "  ")
+}
 
 // apiDocRoutes registers the OpenAPI document.
 func (s *Server) apiDocRoutes() {

@@ -46,6 +46,11 @@ const (
 	Staff
 	// Admin: board admins, signed in with two factors.
 	Admin
+	// Regulator: users holding the regulator role (licensing boards that
+	// check title use); staff pass too.
+	Regulator
+	// Provider: approved CE providers reporting completions.
+	Provider
 )
 
 func (a Access) String() string {
@@ -62,6 +67,10 @@ func (a Access) String() string {
 		return "staff"
 	case Admin:
 		return "admin"
+	case Regulator:
+		return "regulator"
+	case Provider:
+		return "provider"
 	}
 	return "unset"
 }
@@ -79,6 +88,10 @@ func (a Access) allows(u *store.User) bool {
 		return u.IsStaff()
 	case Admin:
 		return u.HasRole("admin")
+	case Regulator:
+		return u.HasRole("regulator") || u.IsStaff()
+	case Provider:
+		return u.HasRole("provider")
 	}
 	return false
 }
@@ -170,6 +183,10 @@ func New(cfg Config) (*Server, error) {
 	s.credentialRoutes()
 	s.statusRoutes()
 	s.verifyRoutes()
+	s.registryRoutes()
+	s.renewalRoutes()
+	s.providerRoutes()
+	s.titleCheckRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := checkAccess(s.routes); err != nil {

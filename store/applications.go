@@ -34,6 +34,9 @@ type Application struct {
 	// ApplicantName and ApplicantEmail are read from the account.
 	ApplicantName  string
 	ApplicantEmail string
+	// RenewsCredential is, for a renewal, the id of the credential it
+	// renews; empty for a first application.
+	RenewsCredential string
 }
 
 func appContext(id int64, what string) string {
@@ -44,8 +47,8 @@ func appContext(id int64, what string) string {
 func (s *Store) CreateApplication(ctx context.Context, tx *sql.Tx, a Application) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
-		"INSERT INTO applications (applicant_id, set_id, state, portfolio, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?) RETURNING id"),
-		a.ApplicantID, a.SetID, a.State, s.timeArg(a.CreatedAt), s.timeArg(a.CreatedAt)).Scan(&id)
+		"INSERT INTO applications (applicant_id, set_id, state, portfolio, created_at, updated_at, renews_credential) VALUES (?, ?, ?, '', ?, ?, ?) RETURNING id"),
+		a.ApplicantID, a.SetID, a.State, s.timeArg(a.CreatedAt), s.timeArg(a.CreatedAt), a.RenewsCredential).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("creating the application: %w", err)
 	}
@@ -59,14 +62,14 @@ func (s *Store) CreateApplication(ctx context.Context, tx *sql.Tx, a Application
 	return id, nil
 }
 
-const appColumns = "a.id, a.applicant_id, a.set_id, a.state, a.portfolio, a.snapshot, a.snapshot_set_version, a.created_at, a.updated_at, a.submitted_at, a.version, u.name, u.email"
+const appColumns = "a.id, a.applicant_id, a.set_id, a.state, a.portfolio, a.snapshot, a.snapshot_set_version, a.created_at, a.updated_at, a.submitted_at, a.version, u.name, u.email, a.renews_credential"
 
 func (s *Store) scanApplication(r scanner, withPortfolio bool) (*Application, error) {
 	var a Application
 	var portfolio, snapshot string
 	var created, updated, submitted any
 	if err := r.Scan(&a.ID, &a.ApplicantID, &a.SetID, &a.State, &portfolio, &snapshot, &a.SnapshotSetVersion,
-		&created, &updated, &submitted, &a.Version, &a.ApplicantName, &a.ApplicantEmail); err != nil {
+		&created, &updated, &submitted, &a.Version, &a.ApplicantName, &a.ApplicantEmail, &a.RenewsCredential); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}

@@ -35,16 +35,22 @@ type IssuedCredential struct {
 	// SuspendedAt is when the board suspended it (zero: not suspended).
 	SuspendedAt   time.Time
 	SuspendReason string
+	// SupersededBy is the id of the credential a renewal issued in its
+	// place, and SupersededAt when (empty and zero: not superseded).
+	SupersededBy string
+	SupersededAt time.Time
 }
 
-// Status is "revoked", "suspended" or "active"; expiry is judged on a date
-// by the caller.
+// Status is "revoked", "suspended", "superseded" or "active"; expiry is
+// judged on a date by the caller.
 func (c *IssuedCredential) Status() string {
 	switch {
 	case !c.RevokedAt.IsZero():
 		return "revoked"
 	case !c.SuspendedAt.IsZero():
 		return "suspended"
+	case c.SupersededBy != "":
+		return "superseded"
 	}
 	return "active"
 }
@@ -100,15 +106,15 @@ func (s *Store) AddCredential(ctx context.Context, tx *sql.Tx, c IssuedCredentia
 }
 
 const credColumns = `id, application_id, holder_id, set_id, set_version, document, jwt, issued_at, valid_until,
-	revocation_list, revocation_index, suspension_list, suspension_index, public, revoked_at, revoke_reason, suspended_at, suspend_reason`
+	revocation_list, revocation_index, suspension_list, suspension_index, public, revoked_at, revoke_reason, suspended_at, suspend_reason, superseded_by, superseded_at`
 
 func (s *Store) scanCredential(r scanner) (*IssuedCredential, error) {
 	var c IssuedCredential
 	var doc, jwt string
-	var issued, until, revoked, suspended any
+	var issued, until, revoked, suspended, superseded any
 	if err := r.Scan(&c.ID, &c.ApplicationID, &c.HolderID, &c.SetID, &c.SetVersion, &doc, &jwt, &issued, &until,
 		&c.RevocationList, &c.RevocationIndex, &c.SuspensionList, &c.SuspensionIndex, &c.Public,
-		&revoked, &c.RevokeReason, &suspended, &c.SuspendReason); err != nil {
+		&revoked, &c.RevokeReason, &suspended, &c.SuspendReason, &c.SupersededBy, &superseded); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -138,6 +144,11 @@ func (s *Store) scanCredential(r scanner) (*IssuedCredential, error) {
 	}
 	if suspended != nil {
 		if c.SuspendedAt, err = scanTime(suspended); err != nil {
+			return nil, err
+		}
+	}
+	if superseded != nil {
+		if c.SupersededAt, err = scanTime(superseded); err != nil {
 			return nil, err
 		}
 	}
@@ -239,6 +250,31 @@ func (s *Store) SetCredentialPublic(ctx context.Context, tx *sql.Tx, id string, 
 		return err
 	} else if n == 0 {
 		return ErrNotFound
+	}
+	return nil
+}
+
+// SupersedeCredential records in the caller's transaction that a renewal
+// replaced credential old with credential next. A credential already
+// superseded, or revoked, cannot be (ErrConflict).
+func (s *Store) SupersedeCredential(ctx context.Context, tx *sql.Tx, old, next string, at time.Time) error {
+	if old == next || next == "" {
+		return fmt.Errorf("credential %s cannot supersede itself", old)
+	}
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind(
+		"UPDATE credentials SET superseded_by = ?, superseded_at = ? WHERE id = ? AND superseded_by = '' AND revoked_at IS NULL"),
+		next, s.timeArg(at), old)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		var one int
+		if err := tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT 1 FROM credentials WHERE id = ?"), old).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		return fmt.Errorf("credential %s is revoked or already superseded: %w", old, ErrConflict)
 	}
 	return nil
 }

@@ -84,3 +84,58 @@ func TestCredentialsStatusOnBothEngines(t *testing.T) {
 		})
 	}
 }
+
+func TestSupersessionOnBothEngines(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+			uid, err := s.CreateUser(ctx, User{Email: "holder@example.org", Name: "Holder", PasswordHash: "x", CreatedAt: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var first, renewal int64
+			err = s.InTx(ctx, func(tx *sql.Tx) error {
+				if first, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: at}); err != nil {
+					return err
+				}
+				for i, id := range []string{"old", "new"} {
+					if err := s.AddCredential(ctx, tx, IssuedCredential{ID: id, ApplicationID: first, HolderID: uid, SetID: "aasect-cst", SetVersion: "2025.T.1",
+						Document: []byte(`{}`), JWT: "a.b.c", IssuedAt: at, RevocationList: "r", RevocationIndex: i, SuspensionList: "s", SuspensionIndex: i}); err != nil {
+						return err
+					}
+				}
+				renewal, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-renewal", State: "draft", Portfolio: []byte("{}"), CreatedAt: at, RenewsCredential: "old"})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, err := s.Application(ctx, renewal); err != nil || a.RenewsCredential != "old" {
+				t.Fatalf("renewal application: %+v %v", a, err)
+			}
+			if a, err := s.Application(ctx, first); err != nil || a.RenewsCredential != "" {
+				t.Fatalf("first application: %+v %v", a, err)
+			}
+			supersede := func(old, next string) error {
+				return s.InTx(ctx, func(tx *sql.Tx) error { return s.SupersedeCredential(ctx, tx, old, next, at) })
+			}
+			if err := supersede("old", "old"); err == nil {
+				t.Fatal("a credential superseded itself")
+			}
+			if err := supersede("old", "new"); err != nil {
+				t.Fatal(err)
+			}
+			c, err := s.Credential(ctx, "old")
+			if err != nil || c.Status() != "superseded" || c.SupersededBy != "new" || !c.SupersededAt.Equal(at) {
+				t.Fatalf("after supersession: %+v %v", c, err)
+			}
+			if err := supersede("old", "new"); !errors.Is(err, ErrConflict) {
+				t.Fatalf("superseding twice: %v", err)
+			}
+			if err := supersede("missing", "new"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("superseding a missing credential: %v", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,4 @@
+package server
+
+// providerRoutes registers the CE provider API.
+func (s *Server) providerRoutes() {}

