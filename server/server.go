@@ -130,6 +130,8 @@ type Server struct {
 	registry atomic.Pointer[requirements.Registry]
 	// evals keeps eligibility reports by application version and day.
 	evals evalCache
+	// statusCache keeps the signed status lists until a status changes.
+	statusCache statusCache
 }
 
 // sets returns the requirement sets in force.

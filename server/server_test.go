@@ -19,7 +19,7 @@ import (
 	"github.com/certboard/certboard/store"
 )
 
-func newServer(t *testing.T) (*Server, *store.Store) {
+func newServer(t testing.TB) (*Server, *store.Store) {
 	t.Helper()
 	keys, err := seal.New(seal.Generate())
 	if err != nil {
