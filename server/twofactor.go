@@ -300,6 +300,14 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 		if err := s.cfg.Store.ConfirmTOTP(ctx, tx, u.ID, step, digests, now); err != nil {
 			return err
 		}
+		// Sessions that signed in with the password alone end here: from
+		// now on every session of this account has shown a second factor
+		// (this one just did, with the confirming code).
+		if ss := sessionFrom(r); ss != nil {
+			if _, err := s.cfg.Store.EndOtherSessions(ctx, tx, u.ID, ss.Digest); err != nil {
+				return err
+			}
+		}
 		_, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, u.ID, "account.two_factor_on"))
 		return err
 	})

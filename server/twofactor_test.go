@@ -333,3 +333,24 @@ func TestEnableTOTPForTests(t *testing.T) {
 		t.Fatalf("admin sign-in with a computed code: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// TestTurningTwoFactorOnEndsPasswordOnlySessions: sessions that signed in
+// with the password alone end when two-factor sign-in is turned on; the one
+// that confirmed the code stays.
+func TestTurningTwoFactorOnEndsPasswordOnlySessions(t *testing.T) {
+	s, _ := withAccount(t)
+	h := s.Handler()
+	u, _ := s.cfg.Store.UserByEmail(context.Background(), "jordan@example.org")
+	other := sessionFor(t, s, u)
+	here := sessionFor(t, s, u)
+	if acctMe(t, h, acctCookie(other)) != u.ID {
+		t.Fatal("the other session does not sign in before the setup")
+	}
+	tfSetUp(t, s, h, here)
+	if acctMe(t, h, acctCookie(here)) != u.ID {
+		t.Fatal("the session that confirmed the code was ended")
+	}
+	if acctMe(t, h, acctCookie(other)) != 0 {
+		t.Fatal("a password-only session outlived turning two-factor sign-in on")
+	}
+}
