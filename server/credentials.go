@@ -1,12 +1,14 @@
 package server
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/store"
@@ -19,54 +21,57 @@ func (s *Server) credentialRoutes() {
 	s.route("GET /credentials/{id}", Public, http.HandlerFunc(s.hostedCredential))
 	s.route("POST /credentials/{id}/visibility", Authenticated, http.HandlerFunc(s.credentialVisibility))
 	s.route("POST /credentials/{id}/status", Staff, http.HandlerFunc(s.credentialStatus))
+	s.route("POST /api/v1/credentials/{id}/status", Staff, http.HandlerFunc(s.apiCredentialStatus))
 	s.route("GET /credentials/{id}/certificate.pdf", Public, http.HandlerFunc(s.certificatePDF))
 }
 
-// credentialStatus is staff's revoke (final), suspend or reinstate, with a
-// reason the holder reads; audited, and the holder is mailed. The published
-// status lists show it at once.
-func (s *Server) credentialStatus(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	u := userFrom(r)
-	c, err := s.cfg.Store.Credential(r.Context(), r.PathValue("id"))
+// statusChangeError is a refused staff status change, in words: the page
+// shows it, the API answers it as a problem.
+type statusChangeError struct {
+	Status        int
+	Title, Detail string
+}
+
+func (e *statusChangeError) Error() string { return e.Title + ": " + e.Detail }
+
+// statusPast is the past tense of each staff status action.
+var statusPast = map[string]string{"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}
+
+// changeCredentialStatus is staff's revoke (final), suspend or reinstate of
+// credential id, with a reason the holder reads, for the page and the API
+// alike: checked, then in one transaction the new status, the audit entry
+// and the mail to the holder. The published status lists show it at once.
+// A refusal is a *statusChangeError; it returns the credential as it now is.
+func (s *Server) changeCredentialStatus(ctx context.Context, u *store.User, id, action, reason string) (*store.IssuedCredential, error) {
+	c, err := s.cfg.Store.Credential(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound, "Credential not found", "No credential has this id.")
-		return
+		return nil, &statusChangeError{http.StatusNotFound, "Credential not found", "No credential has this id."}
 	}
 	if err != nil {
-		s.internal(w, err)
-		return
+		return nil, err
 	}
-	action := r.PostForm.Get("action")
-	reason := strings.TrimSpace(r.PostForm.Get("reason"))
-	past := map[string]string{"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}[action]
+	reason = strings.TrimSpace(reason)
+	past := statusPast[action]
 	switch {
 	case past == "":
-		s.fail(w, r, http.StatusBadRequest, "Invalid form", "action: choose revoke, suspend or reinstate.")
-		return
+		return nil, &statusChangeError{http.StatusUnprocessableEntity, "Invalid action", fmt.Sprintf("action: %q is not an action; choose revoke, suspend or reinstate.", action)}
 	case action != "reinstate" && reason == "":
-		s.fail(w, r, http.StatusUnprocessableEntity, "A reason is needed", "reason: say why; the holder reads it.")
-		return
+		return nil, &statusChangeError{http.StatusUnprocessableEntity, "A reason is needed", "reason: say why; the holder reads it."}
 	case len(reason) > 2000:
-		s.fail(w, r, http.StatusUnprocessableEntity, "Reason too long", "reason: write at most 2000 characters.")
-		return
+		return nil, &statusChangeError{http.StatusUnprocessableEntity, "Reason too long", "reason: write at most 2000 characters."}
 	case c.HolderID == u.ID:
-		s.fail(w, r, http.StatusForbidden, "Not your decision", "Staff do not decide on their own credentials.")
-		return
+		return nil, &statusChangeError{http.StatusForbidden, "Not your decision", "Staff do not decide on their own credentials."}
 	}
-	holder, err := s.cfg.Store.UserByID(r.Context(), c.HolderID)
+	holder, err := s.cfg.Store.UserByID(ctx, c.HolderID)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return nil, err
 	}
 	now := s.now()
-	err = s.inTx(r.Context(), func(tx *sql.Tx) error {
-		if err := s.cfg.Store.SetCredentialStatus(r.Context(), tx, c.ID, action, reason, now); err != nil {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.cfg.Store.SetCredentialStatus(ctx, tx, c.ID, action, reason, now); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(r.Context(), tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential." + action,
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential." + action,
 			Subject: "credential/" + c.ID, Before: c.Status(), After: past}); err != nil {
 			return err
 		}
@@ -74,18 +79,128 @@ func (s *Server) credentialStatus(w http.ResponseWriter, r *http.Request) {
 		if reason != "" {
 			body += "\nThe board wrote:\n\n" + reason + "\n"
 		}
-		_, err := s.cfg.Store.EnqueueMail(r.Context(), tx, store.Mail{To: holder.Email, Subject: "Your credential has been " + past, Body: body, CreatedAt: now})
+		_, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: holder.Email, Subject: "Your credential has been " + past, Body: body, CreatedAt: now})
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {
-		s.fail(w, r, http.StatusConflict, "Not possible now", fmt.Sprintf("The credential is %s; it cannot be %s.", c.Status(), past))
+		final := ""
+		if c.Status() == "revoked" {
+			final = " Revocation is final."
+		}
+		return nil, &statusChangeError{http.StatusConflict, "Not possible now", fmt.Sprintf("The credential is %s; it cannot be %s.%s", c.Status(), past, final)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.cfg.Store.Credential(ctx, c.ID)
+}
+
+// credentialStatus is the staff page's status form (see
+// changeCredentialStatus).
+func (s *Server) credentialStatus(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	action := r.PostForm.Get("action")
+	c, err := s.changeCredentialStatus(r.Context(), userFrom(r), r.PathValue("id"), action, r.PostForm.Get("reason"))
+	var se *statusChangeError
+	if errors.As(err, &se) {
+		s.fail(w, r, se.Status, se.Title, se.Detail)
 		return
 	}
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	redirect(w, r, "/credentials/"+c.ID, "Credential "+past+"; the published status list shows it now.")
+	redirect(w, r, "/credentials/"+c.ID, "Credential "+statusPast[action]+"; the published status list shows it now.")
+}
+
+// credentialStatusRequest is the body of the staff status API.
+type credentialStatusRequest struct {
+	Action string `json:"action"`
+	Reason string `json:"reason"`
+}
+
+// credentialStatusAnswer is a credential's status as the API shows it.
+type credentialStatusAnswer struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"`
+	Standing      string `json:"standing"`
+	RevokedAt     string `json:"revoked_at,omitempty"`
+	RevokeReason  string `json:"revoke_reason,omitempty"`
+	SuspendedAt   string `json:"suspended_at,omitempty"`
+	SuspendReason string `json:"suspend_reason,omitempty"`
+	SupersededBy  string `json:"superseded_by,omitempty"`
+	ValidUntil    string `json:"valid_until,omitempty"`
+}
+
+// apiCredentialStatus is the staff status action as JSON: {action, reason}
+// in, the credential's new status out (see changeCredentialStatus).
+func (s *Server) apiCredentialStatus(w http.ResponseWriter, r *http.Request) {
+	var req credentialStatusRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		problem(w, http.StatusBadRequest, "Invalid request", "Send a JSON object {\"action\": \"revoke\"|\"suspend\"|\"reinstate\", \"reason\": \"...\"}: "+err.Error())
+		return
+	}
+	if req.Action == "" {
+		problem(w, http.StatusUnprocessableEntity, "Invalid action", "action: missing; choose revoke, suspend or reinstate.")
+		return
+	}
+	c, err := s.changeCredentialStatus(r.Context(), userFrom(r), r.PathValue("id"), req.Action, req.Reason)
+	var se *statusChangeError
+	if errors.As(err, &se) {
+		problem(w, se.Status, se.Title, se.Detail)
+		return
+	}
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, s.statusAnswer(c))
+}
+
+// statusAnswer shows a credential's status to the API.
+func (s *Server) statusAnswer(c *store.IssuedCredential) credentialStatusAnswer {
+	a := credentialStatusAnswer{ID: c.ID, Status: c.Status(), RevokeReason: c.RevokeReason, SuspendReason: c.SuspendReason}
+	a.Standing, _ = s.standing(c)
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	a.RevokedAt, a.SuspendedAt, a.ValidUntil = stamp(c.RevokedAt), stamp(c.SuspendedAt), stamp(c.ValidUntil)
+	if c.SupersededBy != "" {
+		a.SupersededBy = s.publicBase() + "/credentials/" + c.SupersededBy
+	}
+	return a
+}
+
+// standing is where a credential stands today, in one word and a sentence:
+// revoked, suspended, superseded (by a renewal), expired or active. The
+// word is Status() with expiry judged on s.now().
+func (s *Server) standing(c *store.IssuedCredential) (string, string) {
+	switch st := c.Status(); st {
+	case "revoked":
+		return st, "Revoked by the board on " + c.RevokedAt.UTC().Format("2006-01-02") + "; revocation is final."
+	case "suspended":
+		return st, "Suspended by the board since " + c.SuspendedAt.UTC().Format("2006-01-02") + "."
+	case "superseded":
+		when := ""
+		if !c.SupersededAt.IsZero() {
+			when = " on " + c.SupersededAt.UTC().Format("2006-01-02")
+		}
+		return st, "Superseded by a renewal" + when + "; the current credential is " + s.publicBase() + "/credentials/" + c.SupersededBy + "."
+	}
+	if !c.ValidUntil.IsZero() && !s.now().Before(c.ValidUntil) {
+		return "expired", "Expired on " + c.ValidUntil.UTC().Format("2006-01-02") + "."
+	}
+	if c.ValidUntil.IsZero() {
+		return "active", "Active, without an end date."
+	}
+	return "active", "Active until " + c.ValidUntil.UTC().Format("2006-01-02") + "."
 }
 
 // visibleCredential loads a credential the caller may see, or answers 404.
@@ -114,6 +229,10 @@ type credentialView struct {
 	Issuer  string
 	IsOwner bool
 	IsStaff bool
+	// Standing is where the credential stands today (revoked, suspended,
+	// superseded, expired or active) and StandingText says it in a sentence.
+	Standing     string
+	StandingText string
 }
 
 // hostedCredential answers with the signed credential: the VC-JWT for
@@ -169,6 +288,7 @@ func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := credentialView{C: c, Name: doc.Name, Issuer: doc.Issuer.Name}
+	v.Standing, v.StandingText = s.standing(c)
 	for _, id := range doc.Subject.Identifier {
 		if id.IdentityType == "name" {
 			v.Holder = id.IdentityHash
@@ -179,6 +299,7 @@ func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) {
 		v.IsStaff = u.IsStaff() && u.TwoFactor() && !v.IsOwner
 	}
 	v.Report = verifier.Verify(r.Context(), c.Document, s.verifierFetch, s.now())
+	s.checkRecord(r.Context(), v.Report)
 	s.render(w, r, http.StatusOK, "credential", page{Title: doc.Name, Data: v})
 }
 
@@ -210,6 +331,10 @@ func (s *Server) credentialVisibility(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	err = s.inTx(r.Context(), func(tx *sql.Tx) error {
 		if err := s.cfg.Store.SetCredentialPublic(r.Context(), tx, c.ID, public); err != nil {
+			return err
+		}
+		// The registry's search words name the holder's public credentials.
+		if err := s.reindexListing(r.Context(), tx, c.HolderID); err != nil {
 			return err
 		}
 		_, err := s.cfg.Store.AppendAudit(r.Context(), tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential.visibility",

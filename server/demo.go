@@ -220,6 +220,9 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := s.seedRenewalDemo(ctx, users); err != nil {
 		return nil, fmt.Errorf("demo renewals: %w", err)
 	}
+	if err := s.seedProviderDemo(ctx, users); err != nil {
+		return nil, fmt.Errorf("demo providers: %w", err)
+	}
 	return logins, nil
 }
 

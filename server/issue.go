@@ -71,6 +71,12 @@ func (s *Server) issueCredential(ctx context.Context, tx *sql.Tx, by *store.User
 	if set == nil {
 		return "", fmt.Errorf("application %d: requirement set %s version %q is not loaded", app.ID, app.SetID, app.SnapshotSetVersion)
 	}
+	// A renewal issues the renewed credential again, with continued validity (renewal.go).
+	plan, err := s.planIssue(ctx, app, set, now)
+	if err != nil {
+		return "", err
+	}
+	set = plan.set
 	key, err := s.cfg.Store.CurrentSigningKey(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		// certboard serve makes one at start; a board without one gets it now.
@@ -118,6 +124,9 @@ func (s *Server) issueCredential(ctx context.Context, tx *sql.Tx, by *store.User
 	if err != nil {
 		return "", fmt.Errorf("building the credential of application %d: %w", app.ID, err)
 	}
+	if !plan.until.IsZero() {
+		cred.ValidUntil = credential.FormatTime(plan.until)
+	}
 	doc, err := json.Marshal(cred)
 	if err != nil {
 		return "", err
@@ -144,10 +153,19 @@ func (s *Server) issueCredential(ctx context.Context, tx *sql.Tx, by *store.User
 	if years > 0 {
 		ic.ValidUntil = now.AddDate(years, 0, 0)
 	}
+	if !plan.until.IsZero() {
+		ic.ValidUntil = plan.until
+	}
+	if plan.renews != nil {
+		ic.Public = plan.renews.Public // the holder's choice carries over to the renewal
+	}
 	if err := s.cfg.Store.AddCredential(ctx, tx, ic); err != nil {
 		return "", err
 	}
-	_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "credential.issue",
-		Subject: "credential/" + id, After: fmt.Sprintf("application/%d %s %s", app.ID, set.ID, set.Version)})
-	return id, err
+	if _, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "credential.issue",
+		Subject: "credential/" + id, After: fmt.Sprintf("application/%d %s %s", app.ID, set.ID, set.Version)}); err != nil {
+		return "", err
+	}
+	// Supersession of a renewed credential, reminders and expiry jobs (renewal.go, lifecycle.go).
+	return id, s.afterIssue(ctx, tx, by, app, ic, plan, now)
 }

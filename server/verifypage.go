@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/certboard/certboard/store"
+	"github.com/certboard/certboard/verification"
 	"github.com/certboard/certboard/verifier"
 )
 
@@ -21,8 +23,8 @@ import (
 // credential, from this board or any issuer using did:web or did:key.
 func (s *Server) verifyRoutes() {
 	s.route("GET /check", Public, http.HandlerFunc(s.checkPage))
-	s.route("POST /check", Public, http.HandlerFunc(s.checkPage))
-	s.route("POST /api/v1/verify", Public, http.HandlerFunc(s.apiVerifyCredential))
+	s.route("POST /check", Public, s.limited("credential verification", verifyPerMinute, http.HandlerFunc(s.checkPage)))
+	s.route("POST /api/v1/verify", Public, s.limited("credential verification", verifyPerMinute, http.HandlerFunc(s.apiVerifyCredential)))
 }
 
 // maxCredential bounds a credential given to check.
@@ -161,6 +163,75 @@ func safeFetch(ctx context.Context, raw string) ([]byte, error) {
 type checkView struct {
 	Input  string
 	Report *verifier.Report
+	// Issuer and Holder are the names the credential states.
+	Issuer, Holder string
+	// Record is what the board's own records say, when it issued the
+	// credential.
+	Record *boardRecord
+}
+
+// CheckRecord is the name of the check of a credential against the board's
+// own records, made when this board issued it.
+const CheckRecord = "board_record"
+
+// boardRecord is what this board's records say of a credential it issued.
+type boardRecord struct {
+	// ID is the credential's id (its UUID).
+	ID string `json:"id"`
+	// Standing is revoked, suspended, superseded, expired or active.
+	Standing string `json:"standing"`
+	// Detail says it in a sentence.
+	Detail string `json:"detail"`
+	// SupersededBy is the URL of the credential a renewal issued in its
+	// place.
+	SupersededBy string `json:"superseded_by,omitempty"`
+	// successor is SupersededBy's id, for the page's link.
+	successor string
+}
+
+// Successor is the id of the credential that superseded this one.
+func (b *boardRecord) Successor() string { return b.successor }
+
+// checkRecord adds to a report what the board's own records say, when the
+// credential names this board as its issuer and an id under its
+// /credentials/: a credential superseded by a renewal, expired, suspended or
+// revoked is invalid, and says so; a record that cannot be read is "could
+// not check". A credential claiming to be ours that the board never issued
+// is invalid (its signature check says why, too).
+func (s *Server) checkRecord(ctx context.Context, rep *verifier.Report) *boardRecord {
+	board, err := s.boardDID()
+	if err != nil || rep.Credential == nil || rep.IssuerID() != board {
+		return nil
+	}
+	id, ours := strings.CutPrefix(rep.ID(), s.publicBase()+"/credentials/")
+	if !ours || id == "" || strings.Contains(id, "/") {
+		return nil
+	}
+	check := verification.Check{Name: CheckRecord}
+	c, err := s.cfg.Store.Credential(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		check.Outcome, check.Detail = verification.Invalid, "this board has no record of issuing "+rep.ID()
+		rep.Checks = append(rep.Checks, check)
+		return nil
+	case err != nil:
+		s.cfg.Log.Warn("reading a credential's record", "id", id, "error", err)
+		check.Outcome, check.Detail = verification.CouldNotCheck, "the board's records could not be read just now; try again later"
+		rep.Checks = append(rep.Checks, check)
+		return nil
+	}
+	rec := &boardRecord{ID: c.ID}
+	rec.Standing, rec.Detail = s.standing(c)
+	if c.SupersededBy != "" {
+		rec.successor = c.SupersededBy
+		rec.SupersededBy = s.publicBase() + "/credentials/" + c.SupersededBy
+	}
+	check.Outcome, check.Detail = verification.Invalid, "the board's records: "+rec.Detail
+	if rec.Standing == "active" {
+		check.Outcome = verification.Valid
+	}
+	rep.Checks = append(rep.Checks, check)
+	return rec
 }
 
 // checkPage shows the verification form, and its result when a credential
@@ -192,6 +263,8 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 		defer cancel()
 		v.Report = verifier.Verify(ctx, data, limitedFetch(s.verifierFetch), s.now())
+		v.Record = s.checkRecord(ctx, v.Report)
+		v.Issuer, v.Holder = v.Report.IssuerName(), v.Report.HolderName()
 	}
 	s.render(w, r, http.StatusOK, "check", page{Title: "Verify a credential", Data: v})
 }
@@ -211,5 +284,12 @@ func (s *Server) apiVerifyCredential(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 	defer cancel()
 	rep := verifier.Verify(ctx, data, limitedFetch(s.verifierFetch), s.now())
-	writeJSON(w, map[string]any{"status": rep.Status(), "format": rep.Format, "checks": rep.Checks})
+	rec := s.checkRecord(ctx, rep)
+	out := map[string]any{"status": rep.Status(), "format": rep.Format, "checks": rep.Checks,
+		"issuer": map[string]string{"id": rep.IssuerID(), "name": rep.IssuerName()},
+		"holder": map[string]string{"name": rep.HolderName()}}
+	if rec != nil {
+		out["record"] = rec
+	}
+	writeJSON(w, out)
 }

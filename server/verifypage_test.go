@@ -4,10 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/certboard/certboard/store"
+	"github.com/certboard/certboard/verification"
+	"github.com/certboard/certboard/verifier"
 )
 
 // TestVerifyPageAndAPI: anyone verifies the board's credential on the page
@@ -80,5 +86,129 @@ func TestOwnFetchesOnlyPublicDocuments(t *testing.T) {
 	}
 	if _, err := s.verifierFetch(context.Background(), s.publicBase()+"/credentials/abc?format=json"); err == nil {
 		t.Fatal("a verification fetched a credential of the board")
+	}
+}
+
+// markSuperseded records, as a renewal would, that credential id was
+// superseded by next.
+func markSuperseded(t *testing.T, w *accessWorld, id, next string, at time.Time) {
+	t.Helper()
+	var when any = at.UTC().Format("2006-01-02T15:04:05.000000Z")
+	if w.st.Dialect != store.SQLite {
+		when = at.UTC()
+	}
+	if _, err := w.st.DB.Exec(w.st.Dialect.Rebind("UPDATE credentials SET superseded_by = ?, superseded_at = ? WHERE id = ?"), next, when, id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// verifyAPI posts a credential to the verify API and decodes the answer,
+// checked against the documented schema.
+func verifyAPI(t *testing.T, h http.Handler, body string) map[string]any {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/api/v1/verify", strings.NewReader(body))
+	req.Header.Set("Content-Type", "text/plain")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	openAPICheckAnswer(t, openAPICompiler(t), openAPIDocument(t), "post", "/api/v1/verify", rec)
+	var out map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	return out
+}
+
+// TestVerifyShowsNamesAndBoardRecord: the page and the API name the issuer
+// and the holder as the credential states them; for the board's own
+// credential they add its records: active, then, once a renewal superseded
+// it, superseded (invalid) with a link to the new one; expired once its
+// end has passed; could-not-check stays apart from invalid.
+func TestVerifyShowsNamesAndBoardRecord(t *testing.T) {
+	w := newAccessWorld(t)
+	h := w.s.Handler()
+	ctx := context.Background()
+	creds, err := w.st.CredentialsOf(ctx, w.users["jordan"].ID)
+	if err != nil || len(creds) != 1 {
+		t.Fatalf("%d %v", len(creds), err)
+	}
+	c := creds[0]
+	out := verifyAPI(t, h, c.JWT)
+	holder, _ := out["holder"].(map[string]any)
+	issuer, _ := out["issuer"].(map[string]any)
+	record, _ := out["record"].(map[string]any)
+	if out["status"] != "valid" || holder["name"] != "Jordan Reyes" || issuer["name"] == "" || issuer["name"] == nil || record["standing"] != "active" {
+		t.Fatalf("active: %v", out)
+	}
+	rec := postForm(t, h, "/check", url.Values{"credential": {string(c.Document)}}, nil)
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(body, "<dt>Holder</dt><dd>Jordan Reyes</dd>") || !strings.Contains(body, "<dt>Issued by</dt><dd>"+issuer["name"].(string)) {
+		t.Fatalf("page names: %d\n%s", rec.Code, body)
+	}
+
+	next := "0b6a4c1e-2f9d-4e8a-9c3b-5d7e1f2a3b4c"
+	markSuperseded(t, w, c.ID, next, w.s.now())
+	out = verifyAPI(t, h, c.JWT)
+	record, _ = out["record"].(map[string]any)
+	if out["status"] != "invalid" || record["standing"] != "superseded" || record["superseded_by"] != w.s.publicBase()+"/credentials/"+next {
+		t.Fatalf("superseded: %v", out)
+	}
+	if !strings.Contains(rec2s(out["checks"]), "Superseded by a renewal") {
+		t.Fatalf("superseded: no check says so: %v", out["checks"])
+	}
+	rec = postForm(t, h, "/check", url.Values{"credential": {string(c.Document)}}, nil)
+	body = rec.Body.String()
+	if !strings.Contains(body, "Superseded by a renewal.") || !strings.Contains(body, `href="/credentials/`+next+`"`) {
+		t.Fatalf("page: superseded not shown\n%s", body)
+	}
+	// The credential's own page says so too.
+	rec = getAs(t, h, "/credentials/"+c.ID, w.cookie["jordan"])
+	if !strings.Contains(rec.Body.String(), "superseded by a renewal") || !strings.Contains(rec.Body.String(), `href="/credentials/`+next+`"`) {
+		t.Fatalf("credential page: superseded not shown\n%s", rec.Body)
+	}
+
+	// Expired, on a later day: the validity check and the record say so.
+	markSuperseded(t, w, c.ID, "", time.Time{})
+	if _, err := w.st.DB.Exec(w.st.Dialect.Rebind("UPDATE credentials SET superseded_at = NULL WHERE id = ?"), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.s.cfg.Now = func() time.Time { return c.ValidUntil.Add(24 * time.Hour) }
+	out = verifyAPI(t, h, string(c.Document))
+	record, _ = out["record"].(map[string]any)
+	if out["status"] != "invalid" || record["standing"] != "expired" || !strings.Contains(rec2s(out["checks"]), "expired on") {
+		t.Fatalf("expired: %v", out)
+	}
+	rec = getAs(t, h, "/credentials/"+c.ID, sessionFor(t, w.s, w.users["jordan"])) // a session of that day
+	if !strings.Contains(rec.Body.String(), ">expired</span>") || !strings.Contains(rec.Body.String(), "Expired on "+c.ValidUntil.UTC().Format("2006-01-02")) {
+		t.Fatalf("credential page: expiry not shown\n%s", rec.Body)
+	}
+}
+
+// TestBoardRecordCouldNotCheck: a record the board cannot read is "could
+// not check", never "invalid"; a credential claiming an id the board never
+// issued is invalid.
+func TestBoardRecordCouldNotCheck(t *testing.T) {
+	w := newAccessWorld(t)
+	ctx := context.Background()
+	creds, _ := w.st.CredentialsOf(ctx, w.users["jordan"].ID)
+	c := creds[0]
+	rep := verifier.Verify(ctx, c.Document, w.s.verifierFetch, w.s.now())
+	did, _ := w.s.boardDID()
+	// Not ours: no record check.
+	other := &verifier.Report{Credential: map[string]any{"id": "https://elsewhere.example/credentials/x", "issuer": "did:web:elsewhere.example"}}
+	if w.s.checkRecord(ctx, other) != nil || len(other.Checks) != 0 {
+		t.Fatalf("another issuer's credential got a record check: %+v", other.Checks)
+	}
+	// Ours by its issuer and id, but never issued.
+	ghost := &verifier.Report{Credential: map[string]any{"id": w.s.publicBase() + "/credentials/never-issued", "issuer": map[string]any{"id": did}}}
+	w.s.checkRecord(ctx, ghost)
+	if ch, ok := ghost.Checks.Lookup(CheckRecord); !ok || ch.Outcome != verification.Invalid {
+		t.Fatalf("never issued: %+v", ghost.Checks)
+	}
+	// The records unreadable (the database closed): could not check.
+	w.st.DB.Close()
+	fresh := &verifier.Report{Credential: rep.Credential}
+	w.s.checkRecord(ctx, fresh)
+	if ch, ok := fresh.Checks.Lookup(CheckRecord); !ok || ch.Outcome != verification.CouldNotCheck || fresh.Status() != "could_not_check" {
+		t.Fatalf("records unreadable: %+v", fresh.Checks)
 	}
 }

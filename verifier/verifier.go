@@ -290,3 +290,55 @@ func containsString(list []any, want string) bool {
 	}
 	return false
 }
+
+// ID is the credential's id, when it has one.
+func (r *Report) ID() string {
+	id, _ := r.Credential["id"].(string)
+	return id
+}
+
+// IssuerID is the id of the credential's issuer, as the credential states
+// it (trust it only as far as the checks go).
+func (r *Report) IssuerID() string { return issuerID(r.Credential) }
+
+// IssuerName is the issuer's name as the credential states it (issuer.name),
+// or "" when it gives none.
+func (r *Report) IssuerName() string {
+	if m, ok := r.Credential["issuer"].(map[string]any); ok {
+		name, _ := m["name"].(string)
+		return strings.TrimSpace(name)
+	}
+	return ""
+}
+
+// HolderName is the holder's name as the credential states it: the
+// subject's name, or else a plain (unhashed) identifier of type name, as
+// certboard's credentials carry; "" when it gives none.
+func (r *Report) HolderName() string {
+	subjects := []map[string]any{}
+	switch v := r.Credential["credentialSubject"].(type) {
+	case map[string]any:
+		subjects = append(subjects, v)
+	case []any:
+		for _, e := range v {
+			if m, ok := e.(map[string]any); ok {
+				subjects = append(subjects, m)
+			}
+		}
+	}
+	for _, s := range subjects {
+		if name, ok := s["name"].(string); ok && strings.TrimSpace(name) != "" {
+			return strings.TrimSpace(name)
+		}
+		ids, _ := s["identifier"].([]any)
+		for _, x := range ids {
+			id, _ := x.(map[string]any)
+			if id["identityType"] == credential.IdentityName && id["hashed"] != true {
+				if name, ok := id["identityHash"].(string); ok && strings.TrimSpace(name) != "" {
+					return strings.TrimSpace(name)
+				}
+			}
+		}
+	}
+	return ""
+}

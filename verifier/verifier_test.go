@@ -149,3 +149,29 @@ func TestVerifyIssuedCredential(t *testing.T) {
 		t.Fatalf("garbage: %s", r.Status())
 	}
 }
+
+// TestReportNames: the issuer's and the holder's names as a credential
+// states them, from certboard's credentials and others' shapes.
+func TestReportNames(t *testing.T) {
+	for _, tc := range []struct {
+		name                     string
+		cred                     map[string]any
+		id, issuerID, iss, holds string
+	}{
+		{"certboard", map[string]any{"id": "https://b.example/credentials/1", "issuer": map[string]any{"id": "did:web:b.example", "name": " The Board "},
+			"credentialSubject": map[string]any{"identifier": []any{
+				map[string]any{"identityType": "emailAddress", "identityHash": "sha256$ab", "hashed": true},
+				map[string]any{"identityType": "name", "identityHash": "Jordan Reyes", "hashed": false}}}},
+			"https://b.example/credentials/1", "did:web:b.example", "The Board", "Jordan Reyes"},
+		{"subject name", map[string]any{"issuer": "did:key:z6Mk", "credentialSubject": []any{map[string]any{"name": "Ana Lima"}}},
+			"", "did:key:z6Mk", "", "Ana Lima"},
+		{"hashed name only", map[string]any{"credentialSubject": map[string]any{"identifier": []any{
+			map[string]any{"identityType": "name", "identityHash": "sha256$cd", "hashed": true}}}}, "", "", "", ""},
+		{"nothing", nil, "", "", "", ""},
+	} {
+		r := &verifier.Report{Credential: tc.cred}
+		if r.ID() != tc.id || r.IssuerID() != tc.issuerID || r.IssuerName() != tc.iss || r.HolderName() != tc.holds {
+			t.Errorf("%s: %q %q %q %q", tc.name, r.ID(), r.IssuerID(), r.IssuerName(), r.HolderName())
+		}
+	}
+}

@@ -41,6 +41,8 @@ Usage:
   certboard totp SECRET   (prints the current two-factor code of a secret, e.g. a demo account's)
   certboard keys list|rotate [--data DIR | --database postgres://...]
   certboard verify FILE   (a credential as JSON or JWT; exit 0 valid, 1 invalid, 2 could not check)
+  certboard import completions FILE.csv --provider EMAIL [--errors FILE] [--data DIR | --database URL]
+                     (CE completions from an approved provider; exit 0 all imported, 1 some rejected)
 
 Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage.
 With --all: 0 when the portfolio is eligible for at least one set, 1 otherwise.
@@ -70,6 +72,8 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runVerify(args[1:], os.Stdin, stdout, stderr, time.Now(), httpFetch)
 	case "keys":
 		return runKeys(args[1:], stdout, stderr, time.Now())
+	case "import":
+		return runImport(args[1:], stdout, stderr, time.Now)
 	case "totp":
 		return runTOTP(args[1:], stdout, stderr, time.Now())
 	case "help", "-h", "--help":

@@ -131,6 +131,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		every = 2 * time.Second
 	}
 	go mail.Run(mailCtx, st, sender, every, log)
+	// Reminders, expiry and automatic suspension run as durable jobs; the
+	// worker stops with the server.
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { srv.RunJobs(jobsCtx, time.Minute); close(jobsDone) }()
+	defer func() { stopJobs(); <-jobsDone }()
 	if *demo {
 		if err := seedDemo(ctx, srv, stdout, *publicURL); err != nil {
 			fmt.Fprintf(stderr, "certboard serve: %v\n", err)

@@ -1,0 +1,278 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/application"
+	"github.com/certboard/certboard/ce"
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/requirements"
+	"github.com/certboard/certboard/server"
+	"github.com/certboard/certboard/store"
+)
+
+const importUsage = "certboard import completions FILE.csv --provider EMAIL [--errors FILE] [--data DIR | --database URL]\n"
+
+// rejection is one row the import refused, and why.
+type rejection struct {
+	Line                   int
+	CredentialID, CourseID string
+	Field, Reason          string
+}
+
+// runImport handles "certboard import completions": it reports each row of
+// a CSV file as the provider would by API (the same checks, the same
+// transaction per row), keeps the good rows and lists the bad ones.
+// Exit status: 0 every row imported (or already there), 1 some rows
+// rejected, 2 bad usage, an unreadable file or header, or a failure.
+func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) int {
+	bad := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "certboard import: "+format+"\n", a...)
+		return exitBadInput
+	}
+	if len(args) == 0 || args[0] != "completions" {
+		return bad("say what to import: %s", importUsage)
+	}
+	fs := flag.NewFlagSet("import completions", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	providerEmail := fs.String("provider", "", "e-mail `address` of the approved CE provider account the completions are reported by")
+	errorsFile := fs.String("errors", "", "write the rejected rows to `FILE` (CSV when it ends in .csv, text otherwise)")
+	cfg := storeFlags(fs)
+	// The file may come before or after the flags.
+	var files []string
+	rest := args[1:]
+	for {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitBadInput
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(files) != 1 {
+		return bad("give exactly one CSV file: %s", importUsage)
+	}
+	if strings.TrimSpace(*providerEmail) == "" {
+		return bad("--provider is required: the e-mail address of the provider account the completions come from")
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		return bad("%v", err)
+	}
+	r, err := ce.NewReader(strings.NewReader(string(data)))
+	if err != nil {
+		return bad("%s: %v; nothing was imported", files[0], err)
+	}
+	var rows []ce.Row
+	for {
+		row, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return bad("%s: %v; nothing was imported", files[0], err)
+		}
+		rows = append(rows, row)
+	}
+
+	ctx := context.Background()
+	st, err := openConfigured(ctx, cfg)
+	if err != nil {
+		return bad("%v", err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return bad("%v", err)
+	}
+	sets, err := requirements.Shipped()
+	if err != nil {
+		return bad("%v", err)
+	}
+	if sets, err = server.LoadPublishedSets(ctx, st, sets); err != nil {
+		return bad("%v", err)
+	}
+	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now,
+		PublicURL: os.Getenv("CERTBOARD_PUBLIC_URL")})
+	if err != nil {
+		return bad("%v", err)
+	}
+	provider, err := st.UserByEmail(ctx, strings.TrimSpace(*providerEmail))
+	if errors.Is(err, store.ErrNotFound) {
+		return bad("--provider: no account has the address %s", *providerEmail)
+	}
+	if err != nil {
+		return bad("%v", err)
+	}
+	if _, err := srv.ApprovedProvider(ctx, provider); err != nil {
+		return bad("--provider: %v", err)
+	}
+
+	today := date.FromTime(now().UTC())
+	bar := newProgress(stderr, len(rows))
+	var rejected []rejection
+	created, repeated := 0, 0
+	for i, row := range rows {
+		reject := func(field, reason string) {
+			rejected = append(rejected, rejection{Line: row.Line, CredentialID: row.Completion.CredentialID, CourseID: row.Completion.CourseID, Field: field, Reason: reason})
+		}
+		if probs := row.Check(today); len(probs) > 0 {
+			for _, p := range probs {
+				reject(p.Field, p.Message)
+			}
+		} else {
+			_, isNew, err := srv.ReportCompletion(ctx, provider, row.Completion)
+			var probs ce.Problems
+			var ae *application.Error
+			switch {
+			case err == nil && isNew:
+				created++
+			case err == nil:
+				repeated++
+			case errors.As(err, &probs):
+				for _, p := range probs {
+					reject(p.Field, p.Message)
+				}
+			case errors.As(err, &ae):
+				reject("", ae.Message)
+			case errors.Is(err, store.ErrConflict):
+				reject("", err.Error())
+			default:
+				bar.done(i, lines(rejected))
+				fmt.Fprintf(stderr, "certboard import: line %d: %v\nstopped: %d completion(s) imported before line %d are kept; fix the problem and import the file again (rows already imported are not repeated)\n",
+					row.Line, err, created, row.Line)
+				return exitBadInput
+			}
+		}
+		bar.step(i+1, lines(rejected))
+	}
+	bar.done(len(rows), lines(rejected))
+
+	if *errorsFile != "" {
+		if err := writeRejections(*errorsFile, rejected); err != nil {
+			return bad("writing the error report: %v", err)
+		}
+	} else if len(rejected) > 0 {
+		for _, rj := range rejected {
+			fmt.Fprintln(stderr, rj.text())
+		}
+	}
+	fmt.Fprintf(stdout, "%d row(s): %d imported, %d already reported, %d rejected\n", len(rows), created, repeated, lines(rejected))
+	if len(rejected) > 0 {
+		if *errorsFile != "" {
+			fmt.Fprintf(stdout, "the rejected rows and why are in %s; fix them and import the file again (rows already imported are not repeated)\n", *errorsFile)
+		}
+		return exitNo
+	}
+	return exitOK
+}
+
+// lines counts the rows with at least one rejection.
+func lines(rs []rejection) int {
+	n, last := 0, -1
+	for _, r := range rs {
+		if r.Line != last {
+			n++
+			last = r.Line
+		}
+	}
+	return n
+}
+
+func (r rejection) text() string {
+	reason := r.Reason
+	if r.Field != "" {
+		reason = r.Field + ": " + reason
+	}
+	return fmt.Sprintf("line %d: %s", r.Line, reason)
+}
+
+// writeRejections writes the error report: CSV (line, credential_id,
+// course_id, field, reason) for a .csv name, one line per problem otherwise.
+func writeRejections(name string, rs []rejection) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if strings.EqualFold(filepath.Ext(name), ".csv") {
+		w := csv.NewWriter(f)
+		_ = w.Write([]string{"line", "credential_id", "course_id", "field", "reason"})
+		for _, r := range rs {
+			_ = w.Write([]string{fmt.Sprint(r.Line), r.CredentialID, r.CourseID, r.Field, r.Reason})
+		}
+		w.Flush()
+		if err := w.Error(); err != nil {
+			f.Close()
+			return err
+		}
+	} else {
+		for _, r := range rs {
+			if _, err := fmt.Fprintln(f, r.text()); err != nil {
+				f.Close()
+				return err
+			}
+		}
+	}
+	return f.Close()
+}
+
+// progress shows how far an import is: a bar redrawn in place on a
+// terminal, otherwise a plain line every tenth of the rows (and at least
+// every 1000).
+type progress struct {
+	w        io.Writer
+	total    int
+	terminal bool
+	lastLine int
+}
+
+func newProgress(w io.Writer, total int) *progress {
+	p := &progress{w: w, total: total}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.terminal = true
+		}
+	}
+	return p
+}
+
+const barWidth = 30
+
+func (p *progress) step(done, rejected int) {
+	if p.total == 0 {
+		return
+	}
+	if p.terminal {
+		filled := done * barWidth / p.total
+		fmt.Fprintf(p.w, "\r[%s%s] %d/%d rows, %d rejected", strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled), done, p.total, rejected)
+		return
+	}
+	every := max(1, min(p.total/10, 1000))
+	if done-p.lastLine >= every && done < p.total {
+		p.lastLine = done
+		fmt.Fprintf(p.w, "progress: %d of %d rows, %d rejected\n", done, p.total, rejected)
+	}
+}
+
+func (p *progress) done(done, rejected int) {
+	if p.terminal {
+		p.step(done, rejected)
+		fmt.Fprintln(p.w)
+		return
+	}
+	fmt.Fprintf(p.w, "progress: %d of %d rows, %d rejected\n", done, p.total, rejected)
+}

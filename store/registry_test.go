@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+	"time"
+)
+
+// registryHolder is a holder to add: a profile and credentials.
+type registryHolder struct {
+	p     Profile
+	creds []IssuedCredential
+}
+
+// addRegistryHolder adds a holder with an approved application, the
+// credentials and the profile.
+func addRegistryHolder(t *testing.T, s *Store, n int, h registryHolder) int64 {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	uid, err := s.CreateUser(ctx, User{Email: fmt.Sprintf("holder%d@example.org", n), Name: h.p.DisplayName, PasswordHash: "x", CreatedAt: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.InTx(ctx, func(tx *sql.Tx) error {
+		appID, err := s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: at})
+		if err != nil {
+			return err
+		}
+		for i, c := range h.creds {
+			c.ApplicationID, c.HolderID = appID, uid
+			if c.ID == "" {
+				c.ID = fmt.Sprintf("cred-%d-%d", n, i)
+			}
+			if c.SetID == "" {
+				c.SetID = "aasect-cst"
+			}
+			c.SetVersion, c.Document, c.JWT = "1", []byte("{}"), "x"
+			if c.IssuedAt.IsZero() {
+				c.IssuedAt = at
+			}
+			c.RevocationList, c.RevocationIndex, c.SuspensionList, c.SuspensionIndex = "r", n*10+i, "s", n*10+i
+			if err := s.AddCredential(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		h.p.HolderID, h.p.UpdatedAt = uid, at
+		_, err = s.SaveProfile(ctx, tx, h.p, "")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return uid
+}
+
+func names(ls []Listing) []string {
+	var out []string
+	for _, l := range ls {
+		out = append(out, l.DisplayName)
+	}
+	return out
+}
+
+func TestRegistrySearchOnBothEngines(t *testing.T) {
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	until := now.AddDate(1, 0, 0)
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			pub := func(id string) IssuedCredential { return IssuedCredential{ID: id, Public: true, ValidUntil: until} }
+			jordan := addRegistryHolder(t, s, 1, registryHolder{p: Profile{DisplayName: "Jordan Reyes", City: "Chicago", Region: "Illinois", Country: "US",
+				Specialties: []string{"desire", "relationship"}, Telehealth: true, Languages: []string{"en", "es"}, Practice: "Lakeview Couples Clinic", Visible: true},
+				creds: []IssuedCredential{pub("jordan-1")}})
+			addRegistryHolder(t, s, 2, registryHolder{p: Profile{DisplayName: "Amélie Côté", City: "Montréal", Region: "Québec", Country: "CA",
+				Specialties: []string{"pain"}, Languages: []string{"fr", "en"}, Practice: "Clinique Côté", Visible: true},
+				creds: []IssuedCredential{{ID: "amelie-1", Public: true, SuspendedAt: now.AddDate(0, -1, 0), ValidUntil: until}}})
+			addRegistryHolder(t, s, 3, registryHolder{p: Profile{DisplayName: "Hidden Person", City: "Chicago", Country: "US", Visible: false},
+				creds: []IssuedCredential{pub("hidden-1")}})
+			addRegistryHolder(t, s, 4, registryHolder{p: Profile{DisplayName: "Private Credential", City: "Chicago", Country: "US", Visible: true},
+				creds: []IssuedCredential{{ID: "private-1", ValidUntil: until}}})
+			addRegistryHolder(t, s, 5, registryHolder{p: Profile{DisplayName: "Jorge Expired", City: "Austin", Region: "Texas", Country: "US",
+				Specialties: []string{"ed"}, Telehealth: true, Languages: []string{"es"}, Practice: "Austin Therapy", Visible: true},
+				creds: []IssuedCredential{{ID: "jorge-1", Public: true, ValidUntil: now.AddDate(0, 0, -1)}, {ID: "jorge-priv", ValidUntil: until}}})
+			addRegistryHolder(t, s, 6, registryHolder{p: Profile{DisplayName: "Rita Revoked", City: "Chicago", Region: "Illinois", Country: "US", Visible: true, Practice: "Rita Therapy"},
+				creds: []IssuedCredential{{ID: "rita-1", Public: true, RevokedAt: now, ValidUntil: until}}})
+			addRegistryHolder(t, s, 7, registryHolder{p: Profile{DisplayName: "Sam Superseded", City: "Boston", Country: "US", Visible: true},
+				creds: []IssuedCredential{pub("sam-1"), {ID: "sam-2", SetID: "florida-sex-therapist", Public: true, ValidUntil: until}}})
+			// AddCredential ignores revocation, suspension, supersession: set them.
+			err := s.InTx(ctx, func(tx *sql.Tx) error {
+				if err := s.SetCredentialStatus(ctx, tx, "amelie-1", "suspend", "x", now); err != nil {
+					return err
+				}
+				if err := s.SetCredentialStatus(ctx, tx, "rita-1", "revoke", "x", now); err != nil {
+					return err
+				}
+				return s.SupersedeCredential(ctx, tx, "sam-1", "sam-2", now)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			search := func(q RegistryQuery) *RegistryPage {
+				t.Helper()
+				pg, err := s.SearchRegistry(ctx, q)
+				if err != nil {
+					t.Fatalf("%+v: %v", q, err)
+				}
+				return pg
+			}
+			cases := []struct {
+				q    RegistryQuery
+				want []string
+			}{
+				{RegistryQuery{}, []string{"Jordan Reyes", "Amélie Côté", "Jorge Expired", "Rita Revoked", "Sam Superseded"}},
+				{RegistryQuery{Q: "Jordan"}, []string{"Jordan Reyes"}},
+				{RegistryQuery{Q: "jor"}, []string{"Jordan Reyes", "Jorge Expired"}},
+				{RegistryQuery{Q: "JOR reyes"}, []string{"Jordan Reyes"}},
+				{RegistryQuery{Q: "amelie cote"}, []string{"Amélie Côté"}},
+				{RegistryQuery{Q: "montreal"}, []string{"Amélie Côté"}},
+				{RegistryQuery{Q: "therapy"}, []string{"Jorge Expired", "Rita Revoked"}},
+				{RegistryQuery{Q: "hidden"}, nil},
+				{RegistryQuery{Q: "private"}, nil},
+				{RegistryQuery{Specialty: "pain"}, []string{"Amélie Côté"}},
+				{RegistryQuery{Specialty: "desire", Region: "illinois"}, []string{"Jordan Reyes"}},
+				{RegistryQuery{City: "chicago"}, []string{"Jordan Reyes", "Rita Revoked"}},
+				{RegistryQuery{City: "Montreal", Country: "ca"}, []string{"Amélie Côté"}},
+				{RegistryQuery{Country: "US", Telehealth: "yes"}, []string{"Jordan Reyes", "Jorge Expired"}},
+				{RegistryQuery{Telehealth: "no"}, []string{"Amélie Côté", "Rita Revoked", "Sam Superseded"}},
+				{RegistryQuery{Language: "es"}, []string{"Jordan Reyes", "Jorge Expired"}},
+				{RegistryQuery{Language: "fr", Q: "clinique"}, []string{"Amélie Côté"}},
+				{RegistryQuery{Credential: "florida-sex-therapist"}, []string{"Sam Superseded"}},
+				{RegistryQuery{Q: "jordan", Credential: "florida-sex-therapist"}, nil},
+				{RegistryQuery{Q: "nobody"}, nil},
+			}
+			for _, c := range cases {
+				pg := search(c.q)
+				if got := names(pg.Listings); !slices.Equal(got, c.want) || pg.Total != len(c.want) || pg.TotalCapped {
+					t.Errorf("%+v: %v (total %d), want %v", c.q, got, pg.Total, c.want)
+				}
+			}
+			// Injection-ish input is only words.
+			for _, q := range []string{`"`, `'`, `jor" OR "x`, `NEAR(a b)`, `body:jor*`, `a AND`, `-x`, `*`, `^jor`, `(`, `jor:* | !x`, `'; DROP TABLE users; --`, "\x00", `{body facets}: x`} {
+				if _, err := s.SearchRegistry(ctx, RegistryQuery{Q: q, City: q, Region: q, Specialty: q, Language: q, Credential: q}); err != nil {
+					t.Errorf("query %q: %v", q, err)
+				}
+			}
+			if got := names(search(RegistryQuery{Q: `"jor" OR "rita`}).Listings); len(got) != 0 {
+				t.Errorf("an operator was obeyed: %v", got)
+			}
+			if got := names(search(RegistryQuery{Q: `jor*`}).Listings); !slices.Equal(got, []string{"Jordan Reyes", "Jorge Expired"}) {
+				t.Errorf("jor*: %v", got)
+			}
+			// Statuses, live.
+			st := map[string]string{}
+			for _, l := range search(RegistryQuery{}).Listings {
+				for _, c := range l.Credentials {
+					st[c.ID] = c.StatusAt(now)
+				}
+			}
+			want := map[string]string{"jordan-1": "valid", "amelie-1": "suspended", "jorge-1": "expired", "rita-1": "revoked", "sam-1": "superseded", "sam-2": "valid"}
+			if !maps.Equal(st, want) {
+				t.Errorf("statuses %v, want %v (private credentials never listed)", st, want)
+			}
+			// Pagination: offsets and cursors agree.
+			p1 := search(RegistryQuery{Limit: 2})
+			p2 := search(RegistryQuery{Limit: 2, Offset: 2})
+			c2 := search(RegistryQuery{Limit: 2, After: p1.Next})
+			if got := names(p1.Listings); !slices.Equal(got, []string{"Jordan Reyes", "Amélie Côté"}) || p1.Total != 5 || p1.Next == 0 {
+				t.Errorf("page 1: %v total %d next %d", got, p1.Total, p1.Next)
+			}
+			if !slices.Equal(names(p2.Listings), names(c2.Listings)) || !slices.Equal(names(p2.Listings), []string{"Jorge Expired", "Rita Revoked"}) || c2.Total != 5 {
+				t.Errorf("page 2: offset %v, cursor %v (total %d)", names(p2.Listings), names(c2.Listings), c2.Total)
+			}
+			last := search(RegistryQuery{Limit: 2, Offset: 4})
+			if len(last.Listings) != 1 || last.Next != 0 {
+				t.Errorf("last page: %v next %d", names(last.Listings), last.Next)
+			}
+			if capped := search(RegistryQuery{CountCap: 3, Limit: 2}); capped.Total != 3 || !capped.TotalCapped {
+				t.Errorf("capped count: %d %v", capped.Total, capped.TotalCapped)
+			}
+			// A last page read from the start knows the exact count.
+			if whole := search(RegistryQuery{CountCap: 3}); whole.Total != 5 || whole.TotalCapped {
+				t.Errorf("count of a single page: %d %v", whole.Total, whole.TotalCapped)
+			}
+			if past := search(RegistryQuery{Limit: 2, Offset: 10}); len(past.Listings) != 0 || past.Total != 5 {
+				t.Errorf("past the end: %d listings, total %d", len(past.Listings), past.Total)
+			}
+			// The holder hides the profile: gone at once; shows it again: back.
+			p, err := s.Profile(ctx, jordan)
+			if err != nil || p.Version != 1 || !slices.Equal(p.Languages, []string{"en", "es"}) || !p.Telehealth {
+				t.Fatalf("profile: %+v %v", p, err)
+			}
+			save := func(p Profile) (int, error) {
+				var v int
+				err := s.InTx(ctx, func(tx *sql.Tx) error {
+					var err error
+					v, err = s.SaveProfile(ctx, tx, p, "Certified Sex Therapist")
+					return err
+				})
+				return v, err
+			}
+			p.Visible = false
+			if v, err := save(*p); err != nil || v != 2 {
+				t.Fatalf("hiding: %d %v", v, err)
+			}
+			if got := names(search(RegistryQuery{Q: "jordan"}).Listings); len(got) != 0 {
+				t.Errorf("hidden profile still listed: %v", got)
+			}
+			if got := names(search(RegistryQuery{}).Listings); slices.Contains(got, "Jordan Reyes") {
+				t.Errorf("hidden profile in the full list: %v", got)
+			}
+			if _, err := save(*p); !errors.Is(err, ErrConflict) {
+				t.Errorf("a stale version saved: %v", err)
+			}
+			p.Visible, p.Version = true, 2
+			p.City = "Evanston"
+			if _, err := save(*p); err != nil {
+				t.Fatal(err)
+			}
+			if got := names(search(RegistryQuery{Q: "evanston certified"}).Listings); !slices.Equal(got, []string{"Jordan Reyes"}) {
+				t.Errorf("after the move: %v", got)
+			}
+			if got := names(search(RegistryQuery{City: "Chicago"}).Listings); slices.Contains(got, "Jordan Reyes") {
+				t.Errorf("the old city still matches: %v", got)
+			}
+			// Making the only credential private takes the listing out, live.
+			if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.SetCredentialPublic(ctx, tx, "jordan-1", false) }); err != nil {
+				t.Fatal(err)
+			}
+			if got := names(search(RegistryQuery{Q: "jordan"}).Listings); len(got) != 0 {
+				t.Errorf("listed without a public credential: %v", got)
+			}
+			// Reindexing keeps the profile and replaces the extra words.
+			if err := s.InTx(ctx, func(tx *sql.Tx) error {
+				if err := s.SetCredentialPublic(ctx, tx, "jordan-1", true); err != nil {
+					return err
+				}
+				sets, err := s.PublicCredentialSets(ctx, tx, jordan)
+				if err != nil || !slices.Equal(sets, []string{"aasect-cst"}) {
+					return fmt.Errorf("sets %v: %v", sets, err)
+				}
+				return s.ReindexProfile(ctx, tx, jordan, func(p *Profile) string { return p.Practice + " aasect-cst" })
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if got := names(search(RegistryQuery{Q: "jordan aasect"}).Listings); !slices.Equal(got, []string{"Jordan Reyes"}) {
+				t.Errorf("after reindexing: %v", got)
+			}
+			if got := names(search(RegistryQuery{Q: "jordan certified"}).Listings); len(got) != 0 {
+				t.Errorf("old extra words kept: %v", got)
+			}
+			if _, err := s.Profile(ctx, 99999); !errors.Is(err, ErrNotFound) {
+				t.Errorf("no profile: %v", err)
+			}
+			// A second first save is a conflict, not a duplicate.
+			if _, err := save(Profile{HolderID: jordan, DisplayName: "Again", UpdatedAt: now}); !errors.Is(err, ErrConflict) {
+				t.Errorf("second insert: %v", err)
+			}
+		})
+	}
+}
+
+func TestSearchTerms(t *testing.T) {
+	cases := map[string][]string{
+		"":                        nil,
+		`  Jordan  "Reyes" `:      {"jordan", "reyes"},
+		`Amélie Côté-Straße`:      {"amelie", "cote", "strasse"},
+		`a OR b AND NOT c*`:       {"a", "or", "b", "and", "not", "c"},
+		`x x x`:                   {"x"},
+		`1 2 3 4 5 6 7 8 9 10`:    {"1", "2", "3", "4", "5", "6", "7", "8"},
+		`'); DROP TABLE users --`: {"drop", "table", "users"},
+	}
+	for in, want := range cases {
+		if got := SearchTerms(in); !slices.Equal(got, want) {
+			t.Errorf("SearchTerms(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
