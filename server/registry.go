@@ -28,8 +28,8 @@ import (
 
 // registryRoutes registers the public registry and the holder's profile.
 func (s *Server) registryRoutes() {
-	s.route("GET /registry", Public, http.HandlerFunc(s.registryPage))
-	s.route("GET /api/v1/registry", Public, http.HandlerFunc(s.registryAPI))
+	s.route("GET /registry", Public, s.limited("registry search", RegistryPerMinute, http.HandlerFunc(s.registryPage)))
+	s.route("GET /api/v1/registry", Public, s.limited("registry search", RegistryPerMinute, http.HandlerFunc(s.registryAPI)))
 	s.route("GET /account/profile", Authenticated, http.HandlerFunc(s.profilePage))
 	s.route("POST /account/profile", Authenticated, http.HandlerFunc(s.profileSavePage))
 	s.route("GET /api/v1/profile", Authenticated, http.HandlerFunc(s.profileAPI))
