@@ -82,6 +82,14 @@ var openAPIWildcard = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\.\.\.\}`)
 // OpenAPI operation; ok is false for routes the document does not describe:
 // pages, patterns without a method (the /api/ catch-all), and anything
 // outside /api/ but the operational endpoints.
+// machineReadable are the routes outside /api/ that programs read (the
+// credentials, the board's DID document, the status lists, the
+// certificate), described in the document too.
+var machineReadable = map[string]bool{
+	"/credentials/{id}": true, "/credentials/{id}/certificate.pdf": true,
+	"/.well-known/did.json": true, "/status/{list}": true,
+}
+
 func openAPIRouteKey(pattern string) (method, path string, ok bool) {
 	method, path, found := strings.Cut(pattern, " ")
 	if !found || !strings.HasPrefix(path, "/") {
@@ -93,6 +101,8 @@ func openAPIRouteKey(pattern string) (method, path string, ok bool) {
 	case path == "/api/":
 		return "", "", false
 	case strings.HasPrefix(path, "/api/"), path == "/healthz", path == "/readyz", path == "/metrics":
+		return strings.ToLower(method), path, true
+	case method == "GET" && machineReadable[path]:
 		return strings.ToLower(method), path, true
 	}
 	return "", "", false
@@ -108,6 +118,8 @@ func TestOpenAPIRouteKey(t *testing.T) {
 		"GET /metrics":                      "get /metrics",
 		"/api/":                             "",
 		"GET /applications/{id}":            "",
+		"GET /credentials/{id}":             "get /credentials/{id}",
+		"POST /credentials/{id}/status":     "",
 		"POST /account/tokens/{id}/revoke":  "",
 		"GET /{$}":                          "",
 		"GET /static/":                      "",

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -139,6 +140,29 @@ func TestChangingAnyFieldOfAnIssuedCredentialFailsVerification(t *testing.T) {
 			if err == nil && r.Status() == "valid" {
 				t.Errorf("VC-JWT: changing the %s's %v still verifies", name, fmt.Sprint(p))
 			}
+		}
+	}
+}
+
+// TestProgramsGetProblemsOutsideTheAPI: a program asking for a credential
+// as JSON or JWT gets its error as problem+json, a browser a page.
+func TestProgramsGetProblemsOutsideTheAPI(t *testing.T) {
+	s, _ := newServer(t)
+	h := s.Handler()
+	for accept, want := range map[string]string{
+		"application/ld+json": "application/problem+json",
+		"application/vc+jwt":  "application/problem+json",
+		"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8": "text/html",
+		"": "text/html",
+	} {
+		req := httptest.NewRequest("GET", "/credentials/no-such-credential", nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 404 || !strings.HasPrefix(rec.Header().Get("Content-Type"), want) {
+			t.Errorf("Accept %q: %d %s, want 404 %s", accept, rec.Code, rec.Header().Get("Content-Type"), want)
 		}
 	}
 }

@@ -67,11 +67,22 @@ func (s *Server) relations(ctx context.Context, u *store.User, app *store.Applic
 
 // fail answers an error as problem+json to the API and as a page to browsers.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
+	if strings.HasPrefix(r.URL.Path, "/api/") || wantsData(r) {
 		problem(w, status, title, detail)
 		return
 	}
 	s.pageError(w, r, status, title, detail)
+}
+
+// wantsData reports whether a request outside /api/ comes from a program
+// that asked for data rather than a page (a credential, a status list): its
+// errors are then problem+json too.
+func wantsData(r *http.Request) bool {
+	accept := r.Header.Get("Accept")
+	if accept == "" || strings.Contains(accept, "text/html") {
+		return false
+	}
+	return strings.Contains(accept, "json") || strings.Contains(accept, "jwt")
 }
 
 // application loads the application named by the {id} path value and checks
