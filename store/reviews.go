@@ -81,16 +81,23 @@ func (s *Store) UnassignReviewer(ctx context.Context, tx *sql.Tx, applicationID 
 	if err != nil {
 		return 0, err
 	}
-	if err := s.EndAssignment(ctx, tx, applicationID, reviewerID); err != nil {
+	if err := s.endAssignment(ctx, tx, applicationID, reviewerID); err != nil {
 		return 0, err
 	}
 	return next, nil
 }
 
 // EndAssignment removes a reviewer's assignment without a version check (a
-// reviewer declaring a conflict ends their own assignment). A reviewer who
-// is not assigned is ErrNotFound.
+// reviewer declaring a conflict ends their own assignment), and counts as an
+// edit of the application. A reviewer who is not assigned is ErrNotFound.
 func (s *Store) EndAssignment(ctx context.Context, tx *sql.Tx, applicationID, reviewerID int64) error {
+	if err := s.endAssignment(ctx, tx, applicationID, reviewerID); err != nil {
+		return err
+	}
+	return s.bumpVersion(ctx, tx, applicationID)
+}
+
+func (s *Store) endAssignment(ctx context.Context, tx *sql.Tx, applicationID, reviewerID int64) error {
 	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM review_assignments WHERE application_id = ? AND reviewer_id = ?"),
 		applicationID, reviewerID)
 	if err != nil {
@@ -102,6 +109,14 @@ func (s *Store) EndAssignment(ctx context.Context, tx *sql.Tx, applicationID, re
 		return fmt.Errorf("user %d is not assigned to application %d: %w", reviewerID, applicationID, ErrNotFound)
 	}
 	return nil
+}
+
+// bumpVersion counts a change to an application's review (a vote, an
+// assignment ended) as an edit: a decision made on what was read before
+// it, such as an approval counting the votes, is then refused as stale.
+func (s *Store) bumpVersion(ctx context.Context, tx *sql.Tx, applicationID int64) error {
+	_, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE applications SET version = version + 1 WHERE id = ?"), applicationID)
+	return err
 }
 
 const assignmentColumns = "r.application_id, r.reviewer_id, u.name, u.email, r.assigned_by, r.assigned_at, r.vote, r.comments, r.voted_at"
@@ -146,8 +161,9 @@ func (s *Store) ReviewerAssignments(ctx context.Context, reviewerID int64) ([]As
 }
 
 // Vote records (or changes) an assigned reviewer's vote and comments. A
-// reviewer who is not assigned is ErrNotFound. The vote's value and when it
-// may be cast are the caller's checks.
+// reviewer who is not assigned is ErrNotFound. A vote counts as an edit of the
+// application (its version changes); its value and when it may be cast are
+// the caller's checks.
 func (s *Store) Vote(ctx context.Context, tx *sql.Tx, applicationID, reviewerID int64, vote, comments string, at time.Time) error {
 	res, err := tx.ExecContext(ctx, s.Dialect.Rebind(
 		"UPDATE review_assignments SET vote = ?, comments = ?, voted_at = ? WHERE application_id = ? AND reviewer_id = ?"),
@@ -160,7 +176,7 @@ func (s *Store) Vote(ctx context.Context, tx *sql.Tx, applicationID, reviewerID 
 	} else if n == 0 {
 		return fmt.Errorf("user %d is not assigned to application %d: %w", reviewerID, applicationID, ErrNotFound)
 	}
-	return nil
+	return s.bumpVersion(ctx, tx, applicationID)
 }
 
 // Conflict is a reviewer's declared conflict of interest with an applicant:

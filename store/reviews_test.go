@@ -168,17 +168,19 @@ func TestAssignmentsAndVotes(t *testing.T) {
 				t.Fatalf("vote by someone not assigned: %v, want ErrNotFound", err)
 			}
 
-			// Unassigning is version-guarded and removes the vote with the assignment.
+			// The two votes counted as edits: a decision made on what was
+			// read before them (version 4) is stale.
 			if err := reviewTx(t, s, func(tx *sql.Tx) error {
-				_, err := s.UnassignReviewer(ctx, tx, app, 3, rev1, voteAt)
+				_, err := s.UnassignReviewer(ctx, tx, app, 4, rev1, voteAt)
 				return err
 			}); !errors.Is(err, ErrConflict) {
-				t.Fatalf("unassign with a stale version: %v", err)
+				t.Fatalf("unassign with the version read before the votes: %v", err)
 			}
+			// Unassigning is version-guarded and removes the vote with the assignment.
 			if err := reviewTx(t, s, func(tx *sql.Tx) error {
-				v, err := s.UnassignReviewer(ctx, tx, app, 4, rev1, voteAt)
-				if err == nil && v != 5 {
-					t.Errorf("new version %d, want 5", v)
+				v, err := s.UnassignReviewer(ctx, tx, app, 6, rev1, voteAt)
+				if err == nil && v != 7 {
+					t.Errorf("new version %d, want 7", v)
 				}
 				return err
 			}); err != nil {
@@ -196,8 +198,8 @@ func TestAssignmentsAndVotes(t *testing.T) {
 			if list, _ := s.Assignments(ctx, app); len(list) != 0 {
 				t.Fatalf("assignments left: %+v", list)
 			}
-			if a, _ := s.Application(ctx, app); a.Version != 5 {
-				t.Fatalf("EndAssignment must not touch the version: %d", a.Version)
+			if a, _ := s.Application(ctx, app); a.Version != 8 {
+				t.Fatalf("EndAssignment counts as one edit: version %d, want 8", a.Version)
 			}
 		})
 	}
