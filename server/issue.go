@@ -72,7 +72,7 @@ func (s *Server) issueCredential(ctx context.Context, tx *sql.Tx, by *store.User
 		return "", fmt.Errorf("application %d: requirement set %s version %q is not loaded", app.ID, app.SetID, app.SnapshotSetVersion)
 	}
 	// A renewal issues the renewed credential again, with continued validity (renewal.go).
-	plan, err := s.planIssue(ctx, app, set, now)
+	plan, err := s.planIssue(ctx, tx, app, set, now)
 	if err != nil {
 		return "", err
 	}

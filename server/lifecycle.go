@@ -40,6 +40,10 @@ const renewalGrace = 0 * 24 * time.Hour
 // jobLease is how long a claimed job is a worker's before another may take it.
 const jobLease = 5 * time.Minute
 
+// missedRenewalReason begins the reason of a suspension for a missed
+// renewal; approving the renewal lifts such a suspension (and no other).
+const missedRenewalReason = "renewal not completed by"
+
 // lifecycleActor is who the audit log names for automatic changes.
 const lifecycleActor = "system/lifecycle"
 
@@ -186,11 +190,12 @@ func (s *Server) runJob(ctx context.Context, j store.Job, now time.Time) error {
 // ---- decisions (pure) ----
 
 // reminderDecision says whether to remind the holder of a credential that
-// expires at until: not when it was revoked or superseded (renewed), nor
-// once it has expired (a late run).
+// expires at until: not when it was revoked, suspended (it cannot be
+// renewed until staff reinstate it) or superseded (renewed), nor once it
+// has expired (a late run).
 func reminderDecision(status string, until, now time.Time) (bool, string) {
 	switch {
-	case status == "revoked" || status == "superseded":
+	case status == "revoked" || status == "suspended" || status == "superseded":
 		return false, "the credential is " + status
 	case until.IsZero():
 		return false, "the credential does not expire"
@@ -214,7 +219,7 @@ func missedRenewalDecision(status string, until, now time.Time, grace time.Durat
 	if until.IsZero() || status != "active" || now.Before(until.Add(grace)) {
 		return false, ""
 	}
-	return true, fmt.Sprintf("renewal not completed by %s", dayOf(until))
+	return true, fmt.Sprintf("%s %s", missedRenewalReason, dayOf(until))
 }
 
 // membershipDecision says whether the holder's membership of the
@@ -247,7 +252,9 @@ func membershipDecision(ms []portfolio.Membership, orgs []string, today date.Dat
 // credentialJobRun is a credential's reminder, expiry or missed-renewal
 // job, in the job's transaction. It returns the job's outcome.
 func (s *Server) credentialJobRun(ctx context.Context, tx *sql.Tx, kind string, p credentialJob, now time.Time) (string, error) {
-	c, err := s.cfg.Store.Credential(ctx, p.Credential)
+	// Read in the job's transaction (and locked), so the decision sees a
+	// revocation or renewal that committed first.
+	c, err := s.cfg.Store.CredentialForUpdate(ctx, tx, p.Credential)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.JobSkipped, nil
 	}
@@ -387,17 +394,29 @@ func (s *Server) membershipSweep(ctx context.Context, tx *sql.Tx, now time.Time)
 		}
 		ms, err := s.holderMemberships(ctx, c)
 		if err != nil {
-			return "", err
+			// One credential's unreadable evidence must not stop the
+			// sweep of all the others, every day: log it and go on.
+			s.cfg.Log.Error("membership sweep: skipped a credential", "credential", c.ID, "err", err)
+			continue
 		}
 		lapsed, on := membershipDecision(ms, orgs, today)
 		if !lapsed {
+			continue
+		}
+		// Read again in the transaction (and locked): it may have been
+		// revoked, suspended or renewed since it was listed.
+		if c, err = s.cfg.Store.CredentialForUpdate(ctx, tx, c.ID); err != nil {
+			return "", err
+		} else if c.Status() != "active" {
 			continue
 		}
 		holder, err := s.cfg.Store.UserByID(ctx, c.HolderID)
 		if err != nil {
 			return "", err
 		}
-		if err := s.autoSuspend(ctx, tx, c, holder, set.Title, "membership lapsed on "+on.String(), now); err != nil {
+		if err := s.autoSuspend(ctx, tx, c, holder, set.Title, "membership lapsed on "+on.String(), now); errors.Is(err, store.ErrConflict) {
+			continue // revoked, suspended or renewed since it was listed: nothing to do
+		} else if err != nil {
 			return "", err
 		}
 		suspended++

@@ -324,7 +324,7 @@ func TestDecisions(t *testing.T) {
 		want   bool
 	}{
 		{"active", until.Add(-time.Hour), true},
-		{"suspended", until.Add(-time.Hour), true},
+		{"suspended", until.Add(-time.Hour), false}, // cannot be renewed until reinstated: no "start your renewal" mail
 		{"superseded", until.Add(-time.Hour), false},
 		{"revoked", until.Add(-time.Hour), false},
 		{"active", until, false},
@@ -382,5 +382,57 @@ func TestDecisions(t *testing.T) {
 	late := old.AddDate(0, 0, 10)
 	if got := renewalValidity(old, late, 3); !got.Equal(late.AddDate(3, 0, 0)) {
 		t.Errorf("late renewal: %s", got)
+	}
+}
+
+// TestSweepSurvivesOneBadCredential: one credential whose evidence can no
+// longer be read does not stop the daily membership sweep for the others
+// (it would otherwise fail, and be retried, every day).
+func TestSweepSurvivesOneBadCredential(t *testing.T) {
+	start := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	s, st, clk := clockedServer(t, start)
+	ctx := context.Background()
+	staff := addUser(t, st, "staff@example.org", "Staff", "staff")
+	broken := addUser(t, st, "broken@example.org", "Bo Broken", "applicant")
+	lapsing := addUser(t, st, "lapsing@example.org", "Lee Lapsing", "applicant")
+	end := date.Of(2026, 12, 31)
+	c1 := issueTo(t, s, broken, staff, end)
+	c2 := issueTo(t, s, lapsing, staff, end)
+	if _, err := st.DB.Exec(st.Dialect.Rebind("UPDATE applications SET snapshot = ? WHERE id = ?"), []byte("not a portfolio"), c1.ApplicationID); err != nil {
+		t.Fatal(err)
+	}
+	clk.Set(time.Date(2027, 1, 1, 0, 5, 0, 0, time.UTC))
+	runJobs(t, s) // fails the test on a job error
+	if cur, _ := st.Credential(ctx, c2.ID); cur.Status() != "suspended" {
+		t.Fatalf("the other credential: %s", cur.Status())
+	}
+	if cur, _ := st.Credential(ctx, c1.ID); cur.Status() != "active" {
+		t.Fatalf("the unreadable one: %s", cur.Status())
+	}
+	js, err := st.Jobs(ctx, "sweep/membership/2027-01-01")
+	if err != nil || len(js) != 1 || js[0].Outcome != store.JobDone {
+		t.Fatalf("the sweep: %+v %v", js, err)
+	}
+}
+
+// TestNoReminderForSuspendedCredential: a credential suspended before its
+// reminder is due gets no "start your renewal" mail (it cannot be renewed
+// until reinstated).
+func TestNoReminderForSuspendedCredential(t *testing.T) {
+	start := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	s, st, clk := clockedServer(t, start)
+	ctx := context.Background()
+	staff := addUser(t, st, "staff@example.org", "Staff", "staff")
+	holder := addUser(t, st, "h@example.org", "Hal Holder", "applicant")
+	c := issueTo(t, s, holder, staff, date.Date{})
+	if err := st.InTx(ctx, func(tx *sql.Tx) error {
+		return st.SetCredentialStatus(ctx, tx, c.ID, "suspend", "board decision", s.now())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Set(c.ValidUntil.AddDate(0, 0, -119))
+	runJobs(t, s)
+	if n := countIn(subjectsTo(t, st, holder.Email), "expires in"); n != 0 {
+		t.Fatalf("%d reminders to a suspended credential", n)
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -109,18 +110,27 @@ func (s *Server) ReportCompletion(ctx context.Context, provider *store.User, in 
 	if probs := ce.Check(in, today); len(probs) > 0 {
 		return nil, false, probs
 	}
+	// An unknown credential and another holder's answer alike, and after
+	// the same work (two look-ups, a constant-time comparison), so that
+	// neither the answer nor its timing tells which credential ids exist.
 	cred, err := s.cfg.Store.Credential(ctx, in.CredentialID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, false, noSuchHolder
-	}
-	if err != nil {
+	known := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, false, err
 	}
-	holder, err := s.cfg.Store.UserByID(ctx, cred.HolderID)
-	if err != nil {
+	var holderID int64
+	if known {
+		holderID = cred.HolderID
+	}
+	holder, err := s.cfg.Store.UserByID(ctx, holderID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, false, err
 	}
-	if !strings.EqualFold(holder.Email, in.HolderEmail) {
+	var email string
+	if err == nil {
+		email = strings.ToLower(holder.Email)
+	}
+	if subtle.ConstantTimeCompare([]byte(email), []byte(in.HolderEmail)) != 1 || !known || holder == nil {
 		return nil, false, noSuchHolder
 	}
 	if old, err := s.cfg.Store.CompletionByKey(ctx, s.cfg.Store.DB, provider.ID, in.CourseID, cred.ID); err == nil {
@@ -131,17 +141,15 @@ func (s *Server) ReportCompletion(ctx context.Context, provider *store.User, in 
 	if p := ce.CheckCycle(in, cycleStart(cred)); p != nil {
 		return nil, false, ce.Problems{*p}
 	}
-	app, err := s.renewalApplication(ctx, holder, cred.ID)
+	// The portfolio a renewal starts with, should the report have to start it.
+	start, err := s.renewalPortfolio(ctx, holder, cred)
 	if err != nil {
 		return nil, false, err
 	}
 	for range maxPortfolioRetries {
-		rec, created, err := s.addCompletion(ctx, provider, prof, holder, app, cred, in)
+		rec, created, err := s.addCompletion(ctx, provider, prof, holder, cred, start, in)
 		if !errors.Is(err, errPortfolioChanged) {
 			return rec, created, err
-		}
-		if app, err = s.cfg.Store.Application(ctx, app.ID); err != nil {
-			return nil, false, err
 		}
 	}
 	return nil, false, fmt.Errorf("the holder's renewal application kept changing; report the completion again: %w", store.ErrConflict)
@@ -149,6 +157,10 @@ func (s *Server) ReportCompletion(ctx context.Context, provider *store.User, in 
 
 // errPortfolioChanged is an edit of the renewal application that came first.
 var errPortfolioChanged = errors.New("the portfolio changed")
+
+// approvingBodies are the bodies requirement sets name in approved_by, as
+// they spell them.
+var approvingBodies = []string{"AASECT"}
 
 // completionActivity is the verified education item of a completion.
 func completionActivity(id string, prof *store.ProviderProfile, in ce.Completion, today date.Date) portfolio.Activity {
@@ -163,22 +175,25 @@ func completionActivity(id string, prof *store.ProviderProfile, in ce.Completion
 	if len(nums) > 0 {
 		note += " (approved provider: " + strings.Join(nums, "; ") + ")"
 	}
+	by := prof.ApprovedBy()
+	for i, b := range by {
+		// The requirement sets name approving bodies exactly ("AASECT");
+		// an admin's "aasect" must not turn full-value CE into half-value.
+		for _, known := range approvingBodies {
+			if strings.EqualFold(b, known) {
+				by[i] = known
+			}
+		}
+	}
 	return portfolio.Activity{ID: id, Title: in.Title, Kind: "ce",
-		Provider: portfolio.Provider{Name: prof.Name, Kind: "approved_provider", ApprovedBy: prof.ApprovedBy()},
+		Provider: portfolio.Provider{Name: prof.Name, Kind: "approved_provider", ApprovedBy: by},
 		Delivery: in.Delivery, Date: in.Date, Hours: in.Hours, Areas: in.Areas, SexualityRelated: &related,
 		Verification: portfolio.Verification{State: portfolio.Verified, By: "provider:" + prof.Name, At: today, Note: note}}
 }
 
-// addCompletion adds the item to the application as read and stores the
-// completion; errPortfolioChanged when the application moved on.
-func (s *Server) addCompletion(ctx context.Context, provider *store.User, prof *store.ProviderProfile, holder *store.User,
-	app *store.Application, cred *store.IssuedCredential, in ce.Completion) (*store.Completion, bool, error) {
-	p, err := portfolio.DecodeStored(app.Portfolio)
-	if err != nil {
-		return nil, false, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
-	}
-	now := s.now()
-	today := s.today()
+// withCompletion adds the completion's item to a portfolio (changed in
+// place) and returns the item's id, or the item's problems.
+func withCompletion(p *portfolio.Portfolio, prof *store.ProviderProfile, in ce.Completion, today date.Date) (string, error) {
 	itemID := portfolio.NewID(p, "ce")
 	p.Education = append(p.Education, completionActivity(itemID, prof, in, today))
 	path := fmt.Sprintf("$.education[%d]", len(p.Education)-1)
@@ -189,38 +204,83 @@ func (s *Server) addCompletion(ctx context.Context, provider *store.User, prof *
 		}
 	}
 	if len(mine) > 0 {
-		return nil, false, mine
+		return "", mine
 	}
-	data, err := portfolio.Encode(p)
-	if err != nil {
-		return nil, false, err
-	}
+	return itemID, nil
+}
+
+// addCompletion adds the item to the holder's open renewal of the
+// credential, or starts the renewal with it (from the portfolio start),
+// and stores the completion, all in one transaction: a report that fails
+// leaves nothing behind, not even an empty renewal draft. It answers
+// errPortfolioChanged when the application moved on while it worked.
+func (s *Server) addCompletion(ctx context.Context, provider *store.User, prof *store.ProviderProfile, holder *store.User,
+	cred *store.IssuedCredential, start *portfolio.Portfolio, in ce.Completion) (*store.Completion, bool, error) {
+	now := s.now()
+	today := s.today()
 	rec := store.Completion{ProviderID: provider.ID, CourseID: in.CourseID, CredentialID: cred.ID, HolderID: holder.ID, HolderEmail: holder.Email,
-		ApplicationID: app.ID, ItemID: itemID, Title: in.Title, Date: in.Date, Hours: in.Hours, Delivery: in.Delivery,
+		Title: in.Title, Date: in.Date, Hours: in.Hours, Delivery: in.Delivery,
 		SexualityRelated: in.SexualityRelated, Areas: in.Areas, ReportedAt: now}
 	hours := templateFuncs["num"].(func(float64) string)(in.Hours)
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.cfg.Store.SavePortfolio(ctx, tx, app.ID, app.Version, data, now); errors.Is(err, store.ErrConflict) {
-			return errPortfolioChanged
-		} else if err != nil {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		appID, err := s.cfg.Store.OpenRenewalID(ctx, tx, cred.ID)
+		if err != nil {
 			return err
 		}
+		if appID != 0 {
+			app, err := s.cfg.Store.Application(ctx, appID)
+			if err != nil {
+				return err
+			}
+			p, err := portfolio.DecodeStored(app.Portfolio)
+			if err != nil {
+				return fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
+			}
+			if rec.ItemID, err = withCompletion(p, prof, in, today); err != nil {
+				return err
+			}
+			data, err := portfolio.Encode(p)
+			if err != nil {
+				return err
+			}
+			// The version read guards against an edit in between (the holder's, or another report's).
+			if _, err := s.cfg.Store.SavePortfolio(ctx, tx, app.ID, app.Version, data, now); errors.Is(err, store.ErrConflict) {
+				return errPortfolioChanged
+			} else if err != nil {
+				return err
+			}
+		} else {
+			p, err := portfolio.DecodeStored(mustEncode(start))
+			if err != nil {
+				return err
+			}
+			if rec.ItemID, err = withCompletion(p, prof, in, today); err != nil {
+				return err
+			}
+			var created bool
+			if appID, created, err = s.startRenewalTx(ctx, tx, holder, provider.ID, cred.ID, p, now); err != nil {
+				return err
+			} else if !created {
+				return errPortfolioChanged // another request started it first: add to that one
+			}
+		}
+		rec.ApplicationID = appID
 		id, err := s.cfg.Store.AddCompletion(ctx, tx, rec)
 		if err != nil {
 			return err
 		}
 		rec.ID = id
 		msg := fmt.Sprintf("%s reported %s hours: %s (%s, course %s)", prof.Name, hours, in.Title, in.Date, in.CourseID)
-		if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: app.ID, At: now, ActorID: provider.ID, Action: "ce_reported", Message: msg}); err != nil {
+		if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: appID, At: now, ActorID: provider.ID, Action: "ce_reported", Message: msg}); err != nil {
 			return err
 		}
 		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", provider.ID), Action: "ce.completion",
-			Subject: fmt.Sprintf("application/%d", app.ID), After: fmt.Sprintf("completion/%d %s: credential %s, course %s, %s, %s hours", id, itemID, cred.ID, in.CourseID, in.Date, hours)}); err != nil {
+			Subject: fmt.Sprintf("application/%d", appID), After: fmt.Sprintf("completion/%d %s: credential %s, course %s, %s, %s hours", id, rec.ItemID, cred.ID, in.CourseID, in.Date, hours)}); err != nil {
 			return err
 		}
 		body := fmt.Sprintf("Dear %s,\n\n%s reported that you completed %q on %s: %s hours of continuing education (course %s).\n\n"+
 			"It is in your renewal as verified evidence: %s\n\nIf you did not take this course, tell the board by answering this message.\n",
-			holder.Name, prof.Name, in.Title, in.Date, hours, in.CourseID, s.link(fmt.Sprintf("/applications/%d", app.ID), ""))
+			holder.Name, prof.Name, in.Title, in.Date, hours, in.CourseID, s.link(fmt.Sprintf("/applications/%d", appID), ""))
 		_, err = s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: holder.Email, Subject: fmt.Sprintf("%s reported %s hours", prof.Name, hours), Body: body, CreatedAt: now})
 		return err
 	})
@@ -234,6 +294,16 @@ func (s *Server) addCompletion(ctx context.Context, provider *store.User, prof *
 		return nil, false, err
 	}
 	return &rec, true, nil
+}
+
+// mustEncode encodes a portfolio built in memory (which always encodes);
+// decoding the result gives a copy to change.
+func mustEncode(p *portfolio.Portfolio) []byte {
+	data, err := portfolio.Encode(p)
+	if err != nil {
+		return nil
+	}
+	return data
 }
 
 // completionJSON is a completion as the API shows it to its provider.

@@ -9,10 +9,12 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/ce"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/store"
@@ -430,5 +432,100 @@ func TestDemoProviderIsApproved(t *testing.T) {
 	p, _ := st.ProviderProfile(ctx, u.ID)
 	if !slices.Contains(p.ApprovedBy(), "AASECT") {
 		t.Errorf("the demo provider is not AASECT-approved: %+v", p)
+	}
+}
+
+// TestProviderFailedReportLeavesNoDraft: a report refused only when its
+// item is checked in the portfolio (an area listed twice) starts no
+// renewal: the draft, the item and the completion are one transaction.
+func TestProviderFailedReportLeavesNoDraft(t *testing.T) {
+	w := newProvWorld(t)
+	rec := w.call(t, "POST", "/api/v1/completions", w.token, w.completion(map[string]any{"areas": map[string][]string{"aasect-cst": {"a", "a"}}}))
+	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "listed twice") {
+		t.Fatalf("a report with an area twice: %d %s", rec.Code, rec.Body)
+	}
+	apps, err := w.st.Applications(context.Background(), store.ApplicationFilter{ApplicantID: w.holder.ID, SetID: renewalSet})
+	if err != nil || len(apps) != 0 {
+		t.Fatalf("the refused report left %d renewal application(s) %v", len(apps), err)
+	}
+	// The corrected report starts the renewal with its item, verified.
+	if rec := w.call(t, "POST", "/api/v1/completions", w.token, w.completion(nil)); rec.Code != 201 {
+		t.Fatalf("the corrected report: %d %s", rec.Code, rec.Body)
+	}
+	app, p := w.renewal(t)
+	if len(p.Education) != 1 || p.Education[0].Verification.State != portfolio.Verified || len(p.Credentials) != 1 {
+		t.Fatalf("the renewal the report started: %+v", p)
+	}
+	events, _ := w.st.Events(context.Background(), app.ID)
+	if len(events) != 2 || events[0].Action != "start" || events[0].ActorID != w.provider.ID || events[1].Action != "ce_reported" {
+		t.Fatalf("history: %+v", events)
+	}
+}
+
+// TestProviderConcurrentReports: the same course reported many times at
+// once is stored once (one 201, every other answer 200 with the same
+// record), and different courses reported at once for a holder without a
+// renewal all land in one renewal.
+func TestProviderConcurrentReports(t *testing.T) {
+	w := newProvWorld(t)
+	const n = 6
+	codes := make([]int, n)
+	bodies := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			course := "SSI-DUP"
+			if i%2 == 1 {
+				course = fmt.Sprintf("SSI-%d", i)
+			}
+			rec := w.call(t, "POST", "/api/v1/completions", w.token, w.completion(map[string]any{"course_id": course}))
+			codes[i], bodies[i] = rec.Code, rec.Body.String()
+		})
+	}
+	wg.Wait()
+	created, dupID := 0, int64(0)
+	for i := range n {
+		if i%2 == 1 {
+			if codes[i] != 201 {
+				t.Errorf("course %d: %d %s", i, codes[i], bodies[i])
+			}
+			continue
+		}
+		var got completionJSON
+		if (codes[i] != 200 && codes[i] != 201) || json.Unmarshal([]byte(bodies[i]), &got) != nil {
+			t.Fatalf("duplicate %d: %d %s", i, codes[i], bodies[i])
+		}
+		if codes[i] == 201 {
+			created++
+		}
+		if dupID != 0 && got.ID != dupID {
+			t.Errorf("duplicates answered different records: %d and %d", dupID, got.ID)
+		}
+		dupID = got.ID
+	}
+	if created != 1 {
+		t.Errorf("the duplicate course was created %d times", created)
+	}
+	_, p := w.renewal(t) // exactly one renewal
+	if len(p.Education) != 1+n/2 {
+		t.Errorf("the renewal holds %d CE items, want %d", len(p.Education), 1+n/2)
+	}
+	if list, _ := w.st.Completions(context.Background(), store.CompletionFilter{ProviderID: w.provider.ID}); len(list) != 1+n/2 {
+		t.Errorf("%d completions stored", len(list))
+	}
+}
+
+// TestCompletionActivityCountsAASECTApproval: a provider the admin
+// recorded as approved by "aasect" gives AASECT-approved CE, spelled as
+// the renewal set matches it, with the report's hours, date and areas.
+func TestCompletionActivityCountsAASECTApproval(t *testing.T) {
+	prof := &store.ProviderProfile{Name: "Sunrise", Approvals: []store.ProviderApproval{{Body: "aasect", Number: "AP-1"}, {Body: "Florida CE Broker", Number: "50-1"}}}
+	in := ce.Completion{CourseID: "C1", Title: "T", Date: date.Of(2026, 3, 2), Hours: 6, Delivery: "in_person", SexualityRelated: true,
+		Areas: map[string][]string{"aasect-cst": {"a"}}}
+	a := completionActivity("ce-1", prof, in, date.Of(2026, 6, 30))
+	if !slices.Equal(a.Provider.ApprovedBy, []string{"AASECT", "Florida CE Broker"}) || a.Kind != "ce" || a.Hours != 6 || a.Date != in.Date ||
+		a.Provider.Kind != "approved_provider" || a.SexualityRelated == nil || !*a.SexualityRelated || a.Verification.State != portfolio.Verified ||
+		!strings.Contains(a.Verification.Note, "aasect AP-1") {
+		t.Fatalf("activity: %+v", a)
 	}
 }

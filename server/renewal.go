@@ -40,8 +40,7 @@ func dayOf(t time.Time) date.Date {
 
 // renewalApplication returns the holder's open renewal application for a
 // credential, starting one (a draft against aasect-renewal) when there is
-// none. The credential must be the
-// holder's.
+// none. The credential must be the holder's.
 func (s *Server) renewalApplication(ctx context.Context, holder *store.User, credentialID string) (*store.Application, error) {
 	c, err := s.cfg.Store.Credential(ctx, credentialID)
 	if err != nil {
@@ -53,39 +52,63 @@ func (s *Server) renewalApplication(ctx context.Context, holder *store.User, cre
 	if open, err := s.openRenewal(ctx, holder.ID, credentialID); err != nil || open != nil {
 		return open, err
 	}
-	if c.Status() != "active" {
-		return nil, &application.Error{Code: "conflict", Message: fmt.Sprintf("credential %s is %s; only an active credential is renewed", credentialID, c.Status())}
-	}
-	if !c.ValidUntil.IsZero() && !s.now().Before(c.ValidUntil) {
-		return nil, &application.Error{Code: "conflict", Message: fmt.Sprintf("credential %s expired on %s; a renewal must be started before the credential expires, so apply again instead", credentialID, dayOf(c.ValidUntil))}
-	}
 	p, err := s.renewalPortfolio(ctx, holder, c)
 	if err != nil {
 		return nil, err
 	}
-	data, err := portfolio.Encode(p)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
 	var id int64
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if id, err = s.cfg.Store.CreateApplication(ctx, tx, store.Application{ApplicantID: holder.ID, SetID: renewalSet, State: string(application.Draft),
-			Portfolio: data, CreatedAt: now, RenewsCredential: credentialID}); err != nil {
-			return err
-		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: id, At: now, ActorID: holder.ID, Action: "start", To: string(application.Draft)}); err != nil {
-			return err
-		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", holder.ID), Action: "renewal.start",
-			Subject: fmt.Sprintf("application/%d", id), After: "renews credential " + credentialID})
+		id, _, err = s.startRenewalTx(ctx, tx, holder, holder.ID, c.ID, p, s.now())
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.cfg.Store.Application(ctx, id)
+}
+
+// startRenewalTx finds or starts, in the caller's transaction, the
+// holder's renewal of a credential: it locks the credential's row
+// (store.CredentialForUpdate), so two requests starting the same renewal
+// at once take turns and the second finds the first's application instead
+// of opening another; it answers the open renewal's id (created false),
+// or checks that the credential may be renewed (active, not expired) and
+// starts a draft with the portfolio p, its history event and audit entry
+// (created true). actor is who started it (the holder, or the provider
+// whose report started it).
+func (s *Server) startRenewalTx(ctx context.Context, tx *sql.Tx, holder *store.User, actor int64, credentialID string, p *portfolio.Portfolio, now time.Time) (int64, bool, error) {
+	c, err := s.cfg.Store.CredentialForUpdate(ctx, tx, credentialID)
+	if err != nil {
+		return 0, false, err
+	}
+	if c.HolderID != holder.ID {
+		return 0, false, store.ErrNotFound
+	}
+	if id, err := s.cfg.Store.OpenRenewalID(ctx, tx, c.ID); err != nil || id != 0 {
+		return id, false, err
+	}
+	if c.Status() != "active" {
+		return 0, false, &application.Error{Code: "conflict", Message: fmt.Sprintf("credential %s is %s; only an active credential is renewed", credentialID, c.Status())}
+	}
+	if !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil) {
+		return 0, false, &application.Error{Code: "conflict", Message: fmt.Sprintf("credential %s expired on %s; a renewal must be started before the credential expires, so apply again instead", credentialID, dayOf(c.ValidUntil))}
+	}
+	data, err := portfolio.Encode(p)
+	if err != nil {
+		return 0, false, err
+	}
+	id, err := s.cfg.Store.CreateApplication(ctx, tx, store.Application{ApplicantID: holder.ID, SetID: renewalSet, State: string(application.Draft),
+		Portfolio: data, CreatedAt: now, RenewsCredential: credentialID})
+	if err != nil {
+		return 0, false, err
+	}
+	if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: id, At: now, ActorID: actor, Action: "start", To: string(application.Draft)}); err != nil {
+		return 0, false, err
+	}
+	_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", actor), Action: "renewal.start",
+		Subject: fmt.Sprintf("application/%d", id), After: "renews credential " + credentialID})
+	return id, true, err
 }
 
 // openRenewal is the holder's renewal of a credential still in progress
@@ -179,19 +202,32 @@ type issuePlan struct {
 // credential being renewed again (its type and title, from the set version
 // it was issued under) with the continued validity; anything else issues
 // the application's own set.
-func (s *Server) planIssue(ctx context.Context, app *store.Application, set *requirements.Set, now time.Time) (issuePlan, error) {
+//
+// The credential renewed is read in the approving transaction, its row
+// locked (store.CredentialForUpdate), so a revocation, suspension or other
+// renewal that came first is seen and one that comes later waits. A
+// revoked or superseded credential is not renewed; nor is a suspended one,
+// unless the suspension is the lifecycle's own for want of this renewal
+// (missedRenewalReason), which approval lifts: any other suspension
+// (lapsed membership, a board decision) must be lifted by staff first,
+// or the renewal would end it behind their back.
+func (s *Server) planIssue(ctx context.Context, tx *sql.Tx, app *store.Application, set *requirements.Set, now time.Time) (issuePlan, error) {
 	if app.RenewsCredential == "" {
 		return issuePlan{set: set}, nil
 	}
-	old, err := s.cfg.Store.Credential(ctx, app.RenewsCredential)
+	old, err := s.cfg.Store.CredentialForUpdate(ctx, tx, app.RenewsCredential)
 	if err != nil {
 		return issuePlan{}, fmt.Errorf("the credential renewal %d renews (%s): %w", app.ID, app.RenewsCredential, err)
 	}
 	if old.HolderID != app.ApplicantID {
 		return issuePlan{}, fmt.Errorf("renewal %d renews credential %s, which is not the applicant's", app.ID, old.ID)
 	}
-	if st := old.Status(); st == "revoked" || st == "superseded" {
+	switch st := old.Status(); {
+	case st == "revoked" || st == "superseded":
 		return issuePlan{}, &application.Error{Code: "conflict", Message: fmt.Sprintf("credential %s is %s; it cannot be renewed", old.ID, st)}
+	case st == "suspended" && !strings.HasPrefix(old.SuspendReason, missedRenewalReason):
+		return issuePlan{}, &application.Error{Code: "conflict", Message: fmt.Sprintf(
+			"credential %s is suspended (%s); reinstate it from the credential's page once that is resolved, then approve the renewal", old.ID, old.SuspendReason)}
 	}
 	oldSet := s.credentialSet(old)
 	if oldSet == nil {
@@ -218,7 +254,7 @@ func (s *Server) afterIssue(ctx context.Context, tx *sql.Tx, by *store.User, app
 		if _, err := s.cfg.Store.CancelJobs(ctx, tx, credentialJobPrefix(old.ID), now); err != nil {
 			return err
 		}
-		if !old.SuspendedAt.IsZero() && strings.HasPrefix(old.SuspendReason, "renewal not completed") {
+		if !old.SuspendedAt.IsZero() && strings.HasPrefix(old.SuspendReason, missedRenewalReason) {
 			// Suspended only for want of this renewal: the renewal lifts it.
 			if err := s.cfg.Store.SetCredentialStatus(ctx, tx, old.ID, "reinstate", "", now); err != nil {
 				return err
@@ -250,8 +286,9 @@ func (s *Server) afterIssue(ctx context.Context, tx *sql.Tx, by *store.User, app
 func (s *Server) nextState(app *store.Application, u *store.User, action application.Action, reason string) (application.State, error) {
 	from := application.State(app.State)
 	to, err := application.Next(from, action, application.Actor{Roles: u.Roles, IsOwner: app.ApplicantID == u.ID}, reason)
-	if err == nil || app.RenewsCredential == "" || action != application.Approve || from != application.UnderReview || !u.IsStaff() {
-		return to, err
+	if err == nil || app.RenewsCredential == "" || action != application.Approve || from != application.UnderReview || !u.IsStaff() ||
+		app.ApplicantID == u.ID {
+		return to, err // nobody approves their own renewal, whatever their roles
 	}
 	if msg := s.renewalApprovalProblem(app); msg != "" {
 		return from, &application.Error{Code: "invalid", Message: "cannot approve the renewal yet: " + msg}

@@ -2,14 +2,18 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/application"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/store"
@@ -282,4 +286,202 @@ func mustUser(t *testing.T, st *store.Store, local string) *store.User {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// readyRenewal starts holder's renewal of c, gives it 20 verified
+// AASECT-approved credits, submits it and has staff start the review: it
+// is ready to approve.
+func readyRenewal(t *testing.T, s *Server, holder, staff *store.User, c *store.IssuedCredential) *store.Application {
+	t.Helper()
+	ctx := context.Background()
+	app, err := s.renewalApplication(ctx, holder, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := portfolio.DecodeStored(app.Portfolio)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := dayOf(c.IssuedAt).AddDays(30)
+	for i, h := range []float64{8, 6, 6} {
+		a := ceActivity(fmt.Sprintf("ce-%d", i), on.AddDays(i), h)
+		a.Verification = portfolio.Verification{State: portfolio.Verified, By: "staff", At: on}
+		p.Education = append(p.Education, a)
+	}
+	if _, err := s.savePortfolio(ctx, holder, app, app.Version, p, "CE"); err != nil {
+		t.Fatal(err)
+	}
+	app, _ = s.cfg.Store.Application(ctx, app.ID)
+	if _, err := s.act(ctx, holder, app, app.Version, application.Submit, ""); err != nil {
+		t.Fatal(err)
+	}
+	app, _ = s.cfg.Store.Application(ctx, app.ID)
+	if _, err := s.staffAct(ctx, staff, app, app.Version, application.StartReview, ""); err != nil {
+		t.Fatal(err)
+	}
+	app, _ = s.cfg.Store.Application(ctx, app.ID)
+	if msg := s.renewalApprovalProblem(app); msg != "" {
+		t.Fatalf("the renewal is not ready: %s", msg)
+	}
+	return app
+}
+
+// TestRenewalNotIssuedForChangedCredential: a credential revoked or
+// suspended by the board after its renewal started is not renewed (no new
+// credential, the suspension stands) until staff reinstate it; the
+// lifecycle's own missed-renewal suspension is lifted by the approval.
+func TestRenewalNotIssuedForChangedCredential(t *testing.T) {
+	start := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
+	s, st, clk := clockedServer(t, start)
+	ctx := context.Background()
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff")
+	approve := func(app *store.Application) error {
+		app, _ = st.Application(ctx, app.ID)
+		_, err := s.staffAct(ctx, staff, app, app.Version, application.Approve, "")
+		return err
+	}
+	setStatus := func(id, action, reason string) {
+		t.Helper()
+		if err := st.InTx(ctx, func(tx *sql.Tx) error { return st.SetCredentialStatus(ctx, tx, id, action, reason, s.now()) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.Set(start)
+	suspendedHolder := addUser(t, st, "sus@example.org", "Sue Spended", "applicant")
+	sus := issueTo(t, s, suspendedHolder, staff, date.Date{})
+	revokedHolder := addUser(t, st, "rev@example.org", "Rex Revoked", "applicant")
+	rev := issueTo(t, s, revokedHolder, staff, date.Date{})
+	lateHolder := addUser(t, st, "late@example.org", "Lea Late", "applicant")
+	late := issueTo(t, s, lateHolder, staff, date.Date{})
+
+	clk.Set(start.AddDate(2, 10, 0))
+	susApp := readyRenewal(t, s, suspendedHolder, staff, sus)
+	revApp := readyRenewal(t, s, revokedHolder, staff, rev)
+	lateApp := readyRenewal(t, s, lateHolder, staff, late)
+
+	// Suspended by the board meanwhile: refused, nothing issued, still suspended.
+	setStatus(sus.ID, "suspend", "complaint under investigation")
+	var ae *application.Error
+	if err := approve(susApp); !errors.As(err, &ae) || ae.Code != "conflict" || !strings.Contains(ae.Message, "reinstate") {
+		t.Fatalf("approving the renewal of a suspended credential: %v", err)
+	}
+	if cs, _ := st.CredentialsOf(ctx, suspendedHolder.ID); len(cs) != 1 || cs[0].Status() != "suspended" {
+		t.Fatalf("after the refused approval: %d credentials, %s", len(cs), cs[0].Status())
+	}
+	// Reinstated by staff: the renewal goes through.
+	setStatus(sus.ID, "reinstate", "")
+	if err := approve(susApp); err != nil {
+		t.Fatalf("approval after reinstatement: %v", err)
+	}
+	if c, _ := st.Credential(ctx, sus.ID); c.Status() != "superseded" {
+		t.Fatalf("the renewed credential is %s", c.Status())
+	}
+
+	// Revoked meanwhile: refused.
+	setStatus(rev.ID, "revoke", "fraud")
+	if err := approve(revApp); !errors.As(err, &ae) || ae.Code != "conflict" {
+		t.Fatalf("approving the renewal of a revoked credential: %v", err)
+	}
+	if cs, _ := st.CredentialsOf(ctx, revokedHolder.ID); len(cs) != 1 {
+		t.Fatalf("a revoked credential was renewed: %d credentials", len(cs))
+	}
+
+	// Expired and suspended by the lifecycle for the missed renewal: the
+	// approval lifts that suspension and runs the years from approval.
+	clk.Set(late.ValidUntil.Add(time.Hour))
+	runJobs(t, s)
+	if c, _ := st.Credential(ctx, late.ID); c.Status() != "suspended" {
+		t.Fatalf("after the missed renewal: %s", c.Status())
+	}
+	approvedAt := late.ValidUntil.AddDate(0, 0, 10)
+	clk.Set(approvedAt)
+	if err := approve(lateApp); err != nil {
+		t.Fatalf("approving a renewal after a missed-renewal suspension: %v", err)
+	}
+	old, _ := st.Credential(ctx, late.ID)
+	if old.Status() != "superseded" || !old.SuspendedAt.IsZero() {
+		t.Fatalf("the late credential: %s %+v", old.Status(), old)
+	}
+	next, _ := st.Credential(ctx, old.SupersededBy)
+	if next.Status() != "active" || !next.ValidUntil.Equal(approvedAt.AddDate(3, 0, 0)) {
+		t.Fatalf("renewed late: %s until %s", next.Status(), next.ValidUntil)
+	}
+}
+
+// TestRenewalNeverApprovedByItsHolder: a member of staff who is the
+// holder cannot approve their own renewal, even through the renewal's
+// approval without peer review.
+func TestRenewalNeverApprovedByItsHolder(t *testing.T) {
+	start := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
+	s, st, clk := clockedServer(t, start)
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff")
+	self := addUser(t, st, "self@example.org", "Stella Self", "staff", "applicant")
+	c := issueTo(t, s, self, staff, date.Date{})
+	clk.Set(start.AddDate(2, 10, 0))
+	app := readyRenewal(t, s, self, staff, c)
+	if to, err := s.nextState(app, self, application.Approve, ""); err == nil || to == application.Approved {
+		t.Fatalf("the holder approved their own renewal: %s %v", to, err)
+	}
+	if _, err := s.staffAct(context.Background(), self, app, app.Version, application.Approve, ""); err == nil {
+		t.Fatal("staffAct let the holder approve their own renewal")
+	}
+	if to, err := s.nextState(app, staff, application.Approve, ""); err != nil || to != application.Approved {
+		t.Fatalf("another member of staff: %s %v", to, err)
+	}
+}
+
+// TestRenewalStartedOnceUnderConcurrency: many requests starting the same
+// renewal at once open one application, and every one answers it.
+func TestRenewalStartedOnceUnderConcurrency(t *testing.T) {
+	start := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
+	s, st, _ := clockedServer(t, start)
+	ctx := context.Background()
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff")
+	holder := addUser(t, st, "holder@example.org", "Hana Holder", "applicant")
+	c := issueTo(t, s, holder, staff, date.Date{})
+	const n = 8
+	ids := make([]int64, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			app, err := s.renewalApplication(ctx, holder, c.ID)
+			errs[i] = err
+			if err == nil {
+				ids[i] = app.ID
+			}
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || ids[i] != ids[0] {
+			t.Fatalf("start %d: %d %v (first %d)", i, ids[i], errs[i], ids[0])
+		}
+	}
+	apps, err := st.Applications(ctx, store.ApplicationFilter{ApplicantID: holder.ID, SetID: renewalSet})
+	if err != nil || len(apps) != 1 {
+		t.Fatalf("%d renewal applications %v", len(apps), err)
+	}
+}
+
+// TestRenewalValidityEdges: renewing early continues the cycle from the
+// old end (to the second), late runs from approval; the credential
+// expires, and the lifecycle's expiry runs, at that instant, on the day.
+func TestRenewalValidityEdges(t *testing.T) {
+	leap := time.Date(2028, 2, 29, 9, 30, 0, 0, time.UTC)
+	for _, c := range []struct {
+		old, now, want time.Time
+	}{
+		{leap, leap.Add(-time.Hour), time.Date(2031, 3, 1, 9, 30, 0, 0, time.UTC)}, // as issuance counts years (AddDate)
+		{leap, leap, leap.AddDate(3, 0, 0)},                                        // at the instant of expiry: from approval
+		{leap, leap.Add(-time.Nanosecond), time.Date(2031, 3, 1, 9, 30, 0, 0, time.UTC)},
+		{time.Date(2029, 3, 10, 14, 0, 0, 0, time.UTC), time.Date(2029, 4, 1, 8, 0, 0, 500, time.UTC), time.Date(2032, 4, 1, 8, 0, 0, 0, time.UTC)},
+	} {
+		if got := renewalValidity(c.old, c.now, 3); !got.Equal(c.want) {
+			t.Errorf("renewalValidity(%s, %s) = %s, want %s", c.old, c.now, got, c.want)
+		}
+	}
+	if !renewalValidity(leap, leap, 0).IsZero() {
+		t.Error("a set without a cycle gives a validity")
+	}
 }

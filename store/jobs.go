@@ -115,13 +115,25 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, lease time.Duratio
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for i := range out {
-			if _, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE jobs SET locked_until = ?, attempts = attempts + 1 WHERE id = ?"),
-				s.timeArg(now.Add(lease)), out[i].ID); err != nil {
+		// The lease is taken only if the job is still free: the same
+		// condition as the select, checked again by the write itself, so
+		// two claimers can never both hold it (whatever the isolation).
+		claimed := out[:0]
+		for _, j := range out {
+			res, err := tx.ExecContext(ctx, s.Dialect.Rebind(
+				"UPDATE jobs SET locked_until = ?, attempts = attempts + 1 WHERE id = ? AND done_at IS NULL AND (locked_until IS NULL OR locked_until <= ?)"),
+				s.timeArg(now.Add(lease)), j.ID, s.timeArg(now))
+			if err != nil {
 				return err
 			}
-			out[i].Attempts++
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 1 {
+				j.Attempts++
+				claimed = append(claimed, j)
+			}
 		}
+		out = claimed
 		return nil
 	})
 	if err != nil {
@@ -159,13 +171,15 @@ func JobBackoff(attempts int) time.Duration {
 }
 
 // RetryJob records a failed attempt and schedules the next after
-// JobBackoff(attempts).
+// JobBackoff(attempts). attempts is the count the claim returned: when
+// another worker has claimed the job since (this one's lease ran out), the
+// count moved on and this does nothing, so it never frees another's lease.
 func (s *Store) RetryJob(ctx context.Context, id int64, attempts int, failure string, now time.Time) error {
 	if len(failure) > 2000 {
-		failure = failure[:2000]
+		failure = strings.ToValidUTF8(failure[:2000], "")
 	}
-	_, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE jobs SET run_at = ?, last_error = ?, locked_until = NULL WHERE id = ? AND done_at IS NULL"),
-		s.timeArg(now.Add(JobBackoff(attempts))), failure, id)
+	_, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE jobs SET run_at = ?, last_error = ?, locked_until = NULL WHERE id = ? AND done_at IS NULL AND attempts = ?"),
+		s.timeArg(now.Add(JobBackoff(attempts))), failure, id, attempts)
 	return err
 }
 

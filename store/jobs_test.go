@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func enqueue(t *testing.T, s *Store, j Job) bool {
@@ -157,5 +159,154 @@ func TestJobBackoff(t *testing.T) {
 		if got := JobBackoff(c.n); got != c.want {
 			t.Errorf("JobBackoff(%d) = %s, want %s", c.n, got, c.want)
 		}
+	}
+}
+
+// TestRetryJobKeepsAnotherWorkersLease: a worker whose lease ran out and
+// whose job another worker claimed meanwhile cannot free or reschedule it
+// when it finally fails; a long failure with multi-byte text is cut to
+// valid UTF-8 (PostgreSQL refuses anything else).
+func TestRetryJobKeepsAnotherWorkersLease(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			at := time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
+			enqueue(t, s, Job{Kind: "k", Key: "lease/1", RunAt: at})
+			a, err := s.ClaimJobs(ctx, at, time.Minute, 10)
+			if err != nil || len(a) != 1 || a[0].Attempts != 1 {
+				t.Fatalf("first claim: %+v %v", a, err)
+			}
+			b, err := s.ClaimJobs(ctx, at.Add(2*time.Minute), time.Hour, 10) // A's lease ran out
+			if err != nil || len(b) != 1 || b[0].Attempts != 2 {
+				t.Fatalf("second claim: %+v %v", b, err)
+			}
+			if err := s.RetryJob(ctx, a[0].ID, a[0].Attempts, "late failure", at.Add(3*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			if c, err := s.ClaimJobs(ctx, at.Add(30*time.Minute), time.Hour, 10); err != nil || len(c) != 0 {
+				t.Fatalf("the stale retry freed B's lease: %+v %v", c, err)
+			}
+			long := strings.Repeat("é", 1500) // 3000 bytes
+			if err := s.RetryJob(ctx, b[0].ID, b[0].Attempts, long, at.Add(4*time.Minute)); err != nil {
+				t.Fatalf("B's retry: %v", err)
+			}
+			js, err := s.Jobs(ctx, "lease/")
+			if err != nil || len(js) != 1 || !utf8.ValidString(js[0].LastError) || len(js[0].LastError) > 2000 || js[0].LastError == "late failure" {
+				t.Fatalf("after B's retry: %+v %v", js, err)
+			}
+		})
+	}
+}
+
+// TestCredentialForUpdateAndOpenRenewal: the locked read of a credential in
+// a transaction, and the open renewal of a credential found in one.
+func TestCredentialForUpdateAndOpenRenewal(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			at := time.Date(2026, 5, 4, 9, 30, 0, 0, time.UTC)
+			holder, err := s.CreateUser(ctx, User{Email: "holder@example.org", Name: "Holder", PasswordHash: "x", CreatedAt: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.InTx(ctx, func(tx *sql.Tx) error {
+				appID, err := s.CreateApplication(ctx, tx, Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte(`{}`), CreatedAt: at})
+				if err != nil {
+					return err
+				}
+				if err := s.AddCredential(ctx, tx, IssuedCredential{ID: "cred-1", ApplicationID: appID, HolderID: holder, SetID: "aasect-cst", SetVersion: "v",
+					Document: []byte(`{}`), JWT: "x", IssuedAt: at, ValidUntil: at.AddDate(3, 0, 0),
+					RevocationList: "r", RevocationIndex: 1, SuspensionList: "s", SuspensionIndex: 1}); err != nil {
+					return err
+				}
+				for _, st := range []string{"withdrawn", "denied", "approved"} {
+					if _, err := s.CreateApplication(ctx, tx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: st, Portfolio: []byte(`{}`), CreatedAt: at, RenewsCredential: "cred-1"}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var open int64
+			err = s.InTx(ctx, func(tx *sql.Tx) error {
+				c, err := s.CredentialForUpdate(ctx, tx, "cred-1")
+				if err != nil || c.HolderID != holder || c.Status() != "active" {
+					t.Errorf("locked read: %+v %v", c, err)
+				}
+				if _, err := s.CredentialForUpdate(ctx, tx, "nope"); !errors.Is(err, ErrNotFound) {
+					t.Errorf("unknown credential: %v", err)
+				}
+				if id, err := s.OpenRenewalID(ctx, tx, "cred-1"); err != nil || id != 0 {
+					t.Errorf("only decided renewals: %d %v", id, err)
+				}
+				if open, err = s.CreateApplication(ctx, tx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: "under_review", Portfolio: []byte(`{}`), CreatedAt: at, RenewsCredential: "cred-1"}); err != nil {
+					return err
+				}
+				if id, err := s.OpenRenewalID(ctx, tx, "cred-1"); err != nil || id != open {
+					t.Errorf("the open renewal, seen in its own transaction: %d %v, want %d", id, err, open)
+				}
+				if id, err := s.OpenRenewalID(ctx, tx, ""); err != nil || id != 0 {
+					t.Errorf("no credential: %d %v", id, err)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestCredentialLockSerialisesRenewalStarts: transactions that lock the
+// credential, look for its open renewal and start one when there is none
+// open exactly one, however many run at once (PostgreSQL's row lock;
+// SQLite's single writer).
+func TestCredentialLockSerialisesRenewalStarts(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			at := time.Date(2026, 5, 4, 9, 30, 0, 0, time.UTC)
+			holder, err := s.CreateUser(ctx, User{Email: "holder@example.org", Name: "Holder", PasswordHash: "x", CreatedAt: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.InTx(ctx, func(tx *sql.Tx) error {
+				appID, err := s.CreateApplication(ctx, tx, Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte(`{}`), CreatedAt: at})
+				if err != nil {
+					return err
+				}
+				return s.AddCredential(ctx, tx, IssuedCredential{ID: "cred-2", ApplicationID: appID, HolderID: holder, SetID: "aasect-cst", SetVersion: "v",
+					Document: []byte(`{}`), JWT: "x", IssuedAt: at, RevocationList: "r", RevocationIndex: 2, SuspensionList: "s", SuspensionIndex: 2})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			for range 6 {
+				wg.Go(func() {
+					err := s.InTx(ctx, func(tx *sql.Tx) error {
+						if _, err := s.CredentialForUpdate(ctx, tx, "cred-2"); err != nil {
+							return err
+						}
+						id, err := s.OpenRenewalID(ctx, tx, "cred-2")
+						if err != nil || id != 0 {
+							return err
+						}
+						time.Sleep(20 * time.Millisecond) // widen the window a missing lock would leave open
+						_, err = s.CreateApplication(ctx, tx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: "draft", Portfolio: []byte(`{}`), CreatedAt: at, RenewsCredential: "cred-2"})
+						return err
+					})
+					if err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			var n int
+			if err := s.DB.QueryRow("SELECT COUNT(*) FROM applications WHERE renews_credential = 'cred-2'").Scan(&n); err != nil || n != 1 {
+				t.Fatalf("%d renewals opened %v", n, err)
+			}
+		})
 	}
 }

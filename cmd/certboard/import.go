@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/certboard/certboard/application"
 	"github.com/certboard/certboard/ce"
@@ -22,6 +24,32 @@ import (
 )
 
 const importUsage = "certboard import completions FILE.csv --provider EMAIL [--errors FILE] [--data DIR | --database URL]\n"
+
+// maxImportBytes is the largest file one import reads (it is read whole,
+// to count the rows for the progress bar): some two million rows.
+const maxImportBytes = 256 << 20
+
+// clip shortens a value echoed into the error report: a field that ran
+// on (an unclosed quote can hold the rest of the file) is shown by its
+// start.
+func clip(s string) string {
+	const most = 120
+	if utf8.RuneCountInString(s) <= most {
+		return s
+	}
+	return string([]rune(s)[:most]) + "…"
+}
+
+// csvSafe keeps a cell of the error report from being read as a formula
+// when the report is opened in a spreadsheet (the values come from the
+// imported file): a cell that starts with = + - @, a tab or a carriage
+// return gets a leading apostrophe.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
 
 // rejection is one row the import refused, and why.
 type rejection struct {
@@ -70,11 +98,17 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	if strings.TrimSpace(*providerEmail) == "" {
 		return bad("--provider is required: the e-mail address of the provider account the completions come from")
 	}
+	if fi, err := os.Stat(files[0]); err != nil {
+		return bad("%v", err)
+	} else if fi.Size() > maxImportBytes {
+		return bad("%s is %d MB; at most %d MB are imported at once: split it into several files (each with the header row); nothing was imported",
+			files[0], fi.Size()>>20, maxImportBytes>>20)
+	}
 	data, err := os.ReadFile(files[0])
 	if err != nil {
 		return bad("%v", err)
 	}
-	r, err := ce.NewReader(strings.NewReader(string(data)))
+	r, err := ce.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return bad("%s: %v; nothing was imported", files[0], err)
 	}
@@ -128,7 +162,7 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	created, repeated := 0, 0
 	for i, row := range rows {
 		reject := func(field, reason string) {
-			rejected = append(rejected, rejection{Line: row.Line, CredentialID: row.Completion.CredentialID, CourseID: row.Completion.CourseID, Field: field, Reason: reason})
+			rejected = append(rejected, rejection{Line: row.Line, CredentialID: clip(row.Completion.CredentialID), CourseID: clip(row.Completion.CourseID), Field: field, Reason: reason})
 		}
 		if probs := row.Check(today); len(probs) > 0 {
 			for _, p := range probs {
@@ -212,7 +246,7 @@ func writeRejections(name string, rs []rejection) error {
 		w := csv.NewWriter(f)
 		_ = w.Write([]string{"line", "credential_id", "course_id", "field", "reason"})
 		for _, r := range rs {
-			_ = w.Write([]string{fmt.Sprint(r.Line), r.CredentialID, r.CourseID, r.Field, r.Reason})
+			_ = w.Write([]string{fmt.Sprint(r.Line), csvSafe(r.CredentialID), csvSafe(r.CourseID), csvSafe(r.Field), csvSafe(r.Reason)})
 		}
 		w.Flush()
 		if err := w.Error(); err != nil {

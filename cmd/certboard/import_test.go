@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,5 +179,44 @@ func TestImportCompletionsRefusesBadUsage(t *testing.T) {
 	}
 	if list, _ := st.Completions(ctx, store.CompletionFilter{}); len(list) != 0 {
 		t.Errorf("refused imports stored %d completions", len(list))
+	}
+}
+
+// TestImportErrorReportIsInert: values from the imported file that a
+// spreadsheet would run as formulas are written to the CSV error report
+// as text, and a field that ran on (an unclosed quote holds the rest of
+// the file) is echoed only by its start.
+func TestImportErrorReportIsInert(t *testing.T) {
+	dir, _ := importBoard(t)
+	text := importHeader +
+		`hana@example.org,"=HYPERLINK(""http://evil.example"")",+SUM(1),Formula,2026-03-02,2,in_person,yes` + "\n" +
+		`hana@example.org,@cmd,-2,Formula 2,2026-03-02,2,in_person,yes` + "\n" +
+		`hana@example.org,cred-hana,` + strings.Repeat("x", 5000) + `,Long,2026-03-02,2,in_person,yes` + "\n" +
+		`hana@example.org,cred-hana,"` + strings.Repeat("y", 5000) + "\n"
+	report := filepath.Join(t.TempDir(), "errors.csv")
+	code, out, errs := runImportFile(t, dir, text, "--provider", "ce@sunrise.example", "--errors", report)
+	if code != exitNo {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	got, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(got)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs[1:] {
+		for i, cell := range rec {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("cell %d of %v starts a formula: %q", i, rec[0], cell)
+			}
+			if len(cell) > 1000 {
+				t.Errorf("cell %d of line %s is %d bytes long", i, rec[0], len(cell))
+			}
+		}
+	}
+	if !strings.Contains(string(got), `'=HYPERLINK(""http://evil.example"")`) || !strings.Contains(string(got), "'@cmd") {
+		t.Errorf("the formula values are not kept as text:\n%s", got)
 	}
 }
