@@ -26,6 +26,12 @@ const (
 	jobExpiry         = "credential.expiry"
 	jobMissedRenewal  = "credential.missed_renewal"
 	jobMembershipScan = "membership.sweep"
+	// jobLapseNoted records that a credential was suspended for one lapse
+	// of membership (its key names the credential and the day it lapsed);
+	// it has nothing to run. A lapse is acted on once: when staff
+	// reinstate the credential, the sweep leaves it be until the holder's
+	// membership lapses again on another day.
+	jobLapseNoted = "membership.lapse_noted"
 )
 
 // reminderDays are the days before expiry on which the holder is reminded.
@@ -177,6 +183,8 @@ func (s *Server) runJob(ctx context.Context, j store.Job, now time.Time) error {
 			outcome, err = s.credentialJobRun(ctx, tx, j.Kind, p, now)
 		case jobMembershipScan:
 			outcome, err = s.membershipSweep(ctx, tx, now)
+		case jobLapseNoted:
+			outcome = store.JobSkipped
 		default:
 			err = fmt.Errorf("unknown job kind %q", j.Kind)
 		}
@@ -408,6 +416,13 @@ func (s *Server) membershipSweep(ctx context.Context, tx *sql.Tx, now time.Time)
 		if c, err = s.cfg.Store.CredentialForUpdate(ctx, tx, c.ID); err != nil {
 			return "", err
 		} else if c.Status() != "active" {
+			continue
+		}
+		// Once per lapse: a staff reinstatement after this suspension stands.
+		if first, err := s.cfg.Store.EnqueueJob(ctx, tx, store.Job{Kind: jobLapseNoted,
+			Key: "credential/" + c.ID + "/membership-lapsed/" + on.String(), RunAt: now, CreatedAt: now}); err != nil {
+			return "", err
+		} else if !first {
 			continue
 		}
 		holder, err := s.cfg.Store.UserByID(ctx, c.HolderID)

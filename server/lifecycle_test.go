@@ -260,7 +260,8 @@ func TestLapsedMembershipSuspends(t *testing.T) {
 	if cur, _ := st.Credential(ctx, c2.ID); cur.Status() != "active" {
 		t.Fatalf("a renewed membership was suspended: %q", cur.SuspendReason)
 	}
-	// Staff reinstate; the next day's sweep suspends again, the day after nothing more.
+	// Staff reinstate: the reinstatement stands, on this day's sweep and on
+	// the next days', as long as the membership has not lapsed again.
 	err = s.inTx(ctx, func(tx *sql.Tx) error { return st.SetCredentialStatus(ctx, tx, c1.ID, "reinstate", "", clk.Now()) })
 	if err != nil {
 		t.Fatal(err)
@@ -268,6 +269,16 @@ func TestLapsedMembershipSuspends(t *testing.T) {
 	runJobs(t, s) // today's sweep already ran
 	if cur, _ := st.Credential(ctx, c1.ID); cur.Status() != "active" {
 		t.Fatal("the same day's sweep ran twice")
+	}
+	for _, day := range []int{2, 3, 10} {
+		clk.Set(time.Date(2027, 1, day, 0, 5, 0, 0, time.UTC))
+		runJobs(t, s)
+		if cur, _ := st.Credential(ctx, c1.ID); cur.Status() != "active" {
+			t.Fatalf("on 2027-01-%02d the sweep overrode the staff reinstatement: %q", day, cur.SuspendReason)
+		}
+	}
+	if n := countIn(subjectsTo(t, st, lapsing.Email), "suspended"); n != 1 {
+		t.Fatalf("%d suspension mails after the reinstatement", n)
 	}
 }
 

@@ -157,7 +157,8 @@ func (s *Store) scanCredential(r scanner) (*IssuedCredential, error) {
 
 // SetCredentialStatus records a staff decision on a credential in the
 // caller's transaction: "revoke" (final), "suspend" or "reinstate" (lifts a
-// suspension). A revoked credential cannot change any more (ErrConflict).
+// suspension). A revoked credential cannot change any more, and one a
+// renewal superseded cannot be suspended (ErrConflict): its successor can.
 func (s *Store) SetCredentialStatus(ctx context.Context, tx *sql.Tx, id, action, reason string, at time.Time) error {
 	var q string
 	var args []any
@@ -165,7 +166,7 @@ func (s *Store) SetCredentialStatus(ctx context.Context, tx *sql.Tx, id, action,
 	case "revoke":
 		q, args = "UPDATE credentials SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL", []any{s.timeArg(at), reason, id}
 	case "suspend":
-		q, args = "UPDATE credentials SET suspended_at = ?, suspend_reason = ? WHERE id = ? AND revoked_at IS NULL AND suspended_at IS NULL", []any{s.timeArg(at), reason, id}
+		q, args = "UPDATE credentials SET suspended_at = ?, suspend_reason = ? WHERE id = ? AND revoked_at IS NULL AND suspended_at IS NULL AND superseded_by = ''", []any{s.timeArg(at), reason, id}
 	case "reinstate":
 		q, args = "UPDATE credentials SET suspended_at = NULL, suspend_reason = '' WHERE id = ? AND revoked_at IS NULL AND suspended_at IS NOT NULL", []any{id}
 	default:

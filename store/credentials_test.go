@@ -133,6 +133,9 @@ func TestSupersessionOnBothEngines(t *testing.T) {
 			if err := supersede("old", "new"); !errors.Is(err, ErrConflict) {
 				t.Fatalf("superseding twice: %v", err)
 			}
+			if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.SetCredentialStatus(ctx, tx, "old", "suspend", "x", at) }); !errors.Is(err, ErrConflict) {
+				t.Fatalf("suspending a superseded credential: %v", err)
+			}
 			if err := supersede("missing", "new"); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("superseding a missing credential: %v", err)
 			}
