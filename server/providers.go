@@ -73,10 +73,32 @@ func (s *Server) ApprovedProvider(ctx context.Context, u *store.User) (*store.Pr
 	return p, nil
 }
 
-// cycleStart is the first day of a credential's current cycle: the day it
-// was issued (a renewal issues a new credential, which starts the next).
-func cycleStart(c *store.IssuedCredential) date.Date {
-	return date.FromTime(c.IssuedAt.UTC())
+// cycleStart is the first day of a credential's current cycle: cycleYears
+// before it expires, which is the day it was issued for a first credential
+// and the day the renewed one expired for an early renewal (whose cycle
+// continues the last; CE taken between the approval and that day belongs
+// to the cycle already renewed). Without an end date or a cycle length, the
+// day it was issued.
+func cycleStart(c *store.IssuedCredential, cycleYears int) date.Date {
+	issued := date.FromTime(c.IssuedAt.UTC())
+	if c.ValidUntil.IsZero() || cycleYears <= 0 {
+		return issued
+	}
+	start := date.FromTime(c.ValidUntil.UTC().AddDate(-cycleYears, 0, 0))
+	if start.Before(issued) {
+		// A renewal approved after expiry starts its cycle when issued.
+		return issued
+	}
+	return start
+}
+
+// renewalCycleYears is the length of a renewal cycle in the renewal set in
+// force (0 when it has none).
+func (s *Server) renewalCycleYears() int {
+	if set := s.sets().Latest(renewalSet); set != nil && set.Cycle != nil {
+		return set.Cycle.Years
+	}
+	return 0
 }
 
 // noSuchHolder is the one answer for an unknown credential and for a
@@ -138,7 +160,7 @@ func (s *Server) ReportCompletion(ctx context.Context, provider *store.User, in 
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, false, err
 	}
-	if p := ce.CheckCycle(in, cycleStart(cred)); p != nil {
+	if p := ce.CheckCycle(in, cycleStart(cred, s.renewalCycleYears())); p != nil {
 		return nil, false, ce.Problems{*p}
 	}
 	// The portfolio a renewal starts with, should the report have to start it.
