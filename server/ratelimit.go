@@ -67,9 +67,12 @@ func (l *rateLimiter) refill() time.Duration {
 // allow takes a token for key; when none is left it says how long until
 // one is.
 func (l *rateLimiter) allow(key string) (bool, time.Duration) {
-	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// The clock is read under the lock, so that times reach the buckets in
+	// order; and a bucket's time never goes back (a clock set back, say),
+	// which would credit the same interval twice.
+	now := l.now()
 	l.sweep(now)
 	b, ok := l.buckets[key]
 	if !ok {
@@ -81,8 +84,8 @@ func (l *rateLimiter) allow(key string) (bool, time.Duration) {
 	}
 	if elapsed := now.Sub(b.at); elapsed > 0 {
 		b.tokens = math.Min(l.burst, b.tokens+elapsed.Seconds()*l.rate)
+		b.at = now
 	}
-	b.at = now
 	if b.tokens >= 1 {
 		b.tokens--
 		return true, 0
@@ -152,7 +155,17 @@ func limitKey(r *http.Request) string {
 //
 //	s.route("GET /api/v1/registry", Public, s.limited("registry search", RegistryPerMinute, http.HandlerFunc(s.apiRegistry)))
 func (s *Server) limited(name string, perMinute int, h http.Handler) http.Handler {
+	return s.limiter(name, perMinute)(h)
+}
+
+// limiter is limited for several routes that share one limit (a page and
+// its API, say): each handler it wraps draws on the same buckets.
+func (s *Server) limiter(name string, perMinute int) func(http.Handler) http.Handler {
 	l := newRateLimiter(perMinute, s.now)
+	return func(h http.Handler) http.Handler { return s.limitWith(l, name, perMinute, h) }
+}
+
+func (s *Server) limitWith(l *rateLimiter, name string, perMinute int, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ok, wait := l.allow(limitKey(r))
 		if ok {

@@ -163,3 +163,109 @@ func TestPublicVerificationIsLimited(t *testing.T) {
 		t.Fatal("still limited a minute later")
 	}
 }
+
+// TestRateLimiterClockBack: a clock set back and forward again credits no
+// interval twice.
+func TestRateLimiterClockBack(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
+	l := newRateLimiter(6, clk.now) // one token every 10 s
+	for range 6 {
+		l.allow("a")
+	}
+	clk.add(-10 * time.Second)
+	if ok, _ := l.allow("a"); ok {
+		t.Fatal("a token after the clock went back")
+	}
+	clk.add(10 * time.Second)
+	if ok, _ := l.allow("a"); ok {
+		t.Fatal("a token for an interval already counted")
+	}
+	clk.add(10 * time.Second)
+	if ok, _ := l.allow("a"); !ok {
+		t.Fatal("no token 10 s on")
+	}
+}
+
+// TestRateLimiterConcurrent: under concurrent use (run with -race) a key
+// gets exactly its burst, and memory stays within the cap.
+func TestRateLimiterConcurrent(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
+	l := newRateLimiter(100, clk.now)
+	l.maxKeys = 500
+	var mu sync.Mutex
+	allowed := 0
+	var wg sync.WaitGroup
+	for g := range 20 {
+		wg.Go(func() {
+			for i := range 50 {
+				if ok, _ := l.allow("same"); ok {
+					mu.Lock()
+					allowed++
+					mu.Unlock()
+				}
+				l.allow(fmt.Sprintf("k-%d-%d", g, i))
+				if i%10 == 0 {
+					clk.add(time.Microsecond)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	// 20×50 requests in 100 µs: the burst of 100, and no more than the
+	// sliver of a token 100 µs brings.
+	if allowed != 100 {
+		t.Fatalf("%d of 1000 concurrent requests allowed, want the burst of 100", allowed)
+	}
+	if n := len(l.buckets); n > 500 {
+		t.Fatalf("%d keys kept, cap 500", n)
+	}
+}
+
+// TestLimitKeys: IPv4 by address (also written as IPv4-mapped IPv6), IPv6
+// by /64, zones dropped.
+func TestLimitKeys(t *testing.T) {
+	for remote, want := range map[string]string{
+		"203.0.113.5:1":             "203.0.113.5",
+		"[::ffff:203.0.113.5]:1":    "203.0.113.5",
+		"[2001:db8:1:2:3:4:5:6]:80": "2001:db8:1:2::/64",
+		"[fe80::1%eth0]:80":         "fe80::/64",
+		"not an address":            "not an address",
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = remote
+		if got := limitKey(r); got != want {
+			t.Errorf("%s: %q, want %q", remote, got, want)
+		}
+	}
+}
+
+// TestPageAndAPIShareALimit: the page and the API of one service draw on
+// the same limit, so using both does not double it.
+func TestPageAndAPIShareALimit(t *testing.T) {
+	s, _ := newServer(t)
+	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
+	s.cfg.Now = clk.now
+	h := s.Handler()
+	get := func(path string) int {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.RemoteAddr = "198.51.100.7:1"
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for i := range RegistryPerMinute {
+		path := "/registry"
+		if i%2 == 1 {
+			path = "/api/v1/registry"
+		}
+		if code := get(path); code != http.StatusOK {
+			t.Fatalf("request %d to %s: %d", i+1, path, code)
+		}
+	}
+	if code := get("/api/v1/registry"); code != http.StatusTooManyRequests {
+		t.Fatalf("API after %d searches on both: %d, want 429", RegistryPerMinute, code)
+	}
+	if code := get("/registry"); code != http.StatusTooManyRequests {
+		t.Fatalf("page after %d searches on both: %d, want 429", RegistryPerMinute, code)
+	}
+}

@@ -23,13 +23,16 @@ import (
 
 // The public registry lists holders who keep a visible profile and at
 // least one public credential. Credentials and their status are read live
-// at every request (joined in the query, never copied into the index), so
-// a suspension or revocation shows at once; expiry is judged on s.now().
+// at every request (joined in the query; the index keeps only the set ids
+// of public credentials, to narrow the credential filter), so a suspension
+// or revocation shows at once; expiry is judged on s.now().
 
 // registryRoutes registers the public registry and the holder's profile.
 func (s *Server) registryRoutes() {
-	s.route("GET /registry", Public, s.limited("registry search", RegistryPerMinute, http.HandlerFunc(s.registryPage)))
-	s.route("GET /api/v1/registry", Public, s.limited("registry search", RegistryPerMinute, http.HandlerFunc(s.registryAPI)))
+	// The page and the API share one limit.
+	limit := s.limiter("registry search", RegistryPerMinute)
+	s.route("GET /registry", Public, limit(http.HandlerFunc(s.registryPage)))
+	s.route("GET /api/v1/registry", Public, limit(http.HandlerFunc(s.registryAPI)))
 	s.route("GET /account/profile", Authenticated, http.HandlerFunc(s.profilePage))
 	s.route("POST /account/profile", Authenticated, http.HandlerFunc(s.profileSavePage))
 	s.route("GET /api/v1/profile", Authenticated, http.HandlerFunc(s.profileAPI))
@@ -417,9 +420,19 @@ func (s *Server) profileAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, showProfile(p, listed))
 }
 
+// maxProfileBody bounds a profile sent to the API: a profile within every
+// field's limit is about 2,600 characters, up to 12 bytes each when a
+// client escapes them (\ud83d\ude00), so the 8 KiB of other requests is
+// too little.
+const maxProfileBody = 64 << 10
+
 func (s *Server) profileSaveAPI(w http.ResponseWriter, r *http.Request) {
 	var in profileJSON
-	if !decodeJSON(w, r, &in, "display_name, city, region, country, specialties, telehealth, languages, practice, statement, website, email, visible and version (0 for a first save)") {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxProfileBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		problem(w, http.StatusBadRequest, "Invalid request", "Send a JSON object with display_name, city, region, country, specialties, telehealth, "+
+			"languages, practice, statement, website, email, visible and version (0 for a first save): "+err.Error())
 		return
 	}
 	if in.Version < 0 {
@@ -503,7 +516,9 @@ func parseRegistry(v url.Values) (*registryParams, error) {
 		}
 		p.Page = n
 	}
-	if (p.Page-1)*p.Limit > registryMaxOffset {
+	// Compared by division: (page-1)*limit overflows for a page number
+	// near the largest integer and would pass as a negative offset.
+	if p.Page-1 > registryMaxOffset/p.Limit {
 		return nil, fmt.Errorf("page: pages beyond the first %d entries are reached with cursor (next_cursor), or narrow the search", registryMaxOffset)
 	}
 	if s := trim("cursor"); s != "" {

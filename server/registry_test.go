@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -389,5 +391,111 @@ func TestProfileAPI(t *testing.T) {
 	_ = json.Unmarshal(rec.Body.Bytes(), &p)
 	if rec.Code != 200 || !p.Listed || !p.Visible || p.Country != "US" {
 		t.Errorf("jordan: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestRegistryPageNumberBounds: a page number whose offset overflows an
+// int is refused like any page too deep, not read as a negative offset.
+func TestRegistryPageNumberBounds(t *testing.T) {
+	w := newRegistryWorld(t)
+	for _, q := range []string{"page=922337203685477581", "page=922337203685477581&limit=20", "page=9223372036854775807&limit=100", "page=5002"} {
+		code, res := w.search(t, q)
+		if code != 400 {
+			t.Errorf("%s: %d, total %d, %d entries", q, code, res.Total, len(res.Entries))
+		}
+	}
+	if code, _ := w.search(t, "page=5001"); code != 200 {
+		t.Errorf("the deepest page by number: %d", code)
+	}
+	if rec := getAs(t, w.h, "/registry?page=922337203685477581", nil); rec.Code != 400 || !strings.Contains(rec.Body.String(), "page: ") {
+		t.Errorf("page: %d", rec.Code)
+	}
+}
+
+// TestRegistryDisclosesOnlyWhatIsPublic: the search, the page and the
+// export show a listed holder's public credentials with their status, and
+// never a private credential, the reason of a suspension or revocation, or
+// the account's e-mail address.
+func TestRegistryDisclosesOnlyWhatIsPublic(t *testing.T) {
+	w := newRegistryWorld(t)
+	ctx := context.Background()
+	henrik, err := w.st.UserByEmail(ctx, demoEmail("henrik.lund"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := w.st.CredentialsOf(ctx, henrik.ID)
+	if err != nil || len(creds) != 1 || creds[0].SuspendReason == "" {
+		t.Fatalf("%+v %v", creds, err)
+	}
+	reason := creds[0].SuspendReason
+	// Jordan's private second credential: issued, never made public.
+	jordan := w.users["jordan"]
+	jc, err := w.st.CredentialsOf(ctx, jordan.ID)
+	if err != nil || len(jc) != 1 {
+		t.Fatalf("%+v %v", jc, err)
+	}
+	private := *jc[0]
+	private.ID, private.Public = "private-second-credential", false
+	private.RevocationIndex, private.SuspensionIndex = private.RevocationIndex+1, private.SuspensionIndex+1
+	if err := w.st.InTx(ctx, func(tx *sql.Tx) error { return w.st.AddCredential(ctx, tx, private) }); err != nil {
+		t.Fatal(err)
+	}
+	rec := openAPICall(t, w.h, "GET", "/api/v1/registry?limit=100", "", nil)
+	page := getAs(t, w.h, "/registry?limit=100", nil)
+	csvRec := getAs(t, w.h, "/staff/registry.csv", sessionFor(t, w.s, w.users["staff"]))
+	for what, body := range map[string]string{"API": rec.Body.String(), "page": page.Body.String(), "CSV": csvRec.Body.String()} {
+		if !strings.Contains(body, "Henrik Lund") || !strings.Contains(body, "suspended") {
+			t.Errorf("%s: Henrik or his status missing", what)
+		}
+		for _, secret := range []string{reason, "ethics hearing", private.ID, jordan.Email, henrik.Email, "Noor Haddad"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("%s discloses %q", what, secret)
+			}
+		}
+	}
+}
+
+// TestProfileAPIFullLengthProfile: a profile at every field's limit saves
+// through the API even when the client escapes every character; a holder
+// id in the body is refused, and a save only ever touches the caller's own
+// profile.
+func TestProfileAPIFullLengthProfile(t *testing.T) {
+	w := newRegistryWorld(t)
+	ctx := context.Background()
+	riley := w.users["riley"]
+	c := sessionFor(t, w.s, riley)
+	esc := func(n int) string { return strings.Repeat(`\u00e9`, n) }
+	body := `{"version":0,"display_name":"R` + esc(119) + `","city":"` + esc(100) + `","region":"` + esc(100) + `","practice":"` + esc(200) +
+		`","statement":"` + esc(1000) + `","country":"US","visible":true}`
+	if len(body) <= 8192 {
+		t.Fatalf("the body is only %d bytes", len(body))
+	}
+	rec := openAPICall(t, w.h, "PUT", "/api/v1/profile", body, c)
+	if rec.Code != 200 {
+		t.Fatalf("a profile within the limits, %d bytes: %d %s", len(body), rec.Code, rec.Body)
+	}
+	p, err := w.st.Profile(ctx, riley.ID)
+	if err != nil || len([]rune(p.Statement)) != 1000 {
+		t.Fatalf("%v %d", err, len([]rune(p.Statement)))
+	}
+	// Someone else's id in the body: refused, nothing changed.
+	jordan := w.users["jordan"]
+	before, err := w.st.Profile(ctx, jordan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec = openAPICall(t, w.h, "PUT", "/api/v1/profile", fmt.Sprintf(`{"version":%d,"holder_id":%d,"display_name":"Taken Over"}`, before.Version, jordan.ID), c)
+	if rec.Code != 400 {
+		t.Errorf("holder_id in the body: %d", rec.Code)
+	}
+	// The form saves the caller's own profile, whatever it names.
+	rec = postForm(t, w.h, "/account/profile", url.Values{"version": {fmt.Sprint(before.Version)}, "display_name": {"Taken Over"},
+		"holder_id": {fmt.Sprint(jordan.ID)}, "visible": {"true"}}, c)
+	after, err := w.st.Profile(ctx, jordan.ID)
+	if err != nil || after.DisplayName != before.DisplayName || after.Version != before.Version {
+		t.Errorf("jordan's profile changed by riley's save (%d): %+v", rec.Code, after)
+	}
+	if rec := openAPICall(t, w.h, "PUT", "/api/v1/profile", `{"version":0,"display_name":"`+strings.Repeat("x", 70000)+`"}`, c); rec.Code != 400 {
+		t.Errorf("a body past 64 KiB: %d", rec.Code)
 	}
 }

@@ -30,10 +30,12 @@ const maxTitlePortfolio = 4 << 20
 // may check a person in the registry by a credential of theirs, which is
 // audited.
 func (s *Server) titleCheckRoutes() {
+	// The page and the API share one limit.
+	limit := s.limiter("the title check", titleCheckPerMinute)
 	s.route("GET /title-check", Public, http.HandlerFunc(s.titleCheckPage))
-	s.route("POST /title-check", Public, s.limited("the title check", titleCheckPerMinute, http.HandlerFunc(s.titleCheckUpload)))
+	s.route("POST /title-check", Public, limit(http.HandlerFunc(s.titleCheckUpload)))
 	s.route("GET /title-check/person", Regulator, http.HandlerFunc(s.titleCheckPerson))
-	s.route("POST /api/v1/title-check", Public, s.limited("the title check", titleCheckPerMinute, http.HandlerFunc(s.apiTitleCheck)))
+	s.route("POST /api/v1/title-check", Public, limit(http.HandlerFunc(s.apiTitleCheck)))
 	s.route("GET /api/v1/title-check/credentials/{id}", Regulator, http.HandlerFunc(s.apiTitleCheckPerson))
 }
 
@@ -372,7 +374,11 @@ func (s *Server) apiTitleCheckPerson(w http.ResponseWriter, r *http.Request) {
 	}
 	a := answerOf(res, "board_snapshot")
 	c := person.Credential
-	a.Person = &titlePersonJSON{Name: person.Name, Status: s.statusAnswer(c), Credential: titleCredentialJSON{ID: c.ID,
+	// The reasons for a suspension or revocation are for the holder and
+	// the board only: a regulator sees the status and its date.
+	st := s.statusAnswer(c)
+	st.RevokeReason, st.SuspendReason = "", ""
+	a.Person = &titlePersonJSON{Name: person.Name, Status: st, Credential: titleCredentialJSON{ID: c.ID,
 		URL: s.publicBase() + "/credentials/" + c.ID, SetID: c.SetID, SetVersion: c.SetVersion, IssuedAt: c.IssuedAt.UTC().Format("2006-01-02T15:04:05Z07:00")}}
 	writeJSON(w, a)
 }

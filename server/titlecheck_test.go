@@ -235,3 +235,48 @@ func TestTitleCheckPersonLookup(t *testing.T) {
 		t.Fatalf("%d look-ups audited, want 3", n)
 	}
 }
+
+// TestTitleCheckHidesStatusReasons: a regulator's look-up shows a
+// suspended or revoked credential's status and date, never the reason the
+// board gave the holder.
+func TestTitleCheckHidesStatusReasons(t *testing.T) {
+	w := newAccessWorld(t)
+	h := w.s.Handler()
+	ctx := context.Background()
+	regulator, err := w.st.UserByEmail(ctx, demoEmail("regulator"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := sessionFor(t, w.s, regulator)
+	doc, oc := openAPIDocument(t), openAPICompiler(t)
+	for local, tc := range map[string]struct{ standing, reason string }{
+		"henrik.lund":  {"suspended", "insurance lapsed"},
+		"rafael.costa": {"revoked", "ethics hearing"},
+	} {
+		u, err := w.st.UserByEmail(ctx, demoEmail(local))
+		if err != nil {
+			t.Fatal(err)
+		}
+		creds, err := w.st.CredentialsOf(ctx, u.ID)
+		if err != nil || len(creds) != 1 || !strings.Contains(creds[0].SuspendReason+creds[0].RevokeReason, tc.reason) {
+			t.Fatalf("%s: %+v %v", local, creds, err)
+		}
+		rec := openAPICall(t, h, "GET", "/api/v1/title-check/credentials/"+creds[0].ID, "", reg)
+		openAPICheckAnswer(t, oc, doc, "get", "/api/v1/title-check/credentials/{id}", rec)
+		var out struct {
+			Person struct {
+				Status map[string]string `json:"status"`
+			} `json:"person"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || rec.Code != 200 || out.Person.Status["standing"] != tc.standing {
+			t.Fatalf("%s: %d %v %s", local, rec.Code, err, rec.Body)
+		}
+		if body := rec.Body.String(); strings.Contains(body, tc.reason) || strings.Contains(body, "_reason") {
+			t.Errorf("%s: the API shows the regulator the board's reason: %s", local, body)
+		}
+		page := getAs(t, h, "/title-check/person?credential="+creds[0].ID, reg)
+		if page.Code != 200 || !strings.Contains(page.Body.String(), tc.standing) || strings.Contains(page.Body.String(), tc.reason) {
+			t.Errorf("%s: page %d; the reason shown or the status not", local, page.Code)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/store"
+	"github.com/certboard/certboard/vcjwt"
 	"github.com/certboard/certboard/verification"
 	"github.com/certboard/certboard/verifier"
 )
@@ -23,8 +24,10 @@ import (
 // credential, from this board or any issuer using did:web or did:key.
 func (s *Server) verifyRoutes() {
 	s.route("GET /check", Public, http.HandlerFunc(s.checkPage))
-	s.route("POST /check", Public, s.limited("credential verification", verifyPerMinute, http.HandlerFunc(s.checkPage)))
-	s.route("POST /api/v1/verify", Public, s.limited("credential verification", verifyPerMinute, http.HandlerFunc(s.apiVerifyCredential)))
+	// The page and the API share one limit.
+	limit := s.limiter("credential verification", verifyPerMinute)
+	s.route("POST /check", Public, limit(http.HandlerFunc(s.checkPage)))
+	s.route("POST /api/v1/verify", Public, limit(http.HandlerFunc(s.apiVerifyCredential)))
 }
 
 // maxCredential bounds a credential given to check.
@@ -217,6 +220,14 @@ func (s *Server) checkRecord(ctx context.Context, rep *verifier.Report) *boardRe
 	case err != nil:
 		s.cfg.Log.Warn("reading a credential's record", "id", id, "error", err)
 		check.Outcome, check.Detail = verification.CouldNotCheck, "the board's records could not be read just now; try again later"
+		rep.Checks = append(rep.Checks, check)
+		return nil
+	}
+	if sig, ok := rep.Checks.Lookup(vcjwt.CheckSignature); !c.Public && (!ok || sig.Outcome != verification.Valid) {
+		// Whoever holds the credential the board signed may learn where it
+		// stands; a document that merely names a private credential's id
+		// (tampered, or made up around an id seen in a link) may not.
+		check.Outcome, check.Detail = verification.Invalid, "the signature does not verify, so the board's records of this credential are not shown"
 		rep.Checks = append(rep.Checks, check)
 		return nil
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -210,5 +211,55 @@ func TestBoardRecordCouldNotCheck(t *testing.T) {
 	w.s.checkRecord(ctx, fresh)
 	if ch, ok := fresh.Checks.Lookup(CheckRecord); !ok || ch.Outcome != verification.CouldNotCheck || fresh.Status() != "could_not_check" {
 		t.Fatalf("records unreadable: %+v", fresh.Checks)
+	}
+}
+
+// TestBoardRecordOfAPrivateCredentialNeedsItsSignature: the board's
+// records of a private credential are shown for the credential it signed,
+// not for a document that only names its id.
+func TestBoardRecordOfAPrivateCredentialNeedsItsSignature(t *testing.T) {
+	w := newAccessWorld(t)
+	h := w.s.Handler()
+	ctx := context.Background()
+	henrik, err := w.st.UserByEmail(ctx, demoEmail("henrik.lund"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := w.st.CredentialsOf(ctx, henrik.ID)
+	if err != nil || len(creds) != 1 || creds[0].Status() != "suspended" {
+		t.Fatalf("%+v %v", creds, err)
+	}
+	c := creds[0]
+	if err := w.st.InTx(ctx, func(tx *sql.Tx) error { return w.st.SetCredentialPublic(ctx, tx, c.ID, false) }); err != nil {
+		t.Fatal(err)
+	}
+	// The genuine credential: its holder gave it, its standing is shown.
+	out := verifyAPI(t, h, string(c.Document))
+	if record, _ := out["record"].(map[string]any); record["standing"] != "suspended" {
+		t.Fatalf("genuine: %v", out)
+	}
+	// A document made up around its id: invalid, and nothing of the record.
+	var doc map[string]any
+	if err := json.Unmarshal(c.Document, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["name"] = "Anything"
+	forged, _ := json.Marshal(doc)
+	for _, body := range []string{string(forged), c.JWT[:strings.LastIndex(c.JWT, ".")+1] + "AAAA"} {
+		out = verifyAPI(t, h, body)
+		text := rec2s(out)
+		// (The status list check reads the list the document points to,
+		// which is public; the board's records add the dates and renewals.)
+		if out["status"] != "invalid" || out["record"] != nil || strings.Contains(text, "Suspended by the board") ||
+			strings.Contains(text, c.SuspendedAt.UTC().Format("2006-01-02")) {
+			t.Errorf("forged: the record shows: %s", text)
+		}
+	}
+	// Public again: its standing is public anyway (its page says it).
+	if err := w.st.InTx(ctx, func(tx *sql.Tx) error { return w.st.SetCredentialPublic(ctx, tx, c.ID, true) }); err != nil {
+		t.Fatal(err)
+	}
+	if record, _ := verifyAPI(t, h, string(forged))["record"].(map[string]any); record["standing"] != "suspended" {
+		t.Errorf("public, forged: record %v", record)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Profile is a holder's public profile for the registry. Specialties and
@@ -174,21 +175,30 @@ func SearchTerms(q string) []string {
 	return out
 }
 
+// maxFacetRunes bounds the value of a filter token, on both sides alike:
+// PostgreSQL refuses a tsquery word longer than 2,047 bytes.
+const maxFacetRunes = 200
+
 // facetToken is the index token of one filter value: a kind and the value
-// folded to letters and digits only.
+// folded to letters and digits only, at most maxFacetRunes of them.
 func facetToken(kind, value string) string {
 	var b strings.Builder
 	b.WriteString(kind)
+	n := 0
 	for _, r := range FoldText(value) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if n++; n > maxFacetRunes {
+				break
+			}
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
 }
 
-// profileFacets are the filter tokens of a profile.
-func profileFacets(p *Profile) []string {
+// profileFacets are the filter tokens of a profile; sets are the set ids
+// of the holder's public credentials.
+func profileFacets(p *Profile, sets []string) []string {
 	var out []string
 	add := func(kind, v string) {
 		if strings.TrimSpace(v) != "" {
@@ -214,6 +224,9 @@ func profileFacets(p *Profile) []string {
 	}
 	for _, l := range p.Languages {
 		add("ln", l)
+	}
+	for _, id := range sets {
+		add("cr", id)
 	}
 	if p.Telehealth {
 		out = append(out, "th1")
@@ -246,6 +259,8 @@ func queryFacets(q *RegistryQuery) []string {
 	}
 	add("sp", q.Specialty)
 	add("ln", q.Language)
+	// A pre-filter: the live EXISTS on credentials decides (registrySQL).
+	add("cr", q.Credential)
 	switch q.Telehealth {
 	case "yes":
 		out = append(out, "th1")
@@ -332,7 +347,9 @@ func (s *Store) SaveProfile(ctx context.Context, tx *sql.Tx, p Profile, extra st
 
 // ReindexProfile rewrites a holder's search-index entry in the caller's
 // transaction, with extra(profile) as the searchable text beyond the
-// profile's own (call it when the holder's public credentials change). A
+// profile's own. Call it in every transaction that changes which
+// credentials of the holder are public (a credential issued, or its
+// visibility changed): the entry keeps their set ids as filter tokens. A
 // holder without a profile has nothing to index.
 func (s *Store) ReindexProfile(ctx context.Context, tx *sql.Tx, holderID int64, extra func(*Profile) string) error {
 	p, err := scanProfile(tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+profileColumns+" FROM registry_profiles WHERE holder_id = ?"), holderID))
@@ -347,9 +364,12 @@ func (s *Store) ReindexProfile(ctx context.Context, tx *sql.Tx, holderID int64, 
 
 // RegistryIndexText is what the search index keeps of a profile: the
 // searchable words and the filter tokens, each separated by spaces (for
-// bulk loaders that fill the index directly).
-func RegistryIndexText(p *Profile, extra string) (body, facets string) {
-	return profileBody(p, extra), strings.Join(profileFacets(p), " ")
+// bulk loaders that fill the index directly). sets are the set ids of the
+// holder's public credentials (PublicCredentialSets), kept as filter tokens
+// so that the credential filter is an index lookup; the filter is still
+// checked against the credentials themselves at query time.
+func RegistryIndexText(p *Profile, extra string, sets []string) (body, facets string) {
+	return profileBody(p, extra), strings.Join(profileFacets(p, sets), " ")
 }
 
 // PostgresSearchVector is how PostgreSQL's index entry is computed from
@@ -357,9 +377,15 @@ func RegistryIndexText(p *Profile, extra string) (body, facets string) {
 const PostgresSearchVector = "setweight(to_tsvector('simple', $1), 'D') || setweight(to_tsvector('simple', $2), 'A')"
 
 // indexProfile writes the index entry of a profile: only a visible profile
-// is in the index.
+// is in the index. The set ids of the holder's public credentials are read
+// here, in the caller's transaction, so that every writer of the entry
+// keeps them current.
 func (s *Store) indexProfile(ctx context.Context, tx *sql.Tx, p *Profile, extra string) error {
-	body, facets := RegistryIndexText(p, extra)
+	sets, err := s.PublicCredentialSets(ctx, tx, p.HolderID)
+	if err != nil {
+		return err
+	}
+	body, facets := RegistryIndexText(p, extra, sets)
 	if s.Dialect == Postgres {
 		_, err := tx.ExecContext(ctx, `UPDATE registry_profiles SET search = `+PostgresSearchVector+` WHERE holder_id = $3`, body, facets, p.HolderID)
 		return err
@@ -370,7 +396,7 @@ func (s *Store) indexProfile(ctx context.Context, tx *sql.Tx, p *Profile, extra 
 	if !p.Visible {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO registry_fts (rowid, body, facets) VALUES (?, ?, ?)", p.HolderID, body, facets)
+	_, err = tx.ExecContext(ctx, "INSERT INTO registry_fts (rowid, body, facets) VALUES (?, ?, ?)", p.HolderID, body, facets)
 	return err
 }
 
@@ -395,7 +421,7 @@ func (s *Store) PublicCredentialSets(ctx context.Context, tx *sql.Tx, holderID i
 
 // registrySQL builds the FROM and WHERE of a search, and its arguments.
 // Credentials are joined live: a listing needs a public credential now.
-func (s *Store) registrySQL(q *RegistryQuery) (body, key string, args []any) {
+func (s *Store) registrySQL(q *RegistryQuery) (body, key string, args []any, err error) {
 	terms, facets := SearchTerms(q.Q), queryFacets(q)
 	var where []string
 	var from string
@@ -442,7 +468,11 @@ func (s *Store) registrySQL(q *RegistryQuery) (body, key string, args []any) {
 			tq = append(tq, f+":A")
 		}
 		if len(tq) > 0 {
-			where = append(where, "p.search @@ to_tsquery('simple', "+sqlLiteral(strings.Join(tq, " & "))+")")
+			lit, err := tsqueryLiteral(strings.Join(tq, " & "))
+			if err != nil {
+				return "", "", nil, err
+			}
+			where = append(where, "p.search @@ to_tsquery('simple', "+lit+")")
 		}
 	}
 	exists := "EXISTS (SELECT 1 FROM credentials c WHERE c.holder_id = p.holder_id AND " + pub
@@ -459,17 +489,34 @@ func (s *Store) registrySQL(q *RegistryQuery) (body, key string, args []any) {
 	if q.After > 0 {
 		where, args = append(where, key+" > ?"), append(args, q.After)
 	}
-	return "FROM " + from + " WHERE " + strings.Join(where, " AND "), key, args
+	return "FROM " + from + " WHERE " + strings.Join(where, " AND "), key, args, nil
 }
 
-// sqlLiteral quotes a string for SQL. The text queries are written into
-// the statement rather than bound: PostgreSQL then plans each search for
-// its words (a rare name through the GIN index, a common word along the
-// holder order), where a generic plan for a bound tsquery, chosen after a
-// few runs of a prepared statement, walked a million rows for a rare name.
-// What is quoted is only letters, digits, spaces, & and :* (SearchTerms
-// and facetToken), and quotes are doubled all the same.
-func sqlLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+// errUnsafeLiteral is a tsquery that holds something other than what
+// SearchTerms and facetToken make; it is never written into a statement.
+var errUnsafeLiteral = errors.New("store: a registry search query holds characters that are not letters, digits or tsquery operators")
+
+// tsqueryLiteral quotes a tsquery for SQL. The text queries are written
+// into the statement rather than bound: PostgreSQL then plans each search
+// for its words (a rare name through the GIN index, a common word along
+// the holder order), where a generic plan for a bound tsquery, chosen after
+// a few runs of a prepared statement, walked a million rows for a rare
+// name. SearchTerms and facetToken make only letters and digits, joined by
+// spaces, & and the suffixes :*, :A and :D; anything else (a quote, a
+// backslash, a NUL, a control or combining character, invalid UTF-8) is
+// refused here rather than trusted to quoting, which would also depend on
+// the server's standard_conforming_strings.
+func tsqueryLiteral(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", errUnsafeLiteral
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" &:*", r) {
+			return "", errUnsafeLiteral
+		}
+	}
+	return "'" + s + "'", nil
+}
 
 // registryReader is what a search reads through: the pool, or (on
 // PostgreSQL) a read-only transaction.
@@ -514,7 +561,10 @@ func (s *Store) searchRegistry(ctx context.Context, db registryReader, q Registr
 	if q.CountCap <= 0 {
 		q.CountCap = 1000
 	}
-	body, key, args := s.registrySQL(&q)
+	body, key, args, err := s.registrySQL(&q)
+	if err != nil {
+		return nil, err
+	}
 	out := &RegistryPage{}
 	sel := "SELECT p.holder_id, p.display_name, p.city, p.region, p.country, p.specialties, p.telehealth, p.languages, p.practice, " +
 		"p.statement, p.website, p.email, p.visible, p.version, p.updated_at " + body + " ORDER BY " + key + " LIMIT " + strconv.Itoa(q.Limit+1)
@@ -551,7 +601,10 @@ func (s *Store) searchRegistry(ctx context.Context, db registryReader, q Registr
 		// still the count of the whole result.
 		cq := q
 		cq.After = 0
-		countBody, _, countArgs := s.registrySQL(&cq)
+		countBody, _, countArgs, err := s.registrySQL(&cq)
+		if err != nil {
+			return nil, err
+		}
 		countQ := "SELECT count(*) FROM (SELECT 1 " + countBody + " LIMIT " + strconv.Itoa(q.CountCap+1) + ") n"
 		if err := db.QueryRowContext(ctx, s.Dialect.Rebind(countQ), countArgs...).Scan(&out.Total); err != nil {
 			return nil, fmt.Errorf("counting the registry: %w", err)

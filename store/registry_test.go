@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -278,6 +279,184 @@ func TestSearchTerms(t *testing.T) {
 	for in, want := range cases {
 		if got := SearchTerms(in); !slices.Equal(got, want) {
 			t.Errorf("SearchTerms(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// The credential filter is a filter token of the index kept by every
+// writer of the entry, and still checked against the credentials live: a
+// token left behind (a credential made private without reindexing) never
+// lists anyone.
+func TestRegistryCredentialFilterToken(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			ana := addRegistryHolder(t, s, 1, registryHolder{p: Profile{DisplayName: "Ana Educator", City: "Chicago", Country: "US", Visible: true},
+				creds: []IssuedCredential{{ID: "ana-cse", SetID: "aasect-cse", Public: true}, {ID: "ana-cst", SetID: "aasect-cst", Public: true}}})
+			addRegistryHolder(t, s, 2, registryHolder{p: Profile{DisplayName: "Ben Therapist", City: "Chicago", Country: "US", Visible: true},
+				creds: []IssuedCredential{{ID: "ben-cst", SetID: "aasect-cst", Public: true}, {ID: "ben-cse", SetID: "aasect-cse"}}})
+			search := func(q RegistryQuery) []string {
+				t.Helper()
+				pg, err := s.SearchRegistry(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return names(pg.Listings)
+			}
+			if got := search(RegistryQuery{Credential: "aasect-cse", City: "chicago"}); !slices.Equal(got, []string{"Ana Educator"}) {
+				t.Errorf("cse in Chicago: %v (a private credential must not count)", got)
+			}
+			if got := search(RegistryQuery{Credential: "aasect-cst", Country: "US"}); !slices.Equal(got, []string{"Ana Educator", "Ben Therapist"}) {
+				t.Errorf("cst: %v", got)
+			}
+			// Made private without reindexing: the token is stale, the live
+			// check still leaves Ana out of the CSE filter.
+			if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.SetCredentialPublic(ctx, tx, "ana-cse", false) }); err != nil {
+				t.Fatal(err)
+			}
+			if got := search(RegistryQuery{Credential: "aasect-cse"}); len(got) != 0 {
+				t.Errorf("a stale token listed: %v", got)
+			}
+			// Ben's CSE made public and reindexed in the same transaction: found.
+			err := s.InTx(ctx, func(tx *sql.Tx) error {
+				if err := s.SetCredentialPublic(ctx, tx, "ben-cse", true); err != nil {
+					return err
+				}
+				ben, err := s.UserByEmail(ctx, "holder2@example.org")
+				if err != nil {
+					return err
+				}
+				return s.ReindexProfile(ctx, tx, ben.ID, func(*Profile) string { return "" })
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := search(RegistryQuery{Credential: "aasect-cse", City: "Chicago"}); !slices.Equal(got, []string{"Ben Therapist"}) {
+				t.Errorf("after publishing Ben's CSE: %v", got)
+			}
+			// A profile save also writes the tokens.
+			p, err := s.Profile(ctx, ana)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.InTx(ctx, func(tx *sql.Tx) error {
+				if err := s.SetCredentialPublic(ctx, tx, "ana-cse", true); err != nil {
+					return err
+				}
+				_, err := s.SaveProfile(ctx, tx, *p, "")
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if got := search(RegistryQuery{Credential: "aasect-cse"}); !slices.Equal(got, []string{"Ana Educator", "Ben Therapist"}) {
+				t.Errorf("after Ana's save: %v", got)
+			}
+			// Filter values that fold to nothing, or hold only punctuation,
+			// match no credential and break nothing.
+			for _, c := range []string{"---", "'", `\`, "aasect\x00cse", "Ⅻ"} {
+				if got := search(RegistryQuery{Credential: c}); len(got) != 0 {
+					t.Errorf("credential %q: %v", c, got)
+				}
+			}
+		})
+	}
+}
+
+// Free text with any characters (quotes, backslashes, NUL, combining
+// marks, letters of any script, invalid UTF-8, very long input) searches
+// without an error on both engines and finds what it should.
+func TestRegistryHostileText(t *testing.T) {
+	stored := []string{"𞤀𞤢𞤤", "ǅemal", "İstanbul", "e\u0301cole", "٣٤٥", "中文名字", "ᏣᎳᎩ", "Ａｂｃ", "O'Brien", `back\slash`}
+	queries := append([]string{"\\", `'\'`, "x\x00y", "\xff\xfe", strings.Repeat("é", 5000), strings.Repeat("ab ", 3000), "Ⅻ", "a\u200db",
+		`'); DROP TABLE users; --`, `E'\''`, "$$", "$1", "\u0000'", "&", "!:*", "'':*A"}, stored...)
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			for i, in := range stored {
+				addRegistryHolder(t, s, i+1, registryHolder{p: Profile{DisplayName: "N " + in, City: in, Region: in, Practice: in, Visible: true},
+					creds: []IssuedCredential{{ID: fmt.Sprintf("c%d", i), Public: true}}})
+			}
+			for _, q := range queries {
+				for _, rq := range []RegistryQuery{{Q: q}, {City: q}, {Region: q, Country: "us"}, {Q: q, Credential: q, Language: q, Specialty: q}} {
+					if _, err := s.SearchRegistry(ctx, rq); err != nil {
+						t.Errorf("%.200q: %v", fmt.Sprintf("%#v", rq), err)
+					}
+				}
+			}
+			for _, in := range stored {
+				for _, rq := range []RegistryQuery{{Q: in}, {City: in}} {
+					pg, err := s.SearchRegistry(ctx, rq)
+					if err != nil || !slices.Contains(names(pg.Listings), "N "+in) {
+						t.Errorf("%#v: %v %v", rq, names(pg.Listings), err)
+					}
+				}
+			}
+			var n int
+			if err := s.DB.QueryRowContext(ctx, "SELECT count(*) FROM users").Scan(&n); err != nil || n != len(stored) {
+				t.Errorf("users: %d %v", n, err)
+			}
+		})
+	}
+}
+
+// The tsquery written into a PostgreSQL statement holds only letters,
+// digits and tsquery operators, whatever the input.
+func FuzzRegistryTsquery(f *testing.F) {
+	for _, s := range []string{"jor", `'`, `\`, "\x00", "é\u0301", "a:*A & b", "'); DROP TABLE x; --", "\xff"} {
+		f.Add(s, s)
+	}
+	st := &Store{Dialect: Postgres}
+	f.Fuzz(func(t *testing.T, q, filter string) {
+		rq := RegistryQuery{Q: q, City: filter, Region: filter, Country: filter, Specialty: filter, Language: filter, Credential: filter, After: 3}
+		body, _, _, err := st.registrySQL(&rq)
+		if err != nil {
+			t.Fatalf("%q %q: %v", q, filter, err)
+		}
+		if n := strings.Count(body, "'"); n != 4 && n != 0 {
+			t.Fatalf("quotes in %s", body)
+		}
+		if strings.ContainsAny(body, "\\\x00;") {
+			t.Fatalf("unexpected character in %q", body)
+		}
+	})
+}
+
+func TestTsqueryLiteralRefuses(t *testing.T) {
+	for _, bad := range []string{"a'b", `a\b`, "a\x00", "a;b", "a\u0301", "\xff", "a|b", "!a", "a<->b", "(a)"} {
+		if lit, err := tsqueryLiteral(bad); err == nil {
+			t.Errorf("%q: quoted as %s", bad, lit)
+		}
+	}
+	if lit, err := tsqueryLiteral("jor:*D & cichicago:A & 中文:*D"); err != nil || lit != "'jor:*D & cichicago:A & 中文:*D'" {
+		t.Errorf("%s %v", lit, err)
+	}
+}
+
+// A credential is expired from the instant of its valid-until on, and
+// every other status takes precedence over expiry.
+func TestStatusAtBoundary(t *testing.T) {
+	until := time.Date(2027, 3, 1, 14, 30, 0, 0, time.UTC)
+	c := RegistryCredential{ValidUntil: until}
+	if got := c.StatusAt(until.Add(-time.Nanosecond)); got != StatusValid {
+		t.Errorf("a nanosecond before: %s", got)
+	}
+	if got := c.StatusAt(until); got != StatusExpired {
+		t.Errorf("at the instant: %s", got)
+	}
+	if got := c.StatusAt(until.In(time.FixedZone("x", -10*3600))); got != StatusExpired {
+		t.Errorf("at the instant in another zone: %s", got)
+	}
+	for _, tc := range []struct {
+		c    RegistryCredential
+		want string
+	}{
+		{RegistryCredential{ValidUntil: until, SupersededBy: "n"}, StatusSuperseded},
+		{RegistryCredential{ValidUntil: until, SupersededBy: "n", SuspendedAt: until}, StatusSuspended},
+		{RegistryCredential{ValidUntil: until, SupersededBy: "n", SuspendedAt: until, RevokedAt: until}, StatusRevoked},
+		{RegistryCredential{}, StatusValid},
+	} {
+		if got := tc.c.StatusAt(until.AddDate(1, 0, 0)); got != tc.want {
+			t.Errorf("%+v: %s, want %s", tc.c, got, tc.want)
 		}
 	}
 }

@@ -230,7 +230,11 @@ func synth(r *rand.Rand, id int64, now time.Time) listing {
 	} else {
 		extra = append(extra, "aasect-cse AASECT Certified Sexuality Educator (CSE) CSE")
 	}
-	l.body, l.facets = store.RegistryIndexText(&l.p, strings.Join(extra, " "))
+	var sets []string // the set ids of the public credentials, as filter tokens
+	if l.public {
+		sets = []string{l.setID}
+	}
+	l.body, l.facets = store.RegistryIndexText(&l.p, strings.Join(extra, " "), sets)
 	return l
 }
 
