@@ -34,7 +34,7 @@ func (s *Server) titleCheckRoutes() {
 	limit := s.limiter("the title check", titleCheckPerMinute)
 	s.route("GET /title-check", Public, http.HandlerFunc(s.titleCheckPage))
 	s.route("POST /title-check", Public, limit(http.HandlerFunc(s.titleCheckUpload)))
-	s.route("GET /title-check/person", Regulator, http.HandlerFunc(s.titleCheckPerson))
+	s.route("POST /title-check/person", Regulator, http.HandlerFunc(s.titleCheckPerson))
 	s.route("POST /api/v1/title-check", Public, limit(http.HandlerFunc(s.apiTitleCheck)))
 	s.route("GET /api/v1/title-check/credentials/{id}", Regulator, http.HandlerFunc(s.apiTitleCheckPerson))
 }
@@ -268,8 +268,13 @@ func (s *Server) lookUpPerson(ctx context.Context, u *store.User, id string) (*t
 // titleCheckPerson is a regulator's look-up of a person in the registry by
 // a credential of theirs (?credential=id or its address).
 func (s *Server) titleCheckPerson(w http.ResponseWriter, r *http.Request) {
+	// A POST, so that another site cannot make a regulator's browser run
+	// (and put in the audit log under their name) look-ups they never asked for.
+	if !s.parseForm(w, r) {
+		return
+	}
 	v := s.titleView(r)
-	v.Credential = r.URL.Query().Get("credential")
+	v.Credential = r.PostForm.Get("credential")
 	id, ok := parseCredentialRef(v.Credential)
 	if !ok {
 		msg := "Give the id of one of the person's credentials, or its address ending in /credentials/{id}."
