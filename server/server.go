@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -115,6 +116,10 @@ type Config struct {
 	// Files keeps uploaded documents, encrypted; without it uploads and
 	// downloads answer 503.
 	Files *files.Store
+	// TrustedProxies are the reverse proxies in front of the server: a
+	// request from one of them is taken to come from the client its
+	// X-Forwarded-For names (for rate limits, lockouts and logs).
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the routes and their dependencies.
@@ -228,7 +233,7 @@ func (s *Server) Handler() http.Handler {
 			"This request came from another site; certboard accepts changes only from its own pages or from programs that send no browser origin headers.")
 	}))
 	protected := cop.Handler(s.authenticate(mux))
-	return s.recoverer(securityHeaders(protected))
+	return s.recoverer(securityHeaders(s.realClient(protected)))
 }
 
 // securityHeaders sets strict headers on every response.

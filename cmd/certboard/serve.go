@@ -43,6 +43,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	smtpUser := fs.String("smtp-user", os.Getenv("CERTBOARD_SMTP_USER"), "SMTP `user`; the password is read from CERTBOARD_SMTP_PASSWORD")
 	demo := fs.Bool("demo", false, "seed a demo board (staff, reviewers, a supervisor, applicants at every stage) when it is not there yet, and print its logins")
 	filesURL := fs.String("files", os.Getenv("CERTBOARD_FILES"), "bucket `URL` for uploaded documents, such as file:///srv/certboard/files (env CERTBOARD_FILES; default DATA/files)")
+	proxies := fs.String("trusted-proxies", os.Getenv("CERTBOARD_TRUSTED_PROXIES"), "`addresses or CIDR prefixes` of the reverse proxies in front of certboard, comma-separated: requests from them are counted (rate limits, sign-in lockouts) by the client X-Forwarded-For names (env CERTBOARD_TRUSTED_PROXIES)")
 	cfg := storeFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -112,7 +113,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 			*publicURL = "http://" + ln.Addr().String()
 		}
 	}
-	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: *publicURL, Files: docs})
+	trustedProxies, err := server.ParseTrustedProxies(*proxies)
+	if err != nil {
+		fmt.Fprintf(stderr, "certboard serve: --trusted-proxies: %v\n", err)
+		return exitBadInput
+	}
+	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: *publicURL, Files: docs, TrustedProxies: trustedProxies})
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitBadInput

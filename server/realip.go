@@ -1,0 +1,91 @@
+package server
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// ParseTrustedProxies reads a comma-separated list of addresses and CIDR
+// prefixes (such as "10.0.0.0/8, 127.0.0.1") naming the reverse proxies in
+// front of the server, for Config.TrustedProxies.
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: give an address (10.0.0.2) or a prefix (10.0.0.0/8)", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
+// trusted reports whether an address is one of the trusted proxies.
+func trusted(proxies []netip.Prefix, addr netip.Addr) bool {
+	addr = addr.Unmap()
+	for _, p := range proxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// forwardedClient finds the client of a request that came through trusted
+// proxies: walking X-Forwarded-For from the right (the entries the proxies
+// appended), the first address that is not a trusted proxy. Entries left of
+// it were written by the client and are never believed. ok is false when
+// the request did not come from a trusted proxy or names no client.
+func forwardedClient(proxies []netip.Prefix, remote string, xff []string) (netip.Addr, bool) {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		host = remote
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !trusted(proxies, peer) {
+		return netip.Addr{}, false
+	}
+	var hops []string
+	for _, h := range xff {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		if !trusted(proxies, a) {
+			return a.Unmap(), true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// realClient sets a request's remote address to its client's when it came
+// through the trusted proxies, so that rate limits, sign-in lockouts and
+// logs see people, not the proxy. Without trusted proxies it changes
+// nothing: X-Forwarded-For from anyone else is ignored.
+func (s *Server) realClient(next http.Handler) http.Handler {
+	if len(s.cfg.TrustedProxies) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a, ok := forwardedClient(s.cfg.TrustedProxies, r.RemoteAddr, r.Header.Values("X-Forwarded-For")); ok {
+			r2 := r.Clone(r.Context())
+			r2.RemoteAddr = netip.AddrPortFrom(a, 0).String()
+			r = r2
+		}
+		next.ServeHTTP(w, r)
+	})
+}
