@@ -97,6 +97,10 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("64:ff9b::/96"),
 	netip.MustParsePrefix("64:ff9b:1::/48"),
 	netip.MustParsePrefix("2002::/16"),
+	netip.MustParsePrefix("::/96"),         // IPv4-compatible (deprecated) addresses
+	netip.MustParsePrefix("2001::/32"),     // Teredo, which embeds an IPv4 address
+	netip.MustParsePrefix("2001:db8::/32"), // documentation
+	netip.MustParsePrefix("100::/64"),      // discard
 }
 
 // maxFetches bounds the documents one verification may fetch, so that a

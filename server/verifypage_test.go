@@ -69,7 +69,7 @@ func rec2s(v any) string { b, _ := json.Marshal(v); return string(b) }
 // reaches this machine or a private network, nor plain http.
 func TestSafeFetchRefusesLocalAndPlainAddresses(t *testing.T) {
 	ctx := context.Background()
-	for _, u := range []string{"http://example.org/x", "https://127.0.0.1/x", "https://localhost:1/x", "https://10.0.0.1/x", "https://[::1]/x", "https://169.254.169.254/latest/meta-data", "https://100.100.100.200/x", "https://198.18.0.1/x", "https://[64:ff9b::a00:1]/x"} {
+	for _, u := range []string{"http://example.org/x", "https://127.0.0.1/x", "https://localhost:1/x", "https://10.0.0.1/x", "https://[::1]/x", "https://169.254.169.254/latest/meta-data", "https://100.100.100.200/x", "https://198.18.0.1/x", "https://[64:ff9b::a00:1]/x", "https://[::7f00:1]/x", "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/x"} {
 		if _, err := safeFetch(ctx, u); err == nil {
 			t.Errorf("%s was fetched", u)
 		} else if strings.HasPrefix(u, "https://") && !errors.Is(err, errForbiddenAddress) {
