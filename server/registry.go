@@ -344,7 +344,8 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 	}
 	if form == nil {
 		if p == nil {
-			p = &store.Profile{DisplayName: u.Name, Practice: u.Practice, Visible: true}
+			// Not listed until the holder ticks the box: privacy by default.
+			p = &store.Profile{DisplayName: u.Name, Practice: u.Practice}
 		}
 		form = profileForm(p)
 	}
