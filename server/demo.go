@@ -119,7 +119,7 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if seeded, err := s.cfg.Store.Applications(ctx, store.ApplicationFilter{ApplicantID: users["jordan"].ID, Limit: 1}); err != nil {
 		return nil, err
 	} else if len(seeded) > 0 {
-		return logins, nil
+		return s.withHolderLogins(ctx, logins)
 	}
 	staff := users["staff"]
 	supervisor := users["lee.park"]
@@ -223,7 +223,7 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := s.seedProviderDemo(ctx, users); err != nil {
 		return nil, fmt.Errorf("demo providers: %w", err)
 	}
-	return logins, nil
+	return s.withHolderLogins(ctx, logins)
 }
 
 // demoReviews assigns reviewers to an application and records their votes.
@@ -261,4 +261,31 @@ func (s *Server) demoReviews(ctx context.Context, id int64, staff *store.User, u
 		}
 	}
 	return nil
+}
+
+// demoHolderLogins are the credential holders the registry and renewal
+// demos seed, with what each shows; they sign in with the demo password too.
+var demoHolderLogins = []struct{ local, note string }{
+	{"robin.ellis", "holder whose credential a renewal superseded (registry, /check)"},
+	{"sasha.novak", "holder with a renewal in progress and CE logged"},
+	{"amara.osei", "holder listed in the registry with a valid credential"},
+	{"henrik.lund", "holder whose credential staff suspended"},
+	{"mei.tanaka", "holder whose credential has expired"},
+	{"rafael.costa", "holder whose credential was revoked"},
+	{"noor.haddad", "holder with a public credential and a hidden profile (not listed)"},
+}
+
+// withHolderLogins adds the seeded credential holders to the logins.
+func (s *Server) withHolderLogins(ctx context.Context, logins []DemoLogin) ([]DemoLogin, error) {
+	for _, h := range demoHolderLogins {
+		u, err := s.cfg.Store.UserByEmail(ctx, demoEmail(h.local))
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		logins = append(logins, DemoLogin{Email: u.Email, Name: u.Name, Roles: u.Roles, Note: h.note})
+	}
+	return logins, nil
 }

@@ -16,7 +16,9 @@ func TestSeedDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(logins) != len(demoPeople) {
+	// The demo people, then the credential holders the registry and renewal
+	// demos seed.
+	if len(logins) != len(demoPeople)+len(demoHolderLogins) {
 		t.Fatalf("%d logins", len(logins))
 	}
 	for _, l := range logins {
