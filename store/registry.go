@@ -376,6 +376,83 @@ func RegistryIndexText(p *Profile, extra string, sets []string) (body, facets st
 // the words ($1) and the filter tokens ($2) of RegistryIndexText.
 const PostgresSearchVector = "setweight(to_tsvector('simple', $1), 'D') || setweight(to_tsvector('simple', $2), 'A')"
 
+// PostgresRegistryWords is the start of the statement that adds the words
+// (weight D) of index entries to registry_words, the vocabulary through
+// which a search turns a word prefix into the few words it stands for; the
+// caller adds the WHERE (and ON CONFLICT DO NOTHING).
+const PostgresRegistryWords = "INSERT INTO registry_words (word) SELECT unnest(tsvector_to_array(ts_filter(search, '{d}'))) FROM registry_profiles"
+
+// maxPrefixWords bounds how many words of the vocabulary a prefix may
+// stand for in a PostgreSQL search; a prefix of more stays a prefix match.
+const maxPrefixWords = 32
+
+// prefixWords finds, on PostgreSQL, the words of the index each search
+// term of two or more characters is the start of (at most maxPrefixWords;
+// a term without an entry stays a prefix match). A prefix match (term:*)
+// makes GIN collect every posting of every matching word into a bitmap
+// before intersecting anything (30 ms for "couples", a word of 100,000
+// listings), whereas exact words are intersected with the filters by
+// skipping through their posting lists (5 ms). The vocabulary only ever
+// grows (a word no longer used matches no one), so the expansion finds
+// exactly what the prefix would.
+func (s *Store) prefixWords(ctx context.Context, db registryReader, terms []string) (map[string][]string, error) {
+	if s.Dialect != Postgres {
+		return nil, nil
+	}
+	out := map[string][]string{}
+	for _, t := range terms {
+		r := []rune(t)
+		if len(r) < 2 {
+			continue
+		}
+		// The first string after every string that starts with t, in
+		// code-point (UTF-8 byte, collation C) order.
+		next := r[len(r)-1] + 1
+		if next >= 0xD800 && next < 0xE000 {
+			next = 0xE000
+		}
+		if next > unicode.MaxRune {
+			continue
+		}
+		upper := string(r[:len(r)-1]) + string(next)
+		rows, err := db.QueryContext(ctx, "SELECT word FROM registry_words WHERE word >= $1 AND word < $2 ORDER BY word LIMIT "+strconv.Itoa(maxPrefixWords+1), t, upper)
+		if err != nil {
+			return nil, fmt.Errorf("searching the registry: %w", err)
+		}
+		var words []string
+		plain := true
+		for rows.Next() {
+			var w string
+			if err := rows.Scan(&w); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !strings.HasPrefix(w, t) || !isWord(w) {
+				plain = false
+			}
+			words = append(words, w)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if plain && len(words) > 0 && len(words) <= maxPrefixWords {
+			out[t] = words
+		}
+	}
+	return out, nil
+}
+
+// isWord reports whether w is letters and digits only.
+func isWord(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return w != "" && utf8.ValidString(w)
+}
+
 // indexProfile writes the index entry of a profile: only a visible profile
 // is in the index. The set ids of the holder's public credentials are read
 // here, in the caller's transaction, so that every writer of the entry
@@ -387,7 +464,10 @@ func (s *Store) indexProfile(ctx context.Context, tx *sql.Tx, p *Profile, extra 
 	}
 	body, facets := RegistryIndexText(p, extra, sets)
 	if s.Dialect == Postgres {
-		_, err := tx.ExecContext(ctx, `UPDATE registry_profiles SET search = `+PostgresSearchVector+` WHERE holder_id = $3`, body, facets, p.HolderID)
+		if _, err := tx.ExecContext(ctx, `UPDATE registry_profiles SET search = `+PostgresSearchVector+` WHERE holder_id = $3`, body, facets, p.HolderID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, PostgresRegistryWords+" WHERE holder_id = $1 ORDER BY 1 ON CONFLICT DO NOTHING", p.HolderID)
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM registry_fts WHERE rowid = ?", p.HolderID); err != nil {
@@ -421,7 +501,9 @@ func (s *Store) PublicCredentialSets(ctx context.Context, tx *sql.Tx, holderID i
 
 // registrySQL builds the FROM and WHERE of a search, and its arguments.
 // Credentials are joined live: a listing needs a public credential now.
-func (s *Store) registrySQL(q *RegistryQuery) (body, key string, args []any, err error) {
+// On PostgreSQL, words holds the words of the index a term is the start
+// of (prefixWords); a term not in it is matched as a prefix.
+func (s *Store) registrySQL(q *RegistryQuery, words map[string][]string) (body, key string, args []any, err error) {
 	terms, facets := SearchTerms(q.Q), queryFacets(q)
 	var where []string
 	var from string
@@ -458,7 +540,11 @@ func (s *Store) registrySQL(q *RegistryQuery) (body, key string, args []any, err
 		// (weight A); one tsquery, so the GIN index intersects them all.
 		var tq []string
 		for _, t := range terms {
-			if len([]rune(t)) >= 2 {
+			if ws := words[t]; len(ws) == 1 {
+				tq = append(tq, ws[0]+":D")
+			} else if len(ws) > 1 {
+				tq = append(tq, "("+strings.Join(ws, ":D | ")+":D)")
+			} else if len([]rune(t)) >= 2 {
 				tq = append(tq, t+":*D")
 			} else {
 				tq = append(tq, t+":D")
@@ -502,7 +588,8 @@ var errUnsafeLiteral = errors.New("store: a registry search query holds characte
 // the holder order), where a generic plan for a bound tsquery, chosen after
 // a few runs of a prepared statement, walked a million rows for a rare
 // name. SearchTerms and facetToken make only letters and digits, joined by
-// spaces, & and the suffixes :*, :A and :D; anything else (a quote, a
+// spaces, & and the suffixes :*, :A and :D, and the words a prefix stands
+// for (letters and digits) as ( w1:D | w2:D ); anything else (a quote, a
 // backslash, a NUL, a control or combining character, invalid UTF-8) is
 // refused here rather than trusted to quoting, which would also depend on
 // the server's standard_conforming_strings.
@@ -511,7 +598,7 @@ func tsqueryLiteral(s string) (string, error) {
 		return "", errUnsafeLiteral
 	}
 	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" &:*", r) {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" &:*|()", r) {
 			return "", errUnsafeLiteral
 		}
 	}
@@ -561,7 +648,11 @@ func (s *Store) searchRegistry(ctx context.Context, db registryReader, q Registr
 	if q.CountCap <= 0 {
 		q.CountCap = 1000
 	}
-	body, key, args, err := s.registrySQL(&q)
+	words, err := s.prefixWords(ctx, db, SearchTerms(q.Q))
+	if err != nil {
+		return nil, err
+	}
+	body, key, args, err := s.registrySQL(&q, words)
 	if err != nil {
 		return nil, err
 	}
@@ -601,7 +692,7 @@ func (s *Store) searchRegistry(ctx context.Context, db registryReader, q Registr
 		// still the count of the whole result.
 		cq := q
 		cq.After = 0
-		countBody, _, countArgs, err := s.registrySQL(&cq)
+		countBody, _, countArgs, err := s.registrySQL(&cq, words)
 		if err != nil {
 			return nil, err
 		}

@@ -408,7 +408,7 @@ func FuzzRegistryTsquery(f *testing.F) {
 	st := &Store{Dialect: Postgres}
 	f.Fuzz(func(t *testing.T, q, filter string) {
 		rq := RegistryQuery{Q: q, City: filter, Region: filter, Country: filter, Specialty: filter, Language: filter, Credential: filter, After: 3}
-		body, _, _, err := st.registrySQL(&rq)
+		body, _, _, err := st.registrySQL(&rq, map[string][]string{SearchTerms(q + " x")[0]: {"jordan", "jorge"}})
 		if err != nil {
 			t.Fatalf("%q %q: %v", q, filter, err)
 		}
@@ -422,13 +422,60 @@ func FuzzRegistryTsquery(f *testing.F) {
 }
 
 func TestTsqueryLiteralRefuses(t *testing.T) {
-	for _, bad := range []string{"a'b", `a\b`, "a\x00", "a;b", "a\u0301", "\xff", "a|b", "!a", "a<->b", "(a)"} {
+	for _, bad := range []string{"a'b", `a\b`, "a\x00", "a;b", "a\u0301", "\xff", "!a", "a<->b"} {
 		if lit, err := tsqueryLiteral(bad); err == nil {
 			t.Errorf("%q: quoted as %s", bad, lit)
 		}
 	}
 	if lit, err := tsqueryLiteral("jor:*D & cichicago:A & 中文:*D"); err != nil || lit != "'jor:*D & cichicago:A & 中文:*D'" {
 		t.Errorf("%s %v", lit, err)
+	}
+}
+
+// On PostgreSQL a prefix is searched as the words of the index it starts
+// (the vocabulary registry_words), or as a prefix when it starts more than
+// maxPrefixWords of them; both find the same listings as SQLite's prefix.
+func TestRegistryPrefixVocabulary(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			for i, n := range []string{"Jordan Reyes", "Jorge Smith", "Zz7 Person", "Ünal Öz"} {
+				addRegistryHolder(t, s, i+1, registryHolder{p: Profile{DisplayName: n, Visible: true, Practice: "Couples Clinic"},
+					creds: []IssuedCredential{{ID: fmt.Sprintf("c%d", i), Public: true}}})
+			}
+			if s.Dialect == Postgres {
+				// Words no listing has any more, and more than the bound for "zz".
+				for i := range maxPrefixWords + 5 {
+					if _, err := s.DB.ExecContext(ctx, "INSERT INTO registry_words (word) VALUES ($1) ON CONFLICT DO NOTHING", fmt.Sprintf("zz%d", i)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				words, err := s.prefixWords(ctx, s.DB, []string{"jor", "j", "zz", "coupl", "nobody", "un"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := map[string][]string{"jor": {"jordan", "jorge"}, "coupl": {"couples"}, "un": {"unal"}}
+				if !maps.EqualFunc(words, want, slices.Equal) {
+					t.Errorf("prefix words %v, want %v", words, want)
+				}
+			}
+			for q, want := range map[string][]string{
+				"jor":          {"Jordan Reyes", "Jorge Smith"},
+				"jor smi":      {"Jorge Smith"},
+				"zz":           {"Zz7 Person"},
+				"zz7":          {"Zz7 Person"},
+				"zz1":          nil,
+				"coup":         {"Jordan Reyes", "Jorge Smith", "Zz7 Person", "Ünal Öz"},
+				"unal oz":      {"Ünal Öz"},
+				"couples jorg": {"Jorge Smith"},
+				"nobody":       nil,
+			} {
+				pg, err := s.SearchRegistry(ctx, RegistryQuery{Q: q})
+				if err != nil || !slices.Equal(names(pg.Listings), want) || pg.Total != len(want) {
+					t.Errorf("%q: %v (total %d) %v, want %v", q, names(pg.Listings), pg.Total, err, want)
+				}
+			}
+		})
 	}
 }
 

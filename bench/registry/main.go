@@ -320,7 +320,9 @@ func load(ctx context.Context, st *store.Store, n int) error {
 	}
 	if st.Dialect == store.Postgres {
 		for _, q := range []string{"SELECT setval('users_id_seq', (SELECT max(id) FROM users))",
-			"SELECT setval('applications_id_seq', (SELECT max(id) FROM applications))", "VACUUM ANALYZE"} {
+			"SELECT setval('applications_id_seq', (SELECT max(id) FROM applications))",
+			// The vocabulary of the index, as SaveProfile keeps it.
+			store.PostgresRegistryWords + " ON CONFLICT DO NOTHING", "VACUUM ANALYZE"} {
 			if _, err := st.DB.ExecContext(ctx, q); err != nil {
 				return err
 			}
