@@ -9,9 +9,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob" // file:// bucket URLs, and OpenDir
@@ -131,6 +133,29 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 		return fmt.Errorf("deleting %s from the file store: %w", key, err)
 	}
 	return nil
+}
+
+// Walk calls fn with the key and the time of last change of every object
+// whose key starts with prefix, in key order, until fn returns an error
+// (which Walk returns). It is for housekeeping, such as finding the files
+// that no document refers to any more.
+func (s *Store) Walk(ctx context.Context, prefix string, fn func(key string, modified time.Time) error) error {
+	it := s.bucket.List(&blob.ListOptions{Prefix: prefix})
+	for {
+		obj, err := it.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("listing the file store under %q: %w", prefix, err)
+		}
+		if obj.IsDir {
+			continue
+		}
+		if err := fn(obj.Key, obj.ModTime); err != nil {
+			return err
+		}
+	}
 }
 
 // TypeError says that a document's content is not of an accepted type.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gocloud.dev/blob/memblob"
 
@@ -239,4 +240,46 @@ func FuzzSniff(f *testing.F) {
 			t.Fatalf("accepted %q", ct)
 		}
 	})
+}
+
+func TestWalk(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			keys := []string{"applications/1/aa", "applications/1/bb", "applications/12/cc", "other/dd"}
+			for _, k := range keys {
+				if err := s.Put(ctx, k, []byte("%PDF-1.4 x")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var got []string
+			err := s.Walk(ctx, "applications/", func(key string, modified time.Time) error {
+				if modified.IsZero() {
+					t.Errorf("%s: no modification time", key)
+				}
+				got = append(got, key)
+				return nil
+			})
+			if err != nil || strings.Join(got, " ") != "applications/1/aa applications/1/bb applications/12/cc" {
+				t.Fatalf("Walk(applications/) = %v, %v", got, err)
+			}
+			stop := errors.New("stop")
+			n := 0
+			err = s.Walk(ctx, "", func(string, time.Time) error {
+				n++
+				return stop
+			})
+			if !errors.Is(err, stop) || n != 1 {
+				t.Fatalf("Walk stopped by its function: %v after %d objects", err, n)
+			}
+			if err := s.Delete(ctx, "applications/1/bb"); err != nil {
+				t.Fatal(err)
+			}
+			got = nil
+			_ = s.Walk(ctx, "applications/1/", func(key string, _ time.Time) error { got = append(got, key); return nil })
+			if strings.Join(got, " ") != "applications/1/aa" {
+				t.Fatalf("after a delete: %v", got)
+			}
+		})
+	}
 }

@@ -112,17 +112,6 @@ func (s *Server) adminEntry(u *store.User, action, subject, before, after string
 	return audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", u.ID), Action: action, Subject: subject, Before: before, After: after}
 }
 
-// adminProblem writes problem+json with extension members.
-func adminProblem(w http.ResponseWriter, status int, title, detail string, ext map[string]any) {
-	body := map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail}
-	for k, v := range ext {
-		body[k] = v
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body)
-}
-
 // --- Home ---
 
 // adminCounts is what the admin home page counts.
@@ -278,14 +267,10 @@ func (s *Server) adminSetsAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, d)
 }
 
-// adminUploadFail is a refused upload.
-type adminUploadFail struct {
-	Status   int
-	Detail   string
-	Problems requirements.Problems
+// adminSetRefused is an upload refused with the loader's problems.
+func adminSetRefused(detail string, ps requirements.Problems) error {
+	return &inputError{Status: http.StatusUnprocessableEntity, Title: "Requirement set refused", Detail: detail, Problems: ps}
 }
-
-func (f *adminUploadFail) Error() string { return f.Detail }
 
 // adminMaxSetYAML is the largest requirement set accepted.
 const adminMaxSetYAML = 1 << 20
@@ -294,19 +279,19 @@ const adminMaxSetYAML = 1 << 20
 // in force and stores it as a draft; nothing is stored when it is refused.
 func (s *Server) uploadSet(ctx context.Context, u *store.User, file string, data []byte) (*store.SetUpload, error) {
 	if strings.TrimSpace(string(data)) == "" {
-		return nil, &adminUploadFail{Status: http.StatusUnprocessableEntity, Detail: "yaml: give the requirement set, as a file or pasted"}
+		return nil, invalidInput("yaml", "give the requirement set, as a file or pasted").titled("Requirement set refused")
 	}
 	set, err := requirements.Parse(file, data)
 	var ps requirements.Problems
 	if errors.As(err, &ps) {
-		return nil, &adminUploadFail{Status: http.StatusUnprocessableEntity, Detail: fmt.Sprintf("The set has %d problem(s); nothing was stored.", len(ps)), Problems: ps}
+		return nil, adminSetRefused(fmt.Sprintf("The set has %d problem(s); nothing was stored.", len(ps)), ps)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.sets().With(set); err != nil {
 		if errors.As(err, &ps) {
-			return nil, &adminUploadFail{Status: http.StatusUnprocessableEntity, Detail: "The set does not fit the versions in force; nothing was stored.", Problems: ps}
+			return nil, adminSetRefused("The set does not fit the versions in force; nothing was stored.", ps)
 		}
 		return nil, err
 	}
@@ -321,8 +306,8 @@ func (s *Server) uploadSet(ctx context.Context, u *store.User, file string, data
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return nil, &adminUploadFail{Status: http.StatusConflict,
-			Detail: fmt.Sprintf("Version %q of %s was uploaded before (see the list of uploads); give this one another version.", set.Version, set.ID)}
+		return nil, conflict("Requirement set refused",
+			fmt.Sprintf("Version %q of %s was uploaded before (see the list of uploads); give this one another version.", set.Version, set.ID))
 	}
 	if err != nil {
 		return nil, err
@@ -359,7 +344,7 @@ func (s *Server) adminUploadPage(w http.ResponseWriter, r *http.Request) {
 		data = []byte(r.PostForm.Get("yaml"))
 	}
 	up, err := s.uploadSet(r.Context(), userFrom(r), file, data)
-	var f *adminUploadFail
+	var f *inputError
 	switch {
 	case errors.As(err, &f):
 		s.renderAdminSets(w, r, f.Status, map[string]string{field: f.Detail}, f.Problems)
@@ -388,22 +373,14 @@ func (s *Server) adminUploadAPI(w http.ResponseWriter, r *http.Request) {
 		file = path.Base(name)
 	}
 	up, err := s.uploadSet(r.Context(), userFrom(r), file, data)
-	var f *adminUploadFail
-	switch {
-	case errors.As(err, &f):
-		ext := map[string]any{}
-		if len(f.Problems) > 0 {
-			ext["problems"] = f.Problems
-		}
-		adminProblem(w, f.Status, "Requirement set refused", f.Detail, ext)
-	case err != nil:
-		s.internal(w, err)
-	default:
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Location", fmt.Sprintf("/api/v1/admin/sets/%d/preview", up.ID))
-		w.WriteHeader(http.StatusCreated)
-		writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
+	if err != nil {
+		s.answerError(w, r, err)
+		return
 	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/admin/sets/%d/preview", up.ID))
+	w.WriteHeader(http.StatusCreated)
+	writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
 }
 
 // adminLoadUpload reads the upload named by the {upload} path value and
@@ -608,7 +585,7 @@ func (s *Server) publishUpload(ctx context.Context, u *store.User, up *store.Set
 	publishMu.Lock()
 	defer publishMu.Unlock()
 	if _, err := s.sets().With(set); err != nil {
-		return &adminUploadFail{Status: http.StatusConflict, Detail: "It does not fit the versions in force: " + err.Error()}
+		return conflict("Not published", "It does not fit the versions in force: "+err.Error())
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.cfg.Store.PublishSetUpload(ctx, tx, up.ID, s.now()); err != nil {
@@ -619,7 +596,7 @@ func (s *Server) publishUpload(ctx context.Context, u *store.User, up *store.Set
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return &adminUploadFail{Status: http.StatusConflict, Detail: fmt.Sprintf("%s version %s is already published.", set.ID, set.Version)}
+		return conflict("Not published", fmt.Sprintf("%s version %s is already published.", set.ID, set.Version))
 	}
 	if err != nil {
 		return err
@@ -632,16 +609,11 @@ func (s *Server) adminPublishPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.publishUpload(r.Context(), userFrom(r), up, set)
-	var f *adminUploadFail
-	switch {
-	case errors.As(err, &f):
-		s.fail(w, r, f.Status, "Not published", f.Detail)
-	case err != nil:
-		s.internal(w, err)
-	default:
-		redirect(w, r, "/admin/sets", fmt.Sprintf("Published %s version %s; it is in force from %s.", set.ID, set.Version, set.EffectiveFrom))
+	if err := s.publishUpload(r.Context(), userFrom(r), up, set); err != nil {
+		s.answerError(w, r, err)
+		return
 	}
+	redirect(w, r, "/admin/sets", fmt.Sprintf("Published %s version %s; it is in force from %s.", set.ID, set.Version, set.EffectiveFrom))
 }
 
 func (s *Server) adminPublishAPI(w http.ResponseWriter, r *http.Request) {
@@ -649,21 +621,16 @@ func (s *Server) adminPublishAPI(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.publishUpload(r.Context(), userFrom(r), up, set)
-	var f *adminUploadFail
-	switch {
-	case errors.As(err, &f):
-		problem(w, f.Status, "Not published", f.Detail)
-	case err != nil:
-		s.internal(w, err)
-	default:
-		up, err = s.cfg.Store.SetUploadByID(r.Context(), up.ID)
-		if err != nil {
-			s.internal(w, err)
-			return
-		}
-		writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
+	if err := s.publishUpload(r.Context(), userFrom(r), up, set); err != nil {
+		s.answerError(w, r, err)
+		return
 	}
+	up, err := s.cfg.Store.SetUploadByID(r.Context(), up.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
 }
 
 // --- Users and roles ---
@@ -761,20 +728,14 @@ type adminUserChange struct {
 	Version  int
 }
 
-// adminFail is a refused admin change: status, field and what to do.
-type adminFail struct {
-	Status int
-	Field  string
-	Detail string
-}
-
-func (f *adminFail) Error() string { return f.Detail }
-
 // changeUser applies a change of roles and practice to an account, version
 // guarded, with an audit entry holding the roles before and after. An admin
 // may not remove their own admin role.
 func (s *Server) changeUser(ctx context.Context, me *store.User, uid int64, c adminUserChange) (*store.User, error) {
 	u, err := s.cfg.Store.UserByID(ctx, uid)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("Account not found", fmt.Sprintf("No account has id %d.", uid))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -785,8 +746,7 @@ func (s *Server) changeUser(ctx context.Context, me *store.User, uid int64, c ad
 		for _, role := range *c.Roles {
 			role = strings.TrimSpace(role)
 			if !slices.Contains(adminRoles, role) {
-				return nil, &adminFail{Status: http.StatusUnprocessableEntity, Field: "roles",
-					Detail: fmt.Sprintf("roles: %q is not a role; the roles are %s", role, strings.Join(adminRoles, ", "))}
+				return nil, invalidInput("roles", fmt.Sprintf("%q is not a role; the roles are %s", role, strings.Join(adminRoles, ", ")))
 			}
 		}
 		for _, role := range adminRoles {
@@ -798,12 +758,11 @@ func (s *Server) changeUser(ctx context.Context, me *store.User, uid int64, c ad
 	if c.Practice != nil {
 		next.Practice = strings.TrimSpace(*c.Practice)
 		if len(next.Practice) > 200 {
-			return nil, &adminFail{Status: http.StatusUnprocessableEntity, Field: "practice", Detail: "practice: at most 200 characters"}
+			return nil, invalidInput("practice", "write at most 200 characters")
 		}
 	}
 	if uid == me.ID && me.HasRole("admin") && !next.HasRole("admin") {
-		return nil, &adminFail{Status: http.StatusUnprocessableEntity, Field: "roles",
-			Detail: "roles: you cannot remove your own admin role; another admin can, so that the board always keeps one"}
+		return nil, invalidInput("roles", "you cannot remove your own admin role; another admin can, so that the board always keeps one")
 	}
 	next.Version = c.Version
 	after := fmt.Sprintf("roles=%s; practice=%s", strings.Join(next.Roles, ","), next.Practice)
@@ -839,9 +798,9 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "Account not found", "No account has id "+strconv.Quote(r.PathValue("uid"))+".")
 		return
 	}
-	version, err := strconv.Atoi(r.PostForm.Get("version"))
+	version, err := parseVersion(r.PostForm.Get("version"))
 	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, "Version missing", "version: reload the page and save again.")
+		s.answerError(w, r, err)
 		return
 	}
 	roles, practice := r.PostForm["roles"], r.PostForm.Get("practice")
@@ -849,31 +808,28 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
 		roles = []string{}
 	}
 	u, err := s.changeUser(r.Context(), userFrom(r), uid, adminUserChange{Roles: &roles, Practice: &practice, Version: version})
-	var f *adminFail
-	switch {
-	case err == nil:
-		back := "/admin/users"
-		if q := r.PostForm.Get("q"); q != "" {
-			back += "?q=" + url.QueryEscape(q)
+	if err != nil {
+		status, errs, ok := formErrors(err, "")
+		if !ok {
+			s.answerError(w, r, err)
+			return
 		}
-		msg := fmt.Sprintf("Saved the roles of %s: %s.", u.Name, strings.Join(u.Roles, ", "))
-		if len(u.Roles) == 0 {
-			msg = fmt.Sprintf("Saved: %s now holds no role.", u.Name)
-		}
-		if u.IsStaff() && !u.TwoFactor() {
-			msg += " They must turn on two-factor sign-in before they can use staff or admin pages."
-		}
-		redirect(w, r, back, msg)
-	case errors.As(err, &f):
 		r.URL.RawQuery = url.Values{"q": {r.PostForm.Get("q")}}.Encode()
-		s.renderAdminUsers(w, r, f.Status, map[string]string{"": f.Detail})
-	case errors.Is(err, store.ErrNotFound):
-		s.fail(w, r, http.StatusNotFound, "Account not found", fmt.Sprintf("No account has id %d.", uid))
-	case errors.Is(err, store.ErrConflict):
-		s.fail(w, r, http.StatusConflict, "Changed by someone else", "The account changed since you opened this page; reload it and save again.")
-	default:
-		s.internal(w, err)
+		s.renderAdminUsers(w, r, status, errs)
+		return
 	}
+	back := "/admin/users"
+	if q := r.PostForm.Get("q"); q != "" {
+		back += "?q=" + url.QueryEscape(q)
+	}
+	msg := fmt.Sprintf("Saved the roles of %s: %s.", u.Name, strings.Join(u.Roles, ", "))
+	if len(u.Roles) == 0 {
+		msg = fmt.Sprintf("Saved: %s now holds no role.", u.Name)
+	}
+	if u.IsStaff() && !u.TwoFactor() {
+		msg += " They must turn on two-factor sign-in before they can use staff or admin pages."
+	}
+	redirect(w, r, back, msg)
 }
 
 // adminUserAPI changes one account's roles or practice.
@@ -891,24 +847,16 @@ func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "roles, practice and version") {
 		return
 	}
-	if in.Version <= 0 {
-		problem(w, http.StatusBadRequest, "Invalid request", "version: send the account's version as read (GET /api/v1/admin/users)")
+	version, err := parseVersion(strconv.Itoa(in.Version))
+	var u *store.User
+	if err == nil {
+		u, err = s.changeUser(r.Context(), userFrom(r), uid, adminUserChange{Roles: in.Roles, Practice: in.Practice, Version: version})
+	}
+	if err != nil {
+		s.answerError(w, r, err)
 		return
 	}
-	u, err := s.changeUser(r.Context(), userFrom(r), uid, adminUserChange{Roles: in.Roles, Practice: in.Practice, Version: in.Version})
-	var f *adminFail
-	switch {
-	case err == nil:
-		writeJSON(w, map[string]any{"user": adminShowUser(u)})
-	case errors.As(err, &f):
-		problem(w, f.Status, "Change refused", f.Detail)
-	case errors.Is(err, store.ErrNotFound):
-		problem(w, http.StatusNotFound, "Account not found", fmt.Sprintf("No account has id %d.", uid))
-	case errors.Is(err, store.ErrConflict):
-		problem(w, http.StatusConflict, "Changed by someone else", err.Error())
-	default:
-		s.internal(w, err)
-	}
+	writeJSON(w, map[string]any{"user": adminShowUser(u)})
 }
 
 // --- Board details ---
@@ -967,13 +915,20 @@ func (s *Server) adminBoardPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // saveBoard validates and stores the board's details with an audit entry.
-func (s *Server) saveBoard(ctx context.Context, me *store.User, b store.BoardSettings) (int, map[string]string, error) {
+// Details refused are an inputError whose Fields say what to fix, by field.
+func (s *Server) saveBoard(ctx context.Context, me *store.User, b store.BoardSettings) (int, error) {
 	if errs := adminCheckBoard(&b); len(errs) > 0 {
-		return 0, errs, nil
+		var msgs []string
+		for _, k := range []string{"name", "short_name", "contact_email", "postal_address", "website"} {
+			if m := errs[k]; m != "" {
+				msgs = append(msgs, m)
+			}
+		}
+		return 0, &inputError{Status: http.StatusUnprocessableEntity, Title: "Invalid board details", Detail: strings.Join(msgs, "; "), Fields: errs}
 	}
 	old, err := s.cfg.Store.BoardSettings(ctx)
 	if err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	var version int
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
@@ -984,7 +939,7 @@ func (s *Server) saveBoard(ctx context.Context, me *store.User, b store.BoardSet
 		_, err = s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(me, "board.settings", "board", adminBoardAudit(old), adminBoardAudit(&b)))
 		return err
 	})
-	return version, nil, err
+	return version, err
 }
 
 // boardJSON writes the details for the audit log.
@@ -997,21 +952,23 @@ func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	version, err := strconv.Atoi(r.PostForm.Get("version"))
-	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, "Version missing", "version: reload the page and save again.")
-		return
-	}
 	f := r.PostForm
-	_, errs, err := s.saveBoard(r.Context(), userFrom(r), store.BoardSettings{Name: f.Get("name"), ShortName: f.Get("short_name"),
+	var version int
+	var err error
+	if raw := f.Get("version"); raw != "0" { // 0: the details were never saved
+		if version, err = parseVersion(raw); err != nil {
+			s.answerError(w, r, err)
+			return
+		}
+	}
+	_, err = s.saveBoard(r.Context(), userFrom(r), store.BoardSettings{Name: f.Get("name"), ShortName: f.Get("short_name"),
 		ContactEmail: f.Get("contact_email"), PostalAddress: f.Get("postal_address"), Website: f.Get("website"), Version: version})
+	var ie *inputError
 	switch {
-	case len(errs) > 0:
-		s.render(w, r, http.StatusUnprocessableEntity, "admin_board", page{Title: "The board's details", Errors: errs, Form: r.PostForm})
-	case errors.Is(err, store.ErrConflict):
-		s.fail(w, r, http.StatusConflict, "Changed by someone else", "The board's details changed since you opened this page; reload it and save again.")
+	case errors.As(err, &ie) && len(ie.Fields) > 0:
+		s.render(w, r, ie.Status, "admin_board", page{Title: "The board's details", Errors: ie.Fields, Form: r.PostForm})
 	case err != nil:
-		s.internal(w, err)
+		s.answerError(w, r, err)
 	default:
 		redirect(w, r, "/admin/board", "Saved the board's details.")
 	}
@@ -1034,23 +991,12 @@ func (s *Server) adminBoardSaveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	b := store.BoardSettings{Name: in.Name, ShortName: in.ShortName, ContactEmail: in.ContactEmail, PostalAddress: in.PostalAddress,
 		Website: in.Website, Version: in.Version}
-	version, errs, err := s.saveBoard(r.Context(), userFrom(r), b)
-	switch {
-	case len(errs) > 0:
-		var msgs []string
-		for _, k := range []string{"name", "short_name", "contact_email", "postal_address", "website"} {
-			if m := errs[k]; m != "" {
-				msgs = append(msgs, m)
-			}
-		}
-		adminProblem(w, http.StatusUnprocessableEntity, "Invalid board details", strings.Join(msgs, "; "), map[string]any{"errors": errs})
-	case errors.Is(err, store.ErrConflict):
-		problem(w, http.StatusConflict, "Changed by someone else", err.Error())
-	case err != nil:
-		s.internal(w, err)
-	default:
-		adminCheckBoard(&b)
-		writeJSON(w, adminBoardJSON{Name: b.Name, ShortName: b.ShortName, ContactEmail: b.ContactEmail, PostalAddress: b.PostalAddress,
-			Website: b.Website, Version: version})
+	version, err := s.saveBoard(r.Context(), userFrom(r), b)
+	if err != nil {
+		s.answerError(w, r, err)
+		return
 	}
+	adminCheckBoard(&b)
+	writeJSON(w, adminBoardJSON{Name: b.Name, ShortName: b.ShortName, ContactEmail: b.ContactEmail, PostalAddress: b.PostalAddress,
+		Website: b.Website, Version: version})
 }

@@ -499,15 +499,6 @@ func (s *Server) savePortfolio(ctx context.Context, u *store.User, app *store.Ap
 	return newVersion, err
 }
 
-// formVersion reads the version the form was built from.
-func formVersion(r *http.Request) (int, error) {
-	v, err := strconv.Atoi(r.PostForm.Get("version"))
-	if err != nil || v <= 0 {
-		return 0, errors.New("version: the form lacks the version it was made from; reload the page and try again")
-	}
-	return v, nil
-}
-
 func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -520,9 +511,9 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	version, err := formVersion(r)
+	version, err := parseVersion(r.PostForm.Get("version"))
 	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, "Invalid form", err.Error())
+		s.answerError(w, r, err)
 		return
 	}
 	itemID := r.PathValue("item")
@@ -570,18 +561,13 @@ func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var version int
-	var err error
+	raw := r.PostForm.Get("version")
 	if api {
-		version, err = strconv.Atoi(r.URL.Query().Get("version"))
-		if err != nil {
-			err = errors.New("version: give ?version=N, the application version you read")
-		}
-	} else {
-		version, err = formVersion(r)
+		raw = r.URL.Query().Get("version")
 	}
+	version, err := parseVersion(raw)
 	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, "Invalid request", err.Error())
+		s.answerError(w, r, err)
 		return
 	}
 	id := r.PathValue("item")
@@ -733,13 +719,14 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		version, err = formVersion(r)
-		if err == nil {
-			data = []byte(r.PostForm.Get("json"))
-			if f, _, ferr := r.FormFile("file"); ferr == nil {
-				data, err = io.ReadAll(f)
-				f.Close()
-			}
+		if version, err = parseVersion(r.PostForm.Get("version")); err != nil {
+			s.answerError(w, r, err)
+			return
+		}
+		data = []byte(r.PostForm.Get("json"))
+		if f, _, ferr := r.FormFile("file"); ferr == nil {
+			data, err = io.ReadAll(f)
+			f.Close()
 		}
 	}
 	if err != nil {
@@ -813,9 +800,9 @@ func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "No such action", "Applicants can submit, withdraw or answer_info here.")
 		return
 	}
-	version, err := formVersion(r)
+	version, err := parseVersion(r.PostForm.Get("version"))
 	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, "Invalid form", err.Error())
+		s.answerError(w, r, err)
 		return
 	}
 	to, err := s.act(r.Context(), userFrom(r), app, version, action, r.PostForm.Get("reason"))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/certboard/certboard/audit"
@@ -15,28 +16,32 @@ import (
 // Verifying item by item is right for a few items; a submitted portfolio
 // often holds dozens of education activities or supervision sessions that
 // staff check together against one transcript or log. These routes verify
-// every item of one list of the submitted evidence that is still claimed,
-// in one version-guarded change.
+// (or reject, with one reason mailed to the applicant) every item of one
+// list of the submitted evidence that is still claimed, in one
+// version-guarded change.
 
 func (s *Server) bulkVerifyRoutes() {
 	s.route("POST /queue/{id}/lists/{list}/verify", Staff, http.HandlerFunc(s.queueVerifyList))
 	s.route("POST /api/v1/applications/{id}/lists/{list}/verification", Staff, http.HandlerFunc(s.apiVerifyList))
 }
 
-// verifyClaimed verifies every claimed item of one list of the snapshot
-// (copied to the live portfolio where the applicant's item is unchanged)
-// and returns the items verified and the new version.
-func (s *Server) verifyClaimed(ctx context.Context, u *store.User, app *store.Application, list, note string, version int) ([]string, int, error) {
+// verifyClaimed verifies (decision "verify" or "") or rejects ("reject",
+// with a reason the applicant is mailed) every claimed item of one list of
+// the snapshot (copied to the live portfolio where the applicant's item is
+// unchanged) and returns the items decided and the new version.
+func (s *Server) verifyClaimed(ctx context.Context, u *store.User, app *store.Application, list, decision, note string, version int) ([]string, int, error) {
 	if err := staffMayVerify(u, app); err != nil {
 		return nil, 0, err
 	}
 	if !slices.Contains(portfolio.Lists(), list) {
-		return nil, 0, &staffInputError{Field: "list", Status: http.StatusUnprocessableEntity,
-			Message: fmt.Sprintf("%q is not an evidence list; use one of %s", list, strings.Join(portfolio.Lists(), ", "))}
+		return nil, 0, invalidInput("list", fmt.Sprintf("%q is not an evidence list; use one of %s", list, strings.Join(portfolio.Lists(), ", ")))
 	}
-	note = strings.TrimSpace(note)
-	if len(note) > 2000 {
-		return nil, 0, staffBad("reason", "write at most 2000 characters")
+	if decision == "" {
+		decision = "verify"
+	}
+	state, note, err := verificationDecision(decision, note)
+	if err != nil {
+		return nil, 0, err
 	}
 	snap, err := portfolio.DecodeStored(app.Snapshot)
 	if err != nil {
@@ -48,15 +53,20 @@ func (s *Server) verifyClaimed(ctx context.Context, u *store.User, app *store.Ap
 			ids = append(ids, portfolio.ItemID(it.Value))
 		}
 	}
+	what := strings.ReplaceAll(list, "_", " ")
 	if len(ids) == 0 {
-		return nil, 0, &staffInputError{Field: "list", Status: http.StatusUnprocessableEntity,
-			Message: "no item of " + strings.ReplaceAll(list, "_", " ") + " is waiting for verification"}
+		return nil, 0, invalidInput("list", "no item of "+what+" is waiting for verification")
 	}
-	ver := portfolio.Verification{State: portfolio.Verified, By: u.Name, At: s.today(), Note: note}
+	verb := map[portfolio.State]string{portfolio.Verified: "verify", portfolio.Rejected: "reject"}[state]
+	msg := fmt.Sprintf("%d %s items %s: %s", len(ids), what, state, strings.Join(ids, ", "))
+	if state == portfolio.Rejected {
+		msg += ": " + note
+	}
+	ver := portfolio.Verification{State: state, By: u.Name, At: s.today(), Note: note}
 	next, err := s.saveVerifications(ctx, u, app, version, snap, ids, ver,
-		store.Event{Action: "verify_items", Message: fmt.Sprintf("%d %s items verified: %s", len(ids), strings.ReplaceAll(list, "_", " "), strings.Join(ids, ", "))},
-		audit.Entry{Action: "application.items.verify", Subject: fmt.Sprintf("application/%d/list/%s", app.ID, list), Before: "claimed",
-			After: "verified: " + strings.Join(ids, ",")})
+		store.Event{Action: verb + "_items", Message: msg},
+		audit.Entry{Action: "application.items." + verb, Subject: fmt.Sprintf("application/%d/list/%s", app.ID, list), Before: "claimed",
+			After: string(state) + ": " + strings.Join(ids, ",")})
 	return ids, next, err
 }
 
@@ -69,16 +79,21 @@ func (s *Server) queueVerifyList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list := r.PathValue("list")
-	version, err := staffVersion(r.PostForm.Get("version"))
+	version, err := parseVersion(r.PostForm.Get("version"))
+	decision := r.PostForm.Get("decision")
 	var done []string
 	if err == nil {
-		done, _, err = s.verifyClaimed(r.Context(), userFrom(r), app, list, r.PostForm.Get("reason"), version)
+		done, _, err = s.verifyClaimed(r.Context(), userFrom(r), app, list, decision, r.PostForm.Get("reason"), version)
 	}
 	if err != nil {
 		s.queueFailed(w, r, app, "list:"+list, err)
 		return
 	}
-	redirect(w, r, fmt.Sprintf("/queue/%d#list-%s", app.ID, list), fmt.Sprintf("%d items verified: %s.", len(done), strings.Join(done, ", ")))
+	msg := fmt.Sprintf("%d items verified: %s.", len(done), strings.Join(done, ", "))
+	if decision == "reject" {
+		msg = fmt.Sprintf("%d items rejected: %s; the applicant has been told by e-mail.", len(done), strings.Join(done, ", "))
+	}
+	redirect(w, r, fmt.Sprintf("/queue/%d#list-%s", app.ID, list), msg)
 }
 
 func (s *Server) apiVerifyList(w http.ResponseWriter, r *http.Request) {
@@ -87,21 +102,26 @@ func (s *Server) apiVerifyList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Note    string `json:"note"`
-		Version int    `json:"version"`
+		Decision string `json:"decision"`
+		Note     string `json:"note"`
+		Version  int    `json:"version"`
 	}
-	if !decodeJSON(w, r, &in, "note and version") {
+	if !decodeJSON(w, r, &in, `note, version and optionally decision ("verify", the default, or "reject" with the reason as note)`) {
 		return
 	}
-	version, err := staffVersion(fmt.Sprint(in.Version))
+	version, err := parseVersion(strconv.Itoa(in.Version))
 	var done []string
 	var next int
 	if err == nil {
-		done, next, err = s.verifyClaimed(r.Context(), userFrom(r), app, r.PathValue("list"), in.Note, version)
+		done, next, err = s.verifyClaimed(r.Context(), userFrom(r), app, r.PathValue("list"), in.Decision, in.Note, version)
 	}
 	if err != nil {
-		s.staffFail(w, r, err)
+		s.answerError(w, r, err)
 		return
 	}
-	writeJSON(w, map[string]any{"verified": done, "version": next})
+	out := map[string]any{"verified": done, "rejected": []string{}, "version": next}
+	if in.Decision == "reject" {
+		out["verified"], out["rejected"] = []string{}, done
+	}
+	writeJSON(w, out)
 }

@@ -39,7 +39,15 @@ func (s *Server) documentRoutes() {
 	s.route("GET /api/v1/applications/{id}/documents", Authenticated, http.HandlerFunc(s.apiDocuments))
 	s.route("POST /api/v1/applications/{id}/documents", Authenticated, http.HandlerFunc(s.uploadDocument))
 	s.route("GET /api/v1/applications/{id}/documents/{doc}", Authenticated, http.HandlerFunc(s.downloadDocument))
+	s.route("POST /applications/{id}/documents/{doc}/delete", Authenticated, http.HandlerFunc(s.deleteDocument))
+	s.route(docDeleteAPIRoute, Authenticated, http.HandlerFunc(s.deleteDocument))
 }
+
+// docDeleteAPIRoute is the API's delete of a document.
+const docDeleteAPIRoute = "DELETE /api/v1/applications/{id}/documents/{doc}"
+
+// docPathID is the document id of the request's path ("" when absent).
+func docPathID(r *http.Request) string { return r.PathValue("doc") }
 
 // docBodyLimit bounds an upload request: the largest file and room for the
 // other fields and the multipart framing.
@@ -75,6 +83,10 @@ type docView struct {
 	State    string `json:"state"`
 	Note     string `json:"note,omitempty"`
 	Download string `json:"download"`
+	// CanDelete is set, on the owner's page, when the document may be
+	// deleted now; Kept says why not otherwise.
+	CanDelete bool   `json:"-"`
+	Kept      string `json:"-"`
 }
 
 // docSupport is an evidence item a document supports.
@@ -240,6 +252,13 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status 
 	}
 	if v.CanUpload {
 		v.Groups = docSupportGroups(live, form["supports"])
+		for i := range v.Docs {
+			if b := docDeleteCheck(docs[i], live, snap); b != nil {
+				v.Docs[i].Kept = b.Detail
+			} else {
+				v.Docs[i].CanDelete = true
+			}
+		}
 	}
 	s.render(w, r, status, "documents", page{Title: fmt.Sprintf("Documents of application %d", app.ID), Data: v, Errors: errs, Form: form})
 }
@@ -603,26 +622,16 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 }
 
 // downloadDocument sends a document's file, decrypted, as an attachment.
+// Every download is written to the audit log (who, which document, which
+// application) before the file is sent; when that entry cannot be written
+// the file is not sent (503).
 func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
+	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
 		return
 	}
-	notFound := func() {
-		s.fail(w, r, http.StatusNotFound, "Document not found", fmt.Sprintf("Application %d has no document %q.", app.ID, r.PathValue("doc")))
-	}
-	id, err := strconv.ParseInt(r.PathValue("doc"), 10, 64)
-	if err != nil || id <= 0 {
-		notFound()
-		return
-	}
-	doc, err := s.cfg.Store.Document(r.Context(), app.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		notFound()
-		return
-	}
-	if err != nil {
-		s.internal(w, err)
+	doc, ok := s.docPathDocument(w, r, app)
+	if !ok {
 		return
 	}
 	if s.cfg.Files == nil {
@@ -636,6 +645,13 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != doc.SHA256 {
 		s.internal(w, fmt.Errorf("document %d of application %d: the file does not match its recorded SHA-256", doc.ID, app.ID))
+		return
+	}
+	if err := s.auditDownload(r.Context(), userFrom(r), rel, app, doc); err != nil {
+		s.cfg.Log.Error("recording a download in the audit log; the file was not sent", "application", app.ID, "document", doc.ID, "error", err)
+		w.Header().Set("Retry-After", "30")
+		s.fail(w, r, http.StatusServiceUnavailable, "Download unavailable",
+			"Every download of a document is recorded, and the record could not be written just now, so the file was not sent. Try again in a minute.")
 		return
 	}
 	h := w.Header()
@@ -668,4 +684,321 @@ func contentDisposition(filename string) string {
 		}
 	}
 	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii.String(), enc.String())
+}
+
+// docPathDocument reads the document the path names, of app; on failure
+// (no such document of this application: 404) it has answered.
+func (s *Server) docPathDocument(w http.ResponseWriter, r *http.Request, app *store.Application) (*store.Document, bool) {
+	notFound := func() {
+		s.fail(w, r, http.StatusNotFound, "Document not found", fmt.Sprintf("Application %d has no document %q.", app.ID, docPathID(r)))
+	}
+	id, err := strconv.ParseInt(docPathID(r), 10, 64)
+	if err != nil || id <= 0 {
+		notFound()
+		return nil, false
+	}
+	doc, err := s.cfg.Store.Document(r.Context(), app.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		notFound()
+		return nil, false
+	}
+	if err != nil {
+		s.internal(w, err)
+		return nil, false
+	}
+	return doc, true
+}
+
+// docRelName names, for the audit log, the relation under which a user
+// reached an application's documents.
+func docRelName(rel Relation) string {
+	var names []string
+	for _, x := range []struct {
+		r    Relation
+		name string
+	}{{RelOwner, "applicant"}, {RelStaff, "staff"}, {RelReviewer, "reviewer"}, {RelSupervisor, "supervisor"}} {
+		if rel&x.r != 0 {
+			names = append(names, x.name)
+		}
+	}
+	return strings.Join(names, "+")
+}
+
+// auditDownload records that u is about to receive a document's file. A
+// download is sent only once this entry is written.
+func (s *Server) auditDownload(ctx context.Context, u *store.User, rel Relation, app *store.Application, doc *store.Document) error {
+	after, _ := json.Marshal(map[string]any{"item": doc.ItemID, "filename": doc.Filename, "sha256": doc.SHA256, "as": docRelName(rel)})
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.download",
+			Subject: fmt.Sprintf("application/%d/document/%d", app.ID, doc.ID), After: string(after)})
+		return err
+	})
+}
+
+// docBlock says why a document may not be deleted.
+type docBlock struct {
+	Title, Detail string
+	// Referrers are the items that still refer to the document's item.
+	Referrers []docSupport
+}
+
+// docReferrers lists the items of p, other than the item id itself, that
+// refer to id through a reference field (those tagged cb:"ref=…": a
+// document's supports, a session's supervisor or contract, and so on).
+func docReferrers(p *portfolio.Portfolio, id string) []docSupport {
+	var out []docSupport
+	if p == nil || id == "" {
+		return out
+	}
+	v := reflect.ValueOf(p).Elem()
+	for i := range v.NumField() {
+		list := v.Field(i)
+		if list.Kind() != reflect.Slice || list.Type().Elem().Kind() != reflect.Struct {
+			continue
+		}
+		for j := range list.Len() {
+			item := list.Index(j)
+			if f := item.FieldByName("ID"); f.IsValid() && f.String() != id && docRefersTo(item, id) {
+				out = append(out, docSupport{ID: item.FieldByName("ID").String(), Label: itemLabel(item.Addr().Interface())})
+			}
+		}
+	}
+	return out
+}
+
+// docRefersTo reports whether a reference field of item names id.
+func docRefersTo(item reflect.Value, id string) bool {
+	t := item.Type()
+	for k := range t.NumField() {
+		if _, _, ref := cbTag(t.Field(k)); ref == "" {
+			continue
+		}
+		switch f := item.Field(k); f.Kind() {
+		case reflect.String:
+			if f.String() == id {
+				return true
+			}
+		case reflect.Slice:
+			if f.Type().Elem().Kind() != reflect.String {
+				continue
+			}
+			for n := range f.Len() {
+				if f.Index(n).String() == id {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// docDeleteCheck decides whether a document of an editable application may
+// be deleted: never when the submitted snapshot holds its item (the board's
+// frozen record of the submission keeps the file), nor while other items of
+// the live portfolio refer to its item. It is pure.
+func docDeleteCheck(d store.Document, live, snap *portfolio.Portfolio) *docBlock {
+	if snap != nil {
+		if _, ok := portfolio.Find(snap, d.ItemID); ok {
+			return &docBlock{Title: "Document kept with the submission",
+				Detail: fmt.Sprintf("%s (%s) was part of the application when you submitted it, and the board keeps that submission as it was, files included; it cannot be deleted. Upload a corrected document instead and tell the board which one replaces it.",
+					d.Filename, d.ItemID)}
+		}
+	}
+	if refs := docReferrers(live, d.ItemID); len(refs) > 0 {
+		labels := make([]string, len(refs))
+		for i, r := range refs {
+			labels[i] = r.Label
+		}
+		return &docBlock{Title: "Document in use", Referrers: refs,
+			Detail: fmt.Sprintf("%s (%s) is referred to by %s; change or remove those items first, then delete the document.",
+				d.Filename, d.ItemID, strings.Join(labels, ", "))}
+	}
+	return nil
+}
+
+// deleteDocument deletes a document the applicant uploaded, from the
+// documents page (POST …/delete, with the version and a confirmation) or
+// the API (DELETE, ?version=N). Only the applicant sees the route (404 for
+// everyone else), and only while the portfolio is theirs to change.
+func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
+	api := strings.HasPrefix(r.URL.Path, "/api/")
+	if !api && !s.parseForm(w, r) {
+		return
+	}
+	app, rel, ok := s.application(w, r, RelOwner)
+	if !ok {
+		return
+	}
+	doc, ok := s.docPathDocument(w, r, app)
+	if !ok {
+		return
+	}
+	if s.cfg.Files == nil {
+		s.fail(w, r, http.StatusServiceUnavailable, "Documents unavailable", "This server has no file store configured; ask the board's administrator.")
+		return
+	}
+	if !editable(app.State) {
+		s.fail(w, r, http.StatusConflict, "Documents cannot be deleted now",
+			fmt.Sprintf("Application %d is %s; documents can be deleted while it is a draft, returned to you, or when the board asks for more information.",
+				app.ID, strings.ReplaceAll(app.State, "_", " ")))
+		return
+	}
+	var version int
+	var err error
+	if api {
+		if version, err = strconv.Atoi(r.URL.Query().Get("version")); err != nil || version <= 0 {
+			err = errors.New("version: give ?version=N, the application version you read (GET …/documents)")
+		}
+	} else {
+		version, err = parseVersion(r.PostForm.Get("version"))
+	}
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid request", err.Error())
+		return
+	}
+	pageRefusal := func(status int, msg string) {
+		s.renderDocuments(w, r, status, app, rel, map[string]string{"": "The document was not deleted: " + msg}, nil)
+	}
+	if !api && r.PostForm.Get("confirm") != "yes" {
+		pageRefusal(http.StatusUnprocessableEntity, fmt.Sprintf("tick the box that confirms you want %s erased, then press Delete again.", doc.Filename))
+		return
+	}
+	live, snap, err := docPortfolios(app)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	if b := docDeleteCheck(*doc, live, snap); b != nil {
+		if api {
+			refs := b.Referrers
+			if refs == nil {
+				refs = []docSupport{}
+			}
+			problemWith(w, http.StatusConflict, b.Title, b.Detail, map[string]any{"referenced_by": refs})
+		} else {
+			pageRefusal(http.StatusConflict, b.Detail)
+		}
+		return
+	}
+	newVersion, err := s.removeDocument(r.Context(), userFrom(r), app, doc, version, live)
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		if api {
+			problem(w, http.StatusConflict, "Changed by someone else", err.Error())
+		} else {
+			pageRefusal(http.StatusConflict, err.Error()+".")
+		}
+		return
+	case errors.Is(err, store.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, "Document not found", fmt.Sprintf("Application %d has no document %d any more.", app.ID, doc.ID))
+		return
+	case err != nil:
+		s.internal(w, err)
+		return
+	}
+	if api {
+		writeJSON(w, map[string]any{"deleted": doc.ID, "item_id": doc.ItemID, "version": newVersion})
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID), fmt.Sprintf("Deleted %s (%s); its file is erased.", doc.Filename, doc.ItemID))
+}
+
+// removeDocument deletes a document in one transaction, version-guarded:
+// the portfolio loses the document's item, the row goes, and the history
+// event and audit entry are written. The encrypted file is deleted only
+// after the commit, so that a row never names a missing file; should that
+// deletion fail (or the process stop first), the file is an orphan that
+// SweepDocumentFiles removes later. It returns the application's new
+// version.
+func (s *Server) removeDocument(ctx context.Context, u *store.User, app *store.Application, doc *store.Document, version int,
+	live *portfolio.Portfolio) (int, error) {
+	if version != app.Version {
+		return 0, fmt.Errorf("application %d was changed since version %d (it is now at %d); reload the page and try again: %w",
+			app.ID, version, app.Version, store.ErrConflict)
+	}
+	if it, ok := portfolio.Find(live, doc.ItemID); ok && it.List == "documents" {
+		if err := portfolio.Remove(live, doc.ItemID); err != nil {
+			return 0, fmt.Errorf("%s: %w", err, store.ErrConflict)
+		}
+	}
+	data, err := portfolio.Encode(live)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	before, _ := json.Marshal(map[string]any{"item": doc.ItemID, "filename": doc.Filename, "content_type": doc.ContentType,
+		"size": doc.Size, "sha256": doc.SHA256, "uploaded_at": doc.CreatedAt.UTC().Format(time.RFC3339)})
+	var newVersion int
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if newVersion, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, version, data, now); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.DeleteDocument(ctx, tx, app.ID, doc.ID); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, store.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "document_deleted",
+			Message: fmt.Sprintf("%s: %s deleted", doc.ItemID, doc.Filename)}); err != nil {
+			return err
+		}
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.delete",
+			Subject: fmt.Sprintf("application/%d/document/%d", app.ID, doc.ID), Before: string(before)})
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if err := s.cfg.Files.Delete(context.WithoutCancel(ctx), doc.BlobKey); err != nil {
+		s.cfg.Log.Error("deleting the file of a deleted document; the sweep will remove it", "key", doc.BlobKey, "error", err)
+	}
+	return newVersion, nil
+}
+
+// docOrphanGrace is how old a file no document names must be before the
+// sweep deletes it: an upload writes its file before the transaction that
+// records it, and must not lose it in between.
+const docOrphanGrace = time.Hour
+
+// SweepDocumentFiles deletes the files of the file store that no document
+// names and that were last changed before olderThan: files of documents
+// deleted while their own deletion failed, and of uploads whose recording
+// failed and whose clean-up did not happen. Give it a time well before the
+// longest upload could take (such as an hour ago, docOrphanGrace). It
+// returns how many files it deleted; run it at start and then daily.
+func (s *Server) SweepDocumentFiles(ctx context.Context, olderThan time.Time) (int, error) {
+	if s.cfg.Files == nil {
+		return 0, nil
+	}
+	// The orphans are deleted once the listing is done, not while it runs.
+	var batch, orphans []string
+	flush := func() error {
+		unknown, err := s.cfg.Store.UnknownBlobKeys(ctx, batch)
+		batch = batch[:0]
+		orphans = append(orphans, unknown...)
+		return err
+	}
+	err := s.cfg.Files.Walk(ctx, "applications/", func(key string, modified time.Time) error {
+		if !modified.Before(olderThan) {
+			return nil
+		}
+		if batch = append(batch, key); len(batch) >= 500 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
+	if err != nil {
+		return 0, err
+	}
+	deleted := 0
+	for _, k := range orphans {
+		if err := s.cfg.Files.Delete(ctx, k); err != nil {
+			return deleted, err
+		}
+		s.cfg.Log.Info("deleted a file that no document names", "key", k)
+		deleted++
+	}
+	return deleted, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -13,12 +14,14 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/files"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/seal"
@@ -577,5 +580,423 @@ func TestDocumentHelpers(t *testing.T) {
 	kinds := docKinds()
 	if len(kinds) < 10 || kinds[0] != "transcript" {
 		t.Errorf("kinds from the portfolio schema: %v", kinds)
+	}
+}
+
+// docDeleteAPI sends DELETE …/documents/{doc}?version=N through the API.
+func docDeleteAPI(t *testing.T, h http.Handler, appID, docID int64, version int, c *http.Cookie) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodDelete, fmt.Sprintf("/api/v1/applications/%d/documents/%d?version=%d", appID, docID, version), nil)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.RemoteAddr = "192.0.2.7:5555"
+	if c != nil {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized {
+		openAPICheckAnswer(t, openAPICompiler(t), openAPIDocument(t), "delete", "/api/v1/applications/{id}/documents/{doc}", rec)
+	}
+	return rec
+}
+
+// docDeleteForm posts the documents page's delete form.
+func docDeleteForm(t *testing.T, h http.Handler, appID, docID int64, version int, confirm bool, c *http.Cookie) *httptest.ResponseRecorder {
+	t.Helper()
+	form := url.Values{"version": {fmt.Sprint(version)}}
+	if confirm {
+		form.Set("confirm", "yes")
+	}
+	return postForm(t, h, fmt.Sprintf("/applications/%d/documents/%d/delete", appID, docID), form, c)
+}
+
+// docUploaded uploads a PDF through the API and returns its row.
+func docUploaded(t *testing.T, s *Server, st *store.Store, c *http.Cookie, appID int64, title string, supports ...string) store.Document {
+	t.Helper()
+	app, _ := appLoad(t, st, appID)
+	rec := docUpload(t, s.Handler(), "/api/v1"+appPath(appID, "/documents"), c, docFields(app.Version, "transcript", title, supports...), title+".pdf", docPDF(t))
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("upload: %d %s", rec.Code, rec.Body)
+	}
+	var created struct {
+		Document docView `json:"document"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil {
+		t.Fatal(err)
+	}
+	d, err := st.Document(context.Background(), appID, created.Document.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *d
+}
+
+// docAudit returns the audit entries with an action.
+func docAudit(t *testing.T, st *store.Store, action string) []audit.Entry {
+	t.Helper()
+	log, err := st.AuditLog(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []audit.Entry
+	for _, e := range log {
+		if e.Action == action {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// docBlobExists reports whether the file store holds an object under key.
+func docBlobExists(t *testing.T, s *Server, key string) bool {
+	t.Helper()
+	_, err := s.cfg.Files.Get(context.Background(), key)
+	if err != nil && !errors.Is(err, files.ErrNotFound) {
+		t.Fatal(err)
+	}
+	return err == nil
+}
+
+func TestDocumentDelete(t *testing.T) {
+	s, st, dir := docServer(t)
+	h := s.Handler()
+	ctx := context.Background()
+	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	c := sessionFor(t, s, ana)
+	id := docApp(t, s, ana, docPortfolio)
+	first := docUploaded(t, s, st, c, id, "transcript", "deg-1")
+	second := docUploaded(t, s, st, c, id, "diploma")
+	if len(docBlobs(t, dir)) != 2 {
+		t.Fatal("two uploads, not two files")
+	}
+
+	// The page offers a confirmed delete per document.
+	body := getAs(t, h, appPath(id, "/documents"), c).Body.String()
+	for _, want := range []string{fmt.Sprintf(`action="/applications/%d/documents/%d/delete"`, id, first.ID), `name="confirm" value="yes" required`,
+		`class="danger"`, "erased for good"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("documents page lacks %s", want)
+		}
+	}
+
+	// Without the confirmation, nothing happens and the page says why.
+	app, _ := appLoad(t, st, id)
+	rec := docDeleteForm(t, h, id, first.ID, app.Version, false, c)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "tick the box") || !docBlobExists(t, s, first.BlobKey) {
+		t.Fatalf("delete without confirmation: %d %.300s", rec.Code, rec.Body)
+	}
+
+	// A stale version: 409, nothing changed.
+	rec = docDeleteForm(t, h, id, first.ID, app.Version-1, true, c)
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "was changed since version") {
+		t.Fatalf("stale version from the page: %d %.300s", rec.Code, rec.Body)
+	}
+	if rec := docDeleteAPI(t, h, id, first.ID, app.Version-1, c); rec.Code != http.StatusConflict {
+		t.Fatalf("stale version from the API: %d %s", rec.Code, rec.Body)
+	}
+	if rec := docDeleteAPI(t, h, id, first.ID, 0, c); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "version") {
+		t.Fatalf("no version: %d %s", rec.Code, rec.Body)
+	}
+	if now, _ := appLoad(t, st, id); now.Version != app.Version {
+		t.Fatal("a refused delete changed the application")
+	}
+
+	// Deleted from the page: the row, the item and the file go, in the history and the audit log.
+	rec = docDeleteForm(t, h, id, first.ID, app.Version, true, c)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != appPath(id, "/documents") {
+		t.Fatalf("delete: %d %s", rec.Code, rec.Body)
+	}
+	if _, err := st.Document(ctx, id, first.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the row remains: %v", err)
+	}
+	if docBlobExists(t, s, first.BlobKey) || !docBlobExists(t, s, second.BlobKey) || len(docBlobs(t, dir)) != 1 {
+		t.Fatal("the deleted document's file remains, or the other's went")
+	}
+	now, p := appLoad(t, st, id)
+	if now.Version != app.Version+1 || len(p.Documents) != 1 || p.Documents[0].ID != second.ItemID {
+		t.Fatalf("portfolio after delete: version %d, documents %+v", now.Version, p.Documents)
+	}
+	if problems := portfolio.Validate(p); len(problems) > 0 {
+		t.Fatalf("the portfolio no longer validates: %v", problems)
+	}
+	events, _ := st.Events(ctx, id)
+	if e := events[len(events)-1]; e.Action != "document_deleted" || e.ActorID != ana.ID || !strings.Contains(e.Message, first.ItemID) {
+		t.Fatalf("last event: %+v", e)
+	}
+	deletes := docAudit(t, st, "application.document.delete")
+	if len(deletes) != 1 || deletes[0].Actor != fmt.Sprintf("user/%d", ana.ID) || deletes[0].Subject != fmt.Sprintf("application/%d/document/%d", id, first.ID) ||
+		!strings.Contains(deletes[0].Before, first.SHA256) {
+		t.Fatalf("audit entries: %+v", deletes)
+	}
+	if rec := getAs(t, h, fmt.Sprintf("%s/%d", appPath(id, "/documents"), first.ID), c); rec.Code != http.StatusNotFound {
+		t.Fatalf("download of a deleted document: %d", rec.Code)
+	}
+
+	// Deleted through the API.
+	rec = docDeleteAPI(t, h, id, second.ID, now.Version, c)
+	var out struct {
+		Deleted int64  `json:"deleted"`
+		ItemID  string `json:"item_id"`
+		Version int    `json:"version"`
+	}
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &out) != nil || out.Deleted != second.ID || out.ItemID != second.ItemID || out.Version != now.Version+1 {
+		t.Fatalf("API delete: %d %s", rec.Code, rec.Body)
+	}
+	if len(docBlobs(t, dir)) != 0 {
+		t.Fatal("files remain after every document was deleted")
+	}
+	if docs, _ := st.Documents(ctx, id); len(docs) != 0 {
+		t.Fatalf("rows remain: %+v", docs)
+	}
+	if rec := docDeleteAPI(t, h, id, second.ID, out.Version, c); rec.Code != http.StatusNotFound {
+		t.Fatalf("deleting twice: %d", rec.Code)
+	}
+}
+
+func TestDocumentDeleteRefused(t *testing.T) {
+	s, st, _ := docServer(t)
+	h := s.Handler()
+	ctx := context.Background()
+	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	c := sessionFor(t, s, ana)
+	id := docApp(t, s, ana, docPortfolio)
+	doc := docUploaded(t, s, st, c, id, "transcript", "deg-1")
+	save := func(f func(tx *sql.Tx, app *store.Application) error) {
+		t.Helper()
+		app, _ := appLoad(t, st, id)
+		if err := s.inTx(ctx, func(tx *sql.Tx) error { return f(tx, app) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unchanged := func(what string) {
+		t.Helper()
+		if _, err := st.Document(ctx, id, doc.ID); err != nil || !docBlobExists(t, s, doc.BlobKey) {
+			t.Errorf("%s: the document went: %v", what, err)
+		}
+	}
+
+	// Not the owner: not found, whoever asks (staff and an assigned reviewer see the documents, but never delete).
+	bob := addUser(t, st, "bob@example.org", "Bob Other", "applicant")
+	sam := addUser(t, st, "sam@board.example", "Sam Staff", "staff")
+	rita := addUser(t, st, "rita@example.org", "Rita Reviewer", "reviewer")
+	if _, err := st.DB.Exec(st.Dialect.Rebind("INSERT INTO review_assignments (application_id, reviewer_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)"),
+		id, rita.ID, sam.ID, time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")); err != nil {
+		t.Fatal(err)
+	}
+	app, _ := appLoad(t, st, id)
+	for _, u := range []*store.User{bob, sam, rita} {
+		uc := sessionFor(t, s, u)
+		if rec := docDeleteAPI(t, h, id, doc.ID, app.Version, uc); rec.Code != http.StatusNotFound {
+			t.Errorf("%s deletes through the API: %d", u.Name, rec.Code)
+		}
+		if rec := docDeleteForm(t, h, id, doc.ID, app.Version, true, uc); rec.Code != http.StatusNotFound {
+			t.Errorf("%s deletes from the page: %d", u.Name, rec.Code)
+		}
+		if body := getAs(t, h, appPath(id, "/documents"), uc).Body.String(); strings.Contains(body, "/delete") {
+			t.Errorf("%s is offered a delete form", u.Name)
+		}
+	}
+	if rec := docDeleteAPI(t, h, id, doc.ID, app.Version, nil); rec.Code != http.StatusUnauthorized {
+		t.Errorf("anonymous delete: %d", rec.Code)
+	}
+	unchanged("not the owner")
+
+	// Referred to by another item: 409 naming it.
+	save(func(tx *sql.Tx, app *store.Application) error {
+		p, _ := portfolio.DecodeStored(app.Portfolio)
+		p.Documents = append(p.Documents, portfolio.Document{ID: "doc-9", Kind: "other", Title: "Cover letter", Received: s.today(), Supports: []string{doc.ItemID}})
+		data, err := portfolio.Encode(p)
+		if err != nil {
+			return err
+		}
+		_, err = st.SavePortfolio(ctx, tx, id, app.Version, data, time.Now())
+		return err
+	})
+	app, _ = appLoad(t, st, id)
+	rec := docDeleteAPI(t, h, id, doc.ID, app.Version, c)
+	var prob struct {
+		Detail       string       `json:"detail"`
+		ReferencedBy []docSupport `json:"referenced_by"`
+	}
+	if rec.Code != http.StatusConflict || json.Unmarshal(rec.Body.Bytes(), &prob) != nil || len(prob.ReferencedBy) != 1 ||
+		prob.ReferencedBy[0].ID != "doc-9" || !strings.Contains(prob.Detail, "Cover letter (doc-9)") {
+		t.Fatalf("referenced document, API: %d %s", rec.Code, rec.Body)
+	}
+	rec = docDeleteForm(t, h, id, doc.ID, app.Version, true, c)
+	if body := rec.Body.String(); rec.Code != http.StatusConflict || !strings.Contains(body, "Cover letter (doc-9)") || !strings.Contains(body, "error-summary") {
+		t.Fatalf("referenced document, page: %d %.400s", rec.Code, body)
+	}
+	if body := getAs(t, h, appPath(id, "/documents"), c).Body.String(); strings.Contains(body, fmt.Sprintf("/documents/%d/delete", doc.ID)) ||
+		!strings.Contains(body, "Kept: ") {
+		t.Error("the page offers to delete a document that is referred to")
+	}
+	unchanged("referenced")
+	save(func(tx *sql.Tx, app *store.Application) error {
+		p, _ := portfolio.DecodeStored(app.Portfolio)
+		p.Documents = p.Documents[:1]
+		data, _ := portfolio.Encode(p)
+		_, err := st.SavePortfolio(ctx, tx, id, app.Version, data, time.Now())
+		return err
+	})
+
+	// Submitted: closed.
+	save(func(tx *sql.Tx, app *store.Application) error {
+		if err := st.FreezeSnapshot(ctx, tx, id, app.Portfolio, "1", time.Now()); err != nil {
+			return err
+		}
+		_, err := st.SetApplicationState(ctx, tx, id, app.Version, "draft", "submitted", time.Now())
+		return err
+	})
+	app, _ = appLoad(t, st, id)
+	if rec := docDeleteAPI(t, h, id, doc.ID, app.Version, c); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "is submitted") {
+		t.Fatalf("submitted: %d %s", rec.Code, rec.Body)
+	}
+	unchanged("submitted")
+
+	// Returned, but in the submitted snapshot: kept for the board's record.
+	save(func(tx *sql.Tx, app *store.Application) error {
+		_, err := st.SetApplicationState(ctx, tx, id, app.Version, "submitted", "returned", time.Now())
+		return err
+	})
+	app, _ = appLoad(t, st, id)
+	rec = docDeleteAPI(t, h, id, doc.ID, app.Version, c)
+	prob.ReferencedBy = nil
+	if rec.Code != http.StatusConflict || json.Unmarshal(rec.Body.Bytes(), &prob) != nil || prob.ReferencedBy == nil || len(prob.ReferencedBy) != 0 ||
+		!strings.Contains(prob.Detail, "when you submitted it") {
+		t.Fatalf("in the snapshot: %d %s", rec.Code, rec.Body)
+	}
+	if rec := docDeleteForm(t, h, id, doc.ID, app.Version, true, c); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "when you submitted it") {
+		t.Fatalf("in the snapshot, page: %d", rec.Code)
+	}
+	unchanged("in the snapshot")
+
+	// A document uploaded after the submission, while returned, is the applicant's to delete.
+	later := docUploaded(t, s, st, c, id, "late")
+	app, _ = appLoad(t, st, id)
+	if rec := docDeleteAPI(t, h, id, later.ID, app.Version, c); rec.Code != 200 {
+		t.Fatalf("a document added after the submission: %d %s", rec.Code, rec.Body)
+	}
+	if docBlobExists(t, s, later.BlobKey) {
+		t.Fatal("its file remains")
+	}
+	unchanged("after another delete")
+	if n := len(docAudit(t, st, "application.document.delete")); n != 1 {
+		t.Fatalf("delete audit entries: %d, want 1", n)
+	}
+}
+
+func TestDocumentDownloadsAudited(t *testing.T) {
+	s, st, _ := docServer(t)
+	h := s.Handler()
+	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	c := sessionFor(t, s, ana)
+	id := docApp(t, s, ana, docPortfolio)
+	doc := docUploaded(t, s, st, c, id, "transcript")
+	sam := addUser(t, st, "sam@board.example", "Sam Staff", "staff")
+	rita := addUser(t, st, "rita@example.org", "Rita Reviewer", "reviewer")
+	lee := addUser(t, st, "lee@example.org", "Lee Supervisor", "supervisor")
+	if _, err := st.DB.Exec(st.Dialect.Rebind("INSERT INTO review_assignments (application_id, reviewer_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)"),
+		id, rita.ID, sam.ID, time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")); err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("%s/%d", appPath(id, "/documents"), doc.ID)
+	for i, tc := range []struct {
+		who  *store.User
+		path string
+		as   string
+	}{
+		{ana, page, "applicant"},
+		{sam, "/api/v1" + page, "staff"},
+		{rita, page, "reviewer"},
+	} {
+		rec := getAs(t, h, tc.path, sessionFor(t, s, tc.who))
+		if rec.Code != 200 || !bytes.HasPrefix(rec.Body.Bytes(), []byte("%PDF-")) {
+			t.Fatalf("%s downloads: %d", tc.who.Name, rec.Code)
+		}
+		log := docAudit(t, st, "application.document.download")
+		if len(log) != i+1 {
+			t.Fatalf("after %s's download: %d audit entries, want %d", tc.who.Name, len(log), i+1)
+		}
+		e := log[i]
+		if e.Actor != fmt.Sprintf("user/%d", tc.who.ID) || e.Subject != fmt.Sprintf("application/%d/document/%d", id, doc.ID) ||
+			!strings.Contains(e.After, `"as":"`+tc.as+`"`) || !strings.Contains(e.After, doc.SHA256) || !strings.Contains(e.After, doc.ItemID) {
+			t.Fatalf("audit entry of %s's download: %+v", tc.who.Name, e)
+		}
+	}
+	// Those who may not download leave no entry: a supervisor not named, another applicant, a missing document.
+	for _, u := range []*store.User{lee, addUser(t, st, "bob@example.org", "Bob Other", "applicant")} {
+		if rec := getAs(t, h, page, sessionFor(t, s, u)); rec.Code != http.StatusNotFound {
+			t.Errorf("%s downloads: %d, want 404", u.Name, rec.Code)
+		}
+	}
+	if rec := getAs(t, h, appPath(id, "/documents/999"), c); rec.Code != http.StatusNotFound {
+		t.Errorf("missing document: %d", rec.Code)
+	}
+	if n := len(docAudit(t, st, "application.document.download")); n != 3 {
+		t.Fatalf("audit entries after refused downloads: %d, want 3", n)
+	}
+
+	// The audit log refuses writes: the file is not sent.
+	if st.Dialect.String() != "sqlite" {
+		t.Skipf("the audit failure is injected with a SQLite trigger; the dialect is %s", st.Dialect)
+	}
+	if _, err := st.DB.Exec(`CREATE TRIGGER audit_down BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END`); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{page, "/api/v1" + page} {
+		rec := getAs(t, h, path, c)
+		if rec.Code != http.StatusServiceUnavailable || bytes.Contains(rec.Body.Bytes(), []byte("%PDF")) || rec.Header().Get("Content-Disposition") != "" ||
+			!strings.Contains(rec.Body.String(), "could not be written") {
+			t.Fatalf("download while the audit log fails, %s: %d %.300s", path, rec.Code, rec.Body)
+		}
+		if strings.HasPrefix(path, "/api/") {
+			openAPICheckAnswer(t, openAPICompiler(t), openAPIDocument(t), "get", "/api/v1/applications/{id}/documents/{doc}", rec)
+		}
+	}
+}
+
+func TestSweepDocumentFiles(t *testing.T) {
+	s, st, dir := docServer(t)
+	ctx := context.Background()
+	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	c := sessionFor(t, s, ana)
+	id := docApp(t, s, ana, docPortfolio)
+	doc := docUploaded(t, s, st, c, id, "transcript")
+	orphan := docBlobKey(id)
+	if err := s.cfg.Files.Put(ctx, orphan, docPDF(t)); err != nil {
+		t.Fatal(err)
+	}
+	// Young files are left alone: an upload writes its file before recording it.
+	if n, err := s.SweepDocumentFiles(ctx, time.Now().Add(-docOrphanGrace)); err != nil || n != 0 || len(docBlobs(t, dir)) != 2 {
+		t.Fatalf("sweep of young files: %d, %v", n, err)
+	}
+	n, err := s.SweepDocumentFiles(ctx, time.Now().Add(time.Minute))
+	if err != nil || n != 1 || docBlobExists(t, s, orphan) || !docBlobExists(t, s, doc.BlobKey) {
+		t.Fatalf("sweep: %d, %v; the orphan remains or the document's file went", n, err)
+	}
+	if n, err := s.SweepDocumentFiles(ctx, time.Now().Add(time.Minute)); err != nil || n != 0 {
+		t.Fatalf("second sweep: %d, %v", n, err)
+	}
+}
+
+func TestDocReferrers(t *testing.T) {
+	p := &portfolio.Portfolio{
+		Documents: []portfolio.Document{
+			{ID: "doc-1", Kind: "transcript", Supports: []string{"deg-1"}},
+			{ID: "doc-2", Kind: "other", Title: "Letter", Supports: []string{"doc-1", "deg-1"}},
+		},
+		Sessions: []portfolio.Session{{ID: "ses-1", Supervisor: "sup-1", Contract: "con-1"}},
+	}
+	for id, want := range map[string]string{"doc-1": "doc-2", "deg-1": "doc-1 doc-2", "sup-1": "ses-1", "con-1": "ses-1", "doc-2": "", "nothing": ""} {
+		var got []string
+		for _, r := range docReferrers(p, id) {
+			got = append(got, r.ID)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("docReferrers(%s) = %v, want %s", id, got, want)
+		}
+	}
+	if got := docReferrers(nil, "doc-1"); len(got) != 0 {
+		t.Errorf("docReferrers(nil) = %v", got)
 	}
 }

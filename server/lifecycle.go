@@ -26,6 +26,9 @@ const (
 	jobExpiry         = "credential.expiry"
 	jobMissedRenewal  = "credential.missed_renewal"
 	jobMembershipScan = "membership.sweep"
+	// jobDocumentSweep removes, once a day, stored files that no document
+	// names (an abandoned upload, a deletion whose file removal failed).
+	jobDocumentSweep = "documents.sweep"
 	// jobLapseNoted records that a credential was suspended for one lapse
 	// of membership (its key names the credential and the day it lapsed);
 	// it has nothing to run. A lapse is acted on once: when staff
@@ -105,8 +108,13 @@ func (s *Server) RunDueJobs(ctx context.Context) (int, error) {
 	today := dayOf(now)
 	y, m, d := now.UTC().Date()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.cfg.Store.EnqueueJob(ctx, tx, store.Job{Kind: jobMembershipScan, Key: "sweep/membership/" + today.String(),
-			RunAt: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), CreatedAt: now})
+		midnight := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+		if _, err := s.cfg.Store.EnqueueJob(ctx, tx, store.Job{Kind: jobMembershipScan, Key: "sweep/membership/" + today.String(),
+			RunAt: midnight, CreatedAt: now}); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.EnqueueJob(ctx, tx, store.Job{Kind: jobDocumentSweep, Key: "sweep/documents/" + today.String(),
+			RunAt: midnight, CreatedAt: now})
 		return err
 	})
 	if err != nil {
@@ -183,6 +191,16 @@ func (s *Server) runJob(ctx context.Context, j store.Job, now time.Time) error {
 			outcome, err = s.credentialJobRun(ctx, tx, j.Kind, p, now)
 		case jobMembershipScan:
 			outcome, err = s.membershipSweep(ctx, tx, now)
+		case jobDocumentSweep:
+			// Files only: deleting one twice is harmless, so a sweep the
+			// transaction does not record is simply run again.
+			var n int
+			if n, err = s.SweepDocumentFiles(ctx, now.Add(-docOrphanGrace)); err == nil {
+				outcome = store.JobSkipped
+				if n > 0 {
+					outcome = store.JobDone
+				}
+			}
 		case jobLapseNoted:
 			outcome = store.JobSkipped
 		default:

@@ -309,13 +309,13 @@ func TestRunJobsStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { s.RunJobs(ctx, time.Hour); close(done) }()
-	// The first pass schedules today's sweep and runs it.
+	// The first pass schedules today's sweeps (membership, files) and runs them.
 	for i := 0; ; i++ {
 		js, err := st.Jobs(context.Background(), "sweep/")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(js) == 1 && !js[0].DoneAt.IsZero() {
+		if len(js) == 2 && !js[0].DoneAt.IsZero() && !js[1].DoneAt.IsZero() {
 			break
 		}
 		if i > 5000 {
@@ -445,5 +445,17 @@ func TestNoReminderForSuspendedCredential(t *testing.T) {
 	runJobs(t, s)
 	if n := countIn(subjectsTo(t, st, holder.Email), "expires in"); n != 0 {
 		t.Fatalf("%d reminders to a suspended credential", n)
+	}
+}
+
+// TestDailyDocumentSweepIsAJob: the worker schedules the file sweep once a
+// day, like the membership sweep, and runs it.
+func TestDailyDocumentSweepIsAJob(t *testing.T) {
+	s, st, _ := clockedServer(t, time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	runJobs(t, s)
+	runJobs(t, s)
+	jobs, err := st.Jobs(context.Background(), "sweep/documents/")
+	if err != nil || len(jobs) != 1 || jobs[0].DoneAt.IsZero() {
+		t.Fatalf("document sweep jobs: %+v %v", jobs, err)
 	}
 }

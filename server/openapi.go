@@ -35,6 +35,29 @@ func mustMergeOpenAPI() []byte {
 	return b
 }
 
+// mergePathItem adds the operations of one path item to another's (a path
+// may have its GET in one file and its DELETE in another); an operation, or
+// any other member, given twice is an error.
+func mergePathItem(have, add json.RawMessage) (json.RawMessage, error) {
+	if have == nil {
+		return add, nil
+	}
+	var a, b map[string]json.RawMessage
+	if err := json.Unmarshal(have, &a); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(add, &b); err != nil {
+		return nil, err
+	}
+	for k, v := range b {
+		if _, dup := a[k]; dup {
+			return nil, fmt.Errorf("%s is described twice", k)
+		}
+		a[k] = v
+	}
+	return json.Marshal(a)
+}
+
 // mergeOpenAPI adds the paths and components of openapi/*.json to
 // openapi.json, in file name order.
 func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
@@ -63,11 +86,12 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 		if err := json.Unmarshal(b, &part); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		for p, op := range part.Paths {
-			if _, dup := whole.Paths[p]; dup {
-				return nil, fmt.Errorf("%s: path %s is described twice", name, p)
+		for p, item := range part.Paths {
+			merged, err := mergePathItem(whole.Paths[p], item)
+			if err != nil {
+				return nil, fmt.Errorf("%s: path %s: %w", name, p, err)
 			}
-			whole.Paths[p] = op
+			whole.Paths[p] = merged
 		}
 		for kind, entries := range part.Components {
 			if whole.Components[kind] == nil {

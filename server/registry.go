@@ -447,7 +447,7 @@ func (s *Server) profileSaveAPI(w http.ResponseWriter, r *http.Request) {
 	_, errs, err := s.saveProfile(r.Context(), u, p)
 	switch {
 	case len(errs) > 0:
-		adminProblem(w, http.StatusUnprocessableEntity, "Invalid profile", strings.Join(orderedErrors(errs), "; "), map[string]any{"errors": errs})
+		problemWith(w, http.StatusUnprocessableEntity, "Invalid profile", strings.Join(orderedErrors(errs), "; "), map[string]any{"errors": errs})
 	case errors.Is(err, store.ErrConflict):
 		problem(w, http.StatusConflict, "Changed elsewhere", err.Error())
 	case err != nil:

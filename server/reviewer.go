@@ -132,12 +132,12 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 
 // reviewFailed answers a failed reviewer form: the page again with the error.
 func (s *Server) reviewFailed(w http.ResponseWriter, r *http.Request, app *store.Application, field string, err error) {
-	status, _, msg, ok := staffErrorStatus(err)
-	if !ok || status == http.StatusNotFound {
-		s.staffFail(w, r, err)
+	status, errs, ok := formErrors(err, field)
+	if !ok {
+		s.answerError(w, r, err)
 		return
 	}
-	s.showReview(w, r, app.ID, status, map[string]string{"": msg, field: msg}, field)
+	s.showReview(w, r, app.ID, status, errs, field)
 }
 
 // castVote records a reviewer's vote (approve, reject or revise; comments
@@ -151,14 +151,14 @@ func (s *Server) castVote(ctx context.Context, u *store.User, app *store.Applica
 	switch vote {
 	case store.VoteApprove, store.VoteReject, store.VoteRevise:
 	default:
-		return staffBad("vote", "choose approve, reject or revise")
+		return badInput("vote", "choose approve, reject or revise")
 	}
 	comments = strings.TrimSpace(comments)
 	if vote != store.VoteApprove && comments == "" {
-		return staffBad("comments", "say what is wrong or what should change; comments are required to reject or ask for revision")
+		return badInput("comments", "say what is wrong or what should change; comments are required to reject or ask for revision")
 	}
 	if len(comments) > 5000 {
-		return staffBad("comments", "write at most 5000 characters")
+		return badInput("comments", "write at most 5000 characters")
 	}
 	now := s.now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -180,10 +180,10 @@ func (s *Server) castVote(ctx context.Context, u *store.User, app *store.Applica
 func (s *Server) declareConflict(ctx context.Context, u *store.User, app *store.Application, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return staffBad("reason", "say what the conflict is (for example: you supervised the applicant, or you work together)")
+		return badInput("reason", "say what the conflict is (for example: you supervised the applicant, or you work together)")
 	}
 	if len(reason) > 2000 {
-		return staffBad("reason", "write at most 2000 characters")
+		return badInput("reason", "write at most 2000 characters")
 	}
 	if application.State(app.State).Final() {
 		return &application.Error{Code: "conflict", Message: fmt.Sprintf("application %d is already %s", app.ID, app.State)}
@@ -229,7 +229,7 @@ func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.castVote(r.Context(), userFrom(r), app, r.PostForm.Get("vote"), r.PostForm.Get("comments")); err != nil {
 		field := "vote"
-		var ie *staffInputError
+		var ie *inputError
 		if errors.As(err, &ie) {
 			field = ie.Field
 		}
@@ -296,7 +296,7 @@ func (s *Server) apiVote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.castVote(r.Context(), userFrom(r), app, in.Vote, in.Comments); err != nil {
-		s.staffFail(w, r, err)
+		s.answerError(w, r, err)
 		return
 	}
 	writeJSON(w, map[string]any{"application": app.ID, "vote": in.Vote, "comments": strings.TrimSpace(in.Comments)})
@@ -314,7 +314,7 @@ func (s *Server) apiConflict(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.declareConflict(r.Context(), userFrom(r), app, in.Reason); err != nil {
-		s.staffFail(w, r, err)
+		s.answerError(w, r, err)
 		return
 	}
 	writeJSON(w, map[string]any{"application": app.ID, "status": "conflict declared; you are no longer assigned"})

@@ -166,7 +166,7 @@ func New(cfg Config) (*Server, error) {
 
 	s.route("GET /healthz", Public, http.HandlerFunc(s.healthz))
 	s.route("GET /readyz", Public, http.HandlerFunc(s.readyz))
-	s.route("GET /metrics", Public, promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
+	s.route("GET /metrics", Staff, promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
 	s.route("GET /api/v1/requirement-sets", Public, http.HandlerFunc(s.requirementSets))
 	s.route("POST /api/v1/accounts", Public, http.HandlerFunc(s.signUp))
 	s.route("POST /api/v1/accounts/verify", Public, http.HandlerFunc(s.verifyEmail))

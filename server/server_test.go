@@ -163,11 +163,12 @@ func TestCrossOriginUnsafeRequestsRefused(t *testing.T) {
 }
 
 func TestMetricsCountRequestsByRoute(t *testing.T) {
-	s, _ := newServer(t)
+	s, st := newServer(t)
 	h := s.Handler()
 	get(t, h, "/healthz")
 	get(t, h, "/api/v1/nothing-here")
-	body := get(t, h, "/metrics").Body.String()
+	staff := sessionFor(t, s, addUser(t, st, "staff@example.org", "Sam Staff", "staff"))
+	body := getAs(t, h, "/metrics", staff).Body.String()
 	for _, want := range []string{`certboard_http_requests_total{code="200",route="GET /healthz"} 1`, `route="/api/"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)

@@ -40,65 +40,6 @@ func (s *Server) staffRoutes() {
 	s.route("POST /api/v1/applications/{id}/reviewers", Staff, http.HandlerFunc(s.apiAssign))
 }
 
-// staffInputError is input that cannot be used: the field to fix and how.
-// It answers 400, or Status when set (422: well-formed, but the rules
-// refuse it).
-type staffInputError struct {
-	Field   string
-	Message string
-	Status  int
-}
-
-func (e *staffInputError) Error() string { return e.Field + ": " + e.Message }
-
-func staffBad(field, message string) error { return &staffInputError{Field: field, Message: message} }
-
-// staffErrorStatus maps the error of a staff or reviewer operation to a
-// status, a title and a message a person can act on; ok is false for
-// unexpected errors, which are logged and never shown.
-func staffErrorStatus(err error) (status int, title, message string, ok bool) {
-	var ie *staffInputError
-	var ae *application.Error
-	switch {
-	case errors.As(err, &ie):
-		status = ie.Status
-		if status == 0 {
-			status = http.StatusBadRequest
-		}
-		return status, "Check your input", ie.Error(), true
-	case errors.As(err, &ae):
-		status = map[string]int{"invalid": http.StatusUnprocessableEntity, "forbidden": http.StatusForbidden, "conflict": http.StatusConflict}[ae.Code]
-		if status == 0 {
-			status = http.StatusBadRequest
-		}
-		return status, "Action refused", ae.Message, true
-	case errors.Is(err, store.ErrConflict):
-		return http.StatusConflict, "Changed by someone else", strings.TrimSuffix(err.Error(), ": "+store.ErrConflict.Error()), true
-	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, "Not found", strings.TrimSuffix(err.Error(), ": "+store.ErrNotFound.Error()), true
-	}
-	return 0, "", "", false
-}
-
-// staffFail answers a failed operation with problem+json (or an error page).
-func (s *Server) staffFail(w http.ResponseWriter, r *http.Request, err error) {
-	status, title, msg, ok := staffErrorStatus(err)
-	if !ok {
-		s.internal(w, err)
-		return
-	}
-	s.fail(w, r, status, title, msg)
-}
-
-// staffVersion reads the application version a form or request was made from.
-func staffVersion(v string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || n <= 0 {
-		return 0, staffBad("version", "the request lacks the application version it was made from; reload the page (or GET the application) and try again")
-	}
-	return n, nil
-}
-
 // staffOwnCheck refuses a member of staff handling their own application.
 func staffOwnCheck(u *store.User, app *store.Application) error {
 	if app.ApplicantID == u.ID {
@@ -486,14 +427,14 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 // queueFailed answers a failed form on the staff page: the page again with
 // the error next to the form, or an error page when the application is gone.
 func (s *Server) queueFailed(w http.ResponseWriter, r *http.Request, app *store.Application, form string, err error) {
-	status, _, msg, ok := staffErrorStatus(err)
-	if !ok || status == http.StatusNotFound {
-		s.staffFail(w, r, err)
+	status, errs, ok := formErrors(err, form)
+	if !ok {
+		s.answerError(w, r, err)
 		return
 	}
 	// The message shows in the summary at the top, which is there even when
 	// the form is not (an action no longer possible), and next to the form.
-	s.showQueueApp(w, r, app.ID, status, map[string]string{"": msg, form: msg}, form)
+	s.showQueueApp(w, r, app.ID, status, errs, form)
 }
 
 // ---- verification ----
@@ -525,21 +466,9 @@ func (s *Server) verifyItem(ctx context.Context, u *store.User, app *store.Appli
 	if err := staffMayVerify(u, app); err != nil {
 		return 0, err
 	}
-	var state portfolio.State
-	switch decision {
-	case "verify":
-		state = portfolio.Verified
-	case "reject":
-		state = portfolio.Rejected
-	default:
-		return 0, staffBad("decision", "choose verify or reject")
-	}
-	reason = strings.TrimSpace(reason)
-	if state == portfolio.Rejected && reason == "" {
-		return 0, staffBad("reason", "say why the item is rejected; the applicant will read it")
-	}
-	if len(reason) > 2000 {
-		return 0, staffBad("reason", "write at most 2000 characters")
+	state, reason, err := verificationDecision(decision, reason)
+	if err != nil {
+		return 0, err
 	}
 	snap, err := portfolio.DecodeStored(app.Snapshot)
 	if err != nil {
@@ -558,6 +487,24 @@ func (s *Server) verifyItem(ctx context.Context, u *store.User, app *store.Appli
 	return s.saveVerifications(ctx, u, app, version, snap, []string{itemID}, ver,
 		store.Event{Action: decision + "_item", Message: msg},
 		audit.Entry{Action: "application.item." + decision, Subject: fmt.Sprintf("application/%d/item/%s", app.ID, itemID), Before: string(before), After: string(state)})
+}
+
+// verificationDecision reads staff's decision on evidence ("verify" or
+// "reject") and its reason, trimmed: required to reject, since the
+// applicant is mailed it, and at most 2000 characters.
+func verificationDecision(decision, reason string) (portfolio.State, string, error) {
+	state := map[string]portfolio.State{"verify": portfolio.Verified, "reject": portfolio.Rejected}[decision]
+	if state == "" {
+		return "", "", badInput("decision", "choose verify or reject")
+	}
+	reason = strings.TrimSpace(reason)
+	if state == portfolio.Rejected && reason == "" {
+		return "", "", badInput("reason", "say why the evidence is rejected; the applicant will read it")
+	}
+	if len(reason) > 2000 {
+		return "", "", badInput("reason", "write at most 2000 characters")
+	}
+	return state, reason, nil
 }
 
 // staffMayVerify says whether a member of staff may record verifications on
@@ -584,7 +531,9 @@ func staffMayVerify(u *store.User, app *store.Application) error {
 // where the applicant's item is still the same, so that they see it and keep
 // it on resubmission; then, in one transaction, both portfolios
 // (version-guarded), the history event and the audit entry, whose time,
-// actor and application it fills in. It returns the new version.
+// actor and application it fills in, and, for a rejection, one mail to the
+// applicant listing the items rejected with the reason. It returns the new
+// version.
 func (s *Server) saveVerifications(ctx context.Context, u *store.User, app *store.Application, version int, snap *portfolio.Portfolio,
 	ids []string, ver portfolio.Verification, ev store.Event, entry audit.Entry) (int, error) {
 	live, err := portfolio.DecodeStored(app.Portfolio)
@@ -592,11 +541,13 @@ func (s *Server) saveVerifications(ctx context.Context, u *store.User, app *stor
 		return 0, err
 	}
 	liveChanged := false
+	var rejected []rejectedItem
 	for _, id := range ids {
 		it, ok := portfolio.Find(snap, id)
 		if !ok {
 			return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, id, store.ErrNotFound)
 		}
+		rejected = append(rejected, rejectedItem{ID: id, Label: queueItemLabel(it.Value), Reason: ver.Note})
 		if lit, ok := portfolio.Find(live, id); ok && staffSameItem(it.Value, lit.Value) {
 			if err := portfolio.SetVerification(live, id, ver); err != nil {
 				return 0, err
@@ -634,10 +585,39 @@ func (s *Server) saveVerifications(ctx context.Context, u *store.User, app *stor
 			return err
 		}
 		entry.At, entry.Actor = now, fmt.Sprintf("user/%d", u.ID)
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, entry)
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, entry); err != nil {
+			return err
+		}
+		if ver.State != portfolio.Rejected {
+			return nil
+		}
+		_, err = s.cfg.Store.EnqueueMail(ctx, tx, rejectionMail(app, rejected, s.link(fmt.Sprintf("/applications/%d", app.ID), ""), now))
 		return err
 	})
 	return next, err
+}
+
+// rejectedItem is an evidence item staff rejected, for the applicant.
+type rejectedItem struct {
+	ID, Label, Reason string
+}
+
+// rejectionMail tells the applicant which evidence items staff rejected
+// in one save, each with its reason, and where to correct them.
+func rejectionMail(app *store.Application, items []rejectedItem, link string, now time.Time) store.Mail {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Dear %s,\n\nThe board's staff reviewed the evidence of your application %d and rejected ", app.ApplicantName, app.ID)
+	subject := fmt.Sprintf("Evidence rejected in application %d", app.ID)
+	if len(items) == 1 {
+		b.WriteString("one item:\n\n")
+	} else {
+		fmt.Fprintf(&b, "%d items:\n\n", len(items))
+	}
+	for _, it := range items {
+		fmt.Fprintf(&b, "- %s (%s)\n  Reason: %s\n", it.ID, it.Label, it.Reason)
+	}
+	fmt.Fprintf(&b, "\nRejected items no longer count toward the requirements. Correct or replace them on your application's page: %s\n", link)
+	return store.Mail{To: app.ApplicantEmail, Subject: subject, Body: b.String(), CreatedAt: now}
 }
 
 func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) {
@@ -650,7 +630,7 @@ func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	item := r.PathValue("item")
 	form := "item:" + item
-	version, err := staffVersion(r.PostForm.Get("version"))
+	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
 		_, err = s.verifyItem(r.Context(), userFrom(r), app, item, r.PostForm.Get("decision"), r.PostForm.Get("reason"), version)
 	}
@@ -675,12 +655,12 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, `decision ("verify" or "reject"), reason and version`) {
 		return
 	}
-	version, err := staffVersion(strconv.Itoa(in.Version))
+	version, err := parseVersion(strconv.Itoa(in.Version))
 	if err == nil {
 		version, err = s.verifyItem(r.Context(), userFrom(r), app, r.PathValue("item"), in.Decision, in.Reason, version)
 	}
 	if err != nil {
-		s.staffFail(w, r, err)
+		s.answerError(w, r, err)
 		return
 	}
 	state := map[string]string{"verify": "verified", "reject": "rejected"}[in.Decision]
@@ -787,7 +767,7 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := application.Action(r.PathValue("action"))
-	version, err := staffVersion(r.PostForm.Get("version"))
+	version, err := parseVersion(r.PostForm.Get("version"))
 	var to application.State
 	if err == nil {
 		to, err = s.staffAct(r.Context(), userFrom(r), app, version, action, r.PostForm.Get("reason"))
@@ -922,7 +902,7 @@ func (s *Server) assignReviewer(ctx context.Context, u *store.User, app *store.A
 	}
 	cand, err := s.cfg.Store.UserByID(ctx, reviewerID)
 	if errors.Is(err, store.ErrNotFound) {
-		return 0, staffBad("reviewer_id", fmt.Sprintf("no account has id %d; choose a reviewer from the list", reviewerID))
+		return 0, badInput("reviewer_id", fmt.Sprintf("no account has id %d; choose a reviewer from the list", reviewerID))
 	}
 	if err != nil {
 		return 0, err
@@ -932,7 +912,7 @@ func (s *Server) assignReviewer(ctx context.Context, u *store.User, app *store.A
 		return 0, err
 	}
 	if why := chk.exclusion(cand); why != "" {
-		return 0, &staffInputError{Field: "reviewer_id", Message: cand.Name + " cannot review this application: " + why, Status: http.StatusUnprocessableEntity}
+		return 0, invalidInput("reviewer_id", cand.Name+" cannot review this application: "+why)
 	}
 	now := s.now()
 	var next int
@@ -1001,12 +981,12 @@ func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	version, err := staffVersion(r.PostForm.Get("version"))
+	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
 		var id int64
 		id, err = strconv.ParseInt(r.PostForm.Get("reviewer_id"), 10, 64)
 		if err != nil || id <= 0 {
-			err = staffBad("reviewer_id", "choose a reviewer from the list")
+			err = badInput("reviewer_id", "choose a reviewer from the list")
 		} else {
 			_, err = s.assignReviewer(r.Context(), userFrom(r), app, id, version)
 		}
@@ -1031,7 +1011,7 @@ func (s *Server) queueUnassign(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "Not found", "No reviewer has id "+strconv.Quote(r.PathValue("uid"))+".")
 		return
 	}
-	version, err := staffVersion(r.PostForm.Get("version"))
+	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
 		err = s.unassignReviewer(r.Context(), userFrom(r), app, uid, version)
 	}
@@ -1054,12 +1034,12 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "reviewer_id and version") {
 		return
 	}
-	version, err := staffVersion(strconv.Itoa(in.Version))
+	version, err := parseVersion(strconv.Itoa(in.Version))
 	if err == nil {
 		version, err = s.assignReviewer(r.Context(), userFrom(r), app, in.ReviewerID, version)
 	}
 	if err != nil {
-		s.staffFail(w, r, err)
+		s.answerError(w, r, err)
 		return
 	}
 	assigned, err := s.cfg.Store.Assignments(r.Context(), app.ID)
@@ -1255,7 +1235,7 @@ func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, u := r.Context(), userFrom(r)
 	action := application.Action(r.PathValue("action"))
-	version, err := staffVersion(strconv.Itoa(in.Version))
+	version, err := parseVersion(strconv.Itoa(in.Version))
 	if err == nil {
 		if app.ApplicantID == u.ID {
 			owner := *u
@@ -1266,7 +1246,7 @@ func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.staffFail(w, r, err)
+		s.answerError(w, r, err)
 		return
 	}
 	fresh, err := s.cfg.Store.Application(ctx, app.ID)

@@ -236,17 +236,6 @@ func (s *Server) renderSupervision(w http.ResponseWriter, r *http.Request, statu
 	s.render(w, r, status, "supervision_application", page{Title: "Supervision of " + app.ApplicantName, Data: v, Errors: errs, Form: r.PostForm})
 }
 
-// supFail is a refused supervisor action: its status, the field at fault
-// ("" for none) and what to do.
-type supFail struct {
-	Status int
-	Field  string
-	Title  string
-	Detail string
-}
-
-func (f *supFail) Error() string { return f.Detail }
-
 // supDecision is a supervisor's decision on one item.
 type supDecision struct {
 	Item     string
@@ -260,8 +249,8 @@ type supDecision struct {
 // judges it. Either may be nil.
 func supTargets(app *store.Application) (live, snap *portfolio.Portfolio, err error) {
 	if application.State(app.State).Final() {
-		return nil, nil, &supFail{Status: http.StatusConflict, Title: "Application decided",
-			Detail: fmt.Sprintf("application %d is %s; its evidence can no longer change", app.ID, strings.ReplaceAll(app.State, "_", " "))}
+		return nil, nil, conflict("Application decided",
+			fmt.Sprintf("application %d is %s; its evidence can no longer change", app.ID, strings.ReplaceAll(app.State, "_", " ")))
 	}
 	if live, err = portfolio.DecodeStored(app.Portfolio); err != nil {
 		return nil, nil, fmt.Errorf("application %d: live portfolio: %w", app.ID, err)
@@ -327,15 +316,13 @@ func (s *Server) decideSupervision(ctx context.Context, u *store.User, app *stor
 	case "dispute":
 		state = portfolio.Rejected
 		if d.Reason == "" {
-			return 0, &supFail{Status: http.StatusUnprocessableEntity, Field: "reason", Title: "Reason required",
-				Detail: "reason: say what is not right about this item, so that the applicant can correct it"}
+			return 0, invalidInput("reason", "say what is not right about this item, so that the applicant can correct it").titled("Reason required")
 		}
 	default:
-		return 0, &supFail{Status: http.StatusUnprocessableEntity, Field: "decision", Title: "Invalid decision",
-			Detail: "decision: give confirm or dispute"}
+		return 0, invalidInput("decision", "give confirm or dispute")
 	}
 	if len(d.Reason) > 2000 {
-		return 0, &supFail{Status: http.StatusUnprocessableEntity, Field: "reason", Title: "Reason too long", Detail: "reason: at most 2000 characters"}
+		return 0, invalidInput("reason", "write at most 2000 characters")
 	}
 	refs, err := s.supRefs(ctx, u, app.ID)
 	if err != nil {
@@ -350,8 +337,7 @@ func (s *Server) decideSupervision(ctx context.Context, u *store.User, app *stor
 	mineLive, doneLive, before := supApplyDecision(live, refs, d.Item, v, sig)
 	mineSnap, doneSnap, beforeSnap := supApplyDecision(snap, refs, d.Item, v, sig)
 	if !mineLive && !mineSnap {
-		return 0, &supFail{Status: http.StatusNotFound, Title: "Item not found",
-			Detail: fmt.Sprintf("application %d has no session, clinical hours or contract %q under your supervision", app.ID, d.Item)}
+		return 0, notFound("Item not found", fmt.Sprintf("application %d has no session, clinical hours or contract %q under your supervision", app.ID, d.Item))
 	}
 	if !doneLive && !mineLive || !doneLive && doneSnap {
 		before = beforeSnap
@@ -361,7 +347,7 @@ func (s *Server) decideSupervision(ctx context.Context, u *store.User, app *stor
 		if before == state {
 			detail = fmt.Sprintf("%s is already %s", d.Item, before)
 		}
-		return 0, &supFail{Status: http.StatusConflict, Title: "Already decided", Detail: detail}
+		return 0, conflict("Already decided", detail)
 	}
 	var liveJSON, snapJSON []byte
 	if doneLive {
@@ -423,9 +409,6 @@ type supContractInput struct {
 // the board judges it, the snapshot. It returns the contract and the new
 // version.
 func (s *Server) recordSupervisionContract(ctx context.Context, u *store.User, app *store.Application, in supContractInput) (*portfolio.Contract, int, error) {
-	invalid := func(field, msg string) error {
-		return &supFail{Status: http.StatusUnprocessableEntity, Field: field, Title: "Invalid contract", Detail: field + ": " + msg}
-	}
 	refs, err := s.supRefs(ctx, u, app.ID)
 	if err != nil {
 		return nil, 0, err
@@ -434,19 +417,19 @@ func (s *Server) recordSupervisionContract(ctx context.Context, u *store.User, a
 		in.Supervisor = refs[0]
 	}
 	if !slices.Contains(refs, in.Supervisor) {
-		return nil, 0, invalid("supervisor", "choose one of the supervisor entries that name you: "+strings.Join(refs, ", "))
+		return nil, 0, invalidInput("supervisor", "choose one of the supervisor entries that name you: "+strings.Join(refs, ", "))
 	}
 	start, err := date.Parse(strings.TrimSpace(in.Start))
 	if err != nil {
-		return nil, 0, invalid("start", "give the date the contract began, as YYYY-MM-DD")
+		return nil, 0, invalidInput("start", "give the date the contract began, as YYYY-MM-DD")
 	}
 	var end date.Date
 	if e := strings.TrimSpace(in.End); e != "" {
 		if end, err = date.Parse(e); err != nil {
-			return nil, 0, invalid("end", "give the date the contract ended as YYYY-MM-DD, or leave it empty if it is ongoing")
+			return nil, 0, invalidInput("end", "give the date the contract ended as YYYY-MM-DD, or leave it empty if it is ongoing")
 		}
 		if end.Before(start) {
-			return nil, 0, invalid("end", "the end is before the start")
+			return nil, 0, invalidInput("end", "the end is before the start")
 		}
 	}
 	live, snap, err := supTargets(app)
@@ -460,7 +443,7 @@ func (s *Server) recordSupervisionContract(ctx context.Context, u *store.User, a
 				continue
 			}
 			if it, ok := portfolio.Find(p, m); !ok || it.List != "memberships" {
-				return nil, 0, invalid("supervisee_membership", fmt.Sprintf("the portfolio has no membership %q; choose one of the applicant's memberships or none", m))
+				return nil, 0, invalidInput("supervisee_membership", fmt.Sprintf("the portfolio has no membership %q; choose one of the applicant's memberships or none", m))
 			}
 		}
 	}
@@ -528,48 +511,26 @@ func supNewContractID(live, snap *portfolio.Portfolio) string {
 	}
 }
 
-// supAnswerError answers a refused or failed supervisor action on the API.
-func (s *Server) supAnswerError(w http.ResponseWriter, r *http.Request, err error) {
-	var f *supFail
-	if errors.As(err, &f) {
-		s.fail(w, r, f.Status, f.Title, f.Detail)
-		return
-	}
-	s.actError(w, r, err)
-}
-
-// supVersion reads the version a form or request names.
-func supVersion(raw string) (int, error) {
-	v, err := strconv.Atoi(strings.TrimSpace(raw))
-	if err != nil || v <= 0 {
-		return 0, &supFail{Status: http.StatusBadRequest, Field: "version", Title: "Version missing",
-			Detail: "version: send the application's version as read, so that a change made meanwhile is not overwritten; reload the page"}
-	}
-	return v, nil
-}
-
 // supervisionDecidePage takes a confirm or dispute form.
 func (s *Server) supervisionDecidePage(w http.ResponseWriter, r *http.Request) {
 	app, _, ok := s.application(w, r, RelSupervisor)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	version, err := supVersion(r.PostForm.Get("version"))
+	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
 		d := supDecision{Item: r.PathValue("item"), Decision: r.PostForm.Get("decision"), Reason: r.PostForm.Get("reason"), Version: version}
 		_, err = s.decideSupervision(r.Context(), userFrom(r), app, d)
 	}
-	var f *supFail
+	var f *inputError
 	switch {
 	case err == nil:
 		verb := map[string]string{"confirm": "Confirmed", "dispute": "Disputed"}[r.PostForm.Get("decision")]
 		redirect(w, r, fmt.Sprintf("/supervision/%d", app.ID), fmt.Sprintf("%s %s.", verb, r.PathValue("item")))
 	case errors.As(err, &f) && f.Field == "reason":
 		s.renderSupervision(w, r, f.Status, app, map[string]string{"reason-" + r.PathValue("item"): f.Detail})
-	case errors.Is(err, store.ErrConflict):
-		s.fail(w, r, http.StatusConflict, "Changed by someone else", "The application changed since you opened this page; reload it and decide again.")
 	default:
-		s.supAnswerError(w, r, err)
+		s.answerError(w, r, err)
 	}
 }
 
@@ -579,22 +540,20 @@ func (s *Server) supervisionContractPage(w http.ResponseWriter, r *http.Request)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	version, err := supVersion(r.PostForm.Get("version"))
+	version, err := parseVersion(r.PostForm.Get("version"))
 	var k *portfolio.Contract
 	if err == nil {
 		k, _, err = s.recordSupervisionContract(r.Context(), userFrom(r), app, supContractInput{Supervisor: r.PostForm.Get("supervisor"),
 			Start: r.PostForm.Get("start"), End: r.PostForm.Get("end"), SuperviseeMembership: r.PostForm.Get("supervisee_membership"), Version: version})
 	}
-	var f *supFail
+	var f *inputError
 	switch {
 	case err == nil:
 		redirect(w, r, fmt.Sprintf("/supervision/%d", app.ID), fmt.Sprintf("Recorded supervision contract %s.", k.ID))
 	case errors.As(err, &f) && f.Field != "" && f.Field != "version":
 		s.renderSupervision(w, r, f.Status, app, map[string]string{f.Field: f.Detail})
-	case errors.Is(err, store.ErrConflict):
-		s.fail(w, r, http.StatusConflict, "Changed by someone else", "The application changed since you opened this page; reload it and record the contract again.")
 	default:
-		s.supAnswerError(w, r, err)
+		s.answerError(w, r, err)
 	}
 }
 
@@ -673,12 +632,12 @@ func (s *Server) supervisionDecideAPI(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "decision (confirm or dispute), reason (to dispute) and version") {
 		return
 	}
-	version, err := supVersion(strconv.Itoa(in.Version))
+	version, err := parseVersion(strconv.Itoa(in.Version))
 	if err == nil {
 		version, err = s.decideSupervision(r.Context(), userFrom(r), app, supDecision{Item: r.PathValue("item"), Decision: in.Decision, Reason: in.Reason, Version: version})
 	}
 	if err != nil {
-		s.supAnswerError(w, r, err)
+		s.answerError(w, r, err)
 		return
 	}
 	state := portfolio.Verified
@@ -704,14 +663,14 @@ func (s *Server) supervisionContractAPI(w http.ResponseWriter, r *http.Request) 
 	if !decodeJSON(w, r, &in, "start, optionally end, supervisee_membership and supervisor, and version") {
 		return
 	}
-	version, err := supVersion(strconv.Itoa(in.Version))
+	version, err := parseVersion(strconv.Itoa(in.Version))
 	var k *portfolio.Contract
 	if err == nil {
 		k, version, err = s.recordSupervisionContract(r.Context(), userFrom(r), app, supContractInput{Supervisor: in.Supervisor, Start: in.Start,
 			End: in.End, SuperviseeMembership: in.SuperviseeMembership, Version: version})
 	}
 	if err != nil {
-		s.supAnswerError(w, r, err)
+		s.answerError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

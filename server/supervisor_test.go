@@ -152,22 +152,6 @@ func supAudit(t *testing.T, st *store.Store, action string) []string {
 	return out
 }
 
-// supMail returns the bodies of the mail queued for an address.
-func supMail(t *testing.T, st *store.Store, to string) []store.Mail {
-	t.Helper()
-	due, err := st.DueMail(context.Background(), supNow.Add(1000*time.Hour), 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []store.Mail
-	for _, m := range due {
-		if m.To == to {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 func TestSupervisionListsOnlyApplicationsNamingMe(t *testing.T) {
 	w := supSetup(t)
 	other := addUser(t, w.st, "other.applicant@example.org", "Alex Other", "applicant")
@@ -299,7 +283,7 @@ func TestSupervisorDisputeNeedsReasonAndMailsApplicant(t *testing.T) {
 	if after, live, _ := supLoad(t, w.st, w.app); after.Version != app.Version || supVerification(t, live, "sup-ind-27").State != "" {
 		t.Fatal("a refused dispute changed the application")
 	}
-	if len(supMail(t, w.st, "jordan.reyes@example.org")) != 0 {
+	if len(mailsTo(t, w.st, "jordan.reyes@example.org")) != 0 {
 		t.Fatal("a refused dispute sent mail")
 	}
 	if rec := supAPI(t, w.h, "POST", "/api/v1/supervision/"+strconv.FormatInt(w.app, 10)+"/items/sup-ind-27",
@@ -316,7 +300,7 @@ func TestSupervisorDisputeNeedsReasonAndMailsApplicant(t *testing.T) {
 	if v := supVerification(t, live, "sup-ind-27"); v.State != portfolio.Rejected || v.Note != reason || !strings.Contains(v.By, "Maya Okafor") {
 		t.Fatalf("stored: %+v", v)
 	}
-	mails := supMail(t, w.st, "jordan.reyes@example.org")
+	mails := mailsTo(t, w.st, "jordan.reyes@example.org")
 	if len(mails) != 1 || !strings.Contains(mails[0].Subject, "disputed") || !strings.Contains(mails[0].Body, reason) ||
 		!strings.Contains(mails[0].Body, "/applications/"+strconv.FormatInt(w.app, 10)) {
 		t.Fatalf("mail to the applicant: %+v", mails)
@@ -441,7 +425,7 @@ func TestSupervisorRecordsAContract(t *testing.T) {
 	if errs := portfolio.Validate(live); len(errs) > 0 {
 		t.Fatalf("the portfolio is no longer valid: %v", errs)
 	}
-	if m := supMail(t, w.st, "jordan.reyes@example.org"); len(m) != 1 || !strings.Contains(m[0].Body, "con-1") {
+	if m := mailsTo(t, w.st, "jordan.reyes@example.org"); len(m) != 1 || !strings.Contains(m[0].Body, "con-1") {
 		t.Fatalf("mail: %+v", m)
 	}
 	if a := supAudit(t, w.st, "supervision.contract"); len(a) != 1 {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -29,6 +30,7 @@ func (s *Server) twoFactorRoutes() {
 	s.route("POST /account/two-factor/setup", Authenticated, http.HandlerFunc(s.twoFactorSetup))
 	s.route("POST /account/two-factor/confirm", Authenticated, http.HandlerFunc(s.twoFactorConfirm))
 	s.route("POST /account/two-factor/disable", Authenticated, http.HandlerFunc(s.twoFactorDisable))
+	s.route("POST /account/two-factor/recovery-codes", Authenticated, http.HandlerFunc(s.twoFactorRenewCodes))
 }
 
 // codeKey is the key under which wrong second-factor codes of a user are
@@ -41,7 +43,13 @@ var (
 		Detail: "This code is not right: type the 6-digit code your authenticator app shows now, or one of your unused recovery codes."}
 	errReusedCode = &signInError{Status: http.StatusUnauthorized, Title: "Code already used", Field: "code",
 		Detail: "This code was already used; wait until your app shows the next one (at most 30 seconds) and type that."}
+	errAppCodeOnly = &signInError{Status: http.StatusUnauthorized, Title: "Code from your app needed", Field: "code",
+		Detail: "Type the 6-digit code your authenticator app shows now; a recovery code cannot be used to make new recovery codes."}
 )
+
+// RecoveryCodesLow is how few unused recovery codes make the two-factor
+// page warn that it is time to make new ones.
+const RecoveryCodesLow = 3
 
 // secondFactor checks a code of u: a TOTP code from the authenticator app,
 // refused when its time step (or a later one) was already used, or an
@@ -51,6 +59,19 @@ var (
 // limits (per user and per network address), and past them every code is
 // refused until the window passes. A refusal is a *signInError.
 func (s *Server) secondFactor(ctx context.Context, u *store.User, code, ip string, then func(tx *sql.Tx, how string) error) error {
+	return s.checkSecondFactor(ctx, u, code, ip, true, then)
+}
+
+// appCode is secondFactor for a TOTP code from the app only: a recovery
+// code is refused (and counts as a wrong code). It guards what a stolen
+// recovery code must not do, such as making new recovery codes.
+func (s *Server) appCode(ctx context.Context, u *store.User, code, ip string, then func(tx *sql.Tx) error) error {
+	return s.checkSecondFactor(ctx, u, code, ip, false, func(tx *sql.Tx, _ string) error { return then(tx) })
+}
+
+// checkSecondFactor is secondFactor, taking recovery codes only when
+// recovery is true.
+func (s *Server) checkSecondFactor(ctx context.Context, u *store.User, code, ip string, recovery bool, then func(tx *sql.Tx, how string) error) error {
 	now, key := s.now(), codeKey(u)
 	byUser, byIP, err := s.cfg.Store.FailedLogins(ctx, key, ip, now.Add(-LoginWindow))
 	if err != nil {
@@ -85,6 +106,9 @@ func (s *Server) secondFactor(ctx context.Context, u *store.User, code, ip strin
 			} else if err != nil {
 				return err
 			}
+		} else if !recovery {
+			refusal = errAppCodeOnly
+			return refusal
 		} else {
 			how = "recovery code"
 			err := s.cfg.Store.UseRecoveryCode(ctx, tx, u.ID, account.Digest(account.NormalizeRecoveryCode(code)), now)
@@ -187,10 +211,19 @@ type twoFactorView struct {
 	Secret  string
 	URI     string
 	QR      template.URL
-	// RecoveryCodes are shown once, right after two-factor is turned on.
+	// RecoveryCodes are shown once, right after two-factor is turned on
+	// or after new ones were made (Renewed).
 	RecoveryCodes []string
+	Renewed       bool
 	RecoveryLeft  int
 }
+
+// LowOnCodes reports whether so few recovery codes are left that the page
+// should suggest making new ones.
+func (v *twoFactorView) LowOnCodes() bool { return v.Enabled && v.RecoveryLeft <= RecoveryCodesLow }
+
+// RecoveryTotal is how many recovery codes a full set has.
+func (v *twoFactorView) RecoveryTotal() int { return account.RecoveryCodes }
 
 // twoFactorData reads the settings of the signed-in user for the page.
 func (s *Server) twoFactorData(r *http.Request, u *store.User) (*twoFactorView, error) {
@@ -221,12 +254,18 @@ func (s *Server) twoFactorData(r *http.Request, u *store.User) (*twoFactorView, 
 // renderTwoFactor shows the settings page with a status, errors and, once,
 // recovery codes.
 func (s *Server) renderTwoFactor(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, codes []string) {
+	s.renderTwoFactorView(w, r, status, errs, func(v *twoFactorView) { v.RecoveryCodes = codes })
+}
+
+// renderTwoFactorView shows the settings page after set changes what it
+// shows.
+func (s *Server) renderTwoFactorView(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, set func(*twoFactorView)) {
 	v, err := s.twoFactorData(r, userFrom(r))
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	v.RecoveryCodes = codes
+	set(v)
 	s.render(w, r, status, "two_factor", page{Title: "Two-factor sign-in", Data: v, Errors: errs})
 }
 
@@ -287,14 +326,10 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 			"code": "This code does not match the key: check that your device's clock is right and type the code your app shows now."}, nil)
 		return
 	}
-	codes, err := account.NewRecoveryCodes(account.RecoveryCodes)
+	codes, digests, err := newRecoveryCodes()
 	if err != nil {
 		s.internal(w, err)
 		return
-	}
-	digests := make([]string, len(codes))
-	for i, c := range codes {
-		digests[i] = account.Digest(account.NormalizeRecoveryCode(c))
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.cfg.Store.ConfirmTOTP(ctx, tx, u.ID, step, digests, now); err != nil {
@@ -365,4 +400,75 @@ func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/account/two-factor", "Two-factor sign-in is off.")
+}
+
+// newRecoveryCodes makes a full set of recovery codes: the codes to show
+// once, and the digests to store.
+func newRecoveryCodes() (codes, digests []string, err error) {
+	codes, err = account.NewRecoveryCodes(account.RecoveryCodes)
+	if err != nil {
+		return nil, nil, err
+	}
+	digests = make([]string, len(codes))
+	for i, c := range codes {
+		digests[i] = account.Digest(account.NormalizeRecoveryCode(c))
+	}
+	return codes, digests, nil
+}
+
+// twoFactorRenewCodes replaces all recovery codes of a user with two-factor
+// sign-in on, after a current code from the app (not a recovery code: one
+// that was stolen must not mint a fresh set), in one transaction that also
+// audits the change and mails the user; the new codes are shown once.
+func (s *Server) twoFactorRenewCodes(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	u, ctx, now := userFrom(r), r.Context(), s.now()
+	if !u.TwoFactor() {
+		redirect(w, r, "/account/two-factor", "!Two-factor sign-in is off, so there are no recovery codes to replace; turn it on first.")
+		return
+	}
+	code := strings.TrimSpace(r.PostForm.Get("renew_code"))
+	if code == "" {
+		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, map[string]string{"renew_code": "Type the 6-digit code your authenticator app shows now to make new recovery codes."}, nil)
+		return
+	}
+	codes, digests, err := newRecoveryCodes()
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	err = s.appCode(ctx, u, code, clientIP(r), func(tx *sql.Tx) error {
+		if err := s.cfg.Store.RenewRecoveryCodes(ctx, tx, u.ID, digests, now); err != nil {
+			return err
+		}
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, u.ID, "account.recovery_codes_new")); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: u.Email, CreatedAt: now, Subject: "New certboard recovery codes were made",
+			Body: fmt.Sprintf("New two-factor recovery codes were made for your certboard account on %s UTC, with a code from your authenticator app. "+
+				"Your earlier recovery codes no longer work.\n\nIf this was not you, someone has your password and your phone: sign in at once, "+
+				"change your password, end your other sessions and tell the board.\n\n%s\n",
+				now.UTC().Format("2 January 2006 at 15:04"), s.link("/account/two-factor", ""))})
+		return err
+	})
+	var se *signInError
+	switch {
+	case errors.As(err, &se):
+		se.retryAfter(w)
+		status := se.Status
+		if status == http.StatusUnauthorized {
+			status = http.StatusUnprocessableEntity // the session is fine; the field is wrong
+		}
+		s.renderTwoFactor(w, r, status, map[string]string{"renew_code": se.Detail}, nil)
+		return
+	case errors.Is(err, store.ErrConflict):
+		redirect(w, r, "/account/two-factor", "!Two-factor sign-in was turned off meanwhile (another tab?); no recovery codes were made.")
+		return
+	case err != nil:
+		s.internal(w, err)
+		return
+	}
+	s.renderTwoFactorView(w, r, http.StatusOK, nil, func(v *twoFactorView) { v.RecoveryCodes, v.Renewed = codes, true })
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -352,5 +353,186 @@ func TestTurningTwoFactorOnEndsPasswordOnlySessions(t *testing.T) {
 	}
 	if acctMe(t, h, acctCookie(other)) != 0 {
 		t.Fatal("a password-only session outlived turning two-factor sign-in on")
+	}
+}
+
+// tfRenew posts the form that makes new recovery codes.
+func tfRenew(t *testing.T, h http.Handler, c *http.Cookie, code string) *httptest.ResponseRecorder {
+	t.Helper()
+	return postForm(t, h, "/account/two-factor/recovery-codes", url.Values{"renew_code": {code}}, c)
+}
+
+// tfSignInWith runs a whole two-factor sign-in with a second-factor code
+// and reports whether it signed in.
+func tfSignInWith(t *testing.T, h http.Handler, email, code string) bool {
+	t.Helper()
+	pending := tfPasswordStep(t, h, email, "")
+	rec := postForm(t, h, "/login/two-factor", url.Values{"code": {code}}, pending)
+	return rec.Code == http.StatusSeeOther && acctSessionCookie(rec) != nil
+}
+
+func TestRecoveryCodesRenewed(t *testing.T) {
+	s, clock := withAccount(t)
+	h := s.Handler()
+	st := s.cfg.Store
+	ctx := context.Background()
+	u, _ := st.UserByEmail(ctx, "jordan@example.org")
+	c := sessionFor(t, s, u)
+	secret, old := tfSetUp(t, s, h, c)
+	*clock = clock.Add(account.TOTPPeriod)
+
+	page := getAs(t, h, "/account/two-factor", c).Body.String()
+	if !strings.Contains(page, `action="/account/two-factor/recovery-codes"`) || !strings.Contains(page, "10 of 10") || strings.Contains(page, `id="codes-low"`) {
+		t.Fatalf("settings page with a full set of codes: %s", page)
+	}
+
+	// A forged cross-site post is refused before the handler, even with a
+	// right code.
+	req := httptest.NewRequest(http.MethodPost, "/account/two-factor/recovery-codes", strings.NewReader(url.Values{"renew_code": {tfCode(t, s, secret)}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.AddCookie(c)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("cross-site post: %d", rec.Code)
+	}
+	// Refused: no code, a wrong code, a recovery code instead of an app code.
+	if rec := tfRenew(t, h, c, ""); rec.Code != 422 || !strings.Contains(rec.Body.String(), "code your authenticator app shows now") {
+		t.Fatalf("no code: %d %s", rec.Code, rec.Body)
+	}
+	if rec := tfRenew(t, h, c, "000000"); rec.Code != 422 || !strings.Contains(rec.Body.String(), "This code is not right") ||
+		!strings.Contains(rec.Body.String(), `id="renew_code" name="renew_code" autocomplete="one-time-code" inputmode="numeric" required aria-invalid="true"`) {
+		t.Fatalf("wrong code: %d %s", rec.Code, rec.Body)
+	}
+	if rec := tfRenew(t, h, c, old[0]); rec.Code != 422 || !strings.Contains(rec.Body.String(), "a recovery code cannot be used") {
+		t.Fatalf("a recovery code as the proof: %d %s", rec.Code, rec.Body)
+	}
+	if n, _ := st.RecoveryCodesLeft(ctx, u.ID); n != account.RecoveryCodes || slices.Contains(acctAudit(t, st), "account.recovery_codes_new") {
+		t.Fatalf("a refused request changed the codes: %d left", n)
+	}
+	mailsBefore := len(tfMails(t, s, u.Email))
+
+	// A current app code makes a new set, shown once.
+	rec = tfRenew(t, h, c, tfCode(t, s, secret))
+	var fresh []string
+	for _, m := range tfRecoveryInPage.FindAllStringSubmatch(rec.Body.String(), -1) {
+		fresh = append(fresh, m[1])
+	}
+	if rec.Code != 200 || len(fresh) != account.RecoveryCodes || !strings.Contains(rec.Body.String(), "Your earlier recovery codes no longer work") {
+		t.Fatalf("renew: %d, %d codes: %s", rec.Code, len(fresh), rec.Body)
+	}
+	for _, f := range fresh {
+		if slices.Contains(old, f) {
+			t.Fatalf("new code %s was an old one", f)
+		}
+	}
+	if rec := getAs(t, h, "/account/two-factor", c); strings.Contains(rec.Body.String(), fresh[0]) {
+		t.Fatal("the new codes are shown again")
+	}
+	// The same app code cannot make another set.
+	if rec := tfRenew(t, h, c, tfCode(t, s, secret)); rec.Code != 422 || !strings.Contains(rec.Body.String(), "already used") {
+		t.Fatalf("replayed code: %d %s", rec.Code, rec.Body)
+	}
+
+	// Audited, and the user is told by mail.
+	if got := acctAudit(t, st); !slices.Contains(got, "account.recovery_codes_new") {
+		t.Fatalf("no account.recovery_codes_new in %v", got)
+	}
+	mails := tfMails(t, s, u.Email)
+	if len(mails) != mailsBefore+1 || !strings.Contains(mails[len(mails)-1].Subject, "recovery codes") ||
+		!strings.Contains(mails[len(mails)-1].Body, "earlier recovery codes no longer work") || strings.Contains(mails[len(mails)-1].Body, fresh[0]) {
+		t.Fatalf("mail: %+v", mails)
+	}
+
+	// Old codes stop working; a new one works once.
+	if tfSignInWith(t, h, "jordan@example.org", old[1]) {
+		t.Fatal("an old recovery code still signs in")
+	}
+	if !tfSignInWith(t, h, "jordan@example.org", fresh[2]) {
+		t.Fatal("a new recovery code does not sign in")
+	}
+	if tfSignInWith(t, h, "jordan@example.org", fresh[2]) {
+		t.Fatal("a new recovery code signed in twice")
+	}
+
+	// Few codes left: the page warns from RecoveryCodesLow down. One new
+	// code was used; using five more leaves four: 0, 1, 8 and 9.
+	for _, f := range fresh[3:8] {
+		if err := st.UseRecoveryCode(ctx, st.DB, u.ID, account.Digest(account.NormalizeRecoveryCode(f)), *clock); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if page := getAs(t, h, "/account/two-factor", c).Body.String(); !strings.Contains(page, "4 of 10") || strings.Contains(page, `id="codes-low"`) {
+		t.Fatalf("4 codes left: %s", page)
+	}
+	if err := st.UseRecoveryCode(ctx, st.DB, u.ID, account.Digest(account.NormalizeRecoveryCode(fresh[len(fresh)-1])), *clock); err != nil {
+		t.Fatal(err)
+	}
+	if page := getAs(t, h, "/account/two-factor", c).Body.String(); !strings.Contains(page, "Only 3 recovery codes are left") {
+		t.Fatalf("3 codes left, no warning: %s", page)
+	}
+}
+
+// tfMails lists the outbox messages to one address.
+func tfMails(t *testing.T, s *Server, to string) []store.Mail {
+	t.Helper()
+	due, err := s.cfg.Store.DueMail(context.Background(), time.Now().Add(1000*time.Hour), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []store.Mail
+	for _, m := range due {
+		if m.To == to {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestRecoveryCodesRenewalLimits(t *testing.T) {
+	s, clock := withAccount(t)
+	h := s.Handler()
+	st := s.cfg.Store
+	ctx := context.Background()
+	u, _ := st.UserByEmail(ctx, "jordan@example.org")
+	c := sessionFor(t, s, u)
+
+	// Off: nothing to replace.
+	if rec := tfRenew(t, h, c, "123456"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/account/two-factor" {
+		t.Fatalf("with two-factor off: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	if page := getAs(t, h, "/account/two-factor", c).Body.String(); strings.Contains(page, "/account/two-factor/recovery-codes") {
+		t.Fatal("the form is offered with two-factor off")
+	}
+	// Signed out: sent to sign in.
+	if rec := tfRenew(t, h, nil, "123456"); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
+		t.Fatalf("signed out: %d", rec.Code)
+	}
+
+	secret, old := tfSetUp(t, s, h, c)
+	*clock = clock.Add(account.TOTPPeriod)
+	for range LoginFailuresPerEmail {
+		if rec := tfRenew(t, h, c, "999999"); rec.Code != 422 {
+			t.Fatalf("wrong code: %d", rec.Code)
+		}
+	}
+	rec := tfRenew(t, h, c, tfCode(t, s, secret))
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "try again in 15 minutes") {
+		t.Fatalf("after %d wrong codes: %d %s", LoginFailuresPerEmail, rec.Code, rec.Body)
+	}
+	// The limit is the one of two-factor sign-in: it pauses that too.
+	if tfSignInWith(t, h, "jordan@example.org", old[0]) {
+		t.Fatal("sign-in with a recovery code while paused")
+	}
+	if slices.Contains(acctAudit(t, st), "account.recovery_codes_new") {
+		t.Fatal("codes made while paused")
+	}
+	*clock = clock.Add(LoginWindow + time.Minute)
+	if rec := tfRenew(t, h, c, tfCode(t, s, secret)); rec.Code != 200 {
+		t.Fatalf("after the window: %d %s", rec.Code, rec.Body)
+	}
+	if tfSignInWith(t, h, "jordan@example.org", old[0]) {
+		t.Fatal("an old code signs in after renewing")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -98,4 +99,65 @@ func (s *Store) Document(ctx context.Context, applicationID, id int64) (*Documen
 		return nil, err
 	}
 	return &d, nil
+}
+
+// DeleteDocument removes the row of one document of an application, in the
+// caller's transaction; a document that does not exist, or belongs to
+// another application, is ErrNotFound. The file itself is the caller's to
+// delete from the file store, after the transaction commits: a row never
+// points to a file that is gone, and a file whose row is gone is found by
+// UnknownBlobKeys and removed later.
+func (s *Store) DeleteDocument(ctx context.Context, tx *sql.Tx, applicationID, id int64) error {
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM documents WHERE application_id = ? AND id = ?"), applicationID, id)
+	if err != nil {
+		return fmt.Errorf("deleting document %d of application %d: %w", id, applicationID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("application %d has no document %d: %w", applicationID, id, ErrNotFound)
+	}
+	return nil
+}
+
+// UnknownBlobKeys returns those of keys that no document row names: the
+// files of the file store that nothing refers to any more.
+func (s *Store) UnknownBlobKeys(ctx context.Context, keys []string) ([]string, error) {
+	known := map[string]bool{}
+	const batch = 500
+	for start := 0; start < len(keys); start += batch {
+		part := keys[start:min(start+batch, len(keys))]
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = k
+		}
+		q := "SELECT blob_key FROM documents WHERE blob_key IN (?" + strings.Repeat(", ?", len(part)-1) + ")"
+		rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind(q), args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			known[k] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	var out []string
+	for _, k := range keys {
+		if !known[k] {
+			out = append(out, k)
+		}
+	}
+	return out, nil
 }

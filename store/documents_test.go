@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -102,6 +104,81 @@ func TestDocuments(t *testing.T) {
 			}
 			if docs, err := s.Documents(ctx, app2); err != nil || len(docs) != 0 {
 				t.Fatalf("the other application's documents: %v, %v", docs, err)
+			}
+		})
+	}
+}
+
+func TestDeleteDocumentAndUnknownBlobKeys(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			at := time.Date(2026, 3, 4, 10, 30, 15, 0, time.UTC)
+			uid, err := s.CreateUser(ctx, User{Email: "ana@example.org", Name: "Ana Example", PasswordHash: "x", CreatedAt: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var app1, app2, id1, id2 int64
+			err = docTx(t, s, func(tx *sql.Tx) error {
+				portfolio := []byte(`{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Ana Example"}}`)
+				if app1, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at}); err != nil {
+					return err
+				}
+				if app2, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at}); err != nil {
+					return err
+				}
+				d := Document{ApplicationID: app1, ItemID: "doc-1", Filename: "a.pdf", ContentType: "application/pdf", Size: 10, SHA256: "aa",
+					BlobKey: "applications/1/aa", UploadedBy: uid, CreatedAt: at}
+				if id1, err = s.AddDocument(ctx, tx, d); err != nil {
+					return err
+				}
+				d.ItemID, d.BlobKey = "doc-2", "applications/1/bb"
+				id2, err = s.AddDocument(ctx, tx, d)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			unknown, err := s.UnknownBlobKeys(ctx, []string{"applications/1/aa", "applications/1/zz", "applications/1/bb"})
+			if err != nil || len(unknown) != 1 || unknown[0] != "applications/1/zz" {
+				t.Fatalf("UnknownBlobKeys: %v, %v", unknown, err)
+			}
+			// Another application's id, a missing id: not found, nothing removed.
+			for _, c := range []struct{ app, id int64 }{{app2, id1}, {app1, id2 + 100}} {
+				err := docTx(t, s, func(tx *sql.Tx) error { return s.DeleteDocument(ctx, tx, c.app, c.id) })
+				if !errors.Is(err, ErrNotFound) {
+					t.Fatalf("DeleteDocument(%d, %d): %v, want ErrNotFound", c.app, c.id, err)
+				}
+			}
+			// A rolled-back delete keeps the row.
+			_ = docTx(t, s, func(tx *sql.Tx) error {
+				if err := s.DeleteDocument(ctx, tx, app1, id1); err != nil {
+					return err
+				}
+				return errors.New("abandon")
+			})
+			if _, err := s.Document(ctx, app1, id1); err != nil {
+				t.Fatalf("after a rolled-back delete: %v", err)
+			}
+			if err := docTx(t, s, func(tx *sql.Tx) error { return s.DeleteDocument(ctx, tx, app1, id1) }); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Document(ctx, app1, id1); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("after delete: %v, want ErrNotFound", err)
+			}
+			if docs, _ := s.Documents(ctx, app1); len(docs) != 1 || docs[0].ID != id2 {
+				t.Fatalf("documents left: %+v", docs)
+			}
+			keys := []string{"applications/1/aa", "applications/1/bb"}
+			for i := range 1200 {
+				keys = append(keys, fmt.Sprintf("applications/9/%04d", i))
+			}
+			unknown, err = s.UnknownBlobKeys(ctx, keys)
+			if err != nil || len(unknown) != 1201 || unknown[0] != "applications/1/aa" || slices.Contains(unknown, "applications/1/bb") {
+				t.Fatalf("UnknownBlobKeys after delete, over several batches: %d keys, %v", len(unknown), err)
+			}
+			if unknown, err := s.UnknownBlobKeys(ctx, nil); err != nil || len(unknown) != 0 {
+				t.Fatalf("UnknownBlobKeys(nil): %v, %v", unknown, err)
 			}
 		})
 	}

@@ -158,6 +158,29 @@ func (s *Store) ReplaceRecoveryCodes(ctx context.Context, q Querier, userID int6
 	return nil
 }
 
+// RenewRecoveryCodes replaces all of a user's recovery codes with new
+// ones, used or not, while two-factor sign-in is on: the old codes stop
+// working when q commits. It is ErrConflict when two-factor sign-in is off
+// (turned off meanwhile, in another tab), so that codes never outlive it.
+func (s *Store) RenewRecoveryCodes(ctx context.Context, q Querier, userID int64, digests []string, at time.Time) error {
+	if len(digests) == 0 {
+		return errors.New("renewing recovery codes: no codes given")
+	}
+	// A no-op write on the user's row, conditional on two-factor sign-in
+	// being on: it locks the row (PostgreSQL) against a concurrent
+	// DisableTOTP until q ends, and sees it if that committed first.
+	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET totp_enabled_at = totp_enabled_at WHERE id = ? AND totp_enabled_at IS NOT NULL"), userID)
+	if err != nil {
+		return fmt.Errorf("renewing recovery codes: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return fmt.Errorf("two-factor sign-in is off: %w", ErrConflict)
+	}
+	return s.ReplaceRecoveryCodes(ctx, q, userID, digests, at)
+}
+
 // UseRecoveryCode spends one of a user's recovery codes by its digest. An
 // unknown or already used code is ErrNotFound.
 func (s *Store) UseRecoveryCode(ctx context.Context, q Querier, userID int64, digest string, at time.Time) error {

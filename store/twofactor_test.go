@@ -193,3 +193,81 @@ func TestSessionsPendingListEnd(t *testing.T) {
 		})
 	}
 }
+
+func TestRenewRecoveryCodes(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			id, err := s.CreateUser(ctx, User{Email: "a@example.org", Name: "A", PasswordHash: "h", CreatedAt: t0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			other, err := s.CreateUser(ctx, User{Email: "b@example.org", Name: "B", PasswordHash: "h", CreatedAt: t0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Off: no codes can be made.
+			if err := s.RenewRecoveryCodes(ctx, s.DB, id, []string{"n1"}, t0); !errors.Is(err, ErrConflict) {
+				t.Fatalf("renewing while off: %v, want ErrConflict", err)
+			}
+			if n, _ := s.RecoveryCodesLeft(ctx, id); n != 0 {
+				t.Fatalf("codes stored while off: %d", n)
+			}
+			for _, u := range []int64{id, other} {
+				if err := s.BeginTOTP(ctx, s.DB, u, "JBSWY3DPEHPK3PXP"); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.ConfirmTOTP(ctx, s.DB, u, 100, []string{"o1", "o2", "o3"}, t0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.UseRecoveryCode(ctx, s.DB, id, "o1", t0); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.RenewRecoveryCodes(ctx, s.DB, id, nil, t0); err == nil {
+				t.Fatal("renewing with no codes must fail: it would leave none")
+			}
+			// In a transaction that rolls back, nothing changes.
+			tx, err := s.DB.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.RenewRecoveryCodes(ctx, tx, id, []string{"x1"}, t0); err != nil {
+				t.Fatal(err)
+			}
+			tx.Rollback()
+			if err := s.UseRecoveryCode(ctx, s.DB, id, "x1", t0); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("a rolled-back code works: %v", err)
+			}
+			// Committed: old codes (used or not) are gone, new ones work once.
+			if err := s.RenewRecoveryCodes(ctx, s.DB, id, []string{"n1", "n2", "n3", "n4"}, t0.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := s.RecoveryCodesLeft(ctx, id); err != nil || n != 4 {
+				t.Fatalf("codes left after renewing: %d %v", n, err)
+			}
+			for _, old := range []string{"o1", "o2", "o3"} {
+				if err := s.UseRecoveryCode(ctx, s.DB, id, old, t0); !errors.Is(err, ErrNotFound) {
+					t.Fatalf("old code %s after renewing: %v, want ErrNotFound", old, err)
+				}
+			}
+			if err := s.UseRecoveryCode(ctx, s.DB, id, "n2", t0); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.UseRecoveryCode(ctx, s.DB, id, "n2", t0); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("a new code used twice: %v", err)
+			}
+			// Another user's codes are untouched.
+			if n, _ := s.RecoveryCodesLeft(ctx, other); n != 3 {
+				t.Fatalf("the other user's codes: %d, want 3", n)
+			}
+			// After turning off, renewing is refused.
+			if err := s.DisableTOTP(ctx, s.DB, id); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.RenewRecoveryCodes(ctx, s.DB, id, []string{"z1"}, t0); !errors.Is(err, ErrConflict) {
+				t.Fatalf("renewing after turning off: %v, want ErrConflict", err)
+			}
+		})
+	}
+}

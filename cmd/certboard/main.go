@@ -34,6 +34,7 @@ Usage:
   certboard evaluate --requirements ID|FILE.yaml [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
   certboard evaluate --all [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
   certboard serve [--addr HOST:PORT] [--data DIR | --database postgres://...] [--demo] [--log text|json]
+                  [--public-url URL] [--trusted-proxies CIDR,...] [--metrics-addr HOST:PORT] (see certboard serve -h)
   certboard migrate [--data DIR | --database postgres://...]
   certboard user add --email ADDRESS --name NAME [--role applicant,staff,...] [--data DIR | --database URL]
                      (the password is read from standard input or CERTBOARD_PASSWORD)

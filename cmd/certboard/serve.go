@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -44,6 +45,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	demo := fs.Bool("demo", false, "seed a demo board (staff, reviewers, a supervisor, applicants at every stage) when it is not there yet, and print its logins")
 	filesURL := fs.String("files", os.Getenv("CERTBOARD_FILES"), "bucket `URL` for uploaded documents, such as file:///srv/certboard/files (env CERTBOARD_FILES; default DATA/files)")
 	proxies := fs.String("trusted-proxies", os.Getenv("CERTBOARD_TRUSTED_PROXIES"), "`addresses or CIDR prefixes` of the reverse proxies in front of certboard, comma-separated: requests from them are counted (rate limits, sign-in lockouts) by the client X-Forwarded-For names (env CERTBOARD_TRUSTED_PROXIES)")
+	metricsAddr := fs.String("metrics-addr", os.Getenv("CERTBOARD_METRICS_ADDR"), "`host:port` of a separate listener serving /metrics without sign-in, for Prometheus on an internal network; the main listener's /metrics then answers 404 (env CERTBOARD_METRICS_ADDR; default: /metrics on the main listener, for signed-in staff only)")
 	cfg := storeFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -123,6 +125,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitBadInput
 	}
+	// Metrics apart: their own listener, opened now so that a busy port
+	// stops the start, and taken off the main handler before it is built.
+	var metricsLn net.Listener
+	var metricsHandler http.Handler
+	if *metricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", *metricsAddr); err != nil {
+			fmt.Fprintf(stderr, "certboard serve: --metrics-addr: cannot listen on %s: %v\n", *metricsAddr, err)
+			return exitBadInput
+		}
+		defer metricsLn.Close()
+		metricsHandler = srv.MetricsApart()
+	}
 	var sender mail.Sender = mail.Log{Logger: log}
 	mode := "mail is logged, not sent (development mode; give --smtp to send)"
 	if *smtpAddr != "" {
@@ -149,11 +163,34 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 			return exitBadInput
 		}
 	}
+	handler := srv.Handler()
 	fmt.Fprintf(stdout, "certboard listening on http://%s (%s database; %s)\n", ln.Addr(), st.Dialect, mode)
+	if metricsLn != nil {
+		fmt.Fprintf(stdout, "metrics for Prometheus on http://%s/metrics (not on the main listener)\n", metricsLn.Addr())
+	}
 	if listening != nil {
 		listening <- ln.Addr().String()
 	}
-	if err := server.Run(ctx, ln, srv.Handler(), 30*time.Second, log); err != nil {
+	// Both listeners stop together: on SIGINT or SIGTERM, or when either
+	// fails; each finishes its requests in flight.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	metricsDone := make(chan error, 1)
+	if metricsLn != nil {
+		go func() {
+			err := server.Run(runCtx, metricsLn, metricsHandler, 30*time.Second, log)
+			stopRun()
+			metricsDone <- err
+		}()
+	}
+	err = server.Run(runCtx, ln, handler, 30*time.Second, log)
+	stopRun()
+	if metricsLn != nil {
+		if merr := <-metricsDone; merr != nil && err == nil {
+			err = fmt.Errorf("metrics listener: %w", merr)
+		}
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitNo
 	}
