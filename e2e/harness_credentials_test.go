@@ -7,71 +7,32 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"github.com/certboard/certboard/files"
-	"github.com/certboard/certboard/requirements"
-	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/server"
 )
 
-// startDemoApp is startApp (harness_test.go) with the demo board seeded
-// (server.SeedDemo), which needs the *server.Server that startApp keeps to
-// itself; it returns the demo's logins as well.
+// startDemoApp is startApp with the demo board seeded (server.SeedDemo);
+// it returns the demo's logins as well.
 func startDemoApp(t *testing.T, eng engine) (*app, []server.DemoLogin) {
 	t.Helper()
-	keys, err := seal.New(seal.Generate())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := eng.open(t, keys)
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatalf("migrating the %s store: %v", eng.name, err)
-	}
-	sets, err := requirements.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := files.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { docs.Close() })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := &app{t: t, st: st, url: fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)}
-	start := time.Now()
-	a.now = func() time.Time { return epoch.Add(time.Since(start)) }
-	log := slog.New(slog.NewTextHandler(&testLog{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, Now: a.now, PublicURL: a.url, Files: docs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	logins, err := srv.SeedDemo(context.Background())
-	if err != nil {
-		t.Fatalf("seeding the demo on %s: %v", eng.name, err)
-	}
-	ts := httptest.NewUnstartedServer(srv.Handler())
-	ts.Listener.Close()
-	ts.Listener = ln
-	ts.Start()
-	t.Cleanup(ts.Close)
+	var logins []server.DemoLogin
+	a := startAppWith(t, eng, func(srv *server.Server) {
+		var err error
+		if logins, err = srv.SeedDemo(context.Background()); err != nil {
+			t.Fatalf("seeding the demo on %s: %v", eng.name, err)
+		}
+	})
 	return a, logins
 }
 

@@ -148,6 +148,13 @@ type app struct {
 // keeps the Secure, __Host- session cookie over plain HTTP.
 func startApp(t *testing.T, eng engine) *app {
 	t.Helper()
+	return startAppWith(t, eng, nil)
+}
+
+// startAppWith is startApp with a step run on the server before it serves
+// (prepare may be nil), such as seeding the demo board.
+func startAppWith(t *testing.T, eng engine, prepare func(*server.Server)) *app {
+	t.Helper()
 	keys, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)
@@ -176,6 +183,9 @@ func startApp(t *testing.T, eng engine) *app {
 	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, Now: a.now, PublicURL: a.url, Files: docs})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if prepare != nil {
+		prepare(srv)
 	}
 	ts := httptest.NewUnstartedServer(srv.Handler())
 	ts.Listener.Close()
