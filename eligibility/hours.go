@@ -1004,8 +1004,14 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	var lowBuckets []int
 	for j, b := range r.Minimums {
 		got := n.g.Flow(rn.bkEdge[j])
-		res.Progress = append(res.Progress, Progress{Label: b.Title, Value: round(got), Target: b.Min, Unit: unit,
-			Text: fmt.Sprintf("%s: %s of at least %s", b.Title, num(got), num(b.Min))})
+		shown := got
+		if got >= b.Min-1e-7 {
+			// Met: the edge to the sink carries the minimum; what the
+			// bucket gives beyond it flows on through its free edge.
+			shown += n.g.Flow(rn.bkFree[j])
+		}
+		res.Progress = append(res.Progress, Progress{Label: b.Title, Value: round(shown), Target: b.Min, Unit: unit,
+			Text: fmt.Sprintf("%s: %s of at least %s", b.Title, num(shown), num(b.Min))})
 		if got < b.Min-1e-7 {
 			lowBuckets = append(lowBuckets, j)
 		}

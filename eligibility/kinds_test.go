@@ -512,6 +512,21 @@ func TestHoursCapsMinimumsCredits(t *testing.T) {
 			},
 		},
 		{
+			name: "minimum bucket met with more than the minimum shows all it gives",
+			set:  individualMin,
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.Sessions = []portfolio.Session{session("i1", 10, "2024-02-01", "individual"), session("i2", 8, "2024-02-15", "individual"),
+					session("g1", 2, "2024-03-01", "group")}
+			}),
+			status: Met,
+			check: func(t *testing.T, r Result) {
+				if v := progressValue(t, r, "Individual supervision"); v != 18 {
+					t.Errorf("individual %v, want 18 (all of it counts)", v)
+				}
+				wantContains(t, r, "progress", progressText(r), "Individual supervision: 18 of at least 12")
+			},
+		},
+		{
 			name:    "credit conversion: 10 hours of other CE at rate 0.5 give 5 credits",
 			set:     credits(5),
 			p:       newPortfolio(func(p *portfolio.Portfolio) { p.Education = []portfolio.Activity{otherCE("o1", 10)} }),
