@@ -278,7 +278,7 @@ func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool)
 		if c.cycleStart.IsZero() {
 			return outcome{why: c.cycleProblem, steps: []string{"add the credential being renewed"}}
 		}
-		from, label = c.cycleStart, fmt.Sprintf("through the current cycle (%s to %s)", c.cycleStart, c.asOf)
+		from, label = c.cycleStart, fmt.Sprintf("through the current cycle so far (%s to %s)", c.cycleStart, c.asOf)
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].From.Before(ms[j].From) })
 	covered := from // the first day not yet covered

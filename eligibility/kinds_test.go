@@ -1486,7 +1486,7 @@ func TestMembership(t *testing.T) {
 				p.Memberships = []portfolio.Membership{m("m1", "2023-03-01", "")}
 			}),
 			status:  Unmet,
-			explain: []string{"not a member of AASECT from 2023-01-01 to 2023-02-28", "through the current cycle (2023-01-01 to 2025-06-01)"},
+			explain: []string{"not a member of AASECT from 2023-01-01 to 2023-02-28", "through the current cycle so far (2023-01-01 to 2025-06-01)"},
 		},
 		{
 			name: "continuous cycle met", set: cycleSet(),
@@ -1495,7 +1495,7 @@ func TestMembership(t *testing.T) {
 				p.Memberships = []portfolio.Membership{m("m1", "2022-01-01", "")}
 			}),
 			status:  Met,
-			explain: []string{"through the current cycle (2023-01-01 to 2025-06-01)"},
+			explain: []string{"through the current cycle so far (2023-01-01 to 2025-06-01)"},
 		},
 		{
 			name: "continuous cycle without the credential", set: cycleSet(),
