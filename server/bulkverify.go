@@ -114,6 +114,8 @@ func (s *Server) apiVerifyList(w http.ResponseWriter, r *http.Request) {
 	var next int
 	if err == nil {
 		done, next, err = s.verifyClaimed(r.Context(), userFrom(r), app, r.PathValue("list"), in.Decision, in.Note, version)
+		// The API sends the reason as note.
+		err = renameField(err, "reason", "note")
 	}
 	if err != nil {
 		s.answerError(w, r, err)

@@ -275,7 +275,9 @@ func TestRejectionMailsTheApplicant(t *testing.T) {
 		}
 	}
 	listPath := "/api/v1/applications/" + sid + "/lists/clinical_hours/verification"
-	if rec := callJSON(t, h, "POST", listPath, `{"decision":"reject","version":`+version()+`}`, sc); rec.Code != 400 || !strings.Contains(rec.Body.String(), "reason:") {
+	// The API's field is note: the message names it, not the form's reason.
+	if rec := callJSON(t, h, "POST", listPath, `{"decision":"reject","version":`+version()+`}`, sc); rec.Code != 400 ||
+		!strings.Contains(rec.Body.String(), `"detail":"note: say why`) || strings.Contains(rec.Body.String(), "reason:") {
 		t.Fatalf("bulk reject without a reason: %d %s", rec.Code, rec.Body)
 	}
 	rec = callJSON(t, h, "POST", listPath, `{"decision":"reject","note":"The hours log is not signed.","version":`+version()+`}`, sc)
@@ -316,5 +318,24 @@ func TestRejectionMailsTheApplicant(t *testing.T) {
 	}
 	if got = mailed(); len(got) != before+3 || !strings.Contains(got[len(got)-1].Body, "Reason: No supervisor signature.") {
 		t.Fatalf("after the form's bulk rejection: %d new mails", len(got)-before)
+	}
+}
+
+// TestRejectionMailSaysWhenToCorrect: under review the applicant cannot
+// change the portfolio, so the mail does not tell them to do it now; when
+// the board has asked for information, it does.
+func TestRejectionMailSaysWhenToCorrect(t *testing.T) {
+	items := []rejectedItem{{ID: "lic-1", Label: "Licence", Reason: "expired"}}
+	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	app := &store.Application{ID: 7, ApplicantName: "Ana", ApplicantEmail: "ana@example.org", State: "under_review"}
+	m := rejectionMail(app, items, "https://board.example/applications/7", now)
+	if strings.Contains(m.Body, "Correct or replace them on your application's page") ||
+		!strings.Contains(m.Body, "under review, so it cannot be changed now") || !strings.Contains(m.Body, "https://board.example/applications/7") {
+		t.Errorf("mail while under review:\n%s", m.Body)
+	}
+	app.State = "info_requested"
+	m = rejectionMail(app, items, "https://board.example/applications/7", now)
+	if !strings.Contains(m.Body, "Correct or replace them on your application's page: https://board.example/applications/7") {
+		t.Errorf("mail while information is asked for:\n%s", m.Body)
 	}
 }

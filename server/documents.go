@@ -638,13 +638,9 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusServiceUnavailable, "Documents unavailable", "This server has no file store configured; ask the board's administrator.")
 		return
 	}
-	data, err := s.cfg.Files.Get(r.Context(), doc.BlobKey)
+	data, err := s.docFile(r.Context(), app, doc)
 	if err != nil {
-		s.internal(w, fmt.Errorf("document %d of application %d: %w", doc.ID, app.ID, err))
-		return
-	}
-	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != doc.SHA256 {
-		s.internal(w, fmt.Errorf("document %d of application %d: the file does not match its recorded SHA-256", doc.ID, app.ID))
+		s.answerError(w, r, err)
 		return
 	}
 	if err := s.auditDownload(r.Context(), userFrom(r), rel, app, doc); err != nil {
@@ -663,6 +659,26 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	// Should a browser render the file anyway, it runs nothing and loads nothing.
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	_, _ = w.Write(data)
+}
+
+// docFile reads and checks the file of a document read before. A document
+// deleted since (its file goes after the row's commit) is not found (an
+// inputError, 404), like any other document that is gone; any other
+// failure, a row without its file included, is unexpected.
+func (s *Server) docFile(ctx context.Context, app *store.Application, doc *store.Document) ([]byte, error) {
+	data, err := s.cfg.Files.Get(ctx, doc.BlobKey)
+	if errors.Is(err, files.ErrNotFound) {
+		if _, derr := s.cfg.Store.Document(ctx, app.ID, doc.ID); errors.Is(derr, store.ErrNotFound) {
+			return nil, notFound("Document not found", fmt.Sprintf("Application %d has no document %d any more; it was deleted.", app.ID, doc.ID))
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("document %d of application %d: %w", doc.ID, app.ID, err)
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != doc.SHA256 {
+		return nil, fmt.Errorf("document %d of application %d: the file does not match its recorded SHA-256", doc.ID, app.ID)
+	}
+	return data, nil
 }
 
 // contentDisposition makes a download an attachment named filename: an
@@ -959,18 +975,34 @@ func (s *Server) removeDocument(ctx context.Context, u *store.User, app *store.A
 // records it, and must not lose it in between.
 const docOrphanGrace = time.Hour
 
+// docFileClock is the clock the file store dates its files with: the wall
+// clock, not the server's (Config.Now may be moved, in tests and demos, far
+// from the time the files are written). A variable so that tests can age
+// files.
+var docFileClock = time.Now
+
 // SweepDocumentFiles deletes the files of the file store that no document
 // names and that were last changed before olderThan: files of documents
 // deleted while their own deletion failed, and of uploads whose recording
 // failed and whose clean-up did not happen. Give it a time well before the
-// longest upload could take (such as an hour ago, docOrphanGrace). It
-// returns how many files it deleted; run it at start and then daily.
+// longest upload could take (such as an hour ago, docOrphanGrace). Whatever
+// olderThan says, a file younger than docOrphanGrace by the file store's own
+// clock (docFileClock) is never deleted: its upload may not be recorded yet,
+// and the server's clock, which olderThan comes from, may be set ahead.
+// When no document names any of the files listed, it deletes nothing and
+// logs why: the database is then most likely not the one of this file
+// store. It returns how many files it deleted; run it at start and then
+// daily.
 func (s *Server) SweepDocumentFiles(ctx context.Context, olderThan time.Time) (int, error) {
 	if s.cfg.Files == nil {
 		return 0, nil
 	}
+	if limit := docFileClock().Add(-docOrphanGrace); olderThan.After(limit) {
+		olderThan = limit
+	}
 	// The orphans are deleted once the listing is done, not while it runs.
 	var batch, orphans []string
+	listed := 0
 	flush := func() error {
 		unknown, err := s.cfg.Store.UnknownBlobKeys(ctx, batch)
 		batch = batch[:0]
@@ -981,6 +1013,7 @@ func (s *Server) SweepDocumentFiles(ctx context.Context, olderThan time.Time) (i
 		if !modified.Before(olderThan) {
 			return nil
 		}
+		listed++
 		if batch = append(batch, key); len(batch) >= 500 {
 			return flush()
 		}
@@ -991,6 +1024,15 @@ func (s *Server) SweepDocumentFiles(ctx context.Context, olderThan time.Time) (i
 	}
 	if err != nil {
 		return 0, err
+	}
+	if len(orphans) > 0 && len(orphans) == listed {
+		// Not one file is named by a document: far more likely a database
+		// that is not this file store's (a fresh or wrong --database or
+		// --data beside the real --files) than a board whose every document
+		// was deleted. Deleting would erase the real board's evidence.
+		s.cfg.Log.Error("the document sweep deleted nothing: no document of the database names any of the files of the file store; "+
+			"check that --files and the database belong together (files no document names stay until one does)", "files", listed)
+		return 0, nil
 	}
 	deleted := 0
 	for _, k := range orphans {

@@ -970,12 +970,77 @@ func TestSweepDocumentFiles(t *testing.T) {
 	if n, err := s.SweepDocumentFiles(ctx, time.Now().Add(-docOrphanGrace)); err != nil || n != 0 || len(docBlobs(t, dir)) != 2 {
 		t.Fatalf("sweep of young files: %d, %v", n, err)
 	}
+	// Past the grace by the file store's clock, the orphan goes.
+	docAgeFiles(t, 2*docOrphanGrace)
 	n, err := s.SweepDocumentFiles(ctx, time.Now().Add(time.Minute))
 	if err != nil || n != 1 || docBlobExists(t, s, orphan) || !docBlobExists(t, s, doc.BlobKey) {
 		t.Fatalf("sweep: %d, %v; the orphan remains or the document's file went", n, err)
 	}
 	if n, err := s.SweepDocumentFiles(ctx, time.Now().Add(time.Minute)); err != nil || n != 0 {
 		t.Fatalf("second sweep: %d, %v", n, err)
+	}
+}
+
+// docAgeFiles moves the file store's clock by d for the rest of the test,
+// as if every file were d older.
+func docAgeFiles(t *testing.T, d time.Duration) {
+	t.Helper()
+	t.Cleanup(func() { docFileClock = time.Now })
+	docFileClock = func() time.Time { return time.Now().Add(d) }
+}
+
+// TestSweepKeepsYoungFilesWhateverTheServerClock: the files' times are the
+// file store's (the wall clock), so a server clock set ahead, as in tests
+// and demos, must not make the daily sweep delete the file of an upload
+// whose row is not committed yet.
+func TestSweepKeepsYoungFilesWhateverTheServerClock(t *testing.T) {
+	s, st, _ := docServer(t)
+	ctx := context.Background()
+	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	doc := docUploaded(t, s, st, sessionFor(t, s, ana), docApp(t, s, ana, docPortfolio), "transcript")
+	inFlight := docBlobKey(1) // written by an upload, its transaction still running
+	if err := s.cfg.Files.Put(ctx, inFlight, docPDF(t)); err != nil {
+		t.Fatal(err)
+	}
+	ahead := time.Now().AddDate(0, 0, 30)
+	s.cfg.Now = func() time.Time { return ahead }
+	if _, err := s.RunDueJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !docBlobExists(t, s, inFlight) {
+		t.Fatal("the daily sweep, run by a server clock 30 days ahead, deleted a file written a moment ago")
+	}
+	if n, err := s.SweepDocumentFiles(ctx, ahead); err != nil || n != 0 || !docBlobExists(t, s, inFlight) {
+		t.Fatalf("a sweep told to take everything older than 30 days ahead: %d, %v", n, err)
+	}
+	// Once the file is older than the grace by its own clock, it goes.
+	docAgeFiles(t, docOrphanGrace+time.Minute)
+	if n, err := s.SweepDocumentFiles(ctx, ahead); err != nil || n != 1 || docBlobExists(t, s, inFlight) || !docBlobExists(t, s, doc.BlobKey) {
+		t.Fatalf("sweep of the aged orphan: %d, %v", n, err)
+	}
+}
+
+// TestSweepWithTheWrongDatabaseDeletesNothing: a server started on a fresh
+// or wrong database beside the real file store finds that no document names
+// any file; it must not take that as every file being an orphan.
+func TestSweepWithTheWrongDatabaseDeletesNothing(t *testing.T) {
+	s, st, dir := docServer(t)
+	ctx := context.Background()
+	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	c := sessionFor(t, s, ana)
+	id := docApp(t, s, ana, docPortfolio)
+	docUploaded(t, s, st, c, id, "transcript")
+	docUploaded(t, s, st, c, id, "diploma")
+	// The same file store under a server with an empty database.
+	other, _ := newServer(t)
+	other.cfg.Files = s.cfg.Files
+	docAgeFiles(t, 2*docOrphanGrace)
+	if n, err := other.SweepDocumentFiles(ctx, time.Now()); err != nil || n != 0 || len(docBlobs(t, dir)) != 2 {
+		t.Fatalf("sweep against a database naming none of the files: %d, %v, %d files left", n, err, len(docBlobs(t, dir)))
+	}
+	// The right database still sweeps: nothing to delete there.
+	if n, err := s.SweepDocumentFiles(ctx, time.Now()); err != nil || n != 0 || len(docBlobs(t, dir)) != 2 {
+		t.Fatalf("sweep against the right database: %d, %v", n, err)
 	}
 }
 
@@ -998,5 +1063,43 @@ func TestDocReferrers(t *testing.T) {
 	}
 	if got := docReferrers(nil, "doc-1"); len(got) != 0 {
 		t.Errorf("docReferrers(nil) = %v", got)
+	}
+}
+
+// TestDocumentDownloadRacingItsDeletion: a download that read the document's
+// row just before the applicant deleted it finds the file gone; that is a
+// document not found (404), not a server failure. A row whose file is
+// missing, on the other hand, is one (500).
+func TestDocumentDownloadRacingItsDeletion(t *testing.T) {
+	s, st, _ := docServer(t)
+	h := s.Handler()
+	ctx := context.Background()
+	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	c := sessionFor(t, s, ana)
+	id := docApp(t, s, ana, docPortfolio)
+	gone := docUploaded(t, s, st, c, id, "transcript")
+	kept := docUploaded(t, s, st, c, id, "diploma")
+	app, _ := appLoad(t, st, id)
+	read, err := st.Document(ctx, id, gone.ID) // the download's read of the row
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := docDeleteAPI(t, h, id, gone.ID, app.Version, c); rec.Code != http.StatusOK {
+		t.Fatalf("delete: %d %s", rec.Code, rec.Body)
+	}
+	_, err = s.docFile(ctx, app, read)
+	if status, _, detail, ok := errorAnswer(err); !ok || status != http.StatusNotFound || !strings.Contains(detail, "deleted") {
+		t.Fatalf("file of a document deleted meanwhile: %v (status %d)", err, status)
+	}
+	if err := s.cfg.Files.Delete(ctx, kept.BlobKey); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.docFile(ctx, app, &kept); err == nil {
+		t.Fatal("a row without its file was served")
+	} else if _, _, _, ok := errorAnswer(err); ok {
+		t.Fatalf("a row without its file answered as the caller's fault: %v", err)
+	}
+	if rec := getAs(t, h, fmt.Sprintf("%s/%d", appPath(id, "/documents"), kept.ID), c); rec.Code != http.StatusInternalServerError {
+		t.Fatalf("download of a row without its file: %d", rec.Code)
 	}
 }

@@ -74,6 +74,24 @@ func (e *inputError) titled(title string) *inputError {
 	return e
 }
 
+// renameField returns err with its field called to instead of from, in
+// Field and in the detail's "field: " prefix, when err is an inputError
+// about from; any other error as it is. It is for checks shared by a form
+// and an API that name the same value differently (the form's reason is
+// the API's note), so that the message names the field the caller sent.
+func renameField(err error, from, to string) error {
+	var ie *inputError
+	if !errors.As(err, &ie) || ie.Field != from {
+		return err
+	}
+	out := *ie
+	out.Field = to
+	if rest, ok := strings.CutPrefix(ie.Detail, from+": "); ok {
+		out.Detail = fieldDetail(to, rest)
+	}
+	return &out
+}
+
 // parseVersion reads the version of the object (application, account) a
 // form or request was made from; versions start at 1. Every edit two
 // people can make at once is guarded by it.

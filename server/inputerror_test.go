@@ -126,3 +126,22 @@ func TestAnswerError(t *testing.T) {
 		}
 	}
 }
+
+func TestRenameField(t *testing.T) {
+	err := renameField(badInput("reason", "say why"), "reason", "note")
+	var ie *inputError
+	if !errors.As(err, &ie) || ie.Field != "note" || ie.Detail != "note: say why" || ie.Status != http.StatusBadRequest {
+		t.Fatalf("renamed: %+v", err)
+	}
+	orig := invalidInput("list", "no such list")
+	if got := renameField(orig, "reason", "note"); got != orig {
+		t.Fatalf("another field was changed: %v", got)
+	}
+	if renameField(nil, "reason", "note") != nil {
+		t.Fatal("nil became an error")
+	}
+	plain := errors.New("boom")
+	if renameField(plain, "reason", "note") != plain {
+		t.Fatal("a plain error was changed")
+	}
+}

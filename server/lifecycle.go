@@ -178,7 +178,22 @@ func (s *Server) RunJobs(ctx context.Context, every time.Duration) {
 }
 
 // runJob runs one claimed job and marks it finished, in one transaction.
+// The file sweep touches no rows: it runs before the transaction (listing
+// the file store inside it would hold SQLite's writer for as long), and
+// deleting a file twice is harmless, so a sweep whose mark is lost simply
+// runs again.
 func (s *Server) runJob(ctx context.Context, j store.Job, now time.Time) error {
+	if j.Kind == jobDocumentSweep {
+		n, err := s.SweepDocumentFiles(ctx, now.Add(-docOrphanGrace))
+		if err != nil {
+			return err
+		}
+		outcome := store.JobSkipped
+		if n > 0 {
+			outcome = store.JobDone
+		}
+		return s.inTx(ctx, func(tx *sql.Tx) error { return s.cfg.Store.FinishJob(ctx, tx, j.ID, outcome, now) })
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var outcome string
 		var err error
@@ -191,16 +206,7 @@ func (s *Server) runJob(ctx context.Context, j store.Job, now time.Time) error {
 			outcome, err = s.credentialJobRun(ctx, tx, j.Kind, p, now)
 		case jobMembershipScan:
 			outcome, err = s.membershipSweep(ctx, tx, now)
-		case jobDocumentSweep:
-			// Files only: deleting one twice is harmless, so a sweep the
-			// transaction does not record is simply run again.
-			var n int
-			if n, err = s.SweepDocumentFiles(ctx, now.Add(-docOrphanGrace)); err == nil {
-				outcome = store.JobSkipped
-				if n > 0 {
-					outcome = store.JobDone
-				}
-			}
+
 		case jobLapseNoted:
 			outcome = store.JobSkipped
 		default:

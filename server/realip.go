@@ -19,6 +19,11 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 			continue
 		}
 		if p, err := netip.ParsePrefix(f); err == nil {
+			// An IPv4-mapped prefix (::ffff:10.0.0.0/104) names IPv4
+			// proxies; addresses are compared unmapped.
+			if p.Addr().Is4In6() && p.Bits() >= 96 {
+				p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+			}
 			out = append(out, p.Masked())
 			continue
 		}
@@ -26,14 +31,17 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 		if err != nil {
 			return nil, fmt.Errorf("trusted proxy %q: give an address (10.0.0.2) or a prefix (10.0.0.0/8)", f)
 		}
-		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		a = a.Unmap().WithZone("")
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
 	}
 	return out, nil
 }
 
-// trusted reports whether an address is one of the trusted proxies.
+// trusted reports whether an address is one of the trusted proxies. Its
+// zone (a link-local proxy's "%eth0") is not part of the match: a prefix
+// never contains an address with a zone.
 func trusted(proxies []netip.Prefix, addr netip.Addr) bool {
-	addr = addr.Unmap()
+	addr = addr.Unmap().WithZone("")
 	for _, p := range proxies {
 		if p.Contains(addr) {
 			return true
@@ -61,15 +69,37 @@ func forwardedClient(proxies []netip.Prefix, remote string, xff []string) (netip
 		hops = append(hops, strings.Split(h, ",")...)
 	}
 	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
+		a, ok := forwardedAddr(hops[i])
+		if !ok {
 			return netip.Addr{}, false
 		}
 		if !trusted(proxies, a) {
-			return a.Unmap(), true
+			return a, true
 		}
 	}
 	return netip.Addr{}, false
+}
+
+// forwardedAddr reads one X-Forwarded-For entry in the forms proxies write:
+// an address ("203.0.113.7", "2001:db8::7"), with a port
+// ("203.0.113.7:4711", "[2001:db8::7]:4711") or in brackets
+// ("[2001:db8::7]"). The address comes back unmapped (an IPv4-mapped IPv6
+// address is the IPv4 one) and without a zone, so that one client is one
+// key for the rate limits however its proxy wrote it.
+func forwardedAddr(entry string) (netip.Addr, bool) {
+	entry = strings.TrimSpace(entry)
+	a, err := netip.ParseAddr(entry)
+	if err != nil {
+		if ap, perr := netip.ParseAddrPort(entry); perr == nil {
+			a, err = ap.Addr(), nil
+		} else if strings.HasPrefix(entry, "[") && strings.HasSuffix(entry, "]") {
+			a, err = netip.ParseAddr(entry[1 : len(entry)-1])
+		}
+	}
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return a.Unmap().WithZone(""), true
 }
 
 // realClient sets a request's remote address to its client's when it came

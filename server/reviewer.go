@@ -162,6 +162,15 @@ func (s *Server) castVote(ctx context.Context, u *store.User, app *store.Applica
 	}
 	now := s.now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		// The state was read before: a decision made since (approved,
+		// returned, …) refuses the vote instead of recording it on a
+		// decided application.
+		if err := s.cfg.Store.HoldState(ctx, tx, app.ID, string(application.PeerReview)); errors.Is(err, store.ErrConflict) {
+			return &application.Error{Code: "conflict", Message: "votes are taken while an application is in peer review; " +
+				strings.TrimSuffix(err.Error(), ": "+store.ErrConflict.Error())}
+		} else if err != nil {
+			return err
+		}
 		if err := s.cfg.Store.Vote(ctx, tx, app.ID, u.ID, vote, comments, now); err != nil {
 			return err
 		}

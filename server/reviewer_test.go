@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certboard/certboard/application"
 	"github.com/certboard/certboard/store"
 )
 
@@ -251,5 +252,35 @@ func TestReviewerDeclaresConflict(t *testing.T) {
 	}
 	if ok, _ := b.st.IsAssigned(ctx, id, victor.ID); ok {
 		t.Fatal("still assigned after declaring through the API")
+	}
+}
+
+// TestVoteAfterTheDecisionIsRefused: a vote whose handler read the
+// application in peer review, while staff decided it meanwhile, is refused
+// (409) instead of being recorded on a decided application.
+func TestVoteAfterTheDecisionIsRefused(t *testing.T) {
+	w := newAccessWorld(t)
+	ctx := context.Background()
+	stale, err := w.st.Application(ctx, w.review.ID) // as the vote handler read it
+	if err != nil {
+		t.Fatal(err)
+	}
+	tomas := w.users["tomas.silva"]
+	if _, err := w.s.act(ctx, w.users["staff"], stale, stale.Version, application.Return, "Please add the supervision contract."); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := w.st.Application(ctx, stale.ID)
+	err = w.s.castVote(ctx, tomas, stale, "approve", "")
+	if status, _, detail, ok := errorAnswer(err); !ok || status != http.StatusConflict || !strings.Contains(detail, "returned") {
+		t.Fatalf("vote on an application returned meanwhile: %v (status %d)", err, status)
+	}
+	list, _ := w.st.Assignments(ctx, stale.ID)
+	for _, a := range list {
+		if a.ReviewerID == tomas.ID && a.Vote != "" {
+			t.Fatalf("the vote was recorded after the decision: %+v", a)
+		}
+	}
+	if after, _ := w.st.Application(ctx, stale.ID); after.Version != before.Version || after.State != "returned" {
+		t.Fatalf("a refused vote changed the application: version %d→%d, state %s", before.Version, after.Version, after.State)
 	}
 }

@@ -616,7 +616,15 @@ func rejectionMail(app *store.Application, items []rejectedItem, link string, no
 	for _, it := range items {
 		fmt.Fprintf(&b, "- %s (%s)\n  Reason: %s\n", it.ID, it.Label, it.Reason)
 	}
-	fmt.Fprintf(&b, "\nRejected items no longer count toward the requirements. Correct or replace them on your application's page: %s\n", link)
+	if editable(app.State) {
+		fmt.Fprintf(&b, "\nRejected items no longer count toward the requirements. Correct or replace them on your application's page: %s\n", link)
+	} else {
+		// Under review or in peer review the portfolio is not the
+		// applicant's to change: say when it will be.
+		fmt.Fprintf(&b, "\nRejected items no longer count toward the requirements. Your application is %s, so it cannot be changed now; "+
+			"you can correct or replace them once the board returns it to you or asks you for more information (you will be told by e-mail). "+
+			"Your application's page: %s\n", strings.ReplaceAll(app.State, "_", " "), link)
+	}
 	return store.Mail{To: app.ApplicantEmail, Subject: subject, Body: b.String(), CreatedAt: now}
 }
 

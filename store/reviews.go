@@ -111,6 +111,35 @@ func (s *Store) endAssignment(ctx context.Context, tx *sql.Tx, applicationID, re
 	return nil
 }
 
+// HoldState checks, in tx, that an application is in state and keeps it
+// there until tx ends: a no-op write on its row, conditional on the state,
+// which locks the row (PostgreSQL waits for a decision being written and
+// then sees it; SQLite's write transactions run one at a time). Something
+// done on the strength of the state, such as a vote while the application
+// is in peer review, then commits only while the state still holds. Another
+// state is ErrConflict, naming it; no such application is ErrNotFound.
+func (s *Store) HoldState(ctx context.Context, tx *sql.Tx, applicationID int64, state string) error {
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE applications SET state = state WHERE id = ? AND state = ?"), applicationID, state)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 1 {
+		return nil
+	}
+	var cur string
+	err = tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT state FROM applications WHERE id = ?"), applicationID).Scan(&cur)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("no application %d: %w", applicationID, ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("application %d is now %s, not %s; reload it: %w", applicationID, strings.ReplaceAll(cur, "_", " "),
+		strings.ReplaceAll(state, "_", " "), ErrConflict)
+}
+
 // bumpVersion counts a change to an application's review (a vote, an
 // assignment ended) as an edit: a decision made on what was read before
 // it, such as an approval counting the votes, is then refused as stale.

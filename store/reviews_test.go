@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -237,6 +238,32 @@ func TestConflicts(t *testing.T) {
 			}
 			if cs, err := s.Conflicts(ctx, rev1); err != nil || len(cs) != 0 {
 				t.Fatalf("conflicts of someone else: %+v %v", cs, err)
+			}
+		})
+	}
+}
+
+func TestHoldState(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			_, _, _, app := reviewFixture(t, s)
+			a, err := s.Application(ctx, app)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := reviewTx(t, s, func(tx *sql.Tx) error { return s.HoldState(ctx, tx, app, a.State) }); err != nil {
+				t.Fatalf("hold in its own state %s: %v", a.State, err)
+			}
+			err = reviewTx(t, s, func(tx *sql.Tx) error { return s.HoldState(ctx, tx, app, "peer_review") })
+			if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "not peer review") {
+				t.Fatalf("hold in another state: %v, want ErrConflict naming both", err)
+			}
+			if err := reviewTx(t, s, func(tx *sql.Tx) error { return s.HoldState(ctx, tx, app+1000, a.State) }); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("no such application: %v, want ErrNotFound", err)
+			}
+			if b, _ := s.Application(ctx, app); b.Version != a.Version || b.State != a.State || !b.UpdatedAt.Equal(a.UpdatedAt) {
+				t.Fatalf("holding changed the application: %+v", b)
 			}
 		})
 	}
