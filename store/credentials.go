@@ -63,20 +63,7 @@ func (s *Store) UsedStatusIndexes(ctx context.Context, tx *sql.Tx, purpose, list
 	if purpose != "revocation" && purpose != "suspension" {
 		return nil, fmt.Errorf("status purpose %q: use revocation or suspension", purpose)
 	}
-	rows, err := tx.QueryContext(ctx, s.Dialect.Rebind("SELECT "+purpose+"_index FROM credentials WHERE "+purpose+"_list = ?"), list)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var i int
-		if err := rows.Scan(&i); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+	return scanInts(tx.QueryContext(ctx, s.Dialect.Rebind("SELECT "+purpose+"_index FROM credentials WHERE "+purpose+"_list = ?"), list))
 }
 
 // AddCredential stores an issued credential in the caller's transaction;
@@ -201,7 +188,11 @@ func (s *Store) SetStatusBits(ctx context.Context, purpose, list string) ([]int,
 	default:
 		return nil, fmt.Errorf("status purpose %q: use revocation or suspension", purpose)
 	}
-	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind(q), list)
+	return scanInts(s.DB.QueryContext(ctx, s.Dialect.Rebind(q), list))
+}
+
+// scanInts reads a one-column result of integers.
+func scanInts(rows *sql.Rows, err error) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
