@@ -143,9 +143,14 @@ func referrers(p *Portfolio, id string) []string {
 // NewID returns an id for a new item in a list that no item uses yet:
 // the prefix and the first free number ("edu-4").
 func NewID(p *Portfolio, prefix string) string {
+	used := map[string]bool{}
+	for _, list := range Lists() {
+		for _, it := range Items(p, list) {
+			used[ItemID(it.Value)] = true
+		}
+	}
 	for n := 1; ; n++ {
-		id := fmt.Sprintf("%s-%d", prefix, n)
-		if _, taken := Find(p, id); !taken {
+		if id := fmt.Sprintf("%s-%d", prefix, n); !used[id] {
 			return id
 		}
 	}

@@ -217,6 +217,21 @@ func itemSummary(item any) string {
 	return strings.Join(parts, " · ")
 }
 
+// evidenceViews lists the items of each evidence list for the dashboard.
+func evidenceViews(p *portfolio.Portfolio) []listView {
+	var out []listView
+	for _, l := range evidenceLists {
+		lv := listView{evidenceList: l}
+		for _, it := range portfolio.Items(p, l.Name) {
+			vr := portfolio.VerificationOf(it.Value)
+			lv.Items = append(lv.Items, itemView{ID: portfolio.ItemID(it.Value), Label: itemLabel(it.Value), Summary: itemSummary(it.Value),
+				State: string(vr.EffectiveState()), Note: vr.Note})
+		}
+		out = append(out, lv)
+	}
+	return out
+}
+
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	app, _, ok := s.application(w, r, RelOwner)
 	if !ok {
@@ -254,15 +269,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	if v.Evidence, err = s.evidenceHTML(ev, func() dashboardView {
 		e := v
-		for _, l := range evidenceLists {
-			lv := listView{evidenceList: l}
-			for _, it := range portfolio.Items(ev.Portfolio, l.Name) {
-				vr := portfolio.VerificationOf(it.Value)
-				lv.Items = append(lv.Items, itemView{ID: portfolio.ItemID(it.Value), Label: itemLabel(it.Value), Summary: itemSummary(it.Value),
-					State: string(vr.EffectiveState()), Note: vr.Note})
-			}
-			e.Lists = append(e.Lists, lv)
-		}
+		e.Lists = evidenceViews(ev.Portfolio)
 		return e
 	}); err != nil {
 		s.internal(w, err)
@@ -304,7 +311,9 @@ func listNames() []string {
 }
 
 // editableApp loads the caller's own application and checks that it is
-// open to change; on failure it has answered.
+// open to change; on failure it has answered. The portfolio may be shared
+// with the evaluation cache (livePortfolio): callers must not change it in
+// place (portfolio.WithItem makes a changed copy).
 func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*store.Application, *portfolio.Portfolio, bool) {
 	app, _, ok := s.application(w, r, RelOwner)
 	if !ok {
@@ -315,7 +324,7 @@ func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*store.App
 			fmt.Sprintf("Application %d is %s; evidence can be changed while it is a draft, returned to you, or when the board asks for more information.", app.ID, strings.ReplaceAll(app.State, "_", " ")))
 		return nil, nil, false
 	}
-	p, err := portfolio.DecodeStored(app.Portfolio)
+	p, err := s.livePortfolio(app)
 	if err != nil {
 		s.internal(w, err)
 		return nil, nil, false
@@ -405,30 +414,20 @@ func keepOtherAreas(p *portfolio.Portfolio, set *requirements.Set, itemID string
 }
 
 // withItem returns the portfolio with an item added (itemID empty) or
-// replaced, decoded and validated as a whole; errs gets the problems by
-// form field.
+// replaced, the item decoded strictly in its place and the portfolio
+// validated as a whole (portfolio.WithItem: the unchanged items, valid when
+// stored, are not decoded again); errs gets the problems by form field. p is
+// not changed.
 func withItem(p *portfolio.Portfolio, list, itemID string, obj map[string]any, errs map[string]string) (*portfolio.Portfolio, string) {
-	data, err := portfolio.Encode(p)
-	if err != nil {
-		errs[""] = err.Error()
-		return nil, ""
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		errs[""] = err.Error()
-		return nil, ""
-	}
+	index := -1
 	var path string
 	if list == "person" {
 		obj["id"] = p.Person.ID
-		doc["person"] = obj
 		path = "$.person"
 	} else {
-		items, _ := doc[list].([]any)
-		idx := -1
-		for i, it := range items {
-			if m, ok := it.(map[string]any); ok && m["id"] == itemID {
-				idx = i
+		for _, it := range portfolio.Items(p, list) {
+			if itemID != "" && portfolio.ItemID(it.Value) == itemID {
+				index = it.Index
 			}
 		}
 		if itemID == "" {
@@ -442,28 +441,21 @@ func withItem(p *portfolio.Portfolio, list, itemID string, obj map[string]any, e
 				itemID = portfolio.NewID(p, prefix)
 			}
 		}
-		obj["id"] = itemID
-		if idx < 0 {
-			items = append(items, obj)
-			idx = len(items) - 1
-		} else {
-			items[idx] = obj // an edited item is claimed again: its verification is not carried over
+		obj["id"] = itemID // an edited item is claimed again: its verification is not carried over
+		at := index
+		if at < 0 {
+			at = len(portfolio.Items(p, list))
 		}
-		doc[list] = items
-		path = fmt.Sprintf("$.%s[%d]", list, idx)
+		path = fmt.Sprintf("$.%s[%d]", list, at)
 	}
-	out, err := json.Marshal(doc)
+	data, err := json.Marshal(obj)
 	if err != nil {
 		errs[""] = "the item cannot be written: " + err.Error()
 		return nil, ""
 	}
-	q, err := portfolio.Decode(out)
+	q, err := portfolio.WithItem(p, list, index, data)
 	if err != nil {
 		fieldErrors(err, path, errs)
-		return nil, ""
-	}
-	if verrs := portfolio.Validate(q); len(verrs) > 0 {
-		fieldErrors(verrs, path, errs)
 		return nil, ""
 	}
 	return q, itemID
@@ -553,7 +545,7 @@ func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) {
 	if !api && !s.parseForm(w, r) {
 		return
 	}
-	app, p, ok := s.editableApp(w, r)
+	app, _, ok := s.editableApp(w, r)
 	if !ok {
 		return
 	}
@@ -568,6 +560,13 @@ func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) {
 	version, err := parseVersion(raw)
 	if err != nil {
 		s.answerError(w, r, err)
+		return
+	}
+	// Remove changes the portfolio in place: work on a copy of our own,
+	// not the one editableApp may share with the evaluation cache.
+	p, err := portfolio.DecodeStored(app.Portfolio)
+	if err != nil {
+		s.internal(w, err)
 		return
 	}
 	id := r.PathValue("item")

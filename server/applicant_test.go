@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -330,5 +333,170 @@ func TestApplicantAPI(t *testing.T) {
 	}
 	if _, p = appLoad(t, st, created.ID); len(p.Licenses) != 0 {
 		t.Fatalf("not deleted: %+v", p.Licenses)
+	}
+}
+
+// withItemWholeDecode is withItem as it was before portfolio.WithItem: the
+// whole portfolio written out with the item in place and decoded strictly
+// again. TestWithItemSameAsWholeDecode holds the two to the same answers.
+func withItemWholeDecode(p *portfolio.Portfolio, list, itemID string, obj map[string]any, errs map[string]string) (*portfolio.Portfolio, string) {
+	data, err := portfolio.Encode(p)
+	if err != nil {
+		errs[""] = err.Error()
+		return nil, ""
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		errs[""] = err.Error()
+		return nil, ""
+	}
+	var path string
+	if list == "person" {
+		obj["id"] = p.Person.ID
+		doc["person"] = obj
+		path = "$.person"
+	} else {
+		items, _ := doc[list].([]any)
+		idx := -1
+		for i, it := range items {
+			if m, ok := it.(map[string]any); ok && m["id"] == itemID {
+				idx = i
+			}
+		}
+		if itemID == "" {
+			if given, ok := obj["id"].(string); ok && given != "" {
+				itemID = given
+			} else {
+				prefix := "item"
+				if l, ok := findList(list); ok {
+					prefix = l.Prefix
+				}
+				itemID = portfolio.NewID(p, prefix)
+			}
+		}
+		obj["id"] = itemID
+		if idx < 0 {
+			items = append(items, obj)
+			idx = len(items) - 1
+		} else {
+			items[idx] = obj
+		}
+		doc[list] = items
+		path = fmt.Sprintf("$.%s[%d]", list, idx)
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		errs[""] = "the item cannot be written: " + err.Error()
+		return nil, ""
+	}
+	q, err := portfolio.Decode(out)
+	if err != nil {
+		fieldErrors(err, path, errs)
+		return nil, ""
+	}
+	if verrs := portfolio.Validate(q); len(verrs) > 0 {
+		fieldErrors(verrs, path, errs)
+		return nil, ""
+	}
+	return q, itemID
+}
+
+// TestWithItemSameAsWholeDecode checks that validating one new or changed
+// item in the context of the portfolio accepts and refuses exactly what
+// decoding the whole portfolio strictly did, with the same errors by field,
+// the same new ids, and the same portfolio saved; and that the portfolio it
+// was given is left as it was.
+func TestWithItemSameAsWholeDecode(t *testing.T) {
+	data, err := os.ReadFile("../examples/portfolios/cst-eligible.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := portfolio.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := portfolio.Encode(base)
+	items := func(s string) map[string]any {
+		var m map[string]any
+		dec := json.NewDecoder(strings.NewReader(s))
+		if err := dec.Decode(&m); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		return m
+	}
+	activity := `"title":"Sexual health update","kind":"ce","provider":{"name":"SSTAR","kind":"approved_provider"},"delivery":"live_online","date":"2026-03-04"`
+	cases := []struct {
+		name, list, itemID, obj string
+		wantOK                  bool
+		wantField               string // a field named in the errors when refused
+	}{
+		{"good activity", "education", "", `{` + activity + `,"hours":1.5,"areas":{"aasect-core":["b"]}}`, true, ""},
+		{"good attestation", "attestations", "", `{"code":"aasect-code-of-conduct","version":"2025","signed":"2026-04-01"}`, true, ""},
+		{"own id", "attestations", "", `{"id":"att-mine","code":"x","signed":"2026-04-01"}`, true, ""},
+		{"id in use", "attestations", "", `{"id":"edu-human-sexuality","code":"x","signed":"2026-04-01"}`, false, "id"},
+		{"unknown member", "attestations", "", `{"code":"x","signed":"2026-04-01","sined":"2026-04-01"}`, false, "sined"},
+		{"missing required", "attestations", "", `{"code":"x"}`, false, "signed"},
+		{"empty required", "attestations", "", `{"code":"  ","signed":"2026-04-01"}`, false, "code"},
+		{"impossible date", "attestations", "", `{"code":"x","signed":"2026-02-30"}`, false, "signed"},
+		{"date of wrong type", "attestations", "", `{"code":"x","signed":20260401}`, false, "signed"},
+		{"negative hours", "education", "", `{` + activity + `,"hours":-1}`, false, "hours"},
+		{"zero hours", "education", "", `{` + activity + `,"hours":0}`, false, "hours"},
+		{"too many hours", "education", "", `{` + activity + `,"hours":5000}`, false, "hours"},
+		{"hours as text", "education", "", `{` + activity + `,"hours":"1.5"}`, false, "hours"},
+		{"bad enum", "education", "", `{"title":"t","kind":"seminar","provider":{"name":"p","kind":"approved_provider"},"delivery":"in_person","date":"2026-03-04","hours":1}`, false, "kind"},
+		{"bad nested enum", "education", "", `{"title":"t","kind":"ce","provider":{"name":"p","kind":"club"},"delivery":"in_person","date":"2026-03-04","hours":1}`, false, "provider.kind"},
+		{"empty area list", "education", "", `{` + activity + `,"hours":1,"areas":{"aasect-core":[]}}`, false, "areas"},
+		{"area twice", "education", "", `{` + activity + `,"hours":1,"areas":{"aasect-core":["b","b"]}}`, false, "areas"},
+		{"period reversed", "memberships", "", `{"organization":"SSSS","from":"2026-01-01","to":"2025-01-01"}`, false, "to"},
+		{"dangling supervisor", "supervision_sessions", "", `{"date":"2026-01-05","hours":1,"format":"individual","supervisor":"sup-nobody","content":"case"}`, false, "supervisor"},
+		{"dangling contract", "clinical_hours", "", `{"date":"2026-01-05","hours":3,"modality":"in_person","contract":"con-nobody"}`, false, "contract"},
+		{"date and period", "clinical_hours", "", `{"date":"2026-01-05","from":"2026-01-01","to":"2026-01-09","hours":3,"modality":"in_person"}`, false, ""},
+		{"group of one", "supervision_sessions", "", `{"date":"2026-01-05","hours":1,"format":"group","group_size":1,"supervisor":"sup-okafor","content":"case"}`, false, "group_size"},
+		{"fractional group", "supervision_sessions", "", `{"date":"2026-01-05","hours":1,"format":"group","group_size":2.5,"supervisor":"sup-okafor","content":"case"}`, false, "group_size"},
+		{"document supports nothing", "documents", "", `{"kind":"cv","received":"2026-01-05","supports":["nothing-here"]}`, false, "supports.0"},
+		{"verification state", "attestations", "", `{"code":"x","signed":"2026-04-01","verification":{"state":"approved"}}`, false, "verification.state"},
+		{"item not an object", "attestations", "", `{"code":["x"],"signed":"2026-04-01"}`, false, "code"},
+		{"many problems", "experience", "", `{"role":"juggling","from":"x","hours_per_week":-3,"a":1,"b":2}`, false, "role"},
+		{"edit in place", "education", "edu-human-sexuality", `{` + activity + `,"hours":2}`, true, ""},
+		{"edit in place, bad", "education", "edu-human-sexuality", `{` + activity + `,"hours":-2}`, false, "hours"},
+		{"edit a referenced supervisor", "supervisors", "sup-okafor", `{"name":"Dr. Maya Okafor"}`, true, ""},
+		{"person", "person", "", `{"name":"Jordan Reyes","email":"j@example.org","languages":["en"]}`, true, ""},
+		{"person without name", "person", "", `{"email":"j@example.org"}`, false, "name"},
+		{"person unknown member", "person", "", `{"name":"J","nick":"jr"}`, false, "nick"},
+		{"invalid UTF-8", "attestations", "", "{\"code\":\"x\xff\",\"signed\":\"2026-04-01\"}", true, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			wantErrs, gotErrs := map[string]string{}, map[string]string{}
+			want, wantID := withItemWholeDecode(base, c.list, c.itemID, items(c.obj), wantErrs)
+			got, gotID := withItem(base, c.list, c.itemID, items(c.obj), gotErrs)
+			if !reflect.DeepEqual(gotErrs, wantErrs) {
+				t.Errorf("errors:\n got %v\nwant %v", gotErrs, wantErrs)
+			}
+			if gotID != wantID {
+				t.Errorf("id %q, want %q", gotID, wantID)
+			}
+			if (got != nil) != c.wantOK || (want != nil) != c.wantOK {
+				t.Fatalf("accepted: %v (whole decode: %v), want %v; errors %v", got != nil, want != nil, c.wantOK, gotErrs)
+			}
+			if c.wantField != "" {
+				if _, ok := gotErrs[c.wantField]; !ok {
+					t.Errorf("no error named %q: %v", c.wantField, gotErrs)
+				}
+			}
+			if got != nil {
+				g, _ := portfolio.Encode(got)
+				w, _ := portfolio.Encode(want)
+				if !bytes.Equal(g, w) {
+					t.Errorf("saved portfolios differ")
+				}
+				if _, err := portfolio.Decode(g); err != nil {
+					t.Errorf("the result does not decode: %v", err)
+				}
+			}
+			if after, _ := portfolio.Encode(base); !bytes.Equal(after, before) {
+				t.Fatalf("the portfolio given was changed")
+			}
+		})
 	}
 }
