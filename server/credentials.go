@@ -68,6 +68,13 @@ func (s *Server) changeCredentialStatus(ctx context.Context, u *store.User, id, 
 	}
 	now := s.now()
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		// Decided on the credential as it is now, locked, so that the
+		// audit entry and a refusal describe what was really there.
+		cur, err := s.cfg.Store.CredentialForUpdate(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		c = cur
 		if err := s.cfg.Store.SetCredentialStatus(ctx, tx, c.ID, action, reason, now); err != nil {
 			return err
 		}
@@ -79,7 +86,7 @@ func (s *Server) changeCredentialStatus(ctx context.Context, u *store.User, id, 
 		if reason != "" {
 			body += "\nThe board wrote:\n\n" + reason + "\n"
 		}
-		_, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: holder.Email, Subject: "Your credential has been " + past, Body: body, CreatedAt: now})
+		_, err = s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: holder.Email, Subject: "Your credential has been " + past, Body: body, CreatedAt: now})
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {

@@ -603,7 +603,7 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 	doc, updated, version, err := s.addDocument(r.Context(), u, app, in)
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		s.fail(w, r, http.StatusConflict, "Changed by someone else", err.Error())
+		s.answerError(w, r, err)
 		return
 	case err != nil:
 		s.internal(w, err)
@@ -900,9 +900,10 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		if api {
-			problem(w, http.StatusConflict, "Changed by someone else", err.Error())
+			s.answerError(w, r, err)
 		} else {
-			pageRefusal(http.StatusConflict, err.Error()+".")
+			_, _, msg, _ := errorAnswer(err)
+			pageRefusal(http.StatusConflict, msg+".")
 		}
 		return
 	case errors.Is(err, store.ErrNotFound):

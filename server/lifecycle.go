@@ -306,13 +306,7 @@ func (s *Server) credentialJobRun(ctx context.Context, tx *sql.Tx, kind string, 
 	if err != nil {
 		return "", err
 	}
-	progress := fmt.Sprintf("Start your renewal, log the CE of this cycle and submit it: %s/renewal\n", link)
-	if renewal != nil {
-		progress = fmt.Sprintf("Your renewal (application %d) is %s: %s\n", renewal.ID, strings.ReplaceAll(renewal.State, "_", " "), s.publicBase()+fmt.Sprintf("/applications/%d", renewal.ID))
-		if renewal.State == string(application.Draft) || renewal.State == string(application.Returned) {
-			progress += "Submit it for review before the credential expires.\n"
-		}
-	}
+	progress := renewalAdvice(renewal, link, s.publicBase(), kind != jobReminder)
 	mail := func(subject, body string) error {
 		_, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: holder.Email, Subject: subject, Body: body, CreatedAt: now})
 		return err
@@ -340,14 +334,39 @@ func (s *Server) credentialJobRun(ctx context.Context, tx *sql.Tx, kind string, 
 		if !ok {
 			return store.JobSkipped, nil
 		}
-		return store.JobDone, s.autoSuspend(ctx, tx, c, holder, title, reason, now)
+		return store.JobDone, s.autoSuspend(ctx, tx, c, holder, title, reason, now, progress)
 	}
 	return "", fmt.Errorf("unknown credential job %q", kind)
 }
 
+// renewalAdvice tells a holder what to do about a credential's renewal:
+// before expiry, start it or submit it; once it has expired, a renewal still
+// open is submitted (its approval lifts a missed-renewal suspension), and
+// without one the holder applies again (an expired credential cannot be
+// renewed).
+func renewalAdvice(renewal *store.Application, link, base string, expired bool) string {
+	if renewal == nil {
+		if expired {
+			return "It can no longer be renewed: apply for the credential again from your applications page, " + base + "/applications\n"
+		}
+		return fmt.Sprintf("Start your renewal, log the CE of this cycle and submit it: %s/renewal\n", link)
+	}
+	out := fmt.Sprintf("Your renewal (application %d) is %s: %s/applications/%d\n", renewal.ID, strings.ReplaceAll(renewal.State, "_", " "), base, renewal.ID)
+	if renewal.State == string(application.Draft) || renewal.State == string(application.Returned) {
+		if expired {
+			return out + "Submit it for review: once the board approves it, your new credential is issued and any suspension for the missed renewal is lifted.\n"
+		}
+		return out + "Submit it for review before the credential expires.\n"
+	}
+	return out
+}
+
 // autoSuspend suspends a credential for a reason the lifecycle found, in
 // the caller's transaction: audited, and the holder is mailed.
-func (s *Server) autoSuspend(ctx context.Context, tx *sql.Tx, c *store.IssuedCredential, holder *store.User, title, reason string, now time.Time) error {
+//
+// advice says what the holder can do; empty, they are told to contact the
+// board once the cause is put right.
+func (s *Server) autoSuspend(ctx context.Context, tx *sql.Tx, c *store.IssuedCredential, holder *store.User, title, reason string, now time.Time, advice string) error {
 	if err := s.cfg.Store.SetCredentialStatus(ctx, tx, c.ID, "suspend", reason, now); err != nil {
 		return err
 	}
@@ -355,9 +374,12 @@ func (s *Server) autoSuspend(ctx context.Context, tx *sql.Tx, c *store.IssuedCre
 		Subject: "credential/" + c.ID, Before: c.Status(), After: "suspended: " + reason}); err != nil {
 		return err
 	}
+	if advice == "" {
+		advice = "Contact the board to have it reinstated once this is put right.\n"
+	}
 	body := fmt.Sprintf("Dear %s,\n\nYour %s credential (%s) has been suspended automatically: %s.\n\n"+
-		"Verifiers now see it as suspended. Contact the board to have it reinstated once this is put right.\n",
-		holder.Name, title, s.publicBase()+"/credentials/"+c.ID, reason)
+		"Verifiers now see it as suspended. %s",
+		holder.Name, title, s.publicBase()+"/credentials/"+c.ID, reason, advice)
 	_, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: holder.Email, Subject: "Your credential has been suspended", Body: body, CreatedAt: now})
 	return err
 }
@@ -453,7 +475,7 @@ func (s *Server) membershipSweep(ctx context.Context, tx *sql.Tx, now time.Time)
 		if err != nil {
 			return "", err
 		}
-		if err := s.autoSuspend(ctx, tx, c, holder, set.Title, "membership lapsed on "+on.String(), now); errors.Is(err, store.ErrConflict) {
+		if err := s.autoSuspend(ctx, tx, c, holder, set.Title, "membership lapsed on "+on.String(), now, ""); errors.Is(err, store.ErrConflict) {
 			continue // revoked, suspended or renewed since it was listed: nothing to do
 		} else if err != nil {
 			return "", err

@@ -19,8 +19,7 @@ import (
 const (
 	verifyPerMinute     = 30
 	titleCheckPerMinute = 20
-	// RegistryPerMinute is the suggested limit of the public registry search.
-	RegistryPerMinute = 60
+	registryPerMinute   = 60
 )
 
 // limiterMaxKeys bounds the addresses one limiter remembers.
@@ -146,20 +145,16 @@ func limitKey(r *http.Request) string {
 	return a.String()
 }
 
-// limited wraps h in a rate limit of perMinute requests a minute per client
-// address (a token bucket, so short bursts up to perMinute pass). Over the
-// limit it answers 429 Too Many Requests with Retry-After, as problem+json
-// under /api/ and as a page otherwise, saying when to try again. name says
-// what is limited, in words ("credential verification"). Each call makes
-// its own limiter; wrap a route's handler once, when registering it:
+// limiter makes a rate limit of perMinute requests a minute per client
+// address (a token bucket, so short bursts up to perMinute pass), shared by
+// every handler it wraps (a page and its API, say). Over the limit it
+// answers 429 Too Many Requests with Retry-After, as problem+json under
+// /api/ and as a page otherwise, saying when to try again. name says what is
+// limited, in words ("credential verification"). Make one per limit, when
+// registering the routes:
 //
-//	s.route("GET /api/v1/registry", Public, s.limited("registry search", RegistryPerMinute, http.HandlerFunc(s.apiRegistry)))
-func (s *Server) limited(name string, perMinute int, h http.Handler) http.Handler {
-	return s.limiter(name, perMinute)(h)
-}
-
-// limiter is limited for several routes that share one limit (a page and
-// its API, say): each handler it wraps draws on the same buckets.
+//	limit := s.limiter("registry search", registryPerMinute)
+//	s.route("GET /registry", Public, limit(http.HandlerFunc(s.registryPage)))
 func (s *Server) limiter(name string, perMinute int) func(http.Handler) http.Handler {
 	l := newRateLimiter(perMinute, s.now)
 	return func(h http.Handler) http.Handler { return s.limitWith(l, name, perMinute, h) }

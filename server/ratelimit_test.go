@@ -95,7 +95,7 @@ func TestLimitedAnswers429(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
 	s.cfg.Now = clk.now
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	h := s.limited("credential verification", 2, ok)
+	h := s.limiter("credential verification", 2)(ok)
 	call := func(path, remote string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, path, nil)
 		req.RemoteAddr = remote
@@ -253,7 +253,7 @@ func TestPageAndAPIShareALimit(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		return rec.Code
 	}
-	for i := range RegistryPerMinute {
+	for i := range registryPerMinute {
 		path := "/registry"
 		if i%2 == 1 {
 			path = "/api/v1/registry"
@@ -263,9 +263,9 @@ func TestPageAndAPIShareALimit(t *testing.T) {
 		}
 	}
 	if code := get("/api/v1/registry"); code != http.StatusTooManyRequests {
-		t.Fatalf("API after %d searches on both: %d, want 429", RegistryPerMinute, code)
+		t.Fatalf("API after %d searches on both: %d, want 429", registryPerMinute, code)
 	}
 	if code := get("/registry"); code != http.StatusTooManyRequests {
-		t.Fatalf("page after %d searches on both: %d, want 429", RegistryPerMinute, code)
+		t.Fatalf("page after %d searches on both: %d, want 429", registryPerMinute, code)
 	}
 }

@@ -42,30 +42,39 @@ func dayOf(t time.Time) date.Date {
 // credential, starting one (a draft against aasect-renewal) when there is
 // none. The credential must be the holder's.
 func (s *Server) renewalApplication(ctx context.Context, holder *store.User, credentialID string) (*store.Application, error) {
+	app, _, err := s.openOrStartRenewal(ctx, holder, credentialID)
+	return app, err
+}
+
+// openOrStartRenewal is renewalApplication, also saying whether this call started
+// the renewal (decided in the transaction that starts it).
+func (s *Server) openOrStartRenewal(ctx context.Context, holder *store.User, credentialID string) (*store.Application, bool, error) {
 	c, err := s.cfg.Store.Credential(ctx, credentialID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if c.HolderID != holder.ID {
-		return nil, store.ErrNotFound
+		return nil, false, store.ErrNotFound
 	}
 	if open, err := s.openRenewal(ctx, holder.ID, credentialID); err != nil || open != nil {
-		return open, err
+		return open, false, err
 	}
 	p, err := s.renewalPortfolio(ctx, holder, c)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var id int64
+	var created bool
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		id, _, err = s.startRenewalTx(ctx, tx, holder, holder.ID, c.ID, p, s.now())
+		id, created, err = s.startRenewalTx(ctx, tx, holder, holder.ID, c.ID, p, s.now())
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return s.cfg.Store.Application(ctx, id)
+	app, err := s.cfg.Store.Application(ctx, id)
+	return app, created, err
 }
 
 // startRenewalTx finds or starts, in the caller's transaction, the
@@ -491,12 +500,7 @@ func (s *Server) apiStartRenewal(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	before, err := s.openRenewal(r.Context(), c.HolderID, c.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	app, err := s.renewalApplication(r.Context(), userFrom(r), c.ID)
+	app, created, err := s.openOrStartRenewal(r.Context(), userFrom(r), c.ID)
 	if err != nil {
 		s.actError(w, r, err)
 		return
@@ -507,7 +511,7 @@ func (s *Server) apiStartRenewal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := http.StatusOK
-	if before == nil {
+	if created {
 		status = http.StatusCreated
 	}
 	w.Header().Set("Location", "/api/v1/applications/"+strconv.FormatInt(app.ID, 10))

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strings"
@@ -161,8 +162,12 @@ func (s *Server) titleCheckUpload(w http.ResponseWriter, r *http.Request) {
 	v := s.titleView(r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxTitlePortfolio+8192)
 	if err := r.ParseMultipartForm(maxTitlePortfolio); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		s.render(w, r, http.StatusRequestEntityTooLarge, "title_check", page{Title: "Title-use check",
-			Errors: map[string]string{"portfolio": "The portfolio could not be read (at most 4 MiB): " + err.Error()}, Data: v})
+		status, msg := http.StatusBadRequest, "The form could not be read; choose the file again and send it once more."
+		if tooLarge(err) {
+			status, msg = http.StatusRequestEntityTooLarge, "The portfolio is larger than 4 MiB; send a smaller file."
+		}
+		s.render(w, r, status, "title_check", page{Title: "Title-use check",
+			Errors: map[string]string{"portfolio": msg}, Data: v})
 		return
 	}
 	data := []byte(r.FormValue("portfolio"))
@@ -338,7 +343,11 @@ func answerOf(res *titleResult, evidence string) titleAnswer {
 func (s *Server) apiTitleCheck(w http.ResponseWriter, r *http.Request) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxTitlePortfolio))
 	if err != nil {
-		problem(w, http.StatusRequestEntityTooLarge, "Too large", "Send a portfolio of at most 4 MiB.")
+		if tooLarge(err) {
+			problem(w, http.StatusRequestEntityTooLarge, "Too large", "Send a portfolio of at most 4 MiB.")
+		} else {
+			problem(w, http.StatusBadRequest, "Body not read", "The request body could not be read; send the portfolio again.")
+		}
 		return
 	}
 	p, problems := decodeTitlePortfolio(data)
@@ -386,4 +395,10 @@ func (s *Server) apiTitleCheckPerson(w http.ResponseWriter, r *http.Request) {
 	a.Person = &titlePersonJSON{Name: person.Name, Status: st, Credential: titleCredentialJSON{ID: c.ID,
 		URL: s.publicBase() + "/credentials/" + c.ID, SetID: c.SetID, SetVersion: c.SetVersion, IssuedAt: c.IssuedAt.UTC().Format("2006-01-02T15:04:05Z07:00")}}
 	writeJSON(w, a)
+}
+
+// tooLarge reports whether reading a body failed on its size limit.
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe) || errors.Is(err, multipart.ErrMessageTooLarge)
 }

@@ -173,23 +173,9 @@ func (s *Server) evaluate(app *store.Application, frozen bool) (*evaluation, err
 	return &evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
 }
 
-// actError turns a refused or failed action into an answer.
+// actError turns a refused or failed action into an answer (see answerError).
 func (s *Server) actError(w http.ResponseWriter, r *http.Request, err error) {
-	var ae *application.Error
-	switch {
-	case errors.As(err, &ae):
-		status := map[string]int{"invalid": http.StatusUnprocessableEntity, "forbidden": http.StatusForbidden, "conflict": http.StatusConflict}[ae.Code]
-		if status == 0 {
-			status = http.StatusBadRequest
-		}
-		s.fail(w, r, status, "Action refused", ae.Message)
-	case errors.Is(err, store.ErrConflict):
-		s.fail(w, r, http.StatusConflict, "Changed by someone else", err.Error())
-	case errors.Is(err, store.ErrNotFound):
-		s.fail(w, r, http.StatusNotFound, "Not found", err.Error())
-	default:
-		s.internal(w, err)
-	}
+	s.answerError(w, r, err)
 }
 
 // act applies an action to an application in one transaction: the state
