@@ -847,7 +847,7 @@ func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "roles, practice and version") {
 		return
 	}
-	version, err := parseVersion(strconv.Itoa(in.Version))
+	version, err := checkVersion(in.Version)
 	var u *store.User
 	if err == nil {
 		u, err = s.changeUser(r.Context(), userFrom(r), uid, adminUserChange{Roles: in.Roles, Practice: in.Practice, Version: version})

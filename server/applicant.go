@@ -206,7 +206,7 @@ func itemSummary(item any) string {
 		}
 	}
 	if h := v.FieldByName("Hours"); h.IsValid() && h.Kind() == reflect.Float64 {
-		parts = append(parts, templateFuncs["num"].(func(float64) string)(h.Float())+" h")
+		parts = append(parts, formatNum(h.Float())+" h")
 	}
 	for _, f := range []string{"Kind", "Format", "Modality", "Level", "Outcome"} {
 		if fv := v.FieldByName(f); fv.IsValid() && fv.Kind() == reflect.String && fv.String() != "" {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/certboard/certboard/audit"
@@ -109,7 +108,7 @@ func (s *Server) apiVerifyList(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, `note, version and optionally decision ("verify", the default, or "reject" with the reason as note)`) {
 		return
 	}
-	version, err := parseVersion(strconv.Itoa(in.Version))
+	version, err := checkVersion(in.Version)
 	var done []string
 	var next int
 	if err == nil {

@@ -17,27 +17,10 @@ func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var doc struct {
-		Name   string `json:"name"`
-		Issuer struct {
-			Name string `json:"name"`
-		} `json:"issuer"`
-		Subject struct {
-			Identifier []struct {
-				IdentityType string `json:"identityType"`
-				IdentityHash string `json:"identityHash"`
-			} `json:"identifier"`
-		} `json:"credentialSubject"`
-	}
-	if err := json.Unmarshal(c.Document, &doc); err != nil {
+	names, err := credentialNamesOf(c.Document)
+	if err != nil {
 		s.internal(w, err)
 		return
-	}
-	holder := ""
-	for _, id := range doc.Subject.Identifier {
-		if id.IdentityType == "name" {
-			holder = id.IdentityHash
-		}
 	}
 	link := s.publicBase() + "/credentials/" + c.ID
 	png, err := qrcode.Encode(link, qrcode.Medium, 512)
@@ -46,8 +29,8 @@ func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pdf := fpdf.New("L", "mm", "A4", "")
-	pdf.SetTitle(doc.Name, true)
-	pdf.SetAuthor(doc.Issuer.Name, true)
+	pdf.SetTitle(names.Title, true)
+	pdf.SetAuthor(names.Issuer, true)
 	pdf.SetCreator("certboard", false)
 	pdf.AddPage()
 	tr := pdf.UnicodeTranslatorFromDescriptor("") // UTF-8 to the core fonts' encoding
@@ -56,15 +39,15 @@ func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
 	pdf.Rect(10, 10, 277, 190, "D")
 	pdf.SetFont("Helvetica", "", 14)
 	pdf.SetY(28)
-	pdf.CellFormat(0, 10, tr(doc.Issuer.Name), "", 1, "C", false, 0, "")
+	pdf.CellFormat(0, 10, tr(names.Issuer), "", 1, "C", false, 0, "")
 	pdf.SetFont("Helvetica", "", 12)
 	pdf.CellFormat(0, 10, "certifies that", "", 1, "C", false, 0, "")
 	pdf.SetFont("Helvetica", "B", 28)
-	pdf.CellFormat(0, 18, tr(holder), "", 1, "C", false, 0, "")
+	pdf.CellFormat(0, 18, tr(names.Holder), "", 1, "C", false, 0, "")
 	pdf.SetFont("Helvetica", "", 12)
 	pdf.CellFormat(0, 10, "holds the credential", "", 1, "C", false, 0, "")
 	pdf.SetFont("Helvetica", "B", 18)
-	pdf.CellFormat(0, 12, tr(doc.Name), "", 1, "C", false, 0, "")
+	pdf.CellFormat(0, 12, tr(names.Title), "", 1, "C", false, 0, "")
 	pdf.SetFont("Helvetica", "", 11)
 	valid := "Valid from " + c.IssuedAt.UTC().Format("2 January 2006")
 	if !c.ValidUntil.IsZero() {
@@ -87,4 +70,36 @@ func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="certificate-`+c.ID+`.pdf"`)
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, _ = buf.WriteTo(w)
+}
+
+// credentialNames are the names a credential states: its own, its
+// issuer's and its holder's (the holder's from its "name" identifier).
+type credentialNames struct {
+	Title, Issuer, Holder string
+}
+
+// credentialNamesOf reads the names of a stored credential document.
+func credentialNamesOf(document []byte) (credentialNames, error) {
+	var doc struct {
+		Name   string `json:"name"`
+		Issuer struct {
+			Name string `json:"name"`
+		} `json:"issuer"`
+		Subject struct {
+			Identifier []struct {
+				IdentityType string `json:"identityType"`
+				IdentityHash string `json:"identityHash"`
+			} `json:"identifier"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(document, &doc); err != nil {
+		return credentialNames{}, err
+	}
+	n := credentialNames{Title: doc.Name, Issuer: doc.Issuer.Name}
+	for _, id := range doc.Subject.Identifier {
+		if id.IdentityType == "name" {
+			n.Holder = id.IdentityHash
+		}
+	}
+	return n, nil
 }

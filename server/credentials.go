@@ -278,36 +278,20 @@ func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "Unknown format", "format: use json or jwt, or leave it out for the page.")
 		return
 	}
-	var doc struct {
-		Name   string `json:"name"`
-		Issuer struct {
-			Name string `json:"name"`
-		} `json:"issuer"`
-		Subject struct {
-			Identifier []struct {
-				IdentityType string `json:"identityType"`
-				IdentityHash string `json:"identityHash"`
-			} `json:"identifier"`
-		} `json:"credentialSubject"`
-	}
-	if err := json.Unmarshal(c.Document, &doc); err != nil {
+	names, err := credentialNamesOf(c.Document)
+	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	v := credentialView{C: c, Name: doc.Name, Issuer: doc.Issuer.Name}
+	v := credentialView{C: c, Name: names.Title, Issuer: names.Issuer, Holder: names.Holder}
 	v.Standing, v.StandingText = s.standing(c)
-	for _, id := range doc.Subject.Identifier {
-		if id.IdentityType == "name" {
-			v.Holder = id.IdentityHash
-		}
-	}
 	if u := userFrom(r); u != nil {
 		v.IsOwner = u.ID == c.HolderID
 		v.IsStaff = u.IsStaff() && u.TwoFactor() && !v.IsOwner
 	}
 	v.Report = verifier.Verify(r.Context(), c.Document, s.verifierFetch, s.now())
 	s.checkRecord(r.Context(), v.Report)
-	s.render(w, r, http.StatusOK, "credential", page{Title: doc.Name, Data: v})
+	s.render(w, r, http.StatusOK, "credential", page{Title: names.Title, Data: v})
 }
 
 // credentialVisibility is the holder's choice to show the credential to

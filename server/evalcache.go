@@ -268,10 +268,11 @@ func (s *Server) evidenceHTML(ev *evaluation, build func() dashboardView) (templ
 // rendered with versionMark in its place, and the real version is put in
 // when the tables are put together.
 //
-// This relies on the template using, within a list's section, only the
-// application's id and version, Editable, and that list; the checks in
-// evidenceFragments make any other change to the template fall back to
-// rendering the tables whole, never to a wrong page.
+// Sections are rendered from a view holding only the application, Editable
+// and the list, so a kept section depends on nothing its key does not
+// name; the checks in evidenceFragments make a change to what the template
+// writes around the lists, or a version shown elsewhere than in the forms,
+// fall back to rendering the tables whole.
 
 // versionMark stands for the application's version in cached sections;
 // versionMark2 is a second mark that checks the first is nothing else.
@@ -342,9 +343,10 @@ func (s *Server) evidenceFragments(v dashboardView) (template.HTML, bool) {
 	}
 	marked := *v.App
 	marked.Version = versionMark
-	base := v
-	base.App = &marked
-	base.Lists = nil
+	// Only what the cache key holds goes into a section (the application,
+	// whether it is editable, the list), so a kept section can never be
+	// stale for anything else in the view.
+	base := dashboardView{App: &marked, Editable: v.Editable}
 	// What the template writes around the lists must be what it was.
 	if none, err := s.execEvidence(base); err != nil || none != head+tail {
 		return "", false

@@ -97,7 +97,16 @@ func renameField(err error, from, to string) error {
 // people can make at once is guarded by it.
 func parseVersion(raw string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(raw))
-	if err != nil || n <= 0 {
+	if err != nil {
+		n = 0
+	}
+	return checkVersion(n)
+}
+
+// checkVersion is parseVersion for a version a JSON body gave as a number
+// (0 when it was left out).
+func checkVersion(n int) (int, error) {
+	if n <= 0 {
 		return 0, badInput("version", "send the version you read, as the form or the API's answer gave it, so that a change made "+
 			"meanwhile is not overwritten; reload the page (or GET it again) and try again").titled("Version missing")
 	}

@@ -145,3 +145,16 @@ func TestRenameField(t *testing.T) {
 		t.Fatal("a plain error was changed")
 	}
 }
+
+// TestCheckVersion: a JSON body's version, 0 when left out, is refused
+// below 1 with the same message as a form's.
+func TestCheckVersion(t *testing.T) {
+	for _, v := range []int{0, -3} {
+		if _, err := checkVersion(v); err == nil || !strings.HasPrefix(err.Error(), "version: ") {
+			t.Errorf("version %d: %v", v, err)
+		}
+	}
+	if n, err := checkVersion(4); n != 4 || err != nil {
+		t.Errorf("version 4: %d %v", n, err)
+	}
+}

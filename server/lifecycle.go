@@ -297,10 +297,7 @@ func (s *Server) credentialJobRun(ctx context.Context, tx *sql.Tx, kind string, 
 	if err != nil {
 		return "", err
 	}
-	title := c.SetID
-	if set := s.credentialSet(c); set != nil {
-		title = set.Title
-	}
+	title := s.credentialTitle(c)
 	link := s.publicBase() + "/credentials/" + c.ID
 	renewal, err := s.openRenewal(ctx, c.HolderID, c.ID)
 	if err != nil {

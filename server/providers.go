@@ -92,15 +92,6 @@ func cycleStart(c *store.IssuedCredential, cycleYears int) date.Date {
 	return start
 }
 
-// renewalCycleYears is the length of a renewal cycle in the renewal set in
-// force (0 when it has none).
-func (s *Server) renewalCycleYears() int {
-	if set := s.sets().Latest(renewalSet); set != nil && set.Cycle != nil {
-		return set.Cycle.Years
-	}
-	return 0
-}
-
 // noSuchHolder is the one answer for an unknown credential and for a
 // credential held by someone else, so that a provider cannot learn which
 // credential ids exist.
@@ -160,7 +151,7 @@ func (s *Server) ReportCompletion(ctx context.Context, provider *store.User, in 
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, false, err
 	}
-	if p := ce.CheckCycle(in, cycleStart(cred, s.renewalCycleYears())); p != nil {
+	if p := ce.CheckCycle(in, cycleStart(cred, s.cycleYears(cred))); p != nil {
 		return nil, false, ce.Problems{*p}
 	}
 	// The portfolio a renewal starts with, should the report have to start it.
@@ -243,7 +234,7 @@ func (s *Server) addCompletion(ctx context.Context, provider *store.User, prof *
 	rec := store.Completion{ProviderID: provider.ID, CourseID: in.CourseID, CredentialID: cred.ID, HolderID: holder.ID, HolderEmail: holder.Email,
 		Title: in.Title, Date: in.Date, Hours: in.Hours, Delivery: in.Delivery,
 		SexualityRelated: in.SexualityRelated, Areas: in.Areas, ReportedAt: now}
-	hours := templateFuncs["num"].(func(float64) string)(in.Hours)
+	hours := formatNum(in.Hours)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		appID, err := s.cfg.Store.OpenRenewalID(ctx, tx, cred.ID)
 		if err != nil {
@@ -272,7 +263,12 @@ func (s *Server) addCompletion(ctx context.Context, provider *store.User, prof *
 				return err
 			}
 		} else {
-			p, err := portfolio.DecodeStored(mustEncode(start))
+			// A fresh copy of the starting portfolio for this attempt.
+			data, err := portfolio.Encode(start)
+			if err != nil {
+				return err
+			}
+			p, err := portfolio.DecodeStored(data)
 			if err != nil {
 				return err
 			}
@@ -316,16 +312,6 @@ func (s *Server) addCompletion(ctx context.Context, provider *store.User, prof *
 		return nil, false, err
 	}
 	return &rec, true, nil
-}
-
-// mustEncode encodes a portfolio built in memory (which always encodes);
-// decoding the result gives a copy to change.
-func mustEncode(p *portfolio.Portfolio) []byte {
-	data, err := portfolio.Encode(p)
-	if err != nil {
-		return nil
-	}
-	return data
 }
 
 // completionJSON is a completion as the API shows it to its provider.

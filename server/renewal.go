@@ -146,6 +146,15 @@ func (s *Server) credentialSet(c *store.IssuedCredential) *requirements.Set {
 	return s.sets().Latest(c.SetID)
 }
 
+// credentialTitle is the title of a credential's requirement set, or its
+// set id when the set is no longer loaded.
+func (s *Server) credentialTitle(c *store.IssuedCredential) string {
+	if set := s.credentialSet(c); set != nil {
+		return set.Title
+	}
+	return c.SetID
+}
+
 // renewalPortfolio starts the portfolio of a renewal: the holder's details,
 // the credential being renewed as evidence the board itself verified (its
 // type, dates and body, which give the engine the renewal cycle: valid_to is
@@ -242,13 +251,24 @@ func (s *Server) planIssue(ctx context.Context, tx *sql.Tx, app *store.Applicati
 	if oldSet == nil {
 		return issuePlan{}, fmt.Errorf("requirement set %s of credential %s is not loaded", old.SetID, old.ID)
 	}
-	years := 0
-	if set.Cycle != nil {
-		years = set.Cycle.Years
-	} else if oldSet.Validity != nil {
-		years = oldSet.Validity.Years
+	return issuePlan{set: oldSet, until: renewalValidity(old.ValidUntil, now, renewalYears(set, oldSet)), renews: old}, nil
+}
+
+// renewalYears is the length of a renewal cycle: the renewal set's cycle,
+// or else the validity of the credential's own set (0 when neither says).
+func renewalYears(renewSet, credSet *requirements.Set) int {
+	switch {
+	case renewSet != nil && renewSet.Cycle != nil:
+		return renewSet.Cycle.Years
+	case credSet != nil && credSet.Validity != nil:
+		return credSet.Validity.Years
 	}
-	return issuePlan{set: oldSet, until: renewalValidity(old.ValidUntil, now, years), renews: old}, nil
+	return 0
+}
+
+// cycleYears is renewalYears for a credential under the sets in force.
+func (s *Server) cycleYears(c *store.IssuedCredential) int {
+	return renewalYears(s.sets().Latest(renewalSet), s.credentialSet(c))
 }
 
 // afterIssue finishes an issuance in its transaction: a renewal supersedes
@@ -360,10 +380,7 @@ func (s *Server) holderCredential(w http.ResponseWriter, r *http.Request) (*stor
 
 // renewalState gathers the renewal page's facts for a credential.
 func (s *Server) renewalState(ctx context.Context, c *store.IssuedCredential) (*renewalView, error) {
-	v := &renewalView{C: c, Title: c.SetID}
-	if set := s.credentialSet(c); set != nil {
-		v.Title = set.Title
-	}
+	v := &renewalView{C: c, Title: s.credentialTitle(c)}
 	app, err := s.openRenewal(ctx, c.HolderID, c.ID)
 	if err != nil {
 		return nil, err
@@ -397,8 +414,8 @@ func (s *Server) renewalState(ctx context.Context, c *store.IssuedCredential) (*
 			return nil, err
 		}
 	}
-	if set := s.sets().Latest(renewalSet); set != nil && set.Cycle != nil {
-		v.NewUntil = renewalValidity(c.ValidUntil, s.now(), set.Cycle.Years)
+	if years := s.cycleYears(c); years > 0 {
+		v.NewUntil = renewalValidity(c.ValidUntil, s.now(), years)
 	}
 	return v, nil
 }

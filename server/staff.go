@@ -663,7 +663,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, `decision ("verify" or "reject"), reason and version`) {
 		return
 	}
-	version, err := parseVersion(strconv.Itoa(in.Version))
+	version, err := checkVersion(in.Version)
 	if err == nil {
 		version, err = s.verifyItem(r.Context(), userFrom(r), app, r.PathValue("item"), in.Decision, in.Reason, version)
 	}
@@ -1042,7 +1042,7 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "reviewer_id and version") {
 		return
 	}
-	version, err := parseVersion(strconv.Itoa(in.Version))
+	version, err := checkVersion(in.Version)
 	if err == nil {
 		version, err = s.assignReviewer(r.Context(), userFrom(r), app, in.ReviewerID, version)
 	}
@@ -1243,7 +1243,7 @@ func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, u := r.Context(), userFrom(r)
 	action := application.Action(r.PathValue("action"))
-	version, err := parseVersion(strconv.Itoa(in.Version))
+	version, err := checkVersion(in.Version)
 	if err == nil {
 		if app.ApplicantID == u.ID {
 			owner := *u

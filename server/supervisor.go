@@ -632,7 +632,7 @@ func (s *Server) supervisionDecideAPI(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "decision (confirm or dispute), reason (to dispute) and version") {
 		return
 	}
-	version, err := parseVersion(strconv.Itoa(in.Version))
+	version, err := checkVersion(in.Version)
 	if err == nil {
 		version, err = s.decideSupervision(r.Context(), userFrom(r), app, supDecision{Item: r.PathValue("item"), Decision: in.Decision, Reason: in.Reason, Version: version})
 	}
@@ -663,7 +663,7 @@ func (s *Server) supervisionContractAPI(w http.ResponseWriter, r *http.Request) 
 	if !decodeJSON(w, r, &in, "start, optionally end, supervisee_membership and supervisor, and version") {
 		return
 	}
-	version, err := parseVersion(strconv.Itoa(in.Version))
+	version, err := checkVersion(in.Version)
 	var k *portfolio.Contract
 	if err == nil {
 		k, version, err = s.recordSupervisionContract(r.Context(), userFrom(r), app, supContractInput{Supervisor: in.Supervisor, Start: in.Start,

@@ -251,12 +251,7 @@ func (s *Server) lookUpPerson(ctx context.Context, u *store.User, id string) (*t
 	}
 	person := &titlePerson{Name: holder.Name, Credential: c}
 	person.Standing, person.StandingText = s.standing(c)
-	person.SetTitle = c.SetID
-	for _, v := range s.sets().Versions(c.SetID) {
-		if v.Version == c.SetVersion {
-			person.SetTitle = v.Title
-		}
-	}
+	person.SetTitle = s.credentialTitle(c)
 	now := s.now()
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "title_check.lookup",

@@ -44,12 +44,7 @@ var templateFuncs = template.FuncMap{
 	"hasRole": func(u *store.User, role string) bool { return u != nil && u.HasRole(role) },
 	"isStaff": func(u *store.User) bool { return u != nil && u.IsStaff() },
 	"words":   func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"num": func(x float64) string {
-		if x == math.Trunc(x) {
-			return fmt.Sprintf("%.0f", x)
-		}
-		return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
-	},
+	"num":     formatNum,
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -181,4 +176,13 @@ func staticFiles() http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		fsrv.ServeHTTP(w, r)
 	})
+}
+
+// formatNum writes a number of hours or credits for people: whole numbers
+// without decimals, others with at most two.
+func formatNum(x float64) string {
+	if x == math.Trunc(x) {
+		return fmt.Sprintf("%.0f", x)
+	}
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
 }
