@@ -15,21 +15,32 @@ import (
 	"github.com/certboard/certboard/store"
 )
 
-// accountRoutes registers account pages (sign-in, sign-up, sessions, two-factor, API tokens).
+// accountRoutes registers account pages (sign-in, sign-up, sessions,
+// two-factor, API tokens) and the API of the forms anyone can post
+// (sign-up, e-mail verification, password reset), each form's page and API
+// under one rate limit.
 func (s *Server) accountRoutes() {
 	s.route("GET /login", Public, http.HandlerFunc(s.loginPage))
 	s.route("POST /login", Public, http.HandlerFunc(s.loginSubmit))
 	s.route("POST /logout", Authenticated, http.HandlerFunc(s.logoutSubmit))
+	signUp := s.limiter(signUpLimit)
 	s.route("GET /signup", Public, http.HandlerFunc(s.signupPage))
-	s.route("POST /signup", Public, http.HandlerFunc(s.signupSubmit))
+	s.route("POST /signup", Public, signUp(http.HandlerFunc(s.signupSubmit)))
+	s.route("POST /api/v1/accounts", Public, signUp(http.HandlerFunc(s.signUp)))
 	s.route("GET /signup/sent", Public, http.HandlerFunc(s.mailSentPage))
+	verify := s.limiter(verifyEmailLimit)
 	s.route("GET /verify", Public, http.HandlerFunc(s.verifyPage))
-	s.route("POST /verify", Public, http.HandlerFunc(s.verifySubmit))
+	s.route("POST /verify", Public, verify(http.HandlerFunc(s.verifySubmit)))
+	s.route("POST /api/v1/accounts/verify", Public, verify(http.HandlerFunc(s.verifyEmail)))
+	reset := s.limiter(resetLimit)
 	s.route("GET /password-reset", Public, http.HandlerFunc(s.resetPage))
-	s.route("POST /password-reset", Public, http.HandlerFunc(s.resetSubmit))
+	s.route("POST /password-reset", Public, reset(http.HandlerFunc(s.resetSubmit)))
+	s.route("POST /api/v1/password-reset", Public, reset(http.HandlerFunc(s.requestReset)))
 	s.route("GET /password-reset/sent", Public, http.HandlerFunc(s.mailSentPage))
+	newPassword := s.limiter(newPasswordLimit)
 	s.route("GET /password-reset/confirm", Public, http.HandlerFunc(s.resetConfirmPage))
-	s.route("POST /password-reset/confirm", Public, http.HandlerFunc(s.resetConfirmSubmit))
+	s.route("POST /password-reset/confirm", Public, newPassword(http.HandlerFunc(s.resetConfirmSubmit)))
+	s.route("POST /api/v1/password-reset/confirm", Public, newPassword(http.HandlerFunc(s.confirmReset)))
 	s.route("GET /account", Authenticated, http.HandlerFunc(s.accountPage))
 	s.route("POST /account", Authenticated, http.HandlerFunc(s.accountSubmit))
 	s.route("POST /account/sessions/{sid}/end", Authenticated, http.HandlerFunc(s.endSessionForm))

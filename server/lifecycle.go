@@ -98,7 +98,8 @@ func (s *Server) scheduleLifecycle(ctx context.Context, tx *sql.Tx, c store.Issu
 }
 
 // RunDueJobs runs every job due at s.now(): reminders, expiries, automatic
-// suspensions and the day's membership sweep (scheduled here once a day).
+// suspensions and the day's sweeps of memberships, document files and
+// accounts (scheduled here once a day).
 // Each job runs in its own transaction with its effects (mail, audit,
 // status), marked finished in the same one, so a job's effects happen
 // once; a failed job is retried later with backoff. It returns how many
@@ -113,7 +114,11 @@ func (s *Server) RunDueJobs(ctx context.Context) (int, error) {
 			RunAt: midnight, CreatedAt: now}); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.EnqueueJob(ctx, tx, store.Job{Kind: jobDocumentSweep, Key: "sweep/documents/" + today.String(),
+		if _, err := s.cfg.Store.EnqueueJob(ctx, tx, store.Job{Kind: jobDocumentSweep, Key: "sweep/documents/" + today.String(),
+			RunAt: midnight, CreatedAt: now}); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.EnqueueJob(ctx, tx, store.Job{Kind: jobAccountSweep, Key: "sweep/accounts/" + today.String(),
 			RunAt: midnight, CreatedAt: now})
 		return err
 	})
@@ -206,6 +211,8 @@ func (s *Server) runJob(ctx context.Context, j store.Job, now time.Time) error {
 			outcome, err = s.credentialJobRun(ctx, tx, j.Kind, p, now)
 		case jobMembershipScan:
 			outcome, err = s.membershipSweep(ctx, tx, now)
+		case jobAccountSweep:
+			outcome, err = s.accountSweep(ctx, tx, now)
 
 		case jobLapseNoted:
 			outcome = store.JobSkipped

@@ -12,14 +12,57 @@ import (
 	"time"
 )
 
-// Rate limits of the public endpoints that do real work for anyone who
-// asks (verifying a credential fetches documents; a title check runs the
-// eligibility engine), per client address and minute. They are generous for
-// a person and a program that behaves, and stop a loop.
-const (
-	verifyPerMinute     = 30
-	titleCheckPerMinute = 20
-	registryPerMinute   = 60
+// rate is a number of requests in a period.
+type rate struct {
+	n   int
+	per time.Duration
+}
+
+// String says the rate in words: "30 requests a minute".
+func (r rate) String() string {
+	var per string
+	switch r.per {
+	case time.Minute:
+		per = "a minute"
+	case time.Hour:
+		per = "an hour"
+	default:
+		per = "every " + r.per.String()
+		if r.per%time.Minute == 0 && r.per < time.Hour {
+			per = fmt.Sprintf("every %d minutes", int(r.per/time.Minute))
+		}
+	}
+	return fmt.Sprintf("%d %s %s", r.n, limitPlural(r.n, "request"), per)
+}
+
+// limitRule is a rate limit of a public form or endpoint: a token bucket
+// per client address, and one for all addresses together, so that many
+// addresses (a botnet) cannot do together what one may not.
+type limitRule struct {
+	// name says what is limited, in words ("credential verification").
+	name string
+	// perAddress is what one client address (IPv6: one /64) may do.
+	perAddress rate
+	// overall is what all addresses together may do, on this instance.
+	overall rate
+}
+
+// The rate limits of the public endpoints and of every form an anonymous
+// caller can post. The endpoints that do real work for anyone who asks
+// (verifying a credential fetches documents; a title check runs the
+// eligibility engine) allow what a person or a program that behaves needs,
+// and stop a loop. The account forms hash a password (sign-up, a new
+// password: 19 MiB and tens of milliseconds each) or send mail (sign-up,
+// reset): a person needs a few, so they allow a few per address, and the
+// overall limit bounds what the server does for everyone together.
+var (
+	verifyLimit      = limitRule{"credential verification", rate{30, time.Minute}, rate{300, time.Minute}}
+	titleCheckLimit  = limitRule{"the title check", rate{20, time.Minute}, rate{200, time.Minute}}
+	registryLimit    = limitRule{"registry search", rate{60, time.Minute}, rate{1200, time.Minute}}
+	signUpLimit      = limitRule{"sign-up", rate{5, 10 * time.Minute}, rate{10, time.Minute}}
+	verifyEmailLimit = limitRule{"e-mail verification", rate{10, 10 * time.Minute}, rate{60, time.Minute}}
+	resetLimit       = limitRule{"password reset", rate{5, 10 * time.Minute}, rate{20, time.Minute}}
+	newPasswordLimit = limitRule{"choosing a new password", rate{5, 10 * time.Minute}, rate{10, time.Minute}}
 )
 
 // limiterMaxKeys bounds the addresses one limiter remembers.
@@ -48,13 +91,11 @@ type rateLimiter struct {
 	maxKeys int
 }
 
-// newRateLimiter allows perMinute requests a minute per key, all of them at
-// once if need be.
-func newRateLimiter(perMinute int, now func() time.Time) *rateLimiter {
-	if perMinute < 1 {
-		perMinute = 1
-	}
-	return &rateLimiter{rate: float64(perMinute) / 60, burst: float64(perMinute), now: now,
+// newRateLimiter allows r.n requests per r.per for each key, all of them
+// at once if need be.
+func newRateLimiter(r rate, now func() time.Time) *rateLimiter {
+	n, per := max(r.n, 1), max(r.per, time.Second)
+	return &rateLimiter{rate: float64(n) / per.Seconds(), burst: float64(n), now: now,
 		buckets: map[string]*tokenBucket{}, maxKeys: limiterMaxKeys}
 }
 
@@ -91,6 +132,16 @@ func (l *rateLimiter) allow(key string) (bool, time.Duration) {
 	}
 	wait := time.Duration((1 - b.tokens) / l.rate * float64(time.Second)).Round(time.Millisecond)
 	return false, max(wait, time.Millisecond)
+}
+
+// refund gives back the token allow took for key, when the request was
+// refused all the same (by another limit).
+func (l *rateLimiter) refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.buckets[key]; ok {
+		b.tokens = math.Min(l.burst, b.tokens+1)
+	}
 }
 
 // sweep forgets, at most once per refill period, the keys whose bucket
@@ -145,38 +196,61 @@ func limitKey(r *http.Request) string {
 	return a.String()
 }
 
-// limiter makes a rate limit of perMinute requests a minute per client
-// address (a token bucket, so short bursts up to perMinute pass), shared by
-// every handler it wraps (a page and its API, say). Over the limit it
-// answers 429 Too Many Requests with Retry-After, as problem+json under
-// /api/ and as a page otherwise, saying when to try again. name says what is
-// limited, in words ("credential verification"). Make one per limit, when
-// registering the routes:
-//
-//	limit := s.limiter("registry search", registryPerMinute)
-//	s.route("GET /registry", Public, limit(http.HandlerFunc(s.registryPage)))
-func (s *Server) limiter(name string, perMinute int) func(http.Handler) http.Handler {
-	l := newRateLimiter(perMinute, s.now)
-	return func(h http.Handler) http.Handler { return s.limitWith(l, name, perMinute, h) }
+// overallKey is the one key of a limit's bucket for all addresses.
+const overallKey = "*"
+
+// limit is a rule's two buckets: per address and overall.
+type limit struct {
+	rule      limitRule
+	byAddress *rateLimiter
+	overall   *rateLimiter
 }
 
-func (s *Server) limitWith(l *rateLimiter, name string, perMinute int, h http.Handler) http.Handler {
+// newLimit makes the buckets of a rule, on the server's clock.
+func (s *Server) newLimit(rule limitRule) *limit {
+	return &limit{rule: rule, byAddress: newRateLimiter(rule.perAddress, s.now), overall: newRateLimiter(rule.overall, s.now)}
+}
+
+// limiter makes a rate limit by a rule (token buckets, so short bursts up
+// to the limit pass), shared by every handler it wraps (a page and its
+// API, say). A request takes a token from its address's bucket, then one
+// from the overall bucket; the handler runs only when both have one, so a
+// refused request costs nothing but the check. Over either limit it
+// answers 429 Too Many Requests with Retry-After, as problem+json under
+// /api/ and as a page otherwise, saying which limit and when to try again.
+// Make one per limit, when registering the routes:
+//
+//	limit := s.limiter(registryLimit)
+//	s.route("GET /registry", Public, limit(http.HandlerFunc(s.registryPage)))
+func (s *Server) limiter(rule limitRule) func(http.Handler) http.Handler {
+	l := s.newLimit(rule)
+	return func(h http.Handler) http.Handler { return s.limitWith(l, h) }
+}
+
+func (s *Server) limitWith(l *limit, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := l.allow(limitKey(r))
-		if ok {
-			h.ServeHTTP(w, r)
+		key := limitKey(r)
+		if ok, wait := l.byAddress.allow(key); !ok {
+			s.tooMany(w, r, wait, fmt.Sprintf("%s allows %s from one address", limitUpperFirst(l.rule.name), l.rule.perAddress))
 			return
 		}
-		secs := int(math.Ceil(wait.Seconds()))
-		if secs < 1 {
-			secs = 1
+		if ok, wait := l.overall.allow(overallKey); !ok {
+			// This request did not use the address's allowance.
+			l.byAddress.refund(key)
+			s.tooMany(w, r, wait, fmt.Sprintf("%s is busy: it allows %s from all addresses together", limitUpperFirst(l.rule.name), l.rule.overall))
+			return
 		}
-		at := s.now().Add(time.Duration(secs) * time.Second).UTC().Format("15:04:05 UTC")
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		s.fail(w, r, http.StatusTooManyRequests, "Too many requests",
-			fmt.Sprintf("%s allows %d requests a minute from one address; try again in %d %s (at %s).",
-				limitUpperFirst(name), perMinute, secs, limitPlural(secs, "second"), at))
+		h.ServeHTTP(w, r)
 	})
+}
+
+// tooMany answers 429 with Retry-After: why, then when to try again.
+func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, why string) {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	at := s.now().Add(time.Duration(secs) * time.Second).UTC().Format("15:04:05 UTC")
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	s.fail(w, r, http.StatusTooManyRequests, "Too many requests",
+		fmt.Sprintf("%s; try again in %d %s (at %s).", why, secs, limitPlural(secs, "second"), at))
 }
 
 func limitUpperFirst(s string) string {

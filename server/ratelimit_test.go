@@ -29,7 +29,7 @@ func (c *fakeClock) add(d time.Duration) {
 // one key's use leaves another's alone.
 func TestRateLimiterTripsAndRefills(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
-	l := newRateLimiter(6, clk.now) // one token every 10 s
+	l := newRateLimiter(rate{6, time.Minute}, clk.now) // one token every 10 s
 	for i := range 6 {
 		if ok, _ := l.allow("a"); !ok {
 			t.Fatalf("request %d refused within the burst", i+1)
@@ -65,7 +65,7 @@ func TestRateLimiterTripsAndRefills(t *testing.T) {
 // refill period are swept, and past the cap the least recent are shed.
 func TestRateLimiterForgetsIdleKeys(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
-	l := newRateLimiter(60, clk.now)
+	l := newRateLimiter(rate{60, time.Minute}, clk.now)
 	for i := range 100 {
 		l.allow(fmt.Sprint("old-", i))
 	}
@@ -95,7 +95,7 @@ func TestLimitedAnswers429(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
 	s.cfg.Now = clk.now
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	h := s.limiter("credential verification", 2)(ok)
+	h := s.limiter(limitRule{"credential verification", rate{2, time.Minute}, rate{1000, time.Minute}})(ok)
 	call := func(path, remote string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, path, nil)
 		req.RemoteAddr = remote
@@ -148,7 +148,7 @@ func TestPublicVerificationIsLimited(t *testing.T) {
 	for _, tc := range []struct {
 		path string
 		n    int
-	}{{"/api/v1/verify", verifyPerMinute}, {"/api/v1/title-check", titleCheckPerMinute}} {
+	}{{"/api/v1/verify", verifyLimit.perAddress.n}, {"/api/v1/title-check", titleCheckLimit.perAddress.n}} {
 		for i := range tc.n {
 			if rec := openAPICall(t, h, "POST", tc.path, "{}", nil); rec.Code == http.StatusTooManyRequests {
 				t.Fatalf("%s: request %d refused", tc.path, i+1)
@@ -168,7 +168,7 @@ func TestPublicVerificationIsLimited(t *testing.T) {
 // interval twice.
 func TestRateLimiterClockBack(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
-	l := newRateLimiter(6, clk.now) // one token every 10 s
+	l := newRateLimiter(rate{6, time.Minute}, clk.now) // one token every 10 s
 	for range 6 {
 		l.allow("a")
 	}
@@ -190,7 +190,7 @@ func TestRateLimiterClockBack(t *testing.T) {
 // gets exactly its burst, and memory stays within the cap.
 func TestRateLimiterConcurrent(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
-	l := newRateLimiter(100, clk.now)
+	l := newRateLimiter(rate{100, time.Minute}, clk.now)
 	l.maxKeys = 500
 	var mu sync.Mutex
 	allowed := 0
@@ -253,7 +253,7 @@ func TestPageAndAPIShareALimit(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		return rec.Code
 	}
-	for i := range registryPerMinute {
+	for i := range registryLimit.perAddress.n {
 		path := "/registry"
 		if i%2 == 1 {
 			path = "/api/v1/registry"
@@ -263,9 +263,9 @@ func TestPageAndAPIShareALimit(t *testing.T) {
 		}
 	}
 	if code := get("/api/v1/registry"); code != http.StatusTooManyRequests {
-		t.Fatalf("API after %d searches on both: %d, want 429", registryPerMinute, code)
+		t.Fatalf("API after %d searches on both: %d, want 429", registryLimit.perAddress.n, code)
 	}
 	if code := get("/registry"); code != http.StatusTooManyRequests {
-		t.Fatalf("page after %d searches on both: %d, want 429", registryPerMinute, code)
+		t.Fatalf("page after %d searches on both: %d, want 429", registryLimit.perAddress.n, code)
 	}
 }

@@ -30,7 +30,7 @@ import (
 // registryRoutes registers the public registry and the holder's profile.
 func (s *Server) registryRoutes() {
 	// The page and the API share one limit.
-	limit := s.limiter("registry search", registryPerMinute)
+	limit := s.limiter(registryLimit)
 	s.route("GET /registry", Public, limit(http.HandlerFunc(s.registryPage)))
 	s.route("GET /api/v1/registry", Public, limit(http.HandlerFunc(s.registryAPI)))
 	s.route("GET /account/profile", Authenticated, http.HandlerFunc(s.profilePage))

@@ -22,6 +22,31 @@ const (
 	ResetLinkTTL  = time.Hour
 )
 
+// UnverifiedAccountTTL is how long a sign-up may stay unverified: the daily
+// account sweep deletes unverified accounts older than this.
+const UnverifiedAccountTTL = 7 * 24 * time.Hour
+
+// Mail that anonymous requests make certboard send (sign-up links, the
+// notice to an address that already has an account, reset links) is
+// limited per recipient: at most MailsPerRecipient in MailQuotaWindow. Past
+// that the request answers as always and nothing is sent, so that nobody
+// can use certboard to flood an inbox.
+const (
+	MailsPerRecipient = 3
+	MailQuotaWindow   = time.Hour
+)
+
+// takeMailQuota counts a mail to addr that an anonymous request causes (kind
+// says which, for the log) and reports whether it may be sent; call it in
+// the transaction that queues the mail, before changing anything else.
+func (s *Server) takeMailQuota(ctx context.Context, tx *sql.Tx, addr, kind string, now time.Time) (bool, error) {
+	ok, err := s.cfg.Store.TakeMailQuota(ctx, tx, addr, now, MailQuotaWindow, MailsPerRecipient)
+	if err == nil && !ok {
+		s.cfg.Log.Warn("mail not sent: the recipient's quota is spent", "mail", kind, "quota", MailsPerRecipient, "window", MailQuotaWindow)
+	}
+	return ok, err
+}
+
 // decodeJSON reads a small JSON object strictly into v; on failure it has
 // already answered 400 with what to fix.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any, fields string) bool {
@@ -114,10 +139,20 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	writeJSONStatus(w, http.StatusAccepted, map[string]string{"status": "check your e-mail: we sent a link to verify the address"})
 }
 
-// createAccount does a valid sign-up: a new unverified applicant account,
-// its verification token and the mail carrying the link, in one
-// transaction with the audit entry. For an address that already has an
-// account it mails the owner a warning instead and reports no difference.
+// createAccount does a valid sign-up, in one transaction with its mail and
+// audit entry:
+//   - a new address gets an unverified applicant account, a verification
+//     token and the mail carrying the link;
+//   - an address whose account was never verified gets that account
+//     replaced (ReplaceUnverifiedUser: new name and password, earlier links
+//     void) and a new link, so that an unverified sign-up, anyone's, never
+//     keeps the address from its owner;
+//   - an address with a verified account is left as it is, and its owner
+//     is mailed a notice instead.
+//
+// The caller answers the same in every case, and the work is the same (the
+// password is hashed in every case), so that sign-up does not reveal who
+// has an account. Past the recipient's mail quota nothing is done at all.
 func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 	hash, err := account.Hash(in.Password, account.DefaultParams)
 	if err != nil {
@@ -128,13 +163,24 @@ func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 	if err != nil {
 		return err
 	}
+	email := strings.ToLower(in.Email)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.cfg.Store.CreateUserIn(ctx, tx, store.User{Email: in.Email, Name: in.Name, PasswordHash: hash, Roles: []string{"applicant"}, CreatedAt: now})
-		if errors.Is(err, store.ErrConflict) {
-			_, err = s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: strings.ToLower(in.Email), CreatedAt: now,
-				Subject: "Someone tried to sign up with your address",
-				Body:    "Someone, perhaps you, tried to create a certboard account with this address, which already has one.\n\nIf it was you, sign in instead, or reset your password. If not, you can ignore this message.\n"})
+		if ok, err := s.takeMailQuota(ctx, tx, email, "sign-up", now); err != nil || !ok {
 			return err
+		}
+		u := store.User{Email: email, Name: in.Name, PasswordHash: hash, Roles: []string{"applicant"}, CreatedAt: now}
+		id, err := s.cfg.Store.CreateUserIn(ctx, tx, u)
+		entry := userEntry(now, id, "account.sign_up")
+		if errors.Is(err, store.ErrConflict) {
+			var replaced bool
+			if id, replaced, err = s.cfg.Store.ReplaceUnverifiedUser(ctx, tx, u); err != nil {
+				return err
+			}
+			if !replaced {
+				return s.accountExistsNotice(ctx, tx, id, email, now)
+			}
+			entry = userEntry(now, id, "account.sign_up_again")
+			entry.After = "the unverified account was replaced: new name and password; earlier links void"
 		}
 		if err != nil {
 			return err
@@ -142,15 +188,33 @@ func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 		if err := s.cfg.Store.CreateEmailToken(ctx, tx, digest, id, store.PurposeVerify, now.Add(VerifyLinkTTL)); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: strings.ToLower(in.Email), CreatedAt: now,
+		if _, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: email, CreatedAt: now,
 			Subject: "Verify your e-mail address",
-			Body: fmt.Sprintf("Welcome to certboard, %s.\n\nTo finish creating your account, open this link within %d hours:\n\n%s\n\nIf you did not sign up, ignore this message.\n",
-				in.Name, int(VerifyLinkTTL.Hours()), s.link("/verify", token))}); err != nil {
+			Body: fmt.Sprintf("Welcome to certboard, %s.\n\nTo finish creating your account, open this link within %d hours:\n\n%s\n\n"+
+				"If you did not sign up just now, ignore this message: without the link the account is never usable, and it is deleted after %d days. "+
+				"If you signed up more than once, only the link in the newest message works, with the password given last.\n",
+				in.Name, int(VerifyLinkTTL.Hours()), s.link("/verify", token), int(UnverifiedAccountTTL.Hours()/24))}); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, id, "account.sign_up"))
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, entry)
 		return err
 	})
+}
+
+// accountExistsNotice tells the owner of a verified account that someone
+// tried to sign up with their address, in the sign-up's transaction.
+func (s *Server) accountExistsNotice(ctx context.Context, tx *sql.Tx, id int64, email string, now time.Time) error {
+	if _, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: email, CreatedAt: now,
+		Subject: "Someone tried to sign up with your address",
+		Body: fmt.Sprintf("Someone, perhaps you, tried to create a certboard account with this address, which already has one. Nothing was changed.\n\n"+
+			"If it was you, sign in instead:\n\n%s\n\nor, if you forgot your password, reset it:\n\n%s\n\nIf it was not you, you can ignore this message.\n",
+			s.link("/login", ""), s.link("/password-reset", ""))}); err != nil {
+		return err
+	}
+	who := fmt.Sprintf("user/%d", id)
+	_, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: "anonymous", Action: "account.sign_up_existing", Subject: who,
+		After: "a sign-up with the address of this account: the owner was mailed a notice; nothing changed"})
+	return err
 }
 
 // verifyEmail consumes a verification token.
@@ -227,8 +291,9 @@ func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) {
 }
 
 // sendResetLink queues a password-reset link for the account of an
-// address, if there is one; an unknown address is not an error, so callers
-// answer the same either way.
+// address, if there is one and the address's mail quota allows; an unknown
+// address or a spent quota is not an error, so callers answer the same
+// whatever happened.
 func (s *Server) sendResetLink(ctx context.Context, email string) error {
 	now := s.now()
 	u, err := s.cfg.Store.UserByEmail(ctx, email)
@@ -243,6 +308,9 @@ func (s *Server) sendResetLink(ctx context.Context, email string) error {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if ok, err := s.takeMailQuota(ctx, tx, u.Email, "password reset", now); err != nil || !ok {
+			return err
+		}
 		if err := s.cfg.Store.CreateEmailToken(ctx, tx, digest, u.ID, store.PurposeReset, now.Add(ResetLinkTTL)); err != nil {
 			return err
 		}
@@ -281,4 +349,32 @@ func (s *Server) redeemReset(ctx context.Context, token, password string) error 
 		func(ctx context.Context, tx *sql.Tx, id int64, _ time.Time) error {
 			return s.cfg.Store.SetPassword(ctx, tx, id, hash)
 		})
+}
+
+// jobAccountSweep deletes, once a day, the sign-ups never verified within
+// UnverifiedAccountTTL, and forgets the mail quotas of ended windows.
+const jobAccountSweep = "accounts.sweep"
+
+// accountSweep is the daily account sweep, in the job's transaction: each
+// deleted account is audited.
+func (s *Server) accountSweep(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
+	ids, err := s.cfg.Store.DeleteUnverifiedUsers(ctx, tx, now.Add(-UnverifiedAccountTTL))
+	if err != nil {
+		return "", err
+	}
+	for _, id := range ids {
+		who := fmt.Sprintf("user/%d", id)
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: lifecycleActor, Action: "account.expire_unverified", Subject: who,
+			Before: "unverified", After: fmt.Sprintf("deleted: not verified within %d days of signing up", int(UnverifiedAccountTTL.Hours()/24))}); err != nil {
+			return "", err
+		}
+	}
+	swept, err := s.cfg.Store.SweepMailQuota(ctx, tx, now.Add(-MailQuotaWindow))
+	if err != nil {
+		return "", err
+	}
+	if len(ids) == 0 && swept == 0 {
+		return store.JobSkipped, nil
+	}
+	return store.JobDone, nil
 }

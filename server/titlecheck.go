@@ -32,7 +32,7 @@ const maxTitlePortfolio = 4 << 20
 // audited.
 func (s *Server) titleCheckRoutes() {
 	// The page and the API share one limit.
-	limit := s.limiter("the title check", titleCheckPerMinute)
+	limit := s.limiter(titleCheckLimit)
 	s.route("GET /title-check", Public, http.HandlerFunc(s.titleCheckPage))
 	s.route("POST /title-check", Public, limit(http.HandlerFunc(s.titleCheckUpload)))
 	s.route("POST /title-check/person", Regulator, http.HandlerFunc(s.titleCheckPerson))

@@ -25,7 +25,7 @@ import (
 func (s *Server) verifyRoutes() {
 	s.route("GET /check", Public, http.HandlerFunc(s.checkPage))
 	// The page and the API share one limit.
-	limit := s.limiter("credential verification", verifyPerMinute)
+	limit := s.limiter(verifyLimit)
 	s.route("POST /check", Public, limit(http.HandlerFunc(s.checkPage)))
 	s.route("POST /api/v1/verify", Public, limit(http.HandlerFunc(s.apiVerifyCredential)))
 }
