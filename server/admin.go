@@ -120,6 +120,7 @@ type adminCounts struct {
 	SetVersions, Drafts, Published               int
 	BoardName                                    string
 	BoardSet                                     bool
+	TrustedIssuers                               int
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +140,12 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	c := adminCounts{Users: len(users), BoardName: b.Name, BoardSet: b.Version > 0}
+	trusted, err := s.cfg.Store.TrustedIssuers(ctx)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	c := adminCounts{Users: len(users), BoardName: b.Name, BoardSet: b.Version > 0, TrustedIssuers: len(trusted)}
 	for _, u := range users {
 		for role, n := range map[string]*int{"admin": &c.Admins, "staff": &c.Staff, "reviewer": &c.Reviewers, "supervisor": &c.Supervisors} {
 			if u.HasRole(role) {

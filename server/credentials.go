@@ -290,7 +290,7 @@ func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) {
 		v.IsStaff = u.IsStaff() && u.TwoFactor() && !v.IsOwner
 	}
 	v.Report = verifier.Verify(r.Context(), c.Document, s.verifierFetch, s.now())
-	s.checkRecord(r.Context(), v.Report)
+	s.checkRecord(r.Context(), v.Report, s.judgeIssuer(r.Context(), v.Report))
 	s.render(w, r, http.StatusOK, "credential", page{Title: names.Title, Data: v})
 }
 

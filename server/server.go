@@ -137,6 +137,9 @@ type Server struct {
 	evals evalCache
 	// statusCache keeps the signed status lists until a status changes.
 	statusCache statusCache
+	// fetchElsewhere fetches other issuers' documents for a verification;
+	// nil means safeFetch (tests serve their own).
+	fetchElsewhere func(ctx context.Context, url string) ([]byte, error)
 }
 
 // sets returns the requirement sets in force.
@@ -186,6 +189,7 @@ func New(cfg Config) (*Server, error) {
 	s.credentialRoutes()
 	s.statusRoutes()
 	s.verifyRoutes()
+	s.trustListRoutes()
 	s.registryRoutes()
 	s.renewalRoutes()
 	s.providerRoutes()

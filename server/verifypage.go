@@ -14,8 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/certboard/certboard/did"
 	"github.com/certboard/certboard/store"
-	"github.com/certboard/certboard/vcjwt"
 	"github.com/certboard/certboard/verification"
 	"github.com/certboard/certboard/verifier"
 )
@@ -56,6 +56,9 @@ func (s *Server) verifierFetch(ctx context.Context, raw string) ([]byte, error) 
 			return nil, fmt.Errorf("%s answered %d", raw, rec.Code)
 		}
 		return rec.Body.Bytes(), nil
+	}
+	if s.fetchElsewhere != nil {
+		return s.fetchElsewhere(ctx, raw)
 	}
 	return safeFetch(ctx, raw)
 }
@@ -170,16 +173,81 @@ func safeFetch(ctx context.Context, raw string) ([]byte, error) {
 type checkView struct {
 	Input  string
 	Report *verifier.Report
-	// Issuer and Holder are the names the credential states.
-	Issuer, Holder string
+	// Issuer is who issued the credential, as far as the board can tell.
+	Issuer verifier.Issuer
+	// Holder is the holder's name as the credential states it.
+	Holder string
 	// Record is what the board's own records say, when it issued the
 	// credential.
 	Record *boardRecord
+	// Trusted is the board's trust list (the board itself first), shown
+	// so that anyone sees whom "on this board's trust list" means.
+	Trusted []trustedName
+}
+
+// trustedName is one entry of the trust list as the public sees it: no
+// admin's note.
+type trustedName struct{ DID, Name string }
+
+// verdictOf sums a verification up for a member of the public: invalid or
+// could_not_check as the checks say; valid only when every check passed
+// and the issuer is this board or on its trust list; unknown_issuer when
+// every check passed for an issuer the board does not know, which says
+// nothing about who that issuer is.
+func verdictOf(rep *verifier.Report, is verifier.Issuer) string {
+	switch status := rep.Status(); {
+	case status != "valid":
+		return status
+	case is.Trusted:
+		return "valid"
+	}
+	return "unknown_issuer"
+}
+
+// Verdict is the result's badge (see verdictOf), in words.
+func (v checkView) Verdict() string {
+	return strings.ReplaceAll(verdictOf(v.Report, v.Issuer), "_", " ")
+}
+
+// VerdictClass is the badge's style for Verdict.
+func (v checkView) VerdictClass() string {
+	switch v.Verdict() {
+	case "valid":
+		return "met"
+	case "invalid":
+		return "unmet"
+	case "unknown issuer":
+		return "unknown_issuer"
+	}
+	return "pending"
+}
+
+// Summary says the verdict in a sentence.
+func (v checkView) Summary() string {
+	is := v.Issuer
+	switch v.Verdict() {
+	case "valid":
+		if is.IssuedByThisBoard {
+			return "Issued by " + is.Name + ", this board, and every check passed."
+		}
+		return "Issued by " + is.Name + ", on this board's trust list (not by this board), and every check passed."
+	case "unknown issuer":
+		return "The signature is valid, but this board does not know its signer, " + is.ID +
+			": it is neither this board nor on its trust list. The checks show only that whoever controls that DID signed the credential and that it was not altered since, not who that is."
+	case "invalid":
+		return "At least one check failed: do not rely on this credential as it stands."
+	}
+	return "A check could not be made just now (see below); nothing was found against the credential, but it is not confirmed either."
 }
 
 // CheckRecord is the name of the check of a credential against the board's
 // own records, made when this board issued it.
 const CheckRecord = "board_record"
+
+// CheckIssuerTrust is the name of a check added only when the board's
+// keys or trust list cannot be read: who issued the credential could not
+// be judged just now.
+const CheckIssuerTrust = "issuer_trust"
 
 // boardRecord is what this board's records say of a credential it issued.
 type boardRecord struct {
@@ -199,15 +267,65 @@ type boardRecord struct {
 // Successor is the id of the credential that superseded this one.
 func (b *boardRecord) Successor() string { return b.successor }
 
-// checkRecord adds to a report what the board's own records say, when the
-// credential names this board as its issuer and an id under its
-// /credentials/: a credential superseded by a renewal, expired, suspended or
-// revoked is invalid, and says so; a record that cannot be read is "could
-// not check". A credential claiming to be ours that the board never issued
-// is invalid (its signature check says why, too).
-func (s *Server) checkRecord(ctx context.Context, rep *verifier.Report) *boardRecord {
-	board, err := s.boardDID()
-	if err != nil || rep.Credential == nil || rep.IssuerID() != board {
+// issuerKnowledge is what the board knows to judge who issued a
+// credential: itself (its DID, its name and every key its DID document
+// publishes, current and retired) and its trust list.
+func (s *Server) issuerKnowledge(ctx context.Context) (*verifier.Board, verifier.TrustList, error) {
+	id, err := s.boardDID()
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := s.cfg.Store.SigningKeys(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	board := &verifier.Board{DID: id, Name: s.boardName(ctx)}
+	for _, k := range keys {
+		board.Keys = append(board.Keys, did.NamedKey{ID: k.ID, Public: k.Public})
+	}
+	list, err := s.cfg.Store.TrustedIssuers(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	trust := verifier.TrustList{}
+	for _, t := range list {
+		trust[t.DID] = t.Name
+	}
+	return board, trust, nil
+}
+
+// judgeIssuer says who issued a verified credential (see
+// verifier.Report.Issuer). When the board's keys or trust list cannot be
+// read, it adds a could-not-check check and trusts no one.
+func (s *Server) judgeIssuer(ctx context.Context, rep *verifier.Report) verifier.Issuer {
+	board, trust, err := s.issuerKnowledge(ctx)
+	if err != nil {
+		s.cfg.Log.Warn("reading the board's keys and trust list", "error", err)
+		rep.Checks = append(rep.Checks, verification.Check{Name: CheckIssuerTrust, Outcome: verification.CouldNotCheck,
+			Detail: "the board's keys and trust list could not be read just now, so who issued the credential is not known; try again later"})
+		return rep.Issuer(nil, nil)
+	}
+	return rep.Issuer(board, trust)
+}
+
+// verifyCredential verifies a credential as the page and the API do: the
+// checks, who issued it, and the board's records when the board did.
+func (s *Server) verifyCredential(ctx context.Context, data []byte) (*verifier.Report, verifier.Issuer, *boardRecord) {
+	rep := verifier.Verify(ctx, data, limitedFetch(s.verifierFetch), s.now())
+	is := s.judgeIssuer(ctx, rep)
+	return rep, is, s.checkRecord(ctx, rep, is)
+}
+
+// checkRecord adds to a report what the board's own records say of a
+// credential the board issued (its proof verified with one of the board's
+// own keys, see judgeIssuer) with an id under its /credentials/: a
+// credential superseded by a renewal, expired, suspended or revoked is
+// invalid, and says so; a record that cannot be read is "could not check";
+// one the board signed but has no record of is invalid. Any other
+// credential, whatever issuer and id it claims, gets nothing of the
+// board's records.
+func (s *Server) checkRecord(ctx context.Context, rep *verifier.Report, is verifier.Issuer) *boardRecord {
+	if !is.IssuedByThisBoard || rep.Credential == nil {
 		return nil
 	}
 	id, ours := strings.CutPrefix(rep.ID(), s.publicBase()+"/credentials/")
@@ -227,14 +345,6 @@ func (s *Server) checkRecord(ctx context.Context, rep *verifier.Report) *boardRe
 		rep.Checks = append(rep.Checks, check)
 		return nil
 	}
-	if sig, ok := rep.Checks.Lookup(vcjwt.CheckSignature); !c.Public && (!ok || sig.Outcome != verification.Valid) {
-		// Whoever holds the credential the board signed may learn where it
-		// stands; a document that merely names a private credential's id
-		// (tampered, or made up around an id seen in a link) may not.
-		check.Outcome, check.Detail = verification.Invalid, "the signature does not verify, so the board's records of this credential are not shown"
-		rep.Checks = append(rep.Checks, check)
-		return nil
-	}
 	rec := &boardRecord{ID: c.ID}
 	rec.Standing, rec.Detail = s.standing(c)
 	if c.SupersededBy != "" {
@@ -247,6 +357,41 @@ func (s *Server) checkRecord(ctx context.Context, rep *verifier.Report) *boardRe
 	}
 	rep.Checks = append(rep.Checks, check)
 	return rec
+}
+
+// trustedNames is the trust list as the public sees it: the board first,
+// then the list; nil when it cannot be read (the page then just omits it).
+func (s *Server) trustedNames(ctx context.Context) []trustedName {
+	board, err := s.boardDID()
+	if err != nil {
+		return nil
+	}
+	list, err := s.cfg.Store.TrustedIssuers(ctx)
+	if err != nil {
+		s.cfg.Log.Warn("reading the trust list", "error", err)
+		return nil
+	}
+	out := []trustedName{{DID: board, Name: s.boardName(ctx) + " (this board)"}}
+	for _, t := range list {
+		out = append(out, trustedName{DID: t.DID, Name: t.Name})
+	}
+	return out
+}
+
+// issuerJSON is the issuer as the verify API answers it: name only from
+// the board itself or its trust list, claimed_name labelled as the
+// credential's own claim.
+func issuerJSON(is verifier.Issuer) map[string]any {
+	return map[string]any{"id": is.ID, "trusted": is.Trusted, "name": nullable(is.Name), "claimed_name": nullable(is.ClaimedName),
+		"issued_by_this_board": is.IssuedByThisBoard, "verification_method": nullable(is.VerificationMethod)}
+}
+
+// nullable is s, or nil (JSON null) when s is empty.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // checkPage shows the verification form, and its result when a credential
@@ -277,10 +422,10 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
 		v.Input = string(data)
 		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 		defer cancel()
-		v.Report = verifier.Verify(ctx, data, limitedFetch(s.verifierFetch), s.now())
-		v.Record = s.checkRecord(ctx, v.Report)
-		v.Issuer, v.Holder = v.Report.IssuerName(), v.Report.HolderName()
+		v.Report, v.Issuer, v.Record = s.verifyCredential(ctx, data)
+		v.Holder = v.Report.HolderName()
 	}
+	v.Trusted = s.trustedNames(r.Context())
 	s.render(w, r, http.StatusOK, "check", page{Title: "Verify a credential", Data: v})
 }
 
@@ -298,11 +443,9 @@ func (s *Server) apiVerifyCredential(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 	defer cancel()
-	rep := verifier.Verify(ctx, data, limitedFetch(s.verifierFetch), s.now())
-	rec := s.checkRecord(ctx, rep)
-	out := map[string]any{"status": rep.Status(), "format": rep.Format, "checks": rep.Checks,
-		"issuer": map[string]string{"id": rep.IssuerID(), "name": rep.IssuerName()},
-		"holder": map[string]string{"name": rep.HolderName()}}
+	rep, is, rec := s.verifyCredential(ctx, data)
+	out := map[string]any{"status": rep.Status(), "verdict": verdictOf(rep, is), "format": rep.Format, "checks": rep.Checks,
+		"issuer": issuerJSON(is), "holder": map[string]string{"name": rep.HolderName()}}
 	if rec != nil {
 		out["record"] = rec
 	}

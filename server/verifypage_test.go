@@ -137,12 +137,13 @@ func TestVerifyShowsNamesAndBoardRecord(t *testing.T) {
 	holder, _ := out["holder"].(map[string]any)
 	issuer, _ := out["issuer"].(map[string]any)
 	record, _ := out["record"].(map[string]any)
-	if out["status"] != "valid" || holder["name"] != "Jordan Reyes" || issuer["name"] == "" || issuer["name"] == nil || record["standing"] != "active" {
+	if out["status"] != "valid" || holder["name"] != "Jordan Reyes" || issuer["name"] == "" || issuer["name"] == nil || issuer["issued_by_this_board"] != true ||
+		record["standing"] != "active" {
 		t.Fatalf("active: %v", out)
 	}
 	rec := postForm(t, h, "/check", url.Values{"credential": {string(c.Document)}}, nil)
 	body := rec.Body.String()
-	if rec.Code != 200 || !strings.Contains(body, "<dt>Holder</dt><dd>Jordan Reyes</dd>") || !strings.Contains(body, "<dt>Issued by</dt><dd>"+issuer["name"].(string)) {
+	if rec.Code != 200 || !strings.Contains(body, "<dt>Holder</dt><dd>Jordan Reyes</dd>") || !strings.Contains(body, "<dt>Issued by</dt><dd><strong>"+issuer["name"].(string)+"</strong>, this board") {
 		t.Fatalf("page names: %d\n%s", rec.Code, body)
 	}
 
@@ -185,32 +186,51 @@ func TestVerifyShowsNamesAndBoardRecord(t *testing.T) {
 }
 
 // TestBoardRecordCouldNotCheck: a record the board cannot read is "could
-// not check", never "invalid"; a credential claiming an id the board never
-// issued is invalid.
+// not check", never "invalid"; a credential the board signed with an id it
+// never issued is invalid; one that merely claims the board as its issuer
+// gets nothing of the records.
 func TestBoardRecordCouldNotCheck(t *testing.T) {
 	w := newAccessWorld(t)
 	ctx := context.Background()
 	creds, _ := w.st.CredentialsOf(ctx, w.users["jordan"].ID)
 	c := creds[0]
 	rep := verifier.Verify(ctx, c.Document, w.s.verifierFetch, w.s.now())
+	is := w.s.judgeIssuer(ctx, rep)
+	if !is.IssuedByThisBoard {
+		t.Fatalf("the board's own credential is not the board's: %+v %+v", is, rep.Checks)
+	}
 	did, _ := w.s.boardDID()
 	// Not ours: no record check.
 	other := &verifier.Report{Credential: map[string]any{"id": "https://elsewhere.example/credentials/x", "issuer": "did:web:elsewhere.example"}}
-	if w.s.checkRecord(ctx, other) != nil || len(other.Checks) != 0 {
+	if w.s.checkRecord(ctx, other, w.s.judgeIssuer(ctx, other)) != nil || len(other.Checks) != 0 {
 		t.Fatalf("another issuer's credential got a record check: %+v", other.Checks)
 	}
-	// Ours by its issuer and id, but never issued.
-	ghost := &verifier.Report{Credential: map[string]any{"id": w.s.publicBase() + "/credentials/never-issued", "issuer": map[string]any{"id": did}}}
-	w.s.checkRecord(ctx, ghost)
-	if ch, ok := ghost.Checks.Lookup(CheckRecord); !ok || ch.Outcome != verification.Invalid {
-		t.Fatalf("never issued: %+v", ghost.Checks)
+	// Ours by its issuer and id as it states them, without a proof: no
+	// record check either.
+	claim := &verifier.Report{Credential: map[string]any{"id": w.s.publicBase() + "/credentials/" + c.ID, "issuer": map[string]any{"id": did}}}
+	if w.s.checkRecord(ctx, claim, w.s.judgeIssuer(ctx, claim)) != nil || len(claim.Checks) != 0 {
+		t.Fatalf("a bare claim of the board got a record check: %+v", claim.Checks)
+	}
+	// Signed with the board's key, but never issued.
+	ghost := signAsBoard(t, w, c.Document, func(m map[string]any) { m["id"] = w.s.publicBase() + "/credentials/never-issued" })
+	out := verifyAPI(t, w.s.Handler(), string(ghost))
+	if issuer, _ := out["issuer"].(map[string]any); issuer["issued_by_this_board"] != true || out["record"] != nil ||
+		!strings.Contains(rec2s(out["checks"]), "this board has no record of issuing") || out["status"] != "invalid" {
+		t.Fatalf("never issued: %v", out)
 	}
 	// The records unreadable (the database closed): could not check.
 	w.st.DB.Close()
-	fresh := &verifier.Report{Credential: rep.Credential}
-	w.s.checkRecord(ctx, fresh)
+	fresh := &verifier.Report{Credential: rep.Credential, Checks: rep.Checks[:len(rep.Checks):len(rep.Checks)]}
+	w.s.checkRecord(ctx, fresh, is)
 	if ch, ok := fresh.Checks.Lookup(CheckRecord); !ok || ch.Outcome != verification.CouldNotCheck || fresh.Status() != "could_not_check" {
 		t.Fatalf("records unreadable: %+v", fresh.Checks)
+	}
+	// The keys and trust list unreadable: who issued it could not be
+	// judged, and no one is trusted.
+	again := &verifier.Report{Credential: rep.Credential, Checks: rep.Checks[:len(rep.Checks):len(rep.Checks)],
+		VerificationMethod: rep.VerificationMethod, SignedWith: rep.SignedWith}
+	if is := w.s.judgeIssuer(ctx, again); is.Trusted || is.IssuedByThisBoard || again.Status() != "could_not_check" {
+		t.Fatalf("keys unreadable: %+v %+v", is, again.Checks)
 	}
 }
 
@@ -255,11 +275,12 @@ func TestBoardRecordOfAPrivateCredentialNeedsItsSignature(t *testing.T) {
 			t.Errorf("forged: the record shows: %s", text)
 		}
 	}
-	// Public again: its standing is public anyway (its page says it).
+	// Public again: a forged document still gets nothing of the records
+	// (the credential's own page shows its standing to anyone).
 	if err := w.st.InTx(ctx, func(tx *sql.Tx) error { return w.st.SetCredentialPublic(ctx, tx, c.ID, true) }); err != nil {
 		t.Fatal(err)
 	}
-	if record, _ := verifyAPI(t, h, string(forged))["record"].(map[string]any); record["standing"] != "suspended" {
-		t.Errorf("public, forged: record %v", record)
+	if out := verifyAPI(t, h, string(forged)); out["record"] != nil {
+		t.Errorf("public, forged: record %v", out["record"])
 	}
 }

@@ -45,6 +45,13 @@ type Report struct {
 	// Credential is the credential read, when it could be.
 	Credential map[string]any      `json:"credential,omitempty"`
 	Checks     verification.Checks `json:"checks"`
+	// VerificationMethod is the verification method (a DID URL) the
+	// credential's proof names, when it could be read.
+	VerificationMethod string `json:"verification_method,omitempty"`
+	// SignedWith is the public key the proof's signature verified with:
+	// the key VerificationMethod resolved to. It is nil unless the
+	// signature check is valid.
+	SignedWith ed25519.PublicKey `json:"-"`
 }
 
 // Status sums the checks up: valid, invalid or could_not_check.
@@ -54,6 +61,14 @@ func (r *Report) Status() string { return r.Checks.Status() }
 func Verify(ctx context.Context, data []byte, fetch Fetch, now time.Time) *Report {
 	data = bytes.TrimSpace(data)
 	resolve := keyResolver(ctx, fetch)
+	// The key of the proof's own verification method, kept to say which
+	// key the signature verified with.
+	var proofKey ed25519.PublicKey
+	resolveProof := func(vm string) (ed25519.PublicKey, error) {
+		pub, err := resolve(vm)
+		proofKey = pub
+		return pub, err
+	}
 	r := &Report{}
 	switch {
 	case len(data) > 0 && data[0] == '{':
@@ -66,26 +81,31 @@ func Verify(ctx context.Context, data []byte, fetch Fetch, now time.Time) *Repor
 			return r
 		}
 		r.Credential = doc
-		res, err := dataintegrity.Verify(doc, resolve)
+		res, err := dataintegrity.Verify(doc, resolveProof)
 		if err != nil {
 			r.Checks = verification.Checks{{Name: CheckFormat, Outcome: verification.CouldNotCheck, Detail: err.Error()}}
 			return r
 		}
+		r.VerificationMethod = res.VerificationMethod
 		r.Checks = append(r.Checks, res.Checks...)
 		r.Checks = append(r.Checks, validity(doc, now))
 	case len(data) > 0 && strings.Count(string(data), ".") == 2:
 		r.Format = "vc-jwt"
-		res, err := vcjwt.Verify(string(data), resolve, now)
+		res, err := vcjwt.Verify(string(data), resolveProof, now)
 		if err != nil {
 			r.Checks = verification.Checks{{Name: CheckFormat, Outcome: verification.CouldNotCheck, Detail: err.Error()}}
 			return r
 		}
+		r.VerificationMethod = res.KeyID
 		r.Credential = res.Credential
 		r.Checks = append(r.Checks, res.Checks...)
 	default:
 		r.Checks = verification.Checks{{Name: CheckFormat, Outcome: verification.Invalid,
 			Detail: "neither a JSON credential nor a VC-JWT (three base64url parts joined by dots)"}}
 		return r
+	}
+	if sig, ok := r.Checks.Lookup(vcjwt.CheckSignature); ok && sig.Outcome == verification.Valid {
+		r.SignedWith = proofKey
 	}
 	if r.Credential != nil {
 		r.Checks = append(r.Checks, shape(r.Credential))
@@ -298,11 +318,13 @@ func (r *Report) ID() string {
 }
 
 // IssuerID is the id of the credential's issuer, as the credential states
-// it (trust it only as far as the checks go).
+// it (trust it only as far as the checks go; see Issuer).
 func (r *Report) IssuerID() string { return issuerID(r.Credential) }
 
 // IssuerName is the issuer's name as the credential states it (issuer.name),
-// or "" when it gives none.
+// or "" when it gives none. It is the issuer's own claim, which nothing
+// checks: anyone can sign a credential calling itself by any name. Show it
+// only as such (see Issuer).
 func (r *Report) IssuerName() string {
 	if m, ok := r.Credential["issuer"].(map[string]any); ok {
 		name, _ := m["name"].(string)

@@ -41,7 +41,9 @@ Usage:
   certboard audit verify [--data DIR | --database postgres://...]
   certboard totp SECRET   (prints the current two-factor code of a secret, e.g. a demo account's)
   certboard keys list|rotate [--data DIR | --database postgres://...]
-  certboard verify FILE   (a credential as JSON or JWT; exit 0 valid, 1 invalid, 2 could not check)
+  certboard verify [--trust FILE] FILE
+                     (a credential as JSON or JWT; exit 0 valid, 1 invalid, 2 could not check, 3 valid but
+                     the issuer is not on the --trust list of "DID name" lines; without it, no issuer is named)
   certboard import completions FILE.csv --provider EMAIL [--errors FILE] [--data DIR | --database URL]
                      (CE completions from an approved provider; exit 0 all imported, 1 some rejected)
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -66,13 +67,38 @@ func httpFetch(ctx context.Context, raw string) ([]byte, error) {
 	return b, nil
 }
 
+// exitUntrusted is verify's exit status for a credential whose checks all
+// passed but whose issuer is not on the trust list given with --trust.
+const exitUntrusted = 3
+
 // runVerify checks a credential file (JSON with a Data Integrity proof, or a
-// VC-JWT; "-" reads standard input) and prints each check. Exit status: 0
-// valid, 1 invalid, 2 could not check or bad input.
+// VC-JWT; "-" reads standard input) and prints each check and who issued
+// it. An issuer is named only from the trust list given with --trust FILE
+// (lines of "DID name"); a name the credential gives itself is printed as
+// its unverified claim. Exit status: 0 valid, 1 invalid, 2 could not check
+// or bad input, 3 valid but the issuer is not on the --trust list.
 func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer, now time.Time, fetch verifier.Fetch) int {
-	if len(args) != 1 {
-		fmt.Fprint(stderr, "certboard verify: give one credential file (JSON or JWT), or - for standard input\n")
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	trustFile := fs.String("trust", "", "a trust list: one issuer a line, its DID then its name (\"did:web:aasect.org AASECT\"); # starts a comment")
+	if err := fs.Parse(args); err != nil {
 		return exitBadInput
+	}
+	args = fs.Args()
+	if len(args) != 1 {
+		fmt.Fprint(stderr, "certboard verify: give one credential file (JSON or JWT), or - for standard input; optionally --trust FILE first\n")
+		return exitBadInput
+	}
+	var trust verifier.TrustList
+	if *trustFile != "" {
+		b, err := os.ReadFile(*trustFile)
+		if err == nil {
+			trust, err = verifier.ParseTrustList(b)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "certboard verify: --trust %s: %v\n", *trustFile, err)
+			return exitBadInput
+		}
 	}
 	var data []byte
 	var err error
@@ -86,15 +112,45 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer, now tim
 		return exitBadInput
 	}
 	r := verifier.Verify(context.Background(), data, fetch, now)
-	fmt.Fprintf(stdout, "%s (%s)\n", map[string]string{"valid": "VALID", "invalid": "INVALID", "could_not_check": "COULD NOT CHECK"}[r.Status()], r.Format)
+	is := r.Issuer(nil, trust)
+	verdict := map[string]string{"valid": "VALID", "invalid": "INVALID", "could_not_check": "COULD NOT CHECK"}[r.Status()]
+	if r.Status() == "valid" && !is.Trusted {
+		verdict = "UNKNOWN ISSUER"
+	}
+	fmt.Fprintf(stdout, "%s (%s)\n", verdict, r.Format)
+	fmt.Fprintf(stdout, "  %-16s %s\n", "issuer", issuerLine(is, trust != nil))
 	for _, c := range r.Checks {
 		fmt.Fprintf(stdout, "  %-16s %-16s %s\n", c.Name, c.Outcome, c.Detail)
 	}
-	switch r.Status() {
-	case "valid":
+	switch {
+	case r.Status() == "valid" && !is.Trusted && trust != nil:
+		return exitUntrusted
+	case r.Status() == "valid":
 		return exitOK
-	case "invalid":
+	case r.Status() == "invalid":
 		return exitNo
 	}
 	return exitBadInput
+}
+
+// issuerLine says who issued a credential: a name only from the trust
+// list, the credential's own name only as its unverified claim.
+func issuerLine(is verifier.Issuer, listed bool) string {
+	var line string
+	switch {
+	case is.Trusted:
+		return fmt.Sprintf("%s (%s), on the trust list", is.Name, is.ID)
+	case is.ID == "":
+		line = "none named"
+	case is.VerificationMethod == "":
+		line = is.ID + ", not confirmed: the proof was not verified with a key of it"
+	case listed:
+		line = is.ID + " signed it; it is not on the trust list"
+	default:
+		line = is.ID + " signed it; no trust list given (--trust FILE), so who that is is not known"
+	}
+	if is.ClaimedName != "" {
+		line += fmt.Sprintf("; it calls itself %q (its own claim, unverified)", is.ClaimedName)
+	}
+	return line
 }

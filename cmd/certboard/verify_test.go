@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,11 +58,43 @@ func TestVerifyCommand(t *testing.T) {
 		}
 	}
 	now := time.Now()
+	var cred struct {
+		Issuer struct{ ID, Name string } `json:"issuer"`
+	}
+	if err := json.Unmarshal(creds[0].Document, &cred); err != nil || cred.Issuer.ID == "" {
+		t.Fatalf("the credential's issuer: %+v %v", cred, err)
+	}
+	trusted, other, broken := filepath.Join(dir, "trusted.txt"), filepath.Join(dir, "other.txt"), filepath.Join(dir, "broken.txt")
+	for name, text := range map[string]string{trusted: "# our board\n" + cred.Issuer.ID + " The Demo Board\n", other: "did:web:aasect.org AASECT\n",
+		broken: "did:web:aasect.org AASECT\nAASECT\n"} {
+		if err := os.WriteFile(name, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, name := range []string{"cred.json", "cred.jwt"} {
+		// Without a trust list the checks pass, but no issuer is named:
+		// the credential's own name is only its claim.
 		var o, e bytes.Buffer
-		if code := runVerify([]string{filepath.Join(dir, name)}, nil, &o, &e, now, httpFetch); code != exitOK || !strings.HasPrefix(o.String(), "VALID") {
+		if code := runVerify([]string{filepath.Join(dir, name)}, nil, &o, &e, now, httpFetch); code != exitOK || !strings.HasPrefix(o.String(), "UNKNOWN ISSUER") ||
+			!strings.Contains(o.String(), cred.Issuer.ID+" signed it; no trust list given") ||
+			!strings.Contains(o.String(), fmt.Sprintf("it calls itself %q (its own claim, unverified)", cred.Issuer.Name)) {
 			t.Fatalf("%s: exit %d\n%s%s", name, code, o.String(), e.String())
 		}
+		o.Reset()
+		if code := runVerify([]string{"--trust", trusted, filepath.Join(dir, name)}, nil, &o, &e, now, httpFetch); code != exitOK || !strings.HasPrefix(o.String(), "VALID") ||
+			!strings.Contains(o.String(), "The Demo Board ("+cred.Issuer.ID+"), on the trust list") || strings.Contains(o.String(), "calls itself") {
+			t.Fatalf("%s, trusted: exit %d\n%s%s", name, code, o.String(), e.String())
+		}
+		o.Reset()
+		if code := runVerify([]string{"--trust", other, filepath.Join(dir, name)}, nil, &o, &e, now, httpFetch); code != exitUntrusted || !strings.HasPrefix(o.String(), "UNKNOWN ISSUER") ||
+			!strings.Contains(o.String(), "it is not on the trust list") {
+			t.Fatalf("%s, not on the list: exit %d\n%s%s", name, code, o.String(), e.String())
+		}
+	}
+	var eb bytes.Buffer
+	if code := runVerify([]string{"--trust", broken, filepath.Join(dir, "cred.json")}, nil, io.Discard, &eb, now, httpFetch); code != exitBadInput ||
+		!strings.Contains(eb.String(), "line 2") {
+		t.Fatalf("a broken trust list: exit %d %s", code, eb.String())
 	}
 	var o, e bytes.Buffer
 	down := func(context.Context, string) ([]byte, error) { return nil, errors.New("connection refused") }
