@@ -259,25 +259,19 @@ func (a *app) totp(secret string) string {
 // mail is a message in the outbox.
 type mail struct{ Subject, Body string }
 
-// mailTo lists the messages queued for an address, oldest first.
+// mailTo lists the messages queued for an address, oldest first, their
+// bodies opened (they are sealed in the outbox table).
 func (a *app) mailTo(addr string) []mail {
 	a.t.Helper()
-	rows, err := a.st.DB.QueryContext(context.Background(),
-		a.st.Dialect.Rebind("SELECT subject, body FROM outbox WHERE to_addr = ? ORDER BY id"), addr)
+	due, err := a.st.DueMail(context.Background(), time.Now().AddDate(100, 0, 0), 100000)
 	if err != nil {
 		a.t.Fatalf("reading the outbox: %v", err)
 	}
-	defer rows.Close()
 	var out []mail
-	for rows.Next() {
-		var m mail
-		if err := rows.Scan(&m.Subject, &m.Body); err != nil {
-			a.t.Fatal(err)
+	for _, m := range due {
+		if m.To == addr {
+			out = append(out, mail{Subject: m.Subject, Body: m.Body})
 		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		a.t.Fatal(err)
 	}
 	return out
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -93,11 +94,28 @@ func OpenDir(dir string, keys *seal.Keyring) (*Store, error) {
 // Close releases the bucket.
 func (s *Store) Close() error { return s.bucket.Close() }
 
+// writerOptions are the options of every write: files of a directory
+// bucket are made readable by their owner only (0600), whatever the
+// process's umask (the file driver creates them 0666 less the umask).
+func writerOptions(ifNotExist bool) *blob.WriterOptions {
+	return &blob.WriterOptions{
+		ContentType: "application/octet-stream",
+		IfNotExist:  ifNotExist,
+		BeforeWrite: func(as func(any) bool) error {
+			var f *os.File
+			if as(&f) && runtime.GOOS != "windows" {
+				return f.Chmod(0o600)
+			}
+			return nil
+		},
+	}
+}
+
 // Put encrypts data and writes it under key; it refuses to replace an
 // existing object (ErrExists).
 func (s *Store) Put(ctx context.Context, key string, data []byte) error {
 	sealed := s.keys.Seal(data, key)
-	err := s.bucket.WriteAll(ctx, key, []byte(sealed), &blob.WriterOptions{ContentType: "application/octet-stream", IfNotExist: true})
+	err := s.bucket.WriteAll(ctx, key, []byte(sealed), writerOptions(true))
 	if gcerrors.Code(err) == gcerrors.FailedPrecondition {
 		return fmt.Errorf("%w: %s", ErrExists, key)
 	}
@@ -123,6 +141,45 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
 		return nil, fmt.Errorf("file store object %s: %w", key, err)
 	}
 	return data, nil
+}
+
+// ResealAll seals again, under the keyring's newest key, every object that
+// an older key sealed, and returns how many it rewrote. Objects that do not
+// open are counted in the error and left as they are. Run it once every
+// server has the new key. A document deleted while it runs may have its
+// file written back; the daily sweep removes such files.
+func (s *Store) ResealAll(ctx context.Context) (int, error) {
+	n := 0
+	var failures []error
+	err := s.Walk(ctx, "", func(key string, _ time.Time) error {
+		raw, err := s.bucket.ReadAll(ctx, key)
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			return nil // deleted meanwhile
+		}
+		if err != nil {
+			return fmt.Errorf("reading %s from the file store: %w", key, err)
+		}
+		if seal.KeyID(string(raw)) == s.keys.Current() {
+			return nil
+		}
+		data, err := s.keys.Open(string(raw), key)
+		if err != nil {
+			failures = append(failures, fmt.Errorf("file store object %s: %w", key, err))
+			return nil
+		}
+		if err := s.bucket.WriteAll(ctx, key, []byte(s.keys.Seal(data, key)), writerOptions(false)); err != nil {
+			return fmt.Errorf("writing %s to the file store: %w", key, err)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	if len(failures) > 0 {
+		return n, fmt.Errorf("%d files could not be sealed again (left as they were): %w", len(failures), errors.Join(failures...))
+	}
+	return n, nil
 }
 
 // Delete removes the object under key; removing one that does not exist

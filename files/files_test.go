@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -281,5 +282,72 @@ func TestWalk(t *testing.T) {
 				t.Fatalf("after a delete: %v", got)
 			}
 		})
+	}
+}
+
+func TestFilesAreOwnerOnly(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix file modes")
+	}
+	ctx := context.Background()
+	root := filepath.Join(t.TempDir(), "files")
+	s, err := OpenDir(root, testKeys(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	key := "applications/1/0123abcd"
+	if err := s.Put(ctx, key, []byte("%PDF-1.4\n")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ResealAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]os.FileMode{root: 0o700, filepath.Join(root, "applications", "1"): 0o700, filepath.Join(root, filepath.FromSlash(key)): 0o600} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %04o, want %04o", name, fi.Mode().Perm(), want)
+		}
+	}
+}
+
+func TestResealAll(t *testing.T) {
+	ctx := context.Background()
+	oldKey := seal.Generate()
+	k1, _ := seal.New(oldKey)
+	dir := filepath.Join(t.TempDir(), "files")
+	s, err := OpenDir(dir, k1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"applications/1/a", "applications/2/b"} {
+		if err := s.Put(ctx, key, []byte("%PDF-1.4 "+key)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	newKey := seal.Generate()
+	k2, _ := seal.New(oldKey, newKey)
+	s, _ = OpenDir(dir, k2)
+	if got, err := s.Get(ctx, "applications/1/a"); err != nil || string(got) != "%PDF-1.4 applications/1/a" {
+		t.Fatalf("an old document after the rotation: %q %v", got, err)
+	}
+	if n, err := s.ResealAll(ctx); err != nil || n != 2 {
+		t.Fatalf("ResealAll: %d %v", n, err)
+	}
+	if n, err := s.ResealAll(ctx); err != nil || n != 0 {
+		t.Fatalf("ResealAll again: %d %v", n, err)
+	}
+	s.Close()
+	newOnly, _ := seal.New(newKey)
+	s, _ = OpenDir(dir, newOnly)
+	defer s.Close()
+	for _, key := range []string{"applications/1/a", "applications/2/b"} {
+		if got, err := s.Get(ctx, key); err != nil || string(got) != "%PDF-1.4 "+key {
+			t.Fatalf("%s without the old key: %q %v", key, got, err)
+		}
 	}
 }

@@ -75,14 +75,24 @@ func Backoff(failures int) time.Duration {
 }
 
 // DeliverDue sends every message that is due now and returns how many were
-// sent and how many failed.
+// sent and how many failed. A sent message's body is dropped from the
+// outbox; a failed one keeps it, sealed, for the next attempt. A message
+// whose sealed body does not open is not sent: it counts as failed, with
+// the reason recorded, and is tried again later (once the missing key is
+// back in the keyring, it goes).
 func DeliverDue(ctx context.Context, st *store.Store, s Sender, now time.Time) (sent, failed int, err error) {
 	due, err := st.DueMail(ctx, now, 100)
 	if err != nil {
 		return 0, 0, err
 	}
 	for _, m := range due {
-		if err := s.Send(ctx, Message{To: m.To, Subject: m.Subject, Body: m.Body}); err != nil {
+		send := func() error {
+			if m.Unreadable != nil {
+				return m.Unreadable
+			}
+			return s.Send(ctx, Message{To: m.To, Subject: m.Subject, Body: m.Body})
+		}
+		if err := send(); err != nil {
 			failed++
 			if err := st.MarkMailFailed(ctx, m.ID, err.Error(), now.Add(Backoff(m.Attempts))); err != nil {
 				return sent, failed, err

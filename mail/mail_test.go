@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"net"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/store"
 )
 
@@ -66,7 +68,8 @@ func startSMTP(t *testing.T) (*inbox, string) {
 
 func TestOutboxSurvivesAnOutage(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{DataDir: t.TempDir()})
+	keys, _ := seal.New(seal.Generate())
+	st, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +94,10 @@ func TestOutboxSurvivesAnOutage(t *testing.T) {
 	if sent, failed, err := DeliverDue(ctx, st, sender, now); err != nil || sent != 0 || failed != 1 {
 		t.Fatalf("during the outage: sent %d failed %d %v", sent, failed, err)
 	}
+	// The failed message keeps its body, sealed, for the retry.
+	if body := rawBody(t, st); body == "" || strings.Contains(body, "Open this link") {
+		t.Fatalf("after a failed attempt the stored body is %q", body)
+	}
 	if sent, failed, _ := DeliverDue(ctx, st, sender, now.Add(30*time.Second)); sent+failed != 0 {
 		t.Fatal("retried before the backoff")
 	}
@@ -101,9 +108,62 @@ func TestOutboxSurvivesAnOutage(t *testing.T) {
 	if sent, failed, _ := DeliverDue(ctx, st, sender, now.Add(time.Hour)); sent+failed != 0 {
 		t.Fatal("a delivered message was sent again")
 	}
+	// Once delivered, the body is no longer kept.
+	if body := rawBody(t, st); body != "" {
+		t.Fatalf("after delivery the stored body is %q", body)
+	}
 	if len(box.got) != 1 || !strings.Contains(box.got[0], "to:jordan@example.org") || !strings.Contains(box.got[0], "Subject: Verify your e-mail address") ||
 		!strings.Contains(box.got[0], "Open this link.\r\nThanks.") {
 		t.Fatalf("received %q", box.got)
+	}
+}
+
+// rawBody is the body of the outbox's only message as the database holds
+// it: the sealed body, or the plain one.
+func rawBody(t *testing.T, st *store.Store) string {
+	t.Helper()
+	var plain string
+	var sealed sql.NullString
+	if err := st.DB.QueryRow("SELECT body, sealed_body FROM outbox").Scan(&plain, &sealed); err != nil {
+		t.Fatal(err)
+	}
+	return plain + sealed.String
+}
+
+// TestUnreadableMailIsNotSent: a message whose sealed body does not open
+// (its row altered, or its key missing) is not sent, empty or otherwise;
+// the failure is recorded and it is tried again later.
+func TestUnreadableMailIsNotSent(t *testing.T) {
+	ctx := context.Background()
+	keys, _ := seal.New(seal.Generate())
+	st, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	tx, _ := st.DB.BeginTx(ctx, nil)
+	if _, err := st.EnqueueMail(ctx, tx, store.Mail{To: "jordan@example.org", Subject: "Reset", Body: "secret link", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	tx.Commit()
+	if _, err := st.DB.Exec("UPDATE outbox SET to_addr = 'mallory@example.org'"); err != nil {
+		t.Fatal(err)
+	}
+	box, addr := startSMTP(t)
+	if sent, failed, err := DeliverDue(ctx, st, SMTP{Addr: addr, From: "board@certboard.example"}, now); err != nil || sent != 0 || failed != 1 {
+		t.Fatalf("sent %d failed %d %v", sent, failed, err)
+	}
+	if len(box.got) != 0 {
+		t.Fatalf("an unreadable message was sent: %q", box.got)
+	}
+	var reason string
+	st.DB.QueryRow("SELECT last_error FROM outbox").Scan(&reason)
+	if !strings.Contains(reason, "does not open") {
+		t.Fatalf("recorded failure: %q", reason)
 	}
 }
 

@@ -1,9 +1,11 @@
 package seal
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -86,5 +88,90 @@ func TestLoadOrCreate(t *testing.T) {
 	}
 	if _, err := Decode(Encode([]byte("short"))); err == nil {
 		t.Fatal("a short key was accepted")
+	}
+}
+
+func TestKeyFileReadableByOthersIsRefused(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix file modes")
+	}
+	file := filepath.Join(t.TempDir(), "secret.key")
+	if _, err := LoadOrCreate(file); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []os.FileMode{0o644, 0o640, 0o604, 0o660} {
+		if err := os.Chmod(file, mode); err != nil {
+			t.Fatal(err)
+		}
+		for name, load := range map[string]func(string) (*Keyring, error){"LoadOrCreate": LoadOrCreate, "LoadFile": LoadFile} {
+			if _, err := load(file); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+				t.Errorf("%s of a key file with mode %04o: %v, want a refusal saying chmod 600", name, mode, err)
+			}
+		}
+		if _, err := AddKey(file); err == nil {
+			t.Errorf("AddKey to a key file with mode %04o succeeded", mode)
+		}
+	}
+	os.Chmod(file, 0o400)
+	if _, err := LoadFile(file); err != nil {
+		t.Fatalf("a read-only key file of its owner: %v", err)
+	}
+}
+
+func TestAddKeyRotates(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "secret.key")
+	k1, err := LoadOrCreate(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := k1.Seal([]byte("sealed before the rotation"), "c")
+	id, err := AddKey(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(file); err != nil || (runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600) {
+		t.Fatalf("key file after AddKey: %v, %v", fi, err)
+	}
+	k2, err := LoadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k2.Current() != id || id == k1.Current() || len(k2.IDs()) != 2 || k2.IDs()[0] != k1.Current() {
+		t.Fatalf("after AddKey: current %s (new %s, old %s), ids %v", k2.Current(), id, k1.Current(), k2.IDs())
+	}
+	if got, err := k2.Open(old, "c"); err != nil || string(got) != "sealed before the rotation" {
+		t.Fatalf("old data after AddKey: %q, %v", got, err)
+	}
+	if KeyID(k2.Seal([]byte("x"), "c")) != id || KeyID(old) != k1.Current() || KeyID("plain text") != "" {
+		t.Fatal("KeyID does not name the key that sealed")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(file))
+	if len(entries) != 1 {
+		t.Fatalf("AddKey left files behind: %v", entries)
+	}
+}
+
+func TestSignerIsDerivedPerKeyAndPurpose(t *testing.T) {
+	raw1, raw2 := Generate(), Generate()
+	k, _ := New(raw1, raw2)
+	again, _ := New(raw1, raw2)
+	ids := k.IDs()
+	a, ok := k.Signer(ids[0], "audit")
+	b, _ := again.Signer(ids[0], "audit")
+	if !ok || !a.Equal(b) {
+		t.Fatal("the same key and purpose must derive the same signing key")
+	}
+	if c, _ := k.Signer(ids[0], "other"); c.Equal(a) {
+		t.Fatal("another purpose derived the same signing key")
+	}
+	if d, _ := k.Signer(ids[1], "audit"); d.Equal(a) {
+		t.Fatal("another key derived the same signing key")
+	}
+	if _, ok := k.Signer("00000000", "audit"); ok {
+		t.Fatal("a key not in the keyring derived a signing key")
+	}
+	sig := ed25519.Sign(a, []byte("m"))
+	if !ed25519.Verify(a.Public().(ed25519.PublicKey), []byte("m"), sig) {
+		t.Fatal("the derived key does not sign")
 	}
 }

@@ -186,6 +186,7 @@ func New(cfg Config) (*Server, error) {
 	s.adminRoutes()
 	s.apiDocRoutes()
 	s.didRoutes()
+	s.auditRoutes()
 	s.credentialRoutes()
 	s.statusRoutes()
 	s.verifyRoutes()

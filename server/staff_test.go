@@ -202,21 +202,13 @@ func (b *queueBoard) auditLog(t *testing.T) []audit.Entry {
 	return log
 }
 
-// outbox lists the queued messages, read from the outbox table.
+// outbox lists the queued messages, their bodies opened (they are sealed
+// in the table).
 func (b *queueBoard) outbox(t *testing.T) []store.Mail {
 	t.Helper()
-	rows, err := b.st.DB.Query("SELECT to_addr, subject, body FROM outbox ORDER BY id")
+	out, err := b.st.DueMail(context.Background(), time.Now().AddDate(100, 0, 0), 100000)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []store.Mail
-	for rows.Next() {
-		var m store.Mail
-		if err := rows.Scan(&m.To, &m.Subject, &m.Body); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, m)
 	}
 	return out
 }

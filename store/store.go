@@ -13,14 +13,17 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
 
+	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/seal"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
@@ -87,6 +90,12 @@ type Store struct {
 	// they wait their turn here instead of sleeping and retrying on the
 	// database lock (which under load made some wait seconds).
 	writers sync.Mutex
+	// lastCheckpoint is the audit checkpoint this store signed last: one
+	// read back unchanged needs no signature check.
+	lastCheckpoint atomic.Pointer[audit.Checkpoint]
+	// auditKeys caches the checkpoint signing keys derived from the
+	// keyring, by key id.
+	auditKeys sync.Map
 }
 
 // InTx runs f in a transaction and commits when f returns nil; any error
@@ -108,12 +117,21 @@ func (s *Store) InTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
+// CheckDatabaseURL refuses a database URL that Open would refuse, so that
+// a command can say so before it does anything else.
+func CheckDatabaseURL(u string) error {
+	if u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		return fmt.Errorf("--database %q: only postgres:// URLs are supported; leave it empty for the embedded SQLite database", u)
+	}
+	return nil
+}
+
 // Open opens the database the config names; it does not migrate it.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if err := CheckDatabaseURL(cfg.DatabaseURL); err != nil {
+		return nil, err
+	}
 	if u := cfg.DatabaseURL; u != "" {
-		if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
-			return nil, fmt.Errorf("--database %q: only postgres:// URLs are supported; leave it empty for the embedded SQLite database", u)
-		}
 		db, err := sql.Open("pgx", u)
 		if err != nil {
 			return nil, fmt.Errorf("opening PostgreSQL: %w", err)
@@ -132,7 +150,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the data directory: %w", err)
 	}
-	dsn := "file:" + filepath.Join(dir, "certboard.db") +
+	file := filepath.Join(dir, "certboard.db")
+	if err := ownerOnly(dir, file); err != nil {
+		return nil, err
+	}
+	dsn := "file:" + file +
 		"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -144,6 +166,41 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	limitPool(db, cfg.MaxConns, 8)
 	return &Store{DB: db, Dialect: SQLite, keys: cfg.Keys}, nil
+}
+
+// ownerOnly makes the data directory readable by its owner only (0700)
+// and the database files read-write by their owner only (0600): the
+// database is created here, before SQLite would create it with the
+// process's default mode (0644 under the usual umask), and its -wal and
+// -shm files, which SQLite creates with the database file's mode, follow.
+// Existing files with wider modes are narrowed. (Windows has no such modes.)
+func ownerOnly(dir, file string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("creating the database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for name, mode := range map[string]os.FileMode{dir: 0o700, file: 0o600, file + "-wal": 0o600, file + "-shm": 0o600} {
+		fi, err := os.Stat(name)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&^mode == 0 {
+			continue
+		}
+		if err := os.Chmod(name, mode); err != nil {
+			return fmt.Errorf("%s has mode %04o, readable by others, and cannot be narrowed to %04o: %w", name, fi.Mode().Perm(), mode, err)
+		}
+	}
+	return nil
 }
 
 // limitPool bounds the pool and keeps its connections open, so that
@@ -174,8 +231,15 @@ func redact(u string) string {
 // Close closes the database.
 func (s *Store) Close() error { return s.DB.Close() }
 
+// secretsMigration is the migration that sealed mail bodies and added the
+// audit checkpoint.
+const secretsMigration = 17
+
 // Migrate applies every embedded migration not yet applied and returns
-// how many it applied.
+// how many it applied. Then, with the store's keys, it does what SQL
+// cannot: it seals mail bodies left in plain text by an older version, and,
+// right after the migration that added audit checkpoints, signs the first
+// checkpoint of a log written before them.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
 	dir, err := fs.Sub(migrations, "migrations/"+s.Dialect.String())
 	if err != nil {
@@ -192,6 +256,16 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	results, err := p.Up(ctx)
 	if err != nil {
 		return len(results), fmt.Errorf("migrating the %s database: %w", s.Dialect, err)
+	}
+	for _, r := range results {
+		if r.Source != nil && r.Source.Version == secretsMigration {
+			if err := s.anchorExisting(ctx); err != nil {
+				return len(results), fmt.Errorf("signing the first audit checkpoint: %w", err)
+			}
+		}
+	}
+	if _, err := s.sealPlainMail(ctx); err != nil {
+		return len(results), err
 	}
 	return len(results), nil
 }

@@ -22,7 +22,7 @@ const defaultPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 // temporary directory, and PostgreSQL in a database created for this test
 // and dropped after it. Without a reachable PostgreSQL the second is skipped,
 // or fails when CERTBOARD_CI=1.
-func engines(t *testing.T) map[string]*Store {
+func engines(t testing.TB) map[string]*Store {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]*Store{}
@@ -69,7 +69,7 @@ func engines(t *testing.T) map[string]*Store {
 	return out
 }
 
-func migrated(t *testing.T) map[string]*Store {
+func migrated(t testing.TB) map[string]*Store {
 	t.Helper()
 	stores := engines(t)
 	for name, s := range stores {
@@ -221,7 +221,7 @@ func TestOpenRejectsBadConfig(t *testing.T) {
 	}
 }
 
-func testKeys(t *testing.T) *seal.Keyring {
+func testKeys(t testing.TB) *seal.Keyring {
 	t.Helper()
 	k, err := seal.New(seal.Generate())
 	if err != nil {

@@ -21,7 +21,7 @@ func importBoard(t *testing.T) (dir string, st *store.Store) {
 	t.Helper()
 	dir = t.TempDir()
 	ctx := context.Background()
-	st, err := openConfigured(ctx, &store.Config{DataDir: dir})
+	st, err := openConfigured(ctx, &storeOptions{Config: store.Config{DataDir: dir}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,18 +38,25 @@ Usage:
   certboard migrate [--data DIR | --database postgres://...]
   certboard user add --email ADDRESS --name NAME [--role applicant,staff,...] [--data DIR | --database URL]
                      (the password is read from standard input or CERTBOARD_PASSWORD)
-  certboard audit verify [--data DIR | --database postgres://...]
+  certboard audit verify [--checkpoint FILE] [--data DIR | --database postgres://...]
+  certboard audit checkpoint [--out FILE]   (the signed checkpoint of the log, to keep elsewhere)
+  certboard audit anchor --reason TEXT      (resume a log that no longer ends at its checkpoint)
   certboard totp SECRET   (prints the current two-factor code of a secret, e.g. a demo account's)
-  certboard keys list|rotate [--data DIR | --database postgres://...]
+  certboard keys list|rotate [--data DIR | --database postgres://...]   (credential-signing keys)
+  certboard keys rotate-secret [--keys DIR]   (a new encryption key; then restart and reseal)
+  certboard keys reseal [--files URL]         (seal stored data again under the newest encryption key)
   certboard verify [--trust FILE] FILE
-                     (a credential as JSON or JWT; exit 0 valid, 1 invalid, 2 could not check, 3 valid but
-                     the issuer is not on the --trust list of "DID name" lines; without it, no issuer is named)
+                    (a credential as JSON or JWT; exit 0 valid, 1 invalid, 2 could not check, 3 valid but
+                    the issuer is not on the --trust list of "DID name" lines; without it, no issuer is named)
   certboard import completions FILE.csv --provider EMAIL [--errors FILE] [--data DIR | --database URL]
                      (CE completions from an approved provider; exit 0 all imported, 1 some rejected)
 
 Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage.
 With --all: 0 when the portfolio is eligible for at least one set, 1 otherwise.
-audit verify: 0 when the audit chain is intact, 1 when an entry was edited or deleted.
+audit verify: 0 when the audit chain is intact and ends at its signed checkpoint, 1 when an
+entry was edited or deleted (from the end too) or a checkpoint is missing or does not verify.
+Every command that opens the database takes --keys DIR (env CERTBOARD_KEYS_DIR): where the
+encryption keyring secret.key is, when CERTBOARD_SECRET_KEYS does not give the keys.
 `
 
 // run is the whole program; today is the default as-of date.
@@ -70,7 +77,7 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 	case "user":
 		return runUser(args[1:], os.Stdin, stdout, stderr)
 	case "audit":
-		return runAudit(args[1:], stdout, stderr)
+		return runAudit(args[1:], stdout, stderr, time.Now())
 	case "verify":
 		return runVerify(args[1:], os.Stdin, stdout, stderr, time.Now(), httpFetch)
 	case "keys":

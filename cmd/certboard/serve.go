@@ -78,7 +78,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitBadInput
 	}
-	docs, err := openFiles(ctx, *filesURL, cfg)
+	if cfg.keysInDataDir() && cfg.DatabaseURL == "" && !*demo {
+		log.Warn("the encryption keys are kept in the data directory, beside the database they protect: a copy of the directory (a backup, a stolen disk) carries its own key; keep them apart with --keys DIR or CERTBOARD_SECRET_KEYS (see docs/operations.md)")
+	}
+	// Changes are refused while the audit log does not end at its signed
+	// checkpoint (entries deleted from its end): say so at once.
+	if err := st.CheckAuditHead(ctx); err != nil {
+		log.Error("the audit log fails its check; every change will be refused until this is resolved: run certboard audit verify", "error", err)
+	}
+	docs, err := openFiles(ctx, *filesURL, &cfg.Config)
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitBadInput

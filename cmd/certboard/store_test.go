@@ -35,7 +35,7 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	s, err := store.Open(ctx, store.Config{DataDir: dir})
+	s, err := openConfigured(ctx, &storeOptions{Config: store.Config{DataDir: dir}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func TestVerifyCommand(t *testing.T) {
 	}
 	defer func() { cancel(); <-done }()
 
-	cfg := &store.Config{DataDir: dir}
+	cfg := &storeOptions{Config: store.Config{DataDir: dir}}
 	st, err := openConfigured(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
