@@ -68,6 +68,7 @@ var userReferences = []struct{ Table, Column string }{
 	{"ce_providers", "user_id"},
 	{"ce_completions", "provider_id"},
 	{"ce_completions", "holder_id"},
+	{"trusted_issuers", "added_by"},
 }
 
 // DeleteUnverifiedUsers deletes the sign-ups that were never verified:
