@@ -271,7 +271,7 @@ type accountView struct {
 	Email     string
 	Roles     []string
 	TwoFactor bool
-	// StaffNeeds2FA: staff or admin without two-factor sign-in yet.
+	// StaffNeeds2FA: staff, admin or regulator without two-factor sign-in yet.
 	StaffNeeds2FA bool
 	Sessions      []sessionView
 	Tokens        []tokenView
@@ -319,7 +319,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		s.internal(w, err)
 		return
 	}
-	v := accountView{Email: u.Email, Roles: u.Roles, TwoFactor: u.TwoFactor(), StaffNeeds2FA: u.IsStaff() && !u.TwoFactor(),
+	v := accountView{Email: u.Email, Roles: u.Roles, TwoFactor: u.TwoFactor(), StaffNeeds2FA: needsTwoFactor(u) && !u.TwoFactor(),
 		NewToken: f.newToken, NewTokenName: f.newTokenName}
 	current := sessionFrom(r)
 	for _, ss := range sessions {

@@ -826,8 +826,8 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
 	if len(u.Roles) == 0 {
 		msg = fmt.Sprintf("Saved: %s now holds no role.", u.Name)
 	}
-	if u.IsStaff() && !u.TwoFactor() {
-		msg += " They must turn on two-factor sign-in before they can use staff or admin pages."
+	if needsTwoFactor(u) && !u.TwoFactor() {
+		msg += " They must turn on two-factor sign-in before they can use staff, admin or regulator pages."
 	}
 	redirect(w, r, back, msg)
 }
