@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -287,6 +289,110 @@ func TestForbiddenPageIsAPage(t *testing.T) {
 	rec = getAs(t, s.Handler(), "/api/v1/reviews", c)
 	if rec.Code != http.StatusForbidden || rec.Header().Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("API: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}
+
+// TestDecidedApplicationClosesToReviewersAndSupervisors: once an
+// application is decided, its assigned reviewers and the supervisor it
+// names reach none of it. Every route aimed at it answers 404 (or the role
+// guard's 403), but for the reviewer's page, which says only when it was
+// decided and how they voted; the supervisor's lists drop it; nothing is
+// downloaded, voted or confirmed. Riley's application, undecided, stays
+// open to the same people.
+func TestDecidedApplicationClosesToReviewersAndSupervisors(t *testing.T) {
+	w := newAccessWorld(t)
+	ctx := context.Background()
+	h := w.s.Handler()
+	decided := w.app(t, "jordan") // approved; Priya and Tomás voted, Lee Park supervised
+	if decided.State != "approved" {
+		t.Fatalf("Jordan's application is %s", decided.State)
+	}
+	// A file on record, so that a download would have something to send.
+	data := docPDF(t)
+	sum := sha256.Sum256(data)
+	doc := store.Document{ApplicationID: decided.ID, ItemID: "doc-on-record", Filename: "transcript.pdf", ContentType: "application/pdf",
+		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), BlobKey: docBlobKey(decided.ID), UploadedBy: w.users["jordan"].ID, CreatedAt: w.s.now()}
+	if err := w.s.cfg.Files.Put(ctx, doc.BlobKey, data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		doc.ID, err = w.st.AddDocument(ctx, tx, doc)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w.doc = fmt.Sprint(doc.ID)
+	// The owner still downloads it: the file is there to be had.
+	if rec := getAs(t, h, fmt.Sprintf("/api/v1/applications/%d/documents/%d", decided.ID, doc.ID), w.cookie["jordan"]); rec.Code != 200 {
+		t.Fatalf("the owner's download: %d", rec.Code)
+	}
+	before, err := w.st.AuditLog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"priya.raman", "tomas.silva", "lee.park"} {
+		for _, r := range w.s.Routes() {
+			if r.Access == Public || !appRoute.MatchString(r.Pattern) {
+				continue
+			}
+			want := http.StatusNotFound
+			switch {
+			case !r.Access.allows(w.users[who]):
+				want = http.StatusForbidden
+			case r.Pattern == "GET /reviews/{id}" && who != "lee.park":
+				want = http.StatusOK
+			}
+			if rec := w.call(t, r.Pattern, decided, who); rec.Code != want {
+				t.Errorf("%s as %s on the decided application: %d, want %d\n%.300s", r.Pattern, who, rec.Code, want, rec.Body)
+			}
+		}
+	}
+
+	// The reviewer's page: the decision and their vote, nothing of the file.
+	rec := getAs(t, h, fmt.Sprintf("/reviews/%d", decided.ID), w.cookie["priya.raman"])
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(body, ">approved</span> on ") || !strings.Contains(body, "Your vote was <strong>approve</strong>") {
+		t.Fatalf("the reviewer's page of the decided application: %d\n%s", rec.Code, body)
+	}
+	for _, secret := range []string{"Submitted evidence", "Eligibility", "/documents", "Vote</button>", "conflict-reason"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("the reviewer's page of the decided application shows %q", secret)
+		}
+	}
+	if rec := getAs(t, h, "/reviews", w.cookie["priya.raman"]); !strings.Contains(rec.Body.String(), fmt.Sprintf(`href="/reviews/%d"`, decided.ID)) {
+		t.Errorf("the reviewer's list no longer lists the decided application")
+	}
+
+	// The supervisor's lists drop it and keep the undecided ones.
+	for _, path := range []string{"/supervision", "/api/v1/supervision"} {
+		body := getAs(t, h, path, w.cookie["lee.park"]).Body.String()
+		if strings.Contains(body, "Jordan Reyes") || !strings.Contains(body, "Riley Chen") {
+			t.Errorf("%s: the decided application listed, or the undecided one not:\n%s", path, body)
+		}
+	}
+
+	// The same people still reach the undecided application.
+	for _, c := range []struct{ who, path string }{
+		{"priya.raman", "/reviews/%d"}, {"priya.raman", "/api/v1/applications/%d"}, {"priya.raman", "/applications/%d/documents"},
+		{"lee.park", "/supervision/%d"}, {"lee.park", "/api/v1/supervision/%d"},
+	} {
+		if rec := getAs(t, h, fmt.Sprintf(c.path, w.review.ID), w.cookie[c.who]); rec.Code != 200 {
+			t.Errorf("GET %s as %s on the undecided application: %d", fmt.Sprintf(c.path, w.review.ID), c.who, rec.Code)
+		}
+	}
+
+	after, err := w.st.AuditLog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range after[len(before):] {
+		if strings.Contains(e.Subject, fmt.Sprintf("application/%d", decided.ID)) {
+			t.Errorf("a reviewer or supervisor left an audit entry on the decided application: %+v", e)
+		}
+	}
+	if app, _ := w.st.Application(ctx, decided.ID); app.Version != decided.Version {
+		t.Errorf("the decided application changed: version %d→%d", decided.Version, app.Version)
 	}
 }
 
