@@ -421,7 +421,7 @@ func TestRegulatorsNeedTwoFactor(t *testing.T) {
 	}
 	for path, want := range map[string]string{
 		"/account":            "regulators must sign in with two factors",
-		"/account/two-factor": "regulators must turn on two-factor sign-in",
+		"/account/two-factor": "and regulators before they look people up",
 		"/title-check":        "Turn on two-factor sign-in",
 	} {
 		body := getAs(t, h, path, nf).Body.String()
