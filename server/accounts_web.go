@@ -342,7 +342,9 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // accountSubmit saves the name and practice, if the account is still at
-// the version the form was drawn from.
+// the version the form was drawn from, with an audit entry of both values
+// before and after and, for a reviewer, their open assignments checked
+// again for conflicts of interest.
 func (s *Server) accountSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -367,14 +369,25 @@ func (s *Server) accountSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	changed := *u
 	changed.Name, changed.Practice, changed.Version = name, practice, version
+	// The name and practice decide reviewers' conflicts of interest: open
+	// assignments are checked again and the result recorded with the change
+	// (reviewerchange.go); the audit entry holds both values before and after.
+	var found *reviewerRechecks
+	if detailsChanged(u, &changed) {
+		if found, err = s.recheckReviewer(ctx, &changed); err != nil {
+			s.internal(w, err)
+			return
+		}
+	}
+	now := s.now()
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.cfg.Store.UpdateUser(ctx, tx, changed); err != nil {
 			return err
 		}
-		e := userEntry(s.now(), u.ID, "account.update")
-		e.After = "name, practice"
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, e)
-		return err
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, detailsEntry(now, u.ID, "account.update", u, &changed)); err != nil {
+			return err
+		}
+		return s.recordRecheck(ctx, tx, u, &changed, found, "", now)
 	})
 	if errors.Is(err, store.ErrConflict) {
 		s.renderAccount(w, r, http.StatusConflict, accountForm{form: form, errs: map[string]string{

@@ -766,12 +766,23 @@ func (s *Server) changeUser(ctx context.Context, me *store.User, uid int64, c ad
 	}
 	next.Version = c.Version
 	after := fmt.Sprintf("roles=%s; practice=%s", strings.Join(next.Roles, ","), next.Practice)
+	// A reviewer's practice decides conflicts of interest: their open
+	// assignments are checked again with the change (reviewerchange.go).
+	var found *reviewerRechecks
+	if detailsChanged(u, &next) {
+		if found, err = s.recheckReviewer(ctx, &next); err != nil {
+			return nil, err
+		}
+	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.cfg.Store.UpdateUser(ctx, tx, next)
 		if err != nil {
 			return err
 		}
 		next.Version = v
+		if err := s.recordRecheck(ctx, tx, u, &next, found, "by the board's admin "+me.Name, s.now()); err != nil {
+			return err
+		}
 		if next.IsStaff() && !u.IsStaff() {
 			// Made staff: the sessions and tokens they hold were not signed
 			// in with the two factors staff need; they sign in again.
