@@ -515,3 +515,24 @@ func TestRegulatorLookUpNeverShowsPrivateHolder(t *testing.T) {
 		}
 	}
 }
+
+// TestMadeRegulatorSignsInAgain: like a user made staff, a user made a
+// regulator loses the sessions and tokens they had, which were not signed
+// in with the two factors the role needs.
+func TestMadeRegulatorSignsInAgain(t *testing.T) {
+	s, st := newServer(t)
+	h := s.Handler()
+	admin := addUser(t, st, "admin@example.org", "Ada Admin", "admin")
+	u := addUser(t, st, "rhea@example.org", "Rhea Soon-Regulator", "applicant")
+	old := sessionFor(t, s, u)
+	if rec := getAs(t, h, "/api/v1/me", old); rec.Code != 200 {
+		t.Fatalf("before: %d", rec.Code)
+	}
+	rec := callJSON(t, h, "PATCH", fmt.Sprintf("/api/v1/admin/users/%d", u.ID), fmt.Sprintf(`{"roles":["applicant","regulator"],"version":%d}`, u.Version), sessionFor(t, s, admin))
+	if rec.Code != 200 {
+		t.Fatalf("make regulator: %d %s", rec.Code, rec.Body)
+	}
+	if rec := getAs(t, h, "/api/v1/me", old); rec.Code != 401 {
+		t.Fatalf("the old session still works after being made a regulator: %d", rec.Code)
+	}
+}

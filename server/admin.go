@@ -783,9 +783,10 @@ func (s *Server) changeUser(ctx context.Context, me *store.User, uid int64, c ad
 		if err := s.recordRecheck(ctx, tx, u, &next, found, "by the board's admin "+me.Name, s.now()); err != nil {
 			return err
 		}
-		if next.IsStaff() && !u.IsStaff() {
-			// Made staff: the sessions and tokens they hold were not signed
-			// in with the two factors staff need; they sign in again.
+		if needsTwoFactor(&next) && !needsTwoFactor(u) {
+			// Made staff or regulator: the sessions and tokens they hold
+			// were not signed in with the two factors these roles need;
+			// they sign in again.
 			if err := s.cfg.Store.EndAllAccess(ctx, tx, uid); err != nil {
 				return err
 			}
