@@ -170,7 +170,13 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 		s.internal(w, err)
 		return
 	}
+	docs, err := s.cfg.Store.Documents(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
 	v := reviewView{App: app, Eval: ev, Groups: reviewEvidence(ev.Portfolio), CanVote: app.State == string(application.PeerReview), Failed: failed}
+	markNotOnFile(v.Groups, docs)
 	for _, a := range assigned {
 		if a.ReviewerID == u.ID {
 			v.Mine = a

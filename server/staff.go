@@ -413,8 +413,14 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		s.internal(w, err)
 		return
 	}
+	docs, err := s.cfg.Store.Documents(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
 	v := queueAppView{App: app, Eval: ev, Events: events, Groups: reviewEvidence(ev.Portfolio), Failed: failed,
 		CanVerify: staffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: staffCanAssign(app.State)}
+	markNotOnFile(v.Groups, docs)
 	since := peerRoundStart(events)
 	for _, a := range chk.assignments {
 		av := reviewAssignmentView{Assignment: a, Current: voteCurrent(a, since)}
