@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -127,6 +128,8 @@ type fieldTag struct {
 	max       float64
 	hasMax    bool
 	reference string
+	// sha256: a non-empty value must be a SHA-256 digest in lower-case hex.
+	sha256 bool
 }
 
 func parseTag(s string) fieldTag {
@@ -147,6 +150,8 @@ func parseTag(s string) fieldTag {
 			t.hasMax = true
 		case "ref":
 			t.reference = v
+		case "sha256":
+			t.sha256 = true
 		}
 	}
 	return t
@@ -161,6 +166,9 @@ func (w *walker) fail(path, format string, args ...any) {
 }
 
 var dateType = reflect.TypeFor[date.Date]()
+
+// sha256Hex is a SHA-256 digest written in lower-case hexadecimal.
+var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 func jsonKind(v any) string {
 	switch v.(type) {
@@ -223,6 +231,10 @@ func (w *walker) value(v any, rv reflect.Value, path string, tag fieldTag) {
 		}
 		if len(tag.enum) > 0 && s != "" && !slices.Contains(tag.enum, s) {
 			w.fail(path, "%q is not one of %s", s, strings.Join(tag.enum, ", "))
+			return
+		}
+		if tag.sha256 && s != "" && !sha256Hex.MatchString(s) {
+			w.fail(path, "must be the file's SHA-256 digest: 64 lower-case hexadecimal digits, not %q", s)
 			return
 		}
 		rv.SetString(s)

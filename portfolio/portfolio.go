@@ -238,11 +238,15 @@ type Attestation struct {
 
 // Document is a document on file and the items it supports.
 type Document struct {
-	ID           string       `json:"id" cb:"required"`
-	Kind         string       `json:"kind" cb:"required,enum=transcript|diploma|license|insurance_certificate|membership_certificate|certificate_of_completion|supervision_contract|supervision_log|recommendation_letter|cv|equivalence|other"`
-	Title        string       `json:"title,omitempty"`
-	Received     date.Date    `json:"received" cb:"required"`
-	Supports     []string     `json:"supports,omitempty" cb:"ref=*"`
+	ID       string    `json:"id" cb:"required"`
+	Kind     string    `json:"kind" cb:"required,enum=transcript|diploma|license|insurance_certificate|membership_certificate|certificate_of_completion|supervision_contract|supervision_log|recommendation_letter|cv|equivalence|other"`
+	Title    string    `json:"title,omitempty"`
+	Received date.Date `json:"received" cb:"required"`
+	Supports []string  `json:"supports,omitempty" cb:"ref=*"`
+	// FileSHA256 is the SHA-256 digest of the document's file (64
+	// lower-case hexadecimal digits) when a board holds the file: certboard
+	// gives it on export, and an import uses it to find the file again.
+	FileSHA256   string       `json:"file_sha256,omitempty" cb:"sha256"`
 	Verification Verification `json:"verification,omitzero"`
 }
 

@@ -199,7 +199,12 @@ func (w *schemaWalker) field(path string, node map[string]any, t reflect.Type, t
 				w.errorf(path, "a required string needs minLength 1 and pattern \\S, got %v and %v", node["minLength"], node["pattern"])
 			}
 		}
-		if !tag.required && (node["minLength"] != nil || node["pattern"] != nil) {
+		switch {
+		case tag.sha256:
+			if node["pattern"] != "^[0-9a-f]{64}$" || node["minLength"] != nil {
+				w.errorf(path, "a SHA-256 digest needs pattern ^[0-9a-f]{64}$ (and no minLength), got %v", node["pattern"])
+			}
+		case !tag.required && (node["minLength"] != nil || node["pattern"] != nil):
 			w.errorf(path, "an optional string accepts any text; drop minLength and pattern")
 		}
 	case reflect.Bool:
@@ -367,6 +372,8 @@ func TestSchemaAndDecodeRejectTheSame(t *testing.T) {
 		{"verification without state", func(d map[string]any) { item(d, "insurance", 0)["verification"] = map[string]any{"by": "x"} }, "$.insurance[0].verification.state"},
 		{"impossible date", func(d map[string]any) { item(d, "attestations", 0)["signed"] = "2023-02-30" }, "$.attestations[0].signed"},
 		{"malformed date", func(d map[string]any) { item(d, "documents", 0)["received"] = "21/02/2025" }, "$.documents[0].received"},
+		{"file digest in capitals", func(d map[string]any) { item(d, "documents", 0)["file_sha256"] = strings.Repeat("AB", 32) }, "$.documents[0].file_sha256"},
+		{"file digest too short", func(d map[string]any) { item(d, "documents", 0)["file_sha256"] = "abc123" }, "$.documents[0].file_sha256"},
 		{"empty string in a list", func(d map[string]any) { d["person"].(map[string]any)["languages"] = []any{"en", ""} }, "$.person.languages[1]"},
 		{"empty area list", func(d map[string]any) {
 			item(d, "education", 0)["areas"] = map[string]any{"aasect-core": []any{}}

@@ -282,7 +282,7 @@ type accountView struct {
 	Email     string
 	Roles     []string
 	TwoFactor bool
-	// StaffNeeds2FA: staff or admin without two-factor sign-in yet.
+	// StaffNeeds2FA: staff, admin or regulator without two-factor sign-in yet.
 	StaffNeeds2FA bool
 	Sessions      []sessionView
 	Tokens        []tokenView
@@ -330,7 +330,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		s.internal(w, err)
 		return
 	}
-	v := accountView{Email: u.Email, Roles: u.Roles, TwoFactor: u.TwoFactor(), StaffNeeds2FA: u.IsStaff() && !u.TwoFactor(),
+	v := accountView{Email: u.Email, Roles: u.Roles, TwoFactor: u.TwoFactor(), StaffNeeds2FA: needsTwoFactor(u) && !u.TwoFactor(),
 		NewToken: f.newToken, NewTokenName: f.newTokenName}
 	current := sessionFrom(r)
 	for _, ss := range sessions {
@@ -353,7 +353,9 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // accountSubmit saves the name and practice, if the account is still at
-// the version the form was drawn from.
+// the version the form was drawn from, with an audit entry of both values
+// before and after and, for a reviewer, their open assignments checked
+// again for conflicts of interest.
 func (s *Server) accountSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -378,14 +380,25 @@ func (s *Server) accountSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	changed := *u
 	changed.Name, changed.Practice, changed.Version = name, practice, version
+	// The name and practice decide reviewers' conflicts of interest: open
+	// assignments are checked again and the result recorded with the change
+	// (reviewerchange.go); the audit entry holds both values before and after.
+	var found *reviewerRechecks
+	if detailsChanged(u, &changed) {
+		if found, err = s.recheckReviewer(ctx, &changed); err != nil {
+			s.internal(w, err)
+			return
+		}
+	}
+	now := s.now()
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.cfg.Store.UpdateUser(ctx, tx, changed); err != nil {
 			return err
 		}
-		e := userEntry(s.now(), u.ID, "account.update")
-		e.After = "name, practice"
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, e)
-		return err
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, detailsEntry(now, u.ID, "account.update", u, &changed)); err != nil {
+			return err
+		}
+		return s.recordRecheck(ctx, tx, u, &changed, found, "", now)
 	})
 	if errors.Is(err, store.ErrConflict) {
 		s.renderAccount(w, r, http.StatusConflict, accountForm{form: form, errs: map[string]string{

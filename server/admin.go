@@ -772,15 +772,27 @@ func (s *Server) changeUser(ctx context.Context, me *store.User, uid int64, c ad
 	}
 	next.Version = c.Version
 	after := fmt.Sprintf("roles=%s; practice=%s", strings.Join(next.Roles, ","), next.Practice)
+	// A reviewer's practice decides conflicts of interest: their open
+	// assignments are checked again with the change (reviewerchange.go).
+	var found *reviewerRechecks
+	if detailsChanged(u, &next) {
+		if found, err = s.recheckReviewer(ctx, &next); err != nil {
+			return nil, err
+		}
+	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		v, err := s.cfg.Store.UpdateUser(ctx, tx, next)
 		if err != nil {
 			return err
 		}
 		next.Version = v
-		if next.IsStaff() && !u.IsStaff() {
-			// Made staff: the sessions and tokens they hold were not signed
-			// in with the two factors staff need; they sign in again.
+		if err := s.recordRecheck(ctx, tx, u, &next, found, "by the board's admin "+me.Name, s.now()); err != nil {
+			return err
+		}
+		if needsTwoFactor(&next) && !needsTwoFactor(u) {
+			// Made staff or regulator: the sessions and tokens they hold
+			// were not signed in with the two factors these roles need;
+			// they sign in again.
 			if err := s.cfg.Store.EndAllAccess(ctx, tx, uid); err != nil {
 				return err
 			}
@@ -832,8 +844,8 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
 	if len(u.Roles) == 0 {
 		msg = fmt.Sprintf("Saved: %s now holds no role.", u.Name)
 	}
-	if u.IsStaff() && !u.TwoFactor() {
-		msg += " They must turn on two-factor sign-in before they can use staff or admin pages."
+	if needsTwoFactor(u) && !u.TwoFactor() {
+		msg += " They must turn on two-factor sign-in before they can use staff, admin or regulator pages."
 	}
 	redirect(w, r, back, msg)
 }

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certboard/certboard/application"
 	"github.com/certboard/certboard/audit"
@@ -464,6 +465,13 @@ func withItem(p *portfolio.Portfolio, list, itemID string, obj map[string]any, e
 // savePortfolio stores an edited portfolio (version-guarded), refreshes the
 // supervisor links and records the change in the audit log.
 func (s *Server) savePortfolio(ctx context.Context, u *store.User, app *store.Application, version int, p *portfolio.Portfolio, what string) (int, error) {
+	return s.savePortfolioWith(ctx, u, app, version, p, what, nil)
+}
+
+// savePortfolioWith is savePortfolio with more to write in its transaction
+// (extra may be nil).
+func (s *Server) savePortfolioWith(ctx context.Context, u *store.User, app *store.Application, version int, p *portfolio.Portfolio, what string,
+	extra func(tx *sql.Tx, now time.Time) error) (int, error) {
 	data, err := portfolio.Encode(p)
 	if err != nil {
 		return 0, err
@@ -484,9 +492,14 @@ func (s *Server) savePortfolio(ctx context.Context, u *store.User, app *store.Ap
 		if err := s.cfg.Store.SetSupervisors(ctx, tx, app.ID, links); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.portfolio",
-			Subject: fmt.Sprintf("application/%d", app.ID), After: what})
-		return err
+		if _, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.portfolio",
+			Subject: fmt.Sprintf("application/%d", app.ID), After: what}); err != nil {
+			return err
+		}
+		if extra != nil {
+			return extra(tx, now)
+		}
+		return nil
 	})
 	return newVersion, err
 }
@@ -644,7 +657,9 @@ func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
 
 // exportPortfolio sends the live portfolio in the interchange format; a
 // peer reviewer gets the submitted snapshot, which is what they judge, never
-// the applicant's working copy.
+// the applicant's working copy. Each document the application holds a file
+// for names it by SHA-256, so that an import finds it again
+// (portfoliodocs.go).
 func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) {
 	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
@@ -653,6 +668,11 @@ func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) {
 	data := app.Portfolio
 	if rel&(RelOwner|RelStaff) == 0 {
 		data = app.Snapshot
+	}
+	data, err := s.exportedPortfolio(r.Context(), app.ID, data)
+	if err != nil {
+		s.internal(w, err)
+		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -688,8 +708,11 @@ func clearVerification(p *portfolio.Portfolio) {
 
 // importPortfolio replaces the live portfolio with an uploaded one (a form
 // with a file or pasted JSON, or PUT with a JSON body and If-Match: the
-// version). Verification states are dropped; documents already uploaded are
-// kept.
+// version). Verification states are dropped (but for documents on file
+// that did not change); documents already uploaded are kept, and the
+// document items of the import are matched with files (planImportDocs):
+// held by the application, copied from the importer's other uploads, or
+// not on file.
 func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 	api := strings.HasPrefix(r.URL.Path, "/api/")
 	app, cur, ok := s.editableApp(w, r)
@@ -733,6 +756,7 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var problems portfolio.Errors
+	var plan *importDocs
 	p, err := portfolio.Decode(data)
 	if len(strings.TrimSpace(string(data))) == 0 {
 		problems = portfolio.Errors{{Path: "$", Message: "empty: choose a portfolio JSON file or paste its text"}}
@@ -749,12 +773,9 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		clearVerification(p)
-		for _, d := range cur.Documents {
-			if _, clash := portfolio.Find(p, d.ID); clash {
-				problems = append(problems, portfolio.FieldError{Path: "$", Message: fmt.Sprintf("id %q is taken by a document already uploaded to this application; rename the item", d.ID)})
-				continue
-			}
-			p.Documents = append(p.Documents, d)
+		if plan, problems, err = s.planImportDocs(r.Context(), userFrom(r), app, cur, p); err != nil {
+			s.internal(w, err)
+			return
 		}
 		if len(problems) == 0 {
 			problems = portfolio.Validate(p)
@@ -773,16 +794,31 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 			Data:   importView{App: app, Problems: problems}})
 		return
 	}
-	newVersion, err := s.savePortfolio(r.Context(), userFrom(r), app, version, p, "imported a portfolio")
+	ctx, u := r.Context(), userFrom(r)
+	if err := s.copyFiles(ctx, plan); err != nil {
+		s.internal(w, err)
+		return
+	}
+	newVersion, err := s.savePortfolioWith(ctx, u, app, version, p, "imported a portfolio", func(tx *sql.Tx, now time.Time) error {
+		return s.recordCopies(ctx, tx, u, plan, now)
+	})
 	if err != nil {
+		s.dropCopies(ctx, plan)
 		s.actError(w, r, err)
 		return
 	}
 	if api {
-		writeJSON(w, map[string]any{"version": newVersion})
+		writeJSON(w, map[string]any{"version": newVersion, "documents": map[string]any{"on_file": plan.OnFile, "copied": plan.Copied, "not_on_file": plan.NotOnFile}})
 		return
 	}
-	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), "Portfolio imported. Every item is claimed until the board or your supervisor confirms it.")
+	msg := "Portfolio imported. Every item is claimed until the board or your supervisor confirms it."
+	if n := len(plan.Copied); n > 0 {
+		msg += fmt.Sprintf(" %d document file(s) were copied from your other applications (%s).", n, strings.Join(plan.Copied, ", "))
+	}
+	if n := len(plan.NotOnFile); n > 0 {
+		msg += fmt.Sprintf(" %d document(s) are not on file (%s): upload their files on the Documents page.", n, strings.Join(plan.NotOnFile, ", "))
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), msg)
 }
 
 // ownerAction is the applicant's submit, withdraw and answer buttons.

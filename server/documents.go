@@ -183,10 +183,51 @@ func docSupportGroups(p *portfolio.Portfolio, checked []string) []docGroup {
 	return out
 }
 
+// docPending is a document item of the portfolio whose file the board does
+// not hold ("not on file"): imported without one, or described by a
+// producer that kept the file.
+type docPending struct {
+	ItemID   string       `json:"item_id"`
+	Title    string       `json:"title"`
+	Kind     string       `json:"kind"`
+	Received string       `json:"received"`
+	Supports []docSupport `json:"supports"`
+	State    string       `json:"state"`
+}
+
+// docPendingViews describes the document items of the live portfolio (or,
+// when it has none of them, the snapshot) that no stored document holds a
+// file for.
+func docPendingViews(docs []store.Document, live, snap *portfolio.Portfolio) []docPending {
+	out := []docPending{}
+	seen := map[string]bool{}
+	for _, p := range []*portfolio.Portfolio{live, snap} {
+		for _, d := range notOnFile(p, docs) {
+			if seen[d.ID] {
+				continue
+			}
+			seen[d.ID] = true
+			v := docPending{ItemID: d.ID, Title: d.Title, Kind: d.Kind, Received: d.Received.String(), Supports: []docSupport{},
+				State: string(d.Verification.EffectiveState())}
+			for _, id := range d.Supports {
+				label := id
+				if target, ok := docFind(live, snap, id); ok {
+					label = itemLabel(target)
+				}
+				v.Supports = append(v.Supports, docSupport{ID: id, Label: label})
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // docsView is the documents page.
 type docsView struct {
-	App       *store.Application
-	Docs      []docView
+	App  *store.Application
+	Docs []docView
+	// NotOnFile are the portfolio's document items without a file.
+	NotOnFile []docPending
 	IsOwner   bool
 	CanUpload bool
 	// Back is the application's main page for this user.
@@ -234,7 +275,7 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status 
 		s.internal(w, err)
 		return
 	}
-	v := docsView{App: app, Docs: docViews(app.ID, docs, live, snap, ""), IsOwner: rel&RelOwner != 0, Version: app.Version,
+	v := docsView{App: app, Docs: docViews(app.ID, docs, live, snap, ""), NotOnFile: docPendingViews(docs, live, snap), IsOwner: rel&RelOwner != 0, Version: app.Version,
 		Kinds: docKinds(), Accept: docAccept, Accepted: files.Accepted, MaxSize: docSize(files.MaxSize),
 		Back: fmt.Sprintf("/applications/%d", app.ID)}
 	v.CanUpload = v.IsOwner && editable(app.State)
@@ -278,7 +319,8 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	writeJSON(w, map[string]any{"documents": docViews(app.ID, docs, live, snap, "/api/v1"), "version": app.Version, "state": app.State})
+	writeJSON(w, map[string]any{"documents": docViews(app.ID, docs, live, snap, "/api/v1"), "not_on_file": docPendingViews(docs, live, snap),
+		"version": app.Version, "state": app.State})
 }
 
 // docRequest is what an upload request carries.
@@ -411,16 +453,34 @@ type docInput struct {
 	Supports                           []string
 	Version                            int
 	Data                               []byte
+	// ItemID, when set, is the document item not on file that the upload
+	// gives its file; the item stays as it is.
+	ItemID string
 }
 
 // checkDocUpload checks an upload against the application's portfolio
-// and says everything that is wrong, field by field. The status is 413 for
-// a file over the limit, 415 for content of a type not accepted, 422 for
-// other problems. It is pure: nothing is read or stored.
-func checkDocUpload(up *docRequest, p *portfolio.Portfolio) (*docInput, *docRefusal) {
+// (held: the item ids it holds files for) and says everything that is
+// wrong, field by field. The status is 413 for a file over the limit, 415
+// for content of a type not accepted, 422 for other problems. An upload
+// naming an item (a document item not on file) gives that item its file;
+// kind, title and supports then come from the item. It is pure: nothing is
+// read or stored.
+func checkDocUpload(up *docRequest, p *portfolio.Portfolio, held map[string]bool) (*docInput, *docRefusal) {
 	in := &docInput{Kind: strings.TrimSpace(up.Form.Get("kind")), Title: strings.TrimSpace(up.Form.Get("title")), Data: up.Data}
 	ref := &docRefusal{Status: http.StatusUnprocessableEntity}
 	add := func(field, msg string) { ref.Problems = append(ref.Problems, fieldProblem{field, msg}) }
+	if id := strings.TrimSpace(up.Form.Get("item")); id != "" {
+		it, ok := portfolio.Find(p, id)
+		doc, isDoc := it.Value.(*portfolio.Document)
+		switch {
+		case !ok || !isDoc:
+			add("item", fmt.Sprintf("%q is not a document of this portfolio; choose one listed as not on file, or leave item out to add a new document", id))
+		case held[id]:
+			add("item", fmt.Sprintf("%s is on file already; delete it first to replace its file, or leave item out to add a new document", id))
+		default:
+			in.ItemID, in.Kind, in.Title, in.Supports = id, doc.Kind, doc.Title, doc.Supports
+		}
+	}
 	switch {
 	case !up.HasFile || (len(up.Data) == 0 && up.Filename == ""):
 		add("file", fmt.Sprintf("choose the file to upload: a %s document of at most %s", files.Accepted, docSize(files.MaxSize)))
@@ -436,13 +496,16 @@ func checkDocUpload(up *docRequest, p *portfolio.Portfolio) (*docInput, *docRefu
 			in.ContentType, in.Filename = ct, docFilename(up.Filename, ct)
 		}
 	}
-	if !slices.Contains(docKinds(), in.Kind) {
+	if in.ItemID == "" && !slices.Contains(docKinds(), in.Kind) {
 		add("kind", "choose what the document is: one of "+strings.Join(docKinds(), ", "))
 	}
 	if len([]rune(in.Title)) > 200 {
 		add("title", "write a title of at most 200 characters")
 	}
 	for _, id := range up.Form["supports"] {
+		if in.ItemID != "" {
+			break // the item says what it supports
+		}
 		id = strings.TrimSpace(id)
 		if id == "" || slices.Contains(in.Supports, id) {
 			continue
@@ -462,7 +525,7 @@ func checkDocUpload(up *docRequest, p *portfolio.Portfolio) (*docInput, *docRefu
 	if len(ref.Problems) > 0 {
 		return nil, ref
 	}
-	if in.Title == "" {
+	if in.Title == "" && in.ItemID == "" {
 		in.Title = in.Filename
 	}
 	return in, nil
@@ -500,7 +563,17 @@ func (s *Server) addDocument(ctx context.Context, u *store.User, app *store.Appl
 	}
 	now := s.now()
 	item := portfolio.Document{ID: portfolio.NewID(p, "doc"), Kind: in.Kind, Title: in.Title, Received: s.today(), Supports: in.Supports}
-	p.Documents = append(p.Documents, item)
+	if in.ItemID != "" {
+		// The file of an item not on file: the item stays as it is.
+		it, ok := portfolio.Find(p, in.ItemID)
+		doc, isDoc := it.Value.(*portfolio.Document)
+		if !ok || !isDoc {
+			return nil, nil, 0, fmt.Errorf("application %d has no document item %s any more; reload the page: %w", app.ID, in.ItemID, store.ErrConflict)
+		}
+		item = *doc
+	} else {
+		p.Documents = append(p.Documents, item)
+	}
 	data, err := portfolio.Encode(p)
 	if err != nil {
 		return nil, nil, 0, err
@@ -594,7 +667,16 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	in, ref := checkDocUpload(up, p)
+	stored, err := s.cfg.Store.Documents(r.Context(), app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	held := map[string]bool{}
+	for _, d := range stored {
+		held[d.ItemID] = true
+	}
+	in, ref := checkDocUpload(up, p, held)
 	if ref != nil {
 		refuse(ref, up.Form)
 		return

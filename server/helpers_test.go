@@ -25,8 +25,8 @@ var testHash = sync.OnceValue(func() string {
 	return h
 })
 
-// addUser creates a verified account with roles; staff and admins also get
-// two-factor sign-in marked as on, as they must have it.
+// addUser creates a verified account with roles; staff, admins and
+// regulators also get two-factor sign-in marked as on, as they must have it.
 func addUser(t *testing.T, st *store.Store, email, name string, roles ...string) *store.User {
 	t.Helper()
 	ctx := context.Background()
@@ -36,7 +36,7 @@ func addUser(t *testing.T, st *store.Store, email, name string, roles ...string)
 		t.Fatal(err)
 	}
 	for _, r := range roles {
-		if r == "staff" || r == "admin" {
+		if r == "staff" || r == "admin" || r == "regulator" {
 			if _, err := st.DB.ExecContext(ctx, st.Dialect.Rebind("UPDATE users SET totp_enabled_at = ? WHERE id = ?"), now.UTC().Format("2006-01-02T15:04:05.000000Z"), id); err != nil {
 				t.Fatal(err)
 			}

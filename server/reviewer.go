@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,11 +87,63 @@ type reviewView struct {
 }
 
 func (s *Server) reviewApplication(w http.ResponseWriter, r *http.Request) {
+	if s.decidedReview(w, r) {
+		return
+	}
 	app, _, ok := s.application(w, r, RelReviewer)
 	if !ok {
 		return
 	}
 	s.showReview(w, r, app.ID, http.StatusOK, nil, "")
+}
+
+// decidedView is what a reviewer still sees of an application once it is
+// decided: when, and how they voted; never its evidence.
+type decidedView struct {
+	App       *store.Application
+	SetTitle  string
+	DecidedAt time.Time
+	Mine      store.Assignment
+}
+
+// decidedReview answers the reviewer's page of an application that was
+// decided (approved, denied or withdrawn) while they were assigned: a
+// short page saying when and what their vote was. The evidence, documents
+// and report are closed to reviewers from then on (see relations). It
+// reports whether it answered; otherwise the request goes on as usual (and
+// an application the user is not assigned to is not found there).
+func (s *Server) decidedReview(w http.ResponseWriter, r *http.Request) bool {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return false
+	}
+	ctx, u := r.Context(), userFrom(r)
+	app, err := s.cfg.Store.Application(ctx, id)
+	if err != nil || !application.State(app.State).Final() {
+		return false // s.application answers a missing one or an error
+	}
+	mine, err := s.cfg.Store.ReviewerAssignments(ctx, u.ID)
+	if err != nil {
+		s.internal(w, err)
+		return true
+	}
+	i := slices.IndexFunc(mine, func(a store.Assignment) bool { return a.ApplicationID == app.ID })
+	if i < 0 {
+		return false
+	}
+	events, err := s.cfg.Store.Events(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return true
+	}
+	v := decidedView{App: app, SetTitle: s.setTitle(app.SetID), DecidedAt: app.UpdatedAt, Mine: mine[i]}
+	for _, e := range events {
+		if e.To == app.State {
+			v.DecidedAt = e.At
+		}
+	}
+	s.render(w, r, http.StatusOK, "review_decided", page{Title: fmt.Sprintf("Review of application %d", app.ID), Data: v})
+	return true
 }
 
 // showReview renders the reviewer's page of an application, freshly loaded.
@@ -116,7 +170,13 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 		s.internal(w, err)
 		return
 	}
+	docs, err := s.cfg.Store.Documents(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
 	v := reviewView{App: app, Eval: ev, Groups: reviewEvidence(ev.Portfolio), CanVote: app.State == string(application.PeerReview), Failed: failed}
+	markNotOnFile(v.Groups, docs)
 	for _, a := range assigned {
 		if a.ReviewerID == u.ID {
 			v.Mine = a

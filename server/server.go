@@ -48,7 +48,7 @@ const (
 	// Admin: board admins, signed in with two factors.
 	Admin
 	// Regulator: users holding the regulator role (licensing boards that
-	// check title use); staff pass too.
+	// check title use), signed in with two factors; staff pass too.
 	Regulator
 	// Provider: approved CE providers reporting completions.
 	Provider

@@ -149,8 +149,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 }
 
 // guard enforces a route's role rule. Anonymous callers get 401 from the
-// API and are sent to the sign-in page from a page. Staff and admin routes
-// also need two-factor sign-in: without it, pages send the user to set it up.
+// API and are sent to the sign-in page from a page. Staff, admin and
+// regulator routes also need two-factor sign-in: without it, pages send the
+// user to set it up and the API answers 403 saying how.
 func (s *Server) guard(a Access, page bool, next http.Handler) http.Handler {
 	if a == Public {
 		return next
@@ -175,16 +176,23 @@ func (s *Server) guard(a Access, page bool, next http.Handler) http.Handler {
 			problem(w, http.StatusForbidden, "Not allowed", detail)
 			return
 		}
-		if (a == Staff || a == Admin) && !u.TwoFactor() {
+		if (a == Staff || a == Admin || a == Regulator) && !u.TwoFactor() {
 			if page {
 				http.Redirect(w, r, "/account/two-factor?required=1", http.StatusSeeOther)
 				return
 			}
-			problem(w, http.StatusForbidden, "Two-factor sign-in required", "Staff and admins must turn on two-factor sign-in (Account, Two-factor) before using this.")
+			problem(w, http.StatusForbidden, "Two-factor sign-in required", "Staff, admins and regulators must turn on two-factor sign-in (Account, Two-factor) before using this.")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// needsTwoFactor reports whether an account must sign in with two factors
+// to do its work: staff and admins (every application) and regulators
+// (personal data of holders).
+func needsTwoFactor(u *store.User) bool {
+	return u.IsStaff() || u.HasRole("regulator")
 }
 
 func (s *Server) now() time.Time {

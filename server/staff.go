@@ -75,12 +75,15 @@ const (
 	eventRemoveReviewer = "remove_reviewer"
 	eventVote           = "review_vote"
 	eventConflict       = "reviewer_conflict"
+	// eventReviewerChange: an assigned reviewer changed their name or
+	// practice, with what the conflict check found then.
+	eventReviewerChange = "reviewer_details_changed"
 )
 
 // boardOnlyEvent reports whether a history event is shown to staff only.
 func boardOnlyEvent(action string) bool {
 	switch action {
-	case eventAssignReviewer, eventRemoveReviewer, eventVote, eventConflict:
+	case eventAssignReviewer, eventRemoveReviewer, eventVote, eventConflict, eventReviewerChange:
 		return true
 	}
 	return false
@@ -96,6 +99,9 @@ type queueRow struct {
 	App         *store.Application
 	SetTitle    string
 	DaysWaiting int
+	// Conflicts are the reviewers flagged with a conflict of interest
+	// found after their assignment (see recheckReviewer).
+	Conflicts []string
 }
 
 // queueView is the work queue page.
@@ -174,11 +180,24 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 			s.internal(w, err)
 			return
 		}
+		flagged, err := s.cfg.Store.FlaggedAssignments(r.Context())
+		if err != nil {
+			s.internal(w, err)
+			return
+		}
+		conflicts := map[int64][]string{}
+		for _, a := range flagged {
+			conflicts[a.ApplicationID] = append(conflicts[a.ApplicationID], a.ReviewerName)
+		}
 		for _, a := range apps {
 			if a.State == string(application.Draft) {
 				continue
 			}
-			v.Rows = append(v.Rows, queueRow{App: a, SetTitle: s.setTitle(a.SetID), DaysWaiting: int(now.Sub(a.UpdatedAt).Hours() / 24)})
+			row := queueRow{App: a, SetTitle: s.setTitle(a.SetID), DaysWaiting: int(now.Sub(a.UpdatedAt).Hours() / 24)}
+			if !application.State(a.State).Final() {
+				row.Conflicts = conflicts[a.ID]
+			}
+			v.Rows = append(v.Rows, row)
 		}
 	}
 	s.render(w, r, status, "queue", page{Title: "Work queue", Data: v, Errors: errs, Form: r.URL.Query()})
@@ -320,11 +339,14 @@ func staffActions(state string, u *store.User) []staffActionView {
 	return out
 }
 
-// reviewAssignmentView is an assigned reviewer and whether their vote
-// belongs to the current round of peer review.
+// reviewAssignmentView is an assigned reviewer, whether their vote
+// belongs to the current round of peer review, and the changes they made to
+// their name or practice since their assignment. Conflict (of the
+// embedded Assignment) is the conflict of interest that stands now.
 type reviewAssignmentView struct {
 	store.Assignment
 	Current bool
+	Changes []store.Event
 }
 
 // reviewCandidate is a reviewer staff cannot assign, and why.
@@ -391,11 +413,23 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		s.internal(w, err)
 		return
 	}
+	docs, err := s.cfg.Store.Documents(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
 	v := queueAppView{App: app, Eval: ev, Events: events, Groups: reviewEvidence(ev.Portfolio), Failed: failed,
 		CanVerify: staffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: staffCanAssign(app.State)}
+	markNotOnFile(v.Groups, docs)
 	since := peerRoundStart(events)
 	for _, a := range chk.assignments {
-		v.Assignments = append(v.Assignments, reviewAssignmentView{Assignment: a, Current: voteCurrent(a, since)})
+		av := reviewAssignmentView{Assignment: a, Current: voteCurrent(a, since)}
+		for _, e := range events {
+			if e.Action == eventReviewerChange && e.ActorID == a.ReviewerID && !e.At.Before(a.AssignedAt) {
+				av.Changes = append(av.Changes, e)
+			}
+		}
+		v.Assignments = append(v.Assignments, av)
 	}
 	if app.State == string(application.PeerReview) {
 		v.Approval = approvalProblem(ev.Report, chk.assignments, since)
@@ -697,8 +731,10 @@ func voteCurrent(a store.Assignment, since time.Time) bool {
 // approvalProblem says why an application in peer review cannot be
 // approved yet, or "" when it can: the frozen report must be eligible
 // (every requirement met with verified evidence), at least one reviewer
-// must be assigned, every assigned reviewer must have voted in this round,
-// and more than half of them must have voted to approve.
+// must be assigned, no assigned reviewer may have a conflict of interest
+// standing (an Assignment's Conflict, as reviewerCheck finds it now), every
+// assigned reviewer must have voted in this round, and more than half of
+// them must have voted to approve.
 func approvalProblem(rep *eligibility.Report, assigned []store.Assignment, since time.Time) string {
 	var problems []string
 	if rep == nil || !rep.Eligible {
@@ -717,6 +753,15 @@ func approvalProblem(rep *eligibility.Report, assigned []store.Assignment, since
 			msg += "; still open: " + strings.Join(open, ", ")
 		}
 		problems = append(problems, msg)
+	}
+	var conflicted []string
+	for _, a := range assigned {
+		if a.Conflict != "" {
+			conflicted = append(conflicted, fmt.Sprintf("%s now has a conflict of interest (%s)", a.ReviewerName, a.Conflict))
+		}
+	}
+	if len(conflicted) > 0 {
+		problems = append(problems, strings.Join(conflicted, "; ")+"; remove them and assign another reviewer")
 	}
 	if len(assigned) == 0 {
 		problems = append(problems, "no peer reviewer is assigned; assign reviewers and wait for their votes")
@@ -751,7 +796,10 @@ func (s *Server) staffAct(ctx context.Context, u *store.User, app *store.Applica
 		if err != nil {
 			return application.State(app.State), err
 		}
-		assigned, err := s.cfg.Store.Assignments(ctx, app.ID)
+		// The conflict check runs again on every assigned reviewer as
+		// they stand now: one who changed their practice or name since
+		// assignment, or a conflict that arose another way, blocks it.
+		chk, err := s.reviewerCheck(ctx, app)
 		if err != nil {
 			return application.State(app.State), err
 		}
@@ -759,7 +807,7 @@ func (s *Server) staffAct(ctx context.Context, u *store.User, app *store.Applica
 		if err != nil {
 			return application.State(app.State), err
 		}
-		if msg := approvalProblem(ev.Report, assigned, peerRoundStart(events)); msg != "" {
+		if msg := approvalProblem(ev.Report, chk.assignments, peerRoundStart(events)); msg != "" {
 			return application.State(app.State), &application.Error{Code: "invalid", Message: "cannot approve yet: " + msg}
 		}
 	}
@@ -802,7 +850,10 @@ type reviewerCheck struct {
 	practices []string
 	// conflicts maps reviewers who declared a conflict with the applicant
 	// to their reason.
-	conflicts   map[int64]string
+	conflicts map[int64]string
+	// assignments are the reviewers assigned now, each with the conflict
+	// of interest that stands against them now (Conflict; "" for none),
+	// whatever was flagged before.
 	assignments []store.Assignment
 }
 
@@ -830,6 +881,14 @@ func (c *reviewerCheck) exclusion(u *store.User) string {
 	if c.assigned(u.ID) {
 		return "is already assigned"
 	}
+	return c.conflictOf(u)
+}
+
+// conflictOf says what conflict of interest keeps u from reviewing the
+// application (supervised the applicant, works in their practice, declared
+// a conflict with them), or "" when none does. It is the check of
+// exclusion that still applies to a reviewer once assigned.
+func (c *reviewerCheck) conflictOf(u *store.User) string {
 	for _, e := range c.supervisorEmails {
 		if e != "" && strings.EqualFold(strings.TrimSpace(e), strings.TrimSpace(u.Email)) {
 			return "supervised the applicant (their e-mail address is a supervisor's of this application)"
@@ -893,6 +952,13 @@ func (s *Server) reviewerCheck(ctx context.Context, app *store.Application) (*re
 	}
 	if c.assignments, err = s.cfg.Store.Assignments(ctx, app.ID); err != nil {
 		return nil, err
+	}
+	for i, a := range c.assignments {
+		reviewer, err := s.cfg.Store.UserByID(ctx, a.ReviewerID)
+		if err != nil {
+			return nil, err
+		}
+		c.assignments[i].Conflict = c.conflictOf(reviewer)
 	}
 	return c, nil
 }
@@ -1050,7 +1116,12 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 		s.answerError(w, r, err)
 		return
 	}
-	assigned, err := s.cfg.Store.Assignments(r.Context(), app.ID)
+	fresh, err := s.cfg.Store.Application(r.Context(), app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	chk, err := s.reviewerCheck(r.Context(), fresh)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -1060,7 +1131,7 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	writeJSON(w, map[string]any{"version": version, "reviewers": reviewersJSON(assigned, peerRoundStart(events))})
+	writeJSON(w, map[string]any{"version": version, "reviewers": reviewersJSON(chk.assignments, peerRoundStart(events))})
 }
 
 // ---- the applications API ----
@@ -1112,13 +1183,16 @@ type reviewerJSON struct {
 	VotedAt    *time.Time `json:"voted_at"`
 	// Current: the vote was cast in the current round of peer review.
 	Current bool `json:"current"`
+	// Conflict is the conflict of interest that stands against the
+	// reviewer now ("" for none); approval is refused while one does.
+	Conflict string `json:"conflict,omitempty"`
 }
 
 func reviewersJSON(assigned []store.Assignment, since time.Time) []reviewerJSON {
 	out := []reviewerJSON{}
 	for _, a := range assigned {
 		j := reviewerJSON{Reviewer: userRef{ID: a.ReviewerID, Name: a.ReviewerName}, AssignedAt: a.AssignedAt, Vote: a.Vote, Comments: a.Comments,
-			Current: voteCurrent(a, since)}
+			Current: voteCurrent(a, since), Conflict: a.Conflict}
 		if !a.VotedAt.IsZero() {
 			t := a.VotedAt
 			j.VotedAt = &t
@@ -1212,11 +1286,12 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string]any{"application": summarizeApplication(app), "history": history, "report": ev.Report, "frozen": frozen, "actions": actions}
 	if staff {
-		assigned, err := s.cfg.Store.Assignments(ctx, app.ID)
+		chk, err := s.reviewerCheck(ctx, app)
 		if err != nil {
 			s.internal(w, err)
 			return
 		}
+		assigned := chk.assignments
 		since := peerRoundStart(events)
 		out["reviewers"] = reviewersJSON(assigned, since)
 		if app.State == string(application.PeerReview) {

@@ -192,7 +192,9 @@ func (s *Server) supervisionList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "supervision", page{Title: "Your supervisees", Data: views})
 }
 
-// supervisees builds the view of every application naming the user.
+// supervisees builds the view of every undecided application naming the
+// user. A decided one (approved, denied, withdrawn) is no longer the
+// supervisor's to see (see relations).
 func (s *Server) supervisees(ctx context.Context, u *store.User) ([]*supView, error) {
 	apps, err := s.cfg.Store.Applications(ctx, store.ApplicationFilter{SupervisorEmail: u.Email, WithPortfolio: true})
 	if err != nil {
@@ -200,6 +202,9 @@ func (s *Server) supervisees(ctx context.Context, u *store.User) ([]*supView, er
 	}
 	views := []*supView{}
 	for _, app := range apps {
+		if application.State(app.State).Final() {
+			continue
+		}
 		v, err := s.supervisionView(ctx, u, app)
 		if err != nil {
 			return nil, err

@@ -384,10 +384,10 @@ func TestSupervisorDecisionReachesTheSnapshot(t *testing.T) {
 	if !strings.Contains(getAs(t, w.h, "/supervision/"+strconv.FormatInt(id, 10), okafor).Body.String(), "the board is reviewing") {
 		t.Error("the page should say the evidence is under review")
 	}
-	// A decided application is closed.
+	// A decided application is closed to its supervisor altogether.
 	closed := supCreate(t, w.s, w.applicant, "aasect-cst", "approved", supPortfolio(t, "cst-claimed-only.json"),
 		[]store.SupervisorLink{{Ref: "sup-okafor", Email: "maya.okafor@example.org"}})
-	if rec := supAPI(t, w.h, "POST", "/api/v1/supervision/"+strconv.FormatInt(closed, 10)+"/items/sup-ind-29", `{"decision": "confirm", "version": 1}`, okafor); rec.Code != 409 {
+	if rec := supAPI(t, w.h, "POST", "/api/v1/supervision/"+strconv.FormatInt(closed, 10)+"/items/sup-ind-29", `{"decision": "confirm", "version": 1}`, okafor); rec.Code != 404 {
 		t.Fatalf("a decided application: %d", rec.Code)
 	}
 }

@@ -102,7 +102,10 @@ type titleView struct {
 	Credential string
 	// CanLookUp says whether the caller may look people up.
 	CanLookUp bool
-	SetTitle  string
+	// NeedsTwoFactor: the caller could look people up once they turn on
+	// two-factor sign-in.
+	NeedsTwoFactor bool
+	SetTitle       string
 }
 
 // titlePerson is the person a regulator looked up, and the credential by
@@ -115,14 +118,15 @@ type titlePerson struct {
 	SetTitle     string
 }
 
-// mayLookUp reports whether a user may look people up: regulators, and
-// staff signed in with two factors (personal data needs both).
+// mayLookUp reports whether a user may look people up: regulators and
+// staff, signed in with two factors (personal data needs both).
 func mayLookUp(u *store.User) bool {
-	return u != nil && (u.HasRole("regulator") || (u.IsStaff() && u.TwoFactor()))
+	return u != nil && (u.HasRole("regulator") || u.IsStaff()) && u.TwoFactor()
 }
 
 func (s *Server) titleView(r *http.Request) titleView {
-	v := titleView{CanLookUp: mayLookUp(userFrom(r))}
+	u := userFrom(r)
+	v := titleView{CanLookUp: mayLookUp(u), NeedsTwoFactor: u != nil && (u.HasRole("regulator") || u.IsStaff()) && !u.TwoFactor()}
 	if set := s.sets().Latest(titleSetID); set != nil {
 		v.SetTitle = set.Title
 	}
@@ -221,7 +225,9 @@ var errLookUpNotAllowed = errors.New("look-up not allowed")
 // lookUpPerson loads the holder of credential id and their frozen approved
 // portfolio, judges it for the title, and records the look-up in the audit
 // log (who looked up whom), all before anything is shown. A credential that
-// does not exist is store.ErrNotFound.
+// does not exist is store.ErrNotFound; so is, to anyone but staff, a
+// private holder (see inRegistry), so that a look-up cannot tell the two
+// apart.
 func (s *Server) lookUpPerson(ctx context.Context, u *store.User, id string) (*titlePerson, *titleResult, error) {
 	if !mayLookUp(u) {
 		return nil, nil, errLookUpNotAllowed
@@ -229,6 +235,16 @@ func (s *Server) lookUpPerson(ctx context.Context, u *store.User, id string) (*t
 	c, err := s.cfg.Store.Credential(ctx, id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !u.IsStaff() {
+		// Staff see every credential anyway (two factors are checked above).
+		listed, err := s.inRegistry(ctx, c)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !listed {
+			return nil, nil, fmt.Errorf("credential %s: %w", id, store.ErrNotFound)
+		}
 	}
 	holder, err := s.cfg.Store.UserByID(ctx, c.HolderID)
 	if err != nil {
@@ -265,6 +281,24 @@ func (s *Server) lookUpPerson(ctx context.Context, u *store.User, id string) (*t
 	return person, res, nil
 }
 
+// inRegistry reports whether a credential's holder is someone the public
+// registry shows: the credential is public (the holder's choice) and the
+// holder's registry profile is listed. A regulator looks up only such
+// holders; anyone else is private.
+func (s *Server) inRegistry(ctx context.Context, c *store.IssuedCredential) (bool, error) {
+	if !c.Public {
+		return false, nil
+	}
+	p, err := s.cfg.Store.Profile(ctx, c.HolderID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return p.Visible, nil
+}
+
 // titleCheckPerson is a regulator's look-up of a person in the registry by
 // a credential of theirs (?credential=id or its address).
 func (s *Server) titleCheckPerson(w http.ResponseWriter, r *http.Request) {
@@ -288,7 +322,7 @@ func (s *Server) titleCheckPerson(w http.ResponseWriter, r *http.Request) {
 	person, res, err := s.lookUpPerson(r.Context(), userFrom(r), id)
 	switch {
 	case errors.Is(err, errLookUpNotAllowed):
-		s.fail(w, r, http.StatusForbidden, "Two-factor sign-in required", "Looking people up shows personal data: staff must turn on two-factor sign-in (Account, Two-factor) first.")
+		s.fail(w, r, http.StatusForbidden, "Two-factor sign-in required", "Looking people up shows personal data: regulators and staff must turn on two-factor sign-in (Account, Two-factor) first.")
 		return
 	case errors.Is(err, store.ErrNotFound):
 		s.render(w, r, http.StatusNotFound, "title_check", page{Title: "Title-use check",
@@ -372,7 +406,7 @@ func (s *Server) apiTitleCheckPerson(w http.ResponseWriter, r *http.Request) {
 	person, res, err := s.lookUpPerson(r.Context(), userFrom(r), id)
 	switch {
 	case errors.Is(err, errLookUpNotAllowed):
-		problem(w, http.StatusForbidden, "Two-factor sign-in required", "Looking people up shows personal data: staff must turn on two-factor sign-in first.")
+		problem(w, http.StatusForbidden, "Two-factor sign-in required", "Looking people up shows personal data: regulators and staff must turn on two-factor sign-in (Account, Two-factor) first.")
 		return
 	case errors.Is(err, store.ErrNotFound):
 		problem(w, http.StatusNotFound, "Credential not found", "id: no credential has the id "+id+".")

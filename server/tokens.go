@@ -79,8 +79,8 @@ func tokenRefusal(r *http.Request, u *store.User) string {
 	if viaToken(r) {
 		return "API tokens cannot create API tokens; create one from a signed-in session."
 	}
-	if u.IsStaff() && !u.TwoFactor() {
-		return "Staff and admins must turn on two-factor sign-in before creating API tokens."
+	if needsTwoFactor(u) && !u.TwoFactor() {
+		return "Staff, admins and regulators must turn on two-factor sign-in before creating API tokens."
 	}
 	return ""
 }

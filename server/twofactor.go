@@ -199,12 +199,12 @@ func (s *Server) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) {
 
 // twoFactorView is what the two-factor settings page shows.
 type twoFactorView struct {
-	// Required: the user was sent here because staff and admins must
-	// have two-factor sign-in.
+	// Required: the account must have two-factor sign-in (staff, admins
+	// and regulators), or the user was sent here to turn it on.
 	Required bool
 	Enabled  bool
 	Since    time.Time
-	// MustKeep: staff and admins cannot turn it off.
+	// MustKeep: staff, admins and regulators cannot turn it off.
 	MustKeep bool
 	// A setup in progress: the secret, in groups, as a URI and a QR code.
 	Pending bool
@@ -231,7 +231,7 @@ func (s *Server) twoFactorData(r *http.Request, u *store.User) (*twoFactorView, 
 	if err != nil {
 		return nil, err
 	}
-	v := &twoFactorView{Required: r.URL.Query().Get("required") == "1", Enabled: u.TwoFactor(), Since: u.TOTPEnabledAt, MustKeep: u.IsStaff()}
+	v := &twoFactorView{Required: r.URL.Query().Get("required") == "1" || needsTwoFactor(u), Enabled: u.TwoFactor(), Since: u.TOTPEnabledAt, MustKeep: needsTwoFactor(u)}
 	if v.Enabled {
 		if v.RecoveryLeft, err = s.cfg.Store.RecoveryCodesLeft(r.Context(), u.ID); err != nil {
 			return nil, err
@@ -360,14 +360,14 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 // twoFactorDisable turns two-factor sign-in off, with a current code;
-// staff and admins must keep it.
+// staff, admins and regulators must keep it.
 func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
 	u, ctx := userFrom(r), r.Context()
-	if u.IsStaff() {
-		s.fail(w, r, http.StatusForbidden, "Two-factor sign-in must stay on", "Board staff and admins must keep two-factor sign-in on.")
+	if needsTwoFactor(u) {
+		s.fail(w, r, http.StatusForbidden, "Two-factor sign-in must stay on", "Board staff, admins and regulators must keep two-factor sign-in on.")
 		return
 	}
 	if !u.TwoFactor() {

@@ -31,7 +31,12 @@ const (
 	RelStaff                           // board staff or admin
 )
 
-// relations works out how u stands to app.
+// relations works out how u stands to app. Supervisors and reviewers hold
+// their relation only while the application is undecided: once it is
+// approved, denied or withdrawn their part is over, and its evidence,
+// documents and report are no longer theirs to read (a reviewer keeps a
+// short page saying when it was decided and how they voted, see
+// decidedReview).
 func (s *Server) relations(ctx context.Context, u *store.User, app *store.Application) (Relation, error) {
 	var rel Relation
 	if app.ApplicantID == u.ID {
@@ -39,6 +44,9 @@ func (s *Server) relations(ctx context.Context, u *store.User, app *store.Applic
 	}
 	if u.IsStaff() && u.TwoFactor() {
 		rel |= RelStaff
+	}
+	if application.State(app.State).Final() {
+		return rel, nil
 	}
 	// Nobody supervises their own application: an applicant who is also a
 	// supervisor and names their own address never confirms their evidence.

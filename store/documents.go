@@ -101,6 +101,23 @@ func (s *Store) Document(ctx context.Context, applicationID, id int64) (*Documen
 	return &d, nil
 }
 
+// ApplicantDocumentBySHA256 finds a document with this content digest among
+// the applications of one applicant, the most recent upload first; none is
+// ErrNotFound. An import uses it to find a file the applicant already
+// uploaded, never anyone else's.
+func (s *Store) ApplicantDocumentBySHA256(ctx context.Context, applicantID int64, sha256 string) (*Document, error) {
+	d, err := scanDocument(s.DB.QueryRowContext(ctx, s.Dialect.Rebind(
+		"SELECT "+documentColumns+" FROM documents d JOIN applications a ON a.id = d.application_id LEFT JOIN users u ON u.id = d.uploaded_by"+
+			" WHERE a.applicant_id = ? AND d.sha256 = ? ORDER BY d.id DESC LIMIT 1"), applicantID, sha256))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
 // DeleteDocument removes the row of one document of an application, in the
 // caller's transaction; a document that does not exist, or belongs to
 // another application, is ErrNotFound. The file itself is the caller's to

@@ -183,3 +183,56 @@ func TestDeleteDocumentAndUnknownBlobKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestApplicantDocumentBySHA256: a file is found by its digest among one
+// applicant's applications only, the latest upload first.
+func TestApplicantDocumentBySHA256(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			at := time.Date(2026, 3, 4, 10, 30, 0, 0, time.UTC)
+			var users [2]int64
+			var apps [3]int64
+			for i, email := range []string{"ana@example.org", "bo@example.org"} {
+				id, err := s.CreateUser(ctx, User{Email: email, Name: email, PasswordHash: "x", CreatedAt: at})
+				if err != nil {
+					t.Fatal(err)
+				}
+				users[i] = id
+			}
+			portfolio := []byte(`{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Ana"}}`)
+			if err := docTx(t, s, func(tx *sql.Tx) error {
+				for i, owner := range []int64{users[0], users[0], users[1]} {
+					id, err := s.CreateApplication(ctx, tx, Application{ApplicantID: owner, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at})
+					if err != nil {
+						return err
+					}
+					apps[i] = id
+				}
+				for i, d := range []Document{
+					{ApplicationID: apps[0], ItemID: "doc-1", SHA256: "aa", Filename: "old.pdf"},
+					{ApplicationID: apps[1], ItemID: "doc-7", SHA256: "aa", Filename: "new.pdf"},
+					{ApplicationID: apps[2], ItemID: "doc-1", SHA256: "bb", Filename: "bo.pdf"},
+				} {
+					d.ContentType, d.Size, d.BlobKey, d.UploadedBy, d.CreatedAt = "application/pdf", 10, fmt.Sprintf("k%d", i), users[0], at
+					if _, err := s.AddDocument(ctx, tx, d); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			d, err := s.ApplicantDocumentBySHA256(ctx, users[0], "aa")
+			if err != nil || d.ApplicationID != apps[1] || d.ItemID != "doc-7" || d.Filename != "new.pdf" || d.BlobKey != "k1" {
+				t.Fatalf("Ana's file: %+v %v", d, err)
+			}
+			if _, err := s.ApplicantDocumentBySHA256(ctx, users[0], "bb"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("Bo's file for Ana: %v, want ErrNotFound", err)
+			}
+			if d, err := s.ApplicantDocumentBySHA256(ctx, users[1], "bb"); err != nil || d.ApplicationID != apps[2] {
+				t.Fatalf("Bo's file: %+v %v", d, err)
+			}
+		})
+	}
+}

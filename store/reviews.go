@@ -42,6 +42,10 @@ type Assignment struct {
 	Comments string
 	// VotedAt is when the vote was last cast or changed (zero: no vote).
 	VotedAt time.Time
+	// Conflict is the conflict of interest found when the reviewer's
+	// details were checked again after assignment (a practice or name
+	// changed), "" when none was; see FlagConflict.
+	Conflict string
 }
 
 // AssignReviewer assigns a reviewer to an application if the application is
@@ -148,11 +152,11 @@ func (s *Store) bumpVersion(ctx context.Context, tx *sql.Tx, applicationID int64
 	return err
 }
 
-const assignmentColumns = "r.application_id, r.reviewer_id, u.name, u.email, r.assigned_by, r.assigned_at, r.vote, r.comments, r.voted_at"
+const assignmentColumns = "r.application_id, r.reviewer_id, u.name, u.email, r.assigned_by, r.assigned_at, r.vote, r.comments, r.voted_at, r.conflict"
 
-func (s *Store) assignments(ctx context.Context, where string, arg int64) ([]Assignment, error) {
+func (s *Store) assignments(ctx context.Context, where string, args ...any) ([]Assignment, error) {
 	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind("SELECT "+assignmentColumns+
-		" FROM review_assignments r JOIN users u ON u.id = r.reviewer_id WHERE "+where+" ORDER BY r.assigned_at, r.application_id, r.reviewer_id"), arg)
+		" FROM review_assignments r JOIN users u ON u.id = r.reviewer_id WHERE "+where+" ORDER BY r.assigned_at, r.application_id, r.reviewer_id"), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +166,7 @@ func (s *Store) assignments(ctx context.Context, where string, arg int64) ([]Ass
 		var a Assignment
 		var assigned, voted any
 		if err := rows.Scan(&a.ApplicationID, &a.ReviewerID, &a.ReviewerName, &a.ReviewerEmail, &a.AssignedBy, &assigned,
-			&a.Vote, &a.Comments, &voted); err != nil {
+			&a.Vote, &a.Comments, &voted, &a.Conflict); err != nil {
 			return nil, err
 		}
 		if a.AssignedAt, err = scanTime(assigned); err != nil {
@@ -187,6 +191,41 @@ func (s *Store) Assignments(ctx context.Context, applicationID int64) ([]Assignm
 // ReviewerAssignments lists a reviewer's assignments, oldest first.
 func (s *Store) ReviewerAssignments(ctx context.Context, reviewerID int64) ([]Assignment, error) {
 	return s.assignments(ctx, "r.reviewer_id = ?", reviewerID)
+}
+
+// FlaggedAssignments lists the assignments whose reviewer was found in a
+// conflict of interest after assignment (see FlagConflict), oldest first.
+func (s *Store) FlaggedAssignments(ctx context.Context) ([]Assignment, error) {
+	return s.assignments(ctx, "r.conflict <> ''")
+}
+
+// FlagConflict records, in the caller's transaction, the conflict of
+// interest found when an assigned reviewer's details were checked again
+// ("" clears it). It reports whether the flag changed; a change counts as
+// an edit of the application (its version changes), so that a decision
+// made on what was read before it is refused as stale. A reviewer who is
+// not assigned is ErrNotFound.
+func (s *Store) FlagConflict(ctx context.Context, tx *sql.Tx, applicationID, reviewerID int64, conflict string) (bool, error) {
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind(
+		"UPDATE review_assignments SET conflict = ? WHERE application_id = ? AND reviewer_id = ? AND conflict <> ?"),
+		conflict, applicationID, reviewerID, conflict)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	if n == 1 {
+		return true, s.bumpVersion(ctx, tx, applicationID)
+	}
+	var one int
+	err = tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT 1 FROM review_assignments WHERE application_id = ? AND reviewer_id = ?"),
+		applicationID, reviewerID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("user %d is not assigned to application %d: %w", reviewerID, applicationID, ErrNotFound)
+	}
+	return false, err
 }
 
 // Vote records (or changes) an assigned reviewer's vote and comments. A

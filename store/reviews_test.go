@@ -206,6 +206,76 @@ func TestAssignmentsAndVotes(t *testing.T) {
 	}
 }
 
+// TestFlagConflict: the conflict found after assignment is recorded on the
+// assignment, read back with it and by FlaggedAssignments, cleared with "";
+// a change counts as an edit of the application, setting the same value
+// again does not; a reviewer not assigned is ErrNotFound.
+func TestFlagConflict(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			applicant, rev1, rev2, app := reviewFixture(t, s)
+			for i, rev := range []int64{rev1, rev2} {
+				if err := reviewTx(t, s, func(tx *sql.Tx) error {
+					_, err := s.AssignReviewer(ctx, tx, app, 2+i, rev, applicant, t0.Add(time.Minute))
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			flag := func(reviewer int64, conflict string) (bool, error) {
+				var changed bool
+				err := reviewTx(t, s, func(tx *sql.Tx) (err error) {
+					changed, err = s.FlagConflict(ctx, tx, app, reviewer, conflict)
+					return err
+				})
+				return changed, err
+			}
+			version := func() int {
+				a, err := s.Application(ctx, app)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return a.Version
+			}
+			const why = "works in the applicant's practice (Lakeview)"
+			v0 := version()
+			if changed, err := flag(rev2, why); err != nil || !changed {
+				t.Fatalf("flag: %v %v", changed, err)
+			}
+			if v := version(); v != v0+1 {
+				t.Fatalf("flagging: version %d, want %d", v, v0+1)
+			}
+			if changed, err := flag(rev2, why); err != nil || changed {
+				t.Fatalf("the same flag again: %v %v", changed, err)
+			}
+			if v := version(); v != v0+1 {
+				t.Fatalf("the same flag again changed the version to %d", v)
+			}
+			list, err := s.Assignments(ctx, app)
+			if err != nil || len(list) != 2 || list[0].Conflict != "" || list[1].Conflict != why {
+				t.Fatalf("Assignments: %+v %v", list, err)
+			}
+			flagged, err := s.FlaggedAssignments(ctx)
+			if err != nil || len(flagged) != 1 || flagged[0].ApplicationID != app || flagged[0].ReviewerID != rev2 || flagged[0].Conflict != why {
+				t.Fatalf("FlaggedAssignments: %+v %v", flagged, err)
+			}
+			if _, err := flag(applicant, why); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("flagging someone not assigned: %v, want ErrNotFound", err)
+			}
+			if changed, err := flag(rev2, ""); err != nil || !changed {
+				t.Fatalf("clearing: %v %v", changed, err)
+			}
+			if flagged, err := s.FlaggedAssignments(ctx); err != nil || len(flagged) != 0 {
+				t.Fatalf("after clearing: %+v %v", flagged, err)
+			}
+			if v := version(); v != v0+2 {
+				t.Fatalf("clearing: version %d, want %d", v, v0+2)
+			}
+		})
+	}
+}
+
 func TestConflicts(t *testing.T) {
 	for name, s := range migrated(t) {
 		t.Run(name, func(t *testing.T) {

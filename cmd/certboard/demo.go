@@ -18,7 +18,7 @@ func seedDemo(ctx context.Context, srv *server.Server, stdout io.Writer, url str
 		return fmt.Errorf("seeding the demo: %w", err)
 	}
 	fmt.Fprintf(stdout, "\nDemo board at %s; every account's password is %q.\n", url, server.DemoPassword)
-	fmt.Fprintln(stdout, "Staff and admins also give a two-factor code: print one with `go run ./cmd/certboard totp SECRET`,")
+	fmt.Fprintln(stdout, "Staff, admins and the regulator also give a two-factor code: print one with `go run ./cmd/certboard totp SECRET`,")
 	fmt.Fprintln(stdout, "or add the secret to an authenticator app.")
 	fmt.Fprintln(stdout)
 	for _, l := range logins {
