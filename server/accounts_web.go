@@ -163,6 +163,13 @@ func (s *Server) signupSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.createAccount(r.Context(), in); err != nil {
+		var se *signInError
+		if errors.As(err, &se) {
+			se.retryAfter(w)
+			s.render(w, r, se.Status, "signup", page{Title: "Create an account", Errors: map[string]string{"": se.Detail},
+				Form: url.Values{"email": {in.Email}, "name": {in.Name}}})
+			return
+		}
 		s.internal(w, err)
 		return
 	}

@@ -107,8 +107,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusBadRequest, "Invalid request", ps[0].String())
 		return
 	}
-	if err := s.createAccount(r.Context(), su); err != nil {
-		s.internal(w, err)
+	if err := s.createAccount(r.Context(), su); s.signInFailed(w, err) {
 		return
 	}
 	writeJSONStatus(w, http.StatusAccepted, map[string]string{"status": "check your e-mail: we sent a link to verify the address"})
@@ -118,8 +117,10 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 // its verification token and the mail carrying the link, in one
 // transaction with the audit entry. For an address that already has an
 // account it mails the owner a warning instead and reports no difference.
+// The password is hashed in a hashing slot: with none free the answer is
+// errHashBusy and nothing is created.
 func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
-	hash, err := account.Hash(in.Password, account.DefaultParams)
+	hash, err := s.hashPassword(in.Password)
 	if err != nil {
 		return err
 	}

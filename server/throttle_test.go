@@ -653,6 +653,30 @@ func TestHashCapAnswers429(t *testing.T) {
 	}
 }
 
+// TestSignUpHashCap: with every hashing slot taken a sign-up is answered
+// 429 before hashing, and creates nothing.
+func TestSignUpHashCap(t *testing.T) {
+	s := throttleServer(t)
+	h := s.Handler()
+	fillHashSlots(t, s)
+	rec := from(t, h, ownerAddr, "POST", "/api/v1/accounts", nil, `{"email": "ana@example.org", "name": "Ana Souza", "password": "quiet harbour lantern seven"}`)
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "2" {
+		t.Fatalf("sign-up with the slots full: %d %s", rec.Code, rec.Body)
+	}
+	rec = from(t, h, ownerAddr, "POST", "/signup", url.Values{"email": {"ana@example.org"}, "name": {"Ana Souza"}, "password": {"quiet harbour lantern seven"}}, "")
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "2" || !strings.Contains(rec.Body.String(), "checking many passwords") ||
+		!strings.Contains(rec.Body.String(), `value="ana@example.org"`) {
+		t.Fatalf("sign-up form with the slots full: %d %s", rec.Code, rec.Body)
+	}
+	if _, err := s.cfg.Store.UserByEmail(context.Background(), "ana@example.org"); err == nil {
+		t.Fatal("an account was created")
+	}
+	drainHashSlots(s)
+	if rec := from(t, h, ownerAddr, "POST", "/api/v1/accounts", nil, `{"email": "ana@example.org", "name": "Ana Souza", "password": "quiet harbour lantern seven"}`); rec.Code != http.StatusAccepted {
+		t.Fatalf("sign-up after the slots freed: %d %s", rec.Code, rec.Body)
+	}
+}
+
 // TestHashConcurrencyConfig: the number of slots comes from the config.
 func TestHashConcurrencyConfig(t *testing.T) {
 	s, st := newServer(t)
