@@ -120,7 +120,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	u, err := s.checkPassword(ctx, email, password, clientIP(r))
+	u, _, err := s.checkPassword(r, email, password)
 	var se *signInError
 	switch {
 	case errors.As(err, &se):
@@ -174,6 +174,13 @@ func (s *Server) signupSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.createAccount(r.Context(), in); err != nil {
+		var se *signInError
+		if errors.As(err, &se) {
+			se.retryAfter(w)
+			s.render(w, r, se.Status, "signup", page{Title: "Create an account", Errors: map[string]string{"": se.Detail},
+				Form: url.Values{"email": {in.Email}, "name": {in.Name}}})
+			return
+		}
 		s.internal(w, err)
 		return
 	}
@@ -207,8 +214,13 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	err := s.redeemVerify(r.Context(), r.PostForm.Get("token"))
+	err := s.redeemVerify(r.Context(), limitKey(r), r.PostForm.Get("token"))
+	var se *signInError
 	switch {
+	case errors.As(err, &se):
+		se.retryAfter(w)
+		s.render(w, r, se.Status, "verify", page{Title: "Verify your e-mail address", Form: url.Values{"token": {r.PostForm.Get("token")}},
+			Errors: map[string]string{"": se.Detail}})
 	case errors.Is(err, store.ErrNotFound):
 		s.render(w, r, http.StatusBadRequest, "verify", page{Title: "Verify your e-mail address",
 			Errors: map[string]string{"": "This link is unknown, used or expired. If your address is not verified yet, sign up again to get a new link."}})
@@ -262,8 +274,12 @@ func (s *Server) resetConfirmSubmit(w http.ResponseWriter, r *http.Request) {
 			Errors: map[string]string{"password": sentence(p.Message)}})
 		return
 	}
-	err := s.redeemReset(r.Context(), token, password)
+	err := s.redeemReset(r.Context(), limitKey(r), token, password)
+	var se *signInError
 	switch {
+	case errors.As(err, &se):
+		se.retryAfter(w)
+		s.render(w, r, se.Status, "reset_confirm", page{Title: "Choose a new password", Form: form, Errors: map[string]string{"": se.Detail}})
 	case errors.Is(err, store.ErrNotFound):
 		s.render(w, r, http.StatusBadRequest, "reset_confirm", page{Title: "Choose a new password",
 			Errors: map[string]string{"": "This link is unknown, used or expired; ask for a new one."}, Data: "expired"})

@@ -194,19 +194,19 @@ func TestLoginFormRefusals(t *testing.T) {
 		t.Fatalf("unverified: %d %s", rec.Code, rec.Body)
 	}
 
-	// Lockout: after the failures even the right password waits, and the
-	// page says how long.
-	for range LoginFailuresPerEmail - 1 {
+	// Throttled: after the free failures from this network even the right
+	// password waits, and the page says how long and what always works.
+	for range passwordThrottle.Free - 1 {
 		acctSignIn(t, h, "jordan@example.org", "still not the password", "")
 	}
 	rec = acctSignIn(t, h, "jordan@example.org", testPassword, "")
-	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "try again in 15 minutes") || rec.Header().Get("Retry-After") != "900" ||
-		acctSessionCookie(rec) != nil {
-		t.Fatalf("locked out: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "try again in 5 seconds") || rec.Header().Get("Retry-After") != "5" ||
+		!strings.Contains(rec.Body.String(), "A password reset always works") || acctSessionCookie(rec) != nil {
+		t.Fatalf("throttled: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
 	}
-	*clock = clock.Add(LoginWindow + time.Minute)
+	*clock = clock.Add(passwordThrottle.Base)
 	if rec := acctSignIn(t, h, "jordan@example.org", testPassword, ""); rec.Code != 303 {
-		t.Fatalf("after the window: %d", rec.Code)
+		t.Fatalf("after the wait: %d", rec.Code)
 	}
 }
 

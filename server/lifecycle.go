@@ -174,6 +174,7 @@ func (s *Server) RunJobs(ctx context.Context, every time.Duration) {
 		} else if n > 0 {
 			s.cfg.Log.Info("background jobs", "ran", n)
 		}
+		s.forgetThrottles(ctx)
 		select {
 		case <-ctx.Done():
 			return

@@ -103,7 +103,7 @@ func forwardedAddr(entry string) (netip.Addr, bool) {
 }
 
 // realClient sets a request's remote address to its client's when it came
-// through the trusted proxies, so that rate limits, sign-in lockouts and
+// through the trusted proxies, so that rate limits, sign-in throttling and
 // logs see people, not the proxy. Without trusted proxies it changes
 // nothing: X-Forwarded-For from anyone else is ignored.
 func (s *Server) realClient(next http.Handler) http.Handler {

@@ -118,8 +118,12 @@ type Config struct {
 	Files *files.Store
 	// TrustedProxies are the reverse proxies in front of the server: a
 	// request from one of them is taken to come from the client its
-	// X-Forwarded-For names (for rate limits, lockouts and logs).
+	// X-Forwarded-For names (for rate limits, sign-in throttling and logs).
 	TrustedProxies []netip.Prefix
+	// HashConcurrency bounds the passwords hashed at once (argon2id, 19 MiB
+	// each); an attempt that finds every slot taken is answered 429 before
+	// hashing. 0 means DefaultHashConcurrency.
+	HashConcurrency int
 }
 
 // Server holds the routes and their dependencies.
@@ -140,6 +144,10 @@ type Server struct {
 	// fetchElsewhere fetches other issuers' documents for a verification;
 	// nil means safeFetch (tests serve their own).
 	fetchElsewhere func(ctx context.Context, url string) ([]byte, error)
+	// hashSlots holds a token per password being hashed (see hashSlot).
+	hashSlots chan struct{}
+	// checks counts sign-in checks by step and outcome.
+	checks *prometheus.CounterVec
 }
 
 // sets returns the requirement sets in force.
@@ -161,6 +169,7 @@ func New(cfg Config) (*Server, error) {
 		Name: "certboard_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"route"})
 	s.metrics.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.initSignIn()
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err

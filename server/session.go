@@ -30,12 +30,6 @@ const (
 	SessionIdle = 30 * time.Minute
 	// SessionMax ends a session this long after sign-in, however active.
 	SessionMax = 12 * time.Hour
-	// Sign-in limits: at most LoginFailuresPerEmail failed attempts for one
-	// address, and LoginFailuresPerIP from one network address, within
-	// LoginWindow; beyond that sign-in is refused until the window passes.
-	LoginFailuresPerEmail = 5
-	LoginFailuresPerIP    = 20
-	LoginWindow           = 15 * time.Minute
 )
 
 // PendingMax is how long a sign-in may wait between its password and its
@@ -259,51 +253,65 @@ func (e *signInError) answer(w http.ResponseWriter) {
 	problem(w, e.Status, e.Title, e.Detail)
 }
 
-// paused is the refusal after too many failures; or says what else helps.
-func paused(what, or string) *signInError {
-	return &signInError{Status: http.StatusTooManyRequests, Title: "Too many attempts", RetryAfter: LoginWindow,
-		Detail: fmt.Sprintf("%s is paused after repeated failures; try again in %d minutes%s.", what, int(LoginWindow.Minutes()), or)}
-}
-
-// checkPassword is the first step of every sign-in: the rate limits, then
-// the password (against a dummy hash for an unknown address, so that both
-// take as long and answer the same), then a verified address. It records
-// the attempt. A refusal is a *signInError; other errors are internal.
-func (s *Server) checkPassword(ctx context.Context, email, password, ip string) (*store.User, error) {
-	now := s.now()
-	byEmail, byIP, err := s.cfg.Store.FailedLogins(ctx, email, ip, now.Add(-LoginWindow))
-	if err != nil {
-		return nil, err
-	}
-	if byEmail >= LoginFailuresPerEmail || byIP >= LoginFailuresPerIP {
-		return nil, paused("Sign-in", ", or reset your password")
-	}
+// checkPassword is the first step of every sign-in. The attempt is first
+// charged to its counters (passwordCharges), which may refuse it with a
+// wait, before anything is checked; then it takes a password-hashing slot,
+// or is refused (and its charge taken back) when every slot is taken; then
+// the password is checked, against a dummy hash for an unknown address so
+// that both take as long, answer the same and are counted the same; last, a
+// verified address is required. A right password clears the account's
+// counter for this client and takes back the network's charge; a wrong one
+// stays counted and counts toward telling the owner. It returns the user
+// and who the client is. A refusal is a *signInError; other errors are
+// internal.
+func (s *Server) checkPassword(r *http.Request, email, password string) (*store.User, signInClient, error) {
+	ctx := r.Context()
 	u, err := s.cfg.Store.UserByEmail(ctx, email)
 	hash := dummyHash()
 	switch {
 	case err == nil:
 		hash = u.PasswordHash
 	case !errors.Is(err, store.ErrNotFound):
-		return nil, err
+		return nil, signInClient{}, err
+	}
+	cl, err := s.clientFor(ctx, r, u)
+	if err != nil {
+		return nil, cl, err
+	}
+	charges := passwordCharges(email, cl)
+	if err := s.charge(ctx, stepPassword, charges...); err != nil {
+		return nil, cl, err
+	}
+	release, free := s.hashSlot()
+	if !free {
+		s.refund(ctx, charges...)
+		s.counted(stepPassword, "busy")
+		return nil, cl, errHashBusy
 	}
 	ok, _, verr := account.Verify(hash, password, account.DefaultParams)
+	release()
 	if verr != nil {
 		// A stored hash this code cannot read: the account cannot sign in
 		// until its password is reset, and someone should look.
 		s.cfg.Log.Error("unreadable password hash", "email", email, "error", verr)
 	}
-	ok = ok && verr == nil && u != nil
-	if err := s.cfg.Store.RecordLogin(ctx, email, ip, ok, now); err != nil {
-		return nil, err
+	if !ok || verr != nil || u == nil {
+		s.counted(stepPassword, "wrong")
+		if err := s.countFailure(ctx, email, u, cl.Network); err != nil {
+			return nil, cl, err
+		}
+		return nil, cl, &signInError{Status: http.StatusUnauthorized, Title: "Sign-in failed", Detail: "The e-mail address or the password is not right."}
 	}
-	if !ok {
-		return nil, &signInError{Status: http.StatusUnauthorized, Title: "Sign-in failed", Detail: "The e-mail address or the password is not right."}
+	s.counted(stepPassword, "right")
+	if err := s.cfg.Store.ClearThrottle(ctx, s.cfg.Store.DB, charges[0].ThrottleKey); err != nil {
+		return nil, cl, err
 	}
+	s.refund(ctx, charges[1:]...)
 	if u.EmailVerifiedAt.IsZero() {
-		return nil, &signInError{Status: http.StatusForbidden, Title: "E-mail address not verified",
+		return nil, cl, &signInError{Status: http.StatusForbidden, Title: "E-mail address not verified",
 			Detail: "This e-mail address is not verified yet: open the link we sent to it first, or sign up again to get a new one.", Field: "email"}
 	}
-	return u, nil
+	return u, cl, nil
 }
 
 // newSession makes a session for u and its token (for the cookie). A
@@ -403,7 +411,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	u, err := s.checkPassword(ctx, in.Email, in.Password, clientIP(r))
+	u, cl, err := s.checkPassword(r, in.Email, in.Password)
 	if s.signInFailed(w, err) {
 		return
 	}
@@ -425,17 +433,23 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	err = s.secondFactor(ctx, u, in.TOTP, clientIP(r), func(tx *sql.Tx, how string) error {
+	var device string
+	err = s.secondFactor(ctx, u, in.TOTP, cl, func(tx *sql.Tx, how string) error {
 		if err := s.cfg.Store.CreateSessionIn(ctx, tx, ss); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, u.ID, how))
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, u.ID, how)); err != nil {
+			return err
+		}
+		t, err := s.rememberDevice(ctx, tx, r, u, cl)
+		device = t
 		return err
 	})
 	if s.signInFailed(w, err) {
 		return
 	}
 	setSessionCookie(w, token, SessionMax)
+	setDeviceCookie(w, device)
 	writeJSON(w, map[string]any{"user": showUser(u)})
 }
 

@@ -116,18 +116,22 @@ func TestSignInRejections(t *testing.T) {
 	}
 }
 
-func TestSignInLockout(t *testing.T) {
+// TestSignInBackoff: after the free failures from one network even the
+// right password waits there (a short wait, which doubles with each further
+// failure), and the answer says how long.
+func TestSignInBackoff(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	for range LoginFailuresPerEmail {
+	for range passwordThrottle.Free {
 		call(t, h, "POST", "/api/v1/session", `{"email": "jordan@example.org", "password": "wrong password here"}`)
 	}
 	rec := call(t, h, "POST", "/api/v1/session", `{"email": "jordan@example.org", "password": "violet kettle mountain breeze"}`)
-	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
-		t.Fatalf("after %d failures even the right password must wait: %d", LoginFailuresPerEmail, rec.Code)
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "5" || !strings.Contains(rec.Body.String(), "try again in 5 seconds") ||
+		!strings.Contains(rec.Body.String(), "A password reset always works") {
+		t.Fatalf("after %d failures even the right password must wait: %d %q %s", passwordThrottle.Free, rec.Code, rec.Header().Get("Retry-After"), rec.Body)
 	}
-	*clock = clock.Add(LoginWindow + time.Minute)
+	*clock = clock.Add(passwordThrottle.Base)
 	if rec := call(t, h, "POST", "/api/v1/session", `{"email": "jordan@example.org", "password": "violet kettle mountain breeze"}`); rec.Code != 200 {
-		t.Fatalf("after the window: %d %s", rec.Code, rec.Body)
+		t.Fatalf("after the wait: %d %s", rec.Code, rec.Body)
 	}
 }

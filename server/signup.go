@@ -132,8 +132,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusBadRequest, "Invalid request", ps[0].String())
 		return
 	}
-	if err := s.createAccount(r.Context(), su); err != nil {
-		s.internal(w, err)
+	if err := s.createAccount(r.Context(), su); s.signInFailed(w, err) {
 		return
 	}
 	writeJSONStatus(w, http.StatusAccepted, map[string]string{"status": "check your e-mail: we sent a link to verify the address"})
@@ -153,8 +152,11 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 // The caller answers the same in every case, and the work is the same (the
 // password is hashed in every case), so that sign-up does not reveal who
 // has an account. Past the recipient's mail quota nothing is done at all.
+//
+// The password is hashed in a hashing slot: with none free the answer is
+// errHashBusy and nothing is created.
 func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
-	hash, err := account.Hash(in.Password, account.DefaultParams)
+	hash, err := s.hashPassword(in.Password)
 	if err != nil {
 		return err
 	}
@@ -225,21 +227,26 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "token") {
 		return
 	}
-	s.redeem(w, r, s.redeemVerify(r.Context(), in.Token), "sign up again to get a new one", "e-mail address verified; you can sign in")
+	s.redeem(w, r, s.redeemVerify(r.Context(), limitKey(r), in.Token), "sign up again to get a new one", "e-mail address verified; you can sign in")
 }
 
-// redeemVerify marks an address verified with the token mailed to it.
-func (s *Server) redeemVerify(ctx context.Context, token string) error {
-	return s.redeemToken(ctx, token, store.PurposeVerify, "account.verify_email",
+// redeemVerify marks an address verified with the token mailed to it,
+// sent from the client network network.
+func (s *Server) redeemVerify(ctx context.Context, network, token string) error {
+	return s.redeemToken(ctx, network, token, store.PurposeVerify, "account.verify_email", nil,
 		func(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
 			return s.cfg.Store.MarkEmailVerified(ctx, tx, id, now)
 		})
 }
 
 // redeem answers the outcome of redeeming a token sent by e-mail: an
-// unknown, used or expired token gets a 400 that says how to get a new one.
+// unknown, used or expired token gets a 400 that says how to get a new one;
+// a throttled attempt 429 with when to try again.
 func (s *Server) redeem(w http.ResponseWriter, r *http.Request, err error, renew, done string) {
+	var se *signInError
 	switch {
+	case errors.As(err, &se):
+		se.answer(w)
 	case errors.Is(err, store.ErrNotFound):
 		problem(w, http.StatusBadRequest, "Link not valid", "token: this link is unknown, used or expired; "+renew)
 	case err != nil:
@@ -251,8 +258,38 @@ func (s *Server) redeem(w http.ResponseWriter, r *http.Request, err error, renew
 
 // redeemToken consumes a token sent by e-mail and applies its effect in one
 // transaction with the audit entry. An unknown, used or expired token is
-// store.ErrNotFound.
-func (s *Server) redeemToken(ctx context.Context, token, purpose, action string,
+// store.ErrNotFound. Each attempt is first charged to the client network's
+// counter (tokenThrottle), which may refuse it (a *signInError) before
+// anything is checked; a wrong token stays counted, a right one is taken
+// back. prepare, when not nil, runs once the attempt is admitted, before
+// the transaction (hashing a new password); when it fails nothing was
+// checked and the charge is taken back too.
+func (s *Server) redeemToken(ctx context.Context, network, token, purpose, action string, prepare func() error,
+	apply func(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) error) error {
+	charge := tokenCharge(network)
+	if err := s.charge(ctx, stepToken, charge); err != nil {
+		return err
+	}
+	if prepare != nil {
+		if err := prepare(); err != nil {
+			s.refund(ctx, charge)
+			return err
+		}
+	}
+	err := s.useToken(ctx, token, purpose, action, apply)
+	if errors.Is(err, store.ErrNotFound) {
+		s.counted(stepToken, "wrong")
+		return err
+	}
+	if err == nil {
+		s.counted(stepToken, "right")
+	}
+	s.refund(ctx, charge)
+	return err
+}
+
+// useToken is redeemToken's transaction.
+func (s *Server) useToken(ctx context.Context, token, purpose, action string,
 	apply func(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) error) error {
 	now := s.now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -334,20 +371,27 @@ func (s *Server) confirmReset(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusBadRequest, "Invalid request", p.String())
 		return
 	}
-	s.redeem(w, r, s.redeemReset(r.Context(), in.Token, in.Password), "ask for a new one",
+	s.redeem(w, r, s.redeemReset(r.Context(), limitKey(r), in.Token, in.Password), "ask for a new one",
 		"password changed; every session was ended, sign in again")
 }
 
-// redeemReset sets a new (already checked) password with a reset token;
-// every session of the account ends.
-func (s *Server) redeemReset(ctx context.Context, token, password string) error {
-	hash, err := account.Hash(password, account.DefaultParams)
-	if err != nil {
-		return err
-	}
-	return s.redeemToken(ctx, token, store.PurposeReset, "account.reset_password",
+// redeemReset sets a new (already checked) password with a reset token,
+// sent from the client network network; every session of the account ends
+// and every failure counter of the account is cleared (its owner proved
+// who they are). The hash is made in a hashing slot: when none is free the
+// answer is errHashBusy and the token is left unused.
+func (s *Server) redeemReset(ctx context.Context, network, token, password string) error {
+	var hash string
+	return s.redeemToken(ctx, network, token, store.PurposeReset, "account.reset_password",
+		func() (err error) {
+			hash, err = s.hashPassword(password)
+			return err
+		},
 		func(ctx context.Context, tx *sql.Tx, id int64, _ time.Time) error {
-			return s.cfg.Store.SetPassword(ctx, tx, id, hash)
+			if err := s.cfg.Store.SetPassword(ctx, tx, id, hash); err != nil {
+				return err
+			}
+			return s.cfg.Store.ClearAccountThrottles(ctx, tx, id)
 		})
 }
 

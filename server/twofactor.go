@@ -33,10 +33,6 @@ func (s *Server) twoFactorRoutes() {
 	s.route("POST /account/two-factor/recovery-codes", Authenticated, http.HandlerFunc(s.twoFactorRenewCodes))
 }
 
-// codeKey is the key under which wrong second-factor codes of a user are
-// counted in the sign-in attempts, apart from wrong passwords.
-func codeKey(u *store.User) string { return "2fa:" + u.Email }
-
 // Refusals of a second-factor code.
 var (
 	errWrongCode = &signInError{Status: http.StatusUnauthorized, Title: "Code not right", Field: "code",
@@ -55,31 +51,30 @@ const RecoveryCodesLow = 3
 // refused when its time step (or a later one) was already used, or an
 // unused recovery code. When it is right it is spent, and then(tx, how)
 // runs in the same transaction, how being "totp" or "recovery code"; a
-// recovery code's use is audited. Wrong codes count toward the sign-in
-// limits (per user and per network address), and past them every code is
-// refused until the window passes. A refusal is a *signInError.
-func (s *Server) secondFactor(ctx context.Context, u *store.User, code, ip string, then func(tx *sql.Tx, how string) error) error {
-	return s.checkSecondFactor(ctx, u, code, ip, true, then)
+// recovery code's use is audited. Every code is first charged to the
+// account's counter of codes (codeThrottle; a known device has its own),
+// which may refuse it with a wait before it is checked; a right code
+// clears that counter, a wrong one stays counted and counts toward telling
+// the owner. A refusal is a *signInError.
+func (s *Server) secondFactor(ctx context.Context, u *store.User, code string, cl signInClient, then func(tx *sql.Tx, how string) error) error {
+	return s.checkSecondFactor(ctx, u, code, cl, true, then)
 }
 
 // appCode is secondFactor for a TOTP code from the app only: a recovery
 // code is refused (and counts as a wrong code). It guards what a stolen
 // recovery code must not do, such as making new recovery codes.
-func (s *Server) appCode(ctx context.Context, u *store.User, code, ip string, then func(tx *sql.Tx) error) error {
-	return s.checkSecondFactor(ctx, u, code, ip, false, func(tx *sql.Tx, _ string) error { return then(tx) })
+func (s *Server) appCode(ctx context.Context, u *store.User, code string, cl signInClient, then func(tx *sql.Tx) error) error {
+	return s.checkSecondFactor(ctx, u, code, cl, false, func(tx *sql.Tx, _ string) error { return then(tx) })
 }
 
 // checkSecondFactor is secondFactor, taking recovery codes only when
 // recovery is true.
-func (s *Server) checkSecondFactor(ctx context.Context, u *store.User, code, ip string, recovery bool, then func(tx *sql.Tx, how string) error) error {
-	now, key := s.now(), codeKey(u)
-	byUser, byIP, err := s.cfg.Store.FailedLogins(ctx, key, ip, now.Add(-LoginWindow))
-	if err != nil {
+func (s *Server) checkSecondFactor(ctx context.Context, u *store.User, code string, cl signInClient, recovery bool, then func(tx *sql.Tx, how string) error) error {
+	charge := codeCharge(u, cl)
+	if err := s.charge(ctx, stepCode, charge); err != nil {
 		return err
 	}
-	if byUser >= LoginFailuresPerEmail || byIP >= LoginFailuresPerIP {
-		return paused("Two-factor sign-in", "")
-	}
+	now := s.now()
 	st, err := s.cfg.Store.TOTP(ctx, u.ID)
 	if err != nil {
 		return err
@@ -123,12 +118,23 @@ func (s *Server) checkSecondFactor(ctx context.Context, u *store.User, code, ip 
 				return err
 			}
 		}
+		if err := s.cfg.Store.ClearThrottle(ctx, tx, charge.ThrottleKey); err != nil {
+			return err
+		}
 		return then(tx, how)
 	})
-	if err == nil || refusal != nil {
-		if rerr := s.cfg.Store.RecordLogin(ctx, key, ip, refusal == nil, now); rerr != nil {
-			return rerr
+	switch {
+	case refusal != nil:
+		s.counted(stepCode, "wrong")
+		if err := s.countFailure(ctx, u.Email, u, cl.Network); err != nil {
+			return err
 		}
+	case err == nil:
+		s.counted(stepCode, "right")
+	default:
+		// The code was right but its transaction failed (the pending
+		// sign-in ended meanwhile, say): not a wrong guess.
+		s.refund(ctx, charge)
 	}
 	return err
 }
@@ -173,11 +179,21 @@ func (s *Server) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	err = s.secondFactor(ctx, p.User, code, clientIP(r), func(tx *sql.Tx, how string) error {
+	cl, err := s.clientFor(ctx, r, p.User)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	var device string
+	err = s.secondFactor(ctx, p.User, code, cl, func(tx *sql.Tx, how string) error {
 		if err := s.cfg.Store.ReplaceSession(ctx, tx, p.Session.Digest, ss); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, p.User.ID, how))
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, p.User.ID, how)); err != nil {
+			return err
+		}
+		t, err := s.rememberDevice(ctx, tx, r, p.User, cl)
+		device = t
 		return err
 	})
 	var se *signInError
@@ -194,6 +210,7 @@ func (s *Server) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setSessionCookie(w, token, SessionMax)
+	setDeviceCookie(w, device)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -379,7 +396,12 @@ func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, map[string]string{"code": "Type a current code from your app, or a recovery code, to turn two-factor sign-in off."}, nil)
 		return
 	}
-	err := s.secondFactor(ctx, u, code, clientIP(r), func(tx *sql.Tx, _ string) error {
+	cl, err := s.clientFor(ctx, r, u)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	err = s.secondFactor(ctx, u, code, cl, func(tx *sql.Tx, _ string) error {
 		if err := s.cfg.Store.DisableTOTP(ctx, tx, u.ID); err != nil {
 			return err
 		}
@@ -389,6 +411,7 @@ func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 	var se *signInError
 	switch {
 	case errors.As(err, &se):
+		se.retryAfter(w)
 		status := se.Status
 		if status == http.StatusUnauthorized {
 			status = http.StatusUnprocessableEntity // the session is fine; the field is wrong
@@ -439,7 +462,12 @@ func (s *Server) twoFactorRenewCodes(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	err = s.appCode(ctx, u, code, clientIP(r), func(tx *sql.Tx) error {
+	cl, err := s.clientFor(ctx, r, u)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	err = s.appCode(ctx, u, code, cl, func(tx *sql.Tx) error {
 		if err := s.cfg.Store.RenewRecoveryCodes(ctx, tx, u.ID, digests, now); err != nil {
 			return err
 		}

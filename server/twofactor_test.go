@@ -210,21 +210,21 @@ func TestTwoFactorWrongCodesAreLimited(t *testing.T) {
 	secret, _ := account.NewTOTPSecret()
 	st.EnableTOTP(context.Background(), u.ID, secret, *clock)
 	pending := tfPasswordStep(t, h, "jordan@example.org", "")
-	for range LoginFailuresPerEmail {
+	for range codeThrottle.Free {
 		postForm(t, h, "/login/two-factor", url.Values{"code": {"999999"}}, pending)
 	}
 	rec := postForm(t, h, "/login/two-factor", url.Values{"code": {tfCode(t, s, secret)}}, pending)
-	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "try again in 15 minutes") || rec.Header().Get("Retry-After") == "" {
-		t.Fatalf("after %d wrong codes the right one must wait: %d %s", LoginFailuresPerEmail, rec.Code, rec.Body)
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "try again in 5 seconds") || rec.Header().Get("Retry-After") != "5" {
+		t.Fatalf("after %d wrong codes the right one must wait: %d %s", codeThrottle.Free, rec.Code, rec.Body)
 	}
 	// The JSON sign-in shares the limit.
 	if rec := call(t, h, "POST", "/api/v1/session", `{"email": "jordan@example.org", "password": "`+testPassword+`", "totp": "`+tfCode(t, s, secret)+`"}`); rec.Code != 429 {
 		t.Fatalf("JSON sign-in while paused: %d", rec.Code)
 	}
-	*clock = clock.Add(LoginWindow + time.Minute)
+	*clock = clock.Add(codeThrottle.Base)
 	pending = tfPasswordStep(t, h, "jordan@example.org", "")
 	if rec := postForm(t, h, "/login/two-factor", url.Values{"code": {tfCode(t, s, secret)}}, pending); rec.Code != 303 {
-		t.Fatalf("after the window: %d %s", rec.Code, rec.Body)
+		t.Fatalf("after the wait: %d %s", rec.Code, rec.Body)
 	}
 }
 
@@ -512,14 +512,14 @@ func TestRecoveryCodesRenewalLimits(t *testing.T) {
 
 	secret, old := tfSetUp(t, s, h, c)
 	*clock = clock.Add(account.TOTPPeriod)
-	for range LoginFailuresPerEmail {
+	for range codeThrottle.Free {
 		if rec := tfRenew(t, h, c, "999999"); rec.Code != 422 {
 			t.Fatalf("wrong code: %d", rec.Code)
 		}
 	}
 	rec := tfRenew(t, h, c, tfCode(t, s, secret))
-	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "try again in 15 minutes") {
-		t.Fatalf("after %d wrong codes: %d %s", LoginFailuresPerEmail, rec.Code, rec.Body)
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "5" || !strings.Contains(rec.Body.String(), "try again in 5 seconds") {
+		t.Fatalf("after %d wrong codes: %d %s", codeThrottle.Free, rec.Code, rec.Body)
 	}
 	// The limit is the one of two-factor sign-in: it pauses that too.
 	if tfSignInWith(t, h, "jordan@example.org", old[0]) {
@@ -528,9 +528,9 @@ func TestRecoveryCodesRenewalLimits(t *testing.T) {
 	if slices.Contains(acctAudit(t, st), "account.recovery_codes_new") {
 		t.Fatal("codes made while paused")
 	}
-	*clock = clock.Add(LoginWindow + time.Minute)
+	*clock = clock.Add(codeThrottle.Base)
 	if rec := tfRenew(t, h, c, tfCode(t, s, secret)); rec.Code != 200 {
-		t.Fatalf("after the window: %d %s", rec.Code, rec.Body)
+		t.Fatalf("after the wait: %d %s", rec.Code, rec.Body)
 	}
 	if tfSignInWith(t, h, "jordan@example.org", old[0]) {
 		t.Fatal("an old code signs in after renewing")

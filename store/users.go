@@ -349,30 +349,6 @@ func (s *Store) ReplaceSession(ctx context.Context, q Querier, oldDigest string,
 	return s.CreateSessionIn(ctx, q, ss)
 }
 
-// RecordLogin remembers a sign-in attempt for rate limiting.
-func (s *Store) RecordLogin(ctx context.Context, email, ip string, ok bool, at time.Time) error {
-	_, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO login_attempts (email, ip, at, ok) VALUES (?, ?, ?, ?)"),
-		strings.ToLower(strings.TrimSpace(email)), ip, s.timeArg(at), ok)
-	if err != nil {
-		return fmt.Errorf("recording the sign-in attempt: %w", err)
-	}
-	return nil
-}
-
-// FailedLogins counts failed attempts since a time, for an e-mail address
-// and for an IP address.
-func (s *Store) FailedLogins(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP int, err error) {
-	q := s.Dialect.Rebind("SELECT COUNT(*) FROM login_attempts WHERE email = ? AND at >= ? AND ok = ?")
-	if err := s.DB.QueryRowContext(ctx, q, strings.ToLower(strings.TrimSpace(email)), s.timeArg(since), false).Scan(&byEmail); err != nil {
-		return 0, 0, fmt.Errorf("counting sign-in attempts: %w", err)
-	}
-	q = s.Dialect.Rebind("SELECT COUNT(*) FROM login_attempts WHERE ip = ? AND at >= ? AND ok = ?")
-	if err := s.DB.QueryRowContext(ctx, q, ip, s.timeArg(since), false).Scan(&byIP); err != nil {
-		return 0, 0, fmt.Errorf("counting sign-in attempts: %w", err)
-	}
-	return byEmail, byIP, nil
-}
-
 // Token purposes.
 const (
 	PurposeVerify = "verify_email"

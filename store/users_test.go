@@ -63,24 +63,6 @@ func TestUsersAndSessions(t *testing.T) {
 	}
 }
 
-func TestFailedLogins(t *testing.T) {
-	for name, s := range migrated(t) {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			for i, ok := range []bool{false, false, true, false} {
-				if err := s.RecordLogin(ctx, "A@example.org", "10.0.0.1", ok, t0.Add(time.Duration(i)*time.Minute)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			s.RecordLogin(ctx, "b@example.org", "10.0.0.1", false, t0.Add(10*time.Minute))
-			byEmail, byIP, err := s.FailedLogins(ctx, "a@example.org", "10.0.0.1", t0.Add(time.Minute))
-			if err != nil || byEmail != 2 || byIP != 3 {
-				t.Fatalf("failures since t0+1m: by e-mail %d (want 2), by IP %d (want 3), %v", byEmail, byIP, err)
-			}
-		})
-	}
-}
-
 func TestEmailTokens(t *testing.T) {
 	for name, s := range migrated(t) {
 		t.Run(name, func(t *testing.T) {

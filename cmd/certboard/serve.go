@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -44,13 +45,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	smtpUser := fs.String("smtp-user", os.Getenv("CERTBOARD_SMTP_USER"), "SMTP `user`; the password is read from CERTBOARD_SMTP_PASSWORD")
 	demo := fs.Bool("demo", false, "seed a demo board (staff, reviewers, a supervisor, applicants at every stage) when it is not there yet, and print its logins")
 	filesURL := fs.String("files", os.Getenv("CERTBOARD_FILES"), "bucket `URL` for uploaded documents, such as file:///srv/certboard/files (env CERTBOARD_FILES; default DATA/files)")
-	proxies := fs.String("trusted-proxies", os.Getenv("CERTBOARD_TRUSTED_PROXIES"), "`addresses or CIDR prefixes` of the reverse proxies in front of certboard, comma-separated: requests from them are counted (rate limits, sign-in lockouts) by the client X-Forwarded-For names (env CERTBOARD_TRUSTED_PROXIES)")
+	proxies := fs.String("trusted-proxies", os.Getenv("CERTBOARD_TRUSTED_PROXIES"), "`addresses or CIDR prefixes` of the reverse proxies in front of certboard, comma-separated: requests from them are counted (rate limits, sign-in throttling) by the client X-Forwarded-For names (env CERTBOARD_TRUSTED_PROXIES)")
 	metricsAddr := fs.String("metrics-addr", os.Getenv("CERTBOARD_METRICS_ADDR"), "`host:port` of a separate listener serving /metrics without sign-in, for Prometheus on an internal network; the main listener's /metrics then answers 404 (env CERTBOARD_METRICS_ADDR; default: /metrics on the main listener, for signed-in staff only)")
+	hashConcurrency := fs.String("hash-concurrency", envOr("CERTBOARD_HASH_CONCURRENCY", strconv.Itoa(server.DefaultHashConcurrency)), "`number` of passwords hashed at once (argon2id, 19 MiB each); sign-ins beyond it are answered 429 before hashing (env CERTBOARD_HASH_CONCURRENCY)")
 	cfg := storeFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		return exitBadInput
+	}
+	hashSlots, err := strconv.Atoi(*hashConcurrency)
+	if err != nil || hashSlots < 1 || hashSlots > 1024 {
+		fmt.Fprintf(stderr, "certboard serve: --hash-concurrency %q: give a whole number from 1 to 1024 (each password hashed at once takes 19 MiB)\n", *hashConcurrency)
 		return exitBadInput
 	}
 	var log *slog.Logger
@@ -128,7 +135,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		fmt.Fprintf(stderr, "certboard serve: --trusted-proxies: %v\n", err)
 		return exitBadInput
 	}
-	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: *publicURL, Files: docs, TrustedProxies: trustedProxies})
+	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: *publicURL, Files: docs, TrustedProxies: trustedProxies,
+		HashConcurrency: hashSlots})
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitBadInput

@@ -54,6 +54,13 @@ func TestServeBadFlags(t *testing.T) {
 	if code := serve(context.Background(), []string{"--log", "xml", "--data", t.TempDir()}, &out, &errb, nil); code != exitBadInput || !strings.Contains(errb.String(), "--log") {
 		t.Fatalf("%d %q", code, errb.String())
 	}
+	for _, n := range []string{"0", "many", "-3", "5000"} {
+		errb.Reset()
+		if code := serve(context.Background(), []string{"--hash-concurrency", n, "--data", t.TempDir()}, &out, &errb, nil); code != exitBadInput ||
+			!strings.Contains(errb.String(), "--hash-concurrency") {
+			t.Fatalf("--hash-concurrency %s: %d %q", n, code, errb.String())
+		}
+	}
 }
 
 // TestServeDemo starts the demo twice on one data directory: the first
