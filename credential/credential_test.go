@@ -523,6 +523,21 @@ func TestCheckRejectsNonObjects(t *testing.T) {
 	}
 }
 
+// TestCheckLimits: a credential over a limit is one problem at $ naming
+// the limit, found before the JSON is decoded.
+func TestCheckLimits(t *testing.T) {
+	for data, want := range map[string]string{
+		strings.Repeat("[", 200<<10):                            "nested deeper than 32 levels at byte 33; nothing else was checked",
+		`{"credentialSubject": ` + strings.Repeat(`{"a":`, 100): "nested deeper than 32 levels at byte 178",
+		`{"name": "x"}` + strings.Repeat(" ", MaxCheckSize):     "larger than 1 MiB; nothing else was checked",
+	} {
+		p := Check([]byte(data))
+		if len(p) != 1 || p[0].Path != "$" || !strings.Contains(p[0].Message, want) {
+			t.Errorf("Check(%.40s...) = %v; want one problem at $ saying %q", data, p, want)
+		}
+	}
+}
+
 func TestMemberPath(t *testing.T) {
 	for _, tc := range []struct{ name, want string }{
 		{"validFrom", "$.validFrom"},

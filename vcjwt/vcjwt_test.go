@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/certboard/certboard/jsonlimit"
 )
 
 const (
@@ -732,6 +734,12 @@ func TestMalformed(t *testing.T) {
 		{"type without VC", withPayload(func(p map[string]any) { p["type"] = "OpenBadgeCredential" }), "does not include"},
 		{"empty @context", withPayload(func(p map[string]any) { p["@context"] = []any{} }), "@context is empty"},
 		{"too large", parts[0] + "." + strings.Repeat("A", MaxTokenSize) + "." + sig, "more than the"},
+		{"payload nested too deep", parts[0] + "." + enc(`{"@context":`+strings.Repeat("[", 200<<10)) + "." + sig,
+			"the payload is nested deeper than 32 levels at byte 44"},
+		{"payload nested too deep in a claim", parts[0] + "." + enc(`{"a":1,"b":`+strings.Repeat(`{"c":`, MaxDepth)+"1"+strings.Repeat("}", MaxDepth+1)) + "." + sig,
+			"the payload is nested deeper than 32 levels at byte 167"},
+		{"header nested too deep", enc(`{"alg":"EdDSA","x":`+strings.Repeat("[", 100)) + "." + parts[1] + "." + sig,
+			"the header is nested deeper than 32 levels at byte 51"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := 0
@@ -747,6 +755,36 @@ func TestMalformed(t *testing.T) {
 	}
 	if goodPayload == nil {
 		t.Fatal("unreachable")
+	}
+}
+
+// TestCheckBounds: CheckBounds refuses what Verify refuses for its size or
+// nesting, with an error wrapping a *jsonlimit.Error, and nothing else.
+func TestCheckBounds(t *testing.T) {
+	good := mustSign(t, sampleCredential())
+	parts := strings.Split(good, ".")
+	enc := func(s string) string { return b64.EncodeToString([]byte(s)) }
+	for _, tc := range []struct {
+		name, tok, want string
+	}{
+		{"good", good, ""},
+		{"malformed", "a.b", ""},
+		{"not base64", parts[0] + ".%%%." + parts[2], ""},
+		{"payload as deep as allowed", parts[0] + "." + enc(strings.Repeat("[", MaxDepth)) + "." + parts[2], ""},
+		{"payload too deep", parts[0] + "." + enc(strings.Repeat("[", MaxDepth+1)) + "." + parts[2], "the payload is nested deeper than 32 levels at byte 33"},
+		{"header too deep", enc(strings.Repeat("{\"a\":", 200)) + "." + parts[1] + "." + parts[2], "the header is nested deeper than 32 levels at byte 161"},
+		{"too large", strings.Repeat("A", MaxTokenSize+1), "the token is larger than 1 MiB"},
+	} {
+		err := CheckBounds(tc.tok)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		if err == nil || err.Error() != tc.want || !errors.As(err, new(*jsonlimit.Error)) {
+			t.Errorf("%s: %v, want %q wrapping a *jsonlimit.Error", tc.name, err, tc.want)
+		}
 	}
 }
 
