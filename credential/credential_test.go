@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/statuslist"
 )
 
@@ -561,4 +563,35 @@ func TestIssueAcceptsDIDWebForms(t *testing.T) {
 			t.Errorf("issuer/creator id = %s / %s; want %s", c.Issuer.ID, c.CredentialSubject.Achievement.Creator.ID, did)
 		}
 	}
+}
+
+// FuzzCheck feeds arbitrary JSON to Check, with seeds deep and wide. Check
+// must never panic; every problem has a path from $ and a message, and
+// input over a limit is one problem at $.
+func FuzzCheck(f *testing.F) {
+	golden, err := os.ReadFile("testdata/cst.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(golden)
+	var wide strings.Builder
+	wide.WriteString(`{"credentialStatus": [`)
+	for i := range 3000 {
+		fmt.Fprintf(&wide, `{"type": "BitstringStatusListEntry", "statusListIndex": "%d"},`, i)
+	}
+	wide.WriteString(`{}]}`)
+	f.Add([]byte(strings.Repeat("[", 200<<10)))
+	f.Add([]byte(`{"credentialSubject": ` + strings.Repeat(`{"achievement": `, 40)))
+	f.Add([]byte(wide.String()))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ps := Check(data)
+		for _, p := range ps {
+			if !strings.HasPrefix(p.Path, "$") || p.Message == "" {
+				t.Fatalf("malformed problem %+v", p)
+			}
+		}
+		if jsonlimit.Check(data, jsonlimit.Limits{MaxBytes: MaxCheckSize}) != nil && (len(ps) != 1 || ps[0].Path != "$") {
+			t.Fatalf("input over a limit: %v", ps)
+		}
+	})
 }

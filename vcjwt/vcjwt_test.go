@@ -831,6 +831,10 @@ func TestSampleSize(t *testing.T) {
 	}
 }
 
+// FuzzVerify feeds arbitrary tokens to Verify, with seeds deep and wide in
+// the header and the payload. Verify must never panic; it reports the four
+// checks; a malformed token, and one CheckBounds refuses for its size or
+// nesting, has an invalid structure and no credential.
 func FuzzVerify(f *testing.F) {
 	good := mustSign(f, sampleCredential())
 	good11 := signRaw(f, map[string]any{"alg": "EdDSA", "kid": testKid}, v11Payload(), testKey())
@@ -838,6 +842,16 @@ func FuzzVerify(f *testing.F) {
 	f.Add(good11)
 	f.Add("eyJhbGciOiJub25lIn0.e30.")
 	f.Add("a.b.c")
+	parts := strings.Split(good, ".")
+	enc := func(s string) string { return b64.EncodeToString([]byte(s)) }
+	var wide strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&wide, `"k%d":[%d],`, i, i)
+	}
+	f.Add(parts[0] + "." + enc(strings.Repeat("[", 200<<10)) + "." + parts[2])
+	f.Add(parts[0] + "." + enc(`{"@context":`+strings.Repeat(`{"a":`, MaxDepth)+"1"+strings.Repeat("}", MaxDepth+1)) + "." + parts[2])
+	f.Add(enc(`{"alg":"EdDSA","x":`+strings.Repeat("[", 100)) + "." + parts[1] + "." + parts[2])
+	f.Add(parts[0] + "." + enc("{"+wide.String()+`"@context":["https://www.w3.org/ns/credentials/v2"]}`) + "." + parts[2])
 	resolve := resolver(testKid, testKey(), nil)
 	f.Fuzz(func(t *testing.T, tok string) {
 		r, err := Verify(tok, resolve, during)
@@ -848,6 +862,9 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("%d checks", len(r.Checks))
 		}
 		s, _ := r.Lookup(CheckStructure)
+		if bound := CheckBounds(tok); bound != nil && (s.Outcome != Invalid || r.Credential != nil) {
+			t.Fatalf("a token over a limit (%v) has structure %+v", bound, s)
+		}
 		if s.Outcome == Invalid && (r.Credential != nil || r.Status() != "invalid") {
 			t.Fatalf("malformed token: credential %v, status %q", r.Credential != nil, r.Status())
 		}
