@@ -608,6 +608,12 @@ func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &in, "version and item", maxAPIBody) {
 		return
 	}
+	// The item is bounded as it would be in the portfolio (see
+	// portfolio.WithItem): the portfolio and the list are two levels above.
+	if err := jsonlimit.CheckValue(in.Item, portfolio.MaxDepth-2); err != nil {
+		refuseOverLimit(w, overLimit(err), "the item is "+err.Error())
+		return
+	}
 	if in.Version <= 0 || in.Item == nil {
 		problem(w, http.StatusBadRequest, "Invalid request", "version and item are required: {\"version\": N, \"item\": {...}}")
 		return

@@ -276,3 +276,23 @@ func TestFormsBoundTheirInput(t *testing.T) {
 func htmlEscape(s string) string {
 	return strings.NewReplacer(`"`, "&#34;", "'", "&#39;", "<", "&lt;", ">", "&gt;", "&", "&amp;").Replace(s)
 }
+
+// TestAddItemBoundedAsInThePortfolio: an item sent on its own may nest as
+// deep as it could in the portfolio, no deeper, and one level too many is
+// a 400 naming the limit (not a 422 about the item).
+func TestAddItemBoundedAsInThePortfolio(t *testing.T) {
+	c := &limitsCaller{accessWorld: newAccessWorld(t)}
+	nest := func(levels int) string { return strings.Repeat("[", levels) + strings.Repeat("]", levels) }
+	body := func(itemDepth int) []byte {
+		// The item object is level 1 of itself; "extra" adds the rest.
+		return fmt.Appendf(nil, `{"version": %d, "item": {"title": "x", "extra": %s}}`, c.draft.Version, nest(itemDepth-1))
+	}
+	rec := c.send(t, "POST /api/v1/applications/{id}/evidence/{list}", c.draft, 0, "jamie", "application/json", body(portfolio.MaxDepth-1))
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "The item is nested deeper than 30 levels.") {
+		t.Errorf("an item one level too deep: %d %s", rec.Code, rec.Body)
+	}
+	rec = c.send(t, "POST /api/v1/applications/{id}/evidence/{list}", c.draft, 0, "jamie", "application/json", body(portfolio.MaxDepth-2))
+	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "extra: is not a known field") {
+		t.Errorf("an item as deep as allowed: %d %s", rec.Code, rec.Body)
+	}
+}
