@@ -1,7 +1,9 @@
 package ce
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -185,4 +187,131 @@ func TestParseAreas(t *testing.T) {
 	if _, err := ParseAreas("x:1;ethics"); err == nil || !strings.Contains(err.Error(), `"ethics" is not taxonomy:code`) {
 		t.Fatalf("%v", err)
 	}
+}
+
+// TestReadCSVLimits: a file over a limit stops with a *LimitError naming
+// the line, a header over a limit is a *HeaderError, and a field over a
+// limit rejects its row, naming the field.
+func TestReadCSVLimits(t *testing.T) {
+	row := func(i int) string {
+		return fmt.Sprintf("c-%d,a%d@example.org,X-%d,Title,2026-01-01,1,in_person,yes,\n", i, i, i)
+	}
+	var rows strings.Builder
+	for i := range 5 {
+		rows.WriteString(row(i))
+	}
+	// readUntil reads rows until an error and returns it with the rows read.
+	readUntil := func(r *Reader) ([]Row, error) {
+		var out []Row
+		for {
+			row, err := r.Next()
+			if err != nil {
+				return out, err
+			}
+			out = append(out, row)
+		}
+	}
+	t.Run("a quote left open", func(t *testing.T) {
+		// The open quote would run on to the end of a 1 MiB file.
+		text := header + row(1) + row(2) + `c-3,a@example.org,X,"open` + strings.Repeat("and on and on\n", 80000)
+		r, err := NewReader(strings.NewReader(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readUntil(r)
+		var le *LimitError
+		if len(got) != 2 || !errors.As(err, &le) || le.Line != 4 || !strings.Contains(err.Error(), "line 4: the row starting here is longer than 64 KiB") {
+			t.Fatalf("%d rows, %v", len(got), err)
+		}
+	})
+	t.Run("a line with no end", func(t *testing.T) {
+		r, err := NewReader(strings.NewReader(header + strings.Repeat("x", 10<<20)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readUntil(r); !errors.As(err, new(*LimitError)) || !strings.Contains(err.Error(), "line 2: the row starting here is longer than 64 KiB") {
+			t.Fatalf("%v", err)
+		}
+	})
+	t.Run("too many rows", func(t *testing.T) {
+		r, err := NewReader(strings.NewReader(header + rows.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.maxRows = 3
+		got, err := readUntil(r)
+		if len(got) != 3 || err == nil || err.Error() != "line 5: the file has more than 3 rows; split it into several files, each with the header row" {
+			t.Fatalf("%d rows, %v", len(got), err)
+		}
+	})
+	t.Run("too large", func(t *testing.T) {
+		r, err := NewReader(strings.NewReader(header + rows.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.in.maxFile = int64(len(header) + 2*len(row(0)))
+		_, err = readUntil(r)
+		if !errors.As(err, new(*LimitError)) || !strings.Contains(err.Error(), "the file is larger than") {
+			t.Fatalf("%v", err)
+		}
+	})
+	t.Run("a field too long", func(t *testing.T) {
+		long := strings.Replace(row(2), "Title", strings.Repeat("t", MaxFieldSize+1), 1)
+		got := readAll(t, header+row(1)+long+row(3))
+		if len(got) != 3 || got[1].Line != 3 || fields(got[1].Problems) != "title" ||
+			!strings.Contains(got[1].Problems.Error(), "title: is 4097 bytes long, more than the 4096 read") || len(got[2].Problems) != 0 {
+			t.Fatalf("%+v", got)
+		}
+	})
+	t.Run("a header too wide", func(t *testing.T) {
+		wide := strings.TrimSuffix(header, "\n") + strings.Repeat(",", 5000) + "\n"
+		_, err := NewReader(strings.NewReader(wide))
+		var he *HeaderError
+		if !errors.As(err, &he) || !strings.Contains(err.Error(), "has 5009 columns, more than the 32 read") {
+			t.Fatalf("%v", err)
+		}
+	})
+	t.Run("a header with no end", func(t *testing.T) {
+		_, err := NewReader(strings.NewReader(strings.Repeat("credential_id", 1<<20)))
+		if !errors.As(err, new(*HeaderError)) || !strings.Contains(err.Error(), "longer than 64 KiB") {
+			t.Fatalf("%v", err)
+		}
+	})
+}
+
+// FuzzReader feeds arbitrary files to the reader: it must never panic, and
+// every row it returns has a line and either a completion or problems; it
+// stops only at the end, at a limit or on a read error.
+func FuzzReader(f *testing.F) {
+	f.Add([]byte(header + "c-1,a@example.org,X,T,2026-01-01,1,in_person,yes,\n"))
+	f.Add([]byte(header + `c-1,a@example.org,X,"open` + strings.Repeat("\n", 1000)))
+	f.Add([]byte(header + strings.Repeat(",", 100000) + "\n"))
+	f.Add([]byte(header + strings.Repeat(`""`, 50000)))
+	f.Add([]byte(strings.Repeat("credential_id,", 1000)))
+	f.Add([]byte(header + strings.Repeat("c-1,a@example.org,X,T,2026-01-01,1,in_person,yes,\n", 2000)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := NewReader(bytes.NewReader(data))
+		if err != nil {
+			if !errors.As(err, new(*HeaderError)) {
+				t.Fatalf("NewReader: %v (%T)", err, err)
+			}
+			return
+		}
+		for {
+			row, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				if !errors.As(err, new(*LimitError)) {
+					t.Fatalf("Next: %v (%T)", err, err)
+				}
+				return
+			}
+			if row.Line < 2 {
+				t.Fatalf("a row at line %d", row.Line)
+			}
+			row.Check(today)
+		}
+	})
 }

@@ -38,6 +38,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/statuslist"
 )
 
@@ -663,6 +664,11 @@ func (p Problem) String() string { return p.Path + ": " + p.Message }
 // specification defines; Check accepts these in any issuer's credential.
 var StatusPurposes = []string{"revocation", "suspension", "refresh", "message"}
 
+// MaxCheckSize is the largest credential Check reads; its nesting is
+// bounded by jsonlimit.MaxDepth. Both are checked before the JSON is
+// decoded.
+const MaxCheckSize = 1 << 20
+
 // Check reports the structural problems of an OpenBadgeCredential's JSON,
 // from any issuer: the @context entries and their order; the types; the
 // presence and JSON type of the members Open Badges 3.0 requires (id, issuer,
@@ -671,9 +677,15 @@ var StatusPurposes = []string{"revocation", "suspension", "refresh", "message"}
 // credentialStatus entries of type BitstringStatusListEntry (a known purpose,
 // a base-10 index, an absolute list URL). Entries of other status types are
 // only checked for a type. A proof, if present, is not examined. No problems
-// means a nil slice. Check never reads the network.
+// means a nil slice. Check never reads the network. Input larger than
+// MaxCheckSize or nested deeper than jsonlimit.MaxDepth is one problem at $
+// naming the limit.
 func Check(data []byte) []Problem {
 	c := &checker{}
+	if err := jsonlimit.Check(data, jsonlimit.Limits{MaxBytes: MaxCheckSize}); err != nil {
+		c.add("$", "%v; nothing else was checked", err)
+		return c.problems
+	}
 	var doc any
 	if err := jsonUnmarshal(data, &doc); err != nil {
 		c.add("$", "not JSON: %v", err)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/statuslist"
 )
 
@@ -523,6 +525,21 @@ func TestCheckRejectsNonObjects(t *testing.T) {
 	}
 }
 
+// TestCheckLimits: a credential over a limit is one problem at $ naming
+// the limit, found before the JSON is decoded.
+func TestCheckLimits(t *testing.T) {
+	for data, want := range map[string]string{
+		strings.Repeat("[", 200<<10):                            "nested deeper than 32 levels at byte 33; nothing else was checked",
+		`{"credentialSubject": ` + strings.Repeat(`{"a":`, 100): "nested deeper than 32 levels at byte 178",
+		`{"name": "x"}` + strings.Repeat(" ", MaxCheckSize):     "larger than 1 MiB; nothing else was checked",
+	} {
+		p := Check([]byte(data))
+		if len(p) != 1 || p[0].Path != "$" || !strings.Contains(p[0].Message, want) {
+			t.Errorf("Check(%.40s...) = %v; want one problem at $ saying %q", data, p, want)
+		}
+	}
+}
+
 func TestMemberPath(t *testing.T) {
 	for _, tc := range []struct{ name, want string }{
 		{"validFrom", "$.validFrom"},
@@ -546,4 +563,35 @@ func TestIssueAcceptsDIDWebForms(t *testing.T) {
 			t.Errorf("issuer/creator id = %s / %s; want %s", c.Issuer.ID, c.CredentialSubject.Achievement.Creator.ID, did)
 		}
 	}
+}
+
+// FuzzCheck feeds arbitrary JSON to Check, with seeds deep and wide. Check
+// must never panic; every problem has a path from $ and a message, and
+// input over a limit is one problem at $.
+func FuzzCheck(f *testing.F) {
+	golden, err := os.ReadFile("testdata/cst.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(golden)
+	var wide strings.Builder
+	wide.WriteString(`{"credentialStatus": [`)
+	for i := range 3000 {
+		fmt.Fprintf(&wide, `{"type": "BitstringStatusListEntry", "statusListIndex": "%d"},`, i)
+	}
+	wide.WriteString(`{}]}`)
+	f.Add([]byte(strings.Repeat("[", 200<<10)))
+	f.Add([]byte(`{"credentialSubject": ` + strings.Repeat(`{"achievement": `, 40)))
+	f.Add([]byte(wide.String()))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ps := Check(data)
+		for _, p := range ps {
+			if !strings.HasPrefix(p.Path, "$") || p.Message == "" {
+				t.Fatalf("malformed problem %+v", p)
+			}
+		}
+		if jsonlimit.Check(data, jsonlimit.Limits{MaxBytes: MaxCheckSize}) != nil && (len(ps) != 1 || ps[0].Path != "$") {
+			t.Fatalf("input over a limit: %v", ps)
+		}
+	})
 }

@@ -44,6 +44,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/verification"
 	"github.com/piprate/json-gold/ld"
 )
@@ -58,6 +59,10 @@ const (
 	// a credential.
 	ProofPurpose = "assertionMethod"
 )
+
+// MaxDepth bounds the nesting of a document Verify reads: an Open Badges
+// credential with its proof nests fewer than 10 levels.
+const MaxDepth = jsonlimit.MaxDepth
 
 // Errors reported by the package, to be tested with errors.Is (see also
 // ErrContextNotBundled).
@@ -269,8 +274,10 @@ func (r *Result) set(name string, o Outcome, format string, args ...any) {
 // verificationMethod is missing, whose proofValue is not "z" followed by the
 // base58btc of 64 bytes, whose created is not an XML Schema dateTime, or
 // whose own @context is not a prefix of the document's; it is also Invalid
-// when doc has no @context. When the structure is Invalid the other checks
-// are CouldNotCheck and the resolver is not called.
+// when doc has no @context, or nests arrays and objects deeper than
+// MaxDepth (checked first: JSON-LD expansion and canonicalization never see
+// such a document). When the structure is Invalid the other checks are
+// CouldNotCheck and the resolver is not called.
 //
 // The signature is CouldNotCheck when resolve fails or a context is not
 // bundled (the detail names the URL), Invalid when the document is not
@@ -292,6 +299,12 @@ func Verify(doc map[string]any, resolve func(verificationMethod string) (ed25519
 	notChecked := func() {
 		r.set(CheckSignature, CouldNotCheck, "not checked: the proof is malformed")
 		r.set(CheckIssuer, CouldNotCheck, "not checked: the proof is malformed")
+	}
+	if err := jsonlimit.CheckValue(doc, MaxDepth); err != nil {
+		r.set(CheckStructure, Invalid, "the document is %v", err)
+		r.set(CheckSignature, CouldNotCheck, "not checked: the document is %v", err)
+		r.set(CheckIssuer, CouldNotCheck, "not checked: the document is %v", err)
+		return r, nil
 	}
 	doc, proof, sig, err := readProof(doc, r)
 	if err != nil {

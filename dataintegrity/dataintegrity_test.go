@@ -375,6 +375,20 @@ func TestStructure(t *testing.T) {
 		{"proof context", func(c map[string]any) {
 			c["proof"].(map[string]any)["@context"] = []any{ContextDataIntegrityV2}
 		}, "@context"},
+		{"nested too deep", func(c map[string]any) {
+			var deep any = "x"
+			for range 10000 {
+				deep = []any{deep}
+			}
+			c["credentialSubject"].(map[string]any)["deep"] = deep
+		}, "the document is nested deeper than 32 levels"},
+		{"nested too deep in the proof", func(c map[string]any) {
+			var deep any = map[string]any{}
+			for range MaxDepth {
+				deep = map[string]any{"a": deep}
+			}
+			c["proof"].(map[string]any)["deep"] = deep
+		}, "the document is nested deeper than 32 levels"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -44,6 +44,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/certboard/certboard/jsonlimit"
 )
 
 // Errors reported by the package, to be tested with errors.Is. Each returned
@@ -729,10 +731,17 @@ func NewWebDocument(did string, keys []NamedKey) (*Document, error) {
 	return doc, nil
 }
 
+// MaxDocumentSize bounds a DID document ParseDocument reads: one with a
+// few keys is a few KiB. Its nesting is bounded by jsonlimit.MaxDepth.
+const MaxDocumentSize = 1 << 20
+
 // ParseDocument decodes a DID document fetched for did and checks that its
 // id is did, as DID resolution requires (a document served for one DID must
 // not speak for another). Errors wrap ErrMalformed.
 func ParseDocument(data []byte, did string) (*Document, error) {
+	if err := jsonlimit.Check(data, jsonlimit.Limits{MaxBytes: MaxDocumentSize}); err != nil {
+		return nil, fmt.Errorf("%w: DID document for %s is %w", ErrMalformed, did, err)
+	}
 	var doc Document
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%w: DID document for %s: %w", ErrMalformed, did, err)

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/certboard/certboard/jsonlimit"
 )
 
 func mustHex(t *testing.T, s string) []byte {
@@ -630,6 +632,16 @@ func TestParseForeignDocument(t *testing.T) {
 	for _, bad := range []string{`not json`, `{"id": "` + d + `", "@context": 3}`, `{"id": "` + d + `", "assertionMethod": [3]}`} {
 		if _, err := ParseDocument([]byte(bad), d); !errors.Is(err, ErrMalformed) {
 			t.Errorf("ParseDocument(%s) = %v, want ErrMalformed", bad, err)
+		}
+	}
+	// Over a limit: refused before decoding, naming the limit.
+	for bad, want := range map[string]string{
+		`{"id": "` + d + `", "service": ` + strings.Repeat("[", 200<<10): "is nested deeper than 32 levels at byte",
+		`{"id": "` + d + `"}` + strings.Repeat(" ", MaxDocumentSize):     "is larger than 1 MiB",
+	} {
+		_, err := ParseDocument([]byte(bad), d)
+		if !errors.Is(err, ErrMalformed) || !errors.As(err, new(*jsonlimit.Error)) || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseDocument(%.40s...) = %v, want ErrMalformed saying %q", bad, err, want)
 		}
 	}
 }

@@ -10,11 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"os"
 	"runtime"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob" // file:// bucket URLs, and OpenDir
@@ -213,6 +216,60 @@ func (s *Store) Walk(ctx context.Context, prefix string, fn func(key string, mod
 			return err
 		}
 	}
+}
+
+// Limits of what an upload says about its file, checked before the name or
+// the type is used for anything.
+const (
+	// MaxNameLength is the longest file name accepted, in bytes, once any
+	// folder a browser sent with it is cut off: most file systems' limit
+	// for one name.
+	MaxNameLength = 255
+	// MaxPathLength is the longest name accepted as sent, folders
+	// included, in bytes.
+	MaxPathLength = 1024
+	// MaxTypeLength is the longest content type an upload may declare, in
+	// bytes. The declared type decides nothing (Sniff does); it is only
+	// bounded.
+	MaxTypeLength = 255
+)
+
+// CheckName checks the name an upload gives its file: at most
+// MaxPathLength bytes as sent and MaxNameLength once any folder is cut off
+// (browsers on Windows have sent C:\Users\...\file.pdf), UTF-8 without
+// control characters. The error says what is wrong and how to fix it, to
+// be shown with the file field.
+func CheckName(name string) error {
+	base := name[strings.LastIndexAny(name, `/\`)+1:]
+	switch {
+	case len(name) > MaxPathLength:
+		return fmt.Errorf("the file name is %d bytes long, more than the %d accepted; rename the file", len(name), MaxPathLength)
+	case len(base) > MaxNameLength:
+		return fmt.Errorf("the file name is %d bytes long, more than the %d accepted; rename the file", len(base), MaxNameLength)
+	case !utf8.ValidString(name):
+		return errors.New("the file name is not valid UTF-8; rename the file")
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return errors.New("the file name holds control characters (such as a line break); rename the file")
+	}
+	return nil
+}
+
+// CheckDeclaredType checks the content type an upload declares for its
+// file: empty, or a well-formed media type (RFC 2045) of at most
+// MaxTypeLength bytes. It does not decide whether the file is accepted:
+// Sniff does, by the content.
+func CheckDeclaredType(contentType string) error {
+	if contentType == "" {
+		return nil
+	}
+	if len(contentType) > MaxTypeLength {
+		return fmt.Errorf("the declared content type is %d bytes long, more than the %d accepted", len(contentType), MaxTypeLength)
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if typ, sub, _ := strings.Cut(mt, "/"); err != nil || typ == "" || sub == "" {
+		return fmt.Errorf("the declared content type %q is not a media type such as application/pdf", contentType)
+	}
+	return nil
 }
 
 // TypeError says that a document's content is not of an accepted type.

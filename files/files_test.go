@@ -351,3 +351,38 @@ func TestResealAll(t *testing.T) {
 		}
 	}
 }
+func TestCheckName(t *testing.T) {
+	for name, want := range map[string]string{
+		"diploma.pdf":                        "",
+		`C:\Users\ana\Documents\diploma.pdf`: "",
+		"Zeugnis für Ana – 2024.pdf":         "",
+		strings.Repeat("a", MaxNameLength):   "",
+		strings.Repeat("a", MaxNameLength+1): "the file name is 256 bytes long, more than the 255 accepted",
+		strings.Repeat("d/", 400) + "x.pdf":  "",
+		strings.Repeat("d/", 600) + "x.pdf":  "the file name is 1205 bytes long, more than the 1024 accepted",
+		"dip\nloma.pdf":                      "control characters",
+		"dip\x00loma.pdf":                    "control characters",
+		"dip\xffloma.pdf":                    "not valid UTF-8",
+	} {
+		err := CheckName(name)
+		if (want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), want)) {
+			t.Errorf("CheckName(%.40q) = %v, want %q", name, err, want)
+		}
+	}
+}
+
+func TestCheckDeclaredType(t *testing.T) {
+	for ct, want := range map[string]string{
+		"":                                       "",
+		"application/pdf":                        "",
+		"image/jpeg; name=\"x.jpg\"":             "",
+		"application/octet-stream":               "",
+		"pdf":                                    "is not a media type",
+		"image/png; " + strings.Repeat("a", 300): "more than the 255 accepted",
+	} {
+		err := CheckDeclaredType(ct)
+		if (want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), want)) {
+			t.Errorf("CheckDeclaredType(%.40q) = %v, want %q", ct, err, want)
+		}
+	}
+}

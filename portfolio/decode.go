@@ -3,6 +3,7 @@ package portfolio
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -15,17 +16,42 @@ import (
 	"unicode/utf8"
 
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/jsonlimit"
 )
+
+// MaxSize is the largest portfolio Decode reads, in bytes: room for more
+// than ten thousand items of a few hundred bytes each. The documents that
+// back the items are uploaded apart from the portfolio.
+const MaxSize = 4 << 20
+
+// MaxDepth is the deepest nesting of arrays and objects Decode accepts,
+// the outermost object being level 1. The format itself nests at most
+// formatDepth levels; nesting is checked before anything else reads the
+// input, so that no input can make decoding cost more than its length.
+const MaxDepth = jsonlimit.MaxDepth
+
+// formatDepth is the deepest nesting the format has: the portfolio, a list,
+// an item, its areas and an area's codes.
+const formatDepth = 5
 
 // FieldError is one problem with the input, located by a JSON path such as
 // $.education[3].hours.
 type FieldError struct {
 	Path    string `json:"path"`
 	Message string `json:"message"`
+
+	// err is the error behind the problem, when there is one: a
+	// *jsonlimit.Error for input over a limit.
+	err error
 }
 
 // Error returns "path: message".
 func (e FieldError) Error() string { return e.Path + ": " + e.Message }
+
+// Unwrap returns the error behind the problem: a *jsonlimit.Error when the
+// input is over a limit (MaxSize, MaxDepth), so that a server can answer
+// such input apart (errors.As(err, new(*jsonlimit.Error))); nil otherwise.
+func (e FieldError) Unwrap() error { return e.err }
 
 // Errors is every problem found in one input: the problems of each object in
 // the order its fields are defined, then the checks across fields.
@@ -33,6 +59,15 @@ type Errors []FieldError
 
 // maxErrors bounds how many problems one decode reports.
 const maxErrors = 50
+
+// Unwrap returns the problems, for errors.Is and errors.As.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
 
 // Error returns one problem a line.
 func (es Errors) Error() string {
@@ -50,7 +85,14 @@ func (es Errors) Error() string {
 // unknown members, wrong types, impossible dates, negative hours, dangling
 // references and duplicate ids are errors, returned as Errors naming the JSON
 // path of each problem. A nil error means the portfolio is valid.
+//
+// Input larger than MaxSize or nested deeper than MaxDepth is refused before
+// any other work, with one problem at $ that names the limit and unwraps to
+// a *jsonlimit.Error.
 func Decode(data []byte) (*Portfolio, error) {
+	if e := checkBounds(data, "the portfolio", MaxDepth); e != nil {
+		return nil, Errors{*e}
+	}
 	// A byte-order mark is allowed (RFC 8259 lets parsers ignore it); bytes
 	// that are not UTF-8 are not, as they would be silently replaced.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -92,6 +134,40 @@ func Decode(data []byte) (*Portfolio, error) {
 	return &p, nil
 }
 
+// checkBounds refuses input larger than MaxSize or nested deeper than
+// depth levels, naming the limit and where it was passed; what names the
+// input in the message ("the portfolio", "the item").
+func checkBounds(data []byte, what string, depth int) *FieldError {
+	err := jsonlimit.Check(data, jsonlimit.Limits{MaxBytes: MaxSize, MaxDepth: depth})
+	if err == nil {
+		return nil
+	}
+	var le *jsonlimit.Error
+	errors.As(err, &le)
+	msg := fmt.Sprintf("%s is larger than %s, the most a portfolio may be (documents are uploaded apart from it)", what, jsonlimit.FormatSize(MaxSize))
+	if !le.TooLarge() {
+		line, col := position(data, int64(le.Offset))
+		msg = fmt.Sprintf("%s is nested deeper than %d levels at line %d, column %d (byte %d); a portfolio nests at most %d levels: check the brackets",
+			what, le.Max, line, col, le.Offset, formatDepth)
+	}
+	return &FieldError{Path: "$", Message: msg, err: le}
+}
+
+// position returns the line and column of the byte at offset off, which
+// counts that byte itself (as encoding/json's offsets do).
+func position(data []byte, off int64) (line, col int) {
+	line, col = 1, 1
+	for i := int64(0); i < off-1 && i < int64(len(data)); i++ {
+		if data[i] == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
 // syntaxMessage turns a JSON syntax error into a message with line and column.
 func syntaxMessage(data []byte, err error) string {
 	var off int64 = -1
@@ -107,16 +183,7 @@ func syntaxMessage(data []byte, err error) string {
 	if off < 0 {
 		return "not valid JSON: " + err.Error()
 	}
-	line, col := 1, 1
-	// The offset counts the offending byte itself.
-	for i := int64(0); i < off-1 && i < int64(len(data)); i++ {
-		if data[i] == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
+	line, col := position(data, off)
 	return fmt.Sprintf("not valid JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(err.Error(), "json: "))
 }
 
@@ -391,81 +458,113 @@ func Allowed(v any, field string) []string {
 	return nil
 }
 
+// memberFrame is one open array or object of duplicateMember.
+type memberFrame struct {
+	object bool
+	keys   map[string]struct{} // the member names seen, in an object
+	index  int                 // the element being read, in an array
+	key    string              // the member whose value comes next, in an object
+	inKey  bool                // an object waiting for a member name (or its end)
+}
+
 // duplicateMember finds the first object member given twice, which a plain
-// decode would silently resolve by keeping the last one.
+// decode would silently resolve by keeping the last one. Its work and memory
+// grow linearly with the input: a frame per open array or object holds only
+// its position (the member name or index being read), and the JSON path is
+// built from the frames only when a duplicate is reported. Callers bound the
+// nesting first (checkBounds), so the frames are few.
 func duplicateMember(data []byte) *FieldError {
-	type frame struct {
-		object bool
-		keys   map[string]bool
-		path   string
-		index  int
-		key    string // the member whose value comes next, in an object
-		inKey  bool   // an object waiting for a member name (or its end)
-	}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	var stack []*frame
-	// childPath is the path of the value about to be read.
-	childPath := func() string {
+	var stack []memberFrame
+	// valueDone advances the innermost frame past one value; it reports
+	// whether the value was the outermost one.
+	valueDone := func() bool {
 		if len(stack) == 0 {
-			return "$"
+			return true
 		}
-		f := stack[len(stack)-1]
-		if f.object {
-			return f.path + "." + f.key
-		}
-		return fmt.Sprintf("%s[%d]", f.path, f.index)
-	}
-	// valueDone advances the enclosing frame past one value.
-	valueDone := func() {
-		if len(stack) == 0 {
-			return
-		}
-		f := stack[len(stack)-1]
-		if f.object {
+		if f := &stack[len(stack)-1]; f.object {
 			f.inKey = true
 		} else {
 			f.index++
 		}
+		return false
+	}
+	push := func(object bool) {
+		if len(stack) == cap(stack) {
+			stack = append(stack, memberFrame{object: object, inKey: object})
+			return
+		}
+		// Reuse the slot and its map, emptied: a small map is cheaper to
+		// clear than to allocate again. A large one is dropped, so that
+		// clearing never costs more than filling it did.
+		stack = stack[:len(stack)+1]
+		f := &stack[len(stack)-1]
+		keys := f.keys
+		if len(keys) > 32 {
+			keys = nil
+		}
+		clear(keys)
+		*f = memberFrame{object: object, keys: keys, inKey: object}
 	}
 	for {
 		tok, err := dec.Token()
 		if err != nil {
 			return nil // syntax errors are reported by the real decode
 		}
-		top := (*frame)(nil)
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if top != nil && top.object && top.inKey {
+		if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].inKey {
+			top := &stack[n-1]
 			if d, ok := tok.(json.Delim); ok && d == '}' {
-				stack = stack[:len(stack)-1]
-				valueDone()
-				if len(stack) == 0 {
+				stack = stack[:n-1]
+				if valueDone() {
 					return nil
 				}
 				continue
 			}
 			k, _ := tok.(string)
-			if top.keys[k] {
-				return &FieldError{Path: top.path + "." + k, Message: "is given twice; give each member once"}
+			if _, seen := top.keys[k]; seen {
+				return &FieldError{Path: memberPath(stack, k), Message: "is given twice; give each member once"}
 			}
-			top.keys[k] = true
+			if top.keys == nil {
+				top.keys = make(map[string]struct{}, 8)
+			}
+			top.keys[k] = struct{}{}
 			top.key, top.inKey = k, false
 			continue
 		}
 		switch tok {
 		case json.Delim('{'):
-			stack = append(stack, &frame{object: true, keys: map[string]bool{}, path: childPath(), inKey: true})
+			push(true)
 		case json.Delim('['):
-			stack = append(stack, &frame{path: childPath()})
+			push(false)
 		case json.Delim(']'):
 			stack = stack[:len(stack)-1]
-			valueDone()
+			if valueDone() {
+				return nil
+			}
 		default:
-			valueDone()
-		}
-		if len(stack) == 0 {
-			return nil
+			if valueDone() {
+				return nil
+			}
 		}
 	}
+}
+
+// memberPath is the JSON path of the member key of the innermost object of
+// stack: $.education[3].provider.name.
+func memberPath(stack []memberFrame, key string) string {
+	var b strings.Builder
+	b.WriteString("$")
+	for _, f := range stack[:len(stack)-1] {
+		if f.object {
+			b.WriteString(".")
+			b.WriteString(f.key)
+		} else {
+			b.WriteString("[")
+			b.WriteString(strconv.Itoa(f.index))
+			b.WriteString("]")
+		}
+	}
+	b.WriteString(".")
+	b.WriteString(key)
+	return b.String()
 }

@@ -4,18 +4,33 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/certboard/certboard/jsonlimit"
 )
 
 // FuzzDecode feeds arbitrary bytes to Decode. Decode must never panic; it
 // either returns a portfolio that Validate accepts and that survives
-// json.Marshal and Decode again, or well-formed Errors. The seed corpus is in
-// testdata/fuzz/FuzzDecode.
+// json.Marshal and Decode again, or well-formed Errors; input over a limit
+// is refused with one problem that unwraps to a *jsonlimit.Error. The seed
+// corpus is in testdata/fuzz/FuzzDecode, with deep and wide inputs added
+// below.
 func FuzzDecode(f *testing.F) {
+	for _, seed := range limitSeeds() {
+		f.Add([]byte(seed))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Decode(data)
+		if jsonlimit.Check(data, jsonlimit.Limits{MaxBytes: MaxSize, MaxDepth: MaxDepth}) != nil {
+			var es Errors
+			if !errors.As(err, &es) || len(es) != 1 || !errors.As(err, new(*jsonlimit.Error)) {
+				t.Fatalf("input over a limit: %v, want one problem naming the limit", err)
+			}
+		}
 		if err != nil {
 			if p != nil {
 				t.Fatalf("Decode returned a portfolio and an error")
@@ -70,6 +85,76 @@ func FuzzDecode(f *testing.F) {
 		}
 		if !reflect.DeepEqual(p2, p3) {
 			t.Fatalf("second round trip changed the portfolio:\n%+v\n%+v", p2, p3)
+		}
+	})
+}
+
+// limitSeeds are inputs at and past the limits: deep (arrays, objects and
+// both, as a whole and inside a valid portfolio) and wide (many items, many
+// members).
+func limitSeeds() []string {
+	valid := `{"format": "certboard.portfolio/v1", "person": {"id": "p1", "name": "Ana Souza"}`
+	var items, members strings.Builder
+	for i := range 2000 {
+		if i > 0 {
+			items.WriteString(",")
+			members.WriteString(",")
+		}
+		fmt.Fprintf(&items, `{"id": "m%d", "organization": "AASECT", "from": "2022-09-01"}`, i)
+		fmt.Fprintf(&members, `"k%d": %d`, i, i)
+	}
+	return []string{
+		strings.Repeat("[", 200<<10),
+		strings.Repeat(`{"a":`, 1000),
+		strings.Repeat(`[{"a":`, 100),
+		strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth),
+		valid + `, "education": ` + strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth) + "}",
+		valid + `, "memberships": [` + items.String() + "]}",
+		valid + `, "memberships": [` + items.String() + `, {"id": "m0", "organization": "X", "from": "2022-09-01", "from": "2022-09-02"}]}`,
+		"{" + members.String() + "}",
+	}
+}
+
+// FuzzWithItem feeds arbitrary items to WithItem, at the end of a list and
+// as the person. It must never panic and either return a portfolio that
+// Validate accepts or well-formed Errors located in the item's place.
+func FuzzWithItem(f *testing.F) {
+	data, err := os.ReadFile("testdata/full.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	p, err := Decode(data)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(`{"id": "m9", "organization": "AASECT", "from": "2022-09-01"}`, false)
+	f.Add(`{"id": "p1", "name": "Ana"}`, true)
+	for _, seed := range limitSeeds() {
+		f.Add(seed, false)
+	}
+	f.Fuzz(func(t *testing.T, item string, person bool) {
+		list, place := "memberships", fmt.Sprintf("$.memberships[%d]", len(p.Memberships))
+		if person {
+			list, place = "person", "$.person"
+		}
+		q, err := WithItem(p, list, -1, []byte(item))
+		if err == nil {
+			if errs := Validate(q); len(errs) > 0 {
+				t.Fatalf("WithItem accepted an item that Validate rejects: %v", errs)
+			}
+			return
+		}
+		var es Errors
+		if !errors.As(err, &es) || len(es) == 0 || len(es) > maxErrors+1 {
+			t.Fatalf("error %v (%T) is not a non-empty Errors", err, err)
+		}
+		if errors.As(err, new(*jsonlimit.Error)) && (len(es) != 1 || es[0].Path != place) {
+			t.Fatalf("a limit error not at %s: %v", place, es)
+		}
+		for _, e := range es {
+			if !strings.HasPrefix(e.Path, "$") || e.Message == "" {
+				t.Fatalf("malformed error %q: %q", e.Path, e.Message)
+			}
 		}
 	})
 }

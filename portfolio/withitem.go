@@ -27,12 +27,13 @@ func WithItem(p *Portfolio, list string, index int, item []byte) (*Portfolio, er
 	var (
 		target reflect.Value // where the decoded item goes
 		path   string
+		level  int // the level of the item in the portfolio
 		tag    fieldTag
 		commit func()
 	)
 	if list == "person" {
 		target = reflect.New(reflect.TypeFor[Person]()).Elem()
-		path = "$.person"
+		path, level = "$.person", 1
 		f, _ := reflect.TypeFor[Portfolio]().FieldByName("Person")
 		tag = parseTag(f.Tag.Get("cb"))
 		commit = func() { q.Person = target.Interface().(Person) }
@@ -65,12 +66,12 @@ func WithItem(p *Portfolio, list string, index int, item []byte) (*Portfolio, er
 		// The element is zeroed first, as Decode fills a fresh one.
 		s.Index(index).SetZero()
 		target = s.Index(index)
-		path = fmt.Sprintf("$.%s[%d]", list, index)
+		path, level = fmt.Sprintf("$.%s[%d]", list, index), 2
 		tag = fieldTag{required: true}
 		commit = func() { qv.Field(field).Set(s) }
 	}
 
-	tree, err := decodeTree(item, path)
+	tree, err := decodeTree(item, path, MaxDepth-level)
 	if err != nil {
 		return nil, err
 	}
@@ -89,10 +90,16 @@ func WithItem(p *Portfolio, list string, index int, item []byte) (*Portfolio, er
 	return &q, nil
 }
 
-// decodeTree reads one JSON value as Decode reads a whole portfolio: UTF-8
-// only, no member given twice, numbers kept as written, nothing after it.
-// Problems are reported at path, the place of the value in a portfolio.
-func decodeTree(data []byte, path string) (any, error) {
+// decodeTree reads one JSON value as Decode reads a whole portfolio: within
+// MaxSize and nested no deeper than depth (what is left of MaxDepth at the
+// place of the value), checked first; UTF-8 only, no member given twice,
+// numbers kept as written, nothing after it. Problems are reported at path,
+// the place of the value in a portfolio.
+func decodeTree(data []byte, path string, depth int) (any, error) {
+	if e := checkBounds(data, "the item", depth); e != nil {
+		e.Path = path
+		return nil, Errors{*e}
+	}
 	if !utf8.Valid(data) {
 		return nil, Errors{{Path: "$", Message: "the input is not valid UTF-8; save the file as UTF-8"}}
 	}

@@ -1,9 +1,11 @@
 package requirements
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/ext"
@@ -21,6 +23,17 @@ import (
 // celCostLimit bounds the work one expression may do on one portfolio.
 const celCostLimit = 1_000_000
 
+// MaxExpressionSize is the longest CEL expression (applies_if or
+// expression) a set may hold, in characters; the longest shipped one is
+// about 100. Longer ones are refused before the parser reads them.
+const MaxExpressionSize = 4096
+
+// MaxExpressionDepth bounds how deeply an expression nests: parentheses,
+// lists, calls, member selections and chains of one operator (a + b + c)
+// each count a level. The parser stops at the first level past it, before
+// anything is built from the expression.
+const MaxExpressionDepth = 32
+
 var (
 	celEnvOnce sync.Once
 	celEnv     *cel.Env
@@ -33,6 +46,8 @@ func Env() (*cel.Env, error) {
 		celEnv, celEnvErr = cel.NewEnv(
 			cel.Variable("portfolio", cel.MapType(cel.StringType, cel.DynType)),
 			cel.Variable("as_of", cel.TimestampType),
+			cel.ParserExpressionSizeLimit(MaxExpressionSize),
+			cel.ParserRecursionLimit(MaxExpressionDepth),
 			ext.Strings(),
 			ext.Lists(),
 			cel.Function("date",
@@ -65,15 +80,31 @@ func (p *Program) Eval(vars map[string]any) (bool, error) {
 	return b, nil
 }
 
-// Compile compiles one boolean CEL expression.
+// limitError is an expression over a limit; it unwraps to ErrLimit.
+type limitError string
+
+func (e limitError) Error() string { return string(e) }
+
+func (e limitError) Unwrap() error { return ErrLimit }
+
+// Compile compiles one boolean CEL expression. An expression longer than
+// MaxExpressionSize or nested deeper than MaxExpressionDepth is refused
+// with an error naming the limit.
 func Compile(src string) (*Program, error) {
+	if n := utf8.RuneCountInString(src); n > MaxExpressionSize {
+		return nil, limitError(fmt.Sprintf("the expression is %d characters long, more than the %d accepted; split the rule into several requirements", n, MaxExpressionSize))
+	}
 	env, err := Env()
 	if err != nil {
 		return nil, err
 	}
 	ast, iss := env.Compile(src)
 	if iss.Err() != nil {
-		return nil, fmt.Errorf("%s", strings.ReplaceAll(iss.Err().Error(), "\n", " "))
+		msg := iss.Err().Error()
+		if strings.Contains(msg, "recursion limit exceeded") || strings.Contains(msg, "max recursion depth exceeded") {
+			return nil, limitError(fmt.Sprintf("the expression nests deeper than %d levels (parentheses, lists, calls, member selections and chains of one operator each count); simplify it", MaxExpressionDepth))
+		}
+		return nil, fmt.Errorf("%s", strings.ReplaceAll(msg, "\n", " "))
 	}
 	if t := ast.OutputType(); !t.IsExactType(cel.BoolType) && !t.IsExactType(cel.DynType) {
 		return nil, fmt.Errorf("the expression gives %s; it must give true or false", t)
@@ -96,6 +127,7 @@ func (l *loader) compileExpressions(s *Set) {
 			p, err := Compile(r.AppliesIf)
 			if err != nil {
 				l.fail(l.line("requirements", i, "applies_if"), "requirement %s: applies_if does not compile: %v", r.ID, err)
+				l.problems[len(l.problems)-1].overLimit = errors.Is(err, ErrLimit)
 			}
 			r.appliesIf = p
 		}
@@ -103,6 +135,7 @@ func (l *loader) compileExpressions(s *Set) {
 			p, err := Compile(r.Expression)
 			if err != nil {
 				l.fail(l.line("requirements", i, "expression"), "requirement %s: expression does not compile: %v", r.ID, err)
+				l.problems[len(l.problems)-1].overLimit = errors.Is(err, ErrLimit)
 			}
 			r.program = p
 		}

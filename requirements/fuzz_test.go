@@ -15,7 +15,8 @@ import (
 // line that is not negative and a message), or returns a set that meets the
 // invariants the rest of certboard relies on. The seed corpus is every
 // shipped set (added below and committed under testdata/fuzz/FuzzParse,
-// together with broken variants of a small set).
+// together with broken variants of a small set), and deep and wide inputs
+// at and past the limits (added below).
 func FuzzParse(f *testing.F) {
 	names, err := fs.Glob(shippedFiles, "sets/*.yaml")
 	if err != nil || len(names) == 0 {
@@ -27,6 +28,22 @@ func FuzzParse(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(data)
+	}
+	// Deep and wide inputs, at and past the limits.
+	var wide strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&wide, "  - id: r%d\n    kind: attestation\n    title: Attest %d\n    code: c%d\n", i, i, i)
+	}
+	for _, seed := range []string{
+		strings.Repeat("[", 200<<10),
+		strings.Repeat("- ", 20000),
+		string(withSet(`portfolio.person.name != ""`, "description: "+strings.Repeat("[", MaxSetDepth)+strings.Repeat("]", MaxSetDepth))),
+		string(withSet(`portfolio.person.name != ""`, laughs(6))),
+		string(withSet(strings.Repeat("(", MaxExpressionDepth+1)+"true"+strings.Repeat(")", MaxExpressionDepth+1), "")),
+		string(withSet(strings.Repeat("true && ", 600)+"true", "")),
+		strings.Replace(string(withSet(`portfolio.person.name != ""`, "")), "requirements:\n", "requirements:\n"+wide.String(), 1),
+	} {
+		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const file = "fuzz.yaml"

@@ -21,6 +21,7 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/store"
@@ -278,8 +279,9 @@ func adminSetRefused(detail string, ps requirements.Problems) error {
 	return &inputError{Status: http.StatusUnprocessableEntity, Title: "Requirement set refused", Detail: detail, Problems: ps}
 }
 
-// adminMaxSetYAML is the largest requirement set accepted.
-const adminMaxSetYAML = 1 << 20
+// adminMaxSetYAML is the largest requirement set accepted: the most the
+// loader reads.
+const adminMaxSetYAML = requirements.MaxSetSize
 
 // uploadSet checks a set's YAML with the loader and against the versions
 // in force and stores it as a draft; nothing is stored when it is refused.
@@ -289,6 +291,11 @@ func (s *Server) uploadSet(ctx context.Context, u *store.User, file string, data
 	}
 	set, err := requirements.Parse(file, data)
 	var ps requirements.Problems
+	if errors.Is(err, requirements.ErrLimit) && errors.As(err, &ps) {
+		// Over a size or nesting limit (400), named by the detail.
+		first := ps[slices.IndexFunc(ps, func(p requirements.Problem) bool { return errors.Is(p, requirements.ErrLimit) })]
+		return nil, &inputError{Status: http.StatusBadRequest, Title: "Requirement set refused", Detail: first.Error() + "; nothing was stored.", Problems: ps}
+	}
 	if errors.As(err, &ps) {
 		return nil, adminSetRefused(fmt.Sprintf("The set has %d problem(s); nothing was stored.", len(ps)), ps)
 	}
@@ -371,7 +378,8 @@ func (s *Server) adminUploadAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, adminMaxSetYAML))
 	if err != nil {
-		problem(w, http.StatusRequestEntityTooLarge, "Too large", "A requirement set may have at most 1 MiB.")
+		le := jsonlimit.SizeError(adminMaxSetYAML)
+		refuseOverLimit(w, le, "the requirement set is "+le.Error())
 		return
 	}
 	file := "upload.yaml"
@@ -862,7 +870,7 @@ func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
 		Practice *string   `json:"practice"`
 		Version  int       `json:"version"`
 	}
-	if !decodeJSON(w, r, &in, "roles, practice and version") {
+	if !decodeBody(w, r, &in, "roles, practice and version", maxAPIBody) {
 		return
 	}
 	version, err := checkVersion(in.Version)
@@ -1004,7 +1012,7 @@ func (s *Server) adminBoardAPI(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) adminBoardSaveAPI(w http.ResponseWriter, r *http.Request) {
 	var in adminBoardJSON
-	if !decodeJSON(w, r, &in, "name, short_name, contact_email, postal_address, website and version (0 before the first save)") {
+	if !decodeBody(w, r, &in, "name, short_name, contact_email, postal_address, website and version (0 before the first save)", maxAPIBody) {
 		return
 	}
 	b := store.BoardSettings{Name: in.Name, ShortName: in.ShortName, ContactEmail: in.ContactEmail, PostalAddress: in.PostalAddress,

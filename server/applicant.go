@@ -20,6 +20,7 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/store"
@@ -147,7 +148,7 @@ func (s *Server) apiStartApplication(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		SetID string `json:"set_id"`
 	}
-	if !decodeJSON(w, r, &in, "set_id") {
+	if !decodeBody(w, r, &in, "set_id", maxAPIBody) {
 		return
 	}
 	id, err := s.newApplication(r.Context(), userFrom(r), in.SetID)
@@ -617,7 +618,13 @@ func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
 		Version int            `json:"version"`
 		Item    map[string]any `json:"item"`
 	}
-	if !decodeJSON(w, r, &in, "version and item") {
+	if !decodeBody(w, r, &in, "version and item", maxAPIBody) {
+		return
+	}
+	// The item is bounded as it would be in the portfolio (see
+	// portfolio.WithItem): the portfolio and the list are two levels above.
+	if err := jsonlimit.CheckValue(in.Item, portfolio.MaxDepth-2); err != nil {
+		refuseOverLimit(w, overLimit(err), "the item is "+err.Error())
 		return
 	}
 	if in.Version <= 0 || in.Item == nil {
@@ -728,11 +735,16 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 			problem(w, http.StatusPreconditionRequired, "Version required", "If-Match: send the application version you read (the ETag of GET .../portfolio)")
 			return
 		}
-		data, err = io.ReadAll(http.MaxBytesReader(w, r.Body, 4<<20))
+		data, err = io.ReadAll(http.MaxBytesReader(w, r.Body, portfolio.MaxSize))
+		if tooLarge(err) {
+			le := jsonlimit.SizeError(portfolio.MaxSize)
+			refuseOverLimit(w, le, "the portfolio is "+le.Error())
+			return
+		}
 	} else {
-		r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
-		if err = r.ParseMultipartForm(4 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-			s.fail(w, r, http.StatusRequestEntityTooLarge, "The portfolio could not be read", "Send a JSON file of at most 4 MB: "+err.Error())
+		r.Body = http.MaxBytesReader(w, r.Body, portfolio.MaxSize+64<<10)
+		if err = r.ParseMultipartForm(portfolio.MaxSize); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			s.fail(w, r, http.StatusRequestEntityTooLarge, "The portfolio could not be read", "Send a JSON file of at most "+jsonlimit.FormatSize(portfolio.MaxSize)+": "+err.Error())
 			return
 		}
 		if errors.Is(err, http.ErrNotMultipart) {
@@ -747,7 +759,8 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 		}
 		data = []byte(r.PostForm.Get("json"))
 		if f, _, ferr := r.FormFile("file"); ferr == nil {
-			data, err = io.ReadAll(f)
+			// One byte over the limit, for Decode to refuse naming the limit.
+			data, err = io.ReadAll(io.LimitReader(f, portfolio.MaxSize+1))
 			f.Close()
 		}
 	}
@@ -782,6 +795,14 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(problems) > 0 {
+		status := http.StatusUnprocessableEntity
+		if le := overLimit(problems); le != nil {
+			if api {
+				refuseOverLimit(w, le, problems[0].Message)
+				return
+			}
+			status = limitStatus(le)
+		}
 		if api {
 			w.Header().Set("Content-Type", "application/problem+json")
 			w.WriteHeader(http.StatusUnprocessableEntity)
@@ -789,7 +810,7 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 				"detail": fmt.Sprintf("%d problem(s); nothing was changed", len(problems)), "errors": problems})
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "import", page{Title: "Import a portfolio",
+		s.render(w, r, status, "import", page{Title: "Import a portfolio",
 			Errors: map[string]string{"": "The portfolio was not imported; nothing was changed. Fix these problems and try again."},
 			Data:   importView{App: app, Problems: problems}})
 		return

@@ -105,7 +105,7 @@ func (s *Server) apiVerifyList(w http.ResponseWriter, r *http.Request) {
 		Note     string `json:"note"`
 		Version  int    `json:"version"`
 	}
-	if !decodeJSON(w, r, &in, `note, version and optionally decision ("verify", the default, or "reject" with the reason as note)`) {
+	if !decodeBody(w, r, &in, `note, version and optionally decision ("verify", the default, or "reject" with the reason as note)`, maxAPIBody) {
 		return
 	}
 	version, err := checkVersion(in.Version)

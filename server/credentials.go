@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -145,10 +144,7 @@ type credentialStatusAnswer struct {
 // in, the credential's new status out (see changeCredentialStatus).
 func (s *Server) apiCredentialStatus(w http.ResponseWriter, r *http.Request) {
 	var req credentialStatusRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		problem(w, http.StatusBadRequest, "Invalid request", "Send a JSON object {\"action\": \"revoke\"|\"suspend\"|\"reinstate\", \"reason\": \"...\"}: "+err.Error())
+	if !decodeBody(w, r, &req, `action ("revoke", "suspend" or "reinstate") and reason`, 16<<10) {
 		return
 	}
 	if req.Action == "" {

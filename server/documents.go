@@ -53,6 +53,18 @@ func docPathID(r *http.Request) string { return r.PathValue("doc") }
 // other fields and the multipart framing.
 const docBodyLimit = files.MaxSize + 256<<10
 
+// Bounds of an upload's parts besides the file (files.MaxSize) and its
+// name and declared type (files.CheckName, files.CheckDeclaredType).
+const (
+	// docMaxParts is the most parts (fields) an upload may have: supports
+	// repeats once per supported item.
+	docMaxParts = 1000
+	// docMaxField is the longest value of a field other than the file.
+	docMaxField = 4 << 10
+	// docMaxFieldName is the longest field name.
+	docMaxFieldName = 64
+)
+
 // docAccept is the upload field's accept attribute.
 const docAccept = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 
@@ -367,9 +379,9 @@ func readDocUpload(w http.ResponseWriter, r *http.Request) (*docRequest, error) 
 		return nil, docRefuse(http.StatusBadRequest, "file", "send the upload as multipart/form-data with the fields file, kind, title, supports and version")
 	}
 	up := &docRequest{Form: url.Values{}}
-	for fields := 0; ; fields++ {
-		if fields > 1000 {
-			return nil, docRefuse(http.StatusBadRequest, "supports", "too many fields; name at most a few hundred supported items")
+	for parts := 0; ; parts++ {
+		if parts > docMaxParts {
+			return nil, docRefuse(http.StatusBadRequest, "supports", fmt.Sprintf("more than %d fields; name at most a few hundred supported items", docMaxParts))
 		}
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -385,6 +397,12 @@ func readDocUpload(w http.ResponseWriter, r *http.Request) (*docRequest, error) 
 				return nil, docRefuse(http.StatusBadRequest, "file", "send one file per upload")
 			}
 			up.HasFile, up.Filename = true, part.FileName()
+			if err := files.CheckName(up.Filename); err != nil {
+				return nil, docRefuse(http.StatusBadRequest, "file", err.Error())
+			}
+			if err := files.CheckDeclaredType(part.Header.Get("Content-Type")); err != nil {
+				return nil, docRefuse(http.StatusBadRequest, "file", err.Error()+"; the content decides what the file is, so leave it out or send application/pdf, image/png or image/jpeg")
+			}
 			data, err := io.ReadAll(io.LimitReader(part, files.MaxSize+1))
 			if err != nil {
 				return nil, docReadError(err)
@@ -393,13 +411,15 @@ func readDocUpload(w http.ResponseWriter, r *http.Request) (*docRequest, error) 
 				return nil, docTooLarge()
 			}
 			up.Data = data
+		case len(name) > docMaxFieldName:
+			return nil, docRefuse(http.StatusBadRequest, "fields", fmt.Sprintf("a field name is longer than %d bytes; the fields are file, kind, title, supports and version", docMaxFieldName))
 		case name != "":
-			value, err := io.ReadAll(io.LimitReader(part, 4<<10+1))
+			value, err := io.ReadAll(io.LimitReader(part, docMaxField+1))
 			if err != nil {
 				return nil, docReadError(err)
 			}
-			if len(value) > 4<<10 {
-				return nil, docRefuse(http.StatusBadRequest, name, "this field is too long")
+			if len(value) > docMaxField {
+				return nil, docRefuse(http.StatusBadRequest, name, fmt.Sprintf("longer than %d KiB", docMaxField>>10))
 			}
 			up.Form.Add(name, string(value))
 		}

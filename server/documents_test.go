@@ -14,9 +14,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -415,6 +417,14 @@ func TestDocumentsRefusedUploadsStoreNothing(t *testing.T) {
 		{"no version", api, []docField{{"kind", "transcript"}}, "t.pdf", pdf, 422, []string{"version:"}},
 		{"stale version", base, docFields(7, "transcript", ""), "t.pdf", pdf, 409, []string{"reload"}},
 		{"stale version (API)", api, docFields(app.Version+1, "transcript", ""), "t.pdf", pdf, 409, []string{"reload"}},
+		{"a file name too long", api, docFields(1, "transcript", ""), strings.Repeat("n", 300) + ".pdf", pdf, 400,
+			[]string{"file: the file name is 304 bytes long, more than the 255 accepted"}},
+		{"too many fields", api, append(docFields(1, "transcript", ""), slices.Repeat([]docField{{"supports", "deg-1"}}, 1200)...), "t.pdf", pdf, 400,
+			[]string{"supports: more than 1000 fields"}},
+		{"a field too long", api, append(docFields(1, "transcript", ""), docField{"title", strings.Repeat("t", 5000)}), "t.pdf", pdf, 400,
+			[]string{"title: longer than 4 KiB"}},
+		{"a field name too long", api, append(docFields(1, "transcript", ""), docField{strings.Repeat("f", 100), "x"}), "t.pdf", pdf, 400,
+			[]string{"fields: a field name is longer than 64 bytes"}},
 	} {
 		rec := docUpload(t, h, tc.path, c, tc.fields, tc.filename, tc.data)
 		if rec.Code != tc.status {
@@ -423,7 +433,7 @@ func TestDocumentsRefusedUploadsStoreNothing(t *testing.T) {
 		}
 		for _, want := range tc.says {
 			if !strings.Contains(rec.Body.String(), want) {
-				t.Errorf("%s: the answer does not say %q: %.400s", tc.name, want, rec.Body)
+				t.Errorf("%s: the answer does not say %q: %s", tc.name, want, rec.Body)
 			}
 		}
 		if strings.HasPrefix(tc.path, "/api/") && rec.Header().Get("Content-Type") != "application/problem+json" {
@@ -438,6 +448,37 @@ func TestDocumentsRefusedUploadsStoreNothing(t *testing.T) {
 	if rec.Code != 415 || !strings.Contains(body, `<option value="license" selected>`) || !strings.Contains(body, `value="My license"`) ||
 		!strings.Contains(body, `value="deg-1" checked`) {
 		t.Fatalf("refilled form: %d\n%s", rec.Code, body)
+	}
+	// A file name with a control character (it can only come percent-
+	// encoded, RFC 2231), a declared content type that is not one or is
+	// too long: refused before the file is read, naming the field.
+	for _, tc := range []struct{ disposition, ct, want string }{
+		{`form-data; name="file"; filename*=UTF-8''dip%0Aloma.pdf`, "application/pdf", "file: the file name holds control characters"},
+		{`form-data; name="file"; filename="t.pdf"`, "pdf please", "file: the declared content type \"pdf please\" is not a media type"},
+		{`form-data; name="file"; filename="t.pdf"`, "application/pdf; x=" + strings.Repeat("y", 300), "file: the declared content type is 319 bytes long, more than the 255 accepted"},
+	} {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for _, f := range docFields(1, "transcript", "") {
+			mw.WriteField(f.Name, f.Value)
+		}
+		part, err := mw.CreatePart(textproto.MIMEHeader{"Content-Disposition": {tc.disposition}, "Content-Type": {tc.ct}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		part.Write(pdf)
+		mw.Close()
+		req := httptest.NewRequest(http.MethodPost, api, &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.AddCookie(c)
+		rw := httptest.NewRecorder()
+		h.ServeHTTP(rw, req)
+		var answer struct{ Detail string }
+		json.Unmarshal(rw.Body.Bytes(), &answer)
+		if rw.Code != http.StatusBadRequest || !strings.Contains(answer.Detail, tc.want) {
+			t.Errorf("%s %.20q: %d %s", tc.disposition, tc.ct, rw.Code, rw.Body)
+		}
+		docNothingStored(t, st, dir, app, tc.want)
 	}
 	// Not multipart at all.
 	req := httptest.NewRequest(http.MethodPost, api, strings.NewReader(`{"kind":"transcript"}`))

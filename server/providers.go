@@ -360,7 +360,7 @@ func (s *Server) apiReportCompletion(w http.ResponseWriter, r *http.Request) {
 		SexualityRelated *bool               `json:"sexuality_related"`
 		Areas            map[string][]string `json:"areas"`
 	}
-	if !decodeJSON(w, r, &in, "credential_id, holder_email, course_id, title, date, hours, delivery and sexuality_related") {
+	if !decodeBody(w, r, &in, "credential_id, holder_email, course_id, title, date, hours, delivery and sexuality_related", maxAPIBody) {
 		return
 	}
 	c := ce.Completion{CredentialID: in.CredentialID, HolderEmail: in.HolderEmail, CourseID: in.CourseID, Title: in.Title,
@@ -578,7 +578,7 @@ func (s *Server) apiSetProviderProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in providerProfileInput
-	if !decodeJSON(w, r, &in, "name, approvals, approved, approved_from and approved_until") {
+	if !decodeBody(w, r, &in, "name, approvals, approved, approved_from and approved_until", maxAPIBody) {
 		return
 	}
 	if !u.HasRole("provider") {

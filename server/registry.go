@@ -429,11 +429,8 @@ const maxProfileBody = 64 << 10
 
 func (s *Server) profileSaveAPI(w http.ResponseWriter, r *http.Request) {
 	var in profileJSON
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxProfileBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		problem(w, http.StatusBadRequest, "Invalid request", "Send a JSON object with display_name, city, region, country, specialties, telehealth, "+
-			"languages, practice, statement, website, email, visible and version (0 for a first save): "+err.Error())
+	if !decodeBody(w, r, &in, "display_name, city, region, country, specialties, telehealth, "+
+		"languages, practice, statement, website, email, visible and version (0 for a first save)", maxProfileBody) {
 		return
 	}
 	if in.Version < 0 {

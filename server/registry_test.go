@@ -495,7 +495,8 @@ func TestProfileAPIFullLengthProfile(t *testing.T) {
 	if err != nil || after.DisplayName != before.DisplayName || after.Version != before.Version {
 		t.Errorf("jordan's profile changed by riley's save (%d): %+v", rec.Code, after)
 	}
-	if rec := openAPICall(t, w.h, "PUT", "/api/v1/profile", `{"version":0,"display_name":"`+strings.Repeat("x", 70000)+`"}`, c); rec.Code != 400 {
-		t.Errorf("a body past 64 KiB: %d", rec.Code)
+	if rec := openAPICall(t, w.h, "PUT", "/api/v1/profile", `{"version":0,"display_name":"`+strings.Repeat("x", 70000)+`"}`, c); rec.Code != 413 ||
+		!strings.Contains(rec.Body.String(), "The body is larger than 64 KiB.") {
+		t.Errorf("a body past 64 KiB: %d %s", rec.Code, rec.Body)
 	}
 }

@@ -361,7 +361,7 @@ func (s *Server) apiVote(w http.ResponseWriter, r *http.Request) {
 		Vote     string `json:"vote"`
 		Comments string `json:"comments"`
 	}
-	if !decodeJSON(w, r, &in, `vote ("approve", "reject" or "revise") and comments`) {
+	if !decodeBody(w, r, &in, `vote ("approve", "reject" or "revise") and comments`, maxAPIBody) {
 		return
 	}
 	if err := s.castVote(r.Context(), userFrom(r), app, in.Vote, in.Comments); err != nil {
@@ -379,7 +379,7 @@ func (s *Server) apiConflict(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	if !decodeJSON(w, r, &in, "reason") {
+	if !decodeBody(w, r, &in, "reason", maxAPIBody) {
 		return
 	}
 	if err := s.declareConflict(r.Context(), userFrom(r), app, in.Reason); err != nil {

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -393,10 +392,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		Password string `json:"password"`
 		TOTP     string `json:"totp"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		problem(w, http.StatusBadRequest, "Invalid request", "Send a JSON object with email and password (and totp for two-factor accounts): "+err.Error())
+	if !decodeBody(w, r, &in, "email and password (and totp for two-factor accounts)", 4096) {
 		return
 	}
 	var missing []string

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -50,13 +49,7 @@ func (s *Server) takeMailQuota(ctx context.Context, tx *sql.Tx, addr, kind strin
 // decodeJSON reads a small JSON object strictly into v; on failure it has
 // already answered 400 with what to fix.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any, fields string) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8192))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		problem(w, http.StatusBadRequest, "Invalid request", "Send a JSON object with "+fields+": "+err.Error())
-		return false
-	}
-	return true
+	return decodeBody(w, r, v, fields, 8192)
 }
 
 // inTx runs f in a transaction and commits when it returns nil (see

@@ -694,7 +694,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 		Reason   string `json:"reason"`
 		Version  int    `json:"version"`
 	}
-	if !decodeJSON(w, r, &in, `decision ("verify" or "reject"), reason and version`) {
+	if !decodeBody(w, r, &in, `decision ("verify" or "reject"), reason and version`, maxAPIBody) {
 		return
 	}
 	version, err := checkVersion(in.Version)
@@ -1105,7 +1105,7 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 		ReviewerID int64 `json:"reviewer_id"`
 		Version    int   `json:"version"`
 	}
-	if !decodeJSON(w, r, &in, "reviewer_id and version") {
+	if !decodeBody(w, r, &in, "reviewer_id and version", maxAPIBody) {
 		return
 	}
 	version, err := checkVersion(in.Version)
@@ -1313,7 +1313,7 @@ func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
 		Reason  string `json:"reason"`
 		Version int    `json:"version"`
 	}
-	if !decodeJSON(w, r, &in, "reason and version") {
+	if !decodeBody(w, r, &in, "reason and version", maxAPIBody) {
 		return
 	}
 	ctx, u := r.Context(), userFrom(r)

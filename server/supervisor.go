@@ -634,7 +634,7 @@ func (s *Server) supervisionDecideAPI(w http.ResponseWriter, r *http.Request) {
 		Reason   string `json:"reason"`
 		Version  int    `json:"version"`
 	}
-	if !decodeJSON(w, r, &in, "decision (confirm or dispute), reason (to dispute) and version") {
+	if !decodeBody(w, r, &in, "decision (confirm or dispute), reason (to dispute) and version", maxAPIBody) {
 		return
 	}
 	version, err := checkVersion(in.Version)
@@ -665,7 +665,7 @@ func (s *Server) supervisionContractAPI(w http.ResponseWriter, r *http.Request) 
 		SuperviseeMembership string `json:"supervisee_membership"`
 		Version              int    `json:"version"`
 	}
-	if !decodeJSON(w, r, &in, "start, optionally end, supervisee_membership and supervisor, and version") {
+	if !decodeBody(w, r, &in, "start, optionally end, supervisee_membership and supervisor, and version", maxAPIBody) {
 		return
 	}
 	version, err := checkVersion(in.Version)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/store"
@@ -23,8 +24,9 @@ import (
 // market themselves as a sex therapist in Florida?
 const titleSetID = "florida-sex-therapist"
 
-// maxTitlePortfolio bounds a portfolio sent to be checked.
-const maxTitlePortfolio = 4 << 20
+// maxTitlePortfolio bounds a portfolio sent to be checked: the most
+// portfolio.Decode reads.
+const maxTitlePortfolio = portfolio.MaxSize
 
 // titleCheckRoutes registers the regulators' title-use check: anyone may
 // check a portfolio they upload (nothing is stored); regulators and staff
@@ -176,7 +178,8 @@ func (s *Server) titleCheckUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	data := []byte(r.FormValue("portfolio"))
 	if f, _, err := r.FormFile("file"); err == nil {
-		data, err = io.ReadAll(io.LimitReader(f, maxTitlePortfolio))
+		// One byte over the limit, for Decode to refuse naming the limit.
+		data, err = io.ReadAll(io.LimitReader(f, maxTitlePortfolio+1))
 		f.Close()
 		if err != nil {
 			s.internal(w, err)
@@ -189,8 +192,12 @@ func (s *Server) titleCheckUpload(w http.ResponseWriter, r *http.Request) {
 	p, problems := decodeTitlePortfolio(data)
 	if problems != nil {
 		v.Problems = problems
-		s.render(w, r, http.StatusUnprocessableEntity, "title_check", page{Title: "Title-use check",
-			Errors: map[string]string{"portfolio": "The portfolio was not checked: fix the problems listed and send it again."}, Data: v})
+		status, msg := http.StatusUnprocessableEntity, "The portfolio was not checked: fix the problems listed and send it again."
+		if le := overLimit(problems); le != nil {
+			status, msg = limitStatus(le), "The portfolio was not checked: "+problems[0].Message+"."
+		}
+		s.render(w, r, status, "title_check", page{Title: "Title-use check",
+			Errors: map[string]string{"portfolio": msg}, Data: v})
 		return
 	}
 	res, err := s.titleCheck(p)
@@ -373,13 +380,18 @@ func (s *Server) apiTitleCheck(w http.ResponseWriter, r *http.Request) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxTitlePortfolio))
 	if err != nil {
 		if tooLarge(err) {
-			problem(w, http.StatusRequestEntityTooLarge, "Too large", "Send a portfolio of at most 4 MiB.")
+			le := jsonlimit.SizeError(maxTitlePortfolio)
+			refuseOverLimit(w, le, "the portfolio is "+le.Error())
 		} else {
 			problem(w, http.StatusBadRequest, "Body not read", "The request body could not be read; send the portfolio again.")
 		}
 		return
 	}
 	p, problems := decodeTitlePortfolio(data)
+	if le := overLimit(problems); le != nil {
+		refuseOverLimit(w, le, problems[0].Message)
+		return
+	}
 	if problems != nil {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusUnprocessableEntity)

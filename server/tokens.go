@@ -175,7 +175,7 @@ func (s *Server) createTokenJSON(w http.ResponseWriter, r *http.Request) {
 		Name string `json:"name"`
 		Days int    `json:"expires_in_days"`
 	}
-	if !decodeJSON(w, r, &in, "name and optionally expires_in_days") {
+	if !decodeBody(w, r, &in, "name and optionally expires_in_days", maxAPIBody) {
 		return
 	}
 	req := tokenRequest{Name: in.Name, Days: in.Days}

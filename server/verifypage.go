@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/store"
 	"github.com/certboard/certboard/verification"
 	"github.com/certboard/certboard/verifier"
@@ -30,8 +31,9 @@ func (s *Server) verifyRoutes() {
 	s.route("POST /api/v1/verify", Public, limit(http.HandlerFunc(s.apiVerifyCredential)))
 }
 
-// maxCredential bounds a credential given to check.
-const maxCredential = 1 << 20
+// maxCredential bounds a credential given to check: the most the verifier
+// reads.
+const maxCredential = verifier.MaxSize
 
 // verifierFetch fetches what a verification needs: this board's own DID
 // document and status lists are answered in-process (no network, always
@@ -407,7 +409,8 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
 		}
 		data := []byte(strings.TrimSpace(r.FormValue("credential")))
 		if f, _, err := r.FormFile("file"); err == nil {
-			data, err = io.ReadAll(io.LimitReader(f, maxCredential))
+			// One byte over the limit, for CheckBounds to refuse naming it.
+			data, err = io.ReadAll(io.LimitReader(f, maxCredential+1))
 			f.Close()
 			if err != nil {
 				s.internal(w, err)
@@ -417,6 +420,11 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
 		if len(data) == 0 {
 			s.render(w, r, http.StatusUnprocessableEntity, "check", page{Title: "Verify a credential",
 				Errors: map[string]string{"credential": "Paste a credential (JSON or JWT) or choose its file."}, Data: v})
+			return
+		}
+		if err := verifier.CheckBounds(data); err != nil {
+			s.render(w, r, limitStatus(overLimit(err)), "check", page{Title: "Verify a credential",
+				Errors: map[string]string{"credential": "Not checked: " + err.Error() + "."}, Data: v})
 			return
 		}
 		v.Input = string(data)
@@ -434,7 +442,12 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiVerifyCredential(w http.ResponseWriter, r *http.Request) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCredential))
 	if err != nil {
-		problem(w, http.StatusRequestEntityTooLarge, "Too large", "Send a credential of at most 1 MiB.")
+		le := jsonlimit.SizeError(maxCredential)
+		refuseOverLimit(w, le, "the credential is "+le.Error())
+		return
+	}
+	if err := verifier.CheckBounds(data); err != nil {
+		refuseOverLimit(w, overLimit(err), err.Error())
 		return
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {

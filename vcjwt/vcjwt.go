@@ -44,6 +44,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/verification"
 )
 
@@ -63,6 +64,42 @@ const ContextV2 = "https://www.w3.org/ns/credentials/v2"
 // MaxTokenSize bounds the length, in bytes, of a token that Verify decodes,
 // so that a hostile input cannot make it parse megabytes of JSON.
 const MaxTokenSize = 1 << 20
+
+// MaxDepth bounds the nesting of the JSON in a token's header and payload,
+// checked before either is decoded (see CheckBounds).
+const MaxDepth = jsonlimit.MaxDepth
+
+// CheckBounds returns an error wrapping a *jsonlimit.Error when token is
+// larger than MaxTokenSize, or its header or payload, once decoded from
+// base64url, nests JSON deeper than MaxDepth; nil otherwise, also for a
+// token too malformed to tell (Verify reports that). Verify applies the
+// same bounds; a caller that must answer input over a limit apart (an HTTP
+// server answering 400 or 413) calls it first.
+func CheckBounds(token string) error {
+	if len(token) > MaxTokenSize {
+		return fmt.Errorf("the token is %w", jsonlimit.SizeError(MaxTokenSize))
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil
+	}
+	for i, name := range []string{"header", "payload"} {
+		if b, err := b64.DecodeString(parts[i]); err == nil {
+			if err := boundPart(name, b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// boundPart checks the nesting of a decoded header or payload.
+func boundPart(name string, b []byte) error {
+	if err := jsonlimit.Check(b, jsonlimit.Limits{MaxDepth: MaxDepth}); err != nil {
+		return fmt.Errorf("the %s is %w", name, err)
+	}
+	return nil
+}
 
 // Errors reported by the package, to be tested with errors.Is.
 var (
@@ -540,6 +577,11 @@ func parse(s string) (*token, string) {
 			return nil, fmt.Sprintf("%s part is not base64url: %v", name, err)
 		}
 		raw[i] = b
+		if i < 2 {
+			if err := boundPart(name, b); err != nil {
+				return nil, err.Error()
+			}
+		}
 		if i == 0 {
 			var problem string
 			if kid, problem = checkHeader(b); problem != "" {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/certboard/certboard/jsonlimit"
 )
 
 const (
@@ -732,6 +734,12 @@ func TestMalformed(t *testing.T) {
 		{"type without VC", withPayload(func(p map[string]any) { p["type"] = "OpenBadgeCredential" }), "does not include"},
 		{"empty @context", withPayload(func(p map[string]any) { p["@context"] = []any{} }), "@context is empty"},
 		{"too large", parts[0] + "." + strings.Repeat("A", MaxTokenSize) + "." + sig, "more than the"},
+		{"payload nested too deep", parts[0] + "." + enc(`{"@context":`+strings.Repeat("[", 200<<10)) + "." + sig,
+			"the payload is nested deeper than 32 levels at byte 44"},
+		{"payload nested too deep in a claim", parts[0] + "." + enc(`{"a":1,"b":`+strings.Repeat(`{"c":`, MaxDepth)+"1"+strings.Repeat("}", MaxDepth+1)) + "." + sig,
+			"the payload is nested deeper than 32 levels at byte 167"},
+		{"header nested too deep", enc(`{"alg":"EdDSA","x":`+strings.Repeat("[", 100)) + "." + parts[1] + "." + sig,
+			"the header is nested deeper than 32 levels at byte 51"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := 0
@@ -747,6 +755,36 @@ func TestMalformed(t *testing.T) {
 	}
 	if goodPayload == nil {
 		t.Fatal("unreachable")
+	}
+}
+
+// TestCheckBounds: CheckBounds refuses what Verify refuses for its size or
+// nesting, with an error wrapping a *jsonlimit.Error, and nothing else.
+func TestCheckBounds(t *testing.T) {
+	good := mustSign(t, sampleCredential())
+	parts := strings.Split(good, ".")
+	enc := func(s string) string { return b64.EncodeToString([]byte(s)) }
+	for _, tc := range []struct {
+		name, tok, want string
+	}{
+		{"good", good, ""},
+		{"malformed", "a.b", ""},
+		{"not base64", parts[0] + ".%%%." + parts[2], ""},
+		{"payload as deep as allowed", parts[0] + "." + enc(strings.Repeat("[", MaxDepth)) + "." + parts[2], ""},
+		{"payload too deep", parts[0] + "." + enc(strings.Repeat("[", MaxDepth+1)) + "." + parts[2], "the payload is nested deeper than 32 levels at byte 33"},
+		{"header too deep", enc(strings.Repeat("{\"a\":", 200)) + "." + parts[1] + "." + parts[2], "the header is nested deeper than 32 levels at byte 161"},
+		{"too large", strings.Repeat("A", MaxTokenSize+1), "the token is larger than 1 MiB"},
+	} {
+		err := CheckBounds(tc.tok)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		if err == nil || err.Error() != tc.want || !errors.As(err, new(*jsonlimit.Error)) {
+			t.Errorf("%s: %v, want %q wrapping a *jsonlimit.Error", tc.name, err, tc.want)
+		}
 	}
 }
 
@@ -793,6 +831,10 @@ func TestSampleSize(t *testing.T) {
 	}
 }
 
+// FuzzVerify feeds arbitrary tokens to Verify, with seeds deep and wide in
+// the header and the payload. Verify must never panic; it reports the four
+// checks; a malformed token, and one CheckBounds refuses for its size or
+// nesting, has an invalid structure and no credential.
 func FuzzVerify(f *testing.F) {
 	good := mustSign(f, sampleCredential())
 	good11 := signRaw(f, map[string]any{"alg": "EdDSA", "kid": testKid}, v11Payload(), testKey())
@@ -800,6 +842,16 @@ func FuzzVerify(f *testing.F) {
 	f.Add(good11)
 	f.Add("eyJhbGciOiJub25lIn0.e30.")
 	f.Add("a.b.c")
+	parts := strings.Split(good, ".")
+	enc := func(s string) string { return b64.EncodeToString([]byte(s)) }
+	var wide strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&wide, `"k%d":[%d],`, i, i)
+	}
+	f.Add(parts[0] + "." + enc(strings.Repeat("[", 200<<10)) + "." + parts[2])
+	f.Add(parts[0] + "." + enc(`{"@context":`+strings.Repeat(`{"a":`, MaxDepth)+"1"+strings.Repeat("}", MaxDepth+1)) + "." + parts[2])
+	f.Add(enc(`{"alg":"EdDSA","x":`+strings.Repeat("[", 100)) + "." + parts[1] + "." + parts[2])
+	f.Add(parts[0] + "." + enc("{"+wide.String()+`"@context":["https://www.w3.org/ns/credentials/v2"]}`) + "." + parts[2])
 	resolve := resolver(testKid, testKey(), nil)
 	f.Fuzz(func(t *testing.T, tok string) {
 		r, err := Verify(tok, resolve, during)
@@ -810,6 +862,9 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("%d checks", len(r.Checks))
 		}
 		s, _ := r.Lookup(CheckStructure)
+		if bound := CheckBounds(tok); bound != nil && (s.Outcome != Invalid || r.Credential != nil) {
+			t.Fatalf("a token over a limit (%v) has structure %+v", bound, s)
+		}
 		if s.Outcome == Invalid && (r.Credential != nil || r.Status() != "invalid") {
 			t.Fatalf("malformed token: credential %v, status %q", r.Credential != nil, r.Status())
 		}

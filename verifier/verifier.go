@@ -24,6 +24,7 @@ import (
 	"github.com/certboard/certboard/credential"
 	"github.com/certboard/certboard/dataintegrity"
 	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/statuslist"
 	"github.com/certboard/certboard/vcjwt"
 	"github.com/certboard/certboard/verification"
@@ -57,7 +58,37 @@ type Report struct {
 // Status sums the checks up: valid, invalid or could_not_check.
 func (r *Report) Status() string { return r.Checks.Status() }
 
+// MaxSize is the largest credential Verify reads, in bytes, as JSON or as
+// a VC-JWT: a signed Open Badges credential is a few KiB.
+const MaxSize = vcjwt.MaxTokenSize
+
+// MaxDepth bounds the nesting of a credential's JSON (in a VC-JWT, of its
+// header and payload): an Open Badges credential nests fewer than 10
+// levels.
+const MaxDepth = jsonlimit.MaxDepth
+
+// CheckBounds returns an error wrapping a *jsonlimit.Error when the
+// credential data (JSON or a VC-JWT) is larger than MaxSize or nests deeper
+// than MaxDepth, and nil otherwise. It reads the bytes once and decodes
+// nothing but a token's base64url. Verify runs it first and reports a
+// credential over a limit as an invalid format; a caller that must answer
+// such input apart (an HTTP server answering 400 or 413) calls it first.
+func CheckBounds(data []byte) error {
+	data = bytes.TrimSpace(data)
+	if len(data) > MaxSize {
+		return fmt.Errorf("the credential is %w", jsonlimit.SizeError(MaxSize))
+	}
+	if len(data) > 0 && data[0] == '{' {
+		if err := jsonlimit.Check(data, jsonlimit.Limits{MaxDepth: MaxDepth}); err != nil {
+			return fmt.Errorf("the credential is %w", err)
+		}
+		return nil
+	}
+	return vcjwt.CheckBounds(string(data))
+}
+
 // Verify checks a credential given as JSON or as a VC-JWT, at time now.
+// A credential over a limit (CheckBounds) is not read further.
 func Verify(ctx context.Context, data []byte, fetch Fetch, now time.Time) *Report {
 	data = bytes.TrimSpace(data)
 	resolve := keyResolver(ctx, fetch)
@@ -70,6 +101,10 @@ func Verify(ctx context.Context, data []byte, fetch Fetch, now time.Time) *Repor
 		return pub, err
 	}
 	r := &Report{}
+	if err := CheckBounds(data); err != nil {
+		r.Checks = verification.Checks{{Name: CheckFormat, Outcome: verification.Invalid, Detail: err.Error()}}
+		return r
+	}
 	switch {
 	case len(data) > 0 && data[0] == '{':
 		r.Format = "data-integrity"
@@ -243,6 +278,10 @@ func status(ctx context.Context, cred map[string]any, fetch Fetch, resolve func(
 
 var errStatus = errors.New("status list")
 
+// MaxStatusListSize bounds a status list credential Verify reads: a list
+// of 131,072 entries, compressed and signed, is a few KiB.
+const MaxStatusListSize = 4 << 20
+
 // issuerID is a credential's issuer id (a string, or an object with id).
 func issuerID(cred map[string]any) string {
 	switch v := cred["issuer"].(type) {
@@ -267,6 +306,9 @@ func statusBit(ctx context.Context, e map[string]any, issuer string, fetch Fetch
 	body, err := fetch(ctx, url)
 	if err != nil {
 		return false, fmt.Errorf("%w: %s could not be fetched: %v", errStatus, url, err)
+	}
+	if err := jsonlimit.Check(body, jsonlimit.Limits{MaxBytes: MaxStatusListSize, MaxDepth: MaxDepth}); err != nil {
+		return false, fmt.Errorf("%w: %s is %v", errStatus, url, err)
 	}
 	var list map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))

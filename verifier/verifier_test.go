@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/certboard/certboard/dataintegrity"
 	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/server"
@@ -173,5 +175,59 @@ func TestReportNames(t *testing.T) {
 		if r.ID() != tc.id || r.IssuerID() != tc.issuerID || r.IssuerName() != tc.iss || r.HolderName() != tc.holds {
 			t.Errorf("%s: %q %q %q %q", tc.name, r.ID(), r.IssuerID(), r.IssuerName(), r.HolderName())
 		}
+	}
+}
+
+// TestVerifyLimits: a credential over a limit is not read further: Verify
+// reports its format invalid naming the limit, and CheckBounds refuses it
+// with an error wrapping a *jsonlimit.Error, before anything is decoded.
+func TestVerifyLimits(t *testing.T) {
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	header, sig := b64(`{"alg":"EdDSA","kid":"did:key:z6Mk#z6Mk","typ":"vc+jwt"}`), b64(strings.Repeat("s", 64))
+	fetched := false
+	fetch := func(context.Context, string) ([]byte, error) {
+		fetched = true
+		return nil, errors.New("no network in this test")
+	}
+	for _, tc := range []struct {
+		name, data, want string
+	}{
+		{"200 KB of [", strings.Repeat("[", 200<<10), ""}, // neither format: nothing to bound
+		{"deep JSON", `{"@context": ` + strings.Repeat("[", 200<<10), "the credential is nested deeper than 32 levels at byte 45"},
+		{"deep JSON-LD in a subject", `{"credentialSubject": ` + strings.Repeat(`{"a": `, 40), "the credential is nested deeper than 32 levels at byte 209"},
+		{"oversize JSON", `{"a": "` + strings.Repeat("x", verifier.MaxSize) + `"}`, "the credential is larger than 1 MiB"},
+		{"deep JWT payload", header + "." + b64(`{"vc":`+strings.Repeat("[", 100)) + "." + sig, "the payload is nested deeper than 32 levels at byte 38"},
+		{"oversize JWT", header + "." + strings.Repeat("A", verifier.MaxSize) + "." + sig, "the credential is larger than 1 MiB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := verifier.CheckBounds([]byte(tc.data))
+			r := verifier.Verify(context.Background(), []byte(tc.data), fetch, time.Now())
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("CheckBounds: %v", err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tc.want || !errors.As(err, new(*jsonlimit.Error)) {
+				t.Fatalf("CheckBounds: %v, want %q wrapping a *jsonlimit.Error", err, tc.want)
+			}
+			chk, _ := r.Checks.Lookup(verifier.CheckFormat)
+			if r.Status() != "invalid" || len(r.Checks) != 1 || chk.Detail != tc.want || r.Credential != nil {
+				t.Fatalf("Verify: %s %+v", r.Status(), r.Checks)
+			}
+		})
+	}
+	if fetched {
+		t.Error("Verify fetched something for a credential over a limit")
+	}
+	// A status list nested too deep is not read: the status could not be
+	// checked, and the message names the limit.
+	cred := `{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": "did:key:z6Mk",
+		"credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "3",
+		"statusListCredential": "https://issuer.example/status/1"}}`
+	deepList := func(context.Context, string) ([]byte, error) { return []byte(strings.Repeat("[", 200<<10)), nil }
+	r := verifier.Verify(context.Background(), []byte(cred), deepList, time.Now())
+	if chk, _ := r.Checks.Lookup(verifier.CheckStatus); chk.Outcome != "could_not_check" || !strings.Contains(chk.Detail, "is nested deeper than 32 levels at byte 33") {
+		t.Fatalf("a deep status list: %+v", r.Checks)
 	}
 }

@@ -26,8 +26,8 @@ import (
 const importUsage = "certboard import completions FILE.csv --provider EMAIL [--errors FILE] [--data DIR | --database URL]\n"
 
 // maxImportBytes is the largest file one import reads (it is read whole,
-// to count the rows for the progress bar): some two million rows.
-const maxImportBytes = 256 << 20
+// to count the rows for the progress bar): the most the CSV reader reads.
+const maxImportBytes = ce.MaxFileSize
 
 // clip shortens a value echoed into the error report: a field that ran
 // on (an unclosed quote can hold the rest of the file) is shown by its

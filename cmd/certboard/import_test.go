@@ -164,6 +164,9 @@ func TestImportCompletionsRefusesBadUsage(t *testing.T) {
 		{"unknown column", strings.TrimSuffix(importHeader, "\n") + ",provider\n" + strings.TrimSuffix(row, "\n") + ",x\n", []string{"--provider", "ce@sunrise.example"}, `unknown column "provider"`},
 		{"missing column", "holder_email,credential_id\n", []string{"--provider", "ce@sunrise.example"}, "missing column(s) course_id"},
 		{"empty file", "", []string{"--provider", "ce@sunrise.example"}, "the file is empty"},
+		{"a quote left open", importHeader + row + `hana@example.org,cred-hana,SSI-102,"open` + strings.Repeat("on and on\n", 20000),
+			[]string{"--provider", "ce@sunrise.example"}, "line 3: the row starting here is longer than 64 KiB (a quote left open runs on to the end of the file); close the quote or shorten the row; nothing was imported"},
+		{"a header too wide", strings.Repeat("title,", 100) + "\n" + row, []string{"--provider", "ce@sunrise.example"}, "has 101 columns, more than the 32 read"},
 	} {
 		code, _, errs := runImportFile(t, dir, tc.text, tc.args...)
 		if code != exitBadInput || !strings.Contains(errs, tc.want) {
