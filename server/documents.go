@@ -153,16 +153,24 @@ func docViews(appID int64, docs []store.Document, live, snap *portfolio.Portfoli
 				v.Kind, v.Received = doc.Kind, doc.Received.String()
 				vr := doc.Verification
 				v.State, v.Note = string(vr.EffectiveState()), vr.Note
-				for _, id := range doc.Supports {
-					label := id
-					if target, ok := docFind(live, snap, id); ok {
-						label = itemLabel(target)
-					}
-					v.Supports = append(v.Supports, docSupport{ID: id, Label: label})
-				}
+				v.Supports = append(v.Supports, docSupports(live, snap, doc.Supports)...)
 			}
 		}
 		out = append(out, v)
+	}
+	return out
+}
+
+// docSupports labels the items a document supports, found in the live
+// portfolio or the snapshot (an id found in neither is shown as it is).
+func docSupports(live, snap *portfolio.Portfolio, ids []string) []docSupport {
+	out := make([]docSupport, 0, len(ids))
+	for _, id := range ids {
+		label := id
+		if target, ok := docFind(live, snap, id); ok {
+			label = itemLabel(target)
+		}
+		out = append(out, docSupport{ID: id, Label: label})
 	}
 	return out
 }
@@ -221,13 +229,7 @@ func docPendingViews(docs []store.Document, live, snap *portfolio.Portfolio) []d
 			seen[d.ID] = true
 			v := docPending{ItemID: d.ID, Title: d.Title, Kind: d.Kind, Received: d.Received.String(), Supports: []docSupport{},
 				State: string(d.Verification.EffectiveState())}
-			for _, id := range d.Supports {
-				label := id
-				if target, ok := docFind(live, snap, id); ok {
-					label = itemLabel(target)
-				}
-				v.Supports = append(v.Supports, docSupport{ID: id, Label: label})
-			}
+			v.Supports = append(v.Supports, docSupports(live, snap, d.Supports)...)
 			out = append(out, v)
 		}
 	}
