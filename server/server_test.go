@@ -33,7 +33,18 @@ func newServer(t testing.TB) (*Server, *store.Store) {
 	if _, err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return serverOn(t, st), st
+}
+
+// serverOn is a server over a given (migrated) store, with the shipped
+// requirement sets and a document store of its own.
+func serverOn(t testing.TB, st *store.Store) *Server {
+	t.Helper()
 	sets, err := requirements.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +57,7 @@ func newServer(t testing.TB) (*Server, *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, st
+	return s
 }
 
 func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {

@@ -4,21 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/certboard/certboard/account"
-	"github.com/certboard/certboard/files"
-	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/store"
 )
@@ -41,7 +36,7 @@ func throttleServers(t *testing.T) map[string]*Server {
 	t.Helper()
 	out := map[string]*Server{"sqlite": throttleServer(t)}
 	if pg := throttlePostgres(t); pg != nil {
-		out["postgres"] = throttleReady(t, throttleServerOn(t, pg))
+		out["postgres"] = throttleReady(t, serverOn(t, pg))
 	}
 	return out
 }
@@ -117,29 +112,6 @@ func throttlePostgres(t *testing.T) *store.Store {
 		t.Fatal(err)
 	}
 	return st
-}
-
-// throttleServerOn is newServer over a given store.
-func throttleServerOn(t *testing.T, st *store.Store) *Server {
-	t.Helper()
-	sets, err := requirements.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := seal.New(seal.Generate())
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := files.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { docs.Close() })
-	s, err := New(Config{Store: st, Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Files: docs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }
 
 // checks is how many sign-in checks of a step ended with an outcome, from
