@@ -146,6 +146,10 @@ type Server struct {
 	fetchElsewhere func(ctx context.Context, url string) ([]byte, error)
 	// hashSlots holds a token per password being hashed (see hashSlot).
 	hashSlots chan struct{}
+	// anonLimitsOff lets every request past the rate limits of anonymous
+	// forms: tests of what lies behind them (the sign-in throttle) set it,
+	// nothing else does.
+	anonLimitsOff bool
 	// checks counts sign-in checks by step and outcome.
 	checks *prometheus.CounterVec
 }
