@@ -306,6 +306,12 @@ type accountView struct {
 	NewToken, NewTokenName string
 }
 
+// DefaultTokenDays is the lifetime of a token unless another is chosen.
+func (accountView) DefaultTokenDays() int { return DefaultTokenDays }
+
+// MaxTokenDays is the longest lifetime a token may be given.
+func (accountView) MaxTokenDays() int { return MaxTokenDays }
+
 // sessionView is one session in the list.
 type sessionView struct {
 	ID         string
@@ -357,7 +363,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		v.Tokens = append(v.Tokens, tokenView{ID: t.ID(), Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt,
 			ExpiresAt: t.ExpiresAt, Expired: t.Expired(now)})
 	}
-	form := url.Values{"name": {u.Name}, "practice": {u.Practice}, "version": {strconv.Itoa(u.Version)}}
+	form := url.Values{"name": {u.Name}, "practice": {u.Practice}, "version": {strconv.Itoa(u.Version)}, "token_days": {strconv.Itoa(DefaultTokenDays)}}
 	for k, vals := range f.form {
 		form[k] = vals
 	}
