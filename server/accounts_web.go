@@ -49,6 +49,7 @@ func (s *Server) accountRoutes() {
 	s.route("DELETE /api/v1/sessions/{sid}", Authenticated, http.HandlerFunc(s.endSessionJSON))
 	s.twoFactorRoutes()
 	s.tokenRoutes()
+	s.reauthRoutes()
 }
 
 // afterSignIn is where a sign-in without a (usable) next goes.
@@ -304,7 +305,13 @@ type accountView struct {
 	Tokens        []tokenView
 	// NewToken is a token just created, shown this once.
 	NewToken, NewTokenName string
+	// Confirmed: this session signed in or confirmed it is its person
+	// within ReauthWindow, so sensitive changes go through without asking.
+	Confirmed bool
 }
+
+// ConfirmMinutes is ReauthWindow in minutes.
+func (accountView) ConfirmMinutes() int { return int(ReauthWindow.Minutes()) }
 
 // DefaultTokenDays is the lifetime of a token unless another is chosen.
 func (accountView) DefaultTokenDays() int { return DefaultTokenDays }
@@ -352,8 +359,13 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		s.internal(w, err)
 		return
 	}
+	until, err := s.confirmedUntil(r)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
 	v := accountView{Email: u.Email, Roles: u.Roles, TwoFactor: u.TwoFactor(), StaffNeeds2FA: needsTwoFactor(u) && !u.TwoFactor(),
-		NewToken: f.newToken, NewTokenName: f.newTokenName}
+		NewToken: f.newToken, NewTokenName: f.newTokenName, Confirmed: now.Before(until)}
 	current := sessionFrom(r)
 	for _, ss := range sessions {
 		v.Sessions = append(v.Sessions, sessionView{ID: ss.Handle(), CreatedAt: ss.CreatedAt, LastSeenAt: ss.LastSeenAt,

@@ -170,7 +170,10 @@ func (s *Server) listTokensJSON(w http.ResponseWriter, r *http.Request) {
 }
 
 // createTokenJSON creates an API token: {"name": ..., "expires_in_days": n}
-// (absent: DefaultTokenDays). The answer carries the token this once.
+// (absent: DefaultTokenDays). It needs a session that signed in or
+// confirmed within ReauthWindow, or "password" (and "totp" for a
+// two-factor account) in the request. The answer carries the token this
+// once.
 func (s *Server) createTokenJSON(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	if why := tokenRefusal(r, u); why != "" {
@@ -178,10 +181,12 @@ func (s *Server) createTokenJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Name string `json:"name"`
-		Days *int   `json:"expires_in_days"`
+		Name     string `json:"name"`
+		Days     *int   `json:"expires_in_days"`
+		Password string `json:"password"`
+		TOTP     string `json:"totp"`
 	}
-	if !decodeBody(w, r, &in, "name and optionally expires_in_days", maxAPIBody) {
+	if !decodeBody(w, r, &in, "name, optionally expires_in_days, and password (and totp) when the sign-in is not recent", maxAPIBody) {
 		return
 	}
 	req := tokenRequest{Name: in.Name}
@@ -197,6 +202,9 @@ func (s *Server) createTokenJSON(w http.ResponseWriter, r *http.Request) {
 			p.Field = "expires_in_days"
 		}
 		problem(w, http.StatusUnprocessableEntity, "Invalid request", p.String())
+		return
+	}
+	if !s.confirmedJSON(w, r, u, reauthProof{Password: in.Password, Code: in.TOTP}, "creating an API token") {
 		return
 	}
 	token, t, err := s.createToken(r.Context(), u, req)
@@ -233,6 +241,9 @@ func (s *Server) createTokenForm(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	if why := tokenRefusal(r, u); why != "" {
 		s.renderAccount(w, r, http.StatusForbidden, accountForm{errs: map[string]string{"": why}})
+		return
+	}
+	if !s.confirmedOrSent(w, r, "/account#tokens") {
 		return
 	}
 	req := tokenRequest{Name: r.PostForm.Get("token_name")}

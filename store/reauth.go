@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ReauthenticatedAt returns when the person behind a session last confirmed
+// that it was them without signing in again (zero: not since the sign-in).
+// An unknown session is ErrNotFound.
+func (s *Store) ReauthenticatedAt(ctx context.Context, digest string) (time.Time, error) {
+	var at any
+	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT reauth_at FROM sessions WHERE digest = ?"), digest).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, ErrNotFound
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading the session's confirmation: %w", err)
+	}
+	if at == nil {
+		return time.Time{}, nil
+	}
+	return scanTime(at)
+}
+
+// MarkReauthenticated records at as the time the person behind one of a
+// user's signed-in sessions confirmed it was them. A session that is not
+// the user's, is still waiting for its second factor, or no longer exists
+// is ErrNotFound.
+func (s *Store) MarkReauthenticated(ctx context.Context, q Querier, userID int64, digest string, at time.Time) error {
+	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE sessions SET reauth_at = ? WHERE digest = ? AND user_id = ? AND pending_2fa = ?"),
+		s.timeArg(at), digest, userID, false)
+	if err != nil {
+		return fmt.Errorf("recording the session's confirmation: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
