@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/certboard/certboard/account"
 	"github.com/certboard/certboard/store"
 )
 
@@ -50,6 +51,7 @@ func (s *Server) accountRoutes() {
 	s.twoFactorRoutes()
 	s.tokenRoutes()
 	s.reauthRoutes()
+	s.passwordRoutes()
 }
 
 // afterSignIn is where a sign-in without a (usable) next goes.
@@ -309,6 +311,9 @@ type accountView struct {
 	// within ReauthWindow, so sensitive changes go through without asking.
 	Confirmed bool
 }
+
+// MinPassword is the shortest password the policy allows.
+func (accountView) MinPassword() int { return account.MinPasswordLen }
 
 // ConfirmMinutes is ReauthWindow in minutes.
 func (accountView) ConfirmMinutes() int { return int(ReauthWindow.Minutes()) }

@@ -43,3 +43,34 @@ func (s *Store) MarkReauthenticated(ctx context.Context, q Querier, userID int64
 	}
 	return nil
 }
+
+// ChangePassword replaces a user's password hash, provided it is still
+// oldHash (the one the current password was checked against; ErrConflict
+// when it changed meanwhile). It ends every session of the user but keep
+// (the one making the change; "" ends them all) and revokes all their API
+// tokens, and says how many of each it ended.
+func (s *Store) ChangePassword(ctx context.Context, q Querier, userID int64, oldHash, newHash, keep string) (sessions, tokens int64, err error) {
+	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ? AND password_hash = ?"),
+		newHash, userID, oldHash)
+	if err != nil {
+		return 0, 0, fmt.Errorf("changing the password: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, 0, err
+	} else if n == 0 {
+		return 0, 0, fmt.Errorf("the password was changed meanwhile: %w", ErrConflict)
+	}
+	if res, err = q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ? AND digest <> ?"), userID, keep); err != nil {
+		return 0, 0, fmt.Errorf("ending sessions: %w", err)
+	}
+	if sessions, err = res.RowsAffected(); err != nil {
+		return 0, 0, err
+	}
+	if res, err = q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
+		return 0, 0, fmt.Errorf("revoking API tokens: %w", err)
+	}
+	if tokens, err = res.RowsAffected(); err != nil {
+		return 0, 0, err
+	}
+	return sessions, tokens, nil
+}
