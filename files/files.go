@@ -12,7 +12,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -54,6 +56,9 @@ var (
 type Store struct {
 	bucket *blob.Bucket
 	keys   *seal.Keyring
+	// local, for a bucket in a local directory, writes objects itself so
+	// that they are on disk before Put returns (see localDir).
+	local *localDir
 }
 
 // New wraps an open bucket; the store owns it from then on (Close closes it).
@@ -66,7 +71,8 @@ func New(bucket *blob.Bucket, keys *seal.Keyring) (*Store, error) {
 
 // Open opens the bucket a URL names, such as file:///var/lib/certboard/files
 // (add ?create_dir=1 to create the directory). The schemes available are
-// those whose driver is linked in; this package links fileblob.
+// those whose driver is linked in; this package links fileblob. Objects of
+// a file:// bucket are written durably by this package (see localDir).
 func Open(ctx context.Context, bucketURL string, keys *seal.Keyring) (*Store, error) {
 	b, err := blob.OpenBucket(ctx, bucketURL)
 	if err != nil {
@@ -77,7 +83,20 @@ func Open(ctx context.Context, bucketURL string, keys *seal.Keyring) (*Store, er
 		b.Close()
 		return nil, err
 	}
+	if u, err := url.Parse(bucketURL); err == nil && u.Scheme == fileblob.Scheme {
+		s.local = newLocalDir(fileURLDir(u))
+	}
 	return s, nil
+}
+
+// fileURLDir is the directory a file:// URL names, read as fileblob reads
+// it: file:///abs/path, or file://./rel/path for a relative one.
+func fileURLDir(u *url.URL) string {
+	p := u.Path
+	if u.Host == "." || os.PathSeparator != '/' {
+		p = strings.TrimPrefix(p, "/")
+	}
+	return filepath.FromSlash(p)
 }
 
 // OpenDir opens a file store in a local directory, creating it (readable
@@ -91,7 +110,13 @@ func OpenDir(dir string, keys *seal.Keyring) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the file store: %w", err)
 	}
-	return New(b, keys)
+	s, err := New(b, keys)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	s.local = newLocalDir(dir)
+	return s, nil
 }
 
 // Close releases the bucket.
@@ -115,9 +140,13 @@ func writerOptions(ifNotExist bool) *blob.WriterOptions {
 }
 
 // Put encrypts data and writes it under key; it refuses to replace an
-// existing object (ErrExists).
+// existing object (ErrExists). When it returns nil the object is stored for
+// good: in a local directory, flushed to disk with its directory entry.
 func (s *Store) Put(ctx context.Context, key string, data []byte) error {
 	sealed := s.keys.Seal(data, key)
+	if s.local != nil {
+		return s.local.write(ctx, key, []byte(sealed), false)
+	}
 	err := s.bucket.WriteAll(ctx, key, []byte(sealed), writerOptions(true))
 	if gcerrors.Code(err) == gcerrors.FailedPrecondition {
 		return fmt.Errorf("%w: %s", ErrExists, key)
@@ -170,7 +199,12 @@ func (s *Store) ResealAll(ctx context.Context) (int, error) {
 			failures = append(failures, fmt.Errorf("file store object %s: %w", key, err))
 			return nil
 		}
-		if err := s.bucket.WriteAll(ctx, key, []byte(s.keys.Seal(data, key)), writerOptions(false)); err != nil {
+		resealed := []byte(s.keys.Seal(data, key))
+		if s.local != nil {
+			if err := s.local.write(ctx, key, resealed, true); err != nil {
+				return err
+			}
+		} else if err := s.bucket.WriteAll(ctx, key, resealed, writerOptions(false)); err != nil {
 			return fmt.Errorf("writing %s to the file store: %w", key, err)
 		}
 		n++

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/certboard/certboard/account"
 	"github.com/certboard/certboard/store"
 )
 
@@ -49,6 +50,8 @@ func (s *Server) accountRoutes() {
 	s.route("DELETE /api/v1/sessions/{sid}", Authenticated, http.HandlerFunc(s.endSessionJSON))
 	s.twoFactorRoutes()
 	s.tokenRoutes()
+	s.reauthRoutes()
+	s.passwordRoutes()
 }
 
 // afterSignIn is where a sign-in without a (usable) next goes.
@@ -304,7 +307,22 @@ type accountView struct {
 	Tokens        []tokenView
 	// NewToken is a token just created, shown this once.
 	NewToken, NewTokenName string
+	// Confirmed: this session signed in or confirmed it is its person
+	// within ReauthWindow, so sensitive changes go through without asking.
+	Confirmed bool
 }
+
+// MinPassword is the shortest password the policy allows.
+func (accountView) MinPassword() int { return account.MinPasswordLen }
+
+// ConfirmMinutes is ReauthWindow in minutes.
+func (accountView) ConfirmMinutes() int { return int(ReauthWindow.Minutes()) }
+
+// DefaultTokenDays is the lifetime of a token unless another is chosen.
+func (accountView) DefaultTokenDays() int { return DefaultTokenDays }
+
+// MaxTokenDays is the longest lifetime a token may be given.
+func (accountView) MaxTokenDays() int { return MaxTokenDays }
 
 // sessionView is one session in the list.
 type sessionView struct {
@@ -346,8 +364,13 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		s.internal(w, err)
 		return
 	}
+	until, err := s.confirmedUntil(r)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
 	v := accountView{Email: u.Email, Roles: u.Roles, TwoFactor: u.TwoFactor(), StaffNeeds2FA: needsTwoFactor(u) && !u.TwoFactor(),
-		NewToken: f.newToken, NewTokenName: f.newTokenName}
+		NewToken: f.newToken, NewTokenName: f.newTokenName, Confirmed: now.Before(until)}
 	current := sessionFrom(r)
 	for _, ss := range sessions {
 		v.Sessions = append(v.Sessions, sessionView{ID: ss.Handle(), CreatedAt: ss.CreatedAt, LastSeenAt: ss.LastSeenAt,
@@ -357,7 +380,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		v.Tokens = append(v.Tokens, tokenView{ID: t.ID(), Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt,
 			ExpiresAt: t.ExpiresAt, Expired: t.Expired(now)})
 	}
-	form := url.Values{"name": {u.Name}, "practice": {u.Practice}, "version": {strconv.Itoa(u.Version)}}
+	form := url.Values{"name": {u.Name}, "practice": {u.Practice}, "version": {strconv.Itoa(u.Version)}, "token_days": {strconv.Itoa(DefaultTokenDays)}}
 	for k, vals := range f.form {
 		form[k] = vals
 	}

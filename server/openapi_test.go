@@ -889,6 +889,11 @@ func TestOpenAPIAnswersMatchSchemas(t *testing.T) {
 	check("get", "/api/v1/admin/sets/{upload}/preview", "/api/v1/admin/sets/77/preview", "", ada, 404)
 	check("get", "/api/v1/admin/sets", "/api/v1/admin/sets", "", sam, 403)
 
+	check("post", "/api/v1/account/password", "/api/v1/account/password", `{"current_password":"not it","new_password":"copper lantern river autumn"}`, rex, 403)
+	check("post", "/api/v1/account/password", "/api/v1/account/password", `{"current_password":"`+testPassword+`","new_password":"short"}`, rex, 422)
+	check("post", "/api/v1/account/password", "/api/v1/account/password", `{"current_password":"`+testPassword+`","new_password":"copper lantern river autumn"}`, rex, 200)
+	bearer("post", "/api/v1/account/password", "/api/v1/account/password", `{"current_password":"x","new_password":"y"}`, created.Token, 403)
+
 	check("delete", "/api/v1/session", "/api/v1/session", "", ann, 204)
 	check("get", "/api/openapi.json", "/api/openapi.json", "", nil, 200)
 	check("get", "/readyz", "/readyz", "", nil, 200)

@@ -96,8 +96,9 @@ func bearerToken(r *http.Request) (string, bool) {
 // its user, with the user's roles. A staff member's token counts as
 // two-factor: creating one needs a session that passed two-factor sign-in
 // (tokens cannot be made without it, see createToken). An unknown, revoked
-// or expired token gets 401 at once. Pages never accept tokens, only the
-// session cookie, so a leaked token cannot drive a browser session.
+// or expired token gets 401 at once, an expired one saying so. Pages never
+// accept tokens, only the session cookie, so a leaked token cannot drive a
+// browser session.
 //
 // A session cookie whose session still waits for its second factor signs no
 // one in; it is kept aside for the two-factor sign-in page.
@@ -107,10 +108,16 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			if token, ok := bearerToken(r); ok {
 				u, err := s.tokenUser(ctx, token)
+				var expired *store.TokenExpiredError
 				switch {
+				case errors.As(err, &expired):
+					w.Header().Set("WWW-Authenticate", `Bearer realm="certboard", error="invalid_token", error_description="The token expired"`)
+					problem(w, http.StatusUnauthorized, "Token expired",
+						"This API token expired on "+expired.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")+"; create a new one on your account page.")
+					return
 				case errors.Is(err, store.ErrNotFound):
 					w.Header().Set("WWW-Authenticate", `Bearer realm="certboard", error="invalid_token"`)
-					problem(w, http.StatusUnauthorized, "Token not valid", "This API token is unknown, revoked or expired; create a new one on your account page.")
+					problem(w, http.StatusUnauthorized, "Token not valid", "This API token is unknown or revoked; create a new one on your account page.")
 					return
 				case err != nil:
 					s.internal(w, err)

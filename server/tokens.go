@@ -22,8 +22,13 @@ import (
 // recognise (and to search for in code and logs).
 const APITokenPrefix = "cbt_"
 
-// MaxTokenDays is the longest expiry an API token may be given, in days.
-const MaxTokenDays = 3650
+// API token lifetimes, in days: every token expires, after
+// DefaultTokenDays unless its creator chose another lifetime of at most
+// MaxTokenDays.
+const (
+	DefaultTokenDays = 90
+	MaxTokenDays     = 365
+)
 
 // tokenRoutes registers API token management.
 func (s *Server) tokenRoutes() {
@@ -34,8 +39,9 @@ func (s *Server) tokenRoutes() {
 	s.route("POST /account/tokens/{id}/revoke", Authenticated, http.HandlerFunc(s.revokeTokenForm))
 }
 
-// tokenUser returns the user of an API token; an unknown, revoked or
-// expired token, or one without the prefix, is store.ErrNotFound.
+// tokenUser returns the user of an API token; an unknown or revoked
+// token, or one without the prefix, is store.ErrNotFound, and an expired
+// one a *store.TokenExpiredError.
 func (s *Server) tokenUser(ctx context.Context, token string) (*store.User, error) {
 	if !strings.HasPrefix(token, APITokenPrefix) {
 		return nil, store.ErrNotFound
@@ -56,7 +62,7 @@ func newAPIToken() (token, digest string, err error) {
 // tokenRequest is a request for a new API token, from the API or a form.
 type tokenRequest struct {
 	Name string
-	// Days until it expires; 0 for never.
+	// Days until it expires; 0 for DefaultTokenDays.
 	Days int
 }
 
@@ -69,7 +75,7 @@ func (in *tokenRequest) problems() []fieldProblem {
 		out = append(out, fieldProblem{"name", "give the token a name that says what uses it (at most 100 characters)"})
 	}
 	if in.Days < 0 || in.Days > MaxTokenDays {
-		out = append(out, fieldProblem{"days", fmt.Sprintf("give a number of days from 1 to %d, or leave it empty for a token that does not expire", MaxTokenDays)})
+		out = append(out, fieldProblem{"days", fmt.Sprintf("give a number of days from 1 to %d (a year), or leave it out for %d days", MaxTokenDays, DefaultTokenDays)})
 	}
 	return out
 }
@@ -92,11 +98,11 @@ func (s *Server) createToken(ctx context.Context, u *store.User, in tokenRequest
 	if err != nil {
 		return "", store.APIToken{}, err
 	}
-	now := s.now()
-	t := store.APIToken{Digest: digest, UserID: u.ID, Name: in.Name, CreatedAt: now}
-	if in.Days > 0 {
-		t.ExpiresAt = now.AddDate(0, 0, in.Days)
+	now, days := s.now(), in.Days
+	if days <= 0 {
+		days = DefaultTokenDays
 	}
+	t := store.APIToken{Digest: digest, UserID: u.ID, Name: in.Name, CreatedAt: now, ExpiresAt: now.AddDate(0, 0, days)}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.cfg.Store.CreateAPIToken(ctx, tx, t); err != nil {
 			return err
@@ -130,7 +136,7 @@ type tokenJSON struct {
 	Name       string     `json:"name"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
-	ExpiresAt  *time.Time `json:"expires_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
 	Expired    bool       `json:"expired"`
 	// Token is set only in the answer that creates it.
 	Token string `json:"token,omitempty"`
@@ -146,7 +152,7 @@ func optionalTime(t time.Time) *time.Time {
 
 func (s *Server) showToken(t store.APIToken) tokenJSON {
 	return tokenJSON{ID: t.ID(), Name: t.Name, CreatedAt: t.CreatedAt.UTC(), LastUsedAt: optionalTime(t.LastUsedAt),
-		ExpiresAt: optionalTime(t.ExpiresAt), Expired: t.Expired(s.now())}
+		ExpiresAt: t.ExpiresAt.UTC(), Expired: t.Expired(s.now())}
 }
 
 // listTokensJSON lists the caller's API tokens.
@@ -164,7 +170,10 @@ func (s *Server) listTokensJSON(w http.ResponseWriter, r *http.Request) {
 }
 
 // createTokenJSON creates an API token: {"name": ..., "expires_in_days": n}
-// (0 or absent: never expires). The answer carries the token this once.
+// (absent: DefaultTokenDays). It needs a session that signed in or
+// confirmed within ReauthWindow, or "password" (and "totp" for a
+// two-factor account) in the request. The answer carries the token this
+// once.
 func (s *Server) createTokenJSON(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	if why := tokenRefusal(r, u); why != "" {
@@ -172,19 +181,30 @@ func (s *Server) createTokenJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Name string `json:"name"`
-		Days int    `json:"expires_in_days"`
+		Name     string `json:"name"`
+		Days     *int   `json:"expires_in_days"`
+		Password string `json:"password"`
+		TOTP     string `json:"totp"`
 	}
-	if !decodeBody(w, r, &in, "name and optionally expires_in_days", maxAPIBody) {
+	if !decodeBody(w, r, &in, "name, optionally expires_in_days, and password (and totp) when the sign-in is not recent", maxAPIBody) {
 		return
 	}
-	req := tokenRequest{Name: in.Name, Days: in.Days}
+	req := tokenRequest{Name: in.Name}
+	if in.Days != nil {
+		req.Days = *in.Days
+		if req.Days == 0 {
+			req.Days = -1 // given, and not a lifetime
+		}
+	}
 	if ps := req.problems(); len(ps) > 0 {
 		p := ps[0]
 		if p.Field == "days" {
 			p.Field = "expires_in_days"
 		}
 		problem(w, http.StatusUnprocessableEntity, "Invalid request", p.String())
+		return
+	}
+	if !s.confirmedJSON(w, r, u, reauthProof{Password: in.Password, Code: in.TOTP}, "creating an API token") {
 		return
 	}
 	token, t, err := s.createToken(r.Context(), u, req)
@@ -223,12 +243,15 @@ func (s *Server) createTokenForm(w http.ResponseWriter, r *http.Request) {
 		s.renderAccount(w, r, http.StatusForbidden, accountForm{errs: map[string]string{"": why}})
 		return
 	}
+	if !s.confirmedOrSent(w, r, "/account#tokens") {
+		return
+	}
 	req := tokenRequest{Name: r.PostForm.Get("token_name")}
 	errs := map[string]string{}
 	if d := strings.TrimSpace(r.PostForm.Get("token_days")); d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil || n <= 0 {
-			errs["token_days"] = fmt.Sprintf("Give a whole number of days from 1 to %d, or leave it empty for a token that does not expire.", MaxTokenDays)
+			errs["token_days"] = fmt.Sprintf("Give a whole number of days from 1 to %d (a year), or leave it empty for %d days.", MaxTokenDays, DefaultTokenDays)
 		}
 		req.Days = n
 	}

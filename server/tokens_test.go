@@ -33,7 +33,9 @@ func TestAPITokenLifecycle(t *testing.T) {
 	c := sessionFor(t, s, u)
 
 	tok := tokCreate(t, h, `{"name": "CE sync"}`, acctCookie(c))
-	if !strings.HasPrefix(tok.Token, APITokenPrefix) || len(tok.Token) < 40 || tok.Name != "CE sync" || tok.ExpiresAt != nil || len(tok.ID) != store.HandleLen {
+	// Without a lifetime, a token lives DefaultTokenDays.
+	if !strings.HasPrefix(tok.Token, APITokenPrefix) || len(tok.Token) < 40 || tok.Name != "CE sync" || len(tok.ID) != store.HandleLen ||
+		!tok.ExpiresAt.Equal(clock.AddDate(0, 0, DefaultTokenDays)) {
 		t.Fatalf("new token %+v", tok)
 	}
 	// Stored only as a digest.
@@ -65,8 +67,13 @@ func TestAPITokenLifecycle(t *testing.T) {
 		Tokens []tokenJSON `json:"tokens"`
 	}
 	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &list) != nil || len(list.Tokens) != 1 || list.Tokens[0].ID != tok.ID ||
-		strings.Contains(rec.Body.String(), tok.Token) || list.Tokens[0].LastUsedAt == nil {
+		strings.Contains(rec.Body.String(), tok.Token) || list.Tokens[0].LastUsedAt == nil || !list.Tokens[0].LastUsedAt.Equal(*clock) ||
+		!list.Tokens[0].ExpiresAt.Equal(tok.ExpiresAt) {
 		t.Fatalf("list: %d %s", rec.Code, rec.Body)
+	}
+	// The account page shows when it was last used and when it expires.
+	if page := getAs(t, h, "/account", c).Body.String(); !strings.Contains(page, "<td>2026-11-26 09:00 UTC</td>\n      <td>2027-02-24 09:00 UTC</td>") {
+		t.Fatalf("the account page does not show the token's last use and expiry: %s", page)
 	}
 
 	// Another user can neither see nor revoke it.
@@ -84,8 +91,9 @@ func TestAPITokenLifecycle(t *testing.T) {
 		t.Fatalf("revoke: %d %s", rec.Code, rec.Body)
 	}
 	rec = acctDo(t, h, "GET", "/api/v1/me", nil, "", acctBearer(tok.Token))
-	if rec.Code != 401 || !strings.Contains(rec.Header().Get("WWW-Authenticate"), `error="invalid_token"`) || rec.Header().Get("Content-Type") != "application/problem+json" {
-		t.Fatalf("revoked token: %d %v", rec.Code, rec.Header())
+	if rec.Code != 401 || !strings.Contains(rec.Header().Get("WWW-Authenticate"), `error="invalid_token"`) || rec.Header().Get("Content-Type") != "application/problem+json" ||
+		!strings.Contains(rec.Body.String(), "unknown or revoked") {
+		t.Fatalf("revoked token: %d %v %s", rec.Code, rec.Header(), rec.Body)
 	}
 	if rec := acctDo(t, h, "DELETE", "/api/v1/tokens/"+tok.ID, nil, "", acctCookie(c)); rec.Code != 404 {
 		t.Fatalf("revoking twice: %d", rec.Code)
@@ -93,7 +101,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 
 	// Expiry.
 	week := tokCreate(t, h, `{"name": "weekly", "expires_in_days": 7}`, acctCookie(c))
-	if week.ExpiresAt == nil || !week.ExpiresAt.Equal(clock.AddDate(0, 0, 7)) {
+	if !week.ExpiresAt.Equal(clock.AddDate(0, 0, 7)) {
 		t.Fatalf("expiry %v", week.ExpiresAt)
 	}
 	*clock = clock.AddDate(0, 0, 7).Add(-time.Minute)
@@ -101,8 +109,10 @@ func TestAPITokenLifecycle(t *testing.T) {
 		t.Fatal("a token before its expiry is refused")
 	}
 	*clock = clock.Add(time.Minute)
-	if rec := acctDo(t, h, "GET", "/api/v1/me", nil, "", acctBearer(week.Token)); rec.Code != 401 {
-		t.Fatalf("expired token: %d", rec.Code)
+	rec = acctDo(t, h, "GET", "/api/v1/me", nil, "", acctBearer(week.Token))
+	if rec.Code != 401 || !strings.Contains(rec.Body.String(), "This API token expired on 2026-12-03 09:00 UTC") ||
+		!strings.Contains(rec.Header().Get("WWW-Authenticate"), `error_description="The token expired"`) {
+		t.Fatalf("expired token: %d %v %s", rec.Code, rec.Header(), rec.Body)
 	}
 
 	// Malformed or foreign bearer values are refused on the API, even on
@@ -120,7 +130,8 @@ func TestAPITokenLifecycle(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"name": ""}`:                                 "name:",
 		`{"name": "x", "expires_in_days": -1}`:         "expires_in_days:",
-		`{"name": "x", "expires_in_days": 99999}`:      "expires_in_days:",
+		`{"name": "x", "expires_in_days": 0}`:          "expires_in_days:",
+		`{"name": "x", "expires_in_days": 366}`:        "expires_in_days: give a number of days from 1 to 365",
 		`{"name": "x", "scope": "admin"}`:              "unknown field",
 		`{"name": "` + strings.Repeat("n", 101) + `"}`: "name:",
 	} {
@@ -128,6 +139,10 @@ func TestAPITokenLifecycle(t *testing.T) {
 		if (rec.Code != 422 && rec.Code != 400) || !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("%s: %d %s", body, rec.Code, rec.Body)
 		}
+	}
+	// A year is the longest.
+	if year := tokCreate(t, h, `{"name": "yearly", "expires_in_days": 365}`, acctCookie(c)); !year.ExpiresAt.Equal(clock.AddDate(1, 0, 0)) {
+		t.Fatalf("a year: expires %v", year.ExpiresAt)
 	}
 	audit := acctAudit(t, st)
 	if !slices.Contains(audit, "token.create") || !slices.Contains(audit, "token.revoke") {
@@ -142,6 +157,9 @@ func TestAPITokensOnTheAccountPage(t *testing.T) {
 	h := s.Handler()
 	u := addUser(t, st, "ana@example.org", "Ana", "applicant")
 	c := sessionFor(t, s, u)
+	if page := getAs(t, h, "/account", c).Body.String(); !strings.Contains(page, `name="token_days" min="1" max="365" step="1" value="90"`) {
+		t.Fatalf("the token form does not offer the default lifetime: %s", page)
+	}
 	rec := postForm(t, h, "/account/tokens", url.Values{"token_name": {""}, "token_days": {"soon"}}, c)
 	body := rec.Body.String()
 	if rec.Code != 422 || !strings.Contains(body, "Give the token a name") || !strings.Contains(body, "Give a whole number of days") ||
@@ -164,11 +182,21 @@ func TestAPITokensOnTheAccountPage(t *testing.T) {
 	if len(list) != 1 || !list[0].ExpiresAt.Equal(list[0].CreatedAt.AddDate(0, 0, 30)) {
 		t.Fatalf("stored %+v", list)
 	}
+	for days, code := range map[string]int{"366": 422, "0": 422, "": 201} {
+		rec := postForm(t, h, "/account/tokens", url.Values{"token_name": {"days " + days}, "token_days": {days}}, c)
+		if rec.Code != code {
+			t.Errorf("token_days %q: %d, want %d", days, rec.Code, code)
+		}
+	}
+	list, _ = st.APITokens(context.Background(), u.ID)
+	if len(list) != 2 || list[0].Name != "days" || !list[0].ExpiresAt.Equal(list[0].CreatedAt.AddDate(0, 0, DefaultTokenDays)) {
+		t.Fatalf("a token made with an empty lifetime: %+v", list)
+	}
 	rec = postForm(t, h, "/account/tokens/"+list[0].ID()+"/revoke", url.Values{}, c)
 	if rec.Code != 303 {
 		t.Fatalf("revoke: %d", rec.Code)
 	}
-	if list, _ := st.APITokens(context.Background(), u.ID); len(list) != 0 {
+	if list, _ := st.APITokens(context.Background(), u.ID); len(list) != 1 || list[0].Name == "days" {
 		t.Fatal("not revoked")
 	}
 	if rec := postForm(t, h, "/account/tokens/"+list[0].ID()+"/revoke", url.Values{}, c); rec.Code != 404 {

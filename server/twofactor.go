@@ -376,13 +376,16 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 	s.renderTwoFactor(w, r, http.StatusOK, nil, codes)
 }
 
-// twoFactorDisable turns two-factor sign-in off, with a current code;
-// staff, admins and regulators must keep it.
+// twoFactorDisable turns two-factor sign-in off; staff, admins and
+// regulators must keep it. Like every sensitive change it needs a sign-in
+// or a confirmation (the password and a current app code) within
+// ReauthWindow; without one the browser is sent to confirm first. The
+// owner is mailed.
 func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	u, ctx := userFrom(r), r.Context()
+	u, ctx, now := userFrom(r), r.Context(), s.now()
 	if needsTwoFactor(u) {
 		s.fail(w, r, http.StatusForbidden, "Two-factor sign-in must stay on", "Board staff, admins and regulators must keep two-factor sign-in on.")
 		return
@@ -391,34 +394,23 @@ func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, "/account/two-factor", "Two-factor sign-in is already off.")
 		return
 	}
-	code := strings.TrimSpace(r.PostForm.Get("code"))
-	if code == "" {
-		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, map[string]string{"code": "Type a current code from your app, or a recovery code, to turn two-factor sign-in off."}, nil)
+	if !s.confirmedOrSent(w, r, "/account/two-factor") {
 		return
 	}
-	cl, err := s.clientFor(ctx, r, u)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	err = s.secondFactor(ctx, u, code, cl, func(tx *sql.Tx, _ string) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.cfg.Store.DisableTOTP(ctx, tx, u.ID); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(s.now(), u.ID, "account.two_factor_off"))
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, u.ID, "account.two_factor_off")); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: u.Email, CreatedAt: now, Subject: "Two-factor sign-in was turned off",
+			Body: fmt.Sprintf("Two-factor sign-in was turned off for your certboard account on %s UTC: signing in now needs only the password.\n\n"+
+				"If this was not you, someone has your password and your session: sign in at once, change your password, turn two-factor sign-in on again "+
+				"and tell the board.\n\n%s\n", now.UTC().Format("2 January 2006 at 15:04"), s.link("/account/two-factor", ""))})
 		return err
 	})
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		status := se.Status
-		if status == http.StatusUnauthorized {
-			status = http.StatusUnprocessableEntity // the session is fine; the field is wrong
-		}
-		s.renderTwoFactor(w, r, status, map[string]string{se.Field: se.Detail}, nil)
-		return
-	case err != nil:
+	if err != nil {
 		s.internal(w, err)
 		return
 	}
@@ -440,9 +432,10 @@ func newRecoveryCodes() (codes, digests []string, err error) {
 }
 
 // twoFactorRenewCodes replaces all recovery codes of a user with two-factor
-// sign-in on, after a current code from the app (not a recovery code: one
-// that was stolen must not mint a fresh set), in one transaction that also
-// audits the change and mails the user; the new codes are shown once.
+// sign-in on, in one transaction that also audits the change and mails the
+// user; the new codes are shown once. Like every sensitive change it needs
+// a sign-in or a confirmation within ReauthWindow (a confirmation takes the
+// password and a code from the app, never a recovery code).
 func (s *Server) twoFactorRenewCodes(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -452,9 +445,7 @@ func (s *Server) twoFactorRenewCodes(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, "/account/two-factor", "!Two-factor sign-in is off, so there are no recovery codes to replace; turn it on first.")
 		return
 	}
-	code := strings.TrimSpace(r.PostForm.Get("renew_code"))
-	if code == "" {
-		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, map[string]string{"renew_code": "Type the 6-digit code your authenticator app shows now to make new recovery codes."}, nil)
+	if !s.confirmedOrSent(w, r, "/account/two-factor") {
 		return
 	}
 	codes, digests, err := newRecoveryCodes()
@@ -462,12 +453,7 @@ func (s *Server) twoFactorRenewCodes(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	cl, err := s.clientFor(ctx, r, u)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	err = s.appCode(ctx, u, code, cl, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.cfg.Store.RenewRecoveryCodes(ctx, tx, u.ID, digests, now); err != nil {
 			return err
 		}
@@ -475,22 +461,13 @@ func (s *Server) twoFactorRenewCodes(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		_, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: u.Email, CreatedAt: now, Subject: "New certboard recovery codes were made",
-			Body: fmt.Sprintf("New two-factor recovery codes were made for your certboard account on %s UTC, with a code from your authenticator app. "+
-				"Your earlier recovery codes no longer work.\n\nIf this was not you, someone has your password and your phone: sign in at once, "+
-				"change your password, end your other sessions and tell the board.\n\n%s\n",
+			Body: fmt.Sprintf("New two-factor recovery codes were made for your certboard account on %s UTC. "+
+				"Your earlier recovery codes no longer work.\n\nIf this was not you, someone has your password and your phone, or your signed-in session: "+
+				"sign in at once, change your password, end your other sessions and tell the board.\n\n%s\n",
 				now.UTC().Format("2 January 2006 at 15:04"), s.link("/account/two-factor", ""))})
 		return err
 	})
-	var se *signInError
 	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		status := se.Status
-		if status == http.StatusUnauthorized {
-			status = http.StatusUnprocessableEntity // the session is fine; the field is wrong
-		}
-		s.renderTwoFactor(w, r, status, map[string]string{"renew_code": se.Detail}, nil)
-		return
 	case errors.Is(err, store.ErrConflict):
 		redirect(w, r, "/account/two-factor", "!Two-factor sign-in was turned off meanwhile (another tab?); no recovery codes were made.")
 		return

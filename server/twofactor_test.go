@@ -234,26 +234,36 @@ func TestTwoFactorTurnOff(t *testing.T) {
 	st := s.cfg.Store
 	u, _ := st.UserByEmail(context.Background(), "jordan@example.org")
 	c := sessionFor(t, s, u)
-	secret, _ := tfSetUp(t, s, h, c)
-	*clock = clock.Add(account.TOTPPeriod)
-	if rec := postForm(t, h, "/account/two-factor/disable", url.Values{"code": {"111111"}}, c); rec.Code != 422 || !strings.Contains(rec.Body.String(), "not right") {
-		t.Fatalf("wrong code: %d", rec.Code)
-	}
-	if rec := postForm(t, h, "/account/two-factor/disable", url.Values{"code": {""}}, c); rec.Code != 422 {
-		t.Fatalf("no code: %d", rec.Code)
+	secret, recovery := tfSetUp(t, s, h, c)
+
+	// Signed in longer ago than ReauthWindow: sent to confirm first.
+	*clock = clock.Add(ReauthWindow + time.Minute)
+	rec := postForm(t, h, "/account/two-factor/disable", url.Values{}, c)
+	if rec.Code != 303 || rec.Header().Get("Location") != "/account/confirm?next=%2Faccount%2Ftwo-factor" {
+		t.Fatalf("turning off without a recent sign-in: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
 	if u, _ := st.UserByID(context.Background(), u.ID); !u.TwoFactor() {
 		t.Fatal("a refused request turned it off")
 	}
-	rec := postForm(t, h, "/account/two-factor/disable", url.Values{"code": {tfCode(t, s, secret)}}, c)
-	if rec.Code != 303 {
+	// A recovery code does not confirm; the password and an app code do.
+	if rec := raConfirm(t, h, c, testPassword, recovery[0], "/account/two-factor"); rec.Code != 422 || !strings.Contains(rec.Body.String(), "a recovery code cannot be used") {
+		t.Fatalf("confirming with a recovery code: %d %s", rec.Code, rec.Body)
+	}
+	if rec := raConfirm(t, h, c, testPassword, tfCode(t, s, secret), "/account/two-factor"); rec.Code != 303 || rec.Header().Get("Location") != "/account/two-factor" {
+		t.Fatalf("confirming: %d %s %s", rec.Code, rec.Header().Get("Location"), rec.Body)
+	}
+	rec = postForm(t, h, "/account/two-factor/disable", url.Values{}, c)
+	if rec.Code != 303 || rec.Header().Get("Location") != "/account/two-factor" {
 		t.Fatalf("turn off: %d %s", rec.Code, rec.Body)
 	}
 	if u, _ := st.UserByID(context.Background(), u.ID); u.TwoFactor() {
 		t.Fatal("still on")
 	}
-	if !slices.Contains(acctAudit(t, st), "account.two_factor_off") {
-		t.Fatal("not audited")
+	if got := acctAudit(t, st); !slices.Contains(got, "account.two_factor_off") || !slices.Contains(got, "session.confirm") {
+		t.Fatalf("not audited: %v", got)
+	}
+	if mails := tfMails(t, s, u.Email); len(mails) == 0 || mails[len(mails)-1].Subject != "Two-factor sign-in was turned off" {
+		t.Fatalf("the owner was not told: %+v", mails)
 	}
 	// Signing in needs only the password again.
 	if rec := acctSignIn(t, h, "jordan@example.org", testPassword, ""); rec.Code != 303 || rec.Header().Get("Location") != "/applications" {
@@ -357,9 +367,9 @@ func TestTurningTwoFactorOnEndsPasswordOnlySessions(t *testing.T) {
 }
 
 // tfRenew posts the form that makes new recovery codes.
-func tfRenew(t *testing.T, h http.Handler, c *http.Cookie, code string) *httptest.ResponseRecorder {
+func tfRenew(t *testing.T, h http.Handler, c *http.Cookie) *httptest.ResponseRecorder {
 	t.Helper()
-	return postForm(t, h, "/account/two-factor/recovery-codes", url.Values{"renew_code": {code}}, c)
+	return postForm(t, h, "/account/two-factor/recovery-codes", url.Values{}, c)
 }
 
 // tfSignInWith runs a whole two-factor sign-in with a second-factor code
@@ -386,9 +396,9 @@ func TestRecoveryCodesRenewed(t *testing.T) {
 		t.Fatalf("settings page with a full set of codes: %s", page)
 	}
 
-	// A forged cross-site post is refused before the handler, even with a
-	// right code.
-	req := httptest.NewRequest(http.MethodPost, "/account/two-factor/recovery-codes", strings.NewReader(url.Values{"renew_code": {tfCode(t, s, secret)}}.Encode()))
+	// A forged cross-site post is refused before the handler, even from
+	// a session that just signed in.
+	req := httptest.NewRequest(http.MethodPost, "/account/two-factor/recovery-codes", strings.NewReader(""))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	req.AddCookie(c)
@@ -397,24 +407,21 @@ func TestRecoveryCodesRenewed(t *testing.T) {
 	if rec.Code != http.StatusForbidden {
 		t.Fatalf("cross-site post: %d", rec.Code)
 	}
-	// Refused: no code, a wrong code, a recovery code instead of an app code.
-	if rec := tfRenew(t, h, c, ""); rec.Code != 422 || !strings.Contains(rec.Body.String(), "code your authenticator app shows now") {
-		t.Fatalf("no code: %d %s", rec.Code, rec.Body)
-	}
-	if rec := tfRenew(t, h, c, "000000"); rec.Code != 422 || !strings.Contains(rec.Body.String(), "This code is not right") ||
-		!strings.Contains(rec.Body.String(), `id="renew_code" name="renew_code" autocomplete="one-time-code" inputmode="numeric" required aria-invalid="true"`) {
-		t.Fatalf("wrong code: %d %s", rec.Code, rec.Body)
-	}
-	if rec := tfRenew(t, h, c, old[0]); rec.Code != 422 || !strings.Contains(rec.Body.String(), "a recovery code cannot be used") {
-		t.Fatalf("a recovery code as the proof: %d %s", rec.Code, rec.Body)
+	// Without a recent sign-in or confirmation: sent to confirm.
+	*clock = clock.Add(ReauthWindow)
+	if rec := tfRenew(t, h, c); rec.Code != 303 || rec.Header().Get("Location") != "/account/confirm?next=%2Faccount%2Ftwo-factor" {
+		t.Fatalf("without a recent sign-in: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
 	if n, _ := st.RecoveryCodesLeft(ctx, u.ID); n != account.RecoveryCodes || slices.Contains(acctAudit(t, st), "account.recovery_codes_new") {
 		t.Fatalf("a refused request changed the codes: %d left", n)
 	}
 	mailsBefore := len(tfMails(t, s, u.Email))
 
-	// A current app code makes a new set, shown once.
-	rec = tfRenew(t, h, c, tfCode(t, s, secret))
+	// Confirmed, it makes a new set, shown once.
+	if rec := raConfirm(t, h, c, testPassword, tfCode(t, s, secret), "/account/two-factor"); rec.Code != 303 {
+		t.Fatalf("confirming: %d %s", rec.Code, rec.Body)
+	}
+	rec = tfRenew(t, h, c)
 	var fresh []string
 	for _, m := range tfRecoveryInPage.FindAllStringSubmatch(rec.Body.String(), -1) {
 		fresh = append(fresh, m[1])
@@ -430,9 +437,10 @@ func TestRecoveryCodesRenewed(t *testing.T) {
 	if rec := getAs(t, h, "/account/two-factor", c); strings.Contains(rec.Body.String(), fresh[0]) {
 		t.Fatal("the new codes are shown again")
 	}
-	// The same app code cannot make another set.
-	if rec := tfRenew(t, h, c, tfCode(t, s, secret)); rec.Code != 422 || !strings.Contains(rec.Body.String(), "already used") {
-		t.Fatalf("replayed code: %d %s", rec.Code, rec.Body)
+	// The confirmation lasts ReauthWindow, no longer.
+	*clock = clock.Add(ReauthWindow)
+	if rec := tfRenew(t, h, c); rec.Code != 303 || !strings.HasPrefix(rec.Header().Get("Location"), "/account/confirm") {
+		t.Fatalf("renewing after the confirmation ran out: %d", rec.Code)
 	}
 
 	// Audited, and the user is told by mail.
@@ -499,27 +507,31 @@ func TestRecoveryCodesRenewalLimits(t *testing.T) {
 	c := sessionFor(t, s, u)
 
 	// Off: nothing to replace.
-	if rec := tfRenew(t, h, c, "123456"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/account/two-factor" {
+	if rec := tfRenew(t, h, c); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/account/two-factor" {
 		t.Fatalf("with two-factor off: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
 	if page := getAs(t, h, "/account/two-factor", c).Body.String(); strings.Contains(page, "/account/two-factor/recovery-codes") {
 		t.Fatal("the form is offered with two-factor off")
 	}
 	// Signed out: sent to sign in.
-	if rec := tfRenew(t, h, nil, "123456"); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
+	if rec := tfRenew(t, h, nil); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
 		t.Fatalf("signed out: %d", rec.Code)
 	}
 
+	// Wrong codes at the confirmation count toward the two-factor limits.
 	secret, old := tfSetUp(t, s, h, c)
-	*clock = clock.Add(account.TOTPPeriod)
+	*clock = clock.Add(ReauthWindow + time.Minute)
 	for range codeThrottle.Free {
-		if rec := tfRenew(t, h, c, "999999"); rec.Code != 422 {
+		if rec := raConfirm(t, h, c, testPassword, "999999", "/account/two-factor"); rec.Code != 422 {
 			t.Fatalf("wrong code: %d", rec.Code)
 		}
 	}
-	rec := tfRenew(t, h, c, tfCode(t, s, secret))
+	rec := raConfirm(t, h, c, testPassword, tfCode(t, s, secret), "/account/two-factor")
 	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "5" || !strings.Contains(rec.Body.String(), "try again in 5 seconds") {
 		t.Fatalf("after %d wrong codes: %d %s", codeThrottle.Free, rec.Code, rec.Body)
+	}
+	if rec := tfRenew(t, h, c); rec.Code != 303 || !strings.HasPrefix(rec.Header().Get("Location"), "/account/confirm") {
+		t.Fatalf("renewing while paused: %d", rec.Code)
 	}
 	// The limit is the one of two-factor sign-in: it pauses that too.
 	if tfSignInWith(t, h, "jordan@example.org", old[0]) {
@@ -529,7 +541,10 @@ func TestRecoveryCodesRenewalLimits(t *testing.T) {
 		t.Fatal("codes made while paused")
 	}
 	*clock = clock.Add(codeThrottle.Base)
-	if rec := tfRenew(t, h, c, tfCode(t, s, secret)); rec.Code != 200 {
+	if rec := raConfirm(t, h, c, testPassword, tfCode(t, s, secret), "/account/two-factor"); rec.Code != 303 {
+		t.Fatalf("confirming after the wait: %d %s", rec.Code, rec.Body)
+	}
+	if rec := tfRenew(t, h, c); rec.Code != 200 {
 		t.Fatalf("after the wait: %d %s", rec.Code, rec.Body)
 	}
 	if tfSignInWith(t, h, "jordan@example.org", old[0]) {

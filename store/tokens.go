@@ -43,7 +43,20 @@ type APIToken struct {
 	Name       string
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero: never used
-	ExpiresAt  time.Time // zero: never expires
+	// ExpiresAt is when the token stops working. Every token has one
+	// (CreateAPIToken refuses a token without); zero is read as never only
+	// for a row the upgrade to migration 19 has not reached.
+	ExpiresAt time.Time
+}
+
+// TokenExpiredError is returned for a known API token past its expiry, so
+// that the caller can be told why it is refused.
+type TokenExpiredError struct {
+	ExpiresAt time.Time
+}
+
+func (e *TokenExpiredError) Error() string {
+	return "the API token expired at " + e.ExpiresAt.UTC().Format(time.RFC3339)
 }
 
 // ID is the token's handle.
@@ -62,8 +75,11 @@ func (s *Store) optionalTime(t time.Time) any {
 	return s.timeArg(t)
 }
 
-// CreateAPIToken stores a new API token.
+// CreateAPIToken stores a new API token, which must have an expiry.
 func (s *Store) CreateAPIToken(ctx context.Context, q Querier, t APIToken) error {
+	if t.ExpiresAt.IsZero() || !t.ExpiresAt.After(t.CreatedAt) {
+		return fmt.Errorf("storing the API token: it needs an expiry after its creation (%v)", t.ExpiresAt)
+	}
 	_, err := q.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO api_tokens (digest, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)"),
 		t.Digest, t.UserID, t.Name, s.timeArg(t.CreatedAt), s.optionalTime(t.ExpiresAt))
 	if err != nil {
@@ -125,7 +141,8 @@ func (s *Store) DeleteAPIToken(ctx context.Context, q Querier, userID int64, id 
 
 // APITokenUser returns the user of a live API token and records its use,
 // at most once a minute so that reads do not all become writes. An unknown
-// (or revoked) or expired token is ErrNotFound.
+// (or revoked) token is ErrNotFound; an expired one a *TokenExpiredError,
+// and its use is not recorded.
 func (s *Store) APITokenUser(ctx context.Context, digest string, now time.Time) (*User, error) {
 	var userID int64
 	var used, expires any
@@ -143,7 +160,7 @@ func (s *Store) APITokenUser(ctx context.Context, digest string, now time.Time) 
 			return nil, err
 		}
 		if !now.Before(exp) {
-			return nil, ErrNotFound
+			return nil, &TokenExpiredError{ExpiresAt: exp}
 		}
 	}
 	touch := used == nil
