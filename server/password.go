@@ -66,12 +66,16 @@ func (s *Server) changePassword(ctx context.Context, r *http.Request, u *store.U
 	if ss := sessionFrom(r); ss != nil {
 		keep = ss.Digest
 	}
-	hash, err := s.hashPassword(in.New) // errHashBusy, a *signInError, when every slot is taken
-	if err != nil {
-		return out, err
+	// The new password is hashed only once the current one is proven (and
+	// the attempt charged to the throttle); errHashBusy, a *signInError,
+	// when every slot is taken.
+	var hash string
+	prepare := func() (err error) {
+		hash, err = s.hashPassword(in.New)
+		return err
 	}
 	now := s.now()
-	err = s.reauthenticate(ctx, r, u, reauthProof{Password: in.Current, Code: in.Code}, func(tx *sql.Tx, checked *store.User) error {
+	err := s.reauthenticate(ctx, r, u, reauthProof{Password: in.Current, Code: in.Code, Prepare: prepare}, func(tx *sql.Tx, checked *store.User) error {
 		var err error
 		if out.Sessions, out.Tokens, err = s.cfg.Store.ChangePassword(ctx, tx, u.ID, checked.PasswordHash, hash, keep); err != nil {
 			return err

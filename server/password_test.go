@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -145,5 +147,34 @@ func TestChangePasswordJSON(t *testing.T) {
 	}
 	if acctMe(t, h, acctCookie(c)) != u.ID || acctMe(t, h, acctCookie(other)) != 0 {
 		t.Fatal("the wrong sessions ended")
+	}
+}
+
+// TestChangePasswordHashesOnlyWhenProven: a wrong current password never
+// costs a hash of the new one. Once the account's wrong attempts are
+// throttled, a change with every hashing slot taken is answered by the
+// throttle (nothing hashed), not by the busy slots; and a right current
+// password with the slots taken is busy, with nothing changed.
+func TestChangePasswordHashesOnlyWhenProven(t *testing.T) {
+	s, _ := withAccount(t)
+	h := s.Handler()
+	u, _ := s.cfg.Store.UserByEmail(context.Background(), "jordan@example.org")
+	c := sessionFor(t, s, u)
+	post := func(current string) *httptest.ResponseRecorder {
+		return acctDo(t, h, "POST", "/api/v1/account/password", nil,
+			`{"current_password": "`+current+`", "new_password": "`+newTestPassword+`"}`, acctCookie(c))
+	}
+	for i := range passwordThrottle.Free {
+		if rec := post("not the password"); rec.Code != http.StatusForbidden {
+			t.Fatalf("wrong current password %d: %d %s", i, rec.Code, rec.Body)
+		}
+	}
+	fillHashSlots(t, s)
+	rec := post("not the password")
+	if rec.Code != http.StatusTooManyRequests || strings.Contains(rec.Body.String(), "checking many passwords") {
+		t.Fatalf("a throttled change with the slots taken: %d %s", rec.Code, rec.Body)
+	}
+	if n := checks(t, s, stepPassword, "busy"); n != 0 {
+		t.Fatalf("%d busy answers: the new password was hashed before the current one was proven", n)
 	}
 }

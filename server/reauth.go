@@ -80,6 +80,11 @@ func (s *Server) confirmedOrSent(w http.ResponseWriter, r *http.Request, back st
 // and, for a two-factor account, a current code from the authenticator app.
 type reauthProof struct {
 	Password, Code string
+	// Prepare, when set, runs once the password is proven and before the
+	// code is checked and the transaction starts: costly work (hashing a
+	// new password) that must never run for a caller who has not proven
+	// the password, nor before the attempt was charged to the throttle.
+	Prepare func() error
 }
 
 // missing says which parts of a proof u must give and has not; fields are
@@ -122,6 +127,11 @@ func (s *Server) reauthenticate(ctx context.Context, r *http.Request, u *store.U
 	}
 	if checked.ID != u.ID {
 		return fmt.Errorf("confirming user %d: the address %s belongs to user %d", u.ID, u.Email, checked.ID)
+	}
+	if p.Prepare != nil {
+		if err := p.Prepare(); err != nil {
+			return err
+		}
 	}
 	now, how := s.now(), "password"
 	apply := func(tx *sql.Tx) error {
