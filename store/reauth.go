@@ -72,5 +72,5 @@ func (s *Store) ChangePassword(ctx context.Context, q Querier, userID int64, old
 	if tokens, err = res.RowsAffected(); err != nil {
 		return 0, 0, err
 	}
-	return sessions, tokens, nil
+	return sessions, tokens, s.ForgetDevices(ctx, q, userID)
 }

@@ -236,3 +236,13 @@ func (s *Store) RememberDevice(ctx context.Context, tx *sql.Tx, userID int64, di
 	}
 	return nil
 }
+
+// ForgetDevices forgets every known device of a user, inside q: after a
+// password reset or change, or with two-factor sign-in turned off, a
+// device cookie someone else may hold gives them nothing more.
+func (s *Store) ForgetDevices(ctx context.Context, q Querier, userID int64) error {
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM known_devices WHERE user_id = ?"), userID); err != nil {
+		return fmt.Errorf("forgetting known devices: %w", err)
+	}
+	return nil
+}

@@ -231,6 +231,28 @@ func TestKnownDevices(t *testing.T) {
 			if known(a, "d1", t0.Add(22*time.Hour)) || !known(a, "na", t0.Add(22*time.Hour)) {
 				t.Fatal("the least recently used device was not forgotten")
 			}
+			// A password reset, a password change and turning two-factor
+			// sign-in off each forget the account's devices, and only its own.
+			at := t0.Add(22 * time.Hour)
+			for _, c := range []struct {
+				what   string
+				change func(tx *sql.Tx) error
+			}{
+				{"reset", func(tx *sql.Tx) error { return s.SetPassword(ctx, tx, a, "h2") }},
+				{"change", func(tx *sql.Tx) error { _, _, err := s.ChangePassword(ctx, tx, a, "h2", "h3", ""); return err }},
+				{"two-factor off", func(tx *sql.Tx) error { return s.DisableTOTP(ctx, tx, a) }},
+			} {
+				remember(a, "kept", at)
+				if err := s.InTx(ctx, c.change); err != nil {
+					t.Fatalf("%s: %v", c.what, err)
+				}
+				if known(a, "kept", at) {
+					t.Errorf("%s: the account's devices are still known", c.what)
+				}
+				if !known(b, "d1", t0) {
+					t.Fatalf("%s: another account's device was forgotten", c.what)
+				}
+			}
 		})
 	}
 }

@@ -115,8 +115,8 @@ func (s *Store) EnableTOTP(ctx context.Context, userID int64, secret string, at 
 	return nil
 }
 
-// DisableTOTP turns two-factor sign-in off: the secret, the last step and
-// the recovery codes are forgotten.
+// DisableTOTP turns two-factor sign-in off: the secret, the last step, the
+// recovery codes and the known devices are forgotten.
 func (s *Store) DisableTOTP(ctx context.Context, q Querier, userID int64) error {
 	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET totp_secret = '', totp_enabled_at = NULL, totp_last_step = 0 WHERE id = ?"), userID); err != nil {
 		return fmt.Errorf("turning two-factor sign-in off: %w", err)
@@ -124,7 +124,7 @@ func (s *Store) DisableTOTP(ctx context.Context, q Querier, userID int64) error 
 	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM recovery_codes WHERE user_id = ?"), userID); err != nil {
 		return fmt.Errorf("deleting recovery codes: %w", err)
 	}
-	return nil
+	return s.ForgetDevices(ctx, q, userID)
 }
 
 // UseTOTPStep records that a code of a time step was used. It is

@@ -402,7 +402,7 @@ func (s *Store) SetPassword(ctx context.Context, q Querier, userID int64, hash s
 	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
 		return fmt.Errorf("revoking API tokens: %w", err)
 	}
-	return nil
+	return s.ForgetDevices(ctx, q, userID)
 }
 
 // EndAllAccess ends every session of a user and revokes their API tokens,
