@@ -201,7 +201,14 @@ func (s *Store) AuditCheckpoint(ctx context.Context) (audit.Checkpoint, error) {
 
 // AuditLog returns the whole log in order.
 func (s *Store) AuditLog(ctx context.Context) ([]audit.Entry, error) {
-	rows, err := s.DB.QueryContext(ctx,
+	return s.auditLog(ctx, s.DB)
+}
+
+// auditLog reads the whole log through q (the database or a transaction).
+func (s *Store) auditLog(ctx context.Context, q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}) ([]audit.Entry, error) {
+	rows, err := q.QueryContext(ctx,
 		"SELECT seq, at, actor, action, subject, before, after, prev_hash, hash FROM audit_log ORDER BY seq")
 	if err != nil {
 		return nil, fmt.Errorf("reading the audit log: %w", err)
@@ -226,9 +233,9 @@ func (s *Store) AuditLog(ctx context.Context) ([]audit.Entry, error) {
 // *audit.BrokenError; a missing or forged checkpoint an
 // *audit.CheckpointError.
 func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
-	es, err := s.AuditLog(ctx)
-	if err != nil {
-		return 0, err
+	es, cp, err := s.auditSnapshot(ctx)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return len(es), err
 	}
 	if err := audit.Verify(es); err != nil {
 		return len(es), err
@@ -236,20 +243,45 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
 	if s.keys == nil {
 		return len(es), errNoKeys
 	}
-	cp, err := s.readCheckpoint(ctx, s.DB)
 	if errors.Is(err, ErrNotFound) {
 		if len(es) == 0 {
 			return 0, nil
 		}
 		return len(es), &audit.CheckpointError{Reason: fmt.Sprintf("the log has %d entries but no checkpoint: it was deleted, or never written (see certboard audit anchor)", len(es))}
 	}
-	if err != nil {
-		return len(es), err
-	}
 	if err := s.verifyCheckpoint(cp); err != nil {
 		return len(es), err
 	}
 	return len(es), audit.Reaches(es, cp, true)
+}
+
+// auditSnapshot reads the log and its checkpoint as of one moment, so that
+// an entry appended on a live server between the two reads is not taken
+// for a truncation: on PostgreSQL the log is held in SHARE mode (appends
+// hold it EXCLUSIVE, so they wait), and SQLite has one writer at a time.
+// A missing checkpoint is ErrNotFound, with the log read.
+func (s *Store) auditSnapshot(ctx context.Context) (es []audit.Entry, cp audit.Checkpoint, err error) {
+	var cpErr error
+	err = s.InTx(ctx, func(tx *sql.Tx) error {
+		if s.Dialect == Postgres {
+			if _, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN SHARE MODE"); err != nil {
+				return fmt.Errorf("locking the audit log: %w", err)
+			}
+		}
+		var err error
+		if es, err = s.auditLog(ctx, tx); err != nil {
+			return err
+		}
+		cp, cpErr = s.readCheckpoint(ctx, tx)
+		if errors.Is(cpErr, ErrNotFound) {
+			return nil
+		}
+		return cpErr
+	})
+	if err != nil {
+		return es, cp, err
+	}
+	return es, cp, cpErr
 }
 
 // VerifyAuditAgainst checks the log against a checkpoint kept outside the

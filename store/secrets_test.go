@@ -516,3 +516,45 @@ func TestDataFilesAreOwnerOnly(t *testing.T) {
 	appendN(t, s, 1)
 	check(t)
 }
+
+// TestVerifyAuditWhileAppending: verifying a live log never takes an entry
+// appended between reading the log and reading its checkpoint for a
+// truncation.
+func TestVerifyAuditWhileAppending(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			appendN(t, s, 1)
+			done := make(chan error, 1)
+			go func() {
+				for i := range 60 {
+					err := s.InTx(ctx, func(tx *sql.Tx) error {
+						_, err := s.AppendAudit(ctx, tx, audit.Entry{At: time.Now(), Actor: "staff", Action: "busy", Subject: fmt.Sprint(i)})
+						return err
+					})
+					if err != nil {
+						done <- err
+						return
+					}
+				}
+				done <- nil
+			}()
+			for {
+				select {
+				case err := <-done:
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := s.VerifyAudit(ctx); err != nil {
+						t.Fatalf("after the appends: %v", err)
+					}
+					return
+				default:
+				}
+				if _, err := s.VerifyAudit(ctx); err != nil {
+					t.Fatalf("verifying while entries are appended: %v", err)
+				}
+			}
+		})
+	}
+}

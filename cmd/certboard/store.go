@@ -212,6 +212,10 @@ func runAuditVerify(args []string, stdout, stderr io.Writer) int {
 		msg += fmt.Sprintf("; it reaches the checkpoint in %s (%d entries, signed at %s)", outside, external.Count, external.At.Format(time.RFC3339))
 	}
 	fmt.Fprintln(stdout, msg)
+	if outside == "" {
+		fmt.Fprintln(stdout, "not checked against a checkpoint kept outside the database (--checkpoint FILE): "+
+			"a log cut back to an earlier checkpoint, restored with it, would not show")
+	}
 	return exitOK
 }
 
