@@ -244,6 +244,17 @@ func TestReadCSVLimits(t *testing.T) {
 			t.Fatalf("%d rows, %v", len(got), err)
 		}
 	})
+	t.Run("too many broken rows", func(t *testing.T) {
+		r, err := NewReader(strings.NewReader(header + strings.Repeat("a,\"b\"c,d\n", 10)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.maxRows = 3
+		got, err := readUntil(r)
+		if len(got) != 3 || err == nil || !strings.Contains(err.Error(), "the file has more than 3 rows") {
+			t.Fatalf("%d rows, %v", len(got), err)
+		}
+	})
 	t.Run("too large", func(t *testing.T) {
 		r, err := NewReader(strings.NewReader(header + rows.String()))
 		if err != nil {

@@ -213,6 +213,11 @@ func (r *Reader) Next() (Row, error) {
 			if line == 0 {
 				line = pe.Line
 			}
+			// A broken row counts as a row: a file of nothing but broken
+			// rows stops at the same limit.
+			if r.rows++; r.rows > r.maxRows {
+				return Row{}, &LimitError{line, fmt.Sprintf("the file has more than %d rows; split it into several files, each with the header row", r.maxRows)}
+			}
 			return Row{Line: line, Problems: Problems{{"", "the line is not valid CSV: " + pe.Err.Error() + " (put a field holding quotes or commas in double quotes, and double the quotes inside it)"}}}, nil
 		}
 		if err != nil {

@@ -536,3 +536,20 @@ func TestMadeRegulatorSignsInAgain(t *testing.T) {
 		t.Fatalf("the old session still works after being made a regulator: %d", rec.Code)
 	}
 }
+
+// TestFailedVoteOnADecidedApplicationShowsNoEvidence: a vote that loses the
+// race with the decision is answered with the reviewer's page as it stands
+// now; once the application is decided, that page holds no evidence.
+func TestFailedVoteOnADecidedApplicationShowsNoEvidence(t *testing.T) {
+	w := newAccessWorld(t)
+	decided := w.app(t, "jordan") // approved; Priya voted
+	req := httptest.NewRequest("POST", fmt.Sprintf("/reviews/%d/vote", decided.ID), nil)
+	req.SetPathValue("id", fmt.Sprint(decided.ID))
+	req = req.WithContext(context.WithValue(req.Context(), userKey, w.users["priya.raman"]))
+	rec := httptest.NewRecorder()
+	w.s.showReview(rec, req, decided.ID, http.StatusConflict, map[string]string{"vote": "decided meanwhile"}, "")
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK || !strings.Contains(body, "decided") || strings.Contains(body, "Clinical hours") || strings.Contains(body, "Vote") && strings.Contains(body, "<textarea") {
+		t.Fatalf("the failed vote's page of a decided application: %d\n%.600s", rec.Code, body)
+	}
+}

@@ -155,6 +155,14 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 		s.internal(w, err)
 		return
 	}
+	if application.State(app.State).Final() {
+		// Decided since the request was let through (a vote that lost the
+		// race with the decision): the evidence is closed to reviewers now.
+		if !s.decidedReview(w, r) {
+			s.pageError(w, r, http.StatusNotFound, "Not found", "No application of yours has this number.")
+		}
+		return
+	}
 	ev, err := s.evaluate(app, true)
 	if err != nil {
 		s.internal(w, err)
