@@ -84,7 +84,9 @@ var (
 // verificationMethod (a DID URL such as did:web:example.com#key-1), created
 // at created (written in UTC, to the second). doc must have an @context
 // whose contexts are all bundled and must not already hold a proof; doc is
-// not modified. Refusals wrap ErrDocument, ErrKey or ErrContextNotBundled.
+// not modified. Refusals wrap ErrDocument, ErrKey or ErrContextNotBundled;
+// a document over the blank-node limits (see MaxLookAlike) wraps both
+// ErrDocument and ErrTooComplex.
 func Sign(doc map[string]any, key ed25519.PrivateKey, verificationMethod string, created time.Time) (map[string]any, error) {
 	if len(key) != ed25519.PrivateKeySize {
 		return nil, fmt.Errorf("%w: Ed25519 private key is %d bytes, want %d", ErrKey, len(key), ed25519.PrivateKeySize)
@@ -170,6 +172,11 @@ func canonicalize(doc map[string]any) (string, error) {
 	rdf, ok := dataset.(*ld.RDFDataset)
 	if !ok {
 		return "", fmt.Errorf("%w: JSON-LD toRdf returned %T, want a dataset", ErrDocument, dataset)
+	}
+	// RDFC-1.0 can take exponential time and cannot be interrupted: refuse
+	// the documents that would make it so before it runs.
+	if err := checkBlankNodes(rdf); err != nil {
+		return "", err
 	}
 	opts.Format = "application/n-quads"
 	opts.Algorithm = ld.AlgorithmURDNA2015
@@ -277,7 +284,11 @@ func (r *Result) set(name string, o Outcome, format string, args ...any) {
 // when doc has no @context, or nests arrays and objects deeper than
 // MaxDepth (checked first: JSON-LD expansion and canonicalization never see
 // such a document). When the structure is Invalid the other checks are
-// CouldNotCheck and the resolver is not called.
+// CouldNotCheck and the resolver is not called. The structure is also
+// Invalid, and the signature CouldNotCheck, when the document's blank nodes
+// are over MaxBlankNodes, MaxLookAlike or MaxSharedBlankNodes (found after
+// the key is resolved, before canonicalization, whose time such documents
+// make grow exponentially).
 //
 // The signature is CouldNotCheck when resolve fails or a context is not
 // bundled (the detail names the URL), Invalid when the document is not
@@ -343,7 +354,11 @@ func Verify(doc map[string]any, resolve func(verificationMethod string) (ed25519
 		return r, nil
 	}
 	data, err := hashData(doc, proof, doc["@context"])
+	var tooComplex *complexityError
 	switch {
+	case errors.As(err, &tooComplex):
+		r.set(CheckStructure, Invalid, "%s", tooComplex.detail)
+		r.set(CheckSignature, CouldNotCheck, "not checked: %s", tooComplex.detail)
 	case errors.Is(err, ErrContextNotBundled):
 		r.set(CheckSignature, CouldNotCheck, "cannot canonicalize the %v; contexts are never fetched", err)
 	case err != nil:
