@@ -67,7 +67,8 @@ func lifecycle(t *testing.T, a *app, b *browser) {
 
 	applicant := b.person("applicant")
 
-	// 1. Sign up, verify the address from the mail, sign in (keyboard only).
+	// 1. Sign up, verify the address from the mail with the password, sign in
+	// (keyboard only).
 	step("1. sign-up")
 	applicant.open("/signup")
 	applicant.expectText("h1", "Create an account")
@@ -80,6 +81,8 @@ func lifecycle(t *testing.T, a *app, b *browser) {
 	link := verifyLink(t, a)
 	applicant.open(strings.TrimPrefix(link, a.url))
 	applicant.expectText("h1", "Verify your e-mail address")
+	// The link alone does not verify: it takes the password of the sign-up.
+	applicant.fill("password", password)
 	applicant.click(`form[action="/verify"] button[type=submit]`)
 	applicant.expectPath("/login")
 	applicant.expectFlash("Your e-mail address is verified")

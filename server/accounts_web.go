@@ -202,8 +202,10 @@ func (s *Server) mailSentPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "signup_sent", page{Title: "Check your mail", Data: msg})
 }
 
-// verifyPage asks to confirm the address: following a link only shows the
-// button, so that mail scanners that open links do not use it up.
+// verifyPage asks to confirm the address with the password chosen at
+// sign-up: following a link only shows the form, so that mail scanners
+// that open links do not use it up, and the link alone never verifies
+// (see redeemVerify).
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("token")
 	if token == "" {
@@ -217,13 +219,20 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	err := s.redeemVerify(r.Context(), limitKey(r), r.PostForm.Get("token"))
+	token, password := r.PostForm.Get("token"), r.PostForm.Get("password")
+	form := url.Values{"token": {token}} // never the password
+	if password == "" {
+		s.render(w, r, http.StatusUnprocessableEntity, "verify", page{Title: "Verify your e-mail address", Form: form,
+			Errors: map[string]string{"password": "Type the password you chose when you signed up."}})
+		return
+	}
+	err := s.redeemVerify(r.Context(), limitKey(r), token, password)
 	var se *signInError
 	switch {
 	case errors.As(err, &se):
 		se.retryAfter(w)
-		s.render(w, r, se.Status, "verify", page{Title: "Verify your e-mail address", Form: url.Values{"token": {r.PostForm.Get("token")}},
-			Errors: map[string]string{"": se.Detail}})
+		s.render(w, r, se.Status, "verify", page{Title: "Verify your e-mail address", Form: form,
+			Errors: map[string]string{se.Field: se.Detail}})
 	case errors.Is(err, store.ErrNotFound):
 		s.render(w, r, http.StatusBadRequest, "verify", page{Title: "Verify your e-mail address",
 			Errors: map[string]string{"": "This link is unknown, used or expired. If your address is not verified yet, sign up again to get a new link."}})

@@ -177,7 +177,7 @@ func TestLoginFormRefusals(t *testing.T) {
 	unknown := acctSignIn(t, h, "nobody@example.org", "not the password at all", "/account")
 	for _, rec := range []*httptest.ResponseRecorder{wrong, unknown} {
 		body := rec.Body.String()
-		if rec.Code != http.StatusUnauthorized || !strings.Contains(body, "The e-mail address or the password is not right.") ||
+		if rec.Code != http.StatusUnauthorized || !strings.Contains(body, "The e-mail address or the password is not right, or the address is not verified yet") ||
 			strings.Contains(body, "not the password at all") || !strings.Contains(body, `name="next" value="/account"`) || acctSessionCookie(rec) != nil {
 			t.Fatalf("wrong password: %d %s", rec.Code, body)
 		}
@@ -186,11 +186,12 @@ func TestLoginFormRefusals(t *testing.T) {
 		t.Fatal("the address is not filled in again")
 	}
 
-	// An unverified address is told so.
+	// An unverified address with its right password answers like a wrong
+	// password (see TestSignInUnverifiedAnswersLikeWrongPassword).
 	if _, err := st.CreateUser(context.Background(), store.User{Email: "new@example.org", Name: "New", PasswordHash: testHash(), CreatedAt: *clock}); err != nil {
 		t.Fatal(err)
 	}
-	if rec := acctSignIn(t, h, "new@example.org", testPassword, ""); rec.Code != 403 || !strings.Contains(rec.Body.String(), "not verified") {
+	if rec := acctSignIn(t, h, "new@example.org", testPassword, ""); rec.Code != 401 || !strings.Contains(rec.Body.String(), "not verified yet") {
 		t.Fatalf("unverified: %d %s", rec.Code, rec.Body)
 	}
 
@@ -274,22 +275,24 @@ func TestSignupFormVerifyByForm(t *testing.T) {
 		t.Fatalf("owner not warned: %q", subject)
 	}
 
-	// Opening the link shows a button and does not verify yet.
+	// Opening the link shows the form, asking for the sign-up's password,
+	// and does not verify yet.
 	rec = acctDo(t, h, "GET", "/verify?token="+token, nil, "")
-	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `name="token" value="`+token+`"`) {
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `name="token" value="`+token+`"`) ||
+		!strings.Contains(rec.Body.String(), "The password you chose when you signed up") || !strings.Contains(rec.Body.String(), `name="password"`) {
 		t.Fatalf("verify page: %d %s", rec.Code, rec.Body)
 	}
 	if u, _ := st.UserByEmail(context.Background(), "ana@example.org"); !u.EmailVerifiedAt.IsZero() {
 		t.Fatal("opening the link verified the address; only the button may")
 	}
-	rec = acctDo(t, h, "POST", "/verify", url.Values{"token": {token}}, "")
+	rec = acctDo(t, h, "POST", "/verify", url.Values{"token": {token}, "password": {"quiet harbour lantern seven"}}, "")
 	if rec.Code != 303 || rec.Header().Get("Location") != "/login" {
 		t.Fatalf("verify: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
 	if u, _ := st.UserByEmail(context.Background(), "ana@example.org"); u.EmailVerifiedAt.IsZero() {
 		t.Fatal("not verified")
 	}
-	if rec := acctDo(t, h, "POST", "/verify", url.Values{"token": {token}}, ""); rec.Code != 400 || !strings.Contains(rec.Body.String(), "unknown, used or expired") {
+	if rec := acctDo(t, h, "POST", "/verify", url.Values{"token": {token}, "password": {"quiet harbour lantern seven"}}, ""); rec.Code != 400 || !strings.Contains(rec.Body.String(), "unknown, used or expired") {
 		t.Fatalf("a used link: %d %s", rec.Code, rec.Body)
 	}
 	if rec := acctDo(t, h, "GET", "/verify", nil, ""); rec.Code != 400 {

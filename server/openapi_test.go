@@ -723,7 +723,7 @@ func TestOpenAPIAnswersMatchSchemas(t *testing.T) {
 	check("post", "/api/v1/accounts", "/api/v1/accounts", `{"email":"not an address","name":"New Person","password":"`+testPassword+`"}`, nil, 400)
 	check("post", "/api/v1/password-reset", "/api/v1/password-reset", `{"email":"ann@example.org"}`, nil, 202)
 	check("post", "/api/v1/password-reset/confirm", "/api/v1/password-reset/confirm", `{"token":"nope","password":"`+testPassword+`"}`, nil, 400)
-	check("post", "/api/v1/accounts/verify", "/api/v1/accounts/verify", `{"token":"nope"}`, nil, 400)
+	check("post", "/api/v1/accounts/verify", "/api/v1/accounts/verify", `{"token":"nope","password":"`+testPassword+`"}`, nil, 400)
 	check("get", "/api/v1/me", "/api/v1/me", "", nil, 401)
 	check("get", "/api/v1/me", "/api/v1/me", "", ann, 200)
 	check("get", "/api/v1/sessions", "/api/v1/sessions", "", ann, 200)

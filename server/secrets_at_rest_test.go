@@ -86,7 +86,7 @@ func TestTokensAreStoredOnlyAsDigests(t *testing.T) {
 		}
 	}
 	// And the links still work: the digest is the token's.
-	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+verifyToken+`"}`); rec.Code != 200 {
+	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+verifyToken+`", "password": "quiet harbour lantern seven"}`); rec.Code != 200 {
 		t.Fatalf("verify with the token: %d %s", rec.Code, rec.Body)
 	}
 }

@@ -264,12 +264,13 @@ func (e *signInError) answer(w http.ResponseWriter) {
 // wait, before anything is checked; then it takes a password-hashing slot,
 // or is refused (and its charge taken back) when every slot is taken; then
 // the password is checked, against a dummy hash for an unknown address so
-// that both take as long, answer the same and are counted the same; last, a
-// verified address is required. A right password clears the account's
-// counter for this client and takes back the network's charge; a wrong one
-// stays counted and counts toward telling the owner. It returns the user
-// and who the client is. A refusal is a *signInError; other errors are
-// internal.
+// that both take as long, answer the same and are counted the same; a
+// verified address is required too. A right password clears the account's
+// counter for this client and takes back the network's charge; a wrong one,
+// or the right one of an address not verified yet, stays counted and
+// counts toward telling the owner, and both answer errSignInFailed. It
+// returns the user and who the client is. A refusal is a *signInError;
+// other errors are internal.
 func (s *Server) checkPassword(r *http.Request, email, password string) (*store.User, signInClient, error) {
 	ctx := r.Context()
 	u, err := s.cfg.Store.UserByEmail(ctx, email)
@@ -301,24 +302,30 @@ func (s *Server) checkPassword(r *http.Request, email, password string) (*store.
 		// until its password is reset, and someone should look.
 		s.cfg.Log.Error("unreadable password hash", "email", email, "error", verr)
 	}
-	if !ok || verr != nil || u == nil {
+	// An unverified address fails exactly like a wrong password (same
+	// answer, same counting): sign-up sets the password of a new or
+	// unverified address but not of a verified one, so any difference
+	// here, in the answer or in what the counters later allow, would tell
+	// whether an address has an account.
+	if !ok || verr != nil || u == nil || u.EmailVerifiedAt.IsZero() {
 		s.counted(stepPassword, "wrong")
 		if err := s.countFailure(ctx, email, u, cl.Network); err != nil {
 			return nil, cl, err
 		}
-		return nil, cl, &signInError{Status: http.StatusUnauthorized, Title: "Sign-in failed", Detail: "The e-mail address or the password is not right."}
+		return nil, cl, errSignInFailed
 	}
 	s.counted(stepPassword, "right")
 	if err := s.cfg.Store.ClearThrottle(ctx, s.cfg.Store.DB, charges[0].ThrottleKey); err != nil {
 		return nil, cl, err
 	}
 	s.refund(ctx, charges[1:]...)
-	if u.EmailVerifiedAt.IsZero() {
-		return nil, cl, &signInError{Status: http.StatusForbidden, Title: "E-mail address not verified",
-			Detail: "This e-mail address is not verified yet: open the link we sent to it first, or sign up again to get a new one.", Field: "email"}
-	}
 	return u, cl, nil
 }
+
+// errSignInFailed refuses a password step: the same answer for an unknown
+// address, a wrong password and an address not verified yet.
+var errSignInFailed = &signInError{Status: http.StatusUnauthorized, Title: "Sign-in failed",
+	Detail: "The e-mail address or the password is not right, or the address is not verified yet: open the link we sent to it."}
 
 // newSession makes a session for u and its token (for the cookie). A
 // pending session waits for the second factor and lasts PendingMax.

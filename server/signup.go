@@ -185,7 +185,7 @@ func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 		}
 		if _, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: email, CreatedAt: now,
 			Subject: "Verify your e-mail address",
-			Body: fmt.Sprintf("Welcome to certboard, %s.\n\nTo finish creating your account, open this link within %d hours:\n\n%s\n\n"+
+			Body: fmt.Sprintf("Welcome to certboard, %s.\n\nTo finish creating your account, open this link within %d hours and type the password you chose when you signed up:\n\n%s\n\n"+
 				"If you did not sign up just now, ignore this message: without the link the account is never usable, and it is deleted after %d days. "+
 				"If you signed up more than once, only the link in the newest message works, with the password given last.\n",
 				in.Name, int(VerifyLinkTTL.Hours()), s.link("/verify", token), int(UnverifiedAccountTTL.Hours()/24))}); err != nil {
@@ -212,24 +212,101 @@ func (s *Server) accountExistsNotice(ctx context.Context, tx *sql.Tx, id int64, 
 	return err
 }
 
-// verifyEmail consumes a verification token.
+// verifyEmail consumes a verification token, given with the password of
+// the sign-up it verifies.
 func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Token string `json:"token"`
+		Token    string `json:"token"`
+		Password string `json:"password"`
 	}
-	if !decodeJSON(w, r, &in, "token") {
+	if !decodeJSON(w, r, &in, "token and password") {
 		return
 	}
-	s.redeem(w, r, s.redeemVerify(r.Context(), limitKey(r), in.Token), "sign up again to get a new one", "e-mail address verified; you can sign in")
+	if in.Password == "" {
+		problem(w, http.StatusBadRequest, "Invalid request", "password: give the password you chose when you signed up")
+		return
+	}
+	err := s.redeemVerify(r.Context(), limitKey(r), in.Token, in.Password)
+	if err == errVerifyPassword {
+		problem(w, errVerifyPassword.Status, errVerifyPassword.Title, "password: "+errVerifyPassword.Detail)
+		return
+	}
+	s.redeem(w, r, err, "sign up again to get a new one", "e-mail address verified; you can sign in")
 }
 
-// redeemVerify marks an address verified with the token mailed to it,
-// sent from the client network network.
-func (s *Server) redeemVerify(ctx context.Context, network, token string) error {
-	return s.redeemToken(ctx, network, token, store.PurposeVerify, "account.verify_email", nil,
+// errVerifyPassword refuses a verification whose password is not the one
+// of the latest sign-up with the address.
+var errVerifyPassword = &signInError{Status: http.StatusForbidden, Title: "Password not right", Field: "password",
+	Detail: "This password does not match the latest sign-up with this address. If someone else signed up with your address after you, " +
+		"sign up again: only the newest link, with the password given last, works."}
+
+// redeemVerify marks an address verified with the token mailed to it and
+// the password of the sign-up that token belongs to, sent from the client
+// network network. A sign-up with the address of an unverified account
+// replaces that account (createAccount), so the link alone must not
+// verify: whoever opens the newest link would verify the address with the
+// password of whoever signed up last. With the password, a link verifies
+// only the sign-up of the person who chose that password.
+//
+// The attempt is charged to the network's token counter first (as every
+// mailed link is, see redeemToken); then the token is looked up without
+// using it, and the password checked against the account's hash in a
+// hashing slot (errHashBusy, and the charge taken back, when none is
+// free). An unknown, used or expired token is store.ErrNotFound and a
+// wrong password errVerifyPassword: both stay counted, and the token stays
+// unused. When both are right the token is used and the address marked
+// verified in one transaction, provided the password did not change
+// meanwhile.
+func (s *Server) redeemVerify(ctx context.Context, network, token, password string) error {
+	charge := tokenCharge(network)
+	if err := s.charge(ctx, stepToken, charge); err != nil {
+		return err
+	}
+	u, err := s.cfg.Store.EmailTokenUser(ctx, account.Digest(token), store.PurposeVerify, s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		s.counted(stepToken, "wrong")
+		return err
+	}
+	if err != nil {
+		s.refund(ctx, charge)
+		return err
+	}
+	release, free := s.hashSlot()
+	if !free {
+		s.refund(ctx, charge)
+		s.counted(stepToken, "busy")
+		return errHashBusy
+	}
+	ok, _, verr := account.Verify(u.PasswordHash, password, account.DefaultParams)
+	release()
+	if verr != nil {
+		s.cfg.Log.Error("unreadable password hash", "user", u.ID, "error", verr)
+	}
+	if !ok || verr != nil {
+		s.counted(stepToken, "wrong")
+		return errVerifyPassword
+	}
+	err = s.useToken(ctx, token, store.PurposeVerify, "account.verify_email",
 		func(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
-			return s.cfg.Store.MarkEmailVerified(ctx, tx, id, now)
+			if id != u.ID {
+				return errVerifyPassword // cannot happen: a token names one account
+			}
+			if err := s.cfg.Store.MarkEmailVerifiedWithHash(ctx, tx, id, u.PasswordHash, now); errors.Is(err, store.ErrConflict) {
+				return errVerifyPassword // signed up again, or reset, meanwhile
+			} else if err != nil {
+				return err
+			}
+			return nil
 		})
+	switch {
+	case errors.Is(err, store.ErrNotFound) || err == errVerifyPassword:
+		s.counted(stepToken, "wrong")
+		return err
+	case err == nil:
+		s.counted(stepToken, "right")
+	}
+	s.refund(ctx, charge)
+	return err
 }
 
 // redeem answers the outcome of redeeming a token sent by e-mail: an

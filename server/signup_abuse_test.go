@@ -108,10 +108,10 @@ func TestSignUpAgainReplacesUnverified(t *testing.T) {
 	if subject != "Verify your e-mail address" || second == "" || second == first {
 		t.Fatalf("second mail: %q, token %q (first %q)", subject, second, first)
 	}
-	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+first+`"}`); rec.Code != http.StatusBadRequest {
+	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+first+`", "password": "squatter chose this one"}`); rec.Code != http.StatusBadRequest {
 		t.Fatalf("the earlier link: %d %s, want 400", rec.Code, rec.Body)
 	}
-	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+second+`"}`); rec.Code != http.StatusOK {
+	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+second+`", "password": "quiet harbour lantern seven"}`); rec.Code != http.StatusOK {
 		t.Fatalf("the new link: %d %s", rec.Code, rec.Body)
 	}
 	if rec := call(t, h, "POST", "/api/v1/session", `{"email": "ana@example.org", "password": "squatter chose this one"}`); rec.Code != http.StatusUnauthorized {
@@ -149,7 +149,7 @@ func TestAccountSweepDeletesExpiredSignUps(t *testing.T) {
 	// Verified at once, long ago: kept.
 	signUp("kept@example.org")
 	_, token := mailTo(t, s, "kept@example.org")
-	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+token+`"}`); rec.Code != http.StatusOK {
+	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+token+`", "password": "quiet harbour lantern seven"}`); rec.Code != http.StatusOK {
 		t.Fatalf("verify: %d", rec.Code)
 	}
 	old, err := s.cfg.Store.UserByEmail(ctx, "old@example.org")
@@ -226,7 +226,8 @@ func TestMailQuotaPerRecipient(t *testing.T) {
 		t.Fatalf("%d verification mails, want %d", n, MailsPerRecipient)
 	}
 	_, token := mailTo(t, s, "ana@example.org")
-	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+token+`"}`); rec.Code != http.StatusOK {
+	verify := fmt.Sprintf(`{"token": "%s", "password": "quiet harbour lantern number %d"}`, token, MailsPerRecipient-1)
+	if rec := call(t, h, "POST", "/api/v1/accounts/verify", verify); rec.Code != http.StatusOK {
 		t.Fatalf("the last link sent: %d %s", rec.Code, rec.Body)
 	}
 	u, err := s.cfg.Store.UserByEmail(ctx, "ana@example.org")

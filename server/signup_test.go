@@ -42,13 +42,13 @@ func TestSignUpVerifySignIn(t *testing.T) {
 	if subject != "Verify your e-mail address" || token == "" {
 		t.Fatalf("verification mail: %q %q", subject, token)
 	}
-	if rec := call(t, h, "POST", "/api/v1/session", signIn); rec.Code != 403 || !strings.Contains(rec.Body.String(), "not verified") {
+	if rec := call(t, h, "POST", "/api/v1/session", signIn); rec.Code != 401 || !strings.Contains(rec.Body.String(), "not verified yet") {
 		t.Fatalf("sign-in before verifying: %d %s", rec.Code, rec.Body)
 	}
-	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+token+`"}`); rec.Code != 200 {
+	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+token+`", "password": "quiet harbour lantern seven"}`); rec.Code != 200 {
 		t.Fatalf("verify: %d %s", rec.Code, rec.Body)
 	}
-	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+token+`"}`); rec.Code != 400 || !strings.Contains(rec.Body.String(), "token:") {
+	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+token+`", "password": "quiet harbour lantern seven"}`); rec.Code != 400 || !strings.Contains(rec.Body.String(), "token:") {
 		t.Fatalf("a link works once: %d %s", rec.Code, rec.Body)
 	}
 	if rec := call(t, h, "POST", "/api/v1/session", signIn); rec.Code != 200 {

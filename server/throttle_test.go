@@ -287,7 +287,7 @@ func TestParallelWrongTokensAreCounted(t *testing.T) {
 			codes := map[int]int{}
 			parallel(200, func() {
 				token, _, _ := account.NewToken()
-				rec := from(t, h, v6a, "POST", "/api/v1/accounts/verify", nil, `{"token": "`+token+`"}`)
+				rec := from(t, h, v6a, "POST", "/api/v1/accounts/verify", nil, `{"token": "`+token+`", "password": "any password at all"}`)
 				mu.Lock()
 				codes[rec.Code]++
 				mu.Unlock()
@@ -309,7 +309,7 @@ func TestParallelWrongTokensAreCounted(t *testing.T) {
 				t.Fatalf("reset page while paused: %d %s", rec.Code, rec.Body)
 			}
 			// Another /64 is not.
-			if rec := from(t, h, v6other, "POST", "/api/v1/accounts/verify", nil, `{"token": "x"}`); rec.Code != http.StatusBadRequest {
+			if rec := from(t, h, v6other, "POST", "/api/v1/accounts/verify", nil, `{"token": "x", "password": "any password at all"}`); rec.Code != http.StatusBadRequest {
 				t.Fatalf("another network: %d %s", rec.Code, rec.Body)
 			}
 		})

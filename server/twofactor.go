@@ -291,11 +291,17 @@ func (s *Server) twoFactorPage(w http.ResponseWriter, r *http.Request) {
 	s.renderTwoFactor(w, r, http.StatusOK, nil, nil)
 }
 
-// twoFactorSetup starts (or starts over) a setup with a new secret.
+// twoFactorSetup starts (or starts over) a setup with a new secret. Like
+// turning it on (twoFactorConfirm), it needs a sign-in or a confirmation
+// within ReauthWindow, asked for here so that the person confirms before
+// adding the key to their app rather than after.
 func (s *Server) twoFactorSetup(w http.ResponseWriter, r *http.Request) {
 	u, ctx := userFrom(r), r.Context()
 	if u.TwoFactor() {
 		redirect(w, r, "/account/two-factor", "Two-factor sign-in is already on.")
+		return
+	}
+	if !s.confirmedOrSent(w, r, "/account/two-factor") {
 		return
 	}
 	secret, err := account.NewTOTPSecret()
@@ -322,12 +328,16 @@ func (s *Server) twoFactorSetup(w http.ResponseWriter, r *http.Request) {
 }
 
 // twoFactorConfirm turns two-factor sign-in on when the code proves the
-// app holds the secret, and shows the recovery codes once.
+// app holds the secret, and shows the recovery codes once. Turning it on
+// locks out whoever lacks the app, so like turning it off it needs a
+// sign-in or a confirmation within ReauthWindow (a stolen session alone
+// must not lock the owner out), and the owner is mailed in the same
+// transaction.
 func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	u, ctx, now := userFrom(r), r.Context(), s.now()
+	u, ctx := userFrom(r), r.Context()
 	st, err := s.cfg.Store.TOTP(ctx, u.ID)
 	if err != nil {
 		s.internal(w, err)
@@ -337,6 +347,10 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, "/account/two-factor", "!Start the setup first.")
 		return
 	}
+	if !s.confirmedOrSent(w, r, "/account/two-factor") {
+		return
+	}
+	now := s.now()
 	step, ok := account.CheckTOTP(st.Secret, r.PostForm.Get("code"), now, st.LastStep)
 	if !ok {
 		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, map[string]string{
@@ -360,7 +374,15 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, u.ID, "account.two_factor_on"))
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, u.ID, "account.two_factor_on")); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.EnqueueMail(ctx, tx, store.Mail{To: u.Email, CreatedAt: now, Subject: "Two-factor sign-in was turned on",
+			Body: fmt.Sprintf("Two-factor sign-in was turned on for your certboard account on %s UTC: signing in now needs the password and a code "+
+				"from the authenticator app that was set up, or one of the recovery codes shown then.\n\n"+
+				"If it was not you, someone has your password and a signed-in session and can now keep you out: reset your password at once, "+
+				"which ends every session, and tell the board.\n\n%s\n",
+				now.UTC().Format("2 January 2006 at 15:04"), s.link("/password-reset", ""))})
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {

@@ -381,6 +381,34 @@ func (s *Store) UseEmailToken(ctx context.Context, tx *sql.Tx, digest, purpose s
 	return userID, nil
 }
 
+// EmailTokenUser returns the account of a live token of a purpose (not
+// used, not expired) without using it, so that what else the link needs
+// (the sign-up's password) can be checked first. Otherwise ErrNotFound.
+func (s *Store) EmailTokenUser(ctx context.Context, digest, purpose string, now time.Time) (*User, error) {
+	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE id = "+
+		"(SELECT user_id FROM email_tokens WHERE digest = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?)"),
+		digest, purpose, s.timeArg(now)))
+}
+
+// MarkEmailVerifiedWithHash is MarkEmailVerified for the account as it was
+// checked: when its password hash is no longer hash (the password changed
+// since it was checked) nothing changes and the answer is ErrConflict.
+func (s *Store) MarkEmailVerifiedWithHash(ctx context.Context, q Querier, userID int64, hash string, at time.Time) error {
+	// One statement, so that a password changed concurrently is seen.
+	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?), "+
+		"version = version + CASE WHEN email_verified_at IS NULL THEN 1 ELSE 0 END WHERE id = ? AND password_hash = ?"),
+		s.timeArg(at), userID, hash)
+	if err != nil {
+		return fmt.Errorf("marking the address verified: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrConflict
+	}
+	return nil
+}
+
 // MarkEmailVerified records that a user proved their address.
 func (s *Store) MarkEmailVerified(ctx context.Context, q Querier, userID int64, at time.Time) error {
 	_, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET email_verified_at = ?, version = version + 1 WHERE id = ? AND email_verified_at IS NULL"),
