@@ -334,6 +334,18 @@ func writeJSONStatus(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
+// writePublicJSON writes v as indented JSON that any site's scripts may
+// read (documents published for verifiers: the DID document, the audit
+// checkpoint), with its media type and caching rule.
+func writePublicJSON(w http.ResponseWriter, contentType, cacheControl string, v any) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", cacheControl)
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	enc := json.NewEncoder(w)
