@@ -66,17 +66,27 @@ func startSMTP(t *testing.T) (*inbox, string) {
 	return b, ln.Addr().String()
 }
 
-func TestOutboxSurvivesAnOutage(t *testing.T) {
-	ctx := context.Background()
-	keys, _ := seal.New(seal.Generate())
-	st, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), Keys: keys})
+// migratedStore is a fresh, migrated SQLite store with its own keys.
+func migratedStore(t *testing.T) *store.Store {
+	t.Helper()
+	keys, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
+	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), Keys: keys})
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestOutboxSurvivesAnOutage(t *testing.T) {
+	ctx := context.Background()
+	st := migratedStore(t)
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	tx, _ := st.DB.BeginTx(ctx, nil)
 	if _, err := st.EnqueueMail(ctx, tx, store.Mail{To: "jordan@example.org", Subject: "Verify your e-mail address", Body: "Open this link.\nThanks.", CreatedAt: now}); err != nil {
@@ -135,15 +145,7 @@ func rawBody(t *testing.T, st *store.Store) string {
 // the failure is recorded and it is tried again later.
 func TestUnreadableMailIsNotSent(t *testing.T) {
 	ctx := context.Background()
-	keys, _ := seal.New(seal.Generate())
-	st, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := migratedStore(t)
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	tx, _ := st.DB.BeginTx(ctx, nil)
 	if _, err := st.EnqueueMail(ctx, tx, store.Mail{To: "jordan@example.org", Subject: "Reset", Body: "secret link", CreatedAt: now}); err != nil {

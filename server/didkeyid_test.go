@@ -17,27 +17,15 @@ import (
 // and that key id is an assertion method of the DID document the board
 // publishes at /.well-known/did.json, holding the key that signed it.
 func TestIssuedCredentialNamesTheBoardsDIDWebKey(t *testing.T) {
-	s, st := newServer(t)
-	s.cfg.PublicURL = "https://board.example"
+	s, st, c := demoCredential(t)
 	ctx := context.Background()
-	if _, err := s.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	jordan, err := st.UserByEmail(ctx, demoEmail("jordan"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	creds, err := st.CredentialsOf(ctx, jordan.ID)
-	if err != nil || len(creds) != 1 {
-		t.Fatalf("%d credentials, %v", len(creds), err)
-	}
 	key, err := st.CurrentSigningKey(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "did:web:board.example#" + key.ID
 
-	header, _, _ := strings.Cut(creds[0].JWT, ".")
+	header, _, _ := strings.Cut(c.JWT, ".")
 	raw, err := base64.RawURLEncoding.DecodeString(header)
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +44,7 @@ func TestIssuedCredentialNamesTheBoardsDIDWebKey(t *testing.T) {
 			VerificationMethod string `json:"verificationMethod"`
 		} `json:"proof"`
 	}
-	if err := json.Unmarshal(creds[0].Document, &doc); err != nil || doc.Proof.VerificationMethod != want || doc.Issuer.ID != "did:web:board.example" {
+	if err := json.Unmarshal(c.Document, &doc); err != nil || doc.Proof.VerificationMethod != want || doc.Issuer.ID != "did:web:board.example" {
 		t.Fatalf("issuer %q, proof verificationMethod %q (%v), want %q", doc.Issuer.ID, doc.Proof.VerificationMethod, err, want)
 	}
 

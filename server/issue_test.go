@@ -14,13 +14,14 @@ import (
 	"github.com/certboard/certboard/credential"
 	"github.com/certboard/certboard/dataintegrity"
 	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/store"
 	"github.com/certboard/certboard/vcjwt"
 )
 
-// TestApprovalIssuesASignedCredential: approving an application issues its
-// Open Badges credential in both proof formats, verifiable with the keys the
-// board's DID document publishes, and tells the holder where it is.
-func TestApprovalIssuesASignedCredential(t *testing.T) {
+// demoCredential seeds the demo board at https://board.example and returns
+// the one credential its approval issued to Jordan.
+func demoCredential(t *testing.T) (*Server, *store.Store, *store.IssuedCredential) {
+	t.Helper()
 	s, st := newServer(t)
 	s.cfg.PublicURL = "https://board.example"
 	ctx := context.Background()
@@ -35,7 +36,19 @@ func TestApprovalIssuesASignedCredential(t *testing.T) {
 	if err != nil || len(creds) != 1 {
 		t.Fatalf("credentials of the approved applicant: %d, %v", len(creds), err)
 	}
-	c := creds[0]
+	return s, st, creds[0]
+}
+
+// TestApprovalIssuesASignedCredential: approving an application issues its
+// Open Badges credential in both proof formats, verifiable with the keys the
+// board's DID document publishes, and tells the holder where it is.
+func TestApprovalIssuesASignedCredential(t *testing.T) {
+	s, st, c := demoCredential(t)
+	ctx := context.Background()
+	jordan, err := st.UserByEmail(ctx, demoEmail("jordan"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	// (The demo then makes it public for the registry; issuance itself
 	// leaves a first credential private.)
 	if c.SetID != "aasect-cst" || c.SetVersion != "2025.T.1" || c.ValidUntil.Sub(c.IssuedAt) < 3*364*24*time.Hour {
