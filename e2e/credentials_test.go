@@ -16,8 +16,8 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
-	"github.com/certboard/certboard/server"
-	"github.com/certboard/certboard/store"
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web"
 )
 
 // TestCredentialFlows follows the credential the demo board issued to its
@@ -44,7 +44,7 @@ func TestCredentialFlows(t *testing.T) {
 
 // heldCredential is the active credential the demo issued to a holder when
 // their application was approved.
-func heldCredential(t *testing.T, a *app, email string) *store.IssuedCredential {
+func heldCredential(t *testing.T, a *app, email string) *boardsql.IssuedCredential {
 	t.Helper()
 	ctx := context.Background()
 	u, err := a.st.UserByEmail(ctx, email)
@@ -65,7 +65,7 @@ func heldCredential(t *testing.T, a *app, email string) *store.IssuedCredential 
 }
 
 // credentialNow reads a credential from the store again.
-func credentialNow(t *testing.T, a *app, id string) *store.IssuedCredential {
+func credentialNow(t *testing.T, a *app, id string) *boardsql.IssuedCredential {
 	t.Helper()
 	c, err := a.st.Credential(context.Background(), id)
 	if err != nil {
@@ -76,7 +76,7 @@ func credentialNow(t *testing.T, a *app, id string) *store.IssuedCredential {
 
 var pdfURI = regexp.MustCompile(`/URI \(([^)]*)\)`)
 
-func credentialFlows(t *testing.T, a *app, b *browser, logins []server.DemoLogin) {
+func credentialFlows(t *testing.T, a *app, b *browser, logins []web.DemoLogin) {
 	start := time.Now()
 	step := func(name string) { t.Logf("%6.1fs %s", time.Since(start).Seconds(), name) }
 	jordan := demoLogin(t, logins, "jordan")

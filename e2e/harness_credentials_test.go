@@ -19,15 +19,15 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"github.com/certboard/certboard/server"
+	"github.com/certboard/certboard/board/web"
 )
 
-// startDemoApp is startApp with the demo board seeded (server.SeedDemo);
+// startDemoApp is startApp with the demo board seeded (web.SeedDemo);
 // it returns the demo's logins as well.
-func startDemoApp(t *testing.T, eng engine) (*app, []server.DemoLogin) {
+func startDemoApp(t *testing.T, eng engine) (*app, []web.DemoLogin) {
 	t.Helper()
-	var logins []server.DemoLogin
-	a := startAppWith(t, eng, func(srv *server.Server) {
+	var logins []web.DemoLogin
+	a := startAppWith(t, eng, func(srv *web.Server) {
 		var err error
 		if logins, err = srv.SeedDemo(context.Background()); err != nil {
 			t.Fatalf("seeding the demo on %s: %v", eng.name, err)
@@ -37,7 +37,7 @@ func startDemoApp(t *testing.T, eng engine) (*app, []server.DemoLogin) {
 }
 
 // demoLogin finds a demo account by the local part of its address.
-func demoLogin(t *testing.T, logins []server.DemoLogin, local string) server.DemoLogin {
+func demoLogin(t *testing.T, logins []web.DemoLogin, local string) web.DemoLogin {
 	t.Helper()
 	for _, l := range logins {
 		if strings.HasPrefix(l.Email, local+"@") {
@@ -45,17 +45,17 @@ func demoLogin(t *testing.T, logins []server.DemoLogin, local string) server.Dem
 		}
 	}
 	t.Fatalf("the demo has no account %s@…", local)
-	return server.DemoLogin{}
+	return web.DemoLogin{}
 }
 
 // signInDemo is signIn (harness_test.go) with the demo's password: it signs
 // in with the mouse and typing, and the authenticator code when the account
 // has two factors, and ends signed in wherever sign-in leads.
-func (p *person) signInDemo(l server.DemoLogin) {
+func (p *person) signInDemo(l web.DemoLogin) {
 	p.t.Helper()
 	p.open("/login")
 	p.fill("email", l.Email)
-	p.fill("password", server.DemoPassword)
+	p.fill("password", web.DemoPassword)
 	p.click(`form[action="/login"] button[type=submit]`)
 	if l.TOTPSecret != "" {
 		if !strings.HasPrefix(p.path(), "/login/two-factor") {

@@ -24,12 +24,12 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/certboard/certboard/account"
-	"github.com/certboard/certboard/files"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/blob"
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
-	"github.com/certboard/certboard/server"
-	"github.com/certboard/certboard/store"
 )
 
 const (
@@ -74,7 +74,7 @@ func unavailable(t *testing.T, format string, args ...any) {
 // engine opens an empty store of one database engine for a test.
 type engine struct {
 	name string
-	open func(t *testing.T, keys *seal.Keyring) *store.Store
+	open func(t *testing.T, keys *seal.Keyring) *boardsql.Store
 }
 
 // engines are the databases the flow runs on.
@@ -83,9 +83,9 @@ var engines = []engine{
 	{"postgres", openPostgres},
 }
 
-func openSQLite(t *testing.T, keys *seal.Keyring) *store.Store {
+func openSQLite(t *testing.T, keys *seal.Keyring) *boardsql.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), Keys: keys})
+	st, err := boardsql.Open(context.Background(), boardsql.Config{DataDir: t.TempDir(), Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func openSQLite(t *testing.T, keys *seal.Keyring) *store.Store {
 
 // openPostgres creates a database of its own for the test and drops it
 // afterwards.
-func openPostgres(t *testing.T, keys *seal.Keyring) *store.Store {
+func openPostgres(t *testing.T, keys *seal.Keyring) *boardsql.Store {
 	t.Helper()
 	ctx := context.Background()
 	admin := os.Getenv("CERTBOARD_TEST_POSTGRES")
@@ -120,7 +120,7 @@ func openPostgres(t *testing.T, keys *seal.Keyring) *store.Store {
 		t.Fatalf("creating the test database: %v", err)
 	}
 	u.Path = "/" + name
-	st, err := store.Open(ctx, store.Config{DatabaseURL: u.String(), Keys: keys})
+	st, err := boardsql.Open(ctx, boardsql.Config{DatabaseURL: u.String(), Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func openPostgres(t *testing.T, keys *seal.Keyring) *store.Store {
 // app is certboard served over HTTP for one test.
 type app struct {
 	t   *testing.T
-	st  *store.Store
+	st  *boardsql.Store
 	url string // http://localhost:PORT
 	now func() time.Time
 }
@@ -153,7 +153,7 @@ func startApp(t *testing.T, eng engine) *app {
 
 // startAppWith is startApp with a step run on the server before it serves
 // (prepare may be nil), such as seeding the demo board.
-func startAppWith(t *testing.T, eng engine, prepare func(*server.Server)) *app {
+func startAppWith(t *testing.T, eng engine, prepare func(*web.Server)) *app {
 	t.Helper()
 	keys, err := seal.New(seal.Generate())
 	if err != nil {
@@ -167,7 +167,7 @@ func startAppWith(t *testing.T, eng engine, prepare func(*server.Server)) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs, err := files.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
+	docs, err := blob.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func startAppWith(t *testing.T, eng engine, prepare func(*server.Server)) *app {
 	start := time.Now()
 	a.now = func() time.Time { return epoch.Add(time.Since(start)) }
 	log := slog.New(slog.NewTextHandler(&testLog{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, Now: a.now, PublicURL: a.url, Files: docs})
+	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: log, Now: a.now, PublicURL: a.url, Files: docs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func (l *testLog) Write(p []byte) (int, error) {
 }
 
 var passwordHash = sync.OnceValue(func() string {
-	h, err := account.Hash(password, account.DefaultParams)
+	h, err := auth.Hash(password, auth.DefaultParams)
 	if err != nil {
 		panic(err)
 	}
@@ -217,11 +217,11 @@ var passwordHash = sync.OnceValue(func() string {
 })
 
 // addUser creates a verified account directly in the store.
-func (a *app) addUser(name, email, practice string, roles ...string) *store.User {
+func (a *app) addUser(name, email, practice string, roles ...string) *boardsql.User {
 	a.t.Helper()
 	ctx := context.Background()
 	now := a.now()
-	id, err := a.st.CreateUser(ctx, store.User{Email: email, Name: name, PasswordHash: passwordHash(), Roles: roles,
+	id, err := a.st.CreateUser(ctx, boardsql.User{Email: email, Name: name, PasswordHash: passwordHash(), Roles: roles,
 		Practice: practice, CreatedAt: now, EmailVerifiedAt: now})
 	if err != nil {
 		a.t.Fatalf("creating %s: %v", email, err)
@@ -234,9 +234,9 @@ func (a *app) addUser(name, email, practice string, roles ...string) *store.User
 }
 
 // enableTOTP turns two-factor sign-in on for u and returns the secret.
-func (a *app) enableTOTP(u *store.User) string {
+func (a *app) enableTOTP(u *boardsql.User) string {
 	a.t.Helper()
-	secret, err := account.NewTOTPSecret()
+	secret, err := auth.NewTOTPSecret()
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func (a *app) enableTOTP(u *store.User) string {
 // totp is the code an authenticator app shows now, by the server's clock.
 func (a *app) totp(secret string) string {
 	a.t.Helper()
-	code, err := account.TOTPCode(secret, a.now())
+	code, err := auth.TOTPCode(secret, a.now())
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certboard/certboard/server"
+	"github.com/certboard/certboard/board/web"
 )
 
 // TestDoneWhen walks the credentials issue's "done when" in real browsers,
@@ -59,7 +59,7 @@ var notInForce = []struct {
 	{"Robin Ellis", "Robin", "superseded", true},
 }
 
-func doneWhen(t *testing.T, a *app, b *browser, logins []server.DemoLogin) {
+func doneWhen(t *testing.T, a *app, b *browser, logins []web.DemoLogin) {
 	start := time.Now()
 	step := func(name string) { t.Logf("%6.1fs %s", time.Since(start).Seconds(), name) }
 	jordan := demoLogin(t, logins, "jordan")
@@ -301,7 +301,7 @@ func doneWhen(t *testing.T, a *app, b *browser, logins []server.DemoLogin) {
 	provider.fill("token_name", "LMS completions sync")
 	provider.click(`form[action="/account/tokens"] button[type=submit]`)
 	token := provider.value("new-token")
-	if !strings.HasPrefix(token, server.APITokenPrefix) {
+	if !strings.HasPrefix(token, web.APITokenPrefix) {
 		provider.fatalf("the account page shows no new API token (got %q)", token)
 	}
 	today := a.now().UTC().Format("2006-01-02")

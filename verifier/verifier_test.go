@@ -15,27 +15,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/dataintegrity"
 	"github.com/certboard/certboard/did"
 	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
-	"github.com/certboard/certboard/server"
 	"github.com/certboard/certboard/statuslist"
-	"github.com/certboard/certboard/store"
 	"github.com/certboard/certboard/verifier"
 )
 
 // board runs a real certboard server with the demo board, reachable over
 // HTTP at its public URL, as a verifier elsewhere would see it.
-func board(t *testing.T) (*store.Store, string) {
+func board(t *testing.T) (*boardsql.Store, string) {
 	t.Helper()
 	ctx := context.Background()
 	keys, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), Keys: keys})
+	st, err := boardsql.Open(ctx, boardsql.Config{DataDir: t.TempDir(), Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func board(t *testing.T) (*store.Store, string) {
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	url := "http://" + ts.Listener.Addr().String()
-	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: url})
+	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: url})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,14 +50,14 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/certboard/certboard/account"
-	"github.com/certboard/certboard/application"
-	"github.com/certboard/certboard/mail"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web"
+	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
-	"github.com/certboard/certboard/server"
-	"github.com/certboard/certboard/store"
 )
 
 // Exit codes.
@@ -266,7 +266,7 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 	if err != nil {
 		return nil, err
 	}
-	cfg := store.Config{Keys: keys}
+	cfg := boardsql.Config{Keys: keys}
 	if o.Database != "" {
 		dbURL, drop, err := createDatabase(ctx, o.Database)
 		if err != nil {
@@ -282,7 +282,7 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 		defer os.RemoveAll(dir)
 		cfg.DataDir = dir
 	}
-	st, err := store.Open(ctx, cfg)
+	st, err := boardsql.Open(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -310,16 +310,16 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 		return nil, err
 	}
 	base := "http://" + ln.Addr().String()
-	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: base})
+	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: log, PublicURL: base})
 	if err != nil {
 		ln.Close()
 		return nil, err
 	}
 	srvCtx, stopServer := context.WithCancel(context.Background())
 	var bg sync.WaitGroup
-	bg.Go(func() { mail.Run(srvCtx, st, mail.Log{Logger: log}, 15*time.Second, log) })
+	bg.Go(func() { notify.Run(srvCtx, st, notify.Log{Logger: log}, 15*time.Second, log) })
 	served := make(chan error, 1)
-	go func() { served <- server.Run(srvCtx, ln, srv.Handler(), 10*time.Second, log) }()
+	go func() { served <- web.Run(srvCtx, ln, srv.Handler(), 10*time.Second, log) }()
 	defer func() {
 		stopServer()
 		<-served
@@ -443,7 +443,7 @@ const seedBatch = 100
 // seed creates n applicants, each with a verified account, a draft
 // application holding a copy of tpl under their own name, its start event,
 // and a session.
-func seed(ctx context.Context, st *store.Store, n int, tpl *portfolio.Portfolio, setID string) ([]*vuser, error) {
+func seed(ctx context.Context, st *boardsql.Store, n int, tpl *portfolio.Portfolio, setID string) ([]*vuser, error) {
 	now := time.Now()
 	users := make([]*vuser, 0, n)
 	for start := 0; start < n; start += seedBatch {
@@ -466,10 +466,10 @@ func seed(ctx context.Context, st *store.Store, n int, tpl *portfolio.Portfolio,
 	return users, nil
 }
 
-func seedOne(ctx context.Context, st *store.Store, tx *sql.Tx, n int, tpl *portfolio.Portfolio, setID string, now time.Time) (*vuser, error) {
+func seedOne(ctx context.Context, st *boardsql.Store, tx *sql.Tx, n int, tpl *portfolio.Portfolio, setID string, now time.Time) (*vuser, error) {
 	email := fmt.Sprintf("load-%05d@example.org", n)
 	name := fmt.Sprintf("Load Applicant %d", n)
-	uid, err := st.CreateUserIn(ctx, tx, store.User{Email: email, Name: name, PasswordHash: "not a hash: load-test sessions are made directly",
+	uid, err := st.CreateUserIn(ctx, tx, boardsql.User{Email: email, Name: name, PasswordHash: "not a hash: load-test sessions are made directly",
 		Roles: []string{"applicant"}, CreatedAt: now, EmailVerifiedAt: now})
 	if err != nil {
 		return nil, err
@@ -480,22 +480,22 @@ func seedOne(ctx context.Context, st *store.Store, tx *sql.Tx, n int, tpl *portf
 	if err != nil {
 		return nil, err
 	}
-	appID, err := st.CreateApplication(ctx, tx, store.Application{ApplicantID: uid, SetID: setID, State: string(application.Draft), Portfolio: data, CreatedAt: now})
+	appID, err := st.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: uid, SetID: setID, State: string(board.Draft), Portfolio: data, CreatedAt: now})
 	if err != nil {
 		return nil, err
 	}
-	if err := st.AddEvent(ctx, tx, store.Event{ApplicationID: appID, At: now, ActorID: uid, Action: "start", To: string(application.Draft)}); err != nil {
+	if err := st.AddEvent(ctx, tx, boardsql.Event{ApplicationID: appID, At: now, ActorID: uid, Action: "start", To: string(board.Draft)}); err != nil {
 		return nil, err
 	}
-	token, digest, err := account.NewToken()
+	token, digest, err := auth.NewToken()
 	if err != nil {
 		return nil, err
 	}
-	if err := st.CreateSessionIn(ctx, tx, store.Session{Digest: digest, UserID: uid, CreatedAt: now, LastSeenAt: now,
-		ExpiresAt: now.Add(server.SessionMax), UserAgent: "certboard-load"}); err != nil {
+	if err := st.CreateSessionIn(ctx, tx, boardsql.Session{Digest: digest, UserID: uid, CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(web.SessionMax), UserAgent: "certboard-load"}); err != nil {
 		return nil, err
 	}
-	cookie := (&http.Cookie{Name: server.SessionCookie, Value: token}).String()
+	cookie := (&http.Cookie{Name: web.SessionCookie, Value: token}).String()
 	return &vuser{n: n, appID: appID, cookie: cookie, version: 1}, nil
 }
 

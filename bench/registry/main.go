@@ -27,7 +27,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/certboard/certboard/store"
+	"github.com/certboard/certboard/board/boardsql"
 )
 
 func main() {
@@ -47,14 +47,14 @@ func run() error {
 	flag.Parse()
 	ctx := context.Background()
 
-	var st *store.Store
+	var st *boardsql.Store
 	var err error
 	var cleanup func()
 	switch {
 	case *reuse != "" && strings.HasPrefix(*reuse, "postgres"):
-		st, err = store.Open(ctx, store.Config{DatabaseURL: *reuse})
+		st, err = boardsql.Open(ctx, boardsql.Config{DatabaseURL: *reuse})
 	case *reuse != "":
-		st, err = store.Open(ctx, store.Config{DataDir: *reuse})
+		st, err = boardsql.Open(ctx, boardsql.Config{DataDir: *reuse})
 	case *database != "":
 		st, cleanup, err = freshPostgres(ctx, *database, *keep)
 	default:
@@ -67,7 +67,7 @@ func run() error {
 		} else {
 			cleanup = func() { os.RemoveAll(dir) }
 		}
-		st, err = store.Open(ctx, store.Config{DataDir: dir})
+		st, err = boardsql.Open(ctx, boardsql.Config{DataDir: dir})
 	}
 	if cleanup != nil {
 		defer cleanup()
@@ -90,7 +90,7 @@ func run() error {
 }
 
 // freshPostgres creates a database for the run on the server of url.
-func freshPostgres(ctx context.Context, admin string, keep bool) (*store.Store, func(), error) {
+func freshPostgres(ctx context.Context, admin string, keep bool) (*boardsql.Store, func(), error) {
 	adminDB, err := sql.Open("pgx", admin)
 	if err != nil {
 		return nil, nil, err
@@ -113,7 +113,7 @@ func freshPostgres(ctx context.Context, admin string, keep bool) (*store.Store, 
 		}
 		adminDB.Close()
 	}
-	st, err := store.Open(ctx, store.Config{DatabaseURL: u.String()})
+	st, err := boardsql.Open(ctx, boardsql.Config{DatabaseURL: u.String()})
 	if err != nil {
 		cleanup()
 		return nil, nil, err
@@ -173,7 +173,7 @@ Andrews Alvarado Ray Delgado Berry Perkins Hoffman Johnston Matthews Pena Richar
 
 // listing is one synthetic holder.
 type listing struct {
-	p                          store.Profile
+	p                          boardsql.Profile
 	public                     bool
 	issued, until              time.Time
 	revoked, suspended         bool
@@ -199,7 +199,7 @@ func synth(r *rand.Rand, id int64, now time.Time) listing {
 			langs = append(langs, l)
 		}
 	}
-	p := store.Profile{HolderID: id, DisplayName: first + " " + last, City: pl[0], Region: pl[1], Country: pl[2], Specialties: spec,
+	p := boardsql.Profile{HolderID: id, DisplayName: first + " " + last, City: pl[0], Region: pl[1], Country: pl[2], Specialties: spec,
 		Telehealth: r.IntN(2) == 0, Languages: langs, Practice: last + " " + practiceKinds[r.IntN(len(practiceKinds))],
 		Visible: r.IntN(100) < 95, UpdatedAt: now}
 	l := listing{p: p, public: r.IntN(100) < 97, setID: "aasect-cst", email: fmt.Sprintf("holder%d@bench.example", id)}
@@ -234,7 +234,7 @@ func synth(r *rand.Rand, id int64, now time.Time) listing {
 	if l.public {
 		sets = []string{l.setID}
 	}
-	l.body, l.facets = store.RegistryIndexText(&l.p, strings.Join(extra, " "), sets)
+	l.body, l.facets = boardsql.RegistryIndexText(&l.p, strings.Join(extra, " "), sets)
 	return l
 }
 
@@ -247,16 +247,16 @@ type table struct {
 	rows [][]any
 }
 
-func load(ctx context.Context, st *store.Store, n int) error {
+func load(ctx context.Context, st *boardsql.Store, n int) error {
 	r := rand.New(rand.NewPCG(1, 2))
 	now := time.Now().UTC().Truncate(time.Second)
 	ts := func(t time.Time) any {
-		if st.Dialect == store.SQLite {
+		if st.Dialect == boardsql.SQLite {
 			return t.UTC().Format("2006-01-02T15:04:05.000000Z")
 		}
 		return t
 	}
-	if st.Dialect == store.SQLite {
+	if st.Dialect == boardsql.SQLite {
 		// Bulk load only: no fsync per transaction.
 		if _, err := st.DB.ExecContext(ctx, "PRAGMA synchronous = OFF"); err != nil {
 			return err
@@ -299,7 +299,7 @@ func load(ctx context.Context, st *store.Store, n int) error {
 			}
 		}
 		var err error
-		if st.Dialect == store.SQLite {
+		if st.Dialect == boardsql.SQLite {
 			err = st.InTx(ctx, func(tx *sql.Tx) error {
 				for _, t := range []table{users, apps, creds, profiles, fts} {
 					if err := insertRows(ctx, tx, t); err != nil {
@@ -318,11 +318,11 @@ func load(ctx context.Context, st *store.Store, n int) error {
 			fmt.Printf("  %d\n", end)
 		}
 	}
-	if st.Dialect == store.Postgres {
+	if st.Dialect == boardsql.Postgres {
 		for _, q := range []string{"SELECT setval('users_id_seq', (SELECT max(id) FROM users))",
 			"SELECT setval('applications_id_seq', (SELECT max(id) FROM applications))",
 			// The vocabulary of the index, as SaveProfile keeps it.
-			store.PostgresRegistryWords + " ON CONFLICT DO NOTHING", "VACUUM ANALYZE"} {
+			boardsql.PostgresRegistryWords + " ON CONFLICT DO NOTHING", "VACUUM ANALYZE"} {
 			if _, err := st.DB.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -357,8 +357,8 @@ func insertRows(ctx context.Context, tx *sql.Tx, t table) error {
 
 // copyPostgres loads tables with COPY in one transaction, then the
 // profiles, whose search column PostgreSQL computes from a staging table
-// as SaveProfile computes it (store.PostgresSearchVector).
-func copyPostgres(ctx context.Context, st *store.Store, tables []table, profiles table) error {
+// as SaveProfile computes it (boardsql.PostgresSearchVector).
+func copyPostgres(ctx context.Context, st *boardsql.Store, tables []table, profiles table) error {
 	conn, err := st.DB.Conn(ctx)
 	if err != nil {
 		return err
@@ -386,7 +386,7 @@ func copyPostgres(ctx context.Context, st *store.Store, tables []table, profiles
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"registry_stage"}, cols, pgx.CopyFromRows(profiles.rows)); err != nil {
 			return err
 		}
-		vector := strings.NewReplacer("$1", "body", "$2", "facets").Replace(store.PostgresSearchVector)
+		vector := strings.NewReplacer("$1", "body", "$2", "facets").Replace(boardsql.PostgresSearchVector)
 		list := strings.Join(profiles.cols, ", ")
 		if _, err := tx.Exec(ctx, "INSERT INTO registry_profiles ("+list+", search) SELECT "+list+", "+vector+" FROM registry_stage"); err != nil {
 			return err
@@ -399,37 +399,39 @@ func copyPostgres(ctx context.Context, st *store.Store, tables []table, profiles
 
 type benchQuery struct {
 	name string
-	make func(r *rand.Rand) store.RegistryQuery
+	make func(r *rand.Rand) boardsql.RegistryQuery
 }
 
-func measure(ctx context.Context, st *store.Store, runs, countCap int) error {
+func measure(ctx context.Context, st *boardsql.Store, runs, countCap int) error {
 	var total int
 	if err := st.DB.QueryRowContext(ctx, "SELECT count(*) FROM registry_profiles").Scan(&total); err != nil {
 		return err
 	}
 	queries := []benchQuery{
-		{"name prefix (q=3 letters of a first name)", func(r *rand.Rand) store.RegistryQuery {
-			return store.RegistryQuery{Q: firstNames[r.IntN(len(firstNames))][:3]}
+		{"name prefix (q=3 letters of a first name)", func(r *rand.Rand) boardsql.RegistryQuery {
+			return boardsql.RegistryQuery{Q: firstNames[r.IntN(len(firstNames))][:3]}
 		}},
-		{"full name (q=first last)", func(r *rand.Rand) store.RegistryQuery {
-			return store.RegistryQuery{Q: firstNames[r.IntN(len(firstNames))] + " " + lastNames[r.IntN(len(lastNames))]}
+		{"full name (q=first last)", func(r *rand.Rand) boardsql.RegistryQuery {
+			return boardsql.RegistryQuery{Q: firstNames[r.IntN(len(firstNames))] + " " + lastNames[r.IntN(len(lastNames))]}
 		}},
-		{"specialty + region filter", func(r *rand.Rand) store.RegistryQuery {
+		{"specialty + region filter", func(r *rand.Rand) boardsql.RegistryQuery {
 			pl := places[r.IntN(len(places))]
-			return store.RegistryQuery{Specialty: specialties[r.IntN(len(specialties))], Region: pl[1], Country: pl[2]}
+			return boardsql.RegistryQuery{Specialty: specialties[r.IntN(len(specialties))], Region: pl[1], Country: pl[2]}
 		}},
-		{"empty q, page 1", func(r *rand.Rand) store.RegistryQuery { return store.RegistryQuery{} }},
-		{"empty q, page 1000 (offset)", func(r *rand.Rand) store.RegistryQuery { return store.RegistryQuery{Offset: 999 * 20} }},
-		{"empty q, deep page by cursor", func(r *rand.Rand) store.RegistryQuery {
-			return store.RegistryQuery{After: int64(1 + r.IntN(total))}
+		{"empty q, page 1", func(r *rand.Rand) boardsql.RegistryQuery { return boardsql.RegistryQuery{} }},
+		{"empty q, page 1000 (offset)", func(r *rand.Rand) boardsql.RegistryQuery { return boardsql.RegistryQuery{Offset: 999 * 20} }},
+		{"empty q, deep page by cursor", func(r *rand.Rand) boardsql.RegistryQuery {
+			return boardsql.RegistryQuery{After: int64(1 + r.IntN(total))}
 		}},
-		{"common word (q=therapy)", func(r *rand.Rand) store.RegistryQuery { return store.RegistryQuery{Q: "therapy"} }},
-		{"common word, page 50", func(r *rand.Rand) store.RegistryQuery { return store.RegistryQuery{Q: "therapy", Offset: 49 * 20} }},
-		{"word + telehealth + language", func(r *rand.Rand) store.RegistryQuery {
-			return store.RegistryQuery{Q: "couples", Telehealth: "yes", Language: languages[r.IntN(len(languages))]}
+		{"common word (q=therapy)", func(r *rand.Rand) boardsql.RegistryQuery { return boardsql.RegistryQuery{Q: "therapy"} }},
+		{"common word, page 50", func(r *rand.Rand) boardsql.RegistryQuery {
+			return boardsql.RegistryQuery{Q: "therapy", Offset: 49 * 20}
 		}},
-		{"credential filter + city", func(r *rand.Rand) store.RegistryQuery {
-			return store.RegistryQuery{Credential: "aasect-cse", City: places[r.IntN(len(places))][0]}
+		{"word + telehealth + language", func(r *rand.Rand) boardsql.RegistryQuery {
+			return boardsql.RegistryQuery{Q: "couples", Telehealth: "yes", Language: languages[r.IntN(len(languages))]}
+		}},
+		{"credential filter + city", func(r *rand.Rand) boardsql.RegistryQuery {
+			return boardsql.RegistryQuery{Credential: "aasect-cse", City: places[r.IntN(len(places))][0]}
 		}},
 	}
 	capText := "the default"
@@ -448,7 +450,7 @@ func measure(ctx context.Context, st *store.Store, runs, countCap int) error {
 			}
 		}
 		var took []time.Duration
-		var last *store.RegistryPage
+		var last *boardsql.RegistryPage
 		for range runs {
 			rq := q.make(r)
 			rq.CountCap = countCap

@@ -30,10 +30,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
-	"github.com/certboard/certboard/server"
-	"github.com/certboard/certboard/store"
 )
 
 func main() {
@@ -60,7 +60,7 @@ func run(n, addresses int, out io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	st, err := store.Open(ctx, store.Config{DataDir: dir, Keys: keys})
+	st, err := boardsql.Open(ctx, boardsql.Config{DataDir: dir, Keys: keys})
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func run(n, addresses int, out io.Writer) error {
 	}
 	base := "http://" + ln.Addr().String()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: base,
+	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: log, PublicURL: base,
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	if err != nil {
 		ln.Close()
@@ -86,7 +86,7 @@ func run(n, addresses int, out io.Writer) error {
 	}
 	srvCtx, stop := context.WithCancel(ctx)
 	served := make(chan error, 1)
-	go func() { served <- server.Run(srvCtx, ln, srv.Handler(), 10*time.Second, log) }()
+	go func() { served <- web.Run(srvCtx, ln, srv.Handler(), 10*time.Second, log) }()
 	defer func() {
 		stop()
 		<-served

@@ -7,17 +7,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/certboard/certboard/account"
-	"github.com/certboard/certboard/server"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board/web"
 )
 
 // seedDemo seeds the demo board and prints its logins.
-func seedDemo(ctx context.Context, srv *server.Server, stdout io.Writer, url string) error {
+func seedDemo(ctx context.Context, srv *web.Server, stdout io.Writer, url string) error {
 	logins, err := srv.SeedDemo(ctx)
 	if err != nil {
 		return fmt.Errorf("seeding the demo: %w", err)
 	}
-	fmt.Fprintf(stdout, "\nDemo board at %s; every account's password is %q.\n", url, server.DemoPassword)
+	fmt.Fprintf(stdout, "\nDemo board at %s; every account's password is %q.\n", url, web.DemoPassword)
 	fmt.Fprintln(stdout, "Staff, admins and the regulator also give a two-factor code: print one with `go run ./cmd/certboard totp SECRET`,")
 	fmt.Fprintln(stdout, "or add the secret to an authenticator app.")
 	fmt.Fprintln(stdout)
@@ -38,7 +38,7 @@ func runTOTP(args []string, stdout, stderr io.Writer, now time.Time) int {
 		fmt.Fprintln(stderr, "certboard totp: give the secret, e.g. certboard totp JBSWY3DPEHPK3PXP")
 		return exitBadInput
 	}
-	code, err := account.TOTPCode(args[0], now)
+	code, err := auth.TOTPCode(args[0], now)
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard totp: %v\n", err)
 		return exitBadInput

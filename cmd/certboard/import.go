@@ -15,12 +15,12 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/certboard/certboard/application"
+	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/ce"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/requirements"
-	"github.com/certboard/certboard/server"
-	"github.com/certboard/certboard/store"
 )
 
 const importUsage = "certboard import completions FILE.csv --provider EMAIL [--errors FILE] [--data DIR | --database URL]\n"
@@ -137,16 +137,16 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	if err != nil {
 		return bad("%v", err)
 	}
-	if sets, err = server.LoadPublishedSets(ctx, st, sets); err != nil {
+	if sets, err = web.LoadPublishedSets(ctx, st, sets); err != nil {
 		return bad("%v", err)
 	}
-	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now,
+	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now,
 		PublicURL: os.Getenv("CERTBOARD_PUBLIC_URL")})
 	if err != nil {
 		return bad("%v", err)
 	}
 	provider, err := st.UserByEmail(ctx, strings.TrimSpace(*providerEmail))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, boardsql.ErrNotFound) {
 		return bad("--provider: no account has the address %s", *providerEmail)
 	}
 	if err != nil {
@@ -171,7 +171,7 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 		} else {
 			_, isNew, err := srv.ReportCompletion(ctx, provider, row.Completion)
 			var probs ce.Problems
-			var ae *application.Error
+			var ae *board.Error
 			switch {
 			case err == nil && isNew:
 				created++
@@ -183,7 +183,7 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 				}
 			case errors.As(err, &ae):
 				reject("", ae.Message)
-			case errors.Is(err, store.ErrConflict):
+			case errors.Is(err, boardsql.ErrConflict):
 				reject("", err.Error())
 			default:
 				bar.done(i, lines(rejected))

@@ -11,17 +11,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/portfolio"
-	"github.com/certboard/certboard/store"
 )
 
 // importBoard makes a data directory with a credential holder and an
 // approved CE provider.
-func importBoard(t *testing.T) (dir string, st *store.Store) {
+func importBoard(t *testing.T) (dir string, st *boardsql.Store) {
 	t.Helper()
 	dir = t.TempDir()
 	ctx := context.Background()
-	st, err := openConfigured(ctx, &storeOptions{Config: store.Config{DataDir: dir}})
+	st, err := openConfigured(ctx, &storeOptions{Config: boardsql.Config{DataDir: dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,27 +30,27 @@ func importBoard(t *testing.T) (dir string, st *store.Store) {
 		t.Fatal(err)
 	}
 	issued := time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC)
-	holder, err := st.CreateUser(ctx, store.User{Email: "hana@example.org", Name: "Hana Holder", PasswordHash: "x", CreatedAt: issued})
+	holder, err := st.CreateUser(ctx, boardsql.User{Email: "hana@example.org", Name: "Hana Holder", PasswordHash: "x", CreatedAt: issued})
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = st.InTx(ctx, func(tx *sql.Tx) error {
-		app, err := st.CreateApplication(ctx, tx, store.Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: issued})
+		app, err := st.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: issued})
 		if err != nil {
 			return err
 		}
-		return st.AddCredential(ctx, tx, store.IssuedCredential{ID: "cred-hana", ApplicationID: app, HolderID: holder, SetID: "aasect-cst", SetVersion: "2025.T.1",
+		return st.AddCredential(ctx, tx, boardsql.IssuedCredential{ID: "cred-hana", ApplicationID: app, HolderID: holder, SetID: "aasect-cst", SetVersion: "2025.T.1",
 			Document: []byte("{}"), JWT: "x", IssuedAt: issued, RevocationList: "revocation-1", RevocationIndex: 3, SuspensionList: "suspension-1", SuspensionIndex: 4})
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	prov, err := st.CreateUser(ctx, store.User{Email: "ce@sunrise.example", Name: "Sunrise", PasswordHash: "x", Roles: []string{"provider"}, CreatedAt: issued})
+	prov, err := st.CreateUser(ctx, boardsql.User{Email: "ce@sunrise.example", Name: "Sunrise", PasswordHash: "x", Roles: []string{"provider"}, CreatedAt: issued})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetProviderProfile(ctx, st.DB, store.ProviderProfile{UserID: prov, Name: "Sunrise Sexuality Institute", Approved: true,
-		Approvals: []store.ProviderApproval{{Body: "AASECT", Number: "AP-1"}}, UpdatedAt: issued}); err != nil {
+	if err := st.SetProviderProfile(ctx, st.DB, boardsql.ProviderProfile{UserID: prov, Name: "Sunrise Sexuality Institute", Approved: true,
+		Approvals: []boardsql.ProviderApproval{{Body: "AASECT", Number: "AP-1"}}, UpdatedAt: issued}); err != nil {
 		t.Fatal(err)
 	}
 	return dir, st
@@ -109,7 +109,7 @@ func TestImportCompletions(t *testing.T) {
 		}
 	}
 	// The good rows landed, as verified evidence in the renewal.
-	list, err := st.Completions(ctx, store.CompletionFilter{})
+	list, err := st.Completions(ctx, boardsql.CompletionFilter{})
 	if err != nil || len(list) != 2 || list[0].CourseID != "SSI-101" || list[1].CourseID != "SSI-106" || list[1].Hours != 3.5 {
 		t.Fatalf("stored: %+v %v", list, err)
 	}
@@ -138,7 +138,7 @@ func TestImportCompletions(t *testing.T) {
 	if b, _ := os.ReadFile(textReport); len(b) != 0 {
 		t.Errorf("an empty import has errors: %s", b)
 	}
-	if list, _ := st.Completions(ctx, store.CompletionFilter{}); len(list) != 3 {
+	if list, _ := st.Completions(ctx, boardsql.CompletionFilter{}); len(list) != 3 {
 		t.Errorf("after the second import: %d completions", len(list))
 	}
 
@@ -180,7 +180,7 @@ func TestImportCompletionsRefusesBadUsage(t *testing.T) {
 	if code := runImport([]string{"users"}, &out, &errb, importNow); code != exitBadInput {
 		t.Errorf("import users: exit %d", code)
 	}
-	if list, _ := st.Completions(ctx, store.CompletionFilter{}); len(list) != 0 {
+	if list, _ := st.Completions(ctx, boardsql.CompletionFilter{}); len(list) != 0 {
 		t.Errorf("refused imports stored %d completions", len(list))
 	}
 }

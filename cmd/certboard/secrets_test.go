@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/seal"
-	"github.com/certboard/certboard/store"
 )
 
 // command runs the certboard command line and returns its exit code and
@@ -93,7 +93,7 @@ func TestKeysLiveWhereTheyAreToldToAndOwnerOnly(t *testing.T) {
 func appendAudit(t *testing.T, data string, n int) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := openConfigured(ctx, &storeOptions{Config: store.Config{DataDir: data}})
+	s, err := openConfigured(ctx, &storeOptions{Config: boardsql.Config{DataDir: data}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func appendAudit(t *testing.T, data string, n int) {
 
 func sqlite(t *testing.T, data, q string, args ...any) {
 	t.Helper()
-	s, err := openConfigured(context.Background(), &storeOptions{Config: store.Config{DataDir: data}})
+	s, err := openConfigured(context.Background(), &storeOptions{Config: boardsql.Config{DataDir: data}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func TestRotationKeepsEverythingReadable(t *testing.T) {
 
 	// What the board holds before the rotation.
 	ctx := context.Background()
-	opts := &storeOptions{Config: store.Config{DataDir: data}, KeysDir: keysDir}
+	opts := &storeOptions{Config: boardsql.Config{DataDir: data}, KeysDir: keysDir}
 	st, err := openConfigured(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +257,7 @@ func TestRotationKeepsEverythingReadable(t *testing.T) {
 	}
 	credFile := filepath.Join(t.TempDir(), "cred.json")
 	os.WriteFile(credFile, creds[0].Document, 0o600)
-	apps, err := st.Applications(ctx, store.ApplicationFilter{})
+	apps, err := st.Applications(ctx, boardsql.ApplicationFilter{})
 	if err != nil || len(apps) == 0 {
 		t.Fatalf("%d applications, %v", len(apps), err)
 	}
@@ -272,7 +272,7 @@ func TestRotationKeepsEverythingReadable(t *testing.T) {
 	const link = "https://board.example/reset?token=before-rotation"
 	var mailID int64
 	err = st.InTx(ctx, func(tx *sql.Tx) error {
-		mailID, err = st.EnqueueMail(ctx, tx, store.Mail{To: u.Email, Subject: "Reset your certboard password", Body: link, CreatedAt: time.Now()})
+		mailID, err = st.EnqueueMail(ctx, tx, boardsql.Mail{To: u.Email, Subject: "Reset your certboard password", Body: link, CreatedAt: time.Now()})
 		return err
 	})
 	if err != nil {

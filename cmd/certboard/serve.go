@@ -17,11 +17,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/certboard/certboard/files"
-	"github.com/certboard/certboard/mail"
+	"github.com/certboard/certboard/blob"
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web"
+	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/requirements"
-	"github.com/certboard/certboard/server"
-	"github.com/certboard/certboard/store"
 )
 
 // runServe serves HTTP until SIGINT or SIGTERM, then finishes the requests
@@ -47,7 +47,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	filesURL := fs.String("files", os.Getenv("CERTBOARD_FILES"), "bucket `URL` for uploaded documents, such as file:///srv/certboard/files (env CERTBOARD_FILES; default DATA/files)")
 	proxies := fs.String("trusted-proxies", os.Getenv("CERTBOARD_TRUSTED_PROXIES"), "`addresses or CIDR prefixes` of the reverse proxies in front of certboard, comma-separated: requests from them are counted (rate limits, sign-in throttling) by the client X-Forwarded-For names (env CERTBOARD_TRUSTED_PROXIES)")
 	metricsAddr := fs.String("metrics-addr", os.Getenv("CERTBOARD_METRICS_ADDR"), "`host:port` of a separate listener serving /metrics without sign-in, for Prometheus on an internal network; the main listener's /metrics then answers 404 (env CERTBOARD_METRICS_ADDR; default: /metrics on the main listener, for signed-in staff only)")
-	hashConcurrency := fs.String("hash-concurrency", envOr("CERTBOARD_HASH_CONCURRENCY", strconv.Itoa(server.DefaultHashConcurrency)), "`number` of passwords hashed at once (argon2id, 19 MiB each); sign-ins beyond it are answered 429 before hashing (env CERTBOARD_HASH_CONCURRENCY)")
+	hashConcurrency := fs.String("hash-concurrency", envOr("CERTBOARD_HASH_CONCURRENCY", strconv.Itoa(web.DefaultHashConcurrency)), "`number` of passwords hashed at once (argon2id, 19 MiB each); sign-ins beyond it are answered 429 before hashing (env CERTBOARD_HASH_CONCURRENCY)")
 	cfg := storeFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -104,7 +104,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		fmt.Fprintf(stderr, "certboard serve: the shipped requirement sets are broken: %v\n", err)
 		return exitBadInput
 	}
-	if sets, err = server.LoadPublishedSets(ctx, st, sets); err != nil {
+	if sets, err = web.LoadPublishedSets(ctx, st, sets); err != nil {
 		fmt.Fprintf(stderr, "certboard serve: a requirement-set version published by an admin does not load: %v\n", err)
 		return exitBadInput
 	}
@@ -130,12 +130,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 			*publicURL = "http://" + ln.Addr().String()
 		}
 	}
-	trustedProxies, err := server.ParseTrustedProxies(*proxies)
+	trustedProxies, err := web.ParseTrustedProxies(*proxies)
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: --trusted-proxies: %v\n", err)
 		return exitBadInput
 	}
-	srv, err := server.New(server.Config{Store: st, Sets: sets, Log: log, PublicURL: *publicURL, Files: docs, TrustedProxies: trustedProxies,
+	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: log, PublicURL: *publicURL, Files: docs, TrustedProxies: trustedProxies,
 		HashConcurrency: hashSlots})
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
@@ -153,10 +153,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		defer metricsLn.Close()
 		metricsHandler = srv.MetricsApart()
 	}
-	var sender mail.Sender = mail.Log{Logger: log}
+	var sender notify.Sender = notify.Log{Logger: log}
 	mode := "mail is logged, not sent (development mode; give --smtp to send)"
 	if *smtpAddr != "" {
-		sender = mail.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: os.Getenv("CERTBOARD_SMTP_PASSWORD")}
+		sender = notify.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: os.Getenv("CERTBOARD_SMTP_PASSWORD")}
 		mode = "mail is sent through " + *smtpAddr
 	}
 	mailCtx, stopMail := context.WithCancel(ctx)
@@ -166,7 +166,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	if *smtpAddr == "" {
 		every = 2 * time.Second
 	}
-	go mail.Run(mailCtx, st, sender, every, log)
+	go notify.Run(mailCtx, st, sender, every, log)
 	// Reminders, expiry and automatic suspension run as durable jobs; the
 	// worker stops with the server.
 	jobsCtx, stopJobs := context.WithCancel(ctx)
@@ -194,12 +194,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	metricsDone := make(chan error, 1)
 	if metricsLn != nil {
 		go func() {
-			err := server.Run(runCtx, metricsLn, metricsHandler, 30*time.Second, log)
+			err := web.Run(runCtx, metricsLn, metricsHandler, 30*time.Second, log)
 			stopRun()
 			metricsDone <- err
 		}()
 	}
-	err = server.Run(runCtx, ln, handler, 30*time.Second, log)
+	err = web.Run(runCtx, ln, handler, 30*time.Second, log)
 	stopRun()
 	if metricsLn != nil {
 		if merr := <-metricsDone; merr != nil && err == nil {
@@ -223,12 +223,12 @@ func envOr(name, fallback string) string {
 // openFiles opens the store of uploaded documents, encrypted with the
 // store's keys: the bucket URL when one is given, otherwise the directory
 // files/ inside the data directory.
-func openFiles(ctx context.Context, bucketURL string, cfg *store.Config) (*files.Store, error) {
+func openFiles(ctx context.Context, bucketURL string, cfg *boardsql.Config) (*blob.Store, error) {
 	if bucketURL != "" {
-		return files.Open(ctx, bucketURL, cfg.Keys)
+		return blob.Open(ctx, bucketURL, cfg.Keys)
 	}
 	if cfg.DataDir == "" {
 		return nil, errors.New("no place for uploaded documents: give --files URL or --data DIR")
 	}
-	return files.OpenDir(filepath.Join(cfg.DataDir, "files"), cfg.Keys)
+	return blob.OpenDir(filepath.Join(cfg.DataDir, "files"), cfg.Keys)
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/certboard/certboard/account"
+	"github.com/certboard/certboard/auth"
 
 	"bytes"
 	"context"
@@ -111,7 +111,7 @@ func TestServeDemo(t *testing.T) {
 	if code := runTOTP([]string{secret}, &out, &errb, now); code != exitOK {
 		t.Fatalf("totp: %d %s", code, errb.String())
 	}
-	want, err := account.TOTPCode(secret, now)
+	want, err := auth.TOTPCode(secret, now)
 	if err != nil || !strings.HasPrefix(out.String(), want+" (valid for 20 more seconds)") {
 		t.Fatalf("totp printed %q, want the code %s: %v", out.String(), want, err)
 	}

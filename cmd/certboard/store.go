@@ -13,14 +13,14 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/seal"
-	"github.com/certboard/certboard/store"
 )
 
 // storeOptions are the storage flags of a command: where the database is,
 // and where the encryption keys are.
 type storeOptions struct {
-	store.Config
+	boardsql.Config
 	// KeysDir holds the keyring file secret.key when the keys do not come
 	// from CERTBOARD_SECRET_KEYS; empty means the data directory.
 	KeysDir string
@@ -86,12 +86,12 @@ func parseStoreFlags(name string, args []string, stderr io.Writer, more func(fs 
 
 // openStore parses the storage flags of a command and opens the store; on
 // failure it has printed why and returns the exit code.
-func openStore(name string, args []string, stderr io.Writer) (*store.Store, int) {
+func openStore(name string, args []string, stderr io.Writer) (*boardsql.Store, int) {
 	return openStoreWith(name, args, stderr, nil)
 }
 
 // openStoreWith is openStore for a command with flags of its own.
-func openStoreWith(name string, args []string, stderr io.Writer, more func(fs *flag.FlagSet)) (*store.Store, int) {
+func openStoreWith(name string, args []string, stderr io.Writer, more func(fs *flag.FlagSet)) (*boardsql.Store, int) {
 	o, code, ok := parseStoreFlags(name, args, stderr, more)
 	if !ok {
 		return nil, code
@@ -110,9 +110,9 @@ func openStoreWith(name string, args []string, stderr io.Writer, more func(fs *f
 // the data directory), created on first use. A key file that others may
 // read is refused. Keep the keys apart from backups of the database, which
 // cannot be read without them.
-func openConfigured(ctx context.Context, o *storeOptions) (*store.Store, error) {
+func openConfigured(ctx context.Context, o *storeOptions) (*boardsql.Store, error) {
 	// A URL that will be refused is said before any key file is made.
-	if err := store.CheckDatabaseURL(o.DatabaseURL); err != nil {
+	if err := boardsql.CheckDatabaseURL(o.DatabaseURL); err != nil {
 		return nil, err
 	}
 	if env := os.Getenv("CERTBOARD_SECRET_KEYS"); env != "" {
@@ -132,7 +132,7 @@ func openConfigured(ctx context.Context, o *storeOptions) (*store.Store, error) 
 			return nil, err
 		}
 	}
-	return store.Open(ctx, o.Config)
+	return boardsql.Open(ctx, o.Config)
 }
 
 func runMigrate(args []string, stdout, stderr io.Writer) int {
@@ -259,7 +259,7 @@ func runAuditCheckpoint(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	cp, err := s.AuditCheckpoint(ctx)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, boardsql.ErrNotFound) {
 		fmt.Fprintln(stderr, "certboard audit checkpoint: the log is empty; the first change writes its first checkpoint")
 		return exitBadInput
 	}

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
-	"github.com/certboard/certboard/store"
 )
 
 func TestMigrateAndAuditVerify(t *testing.T) {
@@ -35,7 +35,7 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	s, err := openConfigured(ctx, &storeOptions{Config: store.Config{DataDir: dir}})
+	s, err := openConfigured(ctx, &storeOptions{Config: boardsql.Config{DataDir: dir}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/certboard/certboard/account"
-	"github.com/certboard/certboard/store"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board/boardsql"
 )
 
 // roles are the account roles.
@@ -65,10 +65,10 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		password = strings.TrimRight(line, "\r\n")
 	}
-	if err := account.CheckPassword(password, *email); err != nil {
+	if err := auth.CheckPassword(password, *email); err != nil {
 		return bad("%v", err)
 	}
-	hash, err := account.Hash(password, account.DefaultParams)
+	hash, err := auth.Hash(password, auth.DefaultParams)
 	if err != nil {
 		return bad("%v", err)
 	}
@@ -83,7 +83,7 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	now := time.Now()
 	// An administrator vouches for the address of an account they create.
-	id, err := st.CreateUser(ctx, store.User{Email: *email, Name: strings.TrimSpace(*name), PasswordHash: hash, Roles: rs, CreatedAt: now, EmailVerifiedAt: now})
+	id, err := st.CreateUser(ctx, boardsql.User{Email: *email, Name: strings.TrimSpace(*name), PasswordHash: hash, Roles: rs, CreatedAt: now, EmailVerifiedAt: now})
 	if err != nil {
 		return bad("%v", err)
 	}

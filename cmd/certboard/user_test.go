@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/certboard/certboard/account"
-	"github.com/certboard/certboard/store"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board/boardsql"
 )
 
 func TestUserAdd(t *testing.T) {
@@ -21,7 +21,7 @@ func TestUserAdd(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "created for staff@example.org (staff, admin)") {
 		t.Fatalf("%d %q", code, out)
 	}
-	st, err := store.Open(context.Background(), store.Config{DataDir: dir})
+	st, err := boardsql.Open(context.Background(), boardsql.Config{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestUserAdd(t *testing.T) {
 	if err != nil || !u.HasRole("admin") {
 		t.Fatalf("%+v %v", u, err)
 	}
-	if ok, _, err := account.Verify(u.PasswordHash, "violet kettle mountain breeze", account.DefaultParams); !ok || err != nil {
+	if ok, _, err := auth.Verify(u.PasswordHash, "violet kettle mountain breeze", auth.DefaultParams); !ok || err != nil {
 		t.Fatal("the stored password does not verify")
 	}
 	for _, tc := range []struct {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certboard/certboard/store"
+	"github.com/certboard/certboard/board/boardsql"
 )
 
 // TestVerifyCommand runs the demo board, takes the credential it issued on
@@ -37,7 +37,7 @@ func TestVerifyCommand(t *testing.T) {
 	}
 	defer func() { cancel(); <-done }()
 
-	cfg := &storeOptions{Config: store.Config{DataDir: dir}}
+	cfg := &storeOptions{Config: boardsql.Config{DataDir: dir}}
 	st, err := openConfigured(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,336 @@
+package boardsql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Application is one person's application for one credential: the
+// portfolio they are building (the engine's JSON format, encrypted at
+// rest), where it stands, and, once submitted, the frozen snapshot of the
+// evidence and the requirement-set version it is judged by.
+type Application struct {
+	ID          int64
+	ApplicantID int64
+	SetID       string
+	State       string
+	// Portfolio is the live portfolio JSON, editable in draft and returned.
+	Portfolio []byte
+	// Snapshot is the portfolio as submitted; empty before submission.
+	Snapshot []byte
+	// SnapshotSetVersion is the requirement-set version the snapshot is judged by.
+	SnapshotSetVersion string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	SubmittedAt        time.Time
+	// Version counts edits, for optimistic concurrency: a write names the
+	// version it read and fails with ErrConflict when another edit came first.
+	Version int
+	// ApplicantName and ApplicantEmail are read from the account.
+	ApplicantName  string
+	ApplicantEmail string
+	// RenewsCredential is, for a renewal, the id of the credential it
+	// renews; empty for a first application.
+	RenewsCredential string
+}
+
+func appContext(id int64, what string) string {
+	return "applications/" + strconv.FormatInt(id, 10) + "/" + what
+}
+
+// CreateApplication adds a draft application and returns its id.
+func (s *Store) CreateApplication(ctx context.Context, tx *sql.Tx, a Application) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
+		"INSERT INTO applications (applicant_id, set_id, state, portfolio, created_at, updated_at, renews_credential) VALUES (?, ?, ?, '', ?, ?, ?) RETURNING id"),
+		a.ApplicantID, a.SetID, a.State, s.timeArg(a.CreatedAt), s.timeArg(a.CreatedAt), a.RenewsCredential).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("creating the application: %w", err)
+	}
+	sealed, err := s.seal(a.Portfolio, appContext(id, "portfolio"))
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE applications SET portfolio = ? WHERE id = ?"), sealed, id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+const appColumns = "a.id, a.applicant_id, a.set_id, a.state, a.portfolio, a.snapshot, a.snapshot_set_version, a.created_at, a.updated_at, a.submitted_at, a.version, u.name, u.email, a.renews_credential"
+
+func (s *Store) scanApplication(r scanner, withPortfolio bool) (*Application, error) {
+	var a Application
+	var portfolio, snapshot string
+	var created, updated, submitted any
+	if err := r.Scan(&a.ID, &a.ApplicantID, &a.SetID, &a.State, &portfolio, &snapshot, &a.SnapshotSetVersion,
+		&created, &updated, &submitted, &a.Version, &a.ApplicantName, &a.ApplicantEmail, &a.RenewsCredential); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	var err error
+	if a.CreatedAt, err = scanTime(created); err != nil {
+		return nil, err
+	}
+	if a.UpdatedAt, err = scanTime(updated); err != nil {
+		return nil, err
+	}
+	if submitted != nil {
+		if a.SubmittedAt, err = scanTime(submitted); err != nil {
+			return nil, err
+		}
+	}
+	if withPortfolio {
+		if a.Portfolio, err = s.open(portfolio, appContext(a.ID, "portfolio")); err != nil {
+			return nil, fmt.Errorf("application %d: portfolio: %w", a.ID, err)
+		}
+		if snapshot != "" {
+			if a.Snapshot, err = s.open(snapshot, appContext(a.ID, "snapshot")); err != nil {
+				return nil, fmt.Errorf("application %d: snapshot: %w", a.ID, err)
+			}
+		}
+	}
+	return &a, nil
+}
+
+// Application reads one application with its portfolio and snapshot.
+func (s *Store) Application(ctx context.Context, id int64) (*Application, error) {
+	return s.scanApplication(s.DB.QueryRowContext(ctx, s.Dialect.Rebind(
+		"SELECT "+appColumns+" FROM applications a JOIN users u ON u.id = a.applicant_id WHERE a.id = ?"), id), true)
+}
+
+// ApplicationFilter narrows a list of applications; zero fields match all.
+type ApplicationFilter struct {
+	ApplicantID int64
+	State       string
+	SetID       string
+	// SupervisorEmail keeps the applications that name this supervisor.
+	SupervisorEmail string
+	// ReviewerID keeps the applications assigned to this reviewer.
+	ReviewerID int64
+	// UpdatedBefore keeps the applications not changed since then (by age).
+	UpdatedBefore time.Time
+	// WithPortfolio decrypts the portfolios too (slower).
+	WithPortfolio bool
+	Limit         int
+}
+
+// Applications lists applications, oldest change first.
+func (s *Store) Applications(ctx context.Context, f ApplicationFilter) ([]*Application, error) {
+	var where []string
+	var args []any
+	if f.ApplicantID != 0 {
+		where, args = append(where, "a.applicant_id = ?"), append(args, f.ApplicantID)
+	}
+	if f.State != "" {
+		where, args = append(where, "a.state = ?"), append(args, f.State)
+	}
+	if f.SetID != "" {
+		where, args = append(where, "a.set_id = ?"), append(args, f.SetID)
+	}
+	if f.SupervisorEmail != "" {
+		where = append(where, "a.id IN (SELECT application_id FROM application_supervisors WHERE email = ?)")
+		args = append(args, strings.ToLower(strings.TrimSpace(f.SupervisorEmail)))
+	}
+	if f.ReviewerID != 0 {
+		where = append(where, "a.id IN (SELECT application_id FROM review_assignments WHERE reviewer_id = ?)")
+		args = append(args, f.ReviewerID)
+	}
+	if !f.UpdatedBefore.IsZero() {
+		where, args = append(where, "a.updated_at < ?"), append(args, s.timeArg(f.UpdatedBefore))
+	}
+	q := "SELECT " + appColumns + " FROM applications a JOIN users u ON u.id = a.applicant_id"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY a.updated_at, a.id"
+	if f.Limit > 0 {
+		q += " LIMIT " + strconv.Itoa(f.Limit)
+	}
+	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Application
+	for rows.Next() {
+		a, err := s.scanApplication(rows, f.WithPortfolio)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SavePortfolio replaces an application's live portfolio if the
+// application is still at version; otherwise it returns ErrConflict and
+// changes nothing. It returns the new version.
+func (s *Store) SavePortfolio(ctx context.Context, tx *sql.Tx, id int64, version int, portfolio []byte, at time.Time) (int, error) {
+	sealed, err := s.seal(portfolio, appContext(id, "portfolio"))
+	if err != nil {
+		return 0, err
+	}
+	return s.bump(ctx, tx, id, version, "portfolio = ?, updated_at = ?", sealed, s.timeArg(at))
+}
+
+// bump runs an UPDATE of one application guarded by its version and
+// returns the new version, or ErrConflict.
+func (s *Store) bump(ctx context.Context, tx *sql.Tx, id int64, version int, set string, args ...any) (int, error) {
+	args = append(args, id, version)
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE applications SET "+set+", version = version + 1 WHERE id = ? AND version = ?"), args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		var exists int
+		if err := tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT 1 FROM applications WHERE id = ?"), id).Scan(&exists); errors.Is(err, sql.ErrNoRows) {
+			return 0, ErrNotFound
+		}
+		return 0, fmt.Errorf("application %d was changed by someone else since version %d; reload it and apply your change again: %w", id, version, ErrConflict)
+	}
+	return version + 1, nil
+}
+
+// SetApplicationState moves an application to a new state if it is still
+// at version and in state from; it returns the new version.
+func (s *Store) SetApplicationState(ctx context.Context, tx *sql.Tx, id int64, version int, from, to string, at time.Time) (int, error) {
+	var cur string
+	if err := tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT state FROM applications WHERE id = ?"), id).Scan(&cur); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, ErrNotFound
+		}
+		return 0, err
+	}
+	if cur != from {
+		return 0, fmt.Errorf("application %d is now %s, not %s; reload it: %w", id, cur, from, ErrConflict)
+	}
+	return s.bump(ctx, tx, id, version, "state = ?, updated_at = ?", to, s.timeArg(at))
+}
+
+// FreezeSnapshot stores the submitted portfolio and the set version it is
+// judged by; it is part of submitting, in the same transaction.
+func (s *Store) FreezeSnapshot(ctx context.Context, tx *sql.Tx, id int64, snapshot []byte, setVersion string, at time.Time) error {
+	sealed, err := s.seal(snapshot, appContext(id, "snapshot"))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE applications SET snapshot = ?, snapshot_set_version = ?, submitted_at = ? WHERE id = ?"),
+		sealed, setVersion, s.timeArg(at), id)
+	return err
+}
+
+// Event is one thing that happened to an application: a transition, an
+// information request or answer, a verification, an assignment.
+type Event struct {
+	ID            int64
+	ApplicationID int64
+	At            time.Time
+	ActorID       int64 // 0 for the system
+	ActorName     string
+	Action        string
+	From, To      string
+	Message       string
+}
+
+// AddEvent records an event in the application's history.
+func (s *Store) AddEvent(ctx context.Context, tx *sql.Tx, e Event) error {
+	var actor any
+	if e.ActorID != 0 {
+		actor = e.ActorID
+	}
+	_, err := tx.ExecContext(ctx, s.Dialect.Rebind(
+		"INSERT INTO application_events (application_id, at, actor_id, action, from_state, to_state, message) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+		e.ApplicationID, s.timeArg(e.At), actor, e.Action, e.From, e.To, e.Message)
+	return err
+}
+
+// Events lists an application's history, oldest first.
+func (s *Store) Events(ctx context.Context, applicationID int64) ([]Event, error) {
+	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind(
+		`SELECT e.id, e.application_id, e.at, COALESCE(e.actor_id, 0), COALESCE(u.name, ''), e.action, e.from_state, e.to_state, e.message
+		 FROM application_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.application_id = ? ORDER BY e.id`), applicationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var at any
+		if err := rows.Scan(&e.ID, &e.ApplicationID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.From, &e.To, &e.Message); err != nil {
+			return nil, err
+		}
+		if e.At, err = scanTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// SupervisorLink ties a supervisor named in a portfolio to the e-mail
+// address of their account, so that they see the application.
+type SupervisorLink struct {
+	Ref   string // the supervisor's id in the portfolio
+	Email string
+}
+
+// SetSupervisors replaces the supervisor links of an application.
+func (s *Store) SetSupervisors(ctx context.Context, tx *sql.Tx, applicationID int64, links []SupervisorLink) error {
+	if _, err := tx.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM application_supervisors WHERE application_id = ?"), applicationID); err != nil {
+		return err
+	}
+	for _, l := range links {
+		email := strings.ToLower(strings.TrimSpace(l.Email))
+		if email == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, s.Dialect.Rebind(
+			"INSERT INTO application_supervisors (application_id, supervisor_ref, email) VALUES (?, ?, ?)"), applicationID, l.Ref, email); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Supervisors lists the supervisor links of an application.
+func (s *Store) Supervisors(ctx context.Context, applicationID int64) ([]SupervisorLink, error) {
+	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind(
+		"SELECT supervisor_ref, email FROM application_supervisors WHERE application_id = ? ORDER BY supervisor_ref"), applicationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SupervisorLink
+	for rows.Next() {
+		var l SupervisorLink
+		if err := rows.Scan(&l.Ref, &l.Email); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// IsAssigned reports whether a reviewer is assigned to an application.
+func (s *Store) IsAssigned(ctx context.Context, applicationID, reviewerID int64) (bool, error) {
+	var one int
+	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT 1 FROM review_assignments WHERE application_id = ? AND reviewer_id = ?"),
+		applicationID, reviewerID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}

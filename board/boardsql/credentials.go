@@ -1,0 +1,272 @@
+package boardsql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// IssuedCredential is a credential the board issued: its signed forms and
+// where it stands in the status lists.
+type IssuedCredential struct {
+	ID            string // the UUID in its URL
+	ApplicationID int64
+	HolderID      int64
+	SetID         string
+	SetVersion    string
+	// Document is the credential's JSON; JWT its VC-JWT form.
+	Document   []byte
+	JWT        string
+	IssuedAt   time.Time
+	ValidUntil time.Time
+	// RevocationList and SuspensionList name the status lists; the indexes
+	// are the credential's bits in them.
+	RevocationList  string
+	RevocationIndex int
+	SuspensionList  string
+	SuspensionIndex int
+	// Public is the holder's choice to let anyone fetch it by its URL.
+	Public bool
+	// RevokedAt is when the board revoked it, for good (zero: not revoked).
+	RevokedAt    time.Time
+	RevokeReason string
+	// SuspendedAt is when the board suspended it (zero: not suspended).
+	SuspendedAt   time.Time
+	SuspendReason string
+	// SupersededBy is the id of the credential a renewal issued in its
+	// place, and SupersededAt when (empty and zero: not superseded).
+	SupersededBy string
+	SupersededAt time.Time
+}
+
+// Status is "revoked", "suspended", "superseded" or "active"; expiry is
+// judged on a date by the caller.
+func (c *IssuedCredential) Status() string {
+	switch {
+	case !c.RevokedAt.IsZero():
+		return "revoked"
+	case !c.SuspendedAt.IsZero():
+		return "suspended"
+	case c.SupersededBy != "":
+		return "superseded"
+	}
+	return "active"
+}
+
+func credContext(id, what string) string { return "credentials/" + id + "/" + what }
+
+// UsedStatusIndexes lists the indexes taken in one status list, for the
+// allocator; purpose is "revocation" or "suspension".
+func (s *Store) UsedStatusIndexes(ctx context.Context, tx *sql.Tx, purpose, list string) ([]int, error) {
+	if purpose != "revocation" && purpose != "suspension" {
+		return nil, fmt.Errorf("status purpose %q: use revocation or suspension", purpose)
+	}
+	return scanInts(tx.QueryContext(ctx, s.Dialect.Rebind("SELECT "+purpose+"_index FROM credentials WHERE "+purpose+"_list = ?"), list))
+}
+
+// AddCredential stores an issued credential in the caller's transaction;
+// an index already taken in a list is ErrConflict.
+func (s *Store) AddCredential(ctx context.Context, tx *sql.Tx, c IssuedCredential) error {
+	doc, err := s.seal(c.Document, credContext(c.ID, "document"))
+	if err != nil {
+		return err
+	}
+	jwt, err := s.seal([]byte(c.JWT), credContext(c.ID, "jwt"))
+	if err != nil {
+		return err
+	}
+	var until any
+	if !c.ValidUntil.IsZero() {
+		until = s.timeArg(c.ValidUntil)
+	}
+	_, err = tx.ExecContext(ctx, s.Dialect.Rebind(`INSERT INTO credentials (id, application_id, holder_id, set_id, set_version, document, jwt,
+		issued_at, valid_until, revocation_list, revocation_index, suspension_list, suspension_index, public)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		c.ID, c.ApplicationID, c.HolderID, c.SetID, c.SetVersion, doc, jwt, s.timeArg(c.IssuedAt), until,
+		c.RevocationList, c.RevocationIndex, c.SuspensionList, c.SuspensionIndex, c.Public)
+	if err != nil && isUniqueViolation(err) {
+		return fmt.Errorf("a status index was taken meanwhile; try again: %w", ErrConflict)
+	}
+	return err
+}
+
+const credColumns = `id, application_id, holder_id, set_id, set_version, document, jwt, issued_at, valid_until,
+	revocation_list, revocation_index, suspension_list, suspension_index, public, revoked_at, revoke_reason, suspended_at, suspend_reason, superseded_by, superseded_at`
+
+func (s *Store) scanCredential(r scanner) (*IssuedCredential, error) {
+	var c IssuedCredential
+	var doc, jwt string
+	var issued, until, revoked, suspended, superseded any
+	if err := r.Scan(&c.ID, &c.ApplicationID, &c.HolderID, &c.SetID, &c.SetVersion, &doc, &jwt, &issued, &until,
+		&c.RevocationList, &c.RevocationIndex, &c.SuspensionList, &c.SuspensionIndex, &c.Public,
+		&revoked, &c.RevokeReason, &suspended, &c.SuspendReason, &c.SupersededBy, &superseded); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	var err error
+	if c.Document, err = s.open(doc, credContext(c.ID, "document")); err != nil {
+		return nil, fmt.Errorf("credential %s: %w", c.ID, err)
+	}
+	j, err := s.open(jwt, credContext(c.ID, "jwt"))
+	if err != nil {
+		return nil, fmt.Errorf("credential %s: %w", c.ID, err)
+	}
+	c.JWT = string(j)
+	if c.IssuedAt, err = scanTime(issued); err != nil {
+		return nil, err
+	}
+	if until != nil {
+		if c.ValidUntil, err = scanTime(until); err != nil {
+			return nil, err
+		}
+	}
+	if revoked != nil {
+		if c.RevokedAt, err = scanTime(revoked); err != nil {
+			return nil, err
+		}
+	}
+	if suspended != nil {
+		if c.SuspendedAt, err = scanTime(suspended); err != nil {
+			return nil, err
+		}
+	}
+	if superseded != nil {
+		if c.SupersededAt, err = scanTime(superseded); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}
+
+// SetCredentialStatus records a staff decision on a credential in the
+// caller's transaction: "revoke" (final), "suspend" or "reinstate" (lifts a
+// suspension). A revoked credential cannot change any more, and one a
+// renewal superseded cannot be suspended (ErrConflict): its successor can.
+func (s *Store) SetCredentialStatus(ctx context.Context, tx *sql.Tx, id, action, reason string, at time.Time) error {
+	var q string
+	var args []any
+	switch action {
+	case "revoke":
+		q, args = "UPDATE credentials SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL", []any{s.timeArg(at), reason, id}
+	case "suspend":
+		q, args = "UPDATE credentials SET suspended_at = ?, suspend_reason = ? WHERE id = ? AND revoked_at IS NULL AND suspended_at IS NULL AND superseded_by = ''", []any{s.timeArg(at), reason, id}
+	case "reinstate":
+		q, args = "UPDATE credentials SET suspended_at = NULL, suspend_reason = '' WHERE id = ? AND revoked_at IS NULL AND suspended_at IS NOT NULL", []any{id}
+	default:
+		return fmt.Errorf("credential status action %q: use revoke, suspend or reinstate", action)
+	}
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind(q), args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		var one int
+		if err := tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT 1 FROM credentials WHERE id = ?"), id).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		return fmt.Errorf("credential %s cannot be %s from its present status: %w", id, map[string]string{"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}[action], ErrConflict)
+	}
+	return nil
+}
+
+// SetStatusBits returns the indexes of a list whose bits are set: revoked
+// credentials in a revocation list, suspended (and not revoked) ones in a
+// suspension list.
+func (s *Store) SetStatusBits(ctx context.Context, purpose, list string) ([]int, error) {
+	var q string
+	switch purpose {
+	case "revocation":
+		q = "SELECT revocation_index FROM credentials WHERE revocation_list = ? AND revoked_at IS NOT NULL"
+	case "suspension":
+		q = "SELECT suspension_index FROM credentials WHERE suspension_list = ? AND suspended_at IS NOT NULL AND revoked_at IS NULL"
+	default:
+		return nil, fmt.Errorf("status purpose %q: use revocation or suspension", purpose)
+	}
+	return scanInts(s.DB.QueryContext(ctx, s.Dialect.Rebind(q), list))
+}
+
+// scanInts reads a one-column result of integers.
+func scanInts(rows *sql.Rows, err error) ([]int, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var i int
+		if err := rows.Scan(&i); err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// Credential reads one issued credential by id.
+func (s *Store) Credential(ctx context.Context, id string) (*IssuedCredential, error) {
+	return s.scanCredential(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+credColumns+" FROM credentials WHERE id = ?"), id))
+}
+
+// CredentialsOf lists a holder's credentials, newest first.
+func (s *Store) CredentialsOf(ctx context.Context, holderID int64) ([]*IssuedCredential, error) {
+	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind("SELECT "+credColumns+" FROM credentials WHERE holder_id = ? ORDER BY issued_at DESC, id"), holderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*IssuedCredential
+	for rows.Next() {
+		c, err := s.scanCredential(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SetCredentialPublic records the holder's choice to show a credential to
+// anyone who has its URL, or not.
+func (s *Store) SetCredentialPublic(ctx context.Context, tx *sql.Tx, id string, public bool) error {
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE credentials SET public = ? WHERE id = ?"), public, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// SupersedeCredential records in the caller's transaction that a renewal
+// replaced credential old with credential next. A credential already
+// superseded, or revoked, cannot be (ErrConflict).
+func (s *Store) SupersedeCredential(ctx context.Context, tx *sql.Tx, old, next string, at time.Time) error {
+	if old == next || next == "" {
+		return fmt.Errorf("credential %s cannot supersede itself", old)
+	}
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind(
+		"UPDATE credentials SET superseded_by = ?, superseded_at = ? WHERE id = ? AND superseded_by = '' AND revoked_at IS NULL"),
+		next, s.timeArg(at), old)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		var one int
+		if err := tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT 1 FROM credentials WHERE id = ?"), old).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		return fmt.Errorf("credential %s is revoked or already superseded: %w", old, ErrConflict)
+	}
+	return nil
+}

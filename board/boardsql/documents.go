@@ -1,0 +1,180 @@
+package boardsql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Document is an uploaded file of an application: the facts about it kept
+// in the database. Its content lives, encrypted, in the file store under
+// BlobKey; what it is and what it supports is the portfolio's Document item
+// ItemID.
+type Document struct {
+	ID            int64
+	ApplicationID int64
+	// ItemID is the id of the portfolio's Document item for this file,
+	// unique within the application.
+	ItemID      string
+	Filename    string
+	ContentType string
+	Size        int64
+	// SHA256 is the hex digest of the plaintext content.
+	SHA256     string
+	BlobKey    string
+	UploadedBy int64
+	// UploadedByName is read from the account.
+	UploadedByName string
+	CreatedAt      time.Time
+}
+
+// AddDocument records an uploaded document and returns its id; an item id
+// the application already uses for a document is ErrConflict.
+func (s *Store) AddDocument(ctx context.Context, tx *sql.Tx, d Document) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
+		`INSERT INTO documents (application_id, item_id, filename, content_type, size, sha256, blob_key, uploaded_by, created_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		d.ApplicationID, d.ItemID, d.Filename, d.ContentType, d.Size, d.SHA256, d.BlobKey, d.UploadedBy, s.timeArg(d.CreatedAt)).Scan(&id)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return 0, fmt.Errorf("application %d already has a document %s: %w", d.ApplicationID, d.ItemID, ErrConflict)
+		}
+		return 0, fmt.Errorf("recording the document: %w", err)
+	}
+	return id, nil
+}
+
+const documentColumns = `d.id, d.application_id, d.item_id, d.filename, d.content_type, d.size, d.sha256, d.blob_key, d.uploaded_by,
+	COALESCE(u.name, ''), d.created_at`
+
+func scanDocument(r scanner) (Document, error) {
+	var d Document
+	var created any
+	if err := r.Scan(&d.ID, &d.ApplicationID, &d.ItemID, &d.Filename, &d.ContentType, &d.Size, &d.SHA256, &d.BlobKey,
+		&d.UploadedBy, &d.UploadedByName, &created); err != nil {
+		return d, err
+	}
+	t, err := scanTime(created)
+	if err != nil {
+		return d, fmt.Errorf("document %d: %w", d.ID, err)
+	}
+	d.CreatedAt = t
+	return d, nil
+}
+
+// Documents lists an application's documents, oldest first.
+func (s *Store) Documents(ctx context.Context, applicationID int64) ([]Document, error) {
+	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind(
+		"SELECT "+documentColumns+" FROM documents d LEFT JOIN users u ON u.id = d.uploaded_by WHERE d.application_id = ? ORDER BY d.id"),
+		applicationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Document reads one document of an application; a document of another
+// application is ErrNotFound, like one that does not exist.
+func (s *Store) Document(ctx context.Context, applicationID, id int64) (*Document, error) {
+	d, err := scanDocument(s.DB.QueryRowContext(ctx, s.Dialect.Rebind(
+		"SELECT "+documentColumns+" FROM documents d LEFT JOIN users u ON u.id = d.uploaded_by WHERE d.application_id = ? AND d.id = ?"),
+		applicationID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// ApplicantDocumentBySHA256 finds a document with this content digest among
+// the applications of one applicant, the most recent upload first; none is
+// ErrNotFound. An import uses it to find a file the applicant already
+// uploaded, never anyone else's.
+func (s *Store) ApplicantDocumentBySHA256(ctx context.Context, applicantID int64, sha256 string) (*Document, error) {
+	d, err := scanDocument(s.DB.QueryRowContext(ctx, s.Dialect.Rebind(
+		"SELECT "+documentColumns+" FROM documents d JOIN applications a ON a.id = d.application_id LEFT JOIN users u ON u.id = d.uploaded_by"+
+			" WHERE a.applicant_id = ? AND d.sha256 = ? ORDER BY d.id DESC LIMIT 1"), applicantID, sha256))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// DeleteDocument removes the row of one document of an application, in the
+// caller's transaction; a document that does not exist, or belongs to
+// another application, is ErrNotFound. The file itself is the caller's to
+// delete from the file store, after the transaction commits: a row never
+// points to a file that is gone, and a file whose row is gone is found by
+// UnknownBlobKeys and removed later.
+func (s *Store) DeleteDocument(ctx context.Context, tx *sql.Tx, applicationID, id int64) error {
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM documents WHERE application_id = ? AND id = ?"), applicationID, id)
+	if err != nil {
+		return fmt.Errorf("deleting document %d of application %d: %w", id, applicationID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("application %d has no document %d: %w", applicationID, id, ErrNotFound)
+	}
+	return nil
+}
+
+// UnknownBlobKeys returns those of keys that no document row names: the
+// files of the file store that nothing refers to any more.
+func (s *Store) UnknownBlobKeys(ctx context.Context, keys []string) ([]string, error) {
+	known := map[string]bool{}
+	const batch = 500
+	for start := 0; start < len(keys); start += batch {
+		part := keys[start:min(start+batch, len(keys))]
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = k
+		}
+		q := "SELECT blob_key FROM documents WHERE blob_key IN (?" + strings.Repeat(", ?", len(part)-1) + ")"
+		rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind(q), args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			known[k] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	var out []string
+	for _, k := range keys {
+		if !known[k] {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,146 @@
+package boardsql
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/certboard/certboard/did"
+)
+
+// SigningKey is one of the board's Ed25519 keys for signing credentials.
+type SigningKey struct {
+	// ID is the key's fragment in the board's DID document ("key-20261126-1a2b").
+	ID     string
+	Public ed25519.PublicKey
+	// Private is set only by CurrentSigningKey.
+	Private   ed25519.PrivateKey
+	CreatedAt time.Time
+	// RetiredAt is when a newer key replaced it (zero for the current key).
+	RetiredAt time.Time
+}
+
+func keyContext(id string) string { return "signing_keys/" + id }
+
+// NewSigningKey generates a key from r (crypto/rand when nil), retires the
+// current one and stores the new one, sealed, in one transaction. It
+// returns the new key's id.
+func (s *Store) NewSigningKey(ctx context.Context, r io.Reader, at time.Time) (string, error) {
+	var id string
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		k, err := s.NewSigningKeyIn(ctx, tx, r, at)
+		if err == nil {
+			id = k.ID
+		}
+		return err
+	})
+	return id, err
+}
+
+// NewSigningKeyIn is NewSigningKey in the caller's transaction; it returns
+// the key with its private part.
+func (s *Store) NewSigningKeyIn(ctx context.Context, tx *sql.Tx, r io.Reader, at time.Time) (*SigningKey, error) {
+	pub, priv, err := ed25519.GenerateKey(r)
+	if err != nil {
+		return nil, fmt.Errorf("generating a signing key: %w", err)
+	}
+	id := fmt.Sprintf("key-%s-%x", at.UTC().Format("20060102"), []byte(pub[:3]))
+	sealed, err := s.seal(priv.Seed(), keyContext(id))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL"), s.timeArg(at)); err != nil {
+		return nil, fmt.Errorf("retiring the signing key: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO signing_keys (id, public_key, private_key, created_at) VALUES (?, ?, ?, ?)"),
+		id, did.Multikey(pub), sealed, s.timeArg(at))
+	if err != nil && isUniqueViolation(err) {
+		return nil, fmt.Errorf("a key %s exists already; try again: %w", id, ErrConflict)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storing the signing key: %w", err)
+	}
+	return &SigningKey{ID: id, Public: pub, Private: priv, CreatedAt: at}, nil
+}
+
+// EnsureSigningKey makes a first key when the board has none (at first
+// start) and returns the id of the current key.
+func (s *Store) EnsureSigningKey(ctx context.Context, at time.Time) (string, error) {
+	k, err := s.CurrentSigningKey(ctx)
+	if errors.Is(err, ErrNotFound) {
+		return s.NewSigningKey(ctx, nil, at)
+	}
+	if err != nil {
+		return "", err
+	}
+	return k.ID, nil
+}
+
+// SigningKeys lists every key, current and retired, newest first, without
+// their private parts: what the DID document publishes.
+func (s *Store) SigningKeys(ctx context.Context) ([]SigningKey, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT id, public_key, created_at, retired_at FROM signing_keys ORDER BY created_at DESC, id DESC")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SigningKey
+	for rows.Next() {
+		var k SigningKey
+		var multikey string
+		var created, retired any
+		if err := rows.Scan(&k.ID, &multikey, &created, &retired); err != nil {
+			return nil, err
+		}
+		if k.Public, err = did.PublicFromMultikey(multikey); err != nil {
+			return nil, fmt.Errorf("signing key %s: %w", k.ID, err)
+		}
+		if k.CreatedAt, err = scanTime(created); err != nil {
+			return nil, err
+		}
+		if retired != nil {
+			if k.RetiredAt, err = scanTime(retired); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// CurrentSigningKey returns the key that signs now, with its private part.
+func (s *Store) CurrentSigningKey(ctx context.Context) (*SigningKey, error) {
+	var k SigningKey
+	var multikey, sealed string
+	var created any
+	err := s.DB.QueryRowContext(ctx, "SELECT id, public_key, private_key, created_at FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1").
+		Scan(&k.ID, &multikey, &sealed, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k.Public, err = did.PublicFromMultikey(multikey); err != nil {
+		return nil, fmt.Errorf("signing key %s: %w", k.ID, err)
+	}
+	seed, err := s.open(sealed, keyContext(k.ID))
+	if err != nil {
+		return nil, fmt.Errorf("signing key %s: %w", k.ID, err)
+	}
+	if len(seed) != ed25519.SeedSize {
+		return nil, fmt.Errorf("signing key %s: a seed of %d bytes", k.ID, len(seed))
+	}
+	k.Private = ed25519.NewKeyFromSeed(seed)
+	if !k.Public.Equal(k.Private.Public()) {
+		return nil, fmt.Errorf("signing key %s: the private key does not match the published one", k.ID)
+	}
+	if k.CreatedAt, err = scanTime(created); err != nil {
+		return nil, err
+	}
+	return &k, nil
+}

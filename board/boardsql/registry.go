@@ -1,0 +1,757 @@
+package boardsql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Profile is a holder's public profile for the registry. Specialties and
+// Languages are codes (the caller validates them); Visible is the holder's
+// choice to be listed.
+type Profile struct {
+	HolderID    int64
+	DisplayName string
+	City        string
+	Region      string
+	// Country is an ISO 3166-1 alpha-2 code in upper case.
+	Country     string
+	Specialties []string
+	Telehealth  bool
+	Languages   []string
+	Practice    string
+	Statement   string
+	Website     string
+	Email       string
+	Visible     bool
+	// Version counts saves, for optimistic concurrency (0: never saved).
+	Version   int
+	UpdatedAt time.Time
+}
+
+// RegistryCredential is what the registry shows of one public credential:
+// never its signed document, only what its status is computed from.
+type RegistryCredential struct {
+	ID           string
+	HolderID     int64
+	SetID        string
+	SetVersion   string
+	IssuedAt     time.Time
+	ValidUntil   time.Time
+	RevokedAt    time.Time
+	SuspendedAt  time.Time
+	SupersededBy string
+}
+
+// The statuses StatusAt gives. Only StatusValid is valid.
+const (
+	StatusValid      = "valid"
+	StatusExpired    = "expired"
+	StatusSuspended  = "suspended"
+	StatusRevoked    = "revoked"
+	StatusSuperseded = "superseded"
+)
+
+// StatusAt is the credential's status at a moment: revoked, suspended,
+// superseded, expired (past its valid-until) or valid, in that order of
+// precedence.
+func (c *RegistryCredential) StatusAt(now time.Time) string {
+	switch {
+	case !c.RevokedAt.IsZero():
+		return StatusRevoked
+	case !c.SuspendedAt.IsZero():
+		return StatusSuspended
+	case c.SupersededBy != "":
+		return StatusSuperseded
+	case !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil):
+		return StatusExpired
+	}
+	return StatusValid
+}
+
+// Listing is one entry of the registry: a visible profile and its public
+// credentials.
+type Listing struct {
+	Profile
+	Credentials []RegistryCredential
+}
+
+// RegistryQuery is a registry search. Zero fields match everything.
+type RegistryQuery struct {
+	// Q is free text; it is cut into terms (letters and digits), each
+	// matched as a word prefix in name, practice, place, specialties,
+	// languages and credential names; every term must match.
+	Q string
+	// Credential keeps holders with a public credential of this set id.
+	Credential string
+	// City, Region and Country match exactly, ignoring case and accents.
+	City, Region, Country string
+	// Specialty and Language are codes.
+	Specialty, Language string
+	// Telehealth is "yes", "no" or "" (either).
+	Telehealth string
+	// Limit is the page size (default 20, at most 100).
+	Limit int
+	// Offset skips listings (page-number pagination); After starts after
+	// this holder id instead (cursor pagination, faster on deep pages).
+	Offset int
+	After  int64
+	// CountCap bounds the count (default 1,000): above it, Total is
+	// CountCap and TotalCapped is true.
+	CountCap int
+	// NoCount skips the count (Total stays 0), for walking every page.
+	NoCount bool
+}
+
+// RegistryPage is one page of a search.
+type RegistryPage struct {
+	Listings []Listing
+	// Total counts the matching listings, up to the cap.
+	Total       int
+	TotalCapped bool
+	// Next is the cursor of the next page (its After), 0 on the last page.
+	Next int64
+}
+
+// MaxRegistryTerms bounds how many words of a query count.
+const MaxRegistryTerms = 8
+
+// FoldText lowers s and strips the accents of Latin letters, the form in
+// which the index keeps words, so that "Montréal" finds "montreal" on
+// both engines.
+func FoldText(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if f, ok := foldMap[r]; ok {
+			b.WriteString(f)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var foldMap = func() map[rune]string {
+	m := map[rune]string{}
+	for base, accented := range map[string]string{
+		"a": "àáâãäåāăą", "c": "çćĉċč", "d": "ďđ", "e": "èéêëēĕėęě", "g": "ĝğġģ", "h": "ĥħ",
+		"i": "ìíîïĩīĭįı", "j": "ĵ", "k": "ķ", "l": "ĺļľŀł", "n": "ñńņňŉ", "o": "òóôõöøōŏő",
+		"r": "ŕŗř", "s": "śŝşšș", "t": "ţťŧț", "u": "ùúûüũūŭůűų", "w": "ŵ", "y": "ýÿŷ", "z": "źżž",
+		"ss": "ß", "ae": "æ", "oe": "œ", "th": "þ",
+	} {
+		for _, r := range accented {
+			m[r] = base
+		}
+	}
+	return m
+}()
+
+// SearchTerms cuts free text into search terms: folded words of letters
+// and digits, each at most 40 characters, without repeats, at most
+// MaxRegistryTerms. Everything else (quotes, operators, punctuation) only
+// separates words, so no input can change the query's structure.
+func SearchTerms(q string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range strings.FieldsFunc(FoldText(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if r := []rune(w); len(r) > 40 {
+			w = string(r[:40])
+		}
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		out = append(out, w)
+		if len(out) == MaxRegistryTerms {
+			break
+		}
+	}
+	return out
+}
+
+// maxFacetRunes bounds the value of a filter token, on both sides alike:
+// PostgreSQL refuses a tsquery word longer than 2,047 bytes.
+const maxFacetRunes = 200
+
+// facetToken is the index token of one filter value: a kind and the value
+// folded to letters and digits only, at most maxFacetRunes of them.
+func facetToken(kind, value string) string {
+	var b strings.Builder
+	b.WriteString(kind)
+	n := 0
+	for _, r := range FoldText(value) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if n++; n > maxFacetRunes {
+				break
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// profileFacets are the filter tokens of a profile; sets are the set ids
+// of the holder's public credentials.
+func profileFacets(p *Profile, sets []string) []string {
+	var out []string
+	add := func(kind, v string) {
+		if strings.TrimSpace(v) != "" {
+			out = append(out, facetToken(kind, v))
+		}
+	}
+	add("co", p.Country)
+	add("rg", p.Region)
+	add("ci", p.City)
+	// With the country (its code is two letters, so the token is
+	// unambiguous): a search that names both matches one token, not the
+	// intersection of a region with a whole country.
+	if strings.TrimSpace(p.Country) != "" {
+		if strings.TrimSpace(p.Region) != "" {
+			add("rc", p.Country+" "+p.Region)
+		}
+		if strings.TrimSpace(p.City) != "" {
+			add("cc", p.Country+" "+p.City)
+		}
+	}
+	for _, s := range p.Specialties {
+		add("sp", s)
+	}
+	for _, l := range p.Languages {
+		add("ln", l)
+	}
+	for _, id := range sets {
+		add("cr", id)
+	}
+	if p.Telehealth {
+		out = append(out, "th1")
+	} else {
+		out = append(out, "th0")
+	}
+	return out
+}
+
+// queryFacets are the filter tokens a query asks for.
+func queryFacets(q *RegistryQuery) []string {
+	var out []string
+	add := func(kind, v string) {
+		if t := facetToken(kind, v); t != kind {
+			out = append(out, t)
+		}
+	}
+	switch {
+	case strings.TrimSpace(q.Country) != "" && (strings.TrimSpace(q.Region) != "" || strings.TrimSpace(q.City) != ""):
+		if strings.TrimSpace(q.Region) != "" {
+			add("rc", q.Country+" "+q.Region)
+		}
+		if strings.TrimSpace(q.City) != "" {
+			add("cc", q.Country+" "+q.City)
+		}
+	default:
+		add("co", q.Country)
+		add("rg", q.Region)
+		add("ci", q.City)
+	}
+	add("sp", q.Specialty)
+	add("ln", q.Language)
+	// A pre-filter: the live EXISTS on credentials decides (registrySQL).
+	add("cr", q.Credential)
+	switch q.Telehealth {
+	case "yes":
+		out = append(out, "th1")
+	case "no":
+		out = append(out, "th0")
+	}
+	return out
+}
+
+// profileBody is the searchable text of a profile: its words folded and
+// separated by spaces. extra holds more words (the names of the holder's
+// public credentials, the names of specialties and languages).
+func profileBody(p *Profile, extra string) string {
+	words := SearchTerms(strings.Join([]string{p.DisplayName, p.Practice, p.City, p.Region, p.Country}, " "))
+	all := strings.Join([]string{strings.Join(words, " "), extra}, " ")
+	return strings.Join(strings.FieldsFunc(FoldText(all), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " ")
+}
+
+func splitCodes(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+const profileColumns = "holder_id, display_name, city, region, country, specialties, telehealth, languages, practice, statement, website, email, visible, version, updated_at"
+
+func scanProfile(r scanner) (*Profile, error) {
+	var p Profile
+	var spec, langs string
+	var updated any
+	if err := r.Scan(&p.HolderID, &p.DisplayName, &p.City, &p.Region, &p.Country, &spec, &p.Telehealth, &langs, &p.Practice,
+		&p.Statement, &p.Website, &p.Email, &p.Visible, &p.Version, &updated); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	p.Specialties, p.Languages = splitCodes(spec), splitCodes(langs)
+	var err error
+	if p.UpdatedAt, err = scanTime(updated); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// Profile reads a holder's profile; ErrNotFound when they have none.
+func (s *Store) Profile(ctx context.Context, holderID int64) (*Profile, error) {
+	return scanProfile(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+profileColumns+" FROM registry_profiles WHERE holder_id = ?"), holderID))
+}
+
+// SaveProfile stores a profile in the caller's transaction if it is still
+// at p.Version (0: the holder has none yet), and writes its search-index
+// entry in the same transaction; extra is more searchable text (the names
+// of the holder's public credentials, of specialties and languages). It
+// returns the new version, or ErrConflict when another save came first.
+func (s *Store) SaveProfile(ctx context.Context, tx *sql.Tx, p Profile, extra string) (int, error) {
+	args := []any{p.DisplayName, p.City, p.Region, p.Country, strings.Join(p.Specialties, ","), p.Telehealth,
+		strings.Join(p.Languages, ","), p.Practice, p.Statement, p.Website, p.Email, p.Visible, s.timeArg(p.UpdatedAt), p.HolderID}
+	var res sql.Result
+	var err error
+	if p.Version == 0 {
+		res, err = tx.ExecContext(ctx, s.Dialect.Rebind(`INSERT INTO registry_profiles (display_name, city, region, country, specialties, telehealth,
+			languages, practice, statement, website, email, visible, updated_at, holder_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (holder_id) DO NOTHING`), args...)
+	} else {
+		res, err = tx.ExecContext(ctx, s.Dialect.Rebind(`UPDATE registry_profiles SET display_name = ?, city = ?, region = ?, country = ?,
+			specialties = ?, telehealth = ?, languages = ?, practice = ?, statement = ?, website = ?, email = ?, visible = ?, updated_at = ?,
+			version = version + 1 WHERE holder_id = ? AND version = ?`), append(args, p.Version)...)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, err
+	} else if n == 0 {
+		return 0, fmt.Errorf("the profile was saved by someone else since version %d; reload it and save again: %w", p.Version, ErrConflict)
+	}
+	if err := s.indexProfile(ctx, tx, &p, extra); err != nil {
+		return 0, err
+	}
+	return p.Version + 1, nil
+}
+
+// ReindexProfile rewrites a holder's search-index entry in the caller's
+// transaction, with extra(profile) as the searchable text beyond the
+// profile's own. Call it in every transaction that changes which
+// credentials of the holder are public (a credential issued, or its
+// visibility changed): the entry keeps their set ids as filter tokens. A
+// holder without a profile has nothing to index.
+func (s *Store) ReindexProfile(ctx context.Context, tx *sql.Tx, holderID int64, extra func(*Profile) string) error {
+	p, err := scanProfile(tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+profileColumns+" FROM registry_profiles WHERE holder_id = ?"), holderID))
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.indexProfile(ctx, tx, p, extra(p))
+}
+
+// RegistryIndexText is what the search index keeps of a profile: the
+// searchable words and the filter tokens, each separated by spaces (for
+// bulk loaders that fill the index directly). sets are the set ids of the
+// holder's public credentials (PublicCredentialSets), kept as filter tokens
+// so that the credential filter is an index lookup; the filter is still
+// checked against the credentials themselves at query time.
+func RegistryIndexText(p *Profile, extra string, sets []string) (body, facets string) {
+	return profileBody(p, extra), strings.Join(profileFacets(p, sets), " ")
+}
+
+// PostgresSearchVector is how PostgreSQL's index entry is computed from
+// the words ($1) and the filter tokens ($2) of RegistryIndexText.
+const PostgresSearchVector = "setweight(to_tsvector('simple', $1), 'D') || setweight(to_tsvector('simple', $2), 'A')"
+
+// PostgresRegistryWords is the start of the statement that adds the words
+// (weight D) of index entries to registry_words, the vocabulary through
+// which a search turns a word prefix into the few words it stands for; the
+// caller adds the WHERE (and ON CONFLICT DO NOTHING).
+const PostgresRegistryWords = "INSERT INTO registry_words (word) SELECT unnest(tsvector_to_array(ts_filter(search, '{d}'))) FROM registry_profiles"
+
+// maxPrefixWords bounds how many words of the vocabulary a prefix may
+// stand for in a PostgreSQL search; a prefix of more stays a prefix match.
+const maxPrefixWords = 32
+
+// prefixWords finds, on PostgreSQL, the words of the index each search
+// term of two or more characters is the start of (at most maxPrefixWords;
+// a term without an entry stays a prefix match). A prefix match (term:*)
+// makes GIN collect every posting of every matching word into a bitmap
+// before intersecting anything (30 ms for "couples", a word of 100,000
+// listings), whereas exact words are intersected with the filters by
+// skipping through their posting lists (5 ms). The vocabulary only ever
+// grows (a word no longer used matches no one), so the expansion finds
+// exactly what the prefix would.
+func (s *Store) prefixWords(ctx context.Context, db registryReader, terms []string) (map[string][]string, error) {
+	if s.Dialect != Postgres {
+		return nil, nil
+	}
+	out := map[string][]string{}
+	for _, t := range terms {
+		r := []rune(t)
+		if len(r) < 2 {
+			continue
+		}
+		// The first string after every string that starts with t, in
+		// code-point (UTF-8 byte, collation C) order.
+		next := r[len(r)-1] + 1
+		if next >= 0xD800 && next < 0xE000 {
+			next = 0xE000
+		}
+		if next > unicode.MaxRune {
+			continue
+		}
+		upper := string(r[:len(r)-1]) + string(next)
+		rows, err := db.QueryContext(ctx, "SELECT word FROM registry_words WHERE word >= $1 AND word < $2 ORDER BY word LIMIT "+strconv.Itoa(maxPrefixWords+1), t, upper)
+		if err != nil {
+			return nil, fmt.Errorf("searching the registry: %w", err)
+		}
+		var words []string
+		plain := true
+		for rows.Next() {
+			var w string
+			if err := rows.Scan(&w); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !strings.HasPrefix(w, t) || !isWord(w) {
+				plain = false
+			}
+			words = append(words, w)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if plain && len(words) > 0 && len(words) <= maxPrefixWords {
+			out[t] = words
+		}
+	}
+	return out, nil
+}
+
+// isWord reports whether w is letters and digits only.
+func isWord(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return w != "" && utf8.ValidString(w)
+}
+
+// indexProfile writes the index entry of a profile: only a visible profile
+// is in the index. The set ids of the holder's public credentials are read
+// here, in the caller's transaction, so that every writer of the entry
+// keeps them current.
+func (s *Store) indexProfile(ctx context.Context, tx *sql.Tx, p *Profile, extra string) error {
+	sets, err := s.PublicCredentialSets(ctx, tx, p.HolderID)
+	if err != nil {
+		return err
+	}
+	body, facets := RegistryIndexText(p, extra, sets)
+	if s.Dialect == Postgres {
+		if _, err := tx.ExecContext(ctx, `UPDATE registry_profiles SET search = `+PostgresSearchVector+` WHERE holder_id = $3`, body, facets, p.HolderID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, PostgresRegistryWords+" WHERE holder_id = $1 ORDER BY 1 ON CONFLICT DO NOTHING", p.HolderID)
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM registry_fts WHERE rowid = ?", p.HolderID); err != nil {
+		return err
+	}
+	if !p.Visible {
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO registry_fts (rowid, body, facets) VALUES (?, ?, ?)", p.HolderID, body, facets)
+	return err
+}
+
+// PublicCredentialSets lists the set ids of a holder's public credentials,
+// in the caller's transaction, for the searchable text.
+func (s *Store) PublicCredentialSets(ctx context.Context, tx *sql.Tx, holderID int64) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, s.Dialect.Rebind("SELECT DISTINCT set_id FROM credentials WHERE holder_id = ? AND public = ? ORDER BY set_id"), holderID, true)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// registrySQL builds the FROM and WHERE of a search, and its arguments.
+// Credentials are joined live: a listing needs a public credential now.
+// On PostgreSQL, words holds the words of the index a term is the start
+// of (prefixWords); a term not in it is matched as a prefix.
+func (s *Store) registrySQL(q *RegistryQuery, words map[string][]string) (body, key string, args []any, err error) {
+	terms, facets := SearchTerms(q.Q), queryFacets(q)
+	var where []string
+	var from string
+	pub := "c.public = 1"
+	if s.Dialect == Postgres {
+		pub = "c.public"
+	}
+	switch {
+	case s.Dialect == SQLite && (len(terms) > 0 || len(facets) > 0):
+		// FTS5 walks its match in rowid (holder id) order, so a page of a
+		// broad match stops early instead of sorting every match.
+		var parts []string
+		for _, t := range terms {
+			// Terms are letters and digits only: quoting is enough.
+			if len([]rune(t)) >= 2 {
+				parts = append(parts, `body : "`+t+`"*`)
+			} else {
+				parts = append(parts, `body : "`+t+`"`)
+			}
+		}
+		for _, f := range facets {
+			parts = append(parts, `facets : "`+f+`"`)
+		}
+		from, key = "registry_fts f JOIN registry_profiles p ON p.holder_id = f.rowid", "f.rowid"
+		where = append(where, "registry_fts MATCH ?", "p.visible = 1")
+		args = append(args, strings.Join(parts, " AND "))
+	case s.Dialect == SQLite:
+		from, key = "registry_profiles p", "p.holder_id"
+		where = append(where, "p.visible = 1")
+	default:
+		from, key = "registry_profiles p", "p.holder_id"
+		where = append(where, "p.visible")
+		// Words must match a word (weight D), filters a filter token
+		// (weight A); one tsquery, so the GIN index intersects them all.
+		var tq []string
+		for _, t := range terms {
+			if ws := words[t]; len(ws) == 1 {
+				tq = append(tq, ws[0]+":D")
+			} else if len(ws) > 1 {
+				tq = append(tq, "("+strings.Join(ws, ":D | ")+":D)")
+			} else if len([]rune(t)) >= 2 {
+				tq = append(tq, t+":*D")
+			} else {
+				tq = append(tq, t+":D")
+			}
+		}
+		for _, f := range facets {
+			tq = append(tq, f+":A")
+		}
+		if len(tq) > 0 {
+			lit, err := tsqueryLiteral(strings.Join(tq, " & "))
+			if err != nil {
+				return "", "", nil, err
+			}
+			where = append(where, "p.search @@ to_tsquery('simple', "+lit+")")
+		}
+	}
+	exists := "EXISTS (SELECT 1 FROM credentials c WHERE c.holder_id = p.holder_id AND " + pub
+	if q.Credential != "" {
+		exists += " AND c.set_id = ?"
+		args = append(args, q.Credential)
+	}
+	if q.After > 0 {
+		// Said of the credentials too, so that a merge join starts there.
+		exists += " AND c.holder_id > ?"
+		args = append(args, q.After)
+	}
+	where = append(where, exists+")")
+	if q.After > 0 {
+		where, args = append(where, key+" > ?"), append(args, q.After)
+	}
+	return "FROM " + from + " WHERE " + strings.Join(where, " AND "), key, args, nil
+}
+
+// errUnsafeLiteral is a tsquery that holds something other than what
+// SearchTerms and facetToken make; it is never written into a statement.
+var errUnsafeLiteral = errors.New("store: a registry search query holds characters that are not letters, digits or tsquery operators")
+
+// tsqueryLiteral quotes a tsquery for SQL. The text queries are written
+// into the statement rather than bound: PostgreSQL then plans each search
+// for its words (a rare name through the GIN index, a common word along
+// the holder order), where a generic plan for a bound tsquery, chosen after
+// a few runs of a prepared statement, walked a million rows for a rare
+// name. SearchTerms and facetToken make only letters and digits, joined by
+// spaces, & and the suffixes :*, :A and :D, and the words a prefix stands
+// for (letters and digits) as ( w1:D | w2:D ); anything else (a quote, a
+// backslash, a NUL, a control or combining character, invalid UTF-8) is
+// refused here rather than trusted to quoting, which would also depend on
+// the server's standard_conforming_strings.
+func tsqueryLiteral(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", errUnsafeLiteral
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" &:*|()", r) {
+			return "", errUnsafeLiteral
+		}
+	}
+	return "'" + s + "'", nil
+}
+
+// registryReader is what a search reads through: the pool, or (on
+// PostgreSQL) a read-only transaction.
+type registryReader interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// SearchRegistry finds listings: visible profiles with at least one public
+// credential, matching every term and filter, in the order holders joined
+// (by holder id), one page at a time, with a count capped at CountCap.
+// On PostgreSQL the count, the page and the credentials are read in one
+// read-only transaction (one snapshot) without parallel workers: a search
+// stops after a page or the cap, and workers cost more to start and
+// overshoot the limit than they save.
+func (s *Store) SearchRegistry(ctx context.Context, q RegistryQuery) (*RegistryPage, error) {
+	if s.Dialect != Postgres {
+		return s.searchRegistry(ctx, s.DB, q)
+	}
+	tx, err := s.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SET LOCAL max_parallel_workers_per_gather = 0"); err != nil {
+		return nil, err
+	}
+	page, err := s.searchRegistry(ctx, tx, q)
+	if err != nil {
+		return nil, err
+	}
+	return page, tx.Commit()
+}
+
+func (s *Store) searchRegistry(ctx context.Context, db registryReader, q RegistryQuery) (*RegistryPage, error) {
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	q.Limit = min(q.Limit, 100)
+	// The only value compared as it is: PostgreSQL refuses NUL bytes.
+	q.Credential = strings.ToValidUTF8(strings.ReplaceAll(q.Credential, "\x00", ""), "")
+	if q.CountCap <= 0 {
+		q.CountCap = 1000
+	}
+	words, err := s.prefixWords(ctx, db, SearchTerms(q.Q))
+	if err != nil {
+		return nil, err
+	}
+	body, key, args, err := s.registrySQL(&q, words)
+	if err != nil {
+		return nil, err
+	}
+	out := &RegistryPage{}
+	sel := "SELECT p.holder_id, p.display_name, p.city, p.region, p.country, p.specialties, p.telehealth, p.languages, p.practice, " +
+		"p.statement, p.website, p.email, p.visible, p.version, p.updated_at " + body + " ORDER BY " + key + " LIMIT " + strconv.Itoa(q.Limit+1)
+	if q.After == 0 && q.Offset > 0 {
+		sel += " OFFSET " + strconv.Itoa(q.Offset)
+	}
+	rows, err := db.QueryContext(ctx, s.Dialect.Rebind(sel), args...)
+	if err != nil {
+		return nil, fmt.Errorf("searching the registry: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanProfile(rows)
+		if err != nil {
+			return nil, err
+		}
+		out.Listings = append(out.Listings, Listing{Profile: *p})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out.Listings) > q.Limit {
+		out.Listings = out.Listings[:q.Limit]
+		out.Next = out.Listings[q.Limit-1].HolderID
+	}
+	// A last page read from the start says the count itself.
+	exact := q.After == 0 && out.Next == 0 && (len(out.Listings) > 0 || q.Offset == 0)
+	if exact {
+		out.Total = q.Offset + len(out.Listings)
+	}
+	if !q.NoCount && !exact {
+		// The count: how many match, up to the cap (an exact count of a
+		// million-row match would read every row). With a cursor it is
+		// still the count of the whole result.
+		cq := q
+		cq.After = 0
+		countBody, _, countArgs, err := s.registrySQL(&cq, words)
+		if err != nil {
+			return nil, err
+		}
+		countQ := "SELECT count(*) FROM (SELECT 1 " + countBody + " LIMIT " + strconv.Itoa(q.CountCap+1) + ") n"
+		if err := db.QueryRowContext(ctx, s.Dialect.Rebind(countQ), countArgs...).Scan(&out.Total); err != nil {
+			return nil, fmt.Errorf("counting the registry: %w", err)
+		}
+		if out.Total > q.CountCap {
+			out.Total, out.TotalCapped = q.CountCap, true
+		}
+	}
+	if err := s.attachCredentials(ctx, db, out.Listings); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// attachCredentials reads the public credentials of listings, live.
+func (s *Store) attachCredentials(ctx context.Context, db registryReader, ls []Listing) error {
+	if len(ls) == 0 {
+		return nil
+	}
+	at := map[int64]int{}
+	var ids []any
+	for i, l := range ls {
+		at[l.HolderID] = i
+		ids = append(ids, l.HolderID)
+	}
+	pub := "public = 1"
+	if s.Dialect == Postgres {
+		pub = "public"
+	}
+	rows, err := db.QueryContext(ctx, s.Dialect.Rebind(`SELECT id, holder_id, set_id, set_version, issued_at, valid_until, revoked_at, suspended_at, superseded_by
+		FROM credentials WHERE `+pub+` AND holder_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY issued_at DESC, id`), ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c RegistryCredential
+		var issued, until, revoked, suspended any
+		if err := rows.Scan(&c.ID, &c.HolderID, &c.SetID, &c.SetVersion, &issued, &until, &revoked, &suspended, &c.SupersededBy); err != nil {
+			return err
+		}
+		if c.IssuedAt, err = scanTime(issued); err != nil {
+			return err
+		}
+		for _, v := range []struct {
+			raw any
+			to  *time.Time
+		}{{until, &c.ValidUntil}, {revoked, &c.RevokedAt}, {suspended, &c.SuspendedAt}} {
+			if v.raw != nil {
+				if *v.to, err = scanTime(v.raw); err != nil {
+					return err
+				}
+			}
+		}
+		i := at[c.HolderID]
+		ls[i].Credentials = append(ls[i].Credentials, c)
+	}
+	return rows.Err()
+}

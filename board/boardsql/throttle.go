@@ -1,0 +1,248 @@
+package boardsql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/auth"
+)
+
+// ThrottleKey names one counter of failed attempts (a row of
+// sign_in_throttle).
+type ThrottleKey struct {
+	// Scope says what is counted (wrong passwords, wrong codes...), Key
+	// for whom (an account and a client network, a network...).
+	Scope, Key string
+	// Account is the lower-case e-mail address of the account the counter
+	// belongs to, "" for one that belongs to no account (a network's).
+	// ClearAccountThrottles clears every counter of an account.
+	Account string
+}
+
+// Charge is an attempt to charge to a counter, under its policy.
+type Charge struct {
+	ThrottleKey
+	Policy auth.Throttle
+}
+
+// errRefused rolls back a charge that a policy refused.
+var errRefused = errors.New("attempt refused")
+
+// ChargeAttempt decides an attempt at now against every counter it names,
+// in one transaction that holds their rows (an upsert locks each row on
+// PostgreSQL; SQLite has one writer at a time): when every policy admits
+// it, it is charged to every counter and wait is zero; otherwise nothing
+// changes and wait is the longest wait any counter asks. Since the
+// decision and the charge are one step, parallel attempts are decided one
+// after the other and no more pass than the policies allow.
+func (s *Store) ChargeAttempt(ctx context.Context, now time.Time, charges ...Charge) (wait time.Duration, err error) {
+	// Rows are locked in one order, so that two attempts that share
+	// counters cannot deadlock.
+	charges = slices.Clone(charges)
+	slices.SortFunc(charges, func(a, b Charge) int {
+		return strings.Compare(a.Scope+"\x00"+a.Key, b.Scope+"\x00"+b.Key)
+	})
+	err = s.InTx(ctx, func(tx *sql.Tx) error {
+		next := make([]auth.Attempts, len(charges))
+		for i, c := range charges {
+			a, err := s.lockThrottle(ctx, tx, c.ThrottleKey, now)
+			if err != nil {
+				return err
+			}
+			n, w := c.Policy.Admit(a, now)
+			next[i], wait = n, max(wait, w)
+		}
+		if wait > 0 {
+			return errRefused
+		}
+		for i, c := range charges {
+			if err := s.writeThrottle(ctx, tx, c.ThrottleKey, next[i], c.Policy.Forget(next[i])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errRefused) {
+		return wait, nil
+	}
+	return 0, err
+}
+
+// RefundAttempt takes back the charge of an admitted attempt from every
+// counter it names (see auth.Throttle.Refund), each row held while it
+// changes.
+func (s *Store) RefundAttempt(ctx context.Context, now time.Time, charges ...Charge) error {
+	charges = slices.Clone(charges)
+	slices.SortFunc(charges, func(a, b Charge) int {
+		return strings.Compare(a.Scope+"\x00"+a.Key, b.Scope+"\x00"+b.Key)
+	})
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		for _, c := range charges {
+			a, err := s.lockThrottle(ctx, tx, c.ThrottleKey, now)
+			if err != nil {
+				return err
+			}
+			a = c.Policy.Refund(a)
+			if err := s.writeThrottle(ctx, tx, c.ThrottleKey, a, c.Policy.Forget(a)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// CountFailure adds a failure at now to the counter k inside tx, under the
+// notice policy n, and reports whether the account's owner should be told
+// now; it marks the counter told, so that the caller queues the mail in the
+// same transaction and it is sent once per window whatever runs in
+// parallel.
+func (s *Store) CountFailure(ctx context.Context, tx *sql.Tx, k ThrottleKey, n auth.Notice, now time.Time) (tell bool, err error) {
+	a, err := s.lockThrottle(ctx, tx, k, now)
+	if err != nil {
+		return false, err
+	}
+	a, tell = n.Count(a, now)
+	forget := a.Since.Add(n.Window)
+	if t := a.Told.Add(n.Window); t.After(forget) {
+		forget = t
+	}
+	return tell, s.writeThrottle(ctx, tx, k, a, forget)
+}
+
+// Throttle reads a counter; one that does not exist is the zero state.
+func (s *Store) Throttle(ctx context.Context, k ThrottleKey) (auth.Attempts, error) {
+	a, err := scanAttempts(s.DB.QueryRowContext(ctx, s.Dialect.Rebind(
+		"SELECT failures, window_start, blocked_until, told_at FROM sign_in_throttle WHERE scope = ? AND throttle_key = ?"), k.Scope, k.Key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return auth.Attempts{}, nil
+	}
+	return a, err
+}
+
+// ClearThrottle forgets one counter, as when an attempt was right.
+func (s *Store) ClearThrottle(ctx context.Context, q Querier, k ThrottleKey) error {
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sign_in_throttle WHERE scope = ? AND throttle_key = ?"), k.Scope, k.Key); err != nil {
+		return fmt.Errorf("clearing failed attempts: %w", err)
+	}
+	return nil
+}
+
+// ClearAccountThrottles forgets every counter of a user's account, from
+// every network: its owner proved who they are.
+func (s *Store) ClearAccountThrottles(ctx context.Context, q Querier, userID int64) error {
+	_, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sign_in_throttle WHERE account = (SELECT email FROM users WHERE id = ?)"), userID)
+	if err != nil {
+		return fmt.Errorf("clearing the account's failed attempts: %w", err)
+	}
+	return nil
+}
+
+// ForgetThrottles deletes the counters that no longer matter at now and
+// returns how many.
+func (s *Store) ForgetThrottles(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sign_in_throttle WHERE forget_at <= ?"), s.timeArg(now))
+	if err != nil {
+		return 0, fmt.Errorf("forgetting old failed attempts: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// lockThrottle reads a counter inside tx and holds its row until tx ends,
+// making an empty one (started at now) when there is none. The upsert's
+// update changes nothing; it is there to lock the row and return it.
+func (s *Store) lockThrottle(ctx context.Context, tx *sql.Tx, k ThrottleKey, now time.Time) (auth.Attempts, error) {
+	t := s.timeArg(now)
+	a, err := scanAttempts(tx.QueryRowContext(ctx, s.Dialect.Rebind(
+		"INSERT INTO sign_in_throttle (scope, throttle_key, account, failures, window_start, blocked_until, forget_at) VALUES (?, ?, ?, 0, ?, ?, ?) "+
+			"ON CONFLICT (scope, throttle_key) DO UPDATE SET scope = excluded.scope "+
+			"RETURNING failures, window_start, blocked_until, told_at"),
+		k.Scope, k.Key, strings.ToLower(k.Account), t, t, t))
+	if err != nil {
+		return auth.Attempts{}, fmt.Errorf("reading failed attempts: %w", err)
+	}
+	return a, nil
+}
+
+// writeThrottle stores a counter's new state, held by lockThrottle.
+func (s *Store) writeThrottle(ctx context.Context, tx *sql.Tx, k ThrottleKey, a auth.Attempts, forget time.Time) error {
+	var told any
+	if !a.Told.IsZero() {
+		told = s.timeArg(a.Told)
+	}
+	_, err := tx.ExecContext(ctx, s.Dialect.Rebind(
+		"UPDATE sign_in_throttle SET failures = ?, window_start = ?, blocked_until = ?, told_at = ?, forget_at = ? WHERE scope = ? AND throttle_key = ?"),
+		a.Failures, s.timeArg(a.Since), s.timeArg(a.Until), told, s.timeArg(forget), k.Scope, k.Key)
+	if err != nil {
+		return fmt.Errorf("counting failed attempts: %w", err)
+	}
+	return nil
+}
+
+func scanAttempts(r scanner) (auth.Attempts, error) {
+	var a auth.Attempts
+	var since, until, told any
+	if err := r.Scan(&a.Failures, &since, &until, &told); err != nil {
+		return a, err
+	}
+	var err1, err2, err3 error
+	a.Since, err1 = scanTime(since)
+	a.Until, err2 = scanTime(until)
+	if told != nil {
+		a.Told, err3 = scanTime(told)
+	}
+	return a, errors.Join(err1, err2, err3)
+}
+
+// KnownDevice reports whether digest is the device token of a browser that
+// signed in to the user's account with its second factor, and has not
+// expired at now.
+func (s *Store) KnownDevice(ctx context.Context, userID int64, digest string, now time.Time) (bool, error) {
+	var n int
+	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT COUNT(*) FROM known_devices WHERE digest = ? AND user_id = ? AND expires_at > ?"),
+		digest, userID, s.timeArg(now)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("reading known devices: %w", err)
+	}
+	return n > 0, nil
+}
+
+// KnownDevicesPerUser bounds the devices remembered for one account; the
+// least recently used are forgotten first.
+const KnownDevicesPerUser = 20
+
+// RememberDevice stores (or renews) the digest of a device token of a
+// browser that just signed in to the user's account with its second
+// factor, until expires, inside tx; past KnownDevicesPerUser the least
+// recently used devices of the user are forgotten, as are expired ones.
+func (s *Store) RememberDevice(ctx context.Context, tx *sql.Tx, userID int64, digest string, now, expires time.Time) error {
+	_, err := tx.ExecContext(ctx, s.Dialect.Rebind(
+		"INSERT INTO known_devices (digest, user_id, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?) "+
+			"ON CONFLICT (user_id, digest) DO UPDATE SET last_used_at = excluded.last_used_at, expires_at = excluded.expires_at"),
+		digest, userID, s.timeArg(now), s.timeArg(now), s.timeArg(expires))
+	if err != nil {
+		return fmt.Errorf("remembering the device: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, s.Dialect.Rebind(
+		"DELETE FROM known_devices WHERE user_id = ? AND (expires_at <= ? OR digest NOT IN "+
+			"(SELECT digest FROM known_devices WHERE user_id = ? ORDER BY last_used_at DESC, digest LIMIT ?))"),
+		userID, s.timeArg(now), userID, KnownDevicesPerUser)
+	if err != nil {
+		return fmt.Errorf("forgetting old devices: %w", err)
+	}
+	return nil
+}
+
+// ForgetDevices forgets every known device of a user, inside q: after a
+// password reset or change, or with two-factor sign-in turned off, a
+// device cookie someone else may hold gives them nothing more.
+func (s *Store) ForgetDevices(ctx context.Context, q Querier, userID int64) error {
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM known_devices WHERE user_id = ?"), userID); err != nil {
+		return fmt.Errorf("forgetting known devices: %w", err)
+	}
+	return nil
+}

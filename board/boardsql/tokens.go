@@ -1,0 +1,180 @@
+package boardsql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// HandleLen is the length of a handle: the first hex characters of a
+// stored digest, which name a session or an API token in pages and URLs.
+// A digest is a hash of a secret, so its prefix reveals nothing usable,
+// and 64 bits keep handles distinct.
+const HandleLen = 16
+
+// Handle is the handle of a stored digest.
+func Handle(digest string) string {
+	if len(digest) < HandleLen {
+		return digest
+	}
+	return digest[:HandleLen]
+}
+
+// validHandle reports whether h has a handle's shape (lower-case hex).
+func validHandle(h string) bool {
+	if len(h) != HandleLen {
+		return false
+	}
+	for _, c := range h {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// APIToken is a long-lived bearer token with which an integration acts as
+// its user; only the digest of the token is stored.
+type APIToken struct {
+	Digest     string
+	UserID     int64
+	Name       string
+	CreatedAt  time.Time
+	LastUsedAt time.Time // zero: never used
+	// ExpiresAt is when the token stops working. Every token has one
+	// (CreateAPIToken refuses a token without); zero is read as never only
+	// for a row the upgrade to migration 19 has not reached.
+	ExpiresAt time.Time
+}
+
+// TokenExpiredError is returned for a known API token past its expiry, so
+// that the caller can be told why it is refused.
+type TokenExpiredError struct {
+	ExpiresAt time.Time
+}
+
+func (e *TokenExpiredError) Error() string {
+	return "the API token expired at " + e.ExpiresAt.UTC().Format(time.RFC3339)
+}
+
+// ID is the token's handle.
+func (t APIToken) ID() string { return Handle(t.Digest) }
+
+// Expired reports whether the token no longer works at now.
+func (t APIToken) Expired(now time.Time) bool {
+	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
+}
+
+// optionalTime is the column value of a time that may be unset.
+func (s *Store) optionalTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return s.timeArg(t)
+}
+
+// CreateAPIToken stores a new API token, which must have an expiry.
+func (s *Store) CreateAPIToken(ctx context.Context, q Querier, t APIToken) error {
+	if t.ExpiresAt.IsZero() || !t.ExpiresAt.After(t.CreatedAt) {
+		return fmt.Errorf("storing the API token: it needs an expiry after its creation (%v)", t.ExpiresAt)
+	}
+	_, err := q.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO api_tokens (digest, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)"),
+		t.Digest, t.UserID, t.Name, s.timeArg(t.CreatedAt), s.optionalTime(t.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("storing the API token: %w", err)
+	}
+	return nil
+}
+
+// APITokens lists a user's API tokens, newest first, expired ones included.
+func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind(
+		"SELECT digest, user_id, name, created_at, last_used_at, expires_at FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, digest"), userID)
+	if err != nil {
+		return nil, fmt.Errorf("listing API tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []APIToken
+	for rows.Next() {
+		var t APIToken
+		var created, used, expires any
+		if err := rows.Scan(&t.Digest, &t.UserID, &t.Name, &created, &used, &expires); err != nil {
+			return nil, err
+		}
+		if t.CreatedAt, err = scanTime(created); err != nil {
+			return nil, err
+		}
+		if used != nil {
+			if t.LastUsedAt, err = scanTime(used); err != nil {
+				return nil, err
+			}
+		}
+		if expires != nil {
+			if t.ExpiresAt, err = scanTime(expires); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// DeleteAPIToken revokes one of a user's tokens by its ID and returns its
+// name. A token that is not the user's, or does not exist, is ErrNotFound.
+func (s *Store) DeleteAPIToken(ctx context.Context, q Querier, userID int64, id string) (string, error) {
+	if !validHandle(id) {
+		return "", ErrNotFound
+	}
+	var name string
+	err := q.QueryRowContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ? AND substr(digest, 1, ?) = ? RETURNING name"),
+		userID, HandleLen, id).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("revoking the API token: %w", err)
+	}
+	return name, nil
+}
+
+// APITokenUser returns the user of a live API token and records its use,
+// at most once a minute so that reads do not all become writes. An unknown
+// (or revoked) token is ErrNotFound; an expired one a *TokenExpiredError,
+// and its use is not recorded.
+func (s *Store) APITokenUser(ctx context.Context, digest string, now time.Time) (*User, error) {
+	var userID int64
+	var used, expires any
+	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT user_id, last_used_at, expires_at FROM api_tokens WHERE digest = ?"), digest).
+		Scan(&userID, &used, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the API token: %w", err)
+	}
+	if expires != nil {
+		exp, err := scanTime(expires)
+		if err != nil {
+			return nil, err
+		}
+		if !now.Before(exp) {
+			return nil, &TokenExpiredError{ExpiresAt: exp}
+		}
+	}
+	touch := used == nil
+	if !touch {
+		last, err := scanTime(used)
+		if err != nil {
+			return nil, err
+		}
+		touch = now.Sub(last) >= time.Minute
+	}
+	if touch {
+		if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE api_tokens SET last_used_at = ? WHERE digest = ?"), s.timeArg(now), digest); err != nil {
+			return nil, fmt.Errorf("recording the API token's use: %w", err)
+		}
+	}
+	return s.UserByID(ctx, userID)
+}

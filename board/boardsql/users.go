@@ -1,0 +1,447 @@
+package boardsql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a write would break a uniqueness rule or
+// lost a race with another edit.
+var ErrConflict = errors.New("conflict")
+
+// User is an account.
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	PasswordHash string
+	Roles        []string
+	CreatedAt    time.Time
+	Version      int
+	// EmailVerifiedAt is when the owner proved the address is theirs (zero
+	// until then).
+	EmailVerifiedAt time.Time
+	// Practice is where the person works, for reviewer conflict checks.
+	Practice string
+	// TOTPEnabledAt is when two-factor sign-in was turned on (zero: off).
+	TOTPEnabledAt time.Time
+}
+
+// TwoFactor reports whether the user signs in with a second factor.
+func (u *User) TwoFactor() bool { return !u.TOTPEnabledAt.IsZero() }
+
+// IsStaff reports whether the user is board staff or an admin.
+func (u *User) IsStaff() bool { return u.HasRole("staff") || u.HasRole("admin") }
+
+// Querier is what both *sql.DB and *sql.Tx offer, so a method can run
+// inside a caller's transaction or on its own.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// HasRole reports whether the user holds a role.
+func (u *User) HasRole(role string) bool {
+	for _, r := range u.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// CreateUser adds an account; the e-mail address is stored in lower case
+// and must be new (ErrConflict otherwise).
+func (s *Store) CreateUser(ctx context.Context, u User) (int64, error) {
+	return s.CreateUserIn(ctx, s.DB, u)
+}
+
+// CreateUserIn is CreateUser inside a transaction (or any Querier).
+func (s *Store) CreateUserIn(ctx context.Context, q Querier, u User) (int64, error) {
+	email := strings.ToLower(strings.TrimSpace(u.Email))
+	var verified any
+	if !u.EmailVerifiedAt.IsZero() {
+		verified = s.timeArg(u.EmailVerifiedAt)
+	}
+	var id int64
+	err := q.QueryRowContext(ctx, s.Dialect.Rebind(
+		"INSERT INTO users (email, name, password_hash, roles, created_at, email_verified_at, practice) VALUES (?, ?, ?, ?, ?, ?, ?) "+
+			"ON CONFLICT (email) DO NOTHING RETURNING id"),
+		email, u.Name, u.PasswordHash, strings.Join(u.Roles, ","), s.timeArg(u.CreatedAt), verified, u.Practice).Scan(&id)
+	if err != nil {
+		// ON CONFLICT DO NOTHING returns no row for a taken address and, unlike
+		// a failed INSERT, leaves a PostgreSQL transaction usable, so the
+		// caller can go on (sign-up mails the owner instead).
+		if errors.Is(err, sql.ErrNoRows) || isUniqueViolation(err) {
+			return 0, fmt.Errorf("an account with e-mail %s already exists: %w", email, ErrConflict)
+		}
+		return 0, fmt.Errorf("creating the account: %w", err)
+	}
+	return id, nil
+}
+
+// isUniqueViolation recognises a unique-constraint error of either engine.
+func isUniqueViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+const userColumns = "id, email, name, password_hash, roles, created_at, version, email_verified_at, practice, totp_enabled_at"
+
+func (s *Store) scanUser(r scanner) (*User, error) {
+	var u User
+	var roles string
+	var created, verified, totp any
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &roles, &created, &u.Version, &verified, &u.Practice, &totp); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	if roles != "" {
+		u.Roles = strings.Split(roles, ",")
+	}
+	t, err := scanTime(created)
+	if err != nil {
+		return nil, err
+	}
+	u.CreatedAt = t
+	if verified != nil {
+		if u.EmailVerifiedAt, err = scanTime(verified); err != nil {
+			return nil, err
+		}
+	}
+	if totp != nil {
+		if u.TOTPEnabledAt, err = scanTime(totp); err != nil {
+			return nil, err
+		}
+	}
+	return &u, nil
+}
+
+// UserByID finds an account by id.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE id = ?"), id))
+}
+
+// Users lists accounts by name; with a role, only those holding it.
+func (s *Store) Users(ctx context.Context, role string) ([]*User, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY name, id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*User
+	for rows.Next() {
+		u, err := s.scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		if role == "" || u.HasRole(role) {
+			out = append(out, u)
+		}
+	}
+	return out, rows.Err()
+}
+
+// UpdateUser changes an account's name, roles and practice if it is still at
+// u.Version (ErrConflict otherwise) and returns the new version.
+func (s *Store) UpdateUser(ctx context.Context, q Querier, u User) (int, error) {
+	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET name = ?, roles = ?, practice = ?, version = version + 1 WHERE id = ? AND version = ?"),
+		u.Name, strings.Join(u.Roles, ","), u.Practice, u.ID, u.Version)
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, err
+	} else if n == 0 {
+		return 0, fmt.Errorf("the account of %s was changed by someone else; reload it and apply your change again: %w", u.Email, ErrConflict)
+	}
+	return u.Version + 1, nil
+}
+
+// UserByEmail finds an account by e-mail address, in any case.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE email = ?"),
+		strings.ToLower(strings.TrimSpace(email))))
+}
+
+// Session is a signed-in browser or client, stored by the digest of its token.
+type Session struct {
+	Digest     string
+	UserID     int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	UserAgent  string
+	// Pending marks a session that passed the password step of a
+	// two-factor sign-in and waits for the code: it signs no one in.
+	Pending bool
+}
+
+// Handle names the session in pages and URLs without revealing its token.
+func (ss Session) Handle() string { return Handle(ss.Digest) }
+
+// CreateSession stores a new session.
+func (s *Store) CreateSession(ctx context.Context, ss Session) error {
+	return s.CreateSessionIn(ctx, s.DB, ss)
+}
+
+// CreateSessionIn is CreateSession inside a transaction (or any Querier).
+func (s *Store) CreateSessionIn(ctx context.Context, q Querier, ss Session) error {
+	_, err := q.ExecContext(ctx, s.Dialect.Rebind(
+		"INSERT INTO sessions (digest, user_id, created_at, last_seen_at, expires_at, user_agent, pending_2fa) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+		ss.Digest, ss.UserID, s.timeArg(ss.CreatedAt), s.timeArg(ss.LastSeenAt), s.timeArg(ss.ExpiresAt), ss.UserAgent, ss.Pending)
+	if err != nil {
+		return fmt.Errorf("creating the session: %w", err)
+	}
+	return nil
+}
+
+const sessionColumns = "digest, user_id, created_at, last_seen_at, expires_at, user_agent, pending_2fa"
+
+func scanSession(r scanner) (*Session, error) {
+	var ss Session
+	var created, seen, expires any
+	if err := r.Scan(&ss.Digest, &ss.UserID, &created, &seen, &expires, &ss.UserAgent, &ss.Pending); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, fmt.Errorf("reading the session: %w", err)
+	}
+	var err1, err2, err3 error
+	ss.CreatedAt, err1 = scanTime(created)
+	ss.LastSeenAt, err2 = scanTime(seen)
+	ss.ExpiresAt, err3 = scanTime(expires)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return nil, err
+	}
+	return &ss, nil
+}
+
+// live reports whether a session is still usable at now.
+func (ss *Session) live(now time.Time, idle time.Duration) bool {
+	return now.Before(ss.ExpiresAt) && now.Sub(ss.LastSeenAt) <= idle
+}
+
+// LiveSession returns a live session, pending or not, and its user, and
+// marks it seen at now. A session past its absolute expiry, or idle for
+// longer than idle, is deleted and reported as ErrNotFound.
+func (s *Store) LiveSession(ctx context.Context, digest string, now time.Time, idle time.Duration) (*Session, *User, error) {
+	ss, err := scanSession(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+sessionColumns+" FROM sessions WHERE digest = ?"), digest))
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ss.live(now, idle) {
+		if err := s.DeleteSession(ctx, digest); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, ErrNotFound
+	}
+	// Touching at most once a minute keeps reads from becoming writes; the
+	// idle timeout is thereby at most a minute generous.
+	if now.Sub(ss.LastSeenAt) >= time.Minute {
+		if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE sessions SET last_seen_at = ? WHERE digest = ?"), s.timeArg(now), digest); err != nil {
+			return nil, nil, fmt.Errorf("touching the session: %w", err)
+		}
+		ss.LastSeenAt = now
+	}
+	u, err := s.UserByID(ctx, ss.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ss, u, nil
+}
+
+// SessionUser returns the user of a live, signed-in session and marks it
+// seen at now. A session past its absolute expiry, or idle for longer than
+// idle, is deleted and reported as ErrNotFound; a session still waiting for
+// its second factor is also ErrNotFound, since it signs no one in.
+func (s *Store) SessionUser(ctx context.Context, digest string, now time.Time, idle time.Duration) (*User, error) {
+	ss, u, err := s.LiveSession(ctx, digest, now, idle)
+	if err != nil {
+		return nil, err
+	}
+	if ss.Pending {
+		return nil, ErrNotFound
+	}
+	return u, nil
+}
+
+// UserSessions lists a user's live, signed-in sessions, most recently seen
+// first.
+func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time, idle time.Duration) ([]Session, error) {
+	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind("SELECT "+sessionColumns+" FROM sessions WHERE user_id = ? AND pending_2fa = ? ORDER BY last_seen_at DESC, created_at DESC"),
+		userID, false)
+	if err != nil {
+		return nil, fmt.Errorf("listing sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		ss, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		if ss.live(now, idle) {
+			out = append(out, *ss)
+		}
+	}
+	return out, rows.Err()
+}
+
+// DeleteSession ends a session; ending one that does not exist is not an error.
+func (s *Store) DeleteSession(ctx context.Context, digest string) error {
+	if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE digest = ?"), digest); err != nil {
+		return fmt.Errorf("ending the session: %w", err)
+	}
+	return nil
+}
+
+// EndUserSession ends one of a user's sessions by its handle and returns
+// its digest. A session of another user, or none, is ErrNotFound.
+func (s *Store) EndUserSession(ctx context.Context, q Querier, userID int64, handle string) (string, error) {
+	if !validHandle(handle) {
+		return "", ErrNotFound
+	}
+	var digest string
+	err := q.QueryRowContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ? AND substr(digest, 1, ?) = ? RETURNING digest"),
+		userID, HandleLen, handle).Scan(&digest)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("ending the session: %w", err)
+	}
+	return digest, nil
+}
+
+// EndOtherSessions ends every session of a user but the one with digest
+// keep, and returns how many it ended.
+func (s *Store) EndOtherSessions(ctx context.Context, q Querier, userID int64, keep string) (int64, error) {
+	res, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ? AND digest <> ?"), userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("ending sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// ReplaceSession swaps a pending session for a new one, as when the second
+// factor of a sign-in is accepted: the old token stops working and the new
+// one is fresh. It is ErrNotFound when the old session no longer exists.
+func (s *Store) ReplaceSession(ctx context.Context, q Querier, oldDigest string, ss Session) error {
+	res, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE digest = ? AND user_id = ?"), oldDigest, ss.UserID)
+	if err != nil {
+		return fmt.Errorf("ending the pending session: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return s.CreateSessionIn(ctx, q, ss)
+}
+
+// Token purposes.
+const (
+	PurposeVerify = "verify_email"
+	PurposeReset  = "reset_password"
+)
+
+// CreateEmailToken stores the digest of a single-use token sent by e-mail.
+func (s *Store) CreateEmailToken(ctx context.Context, q Querier, digest string, userID int64, purpose string, expires time.Time) error {
+	_, err := q.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO email_tokens (digest, user_id, purpose, expires_at) VALUES (?, ?, ?, ?)"),
+		digest, userID, purpose, s.timeArg(expires))
+	if err != nil {
+		return fmt.Errorf("storing the token: %w", err)
+	}
+	return nil
+}
+
+// UseEmailToken consumes a token of a purpose inside tx and returns its
+// user's id. An unknown, used, expired or other-purpose token is ErrNotFound.
+func (s *Store) UseEmailToken(ctx context.Context, tx *sql.Tx, digest, purpose string, now time.Time) (int64, error) {
+	var userID int64
+	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
+		"UPDATE email_tokens SET used_at = ? WHERE digest = ? AND purpose = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id"),
+		s.timeArg(now), digest, purpose, s.timeArg(now)).Scan(&userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("using the token: %w", err)
+	}
+	return userID, nil
+}
+
+// EmailTokenUser returns the account of a live token of a purpose (not
+// used, not expired) without using it, so that what else the link needs
+// (the sign-up's password) can be checked first. Otherwise ErrNotFound.
+func (s *Store) EmailTokenUser(ctx context.Context, digest, purpose string, now time.Time) (*User, error) {
+	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE id = "+
+		"(SELECT user_id FROM email_tokens WHERE digest = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?)"),
+		digest, purpose, s.timeArg(now)))
+}
+
+// MarkEmailVerifiedWithHash is MarkEmailVerified for the account as it was
+// checked: when its password hash is no longer hash (the password changed
+// since it was checked) nothing changes and the answer is ErrConflict.
+func (s *Store) MarkEmailVerifiedWithHash(ctx context.Context, q Querier, userID int64, hash string, at time.Time) error {
+	// One statement, so that a password changed concurrently is seen.
+	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?), "+
+		"version = version + CASE WHEN email_verified_at IS NULL THEN 1 ELSE 0 END WHERE id = ? AND password_hash = ?"),
+		s.timeArg(at), userID, hash)
+	if err != nil {
+		return fmt.Errorf("marking the address verified: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrConflict
+	}
+	return nil
+}
+
+// MarkEmailVerified records that a user proved their address.
+func (s *Store) MarkEmailVerified(ctx context.Context, q Querier, userID int64, at time.Time) error {
+	_, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET email_verified_at = ?, version = version + 1 WHERE id = ? AND email_verified_at IS NULL"),
+		s.timeArg(at), userID)
+	return err
+}
+
+// SetPassword replaces a user's password hash, ends all their sessions and
+// revokes their API tokens.
+func (s *Store) SetPassword(ctx context.Context, q Querier, userID int64, hash string) error {
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?"), hash, userID); err != nil {
+		return fmt.Errorf("setting the password: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ?"), userID); err != nil {
+		return fmt.Errorf("ending sessions: %w", err)
+	}
+	// A token made with the old password may be in the hands of whoever
+	// knew it: revoke them all.
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
+		return fmt.Errorf("revoking API tokens: %w", err)
+	}
+	return s.ForgetDevices(ctx, q, userID)
+}
+
+// EndAllAccess ends every session of a user and revokes their API tokens,
+// for when what they hold no longer fits their account (made staff, who must
+// sign in with two factors).
+func (s *Store) EndAllAccess(ctx context.Context, q Querier, userID int64) error {
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ?"), userID); err != nil {
+		return fmt.Errorf("ending sessions: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
+		return fmt.Errorf("revoking API tokens: %w", err)
+	}
+	return nil
+}

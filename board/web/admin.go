@@ -1,0 +1,1028 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/jsonlimit"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+)
+
+// The board admin uploads and publishes requirement-set versions, gives
+// accounts their roles, and keeps the board's own details.
+
+// adminRoutes registers the board admin's pages and API.
+func (s *Server) adminRoutes() {
+	s.route("GET /admin", Admin, http.HandlerFunc(s.adminHome))
+	s.route("GET /admin/sets", Admin, http.HandlerFunc(s.adminSetsPage))
+	s.route("POST /admin/sets", Admin, http.HandlerFunc(s.adminUploadPage))
+	s.route("GET /admin/sets/{upload}/preview", Admin, http.HandlerFunc(s.adminPreviewPage))
+	s.route("POST /admin/sets/{upload}/publish", Admin, http.HandlerFunc(s.adminPublishPage))
+	s.route("GET /admin/users", Admin, http.HandlerFunc(s.adminUsersPage))
+	s.route("POST /admin/users/{uid}", Admin, http.HandlerFunc(s.adminUserPage))
+	s.route("GET /admin/board", Admin, http.HandlerFunc(s.adminBoardPage))
+	s.route("POST /admin/board", Admin, http.HandlerFunc(s.adminBoardSavePage))
+	s.route("GET /api/v1/admin/sets", Admin, http.HandlerFunc(s.adminSetsAPI))
+	s.route("POST /api/v1/admin/sets", Admin, http.HandlerFunc(s.adminUploadAPI))
+	s.route("GET /api/v1/admin/sets/{upload}/preview", Admin, http.HandlerFunc(s.adminPreviewAPI))
+	s.route("POST /api/v1/admin/sets/{upload}/publish", Admin, http.HandlerFunc(s.adminPublishAPI))
+	s.route("GET /api/v1/admin/users", Admin, http.HandlerFunc(s.adminUsersAPI))
+	s.route("PATCH /api/v1/admin/users/{uid}", Admin, http.HandlerFunc(s.adminUserAPI))
+	s.route("GET /api/v1/admin/board", Admin, http.HandlerFunc(s.adminBoardAPI))
+	s.route("PUT /api/v1/admin/board", Admin, http.HandlerFunc(s.adminBoardSaveAPI))
+}
+
+// publishMu makes publications of requirement-set versions one at a time.
+var publishMu sync.Mutex
+
+// publishSet makes a set version live in the running server: the registry
+// is replaced by one holding the version too (see requirements.Registry.With);
+// requests in flight keep the registry they started with. The caller holds
+// publishMu.
+func (s *Server) publishSet(set *requirements.Set) error {
+	reg, err := s.sets().With(set)
+	if err != nil {
+		return err
+	}
+	s.registry.Store(reg)
+	return nil
+}
+
+// uploadFile is the name under which an upload's YAML is read, for messages.
+func adminUploadFile(up *boardsql.SetUpload) string {
+	return fmt.Sprintf("upload-%d.yaml", up.ID)
+}
+
+// LoadPublishedSets returns base with every published upload added, in the
+// order they were published; certboard serve calls it at start. An upload
+// that no longer loads is an error: the board published it, and its
+// applicants may be judged by it.
+func LoadPublishedSets(ctx context.Context, st *boardsql.Store, base *requirements.Registry) (*requirements.Registry, error) {
+	ups, err := st.SetUploads(ctx, true)
+	if err != nil {
+		return nil, fmt.Errorf("reading published requirement sets: %w", err)
+	}
+	reg := base
+	for _, up := range ups {
+		set, err := requirements.Parse(adminUploadFile(up), []byte(up.YAML))
+		if err != nil {
+			return nil, fmt.Errorf("published requirement set %s version %s (upload %d) no longer loads:\n%w", up.SetID, up.Version, up.ID, err)
+		}
+		if reg, err = reg.With(set); err != nil {
+			return nil, fmt.Errorf("published requirement set %s version %s (upload %d) does not fit the others:\n%w", up.SetID, up.Version, up.ID, err)
+		}
+	}
+	return reg, nil
+}
+
+// boardName is the board's name for pages and mail: the name an admin
+// gave, or "certboard" until then.
+func (s *Server) boardName(ctx context.Context) string {
+	b, err := s.cfg.Store.BoardSettings(ctx)
+	if err != nil {
+		s.cfg.Log.Error("reading the board settings", "error", err)
+		return "certboard"
+	}
+	if b.Name == "" {
+		return "certboard"
+	}
+	return b.Name
+}
+
+// adminEntry is an audit entry of an admin's action.
+func (s *Server) adminEntry(u *boardsql.User, action, subject, before, after string) audit.Entry {
+	return audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", u.ID), Action: action, Subject: subject, Before: before, After: after}
+}
+
+// --- Home ---
+
+// adminCounts is what the admin home page counts.
+type adminCounts struct {
+	Users, Admins, Staff, Reviewers, Supervisors int
+	SetVersions, Drafts, Published               int
+	BoardName                                    string
+	BoardSet                                     bool
+	TrustedIssuers                               int
+}
+
+func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	users, err := s.cfg.Store.Users(ctx, "")
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	ups, err := s.cfg.Store.SetUploads(ctx, false)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	b, err := s.cfg.Store.BoardSettings(ctx)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	trusted, err := s.cfg.Store.TrustedIssuers(ctx)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	c := adminCounts{Users: len(users), BoardName: b.Name, BoardSet: b.Version > 0, TrustedIssuers: len(trusted)}
+	for _, u := range users {
+		for role, n := range map[string]*int{"admin": &c.Admins, "staff": &c.Staff, "reviewer": &c.Reviewers, "supervisor": &c.Supervisors} {
+			if u.HasRole(role) {
+				*n++
+			}
+		}
+	}
+	reg := s.sets()
+	for _, id := range reg.IDs() {
+		c.SetVersions += len(reg.Versions(id))
+	}
+	for _, up := range ups {
+		if up.Published() {
+			c.Published++
+		} else {
+			c.Drafts++
+		}
+	}
+	s.render(w, r, http.StatusOK, "admin", page{Title: "Administration", Data: c})
+}
+
+// --- Requirement sets ---
+
+// adminVersion is one set version in force.
+type adminVersion struct {
+	ID            string `json:"id"`
+	Title         string `json:"title"`
+	Version       string `json:"version"`
+	EffectiveFrom string `json:"effective_from"`
+	EffectiveTo   string `json:"effective_to,omitempty"`
+	// Source is "shipped" (embedded in certboard) or "upload".
+	Source   string `json:"source"`
+	UploadID int64  `json:"upload_id,omitempty"`
+}
+
+// adminUpload is one upload as the admin pages and API show it.
+type adminUpload struct {
+	ID            int64  `json:"id"`
+	SetID         string `json:"set_id"`
+	Version       string `json:"version"`
+	Title         string `json:"title,omitempty"`
+	EffectiveFrom string `json:"effective_from,omitempty"`
+	EffectiveTo   string `json:"effective_to,omitempty"`
+	UploadedBy    string `json:"uploaded_by"`
+	UploadedAt    string `json:"uploaded_at"`
+	Status        string `json:"status"` // draft or published
+	PublishedAt   string `json:"published_at,omitempty"`
+	// Problem says why the YAML no longer loads, if it does not.
+	Problem string `json:"problem,omitempty"`
+}
+
+func adminShowUpload(up *boardsql.SetUpload) adminUpload {
+	out := adminUpload{ID: up.ID, SetID: up.SetID, Version: up.Version, UploadedBy: up.UploadedByName,
+		UploadedAt: up.UploadedAt.UTC().Format("2006-01-02 15:04 UTC"), Status: "draft"}
+	if up.Published() {
+		out.Status, out.PublishedAt = "published", up.PublishedAt.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	if set, err := requirements.Parse(adminUploadFile(up), []byte(up.YAML)); err != nil {
+		out.Problem = err.Error()
+	} else {
+		out.Title, out.EffectiveFrom, out.EffectiveTo = set.Title, set.EffectiveFrom.String(), set.EffectiveTo.String()
+	}
+	return out
+}
+
+// adminSetsData is the list of set versions in force and of uploads.
+type adminSetsData struct {
+	InForce []adminVersion `json:"requirement_sets"`
+	Uploads []adminUpload  `json:"uploads"`
+}
+
+func (s *Server) adminSetsData(ctx context.Context) (*adminSetsData, error) {
+	ups, err := s.cfg.Store.SetUploads(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	uploaded := map[[2]string]int64{}
+	out := &adminSetsData{InForce: []adminVersion{}, Uploads: []adminUpload{}}
+	for _, up := range ups {
+		if up.Published() {
+			uploaded[[2]string{up.SetID, up.Version}] = up.ID
+		}
+		out.Uploads = append(out.Uploads, adminShowUpload(up))
+	}
+	reg := s.sets()
+	for _, id := range reg.IDs() {
+		for _, v := range reg.Versions(id) {
+			av := adminVersion{ID: v.ID, Title: v.Title, Version: v.Version, EffectiveFrom: v.EffectiveFrom.String(),
+				EffectiveTo: v.EffectiveTo.String(), Source: "shipped"}
+			if n, ok := uploaded[[2]string{v.ID, v.Version}]; ok {
+				av.Source, av.UploadID = "upload", n
+			}
+			out.InForce = append(out.InForce, av)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) adminSetsPage(w http.ResponseWriter, r *http.Request) {
+	s.renderAdminSets(w, r, http.StatusOK, nil, nil)
+}
+
+// adminSetsView is the sets page: the lists, and the problems of a
+// refused upload.
+type adminSetsView struct {
+	*adminSetsData
+	Problems requirements.Problems
+}
+
+func (s *Server) renderAdminSets(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, problems requirements.Problems) {
+	d, err := s.adminSetsData(r.Context())
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	s.render(w, r, status, "admin_sets", page{Title: "Requirement sets", Data: adminSetsView{d, problems}, Errors: errs, Form: r.PostForm})
+}
+
+func (s *Server) adminSetsAPI(w http.ResponseWriter, r *http.Request) {
+	d, err := s.adminSetsData(r.Context())
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, d)
+}
+
+// adminSetRefused is an upload refused with the loader's problems.
+func adminSetRefused(detail string, ps requirements.Problems) error {
+	return &inputError{Status: http.StatusUnprocessableEntity, Title: "Requirement set refused", Detail: detail, Problems: ps}
+}
+
+// adminMaxSetYAML is the largest requirement set accepted: the most the
+// loader reads.
+const adminMaxSetYAML = requirements.MaxSetSize
+
+// uploadSet checks a set's YAML with the loader and against the versions
+// in force and stores it as a draft; nothing is stored when it is refused.
+func (s *Server) uploadSet(ctx context.Context, u *boardsql.User, file string, data []byte) (*boardsql.SetUpload, error) {
+	if strings.TrimSpace(string(data)) == "" {
+		return nil, invalidInput("yaml", "give the requirement set, as a file or pasted").titled("Requirement set refused")
+	}
+	set, err := requirements.Parse(file, data)
+	var ps requirements.Problems
+	if errors.Is(err, requirements.ErrLimit) && errors.As(err, &ps) {
+		// Over a size or nesting limit (400), named by the detail.
+		first := ps[slices.IndexFunc(ps, func(p requirements.Problem) bool { return errors.Is(p, requirements.ErrLimit) })]
+		return nil, &inputError{Status: http.StatusBadRequest, Title: "Requirement set refused", Detail: first.Error() + "; nothing was stored.", Problems: ps}
+	}
+	if errors.As(err, &ps) {
+		return nil, adminSetRefused(fmt.Sprintf("The set has %d problem(s); nothing was stored.", len(ps)), ps)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.sets().With(set); err != nil {
+		if errors.As(err, &ps) {
+			return nil, adminSetRefused("The set does not fit the versions in force; nothing was stored.", ps)
+		}
+		return nil, err
+	}
+	up := boardsql.SetUpload{SetID: set.ID, Version: set.Version, YAML: string(data), UploadedBy: u.ID, UploadedAt: s.now()}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if up.ID, err = s.cfg.Store.CreateSetUpload(ctx, tx, up); err != nil {
+			return err
+		}
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(u, "requirement_set.upload", fmt.Sprintf("requirement_set_upload/%d", up.ID),
+			"", set.ID+" "+set.Version))
+		return err
+	})
+	if errors.Is(err, boardsql.ErrConflict) {
+		return nil, conflict("Requirement set refused",
+			fmt.Sprintf("Version %q of %s was uploaded before (see the list of uploads); give this one another version.", set.Version, set.ID))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &up, nil
+}
+
+// adminUploadPage takes the upload form: a file, or YAML pasted.
+func (s *Server) adminUploadPage(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, adminMaxSetYAML+64<<10)
+	file, field, data := "pasted.yaml", "yaml", []byte(nil)
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		if err := r.ParseMultipartForm(adminMaxSetYAML); err != nil {
+			s.pageError(w, r, http.StatusBadRequest, "The form could not be read", "Send the form again; the file may be too large (at most 1 MiB).")
+			return
+		}
+		defer r.MultipartForm.RemoveAll()
+		if f, hdr, err := r.FormFile("file"); err == nil && hdr.Size > 0 {
+			defer f.Close()
+			if data, err = io.ReadAll(io.LimitReader(f, adminMaxSetYAML+1)); err != nil {
+				s.internal(w, err)
+				return
+			}
+			if len(data) > adminMaxSetYAML {
+				s.renderAdminSets(w, r, http.StatusRequestEntityTooLarge, map[string]string{"file": "file: at most 1 MiB"}, nil)
+				return
+			}
+			file, field = path.Base(strings.ReplaceAll(hdr.Filename, `\`, "/")), "file"
+		}
+	} else if !s.parseForm(w, r) {
+		return
+	}
+	if len(data) == 0 {
+		data = []byte(r.PostForm.Get("yaml"))
+	}
+	up, err := s.uploadSet(r.Context(), userFrom(r), file, data)
+	var f *inputError
+	switch {
+	case errors.As(err, &f):
+		s.renderAdminSets(w, r, f.Status, map[string]string{field: f.Detail}, f.Problems)
+	case err != nil:
+		s.internal(w, err)
+	default:
+		redirect(w, r, fmt.Sprintf("/admin/sets/%d/preview", up.ID),
+			fmt.Sprintf("Uploaded %s version %s as a draft. Check how it would change open applications before publishing it.", up.SetID, up.Version))
+	}
+}
+
+// adminUploadAPI takes a set's YAML as the request body.
+func (s *Server) adminUploadAPI(w http.ResponseWriter, r *http.Request) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if !slices.Contains([]string{"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}, mt) {
+		problem(w, http.StatusUnsupportedMediaType, "YAML expected", "Send the requirement set as the body, with Content-Type: application/yaml.")
+		return
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, adminMaxSetYAML))
+	if err != nil {
+		le := jsonlimit.SizeError(adminMaxSetYAML)
+		refuseOverLimit(w, le, "the requirement set is "+le.Error())
+		return
+	}
+	file := "upload.yaml"
+	if name := r.URL.Query().Get("filename"); name != "" {
+		file = path.Base(name)
+	}
+	up, err := s.uploadSet(r.Context(), userFrom(r), file, data)
+	if err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/admin/sets/%d/preview", up.ID))
+	w.WriteHeader(http.StatusCreated)
+	writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
+}
+
+// adminLoadUpload reads the upload named by the {upload} path value and
+// parses it; on failure it has answered.
+func (s *Server) adminLoadUpload(w http.ResponseWriter, r *http.Request) (*boardsql.SetUpload, *requirements.Set, bool) {
+	id, err := strconv.ParseInt(r.PathValue("upload"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, http.StatusNotFound, "Upload not found", "No upload has id "+strconv.Quote(r.PathValue("upload"))+".")
+		return nil, nil, false
+	}
+	up, err := s.cfg.Store.SetUploadByID(r.Context(), id)
+	if errors.Is(err, boardsql.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound, "Upload not found", fmt.Sprintf("No upload has id %d.", id))
+		return nil, nil, false
+	}
+	if err != nil {
+		s.internal(w, err)
+		return nil, nil, false
+	}
+	set, err := requirements.Parse(adminUploadFile(up), []byte(up.YAML))
+	if err != nil {
+		s.fail(w, r, http.StatusUnprocessableEntity, "The upload no longer loads", "This version of certboard reads the upload differently:\n"+err.Error())
+		return nil, nil, false
+	}
+	return up, set, true
+}
+
+// adminPreview is how publishing an upload would change the verdicts of
+// the applications of its set.
+type adminPreview struct {
+	Upload adminUpload `json:"upload"`
+	AsOf   string      `json:"as_of"`
+	// Open are submitted applications not yet decided, Drafts the ones not
+	// yet submitted; only those whose verdict would change are listed.
+	Open          []adminPreviewRow `json:"open"`
+	Drafts        []adminPreviewRow `json:"drafts"`
+	OpenCount     int               `json:"open_evaluated"`
+	DraftCount    int               `json:"drafts_evaluated"`
+	NotEvaluated  []adminPreviewRow `json:"not_evaluated"`
+	Publishable   bool              `json:"publishable"`
+	PublishDetail string            `json:"publish_problem,omitempty"`
+}
+
+// adminPreviewRow is one application whose verdict would change.
+type adminPreviewRow struct {
+	ApplicationID int64               `json:"application_id"`
+	Applicant     string              `json:"applicant"`
+	State         string              `json:"state"`
+	OldVersion    string              `json:"current_version,omitempty"`
+	OldVerdict    string              `json:"current_verdict,omitempty"`
+	NewVerdict    string              `json:"new_verdict,omitempty"`
+	Changes       []adminStatusChange `json:"changes,omitempty"`
+	Problem       string              `json:"problem,omitempty"`
+}
+
+// adminStatusChange is a requirement whose status would change.
+type adminStatusChange struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+// previewStates are the states of applications the preview judges: drafts
+// (not yet submitted) and open ones (submitted, not yet decided).
+var (
+	adminDraftStates = []string{string(board.Draft), string(board.Returned)}
+	adminOpenStates  = []string{string(board.Submitted), string(board.UnderReview), string(board.InfoRequested), string(board.PeerReview)}
+)
+
+// adminStatusChangesOf lists the requirements whose status differs between two
+// reports, including requirements only one of the versions has.
+func adminStatusChangesOf(before, after *eligibility.Report) []adminStatusChange {
+	var out []adminStatusChange
+	old := map[string]eligibility.Result{}
+	for _, r := range before.Results {
+		old[r.ID] = r
+	}
+	seen := map[string]bool{}
+	for _, r := range after.Results {
+		seen[r.ID] = true
+		o, ok := old[r.ID]
+		switch {
+		case !ok:
+			out = append(out, adminStatusChange{ID: r.ID, Title: r.Title, Before: "absent", After: string(r.Status)})
+		case o.Status != r.Status:
+			out = append(out, adminStatusChange{ID: r.ID, Title: r.Title, Before: string(o.Status), After: string(r.Status)})
+		}
+	}
+	for _, r := range before.Results {
+		if !seen[r.ID] {
+			out = append(out, adminStatusChange{ID: r.ID, Title: r.Title, Before: string(r.Status), After: "absent"})
+		}
+	}
+	return out
+}
+
+// adminPreviewOne judges one application today by the version it is judged by
+// now and by the uploaded one; the row is nil when the verdict is the same.
+func adminPreviewOne(app *boardsql.Application, reg *requirements.Registry, next *requirements.Set, today date.Date) *adminPreviewRow {
+	row := &adminPreviewRow{ApplicationID: app.ID, Applicant: app.ApplicantName, State: app.State}
+	frozen := slices.Contains(adminOpenStates, app.State) && len(app.Snapshot) > 0
+	data := app.Portfolio
+	if frozen {
+		data = app.Snapshot
+	}
+	p, err := portfolio.DecodeStored(data)
+	if err != nil {
+		row.Problem = "the portfolio does not decode: " + err.Error()
+		return row
+	}
+	var cur *requirements.Set
+	if frozen && app.SnapshotSetVersion != "" {
+		for _, v := range reg.Versions(app.SetID) {
+			if v.Version == app.SnapshotSetVersion {
+				cur = v
+			}
+		}
+	}
+	if cur == nil {
+		if cur, _, err = eligibility.Select(reg, app.SetID, p, today); err != nil {
+			row.Problem = err.Error()
+			return row
+		}
+	}
+	before, after := eligibility.Evaluate(p, cur, today), eligibility.Evaluate(p, next, today)
+	if before.Verdict == after.Verdict {
+		return nil
+	}
+	row.OldVersion, row.OldVerdict, row.NewVerdict = cur.Version, before.Verdict, after.Verdict
+	row.Changes = adminStatusChangesOf(before, after)
+	return row
+}
+
+// previewUpload judges the applications of the upload's set.
+func (s *Server) previewUpload(ctx context.Context, up *boardsql.SetUpload, set *requirements.Set) (*adminPreview, error) {
+	apps, err := s.cfg.Store.Applications(ctx, boardsql.ApplicationFilter{SetID: set.ID, WithPortfolio: true})
+	if err != nil {
+		return nil, err
+	}
+	reg, today := s.sets(), s.today()
+	out := &adminPreview{Upload: adminShowUpload(up), AsOf: today.String(), Open: []adminPreviewRow{}, Drafts: []adminPreviewRow{}, NotEvaluated: []adminPreviewRow{}}
+	for _, app := range apps {
+		var list *[]adminPreviewRow
+		switch {
+		case slices.Contains(adminOpenStates, app.State):
+			out.OpenCount++
+			list = &out.Open
+		case slices.Contains(adminDraftStates, app.State):
+			out.DraftCount++
+			list = &out.Drafts
+		default:
+			continue
+		}
+		row := adminPreviewOne(app, reg, set, today)
+		switch {
+		case row == nil:
+		case row.Problem != "":
+			out.NotEvaluated = append(out.NotEvaluated, *row)
+		default:
+			*list = append(*list, *row)
+		}
+	}
+	out.Publishable = !up.Published()
+	if out.Publishable {
+		if _, err := reg.With(set); err != nil {
+			out.Publishable, out.PublishDetail = false, err.Error()
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) adminPreviewPage(w http.ResponseWriter, r *http.Request) {
+	up, set, ok := s.adminLoadUpload(w, r)
+	if !ok {
+		return
+	}
+	pv, err := s.previewUpload(r.Context(), up, set)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "admin_set_preview", page{Title: fmt.Sprintf("%s version %s", set.ID, set.Version), Data: pv})
+}
+
+func (s *Server) adminPreviewAPI(w http.ResponseWriter, r *http.Request) {
+	up, set, ok := s.adminLoadUpload(w, r)
+	if !ok {
+		return
+	}
+	pv, err := s.previewUpload(r.Context(), up, set)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, pv)
+}
+
+// publishUpload marks an upload published, with its audit entry, and makes
+// it live. Publications are made one at a time.
+func (s *Server) publishUpload(ctx context.Context, u *boardsql.User, up *boardsql.SetUpload, set *requirements.Set) error {
+	publishMu.Lock()
+	defer publishMu.Unlock()
+	if _, err := s.sets().With(set); err != nil {
+		return conflict("Not published", "It does not fit the versions in force: "+err.Error())
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.cfg.Store.PublishSetUpload(ctx, tx, up.ID, s.now()); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(u, "requirement_set.publish", fmt.Sprintf("requirement_set_upload/%d", up.ID),
+			"draft", "published "+set.ID+" "+set.Version))
+		return err
+	})
+	if errors.Is(err, boardsql.ErrConflict) {
+		return conflict("Not published", fmt.Sprintf("%s version %s is already published.", set.ID, set.Version))
+	}
+	if err != nil {
+		return err
+	}
+	return s.publishSet(set)
+}
+
+func (s *Server) adminPublishPage(w http.ResponseWriter, r *http.Request) {
+	up, set, ok := s.adminLoadUpload(w, r)
+	if !ok {
+		return
+	}
+	if err := s.publishUpload(r.Context(), userFrom(r), up, set); err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	redirect(w, r, "/admin/sets", fmt.Sprintf("Published %s version %s; it is in force from %s.", set.ID, set.Version, set.EffectiveFrom))
+}
+
+func (s *Server) adminPublishAPI(w http.ResponseWriter, r *http.Request) {
+	up, set, ok := s.adminLoadUpload(w, r)
+	if !ok {
+		return
+	}
+	if err := s.publishUpload(r.Context(), userFrom(r), up, set); err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	up, err := s.cfg.Store.SetUploadByID(r.Context(), up.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
+}
+
+// --- Users and roles ---
+
+// adminRoles are the roles an admin gives, in display order.
+var adminRoles = []string{"applicant", "supervisor", "reviewer", "staff", "admin", "regulator", "provider"}
+
+// adminUserJSON is an account as the admin sees it.
+type adminUserJSON struct {
+	ID        int64    `json:"id"`
+	Email     string   `json:"email"`
+	Name      string   `json:"name"`
+	Roles     []string `json:"roles"`
+	Practice  string   `json:"practice"`
+	TwoFactor bool     `json:"two_factor"`
+	Verified  bool     `json:"email_verified"`
+	Version   int      `json:"version"`
+}
+
+func adminShowUser(u *boardsql.User) adminUserJSON {
+	roles := u.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	return adminUserJSON{ID: u.ID, Email: u.Email, Name: u.Name, Roles: roles, Practice: u.Practice, TwoFactor: u.TwoFactor(),
+		Verified: !u.EmailVerifiedAt.IsZero(), Version: u.Version}
+}
+
+// adminUserRow is one account on the users page.
+type adminUserRow struct {
+	*boardsql.User
+	Roles []adminRoleBox
+	Self  bool
+}
+
+// adminRoleBox is one role checkbox.
+type adminRoleBox struct {
+	Role    string
+	Checked bool
+}
+
+// adminUsersLimit is how many accounts a search shows.
+const adminUsersLimit = 100
+
+func (s *Server) adminUsersPage(w http.ResponseWriter, r *http.Request) {
+	s.renderAdminUsers(w, r, http.StatusOK, nil)
+}
+
+// adminUsersView is the users page.
+type adminUsersView struct {
+	Query   string
+	Rows    []adminUserRow
+	Limited bool
+}
+
+func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) {
+	q := r.URL.Query().Get("q")
+	users, err := s.cfg.Store.SearchUsers(r.Context(), q, adminUsersLimit+1)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	v := adminUsersView{Query: q, Limited: len(users) > adminUsersLimit}
+	if v.Limited {
+		users = users[:adminUsersLimit]
+	}
+	me := userFrom(r)
+	for _, u := range users {
+		row := adminUserRow{User: u, Self: u.ID == me.ID}
+		for _, role := range adminRoles {
+			row.Roles = append(row.Roles, adminRoleBox{Role: role, Checked: u.HasRole(role)})
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	s.render(w, r, status, "admin_users", page{Title: "Users and roles", Data: v, Errors: errs})
+}
+
+func (s *Server) adminUsersAPI(w http.ResponseWriter, r *http.Request) {
+	users, err := s.cfg.Store.SearchUsers(r.Context(), r.URL.Query().Get("q"), adminUsersLimit)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	out := []adminUserJSON{}
+	for _, u := range users {
+		out = append(out, adminShowUser(u))
+	}
+	writeJSON(w, map[string]any{"users": out})
+}
+
+// adminUserChange is an admin's change to an account; nil fields stay.
+type adminUserChange struct {
+	Roles    *[]string
+	Practice *string
+	Version  int
+}
+
+// changeUser applies a change of roles and practice to an account, version
+// guarded, with an audit entry holding the roles before and after. An admin
+// may not remove their own admin role.
+func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c adminUserChange) (*boardsql.User, error) {
+	u, err := s.cfg.Store.UserByID(ctx, uid)
+	if errors.Is(err, boardsql.ErrNotFound) {
+		return nil, notFound("Account not found", fmt.Sprintf("No account has id %d.", uid))
+	}
+	if err != nil {
+		return nil, err
+	}
+	before := fmt.Sprintf("roles=%s; practice=%s", strings.Join(u.Roles, ","), u.Practice)
+	next := *u
+	if c.Roles != nil {
+		next.Roles = []string{}
+		for _, role := range *c.Roles {
+			role = strings.TrimSpace(role)
+			if !slices.Contains(adminRoles, role) {
+				return nil, invalidInput("roles", fmt.Sprintf("%q is not a role; the roles are %s", role, strings.Join(adminRoles, ", ")))
+			}
+		}
+		for _, role := range adminRoles {
+			if slices.Contains(*c.Roles, role) {
+				next.Roles = append(next.Roles, role)
+			}
+		}
+	}
+	if c.Practice != nil {
+		next.Practice = strings.TrimSpace(*c.Practice)
+		if len(next.Practice) > 200 {
+			return nil, invalidInput("practice", "write at most 200 characters")
+		}
+	}
+	if uid == me.ID && me.HasRole("admin") && !next.HasRole("admin") {
+		return nil, invalidInput("roles", "you cannot remove your own admin role; another admin can, so that the board always keeps one")
+	}
+	next.Version = c.Version
+	after := fmt.Sprintf("roles=%s; practice=%s", strings.Join(next.Roles, ","), next.Practice)
+	// A reviewer's practice decides conflicts of interest: their open
+	// assignments are checked again with the change (reviewerchange.go).
+	var found *reviewerRechecks
+	if detailsChanged(u, &next) {
+		if found, err = s.recheckReviewer(ctx, &next); err != nil {
+			return nil, err
+		}
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		v, err := s.cfg.Store.UpdateUser(ctx, tx, next)
+		if err != nil {
+			return err
+		}
+		next.Version = v
+		if err := s.recordRecheck(ctx, tx, u, &next, found, "by the board's admin "+me.Name, s.now()); err != nil {
+			return err
+		}
+		if needsTwoFactor(&next) && !needsTwoFactor(u) {
+			// Made staff or regulator: the sessions and tokens they hold
+			// were not signed in with the two factors these roles need;
+			// they sign in again.
+			if err := s.cfg.Store.EndAllAccess(ctx, tx, uid); err != nil {
+				return err
+			}
+		}
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(me, "user.update", fmt.Sprintf("user/%d", uid), before, after))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
+// adminUserPage takes the roles form of one account.
+func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	uid, err := strconv.ParseInt(r.PathValue("uid"), 10, 64)
+	if err != nil {
+		s.fail(w, r, http.StatusNotFound, "Account not found", "No account has id "+strconv.Quote(r.PathValue("uid"))+".")
+		return
+	}
+	version, err := parseVersion(r.PostForm.Get("version"))
+	if err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	roles, practice := r.PostForm["roles"], r.PostForm.Get("practice")
+	if roles == nil {
+		roles = []string{}
+	}
+	u, err := s.changeUser(r.Context(), userFrom(r), uid, adminUserChange{Roles: &roles, Practice: &practice, Version: version})
+	if err != nil {
+		status, errs, ok := formErrors(err, "")
+		if !ok {
+			s.answerError(w, r, err)
+			return
+		}
+		r.URL.RawQuery = url.Values{"q": {r.PostForm.Get("q")}}.Encode()
+		s.renderAdminUsers(w, r, status, errs)
+		return
+	}
+	back := "/admin/users"
+	if q := r.PostForm.Get("q"); q != "" {
+		back += "?q=" + url.QueryEscape(q)
+	}
+	msg := fmt.Sprintf("Saved the roles of %s: %s.", u.Name, strings.Join(u.Roles, ", "))
+	if len(u.Roles) == 0 {
+		msg = fmt.Sprintf("Saved: %s now holds no role.", u.Name)
+	}
+	if needsTwoFactor(u) && !u.TwoFactor() {
+		msg += " They must turn on two-factor sign-in before they can use staff, admin or regulator pages."
+	}
+	redirect(w, r, back, msg)
+}
+
+// adminUserAPI changes one account's roles or practice.
+func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
+	uid, err := strconv.ParseInt(r.PathValue("uid"), 10, 64)
+	if err != nil {
+		problem(w, http.StatusNotFound, "Account not found", "No account has id "+strconv.Quote(r.PathValue("uid"))+".")
+		return
+	}
+	var in struct {
+		Roles    *[]string `json:"roles"`
+		Practice *string   `json:"practice"`
+		Version  int       `json:"version"`
+	}
+	if !decodeBody(w, r, &in, "roles, practice and version", maxAPIBody) {
+		return
+	}
+	version, err := checkVersion(in.Version)
+	var u *boardsql.User
+	if err == nil {
+		u, err = s.changeUser(r.Context(), userFrom(r), uid, adminUserChange{Roles: in.Roles, Practice: in.Practice, Version: version})
+	}
+	if err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"user": adminShowUser(u)})
+}
+
+// --- Board details ---
+
+// adminBoardJSON is the board's details in the API.
+type adminBoardJSON struct {
+	Name          string `json:"name"`
+	ShortName     string `json:"short_name"`
+	ContactEmail  string `json:"contact_email"`
+	PostalAddress string `json:"postal_address"`
+	Website       string `json:"website"`
+	Version       int    `json:"version"`
+}
+
+// adminCheckBoard trims the board's details and says what to fix, by field.
+func adminCheckBoard(b *boardsql.BoardSettings) map[string]string {
+	errs := map[string]string{}
+	for _, f := range []*string{&b.Name, &b.ShortName, &b.ContactEmail, &b.PostalAddress, &b.Website} {
+		*f = strings.TrimSpace(*f)
+	}
+	switch {
+	case b.Name == "":
+		errs["name"] = "name: give the board's full name, as pages and mail show it"
+	case len(b.Name) > 200:
+		errs["name"] = "name: at most 200 characters"
+	}
+	if len(b.ShortName) > 40 {
+		errs["short_name"] = "short_name: at most 40 characters, such as an acronym"
+	}
+	if b.ContactEmail == "" {
+		errs["contact_email"] = "contact_email: give an address where applicants can reach the board, such as office@board.example.org"
+	} else if a, err := mail.ParseAddress(b.ContactEmail); err != nil || a.Address != b.ContactEmail || !strings.Contains(b.ContactEmail, "@") {
+		errs["contact_email"] = "contact_email: give just an e-mail address, such as office@board.example.org"
+	}
+	if len(b.PostalAddress) > 1000 {
+		errs["postal_address"] = "postal_address: at most 1000 characters"
+	}
+	if b.Website != "" {
+		u, err := url.Parse(b.Website)
+		if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+			errs["website"] = "website: give an address that starts with https://, such as https://board.example.org"
+		}
+	}
+	return errs
+}
+
+func (s *Server) adminBoardPage(w http.ResponseWriter, r *http.Request) {
+	b, err := s.cfg.Store.BoardSettings(r.Context())
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	form := url.Values{"name": {b.Name}, "short_name": {b.ShortName}, "contact_email": {b.ContactEmail}, "postal_address": {b.PostalAddress},
+		"website": {b.Website}, "version": {strconv.Itoa(b.Version)}}
+	s.render(w, r, http.StatusOK, "admin_board", page{Title: "The board's details", Form: form})
+}
+
+// saveBoard validates and stores the board's details with an audit entry.
+// Details refused are an inputError whose Fields say what to fix, by field.
+func (s *Server) saveBoard(ctx context.Context, me *boardsql.User, b boardsql.BoardSettings) (int, error) {
+	if errs := adminCheckBoard(&b); len(errs) > 0 {
+		var msgs []string
+		for _, k := range []string{"name", "short_name", "contact_email", "postal_address", "website"} {
+			if m := errs[k]; m != "" {
+				msgs = append(msgs, m)
+			}
+		}
+		return 0, &inputError{Status: http.StatusUnprocessableEntity, Title: "Invalid board details", Detail: strings.Join(msgs, "; "), Fields: errs}
+	}
+	old, err := s.cfg.Store.BoardSettings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var version int
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if version, err = s.cfg.Store.SaveBoardSettings(ctx, tx, b); err != nil {
+			return err
+		}
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(me, "board.settings", "board", adminBoardAudit(old), adminBoardAudit(&b)))
+		return err
+	})
+	return version, err
+}
+
+// boardJSON writes the details for the audit log.
+func adminBoardAudit(b *boardsql.BoardSettings) string {
+	out, _ := json.Marshal(adminBoardJSON{Name: b.Name, ShortName: b.ShortName, ContactEmail: b.ContactEmail, PostalAddress: b.PostalAddress, Website: b.Website})
+	return string(out)
+}
+
+func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	f := r.PostForm
+	var version int
+	var err error
+	if raw := f.Get("version"); raw != "0" { // 0: the details were never saved
+		if version, err = parseVersion(raw); err != nil {
+			s.answerError(w, r, err)
+			return
+		}
+	}
+	_, err = s.saveBoard(r.Context(), userFrom(r), boardsql.BoardSettings{Name: f.Get("name"), ShortName: f.Get("short_name"),
+		ContactEmail: f.Get("contact_email"), PostalAddress: f.Get("postal_address"), Website: f.Get("website"), Version: version})
+	var ie *inputError
+	switch {
+	case errors.As(err, &ie) && len(ie.Fields) > 0:
+		s.render(w, r, ie.Status, "admin_board", page{Title: "The board's details", Errors: ie.Fields, Form: r.PostForm})
+	case err != nil:
+		s.answerError(w, r, err)
+	default:
+		redirect(w, r, "/admin/board", "Saved the board's details.")
+	}
+}
+
+func (s *Server) adminBoardAPI(w http.ResponseWriter, r *http.Request) {
+	b, err := s.cfg.Store.BoardSettings(r.Context())
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, adminBoardJSON{Name: b.Name, ShortName: b.ShortName, ContactEmail: b.ContactEmail, PostalAddress: b.PostalAddress,
+		Website: b.Website, Version: b.Version})
+}
+
+func (s *Server) adminBoardSaveAPI(w http.ResponseWriter, r *http.Request) {
+	var in adminBoardJSON
+	if !decodeBody(w, r, &in, "name, short_name, contact_email, postal_address, website and version (0 before the first save)", maxAPIBody) {
+		return
+	}
+	b := boardsql.BoardSettings{Name: in.Name, ShortName: in.ShortName, ContactEmail: in.ContactEmail, PostalAddress: in.PostalAddress,
+		Website: in.Website, Version: in.Version}
+	version, err := s.saveBoard(r.Context(), userFrom(r), b)
+	if err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	adminCheckBoard(&b)
+	writeJSON(w, adminBoardJSON{Name: b.Name, ShortName: b.ShortName, ContactEmail: b.ContactEmail, PostalAddress: b.PostalAddress,
+		Website: b.Website, Version: version})
+}

@@ -1,0 +1,897 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/jsonlimit"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+)
+
+// applicantRoutes registers the applicant's pages and API: starting an
+// application, building the portfolio item by item, import and export, the
+// live eligibility dashboard, and submitting.
+func (s *Server) applicantRoutes() {
+	s.route("GET /applications", Authenticated, http.HandlerFunc(s.myApplications))
+	s.route("POST /applications", Authenticated, http.HandlerFunc(s.startApplication))
+	s.route("GET /applications/{id}", Authenticated, http.HandlerFunc(s.dashboard))
+	s.route("GET /applications/{id}/evidence/{list}/new", Authenticated, http.HandlerFunc(s.itemForm))
+	s.route("POST /applications/{id}/evidence/{list}", Authenticated, http.HandlerFunc(s.saveItem))
+	s.route("GET /applications/{id}/evidence/{list}/{item}/edit", Authenticated, http.HandlerFunc(s.itemForm))
+	s.route("POST /applications/{id}/evidence/{list}/{item}", Authenticated, http.HandlerFunc(s.saveItem))
+	s.route("POST /applications/{id}/evidence/{list}/{item}/delete", Authenticated, http.HandlerFunc(s.deleteItem))
+	s.route("GET /applications/{id}/export", Authenticated, http.HandlerFunc(s.exportPortfolio))
+	s.route("GET /applications/{id}/import", Authenticated, http.HandlerFunc(s.importForm))
+	s.route("POST /applications/{id}/import", Authenticated, http.HandlerFunc(s.importPortfolio))
+	s.route("POST /applications/{id}/actions/{action}", Authenticated, http.HandlerFunc(s.ownerAction))
+
+	s.route("POST /api/v1/applications", Authenticated, http.HandlerFunc(s.apiStartApplication))
+	s.route("GET /api/v1/applications/{id}/portfolio", Authenticated, http.HandlerFunc(s.exportPortfolio))
+	s.route("PUT /api/v1/applications/{id}/portfolio", Authenticated, http.HandlerFunc(s.importPortfolio))
+	s.route("POST /api/v1/applications/{id}/evidence/{list}", Authenticated, http.HandlerFunc(s.apiAddItem))
+	s.route("DELETE /api/v1/applications/{id}/evidence/{list}/{item}", Authenticated, http.HandlerFunc(s.deleteItem))
+	s.route("GET /api/v1/applications/{id}/eligibility", Authenticated, http.HandlerFunc(s.apiEligibility))
+}
+
+// editable reports whether the applicant may change the portfolio now.
+func editable(state string) bool {
+	switch board.State(state) {
+	case board.Draft, board.Returned, board.InfoRequested:
+		return true
+	}
+	return false
+}
+
+// applicationSets lists the sets one can apply for (renewal sets are not
+// applied for).
+func (s *Server) applicationSets() []*requirements.Set {
+	var out []*requirements.Set
+	for _, id := range s.sets().IDs() {
+		if latest := s.sets().Latest(id); latest != nil && latest.Cycle == nil {
+			out = append(out, latest)
+		}
+	}
+	return out
+}
+
+type applicationsView struct {
+	Applications []*boardsql.Application
+	Sets         []*requirements.Set
+	Credentials  []*boardsql.IssuedCredential
+}
+
+func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r)
+	apps, err := s.cfg.Store.Applications(r.Context(), boardsql.ApplicationFilter{ApplicantID: u.ID})
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	slices.Reverse(apps) // the newest change first
+	creds, err := s.cfg.Store.CredentialsOf(r.Context(), u.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "applications", page{Title: "My applications",
+		Data: applicationsView{Applications: apps, Sets: s.applicationSets(), Credentials: creds}})
+}
+
+// newApplication starts a draft for the user; it refuses a second open
+// application for one credential.
+func (s *Server) newApplication(ctx context.Context, u *boardsql.User, setID string) (int64, error) {
+	if !slices.ContainsFunc(s.applicationSets(), func(x *requirements.Set) bool { return x.ID == setID }) {
+		return 0, &board.Error{Code: "invalid", Message: fmt.Sprintf("set_id: %q is not a credential one can apply for; choose one of the listed credentials", setID)}
+	}
+	mine, err := s.cfg.Store.Applications(ctx, boardsql.ApplicationFilter{ApplicantID: u.ID, SetID: setID})
+	if err != nil {
+		return 0, err
+	}
+	for _, a := range mine {
+		if !board.State(a.State).Final() {
+			return 0, &board.Error{Code: "conflict", Message: fmt.Sprintf("you already have application %d for %s; continue that one", a.ID, setID)}
+		}
+	}
+	p := &portfolio.Portfolio{Format: portfolio.FormatV1, Person: portfolio.Person{ID: fmt.Sprintf("p%d", u.ID), Name: u.Name, Email: u.Email, Practice: u.Practice}}
+	data, err := portfolio.Encode(p)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	var id int64
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if id, err = s.cfg.Store.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: u.ID, SetID: setID, State: string(board.Draft), Portfolio: data, CreatedAt: now}); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: id, At: now, ActorID: u.ID, Action: "start", To: string(board.Draft)}); err != nil {
+			return err
+		}
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.start",
+			Subject: fmt.Sprintf("application/%d", id), After: setID})
+		return err
+	})
+	return id, err
+}
+
+func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	id, err := s.newApplication(r.Context(), userFrom(r), r.PostForm.Get("set_id"))
+	if err != nil {
+		s.actError(w, r, err)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d", id), "Application started. Add your evidence below; the dashboard shows what each requirement still needs.")
+}
+
+func (s *Server) apiStartApplication(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		SetID string `json:"set_id"`
+	}
+	if !decodeBody(w, r, &in, "set_id", maxAPIBody) {
+		return
+	}
+	id, err := s.newApplication(r.Context(), userFrom(r), in.SetID)
+	if err != nil {
+		s.actError(w, r, err)
+		return
+	}
+	app, err := s.cfg.Store.Application(r.Context(), id)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d", id))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(map[string]any{"id": app.ID, "set_id": app.SetID, "state": app.State, "version": app.Version})
+}
+
+// itemView is one evidence item on the dashboard.
+type itemView struct {
+	ID, Label, Summary, State, Note string
+}
+
+type listView struct {
+	evidenceList
+	Items []itemView
+}
+
+type dashboardView struct {
+	App      *boardsql.Application
+	Eval     *evaluation
+	Report   template.HTML // the rendered eligibility report
+	Evidence template.HTML // the rendered evidence tables
+	Editable bool
+	Lists    []listView
+	Person   portfolio.Person
+	Events   []boardsql.Event
+	Actions  []string
+	// Request is the board's latest request for information, when one is open.
+	Request string
+}
+
+// itemSummary is the dates and hours of an item, for the evidence tables.
+func itemSummary(item any) string {
+	v := reflect.ValueOf(item).Elem()
+	var parts []string
+	for _, f := range []string{"Date", "Conferred", "Signed", "Start", "From", "ValidFrom"} {
+		if fv := v.FieldByName(f); fv.IsValid() && fv.Type() == dateType && !fv.Interface().(date.Date).IsZero() {
+			d := fv.Interface().(date.Date).String()
+			for _, to := range []string{"To", "End", "ValidTo"} {
+				if tv := v.FieldByName(to); tv.IsValid() && tv.Type() == dateType && !tv.Interface().(date.Date).IsZero() {
+					d += " to " + tv.Interface().(date.Date).String()
+				}
+			}
+			parts = append(parts, d)
+			break
+		}
+	}
+	if h := v.FieldByName("Hours"); h.IsValid() && h.Kind() == reflect.Float64 {
+		parts = append(parts, formatNum(h.Float())+" h")
+	}
+	for _, f := range []string{"Kind", "Format", "Modality", "Level", "Outcome"} {
+		if fv := v.FieldByName(f); fv.IsValid() && fv.Kind() == reflect.String && fv.String() != "" {
+			parts = append(parts, strings.ReplaceAll(fv.String(), "_", " "))
+			break
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// evidenceViews lists the items of each evidence list for the dashboard.
+func evidenceViews(p *portfolio.Portfolio) []listView {
+	var out []listView
+	for _, l := range evidenceLists {
+		lv := listView{evidenceList: l}
+		for _, it := range portfolio.Items(p, l.Name) {
+			vr := portfolio.VerificationOf(it.Value)
+			lv.Items = append(lv.Items, itemView{ID: portfolio.ItemID(it.Value), Label: itemLabel(it.Value), Summary: itemSummary(it.Value),
+				State: string(vr.EffectiveState()), Note: vr.Note})
+		}
+		out = append(out, lv)
+	}
+	return out
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.application(w, r, RelOwner)
+	if !ok {
+		return
+	}
+	ev, err := s.evaluate(app, false)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	events, err := s.cfg.Store.Events(r.Context(), app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	u := userFrom(r)
+	// Who reviews an application and how they voted is the board's business.
+	events = slices.DeleteFunc(events, func(e boardsql.Event) bool { return boardOnlyEvent(e.Action) })
+	v := dashboardView{App: app, Eval: ev, Editable: editable(app.State), Events: events, Person: ev.Portfolio.Person}
+	for _, a := range board.Possible(board.State(app.State), board.Actor{Roles: u.Roles, IsOwner: true}) {
+		if a != "none" && slices.Contains([]string{"submit", "withdraw", "answer_info"}, a) {
+			v.Actions = append(v.Actions, a)
+		}
+	}
+	if app.State == string(board.InfoRequested) {
+		for _, e := range events {
+			if e.Action == string(board.RequestInfo) {
+				v.Request = e.Message
+			}
+		}
+	}
+	if v.Report, err = s.reportHTML(ev); err != nil {
+		s.internal(w, err)
+		return
+	}
+	if v.Evidence, err = s.evidenceHTML(ev, func() dashboardView {
+		e := v
+		e.Lists = evidenceViews(ev.Portfolio)
+		return e
+	}); err != nil {
+		s.internal(w, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "dashboard", page{Title: fmt.Sprintf("Application %d: %s", app.ID, ev.Set.Title), Data: v})
+}
+
+// formView is the evidence item form.
+type formView struct {
+	App     *boardsql.Application
+	List    evidenceList
+	ItemID  string // empty for a new item
+	Fields  []formField
+	Action  string
+	Version int
+}
+
+// listParam reads the {list} path value: an editable list, or "person".
+func (s *Server) listParam(w http.ResponseWriter, r *http.Request) (evidenceList, bool) {
+	name := r.PathValue("list")
+	if name == "person" {
+		return evidenceList{Name: "person", Title: "Your details", Singular: "your details"}, true
+	}
+	l, ok := findList(name)
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, "No such evidence list", fmt.Sprintf("%q is not an evidence list; the lists are person, %s.", name, strings.Join(listNames(), ", ")))
+		return l, false
+	}
+	return l, true
+}
+
+func listNames() []string {
+	var out []string
+	for _, l := range evidenceLists {
+		out = append(out, l.Name)
+	}
+	return out
+}
+
+// editableApp loads the caller's own application and checks that it is
+// open to change; on failure it has answered. The portfolio may be shared
+// with the evaluation cache (livePortfolio): callers must not change it in
+// place (portfolio.WithItem makes a changed copy).
+func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*boardsql.Application, *portfolio.Portfolio, bool) {
+	app, _, ok := s.application(w, r, RelOwner)
+	if !ok {
+		return nil, nil, false
+	}
+	if !editable(app.State) {
+		s.fail(w, r, http.StatusConflict, "The application cannot be changed now",
+			fmt.Sprintf("Application %d is %s; evidence can be changed while it is a draft, returned to you, or when the board asks for more information.", app.ID, strings.ReplaceAll(app.State, "_", " ")))
+		return nil, nil, false
+	}
+	p, err := s.livePortfolio(app)
+	if err != nil {
+		s.internal(w, err)
+		return nil, nil, false
+	}
+	return app, p, true
+}
+
+func (s *Server) setFor(app *boardsql.Application, p *portfolio.Portfolio) *requirements.Set {
+	set, _, err := eligibility.Select(s.sets(), app.SetID, p, s.today())
+	if err != nil {
+		return s.sets().Latest(app.SetID)
+	}
+	return set
+}
+
+func (s *Server) itemForm(w http.ResponseWriter, r *http.Request) {
+	app, p, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	l, ok := s.listParam(w, r)
+	if !ok {
+		return
+	}
+	values := url.Values{}
+	itemID := r.PathValue("item")
+	switch {
+	case l.Name == "person":
+		itemID = p.Person.ID
+		values = itemValues(&p.Person)
+	case itemID != "":
+		it, found := portfolio.Find(p, itemID)
+		if !found || it.List != l.Name {
+			s.fail(w, r, http.StatusNotFound, "No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, itemID))
+			return
+		}
+		values = itemValues(it.Value)
+	}
+	s.renderItemForm(w, r, http.StatusOK, app, p, l, itemID, values, nil)
+}
+
+func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status int, app *boardsql.Application, p *portfolio.Portfolio,
+	l evidenceList, itemID string, values url.Values, errs map[string]string) {
+	action := fmt.Sprintf("/applications/%d/evidence/%s", app.ID, l.Name)
+	title := "Add " + l.Singular
+	if itemID != "" {
+		action += "/" + url.PathEscape(itemID)
+		title = "Change " + l.Singular
+	}
+	fields := buildFields(itemType(l.Name), "", values, errs, formContext{P: p, Set: s.setFor(app, p)})
+	s.render(w, r, status, "item_form", page{Title: title, Errors: errs, Form: values,
+		Data: formView{App: app, List: l, ItemID: itemID, Fields: fields, Action: action, Version: app.Version}})
+}
+
+// keepOtherAreas keeps, when an education activity is edited, the areas it
+// has in taxonomies the form did not offer (those of other requirement
+// sets), so that editing under one set never erases another set's areas.
+func keepOtherAreas(p *portfolio.Portfolio, set *requirements.Set, itemID string, obj map[string]any) {
+	if itemID == "" {
+		return
+	}
+	it, ok := portfolio.Find(p, itemID)
+	if !ok {
+		return
+	}
+	act, ok := it.Value.(*portfolio.Activity)
+	if !ok {
+		return
+	}
+	areas, _ := obj["areas"].(map[string]any)
+	for tax, codes := range act.Areas {
+		if set != nil && set.Taxonomies[tax] != nil {
+			continue // offered on the form: what was posted stands
+		}
+		if areas == nil {
+			areas = map[string]any{}
+		}
+		list := make([]any, len(codes))
+		for i, c := range codes {
+			list[i] = c
+		}
+		areas[tax] = list
+	}
+	if areas != nil {
+		obj["areas"] = areas
+	}
+}
+
+// withItem returns the portfolio with an item added (itemID empty) or
+// replaced, the item decoded strictly in its place and the portfolio
+// validated as a whole (portfolio.WithItem: the unchanged items, valid when
+// stored, are not decoded again); errs gets the problems by form field. p is
+// not changed.
+func withItem(p *portfolio.Portfolio, list, itemID string, obj map[string]any, errs map[string]string) (*portfolio.Portfolio, string) {
+	index := -1
+	var path string
+	if list == "person" {
+		obj["id"] = p.Person.ID
+		path = "$.person"
+	} else {
+		for _, it := range portfolio.Items(p, list) {
+			if itemID != "" && portfolio.ItemID(it.Value) == itemID {
+				index = it.Index
+			}
+		}
+		if itemID == "" {
+			if given, ok := obj["id"].(string); ok && given != "" {
+				itemID = given // an API caller's own id: the decoder and validator check it
+			} else {
+				prefix := "item"
+				if l, ok := findList(list); ok {
+					prefix = l.Prefix
+				}
+				itemID = portfolio.NewID(p, prefix)
+			}
+		}
+		obj["id"] = itemID // an edited item is claimed again: its verification is not carried over
+		at := index
+		if at < 0 {
+			at = len(portfolio.Items(p, list))
+		}
+		path = fmt.Sprintf("$.%s[%d]", list, at)
+	}
+	data, err := json.Marshal(obj)
+	if err != nil {
+		errs[""] = "the item cannot be written: " + err.Error()
+		return nil, ""
+	}
+	q, err := portfolio.WithItem(p, list, index, data)
+	if err != nil {
+		fieldErrors(err, path, errs)
+		return nil, ""
+	}
+	return q, itemID
+}
+
+// savePortfolio stores an edited portfolio (version-guarded), refreshes the
+// supervisor links and records the change in the audit log.
+func (s *Server) savePortfolio(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, p *portfolio.Portfolio, what string) (int, error) {
+	return s.savePortfolioWith(ctx, u, app, version, p, what, nil)
+}
+
+// savePortfolioWith is savePortfolio with more to write in its transaction
+// (extra may be nil).
+func (s *Server) savePortfolioWith(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, p *portfolio.Portfolio, what string,
+	extra func(tx *sql.Tx, now time.Time) error) (int, error) {
+	data, err := portfolio.Encode(p)
+	if err != nil {
+		return 0, err
+	}
+	var links []boardsql.SupervisorLink
+	for _, sup := range p.Supervisors {
+		if sup.Email != "" {
+			links = append(links, boardsql.SupervisorLink{Ref: sup.ID, Email: sup.Email})
+		}
+	}
+	now := s.now()
+	var newVersion int
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if newVersion, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, version, data, now); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.SetSupervisors(ctx, tx, app.ID, links); err != nil {
+			return err
+		}
+		if _, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.portfolio",
+			Subject: fmt.Sprintf("application/%d", app.ID), After: what}); err != nil {
+			return err
+		}
+		if extra != nil {
+			return extra(tx, now)
+		}
+		return nil
+	})
+	return newVersion, err
+}
+
+func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	app, p, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	l, ok := s.listParam(w, r)
+	if !ok {
+		return
+	}
+	version, err := parseVersion(r.PostForm.Get("version"))
+	if err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	itemID := r.PathValue("item")
+	if itemID != "" && l.Name != "person" {
+		if it, found := portfolio.Find(p, itemID); !found || it.List != l.Name {
+			s.fail(w, r, http.StatusNotFound, "No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, itemID))
+			return
+		}
+	}
+	errs := map[string]string{}
+	obj := formObject(itemType(l.Name), "", r.PostForm, errs)
+	keepOtherAreas(p, s.setFor(app, p), itemID, obj)
+	var q *portfolio.Portfolio
+	if len(errs) == 0 {
+		q, itemID = withItem(p, l.Name, itemID, obj, errs)
+	}
+	if len(errs) > 0 {
+		if errs[""] == "" {
+			errs[""] = "Some fields need attention; each says what to fix."
+		}
+		s.renderItemForm(w, r, http.StatusUnprocessableEntity, app, p, l, r.PathValue("item"), r.PostForm, errs)
+		return
+	}
+	verb := "added"
+	if r.PathValue("item") != "" || l.Name == "person" {
+		verb = "changed"
+	}
+	if _, err := s.savePortfolio(r.Context(), userFrom(r), app, version, q, fmt.Sprintf("%s %s %s", verb, l.Name, itemID)); err != nil {
+		s.actError(w, r, err)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d#%s", app.ID, l.Name), fmt.Sprintf("Saved: %s %s.", l.Singular, verb))
+}
+
+func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) {
+	api := strings.HasPrefix(r.URL.Path, "/api/")
+	if !api && !s.parseForm(w, r) {
+		return
+	}
+	app, _, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	l, ok := s.listParam(w, r)
+	if !ok {
+		return
+	}
+	raw := r.PostForm.Get("version")
+	if api {
+		raw = r.URL.Query().Get("version")
+	}
+	version, err := parseVersion(raw)
+	if err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	// Remove changes the portfolio in place: work on a copy of our own,
+	// not the one editableApp may share with the evaluation cache.
+	p, err := portfolio.DecodeStored(app.Portfolio)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	id := r.PathValue("item")
+	if it, found := portfolio.Find(p, id); !found || it.List != l.Name {
+		s.fail(w, r, http.StatusNotFound, "No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, id))
+		return
+	}
+	if err := portfolio.Remove(p, id); err != nil {
+		s.fail(w, r, http.StatusConflict, "The item is in use", err.Error())
+		return
+	}
+	newVersion, err := s.savePortfolio(r.Context(), userFrom(r), app, version, p, "removed "+l.Name+" "+id)
+	if err != nil {
+		s.actError(w, r, err)
+		return
+	}
+	if api {
+		writeJSON(w, map[string]any{"removed": id, "version": newVersion})
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d#%s", app.ID, l.Name), "Removed "+id+".")
+}
+
+func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
+	app, p, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	l, ok := findList(r.PathValue("list"))
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, "No such evidence list", fmt.Sprintf("%q is not an evidence list; the lists are %s.", r.PathValue("list"), strings.Join(listNames(), ", ")))
+		return
+	}
+	var in struct {
+		Version int            `json:"version"`
+		Item    map[string]any `json:"item"`
+	}
+	if !decodeBody(w, r, &in, "version and item", maxAPIBody) {
+		return
+	}
+	// The item is bounded as it would be in the portfolio (see
+	// portfolio.WithItem): the portfolio and the list are two levels above.
+	if err := jsonlimit.CheckValue(in.Item, portfolio.MaxDepth-2); err != nil {
+		refuseOverLimit(w, overLimit(err), "the item is "+err.Error())
+		return
+	}
+	if in.Version <= 0 || in.Item == nil {
+		problem(w, http.StatusBadRequest, "Invalid request", "version and item are required: {\"version\": N, \"item\": {...}}")
+		return
+	}
+	delete(in.Item, "verification")
+	if id, _ := in.Item["id"].(string); id != "" {
+		if _, taken := portfolio.Find(p, id); taken || id == p.Person.ID {
+			problem(w, http.StatusConflict, "Id in use", fmt.Sprintf("item.id: %q is already used; leave it out to get a new one", id))
+			return
+		}
+	}
+	errs := map[string]string{}
+	q, newID := withItem(p, l.Name, "", in.Item, errs)
+	if len(errs) > 0 {
+		var msgs []string
+		for _, k := range sortedKeys(errs) {
+			if k == "" {
+				msgs = append(msgs, errs[k])
+			} else {
+				msgs = append(msgs, "item."+k+": "+errs[k])
+			}
+		}
+		problem(w, http.StatusUnprocessableEntity, "Invalid item", strings.Join(msgs, "; "))
+		return
+	}
+	v, err := s.savePortfolio(r.Context(), userFrom(r), app, in.Version, q, "added "+l.Name+" "+newID)
+	if err != nil {
+		s.actError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(map[string]any{"id": newID, "version": v})
+}
+
+// exportPortfolio sends the live portfolio in the interchange format; a
+// peer reviewer gets the submitted snapshot, which is what they judge, never
+// the applicant's working copy. Each document the application holds a file
+// for names it by SHA-256, so that an import finds it again
+// (portfoliodocs.go).
+func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) {
+	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
+	if !ok {
+		return
+	}
+	data := app.Portfolio
+	if rel&(RelOwner|RelStaff) == 0 {
+		data = app.Snapshot
+	}
+	data, err := s.exportedPortfolio(r.Context(), app.ID, data)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("ETag", strconv.Quote(strconv.Itoa(app.Version)))
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="application-%d-portfolio.json"`, app.ID))
+	}
+	_, _ = w.Write(data)
+}
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "import", page{Title: "Import a portfolio", Data: importView{App: app}})
+}
+
+type importView struct {
+	App      *boardsql.Application
+	Problems []portfolio.FieldError
+}
+
+// clearVerification makes every item claimed: an applicant cannot verify
+// their own evidence by importing it.
+func clearVerification(p *portfolio.Portfolio) {
+	for _, list := range portfolio.Lists() {
+		for _, it := range portfolio.Items(p, list) {
+			_ = portfolio.SetVerification(p, portfolio.ItemID(it.Value), portfolio.Verification{})
+		}
+	}
+}
+
+// importPortfolio replaces the live portfolio with an uploaded one (a form
+// with a file or pasted JSON, or PUT with a JSON body and If-Match: the
+// version). Verification states are dropped (but for documents on file
+// that did not change); documents already uploaded are kept, and the
+// document items of the import are matched with files (planImportDocs):
+// held by the application, copied from the importer's other uploads, or
+// not on file.
+func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
+	api := strings.HasPrefix(r.URL.Path, "/api/")
+	app, cur, ok := s.editableApp(w, r)
+	if !ok {
+		return
+	}
+	var data []byte
+	var version int
+	var err error
+	if api {
+		version, err = strconv.Atoi(strings.Trim(r.Header.Get("If-Match"), `"W/`))
+		if err != nil {
+			problem(w, http.StatusPreconditionRequired, "Version required", "If-Match: send the application version you read (the ETag of GET .../portfolio)")
+			return
+		}
+		data, err = io.ReadAll(http.MaxBytesReader(w, r.Body, portfolio.MaxSize))
+		if tooLarge(err) {
+			le := jsonlimit.SizeError(portfolio.MaxSize)
+			refuseOverLimit(w, le, "the portfolio is "+le.Error())
+			return
+		}
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, portfolio.MaxSize+64<<10)
+		if err = r.ParseMultipartForm(portfolio.MaxSize); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			s.fail(w, r, http.StatusRequestEntityTooLarge, "The portfolio could not be read", "Send a JSON file of at most "+jsonlimit.FormatSize(portfolio.MaxSize)+": "+err.Error())
+			return
+		}
+		if errors.Is(err, http.ErrNotMultipart) {
+			if err = r.ParseForm(); err != nil {
+				s.fail(w, r, http.StatusBadRequest, "The form could not be read", err.Error())
+				return
+			}
+		}
+		if version, err = parseVersion(r.PostForm.Get("version")); err != nil {
+			s.answerError(w, r, err)
+			return
+		}
+		data = []byte(r.PostForm.Get("json"))
+		if f, _, ferr := r.FormFile("file"); ferr == nil {
+			// One byte over the limit, for Decode to refuse naming the limit.
+			data, err = io.ReadAll(io.LimitReader(f, portfolio.MaxSize+1))
+			f.Close()
+		}
+	}
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid request", err.Error())
+		return
+	}
+	var problems portfolio.Errors
+	var plan *importDocs
+	p, err := portfolio.Decode(data)
+	if len(strings.TrimSpace(string(data))) == 0 {
+		problems = portfolio.Errors{{Path: "$", Message: "empty: choose a portfolio JSON file or paste its text"}}
+	} else if err != nil {
+		var list portfolio.Errors
+		var one portfolio.FieldError
+		switch {
+		case errors.As(err, &list):
+			problems = list
+		case errors.As(err, &one):
+			problems = portfolio.Errors{one}
+		default:
+			problems = portfolio.Errors{{Path: "$", Message: err.Error()}}
+		}
+	} else {
+		clearVerification(p)
+		if plan, problems, err = s.planImportDocs(r.Context(), userFrom(r), app, cur, p); err != nil {
+			s.internal(w, err)
+			return
+		}
+		if len(problems) == 0 {
+			problems = portfolio.Validate(p)
+		}
+	}
+	if len(problems) > 0 {
+		status := http.StatusUnprocessableEntity
+		if le := overLimit(problems); le != nil {
+			if api {
+				refuseOverLimit(w, le, problems[0].Message)
+				return
+			}
+			status = limitStatus(le)
+		}
+		if api {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": "Invalid portfolio", "status": 422,
+				"detail": fmt.Sprintf("%d problem(s); nothing was changed", len(problems)), "errors": problems})
+			return
+		}
+		s.render(w, r, status, "import", page{Title: "Import a portfolio",
+			Errors: map[string]string{"": "The portfolio was not imported; nothing was changed. Fix these problems and try again."},
+			Data:   importView{App: app, Problems: problems}})
+		return
+	}
+	ctx, u := r.Context(), userFrom(r)
+	if err := s.copyFiles(ctx, plan); err != nil {
+		s.internal(w, err)
+		return
+	}
+	newVersion, err := s.savePortfolioWith(ctx, u, app, version, p, "imported a portfolio", func(tx *sql.Tx, now time.Time) error {
+		return s.recordCopies(ctx, tx, u, plan, now)
+	})
+	if err != nil {
+		s.dropCopies(ctx, plan)
+		s.actError(w, r, err)
+		return
+	}
+	if api {
+		writeJSON(w, map[string]any{"version": newVersion, "documents": map[string]any{"on_file": plan.OnFile, "copied": plan.Copied, "not_on_file": plan.NotOnFile}})
+		return
+	}
+	msg := "Portfolio imported. Every item is claimed until the board or your supervisor confirms it."
+	if n := len(plan.Copied); n > 0 {
+		msg += fmt.Sprintf(" %d document file(s) were copied from your other applications (%s).", n, strings.Join(plan.Copied, ", "))
+	}
+	if n := len(plan.NotOnFile); n > 0 {
+		msg += fmt.Sprintf(" %d document(s) are not on file (%s): upload their files on the Documents page.", n, strings.Join(plan.NotOnFile, ", "))
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), msg)
+}
+
+// ownerAction is the applicant's submit, withdraw and answer buttons.
+func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	app, _, ok := s.application(w, r, RelOwner)
+	if !ok {
+		return
+	}
+	action := board.Action(r.PathValue("action"))
+	if !slices.Contains([]board.Action{board.Submit, board.Withdraw, board.AnswerInfo}, action) {
+		s.fail(w, r, http.StatusNotFound, "No such action", "Applicants can submit, withdraw or answer_info here.")
+		return
+	}
+	version, err := parseVersion(r.PostForm.Get("version"))
+	if err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	to, err := s.act(r.Context(), userFrom(r), app, version, action, r.PostForm.Get("reason"))
+	if err != nil {
+		var ae *board.Error
+		if errors.As(err, &ae) && (ae.Code == "invalid" || ae.Code == "conflict") {
+			redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), "!Not done: "+ae.Message)
+			return
+		}
+		s.actError(w, r, err)
+		return
+	}
+	msg := map[board.State]string{
+		board.Submitted:   "Submitted. Your evidence is frozen as it stands now; the board will review it and write to you.",
+		board.Withdrawn:   "Withdrawn.",
+		board.UnderReview: "Answer sent to the board.",
+	}[to]
+	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), msg)
+}
+
+// apiEligibility returns the eligibility report of an application: of the
+// live portfolio today, or with ?frozen=true of the submitted snapshot (the
+// only one a peer reviewer gets).
+func (s *Server) apiEligibility(w http.ResponseWriter, r *http.Request) {
+	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
+	if !ok {
+		return
+	}
+	frozen := r.URL.Query().Get("frozen") == "true" || rel&(RelOwner|RelStaff) == 0
+	ev, err := s.evaluate(app, frozen)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"report": ev.Report, "problems": ev.Problems})
+}

@@ -1,0 +1,1151 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"path"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/blob"
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/portfolio"
+)
+
+// documentRoutes registers document uploads and downloads: the documents
+// page with its upload form, the download of each file, and the same in
+// the JSON API. Who may see an application's documents is decided per
+// application (owner, staff, assigned reviewer); only the owner uploads,
+// and only while the portfolio is theirs to change.
+func (s *Server) documentRoutes() {
+	s.route("GET /applications/{id}/documents", Authenticated, http.HandlerFunc(s.documentsPage))
+	s.route("POST /applications/{id}/documents", Authenticated, http.HandlerFunc(s.uploadDocument))
+	s.route("GET /applications/{id}/documents/{doc}", Authenticated, http.HandlerFunc(s.downloadDocument))
+	s.route("GET /api/v1/applications/{id}/documents", Authenticated, http.HandlerFunc(s.apiDocuments))
+	s.route("POST /api/v1/applications/{id}/documents", Authenticated, http.HandlerFunc(s.uploadDocument))
+	s.route("GET /api/v1/applications/{id}/documents/{doc}", Authenticated, http.HandlerFunc(s.downloadDocument))
+	s.route("POST /applications/{id}/documents/{doc}/delete", Authenticated, http.HandlerFunc(s.deleteDocument))
+	s.route(docDeleteAPIRoute, Authenticated, http.HandlerFunc(s.deleteDocument))
+}
+
+// docDeleteAPIRoute is the API's delete of a document.
+const docDeleteAPIRoute = "DELETE /api/v1/applications/{id}/documents/{doc}"
+
+// docPathID is the document id of the request's path ("" when absent).
+func docPathID(r *http.Request) string { return r.PathValue("doc") }
+
+// docBodyLimit bounds an upload request: the largest file and room for the
+// other fields and the multipart framing.
+const docBodyLimit = blob.MaxSize + 256<<10
+
+// Bounds of an upload's parts besides the file (blob.MaxSize) and its
+// name and declared type (blob.CheckName, blob.CheckDeclaredType).
+const (
+	// docMaxParts is the most parts (fields) an upload may have: supports
+	// repeats once per supported item.
+	docMaxParts = 1000
+	// docMaxField is the longest value of a field other than the file.
+	docMaxField = 4 << 10
+	// docMaxFieldName is the longest field name.
+	docMaxFieldName = 64
+)
+
+// docAccept is the upload field's accept attribute.
+const docAccept = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+
+// docKinds are the kinds of document the portfolio knows, from its schema.
+func docKinds() []string {
+	f, _ := reflect.TypeFor[portfolio.Document]().FieldByName("Kind")
+	_, enum, _ := cbTag(f)
+	return enum
+}
+
+// docView is one document as the page and the API show it: the stored
+// facts of the file and, from the portfolio's Document item, what it is.
+type docView struct {
+	ID          int64        `json:"id"`
+	ItemID      string       `json:"item_id"`
+	Title       string       `json:"title"`
+	Kind        string       `json:"kind"`
+	Supports    []docSupport `json:"supports"`
+	Filename    string       `json:"filename"`
+	ContentType string       `json:"content_type"`
+	Size        int64        `json:"size"`
+	SHA256      string       `json:"sha256"`
+	Received    string       `json:"received,omitempty"`
+	UploadedAt  time.Time    `json:"uploaded_at"`
+	UploadedBy  string       `json:"uploaded_by"`
+	// State is the verification state of the Document item, or "removed"
+	// when the portfolio no longer holds it.
+	State    string `json:"state"`
+	Note     string `json:"note,omitempty"`
+	Download string `json:"download"`
+	// CanDelete is set, on the owner's page, when the document may be
+	// deleted now; Kept says why not otherwise.
+	CanDelete bool   `json:"-"`
+	Kept      string `json:"-"`
+}
+
+// docSupport is an evidence item a document supports.
+type docSupport struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
+// SizeText is the file's size for people.
+func (d docView) SizeText() string { return docSize(d.Size) }
+
+// docSize writes a byte count for people.
+func docSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	}
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
+// docFind looks an item up in the live portfolio, then in the submitted
+// snapshot (nil when there is none).
+func docFind(live, snap *portfolio.Portfolio, id string) (any, bool) {
+	for _, p := range []*portfolio.Portfolio{live, snap} {
+		if p == nil {
+			continue
+		}
+		if it, ok := portfolio.Find(p, id); ok {
+			return it.Value, true
+		}
+	}
+	return nil, false
+}
+
+// docViews joins the stored documents with their portfolio items.
+func docViews(appID int64, docs []boardsql.Document, live, snap *portfolio.Portfolio, apiBase string) []docView {
+	out := make([]docView, 0, len(docs))
+	for _, d := range docs {
+		v := docView{ID: d.ID, ItemID: d.ItemID, Title: d.Filename, Filename: d.Filename, ContentType: d.ContentType, Size: d.Size,
+			SHA256: d.SHA256, UploadedAt: d.CreatedAt, UploadedBy: d.UploadedByName, State: "removed", Supports: []docSupport{},
+			Download: fmt.Sprintf("%s/applications/%d/documents/%d", apiBase, appID, d.ID)}
+		if item, ok := docFind(live, snap, d.ItemID); ok {
+			if doc, ok := item.(*portfolio.Document); ok {
+				if doc.Title != "" {
+					v.Title = doc.Title
+				}
+				v.Kind, v.Received = doc.Kind, doc.Received.String()
+				vr := doc.Verification
+				v.State, v.Note = string(vr.EffectiveState()), vr.Note
+				v.Supports = append(v.Supports, docSupports(live, snap, doc.Supports)...)
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// docSupports labels the items a document supports, found in the live
+// portfolio or the snapshot (an id found in neither is shown as it is).
+func docSupports(live, snap *portfolio.Portfolio, ids []string) []docSupport {
+	out := make([]docSupport, 0, len(ids))
+	for _, id := range ids {
+		label := id
+		if target, ok := docFind(live, snap, id); ok {
+			label = itemLabel(target)
+		}
+		out = append(out, docSupport{ID: id, Label: label})
+	}
+	return out
+}
+
+// docOption is one evidence item offered as something a document supports.
+type docOption struct {
+	ID, Label string
+	Checked   bool
+}
+
+// docGroup is the items of one evidence list, for the upload form.
+type docGroup struct {
+	Title string
+	Items []docOption
+}
+
+// docSupportGroups lists the items a new document may support, by list.
+func docSupportGroups(p *portfolio.Portfolio, checked []string) []docGroup {
+	var out []docGroup
+	for _, l := range evidenceLists {
+		g := docGroup{Title: l.Title}
+		for _, it := range portfolio.Items(p, l.Name) {
+			id := portfolio.ItemID(it.Value)
+			g.Items = append(g.Items, docOption{ID: id, Label: itemLabel(it.Value), Checked: slices.Contains(checked, id)})
+		}
+		if len(g.Items) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// docPending is a document item of the portfolio whose file the board does
+// not hold ("not on file"): imported without one, or described by a
+// producer that kept the file.
+type docPending struct {
+	ItemID   string       `json:"item_id"`
+	Title    string       `json:"title"`
+	Kind     string       `json:"kind"`
+	Received string       `json:"received"`
+	Supports []docSupport `json:"supports"`
+	State    string       `json:"state"`
+}
+
+// docPendingViews describes the document items of the live portfolio (or,
+// when it has none of them, the snapshot) that no stored document holds a
+// file for.
+func docPendingViews(docs []boardsql.Document, live, snap *portfolio.Portfolio) []docPending {
+	out := []docPending{}
+	seen := map[string]bool{}
+	for _, p := range []*portfolio.Portfolio{live, snap} {
+		for _, d := range notOnFile(p, docs) {
+			if seen[d.ID] {
+				continue
+			}
+			seen[d.ID] = true
+			v := docPending{ItemID: d.ID, Title: d.Title, Kind: d.Kind, Received: d.Received.String(), Supports: []docSupport{},
+				State: string(d.Verification.EffectiveState())}
+			v.Supports = append(v.Supports, docSupports(live, snap, d.Supports)...)
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// docsView is the documents page.
+type docsView struct {
+	App  *boardsql.Application
+	Docs []docView
+	// NotOnFile are the portfolio's document items without a file.
+	NotOnFile []docPending
+	IsOwner   bool
+	CanUpload bool
+	// Back is the application's main page for this user.
+	Back     string
+	Version  int
+	Kinds    []string
+	Groups   []docGroup
+	Accept   string
+	Accepted string
+	MaxSize  string
+}
+
+// docPortfolios decodes an application's live portfolio and its snapshot.
+func docPortfolios(app *boardsql.Application) (live, snap *portfolio.Portfolio, err error) {
+	if live, err = portfolio.DecodeStored(app.Portfolio); err != nil {
+		return nil, nil, fmt.Errorf("application %d: the portfolio no longer decodes: %w", app.ID, err)
+	}
+	if len(app.Snapshot) > 0 {
+		if snap, err = portfolio.DecodeStored(app.Snapshot); err != nil {
+			return nil, nil, fmt.Errorf("application %d: the snapshot no longer decodes: %w", app.ID, err)
+		}
+	}
+	return live, snap, nil
+}
+
+func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) {
+	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
+	if !ok {
+		return
+	}
+	s.renderDocuments(w, r, http.StatusOK, app, rel, nil, nil)
+}
+
+// renderDocuments shows the documents page, after a failed upload with
+// what to fix and the values given.
+func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status int, app *boardsql.Application, rel Relation,
+	errs map[string]string, form url.Values) {
+	live, snap, err := docPortfolios(app)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	docs, err := s.cfg.Store.Documents(r.Context(), app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	v := docsView{App: app, Docs: docViews(app.ID, docs, live, snap, ""), NotOnFile: docPendingViews(docs, live, snap), IsOwner: rel&RelOwner != 0, Version: app.Version,
+		Kinds: docKinds(), Accept: docAccept, Accepted: blob.Accepted, MaxSize: docSize(blob.MaxSize),
+		Back: fmt.Sprintf("/applications/%d", app.ID)}
+	v.CanUpload = v.IsOwner && editable(app.State)
+	if !v.IsOwner {
+		if rel&RelStaff != 0 {
+			v.Back = fmt.Sprintf("/queue/%d", app.ID)
+		} else {
+			v.Back = "/reviews"
+		}
+	}
+	if form != nil {
+		if n, err := strconv.Atoi(form.Get("version")); err == nil {
+			v.Version = n
+		}
+	}
+	if v.CanUpload {
+		v.Groups = docSupportGroups(live, form["supports"])
+		for i := range v.Docs {
+			if b := docDeleteCheck(docs[i], live, snap); b != nil {
+				v.Docs[i].Kept = b.Detail
+			} else {
+				v.Docs[i].CanDelete = true
+			}
+		}
+	}
+	s.render(w, r, status, "documents", page{Title: fmt.Sprintf("Documents of application %d", app.ID), Data: v, Errors: errs, Form: form})
+}
+
+func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
+	if !ok {
+		return
+	}
+	live, snap, err := docPortfolios(app)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	docs, err := s.cfg.Store.Documents(r.Context(), app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"documents": docViews(app.ID, docs, live, snap, "/api/v1"), "not_on_file": docPendingViews(docs, live, snap),
+		"version": app.Version, "state": app.State})
+}
+
+// docRequest is what an upload request carries.
+type docRequest struct {
+	Filename string
+	Data     []byte
+	HasFile  bool
+	// Form holds the other fields: kind, title, supports, version.
+	Form url.Values
+}
+
+// docRefusal is an upload refused before anything was stored.
+type docRefusal struct {
+	Status   int
+	Problems []fieldProblem
+}
+
+func (e *docRefusal) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.String()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func docRefuse(status int, field, message string) *docRefusal {
+	return &docRefusal{Status: status, Problems: []fieldProblem{{field, message}}}
+}
+
+// docTooLarge is the refusal of a file over the limit.
+func docTooLarge() *docRefusal {
+	return docRefuse(http.StatusRequestEntityTooLarge, "file",
+		fmt.Sprintf("the file is larger than %s; send a %s document of at most %s (scan at a lower resolution, or split it)",
+			docSize(blob.MaxSize), blob.Accepted, docSize(blob.MaxSize)))
+}
+
+// readDocUpload reads a multipart upload without keeping more than the
+// largest accepted file in memory; it stops at the first sign that the
+// file is too large.
+func readDocUpload(w http.ResponseWriter, r *http.Request) (*docRequest, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, docBodyLimit)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, docRefuse(http.StatusBadRequest, "file", "send the upload as multipart/form-data with the fields file, kind, title, supports and version")
+	}
+	up := &docRequest{Form: url.Values{}}
+	for parts := 0; ; parts++ {
+		if parts > docMaxParts {
+			return nil, docRefuse(http.StatusBadRequest, "supports", fmt.Sprintf("more than %d fields; name at most a few hundred supported items", docMaxParts))
+		}
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, docReadError(err)
+		}
+		name := part.FormName()
+		switch {
+		case name == "file":
+			if up.HasFile {
+				return nil, docRefuse(http.StatusBadRequest, "file", "send one file per upload")
+			}
+			up.HasFile, up.Filename = true, part.FileName()
+			if err := blob.CheckName(up.Filename); err != nil {
+				return nil, docRefuse(http.StatusBadRequest, "file", err.Error())
+			}
+			if err := blob.CheckDeclaredType(part.Header.Get("Content-Type")); err != nil {
+				return nil, docRefuse(http.StatusBadRequest, "file", err.Error()+"; the content decides what the file is, so leave it out or send application/pdf, image/png or image/jpeg")
+			}
+			data, err := io.ReadAll(io.LimitReader(part, blob.MaxSize+1))
+			if err != nil {
+				return nil, docReadError(err)
+			}
+			if len(data) > blob.MaxSize {
+				return nil, docTooLarge()
+			}
+			up.Data = data
+		case len(name) > docMaxFieldName:
+			return nil, docRefuse(http.StatusBadRequest, "fields", fmt.Sprintf("a field name is longer than %d bytes; the fields are file, kind, title, supports and version", docMaxFieldName))
+		case name != "":
+			value, err := io.ReadAll(io.LimitReader(part, docMaxField+1))
+			if err != nil {
+				return nil, docReadError(err)
+			}
+			if len(value) > docMaxField {
+				return nil, docRefuse(http.StatusBadRequest, name, fmt.Sprintf("longer than %d KiB", docMaxField>>10))
+			}
+			up.Form.Add(name, string(value))
+		}
+		part.Close()
+	}
+	return up, nil
+}
+
+// docReadError classifies a failure to read the request body.
+func docReadError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return docTooLarge()
+	}
+	if errors.Is(err, multipart.ErrMessageTooLarge) {
+		return docRefuse(http.StatusBadRequest, "file", "the form's headers are too large")
+	}
+	return docRefuse(http.StatusBadRequest, "file", "the upload could not be read ("+err.Error()+"); send it again")
+}
+
+// docFilename keeps the last element of a file name as a person would
+// read it, without control characters, and adds the extension of its real
+// content when the name claims another (a PNG named "diploma.pdf" is kept
+// as "diploma.pdf.png").
+func docFilename(name, contentType string) string {
+	name = strings.ToValidUTF8(name, "")
+	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	if name == "" || name == "." || name == "/" {
+		name = "document"
+	}
+	if rs := []rune(name); len(rs) > 150 {
+		name = string(rs[:150])
+	}
+	want := map[string][]string{blob.PDF: {".pdf"}, blob.PNG: {".png"}, blob.JPEG: {".jpg", ".jpeg"}}[contentType]
+	if len(want) > 0 && !slices.Contains(want, strings.ToLower(path.Ext(name))) {
+		name += want[0]
+	}
+	return name
+}
+
+// docInput is a checked upload, ready to store.
+type docInput struct {
+	Filename, ContentType, Kind, Title string
+	Supports                           []string
+	Version                            int
+	Data                               []byte
+	// ItemID, when set, is the document item not on file that the upload
+	// gives its file; the item stays as it is.
+	ItemID string
+}
+
+// checkDocUpload checks an upload against the application's portfolio
+// (held: the item ids it holds files for) and says everything that is
+// wrong, field by field. The status is 413 for a file over the limit, 415
+// for content of a type not accepted, 422 for other problems. An upload
+// naming an item (a document item not on file) gives that item its file;
+// kind, title and supports then come from the item. It is pure: nothing is
+// read or stored.
+func checkDocUpload(up *docRequest, p *portfolio.Portfolio, held map[string]bool) (*docInput, *docRefusal) {
+	in := &docInput{Kind: strings.TrimSpace(up.Form.Get("kind")), Title: strings.TrimSpace(up.Form.Get("title")), Data: up.Data}
+	ref := &docRefusal{Status: http.StatusUnprocessableEntity}
+	add := func(field, msg string) { ref.Problems = append(ref.Problems, fieldProblem{field, msg}) }
+	if id := strings.TrimSpace(up.Form.Get("item")); id != "" {
+		it, ok := portfolio.Find(p, id)
+		doc, isDoc := it.Value.(*portfolio.Document)
+		switch {
+		case !ok || !isDoc:
+			add("item", fmt.Sprintf("%q is not a document of this portfolio; choose one listed as not on file, or leave item out to add a new document", id))
+		case held[id]:
+			add("item", fmt.Sprintf("%s is on file already; delete it first to replace its file, or leave item out to add a new document", id))
+		default:
+			in.ItemID, in.Kind, in.Title, in.Supports = id, doc.Kind, doc.Title, doc.Supports
+		}
+	}
+	switch {
+	case !up.HasFile || (len(up.Data) == 0 && up.Filename == ""):
+		add("file", fmt.Sprintf("choose the file to upload: a %s document of at most %s", blob.Accepted, docSize(blob.MaxSize)))
+	case len(up.Data) > blob.MaxSize:
+		ref.Status = http.StatusRequestEntityTooLarge
+		ref.Problems = append(ref.Problems, docTooLarge().Problems...)
+	default:
+		ct, err := blob.Sniff(up.Data)
+		if err != nil {
+			ref.Status = http.StatusUnsupportedMediaType
+			add("file", err.Error())
+		} else {
+			in.ContentType, in.Filename = ct, docFilename(up.Filename, ct)
+		}
+	}
+	if in.ItemID == "" && !slices.Contains(docKinds(), in.Kind) {
+		add("kind", "choose what the document is: one of "+strings.Join(docKinds(), ", "))
+	}
+	if len([]rune(in.Title)) > 200 {
+		add("title", "write a title of at most 200 characters")
+	}
+	for _, id := range up.Form["supports"] {
+		if in.ItemID != "" {
+			break // the item says what it supports
+		}
+		id = strings.TrimSpace(id)
+		if id == "" || slices.Contains(in.Supports, id) {
+			continue
+		}
+		it, ok := portfolio.Find(p, id)
+		if !ok || it.List == "documents" {
+			add("supports", fmt.Sprintf("%q is not an evidence item of this portfolio; choose among the items listed", id))
+			continue
+		}
+		in.Supports = append(in.Supports, id)
+	}
+	v, err := strconv.Atoi(up.Form.Get("version"))
+	if err != nil || v <= 0 {
+		add("version", "the upload lacks the application version it was made from; reload the page (API: send the version from GET .../documents)")
+	}
+	in.Version = v
+	if len(ref.Problems) > 0 {
+		return nil, ref
+	}
+	if in.Title == "" && in.ItemID == "" {
+		in.Title = in.Filename
+	}
+	return in, nil
+}
+
+// docBlobKey is a new random key for a file of an application.
+func docBlobKey(appID int64) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // never fails: crypto/rand aborts the program instead
+	return fmt.Sprintf("applications/%d/%s", appID, hex.EncodeToString(b))
+}
+
+// errDocState refuses uploads once the portfolio is not the applicant's to change.
+type errDocState struct{ state string }
+
+func (e errDocState) Error() string {
+	return fmt.Sprintf("documents can be added while the application is a draft, returned to you, or when the board asks for information; it is now %s",
+		strings.ReplaceAll(e.state, "_", " "))
+}
+
+// addDocument stores a checked upload: the encrypted file first, then, in
+// one transaction, the portfolio's new Document item (version-guarded),
+// the document row, the history event and the audit entry. When the
+// transaction fails the file is deleted again, so that a refused upload
+// leaves nothing behind. It returns the new document, the portfolio that
+// now holds its item, and the application's new version.
+func (s *Server) addDocument(ctx context.Context, u *boardsql.User, app *boardsql.Application, in *docInput) (*boardsql.Document, *portfolio.Portfolio, int, error) {
+	if in.Version != app.Version {
+		return nil, nil, 0, fmt.Errorf("application %d was changed since version %d (it is now at %d); reload the page and upload again: %w",
+			app.ID, in.Version, app.Version, boardsql.ErrConflict)
+	}
+	p, err := portfolio.DecodeStored(app.Portfolio)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("application %d: the portfolio no longer decodes: %w", app.ID, err)
+	}
+	now := s.now()
+	item := portfolio.Document{ID: portfolio.NewID(p, "doc"), Kind: in.Kind, Title: in.Title, Received: s.today(), Supports: in.Supports}
+	if in.ItemID != "" {
+		// The file of an item not on file: the item stays as it is.
+		it, ok := portfolio.Find(p, in.ItemID)
+		doc, isDoc := it.Value.(*portfolio.Document)
+		if !ok || !isDoc {
+			return nil, nil, 0, fmt.Errorf("application %d has no document item %s any more; reload the page: %w", app.ID, in.ItemID, boardsql.ErrConflict)
+		}
+		item = *doc
+	} else {
+		p.Documents = append(p.Documents, item)
+	}
+	data, err := portfolio.Encode(p)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	sum := sha256.Sum256(in.Data)
+	doc := boardsql.Document{ApplicationID: app.ID, ItemID: item.ID, Filename: in.Filename, ContentType: in.ContentType, Size: int64(len(in.Data)),
+		SHA256: hex.EncodeToString(sum[:]), BlobKey: docBlobKey(app.ID), UploadedBy: u.ID, UploadedByName: u.Name, CreatedAt: now}
+	if err := s.cfg.Files.Put(ctx, doc.BlobKey, in.Data); err != nil {
+		return nil, nil, 0, err
+	}
+	after, _ := json.Marshal(map[string]any{"item": doc.ItemID, "filename": doc.Filename, "content_type": doc.ContentType,
+		"size": doc.Size, "sha256": doc.SHA256})
+	var version int
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if version, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, in.Version, data, now); err != nil {
+			return err
+		}
+		if doc.ID, err = s.cfg.Store.AddDocument(ctx, tx, doc); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "document_added",
+			Message: fmt.Sprintf("%s: %s (%s)", item.ID, doc.Filename, strings.ReplaceAll(item.Kind, "_", " "))}); err != nil {
+			return err
+		}
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.add",
+			Subject: fmt.Sprintf("application/%d/document/%d", app.ID, doc.ID), After: string(after)})
+		return err
+	})
+	if err != nil {
+		// A context already cancelled must not keep the orphan file.
+		if derr := s.cfg.Files.Delete(context.WithoutCancel(ctx), doc.BlobKey); derr != nil {
+			s.cfg.Log.Error("deleting the file of a failed upload", "key", doc.BlobKey, "error", derr)
+		}
+		return nil, nil, 0, err
+	}
+	return &doc, p, version, nil
+}
+
+// uploadDocument takes an upload from the documents page or the API.
+func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
+	api := strings.HasPrefix(r.URL.Path, "/api/")
+	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
+	if !ok {
+		return
+	}
+	if s.cfg.Files == nil {
+		s.fail(w, r, http.StatusServiceUnavailable, "Uploads unavailable", "This server has no file store configured; ask the board's administrator.")
+		return
+	}
+	if rel&RelOwner == 0 {
+		s.fail(w, r, http.StatusForbidden, "Not allowed", "Only the applicant adds documents to an application.")
+		return
+	}
+	if !editable(app.State) {
+		s.fail(w, r, http.StatusConflict, "Documents closed", errDocState{app.State}.Error()+".")
+		return
+	}
+	refuse := func(ref *docRefusal, form url.Values) {
+		if api {
+			title := map[int]string{http.StatusRequestEntityTooLarge: "File too large", http.StatusUnsupportedMediaType: "File type not accepted"}[ref.Status]
+			if title == "" {
+				title = "Invalid upload"
+			}
+			problem(w, ref.Status, title, ref.Error())
+			return
+		}
+		errs := map[string]string{"": "The document was not uploaded; fix what is marked below."}
+		for _, p := range ref.Problems {
+			if _, seen := errs[p.Field]; !seen {
+				errs[p.Field] = p.Message
+			}
+		}
+		if m, ok := errs["version"]; ok {
+			errs[""] = "The document was not uploaded: " + m + "."
+		}
+		s.renderDocuments(w, r, ref.Status, app, rel, errs, form)
+	}
+	up, err := readDocUpload(w, r)
+	if err != nil {
+		var ref *docRefusal
+		if errors.As(err, &ref) {
+			refuse(ref, url.Values{})
+			return
+		}
+		s.internal(w, err)
+		return
+	}
+	p, err := portfolio.DecodeStored(app.Portfolio)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	stored, err := s.cfg.Store.Documents(r.Context(), app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	held := map[string]bool{}
+	for _, d := range stored {
+		held[d.ItemID] = true
+	}
+	in, ref := checkDocUpload(up, p, held)
+	if ref != nil {
+		refuse(ref, up.Form)
+		return
+	}
+	u := userFrom(r)
+	doc, updated, version, err := s.addDocument(r.Context(), u, app, in)
+	switch {
+	case errors.Is(err, boardsql.ErrConflict):
+		s.answerError(w, r, err)
+		return
+	case err != nil:
+		s.internal(w, err)
+		return
+	}
+	if api {
+		views := docViews(app.ID, []boardsql.Document{*doc}, updated, nil, "/api/v1")
+		w.Header().Set("Location", views[0].Download)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_ = json.NewEncoder(w).Encode(map[string]any{"document": views[0], "version": version})
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID),
+		fmt.Sprintf("Uploaded %s as %s. It counts as claimed until the board verifies it.", doc.Filename, doc.ItemID))
+}
+
+// downloadDocument sends a document's file, decrypted, as an attachment.
+// Every download is written to the audit log (who, which document, which
+// application) before the file is sent; when that entry cannot be written
+// the file is not sent (503).
+func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
+	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
+	if !ok {
+		return
+	}
+	doc, ok := s.docPathDocument(w, r, app)
+	if !ok {
+		return
+	}
+	if s.cfg.Files == nil {
+		s.fail(w, r, http.StatusServiceUnavailable, "Documents unavailable", "This server has no file store configured; ask the board's administrator.")
+		return
+	}
+	data, err := s.docFile(r.Context(), app, doc)
+	if err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	if err := s.auditDownload(r.Context(), userFrom(r), rel, app, doc); err != nil {
+		s.cfg.Log.Error("recording a download in the audit log; the file was not sent", "application", app.ID, "document", doc.ID, "error", err)
+		w.Header().Set("Retry-After", "30")
+		s.fail(w, r, http.StatusServiceUnavailable, "Download unavailable",
+			"Every download of a document is recorded, and the record could not be written just now, so the file was not sent. Try again in a minute.")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", doc.ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h.Set("Content-Disposition", contentDisposition(doc.Filename))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	// Should a browser render the file anyway, it runs nothing and loads nothing.
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	_, _ = w.Write(data)
+}
+
+// docFile reads and checks the file of a document read before. A document
+// deleted since (its file goes after the row's commit) is not found (an
+// inputError, 404), like any other document that is gone; any other
+// failure, a row without its file included, is unexpected.
+func (s *Server) docFile(ctx context.Context, app *boardsql.Application, doc *boardsql.Document) ([]byte, error) {
+	data, err := s.cfg.Files.Get(ctx, doc.BlobKey)
+	if errors.Is(err, blob.ErrNotFound) {
+		if _, derr := s.cfg.Store.Document(ctx, app.ID, doc.ID); errors.Is(derr, boardsql.ErrNotFound) {
+			return nil, notFound("Document not found", fmt.Sprintf("Application %d has no document %d any more; it was deleted.", app.ID, doc.ID))
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("document %d of application %d: %w", doc.ID, app.ID, err)
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != doc.SHA256 {
+		return nil, fmt.Errorf("document %d of application %d: the file does not match its recorded SHA-256", doc.ID, app.ID)
+	}
+	return data, nil
+}
+
+// contentDisposition makes a download an attachment named filename: an
+// ASCII fallback for old clients and the exact name in RFC 8187 encoding.
+func contentDisposition(filename string) string {
+	var ascii, enc strings.Builder
+	for _, r := range filename {
+		if r < 0x80 && r >= 0x20 && r != '"' && r != '\\' {
+			ascii.WriteRune(r)
+		} else {
+			ascii.WriteByte('_')
+		}
+	}
+	for _, b := range []byte(filename) {
+		if 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("!#$&+-.^_`|~", b) >= 0 {
+			enc.WriteByte(b)
+		} else {
+			fmt.Fprintf(&enc, "%%%02X", b)
+		}
+	}
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii.String(), enc.String())
+}
+
+// docPathDocument reads the document the path names, of app; on failure
+// (no such document of this application: 404) it has answered.
+func (s *Server) docPathDocument(w http.ResponseWriter, r *http.Request, app *boardsql.Application) (*boardsql.Document, bool) {
+	notFound := func() {
+		s.fail(w, r, http.StatusNotFound, "Document not found", fmt.Sprintf("Application %d has no document %q.", app.ID, docPathID(r)))
+	}
+	id, err := strconv.ParseInt(docPathID(r), 10, 64)
+	if err != nil || id <= 0 {
+		notFound()
+		return nil, false
+	}
+	doc, err := s.cfg.Store.Document(r.Context(), app.ID, id)
+	if errors.Is(err, boardsql.ErrNotFound) {
+		notFound()
+		return nil, false
+	}
+	if err != nil {
+		s.internal(w, err)
+		return nil, false
+	}
+	return doc, true
+}
+
+// docRelName names, for the audit log, the relation under which a user
+// reached an application's documents.
+func docRelName(rel Relation) string {
+	var names []string
+	for _, x := range []struct {
+		r    Relation
+		name string
+	}{{RelOwner, "applicant"}, {RelStaff, "staff"}, {RelReviewer, "reviewer"}, {RelSupervisor, "supervisor"}} {
+		if rel&x.r != 0 {
+			names = append(names, x.name)
+		}
+	}
+	return strings.Join(names, "+")
+}
+
+// auditDownload records that u is about to receive a document's file. A
+// download is sent only once this entry is written.
+func (s *Server) auditDownload(ctx context.Context, u *boardsql.User, rel Relation, app *boardsql.Application, doc *boardsql.Document) error {
+	after, _ := json.Marshal(map[string]any{"item": doc.ItemID, "filename": doc.Filename, "sha256": doc.SHA256, "as": docRelName(rel)})
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.download",
+			Subject: fmt.Sprintf("application/%d/document/%d", app.ID, doc.ID), After: string(after)})
+		return err
+	})
+}
+
+// docBlock says why a document may not be deleted.
+type docBlock struct {
+	Title, Detail string
+	// Referrers are the items that still refer to the document's item.
+	Referrers []docSupport
+}
+
+// docReferrers lists the items of p, other than the item id itself, that
+// refer to id through a reference field (those tagged cb:"ref=…": a
+// document's supports, a session's supervisor or contract, and so on).
+func docReferrers(p *portfolio.Portfolio, id string) []docSupport {
+	var out []docSupport
+	if p == nil || id == "" {
+		return out
+	}
+	v := reflect.ValueOf(p).Elem()
+	for i := range v.NumField() {
+		list := v.Field(i)
+		if list.Kind() != reflect.Slice || list.Type().Elem().Kind() != reflect.Struct {
+			continue
+		}
+		for j := range list.Len() {
+			item := list.Index(j)
+			if f := item.FieldByName("ID"); f.IsValid() && f.String() != id && docRefersTo(item, id) {
+				out = append(out, docSupport{ID: item.FieldByName("ID").String(), Label: itemLabel(item.Addr().Interface())})
+			}
+		}
+	}
+	return out
+}
+
+// docRefersTo reports whether a reference field of item names id.
+func docRefersTo(item reflect.Value, id string) bool {
+	t := item.Type()
+	for k := range t.NumField() {
+		if _, _, ref := cbTag(t.Field(k)); ref == "" {
+			continue
+		}
+		switch f := item.Field(k); f.Kind() {
+		case reflect.String:
+			if f.String() == id {
+				return true
+			}
+		case reflect.Slice:
+			if f.Type().Elem().Kind() != reflect.String {
+				continue
+			}
+			for n := range f.Len() {
+				if f.Index(n).String() == id {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// docDeleteCheck decides whether a document of an editable application may
+// be deleted: never when the submitted snapshot holds its item (the board's
+// frozen record of the submission keeps the file), nor while other items of
+// the live portfolio refer to its item. It is pure.
+func docDeleteCheck(d boardsql.Document, live, snap *portfolio.Portfolio) *docBlock {
+	if snap != nil {
+		if _, ok := portfolio.Find(snap, d.ItemID); ok {
+			return &docBlock{Title: "Document kept with the submission",
+				Detail: fmt.Sprintf("%s (%s) was part of the application when you submitted it, and the board keeps that submission as it was, files included; it cannot be deleted. Upload a corrected document instead and tell the board which one replaces it.",
+					d.Filename, d.ItemID)}
+		}
+	}
+	if refs := docReferrers(live, d.ItemID); len(refs) > 0 {
+		labels := make([]string, len(refs))
+		for i, r := range refs {
+			labels[i] = r.Label
+		}
+		return &docBlock{Title: "Document in use", Referrers: refs,
+			Detail: fmt.Sprintf("%s (%s) is referred to by %s; change or remove those items first, then delete the document.",
+				d.Filename, d.ItemID, strings.Join(labels, ", "))}
+	}
+	return nil
+}
+
+// deleteDocument deletes a document the applicant uploaded, from the
+// documents page (POST …/delete, with the version and a confirmation) or
+// the API (DELETE, ?version=N). Only the applicant sees the route (404 for
+// everyone else), and only while the portfolio is theirs to change.
+func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
+	api := strings.HasPrefix(r.URL.Path, "/api/")
+	if !api && !s.parseForm(w, r) {
+		return
+	}
+	app, rel, ok := s.application(w, r, RelOwner)
+	if !ok {
+		return
+	}
+	doc, ok := s.docPathDocument(w, r, app)
+	if !ok {
+		return
+	}
+	if s.cfg.Files == nil {
+		s.fail(w, r, http.StatusServiceUnavailable, "Documents unavailable", "This server has no file store configured; ask the board's administrator.")
+		return
+	}
+	if !editable(app.State) {
+		s.fail(w, r, http.StatusConflict, "Documents cannot be deleted now",
+			fmt.Sprintf("Application %d is %s; documents can be deleted while it is a draft, returned to you, or when the board asks for more information.",
+				app.ID, strings.ReplaceAll(app.State, "_", " ")))
+		return
+	}
+	var version int
+	var err error
+	if api {
+		if version, err = strconv.Atoi(r.URL.Query().Get("version")); err != nil || version <= 0 {
+			err = errors.New("version: give ?version=N, the application version you read (GET …/documents)")
+		}
+	} else {
+		version, err = parseVersion(r.PostForm.Get("version"))
+	}
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid request", err.Error())
+		return
+	}
+	pageRefusal := func(status int, msg string) {
+		s.renderDocuments(w, r, status, app, rel, map[string]string{"": "The document was not deleted: " + msg}, nil)
+	}
+	if !api && r.PostForm.Get("confirm") != "yes" {
+		pageRefusal(http.StatusUnprocessableEntity, fmt.Sprintf("tick the box that confirms you want %s erased, then press Delete again.", doc.Filename))
+		return
+	}
+	live, snap, err := docPortfolios(app)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	if b := docDeleteCheck(*doc, live, snap); b != nil {
+		if api {
+			refs := b.Referrers
+			if refs == nil {
+				refs = []docSupport{}
+			}
+			problemWith(w, http.StatusConflict, b.Title, b.Detail, map[string]any{"referenced_by": refs})
+		} else {
+			pageRefusal(http.StatusConflict, b.Detail)
+		}
+		return
+	}
+	newVersion, err := s.removeDocument(r.Context(), userFrom(r), app, doc, version, live)
+	switch {
+	case errors.Is(err, boardsql.ErrConflict):
+		if api {
+			s.answerError(w, r, err)
+		} else {
+			_, _, msg, _ := errorAnswer(err)
+			pageRefusal(http.StatusConflict, msg+".")
+		}
+		return
+	case errors.Is(err, boardsql.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, "Document not found", fmt.Sprintf("Application %d has no document %d any more.", app.ID, doc.ID))
+		return
+	case err != nil:
+		s.internal(w, err)
+		return
+	}
+	if api {
+		writeJSON(w, map[string]any{"deleted": doc.ID, "item_id": doc.ItemID, "version": newVersion})
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID), fmt.Sprintf("Deleted %s (%s); its file is erased.", doc.Filename, doc.ItemID))
+}
+
+// removeDocument deletes a document in one transaction, version-guarded:
+// the portfolio loses the document's item, the row goes, and the history
+// event and audit entry are written. The encrypted file is deleted only
+// after the commit, so that a row never names a missing file; should that
+// deletion fail (or the process stop first), the file is an orphan that
+// SweepDocumentFiles removes later. It returns the application's new
+// version.
+func (s *Server) removeDocument(ctx context.Context, u *boardsql.User, app *boardsql.Application, doc *boardsql.Document, version int,
+	live *portfolio.Portfolio) (int, error) {
+	if version != app.Version {
+		return 0, fmt.Errorf("application %d was changed since version %d (it is now at %d); reload the page and try again: %w",
+			app.ID, version, app.Version, boardsql.ErrConflict)
+	}
+	if it, ok := portfolio.Find(live, doc.ItemID); ok && it.List == "documents" {
+		if err := portfolio.Remove(live, doc.ItemID); err != nil {
+			return 0, fmt.Errorf("%s: %w", err, boardsql.ErrConflict)
+		}
+	}
+	data, err := portfolio.Encode(live)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	before, _ := json.Marshal(map[string]any{"item": doc.ItemID, "filename": doc.Filename, "content_type": doc.ContentType,
+		"size": doc.Size, "sha256": doc.SHA256, "uploaded_at": doc.CreatedAt.UTC().Format(time.RFC3339)})
+	var newVersion int
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if newVersion, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, version, data, now); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.DeleteDocument(ctx, tx, app.ID, doc.ID); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "document_deleted",
+			Message: fmt.Sprintf("%s: %s deleted", doc.ItemID, doc.Filename)}); err != nil {
+			return err
+		}
+		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.delete",
+			Subject: fmt.Sprintf("application/%d/document/%d", app.ID, doc.ID), Before: string(before)})
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if err := s.cfg.Files.Delete(context.WithoutCancel(ctx), doc.BlobKey); err != nil {
+		s.cfg.Log.Error("deleting the file of a deleted document; the sweep will remove it", "key", doc.BlobKey, "error", err)
+	}
+	return newVersion, nil
+}
+
+// docOrphanGrace is how old a file no document names must be before the
+// sweep deletes it: an upload writes its file before the transaction that
+// records it, and must not lose it in between.
+const docOrphanGrace = time.Hour
+
+// docFileClock is the clock the file store dates its files with: the wall
+// clock, not the server's (Config.Now may be moved, in tests and demos, far
+// from the time the files are written). A variable so that tests can age
+// files.
+var docFileClock = time.Now
+
+// SweepDocumentFiles deletes the files of the file store that no document
+// names and that were last changed before olderThan: files of documents
+// deleted while their own deletion failed, and of uploads whose recording
+// failed and whose clean-up did not happen. Give it a time well before the
+// longest upload could take (such as an hour ago, docOrphanGrace). Whatever
+// olderThan says, a file younger than docOrphanGrace by the file store's own
+// clock (docFileClock) is never deleted: its upload may not be recorded yet,
+// and the server's clock, which olderThan comes from, may be set ahead.
+// When no document names any of the files listed, it deletes nothing and
+// logs why: the database is then most likely not the one of this file
+// store. It returns how many files it deleted; run it at start and then
+// daily.
+func (s *Server) SweepDocumentFiles(ctx context.Context, olderThan time.Time) (int, error) {
+	if s.cfg.Files == nil {
+		return 0, nil
+	}
+	if limit := docFileClock().Add(-docOrphanGrace); olderThan.After(limit) {
+		olderThan = limit
+	}
+	// The orphans are deleted once the listing is done, not while it runs.
+	var batch, orphans []string
+	listed := 0
+	flush := func() error {
+		unknown, err := s.cfg.Store.UnknownBlobKeys(ctx, batch)
+		batch = batch[:0]
+		orphans = append(orphans, unknown...)
+		return err
+	}
+	err := s.cfg.Files.Walk(ctx, "applications/", func(key string, modified time.Time) error {
+		if !modified.Before(olderThan) {
+			return nil
+		}
+		listed++
+		if batch = append(batch, key); len(batch) >= 500 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
+	if err != nil {
+		return 0, err
+	}
+	if len(orphans) > 0 && len(orphans) == listed {
+		// Not one file is named by a document: far more likely a database
+		// that is not this file store's (a fresh or wrong --database or
+		// --data beside the real --files) than a board whose every document
+		// was deleted. Deleting would erase the real board's evidence.
+		s.cfg.Log.Error("the document sweep deleted nothing: no document of the database names any of the files of the file store; "+
+			"check that --files and the database belong together (files no document names stay until one does)", "files", listed)
+		return 0, nil
+	}
+	deleted := 0
+	for _, k := range orphans {
+		if err := s.cfg.Files.Delete(ctx, k); err != nil {
+			return deleted, err
+		}
+		s.cfg.Log.Info("deleted a file that no document names", "key", k)
+		deleted++
+	}
+	return deleted, nil
+}

@@ -1,0 +1,416 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+)
+
+// An application's eligibility report depends only on its evidence (named by
+// the application's version), the day, whether the frozen snapshot is
+// judged, and the requirement sets in force. The dashboard is read far more
+// often than evidence changes, so reports, and their rendered HTML, are kept
+// by that key, with the decoded portfolio they were made from. Cached entries
+// are shared between requests and never changed.
+
+type evalKey struct {
+	app      int64
+	version  int
+	frozen   bool
+	asOf     date.Date
+	registry *requirements.Registry
+}
+
+type evalEntry struct {
+	portfolio *portfolio.Portfolio
+	set       *requirements.Set
+	report    *eligibility.Report
+	problems  portfolio.Errors
+
+	htmlOnce sync.Once
+	html     template.HTML
+	htmlErr  error
+
+	// The dashboard's evidence tables depend only on the application's
+	// version (its portfolio, its state), which is in the key.
+	evidenceOnce sync.Once
+	evidence     template.HTML
+	evidenceErr  error
+}
+
+// evalCacheSize bounds the cache; when full, an arbitrary entry goes.
+const evalCacheSize = 1024
+
+type evalCache struct {
+	mu sync.Mutex
+	m  map[evalKey]*evalEntry
+
+	// frags keeps the rendered section of each evidence list of an
+	// application, so that a change to one list renders that list again,
+	// not all of them (see evidenceFragments).
+	fragMu    sync.Mutex
+	frags     map[fragKey]*fragment
+	cards     map[cardKey]*card // the report's cards (see reportCards)
+	splitOnce sync.Once
+	head      string // the "evidence" template's output before its lists
+	tail      string // and after them
+}
+
+func (c *evalCache) get(k evalKey) *evalEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}
+
+func (c *evalCache) put(k evalKey, e *evalEntry) *evalEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[evalKey]*evalEntry{}
+	}
+	if old, ok := c.m[k]; ok {
+		return old
+	}
+	// Older versions of the application are stale for good: drop them.
+	for other := range c.m {
+		if other.app == k.app && other.version < k.version {
+			delete(c.m, other)
+		}
+	}
+	if len(c.m) >= evalCacheSize {
+		for victim := range c.m {
+			delete(c.m, victim)
+			break
+		}
+	}
+	c.m[k] = e
+	return e
+}
+
+// reportHTML renders an evaluation's report with the shared "report"
+// template once per cached evaluation.
+func (s *Server) reportHTML(ev *evaluation) (template.HTML, error) {
+	render := func() (template.HTML, error) {
+		var buf bytes.Buffer
+		if err := s.pages["dashboard"].ExecuteTemplate(&buf, "report", ev.Report); err != nil {
+			return "", err
+		}
+		return template.HTML(buf.String()), nil // produced by html/template, so already escaped
+	}
+	if ev.cached == nil {
+		return render()
+	}
+	ev.cached.htmlOnce.Do(func() {
+		if html, ok := s.reportCards(ev); ok {
+			ev.cached.html = html
+			return
+		}
+		ev.cached.html, ev.cached.htmlErr = render()
+	})
+	return ev.cached.html, ev.cached.htmlErr
+}
+
+// A report is a header, one card per requirement, and a footer; a change of
+// evidence usually changes a few cards. The cards are kept by person,
+// requirement set and requirement with the result they show, and a new
+// report renders only the cards whose result changed (a card shows its
+// result and nothing else: the "report" template ranges over the results).
+//
+// Where the header ends and the cards start is found by rendering the report
+// without results and with one probe result; a kept card is used only while
+// that probe card and the text around the cut are what they were when the
+// card was rendered, and every card rendered is checked to sit between the
+// same header and footer. A template that does not fit falls back to
+// rendering the report whole.
+
+type cardKey struct {
+	person, set, version, id string
+}
+
+type card struct {
+	result eligibility.Result
+	probe  string // the probe card, as cut when this card was
+	around string // the text around the cut then
+	text   string
+}
+
+// aroundCut is how much of the header and footer on each side of the cut
+// must be unchanged for a kept card to be used.
+const aroundCut = 32
+
+func (s *Server) execReport(rep *eligibility.Report) (string, error) {
+	var buf bytes.Buffer
+	if err := s.pages["dashboard"].ExecuteTemplate(&buf, "report", rep); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// between returns what full adds between head and tail, if it starts with
+// head and ends with tail.
+func between(full, head, tail string) (string, bool) {
+	if len(full) < len(head)+len(tail) || !strings.HasPrefix(full, head) || !strings.HasSuffix(full, tail) {
+		return "", false
+	}
+	return full[len(head) : len(full)-len(tail)], true
+}
+
+// reportCards puts the report of ev together from its cards, rendering
+// those not kept; ok is false when it must be rendered whole.
+func (s *Server) reportCards(ev *evaluation) (template.HTML, bool) {
+	rep := ev.Report
+	if rep == nil || ev.Portfolio == nil {
+		return "", false
+	}
+	base := *rep
+	base.Results = nil
+	none, err := s.execReport(&base)
+	if err != nil {
+		return "", false
+	}
+	probe := base
+	probe.Results = []eligibility.Result{{ID: "probe", Title: "Probe", Kind: "probe", Explanation: "probe"}}
+	withProbe, err := s.execReport(&probe)
+	if err != nil {
+		return "", false
+	}
+	k := 0
+	for k < len(none) && k < len(withProbe) && none[k] == withProbe[k] {
+		k++
+	}
+	head, tail := none[:k], none[k:]
+	probeText, ok := between(withProbe, head, tail)
+	if !ok {
+		return "", false
+	}
+	around := head[max(0, len(head)-aroundCut):] + "|" + tail[:min(len(tail), aroundCut)]
+
+	c := &s.evals
+	var out strings.Builder
+	out.WriteString(head)
+	for _, r := range rep.Results {
+		key := cardKey{person: ev.Portfolio.Person.ID, set: rep.Set.ID, version: rep.Set.Version, id: r.ID}
+		c.fragMu.Lock()
+		kept := c.cards[key]
+		c.fragMu.Unlock()
+		if kept == nil || kept.probe != probeText || kept.around != around || !reflect.DeepEqual(kept.result, r) {
+			one := base
+			one.Results = []eligibility.Result{r}
+			full, err := s.execReport(&one)
+			if err != nil {
+				return "", false
+			}
+			text, ok := between(full, head, tail)
+			if !ok {
+				return "", false
+			}
+			kept = &card{result: r, probe: probeText, around: around, text: text}
+			c.fragMu.Lock()
+			if c.cards == nil {
+				c.cards = map[cardKey]*card{}
+			}
+			if len(c.cards) >= fragCeiling {
+				for victim := range c.cards {
+					delete(c.cards, victim)
+					break
+				}
+			}
+			c.cards[key] = kept
+			c.fragMu.Unlock()
+		}
+		out.WriteString(kept.text)
+	}
+	out.WriteString(tail)
+	return template.HTML(out.String()), true // produced by html/template, so already escaped
+}
+
+// evidenceHTML renders the dashboard's evidence tables once per cached
+// evaluation; build makes the view when it is not cached yet.
+func (s *Server) evidenceHTML(ev *evaluation, build func() dashboardView) (template.HTML, error) {
+	render := func() (template.HTML, error) {
+		var buf bytes.Buffer
+		if err := s.pages["dashboard"].ExecuteTemplate(&buf, "evidence", build()); err != nil {
+			return "", err
+		}
+		return template.HTML(buf.String()), nil // produced by html/template, so already escaped
+	}
+	if ev.cached == nil {
+		return render()
+	}
+	ev.cached.evidenceOnce.Do(func() {
+		v := build()
+		if html, ok := s.evidenceFragments(v); ok {
+			ev.cached.evidence = html
+			return
+		}
+		ev.cached.evidence, ev.cached.evidenceErr = render()
+	})
+	return ev.cached.evidence, ev.cached.evidenceErr
+}
+
+// The evidence tables are one section per list, each the same whatever the
+// other lists hold: the "evidence" template ranges over the lists, and
+// html/template makes every pass of a range end in the context it started
+// in. A new version of an application usually changes one list, so the
+// sections are kept by application, list, whether the application is
+// editable and the list's items, and only the changed ones are rendered.
+// The sections carry the application's version in their forms; they are
+// rendered with versionMark in its place, and the real version is put in
+// when the tables are put together.
+//
+// Sections are rendered from a view holding only the application, Editable
+// and the list, so a kept section depends on nothing its key does not
+// name; the checks in evidenceFragments make a change to what the template
+// writes around the lists, or a version shown elsewhere than in the forms,
+// fall back to rendering the tables whole.
+
+// versionMark stands for the application's version in cached sections;
+// versionMark2 is a second mark that checks the first is nothing else.
+const (
+	versionMark  = 1987654321
+	versionMark2 = 1876543219
+)
+
+var (
+	markAttr    = `value="` + strconv.Itoa(versionMark) + `"`
+	markAttr2   = `value="` + strconv.Itoa(versionMark2) + `"`
+	markDigits  = strconv.Itoa(versionMark)
+	fragCeiling = evalCacheSize * 16 // sections kept, about 16 lists for each cached application
+)
+
+type fragKey struct {
+	app      int64
+	list     string
+	editable bool
+}
+
+type fragment struct {
+	items []itemView
+	text  string // the section, rendered with versionMark as the version
+}
+
+// execEvidence renders the "evidence" template alone.
+func (s *Server) execEvidence(v dashboardView) (string, error) {
+	var buf bytes.Buffer
+	if err := s.pages["dashboard"].ExecuteTemplate(&buf, "evidence", v); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// evidenceSplit finds, once, what the "evidence" template writes before
+// and after its lists: the output without lists, cut where the output with
+// one list starts to differ from it.
+func (s *Server) evidenceSplit() (head, tail string) {
+	c := &s.evals
+	c.splitOnce.Do(func() {
+		v := dashboardView{App: &boardsql.Application{Version: versionMark}, Editable: true}
+		none, err := s.execEvidence(v)
+		if err != nil {
+			return
+		}
+		v.Lists = []listView{{evidenceList: evidenceList{Name: "x"}}}
+		one, err := s.execEvidence(v)
+		if err != nil {
+			return
+		}
+		k := 0
+		for k < len(none) && k < len(one) && none[k] == one[k] {
+			k++
+		}
+		c.head, c.tail = none[:k], none[k:]
+	})
+	return c.head, c.tail
+}
+
+// evidenceFragments puts the evidence tables of v together from the
+// sections of its lists, rendering those not cached; ok is false when the
+// tables must be rendered whole.
+func (s *Server) evidenceFragments(v dashboardView) (template.HTML, bool) {
+	head, tail := s.evidenceSplit()
+	if head == "" && tail == "" {
+		return "", false
+	}
+	marked := *v.App
+	marked.Version = versionMark
+	// Only what the cache key holds goes into a section (the application,
+	// whether it is editable, the list), so a kept section can never be
+	// stale for anything else in the view.
+	base := dashboardView{App: &marked, Editable: v.Editable}
+	// What the template writes around the lists must be what it was.
+	if none, err := s.execEvidence(base); err != nil || none != head+tail {
+		return "", false
+	}
+	var out strings.Builder
+	out.WriteString(head)
+	c := &s.evals
+	version := `value="` + strconv.Itoa(v.App.Version) + `"`
+	for _, l := range v.Lists {
+		k := fragKey{app: v.App.ID, list: l.Name, editable: v.Editable}
+		c.fragMu.Lock()
+		f := c.frags[k]
+		c.fragMu.Unlock()
+		if f == nil || !slices.Equal(f.items, l.Items) {
+			one := base
+			one.Lists = []listView{l}
+			text, err := s.execEvidence(one)
+			if err != nil || !strings.HasPrefix(text, head) || !strings.HasSuffix(text, tail) || len(text) < len(head)+len(tail) {
+				return "", false
+			}
+			text = text[len(head) : len(text)-len(tail)]
+			// The version must appear only as the forms' value.
+			if strings.Count(text, markDigits) != strings.Count(text, markAttr) {
+				return "", false
+			}
+			// And the mark must be nothing else: rendered with another
+			// mark, the section must differ exactly where the mark is (an
+			// item whose own text holds the mark's digits falls back).
+			other := marked
+			other.Version = versionMark2
+			two := one
+			two.App = &other
+			text2, err := s.execEvidence(two)
+			if err != nil || strings.ReplaceAll(head+text+tail, markAttr, markAttr2) != text2 {
+				return "", false
+			}
+			f = &fragment{items: l.Items, text: text}
+			c.fragMu.Lock()
+			if c.frags == nil {
+				c.frags = map[fragKey]*fragment{}
+			}
+			if len(c.frags) >= fragCeiling {
+				for victim := range c.frags {
+					delete(c.frags, victim)
+					break
+				}
+			}
+			c.frags[k] = f
+			c.fragMu.Unlock()
+		}
+		out.WriteString(strings.ReplaceAll(f.text, markAttr, version))
+	}
+	out.WriteString(tail)
+	return template.HTML(out.String()), true // produced by html/template, so already escaped
+}
+
+// livePortfolio returns the decoded live portfolio of an application: the
+// one its dashboard's evaluation of this version decoded when that is
+// cached, or a new decode. The result may be shared between requests and
+// must not be changed in place.
+func (s *Server) livePortfolio(app *boardsql.Application) (*portfolio.Portfolio, error) {
+	key := evalKey{app: app.ID, version: app.Version, frozen: false, asOf: s.today(), registry: s.sets()}
+	if e := s.evals.get(key); e != nil {
+		return e.portfolio, nil
+	}
+	return portfolio.DecodeStored(app.Portfolio)
+}

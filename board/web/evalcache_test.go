@@ -1,0 +1,177 @@
+package web
+
+import (
+	"encoding/json"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/portfolio"
+)
+
+func TestEvalCacheKeepsOnlyTheLatestVersionOfAnApplication(t *testing.T) {
+	var c evalCache
+	day := date.Of(2026, 11, 26)
+	k1 := evalKey{app: 1, version: 1, asOf: day}
+	e1 := c.put(k1, &evalEntry{})
+	if c.get(k1) != e1 {
+		t.Fatal("a cached entry is not found")
+	}
+	if again := c.put(k1, &evalEntry{}); again != e1 {
+		t.Fatal("a second put of one key replaced the first entry")
+	}
+	other := evalKey{app: 2, version: 1, asOf: day}
+	c.put(other, &evalEntry{})
+	k2 := evalKey{app: 1, version: 2, asOf: day}
+	c.put(k2, &evalEntry{})
+	if c.get(k1) != nil {
+		t.Fatal("an older version of application 1 is still cached")
+	}
+	if c.get(k2) == nil || c.get(other) == nil {
+		t.Fatal("the newest version, or another application, was dropped")
+	}
+	for i := range evalCacheSize + 10 {
+		c.put(evalKey{app: int64(100 + i), version: 1, asOf: day}, &evalEntry{})
+	}
+	if len(c.m) > evalCacheSize {
+		t.Fatalf("the cache grew to %d entries", len(c.m))
+	}
+}
+
+// TestEvidenceFragmentsSameAsWholeRender checks that the evidence tables put
+// together from cached sections of each list are the tables rendered whole,
+// as lists change, versions move on, the application stops being editable,
+// and labels hold what looks like markup or the version mark.
+func TestEvidenceFragmentsSameAsWholeRender(t *testing.T) {
+	s, _ := newServer(t)
+	data, err := os.ReadFile("../examples/portfolios/cst-eligible.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := portfolio.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := &boardsql.Application{ID: 7, Version: 3, State: "draft"}
+	check := func(name string, v dashboardView, wantFragments bool) {
+		t.Helper()
+		whole, err := s.execEvidence(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := s.evidenceFragments(v)
+		if ok != wantFragments {
+			t.Fatalf("%s: put together from sections: %v, want %v", name, ok, wantFragments)
+		}
+		if ok && string(got) != whole {
+			t.Fatalf("%s: the tables put together differ from the tables rendered whole:\n%s\n----\n%s", name, got, whole)
+		}
+		if !strings.Contains(whole, `name="version" value="`+strconv.Itoa(v.App.Version)+`"`) && v.Editable {
+			t.Fatalf("%s: the forms do not carry version %d", name, v.App.Version)
+		}
+	}
+	v := dashboardView{App: app, Editable: true, Lists: evidenceViews(p)}
+	check("first render", v, true)
+	check("again, from the cache", v, true)
+
+	// A new version with one more education activity: the other lists come
+	// from the cache with the new version in their forms.
+	p.Education = append(p.Education, portfolio.Activity{ID: "edu-new", Title: `Q&A <session> "live"`, Kind: "ce", Hours: 1.5})
+	v.App = &boardsql.Application{ID: 7, Version: 4, State: "draft"}
+	v.Lists = evidenceViews(p)
+	check("one list changed", v, true)
+
+	// Another application with the same evidence has its own links.
+	v.App = &boardsql.Application{ID: 8, Version: 4, State: "draft"}
+	check("another application", v, true)
+
+	// Submitted: no forms.
+	v.App = &boardsql.Application{ID: 7, Version: 5, State: "submitted"}
+	v.Editable = false
+	check("not editable", v, true)
+
+	// A label that looks like the version mark is not taken for it.
+	p.Attestations = append(p.Attestations, portfolio.Attestation{ID: "att-x", Code: `value="` + strconv.Itoa(versionMark) + `"`})
+	v.App = &boardsql.Application{ID: 7, Version: 6, State: "draft"}
+	v.Editable = true
+	v.Lists = evidenceViews(p)
+	whole, _ := s.execEvidence(v)
+	if got, ok := s.evidenceFragments(v); ok && string(got) != whole {
+		t.Fatal("a label holding the version mark changed the tables")
+	}
+
+	// An item whose id is the mark's digits (ids go into forms as values).
+	p.Memberships = append(p.Memberships, portfolio.Membership{ID: strconv.Itoa(versionMark), Organization: "AASECT"})
+	v.App = &boardsql.Application{ID: 7, Version: 7, State: "draft"}
+	v.Lists = evidenceViews(p)
+	whole, _ = s.execEvidence(v)
+	if got, ok := s.evidenceFragments(v); ok && string(got) != whole {
+		t.Fatal("an item id holding the version mark changed the tables")
+	}
+}
+
+// TestReportCardsSameAsWholeRender checks that reports put together from
+// kept requirement cards are the reports rendered whole, for every example
+// portfolio, as their evidence changes, and as one person's cards are
+// reused across applications and versions.
+func TestReportCardsSameAsWholeRender(t *testing.T) {
+	s, _ := newServer(t)
+	raw, err := os.ReadFile("../examples/portfolios/expectations.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var examples []struct {
+		File         string `json:"file"`
+		Requirements string `json:"requirements"`
+	}
+	if err := json.Unmarshal(raw, &examples); err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, app *boardsql.Application) {
+		t.Helper()
+		ev, err := s.evaluate(app, false)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		whole, err := s.execReport(ev.Report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // rendered, then from kept cards
+			got, ok := s.reportCards(ev)
+			if !ok {
+				t.Fatalf("%s: the report was not put together from cards", name)
+			}
+			if string(got) != whole {
+				t.Fatalf("%s: the report put together differs from the report rendered whole:\n%s\n----\n%s", name, got, whole)
+			}
+		}
+	}
+	for i, ex := range examples {
+		data, err := os.ReadFile("../examples/portfolios/" + ex.File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		app := &boardsql.Application{ID: int64(100 + i), Version: 1, State: "draft", SetID: ex.Requirements, Portfolio: data}
+		check(ex.File, app)
+
+		// More evidence: some cards change, the others are kept.
+		p, err := portfolio.Decode(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Education = append(p.Education, portfolio.Activity{ID: "edu-extra", Title: `Ethics <update> & "review"`, Kind: "ce",
+			Provider: portfolio.Provider{Name: "SSTAR", Kind: "approved_provider"}, Delivery: "live_online", Date: date.Of(2026, 3, 4), Hours: 1.5})
+		p.Attestations = nil
+		more, err := portfolio.Encode(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(ex.File+", changed", &boardsql.Application{ID: app.ID, Version: 2, State: "draft", SetID: ex.Requirements, Portfolio: more})
+		// The same evidence in another application of the same person.
+		check(ex.File+", another application", &boardsql.Application{ID: app.ID + 1000, Version: 1, State: "draft", SetID: ex.Requirements, Portfolio: data})
+	}
+}

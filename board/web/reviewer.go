@@ -1,0 +1,398 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/board/boardsql"
+)
+
+// reviewerRoutes registers the peer reviewer's pages and API.
+func (s *Server) reviewerRoutes() {
+	s.route("GET /reviews", Reviewer, http.HandlerFunc(s.reviews))
+	s.route("GET /reviews/{id}", Reviewer, http.HandlerFunc(s.reviewApplication))
+	s.route("POST /reviews/{id}/vote", Reviewer, http.HandlerFunc(s.reviewVote))
+	s.route("POST /reviews/{id}/conflict", Reviewer, http.HandlerFunc(s.reviewConflict))
+
+	s.route("GET /api/v1/reviews", Reviewer, http.HandlerFunc(s.apiReviews))
+	s.route("POST /api/v1/applications/{id}/votes", Reviewer, http.HandlerFunc(s.apiVote))
+	s.route("POST /api/v1/applications/{id}/conflicts", Reviewer, http.HandlerFunc(s.apiConflict))
+}
+
+// reviewRow is one application assigned to the signed-in reviewer.
+type reviewRow struct {
+	App        *boardsql.Application
+	SetTitle   string
+	Assignment boardsql.Assignment
+	// Current: the reviewer's vote belongs to the current round of peer review.
+	Current bool
+}
+
+// myReviews lists the applications assigned to a reviewer with their votes.
+func (s *Server) myReviews(ctx context.Context, u *boardsql.User) ([]reviewRow, error) {
+	apps, err := s.cfg.Store.Applications(ctx, boardsql.ApplicationFilter{ReviewerID: u.ID})
+	if err != nil {
+		return nil, err
+	}
+	mine, err := s.cfg.Store.ReviewerAssignments(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	byApp := map[int64]boardsql.Assignment{}
+	for _, a := range mine {
+		byApp[a.ApplicationID] = a
+	}
+	var out []reviewRow
+	for _, app := range apps {
+		events, err := s.cfg.Store.Events(ctx, app.ID)
+		if err != nil {
+			return nil, err
+		}
+		a := byApp[app.ID]
+		out = append(out, reviewRow{App: app, SetTitle: s.setTitle(app.SetID), Assignment: a, Current: voteCurrent(a, peerRoundStart(events))})
+	}
+	return out, nil
+}
+
+// reviews is the reviewer's list of assigned applications.
+func (s *Server) reviews(w http.ResponseWriter, r *http.Request) {
+	rows, err := s.myReviews(r.Context(), userFrom(r))
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "reviews", page{Title: "Peer reviews", Data: rows})
+}
+
+// reviewView is the reviewer's page of one application.
+type reviewView struct {
+	App     *boardsql.Application
+	Eval    *evaluation
+	Groups  []evidenceGroup
+	Mine    boardsql.Assignment
+	Current bool
+	// CanVote: the application is in peer review.
+	CanVote bool
+	Failed  string
+}
+
+func (s *Server) reviewApplication(w http.ResponseWriter, r *http.Request) {
+	if s.decidedReview(w, r) {
+		return
+	}
+	app, _, ok := s.application(w, r, RelReviewer)
+	if !ok {
+		return
+	}
+	s.showReview(w, r, app.ID, http.StatusOK, nil, "")
+}
+
+// decidedView is what a reviewer still sees of an application once it is
+// decided: when, and how they voted; never its evidence.
+type decidedView struct {
+	App       *boardsql.Application
+	SetTitle  string
+	DecidedAt time.Time
+	Mine      boardsql.Assignment
+}
+
+// decidedReview answers the reviewer's page of an application that was
+// decided (approved, denied or withdrawn) while they were assigned: a
+// short page saying when and what their vote was. The evidence, documents
+// and report are closed to reviewers from then on (see relations). It
+// reports whether it answered; otherwise the request goes on as usual (and
+// an application the user is not assigned to is not found there).
+func (s *Server) decidedReview(w http.ResponseWriter, r *http.Request) bool {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return false
+	}
+	ctx, u := r.Context(), userFrom(r)
+	app, err := s.cfg.Store.Application(ctx, id)
+	if err != nil || !board.State(app.State).Final() {
+		return false // s.application answers a missing one or an error
+	}
+	mine, err := s.cfg.Store.ReviewerAssignments(ctx, u.ID)
+	if err != nil {
+		s.internal(w, err)
+		return true
+	}
+	i := slices.IndexFunc(mine, func(a boardsql.Assignment) bool { return a.ApplicationID == app.ID })
+	if i < 0 {
+		return false
+	}
+	events, err := s.cfg.Store.Events(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return true
+	}
+	v := decidedView{App: app, SetTitle: s.setTitle(app.SetID), DecidedAt: app.UpdatedAt, Mine: mine[i]}
+	for _, e := range events {
+		if e.To == app.State {
+			v.DecidedAt = e.At
+		}
+	}
+	s.render(w, r, http.StatusOK, "review_decided", page{Title: fmt.Sprintf("Review of application %d", app.ID), Data: v})
+	return true
+}
+
+// showReview renders the reviewer's page of an application, freshly loaded.
+func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, status int, errs map[string]string, failed string) {
+	ctx := r.Context()
+	u := userFrom(r)
+	app, err := s.cfg.Store.Application(ctx, id)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	if board.State(app.State).Final() {
+		// Decided since the request was let through (a vote that lost the
+		// race with the decision): the evidence is closed to reviewers now.
+		if !s.decidedReview(w, r) {
+			s.pageError(w, r, http.StatusNotFound, "Not found", "No application of yours has this number.")
+		}
+		return
+	}
+	ev, err := s.evaluate(app, true)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	events, err := s.cfg.Store.Events(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	assigned, err := s.cfg.Store.Assignments(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	docs, err := s.cfg.Store.Documents(ctx, app.ID)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	v := reviewView{App: app, Eval: ev, Groups: reviewEvidence(ev.Portfolio), CanVote: app.State == string(board.PeerReview), Failed: failed}
+	markNotOnFile(v.Groups, docs)
+	for _, a := range assigned {
+		if a.ReviewerID == u.ID {
+			v.Mine = a
+			v.Current = voteCurrent(a, peerRoundStart(events))
+		}
+	}
+	var form url.Values
+	if failed != "" {
+		form = r.PostForm
+	}
+	s.render(w, r, status, "review_application", page{Title: fmt.Sprintf("Review of application %d", app.ID), Data: v, Errors: errs, Form: form})
+}
+
+// reviewFailed answers a failed reviewer form: the page again with the error.
+func (s *Server) reviewFailed(w http.ResponseWriter, r *http.Request, app *boardsql.Application, field string, err error) {
+	status, errs, ok := formErrors(err, field)
+	if !ok {
+		s.answerError(w, r, err)
+		return
+	}
+	s.showReview(w, r, app.ID, status, errs, field)
+}
+
+// castVote records a reviewer's vote (approve, reject or revise; comments
+// required unless approving) while the application is in peer review. A
+// reviewer has one vote and may change it until the board decides.
+func (s *Server) castVote(ctx context.Context, u *boardsql.User, app *boardsql.Application, vote, comments string) error {
+	if app.State != string(board.PeerReview) {
+		return &board.Error{Code: "conflict", Message: fmt.Sprintf("votes are taken while an application is in peer review; application %d is %s",
+			app.ID, strings.ReplaceAll(app.State, "_", " "))}
+	}
+	switch vote {
+	case boardsql.VoteApprove, boardsql.VoteReject, boardsql.VoteRevise:
+	default:
+		return badInput("vote", "choose approve, reject or revise")
+	}
+	comments = strings.TrimSpace(comments)
+	if vote != boardsql.VoteApprove && comments == "" {
+		return badInput("comments", "say what is wrong or what should change; comments are required to reject or ask for revision")
+	}
+	if len(comments) > 5000 {
+		return badInput("comments", "write at most 5000 characters")
+	}
+	now := s.now()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		// The state was read before: a decision made since (approved,
+		// returned, …) refuses the vote instead of recording it on a
+		// decided application.
+		if err := s.cfg.Store.HoldState(ctx, tx, app.ID, string(board.PeerReview)); errors.Is(err, boardsql.ErrConflict) {
+			return &board.Error{Code: "conflict", Message: "votes are taken while an application is in peer review; " +
+				strings.TrimSuffix(err.Error(), ": "+boardsql.ErrConflict.Error())}
+		} else if err != nil {
+			return err
+		}
+		if err := s.cfg.Store.Vote(ctx, tx, app.ID, u.ID, vote, comments, now); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventVote, Message: vote}); err != nil {
+			return err
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.vote",
+			Subject: fmt.Sprintf("application/%d", app.ID), After: vote})
+		return err
+	})
+}
+
+// declareConflict records a reviewer's conflict of interest with the
+// applicant: the assignment ends, the conflict keeps them from being
+// assigned to this applicant again, and staff are told by mail.
+func (s *Server) declareConflict(ctx context.Context, u *boardsql.User, app *boardsql.Application, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return badInput("reason", "say what the conflict is (for example: you supervised the applicant, or you work together)")
+	}
+	if len(reason) > 2000 {
+		return badInput("reason", "write at most 2000 characters")
+	}
+	if board.State(app.State).Final() {
+		return &board.Error{Code: "conflict", Message: fmt.Sprintf("application %d is already %s", app.ID, app.State)}
+	}
+	staff, err := s.cfg.Store.Users(ctx, "staff")
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.cfg.Store.DeclareConflict(ctx, tx, boardsql.Conflict{ReviewerID: u.ID, ApplicantID: app.ApplicantID, Reason: reason, DeclaredAt: now}); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.EndAssignment(ctx, tx, app.ID, u.ID); err != nil {
+			return err
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventConflict}); err != nil {
+			return err
+		}
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.conflict",
+			Subject: fmt.Sprintf("application/%d", app.ID), Before: fmt.Sprintf("user/%d", u.ID)}); err != nil {
+			return err
+		}
+		subject := fmt.Sprintf("Reviewer conflict on application %d", app.ID)
+		body := fmt.Sprintf("%s declared a conflict of interest with %s, the applicant of application %d, and is no longer assigned to it.\n\n"+
+			"They wrote:\n\n%s\n\nAssign another reviewer: %s\n", u.Name, app.ApplicantName, app.ID, reason, s.link(fmt.Sprintf("/queue/%d", app.ID), ""))
+		for _, m := range staff {
+			if _, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: m.Email, Subject: subject, Body: body, CreatedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	app, _, ok := s.application(w, r, RelReviewer)
+	if !ok {
+		return
+	}
+	if err := s.castVote(r.Context(), userFrom(r), app, r.PostForm.Get("vote"), r.PostForm.Get("comments")); err != nil {
+		field := "vote"
+		var ie *inputError
+		if errors.As(err, &ie) {
+			field = ie.Field
+		}
+		s.reviewFailed(w, r, app, field, err)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/reviews/%d", app.ID), "Your vote is recorded. You can change it until the board decides.")
+}
+
+func (s *Server) reviewConflict(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	app, _, ok := s.application(w, r, RelReviewer)
+	if !ok {
+		return
+	}
+	if err := s.declareConflict(r.Context(), userFrom(r), app, r.PostForm.Get("reason")); err != nil {
+		s.reviewFailed(w, r, app, "reason", err)
+		return
+	}
+	redirect(w, r, "/reviews", fmt.Sprintf("Conflict declared: you are no longer assigned to application %d, and the board has been told.", app.ID))
+}
+
+// reviewJSON is one assignment of the signed-in reviewer in the API.
+type reviewJSON struct {
+	Application applicationSummary `json:"application"`
+	AssignedAt  time.Time          `json:"assigned_at"`
+	Vote        string             `json:"vote"`
+	Comments    string             `json:"comments"`
+	VotedAt     *time.Time         `json:"voted_at"`
+	Current     bool               `json:"current"`
+}
+
+func (s *Server) apiReviews(w http.ResponseWriter, r *http.Request) {
+	rows, err := s.myReviews(r.Context(), userFrom(r))
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	out := []reviewJSON{}
+	for _, row := range rows {
+		j := reviewJSON{Application: summarizeApplication(row.App), AssignedAt: row.Assignment.AssignedAt, Vote: row.Assignment.Vote,
+			Comments: row.Assignment.Comments, Current: row.Current}
+		if !row.Assignment.VotedAt.IsZero() {
+			t := row.Assignment.VotedAt
+			j.VotedAt = &t
+		}
+		out = append(out, j)
+	}
+	writeJSON(w, map[string]any{"reviews": out})
+}
+
+func (s *Server) apiVote(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.application(w, r, RelReviewer)
+	if !ok {
+		return
+	}
+	var in struct {
+		Vote     string `json:"vote"`
+		Comments string `json:"comments"`
+	}
+	if !decodeBody(w, r, &in, `vote ("approve", "reject" or "revise") and comments`, maxAPIBody) {
+		return
+	}
+	if err := s.castVote(r.Context(), userFrom(r), app, in.Vote, in.Comments); err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"application": app.ID, "vote": in.Vote, "comments": strings.TrimSpace(in.Comments)})
+}
+
+func (s *Server) apiConflict(w http.ResponseWriter, r *http.Request) {
+	app, _, ok := s.application(w, r, RelReviewer)
+	if !ok {
+		return
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if !decodeBody(w, r, &in, "reason", maxAPIBody) {
+		return
+	}
+	if err := s.declareConflict(r.Context(), userFrom(r), app, in.Reason); err != nil {
+		s.answerError(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]any{"application": app.ID, "status": "conflict declared; you are no longer assigned"})
+}

@@ -1,0 +1,519 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board/boardsql"
+)
+
+// Session settings.
+const (
+	// SessionCookie is the session cookie's name; the __Host- prefix makes
+	// browsers insist on Secure, Path=/ and no Domain.
+	SessionCookie = "__Host-certboard_session"
+	// SessionIdle ends a session not used for this long.
+	SessionIdle = 30 * time.Minute
+	// SessionMax ends a session this long after sign-in, however active.
+	SessionMax = 12 * time.Hour
+)
+
+// PendingMax is how long a sign-in may wait between its password and its
+// second factor.
+const PendingMax = 10 * time.Minute
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota + 1
+	// sessionKey holds the caller's signed-in *boardsql.Session (absent when
+	// the caller authenticated with an API token).
+	sessionKey
+	// viaTokenKey is true when the caller authenticated with an API token.
+	viaTokenKey
+	// pendingKey holds a *pendingSignIn: a session that passed the
+	// password step and waits for its second factor.
+	pendingKey
+)
+
+// pendingSignIn is a sign-in waiting for its second factor. It is not a
+// signed-in user: only the two-factor sign-in page reads it.
+type pendingSignIn struct {
+	Session *boardsql.Session
+	User    *boardsql.User
+}
+
+// userFrom returns the signed-in user of a request, or nil.
+func userFrom(r *http.Request) *boardsql.User {
+	u, _ := r.Context().Value(userKey).(*boardsql.User)
+	return u
+}
+
+// sessionFrom returns the caller's signed-in session, or nil (anonymous, or
+// signed in with an API token).
+func sessionFrom(r *http.Request) *boardsql.Session {
+	ss, _ := r.Context().Value(sessionKey).(*boardsql.Session)
+	return ss
+}
+
+// viaToken reports whether the caller authenticated with an API token.
+func viaToken(r *http.Request) bool {
+	v, _ := r.Context().Value(viaTokenKey).(bool)
+	return v
+}
+
+// pendingFrom returns the sign-in waiting for its second factor, or nil.
+func pendingFrom(r *http.Request) *pendingSignIn {
+	p, _ := r.Context().Value(pendingKey).(*pendingSignIn)
+	return p
+}
+
+// bearerToken returns the token of an "Authorization: Bearer" header.
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(token), true
+}
+
+// authenticate puts the caller's user, if any, in the request context.
+//
+// Under /api/ an "Authorization: Bearer cbt_..." API token authenticates
+// its user, with the user's roles. A staff member's token counts as
+// two-factor: creating one needs a session that passed two-factor sign-in
+// (tokens cannot be made without it, see createToken). An unknown, revoked
+// or expired token gets 401 at once, an expired one saying so. Pages never
+// accept tokens, only the session cookie, so a leaked token cannot drive a
+// browser session.
+//
+// A session cookie whose session still waits for its second factor signs no
+// one in; it is kept aside for the two-factor sign-in page.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			if token, ok := bearerToken(r); ok {
+				u, err := s.tokenUser(ctx, token)
+				var expired *boardsql.TokenExpiredError
+				switch {
+				case errors.As(err, &expired):
+					w.Header().Set("WWW-Authenticate", `Bearer realm="certboard", error="invalid_token", error_description="The token expired"`)
+					problem(w, http.StatusUnauthorized, "Token expired",
+						"This API token expired on "+expired.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")+"; create a new one on your account page.")
+					return
+				case errors.Is(err, boardsql.ErrNotFound):
+					w.Header().Set("WWW-Authenticate", `Bearer realm="certboard", error="invalid_token"`)
+					problem(w, http.StatusUnauthorized, "Token not valid", "This API token is unknown or revoked; create a new one on your account page.")
+					return
+				case err != nil:
+					s.internal(w, err)
+					return
+				}
+				ctx = context.WithValue(context.WithValue(ctx, userKey, u), viaTokenKey, true)
+				next.ServeHTTP(w, r.WithContext(ctx))
+				return
+			}
+		}
+		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			ss, u, err := s.cfg.Store.LiveSession(ctx, auth.Digest(c.Value), s.now(), SessionIdle)
+			switch {
+			case err == nil && ss.Pending:
+				ctx = context.WithValue(ctx, pendingKey, &pendingSignIn{Session: ss, User: u})
+			case err == nil:
+				ctx = context.WithValue(context.WithValue(ctx, userKey, u), sessionKey, ss)
+			case !errors.Is(err, boardsql.ErrNotFound):
+				// Never serve a signed-in user as signed out because the
+				// database did not answer: say so, and let them retry.
+				s.cfg.Log.Error("reading a session", "error", err)
+				w.Header().Set("Retry-After", "5")
+				s.fail(w, r, http.StatusServiceUnavailable, "Temporarily unavailable", "The server could not read your session; try again in a few seconds.")
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// guard enforces a route's role rule. Anonymous callers get 401 from the
+// API and are sent to the sign-in page from a page. Staff, admin and
+// regulator routes also need two-factor sign-in: without it, pages send the
+// user to set it up and the API answers 403 saying how.
+func (s *Server) guard(a Access, page bool, next http.Handler) http.Handler {
+	if a == Public {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := userFrom(r)
+		if u == nil {
+			if page {
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			w.Header().Set("WWW-Authenticate", `Cookie realm="certboard"`)
+			problem(w, http.StatusUnauthorized, "Sign in required", "Sign in to use this; your session may have ended.")
+			return
+		}
+		if !a.allows(u) {
+			detail := fmt.Sprintf("This needs the %s role, which your account does not hold; a board admin can grant it.", a)
+			if page {
+				s.pageError(w, r, http.StatusForbidden, "Not allowed", detail)
+				return
+			}
+			problem(w, http.StatusForbidden, "Not allowed", detail)
+			return
+		}
+		if (a == Staff || a == Admin || a == Regulator) && !u.TwoFactor() {
+			if page {
+				http.Redirect(w, r, "/account/two-factor?required=1", http.StatusSeeOther)
+				return
+			}
+			problem(w, http.StatusForbidden, "Two-factor sign-in required", "Staff, admins and regulators must turn on two-factor sign-in (Account, Two-factor) before using this.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// needsTwoFactor reports whether an account must sign in with two factors
+// to do its work: staff and admins (every application) and regulators
+// (personal data of holders).
+func needsTwoFactor(u *boardsql.User) bool {
+	return u.IsStaff() || u.HasRole("regulator")
+}
+
+func (s *Server) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now()
+	}
+	return time.Now()
+}
+
+// clientIP is the remote address without its port.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// userJSON is a user as the API shows it: never the password hash.
+type userJSON struct {
+	ID    int64    `json:"id"`
+	Email string   `json:"email"`
+	Name  string   `json:"name"`
+	Roles []string `json:"roles"`
+}
+
+func showUser(u *boardsql.User) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Roles: u.Roles}
+}
+
+// dummyHash is verified against when the e-mail is unknown, so that a
+// failed sign-in takes as long whether or not the account exists.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := auth.Hash("no account has this password", auth.DefaultParams)
+	if err != nil {
+		panic(err) // only when the system has no randomness
+	}
+	return h
+})
+
+// signInError is a refused sign-in step, in words for the person: the JSON
+// API answers it as a problem, the pages show it on the form.
+type signInError struct {
+	Status        int
+	Title, Detail string
+	// Field is the form field the error belongs to ("" for the whole form).
+	Field string
+	// RetryAfter, when set, says how long to wait.
+	RetryAfter time.Duration
+}
+
+func (e *signInError) Error() string { return e.Title + ": " + e.Detail }
+
+// retryAfter sets the Retry-After header of a refusal that has a wait.
+func (e *signInError) retryAfter(w http.ResponseWriter) {
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+	}
+}
+
+// answer writes a sign-in refusal as problem+json.
+func (e *signInError) answer(w http.ResponseWriter) {
+	e.retryAfter(w)
+	problem(w, e.Status, e.Title, e.Detail)
+}
+
+// checkPassword is the first step of every sign-in. The attempt is first
+// charged to its counters (passwordCharges), which may refuse it with a
+// wait, before anything is checked; then it takes a password-hashing slot,
+// or is refused (and its charge taken back) when every slot is taken; then
+// the password is checked, against a dummy hash for an unknown address so
+// that both take as long, answer the same and are counted the same; a
+// verified address is required too. A right password clears the account's
+// counter for this client and takes back the network's charge; a wrong one,
+// or the right one of an address not verified yet, stays counted and
+// counts toward telling the owner, and both answer errSignInFailed. It
+// returns the user and who the client is. A refusal is a *signInError;
+// other errors are internal.
+func (s *Server) checkPassword(r *http.Request, email, password string) (*boardsql.User, signInClient, error) {
+	ctx := r.Context()
+	u, err := s.cfg.Store.UserByEmail(ctx, email)
+	hash := dummyHash()
+	switch {
+	case err == nil:
+		hash = u.PasswordHash
+	case !errors.Is(err, boardsql.ErrNotFound):
+		return nil, signInClient{}, err
+	}
+	cl, err := s.clientFor(ctx, r, u)
+	if err != nil {
+		return nil, cl, err
+	}
+	charges := passwordCharges(email, cl)
+	if err := s.charge(ctx, stepPassword, charges...); err != nil {
+		return nil, cl, err
+	}
+	release, free := s.hashSlot()
+	if !free {
+		s.refund(ctx, charges...)
+		s.counted(stepPassword, "busy")
+		return nil, cl, errHashBusy
+	}
+	ok, _, verr := auth.Verify(hash, password, auth.DefaultParams)
+	release()
+	if verr != nil {
+		// A stored hash this code cannot read: the account cannot sign in
+		// until its password is reset, and someone should look.
+		s.cfg.Log.Error("unreadable password hash", "email", email, "error", verr)
+	}
+	// An unverified address fails exactly like a wrong password (same
+	// answer, same counting): sign-up sets the password of a new or
+	// unverified address but not of a verified one, so any difference
+	// here, in the answer or in what the counters later allow, would tell
+	// whether an address has an account.
+	if !ok || verr != nil || u == nil || u.EmailVerifiedAt.IsZero() {
+		s.counted(stepPassword, "wrong")
+		if err := s.countFailure(ctx, email, u, cl.Network); err != nil {
+			return nil, cl, err
+		}
+		return nil, cl, errSignInFailed
+	}
+	s.counted(stepPassword, "right")
+	if err := s.cfg.Store.ClearThrottle(ctx, s.cfg.Store.DB, charges[0].ThrottleKey); err != nil {
+		return nil, cl, err
+	}
+	s.refund(ctx, charges[1:]...)
+	return u, cl, nil
+}
+
+// errSignInFailed refuses a password step: the same answer for an unknown
+// address, a wrong password and an address not verified yet.
+var errSignInFailed = &signInError{Status: http.StatusUnauthorized, Title: "Sign-in failed",
+	Detail: "The e-mail address or the password is not right, or the address is not verified yet: open the link we sent to it."}
+
+// newSession makes a session for u and its token (for the cookie). A
+// pending session waits for the second factor and lasts PendingMax.
+func (s *Server) newSession(r *http.Request, u *boardsql.User, pending bool) (string, boardsql.Session, error) {
+	token, digest, err := auth.NewToken()
+	if err != nil {
+		return "", boardsql.Session{}, err
+	}
+	now, max := s.now(), SessionMax
+	if pending {
+		max = PendingMax
+	}
+	return token, boardsql.Session{Digest: digest, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(max),
+		UserAgent: truncate(r.UserAgent(), 300), Pending: pending}, nil
+}
+
+// truncate shortens s to at most n bytes, on a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// signInEntry is the audit entry of a completed sign-in; how says which
+// second factor was used, if any.
+func signInEntry(at time.Time, userID int64, how string) audit.Entry {
+	e := userEntry(at, userID, "session.sign_in")
+	e.After = how
+	return e
+}
+
+// startSession stores a session for u with, for a full sign-in, its audit
+// entry in the same transaction, and sets the cookie.
+func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, u *boardsql.User, pending bool) error {
+	token, ss, err := s.newSession(r, u, pending)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.cfg.Store.CreateSessionIn(ctx, tx, ss); err != nil {
+			return err
+		}
+		if pending {
+			return nil
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, u.ID, "password"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	setSessionCookie(w, token, ss.ExpiresAt.Sub(ss.CreatedAt))
+	return nil
+}
+
+// setSessionCookie gives the browser its session token.
+func setSessionCookie(w http.ResponseWriter, token string, life time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Secure: true, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(life.Seconds())})
+}
+
+// clearSessionCookie makes the browser forget its session token.
+func clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// login signs in with e-mail and password (JSON) and sets the session
+// cookie. An account with two-factor sign-in also needs "totp": a current
+// code from the authenticator app or an unused recovery code; without it the
+// answer is 401 saying a code is needed.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+		TOTP     string `json:"totp"`
+	}
+	if !decodeBody(w, r, &in, "email and password (and totp for two-factor accounts)", 4096) {
+		return
+	}
+	var missing []string
+	if strings.TrimSpace(in.Email) == "" {
+		missing = append(missing, "email")
+	}
+	if in.Password == "" {
+		missing = append(missing, "password")
+	}
+	if len(missing) > 0 {
+		problem(w, http.StatusBadRequest, "Invalid request", strings.Join(missing, " and ")+" must not be empty")
+		return
+	}
+	ctx := r.Context()
+	u, cl, err := s.checkPassword(r, in.Email, in.Password)
+	if s.signInFailed(w, err) {
+		return
+	}
+	if !u.TwoFactor() {
+		if err := s.startSession(ctx, w, r, u, false); err != nil {
+			s.internal(w, err)
+			return
+		}
+		writeJSON(w, map[string]any{"user": showUser(u)})
+		return
+	}
+	if strings.TrimSpace(in.TOTP) == "" {
+		problem(w, http.StatusUnauthorized, "Two-factor code needed",
+			"totp: this account signs in with two factors; send the 6-digit code from your authenticator app, or a recovery code, as totp.")
+		return
+	}
+	token, ss, err := s.newSession(r, u, false)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	var device string
+	err = s.secondFactor(ctx, u, in.TOTP, cl, func(tx *sql.Tx, how string) error {
+		if err := s.cfg.Store.CreateSessionIn(ctx, tx, ss); err != nil {
+			return err
+		}
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, u.ID, how)); err != nil {
+			return err
+		}
+		t, err := s.rememberDevice(ctx, tx, r, u, cl)
+		device = t
+		return err
+	})
+	if s.signInFailed(w, err) {
+		return
+	}
+	setSessionCookie(w, token, SessionMax)
+	setDeviceCookie(w, device)
+	writeJSON(w, map[string]any{"user": showUser(u)})
+}
+
+// signInFailed answers a failed sign-in step as problem+json and reports
+// whether there was one.
+func (s *Server) signInFailed(w http.ResponseWriter, err error) bool {
+	var se *signInError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &se):
+		se.answer(w)
+	default:
+		s.internal(w, err)
+	}
+	return true
+}
+
+// endCurrentSession ends the caller's own session with its audit entry and
+// clears the cookie.
+func (s *Server) endCurrentSession(w http.ResponseWriter, r *http.Request) error {
+	ctx, u := r.Context(), userFrom(r)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if ss := sessionFrom(r); ss != nil {
+			if _, err := s.cfg.Store.EndUserSession(ctx, tx, u.ID, ss.Handle()); err != nil && !errors.Is(err, boardsql.ErrNotFound) {
+				return err
+			}
+		}
+		_, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(s.now(), u.ID, "session.sign_out"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	clearSessionCookie(w)
+	return nil
+}
+
+// logout ends the caller's session and clears the cookie.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.endCurrentSession(w, r); err != nil {
+		s.internal(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// me returns the signed-in user.
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, map[string]any{"user": showUser(userFrom(r))})
+}
+
+// internal logs an unexpected error and answers 500 without details.
+func (s *Server) internal(w http.ResponseWriter, err error) {
+	s.cfg.Log.Error("internal error", "error", err)
+	problem(w, http.StatusInternalServerError, "Internal error", "Something went wrong on our side; it has been logged.")
+}

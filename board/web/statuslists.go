@@ -1,0 +1,187 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/credential"
+	"github.com/certboard/certboard/dataintegrity"
+	"github.com/certboard/certboard/statuslist"
+	"github.com/certboard/certboard/vcjwt"
+)
+
+// statusRoutes publishes the board's status lists, where verifiers look up
+// whether a credential is revoked or suspended.
+func (s *Server) statusRoutes() {
+	s.route("GET /status/{list}", Public, http.HandlerFunc(s.statusList))
+}
+
+// boardLists are the board's lists and their purposes.
+var boardLists = map[string]statuslist.Purpose{revocationList: statuslist.Revocation, suspensionList: statuslist.Suspension}
+
+// statusList serves one list as a signed BitstringStatusListCredential: the
+// JSON with a Data Integrity proof, or the VC-JWT for Accept:
+// application/vc+jwt. A bit is 1 for a revoked credential (revocation
+// list) or a suspended one (suspension list). The list has the
+// specification's minimum size, which hides whose status a verifier asks for
+// among 131,072 places.
+func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("list")
+	purpose, ok := boardLists[name]
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, "No such status list", fmt.Sprintf("The board publishes the lists %s and %s.", revocationList, suspensionList))
+		return
+	}
+	list, err := statuslist.New(statuslist.MinSize)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	set, err := s.cfg.Store.SetStatusBits(r.Context(), string(purpose), name)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	issuer, err := s.boardDID()
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	key, err := s.cfg.Store.CurrentSigningKey(r.Context())
+	if errors.Is(err, boardsql.ErrNotFound) {
+		problem(w, http.StatusServiceUnavailable, "No signing key yet", "The board has no signing key yet; it is made when the server starts.")
+		return
+	}
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	jwtForm := strings.Contains(r.Header.Get("Accept"), "application/vc+jwt")
+	tag := statusTag(name, jwtForm, issuer, key.ID, set)
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Vary", "Accept")
+	w.Header().Set("ETag", tag)
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, tag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	ctype := "application/vc+ld+json"
+	if jwtForm {
+		ctype = "application/vc+jwt"
+	}
+	w.Header().Set("Content-Type", ctype)
+	if body, ok := s.statusCache.get(tag, s.now()); ok {
+		_, _ = w.Write(body)
+		return
+	}
+	for _, i := range set {
+		if err := list.Set(i, true); err != nil {
+			s.internal(w, err)
+			return
+		}
+	}
+	encoded, err := list.Encode()
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	url := s.publicBase() + "/status/" + name
+	doc := map[string]any{
+		"@context":  []any{credential.ContextVC},
+		"id":        url,
+		"type":      []any{"VerifiableCredential", statuslist.CredentialType},
+		"issuer":    issuer,
+		"validFrom": credential.FormatTime(s.now()),
+		"credentialSubject": map[string]any{
+			"id":            url + "#list",
+			"type":          statuslist.SubjectType,
+			"statusPurpose": string(purpose),
+			"encodedList":   encoded,
+		},
+	}
+	vm := issuer + "#" + key.ID
+	var body []byte
+	if jwtForm {
+		token, err := vcjwt.Sign(doc, key.Private, vm)
+		if err != nil {
+			s.internal(w, err)
+			return
+		}
+		body = []byte(token)
+	} else {
+		signed, err := dataintegrity.Sign(doc, key.Private, vm, s.now())
+		if err != nil {
+			s.internal(w, err)
+			return
+		}
+		if body, err = json.MarshalIndent(signed, "", "  "); err != nil {
+			s.internal(w, err)
+			return
+		}
+		body = append(body, '\n')
+	}
+	s.statusCache.put(tag, body, s.now())
+	_, _ = w.Write(body)
+}
+
+// statusTag names one signed form of a list's content: the list, the form,
+// the issuer, the signing key and the set bits. Equal tags mean the same
+// statements, so a signed answer is reused (and If-None-Match answered with
+// 304) until a status changes or the key rotates.
+func statusTag(name string, jwtForm bool, issuer, keyID string, set []int) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%t\n%s\n%s\n", name, jwtForm, issuer, keyID)
+	sorted := slices.Clone(set)
+	slices.Sort(sorted)
+	for _, i := range sorted {
+		fmt.Fprintf(h, "%d,", i)
+	}
+	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
+}
+
+// statusListLife is how long a signed list is reused at most: its validFrom
+// stays recent, and a cache entry never outlives a day of no changes.
+const statusListLife = time.Hour
+
+// statusCache keeps the signed lists by tag: signing a list (GZIP of 16 KiB
+// and a Data Integrity proof) costs milliseconds, and verifiers ask for the
+// lists on every verification.
+type statusCache struct {
+	mu      sync.Mutex
+	entries map[string]statusEntry
+}
+
+type statusEntry struct {
+	body []byte
+	made time.Time
+}
+
+func (c *statusCache) get(tag string, now time.Time) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[tag]
+	if !ok || now.Sub(e.made) > statusListLife || now.Before(e.made) {
+		return nil, false
+	}
+	return e.body, true
+}
+
+func (c *statusCache) put(tag string, body []byte, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) > 64 {
+		// Few tags are live at once (two lists, two forms); old ones go.
+		c.entries = map[string]statusEntry{}
+	}
+	c.entries[tag] = statusEntry{body: body, made: now}
+}

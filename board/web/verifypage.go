@@ -1,0 +1,466 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/jsonlimit"
+	"github.com/certboard/certboard/verification"
+	"github.com/certboard/certboard/verifier"
+)
+
+// verifyRoutes are the public verification page and API: anyone checks a
+// credential, from this board or any issuer using did:web or did:key.
+func (s *Server) verifyRoutes() {
+	s.route("GET /check", Public, http.HandlerFunc(s.checkPage))
+	// The page and the API share one limit.
+	limit := s.limiter(verifyLimit)
+	s.route("POST /check", Public, limit(http.HandlerFunc(s.checkPage)))
+	s.route("POST /api/v1/verify", Public, limit(http.HandlerFunc(s.apiVerifyCredential)))
+}
+
+// maxCredential bounds a credential given to check: the most the verifier
+// reads.
+const maxCredential = verifier.MaxSize
+
+// verifierFetch fetches what a verification needs: this board's own DID
+// document and status lists are answered in-process (no network, always
+// current); anything else goes through safeFetch.
+func (s *Server) verifierFetch(ctx context.Context, raw string) ([]byte, error) {
+	if rest, own := strings.CutPrefix(raw, s.publicBase()+"/"); own {
+		// Only the public documents a verifier needs, and never as the
+		// signed-in user: a fresh request with no one in its context.
+		if rest != ".well-known/did.json" && !strings.HasPrefix(rest, "status/") {
+			return nil, fmt.Errorf("%s is not a DID document or status list of this board", raw)
+		}
+		u, err := url.Parse(raw)
+		if err != nil {
+			return nil, err
+		}
+		fresh, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		req := httptest.NewRequestWithContext(fresh, http.MethodGet, u.RequestURI(), nil)
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			return nil, fmt.Errorf("%s answered %d", raw, rec.Code)
+		}
+		return rec.Body.Bytes(), nil
+	}
+	if s.fetchElsewhere != nil {
+		return s.fetchElsewhere(ctx, raw)
+	}
+	return safeFetch(ctx, raw)
+}
+
+// errForbiddenAddress refuses fetches aimed at this machine or a private
+// network: a public verification endpoint must not become a way to reach
+// them (server-side request forgery).
+var errForbiddenAddress = errors.New("the address is on a private or local network; only public https addresses are fetched")
+
+// publicOnly refuses connections to loopback, private, link-local and
+// unspecified addresses, checked on the address actually dialled.
+func publicOnly(address string) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return errForbiddenAddress
+	}
+	ip := ap.Addr().Unmap()
+	if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
+		return errForbiddenAddress
+	}
+	for _, p := range nonPublic {
+		if p.Contains(ip) {
+			return errForbiddenAddress
+		}
+	}
+	return nil
+}
+
+// nonPublic are ranges that global-unicast tests let through but that do
+// not reach the public internet, or that embed addresses that may not:
+// shared address space (carrier-grade NAT, some clouds' metadata), IETF
+// protocol assignments, benchmarking, reserved, NAT64 and 6to4.
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("64:ff9b::/96"),
+	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("2002::/16"),
+	netip.MustParsePrefix("::/96"),         // IPv4-compatible (deprecated) addresses
+	netip.MustParsePrefix("2001::/32"),     // Teredo, which embeds an IPv4 address
+	netip.MustParsePrefix("2001:db8::/32"), // documentation
+	netip.MustParsePrefix("100::/64"),      // discard
+}
+
+// maxFetches bounds the documents one verification may fetch, so that a
+// credential listing many status entries cannot make the board fetch
+// without end.
+const maxFetches = 8
+
+// limitedFetch is fetch allowing at most maxFetches calls.
+func limitedFetch(fetch verifier.Fetch) verifier.Fetch {
+	var n int
+	return func(ctx context.Context, raw string) ([]byte, error) {
+		n++
+		if n > maxFetches {
+			return nil, fmt.Errorf("more than %d documents to fetch for one credential", maxFetches)
+		}
+		return fetch(ctx, raw)
+	}
+}
+
+var fetchClient = &http.Client{
+	Timeout: 10 * time.Second,
+	Transport: &http.Transport{
+		Proxy: nil,
+		DialContext: (&net.Dialer{Timeout: 5 * time.Second,
+			Control: func(network, address string, _ syscall.RawConn) error { return publicOnly(address) }}).DialContext,
+		TLSHandshakeTimeout: 5 * time.Second,
+		MaxIdleConns:        16,
+	},
+	CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != "https" || len(via) >= 3 {
+			return errors.New("redirected away from https, or too often")
+		}
+		return nil
+	},
+}
+
+// safeFetch fetches a public https URL with a timeout and a size limit.
+func safeFetch(ctx context.Context, raw string) ([]byte, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("%s: only https addresses are fetched", raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json, application/did+json, application/vc+ld+json")
+	resp, err := fetchClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s answered %s", raw, resp.Status)
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > 4<<20 {
+		return nil, fmt.Errorf("%s: larger than 4 MiB", raw)
+	}
+	return b, nil
+}
+
+// checkView is the verification page.
+type checkView struct {
+	Input  string
+	Report *verifier.Report
+	// Issuer is who issued the credential, as far as the board can tell.
+	Issuer verifier.Issuer
+	// Holder is the holder's name as the credential states it.
+	Holder string
+	// Record is what the board's own records say, when it issued the
+	// credential.
+	Record *boardRecord
+	// Trusted is the board's trust list (the board itself first), shown
+	// so that anyone sees whom "on this board's trust list" means.
+	Trusted []trustedName
+}
+
+// trustedName is one entry of the trust list as the public sees it: no
+// admin's note.
+type trustedName struct{ DID, Name string }
+
+// verdictOf sums a verification up for a member of the public: invalid or
+// could_not_check as the checks say; valid only when every check passed
+// and the issuer is this board or on its trust list; unknown_issuer when
+// every check passed for an issuer the board does not know, which says
+// nothing about who that issuer is.
+func verdictOf(rep *verifier.Report, is verifier.Issuer) string {
+	switch status := rep.Status(); {
+	case status != "valid":
+		return status
+	case is.Trusted:
+		return "valid"
+	}
+	return "unknown_issuer"
+}
+
+// Verdict is the result's badge (see verdictOf), in words.
+func (v checkView) Verdict() string {
+	return strings.ReplaceAll(verdictOf(v.Report, v.Issuer), "_", " ")
+}
+
+// VerdictClass is the badge's style for Verdict.
+func (v checkView) VerdictClass() string {
+	switch v.Verdict() {
+	case "valid":
+		return "met"
+	case "invalid":
+		return "unmet"
+	case "unknown issuer":
+		return "unknown_issuer"
+	}
+	return "pending"
+}
+
+// Summary says the verdict in a sentence.
+func (v checkView) Summary() string {
+	is := v.Issuer
+	switch v.Verdict() {
+	case "valid":
+		if is.IssuedByThisBoard {
+			return "Issued by " + is.Name + ", this board, and every check passed."
+		}
+		return "Issued by " + is.Name + ", on this board's trust list (not by this board), and every check passed."
+	case "unknown issuer":
+		return "The signature is valid, but this board does not know its signer, " + is.ID +
+			": it is neither this board nor on its trust list. The checks show only that whoever controls that DID signed the credential and that it was not altered since, not who that is."
+	case "invalid":
+		return "At least one check failed: do not rely on this credential as it stands."
+	}
+	return "A check could not be made just now (see below); nothing was found against the credential, but it is not confirmed either."
+}
+
+// CheckRecord is the name of the check of a credential against the board's
+// own records, made when this board issued it.
+const CheckRecord = "board_record"
+
+// CheckIssuerTrust is the name of a check added only when the board's
+// keys or trust list cannot be read: who issued the credential could not
+// be judged just now.
+const CheckIssuerTrust = "issuer_trust"
+
+// boardRecord is what this board's records say of a credential it issued.
+type boardRecord struct {
+	// ID is the credential's id (its UUID).
+	ID string `json:"id"`
+	// Standing is revoked, suspended, superseded, expired or active.
+	Standing string `json:"standing"`
+	// Detail says it in a sentence.
+	Detail string `json:"detail"`
+	// SupersededBy is the URL of the credential a renewal issued in its
+	// place.
+	SupersededBy string `json:"superseded_by,omitempty"`
+	// successor is SupersededBy's id, for the page's link.
+	successor string
+}
+
+// Successor is the id of the credential that superseded this one.
+func (b *boardRecord) Successor() string { return b.successor }
+
+// issuerKnowledge is what the board knows to judge who issued a
+// credential: itself (its DID, its name and every key its DID document
+// publishes, current and retired) and its trust list.
+func (s *Server) issuerKnowledge(ctx context.Context) (*verifier.Board, verifier.TrustList, error) {
+	id, err := s.boardDID()
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := s.cfg.Store.SigningKeys(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	board := &verifier.Board{DID: id, Name: s.boardName(ctx)}
+	for _, k := range keys {
+		board.Keys = append(board.Keys, did.NamedKey{ID: k.ID, Public: k.Public})
+	}
+	list, err := s.cfg.Store.TrustedIssuers(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	trust := verifier.TrustList{}
+	for _, t := range list {
+		trust[t.DID] = t.Name
+	}
+	return board, trust, nil
+}
+
+// judgeIssuer says who issued a verified credential (see
+// verifier.Report.Issuer). When the board's keys or trust list cannot be
+// read, it adds a could-not-check check and trusts no one.
+func (s *Server) judgeIssuer(ctx context.Context, rep *verifier.Report) verifier.Issuer {
+	board, trust, err := s.issuerKnowledge(ctx)
+	if err != nil {
+		s.cfg.Log.Warn("reading the board's keys and trust list", "error", err)
+		rep.Checks = append(rep.Checks, verification.Check{Name: CheckIssuerTrust, Outcome: verification.CouldNotCheck,
+			Detail: "the board's keys and trust list could not be read just now, so who issued the credential is not known; try again later"})
+		return rep.Issuer(nil, nil)
+	}
+	return rep.Issuer(board, trust)
+}
+
+// verifyCredential verifies a credential as the page and the API do: the
+// checks, who issued it, and the board's records when the board did.
+func (s *Server) verifyCredential(ctx context.Context, data []byte) (*verifier.Report, verifier.Issuer, *boardRecord) {
+	rep := verifier.Verify(ctx, data, limitedFetch(s.verifierFetch), s.now())
+	is := s.judgeIssuer(ctx, rep)
+	return rep, is, s.checkRecord(ctx, rep, is)
+}
+
+// checkRecord adds to a report what the board's own records say of a
+// credential the board issued (its proof verified with one of the board's
+// own keys, see judgeIssuer) with an id under its /credentials/: a
+// credential superseded by a renewal, expired, suspended or revoked is
+// invalid, and says so; a record that cannot be read is "could not check";
+// one the board signed but has no record of is invalid. Any other
+// credential, whatever issuer and id it claims, gets nothing of the
+// board's records.
+func (s *Server) checkRecord(ctx context.Context, rep *verifier.Report, is verifier.Issuer) *boardRecord {
+	if !is.IssuedByThisBoard || rep.Credential == nil {
+		return nil
+	}
+	id, ours := strings.CutPrefix(rep.ID(), s.publicBase()+"/credentials/")
+	if !ours || id == "" || strings.Contains(id, "/") {
+		return nil
+	}
+	check := verification.Check{Name: CheckRecord}
+	c, err := s.cfg.Store.Credential(ctx, id)
+	switch {
+	case errors.Is(err, boardsql.ErrNotFound):
+		check.Outcome, check.Detail = verification.Invalid, "this board has no record of issuing "+rep.ID()
+		rep.Checks = append(rep.Checks, check)
+		return nil
+	case err != nil:
+		s.cfg.Log.Warn("reading a credential's record", "id", id, "error", err)
+		check.Outcome, check.Detail = verification.CouldNotCheck, "the board's records could not be read just now; try again later"
+		rep.Checks = append(rep.Checks, check)
+		return nil
+	}
+	rec := &boardRecord{ID: c.ID}
+	rec.Standing, rec.Detail = s.standing(c)
+	if c.SupersededBy != "" {
+		rec.successor = c.SupersededBy
+		rec.SupersededBy = s.publicBase() + "/credentials/" + c.SupersededBy
+	}
+	check.Outcome, check.Detail = verification.Invalid, "the board's records: "+rec.Detail
+	if rec.Standing == "active" {
+		check.Outcome = verification.Valid
+	}
+	rep.Checks = append(rep.Checks, check)
+	return rec
+}
+
+// trustedNames is the trust list as the public sees it: the board first,
+// then the list; nil when it cannot be read (the page then just omits it).
+func (s *Server) trustedNames(ctx context.Context) []trustedName {
+	board, err := s.boardDID()
+	if err != nil {
+		return nil
+	}
+	list, err := s.cfg.Store.TrustedIssuers(ctx)
+	if err != nil {
+		s.cfg.Log.Warn("reading the trust list", "error", err)
+		return nil
+	}
+	out := []trustedName{{DID: board, Name: s.boardName(ctx) + " (this board)"}}
+	for _, t := range list {
+		out = append(out, trustedName{DID: t.DID, Name: t.Name})
+	}
+	return out
+}
+
+// issuerJSON is the issuer as the verify API answers it: name only from
+// the board itself or its trust list, claimed_name labelled as the
+// credential's own claim.
+func issuerJSON(is verifier.Issuer) map[string]any {
+	return map[string]any{"id": is.ID, "trusted": is.Trusted, "name": nullable(is.Name), "claimed_name": nullable(is.ClaimedName),
+		"issued_by_this_board": is.IssuedByThisBoard, "verification_method": nullable(is.VerificationMethod)}
+}
+
+// nullable is s, or nil (JSON null) when s is empty.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// checkPage shows the verification form, and its result when a credential
+// was posted (pasted, or uploaded as a file).
+func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
+	v := checkView{}
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxCredential+4096)
+		if err := r.ParseMultipartForm(maxCredential); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			s.render(w, r, http.StatusRequestEntityTooLarge, "check", page{Title: "Verify a credential",
+				Errors: map[string]string{"": "The credential could not be read (at most 1 MiB): " + err.Error()}, Data: v})
+			return
+		}
+		data := []byte(strings.TrimSpace(r.FormValue("credential")))
+		if f, _, err := r.FormFile("file"); err == nil {
+			// One byte over the limit, for CheckBounds to refuse naming it.
+			data, err = io.ReadAll(io.LimitReader(f, maxCredential+1))
+			f.Close()
+			if err != nil {
+				s.internal(w, err)
+				return
+			}
+		}
+		if len(data) == 0 {
+			s.render(w, r, http.StatusUnprocessableEntity, "check", page{Title: "Verify a credential",
+				Errors: map[string]string{"credential": "Paste a credential (JSON or JWT) or choose its file."}, Data: v})
+			return
+		}
+		if err := verifier.CheckBounds(data); err != nil {
+			s.render(w, r, limitStatus(overLimit(err)), "check", page{Title: "Verify a credential",
+				Errors: map[string]string{"credential": "Not checked: " + err.Error() + "."}, Data: v})
+			return
+		}
+		v.Input = string(data)
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		defer cancel()
+		v.Report, v.Issuer, v.Record = s.verifyCredential(ctx, data)
+		v.Holder = v.Report.HolderName()
+	}
+	v.Trusted = s.trustedNames(r.Context())
+	s.render(w, r, http.StatusOK, "check", page{Title: "Verify a credential", Data: v})
+}
+
+// apiVerifyCredential verifies a credential sent as the body (JSON, or a
+// VC-JWT as text) and answers the report; 200 whatever the verdict.
+func (s *Server) apiVerifyCredential(w http.ResponseWriter, r *http.Request) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCredential))
+	if err != nil {
+		le := jsonlimit.SizeError(maxCredential)
+		refuseOverLimit(w, le, "the credential is "+le.Error())
+		return
+	}
+	if err := verifier.CheckBounds(data); err != nil {
+		refuseOverLimit(w, overLimit(err), err.Error())
+		return
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		problem(w, http.StatusBadRequest, "No credential", "Send the credential as the body: its JSON, or the VC-JWT as text.")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	rep, is, rec := s.verifyCredential(ctx, data)
+	out := map[string]any{"status": rep.Status(), "verdict": verdictOf(rep, is), "format": rep.Format, "checks": rep.Checks,
+		"issuer": issuerJSON(is), "holder": map[string]string{"name": rep.HolderName()}}
+	if rec != nil {
+		out["record"] = rec
+	}
+	writeJSON(w, out)
+}

@@ -1,0 +1,302 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+)
+
+// Relation is how a user stands to an application; it decides what they may
+// see and do with it.
+type Relation int
+
+// Relations, from none up. A user may hold several.
+const (
+	RelOwner      Relation = 1 << iota // the applicant
+	RelSupervisor                      // named as a supervisor in the portfolio
+	RelReviewer                        // assigned as a peer reviewer
+	RelStaff                           // board staff or admin
+)
+
+// relations works out how u stands to app. Supervisors and reviewers hold
+// their relation only while the application is undecided: once it is
+// approved, denied or withdrawn their part is over, and its evidence,
+// documents and report are no longer theirs to read (a reviewer keeps a
+// short page saying when it was decided and how they voted, see
+// decidedReview).
+func (s *Server) relations(ctx context.Context, u *boardsql.User, app *boardsql.Application) (Relation, error) {
+	var rel Relation
+	if app.ApplicantID == u.ID {
+		rel |= RelOwner
+	}
+	if u.IsStaff() && u.TwoFactor() {
+		rel |= RelStaff
+	}
+	if board.State(app.State).Final() {
+		return rel, nil
+	}
+	// Nobody supervises their own application: an applicant who is also a
+	// supervisor and names their own address never confirms their evidence.
+	if u.HasRole("supervisor") && app.ApplicantID != u.ID {
+		links, err := s.cfg.Store.Supervisors(ctx, app.ID)
+		if err != nil {
+			return 0, err
+		}
+		for _, l := range links {
+			if strings.EqualFold(l.Email, u.Email) {
+				rel |= RelSupervisor
+			}
+		}
+	}
+	if u.HasRole("reviewer") {
+		ok, err := s.cfg.Store.IsAssigned(ctx, app.ID, u.ID)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			rel |= RelReviewer
+		}
+	}
+	return rel, nil
+}
+
+// fail answers an error as problem+json to the API and as a page to browsers.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") || wantsData(r) {
+		problem(w, status, title, detail)
+		return
+	}
+	s.pageError(w, r, status, title, detail)
+}
+
+// wantsData reports whether a request outside /api/ comes from a program
+// that asked for data rather than a page (a credential, a status list): its
+// errors are then problem+json too.
+func wantsData(r *http.Request) bool {
+	accept := r.Header.Get("Accept")
+	if accept == "" || strings.Contains(accept, "text/html") {
+		return false
+	}
+	return strings.Contains(accept, "json") || strings.Contains(accept, "jwt")
+}
+
+// application loads the application named by the {id} path value and checks
+// that the signed-in user holds one of the relations in need. An
+// application they may not see is reported as not found, so that ids do not
+// reveal who applied. On failure it has answered.
+func (s *Server) application(w http.ResponseWriter, r *http.Request, need Relation) (*boardsql.Application, Relation, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, http.StatusNotFound, "Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
+		return nil, 0, false
+	}
+	app, err := s.cfg.Store.Application(r.Context(), id)
+	if errors.Is(err, boardsql.ErrNotFound) {
+		s.fail(w, r, http.StatusNotFound, "Application not found", fmt.Sprintf("No application %d is visible to you.", id))
+		return nil, 0, false
+	}
+	if err != nil {
+		s.internal(w, err)
+		return nil, 0, false
+	}
+	rel, err := s.relations(r.Context(), userFrom(r), app)
+	if err != nil {
+		s.internal(w, err)
+		return nil, 0, false
+	}
+	if rel&need == 0 {
+		s.fail(w, r, http.StatusNotFound, "Application not found", fmt.Sprintf("No application %d is visible to you.", id))
+		return nil, 0, false
+	}
+	return app, rel, true
+}
+
+// today is the server's date, for evaluations.
+func (s *Server) today() date.Date {
+	y, m, d := s.now().UTC().Date()
+	return date.Of(y, m, d)
+}
+
+// evaluation is an application's portfolio judged by its requirement set.
+// It may come from the cache and be shared between requests: read it, never
+// change it (decode the stored portfolio afresh to edit it).
+type evaluation struct {
+	Portfolio *portfolio.Portfolio
+	Set       *requirements.Set
+	Report    *eligibility.Report
+	// Problems are validation errors of the portfolio, which the engine
+	// judges anyway where it can.
+	Problems portfolio.Errors
+	// cached is the cache entry the report came from (shared: never change
+	// the report).
+	cached *evalEntry
+}
+
+// evaluate judges an application: the live portfolio today, or, with
+// frozen, the submitted snapshot by the set version frozen with it on the
+// day it was submitted.
+func (s *Server) evaluate(app *boardsql.Application, frozen bool) (*evaluation, error) {
+	data, asOf := app.Portfolio, s.today()
+	if frozen && len(app.Snapshot) > 0 {
+		data = app.Snapshot
+		y, m, d := app.SubmittedAt.UTC().Date()
+		asOf = date.Of(y, m, d)
+	}
+	reg := s.sets()
+	key := evalKey{app: app.ID, version: app.Version, frozen: frozen, asOf: asOf, registry: reg}
+	if e := s.evals.get(key); e != nil {
+		return &evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
+	}
+	p, err := portfolio.DecodeStored(data)
+	if err != nil {
+		return nil, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
+	}
+	var set *requirements.Set
+	if frozen && app.SnapshotSetVersion != "" {
+		for _, v := range reg.Versions(app.SetID) {
+			if v.Version == app.SnapshotSetVersion {
+				set = v
+			}
+		}
+	}
+	if set == nil {
+		if set, _, err = eligibility.Select(reg, app.SetID, p, asOf); err != nil {
+			return nil, err
+		}
+	}
+	e := s.evals.put(key, &evalEntry{portfolio: p, set: set, report: eligibility.Evaluate(p, set, asOf), problems: portfolio.Validate(p)})
+	return &evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
+}
+
+// actError turns a refused or failed action into an answer (see answerError).
+func (s *Server) actError(w http.ResponseWriter, r *http.Request, err error) {
+	s.answerError(w, r, err)
+}
+
+// act applies an action to an application in one transaction: the state
+// machine's check, the version-guarded state change (and, on submission,
+// the frozen snapshot; on approval, the credential), the history event, the
+// audit entry, and mail to the people concerned. It returns the new state.
+func (s *Server) act(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, action board.Action, reason string) (board.State, error) {
+	from := board.State(app.State)
+	to, err := s.nextState(app, u, action, reason) // board.Next, and staff approve renewals without peer review (renewal.go)
+	if err != nil {
+		return from, err
+	}
+	now := s.now()
+	var snapshot []byte
+	var setVersion string
+	if action == board.Submit {
+		ev, err := s.evaluate(app, false)
+		if err != nil {
+			return from, err
+		}
+		if len(ev.Problems) > 0 {
+			return from, &board.Error{Code: "invalid", Message: "the portfolio has problems to fix before it can be submitted: " + ev.Problems.Error()}
+		}
+		if ev.Report.Verdict == eligibility.VerdictNotEligible {
+			var unmet []string
+			for _, res := range ev.Report.Results {
+				if res.Status == eligibility.Unmet {
+					unmet = append(unmet, res.Title)
+				}
+			}
+			return from, &board.Error{Code: "invalid", Message: "not yet eligible, even counting unverified evidence; still unmet: " + strings.Join(unmet, "; ")}
+		}
+		snapshot, setVersion = app.Portfolio, ev.Set.Version
+	}
+	if action == board.AnswerInfo {
+		// The answer may come with new evidence: the board now judges the
+		// portfolio as it stands, by the set version already chosen.
+		snapshot, setVersion = app.Portfolio, app.SnapshotSetVersion
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.cfg.Store.SetApplicationState(ctx, tx, app.ID, version, string(from), string(to), now); err != nil {
+			return err
+		}
+		if snapshot != nil {
+			if err := s.cfg.Store.FreezeSnapshot(ctx, tx, app.ID, snapshot, setVersion, now); err != nil {
+				return err
+			}
+		}
+		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: string(action),
+			From: string(from), To: string(to), Message: strings.TrimSpace(reason)}); err != nil {
+			return err
+		}
+		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application." + string(action),
+			Subject: fmt.Sprintf("application/%d", app.ID), Before: string(from), After: string(to)}); err != nil {
+			return err
+		}
+		if to == board.Approved {
+			credID, err := s.issueCredential(ctx, tx, u, app, now)
+			if err != nil {
+				return err
+			}
+			reason = strings.TrimSpace(reason + "\n\nYour credential: " + s.publicBase() + "/credentials/" + credID)
+		}
+		return s.notifyTransition(ctx, tx, u, app, action, to, reason, now)
+	})
+	if err != nil {
+		return from, err
+	}
+	return to, nil
+}
+
+// notifyTransition mails the people an action concerns: staff when the
+// applicant submits or answers, the applicant when staff act.
+func (s *Server) notifyTransition(ctx context.Context, tx *sql.Tx, by *boardsql.User, app *boardsql.Application, action board.Action,
+	to board.State, reason string, now time.Time) error {
+	link := s.link(fmt.Sprintf("/applications/%d", app.ID), "")
+	var recipients []string
+	var subject, body string
+	switch action {
+	case board.Submit, board.AnswerInfo:
+		staff, err := s.cfg.Store.Users(ctx, "staff")
+		if err != nil {
+			return err
+		}
+		for _, u := range staff {
+			recipients = append(recipients, u.Email)
+		}
+		subject = fmt.Sprintf("Application %d (%s) is %s", app.ID, app.SetID, strings.ReplaceAll(string(to), "_", " "))
+		body = fmt.Sprintf("%s's application %d for %s is now %s.\n\nOpen it in the work queue: %s\n",
+			app.ApplicantName, app.ID, app.SetID, strings.ReplaceAll(string(to), "_", " "), s.link(fmt.Sprintf("/queue/%d", app.ID), ""))
+		if action == board.AnswerInfo {
+			body += "\nThe applicant answered:\n\n" + reason + "\n"
+		}
+	default:
+		if by.ID == app.ApplicantID {
+			return nil
+		}
+		recipients = []string{app.ApplicantEmail}
+		subject = fmt.Sprintf("Your application %d is %s", app.ID, strings.ReplaceAll(string(to), "_", " "))
+		body = fmt.Sprintf("Dear %s,\n\nYour application %d for %s is now %s.\n", app.ApplicantName, app.ID, app.SetID, strings.ReplaceAll(string(to), "_", " "))
+		if strings.TrimSpace(reason) != "" {
+			body += "\nThe board wrote:\n\n" + reason + "\n"
+		}
+		if to == board.InfoRequested {
+			body += "\nAnswer on your application's page: " + link + "\n"
+		} else {
+			body += "\nSee your application: " + link + "\n"
+		}
+	}
+	for _, to := range recipients {
+		if _, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: to, Subject: subject, Body: body, CreatedAt: now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
