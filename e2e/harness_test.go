@@ -222,7 +222,7 @@ func (a *app) addUser(name, email, practice string, roles ...string) *boardsql.U
 	ctx := context.Background()
 	now := a.now()
 	id, err := a.st.CreateUser(ctx, boardsql.User{Email: email, Name: name, PasswordHash: passwordHash(), Roles: roles,
-		Practice: practice, CreatedAt: now, EmailVerifiedAt: now})
+		Workplace: practice, CreatedAt: now, EmailVerifiedAt: now})
 	if err != nil {
 		a.t.Fatalf("creating %s: %v", email, err)
 	}

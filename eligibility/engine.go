@@ -292,7 +292,7 @@ func celView(p *portfolio.Portfolio, withClaimed bool) map[string]any {
 // Select picks the version of a set that applies to a portfolio: the one in
 // force on the as-of date, or, for a set that applies by contract start, the
 // one in force when the first supervision contract began.
-func Select(reg *requirements.Registry, id string, p *portfolio.Portfolio, asOf date.Date) (*requirements.Set, string, error) {
+func Select(reg *requirements.Catalog, id string, p *portfolio.Portfolio, asOf date.Date) (*requirements.Set, string, error) {
 	latest := reg.Latest(id)
 	if latest == nil {
 		return nil, "", fmt.Errorf("no requirement set has id %q; run 'certboard requirements list' to see them", id)

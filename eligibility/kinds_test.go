@@ -1988,9 +1988,9 @@ func TestSelect(t *testing.T) {
 		}
 		return s
 	}
-	registry := func(appliesBy string) *requirements.Registry {
+	registry := func(appliesBy string) *requirements.Catalog {
 		t.Helper()
-		reg, err := requirements.NewRegistry(
+		reg, err := requirements.NewCatalog(
 			version("2020", "2020-01-01", "2024-12-31", appliesBy, 10),
 			version("2025", "2025-01-01", "", appliesBy, 20))
 		if err != nil {
@@ -2009,7 +2009,7 @@ func TestSelect(t *testing.T) {
 
 	cases := []struct {
 		name       string
-		reg        *requirements.Registry
+		reg        *requirements.Catalog
 		p          *portfolio.Portfolio
 		version    string
 		why        string

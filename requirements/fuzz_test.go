@@ -131,7 +131,7 @@ func checkSetInvariants(t *testing.T, s *Set, file string) {
 	for _, bad := range nonFinite(reflect.ValueOf(s), "set") {
 		t.Errorf("accepted set has a figure that is not a finite number: %s", bad)
 	}
-	if _, err := NewRegistry(s); err != nil {
+	if _, err := NewCatalog(s); err != nil {
 		t.Errorf("a registry of one accepted set fails: %v", err)
 	}
 	if strings.TrimSpace(Describe(s)) == "" {

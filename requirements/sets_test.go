@@ -26,7 +26,7 @@ var shippedIDs = []struct {
 	{"sas-psychosexual-therapist-provisional", false},
 }
 
-func shippedRegistry(t *testing.T) *Registry {
+func shippedRegistry(t *testing.T) *Catalog {
 	t.Helper()
 	r, err := Shipped()
 	if err != nil {

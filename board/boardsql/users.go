@@ -28,8 +28,8 @@ type User struct {
 	// EmailVerifiedAt is when the owner proved the address is theirs (zero
 	// until then).
 	EmailVerifiedAt time.Time
-	// Practice is where the person works, for reviewer conflict checks.
-	Practice string
+	// Workplace is where the person works, for reviewer conflict checks.
+	Workplace string
 	// TOTPEnabledAt is when two-factor sign-in was turned on (zero: off).
 	TOTPEnabledAt time.Time
 }
@@ -74,7 +74,7 @@ func (s *Store) CreateUserIn(ctx context.Context, q Querier, u User) (int64, err
 	err := q.QueryRowContext(ctx, s.Dialect.Rebind(
 		"INSERT INTO users (email, name, password_hash, roles, created_at, email_verified_at, practice) VALUES (?, ?, ?, ?, ?, ?, ?) "+
 			"ON CONFLICT (email) DO NOTHING RETURNING id"),
-		email, u.Name, u.PasswordHash, strings.Join(u.Roles, ","), s.timeArg(u.CreatedAt), verified, u.Practice).Scan(&id)
+		email, u.Name, u.PasswordHash, strings.Join(u.Roles, ","), s.timeArg(u.CreatedAt), verified, u.Workplace).Scan(&id)
 	if err != nil {
 		// ON CONFLICT DO NOTHING returns no row for a taken address and, unlike
 		// a failed INSERT, leaves a PostgreSQL transaction usable, so the
@@ -99,7 +99,7 @@ func (s *Store) scanUser(r scanner) (*User, error) {
 	var u User
 	var roles string
 	var created, verified, totp any
-	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &roles, &created, &u.Version, &verified, &u.Practice, &totp); err != nil {
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &roles, &created, &u.Version, &verified, &u.Workplace, &totp); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -155,7 +155,7 @@ func (s *Store) Users(ctx context.Context, role string) ([]*User, error) {
 // u.Version (ErrConflict otherwise) and returns the new version.
 func (s *Store) UpdateUser(ctx context.Context, q Querier, u User) (int, error) {
 	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET name = ?, roles = ?, practice = ?, version = version + 1 WHERE id = ? AND version = ?"),
-		u.Name, strings.Join(u.Roles, ","), u.Practice, u.ID, u.Version)
+		u.Name, strings.Join(u.Roles, ","), u.Workplace, u.ID, u.Version)
 	if err != nil {
 		return 0, err
 	}

@@ -389,7 +389,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		v.Tokens = append(v.Tokens, tokenView{ID: t.ID(), Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt,
 			ExpiresAt: t.ExpiresAt, Expired: t.Expired(now)})
 	}
-	form := url.Values{"name": {u.Name}, "practice": {u.Practice}, "version": {strconv.Itoa(u.Version)}, "token_days": {strconv.Itoa(DefaultTokenDays)}}
+	form := url.Values{"name": {u.Name}, "practice": {u.Workplace}, "version": {strconv.Itoa(u.Version)}, "token_days": {strconv.Itoa(DefaultTokenDays)}}
 	for k, vals := range f.form {
 		form[k] = vals
 	}
@@ -427,7 +427,7 @@ func (s *Server) accountSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	changed := *u
-	changed.Name, changed.Practice, changed.Version = name, practice, version
+	changed.Name, changed.Workplace, changed.Version = name, practice, version
 	// The name and practice decide reviewers' conflicts of interest: open
 	// assignments are checked again and the result recorded with the change
 	// (reviewerchange.go); the audit entry holds both values before and after.

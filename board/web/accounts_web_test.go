@@ -367,7 +367,7 @@ func TestAccountPageProfile(t *testing.T) {
 		t.Fatalf("save: %d %s", rec.Code, rec.Body)
 	}
 	got, _ := st.UserByID(context.Background(), u.ID)
-	if got.Name != "Robin A. Vale" || got.Practice != "Harbour Clinic" || !got.HasRole("reviewer") || got.Email != "rev@example.org" {
+	if got.Name != "Robin A. Vale" || got.Workplace != "Harbour Clinic" || !got.HasRole("reviewer") || got.Email != "rev@example.org" {
 		t.Fatalf("saved %+v", got)
 	}
 	// A form drawn before that change is refused and changes nothing.

@@ -63,7 +63,7 @@ func (s *Server) publishSet(set *requirements.Set) error {
 	if err != nil {
 		return err
 	}
-	s.registry.Store(reg)
+	s.catalog.Store(reg)
 	return nil
 }
 
@@ -76,7 +76,7 @@ func adminUploadFile(up *boardsql.SetUpload) string {
 // order they were published; certboard serve calls it at start. An upload
 // that no longer loads is an error: the board published it, and its
 // applicants may be judged by it.
-func LoadPublishedSets(ctx context.Context, st *boardsql.Store, base *requirements.Registry) (*requirements.Registry, error) {
+func LoadPublishedSets(ctx context.Context, st *boardsql.Store, base *requirements.Catalog) (*requirements.Catalog, error) {
 	ups, err := st.SetUploads(ctx, true)
 	if err != nil {
 		return nil, fmt.Errorf("reading published requirement sets: %w", err)
@@ -494,7 +494,7 @@ func adminStatusChangesOf(before, after *eligibility.Report) []adminStatusChange
 
 // adminPreviewOne judges one application today by the version it is judged by
 // now and by the uploaded one; the row is nil when the verdict is the same.
-func adminPreviewOne(app *boardsql.Application, reg *requirements.Registry, next *requirements.Set, today date.Date) *adminPreviewRow {
+func adminPreviewOne(app *boardsql.Application, reg *requirements.Catalog, next *requirements.Set, today date.Date) *adminPreviewRow {
 	row := &adminPreviewRow{ApplicationID: app.ID, Applicant: app.ApplicantName, State: app.State}
 	frozen := slices.Contains(adminOpenStates, app.State) && len(app.Snapshot) > 0
 	data := app.Portfolio
@@ -669,7 +669,7 @@ func adminShowUser(u *boardsql.User) adminUserJSON {
 	if roles == nil {
 		roles = []string{}
 	}
-	return adminUserJSON{ID: u.ID, Email: u.Email, Name: u.Name, Roles: roles, Practice: u.Practice, TwoFactor: u.TwoFactor(),
+	return adminUserJSON{ID: u.ID, Email: u.Email, Name: u.Name, Roles: roles, Practice: u.Workplace, TwoFactor: u.TwoFactor(),
 		Verified: !u.EmailVerifiedAt.IsZero(), Version: u.Version}
 }
 
@@ -753,7 +753,7 @@ func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c
 	if err != nil {
 		return nil, err
 	}
-	before := fmt.Sprintf("roles=%s; practice=%s", strings.Join(u.Roles, ","), u.Practice)
+	before := fmt.Sprintf("roles=%s; practice=%s", strings.Join(u.Roles, ","), u.Workplace)
 	next := *u
 	if c.Roles != nil {
 		next.Roles = []string{}
@@ -770,8 +770,8 @@ func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c
 		}
 	}
 	if c.Practice != nil {
-		next.Practice = strings.TrimSpace(*c.Practice)
-		if len(next.Practice) > 200 {
+		next.Workplace = strings.TrimSpace(*c.Practice)
+		if len(next.Workplace) > 200 {
 			return nil, invalidInput("practice", "write at most 200 characters")
 		}
 	}
@@ -779,7 +779,7 @@ func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c
 		return nil, invalidInput("roles", "you cannot remove your own admin role; another admin can, so that the board always keeps one")
 	}
 	next.Version = c.Version
-	after := fmt.Sprintf("roles=%s; practice=%s", strings.Join(next.Roles, ","), next.Practice)
+	after := fmt.Sprintf("roles=%s; practice=%s", strings.Join(next.Roles, ","), next.Workplace)
 	// A reviewer's practice decides conflicts of interest: their open
 	// assignments are checked again with the change (reviewerchange.go).
 	var found *reviewerRechecks

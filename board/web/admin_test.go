@@ -299,7 +299,7 @@ func TestAdminEditsRolesAudited(t *testing.T) {
 		t.Fatalf("save: %d %s", rec.Code, rec.Body)
 	}
 	got, _ := st.UserByID(ctx, maya.ID)
-	if strings.Join(got.Roles, ",") != "applicant,supervisor,reviewer" || got.Practice != "Okafor Sex Therapy Associates" || got.Version != maya.Version+1 {
+	if strings.Join(got.Roles, ",") != "applicant,supervisor,reviewer" || got.Workplace != "Okafor Sex Therapy Associates" || got.Version != maya.Version+1 {
 		t.Fatalf("stored: %+v", got)
 	}
 	audits := supAudit(t, st, "user.update")
@@ -334,7 +334,7 @@ func TestAdminEditsRolesAudited(t *testing.T) {
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"practice": "Elsewhere"`) {
 		t.Fatalf("API practice: %d %s", rec.Code, rec.Body)
 	}
-	if got, _ := st.UserByID(ctx, maya.ID); !got.HasRole("reviewer") || got.Practice != "Elsewhere" {
+	if got, _ := st.UserByID(ctx, maya.ID); !got.HasRole("reviewer") || got.Workplace != "Elsewhere" {
 		t.Fatalf("after PATCH: %+v", got)
 	}
 	var users struct {

@@ -110,7 +110,7 @@ func (s *Server) newApplication(ctx context.Context, u *boardsql.User, setID str
 			return 0, &board.Error{Code: "conflict", Message: fmt.Sprintf("you already have application %d for %s; continue that one", a.ID, setID)}
 		}
 	}
-	p := &portfolio.Portfolio{Format: portfolio.FormatV1, Person: portfolio.Person{ID: fmt.Sprintf("p%d", u.ID), Name: u.Name, Email: u.Email, Practice: u.Practice}}
+	p := &portfolio.Portfolio{Format: portfolio.FormatV1, Person: portfolio.Person{ID: fmt.Sprintf("p%d", u.ID), Name: u.Name, Email: u.Email, Practice: u.Workplace}}
 	data, err := portfolio.Encode(p)
 	if err != nil {
 		return 0, err

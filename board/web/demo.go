@@ -81,7 +81,7 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		existing := err == nil
 		if errors.Is(err, boardsql.ErrNotFound) {
 			if _, err := s.cfg.Store.CreateUser(ctx, boardsql.User{Email: email, Name: p.name, PasswordHash: hash, Roles: p.roles,
-				CreatedAt: now, EmailVerifiedAt: now, Practice: p.practice}); err != nil {
+				CreatedAt: now, EmailVerifiedAt: now, Workplace: p.practice}); err != nil {
 				return nil, err
 			}
 			if u, err = s.cfg.Store.UserByEmail(ctx, email); err != nil {
@@ -170,7 +170,7 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.Person.ID, p.Person.Name, p.Person.Email, p.Person.Practice = fmt.Sprintf("p%d", u.ID), u.Name, u.Email, u.Practice
+		p.Person.ID, p.Person.Name, p.Person.Email, p.Person.Practice = fmt.Sprintf("p%d", u.ID), u.Name, u.Email, u.Workplace
 		if len(p.Supervisors) > 0 {
 			p.Supervisors[0].Name, p.Supervisors[0].Email = supervisor.Name, supervisor.Email
 		}

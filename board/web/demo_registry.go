@@ -70,7 +70,7 @@ func (s *Server) seedRegistryDemo(ctx context.Context, users map[string]*boardsq
 			}
 		}
 		if _, errs, err := s.saveProfile(ctx, jordan, boardsql.Profile{DisplayName: jordan.Name, City: "Chicago", Region: "Illinois", Country: "US",
-			Specialties: []string{"desire", "interests", "relationship"}, Telehealth: true, Languages: []string{"en", "es"}, Practice: jordan.Practice,
+			Specialties: []string{"desire", "interests", "relationship"}, Telehealth: true, Languages: []string{"en", "es"}, Practice: jordan.Workplace,
 			Statement: "Couples and individual sex therapy in English and Spanish, in person in Chicago or by video.", Visible: true}); err != nil || len(errs) > 0 {
 			return fmt.Errorf("jordan's profile: %v %v", err, errs)
 		}
@@ -85,7 +85,7 @@ func (s *Server) seedRegistryDemo(ctx context.Context, users map[string]*boardsq
 		}
 		now := s.now()
 		id, err := s.cfg.Store.CreateUser(ctx, boardsql.User{Email: demoEmail(h.local), Name: h.name, PasswordHash: jordan.PasswordHash,
-			Roles: []string{"applicant"}, CreatedAt: now, EmailVerifiedAt: now, Practice: h.profile.Practice})
+			Roles: []string{"applicant"}, CreatedAt: now, EmailVerifiedAt: now, Workplace: h.profile.Practice})
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (s *Server) demoIssue(ctx context.Context, users map[string]*boardsql.User,
 		return nil, fmt.Errorf("requirement set %s is not loaded", setID)
 	}
 	data, err := portfolio.Encode(&portfolio.Portfolio{Format: portfolio.FormatV1,
-		Person: portfolio.Person{ID: fmt.Sprintf("p%d", u.ID), Name: u.Name, Email: u.Email, Practice: u.Practice}})
+		Person: portfolio.Person{ID: fmt.Sprintf("p%d", u.ID), Name: u.Name, Email: u.Email, Practice: u.Workplace}})
 	if err != nil {
 		return nil, err
 	}

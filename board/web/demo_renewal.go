@@ -94,7 +94,7 @@ func (s *Server) demoRenewalUser(ctx context.Context, local, name, practice stri
 		}
 		now := s.now()
 		if _, err := s.cfg.Store.CreateUser(ctx, boardsql.User{Email: email, Name: name, PasswordHash: hash, Roles: []string{"applicant"},
-			CreatedAt: now, EmailVerifiedAt: now, Practice: practice}); err != nil {
+			CreatedAt: now, EmailVerifiedAt: now, Workplace: practice}); err != nil {
 			return nil, false, err
 		}
 		u, err = s.cfg.Store.UserByEmail(ctx, email)
@@ -124,7 +124,7 @@ func (s *Server) demoIssuedCredential(ctx context.Context, holder, staff *boards
 	if err != nil {
 		return nil, err
 	}
-	p.Person.ID, p.Person.Name, p.Person.Email, p.Person.Practice = fmt.Sprintf("p%d", holder.ID), holder.Name, holder.Email, holder.Practice
+	p.Person.ID, p.Person.Name, p.Person.Email, p.Person.Practice = fmt.Sprintf("p%d", holder.ID), holder.Name, holder.Email, holder.Workplace
 	for i := range p.Memberships {
 		p.Memberships[i].From, p.Memberships[i].To = dayOf(at).AddYears(-2), date.Date{}
 	}

@@ -28,7 +28,7 @@ type evalKey struct {
 	version  int
 	frozen   bool
 	asOf     date.Date
-	registry *requirements.Registry
+	catalog *requirements.Catalog
 }
 
 type evalEntry struct {
@@ -408,7 +408,7 @@ func (s *Server) evidenceFragments(v dashboardView) (template.HTML, bool) {
 // cached, or a new decode. The result may be shared between requests and
 // must not be changed in place.
 func (s *Server) livePortfolio(app *boardsql.Application) (*portfolio.Portfolio, error) {
-	key := evalKey{app: app.ID, version: app.Version, frozen: false, asOf: s.today(), registry: s.sets()}
+	key := evalKey{app: app.ID, version: app.Version, frozen: false, asOf: s.today(), catalog: s.sets()}
 	if e := s.evals.get(key); e != nil {
 		return e.portfolio, nil
 	}

@@ -345,7 +345,7 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 	if form == nil {
 		if p == nil {
 			// Not listed until the holder ticks the box: privacy by default.
-			p = &boardsql.Profile{DisplayName: u.Name, Practice: u.Practice}
+			p = &boardsql.Profile{DisplayName: u.Name, Practice: u.Workplace}
 		}
 		form = profileForm(p)
 	}

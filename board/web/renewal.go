@@ -162,7 +162,7 @@ func (s *Server) credentialTitle(c *boardsql.IssuedCredential) string {
 // memberships of the application that earned the credential, as verified
 // then, for the holder to extend.
 func (s *Server) renewalPortfolio(ctx context.Context, holder *boardsql.User, c *boardsql.IssuedCredential) (*portfolio.Portfolio, error) {
-	p := &portfolio.Portfolio{Format: portfolio.FormatV1, Person: portfolio.Person{ID: fmt.Sprintf("p%d", holder.ID), Name: holder.Name, Email: holder.Email, Practice: holder.Practice}}
+	p := &portfolio.Portfolio{Format: portfolio.FormatV1, Person: portfolio.Person{ID: fmt.Sprintf("p%d", holder.ID), Name: holder.Name, Email: holder.Email, Practice: holder.Workplace}}
 	p.Credentials = append(p.Credentials, s.renewedCredentialItem(ctx, c))
 	if prior, err := s.cfg.Store.Application(ctx, c.ApplicationID); err == nil && len(prior.Snapshot) > 0 {
 		if old, err := portfolio.DecodeStored(prior.Snapshot); err == nil {

@@ -40,8 +40,8 @@ import (
 func detailsEntry(at time.Time, by int64, action string, before, after *boardsql.User) audit.Entry {
 	e := userEntry(at, by, action)
 	e.Subject = fmt.Sprintf("user/%d", before.ID)
-	b, _ := json.Marshal(map[string]string{"name": before.Name, "practice": before.Practice})
-	a, _ := json.Marshal(map[string]string{"name": after.Name, "practice": after.Practice})
+	b, _ := json.Marshal(map[string]string{"name": before.Name, "practice": before.Workplace})
+	a, _ := json.Marshal(map[string]string{"name": after.Name, "practice": after.Workplace})
 	e.Before, e.After = string(b), string(a)
 	return e
 }
@@ -49,7 +49,7 @@ func detailsEntry(at time.Time, by int64, action string, before, after *boardsql
 // detailsChanged reports whether a change touches what the conflict check
 // reads of an account: its name or its practice.
 func detailsChanged(before, after *boardsql.User) bool {
-	return before.Name != after.Name || before.Practice != after.Practice
+	return before.Name != after.Name || before.Workplace != after.Workplace
 }
 
 // describeDetailsChange says in words what changed ("changed their practice
@@ -62,8 +62,8 @@ func describeDetailsChange(before, after *boardsql.User) string {
 		return strconv.Quote(s)
 	}
 	var parts []string
-	if before.Practice != after.Practice {
-		parts = append(parts, fmt.Sprintf("their practice from %s to %s", value(before.Practice), value(after.Practice)))
+	if before.Workplace != after.Workplace {
+		parts = append(parts, fmt.Sprintf("their practice from %s to %s", value(before.Workplace), value(after.Workplace)))
 	}
 	if before.Name != after.Name {
 		parts = append(parts, fmt.Sprintf("their name from %s to %s", value(before.Name), value(after.Name)))

@@ -85,7 +85,7 @@ func TestReviewerPracticeChangeIsCheckedAgain(t *testing.T) {
 
 	// Priya joins Riley's practice after her assignment.
 	before, _ := w.st.AuditLog(ctx)
-	accountSave(t, w, "priya.raman", priya.Name, riley.Practice)
+	accountSave(t, w, "priya.raman", priya.Name, riley.Workplace)
 	log, _ := w.st.AuditLog(ctx)
 	var entry *struct{ Before, After string }
 	for _, e := range log[len(before):] {
@@ -94,7 +94,7 @@ func TestReviewerPracticeChangeIsCheckedAgain(t *testing.T) {
 		}
 	}
 	if entry == nil || entry.Before != `{"name":"Dr. Priya Raman","practice":"Raman Psychology"}` ||
-		entry.After != fmt.Sprintf(`{"name":"Dr. Priya Raman","practice":%q}`, riley.Practice) {
+		entry.After != fmt.Sprintf(`{"name":"Dr. Priya Raman","practice":%q}`, riley.Workplace) {
 		t.Fatalf("audit entry of the change: %+v", entry)
 	}
 	assigned, err := w.st.Assignments(ctx, app.ID)
@@ -107,7 +107,7 @@ func TestReviewerPracticeChangeIsCheckedAgain(t *testing.T) {
 		}
 	}
 	notes := reviewerEvents(t, w.st, app.ID)
-	want := fmt.Sprintf(`Reviewer Dr. Priya Raman changed their practice from "Raman Psychology" to %q after assignment; this now conflicts`, riley.Practice)
+	want := fmt.Sprintf(`Reviewer Dr. Priya Raman changed their practice from "Raman Psychology" to %q after assignment; this now conflicts`, riley.Workplace)
 	if len(notes) != 1 || notes[0].ActorID != priya.ID || !strings.HasPrefix(notes[0].Message, want) {
 		t.Fatalf("notes: %+v", notes)
 	}
@@ -134,7 +134,7 @@ func TestReviewerPracticeChangeIsCheckedAgain(t *testing.T) {
 	}
 
 	// Tomás's change of name conflicts with nothing, and is noted anyway.
-	accountSave(t, w, "tomas.silva", "Dr. Tomás Silva-Ortiz", w.users["tomas.silva"].Practice)
+	accountSave(t, w, "tomas.silva", "Dr. Tomás Silva-Ortiz", w.users["tomas.silva"].Workplace)
 	notes = reviewerEvents(t, w.st, app.ID)
 	if len(notes) != 2 || !strings.Contains(notes[1].Message, `changed their name from "Dr. Tomás Silva" to "Dr. Tomás Silva-Ortiz" after assignment; no conflict`) {
 		t.Fatalf("notes: %+v", notes)

@@ -107,7 +107,7 @@ type Route struct {
 // Config is what a server needs.
 type Config struct {
 	Store *boardsql.Store
-	Sets  *requirements.Registry
+	Sets  *requirements.Catalog
 	Log   *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -134,9 +134,9 @@ type Server struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	pages    map[string]*template.Template
-	// registry is the requirement sets in force; publishing a version
-	// swaps it whole, so readers never see a half-changed registry.
-	registry atomic.Pointer[requirements.Registry]
+	// catalog is the requirement sets in force; publishing a version
+	// swaps it whole, so readers never see a half-changed catalog.
+	catalog atomic.Pointer[requirements.Catalog]
 	// evals keeps eligibility reports by application version and day.
 	evals evalCache
 	// statusCache keeps the signed status lists until a status changes.
@@ -155,7 +155,7 @@ type Server struct {
 }
 
 // sets returns the requirement sets in force.
-func (s *Server) sets() *requirements.Registry { return s.registry.Load() }
+func (s *Server) sets() *requirements.Catalog { return s.catalog.Load() }
 
 // New builds a server with every route.
 func New(cfg Config) (*Server, error) {
@@ -166,7 +166,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = slog.Default()
 	}
 	s := &Server{cfg: cfg, metrics: prometheus.NewRegistry()}
-	s.registry.Store(cfg.Sets)
+	s.catalog.Store(cfg.Sets)
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "certboard_http_requests_total", Help: "HTTP requests by route pattern and status code."}, []string{"route", "code"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{

@@ -899,10 +899,10 @@ func (c *reviewerCheck) conflictOf(u *boardsql.User) string {
 			return fmt.Sprintf("supervised the applicant (the portfolio names %q as a supervisor)", n)
 		}
 	}
-	if p := reviewNormal(u.Practice); p != "" {
+	if p := reviewNormal(u.Workplace); p != "" {
 		for _, q := range c.practices {
 			if reviewNormal(q) == p {
-				return fmt.Sprintf("works in the applicant's practice (%s)", strings.TrimSpace(u.Practice))
+				return fmt.Sprintf("works in the applicant's practice (%s)", strings.TrimSpace(u.Workplace))
 			}
 		}
 	}
@@ -921,7 +921,7 @@ func (s *Server) reviewerCheck(ctx context.Context, app *boardsql.Application) (
 	if err != nil {
 		return nil, err
 	}
-	c := &reviewerCheck{applicant: applicant, practices: []string{applicant.Practice}, conflicts: map[int64]string{}}
+	c := &reviewerCheck{applicant: applicant, practices: []string{applicant.Workplace}, conflicts: map[int64]string{}}
 	links, err := s.cfg.Store.Supervisors(ctx, app.ID)
 	if err != nil {
 		return nil, err

@@ -775,7 +775,7 @@ func TestQueueReviewerConflictChecks(t *testing.T) {
 	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", "applicant", "reviewer")
 	setPractice := func(u *boardsql.User, practice string) {
 		t.Helper()
-		u.Practice = practice
+		u.Workplace = practice
 		if _, err := b.st.UpdateUser(ctx, b.st.DB, *u); err != nil {
 			t.Fatal(err)
 		}

@@ -156,7 +156,7 @@ func (s *Server) evaluate(app *boardsql.Application, frozen bool) (*evaluation, 
 		asOf = date.Of(y, m, d)
 	}
 	reg := s.sets()
-	key := evalKey{app: app.ID, version: app.Version, frozen: frozen, asOf: asOf, registry: reg}
+	key := evalKey{app: app.ID, version: app.Version, frozen: frozen, asOf: asOf, catalog: reg}
 	if e := s.evals.get(key); e != nil {
 		return &evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
 	}

@@ -125,7 +125,7 @@ func orOpen(d date.Date) string {
 	return d.String()
 }
 
-func evaluateAll(reg *requirements.Registry, p *portfolio.Portfolio, asOf date.Date, format string, stdout io.Writer) int {
+func evaluateAll(reg *requirements.Catalog, p *portfolio.Portfolio, asOf date.Date, format string, stdout io.Writer) int {
 	var lines []verdictLine
 	anyEligible := false
 	for _, id := range reg.IDs() {

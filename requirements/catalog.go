@@ -14,16 +14,16 @@ import (
 //go:embed sets/*.yaml
 var shippedFiles embed.FS
 
-// Registry holds requirement sets by id, each id with one or more versions
+// Catalog holds requirement sets by id, each id with one or more versions
 // whose effective periods do not overlap.
-type Registry struct {
+type Catalog struct {
 	byID map[string][]*Set // sorted by EffectiveFrom
 }
 
-// NewRegistry builds a registry, rejecting two versions of one id whose
+// NewCatalog builds a catalog, rejecting two versions of one id whose
 // effective periods overlap.
-func NewRegistry(sets ...*Set) (*Registry, error) {
-	r := &Registry{byID: map[string][]*Set{}}
+func NewCatalog(sets ...*Set) (*Catalog, error) {
+	r := &Catalog{byID: map[string][]*Set{}}
 	for _, s := range sets {
 		r.byID[s.ID] = append(r.byID[s.ID], s)
 	}
@@ -45,12 +45,12 @@ func NewRegistry(sets ...*Set) (*Registry, error) {
 
 var (
 	shippedOnce sync.Once
-	shipped     *Registry
+	shipped     *Catalog
 	shippedErr  error
 )
 
-// Shipped returns the registry of the sets embedded in the binary.
-func Shipped() (*Registry, error) {
+// Shipped returns the catalog of the sets embedded in the binary.
+func Shipped() (*Catalog, error) {
 	shippedOnce.Do(func() {
 		var sets []*Set
 		var ps Problems
@@ -79,14 +79,14 @@ func Shipped() (*Registry, error) {
 		case len(ps) > 0:
 			shippedErr = ps
 		default:
-			shipped, shippedErr = NewRegistry(sets...)
+			shipped, shippedErr = NewCatalog(sets...)
 		}
 	})
 	return shipped, shippedErr
 }
 
 // IDs returns every set id, sorted.
-func (r *Registry) IDs() []string {
+func (r *Catalog) IDs() []string {
 	ids := make([]string, 0, len(r.byID))
 	for id := range r.byID {
 		ids = append(ids, id)
@@ -96,10 +96,10 @@ func (r *Registry) IDs() []string {
 }
 
 // Versions returns every version of a set, oldest first.
-func (r *Registry) Versions(id string) []*Set { return r.byID[id] }
+func (r *Catalog) Versions(id string) []*Set { return r.byID[id] }
 
 // Latest returns the newest version of a set, or nil.
-func (r *Registry) Latest(id string) *Set {
+func (r *Catalog) Latest(id string) *Set {
 	vs := r.byID[id]
 	if len(vs) == 0 {
 		return nil
@@ -109,7 +109,7 @@ func (r *Registry) Latest(id string) *Set {
 
 // At returns the version of a set in force on day, or an error saying which
 // versions exist.
-func (r *Registry) At(id string, day date.Date) (*Set, error) {
+func (r *Catalog) At(id string, day date.Date) (*Set, error) {
 	vs := r.byID[id]
 	if len(vs) == 0 {
 		return nil, fmt.Errorf("no requirement set has id %q; run 'certboard requirements list' to see them", id)
@@ -122,13 +122,13 @@ func (r *Registry) At(id string, day date.Date) (*Set, error) {
 	return nil, fmt.Errorf("no version of %s was in force on %s (the first took effect %s)", id, day, vs[0].EffectiveFrom)
 }
 
-// With returns a new registry holding r's sets and s; r is not changed. A
+// With returns a new catalog holding r's sets and s; r is not changed. A
 // new version supersedes an open-ended one: when the newest version of s's
-// id has no effective_to and took effect before s, the new registry holds a
+// id has no effective_to and took effect before s, the new catalog holds a
 // copy of it that ends the day before s takes effect. Any other overlap of
 // effective periods is refused as NewRegistry refuses it, and so is a
 // version string the id already has.
-func (r *Registry) With(s *Set) (*Registry, error) {
+func (r *Catalog) With(s *Set) (*Catalog, error) {
 	var sets []*Set
 	for id, vs := range r.byID {
 		for i, v := range vs {
@@ -143,5 +143,5 @@ func (r *Registry) With(s *Set) (*Registry, error) {
 			sets = append(sets, v)
 		}
 	}
-	return NewRegistry(append(sets, s)...)
+	return NewCatalog(append(sets, s)...)
 }
