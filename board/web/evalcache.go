@@ -24,10 +24,10 @@ import (
 // are shared between requests and never changed.
 
 type evalKey struct {
-	app      int64
-	version  int
-	frozen   bool
-	asOf     date.Date
+	app     int64
+	version int
+	frozen  bool
+	asOf    date.Date
 	catalog *requirements.Catalog
 }
 
