@@ -88,14 +88,15 @@ func TestOutboxSurvivesAnOutage(t *testing.T) {
 	ctx := context.Background()
 	st := migratedStore(t)
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	tx, _ := st.DB.BeginTx(ctx, nil)
-	if _, err := st.EnqueueMail(ctx, tx, boardsql.Mail{To: "jordan@example.org", Subject: "Verify your e-mail address", Body: "Open this link.\nThanks.", CreatedAt: now}); err != nil {
+	if err := st.InTx(ctx, func(tx *boardsql.Tx) error {
+		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: "jordan@example.org", Subject: "Verify your e-mail address", Body: "Open this link.\nThanks.", CreatedAt: now})
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
-	tx.Commit()
 	// A message queued in a transaction that is rolled back never leaves.
-	tx, _ = st.DB.BeginTx(ctx, nil)
-	st.EnqueueMail(ctx, tx, boardsql.Mail{To: "ghost@example.org", Subject: "x", Body: "x", CreatedAt: now})
+	tx, _ := st.Begin(ctx)
+	tx.EnqueueMail(ctx, boardsql.Mail{To: "ghost@example.org", Subject: "x", Body: "x", CreatedAt: now})
 	tx.Rollback()
 
 	box, addr := startSMTP(t)
@@ -147,8 +148,8 @@ func TestUnreadableMailIsNotSent(t *testing.T) {
 	ctx := context.Background()
 	st := migratedStore(t)
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	tx, _ := st.DB.BeginTx(ctx, nil)
-	if _, err := st.EnqueueMail(ctx, tx, boardsql.Mail{To: "jordan@example.org", Subject: "Reset", Body: "secret link", CreatedAt: now}); err != nil {
+	tx, _ := st.Begin(ctx)
+	if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: "jordan@example.org", Subject: "Reset", Body: "secret link", CreatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	tx.Commit()

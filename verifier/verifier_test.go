@@ -3,7 +3,6 @@ package verifier_test
 import (
 	"context"
 	"crypto/ed25519"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -112,7 +111,7 @@ func TestVerifyIssuedCredential(t *testing.T) {
 		t.Fatalf("issuer down: %s %+v", r.Status(), r.Checks)
 	}
 	// Suspended by the board: invalid, and says why.
-	if err := st.InTx(ctx, func(tx *sql.Tx) error { return st.SetCredentialStatus(ctx, tx, c.ID, "suspend", "lapsed", now) }); err != nil {
+	if err := st.InTx(ctx, func(tx *boardsql.Tx) error { return tx.SetCredentialStatus(ctx, c.ID, "suspend", "lapsed", now) }); err != nil {
 		t.Fatal(err)
 	}
 	r := verifier.Verify(ctx, []byte(c.JWT), httpFetch, now)

@@ -447,7 +447,7 @@ func seed(ctx context.Context, st *boardsql.Store, n int, tpl *portfolio.Portfol
 	now := time.Now()
 	users := make([]*vuser, 0, n)
 	for start := 0; start < n; start += seedBatch {
-		tx, err := st.DB.BeginTx(ctx, nil)
+		tx, err := st.Begin(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -466,7 +466,7 @@ func seed(ctx context.Context, st *boardsql.Store, n int, tpl *portfolio.Portfol
 	return users, nil
 }
 
-func seedOne(ctx context.Context, st *boardsql.Store, tx *sql.Tx, n int, tpl *portfolio.Portfolio, setID string, now time.Time) (*vuser, error) {
+func seedOne(ctx context.Context, st *boardsql.Store, tx *boardsql.Tx, n int, tpl *portfolio.Portfolio, setID string, now time.Time) (*vuser, error) {
 	email := fmt.Sprintf("load-%05d@example.org", n)
 	name := fmt.Sprintf("Load Applicant %d", n)
 	uid, err := st.CreateUserIn(ctx, tx, boardsql.User{Email: email, Name: name, PasswordHash: "not a hash: load-test sessions are made directly",
@@ -480,11 +480,11 @@ func seedOne(ctx context.Context, st *boardsql.Store, tx *sql.Tx, n int, tpl *po
 	if err != nil {
 		return nil, err
 	}
-	appID, err := st.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: uid, SetID: setID, State: string(board.Draft), Portfolio: data, CreatedAt: now})
+	appID, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: uid, SetID: setID, State: string(board.Draft), Portfolio: data, CreatedAt: now})
 	if err != nil {
 		return nil, err
 	}
-	if err := st.AddEvent(ctx, tx, boardsql.Event{ApplicationID: appID, At: now, ActorID: uid, Action: "start", To: string(board.Draft)}); err != nil {
+	if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: appID, At: now, ActorID: uid, Action: "start", To: string(board.Draft)}); err != nil {
 		return nil, err
 	}
 	token, digest, err := auth.NewToken()

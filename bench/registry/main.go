@@ -300,7 +300,7 @@ func load(ctx context.Context, st *boardsql.Store, n int) error {
 		}
 		var err error
 		if st.Dialect == boardsql.SQLite {
-			err = st.InTx(ctx, func(tx *sql.Tx) error {
+			err = st.InTx(ctx, func(tx *boardsql.Tx) error {
 				for _, t := range []table{users, apps, creds, profiles, fts} {
 					if err := insertRows(ctx, tx, t); err != nil {
 						return err
@@ -338,7 +338,7 @@ func load(ctx context.Context, st *boardsql.Store, n int) error {
 }
 
 // insertRows inserts a table's rows with multi-row INSERTs of 500 rows.
-func insertRows(ctx context.Context, tx *sql.Tx, t table) error {
+func insertRows(ctx context.Context, tx *boardsql.Tx, t table) error {
 	const per = 500
 	for i := 0; i < len(t.rows); i += per {
 		chunk := t.rows[i:min(i+per, len(t.rows))]

@@ -30,7 +30,8 @@ func (u *SetUpload) Published() bool { return !u.PublishedAt.IsZero() }
 
 // CreateSetUpload stores an unpublished upload and returns its id; a set id
 // and version uploaded before is ErrConflict.
-func (s *Store) CreateSetUpload(ctx context.Context, tx *sql.Tx, u SetUpload) (int64, error) {
+func (tx *Tx) CreateSetUpload(ctx context.Context, u SetUpload) (int64, error) {
+	s := tx.s
 	var id int64
 	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
 		"INSERT INTO requirement_set_uploads (set_id, version, yaml, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?) RETURNING id"),
@@ -100,7 +101,8 @@ func (s *Store) SetUploads(ctx context.Context, publishedOnly bool) ([]*SetUploa
 
 // PublishSetUpload marks an upload published; one published already is
 // ErrConflict, one that does not exist ErrNotFound.
-func (s *Store) PublishSetUpload(ctx context.Context, tx *sql.Tx, id int64, at time.Time) error {
+func (tx *Tx) PublishSetUpload(ctx context.Context, id int64, at time.Time) error {
+	s := tx.s
 	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE requirement_set_uploads SET published_at = ? WHERE id = ? AND published_at IS NULL"),
 		s.timeArg(at), id)
 	if err != nil {
@@ -206,7 +208,8 @@ func (s *Store) boardSettings(ctx context.Context, q boardQuerier) (*BoardSettin
 
 // SaveBoardSettings stores the board's details if they are still at
 // b.Version (ErrConflict otherwise) and returns the new version.
-func (s *Store) SaveBoardSettings(ctx context.Context, tx *sql.Tx, b BoardSettings) (int, error) {
+func (tx *Tx) SaveBoardSettings(ctx context.Context, b BoardSettings) (int, error) {
+	s := tx.s
 	if s.Dialect == Postgres {
 		// Two first saves must not both see no row and both insert.
 		if _, err := tx.ExecContext(ctx, "LOCK TABLE board_settings IN EXCLUSIVE MODE"); err != nil {
@@ -240,7 +243,8 @@ func (s *Store) SaveBoardSettings(ctx context.Context, tx *sql.Tx, b BoardSettin
 // recorded into an application still at version (ErrConflict otherwise):
 // the live portfolio, the submitted snapshot, or both; a nil one is left as
 // it is. It returns the new version.
-func (s *Store) SaveSupervisedEvidence(ctx context.Context, tx *sql.Tx, id int64, version int, live, snapshot []byte, at time.Time) (int, error) {
+func (tx *Tx) SaveSupervisedEvidence(ctx context.Context, id int64, version int, live, snapshot []byte, at time.Time) (int, error) {
+	s := tx.s
 	set := "updated_at = ?"
 	args := []any{s.timeArg(at)}
 	if live != nil {
@@ -259,5 +263,5 @@ func (s *Store) SaveSupervisedEvidence(ctx context.Context, tx *sql.Tx, id int64
 		set += ", snapshot = ?"
 		args = append(args, sealed)
 	}
-	return s.bump(ctx, tx, id, version, set, args...)
+	return tx.bump(ctx, id, version, set, args...)
 }

@@ -2,24 +2,15 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
 )
 
 // adminInTx runs f in a committed transaction.
-func adminInTx(t *testing.T, s *Store, f func(tx *sql.Tx) error) error {
+func adminInTx(t *testing.T, s *Store, f func(tx *Tx) error) error {
 	t.Helper()
-	tx, err := s.DB.BeginTx(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return s.InTx(context.Background(), f)
 }
 
 func TestSetUploads(t *testing.T) {
@@ -31,18 +22,18 @@ func TestSetUploads(t *testing.T) {
 				t.Fatal(err)
 			}
 			var first, second int64
-			err = adminInTx(t, s, func(tx *sql.Tx) error {
-				if first, err = s.CreateSetUpload(ctx, tx, SetUpload{SetID: "aasect-cst", Version: "2027", YAML: "id: aasect-cst\n", UploadedBy: admin, UploadedAt: t0}); err != nil {
+			err = adminInTx(t, s, func(tx *Tx) error {
+				if first, err = tx.CreateSetUpload(ctx, SetUpload{SetID: "aasect-cst", Version: "2027", YAML: "id: aasect-cst\n", UploadedBy: admin, UploadedAt: t0}); err != nil {
 					return err
 				}
-				second, err = s.CreateSetUpload(ctx, tx, SetUpload{SetID: "florida-sex-therapist", Version: "2027", YAML: "id: florida\n", UploadedBy: admin, UploadedAt: t0.Add(time.Minute)})
+				second, err = tx.CreateSetUpload(ctx, SetUpload{SetID: "florida-sex-therapist", Version: "2027", YAML: "id: florida\n", UploadedBy: admin, UploadedAt: t0.Add(time.Minute)})
 				return err
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = adminInTx(t, s, func(tx *sql.Tx) error {
-				_, err := s.CreateSetUpload(ctx, tx, SetUpload{SetID: "aasect-cst", Version: "2027", YAML: "again", UploadedBy: admin, UploadedAt: t0})
+			err = adminInTx(t, s, func(tx *Tx) error {
+				_, err := tx.CreateSetUpload(ctx, SetUpload{SetID: "aasect-cst", Version: "2027", YAML: "again", UploadedBy: admin, UploadedAt: t0})
 				return err
 			})
 			if !errors.Is(err, ErrConflict) {
@@ -59,13 +50,13 @@ func TestSetUploads(t *testing.T) {
 			if ups, err := s.SetUploads(ctx, true); err != nil || len(ups) != 0 {
 				t.Fatalf("published before publishing: %v %v", ups, err)
 			}
-			if err := adminInTx(t, s, func(tx *sql.Tx) error { return s.PublishSetUpload(ctx, tx, second, t0.Add(time.Hour)) }); err != nil {
+			if err := adminInTx(t, s, func(tx *Tx) error { return tx.PublishSetUpload(ctx, second, t0.Add(time.Hour)) }); err != nil {
 				t.Fatal(err)
 			}
-			if err := adminInTx(t, s, func(tx *sql.Tx) error { return s.PublishSetUpload(ctx, tx, second, t0.Add(time.Hour)) }); !errors.Is(err, ErrConflict) {
+			if err := adminInTx(t, s, func(tx *Tx) error { return tx.PublishSetUpload(ctx, second, t0.Add(time.Hour)) }); !errors.Is(err, ErrConflict) {
 				t.Fatalf("publishing twice: %v, want ErrConflict", err)
 			}
-			if err := adminInTx(t, s, func(tx *sql.Tx) error { return s.PublishSetUpload(ctx, tx, 999, t0) }); !errors.Is(err, ErrNotFound) {
+			if err := adminInTx(t, s, func(tx *Tx) error { return tx.PublishSetUpload(ctx, 999, t0) }); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("publishing an unknown upload: %v, want ErrNotFound", err)
 			}
 			ups, err := s.SetUploads(ctx, false)
@@ -138,7 +129,7 @@ func TestBoardSettings(t *testing.T) {
 			want := BoardSettings{Name: "Board of Sexuality Professionals", ShortName: "BSP", ContactEmail: "office@bsp.example.org",
 				PostalAddress: "1 Main Street\nSpringfield", Website: "https://bsp.example.org"}
 			var v int
-			if err := adminInTx(t, s, func(tx *sql.Tx) error { v, err = s.SaveBoardSettings(ctx, tx, want); return err }); err != nil || v != 1 {
+			if err := adminInTx(t, s, func(tx *Tx) error { v, err = tx.SaveBoardSettings(ctx, want); return err }); err != nil || v != 1 {
 				t.Fatalf("first save: %d %v", v, err)
 			}
 			want.Version = 1
@@ -147,11 +138,11 @@ func TestBoardSettings(t *testing.T) {
 			}
 			stale := want
 			stale.Version = 0
-			if err := adminInTx(t, s, func(tx *sql.Tx) error { _, err := s.SaveBoardSettings(ctx, tx, stale); return err }); !errors.Is(err, ErrConflict) {
+			if err := adminInTx(t, s, func(tx *Tx) error { _, err := tx.SaveBoardSettings(ctx, stale); return err }); !errors.Is(err, ErrConflict) {
 				t.Fatalf("stale save: %v, want ErrConflict", err)
 			}
 			want.Name = "Renamed Board"
-			if err := adminInTx(t, s, func(tx *sql.Tx) error { v, err = s.SaveBoardSettings(ctx, tx, want); return err }); err != nil || v != 2 {
+			if err := adminInTx(t, s, func(tx *Tx) error { v, err = tx.SaveBoardSettings(ctx, want); return err }); err != nil || v != 2 {
 				t.Fatalf("second save: %d %v", v, err)
 			}
 			if b, _ := s.BoardSettings(ctx); b.Name != "Renamed Board" || b.Version != 2 || b.ShortName != "BSP" {
@@ -170,20 +161,20 @@ func TestSaveSupervisedEvidence(t *testing.T) {
 				t.Fatal(err)
 			}
 			var id int64
-			if err := adminInTx(t, s, func(tx *sql.Tx) error {
-				id, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: []byte(`{"live":1}`), CreatedAt: t0})
+			if err := adminInTx(t, s, func(tx *Tx) error {
+				id, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: []byte(`{"live":1}`), CreatedAt: t0})
 				if err != nil {
 					return err
 				}
-				return s.FreezeSnapshot(ctx, tx, id, []byte(`{"snap":1}`), "2025.T.1", t0)
+				return tx.FreezeSnapshot(ctx, id, []byte(`{"snap":1}`), "2025.T.1", t0)
 			}); err != nil {
 				t.Fatal(err)
 			}
 			save := func(version int, live, snap []byte) (int, error) {
 				var v int
-				err := adminInTx(t, s, func(tx *sql.Tx) error {
+				err := adminInTx(t, s, func(tx *Tx) error {
 					var err error
-					v, err = s.SaveSupervisedEvidence(ctx, tx, id, version, live, snap, t0.Add(time.Hour))
+					v, err = tx.SaveSupervisedEvidence(ctx, id, version, live, snap, t0.Add(time.Hour))
 					return err
 				})
 				return v, err

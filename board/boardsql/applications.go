@@ -44,7 +44,8 @@ func appContext(id int64, what string) string {
 }
 
 // CreateApplication adds a draft application and returns its id.
-func (s *Store) CreateApplication(ctx context.Context, tx *sql.Tx, a Application) (int64, error) {
+func (tx *Tx) CreateApplication(ctx context.Context, a Application) (int64, error) {
+	s := tx.s
 	var id int64
 	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
 		"INSERT INTO applications (applicant_id, set_id, state, portfolio, created_at, updated_at, renews_credential) VALUES (?, ?, ?, '', ?, ?, ?) RETURNING id"),
@@ -173,17 +174,19 @@ func (s *Store) Applications(ctx context.Context, f ApplicationFilter) ([]*Appli
 // SavePortfolio replaces an application's live portfolio if the
 // application is still at version; otherwise it returns ErrConflict and
 // changes nothing. It returns the new version.
-func (s *Store) SavePortfolio(ctx context.Context, tx *sql.Tx, id int64, version int, portfolio []byte, at time.Time) (int, error) {
+func (tx *Tx) SavePortfolio(ctx context.Context, id int64, version int, portfolio []byte, at time.Time) (int, error) {
+	s := tx.s
 	sealed, err := s.seal(portfolio, appContext(id, "portfolio"))
 	if err != nil {
 		return 0, err
 	}
-	return s.bump(ctx, tx, id, version, "portfolio = ?, updated_at = ?", sealed, s.timeArg(at))
+	return tx.bump(ctx, id, version, "portfolio = ?, updated_at = ?", sealed, s.timeArg(at))
 }
 
 // bump runs an UPDATE of one application guarded by its version and
 // returns the new version, or ErrConflict.
-func (s *Store) bump(ctx context.Context, tx *sql.Tx, id int64, version int, set string, args ...any) (int, error) {
+func (tx *Tx) bump(ctx context.Context, id int64, version int, set string, args ...any) (int, error) {
+	s := tx.s
 	args = append(args, id, version)
 	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE applications SET "+set+", version = version + 1 WHERE id = ? AND version = ?"), args...)
 	if err != nil {
@@ -205,7 +208,8 @@ func (s *Store) bump(ctx context.Context, tx *sql.Tx, id int64, version int, set
 
 // SetApplicationState moves an application to a new state if it is still
 // at version and in state from; it returns the new version.
-func (s *Store) SetApplicationState(ctx context.Context, tx *sql.Tx, id int64, version int, from, to string, at time.Time) (int, error) {
+func (tx *Tx) SetApplicationState(ctx context.Context, id int64, version int, from, to string, at time.Time) (int, error) {
+	s := tx.s
 	var cur string
 	if err := tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT state FROM applications WHERE id = ?"), id).Scan(&cur); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -216,12 +220,13 @@ func (s *Store) SetApplicationState(ctx context.Context, tx *sql.Tx, id int64, v
 	if cur != from {
 		return 0, fmt.Errorf("application %d is now %s, not %s; reload it: %w", id, cur, from, ErrConflict)
 	}
-	return s.bump(ctx, tx, id, version, "state = ?, updated_at = ?", to, s.timeArg(at))
+	return tx.bump(ctx, id, version, "state = ?, updated_at = ?", to, s.timeArg(at))
 }
 
 // FreezeSnapshot stores the submitted portfolio and the set version it is
 // judged by; it is part of submitting, in the same transaction.
-func (s *Store) FreezeSnapshot(ctx context.Context, tx *sql.Tx, id int64, snapshot []byte, setVersion string, at time.Time) error {
+func (tx *Tx) FreezeSnapshot(ctx context.Context, id int64, snapshot []byte, setVersion string, at time.Time) error {
+	s := tx.s
 	sealed, err := s.seal(snapshot, appContext(id, "snapshot"))
 	if err != nil {
 		return err
@@ -245,7 +250,8 @@ type Event struct {
 }
 
 // AddEvent records an event in the application's history.
-func (s *Store) AddEvent(ctx context.Context, tx *sql.Tx, e Event) error {
+func (tx *Tx) AddEvent(ctx context.Context, e Event) error {
+	s := tx.s
 	var actor any
 	if e.ActorID != 0 {
 		actor = e.ActorID
@@ -288,7 +294,8 @@ type SupervisorLink struct {
 }
 
 // SetSupervisors replaces the supervisor links of an application.
-func (s *Store) SetSupervisors(ctx context.Context, tx *sql.Tx, applicationID int64, links []SupervisorLink) error {
+func (tx *Tx) SetSupervisors(ctx context.Context, applicationID int64, links []SupervisorLink) error {
+	s := tx.s
 	if _, err := tx.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM application_supervisors WHERE application_id = ?"), applicationID); err != nil {
 		return err
 	}

@@ -25,8 +25,8 @@ import (
 // ErrAuditTampered, so that the next change cannot paper over the gap by
 // signing the shortened log. Nothing is written until that is resolved (see
 // AnchorAudit).
-func (s *Store) AppendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) (audit.Entry, error) {
-	return s.appendAudit(ctx, tx, e, true)
+func (tx *Tx) AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error) {
+	return tx.appendAudit(ctx, e, true)
 }
 
 // ErrAuditTampered is wrapped by the error AppendAudit returns when the log
@@ -38,7 +38,8 @@ var ErrAuditTampered = errors.New("the audit log does not end where its last sig
 // someone who can write to the database cannot sign a checkpoint.
 const auditPurpose = "audit checkpoints"
 
-func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry, guard bool) (audit.Entry, error) {
+func (tx *Tx) appendAudit(ctx context.Context, e audit.Entry, guard bool) (audit.Entry, error) {
+	s := tx.s
 	if s.keys == nil {
 		return e, errNoKeys
 	}
@@ -262,7 +263,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
 // A missing checkpoint is ErrNotFound, with the log read.
 func (s *Store) auditSnapshot(ctx context.Context) (es []audit.Entry, cp audit.Checkpoint, err error) {
 	var cpErr error
-	err = s.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.InTx(ctx, func(tx *Tx) error {
 		if s.Dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN SHARE MODE"); err != nil {
 				return fmt.Errorf("locking the audit log: %w", err)
@@ -314,7 +315,7 @@ func (s *Store) VerifyAuditAgainst(ctx context.Context, cp audit.Checkpoint) err
 // the better remedy); the break stays visible in the log itself.
 func (s *Store) AnchorAudit(ctx context.Context, actor, reason string, at time.Time) (audit.Entry, error) {
 	var out audit.Entry
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		if s.Dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN EXCLUSIVE MODE"); err != nil {
 				return fmt.Errorf("locking the audit log: %w", err)
@@ -337,7 +338,7 @@ func (s *Store) AnchorAudit(ctx context.Context, actor, reason string, at time.T
 		} else {
 			before += "; the log was empty"
 		}
-		out, err = s.appendAudit(ctx, tx, audit.Entry{At: at, Actor: actor, Action: "audit.anchor", Subject: "audit_log", Before: before, After: reason}, false)
+		out, err = tx.appendAudit(ctx, audit.Entry{At: at, Actor: actor, Action: "audit.anchor", Subject: "audit_log", Before: before, After: reason}, false)
 		return err
 	})
 	return out, err
@@ -349,7 +350,7 @@ func (s *Store) anchorExisting(ctx context.Context) error {
 	if s.keys == nil {
 		return nil
 	}
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if s.Dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN EXCLUSIVE MODE"); err != nil {
 				return fmt.Errorf("locking the audit log: %w", err)

@@ -16,11 +16,11 @@ func BenchmarkAppendAudit(b *testing.B) {
 			ctx := context.Background()
 			at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 			for i := 0; b.Loop(); i++ {
-				tx, err := s.DB.BeginTx(ctx, nil)
+				tx, err := s.Begin(ctx)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := s.AppendAudit(ctx, tx, audit.Entry{At: at.Add(time.Duration(i) * time.Millisecond), Actor: "staff-1", Action: "application.transition",
+				if _, err := tx.AppendAudit(ctx, audit.Entry{At: at.Add(time.Duration(i) * time.Millisecond), Actor: "staff-1", Action: "application.transition",
 					Subject: "application/1", Before: `{"state":"submitted"}`, After: `{"state":"in_review"}`}); err != nil {
 					b.Fatal(err)
 				}

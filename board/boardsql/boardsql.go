@@ -101,20 +101,40 @@ type Store struct {
 // InTx runs f in a transaction and commits when f returns nil; any error
 // rolls it back. On SQLite, which has one writer at a time, transactions
 // started here queue in the process.
-func (s *Store) InTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+func (s *Store) InTx(ctx context.Context, f func(tx *Tx) error) error {
 	if s.Dialect == SQLite {
 		s.writers.Lock()
 		defer s.writers.Unlock()
 	}
-	tx, err := s.DB.BeginTx(ctx, nil)
+	sqltx, err := s.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := f(tx); err != nil {
-		tx.Rollback()
+	if err := f(&Tx{Tx: sqltx, s: s}); err != nil {
+		sqltx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	return sqltx.Commit()
+}
+
+// Begin starts a transaction that the caller commits or rolls back, for
+// work committed in batches of its own (seeding a load test). Prefer InTx:
+// on SQLite, Begin does not queue behind the store's other writers.
+func (s *Store) Begin(ctx context.Context) (*Tx, error) {
+	sqltx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{Tx: sqltx, s: s}, nil
+}
+
+// Tx is one transaction of the store. Every write that must commit
+// together with others (an application's state, its history event, the
+// audit entry and the mail it sends) is a method of Tx, so that a use case
+// cannot make one outside the transaction it owns.
+type Tx struct {
+	*sql.Tx
+	s *Store
 }
 
 // CheckDatabaseURL refuses a database URL that Open would refuse, so that

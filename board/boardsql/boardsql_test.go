@@ -102,11 +102,11 @@ func appendN(t *testing.T, s *Store, n int) {
 	t.Helper()
 	ctx := context.Background()
 	for i := range n {
-		tx, err := s.DB.BeginTx(ctx, nil)
+		tx, err := s.Begin(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.AppendAudit(ctx, tx, audit.Entry{At: time.Date(2026, 11, 26, 9, i, 0, 123456789, time.UTC),
+		_, err = tx.AppendAudit(ctx, audit.Entry{At: time.Date(2026, 11, 26, 9, i, 0, 123456789, time.UTC),
 			Actor: "staff-1", Action: "application.transition", Subject: fmt.Sprintf("application/%d", i),
 			Before: `{"state":"submitted"}`, After: `{"state":"in_review"}`})
 		if err != nil {
@@ -169,12 +169,12 @@ func TestAuditAppendsSerialise(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					for i := range 10 {
-						tx, err := s.DB.BeginTx(ctx, nil)
+						tx, err := s.Begin(ctx)
 						if err != nil {
 							errs <- err
 							return
 						}
-						_, err = s.AppendAudit(ctx, tx, audit.Entry{At: time.Now(), Actor: fmt.Sprintf("w%d", w), Action: "test", Subject: fmt.Sprint(i)})
+						_, err = tx.AppendAudit(ctx, audit.Entry{At: time.Now(), Actor: fmt.Sprintf("w%d", w), Action: "test", Subject: fmt.Sprint(i)})
 						if err != nil {
 							tx.Rollback()
 							errs <- err

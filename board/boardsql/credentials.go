@@ -59,7 +59,8 @@ func credContext(id, what string) string { return "credentials/" + id + "/" + wh
 
 // UsedStatusIndexes lists the indexes taken in one status list, for the
 // allocator; purpose is "revocation" or "suspension".
-func (s *Store) UsedStatusIndexes(ctx context.Context, tx *sql.Tx, purpose, list string) ([]int, error) {
+func (tx *Tx) UsedStatusIndexes(ctx context.Context, purpose, list string) ([]int, error) {
+	s := tx.s
 	if purpose != "revocation" && purpose != "suspension" {
 		return nil, fmt.Errorf("status purpose %q: use revocation or suspension", purpose)
 	}
@@ -68,7 +69,8 @@ func (s *Store) UsedStatusIndexes(ctx context.Context, tx *sql.Tx, purpose, list
 
 // AddCredential stores an issued credential in the caller's transaction;
 // an index already taken in a list is ErrConflict.
-func (s *Store) AddCredential(ctx context.Context, tx *sql.Tx, c IssuedCredential) error {
+func (tx *Tx) AddCredential(ctx context.Context, c IssuedCredential) error {
+	s := tx.s
 	doc, err := s.seal(c.Document, credContext(c.ID, "document"))
 	if err != nil {
 		return err
@@ -146,7 +148,8 @@ func (s *Store) scanCredential(r scanner) (*IssuedCredential, error) {
 // caller's transaction: "revoke" (final), "suspend" or "reinstate" (lifts a
 // suspension). A revoked credential cannot change any more, and one a
 // renewal superseded cannot be suspended (ErrConflict): its successor can.
-func (s *Store) SetCredentialStatus(ctx context.Context, tx *sql.Tx, id, action, reason string, at time.Time) error {
+func (tx *Tx) SetCredentialStatus(ctx context.Context, id, action, reason string, at time.Time) error {
+	s := tx.s
 	var q string
 	var args []any
 	switch action {
@@ -233,7 +236,8 @@ func (s *Store) CredentialsOf(ctx context.Context, holderID int64) ([]*IssuedCre
 
 // SetCredentialPublic records the holder's choice to show a credential to
 // anyone who has its URL, or not.
-func (s *Store) SetCredentialPublic(ctx context.Context, tx *sql.Tx, id string, public bool) error {
+func (tx *Tx) SetCredentialPublic(ctx context.Context, id string, public bool) error {
+	s := tx.s
 	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE credentials SET public = ? WHERE id = ?"), public, id)
 	if err != nil {
 		return err
@@ -249,7 +253,8 @@ func (s *Store) SetCredentialPublic(ctx context.Context, tx *sql.Tx, id string, 
 // SupersedeCredential records in the caller's transaction that a renewal
 // replaced credential old with credential next. A credential already
 // superseded, or revoked, cannot be (ErrConflict).
-func (s *Store) SupersedeCredential(ctx context.Context, tx *sql.Tx, old, next string, at time.Time) error {
+func (tx *Tx) SupersedeCredential(ctx context.Context, old, next string, at time.Time) error {
+	s := tx.s
 	if old == next || next == "" {
 		return fmt.Errorf("credential %s cannot supersede itself", old)
 	}

@@ -2,7 +2,6 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -18,12 +17,12 @@ func TestCredentialsStatusOnBothEngines(t *testing.T) {
 				t.Fatal(err)
 			}
 			var appID int64
-			err = s.InTx(ctx, func(tx *sql.Tx) error {
-				appID, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: at})
+			err = s.InTx(ctx, func(tx *Tx) error {
+				appID, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: at})
 				if err != nil {
 					return err
 				}
-				return s.AddCredential(ctx, tx, IssuedCredential{ID: "c1", ApplicationID: appID, HolderID: uid, SetID: "aasect-cst", SetVersion: "2025.T.1",
+				return tx.AddCredential(ctx, IssuedCredential{ID: "c1", ApplicationID: appID, HolderID: uid, SetID: "aasect-cst", SetVersion: "2025.T.1",
 					Document: []byte(`{"id":"c1"}`), JWT: "a.b.c", IssuedAt: at, ValidUntil: at.AddDate(3, 0, 0),
 					RevocationList: "r", RevocationIndex: 7, SuspensionList: "s", SuspensionIndex: 9})
 			})
@@ -31,15 +30,15 @@ func TestCredentialsStatusOnBothEngines(t *testing.T) {
 				t.Fatal(err)
 			}
 			// An index is never given twice in one list.
-			err = s.InTx(ctx, func(tx *sql.Tx) error {
-				return s.AddCredential(ctx, tx, IssuedCredential{ID: "c2", ApplicationID: appID, HolderID: uid, SetID: "aasect-cst", SetVersion: "2025.T.1",
+			err = s.InTx(ctx, func(tx *Tx) error {
+				return tx.AddCredential(ctx, IssuedCredential{ID: "c2", ApplicationID: appID, HolderID: uid, SetID: "aasect-cst", SetVersion: "2025.T.1",
 					Document: []byte(`{}`), JWT: "x", IssuedAt: at, RevocationList: "r", RevocationIndex: 7, SuspensionList: "s", SuspensionIndex: 10})
 			})
 			if !errors.Is(err, ErrConflict) {
 				t.Fatalf("a reused index: %v", err)
 			}
 			step := func(action string) error {
-				return s.InTx(ctx, func(tx *sql.Tx) error { return s.SetCredentialStatus(ctx, tx, "c1", action, "because", at) })
+				return s.InTx(ctx, func(tx *Tx) error { return tx.SetCredentialStatus(ctx, "c1", action, "because", at) })
 			}
 			bits := func(purpose, list string) []int {
 				b, err := s.SetStatusBits(ctx, purpose, list)
@@ -78,7 +77,7 @@ func TestCredentialsStatusOnBothEngines(t *testing.T) {
 					t.Fatalf("%s after revocation: %v", a, err)
 				}
 			}
-			if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.SetCredentialStatus(ctx, tx, "nope", "revoke", "x", at) }); !errors.Is(err, ErrNotFound) {
+			if err := s.InTx(ctx, func(tx *Tx) error { return tx.SetCredentialStatus(ctx, "nope", "revoke", "x", at) }); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("unknown credential: %v", err)
 			}
 		})
@@ -95,17 +94,17 @@ func TestSupersessionOnBothEngines(t *testing.T) {
 				t.Fatal(err)
 			}
 			var first, renewal int64
-			err = s.InTx(ctx, func(tx *sql.Tx) error {
-				if first, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: at}); err != nil {
+			err = s.InTx(ctx, func(tx *Tx) error {
+				if first, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: at}); err != nil {
 					return err
 				}
 				for i, id := range []string{"old", "new"} {
-					if err := s.AddCredential(ctx, tx, IssuedCredential{ID: id, ApplicationID: first, HolderID: uid, SetID: "aasect-cst", SetVersion: "2025.T.1",
+					if err := tx.AddCredential(ctx, IssuedCredential{ID: id, ApplicationID: first, HolderID: uid, SetID: "aasect-cst", SetVersion: "2025.T.1",
 						Document: []byte(`{}`), JWT: "a.b.c", IssuedAt: at, RevocationList: "r", RevocationIndex: i, SuspensionList: "s", SuspensionIndex: i}); err != nil {
 						return err
 					}
 				}
-				renewal, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-renewal", State: "draft", Portfolio: []byte("{}"), CreatedAt: at, RenewsCredential: "old"})
+				renewal, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-renewal", State: "draft", Portfolio: []byte("{}"), CreatedAt: at, RenewsCredential: "old"})
 				return err
 			})
 			if err != nil {
@@ -118,7 +117,7 @@ func TestSupersessionOnBothEngines(t *testing.T) {
 				t.Fatalf("first application: %+v %v", a, err)
 			}
 			supersede := func(old, next string) error {
-				return s.InTx(ctx, func(tx *sql.Tx) error { return s.SupersedeCredential(ctx, tx, old, next, at) })
+				return s.InTx(ctx, func(tx *Tx) error { return tx.SupersedeCredential(ctx, old, next, at) })
 			}
 			if err := supersede("old", "old"); err == nil {
 				t.Fatal("a credential superseded itself")
@@ -133,7 +132,7 @@ func TestSupersessionOnBothEngines(t *testing.T) {
 			if err := supersede("old", "new"); !errors.Is(err, ErrConflict) {
 				t.Fatalf("superseding twice: %v", err)
 			}
-			if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.SetCredentialStatus(ctx, tx, "old", "suspend", "x", at) }); !errors.Is(err, ErrConflict) {
+			if err := s.InTx(ctx, func(tx *Tx) error { return tx.SetCredentialStatus(ctx, "old", "suspend", "x", at) }); !errors.Is(err, ErrConflict) {
 				t.Fatalf("suspending a superseded credential: %v", err)
 			}
 			if err := supersede("missing", "new"); !errors.Is(err, ErrNotFound) {

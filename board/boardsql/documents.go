@@ -33,7 +33,8 @@ type Document struct {
 
 // AddDocument records an uploaded document and returns its id; an item id
 // the application already uses for a document is ErrConflict.
-func (s *Store) AddDocument(ctx context.Context, tx *sql.Tx, d Document) (int64, error) {
+func (tx *Tx) AddDocument(ctx context.Context, d Document) (int64, error) {
+	s := tx.s
 	var id int64
 	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
 		`INSERT INTO documents (application_id, item_id, filename, content_type, size, sha256, blob_key, uploaded_by, created_at)
@@ -124,7 +125,8 @@ func (s *Store) ApplicantDocumentBySHA256(ctx context.Context, applicantID int64
 // delete from the file store, after the transaction commits: a row never
 // points to a file that is gone, and a file whose row is gone is found by
 // UnknownBlobKeys and removed later.
-func (s *Store) DeleteDocument(ctx context.Context, tx *sql.Tx, applicationID, id int64) error {
+func (tx *Tx) DeleteDocument(ctx context.Context, applicationID, id int64) error {
+	s := tx.s
 	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM documents WHERE application_id = ? AND id = ?"), applicationID, id)
 	if err != nil {
 		return fmt.Errorf("deleting document %d of application %d: %w", id, applicationID, err)

@@ -2,7 +2,6 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,9 +10,9 @@ import (
 )
 
 // docTx runs f in a committed transaction.
-func docTx(t *testing.T, s *Store, f func(tx *sql.Tx) error) error {
+func docTx(t *testing.T, s *Store, f func(tx *Tx) error) error {
 	t.Helper()
-	tx, err := s.DB.BeginTx(context.Background(), nil)
+	tx, err := s.Begin(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,12 +33,12 @@ func TestDocuments(t *testing.T) {
 				t.Fatal(err)
 			}
 			var app1, app2 int64
-			err = docTx(t, s, func(tx *sql.Tx) error {
+			err = docTx(t, s, func(tx *Tx) error {
 				portfolio := []byte(`{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Ana Example"}}`)
-				if app1, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at}); err != nil {
+				if app1, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at}); err != nil {
 					return err
 				}
-				app2, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at})
+				app2, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at})
 				return err
 			})
 			if err != nil {
@@ -51,30 +50,30 @@ func TestDocuments(t *testing.T) {
 			want := Document{ApplicationID: app1, ItemID: "doc-1", Filename: "transcript – 2024.pdf", ContentType: "application/pdf",
 				Size: 12345678, SHA256: "ab12", BlobKey: "applications/1/ff00", UploadedBy: uid, CreatedAt: at}
 			var id1, id2 int64
-			err = docTx(t, s, func(tx *sql.Tx) error {
-				if id1, err = s.AddDocument(ctx, tx, want); err != nil {
+			err = docTx(t, s, func(tx *Tx) error {
+				if id1, err = tx.AddDocument(ctx, want); err != nil {
 					return err
 				}
 				second := want
 				second.ItemID, second.Filename, second.ContentType, second.BlobKey = "doc-2", "scan.png", "image/png", "applications/1/ee11"
-				id2, err = s.AddDocument(ctx, tx, second)
+				id2, err = tx.AddDocument(ctx, second)
 				return err
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = docTx(t, s, func(tx *sql.Tx) error {
-				_, err := s.AddDocument(ctx, tx, want)
+			err = docTx(t, s, func(tx *Tx) error {
+				_, err := tx.AddDocument(ctx, want)
 				return err
 			})
 			if !errors.Is(err, ErrConflict) {
 				t.Fatalf("a second document doc-1 on one application: %v, want ErrConflict", err)
 			}
 			// Rolled back: nothing of a failed transaction remains.
-			_ = docTx(t, s, func(tx *sql.Tx) error {
+			_ = docTx(t, s, func(tx *Tx) error {
 				other := want
 				other.ItemID = "doc-9"
-				if _, err := s.AddDocument(ctx, tx, other); err != nil {
+				if _, err := tx.AddDocument(ctx, other); err != nil {
 					return err
 				}
 				return errors.New("abandon")
@@ -119,21 +118,21 @@ func TestDeleteDocumentAndUnknownBlobKeys(t *testing.T) {
 				t.Fatal(err)
 			}
 			var app1, app2, id1, id2 int64
-			err = docTx(t, s, func(tx *sql.Tx) error {
+			err = docTx(t, s, func(tx *Tx) error {
 				portfolio := []byte(`{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Ana Example"}}`)
-				if app1, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at}); err != nil {
+				if app1, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at}); err != nil {
 					return err
 				}
-				if app2, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at}); err != nil {
+				if app2, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at}); err != nil {
 					return err
 				}
 				d := Document{ApplicationID: app1, ItemID: "doc-1", Filename: "a.pdf", ContentType: "application/pdf", Size: 10, SHA256: "aa",
 					BlobKey: "applications/1/aa", UploadedBy: uid, CreatedAt: at}
-				if id1, err = s.AddDocument(ctx, tx, d); err != nil {
+				if id1, err = tx.AddDocument(ctx, d); err != nil {
 					return err
 				}
 				d.ItemID, d.BlobKey = "doc-2", "applications/1/bb"
-				id2, err = s.AddDocument(ctx, tx, d)
+				id2, err = tx.AddDocument(ctx, d)
 				return err
 			})
 			if err != nil {
@@ -145,14 +144,14 @@ func TestDeleteDocumentAndUnknownBlobKeys(t *testing.T) {
 			}
 			// Another application's id, a missing id: not found, nothing removed.
 			for _, c := range []struct{ app, id int64 }{{app2, id1}, {app1, id2 + 100}} {
-				err := docTx(t, s, func(tx *sql.Tx) error { return s.DeleteDocument(ctx, tx, c.app, c.id) })
+				err := docTx(t, s, func(tx *Tx) error { return tx.DeleteDocument(ctx, c.app, c.id) })
 				if !errors.Is(err, ErrNotFound) {
 					t.Fatalf("DeleteDocument(%d, %d): %v, want ErrNotFound", c.app, c.id, err)
 				}
 			}
 			// A rolled-back delete keeps the row.
-			_ = docTx(t, s, func(tx *sql.Tx) error {
-				if err := s.DeleteDocument(ctx, tx, app1, id1); err != nil {
+			_ = docTx(t, s, func(tx *Tx) error {
+				if err := tx.DeleteDocument(ctx, app1, id1); err != nil {
 					return err
 				}
 				return errors.New("abandon")
@@ -160,7 +159,7 @@ func TestDeleteDocumentAndUnknownBlobKeys(t *testing.T) {
 			if _, err := s.Document(ctx, app1, id1); err != nil {
 				t.Fatalf("after a rolled-back delete: %v", err)
 			}
-			if err := docTx(t, s, func(tx *sql.Tx) error { return s.DeleteDocument(ctx, tx, app1, id1) }); err != nil {
+			if err := docTx(t, s, func(tx *Tx) error { return tx.DeleteDocument(ctx, app1, id1) }); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Document(ctx, app1, id1); !errors.Is(err, ErrNotFound) {
@@ -201,9 +200,9 @@ func TestApplicantDocumentBySHA256(t *testing.T) {
 				users[i] = id
 			}
 			portfolio := []byte(`{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Ana"}}`)
-			if err := docTx(t, s, func(tx *sql.Tx) error {
+			if err := docTx(t, s, func(tx *Tx) error {
 				for i, owner := range []int64{users[0], users[0], users[1]} {
-					id, err := s.CreateApplication(ctx, tx, Application{ApplicantID: owner, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at})
+					id, err := tx.CreateApplication(ctx, Application{ApplicantID: owner, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at})
 					if err != nil {
 						return err
 					}
@@ -215,7 +214,7 @@ func TestApplicantDocumentBySHA256(t *testing.T) {
 					{ApplicationID: apps[2], ItemID: "doc-1", SHA256: "bb", Filename: "bo.pdf"},
 				} {
 					d.ContentType, d.Size, d.BlobKey, d.UploadedBy, d.CreatedAt = "application/pdf", 10, fmt.Sprintf("k%d", i), users[0], at
-					if _, err := s.AddDocument(ctx, tx, d); err != nil {
+					if _, err := tx.AddDocument(ctx, d); err != nil {
 						return err
 					}
 				}

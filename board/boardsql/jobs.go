@@ -2,7 +2,6 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -41,7 +40,8 @@ const (
 // exactly when the change that causes it does. A job with the same key,
 // pending or finished, makes this a no-op: it reports whether the job was
 // added.
-func (s *Store) EnqueueJob(ctx context.Context, tx *sql.Tx, j Job) (bool, error) {
+func (tx *Tx) EnqueueJob(ctx context.Context, j Job) (bool, error) {
+	s := tx.s
 	if j.Kind == "" || j.Key == "" {
 		return false, errors.New("a job needs a kind and a key")
 	}
@@ -92,7 +92,7 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, lease time.Duratio
 		limit = 50
 	}
 	var out []Job
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		q := "SELECT " + jobColumns + " FROM jobs WHERE done_at IS NULL AND run_at <= ? AND (locked_until IS NULL OR locked_until <= ?) ORDER BY run_at, id LIMIT ?"
 		if s.Dialect == Postgres {
 			q += " FOR UPDATE SKIP LOCKED"
@@ -146,7 +146,8 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, lease time.Duratio
 // transaction, the one that made the job's changes, so that the changes
 // and the mark commit together. A job already finished (by another worker
 // whose lease ran out) is ErrConflict: roll back.
-func (s *Store) FinishJob(ctx context.Context, tx *sql.Tx, id int64, outcome string, at time.Time) error {
+func (tx *Tx) FinishJob(ctx context.Context, id int64, outcome string, at time.Time) error {
+	s := tx.s
 	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE jobs SET done_at = ?, outcome = ?, locked_until = NULL WHERE id = ? AND done_at IS NULL"),
 		s.timeArg(at), outcome, id)
 	if err != nil {
@@ -185,7 +186,8 @@ func (s *Store) RetryJob(ctx context.Context, id int64, attempts int, failure st
 
 // CancelJobs finishes, as cancelled, the pending jobs whose key starts with
 // prefix, in the caller's transaction; it returns how many.
-func (s *Store) CancelJobs(ctx context.Context, tx *sql.Tx, prefix string, at time.Time) (int, error) {
+func (tx *Tx) CancelJobs(ctx context.Context, prefix string, at time.Time) (int, error) {
+	s := tx.s
 	if prefix == "" {
 		return 0, errors.New("cancelling jobs needs a key prefix")
 	}

@@ -2,7 +2,6 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 	"sync"
@@ -14,9 +13,9 @@ import (
 func enqueue(t *testing.T, s *Store, j Job) bool {
 	t.Helper()
 	var added bool
-	err := s.InTx(context.Background(), func(tx *sql.Tx) error {
+	err := s.InTx(context.Background(), func(tx *Tx) error {
 		var err error
-		added, err = s.EnqueueJob(context.Background(), tx, j)
+		added, err = tx.EnqueueJob(context.Background(), j)
 		return err
 	})
 	if err != nil {
@@ -65,7 +64,7 @@ func TestJobsOnBothEngines(t *testing.T) {
 			}
 			// Finished in a transaction; finishing twice is a conflict.
 			finish := func(id int64) error {
-				return s.InTx(ctx, func(tx *sql.Tx) error { return s.FinishJob(ctx, tx, id, JobDone, at.Add(time.Minute)) })
+				return s.InTx(ctx, func(tx *Tx) error { return tx.FinishJob(ctx, id, JobDone, at.Add(time.Minute)) })
 			}
 			if err := finish(again[0].ID); err != nil {
 				t.Fatal(err)
@@ -82,9 +81,9 @@ func TestJobsOnBothEngines(t *testing.T) {
 			}
 			// Cancelling by prefix: _ is not a wildcard.
 			var n int
-			err = s.InTx(ctx, func(tx *sql.Tx) error {
+			err = s.InTx(ctx, func(tx *Tx) error {
 				var err error
-				n, err = s.CancelJobs(ctx, tx, "credential/c1/", at)
+				n, err = tx.CancelJobs(ctx, "credential/c1/", at)
 				return err
 			})
 			if err != nil || n != 1 {
@@ -209,18 +208,18 @@ func TestCredentialForUpdateAndOpenRenewal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = s.InTx(ctx, func(tx *sql.Tx) error {
-				appID, err := s.CreateApplication(ctx, tx, Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte(`{}`), CreatedAt: at})
+			err = s.InTx(ctx, func(tx *Tx) error {
+				appID, err := tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte(`{}`), CreatedAt: at})
 				if err != nil {
 					return err
 				}
-				if err := s.AddCredential(ctx, tx, IssuedCredential{ID: "cred-1", ApplicationID: appID, HolderID: holder, SetID: "aasect-cst", SetVersion: "v",
+				if err := tx.AddCredential(ctx, IssuedCredential{ID: "cred-1", ApplicationID: appID, HolderID: holder, SetID: "aasect-cst", SetVersion: "v",
 					Document: []byte(`{}`), JWT: "x", IssuedAt: at, ValidUntil: at.AddDate(3, 0, 0),
 					RevocationList: "r", RevocationIndex: 1, SuspensionList: "s", SuspensionIndex: 1}); err != nil {
 					return err
 				}
 				for _, st := range []string{"withdrawn", "denied", "approved"} {
-					if _, err := s.CreateApplication(ctx, tx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: st, Portfolio: []byte(`{}`), CreatedAt: at, RenewsCredential: "cred-1"}); err != nil {
+					if _, err := tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: st, Portfolio: []byte(`{}`), CreatedAt: at, RenewsCredential: "cred-1"}); err != nil {
 						return err
 					}
 				}
@@ -230,24 +229,24 @@ func TestCredentialForUpdateAndOpenRenewal(t *testing.T) {
 				t.Fatal(err)
 			}
 			var open int64
-			err = s.InTx(ctx, func(tx *sql.Tx) error {
-				c, err := s.CredentialForUpdate(ctx, tx, "cred-1")
+			err = s.InTx(ctx, func(tx *Tx) error {
+				c, err := tx.CredentialForUpdate(ctx, "cred-1")
 				if err != nil || c.HolderID != holder || c.Status() != "active" {
 					t.Errorf("locked read: %+v %v", c, err)
 				}
-				if _, err := s.CredentialForUpdate(ctx, tx, "nope"); !errors.Is(err, ErrNotFound) {
+				if _, err := tx.CredentialForUpdate(ctx, "nope"); !errors.Is(err, ErrNotFound) {
 					t.Errorf("unknown credential: %v", err)
 				}
-				if id, err := s.OpenRenewalID(ctx, tx, "cred-1"); err != nil || id != 0 {
+				if id, err := tx.OpenRenewalID(ctx, "cred-1"); err != nil || id != 0 {
 					t.Errorf("only decided renewals: %d %v", id, err)
 				}
-				if open, err = s.CreateApplication(ctx, tx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: "under_review", Portfolio: []byte(`{}`), CreatedAt: at, RenewsCredential: "cred-1"}); err != nil {
+				if open, err = tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: "under_review", Portfolio: []byte(`{}`), CreatedAt: at, RenewsCredential: "cred-1"}); err != nil {
 					return err
 				}
-				if id, err := s.OpenRenewalID(ctx, tx, "cred-1"); err != nil || id != open {
+				if id, err := tx.OpenRenewalID(ctx, "cred-1"); err != nil || id != open {
 					t.Errorf("the open renewal, seen in its own transaction: %d %v, want %d", id, err, open)
 				}
-				if id, err := s.OpenRenewalID(ctx, tx, ""); err != nil || id != 0 {
+				if id, err := tx.OpenRenewalID(ctx, ""); err != nil || id != 0 {
 					t.Errorf("no credential: %d %v", id, err)
 				}
 				return nil
@@ -272,12 +271,12 @@ func TestCredentialLockSerialisesRenewalStarts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.InTx(ctx, func(tx *sql.Tx) error {
-				appID, err := s.CreateApplication(ctx, tx, Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte(`{}`), CreatedAt: at})
+			if err := s.InTx(ctx, func(tx *Tx) error {
+				appID, err := tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte(`{}`), CreatedAt: at})
 				if err != nil {
 					return err
 				}
-				return s.AddCredential(ctx, tx, IssuedCredential{ID: "cred-2", ApplicationID: appID, HolderID: holder, SetID: "aasect-cst", SetVersion: "v",
+				return tx.AddCredential(ctx, IssuedCredential{ID: "cred-2", ApplicationID: appID, HolderID: holder, SetID: "aasect-cst", SetVersion: "v",
 					Document: []byte(`{}`), JWT: "x", IssuedAt: at, RevocationList: "r", RevocationIndex: 2, SuspensionList: "s", SuspensionIndex: 2})
 			}); err != nil {
 				t.Fatal(err)
@@ -285,16 +284,16 @@ func TestCredentialLockSerialisesRenewalStarts(t *testing.T) {
 			var wg sync.WaitGroup
 			for range 6 {
 				wg.Go(func() {
-					err := s.InTx(ctx, func(tx *sql.Tx) error {
-						if _, err := s.CredentialForUpdate(ctx, tx, "cred-2"); err != nil {
+					err := s.InTx(ctx, func(tx *Tx) error {
+						if _, err := tx.CredentialForUpdate(ctx, "cred-2"); err != nil {
 							return err
 						}
-						id, err := s.OpenRenewalID(ctx, tx, "cred-2")
+						id, err := tx.OpenRenewalID(ctx, "cred-2")
 						if err != nil || id != 0 {
 							return err
 						}
 						time.Sleep(20 * time.Millisecond) // widen the window a missing lock would leave open
-						_, err = s.CreateApplication(ctx, tx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: "draft", Portfolio: []byte(`{}`), CreatedAt: at, RenewsCredential: "cred-2"})
+						_, err = tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: "draft", Portfolio: []byte(`{}`), CreatedAt: at, RenewsCredential: "cred-2"})
 						return err
 					})
 					if err != nil {

@@ -31,8 +31,8 @@ func keyContext(id string) string { return "signing_keys/" + id }
 // returns the new key's id.
 func (s *Store) NewSigningKey(ctx context.Context, r io.Reader, at time.Time) (string, error) {
 	var id string
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
-		k, err := s.NewSigningKeyIn(ctx, tx, r, at)
+	err := s.InTx(ctx, func(tx *Tx) error {
+		k, err := tx.NewSigningKeyIn(ctx, r, at)
 		if err == nil {
 			id = k.ID
 		}
@@ -43,7 +43,8 @@ func (s *Store) NewSigningKey(ctx context.Context, r io.Reader, at time.Time) (s
 
 // NewSigningKeyIn is NewSigningKey in the caller's transaction; it returns
 // the key with its private part.
-func (s *Store) NewSigningKeyIn(ctx context.Context, tx *sql.Tx, r io.Reader, at time.Time) (*SigningKey, error) {
+func (tx *Tx) NewSigningKeyIn(ctx context.Context, r io.Reader, at time.Time) (*SigningKey, error) {
+	s := tx.s
 	pub, priv, err := ed25519.GenerateKey(r)
 	if err != nil {
 		return nil, fmt.Errorf("generating a signing key: %w", err)

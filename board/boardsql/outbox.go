@@ -36,7 +36,8 @@ func mailContext(id int64, to, subject string) string {
 // and a crash or an SMTP outage cannot lose it. The body (which may hold a
 // sign-up or password-reset link) is stored sealed; the recipient and the
 // subject stay readable, for the record.
-func (s *Store) EnqueueMail(ctx context.Context, tx *sql.Tx, m Mail) (int64, error) {
+func (tx *Tx) EnqueueMail(ctx context.Context, m Mail) (int64, error) {
+	s := tx.s
 	if s.keys == nil {
 		return 0, errNoKeys
 	}
@@ -116,7 +117,7 @@ func (s *Store) sealPlainMail(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	n := 0
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, "SELECT id, to_addr, subject, body FROM outbox WHERE sealed_body IS NULL AND sent_at IS NULL")
 		if err != nil {
 			return err

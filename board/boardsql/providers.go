@@ -173,7 +173,8 @@ type Completion struct {
 // and returns its id. A completion the provider already reported for the
 // credential (the same course id) is ErrConflict; look it up first with
 // CompletionByKey, which is what idempotent reporting answers.
-func (s *Store) AddCompletion(ctx context.Context, tx *sql.Tx, c Completion) (int64, error) {
+func (tx *Tx) AddCompletion(ctx context.Context, c Completion) (int64, error) {
+	s := tx.s
 	areas := c.Areas
 	if areas == nil {
 		areas = map[string][]string{}

@@ -2,7 +2,6 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -68,11 +67,11 @@ func TestProvidersAndCompletionsOnBothEngines(t *testing.T) {
 
 			// Completions need a credential and an application.
 			var appID int64
-			err = s.InTx(ctx, func(tx *sql.Tx) error {
-				if appID, err = s.CreateApplication(ctx, tx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: "draft", Portfolio: []byte("{}"), CreatedAt: at}); err != nil {
+			err = s.InTx(ctx, func(tx *Tx) error {
+				if appID, err = tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: "draft", Portfolio: []byte("{}"), CreatedAt: at}); err != nil {
 					return err
 				}
-				return s.AddCredential(ctx, tx, IssuedCredential{ID: "cred-1", ApplicationID: appID, HolderID: holder, SetID: "aasect-cst", SetVersion: "1",
+				return tx.AddCredential(ctx, IssuedCredential{ID: "cred-1", ApplicationID: appID, HolderID: holder, SetID: "aasect-cst", SetVersion: "1",
 					Document: []byte("{}"), JWT: "x", IssuedAt: at, RevocationList: "r", RevocationIndex: 1, SuspensionList: "s", SuspensionIndex: 1})
 			})
 			if err != nil {
@@ -83,9 +82,9 @@ func TestProvidersAndCompletionsOnBothEngines(t *testing.T) {
 				Areas: map[string][]string{"aasect-cst": {"ethics"}}, ReportedAt: at}
 			add := func(c Completion) (int64, error) {
 				var id int64
-				err := s.InTx(ctx, func(tx *sql.Tx) error {
+				err := s.InTx(ctx, func(tx *Tx) error {
 					var err error
-					id, err = s.AddCompletion(ctx, tx, c)
+					id, err = tx.AddCompletion(ctx, c)
 					return err
 				})
 				return id, err

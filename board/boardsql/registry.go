@@ -317,7 +317,8 @@ func (s *Store) Profile(ctx context.Context, holderID int64) (*Profile, error) {
 // entry in the same transaction; extra is more searchable text (the names
 // of the holder's public credentials, of specialties and languages). It
 // returns the new version, or ErrConflict when another save came first.
-func (s *Store) SaveProfile(ctx context.Context, tx *sql.Tx, p Profile, extra string) (int, error) {
+func (tx *Tx) SaveProfile(ctx context.Context, p Profile, extra string) (int, error) {
+	s := tx.s
 	args := []any{p.DisplayName, p.City, p.Region, p.Country, strings.Join(p.Specialties, ","), p.Telehealth,
 		strings.Join(p.Languages, ","), p.Practice, p.Statement, p.Website, p.Email, p.Visible, s.timeArg(p.UpdatedAt), p.HolderID}
 	var res sql.Result
@@ -339,7 +340,7 @@ func (s *Store) SaveProfile(ctx context.Context, tx *sql.Tx, p Profile, extra st
 	} else if n == 0 {
 		return 0, fmt.Errorf("the profile was saved by someone else since version %d; reload it and save again: %w", p.Version, ErrConflict)
 	}
-	if err := s.indexProfile(ctx, tx, &p, extra); err != nil {
+	if err := tx.indexProfile(ctx, &p, extra); err != nil {
 		return 0, err
 	}
 	return p.Version + 1, nil
@@ -351,7 +352,8 @@ func (s *Store) SaveProfile(ctx context.Context, tx *sql.Tx, p Profile, extra st
 // credentials of the holder are public (a credential issued, or its
 // visibility changed): the entry keeps their set ids as filter tokens. A
 // holder without a profile has nothing to index.
-func (s *Store) ReindexProfile(ctx context.Context, tx *sql.Tx, holderID int64, extra func(*Profile) string) error {
+func (tx *Tx) ReindexProfile(ctx context.Context, holderID int64, extra func(*Profile) string) error {
+	s := tx.s
 	p, err := scanProfile(tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+profileColumns+" FROM registry_profiles WHERE holder_id = ?"), holderID))
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -359,7 +361,7 @@ func (s *Store) ReindexProfile(ctx context.Context, tx *sql.Tx, holderID int64, 
 	if err != nil {
 		return err
 	}
-	return s.indexProfile(ctx, tx, p, extra(p))
+	return tx.indexProfile(ctx, p, extra(p))
 }
 
 // RegistryIndexText is what the search index keeps of a profile: the
@@ -457,8 +459,9 @@ func isWord(w string) bool {
 // is in the index. The set ids of the holder's public credentials are read
 // here, in the caller's transaction, so that every writer of the entry
 // keeps them current.
-func (s *Store) indexProfile(ctx context.Context, tx *sql.Tx, p *Profile, extra string) error {
-	sets, err := s.PublicCredentialSets(ctx, tx, p.HolderID)
+func (tx *Tx) indexProfile(ctx context.Context, p *Profile, extra string) error {
+	s := tx.s
+	sets, err := tx.PublicCredentialSets(ctx, p.HolderID)
 	if err != nil {
 		return err
 	}
@@ -482,7 +485,8 @@ func (s *Store) indexProfile(ctx context.Context, tx *sql.Tx, p *Profile, extra 
 
 // PublicCredentialSets lists the set ids of a holder's public credentials,
 // in the caller's transaction, for the searchable text.
-func (s *Store) PublicCredentialSets(ctx context.Context, tx *sql.Tx, holderID int64) ([]string, error) {
+func (tx *Tx) PublicCredentialSets(ctx context.Context, holderID int64) ([]string, error) {
+	s := tx.s
 	rows, err := tx.QueryContext(ctx, s.Dialect.Rebind("SELECT DISTINCT set_id FROM credentials WHERE holder_id = ? AND public = ? ORDER BY set_id"), holderID, true)
 	if err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -28,8 +27,8 @@ func addRegistryHolder(t *testing.T, s *Store, n int, h registryHolder) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.InTx(ctx, func(tx *sql.Tx) error {
-		appID, err := s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: at})
+	err = s.InTx(ctx, func(tx *Tx) error {
+		appID, err := tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: at})
 		if err != nil {
 			return err
 		}
@@ -46,12 +45,12 @@ func addRegistryHolder(t *testing.T, s *Store, n int, h registryHolder) int64 {
 				c.IssuedAt = at
 			}
 			c.RevocationList, c.RevocationIndex, c.SuspensionList, c.SuspensionIndex = "r", n*10+i, "s", n*10+i
-			if err := s.AddCredential(ctx, tx, c); err != nil {
+			if err := tx.AddCredential(ctx, c); err != nil {
 				return err
 			}
 		}
 		h.p.HolderID, h.p.UpdatedAt = uid, at
-		_, err = s.SaveProfile(ctx, tx, h.p, "")
+		_, err = tx.SaveProfile(ctx, h.p, "")
 		return err
 	})
 	if err != nil {
@@ -93,14 +92,14 @@ func TestRegistrySearchOnBothEngines(t *testing.T) {
 			addRegistryHolder(t, s, 7, registryHolder{p: Profile{DisplayName: "Sam Superseded", City: "Boston", Country: "US", Visible: true},
 				creds: []IssuedCredential{pub("sam-1"), {ID: "sam-2", SetID: "florida-sex-therapist", Public: true, ValidUntil: until}}})
 			// AddCredential ignores revocation, suspension, supersession: set them.
-			err := s.InTx(ctx, func(tx *sql.Tx) error {
-				if err := s.SetCredentialStatus(ctx, tx, "amelie-1", "suspend", "x", now); err != nil {
+			err := s.InTx(ctx, func(tx *Tx) error {
+				if err := tx.SetCredentialStatus(ctx, "amelie-1", "suspend", "x", now); err != nil {
 					return err
 				}
-				if err := s.SetCredentialStatus(ctx, tx, "rita-1", "revoke", "x", now); err != nil {
+				if err := tx.SetCredentialStatus(ctx, "rita-1", "revoke", "x", now); err != nil {
 					return err
 				}
-				return s.SupersedeCredential(ctx, tx, "sam-1", "sam-2", now)
+				return tx.SupersedeCredential(ctx, "sam-1", "sam-2", now)
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -198,9 +197,9 @@ func TestRegistrySearchOnBothEngines(t *testing.T) {
 			}
 			save := func(p Profile) (int, error) {
 				var v int
-				err := s.InTx(ctx, func(tx *sql.Tx) error {
+				err := s.InTx(ctx, func(tx *Tx) error {
 					var err error
-					v, err = s.SaveProfile(ctx, tx, p, "Certified Sex Therapist")
+					v, err = tx.SaveProfile(ctx, p, "Certified Sex Therapist")
 					return err
 				})
 				return v, err
@@ -230,22 +229,22 @@ func TestRegistrySearchOnBothEngines(t *testing.T) {
 				t.Errorf("the old city still matches: %v", got)
 			}
 			// Making the only credential private takes the listing out, live.
-			if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.SetCredentialPublic(ctx, tx, "jordan-1", false) }); err != nil {
+			if err := s.InTx(ctx, func(tx *Tx) error { return tx.SetCredentialPublic(ctx, "jordan-1", false) }); err != nil {
 				t.Fatal(err)
 			}
 			if got := names(search(RegistryQuery{Q: "jordan"}).Listings); len(got) != 0 {
 				t.Errorf("listed without a public credential: %v", got)
 			}
 			// Reindexing keeps the profile and replaces the extra words.
-			if err := s.InTx(ctx, func(tx *sql.Tx) error {
-				if err := s.SetCredentialPublic(ctx, tx, "jordan-1", true); err != nil {
+			if err := s.InTx(ctx, func(tx *Tx) error {
+				if err := tx.SetCredentialPublic(ctx, "jordan-1", true); err != nil {
 					return err
 				}
-				sets, err := s.PublicCredentialSets(ctx, tx, jordan)
+				sets, err := tx.PublicCredentialSets(ctx, jordan)
 				if err != nil || !slices.Equal(sets, []string{"aasect-cst"}) {
 					return fmt.Errorf("sets %v: %v", sets, err)
 				}
-				return s.ReindexProfile(ctx, tx, jordan, func(p *Profile) string { return p.Practice + " aasect-cst" })
+				return tx.ReindexProfile(ctx, jordan, func(p *Profile) string { return p.Practice + " aasect-cst" })
 			}); err != nil {
 				t.Fatal(err)
 			}
@@ -311,22 +310,22 @@ func TestRegistryCredentialFilterToken(t *testing.T) {
 			}
 			// Made private without reindexing: the token is stale, the live
 			// check still leaves Ana out of the CSE filter.
-			if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.SetCredentialPublic(ctx, tx, "ana-cse", false) }); err != nil {
+			if err := s.InTx(ctx, func(tx *Tx) error { return tx.SetCredentialPublic(ctx, "ana-cse", false) }); err != nil {
 				t.Fatal(err)
 			}
 			if got := search(RegistryQuery{Credential: "aasect-cse"}); len(got) != 0 {
 				t.Errorf("a stale token listed: %v", got)
 			}
 			// Ben's CSE made public and reindexed in the same transaction: found.
-			err := s.InTx(ctx, func(tx *sql.Tx) error {
-				if err := s.SetCredentialPublic(ctx, tx, "ben-cse", true); err != nil {
+			err := s.InTx(ctx, func(tx *Tx) error {
+				if err := tx.SetCredentialPublic(ctx, "ben-cse", true); err != nil {
 					return err
 				}
 				ben, err := s.UserByEmail(ctx, "holder2@example.org")
 				if err != nil {
 					return err
 				}
-				return s.ReindexProfile(ctx, tx, ben.ID, func(*Profile) string { return "" })
+				return tx.ReindexProfile(ctx, ben.ID, func(*Profile) string { return "" })
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -339,11 +338,11 @@ func TestRegistryCredentialFilterToken(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.InTx(ctx, func(tx *sql.Tx) error {
-				if err := s.SetCredentialPublic(ctx, tx, "ana-cse", true); err != nil {
+			if err := s.InTx(ctx, func(tx *Tx) error {
+				if err := tx.SetCredentialPublic(ctx, "ana-cse", true); err != nil {
 					return err
 				}
-				_, err := s.SaveProfile(ctx, tx, *p, "")
+				_, err := tx.SaveProfile(ctx, *p, "")
 				return err
 			}); err != nil {
 				t.Fatal(err)

@@ -35,7 +35,8 @@ func (s *Store) ActiveCredentials(ctx context.Context) ([]*IssuedCredential, err
 // result.
 // SQLite's writers already take turns (one write transaction at a time).
 // An unknown id is ErrNotFound.
-func (s *Store) CredentialForUpdate(ctx context.Context, tx *sql.Tx, id string) (*IssuedCredential, error) {
+func (tx *Tx) CredentialForUpdate(ctx context.Context, id string) (*IssuedCredential, error) {
+	s := tx.s
 	q := "SELECT " + credColumns + " FROM credentials WHERE id = ?"
 	if s.Dialect == Postgres {
 		q += " FOR NO KEY UPDATE"
@@ -47,7 +48,8 @@ func (s *Store) CredentialForUpdate(ctx context.Context, tx *sql.Tx, id string) 
 // application renewing a credential that is still open (neither approved,
 // denied nor withdrawn: application.State.Final), the oldest when there
 // are several; 0 when there is none.
-func (s *Store) OpenRenewalID(ctx context.Context, tx *sql.Tx, credentialID string) (int64, error) {
+func (tx *Tx) OpenRenewalID(ctx context.Context, credentialID string) (int64, error) {
+	s := tx.s
 	if credentialID == "" {
 		return 0, nil
 	}

@@ -2,7 +2,6 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -163,7 +162,7 @@ func (s *Store) resealColumn(ctx context.Context, c sealedColumn) (int, []error,
 // when the log still ends at it; it returns 1 when it did.
 func (s *Store) resignCheckpoint(ctx context.Context) (int, error) {
 	n := 0
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		if s.Dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN EXCLUSIVE MODE"); err != nil {
 				return fmt.Errorf("locking the audit log: %w", err)

@@ -13,12 +13,13 @@ import (
 // verified or rejected an item in it) if the application is still at
 // version; otherwise it returns ErrConflict and changes nothing. It returns
 // the new version. The set version and submission time stay as they were.
-func (s *Store) SaveSnapshot(ctx context.Context, tx *sql.Tx, id int64, version int, snapshot []byte, at time.Time) (int, error) {
+func (tx *Tx) SaveSnapshot(ctx context.Context, id int64, version int, snapshot []byte, at time.Time) (int, error) {
+	s := tx.s
 	sealed, err := s.seal(snapshot, appContext(id, "snapshot"))
 	if err != nil {
 		return 0, err
 	}
-	return s.bump(ctx, tx, id, version, "snapshot = ?, updated_at = ?", sealed, s.timeArg(at))
+	return tx.bump(ctx, id, version, "snapshot = ?, updated_at = ?", sealed, s.timeArg(at))
 }
 
 // Votes a peer reviewer may cast.
@@ -52,7 +53,8 @@ type Assignment struct {
 // still at version, and returns the new version. A reviewer already
 // assigned, or a stale version, is ErrConflict. Whether the reviewer may
 // review this application (conflicts of interest) is the caller's check.
-func (s *Store) AssignReviewer(ctx context.Context, tx *sql.Tx, applicationID int64, version int, reviewerID, by int64, at time.Time) (int, error) {
+func (tx *Tx) AssignReviewer(ctx context.Context, applicationID int64, version int, reviewerID, by int64, at time.Time) (int, error) {
+	s := tx.s
 	var one int
 	err := tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT 1 FROM review_assignments WHERE application_id = ? AND reviewer_id = ?"),
 		applicationID, reviewerID).Scan(&one)
@@ -62,7 +64,7 @@ func (s *Store) AssignReviewer(ctx context.Context, tx *sql.Tx, applicationID in
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}
-	next, err := s.bump(ctx, tx, applicationID, version, "updated_at = ?", s.timeArg(at))
+	next, err := tx.bump(ctx, applicationID, version, "updated_at = ?", s.timeArg(at))
 	if err != nil {
 		return 0, err
 	}
@@ -80,12 +82,13 @@ func (s *Store) AssignReviewer(ctx context.Context, tx *sql.Tx, applicationID in
 // UnassignReviewer removes a reviewer (and their vote) from an application
 // if the application is still at version, and returns the new version. A
 // reviewer who is not assigned is ErrNotFound.
-func (s *Store) UnassignReviewer(ctx context.Context, tx *sql.Tx, applicationID int64, version int, reviewerID int64, at time.Time) (int, error) {
-	next, err := s.bump(ctx, tx, applicationID, version, "updated_at = ?", s.timeArg(at))
+func (tx *Tx) UnassignReviewer(ctx context.Context, applicationID int64, version int, reviewerID int64, at time.Time) (int, error) {
+	s := tx.s
+	next, err := tx.bump(ctx, applicationID, version, "updated_at = ?", s.timeArg(at))
 	if err != nil {
 		return 0, err
 	}
-	if err := s.endAssignment(ctx, tx, applicationID, reviewerID); err != nil {
+	if err := tx.endAssignment(ctx, applicationID, reviewerID); err != nil {
 		return 0, err
 	}
 	return next, nil
@@ -94,14 +97,15 @@ func (s *Store) UnassignReviewer(ctx context.Context, tx *sql.Tx, applicationID 
 // EndAssignment removes a reviewer's assignment without a version check (a
 // reviewer declaring a conflict ends their own assignment), and counts as an
 // edit of the application. A reviewer who is not assigned is ErrNotFound.
-func (s *Store) EndAssignment(ctx context.Context, tx *sql.Tx, applicationID, reviewerID int64) error {
-	if err := s.endAssignment(ctx, tx, applicationID, reviewerID); err != nil {
+func (tx *Tx) EndAssignment(ctx context.Context, applicationID, reviewerID int64) error {
+	if err := tx.endAssignment(ctx, applicationID, reviewerID); err != nil {
 		return err
 	}
-	return s.bumpVersion(ctx, tx, applicationID)
+	return tx.bumpVersion(ctx, applicationID)
 }
 
-func (s *Store) endAssignment(ctx context.Context, tx *sql.Tx, applicationID, reviewerID int64) error {
+func (tx *Tx) endAssignment(ctx context.Context, applicationID, reviewerID int64) error {
+	s := tx.s
 	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM review_assignments WHERE application_id = ? AND reviewer_id = ?"),
 		applicationID, reviewerID)
 	if err != nil {
@@ -122,7 +126,8 @@ func (s *Store) endAssignment(ctx context.Context, tx *sql.Tx, applicationID, re
 // done on the strength of the state, such as a vote while the application
 // is in peer review, then commits only while the state still holds. Another
 // state is ErrConflict, naming it; no such application is ErrNotFound.
-func (s *Store) HoldState(ctx context.Context, tx *sql.Tx, applicationID int64, state string) error {
+func (tx *Tx) HoldState(ctx context.Context, applicationID int64, state string) error {
+	s := tx.s
 	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE applications SET state = state WHERE id = ? AND state = ?"), applicationID, state)
 	if err != nil {
 		return err
@@ -147,7 +152,8 @@ func (s *Store) HoldState(ctx context.Context, tx *sql.Tx, applicationID int64, 
 // bumpVersion counts a change to an application's review (a vote, an
 // assignment ended) as an edit: a decision made on what was read before
 // it, such as an approval counting the votes, is then refused as stale.
-func (s *Store) bumpVersion(ctx context.Context, tx *sql.Tx, applicationID int64) error {
+func (tx *Tx) bumpVersion(ctx context.Context, applicationID int64) error {
+	s := tx.s
 	_, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE applications SET version = version + 1 WHERE id = ?"), applicationID)
 	return err
 }
@@ -205,7 +211,8 @@ func (s *Store) FlaggedAssignments(ctx context.Context) ([]Assignment, error) {
 // an edit of the application (its version changes), so that a decision
 // made on what was read before it is refused as stale. A reviewer who is
 // not assigned is ErrNotFound.
-func (s *Store) FlagConflict(ctx context.Context, tx *sql.Tx, applicationID, reviewerID int64, conflict string) (bool, error) {
+func (tx *Tx) FlagConflict(ctx context.Context, applicationID, reviewerID int64, conflict string) (bool, error) {
+	s := tx.s
 	res, err := tx.ExecContext(ctx, s.Dialect.Rebind(
 		"UPDATE review_assignments SET conflict = ? WHERE application_id = ? AND reviewer_id = ? AND conflict <> ?"),
 		conflict, applicationID, reviewerID, conflict)
@@ -217,7 +224,7 @@ func (s *Store) FlagConflict(ctx context.Context, tx *sql.Tx, applicationID, rev
 		return false, err
 	}
 	if n == 1 {
-		return true, s.bumpVersion(ctx, tx, applicationID)
+		return true, tx.bumpVersion(ctx, applicationID)
 	}
 	var one int
 	err = tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT 1 FROM review_assignments WHERE application_id = ? AND reviewer_id = ?"),
@@ -232,7 +239,8 @@ func (s *Store) FlagConflict(ctx context.Context, tx *sql.Tx, applicationID, rev
 // reviewer who is not assigned is ErrNotFound. A vote counts as an edit of the
 // application (its version changes); its value and when it may be cast are
 // the caller's checks.
-func (s *Store) Vote(ctx context.Context, tx *sql.Tx, applicationID, reviewerID int64, vote, comments string, at time.Time) error {
+func (tx *Tx) Vote(ctx context.Context, applicationID, reviewerID int64, vote, comments string, at time.Time) error {
+	s := tx.s
 	res, err := tx.ExecContext(ctx, s.Dialect.Rebind(
 		"UPDATE review_assignments SET vote = ?, comments = ?, voted_at = ? WHERE application_id = ? AND reviewer_id = ?"),
 		vote, comments, s.timeArg(at), applicationID, reviewerID)
@@ -244,7 +252,7 @@ func (s *Store) Vote(ctx context.Context, tx *sql.Tx, applicationID, reviewerID 
 	} else if n == 0 {
 		return fmt.Errorf("user %d is not assigned to application %d: %w", reviewerID, applicationID, ErrNotFound)
 	}
-	return s.bumpVersion(ctx, tx, applicationID)
+	return tx.bumpVersion(ctx, applicationID)
 }
 
 // Conflict is a reviewer's declared conflict of interest with an applicant:
@@ -259,7 +267,8 @@ type Conflict struct {
 
 // DeclareConflict records a conflict of interest between a reviewer and an
 // applicant; declaring it again replaces the reason.
-func (s *Store) DeclareConflict(ctx context.Context, tx *sql.Tx, c Conflict) error {
+func (tx *Tx) DeclareConflict(ctx context.Context, c Conflict) error {
+	s := tx.s
 	if strings.TrimSpace(c.Reason) == "" {
 		return errors.New("a conflict needs a reason")
 	}

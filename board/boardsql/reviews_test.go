@@ -2,7 +2,6 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 	"testing"
@@ -10,9 +9,9 @@ import (
 )
 
 // reviewTx runs f in a transaction that commits when f returns nil.
-func reviewTx(t *testing.T, s *Store, f func(tx *sql.Tx) error) error {
+func reviewTx(t *testing.T, s *Store, f func(tx *Tx) error) error {
 	t.Helper()
-	tx, err := s.DB.BeginTx(context.Background(), nil)
+	tx, err := s.Begin(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,16 +38,16 @@ func reviewFixture(t *testing.T, s *Store) (applicant, rev1, rev2, app int64) {
 	applicant = mk("ann@example.org", "Ann Applicant", "applicant")
 	rev1 = mk("rita@example.org", "Rita Reviewer", "reviewer")
 	rev2 = mk("bob@example.org", "Bob Reviewer", "reviewer")
-	err = reviewTx(t, s, func(tx *sql.Tx) error {
-		app, err = s.CreateApplication(ctx, tx, Application{ApplicantID: applicant, SetID: "aasect-cst", State: "draft",
+	err = reviewTx(t, s, func(tx *Tx) error {
+		app, err = tx.CreateApplication(ctx, Application{ApplicantID: applicant, SetID: "aasect-cst", State: "draft",
 			Portfolio: []byte(`{"live":true}`), CreatedAt: t0})
 		if err != nil {
 			return err
 		}
-		if _, err := s.SetApplicationState(ctx, tx, app, 1, "draft", "submitted", t0); err != nil {
+		if _, err := tx.SetApplicationState(ctx, app, 1, "draft", "submitted", t0); err != nil {
 			return err
 		}
-		return s.FreezeSnapshot(ctx, tx, app, []byte(`{"frozen":1}`), "2024", t0)
+		return tx.FreezeSnapshot(ctx, app, []byte(`{"frozen":1}`), "2024", t0)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -63,8 +62,8 @@ func TestSaveSnapshotIsVersionGuarded(t *testing.T) {
 			_, _, _, app := reviewFixture(t, s)
 			at := t0.Add(time.Hour)
 			var v int
-			err := reviewTx(t, s, func(tx *sql.Tx) (err error) {
-				v, err = s.SaveSnapshot(ctx, tx, app, 2, []byte(`{"frozen":2}`), at)
+			err := reviewTx(t, s, func(tx *Tx) (err error) {
+				v, err = tx.SaveSnapshot(ctx, app, 2, []byte(`{"frozen":2}`), at)
 				return err
 			})
 			if err != nil || v != 3 {
@@ -86,8 +85,8 @@ func TestSaveSnapshotIsVersionGuarded(t *testing.T) {
 			if raw == `{"frozen":2}` {
 				t.Fatal("the snapshot is stored in clear")
 			}
-			err = reviewTx(t, s, func(tx *sql.Tx) error {
-				_, err := s.SaveSnapshot(ctx, tx, app, 2, []byte(`{"frozen":"stale"}`), at)
+			err = reviewTx(t, s, func(tx *Tx) error {
+				_, err := tx.SaveSnapshot(ctx, app, 2, []byte(`{"frozen":"stale"}`), at)
 				return err
 			})
 			if !errors.Is(err, ErrConflict) {
@@ -96,8 +95,8 @@ func TestSaveSnapshotIsVersionGuarded(t *testing.T) {
 			if a, _ := s.Application(ctx, app); string(a.Snapshot) != `{"frozen":2}` || a.Version != 3 {
 				t.Fatalf("a stale write changed the snapshot: %s v%d", a.Snapshot, a.Version)
 			}
-			err = reviewTx(t, s, func(tx *sql.Tx) error {
-				_, err := s.SaveSnapshot(ctx, tx, app+100, 1, []byte(`{}`), at)
+			err = reviewTx(t, s, func(tx *Tx) error {
+				_, err := tx.SaveSnapshot(ctx, app+100, 1, []byte(`{}`), at)
 				return err
 			})
 			if !errors.Is(err, ErrNotFound) {
@@ -114,8 +113,8 @@ func TestAssignmentsAndVotes(t *testing.T) {
 			applicant, rev1, rev2, app := reviewFixture(t, s)
 			assign := func(version int, reviewer int64, at time.Time) (int, error) {
 				var v int
-				err := reviewTx(t, s, func(tx *sql.Tx) (err error) {
-					v, err = s.AssignReviewer(ctx, tx, app, version, reviewer, applicant, at)
+				err := reviewTx(t, s, func(tx *Tx) (err error) {
+					v, err = tx.AssignReviewer(ctx, app, version, reviewer, applicant, at)
 					return err
 				})
 				return v, err
@@ -147,14 +146,14 @@ func TestAssignmentsAndVotes(t *testing.T) {
 			}
 
 			voteAt := t0.Add(time.Hour)
-			if err := reviewTx(t, s, func(tx *sql.Tx) error {
-				return s.Vote(ctx, tx, app, rev1, VoteRevise, "Needs more supervision detail.", voteAt)
+			if err := reviewTx(t, s, func(tx *Tx) error {
+				return tx.Vote(ctx, app, rev1, VoteRevise, "Needs more supervision detail.", voteAt)
 			}); err != nil {
 				t.Fatal(err)
 			}
 			// Changing the vote replaces it.
-			if err := reviewTx(t, s, func(tx *sql.Tx) error {
-				return s.Vote(ctx, tx, app, rev1, VoteApprove, "", voteAt.Add(time.Minute))
+			if err := reviewTx(t, s, func(tx *Tx) error {
+				return tx.Vote(ctx, app, rev1, VoteApprove, "", voteAt.Add(time.Minute))
 			}); err != nil {
 				t.Fatal(err)
 			}
@@ -163,23 +162,23 @@ func TestAssignmentsAndVotes(t *testing.T) {
 				t.Fatalf("ReviewerAssignments: %+v %v", own, err)
 			}
 			outsider := applicant // not a reviewer of this application
-			if err := reviewTx(t, s, func(tx *sql.Tx) error {
-				return s.Vote(ctx, tx, app, outsider, VoteApprove, "", voteAt)
+			if err := reviewTx(t, s, func(tx *Tx) error {
+				return tx.Vote(ctx, app, outsider, VoteApprove, "", voteAt)
 			}); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("vote by someone not assigned: %v, want ErrNotFound", err)
 			}
 
 			// The two votes counted as edits: a decision made on what was
 			// read before them (version 4) is stale.
-			if err := reviewTx(t, s, func(tx *sql.Tx) error {
-				_, err := s.UnassignReviewer(ctx, tx, app, 4, rev1, voteAt)
+			if err := reviewTx(t, s, func(tx *Tx) error {
+				_, err := tx.UnassignReviewer(ctx, app, 4, rev1, voteAt)
 				return err
 			}); !errors.Is(err, ErrConflict) {
 				t.Fatalf("unassign with the version read before the votes: %v", err)
 			}
 			// Unassigning is version-guarded and removes the vote with the assignment.
-			if err := reviewTx(t, s, func(tx *sql.Tx) error {
-				v, err := s.UnassignReviewer(ctx, tx, app, 6, rev1, voteAt)
+			if err := reviewTx(t, s, func(tx *Tx) error {
+				v, err := tx.UnassignReviewer(ctx, app, 6, rev1, voteAt)
 				if err == nil && v != 7 {
 					t.Errorf("new version %d, want 7", v)
 				}
@@ -190,10 +189,10 @@ func TestAssignmentsAndVotes(t *testing.T) {
 			if ok, _ := s.IsAssigned(ctx, app, rev1); ok {
 				t.Fatal("still assigned after UnassignReviewer")
 			}
-			if err := reviewTx(t, s, func(tx *sql.Tx) error { return s.EndAssignment(ctx, tx, app, rev1) }); !errors.Is(err, ErrNotFound) {
+			if err := reviewTx(t, s, func(tx *Tx) error { return tx.EndAssignment(ctx, app, rev1) }); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("ending an assignment that is gone: %v", err)
 			}
-			if err := reviewTx(t, s, func(tx *sql.Tx) error { return s.EndAssignment(ctx, tx, app, rev2) }); err != nil {
+			if err := reviewTx(t, s, func(tx *Tx) error { return tx.EndAssignment(ctx, app, rev2) }); err != nil {
 				t.Fatal(err)
 			}
 			if list, _ := s.Assignments(ctx, app); len(list) != 0 {
@@ -216,8 +215,8 @@ func TestFlagConflict(t *testing.T) {
 			ctx := context.Background()
 			applicant, rev1, rev2, app := reviewFixture(t, s)
 			for i, rev := range []int64{rev1, rev2} {
-				if err := reviewTx(t, s, func(tx *sql.Tx) error {
-					_, err := s.AssignReviewer(ctx, tx, app, 2+i, rev, applicant, t0.Add(time.Minute))
+				if err := reviewTx(t, s, func(tx *Tx) error {
+					_, err := tx.AssignReviewer(ctx, app, 2+i, rev, applicant, t0.Add(time.Minute))
 					return err
 				}); err != nil {
 					t.Fatal(err)
@@ -225,8 +224,8 @@ func TestFlagConflict(t *testing.T) {
 			}
 			flag := func(reviewer int64, conflict string) (bool, error) {
 				var changed bool
-				err := reviewTx(t, s, func(tx *sql.Tx) (err error) {
-					changed, err = s.FlagConflict(ctx, tx, app, reviewer, conflict)
+				err := reviewTx(t, s, func(tx *Tx) (err error) {
+					changed, err = tx.FlagConflict(ctx, app, reviewer, conflict)
 					return err
 				})
 				return changed, err
@@ -282,7 +281,7 @@ func TestConflicts(t *testing.T) {
 			ctx := context.Background()
 			applicant, rev1, rev2, _ := reviewFixture(t, s)
 			declare := func(c Conflict) error {
-				return reviewTx(t, s, func(tx *sql.Tx) error { return s.DeclareConflict(ctx, tx, c) })
+				return reviewTx(t, s, func(tx *Tx) error { return tx.DeclareConflict(ctx, c) })
 			}
 			if err := declare(Conflict{ReviewerID: rev1, ApplicantID: applicant, Reason: "Former colleague", DeclaredAt: t0}); err != nil {
 				t.Fatal(err)
@@ -322,14 +321,14 @@ func TestHoldState(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := reviewTx(t, s, func(tx *sql.Tx) error { return s.HoldState(ctx, tx, app, a.State) }); err != nil {
+			if err := reviewTx(t, s, func(tx *Tx) error { return tx.HoldState(ctx, app, a.State) }); err != nil {
 				t.Fatalf("hold in its own state %s: %v", a.State, err)
 			}
-			err = reviewTx(t, s, func(tx *sql.Tx) error { return s.HoldState(ctx, tx, app, "peer_review") })
+			err = reviewTx(t, s, func(tx *Tx) error { return tx.HoldState(ctx, app, "peer_review") })
 			if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "not peer review") {
 				t.Fatalf("hold in another state: %v, want ErrConflict naming both", err)
 			}
-			if err := reviewTx(t, s, func(tx *sql.Tx) error { return s.HoldState(ctx, tx, app+1000, a.State) }); !errors.Is(err, ErrNotFound) {
+			if err := reviewTx(t, s, func(tx *Tx) error { return tx.HoldState(ctx, app+1000, a.State) }); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("no such application: %v, want ErrNotFound", err)
 			}
 			if b, _ := s.Application(ctx, app); b.Version != a.Version || b.State != a.State || !b.UpdatedAt.Equal(a.UpdatedAt) {

@@ -39,9 +39,9 @@ func outboxRow(t *testing.T, s *Store, id int64) string {
 func queueMail(t *testing.T, s *Store, m Mail) int64 {
 	t.Helper()
 	var id int64
-	err := s.InTx(context.Background(), func(tx *sql.Tx) error {
+	err := s.InTx(context.Background(), func(tx *Tx) error {
 		var err error
-		id, err = s.EnqueueMail(context.Background(), tx, m)
+		id, err = tx.EnqueueMail(context.Background(), m)
 		return err
 	})
 	if err != nil {
@@ -273,11 +273,11 @@ func TestAuditTailIsAnchored(t *testing.T) {
 						return
 					}
 					// The next change cannot sign the shortened log.
-					tx, err := s.DB.BeginTx(ctx, nil)
+					tx, err := s.Begin(ctx)
 					if err != nil {
 						t.Fatal(err)
 					}
-					_, err = s.AppendAudit(ctx, tx, audit.Entry{At: time.Now(), Actor: "staff", Action: "next", Subject: "x"})
+					_, err = tx.AppendAudit(ctx, audit.Entry{At: time.Now(), Actor: "staff", Action: "next", Subject: "x"})
 					tx.Rollback()
 					if !errors.Is(err, ErrAuditTampered) {
 						t.Fatalf("AppendAudit on a tampered log: %v, want ErrAuditTampered", err)
@@ -378,14 +378,14 @@ func TestSecretKeyRotation(t *testing.T) {
 				t.Fatal(err)
 			}
 			var appID int64
-			err = s.InTx(ctx, func(tx *sql.Tx) error {
-				if appID, err = s.CreateApplication(ctx, tx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "submitted", Portfolio: []byte(`{"p":1}`), CreatedAt: at}); err != nil {
+			err = s.InTx(ctx, func(tx *Tx) error {
+				if appID, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "submitted", Portfolio: []byte(`{"p":1}`), CreatedAt: at}); err != nil {
 					return err
 				}
-				if err := s.FreezeSnapshot(ctx, tx, appID, []byte(`{"s":1}`), "2025.T.1", at); err != nil {
+				if err := tx.FreezeSnapshot(ctx, appID, []byte(`{"s":1}`), "2025.T.1", at); err != nil {
 					return err
 				}
-				return s.AddCredential(ctx, tx, IssuedCredential{ID: "c1", ApplicationID: appID, HolderID: uid, SetID: "aasect-cst", SetVersion: "2025.T.1",
+				return tx.AddCredential(ctx, IssuedCredential{ID: "c1", ApplicationID: appID, HolderID: uid, SetID: "aasect-cst", SetVersion: "2025.T.1",
 					Document: []byte(`{"id":"c1"}`), JWT: "a.b.c", IssuedAt: at, RevocationList: "r", RevocationIndex: 1, SuspensionList: "s", SuspensionIndex: 1})
 			})
 			if err != nil {
@@ -528,8 +528,8 @@ func TestVerifyAuditWhileAppending(t *testing.T) {
 			done := make(chan error, 1)
 			go func() {
 				for i := range 60 {
-					err := s.InTx(ctx, func(tx *sql.Tx) error {
-						_, err := s.AppendAudit(ctx, tx, audit.Entry{At: time.Now(), Actor: "staff", Action: "busy", Subject: fmt.Sprint(i)})
+					err := s.InTx(ctx, func(tx *Tx) error {
+						_, err := tx.AppendAudit(ctx, audit.Entry{At: time.Now(), Actor: "staff", Action: "busy", Subject: fmt.Sprint(i)})
 						return err
 					})
 					if err != nil {

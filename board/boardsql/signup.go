@@ -22,7 +22,8 @@ import (
 // and whether it was replaced; an account that is verified (or holds other
 // roles) is left as it was (false), and an address without an account is
 // ErrNotFound.
-func (s *Store) ReplaceUnverifiedUser(ctx context.Context, tx *sql.Tx, u User) (int64, bool, error) {
+func (tx *Tx) ReplaceUnverifiedUser(ctx context.Context, u User) (int64, bool, error) {
+	s := tx.s
 	email := strings.ToLower(strings.TrimSpace(u.Email))
 	var id int64
 	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
@@ -76,7 +77,8 @@ var userReferences = []struct{ Table, Column string }{
 // hold only the applicant role and that nothing else names (see
 // userReferences). Their e-mail tokens, sessions, API tokens and recovery
 // codes go with them. It returns the ids deleted, in order.
-func (s *Store) DeleteUnverifiedUsers(ctx context.Context, tx *sql.Tx, before time.Time) ([]int64, error) {
+func (tx *Tx) DeleteUnverifiedUsers(ctx context.Context, before time.Time) ([]int64, error) {
+	s := tx.s
 	var q strings.Builder
 	q.WriteString("DELETE FROM users WHERE email_verified_at IS NULL AND created_at < ? AND roles = ?")
 	for _, r := range userReferences {

@@ -2,7 +2,6 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -35,7 +34,7 @@ func TestReplaceUnverifiedUser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = s.InTx(ctx, func(tx *sql.Tx) error {
+			err = s.InTx(ctx, func(tx *Tx) error {
 				if err := s.CreateEmailToken(ctx, tx, "verify-old", pending, PurposeVerify, t0.Add(48*time.Hour)); err != nil {
 					return err
 				}
@@ -51,9 +50,9 @@ func TestReplaceUnverifiedUser(t *testing.T) {
 			replace := func(email string) (int64, bool, error) {
 				var id int64
 				var replaced bool
-				err := s.InTx(ctx, func(tx *sql.Tx) error {
+				err := s.InTx(ctx, func(tx *Tx) error {
 					var err error
-					id, replaced, err = s.ReplaceUnverifiedUser(ctx, tx, User{Email: email, Name: "Real Owner", PasswordHash: "new-hash", CreatedAt: later})
+					id, replaced, err = tx.ReplaceUnverifiedUser(ctx, User{Email: email, Name: "Real Owner", PasswordHash: "new-hash", CreatedAt: later})
 					return err
 				})
 				return id, replaced, err
@@ -67,9 +66,9 @@ func TestReplaceUnverifiedUser(t *testing.T) {
 			if err != nil || u.Name != "Real Owner" || u.PasswordHash != "new-hash" || !u.CreatedAt.Equal(later) || u.Version != 2 || !u.EmailVerifiedAt.IsZero() {
 				t.Fatalf("replaced account: %+v %v", u, err)
 			}
-			err = s.InTx(ctx, func(tx *sql.Tx) error {
+			err = s.InTx(ctx, func(tx *Tx) error {
 				for _, tok := range []struct{ digest, purpose string }{{"verify-old", PurposeVerify}, {"reset-old", PurposeReset}} {
-					if _, err := s.UseEmailToken(ctx, tx, tok.digest, tok.purpose, t0); !errors.Is(err, ErrNotFound) {
+					if _, err := tx.UseEmailToken(ctx, tok.digest, tok.purpose, t0); !errors.Is(err, ErrNotFound) {
 						t.Errorf("token %s of the replaced account: %v, want ErrNotFound", tok.digest, err)
 					}
 				}
@@ -130,8 +129,8 @@ func TestDeleteUnverifiedUsers(t *testing.T) {
 			verified := add("verified@example.org", t0, true, "applicant")
 			reviewer := add("reviewer@example.org", t0, false, "applicant", "reviewer")
 			applied := add("applied@example.org", t0, false, "applicant")
-			err := s.InTx(ctx, func(tx *sql.Tx) error {
-				if _, err := s.CreateApplication(ctx, tx, Application{ApplicantID: applied, SetID: "aasect-cst", State: "draft", Portfolio: []byte("{}"), CreatedAt: t0}); err != nil {
+			err := s.InTx(ctx, func(tx *Tx) error {
+				if _, err := tx.CreateApplication(ctx, Application{ApplicantID: applied, SetID: "aasect-cst", State: "draft", Portfolio: []byte("{}"), CreatedAt: t0}); err != nil {
 					return err
 				}
 				return s.CreateEmailToken(ctx, tx, "tok", old1, PurposeVerify, t0.Add(48*time.Hour))
@@ -140,9 +139,9 @@ func TestDeleteUnverifiedUsers(t *testing.T) {
 				t.Fatal(err)
 			}
 			var ids []int64
-			err = s.InTx(ctx, func(tx *sql.Tx) error {
+			err = s.InTx(ctx, func(tx *Tx) error {
 				var err error
-				ids, err = s.DeleteUnverifiedUsers(ctx, tx, cut)
+				ids, err = tx.DeleteUnverifiedUsers(ctx, cut)
 				return err
 			})
 			if err != nil {

@@ -47,10 +47,10 @@ func (s *Store) ChargeAttempt(ctx context.Context, now time.Time, charges ...Cha
 	slices.SortFunc(charges, func(a, b Charge) int {
 		return strings.Compare(a.Scope+"\x00"+a.Key, b.Scope+"\x00"+b.Key)
 	})
-	err = s.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.InTx(ctx, func(tx *Tx) error {
 		next := make([]auth.Attempts, len(charges))
 		for i, c := range charges {
-			a, err := s.lockThrottle(ctx, tx, c.ThrottleKey, now)
+			a, err := tx.lockThrottle(ctx, c.ThrottleKey, now)
 			if err != nil {
 				return err
 			}
@@ -61,7 +61,7 @@ func (s *Store) ChargeAttempt(ctx context.Context, now time.Time, charges ...Cha
 			return errRefused
 		}
 		for i, c := range charges {
-			if err := s.writeThrottle(ctx, tx, c.ThrottleKey, next[i], c.Policy.Forget(next[i])); err != nil {
+			if err := tx.writeThrottle(ctx, c.ThrottleKey, next[i], c.Policy.Forget(next[i])); err != nil {
 				return err
 			}
 		}
@@ -81,14 +81,14 @@ func (s *Store) RefundAttempt(ctx context.Context, now time.Time, charges ...Cha
 	slices.SortFunc(charges, func(a, b Charge) int {
 		return strings.Compare(a.Scope+"\x00"+a.Key, b.Scope+"\x00"+b.Key)
 	})
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		for _, c := range charges {
-			a, err := s.lockThrottle(ctx, tx, c.ThrottleKey, now)
+			a, err := tx.lockThrottle(ctx, c.ThrottleKey, now)
 			if err != nil {
 				return err
 			}
 			a = c.Policy.Refund(a)
-			if err := s.writeThrottle(ctx, tx, c.ThrottleKey, a, c.Policy.Forget(a)); err != nil {
+			if err := tx.writeThrottle(ctx, c.ThrottleKey, a, c.Policy.Forget(a)); err != nil {
 				return err
 			}
 		}
@@ -101,8 +101,8 @@ func (s *Store) RefundAttempt(ctx context.Context, now time.Time, charges ...Cha
 // now; it marks the counter told, so that the caller queues the mail in the
 // same transaction and it is sent once per window whatever runs in
 // parallel.
-func (s *Store) CountFailure(ctx context.Context, tx *sql.Tx, k ThrottleKey, n auth.Notice, now time.Time) (tell bool, err error) {
-	a, err := s.lockThrottle(ctx, tx, k, now)
+func (tx *Tx) CountFailure(ctx context.Context, k ThrottleKey, n auth.Notice, now time.Time) (tell bool, err error) {
+	a, err := tx.lockThrottle(ctx, k, now)
 	if err != nil {
 		return false, err
 	}
@@ -111,7 +111,7 @@ func (s *Store) CountFailure(ctx context.Context, tx *sql.Tx, k ThrottleKey, n a
 	if t := a.Told.Add(n.Window); t.After(forget) {
 		forget = t
 	}
-	return tell, s.writeThrottle(ctx, tx, k, a, forget)
+	return tell, tx.writeThrottle(ctx, k, a, forget)
 }
 
 // Throttle reads a counter; one that does not exist is the zero state.
@@ -155,7 +155,8 @@ func (s *Store) ForgetThrottles(ctx context.Context, now time.Time) (int64, erro
 // lockThrottle reads a counter inside tx and holds its row until tx ends,
 // making an empty one (started at now) when there is none. The upsert's
 // update changes nothing; it is there to lock the row and return it.
-func (s *Store) lockThrottle(ctx context.Context, tx *sql.Tx, k ThrottleKey, now time.Time) (auth.Attempts, error) {
+func (tx *Tx) lockThrottle(ctx context.Context, k ThrottleKey, now time.Time) (auth.Attempts, error) {
+	s := tx.s
 	t := s.timeArg(now)
 	a, err := scanAttempts(tx.QueryRowContext(ctx, s.Dialect.Rebind(
 		"INSERT INTO sign_in_throttle (scope, throttle_key, account, failures, window_start, blocked_until, forget_at) VALUES (?, ?, ?, 0, ?, ?, ?) "+
@@ -169,7 +170,8 @@ func (s *Store) lockThrottle(ctx context.Context, tx *sql.Tx, k ThrottleKey, now
 }
 
 // writeThrottle stores a counter's new state, held by lockThrottle.
-func (s *Store) writeThrottle(ctx context.Context, tx *sql.Tx, k ThrottleKey, a auth.Attempts, forget time.Time) error {
+func (tx *Tx) writeThrottle(ctx context.Context, k ThrottleKey, a auth.Attempts, forget time.Time) error {
+	s := tx.s
 	var told any
 	if !a.Told.IsZero() {
 		told = s.timeArg(a.Told)
@@ -219,7 +221,8 @@ const KnownDevicesPerUser = 20
 // browser that just signed in to the user's account with its second
 // factor, until expires, inside tx; past KnownDevicesPerUser the least
 // recently used devices of the user are forgotten, as are expired ones.
-func (s *Store) RememberDevice(ctx context.Context, tx *sql.Tx, userID int64, digest string, now, expires time.Time) error {
+func (tx *Tx) RememberDevice(ctx context.Context, userID int64, digest string, now, expires time.Time) error {
+	s := tx.s
 	_, err := tx.ExecContext(ctx, s.Dialect.Rebind(
 		"INSERT INTO known_devices (digest, user_id, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?) "+
 			"ON CONFLICT (user_id, digest) DO UPDATE SET last_used_at = excluded.last_used_at, expires_at = excluded.expires_at"),

@@ -2,7 +2,6 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -149,9 +148,9 @@ func TestCountFailureTellsOnce(t *testing.T) {
 			n := auth.Notice{After: 10, Window: 24 * time.Hour}
 			count := func(at time.Time) bool {
 				var tell bool
-				err := s.InTx(ctx, func(tx *sql.Tx) error {
+				err := s.InTx(ctx, func(tx *Tx) error {
 					var err error
-					tell, err = s.CountFailure(ctx, tx, k, n, at)
+					tell, err = tx.CountFailure(ctx, k, n, at)
 					return err
 				})
 				if err != nil {
@@ -195,7 +194,7 @@ func TestKnownDevices(t *testing.T) {
 			b, _ := s.CreateUser(ctx, User{Email: "b@example.org", Name: "B", PasswordHash: "h", CreatedAt: t0})
 			remember := func(user int64, digest string, at time.Time) {
 				t.Helper()
-				if err := s.InTx(ctx, func(tx *sql.Tx) error { return s.RememberDevice(ctx, tx, user, digest, at, at.Add(24*time.Hour)) }); err != nil {
+				if err := s.InTx(ctx, func(tx *Tx) error { return tx.RememberDevice(ctx, user, digest, at, at.Add(24*time.Hour)) }); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -236,11 +235,11 @@ func TestKnownDevices(t *testing.T) {
 			at := t0.Add(22 * time.Hour)
 			for _, c := range []struct {
 				what   string
-				change func(tx *sql.Tx) error
+				change func(tx *Tx) error
 			}{
-				{"reset", func(tx *sql.Tx) error { return s.SetPassword(ctx, tx, a, "h2") }},
-				{"change", func(tx *sql.Tx) error { _, _, err := s.ChangePassword(ctx, tx, a, "h2", "h3", ""); return err }},
-				{"two-factor off", func(tx *sql.Tx) error { return s.DisableTOTP(ctx, tx, a) }},
+				{"reset", func(tx *Tx) error { return s.SetPassword(ctx, tx, a, "h2") }},
+				{"change", func(tx *Tx) error { _, _, err := s.ChangePassword(ctx, tx, a, "h2", "h3", ""); return err }},
+				{"two-factor off", func(tx *Tx) error { return s.DisableTOTP(ctx, tx, a) }},
 			} {
 				remember(a, "kept", at)
 				if err := s.InTx(ctx, c.change); err != nil {

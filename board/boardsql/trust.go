@@ -26,7 +26,8 @@ type TrustedIssuer struct {
 
 // AddTrustedIssuer adds an issuer to the trust list; a DID listed already
 // is ErrConflict. The caller validates the entry.
-func (s *Store) AddTrustedIssuer(ctx context.Context, tx *sql.Tx, t TrustedIssuer) error {
+func (tx *Tx) AddTrustedIssuer(ctx context.Context, t TrustedIssuer) error {
+	s := tx.s
 	_, err := tx.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO trusted_issuers (did, name, note, added_by, added_at) VALUES (?, ?, ?, ?, ?)"),
 		t.DID, t.Name, t.Note, t.AddedBy, s.timeArg(t.AddedAt))
 	if err != nil {
@@ -40,7 +41,8 @@ func (s *Store) AddTrustedIssuer(ctx context.Context, tx *sql.Tx, t TrustedIssue
 
 // RemoveTrustedIssuer removes an issuer from the trust list and returns the
 // entry removed; a DID not listed is ErrNotFound.
-func (s *Store) RemoveTrustedIssuer(ctx context.Context, tx *sql.Tx, did string) (*TrustedIssuer, error) {
+func (tx *Tx) RemoveTrustedIssuer(ctx context.Context, did string) (*TrustedIssuer, error) {
+	s := tx.s
 	// One statement: of two admins removing the same entry at once, one
 	// removes it and the other finds nothing.
 	t, err := scanTrustedIssuer(tx.QueryRowContext(ctx, s.Dialect.Rebind(

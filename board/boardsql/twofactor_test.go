@@ -228,7 +228,7 @@ func TestRenewRecoveryCodes(t *testing.T) {
 				t.Fatal("renewing with no codes must fail: it would leave none")
 			}
 			// In a transaction that rolls back, nothing changes.
-			tx, err := s.DB.BeginTx(ctx, nil)
+			tx, err := s.Begin(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}

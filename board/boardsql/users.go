@@ -367,7 +367,8 @@ func (s *Store) CreateEmailToken(ctx context.Context, q Querier, digest string, 
 
 // UseEmailToken consumes a token of a purpose inside tx and returns its
 // user's id. An unknown, used, expired or other-purpose token is ErrNotFound.
-func (s *Store) UseEmailToken(ctx context.Context, tx *sql.Tx, digest, purpose string, now time.Time) (int64, error) {
+func (tx *Tx) UseEmailToken(ctx context.Context, digest, purpose string, now time.Time) (int64, error) {
+	s := tx.s
 	var userID int64
 	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
 		"UPDATE email_tokens SET used_at = ? WHERE digest = ? AND purpose = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id"),

@@ -75,9 +75,9 @@ func TestEmailTokens(t *testing.T) {
 				t.Fatal(err)
 			}
 			use := func(digest, purpose string, at time.Time) (int64, error) {
-				tx, _ := s.DB.BeginTx(ctx, nil)
+				tx, _ := s.Begin(ctx)
 				defer tx.Commit()
-				return s.UseEmailToken(ctx, tx, digest, purpose, at)
+				return tx.UseEmailToken(ctx, digest, purpose, at)
 			}
 			if _, err := use("tok", PurposeReset, t0); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("wrong purpose: %v", err)
@@ -120,14 +120,14 @@ func TestDuplicateSignUpKeepsTheTransaction(t *testing.T) {
 			if _, err := s.CreateUser(ctx, User{Email: "ana@example.org", Name: "Ana", PasswordHash: "x", CreatedAt: t0}); err != nil {
 				t.Fatal(err)
 			}
-			tx, err := s.DB.BeginTx(ctx, nil)
+			tx, err := s.Begin(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.CreateUserIn(ctx, tx, User{Email: "ANA@example.org", Name: "Other", PasswordHash: "x", CreatedAt: t0}); !errors.Is(err, ErrConflict) {
 				t.Fatalf("duplicate: %v", err)
 			}
-			if _, err := s.EnqueueMail(ctx, tx, Mail{To: "ana@example.org", Subject: "warning", Body: "b", CreatedAt: t0}); err != nil {
+			if _, err := tx.EnqueueMail(ctx, Mail{To: "ana@example.org", Subject: "warning", Body: "b", CreatedAt: t0}); err != nil {
 				t.Fatalf("the transaction is unusable after the duplicate: %v", err)
 			}
 			if err := tx.Commit(); err != nil {

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"net/http"
@@ -315,9 +314,9 @@ func TestDecidedApplicationClosesToReviewersAndSupervisors(t *testing.T) {
 	if err := w.s.cfg.Files.Put(ctx, doc.BlobKey, data); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.s.inTx(ctx, func(tx *sql.Tx) error {
+	if err := w.s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		doc.ID, err = w.st.AddDocument(ctx, tx, doc)
+		doc.ID, err = tx.AddDocument(ctx, doc)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -480,7 +479,7 @@ func TestRegulatorLookUpNeverShowsPrivateHolder(t *testing.T) {
 	if rec := openAPICall(t, h, "GET", "/api/v1/title-check/credentials/"+private.ID, "", reg); rec.Code != 200 {
 		t.Fatalf("a listed holder: %d %s", rec.Code, rec.Body)
 	}
-	if err := w.s.inTx(ctx, func(tx *sql.Tx) error { return w.st.SetCredentialPublic(ctx, tx, private.ID, false) }); err != nil {
+	if err := w.s.inTx(ctx, func(tx *boardsql.Tx) error { return tx.SetCredentialPublic(ctx, private.ID, false) }); err != nil {
 		t.Fatal(err)
 	}
 	const unknown = "0f3c5e2a-1111-4222-8333-944455556666"

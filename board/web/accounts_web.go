@@ -1,7 +1,6 @@
 package web
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -439,11 +438,11 @@ func (s *Server) accountSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	now := s.now()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if _, err := s.cfg.Store.UpdateUser(ctx, tx, changed); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, detailsEntry(now, u.ID, "account.update", u, &changed)); err != nil {
+		if _, err := tx.AppendAudit(ctx, detailsEntry(now, u.ID, "account.update", u, &changed)); err != nil {
 			return err
 		}
 		return s.recordRecheck(ctx, tx, u, &changed, found, "", now)
@@ -504,7 +503,7 @@ func describeAgent(ua string) string {
 // whether that was the caller's own session.
 func (s *Server) endSession(r *http.Request, u *boardsql.User, sid string) (own bool, err error) {
 	ctx := r.Context()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		digest, err := s.cfg.Store.EndUserSession(ctx, tx, u.ID, sid)
 		if err != nil {
 			return err
@@ -513,7 +512,7 @@ func (s *Server) endSession(r *http.Request, u *boardsql.User, sid string) (own 
 		own = cur != nil && cur.Digest == digest
 		e := userEntry(s.now(), u.ID, "session.end")
 		e.After = "session " + sid
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, e)
+		_, err = tx.AppendAudit(ctx, e)
 		return err
 	})
 	return own, err
@@ -542,14 +541,14 @@ func (s *Server) endOtherSessionsForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var n int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
 		if n, err = s.cfg.Store.EndOtherSessions(ctx, tx, u.ID, cur.Digest); err != nil {
 			return err
 		}
 		e := userEntry(s.now(), u.ID, "session.end_others")
 		e.After = fmt.Sprintf("%d sessions", n)
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, e)
+		_, err = tx.AppendAudit(ctx, e)
 		return err
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -309,12 +308,12 @@ func (s *Server) uploadSet(ctx context.Context, u *boardsql.User, file string, d
 		return nil, err
 	}
 	up := boardsql.SetUpload{SetID: set.ID, Version: set.Version, YAML: string(data), UploadedBy: u.ID, UploadedAt: s.now()}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if up.ID, err = s.cfg.Store.CreateSetUpload(ctx, tx, up); err != nil {
+		if up.ID, err = tx.CreateSetUpload(ctx, up); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(u, "requirement_set.upload", fmt.Sprintf("requirement_set_upload/%d", up.ID),
+		_, err = tx.AppendAudit(ctx, s.adminEntry(u, "requirement_set.upload", fmt.Sprintf("requirement_set_upload/%d", up.ID),
 			"", set.ID+" "+set.Version))
 		return err
 	})
@@ -601,11 +600,11 @@ func (s *Server) publishUpload(ctx context.Context, u *boardsql.User, up *boards
 	if _, err := s.sets().With(set); err != nil {
 		return conflict("Not published", "It does not fit the versions in force: "+err.Error())
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.cfg.Store.PublishSetUpload(ctx, tx, up.ID, s.now()); err != nil {
+	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
+		if err := tx.PublishSetUpload(ctx, up.ID, s.now()); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(u, "requirement_set.publish", fmt.Sprintf("requirement_set_upload/%d", up.ID),
+		_, err := tx.AppendAudit(ctx, s.adminEntry(u, "requirement_set.publish", fmt.Sprintf("requirement_set_upload/%d", up.ID),
 			"draft", "published "+set.ID+" "+set.Version))
 		return err
 	})
@@ -788,7 +787,7 @@ func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c
 			return nil, err
 		}
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		v, err := s.cfg.Store.UpdateUser(ctx, tx, next)
 		if err != nil {
 			return err
@@ -805,7 +804,7 @@ func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c
 				return err
 			}
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(me, "user.update", fmt.Sprintf("user/%d", uid), before, after))
+		_, err = tx.AppendAudit(ctx, s.adminEntry(me, "user.update", fmt.Sprintf("user/%d", uid), before, after))
 		return err
 	})
 	if err != nil {
@@ -957,12 +956,12 @@ func (s *Server) saveBoard(ctx context.Context, me *boardsql.User, b boardsql.Bo
 		return 0, err
 	}
 	var version int
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if version, err = s.cfg.Store.SaveBoardSettings(ctx, tx, b); err != nil {
+		if version, err = tx.SaveBoardSettings(ctx, b); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(me, "board.settings", "board", adminBoardAudit(old), adminBoardAudit(&b)))
+		_, err = tx.AppendAudit(ctx, s.adminEntry(me, "board.settings", "board", adminBoardAudit(old), adminBoardAudit(&b)))
 		return err
 	})
 	return version, err

@@ -54,7 +54,7 @@ func adminUploadForm(t *testing.T, h http.Handler, name string, yaml []byte, c *
 // 2027, with the SAR requirement raised from 10 to 40 credits.
 func adminNextCST(t *testing.T) []byte {
 	t.Helper()
-	data, err := os.ReadFile("../requirements/sets/aasect-cst.yaml")
+	data, err := os.ReadFile("../../requirements/sets/aasect-cst.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -117,15 +116,15 @@ func (s *Server) newApplication(ctx context.Context, u *boardsql.User, setID str
 	}
 	now := s.now()
 	var id int64
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if id, err = s.cfg.Store.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: u.ID, SetID: setID, State: string(board.Draft), Portfolio: data, CreatedAt: now}); err != nil {
+		if id, err = tx.CreateApplication(ctx, boardsql.Application{ApplicantID: u.ID, SetID: setID, State: string(board.Draft), Portfolio: data, CreatedAt: now}); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: id, At: now, ActorID: u.ID, Action: "start", To: string(board.Draft)}); err != nil {
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: now, ActorID: u.ID, Action: "start", To: string(board.Draft)}); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.start",
+		_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.start",
 			Subject: fmt.Sprintf("application/%d", id), After: setID})
 		return err
 	})
@@ -472,7 +471,7 @@ func (s *Server) savePortfolio(ctx context.Context, u *boardsql.User, app *board
 // savePortfolioWith is savePortfolio with more to write in its transaction
 // (extra may be nil).
 func (s *Server) savePortfolioWith(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, p *portfolio.Portfolio, what string,
-	extra func(tx *sql.Tx, now time.Time) error) (int, error) {
+	extra func(tx *boardsql.Tx, now time.Time) error) (int, error) {
 	data, err := portfolio.Encode(p)
 	if err != nil {
 		return 0, err
@@ -485,15 +484,15 @@ func (s *Server) savePortfolioWith(ctx context.Context, u *boardsql.User, app *b
 	}
 	now := s.now()
 	var newVersion int
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if newVersion, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, version, data, now); err != nil {
+		if newVersion, err = tx.SavePortfolio(ctx, app.ID, version, data, now); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.SetSupervisors(ctx, tx, app.ID, links); err != nil {
+		if err := tx.SetSupervisors(ctx, app.ID, links); err != nil {
 			return err
 		}
-		if _, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.portfolio",
+		if _, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.portfolio",
 			Subject: fmt.Sprintf("application/%d", app.ID), After: what}); err != nil {
 			return err
 		}
@@ -820,7 +819,7 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	newVersion, err := s.savePortfolioWith(ctx, u, app, version, p, "imported a portfolio", func(tx *sql.Tx, now time.Time) error {
+	newVersion, err := s.savePortfolioWith(ctx, u, app, version, p, "imported a portfolio", func(tx *boardsql.Tx, now time.Time) error {
 		return s.recordCopies(ctx, tx, u, plan, now)
 	})
 	if err != nil {

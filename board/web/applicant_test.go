@@ -223,7 +223,7 @@ func TestImportExportSubmit(t *testing.T) {
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "$.education[0]") {
 		t.Fatalf("broken import: %d\n%s", rec.Code, rec.Body)
 	}
-	example, err := os.ReadFile("../examples/portfolios/cst-eligible.json")
+	example, err := os.ReadFile("../../examples/portfolios/cst-eligible.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +407,7 @@ func withItemWholeDecode(p *portfolio.Portfolio, list, itemID string, obj map[st
 // the same new ids, and the same portfolio saved; and that the portfolio it
 // was given is left as it was.
 func TestWithItemSameAsWholeDecode(t *testing.T) {
-	data, err := os.ReadFile("../examples/portfolios/cst-eligible.json")
+	data, err := os.ReadFile("../../examples/portfolios/cst-eligible.json")
 	if err != nil {
 		t.Fatal(err)
 	}

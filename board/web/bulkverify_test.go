@@ -26,7 +26,7 @@ func submittedExample(t *testing.T, s *Server, st *boardsql.Store) (applicant, s
 	staff = addUser(t, st, "sam@example.org", "Sam Staff", "staff")
 	ac, sc = sessionFor(t, s, applicant), sessionFor(t, s, staff)
 	id = appStart(t, s, ac, "aasect-cst")
-	example, err := os.ReadFile("../examples/portfolios/cst-eligible.json")
+	example, err := os.ReadFile("../../examples/portfolios/cst-eligible.json")
 	if err != nil {
 		t.Fatal(err)
 	}

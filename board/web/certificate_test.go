@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"compress/zlib"
 	"context"
-	"database/sql"
 	"encoding/binary"
+	"github.com/certboard/certboard/board/boardsql"
 	"hash/crc32"
 	imagepng "image/png"
 	"io"
@@ -37,8 +37,8 @@ func TestCertificateAndLiveVerification(t *testing.T) {
 	}
 	// The demo makes Jordan's credential public; private, it is the
 	// holder's and the board's alone.
-	if err := w.s.inTx(context.Background(), func(tx *sql.Tx) error {
-		return w.st.SetCredentialPublic(context.Background(), tx, c.ID, false)
+	if err := w.s.inTx(context.Background(), func(tx *boardsql.Tx) error {
+		return tx.SetCredentialPublic(context.Background(), c.ID, false)
 	}); err != nil {
 		t.Fatal(err)
 	}

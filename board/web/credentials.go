@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -66,18 +65,18 @@ func (s *Server) changeCredentialStatus(ctx context.Context, u *boardsql.User, i
 		return nil, err
 	}
 	now := s.now()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		// Decided on the credential as it is now, locked, so that the
 		// audit entry and a refusal describe what was really there.
-		cur, err := s.cfg.Store.CredentialForUpdate(ctx, tx, c.ID)
+		cur, err := tx.CredentialForUpdate(ctx, c.ID)
 		if err != nil {
 			return err
 		}
 		c = cur
-		if err := s.cfg.Store.SetCredentialStatus(ctx, tx, c.ID, action, reason, now); err != nil {
+		if err := tx.SetCredentialStatus(ctx, c.ID, action, reason, now); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential." + action,
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential." + action,
 			Subject: "credential/" + c.ID, Before: c.Status(), After: past}); err != nil {
 			return err
 		}
@@ -85,7 +84,7 @@ func (s *Server) changeCredentialStatus(ctx context.Context, u *boardsql.User, i
 		if reason != "" {
 			body += "\nThe board wrote:\n\n" + reason + "\n"
 		}
-		_, err = s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: holder.Email, Subject: "Your credential has been " + past, Body: body, CreatedAt: now})
+		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: holder.Email, Subject: "Your credential has been " + past, Body: body, CreatedAt: now})
 		return err
 	})
 	if errors.Is(err, boardsql.ErrConflict) {
@@ -316,15 +315,15 @@ func (s *Server) credentialVisibility(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	err = s.inTx(r.Context(), func(tx *sql.Tx) error {
-		if err := s.cfg.Store.SetCredentialPublic(r.Context(), tx, c.ID, public); err != nil {
+	err = s.inTx(r.Context(), func(tx *boardsql.Tx) error {
+		if err := tx.SetCredentialPublic(r.Context(), c.ID, public); err != nil {
 			return err
 		}
 		// The registry's search words name the holder's public credentials.
 		if err := s.reindexListing(r.Context(), tx, c.HolderID); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(r.Context(), tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential.visibility",
+		_, err := tx.AppendAudit(r.Context(), audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential.visibility",
 			Subject: "credential/" + c.ID, Before: fmt.Sprint(c.Public), After: fmt.Sprint(public)})
 		return err
 	})

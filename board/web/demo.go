@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -241,19 +240,19 @@ func (s *Server) demoReviews(ctx context.Context, id int64, staff *boardsql.User
 		if err != nil {
 			return err
 		}
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := s.cfg.Store.AssignReviewer(ctx, tx, id, app.Version, rev.ID, staff.ID, now); err != nil {
+		err = s.inTx(ctx, func(tx *boardsql.Tx) error {
+			if _, err := tx.AssignReviewer(ctx, id, app.Version, rev.ID, staff.ID, now); err != nil {
 				return err
 			}
-			if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: id, At: now, ActorID: staff.ID, Action: "assign_reviewer", Message: rev.Name}); err != nil {
+			if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: now, ActorID: staff.ID, Action: "assign_reviewer", Message: rev.Name}); err != nil {
 				return err
 			}
 			if v := votes[r]; v != "" {
-				if err := s.cfg.Store.Vote(ctx, tx, id, rev.ID, v, "Evidence complete and well documented; supervision log consistent with the contract.", now); err != nil {
+				if err := tx.Vote(ctx, id, rev.ID, v, "Evidence complete and well documented; supervision log consistent with the contract.", now); err != nil {
 					return err
 				}
 			}
-			_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", staff.ID), Action: "application.assign_reviewer",
+			_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", staff.ID), Action: "application.assign_reviewer",
 				Subject: fmt.Sprintf("application/%d", id), After: fmt.Sprintf("user/%d", rev.ID)})
 			return err
 		})

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -133,19 +132,19 @@ func (s *Server) demoIssue(ctx context.Context, users map[string]*boardsql.User,
 		return nil, err
 	}
 	var id int64
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if id, err = s.cfg.Store.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: u.ID, SetID: setID, State: "peer_review", Portfolio: data, CreatedAt: at}); err != nil {
+		if id, err = tx.CreateApplication(ctx, boardsql.Application{ApplicantID: u.ID, SetID: setID, State: "peer_review", Portfolio: data, CreatedAt: at}); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.FreezeSnapshot(ctx, tx, id, data, set.Version, at); err != nil {
+		if err := tx.FreezeSnapshot(ctx, id, data, set.Version, at); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: id, At: at, ActorID: staff.ID, Action: "send_to_peer_review", To: "peer_review",
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: at, ActorID: staff.ID, Action: "send_to_peer_review", To: "peer_review",
 			Message: "Demo: an application for the registry."}); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", staff.ID), Action: "application.demo",
+		_, err = tx.AppendAudit(ctx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", staff.ID), Action: "application.demo",
 			Subject: fmt.Sprintf("application/%d", id), After: "peer_review"})
 		return err
 	})
@@ -161,14 +160,14 @@ func (s *Server) demoIssue(ctx context.Context, users map[string]*boardsql.User,
 		return nil, err
 	}
 	var credID string
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.cfg.Store.SetApplicationState(ctx, tx, id, app.Version, "peer_review", "approved", at); err != nil {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
+		if _, err := tx.SetApplicationState(ctx, id, app.Version, "peer_review", "approved", at); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: id, At: at, ActorID: staff.ID, Action: "approve", From: "peer_review", To: "approved"}); err != nil {
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: at, ActorID: staff.ID, Action: "approve", From: "peer_review", To: "approved"}); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", staff.ID), Action: "application.approve",
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", staff.ID), Action: "application.approve",
 			Subject: fmt.Sprintf("application/%d", id), Before: "peer_review", After: "approved"}); err != nil {
 			return err
 		}
@@ -187,14 +186,14 @@ func (s *Server) demoPublish(ctx context.Context, u *boardsql.User, c *boardsql.
 		return nil
 	}
 	now := s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.cfg.Store.SetCredentialPublic(ctx, tx, c.ID, true); err != nil {
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
+		if err := tx.SetCredentialPublic(ctx, c.ID, true); err != nil {
 			return err
 		}
 		if err := s.reindexListing(ctx, tx, u.ID); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential.visibility",
+		_, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential.visibility",
 			Subject: "credential/" + c.ID, Before: "false", After: "true"})
 		return err
 	})
@@ -205,15 +204,15 @@ func (s *Server) demoPublish(ctx context.Context, u *boardsql.User, c *boardsql.
 func (s *Server) demoStatus(ctx context.Context, staff, u *boardsql.User, c *boardsql.IssuedCredential, action, reason string) error {
 	now := s.now()
 	past := map[string]string{"suspend": "suspended", "revoke": "revoked"}[action]
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.cfg.Store.SetCredentialStatus(ctx, tx, c.ID, action, reason, now); err != nil {
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
+		if err := tx.SetCredentialStatus(ctx, c.ID, action, reason, now); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", staff.ID), Action: "credential." + action,
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", staff.ID), Action: "credential." + action,
 			Subject: "credential/" + c.ID, Before: c.Status(), After: past}); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: u.Email, Subject: "Your credential has been " + past,
+		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, Subject: "Your credential has been " + past,
 			Body: fmt.Sprintf("Dear %s,\n\nYour credential %s (%s) has been %s by the board.\n\nThe board wrote:\n\n%s\n", u.Name, c.SetID,
 				s.publicBase()+"/credentials/"+c.ID, past, reason), CreatedAt: now})
 		return err

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -39,7 +38,7 @@ func (s *Server) seedRenewalDemo(ctx context.Context, users map[string]*boardsql
 		if err != nil {
 			return err
 		}
-		if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.cfg.Store.SetCredentialPublic(ctx, tx, old.ID, true) }); err != nil {
+		if err := s.inTx(ctx, func(tx *boardsql.Tx) error { return tx.SetCredentialPublic(ctx, old.ID, true) }); err != nil {
 			return err
 		}
 		app, err := s.demoRenewalWithCE(ctx, robin, old, true)
@@ -138,19 +137,19 @@ func (s *Server) demoIssuedCredential(ctx context.Context, holder, staff *boards
 	}
 	var credID string
 	var appID int64
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.cfg.Store.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: holder.ID, SetID: set.ID, State: string(board.Approved), Portfolio: data, CreatedAt: at})
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
+		id, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: holder.ID, SetID: set.ID, State: string(board.Approved), Portfolio: data, CreatedAt: at})
 		if err != nil {
 			return err
 		}
-		if err := s.cfg.Store.FreezeSnapshot(ctx, tx, id, data, set.Version, at); err != nil {
+		if err := tx.FreezeSnapshot(ctx, id, data, set.Version, at); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: id, At: at, ActorID: staff.ID, Action: string(board.Approve),
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: at, ActorID: staff.ID, Action: string(board.Approve),
 			From: string(board.PeerReview), To: string(board.Approved), Message: "demo: certified earlier"}); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", staff.ID), Action: "application.approve",
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", staff.ID), Action: "application.approve",
 			Subject: fmt.Sprintf("application/%d", id), Before: string(board.PeerReview), After: "approved (demo, dated " + dayOf(at).String() + ")"}); err != nil {
 			return err
 		}

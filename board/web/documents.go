@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -609,19 +608,19 @@ func (s *Server) addDocument(ctx context.Context, u *boardsql.User, app *boardsq
 	after, _ := json.Marshal(map[string]any{"item": doc.ItemID, "filename": doc.Filename, "content_type": doc.ContentType,
 		"size": doc.Size, "sha256": doc.SHA256})
 	var version int
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if version, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, in.Version, data, now); err != nil {
+		if version, err = tx.SavePortfolio(ctx, app.ID, in.Version, data, now); err != nil {
 			return err
 		}
-		if doc.ID, err = s.cfg.Store.AddDocument(ctx, tx, doc); err != nil {
+		if doc.ID, err = tx.AddDocument(ctx, doc); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "document_added",
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "document_added",
 			Message: fmt.Sprintf("%s: %s (%s)", item.ID, doc.Filename, strings.ReplaceAll(item.Kind, "_", " "))}); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.add",
+		_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.add",
 			Subject: fmt.Sprintf("application/%d/document/%d", app.ID, doc.ID), After: string(after)})
 		return err
 	})
@@ -848,8 +847,8 @@ func docRelName(rel Relation) string {
 // download is sent only once this entry is written.
 func (s *Server) auditDownload(ctx context.Context, u *boardsql.User, rel Relation, app *boardsql.Application, doc *boardsql.Document) error {
 	after, _ := json.Marshal(map[string]any{"item": doc.ItemID, "filename": doc.Filename, "sha256": doc.SHA256, "as": docRelName(rel)})
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.download",
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
+		_, err := tx.AppendAudit(ctx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.download",
 			Subject: fmt.Sprintf("application/%d/document/%d", app.ID, doc.ID), After: string(after)})
 		return err
 	})
@@ -1050,19 +1049,19 @@ func (s *Server) removeDocument(ctx context.Context, u *boardsql.User, app *boar
 	before, _ := json.Marshal(map[string]any{"item": doc.ItemID, "filename": doc.Filename, "content_type": doc.ContentType,
 		"size": doc.Size, "sha256": doc.SHA256, "uploaded_at": doc.CreatedAt.UTC().Format(time.RFC3339)})
 	var newVersion int
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if newVersion, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, version, data, now); err != nil {
+		if newVersion, err = tx.SavePortfolio(ctx, app.ID, version, data, now); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.DeleteDocument(ctx, tx, app.ID, doc.ID); err != nil {
+		if err := tx.DeleteDocument(ctx, app.ID, doc.ID); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "document_deleted",
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "document_deleted",
 			Message: fmt.Sprintf("%s: %s deleted", doc.ItemID, doc.Filename)}); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.delete",
+		_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.delete",
 			Subject: fmt.Sprintf("application/%d/document/%d", app.ID, doc.ID), Before: string(before)})
 		return err
 	})

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -58,9 +57,9 @@ func docApp(t *testing.T, s *Server, owner *boardsql.User, portfolioJSON string)
 	t.Helper()
 	ctx := context.Background()
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		id, err = s.cfg.Store.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: owner.ID, SetID: "aasect-cst", State: "draft",
+		id, err = tx.CreateApplication(ctx, boardsql.Application{ApplicantID: owner.ID, SetID: "aasect-cst", State: "draft",
 			Portfolio: []byte(portfolioJSON), CreatedAt: time.Now()})
 		return err
 	})
@@ -575,8 +574,8 @@ func TestDocumentsClosedOnceSubmitted(t *testing.T) {
 	c := sessionFor(t, s, ana)
 	id := docApp(t, s, ana, docPortfolio)
 	base := appPath(id, "/documents")
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := st.SetApplicationState(ctx, tx, id, 1, "draft", "submitted", time.Now())
+	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
+		_, err := tx.SetApplicationState(ctx, id, 1, "draft", "submitted", time.Now())
 		return err
 	})
 	if err != nil {
@@ -802,10 +801,10 @@ func TestDocumentDeleteRefused(t *testing.T) {
 	c := sessionFor(t, s, ana)
 	id := docApp(t, s, ana, docPortfolio)
 	doc := docUploaded(t, s, st, c, id, "transcript", "deg-1")
-	save := func(f func(tx *sql.Tx, app *boardsql.Application) error) {
+	save := func(f func(tx *boardsql.Tx, app *boardsql.Application) error) {
 		t.Helper()
 		app, _ := appLoad(t, st, id)
-		if err := s.inTx(ctx, func(tx *sql.Tx) error { return f(tx, app) }); err != nil {
+		if err := s.inTx(ctx, func(tx *boardsql.Tx) error { return f(tx, app) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -843,14 +842,14 @@ func TestDocumentDeleteRefused(t *testing.T) {
 	unchanged("not the owner")
 
 	// Referred to by another item: 409 naming it.
-	save(func(tx *sql.Tx, app *boardsql.Application) error {
+	save(func(tx *boardsql.Tx, app *boardsql.Application) error {
 		p, _ := portfolio.DecodeStored(app.Portfolio)
 		p.Documents = append(p.Documents, portfolio.Document{ID: "doc-9", Kind: "other", Title: "Cover letter", Received: s.today(), Supports: []string{doc.ItemID}})
 		data, err := portfolio.Encode(p)
 		if err != nil {
 			return err
 		}
-		_, err = st.SavePortfolio(ctx, tx, id, app.Version, data, time.Now())
+		_, err = tx.SavePortfolio(ctx, id, app.Version, data, time.Now())
 		return err
 	})
 	app, _ = appLoad(t, st, id)
@@ -872,20 +871,20 @@ func TestDocumentDeleteRefused(t *testing.T) {
 		t.Error("the page offers to delete a document that is referred to")
 	}
 	unchanged("referenced")
-	save(func(tx *sql.Tx, app *boardsql.Application) error {
+	save(func(tx *boardsql.Tx, app *boardsql.Application) error {
 		p, _ := portfolio.DecodeStored(app.Portfolio)
 		p.Documents = p.Documents[:1]
 		data, _ := portfolio.Encode(p)
-		_, err := st.SavePortfolio(ctx, tx, id, app.Version, data, time.Now())
+		_, err := tx.SavePortfolio(ctx, id, app.Version, data, time.Now())
 		return err
 	})
 
 	// Submitted: closed.
-	save(func(tx *sql.Tx, app *boardsql.Application) error {
-		if err := st.FreezeSnapshot(ctx, tx, id, app.Portfolio, "1", time.Now()); err != nil {
+	save(func(tx *boardsql.Tx, app *boardsql.Application) error {
+		if err := tx.FreezeSnapshot(ctx, id, app.Portfolio, "1", time.Now()); err != nil {
 			return err
 		}
-		_, err := st.SetApplicationState(ctx, tx, id, app.Version, "draft", "submitted", time.Now())
+		_, err := tx.SetApplicationState(ctx, id, app.Version, "draft", "submitted", time.Now())
 		return err
 	})
 	app, _ = appLoad(t, st, id)
@@ -895,8 +894,8 @@ func TestDocumentDeleteRefused(t *testing.T) {
 	unchanged("submitted")
 
 	// Returned, but in the submitted snapshot: kept for the board's record.
-	save(func(tx *sql.Tx, app *boardsql.Application) error {
-		_, err := st.SetApplicationState(ctx, tx, id, app.Version, "submitted", "returned", time.Now())
+	save(func(tx *boardsql.Tx, app *boardsql.Application) error {
+		_, err := tx.SetApplicationState(ctx, id, app.Version, "submitted", "returned", time.Now())
 		return err
 	})
 	app, _ = appLoad(t, st, id)

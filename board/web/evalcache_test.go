@@ -47,7 +47,7 @@ func TestEvalCacheKeepsOnlyTheLatestVersionOfAnApplication(t *testing.T) {
 // and labels hold what looks like markup or the version mark.
 func TestEvidenceFragmentsSameAsWholeRender(t *testing.T) {
 	s, _ := newServer(t)
-	data, err := os.ReadFile("../examples/portfolios/cst-eligible.json")
+	data, err := os.ReadFile("../../examples/portfolios/cst-eligible.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestEvidenceFragmentsSameAsWholeRender(t *testing.T) {
 // reused across applications and versions.
 func TestReportCardsSameAsWholeRender(t *testing.T) {
 	s, _ := newServer(t)
-	raw, err := os.ReadFile("../examples/portfolios/expectations.json")
+	raw, err := os.ReadFile("../../examples/portfolios/expectations.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestReportCardsSameAsWholeRender(t *testing.T) {
 		}
 	}
 	for i, ex := range examples {
-		data, err := os.ReadFile("../examples/portfolios/" + ex.File)
+		data, err := os.ReadFile("../../examples/portfolios/" + ex.File)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,8 +43,8 @@ func (s *Server) publicBase() string {
 }
 
 // allocate picks a random index never used in a status list.
-func (s *Server) allocate(ctx context.Context, tx *sql.Tx, purpose, list string) (int, error) {
-	used, err := s.cfg.Store.UsedStatusIndexes(ctx, tx, purpose, list)
+func (s *Server) allocate(ctx context.Context, tx *boardsql.Tx, purpose, list string) (int, error) {
+	used, err := tx.UsedStatusIndexes(ctx, purpose, list)
 	if err != nil {
 		return 0, err
 	}
@@ -61,7 +60,7 @@ func (s *Server) allocate(ctx context.Context, tx *sql.Tx, purpose, list string)
 // version, signed with the board's current key in both proof formats (a
 // Data Integrity eddsa-rdfc-2022 proof in the JSON, and a VC-JWT), with
 // random, never reused places in the revocation and suspension lists.
-func (s *Server) issueCredential(ctx context.Context, tx *sql.Tx, by *boardsql.User, app *boardsql.Application, now time.Time) (string, error) {
+func (s *Server) issueCredential(ctx context.Context, tx *boardsql.Tx, by *boardsql.User, app *boardsql.Application, now time.Time) (string, error) {
 	var set *requirements.Set
 	for _, v := range s.sets().Versions(app.SetID) {
 		if v.Version == app.SnapshotSetVersion {
@@ -80,7 +79,7 @@ func (s *Server) issueCredential(ctx context.Context, tx *sql.Tx, by *boardsql.U
 	key, err := s.cfg.Store.CurrentSigningKey(ctx)
 	if errors.Is(err, boardsql.ErrNotFound) {
 		// certboard serve makes one at start; a board without one gets it now.
-		key, err = s.cfg.Store.NewSigningKeyIn(ctx, tx, nil, now)
+		key, err = tx.NewSigningKeyIn(ctx, nil, now)
 	}
 	if err != nil {
 		return "", fmt.Errorf("the signing key: %w", err)
@@ -159,10 +158,10 @@ func (s *Server) issueCredential(ctx context.Context, tx *sql.Tx, by *boardsql.U
 	if plan.renews != nil {
 		ic.Public = plan.renews.Public // the holder's choice carries over to the renewal
 	}
-	if err := s.cfg.Store.AddCredential(ctx, tx, ic); err != nil {
+	if err := tx.AddCredential(ctx, ic); err != nil {
 		return "", err
 	}
-	if _, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "credential.issue",
+	if _, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "credential.issue",
 		Subject: "credential/" + id, After: fmt.Sprintf("application/%d %s %s", app.ID, set.ID, set.Version)}); err != nil {
 		return "", err
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/certboard/certboard/board/boardsql"
@@ -45,7 +44,7 @@ func BenchmarkIssueCredential(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(tx *boardsql.Tx) error {
 			_, err := s.issueCredential(ctx, tx, staff, app, s.now())
 			return err
 		})

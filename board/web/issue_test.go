@@ -107,8 +107,8 @@ func TestApprovalIssuesASignedCredential(t *testing.T) {
 		t.Fatalf("approval mail: %s", body)
 	}
 	// The credential holds its own index, given to no other credential.
-	tx, _ := st.DB.BeginTx(ctx, nil)
-	used, err := st.UsedStatusIndexes(ctx, tx, "revocation", c.RevocationList)
+	tx, _ := st.Begin(ctx)
+	used, err := tx.UsedStatusIndexes(ctx, "revocation", c.RevocationList)
 	tx.Rollback()
 	if err != nil || !slices.Contains(used, c.RevocationIndex) || len(used) != len(slices.Compact(slices.Sorted(slices.Values(used)))) {
 		t.Fatalf("used indexes: %v %v", used, err)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,7 +68,7 @@ type credentialJob struct {
 // reminders (120, 60 and 30 days before it expires; those already past
 // are skipped), its expiry, and the suspension if it is not renewed. A
 // credential without expiry has none. Scheduling twice does nothing.
-func (s *Server) scheduleLifecycle(ctx context.Context, tx *sql.Tx, c boardsql.IssuedCredential, now time.Time) error {
+func (s *Server) scheduleLifecycle(ctx context.Context, tx *boardsql.Tx, c boardsql.IssuedCredential, now time.Time) error {
 	if c.ValidUntil.IsZero() {
 		return nil
 	}
@@ -79,7 +78,7 @@ func (s *Server) scheduleLifecycle(ctx context.Context, tx *sql.Tx, c boardsql.I
 		if err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.EnqueueJob(ctx, tx, boardsql.Job{Kind: kind, Key: prefix + key, Payload: string(payload), RunAt: at, CreatedAt: now})
+		_, err = tx.EnqueueJob(ctx, boardsql.Job{Kind: kind, Key: prefix + key, Payload: string(payload), RunAt: at, CreatedAt: now})
 		return err
 	}
 	for _, d := range reminderDays {
@@ -108,17 +107,17 @@ func (s *Server) RunDueJobs(ctx context.Context) (int, error) {
 	now := s.now()
 	today := dayOf(now)
 	y, m, d := now.UTC().Date()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
 		midnight := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-		if _, err := s.cfg.Store.EnqueueJob(ctx, tx, boardsql.Job{Kind: jobMembershipScan, Key: "sweep/membership/" + today.String(),
+		if _, err := tx.EnqueueJob(ctx, boardsql.Job{Kind: jobMembershipScan, Key: "sweep/membership/" + today.String(),
 			RunAt: midnight, CreatedAt: now}); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.EnqueueJob(ctx, tx, boardsql.Job{Kind: jobDocumentSweep, Key: "sweep/documents/" + today.String(),
+		if _, err := tx.EnqueueJob(ctx, boardsql.Job{Kind: jobDocumentSweep, Key: "sweep/documents/" + today.String(),
 			RunAt: midnight, CreatedAt: now}); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.EnqueueJob(ctx, tx, boardsql.Job{Kind: jobAccountSweep, Key: "sweep/accounts/" + today.String(),
+		_, err := tx.EnqueueJob(ctx, boardsql.Job{Kind: jobAccountSweep, Key: "sweep/accounts/" + today.String(),
 			RunAt: midnight, CreatedAt: now})
 		return err
 	})
@@ -198,9 +197,9 @@ func (s *Server) runJob(ctx context.Context, j boardsql.Job, now time.Time) erro
 		if n > 0 {
 			outcome = boardsql.JobDone
 		}
-		return s.inTx(ctx, func(tx *sql.Tx) error { return s.cfg.Store.FinishJob(ctx, tx, j.ID, outcome, now) })
+		return s.inTx(ctx, func(tx *boardsql.Tx) error { return tx.FinishJob(ctx, j.ID, outcome, now) })
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var outcome string
 		var err error
 		switch j.Kind {
@@ -223,7 +222,7 @@ func (s *Server) runJob(ctx context.Context, j boardsql.Job, now time.Time) erro
 		if err != nil {
 			return err
 		}
-		return s.cfg.Store.FinishJob(ctx, tx, j.ID, outcome, now)
+		return tx.FinishJob(ctx, j.ID, outcome, now)
 	})
 }
 
@@ -291,10 +290,10 @@ func membershipDecision(ms []portfolio.Membership, orgs []string, today date.Dat
 
 // credentialJobRun is a credential's reminder, expiry or missed-renewal
 // job, in the job's transaction. It returns the job's outcome.
-func (s *Server) credentialJobRun(ctx context.Context, tx *sql.Tx, kind string, p credentialJob, now time.Time) (string, error) {
+func (s *Server) credentialJobRun(ctx context.Context, tx *boardsql.Tx, kind string, p credentialJob, now time.Time) (string, error) {
 	// Read in the job's transaction (and locked), so the decision sees a
 	// revocation or renewal that committed first.
-	c, err := s.cfg.Store.CredentialForUpdate(ctx, tx, p.Credential)
+	c, err := tx.CredentialForUpdate(ctx, p.Credential)
 	if errors.Is(err, boardsql.ErrNotFound) {
 		return boardsql.JobSkipped, nil
 	}
@@ -313,7 +312,7 @@ func (s *Server) credentialJobRun(ctx context.Context, tx *sql.Tx, kind string, 
 	}
 	progress := renewalAdvice(renewal, link, s.publicBase(), kind != jobReminder)
 	mail := func(subject, body string) error {
-		_, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: holder.Email, Subject: subject, Body: body, CreatedAt: now})
+		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: holder.Email, Subject: subject, Body: body, CreatedAt: now})
 		return err
 	}
 	switch kind {
@@ -327,7 +326,7 @@ func (s *Server) credentialJobRun(ctx context.Context, tx *sql.Tx, kind string, 
 		if !expiryDecision(c.Status(), c.ValidUntil, now) {
 			return boardsql.JobSkipped, nil
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: lifecycleActor, Action: "credential.expire",
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: lifecycleActor, Action: "credential.expire",
 			Subject: "credential/" + c.ID, Before: c.Status(), After: "expired on " + dayOf(c.ValidUntil).String()}); err != nil {
 			return "", err
 		}
@@ -371,11 +370,11 @@ func renewalAdvice(renewal *boardsql.Application, link, base string, expired boo
 //
 // advice says what the holder can do; empty, they are told to contact the
 // board once the cause is put right.
-func (s *Server) autoSuspend(ctx context.Context, tx *sql.Tx, c *boardsql.IssuedCredential, holder *boardsql.User, title, reason string, now time.Time, advice string) error {
-	if err := s.cfg.Store.SetCredentialStatus(ctx, tx, c.ID, "suspend", reason, now); err != nil {
+func (s *Server) autoSuspend(ctx context.Context, tx *boardsql.Tx, c *boardsql.IssuedCredential, holder *boardsql.User, title, reason string, now time.Time, advice string) error {
+	if err := tx.SetCredentialStatus(ctx, c.ID, "suspend", reason, now); err != nil {
 		return err
 	}
-	if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: lifecycleActor, Action: "credential.suspend",
+	if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: lifecycleActor, Action: "credential.suspend",
 		Subject: "credential/" + c.ID, Before: c.Status(), After: "suspended: " + reason}); err != nil {
 		return err
 	}
@@ -385,7 +384,7 @@ func (s *Server) autoSuspend(ctx context.Context, tx *sql.Tx, c *boardsql.Issued
 	body := fmt.Sprintf("Dear %s,\n\nYour %s credential (%s) has been suspended automatically: %s.\n\n"+
 		"Verifiers now see it as suspended. %s",
 		holder.Name, title, s.publicBase()+"/credentials/"+c.ID, reason, advice)
-	_, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: holder.Email, Subject: "Your credential has been suspended", Body: body, CreatedAt: now})
+	_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: holder.Email, Subject: "Your credential has been suspended", Body: body, CreatedAt: now})
 	return err
 }
 
@@ -435,7 +434,7 @@ func (s *Server) holderMemberships(ctx context.Context, c *boardsql.IssuedCreden
 
 // membershipSweep suspends every active, unexpired credential whose
 // holder's required membership has lapsed, in the job's transaction.
-func (s *Server) membershipSweep(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
+func (s *Server) membershipSweep(ctx context.Context, tx *boardsql.Tx, now time.Time) (string, error) {
 	creds, err := s.cfg.Store.ActiveCredentials(ctx)
 	if err != nil {
 		return "", err
@@ -464,13 +463,13 @@ func (s *Server) membershipSweep(ctx context.Context, tx *sql.Tx, now time.Time)
 		}
 		// Read again in the transaction (and locked): it may have been
 		// revoked, suspended or renewed since it was listed.
-		if c, err = s.cfg.Store.CredentialForUpdate(ctx, tx, c.ID); err != nil {
+		if c, err = tx.CredentialForUpdate(ctx, c.ID); err != nil {
 			return "", err
 		} else if c.Status() != "active" {
 			continue
 		}
 		// Once per lapse: a staff reinstatement after this suspension stands.
-		if first, err := s.cfg.Store.EnqueueJob(ctx, tx, boardsql.Job{Kind: jobLapseNoted,
+		if first, err := tx.EnqueueJob(ctx, boardsql.Job{Kind: jobLapseNoted,
 			Key: "credential/" + c.ID + "/membership-lapsed/" + on.String(), RunAt: now, CreatedAt: now}); err != nil {
 			return "", err
 		} else if !first {
@@ -512,7 +511,7 @@ func (s *Server) ScheduleAllLifecycles(ctx context.Context) (int, error) {
 		if !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil) {
 			continue // already expired: no reminder or "expired today" mail is due any more
 		}
-		if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.scheduleLifecycle(ctx, tx, *c, now) }); err != nil {
+		if err := s.inTx(ctx, func(tx *boardsql.Tx) error { return s.scheduleLifecycle(ctx, tx, *c, now) }); err != nil {
 			return 0, err
 		}
 	}

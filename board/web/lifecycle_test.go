@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -67,12 +66,12 @@ func issueTo(t *testing.T, s *Server, holder, staff *boardsql.User, memberTo dat
 	set := s.sets().Latest("aasect-cst")
 	now := s.now()
 	var credID string
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.cfg.Store.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: holder.ID, SetID: "aasect-cst", State: string(board.Approved), Portfolio: data, CreatedAt: now})
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
+		id, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: holder.ID, SetID: "aasect-cst", State: string(board.Approved), Portfolio: data, CreatedAt: now})
 		if err != nil {
 			return err
 		}
-		if err := s.cfg.Store.FreezeSnapshot(ctx, tx, id, data, set.Version, now); err != nil {
+		if err := tx.FreezeSnapshot(ctx, id, data, set.Version, now); err != nil {
 			return err
 		}
 		app := &boardsql.Application{ID: id, ApplicantID: holder.ID, SetID: "aasect-cst", State: string(board.Approved), Portfolio: data,
@@ -263,7 +262,7 @@ func TestLapsedMembershipSuspends(t *testing.T) {
 	}
 	// Staff reinstate: the reinstatement stands, on this day's sweep and on
 	// the next days', as long as the membership has not lapsed again.
-	err = s.inTx(ctx, func(tx *sql.Tx) error { return st.SetCredentialStatus(ctx, tx, c1.ID, "reinstate", "", clk.Now()) })
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error { return tx.SetCredentialStatus(ctx, c1.ID, "reinstate", "", clk.Now()) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -438,8 +437,8 @@ func TestNoReminderForSuspendedCredential(t *testing.T) {
 	staff := addUser(t, st, "staff@example.org", "Staff", "staff")
 	holder := addUser(t, st, "h@example.org", "Hal Holder", "applicant")
 	c := issueTo(t, s, holder, staff, date.Date{})
-	if err := st.InTx(ctx, func(tx *sql.Tx) error {
-		return st.SetCredentialStatus(ctx, tx, c.ID, "suspend", "board decision", s.now())
+	if err := st.InTx(ctx, func(tx *boardsql.Tx) error {
+		return tx.SetCredentialStatus(ctx, c.ID, "suspend", "board decision", s.now())
 	}); err != nil {
 		t.Fatal(err)
 	}

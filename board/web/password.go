@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -75,17 +74,17 @@ func (s *Server) changePassword(ctx context.Context, r *http.Request, u *boardsq
 		return err
 	}
 	now := s.now()
-	err := s.reauthenticate(ctx, r, u, reauthProof{Password: in.Current, Code: in.Code, Prepare: prepare}, func(tx *sql.Tx, checked *boardsql.User) error {
+	err := s.reauthenticate(ctx, r, u, reauthProof{Password: in.Current, Code: in.Code, Prepare: prepare}, func(tx *boardsql.Tx, checked *boardsql.User) error {
 		var err error
 		if out.Sessions, out.Tokens, err = s.cfg.Store.ChangePassword(ctx, tx, u.ID, checked.PasswordHash, hash, keep); err != nil {
 			return err
 		}
 		e := userEntry(now, u.ID, "account.password_change")
 		e.After = fmt.Sprintf("%d other sessions ended, %d API tokens revoked", out.Sessions, out.Tokens)
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, e); err != nil {
+		if _, err := tx.AppendAudit(ctx, e); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Your certboard password was changed",
+		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Your certboard password was changed",
 			Body: fmt.Sprintf("The password of your certboard account was changed on %s UTC, from a signed-in session that gave the current password. "+
 				"Every other session of the account was ended, and its API tokens were revoked.\n\n"+
 				"If this was not you, someone has your password: choose a new one at once with the link below, and tell the board.\n\n%s\n",

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -195,22 +194,22 @@ func (s *Server) dropCopies(ctx context.Context, plan *importDocs) {
 
 // recordCopies writes, in the import's transaction, a document row, a
 // history event and an audit entry for each file copied.
-func (s *Server) recordCopies(ctx context.Context, tx *sql.Tx, u *boardsql.User, plan *importDocs, now time.Time) error {
+func (s *Server) recordCopies(ctx context.Context, tx *boardsql.Tx, u *boardsql.User, plan *importDocs, now time.Time) error {
 	for i := range plan.copies {
 		c := &plan.copies[i]
 		c.Doc.CreatedAt = now
-		id, err := s.cfg.Store.AddDocument(ctx, tx, c.Doc)
+		id, err := tx.AddDocument(ctx, c.Doc)
 		if err != nil {
 			return err
 		}
 		c.Doc.ID = id
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: c.Doc.ApplicationID, At: now, ActorID: u.ID, Action: "document_added",
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: c.Doc.ApplicationID, At: now, ActorID: u.ID, Action: "document_added",
 			Message: fmt.Sprintf("%s: %s, copied from application %d on import", c.Doc.ItemID, c.Doc.Filename, c.From.ApplicationID)}); err != nil {
 			return err
 		}
 		after, _ := json.Marshal(map[string]any{"item": c.Doc.ItemID, "filename": c.Doc.Filename, "content_type": c.Doc.ContentType,
 			"size": c.Doc.Size, "sha256": c.Doc.SHA256, "from": fmt.Sprintf("application/%d/document/%d", c.From.ApplicationID, c.From.ID)})
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.copy",
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.copy",
 			Subject: fmt.Sprintf("application/%d/document/%d", c.Doc.ApplicationID, id), After: string(after)}); err != nil {
 			return err
 		}

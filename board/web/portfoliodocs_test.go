@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -259,8 +258,8 @@ func TestStaffSeeDocumentsNotOnFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	held, missing := snap.Documents[0].ID, snap.Documents[1].ID
-	if err := w.s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := w.st.AddDocument(ctx, tx, boardsql.Document{ApplicationID: app.ID, ItemID: held, Filename: "x.pdf", ContentType: "application/pdf",
+	if err := w.s.inTx(ctx, func(tx *boardsql.Tx) error {
+		_, err := tx.AddDocument(ctx, boardsql.Document{ApplicationID: app.ID, ItemID: held, Filename: "x.pdf", ContentType: "application/pdf",
 			Size: 1, SHA256: "00", BlobKey: "applications/x", UploadedBy: app.ApplicantID, CreatedAt: w.s.now()})
 		return err
 	}); err != nil {

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/subtle"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -235,8 +234,8 @@ func (s *Server) addCompletion(ctx context.Context, provider *boardsql.User, pro
 		Title: in.Title, Date: in.Date, Hours: in.Hours, Delivery: in.Delivery,
 		SexualityRelated: in.SexualityRelated, Areas: in.Areas, ReportedAt: now}
 	hours := formatNum(in.Hours)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		appID, err := s.cfg.Store.OpenRenewalID(ctx, tx, cred.ID)
+	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
+		appID, err := tx.OpenRenewalID(ctx, cred.ID)
 		if err != nil {
 			return err
 		}
@@ -257,7 +256,7 @@ func (s *Server) addCompletion(ctx context.Context, provider *boardsql.User, pro
 				return err
 			}
 			// The version read guards against an edit in between (the holder's, or another report's).
-			if _, err := s.cfg.Store.SavePortfolio(ctx, tx, app.ID, app.Version, data, now); errors.Is(err, boardsql.ErrConflict) {
+			if _, err := tx.SavePortfolio(ctx, app.ID, app.Version, data, now); errors.Is(err, boardsql.ErrConflict) {
 				return errPortfolioChanged
 			} else if err != nil {
 				return err
@@ -283,23 +282,23 @@ func (s *Server) addCompletion(ctx context.Context, provider *boardsql.User, pro
 			}
 		}
 		rec.ApplicationID = appID
-		id, err := s.cfg.Store.AddCompletion(ctx, tx, rec)
+		id, err := tx.AddCompletion(ctx, rec)
 		if err != nil {
 			return err
 		}
 		rec.ID = id
 		msg := fmt.Sprintf("%s reported %s hours: %s (%s, course %s)", prof.Name, hours, in.Title, in.Date, in.CourseID)
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: appID, At: now, ActorID: provider.ID, Action: "ce_reported", Message: msg}); err != nil {
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: appID, At: now, ActorID: provider.ID, Action: "ce_reported", Message: msg}); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", provider.ID), Action: "ce.completion",
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", provider.ID), Action: "ce.completion",
 			Subject: fmt.Sprintf("application/%d", appID), After: fmt.Sprintf("completion/%d %s: credential %s, course %s, %s, %s hours", id, rec.ItemID, cred.ID, in.CourseID, in.Date, hours)}); err != nil {
 			return err
 		}
 		body := fmt.Sprintf("Dear %s,\n\n%s reported that you completed %q on %s: %s hours of continuing education (course %s).\n\n"+
 			"It is in your renewal as verified evidence: %s\n\nIf you did not take this course, tell the board by answering this message.\n",
 			holder.Name, prof.Name, in.Title, in.Date, hours, in.CourseID, s.link(fmt.Sprintf("/applications/%d", appID), ""))
-		_, err = s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: holder.Email, Subject: fmt.Sprintf("%s reported %s hours", prof.Name, hours), Body: body, CreatedAt: now})
+		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: holder.Email, Subject: fmt.Sprintf("%s reported %s hours", prof.Name, hours), Body: body, CreatedAt: now})
 		return err
 	})
 	if errors.Is(err, boardsql.ErrConflict) {
@@ -600,11 +599,11 @@ func (s *Server) apiSetProviderProfile(w http.ResponseWriter, r *http.Request) {
 		before = profileSummary(old)
 	}
 	admin := userFrom(r)
-	err = s.inTx(r.Context(), func(tx *sql.Tx) error {
+	err = s.inTx(r.Context(), func(tx *boardsql.Tx) error {
 		if err := s.cfg.Store.SetProviderProfile(r.Context(), tx, p); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(r.Context(), tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", admin.ID), Action: "provider.profile",
+		_, err := tx.AppendAudit(r.Context(), audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", admin.ID), Action: "provider.profile",
 			Subject: fmt.Sprintf("user/%d", id), Before: before, After: profileSummary(&p)})
 		return err
 	})
@@ -650,11 +649,11 @@ func (s *Server) seedProviderDemo(ctx context.Context, users map[string]*boardsq
 	now := s.now()
 	p := boardsql.ProviderProfile{UserID: u.ID, Name: u.Name, Approved: true, ApprovedFrom: date.FromTime(now.UTC()).AddYears(-2), UpdatedAt: now,
 		Approvals: []boardsql.ProviderApproval{{Body: "AASECT", Number: "AP-2024-0117"}, {Body: "Florida CE Broker", Number: "50-21876"}}}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if err := s.cfg.Store.SetProviderProfile(ctx, tx, p); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: "system", Action: "provider.profile",
+		_, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "system", Action: "provider.profile",
 			Subject: fmt.Sprintf("user/%d", u.ID), After: profileSummary(&p)})
 		return err
 	})

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -45,13 +44,13 @@ func newProvWorld(t *testing.T) *provWorld {
 	ctx := context.Background()
 	w := &provWorld{s: s, st: st, h: s.Handler(), credID: "7f0c2a5e-1111-4c3a-9d2e-0123456789ab"}
 	w.holder = addUser(t, st, "hana@example.org", "Hana Holder", "applicant")
-	err := st.InTx(ctx, func(tx *sql.Tx) error {
-		appID, err := st.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: w.holder.ID, SetID: "aasect-cst", State: "approved",
+	err := st.InTx(ctx, func(tx *boardsql.Tx) error {
+		appID, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: w.holder.ID, SetID: "aasect-cst", State: "approved",
 			Portfolio: []byte(`{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Hana Holder"}}`), CreatedAt: provIssued})
 		if err != nil {
 			return err
 		}
-		return st.AddCredential(ctx, tx, boardsql.IssuedCredential{ID: w.credID, ApplicationID: appID, HolderID: w.holder.ID, SetID: "aasect-cst", SetVersion: "2025.T.1",
+		return tx.AddCredential(ctx, boardsql.IssuedCredential{ID: w.credID, ApplicationID: appID, HolderID: w.holder.ID, SetID: "aasect-cst", SetVersion: "2025.T.1",
 			Document: []byte(`{}`), JWT: "x", IssuedAt: provIssued, ValidUntil: provIssued.AddDate(3, 0, 0),
 			RevocationList: revocationList, RevocationIndex: 11, SuspensionList: suspensionList, SuspensionIndex: 12})
 	})
@@ -309,8 +308,8 @@ func TestProviderReportRefusals(t *testing.T) {
 	}
 
 	// A revoked credential without an open renewal cannot be reported on.
-	if err := w.st.InTx(context.Background(), func(tx *sql.Tx) error {
-		return w.st.SetCredentialStatus(context.Background(), tx, w.credID, "revoke", "test", provNow)
+	if err := w.st.InTx(context.Background(), func(tx *boardsql.Tx) error {
+		return tx.SetCredentialStatus(context.Background(), w.credID, "revoke", "test", provNow)
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -113,7 +112,7 @@ var errConfirmPassword = &signInError{Status: http.StatusForbidden, Title: "Not 
 // then in the same transaction with the account as just read (then may be
 // nil). A refusal is a *signInError whose Field is "password" or "code".
 // It is the one way a signed-in person confirms it is them.
-func (s *Server) reauthenticate(ctx context.Context, r *http.Request, u *boardsql.User, p reauthProof, then func(tx *sql.Tx, checked *boardsql.User) error) error {
+func (s *Server) reauthenticate(ctx context.Context, r *http.Request, u *boardsql.User, p reauthProof, then func(tx *boardsql.Tx, checked *boardsql.User) error) error {
 	if ps := p.missing(u); len(ps) > 0 {
 		return &signInError{Status: http.StatusForbidden, Title: "Confirmation needed", Field: ps[0].Field, Detail: sentence(ps[0].Message)}
 	}
@@ -134,7 +133,7 @@ func (s *Server) reauthenticate(ctx context.Context, r *http.Request, u *boardsq
 		}
 	}
 	now, how := s.now(), "password"
-	apply := func(tx *sql.Tx) error {
+	apply := func(tx *boardsql.Tx) error {
 		if ss := sessionFrom(r); ss != nil {
 			if err := s.cfg.Store.MarkReauthenticated(ctx, tx, u.ID, ss.Digest, now); err != nil {
 				return err
@@ -142,7 +141,7 @@ func (s *Server) reauthenticate(ctx context.Context, r *http.Request, u *boardsq
 		}
 		e := userEntry(now, u.ID, "session.confirm")
 		e.After = how
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, e); err != nil {
+		if _, err := tx.AppendAudit(ctx, e); err != nil {
 			return err
 		}
 		if then == nil {

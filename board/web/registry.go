@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -244,12 +243,12 @@ func (s *Server) listingExtra(p *boardsql.Profile, sets []string) string {
 // transaction. Call it where a holder's public credentials change (issue,
 // visibility), so that credential names find the listing; the listing and
 // its statuses never depend on it.
-func (s *Server) reindexListing(ctx context.Context, tx *sql.Tx, holderID int64) error {
-	sets, err := s.cfg.Store.PublicCredentialSets(ctx, tx, holderID)
+func (s *Server) reindexListing(ctx context.Context, tx *boardsql.Tx, holderID int64) error {
+	sets, err := tx.PublicCredentialSets(ctx, holderID)
 	if err != nil {
 		return err
 	}
-	return s.cfg.Store.ReindexProfile(ctx, tx, holderID, func(p *boardsql.Profile) string { return s.listingExtra(p, sets) })
+	return tx.ReindexProfile(ctx, holderID, func(p *boardsql.Profile) string { return s.listingExtra(p, sets) })
 }
 
 // saveProfile validates and stores a holder's profile with its index
@@ -270,17 +269,17 @@ func (s *Server) saveProfile(ctx context.Context, me *boardsql.User, p boardsql.
 	}
 	p.UpdatedAt = s.now()
 	var version int
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		sets, err := s.cfg.Store.PublicCredentialSets(ctx, tx, me.ID)
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
+		sets, err := tx.PublicCredentialSets(ctx, me.ID)
 		if err != nil {
 			return err
 		}
-		if version, err = s.cfg.Store.SaveProfile(ctx, tx, p, s.listingExtra(&p, sets)); err != nil {
+		if version, err = tx.SaveProfile(ctx, p, s.listingExtra(&p, sets)); err != nil {
 			return err
 		}
 		p.Version = version
 		after, _ := json.Marshal(showProfile(&p, false))
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: p.UpdatedAt, Actor: fmt.Sprintf("user/%d", me.ID), Action: "profile.save",
+		_, err = tx.AppendAudit(ctx, audit.Entry{At: p.UpdatedAt, Actor: fmt.Sprintf("user/%d", me.ID), Action: "profile.save",
 			Subject: fmt.Sprintf("profile/%d", me.ID), Before: before, After: string(after)})
 		return err
 	})
@@ -729,8 +728,8 @@ func csvSafe(s string) string {
 func (s *Server) registryCSV(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	now := s.now()
-	err := s.inTx(r.Context(), func(tx *sql.Tx) error {
-		_, err := s.cfg.Store.AppendAudit(r.Context(), tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "registry.export",
+	err := s.inTx(r.Context(), func(tx *boardsql.Tx) error {
+		_, err := tx.AppendAudit(r.Context(), audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "registry.export",
 			Subject: "registry", After: "csv"})
 		return err
 	})

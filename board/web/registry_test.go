@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -437,7 +436,7 @@ func TestRegistryDisclosesOnlyWhatIsPublic(t *testing.T) {
 	private := *jc[0]
 	private.ID, private.Public = "private-second-credential", false
 	private.RevocationIndex, private.SuspensionIndex = private.RevocationIndex+1, private.SuspensionIndex+1
-	if err := w.st.InTx(ctx, func(tx *sql.Tx) error { return w.st.AddCredential(ctx, tx, private) }); err != nil {
+	if err := w.st.InTx(ctx, func(tx *boardsql.Tx) error { return tx.AddCredential(ctx, private) }); err != nil {
 		t.Fatal(err)
 	}
 	rec := openAPICall(t, w.h, "GET", "/api/v1/registry?limit=100", "", nil)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,7 +64,7 @@ func (s *Server) openOrStartRenewal(ctx context.Context, holder *boardsql.User, 
 	}
 	var id int64
 	var created bool
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
 		id, created, err = s.startRenewalTx(ctx, tx, holder, holder.ID, c.ID, p, s.now())
 		return err
@@ -86,15 +85,15 @@ func (s *Server) openOrStartRenewal(ctx context.Context, holder *boardsql.User, 
 // starts a draft with the portfolio p, its history event and audit entry
 // (created true). actor is who started it (the holder, or the provider
 // whose report started it).
-func (s *Server) startRenewalTx(ctx context.Context, tx *sql.Tx, holder *boardsql.User, actor int64, credentialID string, p *portfolio.Portfolio, now time.Time) (int64, bool, error) {
-	c, err := s.cfg.Store.CredentialForUpdate(ctx, tx, credentialID)
+func (s *Server) startRenewalTx(ctx context.Context, tx *boardsql.Tx, holder *boardsql.User, actor int64, credentialID string, p *portfolio.Portfolio, now time.Time) (int64, bool, error) {
+	c, err := tx.CredentialForUpdate(ctx, credentialID)
 	if err != nil {
 		return 0, false, err
 	}
 	if c.HolderID != holder.ID {
 		return 0, false, boardsql.ErrNotFound
 	}
-	if id, err := s.cfg.Store.OpenRenewalID(ctx, tx, c.ID); err != nil || id != 0 {
+	if id, err := tx.OpenRenewalID(ctx, c.ID); err != nil || id != 0 {
 		return id, false, err
 	}
 	if c.Status() != "active" {
@@ -107,15 +106,15 @@ func (s *Server) startRenewalTx(ctx context.Context, tx *sql.Tx, holder *boardsq
 	if err != nil {
 		return 0, false, err
 	}
-	id, err := s.cfg.Store.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: holder.ID, SetID: renewalSet, State: string(board.Draft),
+	id, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: holder.ID, SetID: renewalSet, State: string(board.Draft),
 		Portfolio: data, CreatedAt: now, RenewsCredential: credentialID})
 	if err != nil {
 		return 0, false, err
 	}
-	if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: id, At: now, ActorID: actor, Action: "start", To: string(board.Draft)}); err != nil {
+	if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: now, ActorID: actor, Action: "start", To: string(board.Draft)}); err != nil {
 		return 0, false, err
 	}
-	_, err = s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", actor), Action: "renewal.start",
+	_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", actor), Action: "renewal.start",
 		Subject: fmt.Sprintf("application/%d", id), After: "renews credential " + credentialID})
 	return id, true, err
 }
@@ -229,11 +228,11 @@ type issuePlan struct {
 // (missedRenewalReason), which approval lifts: any other suspension
 // (lapsed membership, a board decision) must be lifted by staff first,
 // or the renewal would end it behind their back.
-func (s *Server) planIssue(ctx context.Context, tx *sql.Tx, app *boardsql.Application, set *requirements.Set, now time.Time) (issuePlan, error) {
+func (s *Server) planIssue(ctx context.Context, tx *boardsql.Tx, app *boardsql.Application, set *requirements.Set, now time.Time) (issuePlan, error) {
 	if app.RenewsCredential == "" {
 		return issuePlan{set: set}, nil
 	}
-	old, err := s.cfg.Store.CredentialForUpdate(ctx, tx, app.RenewsCredential)
+	old, err := tx.CredentialForUpdate(ctx, app.RenewsCredential)
 	if err != nil {
 		return issuePlan{}, fmt.Errorf("the credential renewal %d renews (%s): %w", app.ID, app.RenewsCredential, err)
 	}
@@ -275,28 +274,28 @@ func (s *Server) cycleYears(c *boardsql.IssuedCredential) int {
 // the credential it renews (its pending reminders and expiry jobs are
 // cancelled; audited; the holder is mailed), and the new credential's
 // reminders and expiry are scheduled.
-func (s *Server) afterIssue(ctx context.Context, tx *sql.Tx, by *boardsql.User, app *boardsql.Application, ic boardsql.IssuedCredential, plan issuePlan, now time.Time) error {
+func (s *Server) afterIssue(ctx context.Context, tx *boardsql.Tx, by *boardsql.User, app *boardsql.Application, ic boardsql.IssuedCredential, plan issuePlan, now time.Time) error {
 	if old := plan.renews; old != nil {
-		if err := s.cfg.Store.SupersedeCredential(ctx, tx, old.ID, ic.ID, now); err != nil {
+		if err := tx.SupersedeCredential(ctx, old.ID, ic.ID, now); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.CancelJobs(ctx, tx, credentialJobPrefix(old.ID), now); err != nil {
+		if _, err := tx.CancelJobs(ctx, credentialJobPrefix(old.ID), now); err != nil {
 			return err
 		}
 		if !old.SuspendedAt.IsZero() && strings.HasPrefix(old.SuspendReason, missedRenewalReason) {
 			// Suspended only for want of this renewal: the renewal lifts it.
-			if err := s.cfg.Store.SetCredentialStatus(ctx, tx, old.ID, "reinstate", "", now); err != nil {
+			if err := tx.SetCredentialStatus(ctx, old.ID, "reinstate", "", now); err != nil {
 				return err
 			}
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "credential.supersede",
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "credential.supersede",
 			Subject: "credential/" + old.ID, Before: old.Status(), After: "superseded by credential/" + ic.ID}); err != nil {
 			return err
 		}
 		body := fmt.Sprintf("Dear %s,\n\nYour renewal (application %d) was approved. Your new credential is valid until %s:\n%s\n\n"+
 			"The credential it replaces, %s, is now marked as superseded: anyone who verifies it is pointed to the new one.\n",
 			app.ApplicantName, app.ID, dayOf(ic.ValidUntil), s.publicBase()+"/credentials/"+ic.ID, s.publicBase()+"/credentials/"+old.ID)
-		if _, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: app.ApplicantEmail, Subject: "Your credential has been renewed", Body: body, CreatedAt: now}); err != nil {
+		if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: app.ApplicantEmail, Subject: "Your credential has been renewed", Body: body, CreatedAt: now}); err != nil {
 			return err
 		}
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -342,7 +341,7 @@ func TestRenewalNotIssuedForChangedCredential(t *testing.T) {
 	}
 	setStatus := func(id, action, reason string) {
 		t.Helper()
-		if err := st.InTx(ctx, func(tx *sql.Tx) error { return st.SetCredentialStatus(ctx, tx, id, action, reason, s.now()) }); err != nil {
+		if err := st.InTx(ctx, func(tx *boardsql.Tx) error { return tx.SetCredentialStatus(ctx, id, action, reason, s.now()) }); err != nil {
 			t.Fatal(err)
 		}
 	}

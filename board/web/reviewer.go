@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -229,23 +228,23 @@ func (s *Server) castVote(ctx context.Context, u *boardsql.User, app *boardsql.A
 		return badInput("comments", "write at most 5000 characters")
 	}
 	now := s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
 		// The state was read before: a decision made since (approved,
 		// returned, …) refuses the vote instead of recording it on a
 		// decided application.
-		if err := s.cfg.Store.HoldState(ctx, tx, app.ID, string(board.PeerReview)); errors.Is(err, boardsql.ErrConflict) {
+		if err := tx.HoldState(ctx, app.ID, string(board.PeerReview)); errors.Is(err, boardsql.ErrConflict) {
 			return &board.Error{Code: "conflict", Message: "votes are taken while an application is in peer review; " +
 				strings.TrimSuffix(err.Error(), ": "+boardsql.ErrConflict.Error())}
 		} else if err != nil {
 			return err
 		}
-		if err := s.cfg.Store.Vote(ctx, tx, app.ID, u.ID, vote, comments, now); err != nil {
+		if err := tx.Vote(ctx, app.ID, u.ID, vote, comments, now); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventVote, Message: vote}); err != nil {
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventVote, Message: vote}); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.vote",
+		_, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.vote",
 			Subject: fmt.Sprintf("application/%d", app.ID), After: vote})
 		return err
 	})
@@ -270,17 +269,17 @@ func (s *Server) declareConflict(ctx context.Context, u *boardsql.User, app *boa
 		return err
 	}
 	now := s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.cfg.Store.DeclareConflict(ctx, tx, boardsql.Conflict{ReviewerID: u.ID, ApplicantID: app.ApplicantID, Reason: reason, DeclaredAt: now}); err != nil {
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
+		if err := tx.DeclareConflict(ctx, boardsql.Conflict{ReviewerID: u.ID, ApplicantID: app.ApplicantID, Reason: reason, DeclaredAt: now}); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.EndAssignment(ctx, tx, app.ID, u.ID); err != nil {
+		if err := tx.EndAssignment(ctx, app.ID, u.ID); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventConflict}); err != nil {
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventConflict}); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.conflict",
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.conflict",
 			Subject: fmt.Sprintf("application/%d", app.ID), Before: fmt.Sprintf("user/%d", u.ID)}); err != nil {
 			return err
 		}
@@ -288,7 +287,7 @@ func (s *Server) declareConflict(ctx context.Context, u *boardsql.User, app *boa
 		body := fmt.Sprintf("%s declared a conflict of interest with %s, the applicant of application %d, and is no longer assigned to it.\n\n"+
 			"They wrote:\n\n%s\n\nAssign another reviewer: %s\n", u.Name, app.ApplicantName, app.ID, reason, s.link(fmt.Sprintf("/queue/%d", app.ID), ""))
 		for _, m := range staff {
-			if _, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: m.Email, Subject: subject, Body: body, CreatedAt: now}); err != nil {
+			if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: m.Email, Subject: subject, Body: body, CreatedAt: now}); err != nil {
 				return err
 			}
 		}

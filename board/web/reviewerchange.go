@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -125,7 +124,7 @@ func (s *Server) recheckReviewer(ctx context.Context, after *boardsql.User) (*re
 // each application's board-only history, and mail to staff for each
 // conflict newly found. by names who made the change when it was not the
 // reviewer themselves.
-func (s *Server) recordRecheck(ctx context.Context, tx *sql.Tx, before, after *boardsql.User, found *reviewerRechecks, by string, now time.Time) error {
+func (s *Server) recordRecheck(ctx context.Context, tx *boardsql.Tx, before, after *boardsql.User, found *reviewerRechecks, by string, now time.Time) error {
 	if found == nil {
 		return nil
 	}
@@ -134,7 +133,7 @@ func (s *Server) recordRecheck(ctx context.Context, tx *sql.Tx, before, after *b
 		what += " (" + by + ")"
 	}
 	for _, c := range found.checks {
-		changed, err := s.cfg.Store.FlagConflict(ctx, tx, c.App.ID, after.ID, c.Conflict)
+		changed, err := tx.FlagConflict(ctx, c.App.ID, after.ID, c.Conflict)
 		if errors.Is(err, boardsql.ErrNotFound) {
 			continue // the assignment ended since it was read
 		}
@@ -151,7 +150,7 @@ func (s *Server) recordRecheck(ctx context.Context, tx *sql.Tx, before, after *b
 		default:
 			msg += "; no conflict of interest follows from it."
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: c.App.ID, At: now, ActorID: after.ID, Action: eventReviewerChange,
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: c.App.ID, At: now, ActorID: after.ID, Action: eventReviewerChange,
 			Message: msg}); err != nil {
 			return err
 		}
@@ -162,7 +161,7 @@ func (s *Server) recordRecheck(ctx context.Context, tx *sql.Tx, before, after *b
 		body := fmt.Sprintf("%s\n\nApplication %d: %s, applying for %s.\n\nOpen it: %s\n", msg, c.App.ID, c.App.ApplicantName,
 			s.setTitle(c.App.SetID), s.link(fmt.Sprintf("/queue/%d#reviewers", c.App.ID), ""))
 		for _, m := range found.staff {
-			if _, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: m.Email, Subject: subject, Body: body, CreatedAt: now}); err != nil {
+			if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: m.Email, Subject: subject, Body: body, CreatedAt: now}); err != nil {
 				return err
 			}
 		}

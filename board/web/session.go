@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -368,14 +367,14 @@ func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *htt
 	if err != nil {
 		return err
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if err := s.cfg.Store.CreateSessionIn(ctx, tx, ss); err != nil {
 			return err
 		}
 		if pending {
 			return nil
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, u.ID, "password"))
+		_, err := tx.AppendAudit(ctx, signInEntry(ss.CreatedAt, u.ID, "password"))
 		return err
 	})
 	if err != nil {
@@ -444,11 +443,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var device string
-	err = s.secondFactor(ctx, u, in.TOTP, cl, func(tx *sql.Tx, how string) error {
+	err = s.secondFactor(ctx, u, in.TOTP, cl, func(tx *boardsql.Tx, how string) error {
 		if err := s.cfg.Store.CreateSessionIn(ctx, tx, ss); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, u.ID, how)); err != nil {
+		if _, err := tx.AppendAudit(ctx, signInEntry(ss.CreatedAt, u.ID, how)); err != nil {
 			return err
 		}
 		t, err := s.rememberDevice(ctx, tx, r, u, cl)
@@ -482,13 +481,13 @@ func (s *Server) signInFailed(w http.ResponseWriter, err error) bool {
 // clears the cookie.
 func (s *Server) endCurrentSession(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), userFrom(r)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if ss := sessionFrom(r); ss != nil {
 			if _, err := s.cfg.Store.EndUserSession(ctx, tx, u.ID, ss.Handle()); err != nil && !errors.Is(err, boardsql.ErrNotFound) {
 				return err
 			}
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(s.now(), u.ID, "session.sign_out"))
+		_, err := tx.AppendAudit(ctx, userEntry(s.now(), u.ID, "session.sign_out"))
 		return err
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -38,7 +37,7 @@ const (
 // takeMailQuota counts a mail to addr that an anonymous request causes (kind
 // says which, for the log) and reports whether it may be sent; call it in
 // the transaction that queues the mail, before changing anything else.
-func (s *Server) takeMailQuota(ctx context.Context, tx *sql.Tx, addr, kind string, now time.Time) (bool, error) {
+func (s *Server) takeMailQuota(ctx context.Context, tx *boardsql.Tx, addr, kind string, now time.Time) (bool, error) {
 	ok, err := s.cfg.Store.TakeMailQuota(ctx, tx, addr, now, MailQuotaWindow, MailsPerRecipient)
 	if err == nil && !ok {
 		s.cfg.Log.Warn("mail not sent: the recipient's quota is spent", "mail", kind, "quota", MailsPerRecipient, "window", MailQuotaWindow)
@@ -54,7 +53,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any, fields string) bo
 
 // inTx runs f in a transaction and commits when it returns nil (see
 // boardsql.InTx). f must not start another transaction.
-func (s *Server) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+func (s *Server) inTx(ctx context.Context, f func(tx *boardsql.Tx) error) error {
 	return s.cfg.Store.InTx(ctx, f)
 }
 
@@ -159,7 +158,7 @@ func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 		return err
 	}
 	email := strings.ToLower(in.Email)
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if ok, err := s.takeMailQuota(ctx, tx, email, "sign-up", now); err != nil || !ok {
 			return err
 		}
@@ -168,7 +167,7 @@ func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 		entry := userEntry(now, id, "account.sign_up")
 		if errors.Is(err, boardsql.ErrConflict) {
 			var replaced bool
-			if id, replaced, err = s.cfg.Store.ReplaceUnverifiedUser(ctx, tx, u); err != nil {
+			if id, replaced, err = tx.ReplaceUnverifiedUser(ctx, u); err != nil {
 				return err
 			}
 			if !replaced {
@@ -183,7 +182,7 @@ func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 		if err := s.cfg.Store.CreateEmailToken(ctx, tx, digest, id, boardsql.PurposeVerify, now.Add(VerifyLinkTTL)); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: email, CreatedAt: now,
+		if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: email, CreatedAt: now,
 			Subject: "Verify your e-mail address",
 			Body: fmt.Sprintf("Welcome to certboard, %s.\n\nTo finish creating your account, open this link within %d hours and type the password you chose when you signed up:\n\n%s\n\n"+
 				"If you did not sign up just now, ignore this message: without the link the account is never usable, and it is deleted after %d days. "+
@@ -191,15 +190,15 @@ func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 				in.Name, int(VerifyLinkTTL.Hours()), s.link("/verify", token), int(UnverifiedAccountTTL.Hours()/24))}); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, entry)
+		_, err = tx.AppendAudit(ctx, entry)
 		return err
 	})
 }
 
 // accountExistsNotice tells the owner of a verified account that someone
 // tried to sign up with their address, in the sign-up's transaction.
-func (s *Server) accountExistsNotice(ctx context.Context, tx *sql.Tx, id int64, email string, now time.Time) error {
-	if _, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: email, CreatedAt: now,
+func (s *Server) accountExistsNotice(ctx context.Context, tx *boardsql.Tx, id int64, email string, now time.Time) error {
+	if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: email, CreatedAt: now,
 		Subject: "Someone tried to sign up with your address",
 		Body: fmt.Sprintf("Someone, perhaps you, tried to create a certboard account with this address, which already has one. Nothing was changed.\n\n"+
 			"If it was you, sign in instead:\n\n%s\n\nor, if you forgot your password, reset it:\n\n%s\n\nIf it was not you, you can ignore this message.\n",
@@ -207,7 +206,7 @@ func (s *Server) accountExistsNotice(ctx context.Context, tx *sql.Tx, id int64, 
 		return err
 	}
 	who := fmt.Sprintf("user/%d", id)
-	_, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: "anonymous", Action: "account.sign_up_existing", Subject: who,
+	_, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "anonymous", Action: "account.sign_up_existing", Subject: who,
 		After: "a sign-up with the address of this account: the owner was mailed a notice; nothing changed"})
 	return err
 }
@@ -287,7 +286,7 @@ func (s *Server) redeemVerify(ctx context.Context, network, token, password stri
 		return errVerifyPassword
 	}
 	err = s.useToken(ctx, token, boardsql.PurposeVerify, "account.verify_email",
-		func(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
+		func(ctx context.Context, tx *boardsql.Tx, id int64, now time.Time) error {
 			if id != u.ID {
 				return errVerifyPassword // cannot happen: a token names one account
 			}
@@ -335,7 +334,7 @@ func (s *Server) redeem(w http.ResponseWriter, r *http.Request, err error, renew
 // the transaction (hashing a new password); when it fails nothing was
 // checked and the charge is taken back too.
 func (s *Server) redeemToken(ctx context.Context, network, token, purpose, action string, prepare func() error,
-	apply func(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) error) error {
+	apply func(ctx context.Context, tx *boardsql.Tx, userID int64, now time.Time) error) error {
 	charge := tokenCharge(network)
 	if err := s.charge(ctx, stepToken, charge); err != nil {
 		return err
@@ -360,17 +359,17 @@ func (s *Server) redeemToken(ctx context.Context, network, token, purpose, actio
 
 // useToken is redeemToken's transaction.
 func (s *Server) useToken(ctx context.Context, token, purpose, action string,
-	apply func(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) error) error {
+	apply func(ctx context.Context, tx *boardsql.Tx, userID int64, now time.Time) error) error {
 	now := s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.cfg.Store.UseEmailToken(ctx, tx, auth.Digest(token), purpose, now)
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
+		id, err := tx.UseEmailToken(ctx, auth.Digest(token), purpose, now)
 		if err != nil {
 			return err
 		}
 		if err := apply(ctx, tx, id, now); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, id, action))
+		_, err = tx.AppendAudit(ctx, userEntry(now, id, action))
 		return err
 	})
 }
@@ -414,14 +413,14 @@ func (s *Server) sendResetLink(ctx context.Context, email string) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if ok, err := s.takeMailQuota(ctx, tx, u.Email, "password reset", now); err != nil || !ok {
 			return err
 		}
 		if err := s.cfg.Store.CreateEmailToken(ctx, tx, digest, u.ID, boardsql.PurposeReset, now.Add(ResetLinkTTL)); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Reset your certboard password",
+		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Reset your certboard password",
 			Body: fmt.Sprintf("To choose a new password, open this link within %d minutes:\n\n%s\n\nIf you did not ask for this, ignore this message; your password is unchanged.\n",
 				int(ResetLinkTTL.Minutes()), s.link("/password-reset/confirm", token))})
 		return err
@@ -457,7 +456,7 @@ func (s *Server) redeemReset(ctx context.Context, network, token, password strin
 			hash, err = s.hashPassword(password)
 			return err
 		},
-		func(ctx context.Context, tx *sql.Tx, id int64, _ time.Time) error {
+		func(ctx context.Context, tx *boardsql.Tx, id int64, _ time.Time) error {
 			if err := s.cfg.Store.SetPassword(ctx, tx, id, hash); err != nil {
 				return err
 			}
@@ -471,14 +470,14 @@ const jobAccountSweep = "accounts.sweep"
 
 // accountSweep is the daily account sweep, in the job's transaction: each
 // deleted account is audited.
-func (s *Server) accountSweep(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
-	ids, err := s.cfg.Store.DeleteUnverifiedUsers(ctx, tx, now.Add(-UnverifiedAccountTTL))
+func (s *Server) accountSweep(ctx context.Context, tx *boardsql.Tx, now time.Time) (string, error) {
+	ids, err := tx.DeleteUnverifiedUsers(ctx, now.Add(-UnverifiedAccountTTL))
 	if err != nil {
 		return "", err
 	}
 	for _, id := range ids {
 		who := fmt.Sprintf("user/%d", id)
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: lifecycleActor, Action: "account.expire_unverified", Subject: who,
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: lifecycleActor, Action: "account.expire_unverified", Subject: who,
 			Before: "unverified", After: fmt.Sprintf("deleted: not verified within %d days of signing up", int(UnverifiedAccountTTL.Hours()/24))}); err != nil {
 			return "", err
 		}

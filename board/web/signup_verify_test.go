@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -274,7 +273,7 @@ func TestTwoFactorOnNeedsRecentSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.InTx(ctx, func(tx *sql.Tx) error { return st.BeginTOTP(ctx, tx, u.ID, secret) }); err != nil {
+	if err := st.InTx(ctx, func(tx *boardsql.Tx) error { return st.BeginTOTP(ctx, tx, u.ID, secret) }); err != nil {
 		t.Fatal(err)
 	}
 	rec := postForm(t, h, "/account/two-factor/confirm", url.Values{"code": {tfCode(t, s, secret)}}, c)

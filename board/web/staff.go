@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -604,28 +603,28 @@ func (s *Server) saveVerifications(ctx context.Context, u *boardsql.User, app *b
 	}
 	now := s.now()
 	var next int
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if next, err = s.cfg.Store.SaveSnapshot(ctx, tx, app.ID, version, frozen, now); err != nil {
+		if next, err = tx.SaveSnapshot(ctx, app.ID, version, frozen, now); err != nil {
 			return err
 		}
 		if liveData != nil {
-			if next, err = s.cfg.Store.SavePortfolio(ctx, tx, app.ID, next, liveData, now); err != nil {
+			if next, err = tx.SavePortfolio(ctx, app.ID, next, liveData, now); err != nil {
 				return err
 			}
 		}
 		ev.ApplicationID, ev.At, ev.ActorID = app.ID, now, u.ID
-		if err := s.cfg.Store.AddEvent(ctx, tx, ev); err != nil {
+		if err := tx.AddEvent(ctx, ev); err != nil {
 			return err
 		}
 		entry.At, entry.Actor = now, fmt.Sprintf("user/%d", u.ID)
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, entry); err != nil {
+		if _, err := tx.AppendAudit(ctx, entry); err != nil {
 			return err
 		}
 		if ver.State != portfolio.Rejected {
 			return nil
 		}
-		_, err = s.cfg.Store.EnqueueMail(ctx, tx, rejectionMail(app, rejected, s.link(fmt.Sprintf("/applications/%d", app.ID), ""), now))
+		_, err = tx.EnqueueMail(ctx, rejectionMail(app, rejected, s.link(fmt.Sprintf("/applications/%d", app.ID), ""), now))
 		return err
 	})
 	return next, err
@@ -990,16 +989,16 @@ func (s *Server) assignReviewer(ctx context.Context, u *boardsql.User, app *boar
 	}
 	now := s.now()
 	var next int
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if next, err = s.cfg.Store.AssignReviewer(ctx, tx, app.ID, version, cand.ID, u.ID, now); err != nil {
+		if next, err = tx.AssignReviewer(ctx, app.ID, version, cand.ID, u.ID, now); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventAssignReviewer,
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventAssignReviewer,
 			Message: cand.Name}); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.assign",
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.assign",
 			Subject: fmt.Sprintf("application/%d", app.ID), After: fmt.Sprintf("user/%d", cand.ID)}); err != nil {
 			return err
 		}
@@ -1007,7 +1006,7 @@ func (s *Server) assignReviewer(ctx context.Context, u *boardsql.User, app *boar
 			"Open it: %s\n\nIf you have a conflict of interest with the applicant (you supervised them, work with them, or are close to them), "+
 			"declare it on that page and the board will ask someone else.\n",
 			cand.Name, app.ID, app.ApplicantName, s.setTitle(app.SetID), s.link(fmt.Sprintf("/reviews/%d", app.ID), ""))
-		_, err = s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: cand.Email, Subject: fmt.Sprintf("Please review application %d", app.ID), Body: body, CreatedAt: now})
+		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: cand.Email, Subject: fmt.Sprintf("Please review application %d", app.ID), Body: body, CreatedAt: now})
 		return err
 	})
 	return next, err
@@ -1028,20 +1027,20 @@ func (s *Server) unassignReviewer(ctx context.Context, u *boardsql.User, app *bo
 	}
 	a := assigned[i]
 	now := s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.cfg.Store.UnassignReviewer(ctx, tx, app.ID, version, reviewerID, now); err != nil {
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
+		if _, err := tx.UnassignReviewer(ctx, app.ID, version, reviewerID, now); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventRemoveReviewer,
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventRemoveReviewer,
 			Message: a.ReviewerName}); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.unassign",
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.unassign",
 			Subject: fmt.Sprintf("application/%d", app.ID), Before: fmt.Sprintf("user/%d", reviewerID)}); err != nil {
 			return err
 		}
 		body := fmt.Sprintf("Dear %s,\n\nThe board no longer needs your review of application %d; thank you.\n", a.ReviewerName, app.ID)
-		_, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: a.ReviewerEmail, Subject: fmt.Sprintf("Review of application %d no longer needed", app.ID),
+		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: a.ReviewerEmail, Subject: fmt.Sprintf("Review of application %d no longer needed", app.ID),
 			Body: body, CreatedAt: now})
 		return err
 	})

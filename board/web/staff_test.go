@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -46,7 +45,7 @@ func queueNewBoard(t *testing.T) *queueBoard {
 // claimed again (their verification removed).
 func queuePortfolio(t *testing.T, claimed ...string) []byte {
 	t.Helper()
-	data, err := os.ReadFile("../examples/portfolios/cst-eligible.json")
+	data, err := os.ReadFile("../../examples/portfolios/cst-eligible.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +70,8 @@ func (b *queueBoard) create(t *testing.T, applicant *boardsql.User, set string, 
 	t.Helper()
 	ctx := context.Background()
 	var id int64
-	err := b.s.inTx(ctx, func(tx *sql.Tx) (err error) {
-		id, err = b.st.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: applicant.ID, SetID: set, State: "draft", Portfolio: data, CreatedAt: queueClock})
+	err := b.s.inTx(ctx, func(tx *boardsql.Tx) (err error) {
+		id, err = tx.CreateApplication(ctx, boardsql.Application{ApplicantID: applicant.ID, SetID: set, State: "draft", Portfolio: data, CreatedAt: queueClock})
 		return err
 	})
 	if err != nil {
@@ -96,8 +95,8 @@ func (b *queueBoard) submitted(t *testing.T, applicant *boardsql.User, data []by
 func (b *queueBoard) forceState(t *testing.T, id int64, to string) {
 	t.Helper()
 	app := b.load(t, id)
-	err := b.s.inTx(context.Background(), func(tx *sql.Tx) error {
-		_, err := b.st.SetApplicationState(context.Background(), tx, id, app.Version, app.State, to, queueClock)
+	err := b.s.inTx(context.Background(), func(tx *boardsql.Tx) error {
+		_, err := tx.SetApplicationState(context.Background(), id, app.Version, app.State, to, queueClock)
 		return err
 	})
 	if err != nil {
@@ -494,8 +493,8 @@ func TestQueueVerifyAndReject(t *testing.T) {
 	}
 	live.Insurance[0].Policy = "PL-999999"
 	changed, _ := portfolio.Encode(live)
-	if err := b.s.inTx(context.Background(), func(tx *sql.Tx) error {
-		_, err := b.st.SavePortfolio(context.Background(), tx, id, app.Version, changed, queueClock)
+	if err := b.s.inTx(context.Background(), func(tx *boardsql.Tx) error {
+		_, err := tx.SavePortfolio(context.Background(), id, app.Version, changed, queueClock)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -785,8 +784,8 @@ func TestQueueReviewerConflictChecks(t *testing.T) {
 
 	plain := addUser(t, b.st, "pat@example.org", "Pat Applicant", "applicant")
 	linked := addUser(t, b.st, "linked@example.org", "Lee Linked", "reviewer")
-	if err := b.s.inTx(ctx, func(tx *sql.Tx) error {
-		return b.st.SetSupervisors(ctx, tx, id, []boardsql.SupervisorLink{{Ref: "sup-okafor", Email: "LINKED@example.org"}})
+	if err := b.s.inTx(ctx, func(tx *boardsql.Tx) error {
+		return tx.SetSupervisors(ctx, id, []boardsql.SupervisorLink{{Ref: "sup-okafor", Email: "LINKED@example.org"}})
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -796,8 +795,8 @@ func TestQueueReviewerConflictChecks(t *testing.T) {
 	accountPractice := addUser(t, b.st, "north@example.org", "Nia North", "reviewer")
 	setPractice(accountPractice, "northside therapy")
 	declared := addUser(t, b.st, "dec@example.org", "Dee Declared", "reviewer")
-	if err := b.s.inTx(ctx, func(tx *sql.Tx) error {
-		return b.st.DeclareConflict(ctx, tx, boardsql.Conflict{ReviewerID: declared.ID, ApplicantID: ann.ID, Reason: "We co-authored a book", DeclaredAt: queueClock})
+	if err := b.s.inTx(ctx, func(tx *boardsql.Tx) error {
+		return tx.DeclareConflict(ctx, boardsql.Conflict{ReviewerID: declared.ID, ApplicantID: ann.ID, Reason: "We co-authored a book", DeclaredAt: queueClock})
 	}); err != nil {
 		t.Fatal(err)
 	}

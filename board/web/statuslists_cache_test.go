@@ -2,11 +2,11 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/verifier"
 )
 
@@ -51,8 +51,8 @@ func TestStatusListReuseAndChange(t *testing.T) {
 	if r := verifier.Verify(ctx, c.Document, s.verifierFetch, s.now()); r.Status() != "valid" {
 		t.Fatalf("before suspension: %s", r.Status())
 	}
-	if err := st.InTx(ctx, func(tx *sql.Tx) error {
-		return st.SetCredentialStatus(ctx, tx, c.ID, "suspend", "test", s.now())
+	if err := st.InTx(ctx, func(tx *boardsql.Tx) error {
+		return tx.SetCredentialStatus(ctx, c.ID, "suspend", "test", s.now())
 	}); err != nil {
 		t.Fatal(err)
 	}

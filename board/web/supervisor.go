@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -376,22 +375,22 @@ func (s *Server) decideSupervision(ctx context.Context, u *boardsql.User, app *b
 		message += ": " + d.Reason
 	}
 	var version int
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if version, err = s.cfg.Store.SaveSupervisedEvidence(ctx, tx, app.ID, d.Version, liveJSON, snapJSON, now); err != nil {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
+		if version, err = tx.SaveSupervisedEvidence(ctx, app.ID, d.Version, liveJSON, snapJSON, now); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "supervision." + d.Decision,
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "supervision." + d.Decision,
 			Message: message}); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "supervision." + d.Decision,
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "supervision." + d.Decision,
 			Subject: fmt.Sprintf("application/%d", app.ID), Before: d.Item + ": " + string(before), After: d.Item + ": " + string(state)}); err != nil {
 			return err
 		}
 		if d.Decision != "dispute" {
 			return nil
 		}
-		_, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: app.ApplicantEmail, CreatedAt: now,
+		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: app.ApplicantEmail, CreatedAt: now,
 			Subject: fmt.Sprintf("Your supervisor disputed %s", what),
 			Body: fmt.Sprintf("Dear %s,\n\n%s, named as your supervisor in application %d for %s, disputed %s and wrote:\n\n%s\n\n"+
 				"The item no longer counts toward the requirements. Correct it, or talk with your supervisor, on your application's page: %s\n",
@@ -472,19 +471,19 @@ func (s *Server) recordSupervisionContract(ctx context.Context, u *boardsql.User
 		period = "from " + start.String()
 	}
 	var version int
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if version, err = s.cfg.Store.SaveSupervisedEvidence(ctx, tx, app.ID, in.Version, liveJSON, snapJSON, now); err != nil {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
+		if version, err = tx.SaveSupervisedEvidence(ctx, app.ID, in.Version, liveJSON, snapJSON, now); err != nil {
 			return err
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "supervision.contract",
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "supervision.contract",
 			Message: fmt.Sprintf("%s recorded supervision contract %s, %s", u.Name, id, period)}); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "supervision.contract",
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "supervision.contract",
 			Subject: fmt.Sprintf("application/%d", app.ID), After: id + ": " + period}); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: app.ApplicantEmail, CreatedAt: now,
+		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: app.ApplicantEmail, CreatedAt: now,
 			Subject: "Your supervisor recorded a supervision contract",
 			Body: fmt.Sprintf("Dear %s,\n\n%s recorded a supervision contract with you (%s, %s) in application %d for %s.\n\nSee it on your application's page: %s\n",
 				app.ApplicantName, u.Name, id, period, app.ID, app.SetID, s.link(fmt.Sprintf("/applications/%d", app.ID), ""))})

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -36,7 +35,7 @@ type supWorld struct {
 // one claimed session of hers.
 func supPortfolio(t *testing.T, file string) *portfolio.Portfolio {
 	t.Helper()
-	data, err := os.ReadFile("../examples/portfolios/" + file)
+	data, err := os.ReadFile("../../examples/portfolios/" + file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,18 +59,18 @@ func supCreate(t *testing.T, s *Server, applicant *boardsql.User, set, state str
 	}
 	ctx := context.Background()
 	var id int64
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		id, err = s.cfg.Store.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: applicant.ID, SetID: set, State: state, Portfolio: data, CreatedAt: s.now()})
+		id, err = tx.CreateApplication(ctx, boardsql.Application{ApplicantID: applicant.ID, SetID: set, State: state, Portfolio: data, CreatedAt: s.now()})
 		if err != nil {
 			return err
 		}
 		if state != "draft" {
-			if err := s.cfg.Store.FreezeSnapshot(ctx, tx, id, data, "2025.T.1", s.now()); err != nil {
+			if err := tx.FreezeSnapshot(ctx, id, data, "2025.T.1", s.now()); err != nil {
 				return err
 			}
 		}
-		return s.cfg.Store.SetSupervisors(ctx, tx, id, links)
+		return tx.SetSupervisors(ctx, id, links)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"fmt"
 	"math"
@@ -270,12 +269,12 @@ func (s *Server) refund(ctx context.Context, charges ...boardsql.Charge) {
 // long), in one transaction.
 func (s *Server) countFailure(ctx context.Context, email string, u *boardsql.User, network string) error {
 	now := s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		tell, err := s.cfg.Store.CountFailure(ctx, tx, noticeKey(email), failureNotice, now)
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
+		tell, err := tx.CountFailure(ctx, noticeKey(email), failureNotice, now)
 		if err != nil || !tell || u == nil {
 			return err
 		}
-		_, err = s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: u.Email, CreatedAt: now,
+		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now,
 			Subject: "Failed sign-in attempts on your certboard account",
 			Body: fmt.Sprintf("There were %d or more failed attempts to sign in to your certboard account within a day "+
 				"(wrong passwords or wrong two-factor codes), the latest on %s UTC from the network %s.\n\n"+
@@ -294,7 +293,7 @@ func (s *Server) countFailure(ctx context.Context, email string, u *boardsql.Use
 // token of its device cookie, or making one) and returns the token for
 // the cookie. A sign-in from a device that was known already clears every
 // failure counter of the account: its owner is back.
-func (s *Server) rememberDevice(ctx context.Context, tx *sql.Tx, r *http.Request, u *boardsql.User, cl signInClient) (string, error) {
+func (s *Server) rememberDevice(ctx context.Context, tx *boardsql.Tx, r *http.Request, u *boardsql.User, cl signInClient) (string, error) {
 	var token string
 	if c, err := r.Cookie(DeviceCookie); err == nil && validDeviceToken(c.Value) {
 		token = c.Value
@@ -302,7 +301,7 @@ func (s *Server) rememberDevice(ctx context.Context, tx *sql.Tx, r *http.Request
 		return "", err
 	}
 	now := s.now()
-	if err := s.cfg.Store.RememberDevice(ctx, tx, u.ID, auth.Digest(token), now, now.Add(DeviceMax)); err != nil {
+	if err := tx.RememberDevice(ctx, u.ID, auth.Digest(token), now, now.Add(DeviceMax)); err != nil {
 		return "", err
 	}
 	if cl.Device != "" {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -276,8 +275,8 @@ func (s *Server) lookUpPerson(ctx context.Context, u *boardsql.User, id string) 
 	person.Standing, person.StandingText = s.standing(c)
 	person.SetTitle = s.credentialTitle(c)
 	now := s.now()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "title_check.lookup",
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
+		_, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "title_check.lookup",
 			Subject: fmt.Sprintf("user/%d", c.HolderID), Before: "credential/" + c.ID,
 			After: fmt.Sprintf("%s %s: %s", titleSetID, res.Set.Version, res.Report.Verdict)})
 		return err

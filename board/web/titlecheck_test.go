@@ -21,7 +21,7 @@ var titleDay = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func examplePortfolio(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "examples", "portfolios", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "portfolios", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -103,11 +102,11 @@ func (s *Server) createToken(ctx context.Context, u *boardsql.User, in tokenRequ
 		days = DefaultTokenDays
 	}
 	t := boardsql.APIToken{Digest: digest, UserID: u.ID, Name: in.Name, CreatedAt: now, ExpiresAt: now.AddDate(0, 0, days)}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if err := s.cfg.Store.CreateAPIToken(ctx, tx, t); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, tokenEntry(now, u.ID, "token.create", t.ID()))
+		_, err := tx.AppendAudit(ctx, tokenEntry(now, u.ID, "token.create", t.ID()))
 		return err
 	})
 	return token, t, err
@@ -116,11 +115,11 @@ func (s *Server) createToken(ctx context.Context, u *boardsql.User, in tokenRequ
 // revokeToken deletes one of u's tokens with its audit entry; a token that
 // is not theirs is boardsql.ErrNotFound.
 func (s *Server) revokeToken(ctx context.Context, u *boardsql.User, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if _, err := s.cfg.Store.DeleteAPIToken(ctx, tx, u.ID, id); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, tokenEntry(s.now(), u.ID, "token.revoke", id))
+		_, err := tx.AppendAudit(ctx, tokenEntry(s.now(), u.ID, "token.revoke", id))
 		return err
 	})
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -104,11 +103,11 @@ func (s *Server) addTrustedIssuer(ctx context.Context, me *boardsql.User, t boar
 		return &inputError{Status: http.StatusUnprocessableEntity, Title: "Invalid trust list entry", Detail: strings.Join(msgs, "; "), Fields: errs}
 	}
 	t.AddedBy, t.AddedAt = me.ID, s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.cfg.Store.AddTrustedIssuer(ctx, tx, t); err != nil {
+	return s.inTx(ctx, func(tx *boardsql.Tx) error {
+		if err := tx.AddTrustedIssuer(ctx, t); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(me, "trust_list.add", "trusted_issuer/"+t.DID, "", trustAudit(&t)))
+		_, err := tx.AppendAudit(ctx, s.adminEntry(me, "trust_list.add", "trusted_issuer/"+t.DID, "", trustAudit(&t)))
 		return err
 	})
 }
@@ -117,12 +116,12 @@ func (s *Server) addTrustedIssuer(ctx context.Context, me *boardsql.User, t boar
 // transaction; a DID not listed is ErrNotFound.
 func (s *Server) removeTrustedIssuer(ctx context.Context, me *boardsql.User, id string) (*boardsql.TrustedIssuer, error) {
 	var removed *boardsql.TrustedIssuer
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if removed, err = s.cfg.Store.RemoveTrustedIssuer(ctx, tx, id); err != nil {
+		if removed, err = tx.RemoveTrustedIssuer(ctx, id); err != nil {
 			return err
 		}
-		_, err = s.cfg.Store.AppendAudit(ctx, tx, s.adminEntry(me, "trust_list.remove", "trusted_issuer/"+id, trustAudit(removed), ""))
+		_, err = tx.AppendAudit(ctx, s.adminEntry(me, "trust_list.remove", "trusted_issuer/"+id, trustAudit(removed), ""))
 		return err
 	})
 	return removed, err

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -56,20 +55,20 @@ const RecoveryCodesLow = 3
 // which may refuse it with a wait before it is checked; a right code
 // clears that counter, a wrong one stays counted and counts toward telling
 // the owner. A refusal is a *signInError.
-func (s *Server) secondFactor(ctx context.Context, u *boardsql.User, code string, cl signInClient, then func(tx *sql.Tx, how string) error) error {
+func (s *Server) secondFactor(ctx context.Context, u *boardsql.User, code string, cl signInClient, then func(tx *boardsql.Tx, how string) error) error {
 	return s.checkSecondFactor(ctx, u, code, cl, true, then)
 }
 
 // appCode is secondFactor for a TOTP code from the app only: a recovery
 // code is refused (and counts as a wrong code). It guards what a stolen
 // recovery code must not do, such as making new recovery codes.
-func (s *Server) appCode(ctx context.Context, u *boardsql.User, code string, cl signInClient, then func(tx *sql.Tx) error) error {
-	return s.checkSecondFactor(ctx, u, code, cl, false, func(tx *sql.Tx, _ string) error { return then(tx) })
+func (s *Server) appCode(ctx context.Context, u *boardsql.User, code string, cl signInClient, then func(tx *boardsql.Tx) error) error {
+	return s.checkSecondFactor(ctx, u, code, cl, false, func(tx *boardsql.Tx, _ string) error { return then(tx) })
 }
 
 // checkSecondFactor is secondFactor, taking recovery codes only when
 // recovery is true.
-func (s *Server) checkSecondFactor(ctx context.Context, u *boardsql.User, code string, cl signInClient, recovery bool, then func(tx *sql.Tx, how string) error) error {
+func (s *Server) checkSecondFactor(ctx context.Context, u *boardsql.User, code string, cl signInClient, recovery bool, then func(tx *boardsql.Tx, how string) error) error {
 	charge := codeCharge(u, cl)
 	if err := s.charge(ctx, stepCode, charge); err != nil {
 		return err
@@ -80,7 +79,7 @@ func (s *Server) checkSecondFactor(ctx context.Context, u *boardsql.User, code s
 		return err
 	}
 	var refusal *signInError
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		how := "totp"
 		if auth.LooksLikeTOTP(code) {
 			if st.EnabledAt.IsZero() || st.Secret == "" {
@@ -114,7 +113,7 @@ func (s *Server) checkSecondFactor(ctx context.Context, u *boardsql.User, code s
 			if err != nil {
 				return err
 			}
-			if _, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, u.ID, "account.recovery_code_used")); err != nil {
+			if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.recovery_code_used")); err != nil {
 				return err
 			}
 		}
@@ -185,11 +184,11 @@ func (s *Server) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var device string
-	err = s.secondFactor(ctx, p.User, code, cl, func(tx *sql.Tx, how string) error {
+	err = s.secondFactor(ctx, p.User, code, cl, func(tx *boardsql.Tx, how string) error {
 		if err := s.cfg.Store.ReplaceSession(ctx, tx, p.Session.Digest, ss); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, signInEntry(ss.CreatedAt, p.User.ID, how)); err != nil {
+		if _, err := tx.AppendAudit(ctx, signInEntry(ss.CreatedAt, p.User.ID, how)); err != nil {
 			return err
 		}
 		t, err := s.rememberDevice(ctx, tx, r, p.User, cl)
@@ -309,11 +308,11 @@ func (s *Server) twoFactorSetup(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if err := s.cfg.Store.BeginTOTP(ctx, tx, u.ID, secret); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(s.now(), u.ID, "account.two_factor_setup"))
+		_, err := tx.AppendAudit(ctx, userEntry(s.now(), u.ID, "account.two_factor_setup"))
 		return err
 	})
 	if errors.Is(err, boardsql.ErrConflict) {
@@ -362,7 +361,7 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if err := s.cfg.Store.ConfirmTOTP(ctx, tx, u.ID, step, digests, now); err != nil {
 			return err
 		}
@@ -374,10 +373,10 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, u.ID, "account.two_factor_on")); err != nil {
+		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.two_factor_on")); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Two-factor sign-in was turned on",
+		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Two-factor sign-in was turned on",
 			Body: fmt.Sprintf("Two-factor sign-in was turned on for your certboard account on %s UTC: signing in now needs the password and a code "+
 				"from the authenticator app that was set up, or one of the recovery codes shown then.\n\n"+
 				"If it was not you, someone has your password and a signed-in session and can now keep you out: reset your password at once, "+
@@ -419,14 +418,14 @@ func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 	if !s.confirmedOrSent(w, r, "/account/two-factor") {
 		return
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if err := s.cfg.Store.DisableTOTP(ctx, tx, u.ID); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, u.ID, "account.two_factor_off")); err != nil {
+		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.two_factor_off")); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Two-factor sign-in was turned off",
+		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Two-factor sign-in was turned off",
 			Body: fmt.Sprintf("Two-factor sign-in was turned off for your certboard account on %s UTC: signing in now needs only the password.\n\n"+
 				"If this was not you, someone has your password and your session: sign in at once, change your password, turn two-factor sign-in on again "+
 				"and tell the board.\n\n%s\n", now.UTC().Format("2 January 2006 at 15:04"), s.link("/account/two-factor", ""))})
@@ -475,14 +474,14 @@ func (s *Server) twoFactorRenewCodes(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		if err := s.cfg.Store.RenewRecoveryCodes(ctx, tx, u.ID, digests, now); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, userEntry(now, u.ID, "account.recovery_codes_new")); err != nil {
+		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.recovery_codes_new")); err != nil {
 			return err
 		}
-		_, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "New certboard recovery codes were made",
+		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "New certboard recovery codes were made",
 			Body: fmt.Sprintf("New two-factor recovery codes were made for your certboard account on %s UTC. "+
 				"Your earlier recovery codes no longer work.\n\nIf this was not you, someone has your password and your phone, or your signed-in session: "+
 				"sign in at once, change your password, end your other sessions and tell the board.\n\n%s\n",

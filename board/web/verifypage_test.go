@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -250,7 +249,7 @@ func TestBoardRecordOfAPrivateCredentialNeedsItsSignature(t *testing.T) {
 		t.Fatalf("%+v %v", creds, err)
 	}
 	c := creds[0]
-	if err := w.st.InTx(ctx, func(tx *sql.Tx) error { return w.st.SetCredentialPublic(ctx, tx, c.ID, false) }); err != nil {
+	if err := w.st.InTx(ctx, func(tx *boardsql.Tx) error { return tx.SetCredentialPublic(ctx, c.ID, false) }); err != nil {
 		t.Fatal(err)
 	}
 	// The genuine credential: its holder gave it, its standing is shown.
@@ -277,7 +276,7 @@ func TestBoardRecordOfAPrivateCredentialNeedsItsSignature(t *testing.T) {
 	}
 	// Public again: a forged document still gets nothing of the records
 	// (the credential's own page shows its standing to anyone).
-	if err := w.st.InTx(ctx, func(tx *sql.Tx) error { return w.st.SetCredentialPublic(ctx, tx, c.ID, true) }); err != nil {
+	if err := w.st.InTx(ctx, func(tx *boardsql.Tx) error { return tx.SetCredentialPublic(ctx, c.ID, true) }); err != nil {
 		t.Fatal(err)
 	}
 	if out := verifyAPI(t, h, string(forged)); out["record"] != nil {

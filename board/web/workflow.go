@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -223,20 +222,20 @@ func (s *Server) act(ctx context.Context, u *boardsql.User, app *boardsql.Applic
 		// portfolio as it stands, by the set version already chosen.
 		snapshot, setVersion = app.Portfolio, app.SnapshotSetVersion
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.cfg.Store.SetApplicationState(ctx, tx, app.ID, version, string(from), string(to), now); err != nil {
+	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
+		if _, err := tx.SetApplicationState(ctx, app.ID, version, string(from), string(to), now); err != nil {
 			return err
 		}
 		if snapshot != nil {
-			if err := s.cfg.Store.FreezeSnapshot(ctx, tx, app.ID, snapshot, setVersion, now); err != nil {
+			if err := tx.FreezeSnapshot(ctx, app.ID, snapshot, setVersion, now); err != nil {
 				return err
 			}
 		}
-		if err := s.cfg.Store.AddEvent(ctx, tx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: string(action),
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: string(action),
 			From: string(from), To: string(to), Message: strings.TrimSpace(reason)}); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Store.AppendAudit(ctx, tx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application." + string(action),
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application." + string(action),
 			Subject: fmt.Sprintf("application/%d", app.ID), Before: string(from), After: string(to)}); err != nil {
 			return err
 		}
@@ -257,7 +256,7 @@ func (s *Server) act(ctx context.Context, u *boardsql.User, app *boardsql.Applic
 
 // notifyTransition mails the people an action concerns: staff when the
 // applicant submits or answers, the applicant when staff act.
-func (s *Server) notifyTransition(ctx context.Context, tx *sql.Tx, by *boardsql.User, app *boardsql.Application, action board.Action,
+func (s *Server) notifyTransition(ctx context.Context, tx *boardsql.Tx, by *boardsql.User, app *boardsql.Application, action board.Action,
 	to board.State, reason string, now time.Time) error {
 	link := s.link(fmt.Sprintf("/applications/%d", app.ID), "")
 	var recipients []string
@@ -294,7 +293,7 @@ func (s *Server) notifyTransition(ctx context.Context, tx *sql.Tx, by *boardsql.
 		}
 	}
 	for _, to := range recipients {
-		if _, err := s.cfg.Store.EnqueueMail(ctx, tx, boardsql.Mail{To: to, Subject: subject, Body: body, CreatedAt: now}); err != nil {
+		if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: to, Subject: subject, Body: body, CreatedAt: now}); err != nil {
 			return err
 		}
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -34,12 +33,12 @@ func importBoard(t *testing.T) (dir string, st *boardsql.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = st.InTx(ctx, func(tx *sql.Tx) error {
-		app, err := st.CreateApplication(ctx, tx, boardsql.Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: issued})
+	err = st.InTx(ctx, func(tx *boardsql.Tx) error {
+		app, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: issued})
 		if err != nil {
 			return err
 		}
-		return st.AddCredential(ctx, tx, boardsql.IssuedCredential{ID: "cred-hana", ApplicationID: app, HolderID: holder, SetID: "aasect-cst", SetVersion: "2025.T.1",
+		return tx.AddCredential(ctx, boardsql.IssuedCredential{ID: "cred-hana", ApplicationID: app, HolderID: holder, SetID: "aasect-cst", SetVersion: "2025.T.1",
 			Document: []byte("{}"), JWT: "x", IssuedAt: issued, RevocationList: "revocation-1", RevocationIndex: 3, SuspensionList: "suspension-1", SuspensionIndex: 4})
 	})
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -99,8 +98,8 @@ func appendAudit(t *testing.T, data string, n int) {
 	}
 	defer s.Close()
 	for i := range n {
-		err := s.InTx(ctx, func(tx *sql.Tx) error {
-			_, err := s.AppendAudit(ctx, tx, audit.Entry{At: time.Now(), Actor: "staff", Action: "test", Subject: "x", After: string(rune('a' + i))})
+		err := s.InTx(ctx, func(tx *boardsql.Tx) error {
+			_, err := tx.AppendAudit(ctx, audit.Entry{At: time.Now(), Actor: "staff", Action: "test", Subject: "x", After: string(rune('a' + i))})
 			return err
 		})
 		if err != nil {
@@ -271,8 +270,8 @@ func TestRotationKeepsEverythingReadable(t *testing.T) {
 	}
 	const link = "https://board.example/reset?token=before-rotation"
 	var mailID int64
-	err = st.InTx(ctx, func(tx *sql.Tx) error {
-		mailID, err = st.EnqueueMail(ctx, tx, boardsql.Mail{To: u.Email, Subject: "Reset your certboard password", Body: link, CreatedAt: time.Now()})
+	err = st.InTx(ctx, func(tx *boardsql.Tx) error {
+		mailID, err = tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, Subject: "Reset your certboard password", Body: link, CreatedAt: time.Now()})
 		return err
 	})
 	if err != nil {

@@ -41,11 +41,12 @@ func TestMigrateAndAuditVerify(t *testing.T) {
 	}
 	defer s.Close()
 	for i := range 3 {
-		tx, _ := s.DB.BeginTx(ctx, nil)
-		if _, err := s.AppendAudit(ctx, tx, audit.Entry{At: time.Now(), Actor: "staff", Action: "test", Subject: "x", After: string(rune('a' + i))}); err != nil {
+		if err := s.InTx(ctx, func(tx *boardsql.Tx) error {
+			_, err := tx.AppendAudit(ctx, audit.Entry{At: time.Now(), Actor: "staff", Action: "test", Subject: "x", After: string(rune('a' + i))})
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
-		tx.Commit()
 	}
 	if code, out := call("audit", "verify", "--data", dir); code != exitOK || !strings.Contains(out, "intact: 3 entries") {
 		t.Fatalf("verify: %d %q", code, out)
