@@ -10,6 +10,7 @@ import (
 
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/verifier"
 )
 
@@ -80,12 +81,8 @@ func (s *Server) changeCredentialStatus(ctx context.Context, u *boardsql.User, i
 			Subject: "credential/" + c.ID, Before: c.Status(), After: past}); err != nil {
 			return err
 		}
-		body := fmt.Sprintf("Dear %s,\n\nYour credential %s (%s) has been %s by the board.\n", holder.Name, c.SetID, s.publicBase()+"/credentials/"+c.ID, past)
-		if reason != "" {
-			body += "\nThe board wrote:\n\n" + reason + "\n"
-		}
-		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: holder.Email, Subject: "Your credential has been " + past, Body: body, CreatedAt: now})
-		return err
+		return queueMail(ctx, tx, holder.Email, notify.CredentialStatusChanged{Name: holder.Name, Set: c.SetID,
+			Link: s.publicBase() + "/credentials/" + c.ID, Past: past, Reason: reason}, now)
 	})
 	if errors.Is(err, boardsql.ErrConflict) {
 		final := ""
