@@ -62,7 +62,7 @@ func (s *Server) publishSet(set *requirements.Set) error {
 	if err != nil {
 		return err
 	}
-	s.catalog.Store(reg)
+	s.board.SetCatalog(reg)
 	return nil
 }
 

@@ -10,7 +10,7 @@ import (
 
 func TestDIDDocumentPublishesEveryKey(t *testing.T) {
 	s, st := newServer(t)
-	s.cfg.PublicURL = "https://board.example:8443"
+	s.usePublicURL(t, "https://board.example:8443")
 	h := s.Handler()
 	if rec := getAs(t, h, "/.well-known/did.json", nil); rec.Code != 503 {
 		t.Fatalf("without a key: %d", rec.Code)

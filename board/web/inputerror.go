@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
@@ -126,9 +127,13 @@ var applicationErrorStatus = map[string]int{
 // never shown.
 func errorAnswer(err error) (status int, title, detail string, ok bool) {
 	var ie *inputError
+	var ce *certboard.Error
 	var ae *board.Error
 	var ps requirements.Problems
 	switch {
+	case errors.As(err, &ce) && ce.Code != certboard.Internal:
+		a := ce.Answer()
+		return a.Status, a.Title, ce.Message, true
 	case errors.As(err, &ie):
 		status, title = ie.Status, ie.Title
 		if status == 0 {
@@ -165,8 +170,13 @@ func formErrors(err error, field string) (status int, errs map[string]string, ok
 	}
 	errs = map[string]string{"": msg, field: msg}
 	var ie *inputError
+	var ce *certboard.Error
 	if errors.As(err, &ie) {
 		for k, v := range ie.Fields {
+			errs[k] = v
+		}
+	} else if errors.As(err, &ce) {
+		for k, v := range ce.Fields {
 			errs[k] = v
 		}
 	}
@@ -188,8 +198,19 @@ func (s *Server) answerError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	ext := map[string]any{}
 	var ie *inputError
+	var ce *certboard.Error
 	var ps requirements.Problems
 	switch {
+	case errors.As(err, &ce):
+		for k, v := range ce.Extra {
+			ext[k] = v
+		}
+		if len(ce.Fields) > 0 {
+			ext["errors"] = ce.Fields
+		}
+		if ce.RetryAfterSeconds > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(ce.RetryAfterSeconds))
+		}
 	case errors.As(err, &ie):
 		if len(ie.Problems) > 0 {
 			ext["problems"] = ie.Problems

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/certboard/certboard/audit"
@@ -35,12 +34,7 @@ func newUUID() string {
 }
 
 // publicBase is the server's public URL without a trailing slash.
-func (s *Server) publicBase() string {
-	if s.cfg.PublicURL == "" {
-		return "http://localhost:8080"
-	}
-	return strings.TrimSuffix(s.cfg.PublicURL, "/")
-}
+func (s *Server) publicBase() string { return s.board.PublicURL() }
 
 // allocate picks a random index never used in a status list.
 func (s *Server) allocate(ctx context.Context, tx *boardsql.Tx, purpose, list string) (int, error) {

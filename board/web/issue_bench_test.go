@@ -13,7 +13,7 @@ import (
 func benchBoard(b *testing.B) (*Server, *boardsql.Application, *boardsql.User, *boardsql.IssuedCredential) {
 	b.Helper()
 	s, st := newServer(b)
-	s.cfg.PublicURL = "https://board.example"
+	s.usePublicURL(b, "https://board.example")
 	ctx := context.Background()
 	if _, err := s.SeedDemo(ctx); err != nil {
 		b.Fatal(err)

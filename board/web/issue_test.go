@@ -23,7 +23,7 @@ import (
 func demoCredential(t *testing.T) (*Server, *boardsql.Store, *boardsql.IssuedCredential) {
 	t.Helper()
 	s, st := newServer(t)
-	s.cfg.PublicURL = "https://board.example"
+	s.usePublicURL(t, "https://board.example")
 	ctx := context.Background()
 	if _, err := s.SeedDemo(ctx); err != nil {
 		t.Fatal(err)

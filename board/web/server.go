@@ -15,14 +15,15 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/blob"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
 )
@@ -134,9 +135,9 @@ type Server struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	pages    map[string]*template.Template
-	// catalog is the requirement sets in force; publishing a version
-	// swaps it whole, so readers never see a half-changed catalog.
-	catalog atomic.Pointer[requirements.Catalog]
+	// board is the board's use cases; it holds the requirement sets in
+	// force, which publishing a version swaps whole.
+	board *board.Board
 	// evals keeps eligibility reports by application version and day.
 	evals evalCache
 	// statusCache keeps the signed status lists until a status changes.
@@ -155,7 +156,7 @@ type Server struct {
 }
 
 // sets returns the requirement sets in force.
-func (s *Server) sets() *requirements.Catalog { return s.catalog.Load() }
+func (s *Server) sets() *requirements.Catalog { return s.board.Catalog() }
 
 // New builds a server with every route.
 func New(cfg Config) (*Server, error) {
@@ -166,7 +167,12 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = slog.Default()
 	}
 	s := &Server{cfg: cfg, metrics: prometheus.NewRegistry()}
-	s.catalog.Store(cfg.Sets)
+	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: cfg.Store}, Catalog: cfg.Sets,
+		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: cfg.PublicURL})
+	if err != nil {
+		return nil, err
+	}
+	s.board = b
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "certboard_http_requests_total", Help: "HTTP requests by route pattern and status code."}, []string{"route", "code"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{

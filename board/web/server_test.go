@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/blob"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
@@ -238,4 +240,17 @@ func TestGracefulShutdown(t *testing.T) {
 	if _, err := http.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
 		t.Fatal("the server still accepts connections after shutdown")
 	}
+}
+
+// usePublicURL makes a test's server answer as if reached at u: links in
+// mail, credential ids and did:web follow it.
+func (s *Server) usePublicURL(t testing.TB, u string) {
+	t.Helper()
+	s.cfg.PublicURL = u
+	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: s.cfg.Store}, Catalog: s.sets(),
+		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.board = b
 }

@@ -36,7 +36,7 @@ func auditActions(t *testing.T, s *Server, action, subject string) int {
 // attempt is audited.
 func TestSignUpWithTakenAddress(t *testing.T) {
 	s, _ := withAccount(t)
-	s.cfg.PublicURL = "https://board.example.org"
+	s.usePublicURL(t, "https://board.example.org")
 	h := s.Handler()
 	ctx := context.Background()
 	before, err := s.cfg.Store.UserByEmail(ctx, "jordan@example.org")

@@ -31,7 +31,7 @@ func mailTo(t *testing.T, s *Server, to string) (subject, token string) {
 
 func TestSignUpVerifySignIn(t *testing.T) {
 	s, _ := withAccount(t)
-	s.cfg.PublicURL = "https://board.example.org"
+	s.usePublicURL(t, "https://board.example.org")
 	h := s.Handler()
 	signIn := `{"email": "ana@example.org", "password": "quiet harbour lantern seven"}`
 	rec := call(t, h, "POST", "/api/v1/accounts", `{"email": "ana@example.org", "name": "Ana Souza", "password": "quiet harbour lantern seven"}`)

@@ -16,7 +16,7 @@ import (
 // once.
 func TestStatusListReuseAndChange(t *testing.T) {
 	s, st := newServer(t)
-	s.cfg.PublicURL = "https://board.example"
+	s.usePublicURL(t, "https://board.example")
 	ctx := context.Background()
 	if _, err := s.SeedDemo(ctx); err != nil {
 		t.Fatal(err)

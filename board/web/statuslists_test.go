@@ -20,7 +20,7 @@ import (
 // served as a signed BitstringStatusListCredential of the minimum size.
 func TestStatusListsArePublishedSigned(t *testing.T) {
 	s, st := newServer(t)
-	s.cfg.PublicURL = "https://board.example"
+	s.usePublicURL(t, "https://board.example")
 	h := s.Handler()
 	if _, err := st.EnsureSigningKey(context.Background(), time.Now()); err != nil {
 		t.Fatal(err)

@@ -70,7 +70,7 @@ func alterAt(v any, path []any) {
 // formats: none of the changed copies verifies.
 func TestChangingAnyFieldOfAnIssuedCredentialFailsVerification(t *testing.T) {
 	s, st := newServer(t)
-	s.cfg.PublicURL = "https://board.example"
+	s.usePublicURL(t, "https://board.example")
 	ctx := context.Background()
 	if _, err := s.SeedDemo(ctx); err != nil {
 		t.Fatal(err)

@@ -56,7 +56,7 @@ func throttleReady(t *testing.T, s *Server) *Server {
 	s.anonLimitsOff = true
 	clock := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	s.cfg.Now = func() time.Time { return clock }
-	s.cfg.PublicURL = "https://board.example.org"
+	s.usePublicURL(t, "https://board.example.org")
 	if _, err := s.cfg.Store.CreateUser(context.Background(), boardsql.User{Email: "jordan@example.org", Name: "Jordan Reyes",
 		PasswordHash: testHash(), Roles: []string{"applicant"}, CreatedAt: clock, EmailVerifiedAt: clock}); err != nil {
 		t.Fatal(err)
