@@ -33,18 +33,24 @@ func (s *Server) boardDID() (string, error) {
 // didDocument serves the board's DID document (see didDocumentJSON).
 func (s *Server) didDocument(w http.ResponseWriter, r *http.Request) {
 	body, err := s.didDocumentJSON(r.Context())
-	if errors.Is(err, errNoSigningKey) {
-		problem(w, http.StatusServiceUnavailable, "No signing key yet", "The board has no signing key yet; it is made when the server starts.")
-		return
-	}
 	if err != nil {
-		s.internal(w, err)
+		s.unpublished(w, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/did+json")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	_, _ = w.Write(body)
+}
+
+// unpublished answers a request for a signed public document that could
+// not be made: 503 before the first signing key, else an internal error.
+func (s *Server) unpublished(w http.ResponseWriter, err error) {
+	if errors.Is(err, errNoSigningKey) {
+		problem(w, http.StatusServiceUnavailable, "No signing key yet", "The board has no signing key yet; it is made when the server starts.")
+		return
+	}
+	s.internal(w, err)
 }
 
 // didDocumentJSON is the board's DID document as published, indented JSON:

@@ -44,12 +44,8 @@ func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "No such status list", fmt.Sprintf("The board publishes the lists %s and %s.", revocationList, suspensionList))
 		return
 	}
-	if errors.Is(err, errNoSigningKey) {
-		problem(w, http.StatusServiceUnavailable, "No signing key yet", "The board has no signing key yet; it is made when the server starts.")
-		return
-	}
 	if err != nil {
-		s.internal(w, err)
+		s.unpublished(w, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
