@@ -1,6 +1,10 @@
 package web
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/certboard/certboard/did"
@@ -12,6 +16,11 @@ func (s *Server) didRoutes() {
 	s.route("GET /.well-known/did.json", Public, http.HandlerFunc(s.didDocument))
 }
 
+// errNoSigningKey reports that the board has no signing key yet, so it can
+// publish no DID document or signed status list; the key is made when the
+// server starts.
+var errNoSigningKey = errors.New("the board has no signing key yet")
+
 // boardDID is the board's did:web, derived from its public URL.
 func (s *Server) boardDID() (string, error) {
 	u := s.cfg.PublicURL
@@ -21,23 +30,44 @@ func (s *Server) boardDID() (string, error) {
 	return did.WebFromURL(u)
 }
 
-// didDocument serves the board's DID document: every signing key, the
-// current one first and retired ones after it, so that credentials signed
-// before a rotation keep verifying.
+// didDocument serves the board's DID document (see didDocumentJSON).
 func (s *Server) didDocument(w http.ResponseWriter, r *http.Request) {
-	id, err := s.boardDID()
+	body, err := s.didDocumentJSON(r.Context())
 	if err != nil {
-		s.internal(w, err)
+		s.unpublished(w, err)
 		return
 	}
-	keys, err := s.cfg.Store.SigningKeys(r.Context())
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	if len(keys) == 0 {
+	w.Header().Set("Content-Type", "application/did+json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	_, _ = w.Write(body)
+}
+
+// unpublished answers a request for a signed public document that could
+// not be made: 503 before the first signing key, else an internal error.
+func (s *Server) unpublished(w http.ResponseWriter, err error) {
+	if errors.Is(err, errNoSigningKey) {
 		problem(w, http.StatusServiceUnavailable, "No signing key yet", "The board has no signing key yet; it is made when the server starts.")
 		return
+	}
+	s.internal(w, err)
+}
+
+// didDocumentJSON is the board's DID document as published, indented JSON:
+// every signing key, the current one first and retired ones after it, so
+// that credentials signed before a rotation keep verifying. It fails with
+// errNoSigningKey before the first key is made.
+func (s *Server) didDocumentJSON(ctx context.Context) ([]byte, error) {
+	id, err := s.boardDID()
+	if err != nil {
+		return nil, err
+	}
+	keys, err := s.cfg.Store.SigningKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) == 0 {
+		return nil, errNoSigningKey
 	}
 	named := make([]did.NamedKey, len(keys))
 	for i, k := range keys {
@@ -45,8 +75,14 @@ func (s *Server) didDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	doc, err := did.NewWebDocument(id, named)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return nil, err
 	}
-	writePublicJSON(w, "application/did+json", "public, max-age=300", doc)
+	// As writePublicJSON writes it.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -28,50 +29,30 @@ func (s *Server) statusRoutes() {
 // boardLists are the board's lists and their purposes.
 var boardLists = map[string]statuslist.Purpose{revocationList: statuslist.Revocation, suspensionList: statuslist.Suspension}
 
+// errNoStatusList reports a list name the board does not publish.
+var errNoStatusList = errors.New("no such status list")
+
 // statusList serves one list as a signed BitstringStatusListCredential: the
 // JSON with a Data Integrity proof, or the VC-JWT for Accept:
-// application/vc+jwt. A bit is 1 for a revoked credential (revocation
-// list) or a suspended one (suspension list). The list has the
-// specification's minimum size, which hides whose status a verifier asks for
-// among 131,072 places.
+// application/vc+jwt (see signedStatusList). Answers carry an ETag, and an
+// If-None-Match naming the current one is answered with 304.
 func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("list")
-	purpose, ok := boardLists[name]
-	if !ok {
+	jwtForm := strings.Contains(r.Header.Get("Accept"), "application/vc+jwt")
+	v, err := s.statusListVersion(r.Context(), name, jwtForm)
+	if errors.Is(err, errNoStatusList) {
 		s.fail(w, r, http.StatusNotFound, "No such status list", fmt.Sprintf("The board publishes the lists %s and %s.", revocationList, suspensionList))
 		return
 	}
-	list, err := statuslist.New(statuslist.MinSize)
 	if err != nil {
-		s.internal(w, err)
+		s.unpublished(w, err)
 		return
 	}
-	set, err := s.cfg.Store.SetStatusBits(r.Context(), string(purpose), name)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	issuer, err := s.boardDID()
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	key, err := s.cfg.Store.CurrentSigningKey(r.Context())
-	if errors.Is(err, boardsql.ErrNotFound) {
-		problem(w, http.StatusServiceUnavailable, "No signing key yet", "The board has no signing key yet; it is made when the server starts.")
-		return
-	}
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	jwtForm := strings.Contains(r.Header.Get("Accept"), "application/vc+jwt")
-	tag := statusTag(name, jwtForm, issuer, key.ID, set)
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.Header().Set("Vary", "Accept")
-	w.Header().Set("ETag", tag)
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, tag) {
+	w.Header().Set("ETag", v.tag)
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, v.tag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -80,58 +61,121 @@ func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
 		ctype = "application/vc+jwt"
 	}
 	w.Header().Set("Content-Type", ctype)
-	if body, ok := s.statusCache.get(tag, s.now()); ok {
-		_, _ = w.Write(body)
-		return
-	}
-	for _, i := range set {
-		if err := list.Set(i, true); err != nil {
-			s.internal(w, err)
-			return
-		}
-	}
-	encoded, err := list.Encode()
+	body, err := s.signedStatusList(v)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	url := s.publicBase() + "/status/" + name
+	_, _ = w.Write(body)
+}
+
+// statusListBytes is the body statusList serves for the list name in the
+// JSON form (jwtForm false) or as a VC-JWT. It fails with errNoStatusList
+// for a name the board does not publish and with errNoSigningKey before the
+// first key is made.
+func (s *Server) statusListBytes(ctx context.Context, name string, jwtForm bool) ([]byte, error) {
+	v, err := s.statusListVersion(ctx, name, jwtForm)
+	if err != nil {
+		return nil, err
+	}
+	return s.signedStatusList(v)
+}
+
+// listVersion is the current content of one list in one form, as read from
+// the store, and the tag naming it, before it is signed.
+type listVersion struct {
+	name    string
+	purpose statuslist.Purpose
+	jwtForm bool
+	issuer  string
+	key     *boardsql.SigningKey
+	set     []int
+	tag     string
+}
+
+// statusListVersion reads the current content of the list name.
+func (s *Server) statusListVersion(ctx context.Context, name string, jwtForm bool) (listVersion, error) {
+	purpose, ok := boardLists[name]
+	if !ok {
+		return listVersion{}, errNoStatusList
+	}
+	set, err := s.cfg.Store.SetStatusBits(ctx, string(purpose), name)
+	if err != nil {
+		return listVersion{}, err
+	}
+	issuer, err := s.boardDID()
+	if err != nil {
+		return listVersion{}, err
+	}
+	key, err := s.cfg.Store.CurrentSigningKey(ctx)
+	if errors.Is(err, boardsql.ErrNotFound) {
+		return listVersion{}, errNoSigningKey
+	}
+	if err != nil {
+		return listVersion{}, err
+	}
+	return listVersion{
+		name: name, purpose: purpose, jwtForm: jwtForm, issuer: issuer, key: key, set: set,
+		tag: statusTag(name, jwtForm, issuer, key.ID, set),
+	}, nil
+}
+
+// signedStatusList is v as a signed BitstringStatusListCredential, reused
+// from the cache while its tag is current. A bit is 1 for a revoked
+// credential (revocation list) or a suspended one (suspension list). The
+// list has the specification's minimum size, which hides whose status a
+// verifier asks for among 131,072 places.
+func (s *Server) signedStatusList(v listVersion) ([]byte, error) {
+	if body, ok := s.statusCache.get(v.tag, s.now()); ok {
+		return body, nil
+	}
+	list, err := statuslist.New(statuslist.MinSize)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range v.set {
+		if err := list.Set(i, true); err != nil {
+			return nil, err
+		}
+	}
+	encoded, err := list.Encode()
+	if err != nil {
+		return nil, err
+	}
+	url := s.publicBase() + "/status/" + v.name
 	doc := map[string]any{
 		"@context":  []any{credential.ContextVC},
 		"id":        url,
 		"type":      []any{"VerifiableCredential", statuslist.CredentialType},
-		"issuer":    issuer,
+		"issuer":    v.issuer,
 		"validFrom": credential.FormatTime(s.now()),
 		"credentialSubject": map[string]any{
 			"id":            url + "#list",
 			"type":          statuslist.SubjectType,
-			"statusPurpose": string(purpose),
+			"statusPurpose": string(v.purpose),
 			"encodedList":   encoded,
 		},
 	}
-	vm := issuer + "#" + key.ID
+	vm := v.issuer + "#" + v.key.ID
 	var body []byte
-	if jwtForm {
-		token, err := vcjwt.Sign(doc, key.Private, vm)
+	if v.jwtForm {
+		token, err := vcjwt.Sign(doc, v.key.Private, vm)
 		if err != nil {
-			s.internal(w, err)
-			return
+			return nil, err
 		}
 		body = []byte(token)
 	} else {
-		signed, err := dataintegrity.Sign(doc, key.Private, vm, s.now())
+		signed, err := dataintegrity.Sign(doc, v.key.Private, vm, s.now())
 		if err != nil {
-			s.internal(w, err)
-			return
+			return nil, err
 		}
 		if body, err = json.MarshalIndent(signed, "", "  "); err != nil {
-			s.internal(w, err)
-			return
+			return nil, err
 		}
 		body = append(body, '\n')
 	}
-	s.statusCache.put(tag, body, s.now())
-	_, _ = w.Write(body)
+	s.statusCache.put(v.tag, body, s.now())
+	return body, nil
 }
 
 // statusTag names one signed form of a list's content: the list, the form,

@@ -7,9 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"path"
 	"strings"
 	"syscall"
 	"time"
@@ -36,12 +36,12 @@ func (s *Server) verifyRoutes() {
 const maxCredential = verifier.MaxSize
 
 // verifierFetch fetches what a verification needs: this board's own DID
-// document and status lists are answered in-process (no network, always
+// document and status lists are made in-process (no network, always
 // current); anything else goes through safeFetch.
 func (s *Server) verifierFetch(ctx context.Context, raw string) ([]byte, error) {
 	if rest, own := strings.CutPrefix(raw, s.publicBase()+"/"); own {
 		// Only the public documents a verifier needs, and never as the
-		// signed-in user: a fresh request with no one in its context.
+		// signed-in user: a fresh context with no one in it.
 		if rest != ".well-known/did.json" && !strings.HasPrefix(rest, "status/") {
 			return nil, fmt.Errorf("%s is not a DID document or status list of this board", raw)
 		}
@@ -51,18 +51,61 @@ func (s *Server) verifierFetch(ctx context.Context, raw string) ([]byte, error) 
 		}
 		fresh, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		req := httptest.NewRequestWithContext(fresh, http.MethodGet, u.RequestURI(), nil)
-		rec := httptest.NewRecorder()
-		s.Handler().ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			return nil, fmt.Errorf("%s answered %d", raw, rec.Code)
+		body, status := s.ownDocument(fresh, u.EscapedPath())
+		if status != http.StatusOK {
+			return nil, fmt.Errorf("%s answered %d", raw, status)
 		}
-		return rec.Body.Bytes(), nil
+		return body, nil
 	}
 	if s.fetchElsewhere != nil {
 		return s.fetchElsewhere(ctx, raw)
 	}
 	return safeFetch(ctx, raw)
+}
+
+// ownDocument makes the document the board serves at path p (escaped) to
+// a GET with no headers: its DID document or a status list in the JSON
+// form, with 200, the same bytes as its routes answer. For any other path,
+// or when the document cannot be made, it gives the status the board
+// answers with instead: a redirect for a path not in canonical form, 404,
+// 503 before the first signing key, 500 (logged) on other errors.
+func (s *Server) ownDocument(ctx context.Context, p string) ([]byte, int) {
+	if p != canonicalPath(p) {
+		return nil, http.StatusTemporaryRedirect
+	}
+	var body []byte
+	var err error
+	if p == "/.well-known/did.json" {
+		body, err = s.didDocumentJSON(ctx)
+	} else if name, ok := strings.CutPrefix(p, "/status/"); ok && name != "" && !strings.Contains(name, "/") {
+		if name, err = url.PathUnescape(name); err != nil {
+			return nil, http.StatusNotFound
+		}
+		body, err = s.statusListBytes(ctx, name, false)
+	} else {
+		return nil, http.StatusNotFound
+	}
+	switch {
+	case err == nil:
+		return body, http.StatusOK
+	case errors.Is(err, errNoStatusList):
+		return nil, http.StatusNotFound
+	case errors.Is(err, errNoSigningKey):
+		return nil, http.StatusServiceUnavailable
+	}
+	s.cfg.Log.Error("internal error", "error", err)
+	return nil, http.StatusInternalServerError
+}
+
+// canonicalPath is the path p (starting with a slash) without . and ..
+// elements or doubled slashes, keeping a trailing slash: where the router
+// redirects p to.
+func canonicalPath(p string) string {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 // errForbiddenAddress refuses fetches aimed at this machine or a private

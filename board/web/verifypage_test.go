@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -86,6 +87,48 @@ func TestOwnFetchesOnlyPublicDocuments(t *testing.T) {
 	}
 	if _, err := s.verifierFetch(context.Background(), s.publicBase()+"/credentials/abc?format=json"); err == nil {
 		t.Fatal("a verification fetched a credential of the board")
+	}
+}
+
+// TestOwnFetchMatchesRoutes: the in-process shortcut gives the very bytes
+// the board's routes serve, and fails where they answer anything but 200,
+// naming the status they answer with.
+func TestOwnFetchMatchesRoutes(t *testing.T) {
+	s, st := newServer(t)
+	s.cfg.PublicURL = "https://board.example"
+	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	s.cfg.Now = func() time.Time { return at }
+	ctx := context.Background()
+	h := s.Handler()
+	own := []string{"/.well-known/did.json", "/status/" + revocationList, "/status/" + suspensionList}
+	for _, p := range own {
+		if _, err := s.verifierFetch(ctx, s.publicBase()+p); err == nil || !strings.Contains(err.Error(), "answered 503") {
+			t.Errorf("%s without a signing key: %v", p, err)
+		}
+	}
+	if _, err := st.EnsureSigningKey(ctx, at); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range own {
+		got, err := s.verifierFetch(ctx, s.publicBase()+p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		s.statusCache.entries = nil // sign again for the route
+		rec := get(t, h, p)
+		if rec.Code != 200 || rec.Body.String() != string(got) {
+			t.Errorf("%s: the route answered %d with other bytes than the fetch:\n%s\n%s", p, rec.Code, rec.Body, got)
+		}
+	}
+	for _, p := range []string{"/status/nosuch", "/status/", "/status/" + revocationList + "/", "/status/a%2Fb", "/status/../status/" + revocationList, "/status//" + revocationList} {
+		rec := get(t, h, p)
+		_, err := s.verifierFetch(ctx, s.publicBase()+p)
+		if rec.Code == 200 || err == nil || !strings.Contains(err.Error(), fmt.Sprintf("answered %d", rec.Code)) {
+			t.Errorf("%s: the route answered %d, the fetch %v", p, rec.Code, err)
+		}
+	}
+	if got, err := s.verifierFetch(ctx, s.publicBase()+"/status/"+revocationList+"?x=1"); err != nil || len(got) == 0 {
+		t.Errorf("a query is ignored as the route ignores it: %v", err)
 	}
 }
 
