@@ -10,24 +10,6 @@ import (
 	"time"
 )
 
-// SetUpload is a requirement set uploaded by an admin: its YAML as sent,
-// unpublished until an admin publishes it.
-type SetUpload struct {
-	ID      int64
-	SetID   string
-	Version string
-	YAML    string
-	// UploadedBy is the admin's account; UploadedByName is read from it.
-	UploadedBy     int64
-	UploadedByName string
-	UploadedAt     time.Time
-	// PublishedAt is zero while the upload is a draft.
-	PublishedAt time.Time
-}
-
-// Published reports whether the upload was published.
-func (u *SetUpload) Published() bool { return !u.PublishedAt.IsZero() }
-
 // CreateSetUpload stores an unpublished upload and returns its id; a set id
 // and version uploaded before is ErrConflict.
 func (tx *Tx) CreateSetUpload(ctx context.Context, u SetUpload) (int64, error) {
@@ -155,17 +137,6 @@ func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*Us
 
 // likeEscaper makes a search text match literally in a LIKE pattern.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
-
-// BoardSettings is who the board is, as its pages and mail name it.
-type BoardSettings struct {
-	Name          string
-	ShortName     string
-	ContactEmail  string
-	PostalAddress string
-	Website       string
-	// Version counts saves, for optimistic concurrency (0: never saved).
-	Version int
-}
 
 // boardKeys maps the settings to their keys in board_settings.
 func boardKeys(b *BoardSettings) map[string]*string {

@@ -32,7 +32,7 @@ func TestProvidersAndCompletionsOnBothEngines(t *testing.T) {
 				t.Fatalf("no profile yet: %v", err)
 			}
 			p := ProviderProfile{UserID: prov, Name: "Sunrise Sexuality Institute", Approved: true, ApprovedFrom: date.MustParse("2025-01-01"),
-				Approvals: []ProviderApproval{{"AASECT", "AP-1234"}, {"Florida CE Broker", "50-9999"}, {"aasect", "dup"}}, UpdatedAt: at}
+				Approvals: []ProviderApproval{{Body: "AASECT", Number: "AP-1234"}, {Body: "Florida CE Broker", Number: "50-9999"}, {Body: "aasect", Number: "dup"}}, UpdatedAt: at}
 			if err := s.SetProviderProfile(ctx, s.DB, p); err != nil {
 				t.Fatal(err)
 			}

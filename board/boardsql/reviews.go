@@ -29,26 +29,6 @@ const (
 	VoteRevise  = "revise"
 )
 
-// Assignment is a peer reviewer assigned to an application, with their vote
-// once cast.
-type Assignment struct {
-	ApplicationID int64
-	ReviewerID    int64
-	ReviewerName  string
-	ReviewerEmail string
-	AssignedBy    int64
-	AssignedAt    time.Time
-	// Vote is "" until the reviewer votes, then approve, reject or revise.
-	Vote     string
-	Comments string
-	// VotedAt is when the vote was last cast or changed (zero: no vote).
-	VotedAt time.Time
-	// Conflict is the conflict of interest found when the reviewer's
-	// details were checked again after assignment (a practice or name
-	// changed), "" when none was; see FlagConflict.
-	Conflict string
-}
-
 // AssignReviewer assigns a reviewer to an application if the application is
 // still at version, and returns the new version. A reviewer already
 // assigned, or a stale version, is ErrConflict. Whether the reviewer may
@@ -253,16 +233,6 @@ func (tx *Tx) Vote(ctx context.Context, applicationID, reviewerID int64, vote, c
 		return fmt.Errorf("user %d is not assigned to application %d: %w", reviewerID, applicationID, ErrNotFound)
 	}
 	return tx.bumpVersion(ctx, applicationID)
-}
-
-// Conflict is a reviewer's declared conflict of interest with an applicant:
-// they are never assigned to that applicant's applications again.
-type Conflict struct {
-	ReviewerID   int64
-	ReviewerName string
-	ApplicantID  int64
-	Reason       string
-	DeclaredAt   time.Time
 }
 
 // DeclareConflict records a conflict of interest between a reviewer and an

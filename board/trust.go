@@ -1,0 +1,16 @@
+package board
+
+import "time"
+
+// TrustedIssuer is one entry of the board's trust list: an issuer's DID and
+// the name the board gives it, with a note for admins.
+type TrustedIssuer struct {
+	DID  string
+	Name string
+	// Note is for admins (how the DID was confirmed, say); never public.
+	Note string
+	// AddedBy is the admin's account; AddedByName is read from it.
+	AddedBy     int64
+	AddedByName string
+	AddedAt     time.Time
+}
