@@ -142,10 +142,28 @@ func boundaryError(err error) *certboard.Error {
 	return nil
 }
 
+// refusal returns the *certboard.Error in err's chain that refuses a
+// request, or nil for none and for an internal failure, which the caller
+// answers with s.internal.
+func refusal(err error) *certboard.Error {
+	var e *certboard.Error
+	if errors.As(err, &e) && e.Code != certboard.Internal {
+		return e
+	}
+	return nil
+}
+
 // asError returns the *certboard.Error that answers err (see kit.Errors.Of).
 func asError(err error) *certboard.Error {
 	return (&kit.Errors{Convert: boundaryError}).Of(err)
 }
+
+// AsError returns the *certboard.Error that answers an error of the
+// server's methods, for callers outside HTTP (the command line): the Error
+// in err's chain, or the board's own errors converted (a refusal by the
+// state machine, the store's conflicts and things not found), or an
+// Internal Error wrapping err; nil for nil.
+func AsError(err error) *certboard.Error { return asError(err) }
 
 // errorAnswer maps an error to a status, a title and a message a person
 // can act on; ok is false for unexpected errors, which are logged and
