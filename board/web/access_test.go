@@ -189,7 +189,7 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 				continue
 			}
 			switch {
-			case !r.Access.allows(u):
+			case !r.Access.Allows(u):
 				if code != http.StatusForbidden {
 					t.Errorf("%s as %s (roles %v): %d, want 403", r.Pattern, who, roleOf[who], code)
 				}
@@ -337,7 +337,7 @@ func TestDecidedApplicationClosesToReviewersAndSupervisors(t *testing.T) {
 			}
 			want := http.StatusNotFound
 			switch {
-			case !r.Access.allows(w.users[who]):
+			case !r.Access.Allows(w.users[who]):
 				want = http.StatusForbidden
 			case r.Pattern == "GET /reviews/{id}" && who != "lee.park":
 				want = http.StatusOK

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
@@ -275,7 +276,7 @@ func (s *Server) adminSetsAPI(w http.ResponseWriter, r *http.Request) {
 
 // adminSetRefused is an upload refused with the loader's problems.
 func adminSetRefused(detail string, ps requirements.Problems) error {
-	return &inputError{Status: http.StatusUnprocessableEntity, Title: "Requirement set refused", Detail: detail, Problems: ps}
+	return refusedSet(certboard.Invalid, detail, ps)
 }
 
 // adminMaxSetYAML is the largest requirement set accepted: the most the
@@ -286,14 +287,14 @@ const adminMaxSetYAML = requirements.MaxSetSize
 // in force and stores it as a draft; nothing is stored when it is refused.
 func (s *Server) uploadSet(ctx context.Context, u *boardsql.User, file string, data []byte) (*boardsql.SetUpload, error) {
 	if strings.TrimSpace(string(data)) == "" {
-		return nil, invalidInput("yaml", "give the requirement set, as a file or pasted").titled("Requirement set refused")
+		return nil, invalidInput("yaml", "give the requirement set, as a file or pasted").WithTitle("Requirement set refused")
 	}
 	set, err := requirements.Parse(file, data)
 	var ps requirements.Problems
 	if errors.Is(err, requirements.ErrLimit) && errors.As(err, &ps) {
 		// Over a size or nesting limit (400), named by the detail.
 		first := ps[slices.IndexFunc(ps, func(p requirements.Problem) bool { return errors.Is(p, requirements.ErrLimit) })]
-		return nil, &inputError{Status: http.StatusBadRequest, Title: "Requirement set refused", Detail: first.Error() + "; nothing was stored.", Problems: ps}
+		return nil, refusedSet(certboard.Malformed, first.Error()+"; nothing was stored.", ps)
 	}
 	if errors.As(err, &ps) {
 		return nil, adminSetRefused(fmt.Sprintf("The set has %d problem(s); nothing was stored.", len(ps)), ps)
@@ -356,10 +357,10 @@ func (s *Server) adminUploadPage(w http.ResponseWriter, r *http.Request) {
 		data = []byte(r.PostForm.Get("yaml"))
 	}
 	up, err := s.uploadSet(r.Context(), userFrom(r), file, data)
-	var f *inputError
+	var f *certboard.Error
 	switch {
 	case errors.As(err, &f):
-		s.renderAdminSets(w, r, f.Status, map[string]string{field: f.Detail}, f.Problems)
+		s.renderAdminSets(w, r, f.Answer().Status, map[string]string{field: f.Message}, problemsOf(f))
 	case err != nil:
 		s.internal(w, err)
 	default:
@@ -940,7 +941,7 @@ func (s *Server) adminBoardPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // saveBoard validates and stores the board's details with an audit entry.
-// Details refused are an inputError whose Fields say what to fix, by field.
+// Details refused are a *certboard.Error whose Fields say what to fix, by field.
 func (s *Server) saveBoard(ctx context.Context, me *boardsql.User, b boardsql.BoardSettings) (int, error) {
 	if errs := adminCheckBoard(&b); len(errs) > 0 {
 		var msgs []string
@@ -949,7 +950,7 @@ func (s *Server) saveBoard(ctx context.Context, me *boardsql.User, b boardsql.Bo
 				msgs = append(msgs, m)
 			}
 		}
-		return 0, &inputError{Status: http.StatusUnprocessableEntity, Title: "Invalid board details", Detail: strings.Join(msgs, "; "), Fields: errs}
+		return 0, refusedForm("Invalid board details", strings.Join(msgs, "; "), errs)
 	}
 	old, err := s.cfg.Store.BoardSettings(ctx)
 	if err != nil {
@@ -988,10 +989,10 @@ func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err = s.saveBoard(r.Context(), userFrom(r), boardsql.BoardSettings{Name: f.Get("name"), ShortName: f.Get("short_name"),
 		ContactEmail: f.Get("contact_email"), PostalAddress: f.Get("postal_address"), Website: f.Get("website"), Version: version})
-	var ie *inputError
+	var ie *certboard.Error
 	switch {
 	case errors.As(err, &ie) && len(ie.Fields) > 0:
-		s.render(w, r, ie.Status, "admin_board", page{Title: "The board's details", Errors: ie.Fields, Form: r.PostForm})
+		s.render(w, r, ie.Answer().Status, "admin_board", page{Title: "The board's details", Errors: ie.Fields, Form: r.PostForm})
 	case err != nil:
 		s.answerError(w, r, err)
 	default:

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/notify"
@@ -24,15 +25,6 @@ func (s *Server) credentialRoutes() {
 	s.route("GET /credentials/{id}/certificate.pdf", Public, http.HandlerFunc(s.certificatePDF))
 }
 
-// statusChangeError is a refused staff status change, in words: the page
-// shows it, the API answers it as a problem.
-type statusChangeError struct {
-	Status        int
-	Title, Detail string
-}
-
-func (e *statusChangeError) Error() string { return e.Title + ": " + e.Detail }
-
 // statusPast is the past tense of each staff status action.
 var statusPast = map[string]string{"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}
 
@@ -40,11 +32,11 @@ var statusPast = map[string]string{"revoke": "revoked", "suspend": "suspended", 
 // credential id, with a reason the holder reads, for the page and the API
 // alike: checked, then in one transaction the new status, the audit entry
 // and the mail to the holder. The published status lists show it at once.
-// A refusal is a *statusChangeError; it returns the credential as it now is.
+// A refusal is a *certboard.Error; it returns the credential as it now is.
 func (s *Server) changeCredentialStatus(ctx context.Context, u *boardsql.User, id, action, reason string) (*boardsql.IssuedCredential, error) {
 	c, err := s.cfg.Store.Credential(ctx, id)
 	if errors.Is(err, boardsql.ErrNotFound) {
-		return nil, &statusChangeError{http.StatusNotFound, "Credential not found", "No credential has this id."}
+		return nil, notFound("Credential not found", "No credential has this id.")
 	}
 	if err != nil {
 		return nil, err
@@ -53,13 +45,13 @@ func (s *Server) changeCredentialStatus(ctx context.Context, u *boardsql.User, i
 	past := statusPast[action]
 	switch {
 	case past == "":
-		return nil, &statusChangeError{http.StatusUnprocessableEntity, "Invalid action", fmt.Sprintf("action: %q is not an action; choose revoke, suspend or reinstate.", action)}
+		return nil, invalidInput("action", fmt.Sprintf("%q is not an action; choose revoke, suspend or reinstate.", action)).WithTitle("Invalid action")
 	case action != "reinstate" && reason == "":
-		return nil, &statusChangeError{http.StatusUnprocessableEntity, "A reason is needed", "reason: say why; the holder reads it."}
+		return nil, invalidInput("reason", "say why; the holder reads it.").WithTitle("A reason is needed")
 	case len(reason) > 2000:
-		return nil, &statusChangeError{http.StatusUnprocessableEntity, "Reason too long", "reason: write at most 2000 characters."}
+		return nil, invalidInput("reason", "write at most 2000 characters.").WithTitle("Reason too long")
 	case c.HolderID == u.ID:
-		return nil, &statusChangeError{http.StatusForbidden, "Not your decision", "Staff do not decide on their own credentials."}
+		return nil, &certboard.Error{Code: certboard.Forbidden, Title: "Not your decision", Message: "Staff do not decide on their own credentials."}
 	}
 	holder, err := s.cfg.Store.UserByID(ctx, c.HolderID)
 	if err != nil {
@@ -89,7 +81,7 @@ func (s *Server) changeCredentialStatus(ctx context.Context, u *boardsql.User, i
 		if c.Status() == "revoked" {
 			final = " Revocation is final."
 		}
-		return nil, &statusChangeError{http.StatusConflict, "Not possible now", fmt.Sprintf("The credential is %s; it cannot be %s.%s", c.Status(), past, final)}
+		return nil, conflict("Not possible now", fmt.Sprintf("The credential is %s; it cannot be %s.%s", c.Status(), past, final))
 	}
 	if err != nil {
 		return nil, err
@@ -105,9 +97,8 @@ func (s *Server) credentialStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	action := r.PostForm.Get("action")
 	c, err := s.changeCredentialStatus(r.Context(), userFrom(r), r.PathValue("id"), action, r.PostForm.Get("reason"))
-	var se *statusChangeError
-	if errors.As(err, &se) {
-		s.fail(w, r, se.Status, se.Title, se.Detail)
+	if se := refusal(err); se != nil {
+		s.answerError(w, r, se)
 		return
 	}
 	if err != nil {
@@ -148,9 +139,8 @@ func (s *Server) apiCredentialStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.changeCredentialStatus(r.Context(), userFrom(r), r.PathValue("id"), req.Action, req.Reason)
-	var se *statusChangeError
-	if errors.As(err, &se) {
-		problem(w, se.Status, se.Title, se.Detail)
+	if se := refusal(err); se != nil {
+		s.answerError(w, r, se)
 		return
 	}
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board/boardsql"
@@ -345,27 +346,34 @@ type docRequest struct {
 	Form url.Values
 }
 
-// docRefusal is an upload refused before anything was stored.
-type docRefusal struct {
-	Status   int
-	Problems []fieldProblem
+// An upload refused before anything was stored is a *certboard.Error whose
+// message lists every problem ("field: what to do"), in order, and whose
+// Fields hold the first problem of each field, for the form.
+
+// docRefuse is the refusal of an upload for one problem.
+func docRefuse(code certboard.Code, field, message string) *certboard.Error {
+	e := &certboard.Error{Code: code}
+	docProblem(e, field, message)
+	return e
 }
 
-func (e *docRefusal) Error() string {
-	msgs := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		msgs[i] = p.String()
+// docProblem adds a problem to the refusal of an upload.
+func docProblem(e *certboard.Error, field, message string) {
+	if e.Message != "" {
+		e.Message += "; "
 	}
-	return strings.Join(msgs, "; ")
-}
-
-func docRefuse(status int, field, message string) *docRefusal {
-	return &docRefusal{Status: status, Problems: []fieldProblem{{field, message}}}
+	e.Message += fieldProblem{field, message}.String()
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	if _, seen := e.Fields[field]; !seen {
+		e.Fields[field] = message
+	}
 }
 
 // docTooLarge is the refusal of a file over the limit.
-func docTooLarge() *docRefusal {
-	return docRefuse(http.StatusRequestEntityTooLarge, "file",
+func docTooLarge() *certboard.Error {
+	return docRefuse(certboard.TooLarge, "file",
 		fmt.Sprintf("the file is larger than %s; send a %s document of at most %s (scan at a lower resolution, or split it)",
 			docSize(blob.MaxSize), blob.Accepted, docSize(blob.MaxSize)))
 }
@@ -377,12 +385,12 @@ func readDocUpload(w http.ResponseWriter, r *http.Request) (*docRequest, error) 
 	r.Body = http.MaxBytesReader(w, r.Body, docBodyLimit)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, docRefuse(http.StatusBadRequest, "file", "send the upload as multipart/form-data with the fields file, kind, title, supports and version")
+		return nil, docRefuse(certboard.Malformed, "file", "send the upload as multipart/form-data with the fields file, kind, title, supports and version")
 	}
 	up := &docRequest{Form: url.Values{}}
 	for parts := 0; ; parts++ {
 		if parts > docMaxParts {
-			return nil, docRefuse(http.StatusBadRequest, "supports", fmt.Sprintf("more than %d fields; name at most a few hundred supported items", docMaxParts))
+			return nil, docRefuse(certboard.Malformed, "supports", fmt.Sprintf("more than %d fields; name at most a few hundred supported items", docMaxParts))
 		}
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -395,14 +403,14 @@ func readDocUpload(w http.ResponseWriter, r *http.Request) (*docRequest, error) 
 		switch {
 		case name == "file":
 			if up.HasFile {
-				return nil, docRefuse(http.StatusBadRequest, "file", "send one file per upload")
+				return nil, docRefuse(certboard.Malformed, "file", "send one file per upload")
 			}
 			up.HasFile, up.Filename = true, part.FileName()
 			if err := blob.CheckName(up.Filename); err != nil {
-				return nil, docRefuse(http.StatusBadRequest, "file", err.Error())
+				return nil, docRefuse(certboard.Malformed, "file", err.Error())
 			}
 			if err := blob.CheckDeclaredType(part.Header.Get("Content-Type")); err != nil {
-				return nil, docRefuse(http.StatusBadRequest, "file", err.Error()+"; the content decides what the file is, so leave it out or send application/pdf, image/png or image/jpeg")
+				return nil, docRefuse(certboard.Malformed, "file", err.Error()+"; the content decides what the file is, so leave it out or send application/pdf, image/png or image/jpeg")
 			}
 			data, err := io.ReadAll(io.LimitReader(part, blob.MaxSize+1))
 			if err != nil {
@@ -413,14 +421,14 @@ func readDocUpload(w http.ResponseWriter, r *http.Request) (*docRequest, error) 
 			}
 			up.Data = data
 		case len(name) > docMaxFieldName:
-			return nil, docRefuse(http.StatusBadRequest, "fields", fmt.Sprintf("a field name is longer than %d bytes; the fields are file, kind, title, supports and version", docMaxFieldName))
+			return nil, docRefuse(certboard.Malformed, "fields", fmt.Sprintf("a field name is longer than %d bytes; the fields are file, kind, title, supports and version", docMaxFieldName))
 		case name != "":
 			value, err := io.ReadAll(io.LimitReader(part, docMaxField+1))
 			if err != nil {
 				return nil, docReadError(err)
 			}
 			if len(value) > docMaxField {
-				return nil, docRefuse(http.StatusBadRequest, name, fmt.Sprintf("longer than %d KiB", docMaxField>>10))
+				return nil, docRefuse(certboard.Malformed, name, fmt.Sprintf("longer than %d KiB", docMaxField>>10))
 			}
 			up.Form.Add(name, string(value))
 		}
@@ -436,9 +444,9 @@ func docReadError(err error) error {
 		return docTooLarge()
 	}
 	if errors.Is(err, multipart.ErrMessageTooLarge) {
-		return docRefuse(http.StatusBadRequest, "file", "the form's headers are too large")
+		return docRefuse(certboard.Malformed, "file", "the form's headers are too large")
 	}
-	return docRefuse(http.StatusBadRequest, "file", "the upload could not be read ("+err.Error()+"); send it again")
+	return docRefuse(certboard.Malformed, "file", "the upload could not be read ("+err.Error()+"); send it again")
 }
 
 // docFilename keeps the last element of a file name as a person would
@@ -486,10 +494,10 @@ type docInput struct {
 // naming an item (a document item not on file) gives that item its file;
 // kind, title and supports then come from the item. It is pure: nothing is
 // read or stored.
-func checkDocUpload(up *docRequest, p *portfolio.Portfolio, held map[string]bool) (*docInput, *docRefusal) {
+func checkDocUpload(up *docRequest, p *portfolio.Portfolio, held map[string]bool) (*docInput, *certboard.Error) {
 	in := &docInput{Kind: strings.TrimSpace(up.Form.Get("kind")), Title: strings.TrimSpace(up.Form.Get("title")), Data: up.Data}
-	ref := &docRefusal{Status: http.StatusUnprocessableEntity}
-	add := func(field, msg string) { ref.Problems = append(ref.Problems, fieldProblem{field, msg}) }
+	ref := &certboard.Error{Code: certboard.Invalid}
+	add := func(field, msg string) { docProblem(ref, field, msg) }
 	if id := strings.TrimSpace(up.Form.Get("item")); id != "" {
 		it, ok := portfolio.Find(p, id)
 		doc, isDoc := it.Value.(*portfolio.Document)
@@ -506,12 +514,12 @@ func checkDocUpload(up *docRequest, p *portfolio.Portfolio, held map[string]bool
 	case !up.HasFile || (len(up.Data) == 0 && up.Filename == ""):
 		add("file", fmt.Sprintf("choose the file to upload: a %s document of at most %s", blob.Accepted, docSize(blob.MaxSize)))
 	case len(up.Data) > blob.MaxSize:
-		ref.Status = http.StatusRequestEntityTooLarge
-		ref.Problems = append(ref.Problems, docTooLarge().Problems...)
+		ref.Code = certboard.TooLarge
+		add("file", docTooLarge().Fields["file"])
 	default:
 		ct, err := blob.Sniff(up.Data)
 		if err != nil {
-			ref.Status = http.StatusUnsupportedMediaType
+			ref.Code = certboard.Unsupported
 			add("file", err.Error())
 		} else {
 			in.ContentType, in.Filename = ct, docFilename(up.Filename, ct)
@@ -543,7 +551,7 @@ func checkDocUpload(up *docRequest, p *portfolio.Portfolio, held map[string]bool
 		add("version", "the upload lacks the application version it was made from; reload the page (API: send the version from GET .../documents)")
 	}
 	in.Version = v
-	if len(ref.Problems) > 0 {
+	if ref.Message != "" {
 		return nil, ref
 	}
 	if in.Title == "" && in.ItemID == "" {
@@ -559,12 +567,11 @@ func docBlobKey(appID int64) string {
 	return fmt.Sprintf("applications/%d/%s", appID, hex.EncodeToString(b))
 }
 
-// errDocState refuses uploads once the portfolio is not the applicant's to change.
-type errDocState struct{ state string }
-
-func (e errDocState) Error() string {
-	return fmt.Sprintf("documents can be added while the application is a draft, returned to you, or when the board asks for information; it is now %s",
-		strings.ReplaceAll(e.state, "_", " "))
+// docsClosed refuses uploads once the portfolio is not the applicant's to
+// change.
+func docsClosed(state string) *certboard.Error {
+	return conflict("Documents closed", fmt.Sprintf("documents can be added while the application is a draft, returned to you, "+
+		"or when the board asks for information; it is now %s.", strings.ReplaceAll(state, "_", " ")))
 }
 
 // addDocument stores a checked upload: the encrypted file first, then, in
@@ -650,33 +657,31 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !editable(app.State) {
-		s.fail(w, r, http.StatusConflict, "Documents closed", errDocState{app.State}.Error()+".")
+		s.answerError(w, r, docsClosed(app.State))
 		return
 	}
-	refuse := func(ref *docRefusal, form url.Values) {
+	refuse := func(ref *certboard.Error, form url.Values) {
+		status := ref.Answer().Status
 		if api {
-			title := map[int]string{http.StatusRequestEntityTooLarge: "File too large", http.StatusUnsupportedMediaType: "File type not accepted"}[ref.Status]
+			title := map[certboard.Code]string{certboard.TooLarge: "File too large", certboard.Unsupported: "File type not accepted"}[ref.Code]
 			if title == "" {
 				title = "Invalid upload"
 			}
-			problem(w, ref.Status, title, ref.Error())
+			problem(w, status, title, ref.Message)
 			return
 		}
 		errs := map[string]string{"": "The document was not uploaded; fix what is marked below."}
-		for _, p := range ref.Problems {
-			if _, seen := errs[p.Field]; !seen {
-				errs[p.Field] = p.Message
-			}
+		for field, msg := range ref.Fields {
+			errs[field] = msg
 		}
 		if m, ok := errs["version"]; ok {
 			errs[""] = "The document was not uploaded: " + m + "."
 		}
-		s.renderDocuments(w, r, ref.Status, app, rel, errs, form)
+		s.renderDocuments(w, r, status, app, rel, errs, form)
 	}
 	up, err := readDocUpload(w, r)
 	if err != nil {
-		var ref *docRefusal
-		if errors.As(err, &ref) {
+		if ref := refusal(err); ref != nil {
 			refuse(ref, url.Values{})
 			return
 		}
@@ -766,7 +771,7 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 
 // docFile reads and checks the file of a document read before. A document
 // deleted since (its file goes after the row's commit) is not found (an
-// inputError, 404), like any other document that is gone; any other
+// *certboard.Error, 404), like any other document that is gone; any other
 // failure, a row without its file included, is unexpected.
 func (s *Server) docFile(ctx context.Context, app *boardsql.Application, doc *boardsql.Document) ([]byte, error) {
 	data, err := s.cfg.Files.Get(ctx, doc.BlobKey)

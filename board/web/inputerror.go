@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,83 +11,76 @@ import (
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
+	kit "github.com/certboard/certboard/web"
 )
 
-// One error type and one mapping serve every handler that refuses what a
-// person sent: the staff, reviewer, supervisor and admin handlers build an
-// inputError (with badInput, invalidInput, conflict or notFound), pass
-// along the domain's board.Error, the store's ErrConflict and
-// ErrNotFound and the requirement loader's Problems, and errorAnswer turns
-// any of them into a status, a title and a message a person can act on:
-// answerError writes it as RFC 9457 problem+json on /api/ (and to programs
-// asking for data), as an error page otherwise; the handlers of forms show
-// the message next to the form instead.
-
-// inputError is a request that cannot be carried out as sent: the status to
-// answer (400 when zero), the field at fault ("" for none), a title, and a
-// detail that names the field and says how to fix it. Problems (a refused
-// requirement set) and Fields (field name to message, a form refused as a
-// whole) travel to problem+json as the extension members "problems" and
-// "errors".
-type inputError struct {
-	Status   int
-	Field    string
-	Title    string
-	Detail   string
-	Problems requirements.Problems
-	Fields   map[string]string
-}
-
-func (e *inputError) Error() string { return e.Detail }
-
-// fieldDetail is a message about one field: "field: how to fix it".
-func fieldDetail(field, how string) string {
-	if field == "" {
-		return how
-	}
-	return field + ": " + how
-}
+// One error type and one answer serve every handler that refuses what a
+// person sent: handlers build a *certboard.Error (with badInput,
+// invalidInput, conflict or notFound, or directly), pass along the
+// domain's board.Error, the store's ErrConflict and ErrNotFound and the
+// requirement loader's Problems, which boundaryError converts, and the
+// kit's Errors answers any of them (s.answerError): RFC 9457 problem+json
+// on /api/ (and to programs asking for data), an error page otherwise; the
+// handlers of forms show the message next to the form instead
+// (formErrors).
 
 // badInput is input that cannot be read (400): a field missing or malformed.
-func badInput(field, how string) *inputError {
-	return &inputError{Status: http.StatusBadRequest, Field: field, Title: "Check your input", Detail: fieldDetail(field, how)}
+func badInput(field, how string) *certboard.Error {
+	return certboard.FieldError(certboard.Malformed, field, how)
 }
 
 // invalidInput is well-formed input that the rules refuse (422).
-func invalidInput(field, how string) *inputError {
-	return &inputError{Status: http.StatusUnprocessableEntity, Field: field, Title: "Check your input", Detail: fieldDetail(field, how)}
+func invalidInput(field, how string) *certboard.Error {
+	return certboard.FieldError(certboard.Invalid, field, how)
 }
 
 // conflict is a request that the present state of things refuses (409).
-func conflict(title, detail string) *inputError {
-	return &inputError{Status: http.StatusConflict, Title: title, Detail: detail}
+func conflict(title, detail string) *certboard.Error {
+	return &certboard.Error{Code: certboard.Conflict, Title: title, Message: detail}
 }
 
 // notFound is a request naming something that does not exist (404).
-func notFound(title, detail string) *inputError {
-	return &inputError{Status: http.StatusNotFound, Title: title, Detail: detail}
+func notFound(title, detail string) *certboard.Error {
+	return &certboard.Error{Code: certboard.NotFound, Title: title, Message: detail}
 }
 
-// titled sets the title of e and returns it.
-func (e *inputError) titled(title string) *inputError {
-	e.Title = title
+// refusedForm is a form or body refused as a whole (422): fields says what
+// to fix, by field, and travels to problem+json as "errors".
+func refusedForm(title, detail string, fields map[string]string) *certboard.Error {
+	return &certboard.Error{Code: certboard.Invalid, Title: title, Message: detail, Fields: fields}
+}
+
+// refusedSet is a requirement set refused, with its problems, which travel
+// to problem+json as "problems".
+func refusedSet(code certboard.Code, detail string, ps requirements.Problems) *certboard.Error {
+	e := &certboard.Error{Code: code, Title: "Requirement set refused", Message: detail}
+	if len(ps) > 0 {
+		e.Extra = map[string]any{"problems": ps}
+	}
 	return e
 }
 
+// problemsOf returns the requirement-set problems an error carries.
+func problemsOf(e *certboard.Error) requirements.Problems {
+	ps, _ := e.Extra["problems"].(requirements.Problems)
+	return ps
+}
+
 // renameField returns err with its field called to instead of from, in
-// Field and in the detail's "field: " prefix, when err is an inputError
-// about from; any other error as it is. It is for checks shared by a form
-// and an API that name the same value differently (the form's reason is
-// the API's note), so that the message names the field the caller sent.
+// Field and in the message's "field: " prefix, when err is a
+// *certboard.Error about from; any other error as it is. It is for checks
+// shared by a form and an API that name the same value differently (the
+// form's reason is the API's note), so that the message names the field
+// the caller sent.
 func renameField(err error, from, to string) error {
-	var ie *inputError
+	var ie *certboard.Error
 	if !errors.As(err, &ie) || ie.Field != from {
 		return err
 	}
 	out := *ie
 	out.Field = to
-	if rest, ok := strings.CutPrefix(ie.Detail, from+": "); ok {
-		out.Detail = fieldDetail(to, rest)
+	if rest, ok := strings.CutPrefix(ie.Message, from+": "); ok {
+		out.Message = to + ": " + rest
 	}
 	return &out
 }
@@ -109,54 +101,80 @@ func parseVersion(raw string) (int, error) {
 func checkVersion(n int) (int, error) {
 	if n <= 0 {
 		return 0, badInput("version", "send the version you read, as the form or the API's answer gave it, so that a change made "+
-			"meanwhile is not overwritten; reload the page (or GET it again) and try again").titled("Version missing")
+			"meanwhile is not overwritten; reload the page (or GET it again) and try again").WithTitle("Version missing")
 	}
 	return n, nil
 }
 
-// applicationErrorStatus is the status of a refusal by the application
-// state machine, by its code.
-var applicationErrorStatus = map[string]int{
-	"invalid":   http.StatusUnprocessableEntity,
-	"forbidden": http.StatusForbidden,
-	"conflict":  http.StatusConflict,
+// applicationErrorCode is the code of a refusal by the application state
+// machine, by its code; others are Malformed.
+var applicationErrorCode = map[string]certboard.Code{
+	"invalid":   certboard.Invalid,
+	"forbidden": certboard.Forbidden,
+	"conflict":  certboard.Conflict,
 }
+
+// boundaryError converts the errors of the board's own packages at their
+// boundary: a refusal by the state machine, the store's ErrConflict and
+// ErrNotFound, a requirement set's Problems. It returns nil for any other
+// error.
+func boundaryError(err error) *certboard.Error {
+	var ae *board.Error
+	var ps requirements.Problems
+	switch {
+	case errors.As(err, &ae):
+		code, ok := applicationErrorCode[ae.Code]
+		if !ok {
+			code = certboard.Malformed
+		}
+		return &certboard.Error{Code: code, Title: "Action refused", Message: ae.Message, Err: err}
+	case errors.Is(err, boardsql.ErrConflict):
+		return &certboard.Error{Code: certboard.Conflict, Title: "Changed by someone else",
+			Message: strings.TrimSuffix(err.Error(), ": "+boardsql.ErrConflict.Error()), Err: err}
+	case errors.Is(err, boardsql.ErrNotFound):
+		return &certboard.Error{Code: certboard.NotFound, Title: "Not found",
+			Message: strings.TrimSuffix(err.Error(), ": "+boardsql.ErrNotFound.Error()), Err: err}
+	case errors.As(err, &ps):
+		e := refusedSet(certboard.Invalid, fmt.Sprintf("The set has %d problem(s); nothing was stored.", len(ps)), ps)
+		e.Err = err
+		return e
+	}
+	return nil
+}
+
+// refusal returns the *certboard.Error in err's chain that refuses a
+// request, or nil for none and for an internal failure, which the caller
+// answers with s.internal.
+func refusal(err error) *certboard.Error {
+	var e *certboard.Error
+	if errors.As(err, &e) && e.Code != certboard.Internal {
+		return e
+	}
+	return nil
+}
+
+// asError returns the *certboard.Error that answers err (see kit.Errors.Of).
+func asError(err error) *certboard.Error {
+	return (&kit.Errors{Convert: boundaryError}).Of(err)
+}
+
+// AsError returns the *certboard.Error that answers an error of the
+// server's methods, for callers outside HTTP (the command line): the Error
+// in err's chain, or the board's own errors converted (a refusal by the
+// state machine, the store's conflicts and things not found), or an
+// Internal Error wrapping err; nil for nil.
+func AsError(err error) *certboard.Error { return asError(err) }
 
 // errorAnswer maps an error to a status, a title and a message a person
 // can act on; ok is false for unexpected errors, which are logged and
 // never shown.
 func errorAnswer(err error) (status int, title, detail string, ok bool) {
-	var ie *inputError
-	var ce *certboard.Error
-	var ae *board.Error
-	var ps requirements.Problems
-	switch {
-	case errors.As(err, &ce) && ce.Code != certboard.Internal:
-		a := ce.Answer()
-		return a.Status, a.Title, ce.Message, true
-	case errors.As(err, &ie):
-		status, title = ie.Status, ie.Title
-		if status == 0 {
-			status = http.StatusBadRequest
-		}
-		if title == "" {
-			title = "Check your input"
-		}
-		return status, title, ie.Detail, true
-	case errors.As(err, &ae):
-		status = applicationErrorStatus[ae.Code]
-		if status == 0 {
-			status = http.StatusBadRequest
-		}
-		return status, "Action refused", ae.Message, true
-	case errors.Is(err, boardsql.ErrConflict):
-		return http.StatusConflict, "Changed by someone else", strings.TrimSuffix(err.Error(), ": "+boardsql.ErrConflict.Error()), true
-	case errors.Is(err, boardsql.ErrNotFound):
-		return http.StatusNotFound, "Not found", strings.TrimSuffix(err.Error(), ": "+boardsql.ErrNotFound.Error()), true
-	case errors.As(err, &ps):
-		return http.StatusUnprocessableEntity, "Requirement set refused", fmt.Sprintf("The set has %d problem(s); nothing was stored.", len(ps)), true
+	e := asError(err)
+	if e == nil || e.Code == certboard.Internal {
+		return 0, "", "", false
 	}
-	return 0, "", "", false
+	a := e.Answer()
+	return a.Status, a.Title, e.Message, true
 }
 
 // formErrors maps the error of a refused form to its status and the
@@ -169,16 +187,8 @@ func formErrors(err error, field string) (status int, errs map[string]string, ok
 		return 0, nil, false
 	}
 	errs = map[string]string{"": msg, field: msg}
-	var ie *inputError
-	var ce *certboard.Error
-	if errors.As(err, &ie) {
-		for k, v := range ie.Fields {
-			errs[k] = v
-		}
-	} else if errors.As(err, &ce) {
-		for k, v := range ce.Fields {
-			errs[k] = v
-		}
+	for k, v := range asError(err).Fields {
+		errs[k] = v
 	}
 	return status, errs, true
 }
@@ -187,50 +197,10 @@ func formErrors(err error, field string) (status int, errs map[string]string, ok
 // and to programs asking for data, an error page otherwise; unexpected
 // errors are logged and answered 500.
 func (s *Server) answerError(w http.ResponseWriter, r *http.Request, err error) {
-	status, title, detail, ok := errorAnswer(err)
-	if !ok {
-		s.internal(w, err)
-		return
-	}
-	if !strings.HasPrefix(r.URL.Path, "/api/") && !wantsData(r) {
-		s.pageError(w, r, status, title, detail)
-		return
-	}
-	ext := map[string]any{}
-	var ie *inputError
-	var ce *certboard.Error
-	var ps requirements.Problems
-	switch {
-	case errors.As(err, &ce):
-		for k, v := range ce.Extra {
-			ext[k] = v
-		}
-		if len(ce.Fields) > 0 {
-			ext["errors"] = ce.Fields
-		}
-		if ce.RetryAfterSeconds > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(ce.RetryAfterSeconds))
-		}
-	case errors.As(err, &ie):
-		if len(ie.Problems) > 0 {
-			ext["problems"] = ie.Problems
-		}
-		if len(ie.Fields) > 0 {
-			ext["errors"] = ie.Fields
-		}
-	case errors.As(err, &ps):
-		ext["problems"] = ps
-	}
-	problemWith(w, status, title, detail, ext)
+	s.errs.Answer(w, r, err)
 }
 
 // problemWith writes problem+json (RFC 9457) with extension members.
 func problemWith(w http.ResponseWriter, status int, title, detail string, ext map[string]any) {
-	body := map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail}
-	for k, v := range ext {
-		body[k] = v
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body)
+	kit.ProblemWith(w, status, title, detail, ext)
 }

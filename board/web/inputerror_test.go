@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
@@ -24,8 +25,8 @@ func TestErrorAnswer(t *testing.T) {
 	}{
 		{"bad input", badInput("reason", "write at most 2000 characters"), 400, "Check your input", "reason: write at most 2000 characters"},
 		{"invalid input, wrapped", fmt.Errorf("saving: %w", invalidInput("roles", `"x" is not a role`)), 422, "Check your input", `roles: "x" is not a role`},
-		{"titled", invalidInput("reason", "say why").titled("Reason required"), 422, "Reason required", "reason: say why"},
-		{"zero status", &inputError{Detail: "d"}, 400, "Check your input", "d"},
+		{"titled", invalidInput("reason", "say why").WithTitle("Reason required"), 422, "Reason required", "reason: say why"},
+		{"malformed, no title of its own", &certboard.Error{Code: certboard.Malformed, Message: "d"}, 400, "Check your input", "d"},
 		{"conflict", conflict("Not published", "already published"), 409, "Not published", "already published"},
 		{"not found", notFound("Account not found", "No account has id 7."), 404, "Account not found", "No account has id 7."},
 		{"state machine, invalid", &board.Error{Code: "invalid", Message: "cannot approve yet"}, 422, "Action refused", "cannot approve yet"},
@@ -68,7 +69,7 @@ func TestFormErrors(t *testing.T) {
 	if !ok || status != 422 || errs[""] != "reason: say why" || errs["item:x"] != "reason: say why" {
 		t.Errorf("%d %v %v", status, errs, ok)
 	}
-	board := &inputError{Status: 422, Detail: "name: give it", Fields: map[string]string{"name": "name: give it"}}
+	board := &certboard.Error{Code: certboard.Invalid, Message: "name: give it", Fields: map[string]string{"name": "name: give it"}}
 	if _, errs, _ := formErrors(board, ""); errs["name"] != "name: give it" {
 		t.Errorf("fields: %v", errs)
 	}
@@ -90,7 +91,7 @@ func TestAnswerError(t *testing.T) {
 		ext          string
 	}{
 		{"/api/v1/admin/sets", "", adminSetRefused("The set has 1 problem(s); nothing was stored.", ps), 422, true, "problems"},
-		{"/api/v1/admin/board", "", &inputError{Status: 422, Title: "Invalid board details", Detail: "name: give it", Fields: map[string]string{"name": "name: give it"}}, 422, true, "errors"},
+		{"/api/v1/admin/board", "", refusedForm("Invalid board details", "name: give it", map[string]string{"name": "name: give it"}), 422, true, "errors"},
 		{"/api/v1/x", "", ps, 422, true, "problems"},
 		{"/queue/1", "", badInput("version", "reload"), 400, false, ""},
 		{"/credentials/x", "application/json", conflict("Changed", "reload"), 409, true, ""},
@@ -129,8 +130,8 @@ func TestAnswerError(t *testing.T) {
 
 func TestRenameField(t *testing.T) {
 	err := renameField(badInput("reason", "say why"), "reason", "note")
-	var ie *inputError
-	if !errors.As(err, &ie) || ie.Field != "note" || ie.Detail != "note: say why" || ie.Status != http.StatusBadRequest {
+	var ie *certboard.Error
+	if !errors.As(err, &ie) || ie.Field != "note" || ie.Message != "note: say why" || ie.Answer().Status != http.StatusBadRequest {
 		t.Fatalf("renamed: %+v", err)
 	}
 	orig := invalidInput("list", "no such list")

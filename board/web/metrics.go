@@ -26,7 +26,7 @@ func (s *Server) metricsHandler() http.Handler {
 func (s *Server) MetricsApart() http.Handler {
 	for i, r := range s.routes {
 		if r.Pattern == "GET /metrics" {
-			s.routes[i] = Route{Pattern: r.Pattern, Access: Public, handler: http.HandlerFunc(metricsElsewhere)}
+			s.routes[i] = Route{Pattern: r.Pattern, Access: Public, Handler: http.HandlerFunc(metricsElsewhere)}
 		}
 	}
 	mux := http.NewServeMux()

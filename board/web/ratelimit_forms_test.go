@@ -118,15 +118,15 @@ func TestLimitRefundsAndBoundsMemory(t *testing.T) {
 		t.Fatalf("the refused address after the overall refill: %d %s (its own allowance was used up by a refused request)", rec.Code, rec.Body)
 	}
 
-	l.byAddress.maxKeys = 100
+	l.byAddress.MaxKeys = 100
 	for i := range 1000 {
 		clk.add(time.Millisecond)
 		anonFrom(h, "POST", "/api/v1/accounts", "{}", fmt.Sprintf("10.0.%d.%d:1", i/250, i%250))
 	}
-	if n := len(l.byAddress.buckets); n > 100 {
+	if n := l.byAddress.Len(); n > 100 {
 		t.Fatalf("%d addresses kept, cap 100", n)
 	}
-	if n := len(l.overall.buckets); n != 1 {
+	if n := l.overall.Len(); n != 1 {
 		t.Fatalf("%d overall buckets, want 1", n)
 	}
 }

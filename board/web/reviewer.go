@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
@@ -305,7 +306,7 @@ func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.castVote(r.Context(), userFrom(r), app, r.PostForm.Get("vote"), r.PostForm.Get("comments")); err != nil {
 		field := "vote"
-		var ie *inputError
+		var ie *certboard.Error
 		if errors.As(err, &ie) {
 			field = ie.Field
 		}

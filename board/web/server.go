@@ -8,12 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,84 +24,46 @@ import (
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
+	kit "github.com/certboard/certboard/web"
 )
 
-// Access is who may call a route. Every route must declare one; the zero
-// value is not a rule, so a route that forgets it is refused.
-type Access int
+// Access is who may call a route: one of the board's rules below. Every
+// route must declare one; a route without one (nil) is refused.
+type Access = *kit.Rule
 
-// Access rules.
-const (
-	accessUnset Access = iota
+// isStaff is the role check of board staff: staff and admins.
+func isStaff(u kit.Roles) bool { return u.HasRole("staff") || u.HasRole("admin") }
+
+// holds is the role check of one role.
+func holds(role string) func(kit.Roles) bool {
+	return func(u kit.Roles) bool { return u.HasRole(role) }
+}
+
+// The board's access rules.
+var (
 	// Public: anyone, signed in or not.
-	Public
+	Public = &kit.Rule{Name: "public", Public: true}
 	// Authenticated: any signed-in user; others get 401. Object-level
 	// checks (is this application theirs?) are the handler's, always.
-	Authenticated
+	Authenticated = &kit.Rule{Name: "authenticated"}
 	// Supervisor: users holding the supervisor role.
-	Supervisor
+	Supervisor = &kit.Rule{Name: "supervisor", Allow: holds("supervisor")}
 	// Reviewer: users holding the reviewer role.
-	Reviewer
+	Reviewer = &kit.Rule{Name: "reviewer", Allow: holds("reviewer")}
 	// Staff: board staff and admins, signed in with two factors.
-	Staff
+	Staff = &kit.Rule{Name: "staff", TwoFactor: true, Allow: isStaff}
 	// Admin: board admins, signed in with two factors.
-	Admin
+	Admin = &kit.Rule{Name: "admin", TwoFactor: true, Allow: holds("admin")}
 	// Regulator: users holding the regulator role (licensing boards that
 	// check title use), signed in with two factors; staff pass too.
-	Regulator
+	Regulator = &kit.Rule{Name: "regulator", TwoFactor: true,
+		Allow: func(u kit.Roles) bool { return u.HasRole("regulator") || isStaff(u) }}
 	// Provider: approved CE providers reporting completions.
-	Provider
+	Provider = &kit.Rule{Name: "provider", Allow: holds("provider")}
 )
 
-func (a Access) String() string {
-	switch a {
-	case Public:
-		return "public"
-	case Authenticated:
-		return "authenticated"
-	case Supervisor:
-		return "supervisor"
-	case Reviewer:
-		return "reviewer"
-	case Staff:
-		return "staff"
-	case Admin:
-		return "admin"
-	case Regulator:
-		return "regulator"
-	case Provider:
-		return "provider"
-	}
-	return "unset"
-}
-
-// allows reports whether a signed-in user passes a role rule.
-func (a Access) allows(u *boardsql.User) bool {
-	switch a {
-	case Public, Authenticated:
-		return true
-	case Supervisor:
-		return u.HasRole("supervisor")
-	case Reviewer:
-		return u.HasRole("reviewer")
-	case Staff:
-		return u.IsStaff()
-	case Admin:
-		return u.HasRole("admin")
-	case Regulator:
-		return u.HasRole("regulator") || u.IsStaff()
-	case Provider:
-		return u.HasRole("provider")
-	}
-	return false
-}
-
 // Route is one registered route and its access rule.
-type Route struct {
-	Pattern string
-	Access  Access
-	handler http.Handler
-}
+type Route = kit.Route
 
 // Config is what a server needs.
 type Config struct {
@@ -129,12 +89,13 @@ type Config struct {
 
 // Server holds the routes and their dependencies.
 type Server struct {
-	cfg      Config
-	routes   []Route
-	metrics  *prometheus.Registry
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	pages    map[string]*template.Template
+	cfg     Config
+	routes  []Route
+	metrics *prometheus.Registry
+	counts  *kit.Metrics
+	pages   kit.Pages
+	// errs answers every refused or failed request.
+	errs kit.Errors
 	// board is the board's use cases; it holds the requirement sets in
 	// force, which publishing a version swaps whole.
 	board *board.Board
@@ -173,12 +134,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.board = b
-	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "certboard_http_requests_total", Help: "HTTP requests by route pattern and status code."}, []string{"route", "code"})
-	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "certboard_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
-		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"route"})
-	s.metrics.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.counts = kit.NewMetrics(s.metrics, "certboard", cfg.Log)
+	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.errs = kit.Errors{Log: cfg.Log, Page: s.pageError, Convert: boundaryError}
 	s.initSignIn()
 	pages, err := parseTemplates()
 	if err != nil {
@@ -223,17 +181,10 @@ func New(cfg Config) (*Server, error) {
 }
 
 // checkAccess refuses routes that declare no access rule.
-func checkAccess(routes []Route) error {
-	for _, r := range routes {
-		if r.Access == accessUnset {
-			return fmt.Errorf("server: route %q declares no access rule", r.Pattern)
-		}
-	}
-	return nil
-}
+func checkAccess(routes []Route) error { return kit.CheckAccess(routes) }
 
 func (s *Server) route(pattern string, a Access, h http.Handler) {
-	s.routes = append(s.routes, Route{Pattern: pattern, Access: a, handler: h})
+	s.routes = append(s.routes, Route{Pattern: pattern, Access: a, Handler: h})
 }
 
 // Routes lists the registered routes and their access rules.
@@ -243,92 +194,24 @@ func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range s.routes {
-		mux.Handle(r.Pattern, s.instrument(r.Pattern, s.guard(r.Access, isPage(r.Pattern), r.handler)))
+		mux.Handle(r.Pattern, s.counts.Instrument(r.Pattern, s.guard(r.Access, isPage(r.Pattern), r.Handler)))
 	}
 	// Unsafe cross-origin requests (forged form posts) are refused before
 	// any handler runs.
-	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	deny := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "Cross-origin request refused",
 			"This request came from another site; certboard accepts changes only from its own pages or from programs that send no browser origin headers.")
-	}))
-	protected := cop.Handler(s.authenticate(mux))
-	return s.recoverer(securityHeaders(s.realClient(protected)))
+	})
+	protected := kit.CrossOrigin(deny, s.authenticate(mux))
+	return kit.Recoverer(s.cfg.Log, kit.SecurityHeaders(s.realClient(protected)))
 }
 
 // securityHeaders sets strict headers on every response.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		next.ServeHTTP(w, r)
-	})
-}
-
-// statusWriter remembers the status code a handler wrote.
-type statusWriter struct {
-	http.ResponseWriter
-	code int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.code == 0 {
-		w.code = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.code == 0 {
-		w.code = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// instrument logs each request and counts it by route pattern, never by raw
-// path, so that metrics cannot grow without bound.
-func (s *Server) instrument(pattern string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		if sw.code == 0 {
-			sw.code = http.StatusOK
-		}
-		took := time.Since(start)
-		s.requests.WithLabelValues(pattern, strconv.Itoa(sw.code)).Inc()
-		s.latency.WithLabelValues(pattern).Observe(took.Seconds())
-		s.cfg.Log.Info("request", "method", r.Method, "route", pattern, "status", sw.code, "duration", took)
-	})
-}
-
-// recoverer turns a panic into a 500 whose details are logged, never shown.
-func (s *Server) recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.cfg.Log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-				problem(w, http.StatusInternalServerError, "Internal error", "Something went wrong on our side; it has been logged.")
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
+func securityHeaders(next http.Handler) http.Handler { return kit.SecurityHeaders(next) }
 
 // problem writes an RFC 9457 problem+json error.
 func problem(w http.ResponseWriter, status int, title, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail})
+	kit.Problem(w, status, title, detail)
 }
 
 // writeJSONStatus writes v as JSON with a status other than 200.
@@ -404,26 +287,7 @@ func apiNotFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // Run serves h on the listener until ctx is done, then shuts down
-// gracefully: it stops accepting connections and waits up to grace for
-// requests in flight to finish.
+// gracefully (see kit.Run).
 func Run(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, log *slog.Logger) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down", "grace", grace)
-	sctx, cancel := context.WithTimeout(context.Background(), grace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("graceful shutdown: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return kit.Run(ctx, ln, h, grace, log)
 }

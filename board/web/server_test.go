@@ -76,14 +76,14 @@ func TestEveryRouteDeclaresAccess(t *testing.T) {
 		t.Fatal("no routes")
 	}
 	for _, r := range s.Routes() {
-		if r.Access == accessUnset {
+		if r.Access == nil {
 			t.Errorf("route %s declares no access rule", r.Pattern)
 		}
 	}
 	if err := checkAccess(s.Routes()); err != nil {
 		t.Fatal(err)
 	}
-	forgotten := append(s.Routes(), Route{Pattern: "GET /forgotten", handler: http.NotFoundHandler()})
+	forgotten := append(s.Routes(), Route{Pattern: "GET /forgotten", Handler: http.NotFoundHandler()})
 	if err := checkAccess(forgotten); err == nil || !strings.Contains(err.Error(), "GET /forgotten") {
 		t.Fatalf("a route without an access rule must be refused, got %v", err)
 	}

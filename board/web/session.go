@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
+	kit "github.com/certboard/certboard/web"
 )
 
 // Session settings.
@@ -152,7 +152,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // regulator routes also need two-factor sign-in: without it, pages send the
 // user to set it up and the API answers 403 saying how.
 func (s *Server) guard(a Access, page bool, next http.Handler) http.Handler {
-	if a == Public {
+	if a != nil && a.Public {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -166,7 +166,7 @@ func (s *Server) guard(a Access, page bool, next http.Handler) http.Handler {
 			problem(w, http.StatusUnauthorized, "Sign in required", "Sign in to use this; your session may have ended.")
 			return
 		}
-		if !a.allows(u) {
+		if !a.Allows(u) {
 			detail := fmt.Sprintf("This needs the %s role, which your account does not hold; a board admin can grant it.", a)
 			if page {
 				s.pageError(w, r, http.StatusForbidden, "Not allowed", detail)
@@ -175,7 +175,7 @@ func (s *Server) guard(a Access, page bool, next http.Handler) http.Handler {
 			problem(w, http.StatusForbidden, "Not allowed", detail)
 			return
 		}
-		if (a == Staff || a == Admin || a == Regulator) && !u.TwoFactor() {
+		if a.TwoFactor && !u.TwoFactor() {
 			if page {
 				http.Redirect(w, r, "/account/two-factor?required=1", http.StatusSeeOther)
 				return
@@ -202,13 +202,7 @@ func (s *Server) now() time.Time {
 }
 
 // clientIP is the remote address without its port.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+func clientIP(r *http.Request) string { return kit.ClientIP(r) }
 
 // userJSON is a user as the API shows it: never the password hash.
 type userJSON struct {
@@ -513,6 +507,5 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 
 // internal logs an unexpected error and answers 500 without details.
 func (s *Server) internal(w http.ResponseWriter, err error) {
-	s.cfg.Log.Error("internal error", "error", err)
-	problem(w, http.StatusInternalServerError, "Internal error", "Something went wrong on our side; it has been logged.")
+	s.errs.Internal(w, err)
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
@@ -320,7 +321,7 @@ func (s *Server) decideSupervision(ctx context.Context, u *boardsql.User, app *b
 	case "dispute":
 		state = portfolio.Rejected
 		if d.Reason == "" {
-			return 0, invalidInput("reason", "say what is not right about this item, so that the applicant can correct it").titled("Reason required")
+			return 0, invalidInput("reason", "say what is not right about this item, so that the applicant can correct it").WithTitle("Reason required")
 		}
 	default:
 		return 0, invalidInput("decision", "give confirm or dispute")
@@ -526,13 +527,13 @@ func (s *Server) supervisionDecidePage(w http.ResponseWriter, r *http.Request) {
 		d := supDecision{Item: r.PathValue("item"), Decision: r.PostForm.Get("decision"), Reason: r.PostForm.Get("reason"), Version: version}
 		_, err = s.decideSupervision(r.Context(), userFrom(r), app, d)
 	}
-	var f *inputError
+	var f *certboard.Error
 	switch {
 	case err == nil:
 		verb := map[string]string{"confirm": "Confirmed", "dispute": "Disputed"}[r.PostForm.Get("decision")]
 		redirect(w, r, fmt.Sprintf("/supervision/%d", app.ID), fmt.Sprintf("%s %s.", verb, r.PathValue("item")))
 	case errors.As(err, &f) && f.Field == "reason":
-		s.renderSupervision(w, r, f.Status, app, map[string]string{"reason-" + r.PathValue("item"): f.Detail})
+		s.renderSupervision(w, r, f.Answer().Status, app, map[string]string{"reason-" + r.PathValue("item"): f.Message})
 	default:
 		s.answerError(w, r, err)
 	}
@@ -550,12 +551,12 @@ func (s *Server) supervisionContractPage(w http.ResponseWriter, r *http.Request)
 		k, _, err = s.recordSupervisionContract(r.Context(), userFrom(r), app, supContractInput{Supervisor: r.PostForm.Get("supervisor"),
 			Start: r.PostForm.Get("start"), End: r.PostForm.Get("end"), SuperviseeMembership: r.PostForm.Get("supervisee_membership"), Version: version})
 	}
-	var f *inputError
+	var f *certboard.Error
 	switch {
 	case err == nil:
 		redirect(w, r, fmt.Sprintf("/supervision/%d", app.ID), fmt.Sprintf("Recorded supervision contract %s.", k.ID))
 	case errors.As(err, &f) && f.Field != "" && f.Field != "version":
-		s.renderSupervision(w, r, f.Status, app, map[string]string{f.Field: f.Detail})
+		s.renderSupervision(w, r, f.Answer().Status, app, map[string]string{f.Field: f.Message})
 	default:
 		s.answerError(w, r, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/verifier"
 )
@@ -90,7 +91,7 @@ func trustAudit(t *boardsql.TrustedIssuer) string {
 }
 
 // addTrustedIssuer validates and stores an entry with its audit entry, in
-// one transaction. Refused input is an inputError whose Fields say what to
+// one transaction. Refused input is a *certboard.Error whose Fields say what to
 // fix; a DID listed already is ErrConflict.
 func (s *Server) addTrustedIssuer(ctx context.Context, me *boardsql.User, t boardsql.TrustedIssuer) error {
 	if errs := s.checkTrustEntry(&t); len(errs) > 0 {
@@ -100,7 +101,7 @@ func (s *Server) addTrustedIssuer(ctx context.Context, me *boardsql.User, t boar
 				msgs = append(msgs, m)
 			}
 		}
-		return &inputError{Status: http.StatusUnprocessableEntity, Title: "Invalid trust list entry", Detail: strings.Join(msgs, "; "), Fields: errs}
+		return refusedForm("Invalid trust list entry", strings.Join(msgs, "; "), errs)
 	}
 	t.AddedBy, t.AddedAt = me.ID, s.now()
 	return s.inTx(ctx, func(tx *boardsql.Tx) error {
@@ -134,10 +135,10 @@ func (s *Server) trustListAddPage(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	t := boardsql.TrustedIssuer{DID: f.Get("did"), Name: f.Get("name"), Note: f.Get("note")}
 	err := s.addTrustedIssuer(r.Context(), userFrom(r), t)
-	var ie *inputError
+	var ie *certboard.Error
 	switch {
 	case errors.As(err, &ie) && len(ie.Fields) > 0:
-		s.renderTrustList(w, r, ie.Status, ie.Fields, f)
+		s.renderTrustList(w, r, ie.Answer().Status, ie.Fields, f)
 	case errors.Is(err, boardsql.ErrConflict):
 		msg := "did: " + strings.TrimSuffix(err.Error(), ": "+boardsql.ErrConflict.Error())
 		s.renderTrustList(w, r, http.StatusConflict, map[string]string{"did": msg}, f)

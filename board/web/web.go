@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -9,11 +8,11 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 
 	"github.com/certboard/certboard/board/boardsql"
+	kit "github.com/certboard/certboard/web"
 )
 
 //go:embed all:templates static
@@ -61,39 +60,10 @@ var templateFuncs = template.FuncMap{
 	"list": func(xs ...any) []any { return xs },
 }
 
-// parseTemplates builds one template per page: the layout with the page's
-// own blocks. Each file under templates/ other than layout.html is a page
-// named by its file name without .html; files whose name starts with "_"
-// hold shared blocks available to every page.
-func parseTemplates() (map[string]*template.Template, error) {
-	base := template.New("layout.html").Funcs(templateFuncs)
-	base, err := base.ParseFS(webFiles, "templates/layout.html")
-	if err != nil {
-		return nil, err
-	}
-	shared, _ := fs.Glob(webFiles, "templates/_*.html")
-	if len(shared) > 0 {
-		if base, err = base.ParseFS(webFiles, shared...); err != nil {
-			return nil, err
-		}
-	}
-	files, err := fs.Glob(webFiles, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]*template.Template{}
-	for _, f := range files {
-		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" || strings.HasPrefix(name, "_") {
-			continue
-		}
-		t, err := template.Must(base.Clone()).ParseFS(webFiles, f)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", f, err)
-		}
-		out[name] = t
-	}
-	return out, nil
+// parseTemplates builds one template per page from templates/ (see
+// kit.ParsePages).
+func parseTemplates() (kit.Pages, error) {
+	return kit.ParsePages(webFiles, "templates", templateFuncs)
 }
 
 // FlashCookie carries a one-time message across a redirect.
@@ -101,45 +71,27 @@ const FlashCookie = "__Host-certboard_flash"
 
 // render writes an HTML page with the given status.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
-	t, ok := s.pages[name]
-	if !ok {
-		s.internal(w, fmt.Errorf("no page template %q", name))
-		return
-	}
 	p.User = userFrom(r)
 	p.Path = r.URL.Path
-	if c, err := r.Cookie(FlashCookie); err == nil && p.Flash == "" {
-		if v, err := url.QueryUnescape(c.Value); err == nil {
-			if msg, isErr := strings.CutPrefix(v, "!"); isErr {
-				if p.Errors == nil {
-					p.Errors = map[string]string{}
-				}
-				p.Errors[""] = msg
-			} else {
-				p.Flash = v
+	if p.Flash == "" {
+		if msg, isErr, ok := kit.TakeFlash(w, r, FlashCookie); ok && isErr {
+			if p.Errors == nil {
+				p.Errors = map[string]string{}
 			}
+			p.Errors[""] = msg
+		} else if ok {
+			p.Flash = msg
 		}
-		http.SetCookie(w, &http.Cookie{Name: FlashCookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
-		s.internal(w, fmt.Errorf("rendering %s: %w", name, err))
-		return
+	if err := s.pages.Render(w, status, name, p); err != nil {
+		s.internal(w, err)
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
 }
 
 // redirect answers a form post with 303 See Other and a one-time message;
 // a message starting with "!" is shown as an error.
 func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
-	if flash != "" {
-		http.SetCookie(w, &http.Cookie{Name: FlashCookie, Value: url.QueryEscape(flash), Path: "/", Secure: true, HttpOnly: true,
-			SameSite: http.SameSiteLaxMode, MaxAge: 60})
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	kit.Redirect(w, r, FlashCookie, to, flash)
 }
 
 // pageError shows an error page for a browser.
@@ -160,9 +112,9 @@ func isPage(pattern string) bool {
 // parseForm reads a urlencoded or multipart form with a size limit; on
 // failure it has answered.
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-	if err := r.ParseForm(); err != nil {
-		s.pageError(w, r, http.StatusBadRequest, "The form could not be read", "Send the form again; it may have been too large ("+err.Error()+").")
+	if err := kit.ParseForm(w, r, 1<<20); err != nil {
+		e := s.errs.Of(err)
+		s.pageError(w, r, e.Answer().Status, e.Answer().Title, e.Message)
 		return false
 	}
 	return true
@@ -171,11 +123,7 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 // staticFiles serves the stylesheet and scripts, cacheable for a day.
 func staticFiles() http.Handler {
 	sub, _ := fs.Sub(webFiles, "static")
-	fsrv := http.StripPrefix("/static/", http.FileServerFS(sub))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		fsrv.ServeHTTP(w, r)
-	})
+	return kit.Static("/static/", sub)
 }
 
 // formatNum writes a number of hours or credits for people: whole numbers

@@ -15,7 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/ce"
@@ -62,7 +62,8 @@ type rejection struct {
 // a CSV file as the provider would by API (the same checks, the same
 // transaction per row), keeps the good rows and lists the bad ones.
 // Exit status: 0 every row imported (or already there), 1 some rows
-// rejected, 2 bad usage, an unreadable file or header, or a failure.
+// rejected, 2 bad usage or an unreadable file or header, 4 a failure (the
+// exit code of an internal certboard.Error).
 func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 	bad := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "certboard import: "+format+"\n", a...)
@@ -171,7 +172,6 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 		} else {
 			_, isNew, err := srv.ReportCompletion(ctx, provider, row.Completion)
 			var probs ce.Problems
-			var ae *board.Error
 			switch {
 			case err == nil && isNew:
 				created++
@@ -181,15 +181,17 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 				for _, p := range probs {
 					reject(p.Field, p.Message)
 				}
-			case errors.As(err, &ae):
-				reject("", ae.Message)
-			case errors.Is(err, boardsql.ErrConflict):
-				reject("", err.Error())
+			case certboard.ErrorCode(web.AsError(err)) != certboard.Internal:
+				// A refusal of this row (the credential cannot be
+				// renewed, the renewal kept changing): the row is
+				// rejected, the import goes on.
+				e := web.AsError(err)
+				reject(e.Field, e.Message)
 			default:
 				bar.done(i, lines(rejected))
 				fmt.Fprintf(stderr, "certboard import: line %d: %v\nstopped: %d completion(s) imported before line %d are kept; fix the problem and import the file again (rows already imported are not repeated)\n",
 					row.Line, err, created, row.Line)
-				return exitBadInput
+				return certboard.AnswerOf(certboard.Internal).Exit
 			}
 		}
 		bar.step(i+1, lines(rejected))

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/certboard/certboard"
+)
+
+// Pages holds one template per page, by name: the layout with the page's
+// own blocks.
+type Pages map[string]*template.Template
+
+// ParsePages builds the pages of a directory of fsys. Each file dir/*.html
+// other than layout.html is a page named by its file name without .html;
+// files whose name starts with "_" hold shared blocks available to every
+// page. funcs are the helpers every template may use.
+func ParsePages(fsys fs.FS, dir string, funcs template.FuncMap) (Pages, error) {
+	base := template.New("layout.html").Funcs(funcs)
+	base, err := base.ParseFS(fsys, path.Join(dir, "layout.html"))
+	if err != nil {
+		return nil, err
+	}
+	shared, _ := fs.Glob(fsys, path.Join(dir, "_*.html"))
+	if len(shared) > 0 {
+		if base, err = base.ParseFS(fsys, shared...); err != nil {
+			return nil, err
+		}
+	}
+	files, err := fs.Glob(fsys, path.Join(dir, "*.html"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" || strings.HasPrefix(name, "_") {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", f, err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// Render writes the page name, executed with data, with the given status;
+// nothing is written when it fails.
+func (p Pages) Render(w http.ResponseWriter, status int, name string, data any) error {
+	t, ok := p[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		return fmt.Errorf("rendering %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+	return nil
+}
+
+// TakeFlash reads the one-time message of the cookie named cookie and
+// clears it; isErr is true for a message that is an error (written with a
+// leading "!"). ok is false when there is none.
+func TakeFlash(w http.ResponseWriter, r *http.Request, cookie string) (msg string, isErr, ok bool) {
+	c, err := r.Cookie(cookie)
+	if err != nil {
+		return "", false, false
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	v, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return "", false, false
+	}
+	msg, isErr = strings.CutPrefix(v, "!")
+	return msg, isErr, true
+}
+
+// Redirect answers a form post with 303 See Other and a one-time message
+// in the cookie named cookie; a message starting with "!" is an error.
+func Redirect(w http.ResponseWriter, r *http.Request, cookie, to, flash string) {
+	if flash != "" {
+		http.SetCookie(w, &http.Cookie{Name: cookie, Value: url.QueryEscape(flash), Path: "/", Secure: true, HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, MaxAge: 60})
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// ParseForm reads a urlencoded or multipart form of at most limit bytes;
+// a form that cannot be read is a Malformed error saying so.
+func ParseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		return &certboard.Error{Code: certboard.Malformed, Title: "The form could not be read",
+			Message: "Send the form again; it may have been too large (" + err.Error() + ").", Err: err}
+	}
+	return nil
+}
+
+// Static serves the files of fsys under prefix ("/static/"), cacheable for
+// a day.
+func Static(prefix string, fsys fs.FS) http.Handler {
+	fsrv := http.StripPrefix(prefix, http.FileServerFS(fsys))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		fsrv.ServeHTTP(w, r)
+	})
+}

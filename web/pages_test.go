@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/certboard/certboard"
+)
+
+// TestPages: each page is the layout with its own blocks and the shared
+// ones; a page that is not there or fails writes nothing.
+func TestPages(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/layout.html":  {Data: []byte(`<main>{{template "content" .}}</main>`)},
+		"t/_shared.html": {Data: []byte(`{{define "hello"}}hello {{.}}{{end}}`)},
+		"t/home.html":    {Data: []byte(`{{define "content"}}{{template "hello" .}}{{end}}`)},
+		"t/broken.html":  {Data: []byte(`{{define "content"}}{{.Missing}}{{end}}`)},
+	}
+	pages, err := ParsePages(fsys, "t", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := pages["_shared"]; ok || len(pages) != 2 {
+		t.Fatalf("pages: %v", pages)
+	}
+	rec := httptest.NewRecorder()
+	if err := pages.Render(rec, http.StatusAccepted, "home", "<you>"); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != 202 || rec.Body.String() != "<main>hello &lt;you&gt;</main>" || rec.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("%d %q %v", rec.Code, rec.Body, rec.Header())
+	}
+	for _, name := range []string{"nowhere", "broken"} {
+		rec := httptest.NewRecorder()
+		if err := pages.Render(rec, 200, name, "x"); err == nil || rec.Body.Len() > 0 {
+			t.Errorf("%s: %v %q", name, err, rec.Body)
+		}
+	}
+}
+
+// TestFlash: a redirect's message comes back once, an error as such.
+func TestFlash(t *testing.T) {
+	for _, msg := range []string{"Saved.", "!Not saved; fix the form."} {
+		rec := httptest.NewRecorder()
+		Redirect(rec, httptest.NewRequest(http.MethodPost, "/x", nil), "flash", "/y", msg)
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/y" {
+			t.Fatalf("%d %v", rec.Code, rec.Header())
+		}
+		r := httptest.NewRequest(http.MethodGet, "/y", nil)
+		r.AddCookie(rec.Result().Cookies()[0])
+		back := httptest.NewRecorder()
+		got, isErr, ok := TakeFlash(back, r, "flash")
+		if !ok || isErr != strings.HasPrefix(msg, "!") || got != strings.TrimPrefix(msg, "!") {
+			t.Errorf("%q: %q %v %v", msg, got, isErr, ok)
+		}
+		if c := back.Result().Cookies(); len(c) != 1 || c[0].MaxAge >= 0 {
+			t.Errorf("%q: the cookie is not cleared: %v", msg, c)
+		}
+	}
+	if _, _, ok := TakeFlash(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), "flash"); ok {
+		t.Error("a message without a cookie")
+	}
+}
+
+// TestParseForm: a form over the limit is a Malformed error saying so.
+func TestParseForm(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("a="+strings.Repeat("x", 100)))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	err := ParseForm(httptest.NewRecorder(), r, 10)
+	if certboard.ErrorCode(err) != certboard.Malformed || !strings.Contains(certboard.ErrorMessage(err), "too large") {
+		t.Errorf("%v", err)
+	}
+	r = httptest.NewRequest(http.MethodPost, "/", strings.NewReader("a=b"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if err := ParseForm(httptest.NewRecorder(), r, 10); err != nil || r.PostForm.Get("a") != "b" {
+		t.Errorf("%v %v", err, r.PostForm)
+	}
+}

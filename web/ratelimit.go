@@ -1,0 +1,172 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/netip"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/certboard/certboard"
+)
+
+// DefaultMaxKeys bounds the keys one Limiter remembers.
+const DefaultMaxKeys = 50_000
+
+// tokenBucket is one client's token bucket: tokens left at the time at.
+type tokenBucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// Limiter is a token bucket per key: each key may make up to burst
+// requests at once, refilled at rate per second. Keys whose bucket has
+// refilled are forgotten (a full bucket and no bucket are the same), so
+// memory stays bounded by the keys active in the last refill period, and by
+// MaxKeys in any case. It is in memory, per instance: with n instances
+// behind a balancer a client gets up to n times the limit, which is enough
+// to stop abuse and needs no shared state.
+type Limiter struct {
+	// MaxKeys bounds the keys remembered; past it the least recent tenth
+	// is forgotten.
+	MaxKeys int
+
+	mu      sync.Mutex
+	rate    float64 // tokens per second
+	burst   float64
+	now     func() time.Time
+	buckets map[string]*tokenBucket
+	swept   time.Time
+}
+
+// NewLimiter allows n requests per period for each key, all of them at
+// once if need be, on the clock now.
+func NewLimiter(n int, per time.Duration, now func() time.Time) *Limiter {
+	n, per = max(n, 1), max(per, time.Second)
+	return &Limiter{rate: float64(n) / per.Seconds(), burst: float64(n), now: now,
+		buckets: map[string]*tokenBucket{}, MaxKeys: DefaultMaxKeys}
+}
+
+// refill is how long an empty bucket takes to fill.
+func (l *Limiter) refill() time.Duration {
+	return time.Duration(l.burst / l.rate * float64(time.Second))
+}
+
+// Allow takes a token for key; when none is left it says how long until
+// one is.
+func (l *Limiter) Allow(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	// The clock is read under the lock, so that times reach the buckets in
+	// order; and a bucket's time never goes back (a clock set back, say),
+	// which would credit the same interval twice.
+	now := l.now()
+	l.sweep(now)
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) >= l.MaxKeys {
+			l.shed()
+		}
+		b = &tokenBucket{tokens: l.burst, at: now}
+		l.buckets[key] = b
+	}
+	if elapsed := now.Sub(b.at); elapsed > 0 {
+		b.tokens = math.Min(l.burst, b.tokens+elapsed.Seconds()*l.rate)
+		b.at = now
+	}
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	wait := time.Duration((1 - b.tokens) / l.rate * float64(time.Second)).Round(time.Millisecond)
+	return false, max(wait, time.Millisecond)
+}
+
+// Refund gives back the token Allow took for key, when the request was
+// refused all the same (by another limit).
+func (l *Limiter) Refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.buckets[key]; ok {
+		b.tokens = math.Min(l.burst, b.tokens+1)
+	}
+}
+
+// Len returns the number of keys remembered.
+func (l *Limiter) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
+}
+
+// sweep forgets, at most once per refill period, the keys whose bucket
+// has filled up again.
+func (l *Limiter) sweep(now time.Time) {
+	full := l.refill()
+	if now.Sub(l.swept) < full {
+		return
+	}
+	l.swept = now
+	for k, b := range l.buckets {
+		if now.Sub(b.at) >= full {
+			delete(l.buckets, k)
+		}
+	}
+}
+
+// shed makes room when too many keys are active at once: it forgets the
+// tenth of them that were seen least recently (their clients start afresh).
+func (l *Limiter) shed() {
+	type seen struct {
+		key string
+		at  time.Time
+	}
+	all := make([]seen, 0, len(l.buckets))
+	for k, b := range l.buckets {
+		all = append(all, seen{k, b.at})
+	}
+	n := max(1, len(all)/10)
+	// A partial selection would do; a sort is simple, and this is rare.
+	slices.SortFunc(all, func(a, b seen) int { return a.at.Compare(b.at) })
+	for _, s := range all[:n] {
+		delete(l.buckets, s.key)
+	}
+}
+
+// LimitKey is the key of a client: its address, or for IPv6 its /64
+// network, which one subscriber usually holds whole.
+func LimitKey(r *http.Request) string {
+	ip := ClientIP(r)
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, err := a.Prefix(64)
+		if err == nil {
+			return p.String()
+		}
+	}
+	return a.String()
+}
+
+// TooMany is the refusal of a request over a rate limit, answered 429 with
+// Retry-After: why, then when to try again (wait from now, in whole
+// seconds).
+func TooMany(wait time.Duration, now time.Time, why string) *certboard.Error {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	at := now.Add(time.Duration(secs) * time.Second).UTC().Format("15:04:05 UTC")
+	return &certboard.Error{Code: certboard.RateLimited, Title: "Too many requests", RetryAfterSeconds: secs,
+		Message: fmt.Sprintf("%s; try again in %d %s (at %s).", why, secs, Plural(secs, "second"), at)}
+}
+
+// Plural returns noun, with an s unless n is 1.
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
+}
