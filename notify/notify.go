@@ -1,7 +1,7 @@
-// Package notify delivers the messages of the store's outbox: by SMTP, or, in
-// development, by writing them to the log. Delivery is at least once: a
-// message is marked sent only after the server accepted it, and a failed one
-// is retried later with growing delays.
+// Package notify delivers the messages of a mail outbox (jobs.Outbox): by
+// SMTP, or, in development, by writing them to the log. Delivery is at
+// least once: a message is marked sent only after the server accepted it,
+// and a failed one is retried later with growing delays.
 package notify
 
 import (
@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/jobs"
 )
 
 // Message is one e-mail.
@@ -74,13 +74,23 @@ func Backoff(failures int) time.Duration {
 	return min(d, 6*time.Hour)
 }
 
+// Outbox is the mail outbox notify delivers from: a *jobs.Outbox, or a
+// store that offers its own (boardsql.Store).
+type Outbox interface {
+	DueMail(ctx context.Context, now time.Time, limit int) ([]jobs.Mail, error)
+	MarkMailSent(ctx context.Context, id int64, at time.Time) error
+	MarkMailFailed(ctx context.Context, id int64, reason string, next time.Time) error
+}
+
+var _ Outbox = (*jobs.Outbox)(nil)
+
 // DeliverDue sends every message that is due now and returns how many were
 // sent and how many failed. A sent message's body is dropped from the
 // outbox; a failed one keeps it, sealed, for the next attempt. A message
 // whose sealed body does not open is not sent: it counts as failed, with
 // the reason recorded, and is tried again later (once the missing key is
 // back in the keyring, it goes).
-func DeliverDue(ctx context.Context, st *boardsql.Store, s Sender, now time.Time) (sent, failed int, err error) {
+func DeliverDue(ctx context.Context, st Outbox, s Sender, now time.Time) (sent, failed int, err error) {
 	due, err := st.DueMail(ctx, now, 100)
 	if err != nil {
 		return 0, 0, err
@@ -108,7 +118,7 @@ func DeliverDue(ctx context.Context, st *boardsql.Store, s Sender, now time.Time
 }
 
 // Run delivers due mail every interval until ctx is done.
-func Run(ctx context.Context, st *boardsql.Store, s Sender, interval time.Duration, log *slog.Logger) {
+func Run(ctx context.Context, st Outbox, s Sender, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/certboard/certboard/sqldb"
 )
 
 // CreateSetUpload stores an unpublished upload and returns its id; a set id
@@ -19,7 +21,7 @@ func (tx *Tx) CreateSetUpload(ctx context.Context, u SetUpload) (int64, error) {
 		"INSERT INTO requirement_set_uploads (set_id, version, yaml, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?) RETURNING id"),
 		u.SetID, u.Version, u.YAML, u.UploadedBy, s.timeArg(u.UploadedAt)).Scan(&id)
 	if err != nil {
-		if isUniqueViolation(err) {
+		if sqldb.IsUniqueViolation(err) {
 			return 0, fmt.Errorf("version %q of set %s was uploaded before; change its version: %w", u.Version, u.SetID, ErrConflict)
 		}
 		return 0, fmt.Errorf("storing the upload: %w", err)
@@ -29,7 +31,7 @@ func (tx *Tx) CreateSetUpload(ctx context.Context, u SetUpload) (int64, error) {
 
 const uploadColumns = "r.id, r.set_id, r.version, r.yaml, r.uploaded_by, COALESCE(u.name, ''), r.uploaded_at, r.published_at"
 
-func scanUpload(r scanner) (*SetUpload, error) {
+func scanUpload(r sqldb.Scanner) (*SetUpload, error) {
 	var up SetUpload
 	var uploaded, published any
 	if err := r.Scan(&up.ID, &up.SetID, &up.Version, &up.YAML, &up.UploadedBy, &up.UploadedByName, &uploaded, &published); err != nil {
@@ -39,11 +41,11 @@ func scanUpload(r scanner) (*SetUpload, error) {
 		return nil, err
 	}
 	var err error
-	if up.UploadedAt, err = scanTime(uploaded); err != nil {
+	if up.UploadedAt, err = sqldb.ScanTime(uploaded); err != nil {
 		return nil, err
 	}
 	if published != nil {
-		if up.PublishedAt, err = scanTime(published); err != nil {
+		if up.PublishedAt, err = sqldb.ScanTime(published); err != nil {
 			return nil, err
 		}
 	}
@@ -181,11 +183,9 @@ func (s *Store) boardSettings(ctx context.Context, q boardQuerier) (*BoardSettin
 // b.Version (ErrConflict otherwise) and returns the new version.
 func (tx *Tx) SaveBoardSettings(ctx context.Context, b BoardSettings) (int, error) {
 	s := tx.s
-	if s.Dialect == Postgres {
-		// Two first saves must not both see no row and both insert.
-		if _, err := tx.ExecContext(ctx, "LOCK TABLE board_settings IN EXCLUSIVE MODE"); err != nil {
-			return 0, err
-		}
+	// Two first saves must not both see no row and both insert.
+	if err := tx.LockTable(ctx, "board_settings", sqldb.Exclusive); err != nil {
+		return 0, err
 	}
 	cur, err := s.boardSettings(ctx, tx)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/certboard/certboard/sqldb"
 )
 
 // Application is one person's application for one credential: the
@@ -65,7 +67,7 @@ func (tx *Tx) CreateApplication(ctx context.Context, a Application) (int64, erro
 
 const appColumns = "a.id, a.applicant_id, a.set_id, a.state, a.portfolio, a.snapshot, a.snapshot_set_version, a.created_at, a.updated_at, a.submitted_at, a.version, u.name, u.email, a.renews_credential"
 
-func (s *Store) scanApplication(r scanner, withPortfolio bool) (*Application, error) {
+func (s *Store) scanApplication(r sqldb.Scanner, withPortfolio bool) (*Application, error) {
 	var a Application
 	var portfolio, snapshot string
 	var created, updated, submitted any
@@ -77,14 +79,14 @@ func (s *Store) scanApplication(r scanner, withPortfolio bool) (*Application, er
 		return nil, err
 	}
 	var err error
-	if a.CreatedAt, err = scanTime(created); err != nil {
+	if a.CreatedAt, err = sqldb.ScanTime(created); err != nil {
 		return nil, err
 	}
-	if a.UpdatedAt, err = scanTime(updated); err != nil {
+	if a.UpdatedAt, err = sqldb.ScanTime(updated); err != nil {
 		return nil, err
 	}
 	if submitted != nil {
-		if a.SubmittedAt, err = scanTime(submitted); err != nil {
+		if a.SubmittedAt, err = sqldb.ScanTime(submitted); err != nil {
 			return nil, err
 		}
 	}
@@ -278,7 +280,7 @@ func (s *Store) Events(ctx context.Context, applicationID int64) ([]Event, error
 		if err := rows.Scan(&e.ID, &e.ApplicationID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.From, &e.To, &e.Message); err != nil {
 			return nil, err
 		}
-		if e.At, err = scanTime(at); err != nil {
+		if e.At, err = sqldb.ScanTime(at); err != nil {
 			return nil, err
 		}
 		out = append(out, e)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/sqldb"
 )
 
 // AppendAudit adds an entry to the hash-chained audit log inside tx, which
@@ -43,10 +44,8 @@ func (tx *Tx) appendAudit(ctx context.Context, e audit.Entry, guard bool) (audit
 	if s.keys == nil {
 		return e, errNoKeys
 	}
-	if s.Dialect == Postgres {
-		if _, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN EXCLUSIVE MODE"); err != nil {
-			return e, fmt.Errorf("locking the audit log: %w", err)
-		}
+	if err := tx.LockTable(ctx, "audit_log", sqldb.Exclusive); err != nil {
+		return e, err
 	}
 	prev, err := s.lastAudit(ctx, tx)
 	if err != nil {
@@ -183,7 +182,7 @@ func (s *Store) readCheckpoint(ctx context.Context, q Querier) (audit.Checkpoint
 	if err != nil {
 		return cp, fmt.Errorf("reading the audit checkpoint: %w", err)
 	}
-	if cp.At, err = scanTime(at); err != nil {
+	if cp.At, err = sqldb.ScanTime(at); err != nil {
 		return cp, fmt.Errorf("the audit checkpoint: %w", err)
 	}
 	if s.keys != nil {
@@ -264,10 +263,8 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
 func (s *Store) auditSnapshot(ctx context.Context) (es []audit.Entry, cp audit.Checkpoint, err error) {
 	var cpErr error
 	err = s.InTx(ctx, func(tx *Tx) error {
-		if s.Dialect == Postgres {
-			if _, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN SHARE MODE"); err != nil {
-				return fmt.Errorf("locking the audit log: %w", err)
-			}
+		if err := tx.LockTable(ctx, "audit_log", sqldb.Share); err != nil {
+			return err
 		}
 		var err error
 		if es, err = s.auditLog(ctx, tx); err != nil {
@@ -316,10 +313,8 @@ func (s *Store) VerifyAuditAgainst(ctx context.Context, cp audit.Checkpoint) err
 func (s *Store) AnchorAudit(ctx context.Context, actor, reason string, at time.Time) (audit.Entry, error) {
 	var out audit.Entry
 	err := s.InTx(ctx, func(tx *Tx) error {
-		if s.Dialect == Postgres {
-			if _, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN EXCLUSIVE MODE"); err != nil {
-				return fmt.Errorf("locking the audit log: %w", err)
-			}
+		if err := tx.LockTable(ctx, "audit_log", sqldb.Exclusive); err != nil {
+			return err
 		}
 		before := "no checkpoint"
 		cp, err := s.readCheckpoint(ctx, tx)
@@ -351,10 +346,8 @@ func (s *Store) anchorExisting(ctx context.Context) error {
 		return nil
 	}
 	return s.InTx(ctx, func(tx *Tx) error {
-		if s.Dialect == Postgres {
-			if _, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN EXCLUSIVE MODE"); err != nil {
-				return fmt.Errorf("locking the audit log: %w", err)
-			}
+		if err := tx.LockTable(ctx, "audit_log", sqldb.Exclusive); err != nil {
+			return err
 		}
 		if _, err := s.readCheckpoint(ctx, tx); !errors.Is(err, ErrNotFound) {
 			return err // nil when there is one already
@@ -367,15 +360,13 @@ func (s *Store) anchorExisting(ctx context.Context) error {
 	})
 }
 
-type scanner interface{ Scan(...any) error }
-
-func (s *Store) scanAudit(r scanner) (audit.Entry, error) {
+func (s *Store) scanAudit(r sqldb.Scanner) (audit.Entry, error) {
 	var e audit.Entry
 	var at any
 	if err := r.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Subject, &e.Before, &e.After, &e.PrevHash, &e.Hash); err != nil {
 		return e, err
 	}
-	t, err := scanTime(at)
+	t, err := sqldb.ScanTime(at)
 	if err != nil {
 		return e, fmt.Errorf("audit entry %d: %w", e.Seq, err)
 	}
@@ -383,31 +374,6 @@ func (s *Store) scanAudit(r scanner) (audit.Entry, error) {
 	return e, nil
 }
 
-// sqliteTime is how SQLite stores times: fixed-width UTC text, so that
-// comparing the text compares the times.
-const sqliteTime = "2006-01-02T15:04:05.000000Z"
-
 // timeArg stores times as fixed-width text in SQLite and as timestamptz in
-// PostgreSQL, to the microsecond both keep.
-func (s *Store) timeArg(t time.Time) any {
-	t = t.UTC().Truncate(time.Microsecond)
-	if s.Dialect == SQLite {
-		return t.Format(sqliteTime)
-	}
-	return t
-}
-
-// scanTime reads a time column of either engine.
-func scanTime(v any) (time.Time, error) {
-	switch v := v.(type) {
-	case time.Time:
-		return v.UTC(), nil
-	case string:
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("malformed time %q", v)
-		}
-		return t.UTC(), nil
-	}
-	return time.Time{}, fmt.Errorf("a time of type %T", v)
-}
+// PostgreSQL, to the microsecond both keep (see sqldb.Dialect.Time).
+func (s *Store) timeArg(t time.Time) any { return s.Dialect.Time(t) }

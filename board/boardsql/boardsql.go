@@ -1,70 +1,46 @@
-// Package boardsql is certboard's SQL storage: one store over database/sql,
-// embedded SQLite by default and PostgreSQL when one machine is outgrown.
-// Migrations are embedded, one folder per dialect, and run with goose. The
-// few real differences between the engines live in Dialect.
+// Package boardsql is the board's SQL storage: one store over a sqldb
+// database, embedded SQLite by default and PostgreSQL when one machine is
+// outgrown. The board's migrations are embedded here, one folder per
+// dialect, and run by sqldb; the few real differences between the engines
+// live in sqldb.Dialect. The job queue and the mail outbox are package
+// jobs, reached through Store and Tx.
 package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
-	"github.com/pressly/goose/v3"
 
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/seal"
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+	"github.com/certboard/certboard/sqldb"
 )
 
 //go:embed migrations
-var migrations embed.FS
+var migrationsDir embed.FS
 
-// Dialect is the SQL engine behind a store.
-type Dialect int
+// Migrations are the board's migrations, a folder per dialect, for
+// sqldb.DB.Migrate. Store.Migrate applies them and does what SQL cannot.
+var Migrations = func() fs.FS {
+	sub, err := fs.Sub(migrationsDir, "migrations")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}()
+
+// Dialect is the SQL engine behind a store (see sqldb.Dialect).
+type Dialect = sqldb.Dialect
 
 // The engines certboard supports.
 const (
-	SQLite Dialect = iota
-	Postgres
+	SQLite   = sqldb.SQLite
+	Postgres = sqldb.Postgres
 )
-
-func (d Dialect) String() string {
-	if d == Postgres {
-		return "postgres"
-	}
-	return "sqlite"
-}
-
-// Rebind turns the ? placeholders of a query into the dialect's own
-// ($1, $2... for PostgreSQL).
-func (d Dialect) Rebind(q string) string {
-	if d != Postgres {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
 
 // Config says where the data lives.
 type Config struct {
@@ -81,15 +57,12 @@ type Config struct {
 	Keys *seal.Keyring
 }
 
-// Store is an open database.
+// Store is the board's open database.
 type Store struct {
-	DB      *sql.DB
+	DB *sqldb.DB
+	// Dialect is DB's, for the store's queries.
 	Dialect Dialect
 	keys    *seal.Keyring
-	// writers queues SQLite's write transactions in the process, so that
-	// they wait their turn here instead of sleeping and retrying on the
-	// database lock (which under load made some wait seconds).
-	writers sync.Mutex
 	// lastCheckpoint is the audit checkpoint this store signed last: one
 	// read back unchanged needs no signature check.
 	lastCheckpoint atomic.Pointer[audit.Checkpoint]
@@ -102,30 +75,18 @@ type Store struct {
 // rolls it back. On SQLite, which has one writer at a time, transactions
 // started here queue in the process.
 func (s *Store) InTx(ctx context.Context, f func(tx *Tx) error) error {
-	if s.Dialect == SQLite {
-		s.writers.Lock()
-		defer s.writers.Unlock()
-	}
-	sqltx, err := s.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := f(&Tx{Tx: sqltx, s: s}); err != nil {
-		sqltx.Rollback()
-		return err
-	}
-	return sqltx.Commit()
+	return s.DB.InTx(ctx, func(tx *sqldb.Tx) error { return f(&Tx{Tx: tx, s: s}) })
 }
 
 // Begin starts a transaction that the caller commits or rolls back, for
 // work committed in batches of its own (seeding a load test). Prefer InTx:
 // on SQLite, Begin does not queue behind the store's other writers.
 func (s *Store) Begin(ctx context.Context) (*Tx, error) {
-	sqltx, err := s.DB.BeginTx(ctx, nil)
+	tx, err := s.DB.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &Tx{Tx: sqltx, s: s}, nil
+	return &Tx{Tx: tx, s: s}, nil
 }
 
 // Tx is one transaction of the store. Every write that must commit
@@ -133,119 +94,23 @@ func (s *Store) Begin(ctx context.Context) (*Tx, error) {
 // audit entry and the mail it sends) is a method of Tx, so that a use case
 // cannot make one outside the transaction it owns.
 type Tx struct {
-	*sql.Tx
+	*sqldb.Tx
 	s *Store
-}
-
-// CheckDatabaseURL refuses a database URL that Open would refuse, so that
-// a command can say so before it does anything else.
-func CheckDatabaseURL(u string) error {
-	if u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
-		return fmt.Errorf("--database %q: only postgres:// URLs are supported; leave it empty for the embedded SQLite database", u)
-	}
-	return nil
 }
 
 // Open opens the database the config names; it does not migrate it.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	if err := CheckDatabaseURL(cfg.DatabaseURL); err != nil {
+	db, err := sqldb.Open(ctx, sqldb.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, MaxConns: cfg.MaxConns})
+	if err != nil {
 		return nil, err
 	}
-	if u := cfg.DatabaseURL; u != "" {
-		db, err := sql.Open("pgx", u)
-		if err != nil {
-			return nil, fmt.Errorf("opening PostgreSQL: %w", err)
-		}
-		if err := db.PingContext(ctx); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w", redact(u), err)
-		}
-		limitPool(db, cfg.MaxConns, 16)
-		return &Store{DB: db, Dialect: Postgres, keys: cfg.Keys}, nil
-	}
-	dir := cfg.DataDir
-	if dir == "" {
-		return nil, errors.New("no data directory: give --data DIR (or --database for PostgreSQL)")
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("creating the data directory: %w", err)
-	}
-	file := filepath.Join(dir, "certboard.db")
-	if err := ownerOnly(dir, file); err != nil {
-		return nil, err
-	}
-	dsn := "file:" + file +
-		"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("opening SQLite: %w", err)
-	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("opening %s: %w", filepath.Join(dir, "certboard.db"), err)
-	}
-	limitPool(db, cfg.MaxConns, 8)
-	return &Store{DB: db, Dialect: SQLite, keys: cfg.Keys}, nil
+	return New(db, cfg.Keys), nil
 }
 
-// ownerOnly makes the data directory readable by its owner only (0700)
-// and the database files read-write by their owner only (0600): the
-// database is created here, before SQLite would create it with the
-// process's default mode (0644 under the usual umask), and its -wal and
-// -shm files, which SQLite creates with the database file's mode, follow.
-// Existing files with wider modes are narrowed. (Windows has no such modes.)
-func ownerOnly(dir, file string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("creating the database file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	for name, mode := range map[string]os.FileMode{dir: 0o700, file: 0o600, file + "-wal": 0o600, file + "-shm": 0o600} {
-		fi, err := os.Stat(name)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if fi.Mode().Perm()&^mode == 0 {
-			continue
-		}
-		if err := os.Chmod(name, mode); err != nil {
-			return fmt.Errorf("%s has mode %04o, readable by others, and cannot be narrowed to %04o: %w", name, fi.Mode().Perm(), mode, err)
-		}
-	}
-	return nil
-}
-
-// limitPool bounds the pool and keeps its connections open, so that
-// requests do not open and close a connection each.
-func limitPool(db *sql.DB, n, fallback int) {
-	if n <= 0 {
-		n = fallback
-	}
-	db.SetMaxOpenConns(n)
-	db.SetMaxIdleConns(n)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-}
-
-// redact hides a password in a database URL for messages.
-func redact(u string) string {
-	at := strings.Index(u, "@")
-	scheme := strings.Index(u, "://")
-	if at < 0 || scheme < 0 {
-		return u
-	}
-	creds := u[scheme+3 : at]
-	if user, _, ok := strings.Cut(creds, ":"); ok {
-		return u[:scheme+3] + user + ":***" + u[at:]
-	}
-	return u
+// New is the board's store over an open database; keys encrypts its
+// sensitive columns (nil: the methods that need them fail).
+func New(db *sqldb.DB, keys *seal.Keyring) *Store {
+	return &Store{DB: db, Dialect: db.Dialect, keys: keys}
 }
 
 // Close closes the database.
@@ -261,33 +126,21 @@ const secretsMigration = 17
 // right after the migration that added audit checkpoints, signs the first
 // checkpoint of a log written before them.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
-	dir, err := fs.Sub(migrations, "migrations/"+s.Dialect.String())
+	applied, err := s.DB.Migrate(ctx, Migrations)
 	if err != nil {
-		return 0, err
+		return len(applied), err
 	}
-	dialect := goose.DialectSQLite3
-	if s.Dialect == Postgres {
-		dialect = goose.DialectPostgres
-	}
-	p, err := goose.NewProvider(dialect, s.DB, dir)
-	if err != nil {
-		return 0, fmt.Errorf("preparing migrations: %w", err)
-	}
-	results, err := p.Up(ctx)
-	if err != nil {
-		return len(results), fmt.Errorf("migrating the %s database: %w", s.Dialect, err)
-	}
-	for _, r := range results {
-		if r.Source != nil && r.Source.Version == secretsMigration {
+	for _, v := range applied {
+		if v == secretsMigration {
 			if err := s.anchorExisting(ctx); err != nil {
-				return len(results), fmt.Errorf("signing the first audit checkpoint: %w", err)
+				return len(applied), fmt.Errorf("signing the first audit checkpoint: %w", err)
 			}
 		}
 	}
-	if _, err := s.sealPlainMail(ctx); err != nil {
-		return len(results), err
+	if _, err := s.outbox().SealPlainMail(ctx); err != nil {
+		return len(applied), err
 	}
-	return len(results), nil
+	return len(applied), nil
 }
 
 // Ping reports whether the database answers (for /readyz).

@@ -2,70 +2,27 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/seal"
+	"github.com/certboard/certboard/sqldb/sqldbtest"
 )
 
-// defaultPostgres is the test server of the development and CI machines.
-const defaultPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
-// engines returns a fresh, migrated store on each engine: SQLite in a
-// temporary directory, and PostgreSQL in a database created for this test
-// and dropped after it. Without a reachable PostgreSQL the second is skipped,
-// or fails when CERTBOARD_CI=1.
+// engines returns a fresh store on each engine (sqldbtest.Engines): SQLite
+// in a temporary directory, and PostgreSQL in a database created for this
+// test and dropped after it. Without a reachable PostgreSQL the second is
+// skipped, or fails when CERTBOARD_CI=1.
 func engines(t testing.TB) map[string]*Store {
 	t.Helper()
-	ctx := context.Background()
 	out := map[string]*Store{}
-	lite, err := Open(ctx, Config{DataDir: t.TempDir(), Keys: testKeys(t)})
-	if err != nil {
-		t.Fatal(err)
+	for name, db := range sqldbtest.Engines(t) {
+		out[name] = New(db, testKeys(t))
 	}
-	t.Cleanup(func() { lite.Close() })
-	out["sqlite"] = lite
-
-	admin := os.Getenv("CERTBOARD_TEST_POSTGRES")
-	if admin == "" {
-		admin = defaultPostgres
-	}
-	adminDB, err := sql.Open("pgx", admin)
-	if err == nil {
-		err = adminDB.PingContext(ctx)
-	}
-	if err != nil {
-		if os.Getenv("CERTBOARD_CI") == "1" {
-			t.Fatalf("PostgreSQL is required in CI (CERTBOARD_TEST_POSTGRES=%s): %v", redact(admin), err)
-		}
-		t.Logf("PostgreSQL not reachable, testing SQLite only: %v", err)
-		return out
-	}
-	name := fmt.Sprintf("certboard_test_%d", time.Now().UnixNano())
-	if _, err := adminDB.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("creating a test database: %v", err)
-	}
-	u, _ := url.Parse(admin)
-	u.Path = "/" + name
-	pg, err := Open(ctx, Config{DatabaseURL: u.String(), Keys: testKeys(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		pg.Close()
-		if _, err := adminDB.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-		}
-		adminDB.Close()
-	})
-	out["postgres"] = pg
 	return out
 }
 
@@ -196,28 +153,6 @@ func TestAuditAppendsSerialise(t *testing.T) {
 				t.Fatalf("%d entries, %v; want 40 and an intact chain", n, err)
 			}
 		})
-	}
-}
-
-func TestRebind(t *testing.T) {
-	if got := Postgres.Rebind("a = ? AND b = ?"); got != "a = $1 AND b = $2" {
-		t.Fatalf("postgres: %s", got)
-	}
-	if got := SQLite.Rebind("a = ?"); got != "a = ?" {
-		t.Fatalf("sqlite: %s", got)
-	}
-}
-
-func TestOpenRejectsBadConfig(t *testing.T) {
-	ctx := context.Background()
-	if _, err := Open(ctx, Config{}); err == nil {
-		t.Fatal("no data directory and no database URL must be an error")
-	}
-	if _, err := Open(ctx, Config{DatabaseURL: "mysql://x"}); err == nil {
-		t.Fatal("a non-PostgreSQL URL must be an error")
-	}
-	if got := redact("postgres://u:secret@h/db"); got != "postgres://u:***@h/db" {
-		t.Fatalf("redact: %s", got)
 	}
 }
 

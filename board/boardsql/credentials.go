@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/certboard/certboard/sqldb"
 )
 
 func credContext(id, what string) string { return "credentials/" + id + "/" + what }
@@ -41,7 +43,7 @@ func (tx *Tx) AddCredential(ctx context.Context, c IssuedCredential) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		c.ID, c.ApplicationID, c.HolderID, c.SetID, c.SetVersion, doc, jwt, s.timeArg(c.IssuedAt), until,
 		c.RevocationList, c.RevocationIndex, c.SuspensionList, c.SuspensionIndex, c.Public)
-	if err != nil && isUniqueViolation(err) {
+	if err != nil && sqldb.IsUniqueViolation(err) {
 		return fmt.Errorf("a status index was taken meanwhile; try again: %w", ErrConflict)
 	}
 	return err
@@ -50,7 +52,7 @@ func (tx *Tx) AddCredential(ctx context.Context, c IssuedCredential) error {
 const credColumns = `id, application_id, holder_id, set_id, set_version, document, jwt, issued_at, valid_until,
 	revocation_list, revocation_index, suspension_list, suspension_index, public, revoked_at, revoke_reason, suspended_at, suspend_reason, superseded_by, superseded_at`
 
-func (s *Store) scanCredential(r scanner) (*IssuedCredential, error) {
+func (s *Store) scanCredential(r sqldb.Scanner) (*IssuedCredential, error) {
 	var c IssuedCredential
 	var doc, jwt string
 	var issued, until, revoked, suspended, superseded any
@@ -71,26 +73,26 @@ func (s *Store) scanCredential(r scanner) (*IssuedCredential, error) {
 		return nil, fmt.Errorf("credential %s: %w", c.ID, err)
 	}
 	c.JWT = string(j)
-	if c.IssuedAt, err = scanTime(issued); err != nil {
+	if c.IssuedAt, err = sqldb.ScanTime(issued); err != nil {
 		return nil, err
 	}
 	if until != nil {
-		if c.ValidUntil, err = scanTime(until); err != nil {
+		if c.ValidUntil, err = sqldb.ScanTime(until); err != nil {
 			return nil, err
 		}
 	}
 	if revoked != nil {
-		if c.RevokedAt, err = scanTime(revoked); err != nil {
+		if c.RevokedAt, err = sqldb.ScanTime(revoked); err != nil {
 			return nil, err
 		}
 	}
 	if suspended != nil {
-		if c.SuspendedAt, err = scanTime(suspended); err != nil {
+		if c.SuspendedAt, err = sqldb.ScanTime(suspended); err != nil {
 			return nil, err
 		}
 	}
 	if superseded != nil {
-		if c.SupersededAt, err = scanTime(superseded); err != nil {
+		if c.SupersededAt, err = sqldb.ScanTime(superseded); err != nil {
 			return nil, err
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/certboard/certboard/sqldb"
 )
 
 // AddDocument records an uploaded document and returns its id; an item id
@@ -18,7 +20,7 @@ func (tx *Tx) AddDocument(ctx context.Context, d Document) (int64, error) {
 		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		d.ApplicationID, d.ItemID, d.Filename, d.ContentType, d.Size, d.SHA256, d.BlobKey, d.UploadedBy, s.timeArg(d.CreatedAt)).Scan(&id)
 	if err != nil {
-		if isUniqueViolation(err) {
+		if sqldb.IsUniqueViolation(err) {
 			return 0, fmt.Errorf("application %d already has a document %s: %w", d.ApplicationID, d.ItemID, ErrConflict)
 		}
 		return 0, fmt.Errorf("recording the document: %w", err)
@@ -29,14 +31,14 @@ func (tx *Tx) AddDocument(ctx context.Context, d Document) (int64, error) {
 const documentColumns = `d.id, d.application_id, d.item_id, d.filename, d.content_type, d.size, d.sha256, d.blob_key, d.uploaded_by,
 	COALESCE(u.name, ''), d.created_at`
 
-func scanDocument(r scanner) (Document, error) {
+func scanDocument(r sqldb.Scanner) (Document, error) {
 	var d Document
 	var created any
 	if err := r.Scan(&d.ID, &d.ApplicationID, &d.ItemID, &d.Filename, &d.ContentType, &d.Size, &d.SHA256, &d.BlobKey,
 		&d.UploadedBy, &d.UploadedByName, &created); err != nil {
 		return d, err
 	}
-	t, err := scanTime(created)
+	t, err := sqldb.ScanTime(created)
 	if err != nil {
 		return d, fmt.Errorf("document %d: %w", d.ID, err)
 	}

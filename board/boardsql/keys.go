@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/sqldb"
 )
 
 // SigningKey is one of the board's Ed25519 keys for signing credentials.
@@ -59,7 +60,7 @@ func (tx *Tx) NewSigningKeyIn(ctx context.Context, r io.Reader, at time.Time) (*
 	}
 	_, err = tx.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO signing_keys (id, public_key, private_key, created_at) VALUES (?, ?, ?, ?)"),
 		id, did.Multikey(pub), sealed, s.timeArg(at))
-	if err != nil && isUniqueViolation(err) {
+	if err != nil && sqldb.IsUniqueViolation(err) {
 		return nil, fmt.Errorf("a key %s exists already; try again: %w", id, ErrConflict)
 	}
 	if err != nil {
@@ -100,11 +101,11 @@ func (s *Store) SigningKeys(ctx context.Context) ([]SigningKey, error) {
 		if k.Public, err = did.PublicFromMultikey(multikey); err != nil {
 			return nil, fmt.Errorf("signing key %s: %w", k.ID, err)
 		}
-		if k.CreatedAt, err = scanTime(created); err != nil {
+		if k.CreatedAt, err = sqldb.ScanTime(created); err != nil {
 			return nil, err
 		}
 		if retired != nil {
-			if k.RetiredAt, err = scanTime(retired); err != nil {
+			if k.RetiredAt, err = sqldb.ScanTime(retired); err != nil {
 				return nil, err
 			}
 		}
@@ -140,7 +141,7 @@ func (s *Store) CurrentSigningKey(ctx context.Context) (*SigningKey, error) {
 	if !k.Public.Equal(k.Private.Public()) {
 		return nil, fmt.Errorf("signing key %s: the private key does not match the published one", k.ID)
 	}
-	if k.CreatedAt, err = scanTime(created); err != nil {
+	if k.CreatedAt, err = sqldb.ScanTime(created); err != nil {
 		return nil, err
 	}
 	return &k, nil

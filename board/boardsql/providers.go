@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/sqldb"
 )
 
 func dateText(d date.Date) string {
@@ -49,7 +50,7 @@ func (s *Store) SetProviderProfile(ctx context.Context, q Querier, p ProviderPro
 
 const providerColumns = "p.user_id, u.email, p.name, p.approvals, p.approved, p.approved_from, p.approved_until, p.updated_at"
 
-func scanProvider(r scanner) (*ProviderProfile, error) {
+func scanProvider(r sqldb.Scanner) (*ProviderProfile, error) {
 	var p ProviderProfile
 	var approvals, from, until string
 	var updated any
@@ -69,7 +70,7 @@ func scanProvider(r scanner) (*ProviderProfile, error) {
 	if p.ApprovedUntil, err = parseDateText(until); err != nil {
 		return nil, fmt.Errorf("provider %d: %w", p.UserID, err)
 	}
-	if p.UpdatedAt, err = scanTime(updated); err != nil {
+	if p.UpdatedAt, err = sqldb.ScanTime(updated); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -119,7 +120,7 @@ func (tx *Tx) AddCompletion(ctx context.Context, c Completion) (int64, error) {
 		title, completed_on, hours, delivery, sexuality_related, areas, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		c.ProviderID, c.CourseID, c.CredentialID, c.HolderID, c.ApplicationID, c.ItemID, c.Title, c.Date.String(), c.Hours, c.Delivery,
 		c.SexualityRelated, string(a), s.timeArg(c.ReportedAt)).Scan(&id)
-	if err != nil && isUniqueViolation(err) {
+	if err != nil && sqldb.IsUniqueViolation(err) {
 		return 0, fmt.Errorf("course %s was already reported for credential %s: %w", c.CourseID, c.CredentialID, ErrConflict)
 	}
 	if err != nil {
@@ -131,7 +132,7 @@ func (tx *Tx) AddCompletion(ctx context.Context, c Completion) (int64, error) {
 const completionColumns = `c.id, c.provider_id, c.course_id, c.credential_id, c.holder_id, u.email, c.application_id, c.item_id, c.title,
 	c.completed_on, c.hours, c.delivery, c.sexuality_related, c.areas, c.reported_at`
 
-func scanCompletion(r scanner) (*Completion, error) {
+func scanCompletion(r sqldb.Scanner) (*Completion, error) {
 	var c Completion
 	var on, areas string
 	var reported any
@@ -152,7 +153,7 @@ func scanCompletion(r scanner) (*Completion, error) {
 	if len(c.Areas) == 0 {
 		c.Areas = nil
 	}
-	if c.ReportedAt, err = scanTime(reported); err != nil {
+	if c.ReportedAt, err = sqldb.ScanTime(reported); err != nil {
 		return nil, err
 	}
 	return &c, nil

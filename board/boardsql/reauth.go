@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/certboard/certboard/sqldb"
 )
 
 // ReauthenticatedAt returns when the person behind a session last confirmed
@@ -23,7 +25,7 @@ func (s *Store) ReauthenticatedAt(ctx context.Context, digest string) (time.Time
 	if at == nil {
 		return time.Time{}, nil
 	}
-	return scanTime(at)
+	return sqldb.ScanTime(at)
 }
 
 // MarkReauthenticated records at as the time the person behind one of a

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/sqldb"
 )
 
 // The statuses StatusAt gives (see board.StatusValid).
@@ -192,7 +193,7 @@ func splitCodes(s string) []string {
 
 const profileColumns = "holder_id, display_name, city, region, country, specialties, telehealth, languages, practice, statement, website, email, visible, version, updated_at"
 
-func scanProfile(r scanner) (*Profile, error) {
+func scanProfile(r sqldb.Scanner) (*Profile, error) {
 	var p Profile
 	var spec, langs string
 	var updated any
@@ -205,7 +206,7 @@ func scanProfile(r scanner) (*Profile, error) {
 	}
 	p.Specialties, p.Languages = splitCodes(spec), splitCodes(langs)
 	var err error
-	if p.UpdatedAt, err = scanTime(updated); err != nil {
+	if p.UpdatedAt, err = sqldb.ScanTime(updated); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -302,6 +303,8 @@ const maxPrefixWords = 32
 // grows (a word no longer used matches no one), so the expansion finds
 // exactly what the prefix would.
 func (s *Store) prefixWords(ctx context.Context, db registryReader, terms []string) (map[string][]string, error) {
+	// Only PostgreSQL's tsquery needs the expansion: SQLite's FTS5 walks
+	// a prefix match in rowid order and stops at the page.
 	if s.Dialect != Postgres {
 		return nil, nil
 	}
@@ -370,6 +373,8 @@ func (tx *Tx) indexProfile(ctx context.Context, p *Profile, extra string) error 
 		return err
 	}
 	body, facets := RegistryIndexText(p, extra, sets)
+	// The engines index differently: PostgreSQL a tsvector column of the
+	// profile and a table of its words, SQLite a row of the FTS5 table.
 	if s.Dialect == Postgres {
 		if _, err := tx.ExecContext(ctx, `UPDATE registry_profiles SET search = `+PostgresSearchVector+` WHERE holder_id = $3`, body, facets, p.HolderID); err != nil {
 			return err
@@ -415,10 +420,9 @@ func (s *Store) registrySQL(q *RegistryQuery, words map[string][]string) (body, 
 	terms, facets := SearchTerms(q.Q), queryFacets(q)
 	var where []string
 	var from string
-	pub := "c.public = 1"
-	if s.Dialect == Postgres {
-		pub = "c.public"
-	}
+	pub := s.Dialect.IsTrue("c.public")
+	// The engines search with different machinery, FTS5 against a
+	// tsvector with a GIN index, so each builds its own query.
 	switch {
 	case s.Dialect == SQLite && (len(terms) > 0 || len(facets) > 0):
 		// FTS5 walks its match in rowid (holder id) order, so a page of a
@@ -528,6 +532,8 @@ type registryReader interface {
 // stops after a page or the cap, and workers cost more to start and
 // overshoot the limit than they save.
 func (s *Store) SearchRegistry(ctx context.Context, q RegistryQuery) (*RegistryPage, error) {
+	// Only PostgreSQL plans parallel workers (and needs one snapshot taken
+	// explicitly: SQLite reads from one connection's snapshot anyway).
 	if s.Dialect != Postgres {
 		return s.searchRegistry(ctx, s.DB, q)
 	}
@@ -629,10 +635,7 @@ func (s *Store) attachCredentials(ctx context.Context, db registryReader, ls []L
 		at[l.HolderID] = i
 		ids = append(ids, l.HolderID)
 	}
-	pub := "public = 1"
-	if s.Dialect == Postgres {
-		pub = "public"
-	}
+	pub := s.Dialect.IsTrue("public")
 	rows, err := db.QueryContext(ctx, s.Dialect.Rebind(`SELECT id, holder_id, set_id, set_version, issued_at, valid_until, revoked_at, suspended_at, superseded_by
 		FROM credentials WHERE `+pub+` AND holder_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY issued_at DESC, id`), ids...)
 	if err != nil {
@@ -645,7 +648,7 @@ func (s *Store) attachCredentials(ctx context.Context, db registryReader, ls []L
 		if err := rows.Scan(&c.ID, &c.HolderID, &c.SetID, &c.SetVersion, &issued, &until, &revoked, &suspended, &c.SupersededBy); err != nil {
 			return err
 		}
-		if c.IssuedAt, err = scanTime(issued); err != nil {
+		if c.IssuedAt, err = sqldb.ScanTime(issued); err != nil {
 			return err
 		}
 		for _, v := range []struct {
@@ -653,7 +656,7 @@ func (s *Store) attachCredentials(ctx context.Context, db registryReader, ls []L
 			to  *time.Time
 		}{{until, &c.ValidUntil}, {revoked, &c.RevokedAt}, {suspended, &c.SuspendedAt}} {
 			if v.raw != nil {
-				if *v.to, err = scanTime(v.raw); err != nil {
+				if *v.to, err = sqldb.ScanTime(v.raw); err != nil {
 					return err
 				}
 			}

@@ -37,10 +37,7 @@ func (s *Store) ActiveCredentials(ctx context.Context) ([]*IssuedCredential, err
 // An unknown id is ErrNotFound.
 func (tx *Tx) CredentialForUpdate(ctx context.Context, id string) (*IssuedCredential, error) {
 	s := tx.s
-	q := "SELECT " + credColumns + " FROM credentials WHERE id = ?"
-	if s.Dialect == Postgres {
-		q += " FOR NO KEY UPDATE"
-	}
+	q := "SELECT " + credColumns + " FROM credentials WHERE id = ?" + s.Dialect.LockRow()
 	return s.scanCredential(tx.QueryRowContext(ctx, s.Dialect.Rebind(q), id))
 }
 

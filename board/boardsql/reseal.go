@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/certboard/certboard/jobs"
+	"github.com/certboard/certboard/sqldb"
 )
 
 // sealedColumn is a database column whose values are sealed, and how the
@@ -30,7 +33,7 @@ var sealedColumns = []sealedColumn{
 	{"credentials", "jwt", "id", []string{"id"}, func(v []string) string { return credContext(v[0], "jwt") }},
 	{"signing_keys", "private_key", "id", []string{"id"}, func(v []string) string { return keyContext(v[0]) }},
 	{"users", "totp_secret", "id", []string{"id"}, func(v []string) string { return totpContext(parseID(v[0])) }},
-	{"outbox", "sealed_body", "id", []string{"id", "to_addr", "subject"}, func(v []string) string { return mailContext(parseID(v[0]), v[1], v[2]) }},
+	{"outbox", "sealed_body", "id", []string{"id", "to_addr", "subject"}, func(v []string) string { return jobs.MailContext(parseID(v[0]), v[1], v[2]) }},
 }
 
 // parseID reads an integer id scanned as text; a malformed one gives a
@@ -163,10 +166,8 @@ func (s *Store) resealColumn(ctx context.Context, c sealedColumn) (int, []error,
 func (s *Store) resignCheckpoint(ctx context.Context) (int, error) {
 	n := 0
 	err := s.InTx(ctx, func(tx *Tx) error {
-		if s.Dialect == Postgres {
-			if _, err := tx.ExecContext(ctx, "LOCK TABLE audit_log IN EXCLUSIVE MODE"); err != nil {
-				return fmt.Errorf("locking the audit log: %w", err)
-			}
+		if err := tx.LockTable(ctx, "audit_log", sqldb.Exclusive); err != nil {
+			return err
 		}
 		cp, err := s.readCheckpoint(ctx, tx)
 		if errors.Is(err, ErrNotFound) || (err == nil && cp.Key == s.keys.Current()) {

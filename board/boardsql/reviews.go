@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/certboard/certboard/sqldb"
 )
 
 // SaveSnapshot replaces an application's submitted snapshot (after staff
@@ -51,7 +53,7 @@ func (tx *Tx) AssignReviewer(ctx context.Context, applicationID int64, version i
 	if _, err := tx.ExecContext(ctx, s.Dialect.Rebind(
 		"INSERT INTO review_assignments (application_id, reviewer_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)"),
 		applicationID, reviewerID, by, s.timeArg(at)); err != nil {
-		if isUniqueViolation(err) {
+		if sqldb.IsUniqueViolation(err) {
 			return 0, fmt.Errorf("user %d is already assigned to application %d: %w", reviewerID, applicationID, ErrConflict)
 		}
 		return 0, fmt.Errorf("assigning the reviewer: %w", err)
@@ -155,11 +157,11 @@ func (s *Store) assignments(ctx context.Context, where string, args ...any) ([]A
 			&a.Vote, &a.Comments, &voted, &a.Conflict); err != nil {
 			return nil, err
 		}
-		if a.AssignedAt, err = scanTime(assigned); err != nil {
+		if a.AssignedAt, err = sqldb.ScanTime(assigned); err != nil {
 			return nil, err
 		}
 		if voted != nil {
-			if a.VotedAt, err = scanTime(voted); err != nil {
+			if a.VotedAt, err = sqldb.ScanTime(voted); err != nil {
 				return nil, err
 			}
 		}
@@ -268,7 +270,7 @@ func (s *Store) Conflicts(ctx context.Context, applicantID int64) ([]Conflict, e
 		if err := rows.Scan(&c.ReviewerID, &c.ReviewerName, &c.ApplicantID, &c.Reason, &at); err != nil {
 			return nil, err
 		}
-		if c.DeclaredAt, err = scanTime(at); err != nil {
+		if c.DeclaredAt, err = sqldb.ScanTime(at); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

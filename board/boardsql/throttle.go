@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/sqldb"
 )
 
 // ThrottleKey names one counter of failed attempts (a row of
@@ -185,17 +186,17 @@ func (tx *Tx) writeThrottle(ctx context.Context, k ThrottleKey, a auth.Attempts,
 	return nil
 }
 
-func scanAttempts(r scanner) (auth.Attempts, error) {
+func scanAttempts(r sqldb.Scanner) (auth.Attempts, error) {
 	var a auth.Attempts
 	var since, until, told any
 	if err := r.Scan(&a.Failures, &since, &until, &told); err != nil {
 		return a, err
 	}
 	var err1, err2, err3 error
-	a.Since, err1 = scanTime(since)
-	a.Until, err2 = scanTime(until)
+	a.Since, err1 = sqldb.ScanTime(since)
+	a.Until, err2 = sqldb.ScanTime(until)
 	if told != nil {
-		a.Told, err3 = scanTime(told)
+		a.Told, err3 = sqldb.ScanTime(told)
 	}
 	return a, errors.Join(err1, err2, err3)
 }

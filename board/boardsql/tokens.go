@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/certboard/certboard/sqldb"
 )
 
 // HandleLen is the length of a handle: the first hex characters of a
@@ -103,16 +105,16 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 		if err := rows.Scan(&t.Digest, &t.UserID, &t.Name, &created, &used, &expires); err != nil {
 			return nil, err
 		}
-		if t.CreatedAt, err = scanTime(created); err != nil {
+		if t.CreatedAt, err = sqldb.ScanTime(created); err != nil {
 			return nil, err
 		}
 		if used != nil {
-			if t.LastUsedAt, err = scanTime(used); err != nil {
+			if t.LastUsedAt, err = sqldb.ScanTime(used); err != nil {
 				return nil, err
 			}
 		}
 		if expires != nil {
-			if t.ExpiresAt, err = scanTime(expires); err != nil {
+			if t.ExpiresAt, err = sqldb.ScanTime(expires); err != nil {
 				return nil, err
 			}
 		}
@@ -155,7 +157,7 @@ func (s *Store) APITokenUser(ctx context.Context, digest string, now time.Time) 
 		return nil, fmt.Errorf("reading the API token: %w", err)
 	}
 	if expires != nil {
-		exp, err := scanTime(expires)
+		exp, err := sqldb.ScanTime(expires)
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +167,7 @@ func (s *Store) APITokenUser(ctx context.Context, digest string, now time.Time) 
 	}
 	touch := used == nil
 	if !touch {
-		last, err := scanTime(used)
+		last, err := sqldb.ScanTime(used)
 		if err != nil {
 			return nil, err
 		}

@@ -3,11 +3,8 @@ package boardsql
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"testing"
 	"time"
-
-	"github.com/pressly/goose/v3"
 )
 
 func TestAPITokens(t *testing.T) {
@@ -104,19 +101,7 @@ func TestMigrationGivesOldTokensAnExpiry(t *testing.T) {
 	for name, s := range engines(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			dir, err := fs.Sub(migrations, "migrations/"+s.Dialect.String())
-			if err != nil {
-				t.Fatal(err)
-			}
-			dialect := goose.DialectSQLite3
-			if s.Dialect == Postgres {
-				dialect = goose.DialectPostgres
-			}
-			p, err := goose.NewProvider(dialect, s.DB, dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := p.UpTo(ctx, 18); err != nil {
+			if _, err := s.DB.MigrateTo(ctx, Migrations, 18); err != nil {
 				t.Fatal(err)
 			}
 			ana, err := s.CreateUser(ctx, User{Email: "ana@example.org", Name: "Ana", PasswordHash: "h", CreatedAt: t0})

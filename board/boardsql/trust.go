@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/certboard/certboard/sqldb"
 )
 
 // AddTrustedIssuer adds an issuer to the trust list; a DID listed already
@@ -17,7 +19,7 @@ func (tx *Tx) AddTrustedIssuer(ctx context.Context, t TrustedIssuer) error {
 	_, err := tx.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO trusted_issuers (did, name, note, added_by, added_at) VALUES (?, ?, ?, ?, ?)"),
 		t.DID, t.Name, t.Note, t.AddedBy, s.timeArg(t.AddedAt))
 	if err != nil {
-		if isUniqueViolation(err) {
+		if sqldb.IsUniqueViolation(err) {
 			return fmt.Errorf("%s is on the trust list already; remove it first to change its name: %w", t.DID, ErrConflict)
 		}
 		return fmt.Errorf("storing the trusted issuer: %w", err)
@@ -44,7 +46,7 @@ func (tx *Tx) RemoveTrustedIssuer(ctx context.Context, did string) (*TrustedIssu
 
 const trustedColumns = "t.did, t.name, t.note, t.added_by, COALESCE(u.name, ''), t.added_at"
 
-func scanTrustedIssuer(r scanner) (*TrustedIssuer, error) {
+func scanTrustedIssuer(r sqldb.Scanner) (*TrustedIssuer, error) {
 	var t TrustedIssuer
 	var at any
 	if err := r.Scan(&t.DID, &t.Name, &t.Note, &t.AddedBy, &t.AddedByName, &at); err != nil {
@@ -54,7 +56,7 @@ func scanTrustedIssuer(r scanner) (*TrustedIssuer, error) {
 		return nil, err
 	}
 	var err error
-	if t.AddedAt, err = scanTime(at); err != nil {
+	if t.AddedAt, err = sqldb.ScanTime(at); err != nil {
 		return nil, err
 	}
 	return &t, nil

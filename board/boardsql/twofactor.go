@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/certboard/certboard/sqldb"
 )
 
 // totpContext binds a sealed TOTP secret to its user, so that a secret
@@ -41,7 +43,7 @@ func (s *Store) TOTP(ctx context.Context, userID int64) (TOTPState, error) {
 		return st, fmt.Errorf("reading two-factor settings: %w", err)
 	}
 	if enabled != nil {
-		if st.EnabledAt, err = scanTime(enabled); err != nil {
+		if st.EnabledAt, err = sqldb.ScanTime(enabled); err != nil {
 			return st, err
 		}
 	}

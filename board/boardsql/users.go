@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/certboard/certboard/sqldb"
 )
 
-// ErrNotFound is returned when a looked-up row does not exist.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned when a looked-up row does not exist (it is
+// sqldb.ErrNotFound).
+var ErrNotFound = sqldb.ErrNotFound
 
 // ErrConflict is returned when a write would break a uniqueness rule or
-// lost a race with another edit.
-var ErrConflict = errors.New("conflict")
+// lost a race with another edit (it is sqldb.ErrConflict).
+var ErrConflict = sqldb.ErrConflict
 
 // User is an account.
 type User struct {
@@ -79,7 +82,7 @@ func (s *Store) CreateUserIn(ctx context.Context, q Querier, u User) (int64, err
 		// ON CONFLICT DO NOTHING returns no row for a taken address and, unlike
 		// a failed INSERT, leaves a PostgreSQL transaction usable, so the
 		// caller can go on (sign-up mails the owner instead).
-		if errors.Is(err, sql.ErrNoRows) || isUniqueViolation(err) {
+		if errors.Is(err, sql.ErrNoRows) || sqldb.IsUniqueViolation(err) {
 			return 0, fmt.Errorf("an account with e-mail %s already exists: %w", email, ErrConflict)
 		}
 		return 0, fmt.Errorf("creating the account: %w", err)
@@ -87,15 +90,9 @@ func (s *Store) CreateUserIn(ctx context.Context, q Querier, u User) (int64, err
 	return id, nil
 }
 
-// isUniqueViolation recognises a unique-constraint error of either engine.
-func isUniqueViolation(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
-}
-
 const userColumns = "id, email, name, password_hash, roles, created_at, version, email_verified_at, practice, totp_enabled_at"
 
-func (s *Store) scanUser(r scanner) (*User, error) {
+func (s *Store) scanUser(r sqldb.Scanner) (*User, error) {
 	var u User
 	var roles string
 	var created, verified, totp any
@@ -108,18 +105,18 @@ func (s *Store) scanUser(r scanner) (*User, error) {
 	if roles != "" {
 		u.Roles = strings.Split(roles, ",")
 	}
-	t, err := scanTime(created)
+	t, err := sqldb.ScanTime(created)
 	if err != nil {
 		return nil, err
 	}
 	u.CreatedAt = t
 	if verified != nil {
-		if u.EmailVerifiedAt, err = scanTime(verified); err != nil {
+		if u.EmailVerifiedAt, err = sqldb.ScanTime(verified); err != nil {
 			return nil, err
 		}
 	}
 	if totp != nil {
-		if u.TOTPEnabledAt, err = scanTime(totp); err != nil {
+		if u.TOTPEnabledAt, err = sqldb.ScanTime(totp); err != nil {
 			return nil, err
 		}
 	}
@@ -207,7 +204,7 @@ func (s *Store) CreateSessionIn(ctx context.Context, q Querier, ss Session) erro
 
 const sessionColumns = "digest, user_id, created_at, last_seen_at, expires_at, user_agent, pending_2fa"
 
-func scanSession(r scanner) (*Session, error) {
+func scanSession(r sqldb.Scanner) (*Session, error) {
 	var ss Session
 	var created, seen, expires any
 	if err := r.Scan(&ss.Digest, &ss.UserID, &created, &seen, &expires, &ss.UserAgent, &ss.Pending); err != nil {
@@ -217,9 +214,9 @@ func scanSession(r scanner) (*Session, error) {
 		return nil, fmt.Errorf("reading the session: %w", err)
 	}
 	var err1, err2, err3 error
-	ss.CreatedAt, err1 = scanTime(created)
-	ss.LastSeenAt, err2 = scanTime(seen)
-	ss.ExpiresAt, err3 = scanTime(expires)
+	ss.CreatedAt, err1 = sqldb.ScanTime(created)
+	ss.LastSeenAt, err2 = sqldb.ScanTime(seen)
+	ss.ExpiresAt, err3 = sqldb.ScanTime(expires)
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return nil, err
 	}

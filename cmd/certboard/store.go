@@ -15,6 +15,7 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/seal"
+	"github.com/certboard/certboard/sqldb"
 )
 
 // storeOptions are the storage flags of a command: where the database is,
@@ -112,7 +113,7 @@ func openStoreWith(name string, args []string, stderr io.Writer, more func(fs *f
 // cannot be read without them.
 func openConfigured(ctx context.Context, o *storeOptions) (*boardsql.Store, error) {
 	// A URL that will be refused is said before any key file is made.
-	if err := boardsql.CheckDatabaseURL(o.DatabaseURL); err != nil {
+	if err := sqldb.CheckDatabaseURL(o.DatabaseURL); err != nil {
 		return nil, err
 	}
 	if env := os.Getenv("CERTBOARD_SECRET_KEYS"); env != "" {

@@ -1,0 +1,118 @@
+package sqldb_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/fstest"
+
+	"github.com/certboard/certboard/sqldb"
+	"github.com/certboard/certboard/sqldb/sqldbtest"
+)
+
+func TestRebind(t *testing.T) {
+	if got := sqldb.Postgres.Rebind("a = ? AND b = ?"); got != "a = $1 AND b = $2" {
+		t.Fatalf("postgres: %s", got)
+	}
+	if got := sqldb.SQLite.Rebind("a = ?"); got != "a = ?" {
+		t.Fatalf("sqlite: %s", got)
+	}
+}
+
+func TestOpenRejectsBadConfig(t *testing.T) {
+	ctx := context.Background()
+	if _, err := sqldb.Open(ctx, sqldb.Config{}); err == nil {
+		t.Fatal("no data directory and no database URL must be an error")
+	}
+	if _, err := sqldb.Open(ctx, sqldb.Config{DatabaseURL: "mysql://x"}); err == nil {
+		t.Fatal("a non-PostgreSQL URL must be an error")
+	}
+	if got := sqldb.Redact("postgres://u:secret@h/db"); got != "postgres://u:***@h/db" {
+		t.Fatalf("redact: %s", got)
+	}
+}
+
+// schema is a tiny migration set of one table, in both dialects.
+var schema = fstest.MapFS{
+	"sqlite/00001_things.sql": {Data: []byte(`-- +goose Up
+CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, fine INTEGER NOT NULL DEFAULT 1);
+-- +goose Down
+DROP TABLE things;
+`)},
+	"postgres/00001_things.sql": {Data: []byte(`-- +goose Up
+CREATE TABLE things (id BIGINT PRIMARY KEY, name TEXT NOT NULL UNIQUE, fine BOOLEAN NOT NULL DEFAULT TRUE);
+-- +goose Down
+DROP TABLE things;
+`)},
+}
+
+// TestEngines: migrations apply once, a unique violation is recognised by
+// its driver code (for a unique column and a primary key) and nothing else
+// is, a failed transaction rolls back, and the dialect's fragments are SQL
+// its engine takes.
+func TestEngines(t *testing.T) {
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			if v, err := db.Migrate(ctx, schema); err != nil || len(v) != 1 || v[0] != 1 {
+				t.Fatalf("first migration: %v %v", v, err)
+			}
+			if v, err := db.Migrate(ctx, schema); err != nil || len(v) != 0 {
+				t.Fatalf("second migration applied %v: %v", v, err)
+			}
+			insert := func(id int, name string) error {
+				return db.InTx(ctx, func(tx *sqldb.Tx) error {
+					_, err := tx.ExecContext(ctx, tx.Dialect.Rebind("INSERT INTO things (id, name) VALUES (?, ?)"), id, name)
+					return err
+				})
+			}
+			if err := insert(1, "a"); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				id   int
+				name string
+			}{{2, "a"}, {1, "b"}} {
+				if err := insert(c.id, c.name); !sqldb.IsUniqueViolation(err) {
+					t.Errorf("insert %d %s: %v, want a unique violation", c.id, c.name, err)
+				}
+			}
+			if _, err := db.ExecContext(ctx, "INSERT INTO things (id) VALUES (3)"); err == nil || sqldb.IsUniqueViolation(err) {
+				t.Errorf("a NOT NULL violation: %v, want an error that is not a unique violation", err)
+			}
+			if sqldb.IsUniqueViolation(errors.New("UNIQUE constraint failed: things.name")) {
+				t.Error("a message alone must not count as a unique violation")
+			}
+			boom := errors.New("boom")
+			err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+				if err := tx.LockTable(ctx, "things", sqldb.Exclusive); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, "INSERT INTO things (id, name) VALUES (4, 'd')"); err != nil {
+					return err
+				}
+				return boom
+			})
+			if !errors.Is(err, boom) {
+				t.Fatalf("InTx: %v", err)
+			}
+			var n int
+			q := "SELECT COUNT(*) FROM things WHERE " + db.Dialect.IsTrue("fine")
+			if err := db.QueryRowContext(ctx, q).Scan(&n); err != nil || n != 1 {
+				t.Fatalf("after a rollback: %d rows, %v", n, err)
+			}
+			err = db.InTx(ctx, func(tx *sqldb.Tx) error {
+				return tx.QueryRowContext(ctx, "SELECT id FROM things WHERE id = 1"+db.Dialect.LockRow()).Scan(&n)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = db.InTx(ctx, func(tx *sqldb.Tx) error {
+				return tx.QueryRowContext(ctx, "SELECT id FROM things ORDER BY id LIMIT 1"+db.Dialect.SkipLocked()).Scan(&n)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
