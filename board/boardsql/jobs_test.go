@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/certboard/certboard/board"
 )
 
 func enqueue(t *testing.T, s *Store, j Job) bool {
@@ -209,7 +211,7 @@ func TestCredentialForUpdateAndOpenRenewal(t *testing.T) {
 				t.Fatal(err)
 			}
 			err = s.InTx(ctx, func(tx *Tx) error {
-				appID, err := tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte(`{}`), CreatedAt: at})
+				appID, err := tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-cst", State: board.Approved, Portfolio: []byte(`{}`), CreatedAt: at})
 				if err != nil {
 					return err
 				}
@@ -218,7 +220,7 @@ func TestCredentialForUpdateAndOpenRenewal(t *testing.T) {
 					RevocationList: "r", RevocationIndex: 1, SuspensionList: "s", SuspensionIndex: 1}); err != nil {
 					return err
 				}
-				for _, st := range []string{"withdrawn", "denied", "approved"} {
+				for _, st := range []board.State{board.Withdrawn, board.Denied, board.Approved} {
 					if _, err := tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: st, Portfolio: []byte(`{}`), CreatedAt: at, RenewsCredential: "cred-1"}); err != nil {
 						return err
 					}
@@ -272,7 +274,7 @@ func TestCredentialLockSerialisesRenewalStarts(t *testing.T) {
 				t.Fatal(err)
 			}
 			if err := s.InTx(ctx, func(tx *Tx) error {
-				appID, err := tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-cst", State: "approved", Portfolio: []byte(`{}`), CreatedAt: at})
+				appID, err := tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-cst", State: board.Approved, Portfolio: []byte(`{}`), CreatedAt: at})
 				if err != nil {
 					return err
 				}

@@ -21,7 +21,9 @@ import (
 	"unicode"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/blob"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/portfolio"
 )
@@ -560,11 +562,11 @@ func docBlobKey(appID int64) string {
 }
 
 // errDocState refuses uploads once the portfolio is not the applicant's to change.
-type errDocState struct{ state string }
+type errDocState struct{ state board.State }
 
 func (e errDocState) Error() string {
 	return fmt.Sprintf("documents can be added while the application is a draft, returned to you, or when the board asks for information; it is now %s",
-		strings.ReplaceAll(e.state, "_", " "))
+		e.state.Words())
 }
 
 // addDocument stores a checked upload: the encrypted file first, then, in
@@ -831,16 +833,16 @@ func (s *Server) docPathDocument(w http.ResponseWriter, r *http.Request, app *bo
 // docRelName names, for the audit log, the relation under which a user
 // reached an application's documents.
 func docRelName(rel Relation) string {
-	var names []string
+	var names []auth.Role
 	for _, x := range []struct {
 		r    Relation
-		name string
-	}{{RelOwner, "applicant"}, {RelStaff, "staff"}, {RelReviewer, "reviewer"}, {RelSupervisor, "supervisor"}} {
+		name auth.Role
+	}{{RelOwner, auth.Applicant}, {RelStaff, auth.Staff}, {RelReviewer, auth.Reviewer}, {RelSupervisor, auth.Supervisor}} {
 		if rel&x.r != 0 {
 			names = append(names, x.name)
 		}
 	}
-	return strings.Join(names, "+")
+	return auth.JoinRoles(names, "+")
 }
 
 // auditDownload records that u is about to receive a document's file. A
@@ -959,7 +961,7 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 	if !editable(app.State) {
 		s.fail(w, r, http.StatusConflict, "Documents cannot be deleted now",
 			fmt.Sprintf("Application %d is %s; documents can be deleted while it is a draft, returned to you, or when the board asks for more information.",
-				app.ID, strings.ReplaceAll(app.State, "_", " ")))
+				app.ID, app.State.Words()))
 		return
 	}
 	var version int

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
@@ -82,17 +83,17 @@ func (a Access) allows(u *boardsql.User) bool {
 	case Public, Authenticated:
 		return true
 	case Supervisor:
-		return u.HasRole("supervisor")
+		return u.HasRole(auth.Supervisor)
 	case Reviewer:
-		return u.HasRole("reviewer")
+		return u.HasRole(auth.Reviewer)
 	case Staff:
 		return u.IsStaff()
 	case Admin:
-		return u.HasRole("admin")
+		return u.HasRole(auth.Admin)
 	case Regulator:
-		return u.HasRole("regulator") || u.IsStaff()
+		return u.HasRole(auth.Regulator) || u.IsStaff()
 	case Provider:
-		return u.HasRole("provider")
+		return u.HasRole(auth.Provider)
 	}
 	return false
 }
