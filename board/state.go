@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 )
 
 // State is where an application stands.
@@ -26,8 +29,25 @@ const (
 	Withdrawn     State = "withdrawn"      // the applicant gave up
 )
 
-// States lists every state.
+// States lists every state, in the order pages show them.
 var States = []State{Draft, Submitted, UnderReview, InfoRequested, PeerReview, Returned, Approved, Denied, Withdrawn}
+
+// ParseState returns the state a stored or typed value names. A value that
+// names none is Malformed, naming it and the states there are; a store
+// reading such a value reports it as its own failure.
+func ParseState(s string) (State, error) {
+	if slices.Contains(States, State(s)) {
+		return State(s), nil
+	}
+	names := make([]string, len(States))
+	for i, st := range States {
+		names[i] = string(st)
+	}
+	return "", certboard.FieldError(certboard.Malformed, "state", fmt.Sprintf("%q is not a state; use one of %s", s, strings.Join(names, ", ")))
+}
+
+// Words writes the state as words: "under review".
+func (s State) Words() string { return words(s) }
 
 // Final reports whether no action leads out of a state.
 func (s State) Final() bool { return s == Approved || s == Denied || s == Withdrawn }
@@ -79,7 +99,7 @@ var rules = map[Action]rule{
 
 // Actor is who acts: their roles, and whether the application is theirs.
 type Actor struct {
-	Roles   []string
+	Roles   []auth.Role
 	IsOwner bool
 }
 
@@ -87,7 +107,7 @@ func (a Actor) is(p party) bool {
 	if p == owner {
 		return a.IsOwner
 	}
-	return slices.Contains(a.Roles, "staff") || slices.Contains(a.Roles, "admin")
+	return slices.Contains(a.Roles, auth.Staff) || slices.Contains(a.Roles, auth.Admin)
 }
 
 // Error is a refused transition, with a message that says what is possible.

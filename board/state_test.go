@@ -5,14 +5,17 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 )
 
 var (
-	applicant = Actor{Roles: []string{"applicant"}, IsOwner: true}
-	stranger  = Actor{Roles: []string{"applicant"}}
-	staffer   = Actor{Roles: []string{"staff"}}
-	admin     = Actor{Roles: []string{"admin"}}
-	reviewer  = Actor{Roles: []string{"reviewer"}}
+	applicant = Actor{Roles: []auth.Role{auth.Applicant}, IsOwner: true}
+	stranger  = Actor{Roles: []auth.Role{auth.Applicant}}
+	staffer   = Actor{Roles: []auth.Role{auth.Staff}}
+	admin     = Actor{Roles: []auth.Role{auth.Admin}}
+	reviewer  = Actor{Roles: []auth.Role{auth.Reviewer}}
 )
 
 // TestMachine walks the whole product of states, actions and actors and
@@ -65,6 +68,21 @@ func TestMachine(t *testing.T) {
 	for _, s := range States {
 		if s.Final() && !slices.Equal(Possible(s, staffer), []string{"none"}) {
 			t.Errorf("%s is final but staff may still %v", s, Possible(s, staffer))
+		}
+	}
+}
+
+func TestParseState(t *testing.T) {
+	for _, s := range States {
+		if got, err := ParseState(string(s)); err != nil || got != s {
+			t.Errorf("ParseState(%q) = %q, %v", s, got, err)
+		}
+	}
+	for _, v := range []string{"", "Draft", "under review", "closed"} {
+		_, err := ParseState(v)
+		want := `state: "` + v + `" is not a state; use one of draft, submitted, under_review, info_requested, peer_review, returned, approved, denied, withdrawn`
+		if certboard.ErrorCode(err) != certboard.Malformed || certboard.ErrorMessage(err) != want {
+			t.Errorf("ParseState(%q): %v, want malformed %q", v, err, want)
 		}
 	}
 }

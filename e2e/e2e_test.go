@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/portfolio"
 )
 
@@ -59,11 +60,11 @@ func lifecycle(t *testing.T, a *app, b *browser) {
 	// The board's people have accounts already; staff sign in with two
 	// factors. One reviewer works in the applicant's practice and must not
 	// be offered.
-	a.addUser(supervisorName, supervisorMail, "Okafor Sex Therapy Associates", "supervisor")
-	staffUser := a.addUser("Casey Board", staffEmail, "certboard", "staff")
+	a.addUser(supervisorName, supervisorMail, "Okafor Sex Therapy Associates", auth.Supervisor)
+	staffUser := a.addUser("Casey Board", staffEmail, "certboard", auth.Staff)
 	staffSecret := a.enableTOTP(staffUser)
-	reviewer := a.addUser("Sam Lee", reviewerEmail, "Riverside Sexual Health", "reviewer")
-	conflicted := a.addUser("Pat Lakeview", "pat@example.org", applicantPractice, "reviewer")
+	reviewer := a.addUser("Sam Lee", reviewerEmail, "Riverside Sexual Health", auth.Reviewer)
+	conflicted := a.addUser("Pat Lakeview", "pat@example.org", applicantPractice, auth.Reviewer)
 
 	applicant := b.person("applicant")
 

@@ -217,7 +217,7 @@ var passwordHash = sync.OnceValue(func() string {
 })
 
 // addUser creates a verified account directly in the store.
-func (a *app) addUser(name, email, practice string, roles ...string) *boardsql.User {
+func (a *app) addUser(name, email, practice string, roles ...auth.Role) *boardsql.User {
 	a.t.Helper()
 	ctx := context.Background()
 	now := a.now()

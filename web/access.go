@@ -13,11 +13,13 @@ package web
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/certboard/certboard/auth"
 )
 
 // Roles is what an access rule asks of a signed-in user.
 type Roles interface {
-	HasRole(role string) bool
+	HasRole(role auth.Role) bool
 }
 
 // Rule is an access rule: who may call a route. A mode defines its own rules

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 )
 
 // errKnown is an error of a mode's own package, converted at its boundary.
@@ -181,7 +182,7 @@ func TestRecoverer(t *testing.T) {
 // TestCheckAccess: a route without a rule is refused, naming it.
 func TestCheckAccess(t *testing.T) {
 	anyone := &Rule{Name: "public", Public: true}
-	admin := &Rule{Name: "admin", TwoFactor: true, Allow: func(u Roles) bool { return u.HasRole("admin") }}
+	admin := &Rule{Name: "admin", TwoFactor: true, Allow: func(u Roles) bool { return u.HasRole(auth.Admin) }}
 	if err := CheckAccess([]Route{{Pattern: "GET /", Access: anyone}, {Pattern: "GET /admin", Access: admin}}); err != nil {
 		t.Fatal(err)
 	}
@@ -194,6 +195,6 @@ func TestCheckAccess(t *testing.T) {
 	}
 }
 
-type roles []string
+type roles []auth.Role
 
-func (rs roles) HasRole(role string) bool { return slices.Contains(rs, role) }
+func (rs roles) HasRole(role auth.Role) bool { return slices.Contains(rs, role) }

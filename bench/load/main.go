@@ -470,7 +470,7 @@ func seedOne(ctx context.Context, st *boardsql.Store, tx *boardsql.Tx, n int, tp
 	email := fmt.Sprintf("load-%05d@example.org", n)
 	name := fmt.Sprintf("Load Applicant %d", n)
 	uid, err := st.CreateUserIn(ctx, tx, boardsql.User{Email: email, Name: name, PasswordHash: "not a hash: load-test sessions are made directly",
-		Roles: []string{"applicant"}, CreatedAt: now, EmailVerifiedAt: now})
+		Roles: []auth.Role{auth.Applicant}, CreatedAt: now, EmailVerifiedAt: now})
 	if err != nil {
 		return nil, err
 	}
@@ -480,11 +480,11 @@ func seedOne(ctx context.Context, st *boardsql.Store, tx *boardsql.Tx, n int, tp
 	if err != nil {
 		return nil, err
 	}
-	appID, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: uid, SetID: setID, State: string(board.Draft), Portfolio: data, CreatedAt: now})
+	appID, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: uid, SetID: setID, State: board.Draft, Portfolio: data, CreatedAt: now})
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: appID, At: now, ActorID: uid, Action: "start", To: string(board.Draft)}); err != nil {
+	if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: appID, At: now, ActorID: uid, Action: "start", To: board.Draft}); err != nil {
 		return nil, err
 	}
 	token, digest, err := auth.NewToken()

@@ -27,6 +27,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 )
 
@@ -276,8 +278,8 @@ func load(ctx context.Context, st *boardsql.Store, n int) error {
 		for i := start; i <= end; i++ {
 			id := int64(i)
 			l := synth(r, id, now)
-			users.rows = append(users.rows, []any{id, l.email, l.p.DisplayName, "x", "applicant", ts(now)})
-			apps.rows = append(apps.rows, []any{id, id, l.setID, "approved", "", ts(l.issued), ts(l.issued)})
+			users.rows = append(users.rows, []any{id, l.email, l.p.DisplayName, "x", string(auth.Applicant), ts(now)})
+			apps.rows = append(apps.rows, []any{id, id, l.setID, string(board.Approved), "", ts(l.issued), ts(l.issued)})
 			var revoked, suspended any
 			if l.revoked {
 				revoked = ts(now)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/certboard/certboard/auth"
 )
 
 // adminInTx runs f in a committed transaction.
@@ -17,7 +19,7 @@ func TestSetUploads(t *testing.T) {
 	for name, s := range migrated(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			admin, err := s.CreateUser(ctx, User{Email: "admin@example.org", Name: "Ada Admin", PasswordHash: "x", Roles: []string{"admin"}, CreatedAt: t0})
+			admin, err := s.CreateUser(ctx, User{Email: "admin@example.org", Name: "Ada Admin", PasswordHash: "x", Roles: []auth.Role{auth.Admin}, CreatedAt: t0})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/sqldb"
 )
 
@@ -20,7 +21,7 @@ type Application struct {
 	ID          int64
 	ApplicantID int64
 	SetID       string
-	State       string
+	State       board.State
 	// Portfolio is the live portfolio JSON, editable in draft and returned.
 	Portfolio []byte
 	// Snapshot is the portfolio as submitted; empty before submission.
@@ -51,7 +52,7 @@ func (tx *Tx) CreateApplication(ctx context.Context, a Application) (int64, erro
 	var id int64
 	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
 		"INSERT INTO applications (applicant_id, set_id, state, portfolio, created_at, updated_at, renews_credential) VALUES (?, ?, ?, '', ?, ?, ?) RETURNING id"),
-		a.ApplicantID, a.SetID, a.State, s.timeArg(a.CreatedAt), s.timeArg(a.CreatedAt), a.RenewsCredential).Scan(&id)
+		a.ApplicantID, a.SetID, string(a.State), s.timeArg(a.CreatedAt), s.timeArg(a.CreatedAt), a.RenewsCredential).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("creating the application: %w", err)
 	}
@@ -69,9 +70,9 @@ const appColumns = "a.id, a.applicant_id, a.set_id, a.state, a.portfolio, a.snap
 
 func (s *Store) scanApplication(r sqldb.Scanner, withPortfolio bool) (*Application, error) {
 	var a Application
-	var portfolio, snapshot string
+	var state, portfolio, snapshot string
 	var created, updated, submitted any
-	if err := r.Scan(&a.ID, &a.ApplicantID, &a.SetID, &a.State, &portfolio, &snapshot, &a.SnapshotSetVersion,
+	if err := r.Scan(&a.ID, &a.ApplicantID, &a.SetID, &state, &portfolio, &snapshot, &a.SnapshotSetVersion,
 		&created, &updated, &submitted, &a.Version, &a.ApplicantName, &a.ApplicantEmail, &a.RenewsCredential); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
@@ -79,6 +80,9 @@ func (s *Store) scanApplication(r sqldb.Scanner, withPortfolio bool) (*Applicati
 		return nil, err
 	}
 	var err error
+	if a.State, err = board.ParseState(state); err != nil {
+		return nil, fmt.Errorf("application %d: stored %v", a.ID, err)
+	}
 	if a.CreatedAt, err = sqldb.ScanTime(created); err != nil {
 		return nil, err
 	}
@@ -112,7 +116,7 @@ func (s *Store) Application(ctx context.Context, id int64) (*Application, error)
 // ApplicationFilter narrows a list of applications; zero fields match all.
 type ApplicationFilter struct {
 	ApplicantID int64
-	State       string
+	State       board.State
 	SetID       string
 	// SupervisorEmail keeps the applications that name this supervisor.
 	SupervisorEmail string
@@ -133,7 +137,7 @@ func (s *Store) Applications(ctx context.Context, f ApplicationFilter) ([]*Appli
 		where, args = append(where, "a.applicant_id = ?"), append(args, f.ApplicantID)
 	}
 	if f.State != "" {
-		where, args = append(where, "a.state = ?"), append(args, f.State)
+		where, args = append(where, "a.state = ?"), append(args, string(f.State))
 	}
 	if f.SetID != "" {
 		where, args = append(where, "a.set_id = ?"), append(args, f.SetID)
@@ -210,7 +214,7 @@ func (tx *Tx) bump(ctx context.Context, id int64, version int, set string, args 
 
 // SetApplicationState moves an application to a new state if it is still
 // at version and in state from; it returns the new version.
-func (tx *Tx) SetApplicationState(ctx context.Context, id int64, version int, from, to string, at time.Time) (int, error) {
+func (tx *Tx) SetApplicationState(ctx context.Context, id int64, version int, from, to board.State, at time.Time) (int, error) {
 	s := tx.s
 	var cur string
 	if err := tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT state FROM applications WHERE id = ?"), id).Scan(&cur); err != nil {
@@ -219,10 +223,10 @@ func (tx *Tx) SetApplicationState(ctx context.Context, id int64, version int, fr
 		}
 		return 0, err
 	}
-	if cur != from {
+	if cur != string(from) {
 		return 0, fmt.Errorf("application %d is now %s, not %s; reload it: %w", id, cur, from, ErrConflict)
 	}
-	return tx.bump(ctx, id, version, "state = ?, updated_at = ?", to, s.timeArg(at))
+	return tx.bump(ctx, id, version, "state = ?, updated_at = ?", string(to), s.timeArg(at))
 }
 
 // FreezeSnapshot stores the submitted portfolio and the set version it is
@@ -247,7 +251,7 @@ type Event struct {
 	ActorID       int64 // 0 for the system
 	ActorName     string
 	Action        string
-	From, To      string
+	From, To      board.State // "" where the event is no transition
 	Message       string
 }
 
@@ -260,7 +264,7 @@ func (tx *Tx) AddEvent(ctx context.Context, e Event) error {
 	}
 	_, err := tx.ExecContext(ctx, s.Dialect.Rebind(
 		"INSERT INTO application_events (application_id, at, actor_id, action, from_state, to_state, message) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-		e.ApplicationID, s.timeArg(e.At), actor, e.Action, e.From, e.To, e.Message)
+		e.ApplicationID, s.timeArg(e.At), actor, e.Action, string(e.From), string(e.To), e.Message)
 	return err
 }
 
@@ -277,8 +281,15 @@ func (s *Store) Events(ctx context.Context, applicationID int64) ([]Event, error
 	for rows.Next() {
 		var e Event
 		var at any
-		if err := rows.Scan(&e.ID, &e.ApplicationID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.From, &e.To, &e.Message); err != nil {
+		var from, to string
+		if err := rows.Scan(&e.ID, &e.ApplicationID, &at, &e.ActorID, &e.ActorName, &e.Action, &from, &to, &e.Message); err != nil {
 			return nil, err
+		}
+		if e.From, err = eventState(from); err != nil {
+			return nil, fmt.Errorf("application %d, event %d: stored from %v", e.ApplicationID, e.ID, err)
+		}
+		if e.To, err = eventState(to); err != nil {
+			return nil, fmt.Errorf("application %d, event %d: stored to %v", e.ApplicationID, e.ID, err)
 		}
 		if e.At, err = sqldb.ScanTime(at); err != nil {
 			return nil, err
@@ -286,6 +297,14 @@ func (s *Store) Events(ctx context.Context, applicationID int64) ([]Event, error
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// eventState reads a state stored with an event: "" for none.
+func eventState(stored string) (board.State, error) {
+	if stored == "" {
+		return "", nil
+	}
+	return board.ParseState(stored)
 }
 
 // SupervisorLink ties a supervisor named in a portfolio to the e-mail

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/date"
 )
 
@@ -14,11 +15,11 @@ func TestProvidersAndCompletionsOnBothEngines(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			at := time.Date(2026, 5, 4, 9, 30, 0, 0, time.UTC)
-			prov, err := s.CreateUser(ctx, User{Email: "ce@provider.example", Name: "Sunrise", PasswordHash: "x", Roles: []string{"provider"}, CreatedAt: at})
+			prov, err := s.CreateUser(ctx, User{Email: "ce@provider.example", Name: "Sunrise", PasswordHash: "x", Roles: []auth.Role{auth.Provider}, CreatedAt: at})
 			if err != nil {
 				t.Fatal(err)
 			}
-			other, err := s.CreateUser(ctx, User{Email: "other@provider.example", Name: "Other", PasswordHash: "x", Roles: []string{"provider"}, CreatedAt: at})
+			other, err := s.CreateUser(ctx, User{Email: "other@provider.example", Name: "Other", PasswordHash: "x", Roles: []auth.Role{auth.Provider}, CreatedAt: at})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/certboard/certboard/board"
 )
 
 // TestCredentialForUpdateAndOpenRenewal: the locked read of a credential in
@@ -29,7 +31,7 @@ func TestCredentialForUpdateAndOpenRenewal(t *testing.T) {
 					RevocationList: "r", RevocationIndex: 1, SuspensionList: "s", SuspensionIndex: 1}); err != nil {
 					return err
 				}
-				for _, st := range []string{"withdrawn", "denied", "approved"} {
+				for _, st := range []board.State{board.Withdrawn, board.Denied, board.Approved} {
 					if _, err := tx.CreateApplication(ctx, Application{ApplicantID: holder, SetID: "aasect-renewal", State: st, Portfolio: []byte(`{}`), CreatedAt: at, RenewsCredential: "cred-1"}); err != nil {
 						return err
 					}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/sqldb"
 )
 
@@ -108,9 +109,9 @@ func (tx *Tx) endAssignment(ctx context.Context, applicationID, reviewerID int64
 // done on the strength of the state, such as a vote while the application
 // is in peer review, then commits only while the state still holds. Another
 // state is ErrConflict, naming it; no such application is ErrNotFound.
-func (tx *Tx) HoldState(ctx context.Context, applicationID int64, state string) error {
+func (tx *Tx) HoldState(ctx context.Context, applicationID int64, state board.State) error {
 	s := tx.s
-	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE applications SET state = state WHERE id = ? AND state = ?"), applicationID, state)
+	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE applications SET state = state WHERE id = ? AND state = ?"), applicationID, string(state))
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ func (tx *Tx) HoldState(ctx context.Context, applicationID int64, state string) 
 		return err
 	}
 	return fmt.Errorf("application %d is now %s, not %s; reload it: %w", applicationID, strings.ReplaceAll(cur, "_", " "),
-		strings.ReplaceAll(state, "_", " "), ErrConflict)
+		state.Words(), ErrConflict)
 }
 
 // bumpVersion counts a change to an application's review (a vote, an

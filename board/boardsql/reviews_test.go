@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/certboard/certboard/auth"
 )
 
 // reviewTx runs f in a transaction that commits when f returns nil.
@@ -28,16 +30,16 @@ func reviewFixture(t *testing.T, s *Store) (applicant, rev1, rev2, app int64) {
 	t.Helper()
 	ctx := context.Background()
 	var err error
-	mk := func(email, name string, roles ...string) int64 {
+	mk := func(email, name string, roles ...auth.Role) int64 {
 		id, err := s.CreateUser(ctx, User{Email: email, Name: name, PasswordHash: "x", Roles: roles, CreatedAt: t0})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return id
 	}
-	applicant = mk("ann@example.org", "Ann Applicant", "applicant")
-	rev1 = mk("rita@example.org", "Rita Reviewer", "reviewer")
-	rev2 = mk("bob@example.org", "Bob Reviewer", "reviewer")
+	applicant = mk("ann@example.org", "Ann Applicant", auth.Applicant)
+	rev1 = mk("rita@example.org", "Rita Reviewer", auth.Reviewer)
+	rev2 = mk("bob@example.org", "Bob Reviewer", auth.Reviewer)
 	err = reviewTx(t, s, func(tx *Tx) error {
 		app, err = tx.CreateApplication(ctx, Application{ApplicantID: applicant, SetID: "aasect-cst", State: "draft",
 			Portfolio: []byte(`{"live":true}`), CreatedAt: t0})

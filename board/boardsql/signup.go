@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/certboard/certboard/auth"
 )
 
 // ReplaceUnverifiedUser is a sign-up with an address whose account was
@@ -29,7 +31,7 @@ func (tx *Tx) ReplaceUnverifiedUser(ctx context.Context, u User) (int64, bool, e
 	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
 		"UPDATE users SET name = ?, password_hash = ?, created_at = ?, version = version + 1 "+
 			"WHERE email = ? AND email_verified_at IS NULL AND roles = ? RETURNING id"),
-		u.Name, u.PasswordHash, s.timeArg(u.CreatedAt), email, "applicant").Scan(&id)
+		u.Name, u.PasswordHash, s.timeArg(u.CreatedAt), email, string(auth.Applicant)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT id FROM users WHERE email = ?"), email).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -85,7 +87,7 @@ func (tx *Tx) DeleteUnverifiedUsers(ctx context.Context, before time.Time) ([]in
 		fmt.Fprintf(&q, " AND NOT EXISTS (SELECT 1 FROM %s WHERE %s.%s = users.id)", r.Table, r.Table, r.Column)
 	}
 	q.WriteString(" RETURNING id")
-	rows, err := tx.QueryContext(ctx, s.Dialect.Rebind(q.String()), s.timeArg(before), "applicant")
+	rows, err := tx.QueryContext(ctx, s.Dialect.Rebind(q.String()), s.timeArg(before), string(auth.Applicant))
 	if err != nil {
 		return nil, fmt.Errorf("deleting unverified accounts: %w", err)
 	}

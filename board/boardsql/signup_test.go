@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/certboard/certboard/auth"
 )
 
 // TestReplaceUnverifiedUser: a sign-up with the address of an unverified
@@ -22,15 +24,15 @@ func TestReplaceUnverifiedUser(t *testing.T) {
 	for name, s := range migrated(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			pending, err := s.CreateUser(ctx, User{Email: "pending@example.org", Name: "Squatter", PasswordHash: "old-hash", Roles: []string{"applicant"}, CreatedAt: t0})
+			pending, err := s.CreateUser(ctx, User{Email: "pending@example.org", Name: "Squatter", PasswordHash: "old-hash", Roles: []auth.Role{auth.Applicant}, CreatedAt: t0})
 			if err != nil {
 				t.Fatal(err)
 			}
-			verified, err := s.CreateUser(ctx, User{Email: "owner@example.org", Name: "Owner", PasswordHash: "owner-hash", Roles: []string{"applicant"}, CreatedAt: t0, EmailVerifiedAt: t0})
+			verified, err := s.CreateUser(ctx, User{Email: "owner@example.org", Name: "Owner", PasswordHash: "owner-hash", Roles: []auth.Role{auth.Applicant}, CreatedAt: t0, EmailVerifiedAt: t0})
 			if err != nil {
 				t.Fatal(err)
 			}
-			reviewer, err := s.CreateUser(ctx, User{Email: "reviewer@example.org", Name: "Reviewer", PasswordHash: "rev-hash", Roles: []string{"applicant", "reviewer"}, CreatedAt: t0})
+			reviewer, err := s.CreateUser(ctx, User{Email: "reviewer@example.org", Name: "Reviewer", PasswordHash: "rev-hash", Roles: []auth.Role{auth.Applicant, auth.Reviewer}, CreatedAt: t0})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +113,7 @@ func TestDeleteUnverifiedUsers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			cut := t0.Add(7 * 24 * time.Hour)
-			add := func(email string, created time.Time, verified bool, roles ...string) int64 {
+			add := func(email string, created time.Time, verified bool, roles ...auth.Role) int64 {
 				t.Helper()
 				u := User{Email: email, Name: email, PasswordHash: "h", Roles: roles, CreatedAt: created}
 				if verified {
@@ -123,12 +125,12 @@ func TestDeleteUnverifiedUsers(t *testing.T) {
 				}
 				return id
 			}
-			old1 := add("old1@example.org", t0, false, "applicant")
-			old2 := add("old2@example.org", cut.Add(-time.Microsecond), false, "applicant")
-			young := add("young@example.org", cut, false, "applicant")
-			verified := add("verified@example.org", t0, true, "applicant")
-			reviewer := add("reviewer@example.org", t0, false, "applicant", "reviewer")
-			applied := add("applied@example.org", t0, false, "applicant")
+			old1 := add("old1@example.org", t0, false, auth.Applicant)
+			old2 := add("old2@example.org", cut.Add(-time.Microsecond), false, auth.Applicant)
+			young := add("young@example.org", cut, false, auth.Applicant)
+			verified := add("verified@example.org", t0, true, auth.Applicant)
+			reviewer := add("reviewer@example.org", t0, false, auth.Applicant, auth.Reviewer)
+			applied := add("applied@example.org", t0, false, auth.Applicant)
 			err := s.InTx(ctx, func(tx *Tx) error {
 				if _, err := tx.CreateApplication(ctx, Application{ApplicantID: applied, SetID: "aasect-cst", State: "draft", Portfolio: []byte("{}"), CreatedAt: t0}); err != nil {
 					return err

@@ -5,13 +5,15 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/certboard/certboard/auth"
 )
 
 func TestAPITokens(t *testing.T) {
 	for name, s := range migrated(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			ana, _ := s.CreateUser(ctx, User{Email: "ana@example.org", Name: "Ana", PasswordHash: "h", Roles: []string{"applicant"}, CreatedAt: t0})
+			ana, _ := s.CreateUser(ctx, User{Email: "ana@example.org", Name: "Ana", PasswordHash: "h", Roles: []auth.Role{auth.Applicant}, CreatedAt: t0})
 			ben, _ := s.CreateUser(ctx, User{Email: "ben@example.org", Name: "Ben", PasswordHash: "h", CreatedAt: t0})
 			forever := APIToken{Digest: tfDigest("1"), UserID: ana, Name: "CE reporting", CreatedAt: t0, ExpiresAt: t0.AddDate(1, 0, 0)}
 			week := APIToken{Digest: tfDigest("2"), UserID: ana, Name: "weekly", CreatedAt: t0.Add(time.Minute), ExpiresAt: t0.Add(7 * 24 * time.Hour)}
@@ -44,7 +46,7 @@ func TestAPITokens(t *testing.T) {
 			// Use records last_used_at, at most once a minute.
 			now := t0.Add(time.Hour)
 			u, err := s.APITokenUser(ctx, tfDigest("1"), now)
-			if err != nil || u.ID != ana || !u.HasRole("applicant") {
+			if err != nil || u.ID != ana || !u.HasRole(auth.Applicant) {
 				t.Fatalf("APITokenUser: %+v %v", u, err)
 			}
 			s.APITokenUser(ctx, tfDigest("1"), now.Add(30*time.Second))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/certboard/certboard/auth"
 )
 
 // TestTrustedIssuers: the trust list on both engines: entries added with
@@ -14,7 +16,7 @@ func TestTrustedIssuers(t *testing.T) {
 	for name, s := range migrated(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			admin, err := s.CreateUser(ctx, User{Email: "admin@example.org", Name: "Ada Admin", PasswordHash: "x", Roles: []string{"admin"}, CreatedAt: t0})
+			admin, err := s.CreateUser(ctx, User{Email: "admin@example.org", Name: "Ada Admin", PasswordHash: "x", Roles: []auth.Role{auth.Admin}, CreatedAt: t0})
 			if err != nil {
 				t.Fatal(err)
 			}

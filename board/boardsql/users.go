@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/sqldb"
 )
 
@@ -25,7 +27,7 @@ type User struct {
 	Email        string
 	Name         string
 	PasswordHash string
-	Roles        []string
+	Roles        []auth.Role
 	CreatedAt    time.Time
 	Version      int
 	// EmailVerifiedAt is when the owner proved the address is theirs (zero
@@ -41,7 +43,7 @@ type User struct {
 func (u *User) TwoFactor() bool { return !u.TOTPEnabledAt.IsZero() }
 
 // IsStaff reports whether the user is board staff or an admin.
-func (u *User) IsStaff() bool { return u.HasRole("staff") || u.HasRole("admin") }
+func (u *User) IsStaff() bool { return u.HasRole(auth.Staff) || u.HasRole(auth.Admin) }
 
 // Querier is what both *sql.DB and *sql.Tx offer, so a method can run
 // inside a caller's transaction or on its own.
@@ -51,13 +53,23 @@ type Querier interface {
 }
 
 // HasRole reports whether the user holds a role.
-func (u *User) HasRole(role string) bool {
-	for _, r := range u.Roles {
-		if r == role {
-			return true
-		}
+func (u *User) HasRole(role auth.Role) bool { return slices.Contains(u.Roles, role) }
+
+// parseRoles reads stored roles; a value that is not a role is an error,
+// so that a bad row fails loudly rather than granting nothing quietly.
+func parseRoles(stored string) ([]auth.Role, error) {
+	if stored == "" {
+		return nil, nil
 	}
-	return false
+	var roles []auth.Role
+	for _, v := range strings.Split(stored, ",") {
+		r, err := auth.ParseRole(v)
+		if err != nil {
+			return nil, fmt.Errorf("stored roles %q: %v", stored, err)
+		}
+		roles = append(roles, r)
+	}
+	return roles, nil
 }
 
 // CreateUser adds an account; the e-mail address is stored in lower case
@@ -77,7 +89,7 @@ func (s *Store) CreateUserIn(ctx context.Context, q Querier, u User) (int64, err
 	err := q.QueryRowContext(ctx, s.Dialect.Rebind(
 		"INSERT INTO users (email, name, password_hash, roles, created_at, email_verified_at, practice) VALUES (?, ?, ?, ?, ?, ?, ?) "+
 			"ON CONFLICT (email) DO NOTHING RETURNING id"),
-		email, u.Name, u.PasswordHash, strings.Join(u.Roles, ","), s.timeArg(u.CreatedAt), verified, u.Workplace).Scan(&id)
+		email, u.Name, u.PasswordHash, auth.JoinRoles(u.Roles, ","), s.timeArg(u.CreatedAt), verified, u.Workplace).Scan(&id)
 	if err != nil {
 		// ON CONFLICT DO NOTHING returns no row for a taken address and, unlike
 		// a failed INSERT, leaves a PostgreSQL transaction usable, so the
@@ -102,8 +114,9 @@ func (s *Store) scanUser(r sqldb.Scanner) (*User, error) {
 		}
 		return nil, err
 	}
-	if roles != "" {
-		u.Roles = strings.Split(roles, ",")
+	var err error
+	if u.Roles, err = parseRoles(roles); err != nil {
+		return nil, fmt.Errorf("account %d: %v", u.ID, err)
 	}
 	t, err := sqldb.ScanTime(created)
 	if err != nil {
@@ -129,7 +142,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 }
 
 // Users lists accounts by name; with a role, only those holding it.
-func (s *Store) Users(ctx context.Context, role string) ([]*User, error) {
+func (s *Store) Users(ctx context.Context, role auth.Role) ([]*User, error) {
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY name, id")
 	if err != nil {
 		return nil, err
@@ -152,7 +165,7 @@ func (s *Store) Users(ctx context.Context, role string) ([]*User, error) {
 // u.Version (ErrConflict otherwise) and returns the new version.
 func (s *Store) UpdateUser(ctx context.Context, q Querier, u User) (int, error) {
 	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET name = ?, roles = ?, practice = ?, version = version + 1 WHERE id = ? AND version = ?"),
-		u.Name, strings.Join(u.Roles, ","), u.Workplace, u.ID, u.Version)
+		u.Name, auth.JoinRoles(u.Roles, ","), u.Workplace, u.ID, u.Version)
 	if err != nil {
 		return 0, err
 	}

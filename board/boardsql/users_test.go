@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/certboard/certboard/auth"
 )
 
 var t0 = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
@@ -14,7 +16,7 @@ func TestUsersAndSessions(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			id, err := s.CreateUser(ctx, User{Email: " Jordan.Reyes@Example.org ", Name: "Jordan Reyes", PasswordHash: "$argon2id$x",
-				Roles: []string{"applicant", "supervisor"}, CreatedAt: t0})
+				Roles: []auth.Role{auth.Applicant, auth.Supervisor}, CreatedAt: t0})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -22,7 +24,7 @@ func TestUsersAndSessions(t *testing.T) {
 				t.Fatalf("duplicate e-mail: %v, want ErrConflict", err)
 			}
 			u, err := s.UserByEmail(ctx, "JORDAN.REYES@example.org")
-			if err != nil || u.ID != id || u.Email != "jordan.reyes@example.org" || !u.HasRole("supervisor") || u.HasRole("staff") || !u.CreatedAt.Equal(t0) {
+			if err != nil || u.ID != id || u.Email != "jordan.reyes@example.org" || !u.HasRole(auth.Supervisor) || u.HasRole(auth.Staff) || !u.CreatedAt.Equal(t0) {
 				t.Fatalf("UserByEmail: %+v, %v", u, err)
 			}
 			if _, err := s.UserByEmail(ctx, "nobody@example.org"); !errors.Is(err, ErrNotFound) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 )
 
@@ -60,7 +61,7 @@ func newAccessWorld(t *testing.T) *accessWorld {
 		w.cookie[p.local] = sessionFor(t, s, u)
 	}
 	// Staff without two-factor sign-in.
-	nf, err := st.CreateUser(ctx, boardsql.User{Email: "nofactor@example.org", Name: "No Factor", PasswordHash: testHash(), Roles: []string{"staff"},
+	nf, err := st.CreateUser(ctx, boardsql.User{Email: "nofactor@example.org", Name: "No Factor", PasswordHash: testHash(), Roles: []auth.Role{auth.Staff},
 		CreatedAt: s.now(), EmailVerifiedAt: s.now()})
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +70,7 @@ func newAccessWorld(t *testing.T) *accessWorld {
 	w.cookie["nofactor"] = sessionFor(t, s, w.users["nofactor"])
 	// A regulator without two-factor sign-in.
 	nr, err := st.CreateUser(ctx, boardsql.User{Email: "nofactor.regulator@example.org", Name: "No Factor Regulator", PasswordHash: testHash(),
-		Roles: []string{"regulator"}, CreatedAt: s.now(), EmailVerifiedAt: s.now()})
+		Roles: []auth.Role{auth.Regulator}, CreatedAt: s.now(), EmailVerifiedAt: s.now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roleOf := map[string][]string{}
+	roleOf := map[string][]auth.Role{}
 	for local, u := range w.users {
 		roleOf[local] = u.Roles
 	}
@@ -280,7 +281,7 @@ func TestApplicantNeverSeesReviewers(t *testing.T) {
 // gets an HTML page in the layout, and a program problem+json.
 func TestForbiddenPageIsAPage(t *testing.T) {
 	s, st := newServer(t)
-	c := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", "applicant"))
+	c := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant))
 	rec := getAs(t, s.Handler(), "/queue", c)
 	if rec.Code != http.StatusForbidden || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || !strings.Contains(rec.Body.String(), "<h1>Not allowed</h1>") {
 		t.Fatalf("page: %d %s\n%s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
@@ -521,8 +522,8 @@ func TestRegulatorLookUpNeverShowsPrivateHolder(t *testing.T) {
 func TestMadeRegulatorSignsInAgain(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	admin := addUser(t, st, "admin@example.org", "Ada Admin", "admin")
-	u := addUser(t, st, "rhea@example.org", "Rhea Soon-Regulator", "applicant")
+	admin := addUser(t, st, "admin@example.org", "Ada Admin", auth.Admin)
+	u := addUser(t, st, "rhea@example.org", "Rhea Soon-Regulator", auth.Applicant)
 	old := sessionFor(t, s, u)
 	if rec := getAs(t, h, "/api/v1/me", old); rec.Code != 200 {
 		t.Fatalf("before: %d", rec.Code)

@@ -307,7 +307,7 @@ func (s *Server) resetConfirmSubmit(w http.ResponseWriter, r *http.Request) {
 // accountView is what the account page shows.
 type accountView struct {
 	Email     string
-	Roles     []string
+	Roles     []auth.Role
 	TwoFactor bool
 	// StaffNeeds2FA: staff, admin or regulator without two-factor sign-in yet.
 	StaffNeeds2FA bool

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 )
 
@@ -352,7 +353,7 @@ func TestPasswordResetByForm(t *testing.T) {
 func TestAccountPageProfile(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	u := addUser(t, st, "rev@example.org", "Robin Vale", "applicant", "reviewer")
+	u := addUser(t, st, "rev@example.org", "Robin Vale", auth.Applicant, auth.Reviewer)
 	c := sessionFor(t, s, u)
 	rec := getAs(t, h, "/account", c)
 	body := rec.Body.String()
@@ -367,7 +368,7 @@ func TestAccountPageProfile(t *testing.T) {
 		t.Fatalf("save: %d %s", rec.Code, rec.Body)
 	}
 	got, _ := st.UserByID(context.Background(), u.ID)
-	if got.Name != "Robin A. Vale" || got.Workplace != "Harbour Clinic" || !got.HasRole("reviewer") || got.Email != "rev@example.org" {
+	if got.Name != "Robin A. Vale" || got.Workplace != "Harbour Clinic" || !got.HasRole(auth.Reviewer) || got.Email != "rev@example.org" {
 		t.Fatalf("saved %+v", got)
 	}
 	// A form drawn before that change is refused and changes nothing.
@@ -393,7 +394,7 @@ func TestSessionsListAndEnd(t *testing.T) {
 	*clock = clock.Add(2 * time.Minute)
 	phone := acctSessionCookie(acctSignIn(t, h, "jordan@example.org", testPassword, "",
 		acctUA("Mozilla/5.0 (Linux; Android 15) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Mobile Safari/537.36")))
-	other := addUser(t, st, "other@example.org", "Other Person", "applicant")
+	other := addUser(t, st, "other@example.org", "Other Person", auth.Applicant)
 	otherC := sessionFor(t, s, other)
 
 	rec := getAs(t, h, "/account", laptop)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
@@ -148,7 +149,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	}
 	c := adminCounts{Users: len(users), BoardName: b.Name, BoardSet: b.Version > 0, TrustedIssuers: len(trusted)}
 	for _, u := range users {
-		for role, n := range map[string]*int{"admin": &c.Admins, "staff": &c.Staff, "reviewer": &c.Reviewers, "supervisor": &c.Supervisors} {
+		for role, n := range map[auth.Role]*int{auth.Admin: &c.Admins, auth.Staff: &c.Staff, auth.Reviewer: &c.Reviewers, auth.Supervisor: &c.Supervisors} {
 			if u.HasRole(role) {
 				*n++
 			}
@@ -442,7 +443,7 @@ type adminPreview struct {
 type adminPreviewRow struct {
 	ApplicationID int64               `json:"application_id"`
 	Applicant     string              `json:"applicant"`
-	State         string              `json:"state"`
+	State         board.State         `json:"state"`
 	OldVersion    string              `json:"current_version,omitempty"`
 	OldVerdict    string              `json:"current_verdict,omitempty"`
 	NewVerdict    string              `json:"new_verdict,omitempty"`
@@ -461,8 +462,8 @@ type adminStatusChange struct {
 // previewStates are the states of applications the preview judges: drafts
 // (not yet submitted) and open ones (submitted, not yet decided).
 var (
-	adminDraftStates = []string{string(board.Draft), string(board.Returned)}
-	adminOpenStates  = []string{string(board.Submitted), string(board.UnderReview), string(board.InfoRequested), string(board.PeerReview)}
+	adminDraftStates = []board.State{board.Draft, board.Returned}
+	adminOpenStates  = []board.State{board.Submitted, board.UnderReview, board.InfoRequested, board.PeerReview}
 )
 
 // adminStatusChangesOf lists the requirements whose status differs between two
@@ -649,25 +650,22 @@ func (s *Server) adminPublishAPI(w http.ResponseWriter, r *http.Request) {
 
 // --- Users and roles ---
 
-// adminRoles are the roles an admin gives, in display order.
-var adminRoles = []string{"applicant", "supervisor", "reviewer", "staff", "admin", "regulator", "provider"}
-
 // adminUserJSON is an account as the admin sees it.
 type adminUserJSON struct {
-	ID        int64    `json:"id"`
-	Email     string   `json:"email"`
-	Name      string   `json:"name"`
-	Roles     []string `json:"roles"`
-	Practice  string   `json:"practice"`
-	TwoFactor bool     `json:"two_factor"`
-	Verified  bool     `json:"email_verified"`
-	Version   int      `json:"version"`
+	ID        int64       `json:"id"`
+	Email     string      `json:"email"`
+	Name      string      `json:"name"`
+	Roles     []auth.Role `json:"roles"`
+	Practice  string      `json:"practice"`
+	TwoFactor bool        `json:"two_factor"`
+	Verified  bool        `json:"email_verified"`
+	Version   int         `json:"version"`
 }
 
 func adminShowUser(u *boardsql.User) adminUserJSON {
 	roles := u.Roles
 	if roles == nil {
-		roles = []string{}
+		roles = []auth.Role{}
 	}
 	return adminUserJSON{ID: u.ID, Email: u.Email, Name: u.Name, Roles: roles, Practice: u.Workplace, TwoFactor: u.TwoFactor(),
 		Verified: !u.EmailVerifiedAt.IsZero(), Version: u.Version}
@@ -682,7 +680,7 @@ type adminUserRow struct {
 
 // adminRoleBox is one role checkbox.
 type adminRoleBox struct {
-	Role    string
+	Role    auth.Role
 	Checked bool
 }
 
@@ -714,7 +712,7 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 	me := userFrom(r)
 	for _, u := range users {
 		row := adminUserRow{User: u, Self: u.ID == me.ID}
-		for _, role := range adminRoles {
+		for _, role := range auth.Roles {
 			row.Roles = append(row.Roles, adminRoleBox{Role: role, Checked: u.HasRole(role)})
 		}
 		v.Rows = append(v.Rows, row)
@@ -753,18 +751,18 @@ func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c
 	if err != nil {
 		return nil, err
 	}
-	before := fmt.Sprintf("roles=%s; practice=%s", strings.Join(u.Roles, ","), u.Workplace)
+	before := fmt.Sprintf("roles=%s; practice=%s", auth.JoinRoles(u.Roles, ","), u.Workplace)
 	next := *u
 	if c.Roles != nil {
-		next.Roles = []string{}
+		next.Roles = []auth.Role{}
 		for _, role := range *c.Roles {
 			role = strings.TrimSpace(role)
-			if !slices.Contains(adminRoles, role) {
-				return nil, invalidInput("roles", fmt.Sprintf("%q is not a role; the roles are %s", role, strings.Join(adminRoles, ", ")))
+			if _, err := auth.ParseRole(role); err != nil {
+				return nil, invalidInput("roles", fmt.Sprintf("%q is not a role; the roles are %s", role, auth.JoinRoles(auth.Roles, ", ")))
 			}
 		}
-		for _, role := range adminRoles {
-			if slices.Contains(*c.Roles, role) {
+		for _, role := range auth.Roles {
+			if slices.Contains(*c.Roles, string(role)) {
 				next.Roles = append(next.Roles, role)
 			}
 		}
@@ -775,11 +773,11 @@ func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c
 			return nil, invalidInput("practice", "write at most 200 characters")
 		}
 	}
-	if uid == me.ID && me.HasRole("admin") && !next.HasRole("admin") {
+	if uid == me.ID && me.HasRole(auth.Admin) && !next.HasRole(auth.Admin) {
 		return nil, invalidInput("roles", "you cannot remove your own admin role; another admin can, so that the board always keeps one")
 	}
 	next.Version = c.Version
-	after := fmt.Sprintf("roles=%s; practice=%s", strings.Join(next.Roles, ","), next.Workplace)
+	after := fmt.Sprintf("roles=%s; practice=%s", auth.JoinRoles(next.Roles, ","), next.Workplace)
 	// A reviewer's practice decides conflicts of interest: their open
 	// assignments are checked again with the change (reviewerchange.go).
 	var found *reviewerRechecks
@@ -848,7 +846,7 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
 	if q := r.PostForm.Get("q"); q != "" {
 		back += "?q=" + url.QueryEscape(q)
 	}
-	msg := fmt.Sprintf("Saved the roles of %s: %s.", u.Name, strings.Join(u.Roles, ", "))
+	msg := fmt.Sprintf("Saved the roles of %s: %s.", u.Name, auth.JoinRoles(u.Roles, ", "))
 	if len(u.Roles) == 0 {
 		msg = fmt.Sprintf("Saved: %s now holds no role.", u.Name)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
@@ -72,13 +73,13 @@ func adminSetup(t *testing.T) (*Server, *boardsql.Store, http.Handler, *boardsql
 	t.Helper()
 	s, st := newServer(t)
 	s.cfg.Now = func() time.Time { return supNow }
-	admin := addUser(t, st, "ada.admin@example.org", "Ada Admin", "admin")
+	admin := addUser(t, st, "ada.admin@example.org", "Ada Admin", auth.Admin)
 	return s, st, s.Handler(), admin, sessionFor(t, s, admin)
 }
 
 func TestAdminPagesNeedTheAdminRole(t *testing.T) {
 	s, st, h, _, c := adminSetup(t)
-	staff := sessionFor(t, s, addUser(t, st, "sid.staff@example.org", "Sid Staff", "staff"))
+	staff := sessionFor(t, s, addUser(t, st, "sid.staff@example.org", "Sid Staff", auth.Staff))
 	for _, path := range []string{"/admin", "/admin/sets", "/admin/users", "/admin/board"} {
 		if rec := getAs(t, h, path, staff); rec.Code != 403 {
 			t.Errorf("staff GET %s: %d, want 403", path, rec.Code)
@@ -140,7 +141,7 @@ func TestAdminBrokenSetIsRefusedWithLines(t *testing.T) {
 func TestAdminUploadPreviewPublish(t *testing.T) {
 	s, st, h, admin, c := adminSetup(t)
 	ctx := context.Background()
-	applicant := addUser(t, st, "jordan.reyes@example.org", "Jordan Reyes", "applicant")
+	applicant := addUser(t, st, "jordan.reyes@example.org", "Jordan Reyes", auth.Applicant)
 	eligible := func() *portfolio.Portfolio { return supPortfolio(t, "cst-eligible.json") }
 	open := supCreate(t, s, applicant, "aasect-cst", "under_review", eligible(), nil)
 	draft := supCreate(t, s, applicant, "aasect-cst", "draft", eligible(), nil)
@@ -286,8 +287,8 @@ func TestAdminUploadAndPublishThroughTheAPI(t *testing.T) {
 func TestAdminEditsRolesAudited(t *testing.T) {
 	s, st, h, admin, c := adminSetup(t)
 	ctx := context.Background()
-	maya := addUser(t, st, "maya.okafor@example.org", "Maya Okafor", "applicant")
-	addUser(t, st, "jordan.reyes@example.org", "Jordan Reyes", "applicant")
+	maya := addUser(t, st, "maya.okafor@example.org", "Maya Okafor", auth.Applicant)
+	addUser(t, st, "jordan.reyes@example.org", "Jordan Reyes", auth.Applicant)
 
 	body := getAs(t, h, "/admin/users?q=okafor", c).Body.String()
 	if !strings.Contains(body, "Maya Okafor") || strings.Contains(body, "Jordan Reyes") || !strings.Contains(body, `for="role-`+strconv.FormatInt(maya.ID, 10)+`-reviewer"`) {
@@ -299,7 +300,7 @@ func TestAdminEditsRolesAudited(t *testing.T) {
 		t.Fatalf("save: %d %s", rec.Code, rec.Body)
 	}
 	got, _ := st.UserByID(ctx, maya.ID)
-	if strings.Join(got.Roles, ",") != "applicant,supervisor,reviewer" || got.Workplace != "Okafor Sex Therapy Associates" || got.Version != maya.Version+1 {
+	if auth.JoinRoles(got.Roles, ",") != "applicant,supervisor,reviewer" || got.Workplace != "Okafor Sex Therapy Associates" || got.Version != maya.Version+1 {
 		t.Fatalf("stored: %+v", got)
 	}
 	audits := supAudit(t, st, "user.update")
@@ -322,7 +323,7 @@ func TestAdminEditsRolesAudited(t *testing.T) {
 	if rec.Code != 422 {
 		t.Fatalf("self-demotion, API: %d", rec.Code)
 	}
-	if me, _ := st.UserByID(ctx, admin.ID); !me.HasRole("admin") || me.Version != admin.Version {
+	if me, _ := st.UserByID(ctx, admin.ID); !me.HasRole(auth.Admin) || me.Version != admin.Version {
 		t.Fatal("the refused self-demotion changed the account")
 	}
 	// Through the API: an unknown role is refused; a practice alone changes.
@@ -334,7 +335,7 @@ func TestAdminEditsRolesAudited(t *testing.T) {
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"practice": "Elsewhere"`) {
 		t.Fatalf("API practice: %d %s", rec.Code, rec.Body)
 	}
-	if got, _ := st.UserByID(ctx, maya.ID); !got.HasRole("reviewer") || got.Workplace != "Elsewhere" {
+	if got, _ := st.UserByID(ctx, maya.ID); !got.HasRole(auth.Reviewer) || got.Workplace != "Elsewhere" {
 		t.Fatalf("after PATCH: %+v", got)
 	}
 	var users struct {
@@ -347,7 +348,7 @@ func TestAdminEditsRolesAudited(t *testing.T) {
 		t.Fatalf("unknown account: %d", rec.Code)
 	}
 	// Another admin may demote this one.
-	other := addUser(t, st, "otto.admin@example.org", "Otto Admin", "admin")
+	other := addUser(t, st, "otto.admin@example.org", "Otto Admin", auth.Admin)
 	rec = supAPI(t, h, "PATCH", "/api/v1/admin/users/"+strconv.FormatInt(admin.ID, 10), `{"roles": ["staff"], "version": `+strconv.Itoa(admin.Version)+`}`, sessionFor(t, s, other))
 	if rec.Code != 200 {
 		t.Fatalf("demotion by another admin: %d %s", rec.Code, rec.Body)

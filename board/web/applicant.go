@@ -51,8 +51,8 @@ func (s *Server) applicantRoutes() {
 }
 
 // editable reports whether the applicant may change the portfolio now.
-func editable(state string) bool {
-	switch board.State(state) {
+func editable(state board.State) bool {
+	switch state {
 	case board.Draft, board.Returned, board.InfoRequested:
 		return true
 	}
@@ -105,7 +105,7 @@ func (s *Server) newApplication(ctx context.Context, u *boardsql.User, setID str
 		return 0, err
 	}
 	for _, a := range mine {
-		if !board.State(a.State).Final() {
+		if !a.State.Final() {
 			return 0, &board.Error{Code: "conflict", Message: fmt.Sprintf("you already have application %d for %s; continue that one", a.ID, setID)}
 		}
 	}
@@ -118,10 +118,10 @@ func (s *Server) newApplication(ctx context.Context, u *boardsql.User, setID str
 	var id int64
 	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if id, err = tx.CreateApplication(ctx, boardsql.Application{ApplicantID: u.ID, SetID: setID, State: string(board.Draft), Portfolio: data, CreatedAt: now}); err != nil {
+		if id, err = tx.CreateApplication(ctx, boardsql.Application{ApplicantID: u.ID, SetID: setID, State: board.Draft, Portfolio: data, CreatedAt: now}); err != nil {
 			return err
 		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: now, ActorID: u.ID, Action: "start", To: string(board.Draft)}); err != nil {
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: now, ActorID: u.ID, Action: "start", To: board.Draft}); err != nil {
 			return err
 		}
 		_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.start",
@@ -252,12 +252,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	// Who reviews an application and how they voted is the board's business.
 	events = slices.DeleteFunc(events, func(e boardsql.Event) bool { return boardOnlyEvent(e.Action) })
 	v := dashboardView{App: app, Eval: ev, Editable: editable(app.State), Events: events, Person: ev.Portfolio.Person}
-	for _, a := range board.Possible(board.State(app.State), board.Actor{Roles: u.Roles, IsOwner: true}) {
+	for _, a := range board.Possible(app.State, board.Actor{Roles: u.Roles, IsOwner: true}) {
 		if a != "none" && slices.Contains([]string{"submit", "withdraw", "answer_info"}, a) {
 			v.Actions = append(v.Actions, a)
 		}
 	}
-	if app.State == string(board.InfoRequested) {
+	if app.State == board.InfoRequested {
 		for _, e := range events {
 			if e.Action == string(board.RequestInfo) {
 				v.Request = e.Message
@@ -322,7 +322,7 @@ func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*boardsql.
 	}
 	if !editable(app.State) {
 		s.fail(w, r, http.StatusConflict, "The application cannot be changed now",
-			fmt.Sprintf("Application %d is %s; evidence can be changed while it is a draft, returned to you, or when the board asks for more information.", app.ID, strings.ReplaceAll(app.State, "_", " ")))
+			fmt.Sprintf("Application %d is %s; evidence can be changed while it is a draft, returned to you, or when the board asks for more information.", app.ID, app.State.Words()))
 		return nil, nil, false
 	}
 	p, err := s.livePortfolio(app)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/portfolio"
 )
@@ -53,7 +54,7 @@ func appPath(id int64, rest string) string {
 func TestApplicantBuildsPortfolioWithForms(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	id := appStart(t, s, c, "aasect-cst")
 
@@ -172,8 +173,8 @@ func TestApplicantBuildsPortfolioWithForms(t *testing.T) {
 func TestApplicantCannotReachAnotherApplicantsApplication(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	ana := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", "applicant"))
-	ben := sessionFor(t, s, addUser(t, st, "ben@example.org", "Ben Other", "applicant"))
+	ana := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant))
+	ben := sessionFor(t, s, addUser(t, st, "ben@example.org", "Ben Other", auth.Applicant))
 	id := appStart(t, s, ana, "aasect-cst")
 	for _, path := range []string{"", "/evidence/education/new", "/export", "/import", "/evidence/person/p1/edit"} {
 		if rec := getAs(t, h, appPath(id, path), ben); rec.Code != http.StatusNotFound {
@@ -201,8 +202,8 @@ func TestApplicantCannotReachAnotherApplicantsApplication(t *testing.T) {
 func TestImportExportSubmit(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	ana := addUser(t, st, "jordan@example.org", "Jordan Reyes", "applicant")
-	addUser(t, st, "staff@example.org", "Sam Staff", "staff")
+	ana := addUser(t, st, "jordan@example.org", "Jordan Reyes", auth.Applicant)
+	addUser(t, st, "staff@example.org", "Sam Staff", auth.Staff)
 	c := sessionFor(t, s, ana)
 	id := appStart(t, s, c, "aasect-cst")
 
@@ -276,7 +277,7 @@ func TestImportExportSubmit(t *testing.T) {
 func TestApplicantAPI(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	c := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", "applicant"))
+	c := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant))
 	do := func(method, path, body string, hdr ...string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(method, path, strings.NewReader(body))
 		req.AddCookie(c)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/portfolio"
@@ -22,8 +23,8 @@ import (
 // Sam is staff. It returns both, the application and their sessions.
 func submittedExample(t *testing.T, s *Server, st *boardsql.Store) (applicant, staff *boardsql.User, id int64, ac, sc *http.Cookie) {
 	t.Helper()
-	applicant = addUser(t, st, "jordan@example.org", "Jordan Reyes", "applicant")
-	staff = addUser(t, st, "sam@example.org", "Sam Staff", "staff")
+	applicant = addUser(t, st, "jordan@example.org", "Jordan Reyes", auth.Applicant)
+	staff = addUser(t, st, "sam@example.org", "Sam Staff", auth.Staff)
 	ac, sc = sessionFor(t, s, applicant), sessionFor(t, s, staff)
 	id = appStart(t, s, ac, "aasect-cst")
 	example, err := os.ReadFile("../../examples/portfolios/cst-eligible.json")

@@ -21,7 +21,7 @@ const DemoPassword = "certboard-demo-2026"
 type DemoLogin struct {
 	Email string
 	Name  string
-	Roles []string
+	Roles []auth.Role
 	// TOTPSecret is set for accounts that sign in with two factors; print
 	// codes with `certboard totp SECRET` or add it to an authenticator app.
 	TOTPSecret string
@@ -34,29 +34,29 @@ const demoDomain = "demo.certboard.example"
 
 type demoPerson struct {
 	name, local, practice string
-	roles                 []string
+	roles                 []auth.Role
 	note                  string
 }
 
 var demoPeople = []demoPerson{
-	{"Avery Adeyemi", "admin", "", []string{"admin", "staff"}, "board admin: requirement sets, users and roles, board details"},
-	{"Sam Okafor", "staff", "", []string{"staff"}, "board staff: the work queue, verification, reviewers, decisions"},
-	{"Dr. Priya Raman", "priya.raman", "Raman Psychology", []string{"reviewer"}, "peer reviewer with assigned applications"},
-	{"Dr. Tomás Silva", "tomas.silva", "Harbor Counseling", []string{"reviewer"}, "peer reviewer with assigned applications"},
-	{"Dr. Grace Kim", "grace.kim", "Lakeview Couples Clinic", []string{"reviewer"}, "peer reviewer who shares a practice with some applicants (a conflict)"},
-	{"Dr. Lee Park", "lee.park", "Park Sex Therapy", []string{"supervisor"}, "supervisor of most applicants: confirm or dispute their sessions"},
-	{"Jordan Reyes", "jordan", "Lakeview Couples Clinic", []string{"applicant"}, "approved"},
-	{"Riley Chen", "riley", "Lakeview Couples Clinic", []string{"applicant"}, "in peer review, one vote in"},
-	{"Casey Morgan", "casey", "Lakeview Couples Clinic", []string{"applicant"}, "under review by staff"},
-	{"Alex Rivera", "alex", "Lakeview Couples Clinic", []string{"applicant"}, "the board asked for more information"},
-	{"Taylor Brooks", "taylor", "Lakeview Couples Clinic", []string{"applicant"}, "submitted, waiting for staff"},
-	{"Quinn Harper", "quinn", "Lakeview Couples Clinic", []string{"applicant"}, "returned to the applicant"},
-	{"Drew Santos", "drew", "Lakeview Couples Clinic", []string{"applicant"}, "denied"},
-	{"Jamie Patel", "jamie", "Bayside Wellness", []string{"applicant"}, "draft: gathering evidence, sessions awaiting the supervisor"},
-	{"Morgan Diaz", "morgan", "Gulf Coast Therapy", []string{"applicant"}, "draft for the Florida title (florida-sex-therapist)"},
-	{"Kai Nakamura", "kai", "Lakeview Couples Clinic", []string{"applicant"}, "withdrawn"},
-	{"Dana Whitfield", "regulator", "Florida Board of Clinical Social Work, MFT and MHC", []string{"regulator"}, "regulator: title-use checks for people in the registry or an uploaded portfolio"},
-	{"Sunrise Sexuality Institute", "provider", "Sunrise Sexuality Institute", []string{"provider"}, "approved CE provider: reports completions for holders with an API token"},
+	{"Avery Adeyemi", "admin", "", []auth.Role{auth.Admin, auth.Staff}, "board admin: requirement sets, users and roles, board details"},
+	{"Sam Okafor", "staff", "", []auth.Role{auth.Staff}, "board staff: the work queue, verification, reviewers, decisions"},
+	{"Dr. Priya Raman", "priya.raman", "Raman Psychology", []auth.Role{auth.Reviewer}, "peer reviewer with assigned applications"},
+	{"Dr. Tomás Silva", "tomas.silva", "Harbor Counseling", []auth.Role{auth.Reviewer}, "peer reviewer with assigned applications"},
+	{"Dr. Grace Kim", "grace.kim", "Lakeview Couples Clinic", []auth.Role{auth.Reviewer}, "peer reviewer who shares a practice with some applicants (a conflict)"},
+	{"Dr. Lee Park", "lee.park", "Park Sex Therapy", []auth.Role{auth.Supervisor}, "supervisor of most applicants: confirm or dispute their sessions"},
+	{"Jordan Reyes", "jordan", "Lakeview Couples Clinic", []auth.Role{auth.Applicant}, "approved"},
+	{"Riley Chen", "riley", "Lakeview Couples Clinic", []auth.Role{auth.Applicant}, "in peer review, one vote in"},
+	{"Casey Morgan", "casey", "Lakeview Couples Clinic", []auth.Role{auth.Applicant}, "under review by staff"},
+	{"Alex Rivera", "alex", "Lakeview Couples Clinic", []auth.Role{auth.Applicant}, "the board asked for more information"},
+	{"Taylor Brooks", "taylor", "Lakeview Couples Clinic", []auth.Role{auth.Applicant}, "submitted, waiting for staff"},
+	{"Quinn Harper", "quinn", "Lakeview Couples Clinic", []auth.Role{auth.Applicant}, "returned to the applicant"},
+	{"Drew Santos", "drew", "Lakeview Couples Clinic", []auth.Role{auth.Applicant}, "denied"},
+	{"Jamie Patel", "jamie", "Bayside Wellness", []auth.Role{auth.Applicant}, "draft: gathering evidence, sessions awaiting the supervisor"},
+	{"Morgan Diaz", "morgan", "Gulf Coast Therapy", []auth.Role{auth.Applicant}, "draft for the Florida title (florida-sex-therapist)"},
+	{"Kai Nakamura", "kai", "Lakeview Couples Clinic", []auth.Role{auth.Applicant}, "withdrawn"},
+	{"Dana Whitfield", "regulator", "Florida Board of Clinical Social Work, MFT and MHC", []auth.Role{auth.Regulator}, "regulator: title-use checks for people in the registry or an uploaded portfolio"},
+	{"Sunrise Sexuality Institute", "provider", "Sunrise Sexuality Institute", []auth.Role{auth.Provider}, "approved CE provider: reports completions for holders with an API token"},
 }
 
 func demoEmail(local string) string { return local + "@" + demoDomain }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/portfolio"
@@ -84,7 +86,7 @@ func (s *Server) seedRegistryDemo(ctx context.Context, users map[string]*boardsq
 		}
 		now := s.now()
 		id, err := s.cfg.Store.CreateUser(ctx, boardsql.User{Email: demoEmail(h.local), Name: h.name, PasswordHash: jordan.PasswordHash,
-			Roles: []string{"applicant"}, CreatedAt: now, EmailVerifiedAt: now, Workplace: h.profile.Practice})
+			Roles: []auth.Role{auth.Applicant}, CreatedAt: now, EmailVerifiedAt: now, Workplace: h.profile.Practice})
 		if err != nil {
 			return err
 		}
@@ -134,18 +136,18 @@ func (s *Server) demoIssue(ctx context.Context, users map[string]*boardsql.User,
 	var id int64
 	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		var err error
-		if id, err = tx.CreateApplication(ctx, boardsql.Application{ApplicantID: u.ID, SetID: setID, State: "peer_review", Portfolio: data, CreatedAt: at}); err != nil {
+		if id, err = tx.CreateApplication(ctx, boardsql.Application{ApplicantID: u.ID, SetID: setID, State: board.PeerReview, Portfolio: data, CreatedAt: at}); err != nil {
 			return err
 		}
 		if err := tx.FreezeSnapshot(ctx, id, data, set.Version, at); err != nil {
 			return err
 		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: at, ActorID: staff.ID, Action: "send_to_peer_review", To: "peer_review",
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: at, ActorID: staff.ID, Action: string(board.SendToPeerReview), To: board.PeerReview,
 			Message: "Demo: an application for the registry."}); err != nil {
 			return err
 		}
 		_, err = tx.AppendAudit(ctx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", staff.ID), Action: "application.demo",
-			Subject: fmt.Sprintf("application/%d", id), After: "peer_review"})
+			Subject: fmt.Sprintf("application/%d", id), After: string(board.PeerReview)})
 		return err
 	})
 	if err != nil {
@@ -161,14 +163,14 @@ func (s *Server) demoIssue(ctx context.Context, users map[string]*boardsql.User,
 	}
 	var credID string
 	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if _, err := tx.SetApplicationState(ctx, id, app.Version, "peer_review", "approved", at); err != nil {
+		if _, err := tx.SetApplicationState(ctx, id, app.Version, board.PeerReview, board.Approved, at); err != nil {
 			return err
 		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: at, ActorID: staff.ID, Action: "approve", From: "peer_review", To: "approved"}); err != nil {
+		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: at, ActorID: staff.ID, Action: string(board.Approve), From: board.PeerReview, To: board.Approved}); err != nil {
 			return err
 		}
 		if _, err := tx.AppendAudit(ctx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", staff.ID), Action: "application.approve",
-			Subject: fmt.Sprintf("application/%d", id), Before: "peer_review", After: "approved"}); err != nil {
+			Subject: fmt.Sprintf("application/%d", id), Before: string(board.PeerReview), After: string(board.Approved)}); err != nil {
 			return err
 		}
 		credID, err = s.issueCredential(ctx, tx, staff, app, at)

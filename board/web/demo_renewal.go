@@ -92,7 +92,7 @@ func (s *Server) demoRenewalUser(ctx context.Context, local, name, practice stri
 			return nil, false, err
 		}
 		now := s.now()
-		if _, err := s.cfg.Store.CreateUser(ctx, boardsql.User{Email: email, Name: name, PasswordHash: hash, Roles: []string{"applicant"},
+		if _, err := s.cfg.Store.CreateUser(ctx, boardsql.User{Email: email, Name: name, PasswordHash: hash, Roles: []auth.Role{auth.Applicant},
 			CreatedAt: now, EmailVerifiedAt: now, Workplace: practice}); err != nil {
 			return nil, false, err
 		}
@@ -138,7 +138,7 @@ func (s *Server) demoIssuedCredential(ctx context.Context, holder, staff *boards
 	var credID string
 	var appID int64
 	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		id, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: holder.ID, SetID: set.ID, State: string(board.Approved), Portfolio: data, CreatedAt: at})
+		id, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: holder.ID, SetID: set.ID, State: board.Approved, Portfolio: data, CreatedAt: at})
 		if err != nil {
 			return err
 		}
@@ -146,14 +146,14 @@ func (s *Server) demoIssuedCredential(ctx context.Context, holder, staff *boards
 			return err
 		}
 		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: at, ActorID: staff.ID, Action: string(board.Approve),
-			From: string(board.PeerReview), To: string(board.Approved), Message: "demo: certified earlier"}); err != nil {
+			From: board.PeerReview, To: board.Approved, Message: "demo: certified earlier"}); err != nil {
 			return err
 		}
 		if _, err := tx.AppendAudit(ctx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", staff.ID), Action: "application.approve",
 			Subject: fmt.Sprintf("application/%d", id), Before: string(board.PeerReview), After: "approved (demo, dated " + dayOf(at).String() + ")"}); err != nil {
 			return err
 		}
-		app := &boardsql.Application{ID: id, ApplicantID: holder.ID, SetID: set.ID, State: string(board.Approved), Portfolio: data,
+		app := &boardsql.Application{ID: id, ApplicantID: holder.ID, SetID: set.ID, State: board.Approved, Portfolio: data,
 			Snapshot: data, SnapshotSetVersion: set.Version, ApplicantName: holder.Name, ApplicantEmail: holder.Email}
 		appID = id
 		credID, err = s.issueCredential(ctx, tx, staff, app, at)

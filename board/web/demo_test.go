@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 )
@@ -23,7 +24,7 @@ func TestSeedDemo(t *testing.T) {
 	}
 	for _, l := range logins {
 		// Staff, admins and the regulator must sign in with two factors.
-		staff := slices.Contains(l.Roles, "staff") || slices.Contains(l.Roles, "admin") || slices.Contains(l.Roles, "regulator")
+		staff := slices.Contains(l.Roles, auth.Staff) || slices.Contains(l.Roles, auth.Admin) || slices.Contains(l.Roles, auth.Regulator)
 		if staff != (l.TOTPSecret != "") {
 			t.Errorf("%s: staff or regulator %v, TOTP secret %q", l.Email, staff, l.TOTPSecret)
 		}
@@ -32,12 +33,12 @@ func TestSeedDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	states := map[string]int{}
+	states := map[board.State]int{}
 	for _, a := range apps {
 		states[a.State]++
 	}
 	for _, want := range board.States {
-		if states[string(want)] == 0 {
+		if states[want] == 0 {
 			t.Errorf("no demo application is %s (have %v)", want, states)
 		}
 	}

@@ -22,7 +22,9 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/blob"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/portfolio"
 )
@@ -569,9 +571,9 @@ func docBlobKey(appID int64) string {
 
 // docsClosed refuses uploads once the portfolio is not the applicant's to
 // change.
-func docsClosed(state string) *certboard.Error {
+func docsClosed(state board.State) *certboard.Error {
 	return conflict("Documents closed", fmt.Sprintf("documents can be added while the application is a draft, returned to you, "+
-		"or when the board asks for information; it is now %s.", strings.ReplaceAll(state, "_", " ")))
+		"or when the board asks for information; it is now %s.", state.Words()))
 }
 
 // addDocument stores a checked upload: the encrypted file first, then, in
@@ -836,16 +838,16 @@ func (s *Server) docPathDocument(w http.ResponseWriter, r *http.Request, app *bo
 // docRelName names, for the audit log, the relation under which a user
 // reached an application's documents.
 func docRelName(rel Relation) string {
-	var names []string
+	var names []auth.Role
 	for _, x := range []struct {
 		r    Relation
-		name string
-	}{{RelOwner, "applicant"}, {RelStaff, "staff"}, {RelReviewer, "reviewer"}, {RelSupervisor, "supervisor"}} {
+		name auth.Role
+	}{{RelOwner, auth.Applicant}, {RelStaff, auth.Staff}, {RelReviewer, auth.Reviewer}, {RelSupervisor, auth.Supervisor}} {
 		if rel&x.r != 0 {
 			names = append(names, x.name)
 		}
 	}
-	return strings.Join(names, "+")
+	return auth.JoinRoles(names, "+")
 }
 
 // auditDownload records that u is about to receive a document's file. A
@@ -964,7 +966,7 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 	if !editable(app.State) {
 		s.fail(w, r, http.StatusConflict, "Documents cannot be deleted now",
 			fmt.Sprintf("Application %d is %s; documents can be deleted while it is a draft, returned to you, or when the board asks for more information.",
-				app.ID, strings.ReplaceAll(app.State, "_", " ")))
+				app.ID, app.State.Words()))
 		return
 	}
 	var version int

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/portfolio"
@@ -205,7 +206,7 @@ func TestDocumentsUploadListDownload(t *testing.T) {
 	s, st, dir := docServer(t)
 	h := s.Handler()
 	ctx := context.Background()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	id := docApp(t, s, ana, docPortfolio)
 	base := appPath(id, "/documents")
@@ -357,7 +358,7 @@ func TestDocumentsUploadListDownload(t *testing.T) {
 	}
 
 	// Staff see and download the documents, but do not upload.
-	sam := addUser(t, st, "sam@board.example", "Sam Staff", "staff")
+	sam := addUser(t, st, "sam@board.example", "Sam Staff", auth.Staff)
 	sc := sessionFor(t, s, sam)
 	if rec := getAs(t, h, fmt.Sprintf("%s/%d", base, docs[0].ID), sc); rec.Code != 200 || !bytes.Equal(rec.Body.Bytes(), pdf) {
 		t.Fatalf("staff download: %d", rec.Code)
@@ -382,7 +383,7 @@ func TestDocumentsUploadListDownload(t *testing.T) {
 func TestDocumentsRefusedUploadsStoreNothing(t *testing.T) {
 	s, st, dir := docServer(t)
 	h := s.Handler()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	id := docApp(t, s, ana, docPortfolio)
 	app, _ := appLoad(t, st, id)
@@ -494,8 +495,8 @@ func TestDocumentsRefusedUploadsStoreNothing(t *testing.T) {
 func TestDocumentsAccess(t *testing.T) {
 	s, st, dir := docServer(t)
 	h := s.Handler()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
-	ben := addUser(t, st, "ben@example.org", "Ben Other", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
+	ben := addUser(t, st, "ben@example.org", "Ben Other", auth.Applicant)
 	c, bc := sessionFor(t, s, ana), sessionFor(t, s, ben)
 	id := docApp(t, s, ana, docPortfolio)
 	base := appPath(id, "/documents")
@@ -545,12 +546,12 @@ func TestDocumentsAccess(t *testing.T) {
 	}
 
 	// A peer reviewer sees the documents once assigned, and never uploads.
-	rita := addUser(t, st, "rita@example.org", "Rita Reviewer", "reviewer")
+	rita := addUser(t, st, "rita@example.org", "Rita Reviewer", auth.Reviewer)
 	rc := sessionFor(t, s, rita)
 	if rec := getAs(t, h, appPath(id, file), rc); rec.Code != http.StatusNotFound {
 		t.Errorf("an unassigned reviewer downloads: %d", rec.Code)
 	}
-	sam := addUser(t, st, "sam@board.example", "Sam Staff", "staff")
+	sam := addUser(t, st, "sam@board.example", "Sam Staff", auth.Staff)
 	if _, err := st.DB.Exec(st.Dialect.Rebind("INSERT INTO review_assignments (application_id, reviewer_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)"),
 		id, rita.ID, sam.ID, time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")); err != nil {
 		t.Fatal(err)
@@ -570,7 +571,7 @@ func TestDocumentsClosedOnceSubmitted(t *testing.T) {
 	s, st, dir := docServer(t)
 	h := s.Handler()
 	ctx := context.Background()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	id := docApp(t, s, ana, docPortfolio)
 	base := appPath(id, "/documents")
@@ -701,7 +702,7 @@ func TestDocumentDelete(t *testing.T) {
 	s, st, dir := docServer(t)
 	h := s.Handler()
 	ctx := context.Background()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	id := docApp(t, s, ana, docPortfolio)
 	first := docUploaded(t, s, st, c, id, "transcript", "deg-1")
@@ -797,7 +798,7 @@ func TestDocumentDeleteRefused(t *testing.T) {
 	s, st, _ := docServer(t)
 	h := s.Handler()
 	ctx := context.Background()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	id := docApp(t, s, ana, docPortfolio)
 	doc := docUploaded(t, s, st, c, id, "transcript", "deg-1")
@@ -816,9 +817,9 @@ func TestDocumentDeleteRefused(t *testing.T) {
 	}
 
 	// Not the owner: not found, whoever asks (staff and an assigned reviewer see the documents, but never delete).
-	bob := addUser(t, st, "bob@example.org", "Bob Other", "applicant")
-	sam := addUser(t, st, "sam@board.example", "Sam Staff", "staff")
-	rita := addUser(t, st, "rita@example.org", "Rita Reviewer", "reviewer")
+	bob := addUser(t, st, "bob@example.org", "Bob Other", auth.Applicant)
+	sam := addUser(t, st, "sam@board.example", "Sam Staff", auth.Staff)
+	rita := addUser(t, st, "rita@example.org", "Rita Reviewer", auth.Reviewer)
 	if _, err := st.DB.Exec(st.Dialect.Rebind("INSERT INTO review_assignments (application_id, reviewer_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)"),
 		id, rita.ID, sam.ID, time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")); err != nil {
 		t.Fatal(err)
@@ -928,13 +929,13 @@ func TestDocumentDeleteRefused(t *testing.T) {
 func TestDocumentDownloadsAudited(t *testing.T) {
 	s, st, _ := docServer(t)
 	h := s.Handler()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	id := docApp(t, s, ana, docPortfolio)
 	doc := docUploaded(t, s, st, c, id, "transcript")
-	sam := addUser(t, st, "sam@board.example", "Sam Staff", "staff")
-	rita := addUser(t, st, "rita@example.org", "Rita Reviewer", "reviewer")
-	lee := addUser(t, st, "lee@example.org", "Lee Supervisor", "supervisor")
+	sam := addUser(t, st, "sam@board.example", "Sam Staff", auth.Staff)
+	rita := addUser(t, st, "rita@example.org", "Rita Reviewer", auth.Reviewer)
+	lee := addUser(t, st, "lee@example.org", "Lee Supervisor", auth.Supervisor)
 	if _, err := st.DB.Exec(st.Dialect.Rebind("INSERT INTO review_assignments (application_id, reviewer_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)"),
 		id, rita.ID, sam.ID, time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")); err != nil {
 		t.Fatal(err)
@@ -964,7 +965,7 @@ func TestDocumentDownloadsAudited(t *testing.T) {
 		}
 	}
 	// Those who may not download leave no entry: a supervisor not named, another applicant, a missing document.
-	for _, u := range []*boardsql.User{lee, addUser(t, st, "bob@example.org", "Bob Other", "applicant")} {
+	for _, u := range []*boardsql.User{lee, addUser(t, st, "bob@example.org", "Bob Other", auth.Applicant)} {
 		if rec := getAs(t, h, page, sessionFor(t, s, u)); rec.Code != http.StatusNotFound {
 			t.Errorf("%s downloads: %d, want 404", u.Name, rec.Code)
 		}
@@ -998,7 +999,7 @@ func TestDocumentDownloadsAudited(t *testing.T) {
 func TestSweepDocumentFiles(t *testing.T) {
 	s, st, dir := docServer(t)
 	ctx := context.Background()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	id := docApp(t, s, ana, docPortfolio)
 	doc := docUploaded(t, s, st, c, id, "transcript")
@@ -1036,7 +1037,7 @@ func docAgeFiles(t *testing.T, d time.Duration) {
 func TestSweepKeepsYoungFilesWhateverTheServerClock(t *testing.T) {
 	s, st, _ := docServer(t)
 	ctx := context.Background()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	doc := docUploaded(t, s, st, sessionFor(t, s, ana), docApp(t, s, ana, docPortfolio), "transcript")
 	inFlight := docBlobKey(1) // written by an upload, its transaction still running
 	if err := s.cfg.Files.Put(ctx, inFlight, docPDF(t)); err != nil {
@@ -1066,7 +1067,7 @@ func TestSweepKeepsYoungFilesWhateverTheServerClock(t *testing.T) {
 func TestSweepWithTheWrongDatabaseDeletesNothing(t *testing.T) {
 	s, st, dir := docServer(t)
 	ctx := context.Background()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	id := docApp(t, s, ana, docPortfolio)
 	docUploaded(t, s, st, c, id, "transcript")
@@ -1114,7 +1115,7 @@ func TestDocumentDownloadRacingItsDeletion(t *testing.T) {
 	s, st, _ := docServer(t)
 	h := s.Handler()
 	ctx := context.Background()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	id := docApp(t, s, ana, docPortfolio)
 	gone := docUploaded(t, s, st, c, id, "transcript")

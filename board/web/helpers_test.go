@@ -27,7 +27,7 @@ var testHash = sync.OnceValue(func() string {
 
 // addUser creates a verified account with roles; staff, admins and
 // regulators also get two-factor sign-in marked as on, as they must have it.
-func addUser(t *testing.T, st *boardsql.Store, email, name string, roles ...string) *boardsql.User {
+func addUser(t *testing.T, st *boardsql.Store, email, name string, roles ...auth.Role) *boardsql.User {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now()
@@ -36,7 +36,7 @@ func addUser(t *testing.T, st *boardsql.Store, email, name string, roles ...stri
 		t.Fatal(err)
 	}
 	for _, r := range roles {
-		if r == "staff" || r == "admin" || r == "regulator" {
+		if r == auth.Staff || r == auth.Admin || r == auth.Regulator {
 			if _, err := st.DB.ExecContext(ctx, st.Dialect.Rebind("UPDATE users SET totp_enabled_at = ? WHERE id = ?"), now.UTC().Format("2006-01-02T15:04:05.000000Z"), id); err != nil {
 				t.Fatal(err)
 			}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/certboard/certboard/audit"
@@ -355,8 +354,8 @@ func renewalAdvice(renewal *boardsql.Application, link, base string, expired boo
 		}
 		return fmt.Sprintf("Start your renewal, log the CE of this cycle and submit it: %s/renewal\n", link)
 	}
-	out := fmt.Sprintf("Your renewal (application %d) is %s: %s/applications/%d\n", renewal.ID, strings.ReplaceAll(renewal.State, "_", " "), base, renewal.ID)
-	if renewal.State == string(board.Draft) || renewal.State == string(board.Returned) {
+	out := fmt.Sprintf("Your renewal (application %d) is %s: %s/applications/%d\n", renewal.ID, renewal.State.Words(), base, renewal.ID)
+	if renewal.State == board.Draft || renewal.State == board.Returned {
 		if expired {
 			return out + "Submit it for review: once the board approves it, your new credential is issued and any suspension for the missed renewal is lifted.\n"
 		}

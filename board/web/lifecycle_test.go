@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
@@ -67,14 +68,14 @@ func issueTo(t *testing.T, s *Server, holder, staff *boardsql.User, memberTo dat
 	now := s.now()
 	var credID string
 	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		id, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: holder.ID, SetID: "aasect-cst", State: string(board.Approved), Portfolio: data, CreatedAt: now})
+		id, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: holder.ID, SetID: "aasect-cst", State: board.Approved, Portfolio: data, CreatedAt: now})
 		if err != nil {
 			return err
 		}
 		if err := tx.FreezeSnapshot(ctx, id, data, set.Version, now); err != nil {
 			return err
 		}
-		app := &boardsql.Application{ID: id, ApplicantID: holder.ID, SetID: "aasect-cst", State: string(board.Approved), Portfolio: data,
+		app := &boardsql.Application{ID: id, ApplicantID: holder.ID, SetID: "aasect-cst", State: board.Approved, Portfolio: data,
 			Snapshot: data, SnapshotSetVersion: set.Version, ApplicantName: holder.Name, ApplicantEmail: holder.Email}
 		credID, err = s.issueCredential(ctx, tx, staff, app, now)
 		return err
@@ -136,8 +137,8 @@ func TestRemindersExpiryAndMissedRenewal(t *testing.T) {
 	start := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
 	s, st, clk := clockedServer(t, start)
 	ctx := context.Background()
-	staff := addUser(t, st, "staff@example.org", "Staff", "staff")
-	holder := addUser(t, st, "holder@example.org", "Hana Holder", "applicant")
+	staff := addUser(t, st, "staff@example.org", "Staff", auth.Staff)
+	holder := addUser(t, st, "holder@example.org", "Hana Holder", auth.Applicant)
 	c := issueTo(t, s, holder, staff, date.Date{}) // a membership without end
 	if want := start.AddDate(3, 0, 0); !c.ValidUntil.Equal(want) {
 		t.Fatalf("valid until %s, want %s", c.ValidUntil, want)
@@ -223,9 +224,9 @@ func TestLapsedMembershipSuspends(t *testing.T) {
 	start := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	s, st, clk := clockedServer(t, start)
 	ctx := context.Background()
-	staff := addUser(t, st, "staff@example.org", "Staff", "staff")
-	lapsing := addUser(t, st, "lapsing@example.org", "Lee Lapsing", "applicant")
-	renewed := addUser(t, st, "renewed@example.org", "Rae Renewed", "applicant")
+	staff := addUser(t, st, "staff@example.org", "Staff", auth.Staff)
+	lapsing := addUser(t, st, "lapsing@example.org", "Lee Lapsing", auth.Applicant)
+	renewed := addUser(t, st, "renewed@example.org", "Rae Renewed", auth.Applicant)
 	end := date.Of(2026, 12, 31)
 	c1 := issueTo(t, s, lapsing, staff, end)
 	c2 := issueTo(t, s, renewed, staff, end)
@@ -287,8 +288,8 @@ func TestLapsedMembershipSuspends(t *testing.T) {
 func TestJobsSurviveRestart(t *testing.T) {
 	start := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	s, st, _ := clockedServer(t, start)
-	staff := addUser(t, st, "staff@example.org", "Staff", "staff")
-	holder := addUser(t, st, "holder@example.org", "Hana Holder", "applicant")
+	staff := addUser(t, st, "staff@example.org", "Staff", auth.Staff)
+	holder := addUser(t, st, "holder@example.org", "Hana Holder", auth.Applicant)
 	c := issueTo(t, s, holder, staff, date.Date{})
 	later := &testClock{t: c.ValidUntil.AddDate(0, 0, -100)}
 	s2, err := New(Config{Store: st, Sets: s.cfg.Sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: later.Now})
@@ -404,9 +405,9 @@ func TestSweepSurvivesOneBadCredential(t *testing.T) {
 	start := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	s, st, clk := clockedServer(t, start)
 	ctx := context.Background()
-	staff := addUser(t, st, "staff@example.org", "Staff", "staff")
-	broken := addUser(t, st, "broken@example.org", "Bo Broken", "applicant")
-	lapsing := addUser(t, st, "lapsing@example.org", "Lee Lapsing", "applicant")
+	staff := addUser(t, st, "staff@example.org", "Staff", auth.Staff)
+	broken := addUser(t, st, "broken@example.org", "Bo Broken", auth.Applicant)
+	lapsing := addUser(t, st, "lapsing@example.org", "Lee Lapsing", auth.Applicant)
 	end := date.Of(2026, 12, 31)
 	c1 := issueTo(t, s, broken, staff, end)
 	c2 := issueTo(t, s, lapsing, staff, end)
@@ -434,8 +435,8 @@ func TestNoReminderForSuspendedCredential(t *testing.T) {
 	start := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	s, st, clk := clockedServer(t, start)
 	ctx := context.Background()
-	staff := addUser(t, st, "staff@example.org", "Staff", "staff")
-	holder := addUser(t, st, "h@example.org", "Hal Holder", "applicant")
+	staff := addUser(t, st, "staff@example.org", "Staff", auth.Staff)
+	holder := addUser(t, st, "h@example.org", "Hal Holder", auth.Applicant)
 	c := issueTo(t, s, holder, staff, date.Date{})
 	if err := st.InTx(ctx, func(tx *boardsql.Tx) error {
 		return tx.SetCredentialStatus(ctx, c.ID, "suspend", "board decision", s.now())

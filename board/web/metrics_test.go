@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 )
 
@@ -15,11 +16,11 @@ import (
 func TestMetricsNeedStaffOnTheMainListener(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff")
-	applicant := addUser(t, st, "app@example.org", "Alex Applicant", "applicant")
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", auth.Staff)
+	applicant := addUser(t, st, "app@example.org", "Alex Applicant", auth.Applicant)
 	now := s.now()
 	nf, err := st.CreateUser(context.Background(), boardsql.User{Email: "nofactor@example.org", Name: "No Factor", PasswordHash: testHash(),
-		Roles: []string{"staff"}, CreatedAt: now, EmailVerifiedAt: now})
+		Roles: []auth.Role{auth.Staff}, CreatedAt: now, EmailVerifiedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestMetricsApart(t *testing.T) {
 	s, st := newServer(t)
 	mh := s.MetricsApart()
 	h := s.Handler()
-	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff")
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", auth.Staff)
 	get(t, h, "/healthz")
 	get(t, h, "/api/v1/nothing-here")
 	for who, c := range map[string]*http.Cookie{"anonymous": nil, "staff": sessionFor(t, s, staff)} {

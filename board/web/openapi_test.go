@@ -18,6 +18,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/portfolio"
 )
@@ -493,11 +494,15 @@ func openAPIParamEnum(t *testing.T, doc map[string]any, method, path, name strin
 	return nil
 }
 
-func openAPISameSet(t *testing.T, what string, got, want []string) {
+func openAPISameSet[T ~string](t *testing.T, what string, got []string, want []T) {
 	t.Helper()
-	got, want = slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))
-	if !slices.Equal(got, want) {
-		t.Errorf("%s: the document says %v, the code %v", what, got, want)
+	var code []string
+	for _, w := range want {
+		code = append(code, string(w))
+	}
+	got, code = slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(code))
+	if !slices.Equal(got, code) {
+		t.Errorf("%s: the document says %v, the code %v", what, got, code)
 	}
 }
 
@@ -517,7 +522,7 @@ func TestOpenAPIMatchesCode(t *testing.T) {
 	// some state.
 	actions := map[string]bool{}
 	for _, st := range board.States {
-		for _, a := range board.Possible(st, board.Actor{Roles: []string{"staff"}, IsOwner: true}) {
+		for _, a := range board.Possible(st, board.Actor{Roles: []auth.Role{auth.Staff}, IsOwner: true}) {
 			if a != "none" {
 				actions[a] = true
 			}
@@ -531,7 +536,7 @@ func TestOpenAPIMatchesCode(t *testing.T) {
 	openAPISameSet(t, "document kinds (upload)",
 		openAPIEnum(t, doc, "/paths/~1api~1v1~1applications~1{id}~1documents/post/requestBody/content/multipart~1form-data/schema/properties/kind"), docKinds())
 	openAPISameSet(t, "document kinds", openAPIEnum(t, doc, "/components/schemas/Document/properties/kind"), append(docKinds(), ""))
-	openAPISameSet(t, "roles", openAPIEnum(t, doc, "/components/schemas/AdminUser/properties/roles/items"), adminRoles)
+	openAPISameSet(t, "roles", openAPIEnum(t, doc, "/components/schemas/AdminUser/properties/roles/items"), auth.Roles)
 
 	format, _ := openAPIPointer(doc, "/components/schemas/Portfolio/properties/format/const")
 	if format != portfolio.FormatV1 {
@@ -700,11 +705,11 @@ func TestOpenAPIAnswersMatchSchemas(t *testing.T) {
 	h := s.Handler()
 	doc := openAPIDocument(t)
 	c := openAPICompiler(t)
-	applicant := addUser(t, st, "ann@example.org", "Ann Applicant", "applicant")
-	staff := addUser(t, st, "sam@example.org", "Sam Staff", "staff")
-	admin := addUser(t, st, "ada@example.org", "Ada Admin", "admin")
-	reviewer := addUser(t, st, "rex@example.org", "Rex Reviewer", "reviewer")
-	supervisor := addUser(t, st, "sue@example.org", "Sue Supervisor", "supervisor")
+	applicant := addUser(t, st, "ann@example.org", "Ann Applicant", auth.Applicant)
+	staff := addUser(t, st, "sam@example.org", "Sam Staff", auth.Staff)
+	admin := addUser(t, st, "ada@example.org", "Ada Admin", auth.Admin)
+	reviewer := addUser(t, st, "rex@example.org", "Rex Reviewer", auth.Reviewer)
+	supervisor := addUser(t, st, "sue@example.org", "Sue Supervisor", auth.Supervisor)
 	ann, sam, ada := sessionFor(t, s, applicant), sessionFor(t, s, staff), sessionFor(t, s, admin)
 	rex, sue := sessionFor(t, s, reviewer), sessionFor(t, s, supervisor)
 

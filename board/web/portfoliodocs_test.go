@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/portfolio"
 )
@@ -81,7 +82,7 @@ func TestExportImportKeepsDocuments(t *testing.T) {
 	s, st, _ := docServer(t)
 	h := s.Handler()
 	ctx := context.Background()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	first := docApp(t, s, ana, docPortfolio)
 	transcript := docUploaded(t, s, st, c, first, "transcript", "deg-1")
@@ -163,7 +164,7 @@ func TestExportImportKeepsDocuments(t *testing.T) {
 	}
 
 	// Another account never gets Ana's files: the items are not on file.
-	bo := addUser(t, st, "bo@example.org", "Bo Other", "applicant")
+	bo := addUser(t, st, "bo@example.org", "Bo Other", auth.Applicant)
 	bc := sessionFor(t, s, bo)
 	theirs := docApp(t, s, bo, `{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Bo Other"}}`)
 	out = pdImportOK(t, s, theirs, exported, bc)
@@ -210,7 +211,7 @@ func TestExportImportKeepsDocuments(t *testing.T) {
 func TestImportPageSaysWhatBecameOfDocuments(t *testing.T) {
 	s, st, _ := docServer(t)
 	h := s.Handler()
-	ana := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	ana := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, ana)
 	first := docApp(t, s, ana, docPortfolio)
 	doc := docUploaded(t, s, st, c, first, "transcript", "deg-1")

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/ce"
 	"github.com/certboard/certboard/date"
@@ -47,7 +48,7 @@ var ErrProviderNotApproved = errors.New("provider not approved")
 // is in force today; otherwise an error that says why (wrapping
 // ErrProviderNotApproved).
 func (s *Server) ApprovedProvider(ctx context.Context, u *boardsql.User) (*boardsql.ProviderProfile, error) {
-	if !u.HasRole("provider") {
+	if !u.HasRole(auth.Provider) {
 		return nil, fmt.Errorf("%s does not hold the provider role; a board admin grants it: %w", u.Email, ErrProviderNotApproved)
 	}
 	p, err := s.cfg.Store.ProviderProfile(ctx, u.ID)
@@ -580,7 +581,7 @@ func (s *Server) apiSetProviderProfile(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &in, "name, approvals, approved, approved_from and approved_until", maxAPIBody) {
 		return
 	}
-	if !u.HasRole("provider") {
+	if !u.HasRole(auth.Provider) {
 		problem(w, http.StatusUnprocessableEntity, "Not a provider account", fmt.Sprintf("uid: account %d (%s) does not hold the provider role; grant it on the users page first", id, u.Email))
 		return
 	}

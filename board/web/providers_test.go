@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/ce"
 	"github.com/certboard/certboard/date"
@@ -43,7 +44,7 @@ func newProvWorld(t *testing.T) *provWorld {
 	s.cfg.Now = func() time.Time { return provNow }
 	ctx := context.Background()
 	w := &provWorld{s: s, st: st, h: s.Handler(), credID: "7f0c2a5e-1111-4c3a-9d2e-0123456789ab"}
-	w.holder = addUser(t, st, "hana@example.org", "Hana Holder", "applicant")
+	w.holder = addUser(t, st, "hana@example.org", "Hana Holder", auth.Applicant)
 	err := st.InTx(ctx, func(tx *boardsql.Tx) error {
 		appID, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: w.holder.ID, SetID: "aasect-cst", State: "approved",
 			Portfolio: []byte(`{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Hana Holder"}}`), CreatedAt: provIssued})
@@ -57,7 +58,7 @@ func newProvWorld(t *testing.T) *provWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.provider = addUser(t, st, "ce@sunrise.example", "Sunrise Sexuality Institute", "provider")
+	w.provider = addUser(t, st, "ce@sunrise.example", "Sunrise Sexuality Institute", auth.Provider)
 	if err := st.SetProviderProfile(ctx, st.DB, boardsql.ProviderProfile{UserID: w.provider.ID, Name: "Sunrise Sexuality Institute", Approved: true,
 		Approvals: []boardsql.ProviderApproval{{Body: "AASECT", Number: "AP-1"}}, UpdatedAt: provNow}); err != nil {
 		t.Fatal(err)
@@ -290,7 +291,7 @@ func TestProviderReportRefusals(t *testing.T) {
 		t.Errorf("listing as the holder: %d", rec.Code)
 	}
 	// A provider the board has not approved, or no longer approves.
-	other := addUser(t, w.st, "new@provider.example", "New Provider", "provider")
+	other := addUser(t, w.st, "new@provider.example", "New Provider", auth.Provider)
 	post(provToken(t, w.s, other), w.completion(nil), 403, "has not approved new@provider.example as a CE provider yet")
 	if err := w.st.SetProviderProfile(context.Background(), w.st.DB, boardsql.ProviderProfile{UserID: other.ID, Name: "New Provider", Approved: true,
 		ApprovedUntil: date.MustParse("2026-06-01"), UpdatedAt: provNow}); err != nil {
@@ -324,7 +325,7 @@ func TestProviderListsOnlyItsOwnReports(t *testing.T) {
 			t.Fatalf("report %d: %d %s", i, rec.Code, rec.Body)
 		}
 	}
-	other := addUser(t, w.st, "other@provider.example", "Other Provider", "provider")
+	other := addUser(t, w.st, "other@provider.example", "Other Provider", auth.Provider)
 	if err := w.st.SetProviderProfile(context.Background(), w.st.DB, boardsql.ProviderProfile{UserID: other.ID, Name: "Other Provider", Approved: true, UpdatedAt: provNow}); err != nil {
 		t.Fatal(err)
 	}
@@ -381,8 +382,8 @@ func TestProviderListsOnlyItsOwnReports(t *testing.T) {
 func TestAdminSetsProviderProfile(t *testing.T) {
 	w := newProvWorld(t)
 	doc, c := openAPIDocument(t), openAPICompiler(t)
-	admin := sessionFor(t, w.s, addUser(t, w.st, "ada@example.org", "Ada Admin", "admin", "staff"))
-	newcomer := addUser(t, w.st, "new@provider.example", "New Provider", "provider")
+	admin := sessionFor(t, w.s, addUser(t, w.st, "ada@example.org", "Ada Admin", auth.Admin, auth.Staff))
+	newcomer := addUser(t, w.st, "new@provider.example", "New Provider", auth.Provider)
 	put := func(uid int64, body string, want int) *httptest.ResponseRecorder {
 		t.Helper()
 		rec := openAPICall(t, w.h, "PUT", fmt.Sprintf("/api/v1/admin/providers/%d", uid), body, admin)
@@ -419,7 +420,7 @@ func TestAdminSetsProviderProfile(t *testing.T) {
 func TestDemoProviderIsApproved(t *testing.T) {
 	s, st := newServer(t)
 	ctx := context.Background()
-	u := addUser(t, st, demoEmail("provider"), "Sunrise Sexuality Institute", "provider")
+	u := addUser(t, st, demoEmail("provider"), "Sunrise Sexuality Institute", auth.Provider)
 	for range 2 { // twice: the second changes nothing
 		if err := s.seedProviderDemo(ctx, map[string]*boardsql.User{"provider": u}); err != nil {
 			t.Fatal(err)

@@ -106,12 +106,12 @@ func (s *Server) startRenewalTx(ctx context.Context, tx *boardsql.Tx, holder *bo
 	if err != nil {
 		return 0, false, err
 	}
-	id, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: holder.ID, SetID: renewalSet, State: string(board.Draft),
+	id, err := tx.CreateApplication(ctx, boardsql.Application{ApplicantID: holder.ID, SetID: renewalSet, State: board.Draft,
 		Portfolio: data, CreatedAt: now, RenewsCredential: credentialID})
 	if err != nil {
 		return 0, false, err
 	}
-	if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: now, ActorID: actor, Action: "start", To: string(board.Draft)}); err != nil {
+	if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: now, ActorID: actor, Action: "start", To: board.Draft}); err != nil {
 		return 0, false, err
 	}
 	_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", actor), Action: "renewal.start",
@@ -127,7 +127,7 @@ func (s *Server) openRenewal(ctx context.Context, holderID int64, credentialID s
 		return nil, err
 	}
 	for _, a := range mine {
-		if a.RenewsCredential == credentialID && !board.State(a.State).Final() {
+		if a.RenewsCredential == credentialID && !a.State.Final() {
 			return s.cfg.Store.Application(ctx, a.ID)
 		}
 	}
@@ -312,7 +312,7 @@ func (s *Server) afterIssue(ctx context.Context, tx *boardsql.Tx, by *boardsql.U
 // of first applications approves only after peer review). The frozen report
 // must then be eligible with verified evidence.
 func (s *Server) nextState(app *boardsql.Application, u *boardsql.User, action board.Action, reason string) (board.State, error) {
-	from := board.State(app.State)
+	from := app.State
 	to, err := board.Next(from, action, board.Actor{Roles: u.Roles, IsOwner: app.ApplicantID == u.ID}, reason)
 	if err == nil || app.RenewsCredential == "" || action != board.Approve || from != board.UnderReview || !u.IsStaff() ||
 		app.ApplicantID == u.ID {
@@ -400,7 +400,7 @@ func (s *Server) renewalState(ctx context.Context, c *boardsql.IssuedCredential)
 	}
 	v.App = app
 	switch {
-	case app != nil && !board.State(app.State).Final():
+	case app != nil && !app.State.Final():
 	case c.Status() != "active":
 		v.Why = fmt.Sprintf("This credential is %s; only an active credential is renewed.", c.Status())
 	case !c.ValidUntil.IsZero() && !s.now().Before(c.ValidUntil):
@@ -464,10 +464,10 @@ type renewalJSON struct {
 	CanStart     bool       `json:"can_start"`
 	Why          string     `json:"why,omitempty"`
 	Application  *struct {
-		ID      int64  `json:"id"`
-		State   string `json:"state"`
-		Version int    `json:"version"`
-		URL     string `json:"url"`
+		ID      int64       `json:"id"`
+		State   board.State `json:"state"`
+		Version int         `json:"version"`
+		URL     string      `json:"url"`
 	} `json:"application,omitempty"`
 	// NewValidUntil is the validity an approval today would give.
 	NewValidUntil *time.Time          `json:"new_valid_until,omitempty"`
@@ -480,16 +480,16 @@ func (s *Server) renewalAnswer(v *renewalView) renewalJSON {
 		t := v.C.ValidUntil.UTC()
 		out.ValidUntil = &t
 	}
-	if !v.NewUntil.IsZero() && (v.CanStart || (v.App != nil && !board.State(v.App.State).Final())) {
+	if !v.NewUntil.IsZero() && (v.CanStart || (v.App != nil && !v.App.State.Final())) {
 		t := v.NewUntil.UTC()
 		out.NewValidUntil = &t
 	}
 	if v.App != nil {
 		out.Application = &struct {
-			ID      int64  `json:"id"`
-			State   string `json:"state"`
-			Version int    `json:"version"`
-			URL     string `json:"url"`
+			ID      int64       `json:"id"`
+			State   board.State `json:"state"`
+			Version int         `json:"version"`
+			URL     string      `json:"url"`
 		}{v.App.ID, v.App.State, v.App.Version, fmt.Sprintf("/api/v1/applications/%d", v.App.ID)}
 	}
 	if v.Eval != nil {
@@ -571,7 +571,7 @@ func (s *Server) queueRenewal(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	if app.State == string(board.UnderReview) {
+	if app.State == board.UnderReview {
 		v.Why = s.renewalApprovalProblem(app)
 	}
 	s.render(w, r, http.StatusOK, "renewal_staff", page{Title: fmt.Sprintf("Renewal %d", app.ID), Data: v})

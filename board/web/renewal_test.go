@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
@@ -37,9 +38,9 @@ func TestRenewalSupersedes(t *testing.T) {
 	s, st, clk := clockedServer(t, start)
 	ctx := context.Background()
 	h := s.Handler()
-	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff")
-	holder := addUser(t, st, "holder@example.org", "Hana Holder", "applicant")
-	other := addUser(t, st, "other@example.org", "Otto Other", "applicant")
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", auth.Staff)
+	holder := addUser(t, st, "holder@example.org", "Hana Holder", auth.Applicant)
+	other := addUser(t, st, "other@example.org", "Otto Other", auth.Applicant)
 	old := issueTo(t, s, holder, staff, date.Date{})
 	clk.Set(time.Date(2028, 12, 1, 9, 0, 0, 0, time.UTC)) // after the 120-day reminder
 	hc, sc, oc := sessionFor(t, s, holder), sessionFor(t, s, staff), sessionFor(t, s, other)
@@ -197,9 +198,9 @@ func TestRenewalSupersedes(t *testing.T) {
 func TestRenewalAPIStart(t *testing.T) {
 	s, st, _ := clockedServer(t, time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC))
 	h := s.Handler()
-	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff")
-	holder := addUser(t, st, "holder@example.org", "Hana Holder", "applicant")
-	other := addUser(t, st, "other@example.org", "Otto Other", "applicant")
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", auth.Staff)
+	holder := addUser(t, st, "holder@example.org", "Hana Holder", auth.Applicant)
+	other := addUser(t, st, "other@example.org", "Otto Other", auth.Applicant)
 	c := issueTo(t, s, holder, staff, date.Date{})
 	doc, oc := openAPIDocument(t), openAPICompiler(t)
 	call := func(who *boardsql.User) (int, renewalJSON) {
@@ -333,7 +334,7 @@ func TestRenewalNotIssuedForChangedCredential(t *testing.T) {
 	start := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
 	s, st, clk := clockedServer(t, start)
 	ctx := context.Background()
-	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff")
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", auth.Staff)
 	approve := func(app *boardsql.Application) error {
 		app, _ = st.Application(ctx, app.ID)
 		_, err := s.staffAct(ctx, staff, app, app.Version, board.Approve, "")
@@ -346,11 +347,11 @@ func TestRenewalNotIssuedForChangedCredential(t *testing.T) {
 		}
 	}
 	clk.Set(start)
-	suspendedHolder := addUser(t, st, "sus@example.org", "Sue Spended", "applicant")
+	suspendedHolder := addUser(t, st, "sus@example.org", "Sue Spended", auth.Applicant)
 	sus := issueTo(t, s, suspendedHolder, staff, date.Date{})
-	revokedHolder := addUser(t, st, "rev@example.org", "Rex Revoked", "applicant")
+	revokedHolder := addUser(t, st, "rev@example.org", "Rex Revoked", auth.Applicant)
 	rev := issueTo(t, s, revokedHolder, staff, date.Date{})
-	lateHolder := addUser(t, st, "late@example.org", "Lea Late", "applicant")
+	lateHolder := addUser(t, st, "late@example.org", "Lea Late", auth.Applicant)
 	late := issueTo(t, s, lateHolder, staff, date.Date{})
 
 	clk.Set(start.AddDate(2, 10, 0))
@@ -413,8 +414,8 @@ func TestRenewalNotIssuedForChangedCredential(t *testing.T) {
 func TestRenewalNeverApprovedByItsHolder(t *testing.T) {
 	start := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
 	s, st, clk := clockedServer(t, start)
-	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff")
-	self := addUser(t, st, "self@example.org", "Stella Self", "staff", "applicant")
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", auth.Staff)
+	self := addUser(t, st, "self@example.org", "Stella Self", auth.Staff, auth.Applicant)
 	c := issueTo(t, s, self, staff, date.Date{})
 	clk.Set(start.AddDate(2, 10, 0))
 	app := readyRenewal(t, s, self, staff, c)
@@ -435,8 +436,8 @@ func TestRenewalStartedOnceUnderConcurrency(t *testing.T) {
 	start := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
 	s, st, _ := clockedServer(t, start)
 	ctx := context.Background()
-	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff")
-	holder := addUser(t, st, "holder@example.org", "Hana Holder", "applicant")
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", auth.Staff)
+	holder := addUser(t, st, "holder@example.org", "Hana Holder", auth.Applicant)
 	c := issueTo(t, s, holder, staff, date.Date{})
 	const n = 8
 	ids := make([]int64, n)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/eligibility"
 	"github.com/certboard/certboard/portfolio"
@@ -19,7 +20,7 @@ import (
 func TestNobodySupervisesTheirOwnApplication(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	u := addUser(t, st, "lee@example.org", "Lee Park", "applicant", "supervisor")
+	u := addUser(t, st, "lee@example.org", "Lee Park", auth.Applicant, auth.Supervisor)
 	c := sessionFor(t, s, u)
 	id := appStart(t, s, c, "aasect-cst")
 	if rec := postForm(t, h, appPath(id, "/evidence/supervisors"), url.Values{"version": {"1"}, "name": {"Lee Park"}, "email": {"lee@example.org"}}, c); rec.Code != 303 {
@@ -48,7 +49,7 @@ func TestNobodySupervisesTheirOwnApplication(t *testing.T) {
 func TestEditKeepsAreasOfOtherSets(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	c := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", "applicant"))
+	c := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant))
 	id := appStart(t, s, c, "aasect-cst")
 	doc := `{"format":"certboard.portfolio/v1","person":{"id":"p","name":"Ana"},"education":[{"id":"e1","title":"T","kind":"ce",
 		"provider":{"name":"P","kind":"approved_provider","approved_by":["AASECT, Inc."]},"delivery":"in_person","date":"2025-01-02","hours":10,
@@ -83,7 +84,7 @@ func TestEditKeepsAreasOfOtherSets(t *testing.T) {
 func TestAPIItemIDs(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	u := addUser(t, st, "ana@example.org", "Ana Example", "applicant")
+	u := addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant)
 	c := sessionFor(t, s, u)
 	id := appStart(t, s, c, "aasect-cst")
 	base := "/api/v1" + appPath(id, "/evidence/attestations")
@@ -109,7 +110,7 @@ func TestAPIItemIDs(t *testing.T) {
 func TestReportFollowsTheEvidence(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	c := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", "applicant"))
+	c := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant))
 	id := appStart(t, s, c, "aasect-cst")
 	status := func() eligibility.Status {
 		rec := getAs(t, h, "/api/v1"+appPath(id, "/eligibility"), c)
@@ -159,8 +160,8 @@ func TestReviewerGetsTheSnapshotNotTheWorkingCopy(t *testing.T) {
 func TestMadeStaffSignsInAgain(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	admin := addUser(t, st, "admin@example.org", "Ada Admin", "admin")
-	u := addUser(t, st, "sam@example.org", "Sam Soon-Staff", "applicant")
+	admin := addUser(t, st, "admin@example.org", "Ada Admin", auth.Admin)
+	u := addUser(t, st, "sam@example.org", "Sam Soon-Staff", auth.Applicant)
 	old := sessionFor(t, s, u)
 	if rec := getAs(t, h, "/api/v1/me", old); rec.Code != 200 {
 		t.Fatalf("before: %d", rec.Code)

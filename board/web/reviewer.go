@@ -13,6 +13,7 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 )
@@ -119,7 +120,7 @@ func (s *Server) decidedReview(w http.ResponseWriter, r *http.Request) bool {
 	}
 	ctx, u := r.Context(), userFrom(r)
 	app, err := s.cfg.Store.Application(ctx, id)
-	if err != nil || !board.State(app.State).Final() {
+	if err != nil || !app.State.Final() {
 		return false // s.application answers a missing one or an error
 	}
 	mine, err := s.cfg.Store.ReviewerAssignments(ctx, u.ID)
@@ -155,7 +156,7 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 		s.internal(w, err)
 		return
 	}
-	if board.State(app.State).Final() {
+	if app.State.Final() {
 		// Decided since the request was let through (a vote that lost the
 		// race with the decision): the evidence is closed to reviewers now.
 		if !s.decidedReview(w, r) {
@@ -183,7 +184,7 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 		s.internal(w, err)
 		return
 	}
-	v := reviewView{App: app, Eval: ev, Groups: reviewEvidence(ev.Portfolio), CanVote: app.State == string(board.PeerReview), Failed: failed}
+	v := reviewView{App: app, Eval: ev, Groups: reviewEvidence(ev.Portfolio), CanVote: app.State == board.PeerReview, Failed: failed}
 	markNotOnFile(v.Groups, docs)
 	for _, a := range assigned {
 		if a.ReviewerID == u.ID {
@@ -212,9 +213,9 @@ func (s *Server) reviewFailed(w http.ResponseWriter, r *http.Request, app *board
 // required unless approving) while the application is in peer review. A
 // reviewer has one vote and may change it until the board decides.
 func (s *Server) castVote(ctx context.Context, u *boardsql.User, app *boardsql.Application, vote, comments string) error {
-	if app.State != string(board.PeerReview) {
+	if app.State != board.PeerReview {
 		return &board.Error{Code: "conflict", Message: fmt.Sprintf("votes are taken while an application is in peer review; application %d is %s",
-			app.ID, strings.ReplaceAll(app.State, "_", " "))}
+			app.ID, app.State.Words())}
 	}
 	switch vote {
 	case boardsql.VoteApprove, boardsql.VoteReject, boardsql.VoteRevise:
@@ -233,7 +234,7 @@ func (s *Server) castVote(ctx context.Context, u *boardsql.User, app *boardsql.A
 		// The state was read before: a decision made since (approved,
 		// returned, …) refuses the vote instead of recording it on a
 		// decided application.
-		if err := tx.HoldState(ctx, app.ID, string(board.PeerReview)); errors.Is(err, boardsql.ErrConflict) {
+		if err := tx.HoldState(ctx, app.ID, board.PeerReview); errors.Is(err, boardsql.ErrConflict) {
 			return &board.Error{Code: "conflict", Message: "votes are taken while an application is in peer review; " +
 				strings.TrimSuffix(err.Error(), ": "+boardsql.ErrConflict.Error())}
 		} else if err != nil {
@@ -262,10 +263,10 @@ func (s *Server) declareConflict(ctx context.Context, u *boardsql.User, app *boa
 	if len(reason) > 2000 {
 		return badInput("reason", "write at most 2000 characters")
 	}
-	if board.State(app.State).Final() {
+	if app.State.Final() {
 		return &board.Error{Code: "conflict", Message: fmt.Sprintf("application %d is already %s", app.ID, app.State)}
 	}
-	staff, err := s.cfg.Store.Users(ctx, "staff")
+	staff, err := s.cfg.Store.Users(ctx, auth.Staff)
 	if err != nil {
 		return err
 	}

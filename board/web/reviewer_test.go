@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 )
@@ -18,9 +19,9 @@ import (
 func reviewSetup(t *testing.T) (b *queueBoard, id int64, ann, rita, otto *boardsql.User) {
 	t.Helper()
 	b = queueNewBoard(t)
-	ann = addUser(t, b.st, "ann@example.org", "Ann Applicant", "applicant")
-	rita = addUser(t, b.st, "rita@example.org", "Rita Reviewer", "reviewer")
-	otto = addUser(t, b.st, "otto@example.org", "Otto Other", "reviewer")
+	ann = addUser(t, b.st, "ann@example.org", "Ann Applicant", auth.Applicant)
+	rita = addUser(t, b.st, "rita@example.org", "Rita Reviewer", auth.Reviewer)
+	otto = addUser(t, b.st, "otto@example.org", "Otto Other", auth.Reviewer)
 	id = b.submitted(t, ann, queuePortfolio(t))
 	b.mustAct(t, id, "start_review", "")
 	if rec := b.assign(t, id, rita); rec.Code != http.StatusSeeOther {
@@ -33,7 +34,7 @@ func TestReviewerSeesOnlyAssignedApplications(t *testing.T) {
 	b, id, ann, rita, otto := reviewSetup(t)
 	ritaC, ottoC := sessionFor(t, b.s, rita), sessionFor(t, b.s, otto)
 	// A second application Rita is not assigned to.
-	bob := addUser(t, b.st, "bob@example.org", "Bob Unassigned", "applicant")
+	bob := addUser(t, b.st, "bob@example.org", "Bob Unassigned", auth.Applicant)
 	other := b.submitted(t, bob, queuePortfolio(t))
 
 	rec := getAs(t, b.h, "/reviews", ritaC)
@@ -237,7 +238,7 @@ func TestReviewerDeclaresConflict(t *testing.T) {
 		t.Fatalf("reassigning: %d", rec.Code)
 	}
 	// Through the API too.
-	victor := addUser(t, b.st, "victor@example.org", "Victor Reviewer", "reviewer")
+	victor := addUser(t, b.st, "victor@example.org", "Victor Reviewer", auth.Reviewer)
 	if rec := b.assign(t, id, victor); rec.Code != http.StatusSeeOther {
 		t.Fatal(rec.Code)
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
-	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 )
 
@@ -101,7 +101,7 @@ func (s *Server) recheckReviewer(ctx context.Context, after *boardsql.User) (*re
 		if err != nil {
 			return nil, err
 		}
-		if board.State(app.State).Final() {
+		if app.State.Final() {
 			continue
 		}
 		chk, err := s.reviewerCheck(ctx, app)
@@ -111,7 +111,7 @@ func (s *Server) recheckReviewer(ctx context.Context, after *boardsql.User) (*re
 		c := reviewerRecheck{App: app, Was: a.Conflict, Conflict: chk.conflictOf(after)}
 		out.checks = append(out.checks, c)
 		if c.Conflict != "" && out.staff == nil {
-			if out.staff, err = s.cfg.Store.Users(ctx, "staff"); err != nil {
+			if out.staff, err = s.cfg.Store.Users(ctx, auth.Staff); err != nil {
 				return nil, err
 			}
 		}

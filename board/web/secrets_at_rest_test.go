@@ -99,7 +99,7 @@ func TestAuditCheckpointIsPublished(t *testing.T) {
 	if rec := get(t, h, "/audit/checkpoint"); rec.Code != http.StatusNotFound {
 		t.Fatalf("before any entry: %d %s", rec.Code, rec.Body)
 	}
-	addUser(t, st, "staff@example.org", "Staff", "staff")
+	addUser(t, st, "staff@example.org", "Staff", auth.Staff)
 	if rec := call(t, h, "POST", "/api/v1/accounts", `{"email": "ana@example.org", "name": "Ana Souza", "password": "quiet harbour lantern seven"}`); rec.Code != 202 {
 		t.Fatalf("sign-up: %d %s", rec.Code, rec.Body)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
@@ -32,10 +33,10 @@ import (
 type Access = *kit.Rule
 
 // isStaff is the role check of board staff: staff and admins.
-func isStaff(u kit.Roles) bool { return u.HasRole("staff") || u.HasRole("admin") }
+func isStaff(u kit.Roles) bool { return u.HasRole(auth.Staff) || u.HasRole(auth.Admin) }
 
 // holds is the role check of one role.
-func holds(role string) func(kit.Roles) bool {
+func holds(role auth.Role) func(kit.Roles) bool {
 	return func(u kit.Roles) bool { return u.HasRole(role) }
 }
 
@@ -47,19 +48,19 @@ var (
 	// checks (is this application theirs?) are the handler's, always.
 	Authenticated = &kit.Rule{Name: "authenticated"}
 	// Supervisor: users holding the supervisor role.
-	Supervisor = &kit.Rule{Name: "supervisor", Allow: holds("supervisor")}
+	Supervisor = &kit.Rule{Name: "supervisor", Allow: holds(auth.Supervisor)}
 	// Reviewer: users holding the reviewer role.
-	Reviewer = &kit.Rule{Name: "reviewer", Allow: holds("reviewer")}
+	Reviewer = &kit.Rule{Name: "reviewer", Allow: holds(auth.Reviewer)}
 	// Staff: board staff and admins, signed in with two factors.
 	Staff = &kit.Rule{Name: "staff", TwoFactor: true, Allow: isStaff}
 	// Admin: board admins, signed in with two factors.
-	Admin = &kit.Rule{Name: "admin", TwoFactor: true, Allow: holds("admin")}
+	Admin = &kit.Rule{Name: "admin", TwoFactor: true, Allow: holds(auth.Admin)}
 	// Regulator: users holding the regulator role (licensing boards that
 	// check title use), signed in with two factors; staff pass too.
 	Regulator = &kit.Rule{Name: "regulator", TwoFactor: true,
-		Allow: func(u kit.Roles) bool { return u.HasRole("regulator") || isStaff(u) }}
+		Allow: func(u kit.Roles) bool { return u.HasRole(auth.Regulator) || isStaff(u) }}
 	// Provider: approved CE providers reporting completions.
-	Provider = &kit.Rule{Name: "provider", Allow: holds("provider")}
+	Provider = &kit.Rule{Name: "provider", Allow: holds(auth.Provider)}
 )
 
 // Route is one registered route and its access rule.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
@@ -180,7 +181,7 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	h := s.Handler()
 	get(t, h, "/healthz")
 	get(t, h, "/api/v1/nothing-here")
-	staff := sessionFor(t, s, addUser(t, st, "staff@example.org", "Sam Staff", "staff"))
+	staff := sessionFor(t, s, addUser(t, st, "staff@example.org", "Sam Staff", auth.Staff))
 	body := getAs(t, h, "/metrics", staff).Body.String()
 	for _, want := range []string{`certboard_http_requests_total{code="200",route="GET /healthz"} 1`, `route="/api/"`} {
 		if !strings.Contains(body, want) {

@@ -191,7 +191,7 @@ func (s *Server) guard(a Access, page bool, next http.Handler) http.Handler {
 // to do its work: staff and admins (every application) and regulators
 // (personal data of holders).
 func needsTwoFactor(u *boardsql.User) bool {
-	return u.IsStaff() || u.HasRole("regulator")
+	return u.IsStaff() || u.HasRole(auth.Regulator)
 }
 
 func (s *Server) now() time.Time {
@@ -206,10 +206,10 @@ func clientIP(r *http.Request) string { return kit.ClientIP(r) }
 
 // userJSON is a user as the API shows it: never the password hash.
 type userJSON struct {
-	ID    int64    `json:"id"`
-	Email string   `json:"email"`
-	Name  string   `json:"name"`
-	Roles []string `json:"roles"`
+	ID    int64       `json:"id"`
+	Email string      `json:"email"`
+	Name  string      `json:"name"`
+	Roles []auth.Role `json:"roles"`
 }
 
 func showUser(u *boardsql.User) userJSON {

@@ -24,7 +24,7 @@ func withAccount(t *testing.T) (*Server, *time.Time) {
 		t.Fatal(err)
 	}
 	if _, err := st.CreateUser(context.Background(), boardsql.User{Email: "jordan@example.org", Name: "Jordan Reyes",
-		PasswordHash: hash, Roles: []string{"applicant"}, CreatedAt: clock, EmailVerifiedAt: clock}); err != nil {
+		PasswordHash: hash, Roles: []auth.Role{auth.Applicant}, CreatedAt: clock, EmailVerifiedAt: clock}); err != nil {
 		t.Fatal(err)
 	}
 	return s, &clock

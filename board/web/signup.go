@@ -174,7 +174,7 @@ func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 		if ok, err := s.takeMailQuota(ctx, tx, email, "sign-up", now); err != nil || !ok {
 			return err
 		}
-		u := boardsql.User{Email: email, Name: in.Name, PasswordHash: hash, Roles: []string{"applicant"}, CreatedAt: now}
+		u := boardsql.User{Email: email, Name: in.Name, PasswordHash: hash, Roles: []auth.Role{auth.Applicant}, CreatedAt: now}
 		id, err := s.cfg.Store.CreateUserIn(ctx, tx, u)
 		entry := userEntry(now, id, "account.sign_up")
 		if errors.Is(err, boardsql.ErrConflict) {

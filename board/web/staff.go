@@ -14,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
@@ -49,8 +51,8 @@ func staffOwnCheck(u *boardsql.User, app *boardsql.Application) error {
 
 // staffCanVerify reports whether evidence may be verified in a state: while
 // staff review it, wait for information, or peer reviewers look at it.
-func staffCanVerify(state string) bool {
-	switch board.State(state) {
+func staffCanVerify(state board.State) bool {
+	switch state {
 	case board.UnderReview, board.InfoRequested, board.PeerReview:
 		return true
 	}
@@ -58,8 +60,8 @@ func staffCanVerify(state string) bool {
 }
 
 // staffCanAssign reports whether reviewers may be assigned in a state.
-func staffCanAssign(state string) bool {
-	switch board.State(state) {
+func staffCanAssign(state board.State) bool {
+	switch state {
 	case board.Submitted, board.UnderReview, board.InfoRequested, board.PeerReview:
 		return true
 	}
@@ -106,7 +108,7 @@ type queueRow struct {
 // queueView is the work queue page.
 type queueView struct {
 	Rows   []queueRow
-	States []string
+	States []board.State
 	Sets   []queueSetOption
 	Ages   []int
 }
@@ -114,11 +116,11 @@ type queueView struct {
 type queueSetOption struct{ ID, Title string }
 
 // queueStates are the states the queue can be filtered by: all but draft.
-func queueStates() []string {
-	var out []string
+func queueStates() []board.State {
+	var out []board.State
 	for _, st := range board.States {
 		if st != board.Draft {
-			out = append(out, string(st))
+			out = append(out, st)
 		}
 	}
 	return out
@@ -126,14 +128,18 @@ func queueStates() []string {
 
 // queueFilter reads the queue's filters (state, set, age in days) against
 // the known states and sets; bad values are reported by field.
-func queueFilter(q url.Values, states, sets []string, now time.Time) (boardsql.ApplicationFilter, map[string]string) {
+func queueFilter(q url.Values, states []board.State, sets []string, now time.Time) (boardsql.ApplicationFilter, map[string]string) {
 	var f boardsql.ApplicationFilter
 	errs := map[string]string{}
 	if v := q.Get("state"); v != "" {
-		if slices.Contains(states, v) {
-			f.State = v
+		if st, err := board.ParseState(v); err == nil && slices.Contains(states, st) {
+			f.State = st
 		} else {
-			errs["state"] = "Choose a state from the list (" + strings.Join(states, ", ") + ")."
+			var names []string
+			for _, st := range states {
+				names = append(names, string(st))
+			}
+			errs["state"] = "Choose a state from the list (" + strings.Join(names, ", ") + ")."
 		}
 	}
 	if v := q.Get("set"); v != "" {
@@ -189,11 +195,11 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 			conflicts[a.ApplicationID] = append(conflicts[a.ApplicationID], a.ReviewerName)
 		}
 		for _, a := range apps {
-			if a.State == string(board.Draft) {
+			if a.State == board.Draft {
 				continue
 			}
 			row := queueRow{App: a, SetTitle: s.setTitle(a.SetID), DaysWaiting: int(now.Sub(a.UpdatedAt).Hours() / 24)}
-			if !board.State(a.State).Final() {
+			if !a.State.Final() {
 				row.Conflicts = conflicts[a.ID]
 			}
 			v.Rows = append(v.Rows, row)
@@ -319,15 +325,15 @@ var staffActionLabels = map[board.Action]string{
 
 // staffActions lists what a member of staff may do from a state, and which
 // actions need a reason (asked of the state machine itself).
-func staffActions(state string, u *boardsql.User) []staffActionView {
+func staffActions(state board.State, u *boardsql.User) []staffActionView {
 	actor := board.Actor{Roles: u.Roles}
 	var out []staffActionView
-	for _, name := range board.Possible(board.State(state), actor) {
+	for _, name := range board.Possible(state, actor) {
 		a := board.Action(name)
-		if _, err := board.Next(board.State(state), a, actor, "x"); err != nil {
+		if _, err := board.Next(state, a, actor, "x"); err != nil {
 			continue // "none", or not possible at all
 		}
-		_, withoutReason := board.Next(board.State(state), a, actor, "")
+		_, withoutReason := board.Next(state, a, actor, "")
 		label := staffActionLabels[a]
 		if label == "" {
 			label = strings.ReplaceAll(name, "_", " ")
@@ -430,11 +436,11 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		}
 		v.Assignments = append(v.Assignments, av)
 	}
-	if app.State == string(board.PeerReview) {
+	if app.State == board.PeerReview {
 		v.Approval = approvalProblem(ev.Report, chk.assignments, since)
 	}
 	if v.CanAssign {
-		reviewers, err := s.cfg.Store.Users(ctx, "reviewer")
+		reviewers, err := s.cfg.Store.Users(ctx, auth.Reviewer)
 		if err != nil {
 			s.internal(w, err)
 			return
@@ -549,12 +555,12 @@ func staffMayVerify(u *boardsql.User, app *boardsql.Application) error {
 	}
 	if !staffCanVerify(app.State) || len(app.Snapshot) == 0 {
 		hint := ""
-		if app.State == string(board.Submitted) {
+		if app.State == board.Submitted {
 			hint = "; start the review first"
 		}
 		return &board.Error{Code: "conflict", Message: fmt.Sprintf(
 			"evidence is verified while an application is under review, waiting for information or in peer review; application %d is %s%s",
-			app.ID, strings.ReplaceAll(app.State, "_", " "), hint)}
+			app.ID, app.State.Words(), hint)}
 	}
 	return nil
 }
@@ -656,7 +662,7 @@ func rejectionMail(app *boardsql.Application, items []rejectedItem, link string,
 		// applicant's to change: say when it will be.
 		fmt.Fprintf(&b, "\nRejected items no longer count toward the requirements. Your application is %s, so it cannot be changed now; "+
 			"you can correct or replace them once the board returns it to you or asks you for more information (you will be told by e-mail). "+
-			"Your application's page: %s\n", strings.ReplaceAll(app.State, "_", " "), link)
+			"Your application's page: %s\n", app.State.Words(), link)
 	}
 	return boardsql.Mail{To: app.ApplicantEmail, Subject: subject, Body: b.String(), CreatedAt: now}
 }
@@ -715,7 +721,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 func peerRoundStart(events []boardsql.Event) time.Time {
 	var t time.Time
 	for _, e := range events {
-		if e.To == string(board.PeerReview) {
+		if e.To == board.PeerReview {
 			t = e.At
 		}
 	}
@@ -788,26 +794,26 @@ func approvalProblem(rep *eligibility.Report, assigned []boardsql.Assignment, si
 // approval only when approvalProblem finds nothing. The rest is s.act's.
 func (s *Server) staffAct(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, action board.Action, reason string) (board.State, error) {
 	if err := staffOwnCheck(u, app); err != nil {
-		return board.State(app.State), err
+		return app.State, err
 	}
-	if action == board.Approve && app.State == string(board.PeerReview) {
+	if action == board.Approve && app.State == board.PeerReview {
 		ev, err := s.evaluate(app, true)
 		if err != nil {
-			return board.State(app.State), err
+			return app.State, err
 		}
 		// The conflict check runs again on every assigned reviewer as
 		// they stand now: one who changed their practice or name since
 		// assignment, or a conflict that arose another way, blocks it.
 		chk, err := s.reviewerCheck(ctx, app)
 		if err != nil {
-			return board.State(app.State), err
+			return app.State, err
 		}
 		events, err := s.cfg.Store.Events(ctx, app.ID)
 		if err != nil {
-			return board.State(app.State), err
+			return app.State, err
 		}
 		if msg := approvalProblem(ev.Report, chk.assignments, peerRoundStart(events)); msg != "" {
-			return board.State(app.State), &board.Error{Code: "invalid", Message: "cannot approve yet: " + msg}
+			return app.State, &board.Error{Code: "invalid", Message: "cannot approve yet: " + msg}
 		}
 	}
 	return s.act(ctx, u, app, version, action, reason)
@@ -831,7 +837,7 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) {
 		s.queueFailed(w, r, app, "action:"+string(action), err)
 		return
 	}
-	redirect(w, r, fmt.Sprintf("/queue/%d", app.ID), fmt.Sprintf("Application %d is now %s; the applicant has been told by e-mail.", app.ID, strings.ReplaceAll(string(to), "_", " ")))
+	redirect(w, r, fmt.Sprintf("/queue/%d", app.ID), fmt.Sprintf("Application %d is now %s; the applicant has been told by e-mail.", app.ID, to.Words()))
 }
 
 // ---- reviewer assignment and conflicts of interest ----
@@ -871,7 +877,7 @@ func (c *reviewerCheck) assigned(id int64) bool {
 // exclusion says why a user may not review the application, or "" when
 // they may. It never reveals more than the staff page shows anyway.
 func (c *reviewerCheck) exclusion(u *boardsql.User) string {
-	if !u.HasRole("reviewer") {
+	if !u.HasRole(auth.Reviewer) {
 		return "does not hold the reviewer role"
 	}
 	if u.ID == c.applicant.ID || strings.EqualFold(strings.TrimSpace(u.Email), strings.TrimSpace(c.applicant.Email)) {
@@ -971,7 +977,7 @@ func (s *Server) assignReviewer(ctx context.Context, u *boardsql.User, app *boar
 	if !staffCanAssign(app.State) {
 		return 0, &board.Error{Code: "conflict", Message: fmt.Sprintf(
 			"reviewers are assigned while an application is submitted, under review, waiting for information or in peer review; application %d is %s",
-			app.ID, strings.ReplaceAll(app.State, "_", " "))}
+			app.ID, app.State.Words())}
 	}
 	cand, err := s.cfg.Store.UserByID(ctx, reviewerID)
 	if errors.Is(err, boardsql.ErrNotFound) {
@@ -1143,14 +1149,14 @@ type userRef struct {
 
 // applicationSummary is an application as the API lists it.
 type applicationSummary struct {
-	ID          int64      `json:"id"`
-	SetID       string     `json:"set_id"`
-	State       string     `json:"state"`
-	Applicant   userRef    `json:"applicant"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
-	SubmittedAt *time.Time `json:"submitted_at"`
-	Version     int        `json:"version"`
+	ID          int64       `json:"id"`
+	SetID       string      `json:"set_id"`
+	State       board.State `json:"state"`
+	Applicant   userRef     `json:"applicant"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
+	SubmittedAt *time.Time  `json:"submitted_at"`
+	Version     int         `json:"version"`
 }
 
 func summarizeApplication(a *boardsql.Application) applicationSummary {
@@ -1165,12 +1171,12 @@ func summarizeApplication(a *boardsql.Application) applicationSummary {
 
 // historyEventJSON is one history event in the API.
 type historyEventJSON struct {
-	At      time.Time `json:"at"`
-	Actor   *userRef  `json:"actor"`
-	Action  string    `json:"action"`
-	From    string    `json:"from,omitempty"`
-	To      string    `json:"to,omitempty"`
-	Message string    `json:"message,omitempty"`
+	At      time.Time   `json:"at"`
+	Actor   *userRef    `json:"actor"`
+	Action  string      `json:"action"`
+	From    board.State `json:"from,omitempty"`
+	To      board.State `json:"to,omitempty"`
+	Message string      `json:"message,omitempty"`
 }
 
 // reviewerJSON is an assigned reviewer and their vote, for staff.
@@ -1206,14 +1212,14 @@ func reviewersJSON(assigned []boardsql.Assignment, since time.Time) []reviewerJS
 func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	q := r.URL.Query()
-	f := boardsql.ApplicationFilter{State: q.Get("state"), SetID: q.Get("set")}
-	if f.State != "" && !slices.Contains(board.States, board.State(f.State)) {
-		var names []string
-		for _, st := range board.States {
-			names = append(names, string(st))
+	f := boardsql.ApplicationFilter{SetID: q.Get("set")}
+	if v := q.Get("state"); v != "" {
+		st, err := board.ParseState(v)
+		if err != nil {
+			problem(w, http.StatusBadRequest, "Invalid request", certboard.ErrorMessage(err))
+			return
 		}
-		problem(w, http.StatusBadRequest, "Invalid request", "state: "+strconv.Quote(f.State)+" is not a state; use one of "+strings.Join(names, ", "))
-		return
+		f.State = st
 	}
 	if f.SetID != "" && !slices.Contains(s.sets().IDs(), f.SetID) {
 		problem(w, http.StatusBadRequest, "Invalid request", "set: "+strconv.Quote(f.SetID)+" is not a requirement set; use one of "+strings.Join(s.sets().IDs(), ", "))
@@ -1247,7 +1253,7 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	u := userFrom(r)
-	frozen := len(app.Snapshot) > 0 && app.State != string(board.Draft) && app.State != string(board.Returned)
+	frozen := len(app.Snapshot) > 0 && app.State != board.Draft && app.State != board.Returned
 	ev, err := s.evaluate(app, frozen)
 	if err != nil {
 		s.internal(w, err)
@@ -1278,7 +1284,7 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 		actor = board.Actor{Roles: u.Roles}
 	}
 	actions := []string{}
-	for _, a := range board.Possible(board.State(app.State), actor) {
+	for _, a := range board.Possible(app.State, actor) {
 		if a != "none" {
 			actions = append(actions, a)
 		}
@@ -1293,7 +1299,7 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 		assigned := chk.assignments
 		since := peerRoundStart(events)
 		out["reviewers"] = reviewersJSON(assigned, since)
-		if app.State == string(board.PeerReview) {
+		if app.State == board.PeerReview {
 			out["approval"] = approvalProblem(ev.Report, assigned, since)
 		}
 	}

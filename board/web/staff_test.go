@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/eligibility"
@@ -37,7 +38,7 @@ func queueNewBoard(t *testing.T) *queueBoard {
 	t.Helper()
 	s, st := newServer(t)
 	s.cfg.Now = func() time.Time { return queueClock }
-	staff := addUser(t, st, "sam.staff@board.example", "Sam Staff", "staff")
+	staff := addUser(t, st, "sam.staff@board.example", "Sam Staff", auth.Staff)
 	return &queueBoard{s: s, st: st, h: s.Handler(), staff: staff, staffC: sessionFor(t, s, staff)}
 }
 
@@ -92,7 +93,7 @@ func (b *queueBoard) submitted(t *testing.T, applicant *boardsql.User, data []by
 }
 
 // forceState moves an application to a state directly, as setup.
-func (b *queueBoard) forceState(t *testing.T, id int64, to string) {
+func (b *queueBoard) forceState(t *testing.T, id int64, to board.State) {
 	t.Helper()
 	app := b.load(t, id)
 	err := b.s.inTx(context.Background(), func(tx *boardsql.Tx) error {
@@ -273,10 +274,10 @@ func TestQueueListsAndFilters(t *testing.T) {
 	b := queueNewBoard(t)
 	ctx := context.Background()
 	data := queuePortfolio(t)
-	ann := addUser(t, b.st, "ann@example.org", "Ann Oldest", "applicant")
-	ben := addUser(t, b.st, "ben@example.org", "Ben Reviewing", "applicant")
-	cat := addUser(t, b.st, "cat@example.org", "Cat Florida", "applicant")
-	dan := addUser(t, b.st, "dan@example.org", "Dan Drafting", "applicant")
+	ann := addUser(t, b.st, "ann@example.org", "Ann Oldest", auth.Applicant)
+	ben := addUser(t, b.st, "ben@example.org", "Ben Reviewing", auth.Applicant)
+	cat := addUser(t, b.st, "cat@example.org", "Cat Florida", auth.Applicant)
+	dan := addUser(t, b.st, "dan@example.org", "Dan Drafting", auth.Applicant)
 	a1 := b.create(t, ann, "aasect-cst", data)
 	b.forceState(t, a1, "submitted")
 	a2 := b.create(t, ben, "aasect-cst", data)
@@ -357,7 +358,7 @@ func TestQueueListsAndFilters(t *testing.T) {
 
 func TestQueueApplicationPage(t *testing.T) {
 	b := queueNewBoard(t)
-	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", "applicant")
+	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", auth.Applicant)
 	id := b.submitted(t, ann, queuePortfolio(t, "att-code"))
 	rec := getAs(t, b.h, fmt.Sprintf("/queue/%d", id), b.staffC)
 	body := rec.Body.String()
@@ -399,7 +400,7 @@ func TestQueueApplicationPage(t *testing.T) {
 
 func TestQueueVerifyAndReject(t *testing.T) {
 	b := queueNewBoard(t)
-	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", "applicant")
+	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", auth.Applicant)
 	id := b.submitted(t, ann, queuePortfolio(t, "att-code", "doc-license", "ins-2026"))
 
 	// Before the review starts, nothing can be verified.
@@ -536,20 +537,20 @@ func TestQueueVerifyAndReject(t *testing.T) {
 // message, changing nothing.
 func TestQueueIllegalTransitionsRefused(t *testing.T) {
 	b := queueNewBoard(t)
-	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", "applicant")
+	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", auth.Applicant)
 	staffActor := board.Actor{Roles: b.staff.Roles}
 	actions := []board.Action{board.Submit, board.StartReview, board.RequestInfo, board.AnswerInfo,
 		board.SendToPeerReview, board.Approve, board.Deny, board.Return, board.Withdraw, "explode"}
-	path := map[board.State][]string{
+	path := map[board.State][]board.State{
 		board.Draft:         nil,
-		board.Submitted:     {"submitted"},
-		board.UnderReview:   {"submitted", "under_review"},
-		board.InfoRequested: {"submitted", "under_review", "info_requested"},
-		board.PeerReview:    {"submitted", "under_review", "peer_review"},
-		board.Returned:      {"submitted", "under_review", "returned"},
-		board.Approved:      {"submitted", "under_review", "peer_review", "approved"},
-		board.Denied:        {"submitted", "under_review", "denied"},
-		board.Withdrawn:     {"withdrawn"},
+		board.Submitted:     {board.Submitted},
+		board.UnderReview:   {board.Submitted, board.UnderReview},
+		board.InfoRequested: {board.Submitted, board.UnderReview, board.InfoRequested},
+		board.PeerReview:    {board.Submitted, board.UnderReview, board.PeerReview},
+		board.Returned:      {board.Submitted, board.UnderReview, board.Returned},
+		board.Approved:      {board.Submitted, board.UnderReview, board.PeerReview, board.Approved},
+		board.Denied:        {board.Submitted, board.UnderReview, board.Denied},
+		board.Withdrawn:     {board.Withdrawn},
 	}
 	tried := 0
 	for _, from := range board.States {
@@ -625,7 +626,7 @@ func TestQueueIllegalTransitionsRefused(t *testing.T) {
 
 func TestQueueStaffTransitionsMailTheApplicant(t *testing.T) {
 	b := queueNewBoard(t)
-	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", "applicant")
+	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", auth.Applicant)
 	id := b.submitted(t, ann, queuePortfolio(t))
 	b.mustAct(t, id, "start_review", "")
 	b.mustAct(t, id, "request_info", "Please send the signed supervision contract.")
@@ -658,10 +659,10 @@ func TestQueueStaffTransitionsMailTheApplicant(t *testing.T) {
 
 func TestQueueApprovalNeedsEligibilityAndMajority(t *testing.T) {
 	b := queueNewBoard(t)
-	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", "applicant")
-	r1 := addUser(t, b.st, "r1@example.org", "Rita One", "reviewer")
-	r2 := addUser(t, b.st, "r2@example.org", "Raj Two", "reviewer")
-	r3 := addUser(t, b.st, "r3@example.org", "Rosa Three", "reviewer")
+	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", auth.Applicant)
+	r1 := addUser(t, b.st, "r1@example.org", "Rita One", auth.Reviewer)
+	r2 := addUser(t, b.st, "r2@example.org", "Raj Two", auth.Reviewer)
+	r3 := addUser(t, b.st, "r3@example.org", "Rosa Three", auth.Reviewer)
 	id := b.submitted(t, ann, queuePortfolio(t, "att-code"))
 	b.mustAct(t, id, "start_review", "")
 	b.mustAct(t, id, "send_to_peer_review", "")
@@ -739,8 +740,8 @@ func TestQueueApprovalNeedsEligibilityAndMajority(t *testing.T) {
 // entered again, the reviewers must vote again.
 func TestQueueVotesOfAnEarlierRoundDoNotCount(t *testing.T) {
 	b := queueNewBoard(t)
-	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", "applicant")
-	r1 := addUser(t, b.st, "r1@example.org", "Rita One", "reviewer")
+	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", auth.Applicant)
+	r1 := addUser(t, b.st, "r1@example.org", "Rita One", auth.Reviewer)
 	id := b.submitted(t, ann, queuePortfolio(t))
 	b.mustAct(t, id, "start_review", "")
 	b.mustAct(t, id, "send_to_peer_review", "")
@@ -771,7 +772,7 @@ func TestQueueReviewerConflictChecks(t *testing.T) {
 	b := queueNewBoard(t)
 	ctx := context.Background()
 	// The applicant is a reviewer too, so that "not themself" is tested.
-	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", "applicant", "reviewer")
+	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", auth.Applicant, auth.Reviewer)
 	setPractice := func(u *boardsql.User, practice string) {
 		t.Helper()
 		u.Workplace = practice
@@ -782,26 +783,26 @@ func TestQueueReviewerConflictChecks(t *testing.T) {
 	setPractice(ann, "Northside Therapy")
 	id := b.submitted(t, ann, queuePortfolio(t))
 
-	plain := addUser(t, b.st, "pat@example.org", "Pat Applicant", "applicant")
-	linked := addUser(t, b.st, "linked@example.org", "Lee Linked", "reviewer")
+	plain := addUser(t, b.st, "pat@example.org", "Pat Applicant", auth.Applicant)
+	linked := addUser(t, b.st, "linked@example.org", "Lee Linked", auth.Reviewer)
 	if err := b.s.inTx(ctx, func(tx *boardsql.Tx) error {
 		return tx.SetSupervisors(ctx, id, []boardsql.SupervisorLink{{Ref: "sup-okafor", Email: "LINKED@example.org"}})
 	}); err != nil {
 		t.Fatal(err)
 	}
-	named := addUser(t, b.st, "maya@example.org", "  dr. MAYA okafor ", "reviewer")
-	portfolioPractice := addUser(t, b.st, "lake@example.org", "Lou Lakeview", "reviewer")
+	named := addUser(t, b.st, "maya@example.org", "  dr. MAYA okafor ", auth.Reviewer)
+	portfolioPractice := addUser(t, b.st, "lake@example.org", "Lou Lakeview", auth.Reviewer)
 	setPractice(portfolioPractice, "  LAKEVIEW couples clinic ")
-	accountPractice := addUser(t, b.st, "north@example.org", "Nia North", "reviewer")
+	accountPractice := addUser(t, b.st, "north@example.org", "Nia North", auth.Reviewer)
 	setPractice(accountPractice, "northside therapy")
-	declared := addUser(t, b.st, "dec@example.org", "Dee Declared", "reviewer")
+	declared := addUser(t, b.st, "dec@example.org", "Dee Declared", auth.Reviewer)
 	if err := b.s.inTx(ctx, func(tx *boardsql.Tx) error {
 		return tx.DeclareConflict(ctx, boardsql.Conflict{ReviewerID: declared.ID, ApplicantID: ann.ID, Reason: "We co-authored a book", DeclaredAt: queueClock})
 	}); err != nil {
 		t.Fatal(err)
 	}
-	fine := addUser(t, b.st, "fine@example.org", "Fay Fine", "reviewer")      // no practice: never a match
-	elsewhere := addUser(t, b.st, "else@example.org", "Eli Else", "reviewer") // another practice
+	fine := addUser(t, b.st, "fine@example.org", "Fay Fine", auth.Reviewer)      // no practice: never a match
+	elsewhere := addUser(t, b.st, "else@example.org", "Eli Else", auth.Reviewer) // another practice
 	setPractice(elsewhere, "Southside Clinic")
 
 	for _, tc := range []struct {
@@ -866,7 +867,7 @@ func TestQueueReviewerConflictChecks(t *testing.T) {
 		t.Fatalf("assigning twice: %d", rec.Code)
 	}
 	// Stale version.
-	other := addUser(t, b.st, "oth@example.org", "Oz Other", "reviewer")
+	other := addUser(t, b.st, "oth@example.org", "Oz Other", auth.Reviewer)
 	rec = postForm(t, b.h, fmt.Sprintf("/queue/%d/reviewers", id), url.Values{"version": {"1"}, "reviewer_id": {strconv.FormatInt(other.ID, 10)}}, b.staffC)
 	if rec.Code != http.StatusConflict {
 		t.Fatalf("stale assignment: %d", rec.Code)
@@ -891,8 +892,8 @@ func TestQueueReviewerConflictChecks(t *testing.T) {
 
 func TestQueueApplicationsAPI(t *testing.T) {
 	b := queueNewBoard(t)
-	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", "applicant")
-	bob := addUser(t, b.st, "bob@example.org", "Bob Applicant", "applicant")
+	ann := addUser(t, b.st, "ann@example.org", "Ann Applicant", auth.Applicant)
+	bob := addUser(t, b.st, "bob@example.org", "Bob Applicant", auth.Applicant)
 	a1 := b.submitted(t, ann, queuePortfolio(t))
 	a2 := b.create(t, ann, "florida-sex-therapist", queuePortfolio(t))
 	b3 := b.create(t, bob, "aasect-cst", queuePortfolio(t))

@@ -38,7 +38,7 @@ func (s *Server) supervisorRoutes() {
 
 // supFrozenStates are the states in which the board judges the snapshot
 // submitted; supervisors' decisions go into it as well.
-var supFrozenStates = []string{string(board.Submitted), string(board.UnderReview), string(board.InfoRequested), string(board.PeerReview)}
+var supFrozenStates = []board.State{board.Submitted, board.UnderReview, board.InfoRequested, board.PeerReview}
 
 // supView is what one supervisor sees of one application: the evidence
 // that names them, in the portfolio the board is judging.
@@ -96,7 +96,7 @@ func (s *Server) supRefs(ctx context.Context, u *boardsql.User, appID int64) ([]
 // supShown returns the portfolio a supervisor sees: the snapshot while the
 // board judges it, the live portfolio otherwise.
 func supShown(app *boardsql.Application) (*portfolio.Portfolio, bool, error) {
-	frozen := len(app.Snapshot) > 0 && slices.Contains(supFrozenStates, app.State) && app.State != string(board.InfoRequested)
+	frozen := len(app.Snapshot) > 0 && slices.Contains(supFrozenStates, app.State) && app.State != board.InfoRequested
 	data := app.Portfolio
 	if frozen {
 		data = app.Snapshot
@@ -160,7 +160,7 @@ func (s *Server) supervisionView(ctx context.Context, u *boardsql.User, app *boa
 	if err != nil {
 		return nil, err
 	}
-	v := &supView{App: app, Refs: refs, Frozen: frozen, Open: !board.State(app.State).Final(), Memberships: p.Memberships,
+	v := &supView{App: app, Refs: refs, Frozen: frozen, Open: !app.State.Final(), Memberships: p.Memberships,
 		Credential: app.SetID}
 	if set := s.sets().Latest(app.SetID); set != nil {
 		v.Credential = set.Title
@@ -202,7 +202,7 @@ func (s *Server) supervisees(ctx context.Context, u *boardsql.User) ([]*supView,
 	}
 	views := []*supView{}
 	for _, app := range apps {
-		if board.State(app.State).Final() {
+		if app.State.Final() {
 			continue
 		}
 		v, err := s.supervisionView(ctx, u, app)
@@ -253,9 +253,9 @@ type supDecision struct {
 // live one while the application is open, the snapshot while the board
 // judges it. Either may be nil.
 func supTargets(app *boardsql.Application) (live, snap *portfolio.Portfolio, err error) {
-	if board.State(app.State).Final() {
+	if app.State.Final() {
 		return nil, nil, conflict("Application decided",
-			fmt.Sprintf("application %d is %s; its evidence can no longer change", app.ID, strings.ReplaceAll(app.State, "_", " ")))
+			fmt.Sprintf("application %d is %s; its evidence can no longer change", app.ID, app.State.Words()))
 	}
 	if live, err = portfolio.DecodeStored(app.Portfolio); err != nil {
 		return nil, nil, fmt.Errorf("application %d: live portfolio: %w", app.ID, err)
@@ -564,13 +564,13 @@ func (s *Server) supervisionContractPage(w http.ResponseWriter, r *http.Request)
 
 // supJSON is one supervisee in the API.
 type supJSON struct {
-	ApplicationID int64  `json:"application_id"`
-	Applicant     string `json:"applicant"`
-	SetID         string `json:"set_id"`
-	Credential    string `json:"credential"`
-	State         string `json:"state"`
-	Version       int    `json:"version"`
-	Awaiting      int    `json:"awaiting_confirmation"`
+	ApplicationID int64       `json:"application_id"`
+	Applicant     string      `json:"applicant"`
+	SetID         string      `json:"set_id"`
+	Credential    string      `json:"credential"`
+	State         board.State `json:"state"`
+	Version       int         `json:"version"`
+	Awaiting      int         `json:"awaiting_confirmation"`
 }
 
 func supSummary(v *supView) supJSON {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/portfolio"
@@ -51,7 +53,7 @@ func supPortfolio(t *testing.T, file string) *portfolio.Portfolio {
 
 // supCreate stores an application in a state, with a snapshot when it was
 // submitted, and its supervisor links.
-func supCreate(t *testing.T, s *Server, applicant *boardsql.User, set, state string, p *portfolio.Portfolio, links []boardsql.SupervisorLink) int64 {
+func supCreate(t *testing.T, s *Server, applicant *boardsql.User, set string, state board.State, p *portfolio.Portfolio, links []boardsql.SupervisorLink) int64 {
 	t.Helper()
 	data, err := portfolio.Encode(p)
 	if err != nil {
@@ -65,7 +67,7 @@ func supCreate(t *testing.T, s *Server, applicant *boardsql.User, set, state str
 		if err != nil {
 			return err
 		}
-		if state != "draft" {
+		if state != board.Draft {
 			if err := tx.FreezeSnapshot(ctx, id, data, "2025.T.1", s.now()); err != nil {
 				return err
 			}
@@ -83,10 +85,10 @@ func supSetup(t *testing.T) *supWorld {
 	s, st := newServer(t)
 	s.cfg.Now = func() time.Time { return supNow }
 	w := &supWorld{s: s, st: st, h: s.Handler()}
-	w.applicant = addUser(t, st, "jordan.reyes@example.org", "Jordan Reyes", "applicant")
-	w.okafor = addUser(t, st, "Maya.Okafor@example.org", "Maya Okafor", "supervisor")
-	w.lee = addUser(t, st, "sam.lee@example.org", "Sam Lee", "supervisor")
-	w.far = addUser(t, st, "far.away@example.org", "Far Away", "supervisor")
+	w.applicant = addUser(t, st, "jordan.reyes@example.org", "Jordan Reyes", auth.Applicant)
+	w.okafor = addUser(t, st, "Maya.Okafor@example.org", "Maya Okafor", auth.Supervisor)
+	w.lee = addUser(t, st, "sam.lee@example.org", "Sam Lee", auth.Supervisor)
+	w.far = addUser(t, st, "far.away@example.org", "Far Away", auth.Supervisor)
 	w.app = supCreate(t, s, w.applicant, "aasect-cst", "draft", supPortfolio(t, "cst-claimed-only.json"),
 		[]boardsql.SupervisorLink{{Ref: "sup-okafor", Email: "maya.okafor@example.org"}, {Ref: "sup-lee", Email: "sam.lee@example.org"}})
 	return w
@@ -153,7 +155,7 @@ func supAudit(t *testing.T, st *boardsql.Store, action string) []string {
 
 func TestSupervisionListsOnlyApplicationsNamingMe(t *testing.T) {
 	w := supSetup(t)
-	other := addUser(t, w.st, "other.applicant@example.org", "Alex Other", "applicant")
+	other := addUser(t, w.st, "other.applicant@example.org", "Alex Other", auth.Applicant)
 	otherApp := supCreate(t, w.s, other, "aasect-cst", "draft", supPortfolio(t, "cst-eligible.json"),
 		[]boardsql.SupervisorLink{{Ref: "sup-lee", Email: "sam.lee@example.org"}})
 	okafor := sessionFor(t, w.s, w.okafor)

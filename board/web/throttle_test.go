@@ -58,7 +58,7 @@ func throttleReady(t *testing.T, s *Server) *Server {
 	s.cfg.Now = func() time.Time { return clock }
 	s.usePublicURL(t, "https://board.example.org")
 	if _, err := s.cfg.Store.CreateUser(context.Background(), boardsql.User{Email: "jordan@example.org", Name: "Jordan Reyes",
-		PasswordHash: testHash(), Roles: []string{"applicant"}, CreatedAt: clock, EmailVerifiedAt: clock}); err != nil {
+		PasswordHash: testHash(), Roles: []auth.Role{auth.Applicant}, CreatedAt: clock, EmailVerifiedAt: clock}); err != nil {
 		t.Fatal(err)
 	}
 	return s

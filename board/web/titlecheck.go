@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/eligibility"
 	"github.com/certboard/certboard/jsonlimit"
@@ -122,12 +123,12 @@ type titlePerson struct {
 // mayLookUp reports whether a user may look people up: regulators and
 // staff, signed in with two factors (personal data needs both).
 func mayLookUp(u *boardsql.User) bool {
-	return u != nil && (u.HasRole("regulator") || u.IsStaff()) && u.TwoFactor()
+	return u != nil && (u.HasRole(auth.Regulator) || u.IsStaff()) && u.TwoFactor()
 }
 
 func (s *Server) titleView(r *http.Request) titleView {
 	u := userFrom(r)
-	v := titleView{CanLookUp: mayLookUp(u), NeedsTwoFactor: u != nil && (u.HasRole("regulator") || u.IsStaff()) && !u.TwoFactor()}
+	v := titleView{CanLookUp: mayLookUp(u), NeedsTwoFactor: u != nil && (u.HasRole(auth.Regulator) || u.IsStaff()) && !u.TwoFactor()}
 	if set := s.sets().Latest(titleSetID); set != nil {
 		v.SetTitle = set.Title
 	}

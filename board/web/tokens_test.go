@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 )
 
@@ -77,7 +78,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 	}
 
 	// Another user can neither see nor revoke it.
-	other := addUser(t, st, "other@example.org", "Other", "applicant")
+	other := addUser(t, st, "other@example.org", "Other", auth.Applicant)
 	oc := sessionFor(t, s, other)
 	if rec := acctDo(t, h, "GET", "/api/v1/tokens", nil, "", acctCookie(oc)); strings.Contains(rec.Body.String(), tok.ID) {
 		t.Fatal("another user sees the token")
@@ -155,7 +156,7 @@ var tokInPage = regexp.MustCompile(`value="(cbt_[A-Za-z0-9_-]+)"`)
 func TestAPITokensOnTheAccountPage(t *testing.T) {
 	s, st := newServer(t)
 	h := s.Handler()
-	u := addUser(t, st, "ana@example.org", "Ana", "applicant")
+	u := addUser(t, st, "ana@example.org", "Ana", auth.Applicant)
 	c := sessionFor(t, s, u)
 	if page := getAs(t, h, "/account", c).Body.String(); !strings.Contains(page, `name="token_days" min="1" max="365" step="1" value="90"`) {
 		t.Fatalf("the token form does not offer the default lifetime: %s", page)
@@ -208,19 +209,19 @@ func TestStaffTokens(t *testing.T) {
 	s, st := newServer(t)
 	s.route("GET /api/v1/tok-test/staff", Staff, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
 	h := s.Handler()
-	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff") // two-factor on
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", auth.Staff) // two-factor on
 	tok := tokCreate(t, h, `{"name": "reports"}`, acctCookie(sessionFor(t, s, staff)))
 	if rec := acctDo(t, h, "GET", "/api/v1/tok-test/staff", nil, "", acctBearer(tok.Token)); rec.Code != 200 {
 		t.Fatalf("a staff token on a staff route: %d", rec.Code)
 	}
-	applicant := addUser(t, st, "ana@example.org", "Ana", "applicant")
+	applicant := addUser(t, st, "ana@example.org", "Ana", auth.Applicant)
 	atok := tokCreate(t, h, `{"name": "mine"}`, acctCookie(sessionFor(t, s, applicant)))
 	if rec := acctDo(t, h, "GET", "/api/v1/tok-test/staff", nil, "", acctBearer(atok.Token)); rec.Code != 403 {
 		t.Fatalf("an applicant's token on a staff route: %d", rec.Code)
 	}
 	// Staff without two-factor cannot create tokens.
 	now := s.now()
-	id, _ := st.CreateUser(context.Background(), boardsql.User{Email: "new@example.org", Name: "New", PasswordHash: testHash(), Roles: []string{"staff"}, CreatedAt: now, EmailVerifiedAt: now})
+	id, _ := st.CreateUser(context.Background(), boardsql.User{Email: "new@example.org", Name: "New", PasswordHash: testHash(), Roles: []auth.Role{auth.Staff}, CreatedAt: now, EmailVerifiedAt: now})
 	newStaff, _ := st.UserByID(context.Background(), id)
 	if rec := acctDo(t, h, "POST", "/api/v1/tokens", nil, `{"name": "x"}`, acctCookie(sessionFor(t, s, newStaff))); rec.Code != 403 || !strings.Contains(rec.Body.String(), "two-factor") {
 		t.Fatalf("staff without two-factor creating a token: %d %s", rec.Code, rec.Body)

@@ -272,7 +272,7 @@ func TestTwoFactorTurnOff(t *testing.T) {
 
 	// Staff must keep it.
 	staffSecret, _ := auth.NewTOTPSecret()
-	staff := addUser(t, st, "staff@example.org", "Sam Staff", "staff")
+	staff := addUser(t, st, "staff@example.org", "Sam Staff", auth.Staff)
 	st.EnableTOTP(context.Background(), staff.ID, staffSecret, *clock)
 	sc := sessionFor(t, s, staff)
 	if rec := getAs(t, h, "/account/two-factor", sc); !strings.Contains(rec.Body.String(), "must keep two-factor sign-in on") || strings.Contains(rec.Body.String(), "/account/two-factor/disable") {
@@ -293,7 +293,7 @@ func TestStaffWithoutTwoFactorAreSentToSetUp(t *testing.T) {
 	h := s.Handler()
 	ctx := context.Background()
 	now := s.now()
-	_, err := st.CreateUser(ctx, boardsql.User{Email: "new.staff@example.org", Name: "New Staff", PasswordHash: testHash(), Roles: []string{"staff"},
+	_, err := st.CreateUser(ctx, boardsql.User{Email: "new.staff@example.org", Name: "New Staff", PasswordHash: testHash(), Roles: []auth.Role{auth.Staff},
 		CreatedAt: now, EmailVerifiedAt: now})
 	if err != nil {
 		t.Fatal(err)
@@ -332,7 +332,7 @@ func TestEnableTOTPForTests(t *testing.T) {
 	clock := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	s.cfg.Now = func() time.Time { return clock }
 	h := s.Handler()
-	admin := addUser(t, st, "admin@example.org", "Ada Admin", "admin")
+	admin := addUser(t, st, "admin@example.org", "Ada Admin", auth.Admin)
 	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	if err := st.EnableTOTP(context.Background(), admin.ID, secret, clock); err != nil {
 		t.Fatal(err)

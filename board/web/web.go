@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 	kit "github.com/certboard/certboard/web"
 )
@@ -40,10 +41,18 @@ func (p page) Value(field string) string { return p.Form.Get(field) }
 
 // templateFuncs are the helpers every template may use.
 var templateFuncs = template.FuncMap{
-	"hasRole": func(u *boardsql.User, role string) bool { return u != nil && u.HasRole(role) },
+	// hasRole takes the role's value; one that is not a role fails the page.
+	"hasRole": func(u *boardsql.User, role string) (bool, error) {
+		r, err := auth.ParseRole(role)
+		if err != nil {
+			return false, err
+		}
+		return u != nil && u.HasRole(r), nil
+	},
 	"isStaff": func(u *boardsql.User) bool { return u != nil && u.IsStaff() },
-	"words":   func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"num":     formatNum,
+	// words writes a value such as a state or a role with spaces for "_".
+	"words": func(v any) string { return strings.ReplaceAll(fmt.Sprint(v), "_", " ") },
+	"num":   formatNum,
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
@@ -44,12 +45,12 @@ func (s *Server) relations(ctx context.Context, u *boardsql.User, app *boardsql.
 	if u.IsStaff() && u.TwoFactor() {
 		rel |= RelStaff
 	}
-	if board.State(app.State).Final() {
+	if app.State.Final() {
 		return rel, nil
 	}
 	// Nobody supervises their own application: an applicant who is also a
 	// supervisor and names their own address never confirms their evidence.
-	if u.HasRole("supervisor") && app.ApplicantID != u.ID {
+	if u.HasRole(auth.Supervisor) && app.ApplicantID != u.ID {
 		links, err := s.cfg.Store.Supervisors(ctx, app.ID)
 		if err != nil {
 			return 0, err
@@ -60,7 +61,7 @@ func (s *Server) relations(ctx context.Context, u *boardsql.User, app *boardsql.
 			}
 		}
 	}
-	if u.HasRole("reviewer") {
+	if u.HasRole(auth.Reviewer) {
 		ok, err := s.cfg.Store.IsAssigned(ctx, app.ID, u.ID)
 		if err != nil {
 			return 0, err
@@ -190,7 +191,7 @@ func (s *Server) actError(w http.ResponseWriter, r *http.Request, err error) {
 // the frozen snapshot; on approval, the credential), the history event, the
 // audit entry, and mail to the people concerned. It returns the new state.
 func (s *Server) act(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, action board.Action, reason string) (board.State, error) {
-	from := board.State(app.State)
+	from := app.State
 	to, err := s.nextState(app, u, action, reason) // board.Next, and staff approve renewals without peer review (renewal.go)
 	if err != nil {
 		return from, err
@@ -223,7 +224,7 @@ func (s *Server) act(ctx context.Context, u *boardsql.User, app *boardsql.Applic
 		snapshot, setVersion = app.Portfolio, app.SnapshotSetVersion
 	}
 	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if _, err := tx.SetApplicationState(ctx, app.ID, version, string(from), string(to), now); err != nil {
+		if _, err := tx.SetApplicationState(ctx, app.ID, version, from, to, now); err != nil {
 			return err
 		}
 		if snapshot != nil {
@@ -232,7 +233,7 @@ func (s *Server) act(ctx context.Context, u *boardsql.User, app *boardsql.Applic
 			}
 		}
 		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: string(action),
-			From: string(from), To: string(to), Message: strings.TrimSpace(reason)}); err != nil {
+			From: from, To: to, Message: strings.TrimSpace(reason)}); err != nil {
 			return err
 		}
 		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application." + string(action),
@@ -263,16 +264,16 @@ func (s *Server) notifyTransition(ctx context.Context, tx *boardsql.Tx, by *boar
 	var subject, body string
 	switch action {
 	case board.Submit, board.AnswerInfo:
-		staff, err := s.cfg.Store.Users(ctx, "staff")
+		staff, err := s.cfg.Store.Users(ctx, auth.Staff)
 		if err != nil {
 			return err
 		}
 		for _, u := range staff {
 			recipients = append(recipients, u.Email)
 		}
-		subject = fmt.Sprintf("Application %d (%s) is %s", app.ID, app.SetID, strings.ReplaceAll(string(to), "_", " "))
+		subject = fmt.Sprintf("Application %d (%s) is %s", app.ID, app.SetID, to.Words())
 		body = fmt.Sprintf("%s's application %d for %s is now %s.\n\nOpen it in the work queue: %s\n",
-			app.ApplicantName, app.ID, app.SetID, strings.ReplaceAll(string(to), "_", " "), s.link(fmt.Sprintf("/queue/%d", app.ID), ""))
+			app.ApplicantName, app.ID, app.SetID, to.Words(), s.link(fmt.Sprintf("/queue/%d", app.ID), ""))
 		if action == board.AnswerInfo {
 			body += "\nThe applicant answered:\n\n" + reason + "\n"
 		}
@@ -281,8 +282,8 @@ func (s *Server) notifyTransition(ctx context.Context, tx *boardsql.Tx, by *boar
 			return nil
 		}
 		recipients = []string{app.ApplicantEmail}
-		subject = fmt.Sprintf("Your application %d is %s", app.ID, strings.ReplaceAll(string(to), "_", " "))
-		body = fmt.Sprintf("Dear %s,\n\nYour application %d for %s is now %s.\n", app.ApplicantName, app.ID, app.SetID, strings.ReplaceAll(string(to), "_", " "))
+		subject = fmt.Sprintf("Your application %d is %s", app.ID, to.Words())
+		body = fmt.Sprintf("Dear %s,\n\nYour application %d for %s is now %s.\n", app.ApplicantName, app.ID, app.SetID, to.Words())
 		if strings.TrimSpace(reason) != "" {
 			body += "\nThe board wrote:\n\n" + reason + "\n"
 		}

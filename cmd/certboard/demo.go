@@ -22,7 +22,7 @@ func seedDemo(ctx context.Context, srv *web.Server, stdout io.Writer, url string
 	fmt.Fprintln(stdout, "or add the secret to an authenticator app.")
 	fmt.Fprintln(stdout)
 	for _, l := range logins {
-		line := fmt.Sprintf("  %-38s %-22s %s", l.Email, strings.Join(l.Roles, ","), l.Note)
+		line := fmt.Sprintf("  %-38s %-22s %s", l.Email, auth.JoinRoles(l.Roles, ","), l.Note)
 		if l.TOTPSecret != "" {
 			line += "\n  " + strings.Repeat(" ", 38) + " two-factor secret " + l.TOTPSecret
 		}

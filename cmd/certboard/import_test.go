@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/portfolio"
 )
@@ -44,7 +45,7 @@ func importBoard(t *testing.T) (dir string, st *boardsql.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prov, err := st.CreateUser(ctx, boardsql.User{Email: "ce@sunrise.example", Name: "Sunrise", PasswordHash: "x", Roles: []string{"provider"}, CreatedAt: issued})
+	prov, err := st.CreateUser(ctx, boardsql.User{Email: "ce@sunrise.example", Name: "Sunrise", PasswordHash: "x", Roles: []auth.Role{auth.Provider}, CreatedAt: issued})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,8 +17,9 @@ import (
 	"github.com/certboard/certboard/board/boardsql"
 )
 
-// roles are the account roles.
-var roles = []string{"applicant", "supervisor", "reviewer", "staff", "admin"}
+// roles are the account roles "user add" gives; regulator and provider
+// accounts are made by an admin on the users page.
+var roles = []auth.Role{auth.Applicant, auth.Supervisor, auth.Reviewer, auth.Staff, auth.Admin}
 
 // runUser handles "certboard user add": it creates an account, reading the
 // password from CERTBOARD_PASSWORD or from the first line of standard input.
@@ -31,7 +32,7 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	email := fs.String("email", "", "e-mail `address` to sign in with")
 	name := fs.String("name", "", "full `name`")
-	roleList := fs.String("role", "applicant", "comma-separated `roles`: "+strings.Join(roles, ", "))
+	roleList := fs.String("role", "applicant", "comma-separated `roles`: "+auth.JoinRoles(roles, ", "))
 	cfg := storeFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -49,11 +50,12 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if strings.TrimSpace(*name) == "" {
 		return bad("--name is required")
 	}
-	var rs []string
-	for _, r := range strings.Split(*roleList, ",") {
-		r = strings.TrimSpace(r)
-		if !slices.Contains(roles, r) {
-			return bad("--role %q is not one of %s", r, strings.Join(roles, ", "))
+	var rs []auth.Role
+	for _, v := range strings.Split(*roleList, ",") {
+		v = strings.TrimSpace(v)
+		r, err := auth.ParseRole(v)
+		if err != nil || !slices.Contains(roles, r) {
+			return bad("--role %q is not one of %s", v, auth.JoinRoles(roles, ", "))
 		}
 		rs = append(rs, r)
 	}
@@ -87,6 +89,6 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return bad("%v", err)
 	}
-	fmt.Fprintf(stdout, "account %d created for %s (%s)\n", id, strings.ToLower(*email), strings.Join(rs, ", "))
+	fmt.Fprintf(stdout, "account %d created for %s (%s)\n", id, strings.ToLower(*email), auth.JoinRoles(rs, ", "))
 	return exitOK
 }

@@ -27,7 +27,7 @@ func TestUserAdd(t *testing.T) {
 	}
 	defer st.Close()
 	u, err := st.UserByEmail(context.Background(), "staff@example.org")
-	if err != nil || !u.HasRole("admin") {
+	if err != nil || !u.HasRole(auth.Admin) {
 		t.Fatalf("%+v %v", u, err)
 	}
 	if ok, _, err := auth.Verify(u.PasswordHash, "violet kettle mountain breeze", auth.DefaultParams); !ok || err != nil {
