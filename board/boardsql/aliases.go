@@ -52,3 +52,15 @@ type Conflict = board.Conflict
 
 // TrustedIssuer is board.TrustedIssuer.
 type TrustedIssuer = board.TrustedIssuer
+
+// Application is board.Application.
+type Application = board.Application
+
+// ApplicationFilter is board.ApplicationFilter.
+type ApplicationFilter = board.ApplicationFilter
+
+// Event is board.Event.
+type Event = board.Event
+
+// SupervisorLink is board.SupervisorLink.
+type SupervisorLink = board.SupervisorLink

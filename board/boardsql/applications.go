@@ -13,35 +13,6 @@ import (
 	"github.com/certboard/certboard/sqldb"
 )
 
-// Application is one person's application for one credential: the
-// portfolio they are building (the engine's JSON format, encrypted at
-// rest), where it stands, and, once submitted, the frozen snapshot of the
-// evidence and the requirement-set version it is judged by.
-type Application struct {
-	ID          int64
-	ApplicantID int64
-	SetID       string
-	State       board.State
-	// Portfolio is the live portfolio JSON, editable in draft and returned.
-	Portfolio []byte
-	// Snapshot is the portfolio as submitted; empty before submission.
-	Snapshot []byte
-	// SnapshotSetVersion is the requirement-set version the snapshot is judged by.
-	SnapshotSetVersion string
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
-	SubmittedAt        time.Time
-	// Version counts edits, for optimistic concurrency: a write names the
-	// version it read and fails with ErrConflict when another edit came first.
-	Version int
-	// ApplicantName and ApplicantEmail are read from the account.
-	ApplicantName  string
-	ApplicantEmail string
-	// RenewsCredential is, for a renewal, the id of the credential it
-	// renews; empty for a first application.
-	RenewsCredential string
-}
-
 func appContext(id int64, what string) string {
 	return "applications/" + strconv.FormatInt(id, 10) + "/" + what
 }
@@ -111,22 +82,6 @@ func (s *Store) scanApplication(r sqldb.Scanner, withPortfolio bool) (*Applicati
 func (s *Store) Application(ctx context.Context, id int64) (*Application, error) {
 	return s.scanApplication(s.DB.QueryRowContext(ctx, s.Dialect.Rebind(
 		"SELECT "+appColumns+" FROM applications a JOIN users u ON u.id = a.applicant_id WHERE a.id = ?"), id), true)
-}
-
-// ApplicationFilter narrows a list of applications; zero fields match all.
-type ApplicationFilter struct {
-	ApplicantID int64
-	State       board.State
-	SetID       string
-	// SupervisorEmail keeps the applications that name this supervisor.
-	SupervisorEmail string
-	// ReviewerID keeps the applications assigned to this reviewer.
-	ReviewerID int64
-	// UpdatedBefore keeps the applications not changed since then (by age).
-	UpdatedBefore time.Time
-	// WithPortfolio decrypts the portfolios too (slower).
-	WithPortfolio bool
-	Limit         int
 }
 
 // Applications lists applications, oldest change first.
@@ -242,19 +197,6 @@ func (tx *Tx) FreezeSnapshot(ctx context.Context, id int64, snapshot []byte, set
 	return err
 }
 
-// Event is one thing that happened to an application: a transition, an
-// information request or answer, a verification, an assignment.
-type Event struct {
-	ID            int64
-	ApplicationID int64
-	At            time.Time
-	ActorID       int64 // 0 for the system
-	ActorName     string
-	Action        string
-	From, To      board.State // "" where the event is no transition
-	Message       string
-}
-
 // AddEvent records an event in the application's history.
 func (tx *Tx) AddEvent(ctx context.Context, e Event) error {
 	s := tx.s
@@ -305,13 +247,6 @@ func eventState(stored string) (board.State, error) {
 		return "", nil
 	}
 	return board.ParseState(stored)
-}
-
-// SupervisorLink ties a supervisor named in a portfolio to the e-mail
-// address of their account, so that they see the application.
-type SupervisorLink struct {
-	Ref   string // the supervisor's id in the portfolio
-	Email string
 }
 
 // SetSupervisors replaces the supervisor links of an application.

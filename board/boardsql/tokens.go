@@ -7,35 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/sqldb"
 )
-
-// HandleLen is the length of a handle: the first hex characters of a
-// stored digest, which name a session or an API token in pages and URLs.
-// A digest is a hash of a secret, so its prefix reveals nothing usable,
-// and 64 bits keep handles distinct.
-const HandleLen = 16
-
-// Handle is the handle of a stored digest.
-func Handle(digest string) string {
-	if len(digest) < HandleLen {
-		return digest
-	}
-	return digest[:HandleLen]
-}
-
-// validHandle reports whether h has a handle's shape (lower-case hex).
-func validHandle(h string) bool {
-	if len(h) != HandleLen {
-		return false
-	}
-	for _, c := range h {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
-}
 
 // APIToken is a long-lived bearer token with which an integration acts as
 // its user; only the digest of the token is stored.
@@ -62,7 +36,7 @@ func (e *TokenExpiredError) Error() string {
 }
 
 // ID is the token's handle.
-func (t APIToken) ID() string { return Handle(t.Digest) }
+func (t APIToken) ID() string { return auth.Handle(t.Digest) }
 
 // Expired reports whether the token no longer works at now.
 func (t APIToken) Expired(now time.Time) bool {
@@ -126,12 +100,12 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 // DeleteAPIToken revokes one of a user's tokens by its ID and returns its
 // name. A token that is not the user's, or does not exist, is ErrNotFound.
 func (s *Store) DeleteAPIToken(ctx context.Context, q Querier, userID int64, id string) (string, error) {
-	if !validHandle(id) {
+	if !auth.ValidHandle(id) {
 		return "", ErrNotFound
 	}
 	var name string
 	err := q.QueryRowContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ? AND substr(digest, 1, ?) = ? RETURNING name"),
-		userID, HandleLen, id).Scan(&name)
+		userID, auth.HandleLen, id).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
 	}

@@ -35,7 +35,7 @@ func TestAPITokens(t *testing.T) {
 				t.Fatal("a duplicate digest was stored")
 			}
 			list, err := s.APITokens(ctx, ana)
-			if err != nil || len(list) != 2 || list[0].Name != "weekly" || list[1].ID() != tfDigest("1")[:HandleLen] ||
+			if err != nil || len(list) != 2 || list[0].Name != "weekly" || list[1].ID() != tfDigest("1")[:auth.HandleLen] ||
 				!list[0].ExpiresAt.Equal(week.ExpiresAt) || !list[1].ExpiresAt.Equal(forever.ExpiresAt) || !list[1].LastUsedAt.IsZero() {
 				t.Fatalf("APITokens: %+v %v", list, err)
 			}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/certboard/certboard/auth"
 )
 
 // tfDigest is a made-up digest whose handle is sixteen copies of c.
@@ -154,7 +156,7 @@ func TestSessionsPendingListEnd(t *testing.T) {
 				t.Fatalf("listed %v: want the two signed-in, live sessions, newest first", handles)
 			}
 			// Ben cannot end Ana's session; Ana can.
-			if _, err := s.EndUserSession(ctx, s.DB, ben, Handle(tfDigest("a"))); !errors.Is(err, ErrNotFound) {
+			if _, err := s.EndUserSession(ctx, s.DB, ben, auth.Handle(tfDigest("a"))); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("another user's session: %v, want ErrNotFound", err)
 			}
 			for _, bad := range []string{"", "aaaa", "%", strings.Repeat("A", 16), strings.Repeat("_", 16)} {
@@ -162,7 +164,7 @@ func TestSessionsPendingListEnd(t *testing.T) {
 					t.Fatalf("handle %q: %v, want ErrNotFound", bad, err)
 				}
 			}
-			if d, err := s.EndUserSession(ctx, s.DB, ana, Handle(tfDigest("a"))); err != nil || d != tfDigest("a") {
+			if d, err := s.EndUserSession(ctx, s.DB, ana, auth.Handle(tfDigest("a"))); err != nil || d != tfDigest("a") {
 				t.Fatalf("EndUserSession: %q %v", d, err)
 			}
 			if _, err := s.SessionUser(ctx, tfDigest("a"), now, 30*time.Minute); !errors.Is(err, ErrNotFound) {

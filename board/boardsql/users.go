@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -21,39 +20,12 @@ var ErrNotFound = sqldb.ErrNotFound
 // lost a race with another edit (it is sqldb.ErrConflict).
 var ErrConflict = sqldb.ErrConflict
 
-// User is an account.
-type User struct {
-	ID           int64
-	Email        string
-	Name         string
-	PasswordHash string
-	Roles        []auth.Role
-	CreatedAt    time.Time
-	Version      int
-	// EmailVerifiedAt is when the owner proved the address is theirs (zero
-	// until then).
-	EmailVerifiedAt time.Time
-	// Workplace is where the person works, for reviewer conflict checks.
-	Workplace string
-	// TOTPEnabledAt is when two-factor sign-in was turned on (zero: off).
-	TOTPEnabledAt time.Time
-}
-
-// TwoFactor reports whether the user signs in with a second factor.
-func (u *User) TwoFactor() bool { return !u.TOTPEnabledAt.IsZero() }
-
-// IsStaff reports whether the user is board staff or an admin.
-func (u *User) IsStaff() bool { return u.HasRole(auth.Staff) || u.HasRole(auth.Admin) }
-
 // Querier is what both *sql.DB and *sql.Tx offer, so a method can run
 // inside a caller's transaction or on its own.
 type Querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
-
-// HasRole reports whether the user holds a role.
-func (u *User) HasRole(role auth.Role) bool { return slices.Contains(u.Roles, role) }
 
 // parseRoles reads stored roles; a value that is not a role is an error,
 // so that a bad row fails loudly rather than granting nothing quietly.
@@ -183,22 +155,6 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 		strings.ToLower(strings.TrimSpace(email))))
 }
 
-// Session is a signed-in browser or client, stored by the digest of its token.
-type Session struct {
-	Digest     string
-	UserID     int64
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	ExpiresAt  time.Time
-	UserAgent  string
-	// Pending marks a session that passed the password step of a
-	// two-factor sign-in and waits for the code: it signs no one in.
-	Pending bool
-}
-
-// Handle names the session in pages and URLs without revealing its token.
-func (ss Session) Handle() string { return Handle(ss.Digest) }
-
 // CreateSession stores a new session.
 func (s *Store) CreateSession(ctx context.Context, ss Session) error {
 	return s.CreateSessionIn(ctx, s.DB, ss)
@@ -236,11 +192,6 @@ func scanSession(r sqldb.Scanner) (*Session, error) {
 	return &ss, nil
 }
 
-// live reports whether a session is still usable at now.
-func (ss *Session) live(now time.Time, idle time.Duration) bool {
-	return now.Before(ss.ExpiresAt) && now.Sub(ss.LastSeenAt) <= idle
-}
-
 // LiveSession returns a live session, pending or not, and its user, and
 // marks it seen at now. A session past its absolute expiry, or idle for
 // longer than idle, is deleted and reported as ErrNotFound.
@@ -249,7 +200,7 @@ func (s *Store) LiveSession(ctx context.Context, digest string, now time.Time, i
 	if err != nil {
 		return nil, nil, err
 	}
-	if !ss.live(now, idle) {
+	if !ss.Live(now, idle) {
 		if err := s.DeleteSession(ctx, digest); err != nil {
 			return nil, nil, err
 		}
@@ -300,7 +251,7 @@ func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time, i
 		if err != nil {
 			return nil, err
 		}
-		if ss.live(now, idle) {
+		if ss.Live(now, idle) {
 			out = append(out, *ss)
 		}
 	}
@@ -318,12 +269,12 @@ func (s *Store) DeleteSession(ctx context.Context, digest string) error {
 // EndUserSession ends one of a user's sessions by its handle and returns
 // its digest. A session of another user, or none, is ErrNotFound.
 func (s *Store) EndUserSession(ctx context.Context, q Querier, userID int64, handle string) (string, error) {
-	if !validHandle(handle) {
+	if !auth.ValidHandle(handle) {
 		return "", ErrNotFound
 	}
 	var digest string
 	err := q.QueryRowContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ? AND substr(digest, 1, ?) = ? RETURNING digest"),
-		userID, HandleLen, handle).Scan(&digest)
+		userID, auth.HandleLen, handle).Scan(&digest)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
 	}

@@ -168,7 +168,7 @@ func accountKey(email string) string {
 func passwordCharges(email string, cl signInClient) []boardsql.Charge {
 	acct := accountKey(email)
 	if cl.Device != "" {
-		return []boardsql.Charge{{ThrottleKey: boardsql.ThrottleKey{Scope: scopePassword, Key: acct + "|device:" + boardsql.Handle(cl.Device), Account: acct}, Policy: passwordThrottle}}
+		return []boardsql.Charge{{ThrottleKey: boardsql.ThrottleKey{Scope: scopePassword, Key: acct + "|device:" + auth.Handle(cl.Device), Account: acct}, Policy: passwordThrottle}}
 	}
 	return []boardsql.Charge{
 		{ThrottleKey: boardsql.ThrottleKey{Scope: scopePassword, Key: acct + "|" + cl.Network, Account: acct}, Policy: passwordThrottle},
@@ -181,7 +181,7 @@ func passwordCharges(email string, cl signInClient) []boardsql.Charge {
 func codeCharge(u *boardsql.User, cl signInClient) boardsql.Charge {
 	key := fmt.Sprintf("user/%d", u.ID)
 	if cl.Device != "" {
-		key += "|device:" + boardsql.Handle(cl.Device)
+		key += "|device:" + auth.Handle(cl.Device)
 	}
 	return boardsql.Charge{ThrottleKey: boardsql.ThrottleKey{Scope: scopeCode, Key: key, Account: accountKey(u.Email)}, Policy: codeThrottle}
 }

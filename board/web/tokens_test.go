@@ -35,7 +35,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 
 	tok := tokCreate(t, h, `{"name": "CE sync"}`, acctCookie(c))
 	// Without a lifetime, a token lives DefaultTokenDays.
-	if !strings.HasPrefix(tok.Token, APITokenPrefix) || len(tok.Token) < 40 || tok.Name != "CE sync" || len(tok.ID) != boardsql.HandleLen ||
+	if !strings.HasPrefix(tok.Token, APITokenPrefix) || len(tok.Token) < 40 || tok.Name != "CE sync" || len(tok.ID) != auth.HandleLen ||
 		!tok.ExpiresAt.Equal(clock.AddDate(0, 0, DefaultTokenDays)) {
 		t.Fatalf("new token %+v", tok)
 	}
