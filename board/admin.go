@@ -2,6 +2,12 @@ package board
 
 import "time"
 
+// adminReads is what the admin use cases read outside a transaction.
+type adminReads interface{}
+
+// adminWrites is what the admin use cases write in their transaction.
+type adminWrites interface{}
+
 // SetUpload is a requirement set uploaded by an admin: its YAML as sent,
 // unpublished until an admin publishes it.
 type SetUpload struct {

@@ -74,15 +74,27 @@ type Store interface {
 	// rolls back otherwise.
 	InTx(ctx context.Context, f func(tx Tx) error) error
 	applicationReads
+	draftReads
+	reviewReads
 	credentialReads
 	documentReads
+	supervisionReads
 	providerReads
+	trustReads
+	adminReads
+	registryReads
 }
 
 // Tx is one transaction: every write a use case makes goes through it.
 type Tx interface {
 	applicationWrites
+	draftWrites
+	reviewWrites
 	credentialWrites
 	documentWrites
+	supervisionWrites
 	providerWrites
+	trustWrites
+	adminWrites
+	registryWrites
 }

@@ -2,6 +2,12 @@ package board
 
 import "time"
 
+// registryReads is what the registry use cases read outside a transaction.
+type registryReads interface{}
+
+// registryWrites is what the registry use cases write in their transaction.
+type registryWrites interface{}
+
 // The statuses of a credential, as StatusAt gives them. Only StatusValid
 // is valid.
 const (

@@ -2,6 +2,12 @@ package board
 
 import "time"
 
+// reviewReads is what the review use cases read outside a transaction.
+type reviewReads interface{}
+
+// reviewWrites is what the review use cases write in their transaction.
+type reviewWrites interface{}
+
 // Assignment is a peer reviewer assigned to an application, with their vote
 // once cast.
 type Assignment struct {

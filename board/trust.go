@@ -2,6 +2,12 @@ package board
 
 import "time"
 
+// trustReads is what the trust use cases read outside a transaction.
+type trustReads interface{}
+
+// trustWrites is what the trust use cases write in their transaction.
+type trustWrites interface{}
+
 // TrustedIssuer is one entry of the board's trust list: an issuer's DID and
 // the name the board gives it, with a note for admins.
 type TrustedIssuer struct {
