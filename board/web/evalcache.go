@@ -13,7 +13,6 @@ import (
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
-	"github.com/certboard/certboard/portfolio"
 )
 
 // The eligibility reports are the board's (board.Board.Evaluate keeps them
@@ -337,10 +336,4 @@ func (s *Server) evidenceFragments(v dashboardView) (template.HTML, bool) {
 	}
 	out.WriteString(tail)
 	return template.HTML(out.String()), true // produced by html/template, so already escaped
-}
-
-// livePortfolio returns the decoded live portfolio of an application (see
-// board.Board.LivePortfolio): it may be shared, never change it in place.
-func (s *Server) livePortfolio(app *boardsql.Application) (*portfolio.Portfolio, error) {
-	return s.board.LivePortfolio(app)
 }
