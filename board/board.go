@@ -22,6 +22,7 @@ type Board struct {
 	clock   certboard.Clock
 	public  string
 	catalog atomic.Pointer[requirements.Catalog]
+	evals   *evalCache // eligibility reports by application version and day (evaluate.go)
 }
 
 // Config is what a Board needs.
@@ -44,7 +45,7 @@ func New(cfg Config) (*Board, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = certboard.SystemClock{}
 	}
-	b := &Board{store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/")}
+	b := &Board{store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/"), evals: &evalCache{}}
 	b.catalog.Store(cfg.Catalog)
 	return b, nil
 }

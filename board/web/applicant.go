@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
@@ -51,25 +50,7 @@ func (s *Server) applicantRoutes() {
 }
 
 // editable reports whether the applicant may change the portfolio now.
-func editable(state board.State) bool {
-	switch state {
-	case board.Draft, board.Returned, board.InfoRequested:
-		return true
-	}
-	return false
-}
-
-// applicationSets lists the sets one can apply for (renewal sets are not
-// applied for).
-func (s *Server) applicationSets() []*requirements.Set {
-	var out []*requirements.Set
-	for _, id := range s.sets().IDs() {
-		if latest := s.sets().Latest(id); latest != nil && latest.Cycle == nil {
-			out = append(out, latest)
-		}
-	}
-	return out
-}
+func editable(state board.State) bool { return board.Editable(state) }
 
 type applicationsView struct {
 	Applications []*boardsql.Application
@@ -78,69 +59,25 @@ type applicationsView struct {
 }
 
 func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r)
-	apps, err := s.cfg.Store.Applications(r.Context(), boardsql.ApplicationFilter{ApplicantID: u.ID})
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	slices.Reverse(apps) // the newest change first
-	creds, err := s.cfg.Store.CredentialsOf(r.Context(), u.ID)
+	apps, creds, err := s.board.MyApplications(r.Context(), userFrom(r))
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "applications", page{Title: "My applications",
-		Data: applicationsView{Applications: apps, Sets: s.applicationSets(), Credentials: creds}})
-}
-
-// newApplication starts a draft for the user; it refuses a second open
-// application for one credential.
-func (s *Server) newApplication(ctx context.Context, u *boardsql.User, setID string) (int64, error) {
-	if !slices.ContainsFunc(s.applicationSets(), func(x *requirements.Set) bool { return x.ID == setID }) {
-		return 0, &board.Error{Code: "invalid", Message: fmt.Sprintf("set_id: %q is not a credential one can apply for; choose one of the listed credentials", setID)}
-	}
-	mine, err := s.cfg.Store.Applications(ctx, boardsql.ApplicationFilter{ApplicantID: u.ID, SetID: setID})
-	if err != nil {
-		return 0, err
-	}
-	for _, a := range mine {
-		if !a.State.Final() {
-			return 0, &board.Error{Code: "conflict", Message: fmt.Sprintf("you already have application %d for %s; continue that one", a.ID, setID)}
-		}
-	}
-	p := &portfolio.Portfolio{Format: portfolio.FormatV1, Person: portfolio.Person{ID: fmt.Sprintf("p%d", u.ID), Name: u.Name, Email: u.Email, Practice: u.Workplace}}
-	data, err := portfolio.Encode(p)
-	if err != nil {
-		return 0, err
-	}
-	now := s.now()
-	var id int64
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if id, err = tx.CreateApplication(ctx, boardsql.Application{ApplicantID: u.ID, SetID: setID, State: board.Draft, Portfolio: data, CreatedAt: now}); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: id, At: now, ActorID: u.ID, Action: "start", To: board.Draft}); err != nil {
-			return err
-		}
-		_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.start",
-			Subject: fmt.Sprintf("application/%d", id), After: setID})
-		return err
-	})
-	return id, err
+		Data: applicationsView{Applications: apps, Sets: s.board.ApplicationSets(), Credentials: creds}})
 }
 
 func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	id, err := s.newApplication(r.Context(), userFrom(r), r.PostForm.Get("set_id"))
+	app, err := s.board.StartApplication(r.Context(), userFrom(r), r.PostForm.Get("set_id"))
 	if err != nil {
 		s.actError(w, r, err)
 		return
 	}
-	redirect(w, r, fmt.Sprintf("/applications/%d", id), "Application started. Add your evidence below; the dashboard shows what each requirement still needs.")
+	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), "Application started. Add your evidence below; the dashboard shows what each requirement still needs.")
 }
 
 func (s *Server) apiStartApplication(w http.ResponseWriter, r *http.Request) {
@@ -150,17 +87,12 @@ func (s *Server) apiStartApplication(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &in, "set_id", maxAPIBody) {
 		return
 	}
-	id, err := s.newApplication(r.Context(), userFrom(r), in.SetID)
+	app, err := s.board.StartApplication(r.Context(), userFrom(r), in.SetID)
 	if err != nil {
 		s.actError(w, r, err)
 		return
 	}
-	app, err := s.cfg.Store.Application(r.Context(), id)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d", id))
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d", app.ID))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	_ = json.NewEncoder(w).Encode(map[string]any{"id": app.ID, "set_id": app.SetID, "state": app.State, "version": app.Version})
@@ -234,7 +166,7 @@ func evidenceViews(p *portfolio.Portfolio) []listView {
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.application(w, r, RelOwner)
+	app, ok := s.ownApplication(w, r)
 	if !ok {
 		return
 	}
@@ -243,12 +175,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	events, err := s.cfg.Store.Events(r.Context(), app.ID)
+	u := userFrom(r)
+	events, err := s.board.OwnHistory(r.Context(), u, app)
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
 	}
-	u := userFrom(r)
 	// Who reviews an application and how they voted is the board's business.
 	events = slices.DeleteFunc(events, func(e boardsql.Event) bool { return boardOnlyEvent(e.Action) })
 	v := dashboardView{App: app, Eval: ev, Editable: editable(app.State), Events: events, Person: ev.Portfolio.Person}
@@ -311,23 +243,35 @@ func listNames() []string {
 	return out
 }
 
+// ownApplication loads the application named by the {id} path value when
+// the signed-in user is its applicant (board.OwnApplication); on failure
+// it has answered.
+func (s *Server) ownApplication(w http.ResponseWriter, r *http.Request) (*boardsql.Application, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, http.StatusNotFound, "Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
+		return nil, false
+	}
+	app, err := s.board.OwnApplication(r.Context(), userFrom(r), id)
+	if err != nil {
+		s.answerError(w, r, err)
+		return nil, false
+	}
+	return app, true
+}
+
 // editableApp loads the caller's own application and checks that it is
-// open to change; on failure it has answered. The portfolio may be shared
-// with the evaluation cache (livePortfolio): callers must not change it in
-// place (portfolio.WithItem makes a changed copy).
+// open to change (board.EditableApplication); on failure it has answered.
+// The portfolio may be shared with the evaluation cache: callers must not
+// change it in place (portfolio.WithItem makes a changed copy).
 func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*boardsql.Application, *portfolio.Portfolio, bool) {
-	app, _, ok := s.application(w, r, RelOwner)
+	app, ok := s.ownApplication(w, r)
 	if !ok {
 		return nil, nil, false
 	}
-	if !editable(app.State) {
-		s.fail(w, r, http.StatusConflict, "The application cannot be changed now",
-			fmt.Sprintf("Application %d is %s; evidence can be changed while it is a draft, returned to you, or when the board asks for more information.", app.ID, app.State.Words()))
-		return nil, nil, false
-	}
-	p, err := s.livePortfolio(app)
+	app, p, err := s.board.EditableApplication(r.Context(), userFrom(r), app.ID)
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return nil, nil, false
 	}
 	return app, p, true
@@ -462,69 +406,44 @@ func withItem(p *portfolio.Portfolio, list, itemID string, obj map[string]any, e
 	return q, itemID
 }
 
-// savePortfolio stores an edited portfolio (version-guarded), refreshes the
-// supervisor links and records the change in the audit log.
+// savePortfolio stores an edited portfolio (board.SavePortfolio).
 func (s *Server) savePortfolio(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, p *portfolio.Portfolio, what string) (int, error) {
-	return s.savePortfolioWith(ctx, u, app, version, p, what, nil)
+	return s.board.SavePortfolio(ctx, u, app, version, p, what)
 }
 
-// savePortfolioWith is savePortfolio with more to write in its transaction
-// (extra may be nil).
-func (s *Server) savePortfolioWith(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, p *portfolio.Portfolio, what string,
-	extra func(tx *boardsql.Tx, now time.Time) error) (int, error) {
-	data, err := portfolio.Encode(p)
+// itemEdit is the shared start of the handlers that change one evidence
+// item: the caller's editable application, the list and the version the
+// change was made from (read by version from the request). On failure it
+// has answered.
+func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request, version func() string) (*boardsql.Application, *portfolio.Portfolio, evidenceList, int, bool) {
+	app, p, ok := s.editableApp(w, r)
+	if !ok {
+		return nil, nil, evidenceList{}, 0, false
+	}
+	l, ok := s.listParam(w, r)
+	if !ok {
+		return nil, nil, l, 0, false
+	}
+	v, err := parseVersion(version())
 	if err != nil {
-		return 0, err
+		s.answerError(w, r, err)
+		return nil, nil, l, 0, false
 	}
-	var links []boardsql.SupervisorLink
-	for _, sup := range p.Supervisors {
-		if sup.Email != "" {
-			links = append(links, boardsql.SupervisorLink{Ref: sup.ID, Email: sup.Email})
-		}
-	}
-	now := s.now()
-	var newVersion int
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if newVersion, err = tx.SavePortfolio(ctx, app.ID, version, data, now); err != nil {
-			return err
-		}
-		if err := tx.SetSupervisors(ctx, app.ID, links); err != nil {
-			return err
-		}
-		if _, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.portfolio",
-			Subject: fmt.Sprintf("application/%d", app.ID), After: what}); err != nil {
-			return err
-		}
-		if extra != nil {
-			return extra(tx, now)
-		}
-		return nil
-	})
-	return newVersion, err
+	return app, p, l, v, true
 }
 
 func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	app, p, ok := s.editableApp(w, r)
+	app, p, l, version, ok := s.itemEdit(w, r, func() string { return r.PostForm.Get("version") })
 	if !ok {
-		return
-	}
-	l, ok := s.listParam(w, r)
-	if !ok {
-		return
-	}
-	version, err := parseVersion(r.PostForm.Get("version"))
-	if err != nil {
-		s.answerError(w, r, err)
 		return
 	}
 	itemID := r.PathValue("item")
 	if itemID != "" && l.Name != "person" {
 		if it, found := portfolio.Find(p, itemID); !found || it.List != l.Name {
-			s.fail(w, r, http.StatusNotFound, "No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, itemID))
+			s.answerError(w, r, board.NoSuchItem(app.ID, l.Name, itemID))
 			return
 		}
 	}
@@ -558,40 +477,17 @@ func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) {
 	if !api && !s.parseForm(w, r) {
 		return
 	}
-	app, _, ok := s.editableApp(w, r)
+	app, _, l, version, ok := s.itemEdit(w, r, func() string {
+		if api {
+			return r.URL.Query().Get("version")
+		}
+		return r.PostForm.Get("version")
+	})
 	if !ok {
-		return
-	}
-	l, ok := s.listParam(w, r)
-	if !ok {
-		return
-	}
-	raw := r.PostForm.Get("version")
-	if api {
-		raw = r.URL.Query().Get("version")
-	}
-	version, err := parseVersion(raw)
-	if err != nil {
-		s.answerError(w, r, err)
-		return
-	}
-	// Remove changes the portfolio in place: work on a copy of our own,
-	// not the one editableApp may share with the evaluation cache.
-	p, err := portfolio.DecodeStored(app.Portfolio)
-	if err != nil {
-		s.internal(w, err)
 		return
 	}
 	id := r.PathValue("item")
-	if it, found := portfolio.Find(p, id); !found || it.List != l.Name {
-		s.fail(w, r, http.StatusNotFound, "No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, id))
-		return
-	}
-	if err := portfolio.Remove(p, id); err != nil {
-		s.fail(w, r, http.StatusConflict, "The item is in use", err.Error())
-		return
-	}
-	newVersion, err := s.savePortfolio(r.Context(), userFrom(r), app, version, p, "removed "+l.Name+" "+id)
+	newVersion, err := s.board.DeleteItem(r.Context(), userFrom(r), app, version, l.Name, id)
 	if err != nil {
 		s.actError(w, r, err)
 		return
@@ -819,8 +715,8 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	newVersion, err := s.savePortfolioWith(ctx, u, app, version, p, "imported a portfolio", func(tx *boardsql.Tx, now time.Time) error {
-		return s.recordCopies(ctx, tx, u, plan, now)
+	newVersion, err := s.board.SavePortfolioWith(ctx, u, app, version, p, "imported a portfolio", func(tx board.Tx, now time.Time) error {
+		return s.recordCopies(ctx, tx.(*boardsql.Tx), u, plan, now)
 	})
 	if err != nil {
 		s.dropCopies(ctx, plan)
@@ -846,7 +742,7 @@ func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	app, _, ok := s.application(w, r, RelOwner)
+	app, ok := s.ownApplication(w, r)
 	if !ok {
 		return
 	}

@@ -157,10 +157,11 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		if strings.HasPrefix(sd.example, "florida") {
 			set = "florida-sex-therapist"
 		}
-		id, err := s.newApplication(ctx, u, set)
+		started, err := s.board.StartApplication(ctx, u, set)
 		if err != nil {
 			return nil, fmt.Errorf("demo: %s: %w", u.Email, err)
 		}
+		id := started.ID
 		raw, err := examples.Portfolio(sd.example)
 		if err != nil {
 			return nil, err

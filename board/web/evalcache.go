@@ -9,52 +9,43 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
-	"github.com/certboard/certboard/portfolio"
-	"github.com/certboard/certboard/requirements"
 )
 
-// An application's eligibility report depends only on its evidence (named by
-// the application's version), the day, whether the frozen snapshot is
-// judged, and the requirement sets in force. The dashboard is read far more
-// often than evidence changes, so reports, and their rendered HTML, are kept
-// by that key, with the decoded portfolio they were made from. Cached entries
-// are shared between requests and never changed.
+// The eligibility reports are the board's (board.Board.Evaluate keeps them
+// by application version and day); what the pages make of them is kept
+// here: the rendered report and evidence tables of each cached evaluation
+// (board.Evaluation.Memo), and, across evaluations, the report's cards and
+// the evidence lists' sections, so that a new version renders only what
+// changed.
 
-type evalKey struct {
-	app     int64
-	version int
-	frozen  bool
-	asOf    date.Date
-	catalog *requirements.Catalog
+// evaluation is an application's portfolio judged by its requirement set
+// (see board.Evaluation): read it, never change it.
+type evaluation = board.Evaluation
+
+// evaluate judges an application: the live portfolio today, or, with
+// frozen, the submitted snapshot (see board.Board.Evaluate).
+func (s *Server) evaluate(app *boardsql.Application, frozen bool) (*evaluation, error) {
+	return s.board.Evaluate(app, frozen)
 }
 
-type evalEntry struct {
-	portfolio *portfolio.Portfolio
-	set       *requirements.Set
-	report    *eligibility.Report
-	problems  portfolio.Errors
+// today is the board's date, for evaluations.
+func (s *Server) today() date.Date { return s.board.Today() }
 
-	htmlOnce sync.Once
-	html     template.HTML
-	htmlErr  error
+// What an evaluation's memo holds: its rendered report and evidence tables.
+type memoKey int
 
-	// The dashboard's evidence tables depend only on the application's
-	// version (its portfolio, its state), which is in the key.
-	evidenceOnce sync.Once
-	evidence     template.HTML
-	evidenceErr  error
-}
+const (
+	reportMemo memoKey = iota
+	evidenceMemo
+)
 
-// evalCacheSize bounds the cache; when full, an arbitrary entry goes.
-const evalCacheSize = 1024
-
+// evalCache keeps the rendered cards of reports and sections of evidence
+// tables.
 type evalCache struct {
-	mu sync.Mutex
-	m  map[evalKey]*evalEntry
-
 	// frags keeps the rendered section of each evidence list of an
 	// application, so that a change to one list renders that list again,
 	// not all of them (see evidenceFragments).
@@ -66,58 +57,27 @@ type evalCache struct {
 	tail      string // and after them
 }
 
-func (c *evalCache) get(k evalKey) *evalEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[k]
-}
-
-func (c *evalCache) put(k evalKey, e *evalEntry) *evalEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[evalKey]*evalEntry{}
-	}
-	if old, ok := c.m[k]; ok {
-		return old
-	}
-	// Older versions of the application are stale for good: drop them.
-	for other := range c.m {
-		if other.app == k.app && other.version < k.version {
-			delete(c.m, other)
-		}
-	}
-	if len(c.m) >= evalCacheSize {
-		for victim := range c.m {
-			delete(c.m, victim)
-			break
-		}
-	}
-	c.m[k] = e
-	return e
+// memoHTML returns the HTML that render makes of ev under key, once per
+// cached evaluation.
+func memoHTML(ev *evaluation, key memoKey, render func() (template.HTML, error)) (template.HTML, error) {
+	v, err := ev.Memo(key, func() (any, error) { return render() })
+	html, _ := v.(template.HTML)
+	return html, err
 }
 
 // reportHTML renders an evaluation's report with the shared "report"
 // template once per cached evaluation.
 func (s *Server) reportHTML(ev *evaluation) (template.HTML, error) {
-	render := func() (template.HTML, error) {
+	return memoHTML(ev, reportMemo, func() (template.HTML, error) {
+		if html, ok := s.reportCards(ev); ok {
+			return html, nil
+		}
 		var buf bytes.Buffer
 		if err := s.pages["dashboard"].ExecuteTemplate(&buf, "report", ev.Report); err != nil {
 			return "", err
 		}
 		return template.HTML(buf.String()), nil // produced by html/template, so already escaped
-	}
-	if ev.cached == nil {
-		return render()
-	}
-	ev.cached.htmlOnce.Do(func() {
-		if html, ok := s.reportCards(ev); ok {
-			ev.cached.html = html
-			return
-		}
-		ev.cached.html, ev.cached.htmlErr = render()
 	})
-	return ev.cached.html, ev.cached.htmlErr
 }
 
 // A report is a header, one card per requirement, and a footer; a change of
@@ -216,16 +176,7 @@ func (s *Server) reportCards(ev *evaluation) (template.HTML, bool) {
 			}
 			kept = &card{result: r, probe: probeText, around: around, text: text}
 			c.fragMu.Lock()
-			if c.cards == nil {
-				c.cards = map[cardKey]*card{}
-			}
-			if len(c.cards) >= fragCeiling {
-				for victim := range c.cards {
-					delete(c.cards, victim)
-					break
-				}
-			}
-			c.cards[key] = kept
+			c.cards = board.PutBounded(c.cards, key, kept, fragCeiling)
 			c.fragMu.Unlock()
 		}
 		out.WriteString(kept.text)
@@ -235,27 +186,20 @@ func (s *Server) reportCards(ev *evaluation) (template.HTML, bool) {
 }
 
 // evidenceHTML renders the dashboard's evidence tables once per cached
-// evaluation; build makes the view when it is not cached yet.
+// evaluation (they depend only on the application's version, its
+// portfolio and state, which is in the cache's key); build makes the view.
 func (s *Server) evidenceHTML(ev *evaluation, build func() dashboardView) (template.HTML, error) {
-	render := func() (template.HTML, error) {
+	return memoHTML(ev, evidenceMemo, func() (template.HTML, error) {
+		v := build()
+		if html, ok := s.evidenceFragments(v); ok {
+			return html, nil
+		}
 		var buf bytes.Buffer
-		if err := s.pages["dashboard"].ExecuteTemplate(&buf, "evidence", build()); err != nil {
+		if err := s.pages["dashboard"].ExecuteTemplate(&buf, "evidence", v); err != nil {
 			return "", err
 		}
 		return template.HTML(buf.String()), nil // produced by html/template, so already escaped
-	}
-	if ev.cached == nil {
-		return render()
-	}
-	ev.cached.evidenceOnce.Do(func() {
-		v := build()
-		if html, ok := s.evidenceFragments(v); ok {
-			ev.cached.evidence = html
-			return
-		}
-		ev.cached.evidence, ev.cached.evidenceErr = render()
 	})
-	return ev.cached.evidence, ev.cached.evidenceErr
 }
 
 // The evidence tables are one section per list, each the same whatever the
@@ -285,7 +229,7 @@ var (
 	markAttr    = `value="` + strconv.Itoa(versionMark) + `"`
 	markAttr2   = `value="` + strconv.Itoa(versionMark2) + `"`
 	markDigits  = strconv.Itoa(versionMark)
-	fragCeiling = evalCacheSize * 16 // sections kept, about 16 lists for each cached application
+	fragCeiling = board.EvalCacheSize * 16 // sections kept, about 16 lists for each cached application
 )
 
 type fragKey struct {
@@ -385,32 +329,11 @@ func (s *Server) evidenceFragments(v dashboardView) (template.HTML, bool) {
 			}
 			f = &fragment{items: l.Items, text: text}
 			c.fragMu.Lock()
-			if c.frags == nil {
-				c.frags = map[fragKey]*fragment{}
-			}
-			if len(c.frags) >= fragCeiling {
-				for victim := range c.frags {
-					delete(c.frags, victim)
-					break
-				}
-			}
-			c.frags[k] = f
+			c.frags = board.PutBounded(c.frags, k, f, fragCeiling)
 			c.fragMu.Unlock()
 		}
 		out.WriteString(strings.ReplaceAll(f.text, markAttr, version))
 	}
 	out.WriteString(tail)
 	return template.HTML(out.String()), true // produced by html/template, so already escaped
-}
-
-// livePortfolio returns the decoded live portfolio of an application: the
-// one its dashboard's evaluation of this version decoded when that is
-// cached, or a new decode. The result may be shared between requests and
-// must not be changed in place.
-func (s *Server) livePortfolio(app *boardsql.Application) (*portfolio.Portfolio, error) {
-	key := evalKey{app: app.ID, version: app.Version, frozen: false, asOf: s.today(), catalog: s.sets()}
-	if e := s.evals.get(key); e != nil {
-		return e.portfolio, nil
-	}
-	return portfolio.DecodeStored(app.Portfolio)
 }

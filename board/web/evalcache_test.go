@@ -12,35 +12,6 @@ import (
 	"github.com/certboard/certboard/portfolio"
 )
 
-func TestEvalCacheKeepsOnlyTheLatestVersionOfAnApplication(t *testing.T) {
-	var c evalCache
-	day := date.Of(2026, 11, 26)
-	k1 := evalKey{app: 1, version: 1, asOf: day}
-	e1 := c.put(k1, &evalEntry{})
-	if c.get(k1) != e1 {
-		t.Fatal("a cached entry is not found")
-	}
-	if again := c.put(k1, &evalEntry{}); again != e1 {
-		t.Fatal("a second put of one key replaced the first entry")
-	}
-	other := evalKey{app: 2, version: 1, asOf: day}
-	c.put(other, &evalEntry{})
-	k2 := evalKey{app: 1, version: 2, asOf: day}
-	c.put(k2, &evalEntry{})
-	if c.get(k1) != nil {
-		t.Fatal("an older version of application 1 is still cached")
-	}
-	if c.get(k2) == nil || c.get(other) == nil {
-		t.Fatal("the newest version, or another application, was dropped")
-	}
-	for i := range evalCacheSize + 10 {
-		c.put(evalKey{app: int64(100 + i), version: 1, asOf: day}, &evalEntry{})
-	}
-	if len(c.m) > evalCacheSize {
-		t.Fatalf("the cache grew to %d entries", len(c.m))
-	}
-}
-
 // TestEvidenceFragmentsSameAsWholeRender checks that the evidence tables put
 // together from cached sections of each list are the tables rendered whole,
 // as lists change, versions move on, the application stops being editable,

@@ -13,10 +13,7 @@ import (
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
-	"github.com/certboard/certboard/portfolio"
-	"github.com/certboard/certboard/requirements"
 )
 
 // Relation is how a user stands to an application; it decides what they may
@@ -122,63 +119,6 @@ func (s *Server) application(w http.ResponseWriter, r *http.Request, need Relati
 		return nil, 0, false
 	}
 	return app, rel, true
-}
-
-// today is the server's date, for evaluations.
-func (s *Server) today() date.Date {
-	y, m, d := s.now().UTC().Date()
-	return date.Of(y, m, d)
-}
-
-// evaluation is an application's portfolio judged by its requirement set.
-// It may come from the cache and be shared between requests: read it, never
-// change it (decode the stored portfolio afresh to edit it).
-type evaluation struct {
-	Portfolio *portfolio.Portfolio
-	Set       *requirements.Set
-	Report    *eligibility.Report
-	// Problems are validation errors of the portfolio, which the engine
-	// judges anyway where it can.
-	Problems portfolio.Errors
-	// cached is the cache entry the report came from (shared: never change
-	// the report).
-	cached *evalEntry
-}
-
-// evaluate judges an application: the live portfolio today, or, with
-// frozen, the submitted snapshot by the set version frozen with it on the
-// day it was submitted.
-func (s *Server) evaluate(app *boardsql.Application, frozen bool) (*evaluation, error) {
-	data, asOf := app.Portfolio, s.today()
-	if frozen && len(app.Snapshot) > 0 {
-		data = app.Snapshot
-		y, m, d := app.SubmittedAt.UTC().Date()
-		asOf = date.Of(y, m, d)
-	}
-	reg := s.sets()
-	key := evalKey{app: app.ID, version: app.Version, frozen: frozen, asOf: asOf, catalog: reg}
-	if e := s.evals.get(key); e != nil {
-		return &evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
-	}
-	p, err := portfolio.DecodeStored(data)
-	if err != nil {
-		return nil, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
-	}
-	var set *requirements.Set
-	if frozen && app.SnapshotSetVersion != "" {
-		for _, v := range reg.Versions(app.SetID) {
-			if v.Version == app.SnapshotSetVersion {
-				set = v
-			}
-		}
-	}
-	if set == nil {
-		if set, _, err = eligibility.Select(reg, app.SetID, p, asOf); err != nil {
-			return nil, err
-		}
-	}
-	e := s.evals.put(key, &evalEntry{portfolio: p, set: set, report: eligibility.Evaluate(p, set, asOf), problems: portfolio.Validate(p)})
-	return &evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
 }
 
 // actError turns a refused or failed action into an answer (see answerError).

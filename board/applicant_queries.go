@@ -1,0 +1,52 @@
+package board
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/sqldb"
+)
+
+// OwnApplication returns application id when u is its applicant. Anyone
+// else is told it is not found, so that ids do not reveal who applied.
+func (b *Board) OwnApplication(ctx context.Context, u *auth.User, id int64) (*Application, error) {
+	app, err := b.store.Application(ctx, id)
+	if errors.Is(err, sqldb.ErrNotFound) || err == nil && app.ApplicantID != u.ID {
+		return nil, notVisible(id)
+	}
+	return app, err
+}
+
+// MyApplications returns u's applications, the newest change first, and
+// the credentials u holds.
+func (b *Board) MyApplications(ctx context.Context, u *auth.User) ([]*Application, []*IssuedCredential, error) {
+	apps, err := b.store.Applications(ctx, ApplicationFilter{ApplicantID: u.ID})
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.Reverse(apps) // the newest change first
+	creds, err := b.store.CredentialsOf(ctx, u.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return apps, creds, nil
+}
+
+// OwnHistory returns the history of u's own application app (the caller
+// leaves out what is the board's business before showing it).
+func (b *Board) OwnHistory(ctx context.Context, u *auth.User, app *Application) ([]Event, error) {
+	if app.ApplicantID != u.ID {
+		return nil, notVisible(app.ID)
+	}
+	return b.store.Events(ctx, app.ID)
+}
+
+// notVisible answers a request for an application the user may not see
+// as for one that does not exist.
+func notVisible(id int64) *certboard.Error {
+	return &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", id)}
+}

@@ -1,0 +1,186 @@
+package board
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/eligibility"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+)
+
+// An application's eligibility report depends only on its evidence (named by
+// the application's version), the day, whether the frozen snapshot is
+// judged, and the requirement sets in force. The dashboard is read far more
+// often than evidence changes, so reports are kept by that key, with the
+// decoded portfolio they were made from and what the pages made of them
+// (Evaluation.Memo). Cached entries are shared between requests and never
+// changed.
+
+// Evaluation is an application's portfolio judged by its requirement set.
+// It may come from the cache and be shared between requests: read it, never
+// change it (decode the stored portfolio afresh to edit it).
+type Evaluation struct {
+	Portfolio *portfolio.Portfolio
+	Set       *requirements.Set
+	Report    *eligibility.Report
+	// Problems are validation errors of the portfolio, which the engine
+	// judges anyway where it can.
+	Problems portfolio.Errors
+	// entry is the cache entry the report came from, nil for none.
+	entry *evalEntry
+}
+
+// Memo returns what f returns for this evaluation and key, making it
+// once per cached evaluation (a rendered report, say); for an evaluation
+// that is not cached, it calls f each time. What f returns is shared
+// between requests: never change it.
+func (ev *Evaluation) Memo(key any, f func() (any, error)) (any, error) {
+	if ev.entry == nil {
+		return f()
+	}
+	e := ev.entry
+	e.mu.Lock()
+	m := e.memos[key]
+	if m == nil {
+		if e.memos == nil {
+			e.memos = map[any]*memo{}
+		}
+		m = &memo{}
+		e.memos[key] = m
+	}
+	e.mu.Unlock()
+	m.once.Do(func() { m.value, m.err = f() })
+	return m.value, m.err
+}
+
+type memo struct {
+	once  sync.Once
+	value any
+	err   error
+}
+
+type evalKey struct {
+	app     int64
+	version int
+	frozen  bool
+	asOf    date.Date
+	catalog *requirements.Catalog
+}
+
+type evalEntry struct {
+	portfolio *portfolio.Portfolio
+	set       *requirements.Set
+	report    *eligibility.Report
+	problems  portfolio.Errors
+
+	mu    sync.Mutex
+	memos map[any]*memo // what Memo made of the entry
+}
+
+func (e *evalEntry) evaluation() *Evaluation {
+	return &Evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, entry: e}
+}
+
+// EvalCacheSize bounds the cache of evaluations; when it is full, an
+// arbitrary entry goes.
+const EvalCacheSize = 1024
+
+type evalCache struct {
+	mu sync.Mutex
+	m  map[evalKey]*evalEntry
+}
+
+func (c *evalCache) get(k evalKey) *evalEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}
+
+func (c *evalCache) put(k evalKey, e *evalEntry) *evalEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[k]; ok {
+		return old
+	}
+	// Older versions of the application are stale for good: drop them.
+	for other := range c.m {
+		if other.app == k.app && other.version < k.version {
+			delete(c.m, other)
+		}
+	}
+	c.m = PutBounded(c.m, k, e, EvalCacheSize)
+	return e
+}
+
+// PutBounded puts v in m under k, first removing an arbitrary entry when m
+// holds ceiling entries or more, and returns m (made when nil). It is the
+// insert of the board's bounded caches; the caller holds their lock.
+func PutBounded[K comparable, V any](m map[K]V, k K, v V, ceiling int) map[K]V {
+	if m == nil {
+		m = map[K]V{}
+	}
+	if len(m) >= ceiling {
+		for victim := range m {
+			delete(m, victim)
+			break
+		}
+	}
+	m[k] = v
+	return m
+}
+
+// Today is the board's date, for evaluations.
+func (b *Board) Today() date.Date {
+	y, m, d := b.clock.Now().UTC().Date()
+	return date.Of(y, m, d)
+}
+
+// Evaluate judges an application: the live portfolio today, or, with
+// frozen, the submitted snapshot by the set version frozen with it on the
+// day it was submitted. The caller has checked that the user may see it.
+func (b *Board) Evaluate(app *Application, frozen bool) (*Evaluation, error) {
+	data, asOf := app.Portfolio, b.Today()
+	if frozen && len(app.Snapshot) > 0 {
+		data = app.Snapshot
+		y, m, d := app.SubmittedAt.UTC().Date()
+		asOf = date.Of(y, m, d)
+	}
+	reg := b.Catalog()
+	key := evalKey{app: app.ID, version: app.Version, frozen: frozen, asOf: asOf, catalog: reg}
+	if e := b.evals.get(key); e != nil {
+		return e.evaluation(), nil
+	}
+	p, err := portfolio.DecodeStored(data)
+	if err != nil {
+		return nil, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
+	}
+	var set *requirements.Set
+	if frozen && app.SnapshotSetVersion != "" {
+		for _, v := range reg.Versions(app.SetID) {
+			if v.Version == app.SnapshotSetVersion {
+				set = v
+			}
+		}
+	}
+	if set == nil {
+		if set, _, err = eligibility.Select(reg, app.SetID, p, asOf); err != nil {
+			return nil, err
+		}
+	}
+	e := b.evals.put(key, &evalEntry{portfolio: p, set: set, report: eligibility.Evaluate(p, set, asOf), problems: portfolio.Validate(p)})
+	return e.evaluation(), nil
+}
+
+// LivePortfolio returns the decoded live portfolio of an application: the
+// one its dashboard's evaluation of this version decoded when that is
+// cached, or a new decode. The result may be shared between requests and
+// must not be changed in place.
+func (b *Board) LivePortfolio(app *Application) (*portfolio.Portfolio, error) {
+	key := evalKey{app: app.ID, version: app.Version, frozen: false, asOf: b.Today(), catalog: b.Catalog()}
+	if e := b.evals.get(key); e != nil {
+		return e.portfolio, nil
+	}
+	return portfolio.DecodeStored(app.Portfolio)
+}
