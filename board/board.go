@@ -22,6 +22,7 @@ type Board struct {
 	clock   certboard.Clock
 	public  string
 	catalog atomic.Pointer[requirements.Catalog]
+	blobs   Blobs
 }
 
 // Config is what a Board needs.
@@ -34,6 +35,8 @@ type Config struct {
 	Clock certboard.Clock
 	// PublicURL is where people reach the board, for links in mail.
 	PublicURL string
+	// Blobs keeps the files of uploaded documents; nil when there is none.
+	Blobs Blobs
 }
 
 // New returns a Board.
@@ -44,7 +47,7 @@ func New(cfg Config) (*Board, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = certboard.SystemClock{}
 	}
-	b := &Board{store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/")}
+	b := &Board{store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/"), blobs: cfg.Blobs}
 	b.catalog.Store(cfg.Catalog)
 	return b, nil
 }
