@@ -23,6 +23,7 @@ type Board struct {
 	public  string
 	catalog atomic.Pointer[requirements.Catalog]
 	evals   *evalCache // eligibility reports by application version and day (evaluate.go)
+	blobs   Blobs
 }
 
 // Config is what a Board needs.
@@ -35,6 +36,8 @@ type Config struct {
 	Clock certboard.Clock
 	// PublicURL is where people reach the board, for links in mail.
 	PublicURL string
+	// Blobs keeps the files of uploaded documents; nil when there is none.
+	Blobs Blobs
 }
 
 // New returns a Board.
@@ -45,7 +48,7 @@ func New(cfg Config) (*Board, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = certboard.SystemClock{}
 	}
-	b := &Board{store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/"), evals: &evalCache{}}
+	b := &Board{store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/"), evals: &evalCache{}, blobs: cfg.Blobs}
 	b.catalog.Store(cfg.Catalog)
 	return b, nil
 }

@@ -1,12 +1,38 @@
 package board
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"github.com/certboard/certboard/audit"
+)
 
 // documentReads is what the document use cases read outside a transaction.
-type documentReads interface{}
+type documentReads interface {
+	Application(ctx context.Context, id int64) (*Application, error)
+	Documents(ctx context.Context, applicationID int64) ([]Document, error)
+	Supervisors(ctx context.Context, applicationID int64) ([]SupervisorLink, error)
+	IsAssigned(ctx context.Context, applicationID, reviewerID int64) (bool, error)
+}
 
 // documentWrites is what the document use cases write in their transaction.
-type documentWrites interface{}
+type documentWrites interface {
+	SavePortfolio(ctx context.Context, id int64, version int, portfolio []byte, at time.Time) (int, error)
+	AddDocument(ctx context.Context, d Document) (int64, error)
+	AddEvent(ctx context.Context, e Event) error
+	AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error)
+}
+
+// Blobs keeps the files of uploaded documents, encrypted (blob.Store
+// implements it). Without one, uploads and downloads are unavailable.
+type Blobs interface {
+	// Put stores data under key.
+	Put(ctx context.Context, key string, data []byte) error
+	// Get returns the data under key (blob.ErrNotFound when there is none).
+	Get(ctx context.Context, key string) ([]byte, error)
+	// Delete removes the data under key.
+	Delete(ctx context.Context, key string) error
+}
 
 // Document is an uploaded file of an application: the facts about it kept
 // in the database. Its content lives, encrypted, in the file store under

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,13 +11,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"path"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
@@ -71,11 +68,7 @@ const (
 const docAccept = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 
 // docKinds are the kinds of document the portfolio knows, from its schema.
-func docKinds() []string {
-	f, _ := reflect.TypeFor[portfolio.Document]().FieldByName("Kind")
-	_, enum, _ := cbTag(f)
-	return enum
-}
+func docKinds() []string { return board.DocumentKinds() }
 
 // docView is one document as the page and the API show it: the stored
 // facts of the file and, from the portfolio's Document item, what it is.
@@ -113,18 +106,7 @@ type docSupport struct {
 func (d docView) SizeText() string { return docSize(d.Size) }
 
 // docSize writes a byte count for people.
-func docSize(n int64) string {
-	switch {
-	case n < 1<<10:
-		return fmt.Sprintf("%d bytes", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
-	}
-	if n%(1<<20) == 0 {
-		return fmt.Sprintf("%d MiB", n>>20)
-	}
-	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-}
+func docSize(n int64) string { return board.SizeText(n) }
 
 // docFind looks an item up in the live portfolio, then in the submitted
 // snapshot (nil when there is none).
@@ -348,38 +330,6 @@ type docRequest struct {
 	Form url.Values
 }
 
-// An upload refused before anything was stored is a *certboard.Error whose
-// message lists every problem ("field: what to do"), in order, and whose
-// Fields hold the first problem of each field, for the form.
-
-// docRefuse is the refusal of an upload for one problem.
-func docRefuse(code certboard.Code, field, message string) *certboard.Error {
-	e := &certboard.Error{Code: code}
-	docProblem(e, field, message)
-	return e
-}
-
-// docProblem adds a problem to the refusal of an upload.
-func docProblem(e *certboard.Error, field, message string) {
-	if e.Message != "" {
-		e.Message += "; "
-	}
-	e.Message += fieldProblem{field, message}.String()
-	if e.Fields == nil {
-		e.Fields = map[string]string{}
-	}
-	if _, seen := e.Fields[field]; !seen {
-		e.Fields[field] = message
-	}
-}
-
-// docTooLarge is the refusal of a file over the limit.
-func docTooLarge() *certboard.Error {
-	return docRefuse(certboard.TooLarge, "file",
-		fmt.Sprintf("the file is larger than %s; send a %s document of at most %s (scan at a lower resolution, or split it)",
-			docSize(blob.MaxSize), blob.Accepted, docSize(blob.MaxSize)))
-}
-
 // readDocUpload reads a multipart upload without keeping more than the
 // largest accepted file in memory; it stops at the first sign that the
 // file is too large.
@@ -387,12 +337,12 @@ func readDocUpload(w http.ResponseWriter, r *http.Request) (*docRequest, error) 
 	r.Body = http.MaxBytesReader(w, r.Body, docBodyLimit)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, docRefuse(certboard.Malformed, "file", "send the upload as multipart/form-data with the fields file, kind, title, supports and version")
+		return nil, board.RefuseUpload(certboard.Malformed, "file", "send the upload as multipart/form-data with the fields file, kind, title, supports and version")
 	}
 	up := &docRequest{Form: url.Values{}}
 	for parts := 0; ; parts++ {
 		if parts > docMaxParts {
-			return nil, docRefuse(certboard.Malformed, "supports", fmt.Sprintf("more than %d fields; name at most a few hundred supported items", docMaxParts))
+			return nil, board.RefuseUpload(certboard.Malformed, "supports", fmt.Sprintf("more than %d fields; name at most a few hundred supported items", docMaxParts))
 		}
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -405,32 +355,32 @@ func readDocUpload(w http.ResponseWriter, r *http.Request) (*docRequest, error) 
 		switch {
 		case name == "file":
 			if up.HasFile {
-				return nil, docRefuse(certboard.Malformed, "file", "send one file per upload")
+				return nil, board.RefuseUpload(certboard.Malformed, "file", "send one file per upload")
 			}
 			up.HasFile, up.Filename = true, part.FileName()
 			if err := blob.CheckName(up.Filename); err != nil {
-				return nil, docRefuse(certboard.Malformed, "file", err.Error())
+				return nil, board.RefuseUpload(certboard.Malformed, "file", err.Error())
 			}
 			if err := blob.CheckDeclaredType(part.Header.Get("Content-Type")); err != nil {
-				return nil, docRefuse(certboard.Malformed, "file", err.Error()+"; the content decides what the file is, so leave it out or send application/pdf, image/png or image/jpeg")
+				return nil, board.RefuseUpload(certboard.Malformed, "file", err.Error()+"; the content decides what the file is, so leave it out or send application/pdf, image/png or image/jpeg")
 			}
 			data, err := io.ReadAll(io.LimitReader(part, blob.MaxSize+1))
 			if err != nil {
 				return nil, docReadError(err)
 			}
 			if len(data) > blob.MaxSize {
-				return nil, docTooLarge()
+				return nil, board.FileTooLarge()
 			}
 			up.Data = data
 		case len(name) > docMaxFieldName:
-			return nil, docRefuse(certboard.Malformed, "fields", fmt.Sprintf("a field name is longer than %d bytes; the fields are file, kind, title, supports and version", docMaxFieldName))
+			return nil, board.RefuseUpload(certboard.Malformed, "fields", fmt.Sprintf("a field name is longer than %d bytes; the fields are file, kind, title, supports and version", docMaxFieldName))
 		case name != "":
 			value, err := io.ReadAll(io.LimitReader(part, docMaxField+1))
 			if err != nil {
 				return nil, docReadError(err)
 			}
 			if len(value) > docMaxField {
-				return nil, docRefuse(certboard.Malformed, name, fmt.Sprintf("longer than %d KiB", docMaxField>>10))
+				return nil, board.RefuseUpload(certboard.Malformed, name, fmt.Sprintf("longer than %d KiB", docMaxField>>10))
 			}
 			up.Form.Add(name, string(value))
 		}
@@ -443,204 +393,23 @@ func readDocUpload(w http.ResponseWriter, r *http.Request) (*docRequest, error) 
 func docReadError(err error) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return docTooLarge()
+		return board.FileTooLarge()
 	}
 	if errors.Is(err, multipart.ErrMessageTooLarge) {
-		return docRefuse(certboard.Malformed, "file", "the form's headers are too large")
+		return board.RefuseUpload(certboard.Malformed, "file", "the form's headers are too large")
 	}
-	return docRefuse(certboard.Malformed, "file", "the upload could not be read ("+err.Error()+"); send it again")
-}
-
-// docFilename keeps the last element of a file name as a person would
-// read it, without control characters, and adds the extension of its real
-// content when the name claims another (a PNG named "diploma.pdf" is kept
-// as "diploma.pdf.png").
-func docFilename(name, contentType string) string {
-	name = strings.ToValidUTF8(name, "")
-	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if name == "" || name == "." || name == "/" {
-		name = "document"
-	}
-	if rs := []rune(name); len(rs) > 150 {
-		name = string(rs[:150])
-	}
-	want := map[string][]string{blob.PDF: {".pdf"}, blob.PNG: {".png"}, blob.JPEG: {".jpg", ".jpeg"}}[contentType]
-	if len(want) > 0 && !slices.Contains(want, strings.ToLower(path.Ext(name))) {
-		name += want[0]
-	}
-	return name
-}
-
-// docInput is a checked upload, ready to store.
-type docInput struct {
-	Filename, ContentType, Kind, Title string
-	Supports                           []string
-	Version                            int
-	Data                               []byte
-	// ItemID, when set, is the document item not on file that the upload
-	// gives its file; the item stays as it is.
-	ItemID string
-}
-
-// checkDocUpload checks an upload against the application's portfolio
-// (held: the item ids it holds files for) and says everything that is
-// wrong, field by field. The status is 413 for a file over the limit, 415
-// for content of a type not accepted, 422 for other problems. An upload
-// naming an item (a document item not on file) gives that item its file;
-// kind, title and supports then come from the item. It is pure: nothing is
-// read or stored.
-func checkDocUpload(up *docRequest, p *portfolio.Portfolio, held map[string]bool) (*docInput, *certboard.Error) {
-	in := &docInput{Kind: strings.TrimSpace(up.Form.Get("kind")), Title: strings.TrimSpace(up.Form.Get("title")), Data: up.Data}
-	ref := &certboard.Error{Code: certboard.Invalid}
-	add := func(field, msg string) { docProblem(ref, field, msg) }
-	if id := strings.TrimSpace(up.Form.Get("item")); id != "" {
-		it, ok := portfolio.Find(p, id)
-		doc, isDoc := it.Value.(*portfolio.Document)
-		switch {
-		case !ok || !isDoc:
-			add("item", fmt.Sprintf("%q is not a document of this portfolio; choose one listed as not on file, or leave item out to add a new document", id))
-		case held[id]:
-			add("item", fmt.Sprintf("%s is on file already; delete it first to replace its file, or leave item out to add a new document", id))
-		default:
-			in.ItemID, in.Kind, in.Title, in.Supports = id, doc.Kind, doc.Title, doc.Supports
-		}
-	}
-	switch {
-	case !up.HasFile || (len(up.Data) == 0 && up.Filename == ""):
-		add("file", fmt.Sprintf("choose the file to upload: a %s document of at most %s", blob.Accepted, docSize(blob.MaxSize)))
-	case len(up.Data) > blob.MaxSize:
-		ref.Code = certboard.TooLarge
-		add("file", docTooLarge().Fields["file"])
-	default:
-		ct, err := blob.Sniff(up.Data)
-		if err != nil {
-			ref.Code = certboard.Unsupported
-			add("file", err.Error())
-		} else {
-			in.ContentType, in.Filename = ct, docFilename(up.Filename, ct)
-		}
-	}
-	if in.ItemID == "" && !slices.Contains(docKinds(), in.Kind) {
-		add("kind", "choose what the document is: one of "+strings.Join(docKinds(), ", "))
-	}
-	if len([]rune(in.Title)) > 200 {
-		add("title", "write a title of at most 200 characters")
-	}
-	for _, id := range up.Form["supports"] {
-		if in.ItemID != "" {
-			break // the item says what it supports
-		}
-		id = strings.TrimSpace(id)
-		if id == "" || slices.Contains(in.Supports, id) {
-			continue
-		}
-		it, ok := portfolio.Find(p, id)
-		if !ok || it.List == "documents" {
-			add("supports", fmt.Sprintf("%q is not an evidence item of this portfolio; choose among the items listed", id))
-			continue
-		}
-		in.Supports = append(in.Supports, id)
-	}
-	v, err := strconv.Atoi(up.Form.Get("version"))
-	if err != nil || v <= 0 {
-		add("version", "the upload lacks the application version it was made from; reload the page (API: send the version from GET .../documents)")
-	}
-	in.Version = v
-	if ref.Message != "" {
-		return nil, ref
-	}
-	if in.Title == "" && in.ItemID == "" {
-		in.Title = in.Filename
-	}
-	return in, nil
+	return board.RefuseUpload(certboard.Malformed, "file", "the upload could not be read ("+err.Error()+"); send it again")
 }
 
 // docBlobKey is a new random key for a file of an application.
-func docBlobKey(appID int64) string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // never fails: crypto/rand aborts the program instead
-	return fmt.Sprintf("applications/%d/%s", appID, hex.EncodeToString(b))
-}
+func docBlobKey(appID int64) string { return board.NewBlobKey(appID) }
 
-// docsClosed refuses uploads once the portfolio is not the applicant's to
-// change.
-func docsClosed(state board.State) *certboard.Error {
-	return conflict("Documents closed", fmt.Sprintf("documents can be added while the application is a draft, returned to you, "+
-		"or when the board asks for information; it is now %s.", state.Words()))
-}
-
-// addDocument stores a checked upload: the encrypted file first, then, in
-// one transaction, the portfolio's new Document item (version-guarded),
-// the document row, the history event and the audit entry. When the
-// transaction fails the file is deleted again, so that a refused upload
-// leaves nothing behind. It returns the new document, the portfolio that
-// now holds its item, and the application's new version.
-func (s *Server) addDocument(ctx context.Context, u *boardsql.User, app *boardsql.Application, in *docInput) (*boardsql.Document, *portfolio.Portfolio, int, error) {
-	if in.Version != app.Version {
-		return nil, nil, 0, fmt.Errorf("application %d was changed since version %d (it is now at %d); reload the page and upload again: %w",
-			app.ID, in.Version, app.Version, boardsql.ErrConflict)
+// fileStore is the file store as the board sees it: nil when there is none.
+func fileStore(f *blob.Store) board.Blobs {
+	if f == nil {
+		return nil
 	}
-	p, err := portfolio.DecodeStored(app.Portfolio)
-	if err != nil {
-		return nil, nil, 0, fmt.Errorf("application %d: the portfolio no longer decodes: %w", app.ID, err)
-	}
-	now := s.now()
-	item := portfolio.Document{ID: portfolio.NewID(p, "doc"), Kind: in.Kind, Title: in.Title, Received: s.today(), Supports: in.Supports}
-	if in.ItemID != "" {
-		// The file of an item not on file: the item stays as it is.
-		it, ok := portfolio.Find(p, in.ItemID)
-		doc, isDoc := it.Value.(*portfolio.Document)
-		if !ok || !isDoc {
-			return nil, nil, 0, fmt.Errorf("application %d has no document item %s any more; reload the page: %w", app.ID, in.ItemID, boardsql.ErrConflict)
-		}
-		item = *doc
-	} else {
-		p.Documents = append(p.Documents, item)
-	}
-	data, err := portfolio.Encode(p)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	sum := sha256.Sum256(in.Data)
-	doc := boardsql.Document{ApplicationID: app.ID, ItemID: item.ID, Filename: in.Filename, ContentType: in.ContentType, Size: int64(len(in.Data)),
-		SHA256: hex.EncodeToString(sum[:]), BlobKey: docBlobKey(app.ID), UploadedBy: u.ID, UploadedByName: u.Name, CreatedAt: now}
-	if err := s.cfg.Files.Put(ctx, doc.BlobKey, in.Data); err != nil {
-		return nil, nil, 0, err
-	}
-	after, _ := json.Marshal(map[string]any{"item": doc.ItemID, "filename": doc.Filename, "content_type": doc.ContentType,
-		"size": doc.Size, "sha256": doc.SHA256})
-	var version int
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if version, err = tx.SavePortfolio(ctx, app.ID, in.Version, data, now); err != nil {
-			return err
-		}
-		if doc.ID, err = tx.AddDocument(ctx, doc); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "document_added",
-			Message: fmt.Sprintf("%s: %s (%s)", item.ID, doc.Filename, strings.ReplaceAll(item.Kind, "_", " "))}); err != nil {
-			return err
-		}
-		_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.add",
-			Subject: fmt.Sprintf("application/%d/document/%d", app.ID, doc.ID), After: string(after)})
-		return err
-	})
-	if err != nil {
-		// A context already cancelled must not keep the orphan file.
-		if derr := s.cfg.Files.Delete(context.WithoutCancel(ctx), doc.BlobKey); derr != nil {
-			s.cfg.Log.Error("deleting the file of a failed upload", "key", doc.BlobKey, "error", derr)
-		}
-		return nil, nil, 0, err
-	}
-	return &doc, p, version, nil
+	return f
 }
 
 // uploadDocument takes an upload from the documents page or the API.
@@ -650,16 +419,9 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if s.cfg.Files == nil {
-		s.fail(w, r, http.StatusServiceUnavailable, "Uploads unavailable", "This server has no file store configured; ask the board's administrator.")
-		return
-	}
-	if rel&RelOwner == 0 {
-		s.fail(w, r, http.StatusForbidden, "Not allowed", "Only the applicant adds documents to an application.")
-		return
-	}
-	if !editable(app.State) {
-		s.answerError(w, r, docsClosed(app.State))
+	u := userFrom(r)
+	if _, err := s.board.MayUpload(r.Context(), u, app.ID); err != nil {
+		s.answerError(w, r, err)
 		return
 	}
 	refuse := func(ref *certboard.Error, form url.Values) {
@@ -690,33 +452,14 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	p, err := portfolio.DecodeStored(app.Portfolio)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	stored, err := s.cfg.Store.Documents(r.Context(), app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	held := map[string]bool{}
-	for _, d := range stored {
-		held[d.ItemID] = true
-	}
-	in, ref := checkDocUpload(up, p, held)
-	if ref != nil {
+	doc, updated, version, err := s.board.Upload(r.Context(), u, app.ID, board.Upload{Filename: up.Filename, Data: up.Data, HasFile: up.HasFile,
+		Kind: up.Form.Get("kind"), Title: up.Form.Get("title"), Item: up.Form.Get("item"), Supports: up.Form["supports"], Version: up.Form.Get("version")})
+	if ref := refusal(err); ref != nil && ref.Fields != nil {
 		refuse(ref, up.Form)
 		return
 	}
-	u := userFrom(r)
-	doc, updated, version, err := s.addDocument(r.Context(), u, app, in)
-	switch {
-	case errors.Is(err, boardsql.ErrConflict):
+	if err != nil {
 		s.answerError(w, r, err)
-		return
-	case err != nil:
-		s.internal(w, err)
 		return
 	}
 	if api {
