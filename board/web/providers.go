@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,20 +14,18 @@ import (
 
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/ce"
 	"github.com/certboard/certboard/date"
-	"github.com/certboard/certboard/portfolio"
 )
 
 // CE providers report the courses credential holders completed, as
 // Florida's providers report to CE Broker. A provider is an account with the
 // provider role that the board approved (its provider profile); it reports
 // by API token (POST /api/v1/completions) or in bulk with
-// `certboard import completions`. Both go through ReportCompletion: the
-// completion becomes a verified education item in the holder's renewal
-// application, stored with the completion, a history event, an audit entry
-// and a mail to the holder in one transaction.
+// `certboard import completions`. Both call board.ReportCompletion; these
+// handlers decode the report and show its record.
 
 // providerRoutes registers the CE provider API, the provider's page and the
 // admins' provider profiles.
@@ -38,280 +35,6 @@ func (s *Server) providerRoutes() {
 	s.route("GET /provider", Provider, http.HandlerFunc(s.providerPage))
 	s.route("GET /api/v1/admin/providers", Admin, http.HandlerFunc(s.apiProviderProfiles))
 	s.route("PUT /api/v1/admin/providers/{uid}", Admin, http.HandlerFunc(s.apiSetProviderProfile))
-}
-
-// ErrProviderNotApproved is returned for a provider account the board has
-// not approved, or whose approval is not in force today.
-var ErrProviderNotApproved = errors.New("provider not approved")
-
-// ApprovedProvider returns the profile of a provider account whose approval
-// is in force today; otherwise an error that says why (wrapping
-// ErrProviderNotApproved).
-func (s *Server) ApprovedProvider(ctx context.Context, u *boardsql.User) (*boardsql.ProviderProfile, error) {
-	if !u.HasRole(auth.Provider) {
-		return nil, fmt.Errorf("%s does not hold the provider role; a board admin grants it: %w", u.Email, ErrProviderNotApproved)
-	}
-	p, err := s.cfg.Store.ProviderProfile(ctx, u.ID)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		return nil, fmt.Errorf("the board has not approved %s as a CE provider yet; ask the board to record its approval: %w", u.Email, ErrProviderNotApproved)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if today := s.today(); !p.Active(today) {
-		why := "the board's approval is withdrawn"
-		switch {
-		case p.Approved && !p.ApprovedUntil.IsZero() && today.After(p.ApprovedUntil):
-			why = "the board's approval ended on " + p.ApprovedUntil.String()
-		case p.Approved && !p.ApprovedFrom.IsZero() && today.Before(p.ApprovedFrom):
-			why = "the board's approval starts on " + p.ApprovedFrom.String()
-		case !p.Approved:
-			why = "the board has not approved it"
-		}
-		return nil, fmt.Errorf("%s cannot report completions: %s; ask the board: %w", p.Name, why, ErrProviderNotApproved)
-	}
-	return p, nil
-}
-
-// cycleStart is the first day of a credential's current cycle: cycleYears
-// before it expires, which is the day it was issued for a first credential
-// and the day the renewed one expired for an early renewal (whose cycle
-// continues the last; CE taken between the approval and that day belongs
-// to the cycle already renewed). Without an end date or a cycle length, the
-// day it was issued.
-func cycleStart(c *boardsql.IssuedCredential, cycleYears int) date.Date {
-	issued := date.FromTime(c.IssuedAt.UTC())
-	if c.ValidUntil.IsZero() || cycleYears <= 0 {
-		return issued
-	}
-	start := date.FromTime(c.ValidUntil.UTC().AddDate(-cycleYears, 0, 0))
-	if start.Before(issued) {
-		// A renewal approved after expiry starts its cycle when issued.
-		return issued
-	}
-	return start
-}
-
-// noSuchHolder is the one answer for an unknown credential and for a
-// credential held by someone else, so that a provider cannot learn which
-// credential ids exist.
-var noSuchHolder = ce.Problems{{Field: "credential_id", Message: "no credential with this id is held by the holder_email given; check both against the holder's certificate"}}
-
-// maxPortfolioRetries is how often a report reloads the renewal
-// application when someone else changed it in the meantime.
-const maxPortfolioRetries = 5
-
-// ReportCompletion records a completion a provider reports: checked (as
-// ce.Check, the holder by credential id and e-mail, the date in the
-// credential's cycle), then added as a verified education item to the
-// holder's renewal application (started if need be), stored, with a history
-// event, an audit entry and a mail to the holder, in one transaction. A
-// course the provider already reported for the credential is not added
-// again: its record is returned with created false.
-//
-// Errors: ce.Problems for a completion to fix (422), an
-// ErrProviderNotApproved error (403), *application.Error when the
-// credential cannot be renewed (409), boardsql.ErrConflict when the renewal
-// kept changing; anything else is internal.
-func (s *Server) ReportCompletion(ctx context.Context, provider *boardsql.User, in ce.Completion) (*boardsql.Completion, bool, error) {
-	prof, err := s.ApprovedProvider(ctx, provider)
-	if err != nil {
-		return nil, false, err
-	}
-	in.Normalize()
-	today := s.today()
-	if probs := ce.Check(in, today); len(probs) > 0 {
-		return nil, false, probs
-	}
-	// An unknown credential and another holder's answer alike, and after
-	// the same work (two look-ups, a constant-time comparison), so that
-	// neither the answer nor its timing tells which credential ids exist.
-	cred, err := s.cfg.Store.Credential(ctx, in.CredentialID)
-	known := err == nil
-	if err != nil && !errors.Is(err, boardsql.ErrNotFound) {
-		return nil, false, err
-	}
-	var holderID int64
-	if known {
-		holderID = cred.HolderID
-	}
-	holder, err := s.cfg.Store.UserByID(ctx, holderID)
-	if err != nil && !errors.Is(err, boardsql.ErrNotFound) {
-		return nil, false, err
-	}
-	var email string
-	if err == nil {
-		email = strings.ToLower(holder.Email)
-	}
-	if subtle.ConstantTimeCompare([]byte(email), []byte(in.HolderEmail)) != 1 || !known || holder == nil {
-		return nil, false, noSuchHolder
-	}
-	if old, err := s.cfg.Store.CompletionByKey(ctx, s.cfg.Store.DB, provider.ID, in.CourseID, cred.ID); err == nil {
-		return old, false, nil
-	} else if !errors.Is(err, boardsql.ErrNotFound) {
-		return nil, false, err
-	}
-	if p := ce.CheckCycle(in, cycleStart(cred, s.cycleYears(cred))); p != nil {
-		return nil, false, ce.Problems{*p}
-	}
-	// The portfolio a renewal starts with, should the report have to start it.
-	start, err := s.renewalPortfolio(ctx, holder, cred)
-	if err != nil {
-		return nil, false, err
-	}
-	for range maxPortfolioRetries {
-		rec, created, err := s.addCompletion(ctx, provider, prof, holder, cred, start, in)
-		if !errors.Is(err, errPortfolioChanged) {
-			return rec, created, err
-		}
-	}
-	return nil, false, fmt.Errorf("the holder's renewal application kept changing; report the completion again: %w", boardsql.ErrConflict)
-}
-
-// errPortfolioChanged is an edit of the renewal application that came first.
-var errPortfolioChanged = errors.New("the portfolio changed")
-
-// approvingBodies are the bodies requirement sets name in approved_by, as
-// they spell them.
-var approvingBodies = []string{"AASECT"}
-
-// completionActivity is the verified education item of a completion.
-func completionActivity(id string, prof *boardsql.ProviderProfile, in ce.Completion, today date.Date) portfolio.Activity {
-	related := in.SexualityRelated
-	note := fmt.Sprintf("reported by %s, course %s, on %s", prof.Name, in.CourseID, today)
-	var nums []string
-	for _, a := range prof.Approvals {
-		if a.Number != "" {
-			nums = append(nums, a.Body+" "+a.Number)
-		}
-	}
-	if len(nums) > 0 {
-		note += " (approved provider: " + strings.Join(nums, "; ") + ")"
-	}
-	by := prof.ApprovedBy()
-	for i, b := range by {
-		// The requirement sets name approving bodies exactly ("AASECT");
-		// an admin's "aasect" must not turn full-value CE into half-value.
-		for _, known := range approvingBodies {
-			if strings.EqualFold(b, known) {
-				by[i] = known
-			}
-		}
-	}
-	return portfolio.Activity{ID: id, Title: in.Title, Kind: "ce",
-		Provider: portfolio.Provider{Name: prof.Name, Kind: "approved_provider", ApprovedBy: by},
-		Delivery: in.Delivery, Date: in.Date, Hours: in.Hours, Areas: in.Areas, SexualityRelated: &related,
-		Verification: portfolio.Verification{State: portfolio.Verified, By: "provider:" + prof.Name, At: today, Note: note}}
-}
-
-// withCompletion adds the completion's item to a portfolio (changed in
-// place) and returns the item's id, or the item's problems.
-func withCompletion(p *portfolio.Portfolio, prof *boardsql.ProviderProfile, in ce.Completion, today date.Date) (string, error) {
-	itemID := portfolio.NewID(p, "ce")
-	p.Education = append(p.Education, completionActivity(itemID, prof, in, today))
-	path := fmt.Sprintf("$.education[%d]", len(p.Education)-1)
-	var mine ce.Problems
-	for _, e := range portfolio.Validate(p) {
-		if e.Path == path || strings.HasPrefix(e.Path, path+".") || strings.HasPrefix(e.Path, path+"[") {
-			mine = append(mine, ce.Problem{Field: strings.TrimPrefix(strings.TrimPrefix(e.Path, path), "."), Message: e.Message})
-		}
-	}
-	if len(mine) > 0 {
-		return "", mine
-	}
-	return itemID, nil
-}
-
-// addCompletion adds the item to the holder's open renewal of the
-// credential, or starts the renewal with it (from the portfolio start),
-// and stores the completion, all in one transaction: a report that fails
-// leaves nothing behind, not even an empty renewal draft. It answers
-// errPortfolioChanged when the application moved on while it worked.
-func (s *Server) addCompletion(ctx context.Context, provider *boardsql.User, prof *boardsql.ProviderProfile, holder *boardsql.User,
-	cred *boardsql.IssuedCredential, start *portfolio.Portfolio, in ce.Completion) (*boardsql.Completion, bool, error) {
-	now := s.now()
-	today := s.today()
-	rec := boardsql.Completion{ProviderID: provider.ID, CourseID: in.CourseID, CredentialID: cred.ID, HolderID: holder.ID, HolderEmail: holder.Email,
-		Title: in.Title, Date: in.Date, Hours: in.Hours, Delivery: in.Delivery,
-		SexualityRelated: in.SexualityRelated, Areas: in.Areas, ReportedAt: now}
-	hours := formatNum(in.Hours)
-	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
-		appID, err := tx.OpenRenewalID(ctx, cred.ID)
-		if err != nil {
-			return err
-		}
-		if appID != 0 {
-			app, err := s.cfg.Store.Application(ctx, appID)
-			if err != nil {
-				return err
-			}
-			p, err := portfolio.DecodeStored(app.Portfolio)
-			if err != nil {
-				return fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
-			}
-			if rec.ItemID, err = withCompletion(p, prof, in, today); err != nil {
-				return err
-			}
-			data, err := portfolio.Encode(p)
-			if err != nil {
-				return err
-			}
-			// The version read guards against an edit in between (the holder's, or another report's).
-			if _, err := tx.SavePortfolio(ctx, app.ID, app.Version, data, now); errors.Is(err, boardsql.ErrConflict) {
-				return errPortfolioChanged
-			} else if err != nil {
-				return err
-			}
-		} else {
-			// A fresh copy of the starting portfolio for this attempt.
-			data, err := portfolio.Encode(start)
-			if err != nil {
-				return err
-			}
-			p, err := portfolio.DecodeStored(data)
-			if err != nil {
-				return err
-			}
-			if rec.ItemID, err = withCompletion(p, prof, in, today); err != nil {
-				return err
-			}
-			var created bool
-			if appID, created, err = s.startRenewalTx(ctx, tx, holder, provider.ID, cred.ID, p, now); err != nil {
-				return err
-			} else if !created {
-				return errPortfolioChanged // another request started it first: add to that one
-			}
-		}
-		rec.ApplicationID = appID
-		id, err := tx.AddCompletion(ctx, rec)
-		if err != nil {
-			return err
-		}
-		rec.ID = id
-		msg := fmt.Sprintf("%s reported %s hours: %s (%s, course %s)", prof.Name, hours, in.Title, in.Date, in.CourseID)
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: appID, At: now, ActorID: provider.ID, Action: "ce_reported", Message: msg}); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", provider.ID), Action: "ce.completion",
-			Subject: fmt.Sprintf("application/%d", appID), After: fmt.Sprintf("completion/%d %s: credential %s, course %s, %s, %s hours", id, rec.ItemID, cred.ID, in.CourseID, in.Date, hours)}); err != nil {
-			return err
-		}
-		body := fmt.Sprintf("Dear %s,\n\n%s reported that you completed %q on %s: %s hours of continuing education (course %s).\n\n"+
-			"It is in your renewal as verified evidence: %s\n\nIf you did not take this course, tell the board by answering this message.\n",
-			holder.Name, prof.Name, in.Title, in.Date, hours, in.CourseID, s.link(fmt.Sprintf("/applications/%d", appID), ""))
-		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: holder.Email, Subject: fmt.Sprintf("%s reported %s hours", prof.Name, hours), Body: body, CreatedAt: now})
-		return err
-	})
-	if errors.Is(err, boardsql.ErrConflict) {
-		// The same course, reported at the same moment by another request.
-		if old, lerr := s.cfg.Store.CompletionByKey(ctx, s.cfg.Store.DB, provider.ID, in.CourseID, cred.ID); lerr == nil {
-			return old, false, nil
-		}
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	return &rec, true, nil
 }
 
 // completionJSON is a completion as the API shows it to its provider.
@@ -332,19 +55,6 @@ type completionJSON struct {
 func showCompletion(c *boardsql.Completion) completionJSON {
 	return completionJSON{ID: c.ID, CredentialID: c.CredentialID, HolderEmail: c.HolderEmail, CourseID: c.CourseID, Title: c.Title, Date: c.Date,
 		Hours: c.Hours, Delivery: c.Delivery, SexualityRelated: c.SexualityRelated, Areas: c.Areas, ReportedAt: c.ReportedAt.UTC()}
-}
-
-// completionError answers a refused report.
-func (s *Server) completionError(w http.ResponseWriter, r *http.Request, err error) {
-	var probs ce.Problems
-	switch {
-	case errors.As(err, &probs):
-		problem(w, http.StatusUnprocessableEntity, "Completion refused", probs.Error())
-	case errors.Is(err, ErrProviderNotApproved):
-		problem(w, http.StatusForbidden, "Provider not approved", err.Error())
-	default:
-		s.actError(w, r, err)
-	}
 }
 
 // apiReportCompletion is POST /api/v1/completions.
@@ -385,12 +95,12 @@ func (s *Server) apiReportCompletion(w http.ResponseWriter, r *http.Request) {
 				probs = append(probs, p)
 			}
 		}
-		problem(w, http.StatusUnprocessableEntity, "Completion refused", probs.Error())
+		s.answerError(w, r, board.CompletionRefused(probs))
 		return
 	}
-	rec, created, err := s.ReportCompletion(r.Context(), userFrom(r), c)
+	rec, created, err := s.board.ReportCompletion(r.Context(), userFrom(r), c)
 	if err != nil {
-		s.completionError(w, r, err)
+		s.answerError(w, r, err)
 		return
 	}
 	status := http.StatusOK
