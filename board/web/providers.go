@@ -2,18 +2,13 @@ package web
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/certboard/certboard/audit"
-	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/ce"
@@ -134,7 +129,7 @@ func (s *Server) apiListCompletions(w http.ResponseWriter, r *http.Request) {
 		}
 		after = n
 	}
-	list, err := s.cfg.Store.Completions(r.Context(), boardsql.CompletionFilter{ProviderID: userFrom(r).ID, After: after, Limit: limit + 1})
+	list, err := s.board.ReportedBy(r.Context(), userFrom(r), after, limit+1)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -152,37 +147,14 @@ func (s *Server) apiListCompletions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, out)
 }
 
-// providerView is the provider's own page.
-type providerView struct {
-	Profile     *boardsql.ProviderProfile
-	Active      bool
-	Completions []*boardsql.Completion
-	More        bool
-}
-
 // providerPage shows a provider its approval and its latest reports, and
 // how to report.
 func (s *Server) providerPage(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r)
-	v := providerView{}
-	prof, err := s.cfg.Store.ProviderProfile(r.Context(), u.ID)
-	switch {
-	case err == nil:
-		v.Profile, v.Active = prof, prof.Active(s.today())
-	case !errors.Is(err, boardsql.ErrNotFound):
-		s.internal(w, err)
-		return
-	}
-	all, err := s.cfg.Store.Completions(r.Context(), boardsql.CompletionFilter{ProviderID: u.ID})
+	v, err := s.board.ProviderHome(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
 	}
-	slices.Reverse(all)
-	if len(all) > 50 {
-		all, v.More = all[:50], true
-	}
-	v.Completions = all
 	s.render(w, r, http.StatusOK, "provider", page{Title: "CE provider", Data: v})
 }
 
@@ -216,9 +188,9 @@ func (s *Server) showProviderProfile(p *boardsql.ProviderProfile) providerProfil
 
 // apiProviderProfiles is GET /api/v1/admin/providers.
 func (s *Server) apiProviderProfiles(w http.ResponseWriter, r *http.Request) {
-	list, err := s.cfg.Store.ProviderProfiles(r.Context())
+	list, err := s.board.ProviderProfiles(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
 	}
 	out := make([]providerProfileJSON, 0, len(list))
@@ -226,48 +198,6 @@ func (s *Server) apiProviderProfiles(w http.ResponseWriter, r *http.Request) {
 		out = append(out, s.showProviderProfile(p))
 	}
 	writeJSON(w, map[string]any{"providers": out})
-}
-
-// providerProfileInput is what an admin sets.
-type providerProfileInput struct {
-	Name          string                      `json:"name"`
-	Approvals     []boardsql.ProviderApproval `json:"approvals"`
-	Approved      bool                        `json:"approved"`
-	ApprovedFrom  string                      `json:"approved_from"`
-	ApprovedUntil string                      `json:"approved_until"`
-}
-
-// profile checks the input and returns the profile it describes.
-func (in providerProfileInput) profile(userID int64, at time.Time) (boardsql.ProviderProfile, []fieldProblem) {
-	p := boardsql.ProviderProfile{UserID: userID, Name: strings.TrimSpace(in.Name), Approved: in.Approved, UpdatedAt: at}
-	var probs []fieldProblem
-	if p.Name == "" || utf8.RuneCountInString(p.Name) > 200 {
-		probs = append(probs, fieldProblem{"name", "give the name the provider reports under, as holders know it (at most 200 characters)"})
-	}
-	for i, a := range in.Approvals {
-		a.Body, a.Number = strings.TrimSpace(a.Body), strings.TrimSpace(a.Number)
-		if a.Body == "" || utf8.RuneCountInString(a.Body) > 100 || utf8.RuneCountInString(a.Number) > 100 {
-			probs = append(probs, fieldProblem{fmt.Sprintf("approvals[%d]", i), "name the approving body (such as AASECT or Florida CE Broker) and give its provider number, each at most 100 characters"})
-			continue
-		}
-		p.Approvals = append(p.Approvals, a)
-	}
-	for _, f := range []struct {
-		name, value string
-		to          *date.Date
-	}{{"approved_from", in.ApprovedFrom, &p.ApprovedFrom}, {"approved_until", in.ApprovedUntil, &p.ApprovedUntil}} {
-		if v := strings.TrimSpace(f.value); v != "" {
-			d, err := date.Parse(v)
-			if err != nil {
-				probs = append(probs, fieldProblem{f.name, err.Error() + "; leave it empty for no limit"})
-			}
-			*f.to = d
-		}
-	}
-	if !p.ApprovedFrom.IsZero() && !p.ApprovedUntil.IsZero() && p.ApprovedUntil.Before(p.ApprovedFrom) {
-		probs = append(probs, fieldProblem{"approved_until", "is before approved_from"})
-	}
-	return p, probs
 }
 
 // apiSetProviderProfile is PUT /api/v1/admin/providers/{uid}: an admin
@@ -278,94 +208,23 @@ func (s *Server) apiSetProviderProfile(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusNotFound, "Not found", "No account has id "+strconv.Quote(r.PathValue("uid"))+".")
 		return
 	}
-	u, err := s.cfg.Store.UserByID(r.Context(), id)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		problem(w, http.StatusNotFound, "Not found", fmt.Sprintf("No account has id %d.", id))
-		return
-	}
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	var in providerProfileInput
+	var in board.ProviderProfileInput
 	if !decodeBody(w, r, &in, "name, approvals, approved, approved_from and approved_until", maxAPIBody) {
 		return
 	}
-	if !u.HasRole(auth.Provider) {
-		problem(w, http.StatusUnprocessableEntity, "Not a provider account", fmt.Sprintf("uid: account %d (%s) does not hold the provider role; grant it on the users page first", id, u.Email))
-		return
-	}
-	now := s.now()
-	p, probs := in.profile(id, now)
-	if len(probs) > 0 {
-		msgs := make([]string, len(probs))
-		for i, pr := range probs {
-			msgs[i] = pr.String()
-		}
-		problem(w, http.StatusUnprocessableEntity, "Invalid provider profile", strings.Join(msgs, "; "))
-		return
-	}
-	var before string
-	if old, err := s.cfg.Store.ProviderProfile(r.Context(), id); err == nil {
-		before = profileSummary(old)
-	}
-	admin := userFrom(r)
-	err = s.inTx(r.Context(), func(tx *boardsql.Tx) error {
-		if err := s.cfg.Store.SetProviderProfile(r.Context(), tx, p); err != nil {
-			return err
-		}
-		_, err := tx.AppendAudit(r.Context(), audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", admin.ID), Action: "provider.profile",
-			Subject: fmt.Sprintf("user/%d", id), Before: before, After: profileSummary(&p)})
-		return err
-	})
+	saved, err := s.board.SetProviderProfile(r.Context(), userFrom(r), id, in)
 	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	saved, err := s.cfg.Store.ProviderProfile(r.Context(), id)
-	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
 	}
 	writeJSON(w, s.showProviderProfile(saved))
 }
 
-// profileSummary is a provider profile for the audit log.
-func profileSummary(p *boardsql.ProviderProfile) string {
-	b, _ := json.Marshal(map[string]any{"name": p.Name, "approvals": p.Approvals, "approved": p.Approved,
-		"approved_from": dateOrEmpty(p.ApprovedFrom), "approved_until": dateOrEmpty(p.ApprovedUntil)})
-	return string(b)
-}
-
-func dateOrEmpty(d date.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.String()
-}
-
-// seedProviderDemo approves the demo CE provider (AASECT-approved, with a
-// Florida CE Broker number), unless it already has a profile. users are
-// the demo accounts by e-mail local part.
+// seedProviderDemo approves the demo CE provider, unless it already has a
+// profile. users are the demo accounts by e-mail local part.
 func (s *Server) seedProviderDemo(ctx context.Context, users map[string]*boardsql.User) error {
-	u := users["provider"]
-	if u == nil {
-		return nil
+	if u := users["provider"]; u != nil {
+		return s.board.ApproveDemoProvider(ctx, u)
 	}
-	if _, err := s.cfg.Store.ProviderProfile(ctx, u.ID); err == nil {
-		return nil
-	} else if !errors.Is(err, boardsql.ErrNotFound) {
-		return err
-	}
-	now := s.now()
-	p := boardsql.ProviderProfile{UserID: u.ID, Name: u.Name, Approved: true, ApprovedFrom: date.FromTime(now.UTC()).AddYears(-2), UpdatedAt: now,
-		Approvals: []boardsql.ProviderApproval{{Body: "AASECT", Number: "AP-2024-0117"}, {Body: "Florida CE Broker", Number: "50-21876"}}}
-	return s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if err := s.cfg.Store.SetProviderProfile(ctx, tx, p); err != nil {
-			return err
-		}
-		_, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "system", Action: "provider.profile",
-			Subject: fmt.Sprintf("user/%d", u.ID), After: profileSummary(&p)})
-		return err
-	})
+	return nil
 }
