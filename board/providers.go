@@ -1,17 +1,40 @@
 package board
 
 import (
+	"context"
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/jobs"
 )
 
 // providerReads is what the provider use cases read outside a transaction.
-type providerReads interface{}
+type providerReads interface {
+	ProviderProfile(ctx context.Context, userID int64) (*ProviderProfile, error)
+	ProviderProfiles(ctx context.Context) ([]*ProviderProfile, error)
+	Completions(ctx context.Context, f CompletionFilter) ([]*Completion, error)
+	Credential(ctx context.Context, id string) (*IssuedCredential, error)
+	UserByID(ctx context.Context, id int64) (*auth.User, error)
+	Application(ctx context.Context, id int64) (*Application, error)
+	BoardSettings(ctx context.Context) (*BoardSettings, error)
+}
 
 // providerWrites is what the provider use cases write in their transaction.
-type providerWrites interface{}
+type providerWrites interface {
+	SetProviderProfile(ctx context.Context, p ProviderProfile) error
+	CompletionByKey(ctx context.Context, providerID int64, courseID, credentialID string) (*Completion, error)
+	AddCompletion(ctx context.Context, c Completion) (int64, error)
+	OpenRenewalID(ctx context.Context, credentialID string) (int64, error)
+	SavePortfolio(ctx context.Context, id int64, version int, portfolio []byte, at time.Time) (int, error)
+	CredentialForUpdate(ctx context.Context, id string) (*IssuedCredential, error)
+	CreateApplication(ctx context.Context, a Application) (int64, error)
+	AddEvent(ctx context.Context, e Event) error
+	AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error)
+	EnqueueMail(ctx context.Context, m jobs.Mail) (int64, error)
+}
 
 // ProviderApproval is one body's approval of a CE provider: AASECT's
 // approved-provider number, a Florida CE Broker provider number...

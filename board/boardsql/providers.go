@@ -167,6 +167,18 @@ func (s *Store) CompletionByKey(ctx context.Context, q Querier, providerID int64
 		providerID, courseID, credentialID))
 }
 
+// SetProviderProfile creates or replaces a provider's profile in the
+// transaction.
+func (tx *Tx) SetProviderProfile(ctx context.Context, p ProviderProfile) error {
+	return tx.s.SetProviderProfile(ctx, tx, p)
+}
+
+// CompletionByKey finds, in the transaction, what a provider reported for
+// a course and a credential; none is ErrNotFound.
+func (tx *Tx) CompletionByKey(ctx context.Context, providerID int64, courseID, credentialID string) (*Completion, error) {
+	return tx.s.CompletionByKey(ctx, tx, providerID, courseID, credentialID)
+}
+
 // Completions lists reported completions in the order they were stored.
 func (s *Store) Completions(ctx context.Context, f CompletionFilter) ([]*Completion, error) {
 	where, args := []string{"c.id > ?"}, []any{f.After}

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/ce"
@@ -59,8 +59,8 @@ type rejection struct {
 }
 
 // runImport handles "certboard import completions": it reports each row of
-// a CSV file as the provider would by API (the same checks, the same
-// transaction per row), keeps the good rows and lists the bad ones.
+// a CSV file as the provider would by API (board.ReportCompletion: the same
+// checks, the same transaction per row), keeps the good rows and lists the bad ones.
 // Exit status: 0 every row imported (or already there), 1 some rows
 // rejected, 2 bad usage or an unreadable file or header, 4 a failure (the
 // exit code of an internal certboard.Error).
@@ -141,7 +141,7 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	if sets, err = web.LoadPublishedSets(ctx, st, sets); err != nil {
 		return bad("%v", err)
 	}
-	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now,
+	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: st}, Catalog: sets, Clock: certboard.ClockFunc(now),
 		PublicURL: os.Getenv("CERTBOARD_PUBLIC_URL")})
 	if err != nil {
 		return bad("%v", err)
@@ -153,7 +153,7 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	if err != nil {
 		return bad("%v", err)
 	}
-	if _, err := srv.ApprovedProvider(ctx, provider); err != nil {
+	if _, err := b.ApprovedProvider(ctx, provider); err != nil {
 		return bad("--provider: %v", err)
 	}
 
@@ -170,7 +170,7 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 				reject(p.Field, p.Message)
 			}
 		} else {
-			_, isNew, err := srv.ReportCompletion(ctx, provider, row.Completion)
+			_, isNew, err := b.ReportCompletion(ctx, provider, row.Completion)
 			var probs ce.Problems
 			switch {
 			case err == nil && isNew:
@@ -181,11 +181,11 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 				for _, p := range probs {
 					reject(p.Field, p.Message)
 				}
-			case certboard.ErrorCode(web.AsError(err)) != certboard.Internal:
+			case certboard.ErrorCode(err) != certboard.Internal:
 				// A refusal of this row (the credential cannot be
 				// renewed, the renewal kept changing): the row is
 				// rejected, the import goes on.
-				e := web.AsError(err)
+				e := certboard.As(err)
 				reject(e.Field, e.Message)
 			default:
 				bar.done(i, lines(rejected))
