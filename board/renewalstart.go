@@ -139,10 +139,10 @@ func (b *Board) startRenewalTx(ctx context.Context, tx Tx, holder *auth.User, ac
 		return id, false, err
 	}
 	if c.Status() != "active" {
-		return 0, false, refused(fmt.Sprintf("credential %s is %s; only an active credential is renewed", credentialID, c.Status()))
+		return 0, false, refused(certboard.Conflict, fmt.Sprintf("credential %s is %s; only an active credential is renewed", credentialID, c.Status()))
 	}
 	if !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil) {
-		return 0, false, refused(fmt.Sprintf("credential %s expired on %s; a renewal must be started before the credential expires, so apply again instead", credentialID, dayOf(c.ValidUntil)))
+		return 0, false, refused(certboard.Conflict, fmt.Sprintf("credential %s expired on %s; a renewal must be started before the credential expires, so apply again instead", credentialID, dayOf(c.ValidUntil)))
 	}
 	data, err := portfolio.Encode(p)
 	if err != nil {
@@ -161,8 +161,3 @@ func (b *Board) startRenewalTx(ctx context.Context, tx Tx, holder *auth.User, ac
 	return id, true, err
 }
 
-// refused is an action the state of things refuses (409), answered as the
-// state machine's refusals are.
-func refused(msg string) *certboard.Error {
-	return &certboard.Error{Code: certboard.Conflict, Title: "Action refused", Message: msg}
-}
