@@ -14,17 +14,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/date"
-	"github.com/certboard/certboard/eligibility"
 	"github.com/certboard/certboard/jsonlimit"
-	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 )
 
@@ -52,27 +48,6 @@ func (s *Server) adminRoutes() {
 	s.route("PUT /api/v1/admin/board", Admin, http.HandlerFunc(s.adminBoardSaveAPI))
 }
 
-// publishMu makes publications of requirement-set versions one at a time.
-var publishMu sync.Mutex
-
-// publishSet makes a set version live in the running server: the registry
-// is replaced by one holding the version too (see requirements.Registry.With);
-// requests in flight keep the registry they started with. The caller holds
-// publishMu.
-func (s *Server) publishSet(set *requirements.Set) error {
-	reg, err := s.sets().With(set)
-	if err != nil {
-		return err
-	}
-	s.board.SetCatalog(reg)
-	return nil
-}
-
-// uploadFile is the name under which an upload's YAML is read, for messages.
-func adminUploadFile(up *boardsql.SetUpload) string {
-	return fmt.Sprintf("upload-%d.yaml", up.ID)
-}
-
 // LoadPublishedSets returns base with every published upload added, in the
 // order they were published; certboard serve calls it at start. An upload
 // that no longer loads is an error: the board published it, and its
@@ -84,7 +59,7 @@ func LoadPublishedSets(ctx context.Context, st *boardsql.Store, base *requiremen
 	}
 	reg := base
 	for _, up := range ups {
-		set, err := requirements.Parse(adminUploadFile(up), []byte(up.YAML))
+		set, err := requirements.Parse(board.UploadFile(up), []byte(up.YAML))
 		if err != nil {
 			return nil, fmt.Errorf("published requirement set %s version %s (upload %d) no longer loads:\n%w", up.SetID, up.Version, up.ID, err)
 		}
@@ -205,7 +180,7 @@ func adminShowUpload(up *boardsql.SetUpload) adminUpload {
 	if up.Published() {
 		out.Status, out.PublishedAt = "published", up.PublishedAt.UTC().Format("2006-01-02 15:04 UTC")
 	}
-	if set, err := requirements.Parse(adminUploadFile(up), []byte(up.YAML)); err != nil {
+	if set, err := requirements.Parse(board.UploadFile(up), []byte(up.YAML)); err != nil {
 		out.Problem = err.Error()
 	} else {
 		out.Title, out.EffectiveFrom, out.EffectiveTo = set.Title, set.EffectiveFrom.String(), set.EffectiveTo.String()
@@ -219,8 +194,8 @@ type adminSetsData struct {
 	Uploads []adminUpload  `json:"uploads"`
 }
 
-func (s *Server) adminSetsData(ctx context.Context) (*adminSetsData, error) {
-	ups, err := s.cfg.Store.SetUploads(ctx, false)
+func (s *Server) adminSetsData(ctx context.Context, me *boardsql.User) (*adminSetsData, error) {
+	ups, err := s.board.SetUploads(ctx, me)
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +233,7 @@ type adminSetsView struct {
 }
 
 func (s *Server) renderAdminSets(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, problems requirements.Problems) {
-	d, err := s.adminSetsData(r.Context())
+	d, err := s.adminSetsData(r.Context(), userFrom(r))
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -267,7 +242,7 @@ func (s *Server) renderAdminSets(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Server) adminSetsAPI(w http.ResponseWriter, r *http.Request) {
-	d, err := s.adminSetsData(r.Context())
+	d, err := s.adminSetsData(r.Context(), userFrom(r))
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -275,61 +250,10 @@ func (s *Server) adminSetsAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, d)
 }
 
-// adminSetRefused is an upload refused with the loader's problems.
-func adminSetRefused(detail string, ps requirements.Problems) error {
-	return refusedSet(certboard.Invalid, detail, ps)
-}
-
 // adminMaxSetYAML is the largest requirement set accepted: the most the
 // loader reads.
 const adminMaxSetYAML = requirements.MaxSetSize
 
-// uploadSet checks a set's YAML with the loader and against the versions
-// in force and stores it as a draft; nothing is stored when it is refused.
-func (s *Server) uploadSet(ctx context.Context, u *boardsql.User, file string, data []byte) (*boardsql.SetUpload, error) {
-	if strings.TrimSpace(string(data)) == "" {
-		return nil, invalidInput("yaml", "give the requirement set, as a file or pasted").WithTitle("Requirement set refused")
-	}
-	set, err := requirements.Parse(file, data)
-	var ps requirements.Problems
-	if errors.Is(err, requirements.ErrLimit) && errors.As(err, &ps) {
-		// Over a size or nesting limit (400), named by the detail.
-		first := ps[slices.IndexFunc(ps, func(p requirements.Problem) bool { return errors.Is(p, requirements.ErrLimit) })]
-		return nil, refusedSet(certboard.Malformed, first.Error()+"; nothing was stored.", ps)
-	}
-	if errors.As(err, &ps) {
-		return nil, adminSetRefused(fmt.Sprintf("The set has %d problem(s); nothing was stored.", len(ps)), ps)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.sets().With(set); err != nil {
-		if errors.As(err, &ps) {
-			return nil, adminSetRefused("The set does not fit the versions in force; nothing was stored.", ps)
-		}
-		return nil, err
-	}
-	up := boardsql.SetUpload{SetID: set.ID, Version: set.Version, YAML: string(data), UploadedBy: u.ID, UploadedAt: s.now()}
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if up.ID, err = tx.CreateSetUpload(ctx, up); err != nil {
-			return err
-		}
-		_, err = tx.AppendAudit(ctx, s.adminEntry(u, "requirement_set.upload", fmt.Sprintf("requirement_set_upload/%d", up.ID),
-			"", set.ID+" "+set.Version))
-		return err
-	})
-	if errors.Is(err, boardsql.ErrConflict) {
-		return nil, conflict("Requirement set refused",
-			fmt.Sprintf("Version %q of %s was uploaded before (see the list of uploads); give this one another version.", set.Version, set.ID))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &up, nil
-}
-
-// adminUploadPage takes the upload form: a file, or YAML pasted.
 func (s *Server) adminUploadPage(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, adminMaxSetYAML+64<<10)
 	file, field, data := "pasted.yaml", "yaml", []byte(nil)
@@ -357,7 +281,7 @@ func (s *Server) adminUploadPage(w http.ResponseWriter, r *http.Request) {
 	if len(data) == 0 {
 		data = []byte(r.PostForm.Get("yaml"))
 	}
-	up, err := s.uploadSet(r.Context(), userFrom(r), file, data)
+	up, err := s.board.UploadSet(r.Context(), userFrom(r), file, data)
 	var f *certboard.Error
 	switch {
 	case errors.As(err, &f):
@@ -387,7 +311,7 @@ func (s *Server) adminUploadAPI(w http.ResponseWriter, r *http.Request) {
 	if name := r.URL.Query().Get("filename"); name != "" {
 		file = path.Base(name)
 	}
-	up, err := s.uploadSet(r.Context(), userFrom(r), file, data)
+	up, err := s.board.UploadSet(r.Context(), userFrom(r), file, data)
 	if err != nil {
 		s.answerError(w, r, err)
 		return
@@ -398,254 +322,88 @@ func (s *Server) adminUploadAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
 }
 
-// adminLoadUpload reads the upload named by the {upload} path value and
-// parses it; on failure it has answered.
-func (s *Server) adminLoadUpload(w http.ResponseWriter, r *http.Request) (*boardsql.SetUpload, *requirements.Set, bool) {
+// adminUploadID reads the {upload} path value; on failure it has answered.
+func (s *Server) adminUploadID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("upload"), 10, 64)
 	if err != nil || id <= 0 {
-		s.fail(w, r, http.StatusNotFound, "Upload not found", "No upload has id "+strconv.Quote(r.PathValue("upload"))+".")
-		return nil, nil, false
+		s.answerError(w, r, notFound("Upload not found", "No upload has id "+strconv.Quote(r.PathValue("upload"))+"."))
+		return 0, false
 	}
-	up, err := s.cfg.Store.SetUploadByID(r.Context(), id)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound, "Upload not found", fmt.Sprintf("No upload has id %d.", id))
-		return nil, nil, false
-	}
-	if err != nil {
-		s.internal(w, err)
-		return nil, nil, false
-	}
-	set, err := requirements.Parse(adminUploadFile(up), []byte(up.YAML))
-	if err != nil {
-		s.fail(w, r, http.StatusUnprocessableEntity, "The upload no longer loads", "This version of certboard reads the upload differently:\n"+err.Error())
-		return nil, nil, false
-	}
-	return up, set, true
+	return id, true
 }
 
 // adminPreview is how publishing an upload would change the verdicts of
-// the applications of its set.
+// the applications of its set (see board.Preview).
 type adminPreview struct {
 	Upload adminUpload `json:"upload"`
 	AsOf   string      `json:"as_of"`
 	// Open are submitted applications not yet decided, Drafts the ones not
 	// yet submitted; only those whose verdict would change are listed.
-	Open          []adminPreviewRow `json:"open"`
-	Drafts        []adminPreviewRow `json:"drafts"`
-	OpenCount     int               `json:"open_evaluated"`
-	DraftCount    int               `json:"drafts_evaluated"`
-	NotEvaluated  []adminPreviewRow `json:"not_evaluated"`
-	Publishable   bool              `json:"publishable"`
-	PublishDetail string            `json:"publish_problem,omitempty"`
+	Open          []board.PreviewRow `json:"open"`
+	Drafts        []board.PreviewRow `json:"drafts"`
+	OpenCount     int                `json:"open_evaluated"`
+	DraftCount    int                `json:"drafts_evaluated"`
+	NotEvaluated  []board.PreviewRow `json:"not_evaluated"`
+	Publishable   bool               `json:"publishable"`
+	PublishDetail string             `json:"publish_problem,omitempty"`
 }
 
-// adminPreviewRow is one application whose verdict would change.
-type adminPreviewRow struct {
-	ApplicationID int64               `json:"application_id"`
-	Applicant     string              `json:"applicant"`
-	State         board.State         `json:"state"`
-	OldVersion    string              `json:"current_version,omitempty"`
-	OldVerdict    string              `json:"current_verdict,omitempty"`
-	NewVerdict    string              `json:"new_verdict,omitempty"`
-	Changes       []adminStatusChange `json:"changes,omitempty"`
-	Problem       string              `json:"problem,omitempty"`
-}
-
-// adminStatusChange is a requirement whose status would change.
-type adminStatusChange struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
-	Before string `json:"before"`
-	After  string `json:"after"`
-}
-
-// previewStates are the states of applications the preview judges: drafts
-// (not yet submitted) and open ones (submitted, not yet decided).
-var (
-	adminDraftStates = []board.State{board.Draft, board.Returned}
-	adminOpenStates  = []board.State{board.Submitted, board.UnderReview, board.InfoRequested, board.PeerReview}
-)
-
-// adminStatusChangesOf lists the requirements whose status differs between two
-// reports, including requirements only one of the versions has.
-func adminStatusChangesOf(before, after *eligibility.Report) []adminStatusChange {
-	var out []adminStatusChange
-	old := map[string]eligibility.Result{}
-	for _, r := range before.Results {
-		old[r.ID] = r
+// adminPreviewOf reads the upload named by the {upload} path value and
+// previews it; on failure it has answered.
+func (s *Server) adminPreviewOf(w http.ResponseWriter, r *http.Request) (*board.Preview, *adminPreview, bool) {
+	id, ok := s.adminUploadID(w, r)
+	if !ok {
+		return nil, nil, false
 	}
-	seen := map[string]bool{}
-	for _, r := range after.Results {
-		seen[r.ID] = true
-		o, ok := old[r.ID]
-		switch {
-		case !ok:
-			out = append(out, adminStatusChange{ID: r.ID, Title: r.Title, Before: "absent", After: string(r.Status)})
-		case o.Status != r.Status:
-			out = append(out, adminStatusChange{ID: r.ID, Title: r.Title, Before: string(o.Status), After: string(r.Status)})
-		}
-	}
-	for _, r := range before.Results {
-		if !seen[r.ID] {
-			out = append(out, adminStatusChange{ID: r.ID, Title: r.Title, Before: string(r.Status), After: "absent"})
-		}
-	}
-	return out
-}
-
-// adminPreviewOne judges one application today by the version it is judged by
-// now and by the uploaded one; the row is nil when the verdict is the same.
-func adminPreviewOne(app *boardsql.Application, reg *requirements.Catalog, next *requirements.Set, today date.Date) *adminPreviewRow {
-	row := &adminPreviewRow{ApplicationID: app.ID, Applicant: app.ApplicantName, State: app.State}
-	frozen := slices.Contains(adminOpenStates, app.State) && len(app.Snapshot) > 0
-	data := app.Portfolio
-	if frozen {
-		data = app.Snapshot
-	}
-	p, err := portfolio.DecodeStored(data)
+	pv, err := s.board.PreviewUpload(r.Context(), userFrom(r), id)
 	if err != nil {
-		row.Problem = "the portfolio does not decode: " + err.Error()
-		return row
+		s.answerError(w, r, err)
+		return nil, nil, false
 	}
-	var cur *requirements.Set
-	if frozen && app.SnapshotSetVersion != "" {
-		for _, v := range reg.Versions(app.SetID) {
-			if v.Version == app.SnapshotSetVersion {
-				cur = v
-			}
-		}
-	}
-	if cur == nil {
-		if cur, _, err = eligibility.Select(reg, app.SetID, p, today); err != nil {
-			row.Problem = err.Error()
-			return row
-		}
-	}
-	before, after := eligibility.Evaluate(p, cur, today), eligibility.Evaluate(p, next, today)
-	if before.Verdict == after.Verdict {
-		return nil
-	}
-	row.OldVersion, row.OldVerdict, row.NewVerdict = cur.Version, before.Verdict, after.Verdict
-	row.Changes = adminStatusChangesOf(before, after)
-	return row
-}
-
-// previewUpload judges the applications of the upload's set.
-func (s *Server) previewUpload(ctx context.Context, up *boardsql.SetUpload, set *requirements.Set) (*adminPreview, error) {
-	apps, err := s.cfg.Store.Applications(ctx, boardsql.ApplicationFilter{SetID: set.ID, WithPortfolio: true})
-	if err != nil {
-		return nil, err
-	}
-	reg, today := s.sets(), s.today()
-	out := &adminPreview{Upload: adminShowUpload(up), AsOf: today.String(), Open: []adminPreviewRow{}, Drafts: []adminPreviewRow{}, NotEvaluated: []adminPreviewRow{}}
-	for _, app := range apps {
-		var list *[]adminPreviewRow
-		switch {
-		case slices.Contains(adminOpenStates, app.State):
-			out.OpenCount++
-			list = &out.Open
-		case slices.Contains(adminDraftStates, app.State):
-			out.DraftCount++
-			list = &out.Drafts
-		default:
-			continue
-		}
-		row := adminPreviewOne(app, reg, set, today)
-		switch {
-		case row == nil:
-		case row.Problem != "":
-			out.NotEvaluated = append(out.NotEvaluated, *row)
-		default:
-			*list = append(*list, *row)
-		}
-	}
-	out.Publishable = !up.Published()
-	if out.Publishable {
-		if _, err := reg.With(set); err != nil {
-			out.Publishable, out.PublishDetail = false, err.Error()
-		}
-	}
-	return out, nil
+	return pv, &adminPreview{Upload: adminShowUpload(pv.Upload), AsOf: pv.AsOf.String(), Open: pv.Open, Drafts: pv.Drafts,
+		OpenCount: pv.OpenCount, DraftCount: pv.DraftCount, NotEvaluated: pv.NotEvaluated, Publishable: pv.Publishable,
+		PublishDetail: pv.PublishProblem}, true
 }
 
 func (s *Server) adminPreviewPage(w http.ResponseWriter, r *http.Request) {
-	up, set, ok := s.adminLoadUpload(w, r)
+	pv, out, ok := s.adminPreviewOf(w, r)
 	if !ok {
 		return
 	}
-	pv, err := s.previewUpload(r.Context(), up, set)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_set_preview", page{Title: fmt.Sprintf("%s version %s", set.ID, set.Version), Data: pv})
+	s.render(w, r, http.StatusOK, "admin_set_preview", page{Title: fmt.Sprintf("%s version %s", pv.Set.ID, pv.Set.Version), Data: out})
 }
 
 func (s *Server) adminPreviewAPI(w http.ResponseWriter, r *http.Request) {
-	up, set, ok := s.adminLoadUpload(w, r)
-	if !ok {
-		return
+	if _, out, ok := s.adminPreviewOf(w, r); ok {
+		writeJSON(w, out)
 	}
-	pv, err := s.previewUpload(r.Context(), up, set)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	writeJSON(w, pv)
 }
 
-// publishUpload marks an upload published, with its audit entry, and makes
-// it live. Publications are made one at a time.
-func (s *Server) publishUpload(ctx context.Context, u *boardsql.User, up *boardsql.SetUpload, set *requirements.Set) error {
-	publishMu.Lock()
-	defer publishMu.Unlock()
-	if _, err := s.sets().With(set); err != nil {
-		return conflict("Not published", "It does not fit the versions in force: "+err.Error())
+// adminPublish publishes the upload named by the {upload} path value; on
+// failure it has answered.
+func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) (*boardsql.SetUpload, *requirements.Set, bool) {
+	id, ok := s.adminUploadID(w, r)
+	if !ok {
+		return nil, nil, false
 	}
-	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if err := tx.PublishSetUpload(ctx, up.ID, s.now()); err != nil {
-			return err
-		}
-		_, err := tx.AppendAudit(ctx, s.adminEntry(u, "requirement_set.publish", fmt.Sprintf("requirement_set_upload/%d", up.ID),
-			"draft", "published "+set.ID+" "+set.Version))
-		return err
-	})
-	if errors.Is(err, boardsql.ErrConflict) {
-		return conflict("Not published", fmt.Sprintf("%s version %s is already published.", set.ID, set.Version))
-	}
+	up, set, err := s.board.PublishUpload(r.Context(), userFrom(r), id)
 	if err != nil {
-		return err
+		s.answerError(w, r, err)
+		return nil, nil, false
 	}
-	return s.publishSet(set)
+	return up, set, true
 }
 
 func (s *Server) adminPublishPage(w http.ResponseWriter, r *http.Request) {
-	up, set, ok := s.adminLoadUpload(w, r)
-	if !ok {
-		return
+	if _, set, ok := s.adminPublish(w, r); ok {
+		redirect(w, r, "/admin/sets", fmt.Sprintf("Published %s version %s; it is in force from %s.", set.ID, set.Version, set.EffectiveFrom))
 	}
-	if err := s.publishUpload(r.Context(), userFrom(r), up, set); err != nil {
-		s.answerError(w, r, err)
-		return
-	}
-	redirect(w, r, "/admin/sets", fmt.Sprintf("Published %s version %s; it is in force from %s.", set.ID, set.Version, set.EffectiveFrom))
 }
 
 func (s *Server) adminPublishAPI(w http.ResponseWriter, r *http.Request) {
-	up, set, ok := s.adminLoadUpload(w, r)
-	if !ok {
-		return
+	if up, _, ok := s.adminPublish(w, r); ok {
+		writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
 	}
-	if err := s.publishUpload(r.Context(), userFrom(r), up, set); err != nil {
-		s.answerError(w, r, err)
-		return
-	}
-	up, err := s.cfg.Store.SetUploadByID(r.Context(), up.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
 }
 
 // --- Users and roles ---
