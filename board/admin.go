@@ -68,12 +68,13 @@ type SetUpload struct {
 func (u *SetUpload) Published() bool { return !u.PublishedAt.IsZero() }
 
 // BoardSettings is who the board is, as its pages and mail name it.
+// The JSON names are those of the admin API and the audit log.
 type BoardSettings struct {
-	Name          string
-	ShortName     string
-	ContactEmail  string
-	PostalAddress string
-	Website       string
+	Name          string `json:"name"`
+	ShortName     string `json:"short_name"`
+	ContactEmail  string `json:"contact_email"`
+	PostalAddress string `json:"postal_address"`
+	Website       string `json:"website"`
 	// Version counts saves, for optimistic concurrency (0: never saved).
-	Version int
+	Version int `json:"version"`
 }

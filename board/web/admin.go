@@ -2,13 +2,11 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"path"
 	"slices"
@@ -73,15 +71,12 @@ func LoadPublishedSets(ctx context.Context, st *boardsql.Store, base *requiremen
 // boardName is the board's name for pages and mail: the name an admin
 // gave, or "certboard" until then.
 func (s *Server) boardName(ctx context.Context) string {
-	b, err := s.cfg.Store.BoardSettings(ctx)
+	b, err := s.board.Settings(ctx)
 	if err != nil {
 		s.cfg.Log.Error("reading the board settings", "error", err)
 		return "certboard"
 	}
-	if b.Name == "" {
-		return "certboard"
-	}
-	return b.Name
+	return b.DisplayName()
 }
 
 // adminEntry is an audit entry of an admin's action.
@@ -643,50 +638,8 @@ func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
 
 // --- Board details ---
 
-// adminBoardJSON is the board's details in the API.
-type adminBoardJSON struct {
-	Name          string `json:"name"`
-	ShortName     string `json:"short_name"`
-	ContactEmail  string `json:"contact_email"`
-	PostalAddress string `json:"postal_address"`
-	Website       string `json:"website"`
-	Version       int    `json:"version"`
-}
-
-// adminCheckBoard trims the board's details and says what to fix, by field.
-func adminCheckBoard(b *boardsql.BoardSettings) map[string]string {
-	errs := map[string]string{}
-	for _, f := range []*string{&b.Name, &b.ShortName, &b.ContactEmail, &b.PostalAddress, &b.Website} {
-		*f = strings.TrimSpace(*f)
-	}
-	switch {
-	case b.Name == "":
-		errs["name"] = "name: give the board's full name, as pages and mail show it"
-	case len(b.Name) > 200:
-		errs["name"] = "name: at most 200 characters"
-	}
-	if len(b.ShortName) > 40 {
-		errs["short_name"] = "short_name: at most 40 characters, such as an acronym"
-	}
-	if b.ContactEmail == "" {
-		errs["contact_email"] = "contact_email: give an address where applicants can reach the board, such as office@board.example.org"
-	} else if a, err := mail.ParseAddress(b.ContactEmail); err != nil || a.Address != b.ContactEmail || !strings.Contains(b.ContactEmail, "@") {
-		errs["contact_email"] = "contact_email: give just an e-mail address, such as office@board.example.org"
-	}
-	if len(b.PostalAddress) > 1000 {
-		errs["postal_address"] = "postal_address: at most 1000 characters"
-	}
-	if b.Website != "" {
-		u, err := url.Parse(b.Website)
-		if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-			errs["website"] = "website: give an address that starts with https://, such as https://board.example.org"
-		}
-	}
-	return errs
-}
-
 func (s *Server) adminBoardPage(w http.ResponseWriter, r *http.Request) {
-	b, err := s.cfg.Store.BoardSettings(r.Context())
+	b, err := s.board.Settings(r.Context())
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -694,40 +647,6 @@ func (s *Server) adminBoardPage(w http.ResponseWriter, r *http.Request) {
 	form := url.Values{"name": {b.Name}, "short_name": {b.ShortName}, "contact_email": {b.ContactEmail}, "postal_address": {b.PostalAddress},
 		"website": {b.Website}, "version": {strconv.Itoa(b.Version)}}
 	s.render(w, r, http.StatusOK, "admin_board", page{Title: "The board's details", Form: form})
-}
-
-// saveBoard validates and stores the board's details with an audit entry.
-// Details refused are a *certboard.Error whose Fields say what to fix, by field.
-func (s *Server) saveBoard(ctx context.Context, me *boardsql.User, b boardsql.BoardSettings) (int, error) {
-	if errs := adminCheckBoard(&b); len(errs) > 0 {
-		var msgs []string
-		for _, k := range []string{"name", "short_name", "contact_email", "postal_address", "website"} {
-			if m := errs[k]; m != "" {
-				msgs = append(msgs, m)
-			}
-		}
-		return 0, refusedForm("Invalid board details", strings.Join(msgs, "; "), errs)
-	}
-	old, err := s.cfg.Store.BoardSettings(ctx)
-	if err != nil {
-		return 0, err
-	}
-	var version int
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if version, err = tx.SaveBoardSettings(ctx, b); err != nil {
-			return err
-		}
-		_, err = tx.AppendAudit(ctx, s.adminEntry(me, "board.settings", "board", adminBoardAudit(old), adminBoardAudit(&b)))
-		return err
-	})
-	return version, err
-}
-
-// boardJSON writes the details for the audit log.
-func adminBoardAudit(b *boardsql.BoardSettings) string {
-	out, _ := json.Marshal(adminBoardJSON{Name: b.Name, ShortName: b.ShortName, ContactEmail: b.ContactEmail, PostalAddress: b.PostalAddress, Website: b.Website})
-	return string(out)
 }
 
 func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) {
@@ -743,7 +662,7 @@ func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	_, err = s.saveBoard(r.Context(), userFrom(r), boardsql.BoardSettings{Name: f.Get("name"), ShortName: f.Get("short_name"),
+	_, err = s.board.SaveSettings(r.Context(), userFrom(r), board.BoardSettings{Name: f.Get("name"), ShortName: f.Get("short_name"),
 		ContactEmail: f.Get("contact_email"), PostalAddress: f.Get("postal_address"), Website: f.Get("website"), Version: version})
 	var ie *certboard.Error
 	switch {
@@ -757,28 +676,23 @@ func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminBoardAPI(w http.ResponseWriter, r *http.Request) {
-	b, err := s.cfg.Store.BoardSettings(r.Context())
+	b, err := s.board.Settings(r.Context())
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	writeJSON(w, adminBoardJSON{Name: b.Name, ShortName: b.ShortName, ContactEmail: b.ContactEmail, PostalAddress: b.PostalAddress,
-		Website: b.Website, Version: b.Version})
+	writeJSON(w, b)
 }
 
 func (s *Server) adminBoardSaveAPI(w http.ResponseWriter, r *http.Request) {
-	var in adminBoardJSON
+	var in board.BoardSettings
 	if !decodeBody(w, r, &in, "name, short_name, contact_email, postal_address, website and version (0 before the first save)", maxAPIBody) {
 		return
 	}
-	b := boardsql.BoardSettings{Name: in.Name, ShortName: in.ShortName, ContactEmail: in.ContactEmail, PostalAddress: in.PostalAddress,
-		Website: in.Website, Version: in.Version}
-	version, err := s.saveBoard(r.Context(), userFrom(r), b)
+	b, err := s.board.SaveSettings(r.Context(), userFrom(r), in)
 	if err != nil {
 		s.answerError(w, r, err)
 		return
 	}
-	adminCheckBoard(&b)
-	writeJSON(w, adminBoardJSON{Name: b.Name, ShortName: b.ShortName, ContactEmail: b.ContactEmail, PostalAddress: b.PostalAddress,
-		Website: b.Website, Version: version})
+	writeJSON(w, b)
 }
