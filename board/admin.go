@@ -19,6 +19,7 @@ type adminReads interface {
 	Applications(ctx context.Context, f ApplicationFilter) ([]*Application, error)
 	BoardSettings(ctx context.Context) (*BoardSettings, error)
 	SearchUsers(ctx context.Context, query string, limit int) ([]*auth.User, error)
+	UserByID(ctx context.Context, id int64) (*auth.User, error)
 }
 
 // adminWrites is what the admin use cases write in their transaction.

@@ -453,7 +453,7 @@ type adminUsersView struct {
 
 func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) {
 	q := r.URL.Query().Get("q")
-	users, err := s.cfg.Store.SearchUsers(r.Context(), q, adminUsersLimit+1)
+	users, err := s.board.SearchUsers(r.Context(), userFrom(r), q, adminUsersLimit+1)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -474,7 +474,7 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 }
 
 func (s *Server) adminUsersAPI(w http.ResponseWriter, r *http.Request) {
-	users, err := s.cfg.Store.SearchUsers(r.Context(), r.URL.Query().Get("q"), adminUsersLimit)
+	users, err := s.board.SearchUsers(r.Context(), userFrom(r), r.URL.Query().Get("q"), adminUsersLimit)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -486,69 +486,33 @@ func (s *Server) adminUsersAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"users": out})
 }
 
-// adminUserChange is an admin's change to an account; nil fields stay.
-type adminUserChange struct {
-	Roles    *[]string
-	Practice *string
-	Version  int
-}
-
-// changeUser applies a change of roles and practice to an account, version
-// guarded, with an audit entry holding the roles before and after. An admin
-// may not remove their own admin role.
-func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c adminUserChange) (*boardsql.User, error) {
-	u, err := s.cfg.Store.UserByID(ctx, uid)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		return nil, notFound("Account not found", fmt.Sprintf("No account has id %d.", uid))
-	}
+// changeUser applies an admin's change of roles and practice to an
+// account (checked by board.CheckUserChange), version guarded, with an
+// audit entry holding the roles before and after.
+func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c board.UserChange) (*boardsql.User, error) {
+	edit, err := s.board.CheckUserChange(ctx, me, uid, c)
 	if err != nil {
 		return nil, err
 	}
-	before := fmt.Sprintf("roles=%s; practice=%s", auth.JoinRoles(u.Roles, ","), u.Workplace)
-	next := *u
-	if c.Roles != nil {
-		next.Roles = []auth.Role{}
-		for _, role := range *c.Roles {
-			role = strings.TrimSpace(role)
-			if _, err := auth.ParseRole(role); err != nil {
-				return nil, invalidInput("roles", fmt.Sprintf("%q is not a role; the roles are %s", role, auth.JoinRoles(auth.Roles, ", ")))
-			}
-		}
-		for _, role := range auth.Roles {
-			if slices.Contains(*c.Roles, string(role)) {
-				next.Roles = append(next.Roles, role)
-			}
-		}
-	}
-	if c.Practice != nil {
-		next.Workplace = strings.TrimSpace(*c.Practice)
-		if len(next.Workplace) > 200 {
-			return nil, invalidInput("practice", "write at most 200 characters")
-		}
-	}
-	if uid == me.ID && me.HasRole(auth.Admin) && !next.HasRole(auth.Admin) {
-		return nil, invalidInput("roles", "you cannot remove your own admin role; another admin can, so that the board always keeps one")
-	}
-	next.Version = c.Version
-	after := fmt.Sprintf("roles=%s; practice=%s", auth.JoinRoles(next.Roles, ","), next.Workplace)
+	u, next := edit.Before, edit.After
 	// A reviewer's practice decides conflicts of interest: their open
 	// assignments are checked again with the change (reviewerchange.go).
 	var found *reviewerRechecks
-	if detailsChanged(u, &next) {
-		if found, err = s.recheckReviewer(ctx, &next); err != nil {
+	if detailsChanged(u, next) {
+		if found, err = s.recheckReviewer(ctx, next); err != nil {
 			return nil, err
 		}
 	}
 	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		v, err := s.cfg.Store.UpdateUser(ctx, tx, next)
+		v, err := s.cfg.Store.UpdateUser(ctx, tx, *next)
 		if err != nil {
 			return err
 		}
 		next.Version = v
-		if err := s.recordRecheck(ctx, tx, u, &next, found, "by the board's admin "+me.Name, s.now()); err != nil {
+		if err := s.recordRecheck(ctx, tx, u, next, found, "by the board's admin "+me.Name, s.now()); err != nil {
 			return err
 		}
-		if needsTwoFactor(&next) && !needsTwoFactor(u) {
+		if needsTwoFactor(next) && !needsTwoFactor(u) {
 			// Made staff or regulator: the sessions and tokens they hold
 			// were not signed in with the two factors these roles need;
 			// they sign in again.
@@ -556,13 +520,13 @@ func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c
 				return err
 			}
 		}
-		_, err = tx.AppendAudit(ctx, s.adminEntry(me, "user.update", fmt.Sprintf("user/%d", uid), before, after))
+		_, err = tx.AppendAudit(ctx, edit.Audit)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &next, nil
+	return next, nil
 }
 
 // adminUserPage takes the roles form of one account.
@@ -584,7 +548,7 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
 	if roles == nil {
 		roles = []string{}
 	}
-	u, err := s.changeUser(r.Context(), userFrom(r), uid, adminUserChange{Roles: &roles, Practice: &practice, Version: version})
+	u, err := s.changeUser(r.Context(), userFrom(r), uid, board.UserChange{Roles: &roles, Practice: &practice, Version: version})
 	if err != nil {
 		status, errs, ok := formErrors(err, "")
 		if !ok {
@@ -627,7 +591,7 @@ func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
 	version, err := checkVersion(in.Version)
 	var u *boardsql.User
 	if err == nil {
-		u, err = s.changeUser(r.Context(), userFrom(r), uid, adminUserChange{Roles: in.Roles, Practice: in.Practice, Version: version})
+		u, err = s.changeUser(r.Context(), userFrom(r), uid, board.UserChange{Roles: in.Roles, Practice: in.Practice, Version: version})
 	}
 	if err != nil {
 		s.answerError(w, r, err)
