@@ -20,6 +20,8 @@ type adminReads interface {
 	BoardSettings(ctx context.Context) (*BoardSettings, error)
 	SearchUsers(ctx context.Context, query string, limit int) ([]*auth.User, error)
 	UserByID(ctx context.Context, id int64) (*auth.User, error)
+	Users(ctx context.Context, role auth.Role) ([]*auth.User, error)
+	TrustedIssuers(ctx context.Context) ([]*TrustedIssuer, error)
 }
 
 // adminWrites is what the admin use cases write in their transaction.

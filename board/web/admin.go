@@ -86,55 +86,11 @@ func (s *Server) adminEntry(u *boardsql.User, action, subject, before, after str
 
 // --- Home ---
 
-// adminCounts is what the admin home page counts.
-type adminCounts struct {
-	Users, Admins, Staff, Reviewers, Supervisors int
-	SetVersions, Drafts, Published               int
-	BoardName                                    string
-	BoardSet                                     bool
-	TrustedIssuers                               int
-}
-
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	users, err := s.cfg.Store.Users(ctx, "")
+	c, err := s.board.AdminCounts(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
-	}
-	ups, err := s.cfg.Store.SetUploads(ctx, false)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	b, err := s.cfg.Store.BoardSettings(ctx)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	trusted, err := s.cfg.Store.TrustedIssuers(ctx)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	c := adminCounts{Users: len(users), BoardName: b.Name, BoardSet: b.Version > 0, TrustedIssuers: len(trusted)}
-	for _, u := range users {
-		for role, n := range map[auth.Role]*int{auth.Admin: &c.Admins, auth.Staff: &c.Staff, auth.Reviewer: &c.Reviewers, auth.Supervisor: &c.Supervisors} {
-			if u.HasRole(role) {
-				*n++
-			}
-		}
-	}
-	reg := s.sets()
-	for _, id := range reg.IDs() {
-		c.SetVersions += len(reg.Versions(id))
-	}
-	for _, up := range ups {
-		if up.Published() {
-			c.Published++
-		} else {
-			c.Drafts++
-		}
 	}
 	s.render(w, r, http.StatusOK, "admin", page{Title: "Administration", Data: c})
 }
