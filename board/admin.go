@@ -1,12 +1,56 @@
 package board
 
-import "time"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/sqldb"
+)
 
 // adminReads is what the admin use cases read outside a transaction.
-type adminReads interface{}
+type adminReads interface {
+	SetUploadByID(ctx context.Context, id int64) (*SetUpload, error)
+	SetUploads(ctx context.Context, publishedOnly bool) ([]*SetUpload, error)
+	Applications(ctx context.Context, f ApplicationFilter) ([]*Application, error)
+	BoardSettings(ctx context.Context) (*BoardSettings, error)
+	SearchUsers(ctx context.Context, query string, limit int) ([]*auth.User, error)
+	UserByID(ctx context.Context, id int64) (*auth.User, error)
+	Users(ctx context.Context, role auth.Role) ([]*auth.User, error)
+	TrustedIssuers(ctx context.Context) ([]*TrustedIssuer, error)
+}
 
 // adminWrites is what the admin use cases write in their transaction.
-type adminWrites interface{}
+type adminWrites interface {
+	CreateSetUpload(ctx context.Context, u SetUpload) (int64, error)
+	PublishSetUpload(ctx context.Context, id int64, at time.Time) error
+	SaveBoardSettings(ctx context.Context, b BoardSettings) (int, error)
+	AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error)
+}
+
+// mayAdminister refuses anyone but the board's admins.
+func mayAdminister(by *auth.User) error {
+	if by == nil || !by.HasRole(auth.Admin) {
+		return &certboard.Error{Code: certboard.Forbidden, Message: "Only the board's admins may do this."}
+	}
+	return nil
+}
+
+// adminEntry is the audit entry of an admin's action.
+func adminEntry(at time.Time, by *auth.User, action, subject, before, after string) audit.Entry {
+	return audit.Entry{At: at, Actor: fmt.Sprintf("user/%d", by.ID), Action: action, Subject: subject, Before: before, After: after}
+}
+
+// isConflict reports whether the store refused a write as a conflict (a
+// row changed meanwhile, a unique value taken).
+func isConflict(err error) bool { return errors.Is(err, sqldb.ErrConflict) }
+
+// isNotFound reports whether the store found no row.
+func isNotFound(err error) bool { return errors.Is(err, sqldb.ErrNotFound) }
 
 // SetUpload is a requirement set uploaded by an admin: its YAML as sent,
 // unpublished until an admin publishes it.
@@ -27,12 +71,13 @@ type SetUpload struct {
 func (u *SetUpload) Published() bool { return !u.PublishedAt.IsZero() }
 
 // BoardSettings is who the board is, as its pages and mail name it.
+// The JSON names are those of the admin API and the audit log.
 type BoardSettings struct {
-	Name          string
-	ShortName     string
-	ContactEmail  string
-	PostalAddress string
-	Website       string
+	Name          string `json:"name"`
+	ShortName     string `json:"short_name"`
+	ContactEmail  string `json:"contact_email"`
+	PostalAddress string `json:"postal_address"`
+	Website       string `json:"website"`
 	// Version counts saves, for optimistic concurrency (0: never saved).
-	Version int
+	Version int `json:"version"`
 }

@@ -1,12 +1,26 @@
 package board
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"github.com/certboard/certboard/audit"
+)
 
 // registryReads is what the registry use cases read outside a transaction.
-type registryReads interface{}
+type registryReads interface {
+	Profile(ctx context.Context, holderID int64) (*Profile, error)
+	CredentialsOf(ctx context.Context, holderID int64) ([]*IssuedCredential, error)
+	SearchRegistry(ctx context.Context, q RegistryQuery) (*RegistryPage, error)
+}
 
 // registryWrites is what the registry use cases write in their transaction.
-type registryWrites interface{}
+type registryWrites interface {
+	PublicCredentialSets(ctx context.Context, holderID int64) ([]string, error)
+	SaveProfile(ctx context.Context, p Profile, extra string) (int, error)
+	ReindexProfile(ctx context.Context, holderID int64, extra func(*Profile) string) error
+	AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error)
+}
 
 // The statuses of a credential, as StatusAt gives them. Only StatusValid
 // is valid.

@@ -2,29 +2,23 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/date"
-	"github.com/certboard/certboard/eligibility"
 	"github.com/certboard/certboard/jsonlimit"
-	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 )
 
@@ -52,27 +46,6 @@ func (s *Server) adminRoutes() {
 	s.route("PUT /api/v1/admin/board", Admin, http.HandlerFunc(s.adminBoardSaveAPI))
 }
 
-// publishMu makes publications of requirement-set versions one at a time.
-var publishMu sync.Mutex
-
-// publishSet makes a set version live in the running server: the registry
-// is replaced by one holding the version too (see requirements.Registry.With);
-// requests in flight keep the registry they started with. The caller holds
-// publishMu.
-func (s *Server) publishSet(set *requirements.Set) error {
-	reg, err := s.sets().With(set)
-	if err != nil {
-		return err
-	}
-	s.board.SetCatalog(reg)
-	return nil
-}
-
-// uploadFile is the name under which an upload's YAML is read, for messages.
-func adminUploadFile(up *boardsql.SetUpload) string {
-	return fmt.Sprintf("upload-%d.yaml", up.ID)
-}
-
 // LoadPublishedSets returns base with every published upload added, in the
 // order they were published; certboard serve calls it at start. An upload
 // that no longer loads is an error: the board published it, and its
@@ -84,7 +57,7 @@ func LoadPublishedSets(ctx context.Context, st *boardsql.Store, base *requiremen
 	}
 	reg := base
 	for _, up := range ups {
-		set, err := requirements.Parse(adminUploadFile(up), []byte(up.YAML))
+		set, err := requirements.Parse(board.UploadFile(up), []byte(up.YAML))
 		if err != nil {
 			return nil, fmt.Errorf("published requirement set %s version %s (upload %d) no longer loads:\n%w", up.SetID, up.Version, up.ID, err)
 		}
@@ -98,15 +71,12 @@ func LoadPublishedSets(ctx context.Context, st *boardsql.Store, base *requiremen
 // boardName is the board's name for pages and mail: the name an admin
 // gave, or "certboard" until then.
 func (s *Server) boardName(ctx context.Context) string {
-	b, err := s.cfg.Store.BoardSettings(ctx)
+	b, err := s.board.Settings(ctx)
 	if err != nil {
 		s.cfg.Log.Error("reading the board settings", "error", err)
 		return "certboard"
 	}
-	if b.Name == "" {
-		return "certboard"
-	}
-	return b.Name
+	return b.DisplayName()
 }
 
 // adminEntry is an audit entry of an admin's action.
@@ -116,55 +86,11 @@ func (s *Server) adminEntry(u *boardsql.User, action, subject, before, after str
 
 // --- Home ---
 
-// adminCounts is what the admin home page counts.
-type adminCounts struct {
-	Users, Admins, Staff, Reviewers, Supervisors int
-	SetVersions, Drafts, Published               int
-	BoardName                                    string
-	BoardSet                                     bool
-	TrustedIssuers                               int
-}
-
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	users, err := s.cfg.Store.Users(ctx, "")
+	c, err := s.board.AdminCounts(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
-	}
-	ups, err := s.cfg.Store.SetUploads(ctx, false)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	b, err := s.cfg.Store.BoardSettings(ctx)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	trusted, err := s.cfg.Store.TrustedIssuers(ctx)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	c := adminCounts{Users: len(users), BoardName: b.Name, BoardSet: b.Version > 0, TrustedIssuers: len(trusted)}
-	for _, u := range users {
-		for role, n := range map[auth.Role]*int{auth.Admin: &c.Admins, auth.Staff: &c.Staff, auth.Reviewer: &c.Reviewers, auth.Supervisor: &c.Supervisors} {
-			if u.HasRole(role) {
-				*n++
-			}
-		}
-	}
-	reg := s.sets()
-	for _, id := range reg.IDs() {
-		c.SetVersions += len(reg.Versions(id))
-	}
-	for _, up := range ups {
-		if up.Published() {
-			c.Published++
-		} else {
-			c.Drafts++
-		}
 	}
 	s.render(w, r, http.StatusOK, "admin", page{Title: "Administration", Data: c})
 }
@@ -205,7 +131,7 @@ func adminShowUpload(up *boardsql.SetUpload) adminUpload {
 	if up.Published() {
 		out.Status, out.PublishedAt = "published", up.PublishedAt.UTC().Format("2006-01-02 15:04 UTC")
 	}
-	if set, err := requirements.Parse(adminUploadFile(up), []byte(up.YAML)); err != nil {
+	if set, err := requirements.Parse(board.UploadFile(up), []byte(up.YAML)); err != nil {
 		out.Problem = err.Error()
 	} else {
 		out.Title, out.EffectiveFrom, out.EffectiveTo = set.Title, set.EffectiveFrom.String(), set.EffectiveTo.String()
@@ -219,8 +145,8 @@ type adminSetsData struct {
 	Uploads []adminUpload  `json:"uploads"`
 }
 
-func (s *Server) adminSetsData(ctx context.Context) (*adminSetsData, error) {
-	ups, err := s.cfg.Store.SetUploads(ctx, false)
+func (s *Server) adminSetsData(ctx context.Context, me *boardsql.User) (*adminSetsData, error) {
+	ups, err := s.board.SetUploads(ctx, me)
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +184,7 @@ type adminSetsView struct {
 }
 
 func (s *Server) renderAdminSets(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, problems requirements.Problems) {
-	d, err := s.adminSetsData(r.Context())
+	d, err := s.adminSetsData(r.Context(), userFrom(r))
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -267,7 +193,7 @@ func (s *Server) renderAdminSets(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Server) adminSetsAPI(w http.ResponseWriter, r *http.Request) {
-	d, err := s.adminSetsData(r.Context())
+	d, err := s.adminSetsData(r.Context(), userFrom(r))
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -275,61 +201,10 @@ func (s *Server) adminSetsAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, d)
 }
 
-// adminSetRefused is an upload refused with the loader's problems.
-func adminSetRefused(detail string, ps requirements.Problems) error {
-	return refusedSet(certboard.Invalid, detail, ps)
-}
-
 // adminMaxSetYAML is the largest requirement set accepted: the most the
 // loader reads.
 const adminMaxSetYAML = requirements.MaxSetSize
 
-// uploadSet checks a set's YAML with the loader and against the versions
-// in force and stores it as a draft; nothing is stored when it is refused.
-func (s *Server) uploadSet(ctx context.Context, u *boardsql.User, file string, data []byte) (*boardsql.SetUpload, error) {
-	if strings.TrimSpace(string(data)) == "" {
-		return nil, invalidInput("yaml", "give the requirement set, as a file or pasted").WithTitle("Requirement set refused")
-	}
-	set, err := requirements.Parse(file, data)
-	var ps requirements.Problems
-	if errors.Is(err, requirements.ErrLimit) && errors.As(err, &ps) {
-		// Over a size or nesting limit (400), named by the detail.
-		first := ps[slices.IndexFunc(ps, func(p requirements.Problem) bool { return errors.Is(p, requirements.ErrLimit) })]
-		return nil, refusedSet(certboard.Malformed, first.Error()+"; nothing was stored.", ps)
-	}
-	if errors.As(err, &ps) {
-		return nil, adminSetRefused(fmt.Sprintf("The set has %d problem(s); nothing was stored.", len(ps)), ps)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.sets().With(set); err != nil {
-		if errors.As(err, &ps) {
-			return nil, adminSetRefused("The set does not fit the versions in force; nothing was stored.", ps)
-		}
-		return nil, err
-	}
-	up := boardsql.SetUpload{SetID: set.ID, Version: set.Version, YAML: string(data), UploadedBy: u.ID, UploadedAt: s.now()}
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if up.ID, err = tx.CreateSetUpload(ctx, up); err != nil {
-			return err
-		}
-		_, err = tx.AppendAudit(ctx, s.adminEntry(u, "requirement_set.upload", fmt.Sprintf("requirement_set_upload/%d", up.ID),
-			"", set.ID+" "+set.Version))
-		return err
-	})
-	if errors.Is(err, boardsql.ErrConflict) {
-		return nil, conflict("Requirement set refused",
-			fmt.Sprintf("Version %q of %s was uploaded before (see the list of uploads); give this one another version.", set.Version, set.ID))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &up, nil
-}
-
-// adminUploadPage takes the upload form: a file, or YAML pasted.
 func (s *Server) adminUploadPage(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, adminMaxSetYAML+64<<10)
 	file, field, data := "pasted.yaml", "yaml", []byte(nil)
@@ -357,7 +232,7 @@ func (s *Server) adminUploadPage(w http.ResponseWriter, r *http.Request) {
 	if len(data) == 0 {
 		data = []byte(r.PostForm.Get("yaml"))
 	}
-	up, err := s.uploadSet(r.Context(), userFrom(r), file, data)
+	up, err := s.board.UploadSet(r.Context(), userFrom(r), file, data)
 	var f *certboard.Error
 	switch {
 	case errors.As(err, &f):
@@ -387,7 +262,7 @@ func (s *Server) adminUploadAPI(w http.ResponseWriter, r *http.Request) {
 	if name := r.URL.Query().Get("filename"); name != "" {
 		file = path.Base(name)
 	}
-	up, err := s.uploadSet(r.Context(), userFrom(r), file, data)
+	up, err := s.board.UploadSet(r.Context(), userFrom(r), file, data)
 	if err != nil {
 		s.answerError(w, r, err)
 		return
@@ -398,254 +273,88 @@ func (s *Server) adminUploadAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
 }
 
-// adminLoadUpload reads the upload named by the {upload} path value and
-// parses it; on failure it has answered.
-func (s *Server) adminLoadUpload(w http.ResponseWriter, r *http.Request) (*boardsql.SetUpload, *requirements.Set, bool) {
+// adminUploadID reads the {upload} path value; on failure it has answered.
+func (s *Server) adminUploadID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("upload"), 10, 64)
 	if err != nil || id <= 0 {
-		s.fail(w, r, http.StatusNotFound, "Upload not found", "No upload has id "+strconv.Quote(r.PathValue("upload"))+".")
-		return nil, nil, false
+		s.answerError(w, r, notFound("Upload not found", "No upload has id "+strconv.Quote(r.PathValue("upload"))+"."))
+		return 0, false
 	}
-	up, err := s.cfg.Store.SetUploadByID(r.Context(), id)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound, "Upload not found", fmt.Sprintf("No upload has id %d.", id))
-		return nil, nil, false
-	}
-	if err != nil {
-		s.internal(w, err)
-		return nil, nil, false
-	}
-	set, err := requirements.Parse(adminUploadFile(up), []byte(up.YAML))
-	if err != nil {
-		s.fail(w, r, http.StatusUnprocessableEntity, "The upload no longer loads", "This version of certboard reads the upload differently:\n"+err.Error())
-		return nil, nil, false
-	}
-	return up, set, true
+	return id, true
 }
 
 // adminPreview is how publishing an upload would change the verdicts of
-// the applications of its set.
+// the applications of its set (see board.Preview).
 type adminPreview struct {
 	Upload adminUpload `json:"upload"`
 	AsOf   string      `json:"as_of"`
 	// Open are submitted applications not yet decided, Drafts the ones not
 	// yet submitted; only those whose verdict would change are listed.
-	Open          []adminPreviewRow `json:"open"`
-	Drafts        []adminPreviewRow `json:"drafts"`
-	OpenCount     int               `json:"open_evaluated"`
-	DraftCount    int               `json:"drafts_evaluated"`
-	NotEvaluated  []adminPreviewRow `json:"not_evaluated"`
-	Publishable   bool              `json:"publishable"`
-	PublishDetail string            `json:"publish_problem,omitempty"`
+	Open          []board.PreviewRow `json:"open"`
+	Drafts        []board.PreviewRow `json:"drafts"`
+	OpenCount     int                `json:"open_evaluated"`
+	DraftCount    int                `json:"drafts_evaluated"`
+	NotEvaluated  []board.PreviewRow `json:"not_evaluated"`
+	Publishable   bool               `json:"publishable"`
+	PublishDetail string             `json:"publish_problem,omitempty"`
 }
 
-// adminPreviewRow is one application whose verdict would change.
-type adminPreviewRow struct {
-	ApplicationID int64               `json:"application_id"`
-	Applicant     string              `json:"applicant"`
-	State         board.State         `json:"state"`
-	OldVersion    string              `json:"current_version,omitempty"`
-	OldVerdict    string              `json:"current_verdict,omitempty"`
-	NewVerdict    string              `json:"new_verdict,omitempty"`
-	Changes       []adminStatusChange `json:"changes,omitempty"`
-	Problem       string              `json:"problem,omitempty"`
-}
-
-// adminStatusChange is a requirement whose status would change.
-type adminStatusChange struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
-	Before string `json:"before"`
-	After  string `json:"after"`
-}
-
-// previewStates are the states of applications the preview judges: drafts
-// (not yet submitted) and open ones (submitted, not yet decided).
-var (
-	adminDraftStates = []board.State{board.Draft, board.Returned}
-	adminOpenStates  = []board.State{board.Submitted, board.UnderReview, board.InfoRequested, board.PeerReview}
-)
-
-// adminStatusChangesOf lists the requirements whose status differs between two
-// reports, including requirements only one of the versions has.
-func adminStatusChangesOf(before, after *eligibility.Report) []adminStatusChange {
-	var out []adminStatusChange
-	old := map[string]eligibility.Result{}
-	for _, r := range before.Results {
-		old[r.ID] = r
+// adminPreviewOf reads the upload named by the {upload} path value and
+// previews it; on failure it has answered.
+func (s *Server) adminPreviewOf(w http.ResponseWriter, r *http.Request) (*board.Preview, *adminPreview, bool) {
+	id, ok := s.adminUploadID(w, r)
+	if !ok {
+		return nil, nil, false
 	}
-	seen := map[string]bool{}
-	for _, r := range after.Results {
-		seen[r.ID] = true
-		o, ok := old[r.ID]
-		switch {
-		case !ok:
-			out = append(out, adminStatusChange{ID: r.ID, Title: r.Title, Before: "absent", After: string(r.Status)})
-		case o.Status != r.Status:
-			out = append(out, adminStatusChange{ID: r.ID, Title: r.Title, Before: string(o.Status), After: string(r.Status)})
-		}
-	}
-	for _, r := range before.Results {
-		if !seen[r.ID] {
-			out = append(out, adminStatusChange{ID: r.ID, Title: r.Title, Before: string(r.Status), After: "absent"})
-		}
-	}
-	return out
-}
-
-// adminPreviewOne judges one application today by the version it is judged by
-// now and by the uploaded one; the row is nil when the verdict is the same.
-func adminPreviewOne(app *boardsql.Application, reg *requirements.Catalog, next *requirements.Set, today date.Date) *adminPreviewRow {
-	row := &adminPreviewRow{ApplicationID: app.ID, Applicant: app.ApplicantName, State: app.State}
-	frozen := slices.Contains(adminOpenStates, app.State) && len(app.Snapshot) > 0
-	data := app.Portfolio
-	if frozen {
-		data = app.Snapshot
-	}
-	p, err := portfolio.DecodeStored(data)
+	pv, err := s.board.PreviewUpload(r.Context(), userFrom(r), id)
 	if err != nil {
-		row.Problem = "the portfolio does not decode: " + err.Error()
-		return row
+		s.answerError(w, r, err)
+		return nil, nil, false
 	}
-	var cur *requirements.Set
-	if frozen && app.SnapshotSetVersion != "" {
-		for _, v := range reg.Versions(app.SetID) {
-			if v.Version == app.SnapshotSetVersion {
-				cur = v
-			}
-		}
-	}
-	if cur == nil {
-		if cur, _, err = eligibility.Select(reg, app.SetID, p, today); err != nil {
-			row.Problem = err.Error()
-			return row
-		}
-	}
-	before, after := eligibility.Evaluate(p, cur, today), eligibility.Evaluate(p, next, today)
-	if before.Verdict == after.Verdict {
-		return nil
-	}
-	row.OldVersion, row.OldVerdict, row.NewVerdict = cur.Version, before.Verdict, after.Verdict
-	row.Changes = adminStatusChangesOf(before, after)
-	return row
-}
-
-// previewUpload judges the applications of the upload's set.
-func (s *Server) previewUpload(ctx context.Context, up *boardsql.SetUpload, set *requirements.Set) (*adminPreview, error) {
-	apps, err := s.cfg.Store.Applications(ctx, boardsql.ApplicationFilter{SetID: set.ID, WithPortfolio: true})
-	if err != nil {
-		return nil, err
-	}
-	reg, today := s.sets(), s.today()
-	out := &adminPreview{Upload: adminShowUpload(up), AsOf: today.String(), Open: []adminPreviewRow{}, Drafts: []adminPreviewRow{}, NotEvaluated: []adminPreviewRow{}}
-	for _, app := range apps {
-		var list *[]adminPreviewRow
-		switch {
-		case slices.Contains(adminOpenStates, app.State):
-			out.OpenCount++
-			list = &out.Open
-		case slices.Contains(adminDraftStates, app.State):
-			out.DraftCount++
-			list = &out.Drafts
-		default:
-			continue
-		}
-		row := adminPreviewOne(app, reg, set, today)
-		switch {
-		case row == nil:
-		case row.Problem != "":
-			out.NotEvaluated = append(out.NotEvaluated, *row)
-		default:
-			*list = append(*list, *row)
-		}
-	}
-	out.Publishable = !up.Published()
-	if out.Publishable {
-		if _, err := reg.With(set); err != nil {
-			out.Publishable, out.PublishDetail = false, err.Error()
-		}
-	}
-	return out, nil
+	return pv, &adminPreview{Upload: adminShowUpload(pv.Upload), AsOf: pv.AsOf.String(), Open: pv.Open, Drafts: pv.Drafts,
+		OpenCount: pv.OpenCount, DraftCount: pv.DraftCount, NotEvaluated: pv.NotEvaluated, Publishable: pv.Publishable,
+		PublishDetail: pv.PublishProblem}, true
 }
 
 func (s *Server) adminPreviewPage(w http.ResponseWriter, r *http.Request) {
-	up, set, ok := s.adminLoadUpload(w, r)
+	pv, out, ok := s.adminPreviewOf(w, r)
 	if !ok {
 		return
 	}
-	pv, err := s.previewUpload(r.Context(), up, set)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_set_preview", page{Title: fmt.Sprintf("%s version %s", set.ID, set.Version), Data: pv})
+	s.render(w, r, http.StatusOK, "admin_set_preview", page{Title: fmt.Sprintf("%s version %s", pv.Set.ID, pv.Set.Version), Data: out})
 }
 
 func (s *Server) adminPreviewAPI(w http.ResponseWriter, r *http.Request) {
-	up, set, ok := s.adminLoadUpload(w, r)
-	if !ok {
-		return
+	if _, out, ok := s.adminPreviewOf(w, r); ok {
+		writeJSON(w, out)
 	}
-	pv, err := s.previewUpload(r.Context(), up, set)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	writeJSON(w, pv)
 }
 
-// publishUpload marks an upload published, with its audit entry, and makes
-// it live. Publications are made one at a time.
-func (s *Server) publishUpload(ctx context.Context, u *boardsql.User, up *boardsql.SetUpload, set *requirements.Set) error {
-	publishMu.Lock()
-	defer publishMu.Unlock()
-	if _, err := s.sets().With(set); err != nil {
-		return conflict("Not published", "It does not fit the versions in force: "+err.Error())
+// adminPublish publishes the upload named by the {upload} path value; on
+// failure it has answered.
+func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) (*boardsql.SetUpload, *requirements.Set, bool) {
+	id, ok := s.adminUploadID(w, r)
+	if !ok {
+		return nil, nil, false
 	}
-	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if err := tx.PublishSetUpload(ctx, up.ID, s.now()); err != nil {
-			return err
-		}
-		_, err := tx.AppendAudit(ctx, s.adminEntry(u, "requirement_set.publish", fmt.Sprintf("requirement_set_upload/%d", up.ID),
-			"draft", "published "+set.ID+" "+set.Version))
-		return err
-	})
-	if errors.Is(err, boardsql.ErrConflict) {
-		return conflict("Not published", fmt.Sprintf("%s version %s is already published.", set.ID, set.Version))
-	}
+	up, set, err := s.board.PublishUpload(r.Context(), userFrom(r), id)
 	if err != nil {
-		return err
+		s.answerError(w, r, err)
+		return nil, nil, false
 	}
-	return s.publishSet(set)
+	return up, set, true
 }
 
 func (s *Server) adminPublishPage(w http.ResponseWriter, r *http.Request) {
-	up, set, ok := s.adminLoadUpload(w, r)
-	if !ok {
-		return
+	if _, set, ok := s.adminPublish(w, r); ok {
+		redirect(w, r, "/admin/sets", fmt.Sprintf("Published %s version %s; it is in force from %s.", set.ID, set.Version, set.EffectiveFrom))
 	}
-	if err := s.publishUpload(r.Context(), userFrom(r), up, set); err != nil {
-		s.answerError(w, r, err)
-		return
-	}
-	redirect(w, r, "/admin/sets", fmt.Sprintf("Published %s version %s; it is in force from %s.", set.ID, set.Version, set.EffectiveFrom))
 }
 
 func (s *Server) adminPublishAPI(w http.ResponseWriter, r *http.Request) {
-	up, set, ok := s.adminLoadUpload(w, r)
-	if !ok {
-		return
+	if up, _, ok := s.adminPublish(w, r); ok {
+		writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
 	}
-	if err := s.publishUpload(r.Context(), userFrom(r), up, set); err != nil {
-		s.answerError(w, r, err)
-		return
-	}
-	up, err := s.cfg.Store.SetUploadByID(r.Context(), up.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
 }
 
 // --- Users and roles ---
@@ -700,7 +409,7 @@ type adminUsersView struct {
 
 func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) {
 	q := r.URL.Query().Get("q")
-	users, err := s.cfg.Store.SearchUsers(r.Context(), q, adminUsersLimit+1)
+	users, err := s.board.SearchUsers(r.Context(), userFrom(r), q, adminUsersLimit+1)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -721,7 +430,7 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 }
 
 func (s *Server) adminUsersAPI(w http.ResponseWriter, r *http.Request) {
-	users, err := s.cfg.Store.SearchUsers(r.Context(), r.URL.Query().Get("q"), adminUsersLimit)
+	users, err := s.board.SearchUsers(r.Context(), userFrom(r), r.URL.Query().Get("q"), adminUsersLimit)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -733,69 +442,33 @@ func (s *Server) adminUsersAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"users": out})
 }
 
-// adminUserChange is an admin's change to an account; nil fields stay.
-type adminUserChange struct {
-	Roles    *[]string
-	Practice *string
-	Version  int
-}
-
-// changeUser applies a change of roles and practice to an account, version
-// guarded, with an audit entry holding the roles before and after. An admin
-// may not remove their own admin role.
-func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c adminUserChange) (*boardsql.User, error) {
-	u, err := s.cfg.Store.UserByID(ctx, uid)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		return nil, notFound("Account not found", fmt.Sprintf("No account has id %d.", uid))
-	}
+// changeUser applies an admin's change of roles and practice to an
+// account (checked by board.CheckUserChange), version guarded, with an
+// audit entry holding the roles before and after.
+func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c board.UserChange) (*boardsql.User, error) {
+	edit, err := s.board.CheckUserChange(ctx, me, uid, c)
 	if err != nil {
 		return nil, err
 	}
-	before := fmt.Sprintf("roles=%s; practice=%s", auth.JoinRoles(u.Roles, ","), u.Workplace)
-	next := *u
-	if c.Roles != nil {
-		next.Roles = []auth.Role{}
-		for _, role := range *c.Roles {
-			role = strings.TrimSpace(role)
-			if _, err := auth.ParseRole(role); err != nil {
-				return nil, invalidInput("roles", fmt.Sprintf("%q is not a role; the roles are %s", role, auth.JoinRoles(auth.Roles, ", ")))
-			}
-		}
-		for _, role := range auth.Roles {
-			if slices.Contains(*c.Roles, string(role)) {
-				next.Roles = append(next.Roles, role)
-			}
-		}
-	}
-	if c.Practice != nil {
-		next.Workplace = strings.TrimSpace(*c.Practice)
-		if len(next.Workplace) > 200 {
-			return nil, invalidInput("practice", "write at most 200 characters")
-		}
-	}
-	if uid == me.ID && me.HasRole(auth.Admin) && !next.HasRole(auth.Admin) {
-		return nil, invalidInput("roles", "you cannot remove your own admin role; another admin can, so that the board always keeps one")
-	}
-	next.Version = c.Version
-	after := fmt.Sprintf("roles=%s; practice=%s", auth.JoinRoles(next.Roles, ","), next.Workplace)
+	u, next := edit.Before, edit.After
 	// A reviewer's practice decides conflicts of interest: their open
 	// assignments are checked again with the change (reviewerchange.go).
 	var found *reviewerRechecks
-	if detailsChanged(u, &next) {
-		if found, err = s.recheckReviewer(ctx, &next); err != nil {
+	if detailsChanged(u, next) {
+		if found, err = s.recheckReviewer(ctx, next); err != nil {
 			return nil, err
 		}
 	}
 	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		v, err := s.cfg.Store.UpdateUser(ctx, tx, next)
+		v, err := s.cfg.Store.UpdateUser(ctx, tx, *next)
 		if err != nil {
 			return err
 		}
 		next.Version = v
-		if err := s.recordRecheck(ctx, tx, u, &next, found, "by the board's admin "+me.Name, s.now()); err != nil {
+		if err := s.recordRecheck(ctx, tx, u, next, found, "by the board's admin "+me.Name, s.now()); err != nil {
 			return err
 		}
-		if needsTwoFactor(&next) && !needsTwoFactor(u) {
+		if needsTwoFactor(next) && !needsTwoFactor(u) {
 			// Made staff or regulator: the sessions and tokens they hold
 			// were not signed in with the two factors these roles need;
 			// they sign in again.
@@ -803,13 +476,13 @@ func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c
 				return err
 			}
 		}
-		_, err = tx.AppendAudit(ctx, s.adminEntry(me, "user.update", fmt.Sprintf("user/%d", uid), before, after))
+		_, err = tx.AppendAudit(ctx, edit.Audit)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &next, nil
+	return next, nil
 }
 
 // adminUserPage takes the roles form of one account.
@@ -831,7 +504,7 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
 	if roles == nil {
 		roles = []string{}
 	}
-	u, err := s.changeUser(r.Context(), userFrom(r), uid, adminUserChange{Roles: &roles, Practice: &practice, Version: version})
+	u, err := s.changeUser(r.Context(), userFrom(r), uid, board.UserChange{Roles: &roles, Practice: &practice, Version: version})
 	if err != nil {
 		status, errs, ok := formErrors(err, "")
 		if !ok {
@@ -874,7 +547,7 @@ func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
 	version, err := checkVersion(in.Version)
 	var u *boardsql.User
 	if err == nil {
-		u, err = s.changeUser(r.Context(), userFrom(r), uid, adminUserChange{Roles: in.Roles, Practice: in.Practice, Version: version})
+		u, err = s.changeUser(r.Context(), userFrom(r), uid, board.UserChange{Roles: in.Roles, Practice: in.Practice, Version: version})
 	}
 	if err != nil {
 		s.answerError(w, r, err)
@@ -885,50 +558,8 @@ func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
 
 // --- Board details ---
 
-// adminBoardJSON is the board's details in the API.
-type adminBoardJSON struct {
-	Name          string `json:"name"`
-	ShortName     string `json:"short_name"`
-	ContactEmail  string `json:"contact_email"`
-	PostalAddress string `json:"postal_address"`
-	Website       string `json:"website"`
-	Version       int    `json:"version"`
-}
-
-// adminCheckBoard trims the board's details and says what to fix, by field.
-func adminCheckBoard(b *boardsql.BoardSettings) map[string]string {
-	errs := map[string]string{}
-	for _, f := range []*string{&b.Name, &b.ShortName, &b.ContactEmail, &b.PostalAddress, &b.Website} {
-		*f = strings.TrimSpace(*f)
-	}
-	switch {
-	case b.Name == "":
-		errs["name"] = "name: give the board's full name, as pages and mail show it"
-	case len(b.Name) > 200:
-		errs["name"] = "name: at most 200 characters"
-	}
-	if len(b.ShortName) > 40 {
-		errs["short_name"] = "short_name: at most 40 characters, such as an acronym"
-	}
-	if b.ContactEmail == "" {
-		errs["contact_email"] = "contact_email: give an address where applicants can reach the board, such as office@board.example.org"
-	} else if a, err := mail.ParseAddress(b.ContactEmail); err != nil || a.Address != b.ContactEmail || !strings.Contains(b.ContactEmail, "@") {
-		errs["contact_email"] = "contact_email: give just an e-mail address, such as office@board.example.org"
-	}
-	if len(b.PostalAddress) > 1000 {
-		errs["postal_address"] = "postal_address: at most 1000 characters"
-	}
-	if b.Website != "" {
-		u, err := url.Parse(b.Website)
-		if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-			errs["website"] = "website: give an address that starts with https://, such as https://board.example.org"
-		}
-	}
-	return errs
-}
-
 func (s *Server) adminBoardPage(w http.ResponseWriter, r *http.Request) {
-	b, err := s.cfg.Store.BoardSettings(r.Context())
+	b, err := s.board.Settings(r.Context())
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -936,40 +567,6 @@ func (s *Server) adminBoardPage(w http.ResponseWriter, r *http.Request) {
 	form := url.Values{"name": {b.Name}, "short_name": {b.ShortName}, "contact_email": {b.ContactEmail}, "postal_address": {b.PostalAddress},
 		"website": {b.Website}, "version": {strconv.Itoa(b.Version)}}
 	s.render(w, r, http.StatusOK, "admin_board", page{Title: "The board's details", Form: form})
-}
-
-// saveBoard validates and stores the board's details with an audit entry.
-// Details refused are a *certboard.Error whose Fields say what to fix, by field.
-func (s *Server) saveBoard(ctx context.Context, me *boardsql.User, b boardsql.BoardSettings) (int, error) {
-	if errs := adminCheckBoard(&b); len(errs) > 0 {
-		var msgs []string
-		for _, k := range []string{"name", "short_name", "contact_email", "postal_address", "website"} {
-			if m := errs[k]; m != "" {
-				msgs = append(msgs, m)
-			}
-		}
-		return 0, refusedForm("Invalid board details", strings.Join(msgs, "; "), errs)
-	}
-	old, err := s.cfg.Store.BoardSettings(ctx)
-	if err != nil {
-		return 0, err
-	}
-	var version int
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if version, err = tx.SaveBoardSettings(ctx, b); err != nil {
-			return err
-		}
-		_, err = tx.AppendAudit(ctx, s.adminEntry(me, "board.settings", "board", adminBoardAudit(old), adminBoardAudit(&b)))
-		return err
-	})
-	return version, err
-}
-
-// boardJSON writes the details for the audit log.
-func adminBoardAudit(b *boardsql.BoardSettings) string {
-	out, _ := json.Marshal(adminBoardJSON{Name: b.Name, ShortName: b.ShortName, ContactEmail: b.ContactEmail, PostalAddress: b.PostalAddress, Website: b.Website})
-	return string(out)
 }
 
 func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) {
@@ -985,7 +582,7 @@ func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	_, err = s.saveBoard(r.Context(), userFrom(r), boardsql.BoardSettings{Name: f.Get("name"), ShortName: f.Get("short_name"),
+	_, err = s.board.SaveSettings(r.Context(), userFrom(r), board.BoardSettings{Name: f.Get("name"), ShortName: f.Get("short_name"),
 		ContactEmail: f.Get("contact_email"), PostalAddress: f.Get("postal_address"), Website: f.Get("website"), Version: version})
 	var ie *certboard.Error
 	switch {
@@ -999,28 +596,23 @@ func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminBoardAPI(w http.ResponseWriter, r *http.Request) {
-	b, err := s.cfg.Store.BoardSettings(r.Context())
+	b, err := s.board.Settings(r.Context())
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	writeJSON(w, adminBoardJSON{Name: b.Name, ShortName: b.ShortName, ContactEmail: b.ContactEmail, PostalAddress: b.PostalAddress,
-		Website: b.Website, Version: b.Version})
+	writeJSON(w, b)
 }
 
 func (s *Server) adminBoardSaveAPI(w http.ResponseWriter, r *http.Request) {
-	var in adminBoardJSON
+	var in board.BoardSettings
 	if !decodeBody(w, r, &in, "name, short_name, contact_email, postal_address, website and version (0 before the first save)", maxAPIBody) {
 		return
 	}
-	b := boardsql.BoardSettings{Name: in.Name, ShortName: in.ShortName, ContactEmail: in.ContactEmail, PostalAddress: in.PostalAddress,
-		Website: in.Website, Version: in.Version}
-	version, err := s.saveBoard(r.Context(), userFrom(r), b)
+	b, err := s.board.SaveSettings(r.Context(), userFrom(r), in)
 	if err != nil {
 		s.answerError(w, r, err)
 		return
 	}
-	adminCheckBoard(&b)
-	writeJSON(w, adminBoardJSON{Name: b.Name, ShortName: b.ShortName, ContactEmail: b.ContactEmail, PostalAddress: b.PostalAddress,
-		Website: b.Website, Version: version})
+	writeJSON(w, b)
 }

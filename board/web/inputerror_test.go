@@ -90,7 +90,7 @@ func TestAnswerError(t *testing.T) {
 		problem      bool
 		ext          string
 	}{
-		{"/api/v1/admin/sets", "", adminSetRefused("The set has 1 problem(s); nothing was stored.", ps), 422, true, "problems"},
+		{"/api/v1/admin/sets", "", refusedSet(certboard.Invalid, "The set has 1 problem(s); nothing was stored.", ps), 422, true, "problems"},
 		{"/api/v1/admin/board", "", refusedForm("Invalid board details", "name: give it", map[string]string{"name": "name: give it"}), 422, true, "errors"},
 		{"/api/v1/x", "", ps, 422, true, "problems"},
 		{"/queue/1", "", badInput("version", "reload"), 400, false, ""},

@@ -3,20 +3,17 @@ package web
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 )
 
@@ -39,276 +36,45 @@ func (s *Server) registryRoutes() {
 	s.route("GET /staff/registry.csv", Staff, http.HandlerFunc(s.registryCSV))
 }
 
-// --- Vocabularies ---
-
-// registryOption is one code of a fixed vocabulary and its label.
-type registryOption struct{ Code, Label string }
-
-// registrySpecialties is the fixed vocabulary of specialties a holder may
-// list, in the order forms show them.
-var registrySpecialties = []registryOption{
-	{"desire", "Desire and arousal concerns"},
-	{"interests", "Sexual interests and orientation"},
-	{"compulsive", "Compulsive sexual behaviour"},
-	{"ed", "Erectile dysfunction"},
-	{"pe", "Premature ejaculation"},
-	{"anorgasmia", "Anorgasmia"},
-	{"pain", "Painful intercourse"},
-	{"disability", "Intimacy with a disability or chronic condition"},
-	{"relationship", "Relationship concerns"},
-}
-
-// registryLanguages are the languages a holder may list, by ISO 639-1 code.
-var registryLanguages = []registryOption{
-	{"af", "Afrikaans"}, {"am", "Amharic"}, {"ar", "Arabic"}, {"bg", "Bulgarian"}, {"bn", "Bengali"}, {"bs", "Bosnian"},
-	{"ca", "Catalan"}, {"cs", "Czech"}, {"cy", "Welsh"}, {"da", "Danish"}, {"de", "German"}, {"el", "Greek"}, {"en", "English"},
-	{"es", "Spanish"}, {"et", "Estonian"}, {"eu", "Basque"}, {"fa", "Persian"}, {"fi", "Finnish"}, {"fil", "Filipino"},
-	{"fr", "French"}, {"ga", "Irish"}, {"gl", "Galician"}, {"gu", "Gujarati"}, {"ha", "Hausa"}, {"he", "Hebrew"}, {"hi", "Hindi"},
-	{"hr", "Croatian"}, {"ht", "Haitian Creole"}, {"hu", "Hungarian"}, {"hy", "Armenian"}, {"id", "Indonesian"}, {"ig", "Igbo"},
-	{"is", "Icelandic"}, {"it", "Italian"}, {"ja", "Japanese"}, {"ka", "Georgian"}, {"kk", "Kazakh"}, {"km", "Khmer"},
-	{"kn", "Kannada"}, {"ko", "Korean"}, {"ku", "Kurdish"}, {"lt", "Lithuanian"}, {"lv", "Latvian"}, {"mk", "Macedonian"},
-	{"ml", "Malayalam"}, {"mn", "Mongolian"}, {"mr", "Marathi"}, {"ms", "Malay"}, {"mt", "Maltese"}, {"my", "Burmese"},
-	{"ne", "Nepali"}, {"nl", "Dutch"}, {"no", "Norwegian"}, {"pa", "Punjabi"}, {"pl", "Polish"}, {"ps", "Pashto"},
-	{"pt", "Portuguese"}, {"ro", "Romanian"}, {"ru", "Russian"}, {"sgn", "Sign language"}, {"si", "Sinhala"}, {"sk", "Slovak"},
-	{"sl", "Slovenian"}, {"so", "Somali"}, {"sq", "Albanian"}, {"sr", "Serbian"}, {"sv", "Swedish"}, {"sw", "Swahili"},
-	{"ta", "Tamil"}, {"te", "Telugu"}, {"th", "Thai"}, {"tl", "Tagalog"}, {"tr", "Turkish"}, {"uk", "Ukrainian"}, {"ur", "Urdu"},
-	{"uz", "Uzbek"}, {"vi", "Vietnamese"}, {"xh", "Xhosa"}, {"yi", "Yiddish"}, {"yo", "Yoruba"}, {"yue", "Cantonese"},
-	{"zh", "Chinese (Mandarin)"}, {"zu", "Zulu"},
-}
-
-// registryCountries are the ISO 3166-1 alpha-2 codes.
-var registryCountries = strings.Fields(`AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
-CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL
-GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR
-LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK
-PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR
-TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW`)
-
-func optionLabel(opts []registryOption, code string) string {
-	for _, o := range opts {
-		if o.Code == code {
-			return o.Label
-		}
-	}
-	return code
-}
-
-// languageCode finds a language by code or English name, ignoring case.
-func languageCode(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	for _, o := range registryLanguages {
-		if strings.EqualFold(o.Code, s) || strings.EqualFold(o.Label, s) {
-			return o.Code, true
-		}
-	}
-	return "", false
-}
-
 // --- The profile ---
 
 // profileJSON is the holder's profile in the API.
-type profileJSON struct {
-	DisplayName string   `json:"display_name"`
-	City        string   `json:"city"`
-	Region      string   `json:"region"`
-	Country     string   `json:"country"`
-	Specialties []string `json:"specialties"`
-	Telehealth  bool     `json:"telehealth"`
-	Languages   []string `json:"languages"`
-	Practice    string   `json:"practice"`
-	Statement   string   `json:"statement"`
-	Website     string   `json:"website"`
-	Email       string   `json:"email"`
-	Visible     bool     `json:"visible"`
-	Version     int      `json:"version"`
-	// Listed says whether the registry shows the holder now: a visible
-	// profile and at least one public credential (read only).
-	Listed bool `json:"listed"`
-}
-
-func showProfile(p *boardsql.Profile, listed bool) profileJSON {
-	return profileJSON{DisplayName: p.DisplayName, City: p.City, Region: p.Region, Country: p.Country,
-		Specialties: append([]string{}, p.Specialties...), Telehealth: p.Telehealth, Languages: append([]string{}, p.Languages...),
-		Practice: p.Practice, Statement: p.Statement, Website: p.Website, Email: p.Email, Visible: p.Visible, Version: p.Version, Listed: listed}
-}
-
-// hasControl reports characters that have no place in a one-line field.
-func hasControl(s string, multiline bool) bool {
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
-			return true
-		}
-	}
-	return !utf8.ValidString(s)
-}
-
-// checkProfile trims a profile and says what to fix, by field. Lists are
-// put in vocabulary order without repeats.
-func checkProfile(p *boardsql.Profile) map[string]string {
-	errs := map[string]string{}
-	for _, f := range []*string{&p.DisplayName, &p.City, &p.Region, &p.Country, &p.Practice, &p.Statement, &p.Website, &p.Email} {
-		*f = strings.TrimSpace(*f)
-	}
-	p.Country = strings.ToUpper(p.Country)
-	text := func(field, v string, max int, multiline bool) {
-		switch {
-		case utf8.RuneCountInString(v) > max:
-			errs[field] = fmt.Sprintf("%s: at most %d characters", field, max)
-		case hasControl(v, multiline):
-			errs[field] = field + ": remove the control characters"
-		}
-	}
-	if p.DisplayName == "" {
-		errs["display_name"] = "display_name: give the name the registry shows, such as Dr. Jordan Reyes"
-	} else {
-		text("display_name", p.DisplayName, 120, false)
-	}
-	text("city", p.City, 100, false)
-	text("region", p.Region, 100, false)
-	text("practice", p.Practice, 200, false)
-	text("statement", p.Statement, 1000, true)
-	if p.Country != "" && !slices.Contains(registryCountries, p.Country) {
-		errs["country"] = "country: give the two-letter ISO 3166 code of the country, such as US, CA or GB"
-	}
-	var spec []string
-	for _, code := range p.Specialties {
-		if !slices.ContainsFunc(registrySpecialties, func(o registryOption) bool { return o.Code == code }) {
-			var codes []string
-			for _, o := range registrySpecialties {
-				codes = append(codes, o.Code)
-			}
-			errs["specialties"] = fmt.Sprintf("specialties: %q is not one of the specialties the registry lists (%s)", code, strings.Join(codes, ", "))
-			break
-		}
-	}
-	for _, o := range registrySpecialties {
-		if slices.Contains(p.Specialties, o.Code) {
-			spec = append(spec, o.Code)
-		}
-	}
-	p.Specialties = spec
-	var langs []string
-	for _, l := range p.Languages {
-		code, ok := languageCode(l)
-		if !ok {
-			errs["languages"] = fmt.Sprintf("languages: %q is not a language we know; give names such as English, Spanish or codes such as en, es", l)
-			break
-		}
-		if !slices.Contains(langs, code) {
-			langs = append(langs, code)
-		}
-	}
-	if len(langs) > 12 {
-		errs["languages"] = "languages: list at most 12"
-	}
-	p.Languages = langs
-	if p.Website != "" {
-		u, err := url.Parse(p.Website)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || len(p.Website) > 500 {
-			errs["website"] = "website: give an address that starts with https://, such as https://practice.example.org"
-		}
-	}
-	if p.Email != "" {
-		if a, err := mail.ParseAddress(p.Email); err != nil || a.Address != p.Email || !strings.Contains(p.Email, "@") || len(p.Email) > 320 {
-			errs["email"] = "email: give just an e-mail address, such as office@practice.example.org, or leave it empty"
-		}
-	}
-	return errs
-}
-
-// profileFields are the fields in the order error messages list them.
-var profileFields = []string{"display_name", "city", "region", "country", "specialties", "languages", "practice", "statement", "website", "email"}
-
-// listingExtra is the searchable text of a profile beyond its own fields:
-// the labels of its specialties and languages, and the names of the
-// holder's public credentials (set id, title, credential name).
-func (s *Server) listingExtra(p *boardsql.Profile, sets []string) string {
-	var words []string
-	for _, c := range p.Specialties {
-		words = append(words, optionLabel(registrySpecialties, c))
-	}
-	for _, l := range p.Languages {
-		words = append(words, optionLabel(registryLanguages, l))
-	}
-	for _, id := range sets {
-		words = append(words, id)
-		if set := s.sets().Latest(id); set != nil {
-			words = append(words, set.Title, set.Credential)
-		}
-	}
-	return strings.Join(words, " ")
-}
+type profileJSON = board.ProfileRecord
 
 // reindexListing rewrites a holder's search-index entry in the caller's
-// transaction. Call it where a holder's public credentials change (issue,
-// visibility), so that credential names find the listing; the listing and
-// its statuses never depend on it.
+// transaction (see board.Board.ReindexListing).
 func (s *Server) reindexListing(ctx context.Context, tx *boardsql.Tx, holderID int64) error {
-	sets, err := tx.PublicCredentialSets(ctx, holderID)
-	if err != nil {
-		return err
-	}
-	return tx.ReindexProfile(ctx, holderID, func(p *boardsql.Profile) string { return s.listingExtra(p, sets) })
+	return s.board.ReindexListing(ctx, tx, holderID)
 }
 
-// saveProfile validates and stores a holder's profile with its index
-// entry and an audit entry, in one transaction; it returns the new version.
+// saveProfile stores a holder's profile (see board.Board.SaveProfile); a
+// profile refused comes back as what to fix, by field.
 func (s *Server) saveProfile(ctx context.Context, me *boardsql.User, p boardsql.Profile) (int, map[string]string, error) {
-	p.HolderID = me.ID
-	if errs := checkProfile(&p); len(errs) > 0 {
+	version, err := s.board.SaveProfile(ctx, me, p)
+	if errs := profileErrors(err); errs != nil {
 		return 0, errs, nil
 	}
-	old, err := s.cfg.Store.Profile(ctx, me.ID)
-	if err != nil && !errors.Is(err, boardsql.ErrNotFound) {
-		return 0, nil, err
-	}
-	before := ""
-	if old != nil {
-		b, _ := json.Marshal(showProfile(old, false))
-		before = string(b)
-	}
-	p.UpdatedAt = s.now()
-	var version int
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		sets, err := tx.PublicCredentialSets(ctx, me.ID)
-		if err != nil {
-			return err
-		}
-		if version, err = tx.SaveProfile(ctx, p, s.listingExtra(&p, sets)); err != nil {
-			return err
-		}
-		p.Version = version
-		after, _ := json.Marshal(showProfile(&p, false))
-		_, err = tx.AppendAudit(ctx, audit.Entry{At: p.UpdatedAt, Actor: fmt.Sprintf("user/%d", me.ID), Action: "profile.save",
-			Subject: fmt.Sprintf("profile/%d", me.ID), Before: before, After: string(after)})
-		return err
-	})
 	return version, nil, err
+}
+
+// profileErrors returns what to fix, by field, of a profile refused; nil
+// for any other error.
+func profileErrors(err error) map[string]string {
+	var ie *certboard.Error
+	if errors.As(err, &ie) && ie.Code == certboard.Invalid && len(ie.Fields) > 0 {
+		return ie.Fields
+	}
+	return nil
 }
 
 // profileView is what the profile page shows besides the form.
 type profileView struct {
-	Specialties []registryOption
-	Languages   []registryOption
+	Specialties []board.Option
+	Languages   []board.Option
 	Checked     map[string]bool
 	// HasPublic says whether the holder has a public credential now.
 	HasPublic bool
 	Listed    bool
-}
-
-// listed reports whether the holder has a public credential, and whether
-// the registry lists them now.
-func (s *Server) listed(ctx context.Context, holderID int64, p *boardsql.Profile) (hasPublic, listed bool, err error) {
-	creds, err := s.cfg.Store.CredentialsOf(ctx, holderID)
-	if err != nil {
-		return false, false, err
-	}
-	for _, c := range creds {
-		if c.Public {
-			hasPublic = true
-		}
-	}
-	return hasPublic, hasPublic && p != nil && p.Visible, nil
 }
 
 func profileForm(p *boardsql.Profile) url.Values {
@@ -317,7 +83,7 @@ func profileForm(p *boardsql.Profile) url.Values {
 		"version": {strconv.Itoa(p.Version)}}
 	var langs []string
 	for _, l := range p.Languages {
-		langs = append(langs, optionLabel(registryLanguages, l))
+		langs = append(langs, board.OptionLabel(board.Languages, l))
 	}
 	f.Set("languages", strings.Join(langs, ", "))
 	if p.Telehealth {
@@ -331,16 +97,14 @@ func profileForm(p *boardsql.Profile) url.Values {
 
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, form url.Values, errs map[string]string) {
 	u := userFrom(r)
-	p, err := s.cfg.Store.Profile(r.Context(), u.ID)
-	if err != nil && !errors.Is(err, boardsql.ErrNotFound) {
+	mine, err := s.board.MyProfile(r.Context(), u)
+	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	v := profileView{Specialties: registrySpecialties, Languages: registryLanguages, Checked: map[string]bool{}}
-	if v.HasPublic, v.Listed, err = s.listed(r.Context(), u.ID, p); err != nil {
-		s.internal(w, err)
-		return
-	}
+	p := mine.Profile
+	v := profileView{Specialties: board.Specialties, Languages: board.Languages, Checked: map[string]bool{}, HasPublic: mine.HasPublic,
+		Listed: mine.Listed}
 	if form == nil {
 		if p == nil {
 			// Not listed until the holder ticks the box: privacy by default.
@@ -377,10 +141,10 @@ func (s *Server) profileSavePage(w http.ResponseWriter, r *http.Request) {
 	p := boardsql.Profile{DisplayName: f.Get("display_name"), City: f.Get("city"), Region: f.Get("region"), Country: f.Get("country"),
 		Specialties: f["specialties"], Telehealth: f.Get("telehealth") == "true", Languages: langs, Practice: f.Get("practice"),
 		Statement: f.Get("statement"), Website: f.Get("website"), Email: f.Get("email"), Visible: f.Get("visible") == "true", Version: version}
-	_, errs, err := s.saveProfile(r.Context(), userFrom(r), p)
-	switch {
-	case len(errs) > 0:
-		errs[""] = "The profile was not saved: " + strings.Join(orderedErrors(errs), "; ")
+	_, err = s.board.SaveProfile(r.Context(), userFrom(r), p)
+	switch errs := profileErrors(err); {
+	case errs != nil:
+		errs[""] = "The profile was not saved: " + asError(err).Message
 		s.renderProfile(w, r, http.StatusUnprocessableEntity, f, errs)
 	case errors.Is(err, boardsql.ErrConflict):
 		s.fail(w, r, http.StatusConflict, "Changed elsewhere", "Your profile was saved from another page since you opened this one; reload it and save again.")
@@ -391,33 +155,17 @@ func (s *Server) profileSavePage(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func orderedErrors(errs map[string]string) []string {
-	var msgs []string
-	for _, k := range profileFields {
-		if m := errs[k]; m != "" {
-			msgs = append(msgs, m)
-		}
-	}
-	return msgs
-}
-
 func (s *Server) profileAPI(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r)
-	p, err := s.cfg.Store.Profile(r.Context(), u.ID)
-	if errors.Is(err, boardsql.ErrNotFound) {
+	mine, err := s.board.MyProfile(r.Context(), userFrom(r))
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	if mine.Profile == nil {
 		problem(w, http.StatusNotFound, "No profile yet", "You have no public profile yet; create it with PUT /api/v1/profile and version 0.")
 		return
 	}
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	_, listed, err := s.listed(r.Context(), u.ID, p)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	writeJSON(w, showProfile(p, listed))
+	writeJSON(w, mine.Profile.Record(mine.Listed))
 }
 
 // maxProfileBody bounds a profile sent to the API: a profile within every
@@ -436,14 +184,10 @@ func (s *Server) profileSaveAPI(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusBadRequest, "Invalid request", "version: give the version you read, or 0 for a first save.")
 		return
 	}
-	u := userFrom(r)
-	p := boardsql.Profile{DisplayName: in.DisplayName, City: in.City, Region: in.Region, Country: in.Country, Specialties: in.Specialties,
-		Telehealth: in.Telehealth, Languages: in.Languages, Practice: in.Practice, Statement: in.Statement, Website: in.Website,
-		Email: in.Email, Visible: in.Visible, Version: in.Version}
-	_, errs, err := s.saveProfile(r.Context(), u, p)
-	switch {
-	case len(errs) > 0:
-		problemWith(w, http.StatusUnprocessableEntity, "Invalid profile", strings.Join(orderedErrors(errs), "; "), map[string]any{"errors": errs})
+	_, err := s.board.SaveProfile(r.Context(), userFrom(r), in.Profile())
+	switch errs := profileErrors(err); {
+	case errs != nil:
+		problemWith(w, http.StatusUnprocessableEntity, "Invalid profile", asError(err).Message, map[string]any{"errors": errs})
 	case errors.Is(err, boardsql.ErrConflict):
 		problem(w, http.StatusConflict, "Changed elsewhere", err.Error())
 	case err != nil:
@@ -461,7 +205,7 @@ const registryMaxOffset = 100000
 
 // registryParams is a parsed search: the store query and the paging asked.
 type registryParams struct {
-	Q     boardsql.RegistryQuery
+	Q     board.RegistryQuery
 	Page  int
 	Limit int
 }
@@ -471,7 +215,7 @@ type registryParams struct {
 func parseRegistry(v url.Values) (*registryParams, error) {
 	p := &registryParams{Page: 1, Limit: 20}
 	trim := func(k string) string { return strings.TrimSpace(v.Get(k)) }
-	p.Q = boardsql.RegistryQuery{Q: trim("q"), Credential: trim("credential"), City: trim("city"), Region: trim("region"),
+	p.Q = board.RegistryQuery{Q: trim("q"), Credential: trim("credential"), City: trim("city"), Region: trim("region"),
 		Country: strings.ToUpper(trim("country")), Specialty: trim("specialty"), Telehealth: trim("telehealth")}
 	if len(p.Q.Q) > 200 {
 		return nil, errors.New("q: at most 200 characters")
@@ -481,14 +225,14 @@ func parseRegistry(v url.Values) (*registryParams, error) {
 			return nil, fmt.Errorf("%s: at most 100 characters", k)
 		}
 	}
-	if c := p.Q.Country; c != "" && !slices.Contains(registryCountries, c) {
+	if c := p.Q.Country; c != "" && !slices.Contains(board.Countries, c) {
 		return nil, errors.New("country: give a two-letter ISO 3166 code such as US, CA or GB")
 	}
-	if sp := p.Q.Specialty; sp != "" && !slices.ContainsFunc(registrySpecialties, func(o registryOption) bool { return o.Code == sp }) {
+	if sp := p.Q.Specialty; sp != "" && !slices.ContainsFunc(board.Specialties, func(o board.Option) bool { return o.Code == sp }) {
 		return nil, fmt.Errorf("specialty: %q is not a specialty code the registry knows", sp)
 	}
 	if l := trim("language"); l != "" {
-		code, ok := languageCode(l)
+		code, ok := board.LanguageCode(l)
 		if !ok {
 			return nil, fmt.Errorf("language: %q is not a language code the registry knows, such as en or es", l)
 		}
@@ -546,18 +290,9 @@ type registryCredentialJSON struct {
 
 // registryEntryJSON is one listing.
 type registryEntryJSON struct {
-	ID          int64                    `json:"id"`
-	Name        string                   `json:"name"`
-	Practice    string                   `json:"practice"`
-	City        string                   `json:"city"`
-	Region      string                   `json:"region"`
-	Country     string                   `json:"country"`
-	Specialties []string                 `json:"specialties"`
-	Telehealth  bool                     `json:"telehealth"`
-	Languages   []string                 `json:"languages"`
-	Statement   string                   `json:"statement"`
-	Website     string                   `json:"website"`
-	Email       string                   `json:"email"`
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	board.ProfileFields
 	Credentials []registryCredentialJSON `json:"credentials"`
 }
 
@@ -570,9 +305,7 @@ func (s *Server) credentialName(setID string) string {
 }
 
 func (s *Server) registryEntry(l *boardsql.Listing, now time.Time) registryEntryJSON {
-	e := registryEntryJSON{ID: l.HolderID, Name: l.DisplayName, Practice: l.Practice, City: l.City, Region: l.Region, Country: l.Country,
-		Specialties: append([]string{}, l.Specialties...), Telehealth: l.Telehealth, Languages: append([]string{}, l.Languages...),
-		Statement: l.Statement, Website: l.Website, Email: l.Email, Credentials: []registryCredentialJSON{}}
+	e := registryEntryJSON{ID: l.HolderID, Name: l.DisplayName, ProfileFields: l.Fields(), Credentials: []registryCredentialJSON{}}
 	for _, c := range l.Credentials {
 		st := c.StatusAt(now)
 		cj := registryCredentialJSON{ID: c.ID, URL: "/credentials/" + c.ID, Credential: c.SetID, Name: s.credentialName(c.SetID),
@@ -597,7 +330,7 @@ type registryResult struct {
 }
 
 func (s *Server) searchRegistry(ctx context.Context, p *registryParams) (*registryResult, error) {
-	res, err := s.cfg.Store.SearchRegistry(ctx, p.Q)
+	res, err := s.board.SearchRegistry(ctx, p.Q)
 	if err != nil {
 		return nil, err
 	}
@@ -635,27 +368,27 @@ func (s *Server) registryAPI(w http.ResponseWriter, r *http.Request) {
 type registryPageView struct {
 	Result      *registryResult
 	Searched    bool
-	Specialties []registryOption
-	Languages   []registryOption
-	Credentials []registryOption
+	Specialties []board.Option
+	Languages   []board.Option
+	Credentials []board.Option
 	Prev, Next  string
 	From, To    int
 }
 
 // SpecialtyLabel names a specialty code.
 func (registryPageView) SpecialtyLabel(code string) string {
-	return optionLabel(registrySpecialties, code)
+	return board.OptionLabel(board.Specialties, code)
 }
 
 // LanguageLabel names a language code.
 func (registryPageView) LanguageLabel(code string) string {
-	return optionLabel(registryLanguages, code)
+	return board.OptionLabel(board.Languages, code)
 }
 
 func (s *Server) registryPage(w http.ResponseWriter, r *http.Request) {
-	v := registryPageView{Specialties: registrySpecialties, Languages: registryLanguages}
+	v := registryPageView{Specialties: board.Specialties, Languages: board.Languages}
 	for _, id := range s.sets().IDs() {
-		v.Credentials = append(v.Credentials, registryOption{id, s.credentialName(id)})
+		v.Credentials = append(v.Credentials, board.Option{Code: id, Label: s.credentialName(id)})
 	}
 	query := r.URL.Query()
 	form := url.Values{}
@@ -726,52 +459,39 @@ func csvSafe(s string) string {
 }
 
 func (s *Server) registryCSV(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r)
-	now := s.now()
-	err := s.inTx(r.Context(), func(tx *boardsql.Tx) error {
-		_, err := tx.AppendAudit(r.Context(), audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "registry.export",
-			Subject: "registry", After: "csv"})
-		return err
-	})
+	listings, err := s.board.ExportRegistry(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
 	}
+	now := s.now()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="registry-`+now.UTC().Format("2006-01-02")+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"holder_id", "name", "practice", "city", "region", "country", "specialties", "telehealth", "languages",
 		"website", "email", "credential_id", "credential", "credential_name", "status", "issued_at", "valid_until", "url"})
-	q := boardsql.RegistryQuery{Limit: 100, NoCount: true}
-	for {
-		res, err := s.cfg.Store.SearchRegistry(r.Context(), q)
+	for l, err := range listings {
 		if err != nil {
 			// The header is sent: say so in the file, and log.
 			s.cfg.Log.Error("registry export", "error", err)
 			_ = cw.Write([]string{"error: the export stopped early; try again"})
 			break
 		}
-		for i := range res.Listings {
-			e := s.registryEntry(&res.Listings[i], now)
-			tele := "no"
-			if e.Telehealth {
-				tele = "yes"
-			}
-			for _, c := range e.Credentials {
-				row := []string{strconv.FormatInt(e.ID, 10), e.Name, e.Practice, e.City, e.Region, e.Country, strings.Join(e.Specialties, " "),
-					tele, strings.Join(e.Languages, " "), e.Website, e.Email, c.ID, c.Credential, c.Name, c.Status, c.IssuedAt, c.ValidUntil,
-					s.publicBase() + c.URL}
-				for j := range row {
-					row[j] = csvSafe(row[j])
-				}
-				_ = cw.Write(row)
-			}
+		e := s.registryEntry(l, now)
+		tele := "no"
+		if e.Telehealth {
+			tele = "yes"
 		}
-		if res.Next == 0 {
-			break
+		for _, c := range e.Credentials {
+			row := []string{strconv.FormatInt(e.ID, 10), e.Name, e.Practice, e.City, e.Region, e.Country, strings.Join(e.Specialties, " "),
+				tele, strings.Join(e.Languages, " "), e.Website, e.Email, c.ID, c.Credential, c.Name, c.Status, c.IssuedAt, c.ValidUntil,
+				s.publicBase() + c.URL}
+			for j := range row {
+				row[j] = csvSafe(row[j])
+			}
+			_ = cw.Write(row)
 		}
-		q.After = res.Next
 	}
 	cw.Flush()
 }

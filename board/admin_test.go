@@ -1,0 +1,248 @@
+package board_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/requirements"
+	"github.com/certboard/certboard/seal"
+)
+
+// adminNow is the clock of these tests.
+var adminNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// newAdminBoard is a board over a fresh SQLite store with the shipped
+// requirement sets, an admin and a holder.
+func newAdminBoard(t *testing.T) (*board.Board, *boardsql.Store, *auth.User, *auth.User) {
+	t.Helper()
+	ctx := context.Background()
+	keys, err := seal.New(seal.Generate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := boardsql.Open(ctx, boardsql.Config{DataDir: t.TempDir(), Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sets, err := requirements.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: st}, Catalog: sets,
+		Clock: certboard.ClockFunc(func() time.Time { return adminNow })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := func(email, name string, roles ...auth.Role) *auth.User {
+		id, err := st.CreateUser(ctx, auth.User{Email: email, Name: name, Roles: roles})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := st.UserByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	return b, st, user("ada.admin@example.org", "Ada Admin", auth.Admin), user("noor@example.org", "Noor Haddad", auth.Applicant)
+}
+
+// nextCST is the shipped CST set as a later version.
+func nextCST(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile("../requirements/sets/aasect-cst.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(data), "version: 2025.T.1", "version: 2027.T.1", 1)
+	return []byte(strings.Replace(text, "effective_from: 2025-01-01", "effective_from: 2027-01-01", 1))
+}
+
+func TestUploadAndPublish(t *testing.T) {
+	ctx := context.Background()
+	b, st, admin, holder := newAdminBoard(t)
+	for _, tc := range []struct {
+		name string
+		by   *auth.User
+		yaml string
+		want certboard.Code
+	}{
+		{"only admins", holder, string(nextCST(t)), certboard.Forbidden},
+		{"empty", admin, "  \n", certboard.Invalid},
+		{"problems with lines", admin, "id: aasect-cst\ntitle: Broken\nversion: 2027\nrequirements:\n  - id: x\n    colour: blue\n", certboard.Invalid},
+		{"the version in force again", admin, strings.Replace(string(nextCST(t)), "2027", "2025", -1), certboard.Invalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := b.UploadSet(ctx, tc.by, "set.yaml", []byte(tc.yaml))
+			if got := certboard.ErrorCode(err); got != tc.want {
+				t.Fatalf("code %q, want %q (%v)", got, tc.want, err)
+			}
+		})
+	}
+	if ups, err := st.SetUploads(ctx, false); err != nil || len(ups) != 0 {
+		t.Fatalf("refused uploads were stored: %v %v", ups, err)
+	}
+
+	up, err := b.UploadSet(ctx, admin, "next.yaml", nextCST(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.UploadSet(ctx, admin, "next.yaml", nextCST(t)); certboard.ErrorCode(err) != certboard.Conflict {
+		t.Fatalf("same version twice: %v", err)
+	}
+	pv, err := b.PreviewUpload(ctx, admin, up.ID)
+	if err != nil || !pv.Publishable || pv.Set.Version != "2027.T.1" {
+		t.Fatalf("preview: %+v %v", pv, err)
+	}
+	if _, err := b.PreviewUpload(ctx, admin, up.ID+100); certboard.ErrorCode(err) != certboard.NotFound {
+		t.Fatalf("preview of no upload: %v", err)
+	}
+	if _, _, err := b.PublishUpload(ctx, holder, up.ID); certboard.ErrorCode(err) != certboard.Forbidden {
+		t.Fatalf("publish by a holder: %v", err)
+	}
+	published, set, err := b.PublishUpload(ctx, admin, up.ID)
+	if err != nil || !published.Published() || set.Version != "2027.T.1" {
+		t.Fatalf("publish: %+v %v", published, err)
+	}
+	found := false
+	for _, v := range b.Catalog().Versions("aasect-cst") {
+		found = found || v.Version == "2027.T.1"
+	}
+	if !found {
+		t.Fatal("the catalog in force lacks the published version")
+	}
+	if _, _, err := b.PublishUpload(ctx, admin, up.ID); certboard.ErrorCode(err) != certboard.Conflict {
+		t.Fatalf("published twice: %v", err)
+	}
+}
+
+func TestSaveSettings(t *testing.T) {
+	ctx := context.Background()
+	b, _, admin, holder := newAdminBoard(t)
+	good := board.BoardSettings{Name: " Board of Examples ", ContactEmail: "office@board.example.org"}
+	for _, tc := range []struct {
+		name  string
+		by    *auth.User
+		in    board.BoardSettings
+		want  certboard.Code
+		field string
+	}{
+		{"only admins", holder, good, certboard.Forbidden, ""},
+		{"no name", admin, board.BoardSettings{ContactEmail: "office@board.example.org"}, certboard.Invalid, "name"},
+		{"not an address", admin, board.BoardSettings{Name: "B", ContactEmail: "Office <office@board.example.org>"}, certboard.Invalid, "contact_email"},
+		{"plain http", admin, board.BoardSettings{Name: "B", ContactEmail: "o@b.example.org", Website: "http://b.example.org"}, certboard.Invalid, "website"},
+		{"a stale version", admin, board.BoardSettings{Name: "B", ContactEmail: "o@b.example.org", Version: 3}, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := b.SaveSettings(ctx, tc.by, tc.in)
+			if tc.in.Version > 0 {
+				// The store's conflict, which board/web answers 409.
+				if !errors.Is(err, boardsql.ErrConflict) {
+					t.Fatalf("stale version: %v", err)
+				}
+				return
+			}
+			if got := certboard.ErrorCode(err); got != tc.want {
+				t.Fatalf("code %q, want %q (%v)", got, tc.want, err)
+			}
+			if tc.field != "" {
+				if e, _ := err.(*certboard.Error); e == nil || e.Fields[tc.field] == "" {
+					t.Fatalf("no message for %s: %v", tc.field, err)
+				}
+			}
+		})
+	}
+	saved, err := b.SaveSettings(ctx, admin, good)
+	if err != nil || saved.Name != "Board of Examples" || saved.Version != 1 {
+		t.Fatalf("save: %+v %v", saved, err)
+	}
+	if got, err := b.Settings(ctx); err != nil || got.DisplayName() != "Board of Examples" {
+		t.Fatalf("settings: %+v %v", got, err)
+	}
+}
+
+func TestCheckUserChange(t *testing.T) {
+	ctx := context.Background()
+	b, _, admin, holder := newAdminBoard(t)
+	roles := func(r ...string) *[]string { return &r }
+	long := strings.Repeat("x", 201)
+	for _, tc := range []struct {
+		name string
+		by   *auth.User
+		uid  int64
+		c    board.UserChange
+		want certboard.Code
+	}{
+		{"makes a reviewer", admin, holder.ID, board.UserChange{Roles: roles("reviewer", "applicant"), Version: 1}, ""},
+		{"only admins", holder, holder.ID, board.UserChange{Roles: roles("admin"), Version: 1}, certboard.Forbidden},
+		{"no such account", admin, holder.ID + 100, board.UserChange{Roles: roles(), Version: 1}, certboard.NotFound},
+		{"no such role", admin, holder.ID, board.UserChange{Roles: roles("wizard"), Version: 1}, certboard.Invalid},
+		{"practice too long", admin, holder.ID, board.UserChange{Practice: &long, Version: 1}, certboard.Invalid},
+		{"the last admin keeps the role", admin, admin.ID, board.UserChange{Roles: roles("staff"), Version: 1}, certboard.Invalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			edit, err := b.CheckUserChange(ctx, tc.by, tc.uid, tc.c)
+			if got := certboard.ErrorCode(err); got != tc.want {
+				t.Fatalf("code %q, want %q (%v)", got, tc.want, err)
+			}
+			if err == nil && (auth.JoinRoles(edit.After.Roles, ",") != "applicant,reviewer" || edit.Audit.Action != "user.update" ||
+				edit.Audit.After != "roles=applicant,reviewer; practice=") {
+				t.Fatalf("edit: %+v %+v", edit.After, edit.Audit)
+			}
+		})
+	}
+}
+
+func TestSaveProfile(t *testing.T) {
+	ctx := context.Background()
+	b, st, _, holder := newAdminBoard(t)
+	for _, tc := range []struct {
+		name  string
+		in    board.Profile
+		want  certboard.Code
+		field string
+	}{
+		{"no name", board.Profile{}, certboard.Invalid, "display_name"},
+		{"unknown country", board.Profile{DisplayName: "Noor", Country: "XX"}, certboard.Invalid, "country"},
+		{"unknown language", board.Profile{DisplayName: "Noor", Languages: []string{"Klingon"}}, certboard.Invalid, "languages"},
+		{"saves", board.Profile{DisplayName: "Noor Haddad", Country: "us", Languages: []string{"Spanish", "en", "es"}, Visible: true}, "", ""},
+		{"a stale version", board.Profile{DisplayName: "Noor Haddad", Version: 7}, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := b.SaveProfile(ctx, holder, tc.in)
+			if tc.in.Version > 0 {
+				if !errors.Is(err, boardsql.ErrConflict) {
+					t.Fatalf("stale version: %v", err)
+				}
+				return
+			}
+			if got := certboard.ErrorCode(err); got != tc.want {
+				t.Fatalf("code %q, want %q (%v)", got, tc.want, err)
+			}
+			if tc.field != "" {
+				if e, _ := err.(*certboard.Error); e == nil || e.Fields[tc.field] == "" {
+					t.Fatalf("no message for %s: %v", tc.field, err)
+				}
+			}
+		})
+	}
+	mine, err := b.MyProfile(ctx, holder)
+	if err != nil || mine.Profile == nil || mine.Profile.Country != "US" || strings.Join(mine.Profile.Languages, ",") != "es,en" || mine.Listed {
+		t.Fatalf("my profile: %+v %v", mine, err)
+	}
+	if p, err := st.Profile(ctx, holder.ID); err != nil || p.Version != 1 {
+		t.Fatalf("stored: %+v %v", p, err)
+	}
+}

@@ -1,0 +1,92 @@
+package board
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
+)
+
+// An admin gives accounts their roles and practice. The change is checked
+// here; its transaction (the account version guarded, the reviewer's open
+// assignments checked again when the practice changes, sessions ended when
+// the account now needs two factors, the audit entry) is still written by
+// board/web, until the reviewer recheck it shares with the accounts' own
+// changes is a board function too.
+
+// UserChange is an admin's change to an account; nil fields stay.
+type UserChange struct {
+	Roles    *[]string
+	Practice *string
+	// Version is the account's version the change was made from.
+	Version int
+}
+
+// UserEdit is an admin's change to an account, checked.
+type UserEdit struct {
+	// Before is the account as stored; After as it is to be, at the version
+	// the change was made from.
+	Before, After *auth.User
+	// Audit is the change's audit entry: roles and practice before and after.
+	Audit audit.Entry
+}
+
+// SearchUsers lists, for an admin, the accounts whose name or e-mail
+// address contains query (any case), by name, at most limit.
+func (b *Board) SearchUsers(ctx context.Context, by *auth.User, query string, limit int) ([]*auth.User, error) {
+	if err := mayAdminister(by); err != nil {
+		return nil, err
+	}
+	return b.store.SearchUsers(ctx, query, limit)
+}
+
+// CheckUserChange reads the account uid and applies an admin's change of
+// roles and practice to a copy: roles must be known (they are kept in
+// display order), a practice at most 200 characters, and an admin may not
+// remove their own admin role, so that the board always keeps one.
+func (b *Board) CheckUserChange(ctx context.Context, by *auth.User, uid int64, c UserChange) (*UserEdit, error) {
+	if err := mayAdminister(by); err != nil {
+		return nil, err
+	}
+	u, err := b.store.UserByID(ctx, uid)
+	if isNotFound(err) {
+		return nil, &certboard.Error{Code: certboard.NotFound, Title: "Account not found", Message: fmt.Sprintf("No account has id %d.", uid)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	next := *u
+	if c.Roles != nil {
+		next.Roles = []auth.Role{}
+		for _, role := range *c.Roles {
+			role = strings.TrimSpace(role)
+			if _, err := auth.ParseRole(role); err != nil {
+				return nil, certboard.FieldError(certboard.Invalid, "roles", fmt.Sprintf("%q is not a role; the roles are %s", role, auth.JoinRoles(auth.Roles, ", ")))
+			}
+		}
+		for _, role := range auth.Roles {
+			if slices.Contains(*c.Roles, string(role)) {
+				next.Roles = append(next.Roles, role)
+			}
+		}
+	}
+	if c.Practice != nil {
+		next.Workplace = strings.TrimSpace(*c.Practice)
+		if len(next.Workplace) > 200 {
+			return nil, certboard.FieldError(certboard.Invalid, "practice", "write at most 200 characters")
+		}
+	}
+	if uid == by.ID && !next.HasRole(auth.Admin) {
+		return nil, certboard.FieldError(certboard.Invalid, "roles", "you cannot remove your own admin role; another admin can, so that the board always keeps one")
+	}
+	next.Version = c.Version
+	rolesAndPractice := func(u *auth.User) string {
+		return fmt.Sprintf("roles=%s; practice=%s", auth.JoinRoles(u.Roles, ","), u.Workplace)
+	}
+	return &UserEdit{Before: u, After: &next, Audit: adminEntry(b.clock.Now(), by, "user.update", fmt.Sprintf("user/%d", uid),
+		rolesAndPractice(u), rolesAndPractice(&next))}, nil
+}
