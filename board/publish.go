@@ -101,9 +101,9 @@ func (b *Board) SetUploads(ctx context.Context, by *auth.User) ([]*SetUpload, er
 	return b.store.SetUploads(ctx, false)
 }
 
-// Upload reads an upload for an admin and parses its YAML: NotFound when
+// SetUpload reads an upload for an admin and parses its YAML: NotFound when
 // there is none, Invalid when it no longer loads.
-func (b *Board) Upload(ctx context.Context, by *auth.User, id int64) (*SetUpload, *requirements.Set, error) {
+func (b *Board) SetUpload(ctx context.Context, by *auth.User, id int64) (*SetUpload, *requirements.Set, error) {
 	if err := mayAdminister(by); err != nil {
 		return nil, nil, err
 	}
@@ -244,7 +244,7 @@ func previewOne(app *Application, reg *requirements.Catalog, next *requirements.
 // PreviewUpload reads an upload (see Upload) and judges the applications
 // of its set by it, today: it changes nothing.
 func (b *Board) PreviewUpload(ctx context.Context, by *auth.User, id int64) (*Preview, error) {
-	up, set, err := b.Upload(ctx, by, id)
+	up, set, err := b.SetUpload(ctx, by, id)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +292,7 @@ func (b *Board) PreviewUpload(ctx context.Context, by *auth.User, id int64) (*Pr
 // started with). Publications are made one at a time. It returns the
 // upload as stored now and its set.
 func (b *Board) PublishUpload(ctx context.Context, by *auth.User, id int64) (*SetUpload, *requirements.Set, error) {
-	up, set, err := b.Upload(ctx, by, id)
+	up, set, err := b.SetUpload(ctx, by, id)
 	if err != nil {
 		return nil, nil, err
 	}
