@@ -22,6 +22,8 @@ type Board struct {
 	clock   certboard.Clock
 	public  string
 	catalog atomic.Pointer[requirements.Catalog]
+	// listingWords is Config.ListingWords.
+	listingWords func(p *Profile, sets []string) string
 }
 
 // Config is what a Board needs.
@@ -34,6 +36,10 @@ type Config struct {
 	Clock certboard.Clock
 	// PublicURL is where people reach the board, for links in mail.
 	PublicURL string
+	// ListingWords gives the words, beyond its fields, that find a
+	// holder's registry listing: the labels of its codes and the names of
+	// the sets of its public credentials (sets). nil: none.
+	ListingWords func(p *Profile, sets []string) string
 }
 
 // New returns a Board.
@@ -44,7 +50,7 @@ func New(cfg Config) (*Board, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = certboard.SystemClock{}
 	}
-	b := &Board{store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/")}
+	b := &Board{store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/"), listingWords: cfg.ListingWords}
 	b.catalog.Store(cfg.Catalog)
 	return b, nil
 }

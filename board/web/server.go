@@ -130,7 +130,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, metrics: prometheus.NewRegistry()}
 	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: cfg.Store}, Catalog: cfg.Sets,
-		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: cfg.PublicURL})
+		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: cfg.PublicURL, ListingWords: s.listingExtra})
 	if err != nil {
 		return nil, err
 	}

@@ -249,7 +249,7 @@ func (s *Server) usePublicURL(t testing.TB, u string) {
 	t.Helper()
 	s.cfg.PublicURL = u
 	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: s.cfg.Store}, Catalog: s.sets(),
-		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: u})
+		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: u, ListingWords: s.listingExtra})
 	if err != nil {
 		t.Fatal(err)
 	}
