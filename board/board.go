@@ -3,6 +3,7 @@ package board
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 
@@ -24,6 +25,9 @@ type Board struct {
 	catalog atomic.Pointer[requirements.Catalog]
 	// listingWords is Config.ListingWords.
 	listingWords func(p *Profile, sets []string) string
+	log          *slog.Logger
+	// jobs are the job kinds HandleJobs added, in order.
+	jobs []jobHandler
 }
 
 // Config is what a Board needs.
@@ -40,6 +44,9 @@ type Config struct {
 	// holder's registry listing: the labels of its codes and the names of
 	// the sets of its public credentials (sets). nil: none.
 	ListingWords func(p *Profile, sets []string) string
+	// Log receives what a use case cannot report to its caller (a failed
+	// background job); nil means slog.Default().
+	Log *slog.Logger
 }
 
 // New returns a Board.
@@ -50,7 +57,10 @@ func New(cfg Config) (*Board, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = certboard.SystemClock{}
 	}
-	b := &Board{store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/"), listingWords: cfg.ListingWords}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	b := &Board{log: cfg.Log, store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/"), listingWords: cfg.ListingWords}
 	b.catalog.Store(cfg.Catalog)
 	return b, nil
 }
