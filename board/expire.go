@@ -325,8 +325,8 @@ func (b *Board) credentialJobRun(ctx context.Context, tx Tx, kind string, p cred
 		if ok, _ := reminderDecision(c.Status(), c.ValidUntil, now); !ok {
 			return jobs.Skipped, nil
 		}
-		return jobs.Done, credentialMail(ctx, tx, holder.Email, notify.CredentialExpiresSoon{Name: holder.Name, Days: p.Days,
-			Title: title, Link: link, On: DayOf(c.ValidUntil).String(), Advice: progress}, now)
+		return jobs.Done, credentialMail(ctx, tx, holder.Email, notify.CredentialExpiresSoon{Days: p.Days, On: DayOf(c.ValidUntil).String(),
+			CredentialNotice: notify.CredentialNotice{Name: holder.Name, Title: title, Link: link, Advice: progress}}, now)
 	case jobExpiry:
 		if !expiryDecision(c.Status(), c.ValidUntil, now) {
 			return jobs.Skipped, nil
@@ -335,8 +335,8 @@ func (b *Board) credentialJobRun(ctx context.Context, tx Tx, kind string, p cred
 			Subject: "credential/" + c.ID, Before: c.Status(), After: "expired on " + DayOf(c.ValidUntil).String()}); err != nil {
 			return "", err
 		}
-		return jobs.Done, credentialMail(ctx, tx, holder.Email, notify.CredentialExpired{Name: holder.Name,
-			Title: title, Link: link, On: DayOf(c.ValidUntil).String(), Advice: progress}, now)
+		return jobs.Done, credentialMail(ctx, tx, holder.Email, notify.CredentialExpired{On: DayOf(c.ValidUntil).String(),
+			CredentialNotice: notify.CredentialNotice{Name: holder.Name, Title: title, Link: link, Advice: progress}}, now)
 	case jobMissedRenewal:
 		ok, reason := missedRenewalDecision(c.Status(), c.ValidUntil, now, renewalGrace)
 		if !ok {
@@ -385,8 +385,8 @@ func (b *Board) autoSuspend(ctx context.Context, tx Tx, c *IssuedCredential, hol
 	if advice == "" {
 		advice = "Contact the board to have it reinstated once this is put right.\n"
 	}
-	return credentialMail(ctx, tx, holder.Email, notify.CredentialSuspendedAutomatically{Name: holder.Name, Title: title,
-		Link: b.credentialURL(c.ID), Reason: reason, Advice: advice}, now)
+	return credentialMail(ctx, tx, holder.Email, notify.CredentialSuspendedAutomatically{Reason: reason,
+		CredentialNotice: notify.CredentialNotice{Name: holder.Name, Title: title, Link: b.credentialURL(c.ID), Advice: advice}}, now)
 }
 
 // membershipOrgs lists the organisations a set requires membership of.

@@ -94,6 +94,22 @@ func (b *Board) HeldCredential(ctx context.Context, by *auth.User, id string) (*
 	return c, err
 }
 
+// VisibleCredential is credential id if by may see it: anyone once its
+// holder made it public, else its holder and staff signed in with a
+// second factor. by is nil for a visitor. Anyone else is told it is not
+// shown, as if it did not exist.
+func (b *Board) VisibleCredential(ctx context.Context, by *auth.User, id string) (*IssuedCredential, error) {
+	c, err := b.store.Credential(ctx, id)
+	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+		return nil, err
+	}
+	if err != nil || !(c.Public || (by != nil && (by.ID == c.HolderID || (by.IsStaff() && by.TwoFactor())))) {
+		return nil, &certboard.Error{Code: certboard.NotFound, Title: "Credential not found",
+			Message: "No credential is shown at this address: it does not exist, or its holder has not made it public."}
+	}
+	return c, nil
+}
+
 // SetCredentialPublic is the holder's choice to show credential id to
 // anyone with its URL, or not: in one transaction, the choice, the
 // holder's registry search words (which name their public credentials)

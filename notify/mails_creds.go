@@ -15,28 +15,30 @@ type CredentialRenewed struct {
 
 func (CredentialRenewed) file() string { return "credential_renewed.txt" }
 
-// CredentialExpiresSoon reminds a holder that their credential expires in
-// Days days.
-type CredentialExpiresSoon struct {
+// CredentialNotice is what each lifecycle mail about a credential names.
+type CredentialNotice struct {
 	Name  string // the holder's
-	Days  int
 	Title string // the credential's title
 	Link  string // the credential's page
-	On    string // the day it expires, 2006-01-02
-	// Advice says what to do about the renewal, ending in a newline.
+	// Advice says what the holder can do, ending in a newline.
 	Advice string
+}
+
+// CredentialExpiresSoon reminds a holder that their credential expires in
+// Days days, On that day (2006-01-02).
+type CredentialExpiresSoon struct {
+	CredentialNotice
+	Days int
+	On   string
 }
 
 func (CredentialExpiresSoon) file() string { return "credential_expires_soon.txt" }
 
-// CredentialExpired tells a holder that their credential expired today.
+// CredentialExpired tells a holder that their credential expired today,
+// On (2006-01-02).
 type CredentialExpired struct {
-	Name  string // the holder's
-	Title string // the credential's title
-	Link  string // the credential's page
-	On    string // the day it expired, 2006-01-02
-	// Advice says what to do about the renewal, ending in a newline.
-	Advice string
+	CredentialNotice
+	On string
 }
 
 func (CredentialExpired) file() string { return "credential_expired.txt" }
@@ -44,12 +46,10 @@ func (CredentialExpired) file() string { return "credential_expired.txt" }
 // CredentialSuspendedAutomatically tells a holder that the lifecycle
 // suspended their credential (a missed renewal, a lapsed membership).
 type CredentialSuspendedAutomatically struct {
-	Name   string // the holder's
-	Title  string // the credential's title
-	Link   string // the credential's page
+	CredentialNotice
 	Reason string // why, without a final full stop
-	// Advice says what the holder can do, ending in a newline.
-	Advice string
 }
 
-func (CredentialSuspendedAutomatically) file() string { return "credential_suspended_automatically.txt" }
+func (CredentialSuspendedAutomatically) file() string {
+	return "credential_suspended_automatically.txt"
+}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -127,15 +126,9 @@ func (s *Server) standing(c *boardsql.IssuedCredential) (string, string) {
 
 // visibleCredential loads a credential the caller may see, or answers 404.
 func (s *Server) visibleCredential(w http.ResponseWriter, r *http.Request) (*boardsql.IssuedCredential, bool) {
-	c, err := s.cfg.Store.Credential(r.Context(), r.PathValue("id"))
-	if err != nil && !errors.Is(err, boardsql.ErrNotFound) {
-		s.internal(w, err)
-		return nil, false
-	}
-	u := userFrom(r)
-	if err != nil || !(c.Public || (u != nil && (u.ID == c.HolderID || (u.IsStaff() && u.TwoFactor())))) {
-		s.fail(w, r, http.StatusNotFound, "Credential not found",
-			"No credential is shown at this address: it does not exist, or its holder has not made it public.")
+	c, err := s.board.VisibleCredential(r.Context(), userFrom(r), r.PathValue("id"))
+	if err != nil {
+		s.answerError(w, r, err)
 		return nil, false
 	}
 	return c, true
