@@ -3,6 +3,7 @@ package board
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 
@@ -24,6 +25,9 @@ type Board struct {
 	catalog atomic.Pointer[requirements.Catalog]
 	evals   *evalCache // eligibility reports by application version and day (evaluate.go)
 	blobs   Blobs
+	log     *slog.Logger
+	// jobs are the job kinds HandleJobs added, in order.
+	jobs []jobHandler
 }
 
 // Config is what a Board needs.
@@ -38,6 +42,9 @@ type Config struct {
 	PublicURL string
 	// Blobs keeps the files of uploaded documents; nil when there is none.
 	Blobs Blobs
+	// Log receives what a use case cannot report to its caller (a failed
+	// background job); nil means slog.Default().
+	Log *slog.Logger
 }
 
 // New returns a Board.
@@ -48,7 +55,11 @@ func New(cfg Config) (*Board, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = certboard.SystemClock{}
 	}
-	b := &Board{store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/"), evals: &evalCache{}, blobs: cfg.Blobs}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	b := &Board{log: cfg.Log, store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/"),
+		evals: &evalCache{}, blobs: cfg.Blobs}
 	b.catalog.Store(cfg.Catalog)
 	return b, nil
 }

@@ -1,12 +1,62 @@
 package board
 
-import "time"
+import (
+	"context"
+	"crypto/ed25519"
+	"io"
+	"time"
+
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/jobs"
+)
 
 // credentialReads is what the credential use cases read outside a transaction.
-type credentialReads interface{}
+type credentialReads interface {
+	Credential(ctx context.Context, id string) (*IssuedCredential, error)
+	ActiveCredentials(ctx context.Context) ([]*IssuedCredential, error)
+	CurrentSigningKey(ctx context.Context) (*SigningKey, error)
+	BoardSettings(ctx context.Context) (*BoardSettings, error)
+	UserByID(ctx context.Context, id int64) (*auth.User, error)
+	Application(ctx context.Context, id int64) (*Application, error)
+	Applications(ctx context.Context, f ApplicationFilter) ([]*Application, error)
+	ClaimJobs(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]jobs.Job, error)
+	RetryJob(ctx context.Context, id int64, attempts int, failure string, now time.Time) error
+	Jobs(ctx context.Context, prefix string) ([]jobs.Job, error)
+}
 
 // credentialWrites is what the credential use cases write in their transaction.
-type credentialWrites interface{}
+type credentialWrites interface {
+	UsedStatusIndexes(ctx context.Context, purpose, list string) ([]int, error)
+	NewSigningKeyIn(ctx context.Context, r io.Reader, at time.Time) (*SigningKey, error)
+	AddCredential(ctx context.Context, c IssuedCredential) error
+	CredentialForUpdate(ctx context.Context, id string) (*IssuedCredential, error)
+	SetCredentialStatus(ctx context.Context, id, action, reason string, at time.Time) error
+	SetCredentialPublic(ctx context.Context, id string, public bool) error
+	SupersedeCredential(ctx context.Context, old, next string, at time.Time) error
+	PublicCredentialSets(ctx context.Context, holderID int64) ([]string, error)
+	ReindexProfile(ctx context.Context, holderID int64, extra func(*Profile) string) error
+	OpenRenewalID(ctx context.Context, credentialID string) (int64, error)
+	CreateApplication(ctx context.Context, a Application) (int64, error)
+	AddEvent(ctx context.Context, e Event) error
+	AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error)
+	EnqueueMail(ctx context.Context, m jobs.Mail) (int64, error)
+	EnqueueJob(ctx context.Context, j jobs.Job) (bool, error)
+	CancelJobs(ctx context.Context, prefix string, at time.Time) (int, error)
+	FinishJob(ctx context.Context, id int64, outcome string, at time.Time) error
+}
+
+// SigningKey is one of the board's Ed25519 keys for signing credentials.
+type SigningKey struct {
+	// ID is the key's fragment in the board's DID document ("key-20261126-1a2b").
+	ID     string
+	Public ed25519.PublicKey
+	// Private is set only by CurrentSigningKey.
+	Private   ed25519.PrivateKey
+	CreatedAt time.Time
+	// RetiredAt is when a newer key replaced it (zero for the current key).
+	RetiredAt time.Time
+}
 
 // IssuedCredential is a credential the board issued: its signed forms and
 // where it stands in the status lists.

@@ -104,7 +104,7 @@ func (b *Board) ApproveDemoProvider(ctx context.Context, u *auth.User) error {
 		return err
 	}
 	now := b.clock.Now()
-	return b.saveProviderProfile(ctx, "system", ProviderProfile{UserID: u.ID, Name: u.Name, Approved: true, ApprovedFrom: dayOf(now).AddYears(-2), UpdatedAt: now,
+	return b.saveProviderProfile(ctx, "system", ProviderProfile{UserID: u.ID, Name: u.Name, Approved: true, ApprovedFrom: DayOf(now).AddYears(-2), UpdatedAt: now,
 		Approvals: []ProviderApproval{{Body: "AASECT", Number: "AP-2024-0117"}, {Body: "Florida CE Broker", Number: "50-21876"}}})
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/date"
-	"github.com/certboard/certboard/requirements"
 )
 
 // TestCycleStart: CE providers may report from the first day of the
@@ -28,22 +27,6 @@ func TestCycleStart(t *testing.T) {
 		c := &board.IssuedCredential{IssuedAt: tc.issued, ValidUntil: tc.until}
 		if got := board.CycleStart(c, tc.years); got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
-		}
-	}
-}
-
-// TestRenewalYears: the renewal set's cycle decides; without one, the
-// credential's own validity.
-func TestRenewalYears(t *testing.T) {
-	cycle := &requirements.Set{Cycle: &requirements.Cycle{Years: 3}}
-	none := &requirements.Set{}
-	own := &requirements.Set{Validity: &requirements.Validity{Years: 2}}
-	for _, tc := range []struct {
-		renew, cred *requirements.Set
-		want        int
-	}{{cycle, own, 3}, {none, own, 2}, {nil, own, 2}, {none, none, 0}, {nil, nil, 0}} {
-		if got := board.RenewalYears(tc.renew, tc.cred); got != tc.want {
-			t.Errorf("RenewalYears: %d, want %d", got, tc.want)
 		}
 	}
 }

@@ -153,7 +153,7 @@ func (b *Board) reportCompletion(ctx context.Context, provider *auth.User, in ce
 		return nil, false, CompletionRefused(ce.Problems{*p})
 	}
 	// The portfolio a renewal starts with, should the report have to start it.
-	start, err := b.renewalPortfolio(ctx, holder, cred)
+	start, err := b.RenewalPortfolio(ctx, holder, cred)
 	if err != nil {
 		return nil, false, err
 	}
@@ -244,7 +244,7 @@ func withCompletion(p *portfolio.Portfolio, prof *ProviderProfile, in ce.Complet
 func (b *Board) addCompletion(ctx context.Context, provider *auth.User, prof *ProviderProfile, holder *auth.User,
 	cred *IssuedCredential, start *portfolio.Portfolio, in ce.Completion) (*Completion, bool, error) {
 	now := b.clock.Now()
-	today := dayOf(now)
+	today := DayOf(now)
 	rec := Completion{ProviderID: provider.ID, CourseID: in.CourseID, CredentialID: cred.ID, HolderID: holder.ID, HolderEmail: holder.Email,
 		Title: in.Title, Date: in.Date, Hours: in.Hours, Delivery: in.Delivery,
 		SexualityRelated: in.SexualityRelated, Areas: in.Areas, ReportedAt: now}
@@ -273,7 +273,7 @@ func (b *Board) addCompletion(ctx context.Context, provider *auth.User, prof *Pr
 				return err
 			}
 			var created bool
-			if appID, created, err = b.startRenewalTx(ctx, tx, holder, provider.ID, cred.ID, p, now); err != nil {
+			if appID, created, err = b.StartRenewalIn(ctx, tx, holder, provider.ID, cred.ID, p, now); err != nil {
 				return err
 			} else if !created {
 				return errPortfolioChanged // another request started it first: add to that one

@@ -9,21 +9,13 @@ import (
 	"io"
 	"time"
 
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/did"
 	"github.com/certboard/certboard/sqldb"
 )
 
-// SigningKey is one of the board's Ed25519 keys for signing credentials.
-type SigningKey struct {
-	// ID is the key's fragment in the board's DID document ("key-20261126-1a2b").
-	ID     string
-	Public ed25519.PublicKey
-	// Private is set only by CurrentSigningKey.
-	Private   ed25519.PrivateKey
-	CreatedAt time.Time
-	// RetiredAt is when a newer key replaced it (zero for the current key).
-	RetiredAt time.Time
-}
+// SigningKey is board.SigningKey.
+type SigningKey = board.SigningKey
 
 func keyContext(id string) string { return "signing_keys/" + id }
 

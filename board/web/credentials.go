@@ -1,17 +1,13 @@
 package web
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/verifier"
 )
 
@@ -25,78 +21,14 @@ func (s *Server) credentialRoutes() {
 	s.route("GET /credentials/{id}/certificate.pdf", Public, http.HandlerFunc(s.certificatePDF))
 }
 
-// statusPast is the past tense of each staff status action.
-var statusPast = map[string]string{"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}
-
-// changeCredentialStatus is staff's revoke (final), suspend or reinstate of
-// credential id, with a reason the holder reads, for the page and the API
-// alike: checked, then in one transaction the new status, the audit entry
-// and the mail to the holder. The published status lists show it at once.
-// A refusal is a *certboard.Error; it returns the credential as it now is.
-func (s *Server) changeCredentialStatus(ctx context.Context, u *boardsql.User, id, action, reason string) (*boardsql.IssuedCredential, error) {
-	c, err := s.cfg.Store.Credential(ctx, id)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		return nil, notFound("Credential not found", "No credential has this id.")
-	}
-	if err != nil {
-		return nil, err
-	}
-	reason = strings.TrimSpace(reason)
-	past := statusPast[action]
-	switch {
-	case past == "":
-		return nil, invalidInput("action", fmt.Sprintf("%q is not an action; choose revoke, suspend or reinstate.", action)).WithTitle("Invalid action")
-	case action != "reinstate" && reason == "":
-		return nil, invalidInput("reason", "say why; the holder reads it.").WithTitle("A reason is needed")
-	case len(reason) > 2000:
-		return nil, invalidInput("reason", "write at most 2000 characters.").WithTitle("Reason too long")
-	case c.HolderID == u.ID:
-		return nil, &certboard.Error{Code: certboard.Forbidden, Title: "Not your decision", Message: "Staff do not decide on their own credentials."}
-	}
-	holder, err := s.cfg.Store.UserByID(ctx, c.HolderID)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		// Decided on the credential as it is now, locked, so that the
-		// audit entry and a refusal describe what was really there.
-		cur, err := tx.CredentialForUpdate(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		c = cur
-		if err := tx.SetCredentialStatus(ctx, c.ID, action, reason, now); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential." + action,
-			Subject: "credential/" + c.ID, Before: c.Status(), After: past}); err != nil {
-			return err
-		}
-		return queueMail(ctx, tx, holder.Email, notify.CredentialStatusChanged{Name: holder.Name, Set: c.SetID,
-			Link: s.publicBase() + "/credentials/" + c.ID, Past: past, Reason: reason}, now)
-	})
-	if errors.Is(err, boardsql.ErrConflict) {
-		final := ""
-		if c.Status() == "revoked" {
-			final = " Revocation is final."
-		}
-		return nil, conflict("Not possible now", fmt.Sprintf("The credential is %s; it cannot be %s.%s", c.Status(), past, final))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return s.cfg.Store.Credential(ctx, c.ID)
-}
-
 // credentialStatus is the staff page's status form (see
-// changeCredentialStatus).
+// board.ChangeCredentialStatus).
 func (s *Server) credentialStatus(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
 	action := r.PostForm.Get("action")
-	c, err := s.changeCredentialStatus(r.Context(), userFrom(r), r.PathValue("id"), action, r.PostForm.Get("reason"))
+	c, err := s.board.ChangeCredentialStatus(r.Context(), userFrom(r), r.PathValue("id"), action, r.PostForm.Get("reason"))
 	if se := refusal(err); se != nil {
 		s.answerError(w, r, se)
 		return
@@ -105,7 +37,7 @@ func (s *Server) credentialStatus(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	redirect(w, r, "/credentials/"+c.ID, "Credential "+statusPast[action]+"; the published status list shows it now.")
+	redirect(w, r, "/credentials/"+c.ID, "Credential "+board.StatusPast(action)+"; the published status list shows it now.")
 }
 
 // credentialStatusRequest is the body of the staff status API.
@@ -128,7 +60,7 @@ type credentialStatusAnswer struct {
 }
 
 // apiCredentialStatus is the staff status action as JSON: {action, reason}
-// in, the credential's new status out (see changeCredentialStatus).
+// in, the credential's new status out (see board.ChangeCredentialStatus).
 func (s *Server) apiCredentialStatus(w http.ResponseWriter, r *http.Request) {
 	var req credentialStatusRequest
 	if !decodeBody(w, r, &req, `action ("revoke", "suspend" or "reinstate") and reason`, 16<<10) {
@@ -138,7 +70,7 @@ func (s *Server) apiCredentialStatus(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusUnprocessableEntity, "Invalid action", "action: missing; choose revoke, suspend or reinstate.")
 		return
 	}
-	c, err := s.changeCredentialStatus(r.Context(), userFrom(r), r.PathValue("id"), req.Action, req.Reason)
+	c, err := s.board.ChangeCredentialStatus(r.Context(), userFrom(r), r.PathValue("id"), req.Action, req.Reason)
 	if se := refusal(err); se != nil {
 		s.answerError(w, r, se)
 		return
@@ -194,15 +126,9 @@ func (s *Server) standing(c *boardsql.IssuedCredential) (string, string) {
 
 // visibleCredential loads a credential the caller may see, or answers 404.
 func (s *Server) visibleCredential(w http.ResponseWriter, r *http.Request) (*boardsql.IssuedCredential, bool) {
-	c, err := s.cfg.Store.Credential(r.Context(), r.PathValue("id"))
-	if err != nil && !errors.Is(err, boardsql.ErrNotFound) {
-		s.internal(w, err)
-		return nil, false
-	}
-	u := userFrom(r)
-	if err != nil || !(c.Public || (u != nil && (u.ID == c.HolderID || (u.IsStaff() && u.TwoFactor())))) {
-		s.fail(w, r, http.StatusNotFound, "Credential not found",
-			"No credential is shown at this address: it does not exist, or its holder has not made it public.")
+	c, err := s.board.VisibleCredential(r.Context(), userFrom(r), r.PathValue("id"))
+	if err != nil {
+		s.answerError(w, r, err)
 		return nil, false
 	}
 	return c, true
@@ -282,14 +208,10 @@ func (s *Server) credentialVisibility(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	c, err := s.cfg.Store.Credential(r.Context(), r.PathValue("id"))
-	u := userFrom(r)
-	if errors.Is(err, boardsql.ErrNotFound) || (err == nil && c.HolderID != u.ID) {
-		s.fail(w, r, http.StatusNotFound, "Credential not found", "You hold no credential with this id.")
-		return
-	}
+	// Whose it is comes first: anyone else is told it does not exist.
+	c, err := s.board.HeldCredential(r.Context(), userFrom(r), r.PathValue("id"))
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
 	}
 	var public bool
@@ -301,21 +223,8 @@ func (s *Server) credentialVisibility(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "Invalid form", "public: say true or false.")
 		return
 	}
-	now := s.now()
-	err = s.inTx(r.Context(), func(tx *boardsql.Tx) error {
-		if err := tx.SetCredentialPublic(r.Context(), c.ID, public); err != nil {
-			return err
-		}
-		// The registry's search words name the holder's public credentials.
-		if err := s.reindexListing(r.Context(), tx, c.HolderID); err != nil {
-			return err
-		}
-		_, err := tx.AppendAudit(r.Context(), audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "credential.visibility",
-			Subject: "credential/" + c.ID, Before: fmt.Sprint(c.Public), After: fmt.Sprint(public)})
-		return err
-	})
-	if err != nil {
-		s.internal(w, err)
+	if _, err := s.board.SetCredentialPublic(r.Context(), userFrom(r), c.ID, public); err != nil {
+		s.answerError(w, r, err)
 		return
 	}
 	msg := "Only you and the board can open this credential now."

@@ -156,13 +156,13 @@ func TestRenewalSupersedes(t *testing.T) {
 	if prev.Status() != "superseded" || prev.SupersededBy != next.ID || !prev.SupersededAt.Equal(approvedAt) {
 		t.Fatalf("the old credential: %s %+v", prev.Status(), prev)
 	}
-	jobs, _ := st.Jobs(ctx, credentialJobPrefix(old.ID))
+	jobs, _ := st.Jobs(ctx, board.CredentialJobPrefix(old.ID))
 	for _, j := range jobs {
-		if j.DoneAt.IsZero() || (j.Kind != jobReminder && j.Outcome != boardsql.JobCancelled) {
+		if j.DoneAt.IsZero() || (j.Kind != board.JobReminder && j.Outcome != boardsql.JobCancelled) {
 			t.Fatalf("an old job still pending or not cancelled: %+v", j)
 		}
 	}
-	if js, _ := st.Jobs(ctx, credentialJobPrefix(next.ID)); len(js) != 5 {
+	if js, _ := st.Jobs(ctx, board.CredentialJobPrefix(next.ID)); len(js) != 5 {
 		t.Fatalf("the new credential's jobs: %d", len(js))
 	}
 	if subj := subjectsTo(t, st, holder.Email); countIn(subj, "renewed") != 1 || countIn(subj, "approved") != 1 {
@@ -461,27 +461,5 @@ func TestRenewalStartedOnceUnderConcurrency(t *testing.T) {
 	apps, err := st.Applications(ctx, boardsql.ApplicationFilter{ApplicantID: holder.ID, SetID: renewalSet})
 	if err != nil || len(apps) != 1 {
 		t.Fatalf("%d renewal applications %v", len(apps), err)
-	}
-}
-
-// TestRenewalValidityEdges: renewing early continues the cycle from the
-// old end (to the second), late runs from approval; the credential
-// expires, and the lifecycle's expiry runs, at that instant, on the day.
-func TestRenewalValidityEdges(t *testing.T) {
-	leap := time.Date(2028, 2, 29, 9, 30, 0, 0, time.UTC)
-	for _, c := range []struct {
-		old, now, want time.Time
-	}{
-		{leap, leap.Add(-time.Hour), time.Date(2031, 3, 1, 9, 30, 0, 0, time.UTC)}, // as issuance counts years (AddDate)
-		{leap, leap, leap.AddDate(3, 0, 0)},                                        // at the instant of expiry: from approval
-		{leap, leap.Add(-time.Nanosecond), time.Date(2031, 3, 1, 9, 30, 0, 0, time.UTC)},
-		{time.Date(2029, 3, 10, 14, 0, 0, 0, time.UTC), time.Date(2029, 4, 1, 8, 0, 0, 500, time.UTC), time.Date(2032, 4, 1, 8, 0, 0, 0, time.UTC)},
-	} {
-		if got := renewalValidity(c.old, c.now, 3); !got.Equal(c.want) {
-			t.Errorf("renewalValidity(%s, %s) = %s, want %s", c.old, c.now, got, c.want)
-		}
-	}
-	if !renewalValidity(leap, leap, 0).IsZero() {
-		t.Error("a set without a cycle gives a validity")
 	}
 }

@@ -130,11 +130,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, metrics: prometheus.NewRegistry()}
 	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: cfg.Store}, Catalog: cfg.Sets,
-		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: cfg.PublicURL, Blobs: fileStore(cfg.Files)})
+		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: cfg.PublicURL, Blobs: fileStore(cfg.Files), Log: cfg.Log})
 	if err != nil {
 		return nil, err
 	}
 	s.board = b
+	s.handleJobs()
 	s.counts = kit.NewMetrics(s.metrics, "certboard", cfg.Log)
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.errs = kit.Errors{Log: cfg.Log, Page: s.pageError, Convert: boundaryError}

@@ -249,9 +249,10 @@ func (s *Server) usePublicURL(t testing.TB, u string) {
 	t.Helper()
 	s.cfg.PublicURL = u
 	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: s.cfg.Store}, Catalog: s.sets(),
-		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: u, Blobs: fileStore(s.cfg.Files)})
+		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: u, Blobs: fileStore(s.cfg.Files), Log: s.cfg.Log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.board = b
+	s.handleJobs()
 }

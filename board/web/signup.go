@@ -12,7 +12,6 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/notify"
 )
 
 // Lifetimes of the links sent by e-mail.
@@ -56,17 +55,6 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any, fields string) bo
 // boardsql.InTx). f must not start another transaction.
 func (s *Server) inTx(ctx context.Context, f func(tx *boardsql.Tx) error) error {
 	return s.cfg.Store.InTx(ctx, f)
-}
-
-// queueMail renders a mail and puts it in the outbox inside tx, so that it
-// is sent exactly when the change it tells of commits.
-func queueMail(ctx context.Context, tx *boardsql.Tx, to string, m notify.Mail, now time.Time) error {
-	msg, err := notify.Render(to, m)
-	if err != nil {
-		return err
-	}
-	_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: msg.To, Subject: msg.Subject, Body: msg.Body, CreatedAt: now})
-	return err
 }
 
 // link returns an absolute link to path with a token.
