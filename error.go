@@ -51,6 +51,14 @@ const (
 	Internal Code = "internal"
 )
 
+// ErrNotFound and ErrConflict are what a store returns, wrapped with what
+// it looked for, when a row does not exist or a write lost a race or broke
+// a uniqueness rule. Use cases turn them into an Error that says what to do.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
 // Exit codes of the command line. ExitNo is a verdict (not eligible, an
 // invalid credential, rows rejected), not an error.
 const (

@@ -9,7 +9,6 @@ import (
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // adminReads is what the admin use cases read outside a transaction.
@@ -47,10 +46,10 @@ func adminEntry(at time.Time, by *auth.User, action, subject, before, after stri
 
 // isConflict reports whether the store refused a write as a conflict (a
 // row changed meanwhile, a unique value taken).
-func isConflict(err error) bool { return errors.Is(err, sqldb.ErrConflict) }
+func isConflict(err error) bool { return errors.Is(err, certboard.ErrConflict) }
 
 // isNotFound reports whether the store found no row.
-func isNotFound(err error) bool { return errors.Is(err, sqldb.ErrNotFound) }
+func isNotFound(err error) bool { return errors.Is(err, certboard.ErrNotFound) }
 
 // SetUpload is a requirement set uploaded by an admin: its YAML as sent,
 // unpublished until an admin publishes it.

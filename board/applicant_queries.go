@@ -8,14 +8,13 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // OwnApplication returns application id when u is its applicant. Anyone
 // else is told it is not found, so that ids do not reveal who applied.
 func (b *Board) OwnApplication(ctx context.Context, u *auth.User, id int64) (*Application, error) {
 	app, err := b.store.Application(ctx, id)
-	if errors.Is(err, sqldb.ErrNotFound) || err == nil && app.ApplicantID != u.ID {
+	if errors.Is(err, certboard.ErrNotFound) || err == nil && app.ApplicantID != u.ID {
 		return nil, notVisible(id)
 	}
 	return app, err

@@ -16,7 +16,6 @@ import (
 	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/portfolio"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // A supervisor named in an applicant's portfolio, whose account has the
@@ -69,7 +68,7 @@ func (b *Board) supervisedApplication(ctx context.Context, u *auth.User, id int6
 	hidden := &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", id)}
 	app, err := b.store.Application(ctx, id)
 	if err != nil {
-		if errors.Is(err, sqldb.ErrNotFound) {
+		if errors.Is(err, certboard.ErrNotFound) {
 			return nil, nil, hidden
 		}
 		return nil, nil, err

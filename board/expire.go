@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/date"
@@ -15,7 +16,6 @@ import (
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // The lifecycle of an issued credential runs as durable jobs (jobs.Job),
@@ -303,7 +303,7 @@ func (b *Board) credentialJobRun(ctx context.Context, tx Tx, kind string, p cred
 	// Read in the job's transaction (and locked), so the decision sees a
 	// revocation or renewal that committed first.
 	c, err := tx.CredentialForUpdate(ctx, p.Credential)
-	if errors.Is(err, sqldb.ErrNotFound) {
+	if errors.Is(err, certboard.ErrNotFound) {
 		return jobs.Skipped, nil
 	}
 	if err != nil {
@@ -409,7 +409,7 @@ func membershipOrgs(set *requirements.Set) []string {
 func (b *Board) holderMemberships(ctx context.Context, c *IssuedCredential) ([]portfolio.Membership, error) {
 	var out []portfolio.Membership
 	app, err := b.store.Application(ctx, c.ApplicationID)
-	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+	if err != nil && !errors.Is(err, certboard.ErrNotFound) {
 		return nil, err
 	}
 	if err == nil && len(app.Snapshot) > 0 {
@@ -480,7 +480,7 @@ func (b *Board) membershipSweep(ctx context.Context, tx Tx, now time.Time) (stri
 		if err != nil {
 			return "", err
 		}
-		if err := b.autoSuspend(ctx, tx, c, holder, set.Title, "membership lapsed on "+on.String(), now, ""); errors.Is(err, sqldb.ErrConflict) {
+		if err := b.autoSuspend(ctx, tx, c, holder, set.Title, "membership lapsed on "+on.String(), now, ""); errors.Is(err, certboard.ErrConflict) {
 			continue // revoked, suspended or renewed since it was listed: nothing to do
 		} else if err != nil {
 			return "", err

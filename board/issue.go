@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/credential"
 	"github.com/certboard/certboard/dataintegrity"
 	"github.com/certboard/certboard/did"
 	"github.com/certboard/certboard/requirements"
-	"github.com/certboard/certboard/sqldb"
 	"github.com/certboard/certboard/statuslist"
 	"github.com/certboard/certboard/vcjwt"
 )
@@ -90,7 +90,7 @@ func (b *Board) IssueCredential(ctx context.Context, tx Tx, by *auth.User, app *
 	}
 	set = plan.set
 	key, err := b.store.CurrentSigningKey(ctx)
-	if errors.Is(err, sqldb.ErrNotFound) {
+	if errors.Is(err, certboard.ErrNotFound) {
 		// certboard serve makes one at start; a board without one gets it now.
 		key, err = tx.NewSigningKeyIn(ctx, nil, now)
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/date"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // ProviderProfileInput is what an admin sets of a provider account.
@@ -75,7 +74,7 @@ func (b *Board) SetProviderProfile(ctx context.Context, by *auth.User, uid int64
 		return nil, err
 	}
 	u, err := b.store.UserByID(ctx, uid)
-	if errors.Is(err, sqldb.ErrNotFound) {
+	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, &certboard.Error{Code: certboard.NotFound, Title: "Not found", Message: fmt.Sprintf("No account has id %d.", uid)}
 	}
 	if err != nil {
@@ -100,7 +99,7 @@ func (b *Board) SetProviderProfile(ctx context.Context, by *auth.User, uid int64
 func (b *Board) ApproveDemoProvider(ctx context.Context, u *auth.User) error {
 	if _, err := b.store.ProviderProfile(ctx, u.ID); err == nil {
 		return nil
-	} else if !errors.Is(err, sqldb.ErrNotFound) {
+	} else if !errors.Is(err, certboard.ErrNotFound) {
 		return err
 	}
 	now := b.clock.Now()
@@ -165,7 +164,7 @@ func (b *Board) ProviderHome(ctx context.Context, provider *auth.User) (*Provide
 	switch {
 	case err == nil:
 		h.Profile, h.Active = prof, prof.Active(b.today())
-	case !errors.Is(err, sqldb.ErrNotFound):
+	case !errors.Is(err, certboard.ErrNotFound):
 		return nil, err
 	}
 	all, err := b.store.Completions(ctx, CompletionFilter{ProviderID: provider.ID})

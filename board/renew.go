@@ -7,13 +7,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // RenewalSet is the requirement set every AASECT renewal is judged by.
@@ -71,7 +71,7 @@ func (b *Board) StartRenewalIn(ctx context.Context, tx Tx, holder *auth.User, ac
 		return 0, false, err
 	}
 	if c.HolderID != holder.ID {
-		return 0, false, sqldb.ErrNotFound
+		return 0, false, certboard.ErrNotFound
 	}
 	if id, err := tx.OpenRenewalID(ctx, c.ID); err != nil || id != 0 {
 		return id, false, err
@@ -220,7 +220,7 @@ func (b *Board) RenewalPortfolio(ctx context.Context, holder *auth.User, c *Issu
 		if old, err := portfolio.DecodeStored(prior.Snapshot); err == nil {
 			p.Memberships = append(p.Memberships, old.Memberships...)
 		}
-	} else if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+	} else if err != nil && !errors.Is(err, certboard.ErrNotFound) {
 		return nil, err
 	}
 	return p, nil

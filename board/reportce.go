@@ -17,7 +17,6 @@ import (
 	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/portfolio"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // CE providers report the courses credential holders completed, as
@@ -42,7 +41,7 @@ func (b *Board) ApprovedProvider(ctx context.Context, u *auth.User) (*ProviderPr
 		return nil, notApproved("%s does not hold the provider role; a board admin grants it", u.Email)
 	}
 	p, err := b.store.ProviderProfile(ctx, u.ID)
-	if errors.Is(err, sqldb.ErrNotFound) {
+	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, notApproved("the board has not approved %s as a CE provider yet; ask the board to record its approval", u.Email)
 	}
 	if err != nil {
@@ -103,12 +102,12 @@ func storeRefusal(err error) error {
 	switch {
 	case err == nil || errors.As(err, &e):
 		return err
-	case errors.Is(err, sqldb.ErrConflict):
+	case errors.Is(err, certboard.ErrConflict):
 		return &certboard.Error{Code: certboard.Conflict, Title: "Changed by someone else",
-			Message: strings.TrimSuffix(err.Error(), ": "+sqldb.ErrConflict.Error()), Err: err}
-	case errors.Is(err, sqldb.ErrNotFound):
+			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrConflict.Error()), Err: err}
+	case errors.Is(err, certboard.ErrNotFound):
 		return &certboard.Error{Code: certboard.NotFound, Title: "Not found",
-			Message: strings.TrimSuffix(err.Error(), ": "+sqldb.ErrNotFound.Error()), Err: err}
+			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrNotFound.Error()), Err: err}
 	}
 	return err
 }
@@ -128,7 +127,7 @@ func (b *Board) reportCompletion(ctx context.Context, provider *auth.User, in ce
 	// neither the answer nor its timing tells which credential ids exist.
 	cred, err := b.store.Credential(ctx, in.CredentialID)
 	known := err == nil
-	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+	if err != nil && !errors.Is(err, certboard.ErrNotFound) {
 		return nil, false, err
 	}
 	var holderID int64
@@ -136,7 +135,7 @@ func (b *Board) reportCompletion(ctx context.Context, provider *auth.User, in ce
 		holderID = cred.HolderID
 	}
 	holder, err := b.store.UserByID(ctx, holderID)
-	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+	if err != nil && !errors.Is(err, certboard.ErrNotFound) {
 		return nil, false, err
 	}
 	var email string
@@ -176,7 +175,7 @@ func (b *Board) reported(ctx context.Context, providerID int64, courseID, creden
 		old, err = tx.CompletionByKey(ctx, providerID, courseID, credentialID)
 		return err
 	})
-	if errors.Is(err, sqldb.ErrNotFound) {
+	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, nil
 	}
 	return old, err
@@ -296,7 +295,7 @@ func (b *Board) addCompletion(ctx context.Context, provider *auth.User, prof *Pr
 		return queueCEMail(ctx, tx, holder.Email, notify.CompletionReported{Name: holder.Name, Provider: prof.Name, Title: in.Title,
 			Date: in.Date.String(), Hours: hours, CourseID: in.CourseID, Link: fmt.Sprintf("%s/applications/%d", b.PublicURL(), appID)}, now)
 	})
-	if errors.Is(err, sqldb.ErrConflict) {
+	if errors.Is(err, certboard.ErrConflict) {
 		// The same course, reported at the same moment by another request.
 		if old, _ = b.reported(ctx, provider.ID, in.CourseID, cred.ID); old != nil {
 			return old, false, nil
@@ -329,7 +328,7 @@ func (b *Board) addToRenewal(ctx context.Context, tx Tx, appID int64, prof *Prov
 		return "", err
 	}
 	// The version read guards against an edit in between (the holder's, or another report's).
-	if _, err := tx.SavePortfolio(ctx, app.ID, app.Version, data, now); errors.Is(err, sqldb.ErrConflict) {
+	if _, err := tx.SavePortfolio(ctx, app.ID, app.Version, data, now); errors.Is(err, certboard.ErrConflict) {
 		return "", errPortfolioChanged
 	} else if err != nil {
 		return "", err

@@ -12,7 +12,6 @@ import (
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/notify"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // statusPast is the past tense of each staff status action.
@@ -29,7 +28,7 @@ func StatusPast(action string) string { return statusPast[action] }
 // *certboard.Error; it returns the credential as it now is.
 func (b *Board) ChangeCredentialStatus(ctx context.Context, by *auth.User, id, action, reason string) (*IssuedCredential, error) {
 	c, err := b.store.Credential(ctx, id)
-	if errors.Is(err, sqldb.ErrNotFound) {
+	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, &certboard.Error{Code: certboard.NotFound, Title: "Credential not found", Message: "No credential has this id."}
 	}
 	if err != nil {
@@ -70,7 +69,7 @@ func (b *Board) ChangeCredentialStatus(ctx context.Context, by *auth.User, id, a
 		return credentialMail(ctx, tx, holder.Email, notify.CredentialStatusChanged{Name: holder.Name, Set: c.SetID,
 			Link: b.credentialURL(c.ID), Past: past, Reason: reason}, now)
 	})
-	if errors.Is(err, sqldb.ErrConflict) {
+	if errors.Is(err, certboard.ErrConflict) {
 		final := ""
 		if c.Status() == "revoked" {
 			final = " Revocation is final."
@@ -88,7 +87,7 @@ func (b *Board) ChangeCredentialStatus(ctx context.Context, by *auth.User, id, a
 // else is told it does not exist.
 func (b *Board) HeldCredential(ctx context.Context, by *auth.User, id string) (*IssuedCredential, error) {
 	c, err := b.store.Credential(ctx, id)
-	if errors.Is(err, sqldb.ErrNotFound) || (err == nil && c.HolderID != by.ID) {
+	if errors.Is(err, certboard.ErrNotFound) || (err == nil && c.HolderID != by.ID) {
 		return nil, &certboard.Error{Code: certboard.NotFound, Title: "Credential not found", Message: "You hold no credential with this id."}
 	}
 	return c, err
@@ -100,7 +99,7 @@ func (b *Board) HeldCredential(ctx context.Context, by *auth.User, id string) (*
 // shown, as if it did not exist.
 func (b *Board) VisibleCredential(ctx context.Context, by *auth.User, id string) (*IssuedCredential, error) {
 	c, err := b.store.Credential(ctx, id)
-	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+	if err != nil && !errors.Is(err, certboard.ErrNotFound) {
 		return nil, err
 	}
 	if err != nil || !(c.Public || (by != nil && (by.ID == c.HolderID || (by.IsStaff() && by.TwoFactor())))) {

@@ -12,7 +12,6 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/did"
-	"github.com/certboard/certboard/sqldb"
 	"github.com/certboard/certboard/verifier"
 )
 
@@ -96,8 +95,8 @@ func (b *Board) AddTrustedIssuer(ctx context.Context, by *auth.User, t TrustedIs
 			Subject: "trusted_issuer/" + t.DID, After: trustAudit(&t)})
 		return err
 	})
-	if errors.Is(err, sqldb.ErrConflict) {
-		msg := "did: " + strings.TrimSuffix(err.Error(), ": "+sqldb.ErrConflict.Error())
+	if errors.Is(err, certboard.ErrConflict) {
+		msg := "did: " + strings.TrimSuffix(err.Error(), ": "+certboard.ErrConflict.Error())
 		return &certboard.Error{Code: certboard.Conflict, Title: "Changed by someone else", Field: "did", Message: msg,
 			Fields: map[string]string{"did": msg}, Err: err}
 	}

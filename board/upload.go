@@ -21,7 +21,6 @@ import (
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/portfolio"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // Uploaded documents: only the applicant uploads, and only while the
@@ -246,7 +245,7 @@ func docsUnavailable(title string) *certboard.Error {
 // there is no such application.
 func (b *Board) docApplication(ctx context.Context, u *auth.User, id int64) (*Application, []auth.Role, error) {
 	app, err := b.store.Application(ctx, id)
-	if errors.Is(err, sqldb.ErrNotFound) {
+	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, nil, docHidden(id)
 	}
 	if err != nil {
@@ -353,7 +352,7 @@ func (b *Board) Upload(ctx context.Context, u *auth.User, appID int64, up Upload
 	}
 	if in.Version != app.Version {
 		return nil, nil, 0, fmt.Errorf("application %d was changed since version %d (it is now at %d); reload the page and upload again: %w",
-			app.ID, in.Version, app.Version, sqldb.ErrConflict)
+			app.ID, in.Version, app.Version, certboard.ErrConflict)
 	}
 	now := b.clock.Now()
 	item := portfolio.Document{ID: portfolio.NewID(p, "doc"), Kind: in.Kind, Title: in.Title, Received: b.supToday(), Supports: in.Supports}
@@ -362,7 +361,7 @@ func (b *Board) Upload(ctx context.Context, u *auth.User, appID int64, up Upload
 		it, ok := portfolio.Find(p, in.ItemID)
 		doc, isDoc := it.Value.(*portfolio.Document)
 		if !ok || !isDoc {
-			return nil, nil, 0, fmt.Errorf("application %d has no document item %s any more; reload the page: %w", app.ID, in.ItemID, sqldb.ErrConflict)
+			return nil, nil, 0, fmt.Errorf("application %d has no document item %s any more; reload the page: %w", app.ID, in.ItemID, certboard.ErrConflict)
 		}
 		item = *doc
 	} else {

@@ -3,17 +3,21 @@ package sqldb
 import (
 	"errors"
 
+	"github.com/certboard/certboard"
+
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// ErrNotFound is returned when a looked-up row does not exist.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned when a looked-up row does not exist: the root
+// package's sentinel, so that use cases recognise it without importing
+// the database.
+var ErrNotFound = certboard.ErrNotFound
 
 // ErrConflict is returned when a write would break a uniqueness rule or
-// lost a race with another edit.
-var ErrConflict = errors.New("conflict")
+// lost a race with another edit (certboard.ErrConflict).
+var ErrConflict = certboard.ErrConflict
 
 // pgUniqueViolation is PostgreSQL's SQLSTATE for a unique violation.
 const pgUniqueViolation = "23505"
