@@ -123,11 +123,10 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	u, _, err := s.checkPassword(r, email, password)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		s.render(w, r, se.Status, "login", page{Title: "Sign in", Form: form, Errors: map[string]string{"": se.Detail}})
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		s.render(w, r, refusalStatus(se), "login", page{Title: "Sign in", Form: form, Errors: map[string]string{"": se.Message}})
 		return
 	case err != nil:
 		s.internal(w, err)
@@ -176,10 +175,9 @@ func (s *Server) signupSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.createAccount(r.Context(), in); err != nil {
-		var se *signInError
-		if errors.As(err, &se) {
-			se.retryAfter(w)
-			s.render(w, r, se.Status, "signup", page{Title: "Create an account", Errors: map[string]string{"": se.Detail},
+		if se := signInRefusal(err); se != nil {
+			setRetryAfter(w, se)
+			s.render(w, r, refusalStatus(se), "signup", page{Title: "Create an account", Errors: map[string]string{"": se.Message},
 				Form: url.Values{"email": {in.Email}, "name": {in.Name}}})
 			return
 		}
@@ -226,12 +224,11 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.redeemVerify(r.Context(), limitKey(r), token, password)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		s.render(w, r, se.Status, "verify", page{Title: "Verify your e-mail address", Form: form,
-			Errors: map[string]string{se.Field: se.Detail}})
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		s.render(w, r, refusalStatus(se), "verify", page{Title: "Verify your e-mail address", Form: form,
+			Errors: map[string]string{se.Field: se.Message}})
 	case errors.Is(err, boardsql.ErrNotFound):
 		s.render(w, r, http.StatusBadRequest, "verify", page{Title: "Verify your e-mail address",
 			Errors: map[string]string{"": "This link is unknown, used or expired. If your address is not verified yet, sign up again to get a new link."}})
@@ -286,11 +283,10 @@ func (s *Server) resetConfirmSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.redeemReset(r.Context(), limitKey(r), token, password)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		s.render(w, r, se.Status, "reset_confirm", page{Title: "Choose a new password", Form: form, Errors: map[string]string{"": se.Detail}})
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		s.render(w, r, refusalStatus(se), "reset_confirm", page{Title: "Choose a new password", Form: form, Errors: map[string]string{"": se.Message}})
 	case errors.Is(err, boardsql.ErrNotFound):
 		s.render(w, r, http.StatusBadRequest, "reset_confirm", page{Title: "Choose a new password",
 			Errors: map[string]string{"": "This link is unknown, used or expired; ask for a new one."}, Data: "expired"})

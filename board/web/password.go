@@ -57,7 +57,7 @@ type passwordChanged struct {
 // is them. In one transaction it ends every other session of the account
 // (the caller's stays), revokes every API token (whoever knew the old
 // password may have made one), audits the change and mails the owner. A
-// refusal of the proof is a *signInError with Field "password" or "code";
+// refusal of the proof is a refusedStep with Field "password" or "code";
 // a password changed meanwhile is boardsql.ErrConflict.
 func (s *Server) changePassword(ctx context.Context, r *http.Request, u *boardsql.User, in passwordChange) (passwordChanged, error) {
 	var out passwordChanged
@@ -66,7 +66,7 @@ func (s *Server) changePassword(ctx context.Context, r *http.Request, u *boardsq
 		keep = ss.Digest
 	}
 	// The new password is hashed only once the current one is proven (and
-	// the attempt charged to the throttle); errHashBusy, a *signInError,
+	// the attempt charged to the throttle); errHashBusy, a refusal,
 	// when every slot is taken.
 	var hash string
 	prepare := func() (err error) {
@@ -116,18 +116,17 @@ func (s *Server) changePasswordForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	done, err := s.changePassword(r.Context(), r, u, in)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		status, field := se.Status, se.Field
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		status, field := refusalStatus(se), se.Field
 		if status == http.StatusForbidden {
 			status = http.StatusUnprocessableEntity // the session is fine; a field is wrong
 		}
 		if field == "password" {
 			field = "current_password"
 		}
-		s.renderAccount(w, r, status, accountForm{errs: map[string]string{field: se.Detail}})
+		s.renderAccount(w, r, status, accountForm{errs: map[string]string{field: se.Message}})
 		return
 	case errors.Is(err, boardsql.ErrConflict):
 		s.renderAccount(w, r, http.StatusConflict, accountForm{errs: map[string]string{
@@ -174,16 +173,9 @@ func (s *Server) changePasswordJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	done, err := s.changePassword(r.Context(), r, u, change)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		field := map[string]string{"password": "current_password", "code": "totp"}[se.Field]
-		se.retryAfter(w)
-		detail := se.Detail
-		if field != "" {
-			detail = field + ": " + detail
-		}
-		problem(w, se.Status, se.Title, detail)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		answerRefusal(w, se, map[string]string{"password": "current_password", "code": "totp"}[se.Field])
 		return
 	case errors.Is(err, boardsql.ErrConflict):
 		problem(w, http.StatusConflict, "Changed meanwhile", "current_password: the password was changed meanwhile; send the password the account has now.")

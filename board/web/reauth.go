@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/board/boardsql"
 )
 
@@ -100,8 +101,7 @@ func (p reauthProof) missing(u *boardsql.User) []fieldProblem {
 }
 
 // errConfirmPassword refuses a confirmation with a wrong password.
-var errConfirmPassword = &signInError{Status: http.StatusForbidden, Title: "Not confirmed", Field: "password",
-	Detail: "This is not your current password."}
+var errConfirmPassword = refusedStep(certboard.Forbidden, "Not confirmed", "password", "This is not your current password.")
 
 // reauthenticate checks a proof that the caller is the person of account u:
 // the password, through checkPassword (so that wrong passwords are charged
@@ -110,15 +110,14 @@ var errConfirmPassword = &signInError{Status: http.StatusForbidden, Title: "Not 
 // (recovery codes sign in when the phone is lost; they do not confirm). When both are right it records
 // the confirmation on the caller's session, if any, audits it, and runs
 // then in the same transaction with the account as just read (then may be
-// nil). A refusal is a *signInError whose Field is "password" or "code".
+// nil). A refusal is a refusedStep whose Field is "password" or "code".
 // It is the one way a signed-in person confirms it is them.
 func (s *Server) reauthenticate(ctx context.Context, r *http.Request, u *boardsql.User, p reauthProof, then func(tx *boardsql.Tx, checked *boardsql.User) error) error {
 	if ps := p.missing(u); len(ps) > 0 {
-		return &signInError{Status: http.StatusForbidden, Title: "Confirmation needed", Field: ps[0].Field, Detail: sentence(ps[0].Message)}
+		return refusedStep(certboard.Forbidden, "Confirmation needed", ps[0].Field, sentence(ps[0].Message))
 	}
 	checked, cl, err := s.checkPassword(r, u.Email, p.Password)
-	var se *signInError
-	if errors.As(err, &se) && se.Status == http.StatusUnauthorized {
+	if se := signInRefusal(err); se != nil && se.Code == certboard.Unauthorized {
 		return errConfirmPassword
 	}
 	if err != nil {
@@ -154,9 +153,9 @@ func (s *Server) reauthenticate(ctx context.Context, r *http.Request, u *boardsq
 	}
 	how = "password and app code"
 	err = s.appCode(ctx, checked, strings.TrimSpace(p.Code), cl, apply)
-	if errors.As(err, &se) && se.Status == http.StatusUnauthorized {
+	if se := signInRefusal(err); se != nil && se.Code == certboard.Unauthorized {
 		// The session is fine; the code is not.
-		return &signInError{Status: http.StatusForbidden, Title: "Not confirmed", Field: "code", Detail: se.Detail}
+		return refusedStep(certboard.Forbidden, "Not confirmed", "code", se.Message)
 	}
 	return err
 }
@@ -186,15 +185,9 @@ func (s *Server) confirmedJSON(w http.ResponseWriter, r *http.Request, u *boards
 		return err == nil && ok
 	}
 	err := s.reauthenticate(r.Context(), r, u, p, nil)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		detail := se.Detail
-		if field := map[string]string{"password": "password", "code": "totp"}[se.Field]; field != "" {
-			detail = field + ": " + detail
-		}
-		problem(w, se.Status, se.Title, detail)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		answerRefusal(w, se, map[string]string{"password": "password", "code": "totp"}[se.Field])
 	case err != nil:
 		s.internal(w, err)
 	}
@@ -238,15 +231,14 @@ func (s *Server) confirmSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.reauthenticate(r.Context(), r, u, p, nil)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		status := se.Status
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		status := refusalStatus(se)
 		if status == http.StatusForbidden {
 			status = http.StatusUnprocessableEntity // the session is fine; a field is wrong
 		}
-		s.renderConfirm(w, r, status, next, map[string]string{se.Field: se.Detail})
+		s.renderConfirm(w, r, status, next, map[string]string{se.Field: se.Message})
 		return
 	case errors.Is(err, boardsql.ErrNotFound):
 		clearSessionCookie(w)

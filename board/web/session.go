@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
@@ -226,30 +226,54 @@ var dummyHash = sync.OnceValue(func() string {
 	return h
 })
 
-// signInError is a refused sign-in step, in words for the person: the JSON
-// API answers it as a problem, the pages show it on the form.
-type signInError struct {
-	Status        int
-	Title, Detail string
-	// Field is the form field the error belongs to ("" for the whole form).
-	Field string
-	// RetryAfter, when set, says how long to wait.
-	RetryAfter time.Duration
+// A refused sign-in step (a wrong password or code, a confirmation that
+// is missing or wrong, an attempt that must wait) is a *certboard.Error
+// made by refusedStep: code Unauthorized (401), Forbidden (403) or
+// RateLimited (429, with RetryAfterSeconds), its own Title, the Message
+// for the person and the Field of the form it belongs to ("" for the whole
+// form). The JSON API answers it as a problem, the pages show it on the
+// form. The steps' other errors are never *certboard.Error with these
+// codes (they come from the store and the hashing), so signInRefusal
+// catches the refusals and nothing else.
+
+// refusedStep is a refusal of a sign-in step.
+func refusedStep(code certboard.Code, title, field, detail string) *certboard.Error {
+	return &certboard.Error{Code: code, Title: title, Field: field, Message: detail}
 }
 
-func (e *signInError) Error() string { return e.Title + ": " + e.Detail }
+// signInRefusal returns the refusal of a sign-in step in err's chain, or
+// nil when err is not one.
+func signInRefusal(err error) *certboard.Error {
+	var e *certboard.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	switch e.Code {
+	case certboard.Unauthorized, certboard.Forbidden, certboard.RateLimited:
+		return e
+	}
+	return nil
+}
 
-// retryAfter sets the Retry-After header of a refusal that has a wait.
-func (e *signInError) retryAfter(w http.ResponseWriter) {
-	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+// refusalStatus is the HTTP status of a refusal.
+func refusalStatus(e *certboard.Error) int { return e.Answer().Status }
+
+// setRetryAfter sets the Retry-After header of a refusal that has a wait.
+func setRetryAfter(w http.ResponseWriter, e *certboard.Error) {
+	if e.RetryAfterSeconds > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfterSeconds))
 	}
 }
 
-// answer writes a sign-in refusal as problem+json.
-func (e *signInError) answer(w http.ResponseWriter) {
-	e.retryAfter(w)
-	problem(w, e.Status, e.Title, e.Detail)
+// answerRefusal writes a sign-in refusal as problem+json, its message
+// prefixed with field when field is not "".
+func answerRefusal(w http.ResponseWriter, e *certboard.Error, field string) {
+	setRetryAfter(w, e)
+	detail := e.Message
+	if field != "" {
+		detail = field + ": " + detail
+	}
+	problem(w, refusalStatus(e), e.Answer().Title, detail)
 }
 
 // checkPassword is the first step of every sign-in. The attempt is first
@@ -262,7 +286,7 @@ func (e *signInError) answer(w http.ResponseWriter) {
 // counter for this client and takes back the network's charge; a wrong one,
 // or the right one of an address not verified yet, stays counted and
 // counts toward telling the owner, and both answer errSignInFailed. It
-// returns the user and who the client is. A refusal is a *signInError;
+// returns the user and who the client is. A refusal is a refusedStep;
 // other errors are internal.
 func (s *Server) checkPassword(r *http.Request, email, password string) (*boardsql.User, signInClient, error) {
 	ctx := r.Context()
@@ -317,8 +341,8 @@ func (s *Server) checkPassword(r *http.Request, email, password string) (*boards
 
 // errSignInFailed refuses a password step: the same answer for an unknown
 // address, a wrong password and an address not verified yet.
-var errSignInFailed = &signInError{Status: http.StatusUnauthorized, Title: "Sign-in failed",
-	Detail: "The e-mail address or the password is not right, or the address is not verified yet: open the link we sent to it."}
+var errSignInFailed = refusedStep(certboard.Unauthorized, "Sign-in failed", "",
+	"The e-mail address or the password is not right, or the address is not verified yet: open the link we sent to it.")
 
 // newSession makes a session for u and its token (for the cookie). A
 // pending session waits for the second factor and lasts PendingMax.
@@ -459,12 +483,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 // signInFailed answers a failed sign-in step as problem+json and reports
 // whether there was one.
 func (s *Server) signInFailed(w http.ResponseWriter, err error) bool {
-	var se *signInError
-	switch {
+	switch se := signInRefusal(err); {
 	case err == nil:
 		return false
-	case errors.As(err, &se):
-		se.answer(w)
+	case se != nil:
+		answerRefusal(w, se, "")
 	default:
 		s.internal(w, err)
 	}

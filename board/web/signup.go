@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
@@ -239,7 +240,7 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.redeemVerify(r.Context(), limitKey(r), in.Token, in.Password)
 	if err == errVerifyPassword {
-		problem(w, errVerifyPassword.Status, errVerifyPassword.Title, "password: "+errVerifyPassword.Detail)
+		answerRefusal(w, errVerifyPassword, "password")
 		return
 	}
 	s.redeem(w, r, err, "sign up again to get a new one", "e-mail address verified; you can sign in")
@@ -247,9 +248,9 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 
 // errVerifyPassword refuses a verification whose password is not the one
 // of the latest sign-up with the address.
-var errVerifyPassword = &signInError{Status: http.StatusForbidden, Title: "Password not right", Field: "password",
-	Detail: "This password does not match the latest sign-up with this address. If someone else signed up with your address after you, " +
-		"sign up again: only the newest link, with the password given last, works."}
+var errVerifyPassword = refusedStep(certboard.Forbidden, "Password not right", "password",
+	"This password does not match the latest sign-up with this address. If someone else signed up with your address after you, "+
+		"sign up again: only the newest link, with the password given last, works.")
 
 // redeemVerify marks an address verified with the token mailed to it and
 // the password of the sign-up that token belongs to, sent from the client
@@ -324,10 +325,9 @@ func (s *Server) redeemVerify(ctx context.Context, network, token, password stri
 // unknown, used or expired token gets a 400 that says how to get a new one;
 // a throttled attempt 429 with when to try again.
 func (s *Server) redeem(w http.ResponseWriter, r *http.Request, err error, renew, done string) {
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.answer(w)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		answerRefusal(w, se, "")
 	case errors.Is(err, boardsql.ErrNotFound):
 		problem(w, http.StatusBadRequest, "Link not valid", "token: this link is unknown, used or expired; "+renew)
 	case err != nil:
@@ -340,7 +340,7 @@ func (s *Server) redeem(w http.ResponseWriter, r *http.Request, err error, renew
 // redeemToken consumes a token sent by e-mail and applies its effect in one
 // transaction with the audit entry. An unknown, used or expired token is
 // boardsql.ErrNotFound. Each attempt is first charged to the client network's
-// counter (tokenThrottle), which may refuse it (a *signInError) before
+// counter (tokenThrottle), which may refuse it (a refusedStep) before
 // anything is checked; a wrong token stays counted, a right one is taken
 // back. prepare, when not nil, runs once the attempt is admitted, before
 // the transaction (hashing a new password); when it fails nothing was

@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 )
@@ -75,8 +76,8 @@ const hashRetry = 2 * time.Second
 
 // errHashBusy answers an attempt that found every password-hashing slot
 // taken; it was not checked and costs the client nothing.
-var errHashBusy = &signInError{Status: http.StatusTooManyRequests, Title: "Busy", RetryAfter: hashRetry,
-	Detail: "The server is checking many passwords at this moment; try again in a few seconds. Nothing was checked, and this does not count as a failed attempt."}
+var errHashBusy = &certboard.Error{Code: certboard.RateLimited, Title: "Busy", RetryAfterSeconds: int(hashRetry / time.Second),
+	Message: "The server is checking many passwords at this moment; try again in a few seconds. Nothing was checked, and this does not count as a failed attempt."}
 
 // initSignIn sets up the hashing slots and the counters of checks.
 func (s *Server) initSignIn() {
@@ -207,7 +208,7 @@ const (
 )
 
 // throttled is the refusal of an attempt that must wait.
-func (s *Server) throttled(step string, wait time.Duration) *signInError {
+func (s *Server) throttled(step string, wait time.Duration) *certboard.Error {
 	secs := max(1, int(math.Ceil(wait.Seconds())))
 	when := fmt.Sprintf("try again in %s (at %s)", waitWords(secs), s.now().Add(time.Duration(secs)*time.Second).UTC().Format("15:04:05 UTC"))
 	var detail string
@@ -222,7 +223,7 @@ func (s *Server) throttled(step string, wait time.Duration) *signInError {
 		detail = "Too many links that did not work were tried from your network; " + when + ". " +
 			"If your link has expired, a password reset always works: ask for a new link and open it then."
 	}
-	return &signInError{Status: http.StatusTooManyRequests, Title: "Too many attempts", Detail: detail, RetryAfter: time.Duration(secs) * time.Second}
+	return &certboard.Error{Code: certboard.RateLimited, Title: "Too many attempts", Message: detail, RetryAfterSeconds: secs}
 }
 
 // waitWords says a wait of secs seconds in words: seconds up to two

@@ -14,6 +14,7 @@ import (
 
 	"github.com/skip2/go-qrcode"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 )
@@ -34,12 +35,12 @@ func (s *Server) twoFactorRoutes() {
 
 // Refusals of a second-factor code.
 var (
-	errWrongCode = &signInError{Status: http.StatusUnauthorized, Title: "Code not right", Field: "code",
-		Detail: "This code is not right: type the 6-digit code your authenticator app shows now, or one of your unused recovery codes."}
-	errReusedCode = &signInError{Status: http.StatusUnauthorized, Title: "Code already used", Field: "code",
-		Detail: "This code was already used; wait until your app shows the next one (at most 30 seconds) and type that."}
-	errAppCodeOnly = &signInError{Status: http.StatusUnauthorized, Title: "Code from your app needed", Field: "code",
-		Detail: "Type the 6-digit code your authenticator app shows now; a recovery code cannot be used to make new recovery codes."}
+	errWrongCode = refusedStep(certboard.Unauthorized, "Code not right", "code",
+		"This code is not right: type the 6-digit code your authenticator app shows now, or one of your unused recovery codes.")
+	errReusedCode = refusedStep(certboard.Unauthorized, "Code already used", "code",
+		"This code was already used; wait until your app shows the next one (at most 30 seconds) and type that.")
+	errAppCodeOnly = refusedStep(certboard.Unauthorized, "Code from your app needed", "code",
+		"Type the 6-digit code your authenticator app shows now; a recovery code cannot be used to make new recovery codes.")
 )
 
 // RecoveryCodesLow is how few unused recovery codes make the two-factor
@@ -54,7 +55,7 @@ const RecoveryCodesLow = 3
 // account's counter of codes (codeThrottle; a known device has its own),
 // which may refuse it with a wait before it is checked; a right code
 // clears that counter, a wrong one stays counted and counts toward telling
-// the owner. A refusal is a *signInError.
+// the owner. A refusal is a refusedStep.
 func (s *Server) secondFactor(ctx context.Context, u *boardsql.User, code string, cl signInClient, then func(tx *boardsql.Tx, how string) error) error {
 	return s.checkSecondFactor(ctx, u, code, cl, true, then)
 }
@@ -78,7 +79,7 @@ func (s *Server) checkSecondFactor(ctx context.Context, u *boardsql.User, code s
 	if err != nil {
 		return err
 	}
-	var refusal *signInError
+	var refusal *certboard.Error
 	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
 		how := "totp"
 		if auth.LooksLikeTOTP(code) {
@@ -195,11 +196,10 @@ func (s *Server) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		device = t
 		return err
 	})
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		s.render(w, r, se.Status, "login_two_factor", page{Title: "Two-factor sign-in", Form: form, Errors: map[string]string{se.Field: se.Detail}})
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		s.render(w, r, refusalStatus(se), "login_two_factor", page{Title: "Two-factor sign-in", Form: form, Errors: map[string]string{se.Field: se.Message}})
 		return
 	case errors.Is(err, boardsql.ErrNotFound):
 		redirect(w, r, "/login?next="+url.QueryEscape(next), "!Your sign-in waited too long for its code; sign in again.")
