@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/notify"
 )
 
 // passwordRoutes registers changing the password of a signed-in account.
@@ -84,12 +85,7 @@ func (s *Server) changePassword(ctx context.Context, r *http.Request, u *boardsq
 		if _, err := tx.AppendAudit(ctx, e); err != nil {
 			return err
 		}
-		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Your certboard password was changed",
-			Body: fmt.Sprintf("The password of your certboard account was changed on %s UTC, from a signed-in session that gave the current password. "+
-				"Every other session of the account was ended, and its API tokens were revoked.\n\n"+
-				"If this was not you, someone has your password: choose a new one at once with the link below, and tell the board.\n\n%s\n",
-				now.UTC().Format("2 January 2006 at 15:04"), s.link("/password-reset", ""))})
-		return err
+		return queueMail(ctx, tx, u.Email, notify.PasswordChanged{At: now, Reset: s.link("/password-reset", "")}, now)
 	})
 	return out, err
 }

@@ -195,12 +195,8 @@ func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 		if err := s.cfg.Store.CreateEmailToken(ctx, tx, digest, id, boardsql.PurposeVerify, now.Add(VerifyLinkTTL)); err != nil {
 			return err
 		}
-		if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: email, CreatedAt: now,
-			Subject: "Verify your e-mail address",
-			Body: fmt.Sprintf("Welcome to certboard, %s.\n\nTo finish creating your account, open this link within %d hours and type the password you chose when you signed up:\n\n%s\n\n"+
-				"If you did not sign up just now, ignore this message: without the link the account is never usable, and it is deleted after %d days. "+
-				"If you signed up more than once, only the link in the newest message works, with the password given last.\n",
-				in.Name, int(VerifyLinkTTL.Hours()), s.link("/verify", token), int(UnverifiedAccountTTL.Hours()/24))}); err != nil {
+		if err := queueMail(ctx, tx, email, notify.VerifyAddress{Name: in.Name, Link: s.link("/verify", token),
+			Hours: int(VerifyLinkTTL.Hours()), Days: int(UnverifiedAccountTTL.Hours() / 24)}, now); err != nil {
 			return err
 		}
 		_, err = tx.AppendAudit(ctx, entry)
@@ -211,11 +207,7 @@ func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
 // accountExistsNotice tells the owner of a verified account that someone
 // tried to sign up with their address, in the sign-up's transaction.
 func (s *Server) accountExistsNotice(ctx context.Context, tx *boardsql.Tx, id int64, email string, now time.Time) error {
-	if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: email, CreatedAt: now,
-		Subject: "Someone tried to sign up with your address",
-		Body: fmt.Sprintf("Someone, perhaps you, tried to create a certboard account with this address, which already has one. Nothing was changed.\n\n"+
-			"If it was you, sign in instead:\n\n%s\n\nor, if you forgot your password, reset it:\n\n%s\n\nIf it was not you, you can ignore this message.\n",
-			s.link("/login", ""), s.link("/password-reset", ""))}); err != nil {
+	if err := queueMail(ctx, tx, email, notify.SignUpWithYourAddress{SignIn: s.link("/login", ""), Reset: s.link("/password-reset", "")}, now); err != nil {
 		return err
 	}
 	who := fmt.Sprintf("user/%d", id)
@@ -432,10 +424,7 @@ func (s *Server) sendResetLink(ctx context.Context, email string) error {
 		if err := s.cfg.Store.CreateEmailToken(ctx, tx, digest, u.ID, boardsql.PurposeReset, now.Add(ResetLinkTTL)); err != nil {
 			return err
 		}
-		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Reset your certboard password",
-			Body: fmt.Sprintf("To choose a new password, open this link within %d minutes:\n\n%s\n\nIf you did not ask for this, ignore this message; your password is unchanged.\n",
-				int(ResetLinkTTL.Minutes()), s.link("/password-reset/confirm", token))})
-		return err
+		return queueMail(ctx, tx, u.Email, notify.ResetPassword{Link: s.link("/password-reset/confirm", token), Minutes: int(ResetLinkTTL.Minutes())}, now)
 	})
 }
 

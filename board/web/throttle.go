@@ -14,6 +14,7 @@ import (
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/notify"
 )
 
 // Sign-in throttling. Every attempt that may fail (a password, a
@@ -275,17 +276,8 @@ func (s *Server) countFailure(ctx context.Context, email string, u *boardsql.Use
 		if err != nil || !tell || u == nil {
 			return err
 		}
-		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now,
-			Subject: "Failed sign-in attempts on your certboard account",
-			Body: fmt.Sprintf("There were %d or more failed attempts to sign in to your certboard account within a day "+
-				"(wrong passwords or wrong two-factor codes), the latest on %s UTC from the network %s.\n\n"+
-				"If they were all yours, there is nothing to do. If not, someone may be guessing your password: "+
-				"choose a new one now with \"Forgot your password?\" on the sign-in page:\n\n%s\n\n"+
-				"Your account was not locked, and you can sign in as usual: whoever fails is made to wait longer after each failure, "+
-				"on their own network only. A password reset, or signing in with your second factor on a device you used before, "+
-				"clears the count. We send this at most once a day.\n",
-				failureNotice.After, now.UTC().Format("2 January 2006 at 15:04"), network, s.link("/password-reset", ""))})
-		return err
+		return queueMail(ctx, tx, u.Email, notify.FailedSignIns{After: failureNotice.After, At: now, Network: network,
+			Reset: s.link("/password-reset", "")}, now)
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/notify"
 )
 
 // TOTPIssuer names the board in authenticator apps.
@@ -376,13 +376,7 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.two_factor_on")); err != nil {
 			return err
 		}
-		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Two-factor sign-in was turned on",
-			Body: fmt.Sprintf("Two-factor sign-in was turned on for your certboard account on %s UTC: signing in now needs the password and a code "+
-				"from the authenticator app that was set up, or one of the recovery codes shown then.\n\n"+
-				"If it was not you, someone has your password and a signed-in session and can now keep you out: reset your password at once, "+
-				"which ends every session, and tell the board.\n\n%s\n",
-				now.UTC().Format("2 January 2006 at 15:04"), s.link("/password-reset", ""))})
-		return err
+		return queueMail(ctx, tx, u.Email, notify.TwoFactorOn{At: now, Reset: s.link("/password-reset", "")}, now)
 	})
 	if errors.Is(err, boardsql.ErrConflict) {
 		redirect(w, r, "/account/two-factor", "!The setup changed meanwhile (another tab?); look at the page again.")
@@ -425,11 +419,7 @@ func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.two_factor_off")); err != nil {
 			return err
 		}
-		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Two-factor sign-in was turned off",
-			Body: fmt.Sprintf("Two-factor sign-in was turned off for your certboard account on %s UTC: signing in now needs only the password.\n\n"+
-				"If this was not you, someone has your password and your session: sign in at once, change your password, turn two-factor sign-in on again "+
-				"and tell the board.\n\n%s\n", now.UTC().Format("2 January 2006 at 15:04"), s.link("/account/two-factor", ""))})
-		return err
+		return queueMail(ctx, tx, u.Email, notify.TwoFactorOff{At: now, Settings: s.link("/account/two-factor", "")}, now)
 	})
 	if err != nil {
 		s.internal(w, err)
@@ -481,12 +471,7 @@ func (s *Server) twoFactorRenewCodes(w http.ResponseWriter, r *http.Request) {
 		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.recovery_codes_new")); err != nil {
 			return err
 		}
-		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "New certboard recovery codes were made",
-			Body: fmt.Sprintf("New two-factor recovery codes were made for your certboard account on %s UTC. "+
-				"Your earlier recovery codes no longer work.\n\nIf this was not you, someone has your password and your phone, or your signed-in session: "+
-				"sign in at once, change your password, end your other sessions and tell the board.\n\n%s\n",
-				now.UTC().Format("2 January 2006 at 15:04"), s.link("/account/two-factor", ""))})
-		return err
+		return queueMail(ctx, tx, u.Email, notify.RecoveryCodesRenewed{At: now, Settings: s.link("/account/two-factor", "")}, now)
 	})
 	switch {
 	case errors.Is(err, boardsql.ErrConflict):
