@@ -292,3 +292,26 @@ func (a *Accounts) ResetPassword(ctx context.Context, network, token, password s
 			return tx.ClearAccountThrottles(ctx, id)
 		})
 }
+
+// Sweep is the daily account sweep, in tx (a background job's, by actor):
+// it deletes the sign-ups never verified within UnverifiedAccountTTL, each
+// audited, and forgets the mail quotas of ended windows. It reports
+// whether there was anything to do.
+func (a *Accounts) Sweep(ctx context.Context, tx Tx, actor string, now time.Time) (bool, error) {
+	ids, err := tx.DeleteUnverifiedUsers(ctx, now.Add(-UnverifiedAccountTTL))
+	if err != nil {
+		return false, err
+	}
+	for _, id := range ids {
+		who := fmt.Sprintf("user/%d", id)
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: actor, Action: "account.expire_unverified", Subject: who,
+			Before: "unverified", After: fmt.Sprintf("deleted: not verified within %d days of signing up", int(UnverifiedAccountTTL.Hours()/24))}); err != nil {
+			return false, err
+		}
+	}
+	swept, err := tx.SweepMailQuota(ctx, now.Add(-MailQuotaWindow))
+	if err != nil {
+		return false, err
+	}
+	return len(ids) > 0 || swept > 0, nil
+}

@@ -135,6 +135,12 @@ type Tx interface {
 	ClearThrottle(ctx context.Context, k ThrottleKey) error
 	// ClearAccountThrottles forgets every counter of a user's account.
 	ClearAccountThrottles(ctx context.Context, userID int64) error
+	// DeleteUnverifiedUsers deletes the accounts never verified that were
+	// made before before, and returns their ids.
+	DeleteUnverifiedUsers(ctx context.Context, before time.Time) ([]int64, error)
+	// SweepMailQuota forgets the mail quotas of windows that ended before
+	// ended.
+	SweepMailQuota(ctx context.Context, ended time.Time) (int64, error)
 	// RememberDevice makes a device digest a known device of the user until
 	// expires.
 	RememberDevice(ctx context.Context, userID int64, digest string, now, expires time.Time) error

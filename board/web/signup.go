@@ -223,22 +223,11 @@ const jobAccountSweep = "accounts.sweep"
 // accountSweep is the daily account sweep, in the job's transaction: each
 // deleted account is audited.
 func (s *Server) accountSweep(ctx context.Context, tx *boardsql.Tx, now time.Time) (string, error) {
-	ids, err := tx.DeleteUnverifiedUsers(ctx, now.Add(-UnverifiedAccountTTL))
-	if err != nil {
+	did, err := s.accounts.Sweep(ctx, boardsql.ForAuth{Store: s.cfg.Store}.Tx(tx), lifecycleActor, now)
+	switch {
+	case err != nil:
 		return "", err
-	}
-	for _, id := range ids {
-		who := fmt.Sprintf("user/%d", id)
-		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: lifecycleActor, Action: "account.expire_unverified", Subject: who,
-			Before: "unverified", After: fmt.Sprintf("deleted: not verified within %d days of signing up", int(UnverifiedAccountTTL.Hours()/24))}); err != nil {
-			return "", err
-		}
-	}
-	swept, err := s.cfg.Store.SweepMailQuota(ctx, tx, now.Add(-MailQuotaWindow))
-	if err != nil {
-		return "", err
-	}
-	if len(ids) == 0 && swept == 0 {
+	case !did:
 		return boardsql.JobSkipped, nil
 	}
 	return boardsql.JobDone, nil
