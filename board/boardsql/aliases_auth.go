@@ -10,3 +10,24 @@ type User = auth.User
 
 // Session is auth.Session.
 type Session = auth.Session
+
+// APIToken is auth.APIToken.
+type APIToken = auth.APIToken
+
+// TokenExpiredError is auth.TokenExpiredError.
+type TokenExpiredError = auth.TokenExpiredError
+
+// TOTPState is auth.TOTPState.
+type TOTPState = auth.TOTPState
+
+// ThrottleKey is auth.ThrottleKey.
+type ThrottleKey = auth.ThrottleKey
+
+// Charge is auth.Charge.
+type Charge = auth.Charge
+
+// Purposes of the tokens sent by e-mail.
+const (
+	PurposeVerify = auth.PurposeVerify
+	PurposeReset  = auth.PurposeReset
+)

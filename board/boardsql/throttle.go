@@ -13,24 +13,6 @@ import (
 	"github.com/certboard/certboard/sqldb"
 )
 
-// ThrottleKey names one counter of failed attempts (a row of
-// sign_in_throttle).
-type ThrottleKey struct {
-	// Scope says what is counted (wrong passwords, wrong codes...), Key
-	// for whom (an account and a client network, a network...).
-	Scope, Key string
-	// Account is the lower-case e-mail address of the account the counter
-	// belongs to, "" for one that belongs to no account (a network's).
-	// ClearAccountThrottles clears every counter of an account.
-	Account string
-}
-
-// Charge is an attempt to charge to a counter, under its policy.
-type Charge struct {
-	ThrottleKey
-	Policy auth.Throttle
-}
-
 // errRefused rolls back a charge that a policy refused.
 var errRefused = errors.New("attempt refused")
 

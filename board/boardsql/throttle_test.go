@@ -18,8 +18,8 @@ func TestChargeAttemptIsAtomic(t *testing.T) {
 	for name, s := range migrated(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			key := Charge{ThrottleKey{Scope: "password", Key: "a@example.org|192.0.2.7", Account: "a@example.org"}, testThrottle}
-			net := Charge{ThrottleKey{Scope: "network", Key: "192.0.2.7"}, auth.Throttle{Free: 1000, Window: time.Hour}}
+			key := Charge{ThrottleKey: ThrottleKey{Scope: "password", Key: "a@example.org|192.0.2.7", Account: "a@example.org"}, Policy: testThrottle}
+			net := Charge{ThrottleKey: ThrottleKey{Scope: "network", Key: "192.0.2.7"}, Policy: auth.Throttle{Free: 1000, Window: time.Hour}}
 			var admitted atomic.Int64
 			var wg sync.WaitGroup
 			for range 200 {
@@ -53,8 +53,8 @@ func TestChargeAttemptWaitsAndForgets(t *testing.T) {
 	for name, s := range migrated(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			own := Charge{ThrottleKey{Scope: "password", Key: "a@example.org|192.0.2.7", Account: "a@example.org"}, testThrottle}
-			net := Charge{ThrottleKey{Scope: "network", Key: "192.0.2.7"}, auth.Throttle{Free: 2, Base: time.Minute, Max: time.Minute, Window: time.Hour}}
+			own := Charge{ThrottleKey: ThrottleKey{Scope: "password", Key: "a@example.org|192.0.2.7", Account: "a@example.org"}, Policy: testThrottle}
+			net := Charge{ThrottleKey: ThrottleKey{Scope: "network", Key: "192.0.2.7"}, Policy: auth.Throttle{Free: 2, Base: time.Minute, Max: time.Minute, Window: time.Hour}}
 			charge := func(at time.Time, cs ...Charge) time.Duration {
 				t.Helper()
 				wait, err := s.ChargeAttempt(ctx, at, cs...)
@@ -84,7 +84,7 @@ func TestChargeAttemptWaitsAndForgets(t *testing.T) {
 
 			// All or nothing: a counter that refuses stops the charge to
 			// the others.
-			other := Charge{ThrottleKey{Scope: "password", Key: "b@example.org|192.0.2.7", Account: "b@example.org"}, testThrottle}
+			other := Charge{ThrottleKey: ThrottleKey{Scope: "password", Key: "b@example.org|192.0.2.7", Account: "b@example.org"}, Policy: testThrottle}
 			charge(t0, other, net)
 			charge(t0, other, net)
 			if w := charge(t0, other, net); w != time.Minute {
@@ -108,7 +108,7 @@ func TestChargeAttemptWaitsAndForgets(t *testing.T) {
 			if a, _ := s.Throttle(ctx, net.ThrottleKey); a.Failures != 0 {
 				t.Fatalf("cleared: %+v", a)
 			}
-			phone := Charge{ThrottleKey{Scope: "password", Key: "a@example.org|2001:db8::/64", Account: "A@example.org"}, testThrottle}
+			phone := Charge{ThrottleKey: ThrottleKey{Scope: "password", Key: "a@example.org|2001:db8::/64", Account: "A@example.org"}, Policy: testThrottle}
 			charge(t0, phone)
 			id, err := s.CreateUser(ctx, User{Email: "A@example.org", Name: "A", PasswordHash: "h", CreatedAt: t0})
 			if err != nil {

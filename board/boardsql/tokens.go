@@ -11,38 +11,6 @@ import (
 	"github.com/certboard/certboard/sqldb"
 )
 
-// APIToken is a long-lived bearer token with which an integration acts as
-// its user; only the digest of the token is stored.
-type APIToken struct {
-	Digest     string
-	UserID     int64
-	Name       string
-	CreatedAt  time.Time
-	LastUsedAt time.Time // zero: never used
-	// ExpiresAt is when the token stops working. Every token has one
-	// (CreateAPIToken refuses a token without); zero is read as never only
-	// for a row the upgrade to migration 19 has not reached.
-	ExpiresAt time.Time
-}
-
-// TokenExpiredError is returned for a known API token past its expiry, so
-// that the caller can be told why it is refused.
-type TokenExpiredError struct {
-	ExpiresAt time.Time
-}
-
-func (e *TokenExpiredError) Error() string {
-	return "the API token expired at " + e.ExpiresAt.UTC().Format(time.RFC3339)
-}
-
-// ID is the token's handle.
-func (t APIToken) ID() string { return auth.Handle(t.Digest) }
-
-// Expired reports whether the token no longer works at now.
-func (t APIToken) Expired(now time.Time) bool {
-	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
-}
-
 // optionalTime is the column value of a time that may be unset.
 func (s *Store) optionalTime(t time.Time) any {
 	if t.IsZero() {

@@ -14,21 +14,6 @@ import (
 // copied into another user's row does not open.
 func totpContext(userID int64) string { return fmt.Sprintf("users/%d/totp", userID) }
 
-// TOTPState is a user's two-factor sign-in settings.
-type TOTPState struct {
-	// Secret is the base32 TOTP secret; "" when there is none.
-	Secret string
-	// EnabledAt is when two-factor sign-in was turned on; zero while a
-	// setup is unfinished (Secret set) or when it is off.
-	EnabledAt time.Time
-	// LastStep is the TOTP time step of the last code used; only later
-	// steps are accepted.
-	LastStep int64
-}
-
-// Pending reports whether a setup was started and not yet confirmed.
-func (t TOTPState) Pending() bool { return t.Secret != "" && t.EnabledAt.IsZero() }
-
 // TOTP reads a user's two-factor settings, opening the sealed secret.
 func (s *Store) TOTP(ctx context.Context, userID int64) (TOTPState, error) {
 	var st TOTPState

@@ -310,12 +310,6 @@ func (s *Store) ReplaceSession(ctx context.Context, q Querier, oldDigest string,
 	return s.CreateSessionIn(ctx, q, ss)
 }
 
-// Token purposes.
-const (
-	PurposeVerify = "verify_email"
-	PurposeReset  = "reset_password"
-)
-
 // CreateEmailToken stores the digest of a single-use token sent by e-mail.
 func (s *Store) CreateEmailToken(ctx context.Context, q Querier, digest string, userID int64, purpose string, expires time.Time) error {
 	_, err := q.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO email_tokens (digest, user_id, purpose, expires_at) VALUES (?, ?, ?, ?)"),

@@ -122,18 +122,18 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	u, _, err := s.checkPassword(r, email, password)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		s.render(w, r, se.Status, "login", page{Title: "Sign in", Form: form, Errors: map[string]string{"": se.Detail}})
+	at, err := s.accounts.CheckPassword(ctx, client(r), email, password)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		s.render(w, r, refusalStatus(se), "login", page{Title: "Sign in", Form: form, Errors: map[string]string{"": se.Message}})
 		return
 	case err != nil:
 		s.internal(w, err)
 		return
 	}
-	if err := s.startSession(ctx, w, r, u, u.TwoFactor()); err != nil {
+	u := at.User
+	if err := s.startSession(ctx, w, at, u.TwoFactor()); err != nil {
 		s.internal(w, err)
 		return
 	}
@@ -175,11 +175,10 @@ func (s *Server) signupSubmit(w http.ResponseWriter, r *http.Request) {
 			Form: url.Values{"email": {in.Email}, "name": {in.Name}}})
 		return
 	}
-	if err := s.createAccount(r.Context(), in); err != nil {
-		var se *signInError
-		if errors.As(err, &se) {
-			se.retryAfter(w)
-			s.render(w, r, se.Status, "signup", page{Title: "Create an account", Errors: map[string]string{"": se.Detail},
+	if err := s.accounts.SignUp(r.Context(), auth.SignUp(in)); err != nil {
+		if se := signInRefusal(err); se != nil {
+			setRetryAfter(w, se)
+			s.render(w, r, refusalStatus(se), "signup", page{Title: "Create an account", Errors: map[string]string{"": se.Message},
 				Form: url.Values{"email": {in.Email}, "name": {in.Name}}})
 			return
 		}
@@ -225,13 +224,12 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
 			Errors: map[string]string{"password": "Type the password you chose when you signed up."}})
 		return
 	}
-	err := s.redeemVerify(r.Context(), limitKey(r), token, password)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		s.render(w, r, se.Status, "verify", page{Title: "Verify your e-mail address", Form: form,
-			Errors: map[string]string{se.Field: se.Detail}})
+	err := s.accounts.VerifyEmail(r.Context(), limitKey(r), token, password)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		s.render(w, r, refusalStatus(se), "verify", page{Title: "Verify your e-mail address", Form: form,
+			Errors: map[string]string{se.Field: se.Message}})
 	case errors.Is(err, boardsql.ErrNotFound):
 		s.render(w, r, http.StatusBadRequest, "verify", page{Title: "Verify your e-mail address",
 			Errors: map[string]string{"": "This link is unknown, used or expired. If your address is not verified yet, sign up again to get a new link."}})
@@ -258,7 +256,7 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) {
 			Errors: map[string]string{"email": "Give the e-mail address of your account."}})
 		return
 	}
-	if err := s.sendResetLink(r.Context(), email); err != nil {
+	if err := s.accounts.RequestReset(r.Context(), email); err != nil {
 		s.internal(w, err)
 		return
 	}
@@ -285,12 +283,11 @@ func (s *Server) resetConfirmSubmit(w http.ResponseWriter, r *http.Request) {
 			Errors: map[string]string{"password": sentence(p.Message)}})
 		return
 	}
-	err := s.redeemReset(r.Context(), limitKey(r), token, password)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		s.render(w, r, se.Status, "reset_confirm", page{Title: "Choose a new password", Form: form, Errors: map[string]string{"": se.Detail}})
+	err := s.accounts.ResetPassword(r.Context(), limitKey(r), token, password)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		s.render(w, r, refusalStatus(se), "reset_confirm", page{Title: "Choose a new password", Form: form, Errors: map[string]string{"": se.Message}})
 	case errors.Is(err, boardsql.ErrNotFound):
 		s.render(w, r, http.StatusBadRequest, "reset_confirm", page{Title: "Choose a new password",
 			Errors: map[string]string{"": "This link is unknown, used or expired; ask for a new one."}, Data: "expired"})
@@ -362,12 +359,12 @@ type accountForm struct {
 // renderAccount draws the account page of the signed-in user.
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, f accountForm) {
 	u, ctx, now := userFrom(r), r.Context(), s.now()
-	sessions, err := s.cfg.Store.UserSessions(ctx, u.ID, now, SessionIdle)
+	sessions, err := s.accounts.Sessions(ctx, u)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	tokens, err := s.cfg.Store.APITokens(ctx, u.ID)
+	tokens, err := s.accounts.Tokens(ctx, u)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -502,22 +499,8 @@ func describeAgent(ua string) string {
 // entry; a session that is not theirs is boardsql.ErrNotFound. It reports
 // whether that was the caller's own session.
 func (s *Server) endSession(r *http.Request, u *boardsql.User, sid string) (own bool, err error) {
-	ctx := r.Context()
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		digest, err := s.cfg.Store.EndUserSession(ctx, tx, u.ID, sid)
-		if err != nil {
-			return err
-		}
-		cur := sessionFrom(r)
-		own = cur != nil && cur.Digest == digest
-		e := userEntry(s.now(), u.ID, "session.end")
-		e.After = "session " + sid
-		_, err = tx.AppendAudit(ctx, e)
-		return err
-	})
-	return own, err
+	return s.accounts.EndSession(r.Context(), u, sessionFrom(r), sid)
 }
-
 func (s *Server) endSessionForm(w http.ResponseWriter, r *http.Request) {
 	own, err := s.endSession(r, userFrom(r), r.PathValue("sid"))
 	switch {
@@ -540,17 +523,7 @@ func (s *Server) endOtherSessionsForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, "No session", "Sign in with a browser to end your other sessions.")
 		return
 	}
-	var n int64
-	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if n, err = s.cfg.Store.EndOtherSessions(ctx, tx, u.ID, cur.Digest); err != nil {
-			return err
-		}
-		e := userEntry(s.now(), u.ID, "session.end_others")
-		e.After = fmt.Sprintf("%d sessions", n)
-		_, err = tx.AppendAudit(ctx, e)
-		return err
-	})
+	n, err := s.accounts.EndOtherSessions(ctx, u, cur)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -573,7 +546,7 @@ type sessionJSON struct {
 
 // sessionsJSON lists the caller's active sessions.
 func (s *Server) sessionsJSON(w http.ResponseWriter, r *http.Request) {
-	list, err := s.cfg.Store.UserSessions(r.Context(), userFrom(r).ID, s.now(), SessionIdle)
+	list, err := s.accounts.Sessions(r.Context(), userFrom(r))
 	if err != nil {
 		s.internal(w, err)
 		return

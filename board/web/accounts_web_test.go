@@ -198,7 +198,7 @@ func TestLoginFormRefusals(t *testing.T) {
 
 	// Throttled: after the free failures from this network even the right
 	// password waits, and the page says how long and what always works.
-	for range passwordThrottle.Free - 1 {
+	for range auth.PasswordThrottle.Free - 1 {
 		acctSignIn(t, h, "jordan@example.org", "still not the password", "")
 	}
 	rec = acctSignIn(t, h, "jordan@example.org", testPassword, "")
@@ -206,7 +206,7 @@ func TestLoginFormRefusals(t *testing.T) {
 		!strings.Contains(rec.Body.String(), "A password reset always works") || acctSessionCookie(rec) != nil {
 		t.Fatalf("throttled: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
 	}
-	*clock = clock.Add(passwordThrottle.Base)
+	*clock = clock.Add(auth.PasswordThrottle.Base)
 	if rec := acctSignIn(t, h, "jordan@example.org", testPassword, ""); rec.Code != 303 {
 		t.Fatalf("after the wait: %d", rec.Code)
 	}

@@ -1,11 +1,11 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 )
 
@@ -47,51 +47,14 @@ func (in *passwordChange) problems(u *boardsql.User) []fieldProblem {
 	return out
 }
 
-// passwordChanged is what a change ended.
-type passwordChanged struct {
-	Sessions, Tokens int64
-}
-
 // changePassword sets a new (already checked) password for u once the
 // current password, and for a two-factor account the app's code, confirm it
-// is them. In one transaction it ends every other session of the account
-// (the caller's stays), revokes every API token (whoever knew the old
-// password may have made one), audits the change and mails the owner. A
-// refusal of the proof is a *signInError with Field "password" or "code";
-// a password changed meanwhile is boardsql.ErrConflict.
-func (s *Server) changePassword(ctx context.Context, r *http.Request, u *boardsql.User, in passwordChange) (passwordChanged, error) {
-	var out passwordChanged
-	keep := ""
-	if ss := sessionFrom(r); ss != nil {
-		keep = ss.Digest
-	}
-	// The new password is hashed only once the current one is proven (and
-	// the attempt charged to the throttle); errHashBusy, a *signInError,
-	// when every slot is taken.
-	var hash string
-	prepare := func() (err error) {
-		hash, err = s.hashPassword(in.New)
-		return err
-	}
-	now := s.now()
-	err := s.reauthenticate(ctx, r, u, reauthProof{Password: in.Current, Code: in.Code, Prepare: prepare}, func(tx *boardsql.Tx, checked *boardsql.User) error {
-		var err error
-		if out.Sessions, out.Tokens, err = s.cfg.Store.ChangePassword(ctx, tx, u.ID, checked.PasswordHash, hash, keep); err != nil {
-			return err
-		}
-		e := userEntry(now, u.ID, "account.password_change")
-		e.After = fmt.Sprintf("%d other sessions ended, %d API tokens revoked", out.Sessions, out.Tokens)
-		if _, err := tx.AppendAudit(ctx, e); err != nil {
-			return err
-		}
-		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Your certboard password was changed",
-			Body: fmt.Sprintf("The password of your certboard account was changed on %s UTC, from a signed-in session that gave the current password. "+
-				"Every other session of the account was ended, and its API tokens were revoked.\n\n"+
-				"If this was not you, someone has your password: choose a new one at once with the link below, and tell the board.\n\n%s\n",
-				now.UTC().Format("2 January 2006 at 15:04"), s.link("/password-reset", ""))})
-		return err
-	})
-	return out, err
+// is them (auth.Accounts.ChangePassword): every other session ends and
+// every API token is revoked. A refusal of the proof is an auth.Refusal
+// with Field "password" or "code"; a password changed meanwhile is
+// boardsql.ErrConflict.
+func (s *Server) changePassword(r *http.Request, u *boardsql.User, in passwordChange) (auth.PasswordChanged, error) {
+	return s.accounts.ChangePassword(r.Context(), client(r), sessionFrom(r), u, auth.Proof{Password: in.Current, Code: in.Code}, in.New)
 }
 
 // changePasswordForm changes the password from the account page.
@@ -115,19 +78,18 @@ func (s *Server) changePasswordForm(w http.ResponseWriter, r *http.Request) {
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, accountForm{errs: errs})
 		return
 	}
-	done, err := s.changePassword(r.Context(), r, u, in)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		status, field := se.Status, se.Field
+	done, err := s.changePassword(r, u, in)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		status, field := refusalStatus(se), se.Field
 		if status == http.StatusForbidden {
 			status = http.StatusUnprocessableEntity // the session is fine; a field is wrong
 		}
 		if field == "password" {
 			field = "current_password"
 		}
-		s.renderAccount(w, r, status, accountForm{errs: map[string]string{field: se.Detail}})
+		s.renderAccount(w, r, status, accountForm{errs: map[string]string{field: se.Message}})
 		return
 	case errors.Is(err, boardsql.ErrConflict):
 		s.renderAccount(w, r, http.StatusConflict, accountForm{errs: map[string]string{
@@ -173,17 +135,10 @@ func (s *Server) changePasswordJSON(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusUnprocessableEntity, "Invalid request", p.String())
 		return
 	}
-	done, err := s.changePassword(r.Context(), r, u, change)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		field := map[string]string{"password": "current_password", "code": "totp"}[se.Field]
-		se.retryAfter(w)
-		detail := se.Detail
-		if field != "" {
-			detail = field + ": " + detail
-		}
-		problem(w, se.Status, se.Title, detail)
+	done, err := s.changePassword(r, u, change)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		answerRefusal(w, se, map[string]string{"password": "current_password", "code": "totp"}[se.Field])
 		return
 	case errors.Is(err, boardsql.ErrConflict):
 		problem(w, http.StatusConflict, "Changed meanwhile", "current_password: the password was changed meanwhile; send the password the account has now.")

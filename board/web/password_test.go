@@ -164,7 +164,7 @@ func TestChangePasswordHashesOnlyWhenProven(t *testing.T) {
 		return acctDo(t, h, "POST", "/api/v1/account/password", nil,
 			`{"current_password": "`+current+`", "new_password": "`+newTestPassword+`"}`, acctCookie(c))
 	}
-	for i := range passwordThrottle.Free {
+	for i := range auth.PasswordThrottle.Free {
 		if rec := post("not the password"); rec.Code != http.StatusForbidden {
 			t.Fatalf("wrong current password %d: %d %s", i, rec.Code, rec.Body)
 		}
@@ -174,7 +174,7 @@ func TestChangePasswordHashesOnlyWhenProven(t *testing.T) {
 	if rec.Code != http.StatusTooManyRequests || strings.Contains(rec.Body.String(), "checking many passwords") {
 		t.Fatalf("a throttled change with the slots taken: %d %s", rec.Code, rec.Body)
 	}
-	if n := checks(t, s, stepPassword, "busy"); n != 0 {
+	if n := checks(t, s, auth.StepPassword, "busy"); n != 0 {
 		t.Fatalf("%d busy answers: the new password was hashed before the current one was proven", n)
 	}
 }

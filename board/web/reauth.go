@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,14 +8,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 )
 
 // ReauthWindow is how long after signing in, or after confirming that it
-// is still them, a person may make sensitive changes (create API tokens,
-// turn two-factor sign-in off, make new recovery codes) without confirming
-// again. Changing the password always asks for the current one.
-const ReauthWindow = 10 * time.Minute
+// is still them, a person may make sensitive changes without confirming
+// again (auth.ReauthWindow).
+const ReauthWindow = auth.ReauthWindow
 
 // reauthRoutes registers the "confirm it's you" step.
 func (s *Server) reauthRoutes() {
@@ -24,38 +24,17 @@ func (s *Server) reauthRoutes() {
 	s.route("POST /account/confirm", Authenticated, http.HandlerFunc(s.confirmSubmit))
 }
 
-// confirmedUntil returns until when the caller's session may make sensitive
-// changes: ReauthWindow after its sign-in or its latest confirmation. A
-// caller without a session (an API token) gets the zero time: tokens never
-// count as a recent authentication.
+// confirmedUntil returns until when the caller's session may make
+// sensitive changes (auth.Accounts.ConfirmedUntil); the zero time for a
+// caller without a session (an API token).
 func (s *Server) confirmedUntil(r *http.Request) (time.Time, error) {
-	ss := sessionFrom(r)
-	if ss == nil {
-		return time.Time{}, nil
-	}
-	at, err := s.cfg.Store.ReauthenticatedAt(r.Context(), ss.Digest)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		return time.Time{}, nil // ended meanwhile
-	}
-	if err != nil {
-		return time.Time{}, err
-	}
-	// A session is made when all of the account's factors were shown:
-	// for a two-factor account, when the code was accepted.
-	if ss.CreatedAt.After(at) {
-		at = ss.CreatedAt
-	}
-	return at.Add(ReauthWindow), nil
+	return s.accounts.ConfirmedUntil(r.Context(), sessionFrom(r))
 }
 
 // recentlyConfirmed reports whether the caller may make a sensitive change
 // now without confirming.
 func (s *Server) recentlyConfirmed(r *http.Request) (bool, error) {
-	until, err := s.confirmedUntil(r)
-	if err != nil {
-		return false, err
-	}
-	return s.now().Before(until), nil
+	return s.accounts.RecentlyConfirmed(r.Context(), sessionFrom(r))
 }
 
 // confirmedOrSent lets a page's sensitive change go on when the session
@@ -77,14 +56,7 @@ func (s *Server) confirmedOrSent(w http.ResponseWriter, r *http.Request, back st
 
 // reauthProof is what a person gives to confirm it is them: their password
 // and, for a two-factor account, a current code from the authenticator app.
-type reauthProof struct {
-	Password, Code string
-	// Prepare, when set, runs once the password is proven and before the
-	// code is checked and the transaction starts: costly work (hashing a
-	// new password) that must never run for a caller who has not proven
-	// the password, nor before the attempt was charged to the throttle.
-	Prepare func() error
-}
+type reauthProof auth.Proof
 
 // missing says which parts of a proof u must give and has not; fields are
 // "password" and "code".
@@ -99,66 +71,15 @@ func (p reauthProof) missing(u *boardsql.User) []fieldProblem {
 	return out
 }
 
-// errConfirmPassword refuses a confirmation with a wrong password.
-var errConfirmPassword = &signInError{Status: http.StatusForbidden, Title: "Not confirmed", Field: "password",
-	Detail: "This is not your current password."}
-
-// reauthenticate checks a proof that the caller is the person of account u:
-// the password, through checkPassword (so that wrong passwords are charged
-// to, and slowed down by, the sign-in throttle like any sign-in), and for a
-// two-factor account a current code from the app, through appCode
-// (recovery codes sign in when the phone is lost; they do not confirm). When both are right it records
-// the confirmation on the caller's session, if any, audits it, and runs
-// then in the same transaction with the account as just read (then may be
-// nil). A refusal is a *signInError whose Field is "password" or "code".
-// It is the one way a signed-in person confirms it is them.
-func (s *Server) reauthenticate(ctx context.Context, r *http.Request, u *boardsql.User, p reauthProof, then func(tx *boardsql.Tx, checked *boardsql.User) error) error {
+// reauthenticate checks a proof that the caller is the person of account u
+// (auth.Accounts.Reauthenticate) once it has every part u must give; a
+// missing part is refused as "Confirmation needed". A refusal is an
+// auth.Refusal whose Field is "password" or "code".
+func (s *Server) reauthenticate(r *http.Request, u *boardsql.User, p reauthProof) error {
 	if ps := p.missing(u); len(ps) > 0 {
-		return &signInError{Status: http.StatusForbidden, Title: "Confirmation needed", Field: ps[0].Field, Detail: sentence(ps[0].Message)}
+		return auth.Refusal(certboard.Forbidden, "Confirmation needed", ps[0].Field, sentence(ps[0].Message))
 	}
-	checked, cl, err := s.checkPassword(r, u.Email, p.Password)
-	var se *signInError
-	if errors.As(err, &se) && se.Status == http.StatusUnauthorized {
-		return errConfirmPassword
-	}
-	if err != nil {
-		return err
-	}
-	if checked.ID != u.ID {
-		return fmt.Errorf("confirming user %d: the address %s belongs to user %d", u.ID, u.Email, checked.ID)
-	}
-	if p.Prepare != nil {
-		if err := p.Prepare(); err != nil {
-			return err
-		}
-	}
-	now, how := s.now(), "password"
-	apply := func(tx *boardsql.Tx) error {
-		if ss := sessionFrom(r); ss != nil {
-			if err := s.cfg.Store.MarkReauthenticated(ctx, tx, u.ID, ss.Digest, now); err != nil {
-				return err
-			}
-		}
-		e := userEntry(now, u.ID, "session.confirm")
-		e.After = how
-		if _, err := tx.AppendAudit(ctx, e); err != nil {
-			return err
-		}
-		if then == nil {
-			return nil
-		}
-		return then(tx, checked)
-	}
-	if !checked.TwoFactor() {
-		return s.inTx(ctx, apply)
-	}
-	how = "password and app code"
-	err = s.appCode(ctx, checked, strings.TrimSpace(p.Code), cl, apply)
-	if errors.As(err, &se) && se.Status == http.StatusUnauthorized {
-		// The session is fine; the code is not.
-		return &signInError{Status: http.StatusForbidden, Title: "Not confirmed", Field: "code", Detail: se.Detail}
-	}
-	return err
+	return s.accounts.Reauthenticate(r.Context(), client(r), sessionFrom(r), u, auth.Proof(p))
 }
 
 // confirmNeeded answers an API caller that must confirm first: 403 saying
@@ -185,16 +106,10 @@ func (s *Server) confirmedJSON(w http.ResponseWriter, r *http.Request, u *boards
 		}
 		return err == nil && ok
 	}
-	err := s.reauthenticate(r.Context(), r, u, p, nil)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		detail := se.Detail
-		if field := map[string]string{"password": "password", "code": "totp"}[se.Field]; field != "" {
-			detail = field + ": " + detail
-		}
-		problem(w, se.Status, se.Title, detail)
+	err := s.reauthenticate(r, u, p)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		answerRefusal(w, se, map[string]string{"password": "password", "code": "totp"}[se.Field])
 	case err != nil:
 		s.internal(w, err)
 	}
@@ -237,16 +152,15 @@ func (s *Server) confirmSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderConfirm(w, r, http.StatusUnprocessableEntity, next, errs)
 		return
 	}
-	err := s.reauthenticate(r.Context(), r, u, p, nil)
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		status := se.Status
+	err := s.reauthenticate(r, u, p)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		status := refusalStatus(se)
 		if status == http.StatusForbidden {
 			status = http.StatusUnprocessableEntity // the session is fine; a field is wrong
 		}
-		s.renderConfirm(w, r, status, next, map[string]string{se.Field: se.Detail})
+		s.renderConfirm(w, r, status, next, map[string]string{se.Field: se.Message})
 		return
 	case errors.Is(err, boardsql.ErrNotFound):
 		clearSessionCookie(w)

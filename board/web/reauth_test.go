@@ -107,18 +107,18 @@ func TestConfirmationIsLimitedLikeSignIn(t *testing.T) {
 	h := s.Handler()
 	u, _ := s.cfg.Store.UserByEmail(context.Background(), "jordan@example.org")
 	c := sessionFor(t, s, u)
-	for range passwordThrottle.Free {
+	for range auth.PasswordThrottle.Free {
 		if rec := raConfirm(t, h, c, "a wrong guess at it", "", "/account"); rec.Code != 422 {
 			t.Fatalf("wrong password: %d", rec.Code)
 		}
 	}
 	if rec := raConfirm(t, h, c, testPassword, "", "/account"); rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "5" {
-		t.Fatalf("the right password after %d wrong ones: %d %q", passwordThrottle.Free, rec.Code, rec.Header().Get("Retry-After"))
+		t.Fatalf("the right password after %d wrong ones: %d %q", auth.PasswordThrottle.Free, rec.Code, rec.Header().Get("Retry-After"))
 	}
 	if rec := acctSignIn(t, h, "jordan@example.org", testPassword, ""); rec.Code != http.StatusTooManyRequests {
 		t.Fatalf("sign-in after wrong confirmations: %d", rec.Code)
 	}
-	*clock = clock.Add(passwordThrottle.Base)
+	*clock = clock.Add(auth.PasswordThrottle.Base)
 	if rec := raConfirm(t, h, c, testPassword, "", "/account"); rec.Code != http.StatusSeeOther {
 		t.Fatalf("the right password after the wait: %d", rec.Code)
 	}

@@ -115,6 +115,9 @@ type Server struct {
 	anonLimitsOff bool
 	// checks counts sign-in checks by step and outcome.
 	checks *prometheus.CounterVec
+	// accounts is the account use cases (sign-up, sign-in, sessions,
+	// passwords, two-factor, API tokens), built by initSignIn.
+	accounts *auth.Accounts
 }
 
 // sets returns the requirement sets in force.

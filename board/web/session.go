@@ -4,16 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-	"unicode/utf8"
 
-	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 	kit "github.com/certboard/certboard/web"
@@ -25,14 +22,14 @@ const (
 	// browsers insist on Secure, Path=/ and no Domain.
 	SessionCookie = "__Host-certboard_session"
 	// SessionIdle ends a session not used for this long.
-	SessionIdle = 30 * time.Minute
+	SessionIdle = auth.SessionIdle
 	// SessionMax ends a session this long after sign-in, however active.
-	SessionMax = 12 * time.Hour
+	SessionMax = auth.SessionMax
 )
 
 // PendingMax is how long a sign-in may wait between its password and its
 // second factor.
-const PendingMax = 10 * time.Minute
+const PendingMax = auth.PendingMax
 
 type ctxKey int
 
@@ -106,7 +103,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx := r.Context()
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			if token, ok := bearerToken(r); ok {
-				u, err := s.tokenUser(ctx, token)
+				u, err := s.accounts.TokenUser(ctx, token)
 				var expired *boardsql.TokenExpiredError
 				switch {
 				case errors.As(err, &expired):
@@ -128,7 +125,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 		}
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-			ss, u, err := s.cfg.Store.LiveSession(ctx, auth.Digest(c.Value), s.now(), SessionIdle)
+			ss, u, err := s.accounts.LiveSession(ctx, c.Value)
 			switch {
 			case err == nil && ss.Pending:
 				ctx = context.WithValue(ctx, pendingKey, &pendingSignIn{Session: ss, User: u})
@@ -188,12 +185,8 @@ func (s *Server) guard(a Access, page bool, next http.Handler) http.Handler {
 }
 
 // needsTwoFactor reports whether an account must sign in with two factors
-// to do its work: staff and admins (every application) and regulators
-// (personal data of holders).
-func needsTwoFactor(u *boardsql.User) bool {
-	return u.IsStaff() || u.HasRole(auth.Regulator)
-}
-
+// to do its work (auth.NeedsTwoFactor).
+func needsTwoFactor(u *boardsql.User) bool { return auth.NeedsTwoFactor(u) }
 func (s *Server) now() time.Time {
 	if s.cfg.Now != nil {
 		return s.cfg.Now()
@@ -216,165 +209,49 @@ func showUser(u *boardsql.User) userJSON {
 	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Roles: u.Roles}
 }
 
-// dummyHash is verified against when the e-mail is unknown, so that a
-// failed sign-in takes as long whether or not the account exists.
-var dummyHash = sync.OnceValue(func() string {
-	h, err := auth.Hash("no account has this password", auth.DefaultParams)
-	if err != nil {
-		panic(err) // only when the system has no randomness
-	}
-	return h
-})
+// A refused sign-in step (a wrong password or code, a confirmation that
+// is missing or wrong, an attempt that must wait) is a *certboard.Error
+// made by auth.Refusal: code Unauthorized (401), Forbidden (403) or
+// RateLimited (429, with RetryAfterSeconds), its own Title, the Message
+// for the person and the Field of the form it belongs to ("" for the whole
+// form). The JSON API answers it as a problem, the pages show it on the
+// form. auth.AsRefusal finds the refusals and nothing else (the steps'
+// other errors are never *certboard.Error with these codes).
 
-// signInError is a refused sign-in step, in words for the person: the JSON
-// API answers it as a problem, the pages show it on the form.
-type signInError struct {
-	Status        int
-	Title, Detail string
-	// Field is the form field the error belongs to ("" for the whole form).
-	Field string
-	// RetryAfter, when set, says how long to wait.
-	RetryAfter time.Duration
-}
+// signInRefusal returns the refusal of a sign-in step in err's chain, or
+// nil when err is not one.
+func signInRefusal(err error) *certboard.Error { return auth.AsRefusal(err) }
 
-func (e *signInError) Error() string { return e.Title + ": " + e.Detail }
+// refusalStatus is the HTTP status of a refusal.
+func refusalStatus(e *certboard.Error) int { return e.Answer().Status }
 
-// retryAfter sets the Retry-After header of a refusal that has a wait.
-func (e *signInError) retryAfter(w http.ResponseWriter) {
-	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+// setRetryAfter sets the Retry-After header of a refusal that has a wait.
+func setRetryAfter(w http.ResponseWriter, e *certboard.Error) {
+	if e.RetryAfterSeconds > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfterSeconds))
 	}
 }
 
-// answer writes a sign-in refusal as problem+json.
-func (e *signInError) answer(w http.ResponseWriter) {
-	e.retryAfter(w)
-	problem(w, e.Status, e.Title, e.Detail)
+// answerRefusal writes a sign-in refusal as problem+json, its message
+// prefixed with field when field is not "".
+func answerRefusal(w http.ResponseWriter, e *certboard.Error, field string) {
+	setRetryAfter(w, e)
+	detail := e.Message
+	if field != "" {
+		detail = field + ": " + detail
+	}
+	problem(w, refusalStatus(e), e.Answer().Title, detail)
 }
 
-// checkPassword is the first step of every sign-in. The attempt is first
-// charged to its counters (passwordCharges), which may refuse it with a
-// wait, before anything is checked; then it takes a password-hashing slot,
-// or is refused (and its charge taken back) when every slot is taken; then
-// the password is checked, against a dummy hash for an unknown address so
-// that both take as long, answer the same and are counted the same; a
-// verified address is required too. A right password clears the account's
-// counter for this client and takes back the network's charge; a wrong one,
-// or the right one of an address not verified yet, stays counted and
-// counts toward telling the owner, and both answer errSignInFailed. It
-// returns the user and who the client is. A refusal is a *signInError;
-// other errors are internal.
-func (s *Server) checkPassword(r *http.Request, email, password string) (*boardsql.User, signInClient, error) {
-	ctx := r.Context()
-	u, err := s.cfg.Store.UserByEmail(ctx, email)
-	hash := dummyHash()
-	switch {
-	case err == nil:
-		hash = u.PasswordHash
-	case !errors.Is(err, boardsql.ErrNotFound):
-		return nil, signInClient{}, err
-	}
-	cl, err := s.clientFor(ctx, r, u)
-	if err != nil {
-		return nil, cl, err
-	}
-	charges := passwordCharges(email, cl)
-	if err := s.charge(ctx, stepPassword, charges...); err != nil {
-		return nil, cl, err
-	}
-	release, free := s.hashSlot()
-	if !free {
-		s.refund(ctx, charges...)
-		s.counted(stepPassword, "busy")
-		return nil, cl, errHashBusy
-	}
-	ok, _, verr := auth.Verify(hash, password, auth.DefaultParams)
-	release()
-	if verr != nil {
-		// A stored hash this code cannot read: the account cannot sign in
-		// until its password is reset, and someone should look.
-		s.cfg.Log.Error("unreadable password hash", "email", email, "error", verr)
-	}
-	// An unverified address fails exactly like a wrong password (same
-	// answer, same counting): sign-up sets the password of a new or
-	// unverified address but not of a verified one, so any difference
-	// here, in the answer or in what the counters later allow, would tell
-	// whether an address has an account.
-	if !ok || verr != nil || u == nil || u.EmailVerifiedAt.IsZero() {
-		s.counted(stepPassword, "wrong")
-		if err := s.countFailure(ctx, email, u, cl.Network); err != nil {
-			return nil, cl, err
-		}
-		return nil, cl, errSignInFailed
-	}
-	s.counted(stepPassword, "right")
-	if err := s.cfg.Store.ClearThrottle(ctx, s.cfg.Store.DB, charges[0].ThrottleKey); err != nil {
-		return nil, cl, err
-	}
-	s.refund(ctx, charges[1:]...)
-	return u, cl, nil
-}
-
-// errSignInFailed refuses a password step: the same answer for an unknown
-// address, a wrong password and an address not verified yet.
-var errSignInFailed = &signInError{Status: http.StatusUnauthorized, Title: "Sign-in failed",
-	Detail: "The e-mail address or the password is not right, or the address is not verified yet: open the link we sent to it."}
-
-// newSession makes a session for u and its token (for the cookie). A
-// pending session waits for the second factor and lasts PendingMax.
-func (s *Server) newSession(r *http.Request, u *boardsql.User, pending bool) (string, boardsql.Session, error) {
-	token, digest, err := auth.NewToken()
-	if err != nil {
-		return "", boardsql.Session{}, err
-	}
-	now, max := s.now(), SessionMax
-	if pending {
-		max = PendingMax
-	}
-	return token, boardsql.Session{Digest: digest, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(max),
-		UserAgent: truncate(r.UserAgent(), 300), Pending: pending}, nil
-}
-
-// truncate shortens s to at most n bytes, on a character boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// signInEntry is the audit entry of a completed sign-in; how says which
-// second factor was used, if any.
-func signInEntry(at time.Time, userID int64, how string) audit.Entry {
-	e := userEntry(at, userID, "session.sign_in")
-	e.After = how
-	return e
-}
-
-// startSession stores a session for u with, for a full sign-in, its audit
-// entry in the same transaction, and sets the cookie.
-func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, u *boardsql.User, pending bool) error {
-	token, ss, err := s.newSession(r, u, pending)
+// startSession stores a session for a sign-in whose password was right (a
+// full one, or with pending one that waits for the second factor) and sets
+// the cookie.
+func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, at *auth.Attempt, pending bool) error {
+	started, err := s.accounts.StartSession(ctx, at, pending)
 	if err != nil {
 		return err
 	}
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if err := s.cfg.Store.CreateSessionIn(ctx, tx, ss); err != nil {
-			return err
-		}
-		if pending {
-			return nil
-		}
-		_, err := tx.AppendAudit(ctx, signInEntry(ss.CreatedAt, u.ID, "password"))
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	setSessionCookie(w, token, ss.ExpiresAt.Sub(ss.CreatedAt))
+	setSessionCookie(w, started.Token, started.Session.ExpiresAt.Sub(started.Session.CreatedAt))
 	return nil
 }
 
@@ -414,12 +291,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	u, cl, err := s.checkPassword(r, in.Email, in.Password)
+	at, err := s.accounts.CheckPassword(ctx, client(r), in.Email, in.Password)
 	if s.signInFailed(w, err) {
 		return
 	}
+	u := at.User
 	if !u.TwoFactor() {
-		if err := s.startSession(ctx, w, r, u, false); err != nil {
+		if err := s.startSession(ctx, w, at, false); err != nil {
 			s.internal(w, err)
 			return
 		}
@@ -431,40 +309,23 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			"totp: this account signs in with two factors; send the 6-digit code from your authenticator app, or a recovery code, as totp.")
 		return
 	}
-	token, ss, err := s.newSession(r, u, false)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	var device string
-	err = s.secondFactor(ctx, u, in.TOTP, cl, func(tx *boardsql.Tx, how string) error {
-		if err := s.cfg.Store.CreateSessionIn(ctx, tx, ss); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, signInEntry(ss.CreatedAt, u.ID, how)); err != nil {
-			return err
-		}
-		t, err := s.rememberDevice(ctx, tx, r, u, cl)
-		device = t
-		return err
-	})
+	started, err := s.accounts.SecondFactor(ctx, at, in.TOTP, "")
 	if s.signInFailed(w, err) {
 		return
 	}
-	setSessionCookie(w, token, SessionMax)
-	setDeviceCookie(w, device)
+	setSessionCookie(w, started.Token, SessionMax)
+	setDeviceCookie(w, started.DeviceToken)
 	writeJSON(w, map[string]any{"user": showUser(u)})
 }
 
 // signInFailed answers a failed sign-in step as problem+json and reports
 // whether there was one.
 func (s *Server) signInFailed(w http.ResponseWriter, err error) bool {
-	var se *signInError
-	switch {
+	switch se := signInRefusal(err); {
 	case err == nil:
 		return false
-	case errors.As(err, &se):
-		se.answer(w)
+	case se != nil:
+		answerRefusal(w, se, "")
 	default:
 		s.internal(w, err)
 	}
@@ -474,17 +335,7 @@ func (s *Server) signInFailed(w http.ResponseWriter, err error) bool {
 // endCurrentSession ends the caller's own session with its audit entry and
 // clears the cookie.
 func (s *Server) endCurrentSession(w http.ResponseWriter, r *http.Request) error {
-	ctx, u := r.Context(), userFrom(r)
-	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if ss := sessionFrom(r); ss != nil {
-			if _, err := s.cfg.Store.EndUserSession(ctx, tx, u.ID, ss.Handle()); err != nil && !errors.Is(err, boardsql.ErrNotFound) {
-				return err
-			}
-		}
-		_, err := tx.AppendAudit(ctx, userEntry(s.now(), u.ID, "session.sign_out"))
-		return err
-	})
-	if err != nil {
+	if err := s.accounts.SignOut(r.Context(), userFrom(r), sessionFrom(r)); err != nil {
 		return err
 	}
 	clearSessionCookie(w)

@@ -122,15 +122,15 @@ func TestSignInRejections(t *testing.T) {
 func TestSignInBackoff(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	for range passwordThrottle.Free {
+	for range auth.PasswordThrottle.Free {
 		call(t, h, "POST", "/api/v1/session", `{"email": "jordan@example.org", "password": "wrong password here"}`)
 	}
 	rec := call(t, h, "POST", "/api/v1/session", `{"email": "jordan@example.org", "password": "violet kettle mountain breeze"}`)
 	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "5" || !strings.Contains(rec.Body.String(), "try again in 5 seconds") ||
 		!strings.Contains(rec.Body.String(), "A password reset always works") {
-		t.Fatalf("after %d failures even the right password must wait: %d %q %s", passwordThrottle.Free, rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+		t.Fatalf("after %d failures even the right password must wait: %d %q %s", auth.PasswordThrottle.Free, rec.Code, rec.Header().Get("Retry-After"), rec.Body)
 	}
-	*clock = clock.Add(passwordThrottle.Base)
+	*clock = clock.Add(auth.PasswordThrottle.Base)
 	if rec := call(t, h, "POST", "/api/v1/session", `{"email": "jordan@example.org", "password": "violet kettle mountain breeze"}`); rec.Code != 200 {
 		t.Fatalf("after the wait: %d %s", rec.Code, rec.Body)
 	}

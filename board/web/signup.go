@@ -16,13 +16,13 @@ import (
 
 // Lifetimes of the links sent by e-mail.
 const (
-	VerifyLinkTTL = 48 * time.Hour
-	ResetLinkTTL  = time.Hour
+	VerifyLinkTTL = auth.VerifyLinkTTL
+	ResetLinkTTL  = auth.ResetLinkTTL
 )
 
 // UnverifiedAccountTTL is how long a sign-up may stay unverified: the daily
 // account sweep deletes unverified accounts older than this.
-const UnverifiedAccountTTL = 7 * 24 * time.Hour
+const UnverifiedAccountTTL = auth.UnverifiedAccountTTL
 
 // Mail that anonymous requests make certboard send (sign-up links, the
 // notice to an address that already has an account, reset links) is
@@ -30,20 +30,9 @@ const UnverifiedAccountTTL = 7 * 24 * time.Hour
 // that the request answers as always and nothing is sent, so that nobody
 // can use certboard to flood an inbox.
 const (
-	MailsPerRecipient = 3
-	MailQuotaWindow   = time.Hour
+	MailsPerRecipient = auth.MailsPerRecipient
+	MailQuotaWindow   = auth.MailQuotaWindow
 )
-
-// takeMailQuota counts a mail to addr that an anonymous request causes (kind
-// says which, for the log) and reports whether it may be sent; call it in
-// the transaction that queues the mail, before changing anything else.
-func (s *Server) takeMailQuota(ctx context.Context, tx *boardsql.Tx, addr, kind string, now time.Time) (bool, error) {
-	ok, err := s.cfg.Store.TakeMailQuota(ctx, tx, addr, now, MailQuotaWindow, MailsPerRecipient)
-	if err == nil && !ok {
-		s.cfg.Log.Warn("mail not sent: the recipient's quota is spent", "mail", kind, "quota", MailsPerRecipient, "window", MailQuotaWindow)
-	}
-	return ok, err
-}
 
 // decodeJSON reads a small JSON object strictly into v; on failure it has
 // already answered 400 with what to fix.
@@ -124,198 +113,52 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusBadRequest, "Invalid request", ps[0].String())
 		return
 	}
-	if err := s.createAccount(r.Context(), su); s.signInFailed(w, err) {
+	if err := s.accounts.SignUp(r.Context(), auth.SignUp(su)); s.signInFailed(w, err) {
 		return
 	}
 	writeJSONStatus(w, http.StatusAccepted, map[string]string{"status": "check your e-mail: we sent a link to verify the address"})
 }
 
-// createAccount does a valid sign-up, in one transaction with its mail and
-// audit entry:
-//   - a new address gets an unverified applicant account, a verification
-//     token and the mail carrying the link;
-//   - an address whose account was never verified gets that account
-//     replaced (ReplaceUnverifiedUser: new name and password, earlier links
-//     void) and a new link, so that an unverified sign-up, anyone's, never
-//     keeps the address from its owner;
-//   - an address with a verified account is left as it is, and its owner
-//     is mailed a notice instead.
-//
-// The caller answers the same in every case, and the work is the same (the
-// password is hashed in every case), so that sign-up does not reveal who
-// has an account. Past the recipient's mail quota nothing is done at all.
-//
-// The password is hashed in a hashing slot: with none free the answer is
-// errHashBusy and nothing is created.
-func (s *Server) createAccount(ctx context.Context, in signUpInput) error {
-	hash, err := s.hashPassword(in.Password)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	token, digest, err := auth.NewToken()
-	if err != nil {
-		return err
-	}
-	email := strings.ToLower(in.Email)
-	return s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if ok, err := s.takeMailQuota(ctx, tx, email, "sign-up", now); err != nil || !ok {
-			return err
-		}
-		u := boardsql.User{Email: email, Name: in.Name, PasswordHash: hash, Roles: []auth.Role{auth.Applicant}, CreatedAt: now}
-		id, err := s.cfg.Store.CreateUserIn(ctx, tx, u)
-		entry := userEntry(now, id, "account.sign_up")
-		if errors.Is(err, boardsql.ErrConflict) {
-			var replaced bool
-			if id, replaced, err = tx.ReplaceUnverifiedUser(ctx, u); err != nil {
-				return err
-			}
-			if !replaced {
-				return s.accountExistsNotice(ctx, tx, id, email, now)
-			}
-			entry = userEntry(now, id, "account.sign_up_again")
-			entry.After = "the unverified account was replaced: new name and password; earlier links void"
-		}
-		if err != nil {
-			return err
-		}
-		if err := s.cfg.Store.CreateEmailToken(ctx, tx, digest, id, boardsql.PurposeVerify, now.Add(VerifyLinkTTL)); err != nil {
-			return err
-		}
-		if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: email, CreatedAt: now,
-			Subject: "Verify your e-mail address",
-			Body: fmt.Sprintf("Welcome to certboard, %s.\n\nTo finish creating your account, open this link within %d hours and type the password you chose when you signed up:\n\n%s\n\n"+
-				"If you did not sign up just now, ignore this message: without the link the account is never usable, and it is deleted after %d days. "+
-				"If you signed up more than once, only the link in the newest message works, with the password given last.\n",
-				in.Name, int(VerifyLinkTTL.Hours()), s.link("/verify", token), int(UnverifiedAccountTTL.Hours()/24))}); err != nil {
-			return err
-		}
-		_, err = tx.AppendAudit(ctx, entry)
-		return err
-	})
-}
-
-// accountExistsNotice tells the owner of a verified account that someone
-// tried to sign up with their address, in the sign-up's transaction.
-func (s *Server) accountExistsNotice(ctx context.Context, tx *boardsql.Tx, id int64, email string, now time.Time) error {
-	if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: email, CreatedAt: now,
-		Subject: "Someone tried to sign up with your address",
-		Body: fmt.Sprintf("Someone, perhaps you, tried to create a certboard account with this address, which already has one. Nothing was changed.\n\n"+
-			"If it was you, sign in instead:\n\n%s\n\nor, if you forgot your password, reset it:\n\n%s\n\nIf it was not you, you can ignore this message.\n",
-			s.link("/login", ""), s.link("/password-reset", ""))}); err != nil {
-		return err
-	}
-	who := fmt.Sprintf("user/%d", id)
-	_, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: "anonymous", Action: "account.sign_up_existing", Subject: who,
-		After: "a sign-up with the address of this account: the owner was mailed a notice; nothing changed"})
-	return err
-}
-
 // verifyEmail consumes a verification token, given with the password of
 // the sign-up it verifies.
 func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Token    string `json:"token"`
-		Password string `json:"password"`
-	}
-	if !decodeJSON(w, r, &in, "token and password") {
+	in, ok := decodeLinkBody(w, r)
+	if !ok {
 		return
 	}
 	if in.Password == "" {
 		problem(w, http.StatusBadRequest, "Invalid request", "password: give the password you chose when you signed up")
 		return
 	}
-	err := s.redeemVerify(r.Context(), limitKey(r), in.Token, in.Password)
-	if err == errVerifyPassword {
-		problem(w, errVerifyPassword.Status, errVerifyPassword.Title, "password: "+errVerifyPassword.Detail)
+	err := s.accounts.VerifyEmail(r.Context(), limitKey(r), in.Token, in.Password)
+	if err == auth.ErrVerifyPassword {
+		answerRefusal(w, auth.ErrVerifyPassword, "password")
 		return
 	}
 	s.redeem(w, r, err, "sign up again to get a new one", "e-mail address verified; you can sign in")
 }
 
-// errVerifyPassword refuses a verification whose password is not the one
-// of the latest sign-up with the address.
-var errVerifyPassword = &signInError{Status: http.StatusForbidden, Title: "Password not right", Field: "password",
-	Detail: "This password does not match the latest sign-up with this address. If someone else signed up with your address after you, " +
-		"sign up again: only the newest link, with the password given last, works."}
+// linkBody is the body of the API of a mailed link: its token and a
+// password (the sign-up's, or a new one).
+type linkBody struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
 
-// redeemVerify marks an address verified with the token mailed to it and
-// the password of the sign-up that token belongs to, sent from the client
-// network network. A sign-up with the address of an unverified account
-// replaces that account (createAccount), so the link alone must not
-// verify: whoever opens the newest link would verify the address with the
-// password of whoever signed up last. With the password, a link verifies
-// only the sign-up of the person who chose that password.
-//
-// The attempt is charged to the network's token counter first (as every
-// mailed link is, see redeemToken); then the token is looked up without
-// using it, and the password checked against the account's hash in a
-// hashing slot (errHashBusy, and the charge taken back, when none is
-// free). An unknown, used or expired token is boardsql.ErrNotFound and a
-// wrong password errVerifyPassword: both stay counted, and the token stays
-// unused. When both are right the token is used and the address marked
-// verified in one transaction, provided the password did not change
-// meanwhile.
-func (s *Server) redeemVerify(ctx context.Context, network, token, password string) error {
-	charge := tokenCharge(network)
-	if err := s.charge(ctx, stepToken, charge); err != nil {
-		return err
-	}
-	u, err := s.cfg.Store.EmailTokenUser(ctx, auth.Digest(token), boardsql.PurposeVerify, s.now())
-	if errors.Is(err, boardsql.ErrNotFound) {
-		s.counted(stepToken, "wrong")
-		return err
-	}
-	if err != nil {
-		s.refund(ctx, charge)
-		return err
-	}
-	release, free := s.hashSlot()
-	if !free {
-		s.refund(ctx, charge)
-		s.counted(stepToken, "busy")
-		return errHashBusy
-	}
-	ok, _, verr := auth.Verify(u.PasswordHash, password, auth.DefaultParams)
-	release()
-	if verr != nil {
-		s.cfg.Log.Error("unreadable password hash", "user", u.ID, "error", verr)
-	}
-	if !ok || verr != nil {
-		s.counted(stepToken, "wrong")
-		return errVerifyPassword
-	}
-	err = s.useToken(ctx, token, boardsql.PurposeVerify, "account.verify_email",
-		func(ctx context.Context, tx *boardsql.Tx, id int64, now time.Time) error {
-			if id != u.ID {
-				return errVerifyPassword // cannot happen: a token names one account
-			}
-			if err := s.cfg.Store.MarkEmailVerifiedWithHash(ctx, tx, id, u.PasswordHash, now); errors.Is(err, boardsql.ErrConflict) {
-				return errVerifyPassword // signed up again, or reset, meanwhile
-			} else if err != nil {
-				return err
-			}
-			return nil
-		})
-	switch {
-	case errors.Is(err, boardsql.ErrNotFound) || err == errVerifyPassword:
-		s.counted(stepToken, "wrong")
-		return err
-	case err == nil:
-		s.counted(stepToken, "right")
-	}
-	s.refund(ctx, charge)
-	return err
+// decodeLinkBody reads a linkBody; on failure it has already answered 400
+// with what to fix.
+func decodeLinkBody(w http.ResponseWriter, r *http.Request) (linkBody, bool) {
+	var in linkBody
+	return in, decodeJSON(w, r, &in, "token and password")
 }
 
 // redeem answers the outcome of redeeming a token sent by e-mail: an
 // unknown, used or expired token gets a 400 that says how to get a new one;
 // a throttled attempt 429 with when to try again.
 func (s *Server) redeem(w http.ResponseWriter, r *http.Request, err error, renew, done string) {
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.answer(w)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		answerRefusal(w, se, "")
 	case errors.Is(err, boardsql.ErrNotFound):
 		problem(w, http.StatusBadRequest, "Link not valid", "token: this link is unknown, used or expired; "+renew)
 	case err != nil:
@@ -323,55 +166,6 @@ func (s *Server) redeem(w http.ResponseWriter, r *http.Request, err error, renew
 	default:
 		writeJSON(w, map[string]string{"status": done})
 	}
-}
-
-// redeemToken consumes a token sent by e-mail and applies its effect in one
-// transaction with the audit entry. An unknown, used or expired token is
-// boardsql.ErrNotFound. Each attempt is first charged to the client network's
-// counter (tokenThrottle), which may refuse it (a *signInError) before
-// anything is checked; a wrong token stays counted, a right one is taken
-// back. prepare, when not nil, runs once the attempt is admitted, before
-// the transaction (hashing a new password); when it fails nothing was
-// checked and the charge is taken back too.
-func (s *Server) redeemToken(ctx context.Context, network, token, purpose, action string, prepare func() error,
-	apply func(ctx context.Context, tx *boardsql.Tx, userID int64, now time.Time) error) error {
-	charge := tokenCharge(network)
-	if err := s.charge(ctx, stepToken, charge); err != nil {
-		return err
-	}
-	if prepare != nil {
-		if err := prepare(); err != nil {
-			s.refund(ctx, charge)
-			return err
-		}
-	}
-	err := s.useToken(ctx, token, purpose, action, apply)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		s.counted(stepToken, "wrong")
-		return err
-	}
-	if err == nil {
-		s.counted(stepToken, "right")
-	}
-	s.refund(ctx, charge)
-	return err
-}
-
-// useToken is redeemToken's transaction.
-func (s *Server) useToken(ctx context.Context, token, purpose, action string,
-	apply func(ctx context.Context, tx *boardsql.Tx, userID int64, now time.Time) error) error {
-	now := s.now()
-	return s.inTx(ctx, func(tx *boardsql.Tx) error {
-		id, err := tx.UseEmailToken(ctx, auth.Digest(token), purpose, now)
-		if err != nil {
-			return err
-		}
-		if err := apply(ctx, tx, id, now); err != nil {
-			return err
-		}
-		_, err = tx.AppendAudit(ctx, userEntry(now, id, action))
-		return err
-	})
 }
 
 // userEntry is an audit entry for something users do to their own account.
@@ -389,79 +183,25 @@ func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in, "email") {
 		return
 	}
-	if err := s.sendResetLink(r.Context(), in.Email); err != nil {
+	if err := s.accounts.RequestReset(r.Context(), in.Email); err != nil {
 		s.internal(w, err)
 		return
 	}
 	writeJSONStatus(w, http.StatusAccepted, map[string]string{"status": "if the address has an account, a reset link is on its way"})
 }
 
-// sendResetLink queues a password-reset link for the account of an
-// address, if there is one and the address's mail quota allows; an unknown
-// address or a spent quota is not an error, so callers answer the same
-// whatever happened.
-func (s *Server) sendResetLink(ctx context.Context, email string) error {
-	now := s.now()
-	u, err := s.cfg.Store.UserByEmail(ctx, email)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	token, digest, err := auth.NewToken()
-	if err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if ok, err := s.takeMailQuota(ctx, tx, u.Email, "password reset", now); err != nil || !ok {
-			return err
-		}
-		if err := s.cfg.Store.CreateEmailToken(ctx, tx, digest, u.ID, boardsql.PurposeReset, now.Add(ResetLinkTTL)); err != nil {
-			return err
-		}
-		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Reset your certboard password",
-			Body: fmt.Sprintf("To choose a new password, open this link within %d minutes:\n\n%s\n\nIf you did not ask for this, ignore this message; your password is unchanged.\n",
-				int(ResetLinkTTL.Minutes()), s.link("/password-reset/confirm", token))})
-		return err
-	})
-}
-
 // confirmReset sets a new password with a reset token and ends every session.
 func (s *Server) confirmReset(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Token    string `json:"token"`
-		Password string `json:"password"`
-	}
-	if !decodeJSON(w, r, &in, "token and password") {
+	in, ok := decodeLinkBody(w, r)
+	if !ok {
 		return
 	}
 	if p := passwordProblem(in.Password, ""); p != nil {
 		problem(w, http.StatusBadRequest, "Invalid request", p.String())
 		return
 	}
-	s.redeem(w, r, s.redeemReset(r.Context(), limitKey(r), in.Token, in.Password), "ask for a new one",
+	s.redeem(w, r, s.accounts.ResetPassword(r.Context(), limitKey(r), in.Token, in.Password), "ask for a new one",
 		"password changed; every session was ended, sign in again")
-}
-
-// redeemReset sets a new (already checked) password with a reset token,
-// sent from the client network network; every session of the account ends
-// and every failure counter of the account is cleared (its owner proved
-// who they are). The hash is made in a hashing slot: when none is free the
-// answer is errHashBusy and the token is left unused.
-func (s *Server) redeemReset(ctx context.Context, network, token, password string) error {
-	var hash string
-	return s.redeemToken(ctx, network, token, boardsql.PurposeReset, "account.reset_password",
-		func() (err error) {
-			hash, err = s.hashPassword(password)
-			return err
-		},
-		func(ctx context.Context, tx *boardsql.Tx, id int64, _ time.Time) error {
-			if err := s.cfg.Store.SetPassword(ctx, tx, id, hash); err != nil {
-				return err
-			}
-			return s.cfg.Store.ClearAccountThrottles(ctx, tx, id)
-		})
 }
 
 // jobAccountSweep deletes, once a day, the sign-ups never verified within
@@ -471,22 +211,11 @@ const jobAccountSweep = "accounts.sweep"
 // accountSweep is the daily account sweep, in the job's transaction: each
 // deleted account is audited.
 func (s *Server) accountSweep(ctx context.Context, tx *boardsql.Tx, now time.Time) (string, error) {
-	ids, err := tx.DeleteUnverifiedUsers(ctx, now.Add(-UnverifiedAccountTTL))
-	if err != nil {
+	did, err := s.accounts.Sweep(ctx, boardsql.ForAuth{Store: s.cfg.Store}.Tx(tx), lifecycleActor, now)
+	switch {
+	case err != nil:
 		return "", err
-	}
-	for _, id := range ids {
-		who := fmt.Sprintf("user/%d", id)
-		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: lifecycleActor, Action: "account.expire_unverified", Subject: who,
-			Before: "unverified", After: fmt.Sprintf("deleted: not verified within %d days of signing up", int(UnverifiedAccountTTL.Hours()/24))}); err != nil {
-			return "", err
-		}
-	}
-	swept, err := s.cfg.Store.SweepMailQuota(ctx, tx, now.Add(-MailQuotaWindow))
-	if err != nil {
-		return "", err
-	}
-	if len(ids) == 0 && swept == 0 {
+	case !did:
 		return boardsql.JobSkipped, nil
 	}
 	return boardsql.JobDone, nil

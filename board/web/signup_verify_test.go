@@ -160,18 +160,18 @@ func TestVerifyWrongPasswordThrottled(t *testing.T) {
 		t.Fatalf("sign-up: %d", rec.Code)
 	}
 	_, token := mailTo(t, s, "ana@example.org")
-	for i := range tokenThrottle.Free {
+	for i := range auth.TokenThrottle.Free {
 		if res := verifyJSON(t, h, attackerAddr, token, fmt.Sprintf("guess number %d here", i)); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("wrong password %d: %d", i, res.StatusCode)
 		}
 	}
-	if got := checks(t, s, stepToken, "wrong"); got != tokenThrottle.Free {
-		t.Fatalf("%d wrong attempts counted, want %d", got, tokenThrottle.Free)
+	if got := checks(t, s, auth.StepToken, "wrong"); got != auth.TokenThrottle.Free {
+		t.Fatalf("%d wrong attempts counted, want %d", got, auth.TokenThrottle.Free)
 	}
 	fillHashSlots(t, s)
 	rec := from(t, h, attackerAddr, "POST", "/verify", url.Values{"token": {token}, "password": {ownerPassword}}, "")
 	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "Too many links") {
-		t.Fatalf("the right password after %d wrong ones: %d %s", tokenThrottle.Free, rec.Code, rec.Body)
+		t.Fatalf("the right password after %d wrong ones: %d %s", auth.TokenThrottle.Free, rec.Code, rec.Body)
 	}
 	// A wrong token from there is paused too: one counter for both.
 	if res := verifyJSON(t, h, attackerAddr, "not-a-token", ownerPassword); res.StatusCode != http.StatusTooManyRequests {
@@ -181,7 +181,7 @@ func TestVerifyWrongPasswordThrottled(t *testing.T) {
 	if !tokenLive(t, s, token) {
 		t.Fatal("the token was used")
 	}
-	advance(s, tokenThrottle.Max)
+	advance(s, auth.TokenThrottle.Max)
 	if res := verifyJSON(t, h, attackerAddr, token, ownerPassword); res.StatusCode != http.StatusOK {
 		t.Fatalf("after the wait: %d", res.StatusCode)
 	}
@@ -197,7 +197,7 @@ func TestVerifyBusyHashing(t *testing.T) {
 	}
 	_, token := mailTo(t, s, "ana@example.org")
 	fillHashSlots(t, s)
-	for range 2 * tokenThrottle.Free {
+	for range 2 * auth.TokenThrottle.Free {
 		if rec := from(t, h, ownerAddr, "POST", "/api/v1/accounts/verify", nil, `{"token": "`+token+`", "password": "`+ownerPassword+`"}`); rec.Code != http.StatusTooManyRequests ||
 			rec.Header().Get("Retry-After") != "2" {
 			t.Fatalf("slots full: %d %s", rec.Code, rec.Body)
@@ -237,13 +237,13 @@ func TestSignInUnverifiedAnswersLikeWrongPassword(t *testing.T) {
 	}
 	// Counted the same: the right password of the unverified address is
 	// paused after as many attempts as a wrong one.
-	for range passwordThrottle.Free - 2 {
+	for range auth.PasswordThrottle.Free - 2 {
 		signIn(t, h, attackerAddr, "new@example.org", ownerPassword)
 		signIn(t, h, attackerAddr, "jordan@example.org", ownerPassword)
 	}
 	for _, email := range []string{"new@example.org", "jordan@example.org"} {
 		if rec := signIn(t, h, attackerAddr, email, ownerPassword); rec.Code != http.StatusTooManyRequests {
-			t.Fatalf("%s after %d attempts: %d", email, passwordThrottle.Free, rec.Code)
+			t.Fatalf("%s after %d attempts: %d", email, auth.PasswordThrottle.Free, rec.Code)
 		}
 	}
 }

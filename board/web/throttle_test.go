@@ -200,16 +200,16 @@ func TestParallelWrongPasswordsAreCounted(t *testing.T) {
 				codes[rec.Code]++
 				mu.Unlock()
 			})
-			if got := checks(t, s, stepPassword, "wrong"); got != passwordThrottle.Free {
-				t.Fatalf("%d passwords checked, want %d (answers %v)", got, passwordThrottle.Free, codes)
+			if got := checks(t, s, auth.StepPassword, "wrong"); got != auth.PasswordThrottle.Free {
+				t.Fatalf("%d passwords checked, want %d (answers %v)", got, auth.PasswordThrottle.Free, codes)
 			}
-			if codes[http.StatusUnauthorized] != passwordThrottle.Free || codes[http.StatusTooManyRequests] != 200-passwordThrottle.Free {
+			if codes[http.StatusUnauthorized] != auth.PasswordThrottle.Free || codes[http.StatusTooManyRequests] != 200-auth.PasswordThrottle.Free {
 				t.Fatalf("answers %v", codes)
 			}
 			// The same for addresses that have no account, counted alike.
 			parallel(200, func() { signIn(t, h, attackerAddr, "nobody@example.org", "not the right password") })
-			if got := checks(t, s, stepPassword, "wrong"); got != 2*passwordThrottle.Free {
-				t.Fatalf("%d passwords checked after the unknown address, want %d", got, 2*passwordThrottle.Free)
+			if got := checks(t, s, auth.StepPassword, "wrong"); got != 2*auth.PasswordThrottle.Free {
+				t.Fatalf("%d passwords checked after the unknown address, want %d", got, 2*auth.PasswordThrottle.Free)
 			}
 		})
 	}
@@ -267,10 +267,10 @@ func TestParallelWrongCodesAreCounted(t *testing.T) {
 				codes[rec.Code]++
 				mu.Unlock()
 			})
-			if got := checks(t, s, stepCode, "wrong"); got != codeThrottle.Free {
-				t.Fatalf("%d codes checked, want %d (answers %v)", got, codeThrottle.Free, codes)
+			if got := checks(t, s, auth.StepCode, "wrong"); got != auth.CodeThrottle.Free {
+				t.Fatalf("%d codes checked, want %d (answers %v)", got, auth.CodeThrottle.Free, codes)
 			}
-			if codes[http.StatusTooManyRequests] != 200-codeThrottle.Free {
+			if codes[http.StatusTooManyRequests] != 200-auth.CodeThrottle.Free {
 				t.Fatalf("answers %v", codes)
 			}
 		})
@@ -292,8 +292,8 @@ func TestParallelWrongTokensAreCounted(t *testing.T) {
 				codes[rec.Code]++
 				mu.Unlock()
 			})
-			if got := checks(t, s, stepToken, "wrong"); got != tokenThrottle.Free || codes[http.StatusTooManyRequests] != 200-tokenThrottle.Free {
-				t.Fatalf("%d tokens checked, want %d (answers %v)", got, tokenThrottle.Free, codes)
+			if got := checks(t, s, auth.StepToken, "wrong"); got != auth.TokenThrottle.Free || codes[http.StatusTooManyRequests] != 200-auth.TokenThrottle.Free {
+				t.Fatalf("%d tokens checked, want %d (answers %v)", got, auth.TokenThrottle.Free, codes)
 			}
 			// Reset links share the counter, and the /64: another address of
 			// it is paused too.
@@ -301,8 +301,8 @@ func TestParallelWrongTokensAreCounted(t *testing.T) {
 				token, _, _ := auth.NewToken()
 				from(t, h, v6b, "POST", "/api/v1/password-reset/confirm", nil, `{"token": "`+token+`", "password": "a brand new passphrase"}`)
 			})
-			if got := checks(t, s, stepToken, "wrong"); got != tokenThrottle.Free {
-				t.Fatalf("%d tokens checked after the resets, want %d", got, tokenThrottle.Free)
+			if got := checks(t, s, auth.StepToken, "wrong"); got != auth.TokenThrottle.Free {
+				t.Fatalf("%d tokens checked after the resets, want %d", got, auth.TokenThrottle.Free)
 			}
 			rec := from(t, h, v6b, "POST", "/password-reset/confirm", url.Values{"token": {"x"}, "password": {"a brand new passphrase"}}, "")
 			if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "a password reset always works") {
@@ -333,7 +333,7 @@ func TestAttackerCannotLockOutOwner(t *testing.T) {
 	}
 	// An IPv6 client is one /64: changing the address within it does not
 	// help, another /64 is another network.
-	for range passwordThrottle.Free {
+	for range auth.PasswordThrottle.Free {
 		signIn(t, h, v6a, "jordan@example.org", "wrong guess")
 	}
 	if rec := signIn(t, h, v6b, "jordan@example.org", "wrong guess"); rec.Code != http.StatusTooManyRequests {
@@ -345,12 +345,12 @@ func TestAttackerCannotLockOutOwner(t *testing.T) {
 }
 
 // TestNetworkCapAcrossAccounts: one network guessing many accounts is
-// slowed down once it has failed networkThrottle.Free times, whatever the
+// slowed down once it has failed auth.NetworkThrottle.Free times, whatever the
 // accounts; other networks are not.
 func TestNetworkCapAcrossAccounts(t *testing.T) {
 	s := throttleServer(t)
 	h := s.Handler()
-	for i := range networkThrottle.Free {
+	for i := range auth.NetworkThrottle.Free {
 		if rec := signIn(t, h, attackerAddr, fmt.Sprintf("user%d@example.org", i), "some guess here"); rec.Code != http.StatusUnauthorized {
 			t.Fatalf("guess %d: %d", i+1, rec.Code)
 		}
@@ -365,7 +365,7 @@ func TestNetworkCapAcrossAccounts(t *testing.T) {
 	// allowance (an office behind one address signs in all day).
 	s2 := throttleServer(t)
 	h2 := s2.Handler()
-	for range networkThrottle.Free + 2 {
+	for range auth.NetworkThrottle.Free + 2 {
 		if rec := signIn(t, h2, ownerAddr, "jordan@example.org", testPassword); rec.Code != http.StatusOK {
 			t.Fatalf("right passwords from one network: %d", rec.Code)
 		}
@@ -377,7 +377,7 @@ func TestNetworkCapAcrossAccounts(t *testing.T) {
 func TestBackoffGrows(t *testing.T) {
 	s := throttleServer(t)
 	h := s.Handler()
-	for range passwordThrottle.Free {
+	for range auth.PasswordThrottle.Free {
 		signIn(t, h, ownerAddr, "jordan@example.org", "wrong guess")
 	}
 	var waits []string
@@ -402,7 +402,7 @@ func TestBackoffGrows(t *testing.T) {
 	if rec := signIn(t, h, ownerAddr, "jordan@example.org", testPassword); rec.Code != http.StatusOK {
 		t.Fatalf("the right password after the wait: %d", rec.Code)
 	}
-	for range passwordThrottle.Free {
+	for range auth.PasswordThrottle.Free {
 		if rec := signIn(t, h, ownerAddr, "jordan@example.org", "wrong guess"); rec.Code != http.StatusUnauthorized {
 			t.Fatalf("a right password did not clear the count: %d", rec.Code)
 		}
@@ -419,10 +419,10 @@ func TestPasswordResetClearsThrottle(t *testing.T) {
 			// Someone with the password guessed codes; the owner forgot
 			// the password and kept trying.
 			pending := passwordStep(t, h, attackerAddr)
-			for range codeThrottle.Free + 3 {
+			for range auth.CodeThrottle.Free + 3 {
 				from(t, h, attackerAddr, "POST", "/login/two-factor", url.Values{"code": {"999999"}}, "", pending)
 			}
-			for range passwordThrottle.Free + 3 {
+			for range auth.PasswordThrottle.Free + 3 {
 				signIn(t, h, ownerAddr, "jordan@example.org", "what was it again")
 			}
 			if rec := signIn(t, h, ownerAddr, "jordan@example.org", "what was it again"); rec.Code != http.StatusTooManyRequests {
@@ -435,8 +435,8 @@ func TestPasswordResetClearsThrottle(t *testing.T) {
 			if rec := from(t, h, ownerAddr, "POST", "/password-reset/confirm", url.Values{"token": {token}, "password": {"a brand new passphrase"}}, ""); rec.Code != http.StatusSeeOther {
 				t.Fatalf("reset: %d %s", rec.Code, rec.Body)
 			}
-			for _, k := range append(passwordCharges("jordan@example.org", signInClient{Network: "192.0.2.7"})[:1], codeCharge(u, signInClient{})) {
-				if a, err := s.cfg.Store.Throttle(context.Background(), k.ThrottleKey); err != nil || a.Failures != 0 {
+			for _, k := range []boardsql.ThrottleKey{auth.PasswordKey("jordan@example.org", "192.0.2.7"), auth.CodeKey(u)} {
+				if a, err := s.cfg.Store.Throttle(context.Background(), k); err != nil || a.Failures != 0 {
 					t.Fatalf("%s survived the reset: %+v %v", k.Scope, a, err)
 				}
 			}
@@ -472,7 +472,7 @@ func TestKnownDeviceSignIn(t *testing.T) {
 			if rec.Code != http.StatusSeeOther || device == nil {
 				t.Fatalf("full sign-in: %d, device cookie %v", rec.Code, device)
 			}
-			if !device.Secure || !device.HttpOnly || device.Path != "/" || device.Domain != "" || device.MaxAge < 30*24*3600 || !validDeviceToken(device.Value) {
+			if !device.Secure || !device.HttpOnly || device.Path != "/" || device.Domain != "" || device.MaxAge < 30*24*3600 || !auth.ValidDeviceToken(device.Value) {
 				t.Fatalf("device cookie attributes: %+v", device)
 			}
 			ok, err := s.cfg.Store.KnownDevice(context.Background(), u.ID, auth.Digest(device.Value), s.now())
@@ -483,11 +483,11 @@ func TestKnownDeviceSignIn(t *testing.T) {
 
 			// Someone on the owner's network (one address behind a NAT)
 			// guesses passwords, and someone with the password guesses codes.
-			for range passwordThrottle.Free + 2 {
+			for range auth.PasswordThrottle.Free + 2 {
 				signIn(t, h, ownerAddr, "jordan@example.org", "a wrong guess")
 			}
 			attacker := passwordStep(t, h, attackerAddr)
-			for range codeThrottle.Free + 2 {
+			for range auth.CodeThrottle.Free + 2 {
 				from(t, h, attackerAddr, "POST", "/login/two-factor", url.Values{"code": {"999999"}}, "", attacker)
 			}
 			// Without the device cookie the owner waits too...
@@ -505,7 +505,7 @@ func TestKnownDeviceSignIn(t *testing.T) {
 			}
 			// The account's counters are cleared, everywhere (still within
 			// the waits the failures asked for).
-			for _, k := range []boardsql.ThrottleKey{passwordCharges("jordan@example.org", signInClient{Network: "192.0.2.7"})[0].ThrottleKey, codeCharge(u, signInClient{}).ThrottleKey} {
+			for _, k := range []boardsql.ThrottleKey{auth.PasswordKey("jordan@example.org", "192.0.2.7"), auth.CodeKey(u)} {
 				if a, err := s.cfg.Store.Throttle(context.Background(), k); err != nil || a.Failures != 0 {
 					t.Fatalf("%s survived the sign-in from a known device: %+v %v", k.Scope, a, err)
 				}
@@ -520,7 +520,7 @@ func TestKnownDeviceSignIn(t *testing.T) {
 			// A device cookie of another account, or a made-up one, is no
 			// known device.
 			fake := &http.Cookie{Name: DeviceCookie, Value: strings.Repeat("A", 43)}
-			for range passwordThrottle.Free + 2 {
+			for range auth.PasswordThrottle.Free + 2 {
 				signIn(t, h, ownerAddr, "jordan@example.org", "a wrong guess")
 			}
 			if rec := from(t, h, ownerAddr, "POST", "/login", url.Values{"email": {"jordan@example.org"}, "password": {testPassword}}, "", fake); rec.Code != http.StatusTooManyRequests {
@@ -536,7 +536,7 @@ func TestOwnerToldOfFailures(t *testing.T) {
 	s := throttleServer(t)
 	h := s.Handler()
 	addrs := []string{attackerAddr, v6a, ownerAddr, "203.0.113.5:1"}
-	for i := range failureNotice.After - 1 {
+	for i := range auth.FailureNotice.After - 1 {
 		signIn(t, h, addrs[i%len(addrs)], "jordan@example.org", "guess "+fmt.Sprint(i))
 	}
 	if got := tfMails(t, s, "jordan@example.org"); len(got) != 0 {
@@ -549,7 +549,7 @@ func TestOwnerToldOfFailures(t *testing.T) {
 		!strings.Contains(got[0].Body, "203.0.113.77") {
 		t.Fatalf("mails %+v", got)
 	}
-	for i := range failureNotice.After + 5 {
+	for i := range auth.FailureNotice.After + 5 {
 		advance(s, time.Hour/10)
 		signIn(t, h, fmt.Sprintf("203.0.113.%d:1", 100+i), "jordan@example.org", "more guesses")
 	}
@@ -557,7 +557,7 @@ func TestOwnerToldOfFailures(t *testing.T) {
 		t.Fatalf("told %d times in one day", len(got))
 	}
 	// Addresses without an account are counted alike, and tell no one.
-	for i := range failureNotice.After + 2 {
+	for i := range auth.FailureNotice.After + 2 {
 		signIn(t, h, fmt.Sprintf("203.0.113.%d:1", i), "nobody@example.org", "some guess")
 	}
 	if got := tfMails(t, s, "nobody@example.org"); len(got) != 0 {
@@ -595,7 +595,7 @@ func TestHashCapAnswers429(t *testing.T) {
 	}
 	_, token := mailTo(t, s, "jordan@example.org")
 	fillHashSlots(t, s)
-	for range 2 * passwordThrottle.Free {
+	for range 2 * auth.PasswordThrottle.Free {
 		rec := signIn(t, h, ownerAddr, "jordan@example.org", "a wrong guess")
 		if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "2" || !strings.Contains(rec.Body.String(), "checking many passwords") {
 			t.Fatalf("sign-in with the slots full: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
@@ -609,16 +609,16 @@ func TestHashCapAnswers429(t *testing.T) {
 	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "2" {
 		t.Fatalf("reset with the slots full: %d %s", rec.Code, rec.Body)
 	}
-	if n := checks(t, s, stepPassword, "wrong") + checks(t, s, stepPassword, "right"); n != 0 {
+	if n := checks(t, s, auth.StepPassword, "wrong") + checks(t, s, auth.StepPassword, "right"); n != 0 {
 		t.Fatalf("%d passwords checked with the slots full", n)
 	}
-	if n := checks(t, s, stepPassword, "busy"); n != 2*passwordThrottle.Free+1 {
+	if n := checks(t, s, auth.StepPassword, "busy"); n != 2*auth.PasswordThrottle.Free+1 {
 		t.Fatalf("%d busy answers counted", n)
 	}
 
 	drainHashSlots(s)
 	// Nothing was counted against the owner, and the token still works.
-	for range passwordThrottle.Free {
+	for range auth.PasswordThrottle.Free {
 		if rec := signIn(t, h, ownerAddr, "jordan@example.org", "a wrong guess"); rec.Code != http.StatusUnauthorized {
 			t.Fatalf("busy answers were counted as failures: %d", rec.Code)
 		}

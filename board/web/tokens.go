@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,21 +10,20 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 )
 
 // APITokenPrefix starts every API token, so that a leaked one is easy to
 // recognise (and to search for in code and logs).
-const APITokenPrefix = "cbt_"
+const APITokenPrefix = auth.APITokenPrefix
 
 // API token lifetimes, in days: every token expires, after
 // DefaultTokenDays unless its creator chose another lifetime of at most
 // MaxTokenDays.
 const (
-	DefaultTokenDays = 90
-	MaxTokenDays     = 365
+	DefaultTokenDays = auth.DefaultTokenDays
+	MaxTokenDays     = auth.MaxTokenDays
 )
 
 // tokenRoutes registers API token management.
@@ -36,26 +33,6 @@ func (s *Server) tokenRoutes() {
 	s.route("DELETE /api/v1/tokens/{id}", Authenticated, http.HandlerFunc(s.revokeTokenJSON))
 	s.route("POST /account/tokens", Authenticated, http.HandlerFunc(s.createTokenForm))
 	s.route("POST /account/tokens/{id}/revoke", Authenticated, http.HandlerFunc(s.revokeTokenForm))
-}
-
-// tokenUser returns the user of an API token; an unknown or revoked
-// token, or one without the prefix, is boardsql.ErrNotFound, and an expired
-// one a *boardsql.TokenExpiredError.
-func (s *Server) tokenUser(ctx context.Context, token string) (*boardsql.User, error) {
-	if !strings.HasPrefix(token, APITokenPrefix) {
-		return nil, boardsql.ErrNotFound
-	}
-	return s.cfg.Store.APITokenUser(ctx, auth.Digest(token), s.now())
-}
-
-// newAPIToken returns a random API token and its digest.
-func newAPIToken() (token, digest string, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", fmt.Errorf("reading a random token: %w", err)
-	}
-	token = APITokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	return token, auth.Digest(token), nil
 }
 
 // tokenRequest is a request for a new API token, from the API or a form.
@@ -85,48 +62,15 @@ func tokenRefusal(r *http.Request, u *boardsql.User) string {
 		return "API tokens cannot create API tokens; create one from a signed-in session."
 	}
 	if needsTwoFactor(u) && !u.TwoFactor() {
-		return "Staff, admins and regulators must turn on two-factor sign-in before creating API tokens."
+		return auth.ErrTokenNeedsTwoFactor.Message
 	}
 	return ""
 }
 
-// createToken stores a new token for u, with its audit entry, and returns
-// the token, which is shown this once.
+// createToken stores a new token for u (auth.Accounts.CreateToken) and
+// returns the token, which is shown this once.
 func (s *Server) createToken(ctx context.Context, u *boardsql.User, in tokenRequest) (string, boardsql.APIToken, error) {
-	token, digest, err := newAPIToken()
-	if err != nil {
-		return "", boardsql.APIToken{}, err
-	}
-	now, days := s.now(), in.Days
-	if days <= 0 {
-		days = DefaultTokenDays
-	}
-	t := boardsql.APIToken{Digest: digest, UserID: u.ID, Name: in.Name, CreatedAt: now, ExpiresAt: now.AddDate(0, 0, days)}
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if err := s.cfg.Store.CreateAPIToken(ctx, tx, t); err != nil {
-			return err
-		}
-		_, err := tx.AppendAudit(ctx, tokenEntry(now, u.ID, "token.create", t.ID()))
-		return err
-	})
-	return token, t, err
-}
-
-// revokeToken deletes one of u's tokens with its audit entry; a token that
-// is not theirs is boardsql.ErrNotFound.
-func (s *Server) revokeToken(ctx context.Context, u *boardsql.User, id string) error {
-	return s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if _, err := s.cfg.Store.DeleteAPIToken(ctx, tx, u.ID, id); err != nil {
-			return err
-		}
-		_, err := tx.AppendAudit(ctx, tokenEntry(s.now(), u.ID, "token.revoke", id))
-		return err
-	})
-}
-
-// tokenEntry is the audit entry of a change to an API token.
-func tokenEntry(at time.Time, userID int64, action, id string) audit.Entry {
-	return audit.Entry{At: at, Actor: fmt.Sprintf("user/%d", userID), Action: action, Subject: "token/" + id}
+	return s.accounts.CreateToken(ctx, u, in.Name, in.Days)
 }
 
 // tokenJSON is an API token as the API lists it: never the token itself.
@@ -156,7 +100,7 @@ func (s *Server) showToken(t boardsql.APIToken) tokenJSON {
 
 // listTokensJSON lists the caller's API tokens.
 func (s *Server) listTokensJSON(w http.ResponseWriter, r *http.Request) {
-	list, err := s.cfg.Store.APITokens(r.Context(), userFrom(r).ID)
+	list, err := s.accounts.Tokens(r.Context(), userFrom(r))
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -220,7 +164,7 @@ func (s *Server) createTokenJSON(w http.ResponseWriter, r *http.Request) {
 
 // revokeTokenJSON revokes one of the caller's tokens.
 func (s *Server) revokeTokenJSON(w http.ResponseWriter, r *http.Request) {
-	err := s.revokeToken(r.Context(), userFrom(r), r.PathValue("id"))
+	err := s.accounts.RevokeToken(r.Context(), userFrom(r), r.PathValue("id"))
 	switch {
 	case errors.Is(err, boardsql.ErrNotFound):
 		problem(w, http.StatusNotFound, "Token not found", "You have no API token with id "+strconv.Quote(r.PathValue("id"))+".")
@@ -273,7 +217,7 @@ func (s *Server) createTokenForm(w http.ResponseWriter, r *http.Request) {
 
 // revokeTokenForm revokes one of the caller's tokens from the account page.
 func (s *Server) revokeTokenForm(w http.ResponseWriter, r *http.Request) {
-	err := s.revokeToken(r.Context(), userFrom(r), r.PathValue("id"))
+	err := s.accounts.RevokeToken(r.Context(), userFrom(r), r.PathValue("id"))
 	switch {
 	case errors.Is(err, boardsql.ErrNotFound):
 		s.fail(w, r, http.StatusNotFound, "Token not found", "You have no API token with this id; it may have been revoked already.")

@@ -1,12 +1,9 @@
 package web
 
 import (
-	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"html/template"
-	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,111 +29,9 @@ func (s *Server) twoFactorRoutes() {
 	s.route("POST /account/two-factor/recovery-codes", Authenticated, http.HandlerFunc(s.twoFactorRenewCodes))
 }
 
-// Refusals of a second-factor code.
-var (
-	errWrongCode = &signInError{Status: http.StatusUnauthorized, Title: "Code not right", Field: "code",
-		Detail: "This code is not right: type the 6-digit code your authenticator app shows now, or one of your unused recovery codes."}
-	errReusedCode = &signInError{Status: http.StatusUnauthorized, Title: "Code already used", Field: "code",
-		Detail: "This code was already used; wait until your app shows the next one (at most 30 seconds) and type that."}
-	errAppCodeOnly = &signInError{Status: http.StatusUnauthorized, Title: "Code from your app needed", Field: "code",
-		Detail: "Type the 6-digit code your authenticator app shows now; a recovery code cannot be used to make new recovery codes."}
-)
-
 // RecoveryCodesLow is how few unused recovery codes make the two-factor
 // page warn that it is time to make new ones.
 const RecoveryCodesLow = 3
-
-// secondFactor checks a code of u: a TOTP code from the authenticator app,
-// refused when its time step (or a later one) was already used, or an
-// unused recovery code. When it is right it is spent, and then(tx, how)
-// runs in the same transaction, how being "totp" or "recovery code"; a
-// recovery code's use is audited. Every code is first charged to the
-// account's counter of codes (codeThrottle; a known device has its own),
-// which may refuse it with a wait before it is checked; a right code
-// clears that counter, a wrong one stays counted and counts toward telling
-// the owner. A refusal is a *signInError.
-func (s *Server) secondFactor(ctx context.Context, u *boardsql.User, code string, cl signInClient, then func(tx *boardsql.Tx, how string) error) error {
-	return s.checkSecondFactor(ctx, u, code, cl, true, then)
-}
-
-// appCode is secondFactor for a TOTP code from the app only: a recovery
-// code is refused (and counts as a wrong code). It guards what a stolen
-// recovery code must not do, such as making new recovery codes.
-func (s *Server) appCode(ctx context.Context, u *boardsql.User, code string, cl signInClient, then func(tx *boardsql.Tx) error) error {
-	return s.checkSecondFactor(ctx, u, code, cl, false, func(tx *boardsql.Tx, _ string) error { return then(tx) })
-}
-
-// checkSecondFactor is secondFactor, taking recovery codes only when
-// recovery is true.
-func (s *Server) checkSecondFactor(ctx context.Context, u *boardsql.User, code string, cl signInClient, recovery bool, then func(tx *boardsql.Tx, how string) error) error {
-	charge := codeCharge(u, cl)
-	if err := s.charge(ctx, stepCode, charge); err != nil {
-		return err
-	}
-	now := s.now()
-	st, err := s.cfg.Store.TOTP(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	var refusal *signInError
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		how := "totp"
-		if auth.LooksLikeTOTP(code) {
-			if st.EnabledAt.IsZero() || st.Secret == "" {
-				refusal = errWrongCode
-				return refusal
-			}
-			step, ok := auth.CheckTOTP(st.Secret, code, now, st.LastStep)
-			if !ok {
-				refusal = errWrongCode
-				if _, old := auth.CheckTOTP(st.Secret, code, now, math.MinInt64); old {
-					refusal = errReusedCode
-				}
-				return refusal
-			}
-			if err := s.cfg.Store.UseTOTPStep(ctx, tx, u.ID, step); errors.Is(err, boardsql.ErrConflict) {
-				refusal = errReusedCode
-				return refusal
-			} else if err != nil {
-				return err
-			}
-		} else if !recovery {
-			refusal = errAppCodeOnly
-			return refusal
-		} else {
-			how = "recovery code"
-			err := s.cfg.Store.UseRecoveryCode(ctx, tx, u.ID, auth.Digest(auth.NormalizeRecoveryCode(code)), now)
-			if errors.Is(err, boardsql.ErrNotFound) {
-				refusal = errWrongCode
-				return refusal
-			}
-			if err != nil {
-				return err
-			}
-			if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.recovery_code_used")); err != nil {
-				return err
-			}
-		}
-		if err := s.cfg.Store.ClearThrottle(ctx, tx, charge.ThrottleKey); err != nil {
-			return err
-		}
-		return then(tx, how)
-	})
-	switch {
-	case refusal != nil:
-		s.counted(stepCode, "wrong")
-		if err := s.countFailure(ctx, u.Email, u, cl.Network); err != nil {
-			return err
-		}
-	case err == nil:
-		s.counted(stepCode, "right")
-	default:
-		// The code was right but its transaction failed (the pending
-		// sign-in ended meanwhile, say): not a wrong guess.
-		s.refund(ctx, charge)
-	}
-	return err
-}
 
 // twoFactorLoginPage asks for the second factor of a sign-in whose
 // password was right.
@@ -173,33 +68,16 @@ func (s *Server) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	token, ss, err := s.newSession(r, p.User, false)
+	at, err := s.accounts.Pending(ctx, client(r), p.User)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	cl, err := s.clientFor(ctx, r, p.User)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	var device string
-	err = s.secondFactor(ctx, p.User, code, cl, func(tx *boardsql.Tx, how string) error {
-		if err := s.cfg.Store.ReplaceSession(ctx, tx, p.Session.Digest, ss); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, signInEntry(ss.CreatedAt, p.User.ID, how)); err != nil {
-			return err
-		}
-		t, err := s.rememberDevice(ctx, tx, r, p.User, cl)
-		device = t
-		return err
-	})
-	var se *signInError
-	switch {
-	case errors.As(err, &se):
-		se.retryAfter(w)
-		s.render(w, r, se.Status, "login_two_factor", page{Title: "Two-factor sign-in", Form: form, Errors: map[string]string{se.Field: se.Detail}})
+	started, err := s.accounts.SecondFactor(ctx, at, code, p.Session.Digest)
+	switch se := signInRefusal(err); {
+	case se != nil:
+		setRetryAfter(w, se)
+		s.render(w, r, refusalStatus(se), "login_two_factor", page{Title: "Two-factor sign-in", Form: form, Errors: map[string]string{se.Field: se.Message}})
 		return
 	case errors.Is(err, boardsql.ErrNotFound):
 		redirect(w, r, "/login?next="+url.QueryEscape(next), "!Your sign-in waited too long for its code; sign in again.")
@@ -208,8 +86,8 @@ func (s *Server) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	setSessionCookie(w, token, SessionMax)
-	setDeviceCookie(w, device)
+	setSessionCookie(w, started.Token, SessionMax)
+	setDeviceCookie(w, started.DeviceToken)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -243,15 +121,13 @@ func (v *twoFactorView) RecoveryTotal() int { return auth.RecoveryCodes }
 
 // twoFactorData reads the settings of the signed-in user for the page.
 func (s *Server) twoFactorData(r *http.Request, u *boardsql.User) (*twoFactorView, error) {
-	st, err := s.cfg.Store.TOTP(r.Context(), u.ID)
+	st, left, err := s.accounts.TwoFactorSettings(r.Context(), u)
 	if err != nil {
 		return nil, err
 	}
-	v := &twoFactorView{Required: r.URL.Query().Get("required") == "1" || needsTwoFactor(u), Enabled: u.TwoFactor(), Since: u.TOTPEnabledAt, MustKeep: needsTwoFactor(u)}
+	v := &twoFactorView{Required: r.URL.Query().Get("required") == "1" || needsTwoFactor(u), Enabled: u.TwoFactor(), Since: u.TOTPEnabledAt,
+		MustKeep: needsTwoFactor(u), RecoveryLeft: left}
 	if v.Enabled {
-		if v.RecoveryLeft, err = s.cfg.Store.RecoveryCodesLeft(r.Context(), u.ID); err != nil {
-			return nil, err
-		}
 		return v, nil
 	}
 	if st.Pending() {
@@ -303,24 +179,7 @@ func (s *Server) twoFactorSetup(w http.ResponseWriter, r *http.Request) {
 	if !s.confirmedOrSent(w, r, "/account/two-factor") {
 		return
 	}
-	secret, err := auth.NewTOTPSecret()
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if err := s.cfg.Store.BeginTOTP(ctx, tx, u.ID, secret); err != nil {
-			return err
-		}
-		_, err := tx.AppendAudit(ctx, userEntry(s.now(), u.ID, "account.two_factor_setup"))
-		return err
-	})
-	if errors.Is(err, boardsql.ErrConflict) {
-		redirect(w, r, "/account/two-factor", "Two-factor sign-in is already on.")
-		return
-	}
-	if err != nil {
-		s.internal(w, err)
+	if s.twoFactorFailed(w, r, s.accounts.BeginTwoFactor(ctx, u), "Two-factor sign-in is already on.") {
 		return
 	}
 	redirect(w, r, "/account/two-factor", "Add the key to your authenticator app, then type the code it shows.")
@@ -337,7 +196,7 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, ctx := userFrom(r), r.Context()
-	st, err := s.cfg.Store.TOTP(ctx, u.ID)
+	st, _, err := s.accounts.TwoFactorSettings(ctx, u)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -349,51 +208,15 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 	if !s.confirmedOrSent(w, r, "/account/two-factor") {
 		return
 	}
-	now := s.now()
-	step, ok := auth.CheckTOTP(st.Secret, r.PostForm.Get("code"), now, st.LastStep)
-	if !ok {
-		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, map[string]string{
-			"code": "This code does not match the key: check that your device's clock is right and type the code your app shows now."}, nil)
+	// EnableTwoFactor draws the page for the user as they are now.
+	codes, err := s.accounts.EnableTwoFactor(ctx, u, sessionFrom(r), st, r.PostForm.Get("code"))
+	if e := refusal(err); e != nil && e.Field == "code" {
+		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, map[string]string{"code": e.Message}, nil)
 		return
 	}
-	codes, digests, err := newRecoveryCodes()
-	if err != nil {
-		s.internal(w, err)
+	if s.twoFactorFailed(w, r, err, "!The setup changed meanwhile (another tab?); look at the page again.") {
 		return
 	}
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if err := s.cfg.Store.ConfirmTOTP(ctx, tx, u.ID, step, digests, now); err != nil {
-			return err
-		}
-		// Sessions that signed in with the password alone end here: from
-		// now on every session of this account has shown a second factor
-		// (this one just did, with the confirming code).
-		if ss := sessionFrom(r); ss != nil {
-			if _, err := s.cfg.Store.EndOtherSessions(ctx, tx, u.ID, ss.Digest); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.two_factor_on")); err != nil {
-			return err
-		}
-		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Two-factor sign-in was turned on",
-			Body: fmt.Sprintf("Two-factor sign-in was turned on for your certboard account on %s UTC: signing in now needs the password and a code "+
-				"from the authenticator app that was set up, or one of the recovery codes shown then.\n\n"+
-				"If it was not you, someone has your password and a signed-in session and can now keep you out: reset your password at once, "+
-				"which ends every session, and tell the board.\n\n%s\n",
-				now.UTC().Format("2 January 2006 at 15:04"), s.link("/password-reset", ""))})
-		return err
-	})
-	if errors.Is(err, boardsql.ErrConflict) {
-		redirect(w, r, "/account/two-factor", "!The setup changed meanwhile (another tab?); look at the page again.")
-		return
-	}
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	// The page is drawn for the user as they are now.
-	u.TOTPEnabledAt = now
 	s.renderTwoFactor(w, r, http.StatusOK, nil, codes)
 }
 
@@ -406,7 +229,7 @@ func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	u, ctx, now := userFrom(r), r.Context(), s.now()
+	u, ctx := userFrom(r), r.Context()
 	if needsTwoFactor(u) {
 		s.fail(w, r, http.StatusForbidden, "Two-factor sign-in must stay on", "Board staff, admins and regulators must keep two-factor sign-in on.")
 		return
@@ -418,38 +241,10 @@ func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 	if !s.confirmedOrSent(w, r, "/account/two-factor") {
 		return
 	}
-	err := s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if err := s.cfg.Store.DisableTOTP(ctx, tx, u.ID); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.two_factor_off")); err != nil {
-			return err
-		}
-		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "Two-factor sign-in was turned off",
-			Body: fmt.Sprintf("Two-factor sign-in was turned off for your certboard account on %s UTC: signing in now needs only the password.\n\n"+
-				"If this was not you, someone has your password and your session: sign in at once, change your password, turn two-factor sign-in on again "+
-				"and tell the board.\n\n%s\n", now.UTC().Format("2 January 2006 at 15:04"), s.link("/account/two-factor", ""))})
-		return err
-	})
-	if err != nil {
-		s.internal(w, err)
+	if s.twoFactorFailed(w, r, s.accounts.DisableTwoFactor(ctx, u), "") {
 		return
 	}
 	redirect(w, r, "/account/two-factor", "Two-factor sign-in is off.")
-}
-
-// newRecoveryCodes makes a full set of recovery codes: the codes to show
-// once, and the digests to store.
-func newRecoveryCodes() (codes, digests []string, err error) {
-	codes, err = auth.NewRecoveryCodes(auth.RecoveryCodes)
-	if err != nil {
-		return nil, nil, err
-	}
-	digests = make([]string, len(codes))
-	for i, c := range codes {
-		digests[i] = auth.Digest(auth.NormalizeRecoveryCode(c))
-	}
-	return codes, digests, nil
 }
 
 // twoFactorRenewCodes replaces all recovery codes of a user with two-factor
@@ -461,7 +256,7 @@ func (s *Server) twoFactorRenewCodes(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	u, ctx, now := userFrom(r), r.Context(), s.now()
+	u, ctx := userFrom(r), r.Context()
 	if !u.TwoFactor() {
 		redirect(w, r, "/account/two-factor", "!Two-factor sign-in is off, so there are no recovery codes to replace; turn it on first.")
 		return
@@ -469,32 +264,25 @@ func (s *Server) twoFactorRenewCodes(w http.ResponseWriter, r *http.Request) {
 	if !s.confirmedOrSent(w, r, "/account/two-factor") {
 		return
 	}
-	codes, digests, err := newRecoveryCodes()
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if err := s.cfg.Store.RenewRecoveryCodes(ctx, tx, u.ID, digests, now); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.recovery_codes_new")); err != nil {
-			return err
-		}
-		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: u.Email, CreatedAt: now, Subject: "New certboard recovery codes were made",
-			Body: fmt.Sprintf("New two-factor recovery codes were made for your certboard account on %s UTC. "+
-				"Your earlier recovery codes no longer work.\n\nIf this was not you, someone has your password and your phone, or your signed-in session: "+
-				"sign in at once, change your password, end your other sessions and tell the board.\n\n%s\n",
-				now.UTC().Format("2 January 2006 at 15:04"), s.link("/account/two-factor", ""))})
-		return err
-	})
-	switch {
-	case errors.Is(err, boardsql.ErrConflict):
-		redirect(w, r, "/account/two-factor", "!Two-factor sign-in was turned off meanwhile (another tab?); no recovery codes were made.")
-		return
-	case err != nil:
-		s.internal(w, err)
+	codes, err := s.accounts.RenewRecoveryCodes(ctx, u)
+	if s.twoFactorFailed(w, r, err, "!Two-factor sign-in was turned off meanwhile (another tab?); no recovery codes were made.") {
 		return
 	}
 	s.renderTwoFactorView(w, r, http.StatusOK, nil, func(v *twoFactorView) { v.RecoveryCodes, v.Renewed = codes, true })
+}
+
+// twoFactorFailed answers a change of the two-factor settings that failed
+// and reports whether it did: a change made meanwhile (ErrConflict) goes
+// back to the settings page saying conflict (when it is not ""), anything
+// else is internal.
+func (s *Server) twoFactorFailed(w http.ResponseWriter, r *http.Request, err error, conflict string) bool {
+	switch {
+	case err == nil:
+		return false
+	case conflict != "" && errors.Is(err, boardsql.ErrConflict):
+		redirect(w, r, "/account/two-factor", conflict)
+	default:
+		s.internal(w, err)
+	}
+	return true
 }

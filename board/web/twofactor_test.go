@@ -210,18 +210,18 @@ func TestTwoFactorWrongCodesAreLimited(t *testing.T) {
 	secret, _ := auth.NewTOTPSecret()
 	st.EnableTOTP(context.Background(), u.ID, secret, *clock)
 	pending := tfPasswordStep(t, h, "jordan@example.org", "")
-	for range codeThrottle.Free {
+	for range auth.CodeThrottle.Free {
 		postForm(t, h, "/login/two-factor", url.Values{"code": {"999999"}}, pending)
 	}
 	rec := postForm(t, h, "/login/two-factor", url.Values{"code": {tfCode(t, s, secret)}}, pending)
 	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "try again in 5 seconds") || rec.Header().Get("Retry-After") != "5" {
-		t.Fatalf("after %d wrong codes the right one must wait: %d %s", codeThrottle.Free, rec.Code, rec.Body)
+		t.Fatalf("after %d wrong codes the right one must wait: %d %s", auth.CodeThrottle.Free, rec.Code, rec.Body)
 	}
 	// The JSON sign-in shares the limit.
 	if rec := call(t, h, "POST", "/api/v1/session", `{"email": "jordan@example.org", "password": "`+testPassword+`", "totp": "`+tfCode(t, s, secret)+`"}`); rec.Code != 429 {
 		t.Fatalf("JSON sign-in while paused: %d", rec.Code)
 	}
-	*clock = clock.Add(codeThrottle.Base)
+	*clock = clock.Add(auth.CodeThrottle.Base)
 	pending = tfPasswordStep(t, h, "jordan@example.org", "")
 	if rec := postForm(t, h, "/login/two-factor", url.Values{"code": {tfCode(t, s, secret)}}, pending); rec.Code != 303 {
 		t.Fatalf("after the wait: %d %s", rec.Code, rec.Body)
@@ -521,14 +521,14 @@ func TestRecoveryCodesRenewalLimits(t *testing.T) {
 	// Wrong codes at the confirmation count toward the two-factor limits.
 	secret, old := tfSetUp(t, s, h, c)
 	*clock = clock.Add(ReauthWindow + time.Minute)
-	for range codeThrottle.Free {
+	for range auth.CodeThrottle.Free {
 		if rec := raConfirm(t, h, c, testPassword, "999999", "/account/two-factor"); rec.Code != 422 {
 			t.Fatalf("wrong code: %d", rec.Code)
 		}
 	}
 	rec := raConfirm(t, h, c, testPassword, tfCode(t, s, secret), "/account/two-factor")
 	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "5" || !strings.Contains(rec.Body.String(), "try again in 5 seconds") {
-		t.Fatalf("after %d wrong codes: %d %s", codeThrottle.Free, rec.Code, rec.Body)
+		t.Fatalf("after %d wrong codes: %d %s", auth.CodeThrottle.Free, rec.Code, rec.Body)
 	}
 	if rec := tfRenew(t, h, c); rec.Code != 303 || !strings.HasPrefix(rec.Header().Get("Location"), "/account/confirm") {
 		t.Fatalf("renewing while paused: %d", rec.Code)
@@ -540,7 +540,7 @@ func TestRecoveryCodesRenewalLimits(t *testing.T) {
 	if slices.Contains(acctAudit(t, st), "account.recovery_codes_new") {
 		t.Fatal("codes made while paused")
 	}
-	*clock = clock.Add(codeThrottle.Base)
+	*clock = clock.Add(auth.CodeThrottle.Base)
 	if rec := raConfirm(t, h, c, testPassword, tfCode(t, s, secret), "/account/two-factor"); rec.Code != 303 {
 		t.Fatalf("confirming after the wait: %d %s", rec.Code, rec.Body)
 	}
