@@ -164,18 +164,9 @@ func (s *Server) evaluate(app *boardsql.Application, frozen bool) (*evaluation, 
 	if err != nil {
 		return nil, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
 	}
-	var set *requirements.Set
-	if frozen && app.SnapshotSetVersion != "" {
-		for _, v := range reg.Versions(app.SetID) {
-			if v.Version == app.SnapshotSetVersion {
-				set = v
-			}
-		}
-	}
-	if set == nil {
-		if set, _, err = eligibility.Select(reg, app.SetID, p, asOf); err != nil {
-			return nil, err
-		}
+	set, err := board.SetOf(reg, app, p, frozen, asOf)
+	if err != nil {
+		return nil, err
 	}
 	e := s.evals.put(key, &evalEntry{portfolio: p, set: set, report: eligibility.Evaluate(p, set, asOf), problems: portfolio.Validate(p)})
 	return &evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, cached: e}, nil
