@@ -104,11 +104,11 @@ func (s *Server) recheckReviewer(ctx context.Context, after *boardsql.User) (*re
 		if app.State.Final() {
 			continue
 		}
-		chk, err := s.reviewerCheck(ctx, app)
+		chk, err := s.board.ReviewerCheck(ctx, app)
 		if err != nil {
 			return nil, err
 		}
-		c := reviewerRecheck{App: app, Was: a.Conflict, Conflict: chk.conflictOf(after)}
+		c := reviewerRecheck{App: app, Was: a.Conflict, Conflict: chk.ConflictOf(after)}
 		out.checks = append(out.checks, c)
 		if c.Conflict != "" && out.staff == nil {
 			if out.staff, err = s.cfg.Store.Users(ctx, auth.Staff); err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -41,13 +40,9 @@ func (s *Server) staffRoutes() {
 	s.route("POST /api/v1/applications/{id}/reviewers", Staff, http.HandlerFunc(s.apiAssign))
 }
 
-// staffOwnCheck refuses a member of staff handling their own application.
-func staffOwnCheck(u *boardsql.User, app *boardsql.Application) error {
-	if app.ApplicantID == u.ID {
-		return &board.Error{Code: "forbidden", Message: "this is your own application; another member of staff must handle it"}
-	}
-	return nil
-}
+// staffOwnCheck refuses a member of staff handling their own application
+// (board.StaffOwnCheck).
+func staffOwnCheck(u *boardsql.User, app *boardsql.Application) error { return board.StaffOwnCheck(u, app) }
 
 // staffCanVerify reports whether evidence may be verified in a state: while
 // staff review it, wait for information, or peer reviewers look at it.
@@ -59,36 +54,20 @@ func staffCanVerify(state board.State) bool {
 	return false
 }
 
-// staffCanAssign reports whether reviewers may be assigned in a state.
-func staffCanAssign(state board.State) bool {
-	switch state {
-	case board.Submitted, board.UnderReview, board.InfoRequested, board.PeerReview:
-		return true
-	}
-	return false
-}
-
 // Board-only history events: who reviews an application and how each voted
 // is the board's business; applicants, supervisors and other reviewers do
 // not see these events.
+// They are declared in board.
 const (
-	eventAssignReviewer = "assign_reviewer"
-	eventRemoveReviewer = "remove_reviewer"
-	eventVote           = "review_vote"
-	eventConflict       = "reviewer_conflict"
-	// eventReviewerChange: an assigned reviewer changed their name or
-	// practice, with what the conflict check found then.
-	eventReviewerChange = "reviewer_details_changed"
+	eventAssignReviewer = board.EventAssignReviewer
+	eventRemoveReviewer = board.EventRemoveReviewer
+	eventVote           = board.EventVote
+	eventConflict       = board.EventConflict
+	eventReviewerChange = board.EventReviewerChange
 )
 
 // boardOnlyEvent reports whether a history event is shown to staff only.
-func boardOnlyEvent(action string) bool {
-	switch action {
-	case eventAssignReviewer, eventRemoveReviewer, eventVote, eventConflict, eventReviewerChange:
-		return true
-	}
-	return false
-}
+func boardOnlyEvent(action string) bool { return board.BoardOnlyEvent(action) }
 
 // ---- the work queue ----
 
@@ -413,7 +392,7 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		s.internal(w, err)
 		return
 	}
-	chk, err := s.reviewerCheck(ctx, app)
+	chk, err := s.board.ReviewerCheck(ctx, app)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -424,10 +403,10 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		return
 	}
 	v := queueAppView{App: app, Eval: ev, Events: events, Groups: reviewEvidence(ev.Portfolio), Failed: failed,
-		CanVerify: staffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: staffCanAssign(app.State)}
+		CanVerify: staffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: board.StaffCanAssign(app.State)}
 	markNotOnFile(v.Groups, docs)
 	since := peerRoundStart(events)
-	for _, a := range chk.assignments {
+	for _, a := range chk.Assignments {
 		av := reviewAssignmentView{Assignment: a, Current: voteCurrent(a, since)}
 		for _, e := range events {
 			if e.Action == eventReviewerChange && e.ActorID == a.ReviewerID && !e.At.Before(a.AssignedAt) {
@@ -437,7 +416,7 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		v.Assignments = append(v.Assignments, av)
 	}
 	if app.State == board.PeerReview {
-		v.Approval = approvalProblem(ev.Report, chk.assignments, since)
+		v.Approval = approvalProblem(ev.Report, chk.Assignments, since)
 	}
 	if v.CanAssign {
 		reviewers, err := s.cfg.Store.Users(ctx, auth.Reviewer)
@@ -446,10 +425,10 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 			return
 		}
 		for _, c := range reviewers {
-			if chk.assigned(c.ID) {
+			if chk.Assigned(c.ID) {
 				continue
 			}
-			if why := chk.exclusion(c); why != "" {
+			if why := chk.Exclusion(c); why != "" {
 				v.Excluded = append(v.Excluded, reviewCandidate{User: c, Why: why})
 			} else {
 				v.Eligible = append(v.Eligible, c)
@@ -550,7 +529,7 @@ func verificationDecision(decision, reason string) (portfolio.State, string, err
 // an application now: never their own, and only while the board judges the
 // submitted snapshot.
 func staffMayVerify(u *boardsql.User, app *boardsql.Application) error {
-	if err := staffOwnCheck(u, app); err != nil {
+	if err := board.StaffOwnCheck(u, app); err != nil {
 		return err
 	}
 	if !staffCanVerify(app.State) || len(app.Snapshot) == 0 {
@@ -793,7 +772,7 @@ func approvalProblem(rep *eligibility.Report, assigned []boardsql.Assignment, si
 // staffAct is an action by staff: never on their own application, and an
 // approval only when approvalProblem finds nothing. The rest is s.act's.
 func (s *Server) staffAct(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, action board.Action, reason string) (board.State, error) {
-	if err := staffOwnCheck(u, app); err != nil {
+	if err := board.StaffOwnCheck(u, app); err != nil {
 		return app.State, err
 	}
 	if action == board.Approve && app.State == board.PeerReview {
@@ -804,7 +783,7 @@ func (s *Server) staffAct(ctx context.Context, u *boardsql.User, app *boardsql.A
 		// The conflict check runs again on every assigned reviewer as
 		// they stand now: one who changed their practice or name since
 		// assignment, or a conflict that arose another way, blocks it.
-		chk, err := s.reviewerCheck(ctx, app)
+		chk, err := s.board.ReviewerCheck(ctx, app)
 		if err != nil {
 			return app.State, err
 		}
@@ -812,7 +791,7 @@ func (s *Server) staffAct(ctx context.Context, u *boardsql.User, app *boardsql.A
 		if err != nil {
 			return app.State, err
 		}
-		if msg := approvalProblem(ev.Report, chk.assignments, peerRoundStart(events)); msg != "" {
+		if msg := approvalProblem(ev.Report, chk.Assignments, peerRoundStart(events)); msg != "" {
 			return app.State, &board.Error{Code: "invalid", Message: "cannot approve yet: " + msg}
 		}
 	}
@@ -842,216 +821,6 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) {
 
 // ---- reviewer assignment and conflicts of interest ----
 
-// reviewerCheck holds what decides who may review an application.
-type reviewerCheck struct {
-	applicant *boardsql.User
-	// supervisorEmails are the supervisors' addresses, linked to the
-	// application or given in the portfolio.
-	supervisorEmails []string
-	// supervisorNames are the supervisors named in the portfolio.
-	supervisorNames []string
-	// practices are the applicant's practices: their account's and the
-	// portfolio's.
-	practices []string
-	// conflicts maps reviewers who declared a conflict with the applicant
-	// to their reason.
-	conflicts map[int64]string
-	// assignments are the reviewers assigned now, each with the conflict
-	// of interest that stands against them now (Conflict; "" for none),
-	// whatever was flagged before.
-	assignments []boardsql.Assignment
-}
-
-// reviewNormal folds case and spaces for comparing names and practices.
-func reviewNormal(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
-
-func (c *reviewerCheck) assigned(id int64) bool {
-	for _, a := range c.assignments {
-		if a.ReviewerID == id {
-			return true
-		}
-	}
-	return false
-}
-
-// exclusion says why a user may not review the application, or "" when
-// they may. It never reveals more than the staff page shows anyway.
-func (c *reviewerCheck) exclusion(u *boardsql.User) string {
-	if !u.HasRole(auth.Reviewer) {
-		return "does not hold the reviewer role"
-	}
-	if u.ID == c.applicant.ID || strings.EqualFold(strings.TrimSpace(u.Email), strings.TrimSpace(c.applicant.Email)) {
-		return "is the applicant"
-	}
-	if c.assigned(u.ID) {
-		return "is already assigned"
-	}
-	return c.conflictOf(u)
-}
-
-// conflictOf says what conflict of interest keeps u from reviewing the
-// application (supervised the applicant, works in their practice, declared
-// a conflict with them), or "" when none does. It is the check of
-// exclusion that still applies to a reviewer once assigned.
-func (c *reviewerCheck) conflictOf(u *boardsql.User) string {
-	for _, e := range c.supervisorEmails {
-		if e != "" && strings.EqualFold(strings.TrimSpace(e), strings.TrimSpace(u.Email)) {
-			return "supervised the applicant (their e-mail address is a supervisor's of this application)"
-		}
-	}
-	for _, n := range c.supervisorNames {
-		if n != "" && reviewNormal(n) == reviewNormal(u.Name) {
-			return fmt.Sprintf("supervised the applicant (the portfolio names %q as a supervisor)", n)
-		}
-	}
-	if p := reviewNormal(u.Workplace); p != "" {
-		for _, q := range c.practices {
-			if reviewNormal(q) == p {
-				return fmt.Sprintf("works in the applicant's practice (%s)", strings.TrimSpace(u.Workplace))
-			}
-		}
-	}
-	if reason, ok := c.conflicts[u.ID]; ok {
-		return "declared a conflict of interest with the applicant: " + reason
-	}
-	return ""
-}
-
-// reviewerCheck gathers who may review an application: the applicant's
-// account, the supervisors linked to it and named in its portfolios (live
-// and submitted), the practices, the declared conflicts and the current
-// assignments.
-func (s *Server) reviewerCheck(ctx context.Context, app *boardsql.Application) (*reviewerCheck, error) {
-	applicant, err := s.cfg.Store.UserByID(ctx, app.ApplicantID)
-	if err != nil {
-		return nil, err
-	}
-	c := &reviewerCheck{applicant: applicant, practices: []string{applicant.Workplace}, conflicts: map[int64]string{}}
-	links, err := s.cfg.Store.Supervisors(ctx, app.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range links {
-		c.supervisorEmails = append(c.supervisorEmails, l.Email)
-	}
-	for _, data := range [][]byte{app.Portfolio, app.Snapshot} {
-		if len(data) == 0 {
-			continue
-		}
-		p, err := portfolio.DecodeStored(data)
-		if err != nil {
-			return nil, fmt.Errorf("application %d: %w", app.ID, err)
-		}
-		c.practices = append(c.practices, p.Person.Practice)
-		for _, sup := range p.Supervisors {
-			c.supervisorNames = append(c.supervisorNames, sup.Name)
-			c.supervisorEmails = append(c.supervisorEmails, sup.Email)
-		}
-	}
-	conflicts, err := s.cfg.Store.Conflicts(ctx, applicant.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range conflicts {
-		c.conflicts[k.ReviewerID] = k.Reason
-	}
-	if c.assignments, err = s.cfg.Store.Assignments(ctx, app.ID); err != nil {
-		return nil, err
-	}
-	for i, a := range c.assignments {
-		reviewer, err := s.cfg.Store.UserByID(ctx, a.ReviewerID)
-		if err != nil {
-			return nil, err
-		}
-		c.assignments[i].Conflict = c.conflictOf(reviewer)
-	}
-	return c, nil
-}
-
-// assignReviewer assigns a reviewer after the conflict checks, records it
-// and mails the reviewer. It returns the new version.
-func (s *Server) assignReviewer(ctx context.Context, u *boardsql.User, app *boardsql.Application, reviewerID int64, version int) (int, error) {
-	if err := staffOwnCheck(u, app); err != nil {
-		return 0, err
-	}
-	if !staffCanAssign(app.State) {
-		return 0, &board.Error{Code: "conflict", Message: fmt.Sprintf(
-			"reviewers are assigned while an application is submitted, under review, waiting for information or in peer review; application %d is %s",
-			app.ID, app.State.Words())}
-	}
-	cand, err := s.cfg.Store.UserByID(ctx, reviewerID)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		return 0, badInput("reviewer_id", fmt.Sprintf("no account has id %d; choose a reviewer from the list", reviewerID))
-	}
-	if err != nil {
-		return 0, err
-	}
-	chk, err := s.reviewerCheck(ctx, app)
-	if err != nil {
-		return 0, err
-	}
-	if why := chk.exclusion(cand); why != "" {
-		return 0, invalidInput("reviewer_id", cand.Name+" cannot review this application: "+why)
-	}
-	now := s.now()
-	var next int
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if next, err = tx.AssignReviewer(ctx, app.ID, version, cand.ID, u.ID, now); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventAssignReviewer,
-			Message: cand.Name}); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.assign",
-			Subject: fmt.Sprintf("application/%d", app.ID), After: fmt.Sprintf("user/%d", cand.ID)}); err != nil {
-			return err
-		}
-		body := fmt.Sprintf("Dear %s,\n\nThe board asks you to peer review application %d: %s, applying for %s.\n\n"+
-			"Open it: %s\n\nIf you have a conflict of interest with the applicant (you supervised them, work with them, or are close to them), "+
-			"declare it on that page and the board will ask someone else.\n",
-			cand.Name, app.ID, app.ApplicantName, s.setTitle(app.SetID), s.link(fmt.Sprintf("/reviews/%d", app.ID), ""))
-		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: cand.Email, Subject: fmt.Sprintf("Please review application %d", app.ID), Body: body, CreatedAt: now})
-		return err
-	})
-	return next, err
-}
-
-// unassignReviewer ends a reviewer's assignment (their vote goes with it).
-func (s *Server) unassignReviewer(ctx context.Context, u *boardsql.User, app *boardsql.Application, reviewerID int64, version int) error {
-	if err := staffOwnCheck(u, app); err != nil {
-		return err
-	}
-	assigned, err := s.cfg.Store.Assignments(ctx, app.ID)
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(assigned, func(a boardsql.Assignment) bool { return a.ReviewerID == reviewerID })
-	if i < 0 {
-		return fmt.Errorf("user %d is not a reviewer of application %d: %w", reviewerID, app.ID, boardsql.ErrNotFound)
-	}
-	a := assigned[i]
-	now := s.now()
-	return s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if _, err := tx.UnassignReviewer(ctx, app.ID, version, reviewerID, now); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventRemoveReviewer,
-			Message: a.ReviewerName}); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.unassign",
-			Subject: fmt.Sprintf("application/%d", app.ID), Before: fmt.Sprintf("user/%d", reviewerID)}); err != nil {
-			return err
-		}
-		body := fmt.Sprintf("Dear %s,\n\nThe board no longer needs your review of application %d; thank you.\n", a.ReviewerName, app.ID)
-		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: a.ReviewerEmail, Subject: fmt.Sprintf("Review of application %d no longer needed", app.ID),
-			Body: body, CreatedAt: now})
-		return err
-	})
-}
-
 func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -1067,7 +836,7 @@ func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) {
 		if err != nil || id <= 0 {
 			err = badInput("reviewer_id", "choose a reviewer from the list")
 		} else {
-			_, err = s.assignReviewer(r.Context(), userFrom(r), app, id, version)
+			_, err = s.board.AssignReviewer(r.Context(), userFrom(r), app.ID, id, version)
 		}
 	}
 	if err != nil {
@@ -1092,7 +861,7 @@ func (s *Server) queueUnassign(w http.ResponseWriter, r *http.Request) {
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
-		err = s.unassignReviewer(r.Context(), userFrom(r), app, uid, version)
+		err = s.board.UnassignReviewer(r.Context(), userFrom(r), app.ID, uid, version)
 	}
 	if err != nil {
 		s.queueFailed(w, r, app, "reviewer_id", err)
@@ -1115,7 +884,7 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 	}
 	version, err := checkVersion(in.Version)
 	if err == nil {
-		version, err = s.assignReviewer(r.Context(), userFrom(r), app, in.ReviewerID, version)
+		version, err = s.board.AssignReviewer(r.Context(), userFrom(r), app.ID, in.ReviewerID, version)
 	}
 	if err != nil {
 		s.answerError(w, r, err)
@@ -1126,7 +895,7 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	chk, err := s.reviewerCheck(r.Context(), fresh)
+	chk, err := s.board.ReviewerCheck(r.Context(), fresh)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -1136,7 +905,7 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	writeJSON(w, map[string]any{"version": version, "reviewers": reviewersJSON(chk.assignments, peerRoundStart(events))})
+	writeJSON(w, map[string]any{"version": version, "reviewers": reviewersJSON(chk.Assignments, peerRoundStart(events))})
 }
 
 // ---- the applications API ----
@@ -1291,12 +1060,12 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string]any{"application": summarizeApplication(app), "history": history, "report": ev.Report, "frozen": frozen, "actions": actions}
 	if staff {
-		chk, err := s.reviewerCheck(ctx, app)
+		chk, err := s.board.ReviewerCheck(ctx, app)
 		if err != nil {
 			s.internal(w, err)
 			return
 		}
-		assigned := chk.assignments
+		assigned := chk.Assignments
 		since := peerRoundStart(events)
 		out["reviewers"] = reviewersJSON(assigned, since)
 		if app.State == board.PeerReview {

@@ -1,0 +1,34 @@
+package notify
+
+// The mails of the staff's work queue and of peer review.
+
+// ReviewerAssigned asks a reviewer to peer review an application.
+type ReviewerAssigned struct {
+	Reviewer  string // the reviewer's name
+	App       int64
+	Applicant string // the applicant's name
+	Set       string // the requirement set's title
+	Link      string // the reviewer's page of the application
+}
+
+func (ReviewerAssigned) file() string { return "reviewer_assigned.txt" }
+
+// ReviewerUnassigned tells a reviewer the board no longer needs their review.
+type ReviewerUnassigned struct {
+	Reviewer string // the reviewer's name
+	App      int64
+}
+
+func (ReviewerUnassigned) file() string { return "reviewer_unassigned.txt" }
+
+// ReviewerConflictDeclared tells staff that a reviewer declared a conflict
+// of interest and is no longer assigned.
+type ReviewerConflictDeclared struct {
+	Reviewer  string // the reviewer's name
+	Applicant string // the applicant's name
+	App       int64
+	Reason    string // what the reviewer wrote
+	Link      string // the staff page of the application
+}
+
+func (ReviewerConflictDeclared) file() string { return "reviewer_conflict_declared.txt" }
