@@ -73,6 +73,7 @@ func BoardOnlyEvent(action string) bool {
 	}
 	return false
 }
+
 // Assignment is a peer reviewer assigned to an application, with their vote
 // once cast.
 type Assignment struct {

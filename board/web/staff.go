@@ -42,7 +42,9 @@ func (s *Server) staffRoutes() {
 
 // staffOwnCheck refuses a member of staff handling their own application
 // (board.StaffOwnCheck).
-func staffOwnCheck(u *boardsql.User, app *boardsql.Application) error { return board.StaffOwnCheck(u, app) }
+func staffOwnCheck(u *boardsql.User, app *boardsql.Application) error {
+	return board.StaffOwnCheck(u, app)
+}
 
 // staffCanVerify reports whether evidence may be verified in a state: while
 // staff review it, wait for information, or peer reviewers look at it.
