@@ -12,6 +12,7 @@ type applicationReads interface {
 	Events(ctx context.Context, applicationID int64) ([]Event, error)
 	Supervisors(ctx context.Context, applicationID int64) ([]SupervisorLink, error)
 	Documents(ctx context.Context, applicationID int64) ([]Document, error)
+	IsAssigned(ctx context.Context, applicationID, reviewerID int64) (bool, error)
 }
 
 // applicationWrites is what the application use cases write in their transaction.
