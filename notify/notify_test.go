@@ -1,4 +1,4 @@
-package notify
+package notify_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/seal"
 )
 
@@ -100,23 +101,23 @@ func TestOutboxSurvivesAnOutage(t *testing.T) {
 	tx.Rollback()
 
 	box, addr := startSMTP(t)
-	sender := SMTP{Addr: addr, From: "board@certboard.example"}
+	sender := notify.SMTP{Addr: addr, From: "board@certboard.example"}
 	box.refuse = true
-	if sent, failed, err := DeliverDue(ctx, st, sender, now); err != nil || sent != 0 || failed != 1 {
+	if sent, failed, err := notify.DeliverDue(ctx, st, sender, now); err != nil || sent != 0 || failed != 1 {
 		t.Fatalf("during the outage: sent %d failed %d %v", sent, failed, err)
 	}
 	// The failed message keeps its body, sealed, for the retry.
 	if body := rawBody(t, st); body == "" || strings.Contains(body, "Open this link") {
 		t.Fatalf("after a failed attempt the stored body is %q", body)
 	}
-	if sent, failed, _ := DeliverDue(ctx, st, sender, now.Add(30*time.Second)); sent+failed != 0 {
+	if sent, failed, _ := notify.DeliverDue(ctx, st, sender, now.Add(30*time.Second)); sent+failed != 0 {
 		t.Fatal("retried before the backoff")
 	}
 	box.refuse = false
-	if sent, _, err := DeliverDue(ctx, st, sender, now.Add(Backoff(0))); err != nil || sent != 1 {
+	if sent, _, err := notify.DeliverDue(ctx, st, sender, now.Add(notify.Backoff(0))); err != nil || sent != 1 {
 		t.Fatalf("after the outage: sent %d, %v", sent, err)
 	}
-	if sent, failed, _ := DeliverDue(ctx, st, sender, now.Add(time.Hour)); sent+failed != 0 {
+	if sent, failed, _ := notify.DeliverDue(ctx, st, sender, now.Add(time.Hour)); sent+failed != 0 {
 		t.Fatal("a delivered message was sent again")
 	}
 	// Once delivered, the body is no longer kept.
@@ -157,7 +158,7 @@ func TestUnreadableMailIsNotSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	box, addr := startSMTP(t)
-	if sent, failed, err := DeliverDue(ctx, st, SMTP{Addr: addr, From: "board@certboard.example"}, now); err != nil || sent != 0 || failed != 1 {
+	if sent, failed, err := notify.DeliverDue(ctx, st, notify.SMTP{Addr: addr, From: "board@certboard.example"}, now); err != nil || sent != 0 || failed != 1 {
 		t.Fatalf("sent %d failed %d %v", sent, failed, err)
 	}
 	if len(box.got) != 0 {
@@ -171,13 +172,13 @@ func TestUnreadableMailIsNotSent(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
-	if Backoff(0) != time.Minute || Backoff(3) != 8*time.Minute || Backoff(50) != 6*time.Hour {
-		t.Fatalf("%v %v %v", Backoff(0), Backoff(3), Backoff(50))
+	if notify.Backoff(0) != time.Minute || notify.Backoff(3) != 8*time.Minute || notify.Backoff(50) != 6*time.Hour {
+		t.Fatalf("%v %v %v", notify.Backoff(0), notify.Backoff(3), notify.Backoff(50))
 	}
 }
 
 func TestSendErrorsAreReported(t *testing.T) {
-	err := SMTP{Addr: "127.0.0.1:1", From: "a@b"}.Send(context.Background(), Message{To: "x@y", Subject: "s", Body: "b"})
+	err := notify.SMTP{Addr: "127.0.0.1:1", From: "a@b"}.Send(context.Background(), notify.Message{To: "x@y", Subject: "s", Body: "b"})
 	var op *net.OpError
 	if err == nil || !errors.As(err, &op) {
 		t.Fatalf("sending to a closed port: %v", err)
