@@ -32,3 +32,23 @@ type ReviewerConflictDeclared struct {
 }
 
 func (ReviewerConflictDeclared) file() string { return "reviewer_conflict_declared.txt" }
+
+// EvidenceRejected tells an applicant which evidence items staff rejected
+// in one save, each with its reason, and where to correct them.
+type EvidenceRejected struct {
+	Name  string // the applicant's
+	App   int64
+	Items []RejectedItem
+	// Editable: the applicant may change the portfolio now; otherwise
+	// State says why not.
+	Editable bool
+	State    string // the application's state in words
+	Link     string // the applicant's page of the application
+}
+
+// RejectedItem is one evidence item staff rejected.
+type RejectedItem struct {
+	ID, Label, Reason string
+}
+
+func (EvidenceRejected) file() string { return "evidence_rejected.txt" }

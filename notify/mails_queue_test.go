@@ -7,6 +7,11 @@ func init() {
 		"reviewer_unassigned": ReviewerUnassigned{Reviewer: "Priya Raman", App: 12},
 		"reviewer_conflict_declared": ReviewerConflictDeclared{Reviewer: "Priya Raman", Applicant: "Jordan Reyes", App: 12,
 			Reason: "I supervised Jordan in 2023.", Link: "https://board.example/queue/12"},
+		"evidence_rejected_one": EvidenceRejected{Name: "Jordan Reyes", App: 12, Editable: true, State: "waiting for information",
+			Link: "https://board.example/applications/12", Items: []RejectedItem{{ID: "lic-1", Label: "Licence", Reason: "expired"}}},
+		"evidence_rejected_many": EvidenceRejected{Name: "Jordan Reyes", App: 12, State: "under review",
+			Link: "https://board.example/applications/12", Items: []RejectedItem{{ID: "act-1", Label: "Ethics course", Reason: "No certificate."},
+				{ID: "act-2", Label: "Ethics course, part 2", Reason: "No certificate."}}},
 	} {
 		examples[name] = m
 	}

@@ -1,24 +1,19 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
 	"github.com/certboard/certboard/portfolio"
 )
@@ -44,16 +39,6 @@ func (s *Server) staffRoutes() {
 // (board.StaffOwnCheck).
 func staffOwnCheck(u *boardsql.User, app *boardsql.Application) error {
 	return board.StaffOwnCheck(u, app)
-}
-
-// staffCanVerify reports whether evidence may be verified in a state: while
-// staff review it, wait for information, or peer reviewers look at it.
-func staffCanVerify(state board.State) bool {
-	switch state {
-	case board.UnderReview, board.InfoRequested, board.PeerReview:
-		return true
-	}
-	return false
 }
 
 // Board-only history events: who reviews an application and how each voted
@@ -218,73 +203,12 @@ func reviewEvidence(p *portfolio.Portfolio) []evidenceGroup {
 		g := evidenceGroup{List: list, Title: strings.ToUpper(title[:1]) + title[1:]}
 		for _, it := range items {
 			v := portfolio.VerificationOf(it.Value)
-			g.Items = append(g.Items, evidenceEntry{ID: portfolio.ItemID(it.Value), Label: queueItemLabel(it.Value),
+			g.Items = append(g.Items, evidenceEntry{ID: portfolio.ItemID(it.Value), Label: board.ItemLabel(it.Value),
 				State: string(v.EffectiveState()), Verification: v})
 		}
 		out = append(out, g)
 	}
 	return out
-}
-
-// queueItemLabel describes an evidence item in one line.
-func queueItemLabel(item any) string {
-	period := func(from, to date.Date) string {
-		switch {
-		case from.IsZero():
-			return ""
-		case to.IsZero():
-			return "from " + from.String()
-		}
-		return from.String() + " to " + to.String()
-	}
-	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
-	join := func(parts ...string) string {
-		var out []string
-		for _, p := range parts {
-			if strings.TrimSpace(p) != "" {
-				out = append(out, p)
-			}
-		}
-		return strings.Join(out, " · ")
-	}
-	w := func(s string) string { return strings.ReplaceAll(s, "_", " ") }
-	switch v := item.(type) {
-	case *portfolio.Degree:
-		return join(w(v.Level)+" in "+v.Field, v.Institution, "conferred "+v.Conferred.String())
-	case *portfolio.License:
-		return join(v.Title, w(v.Profession)+" license "+v.Number, v.Jurisdiction, period(v.ValidFrom, v.ValidTo))
-	case *portfolio.Membership:
-		return join(v.Organization, v.Category, period(v.From, v.To))
-	case *portfolio.Insurance:
-		return join(v.Carrier, v.Policy, period(v.From, v.To))
-	case *portfolio.Experience:
-		return join(w(v.Role), v.Employer, period(v.From, v.To), num(v.HoursPerWeek)+" h/week")
-	case *portfolio.Credential:
-		return join(v.Type, v.Body, v.Number, period(v.ValidFrom, v.ValidTo))
-	case *portfolio.Activity:
-		return join(v.Title, v.Provider.Name, w(v.Kind), w(v.Delivery), v.Date.String(), num(v.Hours)+" h")
-	case *portfolio.ClinicalHours:
-		when := v.Date.String()
-		if v.Date.IsZero() {
-			when = period(v.From, v.To)
-		}
-		return join(num(v.Hours)+" h", w(v.Modality), v.ClientJurisdiction, when)
-	case *portfolio.Supervisor:
-		return join(v.Name, v.Practice)
-	case *portfolio.Contract:
-		return join("with "+v.Supervisor, period(v.Start, v.End))
-	case *portfolio.Session:
-		return join(v.Date.String(), num(v.Hours)+" h", v.Format, w(v.Content), "with "+v.Supervisor)
-	case *portfolio.SupervisionGiven:
-		return join(v.Date.String(), num(v.Hours)+" h", v.Format, "to "+v.Supervisee)
-	case *portfolio.Attestation:
-		return join(v.Code, v.Version, "signed "+v.Signed.String())
-	case *portfolio.Document:
-		return join(w(v.Kind), v.Title, "received "+v.Received.String())
-	case *portfolio.PeerReview:
-		return join(v.Kind, v.ReviewerName, v.Outcome, v.Date.String())
-	}
-	return portfolio.ItemID(item)
 }
 
 // staffActionView is an action staff may take now, as a button.
@@ -405,7 +329,7 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		return
 	}
 	v := queueAppView{App: app, Eval: ev, Events: events, Groups: reviewEvidence(ev.Portfolio), Failed: failed,
-		CanVerify: staffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: board.StaffCanAssign(app.State)}
+		CanVerify: board.StaffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: board.StaffCanAssign(app.State)}
 	markNotOnFile(v.Groups, docs)
 	since := peerRoundStart(events)
 	for _, a := range chk.Assignments {
@@ -460,193 +384,8 @@ func (s *Server) queueFailed(w http.ResponseWriter, r *http.Request, app *boards
 // ---- verification ----
 
 // staffSameItem reports whether two items are the same apart from their
-// verification, so that a verification of one may be copied to the other.
-func staffSameItem(a, b any) bool {
-	if reflect.TypeOf(a) != reflect.TypeOf(b) {
-		return false
-	}
-	strip := func(item any) []byte {
-		v := reflect.New(reflect.TypeOf(item).Elem()).Elem()
-		v.Set(reflect.ValueOf(item).Elem())
-		if f := v.FieldByName("Verification"); f.IsValid() {
-			f.Set(reflect.Zero(f.Type()))
-		}
-		out, _ := json.Marshal(v.Interface())
-		return out
-	}
-	return bytes.Equal(strip(a), strip(b))
-}
-
-// verifyItem records staff's verification or rejection of one evidence item
-// of the submitted snapshot, guarded by the application's version, and
-// copies it to the live portfolio when the applicant's item there is still
-// the same, so that they see it and keep it on resubmission. It returns
-// the new version.
-func (s *Server) verifyItem(ctx context.Context, u *boardsql.User, app *boardsql.Application, itemID, decision, reason string, version int) (int, error) {
-	if err := staffMayVerify(u, app); err != nil {
-		return 0, err
-	}
-	state, reason, err := verificationDecision(decision, reason)
-	if err != nil {
-		return 0, err
-	}
-	snap, err := portfolio.DecodeStored(app.Snapshot)
-	if err != nil {
-		return 0, fmt.Errorf("application %d: the snapshot no longer decodes: %w", app.ID, err)
-	}
-	it, ok := portfolio.Find(snap, itemID)
-	if !ok {
-		return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, itemID, boardsql.ErrNotFound)
-	}
-	before := portfolio.VerificationOf(it.Value).EffectiveState()
-	msg := itemID + " verified"
-	if state == portfolio.Rejected {
-		msg = itemID + " rejected: " + reason
-	}
-	ver := portfolio.Verification{State: state, By: u.Name, At: s.today(), Note: reason}
-	return s.saveVerifications(ctx, u, app, version, snap, []string{itemID}, ver,
-		boardsql.Event{Action: decision + "_item", Message: msg},
-		audit.Entry{Action: "application.item." + decision, Subject: fmt.Sprintf("application/%d/item/%s", app.ID, itemID), Before: string(before), After: string(state)})
-}
-
-// verificationDecision reads staff's decision on evidence ("verify" or
-// "reject") and its reason, trimmed: required to reject, since the
-// applicant is mailed it, and at most 2000 characters.
-func verificationDecision(decision, reason string) (portfolio.State, string, error) {
-	state := map[string]portfolio.State{"verify": portfolio.Verified, "reject": portfolio.Rejected}[decision]
-	if state == "" {
-		return "", "", badInput("decision", "choose verify or reject")
-	}
-	reason = strings.TrimSpace(reason)
-	if state == portfolio.Rejected && reason == "" {
-		return "", "", badInput("reason", "say why the evidence is rejected; the applicant will read it")
-	}
-	if len(reason) > 2000 {
-		return "", "", badInput("reason", "write at most 2000 characters")
-	}
-	return state, reason, nil
-}
-
-// staffMayVerify says whether a member of staff may record verifications on
-// an application now: never their own, and only while the board judges the
-// submitted snapshot.
-func staffMayVerify(u *boardsql.User, app *boardsql.Application) error {
-	if err := board.StaffOwnCheck(u, app); err != nil {
-		return err
-	}
-	if !staffCanVerify(app.State) || len(app.Snapshot) == 0 {
-		hint := ""
-		if app.State == board.Submitted {
-			hint = "; start the review first"
-		}
-		return &board.Error{Code: "conflict", Message: fmt.Sprintf(
-			"evidence is verified while an application is under review, waiting for information or in peer review; application %d is %s%s",
-			app.ID, app.State.Words(), hint)}
-	}
-	return nil
-}
-
-// saveVerifications records one verification on items of the submitted
-// snapshot (already decoded as snap) and copies it to the live portfolio
-// where the applicant's item is still the same, so that they see it and keep
-// it on resubmission; then, in one transaction, both portfolios
-// (version-guarded), the history event and the audit entry, whose time,
-// actor and application it fills in, and, for a rejection, one mail to the
-// applicant listing the items rejected with the reason. It returns the new
-// version.
-func (s *Server) saveVerifications(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, snap *portfolio.Portfolio,
-	ids []string, ver portfolio.Verification, ev boardsql.Event, entry audit.Entry) (int, error) {
-	live, err := portfolio.DecodeStored(app.Portfolio)
-	if err != nil {
-		return 0, err
-	}
-	liveChanged := false
-	var rejected []rejectedItem
-	for _, id := range ids {
-		it, ok := portfolio.Find(snap, id)
-		if !ok {
-			return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, id, boardsql.ErrNotFound)
-		}
-		rejected = append(rejected, rejectedItem{ID: id, Label: queueItemLabel(it.Value), Reason: ver.Note})
-		if lit, ok := portfolio.Find(live, id); ok && staffSameItem(it.Value, lit.Value) {
-			if err := portfolio.SetVerification(live, id, ver); err != nil {
-				return 0, err
-			}
-			liveChanged = true
-		}
-		if err := portfolio.SetVerification(snap, id, ver); err != nil {
-			return 0, err
-		}
-	}
-	frozen, err := portfolio.Encode(snap)
-	if err != nil {
-		return 0, err
-	}
-	var liveData []byte
-	if liveChanged {
-		if liveData, err = portfolio.Encode(live); err != nil {
-			return 0, err
-		}
-	}
-	now := s.now()
-	var next int
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if next, err = tx.SaveSnapshot(ctx, app.ID, version, frozen, now); err != nil {
-			return err
-		}
-		if liveData != nil {
-			if next, err = tx.SavePortfolio(ctx, app.ID, next, liveData, now); err != nil {
-				return err
-			}
-		}
-		ev.ApplicationID, ev.At, ev.ActorID = app.ID, now, u.ID
-		if err := tx.AddEvent(ctx, ev); err != nil {
-			return err
-		}
-		entry.At, entry.Actor = now, fmt.Sprintf("user/%d", u.ID)
-		if _, err := tx.AppendAudit(ctx, entry); err != nil {
-			return err
-		}
-		if ver.State != portfolio.Rejected {
-			return nil
-		}
-		_, err = tx.EnqueueMail(ctx, rejectionMail(app, rejected, s.link(fmt.Sprintf("/applications/%d", app.ID), ""), now))
-		return err
-	})
-	return next, err
-}
-
-// rejectedItem is an evidence item staff rejected, for the applicant.
-type rejectedItem struct {
-	ID, Label, Reason string
-}
-
-// rejectionMail tells the applicant which evidence items staff rejected
-// in one save, each with its reason, and where to correct them.
-func rejectionMail(app *boardsql.Application, items []rejectedItem, link string, now time.Time) boardsql.Mail {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Dear %s,\n\nThe board's staff reviewed the evidence of your application %d and rejected ", app.ApplicantName, app.ID)
-	subject := fmt.Sprintf("Evidence rejected in application %d", app.ID)
-	if len(items) == 1 {
-		b.WriteString("one item:\n\n")
-	} else {
-		fmt.Fprintf(&b, "%d items:\n\n", len(items))
-	}
-	for _, it := range items {
-		fmt.Fprintf(&b, "- %s (%s)\n  Reason: %s\n", it.ID, it.Label, it.Reason)
-	}
-	if editable(app.State) {
-		fmt.Fprintf(&b, "\nRejected items no longer count toward the requirements. Correct or replace them on your application's page: %s\n", link)
-	} else {
-		// Under review or in peer review the portfolio is not the
-		// applicant's to change: say when it will be.
-		fmt.Fprintf(&b, "\nRejected items no longer count toward the requirements. Your application is %s, so it cannot be changed now; "+
-			"you can correct or replace them once the board returns it to you or asks you for more information (you will be told by e-mail). "+
-			"Your application's page: %s\n", app.State.Words(), link)
-	}
-	return boardsql.Mail{To: app.ApplicantEmail, Subject: subject, Body: b.String(), CreatedAt: now}
-}
+// verification (board.SameItem).
+func staffSameItem(a, b any) bool { return board.SameItem(a, b) }
 
 func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
@@ -660,7 +399,7 @@ func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) {
 	form := "item:" + item
 	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
-		_, err = s.verifyItem(r.Context(), userFrom(r), app, item, r.PostForm.Get("decision"), r.PostForm.Get("reason"), version)
+		_, err = s.board.VerifyItem(r.Context(), userFrom(r), app.ID, item, r.PostForm.Get("decision"), r.PostForm.Get("reason"), version)
 	}
 	if err != nil {
 		s.queueFailed(w, r, app, form, err)
@@ -685,7 +424,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	version, err := checkVersion(in.Version)
 	if err == nil {
-		version, err = s.verifyItem(r.Context(), userFrom(r), app, r.PathValue("item"), in.Decision, in.Reason, version)
+		version, err = s.board.VerifyItem(r.Context(), userFrom(r), app.ID, r.PathValue("item"), in.Decision, in.Reason, version)
 	}
 	if err != nil {
 		s.answerError(w, r, err)
