@@ -147,13 +147,13 @@ func (s *Server) decidedReview(w http.ResponseWriter, r *http.Request) bool {
 
 // showReview renders the reviewer's page of an application, freshly loaded.
 func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, status int, errs map[string]string, failed string) {
-	ctx := r.Context()
 	u := userFrom(r)
-	app, err := s.cfg.Store.Application(ctx, id)
+	f, err := s.board.ReviewerFile(r.Context(), u, id)
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
 	}
+	app := f.App
 	if app.State.Final() {
 		// Decided since the request was let through (a vote that lost the
 		// race with the decision): the evidence is closed to reviewers now.
@@ -167,27 +167,12 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 		s.internal(w, err)
 		return
 	}
-	events, err := s.cfg.Store.Events(ctx, app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	assigned, err := s.cfg.Store.Assignments(ctx, app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	docs, err := s.cfg.Store.Documents(ctx, app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
 	v := reviewView{App: app, Eval: ev, Groups: reviewEvidence(ev.Portfolio), CanVote: app.State == board.PeerReview, Failed: failed}
-	markNotOnFile(v.Groups, docs)
-	for _, a := range assigned {
+	markNotOnFile(v.Groups, f.Documents)
+	for _, a := range f.Assignments {
 		if a.ReviewerID == u.ID {
 			v.Mine = a
-			v.Current = voteCurrent(a, peerRoundStart(events))
+			v.Current = voteCurrent(a, peerRoundStart(f.Events))
 		}
 	}
 	var form url.Values

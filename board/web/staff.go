@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/eligibility"
@@ -295,44 +294,23 @@ func (s *Server) queueApplication(w http.ResponseWriter, r *http.Request) {
 // showQueueApp renders the staff page of an application, freshly loaded,
 // with errors of a failed form if any.
 func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, status int, errs map[string]string, failed string) {
-	ctx := r.Context()
 	u := userFrom(r)
-	app, err := s.cfg.Store.Application(ctx, id)
+	f, err := s.board.StaffFile(r.Context(), u, id)
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
 	}
-	if app.ApplicantID == u.ID {
-		// Staff never handle, nor see the reviewers and votes of, their own case.
-		s.fail(w, r, http.StatusForbidden, "Your own application",
-			fmt.Sprintf("Application %d is your own application; another member of staff must handle it. Follow it from My applications.", app.ID))
-		return
-	}
+	app, events, chk := f.App, f.Events, f.Check
 	ev, err := s.evaluate(app, true)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	events, err := s.cfg.Store.Events(ctx, app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	chk, err := s.board.ReviewerCheck(ctx, app)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	docs, err := s.cfg.Store.Documents(ctx, app.ID)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
 	v := queueAppView{App: app, Eval: ev, Events: events, Groups: reviewEvidence(ev.Portfolio), Failed: failed,
 		CanVerify: board.StaffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: board.StaffCanAssign(app.State)}
-	markNotOnFile(v.Groups, docs)
+	markNotOnFile(v.Groups, f.Documents)
 	since := peerRoundStart(events)
-	for _, a := range chk.Assignments {
+	for _, a := range f.Assignments {
 		av := reviewAssignmentView{Assignment: a, Current: voteCurrent(a, since)}
 		for _, e := range events {
 			if e.Action == eventReviewerChange && e.ActorID == a.ReviewerID && !e.At.Before(a.AssignedAt) {
@@ -342,10 +320,10 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		v.Assignments = append(v.Assignments, av)
 	}
 	if app.State == board.PeerReview {
-		v.Approval = approvalProblem(ev.Report, chk.Assignments, since)
+		v.Approval = approvalProblem(ev.Report, f.Assignments, since)
 	}
 	if v.CanAssign {
-		reviewers, err := s.cfg.Store.Users(ctx, auth.Reviewer)
+		reviewers, err := s.board.Reviewers(r.Context(), u)
 		if err != nil {
 			s.internal(w, err)
 			return
@@ -631,22 +609,12 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 		s.answerError(w, r, err)
 		return
 	}
-	fresh, err := s.cfg.Store.Application(r.Context(), app.ID)
+	f, err := s.board.StaffFile(r.Context(), userFrom(r), app.ID)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	chk, err := s.board.ReviewerCheck(r.Context(), fresh)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	events, err := s.cfg.Store.Events(r.Context(), app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	writeJSON(w, map[string]any{"version": version, "reviewers": reviewersJSON(chk.Assignments, peerRoundStart(events))})
+	writeJSON(w, map[string]any{"version": version, "reviewers": reviewersJSON(f.Assignments, peerRoundStart(f.Events))})
 }
 
 // ---- the applications API ----
