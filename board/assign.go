@@ -15,14 +15,20 @@ import (
 	"github.com/certboard/certboard/sqldb"
 )
 
-// staffApplication reads the application a member of staff acts on: staff
-// signed in with two factors see every application (any other person
-// learns nothing, not even that it exists), and never handle their own.
-func (b *Board) staffApplication(ctx context.Context, by *auth.User, id int64) (*Application, error) {
+// staffRead reads an application for staff: staff signed in with two
+// factors see every application; any other person learns nothing, not
+// even that it exists.
+func (b *Board) staffRead(ctx context.Context, by *auth.User, id int64) (*Application, error) {
 	if !by.IsStaff() || !by.TwoFactor() {
 		return nil, &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", id)}
 	}
-	app, err := b.store.Application(ctx, id)
+	return b.store.Application(ctx, id)
+}
+
+// staffApplication reads the application a member of staff acts on
+// (staffRead): never their own.
+func (b *Board) staffApplication(ctx context.Context, by *auth.User, id int64) (*Application, error) {
+	app, err := b.staffRead(ctx, by, id)
 	if err != nil {
 		return nil, err
 	}

@@ -25,10 +25,7 @@ type ReviewFile struct {
 // StaffFile reads an application for the staff's page of it: to staff
 // signed in with two factors, never their own application.
 func (b *Board) StaffFile(ctx context.Context, by *auth.User, id int64) (*ReviewFile, error) {
-	if !by.IsStaff() || !by.TwoFactor() {
-		return nil, &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", id)}
-	}
-	app, err := b.store.Application(ctx, id)
+	app, err := b.staffRead(ctx, by, id)
 	if err != nil {
 		return nil, err
 	}
