@@ -18,6 +18,8 @@ type applicationReads interface {
 // applicationWrites is what the application use cases write in their transaction.
 type applicationWrites interface {
 	SavePortfolio(ctx context.Context, id int64, version int, portfolio []byte, at time.Time) (int, error)
+	SetApplicationState(ctx context.Context, id int64, version int, from, to State, at time.Time) (int, error)
+	FreezeSnapshot(ctx context.Context, id int64, snapshot []byte, setVersion string, at time.Time) error
 }
 
 // Application is one person's application for one credential: the

@@ -52,3 +52,34 @@ type RejectedItem struct {
 }
 
 func (EvidenceRejected) file() string { return "evidence_rejected.txt" }
+
+// ApplicationForStaff tells staff that an application came to them:
+// submitted, or the applicant answered their request for information.
+type ApplicationForStaff struct {
+	App       int64
+	Set       string // the requirement set's id
+	Applicant string // the applicant's name
+	State     string // the application's new state in words
+	Link      string // the staff page of the application
+	// Answer is the applicant's answer to a request for information, ""
+	// for a submission.
+	Answer string
+}
+
+func (ApplicationForStaff) file() string { return "application_for_staff.txt" }
+
+// ApplicationStateChanged tells an applicant that staff moved their
+// application on.
+type ApplicationStateChanged struct {
+	Name  string // the applicant's
+	App   int64
+	Set   string // the requirement set's id
+	State string // the application's new state in words
+	// Reason is what the board wrote, "" for nothing.
+	Reason string
+	// Answer: the board asks for information, to be answered at Link.
+	Answer bool
+	Link   string // the applicant's page of the application
+}
+
+func (ApplicationStateChanged) file() string { return "application_state_changed.txt" }

@@ -12,6 +12,14 @@ func init() {
 		"evidence_rejected_many": EvidenceRejected{Name: "Jordan Reyes", App: 12, State: "under review",
 			Link: "https://board.example/applications/12", Items: []RejectedItem{{ID: "act-1", Label: "Ethics course", Reason: "No certificate."},
 				{ID: "act-2", Label: "Ethics course, part 2", Reason: "No certificate."}}},
+		"application_for_staff": ApplicationForStaff{App: 12, Set: "aasect-cst", Applicant: "Jordan Reyes", State: "submitted",
+			Link: "https://board.example/queue/12"},
+		"application_for_staff_answer": ApplicationForStaff{App: 12, Set: "aasect-cst", Applicant: "Jordan Reyes", State: "under review",
+			Link: "https://board.example/queue/12", Answer: "The contract is attached."},
+		"application_state_changed": ApplicationStateChanged{Name: "Jordan Reyes", App: 12, Set: "aasect-cst", State: "under review",
+			Link: "https://board.example/applications/12"},
+		"application_state_changed_info": ApplicationStateChanged{Name: "Jordan Reyes", App: 12, Set: "aasect-cst", State: "waiting for information",
+			Reason: "Please add the supervision contract.", Answer: true, Link: "https://board.example/applications/12"},
 	} {
 		examples[name] = m
 	}

@@ -58,7 +58,7 @@ func (s *Server) myReviews(ctx context.Context, u *boardsql.User) ([]reviewRow, 
 			return nil, err
 		}
 		a := byApp[app.ID]
-		out = append(out, reviewRow{App: app, SetTitle: s.setTitle(app.SetID), Assignment: a, Current: voteCurrent(a, peerRoundStart(events))})
+		out = append(out, reviewRow{App: app, SetTitle: s.setTitle(app.SetID), Assignment: a, Current: board.VoteCurrent(a, board.PeerRoundStart(events))})
 	}
 	return out, nil
 }
@@ -172,7 +172,7 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 	for _, a := range f.Assignments {
 		if a.ReviewerID == u.ID {
 			v.Mine = a
-			v.Current = voteCurrent(a, peerRoundStart(f.Events))
+			v.Current = board.VoteCurrent(a, board.PeerRoundStart(f.Events))
 		}
 	}
 	var form url.Values

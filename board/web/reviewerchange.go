@@ -28,7 +28,7 @@ import (
 // a panel by editing their own account, with nobody deciding; and the
 // change may be a typo, or a move staff judge differently. Staff decide:
 // remove the reviewer, or see the change undone. Meanwhile approval is
-// refused, since approvalProblem checks every assigned reviewer as they
+// refused, since board.ApprovalProblem checks every assigned reviewer as they
 // stand at that moment; that live check also catches conflicts that arise
 // another way (the applicant's side, a conflict declared on another of the
 // applicant's applications), so the stored flag only has to say what the

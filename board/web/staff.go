@@ -13,7 +13,6 @@ import (
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/eligibility"
 	"github.com/certboard/certboard/portfolio"
 )
 
@@ -309,9 +308,9 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 	v := queueAppView{App: app, Eval: ev, Events: events, Groups: reviewEvidence(ev.Portfolio), Failed: failed,
 		CanVerify: board.StaffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: board.StaffCanAssign(app.State)}
 	markNotOnFile(v.Groups, f.Documents)
-	since := peerRoundStart(events)
+	since := board.PeerRoundStart(events)
 	for _, a := range f.Assignments {
-		av := reviewAssignmentView{Assignment: a, Current: voteCurrent(a, since)}
+		av := reviewAssignmentView{Assignment: a, Current: board.VoteCurrent(a, since)}
 		for _, e := range events {
 			if e.Action == eventReviewerChange && e.ActorID == a.ReviewerID && !e.At.Before(a.AssignedAt) {
 				av.Changes = append(av.Changes, e)
@@ -320,7 +319,7 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		v.Assignments = append(v.Assignments, av)
 	}
 	if app.State == board.PeerReview {
-		v.Approval = approvalProblem(ev.Report, f.Assignments, since)
+		v.Approval = board.ApprovalProblem(ev.Report, f.Assignments, since)
 	}
 	if v.CanAssign {
 		reviewers, err := s.board.Reviewers(r.Context(), u)
@@ -414,80 +413,6 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 
 // ---- decisions ----
 
-// peerRoundStart is when the application last entered peer review; votes
-// cast before then belong to an earlier round and do not count.
-func peerRoundStart(events []boardsql.Event) time.Time {
-	var t time.Time
-	for _, e := range events {
-		if e.To == board.PeerReview {
-			t = e.At
-		}
-	}
-	return t
-}
-
-// voteCurrent reports whether a reviewer has voted in the current round.
-func voteCurrent(a boardsql.Assignment, since time.Time) bool {
-	return a.Vote != "" && !a.VotedAt.Before(since)
-}
-
-// approvalProblem says why an application in peer review cannot be
-// approved yet, or "" when it can: the frozen report must be eligible
-// (every requirement met with verified evidence), at least one reviewer
-// must be assigned, no assigned reviewer may have a conflict of interest
-// standing (an Assignment's Conflict, as reviewerCheck finds it now), every
-// assigned reviewer must have voted in this round, and more than half of
-// them must have voted to approve.
-func approvalProblem(rep *eligibility.Report, assigned []boardsql.Assignment, since time.Time) string {
-	var problems []string
-	if rep == nil || !rep.Eligible {
-		var open []string
-		verdict := "no report"
-		if rep != nil {
-			verdict = strings.ReplaceAll(rep.Verdict, "_", " ")
-			for _, res := range rep.Results {
-				if res.Status == eligibility.Unmet || res.Status == eligibility.Pending {
-					open = append(open, fmt.Sprintf("%s (%s)", res.Title, res.Status))
-				}
-			}
-		}
-		msg := "the submitted evidence is not eligible (" + verdict + "): every requirement must be met with verified evidence"
-		if len(open) > 0 {
-			msg += "; still open: " + strings.Join(open, ", ")
-		}
-		problems = append(problems, msg)
-	}
-	var conflicted []string
-	for _, a := range assigned {
-		if a.Conflict != "" {
-			conflicted = append(conflicted, fmt.Sprintf("%s now has a conflict of interest (%s)", a.ReviewerName, a.Conflict))
-		}
-	}
-	if len(conflicted) > 0 {
-		problems = append(problems, strings.Join(conflicted, "; ")+"; remove them and assign another reviewer")
-	}
-	if len(assigned) == 0 {
-		problems = append(problems, "no peer reviewer is assigned; assign reviewers and wait for their votes")
-	} else {
-		var waiting []string
-		approve := 0
-		for _, a := range assigned {
-			switch {
-			case !voteCurrent(a, since):
-				waiting = append(waiting, a.ReviewerName)
-			case a.Vote == boardsql.VoteApprove:
-				approve++
-			}
-		}
-		if len(waiting) > 0 {
-			problems = append(problems, "waiting for the votes of "+strings.Join(waiting, ", "))
-		} else if approve*2 <= len(assigned) {
-			problems = append(problems, fmt.Sprintf("%d of %d reviewers voted to approve; approval needs a majority", approve, len(assigned)))
-		}
-	}
-	return strings.Join(problems, "; and ")
-}
-
 // staffAct is an action by staff: never on their own application, and an
 // approval only when approvalProblem finds nothing. The rest is s.act's.
 func (s *Server) staffAct(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, action board.Action, reason string) (board.State, error) {
@@ -502,15 +427,11 @@ func (s *Server) staffAct(ctx context.Context, u *boardsql.User, app *boardsql.A
 		// The conflict check runs again on every assigned reviewer as
 		// they stand now: one who changed their practice or name since
 		// assignment, or a conflict that arose another way, blocks it.
-		chk, err := s.board.ReviewerCheck(ctx, app)
+		f, err := s.board.StaffFile(ctx, u, app.ID)
 		if err != nil {
 			return app.State, err
 		}
-		events, err := s.cfg.Store.Events(ctx, app.ID)
-		if err != nil {
-			return app.State, err
-		}
-		if msg := approvalProblem(ev.Report, chk.Assignments, peerRoundStart(events)); msg != "" {
+		if msg := board.ApprovalProblem(ev.Report, f.Assignments, board.PeerRoundStart(f.Events)); msg != "" {
 			return app.State, &board.Error{Code: "invalid", Message: "cannot approve yet: " + msg}
 		}
 	}
@@ -614,7 +535,7 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	writeJSON(w, map[string]any{"version": version, "reviewers": reviewersJSON(f.Assignments, peerRoundStart(f.Events))})
+	writeJSON(w, map[string]any{"version": version, "reviewers": reviewersJSON(f.Assignments, board.PeerRoundStart(f.Events))})
 }
 
 // ---- the applications API ----
@@ -675,7 +596,7 @@ func reviewersJSON(assigned []boardsql.Assignment, since time.Time) []reviewerJS
 	out := []reviewerJSON{}
 	for _, a := range assigned {
 		j := reviewerJSON{Reviewer: userRef{ID: a.ReviewerID, Name: a.ReviewerName}, AssignedAt: a.AssignedAt, Vote: a.Vote, Comments: a.Comments,
-			Current: voteCurrent(a, since), Conflict: a.Conflict}
+			Current: board.VoteCurrent(a, since), Conflict: a.Conflict}
 		if !a.VotedAt.IsZero() {
 			t := a.VotedAt
 			j.VotedAt = &t
@@ -775,10 +696,10 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		assigned := chk.Assignments
-		since := peerRoundStart(events)
+		since := board.PeerRoundStart(events)
 		out["reviewers"] = reviewersJSON(assigned, since)
 		if app.State == board.PeerReview {
-			out["approval"] = approvalProblem(ev.Report, assigned, since)
+			out["approval"] = board.ApprovalProblem(ev.Report, assigned, since)
 		}
 	}
 	writeJSON(w, out)
