@@ -17,6 +17,7 @@ type reviewReads interface {
 	Conflicts(ctx context.Context, applicantID int64) ([]Conflict, error)
 	Assignments(ctx context.Context, applicationID int64) ([]Assignment, error)
 	ReviewerAssignments(ctx context.Context, reviewerID int64) ([]Assignment, error)
+	FlaggedAssignments(ctx context.Context) ([]Assignment, error)
 }
 
 // reviewWrites is what the review use cases write in their transaction.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,26 +38,13 @@ type reviewRow struct {
 
 // myReviews lists the applications assigned to a reviewer with their votes.
 func (s *Server) myReviews(ctx context.Context, u *boardsql.User) ([]reviewRow, error) {
-	apps, err := s.cfg.Store.Applications(ctx, boardsql.ApplicationFilter{ReviewerID: u.ID})
+	reviews, err := s.board.MyReviews(ctx, u)
 	if err != nil {
 		return nil, err
-	}
-	mine, err := s.cfg.Store.ReviewerAssignments(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	byApp := map[int64]boardsql.Assignment{}
-	for _, a := range mine {
-		byApp[a.ApplicationID] = a
 	}
 	var out []reviewRow
-	for _, app := range apps {
-		events, err := s.cfg.Store.Events(ctx, app.ID)
-		if err != nil {
-			return nil, err
-		}
-		a := byApp[app.ID]
-		out = append(out, reviewRow{App: app, SetTitle: s.setTitle(app.SetID), Assignment: a, Current: board.VoteCurrent(a, board.PeerRoundStart(events))})
+	for _, rv := range reviews {
+		out = append(out, reviewRow{App: rv.App, SetTitle: s.setTitle(rv.App.SetID), Assignment: rv.Assignment, Current: rv.Current})
 	}
 	return out, nil
 }
@@ -116,31 +102,16 @@ func (s *Server) decidedReview(w http.ResponseWriter, r *http.Request) bool {
 	if err != nil || id <= 0 {
 		return false
 	}
-	ctx, u := r.Context(), userFrom(r)
-	app, err := s.cfg.Store.Application(ctx, id)
-	if err != nil || !app.State.Final() {
+	d, err := s.board.DecidedReview(r.Context(), userFrom(r), id)
+	if err != nil {
+		s.internal(w, err)
+		return true
+	}
+	if d == nil {
 		return false // s.application answers a missing one or an error
 	}
-	mine, err := s.cfg.Store.ReviewerAssignments(ctx, u.ID)
-	if err != nil {
-		s.internal(w, err)
-		return true
-	}
-	i := slices.IndexFunc(mine, func(a boardsql.Assignment) bool { return a.ApplicationID == app.ID })
-	if i < 0 {
-		return false
-	}
-	events, err := s.cfg.Store.Events(ctx, app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return true
-	}
-	v := decidedView{App: app, SetTitle: s.setTitle(app.SetID), DecidedAt: app.UpdatedAt, Mine: mine[i]}
-	for _, e := range events {
-		if e.To == app.State {
-			v.DecidedAt = e.At
-		}
-	}
+	app := d.App
+	v := decidedView{App: app, SetTitle: s.setTitle(app.SetID), DecidedAt: d.DecidedAt, Mine: d.Mine}
 	s.render(w, r, http.StatusOK, "review_decided", page{Title: fmt.Sprintf("Review of application %d", app.ID), Data: v})
 	return true
 }

@@ -144,29 +144,14 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	if len(errs) > 0 {
 		status = http.StatusBadRequest
 	} else {
-		apps, err := s.cfg.Store.Applications(r.Context(), f)
+		entries, err := s.board.Queue(r.Context(), userFrom(r), f)
 		if err != nil {
-			s.internal(w, err)
+			s.answerError(w, r, err)
 			return
 		}
-		flagged, err := s.cfg.Store.FlaggedAssignments(r.Context())
-		if err != nil {
-			s.internal(w, err)
-			return
-		}
-		conflicts := map[int64][]string{}
-		for _, a := range flagged {
-			conflicts[a.ApplicationID] = append(conflicts[a.ApplicationID], a.ReviewerName)
-		}
-		for _, a := range apps {
-			if a.State == board.Draft {
-				continue
-			}
-			row := queueRow{App: a, SetTitle: s.setTitle(a.SetID), DaysWaiting: int(now.Sub(a.UpdatedAt).Hours() / 24)}
-			if !a.State.Final() {
-				row.Conflicts = conflicts[a.ID]
-			}
-			v.Rows = append(v.Rows, row)
+		for _, e := range entries {
+			v.Rows = append(v.Rows, queueRow{App: e.App, SetTitle: s.setTitle(e.App.SetID), DaysWaiting: int(now.Sub(e.App.UpdatedAt).Hours() / 24),
+				Conflicts: e.Conflicts})
 		}
 	}
 	s.render(w, r, status, "queue", page{Title: "Work queue", Data: v, Errors: errs, Form: r.URL.Query()})
@@ -624,10 +609,7 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusBadRequest, "Invalid request", "set: "+strconv.Quote(f.SetID)+" is not a requirement set; use one of "+strings.Join(s.sets().IDs(), ", "))
 		return
 	}
-	if !u.IsStaff() || !u.TwoFactor() {
-		f.ApplicantID = u.ID
-	}
-	apps, err := s.cfg.Store.Applications(r.Context(), f)
+	apps, err := s.board.ApplicationsFor(r.Context(), u, f)
 	if err != nil {
 		s.internal(w, err)
 		return
