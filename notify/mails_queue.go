@@ -83,3 +83,17 @@ type ApplicationStateChanged struct {
 }
 
 func (ApplicationStateChanged) file() string { return "application_state_changed.txt" }
+
+// ReviewerConflictFound tells staff that an assigned reviewer's changed
+// details now conflict with an application they review.
+type ReviewerConflictFound struct {
+	// What says what changed and what it conflicts with, as the
+	// application's history notes it.
+	What      string
+	App       int64
+	Applicant string // the applicant's name
+	Set       string // the requirement set's title
+	Link      string // the staff page's reviewers
+}
+
+func (ReviewerConflictFound) file() string { return "reviewer_conflict_found.txt" }
