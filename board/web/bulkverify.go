@@ -54,28 +54,20 @@ func (s *Server) queueVerifyList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiVerifyList(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.application(w, r, RelStaff)
-	if !ok {
-		return
-	}
-	var in struct {
+	type input struct {
 		Decision string `json:"decision"`
 		Note     string `json:"note"`
-		Version  int    `json:"version"`
+		versioned
 	}
-	if !decodeBody(w, r, &in, `note, version and optionally decision ("verify", the default, or "reject" with the reason as note)`, maxAPIBody) {
-		return
-	}
-	version, err := checkVersion(in.Version)
 	var done []string
 	var next int
-	if err == nil {
-		done, next, err = s.verifyClaimed(r.Context(), userFrom(r), app, r.PathValue("list"), in.Decision, in.Note, version)
-		// The API sends the reason as note.
-		err = renameField(err, "reason", "note")
-	}
-	if err != nil {
-		s.answerError(w, r, err)
+	in, ok := apiVersioned(s, w, r, RelStaff, `note, version and optionally decision ("verify", the default, or "reject" with the reason as note)`,
+		func(app *boardsql.Application, in *input, version int) (err error) {
+			done, next, err = s.verifyClaimed(r.Context(), userFrom(r), app, r.PathValue("list"), in.Decision, in.Note, version)
+			// The API sends the reason as note.
+			return renameField(err, "reason", "note")
+		})
+	if !ok {
 		return
 	}
 	out := map[string]any{"verified": done, "rejected": []string{}, "version": next}

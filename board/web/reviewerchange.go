@@ -12,12 +12,14 @@ import (
 )
 
 // A reviewer's name and practice decide the conflict check when they are
-// assigned (board.ReviewerCheck.Exclusion). Changing them afterwards must not slip
-// past it. In the transaction of the change, the change is audited with the
-// values before and after, and every open (undecided) assignment of the
-// person is checked again with the new details: the result is flagged on
-// the assignment (boardsql.FlagConflict, written by board.RecordRecheck), noted in the application's history
-// for staff (whether or not it conflicts), and mailed to staff when a
+// assigned (board.ReviewerCheck.Exclusion). Changing them afterwards must
+// not slip past it. In the transaction of the change, the change is
+// audited with the values before and after, and every open (undecided)
+// assignment of the person is checked again with the new details
+// (board.RecheckReviewer): the result is flagged on the assignment
+// (boardsql.FlagConflict, written by board.RecordRecheck), noted in the
+// application's history for staff (whether or not it conflicts), and
+// mailed to staff when a
 // conflict now stands.
 //
 // A conflicting assignment is not ended automatically. Ending it would

@@ -372,28 +372,21 @@ func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.application(w, r, RelStaff)
+	type input struct {
+		Decision string `json:"decision"`
+		Reason   string `json:"reason"`
+		versioned
+	}
+	var next int
+	in, ok := apiVersioned(s, w, r, RelStaff, `decision ("verify" or "reject"), reason and version`, func(app *boardsql.Application, in *input, version int) (err error) {
+		next, err = s.board.VerifyItem(r.Context(), userFrom(r), app.ID, r.PathValue("item"), in.Decision, in.Reason, version)
+		return err
+	})
 	if !ok {
 		return
 	}
-	var in struct {
-		Decision string `json:"decision"`
-		Reason   string `json:"reason"`
-		Version  int    `json:"version"`
-	}
-	if !decodeBody(w, r, &in, `decision ("verify" or "reject"), reason and version`, maxAPIBody) {
-		return
-	}
-	version, err := checkVersion(in.Version)
-	if err == nil {
-		version, err = s.board.VerifyItem(r.Context(), userFrom(r), app.ID, r.PathValue("item"), in.Decision, in.Reason, version)
-	}
-	if err != nil {
-		s.answerError(w, r, err)
-		return
-	}
 	state := map[string]string{"verify": "verified", "reject": "rejected"}[in.Decision]
-	writeJSON(w, map[string]any{"item": r.PathValue("item"), "state": state, "version": version})
+	writeJSON(w, map[string]any{"item": r.PathValue("item"), "state": state, "version": next})
 }
 
 // ---- decisions ----
@@ -496,31 +489,25 @@ func (s *Server) queueUnassign(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.application(w, r, RelStaff)
-	if !ok {
-		return
-	}
-	var in struct {
+	type input struct {
 		ReviewerID int64 `json:"reviewer_id"`
-		Version    int   `json:"version"`
+		versioned
 	}
-	if !decodeBody(w, r, &in, "reviewer_id and version", maxAPIBody) {
+	var next int
+	var id int64
+	if _, ok := apiVersioned(s, w, r, RelStaff, "reviewer_id and version", func(app *boardsql.Application, in *input, version int) (err error) {
+		id = app.ID
+		next, err = s.board.AssignReviewer(r.Context(), userFrom(r), app.ID, in.ReviewerID, version)
+		return err
+	}); !ok {
 		return
 	}
-	version, err := checkVersion(in.Version)
-	if err == nil {
-		version, err = s.board.AssignReviewer(r.Context(), userFrom(r), app.ID, in.ReviewerID, version)
-	}
-	if err != nil {
-		s.answerError(w, r, err)
-		return
-	}
-	f, err := s.board.StaffFile(r.Context(), userFrom(r), app.ID)
+	f, err := s.board.StaffFile(r.Context(), userFrom(r), id)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	writeJSON(w, map[string]any{"version": version, "reviewers": reviewersJSON(f.Assignments, board.PeerRoundStart(f.Events))})
+	writeJSON(w, map[string]any{"version": next, "reviewers": reviewersJSON(f.Assignments, board.PeerRoundStart(f.Events))})
 }
 
 // ---- the applications API ----
@@ -691,21 +678,15 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 // (submit, withdraw, answer_info) or staff's. The owner acts as the
 // applicant even when they are staff, so no one decides their own case.
 func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.application(w, r, RelOwner|RelStaff)
-	if !ok {
-		return
-	}
-	var in struct {
-		Reason  string `json:"reason"`
-		Version int    `json:"version"`
-	}
-	if !decodeBody(w, r, &in, "reason and version", maxAPIBody) {
-		return
+	type input struct {
+		Reason string `json:"reason"`
+		versioned
 	}
 	ctx, u := r.Context(), userFrom(r)
-	action := board.Action(r.PathValue("action"))
-	version, err := checkVersion(in.Version)
-	if err == nil {
+	var id int64
+	if _, ok := apiVersioned(s, w, r, RelOwner|RelStaff, "reason and version", func(app *boardsql.Application, in *input, version int) (err error) {
+		id = app.ID
+		action := board.Action(r.PathValue("action"))
 		if app.ApplicantID == u.ID {
 			owner := *u
 			owner.Roles = nil
@@ -713,15 +694,48 @@ func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
 		} else {
 			_, err = s.staffAct(ctx, u, app, version, action, in.Reason)
 		}
-	}
-	if err != nil {
-		s.answerError(w, r, err)
+		return err
+	}); !ok {
 		return
 	}
-	fresh, err := s.cfg.Store.Application(ctx, app.ID)
+	fresh, err := s.cfg.Store.Application(ctx, id)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
 	writeJSON(w, map[string]any{"application": summarizeApplication(fresh)})
+}
+
+// versioned is the version a JSON body of an action names: the version
+// of the application the caller read.
+type versioned struct {
+	Version int `json:"version"`
+}
+
+func (v versioned) version() int { return v.Version }
+
+// apiVersioned is the skeleton of the API's versioned actions on an
+// application: it finds the application the caller holds one of the
+// relations in need to, decodes the body into a T (fields says what it
+// holds), checks the version the body names and runs do. It answers any
+// failure itself and reports whether do succeeded.
+func apiVersioned[T interface{ version() int }](s *Server, w http.ResponseWriter, r *http.Request, need Relation, fields string,
+	do func(app *boardsql.Application, in *T, version int) error) (*T, bool) {
+	app, _, ok := s.application(w, r, need)
+	if !ok {
+		return nil, false
+	}
+	in := new(T)
+	if !decodeBody(w, r, in, fields, maxAPIBody) {
+		return nil, false
+	}
+	version, err := checkVersion((*in).version())
+	if err == nil {
+		err = do(app, in, version)
+	}
+	if err != nil {
+		s.answerError(w, r, err)
+		return nil, false
+	}
+	return in, true
 }
