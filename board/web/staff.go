@@ -627,17 +627,20 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	events, err := s.cfg.Store.Events(ctx, app.ID)
+	staff := rel&RelStaff != 0 && app.ApplicantID != u.ID
+	var f *board.ReviewFile
+	if staff {
+		f, err = s.board.StaffFile(ctx, u, app.ID)
+	} else {
+		f = &board.ReviewFile{App: app}
+		f.Events, err = s.board.History(ctx, u, app.ID)
+	}
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	staff := rel&RelStaff != 0 && app.ApplicantID != u.ID
 	history := []historyEventJSON{}
-	for _, e := range events {
-		if boardOnlyEvent(e.Action) && !staff {
-			continue
-		}
+	for _, e := range f.Events {
 		j := historyEventJSON{At: e.At, Action: e.Action, From: e.From, To: e.To, Message: e.Message}
 		if e.ActorID != 0 {
 			j.Actor = &userRef{ID: e.ActorID, Name: e.ActorName}
@@ -659,16 +662,10 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string]any{"application": summarizeApplication(app), "history": history, "report": ev.Report, "frozen": frozen, "actions": actions}
 	if staff {
-		chk, err := s.board.ReviewerCheck(ctx, app)
-		if err != nil {
-			s.internal(w, err)
-			return
-		}
-		assigned := chk.Assignments
-		since := board.PeerRoundStart(events)
-		out["reviewers"] = reviewersJSON(assigned, since)
+		since := board.PeerRoundStart(f.Events)
+		out["reviewers"] = reviewersJSON(f.Assignments, since)
 		if app.State == board.PeerReview {
-			out["approval"] = board.ApprovalProblem(ev.Report, assigned, since)
+			out["approval"] = board.ApprovalProblem(ev.Report, f.Assignments, since)
 		}
 	}
 	writeJSON(w, out)

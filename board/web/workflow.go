@@ -2,14 +2,12 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
@@ -18,59 +16,16 @@ import (
 	"github.com/certboard/certboard/requirements"
 )
 
-// Relation is how a user stands to an application; it decides what they may
-// see and do with it.
-type Relation int
+// Relation is how a user stands to an application (board.Relation).
+type Relation = board.Relation
 
-// Relations, from none up. A user may hold several.
+// Relations, from none up (see board.Relation).
 const (
-	RelOwner      Relation = 1 << iota // the applicant
-	RelSupervisor                      // named as a supervisor in the portfolio
-	RelReviewer                        // assigned as a peer reviewer
-	RelStaff                           // board staff or admin
+	RelOwner      = board.RelOwner
+	RelSupervisor = board.RelSupervisor
+	RelReviewer   = board.RelReviewer
+	RelStaff      = board.RelStaff
 )
-
-// relations works out how u stands to app. Supervisors and reviewers hold
-// their relation only while the application is undecided: once it is
-// approved, denied or withdrawn their part is over, and its evidence,
-// documents and report are no longer theirs to read (a reviewer keeps a
-// short page saying when it was decided and how they voted, see
-// decidedReview).
-func (s *Server) relations(ctx context.Context, u *boardsql.User, app *boardsql.Application) (Relation, error) {
-	var rel Relation
-	if app.ApplicantID == u.ID {
-		rel |= RelOwner
-	}
-	if u.IsStaff() && u.TwoFactor() {
-		rel |= RelStaff
-	}
-	if app.State.Final() {
-		return rel, nil
-	}
-	// Nobody supervises their own application: an applicant who is also a
-	// supervisor and names their own address never confirms their evidence.
-	if u.HasRole(auth.Supervisor) && app.ApplicantID != u.ID {
-		links, err := s.cfg.Store.Supervisors(ctx, app.ID)
-		if err != nil {
-			return 0, err
-		}
-		for _, l := range links {
-			if strings.EqualFold(l.Email, u.Email) {
-				rel |= RelSupervisor
-			}
-		}
-	}
-	if u.HasRole(auth.Reviewer) {
-		ok, err := s.cfg.Store.IsAssigned(ctx, app.ID, u.ID)
-		if err != nil {
-			return 0, err
-		}
-		if ok {
-			rel |= RelReviewer
-		}
-	}
-	return rel, nil
-}
 
 // fail answers an error as problem+json to the API and as a page to browsers.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
@@ -102,22 +57,9 @@ func (s *Server) application(w http.ResponseWriter, r *http.Request, need Relati
 		s.fail(w, r, http.StatusNotFound, "Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
 		return nil, 0, false
 	}
-	app, err := s.cfg.Store.Application(r.Context(), id)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound, "Application not found", fmt.Sprintf("No application %d is visible to you.", id))
-		return nil, 0, false
-	}
+	app, rel, err := s.board.Visible(r.Context(), userFrom(r), id, need)
 	if err != nil {
-		s.internal(w, err)
-		return nil, 0, false
-	}
-	rel, err := s.relations(r.Context(), userFrom(r), app)
-	if err != nil {
-		s.internal(w, err)
-		return nil, 0, false
-	}
-	if rel&need == 0 {
-		s.fail(w, r, http.StatusNotFound, "Application not found", fmt.Sprintf("No application %d is visible to you.", id))
+		s.answerError(w, r, err)
 		return nil, 0, false
 	}
 	return app, rel, true
