@@ -695,7 +695,7 @@ func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
 	}); !ok {
 		return
 	}
-	fresh, err := s.cfg.Store.Application(ctx, id)
+	fresh, _, err := s.board.Visible(ctx, u, id, RelOwner|RelStaff)
 	if err != nil {
 		s.internal(w, err)
 		return
