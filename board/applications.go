@@ -1,14 +1,26 @@
 package board
 
 import (
+	"context"
 	"time"
 )
 
 // applicationReads is what the application use cases read outside a transaction.
-type applicationReads interface{}
+type applicationReads interface {
+	Application(ctx context.Context, id int64) (*Application, error)
+	Applications(ctx context.Context, f ApplicationFilter) ([]*Application, error)
+	Events(ctx context.Context, applicationID int64) ([]Event, error)
+	Supervisors(ctx context.Context, applicationID int64) ([]SupervisorLink, error)
+	Documents(ctx context.Context, applicationID int64) ([]Document, error)
+	IsAssigned(ctx context.Context, applicationID, reviewerID int64) (bool, error)
+}
 
 // applicationWrites is what the application use cases write in their transaction.
-type applicationWrites interface{}
+type applicationWrites interface {
+	SavePortfolio(ctx context.Context, id int64, version int, portfolio []byte, at time.Time) (int, error)
+	SetApplicationState(ctx context.Context, id int64, version int, from, to State, at time.Time) (int, error)
+	FreezeSnapshot(ctx context.Context, id int64, snapshot []byte, setVersion string, at time.Time) error
+}
 
 // Application is one person's application for one credential: the
 // portfolio they are building (the engine's JSON format, encrypted at

@@ -156,18 +156,9 @@ func (b *Board) Evaluate(app *Application, frozen bool) (*Evaluation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
 	}
-	var set *requirements.Set
-	if frozen && app.SnapshotSetVersion != "" {
-		for _, v := range reg.Versions(app.SetID) {
-			if v.Version == app.SnapshotSetVersion {
-				set = v
-			}
-		}
-	}
-	if set == nil {
-		if set, _, err = eligibility.Select(reg, app.SetID, p, asOf); err != nil {
-			return nil, err
-		}
+	set, err := SetOf(reg, app, p, frozen, asOf)
+	if err != nil {
+		return nil, err
 	}
 	e := b.evals.put(key, &evalEntry{portfolio: p, set: set, report: eligibility.Evaluate(p, set, asOf), problems: portfolio.Validate(p)})
 	return e.evaluation(), nil

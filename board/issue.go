@@ -14,7 +14,6 @@ import (
 	"github.com/certboard/certboard/credential"
 	"github.com/certboard/certboard/dataintegrity"
 	"github.com/certboard/certboard/did"
-	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/statuslist"
 	"github.com/certboard/certboard/vcjwt"
 )
@@ -74,12 +73,7 @@ func (b *Board) Name(ctx context.Context) string {
 // audited, and followed by its lifecycle jobs (and, for a renewal, the
 // superseding of the credential renewed). It returns the credential's id.
 func (b *Board) IssueCredential(ctx context.Context, tx Tx, by *auth.User, app *Application, now time.Time) (string, error) {
-	var set *requirements.Set
-	for _, v := range b.Catalog().Versions(app.SetID) {
-		if v.Version == app.SnapshotSetVersion {
-			set = v
-		}
-	}
+	set := FrozenSet(b.Catalog(), app)
 	if set == nil {
 		return "", fmt.Errorf("application %d: requirement set %s version %q is not loaded", app.ID, app.SetID, app.SnapshotSetVersion)
 	}

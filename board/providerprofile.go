@@ -163,7 +163,7 @@ func (b *Board) ProviderHome(ctx context.Context, provider *auth.User) (*Provide
 	prof, err := b.store.ProviderProfile(ctx, provider.ID)
 	switch {
 	case err == nil:
-		h.Profile, h.Active = prof, prof.Active(b.today())
+		h.Profile, h.Active = prof, prof.Active(b.Today())
 	case !errors.Is(err, certboard.ErrNotFound):
 		return nil, err
 	}

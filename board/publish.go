@@ -218,19 +218,10 @@ func previewOne(app *Application, reg *requirements.Catalog, next *requirements.
 		row.Problem = "the portfolio does not decode: " + err.Error()
 		return row
 	}
-	var cur *requirements.Set
-	if frozen && app.SnapshotSetVersion != "" {
-		for _, v := range reg.Versions(app.SetID) {
-			if v.Version == app.SnapshotSetVersion {
-				cur = v
-			}
-		}
-	}
-	if cur == nil {
-		if cur, _, err = eligibility.Select(reg, app.SetID, p, today); err != nil {
-			row.Problem = err.Error()
-			return row
-		}
+	cur, err := SetOf(reg, app, p, frozen, today)
+	if err != nil {
+		row.Problem = err.Error()
+		return row
 	}
 	before, after := eligibility.Evaluate(p, cur, today), eligibility.Evaluate(p, next, today)
 	if before.Verdict == after.Verdict {

@@ -190,10 +190,8 @@ func (b *Board) renewalOf(ctx context.Context, c *IssuedCredential) (*Renewal, e
 // CredentialSet is the requirement-set version a credential was issued
 // under (the latest of its id when that version is no longer loaded).
 func (b *Board) CredentialSet(c *IssuedCredential) *requirements.Set {
-	for _, v := range b.Catalog().Versions(c.SetID) {
-		if v.Version == c.SetVersion {
-			return v
-		}
+	if set := b.Catalog().Version(c.SetID, c.SetVersion); set != nil {
+		return set
 	}
 	return b.Catalog().Latest(c.SetID)
 }

@@ -9,9 +9,6 @@ import (
 // Starting a renewal, in the transaction of the use case that starts it
 // (a CE provider's report starts the holder's renewal when there is none).
 
-// today is the board's date.
-func (b *Board) today() date.Date { return DayOf(b.clock.Now()) }
-
 // CycleStart is the first day of a credential's current cycle: cycleYears
 // before it expires, which is the day it was issued for a first credential
 // and the day the renewed one expired for an early renewal (whose cycle

@@ -47,7 +47,7 @@ func (b *Board) ApprovedProvider(ctx context.Context, u *auth.User) (*ProviderPr
 	if err != nil {
 		return nil, err
 	}
-	if today := b.today(); !p.Active(today) {
+	if today := b.Today(); !p.Active(today) {
 		why := "the board's approval is withdrawn"
 		switch {
 		case p.Approved && !p.ApprovedUntil.IsZero() && today.After(p.ApprovedUntil):
@@ -118,7 +118,7 @@ func (b *Board) reportCompletion(ctx context.Context, provider *auth.User, in ce
 		return nil, false, err
 	}
 	in.Normalize()
-	today := b.today()
+	today := b.Today()
 	if probs := ce.Check(in, today); len(probs) > 0 {
 		return nil, false, CompletionRefused(probs)
 	}

@@ -1,12 +1,79 @@
 package board
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/jobs"
+	"github.com/certboard/certboard/notify"
+)
 
 // reviewReads is what the review use cases read outside a transaction.
-type reviewReads interface{}
+type reviewReads interface {
+	UserByID(ctx context.Context, id int64) (*auth.User, error)
+	Users(ctx context.Context, role auth.Role) ([]*auth.User, error)
+	Conflicts(ctx context.Context, applicantID int64) ([]Conflict, error)
+	Assignments(ctx context.Context, applicationID int64) ([]Assignment, error)
+	ReviewerAssignments(ctx context.Context, reviewerID int64) ([]Assignment, error)
+	FlaggedAssignments(ctx context.Context) ([]Assignment, error)
+}
 
 // reviewWrites is what the review use cases write in their transaction.
-type reviewWrites interface{}
+type reviewWrites interface {
+	AssignReviewer(ctx context.Context, applicationID int64, version int, reviewerID, by int64, at time.Time) (int, error)
+	UnassignReviewer(ctx context.Context, applicationID int64, version int, reviewerID int64, at time.Time) (int, error)
+	EndAssignment(ctx context.Context, applicationID, reviewerID int64) error
+	HoldState(ctx context.Context, applicationID int64, state State) error
+	Vote(ctx context.Context, applicationID, reviewerID int64, vote, comments string, at time.Time) error
+	DeclareConflict(ctx context.Context, c Conflict) error
+	FlagConflict(ctx context.Context, applicationID, reviewerID int64, conflict string) (bool, error)
+	SaveSnapshot(ctx context.Context, id int64, version int, snapshot []byte, at time.Time) (int, error)
+	AddEvent(ctx context.Context, e Event) error
+	AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error)
+	EnqueueMail(ctx context.Context, m jobs.Mail) (int64, error)
+}
+
+// queueMail renders a mail of the work queue and puts it in the outbox
+// inside tx, so that it is sent exactly when the change it tells of commits.
+func queueMail(ctx context.Context, tx Tx, to string, m notify.Mail, now time.Time) error {
+	msg, err := notify.Render(to, m)
+	if err != nil {
+		return err
+	}
+	_, err = tx.EnqueueMail(ctx, jobs.Mail{To: msg.To, Subject: msg.Subject, Body: msg.Body, CreatedAt: now})
+	return err
+}
+
+// Votes a reviewer may cast.
+const (
+	VoteApprove = "approve"
+	VoteReject  = "reject"
+	VoteRevise  = "revise"
+)
+
+// Board-only history events: who reviews an application and how each voted
+// is the board's business; applicants, supervisors and other reviewers do
+// not see these events.
+const (
+	EventAssignReviewer = "assign_reviewer"
+	EventRemoveReviewer = "remove_reviewer"
+	EventVote           = "review_vote"
+	EventConflict       = "reviewer_conflict"
+	// EventReviewerChange: an assigned reviewer changed their name or
+	// practice, with what the conflict check found then.
+	EventReviewerChange = "reviewer_details_changed"
+)
+
+// BoardOnlyEvent reports whether a history event is shown to staff only.
+func BoardOnlyEvent(action string) bool {
+	switch action {
+	case EventAssignReviewer, EventRemoveReviewer, EventVote, EventConflict, EventReviewerChange:
+		return true
+	}
+	return false
+}
 
 // Assignment is a peer reviewer assigned to an application, with their vote
 // once cast.

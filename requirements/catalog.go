@@ -98,6 +98,17 @@ func (r *Catalog) IDs() []string {
 // Versions returns every version of a set, oldest first.
 func (r *Catalog) Versions(id string) []*Set { return r.byID[id] }
 
+// Version returns version v of set id, or nil when the catalog does not
+// hold it.
+func (r *Catalog) Version(id, v string) *Set {
+	for _, s := range r.byID[id] {
+		if s.Version == v {
+			return s
+		}
+	}
+	return nil
+}
+
 // Latest returns the newest version of a set, or nil.
 func (r *Catalog) Latest(id string) *Set {
 	vs := r.byID[id]

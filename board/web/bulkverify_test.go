@@ -321,22 +321,3 @@ func TestRejectionMailsTheApplicant(t *testing.T) {
 		t.Fatalf("after the form's bulk rejection: %d new mails", len(got)-before)
 	}
 }
-
-// TestRejectionMailSaysWhenToCorrect: under review the applicant cannot
-// change the portfolio, so the mail does not tell them to do it now; when
-// the board has asked for information, it does.
-func TestRejectionMailSaysWhenToCorrect(t *testing.T) {
-	items := []rejectedItem{{ID: "lic-1", Label: "Licence", Reason: "expired"}}
-	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-	app := &boardsql.Application{ID: 7, ApplicantName: "Ana", ApplicantEmail: "ana@example.org", State: "under_review"}
-	m := rejectionMail(app, items, "https://board.example/applications/7", now)
-	if strings.Contains(m.Body, "Correct or replace them on your application's page") ||
-		!strings.Contains(m.Body, "under review, so it cannot be changed now") || !strings.Contains(m.Body, "https://board.example/applications/7") {
-		t.Errorf("mail while under review:\n%s", m.Body)
-	}
-	app.State = "info_requested"
-	m = rejectionMail(app, items, "https://board.example/applications/7", now)
-	if !strings.Contains(m.Body, "Correct or replace them on your application's page: https://board.example/applications/7") {
-		t.Errorf("mail while information is asked for:\n%s", m.Body)
-	}
-}

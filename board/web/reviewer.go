@@ -6,14 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/audit"
-	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 )
@@ -41,26 +38,13 @@ type reviewRow struct {
 
 // myReviews lists the applications assigned to a reviewer with their votes.
 func (s *Server) myReviews(ctx context.Context, u *boardsql.User) ([]reviewRow, error) {
-	apps, err := s.cfg.Store.Applications(ctx, boardsql.ApplicationFilter{ReviewerID: u.ID})
+	reviews, err := s.board.MyReviews(ctx, u)
 	if err != nil {
 		return nil, err
-	}
-	mine, err := s.cfg.Store.ReviewerAssignments(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	byApp := map[int64]boardsql.Assignment{}
-	for _, a := range mine {
-		byApp[a.ApplicationID] = a
 	}
 	var out []reviewRow
-	for _, app := range apps {
-		events, err := s.cfg.Store.Events(ctx, app.ID)
-		if err != nil {
-			return nil, err
-		}
-		a := byApp[app.ID]
-		out = append(out, reviewRow{App: app, SetTitle: s.setTitle(app.SetID), Assignment: a, Current: voteCurrent(a, peerRoundStart(events))})
+	for _, rv := range reviews {
+		out = append(out, reviewRow{App: rv.App, SetTitle: s.setTitle(rv.App.SetID), Assignment: rv.Assignment, Current: rv.Current})
 	}
 	return out, nil
 }
@@ -118,44 +102,29 @@ func (s *Server) decidedReview(w http.ResponseWriter, r *http.Request) bool {
 	if err != nil || id <= 0 {
 		return false
 	}
-	ctx, u := r.Context(), userFrom(r)
-	app, err := s.cfg.Store.Application(ctx, id)
-	if err != nil || !app.State.Final() {
+	d, err := s.board.DecidedReview(r.Context(), userFrom(r), id)
+	if err != nil {
+		s.internal(w, err)
+		return true
+	}
+	if d == nil {
 		return false // s.application answers a missing one or an error
 	}
-	mine, err := s.cfg.Store.ReviewerAssignments(ctx, u.ID)
-	if err != nil {
-		s.internal(w, err)
-		return true
-	}
-	i := slices.IndexFunc(mine, func(a boardsql.Assignment) bool { return a.ApplicationID == app.ID })
-	if i < 0 {
-		return false
-	}
-	events, err := s.cfg.Store.Events(ctx, app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return true
-	}
-	v := decidedView{App: app, SetTitle: s.setTitle(app.SetID), DecidedAt: app.UpdatedAt, Mine: mine[i]}
-	for _, e := range events {
-		if e.To == app.State {
-			v.DecidedAt = e.At
-		}
-	}
+	app := d.App
+	v := decidedView{App: app, SetTitle: s.setTitle(app.SetID), DecidedAt: d.DecidedAt, Mine: d.Mine}
 	s.render(w, r, http.StatusOK, "review_decided", page{Title: fmt.Sprintf("Review of application %d", app.ID), Data: v})
 	return true
 }
 
 // showReview renders the reviewer's page of an application, freshly loaded.
 func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, status int, errs map[string]string, failed string) {
-	ctx := r.Context()
 	u := userFrom(r)
-	app, err := s.cfg.Store.Application(ctx, id)
+	f, err := s.board.ReviewerFile(r.Context(), u, id)
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
 	}
+	app := f.App
 	if app.State.Final() {
 		// Decided since the request was let through (a vote that lost the
 		// race with the decision): the evidence is closed to reviewers now.
@@ -169,27 +138,12 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 		s.internal(w, err)
 		return
 	}
-	events, err := s.cfg.Store.Events(ctx, app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	assigned, err := s.cfg.Store.Assignments(ctx, app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	docs, err := s.cfg.Store.Documents(ctx, app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
 	v := reviewView{App: app, Eval: ev, Groups: reviewEvidence(ev.Portfolio), CanVote: app.State == board.PeerReview, Failed: failed}
-	markNotOnFile(v.Groups, docs)
-	for _, a := range assigned {
+	markNotOnFile(v.Groups, f.Documents)
+	for _, a := range f.Assignments {
 		if a.ReviewerID == u.ID {
 			v.Mine = a
-			v.Current = voteCurrent(a, peerRoundStart(events))
+			v.Current = board.VoteCurrent(a, board.PeerRoundStart(f.Events))
 		}
 	}
 	var form url.Values
@@ -209,92 +163,9 @@ func (s *Server) reviewFailed(w http.ResponseWriter, r *http.Request, app *board
 	s.showReview(w, r, app.ID, status, errs, field)
 }
 
-// castVote records a reviewer's vote (approve, reject or revise; comments
-// required unless approving) while the application is in peer review. A
-// reviewer has one vote and may change it until the board decides.
+// castVote records a reviewer's vote (board.CastVote).
 func (s *Server) castVote(ctx context.Context, u *boardsql.User, app *boardsql.Application, vote, comments string) error {
-	if app.State != board.PeerReview {
-		return &board.Error{Code: "conflict", Message: fmt.Sprintf("votes are taken while an application is in peer review; application %d is %s",
-			app.ID, app.State.Words())}
-	}
-	switch vote {
-	case boardsql.VoteApprove, boardsql.VoteReject, boardsql.VoteRevise:
-	default:
-		return badInput("vote", "choose approve, reject or revise")
-	}
-	comments = strings.TrimSpace(comments)
-	if vote != boardsql.VoteApprove && comments == "" {
-		return badInput("comments", "say what is wrong or what should change; comments are required to reject or ask for revision")
-	}
-	if len(comments) > 5000 {
-		return badInput("comments", "write at most 5000 characters")
-	}
-	now := s.now()
-	return s.inTx(ctx, func(tx *boardsql.Tx) error {
-		// The state was read before: a decision made since (approved,
-		// returned, …) refuses the vote instead of recording it on a
-		// decided application.
-		if err := tx.HoldState(ctx, app.ID, board.PeerReview); errors.Is(err, boardsql.ErrConflict) {
-			return &board.Error{Code: "conflict", Message: "votes are taken while an application is in peer review; " +
-				strings.TrimSuffix(err.Error(), ": "+boardsql.ErrConflict.Error())}
-		} else if err != nil {
-			return err
-		}
-		if err := tx.Vote(ctx, app.ID, u.ID, vote, comments, now); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventVote, Message: vote}); err != nil {
-			return err
-		}
-		_, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.vote",
-			Subject: fmt.Sprintf("application/%d", app.ID), After: vote})
-		return err
-	})
-}
-
-// declareConflict records a reviewer's conflict of interest with the
-// applicant: the assignment ends, the conflict keeps them from being
-// assigned to this applicant again, and staff are told by mail.
-func (s *Server) declareConflict(ctx context.Context, u *boardsql.User, app *boardsql.Application, reason string) error {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return badInput("reason", "say what the conflict is (for example: you supervised the applicant, or you work together)")
-	}
-	if len(reason) > 2000 {
-		return badInput("reason", "write at most 2000 characters")
-	}
-	if app.State.Final() {
-		return &board.Error{Code: "conflict", Message: fmt.Sprintf("application %d is already %s", app.ID, app.State)}
-	}
-	staff, err := s.cfg.Store.Users(ctx, auth.Staff)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	return s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if err := tx.DeclareConflict(ctx, boardsql.Conflict{ReviewerID: u.ID, ApplicantID: app.ApplicantID, Reason: reason, DeclaredAt: now}); err != nil {
-			return err
-		}
-		if err := tx.EndAssignment(ctx, app.ID, u.ID); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventConflict}); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.conflict",
-			Subject: fmt.Sprintf("application/%d", app.ID), Before: fmt.Sprintf("user/%d", u.ID)}); err != nil {
-			return err
-		}
-		subject := fmt.Sprintf("Reviewer conflict on application %d", app.ID)
-		body := fmt.Sprintf("%s declared a conflict of interest with %s, the applicant of application %d, and is no longer assigned to it.\n\n"+
-			"They wrote:\n\n%s\n\nAssign another reviewer: %s\n", u.Name, app.ApplicantName, app.ID, reason, s.link(fmt.Sprintf("/queue/%d", app.ID), ""))
-		for _, m := range staff {
-			if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: m.Email, Subject: subject, Body: body, CreatedAt: now}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.board.CastVote(ctx, u, app.ID, vote, comments)
 }
 
 func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) {
@@ -325,7 +196,7 @@ func (s *Server) reviewConflict(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.declareConflict(r.Context(), userFrom(r), app, r.PostForm.Get("reason")); err != nil {
+	if err := s.board.DeclareConflict(r.Context(), userFrom(r), app.ID, r.PostForm.Get("reason")); err != nil {
 		s.reviewFailed(w, r, app, "reason", err)
 		return
 	}
@@ -391,7 +262,7 @@ func (s *Server) apiConflict(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &in, "reason", maxAPIBody) {
 		return
 	}
-	if err := s.declareConflict(r.Context(), userFrom(r), app, in.Reason); err != nil {
+	if err := s.board.DeclareConflict(r.Context(), userFrom(r), app.ID, in.Reason); err != nil {
 		s.answerError(w, r, err)
 		return
 	}

@@ -1,26 +1,18 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/audit"
-	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/date"
-	"github.com/certboard/certboard/eligibility"
 	"github.com/certboard/certboard/portfolio"
 )
 
@@ -41,54 +33,26 @@ func (s *Server) staffRoutes() {
 	s.route("POST /api/v1/applications/{id}/reviewers", Staff, http.HandlerFunc(s.apiAssign))
 }
 
-// staffOwnCheck refuses a member of staff handling their own application.
+// staffOwnCheck refuses a member of staff handling their own application
+// (board.StaffOwnCheck).
 func staffOwnCheck(u *boardsql.User, app *boardsql.Application) error {
-	if app.ApplicantID == u.ID {
-		return &board.Error{Code: "forbidden", Message: "this is your own application; another member of staff must handle it"}
-	}
-	return nil
-}
-
-// staffCanVerify reports whether evidence may be verified in a state: while
-// staff review it, wait for information, or peer reviewers look at it.
-func staffCanVerify(state board.State) bool {
-	switch state {
-	case board.UnderReview, board.InfoRequested, board.PeerReview:
-		return true
-	}
-	return false
-}
-
-// staffCanAssign reports whether reviewers may be assigned in a state.
-func staffCanAssign(state board.State) bool {
-	switch state {
-	case board.Submitted, board.UnderReview, board.InfoRequested, board.PeerReview:
-		return true
-	}
-	return false
+	return board.StaffOwnCheck(u, app)
 }
 
 // Board-only history events: who reviews an application and how each voted
 // is the board's business; applicants, supervisors and other reviewers do
 // not see these events.
+// They are declared in board.
 const (
-	eventAssignReviewer = "assign_reviewer"
-	eventRemoveReviewer = "remove_reviewer"
-	eventVote           = "review_vote"
-	eventConflict       = "reviewer_conflict"
-	// eventReviewerChange: an assigned reviewer changed their name or
-	// practice, with what the conflict check found then.
-	eventReviewerChange = "reviewer_details_changed"
+	eventAssignReviewer = board.EventAssignReviewer
+	eventRemoveReviewer = board.EventRemoveReviewer
+	eventVote           = board.EventVote
+	eventConflict       = board.EventConflict
+	eventReviewerChange = board.EventReviewerChange
 )
 
 // boardOnlyEvent reports whether a history event is shown to staff only.
-func boardOnlyEvent(action string) bool {
-	switch action {
-	case eventAssignReviewer, eventRemoveReviewer, eventVote, eventConflict, eventReviewerChange:
-		return true
-	}
-	return false
-}
+func boardOnlyEvent(action string) bool { return board.BoardOnlyEvent(action) }
 
 // ---- the work queue ----
 
@@ -180,29 +144,14 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	if len(errs) > 0 {
 		status = http.StatusBadRequest
 	} else {
-		apps, err := s.cfg.Store.Applications(r.Context(), f)
+		entries, err := s.board.Queue(r.Context(), userFrom(r), f)
 		if err != nil {
-			s.internal(w, err)
+			s.answerError(w, r, err)
 			return
 		}
-		flagged, err := s.cfg.Store.FlaggedAssignments(r.Context())
-		if err != nil {
-			s.internal(w, err)
-			return
-		}
-		conflicts := map[int64][]string{}
-		for _, a := range flagged {
-			conflicts[a.ApplicationID] = append(conflicts[a.ApplicationID], a.ReviewerName)
-		}
-		for _, a := range apps {
-			if a.State == board.Draft {
-				continue
-			}
-			row := queueRow{App: a, SetTitle: s.setTitle(a.SetID), DaysWaiting: int(now.Sub(a.UpdatedAt).Hours() / 24)}
-			if !a.State.Final() {
-				row.Conflicts = conflicts[a.ID]
-			}
-			v.Rows = append(v.Rows, row)
+		for _, e := range entries {
+			v.Rows = append(v.Rows, queueRow{App: e.App, SetTitle: s.setTitle(e.App.SetID), DaysWaiting: int(now.Sub(e.App.UpdatedAt).Hours() / 24),
+				Conflicts: e.Conflicts})
 		}
 	}
 	s.render(w, r, status, "queue", page{Title: "Work queue", Data: v, Errors: errs, Form: r.URL.Query()})
@@ -237,73 +186,12 @@ func reviewEvidence(p *portfolio.Portfolio) []evidenceGroup {
 		g := evidenceGroup{List: list, Title: strings.ToUpper(title[:1]) + title[1:]}
 		for _, it := range items {
 			v := portfolio.VerificationOf(it.Value)
-			g.Items = append(g.Items, evidenceEntry{ID: portfolio.ItemID(it.Value), Label: queueItemLabel(it.Value),
+			g.Items = append(g.Items, evidenceEntry{ID: portfolio.ItemID(it.Value), Label: board.ItemLabel(it.Value),
 				State: string(v.EffectiveState()), Verification: v})
 		}
 		out = append(out, g)
 	}
 	return out
-}
-
-// queueItemLabel describes an evidence item in one line.
-func queueItemLabel(item any) string {
-	period := func(from, to date.Date) string {
-		switch {
-		case from.IsZero():
-			return ""
-		case to.IsZero():
-			return "from " + from.String()
-		}
-		return from.String() + " to " + to.String()
-	}
-	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
-	join := func(parts ...string) string {
-		var out []string
-		for _, p := range parts {
-			if strings.TrimSpace(p) != "" {
-				out = append(out, p)
-			}
-		}
-		return strings.Join(out, " · ")
-	}
-	w := func(s string) string { return strings.ReplaceAll(s, "_", " ") }
-	switch v := item.(type) {
-	case *portfolio.Degree:
-		return join(w(v.Level)+" in "+v.Field, v.Institution, "conferred "+v.Conferred.String())
-	case *portfolio.License:
-		return join(v.Title, w(v.Profession)+" license "+v.Number, v.Jurisdiction, period(v.ValidFrom, v.ValidTo))
-	case *portfolio.Membership:
-		return join(v.Organization, v.Category, period(v.From, v.To))
-	case *portfolio.Insurance:
-		return join(v.Carrier, v.Policy, period(v.From, v.To))
-	case *portfolio.Experience:
-		return join(w(v.Role), v.Employer, period(v.From, v.To), num(v.HoursPerWeek)+" h/week")
-	case *portfolio.Credential:
-		return join(v.Type, v.Body, v.Number, period(v.ValidFrom, v.ValidTo))
-	case *portfolio.Activity:
-		return join(v.Title, v.Provider.Name, w(v.Kind), w(v.Delivery), v.Date.String(), num(v.Hours)+" h")
-	case *portfolio.ClinicalHours:
-		when := v.Date.String()
-		if v.Date.IsZero() {
-			when = period(v.From, v.To)
-		}
-		return join(num(v.Hours)+" h", w(v.Modality), v.ClientJurisdiction, when)
-	case *portfolio.Supervisor:
-		return join(v.Name, v.Practice)
-	case *portfolio.Contract:
-		return join("with "+v.Supervisor, period(v.Start, v.End))
-	case *portfolio.Session:
-		return join(v.Date.String(), num(v.Hours)+" h", v.Format, w(v.Content), "with "+v.Supervisor)
-	case *portfolio.SupervisionGiven:
-		return join(v.Date.String(), num(v.Hours)+" h", v.Format, "to "+v.Supervisee)
-	case *portfolio.Attestation:
-		return join(v.Code, v.Version, "signed "+v.Signed.String())
-	case *portfolio.Document:
-		return join(w(v.Kind), v.Title, "received "+v.Received.String())
-	case *portfolio.PeerReview:
-		return join(v.Kind, v.ReviewerName, v.Outcome, v.Date.String())
-	}
-	return portfolio.ItemID(item)
 }
 
 // staffActionView is an action staff may take now, as a button.
@@ -390,45 +278,24 @@ func (s *Server) queueApplication(w http.ResponseWriter, r *http.Request) {
 // showQueueApp renders the staff page of an application, freshly loaded,
 // with errors of a failed form if any.
 func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, status int, errs map[string]string, failed string) {
-	ctx := r.Context()
 	u := userFrom(r)
-	app, err := s.cfg.Store.Application(ctx, id)
+	f, err := s.board.StaffFile(r.Context(), u, id)
 	if err != nil {
-		s.internal(w, err)
+		s.answerError(w, r, err)
 		return
 	}
-	if app.ApplicantID == u.ID {
-		// Staff never handle, nor see the reviewers and votes of, their own case.
-		s.fail(w, r, http.StatusForbidden, "Your own application",
-			fmt.Sprintf("Application %d is your own application; another member of staff must handle it. Follow it from My applications.", app.ID))
-		return
-	}
+	app, events, chk := f.App, f.Events, f.Check
 	ev, err := s.evaluate(app, true)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	events, err := s.cfg.Store.Events(ctx, app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	chk, err := s.reviewerCheck(ctx, app)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	docs, err := s.cfg.Store.Documents(ctx, app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
 	v := queueAppView{App: app, Eval: ev, Events: events, Groups: reviewEvidence(ev.Portfolio), Failed: failed,
-		CanVerify: staffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: staffCanAssign(app.State)}
-	markNotOnFile(v.Groups, docs)
-	since := peerRoundStart(events)
-	for _, a := range chk.assignments {
-		av := reviewAssignmentView{Assignment: a, Current: voteCurrent(a, since)}
+		CanVerify: board.StaffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: board.StaffCanAssign(app.State)}
+	markNotOnFile(v.Groups, f.Documents)
+	since := board.PeerRoundStart(events)
+	for _, a := range f.Assignments {
+		av := reviewAssignmentView{Assignment: a, Current: board.VoteCurrent(a, since)}
 		for _, e := range events {
 			if e.Action == eventReviewerChange && e.ActorID == a.ReviewerID && !e.At.Before(a.AssignedAt) {
 				av.Changes = append(av.Changes, e)
@@ -437,19 +304,19 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		v.Assignments = append(v.Assignments, av)
 	}
 	if app.State == board.PeerReview {
-		v.Approval = approvalProblem(ev.Report, chk.assignments, since)
+		v.Approval = board.ApprovalProblem(ev.Report, f.Assignments, since)
 	}
 	if v.CanAssign {
-		reviewers, err := s.cfg.Store.Users(ctx, auth.Reviewer)
+		reviewers, err := s.board.Reviewers(r.Context(), u)
 		if err != nil {
 			s.internal(w, err)
 			return
 		}
 		for _, c := range reviewers {
-			if chk.assigned(c.ID) {
+			if chk.Assigned(c.ID) {
 				continue
 			}
-			if why := chk.exclusion(c); why != "" {
+			if why := chk.Exclusion(c); why != "" {
 				v.Excluded = append(v.Excluded, reviewCandidate{User: c, Why: why})
 			} else {
 				v.Eligible = append(v.Eligible, c)
@@ -479,193 +346,8 @@ func (s *Server) queueFailed(w http.ResponseWriter, r *http.Request, app *boards
 // ---- verification ----
 
 // staffSameItem reports whether two items are the same apart from their
-// verification, so that a verification of one may be copied to the other.
-func staffSameItem(a, b any) bool {
-	if reflect.TypeOf(a) != reflect.TypeOf(b) {
-		return false
-	}
-	strip := func(item any) []byte {
-		v := reflect.New(reflect.TypeOf(item).Elem()).Elem()
-		v.Set(reflect.ValueOf(item).Elem())
-		if f := v.FieldByName("Verification"); f.IsValid() {
-			f.Set(reflect.Zero(f.Type()))
-		}
-		out, _ := json.Marshal(v.Interface())
-		return out
-	}
-	return bytes.Equal(strip(a), strip(b))
-}
-
-// verifyItem records staff's verification or rejection of one evidence item
-// of the submitted snapshot, guarded by the application's version, and
-// copies it to the live portfolio when the applicant's item there is still
-// the same, so that they see it and keep it on resubmission. It returns
-// the new version.
-func (s *Server) verifyItem(ctx context.Context, u *boardsql.User, app *boardsql.Application, itemID, decision, reason string, version int) (int, error) {
-	if err := staffMayVerify(u, app); err != nil {
-		return 0, err
-	}
-	state, reason, err := verificationDecision(decision, reason)
-	if err != nil {
-		return 0, err
-	}
-	snap, err := portfolio.DecodeStored(app.Snapshot)
-	if err != nil {
-		return 0, fmt.Errorf("application %d: the snapshot no longer decodes: %w", app.ID, err)
-	}
-	it, ok := portfolio.Find(snap, itemID)
-	if !ok {
-		return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, itemID, boardsql.ErrNotFound)
-	}
-	before := portfolio.VerificationOf(it.Value).EffectiveState()
-	msg := itemID + " verified"
-	if state == portfolio.Rejected {
-		msg = itemID + " rejected: " + reason
-	}
-	ver := portfolio.Verification{State: state, By: u.Name, At: s.today(), Note: reason}
-	return s.saveVerifications(ctx, u, app, version, snap, []string{itemID}, ver,
-		boardsql.Event{Action: decision + "_item", Message: msg},
-		audit.Entry{Action: "application.item." + decision, Subject: fmt.Sprintf("application/%d/item/%s", app.ID, itemID), Before: string(before), After: string(state)})
-}
-
-// verificationDecision reads staff's decision on evidence ("verify" or
-// "reject") and its reason, trimmed: required to reject, since the
-// applicant is mailed it, and at most 2000 characters.
-func verificationDecision(decision, reason string) (portfolio.State, string, error) {
-	state := map[string]portfolio.State{"verify": portfolio.Verified, "reject": portfolio.Rejected}[decision]
-	if state == "" {
-		return "", "", badInput("decision", "choose verify or reject")
-	}
-	reason = strings.TrimSpace(reason)
-	if state == portfolio.Rejected && reason == "" {
-		return "", "", badInput("reason", "say why the evidence is rejected; the applicant will read it")
-	}
-	if len(reason) > 2000 {
-		return "", "", badInput("reason", "write at most 2000 characters")
-	}
-	return state, reason, nil
-}
-
-// staffMayVerify says whether a member of staff may record verifications on
-// an application now: never their own, and only while the board judges the
-// submitted snapshot.
-func staffMayVerify(u *boardsql.User, app *boardsql.Application) error {
-	if err := staffOwnCheck(u, app); err != nil {
-		return err
-	}
-	if !staffCanVerify(app.State) || len(app.Snapshot) == 0 {
-		hint := ""
-		if app.State == board.Submitted {
-			hint = "; start the review first"
-		}
-		return &board.Error{Code: "conflict", Message: fmt.Sprintf(
-			"evidence is verified while an application is under review, waiting for information or in peer review; application %d is %s%s",
-			app.ID, app.State.Words(), hint)}
-	}
-	return nil
-}
-
-// saveVerifications records one verification on items of the submitted
-// snapshot (already decoded as snap) and copies it to the live portfolio
-// where the applicant's item is still the same, so that they see it and keep
-// it on resubmission; then, in one transaction, both portfolios
-// (version-guarded), the history event and the audit entry, whose time,
-// actor and application it fills in, and, for a rejection, one mail to the
-// applicant listing the items rejected with the reason. It returns the new
-// version.
-func (s *Server) saveVerifications(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, snap *portfolio.Portfolio,
-	ids []string, ver portfolio.Verification, ev boardsql.Event, entry audit.Entry) (int, error) {
-	live, err := portfolio.DecodeStored(app.Portfolio)
-	if err != nil {
-		return 0, err
-	}
-	liveChanged := false
-	var rejected []rejectedItem
-	for _, id := range ids {
-		it, ok := portfolio.Find(snap, id)
-		if !ok {
-			return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, id, boardsql.ErrNotFound)
-		}
-		rejected = append(rejected, rejectedItem{ID: id, Label: queueItemLabel(it.Value), Reason: ver.Note})
-		if lit, ok := portfolio.Find(live, id); ok && staffSameItem(it.Value, lit.Value) {
-			if err := portfolio.SetVerification(live, id, ver); err != nil {
-				return 0, err
-			}
-			liveChanged = true
-		}
-		if err := portfolio.SetVerification(snap, id, ver); err != nil {
-			return 0, err
-		}
-	}
-	frozen, err := portfolio.Encode(snap)
-	if err != nil {
-		return 0, err
-	}
-	var liveData []byte
-	if liveChanged {
-		if liveData, err = portfolio.Encode(live); err != nil {
-			return 0, err
-		}
-	}
-	now := s.now()
-	var next int
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if next, err = tx.SaveSnapshot(ctx, app.ID, version, frozen, now); err != nil {
-			return err
-		}
-		if liveData != nil {
-			if next, err = tx.SavePortfolio(ctx, app.ID, next, liveData, now); err != nil {
-				return err
-			}
-		}
-		ev.ApplicationID, ev.At, ev.ActorID = app.ID, now, u.ID
-		if err := tx.AddEvent(ctx, ev); err != nil {
-			return err
-		}
-		entry.At, entry.Actor = now, fmt.Sprintf("user/%d", u.ID)
-		if _, err := tx.AppendAudit(ctx, entry); err != nil {
-			return err
-		}
-		if ver.State != portfolio.Rejected {
-			return nil
-		}
-		_, err = tx.EnqueueMail(ctx, rejectionMail(app, rejected, s.link(fmt.Sprintf("/applications/%d", app.ID), ""), now))
-		return err
-	})
-	return next, err
-}
-
-// rejectedItem is an evidence item staff rejected, for the applicant.
-type rejectedItem struct {
-	ID, Label, Reason string
-}
-
-// rejectionMail tells the applicant which evidence items staff rejected
-// in one save, each with its reason, and where to correct them.
-func rejectionMail(app *boardsql.Application, items []rejectedItem, link string, now time.Time) boardsql.Mail {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Dear %s,\n\nThe board's staff reviewed the evidence of your application %d and rejected ", app.ApplicantName, app.ID)
-	subject := fmt.Sprintf("Evidence rejected in application %d", app.ID)
-	if len(items) == 1 {
-		b.WriteString("one item:\n\n")
-	} else {
-		fmt.Fprintf(&b, "%d items:\n\n", len(items))
-	}
-	for _, it := range items {
-		fmt.Fprintf(&b, "- %s (%s)\n  Reason: %s\n", it.ID, it.Label, it.Reason)
-	}
-	if editable(app.State) {
-		fmt.Fprintf(&b, "\nRejected items no longer count toward the requirements. Correct or replace them on your application's page: %s\n", link)
-	} else {
-		// Under review or in peer review the portfolio is not the
-		// applicant's to change: say when it will be.
-		fmt.Fprintf(&b, "\nRejected items no longer count toward the requirements. Your application is %s, so it cannot be changed now; "+
-			"you can correct or replace them once the board returns it to you or asks you for more information (you will be told by e-mail). "+
-			"Your application's page: %s\n", app.State.Words(), link)
-	}
-	return boardsql.Mail{To: app.ApplicantEmail, Subject: subject, Body: b.String(), CreatedAt: now}
-}
+// verification (board.SameItem).
+func staffSameItem(a, b any) bool { return board.SameItem(a, b) }
 
 func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
@@ -679,7 +361,7 @@ func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) {
 	form := "item:" + item
 	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
-		_, err = s.verifyItem(r.Context(), userFrom(r), app, item, r.PostForm.Get("decision"), r.PostForm.Get("reason"), version)
+		_, err = s.board.VerifyItem(r.Context(), userFrom(r), app.ID, item, r.PostForm.Get("decision"), r.PostForm.Get("reason"), version)
 	}
 	if err != nil {
 		s.queueFailed(w, r, app, form, err)
@@ -690,110 +372,29 @@ func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.application(w, r, RelStaff)
+	type input struct {
+		Decision string `json:"decision"`
+		Reason   string `json:"reason"`
+		versioned
+	}
+	var next int
+	in, ok := apiVersioned(s, w, r, RelStaff, `decision ("verify" or "reject"), reason and version`, func(app *boardsql.Application, in *input, version int) (err error) {
+		next, err = s.board.VerifyItem(r.Context(), userFrom(r), app.ID, r.PathValue("item"), in.Decision, in.Reason, version)
+		return err
+	})
 	if !ok {
 		return
 	}
-	var in struct {
-		Decision string `json:"decision"`
-		Reason   string `json:"reason"`
-		Version  int    `json:"version"`
-	}
-	if !decodeBody(w, r, &in, `decision ("verify" or "reject"), reason and version`, maxAPIBody) {
-		return
-	}
-	version, err := checkVersion(in.Version)
-	if err == nil {
-		version, err = s.verifyItem(r.Context(), userFrom(r), app, r.PathValue("item"), in.Decision, in.Reason, version)
-	}
-	if err != nil {
-		s.answerError(w, r, err)
-		return
-	}
 	state := map[string]string{"verify": "verified", "reject": "rejected"}[in.Decision]
-	writeJSON(w, map[string]any{"item": r.PathValue("item"), "state": state, "version": version})
+	writeJSON(w, map[string]any{"item": r.PathValue("item"), "state": state, "version": next})
 }
 
 // ---- decisions ----
 
-// peerRoundStart is when the application last entered peer review; votes
-// cast before then belong to an earlier round and do not count.
-func peerRoundStart(events []boardsql.Event) time.Time {
-	var t time.Time
-	for _, e := range events {
-		if e.To == board.PeerReview {
-			t = e.At
-		}
-	}
-	return t
-}
-
-// voteCurrent reports whether a reviewer has voted in the current round.
-func voteCurrent(a boardsql.Assignment, since time.Time) bool {
-	return a.Vote != "" && !a.VotedAt.Before(since)
-}
-
-// approvalProblem says why an application in peer review cannot be
-// approved yet, or "" when it can: the frozen report must be eligible
-// (every requirement met with verified evidence), at least one reviewer
-// must be assigned, no assigned reviewer may have a conflict of interest
-// standing (an Assignment's Conflict, as reviewerCheck finds it now), every
-// assigned reviewer must have voted in this round, and more than half of
-// them must have voted to approve.
-func approvalProblem(rep *eligibility.Report, assigned []boardsql.Assignment, since time.Time) string {
-	var problems []string
-	if rep == nil || !rep.Eligible {
-		var open []string
-		verdict := "no report"
-		if rep != nil {
-			verdict = strings.ReplaceAll(rep.Verdict, "_", " ")
-			for _, res := range rep.Results {
-				if res.Status == eligibility.Unmet || res.Status == eligibility.Pending {
-					open = append(open, fmt.Sprintf("%s (%s)", res.Title, res.Status))
-				}
-			}
-		}
-		msg := "the submitted evidence is not eligible (" + verdict + "): every requirement must be met with verified evidence"
-		if len(open) > 0 {
-			msg += "; still open: " + strings.Join(open, ", ")
-		}
-		problems = append(problems, msg)
-	}
-	var conflicted []string
-	for _, a := range assigned {
-		if a.Conflict != "" {
-			conflicted = append(conflicted, fmt.Sprintf("%s now has a conflict of interest (%s)", a.ReviewerName, a.Conflict))
-		}
-	}
-	if len(conflicted) > 0 {
-		problems = append(problems, strings.Join(conflicted, "; ")+"; remove them and assign another reviewer")
-	}
-	if len(assigned) == 0 {
-		problems = append(problems, "no peer reviewer is assigned; assign reviewers and wait for their votes")
-	} else {
-		var waiting []string
-		approve := 0
-		for _, a := range assigned {
-			switch {
-			case !voteCurrent(a, since):
-				waiting = append(waiting, a.ReviewerName)
-			case a.Vote == boardsql.VoteApprove:
-				approve++
-			}
-		}
-		if len(waiting) > 0 {
-			problems = append(problems, "waiting for the votes of "+strings.Join(waiting, ", "))
-		} else if approve*2 <= len(assigned) {
-			problems = append(problems, fmt.Sprintf("%d of %d reviewers voted to approve; approval needs a majority", approve, len(assigned)))
-		}
-	}
-	return strings.Join(problems, "; and ")
-}
-
 // staffAct is an action by staff: never on their own application, and an
 // approval only when approvalProblem finds nothing. The rest is s.act's.
 func (s *Server) staffAct(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, action board.Action, reason string) (board.State, error) {
-	if err := staffOwnCheck(u, app); err != nil {
+	if err := board.StaffOwnCheck(u, app); err != nil {
 		return app.State, err
 	}
 	if action == board.Approve && app.State == board.PeerReview {
@@ -804,15 +405,11 @@ func (s *Server) staffAct(ctx context.Context, u *boardsql.User, app *boardsql.A
 		// The conflict check runs again on every assigned reviewer as
 		// they stand now: one who changed their practice or name since
 		// assignment, or a conflict that arose another way, blocks it.
-		chk, err := s.reviewerCheck(ctx, app)
+		f, err := s.board.StaffFile(ctx, u, app.ID)
 		if err != nil {
 			return app.State, err
 		}
-		events, err := s.cfg.Store.Events(ctx, app.ID)
-		if err != nil {
-			return app.State, err
-		}
-		if msg := approvalProblem(ev.Report, chk.assignments, peerRoundStart(events)); msg != "" {
+		if msg := board.ApprovalProblem(ev.Report, f.Assignments, board.PeerRoundStart(f.Events)); msg != "" {
 			return app.State, &board.Error{Code: "invalid", Message: "cannot approve yet: " + msg}
 		}
 	}
@@ -842,216 +439,6 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) {
 
 // ---- reviewer assignment and conflicts of interest ----
 
-// reviewerCheck holds what decides who may review an application.
-type reviewerCheck struct {
-	applicant *boardsql.User
-	// supervisorEmails are the supervisors' addresses, linked to the
-	// application or given in the portfolio.
-	supervisorEmails []string
-	// supervisorNames are the supervisors named in the portfolio.
-	supervisorNames []string
-	// practices are the applicant's practices: their account's and the
-	// portfolio's.
-	practices []string
-	// conflicts maps reviewers who declared a conflict with the applicant
-	// to their reason.
-	conflicts map[int64]string
-	// assignments are the reviewers assigned now, each with the conflict
-	// of interest that stands against them now (Conflict; "" for none),
-	// whatever was flagged before.
-	assignments []boardsql.Assignment
-}
-
-// reviewNormal folds case and spaces for comparing names and practices.
-func reviewNormal(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
-
-func (c *reviewerCheck) assigned(id int64) bool {
-	for _, a := range c.assignments {
-		if a.ReviewerID == id {
-			return true
-		}
-	}
-	return false
-}
-
-// exclusion says why a user may not review the application, or "" when
-// they may. It never reveals more than the staff page shows anyway.
-func (c *reviewerCheck) exclusion(u *boardsql.User) string {
-	if !u.HasRole(auth.Reviewer) {
-		return "does not hold the reviewer role"
-	}
-	if u.ID == c.applicant.ID || strings.EqualFold(strings.TrimSpace(u.Email), strings.TrimSpace(c.applicant.Email)) {
-		return "is the applicant"
-	}
-	if c.assigned(u.ID) {
-		return "is already assigned"
-	}
-	return c.conflictOf(u)
-}
-
-// conflictOf says what conflict of interest keeps u from reviewing the
-// application (supervised the applicant, works in their practice, declared
-// a conflict with them), or "" when none does. It is the check of
-// exclusion that still applies to a reviewer once assigned.
-func (c *reviewerCheck) conflictOf(u *boardsql.User) string {
-	for _, e := range c.supervisorEmails {
-		if e != "" && strings.EqualFold(strings.TrimSpace(e), strings.TrimSpace(u.Email)) {
-			return "supervised the applicant (their e-mail address is a supervisor's of this application)"
-		}
-	}
-	for _, n := range c.supervisorNames {
-		if n != "" && reviewNormal(n) == reviewNormal(u.Name) {
-			return fmt.Sprintf("supervised the applicant (the portfolio names %q as a supervisor)", n)
-		}
-	}
-	if p := reviewNormal(u.Workplace); p != "" {
-		for _, q := range c.practices {
-			if reviewNormal(q) == p {
-				return fmt.Sprintf("works in the applicant's practice (%s)", strings.TrimSpace(u.Workplace))
-			}
-		}
-	}
-	if reason, ok := c.conflicts[u.ID]; ok {
-		return "declared a conflict of interest with the applicant: " + reason
-	}
-	return ""
-}
-
-// reviewerCheck gathers who may review an application: the applicant's
-// account, the supervisors linked to it and named in its portfolios (live
-// and submitted), the practices, the declared conflicts and the current
-// assignments.
-func (s *Server) reviewerCheck(ctx context.Context, app *boardsql.Application) (*reviewerCheck, error) {
-	applicant, err := s.cfg.Store.UserByID(ctx, app.ApplicantID)
-	if err != nil {
-		return nil, err
-	}
-	c := &reviewerCheck{applicant: applicant, practices: []string{applicant.Workplace}, conflicts: map[int64]string{}}
-	links, err := s.cfg.Store.Supervisors(ctx, app.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range links {
-		c.supervisorEmails = append(c.supervisorEmails, l.Email)
-	}
-	for _, data := range [][]byte{app.Portfolio, app.Snapshot} {
-		if len(data) == 0 {
-			continue
-		}
-		p, err := portfolio.DecodeStored(data)
-		if err != nil {
-			return nil, fmt.Errorf("application %d: %w", app.ID, err)
-		}
-		c.practices = append(c.practices, p.Person.Practice)
-		for _, sup := range p.Supervisors {
-			c.supervisorNames = append(c.supervisorNames, sup.Name)
-			c.supervisorEmails = append(c.supervisorEmails, sup.Email)
-		}
-	}
-	conflicts, err := s.cfg.Store.Conflicts(ctx, applicant.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range conflicts {
-		c.conflicts[k.ReviewerID] = k.Reason
-	}
-	if c.assignments, err = s.cfg.Store.Assignments(ctx, app.ID); err != nil {
-		return nil, err
-	}
-	for i, a := range c.assignments {
-		reviewer, err := s.cfg.Store.UserByID(ctx, a.ReviewerID)
-		if err != nil {
-			return nil, err
-		}
-		c.assignments[i].Conflict = c.conflictOf(reviewer)
-	}
-	return c, nil
-}
-
-// assignReviewer assigns a reviewer after the conflict checks, records it
-// and mails the reviewer. It returns the new version.
-func (s *Server) assignReviewer(ctx context.Context, u *boardsql.User, app *boardsql.Application, reviewerID int64, version int) (int, error) {
-	if err := staffOwnCheck(u, app); err != nil {
-		return 0, err
-	}
-	if !staffCanAssign(app.State) {
-		return 0, &board.Error{Code: "conflict", Message: fmt.Sprintf(
-			"reviewers are assigned while an application is submitted, under review, waiting for information or in peer review; application %d is %s",
-			app.ID, app.State.Words())}
-	}
-	cand, err := s.cfg.Store.UserByID(ctx, reviewerID)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		return 0, badInput("reviewer_id", fmt.Sprintf("no account has id %d; choose a reviewer from the list", reviewerID))
-	}
-	if err != nil {
-		return 0, err
-	}
-	chk, err := s.reviewerCheck(ctx, app)
-	if err != nil {
-		return 0, err
-	}
-	if why := chk.exclusion(cand); why != "" {
-		return 0, invalidInput("reviewer_id", cand.Name+" cannot review this application: "+why)
-	}
-	now := s.now()
-	var next int
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if next, err = tx.AssignReviewer(ctx, app.ID, version, cand.ID, u.ID, now); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventAssignReviewer,
-			Message: cand.Name}); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.assign",
-			Subject: fmt.Sprintf("application/%d", app.ID), After: fmt.Sprintf("user/%d", cand.ID)}); err != nil {
-			return err
-		}
-		body := fmt.Sprintf("Dear %s,\n\nThe board asks you to peer review application %d: %s, applying for %s.\n\n"+
-			"Open it: %s\n\nIf you have a conflict of interest with the applicant (you supervised them, work with them, or are close to them), "+
-			"declare it on that page and the board will ask someone else.\n",
-			cand.Name, app.ID, app.ApplicantName, s.setTitle(app.SetID), s.link(fmt.Sprintf("/reviews/%d", app.ID), ""))
-		_, err = tx.EnqueueMail(ctx, boardsql.Mail{To: cand.Email, Subject: fmt.Sprintf("Please review application %d", app.ID), Body: body, CreatedAt: now})
-		return err
-	})
-	return next, err
-}
-
-// unassignReviewer ends a reviewer's assignment (their vote goes with it).
-func (s *Server) unassignReviewer(ctx context.Context, u *boardsql.User, app *boardsql.Application, reviewerID int64, version int) error {
-	if err := staffOwnCheck(u, app); err != nil {
-		return err
-	}
-	assigned, err := s.cfg.Store.Assignments(ctx, app.ID)
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(assigned, func(a boardsql.Assignment) bool { return a.ReviewerID == reviewerID })
-	if i < 0 {
-		return fmt.Errorf("user %d is not a reviewer of application %d: %w", reviewerID, app.ID, boardsql.ErrNotFound)
-	}
-	a := assigned[i]
-	now := s.now()
-	return s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if _, err := tx.UnassignReviewer(ctx, app.ID, version, reviewerID, now); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: eventRemoveReviewer,
-			Message: a.ReviewerName}); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "review.unassign",
-			Subject: fmt.Sprintf("application/%d", app.ID), Before: fmt.Sprintf("user/%d", reviewerID)}); err != nil {
-			return err
-		}
-		body := fmt.Sprintf("Dear %s,\n\nThe board no longer needs your review of application %d; thank you.\n", a.ReviewerName, app.ID)
-		_, err := tx.EnqueueMail(ctx, boardsql.Mail{To: a.ReviewerEmail, Subject: fmt.Sprintf("Review of application %d no longer needed", app.ID),
-			Body: body, CreatedAt: now})
-		return err
-	})
-}
-
 func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -1067,7 +454,7 @@ func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) {
 		if err != nil || id <= 0 {
 			err = badInput("reviewer_id", "choose a reviewer from the list")
 		} else {
-			_, err = s.assignReviewer(r.Context(), userFrom(r), app, id, version)
+			_, err = s.board.AssignReviewer(r.Context(), userFrom(r), app.ID, id, version)
 		}
 	}
 	if err != nil {
@@ -1092,7 +479,7 @@ func (s *Server) queueUnassign(w http.ResponseWriter, r *http.Request) {
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
-		err = s.unassignReviewer(r.Context(), userFrom(r), app, uid, version)
+		err = s.board.UnassignReviewer(r.Context(), userFrom(r), app.ID, uid, version)
 	}
 	if err != nil {
 		s.queueFailed(w, r, app, "reviewer_id", err)
@@ -1102,41 +489,25 @@ func (s *Server) queueUnassign(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.application(w, r, RelStaff)
-	if !ok {
-		return
-	}
-	var in struct {
+	type input struct {
 		ReviewerID int64 `json:"reviewer_id"`
-		Version    int   `json:"version"`
+		versioned
 	}
-	if !decodeBody(w, r, &in, "reviewer_id and version", maxAPIBody) {
+	var next int
+	var id int64
+	if _, ok := apiVersioned(s, w, r, RelStaff, "reviewer_id and version", func(app *boardsql.Application, in *input, version int) (err error) {
+		id = app.ID
+		next, err = s.board.AssignReviewer(r.Context(), userFrom(r), app.ID, in.ReviewerID, version)
+		return err
+	}); !ok {
 		return
 	}
-	version, err := checkVersion(in.Version)
-	if err == nil {
-		version, err = s.assignReviewer(r.Context(), userFrom(r), app, in.ReviewerID, version)
-	}
-	if err != nil {
-		s.answerError(w, r, err)
-		return
-	}
-	fresh, err := s.cfg.Store.Application(r.Context(), app.ID)
+	f, err := s.board.StaffFile(r.Context(), userFrom(r), id)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	chk, err := s.reviewerCheck(r.Context(), fresh)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	events, err := s.cfg.Store.Events(r.Context(), app.ID)
-	if err != nil {
-		s.internal(w, err)
-		return
-	}
-	writeJSON(w, map[string]any{"version": version, "reviewers": reviewersJSON(chk.assignments, peerRoundStart(events))})
+	writeJSON(w, map[string]any{"version": next, "reviewers": reviewersJSON(f.Assignments, board.PeerRoundStart(f.Events))})
 }
 
 // ---- the applications API ----
@@ -1197,7 +568,7 @@ func reviewersJSON(assigned []boardsql.Assignment, since time.Time) []reviewerJS
 	out := []reviewerJSON{}
 	for _, a := range assigned {
 		j := reviewerJSON{Reviewer: userRef{ID: a.ReviewerID, Name: a.ReviewerName}, AssignedAt: a.AssignedAt, Vote: a.Vote, Comments: a.Comments,
-			Current: voteCurrent(a, since), Conflict: a.Conflict}
+			Current: board.VoteCurrent(a, since), Conflict: a.Conflict}
 		if !a.VotedAt.IsZero() {
 			t := a.VotedAt
 			j.VotedAt = &t
@@ -1225,10 +596,7 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusBadRequest, "Invalid request", "set: "+strconv.Quote(f.SetID)+" is not a requirement set; use one of "+strings.Join(s.sets().IDs(), ", "))
 		return
 	}
-	if !u.IsStaff() || !u.TwoFactor() {
-		f.ApplicantID = u.ID
-	}
-	apps, err := s.cfg.Store.Applications(r.Context(), f)
+	apps, err := s.board.ApplicationsFor(r.Context(), u, f)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -1259,17 +627,20 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	events, err := s.cfg.Store.Events(ctx, app.ID)
+	staff := rel&RelStaff != 0 && app.ApplicantID != u.ID
+	var f *board.ReviewFile
+	if staff {
+		f, err = s.board.StaffFile(ctx, u, app.ID)
+	} else {
+		f = &board.ReviewFile{App: app}
+		f.Events, err = s.board.History(ctx, u, app.ID)
+	}
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	staff := rel&RelStaff != 0 && app.ApplicantID != u.ID
 	history := []historyEventJSON{}
-	for _, e := range events {
-		if boardOnlyEvent(e.Action) && !staff {
-			continue
-		}
+	for _, e := range f.Events {
 		j := historyEventJSON{At: e.At, Action: e.Action, From: e.From, To: e.To, Message: e.Message}
 		if e.ActorID != 0 {
 			j.Actor = &userRef{ID: e.ActorID, Name: e.ActorName}
@@ -1291,16 +662,10 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string]any{"application": summarizeApplication(app), "history": history, "report": ev.Report, "frozen": frozen, "actions": actions}
 	if staff {
-		chk, err := s.reviewerCheck(ctx, app)
-		if err != nil {
-			s.internal(w, err)
-			return
-		}
-		assigned := chk.assignments
-		since := peerRoundStart(events)
-		out["reviewers"] = reviewersJSON(assigned, since)
+		since := board.PeerRoundStart(f.Events)
+		out["reviewers"] = reviewersJSON(f.Assignments, since)
 		if app.State == board.PeerReview {
-			out["approval"] = approvalProblem(ev.Report, assigned, since)
+			out["approval"] = board.ApprovalProblem(ev.Report, f.Assignments, since)
 		}
 	}
 	writeJSON(w, out)
@@ -1310,21 +675,15 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 // (submit, withdraw, answer_info) or staff's. The owner acts as the
 // applicant even when they are staff, so no one decides their own case.
 func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.application(w, r, RelOwner|RelStaff)
-	if !ok {
-		return
-	}
-	var in struct {
-		Reason  string `json:"reason"`
-		Version int    `json:"version"`
-	}
-	if !decodeBody(w, r, &in, "reason and version", maxAPIBody) {
-		return
+	type input struct {
+		Reason string `json:"reason"`
+		versioned
 	}
 	ctx, u := r.Context(), userFrom(r)
-	action := board.Action(r.PathValue("action"))
-	version, err := checkVersion(in.Version)
-	if err == nil {
+	var id int64
+	if _, ok := apiVersioned(s, w, r, RelOwner|RelStaff, "reason and version", func(app *boardsql.Application, in *input, version int) (err error) {
+		id = app.ID
+		action := board.Action(r.PathValue("action"))
 		if app.ApplicantID == u.ID {
 			owner := *u
 			owner.Roles = nil
@@ -1332,15 +691,48 @@ func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
 		} else {
 			_, err = s.staffAct(ctx, u, app, version, action, in.Reason)
 		}
-	}
-	if err != nil {
-		s.answerError(w, r, err)
+		return err
+	}); !ok {
 		return
 	}
-	fresh, err := s.cfg.Store.Application(ctx, app.ID)
+	fresh, _, err := s.board.Visible(ctx, u, id, RelOwner|RelStaff)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
 	writeJSON(w, map[string]any{"application": summarizeApplication(fresh)})
+}
+
+// versioned is the version a JSON body of an action names: the version
+// of the application the caller read.
+type versioned struct {
+	Version int `json:"version"`
+}
+
+func (v versioned) version() int { return v.Version }
+
+// apiVersioned is the skeleton of the API's versioned actions on an
+// application: it finds the application the caller holds one of the
+// relations in need to, decodes the body into a T (fields says what it
+// holds), checks the version the body names and runs do. It answers any
+// failure itself and reports whether do succeeded.
+func apiVersioned[T interface{ version() int }](s *Server, w http.ResponseWriter, r *http.Request, need Relation, fields string,
+	do func(app *boardsql.Application, in *T, version int) error) (*T, bool) {
+	app, _, ok := s.application(w, r, need)
+	if !ok {
+		return nil, false
+	}
+	in := new(T)
+	if !decodeBody(w, r, in, fields, maxAPIBody) {
+		return nil, false
+	}
+	version, err := checkVersion((*in).version())
+	if err == nil {
+		err = do(app, in, version)
+	}
+	if err != nil {
+		s.answerError(w, r, err)
+		return nil, false
+	}
+	return in, true
 }

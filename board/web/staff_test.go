@@ -1025,34 +1025,6 @@ func containsID(xs []int64, id int64) bool {
 	return false
 }
 
-func TestQueueApprovalProblem(t *testing.T) {
-	round := queueClock
-	vote := func(name, v string, at time.Time) boardsql.Assignment {
-		return boardsql.Assignment{ReviewerName: name, Vote: v, VotedAt: at}
-	}
-	eligible := &eligibility.Report{Eligible: true, Verdict: eligibility.VerdictEligible}
-	for _, tc := range []struct {
-		name     string
-		assigned []boardsql.Assignment
-		want     string
-	}{
-		{"none assigned", nil, "no peer reviewer is assigned"},
-		{"one of one approves", []boardsql.Assignment{vote("A", "approve", round)}, ""},
-		{"two of three approve", []boardsql.Assignment{vote("A", "approve", round), vote("B", "reject", round), vote("C", "approve", round.Add(time.Hour))}, ""},
-		{"a tie is no majority", []boardsql.Assignment{vote("A", "approve", round), vote("B", "revise", round)}, "1 of 2 reviewers voted to approve"},
-		{"a missing vote", []boardsql.Assignment{vote("A", "approve", round), vote("B", "", time.Time{})}, "waiting for the votes of B"},
-		{"a vote of an earlier round", []boardsql.Assignment{vote("A", "approve", round.Add(-time.Second))}, "waiting for the votes of A"},
-	} {
-		got := approvalProblem(eligible, tc.assigned, round)
-		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
-			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
-		}
-	}
-	if got := approvalProblem(nil, []boardsql.Assignment{vote("A", "approve", round)}, round); !strings.Contains(got, "not eligible") {
-		t.Errorf("no report: %q", got)
-	}
-}
-
 // TestReportBlock renders the shared report block on its own: verdict,
 // requirement cards, progress bars, what is missing with the next best step
 // first, and the evidence counted and not counted.

@@ -2,73 +2,26 @@ package web
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/certboard/certboard/audit"
-	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/eligibility"
 )
 
-// Relation is how a user stands to an application; it decides what they may
-// see and do with it.
-type Relation int
+// Relation is how a user stands to an application (board.Relation).
+type Relation = board.Relation
 
-// Relations, from none up. A user may hold several.
+// Relations, from none up (see board.Relation).
 const (
-	RelOwner      Relation = 1 << iota // the applicant
-	RelSupervisor                      // named as a supervisor in the portfolio
-	RelReviewer                        // assigned as a peer reviewer
-	RelStaff                           // board staff or admin
+	RelOwner      = board.RelOwner
+	RelSupervisor = board.RelSupervisor
+	RelReviewer   = board.RelReviewer
+	RelStaff      = board.RelStaff
 )
-
-// relations works out how u stands to app. Supervisors and reviewers hold
-// their relation only while the application is undecided: once it is
-// approved, denied or withdrawn their part is over, and its evidence,
-// documents and report are no longer theirs to read (a reviewer keeps a
-// short page saying when it was decided and how they voted, see
-// decidedReview).
-func (s *Server) relations(ctx context.Context, u *boardsql.User, app *boardsql.Application) (Relation, error) {
-	var rel Relation
-	if app.ApplicantID == u.ID {
-		rel |= RelOwner
-	}
-	if u.IsStaff() && u.TwoFactor() {
-		rel |= RelStaff
-	}
-	if app.State.Final() {
-		return rel, nil
-	}
-	// Nobody supervises their own application: an applicant who is also a
-	// supervisor and names their own address never confirms their evidence.
-	if u.HasRole(auth.Supervisor) && app.ApplicantID != u.ID {
-		links, err := s.cfg.Store.Supervisors(ctx, app.ID)
-		if err != nil {
-			return 0, err
-		}
-		for _, l := range links {
-			if strings.EqualFold(l.Email, u.Email) {
-				rel |= RelSupervisor
-			}
-		}
-	}
-	if u.HasRole(auth.Reviewer) {
-		ok, err := s.cfg.Store.IsAssigned(ctx, app.ID, u.ID)
-		if err != nil {
-			return 0, err
-		}
-		if ok {
-			rel |= RelReviewer
-		}
-	}
-	return rel, nil
-}
 
 // fail answers an error as problem+json to the API and as a page to browsers.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
@@ -100,22 +53,9 @@ func (s *Server) application(w http.ResponseWriter, r *http.Request, need Relati
 		s.fail(w, r, http.StatusNotFound, "Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
 		return nil, 0, false
 	}
-	app, err := s.cfg.Store.Application(r.Context(), id)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound, "Application not found", fmt.Sprintf("No application %d is visible to you.", id))
-		return nil, 0, false
-	}
+	app, rel, err := s.board.Visible(r.Context(), userFrom(r), id, need)
 	if err != nil {
-		s.internal(w, err)
-		return nil, 0, false
-	}
-	rel, err := s.relations(r.Context(), userFrom(r), app)
-	if err != nil {
-		s.internal(w, err)
-		return nil, 0, false
-	}
-	if rel&need == 0 {
-		s.fail(w, r, http.StatusNotFound, "Application not found", fmt.Sprintf("No application %d is visible to you.", id))
+		s.answerError(w, r, err)
 		return nil, 0, false
 	}
 	return app, rel, true
@@ -126,17 +66,17 @@ func (s *Server) actError(w http.ResponseWriter, r *http.Request, err error) {
 	s.answerError(w, r, err)
 }
 
-// act applies an action to an application in one transaction: the state
-// machine's check, the version-guarded state change (and, on submission,
-// the frozen snapshot; on approval, the credential), the history event, the
-// audit entry, and mail to the people concerned. It returns the new state.
+// act applies an action to an application: the state machine's check
+// (nextState), what submitting or answering freezes, then board.Transition,
+// which writes the change, the history event, the audit entry, the
+// credential of an approval and the mail in one transaction. It returns
+// the new state.
 func (s *Server) act(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, action board.Action, reason string) (board.State, error) {
 	from := app.State
 	to, err := s.nextState(app, u, action, reason) // board.Next, and staff approve renewals without peer review (renewal.go)
 	if err != nil {
 		return from, err
 	}
-	now := s.now()
 	var snapshot []byte
 	var setVersion string
 	if action == board.Submit {
@@ -163,80 +103,10 @@ func (s *Server) act(ctx context.Context, u *boardsql.User, app *boardsql.Applic
 		// portfolio as it stands, by the set version already chosen.
 		snapshot, setVersion = app.Portfolio, app.SnapshotSetVersion
 	}
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if _, err := tx.SetApplicationState(ctx, app.ID, version, from, to, now); err != nil {
-			return err
-		}
-		if snapshot != nil {
-			if err := tx.FreezeSnapshot(ctx, app.ID, snapshot, setVersion, now); err != nil {
-				return err
-			}
-		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: string(action),
-			From: from, To: to, Message: strings.TrimSpace(reason)}); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application." + string(action),
-			Subject: fmt.Sprintf("application/%d", app.ID), Before: string(from), After: string(to)}); err != nil {
-			return err
-		}
-		if to == board.Approved {
-			credID, err := s.issueCredential(ctx, tx, u, app, now)
-			if err != nil {
-				return err
-			}
-			reason = strings.TrimSpace(reason + "\n\nYour credential: " + s.publicBase() + "/credentials/" + credID)
-		}
-		return s.notifyTransition(ctx, tx, u, app, action, to, reason, now)
-	})
-	if err != nil {
-		return from, err
-	}
-	return to, nil
-}
-
-// notifyTransition mails the people an action concerns: staff when the
-// applicant submits or answers, the applicant when staff act.
-func (s *Server) notifyTransition(ctx context.Context, tx *boardsql.Tx, by *boardsql.User, app *boardsql.Application, action board.Action,
-	to board.State, reason string, now time.Time) error {
-	link := s.link(fmt.Sprintf("/applications/%d", app.ID), "")
-	var recipients []string
-	var subject, body string
-	switch action {
-	case board.Submit, board.AnswerInfo:
-		staff, err := s.cfg.Store.Users(ctx, auth.Staff)
-		if err != nil {
-			return err
-		}
-		for _, u := range staff {
-			recipients = append(recipients, u.Email)
-		}
-		subject = fmt.Sprintf("Application %d (%s) is %s", app.ID, app.SetID, to.Words())
-		body = fmt.Sprintf("%s's application %d for %s is now %s.\n\nOpen it in the work queue: %s\n",
-			app.ApplicantName, app.ID, app.SetID, to.Words(), s.link(fmt.Sprintf("/queue/%d", app.ID), ""))
-		if action == board.AnswerInfo {
-			body += "\nThe applicant answered:\n\n" + reason + "\n"
-		}
-	default:
-		if by.ID == app.ApplicantID {
-			return nil
-		}
-		recipients = []string{app.ApplicantEmail}
-		subject = fmt.Sprintf("Your application %d is %s", app.ID, to.Words())
-		body = fmt.Sprintf("Dear %s,\n\nYour application %d for %s is now %s.\n", app.ApplicantName, app.ID, app.SetID, to.Words())
-		if strings.TrimSpace(reason) != "" {
-			body += "\nThe board wrote:\n\n" + reason + "\n"
-		}
-		if to == board.InfoRequested {
-			body += "\nAnswer on your application's page: " + link + "\n"
-		} else {
-			body += "\nSee your application: " + link + "\n"
-		}
-	}
-	for _, to := range recipients {
-		if _, err := tx.EnqueueMail(ctx, boardsql.Mail{To: to, Subject: subject, Body: body, CreatedAt: now}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.board.Transition(ctx, u, app, board.Move{Action: action, To: to, Reason: reason, Version: version,
+		Snapshot: snapshot, SetVersion: setVersion,
+		Issue: func(ctx context.Context, tx board.Tx, at time.Time) (string, error) {
+			// Issuing is issue.go's; the board's transaction is the store's.
+			return s.issueCredential(ctx, tx.(*boardsql.Tx), u, app, at)
+		}})
 }

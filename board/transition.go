@@ -1,0 +1,113 @@
+package board
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/notify"
+)
+
+// Move is an action on an application, as its caller decided it may be
+// taken (see Next): where it leads and what goes with it.
+type Move struct {
+	Action Action
+	// To is the state the action leads to, as Next (or, for a renewal
+	// approved without peer review, the renewal rule) decided.
+	To     State
+	Reason string
+	// Version is the application's version the person acted on.
+	Version int
+	// Snapshot, when not nil, is frozen as the submitted evidence, judged
+	// by SetVersion (on submission and when the applicant answers).
+	Snapshot   []byte
+	SetVersion string
+	// Issue issues the credential of an approval inside the transaction
+	// at the time of the transition and returns its id; it is called when
+	// To is Approved.
+	Issue func(ctx context.Context, tx Tx, at time.Time) (string, error)
+}
+
+// Transition applies an action to an application in one transaction: the
+// version-guarded state change (and the frozen snapshot, the credential
+// of an approval), the history event, the audit entry, and mail to the
+// people concerned: staff when the applicant submits or answers, the
+// applicant when staff act. by is the applicant or a member of staff
+// signed in with two factors; anyone else is refused.
+func (b *Board) Transition(ctx context.Context, by *auth.User, app *Application, m Move) (State, error) {
+	from := app.State
+	if by.ID != app.ApplicantID && (!by.IsStaff() || !by.TwoFactor()) {
+		return from, &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", app.ID)}
+	}
+	now := b.clock.Now()
+	reason := m.Reason
+	err := b.store.InTx(ctx, func(tx Tx) error {
+		if _, err := tx.SetApplicationState(ctx, app.ID, m.Version, from, m.To, now); err != nil {
+			return err
+		}
+		if m.Snapshot != nil {
+			if err := tx.FreezeSnapshot(ctx, app.ID, m.Snapshot, m.SetVersion, now); err != nil {
+				return err
+			}
+		}
+		if err := tx.AddEvent(ctx, Event{ApplicationID: app.ID, At: now, ActorID: by.ID, Action: string(m.Action),
+			From: from, To: m.To, Message: strings.TrimSpace(reason)}); err != nil {
+			return err
+		}
+		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "application." + string(m.Action),
+			Subject: fmt.Sprintf("application/%d", app.ID), Before: string(from), After: string(m.To)}); err != nil {
+			return err
+		}
+		if m.To == Approved {
+			if m.Issue == nil {
+				return fmt.Errorf("application %d: approved without a credential to issue", app.ID)
+			}
+			credID, err := m.Issue(ctx, tx, now)
+			if err != nil {
+				return err
+			}
+			reason = strings.TrimSpace(reason + "\n\nYour credential: " + b.PublicURL() + "/credentials/" + credID)
+		}
+		return b.notifyTransition(ctx, tx, by, app, m.Action, m.To, reason, now)
+	})
+	if err != nil {
+		return from, err
+	}
+	return m.To, nil
+}
+
+// notifyTransition mails the people an action concerns: staff when the
+// applicant submits or answers, the applicant when staff act.
+func (b *Board) notifyTransition(ctx context.Context, tx Tx, by *auth.User, app *Application, action Action, to State, reason string, now time.Time) error {
+	switch action {
+	case Submit, AnswerInfo:
+		staff, err := b.store.Users(ctx, auth.Staff)
+		if err != nil {
+			return err
+		}
+		m := notify.ApplicationForStaff{App: app.ID, Set: app.SetID, Applicant: app.ApplicantName, State: to.Words(),
+			Link: fmt.Sprintf("%s/queue/%d", b.PublicURL(), app.ID)}
+		if action == AnswerInfo {
+			m.Answer = reason
+		}
+		for _, u := range staff {
+			if err := queueMail(ctx, tx, u.Email, m, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if by.ID == app.ApplicantID {
+		return nil
+	}
+	m := notify.ApplicationStateChanged{Name: app.ApplicantName, App: app.ID, Set: app.SetID, State: to.Words(),
+		Answer: to == InfoRequested, Link: fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID)}
+	if strings.TrimSpace(reason) != "" {
+		m.Reason = reason
+	}
+	return queueMail(ctx, tx, app.ApplicantEmail, m, now)
+}
