@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web/evidenceform"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
 	"github.com/certboard/certboard/jsonlimit"
@@ -104,7 +106,7 @@ type itemView struct {
 }
 
 type listView struct {
-	evidenceList
+	evidenceform.List
 	Items []itemView
 }
 
@@ -121,6 +123,9 @@ type dashboardView struct {
 	// Request is the board's latest request for information, when one is open.
 	Request string
 }
+
+// dateType is the type of the portfolio's dates.
+var dateType = reflect.TypeFor[date.Date]()
 
 // itemSummary is the dates and hours of an item, for the evidence tables.
 func itemSummary(item any) string {
@@ -153,11 +158,11 @@ func itemSummary(item any) string {
 // evidenceViews lists the items of each evidence list for the dashboard.
 func evidenceViews(p *portfolio.Portfolio) []listView {
 	var out []listView
-	for _, l := range evidenceLists {
-		lv := listView{evidenceList: l}
+	for _, l := range evidenceform.Lists {
+		lv := listView{List: l}
 		for _, it := range portfolio.Items(p, l.Name) {
 			vr := portfolio.VerificationOf(it.Value)
-			lv.Items = append(lv.Items, itemView{ID: portfolio.ItemID(it.Value), Label: itemLabel(it.Value), Summary: itemSummary(it.Value),
+			lv.Items = append(lv.Items, itemView{ID: portfolio.ItemID(it.Value), Label: evidenceform.ItemLabel(it.Value), Summary: itemSummary(it.Value),
 				State: string(vr.EffectiveState()), Note: vr.Note})
 		}
 		out = append(out, lv)
@@ -214,20 +219,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 // formView is the evidence item form.
 type formView struct {
 	App     *boardsql.Application
-	List    evidenceList
+	List    evidenceform.List
 	ItemID  string // empty for a new item
-	Fields  []formField
+	Fields  []evidenceform.Field
 	Action  string
 	Version int
 }
 
 // listParam reads the {list} path value: an editable list, or "person".
-func (s *Server) listParam(w http.ResponseWriter, r *http.Request) (evidenceList, bool) {
+func (s *Server) listParam(w http.ResponseWriter, r *http.Request) (evidenceform.List, bool) {
 	name := r.PathValue("list")
 	if name == "person" {
-		return evidenceList{Name: "person", Title: "Your details", Singular: "your details"}, true
+		return evidenceform.List{Name: "person", Title: "Your details", Singular: "your details"}, true
 	}
-	l, ok := findList(name)
+	l, ok := evidenceform.FindList(name)
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "No such evidence list", fmt.Sprintf("%q is not an evidence list; the lists are person, %s.", name, strings.Join(listNames(), ", ")))
 		return l, false
@@ -237,7 +242,7 @@ func (s *Server) listParam(w http.ResponseWriter, r *http.Request) (evidenceList
 
 func listNames() []string {
 	var out []string
-	for _, l := range evidenceLists {
+	for _, l := range evidenceform.Lists {
 		out = append(out, l.Name)
 	}
 	return out
@@ -299,27 +304,27 @@ func (s *Server) itemForm(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case l.Name == "person":
 		itemID = p.Person.ID
-		values = itemValues(&p.Person)
+		values = evidenceform.Values(&p.Person)
 	case itemID != "":
 		it, found := portfolio.Find(p, itemID)
 		if !found || it.List != l.Name {
 			s.fail(w, r, http.StatusNotFound, "No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, itemID))
 			return
 		}
-		values = itemValues(it.Value)
+		values = evidenceform.Values(it.Value)
 	}
 	s.renderItemForm(w, r, http.StatusOK, app, p, l, itemID, values, nil)
 }
 
 func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status int, app *boardsql.Application, p *portfolio.Portfolio,
-	l evidenceList, itemID string, values url.Values, errs map[string]string) {
+	l evidenceform.List, itemID string, values url.Values, errs map[string]string) {
 	action := fmt.Sprintf("/applications/%d/evidence/%s", app.ID, l.Name)
 	title := "Add " + l.Singular
 	if itemID != "" {
 		action += "/" + url.PathEscape(itemID)
 		title = "Change " + l.Singular
 	}
-	fields := buildFields(itemType(l.Name), "", values, errs, formContext{P: p, Set: s.setFor(app, p)})
+	fields := evidenceform.Fields(l.Name, values, errs, evidenceform.Context{P: p, Set: s.setFor(app, p)})
 	s.render(w, r, status, "item_form", page{Title: title, Errors: errs, Form: values,
 		Data: formView{App: app, List: l, ItemID: itemID, Fields: fields, Action: action, Version: app.Version}})
 }
@@ -380,7 +385,7 @@ func withItem(p *portfolio.Portfolio, list, itemID string, obj map[string]any, e
 				itemID = given // an API caller's own id: the decoder and validator check it
 			} else {
 				prefix := "item"
-				if l, ok := findList(list); ok {
+				if l, ok := evidenceform.FindList(list); ok {
 					prefix = l.Prefix
 				}
 				itemID = portfolio.NewID(p, prefix)
@@ -400,7 +405,7 @@ func withItem(p *portfolio.Portfolio, list, itemID string, obj map[string]any, e
 	}
 	q, err := portfolio.WithItem(p, list, index, data)
 	if err != nil {
-		fieldErrors(err, path, errs)
+		evidenceform.FieldErrors(err, path, errs)
 		return nil, ""
 	}
 	return q, itemID
@@ -415,10 +420,10 @@ func (s *Server) savePortfolio(ctx context.Context, u *boardsql.User, app *board
 // item: the caller's editable application, the list and the version the
 // change was made from (read by version from the request). On failure it
 // has answered.
-func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request, version func() string) (*boardsql.Application, *portfolio.Portfolio, evidenceList, int, bool) {
+func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request, version func() string) (*boardsql.Application, *portfolio.Portfolio, evidenceform.List, int, bool) {
 	app, p, ok := s.editableApp(w, r)
 	if !ok {
-		return nil, nil, evidenceList{}, 0, false
+		return nil, nil, evidenceform.List{}, 0, false
 	}
 	l, ok := s.listParam(w, r)
 	if !ok {
@@ -448,7 +453,7 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	errs := map[string]string{}
-	obj := formObject(itemType(l.Name), "", r.PostForm, errs)
+	obj := evidenceform.Object(l.Name, r.PostForm, errs)
 	keepOtherAreas(p, s.setFor(app, p), itemID, obj)
 	var q *portfolio.Portfolio
 	if len(errs) == 0 {
@@ -504,7 +509,7 @@ func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	l, ok := findList(r.PathValue("list"))
+	l, ok := evidenceform.FindList(r.PathValue("list"))
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, "No such evidence list", fmt.Sprintf("%q is not an evidence list; the lists are %s.", r.PathValue("list"), strings.Join(listNames(), ", ")))
 		return
@@ -537,7 +542,7 @@ func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
 	q, newID := withItem(p, l.Name, "", in.Item, errs)
 	if len(errs) > 0 {
 		var msgs []string
-		for _, k := range sortedKeys(errs) {
+		for _, k := range slices.Sorted(maps.Keys(errs)) {
 			if k == "" {
 				msgs = append(msgs, errs[k])
 			} else {

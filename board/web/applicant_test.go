@@ -16,6 +16,7 @@ import (
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web/evidenceform"
 	"github.com/certboard/certboard/portfolio"
 )
 
@@ -369,7 +370,7 @@ func withItemWholeDecode(p *portfolio.Portfolio, list, itemID string, obj map[st
 				itemID = given
 			} else {
 				prefix := "item"
-				if l, ok := findList(list); ok {
+				if l, ok := evidenceform.FindList(list); ok {
 					prefix = l.Prefix
 				}
 				itemID = portfolio.NewID(p, prefix)
@@ -392,11 +393,11 @@ func withItemWholeDecode(p *portfolio.Portfolio, list, itemID string, obj map[st
 	}
 	q, err := portfolio.Decode(out)
 	if err != nil {
-		fieldErrors(err, path, errs)
+		evidenceform.FieldErrors(err, path, errs)
 		return nil, ""
 	}
 	if verrs := portfolio.Validate(q); len(verrs) > 0 {
-		fieldErrors(verrs, path, errs)
+		evidenceform.FieldErrors(verrs, path, errs)
 		return nil, ""
 	}
 	return q, itemID

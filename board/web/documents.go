@@ -23,6 +23,7 @@ import (
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web/evidenceform"
 	"github.com/certboard/certboard/portfolio"
 )
 
@@ -152,7 +153,7 @@ func docSupports(live, snap *portfolio.Portfolio, ids []string) []docSupport {
 	for _, id := range ids {
 		label := id
 		if target, ok := docFind(live, snap, id); ok {
-			label = itemLabel(target)
+			label = evidenceform.ItemLabel(target)
 		}
 		out = append(out, docSupport{ID: id, Label: label})
 	}
@@ -174,11 +175,11 @@ type docGroup struct {
 // docSupportGroups lists the items a new document may support, by list.
 func docSupportGroups(p *portfolio.Portfolio, checked []string) []docGroup {
 	var out []docGroup
-	for _, l := range evidenceLists {
+	for _, l := range evidenceform.Lists {
 		g := docGroup{Title: l.Title}
 		for _, it := range portfolio.Items(p, l.Name) {
 			id := portfolio.ItemID(it.Value)
-			g.Items = append(g.Items, docOption{ID: id, Label: itemLabel(it.Value), Checked: slices.Contains(checked, id)})
+			g.Items = append(g.Items, docOption{ID: id, Label: evidenceform.ItemLabel(it.Value), Checked: slices.Contains(checked, id)})
 		}
 		if len(g.Items) > 0 {
 			out = append(out, g)
@@ -628,7 +629,7 @@ func docReferrers(p *portfolio.Portfolio, id string) []docSupport {
 		for j := range list.Len() {
 			item := list.Index(j)
 			if f := item.FieldByName("ID"); f.IsValid() && f.String() != id && docRefersTo(item, id) {
-				out = append(out, docSupport{ID: item.FieldByName("ID").String(), Label: itemLabel(item.Addr().Interface())})
+				out = append(out, docSupport{ID: item.FieldByName("ID").String(), Label: evidenceform.ItemLabel(item.Addr().Interface())})
 			}
 		}
 	}
@@ -639,7 +640,7 @@ func docReferrers(p *portfolio.Portfolio, id string) []docSupport {
 func docRefersTo(item reflect.Value, id string) bool {
 	t := item.Type()
 	for k := range t.NumField() {
-		if _, _, ref := cbTag(t.Field(k)); ref == "" {
+		if evidenceform.Ref(t.Field(k)) == "" {
 			continue
 		}
 		switch f := item.Field(k); f.Kind() {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web/evidenceform"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
 )
@@ -263,7 +264,7 @@ func (s *Server) evidenceSplit() (head, tail string) {
 		if err != nil {
 			return
 		}
-		v.Lists = []listView{{evidenceList: evidenceList{Name: "x"}}}
+		v.Lists = []listView{{List: evidenceform.List{Name: "x"}}}
 		one, err := s.execEvidence(v)
 		if err != nil {
 			return

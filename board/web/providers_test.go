@@ -15,6 +15,7 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web/evidenceform"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/portfolio"
 )
@@ -245,7 +246,7 @@ func TestProviderReportsVerifiedCompletion(t *testing.T) {
 
 	// An edit by the holder makes it claimed again: it is no longer the
 	// provider's word.
-	form := itemValues(&item)
+	form := evidenceform.Values(&item)
 	form.Set("version", fmt.Sprint(app.Version))
 	form.Set("hours", "9")
 	rec = postForm(t, w.h, fmt.Sprintf("/applications/%d/evidence/education/%s", app.ID, item.ID), form, sessionFor(t, w.s, w.holder))

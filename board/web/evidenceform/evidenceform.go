@@ -1,9 +1,20 @@
-package web
+// Package evidenceform builds the HTML forms of the portfolio's evidence
+// types from the types themselves, and reads filled forms back.
+//
+// Each field of an item becomes an input of the matching kind (its label
+// and hint from a table, its kind and choices from the portfolio's json and
+// cb struct tags), and a filled form becomes the JSON object of the item,
+// which goes through the same strict decoder and validator as an imported
+// portfolio: one set of rules, one set of messages. The package knows
+// nothing of HTTP or of the store.
+package evidenceform
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
+	"maps"
 	"math"
 	"net/url"
 	"reflect"
@@ -17,23 +28,18 @@ import (
 	"github.com/certboard/certboard/requirements"
 )
 
-// The portfolio editor builds its forms from the evidence types themselves:
-// each field of an item becomes an input of the matching kind, and a filled
-// form becomes JSON that goes through the same strict decoder and validator
-// as an imported portfolio. One set of rules, one set of messages.
-
-// evidenceList describes one list of the portfolio as the editor shows it.
-type evidenceList struct {
+// List describes one list of the portfolio as the editor shows it.
+type List struct {
 	Name     string // JSON name: "education"
 	Title    string // "Education and training"
 	Singular string // "an education activity"
 	Prefix   string // id prefix of new items: "edu"
-	Help     string
+	Help     string // a sentence under the title
 }
 
-// evidenceLists are the lists an applicant edits with forms, in page order.
+// Lists are the lists an applicant edits with forms, in page order.
 // Documents are added by uploading a file on the documents page.
-var evidenceLists = []evidenceList{
+var Lists = []List{
 	{"degrees", "Degrees", "a degree", "deg", "Academic degrees, with the institution and its accreditation."},
 	{"licenses", "Licenses", "a license", "lic", "Professional licenses or certificates to practise, from each jurisdiction."},
 	{"memberships", "Memberships", "a membership", "mem", "Membership of professional organisations, over time."},
@@ -50,16 +56,18 @@ var evidenceLists = []evidenceList{
 	{"peer_reviews", "Recommendations", "a recommendation", "rec", "Recommendations and endorsements from peers."},
 }
 
-func findList(name string) (evidenceList, bool) {
-	for _, l := range evidenceLists {
+// FindList returns the list of Lists with the JSON name name.
+func FindList(name string) (List, bool) {
+	for _, l := range Lists {
 		if l.Name == name {
 			return l, true
 		}
 	}
-	return evidenceList{}, false
+	return List{}, false
 }
 
-// itemType returns the Go type of one item of a list.
+// itemType returns the Go type of one item of a list ("person" or the JSON
+// name of a list of the portfolio); nil for another name.
 func itemType(list string) reflect.Type {
 	if list == "person" {
 		return reflect.TypeFor[portfolio.Person]()
@@ -78,34 +86,37 @@ func tagName(f reflect.StructField) string {
 	return n
 }
 
-// formField is one input of an evidence form.
-type formField struct {
+// Field is one input of an evidence form.
+type Field struct {
 	Name     string // the form name; nested fields are dotted: provider.kind
 	ID       string // the element id
 	Label    string
 	Hint     string
 	Type     string // text, textarea, number, date, select, checkbox, list, areas, group
 	Required bool
-	Step     string
+	Step     string // the step of a number: "any" or "1"
 	Value    string
-	Checked  bool
-	Options  []option
-	Areas    []areaGroup
-	Fields   []formField // for a group (a nested object)
-	Error    string
+	Checked  bool        // for a checkbox
+	Options  []Option    // for a select
+	Areas    []AreaGroup // for areas: the knowledge areas, by taxonomy
+	Fields   []Field     // for a group (a nested object)
+	Error    string      // what to fix, after a post
 }
 
-type option struct {
+// Option is one choice of a select.
+type Option struct {
 	Value, Label string
 	Selected     bool
 }
 
-type areaGroup struct {
+// AreaGroup is the knowledge areas of one taxonomy of the requirement set.
+type AreaGroup struct {
 	Taxonomy, Title string
-	Areas           []areaOption
+	Areas           []AreaOption
 }
 
-type areaOption struct {
+// AreaOption is the checkbox of one knowledge area.
+type AreaOption struct {
 	Code, Name, ID string
 	Checked        bool
 }
@@ -187,6 +198,13 @@ func labelFor(name string) (string, string) {
 	return strings.ToUpper(s[:1]) + s[1:], ""
 }
 
+// Ref returns the list a reference field refers to (cb:"ref=list", "*" for
+// any list), or "" for a field that is not a reference.
+func Ref(f reflect.StructField) string {
+	_, _, ref := cbTag(f)
+	return ref
+}
+
 // cbTag reads the validation tag of a field.
 func cbTag(f reflect.StructField) (required bool, enum []string, ref string) {
 	for _, part := range strings.Split(f.Tag.Get("cb"), ",") {
@@ -207,26 +225,45 @@ var (
 	areaType = reflect.TypeFor[map[string][]string]()
 )
 
-// formContext is what building a form needs besides the type.
-type formContext struct {
-	P   *portfolio.Portfolio
-	Set *requirements.Set
+// Context is what building a form needs besides the list.
+type Context struct {
+	P   *portfolio.Portfolio // the items a reference field may choose from
+	Set *requirements.Set    // the knowledge areas offered; none when nil
 }
 
-// buildFields makes the inputs of an item type, filled from values (the
-// form names and values, from a post or from an existing item).
-func buildFields(t reflect.Type, prefix string, values url.Values, errs map[string]string, fc formContext) []formField {
-	var out []formField
-	for i := range t.NumField() {
-		f := t.Field(i)
-		json := tagName(f)
-		if json == "id" || json == "verification" || json == "" || json == "-" {
-			continue
+// Fields makes the inputs of an item of list ("person" or a name of
+// Lists), filled from values (the form names and values, from a post or
+// from Values of an existing item), each with its message from errs.
+func Fields(list string, values url.Values, errs map[string]string, fc Context) []Field {
+	return buildFields(itemType(list), "", values, errs, fc)
+}
+
+// formFields yields the fields of t that a form shows, with their JSON
+// names: all but the id, the verification (the board's word, not the
+// applicant's) and those JSON leaves out.
+func formFields(t reflect.Type) iter.Seq2[reflect.StructField, string] {
+	return func(yield func(reflect.StructField, string) bool) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			json := tagName(f)
+			if json == "id" || json == "verification" || json == "" || json == "-" {
+				continue
+			}
+			if !yield(f, json) {
+				return
+			}
 		}
+	}
+}
+
+// buildFields makes the inputs of the fields of t, their names under prefix.
+func buildFields(t reflect.Type, prefix string, values url.Values, errs map[string]string, fc Context) []Field {
+	var out []Field
+	for f, json := range formFields(t) {
 		name := prefix + json
 		required, enum, ref := cbTag(f)
 		label, hint := labelFor(name)
-		ff := formField{Name: name, ID: "f-" + strings.ReplaceAll(name, ".", "-"), Label: label, Hint: hint, Required: required,
+		ff := Field{Name: name, ID: "f-" + strings.ReplaceAll(name, ".", "-"), Label: label, Hint: hint, Required: required,
 			Value: values.Get(name), Error: errs[name]}
 		switch {
 		case f.Type == dateType:
@@ -234,11 +271,11 @@ func buildFields(t reflect.Type, prefix string, values url.Values, errs map[stri
 		case f.Type == areaType:
 			ff.Type = "areas"
 			if fc.Set != nil {
-				for _, code := range sortedKeys(fc.Set.Taxonomies) {
+				for _, code := range slices.Sorted(maps.Keys(fc.Set.Taxonomies)) {
 					tx := fc.Set.Taxonomies[code]
-					g := areaGroup{Taxonomy: code, Title: tx.Title}
+					g := AreaGroup{Taxonomy: code, Title: tx.Title}
 					for _, a := range tx.Areas {
-						g.Areas = append(g.Areas, areaOption{Code: a.Code, Name: a.Name, ID: ff.ID + "-" + code + "-" + a.Code,
+						g.Areas = append(g.Areas, AreaOption{Code: a.Code, Name: a.Name, ID: ff.ID + "-" + code + "-" + a.Code,
 							Checked: slices.Contains(values[name+"."+code], a.Code)})
 					}
 					ff.Areas = append(ff.Areas, g)
@@ -253,10 +290,10 @@ func buildFields(t reflect.Type, prefix string, values url.Values, errs map[stri
 		case len(enum) > 0:
 			ff.Type = "select"
 			if !required {
-				ff.Options = append(ff.Options, option{Value: "", Label: "(not given)", Selected: ff.Value == ""})
+				ff.Options = append(ff.Options, Option{Value: "", Label: "(not given)", Selected: ff.Value == ""})
 			}
 			for _, e := range enum {
-				ff.Options = append(ff.Options, option{Value: e, Label: strings.ReplaceAll(e, "_", " "), Selected: ff.Value == e})
+				ff.Options = append(ff.Options, Option{Value: e, Label: strings.ReplaceAll(e, "_", " "), Selected: ff.Value == e})
 			}
 		case f.Type.Kind() == reflect.String:
 			ff.Type = "text"
@@ -272,7 +309,7 @@ func buildFields(t reflect.Type, prefix string, values url.Values, errs map[stri
 			ff.Checked = ff.Value == "true" || ff.Value == "on"
 		case f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Bool:
 			ff.Type = "select"
-			ff.Options = []option{{"", "(not given)", ff.Value == ""}, {"true", "yes", ff.Value == "true"}, {"false", "no", ff.Value == "false"}}
+			ff.Options = []Option{{"", "(not given)", ff.Value == ""}, {"true", "yes", ff.Value == "true"}, {"false", "no", ff.Value == "false"}}
 		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.String:
 			ff.Type = "list"
 		case f.Type.Kind() == reflect.Struct:
@@ -287,7 +324,7 @@ func buildFields(t reflect.Type, prefix string, values url.Values, errs map[stri
 				n++
 			}
 			for k := 0; k <= n; k++ {
-				g := formField{Type: "group", Label: fmt.Sprintf("%s %d", strings.TrimSuffix(label, "s"), k+1),
+				g := Field{Type: "group", Label: fmt.Sprintf("%s %d", strings.TrimSuffix(label, "s"), k+1),
 					Fields: buildFields(f.Type.Elem(), fmt.Sprintf("%s.%d.", name, k), values, errs, fc)}
 				for j := range g.Fields {
 					g.Fields[j].Required = false
@@ -304,30 +341,22 @@ func buildFields(t reflect.Type, prefix string, values url.Values, errs map[stri
 
 func firstField(t reflect.Type) string { return tagName(t.Field(0)) }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 // refOptions lists the items of a list an item may refer to.
-func refOptions(p *portfolio.Portfolio, list, selected string, required bool) []option {
-	out := []option{{Value: "", Label: "(none)", Selected: selected == ""}}
+func refOptions(p *portfolio.Portfolio, list, selected string, required bool) []Option {
+	out := []Option{{Value: "", Label: "(none)", Selected: selected == ""}}
 	if required {
 		out[0].Label = "Choose…"
 	}
 	for _, it := range portfolio.Items(p, list) {
 		id := portfolio.ItemID(it.Value)
-		out = append(out, option{Value: id, Label: itemLabel(it.Value), Selected: selected == id})
+		out = append(out, Option{Value: id, Label: ItemLabel(it.Value), Selected: selected == id})
 	}
 	return out
 }
 
-// itemLabel is a short readable name of an item.
-func itemLabel(item any) string {
+// ItemLabel is a short readable name of an item (a pointer to an item of
+// the portfolio): its name, title or first date, with its id.
+func ItemLabel(item any) string {
 	v := reflect.ValueOf(item).Elem()
 	id := v.FieldByName("ID").String()
 	for _, f := range []string{"Name", "Title", "Organization", "Carrier", "Field", "Profession", "Code", "Role", "Type", "Description"} {
@@ -343,8 +372,9 @@ func itemLabel(item any) string {
 	return id
 }
 
-// itemValues turns an item into form values, to edit it.
-func itemValues(item any) url.Values {
+// Values turns an item (a pointer to an item of the portfolio) into form
+// values, to edit it.
+func Values(item any) url.Values {
 	b, _ := json.Marshal(item)
 	var m map[string]any
 	_ = json.Unmarshal(b, &m)
@@ -390,17 +420,18 @@ func flatten(m map[string]any, prefix string, vals url.Values) {
 	}
 }
 
-// formObject turns a filled form into the JSON object of an item of type t.
-// Numbers that do not parse are reported by field; everything else is left
-// to the portfolio decoder, whose messages name the field.
+// Object turns a filled form into the JSON object of an item of list
+// ("person" or a name of Lists), without id or verification. Numbers that
+// do not parse are reported in errs by field; everything else is left to
+// the portfolio decoder, whose messages name the field (see FieldErrors).
+func Object(list string, form url.Values, errs map[string]string) map[string]any {
+	return formObject(itemType(list), "", form, errs)
+}
+
+// formObject turns the fields of t, their names under prefix, into JSON.
 func formObject(t reflect.Type, prefix string, form url.Values, errs map[string]string) map[string]any {
 	obj := map[string]any{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		json := tagName(f)
-		if json == "id" || json == "verification" || json == "" || json == "-" {
-			continue
-		}
+	for f, json := range formFields(t) {
 		name := prefix + json
 		raw := strings.TrimSpace(form.Get(name))
 		switch {
@@ -475,10 +506,11 @@ func hasPrefixed(form url.Values, prefix string) bool {
 
 var indexPath = regexp.MustCompile(`\[(\d+)\]`)
 
-// fieldErrors maps the decoder's and validator's errors about one item
-// (paths such as $.education[3].provider.kind) to form field names; errors
-// about anything else go under "".
-func fieldErrors(err error, itemPath string, errs map[string]string) {
+// FieldErrors maps the decoder's and validator's errors about the item at
+// itemPath (paths such as $.education[3].provider.kind) to form field
+// names in errs, the first for each field; errors about anything else go
+// under "".
+func FieldErrors(err error, itemPath string, errs map[string]string) {
 	var list portfolio.Errors
 	var one portfolio.FieldError
 	switch {
