@@ -62,7 +62,3 @@ func (s *Server) saveDetails(ctx context.Context, u, changed *auth.User) error {
 		return s.recordRecheck(ctx, tx, u, changed, found, "", now)
 	})
 }
-
-// sentence turns a problem message into a sentence for a form
-// (account.Sentence).
-func sentence(msg string) string { return account.Sentence(msg) }

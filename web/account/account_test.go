@@ -1,6 +1,14 @@
 package account
 
-import "testing"
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/certboard/certboard/auth"
+	kit "github.com/certboard/certboard/web"
+)
 
 func TestSafeNext(t *testing.T) {
 	for in, want := range map[string]string{
@@ -38,5 +46,56 @@ func TestDescribeAgent(t *testing.T) {
 		if got := describeAgent(ua); got != want {
 			t.Errorf("describeAgent(%q) = %q, want %q", ua, got, want)
 		}
+	}
+}
+
+func TestGuard(t *testing.T) {
+	var page string
+	h := &Handlers{cfg: Config{Realm: "certboard", Errors: &kit.Errors{Page: func(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
+		page = title + ": " + detail
+		w.WriteHeader(status)
+	}}}}
+	staff := &kit.Rule{Name: "staff", TwoFactor: true, Allow: func(u kit.Roles) bool { return u.HasRole(auth.Staff) }}
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	applicant := &auth.User{ID: 1, Roles: []auth.Role{auth.Applicant}}
+	staffNo2FA := &auth.User{ID: 2, Roles: []auth.Role{auth.Staff}}
+	staff2FA := &auth.User{ID: 3, Roles: []auth.Role{auth.Staff}, TOTPEnabledAt: time.Unix(1, 0)}
+	for _, tc := range []struct {
+		name      string
+		user      *auth.User
+		page      bool
+		code      int
+		location  string
+		challenge string
+	}{
+		{"anonymous page", nil, true, http.StatusSeeOther, "/login?next=%2Fqueue%3Fa%3D1", ""},
+		{"anonymous API", nil, false, http.StatusUnauthorized, "", `Cookie realm="certboard"`},
+		{"role missing, page", applicant, true, http.StatusForbidden, "", ""},
+		{"role missing, API", applicant, false, http.StatusForbidden, "", ""},
+		{"no two-factor, page", staffNo2FA, true, http.StatusSeeOther, "/account/two-factor?required=1", ""},
+		{"no two-factor, API", staffNo2FA, false, http.StatusForbidden, "", ""},
+		{"allowed", staff2FA, true, http.StatusTeapot, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page = ""
+			r := httptest.NewRequest("GET", "/queue?a=1", nil)
+			if tc.user != nil {
+				r = r.WithContext(WithUser(r.Context(), tc.user))
+			}
+			rec := httptest.NewRecorder()
+			h.Guard(staff, tc.page, ok).ServeHTTP(rec, r)
+			if rec.Code != tc.code || rec.Header().Get("Location") != tc.location || rec.Header().Get("WWW-Authenticate") != tc.challenge {
+				t.Fatalf("%d %q %q", rec.Code, rec.Header().Get("Location"), rec.Header().Get("WWW-Authenticate"))
+			}
+			if tc.name == "role missing, page" && page != "Not allowed: This needs the staff role, which your account does not hold; a board admin can grant it." {
+				t.Fatalf("page %q", page)
+			}
+		})
+	}
+	public := &kit.Rule{Name: "public", Public: true}
+	rec := httptest.NewRecorder()
+	h.Guard(public, true, ok).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != http.StatusTeapot {
+		t.Fatalf("public: %d", rec.Code)
 	}
 }

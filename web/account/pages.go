@@ -128,7 +128,7 @@ func (h *Handlers) mailSentPage(w http.ResponseWriter, r *http.Request) {
 // verifyPage asks to confirm the address with the password chosen at
 // sign-up: following a link only shows the form, so that mail scanners
 // that open links do not use it up, and the link alone never verifies
-// (see redeemVerify).
+// (see verifySubmit).
 func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("token")
 	if token == "" {
