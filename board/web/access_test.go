@@ -14,6 +14,7 @@ import (
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/web/account"
 )
 
 // accessWorld is the demo board, with handles on the people and objects the
@@ -545,7 +546,7 @@ func TestFailedVoteOnADecidedApplicationShowsNoEvidence(t *testing.T) {
 	decided := w.app(t, "jordan") // approved; Priya voted
 	req := httptest.NewRequest("POST", fmt.Sprintf("/reviews/%d/vote", decided.ID), nil)
 	req.SetPathValue("id", fmt.Sprint(decided.ID))
-	req = req.WithContext(context.WithValue(req.Context(), userKey, w.users["priya.raman"]))
+	req = req.WithContext(account.WithUser(req.Context(), w.users["priya.raman"]))
 	rec := httptest.NewRecorder()
 	w.s.showReview(rec, req, decided.ID, http.StatusConflict, map[string]string{"vote": "decided meanwhile"}, "")
 	body := rec.Body.String()

@@ -69,7 +69,7 @@ func newProvWorld(t *testing.T) *provWorld {
 
 func provToken(t *testing.T, s *Server, u *boardsql.User) string {
 	t.Helper()
-	token, _, err := s.createToken(context.Background(), u, tokenRequest{Name: "learning system"})
+	token, _, err := s.accounts.CreateToken(context.Background(), u, "learning system", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

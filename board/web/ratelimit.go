@@ -126,7 +126,3 @@ func limitUpperFirst(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
-
-// limitKey is the key of a client for limits and throttles (see
-// kit.LimitKey).
-func limitKey(r *http.Request) string { return kit.LimitKey(r) }

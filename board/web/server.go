@@ -26,6 +26,7 @@ import (
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
 	kit "github.com/certboard/certboard/web"
+	"github.com/certboard/certboard/web/account"
 )
 
 // Access is who may call a route: one of the board's rules below. Every
@@ -118,6 +119,9 @@ type Server struct {
 	// accounts is the account use cases (sign-up, sign-in, sessions,
 	// passwords, two-factor, API tokens), built by initSignIn.
 	accounts *auth.Accounts
+	// acct is the account pages, their API and the session middleware
+	// (package account), built by newAccountHandlers.
+	acct *account.Handlers
 }
 
 // sets returns the requirement sets in force.
@@ -143,6 +147,9 @@ func New(cfg Config) (*Server, error) {
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.errs = kit.Errors{Log: cfg.Log, Page: s.pageError, Convert: boundaryError}
 	s.initSignIn()
+	if s.acct, err = s.newAccountHandlers(); err != nil {
+		return nil, err
+	}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -153,9 +160,6 @@ func New(cfg Config) (*Server, error) {
 	s.route("GET /readyz", Public, http.HandlerFunc(s.readyz))
 	s.route("GET /metrics", Staff, promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
 	s.route("GET /api/v1/requirement-sets", Public, http.HandlerFunc(s.requirementSets))
-	s.route("POST /api/v1/session", Public, http.HandlerFunc(s.login))
-	s.route("DELETE /api/v1/session", Authenticated, http.HandlerFunc(s.logout))
-	s.route("GET /api/v1/me", Authenticated, http.HandlerFunc(s.me))
 	s.route("GET /static/", Public, staticFiles())
 	s.route("GET /{$}", Public, http.HandlerFunc(s.home))
 	s.accountRoutes()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/web/account"
 )
 
 // withAccount creates a user and returns the server and a clock to move.
@@ -72,7 +73,7 @@ func TestSignInMeSignOut(t *testing.T) {
 	}
 	me := call(t, h, "GET", "/api/v1/me", "", c)
 	var body struct {
-		User userJSON `json:"user"`
+		User account.UserJSON `json:"user"`
 	}
 	if me.Code != 200 || json.Unmarshal(me.Body.Bytes(), &body) != nil || body.User.Email != "jordan@example.org" {
 		t.Fatalf("/me: %d %s", me.Code, me.Body)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -55,21 +54,6 @@ func (s *Server) initSignIn() {
 
 // counted adds one check of a step with its outcome to the metrics.
 func (s *Server) counted(step, outcome string) { s.checks.WithLabelValues(step, outcome).Inc() }
-
-// client is who makes a request, as the account use cases see it.
-func client(r *http.Request) auth.Client {
-	c := auth.Client{Network: limitKey(r), UserAgent: r.UserAgent()}
-	if k, err := r.Cookie(DeviceCookie); err == nil {
-		c.DeviceToken = k.Value
-	}
-	return c
-}
-
-// setDeviceCookie gives the browser its device token.
-func setDeviceCookie(w http.ResponseWriter, token string) {
-	http.SetCookie(w, &http.Cookie{Name: DeviceCookie, Value: token, Path: "/", Secure: true, HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, MaxAge: int(DeviceMax.Seconds())})
-}
 
 // forgetThrottles deletes the failure counters that no longer matter; the
 // background job loop calls it.

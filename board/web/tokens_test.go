@@ -13,13 +13,14 @@ import (
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/web/account"
 )
 
 // tokCreate creates an API token through the JSON API.
-func tokCreate(t *testing.T, h http.Handler, body string, opts ...acctOpt) tokenJSON {
+func tokCreate(t *testing.T, h http.Handler, body string, opts ...acctOpt) account.TokenJSON {
 	t.Helper()
 	rec := acctDo(t, h, "POST", "/api/v1/tokens", nil, body, opts...)
-	var out tokenJSON
+	var out account.TokenJSON
 	if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &out) != nil {
 		t.Fatalf("creating a token: %d %s", rec.Code, rec.Body)
 	}
@@ -65,7 +66,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 	// Listed without the token itself.
 	rec := acctDo(t, h, "GET", "/api/v1/tokens", nil, "", acctCookie(c))
 	var list struct {
-		Tokens []tokenJSON `json:"tokens"`
+		Tokens []account.TokenJSON `json:"tokens"`
 	}
 	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &list) != nil || len(list.Tokens) != 1 || list.Tokens[0].ID != tok.ID ||
 		strings.Contains(rec.Body.String(), tok.Token) || list.Tokens[0].LastUsedAt == nil || !list.Tokens[0].LastUsedAt.Equal(*clock) ||

@@ -13,6 +13,7 @@ import (
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/web/account"
 )
 
 var (
@@ -74,7 +75,7 @@ func tfPasswordStep(t *testing.T, h http.Handler, email, next string) *http.Cook
 	t.Helper()
 	rec := acctSignIn(t, h, email, testPassword, next)
 	c := acctSessionCookie(rec)
-	if rec.Code != 303 || rec.Header().Get("Location") != "/login/two-factor?next="+url.QueryEscape(safeNext(next)) || c == nil || c.MaxAge > int(PendingMax.Seconds()) {
+	if rec.Code != 303 || rec.Header().Get("Location") != "/login/two-factor?next="+url.QueryEscape(account.SafeNext(next, afterSignIn)) || c == nil || c.MaxAge > int(PendingMax.Seconds()) {
 		t.Fatalf("password step: %d %s %v", rec.Code, rec.Header().Get("Location"), c)
 	}
 	return c

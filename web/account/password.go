@@ -1,4 +1,4 @@
-package web
+package account
 
 import (
 	"errors"
@@ -6,14 +6,8 @@ import (
 	"net/http"
 
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/board/boardsql"
+	kit "github.com/certboard/certboard/web"
 )
-
-// passwordRoutes registers changing the password of a signed-in account.
-func (s *Server) passwordRoutes() {
-	s.route("POST /account/password", Authenticated, http.HandlerFunc(s.changePasswordForm))
-	s.route("POST /api/v1/account/password", Authenticated, http.HandlerFunc(s.changePasswordJSON))
-}
 
 // passwordChange is a change of password, from the API or the form.
 type passwordChange struct {
@@ -28,7 +22,7 @@ type passwordChange struct {
 // problems says what is wrong with a change for account u, field by field
 // in form order: "current_password", "code", "new_password",
 // "new_password_again".
-func (in *passwordChange) problems(u *boardsql.User) []fieldProblem {
+func (in *passwordChange) problems(u *auth.User) []fieldProblem {
 	var out []fieldProblem
 	for _, p := range (reauthProof{Password: in.Current, Code: in.Code}).missing(u) {
 		if p.Field == "password" {
@@ -52,19 +46,19 @@ func (in *passwordChange) problems(u *boardsql.User) []fieldProblem {
 // is them (auth.Accounts.ChangePassword): every other session ends and
 // every API token is revoked. A refusal of the proof is an auth.Refusal
 // with Field "password" or "code"; a password changed meanwhile is
-// boardsql.ErrConflict.
-func (s *Server) changePassword(r *http.Request, u *boardsql.User, in passwordChange) (auth.PasswordChanged, error) {
-	return s.accounts.ChangePassword(r.Context(), client(r), sessionFrom(r), u, auth.Proof{Password: in.Current, Code: in.Code}, in.New)
+// auth.ErrConflict.
+func (h *Handlers) changePassword(r *http.Request, u *auth.User, in passwordChange) (auth.PasswordChanged, error) {
+	return h.cfg.Accounts.ChangePassword(r.Context(), h.client(r), SessionFrom(r), u, auth.Proof{Password: in.Current, Code: in.Code}, in.New)
 }
 
 // changePasswordForm changes the password from the account page.
-func (s *Server) changePasswordForm(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+func (h *Handlers) changePasswordForm(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r) {
 		return
 	}
-	u := userFrom(r)
-	if sessionFrom(r) == nil {
-		s.fail(w, r, http.StatusBadRequest, "No session", "Sign in with a browser to change your password.")
+	u := UserFrom(r)
+	if SessionFrom(r) == nil {
+		h.fail(w, r, http.StatusBadRequest, "No session", "Sign in with a browser to change your password.")
 		return
 	}
 	in := passwordChange{Current: r.PostForm.Get("current_password"), Code: r.PostForm.Get("code"),
@@ -73,13 +67,13 @@ func (s *Server) changePasswordForm(w http.ResponseWriter, r *http.Request) {
 	if ps := in.problems(u); len(ps) > 0 {
 		errs := map[string]string{}
 		for _, p := range ps {
-			errs[p.Field] = sentence(p.Message)
+			errs[p.Field] = Sentence(p.Message)
 		}
-		s.renderAccount(w, r, http.StatusUnprocessableEntity, accountForm{errs: errs})
+		h.renderAccount(w, r, http.StatusUnprocessableEntity, accountForm{errs: errs})
 		return
 	}
-	done, err := s.changePassword(r, u, in)
-	switch se := signInRefusal(err); {
+	done, err := h.changePassword(r, u, in)
+	switch se := auth.AsRefusal(err); {
 	case se != nil:
 		setRetryAfter(w, se)
 		status, field := refusalStatus(se), se.Field
@@ -89,14 +83,14 @@ func (s *Server) changePasswordForm(w http.ResponseWriter, r *http.Request) {
 		if field == "password" {
 			field = "current_password"
 		}
-		s.renderAccount(w, r, status, accountForm{errs: map[string]string{field: se.Message}})
+		h.renderAccount(w, r, status, accountForm{errs: map[string]string{field: se.Message}})
 		return
-	case errors.Is(err, boardsql.ErrConflict):
-		s.renderAccount(w, r, http.StatusConflict, accountForm{errs: map[string]string{
+	case errors.Is(err, auth.ErrConflict):
+		h.renderAccount(w, r, http.StatusConflict, accountForm{errs: map[string]string{
 			"current_password": "Your password was changed elsewhere meanwhile; type the password you have now."}})
 		return
 	case err != nil:
-		s.internal(w, err)
+		h.internal(w, err)
 		return
 	}
 	msg := "Your password is changed."
@@ -106,16 +100,16 @@ func (s *Server) changePasswordForm(w http.ResponseWriter, r *http.Request) {
 	if done.Tokens > 0 {
 		msg += fmt.Sprintf(" Your API tokens (%d) were revoked; make new ones for the programs that need them.", done.Tokens)
 	}
-	redirect(w, r, "/account#password", msg)
+	h.redirect(w, r, "/account#password", msg)
 }
 
 // changePasswordJSON changes the password: {"current_password",
 // "new_password", and "totp" for a two-factor account}. It needs a session:
 // an API token cannot change the password.
-func (s *Server) changePasswordJSON(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r)
-	if sessionFrom(r) == nil {
-		problem(w, http.StatusForbidden, "Not allowed", "API tokens cannot change the password; sign in (POST /api/v1/session) and change it from that session.")
+func (h *Handlers) changePasswordJSON(w http.ResponseWriter, r *http.Request) {
+	u := UserFrom(r)
+	if SessionFrom(r) == nil {
+		kit.Problem(w, http.StatusForbidden, "Not allowed", "API tokens cannot change the password; sign in (POST /api/v1/session) and change it from that session.")
 		return
 	}
 	var in struct {
@@ -123,7 +117,7 @@ func (s *Server) changePasswordJSON(w http.ResponseWriter, r *http.Request) {
 		New     string `json:"new_password"`
 		TOTP    string `json:"totp"`
 	}
-	if !decodeBody(w, r, &in, "current_password, new_password and, with two-factor sign-in, totp", maxAPIBody) {
+	if !kit.DecodeBody(w, r, &in, "current_password, new_password and, with two-factor sign-in, totp", maxAPIBody) {
 		return
 	}
 	change := passwordChange{Current: in.Current, Code: in.TOTP, New: in.New, Again: in.New}
@@ -132,19 +126,19 @@ func (s *Server) changePasswordJSON(w http.ResponseWriter, r *http.Request) {
 		if p.Field == "code" {
 			p.Field = "totp"
 		}
-		problem(w, http.StatusUnprocessableEntity, "Invalid request", p.String())
+		kit.Problem(w, http.StatusUnprocessableEntity, "Invalid request", p.String())
 		return
 	}
-	done, err := s.changePassword(r, u, change)
-	switch se := signInRefusal(err); {
+	done, err := h.changePassword(r, u, change)
+	switch se := auth.AsRefusal(err); {
 	case se != nil:
 		answerRefusal(w, se, map[string]string{"password": "current_password", "code": "totp"}[se.Field])
 		return
-	case errors.Is(err, boardsql.ErrConflict):
-		problem(w, http.StatusConflict, "Changed meanwhile", "current_password: the password was changed meanwhile; send the password the account has now.")
+	case errors.Is(err, auth.ErrConflict):
+		kit.Problem(w, http.StatusConflict, "Changed meanwhile", "current_password: the password was changed meanwhile; send the password the account has now.")
 		return
 	case err != nil:
-		s.internal(w, err)
+		h.internal(w, err)
 		return
 	}
 	writeJSON(w, map[string]any{"status": "password changed; every other session was ended and every API token revoked",

@@ -1,0 +1,101 @@
+package account
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/certboard/certboard/auth"
+	kit "github.com/certboard/certboard/web"
+)
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                        "/applications",
+		"/account":                "/account",
+		"/applications/3?tab=x":   "/applications/3?tab=x",
+		"//evil.example":          "/applications",
+		"//evil.example/account":  "/applications",
+		`/\evil.example`:          "/applications",
+		`/a\b`:                    "/applications",
+		"https://evil.example/":   "/applications",
+		"javascript:alert(1)":     "/applications",
+		"evil.example":            "/applications",
+		"/ok\r\nLocation: x":      "/applications",
+		"/\t/evil.example":        "/applications",
+		"///evil.example":         "/applications",
+		"/account#sessions":       "/account#sessions",
+		"/search?q=a%20b&page=2":  "/search?q=a%20b&page=2",
+		"http:/evil.example/path": "/applications",
+	} {
+		if got := SafeNext(in, "/applications"); got != want {
+			t.Errorf("SafeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDescribeAgent(t *testing.T) {
+	for ua, want := range map[string]string{
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36 Edg/140.0":                   "Edge on Windows",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1": "Safari on iOS",
+		"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15":                      "Safari on macOS",
+		"curl/8.5.0": "curl",
+		"":           "",
+	} {
+		if got := describeAgent(ua); got != want {
+			t.Errorf("describeAgent(%q) = %q, want %q", ua, got, want)
+		}
+	}
+}
+
+func TestGuard(t *testing.T) {
+	var page string
+	h := &Handlers{cfg: Config{Realm: "certboard", Errors: &kit.Errors{Page: func(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
+		page = title + ": " + detail
+		w.WriteHeader(status)
+	}}}}
+	staff := &kit.Rule{Name: "staff", TwoFactor: true, Allow: func(u kit.Roles) bool { return u.HasRole(auth.Staff) }}
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	applicant := &auth.User{ID: 1, Roles: []auth.Role{auth.Applicant}}
+	staffNo2FA := &auth.User{ID: 2, Roles: []auth.Role{auth.Staff}}
+	staff2FA := &auth.User{ID: 3, Roles: []auth.Role{auth.Staff}, TOTPEnabledAt: time.Unix(1, 0)}
+	for _, tc := range []struct {
+		name      string
+		user      *auth.User
+		page      bool
+		code      int
+		location  string
+		challenge string
+	}{
+		{"anonymous page", nil, true, http.StatusSeeOther, "/login?next=%2Fqueue%3Fa%3D1", ""},
+		{"anonymous API", nil, false, http.StatusUnauthorized, "", `Cookie realm="certboard"`},
+		{"role missing, page", applicant, true, http.StatusForbidden, "", ""},
+		{"role missing, API", applicant, false, http.StatusForbidden, "", ""},
+		{"no two-factor, page", staffNo2FA, true, http.StatusSeeOther, "/account/two-factor?required=1", ""},
+		{"no two-factor, API", staffNo2FA, false, http.StatusForbidden, "", ""},
+		{"allowed", staff2FA, true, http.StatusTeapot, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page = ""
+			r := httptest.NewRequest("GET", "/queue?a=1", nil)
+			if tc.user != nil {
+				r = r.WithContext(WithUser(r.Context(), tc.user))
+			}
+			rec := httptest.NewRecorder()
+			h.Guard(staff, tc.page, ok).ServeHTTP(rec, r)
+			if rec.Code != tc.code || rec.Header().Get("Location") != tc.location || rec.Header().Get("WWW-Authenticate") != tc.challenge {
+				t.Fatalf("%d %q %q", rec.Code, rec.Header().Get("Location"), rec.Header().Get("WWW-Authenticate"))
+			}
+			if tc.name == "role missing, page" && page != "Not allowed: This needs the staff role, which your account does not hold; a board admin can grant it." {
+				t.Fatalf("page %q", page)
+			}
+		})
+	}
+	public := &kit.Rule{Name: "public", Public: true}
+	rec := httptest.NewRecorder()
+	h.Guard(public, true, ok).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != http.StatusTeapot {
+		t.Fatalf("public: %d", rec.Code)
+	}
+}
