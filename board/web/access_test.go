@@ -14,6 +14,7 @@ import (
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/demo"
 	"github.com/certboard/certboard/web/account"
 )
 
@@ -53,13 +54,13 @@ func newAccessWorld(t *testing.T) *accessWorld {
 		t.Fatal(err)
 	}
 	w := &accessWorld{s: s, st: st, users: map[string]*boardsql.User{}, cookie: map[string]*http.Cookie{}}
-	for _, p := range demoPeople {
-		u, err := st.UserByEmail(ctx, demoEmail(p.local))
+	for _, p := range demo.People() {
+		u, err := st.UserByEmail(ctx, demoEmail(p.Local))
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.users[p.local] = u
-		w.cookie[p.local] = sessionFor(t, s, u)
+		w.users[p.Local] = u
+		w.cookie[p.Local] = sessionFor(t, s, u)
 	}
 	// Staff without two-factor sign-in.
 	nf, err := st.CreateUser(ctx, boardsql.User{Email: "nofactor@example.org", Name: "No Factor", PasswordHash: testHash(), Roles: []auth.Role{auth.Staff},

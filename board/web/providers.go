@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -218,13 +217,4 @@ func (s *Server) apiSetProviderProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, s.showProviderProfile(saved))
-}
-
-// seedProviderDemo approves the demo CE provider, unless it already has a
-// profile. users are the demo accounts by e-mail local part.
-func (s *Server) seedProviderDemo(ctx context.Context, users map[string]*boardsql.User) error {
-	if u := users["provider"]; u != nil {
-		return s.board.ApproveDemoProvider(ctx, u)
-	}
-	return nil
 }

@@ -417,24 +417,6 @@ func TestAdminSetsProviderProfile(t *testing.T) {
 	}
 }
 
-func TestDemoProviderIsApproved(t *testing.T) {
-	s, st := newServer(t)
-	ctx := context.Background()
-	u := addUser(t, st, demoEmail("provider"), "Sunrise Sexuality Institute", auth.Provider)
-	for range 2 { // twice: the second changes nothing
-		if err := s.seedProviderDemo(ctx, map[string]*boardsql.User{"provider": u}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := s.board.ApprovedProvider(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	p, _ := st.ProviderProfile(ctx, u.ID)
-	if !slices.Contains(p.ApprovedBy(), "AASECT") {
-		t.Errorf("the demo provider is not AASECT-approved: %+v", p)
-	}
-}
-
 // TestProviderFailedReportLeavesNoDraft: a report refused only when its
 // item is checked in the portfolio (an area listed twice) starts no
 // renewal: the draft, the item and the completion are one transaction.

@@ -41,12 +41,6 @@ func (s *Server) registryRoutes() {
 // profileJSON is the holder's profile in the API.
 type profileJSON = board.ProfileRecord
 
-// reindexListing rewrites a holder's search-index entry in the caller's
-// transaction (see board.Board.ReindexListing).
-func (s *Server) reindexListing(ctx context.Context, tx *boardsql.Tx, holderID int64) error {
-	return s.board.ReindexListing(ctx, tx, holderID)
-}
-
 // saveProfile stores a holder's profile (see board.Board.SaveProfile); a
 // profile refused comes back as what to fix, by field.
 func (s *Server) saveProfile(ctx context.Context, me *boardsql.User, p boardsql.Profile) (int, map[string]string, error) {
