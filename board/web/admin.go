@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/jsonlimit"
@@ -82,11 +81,6 @@ func (s *Server) boardName(ctx context.Context) string {
 		return "certboard"
 	}
 	return b.DisplayName()
-}
-
-// adminEntry is an audit entry of an admin's action.
-func (s *Server) adminEntry(u *auth.User, action, subject, before, after string) audit.Entry {
-	return audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", u.ID), Action: action, Subject: subject, Before: before, After: after}
 }
 
 // --- Home ---

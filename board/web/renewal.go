@@ -13,7 +13,6 @@ import (
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
-	"github.com/certboard/certboard/portfolio"
 )
 
 // renewalRoutes registers the renewal pages and API.
@@ -49,19 +48,6 @@ func (s *Server) openRenewal(ctx context.Context, holderID int64, credentialID s
 func (s *Server) credentialTitle(c *board.IssuedCredential) string {
 	return s.board.CredentialTitle(c)
 }
-
-// The renewal steps of a provider's completion report (providers.go),
-// which opens its transaction here: see board.StartRenewalIn,
-// board.RenewalPortfolio and board.CycleYears.
-func (s *Server) startRenewalTx(ctx context.Context, tx board.Tx, holder *auth.User, actor int64, credentialID string, p *portfolio.Portfolio, now time.Time) (int64, bool, error) {
-	return s.board.StartRenewalIn(ctx, tx, holder, actor, credentialID, p, now)
-}
-
-func (s *Server) renewalPortfolio(ctx context.Context, holder *auth.User, c *board.IssuedCredential) (*portfolio.Portfolio, error) {
-	return s.board.RenewalPortfolio(ctx, holder, c)
-}
-
-func (s *Server) cycleYears(c *board.IssuedCredential) int { return s.board.CycleYears(c) }
 
 // nextState is the state machine's answer to an action, with one addition:
 // staff approve a renewal straight from review, without peer review (a
