@@ -28,6 +28,8 @@ type adminWrites interface {
 	CreateSetUpload(ctx context.Context, u SetUpload) (int64, error)
 	PublishSetUpload(ctx context.Context, id int64, at time.Time) error
 	SaveBoardSettings(ctx context.Context, b BoardSettings) (int, error)
+	UpdateUser(ctx context.Context, u auth.User) (int, error)
+	EndAllAccess(ctx context.Context, userID int64) error
 	AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error)
 }
 

@@ -246,3 +246,30 @@ func TestSaveProfile(t *testing.T) {
 		t.Fatalf("stored: %+v %v", p, err)
 	}
 }
+
+func TestChangeUser(t *testing.T) {
+	ctx := context.Background()
+	b, st, admin, holder := newAdminBoard(t)
+	now := time.Now()
+	if err := st.CreateSession(ctx, auth.Session{Digest: "held", UserID: holder.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if ss, err := st.UserSessions(ctx, holder.ID, now, time.Hour); err != nil || len(ss) != 1 {
+		t.Fatalf("sessions before: %+v %v", ss, err)
+	}
+	staff := []string{"staff"}
+	u, err := b.ChangeUser(ctx, admin, holder.ID, board.UserChange{Roles: &staff, Version: 1})
+	if err != nil || u.Version != 2 || !u.HasRole(auth.Staff) {
+		t.Fatalf("change: %+v %v", u, err)
+	}
+	if got, err := st.UserByID(ctx, holder.ID); err != nil || !got.HasRole(auth.Staff) || got.Version != 2 {
+		t.Fatalf("stored: %+v %v", got, err)
+	}
+	// Made staff, who sign in with two factors: the session held ends.
+	if ss, err := st.UserSessions(ctx, holder.ID, now, time.Hour); err != nil || len(ss) != 0 {
+		t.Fatalf("sessions: %+v %v", ss, err)
+	}
+	if _, err := b.ChangeUser(ctx, admin, holder.ID, board.UserChange{Roles: &staff, Version: 1}); !errors.Is(err, certboard.ErrConflict) {
+		t.Fatalf("stale version: %v", err)
+	}
+}

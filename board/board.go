@@ -88,6 +88,8 @@ type Store interface {
 	// InTx runs f in one transaction: it commits when f returns nil and
 	// rolls back otherwise.
 	InTx(ctx context.Context, f func(tx Tx) error) error
+	// Ping reports whether the store answers.
+	Ping(ctx context.Context) error
 	applicationReads
 	draftReads
 	reviewReads
@@ -98,6 +100,7 @@ type Store interface {
 	trustReads
 	adminReads
 	registryReads
+	publishedReads
 }
 
 // Tx is one transaction: every write a use case makes goes through it.

@@ -11,6 +11,9 @@ import (
 type documentReads interface {
 	Application(ctx context.Context, id int64) (*Application, error)
 	Documents(ctx context.Context, applicationID int64) ([]Document, error)
+	Document(ctx context.Context, applicationID, id int64) (*Document, error)
+	ApplicantDocumentBySHA256(ctx context.Context, applicantID int64, sha256 string) (*Document, error)
+	UnknownBlobKeys(ctx context.Context, keys []string) ([]string, error)
 	Supervisors(ctx context.Context, applicationID int64) ([]SupervisorLink, error)
 	IsAssigned(ctx context.Context, applicationID, reviewerID int64) (bool, error)
 }
@@ -19,6 +22,7 @@ type documentReads interface {
 type documentWrites interface {
 	SavePortfolio(ctx context.Context, id int64, version int, portfolio []byte, at time.Time) (int, error)
 	AddDocument(ctx context.Context, d Document) (int64, error)
+	DeleteDocument(ctx context.Context, applicationID, id int64) error
 	AddEvent(ctx context.Context, e Event) error
 	AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error)
 }

@@ -83,6 +83,14 @@ func (b *Board) HandleJobs(kind, daily string, run JobFunc) {
 	b.jobs = append(b.jobs, jobHandler{kind: kind, daily: daily, run: run})
 }
 
+// FinishJob marks job id finished with outcome (jobs.Done, jobs.Skipped)
+// at now, in a transaction of its own: for a JobFunc whose work writes no
+// rows (the sweep of document files), which need not hold a transaction
+// while it runs.
+func (b *Board) FinishJob(ctx context.Context, id int64, outcome string, now time.Time) error {
+	return b.store.InTx(ctx, func(tx Tx) error { return tx.FinishJob(ctx, id, outcome, now) })
+}
+
 // RunDueJobs runs every job due now: reminders, expiries, automatic
 // suspensions and the day's sweeps (scheduled here once a day) of
 // memberships and of what HandleJobs added. Each job runs in its own

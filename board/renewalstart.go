@@ -1,8 +1,6 @@
 package board
 
 import (
-	"context"
-
 	"github.com/certboard/certboard/date"
 )
 
@@ -26,14 +24,4 @@ func CycleStart(c *IssuedCredential, cycleYears int) date.Date {
 		return issued
 	}
 	return start
-}
-
-// boardName is the board's name for pages and mail: the name an admin
-// gave, or "certboard" until then (and when the settings cannot be read).
-func (b *Board) boardName(ctx context.Context) string {
-	s, err := b.store.BoardSettings(ctx)
-	if err != nil || s.Name == "" {
-		return "certboard"
-	}
-	return s.Name
 }

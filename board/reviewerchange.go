@@ -32,6 +32,12 @@ func describeDetailsChange(before, after *auth.User) string {
 	return "changed " + strings.Join(parts, " and ")
 }
 
+// DetailsChanged reports whether a change of an account touches what the
+// conflict check reads of it: its name or its practice.
+func DetailsChanged(before, after *auth.User) bool {
+	return before.Name != after.Name || before.Workplace != after.Workplace
+}
+
 // ReviewerRecheck is one open assignment of a person whose details change,
 // checked again with the new details.
 type ReviewerRecheck struct {

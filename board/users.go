@@ -11,12 +11,11 @@ import (
 	"github.com/certboard/certboard/auth"
 )
 
-// An admin gives accounts their roles and practice. The change is checked
-// here; its transaction (the account version guarded, the reviewer's open
-// assignments checked again when the practice changes, sessions ended when
-// the account now needs two factors, the audit entry) is still written by
-// board/web, until the reviewer recheck it shares with the accounts' own
-// changes is a board function too.
+// An admin gives accounts their roles and practice: CheckUserChange checks
+// the change, ChangeUser writes it in one transaction (the account version
+// guarded, the reviewer's open assignments checked again when the practice
+// changes, sessions ended when the account now needs two factors, the audit
+// entry).
 
 // UserChange is an admin's change to an account; nil fields stay.
 type UserChange struct {
@@ -89,4 +88,49 @@ func (b *Board) CheckUserChange(ctx context.Context, by *auth.User, uid int64, c
 	}
 	return &UserEdit{Before: u, After: &next, Audit: adminEntry(b.clock.Now(), by, "user.update", fmt.Sprintf("user/%d", uid),
 		rolesAndPractice(u), rolesAndPractice(&next))}, nil
+}
+
+// ChangeUser applies an admin's change of roles and practice to the
+// account uid, checked by CheckUserChange, and returns the account as it
+// now is. In one transaction: the account is written if it is still at
+// the version the change was made from (certboard.ErrConflict otherwise);
+// when the change touches what the conflict check reads of a reviewer,
+// their open assignments are checked again (RecheckReviewer,
+// RecordRecheck); an account made staff, admin or regulator loses the
+// sessions and API tokens it holds, which were not signed in with the two
+// factors those roles need; and the audit entry holds the roles and
+// practice before and after.
+func (b *Board) ChangeUser(ctx context.Context, by *auth.User, uid int64, c UserChange) (*auth.User, error) {
+	edit, err := b.CheckUserChange(ctx, by, uid, c)
+	if err != nil {
+		return nil, err
+	}
+	u, next := edit.Before, edit.After
+	var found *ReviewerRechecks
+	if DetailsChanged(u, next) {
+		if found, err = b.RecheckReviewer(ctx, next); err != nil {
+			return nil, err
+		}
+	}
+	err = b.store.InTx(ctx, func(tx Tx) error {
+		v, err := tx.UpdateUser(ctx, *next)
+		if err != nil {
+			return err
+		}
+		next.Version = v
+		if err := b.RecordRecheck(ctx, tx, u, next, found, "by the board's admin "+by.Name, b.clock.Now()); err != nil {
+			return err
+		}
+		if auth.NeedsTwoFactor(next) && !auth.NeedsTwoFactor(u) {
+			if err := tx.EndAllAccess(ctx, uid); err != nil {
+				return err
+			}
+		}
+		_, err = tx.AppendAudit(ctx, edit.Audit)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return next, nil
 }

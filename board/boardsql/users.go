@@ -149,6 +149,11 @@ func (s *Store) UpdateUser(ctx context.Context, q Querier, u User) (int, error) 
 	return u.Version + 1, nil
 }
 
+// UpdateUser is Store.UpdateUser in the transaction.
+func (tx *Tx) UpdateUser(ctx context.Context, u User) (int, error) {
+	return tx.s.UpdateUser(ctx, tx, u)
+}
+
 // UserByEmail finds an account by e-mail address, in any case.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE email = ?"),
@@ -400,4 +405,9 @@ func (s *Store) EndAllAccess(ctx context.Context, q Querier, userID int64) error
 		return fmt.Errorf("revoking API tokens: %w", err)
 	}
 	return nil
+}
+
+// EndAllAccess is Store.EndAllAccess in the transaction.
+func (tx *Tx) EndAllAccess(ctx context.Context, userID int64) error {
+	return tx.s.EndAllAccess(ctx, tx, userID)
 }

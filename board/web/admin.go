@@ -14,10 +14,8 @@ import (
 	"strings"
 
 	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/requirements"
 )
@@ -46,11 +44,17 @@ func (s *Server) adminRoutes() {
 	s.route("PUT /api/v1/admin/board", Admin, http.HandlerFunc(s.adminBoardSaveAPI))
 }
 
+// PublishedSets is what LoadPublishedSets reads: the store's uploads of
+// requirement sets (board/boardsql.Store has it).
+type PublishedSets interface {
+	SetUploads(ctx context.Context, publishedOnly bool) ([]*board.SetUpload, error)
+}
+
 // LoadPublishedSets returns base with every published upload added, in the
 // order they were published; certboard serve calls it at start. An upload
 // that no longer loads is an error: the board published it, and its
 // applicants may be judged by it.
-func LoadPublishedSets(ctx context.Context, st *boardsql.Store, base *requirements.Catalog) (*requirements.Catalog, error) {
+func LoadPublishedSets(ctx context.Context, st PublishedSets, base *requirements.Catalog) (*requirements.Catalog, error) {
 	ups, err := st.SetUploads(ctx, true)
 	if err != nil {
 		return nil, fmt.Errorf("reading published requirement sets: %w", err)
@@ -77,11 +81,6 @@ func (s *Server) boardName(ctx context.Context) string {
 		return "certboard"
 	}
 	return b.DisplayName()
-}
-
-// adminEntry is an audit entry of an admin's action.
-func (s *Server) adminEntry(u *boardsql.User, action, subject, before, after string) audit.Entry {
-	return audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", u.ID), Action: action, Subject: subject, Before: before, After: after}
 }
 
 // --- Home ---
@@ -125,7 +124,7 @@ type adminUpload struct {
 	Problem string `json:"problem,omitempty"`
 }
 
-func adminShowUpload(up *boardsql.SetUpload) adminUpload {
+func adminShowUpload(up *board.SetUpload) adminUpload {
 	out := adminUpload{ID: up.ID, SetID: up.SetID, Version: up.Version, UploadedBy: up.UploadedByName,
 		UploadedAt: up.UploadedAt.UTC().Format("2006-01-02 15:04 UTC"), Status: "draft"}
 	if up.Published() {
@@ -145,7 +144,7 @@ type adminSetsData struct {
 	Uploads []adminUpload  `json:"uploads"`
 }
 
-func (s *Server) adminSetsData(ctx context.Context, me *boardsql.User) (*adminSetsData, error) {
+func (s *Server) adminSetsData(ctx context.Context, me *auth.User) (*adminSetsData, error) {
 	ups, err := s.board.SetUploads(ctx, me)
 	if err != nil {
 		return nil, err
@@ -332,7 +331,7 @@ func (s *Server) adminPreviewAPI(w http.ResponseWriter, r *http.Request) {
 
 // adminPublish publishes the upload named by the {upload} path value; on
 // failure it has answered.
-func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) (*boardsql.SetUpload, *requirements.Set, bool) {
+func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) (*board.SetUpload, *requirements.Set, bool) {
 	id, ok := s.adminUploadID(w, r)
 	if !ok {
 		return nil, nil, false
@@ -371,7 +370,7 @@ type adminUserJSON struct {
 	Version   int         `json:"version"`
 }
 
-func adminShowUser(u *boardsql.User) adminUserJSON {
+func adminShowUser(u *auth.User) adminUserJSON {
 	roles := u.Roles
 	if roles == nil {
 		roles = []auth.Role{}
@@ -382,7 +381,7 @@ func adminShowUser(u *boardsql.User) adminUserJSON {
 
 // adminUserRow is one account on the users page.
 type adminUserRow struct {
-	*boardsql.User
+	*auth.User
 	Roles []adminRoleBox
 	Self  bool
 }
@@ -443,46 +442,9 @@ func (s *Server) adminUsersAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 // changeUser applies an admin's change of roles and practice to an
-// account (checked by board.CheckUserChange), version guarded, with an
-// audit entry holding the roles before and after.
-func (s *Server) changeUser(ctx context.Context, me *boardsql.User, uid int64, c board.UserChange) (*boardsql.User, error) {
-	edit, err := s.board.CheckUserChange(ctx, me, uid, c)
-	if err != nil {
-		return nil, err
-	}
-	u, next := edit.Before, edit.After
-	// A reviewer's practice decides conflicts of interest: their open
-	// assignments are checked again with the change (reviewerchange.go).
-	var found *reviewerRechecks
-	if detailsChanged(u, next) {
-		if found, err = s.recheckReviewer(ctx, next); err != nil {
-			return nil, err
-		}
-	}
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		v, err := s.cfg.Store.UpdateUser(ctx, tx, *next)
-		if err != nil {
-			return err
-		}
-		next.Version = v
-		if err := s.recordRecheck(ctx, tx, u, next, found, "by the board's admin "+me.Name, s.now()); err != nil {
-			return err
-		}
-		if needsTwoFactor(next) && !needsTwoFactor(u) {
-			// Made staff or regulator: the sessions and tokens they hold
-			// were not signed in with the two factors these roles need;
-			// they sign in again.
-			if err := s.cfg.Store.EndAllAccess(ctx, tx, uid); err != nil {
-				return err
-			}
-		}
-		_, err = tx.AppendAudit(ctx, edit.Audit)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return next, nil
+// account (see board.ChangeUser).
+func (s *Server) changeUser(ctx context.Context, me *auth.User, uid int64, c board.UserChange) (*auth.User, error) {
+	return s.board.ChangeUser(ctx, me, uid, c)
 }
 
 // adminUserPage takes the roles form of one account.
@@ -545,7 +507,7 @@ func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	version, err := checkVersion(in.Version)
-	var u *boardsql.User
+	var u *auth.User
 	if err == nil {
 		u, err = s.changeUser(r.Context(), userFrom(r), uid, board.UserChange{Roles: in.Roles, Practice: in.Practice, Version: version})
 	}

@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/board/web/evidenceform"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
@@ -55,9 +55,9 @@ func (s *Server) applicantRoutes() {
 func editable(state board.State) bool { return board.Editable(state) }
 
 type applicationsView struct {
-	Applications []*boardsql.Application
+	Applications []*board.Application
 	Sets         []*requirements.Set
-	Credentials  []*boardsql.IssuedCredential
+	Credentials  []*board.IssuedCredential
 }
 
 func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
@@ -111,14 +111,14 @@ type listView struct {
 }
 
 type dashboardView struct {
-	App      *boardsql.Application
+	App      *board.Application
 	Eval     *evaluation
 	Report   template.HTML // the rendered eligibility report
 	Evidence template.HTML // the rendered evidence tables
 	Editable bool
 	Lists    []listView
 	Person   portfolio.Person
-	Events   []boardsql.Event
+	Events   []board.Event
 	Actions  []string
 	// Request is the board's latest request for information, when one is open.
 	Request string
@@ -187,7 +187,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Who reviews an application and how they voted is the board's business.
-	events = slices.DeleteFunc(events, func(e boardsql.Event) bool { return boardOnlyEvent(e.Action) })
+	events = slices.DeleteFunc(events, func(e board.Event) bool { return boardOnlyEvent(e.Action) })
 	v := dashboardView{App: app, Eval: ev, Editable: editable(app.State), Events: events, Person: ev.Portfolio.Person}
 	for _, a := range board.Possible(app.State, board.Actor{Roles: u.Roles, IsOwner: true}) {
 		if a != "none" && slices.Contains([]string{"submit", "withdraw", "answer_info"}, a) {
@@ -218,7 +218,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 
 // formView is the evidence item form.
 type formView struct {
-	App     *boardsql.Application
+	App     *board.Application
 	List    evidenceform.List
 	ItemID  string // empty for a new item
 	Fields  []evidenceform.Field
@@ -251,7 +251,7 @@ func listNames() []string {
 // ownApplication loads the application named by the {id} path value when
 // the signed-in user is its applicant (board.OwnApplication); on failure
 // it has answered.
-func (s *Server) ownApplication(w http.ResponseWriter, r *http.Request) (*boardsql.Application, bool) {
+func (s *Server) ownApplication(w http.ResponseWriter, r *http.Request) (*board.Application, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		s.fail(w, r, http.StatusNotFound, "Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
@@ -269,7 +269,7 @@ func (s *Server) ownApplication(w http.ResponseWriter, r *http.Request) (*boards
 // open to change (board.EditableApplication); on failure it has answered.
 // The portfolio may be shared with the evaluation cache: callers must not
 // change it in place (portfolio.WithItem makes a changed copy).
-func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*boardsql.Application, *portfolio.Portfolio, bool) {
+func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*board.Application, *portfolio.Portfolio, bool) {
 	app, ok := s.ownApplication(w, r)
 	if !ok {
 		return nil, nil, false
@@ -282,7 +282,7 @@ func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*boardsql.
 	return app, p, true
 }
 
-func (s *Server) setFor(app *boardsql.Application, p *portfolio.Portfolio) *requirements.Set {
+func (s *Server) setFor(app *board.Application, p *portfolio.Portfolio) *requirements.Set {
 	set, _, err := eligibility.Select(s.sets(), app.SetID, p, s.today())
 	if err != nil {
 		return s.sets().Latest(app.SetID)
@@ -316,7 +316,7 @@ func (s *Server) itemForm(w http.ResponseWriter, r *http.Request) {
 	s.renderItemForm(w, r, http.StatusOK, app, p, l, itemID, values, nil)
 }
 
-func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status int, app *boardsql.Application, p *portfolio.Portfolio,
+func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status int, app *board.Application, p *portfolio.Portfolio,
 	l evidenceform.List, itemID string, values url.Values, errs map[string]string) {
 	action := fmt.Sprintf("/applications/%d/evidence/%s", app.ID, l.Name)
 	title := "Add " + l.Singular
@@ -412,7 +412,7 @@ func withItem(p *portfolio.Portfolio, list, itemID string, obj map[string]any, e
 }
 
 // savePortfolio stores an edited portfolio (board.SavePortfolio).
-func (s *Server) savePortfolio(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, p *portfolio.Portfolio, what string) (int, error) {
+func (s *Server) savePortfolio(ctx context.Context, u *auth.User, app *board.Application, version int, p *portfolio.Portfolio, what string) (int, error) {
 	return s.board.SavePortfolio(ctx, u, app, version, p, what)
 }
 
@@ -420,7 +420,7 @@ func (s *Server) savePortfolio(ctx context.Context, u *boardsql.User, app *board
 // item: the caller's editable application, the list and the version the
 // change was made from (read by version from the request). On failure it
 // has answered.
-func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request, version func() string) (*boardsql.Application, *portfolio.Portfolio, evidenceform.List, int, bool) {
+func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request, version func() string) (*board.Application, *portfolio.Portfolio, evidenceform.List, int, bool) {
 	app, p, ok := s.editableApp(w, r)
 	if !ok {
 		return nil, nil, evidenceform.List{}, 0, false
@@ -599,7 +599,7 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 }
 
 type importView struct {
-	App      *boardsql.Application
+	App      *board.Application
 	Problems []portfolio.FieldError
 }
 
@@ -721,7 +721,7 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	newVersion, err := s.board.SavePortfolioWith(ctx, u, app, version, p, "imported a portfolio", func(tx board.Tx, now time.Time) error {
-		return s.recordCopies(ctx, tx.(*boardsql.Tx), u, plan, now)
+		return s.recordCopies(ctx, tx, u, plan, now)
 	})
 	if err != nil {
 		s.dropCopies(ctx, plan)

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard"
 )
 
 // auditRoutes publishes the audit log's signed checkpoint.
@@ -20,8 +20,8 @@ func (s *Server) auditRoutes() {
 // the log against: deleting entries from the end of the log, even with the
 // board's own checkpoint rolled back, then shows.
 func (s *Server) auditCheckpoint(w http.ResponseWriter, r *http.Request) {
-	cp, err := s.cfg.Store.AuditCheckpoint(r.Context())
-	if errors.Is(err, boardsql.ErrNotFound) {
+	cp, err := s.board.AuditCheckpoint(r.Context())
+	if errors.Is(err, certboard.ErrNotFound) {
 		problem(w, http.StatusNotFound, "No checkpoint yet", "The audit log is empty; its first entry writes its first checkpoint.")
 		return
 	}

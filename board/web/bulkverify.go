@@ -6,7 +6,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
 )
 
 // Verifying item by item is right for a few items; a submitted portfolio
@@ -23,7 +24,7 @@ func (s *Server) bulkVerifyRoutes() {
 
 // verifyClaimed verifies or rejects every claimed item of one list of the
 // snapshot (board.VerifyList).
-func (s *Server) verifyClaimed(ctx context.Context, u *boardsql.User, app *boardsql.Application, list, decision, note string, version int) ([]string, int, error) {
+func (s *Server) verifyClaimed(ctx context.Context, u *auth.User, app *board.Application, list, decision, note string, version int) ([]string, int, error) {
 	return s.board.VerifyList(ctx, u, app.ID, list, decision, note, version)
 }
 
@@ -62,7 +63,7 @@ func (s *Server) apiVerifyList(w http.ResponseWriter, r *http.Request) {
 	var done []string
 	var next int
 	in, ok := apiVersioned(s, w, r, RelStaff, `note, version and optionally decision ("verify", the default, or "reject" with the reason as note)`,
-		func(app *boardsql.Application, in *input, version int) (err error) {
+		func(app *board.Application, in *input, version int) (err error) {
 			done, next, err = s.verifyClaimed(r.Context(), userFrom(r), app, r.PathValue("list"), in.Decision, in.Note, version)
 			// The API sends the reason as note.
 			return renameField(err, "reason", "note")

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/verifier"
 )
 
@@ -83,7 +82,7 @@ func (s *Server) apiCredentialStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 // statusAnswer shows a credential's status to the API.
-func (s *Server) statusAnswer(c *boardsql.IssuedCredential) credentialStatusAnswer {
+func (s *Server) statusAnswer(c *board.IssuedCredential) credentialStatusAnswer {
 	a := credentialStatusAnswer{ID: c.ID, Status: c.Status(), RevokeReason: c.RevokeReason, SuspendReason: c.SuspendReason}
 	a.Standing, _ = s.standing(c)
 	stamp := func(t time.Time) string {
@@ -102,7 +101,7 @@ func (s *Server) statusAnswer(c *boardsql.IssuedCredential) credentialStatusAnsw
 // standing is where a credential stands today, in one word and a sentence:
 // revoked, suspended, superseded (by a renewal), expired or active. The
 // word is Status() with expiry judged on s.now().
-func (s *Server) standing(c *boardsql.IssuedCredential) (string, string) {
+func (s *Server) standing(c *board.IssuedCredential) (string, string) {
 	switch st := c.Status(); st {
 	case "revoked":
 		return st, "Revoked by the board on " + c.RevokedAt.UTC().Format("2006-01-02") + "; revocation is final."
@@ -125,7 +124,7 @@ func (s *Server) standing(c *boardsql.IssuedCredential) (string, string) {
 }
 
 // visibleCredential loads a credential the caller may see, or answers 404.
-func (s *Server) visibleCredential(w http.ResponseWriter, r *http.Request) (*boardsql.IssuedCredential, bool) {
+func (s *Server) visibleCredential(w http.ResponseWriter, r *http.Request) (*board.IssuedCredential, bool) {
 	c, err := s.board.VisibleCredential(r.Context(), userFrom(r), r.PathValue("id"))
 	if err != nil {
 		s.answerError(w, r, err)
@@ -136,7 +135,7 @@ func (s *Server) visibleCredential(w http.ResponseWriter, r *http.Request) (*boa
 
 // credentialView is the human page of a credential.
 type credentialView struct {
-	C *boardsql.IssuedCredential
+	C *board.IssuedCredential
 	// Report is the credential verified now, as anyone would verify it.
 	Report  *verifier.Report
 	Name    string

@@ -62,7 +62,7 @@ func (s *Server) didDocumentJSON(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, err := s.cfg.Store.SigningKeys(ctx)
+	keys, err := s.board.SigningKeys(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,11 +16,9 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/board/web/evidenceform"
 	"github.com/certboard/certboard/portfolio"
 )
@@ -124,7 +120,7 @@ func docFind(live, snap *portfolio.Portfolio, id string) (any, bool) {
 }
 
 // docViews joins the stored documents with their portfolio items.
-func docViews(appID int64, docs []boardsql.Document, live, snap *portfolio.Portfolio, apiBase string) []docView {
+func docViews(appID int64, docs []board.Document, live, snap *portfolio.Portfolio, apiBase string) []docView {
 	out := make([]docView, 0, len(docs))
 	for _, d := range docs {
 		v := docView{ID: d.ID, ItemID: d.ItemID, Title: d.Filename, Filename: d.Filename, ContentType: d.ContentType, Size: d.Size,
@@ -203,7 +199,7 @@ type docPending struct {
 // docPendingViews describes the document items of the live portfolio (or,
 // when it has none of them, the snapshot) that no stored document holds a
 // file for.
-func docPendingViews(docs []boardsql.Document, live, snap *portfolio.Portfolio) []docPending {
+func docPendingViews(docs []board.Document, live, snap *portfolio.Portfolio) []docPending {
 	out := []docPending{}
 	seen := map[string]bool{}
 	for _, p := range []*portfolio.Portfolio{live, snap} {
@@ -223,7 +219,7 @@ func docPendingViews(docs []boardsql.Document, live, snap *portfolio.Portfolio) 
 
 // docsView is the documents page.
 type docsView struct {
-	App  *boardsql.Application
+	App  *board.Application
 	Docs []docView
 	// NotOnFile are the portfolio's document items without a file.
 	NotOnFile []docPending
@@ -240,7 +236,7 @@ type docsView struct {
 }
 
 // docPortfolios decodes an application's live portfolio and its snapshot.
-func docPortfolios(app *boardsql.Application) (live, snap *portfolio.Portfolio, err error) {
+func docPortfolios(app *board.Application) (live, snap *portfolio.Portfolio, err error) {
 	if live, err = portfolio.DecodeStored(app.Portfolio); err != nil {
 		return nil, nil, fmt.Errorf("application %d: the portfolio no longer decodes: %w", app.ID, err)
 	}
@@ -262,14 +258,14 @@ func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) {
 
 // renderDocuments shows the documents page, after a failed upload with
 // what to fix and the values given.
-func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status int, app *boardsql.Application, rel Relation,
+func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status int, app *board.Application, rel Relation,
 	errs map[string]string, form url.Values) {
 	live, snap, err := docPortfolios(app)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	docs, err := s.cfg.Store.Documents(r.Context(), app.ID)
+	docs, err := s.board.Documents(r.Context(), app.ID)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -313,7 +309,7 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, err)
 		return
 	}
-	docs, err := s.cfg.Store.Documents(r.Context(), app.ID)
+	docs, err := s.board.Documents(r.Context(), app.ID)
 	if err != nil {
 		s.internal(w, err)
 		return
@@ -464,7 +460,7 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if api {
-		views := docViews(app.ID, []boardsql.Document{*doc}, updated, nil, "/api/v1")
+		views := docViews(app.ID, []board.Document{*doc}, updated, nil, "/api/v1")
 		w.Header().Set("Location", views[0].Download)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusCreated)
@@ -515,24 +511,10 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(data)
 }
 
-// docFile reads and checks the file of a document read before. A document
-// deleted since (its file goes after the row's commit) is not found (an
-// *certboard.Error, 404), like any other document that is gone; any other
-// failure, a row without its file included, is unexpected.
-func (s *Server) docFile(ctx context.Context, app *boardsql.Application, doc *boardsql.Document) ([]byte, error) {
-	data, err := s.cfg.Files.Get(ctx, doc.BlobKey)
-	if errors.Is(err, blob.ErrNotFound) {
-		if _, derr := s.cfg.Store.Document(ctx, app.ID, doc.ID); errors.Is(derr, boardsql.ErrNotFound) {
-			return nil, notFound("Document not found", fmt.Sprintf("Application %d has no document %d any more; it was deleted.", app.ID, doc.ID))
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("document %d of application %d: %w", doc.ID, app.ID, err)
-	}
-	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != doc.SHA256 {
-		return nil, fmt.Errorf("document %d of application %d: the file does not match its recorded SHA-256", doc.ID, app.ID)
-	}
-	return data, nil
+// docFile reads and checks the file of a document read before (see
+// board.DocumentFile).
+func (s *Server) docFile(ctx context.Context, app *board.Application, doc *board.Document) ([]byte, error) {
+	return s.board.DocumentFile(ctx, app, doc)
 }
 
 // contentDisposition makes a download an attachment named filename: an
@@ -558,7 +540,7 @@ func contentDisposition(filename string) string {
 
 // docPathDocument reads the document the path names, of app; on failure
 // (no such document of this application: 404) it has answered.
-func (s *Server) docPathDocument(w http.ResponseWriter, r *http.Request, app *boardsql.Application) (*boardsql.Document, bool) {
+func (s *Server) docPathDocument(w http.ResponseWriter, r *http.Request, app *board.Application) (*board.Document, bool) {
 	notFound := func() {
 		s.fail(w, r, http.StatusNotFound, "Document not found", fmt.Sprintf("Application %d has no document %q.", app.ID, docPathID(r)))
 	}
@@ -567,8 +549,8 @@ func (s *Server) docPathDocument(w http.ResponseWriter, r *http.Request, app *bo
 		notFound()
 		return nil, false
 	}
-	doc, err := s.cfg.Store.Document(r.Context(), app.ID, id)
-	if errors.Is(err, boardsql.ErrNotFound) {
+	doc, err := s.board.Document(r.Context(), app.ID, id)
+	if errors.Is(err, certboard.ErrNotFound) {
 		notFound()
 		return nil, false
 	}
@@ -594,15 +576,11 @@ func docRelName(rel Relation) string {
 	return auth.JoinRoles(names, "+")
 }
 
-// auditDownload records that u is about to receive a document's file. A
-// download is sent only once this entry is written.
-func (s *Server) auditDownload(ctx context.Context, u *boardsql.User, rel Relation, app *boardsql.Application, doc *boardsql.Document) error {
-	after, _ := json.Marshal(map[string]any{"item": doc.ItemID, "filename": doc.Filename, "sha256": doc.SHA256, "as": docRelName(rel)})
-	return s.inTx(ctx, func(tx *boardsql.Tx) error {
-		_, err := tx.AppendAudit(ctx, audit.Entry{At: s.now(), Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.download",
-			Subject: fmt.Sprintf("application/%d/document/%d", app.ID, doc.ID), After: string(after)})
-		return err
-	})
+// auditDownload records that u is about to receive a document's file (see
+// board.RecordDownload). A download is sent only once this entry is
+// written.
+func (s *Server) auditDownload(ctx context.Context, u *auth.User, rel Relation, app *board.Application, doc *board.Document) error {
+	return s.board.RecordDownload(ctx, u, docRelName(rel), app, doc)
 }
 
 // docBlock says why a document may not be deleted.
@@ -666,7 +644,7 @@ func docRefersTo(item reflect.Value, id string) bool {
 // be deleted: never when the submitted snapshot holds its item (the board's
 // frozen record of the submission keeps the file), nor while other items of
 // the live portfolio refer to its item. It is pure.
-func docDeleteCheck(d boardsql.Document, live, snap *portfolio.Portfolio) *docBlock {
+func docDeleteCheck(d board.Document, live, snap *portfolio.Portfolio) *docBlock {
 	if snap != nil {
 		if _, ok := portfolio.Find(snap, d.ItemID); ok {
 			return &docBlock{Title: "Document kept with the submission",
@@ -750,9 +728,9 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	newVersion, err := s.removeDocument(r.Context(), userFrom(r), app, doc, version, live)
+	newVersion, err := s.board.DeleteDocument(r.Context(), userFrom(r), app, doc, version, live)
 	switch {
-	case errors.Is(err, boardsql.ErrConflict):
+	case errors.Is(err, certboard.ErrConflict):
 		if api {
 			s.answerError(w, r, err)
 		} else {
@@ -760,7 +738,7 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 			pageRefusal(http.StatusConflict, msg+".")
 		}
 		return
-	case errors.Is(err, boardsql.ErrNotFound):
+	case errors.Is(err, certboard.ErrNotFound):
 		s.fail(w, r, http.StatusNotFound, "Document not found", fmt.Sprintf("Application %d has no document %d any more.", app.ID, doc.ID))
 		return
 	case err != nil:
@@ -772,57 +750,6 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID), fmt.Sprintf("Deleted %s (%s); its file is erased.", doc.Filename, doc.ItemID))
-}
-
-// removeDocument deletes a document in one transaction, version-guarded:
-// the portfolio loses the document's item, the row goes, and the history
-// event and audit entry are written. The encrypted file is deleted only
-// after the commit, so that a row never names a missing file; should that
-// deletion fail (or the process stop first), the file is an orphan that
-// SweepDocumentFiles removes later. It returns the application's new
-// version.
-func (s *Server) removeDocument(ctx context.Context, u *boardsql.User, app *boardsql.Application, doc *boardsql.Document, version int,
-	live *portfolio.Portfolio) (int, error) {
-	if version != app.Version {
-		return 0, fmt.Errorf("application %d was changed since version %d (it is now at %d); reload the page and try again: %w",
-			app.ID, version, app.Version, boardsql.ErrConflict)
-	}
-	if it, ok := portfolio.Find(live, doc.ItemID); ok && it.List == "documents" {
-		if err := portfolio.Remove(live, doc.ItemID); err != nil {
-			return 0, fmt.Errorf("%s: %w", err, boardsql.ErrConflict)
-		}
-	}
-	data, err := portfolio.Encode(live)
-	if err != nil {
-		return 0, err
-	}
-	now := s.now()
-	before, _ := json.Marshal(map[string]any{"item": doc.ItemID, "filename": doc.Filename, "content_type": doc.ContentType,
-		"size": doc.Size, "sha256": doc.SHA256, "uploaded_at": doc.CreatedAt.UTC().Format(time.RFC3339)})
-	var newVersion int
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		var err error
-		if newVersion, err = tx.SavePortfolio(ctx, app.ID, version, data, now); err != nil {
-			return err
-		}
-		if err := tx.DeleteDocument(ctx, app.ID, doc.ID); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: app.ID, At: now, ActorID: u.ID, Action: "document_deleted",
-			Message: fmt.Sprintf("%s: %s deleted", doc.ItemID, doc.Filename)}); err != nil {
-			return err
-		}
-		_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "application.document.delete",
-			Subject: fmt.Sprintf("application/%d/document/%d", app.ID, doc.ID), Before: string(before)})
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	if err := s.cfg.Files.Delete(context.WithoutCancel(ctx), doc.BlobKey); err != nil {
-		s.cfg.Log.Error("deleting the file of a deleted document; the sweep will remove it", "key", doc.BlobKey, "error", err)
-	}
-	return newVersion, nil
 }
 
 // docOrphanGrace is how old a file no document names must be before the
@@ -859,7 +786,7 @@ func (s *Server) SweepDocumentFiles(ctx context.Context, olderThan time.Time) (i
 	var batch, orphans []string
 	listed := 0
 	flush := func() error {
-		unknown, err := s.cfg.Store.UnknownBlobKeys(ctx, batch)
+		unknown, err := s.board.UnknownBlobKeys(ctx, batch)
 		batch = batch[:0]
 		orphans = append(orphans, unknown...)
 		return err

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/board/web/evidenceform"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
@@ -29,7 +28,7 @@ type evaluation = board.Evaluation
 
 // evaluate judges an application: the live portfolio today, or, with
 // frozen, the submitted snapshot (see board.Board.Evaluate).
-func (s *Server) evaluate(app *boardsql.Application, frozen bool) (*evaluation, error) {
+func (s *Server) evaluate(app *board.Application, frozen bool) (*evaluation, error) {
 	return s.board.Evaluate(app, frozen)
 }
 
@@ -259,7 +258,7 @@ func (s *Server) execEvidence(v dashboardView) (string, error) {
 func (s *Server) evidenceSplit() (head, tail string) {
 	c := &s.evals
 	c.splitOnce.Do(func() {
-		v := dashboardView{App: &boardsql.Application{Version: versionMark}, Editable: true}
+		v := dashboardView{App: &board.Application{Version: versionMark}, Editable: true}
 		none, err := s.execEvidence(v)
 		if err != nil {
 			return

@@ -9,7 +9,6 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
 	kit "github.com/certboard/certboard/web"
 )
@@ -128,12 +127,12 @@ func boundaryError(err error) *certboard.Error {
 			code = certboard.Malformed
 		}
 		return &certboard.Error{Code: code, Title: "Action refused", Message: ae.Message, Err: err}
-	case errors.Is(err, boardsql.ErrConflict):
+	case errors.Is(err, certboard.ErrConflict):
 		return &certboard.Error{Code: certboard.Conflict, Title: "Changed by someone else",
-			Message: strings.TrimSuffix(err.Error(), ": "+boardsql.ErrConflict.Error()), Err: err}
-	case errors.Is(err, boardsql.ErrNotFound):
+			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrConflict.Error()), Err: err}
+	case errors.Is(err, certboard.ErrNotFound):
 		return &certboard.Error{Code: certboard.NotFound, Title: "Not found",
-			Message: strings.TrimSuffix(err.Error(), ": "+boardsql.ErrNotFound.Error()), Err: err}
+			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrNotFound.Error()), Err: err}
 	case errors.As(err, &ps):
 		e := refusedSet(certboard.Invalid, fmt.Sprintf("The set has %d problem(s); nothing was stored.", len(ps)), ps)
 		e.Err = err

@@ -47,11 +47,11 @@ func (s *Server) documentSweepJob(ctx context.Context, j jobs.Job, now time.Time
 	if err != nil {
 		return err
 	}
-	outcome := boardsql.JobSkipped
+	outcome := jobs.Skipped
 	if n > 0 {
-		outcome = boardsql.JobDone
+		outcome = jobs.Done
 	}
-	return s.inTx(ctx, func(tx *boardsql.Tx) error { return tx.FinishJob(ctx, j.ID, outcome, now) })
+	return s.board.FinishJob(ctx, j.ID, outcome, now)
 }
 
 // RunDueJobs runs every job due now (see board.RunDueJobs). It returns

@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/blob"
-	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/portfolio"
 )
 
@@ -38,7 +40,7 @@ import (
 // in the interchange format, each document item the application holds a
 // file for naming it by SHA-256.
 func (s *Server) exportedPortfolio(ctx context.Context, appID int64, data []byte) ([]byte, error) {
-	docs, err := s.cfg.Store.Documents(ctx, appID)
+	docs, err := s.board.Documents(ctx, appID)
 	if err != nil || len(docs) == 0 {
 		return data, err
 	}
@@ -59,9 +61,9 @@ func (s *Server) exportedPortfolio(ctx context.Context, appID int64, data []byte
 // docCopy is a file an import copies into the application from another
 // upload of the importer's.
 type docCopy struct {
-	From boardsql.Document
+	From board.Document
 	// Doc is the new document; its BlobKey is set and filled once copied.
-	Doc boardsql.Document
+	Doc board.Document
 }
 
 // importDocs is what an import does with documents.
@@ -79,12 +81,12 @@ type importDocs struct {
 // items of cur (the live portfolio) with a file that p does not name
 // added. It reads and writes nothing else; problems name what cannot be
 // imported.
-func (s *Server) planImportDocs(ctx context.Context, u *boardsql.User, app *boardsql.Application, cur, p *portfolio.Portfolio) (*importDocs, portfolio.Errors, error) {
-	docs, err := s.cfg.Store.Documents(ctx, app.ID)
+func (s *Server) planImportDocs(ctx context.Context, u *auth.User, app *board.Application, cur, p *portfolio.Portfolio) (*importDocs, portfolio.Errors, error) {
+	docs, err := s.board.Documents(ctx, app.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	held := map[string]boardsql.Document{}
+	held := map[string]board.Document{}
 	for _, d := range docs {
 		held[d.ItemID] = d
 	}
@@ -106,10 +108,10 @@ func (s *Server) planImportDocs(ctx context.Context, u *boardsql.User, app *boar
 			plan.OnFile = append(plan.OnFile, d.ID)
 			continue
 		}
-		var from *boardsql.Document
+		var from *board.Document
 		if digest != "" && s.cfg.Files != nil {
-			from, err = s.cfg.Store.ApplicantDocumentBySHA256(ctx, u.ID, digest)
-			if errors.Is(err, boardsql.ErrNotFound) {
+			from, err = s.board.ApplicantDocument(ctx, u.ID, digest)
+			if errors.Is(err, certboard.ErrNotFound) {
 				from = nil
 			} else if err != nil {
 				return nil, nil, err
@@ -120,7 +122,7 @@ func (s *Server) planImportDocs(ctx context.Context, u *boardsql.User, app *boar
 			continue
 		}
 		plan.Copied = append(plan.Copied, d.ID)
-		plan.copies = append(plan.copies, docCopy{From: *from, Doc: boardsql.Document{ApplicationID: app.ID, ItemID: d.ID, Filename: from.Filename,
+		plan.copies = append(plan.copies, docCopy{From: *from, Doc: board.Document{ApplicationID: app.ID, ItemID: d.ID, Filename: from.Filename,
 			ContentType: from.ContentType, Size: from.Size, SHA256: from.SHA256, UploadedBy: u.ID, UploadedByName: u.Name}})
 	}
 	// A file on record keeps its item when the import does not name it.
@@ -194,7 +196,7 @@ func (s *Server) dropCopies(ctx context.Context, plan *importDocs) {
 
 // recordCopies writes, in the import's transaction, a document row, a
 // history event and an audit entry for each file copied.
-func (s *Server) recordCopies(ctx context.Context, tx *boardsql.Tx, u *boardsql.User, plan *importDocs, now time.Time) error {
+func (s *Server) recordCopies(ctx context.Context, tx board.Tx, u *auth.User, plan *importDocs, now time.Time) error {
 	for i := range plan.copies {
 		c := &plan.copies[i]
 		c.Doc.CreatedAt = now
@@ -203,7 +205,7 @@ func (s *Server) recordCopies(ctx context.Context, tx *boardsql.Tx, u *boardsql.
 			return err
 		}
 		c.Doc.ID = id
-		if err := tx.AddEvent(ctx, boardsql.Event{ApplicationID: c.Doc.ApplicationID, At: now, ActorID: u.ID, Action: "document_added",
+		if err := tx.AddEvent(ctx, board.Event{ApplicationID: c.Doc.ApplicationID, At: now, ActorID: u.ID, Action: "document_added",
 			Message: fmt.Sprintf("%s: %s, copied from application %d on import", c.Doc.ItemID, c.Doc.Filename, c.From.ApplicationID)}); err != nil {
 			return err
 		}
@@ -219,7 +221,7 @@ func (s *Server) recordCopies(ctx context.Context, tx *boardsql.Tx, u *boardsql.
 
 // notOnFile lists the document items of p that no document of docs holds
 // a file for.
-func notOnFile(p *portfolio.Portfolio, docs []boardsql.Document) []*portfolio.Document {
+func notOnFile(p *portfolio.Portfolio, docs []board.Document) []*portfolio.Document {
 	if p == nil {
 		return nil
 	}
@@ -239,7 +241,7 @@ func notOnFile(p *portfolio.Portfolio, docs []boardsql.Document) []*portfolio.Do
 // markNotOnFile adds "not on file" to the label of each document item of
 // groups that no stored document holds a file for, so that staff and
 // reviewers never take a listed document for one the board holds.
-func markNotOnFile(groups []evidenceGroup, docs []boardsql.Document) {
+func markNotOnFile(groups []evidenceGroup, docs []board.Document) {
 	held := map[string]bool{}
 	for _, d := range docs {
 		held[d.ItemID] = true

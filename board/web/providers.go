@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/ce"
 	"github.com/certboard/certboard/date"
 )
@@ -46,7 +45,7 @@ type completionJSON struct {
 	ReportedAt       time.Time           `json:"reported_at"`
 }
 
-func showCompletion(c *boardsql.Completion) completionJSON {
+func showCompletion(c *board.Completion) completionJSON {
 	return completionJSON{ID: c.ID, CredentialID: c.CredentialID, HolderEmail: c.HolderEmail, CourseID: c.CourseID, Title: c.Title, Date: c.Date,
 		Hours: c.Hours, Delivery: c.Delivery, SexualityRelated: c.SexualityRelated, Areas: c.Areas, ReportedAt: c.ReportedAt.UTC()}
 }
@@ -159,22 +158,22 @@ func (s *Server) providerPage(w http.ResponseWriter, r *http.Request) {
 
 // providerProfileJSON is a provider profile in the admin API.
 type providerProfileJSON struct {
-	UserID        int64                       `json:"user_id"`
-	Email         string                      `json:"email"`
-	Name          string                      `json:"name"`
-	Approvals     []boardsql.ProviderApproval `json:"approvals"`
-	Approved      bool                        `json:"approved"`
-	ApprovedFrom  string                      `json:"approved_from,omitempty"`
-	ApprovedUntil string                      `json:"approved_until,omitempty"`
-	Active        bool                        `json:"active"`
-	UpdatedAt     time.Time                   `json:"updated_at"`
+	UserID        int64                    `json:"user_id"`
+	Email         string                   `json:"email"`
+	Name          string                   `json:"name"`
+	Approvals     []board.ProviderApproval `json:"approvals"`
+	Approved      bool                     `json:"approved"`
+	ApprovedFrom  string                   `json:"approved_from,omitempty"`
+	ApprovedUntil string                   `json:"approved_until,omitempty"`
+	Active        bool                     `json:"active"`
+	UpdatedAt     time.Time                `json:"updated_at"`
 }
 
-func (s *Server) showProviderProfile(p *boardsql.ProviderProfile) providerProfileJSON {
+func (s *Server) showProviderProfile(p *board.ProviderProfile) providerProfileJSON {
 	out := providerProfileJSON{UserID: p.UserID, Email: p.Email, Name: p.Name, Approvals: p.Approvals, Approved: p.Approved,
 		Active: p.Active(s.today()), UpdatedAt: p.UpdatedAt.UTC()}
 	if out.Approvals == nil {
-		out.Approvals = []boardsql.ProviderApproval{}
+		out.Approvals = []board.ProviderApproval{}
 	}
 	if !p.ApprovedFrom.IsZero() {
 		out.ApprovedFrom = p.ApprovedFrom.String()

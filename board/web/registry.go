@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 )
 
 // The public registry lists holders who keep a visible profile and at
@@ -43,7 +43,7 @@ type profileJSON = board.ProfileRecord
 
 // saveProfile stores a holder's profile (see board.Board.SaveProfile); a
 // profile refused comes back as what to fix, by field.
-func (s *Server) saveProfile(ctx context.Context, me *boardsql.User, p boardsql.Profile) (int, map[string]string, error) {
+func (s *Server) saveProfile(ctx context.Context, me *auth.User, p board.Profile) (int, map[string]string, error) {
 	version, err := s.board.SaveProfile(ctx, me, p)
 	if errs := profileErrors(err); errs != nil {
 		return 0, errs, nil
@@ -71,7 +71,7 @@ type profileView struct {
 	Listed    bool
 }
 
-func profileForm(p *boardsql.Profile) url.Values {
+func profileForm(p *board.Profile) url.Values {
 	f := url.Values{"display_name": {p.DisplayName}, "city": {p.City}, "region": {p.Region}, "country": {p.Country},
 		"specialties": p.Specialties, "practice": {p.Practice}, "statement": {p.Statement}, "website": {p.Website}, "email": {p.Email},
 		"version": {strconv.Itoa(p.Version)}}
@@ -102,7 +102,7 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 	if form == nil {
 		if p == nil {
 			// Not listed until the holder ticks the box: privacy by default.
-			p = &boardsql.Profile{DisplayName: u.Name, Practice: u.Workplace}
+			p = &board.Profile{DisplayName: u.Name, Practice: u.Workplace}
 		}
 		form = profileForm(p)
 	}
@@ -132,7 +132,7 @@ func (s *Server) profileSavePage(w http.ResponseWriter, r *http.Request) {
 			langs = append(langs, l)
 		}
 	}
-	p := boardsql.Profile{DisplayName: f.Get("display_name"), City: f.Get("city"), Region: f.Get("region"), Country: f.Get("country"),
+	p := board.Profile{DisplayName: f.Get("display_name"), City: f.Get("city"), Region: f.Get("region"), Country: f.Get("country"),
 		Specialties: f["specialties"], Telehealth: f.Get("telehealth") == "true", Languages: langs, Practice: f.Get("practice"),
 		Statement: f.Get("statement"), Website: f.Get("website"), Email: f.Get("email"), Visible: f.Get("visible") == "true", Version: version}
 	_, err = s.board.SaveProfile(r.Context(), userFrom(r), p)
@@ -140,7 +140,7 @@ func (s *Server) profileSavePage(w http.ResponseWriter, r *http.Request) {
 	case errs != nil:
 		errs[""] = "The profile was not saved: " + asError(err).Message
 		s.renderProfile(w, r, http.StatusUnprocessableEntity, f, errs)
-	case errors.Is(err, boardsql.ErrConflict):
+	case errors.Is(err, certboard.ErrConflict):
 		s.fail(w, r, http.StatusConflict, "Changed elsewhere", "Your profile was saved from another page since you opened this one; reload it and save again.")
 	case err != nil:
 		s.internal(w, err)
@@ -182,7 +182,7 @@ func (s *Server) profileSaveAPI(w http.ResponseWriter, r *http.Request) {
 	switch errs := profileErrors(err); {
 	case errs != nil:
 		problemWith(w, http.StatusUnprocessableEntity, "Invalid profile", asError(err).Message, map[string]any{"errors": errs})
-	case errors.Is(err, boardsql.ErrConflict):
+	case errors.Is(err, certboard.ErrConflict):
 		problem(w, http.StatusConflict, "Changed elsewhere", err.Error())
 	case err != nil:
 		s.internal(w, err)
@@ -298,12 +298,12 @@ func (s *Server) credentialName(setID string) string {
 	return setID
 }
 
-func (s *Server) registryEntry(l *boardsql.Listing, now time.Time) registryEntryJSON {
+func (s *Server) registryEntry(l *board.Listing, now time.Time) registryEntryJSON {
 	e := registryEntryJSON{ID: l.HolderID, Name: l.DisplayName, ProfileFields: l.Fields(), Credentials: []registryCredentialJSON{}}
 	for _, c := range l.Credentials {
 		st := c.StatusAt(now)
 		cj := registryCredentialJSON{ID: c.ID, URL: "/credentials/" + c.ID, Credential: c.SetID, Name: s.credentialName(c.SetID),
-			Status: st, Valid: st == boardsql.StatusValid, IssuedAt: c.IssuedAt.UTC().Format(time.RFC3339)}
+			Status: st, Valid: st == board.StatusValid, IssuedAt: c.IssuedAt.UTC().Format(time.RFC3339)}
 		if !c.ValidUntil.IsZero() {
 			cj.ValidUntil = c.ValidUntil.UTC().Format(time.RFC3339)
 		}

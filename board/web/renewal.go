@@ -9,11 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
-	"github.com/certboard/certboard/portfolio"
 )
 
 // renewalRoutes registers the renewal pages and API.
@@ -33,42 +32,29 @@ func dayOf(t time.Time) date.Date { return board.DayOf(t) }
 
 // renewalApplication returns the holder's open renewal application for a
 // credential, starting one when there is none (see board.StartRenewal).
-func (s *Server) renewalApplication(ctx context.Context, holder *boardsql.User, credentialID string) (*boardsql.Application, error) {
+func (s *Server) renewalApplication(ctx context.Context, holder *auth.User, credentialID string) (*board.Application, error) {
 	app, _, err := s.board.StartRenewal(ctx, holder, credentialID)
 	return app, err
 }
 
 // openRenewal is the holder's renewal of a credential still in progress,
 // or nil (see board.OpenRenewal).
-func (s *Server) openRenewal(ctx context.Context, holderID int64, credentialID string) (*boardsql.Application, error) {
+func (s *Server) openRenewal(ctx context.Context, holderID int64, credentialID string) (*board.Application, error) {
 	return s.board.OpenRenewal(ctx, holderID, credentialID)
 }
 
 // credentialTitle is the title of a credential's requirement set, or its
 // set id when the set is no longer loaded.
-func (s *Server) credentialTitle(c *boardsql.IssuedCredential) string {
+func (s *Server) credentialTitle(c *board.IssuedCredential) string {
 	return s.board.CredentialTitle(c)
 }
-
-// The renewal steps of a provider's completion report (providers.go),
-// which opens its transaction here: see board.StartRenewalIn,
-// board.RenewalPortfolio and board.CycleYears.
-func (s *Server) startRenewalTx(ctx context.Context, tx *boardsql.Tx, holder *boardsql.User, actor int64, credentialID string, p *portfolio.Portfolio, now time.Time) (int64, bool, error) {
-	return s.board.StartRenewalIn(ctx, tx, holder, actor, credentialID, p, now)
-}
-
-func (s *Server) renewalPortfolio(ctx context.Context, holder *boardsql.User, c *boardsql.IssuedCredential) (*portfolio.Portfolio, error) {
-	return s.board.RenewalPortfolio(ctx, holder, c)
-}
-
-func (s *Server) cycleYears(c *boardsql.IssuedCredential) int { return s.board.CycleYears(c) }
 
 // nextState is the state machine's answer to an action, with one addition:
 // staff approve a renewal straight from review, without peer review (a
 // renewal is a check of CE and membership, which staff verify; the machine
 // of first applications approves only after peer review). The frozen report
 // must then be eligible with verified evidence.
-func (s *Server) nextState(app *boardsql.Application, u *boardsql.User, action board.Action, reason string) (board.State, error) {
+func (s *Server) nextState(app *board.Application, u *auth.User, action board.Action, reason string) (board.State, error) {
 	from := app.State
 	to, err := board.Next(from, action, board.Actor{Roles: u.Roles, IsOwner: app.ApplicantID == u.ID}, reason)
 	if err == nil || app.RenewsCredential == "" || action != board.Approve || from != board.UnderReview || !u.IsStaff() ||
@@ -83,7 +69,7 @@ func (s *Server) nextState(app *boardsql.Application, u *boardsql.User, action b
 
 // renewalApprovalProblem says why a renewal under review cannot be
 // approved yet, or "".
-func (s *Server) renewalApprovalProblem(app *boardsql.Application) string {
+func (s *Server) renewalApprovalProblem(app *board.Application) string {
 	ev, err := s.evaluate(app, true)
 	if err != nil {
 		return err.Error()
@@ -105,9 +91,9 @@ func (s *Server) renewalApprovalProblem(app *boardsql.Application) string {
 
 // renewalView is the renewal page of one credential.
 type renewalView struct {
-	C      *boardsql.IssuedCredential
+	C      *board.IssuedCredential
 	Title  string
-	App    *boardsql.Application
+	App    *board.Application
 	Eval   *evaluation
 	Report any
 	// CanStart: no renewal is open and the credential may be renewed.

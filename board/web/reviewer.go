@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 )
 
 // reviewerRoutes registers the peer reviewer's pages and API.
@@ -29,15 +29,15 @@ func (s *Server) reviewerRoutes() {
 
 // reviewRow is one application assigned to the signed-in reviewer.
 type reviewRow struct {
-	App        *boardsql.Application
+	App        *board.Application
 	SetTitle   string
-	Assignment boardsql.Assignment
+	Assignment board.Assignment
 	// Current: the reviewer's vote belongs to the current round of peer review.
 	Current bool
 }
 
 // myReviews lists the applications assigned to a reviewer with their votes.
-func (s *Server) myReviews(ctx context.Context, u *boardsql.User) ([]reviewRow, error) {
+func (s *Server) myReviews(ctx context.Context, u *auth.User) ([]reviewRow, error) {
 	reviews, err := s.board.MyReviews(ctx, u)
 	if err != nil {
 		return nil, err
@@ -61,10 +61,10 @@ func (s *Server) reviews(w http.ResponseWriter, r *http.Request) {
 
 // reviewView is the reviewer's page of one application.
 type reviewView struct {
-	App     *boardsql.Application
+	App     *board.Application
 	Eval    *evaluation
 	Groups  []evidenceGroup
-	Mine    boardsql.Assignment
+	Mine    board.Assignment
 	Current bool
 	// CanVote: the application is in peer review.
 	CanVote bool
@@ -85,10 +85,10 @@ func (s *Server) reviewApplication(w http.ResponseWriter, r *http.Request) {
 // decidedView is what a reviewer still sees of an application once it is
 // decided: when, and how they voted; never its evidence.
 type decidedView struct {
-	App       *boardsql.Application
+	App       *board.Application
 	SetTitle  string
 	DecidedAt time.Time
-	Mine      boardsql.Assignment
+	Mine      board.Assignment
 }
 
 // decidedReview answers the reviewer's page of an application that was
@@ -154,7 +154,7 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 }
 
 // reviewFailed answers a failed reviewer form: the page again with the error.
-func (s *Server) reviewFailed(w http.ResponseWriter, r *http.Request, app *boardsql.Application, field string, err error) {
+func (s *Server) reviewFailed(w http.ResponseWriter, r *http.Request, app *board.Application, field string, err error) {
 	status, errs, ok := formErrors(err, field)
 	if !ok {
 		s.answerError(w, r, err)
@@ -164,7 +164,7 @@ func (s *Server) reviewFailed(w http.ResponseWriter, r *http.Request, app *board
 }
 
 // castVote records a reviewer's vote (board.CastVote).
-func (s *Server) castVote(ctx context.Context, u *boardsql.User, app *boardsql.Application, vote, comments string) error {
+func (s *Server) castVote(ctx context.Context, u *auth.User, app *board.Application, vote, comments string) error {
 	return s.board.CastVote(ctx, u, app.ID, vote, comments)
 }
 

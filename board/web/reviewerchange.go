@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 )
 
 // A reviewer's name and practice decide the conflict check when they are
@@ -17,7 +17,7 @@ import (
 // audited with the values before and after, and every open (undecided)
 // assignment of the person is checked again with the new details
 // (board.RecheckReviewer): the result is flagged on the assignment
-// (boardsql.FlagConflict, written by board.RecordRecheck), noted in the
+// (written by board.RecordRecheck), noted in the
 // application's history for staff (whether or not it conflicts), and
 // mailed to staff when a
 // conflict now stands.
@@ -35,7 +35,7 @@ import (
 
 // detailsEntry is the audit entry of a change to an account's name and
 // practice, with both values before and after; by is who made it.
-func detailsEntry(at time.Time, by int64, action string, before, after *boardsql.User) audit.Entry {
+func detailsEntry(at time.Time, by int64, action string, before, after *auth.User) audit.Entry {
 	e := userEntry(at, by, action)
 	e.Subject = fmt.Sprintf("user/%d", before.ID)
 	b, _ := json.Marshal(map[string]string{"name": before.Name, "practice": before.Workplace})
@@ -46,9 +46,7 @@ func detailsEntry(at time.Time, by int64, action string, before, after *boardsql
 
 // detailsChanged reports whether a change touches what the conflict check
 // reads of an account: its name or its practice.
-func detailsChanged(before, after *boardsql.User) bool {
-	return before.Name != after.Name || before.Workplace != after.Workplace
-}
+func detailsChanged(before, after *auth.User) bool { return board.DetailsChanged(before, after) }
 
 // reviewerRechecks is what checking a person's open assignments again
 // found (board.ReviewerRechecks).
@@ -56,12 +54,12 @@ type reviewerRechecks = board.ReviewerRechecks
 
 // recheckReviewer checks every open assignment of the account again, as if
 // it had the details of after (board.RecheckReviewer).
-func (s *Server) recheckReviewer(ctx context.Context, after *boardsql.User) (*reviewerRechecks, error) {
+func (s *Server) recheckReviewer(ctx context.Context, after *auth.User) (*reviewerRechecks, error) {
 	return s.board.RecheckReviewer(ctx, after)
 }
 
 // recordRecheck writes, in tx, what recheckReviewer found
 // (board.RecordRecheck).
-func (s *Server) recordRecheck(ctx context.Context, tx *boardsql.Tx, before, after *boardsql.User, found *reviewerRechecks, by string, now time.Time) error {
+func (s *Server) recordRecheck(ctx context.Context, tx board.Tx, before, after *auth.User, found *reviewerRechecks, by string, now time.Time) error {
 	return s.board.RecordRecheck(ctx, tx, before, after, found, by, now)
 }

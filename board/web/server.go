@@ -259,7 +259,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.cfg.Store.Ping(ctx); err != nil {
+	if err := s.board.Ready(ctx); err != nil {
 		s.cfg.Log.Warn("not ready", "error", err)
 		problem(w, http.StatusServiceUnavailable, "Not ready", "The database does not answer.")
 		return

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/portfolio"
 )
 
@@ -35,7 +35,7 @@ func (s *Server) staffRoutes() {
 
 // staffOwnCheck refuses a member of staff handling their own application
 // (board.StaffOwnCheck).
-func staffOwnCheck(u *boardsql.User, app *boardsql.Application) error {
+func staffOwnCheck(u *auth.User, app *board.Application) error {
 	return board.StaffOwnCheck(u, app)
 }
 
@@ -61,7 +61,7 @@ var queueAges = []int{7, 30, 90}
 
 // queueRow is one application in the work queue.
 type queueRow struct {
-	App         *boardsql.Application
+	App         *board.Application
 	SetTitle    string
 	DaysWaiting int
 	// Conflicts are the reviewers flagged with a conflict of interest
@@ -92,8 +92,8 @@ func queueStates() []board.State {
 
 // queueFilter reads the queue's filters (state, set, age in days) against
 // the known states and sets; bad values are reported by field.
-func queueFilter(q url.Values, states []board.State, sets []string, now time.Time) (boardsql.ApplicationFilter, map[string]string) {
-	var f boardsql.ApplicationFilter
+func queueFilter(q url.Values, states []board.State, sets []string, now time.Time) (board.ApplicationFilter, map[string]string) {
+	var f board.ApplicationFilter
 	errs := map[string]string{}
 	if v := q.Get("state"); v != "" {
 		if st, err := board.ParseState(v); err == nil && slices.Contains(states, st) {
@@ -213,7 +213,7 @@ var staffActionLabels = map[board.Action]string{
 
 // staffActions lists what a member of staff may do from a state, and which
 // actions need a reason (asked of the state machine itself).
-func staffActions(state board.State, u *boardsql.User) []staffActionView {
+func staffActions(state board.State, u *auth.User) []staffActionView {
 	actor := board.Actor{Roles: u.Roles}
 	var out []staffActionView
 	for _, name := range board.Possible(state, actor) {
@@ -237,22 +237,22 @@ func staffActions(state board.State, u *boardsql.User) []staffActionView {
 // their name or practice since their assignment. Conflict (of the
 // embedded Assignment) is the conflict of interest that stands now.
 type reviewAssignmentView struct {
-	boardsql.Assignment
+	board.Assignment
 	Current bool
-	Changes []boardsql.Event
+	Changes []board.Event
 }
 
 // reviewCandidate is a reviewer staff cannot assign, and why.
 type reviewCandidate struct {
-	User *boardsql.User
+	User *auth.User
 	Why  string
 }
 
 // queueAppView is the staff page of one application.
 type queueAppView struct {
-	App    *boardsql.Application
+	App    *board.Application
 	Eval   *evaluation
-	Events []boardsql.Event
+	Events []board.Event
 	Groups []evidenceGroup
 	// CanVerify: evidence may be verified or rejected in this state.
 	CanVerify bool
@@ -260,7 +260,7 @@ type queueAppView struct {
 	// Approval says why the application cannot be approved yet ("" when it can).
 	Approval    string
 	Assignments []reviewAssignmentView
-	Eligible    []*boardsql.User
+	Eligible    []*auth.User
 	Excluded    []reviewCandidate
 	CanAssign   bool
 	// Failed names the form whose error is shown, to refill only that one.
@@ -332,7 +332,7 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 
 // queueFailed answers a failed form on the staff page: the page again with
 // the error next to the form, or an error page when the application is gone.
-func (s *Server) queueFailed(w http.ResponseWriter, r *http.Request, app *boardsql.Application, form string, err error) {
+func (s *Server) queueFailed(w http.ResponseWriter, r *http.Request, app *board.Application, form string, err error) {
 	status, errs, ok := formErrors(err, form)
 	if !ok {
 		s.answerError(w, r, err)
@@ -378,7 +378,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 		versioned
 	}
 	var next int
-	in, ok := apiVersioned(s, w, r, RelStaff, `decision ("verify" or "reject"), reason and version`, func(app *boardsql.Application, in *input, version int) (err error) {
+	in, ok := apiVersioned(s, w, r, RelStaff, `decision ("verify" or "reject"), reason and version`, func(app *board.Application, in *input, version int) (err error) {
 		next, err = s.board.VerifyItem(r.Context(), userFrom(r), app.ID, r.PathValue("item"), in.Decision, in.Reason, version)
 		return err
 	})
@@ -393,7 +393,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 
 // staffAct is an action by staff: never on their own application, and an
 // approval only when approvalProblem finds nothing. The rest is s.act's.
-func (s *Server) staffAct(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, action board.Action, reason string) (board.State, error) {
+func (s *Server) staffAct(ctx context.Context, u *auth.User, app *board.Application, version int, action board.Action, reason string) (board.State, error) {
 	if err := board.StaffOwnCheck(u, app); err != nil {
 		return app.State, err
 	}
@@ -495,7 +495,7 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 	}
 	var next int
 	var id int64
-	if _, ok := apiVersioned(s, w, r, RelStaff, "reviewer_id and version", func(app *boardsql.Application, in *input, version int) (err error) {
+	if _, ok := apiVersioned(s, w, r, RelStaff, "reviewer_id and version", func(app *board.Application, in *input, version int) (err error) {
 		id = app.ID
 		next, err = s.board.AssignReviewer(r.Context(), userFrom(r), app.ID, in.ReviewerID, version)
 		return err
@@ -530,7 +530,7 @@ type applicationSummary struct {
 	Version     int         `json:"version"`
 }
 
-func summarizeApplication(a *boardsql.Application) applicationSummary {
+func summarizeApplication(a *board.Application) applicationSummary {
 	out := applicationSummary{ID: a.ID, SetID: a.SetID, State: a.State, Applicant: userRef{ID: a.ApplicantID, Name: a.ApplicantName},
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
 	if !a.SubmittedAt.IsZero() {
@@ -564,7 +564,7 @@ type reviewerJSON struct {
 	Conflict string `json:"conflict,omitempty"`
 }
 
-func reviewersJSON(assigned []boardsql.Assignment, since time.Time) []reviewerJSON {
+func reviewersJSON(assigned []board.Assignment, since time.Time) []reviewerJSON {
 	out := []reviewerJSON{}
 	for _, a := range assigned {
 		j := reviewerJSON{Reviewer: userRef{ID: a.ReviewerID, Name: a.ReviewerName}, AssignedAt: a.AssignedAt, Vote: a.Vote, Comments: a.Comments,
@@ -583,7 +583,7 @@ func reviewersJSON(assigned []boardsql.Assignment, since time.Time) []reviewerJS
 func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	q := r.URL.Query()
-	f := boardsql.ApplicationFilter{SetID: q.Get("set")}
+	f := board.ApplicationFilter{SetID: q.Get("set")}
 	if v := q.Get("state"); v != "" {
 		st, err := board.ParseState(v)
 		if err != nil {
@@ -681,7 +681,7 @@ func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, u := r.Context(), userFrom(r)
 	var id int64
-	if _, ok := apiVersioned(s, w, r, RelOwner|RelStaff, "reason and version", func(app *boardsql.Application, in *input, version int) (err error) {
+	if _, ok := apiVersioned(s, w, r, RelOwner|RelStaff, "reason and version", func(app *board.Application, in *input, version int) (err error) {
 		id = app.ID
 		action := board.Action(r.PathValue("action"))
 		if app.ApplicantID == u.ID {
@@ -717,7 +717,7 @@ func (v versioned) version() int { return v.Version }
 // holds), checks the version the body names and runs do. It answers any
 // failure itself and reports whether do succeeded.
 func apiVersioned[T interface{ version() int }](s *Server, w http.ResponseWriter, r *http.Request, need Relation, fields string,
-	do func(app *boardsql.Application, in *T, version int) error) (*T, bool) {
+	do func(app *board.Application, in *T, version int) error) (*T, bool) {
 	app, _, ok := s.application(w, r, need)
 	if !ok {
 		return nil, false

@@ -13,7 +13,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/credential"
 	"github.com/certboard/certboard/dataintegrity"
 	"github.com/certboard/certboard/statuslist"
@@ -88,7 +89,7 @@ type listVersion struct {
 	purpose statuslist.Purpose
 	jwtForm bool
 	issuer  string
-	key     *boardsql.SigningKey
+	key     *board.SigningKey
 	set     []int
 	tag     string
 }
@@ -99,7 +100,7 @@ func (s *Server) statusListVersion(ctx context.Context, name string, jwtForm boo
 	if !ok {
 		return listVersion{}, errNoStatusList
 	}
-	set, err := s.cfg.Store.SetStatusBits(ctx, string(purpose), name)
+	set, err := s.board.StatusBits(ctx, string(purpose), name)
 	if err != nil {
 		return listVersion{}, err
 	}
@@ -107,8 +108,8 @@ func (s *Server) statusListVersion(ctx context.Context, name string, jwtForm boo
 	if err != nil {
 		return listVersion{}, err
 	}
-	key, err := s.cfg.Store.CurrentSigningKey(ctx)
-	if errors.Is(err, boardsql.ErrNotFound) {
+	key, err := s.board.CurrentSigningKey(ctx)
+	if errors.Is(err, certboard.ErrNotFound) {
 		return listVersion{}, errNoSigningKey
 	}
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 	"slices"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/portfolio"
 )
 
@@ -72,7 +72,7 @@ func (s *Server) supervisionList(w http.ResponseWriter, r *http.Request) {
 
 // supervisees builds the view of every undecided application naming the
 // user (see board.Supervisees).
-func (s *Server) supervisees(ctx context.Context, u *boardsql.User) ([]*supView, error) {
+func (s *Server) supervisees(ctx context.Context, u *auth.User) ([]*supView, error) {
 	list, err := s.board.Supervisees(ctx, u)
 	if err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) {
 
 // renderSupervision shows the supervision page, with the errors of a
 // refused form when there are some.
-func (s *Server) renderSupervision(w http.ResponseWriter, r *http.Request, status int, app *boardsql.Application, errs map[string]string) {
+func (s *Server) renderSupervision(w http.ResponseWriter, r *http.Request, status int, app *board.Application, errs map[string]string) {
 	sv, err := s.board.Supervised(r.Context(), userFrom(r), app.ID)
 	if err != nil {
 		s.answerError(w, r, err)

@@ -11,9 +11,9 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/eligibility"
 	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/portfolio"
@@ -114,7 +114,7 @@ type titleView struct {
 // which they did.
 type titlePerson struct {
 	Name         string
-	Credential   *boardsql.IssuedCredential
+	Credential   *board.IssuedCredential
 	Standing     string
 	StandingText string
 	SetTitle     string
@@ -122,7 +122,7 @@ type titlePerson struct {
 
 // mayLookUp reports whether a user may look people up: regulators and
 // staff, signed in with two factors (personal data needs both).
-func mayLookUp(u *boardsql.User) bool {
+func mayLookUp(u *auth.User) bool {
 	return u != nil && (u.HasRole(auth.Regulator) || u.IsStaff()) && u.TwoFactor()
 }
 
@@ -232,35 +232,18 @@ var errLookUpNotAllowed = errors.New("look-up not allowed")
 // lookUpPerson loads the holder of credential id and their frozen approved
 // portfolio, judges it for the title, and records the look-up in the audit
 // log (who looked up whom), all before anything is shown. A credential that
-// does not exist is boardsql.ErrNotFound; so is, to anyone but staff, a
-// private holder (see inRegistry), so that a look-up cannot tell the two
+// does not exist is certboard.ErrNotFound; so is, to anyone but staff, a
+// private holder (see board.LookUpHolder), so that a look-up cannot tell the two
 // apart.
-func (s *Server) lookUpPerson(ctx context.Context, u *boardsql.User, id string) (*titlePerson, *titleResult, error) {
+func (s *Server) lookUpPerson(ctx context.Context, u *auth.User, id string) (*titlePerson, *titleResult, error) {
 	if !mayLookUp(u) {
 		return nil, nil, errLookUpNotAllowed
 	}
-	c, err := s.cfg.Store.Credential(ctx, id)
+	found, err := s.board.LookUpHolder(ctx, u, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !u.IsStaff() {
-		// Staff see every credential anyway (two factors are checked above).
-		listed, err := s.inRegistry(ctx, c)
-		if err != nil {
-			return nil, nil, err
-		}
-		if !listed {
-			return nil, nil, fmt.Errorf("credential %s: %w", id, boardsql.ErrNotFound)
-		}
-	}
-	holder, err := s.cfg.Store.UserByID(ctx, c.HolderID)
-	if err != nil {
-		return nil, nil, err
-	}
-	app, err := s.cfg.Store.Application(ctx, c.ApplicationID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("credential %s: its application %d: %w", c.ID, c.ApplicationID, err)
-	}
+	c, holder, app := found.Credential, found.Holder, found.App
 	if len(app.Snapshot) == 0 {
 		return nil, nil, fmt.Errorf("credential %s: application %d has no frozen portfolio", c.ID, app.ID)
 	}
@@ -275,35 +258,11 @@ func (s *Server) lookUpPerson(ctx context.Context, u *boardsql.User, id string) 
 	person := &titlePerson{Name: holder.Name, Credential: c}
 	person.Standing, person.StandingText = s.standing(c)
 	person.SetTitle = s.credentialTitle(c)
-	now := s.now()
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error {
-		_, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", u.ID), Action: "title_check.lookup",
-			Subject: fmt.Sprintf("user/%d", c.HolderID), Before: "credential/" + c.ID,
-			After: fmt.Sprintf("%s %s: %s", titleSetID, res.Set.Version, res.Report.Verdict)})
-		return err
-	})
+	err = s.board.RecordLookUp(ctx, u, c, fmt.Sprintf("%s %s: %s", titleSetID, res.Set.Version, res.Report.Verdict))
 	if err != nil {
 		return nil, nil, err
 	}
 	return person, res, nil
-}
-
-// inRegistry reports whether a credential's holder is someone the public
-// registry shows: the credential is public (the holder's choice) and the
-// holder's registry profile is listed. A regulator looks up only such
-// holders; anyone else is private.
-func (s *Server) inRegistry(ctx context.Context, c *boardsql.IssuedCredential) (bool, error) {
-	if !c.Public {
-		return false, nil
-	}
-	p, err := s.cfg.Store.Profile(ctx, c.HolderID)
-	if errors.Is(err, boardsql.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return p.Visible, nil
 }
 
 // titleCheckPerson is a regulator's look-up of a person in the registry by
@@ -331,7 +290,7 @@ func (s *Server) titleCheckPerson(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errLookUpNotAllowed):
 		s.fail(w, r, http.StatusForbidden, "Two-factor sign-in required", "Looking people up shows personal data: regulators and staff must turn on two-factor sign-in (Account, Two-factor) first.")
 		return
-	case errors.Is(err, boardsql.ErrNotFound):
+	case errors.Is(err, certboard.ErrNotFound):
 		s.render(w, r, http.StatusNotFound, "title_check", page{Title: "Title-use check",
 			Errors: map[string]string{"credential": "No credential has the id " + id + "; check it against the registry."}, Data: v})
 		return
@@ -420,7 +379,7 @@ func (s *Server) apiTitleCheckPerson(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errLookUpNotAllowed):
 		problem(w, http.StatusForbidden, "Two-factor sign-in required", "Looking people up shows personal data: regulators and staff must turn on two-factor sign-in (Account, Two-factor) first.")
 		return
-	case errors.Is(err, boardsql.ErrNotFound):
+	case errors.Is(err, certboard.ErrNotFound):
 		problem(w, http.StatusNotFound, "Credential not found", "id: no credential has the id "+id+".")
 		return
 	case err != nil:

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board"
 )
 
 // The board's trust list: the issuers, by DID, whose credentials the public
@@ -25,7 +25,7 @@ func (s *Server) trustListRoutes() {
 // trustListView is the trust list page.
 type trustListView struct {
 	BoardDID, BoardName string
-	Entries             []*boardsql.TrustedIssuer
+	Entries             []*board.TrustedIssuer
 }
 
 func (s *Server) trustListPage(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +53,7 @@ func (s *Server) trustListAddPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	t := boardsql.TrustedIssuer{DID: f.Get("did"), Name: f.Get("name"), Note: f.Get("note")}
+	t := board.TrustedIssuer{DID: f.Get("did"), Name: f.Get("name"), Note: f.Get("note")}
 	err := s.board.AddTrustedIssuer(r.Context(), userFrom(r), t)
 	var ie *certboard.Error
 	switch {

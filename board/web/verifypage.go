@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/did"
 	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/verification"
@@ -320,7 +320,7 @@ func (s *Server) issuerKnowledge(ctx context.Context) (*verifier.Board, verifier
 	if err != nil {
 		return nil, nil, err
 	}
-	keys, err := s.cfg.Store.SigningKeys(ctx)
+	keys, err := s.board.SigningKeys(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -328,7 +328,7 @@ func (s *Server) issuerKnowledge(ctx context.Context) (*verifier.Board, verifier
 	for _, k := range keys {
 		board.Keys = append(board.Keys, did.NamedKey{ID: k.ID, Public: k.Public})
 	}
-	list, err := s.cfg.Store.TrustedIssuers(ctx)
+	list, err := s.board.TrustList(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -378,9 +378,9 @@ func (s *Server) checkRecord(ctx context.Context, rep *verifier.Report, is verif
 		return nil
 	}
 	check := verification.Check{Name: CheckRecord}
-	c, err := s.cfg.Store.Credential(ctx, id)
+	c, err := s.board.CredentialRecord(ctx, id)
 	switch {
-	case errors.Is(err, boardsql.ErrNotFound):
+	case errors.Is(err, certboard.ErrNotFound):
 		check.Outcome, check.Detail = verification.Invalid, "this board has no record of issuing "+rep.ID()
 		rep.Checks = append(rep.Checks, check)
 		return nil
@@ -411,7 +411,7 @@ func (s *Server) trustedNames(ctx context.Context) []trustedName {
 	if err != nil {
 		return nil
 	}
-	list, err := s.cfg.Store.TrustedIssuers(ctx)
+	list, err := s.board.TrustList(ctx)
 	if err != nil {
 		s.cfg.Log.Warn("reading the trust list", "error", err)
 		return nil

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/board/boardsql"
 	kit "github.com/certboard/certboard/web"
 )
 
@@ -22,7 +21,7 @@ var webFiles embed.FS
 // page is what every HTML page template receives.
 type page struct {
 	Title string
-	User  *boardsql.User
+	User  *auth.User
 	// Flash is a one-time message from the previous action ("Saved.").
 	Flash string
 	// Errors maps form fields to what to fix; "" holds a form-wide error.
@@ -42,14 +41,14 @@ func (p page) Value(field string) string { return p.Form.Get(field) }
 // templateFuncs are the helpers every template may use.
 var templateFuncs = template.FuncMap{
 	// hasRole takes the role's value; one that is not a role fails the page.
-	"hasRole": func(u *boardsql.User, role string) (bool, error) {
+	"hasRole": func(u *auth.User, role string) (bool, error) {
 		r, err := auth.ParseRole(role)
 		if err != nil {
 			return false, err
 		}
 		return u != nil && u.HasRole(r), nil
 	},
-	"isStaff": func(u *boardsql.User) bool { return u != nil && u.IsStaff() },
+	"isStaff": func(u *auth.User) bool { return u != nil && u.IsStaff() },
 	// words writes a value such as a state or a role with spaces for "_".
 	"words": func(v any) string { return strings.ReplaceAll(fmt.Sprint(v), "_", " ") },
 	"num":   formatNum,

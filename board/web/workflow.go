@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/eligibility"
 )
 
@@ -47,7 +47,7 @@ func wantsData(r *http.Request) bool {
 // that the signed-in user holds one of the relations in need. An
 // application they may not see is reported as not found, so that ids do not
 // reveal who applied. On failure it has answered.
-func (s *Server) application(w http.ResponseWriter, r *http.Request, need Relation) (*boardsql.Application, Relation, bool) {
+func (s *Server) application(w http.ResponseWriter, r *http.Request, need Relation) (*board.Application, Relation, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		s.fail(w, r, http.StatusNotFound, "Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
@@ -71,7 +71,7 @@ func (s *Server) actError(w http.ResponseWriter, r *http.Request, err error) {
 // which writes the change, the history event, the audit entry, the
 // credential of an approval and the mail in one transaction. It returns
 // the new state.
-func (s *Server) act(ctx context.Context, u *boardsql.User, app *boardsql.Application, version int, action board.Action, reason string) (board.State, error) {
+func (s *Server) act(ctx context.Context, u *auth.User, app *board.Application, version int, action board.Action, reason string) (board.State, error) {
 	from := app.State
 	to, err := s.nextState(app, u, action, reason) // board.Next, and staff approve renewals without peer review (renewal.go)
 	if err != nil {
@@ -107,6 +107,6 @@ func (s *Server) act(ctx context.Context, u *boardsql.User, app *boardsql.Applic
 		Snapshot: snapshot, SetVersion: setVersion,
 		Issue: func(ctx context.Context, tx board.Tx, at time.Time) (string, error) {
 			// Issuing is issue.go's; the board's transaction is the store's.
-			return s.issueCredential(ctx, tx.(*boardsql.Tx), u, app, at)
+			return s.issueCredential(ctx, tx, u, app, at)
 		}})
 }
