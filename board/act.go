@@ -3,6 +3,7 @@ package board
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,19 +34,22 @@ import (
 // *certboard.Error titled "Action refused". by acts with their roles: a
 // caller that wants an applicant who is also staff to act only as the
 // applicant passes them without their roles.
-func (b *Board) Act(ctx context.Context, by *auth.User, app *Application, version int, action Action, reason string) (State, error) {
+//
+// With the option Recorded, the evidence is not judged (see Recorded).
+func (b *Board) Act(ctx context.Context, by *auth.User, app *Application, version int, action Action, reason string, opts ...ActOption) (State, error) {
+	recorded := slices.Contains(opts, Recorded)
 	from := app.State
 	if r, ok := rules[action]; ok && r.by == staff && by.IsStaff() {
 		if err := StaffOwnCheck(by, app); err != nil {
 			return from, err
 		}
 	}
-	to, err := b.next(app, by, action, reason)
+	to, err := b.next(app, by, action, reason, recorded)
 	if err != nil {
 		return from, err
 	}
 	if action == Approve && from == PeerReview {
-		if err := b.approvalCheck(ctx, app); err != nil {
+		if err := b.approvalCheck(ctx, app, recorded); err != nil {
 			return from, err
 		}
 	}
@@ -59,7 +63,7 @@ func (b *Board) Act(ctx context.Context, by *auth.User, app *Application, versio
 		if err != nil {
 			return from, err
 		}
-		if err := submitProblem(ev); err != nil {
+		if err := submitProblem(ev); err != nil && !recorded {
 			return from, err
 		}
 		m.Snapshot, m.SetVersion = app.Portfolio, ev.Set.Version
@@ -71,16 +75,34 @@ func (b *Board) Act(ctx context.Context, by *auth.User, app *Application, versio
 	return b.Transition(ctx, by, app, m)
 }
 
+// ActOption changes what Act checks.
+type ActOption int
+
+// Act's options.
+const (
+	// Recorded records an action on an application decided before the
+	// board kept it (the demo's back-dated registry holders, whose
+	// portfolios hold only their details): the state machine, who may
+	// act, and the peer reviewers' conflicts and votes are checked as
+	// ever, but the evidence is not judged, neither on submission nor on
+	// approval. Only seeding uses it; no request of a person does.
+	Recorded ActOption = iota + 1
+)
+
 // next is the state machine's answer to an action, with one addition:
 // staff approve a renewal straight from review, without peer review (the
 // machine of first applications approves only after peer review). The
-// frozen report must then be eligible with verified evidence.
-func (b *Board) next(app *Application, by *auth.User, action Action, reason string) (State, error) {
+// frozen report must then be eligible with verified evidence, unless the
+// action is recorded.
+func (b *Board) next(app *Application, by *auth.User, action Action, reason string, recorded bool) (State, error) {
 	from := app.State
 	to, err := Next(from, action, Actor{Roles: by.Roles, IsOwner: app.ApplicantID == by.ID}, reason)
 	if err == nil || app.RenewsCredential == "" || action != Approve || from != UnderReview || !by.IsStaff() ||
 		app.ApplicantID == by.ID {
 		return to, err // nobody approves their own renewal, whatever their roles
+	}
+	if recorded {
+		return Approved, nil
 	}
 	if msg := b.RenewalApprovalProblem(app); msg != "" {
 		return from, refused(certboard.Invalid, "cannot approve the renewal yet: "+msg)
@@ -113,10 +135,15 @@ func (b *Board) RenewalApprovalProblem(app *Application) string {
 // while ApprovalProblem finds one. The conflict check runs again on every
 // assigned reviewer as they stand now: one who changed their practice or
 // name since assignment, or a conflict that arose another way, blocks it.
-func (b *Board) approvalCheck(ctx context.Context, app *Application) error {
-	ev, err := b.Evaluate(app, true)
-	if err != nil {
-		return err
+// An approval recorded leaves the evidence unjudged.
+func (b *Board) approvalCheck(ctx context.Context, app *Application, recorded bool) error {
+	rep := &eligibility.Report{Eligible: true}
+	if !recorded {
+		ev, err := b.Evaluate(app, true)
+		if err != nil {
+			return err
+		}
+		rep = ev.Report
 	}
 	events, err := b.store.Events(ctx, app.ID)
 	if err != nil {
@@ -126,7 +153,7 @@ func (b *Board) approvalCheck(ctx context.Context, app *Application) error {
 	if err != nil {
 		return err
 	}
-	if msg := ApprovalProblem(ev.Report, chk.Assignments, PeerRoundStart(events)); msg != "" {
+	if msg := ApprovalProblem(rep, chk.Assignments, PeerRoundStart(events)); msg != "" {
 		return refused(certboard.Invalid, "cannot approve yet: "+msg)
 	}
 	return nil
