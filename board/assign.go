@@ -38,7 +38,7 @@ func (b *Board) staffApplication(ctx context.Context, by *auth.User, id int64) (
 // StaffOwnCheck refuses a member of staff handling their own application.
 func StaffOwnCheck(u *auth.User, app *Application) error {
 	if app.ApplicantID == u.ID {
-		return &Error{Code: "forbidden", Message: "this is your own application; another member of staff must handle it"}
+		return refused(certboard.Forbidden, "this is your own application; another member of staff must handle it")
 	}
 	return nil
 }
@@ -197,9 +197,9 @@ func (b *Board) AssignReviewer(ctx context.Context, by *auth.User, appID, review
 		return 0, err
 	}
 	if !StaffCanAssign(app.State) {
-		return 0, &Error{Code: "conflict", Message: fmt.Sprintf(
+		return 0, refused(certboard.Conflict, fmt.Sprintf(
 			"reviewers are assigned while an application is submitted, under review, waiting for information or in peer review; application %d is %s",
-			app.ID, app.State.Words())}
+			app.ID, app.State.Words()))
 	}
 	cand, err := b.store.UserByID(ctx, reviewerID)
 	if errors.Is(err, sqldb.ErrNotFound) {

@@ -2,7 +2,6 @@ package board_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -102,15 +101,7 @@ func (w *world) application(t *testing.T, state board.State) *board.Application 
 	return app
 }
 
-// code is the code of a refusal: a certboard.Error's, or the state
-// machine's (board.Error); "" for none.
+// code is the code of a refusal (a certboard.Error's); "" for none.
 func code(err error) certboard.Code {
-	var be *board.Error
-	switch {
-	case err == nil:
-		return ""
-	case errors.As(err, &be):
-		return certboard.Code(be.Code)
-	}
 	return certboard.ErrorCode(err)
 }

@@ -77,10 +77,10 @@ func (b *Board) StartRenewalIn(ctx context.Context, tx Tx, holder *auth.User, ac
 		return id, false, err
 	}
 	if c.Status() != "active" {
-		return 0, false, &Error{Code: "conflict", Message: fmt.Sprintf("credential %s is %s; only an active credential is renewed", credentialID, c.Status())}
+		return 0, false, refused(certboard.Conflict, fmt.Sprintf("credential %s is %s; only an active credential is renewed", credentialID, c.Status()))
 	}
 	if !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil) {
-		return 0, false, &Error{Code: "conflict", Message: fmt.Sprintf("credential %s expired on %s; a renewal must be started before the credential expires, so apply again instead", credentialID, DayOf(c.ValidUntil))}
+		return 0, false, refused(certboard.Conflict, fmt.Sprintf("credential %s expired on %s; a renewal must be started before the credential expires, so apply again instead", credentialID, DayOf(c.ValidUntil)))
 	}
 	data, err := portfolio.Encode(p)
 	if err != nil {
@@ -292,10 +292,10 @@ func (b *Board) planIssue(ctx context.Context, tx Tx, app *Application, set *req
 	}
 	switch st := old.Status(); {
 	case st == "revoked" || st == "superseded":
-		return issuePlan{}, &Error{Code: "conflict", Message: fmt.Sprintf("credential %s is %s; it cannot be renewed", old.ID, st)}
+		return issuePlan{}, refused(certboard.Conflict, fmt.Sprintf("credential %s is %s; it cannot be renewed", old.ID, st))
 	case st == "suspended" && !strings.HasPrefix(old.SuspendReason, missedRenewalReason):
-		return issuePlan{}, &Error{Code: "conflict", Message: fmt.Sprintf(
-			"credential %s is suspended (%s); reinstate it from the credential's page once that is resolved, then approve the renewal", old.ID, old.SuspendReason)}
+		return issuePlan{}, refused(certboard.Conflict, fmt.Sprintf(
+			"credential %s is suspended (%s); reinstate it from the credential's page once that is resolved, then approve the renewal", old.ID, old.SuspendReason))
 	}
 	oldSet := b.CredentialSet(old)
 	if oldSet == nil {

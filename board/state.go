@@ -110,36 +110,28 @@ func (a Actor) is(p party) bool {
 	return slices.Contains(a.Roles, auth.Staff) || slices.Contains(a.Roles, auth.Admin)
 }
 
-// Error is a refused transition, with a message that says what is possible.
-type Error struct {
-	Code    string // invalid, forbidden or conflict
-	Message string
-}
-
-func (e *Error) Error() string { return e.Message }
-
-// Next applies an action: it returns the new state, or an *Error saying why
-// the action is refused (an unknown action is invalid; an action by the
-// wrong person is forbidden; an action from the wrong state is a conflict;
-// a missing reason is invalid).
+// Next applies an action: it returns the new state, or a *certboard.Error
+// titled "Action refused" (see refused) saying why the action is refused (an unknown action
+// is Invalid; an action by the wrong person is Forbidden; an action from
+// the wrong state is a Conflict; a missing reason is Invalid).
 func Next(from State, a Action, who Actor, reason string) (State, error) {
 	r, ok := rules[a]
 	if !ok {
-		return from, &Error{Code: "invalid", Message: fmt.Sprintf("%q is not an action; the actions are %s", a, strings.Join(actionNames(), ", "))}
+		return from, refused(certboard.Invalid, fmt.Sprintf("%q is not an action; the actions are %s", a, strings.Join(actionNames(), ", ")))
 	}
 	if !who.is(r.by) {
 		whom := "the applicant"
 		if r.by == staff {
 			whom = "board staff"
 		}
-		return from, &Error{Code: "forbidden", Message: fmt.Sprintf("%q is for %s only", words(a), whom)}
+		return from, refused(certboard.Forbidden, fmt.Sprintf("%q is for %s only", words(a), whom))
 	}
 	if !slices.Contains(r.from, from) {
-		return from, &Error{Code: "conflict", Message: fmt.Sprintf("an application that is %s cannot be %s; possible now: %s",
-			words(from), pastTense(a), strings.Join(Possible(from, who), ", "))}
+		return from, refused(certboard.Conflict, fmt.Sprintf("an application that is %s cannot be %s; possible now: %s",
+			words(from), pastTense(a), strings.Join(Possible(from, who), ", ")))
 	}
 	if r.needReason && strings.TrimSpace(reason) == "" {
-		return from, &Error{Code: "invalid", Message: fmt.Sprintf("reason: say why (%s needs a reason the applicant will read)", words(a))}
+		return from, refused(certboard.Invalid, fmt.Sprintf("reason: say why (%s needs a reason the applicant will read)", words(a)))
 	}
 	return r.to, nil
 }

@@ -1,7 +1,6 @@
 package board
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -47,14 +46,13 @@ func TestMachine(t *testing.T) {
 				to, err := Next(from, a, who, "because")
 				want, ok := allowed[key{from, a}]
 				mayAct := byOwner[a] && who.IsOwner || !byOwner[a] && (name == "staff" || name == "admin")
-				var e *Error
 				switch {
 				case !mayAct:
-					if !errors.As(err, &e) || e.Code != "forbidden" {
+					if certboard.ErrorCode(err) != certboard.Forbidden {
 						t.Errorf("%s %s by %s: %v, want forbidden", from, a, name, err)
 					}
 				case !ok:
-					if !errors.As(err, &e) || e.Code != "conflict" || to != from {
+					if certboard.ErrorCode(err) != certboard.Conflict || to != from {
 						t.Errorf("%s %s by %s: %v, want conflict", from, a, name, err)
 					}
 				default:
@@ -92,13 +90,15 @@ func TestMessages(t *testing.T) {
 	if err == nil || err.Error() != "an application that is approved cannot be returned; possible now: none" {
 		t.Fatalf("%v", err)
 	}
+	if e := certboard.As(err); e.Code != certboard.Conflict || e.Title != "Action refused" {
+		t.Fatalf("refused: %s %q", e.Code, e.Title)
+	}
 	_, err = Next(UnderReview, Deny, staffer, "  ")
-	var e *Error
-	if !errors.As(err, &e) || e.Code != "invalid" || !strings.HasPrefix(e.Message, "reason:") {
+	if certboard.ErrorCode(err) != certboard.Invalid || !strings.HasPrefix(certboard.ErrorMessage(err), "reason:") {
 		t.Fatalf("deny without a reason: %v", err)
 	}
 	_, err = Next(Draft, "publish", applicant, "")
-	if !errors.As(err, &e) || e.Code != "invalid" || !strings.Contains(e.Message, "the actions are") {
+	if certboard.ErrorCode(err) != certboard.Invalid || !strings.Contains(certboard.ErrorMessage(err), "the actions are") {
 		t.Fatalf("unknown action: %v", err)
 	}
 	_, err = Next(Submitted, StartReview, applicant, "")

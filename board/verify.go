@@ -121,9 +121,9 @@ func (b *Board) verifyingApplication(ctx context.Context, by *auth.User, id int6
 		if app.State == Submitted {
 			hint = "; start the review first"
 		}
-		return nil, &Error{Code: "conflict", Message: fmt.Sprintf(
+		return nil, refused(certboard.Conflict, fmt.Sprintf(
 			"evidence is verified while an application is under review, waiting for information or in peer review; application %d is %s%s",
-			app.ID, app.State.Words(), hint)}
+			app.ID, app.State.Words(), hint))
 	}
 	return app, nil
 }

@@ -47,8 +47,8 @@ func (b *Board) CastVote(ctx context.Context, by *auth.User, appID int64, vote, 
 		return err
 	}
 	if app.State != PeerReview {
-		return &Error{Code: "conflict", Message: fmt.Sprintf("votes are taken while an application is in peer review; application %d is %s",
-			app.ID, app.State.Words())}
+		return refused(certboard.Conflict, fmt.Sprintf("votes are taken while an application is in peer review; application %d is %s",
+			app.ID, app.State.Words()))
 	}
 	switch vote {
 	case VoteApprove, VoteReject, VoteRevise:
@@ -68,8 +68,8 @@ func (b *Board) CastVote(ctx context.Context, by *auth.User, appID int64, vote, 
 		// returned, …) refuses the vote instead of recording it on a
 		// decided application.
 		if err := tx.HoldState(ctx, app.ID, PeerReview); errors.Is(err, sqldb.ErrConflict) {
-			return &Error{Code: "conflict", Message: "votes are taken while an application is in peer review; " +
-				strings.TrimSuffix(err.Error(), ": "+sqldb.ErrConflict.Error())}
+			return refused(certboard.Conflict, "votes are taken while an application is in peer review; "+
+				strings.TrimSuffix(err.Error(), ": "+sqldb.ErrConflict.Error()))
 		} else if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (b *Board) DeclareConflict(ctx context.Context, by *auth.User, appID int64,
 		return certboard.FieldError(certboard.Malformed, "reason", "write at most 2000 characters")
 	}
 	if app.State.Final() {
-		return &Error{Code: "conflict", Message: fmt.Sprintf("application %d is already %s", app.ID, app.State)}
+		return refused(certboard.Conflict, fmt.Sprintf("application %d is already %s", app.ID, app.State))
 	}
 	staff, err := b.store.Users(ctx, auth.Staff)
 	if err != nil {

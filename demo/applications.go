@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
@@ -124,39 +123,23 @@ func examplePortfolio(name string, u *auth.User) (*portfolio.Portfolio, error) {
 	return p, nil
 }
 
-// act takes an action on application id as by, through b (see
-// board.Board.Transition): the state machine's check, the snapshot frozen
-// on submission or answer, and the credential issued on approval. Staff
-// approve a renewal under review without peer review, as the board's
-// handlers do.
+// act takes an action on application id as by, through b's use case
+// (board.Board.Act), on the application as it stands. Through a board
+// other than the seeder's own, one stopped in the past (see at), the
+// action is a record of what was decided then, before the board kept
+// the evidence: it is taken with board.Recorded, which leaves the
+// evidence unjudged (the registry holders' portfolios hold only their
+// details).
 func (s *seeder) act(ctx context.Context, b *board.Board, by *auth.User, id int64, action board.Action, reason string) error {
 	app, err := s.store.Application(ctx, id)
 	if err != nil {
 		return err
 	}
-	to, err := board.Next(app.State, action, board.Actor{Roles: by.Roles, IsOwner: app.ApplicantID == by.ID}, reason)
-	if err != nil && app.RenewsCredential != "" && action == board.Approve && app.State == board.UnderReview &&
-		by.IsStaff() && app.ApplicantID != by.ID {
-		to, err = board.Approved, nil
+	var opts []board.ActOption
+	if b != s.board {
+		opts = append(opts, board.Recorded)
 	}
-	if err != nil {
-		return err
-	}
-	m := board.Move{Action: action, To: to, Reason: reason, Version: app.Version,
-		Issue: func(ctx context.Context, tx board.Tx, at time.Time) (string, error) {
-			return b.IssueCredential(ctx, tx, by, app, at)
-		}}
-	switch action {
-	case board.Submit:
-		ev, err := b.Evaluate(app, false)
-		if err != nil {
-			return err
-		}
-		m.Snapshot, m.SetVersion = app.Portfolio, ev.Set.Version
-	case board.AnswerInfo:
-		m.Snapshot, m.SetVersion = app.Portfolio, app.SnapshotSetVersion
-	}
-	_, err = b.Transition(ctx, by, app, m)
+	_, err = b.Act(ctx, by, app, app.Version, action, reason, opts...)
 	return err
 }
 

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/web/evidenceform"
@@ -763,9 +764,8 @@ func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) {
 	}
 	to, err := s.act(r.Context(), userFrom(r), app, version, action, r.PostForm.Get("reason"))
 	if err != nil {
-		var ae *board.Error
-		if errors.As(err, &ae) && (ae.Code == "invalid" || ae.Code == "conflict") {
-			redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), "!Not done: "+ae.Message)
+		if e := refusal(err); e != nil && (e.Code == certboard.Invalid || e.Code == certboard.Conflict) {
+			redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), "!Not done: "+e.Message)
 			return
 		}
 		s.actError(w, r, err)

@@ -8,16 +8,16 @@ import (
 	"strings"
 
 	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/requirements"
 	kit "github.com/certboard/certboard/web"
 )
 
 // One error type and one answer serve every handler that refuses what a
 // person sent: handlers build a *certboard.Error (with badInput,
-// invalidInput, conflict or notFound, or directly), pass along the
-// domain's board.Error, the store's ErrConflict and ErrNotFound and the
-// requirement loader's Problems, which boundaryError converts, and the
+// invalidInput, conflict or notFound, or directly) or pass along the
+// board's (a refused action is one too), the store's ErrConflict and
+// ErrNotFound and the requirement loader's Problems, which boundaryError
+// converts, and the
 // kit's Errors answers any of them (s.answerError): RFC 9457 problem+json
 // on /api/ (and to programs asking for data), an error page otherwise; the
 // handlers of forms show the message next to the form instead
@@ -105,28 +105,12 @@ func checkVersion(n int) (int, error) {
 	return n, nil
 }
 
-// applicationErrorCode is the code of a refusal by the application state
-// machine, by its code; others are Malformed.
-var applicationErrorCode = map[string]certboard.Code{
-	"invalid":   certboard.Invalid,
-	"forbidden": certboard.Forbidden,
-	"conflict":  certboard.Conflict,
-}
-
 // boundaryError converts the errors of the board's own packages at their
-// boundary: a refusal by the state machine, the store's ErrConflict and
-// ErrNotFound, a requirement set's Problems. It returns nil for any other
-// error.
+// boundary: the store's ErrConflict and ErrNotFound, a requirement set's
+// Problems. It returns nil for any other error.
 func boundaryError(err error) *certboard.Error {
-	var ae *board.Error
 	var ps requirements.Problems
 	switch {
-	case errors.As(err, &ae):
-		code, ok := applicationErrorCode[ae.Code]
-		if !ok {
-			code = certboard.Malformed
-		}
-		return &certboard.Error{Code: code, Title: "Action refused", Message: ae.Message, Err: err}
 	case errors.Is(err, certboard.ErrConflict):
 		return &certboard.Error{Code: certboard.Conflict, Title: "Changed by someone else",
 			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrConflict.Error()), Err: err}
@@ -159,8 +143,8 @@ func asError(err error) *certboard.Error {
 
 // AsError returns the *certboard.Error that answers an error of the
 // server's methods, for callers outside HTTP (the command line): the Error
-// in err's chain, or the board's own errors converted (a refusal by the
-// state machine, the store's conflicts and things not found), or an
+// in err's chain, or the board's own errors converted (the store's
+// conflicts and things not found), or an
 // Internal Error wrapping err; nil for nil.
 func AsError(err error) *certboard.Error { return asError(err) }
 

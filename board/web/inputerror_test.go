@@ -10,12 +10,17 @@ import (
 	"testing"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
 )
 
 func TestErrorAnswer(t *testing.T) {
+	refused := func(code certboard.Code, msg string) *certboard.Error {
+		return &certboard.Error{Code: code, Title: "Action refused", Message: msg}
+	}
+	_, decided := board.Next(board.Approved, board.Return, board.Actor{Roles: []auth.Role{auth.Staff}}, "x")
 	cases := []struct {
 		name   string
 		err    error
@@ -29,10 +34,11 @@ func TestErrorAnswer(t *testing.T) {
 		{"malformed, no title of its own", &certboard.Error{Code: certboard.Malformed, Message: "d"}, 400, "Check your input", "d"},
 		{"conflict", conflict("Not published", "already published"), 409, "Not published", "already published"},
 		{"not found", notFound("Account not found", "No account has id 7."), 404, "Account not found", "No account has id 7."},
-		{"state machine, invalid", &board.Error{Code: "invalid", Message: "cannot approve yet"}, 422, "Action refused", "cannot approve yet"},
-		{"state machine, forbidden", &board.Error{Code: "forbidden", Message: "your own"}, 403, "Action refused", "your own"},
-		{"state machine, conflict", &board.Error{Code: "conflict", Message: "decided"}, 409, "Action refused", "decided"},
-		{"state machine, other", &board.Error{Code: "odd", Message: "m"}, 400, "Action refused", "m"},
+		{"state machine, invalid", refused(certboard.Invalid, "cannot approve yet"), 422, "Action refused", "cannot approve yet"},
+		{"state machine, forbidden", refused(certboard.Forbidden, "your own"), 403, "Action refused", "your own"},
+		{"state machine, conflict", refused(certboard.Conflict, "decided"), 409, "Action refused", "decided"},
+		{"state machine, wrapped", fmt.Errorf("acting: %w", decided), 409, "Action refused",
+			"an application that is approved cannot be returned; possible now: none"},
 		{"store conflict", fmt.Errorf("application 3 was changed by someone else; reload it: %w", boardsql.ErrConflict), 409, "Changed by someone else",
 			"application 3 was changed by someone else; reload it"},
 		{"store not found", fmt.Errorf("no item %q: %w", "x", boardsql.ErrNotFound), 404, "Not found", `no item "x"`},

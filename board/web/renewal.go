@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/certboard/certboard/auth"
@@ -47,44 +46,6 @@ func (s *Server) openRenewal(ctx context.Context, holderID int64, credentialID s
 // set id when the set is no longer loaded.
 func (s *Server) credentialTitle(c *board.IssuedCredential) string {
 	return s.board.CredentialTitle(c)
-}
-
-// nextState is the state machine's answer to an action, with one addition:
-// staff approve a renewal straight from review, without peer review (a
-// renewal is a check of CE and membership, which staff verify; the machine
-// of first applications approves only after peer review). The frozen report
-// must then be eligible with verified evidence.
-func (s *Server) nextState(app *board.Application, u *auth.User, action board.Action, reason string) (board.State, error) {
-	from := app.State
-	to, err := board.Next(from, action, board.Actor{Roles: u.Roles, IsOwner: app.ApplicantID == u.ID}, reason)
-	if err == nil || app.RenewsCredential == "" || action != board.Approve || from != board.UnderReview || !u.IsStaff() ||
-		app.ApplicantID == u.ID {
-		return to, err // nobody approves their own renewal, whatever their roles
-	}
-	if msg := s.renewalApprovalProblem(app); msg != "" {
-		return from, &board.Error{Code: "invalid", Message: "cannot approve the renewal yet: " + msg}
-	}
-	return board.Approved, nil
-}
-
-// renewalApprovalProblem says why a renewal under review cannot be
-// approved yet, or "".
-func (s *Server) renewalApprovalProblem(app *board.Application) string {
-	ev, err := s.evaluate(app, true)
-	if err != nil {
-		return err.Error()
-	}
-	if ev.Report.Eligible {
-		return ""
-	}
-	var open []string
-	for _, res := range ev.Report.Results {
-		if res.Status == eligibility.Unmet || res.Status == eligibility.Pending {
-			open = append(open, fmt.Sprintf("%s (%s)", res.Title, res.Status))
-		}
-	}
-	return "the submitted evidence is not eligible (" + strings.ReplaceAll(ev.Report.Verdict, "_", " ") +
-		"): every requirement must be met with verified evidence; still open: " + strings.Join(open, ", ")
 }
 
 // ---- pages and API ----
@@ -264,7 +225,7 @@ func (s *Server) queueRenewal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if app.State == board.UnderReview {
-		v.Why = s.renewalApprovalProblem(app)
+		v.Why = s.board.RenewalApprovalProblem(app)
 	}
 	s.render(w, r, http.StatusOK, "renewal_staff", page{Title: fmt.Sprintf("Renewal %d", app.ID), Data: v})
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -391,31 +390,6 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 
 // ---- decisions ----
 
-// staffAct is an action by staff: never on their own application, and an
-// approval only when approvalProblem finds nothing. The rest is s.act's.
-func (s *Server) staffAct(ctx context.Context, u *auth.User, app *board.Application, version int, action board.Action, reason string) (board.State, error) {
-	if err := board.StaffOwnCheck(u, app); err != nil {
-		return app.State, err
-	}
-	if action == board.Approve && app.State == board.PeerReview {
-		ev, err := s.evaluate(app, true)
-		if err != nil {
-			return app.State, err
-		}
-		// The conflict check runs again on every assigned reviewer as
-		// they stand now: one who changed their practice or name since
-		// assignment, or a conflict that arose another way, blocks it.
-		f, err := s.board.StaffFile(ctx, u, app.ID)
-		if err != nil {
-			return app.State, err
-		}
-		if msg := board.ApprovalProblem(ev.Report, f.Assignments, board.PeerRoundStart(f.Events)); msg != "" {
-			return app.State, &board.Error{Code: "invalid", Message: "cannot approve yet: " + msg}
-		}
-	}
-	return s.act(ctx, u, app, version, action, reason)
-}
-
 func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -428,7 +402,12 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) {
 	version, err := parseVersion(r.PostForm.Get("version"))
 	var to board.State
 	if err == nil {
-		to, err = s.staffAct(r.Context(), userFrom(r), app, version, action, r.PostForm.Get("reason"))
+		// The queue is for other people's applications: staff never
+		// handle their own, whatever the action.
+		err = board.StaffOwnCheck(userFrom(r), app)
+	}
+	if err == nil {
+		to, err = s.act(r.Context(), userFrom(r), app, version, action, r.PostForm.Get("reason"))
 	}
 	if err != nil {
 		s.queueFailed(w, r, app, "action:"+string(action), err)
@@ -684,13 +663,13 @@ func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
 	if _, ok := apiVersioned(s, w, r, RelOwner|RelStaff, "reason and version", func(app *board.Application, in *input, version int) (err error) {
 		id = app.ID
 		action := board.Action(r.PathValue("action"))
+		by := u
 		if app.ApplicantID == u.ID {
 			owner := *u
 			owner.Roles = nil
-			_, err = s.act(ctx, &owner, app, version, action, in.Reason)
-		} else {
-			_, err = s.staffAct(ctx, u, app, version, action, in.Reason)
+			by = &owner
 		}
+		_, err = s.act(ctx, by, app, version, action, in.Reason)
 		return err
 	}); !ok {
 		return

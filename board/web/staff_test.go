@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
@@ -564,14 +565,14 @@ func TestQueueIllegalTransitionsRefused(t *testing.T) {
 				continue
 			}
 			tried++
-			ae := want.(*board.Error)
+			ae := want.(*certboard.Error)
 			before := b.load(t, id)
 			events, entries := b.counts(t, id)
 			mails := len(b.outbox(t))
 
 			rec := queueJSON(t, b.h, "POST", fmt.Sprintf("/api/v1/applications/%d/actions/%s", id, a), map[string]any{"reason": "because", "version": before.Version}, b.staffC)
 			status, detail := queueProblem(t, rec)
-			wantStatus := map[string]int{"invalid": 422, "forbidden": 403, "conflict": 409}[ae.Code]
+			wantStatus := map[certboard.Code]int{certboard.Invalid: 422, certboard.Forbidden: 403, certboard.Conflict: 409}[ae.Code]
 			if status != wantStatus || rec.Code != wantStatus || detail != ae.Message {
 				t.Errorf("%s from %s: %d %q, want %d %q", a, from, status, detail, wantStatus, ae.Message)
 			}

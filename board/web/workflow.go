@@ -5,11 +5,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/eligibility"
 )
 
 // Relation is how a user stands to an application (board.Relation).
@@ -66,47 +64,9 @@ func (s *Server) actError(w http.ResponseWriter, r *http.Request, err error) {
 	s.answerError(w, r, err)
 }
 
-// act applies an action to an application: the state machine's check
-// (nextState), what submitting or answering freezes, then board.Transition,
-// which writes the change, the history event, the audit entry, the
-// credential of an approval and the mail in one transaction. It returns
-// the new state.
+// act applies an action to an application: board.Board.Act, the one use
+// case that decides where an action leads, for the form, the API and the
+// tests. It returns the new state.
 func (s *Server) act(ctx context.Context, u *auth.User, app *board.Application, version int, action board.Action, reason string) (board.State, error) {
-	from := app.State
-	to, err := s.nextState(app, u, action, reason) // board.Next, and staff approve renewals without peer review (renewal.go)
-	if err != nil {
-		return from, err
-	}
-	var snapshot []byte
-	var setVersion string
-	if action == board.Submit {
-		ev, err := s.evaluate(app, false)
-		if err != nil {
-			return from, err
-		}
-		if len(ev.Problems) > 0 {
-			return from, &board.Error{Code: "invalid", Message: "the portfolio has problems to fix before it can be submitted: " + ev.Problems.Error()}
-		}
-		if ev.Report.Verdict == eligibility.VerdictNotEligible {
-			var unmet []string
-			for _, res := range ev.Report.Results {
-				if res.Status == eligibility.Unmet {
-					unmet = append(unmet, res.Title)
-				}
-			}
-			return from, &board.Error{Code: "invalid", Message: "not yet eligible, even counting unverified evidence; still unmet: " + strings.Join(unmet, "; ")}
-		}
-		snapshot, setVersion = app.Portfolio, ev.Set.Version
-	}
-	if action == board.AnswerInfo {
-		// The answer may come with new evidence: the board now judges the
-		// portfolio as it stands, by the set version already chosen.
-		snapshot, setVersion = app.Portfolio, app.SnapshotSetVersion
-	}
-	return s.board.Transition(ctx, u, app, board.Move{Action: action, To: to, Reason: reason, Version: version,
-		Snapshot: snapshot, SetVersion: setVersion,
-		Issue: func(ctx context.Context, tx board.Tx, at time.Time) (string, error) {
-			// Issuing is issue.go's; the board's transaction is the store's.
-			return s.issueCredential(ctx, tx, u, app, at)
-		}})
+	return s.board.Act(ctx, u, app, version, action, reason)
 }
