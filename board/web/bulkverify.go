@@ -18,8 +18,8 @@ import (
 // version-guarded change.
 
 func (s *Server) bulkVerifyRoutes() {
-	s.route("POST /queue/{id}/lists/{list}/verify", Staff, http.HandlerFunc(s.queueVerifyList))
-	s.route("POST /api/v1/applications/{id}/lists/{list}/verification", Staff, http.HandlerFunc(s.apiVerifyList))
+	s.route("POST /queue/{id}/lists/{list}/verify", Staff, s.handle(s.queueVerifyList))
+	s.route("POST /api/v1/applications/{id}/lists/{list}/verification", Staff, s.handle(s.apiVerifyList))
 }
 
 // verifyClaimed verifies or rejects every claimed item of one list of the
@@ -28,13 +28,13 @@ func (s *Server) verifyClaimed(ctx context.Context, u *auth.User, app *board.App
 	return s.board.VerifyList(ctx, u, app.ID, list, decision, note, version)
 }
 
-func (s *Server) queueVerifyList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) queueVerifyList(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	app, _, ok := s.application(w, r, RelStaff)
 	if !ok {
-		return
+		return nil
 	}
 	list := r.PathValue("list")
 	version, err := parseVersion(r.PostForm.Get("version"))
@@ -44,17 +44,17 @@ func (s *Server) queueVerifyList(w http.ResponseWriter, r *http.Request) {
 		done, _, err = s.verifyClaimed(r.Context(), userFrom(r), app, list, decision, r.PostForm.Get("reason"), version)
 	}
 	if err != nil {
-		s.queueFailed(w, r, app, "list:"+list, err)
-		return
+		return s.queueRefused(w, r, app, "list:"+list, err)
 	}
 	msg := fmt.Sprintf("%d items verified: %s.", len(done), strings.Join(done, ", "))
 	if decision == "reject" {
 		msg = fmt.Sprintf("%d items rejected: %s; the applicant has been told by e-mail.", len(done), strings.Join(done, ", "))
 	}
 	redirect(w, r, fmt.Sprintf("/queue/%d#list-%s", app.ID, list), msg)
+	return nil
 }
 
-func (s *Server) apiVerifyList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiVerifyList(w http.ResponseWriter, r *http.Request) error {
 	type input struct {
 		Decision string `json:"decision"`
 		Note     string `json:"note"`
@@ -62,18 +62,19 @@ func (s *Server) apiVerifyList(w http.ResponseWriter, r *http.Request) {
 	}
 	var done []string
 	var next int
-	in, ok := apiVersioned(s, w, r, RelStaff, `note, version and optionally decision ("verify", the default, or "reject" with the reason as note)`,
+	in, ok, err := versionedAction(s, w, r, RelStaff, `note, version and optionally decision ("verify", the default, or "reject" with the reason as note)`,
 		func(app *board.Application, in *input, version int) (err error) {
 			done, next, err = s.verifyClaimed(r.Context(), userFrom(r), app, r.PathValue("list"), in.Decision, in.Note, version)
 			// The API sends the reason as note.
 			return renameField(err, "reason", "note")
 		})
 	if !ok {
-		return
+		return err
 	}
 	out := map[string]any{"verified": done, "rejected": []string{}, "version": next}
 	if in.Decision == "reject" {
 		out["verified"], out["rejected"] = []string{}, done
 	}
 	writeJSON(w, out)
+	return nil
 }

@@ -13,7 +13,7 @@ import (
 // didRoutes publishes the board's DID document, where verifiers find the
 // keys of its credentials.
 func (s *Server) didRoutes() {
-	s.route("GET /.well-known/did.json", Public, http.HandlerFunc(s.didDocument))
+	s.route("GET /.well-known/did.json", Public, s.handle(s.didDocument))
 }
 
 // errNoSigningKey reports that the board has no signing key yet, so it can
@@ -31,26 +31,27 @@ func (s *Server) boardDID() (string, error) {
 }
 
 // didDocument serves the board's DID document (see didDocumentJSON).
-func (s *Server) didDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Server) didDocument(w http.ResponseWriter, r *http.Request) error {
 	body, err := s.didDocumentJSON(r.Context())
+	if errors.Is(err, errNoSigningKey) {
+		noSigningKey(w)
+		return nil
+	}
 	if err != nil {
-		s.unpublished(w, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/did+json")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	_, _ = w.Write(body)
+	return nil
 }
 
-// unpublished answers a request for a signed public document that could
-// not be made: 503 before the first signing key, else an internal error.
-func (s *Server) unpublished(w http.ResponseWriter, err error) {
-	if errors.Is(err, errNoSigningKey) {
-		problem(w, http.StatusServiceUnavailable, "No signing key yet", "The board has no signing key yet; it is made when the server starts.")
-		return
-	}
-	s.internal(w, err)
+// noSigningKey answers a request for a signed public document before the
+// board's first signing key is made: 503, as problem+json to browsers too,
+// since the document is data.
+func noSigningKey(w http.ResponseWriter) {
+	problem(w, http.StatusServiceUnavailable, "No signing key yet", "The board has no signing key yet; it is made when the server starts.")
 }
 
 // didDocumentJSON is the board's DID document as published, indented JSON:

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/ce"
 	"github.com/certboard/certboard/date"
@@ -23,11 +24,11 @@ import (
 // providerRoutes registers the CE provider API, the provider's page and the
 // admins' provider profiles.
 func (s *Server) providerRoutes() {
-	s.route("POST /api/v1/completions", Provider, http.HandlerFunc(s.apiReportCompletion))
-	s.route("GET /api/v1/completions", Provider, http.HandlerFunc(s.apiListCompletions))
-	s.route("GET /provider", Provider, http.HandlerFunc(s.providerPage))
-	s.route("GET /api/v1/admin/providers", Admin, http.HandlerFunc(s.apiProviderProfiles))
-	s.route("PUT /api/v1/admin/providers/{uid}", Admin, http.HandlerFunc(s.apiSetProviderProfile))
+	s.route("POST /api/v1/completions", Provider, s.handle(s.apiReportCompletion))
+	s.route("GET /api/v1/completions", Provider, s.handle(s.apiListCompletions))
+	s.route("GET /provider", Provider, s.handle(s.providerPage))
+	s.route("GET /api/v1/admin/providers", Admin, s.handle(s.apiProviderProfiles))
+	s.route("PUT /api/v1/admin/providers/{uid}", Admin, s.handle(s.apiSetProviderProfile))
 }
 
 // completionJSON is a completion as the API shows it to its provider.
@@ -51,7 +52,7 @@ func showCompletion(c *board.Completion) completionJSON {
 }
 
 // apiReportCompletion is POST /api/v1/completions.
-func (s *Server) apiReportCompletion(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiReportCompletion(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		CredentialID     string              `json:"credential_id"`
 		HolderEmail      string              `json:"holder_email"`
@@ -64,7 +65,7 @@ func (s *Server) apiReportCompletion(w http.ResponseWriter, r *http.Request) {
 		Areas            map[string][]string `json:"areas"`
 	}
 	if !decodeBody(w, r, &in, "credential_id, holder_email, course_id, title, date, hours, delivery and sexuality_related", maxAPIBody) {
-		return
+		return nil
 	}
 	c := ce.Completion{CredentialID: in.CredentialID, HolderEmail: in.HolderEmail, CourseID: in.CourseID, Title: in.Title,
 		Hours: in.Hours, Delivery: in.Delivery, Areas: in.Areas}
@@ -88,19 +89,18 @@ func (s *Server) apiReportCompletion(w http.ResponseWriter, r *http.Request) {
 				probs = append(probs, p)
 			}
 		}
-		s.answerError(w, r, board.CompletionRefused(probs))
-		return
+		return board.CompletionRefused(probs)
 	}
 	rec, created, err := s.board.ReportCompletion(r.Context(), userFrom(r), c)
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
 	}
 	writeJSONStatus(w, status, showCompletion(rec))
+	return nil
 }
 
 // completionsPage is the most completions one page of the list holds.
@@ -108,29 +108,26 @@ const completionsPage = 200
 
 // apiListCompletions is GET /api/v1/completions: the caller's own
 // reports, oldest first, a page at a time (?after=ID&limit=N).
-func (s *Server) apiListCompletions(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListCompletions(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	limit, after := 50, int64(0)
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > completionsPage {
-			problem(w, http.StatusBadRequest, "Invalid request", fmt.Sprintf("limit: give a number from 1 to %d", completionsPage))
-			return
+			return &certboard.Error{Code: certboard.Malformed, Title: "Invalid request", Message: fmt.Sprintf("limit: give a number from 1 to %d", completionsPage)}
 		}
 		limit = n
 	}
 	if v := q.Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			problem(w, http.StatusBadRequest, "Invalid request", "after: give the id of the last completion of the page before (the next link does)")
-			return
+			return &certboard.Error{Code: certboard.Malformed, Title: "Invalid request", Message: "after: give the id of the last completion of the page before (the next link does)"}
 		}
 		after = n
 	}
 	list, err := s.board.ReportedBy(r.Context(), userFrom(r), after, limit+1)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	out := map[string]any{"next": nil}
 	if len(list) > limit {
@@ -143,17 +140,18 @@ func (s *Server) apiListCompletions(w http.ResponseWriter, r *http.Request) {
 	}
 	out["completions"] = items
 	writeJSON(w, out)
+	return nil
 }
 
 // providerPage shows a provider its approval and its latest reports, and
 // how to report.
-func (s *Server) providerPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) providerPage(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.board.ProviderHome(r.Context(), userFrom(r))
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "provider", page{Title: "CE provider", Data: v})
+	return nil
 }
 
 // providerProfileJSON is a provider profile in the admin API.
@@ -185,35 +183,34 @@ func (s *Server) showProviderProfile(p *board.ProviderProfile) providerProfileJS
 }
 
 // apiProviderProfiles is GET /api/v1/admin/providers.
-func (s *Server) apiProviderProfiles(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiProviderProfiles(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.board.ProviderProfiles(r.Context(), userFrom(r))
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	out := make([]providerProfileJSON, 0, len(list))
 	for _, p := range list {
 		out = append(out, s.showProviderProfile(p))
 	}
 	writeJSON(w, map[string]any{"providers": out})
+	return nil
 }
 
 // apiSetProviderProfile is PUT /api/v1/admin/providers/{uid}: an admin
 // records a provider account's profile and approval.
-func (s *Server) apiSetProviderProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSetProviderProfile(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("uid"), 10, 64)
 	if err != nil || id <= 0 {
-		problem(w, http.StatusNotFound, "Not found", "No account has id "+strconv.Quote(r.PathValue("uid"))+".")
-		return
+		return notFound("Not found", "No account has id "+strconv.Quote(r.PathValue("uid"))+".")
 	}
 	var in board.ProviderProfileInput
 	if !decodeBody(w, r, &in, "name, approvals, approved, approved_from and approved_until", maxAPIBody) {
-		return
+		return nil
 	}
 	saved, err := s.board.SetProviderProfile(r.Context(), userFrom(r), id, in)
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, s.showProviderProfile(saved))
+	return nil
 }

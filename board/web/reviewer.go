@@ -17,14 +17,14 @@ import (
 
 // reviewerRoutes registers the peer reviewer's pages and API.
 func (s *Server) reviewerRoutes() {
-	s.route("GET /reviews", Reviewer, http.HandlerFunc(s.reviews))
-	s.route("GET /reviews/{id}", Reviewer, http.HandlerFunc(s.reviewApplication))
-	s.route("POST /reviews/{id}/vote", Reviewer, http.HandlerFunc(s.reviewVote))
-	s.route("POST /reviews/{id}/conflict", Reviewer, http.HandlerFunc(s.reviewConflict))
+	s.route("GET /reviews", Reviewer, s.handle(s.reviews))
+	s.route("GET /reviews/{id}", Reviewer, s.handle(s.reviewApplication))
+	s.route("POST /reviews/{id}/vote", Reviewer, s.handle(s.reviewVote))
+	s.route("POST /reviews/{id}/conflict", Reviewer, s.handle(s.reviewConflict))
 
-	s.route("GET /api/v1/reviews", Reviewer, http.HandlerFunc(s.apiReviews))
-	s.route("POST /api/v1/applications/{id}/votes", Reviewer, http.HandlerFunc(s.apiVote))
-	s.route("POST /api/v1/applications/{id}/conflicts", Reviewer, http.HandlerFunc(s.apiConflict))
+	s.route("GET /api/v1/reviews", Reviewer, s.handle(s.apiReviews))
+	s.route("POST /api/v1/applications/{id}/votes", Reviewer, s.handle(s.apiVote))
+	s.route("POST /api/v1/applications/{id}/conflicts", Reviewer, s.handle(s.apiConflict))
 }
 
 // reviewRow is one application assigned to the signed-in reviewer.
@@ -50,13 +50,13 @@ func (s *Server) myReviews(ctx context.Context, u *auth.User) ([]reviewRow, erro
 }
 
 // reviews is the reviewer's list of assigned applications.
-func (s *Server) reviews(w http.ResponseWriter, r *http.Request) {
+func (s *Server) reviews(w http.ResponseWriter, r *http.Request) error {
 	rows, err := s.myReviews(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "reviews", page{Title: "Peer reviews", Data: rows})
+	return nil
 }
 
 // reviewView is the reviewer's page of one application.
@@ -71,15 +71,15 @@ type reviewView struct {
 	Failed  string
 }
 
-func (s *Server) reviewApplication(w http.ResponseWriter, r *http.Request) {
-	if s.decidedReview(w, r) {
-		return
+func (s *Server) reviewApplication(w http.ResponseWriter, r *http.Request) error {
+	if done, err := s.decidedReview(w, r); done || err != nil {
+		return err
 	}
 	app, _, ok := s.application(w, r, RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
-	s.showReview(w, r, app.ID, http.StatusOK, nil, "")
+	return s.showReview(w, r, app.ID, http.StatusOK, nil, "")
 }
 
 // decidedView is what a reviewer still sees of an application once it is
@@ -95,48 +95,47 @@ type decidedView struct {
 // decided (approved, denied or withdrawn) while they were assigned: a
 // short page saying when and what their vote was. The evidence, documents
 // and report are closed to reviewers from then on (see relations). It
-// reports whether it answered; otherwise the request goes on as usual (and
-// an application the user is not assigned to is not found there).
-func (s *Server) decidedReview(w http.ResponseWriter, r *http.Request) bool {
+// reports whether it answered; otherwise, and when it fails (having
+// written nothing), the request goes on as usual (and an application the
+// user is not assigned to is not found there).
+func (s *Server) decidedReview(w http.ResponseWriter, r *http.Request) (bool, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return false
+		return false, nil
 	}
 	d, err := s.board.DecidedReview(r.Context(), userFrom(r), id)
 	if err != nil {
-		s.internal(w, err)
-		return true
+		return false, err
 	}
 	if d == nil {
-		return false // s.application answers a missing one or an error
+		return false, nil // s.application answers a missing one or an error
 	}
 	app := d.App
 	v := decidedView{App: app, SetTitle: s.setTitle(app.SetID), DecidedAt: d.DecidedAt, Mine: d.Mine}
 	s.render(w, r, http.StatusOK, "review_decided", page{Title: fmt.Sprintf("Review of application %d", app.ID), Data: v})
-	return true
+	return true, nil
 }
 
 // showReview renders the reviewer's page of an application, freshly loaded.
-func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, status int, errs map[string]string, failed string) {
+func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, status int, errs map[string]string, failed string) error {
 	u := userFrom(r)
 	f, err := s.board.ReviewerFile(r.Context(), u, id)
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	app := f.App
 	if app.State.Final() {
 		// Decided since the request was let through (a vote that lost the
 		// race with the decision): the evidence is closed to reviewers now.
-		if !s.decidedReview(w, r) {
+		done, err := s.decidedReview(w, r)
+		if err == nil && !done {
 			s.pageError(w, r, http.StatusNotFound, "Not found", "No application of yours has this number.")
 		}
-		return
+		return err
 	}
 	ev, err := s.evaluate(app, true)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	v := reviewView{App: app, Eval: ev, Groups: reviewEvidence(ev.Portfolio), CanVote: app.State == board.PeerReview, Failed: failed}
 	markNotOnFile(v.Groups, f.Documents)
@@ -151,16 +150,17 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 		form = r.PostForm
 	}
 	s.render(w, r, status, "review_application", page{Title: fmt.Sprintf("Review of application %d", app.ID), Data: v, Errors: errs, Form: form})
+	return nil
 }
 
-// reviewFailed answers a failed reviewer form: the page again with the error.
-func (s *Server) reviewFailed(w http.ResponseWriter, r *http.Request, app *board.Application, field string, err error) {
+// reviewFailed answers a failed reviewer form: the page again with the
+// error; an error it cannot show there it returns.
+func (s *Server) reviewFailed(w http.ResponseWriter, r *http.Request, app *board.Application, field string, err error) error {
 	status, errs, ok := formErrors(err, field)
 	if !ok {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
-	s.showReview(w, r, app.ID, status, errs, field)
+	return s.showReview(w, r, app.ID, status, errs, field)
 }
 
 // castVote records a reviewer's vote (board.CastVote).
@@ -168,13 +168,13 @@ func (s *Server) castVote(ctx context.Context, u *auth.User, app *board.Applicat
 	return s.board.CastVote(ctx, u, app.ID, vote, comments)
 }
 
-func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) {
+func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	app, _, ok := s.application(w, r, RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
 	if err := s.castVote(r.Context(), userFrom(r), app, r.PostForm.Get("vote"), r.PostForm.Get("comments")); err != nil {
 		field := "vote"
@@ -182,25 +182,25 @@ func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &ie) {
 			field = ie.Field
 		}
-		s.reviewFailed(w, r, app, field, err)
-		return
+		return s.reviewFailed(w, r, app, field, err)
 	}
 	redirect(w, r, fmt.Sprintf("/reviews/%d", app.ID), "Your vote is recorded. You can change it until the board decides.")
+	return nil
 }
 
-func (s *Server) reviewConflict(w http.ResponseWriter, r *http.Request) {
+func (s *Server) reviewConflict(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	app, _, ok := s.application(w, r, RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
 	if err := s.board.DeclareConflict(r.Context(), userFrom(r), app.ID, r.PostForm.Get("reason")); err != nil {
-		s.reviewFailed(w, r, app, "reason", err)
-		return
+		return s.reviewFailed(w, r, app, "reason", err)
 	}
 	redirect(w, r, "/reviews", fmt.Sprintf("Conflict declared: you are no longer assigned to application %d, and the board has been told.", app.ID))
+	return nil
 }
 
 // reviewJSON is one assignment of the signed-in reviewer in the API.
@@ -213,11 +213,10 @@ type reviewJSON struct {
 	Current     bool               `json:"current"`
 }
 
-func (s *Server) apiReviews(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiReviews(w http.ResponseWriter, r *http.Request) error {
 	rows, err := s.myReviews(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	out := []reviewJSON{}
 	for _, row := range rows {
@@ -230,41 +229,42 @@ func (s *Server) apiReviews(w http.ResponseWriter, r *http.Request) {
 		out = append(out, j)
 	}
 	writeJSON(w, map[string]any{"reviews": out})
+	return nil
 }
 
-func (s *Server) apiVote(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiVote(w http.ResponseWriter, r *http.Request) error {
 	app, _, ok := s.application(w, r, RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
 	var in struct {
 		Vote     string `json:"vote"`
 		Comments string `json:"comments"`
 	}
 	if !decodeBody(w, r, &in, `vote ("approve", "reject" or "revise") and comments`, maxAPIBody) {
-		return
+		return nil
 	}
 	if err := s.castVote(r.Context(), userFrom(r), app, in.Vote, in.Comments); err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, map[string]any{"application": app.ID, "vote": in.Vote, "comments": strings.TrimSpace(in.Comments)})
+	return nil
 }
 
-func (s *Server) apiConflict(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiConflict(w http.ResponseWriter, r *http.Request) error {
 	app, _, ok := s.application(w, r, RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
 	var in struct {
 		Reason string `json:"reason"`
 	}
 	if !decodeBody(w, r, &in, "reason", maxAPIBody) {
-		return
+		return nil
 	}
 	if err := s.board.DeclareConflict(r.Context(), userFrom(r), app.ID, in.Reason); err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, map[string]any{"application": app.ID, "status": "conflict declared; you are no longer assigned"})
+	return nil
 }

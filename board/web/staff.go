@@ -18,18 +18,18 @@ import (
 // staffRoutes registers the board staff's work queue, verification and
 // decisions, and the applications API that applicants and staff share.
 func (s *Server) staffRoutes() {
-	s.route("GET /queue", Staff, http.HandlerFunc(s.queue))
-	s.route("GET /queue/{id}", Staff, http.HandlerFunc(s.queueApplication))
-	s.route("POST /queue/{id}/items/{item}", Staff, http.HandlerFunc(s.queueVerify))
+	s.route("GET /queue", Staff, s.handle(s.queue))
+	s.route("GET /queue/{id}", Staff, s.handle(s.queueApplication))
+	s.route("POST /queue/{id}/items/{item}", Staff, s.handle(s.queueVerify))
 	s.route("POST /queue/{id}/actions/{action}", Staff, http.HandlerFunc(s.queueAction))
-	s.route("POST /queue/{id}/reviewers", Staff, http.HandlerFunc(s.queueAssign))
-	s.route("POST /queue/{id}/reviewers/{uid}/remove", Staff, http.HandlerFunc(s.queueUnassign))
+	s.route("POST /queue/{id}/reviewers", Staff, s.handle(s.queueAssign))
+	s.route("POST /queue/{id}/reviewers/{uid}/remove", Staff, s.handle(s.queueUnassign))
 
-	s.route("GET /api/v1/applications", Authenticated, http.HandlerFunc(s.apiApplications))
-	s.route("GET /api/v1/applications/{id}", Authenticated, http.HandlerFunc(s.apiApplication))
+	s.route("GET /api/v1/applications", Authenticated, s.handle(s.apiApplications))
+	s.route("GET /api/v1/applications/{id}", Authenticated, s.handle(s.apiApplication))
 	s.route("POST /api/v1/applications/{id}/actions/{action}", Authenticated, http.HandlerFunc(s.apiAction))
-	s.route("POST /api/v1/applications/{id}/items/{item}/verification", Staff, http.HandlerFunc(s.apiVerify))
-	s.route("POST /api/v1/applications/{id}/reviewers", Staff, http.HandlerFunc(s.apiAssign))
+	s.route("POST /api/v1/applications/{id}/items/{item}/verification", Staff, s.handle(s.apiVerify))
+	s.route("POST /api/v1/applications/{id}/reviewers", Staff, s.handle(s.apiAssign))
 }
 
 // staffOwnCheck refuses a member of staff handling their own application
@@ -132,7 +132,7 @@ func (s *Server) setTitle(id string) string {
 
 // queue is the staff's work queue: every application past draft, oldest
 // change first, filterable by state, credential and time waiting.
-func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
+func (s *Server) queue(w http.ResponseWriter, r *http.Request) error {
 	now := s.now()
 	v := queueView{States: queueStates(), Ages: queueAges}
 	for _, id := range s.sets().IDs() {
@@ -145,8 +145,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 	} else {
 		entries, err := s.board.Queue(r.Context(), userFrom(r), f)
 		if err != nil {
-			s.answerError(w, r, err)
-			return
+			return err
 		}
 		for _, e := range entries {
 			v.Rows = append(v.Rows, queueRow{App: e.App, SetTitle: s.setTitle(e.App.SetID), DaysWaiting: int(now.Sub(e.App.UpdatedAt).Hours() / 24),
@@ -154,6 +153,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, status, "queue", page{Title: "Work queue", Data: v, Errors: errs, Form: r.URL.Query()})
+	return nil
 }
 
 // ---- one application, for staff ----
@@ -266,28 +266,26 @@ type queueAppView struct {
 	Failed string
 }
 
-func (s *Server) queueApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Server) queueApplication(w http.ResponseWriter, r *http.Request) error {
 	app, _, ok := s.application(w, r, RelStaff)
 	if !ok {
-		return
+		return nil
 	}
-	s.showQueueApp(w, r, app.ID, http.StatusOK, nil, "")
+	return s.showQueueApp(w, r, app.ID, http.StatusOK, nil, "")
 }
 
 // showQueueApp renders the staff page of an application, freshly loaded,
 // with errors of a failed form if any.
-func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, status int, errs map[string]string, failed string) {
+func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, status int, errs map[string]string, failed string) error {
 	u := userFrom(r)
 	f, err := s.board.StaffFile(r.Context(), u, id)
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	app, events, chk := f.App, f.Events, f.Check
 	ev, err := s.evaluate(app, true)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	v := queueAppView{App: app, Eval: ev, Events: events, Groups: reviewEvidence(ev.Portfolio), Failed: failed,
 		CanVerify: board.StaffCanVerify(app.State) && len(app.Snapshot) > 0, Actions: staffActions(app.State, u), CanAssign: board.StaffCanAssign(app.State)}
@@ -308,8 +306,7 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 	if v.CanAssign {
 		reviewers, err := s.board.Reviewers(r.Context(), u)
 		if err != nil {
-			s.internal(w, err)
-			return
+			return err
 		}
 		for _, c := range reviewers {
 			if chk.Assigned(c.ID) {
@@ -327,19 +324,28 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		form = r.PostForm
 	}
 	s.render(w, r, status, "queue_application", page{Title: fmt.Sprintf("Application %d: %s", app.ID, app.ApplicantName), Data: v, Errors: errs, Form: form})
+	return nil
 }
 
-// queueFailed answers a failed form on the staff page: the page again with
-// the error next to the form, or an error page when the application is gone.
+// queueFailed answers a failed form on the staff page, as queueRefused
+// does, answering what queueRefused returns.
 func (s *Server) queueFailed(w http.ResponseWriter, r *http.Request, app *board.Application, form string, err error) {
+	if err := s.queueRefused(w, r, app, form, err); err != nil {
+		s.answerError(w, r, err)
+	}
+}
+
+// queueRefused shows the staff page again after a failed form, with the
+// error next to the form; an error it cannot show there (the application
+// gone, an internal failure) it returns, having written nothing.
+func (s *Server) queueRefused(w http.ResponseWriter, r *http.Request, app *board.Application, form string, err error) error {
 	status, errs, ok := formErrors(err, form)
 	if !ok {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	// The message shows in the summary at the top, which is there even when
 	// the form is not (an action no longer possible), and next to the form.
-	s.showQueueApp(w, r, app.ID, status, errs, form)
+	return s.showQueueApp(w, r, app.ID, status, errs, form)
 }
 
 // ---- verification ----
@@ -348,13 +354,13 @@ func (s *Server) queueFailed(w http.ResponseWriter, r *http.Request, app *board.
 // verification (board.SameItem).
 func staffSameItem(a, b any) bool { return board.SameItem(a, b) }
 
-func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) {
+func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	app, _, ok := s.application(w, r, RelStaff)
 	if !ok {
-		return
+		return nil
 	}
 	item := r.PathValue("item")
 	form := "item:" + item
@@ -363,29 +369,30 @@ func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) {
 		_, err = s.board.VerifyItem(r.Context(), userFrom(r), app.ID, item, r.PostForm.Get("decision"), r.PostForm.Get("reason"), version)
 	}
 	if err != nil {
-		s.queueFailed(w, r, app, form, err)
-		return
+		return s.queueRefused(w, r, app, form, err)
 	}
 	done := map[string]string{"verify": "verified", "reject": "rejected"}[r.PostForm.Get("decision")]
 	redirect(w, r, fmt.Sprintf("/queue/%d#item-%s", app.ID, url.PathEscape(item)), fmt.Sprintf("%s %s.", item, done))
+	return nil
 }
 
-func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) error {
 	type input struct {
 		Decision string `json:"decision"`
 		Reason   string `json:"reason"`
 		versioned
 	}
 	var next int
-	in, ok := apiVersioned(s, w, r, RelStaff, `decision ("verify" or "reject"), reason and version`, func(app *board.Application, in *input, version int) (err error) {
+	in, ok, err := versionedAction(s, w, r, RelStaff, `decision ("verify" or "reject"), reason and version`, func(app *board.Application, in *input, version int) (err error) {
 		next, err = s.board.VerifyItem(r.Context(), userFrom(r), app.ID, r.PathValue("item"), in.Decision, in.Reason, version)
 		return err
 	})
 	if !ok {
-		return
+		return err
 	}
 	state := map[string]string{"verify": "verified", "reject": "rejected"}[in.Decision]
 	writeJSON(w, map[string]any{"item": r.PathValue("item"), "state": state, "version": next})
+	return nil
 }
 
 // ---- decisions ----
@@ -418,13 +425,13 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) {
 
 // ---- reviewer assignment and conflicts of interest ----
 
-func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) {
+func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	app, _, ok := s.application(w, r, RelStaff)
 	if !ok {
-		return
+		return nil
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
@@ -437,56 +444,55 @@ func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.queueFailed(w, r, app, "reviewer_id", err)
-		return
+		return s.queueRefused(w, r, app, "reviewer_id", err)
 	}
 	redirect(w, r, fmt.Sprintf("/queue/%d#reviewers", app.ID), "Reviewer assigned and asked by e-mail.")
+	return nil
 }
 
-func (s *Server) queueUnassign(w http.ResponseWriter, r *http.Request) {
+func (s *Server) queueUnassign(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	app, _, ok := s.application(w, r, RelStaff)
 	if !ok {
-		return
+		return nil
 	}
 	uid, err := strconv.ParseInt(r.PathValue("uid"), 10, 64)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound, "Not found", "No reviewer has id "+strconv.Quote(r.PathValue("uid"))+".")
-		return
+		return notFound("Not found", "No reviewer has id "+strconv.Quote(r.PathValue("uid"))+".")
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
 		err = s.board.UnassignReviewer(r.Context(), userFrom(r), app.ID, uid, version)
 	}
 	if err != nil {
-		s.queueFailed(w, r, app, "reviewer_id", err)
-		return
+		return s.queueRefused(w, r, app, "reviewer_id", err)
 	}
 	redirect(w, r, fmt.Sprintf("/queue/%d#reviewers", app.ID), "Reviewer removed.")
+	return nil
 }
 
-func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) error {
 	type input struct {
 		ReviewerID int64 `json:"reviewer_id"`
 		versioned
 	}
 	var next int
 	var id int64
-	if _, ok := apiVersioned(s, w, r, RelStaff, "reviewer_id and version", func(app *board.Application, in *input, version int) (err error) {
+	if _, ok, err := versionedAction(s, w, r, RelStaff, "reviewer_id and version", func(app *board.Application, in *input, version int) (err error) {
 		id = app.ID
 		next, err = s.board.AssignReviewer(r.Context(), userFrom(r), app.ID, in.ReviewerID, version)
 		return err
 	}); !ok {
-		return
+		return err
 	}
 	f, err := s.board.StaffFile(r.Context(), userFrom(r), id)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	writeJSON(w, map[string]any{"version": next, "reviewers": reviewersJSON(f.Assignments, board.PeerRoundStart(f.Events))})
+	return nil
 }
 
 // ---- the applications API ----
@@ -559,32 +565,31 @@ func reviewersJSON(assigned []board.Assignment, since time.Time) []reviewerJSON 
 
 // apiApplications lists applications: staff (signed in with two factors)
 // see all, optionally by ?state= and ?set=; everyone else their own.
-func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) error {
 	u := userFrom(r)
 	q := r.URL.Query()
 	f := board.ApplicationFilter{SetID: q.Get("set")}
 	if v := q.Get("state"); v != "" {
 		st, err := board.ParseState(v)
 		if err != nil {
-			problem(w, http.StatusBadRequest, "Invalid request", certboard.ErrorMessage(err))
-			return
+			return &certboard.Error{Code: certboard.Malformed, Title: "Invalid request", Message: certboard.ErrorMessage(err)}
 		}
 		f.State = st
 	}
 	if f.SetID != "" && !slices.Contains(s.sets().IDs(), f.SetID) {
-		problem(w, http.StatusBadRequest, "Invalid request", "set: "+strconv.Quote(f.SetID)+" is not a requirement set; use one of "+strings.Join(s.sets().IDs(), ", "))
-		return
+		return &certboard.Error{Code: certboard.Malformed, Title: "Invalid request",
+			Message: "set: " + strconv.Quote(f.SetID) + " is not a requirement set; use one of " + strings.Join(s.sets().IDs(), ", ")}
 	}
 	apps, err := s.board.ApplicationsFor(r.Context(), u, f)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	out := make([]applicationSummary, 0, len(apps))
 	for _, a := range apps {
 		out = append(out, summarizeApplication(a))
 	}
 	writeJSON(w, map[string]any{"applications": out})
+	return nil
 }
 
 // apiApplication returns one application to those who may see it (owner,
@@ -593,18 +598,17 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) {
 // peer review events to staff only), the eligibility report (of the
 // submitted evidence once submitted, of the live portfolio while the
 // applicant edits) and the actions the caller may take now.
-func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) error {
 	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
 	ctx := r.Context()
 	u := userFrom(r)
 	frozen := len(app.Snapshot) > 0 && app.State != board.Draft && app.State != board.Returned
 	ev, err := s.evaluate(app, frozen)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	staff := rel&RelStaff != 0 && app.ApplicantID != u.ID
 	var f *board.ReviewFile
@@ -615,8 +619,7 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 		f.Events, err = s.board.History(ctx, u, app.ID)
 	}
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	history := []historyEventJSON{}
 	for _, e := range f.Events {
@@ -648,6 +651,7 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, out)
+	return nil
 }
 
 // apiAction takes an action on an application: the applicant's own
@@ -697,21 +701,33 @@ func (v versioned) version() int { return v.Version }
 // failure itself and reports whether do succeeded.
 func apiVersioned[T interface{ version() int }](s *Server, w http.ResponseWriter, r *http.Request, need Relation, fields string,
 	do func(app *board.Application, in *T, version int) error) (*T, bool) {
+	in, ok, err := versionedAction(s, w, r, need, fields, do)
+	if err != nil {
+		s.answerError(w, r, err)
+	}
+	return in, ok
+}
+
+// versionedAction is apiVersioned for handlers that return their error:
+// ok is false when it has answered (the application not found, the body
+// unread) or fails; it returns the refused version or do's error, having
+// written nothing.
+func versionedAction[T interface{ version() int }](s *Server, w http.ResponseWriter, r *http.Request, need Relation, fields string,
+	do func(app *board.Application, in *T, version int) error) (in *T, ok bool, err error) {
 	app, _, ok := s.application(w, r, need)
 	if !ok {
-		return nil, false
+		return nil, false, nil
 	}
-	in := new(T)
+	in = new(T)
 	if !decodeBody(w, r, in, fields, maxAPIBody) {
-		return nil, false
+		return nil, false, nil
 	}
 	version, err := checkVersion((*in).version())
 	if err == nil {
 		err = do(app, in, version)
 	}
 	if err != nil {
-		s.answerError(w, r, err)
-		return nil, false
+		return nil, false, err
 	}
-	return in, true
+	return in, true, nil
 }

@@ -24,7 +24,7 @@ import (
 // statusRoutes publishes the board's status lists, where verifiers look up
 // whether a credential is revoked or suspended.
 func (s *Server) statusRoutes() {
-	s.route("GET /status/{list}", Public, http.HandlerFunc(s.statusList))
+	s.route("GET /status/{list}", Public, s.handle(s.statusList))
 }
 
 // boardLists are the board's lists and their purposes.
@@ -37,17 +37,18 @@ var errNoStatusList = errors.New("no such status list")
 // JSON with a Data Integrity proof, or the VC-JWT for Accept:
 // application/vc+jwt (see signedStatusList). Answers carry an ETag, and an
 // If-None-Match naming the current one is answered with 304.
-func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) statusList(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("list")
 	jwtForm := strings.Contains(r.Header.Get("Accept"), "application/vc+jwt")
 	v, err := s.statusListVersion(r.Context(), name, jwtForm)
-	if errors.Is(err, errNoStatusList) {
-		s.fail(w, r, http.StatusNotFound, "No such status list", fmt.Sprintf("The board publishes the lists %s and %s.", revocationList, suspensionList))
-		return
-	}
-	if err != nil {
-		s.unpublished(w, err)
-		return
+	switch {
+	case errors.Is(err, errNoStatusList):
+		return notFound("No such status list", fmt.Sprintf("The board publishes the lists %s and %s.", revocationList, suspensionList))
+	case errors.Is(err, errNoSigningKey):
+		noSigningKey(w)
+		return nil
+	case err != nil:
+		return err
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
@@ -55,7 +56,7 @@ func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("ETag", v.tag)
 	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, v.tag) {
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return nil
 	}
 	ctype := "application/vc+ld+json"
 	if jwtForm {
@@ -64,10 +65,10 @@ func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ctype)
 	body, err := s.signedStatusList(v)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	_, _ = w.Write(body)
+	return nil
 }
 
 // statusListBytes is the body statusList serves for the list name in the

@@ -22,14 +22,14 @@ import (
 
 // supervisorRoutes registers the supervisor's pages and API.
 func (s *Server) supervisorRoutes() {
-	s.route("GET /supervision", Supervisor, http.HandlerFunc(s.supervisionList))
-	s.route("GET /supervision/{id}", Supervisor, http.HandlerFunc(s.supervisionPage))
-	s.route("POST /supervision/{id}/items/{item}", Supervisor, http.HandlerFunc(s.supervisionDecidePage))
-	s.route("POST /supervision/{id}/contracts", Supervisor, http.HandlerFunc(s.supervisionContractPage))
-	s.route("GET /api/v1/supervision", Supervisor, http.HandlerFunc(s.supervisionListAPI))
-	s.route("GET /api/v1/supervision/{id}", Supervisor, http.HandlerFunc(s.supervisionAPI))
-	s.route("POST /api/v1/supervision/{id}/items/{item}", Supervisor, http.HandlerFunc(s.supervisionDecideAPI))
-	s.route("POST /api/v1/supervision/{id}/contracts", Supervisor, http.HandlerFunc(s.supervisionContractAPI))
+	s.route("GET /supervision", Supervisor, s.handle(s.supervisionList))
+	s.route("GET /supervision/{id}", Supervisor, s.handle(s.supervisionPage))
+	s.route("POST /supervision/{id}/items/{item}", Supervisor, s.handle(s.supervisionDecidePage))
+	s.route("POST /supervision/{id}/contracts", Supervisor, s.handle(s.supervisionContractPage))
+	s.route("GET /api/v1/supervision", Supervisor, s.handle(s.supervisionListAPI))
+	s.route("GET /api/v1/supervision/{id}", Supervisor, s.handle(s.supervisionAPI))
+	s.route("POST /api/v1/supervision/{id}/items/{item}", Supervisor, s.handle(s.supervisionDecideAPI))
+	s.route("POST /api/v1/supervision/{id}/contracts", Supervisor, s.handle(s.supervisionContractAPI))
 }
 
 // supView is what one supervisor sees of one application (see
@@ -61,13 +61,13 @@ func newSupView(v *board.Supervision) *supView {
 }
 
 // supervisionList is the supervisor's list of supervisees.
-func (s *Server) supervisionList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) supervisionList(w http.ResponseWriter, r *http.Request) error {
 	views, err := s.supervisees(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "supervision", page{Title: "Your supervisees", Data: views})
+	return nil
 }
 
 // supervisees builds the view of every undecided application naming the
@@ -85,21 +85,20 @@ func (s *Server) supervisees(ctx context.Context, u *auth.User) ([]*supView, err
 }
 
 // supervisionPage shows one supervisee's evidence that names the supervisor.
-func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) error {
 	app, _, ok := s.application(w, r, RelSupervisor)
 	if !ok {
-		return
+		return nil
 	}
-	s.renderSupervision(w, r, http.StatusOK, app, nil)
+	return s.renderSupervision(w, r, http.StatusOK, app, nil)
 }
 
 // renderSupervision shows the supervision page, with the errors of a
 // refused form when there are some.
-func (s *Server) renderSupervision(w http.ResponseWriter, r *http.Request, status int, app *board.Application, errs map[string]string) {
+func (s *Server) renderSupervision(w http.ResponseWriter, r *http.Request, status int, app *board.Application, errs map[string]string) error {
 	sv, err := s.board.Supervised(r.Context(), userFrom(r), app.ID)
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	v := newSupView(sv)
 	for _, list := range [][]supItem{v.Sessions, v.Clinical, v.Contracts} {
@@ -110,13 +109,14 @@ func (s *Server) renderSupervision(w http.ResponseWriter, r *http.Request, statu
 		}
 	}
 	s.render(w, r, status, "supervision_application", page{Title: "Supervision of " + app.ApplicantName, Data: v, Errors: errs, Form: r.PostForm})
+	return nil
 }
 
 // supervisionDecidePage takes a confirm or dispute form.
-func (s *Server) supervisionDecidePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) supervisionDecidePage(w http.ResponseWriter, r *http.Request) error {
 	app, _, ok := s.application(w, r, RelSupervisor)
 	if !ok || !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
@@ -129,17 +129,18 @@ func (s *Server) supervisionDecidePage(w http.ResponseWriter, r *http.Request) {
 		verb := map[string]string{"confirm": "Confirmed", "dispute": "Disputed"}[r.PostForm.Get("decision")]
 		redirect(w, r, fmt.Sprintf("/supervision/%d", app.ID), fmt.Sprintf("%s %s.", verb, r.PathValue("item")))
 	case errors.As(err, &f) && f.Field == "reason":
-		s.renderSupervision(w, r, f.Answer().Status, app, map[string]string{"reason-" + r.PathValue("item"): f.Message})
+		return s.renderSupervision(w, r, f.Answer().Status, app, map[string]string{"reason-" + r.PathValue("item"): f.Message})
 	default:
-		s.answerError(w, r, err)
+		return err
 	}
+	return nil
 }
 
 // supervisionContractPage takes the form recording a contract.
-func (s *Server) supervisionContractPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) supervisionContractPage(w http.ResponseWriter, r *http.Request) error {
 	app, _, ok := s.application(w, r, RelSupervisor)
 	if !ok || !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
 	var k *portfolio.Contract
@@ -152,10 +153,11 @@ func (s *Server) supervisionContractPage(w http.ResponseWriter, r *http.Request)
 	case err == nil:
 		redirect(w, r, fmt.Sprintf("/supervision/%d", app.ID), fmt.Sprintf("Recorded supervision contract %s.", k.ID))
 	case errors.As(err, &f) && f.Field != "" && f.Field != "version":
-		s.renderSupervision(w, r, f.Answer().Status, app, map[string]string{f.Field: f.Message})
+		return s.renderSupervision(w, r, f.Answer().Status, app, map[string]string{f.Field: f.Message})
 	default:
-		s.answerError(w, r, err)
+		return err
 	}
+	return nil
 }
 
 // supJSON is one supervisee in the API.
@@ -176,29 +178,28 @@ func supSummary(v *board.Supervision) supJSON {
 }
 
 // supervisionListAPI lists the supervisor's supervisees.
-func (s *Server) supervisionListAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) supervisionListAPI(w http.ResponseWriter, r *http.Request) error {
 	views, err := s.supervisees(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	out := []supJSON{}
 	for _, v := range views {
 		out = append(out, supSummary(v.Supervision))
 	}
 	writeJSON(w, map[string]any{"supervisees": out})
+	return nil
 }
 
 // supervisionAPI shows the evidence of one supervisee naming the supervisor.
-func (s *Server) supervisionAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) supervisionAPI(w http.ResponseWriter, r *http.Request) error {
 	app, _, ok := s.application(w, r, RelSupervisor)
 	if !ok {
-		return
+		return nil
 	}
 	v, err := s.board.Supervised(r.Context(), userFrom(r), app.ID)
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	sessions, clinical, contracts := []any{}, []any{}, []any{}
 	awaiting := []string{}
@@ -218,50 +219,50 @@ func (s *Server) supervisionAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, map[string]any{"application": supSummary(v), "supervisor_refs": v.Refs, "frozen": v.Frozen,
 		"supervision_sessions": sessions, "clinical_hours": clinical, "supervision_contracts": contracts, "awaiting": awaiting})
+	return nil
 }
 
 // supAPIRequest reads a supervisor's JSON request on the application of
-// the path into in, whose version field is version, checked; false when it
-// has answered.
-func (s *Server) supAPIRequest(w http.ResponseWriter, r *http.Request, in any, version *int, fields string) (int64, bool) {
+// the path into in, whose version field is version, checked; ok is false
+// when it has answered or fails (then with err, having written nothing).
+func (s *Server) supAPIRequest(w http.ResponseWriter, r *http.Request, in any, version *int, fields string) (id int64, ok bool, err error) {
 	app, _, ok := s.application(w, r, RelSupervisor)
 	if !ok || !decodeBody(w, r, in, fields, maxAPIBody) {
-		return 0, false
+		return 0, false, nil
 	}
 	v, err := checkVersion(*version)
 	if err != nil {
-		s.answerError(w, r, err)
-		return 0, false
+		return 0, false, err
 	}
 	*version = v
-	return app.ID, true
+	return app.ID, true, nil
 }
 
 // supervisionDecideAPI confirms or disputes one item.
-func (s *Server) supervisionDecideAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) supervisionDecideAPI(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Decision string `json:"decision"`
 		Reason   string `json:"reason"`
 		Version  int    `json:"version"`
 	}
-	id, ok := s.supAPIRequest(w, r, &in, &in.Version, "decision (confirm or dispute), reason (to dispute) and version")
+	id, ok, err := s.supAPIRequest(w, r, &in, &in.Version, "decision (confirm or dispute), reason (to dispute) and version")
 	if !ok {
-		return
+		return err
 	}
 	version, err := s.board.Attest(r.Context(), userFrom(r), id, board.Attestation{Item: r.PathValue("item"), Decision: in.Decision, Reason: in.Reason, Version: in.Version})
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	state := portfolio.Verified
 	if in.Decision == "dispute" {
 		state = portfolio.Rejected
 	}
 	writeJSON(w, map[string]any{"item": r.PathValue("item"), "state": state, "version": version})
+	return nil
 }
 
 // supervisionContractAPI records a contract.
-func (s *Server) supervisionContractAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) supervisionContractAPI(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Supervisor           string `json:"supervisor"`
 		Start                string `json:"start"`
@@ -269,17 +270,17 @@ func (s *Server) supervisionContractAPI(w http.ResponseWriter, r *http.Request) 
 		SuperviseeMembership string `json:"supervisee_membership"`
 		Version              int    `json:"version"`
 	}
-	id, ok := s.supAPIRequest(w, r, &in, &in.Version, "start, optionally end, supervisee_membership and supervisor, and version")
+	id, ok, err := s.supAPIRequest(w, r, &in, &in.Version, "start, optionally end, supervisee_membership and supervisor, and version")
 	if !ok {
-		return
+		return err
 	}
 	k, version, err := s.board.RecordContract(r.Context(), userFrom(r), id, board.ContractInput{Supervisor: in.Supervisor, Start: in.Start,
 		End: in.End, SuperviseeMembership: in.SuperviseeMembership, Version: in.Version})
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	writeJSON(w, map[string]any{"contract": k, "version": version})
+	return nil
 }

@@ -36,10 +36,10 @@ func (s *Server) titleCheckRoutes() {
 	// The page and the API share one limit.
 	limit := s.limiter(titleCheckLimit)
 	s.route("GET /title-check", Public, http.HandlerFunc(s.titleCheckPage))
-	s.route("POST /title-check", Public, limit(http.HandlerFunc(s.titleCheckUpload)))
-	s.route("POST /title-check/person", Regulator, http.HandlerFunc(s.titleCheckPerson))
-	s.route("POST /api/v1/title-check", Public, limit(http.HandlerFunc(s.apiTitleCheck)))
-	s.route("GET /api/v1/title-check/credentials/{id}", Regulator, http.HandlerFunc(s.apiTitleCheckPerson))
+	s.route("POST /title-check", Public, limit(s.handle(s.titleCheckUpload)))
+	s.route("POST /title-check/person", Regulator, s.handle(s.titleCheckPerson))
+	s.route("POST /api/v1/title-check", Public, limit(s.handle(s.apiTitleCheck)))
+	s.route("GET /api/v1/title-check/credentials/{id}", Regulator, s.handle(s.apiTitleCheckPerson))
 }
 
 // titleResult is a title check's answer: the explainable report of the
@@ -164,7 +164,7 @@ func decodeTitlePortfolio(data []byte) (*portfolio.Portfolio, portfolio.Errors) 
 
 // titleCheckUpload checks a portfolio uploaded as a file or pasted; nothing
 // is stored.
-func (s *Server) titleCheckUpload(w http.ResponseWriter, r *http.Request) {
+func (s *Server) titleCheckUpload(w http.ResponseWriter, r *http.Request) error {
 	v := s.titleView(r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxTitlePortfolio+8192)
 	if err := r.ParseMultipartForm(maxTitlePortfolio); err != nil && !errors.Is(err, http.ErrNotMultipart) {
@@ -174,7 +174,7 @@ func (s *Server) titleCheckUpload(w http.ResponseWriter, r *http.Request) {
 		}
 		s.render(w, r, status, "title_check", page{Title: "Title-use check",
 			Errors: map[string]string{"portfolio": msg}, Data: v})
-		return
+		return nil
 	}
 	data := []byte(r.FormValue("portfolio"))
 	if f, _, err := r.FormFile("file"); err == nil {
@@ -182,8 +182,7 @@ func (s *Server) titleCheckUpload(w http.ResponseWriter, r *http.Request) {
 		data, err = io.ReadAll(io.LimitReader(f, maxTitlePortfolio+1))
 		f.Close()
 		if err != nil {
-			s.internal(w, err)
-			return
+			return err
 		}
 	}
 	if len(data) <= 256<<10 {
@@ -198,15 +197,15 @@ func (s *Server) titleCheckUpload(w http.ResponseWriter, r *http.Request) {
 		}
 		s.render(w, r, status, "title_check", page{Title: "Title-use check",
 			Errors: map[string]string{"portfolio": msg}, Data: v})
-		return
+		return nil
 	}
 	res, err := s.titleCheck(p)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	v.Result = res
 	s.render(w, r, http.StatusOK, "title_check", page{Title: "Title-use check", Data: v})
+	return nil
 }
 
 // credentialIDPattern is what a credential id looks like (a UUID, or any
@@ -228,6 +227,12 @@ func parseCredentialRef(in string) (string, bool) {
 
 // errLookUpNotAllowed refuses staff without two factors a person look-up.
 var errLookUpNotAllowed = errors.New("look-up not allowed")
+
+// needTwoFactor answers errLookUpNotAllowed (403).
+func needTwoFactor() *certboard.Error {
+	return &certboard.Error{Code: certboard.Forbidden, Title: "Two-factor sign-in required",
+		Message: "Looking people up shows personal data: regulators and staff must turn on two-factor sign-in (Account, Two-factor) first."}
+}
 
 // lookUpPerson loads the holder of credential id and their frozen approved
 // portfolio, judges it for the title, and records the look-up in the audit
@@ -267,11 +272,11 @@ func (s *Server) lookUpPerson(ctx context.Context, u *auth.User, id string) (*ti
 
 // titleCheckPerson is a regulator's look-up of a person in the registry by
 // a credential of theirs (?credential=id or its address).
-func (s *Server) titleCheckPerson(w http.ResponseWriter, r *http.Request) {
+func (s *Server) titleCheckPerson(w http.ResponseWriter, r *http.Request) error {
 	// A POST, so that another site cannot make a regulator's browser run
 	// (and put in the audit log under their name) look-ups they never asked for.
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	v := s.titleView(r)
 	v.Credential = r.PostForm.Get("credential")
@@ -283,23 +288,22 @@ func (s *Server) titleCheckPerson(w http.ResponseWriter, r *http.Request) {
 		}
 		s.render(w, r, http.StatusUnprocessableEntity, "title_check", page{Title: "Title-use check",
 			Errors: map[string]string{"credential": msg}, Data: v})
-		return
+		return nil
 	}
 	person, res, err := s.lookUpPerson(r.Context(), userFrom(r), id)
 	switch {
 	case errors.Is(err, errLookUpNotAllowed):
-		s.fail(w, r, http.StatusForbidden, "Two-factor sign-in required", "Looking people up shows personal data: regulators and staff must turn on two-factor sign-in (Account, Two-factor) first.")
-		return
+		return needTwoFactor()
 	case errors.Is(err, certboard.ErrNotFound):
 		s.render(w, r, http.StatusNotFound, "title_check", page{Title: "Title-use check",
 			Errors: map[string]string{"credential": "No credential has the id " + id + "; check it against the registry."}, Data: v})
-		return
+		return nil
 	case err != nil:
-		s.internal(w, err)
-		return
+		return err
 	}
 	v.Person, v.Result = person, res
 	s.render(w, r, http.StatusOK, "title_check", page{Title: "Title-use check: " + person.Name, Data: v})
+	return nil
 }
 
 // titleAnswer is a title check as the API answers it.
@@ -335,56 +339,51 @@ func answerOf(res *titleResult, evidence string) titleAnswer {
 // apiTitleCheck checks a portfolio sent as the body (its JSON); nothing is
 // stored. 200 whatever the answer; 422 with every problem, by JSON path,
 // when the portfolio is not valid.
-func (s *Server) apiTitleCheck(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiTitleCheck(w http.ResponseWriter, r *http.Request) error {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxTitlePortfolio))
 	if err != nil {
 		if tooLarge(err) {
 			le := jsonlimit.SizeError(maxTitlePortfolio)
 			refuseOverLimit(w, le, "the portfolio is "+le.Error())
-		} else {
-			problem(w, http.StatusBadRequest, "Body not read", "The request body could not be read; send the portfolio again.")
+			return nil
 		}
-		return
+		return &certboard.Error{Code: certboard.Malformed, Title: "Body not read", Message: "The request body could not be read; send the portfolio again."}
 	}
 	p, problems := decodeTitlePortfolio(data)
 	if le := overLimit(problems); le != nil {
 		refuseOverLimit(w, le, problems[0].Message)
-		return
+		return nil
 	}
 	if problems != nil {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": "Invalid portfolio", "status": http.StatusUnprocessableEntity,
 			"detail": problems[0].Error() + fmt.Sprintf(" (%d problem(s) in all; see errors)", len(problems)), "errors": problems})
-		return
+		return nil
 	}
 	res, err := s.titleCheck(p)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	writeJSON(w, answerOf(res, "uploaded"))
+	return nil
 }
 
 // apiTitleCheckPerson is a regulator's look-up of a person by a credential
 // of theirs, audited.
-func (s *Server) apiTitleCheckPerson(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiTitleCheckPerson(w http.ResponseWriter, r *http.Request) error {
 	id, ok := parseCredentialRef(r.PathValue("id"))
 	if !ok {
-		problem(w, http.StatusNotFound, "Credential not found", "id: no credential has this id.")
-		return
+		return notFound("Credential not found", "id: no credential has this id.")
 	}
 	person, res, err := s.lookUpPerson(r.Context(), userFrom(r), id)
 	switch {
 	case errors.Is(err, errLookUpNotAllowed):
-		problem(w, http.StatusForbidden, "Two-factor sign-in required", "Looking people up shows personal data: regulators and staff must turn on two-factor sign-in (Account, Two-factor) first.")
-		return
+		return needTwoFactor()
 	case errors.Is(err, certboard.ErrNotFound):
-		problem(w, http.StatusNotFound, "Credential not found", "id: no credential has the id "+id+".")
-		return
+		return notFound("Credential not found", "id: no credential has the id "+id+".")
 	case err != nil:
-		s.internal(w, err)
-		return
+		return err
 	}
 	a := answerOf(res, "board_snapshot")
 	c := person.Credential
@@ -395,6 +394,7 @@ func (s *Server) apiTitleCheckPerson(w http.ResponseWriter, r *http.Request) {
 	a.Person = &titlePersonJSON{Name: person.Name, Status: st, Credential: titleCredentialJSON{ID: c.ID,
 		URL: s.publicBase() + "/credentials/" + c.ID, SetID: c.SetID, SetVersion: c.SetVersion, IssuedAt: c.IssuedAt.UTC().Format("2006-01-02T15:04:05Z07:00")}}
 	writeJSON(w, a)
+	return nil
 }
 
 // tooLarge reports whether reading a body failed on its size limit.

@@ -17,9 +17,9 @@ import (
 // listing it. The board itself is always trusted, under its own name.
 
 func (s *Server) trustListRoutes() {
-	s.route("GET /admin/trust", Admin, http.HandlerFunc(s.trustListPage))
-	s.route("POST /admin/trust", Admin, http.HandlerFunc(s.trustListAddPage))
-	s.route("POST /admin/trust/remove", Admin, http.HandlerFunc(s.trustListRemovePage))
+	s.route("GET /admin/trust", Admin, s.handle(s.trustListPage))
+	s.route("POST /admin/trust", Admin, s.handle(s.trustListAddPage))
+	s.route("POST /admin/trust/remove", Admin, s.handle(s.trustListRemovePage))
 }
 
 // trustListView is the trust list page.
@@ -28,29 +28,28 @@ type trustListView struct {
 	Entries             []*board.TrustedIssuer
 }
 
-func (s *Server) trustListPage(w http.ResponseWriter, r *http.Request) {
-	s.renderTrustList(w, r, http.StatusOK, nil, nil)
+func (s *Server) trustListPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderTrustList(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderTrustList(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, form url.Values) {
+func (s *Server) renderTrustList(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, form url.Values) error {
 	ctx := r.Context()
 	board, err := s.boardDID()
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	list, err := s.board.TrustedIssuers(ctx, userFrom(r))
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	v := trustListView{BoardDID: board, BoardName: s.boardName(ctx), Entries: list}
 	s.render(w, r, status, "admin_trust", page{Title: "Trusted issuers", Data: v, Errors: errs, Form: form})
+	return nil
 }
 
-func (s *Server) trustListAddPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) trustListAddPage(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	f := r.PostForm
 	t := board.TrustedIssuer{DID: f.Get("did"), Name: f.Get("name"), Note: f.Get("note")}
@@ -58,22 +57,22 @@ func (s *Server) trustListAddPage(w http.ResponseWriter, r *http.Request) {
 	var ie *certboard.Error
 	switch {
 	case errors.As(err, &ie) && len(ie.Fields) > 0:
-		s.renderTrustList(w, r, ie.Answer().Status, ie.Fields, f)
+		return s.renderTrustList(w, r, ie.Answer().Status, ie.Fields, f)
 	case err != nil:
-		s.answerError(w, r, err)
-	default:
-		redirect(w, r, "/admin/trust", "Added "+strings.TrimSpace(t.Name)+" to the trust list.")
+		return err
 	}
+	redirect(w, r, "/admin/trust", "Added "+strings.TrimSpace(t.Name)+" to the trust list.")
+	return nil
 }
 
-func (s *Server) trustListRemovePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) trustListRemovePage(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	removed, err := s.board.RemoveTrustedIssuer(r.Context(), userFrom(r), r.PostForm.Get("did"))
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	redirect(w, r, "/admin/trust", "Removed "+removed.Name+" from the trust list.")
+	return nil
 }

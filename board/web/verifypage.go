@@ -24,11 +24,11 @@ import (
 // verifyRoutes are the public verification page and API: anyone checks a
 // credential, from this board or any issuer using did:web or did:key.
 func (s *Server) verifyRoutes() {
-	s.route("GET /check", Public, http.HandlerFunc(s.checkPage))
+	s.route("GET /check", Public, s.handle(s.checkPage))
 	// The page and the API share one limit.
 	limit := s.limiter(verifyLimit)
-	s.route("POST /check", Public, limit(http.HandlerFunc(s.checkPage)))
-	s.route("POST /api/v1/verify", Public, limit(http.HandlerFunc(s.apiVerifyCredential)))
+	s.route("POST /check", Public, limit(s.handle(s.checkPage)))
+	s.route("POST /api/v1/verify", Public, limit(s.handle(s.apiVerifyCredential)))
 }
 
 // maxCredential bounds a credential given to check: the most the verifier
@@ -441,14 +441,14 @@ func nullable(s string) any {
 
 // checkPage shows the verification form, and its result when a credential
 // was posted (pasted, or uploaded as a file).
-func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) error {
 	v := checkView{}
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxCredential+4096)
 		if err := r.ParseMultipartForm(maxCredential); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 			s.render(w, r, http.StatusRequestEntityTooLarge, "check", page{Title: "Verify a credential",
 				Errors: map[string]string{"": "The credential could not be read (at most 1 MiB): " + err.Error()}, Data: v})
-			return
+			return nil
 		}
 		data := []byte(strings.TrimSpace(r.FormValue("credential")))
 		if f, _, err := r.FormFile("file"); err == nil {
@@ -456,19 +456,18 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
 			data, err = io.ReadAll(io.LimitReader(f, maxCredential+1))
 			f.Close()
 			if err != nil {
-				s.internal(w, err)
-				return
+				return err
 			}
 		}
 		if len(data) == 0 {
 			s.render(w, r, http.StatusUnprocessableEntity, "check", page{Title: "Verify a credential",
 				Errors: map[string]string{"credential": "Paste a credential (JSON or JWT) or choose its file."}, Data: v})
-			return
+			return nil
 		}
 		if err := verifier.CheckBounds(data); err != nil {
 			s.render(w, r, limitStatus(overLimit(err)), "check", page{Title: "Verify a credential",
 				Errors: map[string]string{"credential": "Not checked: " + err.Error() + "."}, Data: v})
-			return
+			return nil
 		}
 		v.Input = string(data)
 		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
@@ -478,24 +477,24 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Trusted = s.trustedNames(r.Context())
 	s.render(w, r, http.StatusOK, "check", page{Title: "Verify a credential", Data: v})
+	return nil
 }
 
 // apiVerifyCredential verifies a credential sent as the body (JSON, or a
 // VC-JWT as text) and answers the report; 200 whatever the verdict.
-func (s *Server) apiVerifyCredential(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiVerifyCredential(w http.ResponseWriter, r *http.Request) error {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCredential))
 	if err != nil {
 		le := jsonlimit.SizeError(maxCredential)
 		refuseOverLimit(w, le, "the credential is "+le.Error())
-		return
+		return nil
 	}
 	if err := verifier.CheckBounds(data); err != nil {
 		refuseOverLimit(w, overLimit(err), err.Error())
-		return
+		return nil
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
-		problem(w, http.StatusBadRequest, "No credential", "Send the credential as the body: its JSON, or the VC-JWT as text.")
-		return
+		return &certboard.Error{Code: certboard.Malformed, Title: "No credential", Message: "Send the credential as the body: its JSON, or the VC-JWT as text."}
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 	defer cancel()
@@ -506,4 +505,5 @@ func (s *Server) apiVerifyCredential(w http.ResponseWriter, r *http.Request) {
 		out["record"] = rec
 	}
 	writeJSON(w, out)
+	return nil
 }

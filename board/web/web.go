@@ -102,6 +102,14 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 	kit.Redirect(w, r, FlashCookie, to, flash)
 }
 
+// handle adapts a handler that returns its failure instead of writing it:
+// a *certboard.Error (or an error boundaryError converts) is answered as a
+// page or problem+json, any other error is logged and answered 500. The
+// handler has written nothing when it returns an error.
+func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return s.errs.Handle(h)
+}
+
 // pageError shows an error page for a browser.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
 	s.render(w, r, status, "error", page{Title: title, Data: detail})
