@@ -107,6 +107,13 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, status int, t
 	s.render(w, r, status, "error", page{Title: title, Data: detail})
 }
 
+// handle adapts a handler that returns its failure to an http.Handler:
+// s.errs answers the error it returns (see kit.Errors.Handle), a refusal
+// as a page or problem+json, anything else as a logged 500.
+func (s *Server) handle(h kit.HandlerFunc) http.Handler {
+	return s.errs.Handle(h)
+}
+
 // isPage reports whether a route pattern serves browsers (HTML) rather than
 // programs: everything outside /api/ and the operational endpoints.
 func isPage(pattern string) bool {
