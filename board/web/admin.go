@@ -25,23 +25,23 @@ import (
 
 // adminRoutes registers the board admin's pages and API.
 func (s *Server) adminRoutes() {
-	s.route("GET /admin", Admin, http.HandlerFunc(s.adminHome))
-	s.route("GET /admin/sets", Admin, http.HandlerFunc(s.adminSetsPage))
-	s.route("POST /admin/sets", Admin, http.HandlerFunc(s.adminUploadPage))
-	s.route("GET /admin/sets/{upload}/preview", Admin, http.HandlerFunc(s.adminPreviewPage))
-	s.route("POST /admin/sets/{upload}/publish", Admin, http.HandlerFunc(s.adminPublishPage))
-	s.route("GET /admin/users", Admin, http.HandlerFunc(s.adminUsersPage))
-	s.route("POST /admin/users/{uid}", Admin, http.HandlerFunc(s.adminUserPage))
-	s.route("GET /admin/board", Admin, http.HandlerFunc(s.adminBoardPage))
-	s.route("POST /admin/board", Admin, http.HandlerFunc(s.adminBoardSavePage))
-	s.route("GET /api/v1/admin/sets", Admin, http.HandlerFunc(s.adminSetsAPI))
-	s.route("POST /api/v1/admin/sets", Admin, http.HandlerFunc(s.adminUploadAPI))
-	s.route("GET /api/v1/admin/sets/{upload}/preview", Admin, http.HandlerFunc(s.adminPreviewAPI))
-	s.route("POST /api/v1/admin/sets/{upload}/publish", Admin, http.HandlerFunc(s.adminPublishAPI))
-	s.route("GET /api/v1/admin/users", Admin, http.HandlerFunc(s.adminUsersAPI))
-	s.route("PATCH /api/v1/admin/users/{uid}", Admin, http.HandlerFunc(s.adminUserAPI))
-	s.route("GET /api/v1/admin/board", Admin, http.HandlerFunc(s.adminBoardAPI))
-	s.route("PUT /api/v1/admin/board", Admin, http.HandlerFunc(s.adminBoardSaveAPI))
+	s.route("GET /admin", Admin, s.handle(s.adminHome))
+	s.route("GET /admin/sets", Admin, s.handle(s.adminSetsPage))
+	s.route("POST /admin/sets", Admin, s.handle(s.adminUploadPage))
+	s.route("GET /admin/sets/{upload}/preview", Admin, s.handle(s.adminPreviewPage))
+	s.route("POST /admin/sets/{upload}/publish", Admin, s.handle(s.adminPublishPage))
+	s.route("GET /admin/users", Admin, s.handle(s.adminUsersPage))
+	s.route("POST /admin/users/{uid}", Admin, s.handle(s.adminUserPage))
+	s.route("GET /admin/board", Admin, s.handle(s.adminBoardPage))
+	s.route("POST /admin/board", Admin, s.handle(s.adminBoardSavePage))
+	s.route("GET /api/v1/admin/sets", Admin, s.handle(s.adminSetsAPI))
+	s.route("POST /api/v1/admin/sets", Admin, s.handle(s.adminUploadAPI))
+	s.route("GET /api/v1/admin/sets/{upload}/preview", Admin, s.handle(s.adminPreviewAPI))
+	s.route("POST /api/v1/admin/sets/{upload}/publish", Admin, s.handle(s.adminPublishAPI))
+	s.route("GET /api/v1/admin/users", Admin, s.handle(s.adminUsersAPI))
+	s.route("PATCH /api/v1/admin/users/{uid}", Admin, s.handle(s.adminUserAPI))
+	s.route("GET /api/v1/admin/board", Admin, s.handle(s.adminBoardAPI))
+	s.route("PUT /api/v1/admin/board", Admin, s.handle(s.adminBoardSaveAPI))
 }
 
 // PublishedSets is what LoadPublishedSets reads: the store's uploads of
@@ -85,13 +85,13 @@ func (s *Server) boardName(ctx context.Context) string {
 
 // --- Home ---
 
-func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.board.AdminCounts(r.Context(), userFrom(r))
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "admin", page{Title: "Administration", Data: c})
+	return nil
 }
 
 // --- Requirement sets ---
@@ -171,8 +171,8 @@ func (s *Server) adminSetsData(ctx context.Context, me *auth.User) (*adminSetsDa
 	return out, nil
 }
 
-func (s *Server) adminSetsPage(w http.ResponseWriter, r *http.Request) {
-	s.renderAdminSets(w, r, http.StatusOK, nil, nil)
+func (s *Server) adminSetsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdminSets(w, r, http.StatusOK, nil, nil)
 }
 
 // adminSetsView is the sets page: the lists, and the problems of a
@@ -182,51 +182,49 @@ type adminSetsView struct {
 	Problems requirements.Problems
 }
 
-func (s *Server) renderAdminSets(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, problems requirements.Problems) {
+func (s *Server) renderAdminSets(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, problems requirements.Problems) error {
 	d, err := s.adminSetsData(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	s.render(w, r, status, "admin_sets", page{Title: "Requirement sets", Data: adminSetsView{d, problems}, Errors: errs, Form: r.PostForm})
+	return nil
 }
 
-func (s *Server) adminSetsAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminSetsAPI(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.adminSetsData(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	writeJSON(w, d)
+	return nil
 }
 
 // adminMaxSetYAML is the largest requirement set accepted: the most the
 // loader reads.
 const adminMaxSetYAML = requirements.MaxSetSize
 
-func (s *Server) adminUploadPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminUploadPage(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, adminMaxSetYAML+64<<10)
 	file, field, data := "pasted.yaml", "yaml", []byte(nil)
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
 		if err := r.ParseMultipartForm(adminMaxSetYAML); err != nil {
 			s.pageError(w, r, http.StatusBadRequest, "The form could not be read", "Send the form again; the file may be too large (at most 1 MiB).")
-			return
+			return nil
 		}
 		defer r.MultipartForm.RemoveAll()
 		if f, hdr, err := r.FormFile("file"); err == nil && hdr.Size > 0 {
 			defer f.Close()
 			if data, err = io.ReadAll(io.LimitReader(f, adminMaxSetYAML+1)); err != nil {
-				s.internal(w, err)
-				return
+				return err
 			}
 			if len(data) > adminMaxSetYAML {
-				s.renderAdminSets(w, r, http.StatusRequestEntityTooLarge, map[string]string{"file": "file: at most 1 MiB"}, nil)
-				return
+				return s.renderAdminSets(w, r, http.StatusRequestEntityTooLarge, map[string]string{"file": "file: at most 1 MiB"}, nil)
 			}
 			file, field = path.Base(strings.ReplaceAll(hdr.Filename, `\`, "/")), "file"
 		}
 	} else if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	if len(data) == 0 {
 		data = []byte(r.PostForm.Get("yaml"))
@@ -235,27 +233,27 @@ func (s *Server) adminUploadPage(w http.ResponseWriter, r *http.Request) {
 	var f *certboard.Error
 	switch {
 	case errors.As(err, &f):
-		s.renderAdminSets(w, r, f.Answer().Status, map[string]string{field: f.Message}, problemsOf(f))
+		return s.renderAdminSets(w, r, f.Answer().Status, map[string]string{field: f.Message}, problemsOf(f))
 	case err != nil:
-		s.internal(w, err)
-	default:
-		redirect(w, r, fmt.Sprintf("/admin/sets/%d/preview", up.ID),
-			fmt.Sprintf("Uploaded %s version %s as a draft. Check how it would change open applications before publishing it.", up.SetID, up.Version))
+		return err
 	}
+	redirect(w, r, fmt.Sprintf("/admin/sets/%d/preview", up.ID),
+		fmt.Sprintf("Uploaded %s version %s as a draft. Check how it would change open applications before publishing it.", up.SetID, up.Version))
+	return nil
 }
 
 // adminUploadAPI takes a set's YAML as the request body.
-func (s *Server) adminUploadAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminUploadAPI(w http.ResponseWriter, r *http.Request) error {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if !slices.Contains([]string{"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}, mt) {
-		problem(w, http.StatusUnsupportedMediaType, "YAML expected", "Send the requirement set as the body, with Content-Type: application/yaml.")
-		return
+		return &certboard.Error{Code: certboard.Unsupported, Title: "YAML expected",
+			Message: "Send the requirement set as the body, with Content-Type: application/yaml."}
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, adminMaxSetYAML))
 	if err != nil {
 		le := jsonlimit.SizeError(adminMaxSetYAML)
 		refuseOverLimit(w, le, "the requirement set is "+le.Error())
-		return
+		return nil
 	}
 	file := "upload.yaml"
 	if name := r.URL.Query().Get("filename"); name != "" {
@@ -263,23 +261,22 @@ func (s *Server) adminUploadAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	up, err := s.board.UploadSet(r.Context(), userFrom(r), file, data)
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/admin/sets/%d/preview", up.ID))
 	w.WriteHeader(http.StatusCreated)
 	writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
+	return nil
 }
 
-// adminUploadID reads the {upload} path value; on failure it has answered.
-func (s *Server) adminUploadID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+// adminUploadID reads the {upload} path value.
+func adminUploadID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("upload"), 10, 64)
 	if err != nil || id <= 0 {
-		s.answerError(w, r, notFound("Upload not found", "No upload has id "+strconv.Quote(r.PathValue("upload"))+"."))
-		return 0, false
+		return 0, notFound("Upload not found", "No upload has id "+strconv.Quote(r.PathValue("upload"))+".")
 	}
-	return id, true
+	return id, nil
 }
 
 // adminPreview is how publishing an upload would change the verdicts of
@@ -299,61 +296,64 @@ type adminPreview struct {
 }
 
 // adminPreviewOf reads the upload named by the {upload} path value and
-// previews it; on failure it has answered.
-func (s *Server) adminPreviewOf(w http.ResponseWriter, r *http.Request) (*board.Preview, *adminPreview, bool) {
-	id, ok := s.adminUploadID(w, r)
-	if !ok {
-		return nil, nil, false
+// previews it.
+func (s *Server) adminPreviewOf(r *http.Request) (*board.Preview, *adminPreview, error) {
+	id, err := adminUploadID(r)
+	if err != nil {
+		return nil, nil, err
 	}
 	pv, err := s.board.PreviewUpload(r.Context(), userFrom(r), id)
 	if err != nil {
-		s.answerError(w, r, err)
-		return nil, nil, false
+		return nil, nil, err
 	}
 	return pv, &adminPreview{Upload: adminShowUpload(pv.Upload), AsOf: pv.AsOf.String(), Open: pv.Open, Drafts: pv.Drafts,
 		OpenCount: pv.OpenCount, DraftCount: pv.DraftCount, NotEvaluated: pv.NotEvaluated, Publishable: pv.Publishable,
-		PublishDetail: pv.PublishProblem}, true
+		PublishDetail: pv.PublishProblem}, nil
 }
 
-func (s *Server) adminPreviewPage(w http.ResponseWriter, r *http.Request) {
-	pv, out, ok := s.adminPreviewOf(w, r)
-	if !ok {
-		return
+func (s *Server) adminPreviewPage(w http.ResponseWriter, r *http.Request) error {
+	pv, out, err := s.adminPreviewOf(r)
+	if err != nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, "admin_set_preview", page{Title: fmt.Sprintf("%s version %s", pv.Set.ID, pv.Set.Version), Data: out})
+	return nil
 }
 
-func (s *Server) adminPreviewAPI(w http.ResponseWriter, r *http.Request) {
-	if _, out, ok := s.adminPreviewOf(w, r); ok {
-		writeJSON(w, out)
-	}
-}
-
-// adminPublish publishes the upload named by the {upload} path value; on
-// failure it has answered.
-func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) (*board.SetUpload, *requirements.Set, bool) {
-	id, ok := s.adminUploadID(w, r)
-	if !ok {
-		return nil, nil, false
-	}
-	up, set, err := s.board.PublishUpload(r.Context(), userFrom(r), id)
+func (s *Server) adminPreviewAPI(w http.ResponseWriter, r *http.Request) error {
+	_, out, err := s.adminPreviewOf(r)
 	if err != nil {
-		s.answerError(w, r, err)
-		return nil, nil, false
+		return err
 	}
-	return up, set, true
+	writeJSON(w, out)
+	return nil
 }
 
-func (s *Server) adminPublishPage(w http.ResponseWriter, r *http.Request) {
-	if _, set, ok := s.adminPublish(w, r); ok {
-		redirect(w, r, "/admin/sets", fmt.Sprintf("Published %s version %s; it is in force from %s.", set.ID, set.Version, set.EffectiveFrom))
+// adminPublish publishes the upload named by the {upload} path value.
+func (s *Server) adminPublish(r *http.Request) (*board.SetUpload, *requirements.Set, error) {
+	id, err := adminUploadID(r)
+	if err != nil {
+		return nil, nil, err
 	}
+	return s.board.PublishUpload(r.Context(), userFrom(r), id)
 }
 
-func (s *Server) adminPublishAPI(w http.ResponseWriter, r *http.Request) {
-	if up, _, ok := s.adminPublish(w, r); ok {
-		writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
+func (s *Server) adminPublishPage(w http.ResponseWriter, r *http.Request) error {
+	_, set, err := s.adminPublish(r)
+	if err != nil {
+		return err
 	}
+	redirect(w, r, "/admin/sets", fmt.Sprintf("Published %s version %s; it is in force from %s.", set.ID, set.Version, set.EffectiveFrom))
+	return nil
+}
+
+func (s *Server) adminPublishAPI(w http.ResponseWriter, r *http.Request) error {
+	up, _, err := s.adminPublish(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
+	return nil
 }
 
 // --- Users and roles ---
@@ -395,8 +395,8 @@ type adminRoleBox struct {
 // adminUsersLimit is how many accounts a search shows.
 const adminUsersLimit = 100
 
-func (s *Server) adminUsersPage(w http.ResponseWriter, r *http.Request) {
-	s.renderAdminUsers(w, r, http.StatusOK, nil)
+func (s *Server) adminUsersPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdminUsers(w, r, http.StatusOK, nil)
 }
 
 // adminUsersView is the users page.
@@ -406,12 +406,11 @@ type adminUsersView struct {
 	Limited bool
 }
 
-func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) {
+func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) error {
 	q := r.URL.Query().Get("q")
 	users, err := s.board.SearchUsers(r.Context(), userFrom(r), q, adminUsersLimit+1)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	v := adminUsersView{Query: q, Limited: len(users) > adminUsersLimit}
 	if v.Limited {
@@ -426,19 +425,20 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 		v.Rows = append(v.Rows, row)
 	}
 	s.render(w, r, status, "admin_users", page{Title: "Users and roles", Data: v, Errors: errs})
+	return nil
 }
 
-func (s *Server) adminUsersAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminUsersAPI(w http.ResponseWriter, r *http.Request) error {
 	users, err := s.board.SearchUsers(r.Context(), userFrom(r), r.URL.Query().Get("q"), adminUsersLimit)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	out := []adminUserJSON{}
 	for _, u := range users {
 		out = append(out, adminShowUser(u))
 	}
 	writeJSON(w, map[string]any{"users": out})
+	return nil
 }
 
 // changeUser applies an admin's change of roles and practice to an
@@ -448,19 +448,17 @@ func (s *Server) changeUser(ctx context.Context, me *auth.User, uid int64, c boa
 }
 
 // adminUserPage takes the roles form of one account.
-func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	uid, err := strconv.ParseInt(r.PathValue("uid"), 10, 64)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound, "Account not found", "No account has id "+strconv.Quote(r.PathValue("uid"))+".")
-		return
+		return notFound("Account not found", "No account has id "+strconv.Quote(r.PathValue("uid"))+".")
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	roles, practice := r.PostForm["roles"], r.PostForm.Get("practice")
 	if roles == nil {
@@ -470,12 +468,10 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status, errs, ok := formErrors(err, "")
 		if !ok {
-			s.answerError(w, r, err)
-			return
+			return err
 		}
 		r.URL.RawQuery = url.Values{"q": {r.PostForm.Get("q")}}.Encode()
-		s.renderAdminUsers(w, r, status, errs)
-		return
+		return s.renderAdminUsers(w, r, status, errs)
 	}
 	back := "/admin/users"
 	if q := r.PostForm.Get("q"); q != "" {
@@ -489,14 +485,14 @@ func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) {
 		msg += " They must turn on two-factor sign-in before they can use staff, admin or regulator pages."
 	}
 	redirect(w, r, back, msg)
+	return nil
 }
 
 // adminUserAPI changes one account's roles or practice.
-func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) error {
 	uid, err := strconv.ParseInt(r.PathValue("uid"), 10, 64)
 	if err != nil {
-		problem(w, http.StatusNotFound, "Account not found", "No account has id "+strconv.Quote(r.PathValue("uid"))+".")
-		return
+		return notFound("Account not found", "No account has id "+strconv.Quote(r.PathValue("uid"))+".")
 	}
 	var in struct {
 		Roles    *[]string `json:"roles"`
@@ -504,7 +500,7 @@ func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
 		Version  int       `json:"version"`
 	}
 	if !decodeBody(w, r, &in, "roles, practice and version", maxAPIBody) {
-		return
+		return nil
 	}
 	version, err := checkVersion(in.Version)
 	var u *auth.User
@@ -512,36 +508,35 @@ func (s *Server) adminUserAPI(w http.ResponseWriter, r *http.Request) {
 		u, err = s.changeUser(r.Context(), userFrom(r), uid, board.UserChange{Roles: in.Roles, Practice: in.Practice, Version: version})
 	}
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, map[string]any{"user": adminShowUser(u)})
+	return nil
 }
 
 // --- Board details ---
 
-func (s *Server) adminBoardPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminBoardPage(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.board.Settings(r.Context())
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	form := url.Values{"name": {b.Name}, "short_name": {b.ShortName}, "contact_email": {b.ContactEmail}, "postal_address": {b.PostalAddress},
 		"website": {b.Website}, "version": {strconv.Itoa(b.Version)}}
 	s.render(w, r, http.StatusOK, "admin_board", page{Title: "The board's details", Form: form})
+	return nil
 }
 
-func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	f := r.PostForm
 	var version int
 	var err error
 	if raw := f.Get("version"); raw != "0" { // 0: the details were never saved
 		if version, err = parseVersion(raw); err != nil {
-			s.answerError(w, r, err)
-			return
+			return err
 		}
 	}
 	_, err = s.board.SaveSettings(r.Context(), userFrom(r), board.BoardSettings{Name: f.Get("name"), ShortName: f.Get("short_name"),
@@ -550,31 +545,32 @@ func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &ie) && len(ie.Fields) > 0:
 		s.render(w, r, ie.Answer().Status, "admin_board", page{Title: "The board's details", Errors: ie.Fields, Form: r.PostForm})
+		return nil
 	case err != nil:
-		s.answerError(w, r, err)
-	default:
-		redirect(w, r, "/admin/board", "Saved the board's details.")
+		return err
 	}
+	redirect(w, r, "/admin/board", "Saved the board's details.")
+	return nil
 }
 
-func (s *Server) adminBoardAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminBoardAPI(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.board.Settings(r.Context())
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	writeJSON(w, b)
+	return nil
 }
 
-func (s *Server) adminBoardSaveAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminBoardSaveAPI(w http.ResponseWriter, r *http.Request) error {
 	var in board.BoardSettings
 	if !decodeBody(w, r, &in, "name, short_name, contact_email, postal_address, website and version (0 before the first save)", maxAPIBody) {
-		return
+		return nil
 	}
 	b, err := s.board.SaveSettings(r.Context(), userFrom(r), in)
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, b)
+	return nil
 }

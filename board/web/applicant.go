@@ -31,25 +31,25 @@ import (
 // application, building the portfolio item by item, import and export, the
 // live eligibility dashboard, and submitting.
 func (s *Server) applicantRoutes() {
-	s.route("GET /applications", Authenticated, http.HandlerFunc(s.myApplications))
-	s.route("POST /applications", Authenticated, http.HandlerFunc(s.startApplication))
-	s.route("GET /applications/{id}", Authenticated, http.HandlerFunc(s.dashboard))
-	s.route("GET /applications/{id}/evidence/{list}/new", Authenticated, http.HandlerFunc(s.itemForm))
-	s.route("POST /applications/{id}/evidence/{list}", Authenticated, http.HandlerFunc(s.saveItem))
-	s.route("GET /applications/{id}/evidence/{list}/{item}/edit", Authenticated, http.HandlerFunc(s.itemForm))
-	s.route("POST /applications/{id}/evidence/{list}/{item}", Authenticated, http.HandlerFunc(s.saveItem))
-	s.route("POST /applications/{id}/evidence/{list}/{item}/delete", Authenticated, http.HandlerFunc(s.deleteItem))
-	s.route("GET /applications/{id}/export", Authenticated, http.HandlerFunc(s.exportPortfolio))
-	s.route("GET /applications/{id}/import", Authenticated, http.HandlerFunc(s.importForm))
-	s.route("POST /applications/{id}/import", Authenticated, http.HandlerFunc(s.importPortfolio))
+	s.route("GET /applications", Authenticated, s.handle(s.myApplications))
+	s.route("POST /applications", Authenticated, s.handle(s.startApplication))
+	s.route("GET /applications/{id}", Authenticated, s.handle(s.dashboard))
+	s.route("GET /applications/{id}/evidence/{list}/new", Authenticated, s.handle(s.itemForm))
+	s.route("POST /applications/{id}/evidence/{list}", Authenticated, s.handle(s.saveItem))
+	s.route("GET /applications/{id}/evidence/{list}/{item}/edit", Authenticated, s.handle(s.itemForm))
+	s.route("POST /applications/{id}/evidence/{list}/{item}", Authenticated, s.handle(s.saveItem))
+	s.route("POST /applications/{id}/evidence/{list}/{item}/delete", Authenticated, s.handle(s.deleteItem))
+	s.route("GET /applications/{id}/export", Authenticated, s.handle(s.exportPortfolio))
+	s.route("GET /applications/{id}/import", Authenticated, s.handle(s.importForm))
+	s.route("POST /applications/{id}/import", Authenticated, s.handle(s.importPortfolio))
 	s.route("POST /applications/{id}/actions/{action}", Authenticated, http.HandlerFunc(s.ownerAction))
 
-	s.route("POST /api/v1/applications", Authenticated, http.HandlerFunc(s.apiStartApplication))
-	s.route("GET /api/v1/applications/{id}/portfolio", Authenticated, http.HandlerFunc(s.exportPortfolio))
-	s.route("PUT /api/v1/applications/{id}/portfolio", Authenticated, http.HandlerFunc(s.importPortfolio))
-	s.route("POST /api/v1/applications/{id}/evidence/{list}", Authenticated, http.HandlerFunc(s.apiAddItem))
-	s.route("DELETE /api/v1/applications/{id}/evidence/{list}/{item}", Authenticated, http.HandlerFunc(s.deleteItem))
-	s.route("GET /api/v1/applications/{id}/eligibility", Authenticated, http.HandlerFunc(s.apiEligibility))
+	s.route("POST /api/v1/applications", Authenticated, s.handle(s.apiStartApplication))
+	s.route("GET /api/v1/applications/{id}/portfolio", Authenticated, s.handle(s.exportPortfolio))
+	s.route("PUT /api/v1/applications/{id}/portfolio", Authenticated, s.handle(s.importPortfolio))
+	s.route("POST /api/v1/applications/{id}/evidence/{list}", Authenticated, s.handle(s.apiAddItem))
+	s.route("DELETE /api/v1/applications/{id}/evidence/{list}/{item}", Authenticated, s.handle(s.deleteItem))
+	s.route("GET /api/v1/applications/{id}/eligibility", Authenticated, s.handle(s.apiEligibility))
 }
 
 // editable reports whether the applicant may change the portfolio now.
@@ -61,44 +61,44 @@ type applicationsView struct {
 	Credentials  []*board.IssuedCredential
 }
 
-func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) error {
 	apps, creds, err := s.board.MyApplications(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "applications", page{Title: "My applications",
 		Data: applicationsView{Applications: apps, Sets: s.board.ApplicationSets(), Credentials: creds}})
+	return nil
 }
 
-func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	app, err := s.board.StartApplication(r.Context(), userFrom(r), r.PostForm.Get("set_id"))
 	if err != nil {
-		s.actError(w, r, err)
-		return
+		return err
 	}
 	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), "Application started. Add your evidence below; the dashboard shows what each requirement still needs.")
+	return nil
 }
 
-func (s *Server) apiStartApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiStartApplication(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		SetID string `json:"set_id"`
 	}
 	if !decodeBody(w, r, &in, "set_id", maxAPIBody) {
-		return
+		return nil
 	}
 	app, err := s.board.StartApplication(r.Context(), userFrom(r), in.SetID)
 	if err != nil {
-		s.actError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d", app.ID))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	_ = json.NewEncoder(w).Encode(map[string]any{"id": app.ID, "set_id": app.SetID, "state": app.State, "version": app.Version})
+	return nil
 }
 
 // itemView is one evidence item on the dashboard.
@@ -171,21 +171,19 @@ func evidenceViews(p *portfolio.Portfolio) []listView {
 	return out
 }
 
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	app, ok := s.ownApplication(w, r)
-	if !ok {
-		return
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
+	app, err := s.ownApp(r)
+	if err != nil {
+		return err
 	}
 	ev, err := s.evaluate(app, false)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	u := userFrom(r)
 	events, err := s.board.OwnHistory(r.Context(), u, app)
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	// Who reviews an application and how they voted is the board's business.
 	events = slices.DeleteFunc(events, func(e board.Event) bool { return boardOnlyEvent(e.Action) })
@@ -203,18 +201,17 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if v.Report, err = s.reportHTML(ev); err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	if v.Evidence, err = s.evidenceHTML(ev, func() dashboardView {
 		e := v
 		e.Lists = evidenceViews(ev.Portfolio)
 		return e
 	}); err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Title: fmt.Sprintf("Application %d: %s", app.ID, ev.Set.Title), Data: v})
+	return nil
 }
 
 // formView is the evidence item form.
@@ -228,17 +225,16 @@ type formView struct {
 }
 
 // listParam reads the {list} path value: an editable list, or "person".
-func (s *Server) listParam(w http.ResponseWriter, r *http.Request) (evidenceform.List, bool) {
+func listParam(r *http.Request) (evidenceform.List, error) {
 	name := r.PathValue("list")
 	if name == "person" {
-		return evidenceform.List{Name: "person", Title: "Your details", Singular: "your details"}, true
+		return evidenceform.List{Name: "person", Title: "Your details", Singular: "your details"}, nil
 	}
 	l, ok := evidenceform.FindList(name)
 	if !ok {
-		s.fail(w, r, http.StatusNotFound, "No such evidence list", fmt.Sprintf("%q is not an evidence list; the lists are person, %s.", name, strings.Join(listNames(), ", ")))
-		return l, false
+		return l, notFound("No such evidence list", fmt.Sprintf("%q is not an evidence list; the lists are person, %s.", name, strings.Join(listNames(), ", ")))
 	}
-	return l, true
+	return l, nil
 }
 
 func listNames() []string {
@@ -249,16 +245,21 @@ func listNames() []string {
 	return out
 }
 
-// ownApplication loads the application named by the {id} path value when
-// the signed-in user is its applicant (board.OwnApplication); on failure
-// it has answered.
-func (s *Server) ownApplication(w http.ResponseWriter, r *http.Request) (*board.Application, bool) {
+// ownApp loads the application named by the {id} path value when the
+// signed-in user is its applicant (board.OwnApplication); its error says
+// not found otherwise.
+func (s *Server) ownApp(r *http.Request) (*board.Application, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		s.fail(w, r, http.StatusNotFound, "Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
-		return nil, false
+		return nil, notFound("Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
 	}
-	app, err := s.board.OwnApplication(r.Context(), userFrom(r), id)
+	return s.board.OwnApplication(r.Context(), userFrom(r), id)
+}
+
+// ownApplication is ownApp for handlers that answer their own errors; on
+// failure it has answered.
+func (s *Server) ownApplication(w http.ResponseWriter, r *http.Request) (*board.Application, bool) {
+	app, err := s.ownApp(r)
 	if err != nil {
 		s.answerError(w, r, err)
 		return nil, false
@@ -267,20 +268,15 @@ func (s *Server) ownApplication(w http.ResponseWriter, r *http.Request) (*board.
 }
 
 // editableApp loads the caller's own application and checks that it is
-// open to change (board.EditableApplication); on failure it has answered.
-// The portfolio may be shared with the evaluation cache: callers must not
-// change it in place (portfolio.WithItem makes a changed copy).
-func (s *Server) editableApp(w http.ResponseWriter, r *http.Request) (*board.Application, *portfolio.Portfolio, bool) {
-	app, ok := s.ownApplication(w, r)
-	if !ok {
-		return nil, nil, false
-	}
-	app, p, err := s.board.EditableApplication(r.Context(), userFrom(r), app.ID)
+// open to change (board.EditableApplication). The portfolio may be shared
+// with the evaluation cache: callers must not change it in place
+// (portfolio.WithItem makes a changed copy).
+func (s *Server) editableApp(r *http.Request) (*board.Application, *portfolio.Portfolio, error) {
+	app, err := s.ownApp(r)
 	if err != nil {
-		s.answerError(w, r, err)
-		return nil, nil, false
+		return nil, nil, err
 	}
-	return app, p, true
+	return s.board.EditableApplication(r.Context(), userFrom(r), app.ID)
 }
 
 func (s *Server) setFor(app *board.Application, p *portfolio.Portfolio) *requirements.Set {
@@ -291,14 +287,14 @@ func (s *Server) setFor(app *board.Application, p *portfolio.Portfolio) *require
 	return set
 }
 
-func (s *Server) itemForm(w http.ResponseWriter, r *http.Request) {
-	app, p, ok := s.editableApp(w, r)
-	if !ok {
-		return
+func (s *Server) itemForm(w http.ResponseWriter, r *http.Request) error {
+	app, p, err := s.editableApp(r)
+	if err != nil {
+		return err
 	}
-	l, ok := s.listParam(w, r)
-	if !ok {
-		return
+	l, err := listParam(r)
+	if err != nil {
+		return err
 	}
 	values := url.Values{}
 	itemID := r.PathValue("item")
@@ -309,12 +305,12 @@ func (s *Server) itemForm(w http.ResponseWriter, r *http.Request) {
 	case itemID != "":
 		it, found := portfolio.Find(p, itemID)
 		if !found || it.List != l.Name {
-			s.fail(w, r, http.StatusNotFound, "No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, itemID))
-			return
+			return notFound("No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, itemID))
 		}
 		values = evidenceform.Values(it.Value)
 	}
 	s.renderItemForm(w, r, http.StatusOK, app, p, l, itemID, values, nil)
+	return nil
 }
 
 func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status int, app *board.Application, p *portfolio.Portfolio,
@@ -419,38 +415,35 @@ func (s *Server) savePortfolio(ctx context.Context, u *auth.User, app *board.App
 
 // itemEdit is the shared start of the handlers that change one evidence
 // item: the caller's editable application, the list and the version the
-// change was made from (read by version from the request). On failure it
-// has answered.
-func (s *Server) itemEdit(w http.ResponseWriter, r *http.Request, version func() string) (*board.Application, *portfolio.Portfolio, evidenceform.List, int, bool) {
-	app, p, ok := s.editableApp(w, r)
-	if !ok {
-		return nil, nil, evidenceform.List{}, 0, false
+// change was made from (read by version from the request).
+func (s *Server) itemEdit(r *http.Request, version func() string) (*board.Application, *portfolio.Portfolio, evidenceform.List, int, error) {
+	app, p, err := s.editableApp(r)
+	if err != nil {
+		return nil, nil, evidenceform.List{}, 0, err
 	}
-	l, ok := s.listParam(w, r)
-	if !ok {
-		return nil, nil, l, 0, false
+	l, err := listParam(r)
+	if err != nil {
+		return nil, nil, l, 0, err
 	}
 	v, err := parseVersion(version())
 	if err != nil {
-		s.answerError(w, r, err)
-		return nil, nil, l, 0, false
+		return nil, nil, l, 0, err
 	}
-	return app, p, l, v, true
+	return app, p, l, v, nil
 }
 
-func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
-	app, p, l, version, ok := s.itemEdit(w, r, func() string { return r.PostForm.Get("version") })
-	if !ok {
-		return
+	app, p, l, version, err := s.itemEdit(r, func() string { return r.PostForm.Get("version") })
+	if err != nil {
+		return err
 	}
 	itemID := r.PathValue("item")
 	if itemID != "" && l.Name != "person" {
 		if it, found := portfolio.Find(p, itemID); !found || it.List != l.Name {
-			s.answerError(w, r, board.NoSuchItem(app.ID, l.Name, itemID))
-			return
+			return board.NoSuchItem(app.ID, l.Name, itemID)
 		}
 	}
 	errs := map[string]string{}
@@ -465,78 +458,75 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
 			errs[""] = "Some fields need attention; each says what to fix."
 		}
 		s.renderItemForm(w, r, http.StatusUnprocessableEntity, app, p, l, r.PathValue("item"), r.PostForm, errs)
-		return
+		return nil
 	}
 	verb := "added"
 	if r.PathValue("item") != "" || l.Name == "person" {
 		verb = "changed"
 	}
 	if _, err := s.savePortfolio(r.Context(), userFrom(r), app, version, q, fmt.Sprintf("%s %s %s", verb, l.Name, itemID)); err != nil {
-		s.actError(w, r, err)
-		return
+		return err
 	}
 	redirect(w, r, fmt.Sprintf("/applications/%d#%s", app.ID, l.Name), fmt.Sprintf("Saved: %s %s.", l.Singular, verb))
+	return nil
 }
 
-func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) error {
 	api := strings.HasPrefix(r.URL.Path, "/api/")
 	if !api && !s.parseForm(w, r) {
-		return
+		return nil
 	}
-	app, _, l, version, ok := s.itemEdit(w, r, func() string {
+	app, _, l, version, err := s.itemEdit(r, func() string {
 		if api {
 			return r.URL.Query().Get("version")
 		}
 		return r.PostForm.Get("version")
 	})
-	if !ok {
-		return
+	if err != nil {
+		return err
 	}
 	id := r.PathValue("item")
 	newVersion, err := s.board.DeleteItem(r.Context(), userFrom(r), app, version, l.Name, id)
 	if err != nil {
-		s.actError(w, r, err)
-		return
+		return err
 	}
 	if api {
 		writeJSON(w, map[string]any{"removed": id, "version": newVersion})
-		return
+		return nil
 	}
 	redirect(w, r, fmt.Sprintf("/applications/%d#%s", app.ID, l.Name), "Removed "+id+".")
+	return nil
 }
 
-func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
-	app, p, ok := s.editableApp(w, r)
-	if !ok {
-		return
+func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) error {
+	app, p, err := s.editableApp(r)
+	if err != nil {
+		return err
 	}
 	l, ok := evidenceform.FindList(r.PathValue("list"))
 	if !ok {
-		s.fail(w, r, http.StatusNotFound, "No such evidence list", fmt.Sprintf("%q is not an evidence list; the lists are %s.", r.PathValue("list"), strings.Join(listNames(), ", ")))
-		return
+		return notFound("No such evidence list", fmt.Sprintf("%q is not an evidence list; the lists are %s.", r.PathValue("list"), strings.Join(listNames(), ", ")))
 	}
 	var in struct {
 		Version int            `json:"version"`
 		Item    map[string]any `json:"item"`
 	}
 	if !decodeBody(w, r, &in, "version and item", maxAPIBody) {
-		return
+		return nil
 	}
 	// The item is bounded as it would be in the portfolio (see
 	// portfolio.WithItem): the portfolio and the list are two levels above.
 	if err := jsonlimit.CheckValue(in.Item, portfolio.MaxDepth-2); err != nil {
 		refuseOverLimit(w, overLimit(err), "the item is "+err.Error())
-		return
+		return nil
 	}
 	if in.Version <= 0 || in.Item == nil {
-		problem(w, http.StatusBadRequest, "Invalid request", "version and item are required: {\"version\": N, \"item\": {...}}")
-		return
+		return &certboard.Error{Code: certboard.Malformed, Title: "Invalid request", Message: "version and item are required: {\"version\": N, \"item\": {...}}"}
 	}
 	delete(in.Item, "verification")
 	if id, _ := in.Item["id"].(string); id != "" {
 		if _, taken := portfolio.Find(p, id); taken || id == p.Person.ID {
-			problem(w, http.StatusConflict, "Id in use", fmt.Sprintf("item.id: %q is already used; leave it out to get a new one", id))
-			return
+			return conflict("Id in use", fmt.Sprintf("item.id: %q is already used; leave it out to get a new one", id))
 		}
 	}
 	errs := map[string]string{}
@@ -550,17 +540,16 @@ func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
 				msgs = append(msgs, "item."+k+": "+errs[k])
 			}
 		}
-		problem(w, http.StatusUnprocessableEntity, "Invalid item", strings.Join(msgs, "; "))
-		return
+		return &certboard.Error{Code: certboard.Invalid, Title: "Invalid item", Message: strings.Join(msgs, "; ")}
 	}
 	v, err := s.savePortfolio(r.Context(), userFrom(r), app, in.Version, q, "added "+l.Name+" "+newID)
 	if err != nil {
-		s.actError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	_ = json.NewEncoder(w).Encode(map[string]any{"id": newID, "version": v})
+	return nil
 }
 
 // exportPortfolio sends the live portfolio in the interchange format; a
@@ -568,10 +557,10 @@ func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) {
 // the applicant's working copy. Each document the application holds a file
 // for names it by SHA-256, so that an import finds it again
 // (portfoliodocs.go).
-func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) error {
 	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
 	data := app.Portfolio
 	if rel&(RelOwner|RelStaff) == 0 {
@@ -579,8 +568,7 @@ func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) {
 	}
 	data, err := s.exportedPortfolio(r.Context(), app.ID, data)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -589,14 +577,16 @@ func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="application-%d-portfolio.json"`, app.ID))
 	}
 	_, _ = w.Write(data)
+	return nil
 }
 
-func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
-	app, _, ok := s.editableApp(w, r)
-	if !ok {
-		return
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) error {
+	app, _, err := s.editableApp(r)
+	if err != nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, "import", page{Title: "Import a portfolio", Data: importView{App: app}})
+	return nil
 }
 
 type importView struct {
@@ -621,42 +611,39 @@ func clearVerification(p *portfolio.Portfolio) {
 // document items of the import are matched with files (planImportDocs):
 // held by the application, copied from the importer's other uploads, or
 // not on file.
-func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
+func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) error {
 	api := strings.HasPrefix(r.URL.Path, "/api/")
-	app, cur, ok := s.editableApp(w, r)
-	if !ok {
-		return
+	app, cur, err := s.editableApp(r)
+	if err != nil {
+		return err
 	}
 	var data []byte
 	var version int
-	var err error
 	if api {
 		version, err = strconv.Atoi(strings.Trim(r.Header.Get("If-Match"), `"W/`))
 		if err != nil {
-			problem(w, http.StatusPreconditionRequired, "Version required", "If-Match: send the application version you read (the ETag of GET .../portfolio)")
-			return
+			return &certboard.Error{Code: certboard.PreconditionRequired, Title: "Version required",
+				Message: "If-Match: send the application version you read (the ETag of GET .../portfolio)"}
 		}
 		data, err = io.ReadAll(http.MaxBytesReader(w, r.Body, portfolio.MaxSize))
 		if tooLarge(err) {
 			le := jsonlimit.SizeError(portfolio.MaxSize)
 			refuseOverLimit(w, le, "the portfolio is "+le.Error())
-			return
+			return nil
 		}
 	} else {
 		r.Body = http.MaxBytesReader(w, r.Body, portfolio.MaxSize+64<<10)
 		if err = r.ParseMultipartForm(portfolio.MaxSize); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-			s.fail(w, r, http.StatusRequestEntityTooLarge, "The portfolio could not be read", "Send a JSON file of at most "+jsonlimit.FormatSize(portfolio.MaxSize)+": "+err.Error())
-			return
+			return &certboard.Error{Code: certboard.TooLarge, Title: "The portfolio could not be read",
+				Message: "Send a JSON file of at most " + jsonlimit.FormatSize(portfolio.MaxSize) + ": " + err.Error()}
 		}
 		if errors.Is(err, http.ErrNotMultipart) {
 			if err = r.ParseForm(); err != nil {
-				s.fail(w, r, http.StatusBadRequest, "The form could not be read", err.Error())
-				return
+				return &certboard.Error{Code: certboard.Malformed, Title: "The form could not be read", Message: err.Error()}
 			}
 		}
 		if version, err = parseVersion(r.PostForm.Get("version")); err != nil {
-			s.answerError(w, r, err)
-			return
+			return err
 		}
 		data = []byte(r.PostForm.Get("json"))
 		if f, _, ferr := r.FormFile("file"); ferr == nil {
@@ -666,8 +653,7 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, "Invalid request", err.Error())
-		return
+		return &certboard.Error{Code: certboard.Malformed, Title: "Invalid request", Message: err.Error()}
 	}
 	var problems portfolio.Errors
 	var plan *importDocs
@@ -688,8 +674,7 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 	} else {
 		clearVerification(p)
 		if plan, problems, err = s.planImportDocs(r.Context(), userFrom(r), app, cur, p); err != nil {
-			s.internal(w, err)
-			return
+			return err
 		}
 		if len(problems) == 0 {
 			problems = portfolio.Validate(p)
@@ -700,38 +685,33 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 		if le := overLimit(problems); le != nil {
 			if api {
 				refuseOverLimit(w, le, problems[0].Message)
-				return
+				return nil
 			}
 			status = limitStatus(le)
 		}
 		if api {
-			w.Header().Set("Content-Type", "application/problem+json")
-			w.WriteHeader(http.StatusUnprocessableEntity)
-			_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": "Invalid portfolio", "status": 422,
-				"detail": fmt.Sprintf("%d problem(s); nothing was changed", len(problems)), "errors": problems})
-			return
+			return &certboard.Error{Code: certboard.Invalid, Title: "Invalid portfolio",
+				Message: fmt.Sprintf("%d problem(s); nothing was changed", len(problems)), Extra: map[string]any{"errors": problems}}
 		}
 		s.render(w, r, status, "import", page{Title: "Import a portfolio",
 			Errors: map[string]string{"": "The portfolio was not imported; nothing was changed. Fix these problems and try again."},
 			Data:   importView{App: app, Problems: problems}})
-		return
+		return nil
 	}
 	ctx, u := r.Context(), userFrom(r)
 	if err := s.copyFiles(ctx, plan); err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	newVersion, err := s.board.SavePortfolioWith(ctx, u, app, version, p, "imported a portfolio", func(tx board.Tx, now time.Time) error {
 		return s.recordCopies(ctx, tx, u, plan, now)
 	})
 	if err != nil {
 		s.dropCopies(ctx, plan)
-		s.actError(w, r, err)
-		return
+		return err
 	}
 	if api {
 		writeJSON(w, map[string]any{"version": newVersion, "documents": map[string]any{"on_file": plan.OnFile, "copied": plan.Copied, "not_on_file": plan.NotOnFile}})
-		return
+		return nil
 	}
 	msg := "Portfolio imported. Every item is claimed until the board or your supervisor confirms it."
 	if n := len(plan.Copied); n > 0 {
@@ -741,6 +721,7 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) {
 		msg += fmt.Sprintf(" %d document(s) are not on file (%s): upload their files on the Documents page.", n, strings.Join(plan.NotOnFile, ", "))
 	}
 	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), msg)
+	return nil
 }
 
 // ownerAction is the applicant's submit, withdraw and answer buttons.
@@ -782,16 +763,16 @@ func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) {
 // apiEligibility returns the eligibility report of an application: of the
 // live portfolio today, or with ?frozen=true of the submitted snapshot (the
 // only one a peer reviewer gets).
-func (s *Server) apiEligibility(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiEligibility(w http.ResponseWriter, r *http.Request) error {
 	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
 	frozen := r.URL.Query().Get("frozen") == "true" || rel&(RelOwner|RelStaff) == 0
 	ev, err := s.evaluate(app, frozen)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	writeJSON(w, map[string]any{"report": ev.Report, "problems": ev.Problems})
+	return nil
 }

@@ -12,21 +12,19 @@ import (
 
 // certificatePDF is a printable certificate of a credential, with a QR code
 // that opens the credential's page, where anyone sees it verified.
-func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.visibleCredential(w, r)
-	if !ok {
-		return
+func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.visibleCredential(r)
+	if err != nil {
+		return err
 	}
 	names, err := credentialNamesOf(c.Document)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	link := s.publicBase() + "/credentials/" + c.ID
 	png, err := qrcode.Encode(link, qrcode.Medium, 512)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	pdf := fpdf.New("L", "mm", "A4", "")
 	pdf.SetTitle(names.Title, true)
@@ -63,13 +61,13 @@ func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
 	pdf.CellFormat(0, 5, "including whether it has since been suspended or revoked. The signed credential is there too.", "", 1, "C", false, 0, "")
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `attachment; filename="certificate-`+c.ID+`.pdf"`)
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, _ = buf.WriteTo(w)
+	return nil
 }
 
 // credentialNames are the names a credential states: its own, its

@@ -13,30 +13,26 @@ import (
 // credentialRoutes serves issued credentials at their URLs: to their holder
 // and staff always, to anyone once the holder has made them public.
 func (s *Server) credentialRoutes() {
-	s.route("GET /credentials/{id}", Public, http.HandlerFunc(s.hostedCredential))
-	s.route("POST /credentials/{id}/visibility", Authenticated, http.HandlerFunc(s.credentialVisibility))
-	s.route("POST /credentials/{id}/status", Staff, http.HandlerFunc(s.credentialStatus))
-	s.route("POST /api/v1/credentials/{id}/status", Staff, http.HandlerFunc(s.apiCredentialStatus))
-	s.route("GET /credentials/{id}/certificate.pdf", Public, http.HandlerFunc(s.certificatePDF))
+	s.route("GET /credentials/{id}", Public, s.handle(s.hostedCredential))
+	s.route("POST /credentials/{id}/visibility", Authenticated, s.handle(s.credentialVisibility))
+	s.route("POST /credentials/{id}/status", Staff, s.handle(s.credentialStatus))
+	s.route("POST /api/v1/credentials/{id}/status", Staff, s.handle(s.apiCredentialStatus))
+	s.route("GET /credentials/{id}/certificate.pdf", Public, s.handle(s.certificatePDF))
 }
 
 // credentialStatus is the staff page's status form (see
 // board.ChangeCredentialStatus).
-func (s *Server) credentialStatus(w http.ResponseWriter, r *http.Request) {
+func (s *Server) credentialStatus(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	action := r.PostForm.Get("action")
 	c, err := s.board.ChangeCredentialStatus(r.Context(), userFrom(r), r.PathValue("id"), action, r.PostForm.Get("reason"))
-	if se := refusal(err); se != nil {
-		s.answerError(w, r, se)
-		return
-	}
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	redirect(w, r, "/credentials/"+c.ID, "Credential "+board.StatusPast(action)+"; the published status list shows it now.")
+	return nil
 }
 
 // credentialStatusRequest is the body of the staff status API.
@@ -60,25 +56,20 @@ type credentialStatusAnswer struct {
 
 // apiCredentialStatus is the staff status action as JSON: {action, reason}
 // in, the credential's new status out (see board.ChangeCredentialStatus).
-func (s *Server) apiCredentialStatus(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCredentialStatus(w http.ResponseWriter, r *http.Request) error {
 	var req credentialStatusRequest
 	if !decodeBody(w, r, &req, `action ("revoke", "suspend" or "reinstate") and reason`, 16<<10) {
-		return
+		return nil
 	}
 	if req.Action == "" {
-		problem(w, http.StatusUnprocessableEntity, "Invalid action", "action: missing; choose revoke, suspend or reinstate.")
-		return
+		return invalidInput("action", "missing; choose revoke, suspend or reinstate.").WithTitle("Invalid action")
 	}
 	c, err := s.board.ChangeCredentialStatus(r.Context(), userFrom(r), r.PathValue("id"), req.Action, req.Reason)
-	if se := refusal(err); se != nil {
-		s.answerError(w, r, se)
-		return
-	}
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	writeJSON(w, s.statusAnswer(c))
+	return nil
 }
 
 // statusAnswer shows a credential's status to the API.
@@ -123,14 +114,10 @@ func (s *Server) standing(c *board.IssuedCredential) (string, string) {
 	return "active", "Active until " + c.ValidUntil.UTC().Format("2006-01-02") + "."
 }
 
-// visibleCredential loads a credential the caller may see, or answers 404.
-func (s *Server) visibleCredential(w http.ResponseWriter, r *http.Request) (*board.IssuedCredential, bool) {
-	c, err := s.board.VisibleCredential(r.Context(), userFrom(r), r.PathValue("id"))
-	if err != nil {
-		s.answerError(w, r, err)
-		return nil, false
-	}
-	return c, true
+// visibleCredential loads the credential of the {id} path value if the
+// caller may see it; otherwise its error says not found.
+func (s *Server) visibleCredential(r *http.Request) (*board.IssuedCredential, error) {
+	return s.board.VisibleCredential(r.Context(), userFrom(r), r.PathValue("id"))
 }
 
 // credentialView is the human page of a credential.
@@ -153,10 +140,10 @@ type credentialView struct {
 // Accept: application/vc+jwt (or ?format=jwt), the JSON with its Data
 // Integrity proof for application/ld+json or application/json (or
 // ?format=json), and a page for browsers.
-func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.visibleCredential(w, r)
-	if !ok {
-		return
+func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.visibleCredential(r)
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Vary", "Accept, Cookie")
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -169,7 +156,7 @@ func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Disposition", `attachment; filename="credential-`+c.ID+`.jwt"`)
 		}
 		fmt.Fprint(w, c.JWT)
-		return
+		return nil
 	case format == "json" || (format == "" && (strings.Contains(accept, "application/ld+json") || (strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html")))):
 		ct := "application/json"
 		if strings.Contains(accept, "application/ld+json") {
@@ -180,15 +167,13 @@ func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Disposition", `attachment; filename="credential-`+c.ID+`.json"`)
 		}
 		_, _ = w.Write(c.Document)
-		return
+		return nil
 	case format != "":
-		s.fail(w, r, http.StatusBadRequest, "Unknown format", "format: use json or jwt, or leave it out for the page.")
-		return
+		return badInput("format", "use json or jwt, or leave it out for the page.").WithTitle("Unknown format")
 	}
 	names, err := credentialNamesOf(c.Document)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	v := credentialView{C: c, Name: names.Title, Issuer: names.Issuer, Holder: names.Holder}
 	v.Standing, v.StandingText = s.standing(c)
@@ -199,19 +184,19 @@ func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) {
 	v.Report = verifier.Verify(r.Context(), c.Document, s.verifierFetch, s.now())
 	s.checkRecord(r.Context(), v.Report, s.judgeIssuer(r.Context(), v.Report))
 	s.render(w, r, http.StatusOK, "credential", page{Title: names.Title, Data: v})
+	return nil
 }
 
 // credentialVisibility is the holder's choice to show the credential to
 // anyone with its URL, or not.
-func (s *Server) credentialVisibility(w http.ResponseWriter, r *http.Request) {
+func (s *Server) credentialVisibility(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	// Whose it is comes first: anyone else is told it does not exist.
 	c, err := s.board.HeldCredential(r.Context(), userFrom(r), r.PathValue("id"))
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	var public bool
 	switch r.PostForm.Get("public") {
@@ -219,16 +204,15 @@ func (s *Server) credentialVisibility(w http.ResponseWriter, r *http.Request) {
 		public = true
 	case "false":
 	default:
-		s.fail(w, r, http.StatusBadRequest, "Invalid form", "public: say true or false.")
-		return
+		return badInput("public", "say true or false.").WithTitle("Invalid form")
 	}
 	if _, err := s.board.SetCredentialPublic(r.Context(), userFrom(r), c.ID, public); err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	msg := "Only you and the board can open this credential now."
 	if public {
 		msg = "Anyone with this address can now open and verify the credential."
 	}
 	redirect(w, r, "/credentials/"+c.ID, msg)
+	return nil
 }

@@ -29,14 +29,14 @@ import (
 // application (owner, staff, assigned reviewer); only the owner uploads,
 // and only while the portfolio is theirs to change.
 func (s *Server) documentRoutes() {
-	s.route("GET /applications/{id}/documents", Authenticated, http.HandlerFunc(s.documentsPage))
-	s.route("POST /applications/{id}/documents", Authenticated, http.HandlerFunc(s.uploadDocument))
-	s.route("GET /applications/{id}/documents/{doc}", Authenticated, http.HandlerFunc(s.downloadDocument))
-	s.route("GET /api/v1/applications/{id}/documents", Authenticated, http.HandlerFunc(s.apiDocuments))
-	s.route("POST /api/v1/applications/{id}/documents", Authenticated, http.HandlerFunc(s.uploadDocument))
-	s.route("GET /api/v1/applications/{id}/documents/{doc}", Authenticated, http.HandlerFunc(s.downloadDocument))
-	s.route("POST /applications/{id}/documents/{doc}/delete", Authenticated, http.HandlerFunc(s.deleteDocument))
-	s.route(docDeleteAPIRoute, Authenticated, http.HandlerFunc(s.deleteDocument))
+	s.route("GET /applications/{id}/documents", Authenticated, s.handle(s.documentsPage))
+	s.route("POST /applications/{id}/documents", Authenticated, s.handle(s.uploadDocument))
+	s.route("GET /applications/{id}/documents/{doc}", Authenticated, s.handle(s.downloadDocument))
+	s.route("GET /api/v1/applications/{id}/documents", Authenticated, s.handle(s.apiDocuments))
+	s.route("POST /api/v1/applications/{id}/documents", Authenticated, s.handle(s.uploadDocument))
+	s.route("GET /api/v1/applications/{id}/documents/{doc}", Authenticated, s.handle(s.downloadDocument))
+	s.route("POST /applications/{id}/documents/{doc}/delete", Authenticated, s.handle(s.deleteDocument))
+	s.route(docDeleteAPIRoute, Authenticated, s.handle(s.deleteDocument))
 }
 
 // docDeleteAPIRoute is the API's delete of a document.
@@ -248,27 +248,25 @@ func docPortfolios(app *board.Application) (live, snap *portfolio.Portfolio, err
 	return live, snap, nil
 }
 
-func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
 	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
-	s.renderDocuments(w, r, http.StatusOK, app, rel, nil, nil)
+	return s.renderDocuments(w, r, http.StatusOK, app, rel, nil, nil)
 }
 
 // renderDocuments shows the documents page, after a failed upload with
 // what to fix and the values given.
 func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status int, app *board.Application, rel Relation,
-	errs map[string]string, form url.Values) {
+	errs map[string]string, form url.Values) error {
 	live, snap, err := docPortfolios(app)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	docs, err := s.board.Documents(r.Context(), app.ID)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	v := docsView{App: app, Docs: docViews(app.ID, docs, live, snap, ""), NotOnFile: docPendingViews(docs, live, snap), IsOwner: rel&RelOwner != 0, Version: app.Version,
 		Kinds: docKinds(), Accept: docAccept, Accepted: blob.Accepted, MaxSize: docSize(blob.MaxSize),
@@ -297,25 +295,25 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status 
 		}
 	}
 	s.render(w, r, status, "documents", page{Title: fmt.Sprintf("Documents of application %d", app.ID), Data: v, Errors: errs, Form: form})
+	return nil
 }
 
-func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 	app, _, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
 	live, snap, err := docPortfolios(app)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	docs, err := s.board.Documents(r.Context(), app.ID)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	writeJSON(w, map[string]any{"documents": docViews(app.ID, docs, live, snap, "/api/v1"), "not_on_file": docPendingViews(docs, live, snap),
 		"version": app.Version, "state": app.State})
+	return nil
 }
 
 // docRequest is what an upload request carries.
@@ -410,26 +408,26 @@ func fileStore(f *blob.Store) board.Blobs {
 }
 
 // uploadDocument takes an upload from the documents page or the API.
-func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) error {
 	api := strings.HasPrefix(r.URL.Path, "/api/")
 	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
 	u := userFrom(r)
 	if _, err := s.board.MayUpload(r.Context(), u, app.ID); err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
-	refuse := func(ref *certboard.Error, form url.Values) {
+	// An upload refused is answered with the form again on the page, and
+	// with the message alone (no members) by the API.
+	refuse := func(ref *certboard.Error, form url.Values) error {
 		status := ref.Answer().Status
 		if api {
 			title := map[certboard.Code]string{certboard.TooLarge: "File too large", certboard.Unsupported: "File type not accepted"}[ref.Code]
 			if title == "" {
 				title = "Invalid upload"
 			}
-			problem(w, status, title, ref.Message)
-			return
+			return &certboard.Error{Code: ref.Code, Title: title, Message: ref.Message}
 		}
 		errs := map[string]string{"": "The document was not uploaded; fix what is marked below."}
 		for field, msg := range ref.Fields {
@@ -438,26 +436,22 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		if m, ok := errs["version"]; ok {
 			errs[""] = "The document was not uploaded: " + m + "."
 		}
-		s.renderDocuments(w, r, status, app, rel, errs, form)
+		return s.renderDocuments(w, r, status, app, rel, errs, form)
 	}
 	up, err := readDocUpload(w, r)
 	if err != nil {
 		if ref := refusal(err); ref != nil {
-			refuse(ref, url.Values{})
-			return
+			return refuse(ref, url.Values{})
 		}
-		s.internal(w, err)
-		return
+		return err
 	}
 	doc, updated, version, err := s.board.Upload(r.Context(), u, app.ID, board.Upload{Filename: up.Filename, Data: up.Data, HasFile: up.HasFile,
 		Kind: up.Form.Get("kind"), Title: up.Form.Get("title"), Item: up.Form.Get("item"), Supports: up.Form["supports"], Version: up.Form.Get("version")})
 	if ref := refusal(err); ref != nil && ref.Fields != nil {
-		refuse(ref, up.Form)
-		return
+		return refuse(ref, up.Form)
 	}
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	if api {
 		views := docViews(app.ID, []board.Document{*doc}, updated, nil, "/api/v1")
@@ -465,40 +459,37 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusCreated)
 		_ = json.NewEncoder(w).Encode(map[string]any{"document": views[0], "version": version})
-		return
+		return nil
 	}
 	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID),
 		fmt.Sprintf("Uploaded %s as %s. It counts as claimed until the board verifies it.", doc.Filename, doc.ItemID))
+	return nil
 }
 
 // downloadDocument sends a document's file, decrypted, as an attachment.
 // Every download is written to the audit log (who, which document, which
 // application) before the file is sent; when that entry cannot be written
 // the file is not sent (503).
-func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) error {
 	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
 	if !ok {
-		return
+		return nil
 	}
-	doc, ok := s.docPathDocument(w, r, app)
-	if !ok {
-		return
+	doc, err := s.docPathDocument(r, app)
+	if err != nil {
+		return err
 	}
 	if s.cfg.Files == nil {
-		s.fail(w, r, http.StatusServiceUnavailable, "Documents unavailable", "This server has no file store configured; ask the board's administrator.")
-		return
+		return errNoFileStore
 	}
 	data, err := s.docFile(r.Context(), app, doc)
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	if err := s.auditDownload(r.Context(), userFrom(r), rel, app, doc); err != nil {
 		s.cfg.Log.Error("recording a download in the audit log; the file was not sent", "application", app.ID, "document", doc.ID, "error", err)
-		w.Header().Set("Retry-After", "30")
-		s.fail(w, r, http.StatusServiceUnavailable, "Download unavailable",
-			"Every download of a document is recorded, and the record could not be written just now, so the file was not sent. Try again in a minute.")
-		return
+		return &certboard.Error{Code: certboard.Unavailable, Title: "Download unavailable", RetryAfterSeconds: 30,
+			Message: "Every download of a document is recorded, and the record could not be written just now, so the file was not sent. Try again in a minute."}
 	}
 	h := w.Header()
 	h.Set("Content-Type", doc.ContentType)
@@ -509,7 +500,13 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	// Should a browser render the file anyway, it runs nothing and loads nothing.
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	_, _ = w.Write(data)
+	return nil
 }
+
+// errNoFileStore refuses a document's file on a server without a file
+// store.
+var errNoFileStore = &certboard.Error{Code: certboard.Unavailable, Title: "Documents unavailable",
+	Message: "This server has no file store configured; ask the board's administrator."}
 
 // docFile reads and checks the file of a document read before (see
 // board.DocumentFile).
@@ -538,27 +535,22 @@ func contentDisposition(filename string) string {
 	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii.String(), enc.String())
 }
 
-// docPathDocument reads the document the path names, of app; on failure
-// (no such document of this application: 404) it has answered.
-func (s *Server) docPathDocument(w http.ResponseWriter, r *http.Request, app *board.Application) (*board.Document, bool) {
-	notFound := func() {
-		s.fail(w, r, http.StatusNotFound, "Document not found", fmt.Sprintf("Application %d has no document %q.", app.ID, docPathID(r)))
-	}
+// docPathDocument reads the document the path names, of app; its error
+// says not found when app has no such document.
+func (s *Server) docPathDocument(r *http.Request, app *board.Application) (*board.Document, error) {
+	missing := notFound("Document not found", fmt.Sprintf("Application %d has no document %q.", app.ID, docPathID(r)))
 	id, err := strconv.ParseInt(docPathID(r), 10, 64)
 	if err != nil || id <= 0 {
-		notFound()
-		return nil, false
+		return nil, missing
 	}
 	doc, err := s.board.Document(r.Context(), app.ID, id)
 	if errors.Is(err, certboard.ErrNotFound) {
-		notFound()
-		return nil, false
+		return nil, missing
 	}
 	if err != nil {
-		s.internal(w, err)
-		return nil, false
+		return nil, err
 	}
-	return doc, true
+	return doc, nil
 }
 
 // docRelName names, for the audit log, the relation under which a user
@@ -668,31 +660,28 @@ func docDeleteCheck(d board.Document, live, snap *portfolio.Portfolio) *docBlock
 // documents page (POST …/delete, with the version and a confirmation) or
 // the API (DELETE, ?version=N). Only the applicant sees the route (404 for
 // everyone else), and only while the portfolio is theirs to change.
-func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
 	api := strings.HasPrefix(r.URL.Path, "/api/")
 	if !api && !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	app, rel, ok := s.application(w, r, RelOwner)
 	if !ok {
-		return
+		return nil
 	}
-	doc, ok := s.docPathDocument(w, r, app)
-	if !ok {
-		return
+	doc, err := s.docPathDocument(r, app)
+	if err != nil {
+		return err
 	}
 	if s.cfg.Files == nil {
-		s.fail(w, r, http.StatusServiceUnavailable, "Documents unavailable", "This server has no file store configured; ask the board's administrator.")
-		return
+		return errNoFileStore
 	}
 	if !editable(app.State) {
-		s.fail(w, r, http.StatusConflict, "Documents cannot be deleted now",
+		return conflict("Documents cannot be deleted now",
 			fmt.Sprintf("Application %d is %s; documents can be deleted while it is a draft, returned to you, or when the board asks for more information.",
 				app.ID, app.State.Words()))
-		return
 	}
 	var version int
-	var err error
 	if api {
 		if version, err = strconv.Atoi(r.URL.Query().Get("version")); err != nil || version <= 0 {
 			err = errors.New("version: give ?version=N, the application version you read (GET …/documents)")
@@ -701,55 +690,47 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 		version, err = parseVersion(r.PostForm.Get("version"))
 	}
 	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, "Invalid request", err.Error())
-		return
+		return &certboard.Error{Code: certboard.Malformed, Title: "Invalid request", Message: err.Error()}
 	}
-	pageRefusal := func(status int, msg string) {
-		s.renderDocuments(w, r, status, app, rel, map[string]string{"": "The document was not deleted: " + msg}, nil)
+	pageRefusal := func(status int, msg string) error {
+		return s.renderDocuments(w, r, status, app, rel, map[string]string{"": "The document was not deleted: " + msg}, nil)
 	}
 	if !api && r.PostForm.Get("confirm") != "yes" {
-		pageRefusal(http.StatusUnprocessableEntity, fmt.Sprintf("tick the box that confirms you want %s erased, then press Delete again.", doc.Filename))
-		return
+		return pageRefusal(http.StatusUnprocessableEntity, fmt.Sprintf("tick the box that confirms you want %s erased, then press Delete again.", doc.Filename))
 	}
 	live, snap, err := docPortfolios(app)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	if b := docDeleteCheck(*doc, live, snap); b != nil {
-		if api {
-			refs := b.Referrers
-			if refs == nil {
-				refs = []docSupport{}
-			}
-			problemWith(w, http.StatusConflict, b.Title, b.Detail, map[string]any{"referenced_by": refs})
-		} else {
-			pageRefusal(http.StatusConflict, b.Detail)
+		if !api {
+			return pageRefusal(http.StatusConflict, b.Detail)
 		}
-		return
+		refs := b.Referrers
+		if refs == nil {
+			refs = []docSupport{}
+		}
+		return &certboard.Error{Code: certboard.Conflict, Title: b.Title, Message: b.Detail, Extra: map[string]any{"referenced_by": refs}}
 	}
 	newVersion, err := s.board.DeleteDocument(r.Context(), userFrom(r), app, doc, version, live)
 	switch {
 	case errors.Is(err, certboard.ErrConflict):
 		if api {
-			s.answerError(w, r, err)
-		} else {
-			_, _, msg, _ := errorAnswer(err)
-			pageRefusal(http.StatusConflict, msg+".")
+			return err
 		}
-		return
+		_, _, msg, _ := errorAnswer(err)
+		return pageRefusal(http.StatusConflict, msg+".")
 	case errors.Is(err, certboard.ErrNotFound):
-		s.fail(w, r, http.StatusNotFound, "Document not found", fmt.Sprintf("Application %d has no document %d any more.", app.ID, doc.ID))
-		return
+		return notFound("Document not found", fmt.Sprintf("Application %d has no document %d any more.", app.ID, doc.ID))
 	case err != nil:
-		s.internal(w, err)
-		return
+		return err
 	}
 	if api {
 		writeJSON(w, map[string]any{"deleted": doc.ID, "item_id": doc.ItemID, "version": newVersion})
-		return
+		return nil
 	}
 	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID), fmt.Sprintf("Deleted %s (%s); its file is erased.", doc.Filename, doc.ItemID))
+	return nil
 }
 
 // docOrphanGrace is how old a file no document names must be before the

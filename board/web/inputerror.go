@@ -182,8 +182,3 @@ func formErrors(err error, field string) (status int, errs map[string]string, ok
 func (s *Server) answerError(w http.ResponseWriter, r *http.Request, err error) {
 	s.errs.Answer(w, r, err)
 }
-
-// problemWith writes problem+json (RFC 9457) with extension members.
-func problemWith(w http.ResponseWriter, status int, title, detail string, ext map[string]any) {
-	kit.ProblemWith(w, status, title, detail, ext)
-}

@@ -27,13 +27,13 @@ import (
 func (s *Server) registryRoutes() {
 	// The page and the API share one limit.
 	limit := s.limiter(registryLimit)
-	s.route("GET /registry", Public, limit(http.HandlerFunc(s.registryPage)))
-	s.route("GET /api/v1/registry", Public, limit(http.HandlerFunc(s.registryAPI)))
-	s.route("GET /account/profile", Authenticated, http.HandlerFunc(s.profilePage))
-	s.route("POST /account/profile", Authenticated, http.HandlerFunc(s.profileSavePage))
-	s.route("GET /api/v1/profile", Authenticated, http.HandlerFunc(s.profileAPI))
-	s.route("PUT /api/v1/profile", Authenticated, http.HandlerFunc(s.profileSaveAPI))
-	s.route("GET /staff/registry.csv", Staff, http.HandlerFunc(s.registryCSV))
+	s.route("GET /registry", Public, limit(s.handle(s.registryPage)))
+	s.route("GET /api/v1/registry", Public, limit(s.handle(s.registryAPI)))
+	s.route("GET /account/profile", Authenticated, s.handle(s.profilePage))
+	s.route("POST /account/profile", Authenticated, s.handle(s.profileSavePage))
+	s.route("GET /api/v1/profile", Authenticated, s.handle(s.profileAPI))
+	s.route("PUT /api/v1/profile", Authenticated, s.handle(s.profileSaveAPI))
+	s.route("GET /staff/registry.csv", Staff, s.handle(s.registryCSV))
 }
 
 // --- The profile ---
@@ -89,12 +89,11 @@ func profileForm(p *board.Profile) url.Values {
 	return f
 }
 
-func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, form url.Values, errs map[string]string) {
+func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, form url.Values, errs map[string]string) error {
 	u := userFrom(r)
 	mine, err := s.board.MyProfile(r.Context(), u)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	p := mine.Profile
 	v := profileView{Specialties: board.Specialties, Languages: board.Languages, Checked: map[string]bool{}, HasPublic: mine.HasPublic,
@@ -110,21 +109,21 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 		v.Checked[c] = true
 	}
 	s.render(w, r, status, "profile", page{Title: "Your public profile", Form: form, Errors: errs, Data: v})
+	return nil
 }
 
-func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
-	s.renderProfile(w, r, http.StatusOK, nil, nil)
+func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderProfile(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) profileSavePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) profileSavePage(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	f := r.PostForm
 	version, err := strconv.Atoi(f.Get("version"))
 	if err != nil || version < 0 {
-		s.fail(w, r, http.StatusBadRequest, "Version missing", "version: reload the page and save again.")
-		return
+		return badInput("version", "reload the page and save again.").WithTitle("Version missing")
 	}
 	var langs []string
 	for _, l := range strings.Split(f.Get("languages"), ",") {
@@ -139,27 +138,26 @@ func (s *Server) profileSavePage(w http.ResponseWriter, r *http.Request) {
 	switch errs := profileErrors(err); {
 	case errs != nil:
 		errs[""] = "The profile was not saved: " + asError(err).Message
-		s.renderProfile(w, r, http.StatusUnprocessableEntity, f, errs)
+		return s.renderProfile(w, r, http.StatusUnprocessableEntity, f, errs)
 	case errors.Is(err, certboard.ErrConflict):
-		s.fail(w, r, http.StatusConflict, "Changed elsewhere", "Your profile was saved from another page since you opened this one; reload it and save again.")
+		return conflict("Changed elsewhere", "Your profile was saved from another page since you opened this one; reload it and save again.")
 	case err != nil:
-		s.internal(w, err)
-	default:
-		redirect(w, r, "/account/profile", "Saved your public profile.")
+		return err
 	}
+	redirect(w, r, "/account/profile", "Saved your public profile.")
+	return nil
 }
 
-func (s *Server) profileAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) profileAPI(w http.ResponseWriter, r *http.Request) error {
 	mine, err := s.board.MyProfile(r.Context(), userFrom(r))
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	if mine.Profile == nil {
-		problem(w, http.StatusNotFound, "No profile yet", "You have no public profile yet; create it with PUT /api/v1/profile and version 0.")
-		return
+		return notFound("No profile yet", "You have no public profile yet; create it with PUT /api/v1/profile and version 0.")
 	}
 	writeJSON(w, mine.Profile.Record(mine.Listed))
+	return nil
 }
 
 // maxProfileBody bounds a profile sent to the API: a profile within every
@@ -168,27 +166,25 @@ func (s *Server) profileAPI(w http.ResponseWriter, r *http.Request) {
 // too little.
 const maxProfileBody = 64 << 10
 
-func (s *Server) profileSaveAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) profileSaveAPI(w http.ResponseWriter, r *http.Request) error {
 	var in profileJSON
 	if !decodeBody(w, r, &in, "display_name, city, region, country, specialties, telehealth, "+
 		"languages, practice, statement, website, email, visible and version (0 for a first save)", maxProfileBody) {
-		return
+		return nil
 	}
 	if in.Version < 0 {
-		problem(w, http.StatusBadRequest, "Invalid request", "version: give the version you read, or 0 for a first save.")
-		return
+		return badInput("version", "give the version you read, or 0 for a first save.").WithTitle("Invalid request")
 	}
 	_, err := s.board.SaveProfile(r.Context(), userFrom(r), in.Profile())
 	switch errs := profileErrors(err); {
 	case errs != nil:
-		problemWith(w, http.StatusUnprocessableEntity, "Invalid profile", asError(err).Message, map[string]any{"errors": errs})
+		return refusedForm("Invalid profile", asError(err).Message, errs)
 	case errors.Is(err, certboard.ErrConflict):
-		problem(w, http.StatusConflict, "Changed elsewhere", err.Error())
+		return conflict("Changed elsewhere", err.Error())
 	case err != nil:
-		s.internal(w, err)
-	default:
-		s.profileAPI(w, r)
+		return err
 	}
+	return s.profileAPI(w, r)
 }
 
 // --- The registry ---
@@ -343,19 +339,18 @@ func (s *Server) searchRegistry(ctx context.Context, p *registryParams) (*regist
 	return out, nil
 }
 
-func (s *Server) registryAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) registryAPI(w http.ResponseWriter, r *http.Request) error {
 	p, err := parseRegistry(r.URL.Query())
 	if err != nil {
-		problem(w, http.StatusBadRequest, "Invalid search", err.Error())
-		return
+		return &certboard.Error{Code: certboard.Malformed, Title: "Invalid search", Message: err.Error()}
 	}
 	res, err := s.searchRegistry(r.Context(), p)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, res)
+	return nil
 }
 
 // registryPageView is what the registry page shows.
@@ -379,7 +374,7 @@ func (registryPageView) LanguageLabel(code string) string {
 	return board.OptionLabel(board.Languages, code)
 }
 
-func (s *Server) registryPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) registryPage(w http.ResponseWriter, r *http.Request) error {
 	v := registryPageView{Specialties: board.Specialties, Languages: board.Languages}
 	for _, id := range s.sets().IDs() {
 		v.Credentials = append(v.Credentials, board.Option{Code: id, Label: s.credentialName(id)})
@@ -397,12 +392,11 @@ func (s *Server) registryPage(w http.ResponseWriter, r *http.Request) {
 		field, _, _ := strings.Cut(err.Error(), ":")
 		s.render(w, r, http.StatusBadRequest, "registry", page{Title: "Registry of certified professionals", Form: form,
 			Errors: map[string]string{"": err.Error(), field: err.Error()}, Data: v})
-		return
+		return nil
 	}
 	res, err := s.searchRegistry(r.Context(), p)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	v.Result = res
 	link := func(page int, cursor string) string {
@@ -438,6 +432,7 @@ func (s *Server) registryPage(w http.ResponseWriter, r *http.Request) {
 	v.To = v.From + len(res.Entries) - 1
 	w.Header().Set("Vary", "Cookie")
 	s.render(w, r, http.StatusOK, "registry", page{Title: "Registry of certified professionals", Form: form, Data: v})
+	return nil
 }
 
 // --- CSV export for staff ---
@@ -452,11 +447,10 @@ func csvSafe(s string) string {
 	return s
 }
 
-func (s *Server) registryCSV(w http.ResponseWriter, r *http.Request) {
+func (s *Server) registryCSV(w http.ResponseWriter, r *http.Request) error {
 	listings, err := s.board.ExportRegistry(r.Context(), userFrom(r))
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	now := s.now()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -488,4 +482,5 @@ func (s *Server) registryCSV(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cw.Flush()
+	return nil
 }

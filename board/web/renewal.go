@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/date"
@@ -16,11 +17,11 @@ import (
 
 // renewalRoutes registers the renewal pages and API.
 func (s *Server) renewalRoutes() {
-	s.route("GET /credentials/{id}/renewal", Authenticated, http.HandlerFunc(s.renewalPage))
-	s.route("POST /credentials/{id}/renewal", Authenticated, http.HandlerFunc(s.startRenewal))
-	s.route("GET /api/v1/credentials/{id}/renewal", Authenticated, http.HandlerFunc(s.apiRenewal))
-	s.route("POST /api/v1/credentials/{id}/renewal", Authenticated, http.HandlerFunc(s.apiStartRenewal))
-	s.route("GET /queue/{id}/renewal", Staff, http.HandlerFunc(s.queueRenewal))
+	s.route("GET /credentials/{id}/renewal", Authenticated, s.handle(s.renewalPage))
+	s.route("POST /credentials/{id}/renewal", Authenticated, s.handle(s.startRenewal))
+	s.route("GET /api/v1/credentials/{id}/renewal", Authenticated, s.handle(s.apiRenewal))
+	s.route("POST /api/v1/credentials/{id}/renewal", Authenticated, s.handle(s.apiStartRenewal))
+	s.route("GET /queue/{id}/renewal", Staff, s.handle(s.queueRenewal))
 }
 
 // renewalSet is the requirement set every AASECT renewal is judged by.
@@ -80,47 +81,40 @@ func (s *Server) renewalState(rn *board.Renewal) (*renewalView, error) {
 }
 
 // heldRenewal is the renewal of the {id} credential, which must be the
-// caller's; on failure it has answered (404 for anyone else's).
-func (s *Server) heldRenewal(w http.ResponseWriter, r *http.Request) (*renewalView, bool) {
+// caller's (not found for anyone else's).
+func (s *Server) heldRenewal(r *http.Request) (*renewalView, error) {
 	rn, err := s.board.HeldRenewal(r.Context(), userFrom(r), r.PathValue("id"))
 	if err != nil {
-		s.answerError(w, r, err)
-		return nil, false
+		return nil, err
 	}
-	v, err := s.renewalState(rn)
-	if err != nil {
-		s.internal(w, err)
-		return nil, false
-	}
-	return v, true
+	return s.renewalState(rn)
 }
 
-func (s *Server) renewalPage(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.heldRenewal(w, r)
-	if !ok {
-		return
+func (s *Server) renewalPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.heldRenewal(r)
+	if err != nil {
+		return err
 	}
 	if v.Eval != nil {
-		var err error
 		if v.Report, err = s.reportHTML(v.Eval); err != nil {
-			s.internal(w, err)
-			return
+			return err
 		}
 	}
 	s.render(w, r, http.StatusOK, "renewal", page{Title: "Renew: " + v.Title, Data: v})
+	return nil
 }
 
-func (s *Server) startRenewal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) startRenewal(w http.ResponseWriter, r *http.Request) error {
 	if !s.parseForm(w, r) {
-		return
+		return nil
 	}
 	app, _, err := s.board.StartRenewal(r.Context(), userFrom(r), r.PathValue("id"))
 	if err != nil {
-		s.actError(w, r, err)
-		return
+		return err
 	}
 	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID),
 		"Your renewal is open. Add the CE you completed in this cycle and any membership renewal, then submit it for review.")
+	return nil
 }
 
 // renewalJSON is the API's view of a credential's renewal.
@@ -166,23 +160,23 @@ func (s *Server) renewalAnswer(v *renewalView) renewalJSON {
 	return out
 }
 
-func (s *Server) apiRenewal(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.heldRenewal(w, r)
-	if !ok {
-		return
+func (s *Server) apiRenewal(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.heldRenewal(r)
+	if err != nil {
+		return err
 	}
 	writeJSON(w, s.renewalAnswer(v))
+	return nil
 }
 
-func (s *Server) apiStartRenewal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiStartRenewal(w http.ResponseWriter, r *http.Request) error {
 	app, created, err := s.board.StartRenewal(r.Context(), userFrom(r), r.PathValue("id"))
 	if err != nil {
-		s.actError(w, r, err)
-		return
+		return err
 	}
-	v, ok := s.heldRenewal(w, r)
-	if !ok {
-		return
+	v, err := s.heldRenewal(r)
+	if err != nil {
+		return err
 	}
 	status := http.StatusOK
 	if created {
@@ -192,40 +186,37 @@ func (s *Server) apiStartRenewal(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(s.renewalAnswer(v))
+	return nil
 }
 
 // queueRenewal is the staff page of a renewal: the credential renewed, the
 // validity approval would give, and the decision, which for a renewal needs
 // no peer review.
-func (s *Server) queueRenewal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) queueRenewal(w http.ResponseWriter, r *http.Request) error {
 	app, _, ok := s.application(w, r, RelStaff)
 	if !ok {
-		return
+		return nil
 	}
 	if app.RenewsCredential == "" {
-		s.fail(w, r, http.StatusNotFound, "Not a renewal", fmt.Sprintf("Application %d is not a renewal; open it in the work queue.", app.ID))
-		return
+		return notFound("Not a renewal", fmt.Sprintf("Application %d is not a renewal; open it in the work queue.", app.ID))
 	}
 	if err := staffOwnCheck(userFrom(r), app); err != nil {
-		s.fail(w, r, http.StatusForbidden, "Your own application", err.Error())
-		return
+		return &certboard.Error{Code: certboard.Forbidden, Title: "Your own application", Message: err.Error()}
 	}
 	rn, err := s.board.RenewalOf(r.Context(), app.RenewsCredential)
 	if err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	v := &renewalView{C: rn.Credential, Title: rn.Title, App: app, CanStart: rn.CanStart, Why: rn.Why, NewUntil: rn.NewUntil, Staff: true}
 	if v.Eval, err = s.evaluate(app, true); err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	if v.Report, err = s.reportHTML(v.Eval); err != nil {
-		s.internal(w, err)
-		return
+		return err
 	}
 	if app.State == board.UnderReview {
 		v.Why = s.board.RenewalApprovalProblem(app)
 	}
 	s.render(w, r, http.StatusOK, "renewal_staff", page{Title: fmt.Sprintf("Renewal %d", app.ID), Data: v})
+	return nil
 }
