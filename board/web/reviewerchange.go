@@ -2,11 +2,8 @@ package web
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
-	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 )
@@ -32,17 +29,6 @@ import (
 // another way (the applicant's side, a conflict declared on another of the
 // applicant's applications), so the stored flag only has to say what the
 // last change found.
-
-// detailsEntry is the audit entry of a change to an account's name and
-// practice, with both values before and after; by is who made it.
-func detailsEntry(at time.Time, by int64, action string, before, after *auth.User) audit.Entry {
-	e := userEntry(at, by, action)
-	e.Subject = fmt.Sprintf("user/%d", before.ID)
-	b, _ := json.Marshal(map[string]string{"name": before.Name, "practice": before.Workplace})
-	a, _ := json.Marshal(map[string]string{"name": after.Name, "practice": after.Workplace})
-	e.Before, e.After = string(b), string(a)
-	return e
-}
 
 // detailsChanged reports whether a change touches what the conflict check
 // reads of an account: its name or its practice.
