@@ -4,19 +4,19 @@ import (
 	"context"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/jobs"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // The store's errors, which the account use cases decide on.
 var (
 	// ErrNotFound is a row that does not exist: an unknown address, a link
 	// unknown, used or expired, a session ended.
-	ErrNotFound = sqldb.ErrNotFound
+	ErrNotFound = certboard.ErrNotFound
 	// ErrConflict is a write that lost a race with another edit or would
 	// break a uniqueness rule.
-	ErrConflict = sqldb.ErrConflict
+	ErrConflict = certboard.ErrConflict
 )
 
 // Store is what the account use cases need of storage: the reads below,

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/notify"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // describeDetailsChange says in words what changed ("changed their practice
@@ -102,7 +102,7 @@ func (b *Board) RecordRecheck(ctx context.Context, tx Tx, before, after *auth.Us
 	}
 	for _, c := range found.checks {
 		changed, err := tx.FlagConflict(ctx, c.App.ID, after.ID, c.Conflict)
-		if errors.Is(err, sqldb.ErrNotFound) {
+		if errors.Is(err, certboard.ErrNotFound) {
 			continue // the assignment ended since it was read
 		}
 		if err != nil {
