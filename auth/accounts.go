@@ -149,3 +149,10 @@ func AsRefusal(err error) *certboard.Error {
 
 // inTx runs f in one transaction of the store.
 func (a *Accounts) inTx(ctx context.Context, f func(tx Tx) error) error { return a.store.InTx(ctx, f) }
+
+// ForgetThrottles deletes the counters of failed attempts that no longer
+// matter (Throttle.Forget) and returns how many; the background job loop
+// calls it.
+func (a *Accounts) ForgetThrottles(ctx context.Context) (int64, error) {
+	return a.store.ForgetThrottles(ctx, a.now())
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/notify"
 )
 
@@ -293,11 +294,28 @@ func (a *Accounts) ResetPassword(ctx context.Context, network, token, password s
 		})
 }
 
-// Sweep is the daily account sweep, in tx (a background job's, by actor):
-// it deletes the sign-ups never verified within UnverifiedAccountTTL, each
-// audited, and forgets the mail quotas of ended windows. It reports
-// whether there was anything to do.
-func (a *Accounts) Sweep(ctx context.Context, tx Tx, actor string, now time.Time) (bool, error) {
+// Sweep is the daily account sweep, run as the job jobID by actor: in one
+// transaction it deletes the sign-ups never verified within
+// UnverifiedAccountTTL, each audited, forgets the mail quotas of ended
+// windows and marks the job finished (jobs.Done, or jobs.Skipped when
+// there was nothing to do), so that a sweep whose job another runner
+// finished first leaves nothing behind.
+func (a *Accounts) Sweep(ctx context.Context, jobID int64, actor string, now time.Time) error {
+	return a.inTx(ctx, func(tx Tx) error {
+		did, err := sweep(ctx, tx, actor, now)
+		if err != nil {
+			return err
+		}
+		outcome := jobs.Skipped
+		if did {
+			outcome = jobs.Done
+		}
+		return tx.FinishJob(ctx, jobID, outcome, now)
+	})
+}
+
+// sweep is the work of Sweep, in tx; it reports whether there was any.
+func sweep(ctx context.Context, tx Tx, actor string, now time.Time) (bool, error) {
 	ids, err := tx.DeleteUnverifiedUsers(ctx, now.Add(-UnverifiedAccountTTL))
 	if err != nil {
 		return false, err

@@ -4,19 +4,19 @@ import (
 	"context"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/jobs"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // The store's errors, which the account use cases decide on.
 var (
 	// ErrNotFound is a row that does not exist: an unknown address, a link
 	// unknown, used or expired, a session ended.
-	ErrNotFound = sqldb.ErrNotFound
+	ErrNotFound = certboard.ErrNotFound
 	// ErrConflict is a write that lost a race with another edit or would
 	// break a uniqueness rule.
-	ErrConflict = sqldb.ErrConflict
+	ErrConflict = certboard.ErrConflict
 )
 
 // Store is what the account use cases need of storage: the reads below,
@@ -59,6 +59,9 @@ type Store interface {
 	ChargeAttempt(ctx context.Context, now time.Time, charges ...Charge) (wait time.Duration, err error)
 	// RefundAttempt takes an admitted attempt's charge back.
 	RefundAttempt(ctx context.Context, now time.Time, charges ...Charge) error
+	// ForgetThrottles deletes the counters that no longer matter at now
+	// and returns how many.
+	ForgetThrottles(ctx context.Context, now time.Time) (int64, error)
 }
 
 // Tx is one transaction of the store: every write of an account use case
@@ -141,6 +144,9 @@ type Tx interface {
 	// SweepMailQuota forgets the mail quotas of windows that ended before
 	// ended.
 	SweepMailQuota(ctx context.Context, ended time.Time) (int64, error)
+	// FinishJob marks the background job id finished with an outcome
+	// (jobs.Done, jobs.Skipped); ErrConflict when it already is.
+	FinishJob(ctx context.Context, id int64, outcome string, at time.Time) error
 	// RememberDevice makes a device digest a known device of the user until
 	// expires.
 	RememberDevice(ctx context.Context, userID int64, digest string, now, expires time.Time) error

@@ -8,7 +8,6 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // Relation is how a user stands to an application; it decides what they may
@@ -71,7 +70,7 @@ func (b *Board) Relations(ctx context.Context, u *auth.User, app *Application) (
 func (b *Board) Visible(ctx context.Context, u *auth.User, id int64, need Relation) (*Application, Relation, error) {
 	hidden := &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", id)}
 	app, err := b.store.Application(ctx, id)
-	if errors.Is(err, sqldb.ErrNotFound) {
+	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, 0, hidden
 	}
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/portfolio"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // staffRead reads an application for staff: staff signed in with two
@@ -202,7 +201,7 @@ func (b *Board) AssignReviewer(ctx context.Context, by *auth.User, appID, review
 			app.ID, app.State.Words()))
 	}
 	cand, err := b.store.UserByID(ctx, reviewerID)
-	if errors.Is(err, sqldb.ErrNotFound) {
+	if errors.Is(err, certboard.ErrNotFound) {
 		return 0, certboard.FieldError(certboard.Malformed, "reviewer_id", fmt.Sprintf("no account has id %d; choose a reviewer from the list", reviewerID))
 	}
 	if err != nil {
@@ -250,7 +249,7 @@ func (b *Board) UnassignReviewer(ctx context.Context, by *auth.User, appID, revi
 	}
 	i := slices.IndexFunc(assigned, func(a Assignment) bool { return a.ReviewerID == reviewerID })
 	if i < 0 {
-		return fmt.Errorf("user %d is not a reviewer of application %d: %w", reviewerID, app.ID, sqldb.ErrNotFound)
+		return fmt.Errorf("user %d is not a reviewer of application %d: %w", reviewerID, app.ID, certboard.ErrNotFound)
 	}
 	a := assigned[i]
 	now := b.clock.Now()

@@ -8,10 +8,32 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/notify"
-	"github.com/certboard/certboard/sqldb"
 )
+
+// A reviewer's name and practice decide the conflict check when they are
+// assigned (ReviewerCheck.Exclusion). Changing them afterwards must
+// not slip past it. In the transaction of the change, the change is
+// audited with the values before and after, and every open (undecided)
+// assignment of the person is checked again with the new details
+// (RecheckReviewer): the result is flagged on the assignment
+// (written by RecordRecheck), noted in the application's history for
+// staff (whether or not it conflicts), and mailed to staff when a conflict
+// now stands. ChangeUser (an admin's change) and ChangeOwnDetails (the
+// person's own) both do this.
+//
+// A conflicting assignment is not ended automatically. Ending it would
+// delete the reviewer's vote with it and let any reviewer leave (or reshape)
+// a panel by editing their own account, with nobody deciding; and the
+// change may be a typo, or a move staff judge differently. Staff decide:
+// remove the reviewer, or see the change undone. Meanwhile approval is
+// refused, since ApprovalProblem checks every assigned reviewer as they
+// stand at that moment; that live check also catches conflicts that arise
+// another way (the applicant's side, a conflict declared on another of the
+// applicant's applications), so the stored flag only has to say what the
+// last change found.
 
 // describeDetailsChange says in words what changed ("changed their practice
 // from "A" to "B"").
@@ -102,7 +124,7 @@ func (b *Board) RecordRecheck(ctx context.Context, tx Tx, before, after *auth.Us
 	}
 	for _, c := range found.checks {
 		changed, err := tx.FlagConflict(ctx, c.App.ID, after.ID, c.Conflict)
-		if errors.Is(err, sqldb.ErrNotFound) {
+		if errors.Is(err, certboard.ErrNotFound) {
 			continue // the assignment ended since it was read
 		}
 		if err != nil {

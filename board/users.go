@@ -2,9 +2,11 @@ package board
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
@@ -133,4 +135,40 @@ func (b *Board) ChangeUser(ctx context.Context, by *auth.User, uid int64, c User
 		return nil, err
 	}
 	return next, nil
+}
+
+// ChangeOwnDetails saves the name and practice users gave for their own
+// account: changed is u with the new details, at the version the form was
+// drawn from. In one transaction the account is written if it is still at
+// that version (certboard.ErrConflict otherwise), with an audit entry of
+// both values before and after; when the change touches what the conflict
+// check reads, the person's open reviewer assignments are checked again
+// (RecheckReviewer, RecordRecheck).
+func (b *Board) ChangeOwnDetails(ctx context.Context, u, changed *auth.User) error {
+	var found *ReviewerRechecks
+	if DetailsChanged(u, changed) {
+		var err error
+		if found, err = b.RecheckReviewer(ctx, changed); err != nil {
+			return err
+		}
+	}
+	now := b.clock.Now()
+	return b.store.InTx(ctx, func(tx Tx) error {
+		if _, err := tx.UpdateUser(ctx, *changed); err != nil {
+			return err
+		}
+		if _, err := tx.AppendAudit(ctx, ownDetailsEntry(now, u, changed)); err != nil {
+			return err
+		}
+		return b.RecordRecheck(ctx, tx, u, changed, found, "", now)
+	})
+}
+
+// ownDetailsEntry is the audit entry of users changing the name and
+// practice of their own account, with both values before and after.
+func ownDetailsEntry(at time.Time, before, after *auth.User) audit.Entry {
+	who := fmt.Sprintf("user/%d", before.ID)
+	b, _ := json.Marshal(map[string]string{"name": before.Name, "practice": before.Workplace})
+	a, _ := json.Marshal(map[string]string{"name": after.Name, "practice": after.Workplace})
+	return audit.Entry{At: at, Actor: who, Action: "account.update", Subject: who, Before: string(b), After: string(a)}
 }

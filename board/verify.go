@@ -16,7 +16,6 @@ import (
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/portfolio"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // StaffCanVerify reports whether evidence may be verified in a state: while
@@ -167,7 +166,7 @@ func (b *Board) VerifyItem(ctx context.Context, by *auth.User, appID int64, item
 	}
 	it, ok := portfolio.Find(snap, itemID)
 	if !ok {
-		return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, itemID, sqldb.ErrNotFound)
+		return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, itemID, certboard.ErrNotFound)
 	}
 	before := portfolio.VerificationOf(it.Value).EffectiveState()
 	msg := itemID + " verified"
@@ -245,7 +244,7 @@ func (b *Board) saveVerifications(ctx context.Context, by *auth.User, app *Appli
 	for _, id := range ids {
 		it, ok := portfolio.Find(snap, id)
 		if !ok {
-			return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, id, sqldb.ErrNotFound)
+			return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, id, certboard.ErrNotFound)
 		}
 		rejected = append(rejected, notify.RejectedItem{ID: id, Label: ItemLabel(it.Value), Reason: ver.Note})
 		if lit, ok := portfolio.Find(live, id); ok && SameItem(it.Value, lit.Value) {

@@ -10,7 +10,6 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/notify"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // reviewerApplication reads an application a peer reviewer acts on: only
@@ -22,7 +21,7 @@ func (b *Board) reviewerApplication(ctx context.Context, by *auth.User, id int64
 		return nil, hidden
 	}
 	app, err := b.store.Application(ctx, id)
-	if errors.Is(err, sqldb.ErrNotFound) {
+	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, hidden
 	}
 	if err != nil {
@@ -67,9 +66,9 @@ func (b *Board) CastVote(ctx context.Context, by *auth.User, appID int64, vote, 
 		// The state was read before: a decision made since (approved,
 		// returned, …) refuses the vote instead of recording it on a
 		// decided application.
-		if err := tx.HoldState(ctx, app.ID, PeerReview); errors.Is(err, sqldb.ErrConflict) {
+		if err := tx.HoldState(ctx, app.ID, PeerReview); errors.Is(err, certboard.ErrConflict) {
 			return refused(certboard.Conflict, "votes are taken while an application is in peer review; "+
-				strings.TrimSuffix(err.Error(), ": "+sqldb.ErrConflict.Error()))
+				strings.TrimSuffix(err.Error(), ": "+certboard.ErrConflict.Error()))
 		} else if err != nil {
 			return err
 		}

@@ -180,7 +180,8 @@ func startAppWith(t *testing.T, eng engine, prepare func(*web.Server)) *app {
 	start := time.Now()
 	a.now = func() time.Time { return epoch.Add(time.Since(start)) }
 	log := slog.New(slog.NewTextHandler(&testLog{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: log, Now: a.now, PublicURL: a.url, Files: docs})
+	srv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Demo: boardsql.ForBoard{Store: st},
+		Sets: sets, Log: log, Now: a.now, PublicURL: a.url, Files: docs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-// Package notify delivers the messages of a mail outbox (jobs.Outbox): by
+// Package notify delivers the messages of a mail outbox (jobsql.Outbox): by
 // SMTP, or, in development, by writing them to the log. Delivery is at
 // least once: a message is marked sent only after the server accepted it,
 // and a failed one is retried later with growing delays.
@@ -74,15 +74,13 @@ func Backoff(failures int) time.Duration {
 	return min(d, 6*time.Hour)
 }
 
-// Outbox is the mail outbox notify delivers from: a *jobs.Outbox, or a
+// Outbox is the mail outbox notify delivers from: a *jobsql.Outbox, or a
 // store that offers its own (boardsql.Store).
 type Outbox interface {
 	DueMail(ctx context.Context, now time.Time, limit int) ([]jobs.Mail, error)
 	MarkMailSent(ctx context.Context, id int64, at time.Time) error
 	MarkMailFailed(ctx context.Context, id int64, reason string, next time.Time) error
 }
-
-var _ Outbox = (*jobs.Outbox)(nil)
 
 // DeliverDue sends every message that is due now and returns how many were
 // sent and how many failed. A sent message's body is dropped from the

@@ -14,9 +14,13 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/jobs/jobsql"
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/seal"
 )
+
+// The database's outbox is one notify delivers from.
+var _ notify.Outbox = (*jobsql.Outbox)(nil)
 
 // inbox is an in-process SMTP server that keeps what it receives, and can
 // be told to refuse mail, as a server in an outage would.

@@ -48,7 +48,8 @@ func board(t *testing.T) (*boardsql.Store, string) {
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	url := "http://" + ts.Listener.Addr().String()
-	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: url})
+	srv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Demo: boardsql.ForBoard{Store: st},
+		Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: url})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -310,7 +310,8 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 		return nil, err
 	}
 	base := "http://" + ln.Addr().String()
-	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: log, PublicURL: base})
+	srv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st},
+		Sets: sets, Log: log, PublicURL: base})
 	if err != nil {
 		ln.Close()
 		return nil, err

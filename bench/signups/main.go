@@ -78,7 +78,8 @@ func run(n, addresses int, out io.Writer) error {
 	}
 	base := "http://" + ln.Addr().String()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: log, PublicURL: base,
+	srv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st},
+		Sets: sets, Log: log, PublicURL: base,
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	if err != nil {
 		ln.Close()

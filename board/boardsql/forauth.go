@@ -18,10 +18,6 @@ func (s ForAuth) InTx(ctx context.Context, f func(tx auth.Tx) error) error {
 	return s.Store.InTx(ctx, func(tx *Tx) error { return f(authTx{Tx: tx, s: s.Store}) })
 }
 
-// Tx returns a transaction of the store as an auth.Tx, for account work
-// done in a transaction someone else opened (a background job's).
-func (s ForAuth) Tx(tx *Tx) auth.Tx { return authTx{Tx: tx, s: s.Store} }
-
 // authTx is a transaction as an auth.Tx: the store's methods that take a
 // Querier, bound to the transaction.
 type authTx struct {

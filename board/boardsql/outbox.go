@@ -5,22 +5,23 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/jobs"
+	"github.com/certboard/certboard/jobs/jobsql"
 )
 
 // Mail is a message waiting in the outbox, or sent from it (see jobs.Mail).
 type Mail = jobs.Mail
 
 // outbox is the board's mail outbox, sealed with the store's keys.
-func (s *Store) outbox() *jobs.Outbox { return &jobs.Outbox{DB: s.DB, Keys: s.keys} }
+func (s *Store) outbox() *jobsql.Outbox { return &jobsql.Outbox{DB: s.DB, Keys: s.keys} }
 
 // EnqueueMail puts a message in the outbox inside the transaction of the
-// change that causes it, its body sealed (see jobs.Outbox.EnqueueMail).
+// change that causes it, its body sealed (see jobsql.Outbox.EnqueueMail).
 func (tx *Tx) EnqueueMail(ctx context.Context, m Mail) (int64, error) {
 	return tx.s.outbox().EnqueueMail(ctx, tx.Tx, m)
 }
 
 // DueMail returns up to limit unsent messages whose next attempt is due,
-// their bodies opened: it is for the sender alone (see jobs.Outbox.DueMail).
+// their bodies opened: it is for the sender alone (see jobsql.Outbox.DueMail).
 func (s *Store) DueMail(ctx context.Context, now time.Time, limit int) ([]Mail, error) {
 	return s.outbox().DueMail(ctx, now, limit)
 }

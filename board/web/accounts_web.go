@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/web/account"
 )
 
@@ -38,27 +37,11 @@ func (s *Server) accountRoutes() {
 	}
 }
 
-// saveDetails saves the name and practice a user gave on the account page,
-// if the account is still at the version the form was drawn from, with an
-// audit entry of both values before and after and, for a reviewer, their
-// open assignments checked again for conflicts of interest
-// (reviewerchange.go).
+// saveDetails saves the name and practice a user gave on the account page
+// (board.ChangeOwnDetails): if the account is still at the version the
+// form was drawn from, with an audit entry of both values before and after
+// and, for a reviewer, their open assignments checked again for conflicts
+// of interest (reviewerchange.go).
 func (s *Server) saveDetails(ctx context.Context, u, changed *auth.User) error {
-	var found *reviewerRechecks
-	if detailsChanged(u, changed) {
-		var err error
-		if found, err = s.recheckReviewer(ctx, changed); err != nil {
-			return err
-		}
-	}
-	now := s.now()
-	return s.inTx(ctx, func(tx *boardsql.Tx) error {
-		if _, err := s.cfg.Store.UpdateUser(ctx, tx, *changed); err != nil {
-			return err
-		}
-		if _, err := tx.AppendAudit(ctx, detailsEntry(now, u.ID, "account.update", u, changed)); err != nil {
-			return err
-		}
-		return s.recordRecheck(ctx, tx, u, changed, found, "", now)
-	})
+	return s.board.ChangeOwnDetails(ctx, u, changed)
 }

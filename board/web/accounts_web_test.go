@@ -134,7 +134,7 @@ func TestLoginFormSignsInAndFollowsOnlyLocalNext(t *testing.T) {
 	if rec := acctDo(t, h, "GET", "/login?next=/account", nil, "", acctCookie(c)); rec.Code != 303 || rec.Header().Get("Location") != "/account" {
 		t.Fatalf("signed in at /login: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
-	if n := strings.Count(strings.Join(acctAudit(t, s.cfg.Store), ","), "session.sign_in"); n != 7 {
+	if n := strings.Count(strings.Join(acctAudit(t, s.store()), ","), "session.sign_in"); n != 7 {
 		t.Fatalf("%d sign-ins audited, want 7", n)
 	}
 }
@@ -142,7 +142,7 @@ func TestLoginFormSignsInAndFollowsOnlyLocalNext(t *testing.T) {
 func TestLoginFormRefusals(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 
 	rec := acctSignIn(t, h, "", "", "/account")
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Give the e-mail address of your account.") ||
@@ -202,7 +202,7 @@ func TestLogoutForm(t *testing.T) {
 	if acctMe(t, h, acctCookie(c)) != 0 {
 		t.Fatal("the session survived sign-out")
 	}
-	if got := acctAudit(t, s.cfg.Store); !slices.Equal(got, []string{"session.sign_in", "session.sign_out"}) {
+	if got := acctAudit(t, s.store()); !slices.Equal(got, []string{"session.sign_in", "session.sign_out"}) {
 		t.Fatalf("audit %v", got)
 	}
 	// Anonymous sign-out goes to the sign-in page.
@@ -214,7 +214,7 @@ func TestLogoutForm(t *testing.T) {
 func TestSignupFormVerifyByForm(t *testing.T) {
 	s, _ := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	if rec := acctDo(t, h, "GET", "/signup", nil, ""); rec.Code != 200 || !strings.Contains(rec.Body.String(), `<label for="password">`) {
 		t.Fatalf("sign-up page: %d", rec.Code)
 	}
@@ -298,7 +298,7 @@ func TestPasswordResetByForm(t *testing.T) {
 	if rec := acctDo(t, h, "GET", "/password-reset/sent", nil, ""); rec.Code != 200 || !strings.Contains(rec.Body.String(), "new password") {
 		t.Fatalf("sent page: %d", rec.Code)
 	}
-	due, _ := s.cfg.Store.DueMail(context.Background(), time.Now().Add(1000*time.Hour), 100)
+	due, _ := s.store().DueMail(context.Background(), time.Now().Add(1000*time.Hour), 100)
 	if !strings.Contains(due[len(due)-1].Body, "/password-reset/confirm?token=") {
 		t.Fatalf("the link does not lead to the form: %s", due[len(due)-1].Body)
 	}
@@ -365,7 +365,7 @@ var acctSessionIDs = regexp.MustCompile(`/account/sessions/([0-9a-f]{16})/end`)
 func TestSessionsListAndEnd(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	laptop := acctSessionCookie(acctSignIn(t, h, "jordan@example.org", testPassword, "", acctUA("Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0")))
 	*clock = clock.Add(2 * time.Minute)
 	phone := acctSessionCookie(acctSignIn(t, h, "jordan@example.org", testPassword, "",

@@ -2,10 +2,10 @@ package web
 
 import (
 	"context"
+	"errors"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/demo"
 )
 
@@ -20,10 +20,12 @@ func demoEmail(local string) string { return demo.Email(local) }
 
 // SeedDemo fills an empty database with the demo board (see demo.Seed),
 // through this server's board: its store, requirement sets, clock and
-// address. On a database that already has the demo it changes nothing
-// and returns the logins again.
+// address, and Config.Demo for what no use case does. On a database that
+// already has the demo it changes nothing and returns the logins again.
 func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
-	st := boardsql.ForBoard{Store: s.cfg.Store}
-	return demo.Seed(ctx, demo.Deps{Store: st, Config: board.Config{Store: st, Catalog: s.board.Catalog(),
+	if s.cfg.Demo == nil {
+		return nil, errors.New("server: seeding the demo needs Config.Demo")
+	}
+	return demo.Seed(ctx, demo.Deps{Store: s.cfg.Demo, Config: board.Config{Store: s.cfg.Board, Catalog: s.board.Catalog(),
 		Clock: certboard.ClockFunc(s.now), PublicURL: s.cfg.PublicURL, Blobs: fileStore(s.cfg.Files), Log: s.cfg.Log}})
 }

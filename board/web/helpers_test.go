@@ -60,7 +60,7 @@ func sessionFor(t *testing.T, s *Server, u *boardsql.User) *http.Cookie {
 		t.Fatal(err)
 	}
 	now := s.now()
-	if err := s.cfg.Store.CreateSession(context.Background(), boardsql.Session{Digest: digest, UserID: u.ID, CreatedAt: now, LastSeenAt: now,
+	if err := s.store().CreateSession(context.Background(), boardsql.Session{Digest: digest, UserID: u.ID, CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(SessionMax)}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/jobs"
 )
 
@@ -27,13 +26,7 @@ const lifecycleActor = board.LifecycleActor
 func (s *Server) handleJobs() {
 	s.board.HandleJobs(jobDocumentSweep, "sweep/documents", s.documentSweepJob)
 	s.board.HandleJobs(jobAccountSweep, "sweep/accounts", func(ctx context.Context, j jobs.Job, now time.Time) error {
-		return s.inTx(ctx, func(tx *boardsql.Tx) error {
-			outcome, err := s.accountSweep(ctx, tx, now)
-			if err != nil {
-				return err
-			}
-			return tx.FinishJob(ctx, j.ID, outcome, now)
-		})
+		return s.accounts.Sweep(ctx, j.ID, lifecycleActor, now)
 	})
 }
 

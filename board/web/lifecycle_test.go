@@ -83,7 +83,7 @@ func issueTo(t *testing.T, s *Server, holder, staff *boardsql.User, memberTo dat
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.cfg.Store.Credential(ctx, credID)
+	c, err := s.store().Credential(ctx, credID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +292,7 @@ func TestJobsSurviveRestart(t *testing.T) {
 	holder := addUser(t, st, "holder@example.org", "Hana Holder", auth.Applicant)
 	c := issueTo(t, s, holder, staff, date.Date{})
 	later := &testClock{t: c.ValidUntil.AddDate(0, 0, -100)}
-	s2, err := New(Config{Store: st, Sets: s.cfg.Sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: later.Now})
+	s2, err := New(Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Sets: s.cfg.Sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: later.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

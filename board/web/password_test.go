@@ -22,7 +22,7 @@ const newTestPassword = "copper lantern river autumn"
 func TestChangePasswordByForm(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	ctx := context.Background()
 	u, _ := st.UserByEmail(ctx, "jordan@example.org")
 	here, other := sessionFor(t, s, u), sessionFor(t, s, u)
@@ -113,7 +113,7 @@ func TestChangePasswordByForm(t *testing.T) {
 func TestChangePasswordJSON(t *testing.T) {
 	s, _ := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	u, _ := st.UserByEmail(context.Background(), "jordan@example.org")
 	c, other := sessionFor(t, s, u), sessionFor(t, s, u)
 	tok := tokCreate(t, h, `{"name": "CE sync"}`, acctCookie(c))
@@ -158,7 +158,7 @@ func TestChangePasswordJSON(t *testing.T) {
 func TestChangePasswordHashesOnlyWhenProven(t *testing.T) {
 	s, _ := withAccount(t)
 	h := s.Handler()
-	u, _ := s.cfg.Store.UserByEmail(context.Background(), "jordan@example.org")
+	u, _ := s.store().UserByEmail(context.Background(), "jordan@example.org")
 	c := sessionFor(t, s, u)
 	post := func(current string) *httptest.ResponseRecorder {
 		return acctDo(t, h, "POST", "/api/v1/account/password", nil,

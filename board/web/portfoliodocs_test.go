@@ -42,7 +42,7 @@ type pdImported struct {
 // current version.
 func pdImport(t *testing.T, s *Server, appID int64, data []byte, c *http.Cookie) *httptest.ResponseRecorder {
 	t.Helper()
-	app, _ := appLoad(t, s.cfg.Store, appID)
+	app, _ := appLoad(t, s.store(), appID)
 	req := httptest.NewRequest("PUT", "/api/v1"+appPath(appID, "/portfolio"), bytes.NewReader(data))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("If-Match", strconv.Quote(strconv.Itoa(app.Version)))

@@ -144,7 +144,7 @@ func TestSignUpBurstHashesNothingPastTheLimit(t *testing.T) {
 			refused++
 		}
 	}
-	users, err := s.cfg.Store.Users(context.Background(), "")
+	users, err := s.store().Users(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

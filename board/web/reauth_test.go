@@ -31,7 +31,7 @@ func raConfirm(t *testing.T, h http.Handler, c *http.Cookie, password, code, nex
 func TestSensitiveChangeNeedsARecentSignIn(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	ctx := context.Background()
 	u, _ := st.UserByEmail(ctx, "jordan@example.org")
 	c, other := sessionFor(t, s, u), sessionFor(t, s, u)
@@ -105,7 +105,7 @@ func TestSensitiveChangeNeedsARecentSignIn(t *testing.T) {
 func TestConfirmationIsLimitedLikeSignIn(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	u, _ := s.cfg.Store.UserByEmail(context.Background(), "jordan@example.org")
+	u, _ := s.store().UserByEmail(context.Background(), "jordan@example.org")
 	c := sessionFor(t, s, u)
 	for range auth.PasswordThrottle.Free {
 		if rec := raConfirm(t, h, c, "a wrong guess at it", "", "/account"); rec.Code != 422 {
@@ -129,7 +129,7 @@ func TestConfirmationIsLimitedLikeSignIn(t *testing.T) {
 func TestSensitiveAPIChangeNeedsARecentSignIn(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	ctx := context.Background()
 	rec := call(t, h, "POST", "/api/v1/session", `{"email": "jordan@example.org", "password": "`+testPassword+`"}`)
 	c := sessionCookie(t, rec)

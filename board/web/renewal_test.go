@@ -306,15 +306,15 @@ func readyRenewal(t *testing.T, s *Server, holder, staff *boardsql.User, c *boar
 	if _, err := s.savePortfolio(ctx, holder, app, app.Version, p, "CE"); err != nil {
 		t.Fatal(err)
 	}
-	app, _ = s.cfg.Store.Application(ctx, app.ID)
+	app, _ = s.store().Application(ctx, app.ID)
 	if _, err := s.act(ctx, holder, app, app.Version, board.Submit, ""); err != nil {
 		t.Fatal(err)
 	}
-	app, _ = s.cfg.Store.Application(ctx, app.ID)
+	app, _ = s.store().Application(ctx, app.ID)
 	if _, err := s.act(ctx, staff, app, app.Version, board.StartReview, ""); err != nil {
 		t.Fatal(err)
 	}
-	app, _ = s.cfg.Store.Application(ctx, app.ID)
+	app, _ = s.store().Application(ctx, app.ID)
 	if msg := s.board.RenewalApprovalProblem(app); msg != "" {
 		t.Fatalf("the renewal is not ready: %s", msg)
 	}

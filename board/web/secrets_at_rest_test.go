@@ -38,7 +38,7 @@ func databaseBytes(t *testing.T, st *boardsql.Store) []byte {
 // their SHA-256 digests.
 func TestTokensAreStoredOnlyAsDigests(t *testing.T) {
 	s, _ := withAccount(t)
-	st := s.cfg.Store
+	st := s.store()
 	h := s.Handler()
 	ctx := context.Background()
 	if rec := call(t, h, "POST", "/api/v1/accounts", `{"email": "ana@example.org", "name": "Ana Souza", "password": "quiet harbour lantern seven"}`); rec.Code != 202 {

@@ -23,7 +23,7 @@ import (
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/demo"
 	"github.com/certboard/certboard/requirements"
 	kit "github.com/certboard/certboard/web"
 	"github.com/certboard/certboard/web/account"
@@ -67,11 +67,19 @@ var (
 // Route is one registered route and its access rule.
 type Route = kit.Route
 
-// Config is what a server needs.
+// Config is what a server needs. The stores come as the interfaces their
+// use cases declare (board/boardsql implements each: ForBoard, ForAuth),
+// so that the web knows no database.
 type Config struct {
-	Store *boardsql.Store
-	Sets  *requirements.Catalog
-	Log   *slog.Logger
+	// Board is the store of the board's use cases.
+	Board board.Store
+	// Accounts is the store of the account use cases.
+	Accounts auth.Store
+	// Demo is the store as the demo seeding uses it; only SeedDemo needs
+	// it.
+	Demo demo.Store
+	Sets *requirements.Catalog
+	Log  *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// PublicURL is where users reach the server, for links in mail.
@@ -129,14 +137,14 @@ func (s *Server) sets() *requirements.Catalog { return s.board.Catalog() }
 
 // New builds a server with every route.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Sets == nil {
-		return nil, errors.New("server: a store and requirement sets are required")
+	if cfg.Board == nil || cfg.Accounts == nil || cfg.Sets == nil {
+		return nil, errors.New("server: the board's and the accounts' stores and requirement sets are required")
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
 	s := &Server{cfg: cfg, metrics: prometheus.NewRegistry()}
-	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: cfg.Store}, Catalog: cfg.Sets,
+	b, err := board.New(board.Config{Store: cfg.Board, Catalog: cfg.Sets,
 		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: cfg.PublicURL, Blobs: fileStore(cfg.Files), Log: cfg.Log})
 	if err != nil {
 		return nil, err

@@ -56,11 +56,21 @@ func serverOn(t testing.TB, st *boardsql.Store) *Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	s, err := New(Config{Store: st, Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Files: docs})
+	s, err := New(Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Demo: boardsql.ForBoard{Store: st},
+		Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Files: docs})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// store is the SQL store under a test's server (serverOn gives it as a
+// boardsql.ForBoard), for fixtures and for reading what a request wrote.
+func (s *Server) store() *boardsql.Store { return s.cfg.Board.(boardsql.ForBoard).Store }
+
+// inTx runs f in one transaction of the test server's store.
+func (s *Server) inTx(ctx context.Context, f func(tx *boardsql.Tx) error) error {
+	return s.store().InTx(ctx, f)
 }
 
 func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
@@ -248,7 +258,7 @@ func TestGracefulShutdown(t *testing.T) {
 func (s *Server) usePublicURL(t testing.TB, u string) {
 	t.Helper()
 	s.cfg.PublicURL = u
-	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: s.cfg.Store}, Catalog: s.sets(),
+	b, err := board.New(board.Config{Store: s.cfg.Board, Catalog: s.sets(),
 		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: u, Blobs: fileStore(s.cfg.Files), Log: s.cfg.Log})
 	if err != nil {
 		t.Fatal(err)

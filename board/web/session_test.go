@@ -91,7 +91,7 @@ func TestSignInMeSignOut(t *testing.T) {
 	if rec := call(t, h, "GET", "/api/v1/me", "", c); rec.Code != 401 {
 		t.Fatalf("after sign-out: %d", rec.Code)
 	}
-	if n, err := s.cfg.Store.VerifyAudit(context.Background()); err != nil || n != 3 {
+	if n, err := s.store().VerifyAudit(context.Background()); err != nil || n != 3 {
 		t.Fatalf("audit log: %d entries, %v; want sign-in, sign-in, sign-out", n, err)
 	}
 }

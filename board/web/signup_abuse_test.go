@@ -17,7 +17,7 @@ import (
 // auditActions counts the audit entries of an action on a subject.
 func auditActions(t *testing.T, s *Server, action, subject string) int {
 	t.Helper()
-	log, err := s.cfg.Store.AuditLog(context.Background())
+	log, err := s.store().AuditLog(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestSignUpWithTakenAddress(t *testing.T) {
 	s.usePublicURL(t, "https://board.example.org")
 	h := s.Handler()
 	ctx := context.Background()
-	before, err := s.cfg.Store.UserByEmail(ctx, "jordan@example.org")
+	before, err := s.store().UserByEmail(ctx, "jordan@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestSignUpWithTakenAddress(t *testing.T) {
 	if subject, token := mailTo(t, s, "new@example.org"); subject != "Verify your e-mail address" || token == "" {
 		t.Fatalf("new address: %q %q", subject, token)
 	}
-	mails := mailsTo(t, s.cfg.Store, "jordan@example.org")
+	mails := mailsTo(t, s.store(), "jordan@example.org")
 	if len(mails) != 2 {
 		t.Fatalf("%d mails to the owner, want 2 notices", len(mails))
 	}
@@ -70,7 +70,7 @@ func TestSignUpWithTakenAddress(t *testing.T) {
 			t.Fatalf("notice: %q\n%s", m.Subject, m.Body)
 		}
 	}
-	after, err := s.cfg.Store.UserByEmail(ctx, "jordan@example.org")
+	after, err := s.store().UserByEmail(ctx, "jordan@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestSignUpAgainReplacesUnverified(t *testing.T) {
 		t.Fatalf("first sign-up: %d %s", rec.Code, rec.Body)
 	}
 	_, first := mailTo(t, s, "ana@example.org")
-	first1, err := s.cfg.Store.UserByEmail(ctx, "ana@example.org")
+	first1, err := s.store().UserByEmail(ctx, "ana@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestSignUpAgainReplacesUnverified(t *testing.T) {
 	if rec := call(t, h, "POST", "/api/v1/session", `{"email": "ana@example.org", "password": "quiet harbour lantern seven"}`); rec.Code != http.StatusOK {
 		t.Fatalf("the owner's password: %d %s", rec.Code, rec.Body)
 	}
-	u, err := s.cfg.Store.UserByEmail(ctx, "ana@example.org")
+	u, err := s.store().UserByEmail(ctx, "ana@example.org")
 	if err != nil || u.ID != first1.ID || u.Name != "Ana Souza" {
 		t.Fatalf("account: %+v %v", u, err)
 	}
@@ -152,7 +152,7 @@ func TestAccountSweepDeletesExpiredSignUps(t *testing.T) {
 	if rec := call(t, h, "POST", "/api/v1/accounts/verify", `{"token": "`+token+`", "password": "quiet harbour lantern seven"}`); rec.Code != http.StatusOK {
 		t.Fatalf("verify: %d", rec.Code)
 	}
-	old, err := s.cfg.Store.UserByEmail(ctx, "old@example.org")
+	old, err := s.store().UserByEmail(ctx, "old@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,23 +161,23 @@ func TestAccountSweepDeletesExpiredSignUps(t *testing.T) {
 	if _, err := s.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.cfg.Store.UserByEmail(ctx, "old@example.org"); err != boardsql.ErrNotFound {
+	if _, err := s.store().UserByEmail(ctx, "old@example.org"); err != boardsql.ErrNotFound {
 		t.Fatalf("the expired sign-up: %v, want deleted", err)
 	}
 	for _, email := range []string{"young@example.org", "kept@example.org", "jordan@example.org"} {
-		if _, err := s.cfg.Store.UserByEmail(ctx, email); err != nil {
+		if _, err := s.store().UserByEmail(ctx, email); err != nil {
 			t.Fatalf("%s: %v, want kept", email, err)
 		}
 	}
 	if n := auditActions(t, s, "account.expire_unverified", fmt.Sprintf("user/%d", old.ID)); n != 1 {
 		t.Fatalf("%d audit entries of the deletion, want 1", n)
 	}
-	jobs, err := s.cfg.Store.Jobs(ctx, "sweep/accounts/")
+	jobs, err := s.store().Jobs(ctx, "sweep/accounts/")
 	if err != nil || len(jobs) != 1 || jobs[0].Outcome != boardsql.JobDone {
 		t.Fatalf("sweep jobs: %+v %v", jobs, err)
 	}
 	signUp("old@example.org")
-	if u, err := s.cfg.Store.UserByEmail(ctx, "old@example.org"); err != nil || u.ID == old.ID {
+	if u, err := s.store().UserByEmail(ctx, "old@example.org"); err != nil || u.ID == old.ID {
 		t.Fatalf("signing up afresh: %+v %v", u, err)
 	}
 }
@@ -197,7 +197,7 @@ func TestMailQuotaPerRecipient(t *testing.T) {
 	for i := 1; i < MailsPerRecipient; i++ {
 		reset(fmt.Sprintf("203.0.113.%d:1", i+1))
 	}
-	if n := len(mailsTo(t, s.cfg.Store, "jordan@example.org")); n != MailsPerRecipient {
+	if n := len(mailsTo(t, s.store(), "jordan@example.org")); n != MailsPerRecipient {
 		t.Fatalf("%d reset mails within the quota, want %d", n, MailsPerRecipient)
 	}
 	over := reset("198.51.100.1:1")
@@ -210,7 +210,7 @@ func TestMailQuotaPerRecipient(t *testing.T) {
 	if rec := anonFrom(h, "POST", "/api/v1/accounts", `{"email": "jordan@example.org", "name": "X", "password": "amber orchard river climb"}`, "198.51.100.3:1"); rec.Code != http.StatusAccepted {
 		t.Fatalf("sign-up past the quota: %d", rec.Code)
 	}
-	if n := len(mailsTo(t, s.cfg.Store, "jordan@example.org")); n != MailsPerRecipient {
+	if n := len(mailsTo(t, s.store(), "jordan@example.org")); n != MailsPerRecipient {
 		t.Fatalf("%d mails queued, want still %d", n, MailsPerRecipient)
 	}
 
@@ -222,7 +222,7 @@ func TestMailQuotaPerRecipient(t *testing.T) {
 			t.Fatalf("sign-up %d: %d %s", i+1, rec.Code, rec.Body)
 		}
 	}
-	if n := len(mailsTo(t, s.cfg.Store, "ana@example.org")); n != MailsPerRecipient {
+	if n := len(mailsTo(t, s.store(), "ana@example.org")); n != MailsPerRecipient {
 		t.Fatalf("%d verification mails, want %d", n, MailsPerRecipient)
 	}
 	_, token := mailTo(t, s, "ana@example.org")
@@ -230,7 +230,7 @@ func TestMailQuotaPerRecipient(t *testing.T) {
 	if rec := call(t, h, "POST", "/api/v1/accounts/verify", verify); rec.Code != http.StatusOK {
 		t.Fatalf("the last link sent: %d %s", rec.Code, rec.Body)
 	}
-	u, err := s.cfg.Store.UserByEmail(ctx, "ana@example.org")
+	u, err := s.store().UserByEmail(ctx, "ana@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func TestMailQuotaPerRecipient(t *testing.T) {
 
 	*clock = clock.Add(MailQuotaWindow)
 	reset("203.0.113.200:1")
-	if n := len(mailsTo(t, s.cfg.Store, "jordan@example.org")); n != MailsPerRecipient+1 {
+	if n := len(mailsTo(t, s.store(), "jordan@example.org")); n != MailsPerRecipient+1 {
 		t.Fatalf("next window: %d mails, want %d", n, MailsPerRecipient+1)
 	}
 }

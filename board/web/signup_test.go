@@ -13,7 +13,7 @@ var tokenInMail = regexp.MustCompile(`\?token=([A-Za-z0-9_-]+)`)
 // mailTo returns the newest queued mail for an address and the token in it.
 func mailTo(t *testing.T, s *Server, to string) (subject, token string) {
 	t.Helper()
-	due, err := s.cfg.Store.DueMail(context.Background(), time.Now().Add(1000*time.Hour), 100)
+	due, err := s.store().DueMail(context.Background(), time.Now().Add(1000*time.Hour), 100)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func verifyJSON(t *testing.T, h http.Handler, addr, token, password string) *htt
 // tokenLive reports whether a verification token is still unused.
 func tokenLive(t *testing.T, s *Server, token string) bool {
 	t.Helper()
-	_, err := s.cfg.Store.EmailTokenUser(context.Background(), auth.Digest(token), boardsql.PurposeVerify, s.now())
+	_, err := s.store().EmailTokenUser(context.Background(), auth.Digest(token), boardsql.PurposeVerify, s.now())
 	if err != nil && err != boardsql.ErrNotFound {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestVerifyTakeoverRefused(t *testing.T) {
 				!strings.Contains(rec.Body.String(), `name="token" value="`+newest+`"`) || strings.Contains(rec.Body.String(), ownerPassword) {
 				t.Fatalf("the owner's password on the attacker's sign-up: %d %s", rec.Code, rec.Body)
 			}
-			if u, err := s.cfg.Store.UserByEmail(ctx, "ana@example.org"); err != nil || !u.EmailVerifiedAt.IsZero() {
+			if u, err := s.store().UserByEmail(ctx, "ana@example.org"); err != nil || !u.EmailVerifiedAt.IsZero() {
 				t.Fatalf("the address was verified with the attacker's password: %+v %v", u, err)
 			}
 			if !tokenLive(t, s, newest) {
@@ -138,10 +138,10 @@ func TestVerifyWithPassword(t *testing.T) {
 			if code, body := tc.verify(token, ownerPassword); code != tc.okStatus {
 				t.Fatalf("the right password: %d %s", code, body)
 			}
-			if u, err := s.cfg.Store.UserByEmail(context.Background(), tc.email); err != nil || u.EmailVerifiedAt.IsZero() {
+			if u, err := s.store().UserByEmail(context.Background(), tc.email); err != nil || u.EmailVerifiedAt.IsZero() {
 				t.Fatalf("not verified: %+v %v", u, err)
 			}
-			if !slices.Contains(acctAudit(t, s.cfg.Store), "account.verify_email") {
+			if !slices.Contains(acctAudit(t, s.store()), "account.verify_email") {
 				t.Fatal("the verification is not audited")
 			}
 		})
@@ -255,7 +255,7 @@ func TestSignInUnverifiedAnswersLikeWrongPassword(t *testing.T) {
 func TestTwoFactorOnNeedsRecentSignIn(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	ctx := context.Background()
 	u, _ := st.UserByEmail(ctx, "jordan@example.org")
 	c := sessionFor(t, s, u)

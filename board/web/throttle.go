@@ -7,7 +7,6 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/board/boardsql"
 )
 
 // Sign-in throttling is the account use cases' (auth.Accounts: every
@@ -44,7 +43,7 @@ func (s *Server) initSignIn() {
 		Help: "Sign-in checks by step (password, code, token) and outcome (right, wrong, throttled, busy).",
 	}, []string{"step", "outcome"})
 	s.metrics.MustRegister(s.checks)
-	accounts, err := auth.NewAccounts(auth.AccountsConfig{Store: boardsql.ForAuth{Store: s.cfg.Store}, Clock: certboard.ClockFunc(s.now),
+	accounts, err := auth.NewAccounts(auth.AccountsConfig{Store: s.cfg.Accounts, Clock: certboard.ClockFunc(s.now),
 		Link: s.link, Log: s.cfg.Log, HashSlots: s.hashSlots, Checked: s.counted})
 	if err != nil {
 		panic(err) // New checked that there is a store
@@ -58,7 +57,7 @@ func (s *Server) counted(step, outcome string) { s.checks.WithLabelValues(step, 
 // forgetThrottles deletes the failure counters that no longer matter; the
 // background job loop calls it.
 func (s *Server) forgetThrottles(ctx context.Context) {
-	if n, err := s.cfg.Store.ForgetThrottles(ctx, s.now()); err != nil && ctx.Err() == nil {
+	if n, err := s.accounts.ForgetThrottles(ctx); err != nil && ctx.Err() == nil {
 		s.cfg.Log.Error("forgetting old failed attempts", "err", err)
 	} else if n > 0 {
 		s.cfg.Log.Debug("forgot old failed attempts", "counters", n)

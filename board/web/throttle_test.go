@@ -57,7 +57,7 @@ func throttleReady(t *testing.T, s *Server) *Server {
 	clock := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	s.cfg.Now = func() time.Time { return clock }
 	s.usePublicURL(t, "https://board.example.org")
-	if _, err := s.cfg.Store.CreateUser(context.Background(), boardsql.User{Email: "jordan@example.org", Name: "Jordan Reyes",
+	if _, err := s.store().CreateUser(context.Background(), boardsql.User{Email: "jordan@example.org", Name: "Jordan Reyes",
 		PasswordHash: testHash(), Roles: []auth.Role{auth.Applicant}, CreatedAt: clock, EmailVerifiedAt: clock}); err != nil {
 		t.Fatal(err)
 	}
@@ -220,15 +220,15 @@ func TestParallelWrongPasswordsAreCounted(t *testing.T) {
 func tfAccount(t *testing.T, s *Server) (*boardsql.User, string) {
 	t.Helper()
 	ctx := context.Background()
-	u, err := s.cfg.Store.UserByEmail(ctx, "jordan@example.org")
+	u, err := s.store().UserByEmail(ctx, "jordan@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
 	secret, _ := auth.NewTOTPSecret()
-	if err := s.cfg.Store.EnableTOTP(ctx, u.ID, secret, s.now()); err != nil {
+	if err := s.store().EnableTOTP(ctx, u.ID, secret, s.now()); err != nil {
 		t.Fatal(err)
 	}
-	u, _ = s.cfg.Store.UserByID(ctx, u.ID)
+	u, _ = s.store().UserByID(ctx, u.ID)
 	return u, secret
 }
 
@@ -436,7 +436,7 @@ func TestPasswordResetClearsThrottle(t *testing.T) {
 				t.Fatalf("reset: %d %s", rec.Code, rec.Body)
 			}
 			for _, k := range []boardsql.ThrottleKey{auth.PasswordKey("jordan@example.org", "192.0.2.7"), auth.CodeKey(u)} {
-				if a, err := s.cfg.Store.Throttle(context.Background(), k); err != nil || a.Failures != 0 {
+				if a, err := s.store().Throttle(context.Background(), k); err != nil || a.Failures != 0 {
 					t.Fatalf("%s survived the reset: %+v %v", k.Scope, a, err)
 				}
 			}
@@ -475,7 +475,7 @@ func TestKnownDeviceSignIn(t *testing.T) {
 			if !device.Secure || !device.HttpOnly || device.Path != "/" || device.Domain != "" || device.MaxAge < 30*24*3600 || !auth.ValidDeviceToken(device.Value) {
 				t.Fatalf("device cookie attributes: %+v", device)
 			}
-			ok, err := s.cfg.Store.KnownDevice(context.Background(), u.ID, auth.Digest(device.Value), s.now())
+			ok, err := s.store().KnownDevice(context.Background(), u.ID, auth.Digest(device.Value), s.now())
 			if err != nil || !ok {
 				t.Fatalf("the device is not known: %v", err)
 			}
@@ -506,7 +506,7 @@ func TestKnownDeviceSignIn(t *testing.T) {
 			// The account's counters are cleared, everywhere (still within
 			// the waits the failures asked for).
 			for _, k := range []boardsql.ThrottleKey{auth.PasswordKey("jordan@example.org", "192.0.2.7"), auth.CodeKey(u)} {
-				if a, err := s.cfg.Store.Throttle(context.Background(), k); err != nil || a.Failures != 0 {
+				if a, err := s.store().Throttle(context.Background(), k); err != nil || a.Failures != 0 {
 					t.Fatalf("%s survived the sign-in from a known device: %+v %v", k.Scope, a, err)
 				}
 			}
@@ -643,7 +643,7 @@ func TestSignUpHashCap(t *testing.T) {
 		!strings.Contains(rec.Body.String(), `value="ana@example.org"`) {
 		t.Fatalf("sign-up form with the slots full: %d %s", rec.Code, rec.Body)
 	}
-	if _, err := s.cfg.Store.UserByEmail(context.Background(), "ana@example.org"); err == nil {
+	if _, err := s.store().UserByEmail(context.Background(), "ana@example.org"); err == nil {
 		t.Fatal("an account was created")
 	}
 	drainHashSlots(s)
@@ -655,7 +655,7 @@ func TestSignUpHashCap(t *testing.T) {
 // TestHashConcurrencyConfig: the number of slots comes from the config.
 func TestHashConcurrencyConfig(t *testing.T) {
 	s, st := newServer(t)
-	s2, err := New(Config{Store: st, Sets: s.cfg.Sets, Log: s.cfg.Log, HashConcurrency: 3})
+	s2, err := New(Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Sets: s.cfg.Sets, Log: s.cfg.Log, HashConcurrency: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func tokCreate(t *testing.T, h http.Handler, body string, opts ...acctOpt) accou
 func TestAPITokenLifecycle(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	u, _ := st.UserByEmail(context.Background(), "jordan@example.org")
 	c := sessionFor(t, s, u)
 

@@ -84,7 +84,7 @@ func tfPasswordStep(t *testing.T, h http.Handler, email, next string) *http.Cook
 func TestTwoFactorSetupAndSignIn(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	u, _ := st.UserByEmail(context.Background(), "jordan@example.org")
 	c := sessionFor(t, s, u)
 	secret, recovery := tfSetUp(t, s, h, c)
@@ -172,7 +172,7 @@ func TestTwoFactorSetupAndSignIn(t *testing.T) {
 func TestTwoFactorJSONLogin(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	u, _ := st.UserByEmail(context.Background(), "jordan@example.org")
 	secret, _ := auth.NewTOTPSecret()
 	if err := st.EnableTOTP(context.Background(), u.ID, secret, *clock); err != nil {
@@ -206,7 +206,7 @@ func TestTwoFactorJSONLogin(t *testing.T) {
 func TestTwoFactorWrongCodesAreLimited(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	u, _ := st.UserByEmail(context.Background(), "jordan@example.org")
 	secret, _ := auth.NewTOTPSecret()
 	st.EnableTOTP(context.Background(), u.ID, secret, *clock)
@@ -232,7 +232,7 @@ func TestTwoFactorWrongCodesAreLimited(t *testing.T) {
 func TestTwoFactorTurnOff(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	u, _ := st.UserByEmail(context.Background(), "jordan@example.org")
 	c := sessionFor(t, s, u)
 	secret, recovery := tfSetUp(t, s, h, c)
@@ -352,7 +352,7 @@ func TestEnableTOTPForTests(t *testing.T) {
 func TestTurningTwoFactorOnEndsPasswordOnlySessions(t *testing.T) {
 	s, _ := withAccount(t)
 	h := s.Handler()
-	u, _ := s.cfg.Store.UserByEmail(context.Background(), "jordan@example.org")
+	u, _ := s.store().UserByEmail(context.Background(), "jordan@example.org")
 	other := sessionFor(t, s, u)
 	here := sessionFor(t, s, u)
 	if acctMe(t, h, acctCookie(other)) != u.ID {
@@ -385,7 +385,7 @@ func tfSignInWith(t *testing.T, h http.Handler, email, code string) bool {
 func TestRecoveryCodesRenewed(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	ctx := context.Background()
 	u, _ := st.UserByEmail(ctx, "jordan@example.org")
 	c := sessionFor(t, s, u)
@@ -486,7 +486,7 @@ func TestRecoveryCodesRenewed(t *testing.T) {
 // tfMails lists the outbox messages to one address.
 func tfMails(t *testing.T, s *Server, to string) []boardsql.Mail {
 	t.Helper()
-	due, err := s.cfg.Store.DueMail(context.Background(), time.Now().Add(1000*time.Hour), 1000)
+	due, err := s.store().DueMail(context.Background(), time.Now().Add(1000*time.Hour), 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,7 +502,7 @@ func tfMails(t *testing.T, s *Server, to string) []boardsql.Mail {
 func TestRecoveryCodesRenewalLimits(t *testing.T) {
 	s, clock := withAccount(t)
 	h := s.Handler()
-	st := s.cfg.Store
+	st := s.store()
 	ctx := context.Background()
 	u, _ := st.UserByEmail(ctx, "jordan@example.org")
 	c := sessionFor(t, s, u)

@@ -135,7 +135,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		fmt.Fprintf(stderr, "certboard serve: --trusted-proxies: %v\n", err)
 		return exitBadInput
 	}
-	srv, err := web.New(web.Config{Store: st, Sets: sets, Log: log, PublicURL: *publicURL, Files: docs, TrustedProxies: trustedProxies,
+	srv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Demo: boardsql.ForBoard{Store: st},
+		Sets: sets, Log: log, PublicURL: *publicURL, Files: docs, TrustedProxies: trustedProxies,
 		HashConcurrency: hashSlots})
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)

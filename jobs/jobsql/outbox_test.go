@@ -1,4 +1,4 @@
-package jobs_test
+package jobsql_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/jobs"
+	"github.com/certboard/certboard/jobs/jobsql"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/sqldb"
 )
@@ -17,21 +18,21 @@ const resetLink = "https://board.example/reset?token=Zm9vYmFyLXNlY3JldC10b2tlbi0
 
 // outboxes returns the outbox of a fresh, migrated database on each
 // engine, with a keyring of its own.
-func outboxes(t *testing.T) map[string]*jobs.Outbox {
+func outboxes(t *testing.T) map[string]*jobsql.Outbox {
 	t.Helper()
 	k, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]*jobs.Outbox{}
+	out := map[string]*jobsql.Outbox{}
 	for name, db := range migrated(t) {
-		out[name] = &jobs.Outbox{DB: db, Keys: k}
+		out[name] = &jobsql.Outbox{DB: db, Keys: k}
 	}
 	return out
 }
 
 // outboxRow is the whole outbox row of a message as the database holds it.
-func outboxRow(t *testing.T, s *jobs.Outbox, id int64) string {
+func outboxRow(t *testing.T, s *jobsql.Outbox, id int64) string {
 	t.Helper()
 	var to, subject, body, created, next string
 	var sealed, sent sql.NullString
@@ -44,7 +45,7 @@ func outboxRow(t *testing.T, s *jobs.Outbox, id int64) string {
 	return strings.Join([]string{to, subject, body, sealed.String, created, next, sent.String}, "|")
 }
 
-func queueMail(t *testing.T, s *jobs.Outbox, m jobs.Mail) int64 {
+func queueMail(t *testing.T, s *jobsql.Outbox, m jobs.Mail) int64 {
 	t.Helper()
 	var id int64
 	err := s.DB.InTx(context.Background(), func(tx *sqldb.Tx) error {
