@@ -256,15 +256,25 @@ func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderDocuments(w, r, http.StatusOK, app, rel, nil, nil)
 }
 
+// appDocuments returns an application's documents with its live and
+// submitted portfolios (see docPortfolios), which say what each supports.
+func (s *Server) appDocuments(ctx context.Context, app *board.Application) ([]board.Document, *portfolio.Portfolio, *portfolio.Portfolio, error) {
+	live, snap, err := docPortfolios(app)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	docs, err := s.board.Documents(ctx, app.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return docs, live, snap, nil
+}
+
 // renderDocuments shows the documents page, after a failed upload with
 // what to fix and the values given.
 func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status int, app *board.Application, rel Relation,
 	errs map[string]string, form url.Values) error {
-	live, snap, err := docPortfolios(app)
-	if err != nil {
-		return err
-	}
-	docs, err := s.board.Documents(r.Context(), app.ID)
+	docs, live, snap, err := s.appDocuments(r.Context(), app)
 	if err != nil {
 		return err
 	}
@@ -303,11 +313,7 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	live, snap, err := docPortfolios(app)
-	if err != nil {
-		return err
-	}
-	docs, err := s.board.Documents(r.Context(), app.ID)
+	docs, live, snap, err := s.appDocuments(r.Context(), app)
 	if err != nil {
 		return err
 	}

@@ -112,13 +112,23 @@ func (s *Server) renderSupervision(w http.ResponseWriter, r *http.Request, statu
 	return nil
 }
 
-// supervisionDecidePage takes a confirm or dispute form.
-func (s *Server) supervisionDecidePage(w http.ResponseWriter, r *http.Request) error {
+// supervisedForm loads the application of the path for its supervisor
+// (see appFor) and then reads the form posted to it.
+func (s *Server) supervisedForm(w http.ResponseWriter, r *http.Request) (*board.Application, error) {
 	app, _, err := s.appFor(r, RelSupervisor)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.form(w, r); err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
+// supervisionDecidePage takes a confirm or dispute form.
+func (s *Server) supervisionDecidePage(w http.ResponseWriter, r *http.Request) error {
+	app, err := s.supervisedForm(w, r)
+	if err != nil {
 		return err
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
@@ -141,11 +151,8 @@ func (s *Server) supervisionDecidePage(w http.ResponseWriter, r *http.Request) e
 
 // supervisionContractPage takes the form recording a contract.
 func (s *Server) supervisionContractPage(w http.ResponseWriter, r *http.Request) error {
-	app, _, err := s.appFor(r, RelSupervisor)
+	app, err := s.supervisedForm(w, r)
 	if err != nil {
-		return err
-	}
-	if err := s.form(w, r); err != nil {
 		return err
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
