@@ -223,8 +223,8 @@ func (s *Server) adminUploadPage(w http.ResponseWriter, r *http.Request) error {
 			}
 			file, field = path.Base(strings.ReplaceAll(hdr.Filename, `\`, "/")), "file"
 		}
-	} else if !s.parseForm(w, r) {
-		return nil
+	} else if err := s.form(w, r); err != nil {
+		return err
 	}
 	if len(data) == 0 {
 		data = []byte(r.PostForm.Get("yaml"))
@@ -449,8 +449,8 @@ func (s *Server) changeUser(ctx context.Context, me *auth.User, uid int64, c boa
 
 // adminUserPage takes the roles form of one account.
 func (s *Server) adminUserPage(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	uid, err := strconv.ParseInt(r.PathValue("uid"), 10, 64)
 	if err != nil {
@@ -528,8 +528,8 @@ func (s *Server) adminBoardPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminBoardSavePage(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	f := r.PostForm
 	var version int

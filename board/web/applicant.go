@@ -42,7 +42,7 @@ func (s *Server) applicantRoutes() {
 	s.route("GET /applications/{id}/export", Authenticated, s.handle(s.exportPortfolio))
 	s.route("GET /applications/{id}/import", Authenticated, s.handle(s.importForm))
 	s.route("POST /applications/{id}/import", Authenticated, s.handle(s.importPortfolio))
-	s.route("POST /applications/{id}/actions/{action}", Authenticated, http.HandlerFunc(s.ownerAction))
+	s.route("POST /applications/{id}/actions/{action}", Authenticated, s.handle(s.ownerAction))
 
 	s.route("POST /api/v1/applications", Authenticated, s.handle(s.apiStartApplication))
 	s.route("GET /api/v1/applications/{id}/portfolio", Authenticated, s.handle(s.exportPortfolio))
@@ -72,8 +72,8 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	app, err := s.board.StartApplication(r.Context(), userFrom(r), r.PostForm.Get("set_id"))
 	if err != nil {
@@ -256,17 +256,6 @@ func (s *Server) ownApp(r *http.Request) (*board.Application, error) {
 	return s.board.OwnApplication(r.Context(), userFrom(r), id)
 }
 
-// ownApplication is ownApp for handlers that answer their own errors; on
-// failure it has answered.
-func (s *Server) ownApplication(w http.ResponseWriter, r *http.Request) (*board.Application, bool) {
-	app, err := s.ownApp(r)
-	if err != nil {
-		s.answerError(w, r, err)
-		return nil, false
-	}
-	return app, true
-}
-
 // editableApp loads the caller's own application and checks that it is
 // open to change (board.EditableApplication). The portfolio may be shared
 // with the evaluation cache: callers must not change it in place
@@ -433,8 +422,8 @@ func (s *Server) itemEdit(r *http.Request, version func() string) (*board.Applic
 }
 
 func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	app, p, l, version, err := s.itemEdit(r, func() string { return r.PostForm.Get("version") })
 	if err != nil {
@@ -473,8 +462,10 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) error {
 	api := strings.HasPrefix(r.URL.Path, "/api/")
-	if !api && !s.parseForm(w, r) {
-		return nil
+	if !api {
+		if err := s.form(w, r); err != nil {
+			return err
+		}
 	}
 	app, _, l, version, err := s.itemEdit(r, func() string {
 		if api {
@@ -558,15 +549,15 @@ func (s *Server) apiAddItem(w http.ResponseWriter, r *http.Request) error {
 // for names it by SHA-256, so that an import finds it again
 // (portfoliodocs.go).
 func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) error {
-	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
-	if !ok {
-		return nil
+	app, rel, err := s.appFor(r, RelOwner|RelStaff|RelReviewer)
+	if err != nil {
+		return err
 	}
 	data := app.Portfolio
 	if rel&(RelOwner|RelStaff) == 0 {
 		data = app.Snapshot
 	}
-	data, err := s.exportedPortfolio(r.Context(), app.ID, data)
+	data, err = s.exportedPortfolio(r.Context(), app.ID, data)
 	if err != nil {
 		return err
 	}
@@ -725,32 +716,29 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) error {
 }
 
 // ownerAction is the applicant's submit, withdraw and answer buttons.
-func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
+func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) error {
+	if err := s.form(w, r); err != nil {
+		return err
 	}
-	app, ok := s.ownApplication(w, r)
-	if !ok {
-		return
+	app, err := s.ownApp(r)
+	if err != nil {
+		return err
 	}
 	action := board.Action(r.PathValue("action"))
 	if !slices.Contains([]board.Action{board.Submit, board.Withdraw, board.AnswerInfo}, action) {
-		s.fail(w, r, http.StatusNotFound, "No such action", "Applicants can submit, withdraw or answer_info here.")
-		return
+		return notFound("No such action", "Applicants can submit, withdraw or answer_info here.")
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
 	if err != nil {
-		s.answerError(w, r, err)
-		return
+		return err
 	}
 	to, err := s.act(r.Context(), userFrom(r), app, version, action, r.PostForm.Get("reason"))
 	if err != nil {
 		if e := refusal(err); e != nil && (e.Code == certboard.Invalid || e.Code == certboard.Conflict) {
 			redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), "!Not done: "+e.Message)
-			return
+			return nil
 		}
-		s.actError(w, r, err)
-		return
+		return err
 	}
 	msg := map[board.State]string{
 		board.Submitted:   "Submitted. Your evidence is frozen as it stands now; the board will review it and write to you.",
@@ -758,15 +746,16 @@ func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) {
 		board.UnderReview: "Answer sent to the board.",
 	}[to]
 	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), msg)
+	return nil
 }
 
 // apiEligibility returns the eligibility report of an application: of the
 // live portfolio today, or with ?frozen=true of the submitted snapshot (the
 // only one a peer reviewer gets).
 func (s *Server) apiEligibility(w http.ResponseWriter, r *http.Request) error {
-	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
-	if !ok {
-		return nil
+	app, rel, err := s.appFor(r, RelOwner|RelStaff|RelReviewer)
+	if err != nil {
+		return err
 	}
 	frozen := r.URL.Query().Get("frozen") == "true" || rel&(RelOwner|RelStaff) == 0
 	ev, err := s.evaluate(app, frozen)

@@ -29,12 +29,12 @@ func (s *Server) verifyClaimed(ctx context.Context, u *auth.User, app *board.App
 }
 
 func (s *Server) queueVerifyList(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
-	app, _, ok := s.application(w, r, RelStaff)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelStaff)
+	if err != nil {
+		return err
 	}
 	list := r.PathValue("list")
 	version, err := parseVersion(r.PostForm.Get("version"))

@@ -23,8 +23,8 @@ func (s *Server) credentialRoutes() {
 // credentialStatus is the staff page's status form (see
 // board.ChangeCredentialStatus).
 func (s *Server) credentialStatus(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	action := r.PostForm.Get("action")
 	c, err := s.board.ChangeCredentialStatus(r.Context(), userFrom(r), r.PathValue("id"), action, r.PostForm.Get("reason"))
@@ -190,8 +190,8 @@ func (s *Server) hostedCredential(w http.ResponseWriter, r *http.Request) error 
 // credentialVisibility is the holder's choice to show the credential to
 // anyone with its URL, or not.
 func (s *Server) credentialVisibility(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	// Whose it is comes first: anyone else is told it does not exist.
 	c, err := s.board.HeldCredential(r.Context(), userFrom(r), r.PathValue("id"))

@@ -249,22 +249,32 @@ func docPortfolios(app *board.Application) (live, snap *portfolio.Portfolio, err
 }
 
 func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
-	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
-	if !ok {
-		return nil
+	app, rel, err := s.appFor(r, RelOwner|RelStaff|RelReviewer)
+	if err != nil {
+		return err
 	}
 	return s.renderDocuments(w, r, http.StatusOK, app, rel, nil, nil)
+}
+
+// appDocuments returns an application's documents with its live and
+// submitted portfolios (see docPortfolios), which say what each supports.
+func (s *Server) appDocuments(ctx context.Context, app *board.Application) ([]board.Document, *portfolio.Portfolio, *portfolio.Portfolio, error) {
+	live, snap, err := docPortfolios(app)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	docs, err := s.board.Documents(ctx, app.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return docs, live, snap, nil
 }
 
 // renderDocuments shows the documents page, after a failed upload with
 // what to fix and the values given.
 func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status int, app *board.Application, rel Relation,
 	errs map[string]string, form url.Values) error {
-	live, snap, err := docPortfolios(app)
-	if err != nil {
-		return err
-	}
-	docs, err := s.board.Documents(r.Context(), app.ID)
+	docs, live, snap, err := s.appDocuments(r.Context(), app)
 	if err != nil {
 		return err
 	}
@@ -299,15 +309,11 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
-	app, _, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
-	if !ok {
-		return nil
-	}
-	live, snap, err := docPortfolios(app)
+	app, _, err := s.appFor(r, RelOwner|RelStaff|RelReviewer)
 	if err != nil {
 		return err
 	}
-	docs, err := s.board.Documents(r.Context(), app.ID)
+	docs, live, snap, err := s.appDocuments(r.Context(), app)
 	if err != nil {
 		return err
 	}
@@ -410,9 +416,9 @@ func fileStore(f *blob.Store) board.Blobs {
 // uploadDocument takes an upload from the documents page or the API.
 func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) error {
 	api := strings.HasPrefix(r.URL.Path, "/api/")
-	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
-	if !ok {
-		return nil
+	app, rel, err := s.appFor(r, RelOwner|RelStaff|RelReviewer)
+	if err != nil {
+		return err
 	}
 	u := userFrom(r)
 	if _, err := s.board.MayUpload(r.Context(), u, app.ID); err != nil {
@@ -471,16 +477,9 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) error {
 // application) before the file is sent; when that entry cannot be written
 // the file is not sent (503).
 func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) error {
-	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
-	if !ok {
-		return nil
-	}
-	doc, err := s.docPathDocument(r, app)
+	app, rel, doc, err := s.docFor(r, RelOwner|RelStaff|RelReviewer)
 	if err != nil {
 		return err
-	}
-	if s.cfg.Files == nil {
-		return errNoFileStore
 	}
 	data, err := s.docFile(r.Context(), app, doc)
 	if err != nil {
@@ -501,6 +500,25 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) error 
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	_, _ = w.Write(data)
 	return nil
+}
+
+// docFor loads the application of the path, when the caller holds one of
+// the relations in need to it (see appFor), and its document the path
+// names, for a download or a deletion: on a server without a file store
+// its error is errNoFileStore.
+func (s *Server) docFor(r *http.Request, need Relation) (*board.Application, Relation, *board.Document, error) {
+	app, rel, err := s.appFor(r, need)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	doc, err := s.docPathDocument(r, app)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if s.cfg.Files == nil {
+		return nil, 0, nil, errNoFileStore
+	}
+	return app, rel, doc, nil
 }
 
 // errNoFileStore refuses a document's file on a server without a file
@@ -662,19 +680,14 @@ func docDeleteCheck(d board.Document, live, snap *portfolio.Portfolio) *docBlock
 // everyone else), and only while the portfolio is theirs to change.
 func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
 	api := strings.HasPrefix(r.URL.Path, "/api/")
-	if !api && !s.parseForm(w, r) {
-		return nil
+	if !api {
+		if err := s.form(w, r); err != nil {
+			return err
+		}
 	}
-	app, rel, ok := s.application(w, r, RelOwner)
-	if !ok {
-		return nil
-	}
-	doc, err := s.docPathDocument(r, app)
+	app, rel, doc, err := s.docFor(r, RelOwner)
 	if err != nil {
 		return err
-	}
-	if s.cfg.Files == nil {
-		return errNoFileStore
 	}
 	if !editable(app.State) {
 		return conflict("Documents cannot be deleted now",

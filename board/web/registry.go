@@ -117,8 +117,8 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) profileSavePage(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	f := r.PostForm
 	version, err := strconv.Atoi(f.Get("version"))

@@ -105,8 +105,8 @@ func (s *Server) renewalPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) startRenewal(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	app, _, err := s.board.StartRenewal(r.Context(), userFrom(r), r.PathValue("id"))
 	if err != nil {
@@ -193,9 +193,9 @@ func (s *Server) apiStartRenewal(w http.ResponseWriter, r *http.Request) error {
 // validity approval would give, and the decision, which for a renewal needs
 // no peer review.
 func (s *Server) queueRenewal(w http.ResponseWriter, r *http.Request) error {
-	app, _, ok := s.application(w, r, RelStaff)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelStaff)
+	if err != nil {
+		return err
 	}
 	if app.RenewsCredential == "" {
 		return notFound("Not a renewal", fmt.Sprintf("Application %d is not a renewal; open it in the work queue.", app.ID))

@@ -75,9 +75,9 @@ func (s *Server) reviewApplication(w http.ResponseWriter, r *http.Request) error
 	if done, err := s.decidedReview(w, r); done || err != nil {
 		return err
 	}
-	app, _, ok := s.application(w, r, RelReviewer)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelReviewer)
+	if err != nil {
+		return err
 	}
 	return s.showReview(w, r, app.ID, http.StatusOK, nil, "")
 }
@@ -169,12 +169,12 @@ func (s *Server) castVote(ctx context.Context, u *auth.User, app *board.Applicat
 }
 
 func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
-	app, _, ok := s.application(w, r, RelReviewer)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelReviewer)
+	if err != nil {
+		return err
 	}
 	if err := s.castVote(r.Context(), userFrom(r), app, r.PostForm.Get("vote"), r.PostForm.Get("comments")); err != nil {
 		field := "vote"
@@ -189,12 +189,12 @@ func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) reviewConflict(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
-	app, _, ok := s.application(w, r, RelReviewer)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelReviewer)
+	if err != nil {
+		return err
 	}
 	if err := s.board.DeclareConflict(r.Context(), userFrom(r), app.ID, r.PostForm.Get("reason")); err != nil {
 		return s.reviewFailed(w, r, app, "reason", err)
@@ -233,9 +233,9 @@ func (s *Server) apiReviews(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiVote(w http.ResponseWriter, r *http.Request) error {
-	app, _, ok := s.application(w, r, RelReviewer)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelReviewer)
+	if err != nil {
+		return err
 	}
 	var in struct {
 		Vote     string `json:"vote"`
@@ -252,9 +252,9 @@ func (s *Server) apiVote(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiConflict(w http.ResponseWriter, r *http.Request) error {
-	app, _, ok := s.application(w, r, RelReviewer)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelReviewer)
+	if err != nil {
+		return err
 	}
 	var in struct {
 		Reason string `json:"reason"`

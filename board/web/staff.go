@@ -21,13 +21,13 @@ func (s *Server) staffRoutes() {
 	s.route("GET /queue", Staff, s.handle(s.queue))
 	s.route("GET /queue/{id}", Staff, s.handle(s.queueApplication))
 	s.route("POST /queue/{id}/items/{item}", Staff, s.handle(s.queueVerify))
-	s.route("POST /queue/{id}/actions/{action}", Staff, http.HandlerFunc(s.queueAction))
+	s.route("POST /queue/{id}/actions/{action}", Staff, s.handle(s.queueAction))
 	s.route("POST /queue/{id}/reviewers", Staff, s.handle(s.queueAssign))
 	s.route("POST /queue/{id}/reviewers/{uid}/remove", Staff, s.handle(s.queueUnassign))
 
 	s.route("GET /api/v1/applications", Authenticated, s.handle(s.apiApplications))
 	s.route("GET /api/v1/applications/{id}", Authenticated, s.handle(s.apiApplication))
-	s.route("POST /api/v1/applications/{id}/actions/{action}", Authenticated, http.HandlerFunc(s.apiAction))
+	s.route("POST /api/v1/applications/{id}/actions/{action}", Authenticated, s.handle(s.apiAction))
 	s.route("POST /api/v1/applications/{id}/items/{item}/verification", Staff, s.handle(s.apiVerify))
 	s.route("POST /api/v1/applications/{id}/reviewers", Staff, s.handle(s.apiAssign))
 }
@@ -267,9 +267,9 @@ type queueAppView struct {
 }
 
 func (s *Server) queueApplication(w http.ResponseWriter, r *http.Request) error {
-	app, _, ok := s.application(w, r, RelStaff)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelStaff)
+	if err != nil {
+		return err
 	}
 	return s.showQueueApp(w, r, app.ID, http.StatusOK, nil, "")
 }
@@ -327,14 +327,6 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 	return nil
 }
 
-// queueFailed answers a failed form on the staff page, as queueRefused
-// does, answering what queueRefused returns.
-func (s *Server) queueFailed(w http.ResponseWriter, r *http.Request, app *board.Application, form string, err error) {
-	if err := s.queueRefused(w, r, app, form, err); err != nil {
-		s.answerError(w, r, err)
-	}
-}
-
 // queueRefused shows the staff page again after a failed form, with the
 // error next to the form; an error it cannot show there (the application
 // gone, an internal failure) it returns, having written nothing.
@@ -355,12 +347,12 @@ func (s *Server) queueRefused(w http.ResponseWriter, r *http.Request, app *board
 func staffSameItem(a, b any) bool { return board.SameItem(a, b) }
 
 func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
-	app, _, ok := s.application(w, r, RelStaff)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelStaff)
+	if err != nil {
+		return err
 	}
 	item := r.PathValue("item")
 	form := "item:" + item
@@ -397,13 +389,13 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) error {
 
 // ---- decisions ----
 
-func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
+func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
+	if err := s.form(w, r); err != nil {
+		return err
 	}
-	app, _, ok := s.application(w, r, RelStaff)
-	if !ok {
-		return
+	app, _, err := s.appFor(r, RelStaff)
+	if err != nil {
+		return err
 	}
 	action := board.Action(r.PathValue("action"))
 	version, err := parseVersion(r.PostForm.Get("version"))
@@ -417,21 +409,21 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) {
 		to, err = s.act(r.Context(), userFrom(r), app, version, action, r.PostForm.Get("reason"))
 	}
 	if err != nil {
-		s.queueFailed(w, r, app, "action:"+string(action), err)
-		return
+		return s.queueRefused(w, r, app, "action:"+string(action), err)
 	}
 	redirect(w, r, fmt.Sprintf("/queue/%d", app.ID), fmt.Sprintf("Application %d is now %s; the applicant has been told by e-mail.", app.ID, to.Words()))
+	return nil
 }
 
 // ---- reviewer assignment and conflicts of interest ----
 
 func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
-	app, _, ok := s.application(w, r, RelStaff)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelStaff)
+	if err != nil {
+		return err
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
@@ -451,12 +443,12 @@ func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) queueUnassign(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
-	app, _, ok := s.application(w, r, RelStaff)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelStaff)
+	if err != nil {
+		return err
 	}
 	uid, err := strconv.ParseInt(r.PathValue("uid"), 10, 64)
 	if err != nil {
@@ -599,9 +591,9 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) error {
 // submitted evidence once submitted, of the live portfolio while the
 // applicant edits) and the actions the caller may take now.
 func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) error {
-	app, rel, ok := s.application(w, r, RelOwner|RelStaff|RelReviewer)
-	if !ok {
-		return nil
+	app, rel, err := s.appFor(r, RelOwner|RelStaff|RelReviewer)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	u := userFrom(r)
@@ -657,14 +649,14 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) error {
 // apiAction takes an action on an application: the applicant's own
 // (submit, withdraw, answer_info) or staff's. The owner acts as the
 // applicant even when they are staff, so no one decides their own case.
-func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) error {
 	type input struct {
 		Reason string `json:"reason"`
 		versioned
 	}
 	ctx, u := r.Context(), userFrom(r)
 	var id int64
-	if _, ok := apiVersioned(s, w, r, RelOwner|RelStaff, "reason and version", func(app *board.Application, in *input, version int) (err error) {
+	if _, ok, err := versionedAction(s, w, r, RelOwner|RelStaff, "reason and version", func(app *board.Application, in *input, version int) (err error) {
 		id = app.ID
 		action := board.Action(r.PathValue("action"))
 		by := u
@@ -676,14 +668,15 @@ func (s *Server) apiAction(w http.ResponseWriter, r *http.Request) {
 		_, err = s.act(ctx, by, app, version, action, in.Reason)
 		return err
 	}); !ok {
-		return
+		return err
 	}
 	fresh, _, err := s.board.Visible(ctx, u, id, RelOwner|RelStaff)
 	if err != nil {
-		s.internal(w, err)
-		return
+		// Having acted, the caller may see it: not seeing it now is ours.
+		return certboard.Wrap(err, "reloading the application after an action")
 	}
 	writeJSON(w, map[string]any{"application": summarizeApplication(fresh)})
+	return nil
 }
 
 // versioned is the version a JSON body of an action names: the version
@@ -694,29 +687,18 @@ type versioned struct {
 
 func (v versioned) version() int { return v.Version }
 
-// apiVersioned is the skeleton of the API's versioned actions on an
+// versionedAction is the skeleton of the API's versioned actions on an
 // application: it finds the application the caller holds one of the
 // relations in need to, decodes the body into a T (fields says what it
-// holds), checks the version the body names and runs do. It answers any
-// failure itself and reports whether do succeeded.
-func apiVersioned[T interface{ version() int }](s *Server, w http.ResponseWriter, r *http.Request, need Relation, fields string,
-	do func(app *board.Application, in *T, version int) error) (*T, bool) {
-	in, ok, err := versionedAction(s, w, r, need, fields, do)
-	if err != nil {
-		s.answerError(w, r, err)
-	}
-	return in, ok
-}
-
-// versionedAction is apiVersioned for handlers that return their error:
-// ok is false when it has answered (the application not found, the body
-// unread) or fails; it returns the refused version or do's error, having
+// holds), checks the version the body names and runs do. ok is false when
+// it has answered (the body unread) or fails; then it returns the failure
+// (the application not found, the version refused, do's error), having
 // written nothing.
 func versionedAction[T interface{ version() int }](s *Server, w http.ResponseWriter, r *http.Request, need Relation, fields string,
 	do func(app *board.Application, in *T, version int) error) (in *T, ok bool, err error) {
-	app, _, ok := s.application(w, r, need)
-	if !ok {
-		return nil, false, nil
+	app, _, err := s.appFor(r, need)
+	if err != nil {
+		return nil, false, err
 	}
 	in = new(T)
 	if !decodeBody(w, r, in, fields, maxAPIBody) {

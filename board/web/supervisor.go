@@ -86,9 +86,9 @@ func (s *Server) supervisees(ctx context.Context, u *auth.User) ([]*supView, err
 
 // supervisionPage shows one supervisee's evidence that names the supervisor.
 func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) error {
-	app, _, ok := s.application(w, r, RelSupervisor)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelSupervisor)
+	if err != nil {
+		return err
 	}
 	return s.renderSupervision(w, r, http.StatusOK, app, nil)
 }
@@ -112,11 +112,24 @@ func (s *Server) renderSupervision(w http.ResponseWriter, r *http.Request, statu
 	return nil
 }
 
+// supervisedForm loads the application of the path for its supervisor
+// (see appFor) and then reads the form posted to it.
+func (s *Server) supervisedForm(w http.ResponseWriter, r *http.Request) (*board.Application, error) {
+	app, _, err := s.appFor(r, RelSupervisor)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.form(w, r); err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
 // supervisionDecidePage takes a confirm or dispute form.
 func (s *Server) supervisionDecidePage(w http.ResponseWriter, r *http.Request) error {
-	app, _, ok := s.application(w, r, RelSupervisor)
-	if !ok || !s.parseForm(w, r) {
-		return nil
+	app, err := s.supervisedForm(w, r)
+	if err != nil {
+		return err
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
 	if err == nil {
@@ -138,9 +151,9 @@ func (s *Server) supervisionDecidePage(w http.ResponseWriter, r *http.Request) e
 
 // supervisionContractPage takes the form recording a contract.
 func (s *Server) supervisionContractPage(w http.ResponseWriter, r *http.Request) error {
-	app, _, ok := s.application(w, r, RelSupervisor)
-	if !ok || !s.parseForm(w, r) {
-		return nil
+	app, err := s.supervisedForm(w, r)
+	if err != nil {
+		return err
 	}
 	version, err := parseVersion(r.PostForm.Get("version"))
 	var k *portfolio.Contract
@@ -193,9 +206,9 @@ func (s *Server) supervisionListAPI(w http.ResponseWriter, r *http.Request) erro
 
 // supervisionAPI shows the evidence of one supervisee naming the supervisor.
 func (s *Server) supervisionAPI(w http.ResponseWriter, r *http.Request) error {
-	app, _, ok := s.application(w, r, RelSupervisor)
-	if !ok {
-		return nil
+	app, _, err := s.appFor(r, RelSupervisor)
+	if err != nil {
+		return err
 	}
 	v, err := s.board.Supervised(r.Context(), userFrom(r), app.ID)
 	if err != nil {
@@ -226,8 +239,11 @@ func (s *Server) supervisionAPI(w http.ResponseWriter, r *http.Request) error {
 // the path into in, whose version field is version, checked; ok is false
 // when it has answered or fails (then with err, having written nothing).
 func (s *Server) supAPIRequest(w http.ResponseWriter, r *http.Request, in any, version *int, fields string) (id int64, ok bool, err error) {
-	app, _, ok := s.application(w, r, RelSupervisor)
-	if !ok || !decodeBody(w, r, in, fields, maxAPIBody) {
+	app, _, err := s.appFor(r, RelSupervisor)
+	if err != nil {
+		return 0, false, err
+	}
+	if !decodeBody(w, r, in, fields, maxAPIBody) {
 		return 0, false, nil
 	}
 	v, err := checkVersion(*version)

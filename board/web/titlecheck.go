@@ -275,8 +275,8 @@ func (s *Server) lookUpPerson(ctx context.Context, u *auth.User, id string) (*ti
 func (s *Server) titleCheckPerson(w http.ResponseWriter, r *http.Request) error {
 	// A POST, so that another site cannot make a regulator's browser run
 	// (and put in the audit log under their name) look-ups they never asked for.
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	v := s.titleView(r)
 	v.Credential = r.PostForm.Get("credential")

@@ -48,8 +48,8 @@ func (s *Server) renderTrustList(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Server) trustListAddPage(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	f := r.PostForm
 	t := board.TrustedIssuer{DID: f.Get("did"), Name: f.Get("name"), Note: f.Get("note")}
@@ -66,8 +66,8 @@ func (s *Server) trustListAddPage(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) trustListRemovePage(w http.ResponseWriter, r *http.Request) error {
-	if !s.parseForm(w, r) {
-		return nil
+	if err := s.form(w, r); err != nil {
+		return err
 	}
 	removed, err := s.board.RemoveTrustedIssuer(r.Context(), userFrom(r), r.PostForm.Get("did"))
 	if err != nil {

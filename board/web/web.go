@@ -125,15 +125,10 @@ func isPage(pattern string) bool {
 	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && p != "/metrics" && !strings.HasPrefix(p, "/static/")
 }
 
-// parseForm reads a urlencoded or multipart form with a size limit; on
-// failure it has answered.
-func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := kit.ParseForm(w, r, 1<<20); err != nil {
-		e := s.errs.Of(err)
-		s.pageError(w, r, e.Answer().Status, e.Answer().Title, e.Message)
-		return false
-	}
-	return true
+// form reads a urlencoded or multipart form of at most 1 MiB; a form that
+// cannot be read is a Malformed error (kit.ParseForm), answered 400.
+func (s *Server) form(w http.ResponseWriter, r *http.Request) error {
+	return kit.ParseForm(w, r, 1<<20)
 }
 
 // staticFiles serves the stylesheet and scripts, cacheable for a day.

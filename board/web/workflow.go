@@ -41,27 +41,20 @@ func wantsData(r *http.Request) bool {
 	return strings.Contains(accept, "json") || strings.Contains(accept, "jwt")
 }
 
-// application loads the application named by the {id} path value and checks
+// appFor loads the application named by the {id} path value and checks
 // that the signed-in user holds one of the relations in need. An
 // application they may not see is reported as not found, so that ids do not
-// reveal who applied. On failure it has answered.
-func (s *Server) application(w http.ResponseWriter, r *http.Request, need Relation) (*board.Application, Relation, bool) {
+// reveal who applied.
+func (s *Server) appFor(r *http.Request, need Relation) (*board.Application, Relation, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		s.fail(w, r, http.StatusNotFound, "Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
-		return nil, 0, false
+		return nil, 0, notFound("Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
 	}
 	app, rel, err := s.board.Visible(r.Context(), userFrom(r), id, need)
 	if err != nil {
-		s.answerError(w, r, err)
-		return nil, 0, false
+		return nil, 0, err
 	}
-	return app, rel, true
-}
-
-// actError turns a refused or failed action into an answer (see answerError).
-func (s *Server) actError(w http.ResponseWriter, r *http.Request, err error) {
-	s.answerError(w, r, err)
+	return app, rel, nil
 }
 
 // act applies an action to an application: board.Board.Act, the one use
