@@ -9,7 +9,6 @@ package certboard
 import (
 	"errors"
 	"fmt"
-	"net/http"
 )
 
 // Code says what kind of failure an Error is, and so how to answer it.
@@ -68,8 +67,9 @@ const (
 	ExitFailure  = 4
 )
 
-// Answer is how a code is answered: over HTTP, as a problem+json title, and
-// by the command line.
+// Answer is how a code is answered: over HTTP (the status, written as a
+// number so that this package, which stores import, does not depend on
+// net/http), as a problem+json title, and by the command line.
 type Answer struct {
 	Status int
 	Title  string
@@ -77,18 +77,18 @@ type Answer struct {
 }
 
 var answers = map[Code]Answer{
-	Malformed:            {http.StatusBadRequest, "Check your input", ExitBadInput},
-	Invalid:              {http.StatusUnprocessableEntity, "Check your input", ExitBadInput},
-	Unauthorized:         {http.StatusUnauthorized, "Sign in first", ExitBadInput},
-	Forbidden:            {http.StatusForbidden, "Not allowed", ExitBadInput},
-	NotFound:             {http.StatusNotFound, "Not found", ExitBadInput},
-	Conflict:             {http.StatusConflict, "Changed meanwhile", ExitBadInput},
-	TooLarge:             {http.StatusRequestEntityTooLarge, "Too large", ExitBadInput},
-	Unsupported:          {http.StatusUnsupportedMediaType, "Unsupported type", ExitBadInput},
-	PreconditionRequired: {http.StatusPreconditionRequired, "Version missing", ExitBadInput},
-	RateLimited:          {http.StatusTooManyRequests, "Too many attempts", ExitFailure},
-	Unavailable:          {http.StatusServiceUnavailable, "Not available", ExitFailure},
-	Internal:             {http.StatusInternalServerError, "Something went wrong", ExitFailure},
+	Malformed:            {400, "Check your input", ExitBadInput},
+	Invalid:              {422, "Check your input", ExitBadInput},
+	Unauthorized:         {401, "Sign in first", ExitBadInput},
+	Forbidden:            {403, "Not allowed", ExitBadInput},
+	NotFound:             {404, "Not found", ExitBadInput},
+	Conflict:             {409, "Changed meanwhile", ExitBadInput},
+	TooLarge:             {413, "Too large", ExitBadInput},
+	Unsupported:          {415, "Unsupported type", ExitBadInput},
+	PreconditionRequired: {428, "Version missing", ExitBadInput},
+	RateLimited:          {429, "Too many attempts", ExitFailure},
+	Unavailable:          {503, "Not available", ExitFailure},
+	Internal:             {500, "Something went wrong", ExitFailure},
 }
 
 // Codes lists every code, for tests and documentation.
