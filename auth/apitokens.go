@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -25,13 +26,19 @@ const (
 )
 
 // TokenUser returns the user of an API token; an unknown or revoked token,
-// or one without the prefix, is ErrNotFound, and an expired one a
-// *TokenExpiredError.
+// or one without the prefix, is ErrNotFound, and an expired one an
+// Unauthorized Error (wrapping ErrTokenExpired) that says when it expired.
 func (a *Accounts) TokenUser(ctx context.Context, token string) (*User, error) {
 	if !strings.HasPrefix(token, APITokenPrefix) {
 		return nil, ErrNotFound
 	}
-	return a.store.APITokenUser(ctx, Digest(token), a.now())
+	u, expires, err := a.store.APITokenUser(ctx, Digest(token), a.now())
+	if errors.Is(err, ErrTokenExpired) {
+		return nil, &certboard.Error{Code: certboard.Unauthorized, Title: "Token expired",
+			Message: "This API token expired on " + expires.UTC().Format("2006-01-02 15:04 UTC") + "; create a new one on your account page.",
+			Err:     err}
+	}
+	return u, err
 }
 
 // newAPIToken returns a random API token and its digest.

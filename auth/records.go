@@ -20,16 +20,6 @@ type APIToken struct {
 	ExpiresAt time.Time
 }
 
-// TokenExpiredError is returned for a known API token past its expiry, so
-// that the caller can be told why it is refused.
-type TokenExpiredError struct {
-	ExpiresAt time.Time
-}
-
-func (e *TokenExpiredError) Error() string {
-	return "the API token expired at " + e.ExpiresAt.UTC().Format(time.RFC3339)
-}
-
 // ID is the token's handle.
 func (t APIToken) ID() string { return Handle(t.Digest) }
 

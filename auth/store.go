@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/certboard/certboard"
@@ -17,6 +18,8 @@ var (
 	// ErrConflict is a write that lost a race with another edit or would
 	// break a uniqueness rule.
 	ErrConflict = certboard.ErrConflict
+	// ErrTokenExpired is a known API token past its expiry.
+	ErrTokenExpired = errors.New("the API token expired")
 )
 
 // Store is what the account use cases need of storage: the reads below,
@@ -48,9 +51,10 @@ type Store interface {
 	RecoveryCodesLeft(ctx context.Context, userID int64) (int, error)
 	// APITokens lists a user's API tokens.
 	APITokens(ctx context.Context, userID int64) ([]APIToken, error)
-	// APITokenUser returns the user of a live API token, ErrNotFound or a
-	// *TokenExpiredError.
-	APITokenUser(ctx context.Context, digest string, now time.Time) (*User, error)
+	// APITokenUser returns the user of a live API token and when the
+	// token expires (zero: never), ErrNotFound, or ErrTokenExpired with
+	// the expiry.
+	APITokenUser(ctx context.Context, digest string, now time.Time) (*User, time.Time, error)
 	// KnownDevice reports whether a device digest is a live known device
 	// of the user.
 	KnownDevice(ctx context.Context, userID int64, digest string, now time.Time) (bool, error)

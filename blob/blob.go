@@ -21,6 +21,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/certboard/certboard"
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob" // file:// bucket URLs, and OpenDir
 	"gocloud.dev/gcerrors"
@@ -306,25 +307,13 @@ func CheckDeclaredType(contentType string) error {
 	return nil
 }
 
-// TypeError says that a document's content is not of an accepted type.
-type TypeError struct {
-	// Found is what the content looks like ("text/html", "application/zip").
-	Found string
-}
-
-func (e *TypeError) Error() string {
-	if e.Found == "" {
-		return "the file is empty; accepted are " + Accepted + " documents"
-	}
-	return fmt.Sprintf("the file's content is %s, whatever its name says; accepted are %s documents", e.Found, Accepted)
-}
-
 // Sniff decides what a document is by its first bytes, never by its name,
-// and accepts only PDF, PNG and JPEG. Anything else is a *TypeError naming
-// what was found.
+// and accepts only PDF, PNG and JPEG. Anything else is an Unsupported
+// *certboard.Error naming what was found.
 func Sniff(data []byte) (string, error) {
 	if len(data) == 0 {
-		return "", &TypeError{}
+		return "", &certboard.Error{Code: certboard.Unsupported,
+			Message: "the file is empty; accepted are " + Accepted + " documents"}
 	}
 	detected := http.DetectContentType(data)
 	base, _, _ := strings.Cut(detected, ";")
@@ -341,7 +330,8 @@ func Sniff(data []byte) (string, error) {
 	// library's sniffer (which also reads the signatures, so this refuses
 	// nothing real, but keeps one definition from drifting alone).
 	if magic == "" || base != magic {
-		return "", &TypeError{Found: describe(data, detected)}
+		return "", certboard.Errorf(certboard.Unsupported,
+			"the file's content is %s, whatever its name says; accepted are %s documents", describe(data, detected), Accepted)
 	}
 	return magic, nil
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard"
 	"gocloud.dev/blob/memblob"
 
 	"github.com/certboard/certboard/seal"
@@ -212,9 +213,8 @@ func TestSniffRefuses(t *testing.T) {
 		{"short-png.png", []byte("\x89PN"), "text"},
 	} {
 		got, err := Sniff(tc.data)
-		var te *TypeError
-		if err == nil || !errors.As(err, &te) || got != "" {
-			t.Errorf("%s: Sniff = %q, %v; want a *TypeError", tc.name, got, err)
+		if err == nil || certboard.ErrorCode(err) != certboard.Unsupported || got != "" {
+			t.Errorf("%s: Sniff = %q, %v; want an Unsupported error", tc.name, got, err)
 			continue
 		}
 		msg := err.Error()

@@ -176,8 +176,8 @@ func checkUpload(up Upload, p *portfolio.Portfolio, held map[string]bool) (*docI
 	default:
 		ct, err := blob.Sniff(up.Data)
 		if err != nil {
-			ref.Code = certboard.Unsupported
-			add("file", err.Error())
+			ref.Code = certboard.ErrorCode(err)
+			add("file", certboard.ErrorMessage(err))
 		} else {
 			in.ContentType, in.Filename = ct, docFilename(up.Filename, ct)
 		}

@@ -693,7 +693,7 @@ func Check(data []byte) []Problem {
 	}
 	root, ok := doc.(map[string]any)
 	if !ok {
-		c.add("$", "is %s, not a JSON object", kind(doc))
+		c.add("$", "is %s, not a JSON object", jsonlimit.Kind(doc))
 		return c.problems
 	}
 	c.context(root)
@@ -740,25 +740,6 @@ func member(path, name string) string {
 
 func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
-// kind names the JSON type of a decoded value.
-func kind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case jsonNumber:
-		return "a number"
-	case string:
-		return "a string"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
 // get returns obj[name], reporting it when it is required and absent.
 func (c *checker) get(obj map[string]any, path, name string, required bool) (any, bool) {
 	v, ok := obj[name]
@@ -779,7 +760,7 @@ func (c *checker) str(obj map[string]any, path, name string, required bool) (str
 	}
 	s, ok := v.(string)
 	if !ok {
-		c.add(member(path, name), "is %s, not a string", kind(v))
+		c.add(member(path, name), "is %s, not a string", jsonlimit.Kind(v))
 		return "", false
 	}
 	if strings.TrimSpace(s) == "" {
@@ -797,7 +778,7 @@ func (c *checker) object(obj map[string]any, path, name string, required bool) (
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		c.add(member(path, name), "is %s, not an object", kind(v))
+		c.add(member(path, name), "is %s, not an object", jsonlimit.Kind(v))
 		return nil, false
 	}
 	return m, true
@@ -833,7 +814,7 @@ func (c *checker) context(root map[string]any) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		c.add(p, "is %s, not an array", kind(v))
+		c.add(p, "is %s, not an array", jsonlimit.Kind(v))
 		return
 	}
 	want := []string{ContextVC, ContextOB}
@@ -878,7 +859,7 @@ func describe(v any) string {
 	if s, ok := v.(string); ok {
 		return strconv.Quote(s)
 	}
-	return kind(v)
+	return jsonlimit.Kind(v)
 }
 
 // types checks that obj[name] is an array of strings that holds every one
@@ -897,13 +878,13 @@ func (c *checker) types(obj map[string]any, path, name string, want ...string) {
 		for i, e := range t {
 			s, ok := e.(string)
 			if !ok {
-				c.add(index(p, i), "is %s, not a string", kind(e))
+				c.add(index(p, i), "is %s, not a string", jsonlimit.Kind(e))
 				continue
 			}
 			have = append(have, s)
 		}
 	default:
-		c.add(p, "is %s, not an array of strings", kind(v))
+		c.add(p, "is %s, not an array of strings", jsonlimit.Kind(v))
 		return
 	}
 	for _, w := range want {
@@ -967,7 +948,7 @@ func (c *checker) subject(root map[string]any) {
 		p := member(path, "identifier")
 		list, ok := v.([]any)
 		if !ok {
-			c.add(p, "is %s, not an array", kind(v))
+			c.add(p, "is %s, not an array", jsonlimit.Kind(v))
 		} else if len(list) == 0 {
 			c.add(p, "is empty")
 		}
@@ -984,7 +965,7 @@ func (c *checker) subject(root map[string]any) {
 func (c *checker) identity(path string, v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		c.add(path, "is %s, not an object", kind(v))
+		c.add(path, "is %s, not an object", jsonlimit.Kind(v))
 		return
 	}
 	c.typeIs(m, path, "type", TypeIdentityObject)
@@ -996,12 +977,12 @@ func (c *checker) identity(path string, v any) {
 	}
 	hashed, ok := hv.(bool)
 	if !ok {
-		c.add(member(path, "hashed"), "is %s, not a boolean", kind(hv))
+		c.add(member(path, "hashed"), "is %s, not a boolean", jsonlimit.Kind(hv))
 		return
 	}
 	if v, ok := m["salt"]; ok {
 		if _, ok := v.(string); !ok {
-			c.add(member(path, "salt"), "is %s, not a string", kind(v))
+			c.add(member(path, "salt"), "is %s, not a string", jsonlimit.Kind(v))
 		}
 	}
 	if hashed && hashOK {
@@ -1055,13 +1036,13 @@ func (c *checker) status(root map[string]any) {
 		for i, e := range t {
 			m, ok := e.(map[string]any)
 			if !ok {
-				c.add(index(p, i), "is %s, not an object", kind(e))
+				c.add(index(p, i), "is %s, not an object", jsonlimit.Kind(e))
 				continue
 			}
 			c.statusEntry(index(p, i), m)
 		}
 	default:
-		c.add(p, "is %s, not an object or an array", kind(v))
+		c.add(p, "is %s, not an object or an array", jsonlimit.Kind(v))
 	}
 }
 
@@ -1104,7 +1085,7 @@ func describeNumber(v any) string {
 	if n, ok := v.(jsonNumber); ok {
 		return string(n)
 	}
-	return kind(v)
+	return jsonlimit.Kind(v)
 }
 
 func (c *checker) schema(root map[string]any) {
@@ -1116,7 +1097,7 @@ func (c *checker) schema(root map[string]any) {
 	one := func(path string, e any) {
 		m, ok := e.(map[string]any)
 		if !ok {
-			c.add(path, "is %s, not an object", kind(e))
+			c.add(path, "is %s, not an object", jsonlimit.Kind(e))
 			return
 		}
 		if id, ok := c.str(m, path, "id", true); ok {

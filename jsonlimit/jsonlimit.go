@@ -15,6 +15,7 @@
 package jsonlimit
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -156,6 +157,26 @@ func CheckValue(v any, maxDepth int) error {
 		return &Error{What: Depth, Max: maxDepth}
 	}
 	return nil
+}
+
+// Kind names the JSON type of a decoded value (decoded into an any, with
+// UseNumber) as a message says it: "a string", "an object", "null".
+func Kind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 // withinDepth reports whether v nests no deeper than left levels.

@@ -130,3 +130,17 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+func TestKind(t *testing.T) {
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{nil, "null"}, {true, "a boolean"}, {json.Number("1"), "a number"}, {"x", "a string"},
+		{[]any{}, "an array"}, {map[string]any{}, "an object"}, {1.5, "float64"},
+	} {
+		if got := Kind(tc.v); got != tc.want {
+			t.Errorf("Kind(%#v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}

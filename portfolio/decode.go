@@ -237,30 +237,12 @@ var dateType = reflect.TypeFor[date.Date]()
 // sha256Hex is a SHA-256 digest written in lower-case hexadecimal.
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case json.Number:
-		return "a number"
-	case string:
-		return "a string"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
 // value decodes the generic JSON value v into rv, checking the tag's rules.
 func (w *walker) value(v any, rv reflect.Value, path string, tag fieldTag) {
 	if rv.Type() == dateType {
 		s, ok := v.(string)
 		if !ok {
-			w.fail(path, "must be a date string YYYY-MM-DD, not %s", jsonKind(v))
+			w.fail(path, "must be a date string YYYY-MM-DD, not %s", jsonlimit.Kind(v))
 			return
 		}
 		d, err := date.Parse(s)
@@ -282,14 +264,14 @@ func (w *walker) value(v any, rv reflect.Value, path string, tag fieldTag) {
 	case reflect.Struct:
 		obj, ok := v.(map[string]any)
 		if !ok {
-			w.fail(path, "must be an object, not %s", jsonKind(v))
+			w.fail(path, "must be an object, not %s", jsonlimit.Kind(v))
 			return
 		}
 		w.object(obj, rv, path)
 	case reflect.String:
 		s, ok := v.(string)
 		if !ok {
-			w.fail(path, "must be a string, not %s", jsonKind(v))
+			w.fail(path, "must be a string, not %s", jsonlimit.Kind(v))
 			return
 		}
 		if tag.required && strings.TrimSpace(s) == "" {
@@ -308,14 +290,14 @@ func (w *walker) value(v any, rv reflect.Value, path string, tag fieldTag) {
 	case reflect.Bool:
 		b, ok := v.(bool)
 		if !ok {
-			w.fail(path, "must be true or false, not %s", jsonKind(v))
+			w.fail(path, "must be true or false, not %s", jsonlimit.Kind(v))
 			return
 		}
 		rv.SetBool(b)
 	case reflect.Float64, reflect.Int:
 		n, ok := v.(json.Number)
 		if !ok {
-			w.fail(path, "must be a number, not %s", jsonKind(v))
+			w.fail(path, "must be a number, not %s", jsonlimit.Kind(v))
 			return
 		}
 		f, err := strconv.ParseFloat(string(n), 64)
@@ -346,7 +328,7 @@ func (w *walker) value(v any, rv reflect.Value, path string, tag fieldTag) {
 	case reflect.Slice:
 		arr, ok := v.([]any)
 		if !ok {
-			w.fail(path, "must be an array, not %s", jsonKind(v))
+			w.fail(path, "must be an array, not %s", jsonlimit.Kind(v))
 			return
 		}
 		s := reflect.MakeSlice(rv.Type(), len(arr), len(arr))
@@ -357,7 +339,7 @@ func (w *walker) value(v any, rv reflect.Value, path string, tag fieldTag) {
 	case reflect.Map:
 		obj, ok := v.(map[string]any)
 		if !ok {
-			w.fail(path, "must be an object, not %s", jsonKind(v))
+			w.fail(path, "must be an object, not %s", jsonlimit.Kind(v))
 			return
 		}
 		m := reflect.MakeMapWithSize(rv.Type(), len(obj))

@@ -112,6 +112,17 @@ func ScanTime(v any) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("a time of type %T", v)
 }
 
+// ScanOptionalTime reads a time column that may be NULL, scanned into an
+// any, into *t, which NULL leaves alone (zero, as a rule).
+func ScanOptionalTime(v any, t *time.Time) error {
+	if v == nil {
+		return nil
+	}
+	var err error
+	*t, err = ScanTime(v)
+	return err
+}
+
 // Scanner is what both *sql.Row and *sql.Rows offer, so that one function
 // can read a row of either.
 type Scanner interface{ Scan(...any) error }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/certboard/certboard/sqldb"
 	"github.com/certboard/certboard/sqldb/sqldbtest"
@@ -114,5 +115,21 @@ func TestEngines(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestScanOptionalTime: NULL leaves the time alone; a time is read; a
+// malformed one is an error.
+func TestScanOptionalTime(t *testing.T) {
+	var got time.Time
+	if err := sqldb.ScanOptionalTime(nil, &got); err != nil || !got.IsZero() {
+		t.Fatalf("NULL: %v %v", got, err)
+	}
+	want := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	if err := sqldb.ScanOptionalTime("2026-03-01T09:00:00.000000Z", &got); err != nil || !got.Equal(want) {
+		t.Fatalf("text: %v %v", got, err)
+	}
+	if err := sqldb.ScanOptionalTime("yesterday", &got); err == nil {
+		t.Fatal("a malformed time was read")
 	}
 }

@@ -44,10 +44,8 @@ func scanUpload(r sqldb.Scanner) (*SetUpload, error) {
 	if up.UploadedAt, err = sqldb.ScanTime(uploaded); err != nil {
 		return nil, err
 	}
-	if published != nil {
-		if up.PublishedAt, err = sqldb.ScanTime(published); err != nil {
-			return nil, err
-		}
+	if err := sqldb.ScanOptionalTime(published, &up.PublishedAt); err != nil {
+		return nil, err
 	}
 	return &up, nil
 }

@@ -14,9 +14,6 @@ type Session = auth.Session
 // APIToken is auth.APIToken.
 type APIToken = auth.APIToken
 
-// TokenExpiredError is auth.TokenExpiredError.
-type TokenExpiredError = auth.TokenExpiredError
-
 // TOTPState is auth.TOTPState.
 type TOTPState = auth.TOTPState
 

@@ -76,23 +76,11 @@ func (s *Store) scanCredential(r sqldb.Scanner) (*IssuedCredential, error) {
 	if c.IssuedAt, err = sqldb.ScanTime(issued); err != nil {
 		return nil, err
 	}
-	if until != nil {
-		if c.ValidUntil, err = sqldb.ScanTime(until); err != nil {
-			return nil, err
-		}
-	}
-	if revoked != nil {
-		if c.RevokedAt, err = sqldb.ScanTime(revoked); err != nil {
-			return nil, err
-		}
-	}
-	if suspended != nil {
-		if c.SuspendedAt, err = sqldb.ScanTime(suspended); err != nil {
-			return nil, err
-		}
-	}
-	if superseded != nil {
-		if c.SupersededAt, err = sqldb.ScanTime(superseded); err != nil {
+	for _, t := range []struct {
+		col any
+		to  *time.Time
+	}{{until, &c.ValidUntil}, {revoked, &c.RevokedAt}, {suspended, &c.SuspendedAt}, {superseded, &c.SupersededAt}} {
+		if err := sqldb.ScanOptionalTime(t.col, t.to); err != nil {
 			return nil, err
 		}
 	}

@@ -83,42 +83,44 @@ func (s *Store) DeleteAPIToken(ctx context.Context, q Querier, userID int64, id 
 	return name, nil
 }
 
-// APITokenUser returns the user of a live API token and records its use,
-// at most once a minute so that reads do not all become writes. An unknown
-// (or revoked) token is ErrNotFound; an expired one a *TokenExpiredError,
-// and its use is not recorded.
-func (s *Store) APITokenUser(ctx context.Context, digest string, now time.Time) (*User, error) {
+// APITokenUser returns the user of a live API token and when the token
+// expires (zero: never), and records its use, at most once a minute so that
+// reads do not all become writes. An unknown (or revoked) token is
+// ErrNotFound; an expired one is auth.ErrTokenExpired, with its expiry, and
+// its use is not recorded.
+func (s *Store) APITokenUser(ctx context.Context, digest string, now time.Time) (*User, time.Time, error) {
 	var userID int64
 	var used, expires any
 	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT user_id, last_used_at, expires_at FROM api_tokens WHERE digest = ?"), digest).
 		Scan(&userID, &used, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, time.Time{}, ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the API token: %w", err)
+		return nil, time.Time{}, fmt.Errorf("reading the API token: %w", err)
 	}
+	var exp time.Time
 	if expires != nil {
-		exp, err := sqldb.ScanTime(expires)
-		if err != nil {
-			return nil, err
+		if exp, err = sqldb.ScanTime(expires); err != nil {
+			return nil, time.Time{}, err
 		}
 		if !now.Before(exp) {
-			return nil, &TokenExpiredError{ExpiresAt: exp}
+			return nil, exp, auth.ErrTokenExpired
 		}
 	}
 	touch := used == nil
 	if !touch {
 		last, err := sqldb.ScanTime(used)
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
 		touch = now.Sub(last) >= time.Minute
 	}
 	if touch {
 		if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE api_tokens SET last_used_at = ? WHERE digest = ?"), s.timeArg(now), digest); err != nil {
-			return nil, fmt.Errorf("recording the API token's use: %w", err)
+			return nil, time.Time{}, fmt.Errorf("recording the API token's use: %w", err)
 		}
 	}
-	return s.UserByID(ctx, userID)
+	u, err := s.UserByID(ctx, userID)
+	return u, exp, err
 }

@@ -45,7 +45,7 @@ func TestAPITokens(t *testing.T) {
 
 			// Use records last_used_at, at most once a minute.
 			now := t0.Add(time.Hour)
-			u, err := s.APITokenUser(ctx, tfDigest("1"), now)
+			u, _, err := s.APITokenUser(ctx, tfDigest("1"), now)
 			if err != nil || u.ID != ana || !u.HasRole(auth.Applicant) {
 				t.Fatalf("APITokenUser: %+v %v", u, err)
 			}
@@ -59,12 +59,11 @@ func TestAPITokens(t *testing.T) {
 			}
 
 			// Expiry.
-			if _, err := s.APITokenUser(ctx, tfDigest("2"), week.ExpiresAt.Add(-time.Second)); err != nil {
+			if _, _, err := s.APITokenUser(ctx, tfDigest("2"), week.ExpiresAt.Add(-time.Second)); err != nil {
 				t.Fatalf("before expiry: %v", err)
 			}
-			var expired *TokenExpiredError
-			if _, err := s.APITokenUser(ctx, tfDigest("2"), week.ExpiresAt); !errors.As(err, &expired) || !expired.ExpiresAt.Equal(week.ExpiresAt) {
-				t.Fatalf("at expiry: %v, want a TokenExpiredError at %v", err, week.ExpiresAt)
+			if _, exp, err := s.APITokenUser(ctx, tfDigest("2"), week.ExpiresAt); !errors.Is(err, auth.ErrTokenExpired) || !exp.Equal(week.ExpiresAt) {
+				t.Fatalf("at expiry: %v %v, want ErrTokenExpired at %v", exp, err, week.ExpiresAt)
 			}
 			// The refused use is not recorded as a use.
 			if list, _ := s.APITokens(ctx, ana); !list[0].LastUsedAt.Equal(week.ExpiresAt.Add(-time.Second)) {
@@ -73,7 +72,7 @@ func TestAPITokens(t *testing.T) {
 			if !week.Expired(week.ExpiresAt) || week.Expired(week.ExpiresAt.Add(-time.Second)) || forever.Expired(now.Add(1000*time.Hour)) {
 				t.Fatal("Expired")
 			}
-			if _, err := s.APITokenUser(ctx, tfDigest("9"), now); !errors.Is(err, ErrNotFound) {
+			if _, _, err := s.APITokenUser(ctx, tfDigest("9"), now); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("unknown token: %v", err)
 			}
 
@@ -87,7 +86,7 @@ func TestAPITokens(t *testing.T) {
 			if name, err := s.DeleteAPIToken(ctx, s.DB, ana, forever.ID()); err != nil || name != "CE reporting" {
 				t.Fatalf("DeleteAPIToken: %q %v", name, err)
 			}
-			if _, err := s.APITokenUser(ctx, tfDigest("1"), now); !errors.Is(err, ErrNotFound) {
+			if _, _, err := s.APITokenUser(ctx, tfDigest("1"), now); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("revoked token: %v, want ErrNotFound", err)
 			}
 			if _, err := s.DeleteAPIToken(ctx, s.DB, ana, forever.ID()); !errors.Is(err, ErrNotFound) {

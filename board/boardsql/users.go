@@ -95,15 +95,11 @@ func (s *Store) scanUser(r sqldb.Scanner) (*User, error) {
 		return nil, err
 	}
 	u.CreatedAt = t
-	if verified != nil {
-		if u.EmailVerifiedAt, err = sqldb.ScanTime(verified); err != nil {
-			return nil, err
-		}
+	if err := sqldb.ScanOptionalTime(verified, &u.EmailVerifiedAt); err != nil {
+		return nil, err
 	}
-	if totp != nil {
-		if u.TOTPEnabledAt, err = sqldb.ScanTime(totp); err != nil {
-			return nil, err
-		}
+	if err := sqldb.ScanOptionalTime(totp, &u.TOTPEnabledAt); err != nil {
+		return nil, err
 	}
 	return &u, nil
 }

@@ -44,7 +44,7 @@ func (s *Server) queueVerifyList(w http.ResponseWriter, r *http.Request) error {
 		done, _, err = s.verifyClaimed(r.Context(), userFrom(r), app, list, decision, r.PostForm.Get("reason"), version)
 	}
 	if err != nil {
-		return s.queueRefused(w, r, app, "list:"+list, err)
+		return reshow(w, r, app, "list:"+list, err, s.showQueueApp)
 	}
 	msg := fmt.Sprintf("%d items verified: %s.", len(done), strings.Join(done, ", "))
 	if decision == "reject" {

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/requirements"
 	kit "github.com/certboard/certboard/web"
 )
@@ -174,6 +176,33 @@ func formErrors(err error, field string) (status int, errs map[string]string, ok
 		errs[k] = v
 	}
 	return status, errs, true
+}
+
+// appPage draws the page of application id with status, the errors errs
+// and the values of the form named failed ("" for none) shown again.
+type appPage func(w http.ResponseWriter, r *http.Request, id int64, status int, errs map[string]string, failed string) error
+
+// reshow shows an application's page again, drawn by show, after the form
+// named form failed. The message shows in the summary at the top, which is
+// there even when the form is not (an action no longer possible), and next
+// to the form. An error it cannot show there (the application gone, an
+// internal failure) it returns, having written nothing.
+func reshow(w http.ResponseWriter, r *http.Request, app *board.Application, form string, err error, show appPage) error {
+	status, errs, ok := formErrors(err, form)
+	if !ok {
+		return err
+	}
+	return show(w, r, app.ID, status, errs, form)
+}
+
+// renderForm draws a page with the errors of a refused form and, when
+// failed names the form, the values it was sent with.
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, name, title string, data any, errs map[string]string, failed string) {
+	var form url.Values
+	if failed != "" {
+		form = r.PostForm
+	}
+	s.render(w, r, status, name, page{Title: title, Data: data, Errors: errs, Form: form})
 }
 
 // answerError answers a refused or failed request: problem+json on /api/

@@ -31,24 +31,17 @@ func (s *Server) providerRoutes() {
 	s.route("PUT /api/v1/admin/providers/{uid}", Admin, s.handle(s.apiSetProviderProfile))
 }
 
-// completionJSON is a completion as the API shows it to its provider.
+// completionJSON is a completion as the API shows it to its provider: the
+// report as it came (ce.Completion, whose members follow the id) and when.
 type completionJSON struct {
-	ID               int64               `json:"id"`
-	CredentialID     string              `json:"credential_id"`
-	HolderEmail      string              `json:"holder_email"`
-	CourseID         string              `json:"course_id"`
-	Title            string              `json:"title"`
-	Date             date.Date           `json:"date"`
-	Hours            float64             `json:"hours"`
-	Delivery         string              `json:"delivery"`
-	SexualityRelated bool                `json:"sexuality_related"`
-	Areas            map[string][]string `json:"areas,omitempty"`
-	ReportedAt       time.Time           `json:"reported_at"`
+	ID int64 `json:"id"`
+	ce.Completion
+	ReportedAt time.Time `json:"reported_at"`
 }
 
 func showCompletion(c *board.Completion) completionJSON {
-	return completionJSON{ID: c.ID, CredentialID: c.CredentialID, HolderEmail: c.HolderEmail, CourseID: c.CourseID, Title: c.Title, Date: c.Date,
-		Hours: c.Hours, Delivery: c.Delivery, SexualityRelated: c.SexualityRelated, Areas: c.Areas, ReportedAt: c.ReportedAt.UTC()}
+	return completionJSON{ID: c.ID, Completion: ce.Completion{CredentialID: c.CredentialID, HolderEmail: c.HolderEmail, CourseID: c.CourseID, Title: c.Title, Date: c.Date,
+		Hours: c.Hours, Delivery: c.Delivery, SexualityRelated: c.SexualityRelated, Areas: c.Areas}, ReportedAt: c.ReportedAt.UTC()}
 }
 
 // apiReportCompletion is POST /api/v1/completions.

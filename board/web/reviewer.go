@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -145,22 +144,8 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 			v.Current = board.VoteCurrent(a, board.PeerRoundStart(f.Events))
 		}
 	}
-	var form url.Values
-	if failed != "" {
-		form = r.PostForm
-	}
-	s.render(w, r, status, "review_application", page{Title: fmt.Sprintf("Review of application %d", app.ID), Data: v, Errors: errs, Form: form})
+	s.renderForm(w, r, status, "review_application", fmt.Sprintf("Review of application %d", app.ID), v, errs, failed)
 	return nil
-}
-
-// reviewFailed answers a failed reviewer form: the page again with the
-// error; an error it cannot show there it returns.
-func (s *Server) reviewFailed(w http.ResponseWriter, r *http.Request, app *board.Application, field string, err error) error {
-	status, errs, ok := formErrors(err, field)
-	if !ok {
-		return err
-	}
-	return s.showReview(w, r, app.ID, status, errs, field)
 }
 
 // castVote records a reviewer's vote (board.CastVote).
@@ -182,7 +167,7 @@ func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) error {
 		if errors.As(err, &ie) {
 			field = ie.Field
 		}
-		return s.reviewFailed(w, r, app, field, err)
+		return reshow(w, r, app, field, err, s.showReview)
 	}
 	redirect(w, r, fmt.Sprintf("/reviews/%d", app.ID), "Your vote is recorded. You can change it until the board decides.")
 	return nil
@@ -197,7 +182,7 @@ func (s *Server) reviewConflict(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.board.DeclareConflict(r.Context(), userFrom(r), app.ID, r.PostForm.Get("reason")); err != nil {
-		return s.reviewFailed(w, r, app, "reason", err)
+		return reshow(w, r, app, "reason", err, s.showReview)
 	}
 	redirect(w, r, "/reviews", fmt.Sprintf("Conflict declared: you are no longer assigned to application %d, and the board has been told.", app.ID))
 	return nil

@@ -319,25 +319,8 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 			}
 		}
 	}
-	var form url.Values
-	if failed != "" {
-		form = r.PostForm
-	}
-	s.render(w, r, status, "queue_application", page{Title: fmt.Sprintf("Application %d: %s", app.ID, app.ApplicantName), Data: v, Errors: errs, Form: form})
+	s.renderForm(w, r, status, "queue_application", fmt.Sprintf("Application %d: %s", app.ID, app.ApplicantName), v, errs, failed)
 	return nil
-}
-
-// queueRefused shows the staff page again after a failed form, with the
-// error next to the form; an error it cannot show there (the application
-// gone, an internal failure) it returns, having written nothing.
-func (s *Server) queueRefused(w http.ResponseWriter, r *http.Request, app *board.Application, form string, err error) error {
-	status, errs, ok := formErrors(err, form)
-	if !ok {
-		return err
-	}
-	// The message shows in the summary at the top, which is there even when
-	// the form is not (an action no longer possible), and next to the form.
-	return s.showQueueApp(w, r, app.ID, status, errs, form)
 }
 
 // ---- verification ----
@@ -361,7 +344,7 @@ func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) error {
 		_, err = s.board.VerifyItem(r.Context(), userFrom(r), app.ID, item, r.PostForm.Get("decision"), r.PostForm.Get("reason"), version)
 	}
 	if err != nil {
-		return s.queueRefused(w, r, app, form, err)
+		return reshow(w, r, app, form, err, s.showQueueApp)
 	}
 	done := map[string]string{"verify": "verified", "reject": "rejected"}[r.PostForm.Get("decision")]
 	redirect(w, r, fmt.Sprintf("/queue/%d#item-%s", app.ID, url.PathEscape(item)), fmt.Sprintf("%s %s.", item, done))
@@ -409,7 +392,7 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
 		to, err = s.act(r.Context(), userFrom(r), app, version, action, r.PostForm.Get("reason"))
 	}
 	if err != nil {
-		return s.queueRefused(w, r, app, "action:"+string(action), err)
+		return reshow(w, r, app, "action:"+string(action), err, s.showQueueApp)
 	}
 	redirect(w, r, fmt.Sprintf("/queue/%d", app.ID), fmt.Sprintf("Application %d is now %s; the applicant has been told by e-mail.", app.ID, to.Words()))
 	return nil
@@ -436,7 +419,7 @@ func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err != nil {
-		return s.queueRefused(w, r, app, "reviewer_id", err)
+		return reshow(w, r, app, "reviewer_id", err, s.showQueueApp)
 	}
 	redirect(w, r, fmt.Sprintf("/queue/%d#reviewers", app.ID), "Reviewer assigned and asked by e-mail.")
 	return nil
@@ -459,7 +442,7 @@ func (s *Server) queueUnassign(w http.ResponseWriter, r *http.Request) error {
 		err = s.board.UnassignReviewer(r.Context(), userFrom(r), app.ID, uid, version)
 	}
 	if err != nil {
-		return s.queueRefused(w, r, app, "reviewer_id", err)
+		return reshow(w, r, app, "reviewer_id", err, s.showQueueApp)
 	}
 	redirect(w, r, fmt.Sprintf("/queue/%d#reviewers", app.ID), "Reviewer removed.")
 	return nil

@@ -94,12 +94,11 @@ func (h *Handlers) Authenticate(next http.Handler) http.Handler {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			if token, ok := bearerToken(r); ok {
 				u, err := h.cfg.Accounts.TokenUser(ctx, token)
-				var expired *auth.TokenExpiredError
 				switch {
-				case errors.As(err, &expired):
+				case errors.Is(err, auth.ErrTokenExpired):
+					e := certboard.As(err)
 					w.Header().Set("WWW-Authenticate", `Bearer realm="`+h.cfg.Realm+`", error="invalid_token", error_description="The token expired"`)
-					kit.Problem(w, http.StatusUnauthorized, "Token expired",
-						"This API token expired on "+expired.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")+"; create a new one on your account page.")
+					kit.Problem(w, e.Answer().Status, e.Answer().Title, e.Message)
 					return
 				case errors.Is(err, auth.ErrNotFound):
 					w.Header().Set("WWW-Authenticate", `Bearer realm="`+h.cfg.Realm+`", error="invalid_token"`)
