@@ -12,8 +12,6 @@ import (
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/requirements"
-	"github.com/certboard/certboard/seal"
 )
 
 // adminNow is the clock of these tests.
@@ -23,40 +21,10 @@ var adminNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 // requirement sets, an admin and a holder.
 func newAdminBoard(t *testing.T) (*board.Board, *boardsql.Store, *auth.User, *auth.User) {
 	t.Helper()
-	ctx := context.Background()
-	keys, err := seal.New(seal.Generate())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := boardsql.Open(ctx, boardsql.Config{DataDir: t.TempDir(), Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sets, err := requirements.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: st}, Catalog: sets,
-		Clock: certboard.ClockFunc(func() time.Time { return adminNow })})
-	if err != nil {
-		t.Fatal(err)
-	}
-	user := func(email, name string, roles ...auth.Role) *auth.User {
-		id, err := st.CreateUser(ctx, auth.User{Email: email, Name: name, Roles: roles})
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := st.UserByID(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
-	return b, st, user("ada.admin@example.org", "Ada Admin", auth.Admin), user("noor@example.org", "Noor Haddad", auth.Applicant)
+	st := stores(t)["sqlite"]
+	b := newBoard(t, st, nil, func() time.Time { return adminNow })
+	return b, st, addUser(t, st, auth.User{Email: "ada.admin@example.org", Name: "Ada Admin", Roles: []auth.Role{auth.Admin}}),
+		addUser(t, st, auth.User{Email: "noor@example.org", Name: "Noor Haddad", Roles: []auth.Role{auth.Applicant}})
 }
 
 // nextCST is the shipped CST set as a later version.

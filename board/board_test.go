@@ -25,10 +25,11 @@ type world struct {
 	users map[string]*auth.User
 }
 
-// worlds returns a fresh world on each engine (sqldbtest.Engines).
-func worlds(t *testing.T) map[string]*world {
+// stores returns a fresh, migrated board store on each engine
+// (sqldbtest.Engines), each with keys of its own.
+func stores(t *testing.T) map[string]*boardsql.Store {
 	t.Helper()
-	out := map[string]*world{}
+	out := map[string]*boardsql.Store{}
 	for name, db := range sqldbtest.Engines(t) {
 		keys, err := seal.New(seal.Generate())
 		if err != nil {
@@ -36,18 +37,56 @@ func worlds(t *testing.T) map[string]*world {
 		}
 		st := boardsql.New(db, keys)
 		if _, err := st.Migrate(context.Background()); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out[name] = st
+	}
+	return out
+}
+
+// newBoard is a Board over st judging by cat (the shipped sets when nil),
+// reading the time from now, reached at https://board.example.
+func newBoard(t *testing.T, st *boardsql.Store, cat *requirements.Catalog, now func() time.Time) *board.Board {
+	t.Helper()
+	if cat == nil {
+		var err error
+		if cat, err = requirements.Shipped(); err != nil {
 			t.Fatal(err)
 		}
-		cat, err := requirements.NewCatalog()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: st}, Catalog: cat,
-			Clock: certboard.ClockFunc(func() time.Time { return t0 }), PublicURL: "https://board.example"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := &world{b: b, st: st, users: map[string]*auth.User{}}
+	}
+	b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: st}, Catalog: cat,
+		Clock: certboard.ClockFunc(now), PublicURL: "https://board.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// addUser stores an account with roles and returns it as read back.
+func addUser(t *testing.T, st *boardsql.Store, u auth.User) *auth.User {
+	t.Helper()
+	ctx := context.Background()
+	id, err := st.CreateUser(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.UserByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// worlds returns a fresh world on each engine (sqldbtest.Engines).
+func worlds(t *testing.T) map[string]*world {
+	t.Helper()
+	cat, err := requirements.NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*world{}
+	for name, st := range stores(t) {
+		w := &world{b: newBoard(t, st, cat, func() time.Time { return t0 }), st: st, users: map[string]*auth.User{}}
 		w.user(t, "ann", "Ann Applicant", "Harbor Therapy", auth.Applicant)
 		w.user(t, "sam", "Sam Staff", "", auth.Staff).TOTPEnabledAt = t0
 		w.user(t, "priya", "Priya Raman", "North Clinic", auth.Reviewer)

@@ -10,8 +10,6 @@ import (
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
-	"github.com/certboard/certboard/seal"
-	"github.com/certboard/certboard/sqldb/sqldbtest"
 )
 
 // credFixture is a board on one engine with a holder and a staff member
@@ -27,41 +25,20 @@ type credFixture struct {
 // credFixtures builds a fresh credFixture on each engine (sqldbtest.Engines).
 func credFixtures(t *testing.T) map[string]*credFixture {
 	t.Helper()
-	ctx := context.Background()
 	cat, err := requirements.Shipped()
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]*credFixture{}
-	for name, db := range sqldbtest.Engines(t) {
-		keys, err := seal.New(seal.Generate())
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := boardsql.New(db, keys)
-		if _, err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+	for name, st := range stores(t) {
 		now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 		f := &credFixture{st: st, now: now, set: cat.Latest("aasect-cst")}
 		if f.set == nil {
 			t.Fatal("no aasect-cst set shipped")
 		}
-		f.b, err = board.New(board.Config{Store: boardsql.ForBoard{Store: st}, Catalog: cat, PublicURL: "https://board.example",
-			Clock: certboard.ClockFunc(func() time.Time { return f.now })})
-		if err != nil {
-			t.Fatal(err)
-		}
+		f.b = newBoard(t, st, cat, func() time.Time { return f.now })
 		user := func(email string, roles ...auth.Role) *auth.User {
-			id, err := st.CreateUser(ctx, auth.User{Email: email, Name: email, PasswordHash: "x", Roles: roles, CreatedAt: now, TOTPEnabledAt: now})
-			if err != nil {
-				t.Fatal(err)
-			}
-			u, err := st.UserByID(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u
+			return addUser(t, st, auth.User{Email: email, Name: email, PasswordHash: "x", Roles: roles, CreatedAt: now, TOTPEnabledAt: now})
 		}
 		f.holder, f.staff = user("holder@example.org", auth.Applicant), user("staff@example.org", auth.Staff)
 		out[name] = f

@@ -8,10 +8,6 @@ import (
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/requirements"
-	"github.com/certboard/certboard/seal"
-	"github.com/certboard/certboard/sqldb/sqldbtest"
 )
 
 // newBoards returns a board on each engine, with two applicants.
@@ -20,40 +16,19 @@ func newBoards(t *testing.T) map[string]struct {
 	ann, other *auth.User
 } {
 	t.Helper()
-	ctx := context.Background()
-	cat, err := requirements.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]struct {
 		b          *board.Board
 		ann, other *auth.User
 	}{}
-	for name, db := range sqldbtest.Engines(t) {
-		k, err := seal.New(seal.Generate())
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := boardsql.New(db, k)
-		if _, err := st.Migrate(ctx); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+	for name, st := range stores(t) {
 		users := make([]*auth.User, 2)
 		for i, email := range []string{"ann@example.org", "bo@example.org"} {
-			u := auth.User{Email: email, Name: email[:3], Roles: []auth.Role{auth.Applicant}, CreatedAt: time.Now()}
-			if u.ID, err = st.CreateUser(ctx, u); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			users[i] = &u
-		}
-		b, err := board.New(board.Config{Store: boardsql.ForBoard{Store: st}, Catalog: cat})
-		if err != nil {
-			t.Fatal(err)
+			users[i] = addUser(t, st, auth.User{Email: email, Name: email[:3], Roles: []auth.Role{auth.Applicant}, CreatedAt: time.Now()})
 		}
 		out[name] = struct {
 			b          *board.Board
 			ann, other *auth.User
-		}{b, users[0], users[1]}
+		}{newBoard(t, st, nil, time.Now), users[0], users[1]}
 	}
 	return out
 }
