@@ -13,6 +13,9 @@ import (
 
 // providerReads is what the provider use cases read outside a transaction.
 type providerReads interface {
+	// ReportedCompletion is what a provider reported for a course and a
+	// credential already (ErrNotFound: nothing).
+	ReportedCompletion(ctx context.Context, providerID int64, courseID, credentialID string) (*Completion, error)
 	ProviderProfile(ctx context.Context, userID int64) (*ProviderProfile, error)
 	ProviderProfiles(ctx context.Context) ([]*ProviderProfile, error)
 	Completions(ctx context.Context, f CompletionFilter) ([]*Completion, error)

@@ -169,12 +169,7 @@ func (b *Board) reportCompletion(ctx context.Context, provider *auth.User, in ce
 // reported returns what a provider reported already for a course and a
 // credential, or nil.
 func (b *Board) reported(ctx context.Context, providerID int64, courseID, credentialID string) (*Completion, error) {
-	var old *Completion
-	err := b.store.InTx(ctx, func(tx Tx) error {
-		var err error
-		old, err = tx.CompletionByKey(ctx, providerID, courseID, credentialID)
-		return err
-	})
+	old, err := b.store.ReportedCompletion(ctx, providerID, courseID, credentialID)
 	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, nil
 	}

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"path"
 	"reflect"
 	"slices"
@@ -399,7 +398,7 @@ func (b *Board) Upload(ctx context.Context, u *auth.User, appID int64, up Upload
 	if err != nil {
 		// A context already cancelled must not keep the orphan file.
 		if derr := b.blobs.Delete(context.WithoutCancel(ctx), doc.BlobKey); derr != nil {
-			slog.Error("deleting the file of a failed upload", "key", doc.BlobKey, "error", derr)
+			b.log.Error("deleting the file of a failed upload", "key", doc.BlobKey, "error", derr)
 		}
 		return nil, nil, 0, err
 	}

@@ -173,6 +173,13 @@ func (tx *Tx) SetProviderProfile(ctx context.Context, p ProviderProfile) error {
 	return tx.s.SetProviderProfile(ctx, tx, p)
 }
 
+// ReportedCompletion finds what a provider reported for a course and a
+// credential, outside any transaction (a read that must not queue behind
+// the writers); ErrNotFound when nothing was.
+func (s *Store) ReportedCompletion(ctx context.Context, providerID int64, courseID, credentialID string) (*Completion, error) {
+	return s.CompletionByKey(ctx, s.DB, providerID, courseID, credentialID)
+}
+
 // CompletionByKey finds, in the transaction, what a provider reported for
 // a course and a credential; none is ErrNotFound.
 func (tx *Tx) CompletionByKey(ctx context.Context, providerID int64, courseID, credentialID string) (*Completion, error) {

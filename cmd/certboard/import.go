@@ -181,6 +181,10 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 				for _, p := range probs {
 					reject(p.Field, p.Message)
 				}
+			case errors.Is(err, certboard.ErrConflict):
+				// The store lost a race on this row (reported twice at
+				// once): it is rejected, the import goes on.
+				reject("", "this completion changed meanwhile; import the file again to retry it")
 			case certboard.ErrorCode(err) != certboard.Internal:
 				// A refusal of this row (the credential cannot be
 				// renewed, the renewal kept changing): the row is

@@ -49,9 +49,10 @@ Usage:
                     (a credential as JSON or JWT; exit 0 valid, 1 invalid, 2 could not check, 3 valid but
                     the issuer is not on the --trust list of "DID name" lines; without it, no issuer is named)
   certboard import completions FILE.csv --provider EMAIL [--errors FILE] [--data DIR | --database URL]
-                     (CE completions from an approved provider; exit 0 all imported, 1 some rejected)
+                     (CE completions from an approved provider; exit 0 all imported, 1 some rejected,
+                     4 stopped by a failure of certboard or its database, rows before it kept)
 
-Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage.
+Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage, 4 a failure of certboard or its database.
 With --all: 0 when the portfolio is eligible for at least one set, 1 otherwise.
 audit verify: 0 when the audit chain is intact and ends at its signed checkpoint, 1 when an
 entry was edited or deleted (from the end too) or a checkpoint is missing or does not verify.
