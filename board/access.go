@@ -3,7 +3,6 @@ package board
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/certboard/certboard"
@@ -68,7 +67,7 @@ func (b *Board) Relations(ctx context.Context, u *auth.User, app *Application) (
 // need to it. An application they may not see is reported as not found,
 // like one that does not exist, so that ids do not reveal who applied.
 func (b *Board) Visible(ctx context.Context, u *auth.User, id int64, need Relation) (*Application, Relation, error) {
-	hidden := &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", id)}
+	hidden := notVisible(id)
 	app, err := b.store.Application(ctx, id)
 	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, 0, hidden

@@ -19,7 +19,7 @@ import (
 // even that it exists.
 func (b *Board) staffRead(ctx context.Context, by *auth.User, id int64) (*Application, error) {
 	if !by.IsStaff() || !by.TwoFactor() {
-		return nil, &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", id)}
+		return nil, notVisible(id)
 	}
 	return b.store.Application(ctx, id)
 }

@@ -65,7 +65,7 @@ func (b *Board) supToday() date.Date {
 // application is decided, is told there is no such application: the same
 // answer as for an id that does not exist.
 func (b *Board) supervisedApplication(ctx context.Context, u *auth.User, id int64) (*Application, []string, error) {
-	hidden := &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", id)}
+	hidden := notVisible(id)
 	app, err := b.store.Application(ctx, id)
 	if err != nil {
 		if errors.Is(err, certboard.ErrNotFound) {

@@ -75,6 +75,14 @@ func TestStartAndEditOwnApplication(t *testing.T) {
 			if _, err := b.SavePortfolio(ctx, ann, app, app.Version, &q, "again"); err == nil {
 				t.Error("an edit from an old version was stored")
 			}
+			if _, err := b.SavePortfolio(ctx, other, app, v, &q, "not mine"); certboard.ErrorCode(err) != certboard.NotFound {
+				t.Errorf("another applicant saved the portfolio: %v", err)
+			}
+			submitted := *app
+			submitted.State = board.Submitted
+			if _, err := b.SavePortfolio(ctx, ann, &submitted, v, &q, "too late"); certboard.ErrorCode(err) != certboard.Conflict {
+				t.Errorf("a submitted application's portfolio was saved: %v", err)
+			}
 			now, _ := b.OwnApplication(ctx, ann, app.ID)
 			if _, err := b.DeleteItem(ctx, ann, now, now.Version, "education", "edu-1"); certboard.ErrorCode(err) != certboard.NotFound {
 				t.Errorf("deleting a missing item: %v", err)

@@ -31,8 +31,7 @@ func (b *Board) EditableApplication(ctx context.Context, u *auth.User, id int64)
 		return nil, nil, err
 	}
 	if !Editable(app.State) {
-		return nil, nil, &certboard.Error{Code: certboard.Conflict, Title: "The application cannot be changed now",
-			Message: fmt.Sprintf("Application %d is %s; evidence can be changed while it is a draft, returned to you, or when the board asks for more information.", app.ID, app.State.Words())}
+		return nil, nil, notEditable(app)
 	}
 	p, err := b.LivePortfolio(app)
 	if err != nil {
@@ -53,6 +52,15 @@ func (b *Board) SavePortfolio(ctx context.Context, u *auth.User, app *Applicatio
 // (extra may be nil).
 func (b *Board) SavePortfolioWith(ctx context.Context, u *auth.User, app *Application, version int, p *portfolio.Portfolio, what string,
 	extra func(tx Tx, now time.Time) error) (int, error) {
+	// The caller found the application as its owner; checked again here
+	// so that no caller can save another person's portfolio. A state
+	// change since then bumped the version, which the save refuses.
+	if app.ApplicantID != u.ID {
+		return 0, notVisible(app.ID)
+	}
+	if !Editable(app.State) {
+		return 0, notEditable(app)
+	}
 	data, err := portfolio.Encode(p)
 	if err != nil {
 		return 0, err
@@ -112,4 +120,11 @@ func (b *Board) DeleteItem(ctx context.Context, u *auth.User, app *Application, 
 // not hold in that list.
 func NoSuchItem(app int64, list, itemID string) *certboard.Error {
 	return &certboard.Error{Code: certboard.NotFound, Title: "No such item", Message: fmt.Sprintf("Application %d has no %s item %q.", app, list, itemID)}
+}
+
+// notEditable is the answer for a change to an application that is not
+// the applicant's to change in its state.
+func notEditable(app *Application) *certboard.Error {
+	return &certboard.Error{Code: certboard.Conflict, Title: "The application cannot be changed now",
+		Message: fmt.Sprintf("Application %d is %s; evidence can be changed while it is a draft, returned to you, or when the board asks for more information.", app.ID, app.State.Words())}
 }

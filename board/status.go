@@ -27,6 +27,11 @@ func StatusPast(action string) string { return statusPast[action] }
 // The published status lists show it at once. A refusal is a
 // *certboard.Error; it returns the credential as it now is.
 func (b *Board) ChangeCredentialStatus(ctx context.Context, by *auth.User, id, action, reason string) (*IssuedCredential, error) {
+	if !by.IsStaff() {
+		// The route admits only staff signed in with two factors; checked
+		// here too, so that no other caller can change a status.
+		return nil, &certboard.Error{Code: certboard.Forbidden, Title: "Not allowed", Message: "Only the board's staff change a credential's status."}
+	}
 	c, err := b.store.Credential(ctx, id)
 	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, &certboard.Error{Code: certboard.NotFound, Title: "Credential not found", Message: "No credential has this id."}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/notify"
@@ -41,7 +40,7 @@ type Move struct {
 func (b *Board) Transition(ctx context.Context, by *auth.User, app *Application, m Move) (State, error) {
 	from := app.State
 	if by.ID != app.ApplicantID && (!by.IsStaff() || !by.TwoFactor()) {
-		return from, &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", app.ID)}
+		return from, notVisible(app.ID)
 	}
 	now := b.clock.Now()
 	reason := m.Reason

@@ -245,7 +245,7 @@ func docsUnavailable(title string) *certboard.Error {
 func (b *Board) docApplication(ctx context.Context, u *auth.User, id int64) (*Application, []auth.Role, error) {
 	app, err := b.store.Application(ctx, id)
 	if errors.Is(err, certboard.ErrNotFound) {
-		return nil, nil, docHidden(id)
+		return nil, nil, notVisible(id)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -255,14 +255,9 @@ func (b *Board) docApplication(ctx context.Context, u *auth.User, id int64) (*Ap
 		return nil, nil, err
 	}
 	if !slices.Contains(roles, auth.Applicant) && !slices.Contains(roles, auth.Staff) && !slices.Contains(roles, auth.Reviewer) {
-		return nil, nil, docHidden(id)
+		return nil, nil, notVisible(id)
 	}
 	return app, roles, nil
-}
-
-// docHidden is the answer for an application one may not see.
-func docHidden(id int64) *certboard.Error {
-	return &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", id)}
 }
 
 // docRoles are the roles under which u reaches app: its applicant, staff

@@ -16,7 +16,7 @@ import (
 // one assigned to them, with the reviewer role; to anyone else it is not
 // found, so that ids do not reveal who applied.
 func (b *Board) reviewerApplication(ctx context.Context, by *auth.User, id int64) (*Application, error) {
-	hidden := &certboard.Error{Code: certboard.NotFound, Title: "Application not found", Message: fmt.Sprintf("No application %d is visible to you.", id)}
+	hidden := notVisible(id)
 	if !by.HasRole(auth.Reviewer) {
 		return nil, hidden
 	}
