@@ -1,6 +1,6 @@
 // Command certboard is the certboard command line: it lists and checks
 // requirement sets, evaluates portfolios against them, migrates the
-// database and verifies the audit log.
+// database, verifies the audit log and scores screening instruments.
 //
 // Exit status: 0 success (or eligible), 1 not eligible, 2 bad input or usage.
 package main
@@ -51,6 +51,9 @@ Usage:
   certboard import completions FILE.csv --provider EMAIL [--errors FILE] [--data DIR | --database URL]
                      (CE completions from an approved provider; exit 0 all imported, 1 some rejected,
                      4 stopped by a failure of certboard or its database, rows before it kept)
+  certboard measure score INSTRUMENT --answers A1,A2,... [--sex female|male] [--format text|json]
+                     (score a screening instrument: phq-9, gad-7, audit-c, audit, iief-5, pedt, fsfi,
+                     asex; exit 0 scored, 2 bad input naming the item; see docs/measures.md)
 
 Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage, 4 a failure of certboard or its database.
 With --all: 0 when the portfolio is eligible for at least one set, 1 otherwise.
@@ -85,6 +88,8 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runKeys(args[1:], stdout, stderr, time.Now())
 	case "import":
 		return runImport(args[1:], stdout, stderr, time.Now)
+	case "measure":
+		return runMeasure(args[1:], stdout, stderr)
 	case "totp":
 		return runTOTP(args[1:], stdout, stderr, time.Now())
 	case "help", "-h", "--help":
