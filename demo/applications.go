@@ -124,20 +124,12 @@ func examplePortfolio(name string, u *auth.User) (*portfolio.Portfolio, error) {
 }
 
 // act takes an action on application id as by, through b's use case
-// (board.Board.Act), on the application as it stands. Through a board
-// other than the seeder's own, one stopped in the past (see at), the
-// action is a record of what was decided then, before the board kept
-// the evidence: it is taken with board.Recorded, which leaves the
-// evidence unjudged (the registry holders' portfolios hold only their
-// details).
-func (s *seeder) act(ctx context.Context, b *board.Board, by *auth.User, id int64, action board.Action, reason string) error {
+// (board.Board.Act), on the application as it stands, with opts (such as
+// board.Recorded for a decision taken before the board kept the evidence).
+func (s *seeder) act(ctx context.Context, b *board.Board, by *auth.User, id int64, action board.Action, reason string, opts ...board.ActOption) error {
 	app, err := s.store.Application(ctx, id)
 	if err != nil {
 		return err
-	}
-	var opts []board.ActOption
-	if b != s.board {
-		opts = append(opts, board.Recorded)
 	}
 	_, err = b.Act(ctx, by, app, app.Version, action, reason, opts...)
 	return err

@@ -167,7 +167,9 @@ func (s *seeder) certifiedEarlier(ctx context.Context, u *auth.User, p *portfoli
 	if err := s.reviews(ctx, then, id, s.earlierReviewers(u)); err != nil {
 		return nil, err
 	}
-	if err := s.act(ctx, then, staff, id, board.Approve, ""); err != nil {
+	// A record of what was decided then, before the board kept the
+	// evidence (the registry holders' portfolios hold only their details).
+	if err := s.act(ctx, then, staff, id, board.Approve, "", board.Recorded); err != nil {
 		return nil, fmt.Errorf("approving application %d: %w", id, err)
 	}
 	creds, err := s.store.CredentialsOf(ctx, u.ID)

@@ -9,12 +9,6 @@ import (
 	"github.com/certboard/certboard/auth"
 )
 
-// adminInTx runs f in a committed transaction.
-func adminInTx(t *testing.T, s *Store, f func(tx *Tx) error) error {
-	t.Helper()
-	return s.InTx(context.Background(), f)
-}
-
 func TestSetUploads(t *testing.T) {
 	for name, s := range migrated(t) {
 		t.Run(name, func(t *testing.T) {
@@ -24,7 +18,7 @@ func TestSetUploads(t *testing.T) {
 				t.Fatal(err)
 			}
 			var first, second int64
-			err = adminInTx(t, s, func(tx *Tx) error {
+			err = s.InTx(context.Background(), func(tx *Tx) error {
 				if first, err = tx.CreateSetUpload(ctx, SetUpload{SetID: "aasect-cst", Version: "2027", YAML: "id: aasect-cst\n", UploadedBy: admin, UploadedAt: t0}); err != nil {
 					return err
 				}
@@ -34,7 +28,7 @@ func TestSetUploads(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = adminInTx(t, s, func(tx *Tx) error {
+			err = s.InTx(context.Background(), func(tx *Tx) error {
 				_, err := tx.CreateSetUpload(ctx, SetUpload{SetID: "aasect-cst", Version: "2027", YAML: "again", UploadedBy: admin, UploadedAt: t0})
 				return err
 			})
@@ -52,13 +46,13 @@ func TestSetUploads(t *testing.T) {
 			if ups, err := s.SetUploads(ctx, true); err != nil || len(ups) != 0 {
 				t.Fatalf("published before publishing: %v %v", ups, err)
 			}
-			if err := adminInTx(t, s, func(tx *Tx) error { return tx.PublishSetUpload(ctx, second, t0.Add(time.Hour)) }); err != nil {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { return tx.PublishSetUpload(ctx, second, t0.Add(time.Hour)) }); err != nil {
 				t.Fatal(err)
 			}
-			if err := adminInTx(t, s, func(tx *Tx) error { return tx.PublishSetUpload(ctx, second, t0.Add(time.Hour)) }); !errors.Is(err, ErrConflict) {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { return tx.PublishSetUpload(ctx, second, t0.Add(time.Hour)) }); !errors.Is(err, ErrConflict) {
 				t.Fatalf("publishing twice: %v, want ErrConflict", err)
 			}
-			if err := adminInTx(t, s, func(tx *Tx) error { return tx.PublishSetUpload(ctx, 999, t0) }); !errors.Is(err, ErrNotFound) {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { return tx.PublishSetUpload(ctx, 999, t0) }); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("publishing an unknown upload: %v, want ErrNotFound", err)
 			}
 			ups, err := s.SetUploads(ctx, false)
@@ -131,7 +125,7 @@ func TestBoardSettings(t *testing.T) {
 			want := BoardSettings{Name: "Board of Sexuality Professionals", ShortName: "BSP", ContactEmail: "office@bsp.example.org",
 				PostalAddress: "1 Main Street\nSpringfield", Website: "https://bsp.example.org"}
 			var v int
-			if err := adminInTx(t, s, func(tx *Tx) error { v, err = tx.SaveBoardSettings(ctx, want); return err }); err != nil || v != 1 {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { v, err = tx.SaveBoardSettings(ctx, want); return err }); err != nil || v != 1 {
 				t.Fatalf("first save: %d %v", v, err)
 			}
 			want.Version = 1
@@ -140,11 +134,11 @@ func TestBoardSettings(t *testing.T) {
 			}
 			stale := want
 			stale.Version = 0
-			if err := adminInTx(t, s, func(tx *Tx) error { _, err := tx.SaveBoardSettings(ctx, stale); return err }); !errors.Is(err, ErrConflict) {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { _, err := tx.SaveBoardSettings(ctx, stale); return err }); !errors.Is(err, ErrConflict) {
 				t.Fatalf("stale save: %v, want ErrConflict", err)
 			}
 			want.Name = "Renamed Board"
-			if err := adminInTx(t, s, func(tx *Tx) error { v, err = tx.SaveBoardSettings(ctx, want); return err }); err != nil || v != 2 {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { v, err = tx.SaveBoardSettings(ctx, want); return err }); err != nil || v != 2 {
 				t.Fatalf("second save: %d %v", v, err)
 			}
 			if b, _ := s.BoardSettings(ctx); b.Name != "Renamed Board" || b.Version != 2 || b.ShortName != "BSP" {
@@ -163,7 +157,7 @@ func TestSaveSupervisedEvidence(t *testing.T) {
 				t.Fatal(err)
 			}
 			var id int64
-			if err := adminInTx(t, s, func(tx *Tx) error {
+			if err := s.InTx(context.Background(), func(tx *Tx) error {
 				id, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: []byte(`{"live":1}`), CreatedAt: t0})
 				if err != nil {
 					return err
@@ -174,7 +168,7 @@ func TestSaveSupervisedEvidence(t *testing.T) {
 			}
 			save := func(version int, live, snap []byte) (int, error) {
 				var v int
-				err := adminInTx(t, s, func(tx *Tx) error {
+				err := s.InTx(context.Background(), func(tx *Tx) error {
 					var err error
 					v, err = tx.SaveSupervisedEvidence(ctx, id, version, live, snap, t0.Add(time.Hour))
 					return err

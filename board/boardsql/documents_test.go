@@ -9,20 +9,6 @@ import (
 	"time"
 )
 
-// docTx runs f in a committed transaction.
-func docTx(t *testing.T, s *Store, f func(tx *Tx) error) error {
-	t.Helper()
-	tx, err := s.Begin(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
-}
-
 func TestDocuments(t *testing.T) {
 	for name, s := range migrated(t) {
 		t.Run(name, func(t *testing.T) {
@@ -33,7 +19,7 @@ func TestDocuments(t *testing.T) {
 				t.Fatal(err)
 			}
 			var app1, app2 int64
-			err = docTx(t, s, func(tx *Tx) error {
+			err = s.InTx(context.Background(), func(tx *Tx) error {
 				portfolio := []byte(`{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Ana Example"}}`)
 				if app1, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at}); err != nil {
 					return err
@@ -50,7 +36,7 @@ func TestDocuments(t *testing.T) {
 			want := Document{ApplicationID: app1, ItemID: "doc-1", Filename: "transcript – 2024.pdf", ContentType: "application/pdf",
 				Size: 12345678, SHA256: "ab12", BlobKey: "applications/1/ff00", UploadedBy: uid, CreatedAt: at}
 			var id1, id2 int64
-			err = docTx(t, s, func(tx *Tx) error {
+			err = s.InTx(context.Background(), func(tx *Tx) error {
 				if id1, err = tx.AddDocument(ctx, want); err != nil {
 					return err
 				}
@@ -62,7 +48,7 @@ func TestDocuments(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = docTx(t, s, func(tx *Tx) error {
+			err = s.InTx(context.Background(), func(tx *Tx) error {
 				_, err := tx.AddDocument(ctx, want)
 				return err
 			})
@@ -70,7 +56,7 @@ func TestDocuments(t *testing.T) {
 				t.Fatalf("a second document doc-1 on one application: %v, want ErrConflict", err)
 			}
 			// Rolled back: nothing of a failed transaction remains.
-			_ = docTx(t, s, func(tx *Tx) error {
+			_ = s.InTx(context.Background(), func(tx *Tx) error {
 				other := want
 				other.ItemID = "doc-9"
 				if _, err := tx.AddDocument(ctx, other); err != nil {
@@ -118,7 +104,7 @@ func TestDeleteDocumentAndUnknownBlobKeys(t *testing.T) {
 				t.Fatal(err)
 			}
 			var app1, app2, id1, id2 int64
-			err = docTx(t, s, func(tx *Tx) error {
+			err = s.InTx(context.Background(), func(tx *Tx) error {
 				portfolio := []byte(`{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Ana Example"}}`)
 				if app1, err = tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at}); err != nil {
 					return err
@@ -144,13 +130,13 @@ func TestDeleteDocumentAndUnknownBlobKeys(t *testing.T) {
 			}
 			// Another application's id, a missing id: not found, nothing removed.
 			for _, c := range []struct{ app, id int64 }{{app2, id1}, {app1, id2 + 100}} {
-				err := docTx(t, s, func(tx *Tx) error { return tx.DeleteDocument(ctx, c.app, c.id) })
+				err := s.InTx(context.Background(), func(tx *Tx) error { return tx.DeleteDocument(ctx, c.app, c.id) })
 				if !errors.Is(err, ErrNotFound) {
 					t.Fatalf("DeleteDocument(%d, %d): %v, want ErrNotFound", c.app, c.id, err)
 				}
 			}
 			// A rolled-back delete keeps the row.
-			_ = docTx(t, s, func(tx *Tx) error {
+			_ = s.InTx(context.Background(), func(tx *Tx) error {
 				if err := tx.DeleteDocument(ctx, app1, id1); err != nil {
 					return err
 				}
@@ -159,7 +145,7 @@ func TestDeleteDocumentAndUnknownBlobKeys(t *testing.T) {
 			if _, err := s.Document(ctx, app1, id1); err != nil {
 				t.Fatalf("after a rolled-back delete: %v", err)
 			}
-			if err := docTx(t, s, func(tx *Tx) error { return tx.DeleteDocument(ctx, app1, id1) }); err != nil {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { return tx.DeleteDocument(ctx, app1, id1) }); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Document(ctx, app1, id1); !errors.Is(err, ErrNotFound) {
@@ -200,7 +186,7 @@ func TestApplicantDocumentBySHA256(t *testing.T) {
 				users[i] = id
 			}
 			portfolio := []byte(`{"format":"certboard.portfolio/v1","person":{"id":"p1","name":"Ana"}}`)
-			if err := docTx(t, s, func(tx *Tx) error {
+			if err := s.InTx(context.Background(), func(tx *Tx) error {
 				for i, owner := range []int64{users[0], users[0], users[1]} {
 					id, err := tx.CreateApplication(ctx, Application{ApplicantID: owner, SetID: "aasect-cst", State: "draft", Portfolio: portfolio, CreatedAt: at})
 					if err != nil {

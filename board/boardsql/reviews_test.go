@@ -10,20 +10,6 @@ import (
 	"github.com/certboard/certboard/auth"
 )
 
-// reviewTx runs f in a transaction that commits when f returns nil.
-func reviewTx(t *testing.T, s *Store, f func(tx *Tx) error) error {
-	t.Helper()
-	tx, err := s.Begin(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
-}
-
 // reviewFixture creates an applicant, two reviewers and one submitted
 // application, and returns their ids.
 func reviewFixture(t *testing.T, s *Store) (applicant, rev1, rev2, app int64) {
@@ -40,7 +26,7 @@ func reviewFixture(t *testing.T, s *Store) (applicant, rev1, rev2, app int64) {
 	applicant = mk("ann@example.org", "Ann Applicant", auth.Applicant)
 	rev1 = mk("rita@example.org", "Rita Reviewer", auth.Reviewer)
 	rev2 = mk("bob@example.org", "Bob Reviewer", auth.Reviewer)
-	err = reviewTx(t, s, func(tx *Tx) error {
+	err = s.InTx(context.Background(), func(tx *Tx) error {
 		app, err = tx.CreateApplication(ctx, Application{ApplicantID: applicant, SetID: "aasect-cst", State: "draft",
 			Portfolio: []byte(`{"live":true}`), CreatedAt: t0})
 		if err != nil {
@@ -64,7 +50,7 @@ func TestSaveSnapshotIsVersionGuarded(t *testing.T) {
 			_, _, _, app := reviewFixture(t, s)
 			at := t0.Add(time.Hour)
 			var v int
-			err := reviewTx(t, s, func(tx *Tx) (err error) {
+			err := s.InTx(context.Background(), func(tx *Tx) (err error) {
 				v, err = tx.SaveSnapshot(ctx, app, 2, []byte(`{"frozen":2}`), at)
 				return err
 			})
@@ -87,7 +73,7 @@ func TestSaveSnapshotIsVersionGuarded(t *testing.T) {
 			if raw == `{"frozen":2}` {
 				t.Fatal("the snapshot is stored in clear")
 			}
-			err = reviewTx(t, s, func(tx *Tx) error {
+			err = s.InTx(context.Background(), func(tx *Tx) error {
 				_, err := tx.SaveSnapshot(ctx, app, 2, []byte(`{"frozen":"stale"}`), at)
 				return err
 			})
@@ -97,7 +83,7 @@ func TestSaveSnapshotIsVersionGuarded(t *testing.T) {
 			if a, _ := s.Application(ctx, app); string(a.Snapshot) != `{"frozen":2}` || a.Version != 3 {
 				t.Fatalf("a stale write changed the snapshot: %s v%d", a.Snapshot, a.Version)
 			}
-			err = reviewTx(t, s, func(tx *Tx) error {
+			err = s.InTx(context.Background(), func(tx *Tx) error {
 				_, err := tx.SaveSnapshot(ctx, app+100, 1, []byte(`{}`), at)
 				return err
 			})
@@ -115,7 +101,7 @@ func TestAssignmentsAndVotes(t *testing.T) {
 			applicant, rev1, rev2, app := reviewFixture(t, s)
 			assign := func(version int, reviewer int64, at time.Time) (int, error) {
 				var v int
-				err := reviewTx(t, s, func(tx *Tx) (err error) {
+				err := s.InTx(context.Background(), func(tx *Tx) (err error) {
 					v, err = tx.AssignReviewer(ctx, app, version, reviewer, applicant, at)
 					return err
 				})
@@ -148,13 +134,13 @@ func TestAssignmentsAndVotes(t *testing.T) {
 			}
 
 			voteAt := t0.Add(time.Hour)
-			if err := reviewTx(t, s, func(tx *Tx) error {
+			if err := s.InTx(context.Background(), func(tx *Tx) error {
 				return tx.Vote(ctx, app, rev1, VoteRevise, "Needs more supervision detail.", voteAt)
 			}); err != nil {
 				t.Fatal(err)
 			}
 			// Changing the vote replaces it.
-			if err := reviewTx(t, s, func(tx *Tx) error {
+			if err := s.InTx(context.Background(), func(tx *Tx) error {
 				return tx.Vote(ctx, app, rev1, VoteApprove, "", voteAt.Add(time.Minute))
 			}); err != nil {
 				t.Fatal(err)
@@ -164,7 +150,7 @@ func TestAssignmentsAndVotes(t *testing.T) {
 				t.Fatalf("ReviewerAssignments: %+v %v", own, err)
 			}
 			outsider := applicant // not a reviewer of this application
-			if err := reviewTx(t, s, func(tx *Tx) error {
+			if err := s.InTx(context.Background(), func(tx *Tx) error {
 				return tx.Vote(ctx, app, outsider, VoteApprove, "", voteAt)
 			}); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("vote by someone not assigned: %v, want ErrNotFound", err)
@@ -172,14 +158,14 @@ func TestAssignmentsAndVotes(t *testing.T) {
 
 			// The two votes counted as edits: a decision made on what was
 			// read before them (version 4) is stale.
-			if err := reviewTx(t, s, func(tx *Tx) error {
+			if err := s.InTx(context.Background(), func(tx *Tx) error {
 				_, err := tx.UnassignReviewer(ctx, app, 4, rev1, voteAt)
 				return err
 			}); !errors.Is(err, ErrConflict) {
 				t.Fatalf("unassign with the version read before the votes: %v", err)
 			}
 			// Unassigning is version-guarded and removes the vote with the assignment.
-			if err := reviewTx(t, s, func(tx *Tx) error {
+			if err := s.InTx(context.Background(), func(tx *Tx) error {
 				v, err := tx.UnassignReviewer(ctx, app, 6, rev1, voteAt)
 				if err == nil && v != 7 {
 					t.Errorf("new version %d, want 7", v)
@@ -191,10 +177,10 @@ func TestAssignmentsAndVotes(t *testing.T) {
 			if ok, _ := s.IsAssigned(ctx, app, rev1); ok {
 				t.Fatal("still assigned after UnassignReviewer")
 			}
-			if err := reviewTx(t, s, func(tx *Tx) error { return tx.EndAssignment(ctx, app, rev1) }); !errors.Is(err, ErrNotFound) {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { return tx.EndAssignment(ctx, app, rev1) }); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("ending an assignment that is gone: %v", err)
 			}
-			if err := reviewTx(t, s, func(tx *Tx) error { return tx.EndAssignment(ctx, app, rev2) }); err != nil {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { return tx.EndAssignment(ctx, app, rev2) }); err != nil {
 				t.Fatal(err)
 			}
 			if list, _ := s.Assignments(ctx, app); len(list) != 0 {
@@ -217,7 +203,7 @@ func TestFlagConflict(t *testing.T) {
 			ctx := context.Background()
 			applicant, rev1, rev2, app := reviewFixture(t, s)
 			for i, rev := range []int64{rev1, rev2} {
-				if err := reviewTx(t, s, func(tx *Tx) error {
+				if err := s.InTx(context.Background(), func(tx *Tx) error {
 					_, err := tx.AssignReviewer(ctx, app, 2+i, rev, applicant, t0.Add(time.Minute))
 					return err
 				}); err != nil {
@@ -226,7 +212,7 @@ func TestFlagConflict(t *testing.T) {
 			}
 			flag := func(reviewer int64, conflict string) (bool, error) {
 				var changed bool
-				err := reviewTx(t, s, func(tx *Tx) (err error) {
+				err := s.InTx(context.Background(), func(tx *Tx) (err error) {
 					changed, err = tx.FlagConflict(ctx, app, reviewer, conflict)
 					return err
 				})
@@ -283,7 +269,7 @@ func TestConflicts(t *testing.T) {
 			ctx := context.Background()
 			applicant, rev1, rev2, _ := reviewFixture(t, s)
 			declare := func(c Conflict) error {
-				return reviewTx(t, s, func(tx *Tx) error { return tx.DeclareConflict(ctx, c) })
+				return s.InTx(context.Background(), func(tx *Tx) error { return tx.DeclareConflict(ctx, c) })
 			}
 			if err := declare(Conflict{ReviewerID: rev1, ApplicantID: applicant, Reason: "Former colleague", DeclaredAt: t0}); err != nil {
 				t.Fatal(err)
@@ -323,14 +309,14 @@ func TestHoldState(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := reviewTx(t, s, func(tx *Tx) error { return tx.HoldState(ctx, app, a.State) }); err != nil {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { return tx.HoldState(ctx, app, a.State) }); err != nil {
 				t.Fatalf("hold in its own state %s: %v", a.State, err)
 			}
-			err = reviewTx(t, s, func(tx *Tx) error { return tx.HoldState(ctx, app, "peer_review") })
+			err = s.InTx(context.Background(), func(tx *Tx) error { return tx.HoldState(ctx, app, "peer_review") })
 			if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "not peer review") {
 				t.Fatalf("hold in another state: %v, want ErrConflict naming both", err)
 			}
-			if err := reviewTx(t, s, func(tx *Tx) error { return tx.HoldState(ctx, app+1000, a.State) }); !errors.Is(err, ErrNotFound) {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { return tx.HoldState(ctx, app+1000, a.State) }); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("no such application: %v, want ErrNotFound", err)
 			}
 			if b, _ := s.Application(ctx, app); b.Version != a.Version || b.State != a.State || !b.UpdatedAt.Equal(a.UpdatedAt) {

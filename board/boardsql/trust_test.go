@@ -29,12 +29,12 @@ func TestTrustedIssuers(t *testing.T) {
 				{DID: "did:web:zeta.example", Name: "Zeta Institute", AddedBy: admin, AddedAt: t0.Add(2)},
 			}
 			for _, e := range entries {
-				if err := adminInTx(t, s, func(tx *Tx) error { return tx.AddTrustedIssuer(ctx, e) }); err != nil {
+				if err := s.InTx(context.Background(), func(tx *Tx) error { return tx.AddTrustedIssuer(ctx, e) }); err != nil {
 					t.Fatalf("add %s: %v", e.DID, err)
 				}
 			}
 			again := TrustedIssuer{DID: "did:web:aasect.org", Name: "Someone else", AddedBy: admin, AddedAt: t0}
-			if err := adminInTx(t, s, func(tx *Tx) error { return tx.AddTrustedIssuer(ctx, again) }); !errors.Is(err, ErrConflict) {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { return tx.AddTrustedIssuer(ctx, again) }); !errors.Is(err, ErrConflict) {
 				t.Fatalf("a DID listed twice: %v, want ErrConflict", err)
 			}
 			list, err := s.TrustedIssuers(ctx)
@@ -50,14 +50,14 @@ func TestTrustedIssuers(t *testing.T) {
 				t.Errorf("read back: %+v", a)
 			}
 			var removed *TrustedIssuer
-			if err := adminInTx(t, s, func(tx *Tx) error {
+			if err := s.InTx(context.Background(), func(tx *Tx) error {
 				var err error
 				removed, err = tx.RemoveTrustedIssuer(ctx, "did:web:aasect.org")
 				return err
 			}); err != nil || removed.Name != "AASECT" || removed.Note != "confirmed with their office" {
 				t.Fatalf("remove: %+v %v", removed, err)
 			}
-			if err := adminInTx(t, s, func(tx *Tx) error { _, err := tx.RemoveTrustedIssuer(ctx, "did:web:aasect.org"); return err }); !errors.Is(err, ErrNotFound) {
+			if err := s.InTx(context.Background(), func(tx *Tx) error { _, err := tx.RemoveTrustedIssuer(ctx, "did:web:aasect.org"); return err }); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("remove again: %v, want ErrNotFound", err)
 			}
 			if list, err := s.TrustedIssuers(ctx); err != nil || len(list) != 2 {

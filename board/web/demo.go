@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/demo"
 )
 
@@ -26,6 +24,5 @@ func (s *Server) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if s.cfg.Demo == nil {
 		return nil, errors.New("server: seeding the demo needs Config.Demo")
 	}
-	return demo.Seed(ctx, demo.Deps{Store: s.cfg.Demo, Config: board.Config{Store: s.cfg.Board, Catalog: s.board.Catalog(),
-		Clock: certboard.ClockFunc(s.now), PublicURL: s.cfg.PublicURL, Blobs: fileStore(s.cfg.Files), Log: s.cfg.Log}})
+	return demo.Seed(ctx, demo.Deps{Store: s.cfg.Demo, Config: s.boardConfig(s.board.Catalog())})
 }

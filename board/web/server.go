@@ -135,6 +135,25 @@ type Server struct {
 // sets returns the requirement sets in force.
 func (s *Server) sets() *requirements.Catalog { return s.board.Catalog() }
 
+// boardConfig is what the server's board is built from: its store, the
+// catalog given, the server's clock, public URL, file store and log.
+func (s *Server) boardConfig(cat *requirements.Catalog) board.Config {
+	return board.Config{Store: s.cfg.Board, Catalog: cat, Clock: certboard.ClockFunc(s.now),
+		PublicURL: s.cfg.PublicURL, Blobs: fileStore(s.cfg.Files), Log: s.cfg.Log}
+}
+
+// useBoard builds the server's board over cat and hands it the server's
+// own daily sweeps.
+func (s *Server) useBoard(cat *requirements.Catalog) error {
+	b, err := board.New(s.boardConfig(cat))
+	if err != nil {
+		return err
+	}
+	s.board = b
+	s.handleJobs()
+	return nil
+}
+
 // New builds a server with every route.
 func New(cfg Config) (*Server, error) {
 	if cfg.Board == nil || cfg.Accounts == nil || cfg.Sets == nil {
@@ -144,17 +163,14 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = slog.Default()
 	}
 	s := &Server{cfg: cfg, metrics: prometheus.NewRegistry()}
-	b, err := board.New(board.Config{Store: cfg.Board, Catalog: cfg.Sets,
-		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: cfg.PublicURL, Blobs: fileStore(cfg.Files), Log: cfg.Log})
-	if err != nil {
+	if err := s.useBoard(cfg.Sets); err != nil {
 		return nil, err
 	}
-	s.board = b
-	s.handleJobs()
 	s.counts = kit.NewMetrics(s.metrics, "certboard", cfg.Log)
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.errs = kit.Errors{Log: cfg.Log, Page: s.pageError, Convert: boundaryError}
 	s.initSignIn()
+	var err error
 	if s.acct, err = s.newAccountHandlers(); err != nil {
 		return nil, err
 	}

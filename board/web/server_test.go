@@ -13,10 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/blob"
-	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
@@ -258,11 +256,7 @@ func TestGracefulShutdown(t *testing.T) {
 func (s *Server) usePublicURL(t testing.TB, u string) {
 	t.Helper()
 	s.cfg.PublicURL = u
-	b, err := board.New(board.Config{Store: s.cfg.Board, Catalog: s.sets(),
-		Clock: certboard.ClockFunc(func() time.Time { return s.now() }), PublicURL: u, Blobs: fileStore(s.cfg.Files), Log: s.cfg.Log})
-	if err != nil {
+	if err := s.useBoard(s.sets()); err != nil {
 		t.Fatal(err)
 	}
-	s.board = b
-	s.handleJobs()
 }
