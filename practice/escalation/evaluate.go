@@ -17,6 +17,22 @@ type Input struct {
 	Recorded []Recorded
 }
 
+// Check refuses an input a person could have got wrong: a recorded
+// comorbidity of a kind or source that is not one of the listed ones. A
+// caller checks what it was sent before it stores or evaluates it.
+func (in Input) Check() error {
+	for i, rc := range in.Recorded {
+		if !rc.Kind.Known() {
+			_, err := ParseKind(string(rc.Kind))
+			return fmt.Errorf("recorded %d: %w", i+1, err)
+		}
+		if _, err := ParseSource(string(rc.Source)); err != nil {
+			return fmt.Errorf("recorded %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
 // Measure is one scored measure of the case.
 type Measure struct {
 	// Result is the scored response, as measure.Score returns it.
