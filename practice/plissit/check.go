@@ -123,12 +123,12 @@ func validID(s string) bool {
 	return true
 }
 
-// list checks a list of one-line entries: at most MaxItems, each non-blank
+// list checks a list of one-line entries: at most most, each non-blank
 // and at most MaxItem characters, none twice (ignoring case and spaces
 // around). what names an entry in messages ("topic"), whats more than one.
-func (p *problems) list(field string, items []string, what, whats string) {
-	if len(items) > MaxItems {
-		p.add(field, fmt.Sprintf("list at most %d %s (this has %d); merge the ones that belong together", MaxItems, whats, len(items)))
+func (p *problems) list(field string, items []string, most int, what, whats string) {
+	if len(items) > most {
+		p.add(field, fmt.Sprintf("list at most %d %s (this has %d); merge the ones that belong together", most, whats, len(items)))
 		return
 	}
 	seen := map[string]int{}

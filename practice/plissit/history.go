@@ -124,7 +124,8 @@ var Earliest = date.Of(1900, time.January, 1)
 // or one listed twice, a concern without a description, an onset both as
 // a date and as an age, a date in the future of now's day (in now's
 // location) or before Earliest, an age outside 1 to MaxAge, an
-// acquisition or generality not one of the listed ones, an empty goal.
+// acquisition or generality not one of the listed ones, an empty goal or
+// more than MaxGoals.
 // What is simply not written yet is for Complete. Field names are
 // "step1.concerns.0.description", "step2.onset.date" and so on.
 func (h SexualHistory) Check(now time.Time) error {
@@ -176,7 +177,7 @@ func (h SexualHistory) Check(now time.Time) error {
 	p.text("step3.options", h.Understanding.Options, MaxText, true, "")
 
 	p.text("step4.sources", h.Plan.Sources, MaxText, true, "")
-	p.list("step4.goals", h.Plan.Goals, "goal", "goals")
+	p.list("step4.goals", h.Plan.Goals, MaxGoals, "goal", "goals")
 	p.text("step4.plan", h.Plan.Plan, MaxText, true, "")
 
 	return p.err("Invalid sexual history")

@@ -91,8 +91,8 @@ func TestSexualHistoryCheck(t *testing.T) {
 		{"goal at the limit", func(h *SexualHistory) { h.Plan.Goals = []string{repeat("x", MaxItem)} }, nil},
 		{"goal over the limit", func(h *SexualHistory) { h.Plan.Goals = []string{repeat("x", MaxItem+1)} }, []string{"step4.goals.0"}},
 		{"goal twice", func(h *SexualHistory) { h.Plan.Goals = []string{"Feel desire", " feel desire"} }, []string{"step4.goals.1"}},
-		{"goals at the limit", func(h *SexualHistory) { h.Plan.Goals = items(MaxItems) }, nil},
-		{"goals over the limit", func(h *SexualHistory) { h.Plan.Goals = items(MaxItems + 1) }, []string{"step4.goals"}},
+		{"goals at the limit", func(h *SexualHistory) { h.Plan.Goals = items(MaxGoals) }, nil},
+		{"goals over the limit", func(h *SexualHistory) { h.Plan.Goals = items(MaxGoals + 1) }, []string{"step4.goals"}},
 		{"plan over the limit", func(h *SexualHistory) { h.Plan.Plan = repeat("x", MaxText+1) }, []string{"step4.plan"}},
 
 		{"a problem in each step, all named", func(h *SexualHistory) {

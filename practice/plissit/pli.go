@@ -30,8 +30,8 @@ func (r PLIRecord) CheckAt(prefix string) error {
 	if r.Empty() {
 		p.add(prefix+"topics", "record at least one topic opened, myth corrected or piece of information given, or leave the P/LI record out")
 	}
-	p.list(prefix+"topics", r.Topics, "topic", "topics")
-	p.list(prefix+"myths", r.Myths, "myth", "myths")
-	p.list(prefix+"information", r.Information, "piece of information", "pieces of information")
+	p.list(prefix+"topics", r.Topics, MaxItems, "topic", "topics")
+	p.list(prefix+"myths", r.Myths, MaxItems, "myth", "myths")
+	p.list(prefix+"information", r.Information, MaxItems, "piece of information", "pieces of information")
 	return p.err("Invalid P/LI record")
 }
