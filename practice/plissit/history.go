@@ -115,15 +115,15 @@ type Plan struct {
 	Plan string `json:"plan"`
 }
 
-// Earliest is the earliest onset date a history accepts; anything before
-// is a typing error.
-var Earliest = date.Of(1900, time.January, 1)
+// earliest is the earliest onset date a history accepts, 1900-01-01;
+// anything before is a typing error.
+var earliest = date.Of(1900, time.January, 1)
 
 // Check refuses what is written wrongly in any step, and says, field by
 // field, how to fix it: text too long or not text, an unknown concern id
 // or one listed twice, a concern without a description, an onset both as
 // a date and as an age, a date in the future of now's day (in now's
-// location) or before Earliest, an age outside 1 to MaxAge, an
+// location) or before 1900-01-01, an age outside 1 to MaxAge, an
 // acquisition or generality not one of the listed ones, an empty goal or
 // more than MaxGoals.
 // What is simply not written yet is for Complete. Field names are
@@ -154,8 +154,8 @@ func (h SexualHistory) Check(now time.Time) error {
 		p.add("step2.onset", "give the onset as a date or as the client's age then, not both")
 	case !e.Onset.Date.IsZero() && e.Onset.Date.After(today):
 		p.add("step2.onset.date", fmt.Sprintf("%s is in the future; give the day the concern began, on or before %s", e.Onset.Date, today))
-	case !e.Onset.Date.IsZero() && e.Onset.Date.Before(Earliest):
-		p.add("step2.onset.date", fmt.Sprintf("%s is before %s; check the year", e.Onset.Date, Earliest))
+	case !e.Onset.Date.IsZero() && e.Onset.Date.Before(earliest):
+		p.add("step2.onset.date", fmt.Sprintf("%s is before %s; check the year", e.Onset.Date, earliest))
 	case e.Onset.Age < 0 || e.Onset.Age > MaxAge:
 		p.add("step2.onset.age", fmt.Sprintf("give the client's age in whole years, 1 to %d, or leave it empty", MaxAge))
 	}

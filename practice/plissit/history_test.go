@@ -66,8 +66,8 @@ func TestSexualHistoryCheck(t *testing.T) {
 
 		{"onset today", func(h *SexualHistory) { h.Evolution.Onset.Date = today }, nil},
 		{"onset tomorrow", func(h *SexualHistory) { h.Evolution.Onset.Date = today.AddDays(1) }, []string{"step2.onset.date"}},
-		{"onset on the earliest day", func(h *SexualHistory) { h.Evolution.Onset.Date = Earliest }, nil},
-		{"onset the day before", func(h *SexualHistory) { h.Evolution.Onset.Date = Earliest.AddDays(-1) }, []string{"step2.onset.date"}},
+		{"onset on the earliest day", func(h *SexualHistory) { h.Evolution.Onset.Date = earliest }, nil},
+		{"onset the day before", func(h *SexualHistory) { h.Evolution.Onset.Date = earliest.AddDays(-1) }, []string{"step2.onset.date"}},
 		{"onset as a date and an age", func(h *SexualHistory) { h.Evolution.Onset.Age = 30 }, []string{"step2.onset"}},
 		{"onset as an age of 1", func(h *SexualHistory) { h.Evolution.Onset = Onset{Age: 1} }, nil},
 		{"onset as an age of MaxAge", func(h *SexualHistory) { h.Evolution.Onset = Onset{Age: MaxAge} }, nil},
