@@ -3,8 +3,9 @@
 // instrument is data (its items' allowed values, its bands, its positive
 // rule, its flags, where it comes from and on what terms it may be used),
 // and Score turns a list of answers into a Result. The package is pure: no
-// I/O, no clock. It ships no item texts; see docs/measures.md for which
-// instruments a practice may ship the items of and which it must license.
+// I/O, no clock. It ships the item texts of the free instruments (PHQ-9,
+// GAD-7, AUDIT, AUDIT-C; ShippedTexts) and reads the texts a practice
+// imports for the licensed ones (ParseTexts); see docs/measures.md.
 package measure
 
 import (
