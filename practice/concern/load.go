@@ -293,7 +293,7 @@ func (c *checker) concern(n *yaml.Node, i int, fc *fileConcern, seen, areas, sou
 	default:
 		c.add(line(n, "kind"), "%s: unknown kind %q; use disorder or concern", name, fc.Kind)
 	}
-	c.sources(n, fc.Sources, name, sources)
+	c.sources(func(path ...string) int { return line(n, path...) }, fc.Sources, name, sources)
 
 	// Specifiers: listed explicitly, from the allowed set, once each.
 	if value(n, "specifiers") == nil {
@@ -365,7 +365,8 @@ func (c *checker) concern(n *yaml.Node, i int, fc *fileConcern, seen, areas, sou
 		default:
 			c.add(line(cn, "use"), "%s: unknown use %q; use primary or organic", cname, fk.Use)
 		}
-		confirmed := c.code(cn, cname, fk.Title, fk.Confirmed, fk.Note, fk.Sources, sources)
+		at := func(path ...string) int { return line(cn, path...) }
+		confirmed := c.code(at, cname, fk.Title, fk.Confirmed, fk.Note, fk.Sources, sources)
 		k.ICD10CM = append(k.ICD10CM, Code{
 			System: ICD10CM, Code: fk.Code, Title: fk.Title, Use: Use(fk.Use),
 			Confirmed: confirmed, Note: fk.Note, Sources: fk.Sources,
@@ -381,28 +382,28 @@ func (c *checker) concern(n *yaml.Node, i int, fc *fileConcern, seen, areas, sou
 
 	// ICD-11 code.
 	if fi := fc.ICD11; fi != nil {
-		in := value(n, "icd11")
+		at := func(path ...string) int { return line(n, append([]string{"icd11"}, path...)...) }
 		iname := name + ", ICD-11 code"
 		switch {
 		case fi.Code == "":
-			c.add(line(in), "%s has no code", iname)
+			c.add(at(), "%s has no code", iname)
 		case !icd11Shape.MatchString(fi.Code):
-			c.add(line(in, "code"), "%s: %q is not an ICD-11 code; write four characters and optionally a dot and one or two more, such as HA01.1 or 6C72 (no I or O)", iname, fi.Code)
+			c.add(at("code"), "%s: %q is not an ICD-11 code; write four characters and optionally a dot and one or two more, such as HA01.1 or 6C72 (no I or O)", iname, fi.Code)
 		default:
 			iname = name + ", ICD-11 " + fi.Code
 		}
 		if fi.Subcodes == nil {
-			c.add(line(in), "%s has no subcodes: say true when its subcodes encode onset and context (.x0 to .x3, .xZ), false otherwise", iname)
+			c.add(at(), "%s has no subcodes: say true when its subcodes encode onset and context (.x0 to .x3, .xZ), false otherwise", iname)
 		} else if *fi.Subcodes {
 			if !k.Takes(OnsetSpecifier) || !k.Takes(ContextSpecifier) {
-				c.add(line(in, "subcodes"), "%s: subcodes are derived from onset and context, so the concern must take both specifiers", iname)
+				c.add(at("subcodes"), "%s: subcodes are derived from onset and context, so the concern must take both specifiers", iname)
 			}
 			if _, after, dot := strings.Cut(fi.Code, "."); icd11Shape.MatchString(fi.Code) && dot && len(after) != 1 {
-				c.add(line(in, "subcodes"), "%s: a subcode adds one character, so the code must be a stem (HA00) or have one character after its dot (HA01.1)", iname)
+				c.add(at("subcodes"), "%s: a subcode adds one character, so the code must be a stem (HA00) or have one character after its dot (HA01.1)", iname)
 			}
 			k.ICD11Subcodes = true
 		}
-		confirmed := c.code(in, iname, fi.Title, fi.Confirmed, fi.Note, fi.Sources, sources)
+		confirmed := c.code(at, iname, fi.Title, fi.Confirmed, fi.Note, fi.Sources, sources)
 		k.ICD11 = &Code{System: ICD11, Code: fi.Code, Title: fi.Title, Confirmed: confirmed, Note: fi.Note, Sources: fi.Sources}
 	}
 
@@ -426,31 +427,33 @@ func (c *checker) concern(n *yaml.Node, i int, fc *fileConcern, seen, areas, sou
 	return k
 }
 
-// code checks what every code has: a title, whether it is confirmed, a
-// note when it is not, and sources. It returns whether it is confirmed.
-func (c *checker) code(n *yaml.Node, name, title string, confirmed *bool, note string, ids []string, sources map[string]int) bool {
+// code checks what every code has: a title, sources, whether it is
+// confirmed and a note when it is not; it returns whether it is confirmed.
+// at gives the line of a path under the code.
+func (c *checker) code(at func(...string) int, name, title string, confirmed *bool, note string, ids []string, sources map[string]int) bool {
 	if strings.TrimSpace(title) == "" {
-		c.add(line(n), "%s has no title: give the classification's title for it", name)
+		c.add(at(), "%s has no title: give the classification's title for it", name)
 	}
+	c.sources(at, ids, name, sources)
 	if confirmed == nil {
-		c.add(line(n), "%s has no confirmed: say true when a source confirms the code, or false with a note saying why not", name)
+		c.add(at(), "%s has no confirmed: say true when a source confirms the code, or false with a note saying why not", name)
 		return false
 	}
 	if !*confirmed && strings.TrimSpace(note) == "" {
-		c.add(line(n, "confirmed"), "%s is not confirmed: add a note saying why, and what to check", name)
+		c.add(at("confirmed"), "%s is not confirmed: add a note saying why, and what to check", name)
 	}
-	c.sources(n, ids, name, sources)
 	return *confirmed
 }
 
-// sources checks a list of source ids.
-func (c *checker) sources(n *yaml.Node, ids []string, name string, sources map[string]int) {
+// sources checks a list of source ids; at gives the line of a path under
+// the entry citing them.
+func (c *checker) sources(at func(...string) int, ids []string, name string, sources map[string]int) {
 	if len(ids) == 0 {
-		c.add(line(n), "%s has no sources: cite the ids of the sources it comes from", name)
+		c.add(at(), "%s has no sources: cite the ids of the sources it comes from", name)
 	}
 	for _, id := range ids {
 		if _, ok := sources[id]; !ok {
-			c.add(line(n, "sources"), "%s: unknown source %q; cite one of %s", name, id, keys(sources))
+			c.add(at("sources"), "%s: unknown source %q; cite one of %s", name, id, keys(sources))
 		}
 	}
 }
@@ -477,15 +480,22 @@ func keys(m map[string]int) string {
 
 // value returns the value of key in mapping n, nil when absent.
 func value(n *yaml.Node, key string) *yaml.Node {
+	_, v := entry(n, key)
+	return v
+}
+
+// entry returns the key node and the value of key in mapping n, nils when
+// absent.
+func entry(n *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
 	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
+		return nil, nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
-			return n.Content[i+1]
+			return n.Content[i], n.Content[i+1]
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // items returns the items of sequence n; none when n is not one.
@@ -504,20 +514,22 @@ func item(ns []*yaml.Node, i int) *yaml.Node {
 	return nil
 }
 
-// line returns the line of the value at path under n, or of the deepest
-// node of the path that exists; 1 when there is none.
+// line returns the line of the key at the end of path under n (where a
+// scalar value also is, and which a block of values follows), or of the
+// deepest node of the path that exists; 1 when there is none.
 func line(n *yaml.Node, path ...string) int {
+	l := 0
+	if n != nil {
+		l = n.Line
+	}
 	for _, k := range path {
-		v := value(n, k)
+		key, v := entry(n, k)
 		if v == nil {
 			break
 		}
-		n = v
+		l, n = key.Line, v
 	}
-	if n == nil || n.Line == 0 {
-		return 1
-	}
-	return n.Line
+	return max(l, 1)
 }
 
 // findAlias returns the first node that is an alias or carries an anchor.
@@ -533,16 +545,24 @@ func findAlias(n *yaml.Node) *yaml.Node {
 	return nil
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)$`)
+var (
+	yamlLine    = regexp.MustCompile(`line (\d+): (.*)$`)
+	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+)
 
-// yamlProblems turns a YAML error into problems, one a reported line.
+// yamlProblems turns a YAML error into problems, one a reported line, and
+// says an unknown field in a person's words rather than Go's.
 func yamlProblems(file string, err error) Problems {
 	var ps Problems
 	for _, l := range strings.Split(err.Error(), "\n") {
 		l = strings.TrimPrefix(strings.TrimSpace(l), "yaml: ")
 		if m := yamlLine.FindStringSubmatch(l); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			ps = append(ps, Problem{file, n, m[2]})
+			msg := m[2]
+			if u := yamlUnknown.FindStringSubmatch(msg); u != nil {
+				msg = fmt.Sprintf("unknown field %q: check its spelling, or remove it", u[1])
+			}
+			ps = append(ps, Problem{file, n, msg})
 		}
 	}
 	if len(ps) == 0 {
