@@ -151,6 +151,12 @@ func TestParseRefuses(t *testing.T) {
 		{"sex on a concern", "    kind: concern\n", "    kind: concern\n    sex: female\n", "  - id: relationship-concerns", "a concern applies to anyone"},
 		{"unknown sex", "    sex: male\n", "    sex: man\n", "sex: man", `unknown sex "man"; use female or male`},
 		{"unknown anatomy", "    anatomy: penis\n", "    anatomy: phallus\n", "anatomy: phallus", `unknown anatomy "phallus"; use penis or vagina`},
+		{"concern without a name", "    name: Relationship concerns\n    area", "    area", "  - id: relationship-concerns", "concern relationship-concerns has no name"},
+		{"concern without an area", "    area: relationship\n", "", "  - id: relationship-concerns", "concern relationship-concerns has no area: use one of the areas listed (erectile-dysfunction, relationship)"},
+		{"concern without a kind", "    kind: concern\n", "", "  - id: relationship-concerns", "has no kind: say disorder (a diagnosis) or concern"},
+		{"area without a name", "    name: Relationship concerns\nconcerns", "concerns", "  - id: relationship\n", "area relationship has no name"},
+		{"ICD-10-CM entry without a code", "      - code: N52\n        title", "      - title", "      - title: Male erectile dysfunction", "ICD-10-CM code 2 has no code"},
+		{"ICD-11 entry without a code", "      code: HA01.1\n", "", "    icd11:", "ICD-11 code has no code"},
 		{"disorder without a DSM name or notes", "    dsm5tr: Erectile disorder\n", "", "  - id: erectile-disorder", "a disorder without a DSM-5-TR name needs notes"},
 
 		// ICD-10-CM codes.
