@@ -193,6 +193,10 @@ func Check(ctx context.Context, raw []byte, holderEmail string, trust verifier.T
 		v.Status, v.Reason = Revoked, status.Detail
 	case status.Outcome == verification.Invalid && strings.Contains(status.Detail, "suspended"):
 		v.Status, v.Reason = Suspended, status.Detail
+	case status.Outcome == verification.Invalid:
+		// The verifier reports a set bit as revoked or suspended; anything
+		// else it finds invalid about the status is refused as it says.
+		return Verified{}, certboard.FieldError(certboard.Invalid, "credential", "the credential's status: "+status.Detail)
 	case !until.IsZero() && !now.Before(until):
 		v.Status, v.Reason = Expired, "expired on "+day(until)
 	case status.Outcome != verification.Valid:

@@ -67,7 +67,9 @@ func newIssuer(t *testing.T, host, name string) *issuer {
 
 func (is *issuer) base() string { return "https://" + is.host }
 
-func (is *issuer) listURL(p statuslist.Purpose) string { return is.base() + "/status/" + string(p) + "-1" }
+func (is *issuer) listURL(p statuslist.Purpose) string {
+	return is.base() + "/status/" + string(p) + "-1"
+}
 
 // fetch serves the DID document and the signed status lists, as the board
 // serves them at /.well-known/did.json and /status/{list}.
