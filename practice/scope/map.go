@@ -27,6 +27,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"github.com/certboard/certboard/practice/plissit"
 	"io"
 	"net/url"
 	"regexp"
@@ -40,63 +41,27 @@ import (
 	"github.com/certboard/certboard/date"
 )
 
-// Stage is a stage of the PLISSIT model (Annon, 1976).
-type Stage string
+// Stage is a stage of the PLISSIT model: the practice's one definition,
+// plissit.Stage, which the scope map names.
+type Stage = plissit.Stage
 
-// The PLISSIT stages, in the model's order.
+// The PLISSIT stages, in the model's order (plissit's constants).
 const (
-	Permission          Stage = "permission"
-	LimitedInformation  Stage = "limited_information"
-	SpecificSuggestions Stage = "specific_suggestions"
-	IntensiveTherapy    Stage = "intensive_therapy"
+	Permission          = plissit.Permission
+	LimitedInformation  = plissit.LimitedInformation
+	SpecificSuggestions = plissit.SpecificSuggestions
+	IntensiveTherapy    = plissit.IntensiveTherapy
 )
 
-// stageNames are the stages in order, with the names people read.
-var stageNames = []struct {
-	stage Stage
-	name  string
-}{
-	{Permission, "Permission"},
-	{LimitedInformation, "Limited Information"},
-	{SpecificSuggestions, "Specific Suggestions"},
-	{IntensiveTherapy, "Intensive Therapy"},
-}
-
 // Stages returns the PLISSIT stages in the model's order.
-func Stages() []Stage {
-	out := make([]Stage, len(stageNames))
-	for i, s := range stageNames {
-		out[i] = s.stage
-	}
-	return out
-}
-
-// Known reports whether s is one of the four PLISSIT stages.
-func (s Stage) Known() bool { return s.order() >= 0 }
-
-// Name is the stage's name as people read it ("Limited Information"), or
-// the raw value for an unknown stage.
-func (s Stage) Name() string {
-	if i := s.order(); i >= 0 {
-		return stageNames[i].name
-	}
-	return string(s)
-}
-
-func (s Stage) order() int {
-	for i, n := range stageNames {
-		if n.stage == s {
-			return i
-		}
-	}
-	return -1
-}
+func Stages() []Stage { return plissit.Stages() }
 
 // stageList is every stage's id, for messages.
 func stageList() string {
-	ids := make([]string, len(stageNames))
-	for i, n := range stageNames {
-		ids[i] = string(n.stage)
+	stages := Stages()
+	ids := make([]string, len(stages))
+	for i, st := range stages {
+		ids[i] = string(st)
 	}
 	return strings.Join(ids, ", ")
 }
