@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/certboard/certboard/jobs"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // sealedColumn is a database column whose values are sealed, and how the
@@ -162,29 +161,12 @@ func (s *Store) resealColumn(ctx context.Context, c sealedColumn) (int, []error,
 }
 
 // resignCheckpoint signs the audit checkpoint again with the newest key,
-// when the log still ends at it; it returns 1 when it did.
+// when the log still ends at it; it returns 1 when it did (see
+// auditsql.Log.Resign).
 func (s *Store) resignCheckpoint(ctx context.Context) (int, error) {
-	n := 0
-	err := s.InTx(ctx, func(tx *Tx) error {
-		if err := tx.LockTable(ctx, "audit_log", sqldb.Exclusive); err != nil {
-			return err
-		}
-		cp, err := s.readCheckpoint(ctx, tx)
-		if errors.Is(err, ErrNotFound) || (err == nil && cp.Key == s.keys.Current()) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		last, err := s.lastAudit(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if err := s.checkHead(ctx, tx, last); err != nil {
-			return fmt.Errorf("the audit checkpoint is not signed again: %w", err)
-		}
-		n = 1
-		return s.writeCheckpoint(ctx, tx, cp.Count, cp.Head, cp.At)
-	})
-	return n, err
+	done, err := s.audit.Resign(ctx)
+	if done {
+		return 1, err
+	}
+	return 0, err
 }
