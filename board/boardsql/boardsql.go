@@ -14,6 +14,8 @@ import (
 	"io/fs"
 
 	"github.com/certboard/certboard/audit/auditsql"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/auth/authsql"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/sqldb"
 )
@@ -63,6 +65,8 @@ type Store struct {
 	keys    *seal.Keyring
 	// audit is the database's audit log, which every append goes through.
 	audit *auditsql.Log
+	// accounts is the account tables, shared with practice mode's store.
+	accounts *authsql.Store
 }
 
 // InTx runs f in a transaction and commits when f returns nil; any error
@@ -104,7 +108,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 // New is the board's store over an open database; keys encrypts its
 // sensitive columns (nil: the methods that need them fail).
 func New(db *sqldb.DB, keys *seal.Keyring) *Store {
-	return &Store{DB: db, Dialect: db.Dialect, keys: keys, audit: auditsql.New(db, keys)}
+	log := auditsql.New(db, keys)
+	return &Store{DB: db, Dialect: db.Dialect, keys: keys, audit: log,
+		accounts: authsql.New(db, authsql.Config{Keys: keys, Audit: log, SignUpRole: auth.Applicant, References: accountReferences()})}
 }
 
 // Close closes the database.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/certboard/certboard/auth/authsql"
 	"github.com/certboard/certboard/jobs"
 )
 
@@ -31,7 +32,7 @@ var sealedColumns = []sealedColumn{
 	{"credentials", "document", "id", []string{"id"}, func(v []string) string { return credContext(v[0], "document") }},
 	{"credentials", "jwt", "id", []string{"id"}, func(v []string) string { return credContext(v[0], "jwt") }},
 	{"signing_keys", "private_key", "id", []string{"id"}, func(v []string) string { return keyContext(v[0]) }},
-	{"users", "totp_secret", "id", []string{"id"}, func(v []string) string { return totpContext(parseID(v[0])) }},
+	{"users", "totp_secret", "id", []string{"id"}, func(v []string) string { return authsql.TOTPContext(parseID(v[0])) }},
 	{"outbox", "sealed_body", "id", []string{"id", "to_addr", "subject"}, func(v []string) string { return jobs.MailContext(parseID(v[0]), v[1], v[2]) }},
 }
 
