@@ -40,7 +40,7 @@ type Member struct {
 }
 
 // IsPractitioner reports whether the account sees clients.
-func (m Member) IsPractitioner() bool { return slices.Contains(m.Roles, rolePractitioner) }
+func (m Member) IsPractitioner() bool { return slices.Contains(m.Roles, auth.Practitioner) }
 
 // ClientSummary is a line of a practitioner's list of clients.
 type ClientSummary struct {

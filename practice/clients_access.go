@@ -33,10 +33,10 @@ func ActorOf(u *auth.User) Actor {
 }
 
 // IsAdmin reports whether the actor administers the practice.
-func (a Actor) IsAdmin() bool { return slices.Contains(a.Roles, rolePracticeAdmin) }
+func (a Actor) IsAdmin() bool { return slices.Contains(a.Roles, auth.PracticeAdmin) }
 
 // IsPractitioner reports whether the actor sees clients.
-func (a Actor) IsPractitioner() bool { return slices.Contains(a.Roles, rolePractitioner) }
+func (a Actor) IsPractitioner() bool { return slices.Contains(a.Roles, auth.Practitioner) }
 
 // AuditName is how the audit log names the actor: "user:<id>".
 func (a Actor) AuditName() string { return "user:" + strconv.FormatInt(a.UserID, 10) }
