@@ -30,6 +30,7 @@ type Accounts struct {
 	log     *slog.Logger
 	slots   chan struct{}
 	checked func(step, outcome string)
+	signUp  Role
 }
 
 // AccountsConfig is what Accounts needs.
@@ -50,6 +51,12 @@ type AccountsConfig struct {
 	// HashSlots bounds how many passwords are hashed at once: a hash takes
 	// a token from it and gives it back. nil means DefaultHashConcurrency.
 	HashSlots chan struct{}
+	// SignUpRole is the role an account made by signing up holds, and
+	// the only one; "" closes sign-up (practice mode, where an admin adds
+	// each person): SignUp is then refused. The store must be told the
+	// same role (authsql.Config.SignUpRole), which decides the accounts a
+	// new sign-up may replace and the sweep may delete.
+	SignUpRole Role
 	// Checked, when set, counts each check of a sign-in step (StepPassword,
 	// StepCode, StepToken) by outcome ("right", "wrong", "throttled",
 	// "busy"), for metrics.
@@ -81,7 +88,7 @@ func NewAccounts(cfg AccountsConfig) (*Accounts, error) {
 	if cfg.Link == nil {
 		cfg.Link = publicLinks(cfg.PublicURL)
 	}
-	return &Accounts{store: cfg.Store, clock: cfg.Clock, links: cfg.Link, log: cfg.Log, slots: cfg.HashSlots, checked: cfg.Checked}, nil
+	return &Accounts{store: cfg.Store, clock: cfg.Clock, links: cfg.Link, log: cfg.Log, slots: cfg.HashSlots, checked: cfg.Checked, signUp: cfg.SignUpRole}, nil
 }
 
 func (a *Accounts) now() time.Time { return a.clock.Now() }
