@@ -98,7 +98,7 @@ func CheckMove(from, to Stage, reason string, f Facts) error {
 	if to == IntensiveTherapy && !f.IntensiveTherapyInScope {
 		why := "Intensive Therapy needs a current credential at the level of a certified sex therapist (CST), and your scope of practice does not include it"
 		if r := strings.TrimSpace(f.ScopeReason); r != "" {
-			why = clip(r)
+			why = r
 		}
 		return (&certboard.Error{Code: certboard.Forbidden, Field: "to",
 			Message: "to: " + why + "; record a referral for Intensive Therapy on the case instead"}).
