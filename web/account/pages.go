@@ -247,9 +247,9 @@ type AccountView struct {
 	// (Accounts.NeedsTwoFactor) and has not turned it on yet.
 	StaffNeeds2FA bool
 	// Wording is what the page says that differs by mode.
-	Wording Wording
-	Sessions      []SessionView
-	Tokens        []TokenView
+	Wording  Wording
+	Sessions []SessionView
+	Tokens   []TokenView
 	// NewToken is a token just created, shown this once.
 	NewToken, NewTokenName string
 	// Confirmed: this session signed in or confirmed it is its person
@@ -315,7 +315,7 @@ func (h *Handlers) renderAccount(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	v := AccountView{Email: u.Email, Roles: u.Roles, TwoFactor: u.TwoFactor(), StaffNeeds2FA: h.cfg.Accounts.NeedsTwoFactor(u) && !u.TwoFactor(),
-		Wording: h.cfg.Wording,
+		Wording:  h.cfg.Wording,
 		NewToken: f.newToken, NewTokenName: f.newTokenName, Confirmed: now.Before(until)}
 	current := SessionFrom(r)
 	for _, ss := range sessions {
