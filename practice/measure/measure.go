@@ -3,8 +3,9 @@
 // instrument is data (its items' allowed values, its bands, its positive
 // rule, its flags, where it comes from and on what terms it may be used),
 // and Score turns a list of answers into a Result. The package is pure: no
-// I/O, no clock. It ships no item texts; see docs/measures.md for which
-// instruments a practice may ship the items of and which it must license.
+// I/O, no clock. It ships the item texts of the free instruments (PHQ-9,
+// GAD-7, AUDIT, AUDIT-C; ShippedTexts) and reads the texts a practice
+// imports for the licensed ones (ParseTexts); see docs/measures.md.
 package measure
 
 import (
@@ -140,12 +141,8 @@ func (it Item) contiguous() bool {
 
 // band returns the id of the band total falls in.
 func (in Instrument) band(total float64) string {
-	for _, b := range in.Bands {
-		if total >= float64(b.Min) && total <= float64(b.Max) {
-			return b.ID
-		}
-	}
-	return "" // unreachable: the bands cover every total the items allow
+	b, _ := in.BandOf(total) // always found: the bands cover every total the items allow
+	return b.ID
 }
 
 // orList joins "0", "2", "4" as "0, 2 or 4".
