@@ -65,14 +65,19 @@ type practiceRun struct {
 	url   string
 }
 
+// openPracticeStore loads the encryption keys (see openConfigured) and
+// opens a practice's own database; it does not migrate it.
+func openPracticeStore(ctx context.Context, o *storeOptions) (*practicesql.Store, error) {
+	if err := loadKeys(o); err != nil {
+		return nil, err
+	}
+	return practicesql.Open(ctx, practicesql.Config{DataDir: o.DataDir, DatabaseURL: o.DatabaseURL, MaxConns: o.MaxConns, Keys: o.Keys})
+}
+
 // startPractice opens and migrates a practice's own database, builds its
 // server and opens its listener.
 func startPractice(ctx context.Context, o practiceOptions) (*practiceRun, error) {
-	if err := loadKeys(o.store); err != nil {
-		return nil, err
-	}
-	st, err := practicesql.Open(ctx, practicesql.Config{DataDir: o.store.DataDir, DatabaseURL: o.store.DatabaseURL,
-		MaxConns: o.store.MaxConns, Keys: o.store.Keys})
+	st, err := openPracticeStore(ctx, o.store)
 	if err != nil {
 		return nil, err
 	}
