@@ -85,6 +85,11 @@ func startPractice(ctx context.Context, o practiceOptions) (*practiceRun, error)
 		st.Close()
 		return nil, err
 	}
+	// Changes are refused while the audit log does not end at its signed
+	// checkpoint (entries deleted from its end): say so at once.
+	if err := st.AuditLog().CheckHead(ctx); err != nil {
+		o.log.Error("the practice's audit log fails its check; every change will be refused until this is resolved", "error", err)
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		st.Close()

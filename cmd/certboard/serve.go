@@ -34,7 +34,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 }
 
 // serve is runServe with its context and, for tests, a channel that receives
-// the address once the server listens.
+// the address once the server listens (with --demo, the board's and then the
+// demo practice's).
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listening chan<- string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)

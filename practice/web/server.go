@@ -151,9 +151,6 @@ func (s *Server) Routes() []kit.Route { return append([]kit.Route(nil), s.routes
 // Accounts is the account use cases of the practice, on its database.
 func (s *Server) Accounts() *auth.Accounts { return s.accounts }
 
-// Practice is the practice's use cases.
-func (s *Server) Practice() *practice.Practice { return s.practice }
-
 // Handler returns the whole practice: the routes behind the middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
