@@ -290,7 +290,7 @@ func TestServeModes(t *testing.T) {
 	for _, args := range [][]string{
 		{"--mode", "clinic"},
 		{"--mode", "practice", "--demo"},
-		{"--mode", "practice", "--files", "file:///tmp/x"},
+		{"--mode", "practice", "--files", "file:///srv/certboard/files"},
 		{"--mode", "practice", "--metrics-addr", "127.0.0.1:0"},
 	} {
 		var out, errb bytes.Buffer
