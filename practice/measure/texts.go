@@ -398,23 +398,17 @@ func allowedList(it Item) string {
 	return orList(vals)
 }
 
-// problem is one reason an item-text file was refused.
-type problem struct {
-	line       int
-	field, how string
-}
-
-// problems collects every problem of a file, up to maxProblems.
-type problems []problem
-
-// maxProblems bounds the problems reported for one file.
-const maxProblems = 50
+// problems gathers the problems of an item-text file
+// (certboard.Problems), each with its line.
+type problems struct{ certboard.Problems }
 
 // add records a problem with field at line (0 when not known).
 func (ps *problems) add(line int, field, format string, args ...any) {
-	if len(*ps) < maxProblems {
-		*ps = append(*ps, problem{line, field, fmt.Sprintf(format, args...)})
+	how := fmt.Sprintf(format, args...)
+	if line > 0 {
+		how = fmt.Sprintf("%s (line %d)", how, line)
 	}
+	ps.Add(field, how)
 }
 
 // text checks one text: present (for a label or text), at most limit
@@ -439,26 +433,9 @@ func (ps *problems) text(line int, field, what, s string, limit int, multiline b
 }
 
 // err returns nil for no problems, else an Invalid *certboard.Error: its
-// field and message are the first problem's and Fields holds them all.
-func (ps problems) err() error {
-	if len(ps) == 0 {
-		return nil
-	}
-	how := func(p problem) string {
-		if p.line > 0 {
-			return fmt.Sprintf("%s (line %d)", p.how, p.line)
-		}
-		return p.how
-	}
-	e := certboard.FieldError(certboard.Invalid, ps[0].field, how(ps[0]))
-	e.Fields = map[string]string{}
-	for _, p := range ps {
-		if _, ok := e.Fields[p.field]; !ok {
-			e.Fields[p.field] = how(p)
-		}
-	}
-	return e
-}
+// field and message are the first problem's and Fields holds every
+// field's.
+func (ps *problems) err() error { return ps.ErrFirst("") }
 
 // at returns the line of the value at path under n, or of the deepest
 // part of the path that exists; 0 when n is nil.

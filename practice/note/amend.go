@@ -46,22 +46,22 @@ func Amend(original Progress, change Amendment) (Amendment, error) {
 	var p problems
 	p.text("reason", change.Reason, MaxReason, "say why the signed note is changed; the amendment keeps it")
 	if change.By <= 0 {
-		p.add("by", "name the practitioner who amends the note (their account id)")
+		p.Add("by", "name the practitioner who amends the note (their account id)")
 	}
 	switch {
 	case change.At.IsZero():
-		p.add("at", "give the time of the amendment")
+		p.Add("at", "give the time of the amendment")
 	case change.At.Before(original.SignedAt):
-		p.add("at", fmt.Sprintf("an amendment comes after the signature, %s", original.SignedAt.Format(time.RFC3339)))
+		p.Add("at", fmt.Sprintf("an amendment comes after the signature, %s", original.SignedAt.Format(time.RFC3339)))
 	}
 	if len(change.Sections) == 0 && change.PLI == nil {
-		p.add("sections", "change at least one section or the P/LI record")
+		p.Add("sections", "change at least one section or the P/LI record")
 	}
 	checkSections(&p, original.Format, change.Sections, false)
 	if change.PLI != nil {
-		p.merge(change.PLI.CheckAt("pli."))
+		p.Merge(change.PLI.CheckAt("pli."))
 	}
-	if err := p.err("Invalid amendment"); err != nil {
+	if err := p.Err("Invalid amendment"); err != nil {
 		return Amendment{}, err
 	}
 	a := change

@@ -106,7 +106,7 @@ func CheckMove(from, to Stage, reason string, f Facts) error {
 	}
 	var p problems
 	p.text("reason", reason, MaxReason, true, "say why the case moves; the case history keeps it")
-	if err := p.err("Invalid move"); err != nil {
+	if err := p.Err("Invalid move"); err != nil {
 		return err
 	}
 	if to == IntensiveTherapy {
