@@ -102,7 +102,10 @@ func Score(instrument string, answers []int, sex Sex) (*Result, error) {
 		}
 	}
 	r := &Result{Instrument: in.ID, Flags: []string{}}
-	in.score(answers, sex, r)
+	in.score(answers, r)
+	if c, ok := in.Cutoff(sex); ok && c.holds(r.Total) {
+		r.Positive = true
+	}
 	if len(in.Bands) > 0 {
 		r.Band = in.band(r.Total)
 	}
