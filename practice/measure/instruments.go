@@ -42,13 +42,17 @@ type Instrument struct {
 // Item is one item of an instrument: its number (from 1) and the answers
 // it allows, in increasing order.
 type Item struct {
-	Number  int
+	// Number is the item's number, from 1.
+	Number int
+	// Allowed are the answers the item allows, in increasing order.
 	Allowed []int
 }
 
 // Band is a range of totals, Min to Max inclusive, with its id.
 type Band struct {
-	ID       string
+	// ID names the band ("moderately_severe"); Label says it in words.
+	ID string
+	// Min and Max are the least and greatest totals in the band.
 	Min, Max int
 }
 

@@ -4,7 +4,12 @@ package measure
 // in steps of Step (1, or 0.1 for FSFI, whose weighted domains give one
 // decimal place).
 type Range struct {
-	Min, Max, Step float64
+	// Min is the least total: every item's least answer.
+	Min float64
+	// Max is the greatest total: every item's greatest answer.
+	Max float64
+	// Step is the difference between neighbouring totals.
+	Step float64
 }
 
 // Range returns the totals the instrument can give. Min and Max are the

@@ -50,14 +50,19 @@ type Texts struct {
 // answers in the order the instrument prints them, one for each value the
 // item allows (Item.Allowed) and no other.
 type ItemText struct {
-	Number  int      `json:"number"`
-	Text    string   `json:"text"`
+	// Number is the item's number, from 1 (Item.Number).
+	Number int `json:"number"`
+	// Text is the item as the instrument prints it.
+	Text string `json:"text"`
+	// Answers are the item's answers in the order printed.
 	Answers []Answer `json:"answers"`
 }
 
 // Answer is one answer of an item: the value it scores and its label.
 type Answer struct {
-	Value int    `json:"value"`
+	// Value is what the answer scores, one of the item's Allowed.
+	Value int `json:"value"`
+	// Label is the answer as the instrument prints it.
 	Label string `json:"label"`
 }
 
@@ -65,7 +70,9 @@ type Answer struct {
 // value and never count towards the total; a response records the label
 // chosen.
 type Closing struct {
-	Text   string   `json:"text"`
+	// Text is the question as the instrument prints it.
+	Text string `json:"text"`
+	// Labels are its answers in the order printed, at least two.
 	Labels []string `json:"labels"`
 }
 

@@ -27,6 +27,8 @@ type SexualHistory struct {
 
 // Issues is step 1 of a sexual history: the concerns, defined.
 type Issues struct {
+	// Concerns are the client's concerns, each defined in their words;
+	// none twice.
 	Concerns []Concern `json:"concerns"`
 }
 
