@@ -55,6 +55,9 @@ type noteWrites interface {
 	// CreatePsychotherapyNote adds a psychotherapy note to case caseID of
 	// client clientID and returns its id.
 	CreatePsychotherapyNote(ctx context.Context, caseID, clientID int64, n note.Psychotherapy) (int64, error)
+	// NoteSummaries counts the progress notes of each case of client
+	// clientID that has any, by case id.
+	NoteSummaries(ctx context.Context, clientID int64) ([]NoteSummary, error)
 	// PsychotherapyNotesBy lists the psychotherapy notes of case caseID
 	// written by author, and no one else's, the latest date of service
 	// first.
@@ -190,4 +193,13 @@ func (c *CaseNotes) On(d date.Date) (ProgressNote, bool) {
 		}
 	}
 	return ProgressNote{}, false
+}
+
+// NoteSummary is what a client's record page shows of a case's progress
+// notes: how many, how many are drafts, and the latest date of service.
+type NoteSummary struct {
+	CaseID int64
+	Notes  int
+	Drafts int
+	Latest date.Date
 }

@@ -147,7 +147,7 @@ func noteSections(in map[string]string) map[note.Section]string {
 		if strings.TrimSpace(v) == "" {
 			continue
 		}
-		out[note.Section(strings.TrimSpace(k))] = v
+		out[note.Section(strings.TrimSpace(k))] = noteText(v)
 	}
 	return out
 }
@@ -215,15 +215,16 @@ func checkDraft(in NoteInput, now time.Time) (note.Progress, error) {
 	return n, nil
 }
 
-// checkAmendment reads a change to the signed note n (as it reads now,
-// with its amendments) into the amendment by the practitioner by at at,
-// leaving out the sections and P/LI record it does not change, and checks
-// it (note.Amend against the original).
-func checkAmendment(original, current note.Progress, in AmendInput, by int64, at time.Time) (note.Amendment, error) {
-	a := note.Amendment{Reason: strings.TrimSpace(in.Reason), Sections: map[note.Section]string{}, By: by, At: at}
+// checkAmendment reads a change to the signed note original, which has
+// the amendments earlier, into the amendment by the practitioner by at
+// now, leaving out the sections and P/LI record that read as the note does
+// now (a form sends them all), and checks it (note.AmendAt).
+func checkAmendment(original note.Progress, earlier []note.Amendment, in AmendInput, by int64, now time.Time) (note.Amendment, error) {
+	current := note.Current(original, earlier)
+	a := note.Amendment{Reason: noteText(strings.TrimSpace(in.Reason)), Sections: map[note.Section]string{}, By: by, At: now}
 	for k, v := range in.Sections {
-		s := note.Section(strings.TrimSpace(k))
-		if cur, ok := current.Sections[s]; ok && cur == v {
+		s, v := note.Section(strings.TrimSpace(k)), noteText(v)
+		if cur, ok := current.Sections[s]; ok && strings.TrimSpace(cur) == strings.TrimSpace(v) {
 			continue
 		}
 		if strings.TrimSpace(v) == "" && !current.Format.Has(s) {
@@ -234,7 +235,7 @@ func checkAmendment(original, current note.Progress, in AmendInput, by int64, at
 	if pli := notePLI(in.PLI); pli != nil && !samePLI(pli, current.PLI) {
 		a.PLI = pli
 	}
-	amended, err := note.Amend(original, a)
+	amended, err := note.AmendAt(original, earlier, a, now)
 	var f noteForm
 	if err := f.addChecked(err, nil); err != nil {
 		return note.Amendment{}, err
@@ -244,6 +245,10 @@ func checkAmendment(original, current note.Progress, in AmendInput, by int64, at
 	}
 	return amended, nil
 }
+
+// noteText is text as a note keeps it: line breaks as "\n", whatever the
+// browser sent ("\r\n").
+func noteText(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 
 // samePLI says whether two P/LI records hold the same entries.
 func samePLI(a, b *plissit.PLIRecord) bool {
@@ -257,7 +262,7 @@ func samePLI(a, b *plissit.PLIRecord) bool {
 // and checks it (note.Psychotherapy.Check).
 func checkPsychotherapy(in PsychotherapyInput, author int64, now time.Time) (note.Psychotherapy, error) {
 	day, badDay := parseDay("date_of_service", in.DateOfService)
-	n := note.Psychotherapy{DateOfService: day, Author: author, Text: in.Text, WrittenAt: now}
+	n := note.Psychotherapy{DateOfService: day, Author: author, Text: noteText(in.Text), WrittenAt: now}
 	var f noteForm
 	err := f.addChecked(n.Check(now), func(field, msg string) string {
 		if field == "date_of_service" && badDay != "" {

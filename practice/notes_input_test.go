@@ -79,6 +79,7 @@ func TestCheckDraft(t *testing.T) {
 		{"complete", func(*NoteInput) {}, nil, 4},
 		{"only the date and format", func(in *NoteInput) { in.Sections, in.PLI = nil, nil }, nil, 0},
 		{"a section blank", func(in *NoteInput) { in.Sections["plan"] = " \n " }, nil, 3},
+		{"a section on lines from a browser", func(in *NoteInput) { in.Sections["plan"] = "Stage 2.\r\nReview." }, nil, 4},
 		{"the format in capitals", func(in *NoteInput) { in.Format = " SOAP " }, nil, 4},
 		{"a DAP draft", func(in *NoteInput) { in.Format, in.Sections = "dap", map[string]string{"data": "Both attended."} }, nil, 1},
 		{"nothing", func(in *NoteInput) { *in = NoteInput{} }, []string{"date_of_service", "format"}, 0},
@@ -121,6 +122,11 @@ func TestCheckDraft(t *testing.T) {
 			}
 			if len(n.Sections) != tc.sections || n.Signed() {
 				t.Errorf("draft %+v, want %d sections, unsigned", n, tc.sections)
+			}
+			for sec, v := range n.Sections {
+				if strings.Contains(v, "\r") {
+					t.Errorf("section %s keeps a carriage return: %q", sec, v)
+				}
 			}
 			if n.PLI != nil && n.PLI.Empty() {
 				t.Error("an empty P/LI record is kept")
@@ -193,6 +199,16 @@ func TestCheckAmendment(t *testing.T) {
 			return AmendInput{Reason: "x", Sections: all(), PLI: &plissit.PLIRecord{Topics: []string{"masturbation"}, Myths: []string{" erections must be spontaneous"}}}
 		}, []string{"sections"}, nil, false},
 		{"nothing changed", func() AmendInput { return AmendInput{Reason: "x", Sections: all()} }, []string{"sections"}, nil, false},
+		{"nothing changed but spaces and line breaks", func() AmendInput {
+			m := all()
+			m["plan"] = " " + m["plan"] + "\r\n"
+			return AmendInput{Reason: "x", Sections: m}
+		}, []string{"sections"}, nil, false},
+		{"a section written on lines from a browser", func() AmendInput {
+			m := all()
+			m["plan"] = "Stage 3.\r\nReview in two weeks."
+			return AmendInput{Reason: "plan", Sections: m}
+		}, nil, []note.Section{note.Plan}, false},
 		{"nothing at all", func() AmendInput { return AmendInput{} }, []string{"reason", "sections"}, nil, false},
 		{"no reason", func() AmendInput {
 			m := all()
@@ -214,7 +230,7 @@ func TestCheckAmendment(t *testing.T) {
 		}, []string{"reason"}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, err := checkAmendment(original, current, tc.in(), 8, noteNow)
+			a, err := checkAmendment(original, []note.Amendment{earlier}, tc.in(), 8, noteNow)
 			wantNoteFields(t, err, tc.fields...)
 			if err != nil {
 				return
@@ -229,6 +245,11 @@ func TestCheckAmendment(t *testing.T) {
 			if !slices.Equal(got, tc.sections) || (a.PLI != nil) != tc.pli || a.By != 8 || !a.At.Equal(noteNow) {
 				t.Errorf("amendment %+v, want sections %v, P/LI %v", a, tc.sections, tc.pli)
 			}
+			for sec, v := range a.Sections {
+				if strings.Contains(v, "\r") {
+					t.Errorf("section %s keeps a carriage return: %q", sec, v)
+				}
+			}
 			if a.PLI != nil && slices.Contains(a.PLI.Information, " ") {
 				t.Error("a blank P/LI entry is kept")
 			}
@@ -236,7 +257,7 @@ func TestCheckAmendment(t *testing.T) {
 	}
 
 	draft, _ := checkDraft(soapInput(), noteNow)
-	_, err := checkAmendment(draft, draft, AmendInput{Reason: "x", Sections: map[string]string{"plan": "y"}}, 7, noteNow)
+	_, err := checkAmendment(draft, nil, AmendInput{Reason: "x", Sections: map[string]string{"plan": "y"}}, 7, noteNow)
 	if e := certboard.As(err); e == nil || e.Code != certboard.Conflict {
 		t.Errorf("amending a draft: %v, want a Conflict", err)
 	}

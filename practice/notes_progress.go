@@ -239,7 +239,11 @@ func (p *Practice) AmendNote(ctx context.Context, by Actor, id int64, version in
 		if err != nil {
 			return err
 		}
-		a, err := checkAmendment(n.Note, n.Current(), in, by.UserID, now.UTC())
+		earlier := make([]note.Amendment, len(n.Amendments))
+		for i, a := range n.Amendments {
+			earlier[i] = a.Amendment
+		}
+		a, err := checkAmendment(n.Note, earlier, in, by.UserID, now.UTC())
 		if err != nil {
 			return err
 		}
@@ -297,10 +301,12 @@ func (p *Practice) ReadNotes(ctx context.Context, by Actor, caseID int64) (*Case
 	return out, nil
 }
 
-// ReadNote returns the progress note id with its amendments, to a reader
-// ReadNotes admits, audited the same way ("note:<id>").
-func (p *Practice) ReadNote(ctx context.Context, by Actor, id int64) (*ProgressNote, error) {
+// ReadNote returns the progress note id with its amendments, and how the
+// reader reached the client's record, to a reader ReadNotes admits,
+// audited the same way ("note:<id>").
+func (p *Practice) ReadNote(ctx context.Context, by Actor, id int64) (*ProgressNote, Access, error) {
 	var out *ProgressNote
+	var acc Access
 	err := p.store.InTx(ctx, func(tx Tx) error {
 		n, err := tx.ProgressNote(ctx, id)
 		if errors.Is(err, certboard.ErrNotFound) {
@@ -309,11 +315,31 @@ func (p *Practice) ReadNote(ctx context.Context, by Actor, id int64) (*ProgressN
 		if err != nil {
 			return err
 		}
-		if _, err := p.openClient(ctx, tx, by, n.ClientID, noteRead("note", id)); err != nil {
+		if acc, err = p.openClient(ctx, tx, by, n.ClientID, noteRead("note", id)); err != nil {
 			return hidden(err, errNoNote(id))
 		}
 		out = n
 		return nil
+	})
+	if err != nil {
+		return nil, Access{}, err
+	}
+	return out, acc, nil
+}
+
+// ClientNotes returns, for the record page of client clientID, how many
+// progress notes each of the client's cases has (NoteSummary), to the
+// readers ReadNotes admits; the read is audited ("notes:client:<id>"). It
+// tells nothing of psychotherapy notes.
+func (p *Practice) ClientNotes(ctx context.Context, by Actor, clientID int64) ([]NoteSummary, error) {
+	var out []NoteSummary
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		if _, err := p.openClient(ctx, tx, by, clientID, noteRead("notes:client", clientID)); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.NoteSummaries(ctx, clientID)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -273,6 +273,32 @@ func (tx *Tx) ProgressNotes(ctx context.Context, caseID int64) ([]practice.Progr
 	return out, nil
 }
 
+// NoteSummaries counts the progress notes of each case of a client that
+// has any, the latest case first.
+func (tx *Tx) NoteSummaries(ctx context.Context, clientID int64) ([]practice.NoteSummary, error) {
+	rows, err := tx.QueryContext(ctx, tx.Dialect.Rebind(
+		`SELECT n.case_id, COUNT(*), SUM(CASE WHEN n.signed_at IS NULL THEN 1 ELSE 0 END), MAX(n.date_of_service)
+		 FROM progress_notes n JOIN cases c ON c.id = n.case_id WHERE c.client_id = ?
+		 GROUP BY n.case_id ORDER BY n.case_id DESC`), clientID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []practice.NoteSummary
+	for rows.Next() {
+		var n practice.NoteSummary
+		var latest string
+		if err := rows.Scan(&n.CaseID, &n.Notes, &n.Drafts, &latest); err != nil {
+			return nil, err
+		}
+		if n.Latest, err = date.Parse(latest); err != nil {
+			return nil, fmt.Errorf("case %d: stored date of service: %w", n.CaseID, err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
 // noteStaleOrGone tells why an update of note id guarded by version changed
 // no row: there is no such note, or it changed (or was signed) meanwhile.
 func (tx *Tx) noteStaleOrGone(ctx context.Context, id int64, version int) error {
