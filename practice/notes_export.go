@@ -122,13 +122,13 @@ func (p *Practice) ExportNotes(ctx context.Context, by Actor, caseID int64, inc 
 	now := p.clock.Now()
 	var out *NotesExport
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		clientID, err := caseClient(ctx, tx, caseID)
+		clientID, err := noteCaseClient(ctx, tx, caseID)
 		if err != nil {
 			return err
 		}
 		acc, err := p.openClient(ctx, tx, by, clientID, noteRead("notes_export:case", caseID))
 		if err != nil {
-			return hidden(err, errNoCase(caseID))
+			return hidden(err, errNoNoteCase(caseID))
 		}
 		notes, err := tx.ProgressNotes(ctx, caseID)
 		if err != nil {

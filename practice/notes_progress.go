@@ -20,13 +20,13 @@ const (
 	AuditNotesExport       = "notes.export"
 )
 
-// errNoCase is what a person told nothing of a case hears, the same for a
+// errNoNoteCase is what a person told nothing of a case hears, the same for a
 // case that does not exist and one of a client they may not read.
-func errNoCase(id int64) error {
+func errNoNoteCase(id int64) error {
 	return certboard.Errorf(certboard.NotFound, "there is no case %d among your clients' cases", id).WithTitle("Case not found")
 }
 
-// errNoNote is errNoCase for a progress note.
+// errNoNote is errNoNoteCase for a progress note.
 func errNoNote(id int64) error {
 	return certboard.Errorf(certboard.NotFound, "there is no progress note %d among your clients' notes", id).WithTitle("Note not found")
 }
@@ -68,12 +68,12 @@ func hidden(err, notFound error) error {
 	return err
 }
 
-// caseClient returns the client of case caseID, NotFound when there is no
+// noteCaseClient returns the client of case caseID, NotFound when there is no
 // such case.
-func caseClient(ctx context.Context, tx Tx, caseID int64) (int64, error) {
+func noteCaseClient(ctx context.Context, tx Tx, caseID int64) (int64, error) {
 	id, err := tx.NoteCaseClient(ctx, caseID)
 	if errors.Is(err, certboard.ErrNotFound) {
-		return 0, errNoCase(caseID)
+		return 0, errNoNoteCase(caseID)
 	}
 	return id, err
 }
@@ -133,11 +133,11 @@ func (p *Practice) WriteNote(ctx context.Context, by Actor, caseID int64, in Not
 		CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
 	err = p.store.InTx(ctx, func(tx Tx) error {
 		var err error
-		if out.ClientID, err = caseClient(ctx, tx, caseID); err != nil {
+		if out.ClientID, err = noteCaseClient(ctx, tx, caseID); err != nil {
 			return err
 		}
 		if err := p.mayChangeClient(ctx, tx, by, out.ClientID); err != nil {
-			return hidden(err, errNoCase(caseID))
+			return hidden(err, errNoNoteCase(caseID))
 		}
 		if out.ID, err = tx.CreateProgressNote(ctx, *out); err != nil {
 			return storeNoteError(err, n, 0)
@@ -286,11 +286,11 @@ func (p *Practice) ReadNotes(ctx context.Context, by Actor, caseID int64) (*Case
 	out := &CaseNotes{CaseID: caseID}
 	err := p.store.InTx(ctx, func(tx Tx) error {
 		var err error
-		if out.ClientID, err = caseClient(ctx, tx, caseID); err != nil {
+		if out.ClientID, err = noteCaseClient(ctx, tx, caseID); err != nil {
 			return err
 		}
 		if out.Access, err = p.openClient(ctx, tx, by, out.ClientID, noteRead("notes:case", caseID)); err != nil {
-			return hidden(err, errNoCase(caseID))
+			return hidden(err, errNoNoteCase(caseID))
 		}
 		out.Notes, err = tx.ProgressNotes(ctx, caseID)
 		return err

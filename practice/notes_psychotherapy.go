@@ -28,11 +28,11 @@ func (p *Practice) WritePsychotherapyNote(ctx context.Context, by Actor, caseID 
 	out := &PsychotherapyNote{CaseID: caseID, Note: n}
 	err = p.store.InTx(ctx, func(tx Tx) error {
 		var err error
-		if out.ClientID, err = caseClient(ctx, tx, caseID); err != nil {
+		if out.ClientID, err = noteCaseClient(ctx, tx, caseID); err != nil {
 			return err
 		}
 		if err := p.mayChangeClient(ctx, tx, by, out.ClientID); err != nil {
-			return hidden(err, errNoCase(caseID))
+			return hidden(err, errNoNoteCase(caseID))
 		}
 		if out.ID, err = tx.CreatePsychotherapyNote(ctx, caseID, out.ClientID, n); err != nil {
 			return err
@@ -55,13 +55,13 @@ func (p *Practice) WritePsychotherapyNote(ctx context.Context, by Actor, caseID 
 func (p *Practice) PsychotherapyNotes(ctx context.Context, by Actor, caseID int64) ([]PsychotherapyNote, error) {
 	var out []PsychotherapyNote
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		clientID, err := caseClient(ctx, tx, caseID)
+		clientID, err := noteCaseClient(ctx, tx, caseID)
 		if err != nil {
 			return err
 		}
 		acc, err := p.openClient(ctx, tx, by, clientID, noteRead("psychotherapy_notes:case", caseID))
 		if err != nil {
-			return hidden(err, errNoCase(caseID))
+			return hidden(err, errNoNoteCase(caseID))
 		}
 		if !acc.Assigned {
 			return nil
