@@ -56,7 +56,7 @@ type noteWrites interface {
 	// client clientID and returns its id.
 	CreatePsychotherapyNote(ctx context.Context, caseID, clientID int64, n note.Psychotherapy) (int64, error)
 	// NoteSummaries counts the progress notes of each case of client
-	// clientID that has any, by case id.
+	// clientID, the latest case first; a case without notes counts none.
 	NoteSummaries(ctx context.Context, clientID int64) ([]NoteSummary, error)
 	// PsychotherapyNotesBy lists the psychotherapy notes of case caseID
 	// written by author, and no one else's, the latest date of service
@@ -196,7 +196,8 @@ func (c *CaseNotes) On(d date.Date) (ProgressNote, bool) {
 }
 
 // NoteSummary is what a client's record page shows of a case's progress
-// notes: how many, how many are drafts, and the latest date of service.
+// notes: how many, how many are drafts, and the latest date of service
+// (zero when the case has none).
 type NoteSummary struct {
 	CaseID int64
 	Notes  int

@@ -273,13 +273,14 @@ func (tx *Tx) ProgressNotes(ctx context.Context, caseID int64) ([]practice.Progr
 	return out, nil
 }
 
-// NoteSummaries counts the progress notes of each case of a client that
-// has any, the latest case first.
+// NoteSummaries counts the progress notes of each case of a client, the
+// latest case first; a case without notes counts none.
 func (tx *Tx) NoteSummaries(ctx context.Context, clientID int64) ([]practice.NoteSummary, error) {
 	rows, err := tx.QueryContext(ctx, tx.Dialect.Rebind(
-		`SELECT n.case_id, COUNT(*), SUM(CASE WHEN n.signed_at IS NULL THEN 1 ELSE 0 END), MAX(n.date_of_service)
-		 FROM progress_notes n JOIN cases c ON c.id = n.case_id WHERE c.client_id = ?
-		 GROUP BY n.case_id ORDER BY n.case_id DESC`), clientID)
+		`SELECT c.id, COUNT(n.id), COALESCE(SUM(CASE WHEN n.id IS NOT NULL AND n.signed_at IS NULL THEN 1 ELSE 0 END), 0),
+		 COALESCE(MAX(n.date_of_service), '')
+		 FROM cases c LEFT JOIN progress_notes n ON n.case_id = c.id WHERE c.client_id = ?
+		 GROUP BY c.id ORDER BY c.id DESC`), clientID)
 	if err != nil {
 		return nil, err
 	}
@@ -291,8 +292,10 @@ func (tx *Tx) NoteSummaries(ctx context.Context, clientID int64) ([]practice.Not
 		if err := rows.Scan(&n.CaseID, &n.Notes, &n.Drafts, &latest); err != nil {
 			return nil, err
 		}
-		if n.Latest, err = date.Parse(latest); err != nil {
-			return nil, fmt.Errorf("case %d: stored date of service: %w", n.CaseID, err)
+		if latest != "" {
+			if n.Latest, err = date.Parse(latest); err != nil {
+				return nil, fmt.Errorf("case %d: stored date of service: %w", n.CaseID, err)
+			}
 		}
 		out = append(out, n)
 	}
