@@ -343,11 +343,10 @@ func (tx *Tx) UpdateProgressDraft(ctx context.Context, id int64, version int, n 
 		 WHERE id = ? AND version = ? AND signed_at IS NULL`),
 		n.DateOfService.String(), string(n.Format), body, tx.Dialect.Time(at), id, version)
 	if sqldb.IsUniqueViolation(err) {
-		var caseID int64
-		if err := tx.QueryRowContext(ctx, tx.Dialect.Rebind("SELECT case_id FROM progress_notes WHERE id = ?"), id).Scan(&caseID); err != nil {
-			return 0, err
-		}
-		return 0, noteDateTaken(caseID, n.DateOfService)
+		// A failed statement ends the transaction on PostgreSQL: nothing
+		// more is read in it.
+		return 0, fmt.Errorf("progress note %d: its case has another note for %s: %w: %w", id, n.DateOfService,
+			practice.ErrNoteDateTaken, certboard.ErrConflict)
 	}
 	if err != nil {
 		return 0, err
