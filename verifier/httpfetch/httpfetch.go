@@ -21,6 +21,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -84,10 +85,9 @@ func Origins(allowed ...string) (verifier.Fetch, error) {
 // naming many status lists cannot make a server fetch without end. Use a
 // fresh one for each verification.
 func Limit(fetch verifier.Fetch, n int) verifier.Fetch {
-	calls := 0
+	var calls atomic.Int64
 	return func(ctx context.Context, raw string) ([]byte, error) {
-		calls++
-		if calls > n {
+		if calls.Add(1) > int64(n) {
 			return nil, fmt.Errorf("more than %d documents to fetch for one credential", n)
 		}
 		return fetch(ctx, raw)
