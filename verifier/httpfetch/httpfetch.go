@@ -36,7 +36,7 @@ const (
 	// Timeout bounds one fetch, redirects included.
 	Timeout = 10 * time.Second
 	// MaxRedirects is how many redirects one fetch follows.
-	MaxRedirects = 3
+	MaxRedirects = 2
 )
 
 // ErrForbiddenAddress refuses a fetch aimed at this machine or a private
@@ -147,7 +147,7 @@ var publicClient = &http.Client{
 		MaxIdleConns:        16,
 	},
 	CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if req.URL.Scheme != "https" || len(via) >= MaxRedirects {
+		if req.URL.Scheme != "https" || len(via) > MaxRedirects {
 			return errors.New("redirected away from https, or too often")
 		}
 		return nil
@@ -165,7 +165,7 @@ var localClient = &http.Client{
 		MaxIdleConns:        4,
 	},
 	CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if len(via) >= MaxRedirects || originOf(req.URL) != originOf(via[0].URL) {
+		if len(via) > MaxRedirects || originOf(req.URL) != originOf(via[0].URL) {
 			return errors.New("redirected to another origin, or too often")
 		}
 		return nil

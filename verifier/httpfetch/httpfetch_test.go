@@ -66,6 +66,10 @@ func TestOrigins(t *testing.T) {
 			w.Write([]byte(`{"id":"did:web:localhost"}`))
 		case "/moved":
 			http.Redirect(w, r, "/.well-known/did.json", http.StatusFound)
+		case "/twice":
+			http.Redirect(w, r, "/moved", http.StatusFound)
+		case "/thrice":
+			http.Redirect(w, r, "/twice", http.StatusFound)
 		case "/away":
 			http.Redirect(w, r, other.URL+"/x", http.StatusFound)
 		case "/loop":
@@ -88,6 +92,8 @@ func TestOrigins(t *testing.T) {
 	}{
 		{path: "/.well-known/did.json", want: `{"id":"did:web:localhost"}`},
 		{path: "/moved", want: `{"id":"did:web:localhost"}`},
+		{path: "/twice", want: `{"id":"did:web:localhost"}`},
+		{path: "/thrice", fails: "too often"},
 		{path: "/away", fails: "another origin"},
 		{path: "/loop", fails: "too often"},
 		{path: "/missing", fails: "404"},
