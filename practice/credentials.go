@@ -225,11 +225,6 @@ func CredentialSubject(id int64) string { return "credential:" + strconv.FormatI
 // scopeMap is the shipped scope map, read once.
 var scopeMap = sync.OnceValues(scope.Shipped)
 
-// fetches holds the fetch each Practice verifies credentials with (see
-// UseFetch). It stands in for a field of Practice (practice.go), which
-// the credentials area does not own.
-var fetches sync.Map // *Practice -> verifier.Fetch
-
 // UseFetch sets how the practice fetches what verifying a credential needs
 // (the issuer's DID document and status lists): in production
 // httpfetch.Public, or httpfetch.Origins when it trusts a board on a
@@ -238,20 +233,20 @@ var fetches sync.Map // *Practice -> verifier.Fetch
 // practice package does no network I/O of its own. Call it before serving.
 func (p *Practice) UseFetch(f verifier.Fetch) {
 	if f == nil {
-		fetches.Delete(p)
+		p.fetch.Store(nil)
 		return
 	}
-	fetches.Store(p, f)
+	p.fetch.Store(&f)
 }
 
 // checkFetch is the fetch for one check: the practice's, bounded in the
 // number of documents it fetches.
 func (p *Practice) checkFetch() (verifier.Fetch, error) {
-	v, ok := fetches.Load(p)
-	if !ok {
+	v := p.fetch.Load()
+	if v == nil {
 		return nil, certboard.Wrap(errors.New("practice: no fetch set for verifying credentials (UseFetch)"), "credentials cannot be checked now")
 	}
-	f := v.(verifier.Fetch)
+	f := *v
 	var calls atomic.Int32
 	return func(ctx context.Context, url string) ([]byte, error) {
 		if calls.Add(1) > maxFetchesPerCheck {
