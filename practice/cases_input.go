@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/practice/concern"
 	"github.com/certboard/certboard/practice/escalation"
 	"github.com/certboard/certboard/practice/plissit"
 )
@@ -459,4 +460,29 @@ func caseReason(field, s, need string) (string, error) {
 	var f caseForm
 	s = f.text(field, s, MaxCaseReason, true, need)
 	return s, f.err("Check your input")
+}
+
+// checkConcerns checks the concerns of a case against the taxonomy: each
+// a concern it lists, with specifiers the concern takes (concern.Check),
+// none twice, at most MaxCaseConcerns. Field names are
+// "concerns.0.concern", "concerns.1.specifiers.onset" and so on.
+func checkConcerns(t *concern.Taxonomy, ds []concern.Diagnosis) error {
+	var f caseForm
+	if len(ds) > MaxCaseConcerns {
+		f.add("concerns", fmt.Sprintf("record at most %d concerns (this has %d); keep those the case works on", MaxCaseConcerns, len(ds)))
+		return f.err("Invalid concerns")
+	}
+	seen := map[string]int{}
+	for i, d := range ds {
+		prefix := fmt.Sprintf("concerns.%d.", i)
+		if err := f.addErr(prefix, t.Check(d)); err != nil {
+			return err
+		}
+		if j, dup := seen[d.Concern]; dup && d.Concern != "" {
+			f.add(prefix+concern.FieldConcern, fmt.Sprintf("concern %d is the same as concern %d; record it once", i+1, j))
+		} else {
+			seen[d.Concern] = i + 1
+		}
+	}
+	return f.err("Invalid concerns")
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/practice/concern"
 	"github.com/certboard/certboard/practice/escalation"
 	"github.com/certboard/certboard/practice/plissit"
 )
@@ -242,5 +243,43 @@ func TestCaseReason(t *testing.T) {
 	}
 	if _, err := caseReason("reason", strings.Repeat("r", MaxCaseReason), "say why"); err != nil {
 		t.Errorf("at the bound: %v", err)
+	}
+}
+
+func TestCheckConcerns(t *testing.T) {
+	tax := concern.Default()
+	d := func(id string, on concern.Onset, ctx concern.Context, sev concern.Severity) concern.Diagnosis {
+		return concern.Diagnosis{Concern: id, Specifiers: concern.Specifiers{Onset: on, Context: ctx, Severity: sev}}
+	}
+	ids := tax.IDs()
+	atBound := make([]concern.Diagnosis, 0, MaxCaseConcerns)
+	for i := 0; i < MaxCaseConcerns && i < len(ids); i++ {
+		atBound = append(atBound, d(ids[i], "", "", ""))
+	}
+	over := make([]concern.Diagnosis, MaxCaseConcerns+1)
+	for i := range over {
+		over[i] = d(ids[i%len(ids)], "", "", "")
+	}
+	for _, tc := range []struct {
+		name string
+		ds   []concern.Diagnosis
+		want []string
+	}{
+		{"none", nil, nil},
+		{"a disorder fully specified", []concern.Diagnosis{d("erectile-disorder", concern.Acquired, concern.Situational, concern.Moderate)}, nil},
+		{"a disorder not yet specified", []concern.Diagnosis{d("erectile-disorder", "", "", "")}, nil},
+		{"a concern that is not a disorder", []concern.Diagnosis{d("relationship-concerns", "", "", "")}, nil},
+		{"every concern once", atBound, nil},
+		{"over the bound", over, []string{"concerns"}},
+		{"a concern with a specifier", []concern.Diagnosis{d("relationship-concerns", concern.Lifelong, "", "")}, []string{"concerns.0.specifiers.onset"}},
+		{"a specifier the disorder does not take", []concern.Diagnosis{d("genito-pelvic-pain", "", concern.Generalised, "")}, []string{"concerns.0.specifiers.context"}},
+		{"unknown concern", []concern.Diagnosis{d("erectile-disorder", "", "", ""), d("hiccups", "", "", "")}, []string{"concerns.1.concern"}},
+		{"twice", []concern.Diagnosis{d("erectile-disorder", "", "", ""), d("erectile-disorder", concern.Lifelong, "", "")}, []string{"concerns.1.concern"}},
+		{"two problems in one", []concern.Diagnosis{d("erectile-disorder", "sometimes", "", "extreme")},
+			[]string{"concerns.0.specifiers.onset", "concerns.0.specifiers.severity"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantCaseFields(t, checkConcerns(tax, tc.ds), tc.want...)
+		})
 	}
 }
