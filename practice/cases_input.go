@@ -205,14 +205,14 @@ func checkComorbidity(in ComorbidityInput) (escalation.Kind, ComorbiditySource, 
 	}
 	src := ComorbiditySource(strings.TrimSpace(in.Source))
 	if !src.Known() {
-		f.add("source", fmt.Sprintf("choose where the comorbidity comes from: %s", sourceList()))
+		f.add("source", fmt.Sprintf("choose where the comorbidity comes from: %s", comorbiditySourceList()))
 	}
 	ref := strings.TrimSpace(in.MeasureRef)
 	switch {
 	case ref == "" && src == FromMeasure:
 		f.add("measure_ref", "name the scored measure the comorbidity comes from, or choose another source")
-	case ref != "" && !caseID(ref):
-		f.add("measure_ref", fmt.Sprintf("%q is not a reference to a measure: use 1 to %d letters, digits, '.', '_', ':' or '-', as the list of measures offers them", clipText(ref), MaxMeasureRef))
+	case ref != "" && !validCaseRef(ref):
+		f.add("measure_ref", fmt.Sprintf("%q is not a reference to a measure: use 1 to %d letters, digits, '.', '_', ':' or '-', as the list of measures offers them", caseClip(ref), MaxMeasureRef))
 	}
 	note := f.text("note", in.Note, MaxCaseNote, true, "")
 	if src == FromDiagnosis && note == "" {
@@ -221,9 +221,9 @@ func checkComorbidity(in ComorbidityInput) (escalation.Kind, ComorbiditySource, 
 	return kind, src, ref, note, f.err("Invalid comorbidity")
 }
 
-// sourceList names the sources for messages: "measure, diagnosis or
+// comorbiditySourceList names the sources for messages: "measure, diagnosis or
 // judgement".
-func sourceList() string {
+func comorbiditySourceList() string {
 	s := ComorbiditySources()
 	ids := make([]string, len(s))
 	for i, x := range s {
@@ -232,9 +232,9 @@ func sourceList() string {
 	return strings.Join(ids[:len(ids)-1], ", ") + " or " + ids[len(ids)-1]
 }
 
-// caseID says whether s is an id of the kind the case forms offer: 1 to
+// validCaseRef says whether s is an id of the kind the case forms offer: 1 to
 // MaxMeasureRef letters, digits and . _ : -.
-func caseID(s string) bool {
+func validCaseRef(s string) bool {
 	if s == "" || len(s) > MaxMeasureRef {
 		return false
 	}
@@ -247,8 +247,8 @@ func caseID(s string) bool {
 	return true
 }
 
-// clipText shortens s for a message.
-func clipText(s string) string {
+// caseClip shortens s for a message.
+func caseClip(s string) string {
 	if utf8.RuneCountInString(s) <= 40 {
 		return s
 	}
@@ -339,7 +339,7 @@ func checkReferral(in ReferralInput) (referralBody, error) {
 	case "":
 		f.add("consent", "record the client's answer: yes if they agree to share their record with the person referred to, no otherwise")
 	default:
-		f.add("consent", fmt.Sprintf("%q is not an answer; use yes or no", clipText(in.Consent)))
+		f.add("consent", fmt.Sprintf("%q is not an answer; use yes or no", caseClip(in.Consent)))
 	}
 	switch {
 	case b.consent == ConsentRefused && len(in.Shared) > 0:
@@ -450,7 +450,7 @@ func ParseReferralStatus(s string) (ReferralStatus, error) {
 		ids = append(ids, string(st))
 	}
 	return "", certboard.FieldError(certboard.Invalid, "status",
-		fmt.Sprintf("unknown status %q; use one of %s", clipText(s), strings.Join(ids, ", ")))
+		fmt.Sprintf("unknown status %q; use one of %s", caseClip(s), strings.Join(ids, ", ")))
 }
 
 // caseReason checks a reason written on a case (closing it, ending a

@@ -113,7 +113,7 @@ func TestCheckReferral(t *testing.T) {
 	good := func() ReferralInput {
 		return ReferralInput{
 			To:      ReferralTo{Name: "Dr Ines Ortiz, CST", Organisation: "Harbour Sex Therapy", Contact: "+1 555 0100", RegistryURL: "https://board.example/registry/42"},
-			Why:     "Depression (PHQ-9 of 17) with the erectile concern: Intensive Therapy is outside my scope.",
+			Why:     "Depression (PHQ-9 of 17) with the caseErectile concern: Intensive Therapy is outside my scope.",
 			Consent: "yes",
 			Shared:  []string{"the sexual history", "PHQ-9 results"},
 		}
@@ -246,7 +246,7 @@ func TestCaseReason(t *testing.T) {
 	}
 }
 
-func TestCheckConcerns(t *testing.T) {
+func TestCheckCaseConcerns(t *testing.T) {
 	tax := concern.Default()
 	d := func(id string, on concern.Onset, ctx concern.Context, sev concern.Severity) concern.Diagnosis {
 		return concern.Diagnosis{Concern: id, Specifiers: concern.Specifiers{Onset: on, Context: ctx, Severity: sev}}
