@@ -64,33 +64,13 @@ func caseAtoi(s string) int64 {
 	return n
 }
 
-// errCaseNoKeys is returned when the store has no keyring to seal or
-// open clinical text with.
-var errCaseNoKeys = errors.New("practicesql: no encryption keys configured, so clinical text cannot be sealed or opened")
-
-// caseSeal seals plain with the store's keyring, bound to context.
-func (tx *Tx) caseSeal(plain []byte, context string) (string, error) {
-	if tx.s.keys == nil {
-		return "", errCaseNoKeys
-	}
-	return tx.s.keys.Seal(plain, context), nil
-}
-
-// caseOpen opens a value caseSeal sealed with the same context.
-func (tx *Tx) caseOpen(sealed, context string) ([]byte, error) {
-	if tx.s.keys == nil {
-		return nil, errCaseNoKeys
-	}
-	return tx.s.keys.Open(sealed, context)
-}
-
 // caseSealText seals s, or stores "" for an empty s (nothing to hide, and a
 // column default stays comparable).
 func (tx *Tx) caseSealText(s, context string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	return tx.caseSeal([]byte(s), context)
+	return tx.s.seal([]byte(s), context)
 }
 
 // caseOpenText opens a value caseSealText stored.
@@ -98,7 +78,7 @@ func (tx *Tx) caseOpenText(v, context string) (string, error) {
 	if v == "" {
 		return "", nil
 	}
-	b, err := tx.caseOpen(v, context)
+	b, err := tx.s.open(v, context)
 	if err != nil {
 		return "", fmt.Errorf("opening %s: %w", context, err)
 	}
@@ -449,7 +429,7 @@ func (tx *Tx) AddReferral(ctx context.Context, r practice.Referral) (int64, erro
 	if err != nil {
 		return 0, err
 	}
-	sealed, err := tx.caseSeal(plain, caseRowContext("referrals", id, "details"))
+	sealed, err := tx.s.seal(plain, caseRowContext("referrals", id, "details"))
 	if err != nil {
 		return 0, err
 	}
@@ -489,7 +469,7 @@ func (tx *Tx) caseScanReferral(r sqldb.Scanner) (*practice.Referral, error) {
 	if ref.UpdatedAt, err = sqldb.ScanTime(updated); err != nil {
 		return nil, err
 	}
-	plain, err := tx.caseOpen(details, caseRowContext("referrals", ref.ID, "details"))
+	plain, err := tx.s.open(details, caseRowContext("referrals", ref.ID, "details"))
 	if err != nil {
 		return nil, fmt.Errorf("opening referral %d: %w", ref.ID, err)
 	}
@@ -549,7 +529,7 @@ func (tx *Tx) SetReferralStatus(ctx context.Context, id int64, status practice.R
 // case_plans, what "history" or "plan"), its body the JSON given:
 // ErrConflict when it exists.
 func (tx *Tx) caseAddVersion(ctx context.Context, table, what string, caseID int64, version int, plain []byte, by int64, byName string, at time.Time) error {
-	sealed, err := tx.caseSeal(plain, caseContext(caseID, what+"/"+strconv.Itoa(version)))
+	sealed, err := tx.s.seal(plain, caseContext(caseID, what+"/"+strconv.Itoa(version)))
 	if err != nil {
 		return err
 	}
@@ -589,7 +569,7 @@ func (tx *Tx) caseReadVersion(ctx context.Context, table, what string, caseID in
 	if v.SavedAt, err = sqldb.ScanTime(at); err != nil {
 		return v, err
 	}
-	plain, err := tx.caseOpen(sealed, caseContext(caseID, what+"/"+strconv.Itoa(v.Version)))
+	plain, err := tx.s.open(sealed, caseContext(caseID, what+"/"+strconv.Itoa(v.Version)))
 	if err != nil {
 		return v, fmt.Errorf("opening the %s of case %d, version %d: %w", what, caseID, v.Version, err)
 	}

@@ -471,7 +471,7 @@ func TestCasesSealedAtRest(t *testing.T) {
 							t.Errorf("stored %q", sealed)
 							continue
 						}
-						plain, err := s.keys.Open(sealed, col.context(vals))
+						plain, err := s.open(sealed, col.context(vals))
 						if err != nil {
 							t.Errorf("does not open with the context of %v: %v", vals, err)
 						} else if !strings.Contains(string(plain), secret) {
