@@ -186,9 +186,6 @@ type caseWrites interface {
 	// if its row is still at version (ErrConflict otherwise), and returns
 	// the new version.
 	UpdateCase(ctx context.Context, c Case, version int) (int, error)
-	// IntensiveTherapyCases lists the open cases at Intensive Therapy a
-	// practitioner is responsible for.
-	IntensiveTherapyCases(ctx context.Context, practitionerID int64) ([]Case, error)
 
 	// AddCaseMove appends a move to a case's stage history.
 	AddCaseMove(ctx context.Context, caseID int64, m CaseMove) error
@@ -299,6 +296,30 @@ const (
 	caseTreatment    = true
 	caseNotTreatment = false
 )
+
+// caseClient returns the client of case caseID, for a use case of
+// another area that works on a case (the measures'): a case that does not
+// exist, or whose client by may not reach, is NotFound as a case; an admin
+// without emergency access is Forbidden. It neither audits nor checks
+// that by may change the record: the caller does (openClient,
+// mayChangeClient).
+func (p *Practice) caseClient(ctx context.Context, tx Tx, by Actor, caseID int64) (int64, error) {
+	c, err := tx.Case(ctx, caseID)
+	if errors.Is(err, certboard.ErrNotFound) {
+		return 0, errNoCase(caseID)
+	}
+	if err != nil {
+		return 0, err
+	}
+	_, err = p.clientAccess(ctx, tx, by, c.ClientID)
+	if certboard.ErrorCode(err) == certboard.NotFound {
+		return 0, errNoCase(caseID)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return c.ClientID, nil
+}
 
 // changeCase locks case id for a change by by in tx, checking that by may
 // change its client's record, that the case is open and, for a change

@@ -180,9 +180,9 @@ var caseRules = sync.OnceValues(escalation.Shipped)
 // escalation of a case evaluates them with the comorbidities recorded by
 // hand once a store offers it; until then, on recorded comorbidities only.
 type caseMeasureReads interface {
-	// CaseMeasures lists the scored measures of a client's case, each
-	// with when it was taken and a reference a page can link to.
-	CaseMeasures(ctx context.Context, clientID, caseID int64) ([]escalation.Measure, error)
+	// MeasuresForEscalation returns a case's scored measures that count,
+	// as the escalation rules read them.
+	MeasuresForEscalation(ctx context.Context, caseID int64) ([]escalation.Measure, error)
 }
 
 // caseEscalation evaluates the escalation rules on case c in tx: its
@@ -195,10 +195,33 @@ func (p *Practice) caseEscalation(ctx context.Context, tx Tx, c *Case, cs []Como
 	}
 	var in escalation.Input
 	if r, ok := tx.(caseMeasureReads); ok {
-		if in.Measures, err = r.CaseMeasures(ctx, c.ClientID, c.ID); err != nil {
+		if in.Measures, err = r.MeasuresForEscalation(ctx, c.ID); err != nil {
 			return escalation.Report{}, err
 		}
 	}
+	in.Recorded = recordedOf(cs)
+	if err := in.Check(); err != nil {
+		return escalation.Report{}, certboard.Wrap(err, "a comorbidity on the case cannot be evaluated")
+	}
+	return escalation.Evaluate(rules, in), nil
+}
+
+// recordedComorbidities are the comorbidities standing on case caseID, in
+// tx, as the escalation rules read them. The measures area's escalation
+// of a case calls it.
+func (p *Practice) recordedComorbidities(ctx context.Context, tx Tx, caseID int64) ([]escalation.Recorded, error) {
+	cs, err := tx.Comorbidities(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return recordedOf(cs), nil
+}
+
+// recordedOf turns a case's comorbidities into what the escalation rules
+// read: the standing ones, each with its source as the rules know it and
+// a note that names the measure it came from or rests on.
+func recordedOf(cs []Comorbidity) []escalation.Recorded {
+	out := []escalation.Recorded{}
 	for _, co := range cs {
 		if !co.Active() {
 			continue
@@ -212,10 +235,7 @@ func (p *Practice) caseEscalation(ctx context.Context, tx Tx, c *Case, cs []Como
 				note = on + "; " + note
 			}
 		}
-		in.Recorded = append(in.Recorded, escalation.Recorded{Kind: co.Kind, Source: co.Source.escalationSource(), Note: note})
+		out = append(out, escalation.Recorded{Kind: co.Kind, Source: co.Source.escalationSource(), Note: note})
 	}
-	if err := in.Check(); err != nil {
-		return escalation.Report{}, certboard.Wrap(err, "a comorbidity on the case cannot be evaluated")
-	}
-	return escalation.Evaluate(rules, in), nil
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/practice/concern"
 	"github.com/certboard/certboard/practice/escalation"
 	"github.com/certboard/certboard/practice/measure"
@@ -18,11 +19,11 @@ import (
 type caseMeasuresTx struct {
 	Tx
 	measures []escalation.Measure
-	asked    [2]int64
+	asked    int64
 }
 
-func (m *caseMeasuresTx) CaseMeasures(ctx context.Context, clientID, caseID int64) ([]escalation.Measure, error) {
-	m.asked = [2]int64{clientID, caseID}
+func (m *caseMeasuresTx) MeasuresForEscalation(ctx context.Context, caseID int64) ([]escalation.Measure, error) {
+	m.asked = caseID
 	return m.measures, nil
 }
 
@@ -70,7 +71,7 @@ func TestCaseEscalation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tx.asked != [2]int64{3, 7} {
+		if tx.asked != 7 {
 			t.Errorf("asked for %v", tx.asked)
 		}
 		if !rep.NeedsIntensiveTherapy || len(rep.Comorbidities) != 1 || rep.Comorbidities[0].Kind != escalation.Depression ||
@@ -189,5 +190,82 @@ func TestCaseLatestVersion(t *testing.T) {
 	boom := certboard.Errorf(certboard.Internal, "boom")
 	if _, err := caseLatestVersion([]SavedVersion{{Version: 3}}, boom); err != boom {
 		t.Errorf("an error is lost: %v", err)
+	}
+}
+
+func TestRecordedOf(t *testing.T) {
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	got := recordedOf([]Comorbidity{
+		{Kind: escalation.Depression, Source: FromDiagnosis, Note: "F32.1 on file", MeasureRef: "response:3"},
+		{Kind: escalation.Anxiety, Source: FromJudgement, Note: "panics"},
+		{Kind: escalation.SubstanceUse, Source: FromMeasure, MeasureRef: "response:4"},
+		{Kind: escalation.PersonalityDisorder, Source: FromJudgement, EndedAt: at},
+	})
+	want := []escalation.Recorded{
+		{Kind: escalation.Depression, Source: escalation.Diagnosis, Note: "on the scored measure response:3; F32.1 on file"},
+		{Kind: escalation.Anxiety, Source: escalation.Judgement, Note: "panics"},
+		{Kind: escalation.SubstanceUse, Source: escalation.Judgement, Note: "on the scored measure response:4"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("%d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if none := recordedOf(nil); none == nil || len(none) != 0 {
+		t.Errorf("none: %#v", none)
+	}
+}
+
+// caseClientTx is a transaction with one case, of client 3, whose
+// practitioner is account 1.
+type caseClientTx struct{ Tx }
+
+func (caseClientTx) Case(ctx context.Context, id int64) (*Case, error) {
+	if id != 7 {
+		return nil, certboard.ErrNotFound
+	}
+	return &Case{ID: 7, ClientID: 3}, nil
+}
+
+func (caseClientTx) ClientAssigned(ctx context.Context, clientID, practitionerID int64) (bool, error) {
+	return clientID == 3 && practitionerID == 1, nil
+}
+
+func (caseClientTx) ClientExists(ctx context.Context, id int64) (bool, error) { return id == 3, nil }
+
+func (caseClientTx) LiveEmergencyAccess(ctx context.Context, clientID, adminID int64, now time.Time) (*EmergencyGrant, error) {
+	return nil, certboard.ErrNotFound
+}
+
+// TestCaseClient: the client of a case, for its practitioner; anyone else
+// is told the case does not exist, but an admin, who is told to ask for
+// emergency access.
+func TestCaseClient(t *testing.T) {
+	ctx := context.Background()
+	p := &Practice{clock: certboard.NewFixedClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))}
+	prac := func(id int64) Actor { return Actor{UserID: id, Roles: []auth.Role{auth.Practitioner}} }
+	if got, err := p.caseClient(ctx, caseClientTx{}, prac(1), 7); err != nil || got != 3 {
+		t.Errorf("the practitioner's case: %d, %v", got, err)
+	}
+	for _, tc := range []struct {
+		name string
+		by   Actor
+		id   int64
+		want certboard.Code
+	}{
+		{"another practitioner", prac(2), 7, certboard.NotFound},
+		{"no such case", prac(1), 8, certboard.NotFound},
+		{"an admin", Actor{UserID: 5, Roles: []auth.Role{auth.PracticeAdmin}}, 7, certboard.Forbidden},
+	} {
+		_, err := p.caseClient(ctx, caseClientTx{}, tc.by, tc.id)
+		if certboard.ErrorCode(err) != tc.want {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.want)
+		}
+		if tc.want == certboard.NotFound && !strings.Contains(err.Error(), "case") {
+			t.Errorf("%s: %q does not speak of a case", tc.name, err)
+		}
 	}
 }

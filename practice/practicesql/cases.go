@@ -186,13 +186,6 @@ func (tx *Tx) ClientCases(ctx context.Context, clientID int64) ([]practice.Case,
 	return tx.caseRows(ctx, "SELECT "+caseColumns+" FROM cases WHERE client_id = ? ORDER BY opened_at DESC, id DESC", clientID)
 }
 
-// IntensiveTherapyCases lists the open cases at Intensive Therapy a
-// practitioner is responsible for, the earliest opened first.
-func (tx *Tx) IntensiveTherapyCases(ctx context.Context, practitionerID int64) ([]practice.Case, error) {
-	return tx.caseRows(ctx, "SELECT "+caseColumns+" FROM cases WHERE practitioner_id = ? AND status = ? AND stage = ? ORDER BY opened_at, id",
-		practitionerID, string(practice.CaseOpen), string(plissit.IntensiveTherapy))
-}
-
 // UpdateCase writes a case's practitioner, status, stage and closing if
 // its row is still at version (ErrConflict otherwise), and returns the new
 // version.
