@@ -381,7 +381,8 @@ type NewCase struct {
 // OpenCase opens a case for a client: an episode of care at the stage
 // given (Permission by default), with its first stage-history entry, the
 // concerns given and an audit entry ("case.open"). Only a practitioner
-// assigned to the client may. Concerns and the reason are checked first,
+// assigned to the client may, while the client's consent to treatment is
+// in force (Conflict otherwise). Concerns and the reason are checked first,
 // naming each field at fault; the opening move follows plissit.CheckMove
 // (so no case opens at Intensive Therapy: it has no comorbidity yet).
 // Nothing is written unless everything is. It returns the case's id.
@@ -499,7 +500,8 @@ func (p *Practice) CloseCase(ctx context.Context, by Actor, caseID int64, reason
 // SetCaseConcerns replaces the concerns of an open case, if it is still at
 // version (Conflict otherwise): each from the taxonomy, with the
 // specifiers its concern takes, none twice (Invalid, naming each field at
-// fault: "concerns.1.specifiers.onset"). The audit entry
+// fault: "concerns.1.specifiers.onset"); the client's consent to
+// treatment must be in force. The audit entry
 // ("case.concerns") lists the concern ids before and after. It returns the
 // new version.
 func (p *Practice) SetCaseConcerns(ctx context.Context, by Actor, caseID int64, ds []concern.Diagnosis, version int) (int, error) {
@@ -541,8 +543,8 @@ func (p *Practice) SetCaseConcerns(ctx context.Context, by Actor, caseID int64, 
 // RecordComorbidity records a comorbidity on an open case: its kind, where
 // it comes from (a measure, named by its reference; a diagnosis on file,
 // named in the note; the practitioner's judgement) and a note, sealed.
-// Bad input is Invalid, naming the field. The audit entry
-// ("case.comorbidity.record") names the kind and source, not the note. It
+// Bad input is Invalid, naming the field; the client's consent to
+// treatment must be in force. The audit entry ("case.comorbidity.record") names the kind and source, not the note. It
 // returns the comorbidity's id, which a treatment plan cites.
 func (p *Practice) RecordComorbidity(ctx context.Context, by Actor, caseID int64, in ComorbidityInput) (int64, error) {
 	kind, src, ref, note, err := checkComorbidity(in)

@@ -18,8 +18,9 @@ import (
 // partly written, step by step over sessions: what is written is checked
 // (plissit.SexualHistory.Check, and each concern of step 1 must be one the
 // taxonomy lists), and Complete says which steps are done. The case must
-// be open and at Specific Suggestions or Intensive Therapy, and Specific
-// Suggestions within the saver's scope. The history is sealed at rest;
+// be open and at Specific Suggestions or Intensive Therapy, Specific
+// Suggestions within the saver's scope, and the client's consent to
+// treatment in force. The history is sealed at rest;
 // the audit entry ("case.history.save") gives the version and the steps
 // done, nothing of the text. It returns the new version.
 func (p *Practice) SaveSexualHistory(ctx context.Context, by Actor, caseID int64, h plissit.SexualHistory, version int) (int, error) {
@@ -109,8 +110,9 @@ func staleCaseRecord(what string, caseID int64) error {
 // frequency, review days) and cite at least one comorbidity standing on
 // the case, by id, as what warrants Intensive Therapy (Invalid, naming the
 // field: "comorbidities.0"). The case must be open and at Intensive
-// Therapy, and Intensive Therapy within the saver's scope (Forbidden
-// otherwise, offering a referral). The plan is sealed at rest; the audit
+// Therapy, Intensive Therapy within the saver's scope (Forbidden
+// otherwise, offering a referral), and the client's consent to treatment
+// in force. The plan is sealed at rest; the audit
 // entry ("case.plan.save") gives the version and the comorbidities cited.
 // It returns the new version.
 func (p *Practice) SaveTreatmentPlan(ctx context.Context, by Actor, caseID int64, tp plissit.TreatmentPlan, version int) (int, error) {

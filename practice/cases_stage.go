@@ -23,14 +23,15 @@ type MoveCase struct {
 }
 
 // MoveCaseStage moves an open case to another stage, if it is still at
-// req.Version (Conflict otherwise), following plissit.CheckMove on the
-// facts of the case as they stand in the transaction: the mover's scope of
-// practice, the comorbidities standing on the case and whether its sexual
-// history is complete. A move to Intensive Therapy outside the mover's
-// scope is Forbidden, with the reason the scope gives, and offers a
-// referral (OffersReferral); one the case is not ready for is a Conflict
-// naming what is missing. The move is appended to the stage history with
-// who, when and why; a move to Intensive Therapy makes the mover the
+// req.Version (Conflict otherwise) and the client's consent to treatment
+// is in force, following plissit.CheckMove on the facts of the case as
+// they stand in the transaction: the mover's scope of practice, the
+// comorbidities standing on the case and whether its sexual history is
+// complete. A move to Intensive Therapy outside the mover's scope is
+// Forbidden, with the reason the scope gives, and offers a referral
+// (OffersReferral); one the case is not ready for is a Conflict naming
+// what is missing. The move is appended to the stage history with who,
+// when and why; a move to Intensive Therapy makes the mover the
 // practitioner responsible for the case. The audit entry is
 // "case.stage.move". It returns the new version.
 func (p *Practice) MoveCaseStage(ctx context.Context, by Actor, caseID int64, req MoveCase) (int, error) {
