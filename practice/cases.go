@@ -297,30 +297,6 @@ const (
 	caseNotTreatment = false
 )
 
-// caseClient returns the client of case caseID, for a use case of
-// another area that works on a case (the measures'): a case that does not
-// exist, or whose client by may not reach, is NotFound as a case; an admin
-// without emergency access is Forbidden. It neither audits nor checks
-// that by may change the record: the caller does (openClient,
-// mayChangeClient).
-func (p *Practice) caseClient(ctx context.Context, tx Tx, by Actor, caseID int64) (int64, error) {
-	c, err := tx.Case(ctx, caseID)
-	if errors.Is(err, certboard.ErrNotFound) {
-		return 0, errNoCase(caseID)
-	}
-	if err != nil {
-		return 0, err
-	}
-	_, err = p.clientAccess(ctx, tx, by, c.ClientID)
-	if certboard.ErrorCode(err) == certboard.NotFound {
-		return 0, errNoCase(caseID)
-	}
-	if err != nil {
-		return 0, err
-	}
-	return c.ClientID, nil
-}
-
 // changeCase locks case id for a change by by in tx, checking that by may
 // change its client's record, that the case is open and, for a change
 // that records treatment, that the client's consent to treatment is in

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
-	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/practice/concern"
 	"github.com/certboard/certboard/practice/escalation"
 	"github.com/certboard/certboard/practice/measure"
@@ -216,56 +215,5 @@ func TestRecordedOf(t *testing.T) {
 	}
 	if none := recordedOf(nil); none == nil || len(none) != 0 {
 		t.Errorf("none: %#v", none)
-	}
-}
-
-// caseClientTx is a transaction with one case, of client 3, whose
-// practitioner is account 1.
-type caseClientTx struct{ Tx }
-
-func (caseClientTx) Case(ctx context.Context, id int64) (*Case, error) {
-	if id != 7 {
-		return nil, certboard.ErrNotFound
-	}
-	return &Case{ID: 7, ClientID: 3}, nil
-}
-
-func (caseClientTx) ClientAssigned(ctx context.Context, clientID, practitionerID int64) (bool, error) {
-	return clientID == 3 && practitionerID == 1, nil
-}
-
-func (caseClientTx) ClientExists(ctx context.Context, id int64) (bool, error) { return id == 3, nil }
-
-func (caseClientTx) LiveEmergencyAccess(ctx context.Context, clientID, adminID int64, now time.Time) (*EmergencyGrant, error) {
-	return nil, certboard.ErrNotFound
-}
-
-// TestCaseClient: the client of a case, for its practitioner; anyone else
-// is told the case does not exist, but an admin, who is told to ask for
-// emergency access.
-func TestCaseClient(t *testing.T) {
-	ctx := context.Background()
-	p := &Practice{clock: certboard.NewFixedClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))}
-	prac := func(id int64) Actor { return Actor{UserID: id, Roles: []auth.Role{auth.Practitioner}} }
-	if got, err := p.caseClient(ctx, caseClientTx{}, prac(1), 7); err != nil || got != 3 {
-		t.Errorf("the practitioner's case: %d, %v", got, err)
-	}
-	for _, tc := range []struct {
-		name string
-		by   Actor
-		id   int64
-		want certboard.Code
-	}{
-		{"another practitioner", prac(2), 7, certboard.NotFound},
-		{"no such case", prac(1), 8, certboard.NotFound},
-		{"an admin", Actor{UserID: 5, Roles: []auth.Role{auth.PracticeAdmin}}, 7, certboard.Forbidden},
-	} {
-		_, err := p.caseClient(ctx, caseClientTx{}, tc.by, tc.id)
-		if certboard.ErrorCode(err) != tc.want {
-			t.Errorf("%s: %v, want %s", tc.name, err, tc.want)
-		}
-		if tc.want == certboard.NotFound && !strings.Contains(err.Error(), "case") {
-			t.Errorf("%s: %q does not speak of a case", tc.name, err)
-		}
 	}
 }
