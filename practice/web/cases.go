@@ -131,7 +131,7 @@ func (s *Server) openCase(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, err := s.practice.OpenCase(r.Context(), actor(r), client, req)
 	if e := refusal(err); e != nil && e.Code != certboard.NotFound {
-		return s.renderClientCases(w, r, e.Answer().Status, client, fieldErrors(e), r.PostForm)
+		return s.renderClientCases(w, r, e.Answer().Status, client, clientFields(e), r.PostForm)
 	}
 	if err != nil {
 		return err
@@ -261,7 +261,7 @@ func (s *Server) caseRefused(w http.ResponseWriter, r *http.Request, id int64, n
 	if e.Code == certboard.NotFound {
 		return e
 	}
-	return s.renderCase(w, r, e.Answer().Status, id, caseOpts{errs: prefixed(name, fieldErrors(e)), form: r.PostForm})
+	return s.renderCase(w, r, e.Answer().Status, id, caseOpts{errs: prefixed(name, clientFields(e)), form: r.PostForm})
 }
 
 // moveCase moves the case to another stage (practice.Practice.MoveCaseStage).
@@ -328,7 +328,7 @@ func (s *Server) saveCaseConcerns(w http.ResponseWriter, r *http.Request) error 
 		if e.Code == certboard.NotFound {
 			return e
 		}
-		return s.renderCase(w, r, e.Answer().Status, id, caseOpts{errs: fieldErrors(e), form: r.PostForm, concerns: ds, sent: true})
+		return s.renderCase(w, r, e.Answer().Status, id, caseOpts{errs: clientFields(e), form: r.PostForm, concerns: ds, sent: true})
 	}
 	if err != nil {
 		return err
@@ -407,7 +407,7 @@ func (s *Server) recordReferral(w http.ResponseWriter, r *http.Request) error {
 		if e.Code == certboard.NotFound {
 			return e
 		}
-		errs := prefixed("referral", fieldErrors(e))
+		errs := prefixed("referral", clientFields(e))
 		for k, v := range errs { // a thing shared is a line of one box
 			if strings.HasPrefix(k, "referral.shared.") {
 				errs["referral.shared"] = v

@@ -178,7 +178,7 @@ func (s *Server) saveHistory(w http.ResponseWriter, r *http.Request) error {
 		if e.Code == certboard.NotFound {
 			return e
 		}
-		return s.renderHistory(w, r, e.Answer().Status, id, &f, boxErrors(fieldErrors(e)))
+		return s.renderHistory(w, r, e.Answer().Status, id, &f, boxErrors(clientFields(e)))
 	}
 	if err != nil {
 		return err
@@ -433,7 +433,7 @@ func (s *Server) savePlan(w http.ResponseWriter, r *http.Request) error {
 		if e.Code == certboard.NotFound {
 			return e
 		}
-		errs := boxErrors(fieldErrors(e))
+		errs := boxErrors(clientFields(e))
 		if practice.OffersReferral(err) {
 			errs = map[string]string{"": plain(e)}
 		}
