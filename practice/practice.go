@@ -5,10 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/jobs"
+	"github.com/certboard/certboard/verifier"
 )
 
 // Practice is practice mode's use cases over one practice's store.
@@ -17,6 +19,9 @@ type Practice struct {
 	clock  certboard.Clock
 	public string
 	log    *slog.Logger
+	// fetch is how credentials are verified: the issuer's DID document
+	// and status lists (UseFetch; nil until set).
+	fetch atomic.Pointer[verifier.Fetch]
 }
 
 // Config is what a Practice needs.

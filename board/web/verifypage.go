@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"path"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/certboard/certboard"
@@ -19,6 +16,7 @@ import (
 	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/verification"
 	"github.com/certboard/certboard/verifier"
+	"github.com/certboard/certboard/verifier/httpfetch"
 )
 
 // verifyRoutes are the public verification page and API: anyone checks a
@@ -111,45 +109,7 @@ func canonicalPath(p string) string {
 // errForbiddenAddress refuses fetches aimed at this machine or a private
 // network: a public verification endpoint must not become a way to reach
 // them (server-side request forgery).
-var errForbiddenAddress = errors.New("the address is on a private or local network; only public https addresses are fetched")
-
-// publicOnly refuses connections to loopback, private, link-local and
-// unspecified addresses, checked on the address actually dialled.
-func publicOnly(address string) error {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return errForbiddenAddress
-	}
-	ip := ap.Addr().Unmap()
-	if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
-		return errForbiddenAddress
-	}
-	for _, p := range nonPublic {
-		if p.Contains(ip) {
-			return errForbiddenAddress
-		}
-	}
-	return nil
-}
-
-// nonPublic are ranges that global-unicast tests let through but that do
-// not reach the public internet, or that embed addresses that may not:
-// shared address space (carrier-grade NAT, some clouds' metadata), IETF
-// protocol assignments, benchmarking, reserved, NAT64 and 6to4.
-var nonPublic = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),
-	netip.MustParsePrefix("100.64.0.0/10"),
-	netip.MustParsePrefix("192.0.0.0/24"),
-	netip.MustParsePrefix("198.18.0.0/15"),
-	netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("64:ff9b::/96"),
-	netip.MustParsePrefix("64:ff9b:1::/48"),
-	netip.MustParsePrefix("2002::/16"),
-	netip.MustParsePrefix("::/96"),         // IPv4-compatible (deprecated) addresses
-	netip.MustParsePrefix("2001::/32"),     // Teredo, which embeds an IPv4 address
-	netip.MustParsePrefix("2001:db8::/32"), // documentation
-	netip.MustParsePrefix("100::/64"),      // discard
-}
+var errForbiddenAddress = httpfetch.ErrForbiddenAddress
 
 // maxFetches bounds the documents one verification may fetch, so that a
 // credential listing many status entries cannot make the board fetch
@@ -157,62 +117,11 @@ var nonPublic = []netip.Prefix{
 const maxFetches = 8
 
 // limitedFetch is fetch allowing at most maxFetches calls.
-func limitedFetch(fetch verifier.Fetch) verifier.Fetch {
-	var n int
-	return func(ctx context.Context, raw string) ([]byte, error) {
-		n++
-		if n > maxFetches {
-			return nil, fmt.Errorf("more than %d documents to fetch for one credential", maxFetches)
-		}
-		return fetch(ctx, raw)
-	}
-}
+func limitedFetch(fetch verifier.Fetch) verifier.Fetch { return httpfetch.Limit(fetch, maxFetches) }
 
-var fetchClient = &http.Client{
-	Timeout: 10 * time.Second,
-	Transport: &http.Transport{
-		Proxy: nil,
-		DialContext: (&net.Dialer{Timeout: 5 * time.Second,
-			Control: func(network, address string, _ syscall.RawConn) error { return publicOnly(address) }}).DialContext,
-		TLSHandshakeTimeout: 5 * time.Second,
-		MaxIdleConns:        16,
-	},
-	CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if req.URL.Scheme != "https" || len(via) >= 3 {
-			return errors.New("redirected away from https, or too often")
-		}
-		return nil
-	},
-}
-
-// safeFetch fetches a public https URL with a timeout and a size limit.
-func safeFetch(ctx context.Context, raw string) ([]byte, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("%s: only https addresses are fetched", raw)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/json, application/did+json, application/vc+ld+json")
-	resp, err := fetchClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s answered %s", raw, resp.Status)
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > 4<<20 {
-		return nil, fmt.Errorf("%s: larger than 4 MiB", raw)
-	}
-	return b, nil
-}
+// safeFetch fetches a public https URL with a timeout and a size limit
+// (httpfetch.Public).
+func safeFetch(ctx context.Context, raw string) ([]byte, error) { return httpfetch.Public(ctx, raw) }
 
 // checkView is the verification page.
 type checkView struct {

@@ -6,9 +6,10 @@ import (
 )
 
 // RunJobs does the practice's background work every period until ctx is
-// done: today, forgetting the counters of failed sign-ins that no longer
-// matter (auth.Accounts.ForgetThrottles). The mail outbox is drained by
-// notify.Run beside it.
+// done: forgetting the counters of failed sign-ins that no longer matter
+// (auth.Accounts.ForgetThrottles) and checking again the credentials that
+// are due (checkCredentials). The mail outbox is drained by notify.Run
+// beside it.
 func (s *Server) RunJobs(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -18,6 +19,7 @@ func (s *Server) RunJobs(ctx context.Context, every time.Duration) {
 		} else if n > 0 {
 			s.cfg.Log.Debug("forgot old failed attempts", "counters", n)
 		}
+		s.checkCredentials(ctx)
 		select {
 		case <-ctx.Done():
 			return

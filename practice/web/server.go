@@ -118,6 +118,7 @@ func New(cfg Config) (*Server, error) {
 	s.accountRoutes()
 	s.peopleRoutes()
 	s.clientRoutes()
+	s.credentialRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := kit.CheckAccess(s.routes); err != nil {
