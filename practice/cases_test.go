@@ -516,3 +516,91 @@ func TestCaseClosedChangesNoMore(t *testing.T) {
 	_, err = w.p.CloseCase(ctx, w.alice, id, "again", v)
 	caseWantCode(t, err, certboard.Conflict)
 }
+
+// TestCaseIntensiveTherapyWithinScope: a practitioner holding a current
+// CST moves a case to Intensive Therapy once it is ready (a comorbidity
+// and the whole sexual history), becomes responsible for it and writes
+// the treatment plan, which cites a comorbidity standing on the case; a
+// colleague on the same client holding only a CSE is refused with the
+// scope's reason, naming her credential, and offered a referral.
+func TestCaseIntensiveTherapyWithinScope(t *testing.T) {
+	w := newCredWorld(t)
+	ctx := w.ctx
+	w.attach(w.jordan, w.cst.json)
+	w.attach(w.noor, w.cse.json)
+	client, err := w.p.CreateClient(ctx, w.jordan, practice.NewClient{Identity: practice.IdentityInput{Name: "Sam Rivera", DateOfBirth: "1990-04-02", Email: "sam@example.org"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.p.AssignPractitioner(ctx, w.sam, client, w.noor.UserID); err != nil {
+		t.Fatal(err)
+	}
+	text, err := w.p.PublishConsentText(ctx, w.sam, "Consent to treatment", casesConsent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.p.SignConsent(ctx, w.jordan, practice.Signature{ClientID: client, TextID: text.ID, Signer: practice.SignerClient,
+		SignedName: "Sam Rivera", Agreed: true}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := w.p.OpenCase(ctx, w.noor, client, practice.NewCase{Stage: "specific_suggestions", Reason: "intake"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	toIT := func(by practice.Actor, version int) (int, error) {
+		return w.p.MoveCaseStage(ctx, by, id, practice.MoveCase{To: "intensive_therapy", Reason: "depression with the concern", Version: version})
+	}
+	_, err = toIT(w.jordan, 1)
+	caseWantCode(t, err, certboard.Conflict)
+	for _, s := range []string{"comorbidity", "sexual history"} {
+		if !strings.Contains(certboard.ErrorMessage(err), s) {
+			t.Errorf("%q does not say what is missing: %q", certboard.ErrorMessage(err), s)
+		}
+	}
+	if _, err := w.p.SaveSexualHistory(ctx, w.noor, id, caseFullHistory(), 0); err != nil {
+		t.Fatal(err)
+	}
+	cid, err := w.p.RecordComorbidity(ctx, w.noor, id, practice.ComorbidityInput{Kind: "depression", Source: "judgement", Note: "low mood"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = toIT(w.noor, 1)
+	caseWantCode(t, err, certboard.Forbidden)
+	if !practice.OffersReferral(err) || !strings.Contains(certboard.ErrorMessage(err), "Certified Sexuality Educator") {
+		t.Errorf("Noor's refusal: %v", err)
+	}
+
+	v, err := toIT(w.jordan, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := w.p.CaseReport(ctx, w.jordan, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Case.Stage != plissit.IntensiveTherapy || rep.Case.Version != v || rep.Case.PractitionerID != w.jordan.UserID ||
+		!rep.IntensiveTherapy || !strings.Contains(rep.Scope, "Certified Sex Therapist") {
+		t.Errorf("after the move: %+v, in scope %v: %q", rep.Case, rep.IntensiveTherapy, rep.Scope)
+	}
+	last := rep.History[len(rep.History)-1]
+	if last.Move.From != plissit.SpecificSuggestions || last.Move.To != plissit.IntensiveTherapy || last.Move.By != w.jordan.UserID {
+		t.Errorf("the move in the history: %+v", last)
+	}
+
+	cite := []string{practice.Comorbidity{ID: cid}.Ref()}
+	_, err = w.p.SaveTreatmentPlan(ctx, w.jordan, id, casePlan(w.clock.Now(), []string{"999"}), 0)
+	caseWantField(t, err, "comorbidities.0")
+	_, err = w.p.SaveTreatmentPlan(ctx, w.noor, id, casePlan(w.clock.Now(), cite), 0)
+	caseWantCode(t, err, certboard.Forbidden)
+	pv, err := w.p.SaveTreatmentPlan(ctx, w.jordan, id, casePlan(w.clock.Now(), cite), 0)
+	if err != nil || pv != 1 {
+		t.Fatalf("the plan: %d, %v", pv, err)
+	}
+	got, err := w.p.TreatmentPlanAt(ctx, w.noor, id, 1)
+	if err != nil || len(got.Plan.Goals) != 1 || got.Plan.Comorbidities[0] != cite[0] || got.SavedBy != w.jordan.UserID {
+		t.Errorf("the plan read back: %+v, %v", got, err)
+	}
+	_, err = w.p.SaveTreatmentPlan(ctx, w.jordan, id, casePlan(w.clock.Now(), cite), 0)
+	caseWantCode(t, err, certboard.Conflict)
+}
