@@ -141,12 +141,8 @@ func (it Item) contiguous() bool {
 
 // band returns the id of the band total falls in.
 func (in Instrument) band(total float64) string {
-	for _, b := range in.Bands {
-		if total >= float64(b.Min) && total <= float64(b.Max) {
-			return b.ID
-		}
-	}
-	return "" // unreachable: the bands cover every total the items allow
+	b, _ := in.BandOf(total) // always found: the bands cover every total the items allow
+	return b.ID
 }
 
 // orList joins "0", "2", "4" as "0, 2 or 4".

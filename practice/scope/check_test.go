@@ -1,0 +1,328 @@
+package scope_test
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/practice/scope"
+	"github.com/certboard/certboard/statuslist"
+	"github.com/certboard/certboard/verifier"
+)
+
+var b64 = base64.RawURLEncoding
+
+const (
+	cstTitle = "AASECT Certified Sex Therapist (CST)"
+	email    = "jordan@demo.certboard.example"
+)
+
+var (
+	issuedAt = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	until    = time.Date(2029, 12, 1, 10, 0, 0, 0, time.UTC) // three years on
+	now      = time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+)
+
+// TestCheck runs certboard's verifier through Check on credentials issued
+// as the board issues them, in both proof formats: each outcome a Status
+// or a certboard error with the verifier's reason in words a person can act
+// on.
+func TestCheck(t *testing.T) {
+	ctx := context.Background()
+	board := newIssuer(t, "board.example", "Demo Board")
+	trust := verifier.TrustList{board.did: "Demo Certification Board"}
+
+	active := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	suspended := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.set(suspended, statuslist.Suspension, true)
+	revoked := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.set(revoked, statuslist.Revocation, true)
+	both := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.set(both, statuslist.Revocation, true)
+	board.set(both, statuslist.Suspension, true)
+	expiredRevoked := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.set(expiredRevoked, statuslist.Revocation, true)
+	noEnd := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 0)
+	other := board.issue("CST", cstTitle, "Sam Other", "sam@elsewhere.example", issuedAt, 3)
+
+	for _, format := range []string{"data-integrity", "vc-jwt"} {
+		pick := func(c issued) []byte {
+			if format == "vc-jwt" {
+				return c.jwt
+			}
+			return c.json
+		}
+		tampered := []byte(strings.Replace(string(active.json), "Jordan Reyes", "Jordan Reyez", 1))
+		if format == "vc-jwt" {
+			tampered = tamperJWT(t, active.jwt, "Jordan Reyes", "Jordan Reyez")
+		}
+		for _, tc := range []struct {
+			name   string
+			raw    []byte
+			email  string
+			trust  verifier.TrustList
+			at     time.Time
+			status scope.Status
+			reason string
+			code   certboard.Code
+			says   string
+		}{
+			{name: "active", raw: pick(active), status: scope.Active},
+			{name: "active, e-mail in another case and with spaces", raw: pick(active), email: "  Jordan@Demo.Certboard.Example ", status: scope.Active},
+			{name: "active on its first second", raw: pick(active), at: issuedAt, status: scope.Active},
+			{name: "active on its last second", raw: pick(active), at: until.Add(-time.Second), status: scope.Active},
+			{name: "without an end, years later", raw: pick(noEnd), at: issuedAt.AddDate(30, 0, 0), status: scope.Active},
+			{name: "expired at its validUntil", raw: pick(active), at: until, status: scope.Expired, reason: "expired on 2029-12-01"},
+			{name: "expired later", raw: pick(active), at: until.AddDate(1, 0, 0), status: scope.Expired, reason: "expired on 2029-12-01"},
+			{name: "suspended", raw: pick(suspended), status: scope.Suspended, reason: "the issuer has suspended this credential"},
+			{name: "revoked", raw: pick(revoked), status: scope.Revoked, reason: "the issuer has revoked this credential"},
+			{name: "revoked and suspended: revoked", raw: pick(both), status: scope.Revoked, reason: "revoked"},
+			{name: "revoked and expired: revoked", raw: pick(expiredRevoked), at: until.AddDate(0, 1, 0), status: scope.Revoked, reason: "revoked"},
+			{name: "issuer not on the trust list", raw: pick(active), trust: verifier.TrustList{}, status: scope.Untrusted,
+				reason: "its issuer did:web:board.example (Demo Board, as it calls itself) is not on the practice's trust list"},
+			{name: "untrusted wins over revoked", raw: pick(revoked), trust: verifier.TrustList{"did:web:elsewhere.example": "Elsewhere"}, status: scope.Untrusted},
+			{name: "not yet valid, a second early", raw: pick(active), at: issuedAt.Add(-time.Second), code: certboard.Invalid,
+				says: "credential: the credential is not valid yet: it takes effect on 2026-12-01; attach it from then"},
+			{name: "tampered", raw: tampered, code: certboard.Invalid, says: "signature does not match"},
+			{name: "issued to someone else", raw: pick(other), code: certboard.Invalid,
+				says: "credential: the credential was issued to another e-mail address than yours (jordan@demo.certboard.example)"},
+			{name: "another holder's address", raw: pick(active), email: "sam@elsewhere.example", code: certboard.Invalid, says: "issued to another e-mail address"},
+			{name: "garbage", raw: []byte("hello"), code: certboard.Invalid, says: "credential: this is not a credential the practice can read (neither a JSON credential nor a VC-JWT"},
+			{name: "empty", raw: []byte(" \n"), code: certboard.Invalid, says: "credential: give the credential"},
+			{name: "too large", raw: []byte(`{"a": "` + strings.Repeat("x", verifier.MaxSize) + `"}`), code: certboard.TooLarge, says: "larger than 1 MiB"},
+		} {
+			t.Run(format+"/"+tc.name, func(t *testing.T) {
+				at := tc.at
+				if at.IsZero() {
+					at = now
+				}
+				mail := tc.email
+				if mail == "" {
+					mail = email
+				}
+				tr := tc.trust
+				if tr == nil {
+					tr = trust
+				}
+				v, err := scope.Check(ctx, tc.raw, mail, tr, board.fetch, at)
+				if tc.code != "" {
+					if certboard.ErrorCode(err) != tc.code || !strings.Contains(certboard.ErrorMessage(err), tc.says) {
+						t.Fatalf("got %v (%s), want %s saying %q", err, certboard.ErrorCode(err), tc.code, tc.says)
+					}
+					if v != (scope.Verified{}) {
+						t.Fatalf("an error with a result: %+v", v)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if v.Status != tc.status || !strings.Contains(v.Reason, tc.reason) {
+					t.Fatalf("status %s %q, want %s %q", v.Status, v.Reason, tc.status, tc.reason)
+				}
+				if tc.status == scope.Active && v.Reason != "" {
+					t.Fatalf("an active credential with a reason: %q", v.Reason)
+				}
+				if v.Format != format || v.Issuer != board.did || v.Holder == "" || !v.CheckedAt.Equal(at) ||
+					!v.ValidFrom.Equal(issuedAt) || v.Achievement.HumanCode != "CST" || v.Achievement.Name != cstTitle ||
+					v.Achievement.ID != "https://board.example/achievements/CST" || !strings.HasPrefix(v.CredentialID, "https://board.example/credentials/") {
+					t.Fatalf("%+v", v)
+				}
+				if v.Status == scope.Untrusted {
+					if v.IssuerName != "" || v.ClaimedIssuerName != "Demo Board" {
+						t.Fatalf("untrusted names: %q %q", v.IssuerName, v.ClaimedIssuerName)
+					}
+				} else if v.IssuerName != "Demo Certification Board" {
+					t.Fatalf("the trust list's name, not the claimed one: %q", v.IssuerName)
+				}
+			})
+		}
+	}
+}
+
+// TestCheckCouldNotCheck: when the issuer's DID document or a status list
+// cannot be fetched, Check says so as Unavailable (nothing is known against
+// the credential), never Invalid; an expired credential is Expired all the
+// same.
+func TestCheckCouldNotCheck(t *testing.T) {
+	ctx := context.Background()
+	board := newIssuer(t, "board.example", "Demo Board")
+	trust := verifier.TrustList{board.did: "Demo Board"}
+	c := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	for _, tc := range []struct {
+		name   string
+		down   string
+		at     time.Time
+		code   certboard.Code
+		status scope.Status
+	}{
+		{"DID document unreachable", "/.well-known/did.json", now, certboard.Unavailable, ""},
+		{"suspension list unreachable", "/status/suspension-1", now, certboard.Unavailable, ""},
+		{"revocation list unreachable", "/status/revocation-1", now, certboard.Unavailable, ""},
+		{"revocation list unreachable, expired", "/status/revocation-1", until, "", scope.Expired},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			board.down = map[string]bool{board.base() + tc.down: true}
+			defer func() { board.down = map[string]bool{} }()
+			for _, raw := range [][]byte{c.json, c.jwt} {
+				v, err := scope.Check(ctx, raw, email, trust, board.fetch, tc.at)
+				if certboard.ErrorCode(err) != tc.code || v.Status != tc.status {
+					t.Fatalf("got %v %q, want %q %q", err, v.Status, tc.code, tc.status)
+				}
+				if err != nil && !strings.Contains(certboard.ErrorMessage(err), "try again later") {
+					t.Fatalf("message: %s", certboard.ErrorMessage(err))
+				}
+			}
+		})
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := scope.Check(cancelled, c.json, email, trust, board.fetch, now); certboard.ErrorCode(err) != certboard.Unavailable {
+		t.Fatalf("cancelled: %v", err)
+	}
+	if _, err := scope.Check(ctx, c.json, "", trust, board.fetch, now); certboard.ErrorCode(err) != certboard.Internal {
+		t.Fatalf("no e-mail: %v", err)
+	}
+	if _, err := scope.Check(ctx, c.json, email, trust, nil, now); certboard.ErrorCode(err) != certboard.Internal {
+		t.Fatalf("no fetch: %v", err)
+	}
+}
+
+// TestCheckReinstated: the status list is read on every check, so a
+// credential suspended and reinstated reads suspended, then active.
+func TestCheckReinstated(t *testing.T) {
+	ctx := context.Background()
+	board := newIssuer(t, "board.example", "Demo Board")
+	trust := verifier.TrustList{board.did: "Demo Board"}
+	c := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	for _, step := range []struct {
+		on   bool
+		want scope.Status
+	}{{false, scope.Active}, {true, scope.Suspended}, {false, scope.Active}} {
+		board.set(c, statuslist.Suspension, step.on)
+		v, err := scope.Check(ctx, c.jwt, email, trust, board.fetch, now)
+		if err != nil || v.Status != step.want {
+			t.Fatalf("suspended %t: %v %s", step.on, err, v.Status)
+		}
+	}
+}
+
+// TestAttach: only an active credential is attached; any other is refused
+// with the reason.
+func TestAttach(t *testing.T) {
+	ctx := context.Background()
+	board := newIssuer(t, "board.example", "Demo Board")
+	trust := verifier.TrustList{board.did: "Demo Board"}
+	good := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	susp := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.set(susp, statuslist.Suspension, true)
+	rev := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.set(rev, statuslist.Revocation, true)
+	for _, tc := range []struct {
+		name  string
+		raw   []byte
+		trust verifier.TrustList
+		at    time.Time
+		says  string
+	}{
+		{"active", good.json, trust, now, ""},
+		{"active JWT", good.jwt, trust, now, ""},
+		{"suspended", susp.json, trust, now, "credential: the credential is suspended: the issuer has suspended this credential; only a current credential can be attached"},
+		{"revoked", rev.jwt, trust, now, "credential: the credential is revoked: the issuer has revoked this credential; only a current credential can be attached"},
+		{"expired", good.json, trust, until, "credential: the credential is expired: expired on 2029-12-01; only a current credential can be attached"},
+		{"untrusted", good.json, nil, now, "credential: the credential verifies, but its issuer did:web:board.example (Demo Board, as it calls itself) is not on the practice's trust list; ask the practice's admin to add the issuer"},
+		{"tampered", []byte(strings.Replace(string(good.json), "Jordan", "Jordon", 1)), trust, now, "signature does not match"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := scope.Attach(ctx, tc.raw, email, tc.trust, board.fetch, tc.at)
+			if tc.says == "" {
+				if err != nil || v.Status != scope.Active {
+					t.Fatalf("%v %+v", err, v)
+				}
+				return
+			}
+			if certboard.ErrorCode(err) != certboard.Invalid || !strings.Contains(certboard.ErrorMessage(err), tc.says) || v != (scope.Verified{}) {
+				t.Fatalf("got %v (%s), want Invalid saying %q", err, certboard.ErrorCode(err), tc.says)
+			}
+		})
+	}
+}
+
+// TestCheckOtherIssuers: a credential from another issuer on the trust
+// list, naming no status list, verifies; one that names no holder by
+// e-mail cannot be bound to the practitioner and is refused.
+func TestCheckOtherIssuers(t *testing.T) {
+	ctx := context.Background()
+	other := newIssuer(t, "institute.example", "Institute")
+	trust := verifier.TrustList{other.did: "The Institute"}
+	c, err := credentialWithoutStatus(other, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range [][]byte{c.json, c.jwt} {
+		v, err := scope.Check(ctx, raw, email, trust, other.fetch, now)
+		if err != nil || v.Status != scope.Active || v.IssuerName != "The Institute" {
+			t.Fatalf("%v %+v", err, v)
+		}
+		// No status list named: a day on, or the credential's end if sooner.
+		if !v.NextCheck.Equal(now.Add(scope.CheckEvery)) {
+			t.Fatalf("next check %s", v.NextCheck)
+		}
+	}
+	noMail, err := credentialWithoutStatus(other, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = scope.Check(ctx, noMail.json, email, trust, other.fetch, now)
+	if certboard.ErrorCode(err) != certboard.Invalid || !strings.Contains(certboard.ErrorMessage(err), "does not name its holder by e-mail address") {
+		t.Fatalf("no e-mail identity: %v", err)
+	}
+}
+
+// TestNextCheck: daily, brought forward by a shorter status list ttl or
+// validity and by the credential's own end, never closer than an hour.
+func TestNextCheck(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name      string
+		ttl       any
+		listUntil string
+		years     int
+		at        time.Time
+		want      time.Time
+	}{
+		{"no ttl: a day on", nil, "", 3, now, now.Add(24 * time.Hour)},
+		{"ttl of 6 hours", 6 * 3600 * 1000, "", 3, now, now.Add(6 * time.Hour)},
+		{"ttl of exactly a day", 24 * 3600 * 1000, "", 3, now, now.Add(24 * time.Hour)},
+		{"ttl a millisecond under a day", 24*3600*1000 - 1, "", 3, now, now.Add(24*time.Hour - time.Millisecond)},
+		{"ttl of a week: still daily", 7 * 24 * 3600 * 1000, "", 3, now, now.Add(24 * time.Hour)},
+		{"ttl of 5 minutes: an hour", 5 * 60 * 1000, "", 3, now, now.Add(time.Hour)},
+		{"ttl of exactly an hour", 3600 * 1000, "", 3, now, now.Add(time.Hour)},
+		{"ttl of an hour and a millisecond", 3600*1000 + 1, "", 3, now, now.Add(time.Hour + time.Millisecond)},
+		{"ttl zero is ignored", 0, "", 3, now, now.Add(24 * time.Hour)},
+		{"ttl negative is ignored", -5, "", 3, now, now.Add(24 * time.Hour)},
+		{"ttl not a number is ignored", "3600000", "", 3, now, now.Add(24 * time.Hour)},
+		{"list valid for 3 more hours", nil, "2027-03-01T12:00:00Z", 3, now, now.Add(3 * time.Hour)},
+		{"list valid for 10 more minutes: an hour", nil, "2027-03-01T09:10:00Z", 3, now, now.Add(time.Hour)},
+		{"list valid for two more days", nil, "2027-03-03T09:00:00Z", 3, now, now.Add(24 * time.Hour)},
+		{"credential ends in 2 hours", nil, "", 3, until.Add(-2 * time.Hour), until},
+		{"credential ends in 10 minutes: then, whatever the floor", 5 * 60 * 1000, "", 3, until.Add(-10 * time.Minute), until},
+		{"credential ended: a day on", nil, "", 3, until, until.Add(24 * time.Hour)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			board := newIssuer(t, "board.example", "Demo Board")
+			board.ttl, board.until = tc.ttl, tc.listUntil
+			c := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, tc.years)
+			v, err := scope.Check(ctx, c.json, email, verifier.TrustList{board.did: "Demo Board"}, board.fetch, tc.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !v.NextCheck.Equal(tc.want) {
+				t.Fatalf("next check %s, want %s", v.NextCheck, tc.want)
+			}
+		})
+	}
+}
