@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/practice/chart"
 	"github.com/certboard/certboard/practice/escalation"
 	"github.com/certboard/certboard/practice/measure"
 )
@@ -221,6 +222,47 @@ func SeriesOf(responses []Response) []Series {
 		})
 		in, _ := measure.Lookup(id)
 		out = append(out, Series{Instrument: in, Points: pts})
+	}
+	return out
+}
+
+// ChartSeries returns a case's responses as the series package chart
+// draws, one an instrument that has a score, in the order of
+// measure.IDs: every response, dated when the client answered, with its
+// status (chart draws only the scored ones, so those in progress or
+// entered in error are left off). A series is scored for the sex of its
+// latest scored response (AUDIT-C's threshold depends on it).
+func ChartSeries(responses []Response) []chart.Series {
+	by := map[string]*chart.Series{}
+	latest := map[string]time.Time{}
+	for _, r := range responses {
+		s, ok := by[r.Instrument]
+		if !ok {
+			s = &chart.Series{Instrument: r.Instrument}
+			by[r.Instrument] = s
+		}
+		p := chart.Point{At: r.TakenAt}
+		switch r.Status {
+		case Completed:
+			p.Status = chart.Completed
+		case InProgress:
+			p.Status = chart.InProgress
+		default:
+			p.Status = chart.EnteredInError
+		}
+		if r.Result != nil {
+			p.Total, p.Positive, p.Flags = r.Result.Total, r.Result.Positive, slices.Clone(r.Result.Flags)
+		}
+		if p.Status == chart.Completed && !r.TakenAt.Before(latest[r.Instrument]) {
+			s.Sex, latest[r.Instrument] = r.Sex, r.TakenAt
+		}
+		s.Points = append(s.Points, p)
+	}
+	var out []chart.Series
+	for _, id := range measure.IDs() {
+		if s, ok := by[id]; ok && !latest[id].IsZero() {
+			out = append(out, *s)
+		}
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/practice/chart"
 	"github.com/certboard/certboard/practice/escalation"
 	"github.com/certboard/certboard/practice/measure"
 )
@@ -340,5 +341,44 @@ func TestSafetyTaskOverdue(t *testing.T) {
 func TestResponseAnswered(t *testing.T) {
 	if n := (Response{Answers: ans(1, -1, 2, -1)}).Answered(); n != 2 {
 		t.Errorf("Answered = %d, want 2", n)
+	}
+}
+
+func TestChartSeries(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2027, 1, d, 9, 0, 0, 0, time.UTC) }
+	score := func(in string, vals ...int) *measure.Result {
+		r, err := measure.Score(in, vals, measure.NoSex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	rs := []Response{
+		{ID: 1, Instrument: "audit-c", Status: Completed, Sex: measure.Male, TakenAt: day(1), Result: score("audit-c", 1, 1, 1)},
+		{ID: 2, Instrument: "audit-c", Status: Completed, Sex: measure.Female, TakenAt: day(3), Result: score("audit-c", 1, 1, 0)},
+		{ID: 3, Instrument: "audit-c", Status: EnteredInError, Sex: measure.Male, TakenAt: day(4), Result: score("audit-c", 4, 4, 4)},
+		{ID: 4, Instrument: "phq-9", Status: InProgress, TakenAt: day(2)},
+		{ID: 5, Instrument: "phq-9", Status: Completed, TakenAt: day(1), Result: score("phq-9", 0, 0, 0, 0, 0, 0, 0, 0, 1)},
+		{ID: 6, Instrument: "gad-7", Status: InProgress, TakenAt: day(2)},
+	}
+	got := ChartSeries(rs)
+	if len(got) != 2 || got[0].Instrument != "phq-9" || got[1].Instrument != "audit-c" {
+		t.Fatalf("series %+v: want PHQ-9 and AUDIT-C (GAD-7 has no score)", got)
+	}
+	if got[1].Sex != measure.Female || len(got[1].Points) != 3 {
+		t.Errorf("AUDIT-C %+v: want the latest scored response's sex and every point", got[1])
+	}
+	for _, s := range got {
+		c, err := chart.New(s)
+		if err != nil {
+			t.Fatalf("chart of %s: %v", s.Instrument, err)
+		}
+		rows := c.Rows()
+		if s.Instrument == "audit-c" && (len(rows) != 2 || rows[1].Total != 2) {
+			t.Errorf("AUDIT-C rows %+v: want the two scored, not the one in error", rows)
+		}
+		if s.Instrument == "phq-9" && (len(rows) != 1 || len(rows[0].Flags) != 1) {
+			t.Errorf("PHQ-9 rows %+v", rows)
+		}
 	}
 }
