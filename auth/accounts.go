@@ -34,7 +34,8 @@ type Accounts struct {
 
 // AccountsConfig is what Accounts needs.
 type AccountsConfig struct {
-	// Store keeps the accounts (board/boardsql.ForAuth implements it).
+	// Store keeps the accounts (auth/authsql implements it; the board
+	// passes boardsql.ForAuth).
 	Store Store
 	// Clock tells the time; nil means the system clock.
 	Clock certboard.Clock

@@ -24,8 +24,8 @@ var (
 
 // Store is what the account use cases need of storage: the reads below,
 // and the writes of Tx in one transaction. It is declared here, beside its
-// consumer, and implemented by board/boardsql (boardsql.ForAuth); the
-// practice mode implements it on its own database.
+// consumer, and implemented by auth/authsql over a mode's own database:
+// the board's (reached as boardsql.ForAuth) or a practice's.
 type Store interface {
 	// InTx runs f in one transaction: it commits when f returns nil and
 	// rolls back otherwise.

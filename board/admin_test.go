@@ -157,6 +157,7 @@ func TestCheckUserChange(t *testing.T) {
 		{"only admins", holder, holder.ID, board.UserChange{Roles: roles("admin"), Version: 1}, certboard.Forbidden},
 		{"no such account", admin, holder.ID + 100, board.UserChange{Roles: roles(), Version: 1}, certboard.NotFound},
 		{"no such role", admin, holder.ID, board.UserChange{Roles: roles("wizard"), Version: 1}, certboard.Invalid},
+		{"a practice's role", admin, holder.ID, board.UserChange{Roles: roles("practitioner"), Version: 1}, certboard.Invalid},
 		{"practice too long", admin, holder.ID, board.UserChange{Practice: &long, Version: 1}, certboard.Invalid},
 		{"the last admin keeps the role", admin, admin.ID, board.UserChange{Roles: roles("staff"), Version: 1}, certboard.Invalid},
 	} {

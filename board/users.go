@@ -65,7 +65,7 @@ func (b *Board) CheckUserChange(ctx context.Context, by *auth.User, uid int64, c
 		next.Roles = []auth.Role{}
 		for _, role := range *c.Roles {
 			role = strings.TrimSpace(role)
-			if _, err := auth.ParseRole(role); err != nil {
+			if !slices.Contains(auth.Roles, auth.Role(role)) { // the board's roles only, not a practice's
 				return nil, certboard.FieldError(certboard.Invalid, "roles", fmt.Sprintf("%q is not a role; the roles are %s", role, auth.JoinRoles(auth.Roles, ", ")))
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/certboard/certboard/sqldb"
@@ -105,38 +104,10 @@ func (tx *Tx) PublishSetUpload(ctx context.Context, id int64, at time.Time) erro
 }
 
 // SearchUsers lists the accounts whose name or e-mail address contains
-// query (any case), by name; an empty query lists everyone. At most limit
-// accounts (0: no limit).
+// query (any case), by name (see authsql.Store.SearchUsers).
 func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*User, error) {
-	q := "SELECT " + userColumns + " FROM users"
-	var args []any
-	if query = strings.TrimSpace(query); query != "" {
-		pattern := "%" + likeEscaper.Replace(strings.ToLower(query)) + "%"
-		q += ` WHERE LOWER(name) LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\'`
-		args = append(args, pattern, pattern)
-	}
-	q += " ORDER BY name, id"
-	if limit > 0 {
-		q += " LIMIT " + strconv.Itoa(limit)
-	}
-	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind(q), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*User
-	for rows.Next() {
-		u, err := s.scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return s.accounts.SearchUsers(ctx, query, limit)
 }
-
-// likeEscaper makes a search text match literally in a LIKE pattern.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 // boardKeys maps the settings to their keys in board_settings.
 func boardKeys(b *BoardSettings) map[string]*string {

@@ -12,10 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"sync"
-	"sync/atomic"
 
-	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/audit/auditsql"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/auth/authsql"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/sqldb"
 )
@@ -63,12 +63,10 @@ type Store struct {
 	// Dialect is DB's, for the store's queries.
 	Dialect Dialect
 	keys    *seal.Keyring
-	// lastCheckpoint is the audit checkpoint this store signed last: one
-	// read back unchanged needs no signature check.
-	lastCheckpoint atomic.Pointer[audit.Checkpoint]
-	// auditKeys caches the checkpoint signing keys derived from the
-	// keyring, by key id.
-	auditKeys sync.Map
+	// audit is the database's audit log, which every append goes through.
+	audit *auditsql.Log
+	// accounts is the account tables, shared with practice mode's store.
+	accounts *authsql.Store
 }
 
 // InTx runs f in a transaction and commits when f returns nil; any error
@@ -110,7 +108,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 // New is the board's store over an open database; keys encrypts its
 // sensitive columns (nil: the methods that need them fail).
 func New(db *sqldb.DB, keys *seal.Keyring) *Store {
-	return &Store{DB: db, Dialect: db.Dialect, keys: keys}
+	log := auditsql.New(db, keys)
+	return &Store{DB: db, Dialect: db.Dialect, keys: keys, audit: log,
+		accounts: authsql.New(db, authsql.Config{Keys: keys, Audit: log, SignUpRole: auth.Applicant, References: accountReferences()})}
 }
 
 // Close closes the database.
@@ -132,7 +132,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	}
 	for _, v := range applied {
 		if v == secretsMigration {
-			if err := s.anchorExisting(ctx); err != nil {
+			if err := s.audit.AnchorExisting(ctx); err != nil {
 				return len(applied), fmt.Errorf("signing the first audit checkpoint: %w", err)
 			}
 		}

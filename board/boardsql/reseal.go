@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/certboard/certboard/auth/authsql"
 	"github.com/certboard/certboard/jobs"
-	"github.com/certboard/certboard/sqldb"
 )
 
 // sealedColumn is a database column whose values are sealed, and how the
@@ -32,7 +32,7 @@ var sealedColumns = []sealedColumn{
 	{"credentials", "document", "id", []string{"id"}, func(v []string) string { return credContext(v[0], "document") }},
 	{"credentials", "jwt", "id", []string{"id"}, func(v []string) string { return credContext(v[0], "jwt") }},
 	{"signing_keys", "private_key", "id", []string{"id"}, func(v []string) string { return keyContext(v[0]) }},
-	{"users", "totp_secret", "id", []string{"id"}, func(v []string) string { return totpContext(parseID(v[0])) }},
+	{"users", "totp_secret", "id", []string{"id"}, func(v []string) string { return authsql.TOTPContext(parseID(v[0])) }},
 	{"outbox", "sealed_body", "id", []string{"id", "to_addr", "subject"}, func(v []string) string { return jobs.MailContext(parseID(v[0]), v[1], v[2]) }},
 }
 
@@ -162,29 +162,12 @@ func (s *Store) resealColumn(ctx context.Context, c sealedColumn) (int, []error,
 }
 
 // resignCheckpoint signs the audit checkpoint again with the newest key,
-// when the log still ends at it; it returns 1 when it did.
+// when the log still ends at it; it returns 1 when it did (see
+// auditsql.Log.Resign).
 func (s *Store) resignCheckpoint(ctx context.Context) (int, error) {
-	n := 0
-	err := s.InTx(ctx, func(tx *Tx) error {
-		if err := tx.LockTable(ctx, "audit_log", sqldb.Exclusive); err != nil {
-			return err
-		}
-		cp, err := s.readCheckpoint(ctx, tx)
-		if errors.Is(err, ErrNotFound) || (err == nil && cp.Key == s.keys.Current()) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		last, err := s.lastAudit(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if err := s.checkHead(ctx, tx, last); err != nil {
-			return fmt.Errorf("the audit checkpoint is not signed again: %w", err)
-		}
-		n = 1
-		return s.writeCheckpoint(ctx, tx, cp.Count, cp.Head, cp.At)
-	})
-	return n, err
+	done, err := s.audit.Resign(ctx)
+	if done {
+		return 1, err
+	}
+	return 0, err
 }

@@ -262,7 +262,7 @@ func TestCheckpointKeptOutside(t *testing.T) {
 			if err := s.VerifyAuditAgainst(ctx, forged); !errors.As(err, &ce) {
 				t.Fatalf("an altered checkpoint: %v", err)
 			}
-			other := &Store{DB: s.DB, Dialect: s.Dialect, keys: testKeys(t)}
+			other := New(s.DB, testKeys(t))
 			if err := other.VerifyAuditAgainst(ctx, at3); !errors.As(err, &ce) {
 				t.Fatalf("a checkpoint of another board's key: %v", err)
 			}
@@ -279,7 +279,7 @@ func TestSecretKeyRotation(t *testing.T) {
 			ctx := context.Background()
 			oldKey, newKey := seal.Generate(), seal.Generate()
 			before, _ := seal.New(oldKey)
-			s = &Store{DB: s.DB, Dialect: s.Dialect, keys: before}
+			s = New(s.DB, before)
 			at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 			uid, err := s.CreateUser(ctx, User{Email: "holder@example.org", Name: "Holder", PasswordHash: "x", CreatedAt: at})
 			if err != nil {
@@ -333,7 +333,7 @@ func TestSecretKeyRotation(t *testing.T) {
 				}
 			}
 			rotated, _ := seal.New(oldKey, newKey)
-			s = &Store{DB: s.DB, Dialect: s.Dialect, keys: rotated}
+			s = New(s.DB, rotated)
 			check(t, s)
 			appendN(t, s, 1) // the checkpoint of the old key is accepted, the new one signs
 
@@ -354,7 +354,7 @@ func TestSecretKeyRotation(t *testing.T) {
 				t.Fatalf("a second reseal: %v %v", again, err)
 			}
 			onlyNew, _ := seal.New(newKey)
-			check(t, &Store{DB: s.DB, Dialect: s.Dialect, keys: onlyNew})
+			check(t, New(s.DB, onlyNew))
 		})
 	}
 }
@@ -367,10 +367,10 @@ func TestResealSignsTheCheckpointAgain(t *testing.T) {
 			ctx := context.Background()
 			oldKey := seal.Generate()
 			k1, _ := seal.New(oldKey)
-			s = &Store{DB: s.DB, Dialect: s.Dialect, keys: k1}
+			s = New(s.DB, k1)
 			appendN(t, s, 2)
 			k2, _ := seal.New(oldKey, seal.Generate())
-			s = &Store{DB: s.DB, Dialect: s.Dialect, keys: k2}
+			s = New(s.DB, k2)
 			counts, err := s.ResealAll(ctx)
 			if err != nil || counts[len(counts)-1].Count != 1 {
 				t.Fatalf("%v %v", counts, err)

@@ -1,4 +1,4 @@
-package boardsql
+package authsql
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // An unknown session is ErrNotFound.
 func (s *Store) ReauthenticatedAt(ctx context.Context, digest string) (time.Time, error) {
 	var at any
-	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT reauth_at FROM sessions WHERE digest = ?"), digest).Scan(&at)
+	err := s.db.QueryRowContext(ctx, s.d.Rebind("SELECT reauth_at FROM sessions WHERE digest = ?"), digest).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, ErrNotFound
 	}
@@ -33,7 +33,7 @@ func (s *Store) ReauthenticatedAt(ctx context.Context, digest string) (time.Time
 // the user's, is still waiting for its second factor, or no longer exists
 // is ErrNotFound.
 func (s *Store) MarkReauthenticated(ctx context.Context, q Querier, userID int64, digest string, at time.Time) error {
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE sessions SET reauth_at = ? WHERE digest = ? AND user_id = ? AND pending_2fa = ?"),
+	res, err := q.ExecContext(ctx, s.d.Rebind("UPDATE sessions SET reauth_at = ? WHERE digest = ? AND user_id = ? AND pending_2fa = ?"),
 		s.timeArg(at), digest, userID, false)
 	if err != nil {
 		return fmt.Errorf("recording the session's confirmation: %w", err)
@@ -52,7 +52,7 @@ func (s *Store) MarkReauthenticated(ctx context.Context, q Querier, userID int64
 // (the one making the change; "" ends them all) and revokes all their API
 // tokens, and says how many of each it ended.
 func (s *Store) ChangePassword(ctx context.Context, q Querier, userID int64, oldHash, newHash, keep string) (sessions, tokens int64, err error) {
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ? AND password_hash = ?"),
+	res, err := q.ExecContext(ctx, s.d.Rebind("UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ? AND password_hash = ?"),
 		newHash, userID, oldHash)
 	if err != nil {
 		return 0, 0, fmt.Errorf("changing the password: %w", err)
@@ -62,13 +62,13 @@ func (s *Store) ChangePassword(ctx context.Context, q Querier, userID int64, old
 	} else if n == 0 {
 		return 0, 0, fmt.Errorf("the password was changed meanwhile: %w", ErrConflict)
 	}
-	if res, err = q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ? AND digest <> ?"), userID, keep); err != nil {
+	if res, err = q.ExecContext(ctx, s.d.Rebind("DELETE FROM sessions WHERE user_id = ? AND digest <> ?"), userID, keep); err != nil {
 		return 0, 0, fmt.Errorf("ending sessions: %w", err)
 	}
 	if sessions, err = res.RowsAffected(); err != nil {
 		return 0, 0, err
 	}
-	if res, err = q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
+	if res, err = q.ExecContext(ctx, s.d.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
 		return 0, 0, fmt.Errorf("revoking API tokens: %w", err)
 	}
 	if tokens, err = res.RowsAffected(); err != nil {

@@ -1,4 +1,4 @@
-package boardsql
+package authsql
 
 import (
 	"context"
@@ -20,20 +20,21 @@ import (
 // the new name and password hash, and u.CreatedAt as its creation time (its
 // expiry starts again); its e-mail tokens are deleted (earlier verification
 // and reset links stop working), and so are its sessions and API tokens.
-// Only a plain applicant account is replaced. It returns the account's id
+// Only an account that holds the sign-up role alone (Config.SignUpRole) is
+// replaced. It returns the account's id
 // and whether it was replaced; an account that is verified (or holds other
 // roles) is left as it was (false), and an address without an account is
 // ErrNotFound.
-func (tx *Tx) ReplaceUnverifiedUser(ctx context.Context, u User) (int64, bool, error) {
-	s := tx.s
+func (t *Tx) ReplaceUnverifiedUser(ctx context.Context, u auth.User) (int64, bool, error) {
+	s := t.s
 	email := strings.ToLower(strings.TrimSpace(u.Email))
 	var id int64
-	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
+	err := t.tx.QueryRowContext(ctx, s.d.Rebind(
 		"UPDATE users SET name = ?, password_hash = ?, created_at = ?, version = version + 1 "+
 			"WHERE email = ? AND email_verified_at IS NULL AND roles = ? RETURNING id"),
-		u.Name, u.PasswordHash, s.timeArg(u.CreatedAt), email, string(auth.Applicant)).Scan(&id)
+		u.Name, u.PasswordHash, s.timeArg(u.CreatedAt), email, string(s.signUpRole)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT id FROM users WHERE email = ?"), email).Scan(&id)
+		err = t.tx.QueryRowContext(ctx, s.d.Rebind("SELECT id FROM users WHERE email = ?"), email).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return 0, false, ErrNotFound
 		}
@@ -46,48 +47,27 @@ func (tx *Tx) ReplaceUnverifiedUser(ctx context.Context, u User) (int64, bool, e
 		return 0, false, fmt.Errorf("replacing the unverified account: %w", err)
 	}
 	for _, table := range []string{"email_tokens", "sessions", "api_tokens"} {
-		if _, err := tx.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM "+table+" WHERE user_id = ?"), id); err != nil {
+		if _, err := t.tx.ExecContext(ctx, s.d.Rebind("DELETE FROM "+table+" WHERE user_id = ?"), id); err != nil {
 			return 0, false, fmt.Errorf("clearing %s of the replaced account: %w", table, err)
 		}
 	}
 	return id, true, nil
 }
 
-// userReferences are the columns that name an account without deleting
-// their row with it (no ON DELETE CASCADE): an account any of them names
-// is never deleted as an expired sign-up. A new table that names users
-// must be listed here (a test reads the migrations to check).
-var userReferences = []struct{ Table, Column string }{
-	{"applications", "applicant_id"},
-	{"application_events", "actor_id"},
-	{"documents", "uploaded_by"},
-	{"review_assignments", "reviewer_id"},
-	{"review_assignments", "assigned_by"},
-	{"conflicts", "reviewer_id"},
-	{"conflicts", "applicant_id"},
-	{"requirement_set_uploads", "uploaded_by"},
-	{"credentials", "holder_id"},
-	{"registry_profiles", "holder_id"},
-	{"ce_providers", "user_id"},
-	{"ce_completions", "provider_id"},
-	{"ce_completions", "holder_id"},
-	{"trusted_issuers", "added_by"},
-}
-
 // DeleteUnverifiedUsers deletes the sign-ups that were never verified:
 // accounts created before `before` whose address is not verified, that
-// hold only the applicant role and that nothing else names (see
-// userReferences). Their e-mail tokens, sessions, API tokens and recovery
+// hold the sign-up role alone (Config.SignUpRole) and that nothing else
+// names (Config.References). Their e-mail tokens, sessions, API tokens and recovery
 // codes go with them. It returns the ids deleted, in order.
-func (tx *Tx) DeleteUnverifiedUsers(ctx context.Context, before time.Time) ([]int64, error) {
-	s := tx.s
+func (t *Tx) DeleteUnverifiedUsers(ctx context.Context, before time.Time) ([]int64, error) {
+	s := t.s
 	var q strings.Builder
 	q.WriteString("DELETE FROM users WHERE email_verified_at IS NULL AND created_at < ? AND roles = ?")
-	for _, r := range userReferences {
+	for _, r := range s.refs {
 		fmt.Fprintf(&q, " AND NOT EXISTS (SELECT 1 FROM %s WHERE %s.%s = users.id)", r.Table, r.Table, r.Column)
 	}
 	q.WriteString(" RETURNING id")
-	rows, err := tx.QueryContext(ctx, s.Dialect.Rebind(q.String()), s.timeArg(before), string(auth.Applicant))
+	rows, err := t.tx.QueryContext(ctx, s.d.Rebind(q.String()), s.timeArg(before), string(s.signUpRole))
 	if err != nil {
 		return nil, fmt.Errorf("deleting unverified accounts: %w", err)
 	}
@@ -127,7 +107,7 @@ func (s *Store) TakeMailQuota(ctx context.Context, q Querier, addr string, now t
 	}
 	ended := s.timeArg(now.Add(-window))
 	var sent int
-	err := q.QueryRowContext(ctx, s.Dialect.Rebind(
+	err := q.QueryRowContext(ctx, s.d.Rebind(
 		"INSERT INTO mail_quota (recipient, window_start, sent) VALUES (?, ?, 1) "+
 			"ON CONFLICT (recipient) DO UPDATE SET "+
 			"sent = CASE WHEN mail_quota.window_start <= ? THEN 1 ELSE mail_quota.sent + 1 END, "+
@@ -143,7 +123,7 @@ func (s *Store) TakeMailQuota(ctx context.Context, q Querier, addr string, now t
 // SweepMailQuota forgets the recipients whose window began at or before
 // ended (their count no longer matters) and returns how many.
 func (s *Store) SweepMailQuota(ctx context.Context, q Querier, ended time.Time) (int64, error) {
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM mail_quota WHERE window_start <= ?"), s.timeArg(ended))
+	res, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM mail_quota WHERE window_start <= ?"), s.timeArg(ended))
 	if err != nil {
 		return 0, fmt.Errorf("sweeping mail counts: %w", err)
 	}

@@ -1,4 +1,4 @@
-package boardsql
+package authsql
 
 import (
 	"context"
@@ -23,14 +23,15 @@ var errRefused = errors.New("attempt refused")
 // changes and wait is the longest wait any counter asks. Since the
 // decision and the charge are one step, parallel attempts are decided one
 // after the other and no more pass than the policies allow.
-func (s *Store) ChargeAttempt(ctx context.Context, now time.Time, charges ...Charge) (wait time.Duration, err error) {
+func (s *Store) ChargeAttempt(ctx context.Context, now time.Time, charges ...auth.Charge) (wait time.Duration, err error) {
 	// Rows are locked in one order, so that two attempts that share
 	// counters cannot deadlock.
 	charges = slices.Clone(charges)
-	slices.SortFunc(charges, func(a, b Charge) int {
+	slices.SortFunc(charges, func(a, b auth.Charge) int {
 		return strings.Compare(a.Scope+"\x00"+a.Key, b.Scope+"\x00"+b.Key)
 	})
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.db.InTx(ctx, func(stx *sqldb.Tx) error {
+		tx := s.In(stx)
 		next := make([]auth.Attempts, len(charges))
 		for i, c := range charges {
 			a, err := tx.lockThrottle(ctx, c.ThrottleKey, now)
@@ -59,12 +60,13 @@ func (s *Store) ChargeAttempt(ctx context.Context, now time.Time, charges ...Cha
 // RefundAttempt takes back the charge of an admitted attempt from every
 // counter it names (see auth.Throttle.Refund), each row held while it
 // changes.
-func (s *Store) RefundAttempt(ctx context.Context, now time.Time, charges ...Charge) error {
+func (s *Store) RefundAttempt(ctx context.Context, now time.Time, charges ...auth.Charge) error {
 	charges = slices.Clone(charges)
-	slices.SortFunc(charges, func(a, b Charge) int {
+	slices.SortFunc(charges, func(a, b auth.Charge) int {
 		return strings.Compare(a.Scope+"\x00"+a.Key, b.Scope+"\x00"+b.Key)
 	})
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.db.InTx(ctx, func(stx *sqldb.Tx) error {
+		tx := s.In(stx)
 		for _, c := range charges {
 			a, err := tx.lockThrottle(ctx, c.ThrottleKey, now)
 			if err != nil {
@@ -84,22 +86,22 @@ func (s *Store) RefundAttempt(ctx context.Context, now time.Time, charges ...Cha
 // now; it marks the counter told, so that the caller queues the mail in the
 // same transaction and it is sent once per window whatever runs in
 // parallel.
-func (tx *Tx) CountFailure(ctx context.Context, k ThrottleKey, n auth.Notice, now time.Time) (tell bool, err error) {
-	a, err := tx.lockThrottle(ctx, k, now)
+func (t *Tx) CountFailure(ctx context.Context, k auth.ThrottleKey, n auth.Notice, now time.Time) (tell bool, err error) {
+	a, err := t.lockThrottle(ctx, k, now)
 	if err != nil {
 		return false, err
 	}
 	a, tell = n.Count(a, now)
 	forget := a.Since.Add(n.Window)
-	if t := a.Told.Add(n.Window); t.After(forget) {
-		forget = t
+	if told := a.Told.Add(n.Window); told.After(forget) {
+		forget = told
 	}
-	return tell, tx.writeThrottle(ctx, k, a, forget)
+	return tell, t.writeThrottle(ctx, k, a, forget)
 }
 
 // Throttle reads a counter; one that does not exist is the zero state.
-func (s *Store) Throttle(ctx context.Context, k ThrottleKey) (auth.Attempts, error) {
-	a, err := scanAttempts(s.DB.QueryRowContext(ctx, s.Dialect.Rebind(
+func (s *Store) Throttle(ctx context.Context, k auth.ThrottleKey) (auth.Attempts, error) {
+	a, err := scanAttempts(s.db.QueryRowContext(ctx, s.d.Rebind(
 		"SELECT failures, window_start, blocked_until, told_at FROM sign_in_throttle WHERE scope = ? AND throttle_key = ?"), k.Scope, k.Key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return auth.Attempts{}, nil
@@ -108,8 +110,8 @@ func (s *Store) Throttle(ctx context.Context, k ThrottleKey) (auth.Attempts, err
 }
 
 // ClearThrottle forgets one counter, as when an attempt was right.
-func (s *Store) ClearThrottle(ctx context.Context, q Querier, k ThrottleKey) error {
-	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sign_in_throttle WHERE scope = ? AND throttle_key = ?"), k.Scope, k.Key); err != nil {
+func (s *Store) ClearThrottle(ctx context.Context, q Querier, k auth.ThrottleKey) error {
+	if _, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM sign_in_throttle WHERE scope = ? AND throttle_key = ?"), k.Scope, k.Key); err != nil {
 		return fmt.Errorf("clearing failed attempts: %w", err)
 	}
 	return nil
@@ -118,7 +120,7 @@ func (s *Store) ClearThrottle(ctx context.Context, q Querier, k ThrottleKey) err
 // ClearAccountThrottles forgets every counter of a user's account, from
 // every network: its owner proved who they are.
 func (s *Store) ClearAccountThrottles(ctx context.Context, q Querier, userID int64) error {
-	_, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sign_in_throttle WHERE account = (SELECT email FROM users WHERE id = ?)"), userID)
+	_, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM sign_in_throttle WHERE account = (SELECT email FROM users WHERE id = ?)"), userID)
 	if err != nil {
 		return fmt.Errorf("clearing the account's failed attempts: %w", err)
 	}
@@ -128,7 +130,7 @@ func (s *Store) ClearAccountThrottles(ctx context.Context, q Querier, userID int
 // ForgetThrottles deletes the counters that no longer matter at now and
 // returns how many.
 func (s *Store) ForgetThrottles(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sign_in_throttle WHERE forget_at <= ?"), s.timeArg(now))
+	res, err := s.db.ExecContext(ctx, s.d.Rebind("DELETE FROM sign_in_throttle WHERE forget_at <= ?"), s.timeArg(now))
 	if err != nil {
 		return 0, fmt.Errorf("forgetting old failed attempts: %w", err)
 	}
@@ -138,14 +140,14 @@ func (s *Store) ForgetThrottles(ctx context.Context, now time.Time) (int64, erro
 // lockThrottle reads a counter inside tx and holds its row until tx ends,
 // making an empty one (started at now) when there is none. The upsert's
 // update changes nothing; it is there to lock the row and return it.
-func (tx *Tx) lockThrottle(ctx context.Context, k ThrottleKey, now time.Time) (auth.Attempts, error) {
-	s := tx.s
-	t := s.timeArg(now)
-	a, err := scanAttempts(tx.QueryRowContext(ctx, s.Dialect.Rebind(
+func (t *Tx) lockThrottle(ctx context.Context, k auth.ThrottleKey, now time.Time) (auth.Attempts, error) {
+	s := t.s
+	at := s.timeArg(now)
+	a, err := scanAttempts(t.tx.QueryRowContext(ctx, s.d.Rebind(
 		"INSERT INTO sign_in_throttle (scope, throttle_key, account, failures, window_start, blocked_until, forget_at) VALUES (?, ?, ?, 0, ?, ?, ?) "+
 			"ON CONFLICT (scope, throttle_key) DO UPDATE SET scope = excluded.scope "+
 			"RETURNING failures, window_start, blocked_until, told_at"),
-		k.Scope, k.Key, strings.ToLower(k.Account), t, t, t))
+		k.Scope, k.Key, strings.ToLower(k.Account), at, at, at))
 	if err != nil {
 		return auth.Attempts{}, fmt.Errorf("reading failed attempts: %w", err)
 	}
@@ -153,13 +155,13 @@ func (tx *Tx) lockThrottle(ctx context.Context, k ThrottleKey, now time.Time) (a
 }
 
 // writeThrottle stores a counter's new state, held by lockThrottle.
-func (tx *Tx) writeThrottle(ctx context.Context, k ThrottleKey, a auth.Attempts, forget time.Time) error {
-	s := tx.s
+func (t *Tx) writeThrottle(ctx context.Context, k auth.ThrottleKey, a auth.Attempts, forget time.Time) error {
+	s := t.s
 	var told any
 	if !a.Told.IsZero() {
 		told = s.timeArg(a.Told)
 	}
-	_, err := tx.ExecContext(ctx, s.Dialect.Rebind(
+	_, err := t.tx.ExecContext(ctx, s.d.Rebind(
 		"UPDATE sign_in_throttle SET failures = ?, window_start = ?, blocked_until = ?, told_at = ?, forget_at = ? WHERE scope = ? AND throttle_key = ?"),
 		a.Failures, s.timeArg(a.Since), s.timeArg(a.Until), told, s.timeArg(forget), k.Scope, k.Key)
 	if err != nil {
@@ -188,7 +190,7 @@ func scanAttempts(r sqldb.Scanner) (auth.Attempts, error) {
 // expired at now.
 func (s *Store) KnownDevice(ctx context.Context, userID int64, digest string, now time.Time) (bool, error) {
 	var n int
-	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT COUNT(*) FROM known_devices WHERE digest = ? AND user_id = ? AND expires_at > ?"),
+	err := s.db.QueryRowContext(ctx, s.d.Rebind("SELECT COUNT(*) FROM known_devices WHERE digest = ? AND user_id = ? AND expires_at > ?"),
 		digest, userID, s.timeArg(now)).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("reading known devices: %w", err)
@@ -204,16 +206,16 @@ const KnownDevicesPerUser = 20
 // browser that just signed in to the user's account with its second
 // factor, until expires, inside tx; past KnownDevicesPerUser the least
 // recently used devices of the user are forgotten, as are expired ones.
-func (tx *Tx) RememberDevice(ctx context.Context, userID int64, digest string, now, expires time.Time) error {
-	s := tx.s
-	_, err := tx.ExecContext(ctx, s.Dialect.Rebind(
+func (t *Tx) RememberDevice(ctx context.Context, userID int64, digest string, now, expires time.Time) error {
+	s := t.s
+	_, err := t.tx.ExecContext(ctx, s.d.Rebind(
 		"INSERT INTO known_devices (digest, user_id, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?) "+
 			"ON CONFLICT (user_id, digest) DO UPDATE SET last_used_at = excluded.last_used_at, expires_at = excluded.expires_at"),
 		digest, userID, s.timeArg(now), s.timeArg(now), s.timeArg(expires))
 	if err != nil {
 		return fmt.Errorf("remembering the device: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, s.Dialect.Rebind(
+	_, err = t.tx.ExecContext(ctx, s.d.Rebind(
 		"DELETE FROM known_devices WHERE user_id = ? AND (expires_at <= ? OR digest NOT IN "+
 			"(SELECT digest FROM known_devices WHERE user_id = ? ORDER BY last_used_at DESC, digest LIMIT ?))"),
 		userID, s.timeArg(now), userID, KnownDevicesPerUser)
@@ -227,7 +229,7 @@ func (tx *Tx) RememberDevice(ctx context.Context, userID int64, digest string, n
 // password reset or change, or with two-factor sign-in turned off, a
 // device cookie someone else may hold gives them nothing more.
 func (s *Store) ForgetDevices(ctx context.Context, q Querier, userID int64) error {
-	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM known_devices WHERE user_id = ?"), userID); err != nil {
+	if _, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM known_devices WHERE user_id = ?"), userID); err != nil {
 		return fmt.Errorf("forgetting known devices: %w", err)
 	}
 	return nil

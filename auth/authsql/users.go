@@ -1,31 +1,17 @@
-package boardsql
+package authsql
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/sqldb"
 )
-
-// ErrNotFound is returned when a looked-up row does not exist (it is
-// sqldb.ErrNotFound).
-var ErrNotFound = sqldb.ErrNotFound
-
-// ErrConflict is returned when a write would break a uniqueness rule or
-// lost a race with another edit (it is sqldb.ErrConflict).
-var ErrConflict = sqldb.ErrConflict
-
-// Querier is what both *sql.DB and *sql.Tx offer, so a method can run
-// inside a caller's transaction or on its own.
-type Querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
 
 // parseRoles reads stored roles; a value that is not a role is an error,
 // so that a bad row fails loudly rather than granting nothing quietly.
@@ -46,19 +32,19 @@ func parseRoles(stored string) ([]auth.Role, error) {
 
 // CreateUser adds an account; the e-mail address is stored in lower case
 // and must be new (ErrConflict otherwise).
-func (s *Store) CreateUser(ctx context.Context, u User) (int64, error) {
-	return s.CreateUserIn(ctx, s.DB, u)
+func (s *Store) CreateUser(ctx context.Context, u auth.User) (int64, error) {
+	return s.CreateUserIn(ctx, s.db, u)
 }
 
 // CreateUserIn is CreateUser inside a transaction (or any Querier).
-func (s *Store) CreateUserIn(ctx context.Context, q Querier, u User) (int64, error) {
+func (s *Store) CreateUserIn(ctx context.Context, q Querier, u auth.User) (int64, error) {
 	email := strings.ToLower(strings.TrimSpace(u.Email))
 	var verified any
 	if !u.EmailVerifiedAt.IsZero() {
 		verified = s.timeArg(u.EmailVerifiedAt)
 	}
 	var id int64
-	err := q.QueryRowContext(ctx, s.Dialect.Rebind(
+	err := q.QueryRowContext(ctx, s.d.Rebind(
 		"INSERT INTO users (email, name, password_hash, roles, created_at, email_verified_at, practice) VALUES (?, ?, ?, ?, ?, ?, ?) "+
 			"ON CONFLICT (email) DO NOTHING RETURNING id"),
 		email, u.Name, u.PasswordHash, auth.JoinRoles(u.Roles, ","), s.timeArg(u.CreatedAt), verified, u.Workplace).Scan(&id)
@@ -76,8 +62,8 @@ func (s *Store) CreateUserIn(ctx context.Context, q Querier, u User) (int64, err
 
 const userColumns = "id, email, name, password_hash, roles, created_at, version, email_verified_at, practice, totp_enabled_at"
 
-func (s *Store) scanUser(r sqldb.Scanner) (*User, error) {
-	var u User
+func (s *Store) scanUser(r sqldb.Scanner) (*auth.User, error) {
+	var u auth.User
 	var roles string
 	var created, verified, totp any
 	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &roles, &created, &u.Version, &verified, &u.Workplace, &totp); err != nil {
@@ -105,18 +91,18 @@ func (s *Store) scanUser(r sqldb.Scanner) (*User, error) {
 }
 
 // UserByID finds an account by id.
-func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
-	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE id = ?"), id))
+func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
+	return s.scanUser(s.db.QueryRowContext(ctx, s.d.Rebind("SELECT "+userColumns+" FROM users WHERE id = ?"), id))
 }
 
 // Users lists accounts by name; with a role, only those holding it.
-func (s *Store) Users(ctx context.Context, role auth.Role) ([]*User, error) {
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY name, id")
+func (s *Store) Users(ctx context.Context, role auth.Role) ([]*auth.User, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY name, id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*User
+	var out []*auth.User
 	for rows.Next() {
 		u, err := s.scanUser(rows)
 		if err != nil {
@@ -129,10 +115,44 @@ func (s *Store) Users(ctx context.Context, role auth.Role) ([]*User, error) {
 	return out, rows.Err()
 }
 
+// SearchUsers lists the accounts whose name or e-mail address contains
+// query (any case), by name; an empty query lists everyone. At most limit
+// accounts (0: no limit).
+func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*auth.User, error) {
+	q := "SELECT " + userColumns + " FROM users"
+	var args []any
+	if query = strings.TrimSpace(query); query != "" {
+		pattern := "%" + likeEscaper.Replace(strings.ToLower(query)) + "%"
+		q += ` WHERE LOWER(name) LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\'`
+		args = append(args, pattern, pattern)
+	}
+	q += " ORDER BY name, id"
+	if limit > 0 {
+		q += " LIMIT " + strconv.Itoa(limit)
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*auth.User
+	for rows.Next() {
+		u, err := s.scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// likeEscaper makes a search text match literally in a LIKE pattern.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
 // UpdateUser changes an account's name, roles and practice if it is still at
 // u.Version (ErrConflict otherwise) and returns the new version.
-func (s *Store) UpdateUser(ctx context.Context, q Querier, u User) (int, error) {
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET name = ?, roles = ?, practice = ?, version = version + 1 WHERE id = ? AND version = ?"),
+func (s *Store) UpdateUser(ctx context.Context, q Querier, u auth.User) (int, error) {
+	res, err := q.ExecContext(ctx, s.d.Rebind("UPDATE users SET name = ?, roles = ?, practice = ?, version = version + 1 WHERE id = ? AND version = ?"),
 		u.Name, auth.JoinRoles(u.Roles, ","), u.Workplace, u.ID, u.Version)
 	if err != nil {
 		return 0, err
@@ -146,24 +166,24 @@ func (s *Store) UpdateUser(ctx context.Context, q Querier, u User) (int, error) 
 }
 
 // UpdateUser is Store.UpdateUser in the transaction.
-func (tx *Tx) UpdateUser(ctx context.Context, u User) (int, error) {
-	return tx.s.UpdateUser(ctx, tx, u)
+func (t *Tx) UpdateUser(ctx context.Context, u auth.User) (int, error) {
+	return t.s.UpdateUser(ctx, t.tx, u)
 }
 
 // UserByEmail finds an account by e-mail address, in any case.
-func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
-	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE email = ?"),
+func (s *Store) UserByEmail(ctx context.Context, email string) (*auth.User, error) {
+	return s.scanUser(s.db.QueryRowContext(ctx, s.d.Rebind("SELECT "+userColumns+" FROM users WHERE email = ?"),
 		strings.ToLower(strings.TrimSpace(email))))
 }
 
 // CreateSession stores a new session.
-func (s *Store) CreateSession(ctx context.Context, ss Session) error {
-	return s.CreateSessionIn(ctx, s.DB, ss)
+func (s *Store) CreateSession(ctx context.Context, ss auth.Session) error {
+	return s.CreateSessionIn(ctx, s.db, ss)
 }
 
 // CreateSessionIn is CreateSession inside a transaction (or any Querier).
-func (s *Store) CreateSessionIn(ctx context.Context, q Querier, ss Session) error {
-	_, err := q.ExecContext(ctx, s.Dialect.Rebind(
+func (s *Store) CreateSessionIn(ctx context.Context, q Querier, ss auth.Session) error {
+	_, err := q.ExecContext(ctx, s.d.Rebind(
 		"INSERT INTO sessions (digest, user_id, created_at, last_seen_at, expires_at, user_agent, pending_2fa) VALUES (?, ?, ?, ?, ?, ?, ?)"),
 		ss.Digest, ss.UserID, s.timeArg(ss.CreatedAt), s.timeArg(ss.LastSeenAt), s.timeArg(ss.ExpiresAt), ss.UserAgent, ss.Pending)
 	if err != nil {
@@ -174,8 +194,8 @@ func (s *Store) CreateSessionIn(ctx context.Context, q Querier, ss Session) erro
 
 const sessionColumns = "digest, user_id, created_at, last_seen_at, expires_at, user_agent, pending_2fa"
 
-func scanSession(r sqldb.Scanner) (*Session, error) {
-	var ss Session
+func scanSession(r sqldb.Scanner) (*auth.Session, error) {
+	var ss auth.Session
 	var created, seen, expires any
 	if err := r.Scan(&ss.Digest, &ss.UserID, &created, &seen, &expires, &ss.UserAgent, &ss.Pending); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -196,8 +216,8 @@ func scanSession(r sqldb.Scanner) (*Session, error) {
 // LiveSession returns a live session, pending or not, and its user, and
 // marks it seen at now. A session past its absolute expiry, or idle for
 // longer than idle, is deleted and reported as ErrNotFound.
-func (s *Store) LiveSession(ctx context.Context, digest string, now time.Time, idle time.Duration) (*Session, *User, error) {
-	ss, err := scanSession(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+sessionColumns+" FROM sessions WHERE digest = ?"), digest))
+func (s *Store) LiveSession(ctx context.Context, digest string, now time.Time, idle time.Duration) (*auth.Session, *auth.User, error) {
+	ss, err := scanSession(s.db.QueryRowContext(ctx, s.d.Rebind("SELECT "+sessionColumns+" FROM sessions WHERE digest = ?"), digest))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -210,7 +230,7 @@ func (s *Store) LiveSession(ctx context.Context, digest string, now time.Time, i
 	// Touching at most once a minute keeps reads from becoming writes; the
 	// idle timeout is thereby at most a minute generous.
 	if now.Sub(ss.LastSeenAt) >= time.Minute {
-		if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE sessions SET last_seen_at = ? WHERE digest = ?"), s.timeArg(now), digest); err != nil {
+		if _, err := s.db.ExecContext(ctx, s.d.Rebind("UPDATE sessions SET last_seen_at = ? WHERE digest = ?"), s.timeArg(now), digest); err != nil {
 			return nil, nil, fmt.Errorf("touching the session: %w", err)
 		}
 		ss.LastSeenAt = now
@@ -226,7 +246,7 @@ func (s *Store) LiveSession(ctx context.Context, digest string, now time.Time, i
 // seen at now. A session past its absolute expiry, or idle for longer than
 // idle, is deleted and reported as ErrNotFound; a session still waiting for
 // its second factor is also ErrNotFound, since it signs no one in.
-func (s *Store) SessionUser(ctx context.Context, digest string, now time.Time, idle time.Duration) (*User, error) {
+func (s *Store) SessionUser(ctx context.Context, digest string, now time.Time, idle time.Duration) (*auth.User, error) {
 	ss, u, err := s.LiveSession(ctx, digest, now, idle)
 	if err != nil {
 		return nil, err
@@ -239,14 +259,14 @@ func (s *Store) SessionUser(ctx context.Context, digest string, now time.Time, i
 
 // UserSessions lists a user's live, signed-in sessions, most recently seen
 // first.
-func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time, idle time.Duration) ([]Session, error) {
-	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind("SELECT "+sessionColumns+" FROM sessions WHERE user_id = ? AND pending_2fa = ? ORDER BY last_seen_at DESC, created_at DESC"),
+func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time, idle time.Duration) ([]auth.Session, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind("SELECT "+sessionColumns+" FROM sessions WHERE user_id = ? AND pending_2fa = ? ORDER BY last_seen_at DESC, created_at DESC"),
 		userID, false)
 	if err != nil {
 		return nil, fmt.Errorf("listing sessions: %w", err)
 	}
 	defer rows.Close()
-	var out []Session
+	var out []auth.Session
 	for rows.Next() {
 		ss, err := scanSession(rows)
 		if err != nil {
@@ -261,7 +281,7 @@ func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time, i
 
 // DeleteSession ends a session; ending one that does not exist is not an error.
 func (s *Store) DeleteSession(ctx context.Context, digest string) error {
-	if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE digest = ?"), digest); err != nil {
+	if _, err := s.db.ExecContext(ctx, s.d.Rebind("DELETE FROM sessions WHERE digest = ?"), digest); err != nil {
 		return fmt.Errorf("ending the session: %w", err)
 	}
 	return nil
@@ -274,7 +294,7 @@ func (s *Store) EndUserSession(ctx context.Context, q Querier, userID int64, han
 		return "", ErrNotFound
 	}
 	var digest string
-	err := q.QueryRowContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ? AND substr(digest, 1, ?) = ? RETURNING digest"),
+	err := q.QueryRowContext(ctx, s.d.Rebind("DELETE FROM sessions WHERE user_id = ? AND substr(digest, 1, ?) = ? RETURNING digest"),
 		userID, auth.HandleLen, handle).Scan(&digest)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
@@ -288,7 +308,7 @@ func (s *Store) EndUserSession(ctx context.Context, q Querier, userID int64, han
 // EndOtherSessions ends every session of a user but the one with digest
 // keep, and returns how many it ended.
 func (s *Store) EndOtherSessions(ctx context.Context, q Querier, userID int64, keep string) (int64, error) {
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ? AND digest <> ?"), userID, keep)
+	res, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM sessions WHERE user_id = ? AND digest <> ?"), userID, keep)
 	if err != nil {
 		return 0, fmt.Errorf("ending sessions: %w", err)
 	}
@@ -298,8 +318,8 @@ func (s *Store) EndOtherSessions(ctx context.Context, q Querier, userID int64, k
 // ReplaceSession swaps a pending session for a new one, as when the second
 // factor of a sign-in is accepted: the old token stops working and the new
 // one is fresh. It is ErrNotFound when the old session no longer exists.
-func (s *Store) ReplaceSession(ctx context.Context, q Querier, oldDigest string, ss Session) error {
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE digest = ? AND user_id = ?"), oldDigest, ss.UserID)
+func (s *Store) ReplaceSession(ctx context.Context, q Querier, oldDigest string, ss auth.Session) error {
+	res, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM sessions WHERE digest = ? AND user_id = ?"), oldDigest, ss.UserID)
 	if err != nil {
 		return fmt.Errorf("ending the pending session: %w", err)
 	}
@@ -313,7 +333,7 @@ func (s *Store) ReplaceSession(ctx context.Context, q Querier, oldDigest string,
 
 // CreateEmailToken stores the digest of a single-use token sent by e-mail.
 func (s *Store) CreateEmailToken(ctx context.Context, q Querier, digest string, userID int64, purpose string, expires time.Time) error {
-	_, err := q.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO email_tokens (digest, user_id, purpose, expires_at) VALUES (?, ?, ?, ?)"),
+	_, err := q.ExecContext(ctx, s.d.Rebind("INSERT INTO email_tokens (digest, user_id, purpose, expires_at) VALUES (?, ?, ?, ?)"),
 		digest, userID, purpose, s.timeArg(expires))
 	if err != nil {
 		return fmt.Errorf("storing the token: %w", err)
@@ -323,10 +343,10 @@ func (s *Store) CreateEmailToken(ctx context.Context, q Querier, digest string, 
 
 // UseEmailToken consumes a token of a purpose inside tx and returns its
 // user's id. An unknown, used, expired or other-purpose token is ErrNotFound.
-func (tx *Tx) UseEmailToken(ctx context.Context, digest, purpose string, now time.Time) (int64, error) {
-	s := tx.s
+func (t *Tx) UseEmailToken(ctx context.Context, digest, purpose string, now time.Time) (int64, error) {
+	s := t.s
 	var userID int64
-	err := tx.QueryRowContext(ctx, s.Dialect.Rebind(
+	err := t.tx.QueryRowContext(ctx, s.d.Rebind(
 		"UPDATE email_tokens SET used_at = ? WHERE digest = ? AND purpose = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id"),
 		s.timeArg(now), digest, purpose, s.timeArg(now)).Scan(&userID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -341,8 +361,8 @@ func (tx *Tx) UseEmailToken(ctx context.Context, digest, purpose string, now tim
 // EmailTokenUser returns the account of a live token of a purpose (not
 // used, not expired) without using it, so that what else the link needs
 // (the sign-up's password) can be checked first. Otherwise ErrNotFound.
-func (s *Store) EmailTokenUser(ctx context.Context, digest, purpose string, now time.Time) (*User, error) {
-	return s.scanUser(s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT "+userColumns+" FROM users WHERE id = "+
+func (s *Store) EmailTokenUser(ctx context.Context, digest, purpose string, now time.Time) (*auth.User, error) {
+	return s.scanUser(s.db.QueryRowContext(ctx, s.d.Rebind("SELECT "+userColumns+" FROM users WHERE id = "+
 		"(SELECT user_id FROM email_tokens WHERE digest = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?)"),
 		digest, purpose, s.timeArg(now)))
 }
@@ -352,7 +372,7 @@ func (s *Store) EmailTokenUser(ctx context.Context, digest, purpose string, now 
 // since it was checked) nothing changes and the answer is ErrConflict.
 func (s *Store) MarkEmailVerifiedWithHash(ctx context.Context, q Querier, userID int64, hash string, at time.Time) error {
 	// One statement, so that a password changed concurrently is seen.
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?), "+
+	res, err := q.ExecContext(ctx, s.d.Rebind("UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?), "+
 		"version = version + CASE WHEN email_verified_at IS NULL THEN 1 ELSE 0 END WHERE id = ? AND password_hash = ?"),
 		s.timeArg(at), userID, hash)
 	if err != nil {
@@ -368,7 +388,7 @@ func (s *Store) MarkEmailVerifiedWithHash(ctx context.Context, q Querier, userID
 
 // MarkEmailVerified records that a user proved their address.
 func (s *Store) MarkEmailVerified(ctx context.Context, q Querier, userID int64, at time.Time) error {
-	_, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET email_verified_at = ?, version = version + 1 WHERE id = ? AND email_verified_at IS NULL"),
+	_, err := q.ExecContext(ctx, s.d.Rebind("UPDATE users SET email_verified_at = ?, version = version + 1 WHERE id = ? AND email_verified_at IS NULL"),
 		s.timeArg(at), userID)
 	return err
 }
@@ -376,15 +396,15 @@ func (s *Store) MarkEmailVerified(ctx context.Context, q Querier, userID int64, 
 // SetPassword replaces a user's password hash, ends all their sessions and
 // revokes their API tokens.
 func (s *Store) SetPassword(ctx context.Context, q Querier, userID int64, hash string) error {
-	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?"), hash, userID); err != nil {
+	if _, err := q.ExecContext(ctx, s.d.Rebind("UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?"), hash, userID); err != nil {
 		return fmt.Errorf("setting the password: %w", err)
 	}
-	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ?"), userID); err != nil {
+	if _, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM sessions WHERE user_id = ?"), userID); err != nil {
 		return fmt.Errorf("ending sessions: %w", err)
 	}
 	// A token made with the old password may be in the hands of whoever
 	// knew it: revoke them all.
-	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
+	if _, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
 		return fmt.Errorf("revoking API tokens: %w", err)
 	}
 	return s.ForgetDevices(ctx, q, userID)
@@ -394,16 +414,16 @@ func (s *Store) SetPassword(ctx context.Context, q Querier, userID int64, hash s
 // for when what they hold no longer fits their account (made staff, who must
 // sign in with two factors).
 func (s *Store) EndAllAccess(ctx context.Context, q Querier, userID int64) error {
-	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM sessions WHERE user_id = ?"), userID); err != nil {
+	if _, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM sessions WHERE user_id = ?"), userID); err != nil {
 		return fmt.Errorf("ending sessions: %w", err)
 	}
-	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
+	if _, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM api_tokens WHERE user_id = ?"), userID); err != nil {
 		return fmt.Errorf("revoking API tokens: %w", err)
 	}
 	return nil
 }
 
 // EndAllAccess is Store.EndAllAccess in the transaction.
-func (tx *Tx) EndAllAccess(ctx context.Context, userID int64) error {
-	return tx.s.EndAllAccess(ctx, tx, userID)
+func (t *Tx) EndAllAccess(ctx context.Context, userID int64) error {
+	return t.s.EndAllAccess(ctx, t.tx, userID)
 }

@@ -1,4 +1,4 @@
-package boardsql
+package authsql
 
 import (
 	"context"
@@ -7,19 +7,23 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/sqldb"
 )
 
-// totpContext binds a sealed TOTP secret to its user, so that a secret
-// copied into another user's row does not open.
-func totpContext(userID int64) string { return fmt.Sprintf("users/%d/totp", userID) }
+// TOTPContext is the sealing context of a user's TOTP secret
+// (users.totp_secret): it binds the sealed secret to its user, so that a
+// secret copied into another user's row does not open. A mode that seals
+// its columns again under a newer key (as boardsql.Store.ResealAll does)
+// needs it.
+func TOTPContext(userID int64) string { return fmt.Sprintf("users/%d/totp", userID) }
 
 // TOTP reads a user's two-factor settings, opening the sealed secret.
-func (s *Store) TOTP(ctx context.Context, userID int64) (TOTPState, error) {
-	var st TOTPState
+func (s *Store) TOTP(ctx context.Context, userID int64) (auth.TOTPState, error) {
+	var st auth.TOTPState
 	var sealed string
 	var enabled any
-	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT totp_secret, totp_enabled_at, totp_last_step FROM users WHERE id = ?"), userID).
+	err := s.db.QueryRowContext(ctx, s.d.Rebind("SELECT totp_secret, totp_enabled_at, totp_last_step FROM users WHERE id = ?"), userID).
 		Scan(&sealed, &enabled, &st.LastStep)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, ErrNotFound
@@ -33,7 +37,7 @@ func (s *Store) TOTP(ctx context.Context, userID int64) (TOTPState, error) {
 		}
 	}
 	if sealed != "" {
-		plain, err := s.open(sealed, totpContext(userID))
+		plain, err := s.open(sealed, TOTPContext(userID))
 		if err != nil {
 			return st, fmt.Errorf("opening the two-factor secret of user %d: %w", userID, err)
 		}
@@ -46,11 +50,11 @@ func (s *Store) TOTP(ctx context.Context, userID int64) (TOTPState, error) {
 // two-factor sign-in is off, replacing an unfinished setup. It is
 // ErrConflict when two-factor sign-in is already on.
 func (s *Store) BeginTOTP(ctx context.Context, q Querier, userID int64, secret string) error {
-	sealed, err := s.seal([]byte(secret), totpContext(userID))
+	sealed, err := s.seal([]byte(secret), TOTPContext(userID))
 	if err != nil {
 		return err
 	}
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET totp_secret = ? WHERE id = ? AND totp_enabled_at IS NULL"), sealed, userID)
+	res, err := q.ExecContext(ctx, s.d.Rebind("UPDATE users SET totp_secret = ? WHERE id = ? AND totp_enabled_at IS NULL"), sealed, userID)
 	if err != nil {
 		return fmt.Errorf("storing the two-factor secret: %w", err)
 	}
@@ -67,7 +71,7 @@ func (s *Store) BeginTOTP(ctx context.Context, q Querier, userID int64, secret s
 // recovery codes. It is ErrConflict when no setup was started or it is
 // already on.
 func (s *Store) ConfirmTOTP(ctx context.Context, q Querier, userID, step int64, recoveryDigests []string, at time.Time) error {
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind(
+	res, err := q.ExecContext(ctx, s.d.Rebind(
 		"UPDATE users SET totp_enabled_at = ?, totp_last_step = ? WHERE id = ? AND totp_secret <> '' AND totp_enabled_at IS NULL"),
 		s.timeArg(at), step, userID)
 	if err != nil {
@@ -85,11 +89,11 @@ func (s *Store) ConfirmTOTP(ctx context.Context, q Querier, userID, step int64, 
 // without a confirming code and without recovery codes: for the demo seeder
 // and tests, which then compute codes with account.TOTPCode.
 func (s *Store) EnableTOTP(ctx context.Context, userID int64, secret string, at time.Time) error {
-	sealed, err := s.seal([]byte(secret), totpContext(userID))
+	sealed, err := s.seal([]byte(secret), TOTPContext(userID))
 	if err != nil {
 		return err
 	}
-	res, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET totp_secret = ?, totp_enabled_at = ?, totp_last_step = 0 WHERE id = ?"),
+	res, err := s.db.ExecContext(ctx, s.d.Rebind("UPDATE users SET totp_secret = ?, totp_enabled_at = ?, totp_last_step = 0 WHERE id = ?"),
 		sealed, s.timeArg(at), userID)
 	if err != nil {
 		return fmt.Errorf("turning two-factor sign-in on: %w", err)
@@ -105,10 +109,10 @@ func (s *Store) EnableTOTP(ctx context.Context, userID int64, secret string, at 
 // DisableTOTP turns two-factor sign-in off: the secret, the last step, the
 // recovery codes and the known devices are forgotten.
 func (s *Store) DisableTOTP(ctx context.Context, q Querier, userID int64) error {
-	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET totp_secret = '', totp_enabled_at = NULL, totp_last_step = 0 WHERE id = ?"), userID); err != nil {
+	if _, err := q.ExecContext(ctx, s.d.Rebind("UPDATE users SET totp_secret = '', totp_enabled_at = NULL, totp_last_step = 0 WHERE id = ?"), userID); err != nil {
 		return fmt.Errorf("turning two-factor sign-in off: %w", err)
 	}
-	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM recovery_codes WHERE user_id = ?"), userID); err != nil {
+	if _, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM recovery_codes WHERE user_id = ?"), userID); err != nil {
 		return fmt.Errorf("deleting recovery codes: %w", err)
 	}
 	return s.ForgetDevices(ctx, q, userID)
@@ -118,7 +122,7 @@ func (s *Store) DisableTOTP(ctx context.Context, q Querier, userID int64) error 
 // ErrConflict when that step or a later one was already used: the code is a
 // replay, even when two requests race with it.
 func (s *Store) UseTOTPStep(ctx context.Context, q Querier, userID, step int64) error {
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?"), step, userID, step)
+	res, err := q.ExecContext(ctx, s.d.Rebind("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?"), step, userID, step)
 	if err != nil {
 		return fmt.Errorf("recording the two-factor code: %w", err)
 	}
@@ -133,11 +137,11 @@ func (s *Store) UseTOTPStep(ctx context.Context, q Querier, userID, step int64) 
 // ReplaceRecoveryCodes stores the digests of a user's recovery codes,
 // forgetting the previous ones.
 func (s *Store) ReplaceRecoveryCodes(ctx context.Context, q Querier, userID int64, digests []string, at time.Time) error {
-	if _, err := q.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM recovery_codes WHERE user_id = ?"), userID); err != nil {
+	if _, err := q.ExecContext(ctx, s.d.Rebind("DELETE FROM recovery_codes WHERE user_id = ?"), userID); err != nil {
 		return fmt.Errorf("deleting recovery codes: %w", err)
 	}
 	for _, d := range digests {
-		if _, err := q.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO recovery_codes (user_id, digest, created_at) VALUES (?, ?, ?)"),
+		if _, err := q.ExecContext(ctx, s.d.Rebind("INSERT INTO recovery_codes (user_id, digest, created_at) VALUES (?, ?, ?)"),
 			userID, d, s.timeArg(at)); err != nil {
 			return fmt.Errorf("storing a recovery code: %w", err)
 		}
@@ -156,7 +160,7 @@ func (s *Store) RenewRecoveryCodes(ctx context.Context, q Querier, userID int64,
 	// A no-op write on the user's row, conditional on two-factor sign-in
 	// being on: it locks the row (PostgreSQL) against a concurrent
 	// DisableTOTP until q ends, and sees it if that committed first.
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE users SET totp_enabled_at = totp_enabled_at WHERE id = ? AND totp_enabled_at IS NOT NULL"), userID)
+	res, err := q.ExecContext(ctx, s.d.Rebind("UPDATE users SET totp_enabled_at = totp_enabled_at WHERE id = ? AND totp_enabled_at IS NOT NULL"), userID)
 	if err != nil {
 		return fmt.Errorf("renewing recovery codes: %w", err)
 	}
@@ -171,7 +175,7 @@ func (s *Store) RenewRecoveryCodes(ctx context.Context, q Querier, userID int64,
 // UseRecoveryCode spends one of a user's recovery codes by its digest. An
 // unknown or already used code is ErrNotFound.
 func (s *Store) UseRecoveryCode(ctx context.Context, q Querier, userID int64, digest string, at time.Time) error {
-	res, err := q.ExecContext(ctx, s.Dialect.Rebind("UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND digest = ? AND used_at IS NULL"),
+	res, err := q.ExecContext(ctx, s.d.Rebind("UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND digest = ? AND used_at IS NULL"),
 		s.timeArg(at), userID, digest)
 	if err != nil {
 		return fmt.Errorf("using a recovery code: %w", err)
@@ -187,7 +191,7 @@ func (s *Store) UseRecoveryCode(ctx context.Context, q Querier, userID int64, di
 // RecoveryCodesLeft counts a user's unused recovery codes.
 func (s *Store) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL"), userID).Scan(&n)
+	err := s.db.QueryRowContext(ctx, s.d.Rebind("SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL"), userID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("counting recovery codes: %w", err)
 	}

@@ -1,4 +1,4 @@
-package boardsql
+package authsql
 
 import (
 	"context"
@@ -11,20 +11,12 @@ import (
 	"github.com/certboard/certboard/sqldb"
 )
 
-// optionalTime is the column value of a time that may be unset.
-func (s *Store) optionalTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return s.timeArg(t)
-}
-
 // CreateAPIToken stores a new API token, which must have an expiry.
-func (s *Store) CreateAPIToken(ctx context.Context, q Querier, t APIToken) error {
+func (s *Store) CreateAPIToken(ctx context.Context, q Querier, t auth.APIToken) error {
 	if t.ExpiresAt.IsZero() || !t.ExpiresAt.After(t.CreatedAt) {
 		return fmt.Errorf("storing the API token: it needs an expiry after its creation (%v)", t.ExpiresAt)
 	}
-	_, err := q.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO api_tokens (digest, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)"),
+	_, err := q.ExecContext(ctx, s.d.Rebind("INSERT INTO api_tokens (digest, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)"),
 		t.Digest, t.UserID, t.Name, s.timeArg(t.CreatedAt), s.optionalTime(t.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("storing the API token: %w", err)
@@ -33,16 +25,16 @@ func (s *Store) CreateAPIToken(ctx context.Context, q Querier, t APIToken) error
 }
 
 // APITokens lists a user's API tokens, newest first, expired ones included.
-func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	rows, err := s.DB.QueryContext(ctx, s.Dialect.Rebind(
+func (s *Store) APITokens(ctx context.Context, userID int64) ([]auth.APIToken, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(
 		"SELECT digest, user_id, name, created_at, last_used_at, expires_at FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, digest"), userID)
 	if err != nil {
 		return nil, fmt.Errorf("listing API tokens: %w", err)
 	}
 	defer rows.Close()
-	var out []APIToken
+	var out []auth.APIToken
 	for rows.Next() {
-		var t APIToken
+		var t auth.APIToken
 		var created, used, expires any
 		if err := rows.Scan(&t.Digest, &t.UserID, &t.Name, &created, &used, &expires); err != nil {
 			return nil, err
@@ -72,7 +64,7 @@ func (s *Store) DeleteAPIToken(ctx context.Context, q Querier, userID int64, id 
 		return "", ErrNotFound
 	}
 	var name string
-	err := q.QueryRowContext(ctx, s.Dialect.Rebind("DELETE FROM api_tokens WHERE user_id = ? AND substr(digest, 1, ?) = ? RETURNING name"),
+	err := q.QueryRowContext(ctx, s.d.Rebind("DELETE FROM api_tokens WHERE user_id = ? AND substr(digest, 1, ?) = ? RETURNING name"),
 		userID, auth.HandleLen, id).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
@@ -88,10 +80,10 @@ func (s *Store) DeleteAPIToken(ctx context.Context, q Querier, userID int64, id 
 // reads do not all become writes. An unknown (or revoked) token is
 // ErrNotFound; an expired one is auth.ErrTokenExpired, with its expiry, and
 // its use is not recorded.
-func (s *Store) APITokenUser(ctx context.Context, digest string, now time.Time) (*User, time.Time, error) {
+func (s *Store) APITokenUser(ctx context.Context, digest string, now time.Time) (*auth.User, time.Time, error) {
 	var userID int64
 	var used, expires any
-	err := s.DB.QueryRowContext(ctx, s.Dialect.Rebind("SELECT user_id, last_used_at, expires_at FROM api_tokens WHERE digest = ?"), digest).
+	err := s.db.QueryRowContext(ctx, s.d.Rebind("SELECT user_id, last_used_at, expires_at FROM api_tokens WHERE digest = ?"), digest).
 		Scan(&userID, &used, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, time.Time{}, ErrNotFound
@@ -117,7 +109,7 @@ func (s *Store) APITokenUser(ctx context.Context, digest string, now time.Time) 
 		touch = now.Sub(last) >= time.Minute
 	}
 	if touch {
-		if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE api_tokens SET last_used_at = ? WHERE digest = ?"), s.timeArg(now), digest); err != nil {
+		if _, err := s.db.ExecContext(ctx, s.d.Rebind("UPDATE api_tokens SET last_used_at = ? WHERE digest = ?"), s.timeArg(now), digest); err != nil {
 			return nil, time.Time{}, fmt.Errorf("recording the API token's use: %w", err)
 		}
 	}
