@@ -30,6 +30,11 @@ type Accounts struct {
 	log     *slog.Logger
 	slots   chan struct{}
 	checked func(step, outcome string)
+	signUp  Role
+	// idle ends a session not used for this long.
+	idle time.Duration
+	// twoFactorForAll makes every account need two factors.
+	twoFactorForAll bool
 }
 
 // AccountsConfig is what Accounts needs.
@@ -50,10 +55,23 @@ type AccountsConfig struct {
 	// HashSlots bounds how many passwords are hashed at once: a hash takes
 	// a token from it and gives it back. nil means DefaultHashConcurrency.
 	HashSlots chan struct{}
+	// SignUpRole is the role an account made by signing up holds, and
+	// the only one; "" closes sign-up (practice mode, where an admin adds
+	// each person): SignUp is then refused. The store must be told the
+	// same role (authsql.Config.SignUpRole), which decides the accounts a
+	// new sign-up may replace and the sweep may delete.
+	SignUpRole Role
 	// Checked, when set, counts each check of a sign-in step (StepPassword,
 	// StepCode, StepToken) by outcome ("right", "wrong", "throttled",
 	// "busy"), for metrics.
 	Checked func(step, outcome string)
+	// SessionIdle ends a session not used for this long; 0 means
+	// SessionIdle (30 minutes, the board's). The practice, which keeps
+	// clinical records, signs people out after 15 minutes.
+	SessionIdle time.Duration
+	// TwoFactorForAll makes every account of the mode need two factors
+	// (see Accounts.NeedsTwoFactor), whatever its roles: the practice's.
+	TwoFactorForAll bool
 }
 
 // DefaultHashConcurrency is how many passwords are hashed at once when
@@ -81,8 +99,25 @@ func NewAccounts(cfg AccountsConfig) (*Accounts, error) {
 	if cfg.Link == nil {
 		cfg.Link = publicLinks(cfg.PublicURL)
 	}
-	return &Accounts{store: cfg.Store, clock: cfg.Clock, links: cfg.Link, log: cfg.Log, slots: cfg.HashSlots, checked: cfg.Checked}, nil
+	if cfg.SessionIdle < 0 {
+		return nil, errors.New("auth: a session's idle time cannot be negative")
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = SessionIdle
+	}
+	return &Accounts{store: cfg.Store, clock: cfg.Clock, links: cfg.Link, log: cfg.Log, slots: cfg.HashSlots, checked: cfg.Checked,
+		idle: cfg.SessionIdle, twoFactorForAll: cfg.TwoFactorForAll, signUp: cfg.SignUpRole}, nil
 }
+
+// SessionIdle is how long a session of this mode may go unused before it
+// ends (AccountsConfig.SessionIdle).
+func (a *Accounts) SessionIdle() time.Duration { return a.idle }
+
+// NeedsTwoFactor reports whether u must sign in with two factors to do
+// their work in this mode: every account when the mode says so
+// (AccountsConfig.TwoFactorForAll), otherwise as the roles say (the
+// package function NeedsTwoFactor).
+func (a *Accounts) NeedsTwoFactor(u *User) bool { return a.twoFactorForAll || NeedsTwoFactor(u) }
 
 func (a *Accounts) now() time.Time { return a.clock.Now() }
 

@@ -37,7 +37,7 @@ func worlds(t *testing.T) map[string]*world {
 			t.Fatalf("%s: %v", name, err)
 		}
 		w := &world{store: st, clock: certboard.NewFixedClock(time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)), slots: make(chan struct{}, 2)}
-		w.accounts, err = auth.NewAccounts(auth.AccountsConfig{Store: boardsql.ForAuth{Store: st}, Clock: w.clock,
+		w.accounts, err = auth.NewAccounts(auth.AccountsConfig{Store: boardsql.ForAuth{Store: st}, SignUpRole: auth.Applicant, Clock: w.clock,
 			PublicURL: "https://board.example", HashSlots: w.slots})
 		if err != nil {
 			t.Fatal(err)

@@ -59,13 +59,13 @@ func (a *Accounts) Tokens(ctx context.Context, u *User) ([]APIToken, error) {
 // ErrTokenNeedsTwoFactor refuses an API token to an account that must
 // sign in with two factors and does not yet.
 var ErrTokenNeedsTwoFactor = &certboard.Error{Code: certboard.Forbidden, Title: "Not allowed",
-	Message: "Staff, admins and regulators must turn on two-factor sign-in before creating API tokens."}
+	Message: "Turn on two-factor sign-in before creating API tokens: your account must sign in with two factors."}
 
 // CreateToken stores a new API token for u, named name, expiring after
 // days (0: DefaultTokenDays), with its audit entry, and returns the token,
 // which is shown this once. Who may create one is the caller's to check.
 func (a *Accounts) CreateToken(ctx context.Context, u *User, name string, days int) (string, APIToken, error) {
-	if NeedsTwoFactor(u) && !u.TwoFactor() {
+	if a.NeedsTwoFactor(u) && !u.TwoFactor() {
 		return "", APIToken{}, ErrTokenNeedsTwoFactor
 	}
 	token, digest, err := newAPIToken()

@@ -18,7 +18,8 @@ import (
 
 // Sessions and known devices.
 const (
-	// SessionIdle ends a session not used for this long.
+	// SessionIdle ends a session not used for this long, unless the
+	// mode sets another (AccountsConfig.SessionIdle).
 	SessionIdle = 30 * time.Minute
 	// SessionMax ends a session this long after sign-in, however active.
 	SessionMax = 12 * time.Hour
@@ -507,10 +508,10 @@ func (a *Accounts) SignOut(ctx context.Context, u *User, current *Session) error
 // LiveSession returns the session of a cookie's token that is usable now,
 // and its user; ErrNotFound when there is none.
 func (a *Accounts) LiveSession(ctx context.Context, token string) (*Session, *User, error) {
-	return a.store.LiveSession(ctx, Digest(token), a.now(), SessionIdle)
+	return a.store.LiveSession(ctx, Digest(token), a.now(), a.idle)
 }
 
 // Sessions lists the live sessions of u.
 func (a *Accounts) Sessions(ctx context.Context, u *User) ([]Session, error) {
-	return a.store.UserSessions(ctx, u.ID, a.now(), SessionIdle)
+	return a.store.UserSessions(ctx, u.ID, a.now(), a.idle)
 }

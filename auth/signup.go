@@ -68,6 +68,9 @@ type SignUp struct {
 // The password is hashed in a hashing slot: with none free the answer is
 // ErrHashBusy and nothing is created.
 func (a *Accounts) SignUp(ctx context.Context, in SignUp) error {
+	if a.signUp == "" {
+		return certboard.Errorf(certboard.Forbidden, "This site does not take sign-ups: an administrator adds each account. Ask yours for an invitation.")
+	}
 	hash, err := a.hashPassword(in.Password)
 	if err != nil {
 		return err
@@ -82,7 +85,7 @@ func (a *Accounts) SignUp(ctx context.Context, in SignUp) error {
 		if ok, err := a.takeMailQuota(ctx, tx, email, "sign-up", now); err != nil || !ok {
 			return err
 		}
-		u := User{Email: email, Name: in.Name, PasswordHash: hash, Roles: []Role{Applicant}, CreatedAt: now}
+		u := User{Email: email, Name: in.Name, PasswordHash: hash, Roles: []Role{a.signUp}, CreatedAt: now}
 		id, err := tx.CreateUser(ctx, u)
 		entry := userEntry(now, id, "account.sign_up")
 		if errors.Is(err, ErrConflict) {

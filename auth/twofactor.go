@@ -87,12 +87,13 @@ func (a *Accounts) EnableTwoFactor(ctx context.Context, u *User, current *Sessio
 // errMustKeep refuses turning two-factor sign-in off for an account that
 // needs it.
 var errMustKeep = &certboard.Error{Code: certboard.Forbidden, Title: "Two-factor sign-in must stay on",
-	Message: "Board staff, admins and regulators must keep two-factor sign-in on."}
+	Message: "Your account must keep two-factor sign-in on: board staff, admins and regulators, and everyone at a practice, sign in with two factors."}
 
 // DisableTwoFactor turns two-factor sign-in off for u, who must not need
-// it (Forbidden otherwise), with its audit entry and a mail to the owner.
+// it in this mode (Forbidden otherwise, see Accounts.NeedsTwoFactor), with
+// its audit entry and a mail to the owner.
 func (a *Accounts) DisableTwoFactor(ctx context.Context, u *User) error {
-	if NeedsTwoFactor(u) {
+	if a.NeedsTwoFactor(u) {
 		return errMustKeep
 	}
 	now := a.now()

@@ -16,4 +16,55 @@
 //
 //	CERTBOARD_CI=1 go test ./e2e/ -v -count=1
 //	CERTBOARD_SCREENSHOTS=1 go test ./e2e/ -run TestApplicationLifecycle/sqlite -count=1
+//
+// # Accessibility: axe-core and the keyboard
+//
+// Pages are checked with axe-core, vendored in testdata/axe (axe.min.js,
+// its licence and a NOTICE giving its version and digest) and injected
+// into the page through the DevTools protocol, which the pages'
+// Content-Security-Policy does not restrict; nothing is fetched at run
+// time. Two helpers serve every mode's tests:
+//
+//	checkAxe(t, ctx, "the sign-in page")     // or p.axe("the sign-in page")
+//	stops := tabThrough(t, ctx)              // Tab through the page
+//	requireStops(t, stops, "#email", "#password", `button "Sign in"`)
+//
+// checkAxe runs the rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA and
+// axe's best practices on the page ctx shows and fails the test for each
+// violation, naming the rule, its impact, its help and the first elements
+// that break it with what to fix; p.axe does so at a desktop's width and
+// at a phone's. A violation that needs a redesign rather than a fix may be
+// exempted for one page, one rule at a time, with the reason:
+// checkAxe(t, ctx, name, axeExempt{Rule: "...", Why: "..."}); an
+// exemption the page no longer needs fails the test. tabThrough presses
+// Tab until the focus comes back to where it started (a focus trap is a
+// failure) and fails the test for any element reached whose focus does
+// not show (no outline or box shadow with a contrast of 3:1 against the
+// background) or that lies off screen; requireStops checks that the
+// controls a flow needs are reached, in order. Start tabThrough on a page
+// just loaded: Tab starts from the focus, or from the top of the page.
+//
+// The board's pages are checked by TestBoardPagesPassAxe and the
+// keyboard-only sign-in by TestKeyboardOnlySignIn; TestAxeFindsProblems
+// and TestTabStopsFindProblems show the helpers are not blind. To run only
+// these:
+//
+//	CERTBOARD_CI=1 go test ./e2e/ -count=1 -run 'Axe|Keyboard|TabStops'
+//
+// # Updating axe-core
+//
+// Take a release from the npm registry, check its tarball and its
+// axe.min.js, and copy the file over the vendored one:
+//
+//	npm pack axe-core@4.x.y
+//	npm view axe-core@4.x.y dist.integrity   # must match the tarball's sha512
+//	tar xzf axe-core-4.x.y.tgz
+//	sha256sum package/axe.min.js             # compare with package/sri-history.json
+//	cp package/axe.min.js package/LICENSE package/LICENSE-3RD-PARTY.txt e2e/testdata/axe/
+//
+// Then set axeVersion and axeSHA256 in axe_test.go and the version, the
+// tarball's integrity and the digest in testdata/axe/NOTICE, and run the
+// tests above: a new release may add rules that pages must then pass.
+// TestVendoredAxe fails until the file, its header and the pinned values
+// agree.
 package e2e

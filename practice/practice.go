@@ -74,6 +74,7 @@ type Store interface {
 	noteReads
 	measureReads
 	credentialReads
+	peopleReads
 }
 
 // Tx is one transaction: every write a use case makes goes through it,
@@ -90,4 +91,5 @@ type Tx interface {
 	noteWrites
 	measureWrites
 	credentialWrites
+	peopleWrites
 }

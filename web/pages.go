@@ -20,8 +20,11 @@ type Pages map[string]*template.Template
 // ParsePages builds the pages of a directory of fsys. Each file dir/*.html
 // other than layout.html is a page named by its file name without .html;
 // files whose name starts with "_" hold shared blocks available to every
-// page. funcs are the helpers every template may use.
-func ParsePages(fsys fs.FS, dir string, funcs template.FuncMap) (Pages, error) {
+// page. funcs are the helpers every template may use. Each of more holds,
+// at its root, pages that other packages share between modes (the account
+// pages of web/account): they are drawn in this layout like the mode's
+// own, and a page name given twice is an error.
+func ParsePages(fsys fs.FS, dir string, funcs template.FuncMap, more ...fs.FS) (Pages, error) {
 	base := template.New("layout.html").Funcs(funcs)
 	base, err := base.ParseFS(fsys, path.Join(dir, "layout.html"))
 	if err != nil {
@@ -33,21 +36,35 @@ func ParsePages(fsys fs.FS, dir string, funcs template.FuncMap) (Pages, error) {
 			return nil, err
 		}
 	}
-	files, err := fs.Glob(fsys, path.Join(dir, "*.html"))
-	if err != nil {
+	out := map[string]*template.Template{}
+	add := func(fsys fs.FS, dir string) error {
+		files, err := fs.Glob(fsys, path.Join(dir, "*.html"))
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			name := strings.TrimSuffix(path.Base(f), ".html")
+			if name == "layout" || strings.HasPrefix(name, "_") {
+				continue
+			}
+			if _, ok := out[name]; ok {
+				return fmt.Errorf("template %s: a page named %q is there already", f, name)
+			}
+			t, err := template.Must(base.Clone()).ParseFS(fsys, f)
+			if err != nil {
+				return fmt.Errorf("template %s: %w", f, err)
+			}
+			out[name] = t
+		}
+		return nil
+	}
+	if err := add(fsys, dir); err != nil {
 		return nil, err
 	}
-	out := map[string]*template.Template{}
-	for _, f := range files {
-		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" || strings.HasPrefix(name, "_") {
-			continue
+	for _, m := range more {
+		if err := add(m, "."); err != nil {
+			return nil, err
 		}
-		t, err := template.Must(base.Clone()).ParseFS(fsys, f)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", f, err)
-		}
-		out[name] = t
 	}
 	return out, nil
 }

@@ -41,6 +41,32 @@ func TestPages(t *testing.T) {
 	}
 }
 
+// TestSharedPages: pages of another file system are drawn in the mode's
+// layout with its shared blocks; a name given twice is refused.
+func TestSharedPages(t *testing.T) {
+	mode := fstest.MapFS{
+		"t/layout.html":  {Data: []byte(`<main>{{template "content" .}}</main>`)},
+		"t/_shared.html": {Data: []byte(`{{define "hello"}}hello {{.}}{{end}}`)},
+		"t/home.html":    {Data: []byte(`{{define "content"}}home{{end}}`)},
+	}
+	shared := fstest.MapFS{"login.html": {Data: []byte(`{{define "content"}}{{template "hello" .}}: sign in{{end}}`)}}
+	pages, err := ParsePages(mode, "t", nil, shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	if err := pages.Render(rec, http.StatusOK, "login", "you"); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Body.String() != "<main>hello you: sign in</main>" || len(pages) != 2 {
+		t.Errorf("%q %v", rec.Body, pages)
+	}
+	twice := fstest.MapFS{"home.html": {Data: []byte(`{{define "content"}}again{{end}}`)}}
+	if _, err := ParsePages(mode, "t", nil, twice); err == nil || !strings.Contains(err.Error(), `"home"`) {
+		t.Fatalf("a page given twice: %v", err)
+	}
+}
+
 // TestFlash: a redirect's message comes back once, an error as such.
 func TestFlash(t *testing.T) {
 	for _, msg := range []string{"Saved.", "!Not saved; fix the form."} {

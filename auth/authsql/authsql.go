@@ -70,10 +70,17 @@ type Config struct {
 	// remembers. nil: a log of its own over the database and Keys.
 	Audit *auditsql.Log
 	// SignUpRole is the role, and the only one, that an account made by
-	// signing up holds (auth.Applicant when empty): only such an account,
-	// never verified, is replaced by a new sign-up with its address or
-	// deleted when its sign-up expires.
+	// signing up holds (auth.AccountsConfig.SignUpRole): only such an
+	// account, never verified, is replaced by a new sign-up with its
+	// address or deleted when its sign-up expires. "" is a mode without
+	// sign-up (practice mode): no account is ever replaced or swept, so an
+	// invited person's account, not verified yet, cannot be taken over.
+	// Roles, when set, are the only roles this database holds: a stored
+	// role outside them is an error when read.
 	SignUpRole auth.Role
+	// Roles are the roles of the mode (auth.Roles, auth.PracticeRoles);
+	// nil accepts every role auth knows.
+	Roles []auth.Role
 	// References lists every column of the mode's own tables that names an
 	// account without ON DELETE CASCADE (the account tables of this
 	// package cascade): an account any of them names is never deleted as
@@ -91,6 +98,7 @@ type Store struct {
 	audit      *auditsql.Log
 	outbox     *jobsql.Outbox
 	signUpRole auth.Role
+	roles      []auth.Role
 	refs       []Reference
 }
 
@@ -109,13 +117,11 @@ func New(db *sqldb.DB, cfg Config) *Store {
 	if cfg.Audit == nil {
 		cfg.Audit = auditsql.New(db, cfg.Keys)
 	}
-	if cfg.SignUpRole == "" {
-		cfg.SignUpRole = auth.Applicant
-	}
 	return &Store{
 		db: db, d: db.Dialect, keys: cfg.Keys, audit: cfg.Audit,
 		outbox:     &jobsql.Outbox{DB: db, Keys: cfg.Keys},
 		signUpRole: cfg.SignUpRole,
+		roles:      append([]auth.Role(nil), cfg.Roles...),
 		refs:       append([]Reference(nil), cfg.References...),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/certboard/certboard"
 	"os"
 	"regexp"
 	"slices"
@@ -196,7 +197,7 @@ func TestAccountsOnPracticeSchema(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			log := auditsql.New(db, keys)
-			s := authsql.New(db, authsql.Config{Keys: keys, Audit: log, SignUpRole: auth.Practitioner})
+			s := authsql.New(db, authsql.Config{Keys: keys, Audit: log, Roles: auth.PracticeRoles})
 			at := time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)
 			const email = "Dana.Osei@Practice.example"
 
@@ -379,12 +380,24 @@ func TestAccountsOnPracticeSchema(t *testing.T) {
 				t.Fatalf("the device after the change: %v %v", known, err)
 			}
 
-			// The sweep: an expired sign-up of the practice's sign-up role
-			// goes, and the job is finished.
+			// Practice mode takes no sign-ups: an invited practitioner who
+			// has not verified yet is neither replaced by a stranger
+			// signing up with the address nor swept, and the job is
+			// finished.
+			var invited int64
 			err = s.InTx(ctx, func(tx auth.Tx) error {
-				_, err := tx.CreateUser(ctx, auth.User{Email: "late@practice.example", Name: "Late", PasswordHash: "x",
+				var err error
+				invited, err = tx.CreateUser(ctx, auth.User{Email: "late@practice.example", Name: "Late", PasswordHash: "x",
 					Roles: []auth.Role{auth.Practitioner}, CreatedAt: at.AddDate(0, 0, -30)})
-				return err
+				if err != nil {
+					return err
+				}
+				id, replaced, err := tx.ReplaceUnverifiedUser(ctx, auth.User{Email: "late@practice.example", Name: "Stranger",
+					PasswordHash: "stranger", Roles: []auth.Role{auth.Practitioner}, CreatedAt: at})
+				if err != nil || replaced || id != invited {
+					return fmt.Errorf("a sign-up over the invited account: id %d, replaced %v, %v", id, replaced, err)
+				}
+				return nil
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -403,23 +416,34 @@ func TestAccountsOnPracticeSchema(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			err = accounts.SignUp(ctx, auth.SignUp{Email: "late@practice.example", Name: "Stranger", Password: "a long enough passphrase"})
+			if certboard.ErrorCode(err) != certboard.Forbidden {
+				t.Fatalf("signing up where sign-up is closed: %v, want forbidden", err)
+			}
 			if err := accounts.Sweep(ctx, jobID, "system", at); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.UserByEmail(ctx, "late@practice.example"); !errors.Is(err, authsql.ErrNotFound) {
-				t.Fatalf("the expired sign-up: %v, want it deleted", err)
+			if u, err := s.UserByEmail(ctx, "late@practice.example"); err != nil || u.Name != "Late" || u.PasswordHash != "x" {
+				t.Fatalf("the invited account after a sign-up and the sweep: %+v %v, want it kept as it was", u, err)
 			}
-			if js, err := jobsql.List(ctx, db, "sweep/"); err != nil || len(js) != 1 || js[0].Outcome != jobs.Done {
+			// A board role in the practice's database is refused when read.
+			if _, err := db.ExecContext(ctx, db.Dialect.Rebind("UPDATE users SET roles = ? WHERE id = ?"), "applicant", invited); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.UserByEmail(ctx, "late@practice.example"); err == nil || !strings.Contains(err.Error(), "not a role of this mode") {
+				t.Fatalf("a board role read from the practice's database: %v", err)
+			}
+			if js, err := jobsql.List(ctx, db, "sweep/"); err != nil || len(js) != 1 || js[0].Outcome != jobs.Skipped {
 				t.Fatalf("the sweep's job: %+v %v", js, err)
 			}
 
 			// The audit log holds the sign-up and the sweep, chained and
 			// checkpointed; the outbox the mail, sealed.
-			if n, err := log.Verify(ctx); err != nil || n != 2 {
+			if n, err := log.Verify(ctx); err != nil || n != 1 {
 				t.Fatalf("the audit log: %d entries, %v", n, err)
 			}
 			es, err := log.Entries(ctx)
-			if err != nil || es[0].Action != "account.sign_up" || es[1].Action != "account.expire_unverified" {
+			if err != nil || len(es) != 1 || es[0].Action != "account.sign_up" {
 				t.Fatalf("entries: %+v %v", es, err)
 			}
 			due, err := (&jobsql.Outbox{DB: db, Keys: keys}).DueMail(ctx, at, 10)

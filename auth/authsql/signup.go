@@ -29,6 +29,13 @@ func (t *Tx) ReplaceUnverifiedUser(ctx context.Context, u auth.User) (int64, boo
 	s := t.s
 	email := strings.ToLower(strings.TrimSpace(u.Email))
 	var id int64
+	if s.signUpRole == "" {
+		err := t.tx.QueryRowContext(ctx, s.d.Rebind("SELECT id FROM users WHERE email = ?"), email).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, false, ErrNotFound
+		}
+		return id, false, err
+	}
 	err := t.tx.QueryRowContext(ctx, s.d.Rebind(
 		"UPDATE users SET name = ?, password_hash = ?, created_at = ?, version = version + 1 "+
 			"WHERE email = ? AND email_verified_at IS NULL AND roles = ? RETURNING id"),
@@ -61,6 +68,9 @@ func (t *Tx) ReplaceUnverifiedUser(ctx context.Context, u auth.User) (int64, boo
 // codes go with them. It returns the ids deleted, in order.
 func (t *Tx) DeleteUnverifiedUsers(ctx context.Context, before time.Time) ([]int64, error) {
 	s := t.s
+	if s.signUpRole == "" {
+		return nil, nil // no sign-up: every account was made on purpose
+	}
 	var q strings.Builder
 	q.WriteString("DELETE FROM users WHERE email_verified_at IS NULL AND created_at < ? AND roles = ?")
 	for _, r := range s.refs {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,9 +14,10 @@ import (
 	"github.com/certboard/certboard/sqldb"
 )
 
-// parseRoles reads stored roles; a value that is not a role is an error,
-// so that a bad row fails loudly rather than granting nothing quietly.
-func parseRoles(stored string) ([]auth.Role, error) {
+// parseRoles reads stored roles; a value that is not a role, or not one of
+// the mode's (mode nil: any), is an error, so that a bad row fails loudly
+// rather than granting nothing quietly.
+func parseRoles(stored string, mode []auth.Role) ([]auth.Role, error) {
 	if stored == "" {
 		return nil, nil
 	}
@@ -24,6 +26,9 @@ func parseRoles(stored string) ([]auth.Role, error) {
 		r, err := auth.ParseRole(v)
 		if err != nil {
 			return nil, fmt.Errorf("stored roles %q: %v", stored, err)
+		}
+		if mode != nil && !slices.Contains(mode, r) {
+			return nil, fmt.Errorf("stored roles %q: %q is not a role of this mode (%s)", stored, r, auth.JoinRoles(mode, ", "))
 		}
 		roles = append(roles, r)
 	}
@@ -73,7 +78,7 @@ func (s *Store) scanUser(r sqldb.Scanner) (*auth.User, error) {
 		return nil, err
 	}
 	var err error
-	if u.Roles, err = parseRoles(roles); err != nil {
+	if u.Roles, err = parseRoles(roles, s.roles); err != nil {
 		return nil, fmt.Errorf("account %d: %v", u.ID, err)
 	}
 	t, err := sqldb.ScanTime(created)

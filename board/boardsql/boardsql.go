@@ -110,7 +110,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 func New(db *sqldb.DB, keys *seal.Keyring) *Store {
 	log := auditsql.New(db, keys)
 	return &Store{DB: db, Dialect: db.Dialect, keys: keys, audit: log,
-		accounts: authsql.New(db, authsql.Config{Keys: keys, Audit: log, SignUpRole: auth.Applicant, References: accountReferences()})}
+		accounts: authsql.New(db, authsql.Config{Keys: keys, Audit: log, SignUpRole: auth.Applicant, Roles: auth.Roles, References: accountReferences()})}
 }
 
 // Close closes the database.

@@ -422,7 +422,7 @@ func TestRegulatorsNeedTwoFactor(t *testing.T) {
 		t.Errorf("API look-up without two factors: %d %s", rec.Code, rec.Body)
 	}
 	for path, want := range map[string]string{
-		"/account":            "regulators must sign in with two factors",
+		"/account":            "and regulators before they look people up",
 		"/account/two-factor": "and regulators before they look people up",
 		"/title-check":        "Turn on two-factor sign-in",
 	} {

@@ -20,7 +20,19 @@ func (s *Server) newAccountHandlers() (*account.Handlers, error) {
 			s.render(w, r, status, name, page{Title: p.Title, Errors: p.Errors, Form: p.Form, Data: p.Data})
 		},
 		SessionCookie: SessionCookie, DeviceCookie: DeviceCookie, FlashCookie: FlashCookie,
-		Realm: "certboard", TOTPIssuer: TOTPIssuer, AfterSignIn: afterSignIn, SaveDetails: s.saveDetails})
+		Realm: "certboard", TOTPIssuer: TOTPIssuer, AfterSignIn: afterSignIn, SaveDetails: s.saveDetails, Wording: accountWording})
+}
+
+// accountWording is what the account pages say on the board: who must
+// sign in with two factors, who grants roles, the practice a reviewer
+// works at (for conflicts of interest) and the public profile.
+var accountWording = account.Wording{
+	NeedTwoFactor: "Board staff and admins must turn on two-factor sign-in before they can use the staff pages, and regulators before they look people up.",
+	MustKeep:      "Board staff, admins and regulators must keep two-factor sign-in on.",
+	Grants:        "a board admin",
+	Workplace:     "Where you work. Reviewers from the same practice as an applicant are not assigned to them.",
+	Links: []account.Link{{Href: "/account/profile", Text: "Your public profile",
+		Hint: "How the public registry lists you, if you hold a credential and choose to be listed."}},
 }
 
 // accountRoutes registers the account routes (account.Handlers.Routes):

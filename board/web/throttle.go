@@ -43,7 +43,7 @@ func (s *Server) initSignIn() {
 		Help: "Sign-in checks by step (password, code, token) and outcome (right, wrong, throttled, busy).",
 	}, []string{"step", "outcome"})
 	s.metrics.MustRegister(s.checks)
-	accounts, err := auth.NewAccounts(auth.AccountsConfig{Store: s.cfg.Accounts, Clock: certboard.ClockFunc(s.now),
+	accounts, err := auth.NewAccounts(auth.AccountsConfig{Store: s.cfg.Accounts, SignUpRole: auth.Applicant, Clock: certboard.ClockFunc(s.now),
 		Link: s.link, Log: s.cfg.Log, HashSlots: s.hashSlots, Checked: s.counted})
 	if err != nil {
 		panic(err) // New checked that there is a store

@@ -13,6 +13,7 @@ import (
 
 	"github.com/certboard/certboard/auth"
 	kit "github.com/certboard/certboard/web"
+	"github.com/certboard/certboard/web/account"
 )
 
 //go:embed all:templates static
@@ -49,15 +50,11 @@ var templateFuncs = template.FuncMap{
 		return u != nil && u.HasRole(r), nil
 	},
 	"isStaff": func(u *auth.User) bool { return u != nil && u.IsStaff() },
-	// words writes a value such as a state or a role with spaces for "_".
-	"words": func(v any) string { return strings.ReplaceAll(fmt.Sprint(v), "_", " ") },
+	// words writes a value such as a state or a role with spaces for "_";
+	// when a time in UTC to the minute (the account pages' helpers).
+	"words": account.Funcs["words"],
+	"when":  account.Funcs["when"],
 	"num":   formatNum,
-	"when": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	},
 	"day": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -68,10 +65,11 @@ var templateFuncs = template.FuncMap{
 	"list": func(xs ...any) []any { return xs },
 }
 
-// parseTemplates builds one template per page from templates/ (see
-// kit.ParsePages).
+// parseTemplates builds one template per page from templates/ and the
+// account pages every mode shares (account.Templates), in the board's
+// layout (see kit.ParsePages).
 func parseTemplates() (kit.Pages, error) {
-	return kit.ParsePages(webFiles, "templates", templateFuncs)
+	return kit.ParsePages(webFiles, "templates", templateFuncs, account.Templates)
 }
 
 // FlashCookie carries a one-time message across a redirect.

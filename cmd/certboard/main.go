@@ -33,11 +33,14 @@ Usage:
   certboard requirements check FILE.yaml
   certboard evaluate --requirements ID|FILE.yaml [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
   certboard evaluate --all [--as-of YYYY-MM-DD] [--format text|json] PORTFOLIO.json
-  certboard serve [--addr HOST:PORT] [--data DIR | --database postgres://...] [--demo] [--log text|json]
-                  [--public-url URL] [--trusted-proxies CIDR,...] [--metrics-addr HOST:PORT] (see certboard serve -h)
+  certboard serve [--mode board|practice] [--addr HOST:PORT] [--data DIR | --database postgres://...] [--demo]
+                  [--practice-addr HOST:PORT] [--log text|json] [--public-url URL] [--trusted-proxies CIDR,...]
+                  [--metrics-addr HOST:PORT] (see certboard serve -h; a practice keeps DIR/practice.db,
+                  DIR defaulting to data/practice, never the board's database)
   certboard migrate [--data DIR | --database postgres://...]
   certboard user add --email ADDRESS --name NAME [--role applicant,staff,...] [--data DIR | --database URL]
-                     (the password is read from standard input or CERTBOARD_PASSWORD)
+                     [--mode practice]   (the password is read from standard input or CERTBOARD_PASSWORD;
+                     with --mode practice, a practice's account, by default its admin)
   certboard audit verify [--checkpoint FILE] [--data DIR | --database postgres://...]
   certboard audit checkpoint [--out FILE]   (the signed checkpoint of the log, to keep elsewhere)
   certboard audit anchor --reason TEXT      (resume a log that no longer ends at its checkpoint)

@@ -21,6 +21,7 @@ import (
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/notify"
+	"github.com/certboard/certboard/practice/practicesql"
 	"github.com/certboard/certboard/requirements"
 )
 
@@ -33,17 +34,20 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 }
 
 // serve is runServe with its context and, for tests, a channel that receives
-// the address once the server listens.
+// the address once the server listens (with --demo, the board's and then the
+// demo practice's).
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listening chan<- string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", envOr("CERTBOARD_ADDR", "localhost:8080"), "`host:port` to listen on (env CERTBOARD_ADDR)")
+	mode := fs.String("mode", envOr("CERTBOARD_MODE", "board"), "what to serve: board, or practice (a practice's records, on a database of its own: DATA/"+practicesql.File+", DATA defaulting to data/practice) (env CERTBOARD_MODE)")
+	addr := fs.String("addr", os.Getenv("CERTBOARD_ADDR"), "`host:port` to listen on (env CERTBOARD_ADDR; default localhost:8080, a practice localhost:8081)")
+	practiceAddr := fs.String("practice-addr", os.Getenv("CERTBOARD_PRACTICE_ADDR"), "with --demo, the `host:port` of the demo practice (env CERTBOARD_PRACTICE_ADDR; default: the port after --addr's)")
 	logFormat := fs.String("log", envOr("CERTBOARD_LOG", "text"), "log `format`: text or json (env CERTBOARD_LOG)")
 	publicURL := fs.String("public-url", os.Getenv("CERTBOARD_PUBLIC_URL"), "`URL` where users reach certboard, for links in mail (env CERTBOARD_PUBLIC_URL; default http://ADDR)")
 	smtpAddr := fs.String("smtp", os.Getenv("CERTBOARD_SMTP"), "SMTP server `host:port`; empty logs mail instead of sending it (env CERTBOARD_SMTP)")
 	smtpFrom := fs.String("smtp-from", envOr("CERTBOARD_SMTP_FROM", "certboard@localhost"), "sender `address` of mail (env CERTBOARD_SMTP_FROM)")
 	smtpUser := fs.String("smtp-user", os.Getenv("CERTBOARD_SMTP_USER"), "SMTP `user`; the password is read from CERTBOARD_SMTP_PASSWORD")
-	demo := fs.Bool("demo", false, "seed a demo board (staff, reviewers, a supervisor, applicants at every stage) when it is not there yet, and print its logins")
+	demo := fs.Bool("demo", false, "seed a demo board (staff, reviewers, a supervisor, applicants at every stage) when it is not there yet, start a demo practice beside it on --practice-addr with its own database in DATA/practice, and print the logins of both")
 	filesURL := fs.String("files", os.Getenv("CERTBOARD_FILES"), "bucket `URL` for uploaded documents, such as file:///srv/certboard/files (env CERTBOARD_FILES; default DATA/files)")
 	proxies := fs.String("trusted-proxies", os.Getenv("CERTBOARD_TRUSTED_PROXIES"), "`addresses or CIDR prefixes` of the reverse proxies in front of certboard, comma-separated: requests from them are counted (rate limits, sign-in throttling) by the client X-Forwarded-For names (env CERTBOARD_TRUSTED_PROXIES)")
 	metricsAddr := fs.String("metrics-addr", os.Getenv("CERTBOARD_METRICS_ADDR"), "`host:port` of a separate listener serving /metrics without sign-in, for Prometheus on an internal network; the main listener's /metrics then answers 404 (env CERTBOARD_METRICS_ADDR; default: /metrics on the main listener, for signed-in staff only)")
@@ -54,6 +58,31 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 			return exitOK
 		}
 		return exitBadInput
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch *mode {
+	case "board", "practice":
+	default:
+		fmt.Fprintf(stderr, "certboard serve: --mode %q: use board or practice\n", *mode)
+		return exitBadInput
+	}
+	if *mode == "practice" {
+		for _, name := range []string{"demo", "files", "metrics-addr", "practice-addr"} {
+			if set[name] {
+				fmt.Fprintf(stderr, "certboard serve: --%s is for the board; a practice serves neither uploads nor metrics yet, and --demo starts a practice beside the board\n", name)
+				return exitBadInput
+			}
+		}
+		if !set["data"] && os.Getenv("CERTBOARD_DATA") == "" {
+			cfg.DataDir = defaultPracticeData
+		}
+	}
+	if *addr == "" {
+		*addr = "localhost:8080"
+		if *mode == "practice" {
+			*addr = "localhost:8081"
+		}
 	}
 	hashSlots, err := strconv.Atoi(*hashConcurrency)
 	if err != nil || hashSlots < 1 || hashSlots > 1024 {
@@ -69,6 +98,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	default:
 		fmt.Fprintf(stderr, "certboard serve: --log %q: use text or json\n", *logFormat)
 		return exitBadInput
+	}
+	if err := checkPublicURL(*publicURL); err != nil {
+		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
+		return exitBadInput
+	}
+	trustedProxies, err := web.ParseTrustedProxies(*proxies)
+	if err != nil {
+		fmt.Fprintf(stderr, "certboard serve: --trusted-proxies: %v\n", err)
+		return exitBadInput
+	}
+	sender, mailMode := mailSender(*smtpAddr, *smtpFrom, *smtpUser, log)
+	if *mode == "practice" {
+		return servePractice(ctx, practiceOptions{store: cfg, addr: *addr, publicURL: *publicURL, log: log, proxies: trustedProxies,
+			hashSlots: hashSlots, sender: sender, mailMode: mailMode, smtp: *smtpAddr != ""}, stdout, stderr, listening)
 	}
 	st, err := openConfigured(ctx, cfg)
 	if err != nil {
@@ -114,26 +157,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		return exitBadInput
 	}
 	defer ln.Close()
-	if *publicURL != "" {
-		// The DID document is served at /.well-known/did.json, which is
-		// where did:web looks only for a URL without a path.
-		if u, err := url.Parse(*publicURL); err != nil || (u.Path != "" && u.Path != "/") {
-			fmt.Fprintf(stderr, "certboard serve: --public-url %q: give the scheme and host only (such as https://board.example.org); serving under a path is not supported yet\n", *publicURL)
-			return exitBadInput
-		}
-	}
 	if *publicURL == "" {
-		// The address as given (localhost:8080 stays localhost), or the port
-		// the system chose for :0.
-		*publicURL = "http://" + *addr
-		if _, port, err := net.SplitHostPort(*addr); err == nil && port == "0" {
-			*publicURL = "http://" + ln.Addr().String()
-		}
-	}
-	trustedProxies, err := web.ParseTrustedProxies(*proxies)
-	if err != nil {
-		fmt.Fprintf(stderr, "certboard serve: --trusted-proxies: %v\n", err)
-		return exitBadInput
+		*publicURL = listenURL(*addr, ln)
 	}
 	srv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Demo: boardsql.ForBoard{Store: st},
 		Sets: sets, Log: log, PublicURL: *publicURL, Files: docs, TrustedProxies: trustedProxies,
@@ -154,12 +179,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		defer metricsLn.Close()
 		metricsHandler = srv.MetricsApart()
 	}
-	var sender notify.Sender = notify.Log{Logger: log}
-	mode := "mail is logged, not sent (development mode; give --smtp to send)"
-	if *smtpAddr != "" {
-		sender = notify.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: os.Getenv("CERTBOARD_SMTP_PASSWORD")}
-		mode = "mail is sent through " + *smtpAddr
-	}
 	mailCtx, stopMail := context.WithCancel(ctx)
 	defer stopMail()
 	// In development the log is the mailbox: write mail to it at once.
@@ -174,37 +193,63 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	jobsDone := make(chan struct{})
 	go func() { srv.RunJobs(jobsCtx, time.Minute); close(jobsDone) }()
 	defer func() { stopJobs(); <-jobsDone }()
+	var demoPractice *practiceRun
 	if *demo {
 		if err := seedDemo(ctx, srv, stdout, *publicURL); err != nil {
 			fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 			return exitBadInput
 		}
+		// The demo practice: its own database in DATA/practice, its own
+		// listener, its own cookies; it shares nothing with the board but
+		// this process.
+		pAddr := *practiceAddr
+		if pAddr == "" {
+			pAddr = nextPort(*addr)
+		}
+		popts := practiceOptions{store: demoPracticeStore(cfg), addr: pAddr, log: log, proxies: trustedProxies,
+			hashSlots: hashSlots, sender: sender, mailMode: mailMode, smtp: *smtpAddr != ""}
+		if demoPractice, err = startPractice(ctx, popts); err != nil {
+			fmt.Fprintf(stderr, "certboard serve: the demo practice: %v\n", err)
+			return exitBadInput
+		}
+		defer demoPractice.close()
+		if err := seedPracticeDemo(ctx, demoPractice, stdout); err != nil {
+			fmt.Fprintf(stderr, "certboard serve: %v\n", err)
+			return exitBadInput
+		}
 	}
 	handler := srv.Handler()
-	fmt.Fprintf(stdout, "certboard listening on http://%s (%s database; %s)\n", ln.Addr(), st.Dialect, mode)
+	fmt.Fprintf(stdout, "certboard listening on http://%s (%s database; %s)\n", ln.Addr(), st.Dialect, mailMode)
 	if metricsLn != nil {
 		fmt.Fprintf(stdout, "metrics for Prometheus on http://%s/metrics (not on the main listener)\n", metricsLn.Addr())
 	}
+	if demoPractice != nil {
+		fmt.Fprintf(stdout, "demo practice listening on http://%s (%s database of its own)\n", demoPractice.ln.Addr(), demoPractice.store.Dialect)
+	}
 	if listening != nil {
 		listening <- ln.Addr().String()
+		if demoPractice != nil {
+			listening <- demoPractice.ln.Addr().String()
+		}
 	}
-	// Both listeners stop together: on SIGINT or SIGTERM, or when either
+	// Every listener stops together: on SIGINT or SIGTERM, or when one
 	// fails; each finishes its requests in flight.
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
-	metricsDone := make(chan error, 1)
+	var others []func() error
 	if metricsLn != nil {
-		go func() {
-			err := web.Run(runCtx, metricsLn, metricsHandler, 30*time.Second, log)
-			stopRun()
-			metricsDone <- err
-		}()
+		others = append(others, runBeside(runCtx, stopRun, "metrics listener", func(ctx context.Context) error {
+			return web.Run(ctx, metricsLn, metricsHandler, 30*time.Second, log)
+		}))
+	}
+	if demoPractice != nil {
+		others = append(others, runBeside(runCtx, stopRun, "demo practice", demoPractice.run))
 	}
 	err = web.Run(runCtx, ln, handler, 30*time.Second, log)
 	stopRun()
-	if metricsLn != nil {
-		if merr := <-metricsDone; merr != nil && err == nil {
-			err = fmt.Errorf("metrics listener: %w", merr)
+	for _, wait := range others {
+		if werr := wait(); werr != nil && err == nil {
+			err = werr
 		}
 	}
 	if err != nil {
@@ -212,6 +257,70 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		return exitNo
 	}
 	return exitOK
+}
+
+// runBeside runs f beside the main listener: when it ends it stops the
+// others (stop); the function returned waits for it and returns its error,
+// named by what.
+func runBeside(ctx context.Context, stop context.CancelFunc, what string, f func(ctx context.Context) error) func() error {
+	done := make(chan error, 1)
+	go func() {
+		err := f(ctx)
+		stop()
+		done <- err
+	}()
+	return func() error {
+		if err := <-done; err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+}
+
+// checkPublicURL refuses a public URL with a path: the board's DID document
+// is served at /.well-known/did.json, which is where did:web looks only for
+// a URL without a path.
+func checkPublicURL(public string) error {
+	if public == "" {
+		return nil
+	}
+	if u, err := url.Parse(public); err != nil || (u.Path != "" && u.Path != "/") {
+		return fmt.Errorf("--public-url %q: give the scheme and host only (such as https://board.example.org); serving under a path is not supported yet", public)
+	}
+	return nil
+}
+
+// listenURL is the public URL of a listener opened on addr when none was
+// given: the address as given (localhost:8080 stays localhost), or the
+// port the system chose for :0.
+func listenURL(addr string, ln net.Listener) string {
+	if _, port, err := net.SplitHostPort(addr); err == nil && port == "0" {
+		return "http://" + ln.Addr().String()
+	}
+	return "http://" + addr
+}
+
+// nextPort is addr with the next port (localhost:8080 gives
+// localhost:8081); port 0 stays 0, for the system to choose.
+func nextPort(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "localhost:8081"
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n == 0 || n >= 65535 {
+		return net.JoinHostPort(host, port)
+	}
+	return net.JoinHostPort(host, strconv.Itoa(n+1))
+}
+
+// mailSender is where mail goes: the SMTP server given, or the log in
+// development; and the words that say which.
+func mailSender(smtpAddr, from, user string, log *slog.Logger) (notify.Sender, string) {
+	if smtpAddr == "" {
+		return notify.Log{Logger: log}, "mail is logged, not sent (development mode; give --smtp to send)"
+	}
+	return notify.SMTP{Addr: smtpAddr, From: from, Username: user, Password: os.Getenv("CERTBOARD_SMTP_PASSWORD")}, "mail is sent through " + smtpAddr
 }
 
 func envOr(name, fallback string) string {

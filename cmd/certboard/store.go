@@ -112,28 +112,35 @@ func openStoreWith(name string, args []string, stderr io.Writer, more func(fs *f
 // read is refused. Keep the keys apart from backups of the database, which
 // cannot be read without them.
 func openConfigured(ctx context.Context, o *storeOptions) (*boardsql.Store, error) {
-	// A URL that will be refused is said before any key file is made.
-	if err := sqldb.CheckDatabaseURL(o.DatabaseURL); err != nil {
+	if err := loadKeys(o); err != nil {
 		return nil, err
+	}
+	return boardsql.Open(ctx, o.Config)
+}
+
+// loadKeys loads the encryption keys into o (see openConfigured), having
+// refused a database URL that will be refused, before any key file is
+// made.
+func loadKeys(o *storeOptions) error {
+	if err := sqldb.CheckDatabaseURL(o.DatabaseURL); err != nil {
+		return err
 	}
 	if env := os.Getenv("CERTBOARD_SECRET_KEYS"); env != "" {
 		raw, err := seal.Decode(env)
 		if err != nil {
-			return nil, fmt.Errorf("CERTBOARD_SECRET_KEYS: %w", err)
+			return fmt.Errorf("CERTBOARD_SECRET_KEYS: %w", err)
 		}
 		if o.Keys, err = seal.New(raw...); err != nil {
-			return nil, fmt.Errorf("CERTBOARD_SECRET_KEYS: %w", err)
+			return fmt.Errorf("CERTBOARD_SECRET_KEYS: %w", err)
 		}
-	} else {
-		file, err := o.keyFile()
-		if err != nil {
-			return nil, err
-		}
-		if o.Keys, err = seal.LoadOrCreate(file); err != nil {
-			return nil, err
-		}
+		return nil
 	}
-	return boardsql.Open(ctx, o.Config)
+	file, err := o.keyFile()
+	if err != nil {
+		return err
+	}
+	o.Keys, err = seal.LoadOrCreate(file)
+	return err
 }
 
 func runMigrate(args []string, stdout, stderr io.Writer) int {

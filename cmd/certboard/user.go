@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/practice/practicesql"
 )
 
 // roles are the account roles "user add" gives; regulator and provider
@@ -23,6 +23,9 @@ var roles = []auth.Role{auth.Applicant, auth.Supervisor, auth.Reviewer, auth.Sta
 
 // runUser handles "certboard user add": it creates an account, reading the
 // password from CERTBOARD_PASSWORD or from the first line of standard input.
+// With --mode practice it creates an account of a practice, on the
+// practice's own database: the first practice admin, who then adds the
+// others from the people page.
 func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprint(stderr, "certboard user: say add --email ADDRESS --name NAME [--role ROLE,...] (password on standard input or in CERTBOARD_PASSWORD)\n")
@@ -32,7 +35,9 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	email := fs.String("email", "", "e-mail `address` to sign in with")
 	name := fs.String("name", "", "full `name`")
-	roleList := fs.String("role", "applicant", "comma-separated `roles`: "+auth.JoinRoles(roles, ", "))
+	mode := fs.String("mode", "board", "whose account: board, or practice (on the practice's database, DATA/"+practicesql.File+", DATA defaulting to data/practice)")
+	roleList := fs.String("role", "", "comma-separated `roles`: "+auth.JoinRoles(roles, ", ")+" (default applicant); in a practice, "+
+		auth.JoinRoles(auth.PracticeRoles, ", ")+" (default practice_admin)")
 	cfg := storeFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -50,12 +55,31 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if strings.TrimSpace(*name) == "" {
 		return bad("--name is required")
 	}
+	allowed, given := roles, *roleList
+	switch *mode {
+	case "board":
+		if given == "" {
+			given = string(auth.Applicant)
+		}
+	case "practice":
+		allowed = auth.PracticeRoles
+		if given == "" {
+			given = string(auth.PracticeAdmin)
+		}
+		set := false
+		fs.Visit(func(f *flag.Flag) { set = set || f.Name == "data" })
+		if !set && os.Getenv("CERTBOARD_DATA") == "" {
+			cfg.DataDir = defaultPracticeData
+		}
+	default:
+		return bad("--mode %q: use board or practice", *mode)
+	}
 	var rs []auth.Role
-	for _, v := range strings.Split(*roleList, ",") {
+	for _, v := range strings.Split(given, ",") {
 		v = strings.TrimSpace(v)
 		r, err := auth.ParseRole(v)
-		if err != nil || !slices.Contains(roles, r) {
-			return bad("--role %q is not one of %s", v, auth.JoinRoles(roles, ", "))
+		if err != nil || !slices.Contains(allowed, r) {
+			return bad("--role %q is not one of %s", v, auth.JoinRoles(allowed, ", "))
 		}
 		rs = append(rs, r)
 	}
@@ -75,20 +99,44 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return bad("%v", err)
 	}
 	ctx := context.Background()
-	st, err := openConfigured(ctx, cfg)
-	if err != nil {
-		return bad("%v", err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		return bad("%v", err)
-	}
 	now := time.Now()
 	// An administrator vouches for the address of an account they create.
-	id, err := st.CreateUser(ctx, boardsql.User{Email: *email, Name: strings.TrimSpace(*name), PasswordHash: hash, Roles: rs, CreatedAt: now, EmailVerifiedAt: now})
+	u := auth.User{Email: *email, Name: strings.TrimSpace(*name), PasswordHash: hash, Roles: rs, CreatedAt: now, EmailVerifiedAt: now}
+	var id int64
+	if *mode == "practice" {
+		id, err = addPracticeUser(ctx, cfg, u)
+	} else {
+		id, err = addBoardUser(ctx, cfg, u)
+	}
 	if err != nil {
 		return bad("%v", err)
 	}
 	fmt.Fprintf(stdout, "account %d created for %s (%s)\n", id, strings.ToLower(*email), auth.JoinRoles(rs, ", "))
 	return exitOK
+}
+
+// addBoardUser stores an account on the board's database.
+func addBoardUser(ctx context.Context, cfg *storeOptions, u auth.User) (int64, error) {
+	st, err := openConfigured(ctx, cfg)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return 0, err
+	}
+	return st.CreateUser(ctx, u)
+}
+
+// addPracticeUser stores an account on a practice's own database.
+func addPracticeUser(ctx context.Context, cfg *storeOptions, u auth.User) (int64, error) {
+	st, err := openPracticeStore(ctx, cfg)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return 0, err
+	}
+	return st.CreateUser(ctx, u)
 }

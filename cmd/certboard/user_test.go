@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/practice/practicesql"
 )
 
 func TestUserAdd(t *testing.T) {
@@ -47,5 +50,34 @@ func TestUserAdd(t *testing.T) {
 		if code, out := add(tc.stdin, tc.args...); code != exitBadInput || !strings.Contains(out, tc.want) {
 			t.Errorf("%v: %d %q, want %q", tc.args, code, out, tc.want)
 		}
+	}
+}
+
+// TestUserAddPractice: the first admin of a practice is made on the
+// practice's own database, with a practice's roles only.
+func TestUserAddPractice(t *testing.T) {
+	dir := t.TempDir()
+	add := func(args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		code := runUser(append([]string{"add", "--mode", "practice", "--data", dir}, args...), strings.NewReader("violet kettle mountain breeze\n"), &out, &errb)
+		return code, out.String() + errb.String()
+	}
+	if code, out := add("--email", "admin@practice.example", "--name", "Ines Okoro"); code != exitOK || !strings.Contains(out, "(practice_admin)") {
+		t.Fatalf("%d %q", code, out)
+	}
+	if code, out := add("--email", "x@practice.example", "--name", "X", "--role", "staff"); code != exitBadInput || !strings.Contains(out, "practitioner, practice_admin") {
+		t.Fatalf("a board role in a practice: %d %q", code, out)
+	}
+	st, err := practicesql.Open(context.Background(), practicesql.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, err := st.UserByEmail(context.Background(), "admin@practice.example")
+	if err != nil || !u.HasRole(auth.PracticeAdmin) || u.EmailVerifiedAt.IsZero() {
+		t.Fatalf("%+v %v", u, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "certboard.db")); !os.IsNotExist(err) {
+		t.Fatalf("a practice's account went to the board's database file: %v", err)
 	}
 }

@@ -32,6 +32,11 @@ type Facts struct {
 	// practice includes Intensive Therapy: a current credential at the
 	// level of a certified sex therapist.
 	IntensiveTherapyInScope bool
+	// ScopeReason is why the scope does not include Intensive Therapy, as
+	// the practitioner's scope explains it (scope.Scope.Permits: "your CST
+	// was suspended on ..."); the refusal quotes it. Empty: a general
+	// explanation.
+	ScopeReason string
 	// HasComorbidity says whether at least one comorbidity is recorded on
 	// the case.
 	HasComorbidity bool
@@ -91,8 +96,12 @@ func CheckMove(from, to Stage, reason string, f Facts) error {
 			Message: fmt.Sprintf("to: the case is already at %s; choose another stage", to.Name())}).WithTitle("Not possible now")
 	}
 	if to == IntensiveTherapy && !f.IntensiveTherapyInScope {
+		why := "Intensive Therapy needs a current credential at the level of a certified sex therapist (CST), and your scope of practice does not include it"
+		if r := strings.TrimSpace(f.ScopeReason); r != "" {
+			why = r
+		}
 		return (&certboard.Error{Code: certboard.Forbidden, Field: "to",
-			Message: "to: Intensive Therapy needs a current credential at the level of a certified sex therapist (CST), and your scope of practice does not include it; record a referral for Intensive Therapy on the case instead"}).
+			Message: "to: " + why + "; record a referral for Intensive Therapy on the case instead"}).
 			WithTitle("Outside your scope of practice")
 	}
 	var p problems

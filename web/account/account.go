@@ -8,9 +8,11 @@
 // its own access rules and rate limits, wraps its mux in Authenticate and
 // each route in Guard, and reads the caller with UserFrom. The pages are the
 // mode's: the handlers call Config.Render with a page name and a Page, and
-// the mode draws it with its layout (the board's templates are
-// login, login_two_factor, signup, signup_sent, verify, reset,
-// reset_confirm, confirm, two_factor and account).
+// the mode draws it with its layout. The account pages themselves (login,
+// login_two_factor, signup, signup_sent, verify, reset, reset_confirm,
+// confirm, two_factor and account) are Templates, which the mode parses
+// into its layout (kit.ParsePages); what they say that differs by mode is
+// its Wording.
 package account
 
 import (
@@ -68,6 +70,36 @@ type Config struct {
 	// whatever the mode checks and records with it; auth.ErrConflict when
 	// the account changed since the form was drawn.
 	SaveDetails func(ctx context.Context, before, after *auth.User) error
+	// NoSignUp leaves out sign-up and e-mail verification: people get
+	// their accounts from an admin (the practice). The sign-in page then
+	// offers no sign-up either.
+	NoSignUp bool
+	// Wording is what the account pages and refusals say that differs by
+	// mode.
+	Wording Wording
+}
+
+// Wording is what the account pages and refusals say that differs by mode.
+type Wording struct {
+	// NeedTwoFactor tells a signed-in user who must turn on two-factor
+	// sign-in, on the account page and the two-factor page, who must sign
+	// in with two factors and what for (a sentence).
+	NeedTwoFactor string
+	// MustKeep says why two-factor sign-in cannot be turned off (a
+	// sentence).
+	MustKeep string
+	// Grants names who can grant a role the user lacks ("a board admin").
+	Grants string
+	// Workplace is the hint under the account page's workplace field; ""
+	// leaves the field out, and the workplace stays as it is.
+	Workplace string
+	// Links are the mode's own links on the account page.
+	Links []Link
+}
+
+// Link is a link on an account page with a hint beside it.
+type Link struct {
+	Href, Text, Hint string
 }
 
 // Handlers are the account routes of a mode and its session middleware.
@@ -86,6 +118,9 @@ func New(cfg Config) (*Handlers, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.Wording.NeedTwoFactor == "" || cfg.Wording.MustKeep == "" || cfg.Wording.Grants == "" {
+		return nil, errors.New("account: the wording of two-factor sign-in and of roles is required")
+	}
 	return &Handlers{cfg: cfg}, nil
 }
 
@@ -94,15 +129,20 @@ func New(cfg Config) (*Handlers, error) {
 type Rules struct {
 	// Public lets anyone in; SignedIn any signed-in user.
 	Public, SignedIn *kit.Rule
+	// TwoFactorSetup is the rule of what a signed-in user must reach to
+	// turn on two-factor sign-in when SignedIn asks for it: the
+	// two-factor settings, "confirm it's you" and signing out. nil means
+	// SignedIn.
+	TwoFactorSetup *kit.Rule
 	// The rate limits of the forms anyone can post, each shared by the
 	// form's page and its API; nil lets every request through.
 	SignUp, VerifyEmail, Reset, NewPassword func(http.Handler) http.Handler
 }
 
 // Routes lists the account routes under rules: sign-in and sign-out (pages
-// and API), sign-up, e-mail verification, password reset, the account page,
-// sessions, two-factor sign-in, API tokens, "confirm it's you" and the
-// password change.
+// and API), sign-up and e-mail verification (unless Config.NoSignUp),
+// password reset, the account page, sessions, two-factor sign-in, API
+// tokens, "confirm it's you" and the password change.
 func (h *Handlers) Routes(rules Rules) []kit.Route {
 	limit := func(l func(http.Handler) http.Handler, f http.HandlerFunc) http.Handler {
 		if l == nil {
@@ -115,20 +155,17 @@ func (h *Handlers) Routes(rules Rules) []kit.Route {
 		return kit.Route{Pattern: pattern, Access: a, Handler: hd}
 	}
 	f := func(fn http.HandlerFunc) http.Handler { return fn }
-	return []kit.Route{
+	setup := rules.TwoFactorSetup
+	if setup == nil {
+		setup = in
+	}
+	routes := []kit.Route{
 		rt("POST /api/v1/session", pub, f(h.login)),
-		rt("DELETE /api/v1/session", in, f(h.logout)),
-		rt("GET /api/v1/me", in, f(h.me)),
+		rt("DELETE /api/v1/session", setup, f(h.logout)),
+		rt("GET /api/v1/me", setup, f(h.me)),
 		rt("GET /login", pub, f(h.loginPage)),
 		rt("POST /login", pub, f(h.loginSubmit)),
-		rt("POST /logout", in, f(h.logoutSubmit)),
-		rt("GET /signup", pub, f(h.signupPage)),
-		rt("POST /signup", pub, limit(rules.SignUp, h.signupSubmit)),
-		rt("POST /api/v1/accounts", pub, limit(rules.SignUp, h.signUp)),
-		rt("GET /signup/sent", pub, f(h.mailSentPage)),
-		rt("GET /verify", pub, f(h.verifyPage)),
-		rt("POST /verify", pub, limit(rules.VerifyEmail, h.verifySubmit)),
-		rt("POST /api/v1/accounts/verify", pub, limit(rules.VerifyEmail, h.verifyEmail)),
+		rt("POST /logout", setup, f(h.logoutSubmit)),
 		rt("GET /password-reset", pub, f(h.resetPage)),
 		rt("POST /password-reset", pub, limit(rules.Reset, h.resetSubmit)),
 		rt("POST /api/v1/password-reset", pub, limit(rules.Reset, h.requestReset)),
@@ -144,9 +181,9 @@ func (h *Handlers) Routes(rules Rules) []kit.Route {
 		rt("DELETE /api/v1/sessions/{sid}", in, f(h.endSessionJSON)),
 		rt("GET /login/two-factor", pub, f(h.twoFactorLoginPage)),
 		rt("POST /login/two-factor", pub, f(h.twoFactorLoginSubmit)),
-		rt("GET /account/two-factor", in, f(h.twoFactorPage)),
-		rt("POST /account/two-factor/setup", in, f(h.twoFactorSetup)),
-		rt("POST /account/two-factor/confirm", in, f(h.twoFactorConfirm)),
+		rt("GET /account/two-factor", setup, f(h.twoFactorPage)),
+		rt("POST /account/two-factor/setup", setup, f(h.twoFactorSetup)),
+		rt("POST /account/two-factor/confirm", setup, f(h.twoFactorConfirm)),
 		rt("POST /account/two-factor/disable", in, f(h.twoFactorDisable)),
 		rt("POST /account/two-factor/recovery-codes", in, f(h.twoFactorRenewCodes)),
 		rt("GET /api/v1/tokens", in, f(h.listTokensJSON)),
@@ -154,11 +191,23 @@ func (h *Handlers) Routes(rules Rules) []kit.Route {
 		rt("DELETE /api/v1/tokens/{id}", in, f(h.revokeTokenJSON)),
 		rt("POST /account/tokens", in, f(h.createTokenForm)),
 		rt("POST /account/tokens/{id}/revoke", in, f(h.revokeTokenForm)),
-		rt("GET /account/confirm", in, f(h.confirmPage)),
-		rt("POST /account/confirm", in, f(h.confirmSubmit)),
+		rt("GET /account/confirm", setup, f(h.confirmPage)),
+		rt("POST /account/confirm", setup, f(h.confirmSubmit)),
 		rt("POST /account/password", in, f(h.changePasswordForm)),
 		rt("POST /api/v1/account/password", in, f(h.changePasswordJSON)),
 	}
+	if h.cfg.NoSignUp {
+		return routes
+	}
+	return append(routes,
+		rt("GET /signup", pub, f(h.signupPage)),
+		rt("POST /signup", pub, limit(rules.SignUp, h.signupSubmit)),
+		rt("POST /api/v1/accounts", pub, limit(rules.SignUp, h.signUp)),
+		rt("GET /signup/sent", pub, f(h.mailSentPage)),
+		rt("GET /verify", pub, f(h.verifyPage)),
+		rt("POST /verify", pub, limit(rules.VerifyEmail, h.verifySubmit)),
+		rt("POST /api/v1/accounts/verify", pub, limit(rules.VerifyEmail, h.verifyEmail)),
+	)
 }
 
 func (h *Handlers) now() time.Time {

@@ -51,7 +51,7 @@ func TestDescribeAgent(t *testing.T) {
 
 func TestGuard(t *testing.T) {
 	var page string
-	h := &Handlers{cfg: Config{Realm: "certboard", Errors: &kit.Errors{Page: func(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
+	h := &Handlers{cfg: Config{Realm: "certboard", Wording: Wording{Grants: "a board admin"}, Errors: &kit.Errors{Page: func(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
 		page = title + ": " + detail
 		w.WriteHeader(status)
 	}}}}

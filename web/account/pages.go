@@ -16,13 +16,25 @@ import (
 
 // --- Sign-in and sign-out ---
 
+// SignInView is what the sign-in pages show besides the form.
+type SignInView struct {
+	// SignUp: anyone may create an account here.
+	SignUp bool
+	// Issuer is the name authenticator apps show for the site's codes.
+	Issuer string
+}
+
+func (h *Handlers) signInView() SignInView {
+	return SignInView{SignUp: !h.cfg.NoSignUp, Issuer: h.cfg.TOTPIssuer}
+}
+
 func (h *Handlers) loginPage(w http.ResponseWriter, r *http.Request) {
 	next := r.URL.Query().Get("next")
 	if UserFrom(r) != nil {
 		http.Redirect(w, r, h.safeNext(next), http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, http.StatusOK, "login", Page{Title: "Sign in", Form: url.Values{"next": {h.safeNext(next)}}})
+	h.render(w, r, http.StatusOK, "login", Page{Title: "Sign in", Form: url.Values{"next": {h.safeNext(next)}}, Data: h.signInView()})
 }
 
 // loginSubmit checks the e-mail address and password. Without two-factor
@@ -43,7 +55,7 @@ func (h *Handlers) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		errs["password"] = "Give your password."
 	}
 	if len(errs) > 0 {
-		h.render(w, r, http.StatusUnprocessableEntity, "login", Page{Title: "Sign in", Form: form, Errors: errs})
+		h.render(w, r, http.StatusUnprocessableEntity, "login", Page{Title: "Sign in", Form: form, Errors: errs, Data: h.signInView()})
 		return
 	}
 	ctx := r.Context()
@@ -51,7 +63,7 @@ func (h *Handlers) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	switch se := auth.AsRefusal(err); {
 	case se != nil:
 		setRetryAfter(w, se)
-		h.render(w, r, refusalStatus(se), "login", Page{Title: "Sign in", Form: form, Errors: map[string]string{"": se.Message}})
+		h.render(w, r, refusalStatus(se), "login", Page{Title: "Sign in", Form: form, Errors: map[string]string{"": se.Message}, Data: h.signInView()})
 		return
 	case err != nil:
 		h.internal(w, err)
@@ -231,10 +243,13 @@ type AccountView struct {
 	Email     string
 	Roles     []auth.Role
 	TwoFactor bool
-	// StaffNeeds2FA: staff, admin or regulator without two-factor sign-in yet.
+	// StaffNeeds2FA: an account that must sign in with two factors
+	// (Accounts.NeedsTwoFactor) and has not turned it on yet.
 	StaffNeeds2FA bool
-	Sessions      []SessionView
-	Tokens        []TokenView
+	// Wording is what the page says that differs by mode.
+	Wording  Wording
+	Sessions []SessionView
+	Tokens   []TokenView
 	// NewToken is a token just created, shown this once.
 	NewToken, NewTokenName string
 	// Confirmed: this session signed in or confirmed it is its person
@@ -299,7 +314,8 @@ func (h *Handlers) renderAccount(w http.ResponseWriter, r *http.Request, status 
 		h.internal(w, err)
 		return
 	}
-	v := AccountView{Email: u.Email, Roles: u.Roles, TwoFactor: u.TwoFactor(), StaffNeeds2FA: auth.NeedsTwoFactor(u) && !u.TwoFactor(),
+	v := AccountView{Email: u.Email, Roles: u.Roles, TwoFactor: u.TwoFactor(), StaffNeeds2FA: h.cfg.Accounts.NeedsTwoFactor(u) && !u.TwoFactor(),
+		Wording:  h.cfg.Wording,
 		NewToken: f.newToken, NewTokenName: f.newTokenName, Confirmed: now.Before(until)}
 	current := SessionFrom(r)
 	for _, ss := range sessions {
@@ -330,6 +346,9 @@ func (h *Handlers) accountSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	u, ctx := UserFrom(r), r.Context()
 	name, practice := strings.TrimSpace(r.PostForm.Get("name")), strings.TrimSpace(r.PostForm.Get("practice"))
+	if h.cfg.Wording.Workplace == "" {
+		practice = u.Workplace // the page has no such field
+	}
 	errs := map[string]string{}
 	if name == "" || utf8.RuneCountInString(name) > 200 {
 		errs["name"] = "Give your full name (at most 200 characters)."

@@ -154,7 +154,7 @@ func (h *Handlers) Guard(a *kit.Rule, page bool, next http.Handler) http.Handler
 			return
 		}
 		if !a.Allows(u) {
-			detail := fmt.Sprintf("This needs the %s role, which your account does not hold; a board admin can grant it.", a)
+			detail := fmt.Sprintf("This needs the %s role, which your account does not hold; %s can grant it.", a, h.cfg.Wording.Grants)
 			if page {
 				h.pageError(w, r, http.StatusForbidden, "Not allowed", detail)
 				return
@@ -167,7 +167,7 @@ func (h *Handlers) Guard(a *kit.Rule, page bool, next http.Handler) http.Handler
 				http.Redirect(w, r, "/account/two-factor?required=1", http.StatusSeeOther)
 				return
 			}
-			kit.Problem(w, http.StatusForbidden, "Two-factor sign-in required", "Staff, admins and regulators must turn on two-factor sign-in (Account, Two-factor) before using this.")
+			kit.Problem(w, http.StatusForbidden, "Two-factor sign-in required", h.cfg.Wording.NeedTwoFactor+" Turn it on under Account, Two-factor, before using this.")
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -36,11 +36,11 @@ func (in *tokenRequest) problems() []fieldProblem {
 }
 
 // tokenRefusal says why a caller may not create a token; "" when they may.
-func tokenRefusal(r *http.Request, u *auth.User) string {
+func (h *Handlers) tokenRefusal(r *http.Request, u *auth.User) string {
 	if ViaToken(r) {
 		return "API tokens cannot create API tokens; create one from a signed-in session."
 	}
-	if auth.NeedsTwoFactor(u) && !u.TwoFactor() {
+	if h.cfg.Accounts.NeedsTwoFactor(u) && !u.TwoFactor() {
 		return auth.ErrTokenNeedsTwoFactor.Message
 	}
 	return ""
@@ -98,7 +98,7 @@ func (h *Handlers) listTokensJSON(w http.ResponseWriter, r *http.Request) {
 // once.
 func (h *Handlers) createTokenJSON(w http.ResponseWriter, r *http.Request) {
 	u := UserFrom(r)
-	if why := tokenRefusal(r, u); why != "" {
+	if why := h.tokenRefusal(r, u); why != "" {
 		kit.Problem(w, http.StatusForbidden, "Not allowed", why)
 		return
 	}
@@ -161,7 +161,7 @@ func (h *Handlers) createTokenForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := UserFrom(r)
-	if why := tokenRefusal(r, u); why != "" {
+	if why := h.tokenRefusal(r, u); why != "" {
 		h.renderAccount(w, r, http.StatusForbidden, accountForm{errs: map[string]string{"": why}})
 		return
 	}

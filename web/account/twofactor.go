@@ -30,7 +30,7 @@ func (h *Handlers) twoFactorLoginPage(w http.ResponseWriter, r *http.Request) {
 		h.redirect(w, r, "/login?next="+url.QueryEscape(next), "!Sign in with your e-mail address and password first.")
 		return
 	}
-	h.render(w, r, http.StatusOK, "login_two_factor", Page{Title: "Two-factor sign-in", Form: url.Values{"next": {next}}})
+	h.render(w, r, http.StatusOK, "login_two_factor", Page{Title: "Two-factor sign-in", Form: url.Values{"next": {next}}, Data: h.signInView()})
 }
 
 // twoFactorLoginSubmit checks the second factor and, when it is right,
@@ -48,7 +48,7 @@ func (h *Handlers) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) 
 	}
 	code := strings.TrimSpace(r.PostForm.Get("code"))
 	if code == "" {
-		h.render(w, r, http.StatusUnprocessableEntity, "login_two_factor", Page{Title: "Two-factor sign-in", Form: form,
+		h.render(w, r, http.StatusUnprocessableEntity, "login_two_factor", Page{Title: "Two-factor sign-in", Form: form, Data: h.signInView(),
 			Errors: map[string]string{"code": "Type the 6-digit code your authenticator app shows, or a recovery code."}})
 		return
 	}
@@ -62,7 +62,8 @@ func (h *Handlers) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) 
 	switch se := auth.AsRefusal(err); {
 	case se != nil:
 		setRetryAfter(w, se)
-		h.render(w, r, refusalStatus(se), "login_two_factor", Page{Title: "Two-factor sign-in", Form: form, Errors: map[string]string{se.Field: se.Message}})
+		h.render(w, r, refusalStatus(se), "login_two_factor", Page{Title: "Two-factor sign-in", Form: form, Data: h.signInView(),
+			Errors: map[string]string{se.Field: se.Message}})
 		return
 	case errors.Is(err, auth.ErrNotFound):
 		h.redirect(w, r, "/login?next="+url.QueryEscape(next), "!Your sign-in waited too long for its code; sign in again.")
@@ -78,13 +79,15 @@ func (h *Handlers) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) 
 
 // TwoFactorView is what the two-factor settings page shows.
 type TwoFactorView struct {
-	// Required: the account must have two-factor sign-in (staff, admins
-	// and regulators), or the user was sent here to turn it on.
+	// Required: the account must have two-factor sign-in
+	// (Accounts.NeedsTwoFactor), or the user was sent here to turn it on.
 	Required bool
 	Enabled  bool
 	Since    time.Time
-	// MustKeep: staff, admins and regulators cannot turn it off.
+	// MustKeep: the account cannot turn it off (Accounts.NeedsTwoFactor).
 	MustKeep bool
+	// Wording is what the page says that differs by mode.
+	Wording Wording
 	// A setup in progress: the secret, in groups, as a URI and a QR code.
 	Pending bool
 	Secret  string
@@ -110,8 +113,8 @@ func (h *Handlers) twoFactorData(r *http.Request, u *auth.User) (*TwoFactorView,
 	if err != nil {
 		return nil, err
 	}
-	v := &TwoFactorView{Required: r.URL.Query().Get("required") == "1" || auth.NeedsTwoFactor(u), Enabled: u.TwoFactor(), Since: u.TOTPEnabledAt,
-		MustKeep: auth.NeedsTwoFactor(u), RecoveryLeft: left}
+	v := &TwoFactorView{Required: r.URL.Query().Get("required") == "1" || h.cfg.Accounts.NeedsTwoFactor(u), Enabled: u.TwoFactor(), Since: u.TOTPEnabledAt,
+		MustKeep: h.cfg.Accounts.NeedsTwoFactor(u), RecoveryLeft: left, Wording: h.cfg.Wording}
 	if v.Enabled {
 		return v, nil
 	}
@@ -205,8 +208,8 @@ func (h *Handlers) twoFactorConfirm(w http.ResponseWriter, r *http.Request) {
 	h.renderTwoFactor(w, r, http.StatusOK, nil, codes)
 }
 
-// twoFactorDisable turns two-factor sign-in off; staff, admins and
-// regulators must keep it. Like every sensitive change it needs a sign-in
+// twoFactorDisable turns two-factor sign-in off; an account that needs it
+// (Accounts.NeedsTwoFactor) must keep it. Like every sensitive change it needs a sign-in
 // or a confirmation (the password and a current app code) within
 // auth.ReauthWindow; without one the browser is sent to confirm first. The
 // owner is mailed.
@@ -215,8 +218,8 @@ func (h *Handlers) twoFactorDisable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, ctx := UserFrom(r), r.Context()
-	if auth.NeedsTwoFactor(u) {
-		h.fail(w, r, http.StatusForbidden, "Two-factor sign-in must stay on", "Board staff, admins and regulators must keep two-factor sign-in on.")
+	if h.cfg.Accounts.NeedsTwoFactor(u) {
+		h.fail(w, r, http.StatusForbidden, "Two-factor sign-in must stay on", h.cfg.Wording.MustKeep)
 		return
 	}
 	if !u.TwoFactor() {
