@@ -1,5 +1,3 @@
-//go:build measures_pending
-
 package practicesql_test
 
 import (
