@@ -2,6 +2,8 @@ package practice
 
 import (
 	"context"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/certboard/certboard/date"
@@ -175,6 +177,19 @@ func (r Response) Answered() int {
 	return n
 }
 
+// InstrumentName is the instrument's name ("PHQ-9"), or its id when
+// unknown.
+func (r Response) InstrumentName() string { return measureName(r.Instrument) }
+
+// Score writes the response's total as people read it ("12", "19.8"); ""
+// while it is not scored.
+func (r Response) Score() string {
+	if r.Result == nil {
+		return ""
+	}
+	return measureScore(r.Result.Total)
+}
+
 // Ref is how escalation reports and pages name the response:
 // "response:<id>".
 func (r Response) Ref() string { return ResponseRef(r.ID) }
@@ -273,6 +288,26 @@ type MeasureValue struct {
 	Taken      time.Time `json:"taken"`
 	// Response is the response scored ("response:<id>").
 	Response string `json:"response"`
+}
+
+// InstrumentName is the instrument's name ("PHQ-9").
+func (v MeasureValue) InstrumentName() string { return measureName(v.Instrument) }
+
+// Score writes the total as people read it ("12", "19.8").
+func (v MeasureValue) Score() string { return measureScore(v.Total) }
+
+// measureName returns an instrument's name, or its id when unknown.
+func measureName(id string) string {
+	if in, ok := measure.Lookup(id); ok {
+		return in.Name
+	}
+	return id
+}
+
+// measureScore writes a total to one decimal place at most, without trailing
+// zeros: totals are whole, or tenths for FSFI.
+func measureScore(t float64) string {
+	return strconv.FormatFloat(math.Round(t*10)/10, 'f', -1, 64)
 }
 
 // Fired returns the rules that fired.
