@@ -422,6 +422,9 @@ type measureWrites interface {
 	MarkMeasureInError(ctx context.Context, id int64, mark ErrorMark, correctedBy int64) error
 	// CaseMeasureResponses lists a case's responses, newest taken first.
 	CaseMeasureResponses(ctx context.Context, caseID int64) ([]Response, error)
+	// ClientMeasureResponses lists a client's responses on all their
+	// cases, newest taken first.
+	ClientMeasureResponses(ctx context.Context, clientID int64) ([]Response, error)
 	// MeasuresForEscalation returns a case's scored responses that count
 	// (completed, not entered in error), oldest taken first, as the
 	// escalation rules read them; each Ref is "response:<id>". The cases
@@ -450,4 +453,6 @@ type measureWrites interface {
 	OpenSafetyTasks(ctx context.Context, practitionerID int64) ([]SafetyTask, error)
 	// CaseSafetyTasks lists a case's tasks, newest first.
 	CaseSafetyTasks(ctx context.Context, caseID int64) ([]SafetyTask, error)
+	// ClientOpenSafetyTasks lists a client's open tasks, oldest first.
+	ClientOpenSafetyTasks(ctx context.Context, clientID int64) ([]SafetyTask, error)
 }

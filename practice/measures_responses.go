@@ -120,7 +120,8 @@ func usable(v InstrumentView) error {
 // report kept, and a PHQ-9 self-harm flag opens a same-day safety task. A
 // response with an item unanswered is kept in progress, not scored, and
 // completed later by ContinueResponse. The instrument must be enabled
-// with its wording (Conflict otherwise). Audited ("measure.record").
+// with its wording, and the client's consent to treatment in force
+// (Conflict otherwise). Audited ("measure.record").
 func (p *Practice) RecordResponse(ctx context.Context, by Actor, req NewResponse) (*ResponseOutcome, error) {
 	in, err := checkInstrument(req.Instrument)
 	if err != nil {
@@ -153,6 +154,9 @@ func (p *Practice) recordIn(ctx context.Context, tx Tx, by Actor, caseID int64, 
 		return nil, err
 	}
 	if err := p.mayChangeClient(ctx, tx, by, clientID); err != nil {
+		return nil, err
+	}
+	if err := p.requireConsent(ctx, tx, clientID); err != nil {
 		return nil, err
 	}
 	v, err := instrumentIn(ctx, tx, in)
@@ -248,6 +252,9 @@ func (p *Practice) ContinueResponse(ctx context.Context, by Actor, id int64, ver
 		}
 		if r.Version != version {
 			return staleResponse(id)
+		}
+		if err := p.requireConsent(ctx, tx, r.ClientID); err != nil {
+			return err
 		}
 		c, err := p.checkResponseAnswers(in, ra)
 		if err != nil {
@@ -527,6 +534,45 @@ func (p *Practice) CaseMeasures(ctx context.Context, by Actor, caseID int64) (*C
 			return err
 		}
 		if cm.SafetyTasks, err = tx.CaseSafetyTasks(ctx, caseID); err != nil {
+			return err
+		}
+		out = cm
+		return nil
+	})
+	return out, err
+}
+
+// ClientMeasures is a client's measures across their cases, for the
+// client's record page.
+type ClientMeasures struct {
+	ClientID int64
+	// Responses are every response, newest taken first.
+	Responses []Response
+	// Series are the scores over time, one an instrument (SeriesOf).
+	Series []Series
+	// OpenSafetyTasks are the client's safety tasks still open, oldest
+	// first.
+	OpenSafetyTasks []SafetyTask
+	Access          Access
+}
+
+// ClientMeasures reads a client's responses on all their cases, their
+// scores over time and their open safety tasks, for an assigned
+// practitioner or an admin with emergency access. The read is audited
+// (ClientRead, "measures").
+func (p *Practice) ClientMeasures(ctx context.Context, by Actor, clientID int64) (*ClientMeasures, error) {
+	var out *ClientMeasures
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		acc, err := p.openClient(ctx, tx, by, clientID, "measures")
+		if err != nil {
+			return err
+		}
+		cm := &ClientMeasures{ClientID: clientID, Access: acc}
+		if cm.Responses, err = tx.ClientMeasureResponses(ctx, clientID); err != nil {
+			return err
+		}
+		cm.Series = SeriesOf(cm.Responses)
+		if cm.OpenSafetyTasks, err = tx.ClientOpenSafetyTasks(ctx, clientID); err != nil {
 			return err
 		}
 		out = cm

@@ -442,8 +442,18 @@ func (tx *Tx) MarkMeasureInError(ctx context.Context, id int64, m practice.Error
 
 // CaseMeasureResponses lists a case's responses, newest taken first.
 func (tx *Tx) CaseMeasureResponses(ctx context.Context, caseID int64) ([]practice.Response, error) {
+	return tx.responses(ctx, "case_id = ?", caseID)
+}
+
+// ClientMeasureResponses lists a client's responses, newest taken first.
+func (tx *Tx) ClientMeasureResponses(ctx context.Context, clientID int64) ([]practice.Response, error) {
+	return tx.responses(ctx, "client_id = ?", clientID)
+}
+
+// responses lists the responses where holds, newest taken first.
+func (tx *Tx) responses(ctx context.Context, where string, args ...any) ([]practice.Response, error) {
 	rows, err := tx.QueryContext(ctx, tx.Dialect.Rebind("SELECT "+responseColumns+
-		" FROM measure_responses WHERE case_id = ? ORDER BY taken_at DESC, id DESC"), caseID)
+		" FROM measure_responses WHERE "+where+" ORDER BY taken_at DESC, id DESC"), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -697,4 +707,9 @@ func (tx *Tx) OpenSafetyTasks(ctx context.Context, practitionerID int64) ([]prac
 // CaseSafetyTasks lists a case's tasks, newest first.
 func (tx *Tx) CaseSafetyTasks(ctx context.Context, caseID int64) ([]practice.SafetyTask, error) {
 	return tx.tasks(ctx, "case_id = ? ORDER BY opened_at DESC, id DESC", caseID)
+}
+
+// ClientOpenSafetyTasks lists a client's open tasks, oldest first.
+func (tx *Tx) ClientOpenSafetyTasks(ctx context.Context, clientID int64) ([]practice.SafetyTask, error) {
+	return tx.tasks(ctx, "client_id = ? AND resolved_at IS NULL ORDER BY opened_at, id", clientID)
 }

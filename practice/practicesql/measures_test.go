@@ -29,8 +29,9 @@ func measureAnswers(vals ...int) []*int {
 	return out
 }
 
-// people are the accounts a test of the measures' store names.
-type people struct{ pat, sam, admin, other int64 }
+// people are the accounts a test of the measures' store names, and two
+// clients.
+type people struct{ pat, sam, admin, other, client, client2 int64 }
 
 // measurePeople adds the accounts the tests name to st.
 func measurePeople(t *testing.T, st *practicesql.Store) people {
@@ -48,11 +49,22 @@ func measurePeople(t *testing.T, st *practicesql.Store) people {
 		}
 		ids = append(ids, id)
 	}
-	return people{pat: ids[0], sam: ids[1], admin: ids[2], other: ids[3]}
+	u := people{pat: ids[0], sam: ids[1], admin: ids[2], other: ids[3]}
+	measureTx(t, st, func(tx *practicesql.Tx) error {
+		var err error
+		c := practice.Client{Identity: practice.Identity{Name: "Robin Vale"}, CreatedAt: measureT0, CreatedBy: u.pat, UpdatedAt: measureT0}
+		if u.client, err = tx.CreateClient(context.Background(), c); err != nil {
+			return err
+		}
+		c.Identity.Name = "Jo Marsh"
+		u.client2, err = tx.CreateClient(context.Background(), c)
+		return err
+	})
+	return u
 }
 
-// inTx runs f in a transaction of s, failing the test on an error.
-func inTx(t *testing.T, s *practicesql.Store, f func(tx *practicesql.Tx) error) {
+// measureTx runs f in a transaction of s, failing the test on an error.
+func measureTx(t *testing.T, s *practicesql.Store, f func(tx *practicesql.Tx) error) {
 	t.Helper()
 	if err := s.InTx(context.Background(), f); err != nil {
 		t.Fatal(err)
@@ -74,7 +86,7 @@ func TestMeasureSettings(t *testing.T) {
 	for name, s := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			u := measurePeople(t, s)
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				if _, err := tx.LockMeasureSetting(ctx, "asex"); !errors.Is(err, certboard.ErrNotFound) {
 					t.Errorf("unconfigured: %v, want ErrNotFound", err)
 				}
@@ -93,7 +105,7 @@ func TestMeasureSettings(t *testing.T) {
 				t.Fatalf("second insert: %v, want ErrConflict", err)
 			}
 			perm := &practice.Permission{By: u.admin, ByName: "Ada Admin", At: measureT0, Statement: "Licence 12 from the Arizona Board of Regents, 2027-01-02"}
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				v, err := tx.SaveMeasureSetting(ctx, practice.InstrumentSetting{Instrument: "asex", Enabled: true, Permission: perm,
 					UpdatedAt: measureT0.Add(time.Hour), Version: 1})
 				if err != nil || v != 2 {
@@ -129,7 +141,7 @@ func TestMeasureTexts(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			u := measurePeople(t, s)
 			var first, second, other int64
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				var err error
 				if first, err = tx.CreateMeasureTexts(ctx, practice.ImportedTexts{Instrument: "asex", Texts: phq, By: u.admin, At: measureT0}); err != nil {
 					return err
@@ -140,7 +152,7 @@ func TestMeasureTexts(t *testing.T) {
 				other, err = tx.CreateMeasureTexts(ctx, practice.ImportedTexts{Instrument: "pedt", Texts: phq, By: u.other, At: measureT0})
 				return err
 			})
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				got, err := tx.MeasureTexts(ctx, first)
 				if err != nil {
 					return err
@@ -176,12 +188,13 @@ func TestMeasureResponses(t *testing.T) {
 	for name, s := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			u := measurePeople(t, s)
-			const caseID, clientID = 41, 40
+			const caseID = 41
+			clientID := u.client
 			progress := practice.Response{CaseID: caseID, ClientID: clientID, Instrument: "phq-9", Sex: measure.Female,
 				Answers: measureAnswers(1, 1, -1, 0, 0, 0, 0, 0, 0), Closing: "Somewhat difficult", TextsRef: "shipped",
 				Status: practice.InProgress, TakenAt: measureT0, EnteredBy: u.pat, EnteredByName: "Pat Practitioner",
 				CreatedAt: measureT0, UpdatedAt: measureT0, Version: 1}
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				id, err := tx.CreateMeasureResponse(ctx, progress)
 				if err != nil {
 					return err
@@ -207,7 +220,7 @@ func TestMeasureResponses(t *testing.T) {
 			done.Status = practice.Completed
 			done.Result, _ = measure.Score("phq-9", []int{1, 1, 2, 0, 0, 0, 0, 0, 1}, measure.Female)
 			done.UpdatedAt, done.CompletedAt = measureT0.Add(time.Hour), measureT0.Add(time.Hour)
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				if _, err := tx.SaveMeasureProgress(ctx, done, 2); !errors.Is(err, certboard.ErrConflict) {
 					t.Errorf("stale version: %v, want ErrConflict", err)
 				}
@@ -236,7 +249,7 @@ func TestMeasureResponses(t *testing.T) {
 			corr := done
 			corr.ID, corr.Corrects, corr.TakenAt = 0, done.ID, measureT0.Add(2*time.Hour)
 			mark := practice.ErrorMark{Reason: "Answers of another client typed in", By: u.pat, ByName: "Pat Practitioner", At: measureT0.Add(3 * time.Hour)}
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				id, err := tx.CreateMeasureResponse(ctx, corr)
 				if err != nil {
 					return err
@@ -267,7 +280,7 @@ func TestMeasureResponses(t *testing.T) {
 			}
 
 			// Another case's response, and one in progress, do not count.
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				other := corr
 				other.CaseID, other.Corrects = 99, 0
 				if _, err := tx.CreateMeasureResponse(ctx, other); err != nil {
@@ -290,6 +303,13 @@ func TestMeasureResponses(t *testing.T) {
 				if want := []int64{openID, corr.ID, done.ID}; !reflect.DeepEqual(ids, want) {
 					t.Errorf("case responses %v, want %v (newest taken first)", ids, want)
 				}
+				all, err := tx.ClientMeasureResponses(ctx, clientID)
+				if err != nil || len(all) != 4 || all[0].ID != openID {
+					t.Errorf("the client's responses: %d, %v; want all four, newest first", len(all), err)
+				}
+				if none, err := tx.ClientMeasureResponses(ctx, u.client2); err != nil || len(none) != 0 {
+					t.Errorf("another client's responses: %+v, %v", none, err)
+				}
 				ms, err := tx.MeasuresForEscalation(ctx, caseID)
 				if err != nil {
 					return err
@@ -311,12 +331,12 @@ func TestScoredResponseFixed(t *testing.T) {
 	for name, s := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			u := measurePeople(t, s)
-			r := practice.Response{CaseID: 1, ClientID: 1, Instrument: "gad-7", Answers: measureAnswers(0, 0, 0, 0, 0, 0, 0),
+			r := practice.Response{CaseID: 1, ClientID: u.client, Instrument: "gad-7", Answers: measureAnswers(0, 0, 0, 0, 0, 0, 0),
 				TextsRef: "shipped", Status: practice.Completed, TakenAt: measureT0, EnteredBy: u.pat, EnteredByName: "P",
 				CreatedAt: measureT0, UpdatedAt: measureT0, CompletedAt: measureT0, Version: 1}
 			r.Result, _ = measure.Score("gad-7", []int{0, 0, 0, 0, 0, 0, 0}, measure.NoSex)
 			var id int64
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				var err error
 				id, err = tx.CreateMeasureResponse(ctx, r)
 				return err
@@ -328,7 +348,7 @@ func TestScoredResponseFixed(t *testing.T) {
 					t.Errorf("SET %s: %v, want refused", set, err)
 				}
 			}
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				return tx.MarkMeasureInError(ctx, id, practice.ErrorMark{Reason: "wrong client", By: u.pat, At: measureT0}, 0)
 			})
 			if _, err := s.DB.ExecContext(ctx, s.Dialect.Rebind("UPDATE measure_responses SET status = 'completed' WHERE id = ?"), id); err == nil {
@@ -350,8 +370,8 @@ func TestEscalationRecords(t *testing.T) {
 				Rules: []practice.ExplainedRule{{Rule: "phq9-depression", Says: "s", Source: "src", Fired: true, Why: "w",
 					Measure: &practice.MeasureValue{Instrument: "phq-9", Total: 12, Band: "moderate", Positive: true, Flags: []string{}, Taken: measureT0, Response: "response:3"}}}}
 			var first, second int64
-			inTx(t, s, func(tx *practicesql.Tx) error {
-				r := practice.Response{CaseID: 9, ClientID: 8, Instrument: "gad-7", Answers: measureAnswers(0, -1, 0, 0, 0, 0, 0),
+			measureTx(t, s, func(tx *practicesql.Tx) error {
+				r := practice.Response{CaseID: 9, ClientID: u.client, Instrument: "gad-7", Answers: measureAnswers(0, -1, 0, 0, 0, 0, 0),
 					TextsRef: "shipped", Status: practice.InProgress, TakenAt: measureT0, EnteredBy: u.pat, EnteredByName: "P",
 					CreatedAt: measureT0, UpdatedAt: measureT0, Version: 1}
 				respID, err := tx.CreateMeasureResponse(ctx, r)
@@ -400,8 +420,8 @@ func TestSafetyTasks(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			u := measurePeople(t, s)
 			var resp, other int64
-			inTx(t, s, func(tx *practicesql.Tx) error {
-				r := practice.Response{CaseID: 9, ClientID: 8, Instrument: "phq-9", Answers: measureAnswers(0, 0, 0, 0, 0, 0, 0, 0, 1),
+			measureTx(t, s, func(tx *practicesql.Tx) error {
+				r := practice.Response{CaseID: 9, ClientID: u.client, Instrument: "phq-9", Answers: measureAnswers(0, 0, 0, 0, 0, 0, 0, 0, 1),
 					TextsRef: "shipped", Status: practice.Completed, TakenAt: measureT0, EnteredBy: u.pat, EnteredByName: "P",
 					CreatedAt: measureT0, UpdatedAt: measureT0, CompletedAt: measureT0, Version: 1}
 				r.Result, _ = measure.Score("phq-9", []int{0, 0, 0, 0, 0, 0, 0, 0, 1}, measure.NoSex)
@@ -413,9 +433,9 @@ func TestSafetyTasks(t *testing.T) {
 				other, err = tx.CreateMeasureResponse(ctx, r)
 				return err
 			})
-			task := practice.SafetyTask{CaseID: 9, ClientID: 8, Practitioner: u.pat, Response: resp, Rule: "phq9-self-harm",
+			task := practice.SafetyTask{CaseID: 9, ClientID: u.client, Practitioner: u.pat, Response: resp, Rule: "phq9-self-harm",
 				Why: "rule phq9-self-harm: PHQ-9 total 1 raised the self-harm flag", OpenedAt: measureT0, Due: date.MustParse("2027-03-04")}
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				id, err := tx.CreateSafetyTask(ctx, task)
 				if err != nil {
 					return err
@@ -434,7 +454,7 @@ func TestSafetyTasks(t *testing.T) {
 				t.Errorf("reason stored in the clear: %q", raw)
 			}
 			res := practice.Resolution{Action: "Phoned the client at 11:00; safety plan agreed", By: u.pat, ByName: "Pat", At: measureT0.Add(2 * time.Hour)}
-			inTx(t, s, func(tx *practicesql.Tx) error {
+			measureTx(t, s, func(tx *practicesql.Tx) error {
 				open, err := tx.OpenSafetyTasks(ctx, u.pat)
 				if err != nil {
 					return err
@@ -442,8 +462,14 @@ func TestSafetyTasks(t *testing.T) {
 				if len(open) != 1 || !reflect.DeepEqual(open[0], task) {
 					t.Errorf("open tasks %+v\nwant %+v", open, task)
 				}
+				if byClient, err := tx.ClientOpenSafetyTasks(ctx, u.client); err != nil || len(byClient) != 2 || byClient[0].ID != task.ID {
+					t.Errorf("the client's open tasks %+v, %v", byClient, err)
+				}
 				if err := tx.ResolveSafetyTask(ctx, task.ID, res); err != nil {
 					return err
+				}
+				if byClient, err := tx.ClientOpenSafetyTasks(ctx, u.client); err != nil || len(byClient) != 1 || byClient[0].ID == task.ID {
+					t.Errorf("the client's open tasks once one is resolved %+v, %v", byClient, err)
 				}
 				if err := tx.ResolveSafetyTask(ctx, task.ID, res); !errors.Is(err, certboard.ErrConflict) {
 					t.Errorf("resolved twice: %v, want ErrConflict", err)

@@ -21,7 +21,6 @@ import (
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/chart"
 	"github.com/certboard/certboard/practice/measure"
-	"github.com/certboard/certboard/web/account"
 )
 
 // measureRoutes registers the pages of measures (practice/measures_*.go):
@@ -45,19 +44,6 @@ func (s *Server) measureRoutes() {
 	s.route("POST /admin/instruments/{id}/texts", PracticeAdmin, s.handle(s.importTexts))
 	s.homeParts = append(s.homeParts, s.safetyTasksHome)
 }
-
-// pathID reads a numeric path value, or a NotFound error naming what.
-func pathID(r *http.Request, name, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, &certboard.Error{Code: certboard.NotFound, Title: what + " not found",
-			Message: fmt.Sprintf("There is no %s %s.", strings.ToLower(what), strconv.Quote(r.PathValue(name)))}
-	}
-	return id, nil
-}
-
-// actor is the signed-in person as the use cases take them.
-func actor(r *http.Request) practice.Actor { return practice.ActorOf(account.UserFrom(r)) }
 
 // ---- a case's measures
 
@@ -85,7 +71,7 @@ type ChartView struct {
 }
 
 func (s *Server) caseMeasuresPage(w http.ResponseWriter, r *http.Request) error {
-	caseID, err := pathID(r, "case", "Case")
+	caseID, err := pathID(r, "case", "case")
 	if err != nil {
 		return err
 	}
@@ -95,16 +81,8 @@ func (s *Server) caseMeasuresPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	v := CaseMeasuresView{Measures: cm, CanRecord: cm.Access.Assigned, Today: date.FromTime(s.now().UTC())}
-	for _, series := range practice.ChartSeries(cm.Responses) {
-		c, err := chart.New(series)
-		if err != nil {
-			return err
-		}
-		svg, err := c.SVG(chart.Options{})
-		if err != nil {
-			return err
-		}
-		v.Charts = append(v.Charts, ChartView{Instrument: c.Instrument(), SVG: svg, Summary: c.Summary(), Scale: c.Scale(), Rows: c.Rows()})
+	if v.Charts, err = chartsOf(cm.Responses, "chart"); err != nil {
+		return err
 	}
 	if v.CanRecord {
 		all, err := s.practice.Instruments(r.Context(), by)
@@ -119,6 +97,51 @@ func (s *Server) caseMeasuresPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	s.render(w, r, http.StatusOK, "measures_case", page{Title: fmt.Sprintf("Measures of case %d", caseID), Data: v})
 	return nil
+}
+
+// ---- the client's record page
+
+func init() { clientSections = append(clientSections, measuresSection) }
+
+// ClientMeasuresView is the measures section of a client's record page.
+type ClientMeasuresView struct {
+	Measures *practice.ClientMeasures
+	Charts   []ChartView
+	Today    date.Date
+}
+
+// measuresSection draws a client's scores over time on their record page,
+// each instrument's chart with a table of the same scores, with their
+// open safety tasks and their latest responses.
+func measuresSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*ClientSection, error) {
+	cm, err := s.practice.ClientMeasures(r.Context(), actor(r), rec.Client.ID)
+	if err != nil {
+		return nil, err
+	}
+	charts, err := chartsOf(cm.Responses, "client-chart")
+	if err != nil {
+		return nil, err
+	}
+	return &ClientSection{ID: "measures", Title: "Measures", Block: "measures_client",
+		Data: ClientMeasuresView{Measures: cm, Charts: charts, Today: date.FromTime(s.now().UTC())}}, nil
+}
+
+// chartsOf draws the charts of responses, one an instrument, their ids
+// prefixed so that they are unique on the page.
+func chartsOf(responses []practice.Response, prefix string) ([]ChartView, error) {
+	var out []ChartView
+	for _, series := range practice.ChartSeries(responses) {
+		c, err := chart.New(series)
+		if err != nil {
+			return nil, err
+		}
+		svg, err := c.SVG(chart.Options{ID: prefix + "-" + series.Instrument})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ChartView{Instrument: c.Instrument(), SVG: svg, Summary: c.Summary(), Scale: c.Scale(), Rows: c.Rows()})
+	}
+	return out, nil
 }
 
 // ---- the form of a response
@@ -316,7 +339,7 @@ func (s *Server) instrumentFor(ctx context.Context, by practice.Actor, id string
 }
 
 func (s *Server) newMeasurePage(w http.ResponseWriter, r *http.Request) error {
-	caseID, err := pathID(r, "case", "Case")
+	caseID, err := pathID(r, "case", "case")
 	if err != nil {
 		return err
 	}
@@ -347,7 +370,7 @@ func savedMessage(out *practice.ResponseOutcome, in measure.Instrument) string {
 }
 
 func (s *Server) recordMeasure(w http.ResponseWriter, r *http.Request) error {
-	caseID, err := pathID(r, "case", "Case")
+	caseID, err := pathID(r, "case", "case")
 	if err != nil {
 		return err
 	}
@@ -421,7 +444,7 @@ type AnsweredItem struct {
 }
 
 func (s *Server) responsePage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "Response")
+	id, err := pathID(r, "id", "response")
 	if err != nil {
 		return err
 	}
@@ -473,7 +496,7 @@ func (s *Server) renderResponse(w http.ResponseWriter, r *http.Request, id int64
 }
 
 func (s *Server) continueMeasure(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "Response")
+	id, err := pathID(r, "id", "response")
 	if err != nil {
 		return err
 	}
@@ -513,7 +536,7 @@ func instrumentOfForm(r *http.Request) (measure.Instrument, error) {
 }
 
 func (s *Server) markMeasureInError(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "Response")
+	id, err := pathID(r, "id", "response")
 	if err != nil {
 		return err
 	}
@@ -551,7 +574,7 @@ func (s *Server) correctionForm(r *http.Request, id int64) (MeasureFormView, err
 }
 
 func (s *Server) correctMeasurePage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "Response")
+	id, err := pathID(r, "id", "response")
 	if err != nil {
 		return err
 	}
@@ -564,7 +587,7 @@ func (s *Server) correctMeasurePage(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) correctMeasure(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "Response")
+	id, err := pathID(r, "id", "response")
 	if err != nil {
 		return err
 	}
@@ -596,7 +619,7 @@ func (s *Server) correctMeasure(w http.ResponseWriter, r *http.Request) error {
 // ---- safety tasks
 
 func (s *Server) resolveSafetyTask(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "Safety task")
+	id, err := pathID(r, "id", "safety task")
 	if err != nil {
 		return err
 	}

@@ -16,17 +16,23 @@ import (
 	kit "github.com/certboard/certboard/web"
 )
 
-// measureWorld is a world with the measures' routes and a case of a
-// client of the practitioner.
-func measureWorld(t *testing.T) (*world, int64) {
+// measureWorld is a world with the measures' and the clients' routes, a
+// client of the practitioner who has signed consent, and a case of theirs.
+func measureWorld(t *testing.T) (w *world, clientID, caseID int64) {
 	t.Helper()
-	w := newWorld(t)
-	wired := slices.ContainsFunc(w.s.Routes(), func(r kit.Route) bool { return r.Pattern == "GET /cases/{case}/measures" })
-	if !wired { // until New registers them
-		w.s.measureRoutes()
-		w.h = w.s.Handler()
+	w = newWorld(t)
+	wired := func(pattern string) bool {
+		return slices.ContainsFunc(w.s.Routes(), func(r kit.Route) bool { return r.Pattern == pattern })
 	}
-	return w, measureCase(t, w)
+	if !wired("GET /clients/{id}") { // until New registers them
+		w.s.clientRoutes()
+	}
+	if !wired("GET /cases/{case}/measures") {
+		w.s.measureRoutes()
+	}
+	w.h = w.s.Handler()
+	clientID, caseID = measureCase(t, w)
+	return w, clientID, caseID
 }
 
 // measureForm is a filled response form: item-N for each value (-1 for a
@@ -85,7 +91,7 @@ func wantIn(t *testing.T, body string, want ...string) {
 // safety task on the home page until resolved, the chart and its table,
 // and a correction.
 func TestMeasurePages(t *testing.T) {
-	w, caseID := measureWorld(t)
+	w, clientID, caseID := measureWorld(t)
 	c := w.signIn(t, "practitioner")
 	base := fmt.Sprintf("/cases/%d/measures", caseID)
 
@@ -153,6 +159,13 @@ func TestMeasurePages(t *testing.T) {
 	chart := w.get(t, base, c).Body.String()
 	wantIn(t, chart, "<svg", `role="img"`, "<caption>PHQ-9 scores</caption>", "<td>9</td>", "mild")
 
+	// The client's record page shows the same, across their cases.
+	record := w.get(t, fmt.Sprintf("/clients/%d", clientID), c)
+	if record.Code != http.StatusOK {
+		t.Fatalf("the client's record: %d %s", record.Code, record.Body)
+	}
+	wantIn(t, record.Body.String(), `id="client-chart-phq-9-title"`, "<caption>PHQ-9 scores</caption>", fmt.Sprintf(`href="/measures/%d"`, id))
+
 	// A correction marks the original and records a new response.
 	fix := w.get(t, fmt.Sprintf("/measures/%d/correct", id), c)
 	if fix.Code != http.StatusOK {
@@ -181,7 +194,7 @@ func TestMeasurePages(t *testing.T) {
 // instrument, imports its texts and enables it; refusals show what to
 // fix; a practitioner may not.
 func TestInstrumentsPage(t *testing.T) {
-	w, caseID := measureWorld(t)
+	w, _, caseID := measureWorld(t)
 	admin := w.signIn(t, "admin")
 	pr := w.signIn(t, "practitioner")
 

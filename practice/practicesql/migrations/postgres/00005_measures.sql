@@ -27,7 +27,7 @@ CREATE INDEX measure_texts_instrument ON measure_texts(instrument, id);
 CREATE TABLE measure_responses (
     id               BIGSERIAL PRIMARY KEY,
     case_id          BIGINT NOT NULL,
-    client_id        BIGINT NOT NULL,
+    client_id        BIGINT NOT NULL REFERENCES clients(id),
     instrument       TEXT NOT NULL,
     sex              TEXT NOT NULL,
     status           TEXT NOT NULL CHECK (status IN ('in_progress', 'completed', 'entered_in_error')),
@@ -49,6 +49,7 @@ CREATE TABLE measure_responses (
     version          INTEGER NOT NULL
 );
 CREATE INDEX measure_responses_case ON measure_responses(case_id, taken_at);
+CREATE INDEX measure_responses_client ON measure_responses(client_id, taken_at);
 
 -- A scored response never changes: once it is completed (or entered in
 -- error) its answers, score, instrument, case and time are fixed, and a
@@ -90,7 +91,7 @@ CREATE INDEX measure_escalations_response ON measure_escalations(response_id);
 CREATE TABLE safety_tasks (
     id                BIGSERIAL PRIMARY KEY,
     case_id           BIGINT NOT NULL,
-    client_id         BIGINT NOT NULL,
+    client_id         BIGINT NOT NULL REFERENCES clients(id),
     practitioner_id   BIGINT NOT NULL REFERENCES users(id),
     response_id       BIGINT NOT NULL REFERENCES measure_responses(id),
     rule              TEXT NOT NULL,
@@ -105,6 +106,7 @@ CREATE TABLE safety_tasks (
 );
 CREATE INDEX safety_tasks_open ON safety_tasks(practitioner_id, opened_at) WHERE resolved_at IS NULL;
 CREATE INDEX safety_tasks_case ON safety_tasks(case_id);
+CREATE INDEX safety_tasks_client ON safety_tasks(client_id) WHERE resolved_at IS NULL;
 
 -- +goose Down
 DROP TABLE safety_tasks;
