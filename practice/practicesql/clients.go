@@ -46,39 +46,19 @@ func emergencyContext(id int64) string {
 	return "practice/emergency_access/" + strconv.FormatInt(id, 10) + "/reason"
 }
 
-// errNoClientKeys is returned by the clients' methods that seal or open when
-// the store has no keys.
-var errNoClientKeys = errors.New("practicesql: no encryption keys configured")
-
-// clientSeal seals plain bound to context with the store's keyring.
-func (s *Store) clientSeal(plain []byte, context string) (string, error) {
-	if s.keys == nil {
-		return "", errNoClientKeys
-	}
-	return s.keys.Seal(plain, context), nil
-}
-
-// clientOpen opens what clientSeal sealed with the same context.
-func (s *Store) clientOpen(sealed, context string) ([]byte, error) {
-	if s.keys == nil {
-		return nil, errNoClientKeys
-	}
-	return s.keys.Open(sealed, context)
-}
-
 // sealIdentity seals a client's identity for its row.
 func (s *Store) sealIdentity(id int64, identity practice.Identity) (string, error) {
 	plain, err := json.Marshal(identity)
 	if err != nil {
 		return "", err
 	}
-	return s.clientSeal(plain, clientContext(id))
+	return s.seal(plain, clientContext(id))
 }
 
 // openIdentity opens the sealed identity of client id.
 func (s *Store) openIdentity(id int64, sealed string) (practice.Identity, error) {
 	var identity practice.Identity
-	plain, err := s.clientOpen(sealed, clientContext(id))
+	plain, err := s.open(sealed, clientContext(id))
 	if err != nil {
 		return identity, fmt.Errorf("client %d: identity: %w", id, err)
 	}
@@ -408,7 +388,7 @@ func (s *Store) scanGrant(r sqldb.Scanner) (practice.EmergencyGrant, error) {
 	if g.ExpiresAt, err = sqldb.ScanTime(expires); err != nil {
 		return g, err
 	}
-	reason, err := s.clientOpen(sealed, emergencyContext(g.ID))
+	reason, err := s.open(sealed, emergencyContext(g.ID))
 	if err != nil {
 		return g, fmt.Errorf("emergency access %d: reason: %w", g.ID, err)
 	}
@@ -444,7 +424,7 @@ func (tx *Tx) CreateEmergencyAccess(ctx context.Context, g practice.EmergencyGra
 	if err != nil {
 		return 0, fmt.Errorf("recording emergency access: %w", err)
 	}
-	sealed, err := tx.s.clientSeal([]byte(g.Reason), emergencyContext(id))
+	sealed, err := tx.s.seal([]byte(g.Reason), emergencyContext(id))
 	if err != nil {
 		return 0, err
 	}
@@ -600,7 +580,7 @@ func (tx *Tx) CreateConsent(ctx context.Context, c practice.Consent) (int64, err
 	if err != nil {
 		return 0, err
 	}
-	sealed, err := tx.s.clientSeal(plain, consentContext(id, "signature"))
+	sealed, err := tx.s.seal(plain, consentContext(id, "signature"))
 	if err != nil {
 		return 0, err
 	}
@@ -628,7 +608,7 @@ func (tx *Tx) Consents(ctx context.Context, clientID int64) ([]practice.Consent,
 		if err := rows.Scan(&c.ID, &c.ClientID, &c.TextID, &c.WitnessID, &sealed, &withdrawnAt, &withdrawnBy, &withdrawal); err != nil {
 			return nil, err
 		}
-		plain, err := tx.s.clientOpen(sealed, consentContext(c.ID, "signature"))
+		plain, err := tx.s.open(sealed, consentContext(c.ID, "signature"))
 		if err != nil {
 			return nil, fmt.Errorf("consent %d: signature: %w", c.ID, err)
 		}
@@ -649,7 +629,7 @@ func (tx *Tx) Consents(ctx context.Context, clientID int64) ([]practice.Consent,
 		}
 		c.WithdrawnBy = withdrawnBy.Int64
 		if withdrawal != "" {
-			reason, err := tx.s.clientOpen(withdrawal, consentContext(c.ID, "withdrawal"))
+			reason, err := tx.s.open(withdrawal, consentContext(c.ID, "withdrawal"))
 			if err != nil {
 				return nil, fmt.Errorf("consent %d: withdrawal: %w", c.ID, err)
 			}
@@ -666,7 +646,7 @@ func (tx *Tx) WithdrawConsent(ctx context.Context, consentID int64, at time.Time
 	sealed := ""
 	if reason != "" {
 		var err error
-		if sealed, err = tx.s.clientSeal([]byte(reason), consentContext(consentID, "withdrawal")); err != nil {
+		if sealed, err = tx.s.seal([]byte(reason), consentContext(consentID, "withdrawal")); err != nil {
 			return err
 		}
 	}

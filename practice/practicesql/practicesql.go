@@ -14,6 +14,7 @@ package practicesql
 import (
 	"context"
 	"embed"
+	"errors"
 	"io/fs"
 	"time"
 
@@ -203,4 +204,26 @@ func (s *Store) TOTP(ctx context.Context, userID int64) (auth.TOTPState, error) 
 // confirming code: for the demo and tests.
 func (s *Store) EnableTOTP(ctx context.Context, userID int64, secret string, at time.Time) error {
 	return s.accounts.EnableTOTP(ctx, userID, secret, at)
+}
+
+// errNoKeys is returned by the methods that seal or open when the store
+// has no keys.
+var errNoKeys = errors.New("practicesql: no encryption keys configured")
+
+// seal seals plain, bound to context (the row it belongs to, such as
+// "practice/clients/7"), with the store's keyring: every area seals its
+// clinical text through it.
+func (s *Store) seal(plain []byte, context string) (string, error) {
+	if s.keys == nil {
+		return "", errNoKeys
+	}
+	return s.keys.Seal(plain, context), nil
+}
+
+// open opens what seal sealed with the same context.
+func (s *Store) open(sealed, context string) ([]byte, error) {
+	if s.keys == nil {
+		return nil, errNoKeys
+	}
+	return s.keys.Open(sealed, context)
 }

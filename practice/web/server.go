@@ -117,6 +117,7 @@ func New(cfg Config) (*Server, error) {
 	s.route("GET /{$}", Member, s.handle(s.home))
 	s.accountRoutes()
 	s.peopleRoutes()
+	s.clientRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := kit.CheckAccess(s.routes); err != nil {
