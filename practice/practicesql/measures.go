@@ -33,25 +33,6 @@ func init() {
 	}
 }
 
-// errNoMeasureKeys is returned when the store has no keys to seal with.
-var errNoMeasureKeys = errors.New("practicesql: no encryption keys configured; measures' answers are sealed at rest")
-
-// measureSeal seals clinical data of the measures, bound to context.
-func (s *Store) measureSeal(plain []byte, context string) (string, error) {
-	if s.keys == nil {
-		return "", errNoMeasureKeys
-	}
-	return s.keys.Seal(plain, context), nil
-}
-
-// measureOpen opens what measureSeal sealed.
-func (s *Store) measureOpen(sealed, context string) ([]byte, error) {
-	if s.keys == nil {
-		return nil, errNoMeasureKeys
-	}
-	return s.keys.Open(sealed, context)
-}
-
 func responseContext(id int64, what string) string {
 	return "practice/measures/responses/" + strconv.FormatInt(id, 10) + "/" + what
 }
@@ -294,7 +275,7 @@ func (tx *Tx) scanResponse(r sqldb.Scanner) (*practice.Response, error) {
 	if err := sqldb.ScanOptionalTime(completed, &x.CompletedAt); err != nil {
 		return fail(err)
 	}
-	plain, err := tx.s.measureOpen(answers, responseContext(x.ID, "answers"))
+	plain, err := tx.s.open(answers, responseContext(x.ID, "answers"))
 	if err != nil {
 		return fail(fmt.Errorf("answers: %w", err))
 	}
@@ -304,7 +285,7 @@ func (tx *Tx) scanResponse(r sqldb.Scanner) (*practice.Response, error) {
 	}
 	x.Answers, x.Closing = sa.Answers, sa.Closing
 	if result != "" {
-		plain, err := tx.s.measureOpen(result, responseContext(x.ID, "result"))
+		plain, err := tx.s.open(result, responseContext(x.ID, "result"))
 		if err != nil {
 			return fail(fmt.Errorf("result: %w", err))
 		}
@@ -318,7 +299,7 @@ func (tx *Tx) scanResponse(r sqldb.Scanner) (*practice.Response, error) {
 		if err := sqldb.ScanOptionalTime(errAt, &m.At); err != nil {
 			return fail(err)
 		}
-		reason, err := tx.s.measureOpen(errReason, responseContext(x.ID, "error"))
+		reason, err := tx.s.open(errReason, responseContext(x.ID, "error"))
 		if err != nil {
 			return fail(fmt.Errorf("error reason: %w", err))
 		}
@@ -335,7 +316,7 @@ func (tx *Tx) sealResponse(r practice.Response, id int64) (answers, result strin
 	if err != nil {
 		return "", "", err
 	}
-	if answers, err = tx.s.measureSeal(plain, responseContext(id, "answers")); err != nil {
+	if answers, err = tx.s.seal(plain, responseContext(id, "answers")); err != nil {
 		return "", "", err
 	}
 	if r.Result != nil {
@@ -343,7 +324,7 @@ func (tx *Tx) sealResponse(r practice.Response, id int64) (answers, result strin
 		if err != nil {
 			return "", "", err
 		}
-		if result, err = tx.s.measureSeal(plain, responseContext(id, "result")); err != nil {
+		if result, err = tx.s.seal(plain, responseContext(id, "result")); err != nil {
 			return "", "", err
 		}
 	}
@@ -430,7 +411,7 @@ func (tx *Tx) SaveMeasureProgress(ctx context.Context, r practice.Response, vers
 // response that corrects it (0 for none).
 func (tx *Tx) MarkMeasureInError(ctx context.Context, id int64, m practice.ErrorMark, correctedBy int64) error {
 	d := tx.Dialect
-	reason, err := tx.s.measureSeal([]byte(m.Reason), responseContext(id, "error"))
+	reason, err := tx.s.seal([]byte(m.Reason), responseContext(id, "error"))
 	if err != nil {
 		return err
 	}
@@ -490,7 +471,7 @@ func (tx *Tx) MeasuresForEscalation(ctx context.Context, caseID int64) ([]escala
 		if m.Taken, err = sqldb.ScanTime(taken); err != nil {
 			return nil, err
 		}
-		plain, err := tx.s.measureOpen(result, responseContext(id, "result"))
+		plain, err := tx.s.open(result, responseContext(id, "result"))
 		if err != nil {
 			return nil, fmt.Errorf("response %d: result: %w", id, err)
 		}
@@ -522,7 +503,7 @@ func (tx *Tx) scanEscalation(r sqldb.Scanner) (*practice.EscalationRecord, error
 		return nil, err
 	}
 	e.Trigger, e.Response = practice.EscalationTrigger(cause), resp.Int64
-	plain, err := tx.s.measureOpen(explanation, escalationContext(e.ID))
+	plain, err := tx.s.open(explanation, escalationContext(e.ID))
 	if err != nil {
 		return nil, fmt.Errorf("escalation %d: %w", e.ID, err)
 	}
@@ -547,7 +528,7 @@ func (tx *Tx) CreateEscalationRecord(ctx context.Context, e practice.EscalationR
 	if err != nil {
 		return 0, err
 	}
-	sealed, err := tx.s.measureSeal(plain, escalationContext(id))
+	sealed, err := tx.s.seal(plain, escalationContext(id))
 	if err != nil {
 		return 0, err
 	}
@@ -611,7 +592,7 @@ func (tx *Tx) scanTask(r sqldb.Scanner) (*practice.SafetyTask, error) {
 	if t.Due, err = date.Parse(due); err != nil {
 		return fail(err)
 	}
-	plain, err := tx.s.measureOpen(why, taskContext(t.ID, "why"))
+	plain, err := tx.s.open(why, taskContext(t.ID, "why"))
 	if err != nil {
 		return fail(err)
 	}
@@ -621,7 +602,7 @@ func (tx *Tx) scanTask(r sqldb.Scanner) (*practice.SafetyTask, error) {
 		if err := sqldb.ScanOptionalTime(resolved, &res.At); err != nil {
 			return fail(err)
 		}
-		plain, err := tx.s.measureOpen(action, taskContext(t.ID, "action"))
+		plain, err := tx.s.open(action, taskContext(t.ID, "action"))
 		if err != nil {
 			return fail(err)
 		}
@@ -662,7 +643,7 @@ func (tx *Tx) CreateSafetyTask(ctx context.Context, t practice.SafetyTask) (int6
 	if err != nil {
 		return 0, fmt.Errorf("creating the safety task: %w", err)
 	}
-	why, err := tx.s.measureSeal([]byte(t.Why), taskContext(id, "why"))
+	why, err := tx.s.seal([]byte(t.Why), taskContext(id, "why"))
 	if err != nil {
 		return 0, err
 	}
@@ -690,7 +671,7 @@ func (tx *Tx) LockSafetyTask(ctx context.Context, id int64) (*practice.SafetyTas
 // ResolveSafetyTask records what was done about an open task, sealed.
 func (tx *Tx) ResolveSafetyTask(ctx context.Context, id int64, r practice.Resolution) error {
 	d := tx.Dialect
-	action, err := tx.s.measureSeal([]byte(r.Action), taskContext(id, "action"))
+	action, err := tx.s.seal([]byte(r.Action), taskContext(id, "action"))
 	if err != nil {
 		return err
 	}
