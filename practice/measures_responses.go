@@ -113,9 +113,9 @@ func usable(v InstrumentView) error {
 }
 
 // RecordResponse records a client's response to an instrument on a case,
-// entered by an assigned practitioner. Bad input is refused before
-// anything is written, naming the field (an answer out of range names its
-// item). A response with every item answered is scored by measure.Score
+// entered by an assigned practitioner; the case must be open. Bad input
+// is refused before anything is written, naming the field (an answer out
+// of range names its item). A response with every item answered is scored by measure.Score
 // and never changes after; the case's escalation is then evaluated, its
 // report kept, and a PHQ-9 self-harm flag opens a same-day safety task. A
 // response with an item unanswered is kept in progress, not scored, and
@@ -149,14 +149,8 @@ func (p *Practice) RecordResponse(ctx context.Context, by Actor, req NewResponse
 // caller marks that one.
 func (p *Practice) recordIn(ctx context.Context, tx Tx, by Actor, caseID int64, in measure.Instrument, c checkedAnswers,
 	closing string, corrects int64) (*Response, error) {
-	clientID, err := p.caseClient(ctx, tx, by, caseID)
+	clientID, err := p.measureCase(ctx, tx, by, caseID)
 	if err != nil {
-		return nil, err
-	}
-	if err := p.mayChangeClient(ctx, tx, by, clientID); err != nil {
-		return nil, err
-	}
-	if err := p.requireConsent(ctx, tx, clientID); err != nil {
 		return nil, err
 	}
 	v, err := instrumentIn(ctx, tx, in)
@@ -509,15 +503,11 @@ type CaseMeasures struct {
 // CaseMeasures reads a case's responses, its scores over time (responses
 // entered in error left out), its latest escalation and its safety tasks,
 // for an assigned practitioner or an admin with emergency access. The
-// read is audited (ClientRead, "measures:case:<id>").
+// read is audited (ClientRead, "case:<id>:measures").
 func (p *Practice) CaseMeasures(ctx context.Context, by Actor, caseID int64) (*CaseMeasures, error) {
 	var out *CaseMeasures
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		clientID, err := p.caseClient(ctx, tx, by, caseID)
-		if err != nil {
-			return err
-		}
-		acc, err := p.openClient(ctx, tx, by, clientID, "measures:case:"+strconv.FormatInt(caseID, 10))
+		clientID, acc, err := p.readMeasureCase(ctx, tx, by, caseID)
 		if err != nil {
 			return err
 		}

@@ -545,7 +545,7 @@ func TestMeasuresAccess(t *testing.T) {
 	if len(entries) != 2 {
 		t.Fatalf("reads audited as %+v", entries)
 	}
-	for i, what := range []string{fmt.Sprintf("measure:response:%d", r.ID), fmt.Sprintf("measures:case:%d", e.caseID)} {
+	for i, what := range []string{fmt.Sprintf("measure:response:%d", r.ID), fmt.Sprintf("case:%d:measures", e.caseID)} {
 		var after map[string]any
 		if err := json.Unmarshal([]byte(entries[i].After), &after); err != nil {
 			t.Fatal(err)
@@ -558,5 +558,44 @@ func TestMeasuresAccess(t *testing.T) {
 		if strings.Contains(en.After, "total") || strings.Contains(en.After, "self-harm") {
 			t.Errorf("audit entry %s holds a clinical value: %s", en.Action, en.After)
 		}
+	}
+}
+
+// TestEscalationSeesRecordedComorbidities: a comorbidity recorded by hand
+// on the case counts when a measure is scored, with where it came from.
+func TestEscalationSeesRecordedComorbidities(t *testing.T) {
+	ctx := context.Background()
+	e := newMeasureEnv(t)
+	if _, err := e.p.RecordComorbidity(ctx, e.pat, e.caseID, practice.ComorbidityInput{Kind: "personality_disorder",
+		Source: "diagnosis", Note: "Diagnosed by the referring psychiatrist"}); err != nil {
+		t.Fatal(err)
+	}
+	out := e.record(t, e.pat, "gad-7", 0, 0, 0, 0, 0, 0, 0)
+	rec := out.Escalation
+	if !rec.NeedsIntensiveTherapy || len(rec.Explanation.Comorbidities) != 1 || rec.Explanation.Comorbidities[0].Kind != "personality_disorder" {
+		t.Fatalf("escalation %+v: want Intensive Therapy for the recorded personality disorder", rec.Explanation)
+	}
+	if from := rec.Explanation.Comorbidities[0].From; len(from) != 1 || !strings.Contains(from[0], "Diagnosed by the referring psychiatrist") {
+		t.Errorf("the comorbidity came from %v", from)
+	}
+}
+
+// TestClosedCase: a response is recorded on an open case only.
+func TestClosedCase(t *testing.T) {
+	ctx := context.Background()
+	e := newMeasureEnv(t)
+	rep, err := e.p.CaseReport(ctx, e.pat, e.caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.p.CloseCase(ctx, e.pat, e.caseID, "Goals met; the client ended therapy", rep.Case.Version); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.p.RecordResponse(ctx, e.pat, practice.NewResponse{CaseID: e.caseID, Instrument: "phq-9",
+		ResponseAnswers: practice.ResponseAnswers{Answers: answers(0, 0, 0, 0, 0, 0, 0, 0, 0), TakenAt: e.clock.Now()}})
+	wantCode(t, err, certboard.Conflict, "")
+	// Its measures can still be read.
+	if _, err := e.p.CaseMeasures(ctx, e.pat, e.caseID); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -453,8 +453,20 @@ func (tx *Tx) responses(ctx context.Context, where string, args ...any) ([]pract
 // MeasuresForEscalation returns a case's scored responses that count,
 // oldest taken first, as the escalation rules read them.
 func (tx *Tx) MeasuresForEscalation(ctx context.Context, caseID int64) ([]escalation.Measure, error) {
+	return tx.escalationMeasures(ctx, "case_id = ?", caseID)
+}
+
+// CaseMeasures is MeasuresForEscalation for a client's case: the read the
+// cases area's evaluation of a case asks its transaction for.
+func (tx *Tx) CaseMeasures(ctx context.Context, clientID, caseID int64) ([]escalation.Measure, error) {
+	return tx.escalationMeasures(ctx, "client_id = ? AND case_id = ?", clientID, caseID)
+}
+
+// escalationMeasures returns the scored responses that count where holds,
+// oldest taken first.
+func (tx *Tx) escalationMeasures(ctx context.Context, where string, args ...any) ([]escalation.Measure, error) {
 	rows, err := tx.QueryContext(ctx, tx.Dialect.Rebind("SELECT id, result, taken_at FROM measure_responses "+
-		"WHERE case_id = ? AND status = 'completed' ORDER BY taken_at, id"), caseID)
+		"WHERE "+where+" AND status = 'completed' ORDER BY taken_at, id"), args...)
 	if err != nil {
 		return nil, err
 	}
