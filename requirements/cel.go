@@ -127,7 +127,9 @@ func (l *loader) compileExpressions(s *Set) {
 			p, err := Compile(r.AppliesIf)
 			if err != nil {
 				l.fail(l.line("requirements", i, "applies_if"), "requirement %s: applies_if does not compile: %v", r.ID, err)
-				l.problems[len(l.problems)-1].overLimit = errors.Is(err, ErrLimit)
+				if errors.Is(err, ErrLimit) {
+					l.problems[len(l.problems)-1].Err = ErrLimit
+				}
 			}
 			r.appliesIf = p
 		}
@@ -135,7 +137,9 @@ func (l *loader) compileExpressions(s *Set) {
 			p, err := Compile(r.Expression)
 			if err != nil {
 				l.fail(l.line("requirements", i, "expression"), "requirement %s: expression does not compile: %v", r.ID, err)
-				l.problems[len(l.problems)-1].overLimit = errors.Is(err, ErrLimit)
+				if errors.Is(err, ErrLimit) {
+					l.problems[len(l.problems)-1].Err = ErrLimit
+				}
 			}
 			r.program = p
 		}

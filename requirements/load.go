@@ -1,32 +1,19 @@
 package requirements
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"regexp"
-	"sort"
-	"strconv"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/internal/strictyaml"
 )
 
-// Problem is one reason a set was rejected, located by file and line.
-type Problem struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Message string `json:"message"`
-
-	// overLimit marks the problem of a set over one of the limits Parse
-	// checks before the work they bound (MaxSetSize, MaxSetDepth,
-	// MaxSetValues, MaxExpressionSize, MaxExpressionDepth).
-	overLimit bool
-}
+// Problem is one reason a set was rejected, located by file and line. The
+// problem of a set over a limit unwraps to ErrLimit.
+type Problem = strictyaml.Problem
 
 // ErrLimit is what the problem of a set over a limit (MaxSetSize,
 // MaxSetDepth, MaxSetValues, MaxExpressionSize, MaxExpressionDepth) unwraps
@@ -34,45 +21,8 @@ type Problem struct {
 // that a server can answer such input apart: errors.Is(err, ErrLimit).
 var ErrLimit = errors.New("requirements: the set is over a limit")
 
-// Unwrap returns ErrLimit for the problem of a set over a limit, nil
-// otherwise.
-func (p Problem) Unwrap() error {
-	if p.overLimit {
-		return ErrLimit
-	}
-	return nil
-}
-
-// Error returns "file:line: message".
-func (p Problem) Error() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
-	}
-	return fmt.Sprintf("%s: %s", p.File, p.Message)
-}
-
 // Problems is every reason a set was rejected.
-type Problems []Problem
-
-// Unwrap returns the problems, for errors.Is and errors.As.
-func (ps Problems) Unwrap() []error {
-	out := make([]error, len(ps))
-	for i, p := range ps {
-		out[i] = p
-	}
-	return out
-}
-
-// Error returns one problem a line.
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.Error()
-	}
-	return strings.Join(lines, "\n")
-}
-
-var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+type Problems = strictyaml.Problems
 
 // MaxSetSize is the largest requirement set Parse reads, in bytes; the
 // shipped sets are under 10 KiB.
@@ -101,50 +51,30 @@ const MaxSetValues = 100_000
 // or checked, and each CEL expression's length and nesting
 // (MaxExpressionSize, MaxExpressionDepth) before it is compiled.
 func Parse(file string, data []byte) (*Set, error) {
-	if len(data) > MaxSetSize {
-		return nil, Problems{{File: file, Line: 1, Message: fmt.Sprintf("the file is %d bytes, more than the %d a requirement set may have (1 MiB)", len(data), MaxSetSize),
-			overLimit: true}}
-	}
-	var root yaml.Node
-	docs := yaml.NewDecoder(bytes.NewReader(data))
-	if err := docs.Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, Problems{{File: file, Line: 1, Message: "the file is empty: a requirement set is a YAML mapping with id, title, requirements..."}}
+	doc, ps := strictyaml.Parse(file, data, format)
+	if len(ps) > 0 {
+		for i, p := range ps {
+			if errors.Is(p, strictyaml.ErrTooDeep) {
+				// The parser's own bound, far past MaxSetDepth: reported as it.
+				ps[i].Message = fmt.Sprintf("nested deeper than %d levels; a requirement set nests at most %d", MaxSetDepth, setFormatDepth)
+			}
+			if p.Err != nil {
+				ps[i].Err = ErrLimit
+			}
 		}
-		if strings.Contains(err.Error(), "exceeded max depth") {
-			// The parser's own bound, far past MaxSetDepth: reported as it.
-			ps := yamlProblems(file, err)
-			ps[0].Message = fmt.Sprintf("nested deeper than %d levels; a requirement set nests at most %d", MaxSetDepth, setFormatDepth)
-			ps[0].overLimit = true
-			return nil, ps[:1]
-		}
-		return nil, yamlProblems(file, err)
+		return nil, ps
 	}
-	var extra yaml.Node
-	if err := docs.Decode(&extra); !errors.Is(err, io.EOF) {
-		line := extra.Line
-		if line == 0 {
-			line = 1
-		}
-		return nil, Problems{{File: file, Line: line, Message: "the file holds more than one YAML document; put one set in each file"}}
-	}
-	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, Problems{{File: file, Line: 1, Message: "a requirement set must be a YAML mapping with id, title, requirements..."}}
-	}
-	if p := checkNodes(file, root.Content[0]); p != nil {
+	if p := checkNodes(file, doc); p != nil {
 		return nil, Problems{*p}
 	}
-	doc := root.Content[0]
 	l := &loader{file: file, root: doc}
 	l.checkDates(doc)
 	if len(l.problems) > 0 {
 		return nil, l.problems
 	}
 	var s Set
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&s); err != nil {
-		return nil, yamlProblems(file, err)
+	if ps := strictyaml.Decode(file, data, &s); len(ps) > 0 {
+		return nil, ps
 	}
 	s.File = file
 	if reqs := l.node("requirements"); reqs != nil && reqs.Kind == yaml.SequenceNode {
@@ -157,10 +87,18 @@ func Parse(file string, data []byte) (*Set, error) {
 	l.validate(&s)
 	l.compileExpressions(&s)
 	if len(l.problems) > 0 {
-		sort.SliceStable(l.problems, func(i, j int) bool { return l.problems[i].Line < l.problems[j].Line })
+		l.problems.Sort()
 		return nil, l.problems
 	}
 	return &s, nil
+}
+
+// format is a requirement set, as strictyaml reads it. Sets may use
+// anchors and aliases (the shipped ones do); checkNodes bounds what they
+// expand to.
+var format = strictyaml.Format{
+	Name: "a requirement set", Holds: "id, title, requirements...",
+	OnePerFile: "put one set in each file", MaxSize: MaxSetSize, Aliases: true,
 }
 
 // checkNodes checks a parsed set against MaxSetDepth and MaxSetValues,
@@ -179,7 +117,7 @@ func checkNodes(file string, top *yaml.Node) *Problem {
 			if line == 0 {
 				line = 1
 			}
-			problem = &Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...), overLimit: true}
+			problem = &Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...), Err: ErrLimit}
 		}
 	}
 	var walk func(n *yaml.Node, level int) measure
@@ -227,31 +165,6 @@ func checkNodes(file string, top *yaml.Node) *Problem {
 	}
 	walk(top, 1)
 	return problem
-}
-
-// yamlProblems converts a yaml error ("line 5: cannot unmarshal ...") into Problems.
-func yamlProblems(file string, err error) Problems {
-	var te *yaml.TypeError
-	var ps Problems
-	if errors.As(err, &te) {
-		for _, e := range te.Errors {
-			ps = append(ps, lineProblem(file, e))
-		}
-		return ps
-	}
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	return Problems{lineProblem(file, msg)}
-}
-
-func lineProblem(file, msg string) Problem {
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		text := m[2]
-		text = strings.Replace(text, "not found in type requirements.", "is not a known field of ", 1)
-		return Problem{File: file, Line: n, Message: text}
-	}
-	// The YAML parser names no line for some errors; point at the start.
-	return Problem{File: file, Line: 1, Message: msg}
 }
 
 type loader struct {

@@ -57,7 +57,12 @@ type Querier interface {
 // Reference is a column of a mode's own table that names an account
 // (users.id) without ON DELETE CASCADE: an account it names is never
 // deleted as an expired sign-up.
-type Reference struct{ Table, Column string }
+type Reference struct {
+	// Table is the mode's table ("applications").
+	Table string
+	// Column is its column holding a users.id ("applicant_id").
+	Column string
+}
 
 // Config is what a Store needs besides its database.
 type Config struct {

@@ -103,12 +103,6 @@ func (tx *Tx) PublishSetUpload(ctx context.Context, id int64, at time.Time) erro
 	return nil
 }
 
-// SearchUsers lists the accounts whose name or e-mail address contains
-// query (any case), by name (see authsql.Store.SearchUsers).
-func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*User, error) {
-	return s.accounts.SearchUsers(ctx, query, limit)
-}
-
 // boardKeys maps the settings to their keys in board_settings.
 func boardKeys(b *BoardSettings) map[string]*string {
 	return map[string]*string{"name": &b.Name, "short_name": &b.ShortName, "contact_email": &b.ContactEmail,

@@ -65,15 +65,16 @@ type Store struct {
 	keys    *seal.Keyring
 	// audit is the database's audit log, which every append goes through.
 	audit *auditsql.Log
-	// accounts is the account tables, shared with practice mode's store.
-	accounts *authsql.Store
+	// accounts is the account tables, shared with practice mode's store;
+	// its methods are the store's (see accounts.go).
+	*accounts
 }
 
 // InTx runs f in a transaction and commits when f returns nil; any error
 // rolls it back. On SQLite, which has one writer at a time, transactions
 // started here queue in the process.
 func (s *Store) InTx(ctx context.Context, f func(tx *Tx) error) error {
-	return s.DB.InTx(ctx, func(tx *sqldb.Tx) error { return f(&Tx{Tx: tx, s: s}) })
+	return s.DB.InTx(ctx, func(tx *sqldb.Tx) error { return f(s.in(tx)) })
 }
 
 // Begin starts a transaction that the caller commits or rolls back, for
@@ -84,8 +85,11 @@ func (s *Store) Begin(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Tx{Tx: tx, s: s}, nil
+	return s.in(tx), nil
 }
+
+// in is the store's transaction over tx, the account writes bound to it.
+func (s *Store) in(tx *sqldb.Tx) *Tx { return &Tx{Tx: tx, accountWrites: s.accounts.In(tx), s: s} }
 
 // Tx is one transaction of the store. Every write that must commit
 // together with others (an application's state, its history event, the
@@ -93,6 +97,9 @@ func (s *Store) Begin(ctx context.Context) (*Tx, error) {
 // cannot make one outside the transaction it owns.
 type Tx struct {
 	*sqldb.Tx
+	// accountWrites is the account writes bound to the transaction; its
+	// methods are the transaction's (see accounts.go).
+	*accountWrites
 	s *Store
 }
 

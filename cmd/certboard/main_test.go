@@ -317,7 +317,7 @@ func TestRequirementsCheck(t *testing.T) {
 	}{
 		{"bad indentation", strings.Replace(validSet, "    kind: license\n", "      kind: license\n", 1), 12, "mapping values are not allowed"},
 		{"unknown field", strings.Replace(validSet, "body: Test Body\n", "body: Test Body\ncolour: blue\n", 1), 5, "colour"},
-		{"wrong type", strings.Replace(validSet, "[social_work, psychology]", "{social_work: 1}", 1), 14, "cannot unmarshal"},
+		{"wrong type", strings.Replace(validSet, "[social_work, psychology]", "{social_work: 1}", 1), 14, "expected a list, found a mapping"},
 		{"impossible date", strings.Replace(validSet, "2020-01-01", "2020-02-30", 1), 6, "effective_from"},
 		{"bad CEL", strings.Replace(validSet, `portfolio.person.name != ""`, `portfolio.person.name +`, 1), 18, "expression does not compile"},
 		{"CEL not boolean", strings.Replace(validSet, `portfolio.person.name != ""`, `1 + 2`, 1), 18, "true or false"},

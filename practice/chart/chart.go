@@ -33,7 +33,11 @@ type Status string
 const (
 	// Completed is a response finished and scored.
 	Completed Status = "completed"
-	// Amended is a completed response changed since; its score stands.
+	// Amended is a completed response changed since; its score stands
+	// and it is drawn, marked amended. Practice mode never produces it: a
+	// scored response never changes there (a correction marks it
+	// EnteredInError and records a new response). It is accepted because
+	// FHIR has it, for responses that come from elsewhere.
 	Amended Status = "amended"
 	// InProgress is a response not finished; it has no score.
 	InProgress Status = "in-progress"
@@ -112,11 +116,19 @@ type point struct {
 	amended  bool
 }
 
+// The years a scored point may fall in: wide enough for any client's
+// history, narrow enough to catch a mistyped year (0206 for 2026).
+const (
+	minYear = 1900
+	maxYear = 2200
+)
+
 // New checks s and returns its chart. A response that is not scored (in
 // progress, stopped, entered in error) is left out. Bad input is an
 // Invalid *certboard.Error naming what is wrong: an unknown instrument or
 // sex, or a point (numbered from 1 in the order given) with an unknown
-// status, no date, an empty flag, or a total the instrument cannot give.
+// status, no date or one outside the years 1900 to 2200 (in its
+// location), an empty flag, or a total the instrument cannot give.
 func New(s Series) (*Chart, error) {
 	in, ok := measure.Lookup(s.Instrument)
 	if !ok {
@@ -139,6 +151,10 @@ func New(s Series) (*Chart, error) {
 		if p.At.IsZero() {
 			return nil, certboard.FieldError(certboard.Invalid, field,
 				"no date; give when the response was completed")
+		}
+		if y := p.At.Year(); y < minYear || y > maxYear {
+			return nil, certboard.FieldError(certboard.Invalid, field,
+				fmt.Sprintf("the date %s is not in the years %d to %d; check the year", day(p.At), minYear, maxYear))
 		}
 		if !c.possible(p.Total) {
 			return nil, certboard.FieldError(certboard.Invalid, field,
@@ -193,7 +209,8 @@ type Row struct {
 	Positive bool
 	// Flags are the flags the response raised ("self-harm").
 	Flags []string
-	// Amended says the response was changed after it was completed.
+	// Amended says the response was changed after it was completed
+	// (status Amended, which practice mode never produces).
 	Amended bool
 }
 

@@ -80,6 +80,14 @@ func TestNewRefuses(t *testing.T) {
 			`point 2: unknown status "final"; use one of completed, amended, in-progress, stopped, entered-in-error`},
 		{"no date", Series{Instrument: "phq-9", Points: with(func(p *Point) { p.At = time.Time{} })}, "point 2",
 			"point 2: no date; give when the response was completed"},
+		{"a mistyped year", Series{Instrument: "phq-9", Points: with(func(p *Point) { p.At = on(t, "0206-03-01") })}, "point 2",
+			"point 2: the date 0206-03-01 is not in the years 1900 to 2200; check the year"},
+		{"the day before 1900", Series{Instrument: "phq-9", Points: with(func(p *Point) { p.At = on(t, "1899-12-31") })}, "point 2",
+			"point 2: the date 1899-12-31 is not in the years 1900 to 2200; check the year"},
+		{"the day after 2200", Series{Instrument: "phq-9", Points: []Point{pt(t, "2201-01-01", 3, false), good}}, "point 1",
+			"point 1: the date 2201-01-01 is not in the years 1900 to 2200; check the year"},
+		{"an amended point's year", Series{Instrument: "phq-9", Points: with(func(p *Point) { p.At, p.Status = on(t, "2620-03-01"), Amended })}, "point 2",
+			"point 2: the date 2620-03-01 is not in the years 1900 to 2200; check the year"},
 		{"above the range", Series{Instrument: "phq-9", Points: with(func(p *Point) { p.Total = 28 })}, "point 2",
 			"point 2: PHQ-9 cannot give a total of 28; its totals run from 0 to 27"},
 		{"below the range", Series{Instrument: "iief-5", Points: []Point{pt(t, "2026-03-02", 4, true)}}, "point 1",
@@ -120,10 +128,14 @@ func TestNewAccepts(t *testing.T) {
 		}})
 	}
 	mustNew(t, Series{Instrument: "fsfi", Points: []Point{pt(t, "2026-03-02", 26.5, true), pt(t, "2026-03-03", 26.6, false)}})
+	// The first and last days of the years allowed, each in its own
+	// location (2200-12-31 at 22:00 in UTC-5 is 2201 in UTC).
+	late := time.Date(2200, 12, 31, 22, 0, 0, 0, time.FixedZone("UTC-5", -5*3600))
+	mustNew(t, Series{Instrument: "phq-9", Points: []Point{pt(t, "1900-01-01", 3, false), {At: late, Total: 4, Status: Completed}}})
 	c := mustNew(t, Series{Instrument: "phq-9", Points: []Point{
 		{Status: InProgress, Total: math.NaN()},
 		{Status: Stopped, Total: 99, Flags: []string{""}},
-		{Status: EnteredInError, Total: -1, At: on(t, "2026-03-01")},
+		{Status: EnteredInError, Total: -1, At: on(t, "0206-03-01")},
 		pt(t, "2026-03-02", 12, true),
 	}})
 	if got := len(c.Rows()); got != 1 {

@@ -47,8 +47,11 @@ const (
 // Specifiers are the specifiers of a diagnosis. An empty one is not
 // specified (not yet known); a concern takes only those it lists.
 type Specifiers struct {
-	Onset    Onset    `json:"onset,omitempty"`
-	Context  Context  `json:"context,omitempty"`
+	// Onset is lifelong or acquired.
+	Onset Onset `json:"onset,omitempty"`
+	// Context is generalised or situational.
+	Context Context `json:"context,omitempty"`
+	// Severity is mild, moderate or severe.
 	Severity Severity `json:"severity,omitempty"`
 }
 

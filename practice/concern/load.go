@@ -1,42 +1,23 @@
 package concern
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/internal/strictyaml"
 )
 
 // Problem is one reason a taxonomy file was refused, with its line.
-type Problem struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Message string `json:"message"`
-}
-
-// Error returns "file:line: message".
-func (p Problem) Error() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message) }
+type Problem = strictyaml.Problem
 
 // Problems is every reason a taxonomy file was refused, ordered by line.
-type Problems []Problem
-
-// Error returns one problem a line.
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.Error()
-	}
-	return strings.Join(lines, "\n")
-}
+type Problems = strictyaml.Problems
 
 // MaxSize is the largest taxonomy file Parse reads, in bytes; the shipped
 // file is under 20 KiB.
@@ -122,41 +103,24 @@ type fileICD11 struct {
 // with a note saying why). The file name is used only in messages. On
 // failure the error is Problems, each with a line.
 func Parse(file string, data []byte) (*Taxonomy, error) {
-	if len(data) > MaxSize {
-		return nil, Problems{{file, 1, fmt.Sprintf("the file is %d bytes, more than the %d a taxonomy file may have", len(data), MaxSize)}}
-	}
-	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, Problems{{file, 1, "the file is empty: a taxonomy file is a YAML mapping with version, sources, areas and concerns"}}
-		}
-		return nil, yamlProblems(file, err)
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return nil, Problems{{file, max(extra.Line, 1), "the file holds more than one YAML document; put one version of the taxonomy in each file"}}
-	}
-	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, Problems{{file, 1, "a taxonomy file must be a YAML mapping with version, sources, areas and concerns"}}
-	}
-	top := root.Content[0]
-	if n := findAlias(top); n != nil {
-		return nil, Problems{{file, n.Line, "anchors and aliases are not allowed in a taxonomy file; write each value out"}}
-	}
 	var f fileTaxonomy
-	strict := yaml.NewDecoder(bytes.NewReader(data))
-	strict.KnownFields(true)
-	if err := strict.Decode(&f); err != nil {
-		return nil, yamlProblems(file, err)
+	top, ps := strictyaml.Load(file, data, &f, format)
+	if len(ps) > 0 {
+		return nil, ps
 	}
 	c := checker{file: file}
 	t := c.taxonomy(top, &f)
 	if len(c.ps) > 0 {
-		sort.SliceStable(c.ps, func(i, j int) bool { return c.ps[i].Line < c.ps[j].Line })
+		c.ps.Sort()
 		return nil, c.ps
 	}
 	return t, nil
+}
+
+// format is the taxonomy file, as strictyaml reads it.
+var format = strictyaml.Format{
+	Name: "a taxonomy file", Holds: "version, sources, areas and concerns",
+	OnePerFile: "put one version of the taxonomy in each file", MaxSize: MaxSize,
 }
 
 // checker gathers the problems of one file.
@@ -166,7 +130,7 @@ type checker struct {
 }
 
 func (c *checker) add(line int, format string, args ...any) {
-	c.ps = append(c.ps, Problem{c.file, max(line, 1), fmt.Sprintf(format, args...)})
+	c.ps = append(c.ps, Problem{File: c.file, Line: max(line, 1), Message: fmt.Sprintf(format, args...)})
 }
 
 // taxonomy checks f and builds the taxonomy; top locates the problems.
@@ -183,9 +147,9 @@ func (c *checker) taxonomy(top *yaml.Node, f *fileTaxonomy) *Taxonomy {
 	if len(f.Sources) == 0 {
 		c.add(line(top, "sources"), "sources is missing or empty: list where the taxonomy's facts come from")
 	}
-	sourceNodes := items(value(top, "sources"))
+	sourceNodes := strictyaml.Items(strictyaml.Value(top, "sources"))
 	for i, fs := range f.Sources {
-		n := item(sourceNodes, i)
+		n := strictyaml.Item(sourceNodes, i)
 		name := fmt.Sprintf("source %d", i+1)
 		if c.id(n, fs.ID, name, "clinical-reference", sourceLines) {
 			name = "source " + fs.ID
@@ -211,9 +175,9 @@ func (c *checker) taxonomy(top *yaml.Node, f *fileTaxonomy) *Taxonomy {
 	if len(f.Areas) == 0 {
 		c.add(line(top, "areas"), "areas is missing or empty: list the areas of sex therapy the concerns belong to")
 	}
-	areaNodes := items(value(top, "areas"))
+	areaNodes := strictyaml.Items(strictyaml.Value(top, "areas"))
 	for i, fa := range f.Areas {
-		n := item(areaNodes, i)
+		n := strictyaml.Item(areaNodes, i)
 		name := fmt.Sprintf("area %d", i+1)
 		if c.id(n, fa.ID, name, "low-desire", areaLines) {
 			name = "area " + fa.ID
@@ -229,9 +193,9 @@ func (c *checker) taxonomy(top *yaml.Node, f *fileTaxonomy) *Taxonomy {
 	}
 	concernLines := map[string]int{}
 	used := map[string]bool{}
-	concernNodes := items(value(top, "concerns"))
+	concernNodes := strictyaml.Items(strictyaml.Value(top, "concerns"))
 	for i := range f.Concerns {
-		n := item(concernNodes, i)
+		n := strictyaml.Item(concernNodes, i)
 		k := c.concern(n, i, &f.Concerns[i], concernLines, areaLines, sourceLines)
 		if _, dup := t.byID[k.ID]; k.ID != "" && !dup {
 			t.byID[k.ID] = len(t.concerns)
@@ -241,7 +205,7 @@ func (c *checker) taxonomy(top *yaml.Node, f *fileTaxonomy) *Taxonomy {
 	}
 	for i, a := range t.areas {
 		if a.ID != "" && !used[a.ID] && len(f.Concerns) > 0 {
-			c.add(line(item(areaNodes, i)), "area %s has no concern: add one, or remove the area", a.ID)
+			c.add(line(strictyaml.Item(areaNodes, i)), "area %s has no concern: add one, or remove the area", a.ID)
 		}
 	}
 	return t
@@ -296,7 +260,7 @@ func (c *checker) concern(n *yaml.Node, i int, fc *fileConcern, seen, areas, sou
 	c.sources(func(path ...string) int { return line(n, path...) }, fc.Sources, name, sources)
 
 	// Specifiers: listed explicitly, from the allowed set, once each.
-	if value(n, "specifiers") == nil {
+	if strictyaml.Value(n, "specifiers") == nil {
 		c.add(line(n), "%s has no specifiers: list those that apply (onset, context, severity), or [] for none", name)
 	}
 	for _, s := range fc.Specifiers {
@@ -325,11 +289,11 @@ func (c *checker) concern(n *yaml.Node, i int, fc *fileConcern, seen, areas, sou
 	}
 
 	// ICD-10-CM codes.
-	codeNodes := items(value(n, "icd10cm"))
+	codeNodes := strictyaml.Items(strictyaml.Value(n, "icd10cm"))
 	codes := map[string]bool{}
 	primaries := 0
 	for j, fk := range fc.ICD10CM {
-		cn := item(codeNodes, j)
+		cn := strictyaml.Item(codeNodes, j)
 		cname := fmt.Sprintf("%s, ICD-10-CM code %d", name, j+1)
 		switch {
 		case fk.Code == "":
@@ -478,42 +442,6 @@ func keys(m map[string]int) string {
 	return strings.Join(ks, ", ")
 }
 
-// value returns the value of key in mapping n, nil when absent.
-func value(n *yaml.Node, key string) *yaml.Node {
-	_, v := entry(n, key)
-	return v
-}
-
-// entry returns the key node and the value of key in mapping n, nils when
-// absent.
-func entry(n *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i], n.Content[i+1]
-		}
-	}
-	return nil, nil
-}
-
-// items returns the items of sequence n; none when n is not one.
-func items(n *yaml.Node) []*yaml.Node {
-	if n == nil || n.Kind != yaml.SequenceNode {
-		return nil
-	}
-	return n.Content
-}
-
-// item returns the i-th of ns, nil when there is none.
-func item(ns []*yaml.Node, i int) *yaml.Node {
-	if i < len(ns) {
-		return ns[i]
-	}
-	return nil
-}
-
 // line returns the line of the key at the end of path under n (where a
 // scalar value also is, and which a block of values follows), or of the
 // deepest node of the path that exists; 1 when there is none.
@@ -523,50 +451,11 @@ func line(n *yaml.Node, path ...string) int {
 		l = n.Line
 	}
 	for _, k := range path {
-		key, v := entry(n, k)
+		key, v := strictyaml.Entry(n, k)
 		if v == nil {
 			break
 		}
 		l, n = key.Line, v
 	}
 	return max(l, 1)
-}
-
-// findAlias returns the first node that is an alias or carries an anchor.
-func findAlias(n *yaml.Node) *yaml.Node {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" {
-		return n
-	}
-	for _, c := range n.Content {
-		if a := findAlias(c); a != nil {
-			return a
-		}
-	}
-	return nil
-}
-
-var (
-	yamlLine    = regexp.MustCompile(`line (\d+): (.*)$`)
-	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-)
-
-// yamlProblems turns a YAML error into problems, one a reported line, and
-// says an unknown field in a person's words rather than Go's.
-func yamlProblems(file string, err error) Problems {
-	var ps Problems
-	for _, l := range strings.Split(err.Error(), "\n") {
-		l = strings.TrimPrefix(strings.TrimSpace(l), "yaml: ")
-		if m := yamlLine.FindStringSubmatch(l); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			msg := m[2]
-			if u := yamlUnknown.FindStringSubmatch(msg); u != nil {
-				msg = fmt.Sprintf("unknown field %q: check its spelling, or remove it", u[1])
-			}
-			ps = append(ps, Problem{file, n, msg})
-		}
-	}
-	if len(ps) == 0 {
-		ps = Problems{{file, 1, strings.TrimPrefix(err.Error(), "yaml: ")}}
-	}
-	return ps
 }

@@ -203,7 +203,7 @@ func TestKinds(t *testing.T) {
 
 func TestParseRejects(t *testing.T) {
 	tests := []struct{ name, yaml, want string }{
-		{"unknown field", "version: \"1\"\neffective: 2026-12-01\nrules:\n  - id: a\n    says: s\n    source: s\n    colour: red\n", ":7: field colour not found"},
+		{"unknown field", "version: \"1\"\neffective: 2026-12-01\nrules:\n  - id: a\n    says: s\n    source: s\n    colour: red\n", `:7: unknown field "colour": check its spelling, or remove it; the fields here are id, says, source, when and then`},
 		{"unknown instrument", "version: \"1\"\neffective: 2026-12-01\nrules:\n  - id: a\n    says: s\n    source: s\n    when:\n      instrument: bdi\n      positive: true\n    then:\n      comorbidity: depression\n", ":8: rule a: unknown instrument \"bdi\""},
 		{"bad band", "version: \"1\"\neffective: 2026-12-01\nrules:\n  - id: a\n    says: s\n    source: s\n    when:\n      instrument: audit\n      band: [zone_5]\n    then:\n      comorbidity: substance_use\n", ":9: rule a: AUDIT has no band \"zone_5\""},
 		{"bad kind", "version: \"1\"\neffective: 2026-12-01\nrules:\n  - id: a\n    says: s\n    source: s\n    when:\n      instrument: gad-7\n      positive: true\n    then:\n      comorbidity: ocd\n", ":11: rule a: unknown comorbidity \"ocd\""},

@@ -76,7 +76,9 @@ type Report struct {
 
 // Comorbidity is one comorbidity indicated on a case.
 type Comorbidity struct {
-	Kind  Kind
+	// Kind is the comorbidity.
+	Kind Kind
+	// Label is Kind as people read it.
 	Label string
 	// From are where it came from, one entry a rule or a record.
 	From []Evidence
@@ -98,9 +100,12 @@ type Evidence struct {
 // Reason is one reason the case needs Intensive Therapy: the rule that
 // says so and the comorbidity it fired on.
 type Reason struct {
-	Rule        string
+	// Rule is the id of the rule that says so.
+	Rule string
+	// Comorbidity is the comorbidity it fired on.
 	Comorbidity Kind
-	Why         string
+	// Why says it in words.
+	Why string
 }
 
 // SafetyTask is a safety task a rule opened.

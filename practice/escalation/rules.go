@@ -1,19 +1,15 @@
 package escalation
 
 import (
-	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
-	"io"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/internal/strictyaml"
 	"github.com/certboard/certboard/practice/measure"
 )
 
@@ -85,26 +81,10 @@ var measureFlags = map[string][]string{
 }
 
 // Problem is one reason a rules file was rejected, with its line.
-type Problem struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Message string `json:"message"`
-}
-
-// Error returns "file:line: message".
-func (p Problem) Error() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message) }
+type Problem = strictyaml.Problem
 
 // Problems is every reason a rules file was rejected, ordered by line.
-type Problems []Problem
-
-// Error returns one problem a line.
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.Error()
-	}
-	return strings.Join(lines, "\n")
-}
+type Problems = strictyaml.Problems
 
 // MaxSize is the largest rules file Parse reads, in bytes; the shipped
 // file is under 4 KiB.
@@ -126,78 +106,51 @@ var idShape = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // complete and consistent. The file name is used only in messages. On
 // failure the error is Problems, each with a line.
 func Parse(file string, data []byte) (*Rules, error) {
-	if len(data) > MaxSize {
-		return nil, Problems{{file, 1, fmt.Sprintf("the file is %d bytes, more than the %d a rules file may have", len(data), MaxSize)}}
+	top, ps := strictyaml.Parse(file, data, format)
+	if len(ps) > 0 {
+		return nil, ps
 	}
-	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, Problems{{file, 1, "the file is empty: a rules file is a YAML mapping with version, effective and rules"}}
-		}
-		return nil, yamlProblems(file, err)
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return nil, Problems{{file, max(extra.Line, 1), "the file holds more than one YAML document; put one version of the rules in each file"}}
-	}
-	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, Problems{{file, 1, "a rules file must be a YAML mapping with version, effective and rules"}}
-	}
-	if n := findAlias(root.Content[0]); n != nil {
-		return nil, Problems{{file, n.Line, "anchors and aliases are not allowed in a rules file; write each value out"}}
-	}
-	if n := value(root.Content[0], "effective"); n != nil {
+	if n := strictyaml.Value(top, "effective"); n != nil {
 		if _, err := date.Parse(n.Value); err != nil {
-			return nil, Problems{{file, n.Line, fmt.Sprintf("effective %q is not a date in the form YYYY-MM-DD", n.Value)}}
+			return nil, Problems{{File: file, Line: n.Line, Message: fmt.Sprintf("effective %q is not a date in the form YYYY-MM-DD", n.Value)}}
 		}
 	}
 	var rs Rules
-	strict := yaml.NewDecoder(bytes.NewReader(data))
-	strict.KnownFields(true)
-	if err := strict.Decode(&rs); err != nil {
-		return nil, yamlProblems(file, err)
+	if ps := strictyaml.Decode(file, data, &rs); len(ps) > 0 {
+		return nil, ps
 	}
 	rs.File = file
-	top := root.Content[0]
-	var ruleNodes []*yaml.Node
-	if n := value(top, "rules"); n != nil && n.Kind == yaml.SequenceNode {
-		ruleNodes = n.Content
-	}
+	ruleNodes := strictyaml.Items(strictyaml.Value(top, "rules"))
 	for i := range rs.Rules {
-		if i < len(ruleNodes) {
-			rs.Rules[i].Line = ruleNodes[i].Line
+		if n := strictyaml.Item(ruleNodes, i); n != nil {
+			rs.Rules[i].Line = n.Line
 		}
 	}
-	ps := check(file, top, ruleNodes, &rs)
+	ps = check(file, top, ruleNodes, &rs)
 	if len(ps) > 0 {
-		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+		ps.Sort()
 		return nil, ps
 	}
 	return &rs, nil
+}
+
+// format is the rules file, as strictyaml reads it.
+var format = strictyaml.Format{
+	Name: "a rules file", Holds: "version, effective and rules",
+	OnePerFile: "put one version of the rules in each file", MaxSize: MaxSize,
 }
 
 // check validates parsed rules; top and ruleNodes locate the problems.
 func check(file string, top *yaml.Node, ruleNodes []*yaml.Node, rs *Rules) Problems {
 	var ps Problems
 	at := func(n *yaml.Node, path ...string) int {
-		for _, k := range path {
-			if n == nil {
-				break
-			}
-			if v := value(n, k); v != nil {
-				n = v
-			} else {
-				break
-			}
-		}
-		if n == nil || n.Line == 0 {
+		if n = strictyaml.Find(n, path...); n == nil {
 			return 1
 		}
-		return n.Line
+		return max(n.Line, 1)
 	}
 	add := func(line int, format string, args ...any) {
-		ps = append(ps, Problem{file, line, fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 	}
 	if strings.TrimSpace(rs.Version) == "" {
 		add(at(top, "version"), "version is missing: name this version of the rules (\"1\")")
@@ -291,50 +244,6 @@ func check(file string, top *yaml.Node, ruleNodes []*yaml.Node, rs *Rules) Probl
 		if actions != 1 {
 			add(line("then"), "%s: then needs exactly one of comorbidity, safety_task or intensive_therapy: true", name)
 		}
-	}
-	return ps
-}
-
-// value returns the value of key in mapping n, nil when absent.
-func value(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
-// findAlias returns the first node that is an alias or carries an anchor.
-func findAlias(n *yaml.Node) *yaml.Node {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" {
-		return n
-	}
-	for _, c := range n.Content {
-		if a := findAlias(c); a != nil {
-			return a
-		}
-	}
-	return nil
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)$`)
-
-// yamlProblems turns a YAML error into problems, one a reported line.
-func yamlProblems(file string, err error) Problems {
-	var ps Problems
-	for _, l := range strings.Split(err.Error(), "\n") {
-		l = strings.TrimPrefix(strings.TrimSpace(l), "yaml: ")
-		if m := yamlLine.FindStringSubmatch(l); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			ps = append(ps, Problem{file, n, m[2]})
-		}
-	}
-	if len(ps) == 0 {
-		ps = Problems{{file, 1, strings.TrimPrefix(err.Error(), "yaml: ")}}
 	}
 	return ps
 }

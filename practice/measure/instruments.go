@@ -17,6 +17,12 @@ type Instrument struct {
 	Bands []Band
 	// Positive is the positive rule in words.
 	Positive string
+	// Cutoffs are where the positive rule turns on the total, by sex: the
+	// NoSex entry holds for every sex without an entry of its own (only
+	// AUDIT-C gives men theirs). Score applies them and Cutoff returns
+	// them, so the rule scored and the threshold shown are one fact; none
+	// for an instrument never positive by its total.
+	Cutoffs map[Sex]Cutoff
 	// Flags are the flags the instrument may raise, in words.
 	Flags []string
 	// Source says where the instrument and its scoring come from, and
@@ -27,19 +33,26 @@ type Instrument struct {
 	// texts once it holds permission.
 	ShipsItems bool
 
-	score func(answers []int, sex Sex, r *Result)
+	// score sets the total, the domains and the flags of a response, and
+	// Positive where single answers make it positive whatever the total
+	// (ASEX); Score then applies the cutoff.
+	score func(answers []int, r *Result)
 }
 
 // Item is one item of an instrument: its number (from 1) and the answers
 // it allows, in increasing order.
 type Item struct {
-	Number  int
+	// Number is the item's number, from 1.
+	Number int
+	// Allowed are the answers the item allows, in increasing order.
 	Allowed []int
 }
 
 // Band is a range of totals, Min to Max inclusive, with its id.
 type Band struct {
-	ID       string
+	// ID names the band ("moderately_severe"); Label says it in words.
+	ID string
+	// Min and Max are the least and greatest totals in the band.
 	Min, Max int
 }
 
@@ -117,12 +130,13 @@ func phq9() Instrument {
 		Bands: []Band{{"minimal", 0, 4}, {"mild", 5, 9}, {"moderate", 10, 14},
 			{"moderately_severe", 15, 19}, {"severe", 20, 27}},
 		Positive:   "total 10 or more",
+		Cutoffs:    map[Sex]Cutoff{NoSex: {Total: 10}},
 		Flags:      []string{"self-harm: item 9 above 0, whatever the total; needs same-day follow-up"},
 		Source:     "Patient Health Questionnaire (Kroenke, Spitzer, Williams; Pfizer)",
 		Licence:    "free to use (Pfizer; no permission needed)",
 		ShipsItems: true,
-		score: func(a []int, _ Sex, r *Result) {
-			r.Positive = total(a, r) >= 10
+		score: func(a []int, r *Result) {
+			total(a, r)
 			if a[8] > 0 {
 				r.Flags = append(r.Flags, FlagSelfHarm)
 			}
@@ -137,12 +151,11 @@ func gad7() Instrument {
 		Items:      items(7, 0, 3),
 		Bands:      []Band{{"minimal", 0, 4}, {"mild", 5, 9}, {"moderate", 10, 14}, {"severe", 15, 21}},
 		Positive:   "total 10 or more",
+		Cutoffs:    map[Sex]Cutoff{NoSex: {Total: 10}},
 		Source:     "Generalized Anxiety Disorder 7 (Spitzer, Kroenke, Williams, Löwe; Pfizer)",
 		Licence:    "free to use (Pfizer)",
 		ShipsItems: true,
-		score: func(a []int, _ Sex, r *Result) {
-			r.Positive = total(a, r) >= 10
-		},
+		score:      func(a []int, r *Result) { total(a, r) },
 	}
 }
 
@@ -152,16 +165,11 @@ func auditC() Instrument {
 		Measures:   "alcohol use: the three consumption items of AUDIT",
 		Items:      items(3, 0, 4),
 		Positive:   "total 4 or more for men, 3 or more for women; 3 or more when no sex is given",
+		Cutoffs:    map[Sex]Cutoff{NoSex: {Total: 3}, Male: {Total: 4}},
 		Source:     "AUDIT-C, from the WHO's Alcohol Use Disorders Identification Test",
 		Licence:    "public domain (WHO AUDIT family)",
 		ShipsItems: true,
-		score: func(a []int, sex Sex, r *Result) {
-			threshold := 3
-			if sex == Male {
-				threshold = 4
-			}
-			r.Positive = total(a, r) >= threshold
-		},
+		score:      func(a []int, r *Result) { total(a, r) },
 	}
 }
 
@@ -177,12 +185,13 @@ func audit() Instrument {
 		// The reference gives the zones, not a separate positive rule;
 		// positive here is leaving zone I (total 8 or more).
 		Positive:   "total 8 or more (zone II or above; zone IV means refer)",
+		Cutoffs:    map[Sex]Cutoff{NoSex: {Total: 8}},
 		Flags:      []string{"dependence: items 4-6 sum to 4 or more"},
 		Source:     "Alcohol Use Disorders Identification Test (WHO)",
 		Licence:    "public domain (WHO)",
 		ShipsItems: true,
-		score: func(a []int, _ Sex, r *Result) {
-			r.Positive = total(a, r) >= 8
+		score: func(a []int, r *Result) {
+			total(a, r)
 			if sum(a, 4, 6) >= 4 {
 				r.Flags = append(r.Flags, FlagDependence)
 			}
@@ -198,11 +207,10 @@ func iief5() Instrument {
 		Bands: []Band{{"severe", 5, 7}, {"moderate", 8, 11}, {"mild_to_moderate", 12, 16},
 			{"mild", 17, 21}, {"none", 22, 25}},
 		Positive: "total 21 or less (indicates erectile dysfunction)",
+		Cutoffs:  map[Sex]Cutoff{NoSex: {Total: 21, AtMost: true}},
 		Source:   "International Index of Erectile Function, 5-item version (Rosen et al.)",
 		Licence:  "copyrighted: the practice needs permission to use the items",
-		score: func(a []int, _ Sex, r *Result) {
-			r.Positive = total(a, r) <= 21
-		},
+		score:    func(a []int, r *Result) { total(a, r) },
 	}
 }
 
@@ -216,11 +224,10 @@ func pedt() Instrument {
 		Bands: []Band{{"no_pe", 0, 8}, {"probable_pe", 9, 10}, {"pe", 11, 20}},
 		// Positive is the "pe" band; "probable_pe" is not positive.
 		Positive: "total 11 or more (PE); 9-10 is probable PE, not positive",
+		Cutoffs:  map[Sex]Cutoff{NoSex: {Total: 11}},
 		Source:   "Premature Ejaculation Diagnostic Tool (Symonds et al.); item range 0-4 and total 0-20 UNCONFIRMED",
 		Licence:  "copyrighted (IQVIA): the practice needs permission to use the items",
-		score: func(a []int, _ Sex, r *Result) {
-			r.Positive = total(a, r) >= 11
-		},
+		score:    func(a []int, r *Result) { total(a, r) },
 	}
 }
 
@@ -235,10 +242,6 @@ var fsfiDomains = [6]struct{ from, to, weight int }{
 	{17, 19, 4}, // pain x0.4
 }
 
-// fsfiCutoff is FSFI's cut-off in tenths: a total of 26.55 or less is
-// dysfunction. Totals are whole tenths, so 26.5 is positive and 26.6 not.
-const fsfiCutoff = 265
-
 func fsfi() Instrument {
 	its := items(19, 0, 5)
 	for _, n := range []int{1, 2, 15, 16} {
@@ -249,10 +252,13 @@ func fsfi() Instrument {
 		Measures: "female sexual function: 19 items in six domains (desire, arousal, lubrication, orgasm, satisfaction, pain); 0 means no sexual activity",
 		Items:    its,
 		Positive: "total 26.55 or less (sexual dysfunction)",
-		Source:   "Female Sexual Function Index (Rosen et al. 2000); domain = item sum x weight, total = sum of domains (2-36)",
+		// 26.55 is no total FSFI can give: totals are whole tenths, so
+		// 26.5 is positive and 26.6 not.
+		Cutoffs: map[Sex]Cutoff{NoSex: {Total: 26.55, AtMost: true}},
+		Source:  "Female Sexual Function Index (Rosen et al. 2000); domain = item sum x weight, total = sum of domains (2-36)",
 		// UNCONFIRMED: the reference could not confirm FSFI's terms of use.
 		Licence: "terms UNCONFIRMED: treated as needing permission",
-		score: func(a []int, _ Sex, r *Result) {
+		score: func(a []int, r *Result) {
 			var tenths [6]int
 			t := 0
 			for i, d := range fsfiDomains {
@@ -268,7 +274,6 @@ func fsfi() Instrument {
 				Satisfaction: float64(tenths[4]) / 10,
 				Pain:         float64(tenths[5]) / 10,
 			}
-			r.Positive = t <= fsfiCutoff
 		},
 	}
 }
@@ -279,10 +284,11 @@ func asex() Instrument {
 		Measures: "sexual dysfunction, in any sex: five items on the past week",
 		Items:    items(5, 1, 6),
 		Positive: "total 19 or more, or any item 5 or more, or any three items 4 or more",
+		Cutoffs:  map[Sex]Cutoff{NoSex: {Total: 19, Partial: true}},
 		Source:   "Arizona Sexual Experiences Scale (McGahuey et al. 2000)",
 		Licence:  "needs permission (Arizona Board of Regents)",
-		score: func(a []int, _ Sex, r *Result) {
-			t := total(a, r)
+		score: func(a []int, r *Result) {
+			total(a, r)
 			high, fourPlus := false, 0
 			for _, v := range a {
 				high = high || v >= 5
@@ -290,7 +296,7 @@ func asex() Instrument {
 					fourPlus++
 				}
 			}
-			r.Positive = t >= 19 || high || fourPlus >= 3
+			r.Positive = high || fourPlus >= 3
 		},
 	}
 }

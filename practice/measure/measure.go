@@ -61,12 +61,18 @@ type Result struct {
 
 // Domains are the six weighted domain scores of FSFI.
 type Domains struct {
-	Desire       float64 `json:"desire"`
-	Arousal      float64 `json:"arousal"`
-	Lubrication  float64 `json:"lubrication"`
-	Orgasm       float64 `json:"orgasm"`
+	// Desire is items 1-2 x 0.6.
+	Desire float64 `json:"desire"`
+	// Arousal is items 3-6 x 0.3.
+	Arousal float64 `json:"arousal"`
+	// Lubrication is items 7-10 x 0.3.
+	Lubrication float64 `json:"lubrication"`
+	// Orgasm is items 11-13 x 0.4.
+	Orgasm float64 `json:"orgasm"`
+	// Satisfaction is items 14-16 x 0.4.
 	Satisfaction float64 `json:"satisfaction"`
-	Pain         float64 `json:"pain"`
+	// Pain is items 17-19 x 0.4.
+	Pain float64 `json:"pain"`
 }
 
 // The flags an instrument may raise.
@@ -102,7 +108,10 @@ func Score(instrument string, answers []int, sex Sex) (*Result, error) {
 		}
 	}
 	r := &Result{Instrument: in.ID, Flags: []string{}}
-	in.score(answers, sex, r)
+	in.score(answers, r)
+	if c, ok := in.Cutoff(sex); ok && c.holds(r.Total) {
+		r.Positive = true
+	}
 	if len(in.Bands) > 0 {
 		r.Band = in.band(r.Total)
 	}

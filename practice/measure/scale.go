@@ -4,7 +4,12 @@ package measure
 // in steps of Step (1, or 0.1 for FSFI, whose weighted domains give one
 // decimal place).
 type Range struct {
-	Min, Max, Step float64
+	// Min is the least total: every item's least answer.
+	Min float64
+	// Max is the greatest total: every item's greatest answer.
+	Max float64
+	// Step is the difference between neighbouring totals.
+	Step float64
 }
 
 // Range returns the totals the instrument can give. Min and Max are the
@@ -22,8 +27,8 @@ func (in Instrument) Range() Range {
 		most[i] = it.Allowed[len(it.Allowed)-1]
 	}
 	var lo, hi Result
-	in.score(least, NoSex, &lo)
-	in.score(most, NoSex, &hi)
+	in.score(least, &lo)
+	in.score(most, &hi)
 	step := 1.0
 	if in.ID == "fsfi" {
 		step = 0.1
@@ -47,30 +52,24 @@ type Cutoff struct {
 }
 
 // Cutoff returns the instrument's positive threshold on the total for sex
-// (it depends on sex only for AUDIT-C, where NoSex gives the lower
-// threshold, as Score does). The rule in words is Positive. False for an
-// instrument that did not come from Lookup or Instruments.
+// (Cutoffs: it depends on sex only for AUDIT-C, where NoSex gives the
+// lower threshold, as Score does). The rule in words is Positive. False
+// for an instrument without cutoffs, such as one that did not come from
+// Lookup or Instruments.
 func (in Instrument) Cutoff(sex Sex) (Cutoff, bool) {
-	switch in.ID {
-	case "phq-9", "gad-7":
-		return Cutoff{Total: 10}, true
-	case "audit-c":
-		if sex == Male {
-			return Cutoff{Total: 4}, true
-		}
-		return Cutoff{Total: 3}, true
-	case "audit":
-		return Cutoff{Total: 8}, true
-	case "iief-5":
-		return Cutoff{Total: 21, AtMost: true}, true
-	case "pedt":
-		return Cutoff{Total: 11}, true
-	case "fsfi":
-		return Cutoff{Total: 26.55, AtMost: true}, true // fsfiCutoff, in the words of the source
-	case "asex":
-		return Cutoff{Total: 19, Partial: true}, true
+	if c, ok := in.Cutoffs[sex]; ok {
+		return c, true
 	}
-	return Cutoff{}, false
+	c, ok := in.Cutoffs[NoSex]
+	return c, ok
+}
+
+// holds says whether total is on the positive side of the cutoff.
+func (c Cutoff) holds(total float64) bool {
+	if c.AtMost {
+		return total <= c.Total
+	}
+	return total >= c.Total
 }
 
 // BandOf returns the band total falls in (the band Score reports for it);

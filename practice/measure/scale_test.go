@@ -2,6 +2,8 @@ package measure
 
 import (
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -90,6 +92,27 @@ func TestCutoffByInstrument(t *testing.T) {
 		if got, _ := in.Cutoff(tt.sex); got != tt.want {
 			t.Errorf("%s %q: Cutoff = %+v; want %+v", tt.id, tt.sex, got, tt.want)
 		}
+	}
+	// The rule in words names every cutoff the data holds.
+	for _, in := range Instruments() {
+		if _, ok := in.Cutoffs[NoSex]; !ok {
+			t.Errorf("%s: no cutoff for NoSex", in.ID)
+		}
+		for sex, c := range in.Cutoffs {
+			if !strings.Contains(in.Positive, strconv.FormatFloat(c.Total, 'f', -1, 64)) {
+				t.Errorf("%s %q: Positive %q does not name the cutoff %v", in.ID, sex, in.Positive, c.Total)
+			}
+		}
+	}
+	// Each Lookup is the caller's own: changing its cutoffs changes no
+	// other's, nor what Score applies.
+	in, _ := Lookup("phq-9")
+	in.Cutoffs[NoSex] = Cutoff{Total: 1}
+	if again, _ := Lookup("phq-9"); again.Cutoffs[NoSex].Total != 10 {
+		t.Error("Lookup shares its cutoffs")
+	}
+	if r := mustScore(t, "phq-9", answersFor(t, in, 9), NoSex); r.Positive {
+		t.Error("a caller's change to its copy changed Score")
 	}
 }
 

@@ -1,12 +1,9 @@
 package measure
 
 import (
-	"bytes"
 	"embed"
 	"errors"
 	"fmt"
-	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +15,7 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/internal/strictyaml"
 )
 
 // Texts is the wording of one instrument as a client reads it: the lead-in,
@@ -52,14 +50,19 @@ type Texts struct {
 // answers in the order the instrument prints them, one for each value the
 // item allows (Item.Allowed) and no other.
 type ItemText struct {
-	Number  int      `json:"number"`
-	Text    string   `json:"text"`
+	// Number is the item's number, from 1 (Item.Number).
+	Number int `json:"number"`
+	// Text is the item as the instrument prints it.
+	Text string `json:"text"`
+	// Answers are the item's answers in the order printed.
 	Answers []Answer `json:"answers"`
 }
 
 // Answer is one answer of an item: the value it scores and its label.
 type Answer struct {
-	Value int    `json:"value"`
+	// Value is what the answer scores, one of the item's Allowed.
+	Value int `json:"value"`
+	// Label is the answer as the instrument prints it.
 	Label string `json:"label"`
 }
 
@@ -67,7 +70,9 @@ type Answer struct {
 // value and never count towards the total; a response records the label
 // chosen.
 type Closing struct {
-	Text   string   `json:"text"`
+	// Text is the question as the instrument prints it.
+	Text string `json:"text"`
+	// Labels are its answers in the order printed, at least two.
 	Labels []string `json:"labels"`
 }
 
@@ -276,44 +281,23 @@ func licensedIDs() []string {
 // decodeTexts reads data into f strictly and returns the document's
 // top-level mapping, to find the lines of what the checks refuse.
 func decodeTexts(data []byte, f any) (*yaml.Node, error) {
-	if len(data) > MaxTextsSize {
-		e := certboard.FieldError(certboard.TooLarge, "file",
-			fmt.Sprintf("the file is %d bytes; an item-text file may have at most %d (64 KiB)", len(data), MaxTextsSize))
+	root, ps := strictyaml.Load("", data, f, textsFormat)
+	if len(ps) == 0 {
+		return root, nil
+	}
+	p := ps[0]
+	if errors.Is(p, strictyaml.ErrTooLarge) {
+		e := certboard.FieldError(certboard.TooLarge, "file", p.Message)
 		e.Extra = map[string]any{"limit": MaxTextsSize}
 		return nil, e
 	}
-	malformed := func(format string, args ...any) error {
-		return certboard.FieldError(certboard.Malformed, "file", fmt.Sprintf(format, args...))
-	}
-	if !utf8.Valid(data) {
-		return nil, malformed("the file is not UTF-8 text; save it as UTF-8")
-	}
-	const shape = "an item-text file is a YAML mapping with instrument, source, lead_in and items"
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, malformed("the file is empty; %s", shape)
-		}
-		return nil, malformed("%s", yamlMessage(err))
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return nil, malformed("line %d: the file holds more than one YAML document; put one instrument's texts in a file, without a second ---", max(extra.Line, 1))
-	}
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, malformed("%s", shape)
-	}
-	root := doc.Content[0]
-	if n := findAnchor(root); n != nil {
-		return nil, malformed("line %d: anchors and aliases are not allowed; write each text out in full", n.Line)
-	}
-	strict := yaml.NewDecoder(bytes.NewReader(data))
-	strict.KnownFields(true)
-	if err := strict.Decode(f); err != nil {
-		return nil, malformed("%s", yamlMessage(err))
-	}
-	return root, nil
+	return nil, certboard.FieldError(certboard.Malformed, "file", fmt.Sprintf("line %d: %s", p.Line, p.Message))
+}
+
+// textsFormat is an item-text file, as strictyaml reads it.
+var textsFormat = strictyaml.Format{
+	Name: "an item-text file", Holds: "instrument, source, lead_in and items",
+	OnePerFile: "put one instrument's texts in a file, without a second ---", MaxSize: MaxTextsSize,
 }
 
 // checkTexts checks f against the instrument, adding every problem to ps,
@@ -322,17 +306,14 @@ func checkTexts(in Instrument, f textsFile, root *yaml.Node, ps *problems) Texts
 	t := Texts{Instrument: in.ID, Source: oneLine(f.Source), LeadIn: strings.TrimSpace(f.LeadIn)}
 	ps.text(at(root, "source"), "source", "source", t.Source, MaxSourceLen, false)
 	ps.text(at(root, "lead_in"), "lead_in", "lead-in", t.LeadIn, MaxLeadInLen, true)
-	var itemNodes []*yaml.Node
-	if n := value(root, "items"); n != nil && n.Kind == yaml.SequenceNode {
-		itemNodes = n.Content
-	}
+	itemNodes := strictyaml.Items(strictyaml.Value(root, "items"))
 	if len(f.Items) == 0 {
 		ps.add(at(root, "items"), "items", "no items; list all %d items of %s, each with its number, text and answers", len(in.Items), in.Name)
 		return t
 	}
 	byNumber := map[int]int{} // item number -> line of its first entry
 	for i, fi := range f.Items {
-		n := nodeAt(itemNodes, i)
+		n := strictyaml.Item(itemNodes, i)
 		line := lineOf(n)
 		if fi.Number == nil {
 			ps.add(line, fmt.Sprintf("items entry %d", i+1), "has no number; give the item's number, 1 to %d", len(in.Items))
@@ -368,10 +349,7 @@ func checkTexts(in Instrument, f textsFile, root *yaml.Node, ps *problems) Texts
 // which is the order the instrument prints them in.
 func checkAnswers(in Instrument, item Item, fas []answerFile, itemNode *yaml.Node, ps *problems) []Answer {
 	itemField := fmt.Sprintf("item %d", item.Number)
-	var answerNodes []*yaml.Node
-	if n := value(itemNode, "answers"); n != nil && n.Kind == yaml.SequenceNode {
-		answerNodes = n.Content
-	}
+	answerNodes := strictyaml.Items(strictyaml.Value(itemNode, "answers"))
 	if len(fas) == 0 {
 		ps.add(at(itemNode, "answers"), itemField, "has no answers; list one answer for each of %s, each with its value and label", allowedList(item))
 		return nil
@@ -380,7 +358,7 @@ func checkAnswers(in Instrument, item Item, fas []answerFile, itemNode *yaml.Nod
 	seen := map[int]int{}      // value -> line of its first answer
 	labels := map[string]int{} // label -> value of its first answer
 	for j, fa := range fas {
-		n := nodeAt(answerNodes, j)
+		n := strictyaml.Item(answerNodes, j)
 		line := lineOf(n)
 		if fa.Value == nil {
 			ps.add(line, fmt.Sprintf("%s, answers entry %d", itemField, j+1), "has no value; give the score this answer carries, one of %s", allowedList(item))
@@ -427,23 +405,17 @@ func allowedList(it Item) string {
 	return orList(vals)
 }
 
-// problem is one reason an item-text file was refused.
-type problem struct {
-	line       int
-	field, how string
-}
-
-// problems collects every problem of a file, up to maxProblems.
-type problems []problem
-
-// maxProblems bounds the problems reported for one file.
-const maxProblems = 50
+// problems gathers the problems of an item-text file
+// (certboard.Problems), each with its line.
+type problems struct{ certboard.Problems }
 
 // add records a problem with field at line (0 when not known).
 func (ps *problems) add(line int, field, format string, args ...any) {
-	if len(*ps) < maxProblems {
-		*ps = append(*ps, problem{line, field, fmt.Sprintf(format, args...)})
+	how := fmt.Sprintf(format, args...)
+	if line > 0 {
+		how = fmt.Sprintf("%s (line %d)", how, line)
 	}
+	ps.Add(field, how)
 }
 
 // text checks one text: present (for a label or text), at most limit
@@ -468,122 +440,19 @@ func (ps *problems) text(line int, field, what, s string, limit int, multiline b
 }
 
 // err returns nil for no problems, else an Invalid *certboard.Error: its
-// field and message are the first problem's and Fields holds them all.
-func (ps problems) err() error {
-	if len(ps) == 0 {
-		return nil
-	}
-	how := func(p problem) string {
-		if p.line > 0 {
-			return fmt.Sprintf("%s (line %d)", p.how, p.line)
-		}
-		return p.how
-	}
-	e := certboard.FieldError(certboard.Invalid, ps[0].field, how(ps[0]))
-	e.Fields = map[string]string{}
-	for _, p := range ps {
-		if _, ok := e.Fields[p.field]; !ok {
-			e.Fields[p.field] = how(p)
-		}
-	}
-	return e
-}
-
-// value returns the value of key in mapping n, nil when absent.
-func value(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
+// field and message are the first problem's and Fields holds every
+// field's.
+func (ps *problems) err() error { return ps.ErrFirst("") }
 
 // at returns the line of the value at path under n, or of the deepest
 // part of the path that exists; 0 when n is nil.
-func at(n *yaml.Node, path ...string) int {
-	for _, k := range path {
-		v := value(n, k)
-		if v == nil {
-			break
-		}
-		n = v
-	}
-	return lineOf(n)
-}
+func at(n *yaml.Node, path ...string) int { return lineOf(strictyaml.Find(n, path...)) }
 
 func lineOf(n *yaml.Node) int {
 	if n == nil {
 		return 0
 	}
 	return n.Line
-}
-
-func nodeAt(ns []*yaml.Node, i int) *yaml.Node {
-	if i < len(ns) {
-		return ns[i]
-	}
-	return nil
-}
-
-// findAnchor returns the first node that is an alias or carries an anchor.
-func findAnchor(n *yaml.Node) *yaml.Node {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" {
-		return n
-	}
-	for _, c := range n.Content {
-		if a := findAnchor(c); a != nil {
-			return a
-		}
-	}
-	return nil
-}
-
-var (
-	yamlUnknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type \S+$`)
-	yamlWrongType    = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+)(?: `(.*)`)? into (\\S+)$")
-)
-
-// yamlMessage turns a YAML error into a sentence naming its line: an
-// unknown field names the fields there are, a wrong type says what was
-// expected. Only the first problem is kept.
-func yamlMessage(err error) string {
-	var te *yaml.TypeError
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	if m := yamlUnknownField.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("line %s: unknown field %q; the fields are instrument, source, lead_in and items, an item's are number, text and answers, an answer's are value and label", m[1], m[2])
-	}
-	if m := yamlWrongType.FindStringSubmatch(msg); m != nil {
-		var want string
-		switch into := m[4]; {
-		case strings.HasPrefix(into, "[]"):
-			want = "a list"
-		case strings.HasPrefix(into, "measure."):
-			want = "a mapping of fields"
-		case strings.Contains(into, "int"):
-			want = "a whole number"
-		default:
-			want = "text"
-		}
-		found := map[string]string{"seq": "a list", "map": "a mapping"}[m[2]]
-		if found == "" {
-			found = strconv.Quote(m[3])
-		}
-		return fmt.Sprintf("line %s: expected %s, found %s", m[1], want, found)
-	}
-	if strings.HasPrefix(msg, "unknown anchor") {
-		return "anchors and aliases are not allowed; write each text out in full (" + msg + ")"
-	}
-	if strings.Contains(msg, "mapping values are not allowed") {
-		msg += "; quote a text that holds a colon followed by a space"
-	}
-	return msg
 }
 
 // oneLine folds runs of white space, line breaks included, into single

@@ -37,6 +37,19 @@ func TestAmend(t *testing.T) {
 		{"reason at the limit", func(a *Amendment) { a.Reason = strings.Repeat("x", MaxReason) }, nil},
 		{"reason over the limit", func(a *Amendment) { a.Reason = strings.Repeat("x", MaxReason+1) }, []string{"reason"}},
 		{"nothing changed", func(a *Amendment) { a.Sections = map[Section]string{} }, []string{"sections"}},
+		{"a section as it reads", func(a *Amendment) { a.Sections = map[Section]string{Objective: "Calm, engaged. IIEF-5: 18."} },
+			[]string{"sections.objective"}},
+		{"a section as it reads but for spaces", func(a *Amendment) { a.Sections[Plan] = "  Continue sensate focus, stage 2.\n" },
+			[]string{"sections.plan"}},
+		{"the P/LI record as it reads", func(a *Amendment) {
+			a.Sections = nil
+			a.PLI = &plissit.PLIRecord{Topics: []string{"masturbation"}, Myths: []string{"erections must be spontaneous"}}
+		}, []string{"pli"}},
+		{"the P/LI record with one entry more", func(a *Amendment) {
+			a.PLI = &plissit.PLIRecord{Topics: []string{"masturbation"}, Myths: []string{"erections must be spontaneous"},
+				Information: []string{"refractory period"}}
+		}, nil},
+		{"in the future, unchecked without a clock", func(a *Amendment) { a.At = now.Add(time.Hour) }, nil},
 		{"a section emptied", func(a *Amendment) { a.Sections[Plan] = "" }, []string{"sections.plan"}},
 		{"a section over the limit", func(a *Amendment) { a.Sections[Plan] = strings.Repeat("x", MaxSection+1) }, []string{"sections.plan"}},
 		{"a section of DAP", func(a *Amendment) { a.Sections[Data] = "x" }, []string{"sections"}},
@@ -140,5 +153,54 @@ func TestCurrent(t *testing.T) {
 	bare.Sections = nil
 	if got := Current(bare, amendments[2:]); got.Sections[Plan] != "Stage 2 again." {
 		t.Errorf("amending a note read without sections: %v", got.Sections)
+	}
+}
+
+// TestAmendAt: a change is checked against the note as it reads with its
+// earlier amendments, and against the clock.
+func TestAmendAt(t *testing.T) {
+	signedAt := now.Add(-2 * time.Hour)
+	original := must(Sign(soap(), 7, signedAt))
+	earlierAt := now.Add(-time.Hour)
+	earlier := []Amendment{must(AmendAt(original, nil, Amendment{Reason: "score", By: 7, At: earlierAt,
+		Sections: map[Section]string{Objective: "IIEF-5: 19."},
+		PLI:      &plissit.PLIRecord{Information: []string{"refractory period"}}}, now))}
+	for _, tc := range []struct {
+		name   string
+		change Amendment
+		fields []string
+	}{
+		{"a section changed again", Amendment{Sections: map[Section]string{Objective: "IIEF-5: 20."}}, nil},
+		{"a section back as signed", Amendment{Sections: map[Section]string{Objective: "Calm, engaged. IIEF-5: 18."}}, nil},
+		{"a section as last amended", Amendment{Sections: map[Section]string{Objective: "IIEF-5: 19."}}, []string{"sections.objective"}},
+		{"a section never amended, as signed", Amendment{Sections: map[Section]string{Plan: "Continue sensate focus, stage 2."}}, []string{"sections.plan"}},
+		{"the P/LI record as last amended", Amendment{PLI: &plissit.PLIRecord{Information: []string{"refractory period"}}}, []string{"pli"}},
+		{"the P/LI record back as signed", Amendment{PLI: &plissit.PLIRecord{Topics: []string{"masturbation"}, Myths: []string{"erections must be spontaneous"}}}, nil},
+		{"at now", Amendment{At: now}, nil},
+		{"a moment after now", Amendment{At: now.Add(time.Nanosecond)}, []string{"at"}},
+		{"a day after now", Amendment{At: now.Add(24 * time.Hour)}, []string{"at"}},
+		{"at the time of the last amendment", Amendment{At: earlierAt}, nil},
+		{"before the last amendment", Amendment{At: earlierAt.Add(-time.Nanosecond)}, []string{"at"}},
+		{"before the signature", Amendment{At: signedAt.Add(-time.Nanosecond)}, []string{"at"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			change := tc.change
+			change.Reason, change.By = "why", 8
+			if change.At.IsZero() {
+				change.At = now
+			}
+			if change.Sections == nil && change.PLI == nil {
+				change.Sections = map[Section]string{Assessment: "Anxiety gone."}
+			}
+			before := fmt.Sprintf("%#v %#v", earlier, original)
+			_, err := AmendAt(original, earlier, change, now)
+			wantFields(t, err, tc.fields...)
+			if fmt.Sprintf("%#v %#v", earlier, original) != before {
+				t.Error("AmendAt changed the note or its amendments")
+			}
+		})
+	}
+	if _, err := AmendAt(soap(), nil, earlier[0], now); certboard.ErrorCode(err) != certboard.Conflict {
+		t.Errorf("amending an unsigned note: %v, want a Conflict", err)
 	}
 }

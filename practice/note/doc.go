@@ -6,6 +6,6 @@
 //
 // The package is pure: no I/O, no clock. The time a rule depends on is an
 // argument, and every refusal is a *certboard.Error whose message names
-// the field and says how to fix it. Checks and Sign, Amend and Current
+// the field and says how to fix it. Checks and Sign, AmendAt and Current
 // never change what they are given: a signed note stays as it was signed.
 package note

@@ -73,31 +73,31 @@ func (n Progress) Check(now time.Time) error {
 	dated := false
 	switch {
 	case n.DateOfService.IsZero():
-		p.add("date_of_service", "give the date of the session")
+		p.Add("date_of_service", "give the date of the session")
 	case n.DateOfService.After(today):
-		p.add("date_of_service", fmt.Sprintf("%s is in the future; write the note on or after the day of the session (today is %s)", n.DateOfService, today))
+		p.Add("date_of_service", fmt.Sprintf("%s is in the future; write the note on or after the day of the session (today is %s)", n.DateOfService, today))
 	default:
 		dated = true
 	}
 	if !n.Format.Known() {
-		p.add("format", fmt.Sprintf("unknown format %q; use soap or dap", clip(string(n.Format))))
+		p.Add("format", fmt.Sprintf("unknown format %q; use soap or dap", clip(string(n.Format))))
 	} else {
 		checkSections(&p, n.Format, n.Sections, true)
 	}
 	if n.PLI != nil {
-		p.merge(n.PLI.CheckAt("pli."))
+		p.Merge(n.PLI.CheckAt("pli."))
 	}
 	switch {
 	case n.SignedBy < 0 || (n.SignedBy == 0 && !n.SignedAt.IsZero()):
-		p.add("signed_by", "name the practitioner who signed the note (their account id)")
+		p.Add("signed_by", "name the practitioner who signed the note (their account id)")
 	case n.SignedBy > 0 && n.SignedAt.IsZero():
-		p.add("signed_at", "give the time the note was signed, or leave the signer out of an unsigned note")
+		p.Add("signed_at", "give the time the note was signed, or leave the signer out of an unsigned note")
 	case n.SignedAt.After(now):
-		p.add("signed_at", fmt.Sprintf("%s is later than now; give the time the note was signed", n.SignedAt.Format(time.RFC3339)))
+		p.Add("signed_at", fmt.Sprintf("%s is later than now; give the time the note was signed", n.SignedAt.Format(time.RFC3339)))
 	case n.Signed() && dated && date.FromTime(n.SignedAt.In(now.Location())).Before(n.DateOfService):
-		p.add("signed_at", fmt.Sprintf("a note is signed on or after its date of service, %s", n.DateOfService))
+		p.Add("signed_at", fmt.Sprintf("a note is signed on or after its date of service, %s", n.DateOfService))
 	}
-	return p.err("Invalid progress note")
+	return p.Err("Invalid progress note")
 }
 
 // checkSections checks the sections' text against the format: with all,
@@ -119,7 +119,7 @@ func checkSections(p *problems, f Format, secs map[Section]string, all bool) {
 	}
 	if len(foreign) > 0 {
 		slices.Sort(foreign)
-		p.add("sections", fmt.Sprintf("a %s note has no section %s; use %s", f.Name(), strings.Join(foreign, " or "), f.sectionList()))
+		p.Add("sections", fmt.Sprintf("a %s note has no section %s; use %s", f.Name(), strings.Join(foreign, " or "), f.sectionList()))
 	}
 }
 

@@ -39,25 +39,25 @@ func (n Psychotherapy) Check(now time.Time) error {
 	dated := false
 	switch {
 	case n.DateOfService.IsZero():
-		p.add("date_of_service", "give the date of the session the note is about")
+		p.Add("date_of_service", "give the date of the session the note is about")
 	case n.DateOfService.After(today):
-		p.add("date_of_service", fmt.Sprintf("%s is in the future; give the day of the session (today is %s)", n.DateOfService, today))
+		p.Add("date_of_service", fmt.Sprintf("%s is in the future; give the day of the session (today is %s)", n.DateOfService, today))
 	default:
 		dated = true
 	}
 	if n.Author <= 0 {
-		p.add("author", "name the practitioner who writes the note (their account id)")
+		p.Add("author", "name the practitioner who writes the note (their account id)")
 	}
 	p.text("text", n.Text, MaxPsychotherapy, "write the note")
 	switch {
 	case n.WrittenAt.IsZero():
-		p.add("written_at", "give the time the note was written")
+		p.Add("written_at", "give the time the note was written")
 	case n.WrittenAt.After(now):
-		p.add("written_at", fmt.Sprintf("%s is later than now; give the time the note was written", n.WrittenAt.Format(time.RFC3339)))
+		p.Add("written_at", fmt.Sprintf("%s is later than now; give the time the note was written", n.WrittenAt.Format(time.RFC3339)))
 	case dated && date.FromTime(n.WrittenAt.In(now.Location())).Before(n.DateOfService):
-		p.add("written_at", fmt.Sprintf("a note is written on or after the day of its session, %s", n.DateOfService))
+		p.Add("written_at", fmt.Sprintf("a note is written on or after the day of its session, %s", n.DateOfService))
 	}
-	return p.err("Invalid psychotherapy note")
+	return p.Err("Invalid psychotherapy note")
 }
 
 // MayRead says whether the account reader may read the note: only its

@@ -26,41 +26,9 @@ const (
 	MaxID = 64
 )
 
-// problems gathers what is wrong with an input, field by field, in the
-// order it was found, and becomes one Invalid error.
-type problems struct {
-	msgs   []string
-	fields map[string]string
-}
-
-// add records that field is wrong and how to fix it.
-func (p *problems) add(field, how string) {
-	e := certboard.FieldError(certboard.Invalid, field, how)
-	if p.fields == nil {
-		p.fields = map[string]string{}
-	}
-	if _, seen := p.fields[field]; seen {
-		return
-	}
-	p.fields[field] = e.Message
-	p.msgs = append(p.msgs, e.Message)
-}
-
-// err returns nil when nothing is wrong, otherwise an Invalid error with
-// the title given: its Fields say what to fix by field and its message
-// lists them in the order found; with one problem, Field names it.
-func (p *problems) err(title string) error {
-	if len(p.msgs) == 0 {
-		return nil
-	}
-	e := &certboard.Error{Code: certboard.Invalid, Title: title, Message: strings.Join(p.msgs, "; "), Fields: p.fields}
-	if len(p.fields) == 1 {
-		for f := range p.fields {
-			e.Field = f
-		}
-	}
-	return e
-}
+// problems gathers what is wrong with an input (certboard.Problems), with
+// the checks of what a person writes into a case record.
+type problems struct{ certboard.Problems }
 
 // text checks free text: valid UTF-8, no control characters (but line
 // breaks and tabs when multiline), at most max characters. Blank text is
@@ -68,14 +36,14 @@ func (p *problems) err(title string) error {
 func (p *problems) text(field, s string, max int, multiline bool, need string) {
 	if strings.TrimSpace(s) == "" {
 		if need != "" {
-			p.add(field, need)
+			p.Add(field, need)
 		} else if s != "" {
-			p.add(field, "holds only spaces; write the text or leave it empty")
+			p.Add(field, "holds only spaces; write the text or leave it empty")
 		}
 		return
 	}
 	if !utf8.ValidString(s) {
-		p.add(field, "is not valid text (UTF-8); type or paste it again as plain text")
+		p.Add(field, "is not valid text (UTF-8); type or paste it again as plain text")
 		return
 	}
 	for _, r := range s {
@@ -83,16 +51,16 @@ func (p *problems) text(field, s string, max int, multiline bool, need string) {
 			continue
 		}
 		if !multiline && (r == '\n' || r == '\r') {
-			p.add(field, "keep it to one line")
+			p.Add(field, "keep it to one line")
 			return
 		}
 		if unicode.IsControl(r) {
-			p.add(field, fmt.Sprintf("remove the control character %U", r))
+			p.Add(field, fmt.Sprintf("remove the control character %U", r))
 			return
 		}
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		p.add(field, fmt.Sprintf("write at most %d characters (this has %d)", max, n))
+		p.Add(field, fmt.Sprintf("write at most %d characters (this has %d)", max, n))
 	}
 }
 
@@ -101,11 +69,11 @@ func (p *problems) text(field, s string, max int, multiline bool, need string) {
 // need.
 func (p *problems) id(field, s, need string) {
 	if s == "" {
-		p.add(field, need)
+		p.Add(field, need)
 		return
 	}
 	if !validID(s) {
-		p.add(field, fmt.Sprintf("%q is not an id: use 1 to %d letters, digits, '.', '_', ':' or '-', as the list offers them", clip(s), MaxID))
+		p.Add(field, fmt.Sprintf("%q is not an id: use 1 to %d letters, digits, '.', '_', ':' or '-', as the list offers them", clip(s), MaxID))
 	}
 }
 
@@ -128,7 +96,7 @@ func validID(s string) bool {
 // around). what names an entry in messages ("topic"), whats more than one.
 func (p *problems) list(field string, items []string, most int, what, whats string) {
 	if len(items) > most {
-		p.add(field, fmt.Sprintf("list at most %d %s (this has %d); merge the ones that belong together", most, whats, len(items)))
+		p.Add(field, fmt.Sprintf("list at most %d %s (this has %d); merge the ones that belong together", most, whats, len(items)))
 		return
 	}
 	seen := map[string]int{}
@@ -137,7 +105,7 @@ func (p *problems) list(field string, items []string, most int, what, whats stri
 		p.text(f, s, MaxItem, false, fmt.Sprintf("%s %d is empty; write it or remove it", what, i+1))
 		k := strings.ToLower(strings.TrimSpace(s))
 		if j, dup := seen[k]; dup && k != "" {
-			p.add(f, fmt.Sprintf("%s %d repeats %s %d; remove one of them", what, i+1, what, j+1))
+			p.Add(f, fmt.Sprintf("%s %d repeats %s %d; remove one of them", what, i+1, what, j+1))
 		} else {
 			seen[k] = i + 1
 		}

@@ -27,6 +27,8 @@ type SexualHistory struct {
 
 // Issues is step 1 of a sexual history: the concerns, defined.
 type Issues struct {
+	// Concerns are the client's concerns, each defined in their words;
+	// none twice.
 	Concerns []Concern `json:"concerns"`
 }
 
@@ -133,14 +135,14 @@ func (h SexualHistory) Check(now time.Time) error {
 	today := date.FromTime(now)
 
 	if n := len(h.Issues.Concerns); n > MaxItems {
-		p.add("step1.concerns", fmt.Sprintf("list at most %d concerns (this has %d); merge the ones that belong together", MaxItems, n))
+		p.Add("step1.concerns", fmt.Sprintf("list at most %d concerns (this has %d); merge the ones that belong together", MaxItems, n))
 	} else {
 		seen := map[string]int{}
 		for i, c := range h.Issues.Concerns {
 			f := fmt.Sprintf("step1.concerns.%d.", i)
 			p.id(f+"concern_id", c.ConcernID, fmt.Sprintf("choose the concern %d is about from the list of concerns", i+1))
 			if j, dup := seen[c.ConcernID]; dup && c.ConcernID != "" {
-				p.add(f+"concern_id", fmt.Sprintf("concern %d is the same concern as concern %d; describe both in one", i+1, j))
+				p.Add(f+"concern_id", fmt.Sprintf("concern %d is the same concern as concern %d; describe both in one", i+1, j))
 			} else {
 				seen[c.ConcernID] = i + 1
 			}
@@ -151,13 +153,13 @@ func (h SexualHistory) Check(now time.Time) error {
 	e := h.Evolution
 	switch {
 	case !e.Onset.Date.IsZero() && e.Onset.Age != 0:
-		p.add("step2.onset", "give the onset as a date or as the client's age then, not both")
+		p.Add("step2.onset", "give the onset as a date or as the client's age then, not both")
 	case !e.Onset.Date.IsZero() && e.Onset.Date.After(today):
-		p.add("step2.onset.date", fmt.Sprintf("%s is in the future; give the day the concern began, on or before %s", e.Onset.Date, today))
+		p.Add("step2.onset.date", fmt.Sprintf("%s is in the future; give the day the concern began, on or before %s", e.Onset.Date, today))
 	case !e.Onset.Date.IsZero() && e.Onset.Date.Before(earliest):
-		p.add("step2.onset.date", fmt.Sprintf("%s is before %s; check the year", e.Onset.Date, earliest))
+		p.Add("step2.onset.date", fmt.Sprintf("%s is before %s; check the year", e.Onset.Date, earliest))
 	case e.Onset.Age < 0 || e.Onset.Age > MaxAge:
-		p.add("step2.onset.age", fmt.Sprintf("give the client's age in whole years, 1 to %d, or leave it empty", MaxAge))
+		p.Add("step2.onset.age", fmt.Sprintf("give the client's age in whole years, 1 to %d, or leave it empty", MaxAge))
 	}
 	p.text("step2.onset.text", e.Onset.Text, MaxText, true, "")
 	p.text("step2.course", e.Course, MaxText, true, "")
@@ -165,12 +167,12 @@ func (h SexualHistory) Check(now time.Time) error {
 	switch e.Acquisition {
 	case "", Lifelong, Acquired:
 	default:
-		p.add("step2.acquisition", fmt.Sprintf("unknown value %q; choose lifelong or acquired", clip(string(e.Acquisition))))
+		p.Add("step2.acquisition", fmt.Sprintf("unknown value %q; choose lifelong or acquired", clip(string(e.Acquisition))))
 	}
 	switch e.Generality {
 	case "", Generalised, Situational:
 	default:
-		p.add("step2.generality", fmt.Sprintf("unknown value %q; choose generalised or situational", clip(string(e.Generality))))
+		p.Add("step2.generality", fmt.Sprintf("unknown value %q; choose generalised or situational", clip(string(e.Generality))))
 	}
 
 	p.text("step3.client", h.Understanding.Client, MaxText, true, "")
@@ -180,7 +182,7 @@ func (h SexualHistory) Check(now time.Time) error {
 	p.list("step4.goals", h.Plan.Goals, MaxGoals, "goal", "goals")
 	p.text("step4.plan", h.Plan.Plan, MaxText, true, "")
 
-	return p.err("Invalid sexual history")
+	return p.Err("Invalid sexual history")
 }
 
 // StepStatus says whether one step of a sexual history is done, and if

@@ -45,14 +45,28 @@ type Facts struct {
 	HistoryComplete bool
 }
 
-// Check refuses a move a person could have got wrong or may not make: it
-// checks who and when (By and At are set), then the rules of CheckMove.
-func (m Move) Check(f Facts) error {
+// CheckAt refuses a move a person could have got wrong or may not make,
+// at now (the practice's clock): it checks who and when (By is set, At is
+// set and not after now), then the rules of CheckMove.
+func (m Move) CheckAt(f Facts, now time.Time) error {
+	return m.check(f, now)
+}
+
+// Check is CheckAt without the check against the clock: a move dated in
+// the future passes. Use CheckAt.
+func (m Move) Check(f Facts) error { return m.check(f, time.Time{}) }
+
+// check is CheckAt; a zero now skips the check against the clock.
+func (m Move) check(f Facts, now time.Time) error {
 	if m.By <= 0 {
 		return certboard.FieldError(certboard.Invalid, "by", "name the practitioner who moves the case (their account id)")
 	}
 	if m.At.IsZero() {
 		return certboard.FieldError(certboard.Invalid, "at", "give the time of the move")
+	}
+	if !now.IsZero() && m.At.After(now) {
+		return certboard.FieldError(certboard.Invalid, "at",
+			fmt.Sprintf("%s is later than now; give the time of the move", m.At.Format(time.RFC3339)))
 	}
 	return CheckMove(m.From, m.To, m.Reason, f)
 }
@@ -106,7 +120,7 @@ func CheckMove(from, to Stage, reason string, f Facts) error {
 	}
 	var p problems
 	p.text("reason", reason, MaxReason, true, "say why the case moves; the case history keeps it")
-	if err := p.err("Invalid move"); err != nil {
+	if err := p.Err("Invalid move"); err != nil {
 		return err
 	}
 	if to == IntensiveTherapy {

@@ -124,32 +124,40 @@ func TestCheckMoveInput(t *testing.T) {
 	}
 }
 
-// TestMoveCheck: a move names who made it and when, then follows the
-// rules of CheckMove.
+// TestMoveCheck: a move names who made it and when, not after now, then
+// follows the rules of CheckMove; Check is CheckAt without the clock.
 func TestMoveCheck(t *testing.T) {
-	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	ok := Move{From: Permission, To: LimitedInformation, By: 1, At: at, Reason: "asked about desire"}
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	ok := Move{From: Permission, To: LimitedInformation, By: 1, At: now, Reason: "asked about desire"}
 	for _, tc := range []struct {
-		name  string
-		edit  func(*Move)
-		code  certboard.Code
-		field string
+		name   string
+		edit   func(*Move)
+		code   certboard.Code
+		field  string
+		future bool // refused only against the clock
 	}{
-		{"complete", func(*Move) {}, "", ""},
-		{"by 0", func(m *Move) { m.By = 0 }, certboard.Invalid, "by"},
-		{"by -1", func(m *Move) { m.By = -1 }, certboard.Invalid, "by"},
-		{"no time", func(m *Move) { m.At = time.Time{} }, certboard.Invalid, "at"},
-		{"no reason", func(m *Move) { m.Reason = "" }, certboard.Invalid, "reason"},
-		{"same stage", func(m *Move) { m.To = Permission }, certboard.Conflict, "to"},
-		{"into IT out of scope", func(m *Move) { m.To = IntensiveTherapy }, certboard.Forbidden, "to"},
+		{"complete, at now", func(*Move) {}, "", "", false},
+		{"an hour ago, in another zone", func(m *Move) { m.At = now.Add(-time.Hour).In(time.FixedZone("UTC+9", 9*3600)) }, "", "", false},
+		{"a moment after now", func(m *Move) { m.At = now.Add(time.Nanosecond) }, certboard.Invalid, "at", true},
+		{"a day after now", func(m *Move) { m.At = now.Add(24 * time.Hour) }, certboard.Invalid, "at", true},
+		{"by 0", func(m *Move) { m.By = 0 }, certboard.Invalid, "by", false},
+		{"by -1", func(m *Move) { m.By = -1 }, certboard.Invalid, "by", false},
+		{"no time", func(m *Move) { m.At = time.Time{} }, certboard.Invalid, "at", false},
+		{"no reason", func(m *Move) { m.Reason = "" }, certboard.Invalid, "reason", false},
+		{"same stage", func(m *Move) { m.To = Permission }, certboard.Conflict, "to", false},
+		{"into IT out of scope", func(m *Move) { m.To = IntensiveTherapy }, certboard.Forbidden, "to", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := ok
 			tc.edit(&m)
-			err := m.Check(Facts{HasComorbidity: true, HistoryComplete: true})
+			f := Facts{HasComorbidity: true, HistoryComplete: true}
+			err := m.CheckAt(f, now)
 			e := certboard.As(err)
-			if certboard.ErrorCode(err) != tc.code || (e != nil && e.Field != tc.field) {
+			if certboard.ErrorCode(err) != tc.code || (e != nil && (e.Field != tc.field || !strings.HasPrefix(e.Message, tc.field+": "))) {
 				t.Fatalf("%v, want %q on %q", err, tc.code, tc.field)
+			}
+			if err := m.Check(f); tc.future && err != nil || !tc.future && certboard.ErrorCode(err) != tc.code {
+				t.Errorf("Check without the clock: %v", err)
 			}
 		})
 	}

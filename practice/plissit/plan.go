@@ -125,15 +125,15 @@ func (tp TreatmentPlan) Check(now time.Time) error {
 	}
 	switch n := len(tp.Goals); {
 	case n == 0:
-		p.add("goals", "set at least one goal, with how progress towards it is measured")
+		p.Add("goals", "set at least one goal, with how progress towards it is measured")
 	case n > MaxGoals:
-		p.add("goals", fmt.Sprintf("set at most %d goals (this has %d); merge the ones that belong together", MaxGoals, n))
+		p.Add("goals", fmt.Sprintf("set at most %d goals (this has %d); merge the ones that belong together", MaxGoals, n))
 	default:
 		for i, g := range tp.Goals {
 			f := fmt.Sprintf("goals.%d.", i)
 			p.id(f+"id", g.ID, fmt.Sprintf("give goal %d an id, such as g%d", i+1, i+1))
 			if j := goals[g.ID]; j != i+1 && g.ID != "" {
-				p.add(f+"id", fmt.Sprintf("goal %d has the id of goal %d; give each goal its own", i+1, j))
+				p.Add(f+"id", fmt.Sprintf("goal %d has the id of goal %d; give each goal its own", i+1, j))
 			}
 			p.text(f+"text", g.Text, MaxItem, false, fmt.Sprintf("write goal %d", i+1))
 			p.text(f+"measure", g.Measure, MaxItem, false, fmt.Sprintf("say how progress towards goal %d is measured", i+1))
@@ -142,20 +142,20 @@ func (tp TreatmentPlan) Check(now time.Time) error {
 
 	switch n := len(tp.Interventions); {
 	case n == 0:
-		p.add("interventions", "name at least one intervention")
+		p.Add("interventions", "name at least one intervention")
 	case n > MaxItems:
-		p.add("interventions", fmt.Sprintf("name at most %d interventions (this has %d)", MaxItems, n))
+		p.Add("interventions", fmt.Sprintf("name at most %d interventions (this has %d)", MaxItems, n))
 	default:
 		for i, in := range tp.Interventions {
 			f := fmt.Sprintf("interventions.%d.", i)
 			p.text(f+"text", in.Text, MaxItem, false, fmt.Sprintf("write intervention %d", i+1))
 			if len(in.Goals) > MaxGoals {
-				p.add(f+"goals", fmt.Sprintf("refer to at most %d goals", MaxGoals))
+				p.Add(f+"goals", fmt.Sprintf("refer to at most %d goals", MaxGoals))
 				continue
 			}
 			for k, id := range in.Goals {
 				if _, ok := goals[id]; !ok {
-					p.add(fmt.Sprintf("%sgoals.%d", f, k), fmt.Sprintf("intervention %d refers to goal %q, which the plan does not have; use the id of one of its goals", i+1, clip(id)))
+					p.Add(fmt.Sprintf("%sgoals.%d", f, k), fmt.Sprintf("intervention %d refers to goal %q, which the plan does not have; use the id of one of its goals", i+1, clip(id)))
 				}
 			}
 		}
@@ -163,50 +163,50 @@ func (tp TreatmentPlan) Check(now time.Time) error {
 
 	fr := tp.Frequency
 	if most := fr.Per.MaxSessions(); most == 0 {
-		p.add("frequency.per", fmt.Sprintf("unknown period %q; choose week or month", clip(string(fr.Per))))
+		p.Add("frequency.per", fmt.Sprintf("unknown period %q; choose week or month", clip(string(fr.Per))))
 	} else if fr.Sessions < 1 || fr.Sessions > most {
-		p.add("frequency.sessions", fmt.Sprintf("give 1 to %d sessions a %s", most, fr.Per))
+		p.Add("frequency.sessions", fmt.Sprintf("give 1 to %d sessions a %s", most, fr.Per))
 	}
 
 	switch n := len(tp.Reviews); {
 	case n == 0:
-		p.add("reviews", "set at least one day to review the plan")
+		p.Add("reviews", "set at least one day to review the plan")
 	case n > MaxReviews:
-		p.add("reviews", fmt.Sprintf("set at most %d review days (this has %d)", MaxReviews, n))
+		p.Add("reviews", fmt.Sprintf("set at most %d review days (this has %d)", MaxReviews, n))
 	default:
 		last := today.AddYears(ReviewHorizonYears)
 		for i, d := range tp.Reviews {
 			f := fmt.Sprintf("reviews.%d", i)
 			switch {
 			case d.IsZero():
-				p.add(f, fmt.Sprintf("give review %d a day", i+1))
+				p.Add(f, fmt.Sprintf("give review %d a day", i+1))
 			case !d.After(today):
-				p.add(f, fmt.Sprintf("review %d, %s, is not in the future; choose a day after %s", i+1, d, today))
+				p.Add(f, fmt.Sprintf("review %d, %s, is not in the future; choose a day after %s", i+1, d, today))
 			case d.After(last):
-				p.add(f, fmt.Sprintf("review %d, %s, is more than %d years ahead; choose a day on or before %s", i+1, d, ReviewHorizonYears, last))
+				p.Add(f, fmt.Sprintf("review %d, %s, is more than %d years ahead; choose a day on or before %s", i+1, d, ReviewHorizonYears, last))
 			case i > 0 && !tp.Reviews[i-1].IsZero() && !d.After(tp.Reviews[i-1]):
-				p.add(f, fmt.Sprintf("review %d, %s, is not after review %d, %s; list the days in order, each once", i+1, d, i, tp.Reviews[i-1]))
+				p.Add(f, fmt.Sprintf("review %d, %s, is not after review %d, %s; list the days in order, each once", i+1, d, i, tp.Reviews[i-1]))
 			}
 		}
 	}
 
 	switch n := len(tp.Comorbidities); {
 	case n == 0:
-		p.add("comorbidities", "name at least one comorbidity recorded on the case that warrants Intensive Therapy; without one, the case is worked at the earlier stages")
+		p.Add("comorbidities", "name at least one comorbidity recorded on the case that warrants Intensive Therapy; without one, the case is worked at the earlier stages")
 	case n > MaxItems:
-		p.add("comorbidities", fmt.Sprintf("name at most %d comorbidities", MaxItems))
+		p.Add("comorbidities", fmt.Sprintf("name at most %d comorbidities", MaxItems))
 	default:
 		seen := map[string]int{}
 		for i, id := range tp.Comorbidities {
 			f := fmt.Sprintf("comorbidities.%d", i)
 			p.id(f, id, fmt.Sprintf("choose comorbidity %d from those recorded on the case", i+1))
 			if j, dup := seen[id]; dup && id != "" {
-				p.add(f, fmt.Sprintf("comorbidity %d repeats comorbidity %d; name each once", i+1, j))
+				p.Add(f, fmt.Sprintf("comorbidity %d repeats comorbidity %d; name each once", i+1, j))
 			} else {
 				seen[id] = i + 1
 			}
 		}
 	}
 
-	return p.err("Invalid treatment plan")
+	return p.Err("Invalid treatment plan")
 }

@@ -28,10 +28,10 @@ func (r PLIRecord) Check() error { return r.CheckAt("") }
 func (r PLIRecord) CheckAt(prefix string) error {
 	var p problems
 	if r.Empty() {
-		p.add(prefix+"topics", "record at least one topic opened, myth corrected or piece of information given, or leave the P/LI record out")
+		p.Add(prefix+"topics", "record at least one topic opened, myth corrected or piece of information given, or leave the P/LI record out")
 	}
 	p.list(prefix+"topics", r.Topics, MaxItems, "topic", "topics")
 	p.list(prefix+"myths", r.Myths, MaxItems, "myth", "myths")
 	p.list(prefix+"information", r.Information, MaxItems, "piece of information", "pieces of information")
-	return p.err("Invalid P/LI record")
+	return p.Err("Invalid P/LI record")
 }

@@ -23,22 +23,18 @@
 package scope
 
 import (
-	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
-	"github.com/certboard/certboard/practice/plissit"
-	"io"
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/internal/strictyaml"
+	"github.com/certboard/certboard/practice/plissit"
 )
 
 // Stage is a stage of the PLISSIT model: the practice's one definition,
@@ -178,26 +174,10 @@ func (m *Map) Type(id string) *Type {
 func fold(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 // Problem is one reason a map file was rejected, with its line.
-type Problem struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Message string `json:"message"`
-}
-
-// Error returns "file:line: message".
-func (p Problem) Error() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message) }
+type Problem = strictyaml.Problem
 
 // Problems is every reason a map file was rejected, ordered by line.
-type Problems []Problem
-
-// Error returns one problem a line.
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.Error()
-	}
-	return strings.Join(lines, "\n")
-}
+type Problems = strictyaml.Problems
 
 // MaxSize is the largest map file Parse reads, in bytes; the shipped one
 // is under 8 KiB.
@@ -222,61 +202,44 @@ var idShape = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // achievement name, and no name in two types. The file name is used only
 // in messages. On failure the error is Problems, each with a line.
 func Parse(file string, data []byte) (*Map, error) {
-	if len(data) > MaxSize {
-		return nil, Problems{{file, 1, fmt.Sprintf("the file is %d bytes, more than the %d a scope map may have", len(data), MaxSize)}}
+	top, ps := strictyaml.Parse(file, data, format)
+	if len(ps) > 0 {
+		return nil, ps
 	}
-	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, Problems{{file, 1, "the file is empty: a scope map is a YAML mapping with version, effective, baseline and types"}}
-		}
-		return nil, yamlProblems(file, err)
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return nil, Problems{{file, max(extra.Line, 1), "the file holds more than one YAML document; put one version of the map in each file"}}
-	}
-	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, Problems{{file, 1, "a scope map must be a YAML mapping with version, effective, baseline and types"}}
-	}
-	top := root.Content[0]
-	if n := findAlias(top); n != nil {
-		return nil, Problems{{file, n.Line, "anchors and aliases are not allowed in a scope map; write each value out"}}
-	}
-	if n := value(top, "effective"); n != nil {
+	if n := strictyaml.Value(top, "effective"); n != nil {
 		if _, err := date.Parse(n.Value); err != nil {
-			return nil, Problems{{file, n.Line, fmt.Sprintf("effective %q is not a date in the form YYYY-MM-DD", n.Value)}}
+			return nil, Problems{{File: file, Line: n.Line, Message: fmt.Sprintf("effective %q is not a date in the form YYYY-MM-DD", n.Value)}}
 		}
 	}
 	var m Map
-	strict := yaml.NewDecoder(bytes.NewReader(data))
-	strict.KnownFields(true)
-	if err := strict.Decode(&m); err != nil {
-		return nil, yamlProblems(file, err)
+	if ps := strictyaml.Decode(file, data, &m); len(ps) > 0 {
+		return nil, ps
 	}
 	m.File = file
-	var typeNodes []*yaml.Node
-	if n := value(top, "types"); n != nil && n.Kind == yaml.SequenceNode {
-		typeNodes = n.Content
-	}
+	typeNodes := strictyaml.Items(strictyaml.Value(top, "types"))
 	for i := range m.Types {
-		if i < len(typeNodes) {
-			m.Types[i].Line = typeNodes[i].Line
+		if n := strictyaml.Item(typeNodes, i); n != nil {
+			m.Types[i].Line = n.Line
 		}
 	}
 	if ps := check(file, top, typeNodes, &m); len(ps) > 0 {
-		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+		ps.Sort()
 		return nil, ps
 	}
 	return &m, nil
+}
+
+// format is the map file, as strictyaml reads it.
+var format = strictyaml.Format{
+	Name: "a scope map", Holds: "version, effective, baseline and types",
+	OnePerFile: "put one version of the map in each file", MaxSize: MaxSize,
 }
 
 // check validates a parsed map; top and typeNodes locate the problems.
 func check(file string, top *yaml.Node, typeNodes []*yaml.Node, m *Map) Problems {
 	var ps Problems
 	add := func(line int, format string, args ...any) {
-		ps = append(ps, Problem{file, line, fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 	}
 	if strings.TrimSpace(m.Version) == "" {
 		add(at(top, "version"), "version is missing: name this version of the map (\"scope-v1\")")
@@ -284,7 +247,7 @@ func check(file string, top *yaml.Node, typeNodes []*yaml.Node, m *Map) Problems
 	if m.Effective.IsZero() {
 		add(at(top, "effective"), "effective is missing: the date from which the map applies (YYYY-MM-DD)")
 	}
-	if value(top, "baseline") == nil {
+	if strictyaml.Value(top, "baseline") == nil {
 		add(1, "baseline is missing: the stages every practitioner may work, with says and sources")
 	} else {
 		b := m.Baseline
@@ -337,10 +300,7 @@ func check(file string, top *yaml.Node, typeNodes []*yaml.Node, m *Map) Problems
 		if len(t.Match) == 0 {
 			add(line(), "%s has no match: list the achievements (achievement_name, optionally human_code) that are credentials of this type", name)
 		}
-		var ruleNodes []*yaml.Node
-		if mn := value(n, "match"); mn != nil && mn.Kind == yaml.SequenceNode {
-			ruleNodes = mn.Content
-		}
+		ruleNodes := strictyaml.Items(strictyaml.Value(n, "match"))
 		for j, r := range t.Match {
 			rl := line("match")
 			if j < len(ruleNodes) && ruleNodes[j].Line > 0 {
@@ -408,62 +368,8 @@ func sources(add func(int, string, ...any), line int, name string, list []Source
 // at returns the line of the node at path under n, or of the deepest node
 // found on the way; 1 when there is none.
 func at(n *yaml.Node, path ...string) int {
-	for _, k := range path {
-		if n == nil {
-			break
-		}
-		if v := value(n, k); v != nil {
-			n = v
-		} else {
-			break
-		}
-	}
-	if n == nil || n.Line == 0 {
+	if n = strictyaml.Find(n, path...); n == nil {
 		return 1
 	}
-	return n.Line
-}
-
-// value returns the value of key in mapping n, nil when absent.
-func value(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
-// findAlias returns the first node that is an alias or carries an anchor.
-func findAlias(n *yaml.Node) *yaml.Node {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" {
-		return n
-	}
-	for _, c := range n.Content {
-		if a := findAlias(c); a != nil {
-			return a
-		}
-	}
-	return nil
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)$`)
-
-// yamlProblems turns a YAML error into problems, one a reported line.
-func yamlProblems(file string, err error) Problems {
-	var ps Problems
-	for _, l := range strings.Split(err.Error(), "\n") {
-		l = strings.TrimPrefix(strings.TrimSpace(l), "yaml: ")
-		if m := yamlLine.FindStringSubmatch(l); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			ps = append(ps, Problem{file, n, m[2]})
-		}
-	}
-	if len(ps) == 0 {
-		ps = Problems{{file, 1, strings.TrimPrefix(err.Error(), "yaml: ")}}
-	}
-	return ps
+	return max(n.Line, 1)
 }
