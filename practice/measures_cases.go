@@ -2,14 +2,11 @@
 
 package practice
 
-import (
-	"context"
-
-	"github.com/certboard/certboard/practice/escalation"
-)
+import "context"
 
 // What the measures use cases read of the cases area: the case a response
-// is recorded on, and the comorbidities recorded on it by hand.
+// is recorded on. The comorbidities recorded on it by hand come from the
+// cases area's recordedComorbidities.
 
 // measureCase locks case caseID for recording a response by by in tx, as
 // the cases area checks every change that records treatment
@@ -33,31 +30,4 @@ func (p *Practice) readMeasureCase(ctx context.Context, tx Tx, by Actor, caseID 
 		return 0, Access{}, err
 	}
 	return c.ClientID, acc, nil
-}
-
-// recordedComorbidities returns the comorbidities standing on case caseID
-// (recorded and not ended), as the escalation rules read them: the same
-// as the cases area gives them (caseEscalation).
-func (p *Practice) recordedComorbidities(ctx context.Context, tx Tx, caseID int64) ([]escalation.Recorded, error) {
-	cs, err := tx.Comorbidities(ctx, caseID)
-	if err != nil {
-		return nil, err
-	}
-	var out []escalation.Recorded
-	for _, co := range cs {
-		if !co.Active() {
-			continue
-		}
-		note := co.Note
-		if co.MeasureRef != "" {
-			on := "on the scored measure " + co.MeasureRef
-			if note == "" {
-				note = on
-			} else {
-				note = on + "; " + note
-			}
-		}
-		out = append(out, escalation.Recorded{Kind: co.Kind, Source: co.Source.escalationSource(), Note: note})
-	}
-	return out, nil
 }

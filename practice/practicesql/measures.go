@@ -456,12 +456,6 @@ func (tx *Tx) MeasuresForEscalation(ctx context.Context, caseID int64) ([]escala
 	return tx.escalationMeasures(ctx, "case_id = ?", caseID)
 }
 
-// CaseMeasures is MeasuresForEscalation for a client's case: the read the
-// cases area's evaluation of a case asks its transaction for.
-func (tx *Tx) CaseMeasures(ctx context.Context, clientID, caseID int64) ([]escalation.Measure, error) {
-	return tx.escalationMeasures(ctx, "client_id = ? AND case_id = ?", clientID, caseID)
-}
-
 // escalationMeasures returns the scored responses that count where holds,
 // oldest taken first.
 func (tx *Tx) escalationMeasures(ctx context.Context, where string, args ...any) ([]escalation.Measure, error) {
