@@ -538,8 +538,13 @@ func (p *Practice) RecordComorbidity(ctx context.Context, by Actor, caseID int64
 			RecordedBy: by.UserID, RecordedByName: by.Name, RecordedAt: now}); err != nil {
 			return err
 		}
-		return p.caseAudit(ctx, tx, by, "case.comorbidity.record", c, nil,
-			map[string]any{"comorbidity": id, "kind": kind, "source": src, "measure": ref})
+		if err := p.caseAudit(ctx, tx, by, "case.comorbidity.record", c, nil,
+			map[string]any{"comorbidity": id, "kind": kind, "source": src, "measure": ref}); err != nil {
+			return err
+		}
+		// A condition recorded is evaluated at once, and the report kept.
+		_, _, err = p.escalate(ctx, tx, by, c.ID, c.ClientID, TriggerComorbidity, 0)
+		return err
 	})
 	if err != nil {
 		return 0, err
@@ -571,7 +576,11 @@ func (p *Practice) EndComorbidity(ctx context.Context, by Actor, caseID, comorbi
 		case err != nil:
 			return err
 		}
-		return p.caseAudit(ctx, tx, by, "case.comorbidity.end", c, nil, map[string]any{"comorbidity": comorbidityID})
+		if err := p.caseAudit(ctx, tx, by, "case.comorbidity.end", c, nil, map[string]any{"comorbidity": comorbidityID}); err != nil {
+			return err
+		}
+		_, _, err = p.escalate(ctx, tx, by, c.ID, c.ClientID, TriggerComorbidity, 0)
+		return err
 	})
 }
 

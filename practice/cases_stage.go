@@ -176,18 +176,8 @@ func (p *Practice) casePermits(ctx context.Context, tx Tx, userID int64, stage p
 // caseRules are the shipped escalation rules, loaded once.
 var caseRules = sync.OnceValues(escalation.Shipped)
 
-// caseMeasureReads is the read of a case's scored measures that the
-// measures area adds to its part of the transaction (measureWrites). The
-// escalation of a case evaluates them with the comorbidities recorded by
-// hand once a store offers it; until then, on recorded comorbidities only.
-type caseMeasureReads interface {
-	// MeasuresForEscalation returns a case's scored measures that count,
-	// as the escalation rules read them.
-	MeasuresForEscalation(ctx context.Context, caseID int64) ([]escalation.Measure, error)
-}
-
 // caseEscalation evaluates the escalation rules on case c in tx: its
-// scored measures, when the store offers them (caseMeasureReads), and the
+// scored measures that count (MeasuresForEscalation) and the
 // comorbidities standing on it (cs, as the store lists them).
 func (p *Practice) caseEscalation(ctx context.Context, tx Tx, c *Case, cs []Comorbidity) (escalation.Report, error) {
 	rules, err := caseRules()
@@ -195,10 +185,8 @@ func (p *Practice) caseEscalation(ctx context.Context, tx Tx, c *Case, cs []Como
 		return escalation.Report{}, certboard.Wrap(err, "the escalation rules cannot be read")
 	}
 	var in escalation.Input
-	if r, ok := tx.(caseMeasureReads); ok {
-		if in.Measures, err = r.MeasuresForEscalation(ctx, c.ID); err != nil {
-			return escalation.Report{}, err
-		}
+	if in.Measures, err = tx.MeasuresForEscalation(ctx, c.ID); err != nil {
+		return escalation.Report{}, err
 	}
 	in.Recorded = recordedOf(cs)
 	if err := in.Check(); err != nil {

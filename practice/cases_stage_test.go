@@ -13,8 +13,8 @@ import (
 	"github.com/certboard/certboard/practice/plissit"
 )
 
-// caseMeasuresTx is a transaction whose store offers a case's scored measures
-// (caseMeasureReads); nothing else of it is used.
+// caseMeasuresTx is a transaction that answers MeasuresForEscalation
+// with measures; nothing else of it is used.
 type caseMeasuresTx struct {
 	Tx
 	measures []escalation.Measure
@@ -25,9 +25,6 @@ func (m *caseMeasuresTx) MeasuresForEscalation(ctx context.Context, caseID int64
 	m.asked = caseID
 	return m.measures, nil
 }
-
-// casePlainTx is a transaction whose store offers no measures.
-type casePlainTx struct{ Tx }
 
 func TestCaseEscalation(t *testing.T) {
 	ctx := context.Background()
@@ -43,8 +40,8 @@ func TestCaseEscalation(t *testing.T) {
 		{ID: 2, Kind: escalation.SubstanceUse, Source: FromMeasure, MeasureRef: "measure:9", RecordedAt: at},
 		{ID: 3, Kind: escalation.PersonalityDisorder, Source: FromDiagnosis, Note: "F60.3", RecordedAt: at, EndedAt: at.Add(time.Hour)},
 	}
-	t.Run("recorded only, without measures from the store", func(t *testing.T) {
-		rep, err := p.caseEscalation(ctx, casePlainTx{}, c, recorded)
+	t.Run("recorded only, no measures scored", func(t *testing.T) {
+		rep, err := p.caseEscalation(ctx, &caseMeasuresTx{}, c, recorded)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +79,7 @@ func TestCaseEscalation(t *testing.T) {
 		}
 	})
 	t.Run("nothing", func(t *testing.T) {
-		rep, err := p.caseEscalation(ctx, casePlainTx{}, c, recorded[2:])
+		rep, err := p.caseEscalation(ctx, &caseMeasuresTx{}, c, recorded[2:])
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -93,6 +93,11 @@ func TestCaseRoutesRules(t *testing.T) {
 		}
 	}
 	for pattern := range rules {
+		// A case's measures are the measures area's routes, pinned in
+		// measures_test.go.
+		if strings.Contains(pattern, "/measures") {
+			continue
+		}
 		if (strings.Contains(pattern, " /cases") || strings.HasSuffix(pattern, "/cases")) && want[pattern] == "" {
 			t.Errorf("%s has no expectation here", pattern)
 		}
@@ -117,7 +122,7 @@ func TestCaseRoutesAsEveryRole(t *testing.T) {
 		if !strings.HasPrefix(path, "/cases") && !strings.HasSuffix(path, "/cases") {
 			continue
 		}
-		path = strings.NewReplacer("{id}", fmt.Sprint(id), "{cid}", "1", "{rid}", "1").Replace(path)
+		path = strings.NewReplacer("{id}", fmt.Sprint(id), "{case}", fmt.Sprint(id), "{cid}", "1", "{rid}", "1").Replace(path)
 		if strings.HasPrefix(path, "/clients/") {
 			path = fmt.Sprintf("/clients/%d/cases", client)
 		}

@@ -119,6 +119,7 @@ func New(cfg Config) (*Server, error) {
 	s.peopleRoutes()
 	s.clientRoutes()
 	s.caseRoutes()
+	s.measureRoutes()
 	s.credentialRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
