@@ -19,6 +19,7 @@ import (
 	"github.com/certboard/certboard/practice/scope"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/sqldb"
+	"github.com/certboard/certboard/sqldb/sqldbtest"
 	"github.com/certboard/certboard/statuslist"
 )
 
@@ -58,12 +59,27 @@ type credWorld struct {
 
 func newCredWorld(t *testing.T) *credWorld {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqldb.Open(ctx, sqldb.Config{DataDir: t.TempDir()})
+	db, err := sqldb.Open(context.Background(), sqldb.Config{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return newCredWorldOn(t, db)
+}
+
+// onEngines runs f with a credWorld on each engine (sqldbtest.Engines),
+// each in a subtest of its own.
+func onEngines(t *testing.T, f func(t *testing.T, w *credWorld)) {
+	t.Helper()
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) { f(t, newCredWorldOn(t, db)) })
+	}
+}
+
+// newCredWorldOn is newCredWorld on the fresh database db.
+func newCredWorldOn(t *testing.T, db *sqldb.DB) *credWorld {
+	t.Helper()
+	ctx := context.Background()
 	keys, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
