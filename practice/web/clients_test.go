@@ -79,6 +79,11 @@ func TestClientRoutesRules(t *testing.T) {
 		}
 	}
 	for pattern := range rules {
+		// A client's cases are the cases area's routes, pinned in
+		// cases_test.go.
+		if strings.Contains(pattern, "/clients/{id}/cases") {
+			continue
+		}
 		if (strings.Contains(pattern, " /clients") || strings.Contains(pattern, " /consent-texts")) && want[pattern] == "" {
 			t.Errorf("%s has no expectation here", pattern)
 		}

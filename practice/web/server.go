@@ -118,6 +118,8 @@ func New(cfg Config) (*Server, error) {
 	s.accountRoutes()
 	s.peopleRoutes()
 	s.clientRoutes()
+	s.caseRoutes()
+	s.measureRoutes()
 	s.credentialRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))

@@ -1,0 +1,231 @@
+package practice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/practice/concern"
+	"github.com/certboard/certboard/practice/plissit"
+)
+
+// SaveSexualHistory saves a new version of a case's sexual history, the
+// one of Specific Suggestions in its four steps, if the latest saved is
+// still version (0 when none was saved; Conflict otherwise). It may be
+// partly written, step by step over sessions: what is written is checked
+// (plissit.SexualHistory.Check, and each concern of step 1 must be one the
+// taxonomy lists), and Complete says which steps are done. The case must
+// be open and at Specific Suggestions or Intensive Therapy, Specific
+// Suggestions within the saver's scope, and the client's consent to
+// treatment in force. The history is sealed at rest;
+// the audit entry ("case.history.save") gives the version and the steps
+// done, nothing of the text. It returns the new version.
+func (p *Practice) SaveSexualHistory(ctx context.Context, by Actor, caseID int64, h plissit.SexualHistory, version int) (int, error) {
+	now := p.clock.Now().UTC()
+	if err := checkCaseHistory(concern.Default(), h, now); err != nil {
+		return 0, err
+	}
+	var next int
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		c, err := p.changeCase(ctx, tx, by, caseID, caseTreatment)
+		if err != nil {
+			return err
+		}
+		if c.Stage.Order() < plissit.SpecificSuggestions.Order() {
+			return certboard.Errorf(certboard.Conflict,
+				"the sexual history is taken at Specific Suggestions, and case %d is at %s; move the case to Specific Suggestions first", caseID, c.Stage.Name()).
+				WithTitle("Not possible now")
+		}
+		if ok, why, err := p.casePermits(ctx, tx, by.UserID, plissit.SpecificSuggestions); err != nil {
+			return err
+		} else if !ok {
+			return refusedForScope(plissit.SpecificSuggestions, why, nil)
+		}
+		latest, err := caseLatestVersion(tx.SexualHistoryVersions(ctx, caseID))
+		if err != nil {
+			return err
+		}
+		if latest != version {
+			return staleCaseRecord("sexual history", caseID)
+		}
+		next = version + 1
+		err = tx.AddSexualHistory(ctx, SexualHistoryVersion{CaseID: caseID, Version: next, History: h,
+			SavedBy: by.UserID, SavedByName: by.Name, SavedAt: now})
+		if errors.Is(err, certboard.ErrConflict) {
+			return staleCaseRecord("sexual history", caseID)
+		} else if err != nil {
+			return err
+		}
+		var done []int
+		for _, s := range h.Complete() {
+			if s.Done {
+				done = append(done, s.Step)
+			}
+		}
+		return p.caseAudit(ctx, tx, by, "case.history.save", c, map[string]any{"version": version},
+			map[string]any{"version": next, "steps_done": done})
+	})
+	return next, err
+}
+
+// checkCaseHistory is the history's own Check, and each concern of step 1
+// one the taxonomy lists (field "step1.concerns.0.concern_id").
+func checkCaseHistory(t *concern.Taxonomy, h plissit.SexualHistory, now time.Time) error {
+	var f caseForm
+	if err := f.addErr("", h.Check(now)); err != nil {
+		return err
+	}
+	for i, c := range h.Issues.Concerns {
+		if _, ok := t.Lookup(c.ConcernID); !ok && c.ConcernID != "" {
+			f.add(fmt.Sprintf("step1.concerns.%d.concern_id", i),
+				fmt.Sprintf("there is no concern %q in %s; choose one from the list of concerns", caseClip(c.ConcernID), t.Version()))
+		}
+	}
+	return f.err("Invalid sexual history")
+}
+
+// caseLatestVersion returns the latest of a list of versions, latest first;
+// 0 for none.
+func caseLatestVersion(vs []SavedVersion, err error) (int, error) {
+	if err != nil || len(vs) == 0 {
+		return 0, err
+	}
+	return vs[0].Version, nil
+}
+
+// staleCaseRecord is the answer to a save made from an old version of a
+// case's sexual history or treatment plan.
+func staleCaseRecord(what string, caseID int64) error {
+	return certboard.Errorf(certboard.Conflict,
+		"the %s of case %d was saved by someone else since you opened it; reload the page and make your change again", what, caseID)
+}
+
+// SaveTreatmentPlan saves a new version of a case's treatment plan, the
+// plan of Intensive Therapy, if the latest saved is still version (0 when
+// none was saved; Conflict otherwise). The plan must be complete
+// (plissit.TreatmentPlan.Check: goals with measures, interventions,
+// frequency, review days) and cite at least one comorbidity standing on
+// the case, by id, as what warrants Intensive Therapy (Invalid, naming the
+// field: "comorbidities.0"). The case must be open and at Intensive
+// Therapy, Intensive Therapy within the saver's scope (Forbidden
+// otherwise, offering a referral), and the client's consent to treatment
+// in force. The plan is sealed at rest; the audit
+// entry ("case.plan.save") gives the version and the comorbidities cited.
+// It returns the new version.
+func (p *Practice) SaveTreatmentPlan(ctx context.Context, by Actor, caseID int64, tp plissit.TreatmentPlan, version int) (int, error) {
+	now := p.clock.Now().UTC()
+	if err := tp.Check(now); err != nil {
+		return 0, err
+	}
+	var next int
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		c, err := p.changeCase(ctx, tx, by, caseID, caseTreatment)
+		if err != nil {
+			return err
+		}
+		if c.Stage != plissit.IntensiveTherapy {
+			return certboard.Errorf(certboard.Conflict,
+				"a treatment plan is the plan of Intensive Therapy, and case %d is at %s; move the case to Intensive Therapy first", caseID, c.Stage.Name()).
+				WithTitle("Not possible now")
+		}
+		if ok, why, err := p.casePermits(ctx, tx, by.UserID, plissit.IntensiveTherapy); err != nil {
+			return err
+		} else if !ok {
+			return refusedForScope(plissit.IntensiveTherapy, why, nil)
+		}
+		cs, err := tx.Comorbidities(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		if err := planComorbidities(tp, cs); err != nil {
+			return err
+		}
+		latest, err := caseLatestVersion(tx.TreatmentPlanVersions(ctx, caseID))
+		if err != nil {
+			return err
+		}
+		if latest != version {
+			return staleCaseRecord("treatment plan", caseID)
+		}
+		next = version + 1
+		err = tx.AddTreatmentPlan(ctx, TreatmentPlanVersion{CaseID: caseID, Version: next, Plan: tp,
+			SavedBy: by.UserID, SavedByName: by.Name, SavedAt: now})
+		if errors.Is(err, certboard.ErrConflict) {
+			return staleCaseRecord("treatment plan", caseID)
+		} else if err != nil {
+			return err
+		}
+		return p.caseAudit(ctx, tx, by, "case.plan.save", c, map[string]any{"version": version},
+			map[string]any{"version": next, "comorbidities": tp.Comorbidities})
+	})
+	return next, err
+}
+
+// planComorbidities refuses a plan citing a comorbidity that does not
+// stand on the case (cs are the case's), naming the field.
+func planComorbidities(tp plissit.TreatmentPlan, cs []Comorbidity) error {
+	standing := map[string]bool{}
+	for _, c := range cs {
+		if c.Active() {
+			standing[c.Ref()] = true
+		}
+	}
+	var f caseForm
+	for i, id := range tp.Comorbidities {
+		if !standing[id] {
+			f.add("comorbidities."+strconv.Itoa(i), fmt.Sprintf("comorbidity %q is not one standing on the case; choose from %s",
+				caseClip(id), describeComorbidities(cs)))
+		}
+	}
+	return f.err("Invalid treatment plan")
+}
+
+// SexualHistoryAt reads one saved version of a case's sexual history (0
+// for the latest), for a reader of the client's record; the read is
+// audited ("case:<id>/history/<version>"). A case without that version is
+// NotFound.
+func (p *Practice) SexualHistoryAt(ctx context.Context, by Actor, caseID int64, version int) (*SexualHistoryVersion, error) {
+	var out *SexualHistoryVersion
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		if _, _, err := p.readCase(ctx, tx, by, caseID, "/history/"+strconv.Itoa(version)); err != nil {
+			return err
+		}
+		v, err := tx.SexualHistory(ctx, caseID, version)
+		if errors.Is(err, certboard.ErrNotFound) {
+			return caseNoVersion("sexual history", caseID, version)
+		}
+		out = v
+		return err
+	})
+	return out, err
+}
+
+// TreatmentPlanAt reads one saved version of a case's treatment plan (0
+// for the latest), for a reader of the client's record; the read is
+// audited ("case:<id>/plan/<version>"). A case without that version is
+// NotFound.
+func (p *Practice) TreatmentPlanAt(ctx context.Context, by Actor, caseID int64, version int) (*TreatmentPlanVersion, error) {
+	var out *TreatmentPlanVersion
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		if _, _, err := p.readCase(ctx, tx, by, caseID, "/plan/"+strconv.Itoa(version)); err != nil {
+			return err
+		}
+		v, err := tx.TreatmentPlan(ctx, caseID, version)
+		if errors.Is(err, certboard.ErrNotFound) {
+			return caseNoVersion("treatment plan", caseID, version)
+		}
+		out = v
+		return err
+	})
+	return out, err
+}
+
+func caseNoVersion(what string, caseID int64, version int) error {
+	if version == 0 {
+		return certboard.Errorf(certboard.NotFound, "case %d has no %s yet", caseID, what)
+	}
+	return certboard.Errorf(certboard.NotFound, "case %d has no version %d of its %s", caseID, version, what)
+}

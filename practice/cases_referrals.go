@@ -1,0 +1,110 @@
+package practice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/certboard/certboard"
+)
+
+// RecordReferral records a referral made from an open case: whom the
+// client is referred to (name, organisation, contact, their entry in a
+// board's registry), for which stage (Intensive Therapy unless given),
+// why, and the client's consent to share their record, with what is
+// shared (sealed, like why). Bad input is Invalid, naming each field at
+// fault, and nothing is written. Any practitioner assigned to the client
+// may refer, whatever their scope: a referral is what a practitioner
+// outside the scope of a stage offers. The audit entry ("case.referral")
+// names the stage, the consent and how many things are shared, not what.
+// It returns the referral's id.
+func (p *Practice) RecordReferral(ctx context.Context, by Actor, caseID int64, in ReferralInput) (int64, error) {
+	b, err := checkReferral(in)
+	if err != nil {
+		return 0, err
+	}
+	now := p.clock.Now().UTC()
+	var id int64
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		c, err := p.changeCase(ctx, tx, by, caseID, caseNotTreatment)
+		if err != nil {
+			return err
+		}
+		r := Referral{CaseID: caseID, Stage: b.stage, To: b.to, Why: b.why, Consent: b.consent, Shared: b.shared,
+			Status: ReferralMade, MadeBy: by.UserID, MadeByName: by.Name, MadeAt: now, UpdatedAt: now, Version: 1}
+		if id, err = tx.AddReferral(ctx, r); err != nil {
+			return err
+		}
+		return p.caseAudit(ctx, tx, by, "case.referral", c, nil, map[string]any{"referral": id, "stage": b.stage,
+			"consent": b.consent, "shared": len(b.shared), "status": ReferralMade})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// SetReferralStatus moves a referral of a case to another status (made
+// to accepted, declined or withdrawn; accepted to completed or withdrawn),
+// if it is still at version (Conflict otherwise, and for a move its
+// status does not allow). A referral's status may change while its case is
+// open. The audit entry is "case.referral.status". It returns the new
+// version.
+func (p *Practice) SetReferralStatus(ctx context.Context, by Actor, caseID, referralID int64, status string, version int) (int, error) {
+	to, err := ParseReferralStatus(strings.TrimSpace(status))
+	if err != nil {
+		return 0, err
+	}
+	now := p.clock.Now().UTC()
+	var next int
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		c, err := p.changeCase(ctx, tx, by, caseID, caseNotTreatment)
+		if err != nil {
+			return err
+		}
+		r, err := tx.LockReferral(ctx, caseID, referralID)
+		if errors.Is(err, certboard.ErrNotFound) {
+			return certboard.Errorf(certboard.NotFound, "case %d has no referral %d", caseID, referralID)
+		}
+		if err != nil {
+			return err
+		}
+		if r.Version != version {
+			return staleReferral(referralID)
+		}
+		if !slices.Contains(r.Status.Next(), to) {
+			return referralMoveRefused(r.Status, to)
+		}
+		if next, err = tx.SetReferralStatus(ctx, referralID, to, version, now); errors.Is(err, certboard.ErrConflict) {
+			return staleReferral(referralID)
+		} else if err != nil {
+			return err
+		}
+		return p.caseAudit(ctx, tx, by, "case.referral.status", c, map[string]any{"referral": referralID, "status": r.Status},
+			map[string]any{"referral": referralID, "status": to, "version": next})
+	})
+	return next, err
+}
+
+func staleReferral(id int64) error {
+	return certboard.Errorf(certboard.Conflict,
+		"referral %d was changed by someone else since you opened it; reload the page and make your change again", id)
+}
+
+// referralMoveRefused says that a referral at from cannot become to, and
+// what it can become.
+func referralMoveRefused(from, to ReferralStatus) error {
+	next := from.Next()
+	if len(next) == 0 {
+		return certboard.FieldError(certboard.Conflict, "status",
+			fmt.Sprintf("the referral is %s, which is final; record a new referral instead", strings.ToLower(from.Label())))
+	}
+	names := make([]string, len(next))
+	for i, s := range next {
+		names[i] = string(s)
+	}
+	return certboard.FieldError(certboard.Conflict, "status",
+		fmt.Sprintf("a referral that is %s cannot become %s; choose %s", strings.ToLower(from.Label()), to, strings.Join(names, ", ")))
+}
