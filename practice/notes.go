@@ -19,9 +19,9 @@ type noteReads interface{}
 // a transaction. The store seals the text of every note (sections, P/LI
 // record, amendments, psychotherapy text) at rest, bound to its row.
 type noteWrites interface {
-	// NoteCaseClient returns the client whose case caseID is;
-	// certboard.ErrNotFound when there is no such case.
-	NoteCaseClient(ctx context.Context, caseID int64) (int64, error)
+	// NoteCase returns the client whose case caseID is and whether the
+	// case is open; certboard.ErrNotFound when there is no such case.
+	NoteCase(ctx context.Context, caseID int64) (clientID int64, open bool, err error)
 	// CreateProgressNote adds a draft progress note (n.Note unsigned) to
 	// case n.CaseID and returns its id. A note for the same case and
 	// date of service is refused with an error that wraps

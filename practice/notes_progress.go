@@ -68,14 +68,41 @@ func hidden(err, notFound error) error {
 	return err
 }
 
-// noteCaseClient returns the client of case caseID, NotFound when there is no
-// such case.
-func noteCaseClient(ctx context.Context, tx Tx, caseID int64) (int64, error) {
-	id, err := tx.NoteCaseClient(ctx, caseID)
+// noteCase returns the client of case caseID and whether the case is
+// open, NotFound when there is no such case.
+func noteCase(ctx context.Context, tx Tx, caseID int64) (int64, bool, error) {
+	id, open, err := tx.NoteCase(ctx, caseID)
 	if errors.Is(err, certboard.ErrNotFound) {
-		return 0, errNoNoteCase(caseID)
+		return 0, false, errNoNoteCase(caseID)
 	}
+	return id, open, err
+}
+
+// noteCaseClient returns the client of case caseID, NotFound when there
+// is no such case.
+func noteCaseClient(ctx context.Context, tx Tx, caseID int64) (int64, error) {
+	id, _, err := noteCase(ctx, tx, caseID)
 	return id, err
+}
+
+// newNoteCase returns the client of case caseID, on which by writes a new
+// note: by may change the client's record, and the case is open. A closed
+// case keeps its notes, which are still read, signed and amended, and
+// takes no new one (Conflict).
+func (p *Practice) newNoteCase(ctx context.Context, tx Tx, by Actor, caseID int64) (int64, error) {
+	clientID, open, err := noteCase(ctx, tx, caseID)
+	if err != nil {
+		return 0, err
+	}
+	if err := p.mayChangeClient(ctx, tx, by, clientID); err != nil {
+		return 0, hidden(err, errNoNoteCase(caseID))
+	}
+	if !open {
+		return 0, certboard.Errorf(certboard.Conflict,
+			"case %d is closed: its notes are kept, and drafts may still be signed and signed notes amended, but no new note is written on it", caseID).
+			WithTitle("Case closed")
+	}
+	return clientID, nil
 }
 
 // changeableNote locks progress note id and checks that by may change
@@ -121,8 +148,9 @@ func noteAudit(n *ProgressNote) map[string]any {
 // checked (checkDraft), but sections may be left for later (UpdateDraft);
 // SignNote requires them all. A case has one progress note per date of
 // service: a second is refused with note.DateTaken's Conflict, which says
-// to open that note or amend it. The note and its audit entry
-// (AuditNoteWrite) commit together.
+// to open that note or amend it. A closed case takes no new note
+// (Conflict). The note and its audit entry (AuditNoteWrite) commit
+// together.
 func (p *Practice) WriteNote(ctx context.Context, by Actor, caseID int64, in NoteInput) (*ProgressNote, error) {
 	now := p.clock.Now()
 	n, err := checkDraft(in, now)
@@ -133,11 +161,8 @@ func (p *Practice) WriteNote(ctx context.Context, by Actor, caseID int64, in Not
 		CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
 	err = p.store.InTx(ctx, func(tx Tx) error {
 		var err error
-		if out.ClientID, err = noteCaseClient(ctx, tx, caseID); err != nil {
+		if out.ClientID, err = p.newNoteCase(ctx, tx, by, caseID); err != nil {
 			return err
-		}
-		if err := p.mayChangeClient(ctx, tx, by, out.ClientID); err != nil {
-			return hidden(err, errNoNoteCase(caseID))
 		}
 		if out.ID, err = tx.CreateProgressNote(ctx, *out); err != nil {
 			return storeNoteError(err, n, 0)

@@ -17,8 +17,9 @@ import (
 // WritePsychotherapyNote keeps a psychotherapy note by by, an assigned
 // practitioner of the client, on case caseID: the date of the session
 // (YYYY-MM-DD, not in the future) and the text are required
-// (note.Psychotherapy.Check). The note and its audit entry
-// (AuditPsychotherapyNote, without the text) commit together.
+// (note.Psychotherapy.Check); a closed case takes no new note
+// (Conflict). The note and its audit entry (AuditPsychotherapyNote,
+// without the text) commit together.
 func (p *Practice) WritePsychotherapyNote(ctx context.Context, by Actor, caseID int64, in PsychotherapyInput) (*PsychotherapyNote, error) {
 	now := p.clock.Now()
 	n, err := checkPsychotherapy(in, by.UserID, now)
@@ -28,11 +29,8 @@ func (p *Practice) WritePsychotherapyNote(ctx context.Context, by Actor, caseID 
 	out := &PsychotherapyNote{CaseID: caseID, Note: n}
 	err = p.store.InTx(ctx, func(tx Tx) error {
 		var err error
-		if out.ClientID, err = noteCaseClient(ctx, tx, caseID); err != nil {
+		if out.ClientID, err = p.newNoteCase(ctx, tx, by, caseID); err != nil {
 			return err
-		}
-		if err := p.mayChangeClient(ctx, tx, by, out.ClientID); err != nil {
-			return hidden(err, errNoNoteCase(caseID))
 		}
 		if out.ID, err = tx.CreatePsychotherapyNote(ctx, caseID, out.ClientID, n); err != nil {
 			return err

@@ -83,14 +83,16 @@ func noteDateTaken(caseID int64, d date.Date) error {
 	return fmt.Errorf("case %d has a progress note for %s: %w: %w", caseID, d, practice.ErrNoteDateTaken, certboard.ErrConflict)
 }
 
-// NoteCaseClient returns the client whose case caseID is.
-func (tx *Tx) NoteCaseClient(ctx context.Context, caseID int64) (int64, error) {
+// NoteCase returns the client whose case caseID is and whether the case
+// is open.
+func (tx *Tx) NoteCase(ctx context.Context, caseID int64) (int64, bool, error) {
 	var client int64
-	err := tx.QueryRowContext(ctx, tx.Dialect.Rebind("SELECT client_id FROM cases WHERE id = ?"), caseID).Scan(&client)
+	var status string
+	err := tx.QueryRowContext(ctx, tx.Dialect.Rebind("SELECT client_id, status FROM cases WHERE id = ?"), caseID).Scan(&client, &status)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("case %d: %w", caseID, certboard.ErrNotFound)
+		return 0, false, fmt.Errorf("case %d: %w", caseID, certboard.ErrNotFound)
 	}
-	return client, err
+	return client, status == string(practice.CaseOpen), err
 }
 
 // CreateProgressNote adds a draft progress note and returns its id; a
