@@ -348,8 +348,9 @@ func (p *Practice) UnassignPractitioner(ctx context.Context, by Actor, clientID,
 }
 
 // MyClients lists the clients by is assigned to, by name, with an audit
-// entry ("client.list": the list holds names). Only practitioners have
-// clients; others get an empty list.
+// entry ("client.list": the list holds names), which names the clients
+// shown by id, never by name. Only practitioners have clients; others get
+// an empty list.
 func (p *Practice) MyClients(ctx context.Context, by Actor) ([]ClientSummary, error) {
 	if !by.IsPractitioner() {
 		return []ClientSummary{}, nil
@@ -360,7 +361,11 @@ func (p *Practice) MyClients(ctx context.Context, by Actor) ([]ClientSummary, er
 		if out, err = tx.ClientsOf(ctx, by.UserID); err != nil {
 			return err
 		}
-		return p.appendAudit(ctx, tx, by, "client.list", "clients", nil, map[string]any{"count": len(out)})
+		ids := make([]int64, len(out))
+		for i, c := range out {
+			ids[i] = c.ID
+		}
+		return p.appendAudit(ctx, tx, by, "client.list", "clients", nil, map[string]any{"count": len(out), "clients": ids})
 	})
 	return out, err
 }
@@ -368,7 +373,7 @@ func (p *Practice) MyClients(ctx context.Context, by Actor) ([]ClientSummary, er
 // ClientDirectory lists every client by name with their practitioners,
 // for practice admins, who assign practitioners: no date of birth,
 // contact or consent, nothing of the record. It is audited
-// ("client.directory").
+// ("client.directory", naming the clients shown by id, never by name).
 func (p *Practice) ClientDirectory(ctx context.Context, by Actor) ([]DirectoryEntry, error) {
 	if !by.IsAdmin() {
 		return nil, certboard.Errorf(certboard.Forbidden, "only a practice admin sees the directory of clients")
@@ -379,7 +384,11 @@ func (p *Practice) ClientDirectory(ctx context.Context, by Actor) ([]DirectoryEn
 		if out, err = tx.ClientDirectory(ctx); err != nil {
 			return err
 		}
-		return p.appendAudit(ctx, tx, by, "client.directory", "clients", nil, map[string]any{"count": len(out)})
+		ids := make([]int64, len(out))
+		for i, c := range out {
+			ids[i] = c.ID
+		}
+		return p.appendAudit(ctx, tx, by, "client.directory", "clients", nil, map[string]any{"count": len(out), "clients": ids})
 	})
 	return out, err
 }
