@@ -578,10 +578,12 @@ func TestEscalationSeesRecordedComorbidities(t *testing.T) {
 	}
 }
 
-// TestClosedCase: a response is recorded on an open case only.
+// TestClosedCase: a response is recorded, and one in progress completed,
+// on an open case only.
 func TestClosedCase(t *testing.T) {
 	ctx := context.Background()
 	e := newMeasureEnv(t)
+	pending := e.record(t, e.pat, "gad-7", 1, -1, -1, 1, 1, 1, 1).Response
 	rep, err := e.p.CaseReport(ctx, e.pat, e.caseID)
 	if err != nil {
 		t.Fatal(err)
@@ -592,6 +594,15 @@ func TestClosedCase(t *testing.T) {
 	_, err = e.p.RecordResponse(ctx, e.pat, practice.NewResponse{CaseID: e.caseID, Instrument: "phq-9",
 		ResponseAnswers: practice.ResponseAnswers{Answers: answers(0, 0, 0, 0, 0, 0, 0, 0, 0), TakenAt: e.clock.Now()}})
 	wantCode(t, err, certboard.Conflict, "")
+	_, err = e.p.ContinueResponse(ctx, e.pat, pending.ID, pending.Version,
+		practice.ResponseAnswers{Answers: answers(1, 2, 3, 1, 1, 1, 1), TakenAt: e.clock.Now()})
+	wantCode(t, err, certboard.Conflict, "")
+	if !strings.Contains(certboard.ErrorMessage(err), "closed") {
+		t.Errorf("the refusal does not say the case is closed: %v", err)
+	}
+	if r, err := e.p.Response(ctx, e.pat, pending.ID); err != nil || r.Response.Status != practice.InProgress || r.Response.Version != pending.Version {
+		t.Errorf("the response after a refused continuation: %+v %v", r, err)
+	}
 	// Its measures can still be read.
 	if _, err := e.p.CaseMeasures(ctx, e.pat, e.caseID); err != nil {
 		t.Fatal(err)
