@@ -353,8 +353,11 @@ func TestSafetyTask(t *testing.T) {
 	if err != nil || len(open) != 1 || open[0].ID != task.ID {
 		t.Fatalf("open tasks %+v, %v", open, err)
 	}
-	if other, _ := e.p.OpenSafetyTasks(ctx, e.sam); len(other) != 0 {
-		t.Errorf("another practitioner's home page lists %+v", other)
+	if other, _ := e.p.OpenSafetyTasks(ctx, e.sam); len(other) != 1 || other[0].ID != task.ID {
+		t.Errorf("the home page of Sam, also assigned to the client, lists %+v", other)
+	}
+	if other, _ := e.p.OpenSafetyTasks(ctx, e.stranger); len(other) != 0 {
+		t.Errorf("the home page of a practitioner not assigned to the client lists %+v", other)
 	}
 
 	// It stays, overdue, until resolved.
@@ -606,5 +609,37 @@ func TestClosedCase(t *testing.T) {
 	// Its measures can still be read.
 	if _, err := e.p.CaseMeasures(ctx, e.pat, e.caseID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSafetyTaskOutlivesItsRecorder: a safety task belongs to the
+// client's practitioners, not to the one who recorded the response: once
+// the recorder is unassigned, the task leaves their home page and stays on
+// the other practitioner's, who resolves it.
+func TestSafetyTaskOutlivesItsRecorder(t *testing.T) {
+	ctx := context.Background()
+	e := newMeasureEnv(t)
+	task := e.record(t, e.pat, "phq-9", 0, 0, 0, 0, 0, 0, 0, 0, 1).SafetyTasks[0]
+	if err := e.p.UnassignPractitioner(ctx, e.admin, e.clientID, e.pat.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if open, err := e.p.OpenSafetyTasks(ctx, e.pat); err != nil || len(open) != 0 {
+		t.Errorf("the unassigned recorder's home page lists %+v, %v", open, err)
+	}
+	open, err := e.p.OpenSafetyTasks(ctx, e.sam)
+	if err != nil || len(open) != 1 || open[0].ID != task.ID {
+		t.Fatalf("the other practitioner's home page lists %+v, %v; want the task", open, err)
+	}
+	_, err = e.p.ResolveSafetyTask(ctx, e.pat, task.ID, "Tried to call the client after being unassigned")
+	wantCode(t, err, certboard.NotFound, "")
+	done, err := e.p.ResolveSafetyTask(ctx, e.sam, task.ID, "Called the client at 15:00; safety plan agreed with Sam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Open() || done.Resolution.By != e.sam.UserID {
+		t.Errorf("resolved %+v", done)
+	}
+	if open, _ := e.p.OpenSafetyTasks(ctx, e.sam); len(open) != 0 {
+		t.Errorf("resolved task still listed: %+v", open)
 	}
 }
