@@ -34,9 +34,14 @@ I may ask questions at any time, and I may withdraw this consent at any time; wi
 	holtReinstatement = "Continuing-education hours received (demo: reinstated so that a new demo practice can attach the credential)."
 )
 
+// boardCSTSet is the requirement set of the AASECT CST, and the scope
+// map's type of the credential it gives.
+const boardCSTSet = "aasect-cst"
+
 // setUp is the admin setting up the practice, the day it began: the demo
 // board on its trust list, by its did:web and the name it gives itself,
-// and the consent to treatment.
+// trusted to vouch for the AASECT CST (the kind of credential its
+// practitioners hold), and the consent to treatment.
 func (s *practiceSeeder) setUp(ctx context.Context) error {
 	b, err := board.New(s.board.Config)
 	if err != nil {
@@ -51,7 +56,7 @@ func (s *practiceSeeder) setUp(ctx context.Context) error {
 		return err
 	}
 	admin := s.actors["ines.okoro"]
-	if err := p.AddTrustedIssuer(ctx, admin, practice.TrustedIssuer{DID: id, Name: b.Name(ctx)}); err != nil {
+	if err := p.AddTrustedIssuer(ctx, admin, practice.TrustedIssuer{DID: id, Name: b.Name(ctx), Types: []string{boardCSTSet}}); err != nil {
 		return fmt.Errorf("trusting the demo board: %w", err)
 	}
 	if _, err := p.PublishConsentText(ctx, admin, consentTitle, consentBody); err != nil {
@@ -137,7 +142,7 @@ func (s *practiceSeeder) boardCST(ctx context.Context, local string) (*board.Iss
 	}
 	var found *board.IssuedCredential
 	for _, c := range creds {
-		if c.SetID != "aasect-cst" || c.Status() == "revoked" || c.Status() == "superseded" {
+		if c.SetID != boardCSTSet || c.Status() == "revoked" || c.Status() == "superseded" {
 			continue
 		}
 		if found == nil || c.IssuedAt.After(found.IssuedAt) {

@@ -228,7 +228,8 @@ func checkPracticeCredentials(t *testing.T, b *demoBoard, d *demoPractice) {
 		t.Fatal(err)
 	}
 	trusted, err := d.p.TrustedIssuers(ctx, ines)
-	if err != nil || len(trusted) != 1 || trusted[0].DID != boardDID || trusted[0].Name != bb.Name(ctx) || trusted[0].AddedBy != ines.UserID {
+	if err != nil || len(trusted) != 1 || trusted[0].DID != boardDID || trusted[0].Name != bb.Name(ctx) || trusted[0].AddedBy != ines.UserID ||
+		!slices.Equal(trusted[0].Types, []string{"aasect-cst"}) {
 		t.Fatalf("the trust list: %+v %v, want the board %s", trusted, err, boardDID)
 	}
 
