@@ -1,0 +1,354 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/demo"
+	"github.com/certboard/certboard/practice"
+	"github.com/certboard/certboard/practice/practicesql"
+	pweb "github.com/certboard/certboard/practice/web"
+	"github.com/certboard/certboard/seal"
+)
+
+// The practice's harness: practice mode served as `certboard serve --mode
+// practice` serves it, on a SQLite database of its own in a fresh
+// directory, with the demo practice's people (demo.SeedPractice: an admin
+// who adds two practitioners through the use case), each signing in with
+// two factors. The browser, the people in it and their checks are the
+// board's (harness_test.go): a practiceApp is an app whose board store is
+// nil, so that nothing of the board's harness that reads the board's
+// database may be called on it.
+
+// The demo practice's people, by the local part of their address (see
+// demo.PracticePeople).
+const (
+	practiceAdmin = "ines.okoro"   // practice admin
+	practitioner  = "jordan"       // practitioner: the flows of a client
+	uncertified   = "lena.fischer" // practitioner without a sex therapy credential
+)
+
+// practiceApp is a practice served over HTTP for one test.
+type practiceApp struct {
+	*app
+	st *practicesql.Store
+	// p is the practice's use cases on the same store and clock, for the
+	// steps a test sets up without the browser (a client of the
+	// uncertified practitioner, say).
+	p      *practice.Practice
+	logins []demo.Login
+}
+
+// startPractice builds a practice's server as cmd/certboard does
+// (practicesql.Open and Migrate, then pweb.New on ForPractice and the
+// store's accounts), with its clock starting at epoch, seeds the demo
+// practice's people and serves it on a free port of the loopback
+// interface. Browsers reach it as localhost, a secure context where
+// Chromium keeps the Secure, __Host- cookies of the practice
+// (__Host-certboard_practice_session, ..._device) over plain HTTP, as it
+// does the board's.
+func startPractice(t *testing.T) *practiceApp {
+	t.Helper()
+	ctx := context.Background()
+	keys, err := seal.New(seal.Generate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := practicesql.Open(ctx, practicesql.Config{DataDir: t.TempDir(), Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrating the practice's store: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{t: t, url: fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)}
+	start := time.Now()
+	a.now = func() time.Time { return epoch.Add(time.Since(start)) }
+	log := slog.New(slog.NewTextHandler(&testLog{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv, err := pweb.New(pweb.Config{Practice: practicesql.ForPractice{Store: st}, Accounts: st.Accounts(), Log: log,
+		Now: a.now, PublicURL: a.url, HashConcurrency: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := practice.Config{Store: practicesql.ForPractice{Store: st}, Clock: certboard.ClockFunc(a.now), PublicURL: a.url, Log: log}
+	logins, err := demo.SeedPractice(ctx, demo.PracticeDeps{Store: st, Config: cfg})
+	if err != nil {
+		t.Fatalf("seeding the practice's people: %v", err)
+	}
+	uc, err := practice.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(srv.Handler())
+	ts.Listener.Close()
+	ts.Listener = ln
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return &practiceApp{app: a, st: st, p: uc, logins: logins}
+}
+
+// login is the demo practice's person with the local part of the address.
+func (pa *practiceApp) login(local string) demo.Login {
+	pa.t.Helper()
+	i := slices.IndexFunc(pa.logins, func(l demo.Login) bool { return l.Email == demo.Email(local) })
+	if i < 0 {
+		pa.t.Fatalf("the demo practice has no %s", local)
+	}
+	return pa.logins[i]
+}
+
+// actor is a person of the practice as the use cases take them.
+func (pa *practiceApp) actor(local string) practice.Actor {
+	pa.t.Helper()
+	u, err := pa.st.UserByEmail(context.Background(), demo.Email(local))
+	if err != nil {
+		pa.t.Fatalf("reading %s: %v", local, err)
+	}
+	return practice.ActorOf(u)
+}
+
+// user is the account of a person of the practice.
+func (pa *practiceApp) user(local string) *auth.User {
+	pa.t.Helper()
+	u, err := pa.st.UserByEmail(context.Background(), demo.Email(local))
+	if err != nil {
+		pa.t.Fatalf("reading %s: %v", local, err)
+	}
+	return u
+}
+
+// mailTo lists the subjects of the messages queued for an address.
+func (pa *practiceApp) mailTo(addr string) []string {
+	pa.t.Helper()
+	due, err := pa.st.DueMail(context.Background(), time.Now().AddDate(100, 0, 0), 1000)
+	if err != nil {
+		pa.t.Fatalf("reading the outbox: %v", err)
+	}
+	var out []string
+	for _, m := range due {
+		if m.To == addr {
+			out = append(out, m.Subject)
+		}
+	}
+	return out
+}
+
+// practiceBrowser is a browser on a practice whose every page visited is
+// checked with axe-core: see visit.
+type practiceBrowser struct {
+	*browser
+	pa *practiceApp
+	// axed counts the routes (numbers replaced by {n}) axe checked.
+	axed map[string]int
+}
+
+// newPracticeBrowser starts Chromium for a test on a practice; it writes
+// the screenshots when CERTBOARD_SCREENSHOTS=1.
+func newPracticeBrowser(t *testing.T, pa *practiceApp) *practiceBrowser {
+	t.Helper()
+	b := newBrowser(t, pa.app)
+	b.shots = wantShots()
+	pb := &practiceBrowser{browser: b, pa: pa, axed: map[string]int{}}
+	t.Cleanup(func() {
+		if t.Failed() {
+			return
+		}
+		// Every page the test reached passed axe: a route reached
+		// (checkPage counts them) but never checked is a gap in the test.
+		for _, r := range b.checkedRoutes() {
+			if pb.axed[r] == 0 {
+				t.Errorf("the test reached %s but never ran axe on it", r)
+			}
+		}
+	})
+	return pb
+}
+
+// axe runs axe-core on the page the person shows, at a desktop's width
+// and a phone's (person.axe), and records its route as checked. It then
+// puts the browser back at its own width (see desktop), so that the next
+// page is checked, and shot, at a desktop's width too.
+func (pb *practiceBrowser) axe(p *person, name string, exempt ...axeExempt) {
+	p.t.Helper()
+	p.axe(name, exempt...)
+	desktop(p)
+	var path string
+	p.js(`location.pathname`, &path)
+	pb.axed[numbers.ReplaceAllString(path, "{n}")]++
+}
+
+// desktop ends the phone's emulation that person.axe leaves behind:
+// chromedp.ResetViewport, with which atPhoneWidth ends, overrides the
+// metrics with a width of 0, which Chromium keeps at the phone's 390 CSS
+// pixels; clearing the override gives the window's width back.
+func desktop(p *person) {
+	p.t.Helper()
+	if _, err := chromedp.Call(p.ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+		p.fatalf("leaving the phone's emulation: %v", err)
+	}
+	if _, err := chromedp.Call(p.ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{}); err != nil {
+		p.fatalf("leaving the phone's emulation: %v", err)
+	}
+	var width int
+	if p.js(`document.documentElement.clientWidth`, &width); width <= 390 {
+		p.fatalf("after the phone's emulation the page is still %d CSS pixels wide", width)
+	}
+}
+
+// signInPractice signs in to the practice with the mouse and typing: the
+// address and password, then the code of the person's authenticator (the
+// current TOTP code of their seeded secret); it ends on their home page.
+// Every page on the way passes axe when check is set.
+func (pb *practiceBrowser) signIn(p *person, l demo.Login, check bool) {
+	p.t.Helper()
+	p.open("/login")
+	if check {
+		pb.axe(p, "the sign-in page")
+	}
+	p.fill("email", l.Email)
+	p.fill("password", demo.Password)
+	p.click(`form[action="/login"] button[type=submit]`)
+	if !strings.HasPrefix(p.path(), "/login/two-factor") {
+		p.fatalf("after the password, %s is not asked for a code", l.Email)
+	}
+	if check {
+		pb.axe(p, "the second factor")
+	}
+	p.fill("code", pb.pa.totp(l.TOTPSecret))
+	p.click(`form[action="/login/two-factor"] button[type=submit]`)
+	p.expectPath("/")
+	p.expectText("header nav", "Sign out")
+	if check {
+		pb.axe(p, "the home page")
+	}
+}
+
+// practiceClient registers a client of a practitioner through the use
+// cases, with the consent to treatment signed (publishing the practice's
+// consent text first when it has none) and a case open at Permission: the
+// start of a flow that is not about registering clients.
+func (pa *practiceApp) practiceClient(local, name, dob string) (clientID, caseID int64) {
+	pa.t.Helper()
+	ctx := context.Background()
+	by := pa.actor(local)
+	id, err := pa.p.CreateClient(ctx, by, practice.NewClient{Identity: practice.IdentityInput{Name: name, DateOfBirth: dob,
+		Email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.org"}})
+	if err != nil {
+		pa.t.Fatalf("registering %s: %v", name, err)
+	}
+	text := pa.consentText()
+	if _, err := pa.p.SignConsent(ctx, by, practice.Signature{ClientID: id, TextID: text, Signer: practice.SignerClient,
+		SignedName: name, Agreed: true}); err != nil {
+		pa.t.Fatalf("%s signing the consent: %v", name, err)
+	}
+	caseID, err = pa.p.OpenCase(ctx, by, id, practice.NewCase{Reason: "first session: permission to talk about sex"})
+	if err != nil {
+		pa.t.Fatalf("opening a case of %s: %v", name, err)
+	}
+	return id, caseID
+}
+
+// consentText is the id of the practice's newest consent text, published
+// by its admin when there is none.
+func (pa *practiceApp) consentText() int64 {
+	pa.t.Helper()
+	ctx := context.Background()
+	admin := pa.actor(practiceAdmin)
+	texts, err := pa.p.ConsentTexts(ctx, admin)
+	if err != nil {
+		pa.t.Fatal(err)
+	}
+	if len(texts) > 0 {
+		return texts[0].ID
+	}
+	ct, err := pa.p.PublishConsentText(ctx, admin, consentTitle, consentBody)
+	if err != nil {
+		pa.t.Fatalf("publishing the consent text: %v", err)
+	}
+	return ct.ID
+}
+
+// The practice's consent to treatment in these tests.
+const (
+	consentTitle = "Consent to sex therapy"
+	consentBody  = "You agree to talk therapy about your sexual concerns with a practitioner of the practice.\n\n" +
+		"What you say stays confidential, except where the law requires us to act to keep you or others safe.\n\n" +
+		"Your record is kept encrypted; you may see it, and you may withdraw this consent at any time."
+)
+
+// radio clicks the radio button or checkbox matching sel, which leads
+// nowhere, and checks that it is checked.
+func (p *person) radio(sel string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)); err != nil {
+		p.fatalf("clicking %s: %v", sel, err)
+	}
+	var checked bool
+	p.js(`document.querySelector(`+quote(sel)+`).checked`, &checked)
+	if !checked {
+		p.fatalf("%s is not checked after a click", sel)
+	}
+}
+
+// waitFocused waits a moment for the element with the id to have the
+// focus, as a page's autofocus gives it (browsers run autofocus at their
+// next rendering, a little after the page loads), and fails with what
+// has the focus instead.
+func (p *person) waitFocused(id, what string) {
+	p.t.Helper()
+	var got string
+	for range 40 {
+		if got = p.focused(); got == id {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.fatalf("%s: the focus is on %q, not #%s", what, got, id)
+}
+
+// shot is person.shot cut at height CSS pixels (0 for maxShotHeight), so
+// that each PNG stays well under 300 KB: written to docs/screenshots only
+// when CERTBOARD_SCREENSHOTS=1.
+func (pb *practiceBrowser) shot(p *person, name string, height float64) {
+	p.t.Helper()
+	if !pb.shots {
+		return
+	}
+	if height == 0 {
+		height = maxShotHeight
+	}
+	png, err := chromedp.Run(p.ctx, pageShot(height))
+	if err != nil {
+		p.fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		p.t.Fatal(err)
+	}
+	path := filepath.Join(screenshotDir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+	p.t.Logf("screenshot %s: %d KB", path, len(png)/1024)
+}
