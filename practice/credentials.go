@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,17 +21,20 @@ import (
 
 // A practitioner's scope of practice follows from the credentials they
 // attach (Open Badges 3.0 / VC 2.0, either proof format) from an issuer on
-// the practice's trust list. The practice verifies a credential with
-// certboard's verifier when it is attached (scope.Attach) and again
-// whenever it is due (ReverifyDue: daily, sooner when a status list's ttl
-// or validity or the credential's end says so), and judges the stages a
-// practitioner may work from the results stored (scopeFor, scope.Allowed).
-// When a re-check, a change of the trust list or a detached credential
-// takes Intensive Therapy out of a practitioner's scope (scope.Changed),
-// their open Intensive Therapy cases are flagged for review and every
-// practice admin is mailed. The practice reaches an issuer only through
-// open standards: the credential, its status lists and the issuer's
-// did:web document.
+// the practice's trust list, trusted for the kind of credential it is. The
+// practice verifies a credential with certboard's verifier when it is
+// attached (scope.Attach) and again whenever it is due (ReverifyDue:
+// daily, sooner when a status list's ttl or validity or the credential's
+// end says so), and judges the stages a practitioner may work from the
+// results stored and the trust list as it stands (scopeFor,
+// scope.Allowed). Every change that can alter a scope (a check recorded, a
+// credential attached or removed, the trust list changed) judges the
+// practitioner's scope again in its transaction and compares it with the
+// last judgement (judgeScope, scope.Changed): when Intensive Therapy is
+// lost, their open Intensive Therapy cases are flagged for review and every
+// practice admin is mailed, once. The practice reaches an issuer only
+// through open standards: the credential, its status lists and the
+// issuer's did:web document.
 
 // credentialReads are the reads of the credentials use cases.
 type credentialReads interface {
@@ -64,8 +68,24 @@ type credentialWrites interface {
 	// RemoveTrustedIssuer removes an issuer and returns the entry removed;
 	// certboard.ErrNotFound when it is not listed.
 	RemoveTrustedIssuer(ctx context.Context, did string) (*TrustedIssuer, error)
-	// CredentialTrustList is the trust list as the verifier takes it.
-	CredentialTrustList(ctx context.Context) (verifier.TrustList, error)
+	// SetTrustedIssuerTypes replaces the types an issuer is trusted for,
+	// locking its entry, and returns the entry as it was;
+	// certboard.ErrNotFound when it is not listed.
+	SetTrustedIssuerTypes(ctx context.Context, did string, types []string) (*TrustedIssuer, error)
+	// CredentialTrustList is the trust list as the scope of practice
+	// takes it.
+	CredentialTrustList(ctx context.Context) (scope.TrustList, error)
+	// IssuerPractitioners lists, by id, the practitioners with a
+	// credential of issuer attached.
+	IssuerPractitioners(ctx context.Context, issuer string) ([]int64, error)
+	// LockScopeJudgement locks practitioner userID's scope judgement until
+	// the transaction ends and returns when their scope was last judged;
+	// zero when it never was. Every use case that judges a scope calls it
+	// before reading the practitioner's credentials.
+	LockScopeJudgement(ctx context.Context, userID int64) (time.Time, error)
+	// SetScopeJudgement records that practitioner userID's scope was
+	// judged at at.
+	SetScopeJudgement(ctx context.Context, userID int64, at time.Time) error
 	// MarkIssuerCredentialsDue makes every credential of issuer due for a
 	// check at at (when the trust list changed), and returns how many.
 	MarkIssuerCredentialsDue(ctx context.Context, issuer string, at time.Time) (int, error)
@@ -100,12 +120,16 @@ type credentialWrites interface {
 	ResolveScopeFlag(ctx context.Context, id, by int64, resolution string, at time.Time) (caseID int64, err error)
 }
 
-// TrustedIssuer is an issuer on the practice's trust list: its DID and the
-// name the practice gives it. Only credentials of a trusted issuer count
-// toward a scope of practice.
+// TrustedIssuer is an issuer on the practice's trust list: its DID, the
+// name the practice gives it and the kinds of credential it may vouch for.
+// Only a credential of a trusted issuer, of a type the issuer is trusted
+// for, counts toward a scope of practice.
 type TrustedIssuer struct {
 	DID  string
 	Name string
+	// Types are the ids of the scope map's types (scope.Type.ID, such as
+	// "aasect-cst") whose credentials the issuer is trusted to vouch for.
+	Types []string
 	// AddedBy is the admin who listed it; AddedByName is read from their
 	// account.
 	AddedBy     int64
@@ -181,9 +205,9 @@ func (f ScopeFlag) Open() bool { return f.ResolvedAt.IsZero() }
 
 // NoLongerVerifies is the standing stored for an attached credential that,
 // checked again, no longer verifies at all (its issuer now publishes
-// another key under the same id, or the stored document was altered). It
-// counts for nothing, like a revoked one.
-const NoLongerVerifies scope.Status = "no_longer_verifies"
+// another key under the same id, or the stored document was altered):
+// scope.NoLongerVerifies. It counts for nothing, like a revoked one.
+const NoLongerVerifies = scope.NoLongerVerifies
 
 // Bounds of the credentials use cases.
 const (
@@ -211,6 +235,7 @@ const CredentialsActor = "system:credentials"
 const (
 	AuditTrustAdd        = "trust_list.add"
 	AuditTrustRemove     = "trust_list.remove"
+	AuditTrustTypes      = "trust_list.types"
 	AuditCredentialAdd   = "credential.attach"
 	AuditCredentialDel   = "credential.detach"
 	AuditCredentialCheck = "credential.check"
@@ -224,6 +249,10 @@ func CredentialSubject(id int64) string { return "credential:" + strconv.FormatI
 
 // scopeMap is the shipped scope map, read once.
 var scopeMap = sync.OnceValues(scope.Shipped)
+
+// ScopeMap returns the scope map the practice judges scopes by (the
+// shipped one): its types are what a trust list entry names.
+func ScopeMap() (*scope.Map, error) { return scopeMap() }
 
 // UseFetch sets how the practice fetches what verifying a credential needs
 // (the issuer's DID document and status lists): in production
@@ -264,25 +293,100 @@ func mayKeepTrustList(by Actor) error {
 	return nil
 }
 
-// TrustedIssuers lists the practice's trust list: every member of the
-// practice may read it, to know whose credentials count.
+// TrustedIssuers lists the practice's trust list, each entry's types in
+// the scope map's order: every member of the practice may read it, to
+// know whose credentials count.
 func (p *Practice) TrustedIssuers(ctx context.Context, by Actor) ([]TrustedIssuer, error) {
 	if !by.IsAdmin() && !by.IsPractitioner() {
 		return nil, certboard.Errorf(certboard.Forbidden, "only the practice's members see its trust list")
 	}
-	return p.store.TrustedIssuers(ctx)
+	m, err := scopeMap()
+	if err != nil {
+		return nil, certboard.Wrap(err, "the scope map cannot be read")
+	}
+	list, err := p.store.TrustedIssuers(ctx)
+	for i := range list {
+		list[i].Types = inMapOrder(m, list[i].Types)
+	}
+	return list, err
+}
+
+// inMapOrder returns type ids in the scope map's order, any the map does
+// not know (of an older map) after them in the order given.
+func inMapOrder(m *scope.Map, ids []string) []string {
+	out := []string{}
+	for _, id := range m.TypeIDs() {
+		if slices.Contains(ids, id) {
+			out = append(out, id)
+		}
+	}
+	for _, id := range ids {
+		if m.Type(id) == nil {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Limits of a trust list entry.
 const maxTrustDID = 500
 
+// checkTypes checks the types a trust list entry names: at least one, each
+// a type of the scope map. It returns them without repeats, in the map's
+// order, or the message of the field types.
+func checkTypes(m *scope.Map, types []string) ([]string, string) {
+	seen := map[string]bool{}
+	for _, id := range types {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		if m.Type(id) == nil {
+			return nil, fmt.Sprintf("types: %q is not a kind of credential the scope map %s knows; choose among %s", id, m.Version, strings.Join(m.TypeIDs(), ", "))
+		}
+		seen[id] = true
+	}
+	var out []string
+	for _, id := range m.TypeIDs() {
+		if seen[id] {
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		return nil, "types: choose the kinds of credential the practice trusts this issuer to vouch for; a credential of any other kind from it allows nothing beyond what every practitioner may work"
+	}
+	return out, ""
+}
+
+// invalidEntry is the error of a refused trust list entry: each field's
+// message, in the order given.
+func invalidEntry(fields map[string]string, order ...string) error {
+	var msgs, named []string
+	for _, k := range order {
+		if m := fields[k]; m != "" {
+			msgs, named = append(msgs, m), append(named, k)
+		}
+	}
+	e := &certboard.Error{Code: certboard.Invalid, Title: "Invalid trust list entry", Message: strings.Join(msgs, "; "), Fields: fields}
+	if len(named) == 1 {
+		e.Field = named[0]
+	}
+	return e
+}
+
 // AddTrustedIssuer is an admin adding an issuer to the trust list, with
 // its audit entry. The DID must be a did:web or did:key the verifier
-// resolves, the name what the practice calls the issuer. Credentials of
-// the issuer attached earlier are checked again at once.
+// resolves, the name what the practice calls the issuer, and the types
+// the kinds of credential (the scope map's type ids) the practice trusts
+// the issuer to vouch for: at least one. Credentials of the issuer attached
+// earlier are checked again at once.
 func (p *Practice) AddTrustedIssuer(ctx context.Context, by Actor, t TrustedIssuer) error {
 	if err := mayKeepTrustList(by); err != nil {
 		return err
+	}
+	m, err := scopeMap()
+	if err != nil {
+		return certboard.Wrap(err, "the scope map cannot be read")
 	}
 	t.DID, t.Name = strings.TrimSpace(t.DID), strings.TrimSpace(t.Name)
 	fields := map[string]string{}
@@ -299,38 +403,105 @@ func (p *Practice) AddTrustedIssuer(ctx context.Context, by Actor, t TrustedIssu
 	if err := verifier.CheckIssuerName(t.Name); err != nil {
 		fields["name"] = "name: " + err.Error() + "; give the name practitioners know the issuer by"
 	}
+	var msg string
+	if t.Types, msg = checkTypes(m, t.Types); msg != "" {
+		fields["types"] = msg
+	}
 	if len(fields) > 0 {
-		var msgs []string
-		for _, k := range []string{"did", "name"} {
-			if m := fields[k]; m != "" {
-				msgs = append(msgs, m)
-			}
-		}
-		return &certboard.Error{Code: certboard.Invalid, Title: "Invalid trust list entry", Message: strings.Join(msgs, "; "), Fields: fields}
+		return invalidEntry(fields, "did", "name", "types")
 	}
 	now := p.clock.Now().UTC()
 	t.AddedBy, t.AddedAt = by.UserID, now
-	err := p.store.InTx(ctx, func(tx Tx) error {
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		before, err := tx.CredentialTrustList(ctx)
+		if err != nil {
+			return err
+		}
 		if err := tx.AddTrustedIssuer(ctx, t); err != nil {
 			return err
 		}
 		if _, err := tx.MarkIssuerCredentialsDue(ctx, t.DID, now); err != nil {
 			return err
 		}
-		return credAudit(ctx, tx, now, by.AuditName(), AuditTrustAdd, trustSubject(t.DID), nil, map[string]string{"did": t.DID, "name": t.Name})
+		if err := credAudit(ctx, tx, now, by.AuditName(), AuditTrustAdd, trustSubject(t.DID), nil, trustAudit(&t)); err != nil {
+			return err
+		}
+		return p.trustChanged(ctx, tx, by.AuditName(), t.DID, before, now)
 	})
 	if errors.Is(err, certboard.ErrConflict) {
-		msg := "did: " + t.DID + " is on the trust list already; remove it first to change its name"
+		msg := "did: " + t.DID + " is on the trust list already; change its types there, or remove it first to change its name"
 		return &certboard.Error{Code: certboard.Conflict, Field: "did", Message: msg, Fields: map[string]string{"did": msg}, Err: err}
 	}
 	return err
 }
 
+// trustAudit is a trust list entry as the audit log shows it.
+func trustAudit(t *TrustedIssuer) map[string]any {
+	return map[string]any{"did": t.DID, "name": t.Name, "types": t.Types}
+}
+
+// SetIssuerTypes is an admin changing the kinds of credential an issuer on
+// the trust list is trusted to vouch for (at least one type of the scope
+// map), with its audit entry; it returns the entry as changed. The change
+// counts at once: a practitioner whose credential of a type no longer
+// trusted allowed Intensive Therapy has their open Intensive Therapy cases
+// flagged for review, and the admins are mailed. Giving the types the
+// entry has already changes nothing.
+func (p *Practice) SetIssuerTypes(ctx context.Context, by Actor, did string, types []string) (*TrustedIssuer, error) {
+	if err := mayKeepTrustList(by); err != nil {
+		return nil, err
+	}
+	m, err := scopeMap()
+	if err != nil {
+		return nil, certboard.Wrap(err, "the scope map cannot be read")
+	}
+	did = strings.TrimSpace(did)
+	if did == "" {
+		return nil, certboard.FieldError(certboard.Invalid, "did", "say which issuer's types to change")
+	}
+	types, msg := checkTypes(m, types)
+	if msg != "" {
+		return nil, invalidEntry(map[string]string{"types": msg}, "types")
+	}
+	now := p.clock.Now().UTC()
+	var entry *TrustedIssuer
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		before, err := tx.CredentialTrustList(ctx)
+		if err != nil {
+			return err
+		}
+		was, err := tx.SetTrustedIssuerTypes(ctx, did, types)
+		if err != nil {
+			return err
+		}
+		was.Types = inMapOrder(m, was.Types)
+		is := *was
+		is.Types = types
+		entry = &is
+		if slices.Equal(was.Types, types) {
+			return nil
+		}
+		if err := credAudit(ctx, tx, now, by.AuditName(), AuditTrustTypes, trustSubject(did), trustAudit(was), trustAudit(&is)); err != nil {
+			return err
+		}
+		return p.trustChanged(ctx, tx, by.AuditName(), did, before, now)
+	})
+	if errors.Is(err, certboard.ErrNotFound) {
+		return nil, certboard.FieldError(certboard.NotFound, "did", did+" is not on the trust list")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return entry, nil
+}
+
 // RemoveTrustedIssuer is an admin removing an issuer from the trust list,
 // with its audit entry; it returns the entry removed. From then on its
-// credentials count for nothing (scopeFor), and they are checked again at
-// once, so that a practitioner who loses Intensive Therapy by it has their
-// cases flagged (ReverifyDue).
+// credentials count for nothing (scopeFor), and in the same transaction
+// every practitioner who loses Intensive Therapy by it has their open
+// Intensive Therapy cases flagged and the admins are mailed. Its
+// credentials are also checked again at once, which finds them untrusted
+// without fetching anything of the issuer.
 func (p *Practice) RemoveTrustedIssuer(ctx context.Context, by Actor, did string) (*TrustedIssuer, error) {
 	if err := mayKeepTrustList(by); err != nil {
 		return nil, err
@@ -339,17 +510,28 @@ func (p *Practice) RemoveTrustedIssuer(ctx context.Context, by Actor, did string
 	if did == "" {
 		return nil, certboard.FieldError(certboard.Invalid, "did", "say which DID to remove from the trust list")
 	}
+	m, err := scopeMap()
+	if err != nil {
+		return nil, certboard.Wrap(err, "the scope map cannot be read")
+	}
 	now := p.clock.Now().UTC()
 	var removed *TrustedIssuer
-	err := p.store.InTx(ctx, func(tx Tx) error {
-		var err error
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		before, err := tx.CredentialTrustList(ctx)
+		if err != nil {
+			return err
+		}
 		if removed, err = tx.RemoveTrustedIssuer(ctx, did); err != nil {
 			return err
 		}
+		removed.Types = inMapOrder(m, removed.Types)
 		if _, err := tx.MarkIssuerCredentialsDue(ctx, did, now); err != nil {
 			return err
 		}
-		return credAudit(ctx, tx, now, by.AuditName(), AuditTrustRemove, trustSubject(did), map[string]string{"did": removed.DID, "name": removed.Name}, nil)
+		if err := credAudit(ctx, tx, now, by.AuditName(), AuditTrustRemove, trustSubject(did), trustAudit(removed), nil); err != nil {
+			return err
+		}
+		return p.trustChanged(ctx, tx, by.AuditName(), did, before, now)
 	})
 	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, certboard.FieldError(certboard.NotFound, "did", did+" is not on the trust list")
@@ -362,17 +544,23 @@ func (p *Practice) RemoveTrustedIssuer(ctx context.Context, by Actor, did string
 
 func trustSubject(did string) string { return "trusted_issuer:" + did }
 
-// trustList reads the trust list as the verifier takes it.
-func (p *Practice) trustList(ctx context.Context) (verifier.TrustList, error) {
+// trustList reads the trust list as the scope of practice takes it.
+func (p *Practice) trustList(ctx context.Context) (scope.TrustList, error) {
 	list, err := p.store.TrustedIssuers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := verifier.TrustList{}
+	return TrustListOf(list), nil
+}
+
+// TrustListOf is a trust list as the scope of practice takes it: each
+// DID with its name and types.
+func TrustListOf(list []TrustedIssuer) scope.TrustList {
+	out := scope.TrustList{}
 	for _, t := range list {
-		out[t.DID] = t.Name
+		out[t.DID] = scope.Trusted{Name: t.Name, Types: slices.Clone(t.Types)}
 	}
-	return out, nil
+	return out
 }
 
 // mayHaveCredentials refuses anyone but a practitioner: a credential
@@ -426,6 +614,10 @@ func (p *Practice) AttachCredential(ctx context.Context, by Actor, raw []byte) (
 	c := &Credential{UserID: by.UserID, HolderEmail: holder.Email, Key: credentialKey(v, raw), Verified: v,
 		AttachedAt: now, DueAt: v.NextCheck, JudgedAt: now, Version: 1}
 	err = p.store.InTx(ctx, func(tx Tx) error {
+		last, err := tx.LockScopeJudgement(ctx, by.UserID)
+		if err != nil {
+			return err
+		}
 		h, err := tx.TxCredentialHolder(ctx, by.UserID)
 		if err != nil {
 			return err
@@ -437,10 +629,10 @@ func (p *Practice) AttachCredential(ctx context.Context, by Actor, raw []byte) (
 		if err != nil {
 			return err
 		}
-		if trustNow[v.Issuer] == "" {
+		if !trustNow.Lists(v.Issuer) {
 			return certboard.Errorf(certboard.Conflict, "the credential's issuer was removed from the practice's trust list while it was checked; ask the practice's admin")
 		}
-		mine, err := tx.CredentialsOf(ctx, by.UserID, false)
+		mine, err := tx.CredentialsOf(ctx, by.UserID, true)
 		if err != nil {
 			return err
 		}
@@ -451,7 +643,11 @@ func (p *Practice) AttachCredential(ctx context.Context, by Actor, raw []byte) (
 		if c.ID, err = tx.InsertCredential(ctx, *c, raw); err != nil {
 			return err
 		}
-		return credAudit(ctx, tx, c.AttachedAt, by.AuditName(), AuditCredentialAdd, CredentialSubject(c.ID), nil, credentialAudit(c))
+		if err := credAudit(ctx, tx, c.AttachedAt, by.AuditName(), AuditCredentialAdd, CredentialSubject(c.ID), nil, credentialAudit(c)); err != nil {
+			return err
+		}
+		_, err = p.judgeScope(ctx, tx, by.AuditName(), by.UserID, last, mine, append(slices.Clone(mine), *c), trustNow, trustNow, now)
+		return err
 	})
 	if errors.Is(err, certboard.ErrConflict) {
 		return nil, certboard.FieldError(certboard.Conflict, "credential", "this credential is attached already; it is checked again every day on its own")
@@ -523,14 +719,14 @@ func (p *Practice) Credentials(ctx context.Context, by Actor, practitionerID int
 		return nil, err
 	}
 	return &PractitionerScope{Practitioner: holder, Credentials: creds, Map: m,
-		Scope: scope.Allowed(m, asTrusted(creds, trust), p.clock.Now().UTC())}, nil
+		Scope: scope.Allowed(m, trust, verifiedOf(creds), p.clock.Now().UTC())}, nil
 }
 
 // scopeFor returns the scope of practice of practitioner userID now, in
 // tx: the shipped map's baseline and what their credentials allow, as last
 // checked, counting a credential only while its issuer is on the trust
-// list (and for as long as scope.Grace allows when it could not be checked
-// again).
+// list and trusted for its type, both as the list stands now (and for as
+// long as scope.Grace allows when it could not be checked again).
 func (p *Practice) scopeFor(ctx context.Context, tx Tx, userID int64) (scope.Scope, error) {
 	m, err := scopeMap()
 	if err != nil {
@@ -544,45 +740,7 @@ func (p *Practice) scopeFor(ctx context.Context, tx Tx, userID int64) (scope.Sco
 	if err != nil {
 		return scope.Scope{}, err
 	}
-	return scope.Allowed(m, asTrusted(creds, trust), p.clock.Now().UTC()), nil
-}
-
-// asTrusted returns the credentials' verifications as the trust list
-// stands now: an issuer no longer on it makes its credential Untrusted,
-// and a renamed one carries its new name.
-func asTrusted(creds []Credential, trust verifier.TrustList) []scope.Verified {
-	out := make([]scope.Verified, len(creds))
-	for i, c := range creds {
-		v := c.Verified
-		if name := trust[v.Issuer]; name != "" {
-			if v.Status != scope.Untrusted {
-				v.IssuerName = name
-			}
-		} else if v.Status != scope.Untrusted {
-			v.IssuerName = ""
-			v.Status = scope.Untrusted
-			v.Reason = fmt.Sprintf("its issuer %s is no longer on the practice's trust list", v.IssuerLabel())
-		}
-		out[i] = v
-	}
-	return out
-}
-
-// asJudged returns the credentials' verifications as the practice last
-// judged them: each as of its JudgedAt, so that scope.Changed compares
-// what the practice believed at its last look with what it finds now, and
-// a credential whose checks keep failing past scope.Grace is found lost
-// once, not at every attempt.
-func asJudged(creds []Credential) []scope.Verified {
-	out := make([]scope.Verified, len(creds))
-	for i, c := range creds {
-		v := c.Verified
-		if c.JudgedAt.After(v.CheckedAt) {
-			v.CheckedAt = c.JudgedAt
-		}
-		out[i] = v
-	}
-	return out
+	return scope.Allowed(m, trust, verifiedOf(creds), p.clock.Now().UTC()), nil
 }
 
 // verifiedOf returns the credentials' verifications as stored.
@@ -605,12 +763,16 @@ func (p *Practice) DetachCredential(ctx context.Context, by Actor, id int64, ver
 	if version <= 0 {
 		return certboard.FieldError(certboard.PreconditionRequired, "version", "say which version of the credential you are removing; reload the page")
 	}
-	m, err := scopeMap()
-	if err != nil {
-		return certboard.Wrap(err, "the scope map cannot be read")
-	}
 	now := p.clock.Now().UTC()
 	return p.store.InTx(ctx, func(tx Tx) error {
+		last, err := tx.LockScopeJudgement(ctx, by.UserID)
+		if err != nil {
+			return err
+		}
+		trust, err := tx.CredentialTrustList(ctx)
+		if err != nil {
+			return err
+		}
 		creds, err := tx.CredentialsOf(ctx, by.UserID, true)
 		if err != nil {
 			return err
@@ -630,10 +792,8 @@ func (p *Practice) DetachCredential(ctx context.Context, by Actor, id int64, ver
 			return err
 		}
 		rest := append(creds[:i:i], creds[i+1:]...)
-		if lost, why := scope.Changed(m, asJudged(creds), verifiedOf(rest), now); lost {
-			return p.scopeLost(ctx, tx, by.AuditName(), by.UserID, why, now)
-		}
-		return nil
+		_, err = p.judgeScope(ctx, tx, by.AuditName(), by.UserID, last, creds, rest, trust, trust, now)
+		return err
 	})
 }
 

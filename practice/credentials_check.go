@@ -16,7 +16,6 @@ import (
 	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/practice/scope"
-	"github.com/certboard/certboard/verifier"
 )
 
 // ScopePath is the admins' page of the practitioners' scope of practice:
@@ -49,12 +48,14 @@ type checkOutcome struct {
 // ttl or validity or the credential's end says so), at most ReverifyBatch
 // of them, and stores each outcome. A credential that could not be checked
 // now keeps its last result and is tried again within hours, counting for
-// as long as scope.Grace allows. When the new results take Intensive
-// Therapy out of a practitioner's scope (scope.Changed: a credential
-// suspended, revoked, expired, no longer trusted or no longer verifying,
-// with no other allowing it), their open Intensive Therapy cases are
-// flagged for review and every practice admin is mailed, once. Each
-// practitioner's outcomes are recorded in one transaction with their
+// as long as scope.Grace allows. Each practitioner's scope is then judged
+// again and compared with its last judgement (judgeScope): when Intensive
+// Therapy has left it (a credential suspended, revoked, expired, no longer
+// trusted or no longer verifying, or unverified past its grace, with no
+// other allowing it), their open Intensive Therapy cases are flagged for
+// review and every practice admin is mailed, once: the next check that
+// finds the same finds Intensive Therapy outside the last judgement too.
+// Each practitioner's outcomes are recorded in one transaction with their
 // audit entries; a credential detached or checked by someone else
 // meanwhile is left as it is.
 //
@@ -157,7 +158,7 @@ func (p *Practice) RecheckCredential(ctx context.Context, by Actor, id int64) (*
 // holds the result, or the error that says why there is none (Invalid:
 // it no longer verifies; Unavailable: it could not be checked now). An
 // error of the practice itself is returned.
-func (p *Practice) checkOne(ctx context.Context, d DueCredential, trust verifier.TrustList, now time.Time) (checkOutcome, error) {
+func (p *Practice) checkOne(ctx context.Context, d DueCredential, trust scope.TrustList, now time.Time) (checkOutcome, error) {
 	fetch, err := p.checkFetch()
 	if err != nil {
 		return checkOutcome{}, err
@@ -209,13 +210,17 @@ func applyCheck(c Credential, o checkOutcome, now time.Time) (Credential, bool) 
 // actor, and acts on a lost scope (scopeLost). It reports whether the
 // scope was lost.
 func (p *Practice) recordChecks(ctx context.Context, actor string, userID int64, outs []checkOutcome, now time.Time) (bool, error) {
-	m, err := scopeMap()
-	if err != nil {
-		return false, certboard.Wrap(err, "the scope map cannot be read")
-	}
 	lost := false
-	err = p.store.InTx(ctx, func(tx Tx) error {
+	err := p.store.InTx(ctx, func(tx Tx) error {
 		lost = false
+		last, err := tx.LockScopeJudgement(ctx, userID)
+		if err != nil {
+			return err
+		}
+		trust, err := tx.CredentialTrustList(ctx)
+		if err != nil {
+			return err
+		}
 		creds, err := tx.CredentialsOf(ctx, userID, true)
 		if err != nil {
 			return err
@@ -253,17 +258,85 @@ func (p *Practice) recordChecks(ctx context.Context, actor string, userID int64,
 		if recorded == 0 {
 			return nil
 		}
-		// What the practice believed at its last look at each credential,
-		// against what it finds now: the stored results, not the trust
-		// list's view of them, so that a change is acted on once, when the
-		// check that finds it is recorded.
-		if flag, why := scope.Changed(m, asJudged(creds), verifiedOf(after), now); flag {
-			lost = true
-			return p.scopeLost(ctx, tx, actor, userID, why, now)
-		}
-		return nil
+		lost, err = p.judgeScope(ctx, tx, actor, userID, last, creds, after, trust, trust, now)
+		return err
 	})
 	return lost, err
+}
+
+// judgeScope judges practitioner userID's scope again in tx after a change
+// and acts, once, on a loss of Intensive Therapy (scope.Changed,
+// scopeLost), by actor. was is their scope as the practice last judged it:
+// their credentials before the change (as stored) with the trust list
+// before it, judged at last, the time LockScopeJudgement returned; is is
+// their scope now: their credentials after the change with the trust list
+// after it. The caller holds the lock of LockScopeJudgement, taken before
+// it read the credentials. judgeScope records now as the time of this
+// judgement, so the next one is compared with it, and reports whether
+// Intensive Therapy was lost.
+//
+// Every change to a practitioner's credentials or to the trust list goes
+// through here, so the credentials and the trust list as stored now are
+// what the last judgement saw. A practitioner never judged (whose
+// credentials were attached before the judgements were recorded) is taken
+// as last judged when the practice last looked at one of their
+// credentials.
+func (p *Practice) judgeScope(ctx context.Context, tx Tx, actor string, userID int64, last time.Time,
+	before, after []Credential, trustBefore, trustAfter scope.TrustList, now time.Time) (bool, error) {
+	m, err := scopeMap()
+	if err != nil {
+		return false, certboard.Wrap(err, "the scope map cannot be read")
+	}
+	if last.IsZero() {
+		for _, c := range before {
+			if c.JudgedAt.After(last) {
+				last = c.JudgedAt
+			}
+		}
+	}
+	if last.IsZero() || last.After(now) {
+		last = now
+	}
+	was := scope.Allowed(m, trustBefore, verifiedOf(before), last)
+	is := scope.Allowed(m, trustAfter, verifiedOf(after), now)
+	if err := tx.SetScopeJudgement(ctx, userID, now); err != nil {
+		return false, err
+	}
+	flag, why := scope.Changed(was, is)
+	if !flag {
+		return false, nil
+	}
+	return true, p.scopeLost(ctx, tx, actor, userID, why, now)
+}
+
+// trustChanged judges again, in tx, the scope of every practitioner with
+// a credential of issuer after the trust list changed (trustBefore is the
+// list before the change; the list after it is read in tx), by actor:
+// taking an issuer off the list, or trusting it for fewer kinds of
+// credential, is acted on at once.
+func (p *Practice) trustChanged(ctx context.Context, tx Tx, actor, issuer string, trustBefore scope.TrustList, now time.Time) error {
+	trustAfter, err := tx.CredentialTrustList(ctx)
+	if err != nil {
+		return err
+	}
+	users, err := tx.IssuerPractitioners(ctx, issuer)
+	if err != nil {
+		return err
+	}
+	for _, u := range users { // by id: the locks are taken in one order
+		last, err := tx.LockScopeJudgement(ctx, u)
+		if err != nil {
+			return err
+		}
+		creds, err := tx.CredentialsOf(ctx, u, true)
+		if err != nil {
+			return err
+		}
+		if _, err := p.judgeScope(ctx, tx, actor, u, last, creds, creds, trustBefore, trustAfter, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scopeLost acts, in tx, on practitioner userID's scope losing Intensive

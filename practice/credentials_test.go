@@ -19,6 +19,7 @@ import (
 	"github.com/certboard/certboard/practice/scope"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/sqldb"
+	"github.com/certboard/certboard/sqldb/sqldbtest"
 	"github.com/certboard/certboard/statuslist"
 )
 
@@ -26,6 +27,10 @@ const (
 	cstTitle = "AASECT Certified Sex Therapist (CST)"
 	cseTitle = "AASECT Certified Sexuality Educator (CSE)"
 )
+
+// boardTypes are the kinds of credential the practice trusts the demo
+// board for.
+var boardTypes = []string{"aasect-cst", "aasect-cst-supervisor", "aasect-cse"}
 
 var (
 	credIssued = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
@@ -54,12 +59,27 @@ type credWorld struct {
 
 func newCredWorld(t *testing.T) *credWorld {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqldb.Open(ctx, sqldb.Config{DataDir: t.TempDir()})
+	db, err := sqldb.Open(context.Background(), sqldb.Config{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return newCredWorldOn(t, db)
+}
+
+// onEngines runs f with a credWorld on each engine (sqldbtest.Engines),
+// each in a subtest of its own.
+func onEngines(t *testing.T, f func(t *testing.T, w *credWorld)) {
+	t.Helper()
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) { f(t, newCredWorldOn(t, db)) })
+	}
+}
+
+// newCredWorldOn is newCredWorld on the fresh database db.
+func newCredWorldOn(t *testing.T, db *sqldb.DB) *credWorld {
+	t.Helper()
+	ctx := context.Background()
 	keys, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +100,7 @@ func newCredWorld(t *testing.T) *credWorld {
 	w.lee = w.account("Lee Park", "lee@practice.example", auth.PracticeAdmin)
 	w.cst = w.board.issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3)
 	w.cse = w.board.issue("CSE", cseTitle, "Noor Haddad", "noor@practice.example", credIssued, 3)
-	if err := w.p.AddTrustedIssuer(ctx, w.sam, practice.TrustedIssuer{DID: w.board.did, Name: "Demo Certification Board"}); err != nil {
+	if err := w.p.AddTrustedIssuer(ctx, w.sam, practice.TrustedIssuer{DID: w.board.did, Name: "Demo Certification Board", Types: boardTypes}); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -203,13 +223,16 @@ func wantErr(t *testing.T, err error, code certboard.Code, says string) {
 func TestTrustListUseCases(t *testing.T) {
 	w := newCredWorld(t)
 	list, err := w.p.TrustedIssuers(w.ctx, w.jordan)
-	if err != nil || len(list) != 1 || list[0].DID != w.board.did || list[0].AddedByName != "Sam Okafor" {
+	if err != nil || len(list) != 1 || list[0].DID != w.board.did || list[0].AddedByName != "Sam Okafor" ||
+		!slices.Equal(list[0].Types, []string{"aasect-cst", "aasect-cst-supervisor", "aasect-cse"}) {
 		t.Fatalf("a practitioner reads the list: %+v %v", list, err)
 	}
 	if es := w.audits(practice.AuditTrustAdd); len(es) != 1 || es[0].Actor != w.sam.AuditName() ||
-		es[0].Subject != "trusted_issuer:"+w.board.did || !strings.Contains(es[0].After, "Demo Certification Board") {
+		es[0].Subject != "trusted_issuer:"+w.board.did || !strings.Contains(es[0].After, "Demo Certification Board") ||
+		!strings.Contains(es[0].After, `"types":["aasect-cst","aasect-cst-supervisor","aasect-cse"]`) {
 		t.Fatalf("audit %+v", es)
 	}
+	cst := []string{"aasect-cst"}
 	before := w.count("audit_log")
 	for _, tc := range []struct {
 		name   string
@@ -218,13 +241,15 @@ func TestTrustListUseCases(t *testing.T) {
 		code   certboard.Code
 		fields []string
 	}{
-		{"a practitioner", w.jordan, practice.TrustedIssuer{DID: "did:web:aasect.example", Name: "AASECT"}, certboard.Forbidden, nil},
-		{"no DID, no name", w.sam, practice.TrustedIssuer{DID: " ", Name: ""}, certboard.Invalid, []string{"did", "name"}},
-		{"not a DID the verifier resolves", w.sam, practice.TrustedIssuer{DID: "did:example:123", Name: "X"}, certboard.Invalid, []string{"did"}},
-		{"a DID URL", w.sam, practice.TrustedIssuer{DID: "did:web:aasect.example#key-1", Name: "X"}, certboard.Invalid, []string{"did"}},
-		{"a name with a line break", w.sam, practice.TrustedIssuer{DID: "did:web:aasect.example", Name: "AASECT\nfake"}, certboard.Invalid, []string{"name"}},
-		{"a name too long", w.sam, practice.TrustedIssuer{DID: "did:web:aasect.example", Name: strings.Repeat("n", 201)}, certboard.Invalid, []string{"name"}},
-		{"listed already", w.sam, practice.TrustedIssuer{DID: w.board.did, Name: "Again"}, certboard.Conflict, []string{"did"}},
+		{"a practitioner", w.jordan, practice.TrustedIssuer{DID: "did:web:aasect.example", Name: "AASECT", Types: cst}, certboard.Forbidden, nil},
+		{"no DID, no name, no type", w.sam, practice.TrustedIssuer{DID: " ", Name: ""}, certboard.Invalid, []string{"did", "name", "types"}},
+		{"not a DID the verifier resolves", w.sam, practice.TrustedIssuer{DID: "did:example:123", Name: "X", Types: cst}, certboard.Invalid, []string{"did"}},
+		{"a DID URL", w.sam, practice.TrustedIssuer{DID: "did:web:aasect.example#key-1", Name: "X", Types: cst}, certboard.Invalid, []string{"did"}},
+		{"a name with a line break", w.sam, practice.TrustedIssuer{DID: "did:web:aasect.example", Name: "AASECT\nfake", Types: cst}, certboard.Invalid, []string{"name"}},
+		{"a name too long", w.sam, practice.TrustedIssuer{DID: "did:web:aasect.example", Name: strings.Repeat("n", 201), Types: cst}, certboard.Invalid, []string{"name"}},
+		{"no type", w.sam, practice.TrustedIssuer{DID: "did:web:aasect.example", Name: "AASECT", Types: []string{" ", ""}}, certboard.Invalid, []string{"types"}},
+		{"a type the map does not know", w.sam, practice.TrustedIssuer{DID: "did:web:aasect.example", Name: "AASECT", Types: []string{"aasect-cst", "surgical-technologist"}}, certboard.Invalid, []string{"types"}},
+		{"listed already", w.sam, practice.TrustedIssuer{DID: w.board.did, Name: "Again", Types: cst}, certboard.Conflict, []string{"did"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := w.p.AddTrustedIssuer(w.ctx, tc.by, tc.entry)
@@ -242,9 +267,17 @@ func TestTrustListUseCases(t *testing.T) {
 	if n := w.count("trusted_issuers"); n != 1 || w.count("audit_log") != before {
 		t.Fatalf("refused entries wrote: %d issuers, %d audit entries", n, w.count("audit_log")-before)
 	}
-	// A name on the boundary is taken, trimmed.
-	if err := w.p.AddTrustedIssuer(w.ctx, w.lee, practice.TrustedIssuer{DID: " did:web:aasect.example ", Name: " " + strings.Repeat("n", 200) + " "}); err != nil {
+	// A name on the boundary is taken, trimmed; types are kept once each,
+	// in the map's order.
+	if err := w.p.AddTrustedIssuer(w.ctx, w.lee, practice.TrustedIssuer{DID: " did:web:aasect.example ", Name: " " + strings.Repeat("n", 200) + " ",
+		Types: []string{"aasect-cse", " aasect-cst ", "aasect-cse"}}); err != nil {
 		t.Fatal(err)
+	}
+	if list, _ := w.p.TrustedIssuers(w.ctx, w.sam); len(list) != 2 || !slices.Equal(list[1].Types, []string{"aasect-cst", "aasect-cse"}) {
+		t.Fatalf("%+v", list)
+	}
+	if es := w.audits(practice.AuditTrustAdd); len(es) != 2 || !strings.Contains(es[1].After, `"types":["aasect-cst","aasect-cse"]`) {
+		t.Fatalf("audit %+v", es)
 	}
 	if _, err := w.p.RemoveTrustedIssuer(w.ctx, w.jordan, "did:web:aasect.example"); certboard.ErrorCode(err) != certboard.Forbidden {
 		t.Fatalf("a practitioner removed an issuer: %v", err)
@@ -259,7 +292,7 @@ func TestTrustListUseCases(t *testing.T) {
 	if err != nil || removed.Name != strings.Repeat("n", 200) {
 		t.Fatalf("%+v %v", removed, err)
 	}
-	if es := w.audits(practice.AuditTrustRemove); len(es) != 1 || es[0].Before == "" || es[0].After != "" {
+	if es := w.audits(practice.AuditTrustRemove); len(es) != 1 || !strings.Contains(es[0].Before, `"types":["aasect-cst","aasect-cse"]`) || es[0].After != "" {
 		t.Fatalf("audit %+v", es)
 	}
 	if _, err := w.p.TrustedIssuers(w.ctx, practice.Actor{UserID: 99, Roles: []auth.Role{auth.Applicant}}); certboard.ErrorCode(err) != certboard.Forbidden {
@@ -392,7 +425,9 @@ func TestScopeFor(t *testing.T) {
 		t.Fatalf("a check past its grace: %v %q", ok, why)
 	}
 	w.clock.Set(credNow)
-	// An issuer taken off the trust list stops counting at once.
+	// An issuer taken off the trust list stops counting at once (which
+	// flags Jordan's Intensive Therapy cases, in the cases table).
+	w.needsCases()
 	if _, err := w.p.RemoveTrustedIssuer(w.ctx, w.sam, w.board.did); err != nil {
 		t.Fatal(err)
 	}
@@ -573,8 +608,9 @@ func TestReverifyAtExpiry(t *testing.T) {
 	}
 }
 
-// TestIssuerRemovedFromTheTrustList: removing an issuer makes its
-// credentials due at once; the check finds them untrusted and acts.
+// TestIssuerRemovedFromTheTrustList: removing an issuer acts on the loss
+// at once and makes its credentials due at once; the check finds them
+// untrusted and acts on nothing new.
 func TestIssuerRemovedFromTheTrustList(t *testing.T) {
 	w := newCredWorld(t)
 	w.needsCases()
@@ -584,7 +620,10 @@ func TestIssuerRemovedFromTheTrustList(t *testing.T) {
 	if _, err := w.p.RemoveTrustedIssuer(w.ctx, w.sam, w.board.did); err != nil {
 		t.Fatal(err)
 	}
-	if r := w.reverify(); r != (practice.Reverified{Checked: 1, Lost: 1}) || len(w.mails()) != 2 {
+	if len(w.mails()) != 2 || w.count("case_flags") != 1 {
+		t.Fatalf("at the removal: %d mails", len(w.mails()))
+	}
+	if r := w.reverify(); r != (practice.Reverified{Checked: 1}) || len(w.mails()) != 2 {
 		t.Fatalf("%+v, %d mails", r, len(w.mails()))
 	}
 	got, _ := w.p.Credentials(w.ctx, w.jordan, w.jordan.UserID)
@@ -593,7 +632,7 @@ func TestIssuerRemovedFromTheTrustList(t *testing.T) {
 	}
 	// Listed again, its credentials are checked again and count.
 	w.clock.Advance(time.Minute)
-	if err := w.p.AddTrustedIssuer(w.ctx, w.sam, practice.TrustedIssuer{DID: w.board.did, Name: "Demo Board"}); err != nil {
+	if err := w.p.AddTrustedIssuer(w.ctx, w.sam, practice.TrustedIssuer{DID: w.board.did, Name: "Demo Board", Types: boardTypes}); err != nil {
 		t.Fatal(err)
 	}
 	if r := w.reverify(); r.Checked != 1 {

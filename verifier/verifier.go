@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +54,35 @@ type Report struct {
 	// the key VerificationMethod resolved to. It is nil unless the
 	// signature check is valid.
 	SignedWith ed25519.PublicKey `json:"-"`
+	// StatusSet lists the status purposes whose bit the status check found
+	// set for the credential (statuslist.Revocation, statuslist.Suspension),
+	// so that a caller tells a revoked credential from a suspended one
+	// without reading the check's words. Revocation is read first and a
+	// set revocation bit ends the reading, as the check reports it; empty
+	// when no bit was found set.
+	StatusSet []statuslist.Purpose `json:"status_set,omitempty"`
+	// StatusLists are the status lists the status check read, in the order
+	// read: each one fetched, verified as a list of the credential's
+	// issuer and of the entry's purpose, with what it says of how long a
+	// reading of it holds. A list that could not be read is not among
+	// them.
+	StatusLists []StatusList `json:"status_lists,omitempty"`
+}
+
+// StatusList is one Bitstring Status List a verification read.
+type StatusList struct {
+	// URL is where the list was fetched: the statusListCredential of the
+	// credential's status entry.
+	URL string `json:"url"`
+	// Purpose is the list's statusPurpose.
+	Purpose statuslist.Purpose `json:"purpose"`
+	// TTL is the list's ttl, the time before a refresh of it should be
+	// attempted; 0 when it gives none, or none that is a positive number of
+	// milliseconds a time.Duration holds.
+	TTL time.Duration `json:"ttl,omitempty"`
+	// ValidUntil is the list credential's validUntil; zero when it gives
+	// none or one that is not a date-time.
+	ValidUntil time.Time `json:"valid_until,omitzero"`
 }
 
 // Status sums the checks up: valid, invalid or could_not_check.
@@ -144,7 +174,9 @@ func Verify(ctx context.Context, data []byte, fetch Fetch, now time.Time) *Repor
 	}
 	if r.Credential != nil {
 		r.Checks = append(r.Checks, shape(r.Credential))
-		r.Checks = append(r.Checks, status(ctx, r.Credential, fetch, resolve))
+		c, set, lists := status(ctx, r.Credential, fetch, resolve)
+		r.Checks = append(r.Checks, c)
+		r.StatusSet, r.StatusLists = set, lists
 	}
 	return r
 }
@@ -229,8 +261,9 @@ func shape(cred map[string]any) verification.Check {
 }
 
 // status fetches each Bitstring Status List the credential names, verifies
-// the list's own proof and reads the credential's bit.
-func status(ctx context.Context, cred map[string]any, fetch Fetch, resolve func(string) (ed25519.PublicKey, error)) verification.Check {
+// the list's own proof and reads the credential's bit. It also returns the
+// purposes found set and the lists read (see Report).
+func status(ctx context.Context, cred map[string]any, fetch Fetch, resolve func(string) (ed25519.PublicKey, error)) (verification.Check, []statuslist.Purpose, []StatusList) {
 	c := verification.Check{Name: CheckStatus}
 	var entries []map[string]any
 	switch v := cred["credentialStatus"].(type) {
@@ -245,35 +278,38 @@ func status(ctx context.Context, cred map[string]any, fetch Fetch, resolve func(
 	}
 	if len(entries) == 0 {
 		c.Outcome, c.Detail = verification.Valid, "the credential names no status list"
-		return c
+		return c, nil, nil
 	}
 	issuer := issuerID(cred)
 	for _, e := range entries {
 		if e["type"] != statuslist.EntryType || (e["statusPurpose"] != "revocation" && e["statusPurpose"] != "suspension") {
 			c.Outcome, c.Detail = verification.CouldNotCheck, fmt.Sprintf("a status entry of type %v and purpose %v is not one this verifier reads", e["type"], e["statusPurpose"])
-			return c
+			return c, nil, nil
 		}
 	}
+	var lists []StatusList
 	// Revocation first: a revoked credential is revoked whatever else.
-	for _, purpose := range []string{"revocation", "suspension"} {
+	for _, purpose := range []statuslist.Purpose{statuslist.Revocation, statuslist.Suspension} {
 		for _, e := range entries {
-			if e["statusPurpose"] != purpose {
+			if e["statusPurpose"] != string(purpose) {
 				continue
 			}
-			on, err := statusBit(ctx, e, issuer, fetch, resolve)
+			on, list, err := statusBit(ctx, e, issuer, fetch, resolve)
 			if err != nil {
 				c.Outcome, c.Detail = verification.CouldNotCheck, err.Error()
-				return c
+				return c, nil, lists
 			}
+			list.Purpose = purpose
+			lists = append(lists, list)
 			if on {
-				word := map[string]string{"revocation": "revoked", "suspension": "suspended"}[purpose]
+				word := map[statuslist.Purpose]string{statuslist.Revocation: "revoked", statuslist.Suspension: "suspended"}[purpose]
 				c.Outcome, c.Detail = verification.Invalid, "the issuer has "+word+" this credential"
-				return c
+				return c, []statuslist.Purpose{purpose}, lists
 			}
 		}
 	}
 	c.Outcome, c.Detail = verification.Valid, "neither revoked nor suspended"
-	return c
+	return c, nil, lists
 }
 
 var errStatus = errors.New("status list")
@@ -296,52 +332,82 @@ func issuerID(cred map[string]any) string {
 
 // statusBit reads a credential's bit in the list an entry names, after
 // checking that the list is a status list of that purpose, by the same
-// issuer, signed with one of the issuer's keys.
-func statusBit(ctx context.Context, e map[string]any, issuer string, fetch Fetch, resolve func(string) (ed25519.PublicKey, error)) (bool, error) {
+// issuer, signed with one of the issuer's keys. It returns the list read,
+// its URL, ttl and validUntil filled in.
+func statusBit(ctx context.Context, e map[string]any, issuer string, fetch Fetch, resolve func(string) (ed25519.PublicKey, error)) (bool, StatusList, error) {
 	url, _ := e["statusListCredential"].(string)
 	index, err := strconv.Atoi(fmt.Sprint(e["statusListIndex"]))
 	if url == "" || err != nil || index < 0 {
-		return false, fmt.Errorf("%w: the status entry lacks a list URL or an index", errStatus)
+		return false, StatusList{}, fmt.Errorf("%w: the status entry lacks a list URL or an index", errStatus)
 	}
 	body, err := fetch(ctx, url)
 	if err != nil {
-		return false, fmt.Errorf("%w: %s could not be fetched: %v", errStatus, url, err)
+		return false, StatusList{}, fmt.Errorf("%w: %s could not be fetched: %v", errStatus, url, err)
 	}
 	if err := jsonlimit.Check(body, jsonlimit.Limits{MaxBytes: MaxStatusListSize, MaxDepth: MaxDepth}); err != nil {
-		return false, fmt.Errorf("%w: %s is %v", errStatus, url, err)
+		return false, StatusList{}, fmt.Errorf("%w: %s is %v", errStatus, url, err)
 	}
 	var list map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&list); err != nil {
-		return false, fmt.Errorf("%w: %s is not JSON: %v", errStatus, url, err)
+		return false, StatusList{}, fmt.Errorf("%w: %s is not JSON: %v", errStatus, url, err)
 	}
 	res, err := dataintegrity.Verify(list, resolve)
 	if err != nil {
-		return false, fmt.Errorf("%w: the list at %s: %v", errStatus, url, err)
+		return false, StatusList{}, fmt.Errorf("%w: the list at %s: %v", errStatus, url, err)
 	}
 	if !res.Valid() {
-		return false, fmt.Errorf("%w: the list at %s does not verify (%s)", errStatus, url, res.Status())
+		return false, StatusList{}, fmt.Errorf("%w: the list at %s does not verify (%s)", errStatus, url, res.Status())
 	}
 	if issuerID(list) != issuer || issuer == "" {
-		return false, fmt.Errorf("%w: the list at %s is issued by %q, not by the credential's issuer %q", errStatus, url, issuerID(list), issuer)
+		return false, StatusList{}, fmt.Errorf("%w: the list at %s is issued by %q, not by the credential's issuer %q", errStatus, url, issuerID(list), issuer)
 	}
 	if vmDID, _, err := did.Split(res.VerificationMethod); err != nil || vmDID != issuer {
-		return false, fmt.Errorf("%w: the list at %s is not signed with a key of the credential's issuer", errStatus, url)
+		return false, StatusList{}, fmt.Errorf("%w: the list at %s is not signed with a key of the credential's issuer", errStatus, url)
 	}
 	if types, _ := list["type"].([]any); !containsString(types, statuslist.CredentialType) {
-		return false, fmt.Errorf("%w: %s is not a %s", errStatus, url, statuslist.CredentialType)
+		return false, StatusList{}, fmt.Errorf("%w: %s is not a %s", errStatus, url, statuslist.CredentialType)
 	}
 	subject, _ := list["credentialSubject"].(map[string]any)
 	if subject["statusPurpose"] != e["statusPurpose"] {
-		return false, fmt.Errorf("%w: the list at %s is for %v, not %v", errStatus, url, subject["statusPurpose"], e["statusPurpose"])
+		return false, StatusList{}, fmt.Errorf("%w: the list at %s is for %v, not %v", errStatus, url, subject["statusPurpose"], e["statusPurpose"])
 	}
 	encoded, _ := subject["encodedList"].(string)
 	bits, err := statuslist.Decode(encoded)
 	if err != nil {
-		return false, fmt.Errorf("%w: the list at %s: %v", errStatus, url, err)
+		return false, StatusList{}, fmt.Errorf("%w: the list at %s: %v", errStatus, url, err)
 	}
-	return bits.Get(index)
+	on, err := bits.Get(index)
+	if err != nil {
+		return false, StatusList{}, err
+	}
+	return on, StatusList{URL: url, TTL: listTTL(subject["ttl"]), ValidUntil: listUntil(list["validUntil"])}, nil
+}
+
+// listTTL reads a status list's ttl, a number of milliseconds; 0 when it
+// is absent, not a positive number, or too long for a time.Duration.
+func listTTL(v any) time.Duration {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0
+	}
+	ms, err := strconv.ParseFloat(n.String(), 64)
+	if err != nil || math.IsNaN(ms) || ms <= 0 || ms >= float64(math.MaxInt64/int64(time.Millisecond)) {
+		return 0
+	}
+	return time.Duration(ms * float64(time.Millisecond))
+}
+
+// listUntil reads a status list credential's validUntil; zero when it is
+// absent or not a date-time.
+func listUntil(v any) time.Time {
+	s, _ := v.(string)
+	t, err := credential.ParseTime(s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 func containsString(list []any, want string) bool {

@@ -17,14 +17,16 @@ import (
 	"github.com/certboard/certboard/auth/authsql"
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/plissit"
+	"github.com/certboard/certboard/practice/scope"
 	"github.com/certboard/certboard/sqldb"
-	"github.com/certboard/certboard/verifier"
 )
 
-// The scope of practice (migration 00006): the practice's trust list,
-// its practitioners' attached credentials (the document sealed, bound to
-// the row) with the outcome of their last check, and the flags raised on
-// cases when a practitioner's scope stops including Intensive Therapy.
+// The scope of practice (migrations 00006 and 00007): the practice's trust
+// list with the kinds of credential each issuer may vouch for, its
+// practitioners' attached credentials (the document sealed, bound to the
+// row) with the outcome of their last check, when each practitioner's
+// scope was last judged, and the flags raised on cases when a
+// practitioner's scope stops including Intensive Therapy.
 
 // credentialDocumentContext binds a credential's sealed document to its
 // row.
@@ -44,7 +46,8 @@ func init() {
 		authsql.Reference{Table: "trusted_issuers", Column: "added_by"},
 		authsql.Reference{Table: "practitioner_credentials", Column: "user_id"},
 		authsql.Reference{Table: "case_flags", Column: "practitioner_id"},
-		authsql.Reference{Table: "case_flags", Column: "resolved_by"})
+		authsql.Reference{Table: "case_flags", Column: "resolved_by"},
+		authsql.Reference{Table: "scope_judgements", Column: "user_id"})
 }
 
 // querier is what both the database and a transaction offer for reads.
@@ -56,12 +59,13 @@ type querier interface {
 // ---- the trust list ----
 
 // TrustedIssuers lists the trust list by name (without regard to case),
-// then DID: the same order on both engines.
+// then DID: the same order on both engines; each entry's types in the
+// order of their ids.
 func (s *Store) TrustedIssuers(ctx context.Context) ([]practice.TrustedIssuer, error) {
-	return trustedIssuers(ctx, s.DB)
+	return trustedIssuers(ctx, s.DB, s.Dialect)
 }
 
-func trustedIssuers(ctx context.Context, q querier) ([]practice.TrustedIssuer, error) {
+func trustedIssuers(ctx context.Context, q querier, d sqldb.Dialect) ([]practice.TrustedIssuer, error) {
 	rows, err := q.QueryContext(ctx,
 		"SELECT t.did, t.name, t.added_by, COALESCE(u.name, ''), t.added_at FROM trusted_issuers t LEFT JOIN users u ON u.id = t.added_by")
 	if err != nil {
@@ -78,10 +82,20 @@ func trustedIssuers(ctx context.Context, q querier) ([]practice.TrustedIssuer, e
 		if t.AddedAt, err = sqldb.ScanTime(at); err != nil {
 			return nil, err
 		}
+		t.Types = []string{}
 		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	types, err := issuerTypes(ctx, q, d, "")
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if ts := types[out[i].DID]; ts != nil {
+			out[i].Types = ts
+		}
 	}
 	slices.SortFunc(out, func(a, b practice.TrustedIssuer) int {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.DID, b.DID))
@@ -89,21 +103,42 @@ func trustedIssuers(ctx context.Context, q querier) ([]practice.TrustedIssuer, e
 	return out, nil
 }
 
-// CredentialTrustList is the trust list as the verifier takes it.
-func (tx *Tx) CredentialTrustList(ctx context.Context) (verifier.TrustList, error) {
-	list, err := trustedIssuers(ctx, tx)
+// issuerTypes reads the types the trust list trusts issuers for, by DID,
+// each list in the order of the ids: of one issuer, or of all when did is
+// "".
+func issuerTypes(ctx context.Context, q querier, d sqldb.Dialect, did string) (map[string][]string, error) {
+	query, args := "SELECT did, type_id FROM trusted_issuer_types", []any{}
+	if did != "" {
+		query, args = query+" WHERE did = ?", append(args, did)
+	}
+	rows, err := q.QueryContext(ctx, d.Rebind(query+" ORDER BY did, type_id"), args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading the types of the trust list: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var d, id string
+		if err := rows.Scan(&d, &id); err != nil {
+			return nil, err
+		}
+		out[d] = append(out[d], id)
+	}
+	return out, rows.Err()
+}
+
+// CredentialTrustList is the trust list as the scope of practice takes it:
+// each DID with its name and types.
+func (tx *Tx) CredentialTrustList(ctx context.Context) (scope.TrustList, error) {
+	list, err := trustedIssuers(ctx, tx, tx.Dialect)
 	if err != nil {
 		return nil, err
 	}
-	out := verifier.TrustList{}
-	for _, t := range list {
-		out[t.DID] = t.Name
-	}
-	return out, nil
+	return practice.TrustListOf(list), nil
 }
 
-// AddTrustedIssuer adds an issuer to the trust list; a DID listed already
-// is certboard.ErrConflict. The caller validates the entry.
+// AddTrustedIssuer adds an issuer to the trust list with its types; a DID
+// listed already is certboard.ErrConflict. The caller validates the entry.
 func (tx *Tx) AddTrustedIssuer(ctx context.Context, t practice.TrustedIssuer) error {
 	d := tx.Dialect
 	_, err := tx.ExecContext(ctx, d.Rebind("INSERT INTO trusted_issuers (did, name, added_by, added_at) VALUES (?, ?, ?, ?)"),
@@ -114,17 +149,34 @@ func (tx *Tx) AddTrustedIssuer(ctx context.Context, t practice.TrustedIssuer) er
 	if err != nil {
 		return fmt.Errorf("storing the trusted issuer: %w", err)
 	}
+	return tx.insertIssuerTypes(ctx, t.DID, t.Types)
+}
+
+func (tx *Tx) insertIssuerTypes(ctx context.Context, did string, types []string) error {
+	for _, id := range types {
+		if _, err := tx.ExecContext(ctx, tx.Dialect.Rebind("INSERT INTO trusted_issuer_types (did, type_id) VALUES (?, ?)"), did, id); err != nil {
+			return fmt.Errorf("storing the types of %s: %w", did, err)
+		}
+	}
 	return nil
 }
 
 // RemoveTrustedIssuer removes an issuer from the trust list and returns
-// the entry removed; a DID not listed is certboard.ErrNotFound.
+// the entry removed, with its types; a DID not listed is
+// certboard.ErrNotFound.
 func (tx *Tx) RemoveTrustedIssuer(ctx context.Context, did string) (*practice.TrustedIssuer, error) {
+	types, err := issuerTypes(ctx, tx, tx.Dialect, did)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, tx.Dialect.Rebind("DELETE FROM trusted_issuer_types WHERE did = ?"), did); err != nil {
+		return nil, fmt.Errorf("removing the types of %s: %w", did, err)
+	}
 	// One statement: of two admins removing the same entry at once, one
 	// removes it and the other finds nothing.
 	var t practice.TrustedIssuer
 	var at any
-	err := tx.QueryRowContext(ctx, tx.Dialect.Rebind("DELETE FROM trusted_issuers WHERE did = ? RETURNING did, name, added_by, added_at"), did).
+	err = tx.QueryRowContext(ctx, tx.Dialect.Rebind("DELETE FROM trusted_issuers WHERE did = ? RETURNING did, name, added_by, added_at"), did).
 		Scan(&t.DID, &t.Name, &t.AddedBy, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%s is not on the trust list: %w", did, certboard.ErrNotFound)
@@ -135,7 +187,88 @@ func (tx *Tx) RemoveTrustedIssuer(ctx context.Context, did string) (*practice.Tr
 	if t.AddedAt, err = sqldb.ScanTime(at); err != nil {
 		return nil, err
 	}
+	t.Types = append([]string{}, types[did]...)
 	return &t, nil
+}
+
+// SetTrustedIssuerTypes replaces the types an issuer on the trust list is
+// trusted for, its row locked until the transaction ends, and returns the
+// entry as it was; a DID not listed is certboard.ErrNotFound.
+func (tx *Tx) SetTrustedIssuerTypes(ctx context.Context, did string, types []string) (*practice.TrustedIssuer, error) {
+	d := tx.Dialect
+	var t practice.TrustedIssuer
+	var at any
+	err := tx.QueryRowContext(ctx, d.Rebind("SELECT did, name, added_by, added_at FROM trusted_issuers WHERE did = ?"+d.LockRow()), did).
+		Scan(&t.DID, &t.Name, &t.AddedBy, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%s is not on the trust list: %w", did, certboard.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the trusted issuer: %w", err)
+	}
+	if t.AddedAt, err = sqldb.ScanTime(at); err != nil {
+		return nil, err
+	}
+	was, err := issuerTypes(ctx, tx, tx.Dialect, did)
+	if err != nil {
+		return nil, err
+	}
+	t.Types = append([]string{}, was[did]...)
+	if _, err := tx.ExecContext(ctx, d.Rebind("DELETE FROM trusted_issuer_types WHERE did = ?"), did); err != nil {
+		return nil, fmt.Errorf("replacing the types of %s: %w", did, err)
+	}
+	if err := tx.insertIssuerTypes(ctx, did, types); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// IssuerPractitioners lists, by id, the practitioners with a credential of
+// issuer attached.
+func (tx *Tx) IssuerPractitioners(ctx context.Context, issuer string) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, tx.Dialect.Rebind("SELECT DISTINCT user_id FROM practitioner_credentials WHERE issuer = ? ORDER BY user_id"), issuer)
+	if err != nil {
+		return nil, fmt.Errorf("listing the holders of credentials of %s: %w", issuer, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// LockScopeJudgement locks practitioner userID's scope judgement until the
+// transaction ends (making its row when there is none) and returns when
+// their scope was last judged; zero when it never was.
+func (tx *Tx) LockScopeJudgement(ctx context.Context, userID int64) (time.Time, error) {
+	d := tx.Dialect
+	if _, err := tx.ExecContext(ctx, d.Rebind("INSERT INTO scope_judgements (user_id, judged_at) VALUES (?, NULL) ON CONFLICT (user_id) DO NOTHING"), userID); err != nil {
+		return time.Time{}, fmt.Errorf("the scope judgement of %d: %w", userID, err)
+	}
+	var at any
+	if err := tx.QueryRowContext(ctx, d.Rebind("SELECT judged_at FROM scope_judgements WHERE user_id = ?"+d.LockRow()), userID).Scan(&at); err != nil {
+		return time.Time{}, fmt.Errorf("the scope judgement of %d: %w", userID, err)
+	}
+	var t time.Time
+	if err := sqldb.ScanOptionalTime(at, &t); err != nil {
+		return time.Time{}, err
+	}
+	return t, nil
+}
+
+// SetScopeJudgement records that practitioner userID's scope was judged at
+// at; LockScopeJudgement made their row.
+func (tx *Tx) SetScopeJudgement(ctx context.Context, userID int64, at time.Time) error {
+	d := tx.Dialect
+	if _, err := tx.ExecContext(ctx, d.Rebind("UPDATE scope_judgements SET judged_at = ? WHERE user_id = ?"), d.Time(at), userID); err != nil {
+		return fmt.Errorf("recording the scope judgement of %d: %w", userID, err)
+	}
+	return nil
 }
 
 // MarkIssuerCredentialsDue makes every credential of issuer due at at,

@@ -87,8 +87,8 @@ func TestTrustList(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			admin := credUser(t, s, "Sam Okafor", "sam@practice.example", "practice_admin")
 			for _, e := range []practice.TrustedIssuer{
-				{DID: "did:web:board.example", Name: "demo Board"},
-				{DID: "did:web:aasect.example", Name: "AASECT"},
+				{DID: "did:web:board.example", Name: "demo Board", Types: []string{"aasect-cst", "aasect-cse"}},
+				{DID: "did:web:aasect.example", Name: "AASECT", Types: []string{"aasect-cst"}},
 				{DID: "did:key:z6Mkabc", Name: "Demo board"},
 			} {
 				e.AddedBy, e.AddedAt = admin, credAt
@@ -109,30 +109,129 @@ func TestTrustList(t *testing.T) {
 			var order []string
 			for _, e := range list {
 				order = append(order, e.DID)
-				if e.AddedByName != "Sam Okafor" || !e.AddedAt.Equal(credAt) || e.AddedBy != admin {
+				if e.AddedByName != "Sam Okafor" || !e.AddedAt.Equal(credAt) || e.AddedBy != admin || e.Types == nil {
 					t.Errorf("%+v", e)
 				}
+			}
+			if got := list[2].Types; !slices.Equal(got, []string{"aasect-cse", "aasect-cst"}) {
+				t.Errorf("types %v, in the order of their ids", got)
 			}
 			if want := []string{"did:web:aasect.example", "did:key:z6Mkabc", "did:web:board.example"}; !slices.Equal(order, want) {
 				t.Errorf("order %v, want %v (by name without regard to case, then DID)", order, want)
 			}
 			err = credTx(t, s, func(tx *practicesql.Tx) error {
-				removed, err := tx.RemoveTrustedIssuer(ctx, "did:web:board.example")
+				was, err := tx.SetTrustedIssuerTypes(ctx, "did:web:board.example", []string{"aasect-cse"})
 				if err != nil {
 					return err
 				}
-				if removed.Name != "demo Board" || !removed.AddedAt.Equal(credAt) {
-					t.Errorf("removed %+v", removed)
+				if was.Name != "demo Board" || !slices.Equal(was.Types, []string{"aasect-cse", "aasect-cst"}) {
+					t.Errorf("was %+v", was)
 				}
-				if _, err := tx.RemoveTrustedIssuer(ctx, "did:web:board.example"); !errors.Is(err, certboard.ErrNotFound) {
-					t.Errorf("removed twice: %v", err)
+				if _, err := tx.SetTrustedIssuerTypes(ctx, "did:web:nowhere.example", []string{"aasect-cse"}); !errors.Is(err, certboard.ErrNotFound) {
+					t.Errorf("types of an issuer not listed: %v", err)
 				}
 				trust, err := tx.CredentialTrustList(ctx)
 				if err != nil {
 					return err
 				}
-				if len(trust) != 2 || trust["did:web:aasect.example"] != "AASECT" || trust["did:web:board.example"] != "" {
+				if got := trust["did:web:board.example"]; got.Name != "demo Board" || !slices.Equal(got.Types, []string{"aasect-cse"}) {
+					t.Errorf("after the change %+v", got)
+				}
+				removed, err := tx.RemoveTrustedIssuer(ctx, "did:web:board.example")
+				if err != nil {
+					return err
+				}
+				if removed.Name != "demo Board" || !removed.AddedAt.Equal(credAt) || !slices.Equal(removed.Types, []string{"aasect-cse"}) {
+					t.Errorf("removed %+v", removed)
+				}
+				if _, err := tx.RemoveTrustedIssuer(ctx, "did:web:board.example"); !errors.Is(err, certboard.ErrNotFound) {
+					t.Errorf("removed twice: %v", err)
+				}
+				trust, err = tx.CredentialTrustList(ctx)
+				if err != nil {
+					return err
+				}
+				if len(trust) != 2 || trust["did:web:aasect.example"].Name != "AASECT" || !slices.Equal(trust["did:web:aasect.example"].Types, []string{"aasect-cst"}) ||
+					trust.Lists("did:web:board.example") || len(trust["did:key:z6Mkabc"].Types) != 0 {
 					t.Errorf("trust list %v", trust)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Listed again, the issuer has only the types given then.
+			err = credTx(t, s, func(tx *practicesql.Tx) error {
+				return tx.AddTrustedIssuer(ctx, practice.TrustedIssuer{DID: "did:web:board.example", Name: "Board", Types: []string{"aasect-csc"}, AddedBy: admin, AddedAt: credAt})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if list, _ := s.TrustedIssuers(ctx); len(list) != 3 || list[1].DID != "did:web:board.example" || !slices.Equal(list[1].Types, []string{"aasect-csc"}) {
+				t.Fatalf("listed again %+v", list)
+			}
+		})
+	}
+}
+
+// TestScopeJudgements: when each practitioner's scope was last judged,
+// and who holds credentials of an issuer.
+func TestScopeJudgements(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range credStores(t) {
+		t.Run(name, func(t *testing.T) {
+			jordan := credUser(t, s, "Jordan Reyes", "jordan@practice.example", "practitioner")
+			noor := credUser(t, s, "Noor Haddad", "noor@practice.example", "practitioner")
+			ada := credUser(t, s, "Ada Front", "ada@practice.example", "practitioner")
+			err := credTx(t, s, func(tx *practicesql.Tx) error {
+				for _, c := range []practice.Credential{
+					credential(noor, "did:web:board.example", "https://board.example/credentials/2", scope.Active, credAt),
+					credential(jordan, "did:web:board.example", "https://board.example/credentials/1", scope.Active, credAt),
+					credential(jordan, "did:web:board.example", "https://board.example/credentials/3", scope.Active, credAt),
+					credential(ada, "did:web:other.example", "https://other.example/1", scope.Active, credAt),
+				} {
+					if _, err := tx.InsertCredential(ctx, c, []byte("doc")); err != nil {
+						return err
+					}
+				}
+				holders, err := tx.IssuerPractitioners(ctx, "did:web:board.example")
+				if err != nil || !slices.Equal(holders, []int64{jordan, noor}) {
+					t.Errorf("holders %v %v, want %v", holders, err, []int64{jordan, noor})
+				}
+				if none, err := tx.IssuerPractitioners(ctx, "did:web:nowhere.example"); err != nil || len(none) != 0 {
+					t.Errorf("no holders: %v %v", none, err)
+				}
+				// Never judged: zero, twice (the row made once).
+				for range 2 {
+					if at, err := tx.LockScopeJudgement(ctx, jordan); err != nil || !at.IsZero() {
+						t.Errorf("never judged: %s %v", at, err)
+					}
+				}
+				return tx.SetScopeJudgement(ctx, jordan, credAt)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = credTx(t, s, func(tx *practicesql.Tx) error {
+				at, err := tx.LockScopeJudgement(ctx, jordan)
+				if err != nil || !at.Equal(credAt) {
+					t.Errorf("judged %s %v, want %s", at, err, credAt)
+				}
+				if at, err := tx.LockScopeJudgement(ctx, noor); err != nil || !at.IsZero() {
+					t.Errorf("Noor: %s %v", at, err)
+				}
+				return tx.SetScopeJudgement(ctx, jordan, credAt.Add(time.Hour))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM scope_judgements").Scan(&n); err != nil || n != 2 {
+				t.Fatalf("%d rows %v", n, err)
+			}
+			err = credTx(t, s, func(tx *practicesql.Tx) error {
+				if at, err := tx.LockScopeJudgement(ctx, jordan); err != nil || !at.Equal(credAt.Add(time.Hour)) {
+					t.Errorf("judged again %s %v", at, err)
 				}
 				return nil
 			})
@@ -416,6 +515,47 @@ func TestFlagITCasesForReview(t *testing.T) {
 			// loss; the one still open is not.
 			if got := flag(credAt.Add(24 * time.Hour)); !slices.Equal(got, []int64{it1}) {
 				t.Fatalf("flagged after review %v", got)
+			}
+		})
+	}
+}
+
+// TestScopeJudgementLock: a transaction that locks a practitioner's scope
+// judgement waits for another that holds it, and then reads what that one
+// recorded, whether the row was made by the first or was there before.
+func TestScopeJudgementLock(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range credStores(t) {
+		t.Run(name, func(t *testing.T) {
+			jordan := credUser(t, s, "Jordan Reyes", "jordan@practice.example", "practitioner")
+			for round, at := range []time.Time{credAt, credAt.Add(time.Hour)} {
+				locked, done := make(chan struct{}), make(chan time.Time, 1)
+				go func() {
+					<-locked
+					var seen time.Time
+					err := s.InTx(ctx, func(tx *practicesql.Tx) (err error) {
+						seen, err = tx.LockScopeJudgement(ctx, jordan)
+						return err
+					})
+					if err != nil {
+						t.Error(err)
+					}
+					done <- seen
+				}()
+				err := s.InTx(ctx, func(tx *practicesql.Tx) error {
+					if _, err := tx.LockScopeJudgement(ctx, jordan); err != nil {
+						return err
+					}
+					close(locked)
+					time.Sleep(100 * time.Millisecond) // the other waits meanwhile
+					return tx.SetScopeJudgement(ctx, jordan, at)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if seen := <-done; !seen.Equal(at) {
+					t.Fatalf("round %d: the waiting transaction read %s, want %s", round, seen, at)
+				}
 			}
 		})
 	}

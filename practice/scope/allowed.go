@@ -15,14 +15,17 @@ const Grace = 7 * 24 * time.Hour
 
 // Standing is how one credential counts toward a scope.
 type Standing struct {
-	// Credential is the verification the standing is judged from.
+	// Credential is the verification the standing is judged from, its
+	// IssuerName as the trust list names the issuer now ("" when it is
+	// not on it).
 	Credential Verified
 	// Type is the map's type of the credential; nil when the map knows
 	// none.
 	Type *Type
 	// Current reports that the credential counts: Active when checked,
-	// within its validity dates, checked recently enough (see Grace), and
-	// of a type the map knows.
+	// within its validity dates, checked recently enough (see Grace), of a
+	// type the map knows, and from an issuer on the trust list trusted for
+	// that type.
 	Current bool
 	// Reason says in a sentence what the credential allows, or why it
 	// allows nothing.
@@ -60,17 +63,16 @@ type Scope struct {
 }
 
 // Allowed judges what a practitioner with these verified credentials may
-// work at time now under map m: the baseline, and every stage a current
-// credential's type allows. A credential counts when it was Active when
-// last checked, now is within its validity dates, the check is no older
-// than its NextCheck plus Grace, and the map knows its type.
-func Allowed(m *Map, creds []Verified, now time.Time) Scope {
-	return judge(m, creds, func(Verified) time.Time { return now }, now)
-}
-
-// judge is Allowed with each credential judged at the time at returns.
-func judge(m *Map, creds []Verified, at func(Verified) time.Time, asOf time.Time) Scope {
-	s := Scope{AsOf: asOf, Version: m.Version, baseline: m.Baseline.Stages, says: m.Baseline.Says, grantors: map[Stage][]string{}}
+// work at time now under map m, with the practice's trust list as it
+// stands now: the baseline, and every stage a current credential's type
+// allows. A credential is current when it was Active when last checked,
+// now is within its validity dates, the check is no older than its
+// NextCheck plus Grace, the map knows its type, and its issuer is on trust
+// and trusted for that type. The trust list is applied here, not only when
+// a credential is checked, so that an issuer taken off the list, or
+// trusted for fewer types, stops counting at once.
+func Allowed(m *Map, trust TrustList, creds []Verified, now time.Time) Scope {
+	s := Scope{AsOf: now, Version: m.Version, baseline: m.Baseline.Stages, says: m.Baseline.Says, grantors: map[Stage][]string{}}
 	for i := range m.Types {
 		t := &m.Types[i]
 		for _, st := range t.Stages {
@@ -84,7 +86,7 @@ func judge(m *Map, creds []Verified, at func(Verified) time.Time, asOf time.Time
 		allowed[st] = true
 	}
 	for _, v := range creds {
-		st := standing(m, v, at(v))
+		st := standing(m, trust, v, now)
 		s.Standings = append(s.Standings, st)
 		if st.Current {
 			for _, stage := range st.Type.Stages {
@@ -100,8 +102,10 @@ func judge(m *Map, creds []Verified, at func(Verified) time.Time, asOf time.Time
 	return s
 }
 
-// standing judges one credential at time now.
-func standing(m *Map, v Verified, now time.Time) Standing {
+// standing judges one credential at time now against the trust list.
+func standing(m *Map, trust TrustList, v Verified, now time.Time) Standing {
+	entry, listed := trust[v.Issuer]
+	v.IssuerName = entry.Name // the list's name as it stands now; "" when not on it
 	st := Standing{Credential: v, Type: m.Classify(v.Achievement)}
 	name := st.name()
 	checked := ""
@@ -114,12 +118,16 @@ func standing(m *Map, v Verified, now time.Time) Standing {
 	}
 	stale = stale.Add(Grace)
 	switch {
+	case !listed:
+		st.Reason = fmt.Sprintf("%s does not count: its issuer is not on the practice's trust list", name)
 	case v.Status == Untrusted:
-		st.Reason = fmt.Sprintf("%s does not count: its issuer is not on the practice's trust list%s", name, checked)
+		st.Reason = fmt.Sprintf("%s does not count yet: its issuer was not on the practice's trust list when it was last checked%s; it counts once it is checked again", name, checked)
 	case v.Status == Revoked:
 		st.Reason = fmt.Sprintf("%s was revoked by its issuer%s", name, checked)
 	case v.Status == Suspended:
 		st.Reason = fmt.Sprintf("%s is suspended by its issuer%s", name, checked)
+	case v.Status == NoLongerVerifies:
+		st.Reason = fmt.Sprintf("%s no longer verifies%s: %s; it counts for nothing unless its issuer gives you a credential that verifies, to attach again", name, checked, strings.TrimSuffix(orUnknown(v.Reason), "."))
 	case v.Status == Expired || (!v.ValidUntil.IsZero() && !now.Before(v.ValidUntil)):
 		st.Reason = fmt.Sprintf("%s expired on %s", name, day(v.ValidUntil))
 		if v.ValidUntil.IsZero() {
@@ -133,11 +141,26 @@ func standing(m *Map, v Verified, now time.Time) Standing {
 		st.Reason = fmt.Sprintf("%s was last verified on %s and could not be verified again since; it counts again once a check succeeds", name, day(v.CheckedAt))
 	case st.Type == nil:
 		st.Reason = fmt.Sprintf("%s is not a credential the scope map knows; it allows nothing beyond what every practitioner may work", name)
+	case !entry.Vouches(st.Type.ID):
+		trustedFor := "no kind of credential"
+		if names := m.typeNames(entry.Types); names != "" {
+			trustedFor = names
+		}
+		st.Reason = fmt.Sprintf("%s allows nothing beyond what every practitioner may work: %s is trusted for %s, not for %s; ask the practice's admin if it should be",
+			name, v.IssuerLabel(), trustedFor, st.Type.Name)
 	default:
 		st.Current = true
 		st.Reason = fmt.Sprintf("%s allows %s", st.describe(), namesOf(st.Type.Stages))
 	}
 	return st
+}
+
+// orUnknown is s, or words saying no reason was recorded.
+func orUnknown(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "no reason was recorded"
+	}
+	return s
 }
 
 // describe names a current credential with when it was verified and until
@@ -206,21 +229,23 @@ func (s Scope) Permits(stage Stage) (bool, string) {
 		stage.Name(), needs, strings.Join(why, "; "), stage.Name())
 }
 
-// Changed decides whether re-checking a practitioner's credentials means
-// their open Intensive Therapy cases must be flagged for review (and the
-// practice's admin told): before are the credentials' previous
-// verifications, each judged as of its own check; after are the same
-// credentials with the new results (and any the practitioner attached or
-// removed meanwhile), judged at now. It flags when Intensive Therapy was
-// within scope before and is not now: a credential that allowed it became
-// suspended, revoked, expired, untrusted or too long unverified, and no
-// other credential allows it. why names what changed and says what no
-// longer allows it. A credential that changes while another still allows
-// Intensive Therapy (a renewal beside the credential it renews) flags
-// nothing.
-func Changed(m *Map, before, after []Verified, now time.Time) (flag bool, why string) {
-	was := judge(m, before, func(v Verified) time.Time { return v.CheckedAt }, now)
-	is := Allowed(m, after, now)
+// Changed decides whether a practitioner's scope lost Intensive Therapy
+// between two judgements, so that their open Intensive Therapy cases must
+// be flagged for review (and the practice's admin told): was is the scope
+// as the practice last judged it (and acted on), is the scope now (both
+// from Allowed). It flags when Intensive Therapy was within was and is not
+// within is: a credential that allowed it became suspended, revoked,
+// expired, untrusted, not trusted for its type, no longer verifying or
+// too long unverified, or was removed, and no other credential allows it.
+// why names each credential that allowed it and what became of it. A
+// credential that changes while another still allows Intensive Therapy (a
+// renewal beside the credential it renews) flags nothing.
+//
+// A loss is flagged once: the caller passes as was the judgement it made
+// last, which the loss, once judged, is part of. Judging the same
+// credentials again later (a check that keeps failing, a credential whose
+// end passes with no new check) finds Intensive Therapy outside both.
+func Changed(was, is Scope) (flag bool, why string) {
 	if !slices.Contains(was.Stages, IntensiveTherapy) || slices.Contains(is.Stages, IntensiveTherapy) {
 		return false, ""
 	}
@@ -239,6 +264,9 @@ func Changed(m *Map, before, after []Verified, now time.Time) (flag bool, why st
 		if !found {
 			lost = append(lost, b.name()+" was removed")
 		}
+	}
+	if len(lost) == 0 {
+		lost = []string{"the scope map " + is.Version + " no longer allows it"}
 	}
 	return true, fmt.Sprintf("Intensive Therapy is no longer within the practitioner's scope: %s. Review each open Intensive Therapy case and refer the client onward or to another practitioner.",
 		strings.Join(lost, "; "))

@@ -8,14 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/credential"
 	"github.com/certboard/certboard/dataintegrity"
+	"github.com/certboard/certboard/statuslist"
 	"github.com/certboard/certboard/vcjwt"
 	"github.com/certboard/certboard/verification"
 	"github.com/certboard/certboard/verifier"
@@ -36,9 +36,18 @@ const (
 	Revoked Status = "revoked"
 	// Expired: the check was at or after the credential's validUntil.
 	Expired Status = "expired"
-	// Untrusted: the proof verifies with a key of the issuer, but the
-	// issuer is not on the practice's trust list (or no longer is).
+	// Untrusted: the issuer the credential names is not on the practice's
+	// trust list (or no longer is). Check decides it before fetching
+	// anything, so the proof was not verified: nothing an issuer off the
+	// list publishes counts, not even a site that no longer answers.
 	Untrusted Status = "untrusted"
+	// NoLongerVerifies: a credential attached earlier that, checked
+	// again, no longer verifies at all (its issuer now publishes another
+	// key under the same id, or the stored document was altered). Check
+	// never returns it: it is what a practice stores when Check refuses a
+	// stored credential as Invalid, with Check's message as the Reason. It
+	// counts for nothing, like a revoked credential.
+	NoLongerVerifies Status = "no_longer_verifies"
 )
 
 // Verified is what Check found of one credential: who issued it to whom,
@@ -48,7 +57,9 @@ type Verified struct {
 	CredentialID string `json:"credential_id"`
 	// Format is the proof format: "data-integrity" or "vc-jwt".
 	Format string `json:"format"`
-	// Issuer is the issuer's DID, whose key the proof verified with.
+	// Issuer is the issuer's DID, whose key the proof verified with; for
+	// an Untrusted credential, the DID it names as its issuer (its proof
+	// was not checked).
 	Issuer string `json:"issuer"`
 	// IssuerName is the name the practice's trust list gives the issuer;
 	// "" when the issuer is not on it.
@@ -101,16 +112,26 @@ const (
 // gave it: JSON with a Data Integrity (eddsa-rdfc-2022) proof, or a VC-JWT.
 // holderEmail is the e-mail address the credential must have been issued
 // to: the practitioner's verified address when attaching, and the address
-// it was attached under on every later check. trust maps the DIDs of the
-// issuers the practice trusts to their names; fetch gets the issuer's DID
-// document and status lists.
+// it was attached under on every later check. trust is the practice's
+// trust list; fetch gets the issuer's DID document and status lists.
 //
-// Check returns a Verified with a Status when the credential is authentic
-// and the practitioner's: its proof verifies with a key of its issuer, it
-// is a well-formed Open Badges 3.0 credential and it names holderEmail as
-// its holder. Its Status is, in this order of precedence, Untrusted (the
-// issuer is not on trust: nothing else it says can count), Revoked,
-// Suspended, Expired, or else Active.
+// The issuer the credential names is judged against trust first, before
+// anything is fetched: a credential whose issuer is not on the list is
+// Untrusted without fetching its issuer's DID document or status lists, so
+// that an issuer taken off the list cannot keep its credentials counting
+// by making its site unreachable (which would otherwise read as "could not
+// check now"). Such a credential is still read, refused when it is not one
+// at all or names another holder, and its Verified filled from what it
+// says.
+//
+// Otherwise Check returns a Verified with a Status when the credential is
+// authentic and the practitioner's: its proof verifies with a key of its
+// issuer, it is a well-formed Open Badges 3.0 credential and it names
+// holderEmail as its holder. Its Status is, in this order of precedence,
+// Untrusted, Revoked, Suspended (from the purposes the verifier found set
+// in the issuer's status lists), Expired, or else Active. Whether the
+// issuer is trusted for the credential's type is not Check's to say: the
+// practice may change that at any time, so Allowed judges it.
 //
 // Otherwise it returns a certboard error whose message a person can act
 // on: Invalid when the credential is not one (unreadable, altered, a proof
@@ -121,8 +142,8 @@ const (
 // last result and try again later. An expired credential whose status
 // lists could not be read is still Expired. On a later check of stored
 // bytes, Invalid means the credential no longer verifies at all (its
-// issuer now publishes another key under the same id): treat it like one
-// that lost its standing.
+// issuer now publishes another key under the same id): store it as
+// NoLongerVerifies.
 //
 // NextCheck is CheckedAt plus CheckEvery, brought forward to the first of:
 // the ttl of a status list the credential names, when shorter (the
@@ -132,7 +153,7 @@ const (
 // never brings it closer than MinCheckInterval; a ttl longer than a day
 // does not put it off, since the practice re-checks daily and the
 // specification says a ttl does not override a list's validity period.
-func Check(ctx context.Context, raw []byte, holderEmail string, trust verifier.TrustList, fetch verifier.Fetch, now time.Time) (Verified, error) {
+func Check(ctx context.Context, raw []byte, holderEmail string, trust TrustList, fetch verifier.Fetch, now time.Time) (Verified, error) {
 	if fetch == nil {
 		return Verified{}, certboard.Wrap(errors.New("scope.Check needs a fetch function"), "checking a credential")
 	}
@@ -147,19 +168,31 @@ func Check(ctx context.Context, raw []byte, holderEmail string, trust verifier.T
 	if err := verifier.CheckBounds(raw); err != nil {
 		return Verified{}, certboard.FieldError(certboard.TooLarge, "credential", err.Error())
 	}
-	rec := &recorder{fetch: fetch, bodies: map[string][]byte{}}
-	r := verifier.Verify(ctx, raw, rec.get, now)
-	if err := ctx.Err(); err != nil {
-		return Verified{}, &certboard.Error{Code: certboard.Unavailable, Field: "credential",
+	cut := func(err error) error {
+		return &certboard.Error{Code: certboard.Unavailable, Field: "credential",
 			Message: "credential: the check was cut short; try again", Err: err}
 	}
-	if err := authentic(r); err != nil {
+	// Read it without the network first, to learn which issuer it names.
+	r := verifier.Verify(ctx, raw, offline, now)
+	if err := ctx.Err(); err != nil {
+		return Verified{}, cut(err)
+	}
+	trusted := trust.Lists(r.IssuerID())
+	if trusted || r.Credential == nil {
+		r = verifier.Verify(ctx, raw, fetch, now)
+		if err := ctx.Err(); err != nil {
+			return Verified{}, cut(err)
+		}
+		if err := authentic(r); err != nil {
+			return Verified{}, err
+		}
+	} else if err := refused(r); err != nil {
 		return Verified{}, err
 	}
 	v := Verified{
 		CredentialID:      r.ID(),
 		Format:            r.Format,
-		Issuer:            r.SignedBy(),
+		Issuer:            r.IssuerID(),
 		ClaimedIssuerName: r.IssuerName(),
 		Holder:            r.HolderName(),
 		Achievement:       achievementOf(r.Credential),
@@ -174,28 +207,36 @@ func Check(ctx context.Context, raw []byte, holderEmail string, trust verifier.T
 		return Verified{}, certboard.FieldError(certboard.Invalid, "credential", fmt.Sprintf(
 			"the credential is not valid yet: it takes effect on %s; attach it from then", day(from)))
 	}
+	// Bad validity dates refuse the credential, unless it merely expired.
+	// Read without the network, a VC-JWT's dates may not have been
+	// checked at all; only a check that found them invalid refuses it then.
 	if c, ok := r.Checks.Lookup(vcjwt.CheckValidity); !ok || c.Outcome != verification.Valid {
 		expired := !until.IsZero() && !now.Before(until)
-		if !expired {
+		checked := trusted || (ok && c.Outcome == verification.Invalid)
+		if !expired && checked {
 			return Verified{}, certboard.FieldError(certboard.Invalid, "credential", "the credential's validity dates: "+detail(c, ok))
 		}
 	}
-	is := r.Issuer(nil, trust)
-	if is.Trusted {
-		v.IssuerName = is.Name
+	// The issuer whose key the proof verified with must be on the list
+	// too: SignedBy is the named issuer once authentic, so this only
+	// guards the reading above.
+	if trusted && r.Issuer(nil, trust.Names()).Trusted {
+		v.Issuer, v.IssuerName = r.SignedBy(), trust[r.SignedBy()].Name
+	} else {
+		v.Status = Untrusted
+		v.Reason = fmt.Sprintf("its issuer %s is not on the practice's trust list", v.IssuerLabel())
+		v.NextCheck = nextCheck(now, until, nil)
+		return v, nil
 	}
 	status, _ := r.Checks.Lookup(verifier.CheckStatus)
 	switch {
-	case !is.Trusted:
-		v.Status = Untrusted
-		v.Reason = fmt.Sprintf("its issuer %s is not on the practice's trust list", v.IssuerLabel())
-	case status.Outcome == verification.Invalid && strings.Contains(status.Detail, "revoked"):
+	case slices.Contains(r.StatusSet, statuslist.Revocation):
 		v.Status, v.Reason = Revoked, status.Detail
-	case status.Outcome == verification.Invalid && strings.Contains(status.Detail, "suspended"):
+	case slices.Contains(r.StatusSet, statuslist.Suspension):
 		v.Status, v.Reason = Suspended, status.Detail
 	case status.Outcome == verification.Invalid:
-		// The verifier reports a set bit as revoked or suspended; anything
-		// else it finds invalid about the status is refused as it says.
+		// The verifier reports a set bit in StatusSet; anything else it
+		// finds invalid about the status is refused as it says.
 		return Verified{}, certboard.FieldError(certboard.Invalid, "credential", "the credential's status: "+status.Detail)
 	case !until.IsZero() && !now.Before(until):
 		v.Status, v.Reason = Expired, "expired on "+day(until)
@@ -205,14 +246,25 @@ func Check(ctx context.Context, raw []byte, holderEmail string, trust verifier.T
 	default:
 		v.Status = Active
 	}
-	v.NextCheck = nextCheck(now, until, listTimes(r.Credential, rec, status))
+	var lists []verifier.StatusList
+	if status.Outcome != verification.CouldNotCheck {
+		lists = r.StatusLists
+	}
+	v.NextCheck = nextCheck(now, until, lists)
 	return v, nil
 }
+
+// errOffline is what offline answers: the first reading of a credential
+// fetches nothing.
+var errOffline = errors.New("not fetched: the credential's issuer is judged against the trust list first")
+
+// offline is the fetch of the first reading of a credential: none.
+func offline(context.Context, string) ([]byte, error) { return nil, errOffline }
 
 // Attach is Check for a credential a practitioner attaches: a credential
 // that is not Active is refused (Invalid) with the reason, so that nothing
 // about the practitioner's scope changes.
-func Attach(ctx context.Context, raw []byte, holderEmail string, trust verifier.TrustList, fetch verifier.Fetch, now time.Time) (Verified, error) {
+func Attach(ctx context.Context, raw []byte, holderEmail string, trust TrustList, fetch verifier.Fetch, now time.Time) (Verified, error) {
 	v, err := Check(ctx, raw, holderEmail, trust, fetch, now)
 	if err != nil {
 		return Verified{}, err
@@ -222,7 +274,7 @@ func Attach(ctx context.Context, raw []byte, holderEmail string, trust verifier.
 		return v, nil
 	case Untrusted:
 		return Verified{}, certboard.FieldError(certboard.Invalid, "credential", fmt.Sprintf(
-			"the credential verifies, but %s; ask the practice's admin to add the issuer if the practice should trust it", v.Reason))
+			"the credential's %s; ask the practice's admin to add the issuer if the practice should trust it", strings.TrimPrefix(v.Reason, "its ")))
 	}
 	return Verified{}, certboard.FieldError(certboard.Invalid, "credential", fmt.Sprintf(
 		"the credential is %s: %s; only a current credential can be attached", v.Status, v.Reason))
@@ -234,20 +286,10 @@ func Attach(ctx context.Context, raw []byte, holderEmail string, trust verifier.
 // it returns the first Invalid check as an Invalid error, or the first
 // check that could not be made as an Unavailable one.
 func authentic(r *verifier.Report) error {
-	names := []string{verifier.CheckFormat, dataintegrity.CheckStructure, dataintegrity.CheckSignature, dataintegrity.CheckIssuer, "open_badges"}
-	words := map[string]string{
-		verifier.CheckFormat:         "this is not a credential the practice can read",
-		dataintegrity.CheckStructure: "the credential's proof is malformed",
-		dataintegrity.CheckSignature: "the credential's signature does not match: it was changed after it was issued, or signed by someone else than its issuer",
-		dataintegrity.CheckIssuer:    "the credential was not signed with a key of the issuer it names",
-		"open_badges":                "this is not a well-formed Open Badges 3.0 credential",
+	if err := refused(r); err != nil {
+		return err
 	}
-	for _, n := range names {
-		if c, ok := r.Checks.Lookup(n); ok && c.Outcome == verification.Invalid {
-			return certboard.FieldError(certboard.Invalid, "credential", words[n]+" ("+c.Detail+")")
-		}
-	}
-	for _, n := range names {
+	for _, n := range authenticChecks {
 		c, ok := r.Checks.Lookup(n)
 		if n == verifier.CheckFormat && !ok {
 			continue // the format check is only reported when it fails
@@ -264,6 +306,34 @@ func authentic(r *verifier.Report) error {
 	}
 	return nil
 }
+
+// refused returns, for a credential read without the network (its issuer
+// not on the trust list, so nothing more is fetched), the first of
+// authentic's checks that found it Invalid, as authentic words it: the
+// checks that need nothing fetched (its format and shape, and the proof of
+// a did:key issuer) still refuse what is not a credential at all. The
+// checks that could not be made without the network are passed over.
+func refused(r *verifier.Report) error {
+	for _, n := range authenticChecks {
+		if c, ok := r.Checks.Lookup(n); ok && c.Outcome == verification.Invalid {
+			return certboard.FieldError(certboard.Invalid, "credential", authenticWords[n]+" ("+c.Detail+")")
+		}
+	}
+	return nil
+}
+
+// authenticChecks are the checks of an authentic credential, in the order
+// their failures are reported, and authenticWords what each failing means.
+var (
+	authenticChecks = []string{verifier.CheckFormat, dataintegrity.CheckStructure, dataintegrity.CheckSignature, dataintegrity.CheckIssuer, "open_badges"}
+	authenticWords  = map[string]string{
+		verifier.CheckFormat:         "this is not a credential the practice can read",
+		dataintegrity.CheckStructure: "the credential's proof is malformed",
+		dataintegrity.CheckSignature: "the credential's signature does not match: it was changed after it was issued, or signed by someone else than its issuer",
+		dataintegrity.CheckIssuer:    "the credential was not signed with a key of the issuer it names",
+		"open_badges":                "this is not a well-formed Open Badges 3.0 credential",
+	}
+)
 
 // detail is a check's detail, or a sentence saying it was not made.
 func detail(c verification.Check, ok bool) string {
@@ -403,118 +473,18 @@ func jwtClaimTimes(raw []byte) (nbf, exp time.Time) {
 // day formats a time as a calendar day in UTC.
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
-// recorder wraps a fetch and keeps each body fetched by URL, so that the
-// status lists the verifier read can be looked at again for their ttl.
-type recorder struct {
-	fetch  verifier.Fetch
-	mu     sync.Mutex
-	bodies map[string][]byte
-}
-
-func (r *recorder) get(ctx context.Context, url string) ([]byte, error) {
-	body, err := r.fetch(ctx, url)
-	if err == nil {
-		r.mu.Lock()
-		r.bodies[url] = body
-		r.mu.Unlock()
-	}
-	return body, err
-}
-
-func (r *recorder) body(url string) []byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.bodies[url]
-}
-
-// listTiming is what one status list says of how long a reading of it
-// holds.
-type listTiming struct {
-	ttl   time.Duration // 0: none given
-	until time.Time     // zero: none given
-}
-
-// listTimes reads the ttl and validUntil of each status list the
-// credential names, from the bodies the verifier fetched. The lists are
-// read only when the status check was carried out (valid, or invalid for a
-// set bit), that is when every list verified as the issuer's.
-func listTimes(cred map[string]any, rec *recorder, status verification.Check) []listTiming {
-	if status.Outcome == verification.CouldNotCheck {
-		return nil
-	}
-	var out []listTiming
-	var entries []map[string]any
-	switch v := cred["credentialStatus"].(type) {
-	case map[string]any:
-		entries = append(entries, v)
-	case []any:
-		for _, e := range v {
-			if m, ok := e.(map[string]any); ok {
-				entries = append(entries, m)
-			}
-		}
-	}
-	for _, e := range entries {
-		url, _ := e["statusListCredential"].(string)
-		body := rec.body(url)
-		if len(body) == 0 {
-			continue
-		}
-		var list map[string]any
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		if dec.Decode(&list) != nil {
-			continue
-		}
-		var lt listTiming
-		if s, ok := list["validUntil"].(string); ok {
-			if t, err := credential.ParseTime(s); err == nil {
-				lt.until = t.UTC()
-			}
-		}
-		if subject, ok := list["credentialSubject"].(map[string]any); ok {
-			lt.ttl = ttlOf(subject["ttl"])
-		}
-		out = append(out, lt)
-	}
-	return out
-}
-
-// ttlOf reads a status list's ttl, in milliseconds; 0 when it is absent,
-// not a positive number, or longer than a year (which cannot shorten a
-// daily check anyway).
-func ttlOf(v any) time.Duration {
-	var ms float64
-	switch n := v.(type) {
-	case json.Number:
-		f, err := strconv.ParseFloat(n.String(), 64)
-		if err != nil {
-			return 0
-		}
-		ms = f
-	case float64:
-		ms = n
-	default:
-		return 0
-	}
-	if math.IsNaN(ms) || ms <= 0 || ms > float64(365*24*time.Hour/time.Millisecond) {
-		return 0
-	}
-	return time.Duration(ms * float64(time.Millisecond))
-}
-
 // nextCheck is when to check again after a check at now (see Check).
-func nextCheck(now, credUntil time.Time, lists []listTiming) time.Time {
+func nextCheck(now, credUntil time.Time, lists []verifier.StatusList) time.Time {
 	next := now.Add(CheckEvery)
 	earliest := now.Add(MinCheckInterval)
 	for _, l := range lists {
-		if l.ttl > 0 {
-			if t := now.Add(l.ttl); t.Before(next) {
+		if l.TTL > 0 {
+			if t := now.Add(l.TTL); t.Before(next) {
 				next = t
 			}
 		}
-		if !l.until.IsZero() && l.until.Before(next) {
-			next = l.until
+		if !l.ValidUntil.IsZero() && l.ValidUntil.Before(next) {
+			next = l.ValidUntil
 		}
 	}
 	if next.Before(earliest) {

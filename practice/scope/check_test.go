@@ -33,7 +33,7 @@ var (
 func TestCheck(t *testing.T) {
 	ctx := context.Background()
 	board := newIssuer(t, "board.example", "Demo Board")
-	trust := verifier.TrustList{board.did: "Demo Certification Board"}
+	trust := scope.TrustList{board.did: {Name: "Demo Certification Board", Types: []string{"aasect-cst"}}}
 
 	active := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
 	suspended := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
@@ -63,7 +63,7 @@ func TestCheck(t *testing.T) {
 			name   string
 			raw    []byte
 			email  string
-			trust  verifier.TrustList
+			trust  scope.TrustList
 			at     time.Time
 			status scope.Status
 			reason string
@@ -81,9 +81,10 @@ func TestCheck(t *testing.T) {
 			{name: "revoked", raw: pick(revoked), status: scope.Revoked, reason: "the issuer has revoked this credential"},
 			{name: "revoked and suspended: revoked", raw: pick(both), status: scope.Revoked, reason: "revoked"},
 			{name: "revoked and expired: revoked", raw: pick(expiredRevoked), at: until.AddDate(0, 1, 0), status: scope.Revoked, reason: "revoked"},
-			{name: "issuer not on the trust list", raw: pick(active), trust: verifier.TrustList{}, status: scope.Untrusted,
+			{name: "issuer not on the trust list", raw: pick(active), trust: scope.TrustList{}, status: scope.Untrusted,
 				reason: "its issuer did:web:board.example (Demo Board, as it calls itself) is not on the practice's trust list"},
-			{name: "untrusted wins over revoked", raw: pick(revoked), trust: verifier.TrustList{"did:web:elsewhere.example": "Elsewhere"}, status: scope.Untrusted},
+			{name: "untrusted wins over revoked", raw: pick(revoked), trust: scope.TrustList{"did:web:elsewhere.example": {Name: "Elsewhere"}}, status: scope.Untrusted},
+			{name: "untrusted wins over expired", raw: pick(active), at: until, trust: scope.TrustList{}, status: scope.Untrusted},
 			{name: "not yet valid, a second early", raw: pick(active), at: issuedAt.Add(-time.Second), code: certboard.Invalid,
 				says: "credential: the credential is not valid yet: it takes effect on 2026-12-01; attach it from then"},
 			{name: "tampered", raw: tampered, code: certboard.Invalid, says: "signature does not match"},
@@ -107,6 +108,9 @@ func TestCheck(t *testing.T) {
 				if tr == nil {
 					tr = trust
 				}
+				board.mu.Lock()
+				board.fetched = nil
+				board.mu.Unlock()
 				v, err := scope.Check(ctx, tc.raw, mail, tr, board.fetch, at)
 				if tc.code != "" {
 					if certboard.ErrorCode(err) != tc.code || !strings.Contains(certboard.ErrorMessage(err), tc.says) {
@@ -135,6 +139,9 @@ func TestCheck(t *testing.T) {
 					if v.IssuerName != "" || v.ClaimedIssuerName != "Demo Board" {
 						t.Fatalf("untrusted names: %q %q", v.IssuerName, v.ClaimedIssuerName)
 					}
+					if len(board.fetched) != 0 {
+						t.Fatalf("fetched %v for an issuer off the list", board.fetched)
+					}
 				} else if v.IssuerName != "Demo Certification Board" {
 					t.Fatalf("the trust list's name, not the claimed one: %q", v.IssuerName)
 				}
@@ -150,7 +157,7 @@ func TestCheck(t *testing.T) {
 func TestCheckCouldNotCheck(t *testing.T) {
 	ctx := context.Background()
 	board := newIssuer(t, "board.example", "Demo Board")
-	trust := verifier.TrustList{board.did: "Demo Board"}
+	trust := scope.TrustList{board.did: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
 	c := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
 	for _, tc := range []struct {
 		name   string
@@ -196,7 +203,7 @@ func TestCheckCouldNotCheck(t *testing.T) {
 func TestCheckReinstated(t *testing.T) {
 	ctx := context.Background()
 	board := newIssuer(t, "board.example", "Demo Board")
-	trust := verifier.TrustList{board.did: "Demo Board"}
+	trust := scope.TrustList{board.did: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
 	c := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
 	for _, step := range []struct {
 		on   bool
@@ -215,7 +222,7 @@ func TestCheckReinstated(t *testing.T) {
 func TestAttach(t *testing.T) {
 	ctx := context.Background()
 	board := newIssuer(t, "board.example", "Demo Board")
-	trust := verifier.TrustList{board.did: "Demo Board"}
+	trust := scope.TrustList{board.did: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
 	good := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
 	susp := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
 	board.set(susp, statuslist.Suspension, true)
@@ -224,7 +231,7 @@ func TestAttach(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		raw   []byte
-		trust verifier.TrustList
+		trust scope.TrustList
 		at    time.Time
 		says  string
 	}{
@@ -233,7 +240,7 @@ func TestAttach(t *testing.T) {
 		{"suspended", susp.json, trust, now, "credential: the credential is suspended: the issuer has suspended this credential; only a current credential can be attached"},
 		{"revoked", rev.jwt, trust, now, "credential: the credential is revoked: the issuer has revoked this credential; only a current credential can be attached"},
 		{"expired", good.json, trust, until, "credential: the credential is expired: expired on 2029-12-01; only a current credential can be attached"},
-		{"untrusted", good.json, nil, now, "credential: the credential verifies, but its issuer did:web:board.example (Demo Board, as it calls itself) is not on the practice's trust list; ask the practice's admin to add the issuer"},
+		{"untrusted", good.json, nil, now, "credential: the credential's issuer did:web:board.example (Demo Board, as it calls itself) is not on the practice's trust list; ask the practice's admin to add the issuer"},
 		{"tampered", []byte(strings.Replace(string(good.json), "Jordan", "Jordon", 1)), trust, now, "signature does not match"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -257,7 +264,7 @@ func TestAttach(t *testing.T) {
 func TestCheckOtherIssuers(t *testing.T) {
 	ctx := context.Background()
 	other := newIssuer(t, "institute.example", "Institute")
-	trust := verifier.TrustList{other.did: "The Institute"}
+	trust := scope.TrustList{other.did: {Name: "The Institute"}}
 	c, err := credentialWithoutStatus(other, email)
 	if err != nil {
 		t.Fatal(err)
@@ -316,7 +323,7 @@ func TestNextCheck(t *testing.T) {
 			board := newIssuer(t, "board.example", "Demo Board")
 			board.ttl, board.until = tc.ttl, tc.listUntil
 			c := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, tc.years)
-			v, err := scope.Check(ctx, c.json, email, verifier.TrustList{board.did: "Demo Board"}, board.fetch, tc.at)
+			v, err := scope.Check(ctx, c.json, email, scope.TrustList{board.did: {Name: "Demo Board"}}, board.fetch, tc.at)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -324,5 +331,82 @@ func TestNextCheck(t *testing.T) {
 				t.Fatalf("next check %s, want %s", v.NextCheck, tc.want)
 			}
 		})
+	}
+}
+
+// TestCheckUntrustedFetchesNothing: the issuer a credential names is
+// judged against the trust list before anything is fetched. An issuer
+// taken off the list gets Untrusted whether its site answers or not (a
+// site made unreachable must not read as "could not check now", which
+// would keep the last result), and nothing of it is fetched; what is not
+// a credential of the practitioner's is still refused.
+func TestCheckUntrustedFetchesNothing(t *testing.T) {
+	ctx := context.Background()
+	board := newIssuer(t, "board.example", "Demo Board")
+	trust := scope.TrustList{board.did: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
+	off := scope.TrustList{"did:web:elsewhere.example": {Name: "Elsewhere", Types: []string{"aasect-cst"}}}
+	c := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	other := board.issue("CST", cstTitle, "Sam Other", "sam@elsewhere.example", issuedAt, 3)
+	later := board.issue("CST", cstTitle, "Jordan Reyes", email, now.AddDate(0, 1, 0), 3)
+	for _, format := range []string{"data-integrity", "vc-jwt"} {
+		pick := func(c issued) []byte {
+			if format == "vc-jwt" {
+				return c.jwt
+			}
+			return c.json
+		}
+		tampered := []byte(strings.Replace(string(c.json), "Jordan Reyes", "Jordan Reyez", 1))
+		if format == "vc-jwt" {
+			tampered = tamperJWT(t, c.jwt, "Jordan Reyes", "Jordan Reyez")
+		}
+		for _, tc := range []struct {
+			name  string
+			raw   []byte
+			trust scope.TrustList
+			down  bool
+			code  certboard.Code
+			says  string
+		}{
+			{name: "trusted, the site down: could not check", raw: pick(c), trust: trust, down: true, code: certboard.Unavailable, says: "try again later"},
+			{name: "off the list, the site down", raw: pick(c), trust: off, down: true, says: "its issuer did:web:board.example (Demo Board, as it calls itself) is not on the practice's trust list"},
+			{name: "off the list, the site up", raw: pick(c), trust: off, says: "is not on the practice's trust list"},
+			{name: "an empty list", raw: pick(c), trust: nil, says: "is not on the practice's trust list"},
+			{name: "off the list, altered: its proof is not checked", raw: tampered, trust: off, says: "is not on the practice's trust list"},
+			{name: "off the list, issued to someone else", raw: pick(other), trust: off, code: certboard.Invalid, says: "issued to another e-mail address"},
+			{name: "off the list, not valid yet", raw: pick(later), trust: off, code: certboard.Invalid, says: "not valid yet"},
+			{name: "off the list, not a credential", raw: []byte(`{"issuer": "did:web:board.example"}`), trust: off, code: certboard.Invalid, says: "credential: the credential's proof is malformed"},
+		} {
+			t.Run(format+"/"+tc.name, func(t *testing.T) {
+				board.mu.Lock()
+				board.fetched = nil
+				for _, u := range []string{"/.well-known/did.json", "/status/revocation-1", "/status/suspension-1"} {
+					board.down[board.base()+u] = tc.down
+				}
+				board.mu.Unlock()
+				v, err := scope.Check(ctx, tc.raw, email, tc.trust, board.fetch, now)
+				if tc.code != "" {
+					if certboard.ErrorCode(err) != tc.code || !strings.Contains(certboard.ErrorMessage(err), tc.says) {
+						t.Fatalf("got %v (%s), want %s saying %q", err, certboard.ErrorCode(err), tc.code, tc.says)
+					}
+				} else {
+					if err != nil || v.Status != scope.Untrusted || !strings.Contains(v.Reason, tc.says) {
+						t.Fatalf("got %v %s %q, want untrusted saying %q", err, v.Status, v.Reason, tc.says)
+					}
+					if v.Issuer != board.did || v.IssuerName != "" || v.Format != format || !strings.HasPrefix(v.Holder, "Jordan Rey") ||
+						v.Achievement.HumanCode != "CST" || !v.ValidUntil.Equal(until) || !v.NextCheck.Equal(now.Add(scope.CheckEvery)) {
+						t.Fatalf("%+v", v)
+					}
+				}
+				if tc.code != certboard.Unavailable && len(board.fetched) != 0 {
+					t.Fatalf("fetched %v for an issuer off the list", board.fetched)
+				}
+			})
+		}
+	}
+	// Attach says so without claiming the credential verified.
+	_, err := scope.Attach(ctx, c.json, email, off, board.fetch, now)
+	if certboard.ErrorCode(err) != certboard.Invalid || !strings.Contains(certboard.ErrorMessage(err),
+		"credential: the credential's issuer did:web:board.example (Demo Board, as it calls itself) is not on the practice's trust list; ask the practice's admin") {
+		t.Fatalf("attach: %v", err)
 	}
 }

@@ -1,22 +1,25 @@
 // Package scope decides a practitioner's scope of practice from the
 // credentials they attach: which PLISSIT stages they may work, and why.
 //
-// Three parts, each usable alone:
+// Four parts, each usable alone:
 //
 //   - the scope map (scope.yaml, embedded, version scope-v1): what each kind
 //     of credential allows, recognised by the Open Badges 3.0 achievement the
 //     credential carries, with a baseline every practitioner may work
 //     (Shipped, Parse, Map.Classify);
-//   - the verification adapter: Check runs certboard's verifier on a
-//     credential (either proof format), requires it to be the
-//     practitioner's, judges its issuer against the practice's trust list
-//     and reads its standing (active, suspended, revoked, expired,
-//     untrusted) and when to check it again; Attach is Check for a
+//   - the trust list (TrustList): the issuers the practice trusts, each for
+//     the kinds of credential (the map's types) it may vouch for, since a
+//     credential's achievement is only what its issuer says it is;
+//   - the verification adapter: Check judges the issuer a credential names
+//     against the trust list before fetching anything, then runs certboard's
+//     verifier on it (either proof format), requires it to be the
+//     practitioner's and reads its standing (active, suspended, revoked,
+//     expired, untrusted) and when to check it again; Attach is Check for a
 //     credential being attached, refusing any that is not active;
-//   - pure decisions: Allowed (what a practitioner may work now, and why),
-//     Scope.Permits (may they work one stage) and Changed (whether a
-//     re-verification means their open Intensive Therapy cases must be
-//     flagged for review).
+//   - pure decisions: Allowed (what a practitioner may work now, with the
+//     trust list as it stands, and why), Scope.Permits (may they work one
+//     stage) and Changed (whether a new judgement, compared with the last,
+//     means their open Intensive Therapy cases must be flagged for review).
 //
 // Nothing here touches a store or reads a clock: times are arguments, and
 // fetching goes through the function the caller gives (see verifier.Fetch).
@@ -144,7 +147,9 @@ type Achievement struct {
 }
 
 // Classify returns the type an achievement is a credential of, or nil when
-// the map knows none. The loader makes sure at most one type matches.
+// the map knows none. The loader makes sure at most one type matches. The
+// achievement is what the credential says of itself: it counts only from
+// an issuer the trust list trusts for the type (see TrustList, Allowed).
 func (m *Map) Classify(a Achievement) *Type {
 	name := fold(a.Name)
 	if name == "" {

@@ -49,6 +49,7 @@ func (s *Server) credentialRoutes() {
 	s.route("GET /admin/trust-list", PracticeAdmin, s.handle(s.trustListPage))
 	s.route("POST /admin/trust-list", PracticeAdmin, s.handle(s.addTrustedIssuer))
 	s.route("POST /admin/trust-list/remove", PracticeAdmin, s.handle(s.removeTrustedIssuer))
+	s.route("POST /admin/trust-list/types", PracticeAdmin, s.handle(s.setIssuerTypes))
 	s.route("GET "+practice.ScopePath, PracticeAdmin, s.handle(s.scopePage))
 	s.route("POST "+practice.ScopePath+"/flags/{id}/resolve", PracticeAdmin, s.handle(s.resolveScopeFlag))
 	s.homeParts = append(s.homeParts, s.credentialsHome)
@@ -92,8 +93,9 @@ type CredentialsView struct {
 	Baseline string
 	// Credentials are the attached credentials, oldest first.
 	Credentials []CredentialLine
-	// Trusted are the issuers whose credentials count.
-	Trusted []practice.TrustedIssuer
+	// Trusted are the issuers whose credentials count, each with the
+	// kinds of credential it is trusted for.
+	Trusted []TrustedIssuerLine
 	// MaxKiB is the largest credential accepted.
 	MaxKiB int
 }
@@ -150,7 +152,7 @@ func (s *Server) credentialsView(ctx context.Context, by practice.Actor, id int6
 	if err != nil && certboard.ErrorCode(err) != certboard.Forbidden {
 		return nil, err
 	}
-	v := &CredentialsView{Whose: ps.Practitioner.Name, Own: by.UserID == id, Baseline: ps.Map.Baseline.Says, Trusted: trusted,
+	v := &CredentialsView{Whose: ps.Practitioner.Name, Own: by.UserID == id, Baseline: ps.Map.Baseline.Says, Trusted: trustLines(ps.Map, trusted),
 		MaxKiB: practice.MaxCredentialSize >> 10}
 	for _, st := range scope.Stages() {
 		ok, why := ps.Scope.Permits(st)
@@ -166,9 +168,6 @@ func (s *Server) credentialsView(ctx context.Context, by practice.Actor, id int6
 		}
 		if line.Name == "" {
 			line.Name = "Unnamed credential"
-		}
-		if c.Verified.Status == practice.NoLongerVerifies {
-			line.Reason = "It no longer verifies: " + c.Verified.Reason + "."
 		}
 		if !c.Verified.ValidUntil.IsZero() {
 			line.ValidUntil = c.Verified.ValidUntil.Add(-time.Nanosecond).UTC().Format(time.DateOnly)
@@ -352,7 +351,43 @@ func (s *Server) credentialsHome(ctx context.Context, u *auth.User, v *HomeView)
 
 // TrustListView is the admins' page of the trust list.
 type TrustListView struct {
-	Issuers []practice.TrustedIssuer
+	Issuers []TrustedIssuerLine
+	// Types are the kinds of credential an issuer may be trusted for: the
+	// scope map's types, in its order.
+	Types []TypeChoice
+}
+
+// TrustedIssuerLine is one entry of the trust list as the page shows it.
+type TrustedIssuerLine struct {
+	practice.TrustedIssuer
+	// TypeNames name the kinds of credential it is trusted for.
+	TypeNames []string
+}
+
+// trustLines are trust list entries as the pages show them.
+func trustLines(m *scope.Map, list []practice.TrustedIssuer) []TrustedIssuerLine {
+	var out []TrustedIssuerLine
+	for _, e := range list {
+		line := TrustedIssuerLine{TrustedIssuer: e}
+		for _, id := range e.Types {
+			if t := m.Type(id); t != nil {
+				line.TypeNames = append(line.TypeNames, t.Name)
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// Trusts reports whether the entry is trusted for the type with id id.
+func (l TrustedIssuerLine) Trusts(id string) bool { return slices.Contains(l.Types, id) }
+
+// TypeChoice is a kind of credential an issuer may be trusted for.
+type TypeChoice struct {
+	ID, Name string
+	// IT reports that a current credential of the type allows Intensive
+	// Therapy.
+	IT bool
 }
 
 func (s *Server) renderTrustList(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, form url.Values) error {
@@ -360,7 +395,16 @@ func (s *Server) renderTrustList(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "credentials_trust", page{Title: "Trust list", Data: TrustListView{Issuers: list}, Errors: errs, Form: form})
+	m, err := practice.ScopeMap()
+	if err != nil {
+		return err
+	}
+	v := TrustListView{}
+	for _, t := range m.Types {
+		v.Types = append(v.Types, TypeChoice{ID: t.ID, Name: t.Name, IT: t.Allows(scope.IntensiveTherapy)})
+	}
+	v.Issuers = trustLines(m, list)
+	s.render(w, r, status, "credentials_trust", page{Title: "Trust list", Data: v, Errors: errs, Form: form})
 	return nil
 }
 
@@ -368,21 +412,50 @@ func (s *Server) trustListPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderTrustList(w, r, http.StatusOK, nil, nil)
 }
 
-// addTrustedIssuer adds the issuer of the form; a refusal shows the form
-// again with what to fix.
+// addTrustedIssuer adds the issuer of the form, with the kinds of
+// credential ticked; a refusal shows the form again with what to fix.
 func (s *Server) addTrustedIssuer(w http.ResponseWriter, r *http.Request) error {
 	if err := form(w, r); err != nil {
 		return err
 	}
-	t := practice.TrustedIssuer{DID: r.PostForm.Get("did"), Name: r.PostForm.Get("name")}
+	t := practice.TrustedIssuer{DID: r.PostForm.Get("did"), Name: r.PostForm.Get("name"), Types: r.PostForm["types"]}
 	err := s.practice.AddTrustedIssuer(r.Context(), actor(r), t)
 	if e := refusal(err); e != nil && e.Code != certboard.Forbidden {
-		return s.renderTrustList(w, r, e.Answer().Status, clientFields(e), url.Values{"did": {t.DID}, "name": {t.Name}})
+		return s.renderTrustList(w, r, e.Answer().Status, clientFields(e), url.Values{"did": {t.DID}, "name": {t.Name}, "types": t.Types})
 	}
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/admin/trust-list", fmt.Sprintf("Added %s to the trust list. Its credentials count from now on.", strings.TrimSpace(t.Name)))
+	redirect(w, r, "/admin/trust-list", fmt.Sprintf("Added %s to the trust list. Its credentials of the kinds you ticked count from now on.", strings.TrimSpace(t.Name)))
+	return nil
+}
+
+// setIssuerTypes changes the kinds of credential the issuer whose DID the
+// form names is trusted for.
+func (s *Server) setIssuerTypes(w http.ResponseWriter, r *http.Request) error {
+	if err := form(w, r); err != nil {
+		return err
+	}
+	e, err := s.practice.SetIssuerTypes(r.Context(), actor(r), r.PostForm.Get("did"), r.PostForm["types"])
+	if ref := refusal(err); ref != nil && ref.Code != certboard.Forbidden {
+		redirect(w, r, "/admin/trust-list", "!"+account.Sentence(plain(ref)))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m, err := practice.ScopeMap()
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, id := range e.Types {
+		if t := m.Type(id); t != nil {
+			names = append(names, t.Name)
+		}
+	}
+	redirect(w, r, "/admin/trust-list", fmt.Sprintf("%s is trusted for %s. The change counts at once; practitioners who lose Intensive Therapy by it have their open Intensive Therapy cases flagged.",
+		e.Name, strings.Join(names, "; ")))
 	return nil
 }
 
@@ -399,7 +472,7 @@ func (s *Server) removeTrustedIssuer(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/admin/trust-list", fmt.Sprintf("Removed %s from the trust list. Its credentials no longer count; practitioners who lose Intensive Therapy by it have their cases flagged.", removed.Name))
+	redirect(w, r, "/admin/trust-list", fmt.Sprintf("Removed %s from the trust list. Its credentials no longer count; practitioners who lost Intensive Therapy by it have their open Intensive Therapy cases flagged.", removed.Name))
 	return nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/certboard/certboard/dataintegrity"
 	"github.com/certboard/certboard/did"
 	"github.com/certboard/certboard/practice"
+	"github.com/certboard/certboard/practice/scope"
 	"github.com/certboard/certboard/statuslist"
 	"github.com/certboard/certboard/vcjwt"
 )
@@ -155,7 +156,7 @@ func credsWorld(t *testing.T) (*world, *pageBoard) {
 	b := newPageBoard(t)
 	w.s.practice.UseFetch(b.fetch)
 	admin := practice.ActorOf(w.users["admin"])
-	if err := w.s.practice.AddTrustedIssuer(context.Background(), admin, practice.TrustedIssuer{DID: b.did, Name: "Demo Board"}); err != nil {
+	if err := w.s.practice.AddTrustedIssuer(context.Background(), admin, practice.TrustedIssuer{DID: b.did, Name: "Demo Board", Types: []string{"aasect-cst"}}); err != nil {
 		t.Fatal(err)
 	}
 	return w, b
@@ -204,6 +205,7 @@ func TestCredentialRoutesRules(t *testing.T) {
 		"GET /admin/trust-list":                "practice admin",
 		"POST /admin/trust-list":               "practice admin",
 		"POST /admin/trust-list/remove":        "practice admin",
+		"POST /admin/trust-list/types":         "practice admin",
 		"GET /admin/scope":                     "practice admin",
 		"POST /admin/scope/flags/{id}/resolve": "practice admin",
 	}
@@ -321,18 +323,45 @@ func TestTrustListPage(t *testing.T) {
 	w, b := credsWorld(t)
 	admin := w.signIn(t, "admin")
 	rec := w.get(t, "/admin/trust-list", admin)
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), b.did) {
-		t.Fatalf("%d %s", rec.Code, rec.Body)
-	}
-	rec = w.do(t, http.MethodPost, "/admin/trust-list", url.Values{"did": {"https://aasect.example"}, "name": {""}}, admin)
 	body := rec.Body.String()
+	if rec.Code != http.StatusOK || !strings.Contains(body, b.did) || !strings.Contains(body, "<li>AASECT Certified Sex Therapist (CST)</li>") ||
+		!strings.Contains(body, `<input type="checkbox" name="types" value="aasect-cst" checked> AASECT Certified Sex Therapist (CST) <span class="hint">(allows Intensive Therapy)</span>`) ||
+		!strings.Contains(body, `<input type="checkbox" name="types" value="aasect-cse"> AASECT Certified Sexuality Educator (CSE)</label>`) {
+		t.Fatalf("%d %s", rec.Code, body)
+	}
+	// Refused: no DID, no name, no type; the form keeps what was given.
+	rec = w.do(t, http.MethodPost, "/admin/trust-list", url.Values{"did": {"https://aasect.example"}, "name": {""}, "types": {"aasect-cse"}}, admin)
+	body = rec.Body.String()
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="did-error"`) || !strings.Contains(body, `id="name-error"`) ||
-		!strings.Contains(body, `value="https://aasect.example"`) {
+		!strings.Contains(body, `value="https://aasect.example"`) || !strings.Contains(body, `value="aasect-cse" checked>`) {
 		t.Fatalf("refused: %d %s", rec.Code, body)
 	}
 	rec = w.do(t, http.MethodPost, "/admin/trust-list", url.Values{"did": {"did:web:aasect.example"}, "name": {"AASECT"}}, admin)
+	body = rec.Body.String()
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, `<span class="field-error" id="types-error">Choose the kinds of credential`) ||
+		!strings.Contains(body, `aria-describedby="types-hint types-error"`) {
+		t.Fatalf("no type: %d %s", rec.Code, body)
+	}
+	rec = w.do(t, http.MethodPost, "/admin/trust-list", url.Values{"did": {"did:web:aasect.example"}, "name": {"AASECT"}, "types": {"aasect-cst", "aasect-cse"}}, admin)
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("add: %d %s", rec.Code, rec.Body)
+	}
+	// Its types changed, then refused without any.
+	rec = w.do(t, http.MethodPost, "/admin/trust-list/types", url.Values{"did": {"did:web:aasect.example"}, "types": {"aasect-cse"}}, admin)
+	if rec.Code != http.StatusSeeOther || !strings.Contains(cookie(rec, FlashCookie).Value, url.QueryEscape("AASECT is trusted for AASECT Certified Sexuality Educator (CSE).")) {
+		t.Fatalf("types: %d %v", rec.Code, cookie(rec, FlashCookie))
+	}
+	rec = w.do(t, http.MethodPost, "/admin/trust-list/types", url.Values{"did": {"did:web:aasect.example"}}, admin)
+	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(cookie(rec, FlashCookie).Value, url.QueryEscape("!Choose the kinds")) {
+		t.Fatalf("no types: %d %v", rec.Code, cookie(rec, FlashCookie))
+	}
+	list, err := w.s.practice.TrustedIssuers(context.Background(), practice.ActorOf(w.users["admin"]))
+	if err != nil || len(list) != 2 || list[0].DID != "did:web:aasect.example" || strings.Join(list[0].Types, ",") != "aasect-cse" {
+		t.Fatalf("%+v %v", list, err)
+	}
+	me := w.signIn(t, "practitioner")
+	if rec = w.do(t, http.MethodPost, "/admin/trust-list/types", url.Values{"did": {"did:web:aasect.example"}, "types": {"aasect-cst"}}, me); rec.Code != http.StatusForbidden {
+		t.Fatalf("a practitioner: %d", rec.Code)
 	}
 	rec = w.do(t, http.MethodPost, "/admin/trust-list/remove", url.Values{"did": {"did:web:aasect.example"}}, admin)
 	if rec.Code != http.StatusSeeOther || !strings.Contains(cookie(rec, FlashCookie).Value, "Removed") {
@@ -342,9 +371,27 @@ func TestTrustListPage(t *testing.T) {
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(cookie(rec, FlashCookie).Value, url.QueryEscape("!")) {
 		t.Fatalf("remove twice: %d", rec.Code)
 	}
-	list, err := w.s.practice.TrustedIssuers(context.Background(), practice.ActorOf(w.users["admin"]))
-	if err != nil || len(list) != 1 {
+	if list, err := w.s.practice.TrustedIssuers(context.Background(), practice.ActorOf(w.users["admin"])); err != nil || len(list) != 1 {
 		t.Fatalf("%+v %v", list, err)
+	}
+}
+
+// TestCredentialOfAnotherKind: a CST from an issuer trusted only for CSEs
+// is attached, and the page says why it allows nothing more.
+func TestCredentialOfAnotherKind(t *testing.T) {
+	w, b := credsWorld(t)
+	if _, err := w.s.practice.SetIssuerTypes(context.Background(), practice.ActorOf(w.users["admin"]), b.did, []string{"aasect-cse"}); err != nil {
+		t.Fatal(err)
+	}
+	me := w.signIn(t, "practitioner")
+	doc, _, _ := b.cst("Person practitioner", "practitioner@practice.example")
+	if rec := w.upload(t, "/credentials", nil, doc, me); rec.Code != http.StatusSeeOther {
+		t.Fatalf("attach: %d %s", rec.Code, rec.Body)
+	}
+	body := w.get(t, "/credentials", me).Body.String()
+	if !strings.Contains(body, "Demo Board is trusted for AASECT Certified Sexuality Educator (CSE), not for AASECT Certified Sex Therapist (CST)") ||
+		strings.Contains(body, "Intensive Therapy is allowed by") {
+		t.Fatalf("%s", body)
 	}
 }
 
@@ -357,7 +404,9 @@ func (w *world) hasCases(t *testing.T) bool {
 }
 
 // TestCredentialsOnTheHomePage: a practitioner whose credential stopped
-// counting is told on their home page.
+// counting is told on their home page: here, one its issuer is no longer
+// trusted for (which takes Intensive Therapy away, and flags cases, when
+// the cases table is in the tree), else one unverified past its grace.
 func TestCredentialsOnTheHomePage(t *testing.T) {
 	w, b := credsWorld(t)
 	me := w.signIn(t, "practitioner")
@@ -368,12 +417,19 @@ func TestCredentialsOnTheHomePage(t *testing.T) {
 	if rec := w.get(t, "/", me); strings.Contains(rec.Body.String(), "does not count") {
 		t.Fatalf("a current credential flagged: %s", rec.Body)
 	}
-	if _, err := w.s.practice.RemoveTrustedIssuer(context.Background(), practice.ActorOf(w.users["admin"]), b.did); err != nil {
-		t.Fatal(err)
+	why := "could not be verified again since"
+	if w.hasCases(t) {
+		if _, err := w.s.practice.SetIssuerTypes(context.Background(), practice.ActorOf(w.users["admin"]), b.did, []string{"aasect-cse"}); err != nil {
+			t.Fatal(err)
+		}
+		why = "Demo Board is trusted for AASECT Certified Sexuality Educator (CSE), not for AASECT Certified Sex Therapist (CST)"
+	} else {
+		w.clock.advance(scope.CheckEvery + scope.Grace)
+		me = w.signIn(t, "practitioner") // signed out meanwhile
 	}
 	rec := w.get(t, "/", me)
 	if !strings.Contains(rec.Body.String(), `<a href="/credentials">A credential of yours does not count</a>`) ||
-		!strings.Contains(rec.Body.String(), "its issuer is not on the practice&#39;s trust list") {
+		!strings.Contains(rec.Body.String(), why) {
 		t.Fatalf("home: %s", rec.Body)
 	}
 }

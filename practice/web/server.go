@@ -119,6 +119,7 @@ func New(cfg Config) (*Server, error) {
 	s.peopleRoutes()
 	s.clientRoutes()
 	s.caseRoutes()
+	s.noteRoutes()
 	s.measureRoutes()
 	s.credentialRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
