@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/certboard/certboard"
@@ -43,6 +44,10 @@ const (
 	uncertified   = "lena.fischer" // practitioner without a sex therapy credential
 )
 
+// practiceEpoch is the day the practice's clock starts at: after the
+// shipped escalation rules and scope map took effect (December 2026).
+var practiceEpoch = time.Date(2027, 1, 11, 9, 0, 0, 0, time.UTC)
+
 // practiceApp is a practice served over HTTP for one test.
 type practiceApp struct {
 	*app
@@ -56,7 +61,7 @@ type practiceApp struct {
 
 // startPractice builds a practice's server as cmd/certboard does
 // (practicesql.Open and Migrate, then pweb.New on ForPractice and the
-// store's accounts), with its clock starting at epoch, seeds the demo
+// store's accounts), with its clock starting at practiceEpoch, seeds the demo
 // practice's people and serves it on a free port of the loopback
 // interface. Browsers reach it as localhost, a secure context where
 // Chromium keeps the Secure, __Host- cookies of the practice
@@ -83,7 +88,7 @@ func startPractice(t *testing.T) *practiceApp {
 	}
 	a := &app{t: t, url: fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)}
 	start := time.Now()
-	a.now = func() time.Time { return epoch.Add(time.Since(start)) }
+	a.now = func() time.Time { return practiceEpoch.Add(time.Since(start)) }
 	log := slog.New(slog.NewTextHandler(&testLog{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := pweb.New(pweb.Config{Practice: practicesql.ForPractice{Store: st}, Accounts: st.Accounts(), Log: log,
 		Now: a.now, PublicURL: a.url, HashConcurrency: 2})
@@ -215,32 +220,26 @@ func desktop(p *person) {
 	}
 }
 
-// signInPractice signs in to the practice with the mouse and typing: the
+// signIn signs in to the practice with the mouse and typing: the
 // address and password, then the code of the person's authenticator (the
 // current TOTP code of their seeded secret); it ends on their home page.
-// Every page on the way passes axe when check is set.
-func (pb *practiceBrowser) signIn(p *person, l demo.Login, check bool) {
+// Every page on the way passes axe.
+func (pb *practiceBrowser) signIn(p *person, l demo.Login) {
 	p.t.Helper()
 	p.open("/login")
-	if check {
-		pb.axe(p, "the sign-in page")
-	}
+	pb.axe(p, "the sign-in page")
 	p.fill("email", l.Email)
 	p.fill("password", demo.Password)
 	p.click(`form[action="/login"] button[type=submit]`)
 	if !strings.HasPrefix(p.path(), "/login/two-factor") {
 		p.fatalf("after the password, %s is not asked for a code", l.Email)
 	}
-	if check {
-		pb.axe(p, "the second factor")
-	}
+	pb.axe(p, "the second factor")
 	p.fill("code", pb.pa.totp(l.TOTPSecret))
 	p.click(`form[action="/login/two-factor"] button[type=submit]`)
 	p.expectPath("/")
 	p.expectText("header nav", "Sign out")
-	if check {
-		pb.axe(p, "the home page")
-	}
+	pb.axe(p, "the home page")
 }
 
 // practiceClient registers a client of a practitioner through the use
@@ -297,9 +296,13 @@ const (
 )
 
 // radio clicks the radio button or checkbox matching sel, which leads
-// nowhere, and checks that it is checked.
+// nowhere, unless it is checked already (a form may tick a box for you),
+// and checks that it is checked.
 func (p *person) radio(sel string) {
 	p.t.Helper()
+	if p.has(sel + ":checked") {
+		return
+	}
 	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)); err != nil {
@@ -328,10 +331,11 @@ func (p *person) waitFocused(id, what string) {
 	p.fatalf("%s: the focus is on %q, not #%s", what, got, id)
 }
 
-// shot is person.shot cut at height CSS pixels (0 for maxShotHeight), so
-// that each PNG stays well under 300 KB: written to docs/screenshots only
-// when CERTBOARD_SCREENSHOTS=1.
-func (pb *practiceBrowser) shot(p *person, name string, height float64) {
+// shot saves a screenshot of the page, from the top of the element
+// matching from ("" for the top of the page) down height CSS pixels at
+// most (0 for maxShotHeight), so that each PNG stays well under 300 KB.
+// It writes docs/screenshots/name only when CERTBOARD_SCREENSHOTS=1.
+func (pb *practiceBrowser) shot(p *person, name, from string, height float64) {
 	p.t.Helper()
 	if !pb.shots {
 		return
@@ -339,7 +343,28 @@ func (pb *practiceBrowser) shot(p *person, name string, height float64) {
 	if height == 0 {
 		height = maxShotHeight
 	}
-	png, err := chromedp.Run(p.ctx, pageShot(height))
+	var top float64
+	if from != "" {
+		if !p.has(from) {
+			p.fatalf("screenshot %s: nothing matches %s", name, from)
+		}
+		p.js(`Math.max(0, document.querySelector(`+quote(from)+`).getBoundingClientRect().top + window.scrollY - 16)`, &top)
+	}
+	png, err := chromedp.Run(p.ctx, chromedp.Action[[]byte](func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		m, err := cdp.Call(ctx, t, page.GetLayoutMetrics, cdp.Empty{})
+		if err != nil {
+			return nil, err
+		}
+		h := min(m.CSSContentSize.Height-top, height)
+		r, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
+			Format: page.CaptureScreenshotFormatPng, CaptureBeyondViewport: new(true), FromSurface: new(true),
+			Clip: &page.Viewport{X: 0, Y: top, Width: float64(m.CSSLayoutViewport.ClientWidth), Height: h, Scale: 1},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return r.Data, nil
+	}))
 	if err != nil {
 		p.fatalf("screenshot %s: %v", name, err)
 	}

@@ -132,7 +132,7 @@ func TestPracticePractitioner(t *testing.T) {
 		}
 	}
 	pb.axe(p, "the sexual history, complete")
-	pb.shot(p, "practice-sexual-history.png", 0)
+	pb.shot(p, "practice-sexual-history.png", "", 0)
 
 	step("8. a PHQ-9 with thoughts of self-harm")
 	p.open(casePath)
@@ -146,7 +146,7 @@ func TestPracticePractitioner(t *testing.T) {
 	for i, v := range phq9 {
 		p.radio(fmt.Sprintf(`input[name="item-%d"][value="%d"]`, i+1, v))
 	}
-	pb.shot(p, "practice-measure-form.png", 1500)
+	pb.shot(p, "practice-measure-form.png", "", 1500)
 	p.click(`form[action="` + casePath + `/measures"] button[type=submit]`)
 	p.expectFlash("A same-day safety task is open")
 	responsePath := p.path()
@@ -160,7 +160,7 @@ func TestPracticePractitioner(t *testing.T) {
 	p.expectText("#tasks-h + ul", "Same-day safety task")
 	p.expectText("#tasks-h + ul", "due today")
 	pb.axe(p, "the home page with a safety task")
-	pb.shot(p, "practice-home-safety-task.png", 0)
+	pb.shot(p, "practice-home-safety-task.png", "", 0)
 	p.click(`#tasks-h + ul a[href^="` + responsePath + `#task-"]`)
 	var taskField string
 	p.js(`(() => { const e = document.querySelector('textarea[name="action"]'); return e ? e.id : ''; })()`, &taskField)
@@ -198,8 +198,54 @@ func TestPracticePractitioner(t *testing.T) {
 	}
 	p.expectText("#measures .table-wrap table", "17")
 	pb.axe(p, "a client's record with a chart")
-	pb.shot(p, "practice-client-record.png", 0)
+	pb.shot(p, "practice-client-record.png", "", 0)
+
+	step("11. a SOAP note written, signed and amended")
+	p.click(`#notes a[href^="/case-notes/"]`)
+	p.expectText("h1", "Session notes of case")
+	notesPath := p.path()
+	pb.axe(p, "a case's session notes, none yet")
+	p.tabTo("nf-date")
+	p.keys(pa.now().UTC().Format("01022006")) // mm dd yyyy, the en-US order
+	p.radio(`input[name="format"][value="soap"]`)
+	for id, text := range soapNote {
+		p.fill(id, text)
+	}
+	p.fill("nf-pli-information", "Erections come and go with anxiety; this is common with a new partner.")
+	p.click(`form[action="` + notesPath + `"] button[type=submit]`)
+	p.expectFlash("Saved the draft of the note of " + pa.now().UTC().Format("2006-01-02"))
+	notePath := p.path()
+	p.expectText("h1", "draft")
+	pb.axe(p, "a draft progress note")
+	p.radio(`input[name="confirm"]`)
+	p.click(`form[action="` + notePath + `/sign"] button[type=submit]`)
+	p.expectFlash("Signed the note")
+	p.expectText("h1", "signed")
+	p.expectText("main dl.facts", "locked")
+	pb.axe(p, "a signed progress note")
+	p.fill("am-reason", "The plan named the wrong week for the review.")
+	p.fill("am-plan", "Sensate focus, stage one, twice before the next session; review in two weeks.")
+	p.click(`form[action="` + notePath + `/amendments"] button[type=submit]`)
+	p.expectFlash("Kept amendment 1")
+	p.expectText("h1", "amended")
+	p.expectText("#amendments-h + ol", "The plan named the wrong week for the review.")
+	p.expectText("main", "review in two weeks")
+	var original string
+	p.js(`(() => { const d = Array.from(document.querySelectorAll('main details')).find(d => d.innerText.includes('as signed')); return d ? d.textContent : ''; })()`, &original)
+	if !strings.Contains(original, soapNote["nf-plan"]) {
+		p.fatalf("the amended note does not keep its plan as signed: %q", original)
+	}
+	pb.axe(p, "an amended progress note")
 	step("done")
+}
+
+// soapNote is the progress note of the session, by field: the four
+// sections of SOAP.
+var soapNote = map[string]string{
+	"nf-subjective": "Relieved to hear it is common; still worried before sex.",
+	"nf-objective":  "Calm, engaged; PHQ-9 17 with item 9 at 1, followed up the same day.",
+	"nf-assessment": "Situational, acquired erectile difficulty with performance anxiety.",
+	"nf-plan":       "Sensate focus, stage one, twice before the next session; review next week.",
 }
 
 // phq9 are the client's answers to the PHQ-9's items: a total of 17
