@@ -29,15 +29,14 @@ import (
 
 // The practice's harness: practice mode served as `certboard serve --mode
 // practice` serves it, on a SQLite database of its own in a fresh
-// directory, with the demo practice's people (demo.SeedPractice: an admin
-// who adds two practitioners through the use case), each signing in with
-// two factors. The browser, the people in it and their checks are the
-// board's (harness_test.go): a practiceApp is an app whose board store is
-// nil, so that nothing of the board's harness that reads the board's
-// database may be called on it.
+// directory, with three people (an admin, who adds two practitioners
+// through the use case), each signing in with two factors. The browser,
+// the people in it and their checks are the board's (harness_test.go): a
+// practiceApp is an app whose board store is nil, so that nothing of the
+// board's harness that reads the board's database may be called on it.
 
-// The demo practice's people, by the local part of their address (see
-// demo.PracticePeople).
+// The practice's people, by the local part of their address (named as in
+// the demo practice, demo.PracticePeople).
 const (
 	practiceAdmin = "ines.okoro"   // practice admin
 	practitioner  = "jordan"       // practitioner: the flows of a client
@@ -61,8 +60,8 @@ type practiceApp struct {
 
 // startPractice builds a practice's server as cmd/certboard does
 // (practicesql.Open and Migrate, then pweb.New on ForPractice and the
-// store's accounts), with its clock starting at practiceEpoch, seeds the demo
-// practice's people and serves it on a free port of the loopback
+// store's accounts), with its clock starting at practiceEpoch, gives it
+// its people (seedPeople) and serves it on a free port of the loopback
 // interface. Browsers reach it as localhost, a secure context where
 // Chromium keeps the Secure, __Host- cookies of the practice
 // (__Host-certboard_practice_session, ..._device) over plain HTTP, as it
@@ -95,21 +94,78 @@ func startPractice(t *testing.T) *practiceApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := practice.Config{Store: practicesql.ForPractice{Store: st}, Clock: certboard.ClockFunc(a.now), PublicURL: a.url, Log: log}
-	logins, err := demo.SeedPractice(ctx, demo.PracticeDeps{Store: st, Config: cfg})
-	if err != nil {
-		t.Fatalf("seeding the practice's people: %v", err)
-	}
-	uc, err := practice.New(cfg)
+	uc, err := practice.New(practice.Config{Store: practicesql.ForPractice{Store: st}, Clock: certboard.ClockFunc(a.now),
+		PublicURL: a.url, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
+	pa := &practiceApp{app: a, st: st, p: uc}
+	pa.seedPeople()
 	ts := httptest.NewUnstartedServer(srv.Handler())
 	ts.Listener.Close()
 	ts.Listener = ln
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return &practiceApp{app: a, st: st, p: uc, logins: logins}
+	return pa
+}
+
+// practicePeople are the practice's people in these tests: its admin
+// first, who adds the others.
+var practicePeople = []struct {
+	local, name string
+	role        auth.Role
+}{
+	{practiceAdmin, "Ines Okoro", auth.PracticeAdmin},
+	{practitioner, "Jordan Reyes", auth.Practitioner},
+	{uncertified, "Lena Fischer", auth.Practitioner},
+}
+
+// seedPeople gives the practice its people as a practice gets them: the
+// first admin made in the store (no use case makes her), who adds the
+// others through practice.Practice.AddPerson (their audit entries and
+// the mails with their links). Each then has the password and the
+// two-factor secret they would set with the link and an authenticator
+// app, written in the store.
+func (pa *practiceApp) seedPeople() {
+	pa.t.Helper()
+	ctx := context.Background()
+	now := pa.now()
+	var admin *auth.User
+	for _, person := range practicePeople {
+		email := demo.Email(person.local)
+		var id int64
+		if admin == nil {
+			var err error
+			if id, err = pa.st.CreateUser(ctx, auth.User{Email: email, Name: person.name, PasswordHash: passwordHash(),
+				Roles: []auth.Role{person.role}, CreatedAt: now, EmailVerifiedAt: now}); err != nil {
+				pa.t.Fatalf("creating the first admin: %v", err)
+			}
+		} else {
+			u, err := pa.p.AddPerson(ctx, admin, practice.NewPerson{Name: person.name, Email: email, Roles: []string{string(person.role)}})
+			if err != nil {
+				pa.t.Fatalf("adding %s: %v", person.name, err)
+			}
+			id = u.ID
+			if err := pa.st.SetPassword(ctx, id, passwordHash()); err != nil {
+				pa.t.Fatal(err)
+			}
+		}
+		secret, err := auth.NewTOTPSecret()
+		if err != nil {
+			pa.t.Fatal(err)
+		}
+		if err := pa.st.EnableTOTP(ctx, id, secret, now); err != nil {
+			pa.t.Fatal(err)
+		}
+		u, err := pa.st.UserByID(ctx, id)
+		if err != nil {
+			pa.t.Fatal(err)
+		}
+		if admin == nil {
+			admin = u
+		}
+		pa.logins = append(pa.logins, demo.Login{Email: email, Name: u.Name, Roles: u.Roles, TOTPSecret: secret})
+	}
 }
 
 // login is the demo practice's person with the local part of the address.
@@ -229,7 +285,7 @@ func (pb *practiceBrowser) signIn(p *person, l demo.Login) {
 	p.open("/login")
 	pb.axe(p, "the sign-in page")
 	p.fill("email", l.Email)
-	p.fill("password", demo.Password)
+	p.fill("password", password)
 	p.click(`form[action="/login"] button[type=submit]`)
 	if !strings.HasPrefix(p.path(), "/login/two-factor") {
 		p.fatalf("after the password, %s is not asked for a code", l.Email)

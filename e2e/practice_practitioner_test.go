@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"github.com/certboard/certboard/demo"
 	"regexp"
 	"strings"
 	"testing"
@@ -344,7 +343,7 @@ func keyboardPracticeSignIn(pb *practiceBrowser, p *person, email, secret string
 	if got := p.focused(); got != "password" {
 		p.fatalf("Tab from the e-mail address goes to %q, not the password", got)
 	}
-	p.keys(demo.Password)
+	p.keys(password)
 	p.enter()
 	if got := p.path(); got != "/login/two-factor?next=%2F" && got != "/login/two-factor" {
 		p.fatalf("after the password, the practice asks for no second factor: at %s", got)
