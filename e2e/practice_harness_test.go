@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -20,11 +21,16 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/demo"
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/practicesql"
 	pweb "github.com/certboard/certboard/practice/web"
+	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
+	"github.com/certboard/certboard/verifier/httpfetch"
 )
 
 // The practice's harness: practice mode served as `certboard serve --mode
@@ -56,6 +62,8 @@ type practiceApp struct {
 	// uncertified practitioner, say).
 	p      *practice.Practice
 	logins []demo.Login
+	// password is every account's password.
+	password string
 }
 
 // startPractice builds a practice's server as cmd/certboard does
@@ -99,13 +107,9 @@ func startPractice(t *testing.T) *practiceApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pa := &practiceApp{app: a, st: st, p: uc}
+	pa := &practiceApp{app: a, st: st, p: uc, password: password}
 	pa.seedPeople()
-	ts := httptest.NewUnstartedServer(srv.Handler())
-	ts.Listener.Close()
-	ts.Listener = ln
-	ts.Start()
-	t.Cleanup(ts.Close)
+	serveOn(t, ln, srv.Handler())
 	return pa
 }
 
@@ -285,7 +289,7 @@ func (pb *practiceBrowser) signIn(p *person, l demo.Login) {
 	p.open("/login")
 	pb.axe(p, "the sign-in page")
 	p.fill("email", l.Email)
-	p.fill("password", password)
+	p.fill("password", pb.pa.password)
 	p.click(`form[action="/login"] button[type=submit]`)
 	if !strings.HasPrefix(p.path(), "/login/two-factor") {
 		p.fatalf("after the password, %s is not asked for a code", l.Email)
@@ -432,4 +436,104 @@ func (pb *practiceBrowser) shot(p *person, name, from string, height float64) {
 		p.t.Fatal(err)
 	}
 	p.t.Logf("screenshot %s: %d KB", path, len(png)/1024)
+}
+
+// startDemoPractice serves the demo practice as `certboard serve --demo`
+// does: the demo board seeded (web.Server.SeedDemo) and serving on a port
+// of the loopback interface, and beside it the demo practice on its own
+// database, trusting that board's did:web and fetching its documents over
+// HTTP (pweb.Server.TrustLocalOrigins and httpfetch.Origins), seeded by
+// demo.SeedPractice: four people, six clients at every stage, measures
+// over six months, treatment plans, a safety task, a referral and a
+// suspended credential. Both run on the real clock, as the demo does.
+// The practice's logins are the demo's (password demo.Password).
+func startDemoPractice(t *testing.T) *practiceApp {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(&testLog{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	// The board.
+	keys, err := seal.New(seal.Generate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bst := openSQLite(t, keys)
+	if _, err := bst.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bst.EnsureSigningKey(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	sets, err := requirements.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	boardURL := "http://" + bln.Addr().String()
+	bsrv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: bst}, Accounts: boardsql.ForAuth{Store: bst},
+		Demo: boardsql.ForBoard{Store: bst}, Sets: sets, Log: log, PublicURL: boardURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bsrv.SeedDemo(ctx); err != nil {
+		t.Fatalf("seeding the demo board: %v", err)
+	}
+	serveOn(t, bln, bsrv.Handler())
+	boardStore := boardsql.ForBoard{Store: bst}
+	boardDeps := demo.Deps{Store: boardStore, Config: board.Config{Store: boardStore, Catalog: sets, PublicURL: boardURL, Log: log}}
+
+	// The practice beside it.
+	pkeys, err := seal.New(seal.Generate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := practicesql.Open(ctx, practicesql.Config{DataDir: t.TempDir(), Keys: pkeys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{t: t, url: fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port), now: time.Now}
+	srv, err := pweb.New(pweb.Config{Practice: practicesql.ForPractice{Store: st}, Accounts: st.Accounts(), Log: log,
+		PublicURL: a.url, HashConcurrency: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.TrustLocalOrigins(boardURL); err != nil {
+		t.Fatal(err)
+	}
+	fetch, err := httpfetch.Origins(boardURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := practice.Config{Store: practicesql.ForPractice{Store: st}, PublicURL: a.url, Log: log}
+	logins, err := demo.SeedPractice(ctx, demo.PracticeDeps{Store: st, Config: cfg, Board: boardDeps, Fetch: fetch})
+	if err != nil {
+		t.Fatalf("seeding the demo practice: %v", err)
+	}
+	uc, err := practice.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveOn(t, ln, srv.Handler())
+	return &practiceApp{app: a, st: st, p: uc, logins: logins, password: demo.Password}
+}
+
+// serveOn serves h on ln until the test ends.
+func serveOn(t *testing.T, ln net.Listener, h http.Handler) {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(h)
+	ts.Listener.Close()
+	ts.Listener = ln
+	ts.Start()
+	t.Cleanup(ts.Close)
 }
