@@ -2,10 +2,14 @@ package e2e
 
 import (
 	"fmt"
+	"slices"
 	"testing"
+
+	"github.com/chromedp/chromedp/kb"
 )
 
-// TestPracticeMeasureInProgress records a GAD-7 with an item left
+// TestPracticeMeasureInProgress records a GAD-7 with the keyboard alone
+// (Tab from item to item, the arrow keys to choose), with an item left
 // unanswered: the practice saves it in progress, with no score and
 // nothing charted, and says so; the response's page offers the rest of
 // the form, and answering the last item scores it. Every page passes axe
@@ -25,17 +29,31 @@ func TestPracticeMeasureInProgress(t *testing.T) {
 	p.click(`main a[href="` + measures + `/new?instrument=gad-7"]`)
 	p.expectText("h1", "GAD-7")
 	pb.axe(p, "the GAD-7 form")
-	// Item 4 is left at "Not answered yet".
+	// With the keyboard alone: Tab reaches each item's radio group once
+	// (on its checked answer, "Not answered yet" at first), the arrow
+	// keys choose within it; item 4 is left unanswered.
+	stops := tabThrough(t, p.ctx)
+	requireStops(t, stops, `input "Not answered yet"`, "#taken_date", "#taken_time", `button "Save"`)
 	answers := []int{1, 2, 1, -1, 0, 1, 2}
+	p.js(`document.activeElement && document.activeElement.blur(), null`, nil)
 	for i, v := range answers {
-		if v >= 0 {
-			p.radio(fmt.Sprintf(`input[name="item-%d"][value="%d"]`, i+1, v))
+		p.tabToMatch(fmt.Sprintf(`input[name="item-%d"]`, i+1))
+		if v < 0 {
+			continue
+		}
+		// From "Not answered yet", the last, ArrowDown wraps to the first
+		// answer (0), then goes down one a value.
+		for range v + 1 {
+			p.keys(kb.ArrowDown)
 		}
 	}
-	if !p.has(`input[name="item-4"][value=""]:checked`) {
-		p.fatalf("an item not touched is not shown as not answered yet")
+	var got []string
+	p.js(`Array.from({length: 7}, (_, i) => { const e = document.querySelector('input[name="item-' + (i + 1) + '"]:checked'); return e ? e.value : '?'; })`, &got)
+	if want := []string{"1", "2", "1", "", "0", "1", "2"}; !slices.Equal(got, want) {
+		p.fatalf("the answers chosen with the arrow keys are %q, want %q", got, want)
 	}
-	p.click(`form[action="` + measures + `"] button[type=submit]`)
+	p.tabToMatch(`form[action="` + measures + `"] button[type=submit]`)
+	p.pressFor("\r")
 	p.expectFlash("Saved GAD-7 in progress: 6 of 7 items answered")
 	p.expectText("main dl.facts", "in progress")
 	p.expectText("main dl.facts", "6 of 7 items answered, not scored")
