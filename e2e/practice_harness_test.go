@@ -262,10 +262,10 @@ func (pb *practiceBrowser) axe(p *person, name string, exempt ...axeExempt) {
 	pb.axed[numbers.ReplaceAllString(path, "{n}")]++
 }
 
-// desktop ends the phone's emulation that person.axe leaves behind:
-// chromedp.ResetViewport, with which atPhoneWidth ends, overrides the
-// metrics with a width of 0, which Chromium keeps at the phone's 390 CSS
-// pixels; clearing the override gives the window's width back.
+// desktop ends a phone's emulation (atPhoneWidth ends with it):
+// chromedp.ResetViewport would override the metrics with a width of 0,
+// which Chromium keeps at the phone's 390 CSS pixels; clearing the
+// override gives the window's width back.
 func desktop(p *person) {
 	p.t.Helper()
 	if _, err := chromedp.Call(p.ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
