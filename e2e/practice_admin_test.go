@@ -62,7 +62,7 @@ func TestPracticeAdmin(t *testing.T) {
 	admin.expectText("#versions-h ~ details summary", consentTitle)
 	pb.axe(admin, "the consent texts")
 	admin.click(`header nav a[href="/admin/scope"]`)
-	pb.axe(admin, "the scope of practice", sameNameRegion("who-h"))
+	pb.axe(admin, "the scope of practice")
 
 	// The trust list: empty, then the demo board's DID.
 	admin.click(`header nav a[href="/admin/trust-list"]`)
@@ -74,7 +74,7 @@ func TestPracticeAdmin(t *testing.T) {
 	admin.click(`form[action="/admin/trust-list"] button[type=submit]`)
 	admin.expectFlash("Added certboard demo board to the trust list")
 	admin.expectText("#list-h ~ .table-wrap", "did:web:board.example.org")
-	pb.axe(admin, "the trust list with an issuer", sameNameRegion("list-h"))
+	pb.axe(admin, "the trust list with an issuer")
 	pb.shot(admin, "practice-trust-list.png", "", 0)
 
 	// A licensed instrument: permission, then its item texts, then on.
@@ -133,16 +133,6 @@ func TestPracticeAdmin(t *testing.T) {
 	if got := pb.browser.checkedRoutes(); !slices.Contains(got, "/admin/instruments") {
 		t.Errorf("the admin's pages checked: %v", got)
 	}
-}
-
-// sameNameRegion exempts the credentials area's pages from
-// landmark-unique: the box that scrolls a table (a region) is named by the
-// heading of the section around it, also a region, so that two landmarks
-// share a name. The fix, a name of its own for the box ("Trusted issuers,
-// as a table"), is the credentials area's to make in its templates.
-func sameNameRegion(heading string) axeExempt {
-	return axeExempt{Rule: "landmark-unique", Why: "the table's scrolling region is named by the heading #" + heading +
-		" of its section, which is a region of the same name; give the region a name of its own (credentials_*.html)"}
 }
 
 // The licence and the item texts the admin records for ASEX. The wording
