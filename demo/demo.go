@@ -87,6 +87,7 @@ var holderLogins = []struct{ local, note string }{
 	{"mei.tanaka", "holder whose credential has expired"},
 	{"rafael.costa", "holder whose credential was revoked"},
 	{"noor.haddad", "holder with a public credential and a hidden profile (not listed)"},
+	{"maren.holt", "holder whose credential the board suspends once the demo practice, where she works, has attached it"},
 }
 
 // Store is what the demo does with the store itself, where no use case

@@ -46,6 +46,12 @@ var holders = []holder{
 		reason: "Revoked after an ethics hearing (case 2026-14).",
 		profile: board.Profile{City: "Austin", Region: "Texas", Country: "US", Specialties: []string{"compulsive", "relationship"},
 			Languages: []string{"en", "pt", "es"}, Practice: "Costa Therapy Group", Visible: true}},
+	// Dr. Maren Holt's credential is valid when the board is seeded; the
+	// demo practice, where she works, attaches it, and then the board
+	// suspends it (SeedPractice), so that the practice sees a CST lost.
+	{name: "Dr. Maren Holt", local: "maren.holt", issuedAgo: 300 * 24 * time.Hour, profile: board.Profile{City: "Chicago", Region: "Illinois", Country: "US",
+		Specialties: []string{"desire", "anorgasmia", "relationship"}, Languages: []string{"en", "de"}, Practice: "Lakeview Couples Clinic",
+		Statement: "Sex therapy for individuals and couples, in person, in English or German.", Visible: true}},
 	{name: "Noor Haddad", local: "noor.haddad", issuedAgo: 100 * 24 * time.Hour, profile: board.Profile{City: "London", Region: "England", Country: "GB",
 		Specialties: []string{"disability", "pain"}, Telehealth: true, Languages: []string{"en", "ar"}, Practice: "Haddad Practice",
 		Statement: "Sexual pain and intimacy with a disability; sessions in English or Arabic.", Visible: false}},
@@ -54,8 +60,9 @@ var holders = []holder{
 // registry gives the demo holders public profiles and credentials for
 // the registry. Jordan, approved by the demo, makes the credential public
 // and gets a listed profile; registry-only holders are certified earlier
-// (one expired, one suspended, one revoked, one with a hidden profile). A
-// holder already seeded is left alone, so seeding again changes nothing.
+// (one expired, one suspended, one revoked, one with a hidden profile, and
+// one whose credential the demo practice's seeding has the board suspend).
+// A holder already seeded is left alone, so seeding again changes nothing.
 func (s *seeder) registry(ctx context.Context) error {
 	staff, jordan := s.users["staff"], s.users["jordan"]
 	if _, err := s.store.Profile(ctx, jordan.ID); errors.Is(err, certboard.ErrNotFound) {

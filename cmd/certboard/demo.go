@@ -4,11 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/board/web"
+	"github.com/certboard/certboard/demo"
+	"github.com/certboard/certboard/requirements"
 )
 
 // seedDemo seeds the demo board and prints its logins.
@@ -30,6 +35,13 @@ func seedDemo(ctx context.Context, srv *web.Server, stdout io.Writer, url string
 	}
 	fmt.Fprintln(stdout)
 	return nil
+}
+
+// demoBoard is the demo board as the demo practice's seeding acts on it:
+// the board's store, its requirement sets and the URL it serves at.
+func demoBoard(st *boardsql.Store, sets *requirements.Catalog, publicURL string, log *slog.Logger) demo.Deps {
+	store := boardsql.ForBoard{Store: st}
+	return demo.Deps{Store: store, Config: board.Config{Store: store, Catalog: sets, PublicURL: publicURL, Log: log}}
 }
 
 // runTOTP prints the current code of a two-factor secret.

@@ -19,6 +19,7 @@ import (
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/practicesql"
 	pweb "github.com/certboard/certboard/practice/web"
+	"github.com/certboard/certboard/verifier/httpfetch"
 )
 
 // defaultPracticeData is a practice's data directory when neither --data
@@ -156,16 +157,29 @@ func servePractice(ctx context.Context, o practiceOptions, stdout, stderr io.Wri
 	return exitOK
 }
 
-// seedPracticeDemo seeds the demo practice and prints its logins.
-func seedPracticeDemo(ctx context.Context, p *practiceRun, stdout io.Writer) error {
-	logins, err := demo.SeedPractice(ctx, demo.PracticeDeps{Store: p.store,
+// seedPracticeDemo seeds the demo practice beside the demo board b,
+// which serves at its public URL, and prints the practice's logins. The
+// practice checks credentials against that board over HTTP although it is
+// on this machine (TrustLocalOrigins): during the seeding, and each day
+// after, when its server checks them again.
+func seedPracticeDemo(ctx context.Context, p *practiceRun, b demo.Deps, stdout io.Writer) error {
+	boardURL := b.Config.PublicURL
+	if err := p.srv.TrustLocalOrigins(boardURL); err != nil {
+		return fmt.Errorf("trusting the demo board at %s: %w", boardURL, err)
+	}
+	fetch, err := httpfetch.Origins(boardURL)
+	if err != nil {
+		return err
+	}
+	logins, err := demo.SeedPractice(ctx, demo.PracticeDeps{Store: p.store, Board: b, Fetch: fetch,
 		Config: practice.Config{Store: practicesql.ForPractice{Store: p.store}, PublicURL: p.url, Log: p.opts.log}})
 	if err != nil {
 		return fmt.Errorf("seeding the demo practice: %w", err)
 	}
-	fmt.Fprintf(stdout, "Demo practice at %s, on a database of its own; every account's password is %q.\n", p.url, demo.Password)
+	fmt.Fprintf(stdout, "Demo practice (Lakeview Couples Clinic) at %s, on a database of its own; every account's password is %q.\n", p.url, demo.Password)
 	fmt.Fprintln(stdout, "Everyone at a practice signs in with two factors: print a code with `go run ./cmd/certboard totp SECRET`.")
-	fmt.Fprintln(stdout, "The practice and the board share no account and no session: sign in to each on its own.")
+	fmt.Fprintln(stdout, "The practice and the board share no account and no session: sign in to each on its own. The practice trusts")
+	fmt.Fprintf(stdout, "the demo board's did:web and checks its practitioners' credentials against the board at %s.\n", boardURL)
 	fmt.Fprintln(stdout)
 	for _, l := range logins {
 		fmt.Fprintf(stdout, "  %-38s %-22s %s\n  %s two-factor secret %s\n", l.Email, auth.JoinRoles(l.Roles, ","), l.Note, strings.Repeat(" ", 38), l.TOTPSecret)

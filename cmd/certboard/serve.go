@@ -193,32 +193,44 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	jobsDone := make(chan struct{})
 	go func() { srv.RunJobs(jobsCtx, time.Minute); close(jobsDone) }()
 	defer func() { stopJobs(); <-jobsDone }()
-	var demoPractice *practiceRun
 	if *demo {
 		if err := seedDemo(ctx, srv, stdout, *publicURL); err != nil {
 			fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 			return exitBadInput
 		}
+	}
+	// Every listener stops together: on SIGINT or SIGTERM, or when one
+	// fails; each finishes its requests in flight. The board serves from
+	// here on: the demo practice's seeding verifies its practitioners'
+	// credentials against it over HTTP.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	handler := srv.Handler()
+	waitBoard := runBeside(runCtx, stopRun, "board", func(ctx context.Context) error {
+		return web.Run(ctx, ln, handler, 30*time.Second, log)
+	})
+	var demoPractice *practiceRun
+	if *demo {
 		// The demo practice: its own database in DATA/practice, its own
 		// listener, its own cookies; it shares nothing with the board but
-		// this process.
+		// this process, and reaches the board only through open standards.
 		pAddr := *practiceAddr
 		if pAddr == "" {
 			pAddr = nextPort(*addr)
 		}
 		popts := practiceOptions{store: demoPracticeStore(cfg), addr: pAddr, log: log, proxies: trustedProxies,
 			hashSlots: hashSlots, sender: sender, mailMode: mailMode, smtp: *smtpAddr != ""}
-		if demoPractice, err = startPractice(ctx, popts); err != nil {
+		if demoPractice, err = startPractice(ctx, popts); err == nil {
+			defer demoPractice.close()
+			err = seedPracticeDemo(ctx, demoPractice, demoBoard(st, sets, *publicURL, log), stdout)
+		}
+		if err != nil {
+			stopRun()
+			_ = waitBoard()
 			fmt.Fprintf(stderr, "certboard serve: the demo practice: %v\n", err)
 			return exitBadInput
 		}
-		defer demoPractice.close()
-		if err := seedPracticeDemo(ctx, demoPractice, stdout); err != nil {
-			fmt.Fprintf(stderr, "certboard serve: %v\n", err)
-			return exitBadInput
-		}
 	}
-	handler := srv.Handler()
 	fmt.Fprintf(stdout, "certboard listening on http://%s (%s database; %s)\n", ln.Addr(), st.Dialect, mailMode)
 	if metricsLn != nil {
 		fmt.Fprintf(stdout, "metrics for Prometheus on http://%s/metrics (not on the main listener)\n", metricsLn.Addr())
@@ -232,10 +244,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 			listening <- demoPractice.ln.Addr().String()
 		}
 	}
-	// Every listener stops together: on SIGINT or SIGTERM, or when one
-	// fails; each finishes its requests in flight.
-	runCtx, stopRun := context.WithCancel(ctx)
-	defer stopRun()
 	var others []func() error
 	if metricsLn != nil {
 		others = append(others, runBeside(runCtx, stopRun, "metrics listener", func(ctx context.Context) error {
@@ -245,7 +253,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	if demoPractice != nil {
 		others = append(others, runBeside(runCtx, stopRun, "demo practice", demoPractice.run))
 	}
-	err = web.Run(runCtx, ln, handler, 30*time.Second, log)
+	err = waitBoard()
 	stopRun()
 	for _, wait := range others {
 		if werr := wait(); werr != nil && err == nil {

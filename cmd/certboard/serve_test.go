@@ -13,8 +13,11 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/demo"
+	"github.com/certboard/certboard/practice"
+	"github.com/certboard/certboard/practice/plissit"
 	"github.com/certboard/certboard/practice/practicesql"
 	pweb "github.com/certboard/certboard/practice/web"
 )
@@ -109,14 +112,19 @@ func TestServeDemo(t *testing.T) {
 			t.Fatalf("round %d: the demo output lacks the practice's admin and her secret:\n%s", round, text)
 		}
 		if round == 0 {
-			noCrossover(t, addr, practiceAddr, strings.Fields(prest)[0])
+			session := noCrossover(t, addr, practiceAddr, strings.Fields(prest)[0])
+			// The admin's page of the practitioners' scope lists the case
+			// flagged when the board suspended Dr. Holt's CST.
+			if resp, body := getPage(t, "http://"+practiceAddr+practice.ScopePath, session); resp.StatusCode != 200 || !strings.Contains(body, "Maren Holt") {
+				t.Errorf("the admin's scope page: %d %s", resp.StatusCode, body)
+			}
 		}
 		cancel()
 		if code := <-done; code != exitOK || resp.StatusCode != 200 {
 			t.Fatalf("round %d: exit %d, /login %d: %s", round, code, resp.StatusCode, errb.String())
 		}
 		for _, want := range []string{"certboard-demo-2026", "staff@demo.certboard.example", "jamie@demo.certboard.example", "two-factor secret ",
-			"Demo practice at http://127.0.0.1:", "lena.fischer@demo.certboard.example", "practice_admin", "demo practice listening on http://127.0.0.1:"} {
+			"Demo practice (Lakeview Couples Clinic) at http://127.0.0.1:", "lena.fischer@demo.certboard.example", "maren.holt@demo.certboard.example", "practice_admin", "demo practice listening on http://127.0.0.1:"} {
 			if !strings.Contains(text, want) {
 				t.Fatalf("round %d: the demo output lacks %q:\n%s", round, want, text)
 			}
@@ -131,6 +139,7 @@ func TestServeDemo(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "practice", practicesql.File)); err != nil {
 		t.Fatalf("the demo practice's database: %v", err)
 	}
+	demoPracticeScopes(t, dir)
 	var out, errb bytes.Buffer
 	now := time.Date(2026, 11, 26, 12, 0, 10, 0, time.UTC)
 	if code := runTOTP([]string{secret}, &out, &errb, now); code != exitOK {
@@ -204,10 +213,53 @@ func sessionCookie(t *testing.T, resp *http.Response, name string) *http.Cookie 
 	return nil
 }
 
+// demoPracticeScopes opens the demo practice's store in the data
+// directory dir, once the server stopped, and reads through the practice's
+// use cases: Jordan's scope includes Intensive Therapy (his CST from the
+// demo board verified over HTTP), and Dr. Holt's Intensive Therapy case is
+// flagged for review since the board suspended hers.
+func demoPracticeScopes(t *testing.T, dir string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := openPracticeStore(ctx, demoPracticeStore(&storeOptions{Config: boardsql.Config{DataDir: dir}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p, err := practice.New(practice.Config{Store: practicesql.ForPractice{Store: st}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := func(local string) practice.Actor {
+		u, err := st.UserByEmail(ctx, demo.Email(local))
+		if err != nil {
+			t.Fatalf("%s: %v", local, err)
+		}
+		return practice.ActorOf(u)
+	}
+	jordan, holt := actor("jordan"), actor("maren.holt")
+	js, err := p.Credentials(ctx, jordan, jordan.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, why := js.Scope.Permits(plissit.IntensiveTherapy); !ok {
+		t.Errorf("Jordan's scope lacks Intensive Therapy: %s", why)
+	}
+	flags, err := p.ScopeFlags(ctx, actor("ines.okoro"), true)
+	if err != nil || len(flags) != 1 || flags[0].PractitionerID != holt.UserID {
+		t.Fatalf("the cases flagged: %+v %v", flags, err)
+	}
+	c, err := p.CaseReport(ctx, holt, flags[0].CaseID)
+	if err != nil || c.Case.Stage != plissit.IntensiveTherapy {
+		t.Fatalf("the case flagged: %+v %v", c, err)
+	}
+}
+
 // noCrossover signs in to the demo practice as its admin, with the
 // secret printed, and to the demo board as an applicant, over HTTP, and
-// checks that each site takes its own session and not the other's.
-func noCrossover(t *testing.T, boardAddr, practiceAddr, secret string) {
+// checks that each site takes its own session and not the other's. It
+// returns the admin's session at the practice.
+func noCrossover(t *testing.T, boardAddr, practiceAddr, secret string) *http.Cookie {
 	t.Helper()
 	board, practice := "http://"+boardAddr, "http://"+practiceAddr
 	resp, _ := postForm(t, practice+"/login", url.Values{"email": {demo.Email("ines.okoro")}, "password": {demo.Password}})
@@ -236,6 +288,7 @@ func noCrossover(t *testing.T, boardAddr, practiceAddr, secret string) {
 			t.Errorf("the practice's session as %s at the board: %d %s", c.Name, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
+	return practiceSession
 }
 
 // TestServePractice starts `serve --mode practice` on a fresh directory:
