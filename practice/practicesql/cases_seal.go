@@ -3,7 +3,6 @@ package practicesql
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/certboard/certboard/sqldb"
 )
@@ -76,9 +75,6 @@ func (s *Store) caseSealMoved(ctx context.Context, tx *sqldb.Tx) (int, error) {
 			return n, errNoKeys
 		}
 		for _, m := range ms {
-			if !strings.HasPrefix(m.plain, caseUnsealed) {
-				continue
-			}
 			sealed, err := s.seal([]byte(m.plain), col.context([]string{m.id}))
 			if err != nil {
 				return n, err

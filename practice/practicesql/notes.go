@@ -540,15 +540,15 @@ func (s *Store) noteTakeDigests(ctx context.Context, tx *sqldb.Tx) error {
 		return err
 	}
 	for _, p := range ps {
-		context, query := noteBodyContext(p.noteID), "UPDATE progress_notes SET body_digest = ? WHERE id = ? AND body_digest = ''"
+		bound, query := noteBodyContext(p.noteID), "UPDATE progress_notes SET body_digest = ? WHERE id = ? AND body_digest = ''"
 		args := []any{p.noteID}
 		if p.seq > 0 {
-			context, query = amendmentContext(p.noteID, p.seq), "UPDATE progress_note_amendments SET body_digest = ? WHERE note_id = ? AND seq = ? AND body_digest = ''"
+			bound, query = amendmentContext(p.noteID, p.seq), "UPDATE progress_note_amendments SET body_digest = ? WHERE note_id = ? AND seq = ? AND body_digest = ''"
 			args = append(args, p.seq)
 		}
-		plain, err := s.open(p.body, context)
+		plain, err := s.open(p.body, bound)
 		if err != nil {
-			return fmt.Errorf("%s: %w", context, err)
+			return fmt.Errorf("%s: %w", bound, err)
 		}
 		if _, err := tx.ExecContext(ctx, tx.Dialect.Rebind(query), append([]any{noteDigest(plain)}, args...)...); err != nil {
 			return err
