@@ -73,7 +73,7 @@ func TestPracticeReferral(t *testing.T) {
 	p.fill("ref-shared", "the sexual history\nPHQ-9 results")
 	pb.shot(p, "practice-referral.png", "", 1800)
 	p.click(`form[action="` + casePath + `/referrals"] button[type=submit]`)
-	p.expectFlash("Recorded the referral to Dr Ines Ortiz")
+	p.expectFlash("Recorded the referral.")
 	p.expectText("#referrals", "Dr Ines Ortiz")
 	p.expectText("#referrals", "Intensive Therapy")
 	p.expectText("#referrals", "the sexual history; PHQ-9 results")
