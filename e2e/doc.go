@@ -12,7 +12,7 @@
 // CERTBOARD_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test);
 // without them the tests skip, or fail when CERTBOARD_CI=1. With
 // CERTBOARD_SCREENSHOTS=1 they also write the screenshots of
-// docs/screenshots.
+// docs/screenshots (the practice's with -run TestPractice).
 //
 //	CERTBOARD_CI=1 go test ./e2e/ -v -count=1
 //	CERTBOARD_SCREENSHOTS=1 go test ./e2e/ -run TestApplicationLifecycle/sqlite -count=1
@@ -50,6 +50,24 @@
 // these:
 //
 //	CERTBOARD_CI=1 go test ./e2e/ -count=1 -run 'Axe|Keyboard|TabStops'
+//
+// # Practice mode
+//
+// The practice's tests (practice_*_test.go) serve practice mode as
+// `certboard serve --mode practice` does, on a fresh SQLite database with
+// an admin and two practitioners (startPractice), or the whole demo
+// practice beside a running demo board (startDemoPractice), and sign in
+// with two factors, the code computed from each person's secret. Every
+// page they reach passes axe at both widths (practiceBrowser.axe; a test
+// that reaches a page it never checked fails): a practitioner's client
+// from registration to a signed, amended note (TestPracticePractitioner,
+// which signs in with the keyboard alone), a move to Intensive Therapy
+// refused and referred (TestPracticeReferral), the admin's pages
+// (TestPracticeAdmin), a measure left in progress
+// (TestPracticeMeasureInProgress) and the demo's fullest pages
+// (TestPracticeDemoPages). They take about a minute together:
+//
+//	CERTBOARD_CI=1 go test ./e2e/ -count=1 -run TestPractice
 //
 // # Updating axe-core
 //

@@ -252,11 +252,9 @@ func (p *person) atPhoneWidth(do func()) {
 	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
 		p.fatalf("emulating a phone: %v", err)
 	}
-	defer func() {
-		if err := chromedp.Do(p.ctx, chromedp.ResetViewport()); err != nil {
-			p.fatalf("leaving the phone emulation: %v", err)
-		}
-	}()
+	// Clearing the override (desktop) gives the window's width back;
+	// chromedp.ResetViewport would leave the page at the phone's width.
+	defer desktop(p)
 	do()
 }
 

@@ -189,6 +189,11 @@ func tabStops(ctx context.Context) ([]focusStop, error) {
 			// The focus left the page for the browser; the next Tab
 			// brings it back to the top.
 			continue
+		case s.Again && len(seen) > 0 && s.Order == seen[len(seen)-1].Order:
+			// Tab moves among the parts of one field (the month, day
+			// and year of a date field): the same element keeps the
+			// focus until its last part is left.
+			continue
 		case s.Again:
 			// Tab must come back to where it started, not loop among
 			// some of the page's controls.

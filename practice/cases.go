@@ -328,8 +328,10 @@ func (p *Practice) changeCase(ctx context.Context, tx Tx, by Actor, id int64, re
 }
 
 // caseAudit appends the audit entry of a change to a case: the subject is
-// the client, and After names the case with what changed (never clinical
-// text).
+// the client, and After names the case with what changed, in ids and
+// counts: never clinical text, nor a concern, a comorbidity's kind or
+// source, or whom a referral goes to, since the audit log is never
+// redacted.
 func (p *Practice) caseAudit(ctx context.Context, tx Tx, by Actor, action string, c *Case, before, after map[string]any) error {
 	if after == nil {
 		after = map[string]any{}
@@ -412,7 +414,7 @@ func (p *Practice) OpenCase(ctx context.Context, by Actor, clientID int64, req N
 			}
 		}
 		return p.caseAudit(ctx, tx, by, "case.open", &c, nil,
-			map[string]any{"stage": stage, "concerns": concernIDs(req.Concerns)})
+			map[string]any{"stage": stage, "concerns": len(req.Concerns)})
 	})
 	if err != nil {
 		return 0, err
@@ -431,15 +433,6 @@ func (p *Practice) openingFacts(ctx context.Context, tx Tx, by Actor, to plissit
 	ok, why, err := p.casePermits(ctx, tx, by.UserID, to)
 	f.IntensiveTherapyInScope = ok
 	return f, why, err
-}
-
-// concernIDs lists the concerns' ids, for the audit log.
-func concernIDs(ds []concern.Diagnosis) []string {
-	out := make([]string, len(ds))
-	for i, d := range ds {
-		out[i] = d.Concern
-	}
-	return out
 }
 
 // CloseCase closes an open case, for the reason given (required), if it is
@@ -478,7 +471,7 @@ func (p *Practice) CloseCase(ctx context.Context, by Actor, caseID int64, reason
 // specifiers its concern takes, none twice (Invalid, naming each field at
 // fault: "concerns.1.specifiers.onset"); the client's consent to
 // treatment must be in force. The audit entry
-// ("case.concerns") lists the concern ids before and after. It returns the
+// ("case.concerns") counts the concerns before and after. It returns the
 // new version.
 func (p *Practice) SetCaseConcerns(ctx context.Context, by Actor, caseID int64, ds []concern.Diagnosis, version int) (int, error) {
 	tax := concern.Default()
@@ -506,12 +499,8 @@ func (p *Practice) SetCaseConcerns(ctx context.Context, by Actor, caseID int64, 
 		} else if err != nil {
 			return err
 		}
-		was := make([]string, len(old))
-		for i, s := range old {
-			was[i] = s.Diagnosis.Concern
-		}
-		return p.caseAudit(ctx, tx, by, "case.concerns", c, map[string]any{"concerns": was, "version": version},
-			map[string]any{"concerns": concernIDs(ds), "version": next})
+		return p.caseAudit(ctx, tx, by, "case.concerns", c, map[string]any{"concerns": len(old), "version": version},
+			map[string]any{"concerns": len(ds), "version": next})
 	})
 	return next, err
 }
@@ -520,8 +509,9 @@ func (p *Practice) SetCaseConcerns(ctx context.Context, by Actor, caseID int64, 
 // it comes from (a measure, named by its reference; a diagnosis on file,
 // named in the note; the practitioner's judgement) and a note, sealed.
 // Bad input is Invalid, naming the field; the client's consent to
-// treatment must be in force. The audit entry ("case.comorbidity.record") names the kind and source, not the note. It
-// returns the comorbidity's id, which a treatment plan cites.
+// treatment must be in force. The audit entry ("case.comorbidity.record")
+// names the comorbidity's id only. It returns the comorbidity's id, which a
+// treatment plan cites.
 func (p *Practice) RecordComorbidity(ctx context.Context, by Actor, caseID int64, in ComorbidityInput) (int64, error) {
 	kind, src, ref, note, err := checkComorbidity(in)
 	if err != nil {
@@ -538,8 +528,7 @@ func (p *Practice) RecordComorbidity(ctx context.Context, by Actor, caseID int64
 			RecordedBy: by.UserID, RecordedByName: by.Name, RecordedAt: now}); err != nil {
 			return err
 		}
-		if err := p.caseAudit(ctx, tx, by, "case.comorbidity.record", c, nil,
-			map[string]any{"comorbidity": id, "kind": kind, "source": src, "measure": ref}); err != nil {
+		if err := p.caseAudit(ctx, tx, by, "case.comorbidity.record", c, nil, map[string]any{"comorbidity": id}); err != nil {
 			return err
 		}
 		// A condition recorded is evaluated at once, and the report kept.

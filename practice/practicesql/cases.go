@@ -20,10 +20,12 @@ import (
 	"github.com/certboard/certboard/sqldb"
 )
 
-// The cases of a practice (migration 00003_cases.sql): cases, their stage
-// history, concerns, comorbidities, referrals, and the versions of their
-// sexual histories and treatment plans. Clinical free text is sealed, each
-// value bound to its row by the context caseSealed gives.
+// The cases of a practice (migrations 00003_cases.sql and 00008): cases,
+// their stage history, concerns, comorbidities, referrals, and the versions
+// of their sexual histories and treatment plans. Clinical free text, what a
+// case says of a client's diagnoses (concerns and their specifiers,
+// comorbidities' kinds, sources and measures) and whom a referral goes to
+// are sealed, each value bound to its row by the context caseSealed gives.
 
 // caseContext is the sealing context of a value of a case's row or of a
 // row keyed by its case and a number: "practice/cases/<id>/<what>".
@@ -47,8 +49,11 @@ var caseSealed = []struct {
 }{
 	{"cases", "close_reason", []string{"id"}, func(v []string) string { return caseContext(caseAtoi(v[0]), "close_reason") }},
 	{"case_moves", "reason", []string{"case_id", "seq"}, func(v []string) string { return caseContext(caseAtoi(v[0]), "moves/"+v[1]) }},
+	{"case_concerns", "diagnosis", []string{"id"}, func(v []string) string { return caseRowContext("concerns", caseAtoi(v[0]), "diagnosis") }},
+	{"case_comorbidities", "finding", []string{"id"}, func(v []string) string { return caseRowContext("comorbidities", caseAtoi(v[0]), "finding") }},
 	{"case_comorbidities", "note", []string{"id"}, func(v []string) string { return caseRowContext("comorbidities", caseAtoi(v[0]), "note") }},
 	{"case_comorbidities", "end_reason", []string{"id"}, func(v []string) string { return caseRowContext("comorbidities", caseAtoi(v[0]), "end_reason") }},
+	{"case_referrals", "recipient", []string{"id"}, func(v []string) string { return caseRowContext("referrals", caseAtoi(v[0]), "recipient") }},
 	{"case_referrals", "details", []string{"id"}, func(v []string) string { return caseRowContext("referrals", caseAtoi(v[0]), "details") }},
 	{"case_histories", "body", []string{"case_id", "version"}, func(v []string) string { return caseContext(caseAtoi(v[0]), "history/"+v[1]) }},
 	{"case_plans", "body", []string{"case_id", "version"}, func(v []string) string { return caseContext(caseAtoi(v[0]), "plan/"+v[1]) }},
@@ -263,15 +268,59 @@ func (tx *Tx) CaseMoves(ctx context.Context, caseID int64) ([]practice.CaseMove,
 	return out, rows.Err()
 }
 
-// SetCaseConcerns replaces a case's concerns, in order.
+// caseSealJSON seals the JSON of v for context.
+func (tx *Tx) caseSealJSON(v any, context string) (string, error) {
+	plain, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return tx.s.seal(plain, context)
+}
+
+// caseOpenJSON opens a value caseSealJSON stored and decodes it, strictly,
+// into v.
+func (tx *Tx) caseOpenJSON(sealed, context string, v any) error {
+	plain, err := tx.s.open(sealed, context)
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", context, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(plain))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", context, err)
+	}
+	return nil
+}
+
+// caseStoredDiagnosis is what a concern's diagnosis column holds, sealed:
+// the concern's id in the taxonomy and its specifiers. Migration 00008
+// writes the same fields.
+type caseStoredDiagnosis struct {
+	Concern  string `json:"concern"`
+	Onset    string `json:"onset"`
+	Context  string `json:"context"`
+	Severity string `json:"severity"`
+}
+
+// SetCaseConcerns replaces a case's concerns, in order, each sealed to its
+// row.
 func (tx *Tx) SetCaseConcerns(ctx context.Context, caseID int64, taxonomy string, ds []concern.Diagnosis) error {
 	if _, err := tx.ExecContext(ctx, tx.caseQ("DELETE FROM case_concerns WHERE case_id = ?"), caseID); err != nil {
 		return fmt.Errorf("replacing the concerns: %w", err)
 	}
 	for i, d := range ds {
-		if _, err := tx.ExecContext(ctx, tx.caseQ(
-			"INSERT INTO case_concerns (case_id, position, concern, onset, context, severity, taxonomy) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-			caseID, i, d.Concern, string(d.Specifiers.Onset), string(d.Specifiers.Context), string(d.Specifiers.Severity), taxonomy); err != nil {
+		var id int64
+		if err := tx.QueryRowContext(ctx, tx.caseQ(
+			"INSERT INTO case_concerns (case_id, position, taxonomy) VALUES (?, ?, ?) RETURNING id"),
+			caseID, i, taxonomy).Scan(&id); err != nil {
+			return fmt.Errorf("recording concern %d: %w", i+1, err)
+		}
+		sealed, err := tx.caseSealJSON(caseStoredDiagnosis{Concern: d.Concern, Onset: string(d.Specifiers.Onset),
+			Context: string(d.Specifiers.Context), Severity: string(d.Specifiers.Severity)}, caseRowContext("concerns", id, "diagnosis"))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.caseQ("UPDATE case_concerns SET diagnosis = ? WHERE id = ?"), sealed, id); err != nil {
 			return fmt.Errorf("recording concern %d: %w", i+1, err)
 		}
 	}
@@ -281,7 +330,7 @@ func (tx *Tx) SetCaseConcerns(ctx context.Context, caseID int64, taxonomy string
 // CaseConcerns lists a case's concerns, in order.
 func (tx *Tx) CaseConcerns(ctx context.Context, caseID int64) ([]practice.StoredConcern, error) {
 	rows, err := tx.QueryContext(ctx, tx.caseQ(
-		"SELECT concern, onset, context, severity, taxonomy FROM case_concerns WHERE case_id = ? ORDER BY position"), caseID)
+		"SELECT id, diagnosis, taxonomy FROM case_concerns WHERE case_id = ? ORDER BY position"), caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -289,33 +338,51 @@ func (tx *Tx) CaseConcerns(ctx context.Context, caseID int64) ([]practice.Stored
 	out := []practice.StoredConcern{}
 	for rows.Next() {
 		var s practice.StoredConcern
-		var onset, context, severity string
-		if err := rows.Scan(&s.Diagnosis.Concern, &onset, &context, &severity, &s.Taxonomy); err != nil {
+		var id int64
+		var sealed string
+		if err := rows.Scan(&id, &sealed, &s.Taxonomy); err != nil {
 			return nil, err
 		}
-		s.Diagnosis.Specifiers = concern.Specifiers{Onset: concern.Onset(onset), Context: concern.Context(context), Severity: concern.Severity(severity)}
+		var d caseStoredDiagnosis
+		if err := tx.caseOpenJSON(sealed, caseRowContext("concerns", id, "diagnosis"), &d); err != nil {
+			return nil, fmt.Errorf("a concern of case %d: %w", caseID, err)
+		}
+		s.Diagnosis = concern.Diagnosis{Concern: d.Concern,
+			Specifiers: concern.Specifiers{Onset: concern.Onset(d.Onset), Context: concern.Context(d.Context), Severity: concern.Severity(d.Severity)}}
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// caseStoredFinding is what a comorbidity's finding column holds, sealed:
+// its kind, where it came from and the measure it rests on. Migration
+// 00008 writes the same fields.
+type caseStoredFinding struct {
+	Kind       string `json:"kind"`
+	Source     string `json:"source"`
+	MeasureRef string `json:"measure_ref"`
 }
 
 // AddComorbidity records a comorbidity and returns its id.
 func (tx *Tx) AddComorbidity(ctx context.Context, c practice.Comorbidity) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, tx.caseQ(
-		"INSERT INTO case_comorbidities (case_id, kind, source, measure_ref, recorded_by, recorded_by_name, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-		c.CaseID, string(c.Kind), string(c.Source), c.MeasureRef, c.RecordedBy, c.RecordedByName, tx.caseAt(c.RecordedAt)).Scan(&id)
+		"INSERT INTO case_comorbidities (case_id, recorded_by, recorded_by_name, recorded_at) VALUES (?, ?, ?, ?) RETURNING id"),
+		c.CaseID, c.RecordedBy, c.RecordedByName, tx.caseAt(c.RecordedAt)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("recording the comorbidity: %w", err)
+	}
+	finding, err := tx.caseSealJSON(caseStoredFinding{Kind: string(c.Kind), Source: string(c.Source), MeasureRef: c.MeasureRef},
+		caseRowContext("comorbidities", id, "finding"))
+	if err != nil {
+		return 0, err
 	}
 	note, err := tx.caseSealText(c.Note, caseRowContext("comorbidities", id, "note"))
 	if err != nil {
 		return 0, err
 	}
-	if note != "" {
-		if _, err := tx.ExecContext(ctx, tx.caseQ("UPDATE case_comorbidities SET note = ? WHERE id = ?"), note, id); err != nil {
-			return 0, err
-		}
+	if _, err := tx.ExecContext(ctx, tx.caseQ("UPDATE case_comorbidities SET finding = ?, note = ? WHERE id = ?"), finding, note, id); err != nil {
+		return 0, err
 	}
 	return id, nil
 }
@@ -324,7 +391,7 @@ func (tx *Tx) AddComorbidity(ctx context.Context, c practice.Comorbidity) (int64
 // they were recorded.
 func (tx *Tx) Comorbidities(ctx context.Context, caseID int64) ([]practice.Comorbidity, error) {
 	rows, err := tx.QueryContext(ctx, tx.caseQ(
-		"SELECT id, kind, source, measure_ref, note, recorded_by, recorded_by_name, recorded_at, ended_at, ended_by, end_reason FROM case_comorbidities WHERE case_id = ? ORDER BY id"),
+		"SELECT id, finding, note, recorded_by, recorded_by_name, recorded_at, ended_at, ended_by, end_reason FROM case_comorbidities WHERE case_id = ? ORDER BY id"),
 		caseID)
 	if err != nil {
 		return nil, err
@@ -333,19 +400,24 @@ func (tx *Tx) Comorbidities(ctx context.Context, caseID int64) ([]practice.Comor
 	out := []practice.Comorbidity{}
 	for rows.Next() {
 		c := practice.Comorbidity{CaseID: caseID}
-		var kind, source, note, reason string
+		var finding, note, reason string
 		var recorded, ended any
 		var endedBy sql.NullInt64
-		if err := rows.Scan(&c.ID, &kind, &source, &c.MeasureRef, &note, &c.RecordedBy, &c.RecordedByName, &recorded, &ended,
+		if err := rows.Scan(&c.ID, &finding, &note, &c.RecordedBy, &c.RecordedByName, &recorded, &ended,
 			&endedBy, &reason); err != nil {
 			return nil, err
 		}
-		if c.Kind = escalation.Kind(kind); !c.Kind.Known() {
-			return nil, fmt.Errorf("comorbidity %d: stored kind %q is unknown", c.ID, kind)
+		var f caseStoredFinding
+		if err := tx.caseOpenJSON(finding, caseRowContext("comorbidities", c.ID, "finding"), &f); err != nil {
+			return nil, err
 		}
-		if c.Source = practice.ComorbiditySource(source); !c.Source.Known() {
-			return nil, fmt.Errorf("comorbidity %d: stored source %q is unknown", c.ID, source)
+		if c.Kind = escalation.Kind(f.Kind); !c.Kind.Known() {
+			return nil, fmt.Errorf("comorbidity %d: stored kind %q is unknown", c.ID, f.Kind)
 		}
+		if c.Source = practice.ComorbiditySource(f.Source); !c.Source.Known() {
+			return nil, fmt.Errorf("comorbidity %d: stored source %q is unknown", c.ID, f.Source)
+		}
+		c.MeasureRef = f.MeasureRef
 		if c.RecordedAt, err = sqldb.ScanTime(recorded); err != nil {
 			return nil, err
 		}
@@ -397,19 +469,29 @@ func (tx *Tx) EndComorbidity(ctx context.Context, caseID, id int64, at time.Time
 	return nil
 }
 
-// caseReferralDetails is the sealed part of a referral.
+// caseReferralDetails is the sealed part of a referral: why, and what is
+// shared.
 type caseReferralDetails struct {
 	Why    string   `json:"why"`
 	Shared []string `json:"shared"`
+}
+
+// caseStoredRecipient is what a referral's recipient column holds, sealed:
+// whom the client is referred to. Migration 00008 writes the same fields.
+type caseStoredRecipient struct {
+	Name         string `json:"name"`
+	Organisation string `json:"organisation"`
+	Contact      string `json:"contact"`
+	RegistryURL  string `json:"registry_url"`
 }
 
 // AddReferral records a referral and returns its id.
 func (tx *Tx) AddReferral(ctx context.Context, r practice.Referral) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, tx.caseQ(
-		"INSERT INTO case_referrals (case_id, stage, to_name, to_organisation, to_contact, registry_url, consent, status, made_by, made_by_name, made_at, updated_at, version) "+
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-		r.CaseID, string(r.Stage), r.To.Name, r.To.Organisation, r.To.Contact, r.To.RegistryURL, string(r.Consent), string(r.Status),
+		"INSERT INTO case_referrals (case_id, stage, consent, status, made_by, made_by_name, made_at, updated_at, version) "+
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+		r.CaseID, string(r.Stage), string(r.Consent), string(r.Status),
 		r.MadeBy, r.MadeByName, tx.caseAt(r.MadeAt), tx.caseAt(r.UpdatedAt), r.Version).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("recording the referral: %w", err)
@@ -418,29 +500,30 @@ func (tx *Tx) AddReferral(ctx context.Context, r practice.Referral) (int64, erro
 	if shared == nil {
 		shared = []string{}
 	}
-	plain, err := json.Marshal(caseReferralDetails{Why: r.Why, Shared: shared})
+	details, err := tx.caseSealJSON(caseReferralDetails{Why: r.Why, Shared: shared}, caseRowContext("referrals", id, "details"))
 	if err != nil {
 		return 0, err
 	}
-	sealed, err := tx.s.seal(plain, caseRowContext("referrals", id, "details"))
+	recipient, err := tx.caseSealJSON(caseStoredRecipient{Name: r.To.Name, Organisation: r.To.Organisation, Contact: r.To.Contact,
+		RegistryURL: r.To.RegistryURL}, caseRowContext("referrals", id, "recipient"))
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, tx.caseQ("UPDATE case_referrals SET details = ? WHERE id = ?"), sealed, id); err != nil {
+	if _, err := tx.ExecContext(ctx, tx.caseQ("UPDATE case_referrals SET details = ?, recipient = ? WHERE id = ?"), details, recipient, id); err != nil {
 		return 0, err
 	}
 	return id, nil
 }
 
-const caseReferralColumns = "id, case_id, stage, to_name, to_organisation, to_contact, registry_url, consent, details, status, made_by, made_by_name, made_at, updated_at, version"
+const caseReferralColumns = "id, case_id, stage, recipient, consent, details, status, made_by, made_by_name, made_at, updated_at, version"
 
 // caseScanReferral reads a row of caseReferralColumns.
 func (tx *Tx) caseScanReferral(r sqldb.Scanner) (*practice.Referral, error) {
 	var ref practice.Referral
-	var stage, consent, details, status string
+	var stage, recipient, consent, details, status string
 	var made, updated any
-	if err := r.Scan(&ref.ID, &ref.CaseID, &stage, &ref.To.Name, &ref.To.Organisation, &ref.To.Contact, &ref.To.RegistryURL,
-		&consent, &details, &status, &ref.MadeBy, &ref.MadeByName, &made, &updated, &ref.Version); err != nil {
+	if err := r.Scan(&ref.ID, &ref.CaseID, &stage, &recipient, &consent, &details, &status, &ref.MadeBy, &ref.MadeByName,
+		&made, &updated, &ref.Version); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, fmt.Errorf("referral: %w", certboard.ErrNotFound)
 		}
@@ -462,6 +545,11 @@ func (tx *Tx) caseScanReferral(r sqldb.Scanner) (*practice.Referral, error) {
 	if ref.UpdatedAt, err = sqldb.ScanTime(updated); err != nil {
 		return nil, err
 	}
+	var to caseStoredRecipient
+	if err := tx.caseOpenJSON(recipient, caseRowContext("referrals", ref.ID, "recipient"), &to); err != nil {
+		return nil, err
+	}
+	ref.To = practice.ReferralTo{Name: to.Name, Organisation: to.Organisation, Contact: to.Contact, RegistryURL: to.RegistryURL}
 	plain, err := tx.s.open(details, caseRowContext("referrals", ref.ID, "details"))
 	if err != nil {
 		return nil, fmt.Errorf("opening referral %d: %w", ref.ID, err)

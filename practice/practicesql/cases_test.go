@@ -413,15 +413,18 @@ func TestCasesSealedAtRest(t *testing.T) {
 					Move: plissit.Move{To: plissit.Permission, By: caseAlice, At: caseT0, Reason: secret}}); err != nil {
 					return err
 				}
+				if err := tx.SetCaseConcerns(ctx, c.ID, "t", []concern.Diagnosis{{Concern: secret}}); err != nil {
+					return err
+				}
 				id, err := tx.AddComorbidity(ctx, practice.Comorbidity{CaseID: c.ID, Kind: escalation.Anxiety, Source: practice.FromJudgement,
-					Note: secret, RecordedBy: caseAlice, RecordedByName: "A", RecordedAt: caseT0})
+					MeasureRef: secret, Note: secret, RecordedBy: caseAlice, RecordedByName: "A", RecordedAt: caseT0})
 				if err != nil {
 					return err
 				}
 				if err := tx.EndComorbidity(ctx, c.ID, id, caseT0, caseAlice, secret); err != nil {
 					return err
 				}
-				if _, err := tx.AddReferral(ctx, practice.Referral{CaseID: c.ID, Stage: plissit.IntensiveTherapy, To: practice.ReferralTo{Name: "N", Contact: "C"},
+				if _, err := tx.AddReferral(ctx, practice.Referral{CaseID: c.ID, Stage: plissit.IntensiveTherapy, To: practice.ReferralTo{Name: secret, Contact: "C"},
 					Why: secret, Consent: practice.ConsentGiven, Shared: []string{secret}, Status: practice.ReferralMade, MadeBy: caseAlice,
 					MadeByName: "A", MadeAt: caseT0, UpdatedAt: caseT0, Version: 1}); err != nil {
 					return err

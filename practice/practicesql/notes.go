@@ -2,7 +2,10 @@ package practicesql
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,7 +24,12 @@ import (
 // Session notes: progress notes (one per case and date of service, locked
 // once signed, amended beside the original) and psychotherapy notes, in
 // tables of their own. The text of every note (sections, P/LI record,
-// amendment, psychotherapy text) is sealed at rest, bound to its row.
+// amendment, psychotherapy text) is sealed at rest, bound to its row. A
+// signed note and every amendment keep the SHA-256 of their body's
+// plaintext (migration 00008), which the database never lets change and
+// every read checks: a body rewritten behind the store's back does not
+// read, while one sealed again under a newer key, the same plaintext,
+// does.
 
 // The columns of the notes' tables that name an account: an account they
 // name is never deleted as an expired sign-up.
@@ -65,18 +73,40 @@ type amendmentBody struct {
 
 // noteSealJSON marshals v and seals it for context.
 func (s *Store) noteSealJSON(v any, context string) (string, error) {
-	plain, err := json.Marshal(v)
-	if err != nil {
-		return "", err
-	}
-	return s.seal(plain, context)
+	sealed, _, err := s.noteSealDigest(v, context)
+	return sealed, err
 }
 
-// noteOpenJSON opens sealed, bound to context, into v.
-func (s *Store) noteOpenJSON(sealed, context string, v any) error {
+// noteSealDigest marshals v and seals it for context, and returns the
+// digest of what it sealed too.
+func (s *Store) noteSealDigest(v any, context string) (sealed, digest string, err error) {
+	plain, err := json.Marshal(v)
+	if err != nil {
+		return "", "", err
+	}
+	sealed, err = s.seal(plain, context)
+	return sealed, noteDigest(plain), err
+}
+
+// noteDigest is the digest a signed body keeps: the SHA-256 of its
+// plaintext, in hex.
+func noteDigest(plain []byte) string {
+	sum := sha256.Sum256(plain)
+	return hex.EncodeToString(sum[:])
+}
+
+// errNoteAltered says that a signed body is not the one signed.
+var errNoteAltered = errors.New("its body is not the one kept when it was signed or made (the digest differs); restore it from a backup")
+
+// noteOpenJSON opens sealed, bound to context, into v; when digest is not
+// "" the plaintext must have it (errNoteAltered otherwise).
+func (s *Store) noteOpenJSON(sealed, context, digest string, v any) error {
 	plain, err := s.open(sealed, context)
 	if err != nil {
 		return err
+	}
+	if digest != "" && subtle.ConstantTimeCompare([]byte(noteDigest(plain)), []byte(digest)) != 1 {
+		return errNoteAltered
 	}
 	return json.Unmarshal(plain, v)
 }
@@ -129,7 +159,7 @@ func (tx *Tx) CreateProgressNote(ctx context.Context, n practice.ProgressNote) (
 
 // noteColumns are what scanNote reads, of progress_notes n joined with
 // its case c and its author u.
-const noteColumns = `n.id, n.case_id, c.client_id, n.author_id, u.name, n.date_of_service, n.format, n.body,
+const noteColumns = `n.id, n.case_id, c.client_id, n.author_id, u.name, n.date_of_service, n.format, n.body, n.body_digest,
 	COALESCE(n.signed_by, 0), n.signed_at, n.version, n.created_at, n.updated_at`
 
 // noteFrom is the FROM clause of noteColumns.
@@ -138,9 +168,9 @@ const noteFrom = " FROM progress_notes n JOIN cases c ON c.id = n.case_id JOIN u
 // scanNote reads a progress note without its amendments.
 func (s *Store) scanNote(r sqldb.Scanner) (*practice.ProgressNote, error) {
 	var n practice.ProgressNote
-	var day, format, body string
+	var day, format, body, digest string
 	var signedAt, created, updated any
-	if err := r.Scan(&n.ID, &n.CaseID, &n.ClientID, &n.AuthorID, &n.AuthorName, &day, &format, &body,
+	if err := r.Scan(&n.ID, &n.CaseID, &n.ClientID, &n.AuthorID, &n.AuthorName, &day, &format, &body, &digest,
 		&n.Note.SignedBy, &signedAt, &n.Version, &created, &updated); err != nil {
 		return nil, err
 	}
@@ -160,8 +190,14 @@ func (s *Store) scanNote(r sqldb.Scanner) (*practice.ProgressNote, error) {
 	if n.UpdatedAt, err = sqldb.ScanTime(updated); err != nil {
 		return nil, err
 	}
+	if n.Note.Signed() && digest == "" {
+		return nil, fmt.Errorf("progress note %d is signed without the digest of its body; migrate the database with its keys", n.ID)
+	}
+	if !n.Note.Signed() {
+		digest = "" // a draft's body changes
+	}
 	var b noteBody
-	if err := s.noteOpenJSON(body, noteBodyContext(n.ID), &b); err != nil {
+	if err := s.noteOpenJSON(body, noteBodyContext(n.ID), digest, &b); err != nil {
 		return nil, fmt.Errorf("progress note %d: body: %w", n.ID, err)
 	}
 	n.Note.Sections, n.Note.PLI = b.Sections, b.PLI
@@ -175,7 +211,7 @@ func (s *Store) scanNote(r sqldb.Scanner) (*practice.ProgressNote, error) {
 // progress_notes n, with its argument), in order, by note id.
 func (s *Store) noteAmendments(ctx context.Context, q noteQuerier, where string, arg any) (map[int64][]practice.NoteAmendment, error) {
 	rows, err := q.QueryContext(ctx, s.Dialect.Rebind(
-		`SELECT a.note_id, a.seq, a.by_id, u.name, a.at, a.body
+		`SELECT a.note_id, a.seq, a.by_id, u.name, a.at, a.body, a.body_digest
 		 FROM progress_note_amendments a JOIN progress_notes n ON n.id = a.note_id JOIN users u ON u.id = a.by_id
 		 WHERE `+where+` ORDER BY a.note_id, a.seq`), arg)
 	if err != nil {
@@ -187,15 +223,18 @@ func (s *Store) noteAmendments(ctx context.Context, q noteQuerier, where string,
 		var id int64
 		var a practice.NoteAmendment
 		var at any
-		var body string
-		if err := rows.Scan(&id, &a.Seq, &a.By, &a.ByName, &at, &body); err != nil {
+		var body, digest string
+		if err := rows.Scan(&id, &a.Seq, &a.By, &a.ByName, &at, &body, &digest); err != nil {
 			return nil, err
+		}
+		if digest == "" {
+			return nil, fmt.Errorf("amendment %d of progress note %d is kept without the digest of its body; migrate the database with its keys", a.Seq, id)
 		}
 		if a.At, err = sqldb.ScanTime(at); err != nil {
 			return nil, err
 		}
 		var b amendmentBody
-		if err := s.noteOpenJSON(body, amendmentContext(id, a.Seq), &b); err != nil {
+		if err := s.noteOpenJSON(body, amendmentContext(id, a.Seq), digest, &b); err != nil {
 			return nil, fmt.Errorf("amendment %d of progress note %d: %w", a.Seq, id, err)
 		}
 		a.Reason, a.Sections, a.PLI = b.Reason, b.Sections, b.PLI
@@ -366,14 +405,14 @@ func (tx *Tx) SignProgressNote(ctx context.Context, id int64, version int, s not
 	if !s.Signed() || s.SignedBy <= 0 {
 		return 0, fmt.Errorf("signing progress note %d without a signature", id)
 	}
-	body, err := tx.s.noteSealJSON(noteBody{Sections: s.Sections, PLI: s.PLI}, noteBodyContext(id))
+	body, digest, err := tx.s.noteSealDigest(noteBody{Sections: s.Sections, PLI: s.PLI}, noteBodyContext(id))
 	if err != nil {
 		return 0, err
 	}
 	res, err := tx.ExecContext(ctx, tx.Dialect.Rebind(
-		`UPDATE progress_notes SET body = ?, signed_by = ?, signed_at = ?, updated_at = ?, version = version + 1
+		`UPDATE progress_notes SET body = ?, body_digest = ?, signed_by = ?, signed_at = ?, updated_at = ?, version = version + 1
 		 WHERE id = ? AND version = ? AND signed_at IS NULL AND date_of_service = ? AND format = ?`),
-		body, s.SignedBy, tx.Dialect.Time(s.SignedAt), tx.Dialect.Time(s.SignedAt), id, version,
+		body, digest, s.SignedBy, tx.Dialect.Time(s.SignedAt), tx.Dialect.Time(s.SignedAt), id, version,
 		s.DateOfService.String(), string(s.Format))
 	if err != nil {
 		return 0, err
@@ -400,13 +439,13 @@ func (tx *Tx) AddNoteAmendment(ctx context.Context, id int64, version int, a not
 		"SELECT COALESCE(MAX(seq), 0) + 1 FROM progress_note_amendments WHERE note_id = ?"), id).Scan(&seq); err != nil {
 		return 0, 0, err
 	}
-	body, err := tx.s.noteSealJSON(amendmentBody{Reason: a.Reason, Sections: a.Sections, PLI: a.PLI}, amendmentContext(id, seq))
+	body, digest, err := tx.s.noteSealDigest(amendmentBody{Reason: a.Reason, Sections: a.Sections, PLI: a.PLI}, amendmentContext(id, seq))
 	if err != nil {
 		return 0, 0, err
 	}
 	if _, err := tx.ExecContext(ctx, tx.Dialect.Rebind(
-		"INSERT INTO progress_note_amendments (note_id, seq, by_id, at, body) VALUES (?, ?, ?, ?, ?)"),
-		id, seq, a.By, tx.Dialect.Time(a.At), body); err != nil {
+		"INSERT INTO progress_note_amendments (note_id, seq, by_id, at, body, body_digest) VALUES (?, ?, ?, ?, ?, ?)"),
+		id, seq, a.By, tx.Dialect.Time(a.At), body, digest); err != nil {
 		if sqldb.IsUniqueViolation(err) {
 			return 0, 0, fmt.Errorf("amendment %d of progress note %d: %w", seq, id, certboard.ErrConflict)
 		}
@@ -473,4 +512,50 @@ func (tx *Tx) PsychotherapyNotesBy(ctx context.Context, caseID, author int64) ([
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// noteTakeDigests takes the digest of the body of every signed note and
+// amendment that has none: those written before migration 00008 (the
+// database lets a digest be set once). A body that does not open is an
+// error: it was altered, or the keys are not the database's.
+func (s *Store) noteTakeDigests(ctx context.Context, tx *sqldb.Tx) error {
+	type pending struct {
+		noteID int64
+		seq    int
+		body   string
+	}
+	var ps []pending
+	rows, err := tx.QueryContext(ctx, `SELECT id, 0, body FROM progress_notes WHERE signed_at IS NOT NULL AND body_digest = ''
+		UNION ALL SELECT note_id, seq, body FROM progress_note_amendments WHERE body_digest = ''`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var p pending
+		if err := rows.Scan(&p.noteID, &p.seq, &p.body); err != nil {
+			rows.Close()
+			return err
+		}
+		ps = append(ps, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		bound, query := noteBodyContext(p.noteID), "UPDATE progress_notes SET body_digest = ? WHERE id = ? AND body_digest = ''"
+		args := []any{p.noteID}
+		if p.seq > 0 {
+			bound, query = amendmentContext(p.noteID, p.seq), "UPDATE progress_note_amendments SET body_digest = ? WHERE note_id = ? AND seq = ? AND body_digest = ''"
+			args = append(args, p.seq)
+		}
+		plain, err := s.open(p.body, bound)
+		if err != nil {
+			return fmt.Errorf("%s: %w", bound, err)
+		}
+		if _, err := tx.ExecContext(ctx, tx.Dialect.Rebind(query), append([]any{noteDigest(plain)}, args...)...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -101,10 +101,14 @@ var references []authsql.Reference
 func (s *Store) Close() error { return s.DB.Close() }
 
 // Migrate applies every embedded migration not yet applied and returns
-// how many it applied.
+// how many it applied; then it seals what a migration left for the keys to
+// seal (sealMigrated, in cases_seal.go).
 func (s *Store) Migrate(ctx context.Context) (int, error) {
 	applied, err := s.DB.Migrate(ctx, Migrations)
-	return len(applied), err
+	if err != nil {
+		return len(applied), err
+	}
+	return len(applied), s.sealMigrated(ctx)
 }
 
 // Ping reports whether the database answers (for /readyz).

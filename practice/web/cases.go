@@ -394,7 +394,7 @@ func (s *Server) recordReferral(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := form(w, r); err != nil {
+	if err := textForm(w, r, referralFormChars); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -418,9 +418,16 @@ func (s *Server) recordReferral(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/cases/%d#referrals", id), "Recorded the referral to "+strings.TrimSpace(in.To.Name)+".")
+	// The flash cookie is not sealed: it names no one.
+	redirect(w, r, fmt.Sprintf("/cases/%d#referrals", id), "Recorded the referral.")
 	return nil
 }
+
+// referralFormChars is the most characters a valid referral form holds:
+// whom (name, organisation, contact, registry link), why, and each thing
+// shared on its line.
+const referralFormChars = 3*practice.MaxReferralLine + practice.MaxReferralURL + practice.MaxCaseReason +
+	practice.MaxShared*(practice.MaxReferralLine+2)
 
 // lines splits a box of text into its non-blank lines.
 func lines(s string) []string {

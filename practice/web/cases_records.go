@@ -155,6 +155,12 @@ func (s *Server) historyPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderHistory(w, r, http.StatusOK, id, nil, nil)
 }
 
+// historyFormChars is the most characters a valid sexual history's form
+// holds: every concern with its id and description, the seven texts of
+// steps 2 to 4, and the goals, each on its line.
+const historyFormChars = plissit.MaxItems*(plissit.MaxID+plissit.MaxText) + 7*plissit.MaxText +
+	plissit.MaxGoals*(plissit.MaxItem+2)
+
 // saveHistory saves a version of the sexual history from the form
 // (practice.Practice.SaveSexualHistory).
 func (s *Server) saveHistory(w http.ResponseWriter, r *http.Request) error {
@@ -162,7 +168,7 @@ func (s *Server) saveHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := form(w, r); err != nil {
+	if err := textForm(w, r, historyFormChars); err != nil {
 		return err
 	}
 	version, err := formVersion(r, "version")
@@ -409,6 +415,13 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderPlan(w, r, http.StatusOK, id, nil, nil)
 }
 
+// planFormChars is the most characters a valid treatment plan's form
+// holds: every goal with its id, text and measure; every intervention with
+// the ids of its goals; the review days and the comorbidities cited.
+const planFormChars = plissit.MaxGoals*(plissit.MaxID+2*plissit.MaxItem) +
+	plissit.MaxItems*(plissit.MaxItem+plissit.MaxGoals*(plissit.MaxID+1)) + plissit.MaxReviews*len("2006-01-02") +
+	plissit.MaxItems*plissit.MaxID
+
 // savePlan saves a version of the treatment plan from the form
 // (practice.Practice.SaveTreatmentPlan). A plan refused for want of scope
 // says so and points to the referral on the case page.
@@ -417,7 +430,7 @@ func (s *Server) savePlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := form(w, r); err != nil {
+	if err := textForm(w, r, planFormChars); err != nil {
 		return err
 	}
 	version, err := formVersion(r, "version")

@@ -144,7 +144,7 @@ func TestMeasurePages(t *testing.T) {
 	}
 	resolve := "/safety-tasks/" + taskID[1] + "/resolve"
 	rec = w.do(t, http.MethodPost, resolve, url.Values{"action": {""}, "response": {strconv.FormatInt(id, 10)}}, c)
-	wantIn(t, w.follow(t, rec, c), "say what you did")
+	wantIn(t, w.follow(t, rec, c), "Say what you did")
 	wantIn(t, w.get(t, "/", c).Body.String(), "Same-day safety task")
 	rec = w.do(t, http.MethodPost, resolve, url.Values{"action": {"Phoned the client at 10:15; safety plan agreed"},
 		"response": {strconv.FormatInt(id, 10)}}, c)

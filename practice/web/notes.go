@@ -13,7 +13,6 @@ import (
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/note"
 	"github.com/certboard/certboard/practice/plissit"
-	kit "github.com/certboard/certboard/web"
 )
 
 // The pages of session notes: a case's notes (the list, a new note, the
@@ -39,9 +38,12 @@ func (s *Server) noteRoutes() {
 	s.route("POST /notes/{id}/amendments", Practitioner, s.handle(s.amendNote))
 }
 
-// noteFormLimit bounds a note's form: every section at its limit of
-// characters, each of up to four bytes, with room for the rest.
-const noteFormLimit = 6*note.MaxSection*4 + 64<<10
+// noteFormChars is the most characters a valid form of a note holds: a
+// progress note or amendment (every section of both formats, the reason,
+// the P/LI record's lists full, each line with its line break), or a
+// psychotherapy note, whichever is more.
+var noteFormChars = max(len(allSections)*note.MaxSection+note.MaxReason+3*plissit.MaxItems*(plissit.MaxItem+2),
+	note.MaxPsychotherapy)
 
 // noteVersion reads the version a note's form was made from.
 func noteVersion(r *http.Request) (int, error) {
@@ -53,9 +55,10 @@ func noteVersion(r *http.Request) (int, error) {
 	return v, nil
 }
 
-// noteForm reads a form of a note, which may be larger than others.
+// noteForm reads a form of a note, which may be larger than others: large
+// enough for a valid note in the characters that encode widest.
 func noteForm(w http.ResponseWriter, r *http.Request) error {
-	return kit.ParseForm(w, r, noteFormLimit)
+	return textForm(w, r, noteFormChars)
 }
 
 // allSections are the sections of every format, in the order a form shows

@@ -126,7 +126,29 @@ func isPage(pattern string) bool {
 }
 
 // form reads a urlencoded form of at most 64 KiB.
-func form(w http.ResponseWriter, r *http.Request) error { return kit.ParseForm(w, r, 64<<10) }
+func form(w http.ResponseWriter, r *http.Request) error { return kit.ParseForm(w, r, formOverhead) }
+
+// maxEncodedChar is the most bytes one character of a text takes in a
+// urlencoded body: four bytes of UTF-8, each written %XX (a CJK character
+// takes 9, an emoji 12).
+const maxEncodedChar = 4 * 3
+
+// formOverhead is the room of a form's field names, separators and short
+// fields (ids, dates, choices); it is also what form allows in all.
+const formOverhead = 64 << 10
+
+// textFormLimit is the body limit of a form whose texts, when valid, hold
+// at most chars characters together: every one at its widest encoding,
+// and the overhead.
+func textFormLimit(chars int) int64 { return int64(chars)*maxEncodedChar + formOverhead }
+
+// textForm reads a urlencoded form whose texts, when valid, hold at most
+// chars characters together (textFormLimit): a valid text is never
+// refused as a form too large, and a text over its limit reaches the use
+// case, which names its field.
+func textForm(w http.ResponseWriter, r *http.Request, chars int) error {
+	return kit.ParseForm(w, r, textFormLimit(chars))
+}
 
 // staticFiles serves the stylesheet, cacheable for a day.
 func staticFiles() http.Handler {

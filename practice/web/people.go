@@ -150,10 +150,11 @@ func words(roles []auth.Role) string {
 	return strings.ReplaceAll(auth.JoinRoles(roles, ", "), "_", " ")
 }
 
-// plain is a refusal's message without the name of its field in front.
+// plain is a refusal's message without the name of its field in front,
+// as a sentence ("you may not ..." reads "You may not ...").
 func plain(e *certboard.Error) string {
 	if e.Field != "" {
-		return strings.TrimPrefix(e.Message, e.Field+": ")
+		return account.Sentence(strings.TrimPrefix(e.Message, e.Field+": "))
 	}
 	return e.Message
 }
