@@ -7,10 +7,12 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/notify"
 )
 
 // A client's record is reachable only by the practitioners assigned to it
@@ -41,6 +43,9 @@ type Member struct {
 
 // IsPractitioner reports whether the account sees clients.
 func (m Member) IsPractitioner() bool { return slices.Contains(m.Roles, auth.Practitioner) }
+
+// IsAdmin reports whether the account administers the practice.
+func (m Member) IsAdmin() bool { return slices.Contains(m.Roles, auth.PracticeAdmin) }
 
 // ClientSummary is a line of a practitioner's list of clients.
 type ClientSummary struct {
@@ -219,17 +224,24 @@ func (p *Practice) CreateClient(ctx context.Context, by Actor, req NewClient) (i
 // mustBePractitioner refuses an account that is not a practitioner of the
 // practice, naming the field "practitioners".
 func mustBePractitioner(ctx context.Context, tx Tx, uid int64) error {
+	_, err := practitionerMember(ctx, tx, uid)
+	return err
+}
+
+// practitionerMember reads a practitioner of the practice, refusing an
+// account that is not one (naming the field "practitioners").
+func practitionerMember(ctx context.Context, tx Tx, uid int64) (*Member, error) {
 	m, err := tx.PracticeMember(ctx, uid)
 	if errors.Is(err, certboard.ErrNotFound) {
-		return certboard.FieldError(certboard.Invalid, "practitioners", fmt.Sprintf("there is no account %d in the practice", uid))
+		return nil, certboard.FieldError(certboard.Invalid, "practitioners", fmt.Sprintf("there is no account %d in the practice", uid))
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !m.IsPractitioner() {
-		return certboard.FieldError(certboard.Invalid, "practitioners", fmt.Sprintf("%s is not a practitioner; choose a practitioner", m.Name))
+		return nil, certboard.FieldError(certboard.Invalid, "practitioners", fmt.Sprintf("%s is not a practitioner; choose a practitioner", m.Name))
 	}
-	return nil
+	return m, nil
 }
 
 // UpdateClient replaces a client's identity, if the record is still at
@@ -288,11 +300,46 @@ func changedFields(a, b Identity) []string {
 	return out
 }
 
-// AssignPractitioner assigns a practitioner to a client (practice admins
-// only), with an audit entry ("client.assign").
+// The bounds of the reason a practice admin gives for assigning a
+// practitioner who is a practice admin too (runes, after trimming).
+const (
+	MinAssignReason = 20
+	MaxAssignReason = 500
+)
+
+// AssignPractitioner assigns a practitioner to a client without a reason:
+// AssignWithReason with none, which is refused when the practitioner is a
+// practice admin too.
 func (p *Practice) AssignPractitioner(ctx context.Context, by Actor, clientID, practitionerID int64) error {
+	return p.AssignWithReason(ctx, by, clientID, practitionerID, "")
+}
+
+// AssignWithReason assigns a practitioner to a client, for a practice
+// admin, who may not assign themselves (Forbidden): being assigned opens
+// the whole record for reading and changing, without the reason, the time
+// limit and the notice of emergency access, so another admin must do it.
+// A practitioner who is a practice admin too is assigned only with a
+// reason (MinAssignReason to MaxAssignReason characters, Invalid
+// otherwise); for anyone else a reason is optional. The assignment, its
+// audit entry ("client.assign": the practitioner, whether they are an
+// admin and whether a reason was given, never the reason) and a mail to
+// each practitioner assigned to the client already (notify.PracticeAssignment,
+// with the reason) commit together. A practice whose only admin is also
+// its practitioner registers its own clients (CreateClient), and adds a
+// second admin to be assigned to another practitioner's clients.
+func (p *Practice) AssignWithReason(ctx context.Context, by Actor, clientID, practitionerID int64, reason string) error {
 	if !by.IsAdmin() {
 		return certboard.Errorf(certboard.Forbidden, "only a practice admin assigns practitioners to clients")
+	}
+	if practitionerID == by.UserID {
+		return certboard.FieldError(certboard.Forbidden, "practitioner",
+			"you cannot assign yourself to a client: that would open the record to you without emergency access. "+
+				"Another practice admin must assign you, giving a reason, and the client's practitioners are told").
+			WithTitle("Another admin must assign you")
+	}
+	reason, err := checkReason("reason", reason, 0, MaxAssignReason)
+	if err != nil {
+		return err
 	}
 	return p.store.InTx(ctx, func(tx Tx) error {
 		if _, err := tx.LockClient(ctx, clientID); errors.Is(err, certboard.ErrNotFound) {
@@ -300,23 +347,58 @@ func (p *Practice) AssignPractitioner(ctx context.Context, by Actor, clientID, p
 		} else if err != nil {
 			return err
 		}
-		if err := mustBePractitioner(ctx, tx, practitionerID); err != nil {
+		m, err := practitionerMember(ctx, tx, practitionerID)
+		if err != nil {
 			return err
 		}
-		err := tx.AssignClient(ctx, clientID, practitionerID, by.UserID, p.clock.Now().UTC())
+		if n := utf8.RuneCountInString(reason); m.IsAdmin() && n < MinAssignReason {
+			return certboard.FieldError(certboard.Invalid, "reason", fmt.Sprintf(
+				"%s is a practice admin too: say in at least %d characters why they take on this client, such as whom they stand in for and until when (this has %d). "+
+					"The client's practitioners are told by mail, so give no clinical details", m.Name, MinAssignReason, n)).
+				WithTitle("A reason is needed")
+		}
+		team, err := tx.ClientPractitioners(ctx, clientID)
+		if err != nil {
+			return err
+		}
+		err = tx.AssignClient(ctx, clientID, practitionerID, by.UserID, p.clock.Now().UTC())
 		if errors.Is(err, certboard.ErrConflict) {
 			return certboard.Errorf(certboard.Conflict, "that practitioner is already assigned to client %d", clientID)
 		}
 		if err != nil {
 			return err
 		}
-		return p.appendAudit(ctx, tx, by, "client.assign", ClientSubject(clientID), nil, map[string]any{"practitioner": practitionerID})
+		if err := p.appendAudit(ctx, tx, by, "client.assign", ClientSubject(clientID), nil,
+			map[string]any{"practitioner": practitionerID, "practice_admin": m.IsAdmin(), "reason": reason != ""}); err != nil {
+			return err
+		}
+		return p.tellTeam(ctx, tx, by, team, clientID, notify.PracticeAssignment{Who: m.Name, Assigned: true, WhoIsAdmin: m.IsAdmin(), Reason: reason}, 0)
 	})
 }
 
+// tellTeam mails m to each practitioner of team but by, filling in whom
+// it is to, the client, the admin and the time; the practitioner you is
+// told it is them (0 for none).
+func (p *Practice) tellTeam(ctx context.Context, tx Tx, by Actor, team []Member, clientID int64, m notify.PracticeAssignment, you int64) error {
+	m.Admin, m.Client, m.At = by.Name, clientID, p.clock.Now().UTC().Format("2006-01-02 15:04 UTC")
+	m.Link = fmt.Sprintf("%s/clients/%d", p.PublicURL(), clientID)
+	for _, t := range team {
+		if t.ID == by.UserID {
+			continue
+		}
+		m.Practitioner, m.You = t.Name, t.ID == you
+		if err := p.mail(ctx, tx, t.Email, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // UnassignPractitioner ends a practitioner's assignment to a client
-// (practice admins only), with an audit entry ("client.unassign"). A
-// client keeps at least one practitioner: assign another first.
+// (practice admins only), with an audit entry ("client.unassign") and a
+// mail to each practitioner the client had (notify.PracticeAssignment),
+// the one unassigned included. A client keeps at least one practitioner:
+// assign another first.
 func (p *Practice) UnassignPractitioner(ctx context.Context, by Actor, clientID, practitionerID int64) error {
 	if !by.IsAdmin() {
 		return certboard.Errorf(certboard.Forbidden, "only a practice admin unassigns practitioners from clients")
@@ -333,7 +415,8 @@ func (p *Practice) UnassignPractitioner(ctx context.Context, by Actor, clientID,
 		if err != nil {
 			return err
 		}
-		if !slices.ContainsFunc(team, func(m Member) bool { return m.ID == practitionerID }) {
+		i := slices.IndexFunc(team, func(m Member) bool { return m.ID == practitionerID })
+		if i < 0 {
 			return certboard.Errorf(certboard.NotFound, "that practitioner is not assigned to client %d", clientID)
 		}
 		if len(team) == 1 {
@@ -343,13 +426,17 @@ func (p *Practice) UnassignPractitioner(ctx context.Context, by Actor, clientID,
 		if err := tx.UnassignClient(ctx, clientID, practitionerID); err != nil {
 			return err
 		}
-		return p.appendAudit(ctx, tx, by, "client.unassign", ClientSubject(clientID), map[string]any{"practitioner": practitionerID}, nil)
+		if err := p.appendAudit(ctx, tx, by, "client.unassign", ClientSubject(clientID), map[string]any{"practitioner": practitionerID}, nil); err != nil {
+			return err
+		}
+		return p.tellTeam(ctx, tx, by, team, clientID, notify.PracticeAssignment{Who: team[i].Name, WhoIsAdmin: team[i].IsAdmin()}, practitionerID)
 	})
 }
 
 // MyClients lists the clients by is assigned to, by name, with an audit
-// entry ("client.list": the list holds names). Only practitioners have
-// clients; others get an empty list.
+// entry ("client.list": the list holds names), which names the clients
+// shown by id, never by name. Only practitioners have clients; others get
+// an empty list.
 func (p *Practice) MyClients(ctx context.Context, by Actor) ([]ClientSummary, error) {
 	if !by.IsPractitioner() {
 		return []ClientSummary{}, nil
@@ -360,7 +447,11 @@ func (p *Practice) MyClients(ctx context.Context, by Actor) ([]ClientSummary, er
 		if out, err = tx.ClientsOf(ctx, by.UserID); err != nil {
 			return err
 		}
-		return p.appendAudit(ctx, tx, by, "client.list", "clients", nil, map[string]any{"count": len(out)})
+		ids := make([]int64, len(out))
+		for i, c := range out {
+			ids[i] = c.ID
+		}
+		return p.appendAudit(ctx, tx, by, "client.list", "clients", nil, map[string]any{"count": len(out), "clients": ids})
 	})
 	return out, err
 }
@@ -368,7 +459,7 @@ func (p *Practice) MyClients(ctx context.Context, by Actor) ([]ClientSummary, er
 // ClientDirectory lists every client by name with their practitioners,
 // for practice admins, who assign practitioners: no date of birth,
 // contact or consent, nothing of the record. It is audited
-// ("client.directory").
+// ("client.directory", naming the clients shown by id, never by name).
 func (p *Practice) ClientDirectory(ctx context.Context, by Actor) ([]DirectoryEntry, error) {
 	if !by.IsAdmin() {
 		return nil, certboard.Errorf(certboard.Forbidden, "only a practice admin sees the directory of clients")
@@ -379,7 +470,11 @@ func (p *Practice) ClientDirectory(ctx context.Context, by Actor) ([]DirectoryEn
 		if out, err = tx.ClientDirectory(ctx); err != nil {
 			return err
 		}
-		return p.appendAudit(ctx, tx, by, "client.directory", "clients", nil, map[string]any{"count": len(out)})
+		ids := make([]int64, len(out))
+		for i, c := range out {
+			ids[i] = c.ID
+		}
+		return p.appendAudit(ctx, tx, by, "client.directory", "clients", nil, map[string]any{"count": len(out), "clients": ids})
 	})
 	return out, err
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -141,10 +142,13 @@ func (p *Practice) clientAccess(ctx context.Context, tx Tx, by Actor, clientID i
 // audit entry of the read (ClientRead, subject the client, After
 // {"what": what, "access": "assigned"|"emergency", "grant": id}). what
 // names the part read, without clinical text: "identity", "case:12",
-// "notes", "measures". Call it once per use case, before reading.
+// "notes", "measures". Call it once per use case, before reading. A
+// refusal is audited (ClientReadDenied) once the transaction has rolled
+// back (refusalsStore).
 func (p *Practice) openClient(ctx context.Context, tx Tx, by Actor, clientID int64, what string) (Access, error) {
 	acc, err := p.clientAccess(ctx, tx, by, clientID)
 	if err != nil {
+		noteRefusal(tx, ClientReadDenied, by, clientID, what, err)
 		return Access{}, err
 	}
 	after := map[string]any{"what": what, "access": acc.Kind()}
@@ -161,17 +165,100 @@ func (p *Practice) openClient(ctx context.Context, tx Tx, by Actor, clientID int
 // transaction, that by may change client clientID's record: only an
 // assigned practitioner may. Emergency access lets an admin read a
 // record, never change it (Forbidden); anyone else gets clientAccess's
-// answer. The change writes its own audit entry.
+// answer. The change writes its own audit entry; a refusal is audited
+// (ClientChangeDenied) once the transaction has rolled back.
 func (p *Practice) mayChangeClient(ctx context.Context, tx Tx, by Actor, clientID int64) error {
 	acc, err := p.clientAccess(ctx, tx, by, clientID)
-	if err != nil {
-		return err
-	}
-	if !acc.Assigned {
-		return certboard.Errorf(certboard.Forbidden,
+	if err == nil && !acc.Assigned {
+		err = certboard.Errorf(certboard.Forbidden,
 			"emergency access lets you read client %d's record, not change it; ask an assigned practitioner", clientID)
 	}
-	return nil
+	if err != nil {
+		noteRefusal(tx, ClientChangeDenied, by, clientID, "", err)
+	}
+	return err
+}
+
+// The audit actions of a refused read or change of a client's record,
+// subject the client ("client:<id>", which may not exist), After
+// {"refused": "not_found"|"forbidden", "what": the part asked for} and
+// nothing of the record.
+const (
+	ClientReadDenied   = "client.read_denied"
+	ClientChangeDenied = "client.change_denied"
+)
+
+// refusal is an access to a client's record refused in a transaction.
+type refusal struct {
+	action   string
+	by       Actor
+	clientID int64
+	what     string
+	code     certboard.Code
+}
+
+// refusalsTx is a transaction as refusalsStore hands it out: it keeps
+// the refusals noted in it, which outlive its rollback.
+type refusalsTx struct {
+	Tx
+	refused *[]refusal
+}
+
+// noteRefusal notes, in tx, that by was refused access to a client's
+// record with err, when err is a refusal (NotFound or Forbidden) and tx
+// keeps refusals; other errors, and transactions that do not keep them,
+// note nothing.
+func noteRefusal(tx Tx, action string, by Actor, clientID int64, what string, err error) {
+	code := certboard.ErrorCode(err)
+	t, ok := tx.(refusalsTx)
+	if !ok || (code != certboard.NotFound && code != certboard.Forbidden) {
+		return
+	}
+	*t.refused = append(*t.refused, refusal{action: action, by: by, clientID: clientID, what: what, code: code})
+}
+
+// refusalsStore is the store as the use cases see it (New wraps the
+// configured one in it): the same store, whose transactions keep the
+// refusals of access to client records that happen in them, and whose
+// InTx, when a transaction failed after a refusal (and so rolled back,
+// the refusal's reason with it), audits each refusal in a small
+// transaction of its own. A refusal that the use case got past (the
+// transaction committed) is not audited: nothing was refused. A failure
+// to audit is logged; the caller gets the refusal.
+type refusalsStore struct {
+	Store
+	clock certboard.Clock
+	log   *slog.Logger
+}
+
+// InTx runs f in one transaction, then audits the refusals it met if it
+// failed.
+func (s refusalsStore) InTx(ctx context.Context, f func(tx Tx) error) error {
+	var refused []refusal
+	err := s.Store.InTx(ctx, func(tx Tx) error {
+		refused = refused[:0]
+		return f(refusalsTx{Tx: tx, refused: &refused})
+	})
+	if err == nil || len(refused) == 0 {
+		return err
+	}
+	// The refusal is recorded even when the request was cancelled.
+	if aerr := s.Store.InTx(context.WithoutCancel(ctx), func(tx Tx) error {
+		for _, r := range refused {
+			after, err := json.Marshal(map[string]any{"refused": r.code, "what": r.what})
+			if err != nil {
+				return err
+			}
+			if _, err := tx.AppendAudit(ctx, audit.Entry{At: s.clock.Now().UTC(), Actor: r.by.AuditName(), Action: r.action,
+				Subject: ClientSubject(r.clientID), After: string(after)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); aerr != nil {
+		s.log.Error("auditing refused access to client records", "error", aerr, "refused", len(refused))
+	}
+	return err
 }
 
 // EmergencyAccessFor is how long an admin's emergency access lasts.

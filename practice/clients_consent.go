@@ -114,6 +114,35 @@ func inForce(cs []Consent) *Consent {
 	return &c
 }
 
+// consentOn returns the consent in force on day among a client's
+// consents, newest first, nil when none was. A consent is in force from
+// the day it was signed until the day it was withdrawn, or the day a newer
+// one was signed, both days included: a session on the day consent was
+// withdrawn happened under it. Days are UTC, as dates of service are.
+func consentOn(cs []Consent, day date.Date) *Consent {
+	for i, c := range cs {
+		if date.FromTime(c.SignedAt.UTC()).After(day) {
+			continue
+		}
+		var end time.Time
+		switch {
+		case c.Withdrawn():
+			end = c.WithdrawnAt
+		case i > 0:
+			end = cs[i-1].SignedAt
+		default:
+			return &c
+		}
+		if !date.FromTime(end.UTC()).Before(day) {
+			return &c
+		}
+		// The newest consent signed by day ended before it; older ones
+		// ended sooner.
+		return nil
+	}
+	return nil
+}
+
 // checkConsentText trims a consent text's title and body and says what to
 // fix.
 func checkConsentText(title, body string) (string, string, error) {
@@ -365,6 +394,25 @@ func (p *Practice) WithdrawConsent(ctx context.Context, by Actor, clientID int64
 		return p.appendAudit(ctx, tx, by, "consent.withdraw", ClientSubject(clientID),
 			map[string]any{"consent": cur.ID, "version": cur.Version}, map[string]any{"consent": cur.ID, "withdrawn": true})
 	})
+}
+
+// requireConsentOn is how the notes check, in their transaction, that a
+// client had consent to treatment in force on the date of the session a
+// note records (consentOn; Conflict otherwise, saying what to do): a
+// session held under consent is written up after a withdrawal too, and a
+// session on a day without consent is not recorded as treatment.
+func (p *Practice) requireConsentOn(ctx context.Context, tx Tx, clientID int64, day date.Date) error {
+	cs, err := tx.Consents(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	if consentOn(cs, day) == nil {
+		return certboard.Errorf(certboard.Conflict,
+			"client %d had no consent to treatment in force on %s, so no session of that day is recorded; "+
+				"check the date of the session, or have the client sign the consent first", clientID, day).
+			WithTitle("No consent to treatment")
+	}
+	return nil
 }
 
 // requireConsent is how other areas check, in their transaction, that a

@@ -3,6 +3,7 @@ package practice_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -291,14 +292,43 @@ func TestEveryReadIsAudited(t *testing.T) {
 		after["what"] != "identity" || after["access"] != "assigned" {
 		t.Errorf("audit %+v", e)
 	}
+}
+
+// TestListsAuditTheirClients: the practitioner's list and the admin's
+// directory audit which clients they showed, by id and without names.
+func TestListsAuditTheirClients(t *testing.T) {
+	tm := newTeam(t)
+	other, err := tm.p.CreateClient(tm.ctx, tm.noor, practice.NewClient{Identity: practice.IdentityInput{Name: "Jo Lind", DateOfBirth: "1985-01-02", Email: "jo@example.org"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(e audit.Entry) []int64 {
+		t.Helper()
+		var after struct {
+			Count   int     `json:"count"`
+			Clients []int64 `json:"clients"`
+		}
+		if err := json.Unmarshal([]byte(e.After), &after); err != nil {
+			t.Fatal(err)
+		}
+		if after.Count != len(after.Clients) || strings.Contains(e.After, "Alex") || strings.Contains(e.After, "Jo Lind") {
+			t.Errorf("audit %+v: want the count and the ids, no names", e)
+		}
+		slices.Sort(after.Clients)
+		return after.Clients
+	}
 	if _, err := tm.p.MyClients(tm.ctx, tm.maya); err != nil {
 		t.Fatal(err)
 	}
-	tm.lastAudit(t, "client.list")
+	if got := ids(tm.lastAudit(t, "client.list")); !slices.Equal(got, []int64{tm.client}) {
+		t.Errorf("Maya's list audited clients %v, want [%d]", got, tm.client)
+	}
 	if _, err := tm.p.ClientDirectory(tm.ctx, tm.admin); err != nil {
 		t.Fatal(err)
 	}
-	tm.lastAudit(t, "client.directory")
+	if got := ids(tm.lastAudit(t, "client.directory")); !slices.Equal(got, []int64{tm.client, other}) {
+		t.Errorf("the directory audited clients %v, want [%d %d]", got, tm.client, other)
+	}
 }
 
 func TestEmergencyAccess(t *testing.T) {

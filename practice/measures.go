@@ -322,14 +322,15 @@ func (e Explanation) Fired() []ExplainedRule {
 }
 
 // SafetyTask is a same-day safety task: a PHQ-9 self-harm flag calls for
-// follow-up the same day, whatever the total. It stays open, on the
-// practitioner's home page, until they record what they did.
+// follow-up the same day, whatever the total. It stays open, on the home
+// page of every practitioner assigned to the client, until one of them
+// records what they did.
 type SafetyTask struct {
 	ID       int64
 	CaseID   int64
 	ClientID int64
-	// Practitioner is the account that must follow up: the practitioner
-	// who entered the response.
+	// Practitioner is the practitioner who entered the response; the
+	// follow-up falls to every practitioner assigned to the client.
 	Practitioner int64
 	// Response is the response that raised it, Rule the rule that opened
 	// it and Why the rule's reason.
@@ -449,7 +450,8 @@ type measureWrites interface {
 	// ResolveSafetyTask records what was done about an open task
 	// (ErrConflict when it is resolved already).
 	ResolveSafetyTask(ctx context.Context, id int64, r Resolution) error
-	// OpenSafetyTasks lists a practitioner's open tasks, oldest first.
+	// OpenSafetyTasks lists the open tasks of the clients a
+	// practitioner is assigned to now, oldest first.
 	OpenSafetyTasks(ctx context.Context, practitionerID int64) ([]SafetyTask, error)
 	// CaseSafetyTasks lists a case's tasks, newest first.
 	CaseSafetyTasks(ctx context.Context, caseID int64) ([]SafetyTask, error)

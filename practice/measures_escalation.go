@@ -71,8 +71,9 @@ func (p *Practice) escalate(ctx context.Context, tx Tx, by Actor, caseID, client
 
 // openSafetyTask opens the safety task a rule calls for, unless the
 // response that raised it already opened one for that rule (nil then).
-// The task is the practitioner's who entered the response, due the same
-// day.
+// The task names the practitioner who entered the response and is due the
+// same day; it is on the home page of every practitioner assigned to the
+// client (OpenSafetyTasks).
 func (p *Practice) openSafetyTask(ctx context.Context, tx Tx, by Actor, caseID, clientID int64, st escalation.SafetyTask) (*SafetyTask, error) {
 	respID, ok := ParseResponseRef(st.Measure.Ref)
 	if !ok {
@@ -103,10 +104,15 @@ func (p *Practice) openSafetyTask(ctx context.Context, tx Tx, by Actor, caseID, 
 	return &t, nil
 }
 
-// OpenSafetyTasks lists the safety tasks open for the practitioner by,
-// oldest first, for their home page: each stays there until they record
-// what they did. Anyone who is not a practitioner has none. The list is
-// audited ("safety.list": it tells which clients were flagged).
+// OpenSafetyTasks lists the safety tasks open on the clients the
+// practitioner by is assigned to now, oldest first, for their home page:
+// a task belongs to the client's practitioners, not only to the one who
+// entered the response, so that it is never left on nobody's page when
+// that one is unassigned or loses the role. Each stays there until one of
+// them records what they did (ResolveSafetyTask); a client by is no longer
+// assigned to leaves the list. Anyone who is not a practitioner has none.
+// The list is audited ("safety.list": it tells which clients were flagged,
+// so it names the tasks and their clients by id).
 func (p *Practice) OpenSafetyTasks(ctx context.Context, by Actor) ([]SafetyTask, error) {
 	if !by.IsPractitioner() {
 		return []SafetyTask{}, nil
@@ -117,16 +123,22 @@ func (p *Practice) OpenSafetyTasks(ctx context.Context, by Actor) ([]SafetyTask,
 		if out, err = tx.OpenSafetyTasks(ctx, by.UserID); err != nil {
 			return err
 		}
-		return p.appendAudit(ctx, tx, by, "safety.list", "safety_tasks", nil, map[string]any{"count": len(out)})
+		tasks, clients := make([]int64, len(out)), make([]int64, len(out))
+		for i, t := range out {
+			tasks[i], clients[i] = t.ID, t.ClientID
+		}
+		return p.appendAudit(ctx, tx, by, "safety.list", "safety_tasks", nil,
+			map[string]any{"count": len(out), "tasks": tasks, "clients": clients})
 	})
 	return out, err
 }
 
 // ResolveSafetyTask records what a practitioner did about a safety task
 // (action, required: MinSafetyAction to MaxSafetyAction characters,
-// sealed at rest), which closes it. The task's practitioner, or another
-// practitioner assigned to the client, may; a task already resolved is a
-// Conflict. Audited ("safety.resolve").
+// sealed at rest), which closes it. Any practitioner assigned to the
+// client now may, whoever entered the response; anyone else is told there
+// is no such task. A task already resolved is a Conflict. Audited
+// ("safety.resolve").
 func (p *Practice) ResolveSafetyTask(ctx context.Context, by Actor, taskID int64, action string) (*SafetyTask, error) {
 	action, err := checkWords("action", action, MinSafetyAction, MaxSafetyAction,
 		"say what you did: whom you reached, when, and what was agreed")

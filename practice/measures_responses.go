@@ -224,8 +224,9 @@ func (p *Practice) lockResponse(ctx context.Context, tx Tx, by Actor, id int64) 
 // way RecordResponse saves the first (answers are given whole, blanks
 // for items still unanswered): once every item is answered it is scored,
 // and the case's escalation evaluated. Only an assigned practitioner may,
-// and only while the response is in progress and still at version
-// (Conflict otherwise: reload). Audited ("measure.continue").
+// and only while the response is in progress and still at version, its
+// case open and the client's consent to treatment in force (Conflict
+// otherwise). Audited ("measure.continue").
 func (p *Practice) ContinueResponse(ctx context.Context, by Actor, id int64, version int, ra ResponseAnswers) (*ResponseOutcome, error) {
 	var out *ResponseOutcome
 	err := p.store.InTx(ctx, func(tx Tx) error {
@@ -244,6 +245,15 @@ func (p *Practice) ContinueResponse(ctx context.Context, by Actor, id int64, ver
 		}
 		if r.Version != version {
 			return staleResponse(id)
+		}
+		// The case is locked, as RecordResponse locks it, so that it
+		// cannot close while the response is completed.
+		cs, err := tx.LockCase(ctx, r.CaseID)
+		if err != nil {
+			return err
+		}
+		if !cs.Open() {
+			return closedCase(r.CaseID)
 		}
 		if err := p.requireConsent(ctx, tx, r.ClientID); err != nil {
 			return err

@@ -235,8 +235,9 @@ func TestMarkEnteredInError(t *testing.T) {
 	wantCode(t, err, certboard.Invalid, "reason")
 	_, err = e.p.MarkEnteredInError(ctx, e.stranger, positive.Response.ID, "Not this client's answers")
 	wantCode(t, err, certboard.NotFound, "")
-	if got := actions(e.audits(t), before); len(got) != 0 {
-		t.Fatalf("refusals audited as %v", got)
+	// Nothing is written but the refused change's own entry.
+	if got := actions(e.audits(t), before); len(got) != 1 || got[0] != practice.ClientChangeDenied {
+		t.Fatalf("refusals audited as %v, want only the stranger's %s", got, practice.ClientChangeDenied)
 	}
 	out, err := e.p.MarkEnteredInError(ctx, e.pat, positive.Response.ID, "Not this client's answers")
 	if err != nil {
@@ -246,7 +247,7 @@ func TestMarkEnteredInError(t *testing.T) {
 		out.Escalation.Trigger != practice.TriggerEnteredInError {
 		t.Fatalf("marked %+v, escalation %+v", out.Response, out.Escalation)
 	}
-	if got := actions(e.audits(t), before); !slices.Equal(got, []string{"measure.entered_in_error", "measure.escalation"}) {
+	if got := actions(e.audits(t), before+1); !slices.Equal(got, []string{"measure.entered_in_error", "measure.escalation"}) {
 		t.Errorf("audit %v", got)
 	}
 	if len(e.caseMeasures(t).Series) != 0 {
@@ -353,8 +354,11 @@ func TestSafetyTask(t *testing.T) {
 	if err != nil || len(open) != 1 || open[0].ID != task.ID {
 		t.Fatalf("open tasks %+v, %v", open, err)
 	}
-	if other, _ := e.p.OpenSafetyTasks(ctx, e.sam); len(other) != 0 {
-		t.Errorf("another practitioner's home page lists %+v", other)
+	if other, _ := e.p.OpenSafetyTasks(ctx, e.sam); len(other) != 1 || other[0].ID != task.ID {
+		t.Errorf("the home page of Sam, also assigned to the client, lists %+v", other)
+	}
+	if other, _ := e.p.OpenSafetyTasks(ctx, e.stranger); len(other) != 0 {
+		t.Errorf("the home page of a practitioner not assigned to the client lists %+v", other)
 	}
 
 	// It stays, overdue, until resolved.
@@ -578,10 +582,12 @@ func TestEscalationSeesRecordedComorbidities(t *testing.T) {
 	}
 }
 
-// TestClosedCase: a response is recorded on an open case only.
+// TestClosedCase: a response is recorded, and one in progress completed,
+// on an open case only.
 func TestClosedCase(t *testing.T) {
 	ctx := context.Background()
 	e := newMeasureEnv(t)
+	pending := e.record(t, e.pat, "gad-7", 1, -1, -1, 1, 1, 1, 1).Response
 	rep, err := e.p.CaseReport(ctx, e.pat, e.caseID)
 	if err != nil {
 		t.Fatal(err)
@@ -592,8 +598,49 @@ func TestClosedCase(t *testing.T) {
 	_, err = e.p.RecordResponse(ctx, e.pat, practice.NewResponse{CaseID: e.caseID, Instrument: "phq-9",
 		ResponseAnswers: practice.ResponseAnswers{Answers: answers(0, 0, 0, 0, 0, 0, 0, 0, 0), TakenAt: e.clock.Now()}})
 	wantCode(t, err, certboard.Conflict, "")
+	_, err = e.p.ContinueResponse(ctx, e.pat, pending.ID, pending.Version,
+		practice.ResponseAnswers{Answers: answers(1, 2, 3, 1, 1, 1, 1), TakenAt: e.clock.Now()})
+	wantCode(t, err, certboard.Conflict, "")
+	if !strings.Contains(certboard.ErrorMessage(err), "closed") {
+		t.Errorf("the refusal does not say the case is closed: %v", err)
+	}
+	if r, err := e.p.Response(ctx, e.pat, pending.ID); err != nil || r.Response.Status != practice.InProgress || r.Response.Version != pending.Version {
+		t.Errorf("the response after a refused continuation: %+v %v", r, err)
+	}
 	// Its measures can still be read.
 	if _, err := e.p.CaseMeasures(ctx, e.pat, e.caseID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSafetyTaskOutlivesItsRecorder: a safety task belongs to the
+// client's practitioners, not to the one who recorded the response: once
+// the recorder is unassigned, the task leaves their home page and stays on
+// the other practitioner's, who resolves it.
+func TestSafetyTaskOutlivesItsRecorder(t *testing.T) {
+	ctx := context.Background()
+	e := newMeasureEnv(t)
+	task := e.record(t, e.pat, "phq-9", 0, 0, 0, 0, 0, 0, 0, 0, 1).SafetyTasks[0]
+	if err := e.p.UnassignPractitioner(ctx, e.admin, e.clientID, e.pat.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if open, err := e.p.OpenSafetyTasks(ctx, e.pat); err != nil || len(open) != 0 {
+		t.Errorf("the unassigned recorder's home page lists %+v, %v", open, err)
+	}
+	open, err := e.p.OpenSafetyTasks(ctx, e.sam)
+	if err != nil || len(open) != 1 || open[0].ID != task.ID {
+		t.Fatalf("the other practitioner's home page lists %+v, %v; want the task", open, err)
+	}
+	_, err = e.p.ResolveSafetyTask(ctx, e.pat, task.ID, "Tried to call the client after being unassigned")
+	wantCode(t, err, certboard.NotFound, "")
+	done, err := e.p.ResolveSafetyTask(ctx, e.sam, task.ID, "Called the client at 15:00; safety plan agreed with Sam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Open() || done.Resolution.By != e.sam.UserID {
+		t.Errorf("resolved %+v", done)
+	}
+	if open, _ := e.p.OpenSafetyTasks(ctx, e.sam); len(open) != 0 {
+		t.Errorf("resolved task still listed: %+v", open)
 	}
 }

@@ -148,9 +148,10 @@ func noteAudit(n *ProgressNote) map[string]any {
 // checked (checkDraft), but sections may be left for later (UpdateDraft);
 // SignNote requires them all. A case has one progress note per date of
 // service: a second is refused with note.DateTaken's Conflict, which says
-// to open that note or amend it. A closed case takes no new note
-// (Conflict). The note and its audit entry (AuditNoteWrite) commit
-// together.
+// to open that note or amend it. A closed case takes no new note, nor does
+// a day on which the client had no consent to treatment in force
+// (requireConsentOn: a note records treatment) (Conflict). The note and
+// its audit entry (AuditNoteWrite) commit together.
 func (p *Practice) WriteNote(ctx context.Context, by Actor, caseID int64, in NoteInput) (*ProgressNote, error) {
 	now := p.clock.Now()
 	n, err := checkDraft(in, now)
@@ -162,6 +163,9 @@ func (p *Practice) WriteNote(ctx context.Context, by Actor, caseID int64, in Not
 	err = p.store.InTx(ctx, func(tx Tx) error {
 		var err error
 		if out.ClientID, err = p.newNoteCase(ctx, tx, by, caseID); err != nil {
+			return err
+		}
+		if err := p.requireConsentOn(ctx, tx, out.ClientID, n.DateOfService); err != nil {
 			return err
 		}
 		if out.ID, err = tx.CreateProgressNote(ctx, *out); err != nil {
@@ -180,7 +184,8 @@ func (p *Practice) WriteNote(ctx context.Context, by Actor, caseID int64, in Not
 // the note's author changes it, while they are assigned to its client; a
 // signed note is locked (Conflict: amend it instead); a change from an
 // older version is a Conflict that says to reload; moving the note to a
-// date of service the case has a note for is note.DateTaken's Conflict.
+// date of service the case has a note for is note.DateTaken's Conflict,
+// and to a day without consent to treatment in force a Conflict too.
 // It returns the note's new version.
 func (p *Practice) UpdateDraft(ctx context.Context, by Actor, id int64, version int, in NoteInput) (int, error) {
 	now := p.clock.Now()
@@ -199,6 +204,11 @@ func (p *Practice) UpdateDraft(ctx context.Context, by Actor, id int64, version 
 		}
 		if err := byAuthor(n, by, "edits"); err != nil {
 			return err
+		}
+		if draft.DateOfService != n.Note.DateOfService {
+			if err := p.requireConsentOn(ctx, tx, n.ClientID, draft.DateOfService); err != nil {
+				return err
+			}
 		}
 		before := noteAudit(n)
 		if next, err = tx.UpdateProgressDraft(ctx, id, version, draft, now.UTC()); err != nil {

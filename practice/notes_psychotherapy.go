@@ -17,9 +17,10 @@ import (
 // WritePsychotherapyNote keeps a psychotherapy note by by, an assigned
 // practitioner of the client, on case caseID: the date of the session
 // (YYYY-MM-DD, not in the future) and the text are required
-// (note.Psychotherapy.Check); a closed case takes no new note
-// (Conflict). The note and its audit entry (AuditPsychotherapyNote,
-// without the text) commit together.
+// (note.Psychotherapy.Check); a closed case takes no new note, nor does a
+// day on which the client had no consent to treatment in force
+// (requireConsentOn) (Conflict). The note and its audit entry
+// (AuditPsychotherapyNote, without the text) commit together.
 func (p *Practice) WritePsychotherapyNote(ctx context.Context, by Actor, caseID int64, in PsychotherapyInput) (*PsychotherapyNote, error) {
 	now := p.clock.Now()
 	n, err := checkPsychotherapy(in, by.UserID, now)
@@ -30,6 +31,9 @@ func (p *Practice) WritePsychotherapyNote(ctx context.Context, by Actor, caseID 
 	err = p.store.InTx(ctx, func(tx Tx) error {
 		var err error
 		if out.ClientID, err = p.newNoteCase(ctx, tx, by, caseID); err != nil {
+			return err
+		}
+		if err := p.requireConsentOn(ctx, tx, out.ClientID, n.DateOfService); err != nil {
 			return err
 		}
 		if out.ID, err = tx.CreatePsychotherapyNote(ctx, caseID, out.ClientID, n); err != nil {

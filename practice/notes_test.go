@@ -17,7 +17,7 @@ import (
 
 // notesWorld is the cases' world (Alice's client, with consent, and a
 // case of theirs) with Bob assigned to the client too, and Carol, a
-// practitioner who is not.
+// practitioner who is not, ten days after the consent was signed.
 type notesWorld struct {
 	*casesWorld
 	ctx    context.Context
@@ -36,6 +36,8 @@ func newNotesWorld(t *testing.T) *notesWorld {
 		t.Fatal(err)
 	}
 	w.caseID = w.openCase(t)
+	// Ten days on, the days between the consent and today take notes.
+	w.advance(10 * 24 * time.Hour)
 	w.day = w.now().Format(time.DateOnly)
 	return w
 }
@@ -146,9 +148,9 @@ func TestNoteDraftSignLock(t *testing.T) {
 		{"no date, no format", practice.NoteInput{}, []string{"date_of_service", "format"}},
 		{"not a date", practice.NoteInput{DateOfService: "07/12/2026", Format: "soap"}, []string{"date_of_service"}},
 		{"tomorrow", practice.NoteInput{DateOfService: w.now().AddDate(0, 0, 1).Format(time.DateOnly), Format: "dap"}, []string{"date_of_service"}},
-		{"a section over the limit", practice.NoteInput{DateOfService: "2026-12-01", Format: "dap",
+		{"a section over the limit", practice.NoteInput{DateOfService: "2026-12-10", Format: "dap",
 			Sections: map[string]string{"data": strings.Repeat("d", note.MaxSection+1)}}, []string{"sections.data"}},
-		{"a P/LI entry on two lines", practice.NoteInput{DateOfService: "2026-12-01", Format: "dap",
+		{"a P/LI entry on two lines", practice.NoteInput{DateOfService: "2026-12-10", Format: "dap",
 			PLI: &plissit.PLIRecord{Myths: []string{"a\nb"}}}, []string{"pli.myths.0"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -205,7 +207,7 @@ func TestNoteDraftSignLock(t *testing.T) {
 	}
 
 	// A draft moved onto a day the case has a note for.
-	other, err := w.p.WriteNote(w.ctx, w.bob, w.caseID, practice.NoteInput{DateOfService: "2026-12-01", Format: "dap"})
+	other, err := w.p.WriteNote(w.ctx, w.bob, w.caseID, practice.NoteInput{DateOfService: "2026-12-10", Format: "dap"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +317,7 @@ func TestAmendmentKeepsTheOriginal(t *testing.T) {
 	}
 
 	// A draft is edited, not amended.
-	d, err := w.p.WriteNote(w.ctx, w.alice, w.caseID, practice.NoteInput{DateOfService: "2026-12-01", Format: "dap"})
+	d, err := w.p.WriteNote(w.ctx, w.alice, w.caseID, practice.NoteInput{DateOfService: "2026-12-10", Format: "dap"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,7 +386,7 @@ func TestReadNotesAccess(t *testing.T) {
 	if !strings.Contains(last[len(last)-1], `"access":"emergency"`) {
 		t.Errorf("the emergency read's audit: %s", last[len(last)-1])
 	}
-	_, err = w.p.WriteNote(w.ctx, w.admin, w.caseID, notesSOAP("2026-12-01"))
+	_, err = w.p.WriteNote(w.ctx, w.admin, w.caseID, notesSOAP("2026-12-10"))
 	noteWantCode(t, err, certboard.Forbidden)
 
 	sums, err := w.p.ClientNotes(w.ctx, w.alice, w.client)
@@ -465,7 +467,7 @@ func TestExportNotes(t *testing.T) {
 	if _, err := w.p.AmendNote(w.ctx, w.bob, n.ID, n.Version, practice.AmendInput{Reason: "plan moved on", Sections: change}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.p.WriteNote(w.ctx, w.alice, w.caseID, practice.NoteInput{DateOfService: "2026-12-01", Format: "dap"}); err != nil {
+	if _, err := w.p.WriteNote(w.ctx, w.alice, w.caseID, practice.NoteInput{DateOfService: "2026-12-10", Format: "dap"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, who := range []practice.Actor{w.alice, w.bob} {
@@ -487,7 +489,7 @@ func TestExportNotes(t *testing.T) {
 	}
 
 	x, doc := export(w.alice, note.Include{})
-	if len(x.ProgressNotes) != 1 || len(x.DraftsLeftOut) != 1 || x.DraftsLeftOut[0].String() != "2026-12-01" || x.PsychotherapyAsked {
+	if len(x.ProgressNotes) != 1 || len(x.DraftsLeftOut) != 1 || x.DraftsLeftOut[0].String() != "2026-12-10" || x.PsychotherapyAsked {
 		t.Fatalf("export %+v", x)
 	}
 	e := x.ProgressNotes[0]
@@ -529,7 +531,7 @@ func TestExportNotes(t *testing.T) {
 func TestClosedCaseKeepsItsNotes(t *testing.T) {
 	w := newNotesWorld(t)
 	n := w.signedNote(t)
-	d, err := w.p.WriteNote(w.ctx, w.alice, w.caseID, practice.NoteInput{DateOfService: "2026-12-01", Format: "dap",
+	d, err := w.p.WriteNote(w.ctx, w.alice, w.caseID, practice.NoteInput{DateOfService: "2026-12-10", Format: "dap",
 		Sections: map[string]string{"data": "Both attended.", "assessment": "Calmer.", "plan": "Close the case."}})
 	if err != nil {
 		t.Fatal(err)
@@ -537,7 +539,7 @@ func TestClosedCaseKeepsItsNotes(t *testing.T) {
 	if _, err := w.p.CloseCase(w.ctx, w.alice, w.caseID, "goals met; the client ends therapy", 1); err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.p.WriteNote(w.ctx, w.alice, w.caseID, notesSOAP("2026-12-02"))
+	_, err = w.p.WriteNote(w.ctx, w.alice, w.caseID, notesSOAP("2026-12-11"))
 	noteWantCode(t, err, certboard.Conflict, "closed")
 	_, err = w.p.WritePsychotherapyNote(w.ctx, w.alice, w.caseID, practice.PsychotherapyInput{DateOfService: w.day, Text: "x"})
 	noteWantCode(t, err, certboard.Conflict, "closed")

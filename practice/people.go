@@ -212,6 +212,13 @@ type RoleChange struct {
 // change's version (Conflict otherwise) with the audit entry of the roles
 // before and after. The next request of the person's sessions sees the
 // change: sessions read the account each time.
+//
+// An admin may give themselves the practitioner role: in a small
+// practice the admin sees clients too. The role alone opens no record: a
+// practitioner reads the clients they registered (CreateClient) or were
+// assigned to, and an admin may not assign themselves
+// (AssignWithReason): another admin does, with a reason the client's
+// practitioners are mailed.
 func (p *Practice) ChangeRoles(ctx context.Context, by *auth.User, uid int64, c RoleChange) (*auth.User, error) {
 	if err := mayManagePeople(by); err != nil {
 		return nil, err

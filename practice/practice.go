@@ -48,7 +48,8 @@ func New(cfg Config) (*Practice, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Practice{store: cfg.Store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/"), log: cfg.Log}, nil
+	store := refusalsStore{Store: cfg.Store, clock: cfg.Clock, log: cfg.Log}
+	return &Practice{store: store, clock: cfg.Clock, public: strings.TrimSuffix(cfg.PublicURL, "/"), log: cfg.Log}, nil
 }
 
 // PublicURL returns where people reach the practice, without a trailing

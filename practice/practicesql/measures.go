@@ -686,9 +686,11 @@ func (tx *Tx) ResolveSafetyTask(ctx context.Context, id int64, r practice.Resolu
 	return oneRow(res, err, "safety task "+strconv.FormatInt(id, 10))
 }
 
-// OpenSafetyTasks lists a practitioner's open tasks, oldest first.
+// OpenSafetyTasks lists the open tasks of the clients a practitioner is
+// assigned to now, whoever opened them, oldest first.
 func (tx *Tx) OpenSafetyTasks(ctx context.Context, practitionerID int64) ([]practice.SafetyTask, error) {
-	return tx.tasks(ctx, "practitioner_id = ? AND resolved_at IS NULL ORDER BY opened_at, id", practitionerID)
+	return tx.tasks(ctx, "resolved_at IS NULL AND client_id IN "+
+		"(SELECT client_id FROM client_practitioners WHERE practitioner_id = ?) ORDER BY opened_at, id", practitionerID)
 }
 
 // CaseSafetyTasks lists a case's tasks, newest first.

@@ -455,12 +455,23 @@ func TestSafetyTasks(t *testing.T) {
 			}
 			res := practice.Resolution{Action: "Phoned the client at 11:00; safety plan agreed", By: u.pat, ByName: "Pat", At: measureT0.Add(2 * time.Hour)}
 			measureTx(t, s, func(tx *practicesql.Tx) error {
+				// A practitioner's open tasks are those of the clients
+				// they are assigned to, whoever the task names.
+				if open, err := tx.OpenSafetyTasks(ctx, u.pat); err != nil || len(open) != 0 {
+					t.Errorf("open tasks of a practitioner assigned to no client: %+v, %v", open, err)
+				}
+				if err := tx.AssignClient(ctx, u.client, u.pat, u.admin, measureT0); err != nil {
+					return err
+				}
 				open, err := tx.OpenSafetyTasks(ctx, u.pat)
 				if err != nil {
 					return err
 				}
-				if len(open) != 1 || !reflect.DeepEqual(open[0], task) {
-					t.Errorf("open tasks %+v\nwant %+v", open, task)
+				if len(open) != 2 || !reflect.DeepEqual(open[0], task) || open[1].Practitioner != u.sam {
+					t.Errorf("open tasks %+v\nwant %+v and Sam's", open, task)
+				}
+				if theirs, err := tx.OpenSafetyTasks(ctx, u.sam); err != nil || len(theirs) != 0 {
+					t.Errorf("the open tasks of Sam, who is not assigned to the client: %+v, %v", theirs, err)
 				}
 				if byClient, err := tx.ClientOpenSafetyTasks(ctx, u.client); err != nil || len(byClient) != 2 || byClient[0].ID != task.ID {
 					t.Errorf("the client's open tasks %+v, %v", byClient, err)
@@ -474,8 +485,14 @@ func TestSafetyTasks(t *testing.T) {
 				if err := tx.ResolveSafetyTask(ctx, task.ID, res); !errors.Is(err, certboard.ErrConflict) {
 					t.Errorf("resolved twice: %v, want ErrConflict", err)
 				}
-				if open, _ := tx.OpenSafetyTasks(ctx, u.pat); len(open) != 0 {
+				if open, _ := tx.OpenSafetyTasks(ctx, u.pat); len(open) != 1 || open[0].ID == task.ID {
 					t.Errorf("resolved task still open: %+v", open)
+				}
+				if err := tx.UnassignClient(ctx, u.client, u.pat); err != nil {
+					return err
+				}
+				if open, _ := tx.OpenSafetyTasks(ctx, u.pat); len(open) != 0 {
+					t.Errorf("open tasks of a client Pat is no longer assigned to: %+v", open)
 				}
 				got, err := tx.LockSafetyTask(ctx, task.ID)
 				if err != nil {

@@ -50,9 +50,12 @@ func amendmentContext(id int64, seq int) string {
 	return "practice/notes/" + strconv.FormatInt(id, 10) + "/amendments/" + strconv.Itoa(seq)
 }
 
-// psychotherapyContext binds the sealed text of psychotherapy note id.
-func psychotherapyContext(id int64) string {
-	return "practice/psychotherapy_notes/" + strconv.FormatInt(id, 10) + "/text"
+// psychotherapyContext binds the sealed text of psychotherapy note id to
+// the note's case and author too: a row moved to another author, who
+// alone would read it, or to another case does not open.
+func psychotherapyContext(id, caseID, author int64) string {
+	return "practice/psychotherapy_notes/" + strconv.FormatInt(id, 10) + "/case/" + strconv.FormatInt(caseID, 10) +
+		"/author/" + strconv.FormatInt(author, 10) + "/text"
 }
 
 // noteBody is what a progress note's body column holds, sealed.
@@ -465,7 +468,7 @@ func (tx *Tx) CreatePsychotherapyNote(ctx context.Context, caseID, clientID int6
 	if err != nil {
 		return 0, fmt.Errorf("creating a psychotherapy note: %w", err)
 	}
-	text, err := tx.s.seal([]byte(n.Text), psychotherapyContext(id))
+	text, err := tx.s.seal([]byte(n.Text), psychotherapyContext(id, caseID, n.Author))
 	if err != nil {
 		return 0, err
 	}
@@ -501,7 +504,7 @@ func (tx *Tx) PsychotherapyNotesBy(ctx context.Context, caseID, author int64) ([
 		if n.Note.WrittenAt, err = sqldb.ScanTime(written); err != nil {
 			return nil, err
 		}
-		plain, err := s.open(text, psychotherapyContext(n.ID))
+		plain, err := s.open(text, psychotherapyContext(n.ID, n.CaseID, n.Note.Author))
 		if err != nil {
 			return nil, fmt.Errorf("psychotherapy note %d: %w", n.ID, err)
 		}

@@ -100,7 +100,6 @@ func TestRulesOfTheRoutes(t *testing.T) {
 		"GET /{$}":                                "member of the practice",
 		"GET /account":                            "member of the practice",
 		"POST /account/password":                  "member of the practice",
-		"POST /api/v1/tokens":                     "member of the practice",
 		"GET /account/two-factor":                 "signed in",
 		"POST /account/two-factor/setup":          "signed in",
 		"POST /account/two-factor/confirm":        "signed in",
@@ -129,6 +128,11 @@ func TestRulesOfTheRoutes(t *testing.T) {
 	for _, gone := range []string{"GET /signup", "POST /signup", "POST /api/v1/accounts", "GET /verify", "POST /verify", "POST /api/v1/accounts/verify"} {
 		if _, ok := rules[gone]; ok {
 			t.Errorf("%s is served: a practice has no public sign-up", gone)
+		}
+	}
+	for _, gone := range []string{"GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/{id}", "POST /account/tokens", "POST /account/tokens/{id}/revoke"} {
+		if _, ok := rules[gone]; ok {
+			t.Errorf("%s is served: a practice has no API tokens", gone)
 		}
 	}
 }

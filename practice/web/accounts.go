@@ -37,8 +37,10 @@ var accountWording = account.Wording{
 
 // newAccountHandlers builds the account pages, their API and the session
 // middleware (package account) on the practice's account use cases: no
-// public sign-up (admins add people, see people.go), and no workplace
-// field (the practice is the workplace).
+// public sign-up (admins add people, see people.go), no workplace field
+// (the practice is the workplace), and no API tokens: a token would sign
+// a program in past the 15-minute idle sign-out (SessionIdle), and the
+// practice has no API for programs to call.
 func (s *Server) newAccountHandlers() (*account.Handlers, error) {
 	return account.New(account.Config{Accounts: s.accounts, Errors: &s.errs, Log: s.cfg.Log, Now: s.now,
 		Render: func(w http.ResponseWriter, r *http.Request, status int, name string, p account.Page) {
@@ -46,7 +48,7 @@ func (s *Server) newAccountHandlers() (*account.Handlers, error) {
 		},
 		SessionCookie: SessionCookie, DeviceCookie: DeviceCookie, FlashCookie: FlashCookie,
 		Realm: "certboard practice", TOTPIssuer: TOTPIssuer, AfterSignIn: afterSignIn,
-		SaveDetails: s.saveDetails, NoSignUp: true, Wording: accountWording})
+		SaveDetails: s.saveDetails, NoSignUp: true, NoAPITokens: true, Wording: accountWording})
 }
 
 // accountRoutes registers the account routes: everything but the setup

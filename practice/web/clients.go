@@ -552,19 +552,28 @@ func (s *Server) requestEmergency(w http.ResponseWriter, r *http.Request) error 
 type DirectoryView struct {
 	Clients       []practice.DirectoryEntry
 	Practitioners []practice.Member
+	// Self is the admin reading it, whom its forms never offer to assign
+	// (another admin must: practice.Practice.AssignWithReason).
+	Self int64
 }
 
 // Unassigned returns the practitioners not assigned to a client, for its
-// assign form.
+// assign form, the reader left out.
 func (v DirectoryView) Unassigned(e practice.DirectoryEntry) []practice.Member {
 	var out []practice.Member
 	for _, m := range v.Practitioners {
-		if !slices.ContainsFunc(e.Practitioners, func(a practice.Member) bool { return a.ID == m.ID }) {
+		if m.ID != v.Self && !slices.ContainsFunc(e.Practitioners, func(a practice.Member) bool { return a.ID == m.ID }) {
 			out = append(out, m)
 		}
 	}
 	return out
 }
+
+// MinAssignReason is the shortest reason for assigning a practice admin.
+func (DirectoryView) MinAssignReason() int { return practice.MinAssignReason }
+
+// MaxAssignReason is the longest reason for an assignment.
+func (DirectoryView) MaxAssignReason() int { return practice.MaxAssignReason }
 
 func (s *Server) directoryPage(w http.ResponseWriter, r *http.Request) error {
 	ctx, by := r.Context(), actor(r)
@@ -576,12 +585,12 @@ func (s *Server) directoryPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "clients_directory", page{Title: "Clients", Data: DirectoryView{Clients: dir, Practitioners: ps}})
+	s.render(w, r, http.StatusOK, "clients_directory", page{Title: "Clients", Data: DirectoryView{Clients: dir, Practitioners: ps, Self: by.UserID}})
 	return nil
 }
 
-// assignPractitioner assigns the practitioner chosen to a client
-// (practice.Practice.AssignPractitioner).
+// assignPractitioner assigns the practitioner chosen to a client, with
+// the reason given (practice.Practice.AssignWithReason).
 func (s *Server) assignPractitioner(w http.ResponseWriter, r *http.Request) error {
 	if err := form(w, r); err != nil {
 		return err
@@ -595,7 +604,8 @@ func (s *Server) assignPractitioner(w http.ResponseWriter, r *http.Request) erro
 		redirect(w, r, "/clients/directory", "!Choose a practitioner to assign.")
 		return nil
 	}
-	return s.afterAssignment(w, r, s.practice.AssignPractitioner(r.Context(), actor(r), id, pid), "Assigned the practitioner.")
+	err = s.practice.AssignWithReason(r.Context(), actor(r), id, pid, r.PostForm.Get("reason"))
+	return s.afterAssignment(w, r, err, "Assigned the practitioner. The client's other practitioners have been told.")
 }
 
 // unassignPractitioner ends an assignment
@@ -612,12 +622,15 @@ func (s *Server) unassignPractitioner(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return s.afterAssignment(w, r, s.practice.UnassignPractitioner(r.Context(), actor(r), id, pid), "Unassigned the practitioner.")
+	return s.afterAssignment(w, r, s.practice.UnassignPractitioner(r.Context(), actor(r), id, pid),
+		"Unassigned the practitioner. They and the client's other practitioners have been told.")
 }
 
-// afterAssignment goes back to the directory with what happened.
+// afterAssignment goes back to the directory with what happened: a
+// refusal too, a Forbidden one about the form (an admin choosing
+// themselves) included.
 func (s *Server) afterAssignment(w http.ResponseWriter, r *http.Request, err error, done string) error {
-	if e := refusal(err); e != nil && e.Code != certboard.Forbidden {
+	if e := refusal(err); e != nil && (e.Code != certboard.Forbidden || e.Field != "") {
 		redirect(w, r, "/clients/directory", "!"+account.Sentence(plain(e)))
 		return nil
 	}

@@ -282,7 +282,25 @@ func TestClientPages(t *testing.T) {
 	if !strings.Contains(w.get(t, "/clients/directory", ac, cookie(rec, FlashCookie)).Body.String(), "keeps at least one practitioner") {
 		t.Fatal("the last practitioner was unassigned")
 	}
-	rec = w.do(t, http.MethodPost, fmt.Sprintf("/clients/%d/practitioners", id), url.Values{"practitioner": {fmt.Sprint(w.users["both"].ID)}}, ac)
+	// "both" is a practice admin too: they may not assign themselves,
+	// and another admin assigns them only with a reason.
+	assign := fmt.Sprintf("/clients/%d/practitioners", id)
+	bc := w.session(t, "both")
+	if dir := w.get(t, "/clients/directory", bc).Body.String(); strings.Contains(dir, fmt.Sprintf(`<option value="%d">`, w.users["both"].ID)) {
+		t.Errorf("the directory offers an admin to assign themselves: %s", dir)
+	}
+	if dir := w.get(t, "/clients/directory", ac).Body.String(); !strings.Contains(dir, fmt.Sprintf(`<option value="%d">%s (practice admin: give a reason)</option>`, w.users["both"].ID, w.users["both"].Name)) {
+		t.Errorf("the directory does not offer another admin, saying a reason is needed: %s", dir)
+	}
+	rec = w.do(t, http.MethodPost, assign, url.Values{"practitioner": {fmt.Sprint(w.users["both"].ID)}, "reason": {"Standing in for the practitioner this month."}}, bc)
+	if rec.Code != http.StatusSeeOther || !strings.Contains(w.get(t, "/clients/directory", bc, cookie(rec, FlashCookie)).Body.String(), "Another practice admin must assign you") {
+		t.Fatalf("assigning oneself: %d", rec.Code)
+	}
+	rec = w.do(t, http.MethodPost, assign, url.Values{"practitioner": {fmt.Sprint(w.users["both"].ID)}}, ac)
+	if rec.Code != http.StatusSeeOther || !strings.Contains(w.get(t, "/clients/directory", ac, cookie(rec, FlashCookie)).Body.String(), "is a practice admin too") {
+		t.Fatalf("assigning an admin without a reason: %d", rec.Code)
+	}
+	rec = w.do(t, http.MethodPost, assign, url.Values{"practitioner": {fmt.Sprint(w.users["both"].ID)}, "reason": {"Standing in for the practitioner this month."}}, ac)
 	if rec.Code != http.StatusSeeOther || !strings.Contains(w.get(t, "/clients/directory", ac, cookie(rec, FlashCookie)).Body.String(), "Assigned the practitioner") {
 		t.Fatalf("assigning: %d", rec.Code)
 	}

@@ -74,6 +74,12 @@ type Config struct {
 	// their accounts from an admin (the practice). The sign-in page then
 	// offers no sign-up either.
 	NoSignUp bool
+	// NoAPITokens leaves out API tokens: their routes, their part of the
+	// account page, and signing in with one (a request to the API that
+	// carries a token is refused). A mode whose sessions sign out when
+	// idle, and that has no API for programs, offers none: a token would
+	// outlive the idle sign-out.
+	NoAPITokens bool
 	// Wording is what the account pages and refusals say that differs by
 	// mode.
 	Wording Wording
@@ -142,7 +148,8 @@ type Rules struct {
 // Routes lists the account routes under rules: sign-in and sign-out (pages
 // and API), sign-up and e-mail verification (unless Config.NoSignUp),
 // password reset, the account page, sessions, two-factor sign-in, API
-// tokens, "confirm it's you" and the password change.
+// tokens (unless Config.NoAPITokens), "confirm it's you" and the password
+// change.
 func (h *Handlers) Routes(rules Rules) []kit.Route {
 	limit := func(l func(http.Handler) http.Handler, f http.HandlerFunc) http.Handler {
 		if l == nil {
@@ -186,15 +193,19 @@ func (h *Handlers) Routes(rules Rules) []kit.Route {
 		rt("POST /account/two-factor/confirm", setup, f(h.twoFactorConfirm)),
 		rt("POST /account/two-factor/disable", in, f(h.twoFactorDisable)),
 		rt("POST /account/two-factor/recovery-codes", in, f(h.twoFactorRenewCodes)),
-		rt("GET /api/v1/tokens", in, f(h.listTokensJSON)),
-		rt("POST /api/v1/tokens", in, f(h.createTokenJSON)),
-		rt("DELETE /api/v1/tokens/{id}", in, f(h.revokeTokenJSON)),
-		rt("POST /account/tokens", in, f(h.createTokenForm)),
-		rt("POST /account/tokens/{id}/revoke", in, f(h.revokeTokenForm)),
 		rt("GET /account/confirm", setup, f(h.confirmPage)),
 		rt("POST /account/confirm", setup, f(h.confirmSubmit)),
 		rt("POST /account/password", in, f(h.changePasswordForm)),
 		rt("POST /api/v1/account/password", in, f(h.changePasswordJSON)),
+	}
+	if !h.cfg.NoAPITokens {
+		routes = append(routes,
+			rt("GET /api/v1/tokens", in, f(h.listTokensJSON)),
+			rt("POST /api/v1/tokens", in, f(h.createTokenJSON)),
+			rt("DELETE /api/v1/tokens/{id}", in, f(h.revokeTokenJSON)),
+			rt("POST /account/tokens", in, f(h.createTokenForm)),
+			rt("POST /account/tokens/{id}/revoke", in, f(h.revokeTokenForm)),
+		)
 	}
 	if h.cfg.NoSignUp {
 		return routes

@@ -99,3 +99,44 @@ func TestGuard(t *testing.T) {
 		t.Fatalf("public: %d", rec.Code)
 	}
 }
+
+// TestNoAPITokens: with Config.NoAPITokens the token routes are left out
+// and a request to the API that carries a token is refused before any
+// account is read; without it, they are there.
+func TestNoAPITokens(t *testing.T) {
+	tokenRoutes := []string{"GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/{id}",
+		"POST /account/tokens", "POST /account/tokens/{id}/revoke"}
+	for _, no := range []bool{false, true} {
+		h := &Handlers{cfg: Config{NoAPITokens: no}}
+		served := map[string]bool{}
+		for _, r := range h.Routes(Rules{}) {
+			served[r.Pattern] = true
+		}
+		for _, p := range tokenRoutes {
+			if served[p] == no {
+				t.Errorf("NoAPITokens %v: %s served %v", no, p, served[p])
+			}
+		}
+		if !served["GET /account"] || !served["POST /api/v1/session"] {
+			t.Errorf("NoAPITokens %v: the other routes are missing", no)
+		}
+	}
+
+	h := &Handlers{cfg: Config{NoAPITokens: true}}
+	reached := false
+	mw := h.Authenticate(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true }))
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer cbt_anything")
+	rec := httptest.NewRecorder()
+	mw.ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized || reached {
+		t.Errorf("a token to the API: %d, reached %v", rec.Code, reached)
+	}
+	// Pages never read tokens: the header is ignored there.
+	req = httptest.NewRequest(http.MethodGet, "/account", nil)
+	req.Header.Set("Authorization", "Bearer cbt_anything")
+	mw.ServeHTTP(httptest.NewRecorder(), req)
+	if !reached {
+		t.Error("a page request with a token header was refused")
+	}
+}

@@ -249,7 +249,10 @@ type AccountView struct {
 	// Wording is what the page says that differs by mode.
 	Wording  Wording
 	Sessions []SessionView
-	Tokens   []TokenView
+	// APITokens says the mode offers API tokens (not Config.NoAPITokens);
+	// Tokens lists the user's.
+	APITokens bool
+	Tokens    []TokenView
 	// NewToken is a token just created, shown this once.
 	NewToken, NewTokenName string
 	// Confirmed: this session signed in or confirmed it is its person
@@ -304,10 +307,12 @@ func (h *Handlers) renderAccount(w http.ResponseWriter, r *http.Request, status 
 		h.internal(w, err)
 		return
 	}
-	tokens, err := h.cfg.Accounts.Tokens(ctx, u)
-	if err != nil {
-		h.internal(w, err)
-		return
+	var tokens []auth.APIToken
+	if !h.cfg.NoAPITokens {
+		if tokens, err = h.cfg.Accounts.Tokens(ctx, u); err != nil {
+			h.internal(w, err)
+			return
+		}
 	}
 	until, err := h.confirmedUntil(r)
 	if err != nil {
@@ -315,7 +320,7 @@ func (h *Handlers) renderAccount(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	v := AccountView{Email: u.Email, Roles: u.Roles, TwoFactor: u.TwoFactor(), StaffNeeds2FA: h.cfg.Accounts.NeedsTwoFactor(u) && !u.TwoFactor(),
-		Wording:  h.cfg.Wording,
+		Wording: h.cfg.Wording, APITokens: !h.cfg.NoAPITokens,
 		NewToken: f.newToken, NewTokenName: f.newTokenName, Confirmed: now.Before(until)}
 	current := SessionFrom(r)
 	for _, ss := range sessions {

@@ -109,11 +109,13 @@ func (h *Handlers) confirmedJSON(w http.ResponseWriter, r *http.Request, u *auth
 type ConfirmView struct {
 	TwoFactor bool
 	Minutes   int
+	// APITokens says the mode offers API tokens.
+	APITokens bool
 }
 
 func (h *Handlers) renderConfirm(w http.ResponseWriter, r *http.Request, status int, next string, errs map[string]string) {
 	h.render(w, r, status, "confirm", Page{Title: "Confirm it's you", Form: url.Values{"next": {next}}, Errors: errs,
-		Data: ConfirmView{TwoFactor: UserFrom(r).TwoFactor(), Minutes: int(auth.ReauthWindow.Minutes())}})
+		Data: ConfirmView{TwoFactor: UserFrom(r).TwoFactor(), Minutes: int(auth.ReauthWindow.Minutes()), APITokens: !h.cfg.NoAPITokens}})
 }
 
 // confirmPage asks for the password (and the app code) before a sensitive

@@ -86,12 +86,21 @@ func bearerToken(r *http.Request) (string, bool) {
 // Pages never accept tokens, only the session cookie, so a leaked token
 // cannot drive a browser session.
 //
+// With Config.NoAPITokens a request to the API that carries a token gets
+// 401 at once, saying the site takes none, whatever session cookie comes
+// with it.
+//
 // A session cookie whose session still waits for its second factor signs no
 // one in; it is kept aside for the two-factor sign-in page.
 func (h *Handlers) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if strings.HasPrefix(r.URL.Path, "/api/") {
+			if _, ok := bearerToken(r); ok && h.cfg.NoAPITokens {
+				kit.Problem(w, http.StatusUnauthorized, "Tokens not accepted",
+					"This site does not accept API tokens; sign in instead, and send no Authorization header.")
+				return
+			}
 			if token, ok := bearerToken(r); ok {
 				u, err := h.cfg.Accounts.TokenUser(ctx, token)
 				switch {
