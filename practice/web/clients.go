@@ -466,7 +466,7 @@ func (s *Server) signConsent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/clients/%d", id), fmt.Sprintf("Signed: consent to treatment, version %d, by %s, witnessed by you.", c.Version, c.SignedName))
+	redirect(w, r, fmt.Sprintf("/clients/%d", id), fmt.Sprintf("Signed: consent to treatment, version %d, witnessed by you.", c.Version))
 	return nil
 }
 
@@ -675,7 +675,7 @@ func (s *Server) consentTextsPage(w http.ResponseWriter, r *http.Request) error 
 // publishConsentText publishes a new version
 // (practice.Practice.PublishConsentText).
 func (s *Server) publishConsentText(w http.ResponseWriter, r *http.Request) error {
-	if err := form(w, r); err != nil {
+	if err := textForm(w, r, practice.MaxConsentTitle+practice.MaxConsentBody); err != nil {
 		return err
 	}
 	title, body := r.PostForm.Get("title"), r.PostForm.Get("body")
@@ -693,7 +693,7 @@ func (s *Server) publishConsentText(w http.ResponseWriter, r *http.Request) erro
 // reviseConsentText corrects the newest version before anyone signs it
 // (practice.Practice.ReviseConsentText).
 func (s *Server) reviseConsentText(w http.ResponseWriter, r *http.Request) error {
-	if err := form(w, r); err != nil {
+	if err := textForm(w, r, practice.MaxConsentTitle+practice.MaxConsentBody); err != nil {
 		return err
 	}
 	id, err := pathID(r, "id", "consent text")

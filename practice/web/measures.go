@@ -608,7 +608,7 @@ func (s *Server) resolveSafetyTask(w http.ResponseWriter, r *http.Request) error
 	if resp, err := strconv.ParseInt(r.PostForm.Get("response"), 10, 64); err == nil && resp > 0 {
 		back = fmt.Sprintf("/measures/%d", resp)
 	}
-	t, err := s.practice.ResolveSafetyTask(r.Context(), actor(r), id, r.PostForm.Get("action"))
+	_, err = s.practice.ResolveSafetyTask(r.Context(), actor(r), id, r.PostForm.Get("action"))
 	if e := formRefusal(err); e != nil {
 		redirect(w, r, fmt.Sprintf("%s#task-%d", back, id), "!"+plain(e))
 		return nil
@@ -616,7 +616,7 @@ func (s *Server) resolveSafetyTask(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	redirect(w, r, back, fmt.Sprintf("Recorded what you did about the safety task of case %d; it is closed.", t.CaseID))
+	redirect(w, r, back, "Recorded what you did; the safety task is closed.")
 	return nil
 }
 

@@ -148,7 +148,7 @@ func TestMeasurePages(t *testing.T) {
 	wantIn(t, w.get(t, "/", c).Body.String(), "Same-day safety task")
 	rec = w.do(t, http.MethodPost, resolve, url.Values{"action": {"Phoned the client at 10:15; safety plan agreed"},
 		"response": {strconv.FormatInt(id, 10)}}, c)
-	wantIn(t, w.follow(t, rec, c), "it is closed", "Phoned the client at 10:15")
+	wantIn(t, w.follow(t, rec, c), "the safety task is closed", "Phoned the client at 10:15")
 	if strings.Contains(w.get(t, "/", c).Body.String(), "Same-day safety task") {
 		t.Error("a resolved task is still on the home page")
 	}
