@@ -469,7 +469,7 @@ func theo(ctx context.Context, r *clientRun) error {
 	// Intensive Therapy, and offers the referral instead.
 	err = r.move(ctx, s.now, plissit.IntensiveTherapy, "Erectile disorder now with depression and alcohol use: he needs Intensive Therapy.")
 	if !practice.OffersReferral(err) {
-		return fmt.Errorf("Lena's move to Intensive Therapy was not refused for want of scope: %v", err)
+		return fmt.Errorf("the move of Lena's client to Intensive Therapy was not refused for want of scope: %v", err)
 	}
 	p, err := s.at(s.now)
 	if err != nil {

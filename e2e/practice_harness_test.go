@@ -192,16 +192,6 @@ func (pa *practiceApp) actor(local string) practice.Actor {
 	return practice.ActorOf(u)
 }
 
-// user is the account of a person of the practice.
-func (pa *practiceApp) user(local string) *auth.User {
-	pa.t.Helper()
-	u, err := pa.st.UserByEmail(context.Background(), demo.Email(local))
-	if err != nil {
-		pa.t.Fatalf("reading %s: %v", local, err)
-	}
-	return u
-}
-
 // mailTo lists the subjects of the messages queued for an address.
 func (pa *practiceApp) mailTo(addr string) []string {
 	pa.t.Helper()

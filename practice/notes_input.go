@@ -53,12 +53,6 @@ type noteForm struct {
 	fields map[string]string
 }
 
-// add records that field is wrong and how to fix it; a field keeps its
-// first problem.
-func (f *noteForm) add(field, how string) {
-	f.addMessage(field, certboard.FieldError(certboard.Invalid, field, how).Message)
-}
-
 // addMessage records a message that already names its field.
 func (f *noteForm) addMessage(field, msg string) {
 	if f.fields == nil {
