@@ -49,7 +49,7 @@ var holders = []holder{
 	// Dr. Maren Holt's credential is valid when the board is seeded; the
 	// demo practice, where she works, attaches it, and then the board
 	// suspends it (SeedPractice), so that the practice sees a CST lost.
-	{name: "Dr. Maren Holt", local: "maren.holt", issuedAgo: 300 * 24 * time.Hour, profile: board.Profile{City: "Chicago", Region: "Illinois", Country: "US",
+	{name: "Dr. Maren Holt", local: "maren.holt", issuedAgo: 300 * 24 * time.Hour, profile: board.Profile{City: "Evanston", Region: "Illinois", Country: "US",
 		Specialties: []string{"desire", "anorgasmia", "relationship"}, Languages: []string{"en", "de"}, Practice: "Lakeview Couples Clinic",
 		Statement: "Sex therapy for individuals and couples, in person, in English or German.", Visible: true}},
 	{name: "Noor Haddad", local: "noor.haddad", issuedAgo: 100 * 24 * time.Hour, profile: board.Profile{City: "London", Region: "England", Country: "GB",
