@@ -25,6 +25,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/certboard/certboard/date"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/certboard/certboard/jsonlimit"
@@ -416,6 +418,20 @@ func Items(n *yaml.Node) []*yaml.Node {
 func Item(ns []*yaml.Node, i int) *yaml.Node {
 	if i >= 0 && i < len(ns) {
 		return ns[i]
+	}
+	return nil
+}
+
+// Date checks that key of the mapping n, when present, holds a date in the
+// form YYYY-MM-DD, so that a file's "effective: 2026-13-01" is refused in
+// words, with its line, before a decode into date.Date refuses it in Go's.
+func Date(file string, n *yaml.Node, key string) Problems {
+	v := Value(n, key)
+	if v == nil {
+		return nil
+	}
+	if _, err := date.Parse(v.Value); err != nil {
+		return Problems{{File: file, Line: v.Line, Message: fmt.Sprintf("%s %q is not a date in the form YYYY-MM-DD", key, v.Value)}}
 	}
 	return nil
 }

@@ -110,10 +110,8 @@ func Parse(file string, data []byte) (*Rules, error) {
 	if len(ps) > 0 {
 		return nil, ps
 	}
-	if n := strictyaml.Value(top, "effective"); n != nil {
-		if _, err := date.Parse(n.Value); err != nil {
-			return nil, Problems{{File: file, Line: n.Line, Message: fmt.Sprintf("effective %q is not a date in the form YYYY-MM-DD", n.Value)}}
-		}
+	if ps := strictyaml.Date(file, top, "effective"); len(ps) > 0 {
+		return nil, ps
 	}
 	var rs Rules
 	if ps := strictyaml.Decode(file, data, &rs); len(ps) > 0 {

@@ -211,10 +211,8 @@ func Parse(file string, data []byte) (*Map, error) {
 	if len(ps) > 0 {
 		return nil, ps
 	}
-	if n := strictyaml.Value(top, "effective"); n != nil {
-		if _, err := date.Parse(n.Value); err != nil {
-			return nil, Problems{{File: file, Line: n.Line, Message: fmt.Sprintf("effective %q is not a date in the form YYYY-MM-DD", n.Value)}}
-		}
+	if ps := strictyaml.Date(file, top, "effective"); len(ps) > 0 {
+		return nil, ps
 	}
 	var m Map
 	if ps := strictyaml.Decode(file, data, &m); len(ps) > 0 {
