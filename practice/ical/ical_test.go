@@ -30,7 +30,7 @@ func TestFold(t *testing.T) {
 		"DESCRIPTION:" + strings.Repeat("x", 63),  // exactly 75
 		"DESCRIPTION:" + strings.Repeat("x", 64),  // 76
 		"DESCRIPTION:" + strings.Repeat("é", 100), // two octets each
-		"SUMMARY:" + strings.Repeat("日本語", 40),     // three octets each
+		"SUMMARY:" + strings.Repeat("日本語", 40),    // three octets each
 	} {
 		got := Fold(l)
 		if !strings.HasSuffix(got, "\r\n") {
