@@ -1,6 +1,7 @@
 -- +goose Up
--- Sessions (docs/practice.md, "Sessions"; practice/sessions.go). A session
--- belongs to a case of a client and is held by one practitioner; it starts
+-- Sessions (docs/practice.md, "Sessions"; practice/sessions.go), in
+-- therapy_sessions: the table sessions holds sign-ins. A session belongs
+-- to a case of a client and is held by one practitioner; it starts
 -- at an instant (UTC) and lasts minutes. details holds, sealed and bound to
 -- its row (context practice/sessions/<id>/details), what may say something
 -- of the client: the video link and the reason of a cancellation. The
@@ -8,7 +9,7 @@
 -- (ISO 4217). reminded_at is set once the reminder was decided (sent, or
 -- not for want of an address), in the transaction that enqueues its mail;
 -- moving the session clears it. version guards edits.
-CREATE TABLE sessions (
+CREATE TABLE therapy_sessions (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     case_id         INTEGER NOT NULL REFERENCES cases(id),
     client_id       INTEGER NOT NULL REFERENCES clients(id),
@@ -37,9 +38,9 @@ CREATE TABLE sessions (
     CHECK ((cancelled_by IS NULL) = (cancelled_at IS NULL)),
     CHECK (ends_at > starts_at)
 );
-CREATE INDEX sessions_client ON sessions(client_id, starts_at);
-CREATE INDEX sessions_practitioner ON sessions(practitioner_id, starts_at);
-CREATE INDEX sessions_reminders ON sessions(starts_at) WHERE status = 'scheduled' AND reminded_at IS NULL;
+CREATE INDEX therapy_sessions_client ON therapy_sessions(client_id, starts_at);
+CREATE INDEX therapy_sessions_practitioner ON therapy_sessions(practitioner_id, starts_at);
+CREATE INDEX therapy_sessions_reminders ON therapy_sessions(starts_at) WHERE status = 'scheduled' AND reminded_at IS NULL;
 
 -- The practice's settings of sessions: its name and its time zone (IANA),
 -- in which forms take and pages and reminders show a session's time.
@@ -66,7 +67,7 @@ CREATE UNIQUE INDEX calendar_feeds_live ON calendar_feeds(practitioner_id) WHERE
 -- A progress note records one session, at most one note a session; notes
 -- written before sessions were kept, and those written apart from one,
 -- have none.
-ALTER TABLE progress_notes ADD COLUMN session_id INTEGER REFERENCES sessions(id);
+ALTER TABLE progress_notes ADD COLUMN session_id INTEGER REFERENCES therapy_sessions(id);
 CREATE UNIQUE INDEX progress_notes_session ON progress_notes(session_id) WHERE session_id IS NOT NULL;
 
 -- +goose Down
@@ -74,4 +75,4 @@ DROP INDEX progress_notes_session;
 ALTER TABLE progress_notes DROP COLUMN session_id;
 DROP TABLE calendar_feeds;
 DROP TABLE session_settings;
-DROP TABLE sessions;
+DROP TABLE therapy_sessions;
