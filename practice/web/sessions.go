@@ -512,3 +512,16 @@ func (s *Server) saveSessionSettings(w http.ResponseWriter, r *http.Request) err
 	redirect(w, r, "/sessions/settings", "Saved the session settings.")
 	return nil
 }
+
+// sendSessionReminders reminds clients of their sessions of the next day
+// (practice.Practice.SendSessionReminders), logging what it could not
+// do. RunJobs calls it.
+func (s *Server) sendSessionReminders(ctx context.Context) {
+	r, err := s.practice.SendSessionReminders(ctx)
+	if err != nil && ctx.Err() == nil {
+		s.cfg.Log.Error("sending session reminders", "err", err)
+	}
+	if r.Mailed+r.NoAddress > 0 {
+		s.cfg.Log.Info("reminded clients of their sessions", "mailed", r.Mailed, "no_address", r.NoAddress)
+	}
+}
