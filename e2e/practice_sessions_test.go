@@ -58,6 +58,7 @@ func TestPracticeSessions(t *testing.T) {
 
 	p.open(clientPath)
 	p.expectText("#sessions", "couple, video, CPT 90847")
+	pb.axe(p, "a client's record with a session")
 	p.click(`header nav a[href="/sessions"]`)
 	p.expectText("h1", "Your upcoming sessions")
 	p.expectText("main table", "Robin Vega")

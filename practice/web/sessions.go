@@ -59,6 +59,10 @@ type SessionLine struct {
 	// ClientName is the client's, where a list of several clients' shows
 	// it.
 	ClientName string
+	// Markable says it is scheduled and has started, so it may be marked
+	// attended or a no-show; NoteDue that it was attended and has no
+	// progress note yet. A client's list offers both as buttons.
+	Markable, NoteDue bool
 }
 
 // sessionLine is s in loc.
@@ -125,8 +129,12 @@ func sessionsSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*C
 	}
 	loc := v.Settings.Location()
 	out := SessionsSectionView{Client: rec.Client.ID, Assigned: v.Access.Assigned, Zone: loc.String()}
+	now := s.now()
 	for _, x := range v.Sessions {
-		out.Lines = append(out.Lines, sessionLine(x, loc))
+		l := sessionLine(x, loc)
+		l.Markable = x.Status == session.Scheduled && !now.Before(x.Start)
+		l.NoteDue = x.Status == session.Attended && x.NoteID == 0
+		out.Lines = append(out.Lines, l)
 	}
 	return &ClientSection{ID: "sessions", Title: "Sessions", Block: "sessions-section", Data: out}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/certboard/certboard/practice"
 )
@@ -211,5 +212,47 @@ func TestSessionSettingsPage(t *testing.T) {
 	}
 	if page := w.get(t, "/sessions/settings", admin).Body.String(); !strings.Contains(page, `value="America/Chicago"`) {
 		t.Error("the settings were not kept")
+	}
+}
+
+// TestSessionActionsFromRecord marks a session attended and writes its
+// note from the buttons of the client's record.
+func TestSessionActionsFromRecord(t *testing.T) {
+	w, client, caseID := sessionsWebWorld(t)
+	prac := w.session(t, "practitioner")
+	rec := w.do(t, http.MethodPost, fmt.Sprintf("/client-sessions/%d", client), scheduleForm(caseID), prac)
+	var id int64
+	if _, err := fmt.Sscanf(rec.Header().Get("Location"), "/sessions/%d", &id); err != nil {
+		t.Fatalf("scheduling: %d", rec.Code)
+	}
+	record := fmt.Sprintf("/clients/%d", client)
+	mark := fmt.Sprintf(`action="/sessions/%d/mark"`, id)
+	if strings.Contains(w.get(t, record, prac).Body.String(), mark) {
+		t.Error("the record offers to mark a session that has not started")
+	}
+	w.clock.advance(8 * time.Hour) // 17:00 UTC: the session has ended
+	prac = w.session(t, "practitioner")
+	if !strings.Contains(w.get(t, record, prac).Body.String(), mark) {
+		t.Fatal("the record does not offer to mark the session")
+	}
+	if rec := w.do(t, http.MethodPost, fmt.Sprintf("/sessions/%d/mark", id), url.Values{"version": {"1"}, "status": {"attended"}}, prac); rec.Code != http.StatusSeeOther {
+		t.Fatalf("marking: %d %s", rec.Code, rec.Body)
+	}
+	page := w.get(t, record, prac).Body.String()
+	if !strings.Contains(page, fmt.Sprintf(`action="/sessions/%d/note"`, id)) {
+		t.Fatal("the record does not offer to write the note")
+	}
+	rec = w.do(t, http.MethodPost, fmt.Sprintf("/sessions/%d/note", id), url.Values{}, prac)
+	var note int64
+	if _, err := fmt.Sscanf(rec.Header().Get("Location"), "/notes/%d", &note); rec.Code != http.StatusSeeOther || err != nil {
+		t.Fatalf("writing the note: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if page := w.get(t, record, prac).Body.String(); !strings.Contains(page, fmt.Sprintf(`href="/notes/%d"`, note)) {
+		t.Error("the record does not link the session's note")
+	}
+	// A second note of the session is refused on the session's page.
+	if rec := w.do(t, http.MethodPost, fmt.Sprintf("/sessions/%d/note", id), url.Values{}, prac); rec.Code != http.StatusConflict ||
+		!strings.Contains(rec.Body.String(), "has its progress note already") {
+		t.Errorf("a second note: %d", rec.Code)
 	}
 }
