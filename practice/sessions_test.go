@@ -3,6 +3,7 @@ package practice_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -382,5 +383,46 @@ func TestSessionSettings(t *testing.T) {
 	got, err := w.p.SessionSettings(ctx)
 	if err != nil || got.TimeZone != "America/Chicago" || got.Location().String() != "America/Chicago" {
 		t.Errorf("settings: %+v, %v", got, err)
+	}
+}
+
+// TestScheduleRace schedules overlapping sessions for one practitioner,
+// on the cases of two clients (so that no lock of a case serialises
+// them), from several goroutines at once, on both engines: exactly one
+// is kept, the others are refused as taking the time.
+func TestScheduleRace(t *testing.T) {
+	ctx := context.Background()
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) {
+			w, first := sessionsWorld(t, db)
+			w.client = w.newClient(t)
+			second := w.openCase(t)
+			cases := []int64{first, second}
+			const n = 6
+			errs := make([]error, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					in := videoSession
+					in.Time = fmt.Sprintf("10:%02d", 8*i)
+					_, errs[i] = w.p.ScheduleSession(ctx, w.alice, cases[i%2], in)
+				})
+			}
+			wg.Wait()
+			var ok, taken int
+			for _, err := range errs {
+				switch certboard.ErrorCode(err) {
+				case "":
+					ok++
+				case certboard.Conflict:
+					taken++
+				default:
+					t.Errorf("a scheduling failed otherwise: %v", err)
+				}
+			}
+			if ok != 1 || taken != n-1 {
+				t.Errorf("%d kept and %d refused, want 1 and %d", ok, taken, n-1)
+			}
+		})
 	}
 }
