@@ -174,6 +174,9 @@ func (s *practiceSeeder) seed(ctx context.Context) error {
 			return fmt.Errorf("client %s: %w", c.identity.Name, err)
 		}
 	}
+	if err := s.seedSessions(ctx); err != nil {
+		return fmt.Errorf("sessions: %w", err)
+	}
 	return s.suspendHolt(ctx)
 }
 

@@ -153,6 +153,24 @@ func noteAudit(n *ProgressNote) map[string]any {
 // (requireConsentOn: a note records treatment) (Conflict). The note and
 // its audit entry (AuditNoteWrite) commit together.
 func (p *Practice) WriteNote(ctx context.Context, by Actor, caseID int64, in NoteInput) (*ProgressNote, error) {
+	if _, err := checkDraft(in, p.clock.Now()); err != nil {
+		return nil, err
+	}
+	var out *ProgressNote
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		out, err = p.writeNote(ctx, tx, by, caseID, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// writeNote is WriteNote in tx, for the use cases that write a note with
+// other changes (WriteSessionNote).
+func (p *Practice) writeNote(ctx context.Context, tx Tx, by Actor, caseID int64, in NoteInput) (*ProgressNote, error) {
 	now := p.clock.Now()
 	n, err := checkDraft(in, now)
 	if err != nil {
@@ -160,23 +178,16 @@ func (p *Practice) WriteNote(ctx context.Context, by Actor, caseID int64, in Not
 	}
 	out := &ProgressNote{CaseID: caseID, AuthorID: by.UserID, AuthorName: by.Name, Note: n, Version: 1,
 		CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
-	err = p.store.InTx(ctx, func(tx Tx) error {
-		var err error
-		if out.ClientID, err = p.newNoteCase(ctx, tx, by, caseID); err != nil {
-			return err
-		}
-		if err := p.requireConsentOn(ctx, tx, out.ClientID, n.DateOfService); err != nil {
-			return err
-		}
-		if out.ID, err = tx.CreateProgressNote(ctx, *out); err != nil {
-			return storeNoteError(err, n, 0)
-		}
-		return p.appendAudit(ctx, tx, by, AuditNoteWrite, ClientSubject(out.ClientID), nil, noteAudit(out))
-	})
-	if err != nil {
+	if out.ClientID, err = p.newNoteCase(ctx, tx, by, caseID); err != nil {
 		return nil, err
 	}
-	return out, nil
+	if err := p.requireConsentOn(ctx, tx, out.ClientID, n.DateOfService); err != nil {
+		return nil, err
+	}
+	if out.ID, err = tx.CreateProgressNote(ctx, *out); err != nil {
+		return nil, storeNoteError(err, n, 0)
+	}
+	return out, p.appendAudit(ctx, tx, by, AuditNoteWrite, ClientSubject(out.ClientID), nil, noteAudit(out))
 }
 
 // UpdateDraft replaces the draft progress note id, opened at version, by
