@@ -81,6 +81,7 @@ type Store interface {
 	measureReads
 	credentialReads
 	peopleReads
+	identifierReads
 }
 
 // Tx is one transaction: every write a use case makes goes through it,
@@ -98,4 +99,5 @@ type Tx interface {
 	measureWrites
 	credentialWrites
 	peopleWrites
+	identifierWrites
 }
