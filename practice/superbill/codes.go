@@ -198,3 +198,7 @@ var icd10cmShape = regexp.MustCompile(`^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$`)
 // It does not look the code up: the case's codes come from the practice's
 // taxonomy (practice/concern), which does.
 func ValidICD10CM(code string) bool { return icd10cmShape.MatchString(code) }
+
+// States lists the codes ValidState accepts, in alphabetical order, for a
+// form's list.
+func States() []string { return slices.Clone(states) }
