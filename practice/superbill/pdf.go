@@ -74,6 +74,9 @@ const (
 	gap      = 6.0
 	lineH    = 5.0
 	bodySize = 9.5
+	// tableSize is the services table's rows', a little smaller, so
+	// that a procedure's description fits its column on one line.
+	tableSize = 8.5
 )
 
 // layout is a superbill being laid out.
@@ -250,18 +253,21 @@ func (l *layout) tableHeader(cols []column) {
 		p.CellFormat(c.w, 6, title, "1", 0, c.align, true, 0, "")
 	}
 	p.Ln(-1)
-	l.font("", bodySize)
+	l.font("", tableSize)
 }
 
 // services writes a row per session, keeping each row whole on a page
 // and repeating the header on each page the table goes on to.
 func (l *layout) services() {
 	p := l.pdf
+	_, pageH := p.GetPageSize()
+	_, _, _, bottom := p.GetMargins()
+	if p.GetY()+30 > pageH-bottom { // the heading, the header and a row together
+		p.AddPage()
+	}
 	l.heading("Services")
 	cols := l.columns()
 	l.tableHeader(cols)
-	_, pageH := p.GetPageSize()
-	_, _, _, bottom := p.GetMargins()
 	used := map[Place]bool{}
 	for _, line := range l.in.Lines {
 		used[line.Place] = true
