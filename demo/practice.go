@@ -166,6 +166,9 @@ func (s *practiceSeeder) seed(ctx context.Context) error {
 	if err := s.setUp(ctx); err != nil {
 		return err
 	}
+	if err := s.identifiers(ctx); err != nil {
+		return err
+	}
 	if err := s.attachCredentials(ctx); err != nil {
 		return err
 	}

@@ -82,6 +82,7 @@ type Store interface {
 	credentialReads
 	peopleReads
 	sessionReads
+	identifierReads
 }
 
 // Tx is one transaction: every write a use case makes goes through it,
@@ -100,4 +101,5 @@ type Tx interface {
 	credentialWrites
 	peopleWrites
 	sessionWrites
+	identifierWrites
 }
