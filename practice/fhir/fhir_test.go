@@ -251,7 +251,7 @@ func sampleRecord(t *testing.T) Record {
 				Reviews:       []date.Date{date.MustParse("2026-11-01")},
 				Comorbidities: []string{},
 			}},
-			Sessions: []RecordSession{{Key: "session-1", Start: at, Minutes: 50, Status: "finished", Modality: "video", CPT: "90834"}},
+			Sessions:  []RecordSession{{Key: "session-1", Start: at, Minutes: 50, Status: "finished", Modality: "video", CPT: "90834"}},
 			Responses: []RecordResponse{r1, r2, r3, r4, r5, r6},
 			Notes: []RecordNote{{Key: "note-1", Author: "Dr. Ana Holt", SignedBy: "Dr. Ana Holt", CreatedAt: at,
 				Note: note.Progress{DateOfService: date.MustParse("2026-10-01"), Format: note.SOAP,
