@@ -836,9 +836,11 @@ func (p *parser) document(e *entry, d *DocumentReference, c *RecordCase) {
 	case "psychotherapy":
 		var doc psychotherapyNoteDoc
 		var n RecordPsychotherapyNote
-		if err := strict(data, &doc); err == nil {
+		err := strict(data, &doc)
+		if err == nil {
 			err = strict(doc.Note, &n.Note)
-		} else {
+		}
+		if err != nil {
 			p.add(e, "content[0].attachment.data", "is not a psychotherapy note: "+strings.TrimPrefix(err.Error(), "json: "))
 			return
 		}
