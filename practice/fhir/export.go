@@ -70,8 +70,8 @@ type ExportOptions struct {
 	Timestamp time.Time
 	// Texts returns the wording a response was given on (nil when there
 	// is none): the items' texts and answers' labels of the
-	// QuestionnaireResponses.
-	Texts func(instrument string) *measure.Texts
+	// QuestionnaireResponses. Nil gives none.
+	Texts func(r RecordResponse) *measure.Texts
 	// Progress, when set, is told after each resource how many are done
 	// of how many.
 	Progress func(done, total int)
@@ -87,7 +87,7 @@ type ExportOptions struct {
 func Export(rec Record, opts ExportOptions) ([]byte, error) {
 	w := writer{id: opts.ID, total: rec.Count(), progress: opts.Progress}
 	if opts.Texts == nil {
-		opts.Texts = func(string) *measure.Texts { return nil }
+		opts.Texts = func(RecordResponse) *measure.Texts { return nil }
 	}
 	patient := w.patient(rec.Client)
 	for _, c := range rec.Cases {
@@ -99,17 +99,14 @@ func Export(rec Record, opts ExportOptions) ([]byte, error) {
 	if w.err != nil {
 		return nil, w.err
 	}
-	n := len(w.entries)
 	b := Bundle{
 		ResourceType: "Bundle",
 		ID:           opts.ID,
 		Identifier:   &Identifier{System: Base + "/export", Value: opts.ID},
 		Type:         "collection",
 		Timestamp:    instant(opts.Timestamp),
-		Total:        nil,
 		Entry:        w.entries,
 	}
-	_ = n
 	return json.MarshalIndent(b, "", "  ")
 }
 
@@ -223,7 +220,7 @@ func (w *writer) patient(c RecordClient) Reference {
 	return w.add("Patient", p.ID, p)
 }
 
-func (w *writer) writeCase(c RecordCase, patient Reference, texts func(string) *measure.Texts) {
+func (w *writer) writeCase(c RecordCase, patient Reference, texts func(RecordResponse) *measure.Texts) {
 	ep := EpisodeOfCare{ResourceType: "EpisodeOfCare", ID: c.Key, Status: "active", Patient: patient,
 		Period: &Period{Start: instant(c.OpenedAt), End: instant(c.ClosedAt)}}
 	if c.Status == "closed" {
@@ -284,7 +281,7 @@ func (w *writer) writeCase(c RecordCase, patient Reference, texts func(string) *
 		w.encounter(s, patient, caseRef)
 	}
 	for _, r := range c.Responses {
-		qr := QuestionnaireResponseFor(r, texts(r.Instrument))
+		qr := QuestionnaireResponseFor(r, texts(r))
 		qr.ID = r.Key
 		qr.Subject = &patient
 		qr.Extension = append(refExt(extCase, caseRef), qr.Extension...)

@@ -272,8 +272,8 @@ func TestExportedRecordValidates(t *testing.T) {
 	rec := sampleRecord(t)
 	var progress []int
 	out, err := Export(rec, ExportOptions{ID: "export-1", Timestamp: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
-		Texts: func(id string) *measure.Texts {
-			if tx, ok := measure.ShippedTexts(id); ok {
+		Texts: func(r RecordResponse) *measure.Texts {
+			if tx, ok := measure.ShippedTexts(r.Instrument); ok {
 				return &tx
 			}
 			return nil
