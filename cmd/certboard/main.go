@@ -59,6 +59,10 @@ Usage:
                      asex; exit 0 scored, 2 bad input naming the item; fhir prints a FHIR R4
                      QuestionnaireResponse; see docs/measures.md)
   certboard measure questionnaire INSTRUMENT   (the instrument as a FHIR R4 Questionnaire)
+  certboard client export --client ID --as EMAIL [--psychotherapy-notes] [--data DIR | --database URL] > FILE.json
+  certboard client import FILE.json --as EMAIL [--data DIR | --database URL]
+                     (a practice client's record as a FHIR R4 Bundle, out or in, acting as the practice
+                     account EMAIL; progress on standard error)
 
 Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage, 4 a failure of certboard or its database.
 With --all: 0 when the portfolio is eligible for at least one set, 1 otherwise.
@@ -95,6 +99,8 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runImport(args[1:], stdout, stderr, time.Now)
 	case "measure":
 		return runMeasure(args[1:], stdout, stderr)
+	case "client":
+		return runClient(args[1:], stdout, stderr, time.Now)
 	case "totp":
 		return runTOTP(args[1:], stdout, stderr, time.Now())
 	case "help", "-h", "--help":
