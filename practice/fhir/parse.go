@@ -56,27 +56,31 @@ func ParseBundle(data []byte, opts ParseOptions) (Record, error) {
 		}
 		return Record{}, certboard.Errorf(certboard.Malformed, "the bundle is %s; certboard reads bundles nested at most %d levels", err, jsonlimit.MaxDepth)
 	}
-	var raw struct {
-		ResourceType string `json:"resourceType"`
-		Entry        []struct {
-			FullURL  string          `json:"fullUrl"`
-			Resource json.RawMessage `json:"resource"`
-		} `json:"entry"`
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return Record{}, certboard.Errorf(certboard.Malformed, "the file is not a JSON object: %v", err)
 	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return Record{}, certboard.Errorf(certboard.Malformed, "the file is not JSON: %v", err)
+	var rt string
+	_ = json.Unmarshal(top["resourceType"], &rt)
+	if rt != "Bundle" {
+		return Record{}, certboard.FieldError(certboard.Invalid, "resourceType", fmt.Sprintf("the file is a %q; give a FHIR Bundle that certboard exported", rt))
 	}
-	if raw.ResourceType != "Bundle" {
-		return Record{}, certboard.FieldError(certboard.Invalid, "resourceType", fmt.Sprintf("the file is a %q; give a FHIR Bundle that certboard exported", raw.ResourceType))
+	var entries []map[string]json.RawMessage
+	if e, ok := top["entry"]; ok {
+		if err := json.Unmarshal(e, &entries); err != nil {
+			return Record{}, certboard.FieldError(certboard.Invalid, "entry", "is not a list of entries")
+		}
 	}
-	if len(raw.Entry) > MaxEntries {
-		return Record{}, certboard.Errorf(certboard.TooLarge, "the bundle holds %d resources; certboard reads at most %d", len(raw.Entry), MaxEntries)
+	if len(entries) > MaxEntries {
+		return Record{}, certboard.Errorf(certboard.TooLarge, "the bundle holds %d resources; certboard reads at most %d", len(entries), MaxEntries)
 	}
 	p := &parser{opts: opts, byURL: map[string]*entry{}}
-	p.checkShell(data)
-	total := len(raw.Entry)
-	for i, e := range raw.Entry {
-		p.read(i, e.FullURL, e.Resource)
+	p.checkShell(top, entries)
+	total := len(entries)
+	for i, e := range entries {
+		var url string
+		_ = json.Unmarshal(e["fullUrl"], &url)
+		p.read(i, url, e["resource"])
 		if opts.Progress != nil {
 			opts.Progress(i+1, total)
 		}
@@ -117,29 +121,30 @@ func (p *parser) add(e *entry, path, how string) { p.problems.Add(e.field(path),
 
 // checkShell checks the bundle without its resources against the schema,
 // and that it is a collection.
-func (p *parser) checkShell(data []byte) {
-	var b map[string]any
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&b); err != nil {
-		p.problems.Add("bundle", "cannot be read: "+err.Error())
-		return
+func (p *parser) checkShell(top map[string]json.RawMessage, entries []map[string]json.RawMessage) {
+	shell := map[string]json.RawMessage{}
+	for k, v := range top {
+		if k != "entry" {
+			shell[k] = v
+		}
+		if !slices.Contains([]string{"resourceType", "id", "identifier", "type", "timestamp", "total", "entry"}, k) {
+			p.problems.Add("bundle "+k, "certboard does not keep this element; remove it")
+		}
 	}
-	if es, ok := b["entry"].([]any); ok {
-		shell := make([]any, len(es))
-		for i, e := range es {
-			m, _ := e.(map[string]any)
-			c := map[string]any{}
-			for k, v := range m {
+	if entries != nil {
+		bare := make([]map[string]json.RawMessage, len(entries))
+		for i, e := range entries {
+			bare[i] = map[string]json.RawMessage{}
+			for k, v := range e {
 				if k != "resource" {
-					c[k] = v
+					bare[i][k] = v
 				}
 			}
-			shell[i] = c
 		}
-		b["entry"] = shell
+		shell["entry"], _ = json.Marshal(bare) // raw JSON re-marshalled: never fails
 	}
-	if err := ValidateValue(b); err != nil {
+	b, _ := json.Marshal(shell)
+	if err := ValidateJSON(b); err != nil {
 		var se *SchemaError
 		if errors.As(err, &se) {
 			for _, pr := range se.Problems {
@@ -149,13 +154,10 @@ func (p *parser) checkShell(data []byte) {
 		}
 		p.problems.Add("bundle", err.Error())
 	}
-	if b["type"] != "collection" {
-		p.problems.Add("bundle type", fmt.Sprintf("is %v; certboard reads the collection bundles it exports", b["type"]))
-	}
-	for k := range b {
-		if !slices.Contains([]string{"resourceType", "id", "identifier", "type", "timestamp", "total", "entry"}, k) {
-			p.problems.Add("bundle "+k, "certboard does not keep this element; remove it")
-		}
+	var typ string
+	_ = json.Unmarshal(top["type"], &typ)
+	if typ != "collection" {
+		p.problems.Add("bundle type", fmt.Sprintf("is %q; certboard reads the collection bundles it exports", typ))
 	}
 }
 
