@@ -77,9 +77,11 @@ type ExportOptions struct {
 // comorbidities, treatment plans, measure responses and scores, progress
 // notes, consents, and the exporter's psychotherapy notes only when asked
 // for. Only a practitioner assigned to the client may export it; anyone
-// else gets NotFound, a practice admin Forbidden. The read is audited
-// (ClientRead "export") and so is the export ("client.export", naming what
-// it holds by count, never its content).
+// else gets NotFound, a practice admin Forbidden (with emergency access
+// too: it lets an admin read a record, not take it away), the refusal
+// audited (ClientReadDenied, "export"). The read is audited (ClientRead
+// "export") and so is the export ("client.export", naming what it holds
+// by count, never its content).
 func (p *Practice) ExportRecord(ctx context.Context, by Actor, clientID int64, opts ExportOptions) ([]byte, error) {
 	var rec fhir.Record
 	var texts map[string]*measure.Texts
@@ -89,12 +91,16 @@ func (p *Practice) ExportRecord(ctx context.Context, by Actor, clientID int64, o
 	}
 	now := p.clock.Now().UTC()
 	err = p.store.InTx(ctx, func(tx Tx) error {
-		acc, err := p.openClient(ctx, tx, by, clientID, "export")
+		acc, err := p.clientAccess(ctx, tx, by, clientID)
+		if err == nil && !acc.Assigned {
+			err = certboard.Errorf(certboard.Forbidden, "only the client's practitioners export the record; emergency access lets you read it, not take it away")
+		}
 		if err != nil {
+			noteRefusal(tx, ClientReadDenied, by, clientID, "export", err)
 			return err
 		}
-		if !acc.Assigned {
-			return certboard.Errorf(certboard.Forbidden, "only the client's practitioners export the record; emergency access lets you read it, not take it away")
+		if err := p.appendAudit(ctx, tx, by, ClientRead, ClientSubject(clientID), nil, map[string]any{"what": "export", "access": acc.Kind()}); err != nil {
+			return err
 		}
 		rec, texts, err = p.readRecord(ctx, tx, by, clientID, opts.PsychotherapyNotes)
 		if err != nil {

@@ -262,3 +262,36 @@ func TestRecordImportRefusedChangesNothing(t *testing.T) {
 		t.Errorf("a refused import changed something: %d clients, err %v", len(clients), err)
 	}
 }
+
+// TestRecordExportRefusalsAudited: an export refused is in the audit log,
+// an admin's under emergency access too.
+func TestRecordExportRefusalsAudited(t *testing.T) {
+	ctx := context.Background()
+	rp := newRecordPractice(t, sqldbtest.Engines(t)["sqlite"], "Lakeview")
+	client := rp.seed(t)
+	if _, err := rp.p.RequestEmergencyAccess(ctx, rp.admin, client, "the client called in crisis and their practitioner is away"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rp.p.ExportRecord(ctx, rp.admin, client, practice.ExportOptions{}); certboard.ErrorCode(err) != certboard.Forbidden {
+		t.Fatalf("an admin with emergency access: %v, want forbidden", err)
+	}
+	if _, err := rp.p.ExportRecord(ctx, rp.other, client, practice.ExportOptions{}); certboard.ErrorCode(err) != certboard.NotFound {
+		t.Fatalf("another practitioner: %v, want not found", err)
+	}
+	es, err := rp.st.AuditLog().Entries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	denied := 0
+	for _, e := range es {
+		if e.Action == practice.ClientReadDenied && strings.Contains(e.After, `"export"`) {
+			denied++
+		}
+		if e.Action == "client.export" {
+			t.Errorf("a refused export was audited as done: %s", e.After)
+		}
+	}
+	if denied != 2 {
+		t.Errorf("%d refused exports audited, want 2", denied)
+	}
+}
