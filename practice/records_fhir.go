@@ -390,7 +390,14 @@ func (p *Practice) checkImport(rec fhir.Record, now time.Time) (Identity, error)
 		for _, s := range cs.Sessions {
 			ps.Add(fmt.Sprintf("Encounter %q", s.Key), "this practice does not import sessions yet; export the record without them")
 		}
+		keys := map[string]bool{}
+		for _, r := range cs.Responses {
+			keys[r.Key] = true
+		}
 		for _, cm := range cs.Comorbidities {
+			if cm.Measure != "" && !keys[cm.Measure] {
+				ps.Add(fmt.Sprintf("Condition of %s: evidence", cs.Key), fmt.Sprintf("names response %q of another case; a comorbidity comes from a measure of its own case", cm.Measure))
+			}
 			if !slices.Contains(ComorbiditySources(), ComorbiditySource(cm.Source)) || (cm.Source == string(FromMeasure)) != (cm.Measure != "") {
 				ps.Add(fmt.Sprintf("Condition of %s: extension(comorbidity-source)", cs.Key),
 					fmt.Sprintf("%q; a comorbidity comes from a measure (naming the response in its evidence), a diagnosis or judgement", cm.Source))
