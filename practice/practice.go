@@ -102,4 +102,5 @@ type Tx interface {
 	peopleWrites
 	sessionWrites
 	identifierWrites
+	recordWrites
 }

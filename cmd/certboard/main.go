@@ -54,9 +54,15 @@ Usage:
   certboard import completions FILE.csv --provider EMAIL [--errors FILE] [--data DIR | --database URL]
                      (CE completions from an approved provider; exit 0 all imported, 1 some rejected,
                      4 stopped by a failure of certboard or its database, rows before it kept)
-  certboard measure score INSTRUMENT --answers A1,A2,... [--sex female|male] [--format text|json]
+  certboard measure score INSTRUMENT --answers A1,A2,... [--sex female|male] [--format text|json|fhir]
                      (score a screening instrument: phq-9, gad-7, audit-c, audit, iief-5, pedt, fsfi,
-                     asex; exit 0 scored, 2 bad input naming the item; see docs/measures.md)
+                     asex; exit 0 scored, 2 bad input naming the item; fhir prints a FHIR R4
+                     QuestionnaireResponse; see docs/measures.md)
+  certboard measure questionnaire INSTRUMENT   (the instrument as a FHIR R4 Questionnaire)
+  certboard client export --client ID --as EMAIL [--psychotherapy-notes] [--data DIR | --database URL] > FILE.json
+  certboard client import FILE.json --as EMAIL [--data DIR | --database URL]
+                     (a practice client's record as a FHIR R4 Bundle, out or in, acting as the practice
+                     account EMAIL; progress on standard error)
 
 Exit status: 0 eligible (or success), 1 not eligible, 2 bad input or usage, 4 a failure of certboard or its database.
 With --all: 0 when the portfolio is eligible for at least one set, 1 otherwise.
@@ -93,6 +99,8 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runImport(args[1:], stdout, stderr, time.Now)
 	case "measure":
 		return runMeasure(args[1:], stdout, stderr)
+	case "client":
+		return runClient(args[1:], stdout, stderr, time.Now)
 	case "totp":
 		return runTOTP(args[1:], stdout, stderr, time.Now())
 	case "help", "-h", "--help":

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/certboard/certboard/practice/fhir"
+	"github.com/certboard/certboard/practice/measure"
 )
 
 func TestMeasureScore(t *testing.T) {
@@ -96,7 +100,7 @@ func TestMeasureScore(t *testing.T) {
 		{"two instruments", []string{"measure", "score", "phq-9", "gad-7", "--answers", "1"}, 2, "",
 			"give exactly one instrument"},
 		{"format", []string{"measure", "score", "phq-9", "--answers", "0,0,0,0,0,0,0,0,0", "--format", "xml"}, 2, "",
-			`certboard measure: --format "xml": use text or json` + "\n"},
+			`certboard measure: --format "xml": use text, json or fhir` + "\n"},
 		{"no subcommand", []string{"measure"}, 2, "", "certboard measure: use certboard measure score INSTRUMENT"},
 		{"unknown flag", []string{"measure", "score", "phq-9", "--bogus"}, 2, "", "flag provided but not defined: -bogus"},
 		{"help", []string{"measure", "score", "-h"}, 0, "", "Usage: certboard measure score INSTRUMENT"},
@@ -120,5 +124,92 @@ func TestMeasureScore(t *testing.T) {
 func TestMeasureInUsage(t *testing.T) {
 	if !strings.Contains(usage, "certboard measure score INSTRUMENT --answers A1,A2,...") {
 		t.Error("usage does not list certboard measure score")
+	}
+}
+
+func TestMeasureQuestionnaire(t *testing.T) {
+	for _, id := range measure.IDs() {
+		stdout, stderr, code := cli(t, "measure", "questionnaire", id)
+		if code != 0 || stderr != "" {
+			t.Fatalf("%s: exit %d, stderr %q", id, code, stderr)
+		}
+		if err := fhir.ValidateJSON([]byte(stdout)); err != nil {
+			t.Errorf("%s: the Questionnaire does not validate: %v", id, err)
+		}
+		var q fhir.Questionnaire
+		if err := json.Unmarshal([]byte(stdout), &q); err != nil {
+			t.Fatal(err)
+		}
+		in, _ := measure.Lookup(id)
+		if q.URL != fhir.QuestionnaireURL(id) || q.Title != in.Name || q.Status != "active" {
+			t.Errorf("%s: url %q title %q status %q", id, q.URL, q.Title, q.Status)
+		}
+	}
+	stdout, _, _ := cli(t, "measure", "questionnaire", "phq-9")
+	if !strings.Contains(stdout, `"code": "44249-1"`) || !strings.Contains(stdout, "Little interest or pleasure in doing things") {
+		t.Errorf("PHQ-9's Questionnaire lacks its LOINC code or its wording:\n%s", stdout)
+	}
+	for _, args := range [][]string{{"measure", "questionnaire"}, {"measure", "questionnaire", "bdi"}, {"measure", "questionnaire", "phq-9", "gad-7"}} {
+		if stdout, stderr, code := cli(t, args...); code != 2 || stdout != "" || stderr == "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and a message", args, code, stdout, stderr)
+		}
+	}
+}
+
+func TestMeasureScoreFHIR(t *testing.T) {
+	for _, tc := range []struct {
+		id, answers, sex string
+		total            float64
+	}{
+		{"phq-9", "1,2,3,0,1,2,3,0,1", "", 13},
+		{"audit-c", "1,1,1", "male", 3},
+		{"fsfi", "1,2,3,3,3,3,4,4,4,4,2,2,2,1,1,1,5,5,5", "", 19.8},
+		{"asex", "4,4,4,1,1", "", 14},
+	} {
+		args := []string{"measure", "score", tc.id, "--answers", tc.answers, "--format", "fhir"}
+		if tc.sex != "" {
+			args = append(args, "--sex", tc.sex)
+		}
+		stdout, stderr, code := cli(t, args...)
+		if code != 0 || stderr != "" {
+			t.Fatalf("%s: exit %d, stderr %q", tc.id, code, stderr)
+		}
+		if err := fhir.ValidateJSON([]byte(stdout)); err != nil {
+			t.Errorf("%s: the QuestionnaireResponse does not validate: %v", tc.id, err)
+		}
+		var qr fhir.QuestionnaireResponse
+		if err := json.Unmarshal([]byte(stdout), &qr); err != nil {
+			t.Fatal(err)
+		}
+		if qr.Status != "completed" || qr.Questionnaire != fhir.QuestionnaireURL(tc.id) {
+			t.Errorf("%s: status %q, questionnaire %q", tc.id, qr.Status, qr.Questionnaire)
+		}
+		qout, _, _ := cli(t, "measure", "questionnaire", tc.id)
+		var q fhir.Questionnaire
+		_ = json.Unmarshal([]byte(qout), &q)
+		links := map[string]bool{}
+		for _, it := range q.Item {
+			links[it.LinkID] = true
+		}
+		in, _ := measure.Lookup(tc.id)
+		answered := 0
+		for _, it := range qr.Item {
+			if !links[it.LinkID] {
+				t.Errorf("%s: answer to %q, no item of the Questionnaire", tc.id, it.LinkID)
+			}
+			if it.LinkID == fhir.LinkTotal {
+				if got := *it.Answer[0].ValueDecimal; got != tc.total {
+					t.Errorf("%s: total %v, want %v", tc.id, got, tc.total)
+				}
+				continue
+			}
+			answered++
+		}
+		if answered != len(in.Items) {
+			t.Errorf("%s: %d items answered, want %d", tc.id, answered, len(in.Items))
+		}
+	}
+	if stdout, _, code := cli(t, "measure", "score", "phq-9", "--answers", "1,2", "--format", "fhir"); code != 2 || stdout != "" {
+		t.Errorf("bad answers with --format fhir: exit %d, stdout %q", code, stdout)
 	}
 }

@@ -124,6 +124,7 @@ func New(cfg Config) (*Server, error) {
 	s.credentialRoutes()
 	s.sessionRoutes()
 	s.identifierRoutes()
+	s.recordRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := kit.CheckAccess(s.routes); err != nil {

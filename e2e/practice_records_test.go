@@ -1,0 +1,71 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"testing"
+
+	"github.com/certboard/certboard/practice"
+)
+
+// TestPracticeRecordImport: Jordan's client's record page offers the
+// record's FHIR export; Lena imports that record from the import page
+// without JavaScript being needed: the import runs in the background and
+// its page reloads itself, showing a progress bar, until it links to the
+// new client, whose record opens. Every page passes axe.
+func TestPracticeRecordImport(t *testing.T) {
+	t.Parallel()
+	needBrowser(t)
+	pa := startPractice(t)
+	pb := newPracticeBrowser(t, pa)
+	clientID, _ := pa.practiceClient(practitioner, "Kai Morgan", "1996-11-30")
+
+	jordan := pb.person("jordan")
+	pb.signIn(jordan, pa.login(practitioner))
+	jordan.open(fmt.Sprintf("/clients/%d", clientID))
+	jordan.expectText("#export-h", "Export the record")
+	jordan.expectText("#export", "Download the record (FHIR)")
+	pb.axe(jordan, "a client's record with its export")
+
+	bundle, err := pa.p.ExportRecord(context.Background(), pa.actor(practitioner), clientID, practice.ExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "kai-morgan.fhir.json")
+	if err := os.WriteFile(file, bundle, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	lena := pb.person("lena")
+	pb.signIn(lena, pa.login(uncertified))
+	lena.open("/record-imports")
+	pb.axe(lena, "the import page")
+	lena.upload("file", file)
+	lena.click(`form[action="/record-imports"] button[type=submit]`)
+	if !strings.HasPrefix(lena.path(), "/record-imports/") {
+		lena.fatalf("after the upload, at %s, not the import's page", lena.path())
+	}
+	status := lena.path()
+	deadline := time.Now().Add(30 * time.Second)
+	for !lena.has(`main a[href^="/clients/"]`) {
+		lena.expectText("main", "resources")
+		if !lena.has("main progress") {
+			lena.fatalf("the import's page shows no progress bar")
+		}
+		if time.Now().After(deadline) {
+			lena.fatalf("the import did not end: %s", lena.text("main"))
+		}
+		time.Sleep(300 * time.Millisecond)
+		lena.open(status)
+	}
+	lena.expectText("main", "The record is imported")
+	pb.axe(lena, "a finished import")
+	lena.click(`main a[href^="/clients/"]`)
+	lena.expectText("h1", "Kai Morgan")
+	pb.axe(lena, "the imported client's record")
+}

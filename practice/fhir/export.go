@@ -1,0 +1,463 @@
+package fhir
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/practice/measure"
+)
+
+// The code systems certboard defines.
+var (
+	// ConcernSystem codes a concern by its id in the taxonomy.
+	ConcernSystem = Base + "/CodeSystem/concern"
+	// ComorbiditySystem codes a comorbidity by its kind.
+	ComorbiditySystem = Base + "/CodeSystem/comorbidity"
+	// ConditionRoleSystem says whether a Condition is a concern or a
+	// comorbidity.
+	ConditionRoleSystem = Base + "/CodeSystem/condition-role"
+	// ScoreSystem codes an Observation by the instrument scored.
+	ScoreSystem = Base + "/CodeSystem/score"
+	// CPTSystem is the AMA's CPT code system URI.
+	CPTSystem = "http://www.ama-assn.org/go/cpt"
+)
+
+// ext is the URL of one of certboard's extensions.
+func ext(name string) string { return Base + "/StructureDefinition/" + name }
+
+// The names of certboard's extensions.
+const (
+	extCase           = "case"
+	extPronouns       = "pronouns"
+	extGenderIdentity = "gender-identity"
+	extStage          = "plissit-stage"
+	extCloseReason    = "close-reason"
+	extTaxonomy       = "concern-taxonomy"
+	extOnset          = "specifier-onset"
+	extContext        = "specifier-context"
+	extSeverity       = "specifier-severity"
+	extSource         = "comorbidity-source"
+	extEndReason      = "end-reason"
+	extPlan           = "treatment-plan"
+	extPlanVersion    = "plan-version"
+	extSessionStatus  = "session-status"
+	extModality       = "session-modality"
+	extSex            = "sex"
+	extCorrects       = "corrects"
+	extErrorReason    = "error-reason"
+	extBand           = "band"
+	extPositive       = "positive"
+	extFlag           = "flag"
+	extNote           = "note"
+	extNoteKind       = "note-kind"
+	extConsentVersion = "consent-version"
+	extSigner         = "signer"
+	extGuardian       = "guardian-relationship"
+	extWitness        = "witness"
+	extWithdrawnAt    = "withdrawn-at"
+	extWithdrawReason = "withdrawal-reason"
+)
+
+// ExportOptions say how a record is written.
+type ExportOptions struct {
+	// ID is the bundle's id; it seeds every fullUrl, so two exports of one
+	// record with one ID are the same bytes.
+	ID string
+	// Timestamp is when the bundle was made.
+	Timestamp time.Time
+	// Texts returns the wording a response was given on (nil when there
+	// is none): the items' texts and answers' labels of the
+	// QuestionnaireResponses. Nil gives none.
+	Texts func(r RecordResponse) *measure.Texts
+	// Progress, when set, is told after each resource how many are done
+	// of how many.
+	Progress func(done, total int)
+}
+
+// Export writes a record as a FHIR R4 Bundle of type "collection", as
+// JSON. The bundle holds one Patient; per case an EpisodeOfCare, a
+// Condition per concern and per comorbidity, a CarePlan, an Encounter per
+// session, a QuestionnaireResponse per measure response and an
+// Observation per score, a DocumentReference per progress note (and per
+// psychotherapy note, when the record holds them); and a Consent per
+// consent. Every reference is a fullUrl of the bundle.
+func Export(rec Record, opts ExportOptions) ([]byte, error) {
+	w := writer{id: opts.ID, total: rec.Count(), progress: opts.Progress}
+	if opts.Texts == nil {
+		opts.Texts = func(RecordResponse) *measure.Texts { return nil }
+	}
+	patient := w.patient(rec.Client)
+	for _, c := range rec.Cases {
+		w.writeCase(c, patient, opts.Texts)
+	}
+	for _, c := range rec.Consents {
+		w.consent(c, patient)
+	}
+	if w.err != nil {
+		return nil, w.err
+	}
+	b := Bundle{
+		ResourceType: "Bundle",
+		ID:           opts.ID,
+		Identifier:   &Identifier{System: Base + "/export", Value: opts.ID},
+		Type:         "collection",
+		Timestamp:    instant(opts.Timestamp),
+		Entry:        w.entries,
+	}
+	return json.MarshalIndent(b, "", "  ")
+}
+
+// writer gathers the entries of a bundle.
+type writer struct {
+	id       string
+	entries  []BundleEntry
+	total    int
+	progress func(done, total int)
+	err      error
+}
+
+// fullURL is the fullUrl of the resource with the given type and id: a
+// urn:uuid derived from the bundle's id and the resource's.
+func (w *writer) fullURL(typ, id string) string {
+	h := sha256.Sum256([]byte(w.id + "|" + typ + "/" + id))
+	h[6] = h[6]&0x0f | 0x80 // version 8: custom
+	h[8] = h[8]&0x3f | 0x80 // RFC 9562 variant
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
+}
+
+// add puts a resource in the bundle and returns a reference to it.
+func (w *writer) add(typ, id string, res any) Reference {
+	url := w.fullURL(typ, id)
+	b, err := json.Marshal(res)
+	if err != nil && w.err == nil {
+		w.err = fmt.Errorf("fhir: %s %q: %w", typ, id, err)
+	}
+	w.entries = append(w.entries, BundleEntry{FullURL: url, Resource: b})
+	if w.progress != nil {
+		w.progress(len(w.entries), w.total)
+	}
+	return Reference{Reference: url}
+}
+
+// instant writes a time as FHIR's dateTime/instant, in UTC; "" for zero.
+func instant(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func strExt(name, v string) []Extension {
+	if v == "" {
+		return nil
+	}
+	return []Extension{{URL: ext(name), ValueString: &v}}
+}
+
+func codeExt(name, v string) []Extension {
+	if v == "" {
+		return nil
+	}
+	return []Extension{{URL: ext(name), ValueCode: v}}
+}
+
+func refExt(name string, r Reference) []Extension {
+	return []Extension{{URL: ext(name), ValueReference: &r}}
+}
+
+func timeExt(name string, t time.Time) []Extension {
+	if t.IsZero() {
+		return nil
+	}
+	return []Extension{{URL: ext(name), ValueDateTime: instant(t)}}
+}
+
+func jsonExt(name string, v any) []Extension {
+	b, _ := json.Marshal(v) // plain data: never fails
+	return []Extension{{URL: ext(name), ValueAttachment: &Attachment{ContentType: "application/json", Data: b}}}
+}
+
+func exts(parts ...[]Extension) []Extension {
+	var out []Extension
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+func (w *writer) patient(c RecordClient) Reference {
+	p := Patient{ResourceType: "Patient", ID: "patient", BirthDate: c.DateOfBirth.String()}
+	if c.DateOfBirth.IsZero() {
+		p.BirthDate = ""
+	}
+	p.Extension = exts(strExt(extPronouns, c.Pronouns), strExt(extGenderIdentity, c.GenderIdentity))
+	p.Name = []HumanName{{Use: "official", Text: c.Name}}
+	if c.PreferredName != "" {
+		p.Name = append(p.Name, HumanName{Use: "usual", Text: c.PreferredName})
+	}
+	if c.Email != "" {
+		p.Telecom = append(p.Telecom, ContactPoint{System: "email", Value: c.Email})
+	}
+	if c.Phone != "" {
+		p.Telecom = append(p.Telecom, ContactPoint{System: "phone", Value: c.Phone})
+	}
+	if c.EmergencyName != "" || c.EmergencyPhone != "" || c.EmergencyRelationship != "" {
+		pc := PatientContact{}
+		if c.EmergencyRelationship != "" {
+			pc.Relationship = []CodeableConcept{{Text: c.EmergencyRelationship}}
+		}
+		if c.EmergencyName != "" {
+			pc.Name = &HumanName{Text: c.EmergencyName}
+		}
+		if c.EmergencyPhone != "" {
+			pc.Telecom = []ContactPoint{{System: "phone", Value: c.EmergencyPhone}}
+		}
+		p.Contact = []PatientContact{pc}
+	}
+	return w.add("Patient", p.ID, p)
+}
+
+func (w *writer) writeCase(c RecordCase, patient Reference, texts func(RecordResponse) *measure.Texts) {
+	ep := EpisodeOfCare{ResourceType: "EpisodeOfCare", ID: c.Key, Status: "active", Patient: patient,
+		Period: &Period{Start: instant(c.OpenedAt), End: instant(c.ClosedAt)}}
+	if c.Status == "closed" {
+		ep.Status = "finished"
+	}
+	ep.Type = []CodeableConcept{{Text: "PLISSIT case, stage " + string(c.Stage)}}
+	ep.Extension = exts(codeExt(extStage, string(c.Stage)), strExt(extCloseReason, c.CloseReason), strExt(extTaxonomy, c.Taxonomy))
+	caseRef := w.add("EpisodeOfCare", c.Key, ep)
+	clinical := "active"
+	if c.Status == "closed" {
+		clinical = "inactive"
+	}
+	var addresses []Reference
+	for i, cc := range c.Concerns {
+		cond := Condition{ResourceType: "Condition", ID: fmt.Sprintf("%s-concern-%d", c.Key, i+1), Subject: patient,
+			ClinicalStatus: clinicalStatus(clinical),
+			Category:       conditionCategory("concern"),
+			Code:           concernCode(cc),
+			RecordedDate:   instant(c.OpenedAt),
+		}
+		s := cc.Diagnosis.Specifiers
+		cond.Extension = exts(refExt(extCase, caseRef), codeExt(extOnset, string(s.Onset)), codeExt(extContext, string(s.Context)), codeExt(extSeverity, string(s.Severity)))
+		addresses = append(addresses, w.add("Condition", cond.ID, cond))
+	}
+	responses := map[string]Reference{}
+	for _, r := range c.Responses {
+		responses[r.Key] = Reference{Reference: w.fullURL("QuestionnaireResponse", r.Key)}
+	}
+	for i, cm := range c.Comorbidities {
+		status := "active"
+		if !cm.EndedAt.IsZero() {
+			status = "resolved"
+		}
+		cond := Condition{ResourceType: "Condition", ID: fmt.Sprintf("%s-comorbidity-%d", c.Key, i+1), Subject: patient,
+			ClinicalStatus:    clinicalStatus(status),
+			Category:          conditionCategory("comorbidity"),
+			Code:              &CodeableConcept{Coding: []Coding{{System: ComorbiditySystem, Code: cm.Kind}}, Text: cm.Kind},
+			RecordedDate:      instant(cm.RecordedAt),
+			AbatementDateTime: instant(cm.EndedAt),
+		}
+		if cm.Note != "" {
+			cond.Note = []Annotation{{Text: cm.Note}}
+		}
+		if cm.Measure != "" {
+			ref, ok := responses[cm.Measure]
+			if !ok && w.err == nil {
+				w.err = fmt.Errorf("fhir: comorbidity %s of %s names response %q, not in the record", cond.ID, c.Key, cm.Measure)
+			}
+			cond.Evidence = []ConditionEvidence{{Detail: []Reference{ref}}}
+		}
+		cond.Extension = exts(refExt(extCase, caseRef), codeExt(extSource, cm.Source), strExt(extEndReason, cm.EndReason))
+		w.add("Condition", cond.ID, cond)
+	}
+	if c.Plan != nil {
+		w.carePlan(c, *c.Plan, patient, caseRef, addresses)
+	}
+	for _, s := range c.Sessions {
+		w.encounter(s, patient, caseRef)
+	}
+	for _, r := range c.Responses {
+		qr := QuestionnaireResponseFor(r, texts(r))
+		qr.ID = r.Key
+		qr.Subject = &patient
+		qr.Extension = append(refExt(extCase, caseRef), qr.Extension...)
+		if r.Corrects != "" {
+			ref, ok := responses[r.Corrects]
+			if !ok && w.err == nil {
+				w.err = fmt.Errorf("fhir: response %s corrects %q, not in the record", r.Key, r.Corrects)
+			}
+			qr.Extension = append(qr.Extension, refExt(extCorrects, ref)...)
+		}
+		qref := w.add("QuestionnaireResponse", r.Key, qr)
+		if r.Result != nil {
+			w.add("Observation", "score-"+r.Key, ScoreObservation(r, patient, qref))
+		}
+	}
+	for _, n := range c.Notes {
+		w.progressNote(n, patient, caseRef)
+	}
+	for _, n := range c.PsychotherapyNotes {
+		w.psychotherapyNote(n, patient, caseRef)
+	}
+}
+
+func clinicalStatus(code string) *CodeableConcept {
+	return &CodeableConcept{Coding: []Coding{{System: "http://terminology.hl7.org/CodeSystem/condition-clinical", Code: code}}}
+}
+
+func conditionCategory(role string) []CodeableConcept {
+	return []CodeableConcept{
+		{Coding: []Coding{{System: "http://terminology.hl7.org/CodeSystem/condition-category", Code: "problem-list-item"}}},
+		{Coding: []Coding{{System: ConditionRoleSystem, Code: role}}},
+	}
+}
+
+// concernCode codes a concern: its ICD-10-CM and ICD-11 codes and its id
+// in certboard's taxonomy.
+func concernCode(cc RecordConcern) *CodeableConcept {
+	cc2 := &CodeableConcept{Text: cc.Name}
+	for _, c := range cc.Codes.ICD10CM {
+		cc2.Coding = append(cc2.Coding, Coding{System: ICD10CMSystem, Code: c.Code, Display: c.Title})
+	}
+	for _, c := range cc.Codes.ICD11 {
+		cc2.Coding = append(cc2.Coding, Coding{System: ICD11System, Code: c.Code, Display: c.Title})
+	}
+	cc2.Coding = append(cc2.Coding, Coding{System: ConcernSystem, Code: cc.Diagnosis.Concern, Display: cc.Name})
+	return cc2
+}
+
+func (w *writer) carePlan(c RecordCase, p RecordPlan, patient, caseRef Reference, addresses []Reference) {
+	status := "active"
+	if c.Status == "closed" {
+		status = "completed"
+	}
+	cp := CarePlan{ResourceType: "CarePlan", ID: c.Key + "-plan", Status: status, Intent: "plan",
+		Title: "Treatment plan", Subject: patient, Created: instant(p.SavedAt), Addresses: addresses}
+	if f := p.Plan.Frequency; f.Sessions > 0 {
+		cp.Description = fmt.Sprintf("%d sessions per %s", f.Sessions, f.Per)
+	}
+	for _, g := range p.Plan.Goals {
+		text := "Goal " + g.ID + ": " + g.Text
+		if g.Measure != "" {
+			text += " (measured by " + g.Measure + ")"
+		}
+		cp.Note = append(cp.Note, Annotation{Text: text})
+	}
+	for _, iv := range p.Plan.Interventions {
+		d := iv.Text
+		if len(iv.Goals) > 0 {
+			d += " (goals " + strings.Join(iv.Goals, ", ") + ")"
+		}
+		cp.Activity = append(cp.Activity, CarePlanActivity{Detail: &CarePlanDetail{Status: "in-progress", Description: d}})
+	}
+	v := p.Version
+	cp.Extension = exts(refExt(extCase, caseRef), []Extension{{URL: ext(extPlanVersion), ValueInteger: &v}}, jsonExt(extPlan, p.Plan))
+	w.add("CarePlan", cp.ID, cp)
+}
+
+// encounterStatus maps a session's status to an Encounter's.
+var encounterStatus = map[string]string{"planned": "planned", "finished": "finished", "cancelled": "cancelled", "no-show": "cancelled"}
+
+func (w *writer) encounter(s RecordSession, patient, caseRef Reference) {
+	status, ok := encounterStatus[s.Status]
+	if !ok {
+		status = "unknown"
+	}
+	class := Coding{System: "http://terminology.hl7.org/CodeSystem/v3-ActCode", Code: "AMB", Display: "ambulatory"}
+	if s.Modality == "video" {
+		class = Coding{System: "http://terminology.hl7.org/CodeSystem/v3-ActCode", Code: "VR", Display: "virtual"}
+	}
+	e := Encounter{ResourceType: "Encounter", ID: s.Key, Status: status, Class: class, Subject: patient,
+		Period: &Period{Start: instant(s.Start)}, EpisodeOfCare: []Reference{caseRef}}
+	if s.Minutes > 0 {
+		m := float64(s.Minutes)
+		e.Length = &Duration{Value: &m, Unit: "min", System: "http://unitsofmeasure.org", Code: "min"}
+		e.Period.End = instant(s.Start.Add(time.Duration(s.Minutes) * time.Minute))
+	}
+	if s.CPT != "" {
+		e.Type = []CodeableConcept{{Coding: []Coding{{System: CPTSystem, Code: s.CPT}}}}
+	}
+	e.Extension = exts(codeExt(extSessionStatus, s.Status), codeExt(extModality, s.Modality))
+	w.add("Encounter", e.ID, e)
+}
+
+// progressNoteDoc is what a progress note's JSON attachment holds.
+type progressNoteDoc struct {
+	Author     string          `json:"author"`
+	SignedBy   string          `json:"signed_by,omitempty"`
+	CreatedAt  time.Time       `json:"created_at"`
+	Note       json.RawMessage `json:"note"`
+	Amendments []amendmentDoc  `json:"amendments"`
+}
+
+type amendmentDoc struct {
+	By        string          `json:"by"`
+	Amendment json.RawMessage `json:"amendment"`
+}
+
+func (w *writer) progressNote(n RecordNote, patient, caseRef Reference) {
+	body, _ := json.Marshal(n.Note)
+	doc := progressNoteDoc{Author: n.Author, SignedBy: n.SignedBy, CreatedAt: n.CreatedAt, Note: body, Amendments: []amendmentDoc{}}
+	for _, a := range n.Amendments {
+		ab, _ := json.Marshal(a.Amendment)
+		doc.Amendments = append(doc.Amendments, amendmentDoc{By: a.By, Amendment: ab})
+	}
+	data, _ := json.Marshal(doc)
+	docStatus := "preliminary"
+	if n.Note.Signed() {
+		docStatus = "final"
+		if len(n.Amendments) > 0 {
+			docStatus = "amended"
+		}
+	}
+	d := DocumentReference{ResourceType: "DocumentReference", ID: n.Key, Status: "current", DocStatus: docStatus,
+		Type: &CodeableConcept{Text: "Progress note"}, Subject: patient, Date: instant(n.CreatedAt),
+		Author:  []Reference{{Display: n.Author}},
+		Content: []DocumentContent{{Attachment: Attachment{ContentType: "application/json", Data: data, Title: "Progress note of " + n.Note.DateOfService.String()}}},
+		Context: &DocumentContext{Period: &Period{Start: n.Note.DateOfService.String()}},
+	}
+	d.Extension = exts(refExt(extCase, caseRef), codeExt(extNoteKind, "progress"))
+	w.add("DocumentReference", d.ID, d)
+}
+
+// psychotherapyNoteDoc is what a psychotherapy note's attachment holds.
+type psychotherapyNoteDoc struct {
+	Author string          `json:"author"`
+	Note   json.RawMessage `json:"note"`
+}
+
+func (w *writer) psychotherapyNote(n RecordPsychotherapyNote, patient, caseRef Reference) {
+	body, _ := json.Marshal(n.Note)
+	data, _ := json.Marshal(psychotherapyNoteDoc{Author: n.Author, Note: body})
+	d := DocumentReference{ResourceType: "DocumentReference", ID: n.Key, Status: "current", DocStatus: "final",
+		Type: &CodeableConcept{Text: "Psychotherapy note"}, Subject: patient, Date: instant(n.Note.WrittenAt),
+		Author:  []Reference{{Display: n.Author}},
+		Content: []DocumentContent{{Attachment: Attachment{ContentType: "application/json", Data: data, Title: "Psychotherapy note of " + n.Note.DateOfService.String()}}},
+		Context: &DocumentContext{Period: &Period{Start: n.Note.DateOfService.String()}},
+	}
+	d.Extension = exts(refExt(extCase, caseRef), codeExt(extNoteKind, "psychotherapy"))
+	w.add("DocumentReference", d.ID, d)
+}
+
+func (w *writer) consent(c RecordConsent, patient Reference) {
+	status := "active"
+	if !c.WithdrawnAt.IsZero() {
+		status = "inactive"
+	}
+	v := c.Version
+	cs := Consent{ResourceType: "Consent", ID: c.Key, Status: status,
+		Scope:    CodeableConcept{Coding: []Coding{{System: "http://terminology.hl7.org/CodeSystem/consentscope", Code: "treatment"}}},
+		Category: []CodeableConcept{{Text: "Consent to treatment"}},
+		Patient:  patient, DateTime: instant(c.SignedAt),
+		Performer:        []Reference{{Display: c.SignedName}},
+		SourceAttachment: &Attachment{ContentType: "text/plain; charset=utf-8", Data: []byte(c.Text), Title: c.Title},
+	}
+	cs.Extension = exts([]Extension{{URL: ext(extConsentVersion), ValueInteger: &v}}, codeExt(extSigner, c.Signer),
+		strExt(extGuardian, c.GuardianRelationship), strExt(extWitness, c.Witness),
+		timeExt(extWithdrawnAt, c.WithdrawnAt), strExt(extWithdrawReason, c.WithdrawalReason))
+	w.add("Consent", cs.ID, cs)
+}

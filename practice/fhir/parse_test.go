@@ -1,0 +1,127 @@
+package fhir
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certboard/certboard"
+)
+
+var parseNow = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+
+func exportSample(t *testing.T) (Record, []byte) {
+	t.Helper()
+	rec := sampleRecord(t)
+	out, err := Export(rec, ExportOptions{ID: "export-1", Timestamp: parseNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, out
+}
+
+func TestExportParseRoundTrip(t *testing.T) {
+	rec, out := exportSample(t)
+	var progress int
+	got, err := ParseBundle(out, ParseOptions{Now: parseNow, Progress: func(done, total int) { progress = done }})
+	if err != nil {
+		t.Fatalf("ParseBundle: %v", err)
+	}
+	if !reflect.DeepEqual(got, rec) {
+		a, _ := json.MarshalIndent(rec, "", " ")
+		b, _ := json.MarshalIndent(got, "", " ")
+		al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+		for i := range min(len(al), len(bl)) {
+			if al[i] != bl[i] {
+				t.Fatalf("round trip lost something at line %d:\nexported %s\nparsed   %s", i, strings.Join(al[max(0, i-8):i+1], "\n"), bl[i])
+			}
+		}
+		t.Fatalf("round trip lost something: %d lines against %d", len(al), len(bl))
+	}
+	if progress != rec.Count() {
+		t.Errorf("progress ended at %d of %d", progress, rec.Count())
+	}
+	again, err := Export(got, ExportOptions{ID: "export-1", Timestamp: parseNow})
+	if err != nil || string(again) != string(out) {
+		t.Errorf("exporting the parsed record gives other bytes (err %v)", err)
+	}
+}
+
+// tamper changes the first resource of the type with the id.
+func tamper(t *testing.T, out []byte, id string, change func(m map[string]any)) []byte {
+	t.Helper()
+	var b map[string]any
+	if err := json.Unmarshal(out, &b); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range b["entry"].([]any) {
+		res := e.(map[string]any)["resource"].(map[string]any)
+		if res["id"] == id {
+			change(res)
+			data, _ := json.Marshal(b)
+			return data
+		}
+	}
+	t.Fatalf("no resource %q", id)
+	return nil
+}
+
+func TestParseRefusesNamingResourceAndField(t *testing.T) {
+	_, out := exportSample(t)
+	for _, tc := range []struct {
+		name, id string
+		change   func(m map[string]any)
+		want     []string
+	}{
+		{"score that disagrees", "score-response-2", func(m map[string]any) {
+			m["valueQuantity"].(map[string]any)["value"] = 7
+		}, []string{`Observation "score-response-2": valueQuantity.value`}},
+		{"answer out of range", "response-3", func(m map[string]any) {
+			m["item"].([]any)[0].(map[string]any)["answer"].([]any)[0].(map[string]any)["valueCoding"].(map[string]any)["code"] = "9"
+		}, []string{`QuestionnaireResponse "response-3": item[0].answer[0].valueCoding.code`}},
+		{"schema: bad birth date", "patient", func(m map[string]any) { m["birthDate"] = "1988-02-31x" },
+			[]string{`entry[0] Patient "patient": birthDate`}},
+		{"element certboard does not keep", "patient", func(m map[string]any) { m["gender"] = "other" },
+			[]string{`Patient "patient"`, "gender"}},
+		{"dangling reference", "case-1-plan", func(m map[string]any) {
+			m["extension"].([]any)[0].(map[string]any)["valueReference"] = map[string]any{"reference": "urn:uuid:00000000-0000-0000-0000-000000000000"}
+		}, []string{`CarePlan "case-1-plan": extension(case)`}},
+		{"ICD-10-CM code that disagrees", "case-1-concern-1", func(m map[string]any) {
+			m["code"].(map[string]any)["coding"].([]any)[0].(map[string]any)["code"] = "F52.0"
+		}, []string{`Condition "case-1-concern-1": code.coding`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, err := ParseBundle(tamper(t, out, tc.id, tc.change), ParseOptions{Now: parseNow})
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if certboard.ErrorCode(err) != certboard.Invalid {
+				t.Errorf("code %s, want invalid: %v", certboard.ErrorCode(err), err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not name %q", err, w)
+				}
+			}
+			if !reflect.DeepEqual(rec, Record{}) {
+				t.Errorf("a refused bundle returned part of a record: %+v", rec.Client)
+			}
+		})
+	}
+}
+
+func TestParseRefusesOverLimits(t *testing.T) {
+	deep := strings.Repeat("[", 40) + strings.Repeat("]", 40)
+	if _, err := ParseBundle([]byte(deep), ParseOptions{}); certboard.ErrorCode(err) != certboard.Malformed {
+		t.Errorf("deep nesting: %v", err)
+	}
+	big := make([]byte, MaxBundleSize+1)
+	if _, err := ParseBundle(big, ParseOptions{}); certboard.ErrorCode(err) != certboard.TooLarge {
+		t.Errorf("too large: %v", err)
+	}
+	if _, err := ParseBundle([]byte(`{"resourceType":"Patient"}`), ParseOptions{}); certboard.ErrorCode(err) != certboard.Invalid {
+		t.Errorf("not a bundle: %v", err)
+	}
+}

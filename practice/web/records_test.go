@@ -1,0 +1,198 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certboard/certboard/practice"
+	"github.com/certboard/certboard/practice/fhir"
+)
+
+// recordClient registers a client of who's with a case and a scored
+// PHQ-9, and returns the client's id.
+func recordClient(t *testing.T, w *world, who string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	pr := practice.ActorOf(w.users[who])
+	id, err := w.s.practice.CreateClient(ctx, pr, practice.NewClient{Identity: practice.IdentityInput{Name: "Robin Vale", DateOfBirth: "1988-02-11", Email: "robin@example.org"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := w.s.practice.PublishConsentText(ctx, practice.ActorOf(w.users["admin"]), "Consent to treatment",
+		"I consent to sex therapy with the practitioners of this practice, and to the screening measures it uses to follow how I am doing.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.practice.SignConsent(ctx, pr, practice.Signature{ClientID: id, TextID: text.ID, Signer: practice.SignerClient,
+		SignedName: "Robin Vale", Agreed: true}); err != nil {
+		t.Fatal(err)
+	}
+	caseID, err := w.s.practice.OpenCase(ctx, pr, id, practice.NewCase{Reason: "first session"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := []int{1, 2, 1, 1, 0, 0, 0, 0, 0}
+	answers := make([]*int, len(vals))
+	for i := range vals {
+		answers[i] = &vals[i]
+	}
+	if _, err := w.s.practice.RecordResponse(ctx, pr, practice.NewResponse{CaseID: caseID, Instrument: "phq-9",
+		ResponseAnswers: practice.ResponseAnswers{Answers: answers, TakenAt: w.clock.now()}}); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// uploadRecord posts the import form with a bundle.
+func (w *world) uploadRecord(t *testing.T, bundle []byte, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", "record.fhir.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(bundle)
+	mw.Close()
+	req := httptest.NewRequest(http.MethodPost, "/record-imports", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.RemoteAddr = "192.0.2.7:5555"
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	w.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// waitImport reads an import's page until it stops refreshing itself.
+func (w *world) waitImport(t *testing.T, path string, c *http.Cookie) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		rec := w.get(t, path, c)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, rec.Code, rec.Body)
+		}
+		body := rec.Body.String()
+		if !strings.Contains(body, `http-equiv="refresh"`) {
+			return body
+		}
+		if !strings.Contains(body, "<progress") {
+			t.Fatalf("a running import's page shows no progress: %s", body)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the import did not end: %s", body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestRecordExportAndImportPages(t *testing.T) {
+	w := newWorld(t)
+	client := recordClient(t, w, "both")
+	prac := w.session(t, "both")
+
+	page := w.get(t, "/clients/"+itoa(client), prac)
+	if !strings.Contains(page.Body.String(), `action="/clients/`+itoa(client)+`/export"`) {
+		t.Errorf("the record page offers no export")
+	}
+	rec := w.get(t, "/clients/"+itoa(client)+"/export", prac)
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/fhir+json") ||
+		!strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
+		t.Fatalf("export: %d %v", rec.Code, rec.Header())
+	}
+	bundle := rec.Body.Bytes()
+	if _, err := fhir.ParseBundle(bundle, fhir.ParseOptions{Now: w.clock.now()}); err != nil {
+		t.Fatalf("the download does not parse: %v", err)
+	}
+
+	// Someone else's client, or an admin: refused as the area refuses.
+	if rec := w.get(t, "/clients/"+itoa(client)+"/export", w.session(t, "practitioner")); rec.Code != http.StatusNotFound {
+		t.Errorf("another practitioner's export: %d, want 404", rec.Code)
+	}
+	if rec := w.get(t, "/clients/"+itoa(client)+"/export", w.session(t, "admin")); rec.Code != http.StatusForbidden {
+		t.Errorf("an admin's export: %d, want 403", rec.Code)
+	}
+	if rec := w.get(t, "/record-imports", w.session(t, "admin")); rec.Code != http.StatusForbidden {
+		t.Errorf("an admin's import page: %d, want 403", rec.Code)
+	}
+
+	other := w.session(t, "practitioner")
+	if rec := w.get(t, "/record-imports", other); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `enctype="multipart/form-data"`) {
+		t.Fatalf("import page: %d", rec.Code)
+	}
+	rec = w.uploadRecord(t, bundle, other)
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther || !regexp.MustCompile(`^/record-imports/[0-9a-f]{32}$`).MatchString(loc) {
+		t.Fatalf("upload: %d %q %s", rec.Code, loc, rec.Body)
+	}
+	if rec := w.get(t, loc, prac); rec.Code != http.StatusNotFound {
+		t.Errorf("someone else's import page: %d, want 404", rec.Code)
+	}
+	done := w.waitImport(t, loc, other)
+	m := regexp.MustCompile(`href="/clients/(\d+)"`).FindStringSubmatch(done)
+	if m == nil || !strings.Contains(done, "<progress") {
+		t.Fatalf("the finished import links to no client: %s", done)
+	}
+	if rec := w.get(t, "/clients/"+m[1], other); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Robin Vale") {
+		t.Errorf("the imported client: %d", rec.Code)
+	}
+
+	// A bundle with a wrong score is refused, naming the resource and the
+	// field, and imports nothing.
+	var b map[string]any
+	if err := json.Unmarshal(bundle, &b); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range b["entry"].([]any) {
+		res := e.(map[string]any)["resource"].(map[string]any)
+		if res["resourceType"] == "Observation" {
+			res["valueQuantity"].(map[string]any)["value"] = 20
+		}
+	}
+	bad, _ := json.Marshal(b)
+	before, err := w.s.practice.MyClients(context.Background(), practice.ActorOf(w.users["practitioner"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec = w.uploadRecord(t, bad, other)
+	failed := w.waitImport(t, rec.Header().Get("Location"), other)
+	if !strings.Contains(failed, `Observation &#34;score-response-1&#34;: valueQuantity.value`) {
+		t.Errorf("the refusal does not name the resource and field: %s", failed)
+	}
+	after, _ := w.s.practice.MyClients(context.Background(), practice.ActorOf(w.users["practitioner"]))
+	if len(after) != len(before) {
+		t.Errorf("a refused import added a client: %d, then %d", len(before), len(after))
+	}
+	if rec := w.uploadRecord(t, nil, other); rec.Code == http.StatusSeeOther || rec.Code >= 500 {
+		t.Errorf("an empty upload: %d", rec.Code)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestRecordRoutesRules pins the access rule of the records' routes:
+// practitioners only (the use case then keeps a record to its own).
+func TestRecordRoutesRules(t *testing.T) {
+	w := newWorld(t)
+	rules := map[string]string{}
+	for _, r := range w.s.Routes() {
+		rules[r.Pattern] = r.Access.String()
+	}
+	for _, pattern := range []string{"GET /clients/{id}/export", "GET /record-imports", "POST /record-imports", "GET /record-imports/{job}"} {
+		if rules[pattern] != "practitioner" {
+			t.Errorf("%s: rule %q, want practitioner", pattern, rules[pattern])
+		}
+	}
+}
