@@ -79,6 +79,7 @@ type Store interface {
 	caseReads
 	noteReads
 	measureReads
+	linkReads
 	credentialReads
 	peopleReads
 }
@@ -96,6 +97,7 @@ type Tx interface {
 	caseWrites
 	noteWrites
 	measureWrites
+	linkWrites
 	credentialWrites
 	peopleWrites
 }
