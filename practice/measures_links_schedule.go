@@ -104,9 +104,10 @@ func errNoSchedule(id int64) error {
 // StopSchedule stops a schedule: it sends no more links (those sent
 // still work until they expire or are revoked). Only a practitioner
 // assigned to the client may; a schedule stopped already is a Conflict.
-// Audited ("measure_schedule.stop").
-func (p *Practice) StopSchedule(ctx context.Context, by Actor, id int64) error {
-	return p.store.InTx(ctx, func(tx Tx) error {
+// Audited ("measure_schedule.stop"). It returns the schedule stopped.
+func (p *Practice) StopSchedule(ctx context.Context, by Actor, id int64) (*MeasureSchedule, error) {
+	var out *MeasureSchedule
+	err := p.store.InTx(ctx, func(tx Tx) error {
 		s, err := tx.LockMeasureSchedule(ctx, id)
 		if errors.Is(err, certboard.ErrNotFound) {
 			return errNoSchedule(id)
@@ -123,15 +124,19 @@ func (p *Practice) StopSchedule(ctx context.Context, by Actor, id int64) error {
 		if !s.Active {
 			return certboard.Errorf(certboard.Conflict, "schedule %d is stopped already", id)
 		}
-		if err := tx.StopMeasureSchedule(ctx, id, by.UserID, p.clock.Now().UTC()); err != nil {
+		now := p.clock.Now().UTC()
+		if err := tx.StopMeasureSchedule(ctx, id, by.UserID, now); err != nil {
 			if errors.Is(err, certboard.ErrConflict) {
 				return certboard.Errorf(certboard.Conflict, "schedule %d was stopped meanwhile", id)
 			}
 			return err
 		}
+		s.Active, s.StoppedBy, s.StoppedAt = false, by.UserID, now
+		out = s
 		return p.appendAudit(ctx, tx, by, "measure_schedule.stop", ClientSubject(s.ClientID), nil,
 			map[string]any{"schedule": id, "case": s.CaseID})
 	})
+	return out, err
 }
 
 // dueBatch is how many due schedules SendDueMeasures takes at a time.

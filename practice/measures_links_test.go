@@ -378,13 +378,13 @@ func TestMeasureSchedules(t *testing.T) {
 	if want := e.clock.Now().Add(14 * 24 * time.Hour); !cl.Schedules[0].NextDue.Equal(want) {
 		t.Errorf("next due %v, want %v", cl.Schedules[0].NextDue, want)
 	}
-	if err := e.p.StopSchedule(ctx, e.stranger, s.ID); certboard.ErrorCode(err) != certboard.NotFound {
+	if _, err := e.p.StopSchedule(ctx, e.stranger, s.ID); certboard.ErrorCode(err) != certboard.NotFound {
 		t.Fatalf("a stranger stopped it: %v", err)
 	}
-	if err := e.p.StopSchedule(ctx, e.sam, s.ID); err != nil {
+	if _, err := e.p.StopSchedule(ctx, e.sam, s.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.p.StopSchedule(ctx, e.sam, s.ID); certboard.ErrorCode(err) != certboard.Conflict {
+	if _, err := e.p.StopSchedule(ctx, e.sam, s.ID); certboard.ErrorCode(err) != certboard.Conflict {
 		t.Fatalf("stopped twice: %v", err)
 	}
 	e.clock.Advance(30 * 24 * time.Hour)

@@ -8,7 +8,8 @@ import (
 // RunJobs does the practice's background work every period until ctx is
 // done: forgetting the counters of failed sign-ins that no longer matter
 // (auth.Accounts.ForgetThrottles) and checking again the credentials that
-// are due (checkCredentials). The mail outbox is drained by notify.Run
+// are due (checkCredentials), and mailing the links of the measures that
+// schedules have due (sendDueMeasures). The mail outbox is drained by notify.Run
 // beside it.
 func (s *Server) RunJobs(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
@@ -20,6 +21,7 @@ func (s *Server) RunJobs(ctx context.Context, every time.Duration) {
 			s.cfg.Log.Debug("forgot old failed attempts", "counters", n)
 		}
 		s.checkCredentials(ctx)
+		s.sendDueMeasures(ctx)
 		select {
 		case <-ctx.Done():
 			return
