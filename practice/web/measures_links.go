@@ -190,7 +190,8 @@ func (s *Server) renderLink(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 // readStep reads a step of the client's form: the step shown, its
-// question's answer (item-N) or the closing question's (closing), and
+// question's answer (item-N) or the closing question's (closing, when
+// closing_shown says the step shows it: no choice clears it), and
 // where to go (go: back, next, review or send).
 func readStep(r *http.Request) (shown int, st practice.LinkStep, goTo string, err error) {
 	f := r.PostForm
@@ -208,7 +209,7 @@ func readStep(r *http.Request) (shown int, st practice.LinkStep, goTo string, er
 		}
 		st.Answers[n] = v
 	}
-	if _, ok := f["closing"]; ok {
+	if f.Get("closing_shown") != "" {
 		st.HasClosing, st.Closing = true, f.Get("closing")
 	}
 	return shown, st, f.Get("go"), nil

@@ -100,7 +100,7 @@ func TestLinkPagesWalkThrough(t *testing.T) {
 	}
 	rec = w.get(t, base+"?step=10")
 	wantIn(t, rec.Body.String(), "One last question", `name="closing"`)
-	post(url.Values{"step": {"10"}, "closing": {"Not difficult at all"}, "go": {"next"}}, base+"?step=11")
+	post(url.Values{"step": {"10"}, "closing_shown": {"1"}, "closing": {"Not difficult at all"}, "go": {"next"}}, base+"?step=11")
 	rec = w.get(t, base+"?step=11")
 	wantIn(t, rec.Body.String(), "Check your answers", "Send my answers", "Not difficult at all")
 	post(url.Values{"step": {"11"}, "go": {"send"}}, "/m/thanks")
