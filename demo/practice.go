@@ -174,6 +174,9 @@ func (s *practiceSeeder) seed(ctx context.Context) error {
 			return fmt.Errorf("client %s: %w", c.identity.Name, err)
 		}
 	}
+	if err := s.seedLinks(ctx); err != nil {
+		return fmt.Errorf("measures sent to clients: %w", err)
+	}
 	return s.suspendHolt(ctx)
 }
 
