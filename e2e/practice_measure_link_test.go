@@ -23,7 +23,7 @@ func TestPracticeMeasureLink(t *testing.T) {
 	pb := newPracticeBrowser(t, pa)
 	_, caseID := pa.practiceClient(practitioner, "Kai Morgan", "1996-11-30")
 	measures := fmt.Sprintf("/cases/%d/measures", caseID)
-	links := fmt.Sprintf("/cases/%d/links", caseID)
+	links := fmt.Sprintf("/cases/%d/measures/links", caseID)
 
 	p := pb.person("practitioner")
 	pb.signIn(p, pa.login(practitioner))

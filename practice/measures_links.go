@@ -72,11 +72,8 @@ const (
 
 // Label returns the status as people read it.
 func (s LinkStatus) Label() string {
-	switch s {
-	case LinkPartly:
+	if s == LinkPartly {
 		return "partly answered"
-	case LinkWaiting, LinkAnswered, LinkExpired, LinkRevoked:
-		return string(s)
 	}
 	return string(s)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/practicesql"
+	"github.com/certboard/certboard/sqldb/sqldbtest"
 )
 
 // linkPrefix is where links point in the tests (practice.New's default
@@ -290,9 +291,16 @@ func TestLinkRefusalsAreAlike(t *testing.T) {
 	}
 }
 
+// TestLinkSubmitRaceOneWins: submits of one link at once, on both
+// engines: one records the response, the others are refused.
 func TestLinkSubmitRaceOneWins(t *testing.T) {
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) { linkRace(t, newMeasureEnvOn(t, db)) })
+	}
+}
+
+func linkRace(t *testing.T, e *measureEnv) {
 	ctx := context.Background()
-	e := newMeasureEnv(t)
 	_, token := e.sendInRoom(t, "gad-7")
 	var wg sync.WaitGroup
 	errs := make([]error, 4)

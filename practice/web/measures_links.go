@@ -27,9 +27,9 @@ func (s *Server) linkRoutes() {
 	s.route("GET /m/thanks", Public, limited(s.handle(s.linkThanksPage)))
 	s.route("GET /m/{token}", Public, limited(s.handle(s.linkPage)))
 	s.route("POST /m/{token}", Public, limited(s.handle(s.linkPost)))
-	s.route("GET /cases/{case}/links", Member, s.handle(s.caseLinksPage))
-	s.route("POST /cases/{case}/links", Practitioner, s.handle(s.sendLink))
-	s.route("POST /cases/{case}/schedules", Practitioner, s.handle(s.addSchedule))
+	s.route("GET /cases/{case}/measures/links", Member, s.handle(s.caseLinksPage))
+	s.route("POST /cases/{case}/measures/links", Practitioner, s.handle(s.sendLink))
+	s.route("POST /cases/{case}/measures/schedules", Practitioner, s.handle(s.addSchedule))
 	s.route("POST /measure-links/{id}/revoke", Practitioner, s.handle(s.revokeLink))
 	s.route("POST /measure-schedules/{id}/stop", Practitioner, s.handle(s.stopSchedule))
 }
@@ -318,7 +318,7 @@ func (s *Server) caseLinksPage(w http.ResponseWriter, r *http.Request) error {
 func linkFailed(w http.ResponseWriter, r *http.Request, caseID int64, err error) error {
 	switch certboard.ErrorCode(err) {
 	case certboard.Invalid, certboard.Conflict:
-		redirect(w, r, fmt.Sprintf("/cases/%d/links", caseID), "!"+certboard.ErrorMessage(err))
+		redirect(w, r, fmt.Sprintf("/cases/%d/measures/links", caseID), "!"+certboard.ErrorMessage(err))
 		return nil
 	}
 	return err
@@ -332,9 +332,12 @@ func (s *Server) sendLink(w http.ResponseWriter, r *http.Request) error {
 	if err := form(w, r); err != nil {
 		return err
 	}
-	days, _ := strconv.Atoi(r.PostForm.Get("days"))
-	if r.PostForm.Get("days") != "" && days == 0 {
-		days = -1
+	days := 0
+	if raw := strings.TrimSpace(r.PostForm.Get("days")); raw != "" {
+		if days, err = strconv.Atoi(raw); err != nil {
+			return linkFailed(w, r, caseID, certboard.FieldError(certboard.Invalid, "days",
+				fmt.Sprintf("choose how many days the link works, from %d to %d", practice.MinLinkDays, practice.MaxLinkDays)))
+		}
 	}
 	sent, err := s.practice.SendMeasureLink(r.Context(), actor(r), practice.NewLink{CaseID: caseID,
 		Instrument: r.PostForm.Get("instrument"), Delivery: practice.LinkDelivery(r.PostForm.Get("delivery")), Days: days})
@@ -342,7 +345,7 @@ func (s *Server) sendLink(w http.ResponseWriter, r *http.Request) error {
 		return linkFailed(w, r, caseID, err)
 	}
 	if sent.URL == "" {
-		redirect(w, r, fmt.Sprintf("/cases/%d/links", caseID),
+		redirect(w, r, fmt.Sprintf("/cases/%d/measures/links", caseID),
 			fmt.Sprintf("The link was mailed to the client; it works once, until %s UTC.", sent.Link.ExpiresAt.Format("2006-01-02 15:04")))
 		return nil
 	}
@@ -373,7 +376,7 @@ func (s *Server) revokeLink(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/cases/%d/links", l.CaseID), "The link is revoked: it no longer opens.")
+	redirect(w, r, fmt.Sprintf("/cases/%d/measures/links", l.CaseID), "The link is revoked: it no longer opens.")
 	return nil
 }
 
@@ -402,7 +405,7 @@ func (s *Server) addSchedule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return linkFailed(w, r, caseID, err)
 	}
-	redirect(w, r, fmt.Sprintf("/cases/%d/links", caseID), fmt.Sprintf("%s is scheduled %s.", sc.InstrumentName(), sc.Describe()))
+	redirect(w, r, fmt.Sprintf("/cases/%d/measures/links", caseID), fmt.Sprintf("%s is scheduled %s.", sc.InstrumentName(), sc.Describe()))
 	return nil
 }
 
@@ -421,6 +424,6 @@ func (s *Server) stopSchedule(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/cases/%d/links", sc.CaseID), "The schedule is stopped; links already sent still work until they expire.")
+	redirect(w, r, fmt.Sprintf("/cases/%d/measures/links", sc.CaseID), "The schedule is stopped; links already sent still work until they expire.")
 	return nil
 }

@@ -19,7 +19,7 @@ var linkToken = regexp.MustCompile(`https://practice\.example/m/([A-Za-z0-9_-]{4
 func sendRoomLink(t *testing.T, w *world, caseID int64, instrument string) string {
 	t.Helper()
 	c := w.session(t, "practitioner")
-	rec := w.do(t, http.MethodPost, fmt.Sprintf("/cases/%d/links", caseID),
+	rec := w.do(t, http.MethodPost, fmt.Sprintf("/cases/%d/measures/links", caseID),
 		url.Values{"instrument": {instrument}, "delivery": {"room"}, "days": {"7"}}, c)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("sending: %d %s", rec.Code, rec.Body)
@@ -49,8 +49,8 @@ func TestLinkPagesWalkThrough(t *testing.T) {
 	w, _, caseID := measureWorld(t)
 	pr := w.session(t, "practitioner")
 	page := w.get(t, fmt.Sprintf("/cases/%d/measures", caseID), pr)
-	wantIn(t, page.Body.String(), fmt.Sprintf(`href="/cases/%d/links"`, caseID))
-	page = w.get(t, fmt.Sprintf("/cases/%d/links", caseID), pr)
+	wantIn(t, page.Body.String(), fmt.Sprintf(`href="/cases/%d/measures/links"`, caseID))
+	page = w.get(t, fmt.Sprintf("/cases/%d/measures/links", caseID), pr)
 	if page.Code != http.StatusOK {
 		t.Fatalf("links page: %d %s", page.Code, page.Body)
 	}
@@ -92,7 +92,7 @@ func TestLinkPagesWalkThrough(t *testing.T) {
 	// The practitioner sees it partly answered (signed in again: their
 	// session ended while the client was away).
 	pr = w.session(t, "practitioner")
-	page = w.get(t, fmt.Sprintf("/cases/%d/links", caseID), pr)
+	page = w.get(t, fmt.Sprintf("/cases/%d/measures/links", caseID), pr)
 	wantIn(t, page.Body.String(), "partly answered (4 answered)", "Revoke")
 
 	for n := 5; n <= 9; n++ {
@@ -113,7 +113,7 @@ func TestLinkPagesWalkThrough(t *testing.T) {
 	// The response is on the case; the link is answered, and opens no more.
 	page = w.get(t, fmt.Sprintf("/cases/%d/measures", caseID), pr)
 	wantIn(t, page.Body.String(), "PHQ-9", "scored")
-	page = w.get(t, fmt.Sprintf("/cases/%d/links", caseID), pr)
+	page = w.get(t, fmt.Sprintf("/cases/%d/measures/links", caseID), pr)
 	wantIn(t, page.Body.String(), "answered: <a href=\"/measures/")
 	if rec := w.get(t, base); rec.Code != http.StatusNotFound {
 		t.Fatalf("a used link: %d", rec.Code)
@@ -131,7 +131,7 @@ func TestLinkRefusalsLookAlike(t *testing.T) {
 	}
 	expired := sendRoomLink(t, w, caseID, "gad-7")
 	revoked := sendRoomLink(t, w, caseID, "gad-7")
-	page := w.get(t, fmt.Sprintf("/cases/%d/links", caseID), w.session(t, "practitioner"))
+	page := w.get(t, fmt.Sprintf("/cases/%d/measures/links", caseID), w.session(t, "practitioner"))
 	ids := regexp.MustCompile(`/measure-links/(\d+)/revoke`).FindAllStringSubmatch(page.Body.String(), -1)
 	if len(ids) != 2 {
 		t.Fatalf("revoke buttons %v", ids)
@@ -186,7 +186,7 @@ func TestLinkPagesAreRateLimited(t *testing.T) {
 func TestSchedulesPage(t *testing.T) {
 	w, _, caseID := measureWorld(t)
 	pr := w.session(t, "practitioner")
-	path := fmt.Sprintf("/cases/%d/schedules", caseID)
+	path := fmt.Sprintf("/cases/%d/measures/schedules", caseID)
 	rec := w.do(t, http.MethodPost, path, url.Values{"instrument": {"phq-9"}, "kind": {"every_weeks"}, "every_weeks": {"60"}}, pr)
 	page := w.follow(t, rec, pr)
 	wantIn(t, page, "from 1 to 52", "No measure is scheduled")
@@ -200,6 +200,40 @@ func TestSchedulesPage(t *testing.T) {
 	rec = w.do(t, http.MethodPost, "/measure-schedules/"+id[1]+"/stop", url.Values{"case": {fmt.Sprint(caseID)}}, pr)
 	wantIn(t, w.follow(t, rec, pr), "The schedule is stopped", "stopped ")
 	// Mailing a link to a client with an address says so.
-	rec = w.do(t, http.MethodPost, fmt.Sprintf("/cases/%d/links", caseID), url.Values{"instrument": {"gad-7"}, "delivery": {"mail"}}, pr)
+	rec = w.do(t, http.MethodPost, fmt.Sprintf("/cases/%d/measures/links", caseID), url.Values{"instrument": {"gad-7"}, "delivery": {"mail"}}, pr)
 	wantIn(t, w.follow(t, rec, pr), "The link was mailed to the client", "by mail")
+}
+
+// TestLinkRoutesRules pins the access rule of every route of measures
+// sent to clients: the client's pages are public (their token is the
+// credential), the practitioner's page is for members (the use case lets
+// only the client's practitioners and an admin with emergency access
+// read it), and every change is a practitioner's.
+func TestLinkRoutesRules(t *testing.T) {
+	w := newWorld(t)
+	rules := map[string]string{}
+	for _, r := range w.s.Routes() {
+		rules[r.Pattern] = r.Access.String()
+	}
+	want := map[string]string{
+		"GET /m/thanks":                         Public.String(),
+		"GET /m/{token}":                        Public.String(),
+		"POST /m/{token}":                       Public.String(),
+		"GET /cases/{case}/measures/links":      Member.String(),
+		"POST /cases/{case}/measures/links":     Practitioner.String(),
+		"POST /cases/{case}/measures/schedules": Practitioner.String(),
+		"POST /measure-links/{id}/revoke":       Practitioner.String(),
+		"POST /measure-schedules/{id}/stop":     Practitioner.String(),
+	}
+	for pattern, rule := range want {
+		if rules[pattern] != rule {
+			t.Errorf("%s: rule %q, want %q", pattern, rules[pattern], rule)
+		}
+	}
+	for pattern := range rules {
+		if (strings.Contains(pattern, " /m/") || strings.Contains(pattern, "/measures/links") ||
+			strings.Contains(pattern, "schedules")) && want[pattern] == "" {
+			t.Errorf("%s has no expectation here", pattern)
+		}
+	}
 }
