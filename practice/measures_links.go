@@ -78,9 +78,22 @@ func (s LinkStatus) Label() string {
 	return string(s)
 }
 
-// LinkSource is how a response answered through a link is described: the
-// client answered it, not the practitioner who entered it.
-const LinkSource = "client link"
+// ResponseSource says who gave a response to the practice: "" for a
+// practitioner entering it (stored as "practitioner"), SourceClientLink
+// for the client answering through a link.
+type ResponseSource string
+
+// SourceClientLink is a response the client answered through a link; it
+// is entered in the name of the practitioner who sent the link.
+const SourceClientLink ResponseSource = "client link"
+
+// Label says the source as people read it.
+func (s ResponseSource) Label() string {
+	if s == SourceClientLink {
+		return "answered by the client through a link"
+	}
+	return "entered by the practitioner"
+}
 
 // MeasureLink is one link sent to a client: one instrument on one case.
 type MeasureLink struct {

@@ -245,7 +245,7 @@ func (p *Practice) SaveLinkAnswers(ctx context.Context, token string, step LinkS
 // case's escalation evaluated, and a PHQ-9 self-harm flag opening the
 // same-day safety task. A second submit of the same link loses (the link
 // is used: ErrLinkUnusable). It returns nothing of the score. Audited
-// ("measure_link.submit" in the link's name, source LinkSource, beside
+// ("measure_link.submit" in the link's name, source SourceClientLink, beside
 // the entries of the response).
 func (p *Practice) SubmitLink(ctx context.Context, token string, step LinkStep) error {
 	return p.store.InTx(ctx, func(tx Tx) error {
@@ -263,7 +263,8 @@ func (p *Practice) SubmitLink(ctx context.Context, token string, step LinkStep) 
 			}
 		}
 		now := p.clock.Now().UTC()
-		c := checkedAnswers{sex: measure.NoSex, answers: slices.Clone(ll.link.Answers), complete: true, takenAt: now.Truncate(time.Second)}
+		c := checkedAnswers{sex: measure.NoSex, answers: slices.Clone(ll.link.Answers), complete: true, takenAt: now.Truncate(time.Second),
+			source: SourceClientLink}
 		l := ll.link
 		r, err := p.recordIn(ctx, tx, ll.sender, l.CaseID, ll.in, c, l.Closing, 0)
 		if err != nil {
@@ -277,7 +278,7 @@ func (p *Practice) SubmitLink(ctx context.Context, token string, step LinkStep) 
 			return err
 		}
 		if err := p.auditAs(ctx, tx, linkActor(l.ID), "measure_link.submit", ClientSubject(l.ClientID), nil,
-			map[string]any{"link": l.ID, "case": l.CaseID, "response": r.ID, "source": LinkSource}); err != nil {
+			map[string]any{"link": l.ID, "case": l.CaseID, "response": r.ID, "source": SourceClientLink}); err != nil {
 			return err
 		}
 		_, err = p.afterScore(ctx, tx, ll.sender, *r)

@@ -183,7 +183,8 @@ func TestLinkResumeAndSubmit(t *testing.T) {
 		t.Fatalf("responses %+v", cm.Responses)
 	}
 	r := cm.Responses[0]
-	if r.Status != practice.Completed || r.Score() != "5" || r.EnteredBy != e.pat.UserID || r.Closing != "Somewhat difficult" {
+	if r.Status != practice.Completed || r.Score() != "5" || r.EnteredBy != e.pat.UserID || r.Closing != "Somewhat difficult" ||
+		r.Source != practice.SourceClientLink {
 		t.Fatalf("response %+v, score %s", r, r.Score())
 	}
 	if cm.Escalation == nil || cm.Escalation.Response != r.ID {

@@ -71,9 +71,14 @@ func TestMeasureLinks(t *testing.T) {
 				var err error
 				resp, err = tx.CreateMeasureResponse(ctx, practice.Response{CaseID: caseID, ClientID: u.client, Instrument: "phq-9",
 					Status: practice.InProgress, Answers: measureAnswers(1, -1, -1, -1, -1, -1, -1, -1, -1), TextsRef: "shipped",
-					TakenAt: measureT0, EnteredBy: u.pat, EnteredByName: "Pat Practitioner", CreatedAt: measureT0, UpdatedAt: measureT0, Version: 1})
+					TakenAt: measureT0, EnteredBy: u.pat, EnteredByName: "Pat Practitioner", Source: practice.SourceClientLink,
+					CreatedAt: measureT0, UpdatedAt: measureT0, Version: 1})
 				if err != nil {
 					return err
+				}
+				// The response says the client answered it.
+				if r, err := tx.MeasureResponse(ctx, resp); err != nil || r.Source != practice.SourceClientLink {
+					t.Errorf("the response's source: %+v, %v", r, err)
 				}
 				if err := tx.UseMeasureLink(ctx, id, measureT0.Add(2*time.Hour), resp); err != nil {
 					return err

@@ -112,7 +112,7 @@ func TestLinkPagesWalkThrough(t *testing.T) {
 	}
 	// The response is on the case; the link is answered, and opens no more.
 	page = w.get(t, fmt.Sprintf("/cases/%d/measures", caseID), pr)
-	wantIn(t, page.Body.String(), "PHQ-9", "scored")
+	wantIn(t, page.Body.String(), "PHQ-9", "scored", "answered by the client through a link")
 	page = w.get(t, fmt.Sprintf("/cases/%d/measures/links", caseID), pr)
 	wantIn(t, page.Body.String(), "answered: <a href=\"/measures/")
 	if rec := w.get(t, base); rec.Code != http.StatusNotFound {

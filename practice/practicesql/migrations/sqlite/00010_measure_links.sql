@@ -1,8 +1,13 @@
 -- +goose Up
 -- Measures sent to clients: a one-time link per instrument sent to a
 -- client on a case (its token kept only as a SHA-256 hash; the answers
--- saved so far sealed), and the measures a case schedules: every N weeks,
--- or before every session.
+-- saved so far sealed), the measures a case schedules (every N weeks, or
+-- before every session), and the source of every response.
+-- Who gave a response to the practice: a practitioner entering it, or the
+-- client through a link.
+ALTER TABLE measure_responses ADD COLUMN source TEXT NOT NULL DEFAULT 'practitioner'
+    CHECK (source IN ('practitioner', 'client link'));
+
 CREATE TABLE measure_schedules (
     id               INTEGER PRIMARY KEY AUTOINCREMENT,
     case_id          INTEGER NOT NULL REFERENCES cases(id),
@@ -50,3 +55,4 @@ CREATE UNIQUE INDEX measure_links_session ON measure_links(schedule_id, session_
 -- +goose Down
 DROP TABLE measure_links;
 DROP TABLE measure_schedules;
+ALTER TABLE measure_responses DROP COLUMN source;
