@@ -180,6 +180,9 @@ func (s *practiceSeeder) seed(ctx context.Context) error {
 	if err := s.seedSessions(ctx); err != nil {
 		return fmt.Errorf("sessions: %w", err)
 	}
+	if err := s.seedLinks(ctx); err != nil {
+		return fmt.Errorf("measures sent to clients: %w", err)
+	}
 	return s.suspendHolt(ctx)
 }
 

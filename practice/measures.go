@@ -140,8 +140,11 @@ type Response struct {
 	// their name.
 	EnteredBy     int64
 	EnteredByName string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Source says who gave the response: "" for the practitioner who
+	// entered it, SourceClientLink for the client through a link.
+	Source    ResponseSource
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// CompletedAt is when the response was scored; zero while in
 	// progress.
 	CompletedAt time.Time

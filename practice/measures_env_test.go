@@ -28,16 +28,22 @@ type measureEnv struct {
 
 func newMeasureEnv(t *testing.T) *measureEnv {
 	t.Helper()
+	db, err := sqldb.Open(context.Background(), sqldb.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return newMeasureEnvOn(t, db)
+}
+
+// newMeasureEnvOn is newMeasureEnv on a fresh database of either engine.
+func newMeasureEnvOn(t *testing.T, db *sqldb.DB) *measureEnv {
+	t.Helper()
 	ctx := context.Background()
 	keys, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqldb.Open(ctx, sqldb.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	e := &measureEnv{st: practicesql.New(db, keys), clock: certboard.NewFixedClock(time.Date(2027, 3, 4, 9, 0, 0, 0, time.UTC))}
 	if _, err := e.st.Migrate(ctx); err != nil {
 		t.Fatal(err)

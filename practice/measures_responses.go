@@ -50,6 +50,8 @@ type checkedAnswers struct {
 	answers  []*int
 	complete bool
 	takenAt  time.Time
+	// source is who gave the answers ("" for the practitioner).
+	source ResponseSource
 }
 
 // checkResponseAnswers checks what a practitioner entered, before any
@@ -163,7 +165,7 @@ func (p *Practice) recordIn(ctx context.Context, tx Tx, by Actor, caseID int64, 
 	}
 	now := p.clock.Now().UTC()
 	r := Response{CaseID: caseID, ClientID: clientID, Instrument: in.ID, TextsRef: v.TextsRef, EnteredBy: by.UserID,
-		EnteredByName: by.Name, CreatedAt: now, Corrects: corrects, Version: 1}
+		EnteredByName: by.Name, CreatedAt: now, Corrects: corrects, Version: 1, Source: c.source}
 	if err := fill(&r, in, c, closing, now); err != nil {
 		return nil, err
 	}

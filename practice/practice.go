@@ -79,6 +79,7 @@ type Store interface {
 	caseReads
 	noteReads
 	measureReads
+	linkReads
 	credentialReads
 	peopleReads
 	sessionReads
@@ -98,6 +99,7 @@ type Tx interface {
 	caseWrites
 	noteWrites
 	measureWrites
+	linkWrites
 	credentialWrites
 	peopleWrites
 	sessionWrites

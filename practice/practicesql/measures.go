@@ -238,16 +238,16 @@ type sealedAnswers struct {
 }
 
 const responseColumns = "id, case_id, client_id, instrument, sex, status, answers, result, texts_ref, taken_at, entered_by, " +
-	"entered_by_name, created_at, updated_at, completed_at, error_reason, error_by, error_by_name, error_at, corrects, corrected_by, version"
+	"entered_by_name, created_at, updated_at, completed_at, error_reason, error_by, error_by_name, error_at, corrects, corrected_by, version, source"
 
 func (tx *Tx) scanResponse(r sqldb.Scanner) (*practice.Response, error) {
 	var x practice.Response
-	var sex, status, answers, result, errReason, errByName string
+	var sex, status, answers, result, errReason, errByName, source string
 	var taken, created, updated, completed, errAt any
 	var errBy, corrects, correctedBy sql.NullInt64
 	if err := r.Scan(&x.ID, &x.CaseID, &x.ClientID, &x.Instrument, &sex, &status, &answers, &result, &x.TextsRef, &taken,
 		&x.EnteredBy, &x.EnteredByName, &created, &updated, &completed, &errReason, &errBy, &errByName, &errAt,
-		&corrects, &correctedBy, &x.Version); err != nil {
+		&corrects, &correctedBy, &x.Version, &source); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, sqldb.ErrNotFound
 		}
@@ -307,6 +307,9 @@ func (tx *Tx) scanResponse(r sqldb.Scanner) (*practice.Response, error) {
 		x.Error = m
 	}
 	x.Corrects, x.CorrectedBy = corrects.Int64, correctedBy.Int64
+	if source != sourcePractitioner {
+		x.Source = practice.ResponseSource(source)
+	}
 	return &x, nil
 }
 
@@ -331,6 +334,18 @@ func (tx *Tx) sealResponse(r practice.Response, id int64) (answers, result strin
 	return answers, result, nil
 }
 
+// sourcePractitioner is how the source of a response a practitioner
+// entered is stored (practice.ResponseSource "").
+const sourcePractitioner = "practitioner"
+
+// responseSource is how a response's source is stored.
+func responseSource(s practice.ResponseSource) string {
+	if s == "" {
+		return sourcePractitioner
+	}
+	return string(s)
+}
+
 // nullID is NULL for 0.
 func nullID(id int64) any {
 	if id == 0 {
@@ -353,10 +368,10 @@ func (tx *Tx) CreateMeasureResponse(ctx context.Context, r practice.Response) (i
 	d := tx.Dialect
 	var id int64
 	err := tx.QueryRowContext(ctx, d.Rebind("INSERT INTO measure_responses (case_id, client_id, instrument, sex, status, texts_ref, "+
-		"taken_at, entered_by, entered_by_name, created_at, updated_at, completed_at, corrects, version) "+
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+		"taken_at, entered_by, entered_by_name, created_at, updated_at, completed_at, corrects, version, source) "+
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
 		r.CaseID, r.ClientID, r.Instrument, string(r.Sex), string(r.Status), r.TextsRef, d.Time(r.TakenAt), r.EnteredBy,
-		r.EnteredByName, d.Time(r.CreatedAt), d.Time(r.UpdatedAt), optionalTime(d, r.CompletedAt), nullID(r.Corrects), r.Version).Scan(&id)
+		r.EnteredByName, d.Time(r.CreatedAt), d.Time(r.UpdatedAt), optionalTime(d, r.CompletedAt), nullID(r.Corrects), r.Version, responseSource(r.Source)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("creating the response: %w", err)
 	}

@@ -8,9 +8,10 @@ import (
 // RunJobs does the practice's background work every period until ctx is
 // done: forgetting the counters of failed sign-ins that no longer matter
 // (auth.Accounts.ForgetThrottles) and checking again the credentials that
-// are due (checkCredentials), and reminding clients of their sessions
-// (sendSessionReminders). The mail outbox is drained by notify.Run
-// beside it.
+// are due (checkCredentials), reminding clients of their sessions
+// (sendSessionReminders) and mailing the links of the measures that
+// schedules have due (sendDueMeasures). The mail outbox is drained by
+// notify.Run beside it.
 func (s *Server) RunJobs(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -22,6 +23,7 @@ func (s *Server) RunJobs(ctx context.Context, every time.Duration) {
 		}
 		s.checkCredentials(ctx)
 		s.sendSessionReminders(ctx)
+		s.sendDueMeasures(ctx)
 		select {
 		case <-ctx.Done():
 			return

@@ -30,6 +30,9 @@ var (
 	anonymousLimit   = limitRule{"signing in and resetting passwords", 30, 300, time.Minute}
 	resetLimit       = limitRule{"the password reset", 5, 20, 10 * time.Minute}
 	newPasswordLimit = limitRule{"choosing a new password", 5, 20, 10 * time.Minute}
+	// linkLimit bounds opening and answering a measure's link (a person
+	// takes a few steps a minute; a guess takes one request each).
+	linkLimit = limitRule{"opening and answering questionnaires", 60, 600, time.Minute}
 )
 
 // overallKey is the one key of a limit's bucket for all addresses.

@@ -121,6 +121,7 @@ func New(cfg Config) (*Server, error) {
 	s.caseRoutes()
 	s.noteRoutes()
 	s.measureRoutes()
+	s.linkRoutes()
 	s.credentialRoutes()
 	s.sessionRoutes()
 	s.identifierRoutes()

@@ -522,10 +522,11 @@ func (s *Server) saveSessionSettings(w http.ResponseWriter, r *http.Request) err
 }
 
 // sendSessionReminders reminds clients of their sessions of the next day
-// (practice.Practice.SendSessionReminders), logging what it could not
-// do. RunJobs calls it.
+// (practice.Practice.SendSessionReminders), with the links of the measures
+// due before each session (practice.Practice.MeasuresBeforeSession),
+// logging what it could not do. RunJobs calls it.
 func (s *Server) sendSessionReminders(ctx context.Context) {
-	r, err := s.practice.SendSessionReminders(ctx)
+	r, err := s.practice.SendSessionReminders(ctx, s.practice.MeasuresBeforeSession)
 	if err != nil && ctx.Err() == nil {
 		s.cfg.Log.Error("sending session reminders", "err", err)
 	}
