@@ -122,6 +122,7 @@ func New(cfg Config) (*Server, error) {
 	s.noteRoutes()
 	s.measureRoutes()
 	s.credentialRoutes()
+	s.referralRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := kit.CheckAccess(s.routes); err != nil {
