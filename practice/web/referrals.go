@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/practice"
@@ -25,12 +26,19 @@ func init() { clientSections = append(clientSections, part2Section) }
 // referralRoutes registers the pages of referrals through a registry; New
 // calls it.
 func (s *Server) referralRoutes() {
+	// Each search and each choice fetches from a board: one limit for both.
+	limit := s.limiter(registryLimit)
 	s.route("POST /cases/{id}/referrals/drafts", Practitioner, s.handle(s.startReferral))
-	s.route("GET /cases/{id}/referrals/{rid}", Practitioner, s.handle(s.draftPage))
-	s.route("POST /cases/{id}/referrals/{rid}/choose", Practitioner, s.handle(s.chooseTherapist))
+	s.route("GET /cases/{id}/referrals/{rid}", Practitioner, limit(s.handle(s.draftPage)))
+	s.route("POST /cases/{id}/referrals/{rid}/choose", Practitioner, limit(s.handle(s.chooseTherapist)))
 	s.route("GET /cases/{id}/referrals/{rid}/letter", Practitioner, s.handle(s.referralLetter))
 	s.route("POST /clients/{id}/part2", Practitioner, s.handle(s.markPart2))
 }
+
+// registryLimit bounds the searches of boards' registries the practice
+// makes for its practitioners: a person choosing a therapist needs a few
+// a minute; a loop, or a board made to answer slowly, is stopped.
+var registryLimit = limitRule{"searches of a board's registry", 20, 120, time.Minute}
 
 // draftFormChars is the most characters a valid draft form holds: a
 // referral's why and what is shared, the board and the search.

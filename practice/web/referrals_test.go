@@ -157,10 +157,22 @@ func TestReferralThroughTheDemoBoard(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("draft with the board down: %d", rec.Code)
 	}
-	rec = w.get(t, rec.Header().Get("Location"), c)
+	downPath := rec.Header().Get("Location")
+	rec = w.get(t, downPath, c)
 	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "cannot be reached") ||
 		!strings.Contains(rec.Body.String(), "kept as a draft") {
 		t.Errorf("the registry down: %d\n%s", rec.Code, rec.Body)
+	}
+	// Searches are rate limited: each one fetches from a board.
+	limited := false
+	for range registryLimit.perAddress + 1 {
+		if rec := w.get(t, downPath, c); rec.Code == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Errorf("%d searches a minute are not limited", registryLimit.perAddress+1)
 	}
 }
 
