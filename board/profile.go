@@ -96,11 +96,14 @@ type ProfileFields struct {
 	Country     string   `json:"country"`
 	Specialties []string `json:"specialties"`
 	Telehealth  bool     `json:"telehealth"`
-	Languages   []string `json:"languages"`
-	Practice    string   `json:"practice"`
-	Statement   string   `json:"statement"`
-	Website     string   `json:"website"`
-	Email       string   `json:"email"`
+	// AcceptingReferrals says the holder takes clients referred by other
+	// practitioners.
+	AcceptingReferrals bool     `json:"accepting_referrals"`
+	Languages          []string `json:"languages"`
+	Practice           string   `json:"practice"`
+	Statement          string   `json:"statement"`
+	Website            string   `json:"website"`
+	Email              string   `json:"email"`
 }
 
 // ProfileRecord is a holder's profile as the profile API and the audit
@@ -118,8 +121,8 @@ type ProfileRecord struct {
 // Fields returns the profile's public fields; lists are never nil.
 func (p *Profile) Fields() ProfileFields {
 	return ProfileFields{City: p.City, Region: p.Region, Country: p.Country, Specialties: append([]string{}, p.Specialties...),
-		Telehealth: p.Telehealth, Languages: append([]string{}, p.Languages...), Practice: p.Practice, Statement: p.Statement,
-		Website: p.Website, Email: p.Email}
+		Telehealth: p.Telehealth, AcceptingReferrals: p.AcceptingReferrals, Languages: append([]string{}, p.Languages...),
+		Practice: p.Practice, Statement: p.Statement, Website: p.Website, Email: p.Email}
 }
 
 // Record returns the profile as the API writes it; listed says whether
@@ -133,7 +136,7 @@ func (p *Profile) Record(listed bool) ProfileRecord {
 func (r *ProfileRecord) Profile() Profile {
 	f := r.ProfileFields
 	return Profile{DisplayName: r.DisplayName, City: f.City, Region: f.Region, Country: f.Country, Specialties: f.Specialties,
-		Telehealth: f.Telehealth, Languages: f.Languages, Practice: f.Practice, Statement: f.Statement, Website: f.Website,
+		Telehealth: f.Telehealth, AcceptingReferrals: f.AcceptingReferrals, Languages: f.Languages, Practice: f.Practice, Statement: f.Statement, Website: f.Website,
 		Email: f.Email, Visible: r.Visible, Version: r.Version}
 }
 

@@ -44,12 +44,15 @@ type Profile struct {
 	Country     string
 	Specialties []string
 	Telehealth  bool
-	Languages   []string
-	Practice    string
-	Statement   string
-	Website     string
-	Email       string
-	Visible     bool
+	// AcceptingReferrals is the holder's choice to say they take clients
+	// referred by other practitioners (not by default).
+	AcceptingReferrals bool
+	Languages          []string
+	Practice           string
+	Statement          string
+	Website            string
+	Email              string
+	Visible            bool
 	// Version counts saves, for optimistic concurrency (0: never saved).
 	Version   int
 	UpdatedAt time.Time
@@ -107,6 +110,9 @@ type RegistryQuery struct {
 	Specialty, Language string
 	// Telehealth is "yes", "no" or "" (either).
 	Telehealth string
+	// Accepting is "yes" (holders who accept referrals), "no" or ""
+	// (either).
+	Accepting string
 	// Limit is the page size (default 20, at most 100).
 	Limit int
 	// Offset skips listings (page-number pagination); After starts after

@@ -437,7 +437,7 @@ func checkRefusedAndReferred(t *testing.T, d *demoPractice) {
 	}
 	r := rep.Referrals[0]
 	if r.Stage != plissit.IntensiveTherapy || r.To.Name != "Jordan Reyes" || r.Consent != practice.ConsentGiven || len(r.Shared) == 0 ||
-		r.Why == "" || r.Status != practice.ReferralMade || r.MadeBy != lena.UserID {
+		r.Why == "" || r.Status != practice.ReferralSent || r.MadeBy != lena.UserID {
 		t.Errorf("the referral: %+v", r)
 	}
 	_, err := d.p.MoveCaseStage(ctx, lena, rep.Case.ID, practice.MoveCase{To: string(plissit.IntensiveTherapy), Reason: "again", Version: rep.Case.Version})

@@ -31,10 +31,12 @@ const year = 365 * 24 * time.Hour
 var holders = []holder{
 	{name: "Dr. Amara Osei", local: "amara.osei", issuedAgo: 200 * 24 * time.Hour, profile: board.Profile{City: "Toronto", Region: "Ontario", Country: "CA",
 		Specialties: []string{"desire", "disability", "relationship"}, Telehealth: true, Languages: []string{"en", "fr"}, Practice: "Osei Sex Therapy",
-		Statement: "Couples and individuals, with a focus on intimacy alongside chronic illness.", Website: "https://osei-therapy.example.org", Visible: true}},
+		Statement: "Couples and individuals, with a focus on intimacy alongside chronic illness.", Website: "https://osei-therapy.example.org", Visible: true,
+		AcceptingReferrals: true}},
 	{name: "Lucía Fernández", local: "lucia.fernandez", issuedAgo: 2 * year, profile: board.Profile{City: "Madrid", Region: "Comunidad de Madrid", Country: "ES",
 		Specialties: []string{"pain", "anorgasmia"}, Telehealth: true, Languages: []string{"es", "en", "ca"}, Practice: "Clínica Fernández",
-		Statement: "Sexual pain and orgasm concerns; sessions in Spanish, English or Catalan.", Email: "consulta@fernandez.example.org", Visible: true}},
+		Statement: "Sexual pain and orgasm concerns; sessions in Spanish, English or Catalan.", Email: "consulta@fernandez.example.org", Visible: true,
+		AcceptingReferrals: true}},
 	{name: "Dr. Henrik Lund", local: "henrik.lund", issuedAgo: year, status: "suspend",
 		reason: "Professional liability insurance lapsed; the credential is reinstated when a current certificate is on file.",
 		profile: board.Profile{City: "Oslo", Region: "Oslo", Country: "NO", Specialties: []string{"ed", "pe"}, Languages: []string{"no", "en", "sv"},
@@ -77,7 +79,8 @@ func (s *seeder) registry(ctx context.Context) error {
 		}
 		if _, err := s.board.SaveProfile(ctx, jordan, board.Profile{DisplayName: jordan.Name, City: "Chicago", Region: "Illinois", Country: "US",
 			Specialties: []string{"desire", "interests", "relationship"}, Telehealth: true, Languages: []string{"en", "es"}, Practice: jordan.Workplace,
-			Statement: "Couples and individual sex therapy in English and Spanish, in person in Chicago or by video.", Visible: true}); err != nil {
+			Statement: "Couples and individual sex therapy in English and Spanish, in person in Chicago or by video.", Visible: true,
+			AcceptingReferrals: true}); err != nil {
 			return fmt.Errorf("jordan's profile: %w", err)
 		}
 	} else if err != nil {

@@ -133,6 +133,17 @@ type Referral struct {
 	MadeAt     time.Time
 	UpdatedAt  time.Time
 	Version    int
+	// Board is the did:web of the trusted board whose registry the
+	// therapist is chosen from; empty for a referral written by hand.
+	Board string
+	// Concerns name the case's concerns when the referral was begun
+	// (sealed at rest), and Search the registry search of a draft (sealed).
+	Concerns []string
+	Search   RegistrySearch
+	// UpdatedBy is who last changed it (0 before migration 00011).
+	UpdatedBy int64
+	// Moves are its statuses with who and when, the first first.
+	Moves []ReferralMove
 }
 
 // SexualHistoryVersion is one saved version of a case's sexual history.
@@ -217,7 +228,7 @@ type caseWrites interface {
 	Referrals(ctx context.Context, caseID int64) ([]Referral, error)
 	// SetReferralStatus sets a referral's status if it is still at
 	// version (ErrConflict otherwise) and returns the new version.
-	SetReferralStatus(ctx context.Context, id int64, status ReferralStatus, version int, at time.Time) (int, error)
+	SetReferralStatus(ctx context.Context, id int64, status ReferralStatus, version int, at time.Time, by int64) (int, error)
 
 	// AddSexualHistory stores a version of a case's sexual history
 	// (ErrConflict when that version exists).

@@ -280,6 +280,12 @@ type ReferralTo struct {
 	// RegistryURL is their entry in a board's public registry, where their
 	// credential can be checked; optional, an https address.
 	RegistryURL string
+	// EntryID is their entry's id in the registry of the board they were
+	// chosen from (Referral.Board); 0 when they were not.
+	EntryID int64
+	// Credential names the credential they hold, as the registry showed
+	// it when they were chosen ("AASECT Certified Sex Therapist: valid").
+	Credential string
 }
 
 // ReferralInput is what recording a referral takes.
@@ -311,23 +317,31 @@ type referralBody struct {
 
 // checkReferral checks a referral to record.
 func checkReferral(in ReferralInput) (referralBody, error) {
-	var f caseForm
+	b, f := checkReferralBody(in, true)
+	return b, f.err("Invalid referral")
+}
+
+// checkReferralBody checks a referral, whom to (in.To) only when withTo
+// (a draft's therapist is chosen later), and returns what is wrong,
+// field by field.
+func checkReferralBody(in ReferralInput, withTo bool) (referralBody, *caseForm) {
+	f := &caseForm{}
 	var b referralBody
 	b.stage = plissit.IntensiveTherapy
 	if s := strings.TrimSpace(in.Stage); s != "" {
 		st, err := plissit.ParseStage(s)
-		if err := f.addErr("", err); err != nil {
-			return b, err
-		}
+		_ = f.addErr("", err) // an Invalid error, added field by field
 		b.stage = st
 	}
-	b.to.Name = f.text("to.name", in.To.Name, MaxReferralLine, false, "name the practitioner or service the client is referred to")
-	b.to.Organisation = f.text("to.organisation", in.To.Organisation, MaxReferralLine, false, "")
-	b.to.Contact = f.text("to.contact", in.To.Contact, MaxReferralLine, false, "say how to reach them: an address, a telephone or a mail")
-	if u := strings.TrimSpace(in.To.RegistryURL); u != "" {
-		b.to.RegistryURL = u
-		if how := checkRegistryURL(u); how != "" {
-			f.add("to.registry_url", how)
+	if withTo {
+		b.to.Name = f.text("to.name", in.To.Name, MaxReferralLine, false, "name the practitioner or service the client is referred to")
+		b.to.Organisation = f.text("to.organisation", in.To.Organisation, MaxReferralLine, false, "")
+		b.to.Contact = f.text("to.contact", in.To.Contact, MaxReferralLine, false, "say how to reach them: an address, a telephone or a mail")
+		if u := strings.TrimSpace(in.To.RegistryURL); u != "" {
+			b.to.RegistryURL = u
+			if how := checkRegistryURL(u); how != "" {
+				f.add("to.registry_url", how)
+			}
 		}
 	}
 	b.why = f.text("why", in.Why, MaxCaseReason, true, "say why the client is referred")
@@ -362,7 +376,7 @@ func checkReferral(in ReferralInput) (referralBody, error) {
 			b.shared = append(b.shared, s)
 		}
 	}
-	return b, f.err("Invalid referral")
+	return b, f
 }
 
 // checkRegistryURL says what is wrong with a registry link, "" when
@@ -389,9 +403,13 @@ type ReferralStatus string
 
 // The statuses of a referral.
 const (
-	// ReferralMade: recorded and passed on to the client or the person
-	// referred to.
-	ReferralMade ReferralStatus = "made"
+	// ReferralDraft: begun, the therapist not chosen yet or the referral
+	// not passed on (a board's registry that could not be reached keeps
+	// it here); it is completed and sent later.
+	ReferralDraft ReferralStatus = "draft"
+	// ReferralSent: recorded and passed on to the client or the person
+	// referred to (migration 00011 renamed "made" to it).
+	ReferralSent ReferralStatus = "sent"
 	// ReferralAccepted: the person referred to took the client on.
 	ReferralAccepted ReferralStatus = "accepted"
 	// ReferralDeclined: the person referred to could not take the client.
@@ -406,14 +424,16 @@ const (
 // ReferralStatuses lists every status, in the order a referral goes
 // through them.
 func ReferralStatuses() []ReferralStatus {
-	return []ReferralStatus{ReferralMade, ReferralAccepted, ReferralDeclined, ReferralCompleted, ReferralWithdrawn}
+	return []ReferralStatus{ReferralDraft, ReferralSent, ReferralAccepted, ReferralDeclined, ReferralCompleted, ReferralWithdrawn}
 }
 
 // Label returns the status as people read it.
 func (s ReferralStatus) Label() string {
 	switch s {
-	case ReferralMade:
-		return "Made"
+	case ReferralDraft:
+		return "Draft"
+	case ReferralSent:
+		return "Sent"
 	case ReferralAccepted:
 		return "Accepted"
 	case ReferralDeclined:
@@ -426,12 +446,14 @@ func (s ReferralStatus) Label() string {
 	return string(s)
 }
 
-// Next lists the statuses a referral at s may move to: a made referral is
-// accepted, declined or withdrawn; an accepted one completed or
-// withdrawn; the others are final.
+// Next lists the statuses a referral at s may move to: a draft is sent or
+// withdrawn; a sent referral is accepted, declined or withdrawn; an
+// accepted one completed or withdrawn; the others are final.
 func (s ReferralStatus) Next() []ReferralStatus {
 	switch s {
-	case ReferralMade:
+	case ReferralDraft:
+		return []ReferralStatus{ReferralSent, ReferralWithdrawn}
+	case ReferralSent:
 		return []ReferralStatus{ReferralAccepted, ReferralDeclined, ReferralWithdrawn}
 	case ReferralAccepted:
 		return []ReferralStatus{ReferralCompleted, ReferralWithdrawn}

@@ -91,6 +91,9 @@ type CaseReport struct {
 	// a page offers the move, or a referral.
 	IntensiveTherapy bool
 	Scope            string
+	// Boards are the boards on the practice's trust list, whose registries
+	// a referral may search (StartReferral).
+	Boards []TrustedIssuer
 }
 
 // CaseReport reads a case with everything its page shows, for a reader of
@@ -145,6 +148,9 @@ func (p *Practice) CaseReport(ctx context.Context, by Actor, caseID int64) (*Cas
 		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	if rep.Boards, err = p.store.TrustedIssuers(ctx); err != nil {
 		return nil, err
 	}
 	return &rep, nil

@@ -33,12 +33,15 @@ func (p *Practice) RecordReferral(ctx context.Context, by Actor, caseID int64, i
 			return err
 		}
 		r := Referral{CaseID: caseID, Stage: b.stage, To: b.to, Why: b.why, Consent: b.consent, Shared: b.shared,
-			Status: ReferralMade, MadeBy: by.UserID, MadeByName: by.Name, MadeAt: now, UpdatedAt: now, Version: 1}
+			Status: ReferralSent, MadeBy: by.UserID, MadeByName: by.Name, MadeAt: now, UpdatedAt: now, UpdatedBy: by.UserID, Version: 1}
 		if id, err = tx.AddReferral(ctx, r); err != nil {
 			return err
 		}
+		if err := tx.AddReferralMove(ctx, id, ReferralMove{Seq: 1, Status: ReferralSent, By: by.UserID, ByName: by.Name, At: now}); err != nil {
+			return err
+		}
 		return p.caseAudit(ctx, tx, by, "case.referral", c, nil, map[string]any{"referral": id, "stage": b.stage,
-			"consent": b.consent, "shared": len(b.shared), "status": ReferralMade})
+			"consent": b.consent, "shared": len(b.shared), "status": ReferralSent})
 	})
 	if err != nil {
 		return 0, err
@@ -46,12 +49,13 @@ func (p *Practice) RecordReferral(ctx context.Context, by Actor, caseID int64, i
 	return id, nil
 }
 
-// SetReferralStatus moves a referral of a case to another status (made
-// to accepted, declined or withdrawn; accepted to completed or withdrawn),
-// if it is still at version (Conflict otherwise, and for a move its
-// status does not allow). A referral's status may change while its case is
-// open. The audit entry is "case.referral.status". It returns the new
-// version.
+// SetReferralStatus moves a referral of a case to another status (a draft
+// to sent or withdrawn; sent to accepted, declined or withdrawn; accepted
+// to completed or withdrawn), if it is still at version (Conflict
+// otherwise, and for a move its status does not allow, or a draft sent
+// before its therapist is chosen). A referral's status may change while
+// its case is open; each move is kept with who and when. The audit entry
+// is "case.referral.status". It returns the new version.
 func (p *Practice) SetReferralStatus(ctx context.Context, by Actor, caseID, referralID int64, status string, version int) (int, error) {
 	to, err := ParseReferralStatus(strings.TrimSpace(status))
 	if err != nil {
@@ -77,9 +81,16 @@ func (p *Practice) SetReferralStatus(ctx context.Context, by Actor, caseID, refe
 		if !slices.Contains(r.Status.Next(), to) {
 			return referralMoveRefused(r.Status, to)
 		}
-		if next, err = tx.SetReferralStatus(ctx, referralID, to, version, now); errors.Is(err, certboard.ErrConflict) {
+		if to == ReferralSent && r.To.Name == "" {
+			return certboard.FieldError(certboard.Conflict, "status",
+				"choose the therapist from the registry first: a referral is sent to someone")
+		}
+		if next, err = tx.SetReferralStatus(ctx, referralID, to, version, now, by.UserID); errors.Is(err, certboard.ErrConflict) {
 			return staleReferral(referralID)
 		} else if err != nil {
+			return err
+		}
+		if err := tx.AddReferralMove(ctx, referralID, ReferralMove{Seq: len(r.Moves) + 1, Status: to, By: by.UserID, ByName: by.Name, At: now}); err != nil {
 			return err
 		}
 		return p.caseAudit(ctx, tx, by, "case.referral.status", c, map[string]any{"referral": referralID, "status": r.Status},

@@ -201,7 +201,7 @@ func TestCaseMoveToIntensiveTherapyRefused(t *testing.T) {
 	}
 	r := rep.Referrals[0]
 	if r.ID != rid || r.Stage != plissit.IntensiveTherapy || r.Consent != practice.ConsentGiven || len(r.Shared) != 2 ||
-		r.Status != practice.ReferralMade || r.MadeBy != w.alice.UserID || r.To.Name != "Dr Ines Ortiz" {
+		r.Status != practice.ReferralSent || r.MadeBy != w.alice.UserID || r.To.Name != "Dr Ines Ortiz" {
 		t.Errorf("referral %+v", r)
 	}
 	w.wantAudit(t, "case.referral", "client.read")
@@ -212,7 +212,7 @@ func TestCaseMoveToIntensiveTherapyRefused(t *testing.T) {
 	}
 	_, err = w.p.SetReferralStatus(ctx, w.alice, id, rid, "completed", 1)
 	caseWantCode(t, err, certboard.Conflict)
-	_, err = w.p.SetReferralStatus(ctx, w.alice, id, rid, "made", 2)
+	_, err = w.p.SetReferralStatus(ctx, w.alice, id, rid, "sent", 2)
 	caseWantCode(t, err, certboard.Conflict)
 	if _, err := w.p.SetReferralStatus(ctx, w.alice, id, rid, "completed", 2); err != nil {
 		t.Fatal(err)

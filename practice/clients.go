@@ -84,6 +84,9 @@ type ClientRecord struct {
 	Emergency []EmergencyGrant
 	// Access is how the reader reached the record.
 	Access Access
+	// Part2 says whether the record is marked as covered by 42 CFR Part 2
+	// (MarkPart2), by whom and when.
+	Part2 Part2Mark
 }
 
 // clientReads are the reads of the clients use cases outside a
@@ -512,6 +515,9 @@ func (p *Practice) ClientRecord(ctx context.Context, by Actor, clientID int64) (
 			return err
 		}
 		rec.Consent = inForce(rec.Consents)
+		if rec.Part2, err = tx.ClientPart2(ctx, clientID); err != nil {
+			return err
+		}
 		rec.Emergency, err = tx.EmergencyAccesses(ctx, clientID)
 		return err
 	})

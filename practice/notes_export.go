@@ -35,6 +35,10 @@ type NotesExport struct {
 	// theirs), and is left out otherwise.
 	PsychotherapyAsked bool                 `json:"psychotherapy_notes_asked"`
 	PsychotherapyNotes []note.Psychotherapy `json:"psychotherapy_notes,omitempty"`
+	// Part2Notice is the redisclosure notice of 42 CFR 2.32 (Part2Notice),
+	// present only when the client's record is marked as covered by 42
+	// CFR Part 2.
+	Part2Notice string `json:"part2_notice,omitempty"`
 }
 
 // ExportedPerson names a practitioner in an export.
@@ -141,6 +145,9 @@ func (p *Practice) ExportNotes(ctx context.Context, by Actor, caseID int64, inc 
 			}
 		}
 		out = buildNotesExport(caseID, clientID, by, now, notes, psych, inc)
+		if out.Part2Notice, err = part2NoticeFor(ctx, tx, clientID); err != nil {
+			return err
+		}
 		return p.appendAudit(ctx, tx, by, AuditNotesExport, ClientSubject(clientID), nil, map[string]any{
 			"case": caseID, "progress_notes": len(out.ProgressNotes), "drafts_left_out": len(out.DraftsLeftOut),
 			"psychotherapy_notes_asked": inc.Psychotherapy, "psychotherapy_notes": len(out.PsychotherapyNotes)})

@@ -105,4 +105,5 @@ type Tx interface {
 	sessionWrites
 	identifierWrites
 	recordWrites
+	referralWrites
 }

@@ -138,6 +138,12 @@ func profileFacets(p *Profile, sets []string) []string {
 	} else {
 		out = append(out, "th0")
 	}
+	// Only the yes: entries indexed before the choice existed hold no
+	// token, and all of them said no (RegistryQuery.Accepting "no" is
+	// the column, in registrySQL).
+	if p.AcceptingReferrals {
+		out = append(out, "rf1")
+	}
 	return out
 }
 
@@ -172,6 +178,9 @@ func queryFacets(q *RegistryQuery) []string {
 	case "no":
 		out = append(out, "th0")
 	}
+	if q.Accepting == "yes" {
+		out = append(out, "rf1")
+	}
 	return out
 }
 
@@ -191,13 +200,13 @@ func splitCodes(s string) []string {
 	return strings.Split(s, ",")
 }
 
-const profileColumns = "holder_id, display_name, city, region, country, specialties, telehealth, languages, practice, statement, website, email, visible, version, updated_at"
+const profileColumns = "holder_id, display_name, city, region, country, specialties, telehealth, accepting_referrals, languages, practice, statement, website, email, visible, version, updated_at"
 
 func scanProfile(r sqldb.Scanner) (*Profile, error) {
 	var p Profile
 	var spec, langs string
 	var updated any
-	if err := r.Scan(&p.HolderID, &p.DisplayName, &p.City, &p.Region, &p.Country, &spec, &p.Telehealth, &langs, &p.Practice,
+	if err := r.Scan(&p.HolderID, &p.DisplayName, &p.City, &p.Region, &p.Country, &spec, &p.Telehealth, &p.AcceptingReferrals, &langs, &p.Practice,
 		&p.Statement, &p.Website, &p.Email, &p.Visible, &p.Version, &updated); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
@@ -224,17 +233,18 @@ func (s *Store) Profile(ctx context.Context, holderID int64) (*Profile, error) {
 // returns the new version, or ErrConflict when another save came first.
 func (tx *Tx) SaveProfile(ctx context.Context, p Profile, extra string) (int, error) {
 	s := tx.s
-	args := []any{p.DisplayName, p.City, p.Region, p.Country, strings.Join(p.Specialties, ","), p.Telehealth,
+	args := []any{p.DisplayName, p.City, p.Region, p.Country, strings.Join(p.Specialties, ","), p.Telehealth, p.AcceptingReferrals,
 		strings.Join(p.Languages, ","), p.Practice, p.Statement, p.Website, p.Email, p.Visible, s.timeArg(p.UpdatedAt), p.HolderID}
 	var res sql.Result
 	var err error
 	if p.Version == 0 {
 		res, err = tx.ExecContext(ctx, s.Dialect.Rebind(`INSERT INTO registry_profiles (display_name, city, region, country, specialties, telehealth,
-			languages, practice, statement, website, email, visible, updated_at, holder_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			accepting_referrals, languages, practice, statement, website, email, visible, updated_at, holder_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (holder_id) DO NOTHING`), args...)
 	} else {
 		res, err = tx.ExecContext(ctx, s.Dialect.Rebind(`UPDATE registry_profiles SET display_name = ?, city = ?, region = ?, country = ?,
-			specialties = ?, telehealth = ?, languages = ?, practice = ?, statement = ?, website = ?, email = ?, visible = ?, updated_at = ?,
+			specialties = ?, telehealth = ?, accepting_referrals = ?, languages = ?, practice = ?, statement = ?, website = ?, email = ?, visible = ?, updated_at = ?,
 			version = version + 1 WHERE holder_id = ? AND version = ?`), append(args, p.Version)...)
 	}
 	if err != nil {
@@ -484,6 +494,9 @@ func (s *Store) registrySQL(q *RegistryQuery, words map[string][]string) (body, 
 		args = append(args, q.After)
 	}
 	where = append(where, exists+")")
+	if q.Accepting == "no" {
+		where = append(where, "NOT ("+s.Dialect.IsTrue("p.accepting_referrals")+")")
+	}
 	if q.After > 0 {
 		where, args = append(where, key+" > ?"), append(args, q.After)
 	}
@@ -571,7 +584,7 @@ func (s *Store) searchRegistry(ctx context.Context, db registryReader, q Registr
 		return nil, err
 	}
 	out := &RegistryPage{}
-	sel := "SELECT p.holder_id, p.display_name, p.city, p.region, p.country, p.specialties, p.telehealth, p.languages, p.practice, " +
+	sel := "SELECT p.holder_id, p.display_name, p.city, p.region, p.country, p.specialties, p.telehealth, p.accepting_referrals, p.languages, p.practice, " +
 		"p.statement, p.website, p.email, p.visible, p.version, p.updated_at " + body + " ORDER BY " + key + " LIMIT " + strconv.Itoa(q.Limit+1)
 	if q.After == 0 && q.Offset > 0 {
 		sel += " OFFSET " + strconv.Itoa(q.Offset)

@@ -75,10 +75,10 @@ func TestRegistrySearchOnBothEngines(t *testing.T) {
 			ctx := context.Background()
 			pub := func(id string) IssuedCredential { return IssuedCredential{ID: id, Public: true, ValidUntil: until} }
 			jordan := addRegistryHolder(t, s, 1, registryHolder{p: Profile{DisplayName: "Jordan Reyes", City: "Chicago", Region: "Illinois", Country: "US",
-				Specialties: []string{"desire", "relationship"}, Telehealth: true, Languages: []string{"en", "es"}, Practice: "Lakeview Couples Clinic", Visible: true},
-				creds: []IssuedCredential{pub("jordan-1")}})
+				Specialties: []string{"desire", "relationship"}, Telehealth: true, Languages: []string{"en", "es"}, Practice: "Lakeview Couples Clinic", Visible: true,
+				AcceptingReferrals: true}, creds: []IssuedCredential{pub("jordan-1")}})
 			addRegistryHolder(t, s, 2, registryHolder{p: Profile{DisplayName: "Amélie Côté", City: "Montréal", Region: "Québec", Country: "CA",
-				Specialties: []string{"pain"}, Languages: []string{"fr", "en"}, Practice: "Clinique Côté", Visible: true},
+				Specialties: []string{"pain"}, Languages: []string{"fr", "en"}, Practice: "Clinique Côté", Visible: true, AcceptingReferrals: true},
 				creds: []IssuedCredential{{ID: "amelie-1", Public: true, SuspendedAt: now.AddDate(0, -1, 0), ValidUntil: until}}})
 			addRegistryHolder(t, s, 3, registryHolder{p: Profile{DisplayName: "Hidden Person", City: "Chicago", Country: "US", Visible: false},
 				creds: []IssuedCredential{pub("hidden-1")}})
@@ -132,6 +132,11 @@ func TestRegistrySearchOnBothEngines(t *testing.T) {
 				{RegistryQuery{Country: "US", Telehealth: "yes"}, []string{"Jordan Reyes", "Jorge Expired"}},
 				{RegistryQuery{Telehealth: "no"}, []string{"Amélie Côté", "Rita Revoked", "Sam Superseded"}},
 				{RegistryQuery{Language: "es"}, []string{"Jordan Reyes", "Jorge Expired"}},
+				{RegistryQuery{Accepting: "yes"}, []string{"Jordan Reyes", "Amélie Côté"}},
+				{RegistryQuery{Accepting: "yes", Q: "jor"}, []string{"Jordan Reyes"}},
+				{RegistryQuery{Accepting: "yes", City: "chicago"}, []string{"Jordan Reyes"}},
+				{RegistryQuery{Accepting: "no"}, []string{"Jorge Expired", "Rita Revoked", "Sam Superseded"}},
+				{RegistryQuery{Accepting: "no", City: "chicago"}, []string{"Rita Revoked"}},
 				{RegistryQuery{Language: "fr", Q: "clinique"}, []string{"Amélie Côté"}},
 				{RegistryQuery{Credential: "florida-sex-therapist"}, []string{"Sam Superseded"}},
 				{RegistryQuery{Q: "jordan", Credential: "florida-sex-therapist"}, nil},

@@ -83,6 +83,9 @@ func profileForm(p *board.Profile) url.Values {
 	if p.Telehealth {
 		f.Set("telehealth", "true")
 	}
+	if p.AcceptingReferrals {
+		f.Set("accepting_referrals", "true")
+	}
 	if p.Visible {
 		f.Set("visible", "true")
 	}
@@ -133,7 +136,8 @@ func (s *Server) profileSavePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := board.Profile{DisplayName: f.Get("display_name"), City: f.Get("city"), Region: f.Get("region"), Country: f.Get("country"),
 		Specialties: f["specialties"], Telehealth: f.Get("telehealth") == "true", Languages: langs, Practice: f.Get("practice"),
-		Statement: f.Get("statement"), Website: f.Get("website"), Email: f.Get("email"), Visible: f.Get("visible") == "true", Version: version}
+		AcceptingReferrals: f.Get("accepting_referrals") == "true",
+		Statement:          f.Get("statement"), Website: f.Get("website"), Email: f.Get("email"), Visible: f.Get("visible") == "true", Version: version}
 	_, err = s.board.SaveProfile(r.Context(), userFrom(r), p)
 	switch errs := profileErrors(err); {
 	case errs != nil:
@@ -168,7 +172,7 @@ const maxProfileBody = 64 << 10
 
 func (s *Server) profileSaveAPI(w http.ResponseWriter, r *http.Request) error {
 	var in profileJSON
-	if !decodeBody(w, r, &in, "display_name, city, region, country, specialties, telehealth, "+
+	if !decodeBody(w, r, &in, "display_name, city, region, country, specialties, telehealth, accepting_referrals, "+
 		"languages, practice, statement, website, email, visible and version (0 for a first save)", maxProfileBody) {
 		return nil
 	}
@@ -206,7 +210,8 @@ func parseRegistry(v url.Values) (*registryParams, error) {
 	p := &registryParams{Page: 1, Limit: 20}
 	trim := func(k string) string { return strings.TrimSpace(v.Get(k)) }
 	p.Q = board.RegistryQuery{Q: trim("q"), Credential: trim("credential"), City: trim("city"), Region: trim("region"),
-		Country: strings.ToUpper(trim("country")), Specialty: trim("specialty"), Telehealth: trim("telehealth")}
+		Country: strings.ToUpper(trim("country")), Specialty: trim("specialty"), Telehealth: trim("telehealth"),
+		Accepting: trim("accepting")}
 	if len(p.Q.Q) > 200 {
 		return nil, errors.New("q: at most 200 characters")
 	}
@@ -232,6 +237,11 @@ func parseRegistry(v url.Values) (*registryParams, error) {
 	case "", "yes", "no":
 	default:
 		return nil, errors.New("telehealth: say yes or no, or leave it out")
+	}
+	switch p.Q.Accepting {
+	case "", "yes", "no":
+	default:
+		return nil, errors.New("accepting: say yes (accepting referrals) or no, or leave it out")
 	}
 	if s := trim("limit"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -381,7 +391,7 @@ func (s *Server) registryPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	query := r.URL.Query()
 	form := url.Values{}
-	for _, k := range []string{"q", "credential", "city", "region", "country", "specialty", "telehealth", "language"} {
+	for _, k := range []string{"q", "credential", "city", "region", "country", "specialty", "telehealth", "accepting", "language"} {
 		if x := strings.TrimSpace(query.Get(k)); x != "" {
 			form.Set(k, x)
 			v.Searched = true
@@ -458,7 +468,8 @@ func (s *Server) registryCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"holder_id", "name", "practice", "city", "region", "country", "specialties", "telehealth", "languages",
-		"website", "email", "credential_id", "credential", "credential_name", "status", "issued_at", "valid_until", "url"})
+		"website", "email", "credential_id", "credential", "credential_name", "status", "issued_at", "valid_until", "url",
+		"accepting_referrals"})
 	for l, err := range listings {
 		if err != nil {
 			// The header is sent: say so in the file, and log.
@@ -467,14 +478,17 @@ func (s *Server) registryCSV(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 		e := s.registryEntry(l, now)
-		tele := "no"
+		tele, accepting := "no", "no"
 		if e.Telehealth {
 			tele = "yes"
+		}
+		if e.AcceptingReferrals {
+			accepting = "yes"
 		}
 		for _, c := range e.Credentials {
 			row := []string{strconv.FormatInt(e.ID, 10), e.Name, e.Practice, e.City, e.Region, e.Country, strings.Join(e.Specialties, " "),
 				tele, strings.Join(e.Languages, " "), e.Website, e.Email, c.ID, c.Credential, c.Name, c.Status, c.IssuedAt, c.ValidUntil,
-				s.publicBase() + c.URL}
+				s.publicBase() + c.URL, accepting}
 			for j := range row {
 				row[j] = csvSafe(row[j])
 			}

@@ -499,3 +499,78 @@ func TestProfileAPIFullLengthProfile(t *testing.T) {
 		t.Errorf("a body past 64 KiB: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// TestRegistryAcceptingReferrals: holders say in their profile whether
+// they accept referrals; the API and the page filter by it (accepting=yes
+// or no) and show it, and the answers match the OpenAPI document.
+func TestRegistryAcceptingReferrals(t *testing.T) {
+	w := newRegistryWorld(t)
+	// The demo: Jordan, Dr. Osei and Lucía Fernández accept referrals.
+	code, res := w.search(t, "accepting=yes")
+	if want := []string{"Jordan Reyes", "Dr. Amara Osei", "Lucía Fernández"}; code != 200 || !sameNames(entryNames(res), want) {
+		t.Errorf("accepting=yes: %d %v, want %v", code, entryNames(res), want)
+	}
+	for _, e := range res.Entries {
+		if !e.AcceptingReferrals {
+			t.Errorf("%s is listed as accepting but says not", e.Name)
+		}
+	}
+	if _, res := w.search(t, "accepting=yes&region=illinois"); !slices.Equal(entryNames(res), []string{"Jordan Reyes"}) {
+		t.Errorf("accepting in Illinois: %v", entryNames(res))
+	}
+	if _, res := w.search(t, "accepting=no&q=jordan"); len(res.Entries) != 0 {
+		t.Errorf("accepting=no lists Jordan: %v", entryNames(res))
+	}
+	rec := openAPICall(t, w.h, "GET", "/api/v1/registry?accepting=maybe", "", nil)
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), `"detail":"accepting:`) {
+		t.Errorf("accepting=maybe: %d %s", rec.Code, rec.Body)
+	}
+	openAPICheckAnswer(t, openAPICompiler(t), openAPIDocument(t), "get", "/api/v1/registry", rec)
+
+	// Jordan stops accepting through the API: gone from the filter at once.
+	jc := sessionFor(t, w.s, w.users["jordan"])
+	got := openAPICall(t, w.h, "GET", "/api/v1/profile", "", jc)
+	var p profileJSON
+	if err := json.Unmarshal(got.Body.Bytes(), &p); err != nil || !p.AcceptingReferrals {
+		t.Fatalf("jordan's profile: %s %v", got.Body, err)
+	}
+	p.AcceptingReferrals = false
+	body, _ := json.Marshal(p)
+	put := openAPICall(t, w.h, "PUT", "/api/v1/profile", string(body), jc)
+	openAPICheckAnswer(t, openAPICompiler(t), openAPIDocument(t), "put", "/api/v1/profile", put)
+	if put.Code != 200 {
+		t.Fatalf("saving: %d %s", put.Code, put.Body)
+	}
+	if _, res := w.search(t, "accepting=yes&q=jordan"); len(res.Entries) != 0 {
+		t.Errorf("no longer accepting, still listed: %v", entryNames(res))
+	}
+	if _, res := w.search(t, "accepting=no&q=jordan"); !slices.Equal(entryNames(res), []string{"Jordan Reyes"}) {
+		t.Errorf("accepting=no: %v", entryNames(res))
+	}
+	// The profile form offers the choice; the page filters and shows it.
+	f := profileForm(mustProfile(t, w, "jordan"))
+	f.Set("accepting_referrals", "true")
+	if rec := postForm(t, w.h, "/account/profile", f, jc); rec.Code != http.StatusSeeOther {
+		t.Fatalf("the form: %d %s", rec.Code, rec.Body)
+	}
+	if !mustProfile(t, w, "jordan").AcceptingReferrals {
+		t.Error("the form did not save the choice")
+	}
+	page := getAs(t, w.h, "/registry?accepting=yes&q=jordan", nil)
+	if b := page.Body.String(); page.Code != 200 || !strings.Contains(b, "accepting referrals") || !strings.Contains(b, `<option value="yes" selected>Accepting referrals`) {
+		t.Errorf("the page: %d\n%s", page.Code, b)
+	}
+}
+
+func sameNames(a, b []string) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
+}
+
+func mustProfile(t *testing.T, w *registryWorld, local string) *boardsql.Profile {
+	t.Helper()
+	p, err := w.st.Profile(context.Background(), w.users[local].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

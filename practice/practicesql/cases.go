@@ -474,6 +474,10 @@ func (tx *Tx) EndComorbidity(ctx context.Context, caseID, id int64, at time.Time
 type caseReferralDetails struct {
 	Why    string   `json:"why"`
 	Shared []string `json:"shared"`
+	// Concerns and Search are written from migration 00011 on: the
+	// concerns when the referral was begun, and a draft's search.
+	Concerns []string                 `json:"concerns,omitempty"`
+	Search   *practice.RegistrySearch `json:"search,omitempty"`
 }
 
 // caseStoredRecipient is what a referral's recipient column holds, sealed:
@@ -483,29 +487,23 @@ type caseStoredRecipient struct {
 	Organisation string `json:"organisation"`
 	Contact      string `json:"contact"`
 	RegistryURL  string `json:"registry_url"`
+	// EntryID and Credential are written from migration 00011 on.
+	EntryID    int64  `json:"entry_id,omitempty"`
+	Credential string `json:"credential,omitempty"`
 }
 
 // AddReferral records a referral and returns its id.
 func (tx *Tx) AddReferral(ctx context.Context, r practice.Referral) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, tx.caseQ(
-		"INSERT INTO case_referrals (case_id, stage, consent, status, made_by, made_by_name, made_at, updated_at, version) "+
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+		"INSERT INTO case_referrals (case_id, stage, consent, status, made_by, made_by_name, made_at, updated_at, version, board, updated_by) "+
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
 		r.CaseID, string(r.Stage), string(r.Consent), string(r.Status),
-		r.MadeBy, r.MadeByName, tx.caseAt(r.MadeAt), tx.caseAt(r.UpdatedAt), r.Version).Scan(&id)
+		r.MadeBy, r.MadeByName, tx.caseAt(r.MadeAt), tx.caseAt(r.UpdatedAt), r.Version, r.Board, caseNullID(r.UpdatedBy)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("recording the referral: %w", err)
 	}
-	shared := r.Shared
-	if shared == nil {
-		shared = []string{}
-	}
-	details, err := tx.caseSealJSON(caseReferralDetails{Why: r.Why, Shared: shared}, caseRowContext("referrals", id, "details"))
-	if err != nil {
-		return 0, err
-	}
-	recipient, err := tx.caseSealJSON(caseStoredRecipient{Name: r.To.Name, Organisation: r.To.Organisation, Contact: r.To.Contact,
-		RegistryURL: r.To.RegistryURL}, caseRowContext("referrals", id, "recipient"))
+	details, recipient, err := tx.caseSealReferral(r, id)
 	if err != nil {
 		return 0, err
 	}
@@ -515,15 +513,35 @@ func (tx *Tx) AddReferral(ctx context.Context, r practice.Referral) (int64, erro
 	return id, nil
 }
 
-const caseReferralColumns = "id, case_id, stage, recipient, consent, details, status, made_by, made_by_name, made_at, updated_at, version"
+// caseSealReferral seals the details and the recipient of referral r
+// stored as id.
+func (tx *Tx) caseSealReferral(r practice.Referral, id int64) (details, recipient string, err error) {
+	shared := r.Shared
+	if shared == nil {
+		shared = []string{}
+	}
+	d := caseReferralDetails{Why: r.Why, Shared: shared, Concerns: r.Concerns}
+	if r.Search != (practice.RegistrySearch{}) {
+		d.Search = &r.Search
+	}
+	if details, err = tx.caseSealJSON(d, caseRowContext("referrals", id, "details")); err != nil {
+		return "", "", err
+	}
+	recipient, err = tx.caseSealJSON(caseStoredRecipient{Name: r.To.Name, Organisation: r.To.Organisation, Contact: r.To.Contact,
+		RegistryURL: r.To.RegistryURL, EntryID: r.To.EntryID, Credential: r.To.Credential}, caseRowContext("referrals", id, "recipient"))
+	return details, recipient, err
+}
+
+const caseReferralColumns = "id, case_id, stage, recipient, consent, details, status, made_by, made_by_name, made_at, updated_at, version, board, updated_by"
 
 // caseScanReferral reads a row of caseReferralColumns.
 func (tx *Tx) caseScanReferral(r sqldb.Scanner) (*practice.Referral, error) {
 	var ref practice.Referral
 	var stage, recipient, consent, details, status string
 	var made, updated any
+	var updatedBy sql.NullInt64
 	if err := r.Scan(&ref.ID, &ref.CaseID, &stage, &recipient, &consent, &details, &status, &ref.MadeBy, &ref.MadeByName,
-		&made, &updated, &ref.Version); err != nil {
+		&made, &updated, &ref.Version, &ref.Board, &updatedBy); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, fmt.Errorf("referral: %w", certboard.ErrNotFound)
 		}
@@ -549,7 +567,9 @@ func (tx *Tx) caseScanReferral(r sqldb.Scanner) (*practice.Referral, error) {
 	if err := tx.caseOpenJSON(recipient, caseRowContext("referrals", ref.ID, "recipient"), &to); err != nil {
 		return nil, err
 	}
-	ref.To = practice.ReferralTo{Name: to.Name, Organisation: to.Organisation, Contact: to.Contact, RegistryURL: to.RegistryURL}
+	ref.UpdatedBy = updatedBy.Int64
+	ref.To = practice.ReferralTo{Name: to.Name, Organisation: to.Organisation, Contact: to.Contact, RegistryURL: to.RegistryURL,
+		EntryID: to.EntryID, Credential: to.Credential}
 	plain, err := tx.s.open(details, caseRowContext("referrals", ref.ID, "details"))
 	if err != nil {
 		return nil, fmt.Errorf("opening referral %d: %w", ref.ID, err)
@@ -558,15 +578,25 @@ func (tx *Tx) caseScanReferral(r sqldb.Scanner) (*practice.Referral, error) {
 	if err := json.Unmarshal(plain, &d); err != nil {
 		return nil, fmt.Errorf("referral %d: stored details: %w", ref.ID, err)
 	}
-	ref.Why, ref.Shared = d.Why, d.Shared
+	ref.Why, ref.Shared, ref.Concerns = d.Why, d.Shared, d.Concerns
+	if d.Search != nil {
+		ref.Search = *d.Search
+	}
 	return &ref, nil
 }
 
 // LockReferral reads a referral of a case, locking it (ErrNotFound when
 // the case has no such referral).
 func (tx *Tx) LockReferral(ctx context.Context, caseID, id int64) (*practice.Referral, error) {
-	return tx.caseScanReferral(tx.QueryRowContext(ctx, tx.caseQ("SELECT "+caseReferralColumns+" FROM case_referrals WHERE id = ? AND case_id = ?"+tx.Dialect.LockRow()),
+	r, err := tx.caseScanReferral(tx.QueryRowContext(ctx, tx.caseQ("SELECT "+caseReferralColumns+" FROM case_referrals WHERE id = ? AND case_id = ?"+tx.Dialect.LockRow()),
 		id, caseID))
+	if err != nil {
+		return nil, err
+	}
+	if r.Moves, err = tx.referralMoves(ctx, r.ID); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // Referrals lists a case's referrals, the latest made first.
@@ -584,14 +614,23 @@ func (tx *Tx) Referrals(ctx context.Context, caseID int64) ([]practice.Referral,
 		}
 		out = append(out, *r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		if out[i].Moves, err = tx.referralMoves(ctx, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // SetReferralStatus sets a referral's status if it is still at version
 // (ErrConflict otherwise) and returns the new version.
-func (tx *Tx) SetReferralStatus(ctx context.Context, id int64, status practice.ReferralStatus, version int, at time.Time) (int, error) {
-	res, err := tx.ExecContext(ctx, tx.caseQ("UPDATE case_referrals SET status = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?"),
-		string(status), tx.caseAt(at), id, version)
+func (tx *Tx) SetReferralStatus(ctx context.Context, id int64, status practice.ReferralStatus, version int, at time.Time, by int64) (int, error) {
+	res, err := tx.ExecContext(ctx, tx.caseQ("UPDATE case_referrals SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? AND version = ?"),
+		string(status), tx.caseAt(at), caseNullID(by), id, version)
 	if err != nil {
 		return 0, fmt.Errorf("updating referral %d: %w", id, err)
 	}

@@ -128,6 +128,11 @@ func TestMigrationSealsExistingRows(t *testing.T) {
 				if len(rs) != 1 || rs[0].To != wantTo || rs[0].Why != "w" {
 					t.Errorf("referrals %+v", rs)
 				}
+				// Migration 00011: what was made is sent, with that one move.
+				wantMoves := []practice.ReferralMove{{Seq: 1, Status: practice.ReferralSent, By: alice, ByName: "Alice", At: at}}
+				if len(rs) == 1 && (rs[0].Status != practice.ReferralSent || !reflect.DeepEqual(rs[0].Moves, wantMoves)) {
+					t.Errorf("a referral made before 00011: status %s, moves %+v", rs[0].Status, rs[0].Moves)
+				}
 				n, err := tx.ProgressNote(ctx, noteID)
 				if err != nil {
 					return err

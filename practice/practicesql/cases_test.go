@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -243,11 +244,16 @@ func TestCaseReferralsStored(t *testing.T) {
 			first := practice.Referral{CaseID: c.ID, Stage: plissit.IntensiveTherapy,
 				To:  practice.ReferralTo{Name: "Dr Ines Ortiz", Organisation: "Harbour Sex Therapy", Contact: "+1 555 0100", RegistryURL: "https://board.example/registry/42"},
 				Why: "Depression with the sexual concern", Consent: practice.ConsentGiven, Shared: []string{"sexual history", "PHQ-9"},
-				Status: practice.ReferralMade, MadeBy: caseAlice, MadeByName: "Alice Adler", MadeAt: caseT0, UpdatedAt: caseT0, Version: 1}
+				Status: practice.ReferralSent, MadeBy: caseAlice, MadeByName: "Alice Adler", MadeAt: caseT0, UpdatedAt: caseT0, Version: 1}
 			second := practice.Referral{CaseID: c.ID, Stage: plissit.SpecificSuggestions,
 				To:  practice.ReferralTo{Name: "Pelvic floor clinic", Contact: "clinic@example.org"},
 				Why: "pelvic floor assessment", Consent: practice.ConsentRefused,
-				Status: practice.ReferralMade, MadeBy: caseAlice, MadeByName: "Alice Adler", MadeAt: caseT0.Add(time.Hour), UpdatedAt: caseT0.Add(time.Hour), Version: 1}
+				Status: practice.ReferralSent, MadeBy: caseAlice, MadeByName: "Alice Adler", MadeAt: caseT0.Add(time.Hour), UpdatedAt: caseT0.Add(time.Hour), Version: 1}
+			// A referral begun through a registry: the board, the concerns
+			// then, the search, and the registry entry chosen.
+			first.Board, first.Concerns, first.UpdatedBy = "did:web:board.example", []string{"Erectile disorder (ICD-10-CM F52.21)"}, caseAlice
+			first.Search = practice.RegistrySearch{Name: "ortiz", Region: "Illinois", Credential: "aasect-cst", Accepting: true}
+			first.To.EntryID, first.To.Credential = 42, "AASECT Certified Sex Therapist: valid"
 			caseInTx(t, s, func(tx *Tx) error {
 				var err error
 				if first.ID, err = tx.AddReferral(ctx, first); err != nil {
@@ -256,7 +262,14 @@ func TestCaseReferralsStored(t *testing.T) {
 				if second.ID, err = tx.AddReferral(ctx, second); err != nil {
 					return err
 				}
-				second.Shared = []string{}
+				first.Moves = []practice.ReferralMove{{Seq: 1, Status: practice.ReferralDraft, By: caseAlice, ByName: "Alice Adler", At: caseT0},
+					{Seq: 2, Status: practice.ReferralSent, By: caseAlice, ByName: "Alice Adler", At: caseT0.Add(time.Minute)}}
+				for _, m := range first.Moves {
+					if err := tx.AddReferralMove(ctx, first.ID, m); err != nil {
+						return err
+					}
+				}
+				second.Shared, second.Moves = []string{}, []practice.ReferralMove{}
 				got, err := tx.Referrals(ctx, c.ID)
 				if err != nil {
 					return err
@@ -272,18 +285,45 @@ func TestCaseReferralsStored(t *testing.T) {
 					t.Errorf("locked %+v, %v", r, err)
 				}
 				at := caseT0.Add(2 * time.Hour)
-				if next, err := tx.SetReferralStatus(ctx, first.ID, practice.ReferralAccepted, 1, at); err != nil || next != 2 {
+				if next, err := tx.SetReferralStatus(ctx, first.ID, practice.ReferralAccepted, 1, at, caseAlice); err != nil || next != 2 {
 					t.Errorf("status: %d, %v", next, err)
 				}
-				if _, err := tx.SetReferralStatus(ctx, first.ID, practice.ReferralWithdrawn, 1, at); !errors.Is(err, certboard.ErrConflict) {
+				if _, err := tx.SetReferralStatus(ctx, first.ID, practice.ReferralWithdrawn, 1, at, caseAlice); !errors.Is(err, certboard.ErrConflict) {
 					t.Errorf("a stale status: %v", err)
 				}
 				r, err = tx.LockReferral(ctx, c.ID, first.ID)
 				if err != nil {
 					return err
 				}
-				if r.Status != practice.ReferralAccepted || r.Version != 2 || !r.UpdatedAt.Equal(at) {
+				if r.Status != practice.ReferralAccepted || r.Version != 2 || !r.UpdatedAt.Equal(at) || r.UpdatedBy != caseAlice {
 					t.Errorf("after the status: %+v", r)
+				}
+				// A draft completed: its recipient and search rewritten, sealed.
+				r.To = practice.ReferralTo{Name: "Jordan Reyes", Organisation: "Lakeview", Contact: "jordan@example.org",
+					RegistryURL: "https://board.example/credentials/abc", EntryID: 7, Credential: "CST: valid"}
+				r.Search.Name, r.UpdatedBy, r.UpdatedAt = "jordan", caseBob, at.Add(time.Hour)
+				if next, err := tx.UpdateReferral(ctx, *r, 2); err != nil || next != 3 {
+					t.Errorf("update: %d, %v", next, err)
+				}
+				if _, err := tx.UpdateReferral(ctx, *r, 2); !errors.Is(err, certboard.ErrConflict) {
+					t.Errorf("a stale update: %v", err)
+				}
+				again, err := tx.LockReferral(ctx, c.ID, first.ID)
+				if err != nil {
+					return err
+				}
+				r.Version = 3
+				if !reflect.DeepEqual(again, r) {
+					t.Errorf("updated\n%+v\nwant\n%+v", again, r)
+				}
+				var sealed string
+				if err := tx.QueryRowContext(ctx, "SELECT recipient || details FROM case_referrals WHERE id = "+strconv.FormatInt(first.ID, 10)).Scan(&sealed); err != nil {
+					return err
+				}
+				for _, plain := range []string{"Jordan", "Illinois", "Erectile", "aasect"} {
+					if strings.Contains(sealed, plain) {
+						t.Errorf("%q is stored in the clear", plain)
+					}
 				}
 				return nil
 			})
@@ -425,7 +465,7 @@ func TestCasesSealedAtRest(t *testing.T) {
 					return err
 				}
 				if _, err := tx.AddReferral(ctx, practice.Referral{CaseID: c.ID, Stage: plissit.IntensiveTherapy, To: practice.ReferralTo{Name: secret, Contact: "C"},
-					Why: secret, Consent: practice.ConsentGiven, Shared: []string{secret}, Status: practice.ReferralMade, MadeBy: caseAlice,
+					Why: secret, Consent: practice.ConsentGiven, Shared: []string{secret}, Status: practice.ReferralSent, MadeBy: caseAlice,
 					MadeByName: "A", MadeAt: caseT0, UpdatedAt: caseT0, Version: 1}); err != nil {
 					return err
 				}
@@ -529,5 +569,44 @@ func TestCaseReferencesListEveryAccountColumn(t *testing.T) {
 				t.Errorf("%s.%s is not among the store's references", r.Table, r.Column)
 			}
 		}
+	}
+}
+
+// TestClientPart2Stored: a client's record is not marked until marked;
+// the mark keeps who and when, and can be taken off; an unknown client is
+// NotFound.
+func TestClientPart2Stored(t *testing.T) {
+	for name, s := range caseStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			c := caseNew(t, s, caseClient1, caseAlice)
+			caseInTx(t, s, func(tx *Tx) error {
+				m, err := tx.ClientPart2(ctx, c.ClientID)
+				if err != nil || m != (practice.Part2Mark{}) {
+					t.Errorf("never marked: %+v, %v", m, err)
+				}
+				want := practice.Part2Mark{Covered: true, By: caseAlice, At: caseT0}
+				if err := tx.SetClientPart2(ctx, c.ClientID, want); err != nil {
+					return err
+				}
+				if m, err := tx.ClientPart2(ctx, c.ClientID); err != nil || m.Covered != want.Covered || m.By != want.By || !m.At.Equal(want.At) {
+					t.Errorf("marked: %+v, %v", m, err)
+				}
+				off := practice.Part2Mark{By: caseBob, At: caseT0.Add(time.Hour)}
+				if err := tx.SetClientPart2(ctx, c.ClientID, off); err != nil {
+					return err
+				}
+				if m, err := tx.ClientPart2(ctx, c.ClientID); err != nil || m.Covered || m.By != caseBob {
+					t.Errorf("unmarked: %+v, %v", m, err)
+				}
+				if _, err := tx.ClientPart2(ctx, 9999); !errors.Is(err, certboard.ErrNotFound) {
+					t.Errorf("no such client: %v", err)
+				}
+				if err := tx.SetClientPart2(ctx, 9999, want); !errors.Is(err, certboard.ErrNotFound) {
+					t.Errorf("marking no such client: %v", err)
+				}
+				return nil
+			})
+		})
 	}
 }

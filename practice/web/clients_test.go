@@ -65,6 +65,7 @@ func TestClientRoutesRules(t *testing.T) {
 		"GET /clients/{id}/consent":                       "practitioner",
 		"POST /clients/{id}/consent":                      "practitioner",
 		"POST /clients/{id}/consent/withdraw":             "practitioner",
+		"POST /clients/{id}/part2":                        "practitioner",
 		"GET /clients/{id}/emergency":                     "practice admin",
 		"POST /clients/{id}/emergency":                    "practice admin",
 		"POST /clients/{id}/practitioners":                "practice admin",

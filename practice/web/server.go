@@ -126,6 +126,7 @@ func New(cfg Config) (*Server, error) {
 	s.sessionRoutes()
 	s.identifierRoutes()
 	s.recordRoutes()
+	s.referralRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := kit.CheckAccess(s.routes); err != nil {

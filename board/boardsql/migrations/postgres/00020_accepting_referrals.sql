@@ -1,0 +1,9 @@
+-- +goose Up
+-- A holder says in their profile whether they accept referrals of clients
+-- from other practitioners; the registry filters and shows it. No one
+-- does until they say so, so no index entry needs rewriting: the filter
+-- token is written only for a yes.
+ALTER TABLE registry_profiles ADD COLUMN accepting_referrals BOOLEAN NOT NULL DEFAULT false;
+
+-- +goose Down
+ALTER TABLE registry_profiles DROP COLUMN accepting_referrals;

@@ -1,0 +1,161 @@
+// Package letter renders a referral letter as a PDF: what one practice
+// sends the therapist a client is referred to, with the minimum necessary
+// and nothing else. It is a pure renderer: the caller gathers the Letter
+// (practice/referrals_letter.go decides what goes in it) and gets the
+// bytes of the PDF.
+package letter
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// Letter is everything a referral letter says.
+type Letter struct {
+	// Practice is the referring practice's name, and Practitioner the
+	// referring practitioner's name (with their credential, when they hold
+	// one the practice verified).
+	Practice     string
+	Practitioner string
+	// Date is when the letter is made.
+	Date time.Time
+	// To is the therapist the client is referred to.
+	To Recipient
+	// Client is the client's name and DateOfBirth their date of birth
+	// (YYYY-MM-DD).
+	Client      string
+	DateOfBirth string
+	// Stage is the PLISSIT stage the client is referred for, and Reached
+	// the stage the case reached here.
+	Stage   string
+	Reached string
+	// Concerns name the concerns the case works on, each with its codes.
+	Concerns []string
+	// Scores are the latest score of each instrument taken on the case,
+	// with its band.
+	Scores []Score
+	// Reason is why the client is referred.
+	Reason string
+	// Consent is the client's consent to disclose: when it was given and
+	// what it covers.
+	Consent Consent
+	// Part2Notice is the redisclosure notice of 42 CFR 2.32 when the
+	// client's record is covered by 42 CFR Part 2, one paragraph an entry;
+	// nil otherwise.
+	Part2Notice []string
+	// Part2Source cites where the notice comes from.
+	Part2Source string
+}
+
+// Recipient is whom a letter is addressed to.
+type Recipient struct {
+	Name         string
+	Organisation string
+	Contact      string
+	// Credential names their credential as the board's registry showed
+	// it, and Registry where it can be checked.
+	Credential string
+	Registry   string
+}
+
+// Score is one instrument's latest score.
+type Score struct {
+	Instrument string
+	Total      string
+	Band       string
+	Taken      string
+}
+
+// Consent is the client's consent to disclose.
+type Consent struct {
+	Given time.Time
+	Scope []string
+}
+
+// Render returns the letter as a PDF. compress false leaves the page
+// content uncompressed, so that a test can read its words.
+func Render(l Letter, compress bool) ([]byte, error) {
+	pdf := fpdf.New("P", "mm", "Letter", "")
+	pdf.SetCompression(compress)
+	pdf.SetTitle("Referral of "+l.Client, true)
+	pdf.SetAuthor(l.Practitioner, true)
+	pdf.SetCreator("certboard", false)
+	pdf.SetMargins(20, 20, 20)
+	pdf.SetAutoPageBreak(true, 20)
+	pdf.AddPage()
+	tr := pdf.UnicodeTranslatorFromDescriptor("") // UTF-8 to the core fonts' encoding
+	text := func(style string, size float64, s string) {
+		pdf.SetFont("Helvetica", style, size)
+		pdf.MultiCell(0, size*0.5, tr(s), "", "L", false)
+	}
+	gap := func() { pdf.Ln(3) }
+	heading := func(s string) {
+		gap()
+		text("B", 12, s)
+		pdf.Ln(1)
+	}
+	text("B", 16, "Referral for "+l.Stage)
+	text("", 10, l.Practice)
+	text("", 10, "From "+l.Practitioner+", "+l.Date.UTC().Format("January 2, 2006"))
+	heading("To")
+	for _, s := range []string{l.To.Name, l.To.Organisation, l.To.Contact} {
+		if s != "" {
+			text("", 10, s)
+		}
+	}
+	if l.To.Credential != "" {
+		text("", 10, "Credential: "+l.To.Credential)
+	}
+	if l.To.Registry != "" {
+		text("", 10, "Registry entry: "+l.To.Registry)
+	}
+	heading("Client")
+	text("", 10, "Name: "+l.Client)
+	text("", 10, "Date of birth: "+l.DateOfBirth)
+	heading("Reason for referral")
+	text("", 10, l.Reason)
+	heading("Where care stands")
+	text("", 10, fmt.Sprintf("PLISSIT stage reached here: %s. Referred for: %s.", l.Reached, l.Stage))
+	if len(l.Concerns) > 0 {
+		text("", 10, "Concerns:")
+		for _, c := range l.Concerns {
+			text("", 10, "  - "+c)
+		}
+	} else {
+		text("", 10, "No concern is recorded on the case.")
+	}
+	heading("Latest scores")
+	if len(l.Scores) == 0 {
+		text("", 10, "No measure was scored on the case.")
+	}
+	for _, s := range l.Scores {
+		line := fmt.Sprintf("%s: %s", s.Instrument, s.Total)
+		if s.Band != "" {
+			line += " (" + s.Band + ")"
+		}
+		text("", 10, line+", "+s.Taken)
+	}
+	heading("Consent to disclose")
+	text("", 10, fmt.Sprintf("The client consented on %s to share: %s.", l.Consent.Given.UTC().Format("January 2, 2006"),
+		strings.Join(l.Consent.Scope, "; ")))
+	text("", 10, "This letter holds only what the referral needs; ask the client, or the referring practitioner with the client's consent, for more.")
+	if len(l.Part2Notice) > 0 {
+		heading("Notice: 42 CFR Part 2")
+		for _, p := range l.Part2Notice {
+			text("", 9, p)
+			pdf.Ln(1)
+		}
+		if l.Part2Source != "" {
+			text("I", 8, "Source: "+l.Part2Source)
+		}
+	}
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("rendering the referral letter: %w", err)
+	}
+	return buf.Bytes(), nil
+}
