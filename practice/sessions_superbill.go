@@ -341,7 +341,9 @@ func superbillReady(in superbill.Input, practiceIDs PracticeIdentifiers, ownIDs 
 	var e *certboard.Error
 	if err := in.Validate(); errors.As(err, &e) {
 		keys := slices.Collect(maps.Keys(e.Fields))
-		slices.SortStableFunc(keys, func(a, b string) int { return strings.Index(e.Message, e.Fields[a]) - strings.Index(e.Message, e.Fields[b]) })
+		slices.SortStableFunc(keys, func(a, b string) int {
+			return strings.Index(e.Message, e.Fields[a]) - strings.Index(e.Message, e.Fields[b])
+		})
 		for _, f := range keys {
 			msg := e.Fields[f]
 			switch {
