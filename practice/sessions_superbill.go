@@ -99,6 +99,9 @@ func checkSuperbillPeriod(in SuperbillPeriod) (month time.Time, err error) {
 		return time.Time{}, certboard.FieldError(certboard.Invalid, "month", "choose the month the superbill covers, such as 2026-11")
 	}
 	m, perr := time.Parse("2006-01", in.Month)
+	if len(in.Month) > len("2006-01") {
+		return time.Time{}, certboard.FieldError(certboard.Invalid, "month", "write the year and month as YYYY-MM, such as 2026-11")
+	}
 	if perr != nil || m.Year() < superbillFirstYear || m.Year() > superbillLastYear {
 		return time.Time{}, certboard.FieldError(certboard.Invalid, "month",
 			fmt.Sprintf("%q is not a month: write the year and month as YYYY-MM, such as 2026-11", in.Month))

@@ -123,6 +123,7 @@ func New(cfg Config) (*Server, error) {
 	s.measureRoutes()
 	s.credentialRoutes()
 	s.sessionRoutes()
+	s.superbillRoutes()
 	s.identifierRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
