@@ -63,6 +63,7 @@ func TestPracticeSuperbill(t *testing.T) {
 	if got := p.value(month); got != "2027-01" {
 		t.Errorf("the month offered is %q, want 2027-01, the latest session's", got)
 	}
+	pb.shot(p, "practice-sessions-superbill.png", "#sessions", 1200)
 	pb.axe(p, "a client's record with the superbill's form")
 	submit := fmt.Sprintf(`form[action="/client-sessions/%d/superbill"] button[type=submit]`, clientID)
 
