@@ -381,13 +381,13 @@ func (w *writer) carePlan(c RecordCase, p RecordPlan, patient, caseRef Reference
 	w.add("CarePlan", cp.ID, cp)
 }
 
-// EncounterStatus maps a session's status to the Encounter status of R4
+// encounterStatus maps a session's status to the Encounter status of R4
 // that says it: a scheduled session is planned, an attended one
 // finished, and a cancelled session and a no-show are both cancelled
 // ("ended before it has begun"; R4's Encounter has no no-show, which is
 // an Appointment's status), told apart by the session-status extension,
 // which carries certboard's status itself.
-var EncounterStatus = map[session.Status]string{
+var encounterStatus = map[session.Status]string{
 	session.Scheduled: "planned",
 	session.Attended:  "finished",
 	session.Cancelled: "cancelled",
@@ -402,7 +402,7 @@ var encounterClass = map[session.Modality]Coding{
 }
 
 func (w *writer) encounter(s RecordSession, patient, caseRef Reference) {
-	status, ok := EncounterStatus[s.Status]
+	status, ok := encounterStatus[s.Status]
 	class, known := encounterClass[s.Modality]
 	cpt, coded := session.LookupCPT(s.CPT)
 	if (!ok || !known || !coded || !s.Kind.Known()) && w.err == nil {

@@ -45,7 +45,8 @@ type ParseOptions struct {
 // type, decoded refusing any element certboard does not keep, and checked
 // for what certboard needs: one Patient, references that resolve, answers
 // an instrument allows, scores that agree with the answers, codes that
-// agree with the concern. A bundle with any problem is refused whole: a
+// agree with the concern, sessions whose status, class, codes and times
+// agree, notes that record an attended session of their own case. A bundle with any problem is refused whole: a
 // TooLarge or Malformed *certboard.Error, or an Invalid one whose Fields
 // name each bad resource and field, as `entry[3] Observation "score-1":
 // valueQuantity.value`. Nothing of a refused bundle is returned.
@@ -694,7 +695,7 @@ func (p *parser) session(e *entry, en *Encounter) RecordSession {
 	if x := extension(en.Extension, extCancelledAt); x != nil {
 		s.CancelledAt = p.parseTime(e, "extension("+extCancelledAt+")", x.ValueDateTime)
 	}
-	if want, ok := EncounterStatus[s.Status]; !ok {
+	if want, ok := encounterStatus[s.Status]; !ok {
 		p.add(e, "extension("+extSessionStatus+")", fmt.Sprintf("%q; a session is scheduled, attended, cancelled or no_show", s.Status))
 	} else if en.Status != want {
 		p.add(e, "status", fmt.Sprintf("%q, but a session %s is %q", en.Status, s.Status, want))
@@ -705,7 +706,6 @@ func (p *parser) session(e *entry, en *Encounter) RecordSession {
 	case s.Status != session.Cancelled && (s.CancelledBy != "" || !s.CancelledAt.IsZero()):
 		p.add(e, "extension("+extCancelledBy+")", "only a cancelled session says who cancelled it and when")
 	}
-	s.Modality = ""
 	for m, c := range encounterClass {
 		if en.Class.System == c.System && en.Class.Code == c.Code {
 			s.Modality = m
