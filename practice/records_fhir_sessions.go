@@ -87,7 +87,7 @@ func (im *importer) freeTime(ctx context.Context, rs fhir.RecordSession, s Sessi
 	}
 	start := s.Start.In(im.loc)
 	return certboard.FieldError(certboard.Conflict, fmt.Sprintf("Encounter %q: period.start", rs.Key),
-		fmt.Sprintf("the record's session of %s at %s (%s time, %d minutes) overlaps your session %d; move or cancel yours, or have the other practice move theirs and export the record again, then import it: nothing was imported",
+		fmt.Sprintf("the record's session of %s at %s (%s time, %d minutes) overlaps your session %d, so nothing was imported; move or cancel yours, or have the other practice move theirs and export the record again, then import it again",
 			start.Format("Monday 2 January 2006"), start.Format("15:04"), im.loc, s.Minutes, other)).WithTitle("Time taken")
 }
 
