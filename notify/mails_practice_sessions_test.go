@@ -6,4 +6,7 @@ func init() {
 		Extras: []ReminderExtra{{Text: "Before the session, please answer a short questionnaire:", Link: "https://practice.example/m/abc"}}}
 	examples["practice_session_reminder_in_person"] = SessionReminder{Practice: "Lakeview Couples Clinic", Day: "Tuesday 8 December 2026",
 		Time: "09:30", Zone: "UTC time", Minutes: 45}
+	// A session imported from another practice comes without its link.
+	examples["practice_session_reminder_video_no_link"] = SessionReminder{Practice: "Harbour Therapy", Day: "Monday 14 December 2026",
+		Time: "15:00", Zone: "UTC time", Minutes: 45, Video: true}
 }
