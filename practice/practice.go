@@ -98,4 +98,5 @@ type Tx interface {
 	measureWrites
 	credentialWrites
 	peopleWrites
+	listWrites
 }

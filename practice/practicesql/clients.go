@@ -22,7 +22,8 @@ import (
 // access (migration 00002). A client's identity is sealed as a whole, the
 // name included: lists open each row's identity and sort by name in Go,
 // which keeps every name out of plain text at rest at the cost of
-// searching names in SQL (a practitioner's list is small).
+// searching names in SQL (ClientsOf opens each identity once a version,
+// through the cache in clients_cache.go).
 
 // The columns of the clients' tables that name an account: such an
 // account is never deleted as an expired sign-up.
@@ -269,43 +270,6 @@ func (tx *Tx) PracticeMember(ctx context.Context, userID int64) (*practice.Membe
 func (s *Store) Practitioners(ctx context.Context) ([]practice.Member, error) {
 	return members(s.DB.QueryContext(ctx, s.Dialect.Rebind("SELECT "+memberColumns+
 		" FROM users u WHERE ',' || u.roles || ',' LIKE ? ORDER BY u.name, u.id"), "%,"+string(auth.Practitioner)+",%"))
-}
-
-// ClientsOf lists the clients a practitioner is assigned to, by name, with
-// whether their latest consent stands.
-func (tx *Tx) ClientsOf(ctx context.Context, practitionerID int64) ([]practice.ClientSummary, error) {
-	rows, err := tx.QueryContext(ctx, tx.Dialect.Rebind(`SELECT c.id, c.identity, c.created_at,
-		(SELECT CASE WHEN k.withdrawn_at IS NULL THEN 1 ELSE 0 END FROM consents k WHERE k.client_id = c.id ORDER BY k.id DESC LIMIT 1)
-		FROM clients c JOIN client_practitioners cp ON cp.client_id = c.id WHERE cp.practitioner_id = ?`), practitionerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []practice.ClientSummary{}
-	for rows.Next() {
-		var sum practice.ClientSummary
-		var sealed string
-		var created any
-		var consented sql.NullInt64
-		if err := rows.Scan(&sum.ID, &sealed, &created, &consented); err != nil {
-			return nil, err
-		}
-		if sum.CreatedAt, err = sqldb.ScanTime(created); err != nil {
-			return nil, err
-		}
-		identity, err := tx.s.openIdentity(sum.ID, sealed)
-		if err != nil {
-			return nil, err
-		}
-		sum.Name, sum.PreferredName, sum.Pronouns, sum.DateOfBirth = identity.Name, identity.PreferredName, identity.Pronouns, identity.DateOfBirth
-		sum.Consented = consented.Valid && consented.Int64 == 1
-		out = append(out, sum)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b practice.ClientSummary) int { return byName(a.Name, b.Name, a.ID, b.ID) })
-	return out, nil
 }
 
 // byName orders by name, ignoring case, then by id.
