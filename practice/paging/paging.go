@@ -50,12 +50,15 @@ func New(number, size, total int) Page {
 	return p
 }
 
-// Pages is how many pages the list has: at least 1, an empty list
-// having one empty page.
-func (p Page) Pages() int { return max(1, (p.Total+p.Size-1)/p.Size) }
+// Pages is how many pages the list has: at least 1, an empty list (and
+// the zero Page) having one empty page.
+func (p Page) Pages() int {
+	size := max(p.Size, 1)
+	return max(1, (p.Total+size-1)/size)
+}
 
 // Offset is how many rows come before the page.
-func (p Page) Offset() int { return (p.Number - 1) * p.Size }
+func (p Page) Offset() int { return (max(p.Number, 1) - 1) * p.Size }
 
 // Bounds are the indexes of the page's rows in the whole list, [from, to).
 func (p Page) Bounds() (from, to int) {
@@ -85,10 +88,11 @@ func (p Page) Prev() int {
 
 // Next is the number of the page after, 0 on the last.
 func (p Page) Next() int {
-	if p.Number >= p.Pages() {
+	n := max(p.Number, 1)
+	if n >= p.Pages() {
 		return 0
 	}
-	return p.Number + 1
+	return n + 1
 }
 
 // Many says whether the list takes more than one page, and so needs

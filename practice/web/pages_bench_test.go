@@ -32,8 +32,9 @@ func BenchmarkPracticePages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	engines := sqldbtest.Engines(b)
 	for _, engine := range []string{"sqlite", "postgres"} {
-		db, ok := sqldbtest.Engines(b)[engine]
+		db, ok := engines[engine]
 		if !ok {
 			continue
 		}
@@ -41,28 +42,10 @@ func BenchmarkPracticePages(b *testing.B) {
 		if _, err := st.Migrate(ctx); err != nil {
 			b.Fatal(err)
 		}
-		now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 		start := time.Now()
-		seeded, err := practiceseed.Seed(ctx, st, practiceseed.Config{Clients: 10000, Notes: 5000, Responses: 5000, Now: now})
-		if err != nil {
-			b.Fatal(err)
-		}
+		site := newSeededSite(b, st, practiceseed.Config{Clients: 10000, Notes: 5000, Responses: 5000})
 		b.Logf("%s: seeded 10,000 clients, 5,000 notes and 5,000 responses in %s", engine, time.Since(start).Round(time.Millisecond))
-		s, err := New(Config{Practice: practicesql.ForPractice{Store: st}, Accounts: st.Accounts(), Now: func() time.Time { return now },
-			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: "https://practice.example", HashConcurrency: 1})
-		if err != nil {
-			b.Fatal(err)
-		}
-		h := s.Handler()
-		token, digest, err := auth.NewToken()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := st.Accounts().CreateSession(ctx, auth.Session{Digest: digest, UserID: seeded.Practitioner.ID, CreatedAt: now,
-			LastSeenAt: now, ExpiresAt: now.Add(auth.SessionMax)}); err != nil {
-			b.Fatal(err)
-		}
-		sess := &http.Cookie{Name: SessionCookie, Value: token}
+		seeded, sess := site.seeded, site.practitioner
 		for _, p := range []struct{ name, path string }{
 			{"record", fmt.Sprintf("/clients/%d", seeded.BigClient)},
 			{"case", fmt.Sprintf("/cases/%d", seeded.BigCase)},
@@ -74,11 +57,7 @@ func BenchmarkPracticePages(b *testing.B) {
 			b.Run(engine+"/"+p.name, func(b *testing.B) {
 				var size int
 				for b.Loop() {
-					req := httptest.NewRequest(http.MethodGet, p.path, nil)
-					req.RemoteAddr = "192.0.2.7:5555"
-					req.AddCookie(sess)
-					rec := httptest.NewRecorder()
-					h.ServeHTTP(rec, req)
+					rec := site.get(p.path, sess)
 					if rec.Code != http.StatusOK {
 						b.Fatalf("GET %s: %d %.300s", p.path, rec.Code, rec.Body)
 					}
@@ -88,4 +67,57 @@ func BenchmarkPracticePages(b *testing.B) {
 			})
 		}
 	}
+}
+
+// seededSite is a practice server over a store seeded by practiceseed,
+// with a signed-in session of each of its practitioners.
+type seededSite struct {
+	seeded              *practiceseed.Seeded
+	h                   http.Handler
+	practitioner, other *http.Cookie
+}
+
+// seededNow is the time of a seeded site.
+var seededNow = time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+
+// newSeededSite seeds st (migrated) as cfg says, at seededNow, and serves it.
+func newSeededSite(tb testing.TB, st *practicesql.Store, cfg practiceseed.Config) *seededSite {
+	tb.Helper()
+	ctx := context.Background()
+	cfg.Now = seededNow
+	seeded, err := practiceseed.Seed(ctx, st, cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := New(Config{Practice: practicesql.ForPractice{Store: st}, Accounts: st.Accounts(), Now: func() time.Time { return seededNow },
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: "https://practice.example", HashConcurrency: 1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	site := &seededSite{seeded: seeded, h: s.Handler()}
+	for _, who := range []struct {
+		id  int64
+		dst **http.Cookie
+	}{{seeded.Practitioner.ID, &site.practitioner}, {seeded.Other.ID, &site.other}} {
+		token, digest, err := auth.NewToken()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := st.Accounts().CreateSession(ctx, auth.Session{Digest: digest, UserID: who.id, CreatedAt: seededNow,
+			LastSeenAt: seededNow, ExpiresAt: seededNow.Add(auth.SessionMax)}); err != nil {
+			tb.Fatal(err)
+		}
+		*who.dst = &http.Cookie{Name: SessionCookie, Value: token}
+	}
+	return site
+}
+
+// get answers a GET of path with the session.
+func (site *seededSite) get(path string, session *http.Cookie) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.RemoteAddr = "192.0.2.7:5555"
+	req.AddCookie(session)
+	rec := httptest.NewRecorder()
+	site.h.ServeHTTP(rec, req)
+	return rec
 }
