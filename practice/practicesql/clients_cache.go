@@ -52,11 +52,22 @@ type listEntry struct {
 // from the lists read next.
 const maxListEntries = 200000
 
-func (c *listCache) get(id int64, version int) (listEntry, bool) {
+// fillFrom fills in out[i] for each client the cache holds at
+// versions[i], with its sort key in keys[i], under one lock, and returns
+// the indexes of the others.
+func (c *listCache) fillFrom(out []practice.ClientSummary, versions []int, keys []string) (missing []int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[id]
-	return e, ok && e.version == version
+	for i := range out {
+		e, ok := c.entries[out[i].ID]
+		if !ok || e.version != versions[i] {
+			missing = append(missing, i)
+			continue
+		}
+		fill(&out[i], e)
+		keys[i] = e.sort
+	}
+	return missing
 }
 
 func (c *listCache) put(id int64, e listEntry) {
@@ -120,16 +131,7 @@ func (tx *Tx) ClientNamesOf(ctx context.Context, practitionerID int64) ([]practi
 		return nil, err
 	}
 	keys := make([]string, len(out))
-	var missing []int
-	for i := range out {
-		e, ok := tx.s.lists.get(out[i].ID, versions[i])
-		if !ok {
-			missing = append(missing, i)
-			continue
-		}
-		fill(&out[i], e)
-		keys[i] = e.sort
-	}
+	missing := tx.s.lists.fillFrom(out, versions, keys)
 	for from := 0; from < len(missing); from += openChunk {
 		chunk := missing[from:min(from+openChunk, len(missing))]
 		if err := tx.openForList(ctx, out, keys, chunk); err != nil {
