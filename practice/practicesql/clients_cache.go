@@ -3,6 +3,7 @@ package practicesql
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,10 +22,20 @@ import (
 // each identity it opened, keyed by client id and version, so that a list
 // opens only the identities it has not seen at their current version.
 //
+// It also keeps each practitioner's whole list, sorted, with the value of
+// client_list_generation it was read at (migration 00012): triggers give
+// that row a new random value with every change of an assignment or of a
+// client, in the changing transaction, so a list is served again only
+// while nothing it depends on has changed; otherwise the list is read
+// again, opening only the identities changed.
+//
 // The cache is never authoritative: every list asks the database which
-// clients the practitioner is assigned to and at which version each
-// identity is, so access is decided in SQL as before, and an identity
-// saved since (its version bumped) is opened again. It holds only the
+// generation stands, or which clients the practitioner is assigned to and
+// at which version each identity is, so access is decided by what is
+// committed in SQL, and an identity saved since (its version bumped) is
+// opened again. A generation taken by a transaction that rolled back is
+// never taken again (128 random bits), so a list read inside it is never
+// served. It holds only the
 // fields lists show (never contact details or the emergency contact), in
 // the memory of the process that holds the keys that open them anyway.
 // Reading a record (Client) always opens the row.
@@ -38,6 +49,41 @@ import (
 type listCache struct {
 	mu      sync.Mutex
 	entries map[int64]listEntry
+	// lists are practitioners' whole lists, sorted, at the generation of
+	// client_list_generation they were read at (migration 00012): a list
+	// is reused while the generation stands, and the generation changes,
+	// by trigger, with every change of an assignment or a client.
+	lists map[int64]cachedList
+}
+
+// cachedList is a practitioner's list at a generation.
+type cachedList struct {
+	generation string
+	clients    []practice.ClientSummary
+}
+
+// maxLists bounds the lists kept (one a practitioner who listed).
+const maxLists = 1000
+
+// list returns the list of practitioner at generation, if kept.
+func (c *listCache) list(practitioner int64, generation string) ([]practice.ClientSummary, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, ok := c.lists[practitioner]
+	if !ok || l.generation != generation {
+		return nil, false
+	}
+	return slices.Clone(l.clients), true
+}
+
+// keepList keeps the list of practitioner at generation.
+func (c *listCache) keepList(practitioner int64, generation string, clients []practice.ClientSummary) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lists == nil || len(c.lists) >= maxLists {
+		c.lists = map[int64]cachedList{}
+	}
+	c.lists[practitioner] = cachedList{generation: generation, clients: slices.Clone(clients)}
 }
 
 // listEntry is what a list shows of one identity, at a version.
@@ -106,9 +152,20 @@ func (tx *Tx) ClientsOf(ctx context.Context, practitionerID int64) ([]practice.C
 
 // ClientNamesOf lists the clients a practitioner is assigned to, by name
 // (ignoring case, then by id), without their consent (Consented false).
-// It opens only the identities the store's list cache lacks at their
-// current version.
+// While no assignment or client changed since the practitioner's list was
+// last read (client_list_generation stands), it is that list again;
+// otherwise it reads the assignments and opens only the identities the
+// store's list cache lacks at their current version.
 func (tx *Tx) ClientNamesOf(ctx context.Context, practitionerID int64) ([]practice.ClientSummary, error) {
+	// The generation is read before the list: a list cached under it is
+	// the list at that generation or a later one, never an earlier one.
+	var generation string
+	if err := tx.QueryRowContext(ctx, "SELECT generation FROM client_list_generation WHERE id = 1").Scan(&generation); err != nil {
+		return nil, fmt.Errorf("the generation of client lists: %w", err)
+	}
+	if l, ok := tx.s.lists.list(practitionerID, generation); ok {
+		return l, nil
+	}
 	rows, err := tx.QueryContext(ctx, tx.Dialect.Rebind(`SELECT c.id, c.version
 		FROM client_practitioners cp JOIN clients c ON c.id = cp.client_id WHERE cp.practitioner_id = ?`), practitionerID)
 	if err != nil {
@@ -149,6 +206,7 @@ func (tx *Tx) ClientNamesOf(ctx context.Context, practitionerID int64) ([]practi
 	for i, k := range order {
 		sorted[i] = out[k]
 	}
+	tx.s.lists.keepList(practitionerID, generation, sorted)
 	return sorted, nil
 }
 

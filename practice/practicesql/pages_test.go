@@ -2,6 +2,7 @@ package practicesql_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -134,6 +135,63 @@ func TestPagedReads(t *testing.T) {
 				}
 				return nil
 			})
+		})
+	}
+}
+
+// TestClientListCacheFollowsChanges: a practitioner's list, kept between
+// reads, follows every assignment and unassignment at once, and a list
+// read inside a transaction that rolled back is never served.
+func TestClientListCacheFollowsChanges(t *testing.T) {
+	ctx := context.Background()
+	for name, st := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s, err := practiceseed.Seed(ctx, st, practiceseed.Config{Clients: 12, Now: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			count := func(who int64) int {
+				var n int
+				inTx(t, st, func(tx *practicesql.Tx) error {
+					l, err := tx.ClientNamesOf(ctx, who)
+					n = len(l)
+					return err
+				})
+				return n
+			}
+			if count(s.Practitioner.ID) != 12 || count(s.Practitioner.ID) != 12 || count(s.Other.ID) != 0 {
+				t.Fatal("the seeded lists")
+			}
+			at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+			inTx(t, st, func(tx *practicesql.Tx) error { return tx.AssignClient(ctx, s.BigClient, s.Other.ID, s.Practitioner.ID, at) })
+			if count(s.Other.ID) != 1 {
+				t.Error("an assignment is not listed")
+			}
+			inTx(t, st, func(tx *practicesql.Tx) error { return tx.UnassignClient(ctx, s.BigClient, s.Other.ID) })
+			if count(s.Other.ID) != 0 {
+				t.Error("an unassigned client is still listed")
+			}
+			inTx(t, st, func(tx *practicesql.Tx) error { return tx.UnassignClient(ctx, s.BigClient, s.Practitioner.ID) })
+			if count(s.Practitioner.ID) != 11 {
+				t.Error("an unassigned client is still listed")
+			}
+			// A list read inside a transaction that then rolls back.
+			rollback := errors.New("roll back")
+			err = st.InTx(ctx, func(tx *practicesql.Tx) error {
+				if err := tx.AssignClient(ctx, s.BigClient, s.Other.ID, s.Practitioner.ID, at); err != nil {
+					return err
+				}
+				if l, err := tx.ClientNamesOf(ctx, s.Other.ID); err != nil || len(l) != 1 {
+					t.Errorf("inside the transaction: %d %v", len(l), err)
+				}
+				return rollback
+			})
+			if !errors.Is(err, rollback) {
+				t.Fatal(err)
+			}
+			if count(s.Other.ID) != 0 {
+				t.Error("a list of a transaction rolled back was served")
+			}
 		})
 	}
 }
