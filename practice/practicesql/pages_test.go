@@ -163,7 +163,9 @@ func TestClientListCacheFollowsChanges(t *testing.T) {
 				t.Fatal("the seeded lists")
 			}
 			at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
-			inTx(t, st, func(tx *practicesql.Tx) error { return tx.AssignClient(ctx, s.BigClient, s.Other.ID, s.Practitioner.ID, at) })
+			inTx(t, st, func(tx *practicesql.Tx) error {
+				return tx.AssignClient(ctx, s.BigClient, s.Other.ID, s.Practitioner.ID, at)
+			})
 			if count(s.Other.ID) != 1 {
 				t.Error("an assignment is not listed")
 			}
