@@ -132,6 +132,61 @@ func (p *Practice) ClientList(ctx context.Context, by Actor, q ClientQuery) (*Cl
 	return out, nil
 }
 
+// DirectoryList is a page of the admin's directory of clients.
+type DirectoryList struct {
+	// Clients are the page's entries, by name.
+	Clients []DirectoryEntry
+	Page    paging.Page
+	// Filter is the filter applied, trimmed; All counts the clients before
+	// filtering.
+	Filter string
+	All    int
+}
+
+// ClientDirectoryPage is ClientDirectory a page at a time
+// (ClientsPerPage), filtered by full name as ClientList filters: for
+// practice admins only, audited ("client.directory", naming the clients
+// shown by id, and whether a filter was used, never its words).
+func (p *Practice) ClientDirectoryPage(ctx context.Context, by Actor, q ClientQuery) (*DirectoryList, error) {
+	if !by.IsAdmin() {
+		return nil, certboard.Errorf(certboard.Forbidden, "only a practice admin sees the directory of clients")
+	}
+	filter := strings.Join(strings.Fields(q.Filter), " ")
+	if utf8.RuneCountInString(filter) > MaxClientFilter {
+		return nil, certboard.FieldError(certboard.Invalid, "q", "a name to look for is at most 100 characters; type part of it")
+	}
+	out := &DirectoryList{Filter: filter, Clients: []DirectoryEntry{}}
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		all, err := tx.ClientDirectory(ctx)
+		if err != nil {
+			return err
+		}
+		out.All = len(all)
+		kept := all
+		if terms := nameTerms(filter); len(terms) > 0 {
+			kept = kept[:0:0]
+			for _, e := range all {
+				if namesMatch(terms, e.Name) {
+					kept = append(kept, e)
+				}
+			}
+		}
+		out.Page = paging.New(q.Page, ClientsPerPage, len(kept))
+		from, to := out.Page.Bounds()
+		out.Clients = append(out.Clients, kept[from:to]...)
+		ids := make([]int64, len(out.Clients))
+		for i, c := range out.Clients {
+			ids[i] = c.ID
+		}
+		return p.appendAudit(ctx, tx, by, "client.directory", "clients", nil, map[string]any{"count": len(kept), "page": out.Page.Number,
+			"filtered": filter != "", "clients": ids})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // nameTerms cuts a filter into the folded words each name must have a
 // word starting with.
 func nameTerms(filter string) []string {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/paging"
 	"github.com/certboard/certboard/practice/practiceseed"
@@ -19,14 +20,16 @@ import (
 )
 
 // listWorld is a seeded practice on one engine: a practitioner with 130
-// clients, one of whom has 60 notes and 75 responses on one case, and a
-// practitioner assigned to no one.
+// clients, one of whom has 60 notes and 75 responses on one case, a
+// practitioner assigned to no one and a practice admin.
 type listWorld struct {
 	ctx        context.Context
 	p          *practice.Practice
 	st         *practicesql.Store
 	seeded     *practiceseed.Seeded
 	pat, other practice.Actor
+	// admin is a practice admin.
+	admin practice.Actor
 }
 
 const (
@@ -59,8 +62,17 @@ func listWorlds(t *testing.T) map[string]*listWorld {
 		if err != nil {
 			t.Fatal(err)
 		}
+		id, err := st.CreateUser(ctx, auth.User{Email: "admin@seed.example", Name: "Ada Admin", PasswordHash: "unused",
+			Roles: []auth.Role{auth.PracticeAdmin}, CreatedAt: now, EmailVerifiedAt: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin, err := st.UserByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
 		out[name] = &listWorld{ctx: ctx, p: p, st: st, seeded: seeded, pat: practice.ActorOf(seeded.Practitioner),
-			other: practice.ActorOf(seeded.Other)}
+			other: practice.ActorOf(seeded.Other), admin: practice.ActorOf(admin)}
 	}
 	return out
 }
@@ -329,4 +341,54 @@ func sameSeries(a, b practice.Series) bool {
 	return a.Instrument.ID == b.Instrument.ID && slices.EqualFunc(a.Points, b.Points, func(x, y practice.Point) bool {
 		return x.Response == y.Response && x.Taken.Equal(y.Taken) && x.Total == y.Total && x.Band == y.Band && x.Positive == y.Positive
 	})
+}
+
+// TestClientDirectoryPages: the admin's directory pages through every
+// client once, in the order of the whole directory, filtered by name the
+// same way; only admins read it.
+func TestClientDirectoryPages(t *testing.T) {
+	for engine, w := range listWorlds(t) {
+		t.Run(engine, func(t *testing.T) {
+			whole, err := w.p.ClientDirectory(w.ctx, w.admin)
+			if err != nil || len(whole) != listClients {
+				t.Fatalf("ClientDirectory: %d %v", len(whole), err)
+			}
+			term := strings.Fields(w.seeded.BigName)[1][:3]
+			for _, filter := range []string{"", term} {
+				var want []int64
+				for _, e := range whole {
+					if filter == "" || slices.ContainsFunc(strings.Fields(strings.ToLower(e.Name)), func(word string) bool {
+						return strings.HasPrefix(word, strings.ToLower(filter))
+					}) {
+						want = append(want, e.ID)
+					}
+				}
+				var got []int64
+				for n := 1; ; n++ {
+					l, err := w.p.ClientDirectoryPage(w.ctx, w.admin, practice.ClientQuery{Filter: filter, Page: n})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if l.All != listClients || l.Page.Total != len(want) {
+						t.Fatalf("filter %q page %d: %+v", filter, n, l.Page)
+					}
+					for _, e := range l.Clients {
+						got = append(got, e.ID)
+						if len(e.Practitioners) != 1 || e.Practitioners[0].ID != w.seeded.Practitioner.ID {
+							t.Errorf("client %d's practitioners %+v", e.ID, e.Practitioners)
+						}
+					}
+					if l.Page.Next() == 0 {
+						break
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("filter %q: %v, want %v", filter, got, want)
+				}
+			}
+			if _, err := w.p.ClientDirectoryPage(w.ctx, w.pat, practice.ClientQuery{Page: 1}); certboard.ErrorCode(err) != certboard.Forbidden {
+				t.Errorf("a practitioner reads the directory: %v", err)
+			}
+		})
+	}
 }

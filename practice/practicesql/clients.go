@@ -1,13 +1,11 @@
 package practicesql
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -272,44 +270,19 @@ func (s *Store) Practitioners(ctx context.Context) ([]practice.Member, error) {
 		" FROM users u WHERE ',' || u.roles || ',' LIKE ? ORDER BY u.name, u.id"), "%,"+string(auth.Practitioner)+",%"))
 }
 
-// byName orders by name, ignoring case, then by id.
-func byName(a, b string, ai, bi int64) int {
-	if c := strings.Compare(strings.ToLower(a), strings.ToLower(b)); c != 0 {
-		return c
-	}
-	return cmp.Compare(ai, bi)
-}
-
 // ClientDirectory lists every client by name with their practitioners.
 func (tx *Tx) ClientDirectory(ctx context.Context) ([]practice.DirectoryEntry, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT id, identity FROM clients")
+	names, err := tx.namesOf(ctx, "SELECT id, version FROM clients")
 	if err != nil {
 		return nil, err
 	}
-	out := []practice.DirectoryEntry{}
-	index := map[int64]int{}
-	for rows.Next() {
-		var e practice.DirectoryEntry
-		var sealed string
-		if err := rows.Scan(&e.ID, &sealed); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		identity, err := tx.s.openIdentity(e.ID, sealed)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		e.Name, e.Practitioners = identity.Name, []practice.Member{}
-		index[e.ID] = len(out)
-		out = append(out, e)
+	out := make([]practice.DirectoryEntry, len(names))
+	index := make(map[int64]int, len(names))
+	for i, c := range names {
+		out[i] = practice.DirectoryEntry{ID: c.ID, Name: c.Name, Practitioners: []practice.Member{}}
+		index[c.ID] = i
 	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return nil, err
-	}
-	rows.Close()
-	rows, err = tx.QueryContext(ctx, "SELECT cp.client_id, "+memberColumns+
+	rows, err := tx.QueryContext(ctx, "SELECT cp.client_id, "+memberColumns+
 		" FROM client_practitioners cp JOIN users u ON u.id = cp.practitioner_id ORDER BY u.name, u.id")
 	if err != nil {
 		return nil, err
@@ -329,11 +302,7 @@ func (tx *Tx) ClientDirectory(ctx context.Context) ([]practice.DirectoryEntry, e
 			out[i].Practitioners = append(out[i].Practitioners, m)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b practice.DirectoryEntry) int { return byName(a.Name, b.Name, a.ID, b.ID) })
-	return out, nil
+	return out, rows.Err()
 }
 
 const grantColumns = "e.id, e.client_id, e.admin_id, u.name, e.reason, e.granted_at, e.expires_at"

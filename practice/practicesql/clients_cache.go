@@ -166,8 +166,20 @@ func (tx *Tx) ClientNamesOf(ctx context.Context, practitionerID int64) ([]practi
 	if l, ok := tx.s.lists.list(practitionerID, generation); ok {
 		return l, nil
 	}
-	rows, err := tx.QueryContext(ctx, tx.Dialect.Rebind(`SELECT c.id, c.version
+	sorted, err := tx.namesOf(ctx, tx.Dialect.Rebind(`SELECT c.id, c.version
 		FROM client_practitioners cp JOIN clients c ON c.id = cp.client_id WHERE cp.practitioner_id = ?`), practitionerID)
+	if err != nil {
+		return nil, err
+	}
+	tx.s.lists.keepList(practitionerID, generation, sorted)
+	return sorted, nil
+}
+
+// namesOf lists the clients query selects (their id and version), by name
+// (ignoring case, then by id), with what lists show of their identities,
+// opening only those the list cache lacks at their version.
+func (tx *Tx) namesOf(ctx context.Context, query string, args ...any) ([]practice.ClientSummary, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +218,6 @@ func (tx *Tx) ClientNamesOf(ctx context.Context, practitionerID int64) ([]practi
 	for i, k := range order {
 		sorted[i] = out[k]
 	}
-	tx.s.lists.keepList(practitionerID, generation, sorted)
 	return sorted, nil
 }
 

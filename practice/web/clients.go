@@ -578,9 +578,15 @@ func (s *Server) requestEmergency(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// DirectoryView is the admin's directory of clients.
+// DirectoryView is a page of the admin's directory of clients.
 type DirectoryView struct {
-	Clients       []practice.DirectoryEntry
+	Clients []practice.DirectoryEntry
+	// Filter is the name looked for, All how many clients the practice
+	// has, Pager the page links, MaxFilter the filter's bound.
+	Filter        string
+	All           int
+	Pager         Pager
+	MaxFilter     int
 	Practitioners []practice.Member
 	// Self is the admin reading it, whom its forms never offer to assign
 	// (another admin must: practice.Practice.AssignWithReason).
@@ -607,15 +613,29 @@ func (DirectoryView) MaxAssignReason() int { return practice.MaxAssignReason }
 
 func (s *Server) directoryPage(w http.ResponseWriter, r *http.Request) error {
 	ctx, by := r.Context(), actor(r)
-	dir, err := s.practice.ClientDirectory(ctx, by)
+	n, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	ps, err := s.practice.Practitioners(ctx, by)
-	if err != nil {
+	v := DirectoryView{Filter: r.URL.Query().Get("q"), MaxFilter: practice.MaxClientFilter, Self: by.UserID}
+	status, errs := http.StatusOK, map[string]string(nil)
+	dir, err := s.practice.ClientDirectoryPage(ctx, by, practice.ClientQuery{Filter: v.Filter, Page: n})
+	if e := refusal(err); e != nil && e.Code == certboard.Invalid {
+		status, errs = e.Answer().Status, clientFields(e)
+	} else if err != nil {
+		return err
+	} else {
+		var keep url.Values
+		if dir.Filter != "" {
+			keep = url.Values{"q": {dir.Filter}}
+		}
+		v.Clients, v.Filter, v.All = dir.Clients, dir.Filter, dir.All
+		v.Pager = pagerOf("Pages of the clients", "/clients/directory", keep, dir.Page)
+	}
+	if v.Practitioners, err = s.practice.Practitioners(ctx, by); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "clients_directory", page{Title: "Clients", Data: DirectoryView{Clients: dir, Practitioners: ps, Self: by.UserID}})
+	s.render(w, r, status, "clients_directory", page{Title: "Clients", Data: v, Errors: errs, Form: url.Values{"q": {v.Filter}}})
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/paging"
 	"github.com/certboard/certboard/practice/practiceseed"
 	"github.com/certboard/certboard/practice/practicesql"
@@ -145,5 +146,33 @@ func TestPagerOf(t *testing.T) {
 	}
 	if p := pagerOf("Pages", "/x", nil, paging.New(1, 10, 5)); p.First != "" || p.Prev != "" || p.Next != "" || p.Last != "" || p.Page.Many() {
 		t.Errorf("one page: %+v", p)
+	}
+}
+
+// TestDirectoryFilter: the admin's directory finds a client by the start
+// of a name, says when none matches, and refuses a filter too long with
+// the field marked.
+func TestDirectoryFilter(t *testing.T) {
+	w := clientsWorld(t)
+	ctx := context.Background()
+	for _, name := range []string{"Alex Rivera", "Zoë Lindqvist", "Sam Lee"} {
+		if _, err := w.s.practice.CreateClient(ctx, practice.ActorOf(w.users["practitioner"]), practice.NewClient{Identity: practice.IdentityInput{
+			Name: name, DateOfBirth: "1990-04-23", Email: "client@example.org"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := w.signIn(t, "admin")
+	rec := w.get(t, "/clients/directory?q=zoe", admin)
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK || !strings.Contains(body, "Zoë Lindqvist") || strings.Contains(body, "Alex Rivera") ||
+		!strings.Contains(body, "1 of the practice's 3 clients match") {
+		t.Errorf("zoe: %d\n%s", rec.Code, body)
+	}
+	if rec := w.get(t, "/clients/directory?q=quinn", admin); !strings.Contains(rec.Body.String(), "No client of the practice has a name starting with") {
+		t.Errorf("quinn:\n%s", rec.Body)
+	}
+	if rec := w.get(t, "/clients/directory?q="+strings.Repeat("x", 101), admin); rec.Code != http.StatusUnprocessableEntity && rec.Code != http.StatusBadRequest ||
+		!strings.Contains(rec.Body.String(), `aria-invalid="true"`) {
+		t.Errorf("a long filter: %d\n%s", rec.Code, rec.Body)
 	}
 }
