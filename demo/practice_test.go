@@ -146,6 +146,7 @@ func TestSeedPractice(t *testing.T) {
 	t.Run("clients", func(t *testing.T) { checkPracticeClients(t, d) })
 	t.Run("referral", func(t *testing.T) { checkRefusedAndReferred(t, d) })
 	t.Run("measures", func(t *testing.T) { checkPracticeMeasures(t, d) })
+	t.Run("superbills", func(t *testing.T) { checkPracticeSuperbills(t, d) })
 	t.Run("sessions", func(t *testing.T) { checkPracticeSessions(t, d) })
 	t.Run("identifiers", func(t *testing.T) { checkPracticeIdentifiers(t, d) })
 	t.Run("links", func(t *testing.T) { checkPracticeLinks(t, d) })

@@ -45,6 +45,7 @@ func TestPracticeMeasureLink(t *testing.T) {
 	if !ok || !strings.HasPrefix(path, "/m/") {
 		p.fatalf("the link's address is %q", address)
 	}
+	pb.shot(p, "practice-measure-link-room.png", "", 1200)
 	pb.axe(p, "a link shown in the room")
 
 	// The client, on their phone: no account, a browser of their own.
@@ -66,6 +67,7 @@ func TestPracticeMeasureLink(t *testing.T) {
 		client.fatalf("the client's form names the record")
 	}
 	client.fitsPhone("the first question")
+	pb.shot(client, "practice-measure-link-phone.png", "", 0)
 	pb.axe(client, "the first question of a link")
 	phone(client)
 	answer := func(c *person, n int, value string) {

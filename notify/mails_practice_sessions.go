@@ -18,8 +18,10 @@ type SessionReminder struct {
 	Time    string // "15:00", the same
 	Zone    string // the time zone, named: "America/Chicago time (CST)"
 	Minutes int
-	// Video says the session is held by video, at VideoLink; otherwise in
-	// person at the practice.
+	// Video says the session is held by video, at VideoLink (when there
+	// is none yet, as for a session imported from another practice, the
+	// mail says the practice will send it); otherwise in person at the
+	// practice.
 	Video     bool
 	VideoLink string
 	// Extras are lines other areas add (a link to a measure to answer

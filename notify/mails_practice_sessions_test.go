@@ -10,4 +10,7 @@ func init() {
 	// A practice that has given neither its address nor its phone.
 	examples["practice_session_reminder_no_address"] = SessionReminder{Practice: "practice.example", Day: "Tuesday 8 December 2026",
 		Time: "09:30", Zone: "UTC time", Minutes: 45}
+	// A session imported from another practice comes without its link.
+	examples["practice_session_reminder_video_no_link"] = SessionReminder{Practice: "Harbour Therapy", Day: "Monday 14 December 2026",
+		Time: "15:00", Zone: "UTC time", Minutes: 45, Video: true}
 }

@@ -431,8 +431,10 @@ type measureWrites interface {
 	ClientMeasureResponses(ctx context.Context, clientID int64) ([]Response, error)
 	// MeasuresForEscalation returns a case's scored responses that count
 	// (completed, not entered in error), oldest taken first, as the
-	// escalation rules read them; each Ref is "response:<id>". The cases
-	// use cases call it too, when a comorbidity is recorded.
+	// escalation rules read them: the latest of each instrument (the later
+	// id on a tie), the only ones they evaluate; each Ref is
+	// "response:<id>". The cases use cases call it too, when a
+	// comorbidity is recorded.
 	MeasuresForEscalation(ctx context.Context, caseID int64) ([]escalation.Measure, error)
 
 	// CreateEscalationRecord stores an evaluation and returns its id.

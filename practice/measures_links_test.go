@@ -502,3 +502,42 @@ func TestLinksBeforeSession(t *testing.T) {
 		t.Fatalf("another client: %v, %v", other, err)
 	}
 }
+
+// TestRemindersCarryMeasuresDue checks the wiring of the two: a session's
+// reminder, sent with MeasuresBeforeSession as its hook, carries the link
+// of the measure a "before every session" schedule has due, and that link
+// opens the measure.
+func TestRemindersCarryMeasuresDue(t *testing.T) {
+	ctx := context.Background()
+	e := newMeasureEnv(t)
+	if _, err := e.p.AddSchedule(ctx, e.pat, practice.NewSchedule{CaseID: e.caseID, Instrument: "gad-7", Kind: practice.BeforeSession}); err != nil {
+		t.Fatal(err)
+	}
+	// 11 hours ahead, in the practice's default time zone (UTC).
+	if _, err := e.p.ScheduleSession(ctx, e.pat, e.caseID, practice.SessionInput{Date: "2027-03-04", Time: "20:00", Minutes: "50",
+		Modality: "in_person", Kind: "individual", CPT: "90834", Fee: "120.00"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.p.SendSessionReminders(ctx, e.p.MeasuresBeforeSession)
+	if err != nil || r.Mailed != 1 {
+		t.Fatalf("reminders: %+v, %v", r, err)
+	}
+	var body string
+	for _, m := range e.mails(t) {
+		if strings.HasPrefix(m.Subject, "Reminder:") {
+			body = m.Body
+		}
+	}
+	i := strings.Index(body, linkPrefix)
+	if i < 0 {
+		t.Fatalf("the reminder has no measure link:\n%s", body)
+	}
+	token, _, _ := strings.Cut(body[i+len(linkPrefix):], "\n")
+	form, err := e.p.OpenLink(ctx, strings.TrimSpace(token))
+	if err != nil {
+		t.Fatalf("the reminder's link does not open: %v", err)
+	}
+	if len(form.Items) != 7 {
+		t.Fatalf("the link opens %d items, want GAD-7's 7", len(form.Items))
+	}
+}

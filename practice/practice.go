@@ -106,4 +106,5 @@ type Tx interface {
 	identifierWrites
 	recordWrites
 	referralWrites
+	listWrites
 }

@@ -44,14 +44,18 @@ type ClientImport struct {
 // ImportProvenance is what an imported record said that this practice
 // does not hold as its own: the consents signed at the practice it came
 // from (history; a client consents to treatment here anew), and the names
-// of the practitioners there who wrote, signed and amended its notes (the
-// notes are kept here under the importer's account).
+// of the practitioners there who wrote, signed and amended its notes and
+// held its sessions (the notes and sessions are kept here under the
+// importer's account).
 type ImportProvenance struct {
 	Consents []fhir.RecordConsent `json:"consents"`
 	// Notes are by progress note id.
 	Notes map[int64]ImportedNoteAuthors `json:"notes"`
 	// PsychotherapyAuthors are by psychotherapy note id.
 	PsychotherapyAuthors map[int64]string `json:"psychotherapy_authors"`
+	// SessionPractitioners are who held each imported session at the
+	// practice it came from, by session id.
+	SessionPractitioners map[int64]string `json:"session_practitioners,omitempty"`
 }
 
 // ImportedNoteAuthors are who wrote, signed and amended an imported note
@@ -74,9 +78,11 @@ type ExportOptions struct {
 
 // ExportRecord writes client clientID's record as a FHIR R4 Bundle
 // (practice/fhir.Export): identity, cases with their concerns and
-// comorbidities, treatment plans, measure responses and scores, progress
-// notes, consents, and the exporter's psychotherapy notes only when asked
-// for. Only a practitioner assigned to the client may export it; anyone
+// comorbidities, treatment plans, sessions (without their video links,
+// cancellation reasons, fees and payments; see records_fhir_sessions.go),
+// measure responses and scores, progress notes (each naming the session
+// it records), consents, and the exporter's psychotherapy notes only when
+// asked for. Only a practitioner assigned to the client may export it; anyone
 // else gets NotFound, a practice admin Forbidden (with emergency access
 // too: it lets an admin read a record, not take it away), the refusal
 // audited (ClientReadDenied, "export"). The read is audited (ClientRead
@@ -167,7 +173,12 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 		return rec, nil, err
 	}
 	slices.Reverse(cases)
-	responses, notes, pnotes := 0, 0, 0
+	sessions, err := tx.ClientSessions(ctx, clientID)
+	if err != nil {
+		return rec, nil, err
+	}
+	slices.Reverse(sessions)
+	responses, notes, pnotes, held := 0, 0, 0, 0
 	for i, cs := range cases {
 		rc := fhir.RecordCase{Key: fmt.Sprintf("case-%d", i+1), Status: string(cs.Status), Stage: cs.Stage,
 			OpenedAt: cs.OpenedAt, ClosedAt: cs.ClosedAt, CloseReason: cs.CloseReason, Taxonomy: concern.Default().Version()}
@@ -232,6 +243,23 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 		case !errors.Is(err, certboard.ErrNotFound):
 			return rec, nil, err
 		}
+		noteSession := map[int64]string{}
+		for _, s := range sessions {
+			if s.CaseID != cs.ID {
+				continue
+			}
+			held++
+			rs := fhir.RecordSession{Key: fmt.Sprintf("session-%d", held), Start: s.Start, Minutes: s.Minutes, Status: s.Status,
+				Modality: s.Modality, Kind: s.Kind, CPT: s.CPT, CancelledBy: s.CancelledBy, CancelledAt: s.CancelledAt,
+				Practitioner: s.PractitionerName}
+			if who, ok := prov.SessionPractitioners[s.ID]; ok {
+				rs.Practitioner = who
+			}
+			if s.NoteID != 0 {
+				noteSession[s.NoteID] = rs.Key
+			}
+			rc.Sessions = append(rc.Sessions, rs)
+		}
 		pns, err := tx.ProgressNotes(ctx, cs.ID)
 		if err != nil {
 			return rec, nil, err
@@ -239,7 +267,8 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 		slices.Reverse(pns)
 		for _, pn := range pns {
 			notes++
-			rn := fhir.RecordNote{Key: fmt.Sprintf("note-%d", notes), Author: pn.AuthorName, Note: pn.Note, CreatedAt: pn.CreatedAt}
+			rn := fhir.RecordNote{Key: fmt.Sprintf("note-%d", notes), Author: pn.AuthorName, Note: pn.Note, CreatedAt: pn.CreatedAt,
+				Session: noteSession[pn.ID]}
 			if pn.Note.Signed() {
 				rn.SignedBy = pn.AuthorName
 			}
@@ -306,12 +335,15 @@ type ImportOptions struct {
 // ImportRecord imports a client's record from a FHIR R4 Bundle that a
 // certboard practice exported (ExportRecord), for the practitioner who
 // imports it: the client (assigned to them), its cases with concerns,
-// comorbidities and plans, measure responses (scored again here, and
-// marked entered in error or correcting others as in the record),
-// progress notes with their amendments, and psychotherapy notes, all
-// under the importer's account, with the names of their authors at the
-// other practice and the consents signed there kept as the import's
-// provenance. A consent signed elsewhere is history: the client consents
+// comorbidities and plans, sessions (held by the importer: past ones as
+// they were, upcoming ones in their calendar, refused as a Conflict naming
+// the Encounter when one overlaps a session of theirs), measure responses
+// (scored again here, and marked entered in error or correcting others as
+// in the record), progress notes with their amendments, each linked to the
+// session it records, and psychotherapy notes, all under the importer's
+// account, with the names of their authors and of who held the sessions
+// at the other practice and the consents signed there kept as the
+// import's provenance. A consent signed elsewhere is history: the client consents
 // to treatment here anew. Everything commits in one transaction with the
 // audit entry ("client.import", by count), or nothing does: a bundle that
 // fails validation is an Invalid error naming each bad resource and field,
@@ -340,7 +372,8 @@ func (p *Practice) ImportRecord(ctx context.Context, by Actor, bundle []byte, op
 	var clientID int64
 	err = p.store.InTx(ctx, func(tx Tx) error {
 		im := importer{p: p, tx: tx, by: by, now: now, total: rec.Count(), progress: progress("write"),
-			prov: ImportProvenance{Consents: rec.Consents, Notes: map[int64]ImportedNoteAuthors{}, PsychotherapyAuthors: map[int64]string{}}}
+			prov: ImportProvenance{Consents: rec.Consents, Notes: map[int64]ImportedNoteAuthors{}, PsychotherapyAuthors: map[int64]string{},
+				SessionPractitioners: map[int64]string{}}}
 		if clientID, err = im.write(ctx, rec, identity); err != nil {
 			return err
 		}
@@ -387,9 +420,6 @@ func (p *Practice) checkImport(rec fhir.Record, now time.Time) (Identity, error)
 		}
 	}
 	for _, cs := range rec.Cases {
-		for _, s := range cs.Sessions {
-			ps.Add(fmt.Sprintf("Encounter %q", s.Key), "this practice does not import sessions yet; export the record without them")
-		}
 		keys := map[string]bool{}
 		for _, r := range cs.Responses {
 			keys[r.Key] = true
@@ -422,6 +452,7 @@ type importer struct {
 	total    int
 	progress func(done, total int)
 	prov     ImportProvenance
+	sessionTimes
 }
 
 // step counts n resources written.
@@ -540,6 +571,10 @@ func (im *importer) writeCase(ctx context.Context, clientID int64, rc fhir.Recor
 		}
 		im.step(1)
 	}
+	sessions, err := im.writeSessions(ctx, clientID, caseID, rc)
+	if err != nil {
+		return err
+	}
 	for _, rn := range rc.Notes {
 		draft := rn.Note
 		draft.SignedBy, draft.SignedAt = 0, time.Time{}
@@ -566,6 +601,11 @@ func (im *importer) writeCase(ctx context.Context, clientID int64, rc fhir.Recor
 			who.Amenders = append(who.Amenders, a.By)
 		}
 		im.prov.Notes[id] = who
+		if rn.Session != "" {
+			if err := tx.LinkNoteSession(ctx, id, sessions[rn.Session]); err != nil {
+				return err
+			}
+		}
 		im.step(1)
 	}
 	for _, pn := range rc.PsychotherapyNotes {

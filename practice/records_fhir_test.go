@@ -16,6 +16,7 @@ import (
 	"github.com/certboard/certboard/practice/fhir"
 	"github.com/certboard/certboard/practice/plissit"
 	"github.com/certboard/certboard/practice/practicesql"
+	"github.com/certboard/certboard/practice/session"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/sqldb"
 	"github.com/certboard/certboard/sqldb/sqldbtest"
@@ -60,8 +61,9 @@ func newRecordPractice(t *testing.T, db *sqldb.DB, prefix string) *recordPractic
 
 // seed records a client's record through the use cases: identity and
 // consent, a case with a concern, responses (one corrected), a
-// comorbidity, a plan, a signed and amended note and a psychotherapy
-// note; then closes the case. It returns the client's id.
+// comorbidity, a plan, sessions of every status, a signed and amended
+// note that records the attended session and a psychotherapy note. It
+// returns the client's id.
 func (rp *recordPractice) seed(t *testing.T) int64 {
 	t.Helper()
 	ctx := context.Background()
@@ -82,6 +84,9 @@ func (rp *recordPractice) seed(t *testing.T) int64 {
 	must(err)
 	caseID, err := rp.p.OpenCase(ctx, rp.doc, client, practice.NewCase{Reason: "first session",
 		Concerns: []concern.Diagnosis{{Concern: "erectile-disorder", Specifiers: concern.Specifiers{Onset: concern.Acquired}}}})
+	must(err)
+	held := rp.schedule(t, caseID, "09:00", "2027-01-11", "in_person", "individual", "90834")
+	held, err = rp.p.MarkSession(ctx, rp.doc, held.ID, held.Version, "attended")
 	must(err)
 	rp.clock.Advance(time.Hour)
 	first, err := rp.p.RecordResponse(ctx, rp.doc, practice.NewResponse{CaseID: caseID, Instrument: "phq-9",
@@ -113,7 +118,9 @@ func (rp *recordPractice) seed(t *testing.T) int64 {
 			}})
 	})
 	must(err)
-	n, err := rp.p.WriteNote(ctx, rp.doc, caseID, practice.NoteInput{DateOfService: "2027-01-11", Format: "soap",
+	n, err := rp.p.WriteSessionNote(ctx, rp.doc, held.ID)
+	must(err)
+	n.Version, err = rp.p.UpdateDraft(ctx, rp.doc, n.ID, n.Version, practice.NoteInput{DateOfService: "2027-01-11", Format: "soap",
 		Sections: map[string]string{"subjective": "Reports worry.", "objective": "Calm.", "assessment": "Anxious.", "plan": "Sensate focus."}})
 	must(err)
 	rp.clock.Advance(time.Hour)
@@ -125,7 +132,30 @@ func (rp *recordPractice) seed(t *testing.T) int64 {
 	must(err)
 	_, err = rp.p.WritePsychotherapyNote(ctx, rp.doc, caseID, practice.PsychotherapyInput{DateOfService: "2027-01-11", Text: "My own process notes."})
 	must(err)
+	// A session of every status: attended (above, with its note), a
+	// no-show, one the client cancelled and one to come.
+	missed := rp.schedule(t, caseID, "11:00", "2027-01-11", "video", "couple", "90847")
+	_, err = rp.p.MarkSession(ctx, rp.doc, missed.ID, missed.Version, "no_show")
+	must(err)
+	off := rp.schedule(t, caseID, "09:00", "2027-01-18", "in_person", "individual", "90837")
+	_, err = rp.p.CancelSession(ctx, rp.doc, off.ID, off.Version, practice.CancelInput{By: "client", Reason: "Robin's car broke down"})
+	must(err)
+	rp.schedule(t, caseID, "09:00", "2027-01-25", "video", "individual", "90834")
 	return client
+}
+
+// schedule schedules a session of 45 minutes on the case, at a fee.
+func (rp *recordPractice) schedule(t *testing.T, caseID int64, at, day, modality, kind, cpt string) *practice.Session {
+	t.Helper()
+	in := practice.SessionInput{Date: day, Time: at, Minutes: "45", Modality: modality, Kind: kind, CPT: cpt, Fee: "120.00"}
+	if modality == "video" {
+		in.VideoLink = "https://meet.example/lakeview-room-9"
+	}
+	s, err := rp.p.ScheduleSession(context.Background(), rp.doc, caseID, in)
+	if err != nil {
+		t.Fatalf("scheduling a session on %s at %s: %v", day, at, err)
+	}
+	return s
 }
 
 // exportParsed exports a client's record and reads it back.
@@ -153,14 +183,42 @@ func TestRecordExportImportRoundTrip(t *testing.T) {
 			if err := json.Unmarshal(out, &b); err != nil {
 				t.Fatal(err)
 			}
+			encounters := 0
 			for i, e := range b.Entry {
 				if err := fhir.ValidateJSON(e.Resource); err != nil {
 					t.Errorf("entry[%d]: %v", i, err)
 				}
+				var res map[string]json.RawMessage
+				_ = json.Unmarshal(e.Resource, &res)
+				if string(res["resourceType"]) != `"Encounter"` {
+					continue
+				}
+				encounters++
+				for k := range res {
+					if !strings.Contains(" resourceType id extension status class type subject episodeOfCare participant period length ", " "+k+" ") {
+						t.Errorf("entry[%d] Encounter holds %s", i, k)
+					}
+				}
+			}
+			if encounters != 4 {
+				t.Errorf("%d Encounters, want one a session", encounters)
 			}
 			if len(first.Cases) != 1 || len(first.Cases[0].Responses) != 4 || len(first.Cases[0].Notes) != 1 ||
-				len(first.Cases[0].PsychotherapyNotes) != 1 || len(first.Consents) != 1 || first.Cases[0].Plan == nil {
+				len(first.Cases[0].PsychotherapyNotes) != 1 || len(first.Consents) != 1 || first.Cases[0].Plan == nil ||
+				len(first.Cases[0].Sessions) != 4 || first.Cases[0].Notes[0].Session != "session-1" {
 				t.Fatalf("the export misses part of the record: %+v", first)
+			}
+			var statuses []string
+			for _, s := range first.Cases[0].Sessions {
+				statuses = append(statuses, string(s.Status)+" "+string(s.CancelledBy))
+			}
+			if got := strings.Join(statuses, ","); got != "attended ,no_show ,cancelled client,scheduled " {
+				t.Errorf("sessions exported as %s", got)
+			}
+			for _, secret := range []string{"meet.example", "car broke down", "120.00"} {
+				if strings.Contains(string(out), secret) {
+					t.Errorf("the export holds %q: a session's link, cancellation reason and fee stay in the practice", secret)
+				}
 			}
 
 			fresh := newRecordPractice(t, sqldbtest.Engines(t)[name], "Harbour")
@@ -186,6 +244,81 @@ func TestRecordExportImportRoundTrip(t *testing.T) {
 			entries := fresh.auditActions(t)
 			if !strings.Contains(strings.Join(entries, " "), "client.import") {
 				t.Errorf("the import is not audited: %v", entries)
+			}
+			view, err := fresh.p.ClientSessions(ctx, fresh.doc, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range view.Sessions {
+				if s.PractitionerID != fresh.doc.UserID || s.VideoLink != "" || s.FeeCents != 0 || s.PaidCents != 0 || !s.RemindedAt.IsZero() {
+					t.Errorf("imported session %+v, want it held by the importer, without link or fee, not reminded", s)
+				}
+				if (s.NoteID != 0) != (s.Status == session.Attended) {
+					t.Errorf("imported %s session has note %d; the attended one records its note", s.Status, s.NoteID)
+				}
+			}
+			// The reminders run: the upcoming session is a week off, the
+			// others are past or cancelled; a day before it, it is
+			// reminded, without the other practice's link.
+			if r, err := fresh.p.SendSessionReminders(ctx); err != nil || r.Mailed != 0 {
+				t.Errorf("reminders right after the import: %+v, %v; want none", r, err)
+			}
+			fresh.clock.Set(time.Date(2027, 1, 24, 10, 0, 0, 0, time.UTC))
+			if r, err := fresh.p.SendSessionReminders(ctx); err != nil || r.Mailed != 1 {
+				t.Errorf("reminders the day before the upcoming session: %+v, %v; want one", r, err)
+			}
+		})
+	}
+}
+
+// TestRecordImportSessionOverlap: an upcoming session of the record that
+// overlaps one the importer holds refuses the import, naming the
+// Encounter and its time, and changes nothing; a past one that overlaps
+// is history and imports.
+func TestRecordImportSessionOverlap(t *testing.T) {
+	ctx := context.Background()
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) {
+			a := newRecordPractice(t, db, "Lakeview")
+			out, _ := a.exportParsed(t, a.doc, a.seed(t), false)
+			fresh := newRecordPractice(t, sqldbtest.Engines(t)[name], "Harbour")
+			fresh.clock.Set(a.clock.Now().Add(-2 * time.Hour)) // before the seed's past sessions end
+			own, err := fresh.p.CreateClient(ctx, fresh.doc, practice.NewClient{Identity: practice.IdentityInput{Name: "Jo Marsh", DateOfBirth: "1990-05-05", Email: "jo@example.org"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			text, err := fresh.p.PublishConsentText(ctx, fresh.admin, "Consent to treatment", "I consent to sex therapy with the practitioners of this practice, and to the screening measures it uses.")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := fresh.p.SignConsent(ctx, fresh.doc, practice.Signature{ClientID: own, TextID: text.ID, Signer: practice.SignerClient,
+				SignedName: "Jo Marsh", Agreed: true}); err != nil {
+				t.Fatal(err)
+			}
+			caseID, err := fresh.p.OpenCase(ctx, fresh.doc, own, practice.NewCase{Reason: "intake",
+				Concerns: []concern.Diagnosis{{Concern: "erectile-disorder", Specifiers: concern.Specifiers{Onset: concern.Acquired}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh.schedule(t, caseID, "11:15", "2027-01-11", "in_person", "individual", "90834") // over the no-show
+			mine := fresh.schedule(t, caseID, "09:30", "2027-01-25", "in_person", "individual", "90834")
+			fresh.clock.Set(a.clock.Now().Add(24 * time.Hour))
+			before := len(fresh.auditActions(t))
+			_, err = fresh.p.ImportRecord(ctx, fresh.doc, out, practice.ImportOptions{})
+			if certboard.ErrorCode(err) != certboard.Conflict || !strings.Contains(err.Error(), `Encounter "session-4": period.start`) ||
+				!strings.Contains(err.Error(), "Monday 25 January 2027 at 09:00") {
+				t.Fatalf("err = %v, want a conflict naming the Encounter and its time", err)
+			}
+			after := len(fresh.auditActions(t))
+			clients, err := fresh.p.MyClients(ctx, fresh.doc)
+			if err != nil || len(clients) != 1 || after != before {
+				t.Errorf("a refused import changed something: %d clients, %d audit entries added, err %v", len(clients), after-before, err)
+			}
+			if _, err := fresh.p.CancelSession(ctx, fresh.doc, mine.ID, mine.Version, practice.CancelInput{By: "practice", Reason: "moved"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := fresh.p.ImportRecord(ctx, fresh.doc, out, practice.ImportOptions{}); err != nil {
+				t.Errorf("with the importer's session cancelled: %v", err)
 			}
 		})
 	}
@@ -242,9 +375,11 @@ func TestRecordImportRefusedChangesNothing(t *testing.T) {
 	}
 	for _, e := range b["entry"].([]any) {
 		res := e.(map[string]any)["resource"].(map[string]any)
-		if res["resourceType"] == "Observation" {
+		if res["resourceType"] == "Observation" && res["valueQuantity"].(map[string]any)["value"] != 99 {
 			res["valueQuantity"].(map[string]any)["value"] = 99
-			break
+		}
+		if res["id"] == "session-2" {
+			res["class"].(map[string]any)["code"] = "HH"
 		}
 	}
 	bad, _ := json.Marshal(b)
@@ -253,8 +388,8 @@ func TestRecordImportRefusedChangesNothing(t *testing.T) {
 	before := len(fresh.auditActions(t))
 	_, err := fresh.p.ImportRecord(ctx, fresh.doc, bad, practice.ImportOptions{})
 	if certboard.ErrorCode(err) != certboard.Invalid || !strings.Contains(err.Error(), `Observation "score-response-`) ||
-		!strings.Contains(err.Error(), "valueQuantity.value") {
-		t.Fatalf("err = %v, want invalid naming the Observation and its value", err)
+		!strings.Contains(err.Error(), "valueQuantity.value") || !strings.Contains(err.Error(), `Encounter "session-2": class`) {
+		t.Fatalf("err = %v, want invalid naming the Observation and its value, the Encounter and its class", err)
 	}
 	after := len(fresh.auditActions(t))
 	clients, err := fresh.p.MyClients(ctx, fresh.doc)

@@ -13,9 +13,11 @@ import (
 	"github.com/certboard/certboard/practice/concern"
 	"github.com/certboard/certboard/practice/fhir"
 	"github.com/certboard/certboard/practice/measure"
+	"github.com/certboard/certboard/practice/session"
 )
 
-// smallRecord is a client with one case and one scored PHQ-9.
+// smallRecord is a client with one case, one session and one scored
+// PHQ-9.
 func smallRecord(t *testing.T) fhir.Record {
 	t.Helper()
 	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
@@ -37,7 +39,9 @@ func smallRecord(t *testing.T) fhir.Record {
 	return fhir.Record{
 		Client: fhir.RecordClient{Name: "Robin Vale", DateOfBirth: date.MustParse("1988-02-11"), Email: "robin@example.org"},
 		Cases: []fhir.RecordCase{{Key: "case-1", Status: "open", Stage: "permission", OpenedAt: at, Taxonomy: concern.Default().Version(),
-			Concerns:  []fhir.RecordConcern{{Diagnosis: d, Name: c.Name, Codes: codes}},
+			Concerns: []fhir.RecordConcern{{Diagnosis: d, Name: c.Name, Codes: codes}},
+			Sessions: []fhir.RecordSession{{Key: "session-1", Start: at, Minutes: 50, Status: session.Attended, Modality: session.InPerson,
+				Kind: session.Individual, CPT: "90834", Practitioner: "Dr. Ana Holt"}},
 			Responses: []fhir.RecordResponse{{Key: "response-1", Instrument: "phq-9", Answers: answers, Status: fhir.StatusCompleted, Result: res, TakenAt: at}},
 		}},
 	}
@@ -78,7 +82,8 @@ func TestClientImportExport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the export does not parse: %v", err)
 	}
-	if got.Client != rec.Client || len(got.Cases) != 1 || len(got.Cases[0].Responses) != 1 || got.Cases[0].Responses[0].Result.Total != 5 {
+	if got.Client != rec.Client || len(got.Cases) != 1 || len(got.Cases[0].Responses) != 1 || got.Cases[0].Responses[0].Result.Total != 5 ||
+		len(got.Cases[0].Sessions) != 1 || got.Cases[0].Sessions[0] != rec.Cases[0].Sessions[0] {
 		t.Errorf("exported %+v", got)
 	}
 

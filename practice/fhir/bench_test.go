@@ -16,6 +16,7 @@ func largeRecord(b *testing.B, n int) Record {
 	rec := sampleRecord(&testing.T{})
 	c := &rec.Cases[0]
 	c.Sessions = nil
+	c.Notes[0].Session = ""
 	start := time.Date(2020, 1, 6, 10, 0, 0, 0, time.UTC)
 	for i := range n {
 		at := start.Add(time.Duration(i) * 24 * time.Hour)

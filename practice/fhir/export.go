@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/practice/measure"
+	"github.com/certboard/certboard/practice/session"
 )
 
 // The code systems certboard defines.
@@ -23,6 +24,13 @@ var (
 	ScoreSystem = Base + "/CodeSystem/score"
 	// CPTSystem is the AMA's CPT code system URI.
 	CPTSystem = "http://www.ama-assn.org/go/cpt"
+	// SessionKindSystem codes an Encounter by the kind of session:
+	// individual or couple.
+	SessionKindSystem = Base + "/CodeSystem/session-kind"
+	// ActCodeSystem is HL7 v3's ActCode, which codes an Encounter's class.
+	ActCodeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+	// UCUMSystem is the Unified Code for Units of Measure.
+	UCUMSystem = "http://unitsofmeasure.org"
 )
 
 // ext is the URL of one of certboard's extensions.
@@ -44,7 +52,8 @@ const (
 	extPlan           = "treatment-plan"
 	extPlanVersion    = "plan-version"
 	extSessionStatus  = "session-status"
-	extModality       = "session-modality"
+	extCancelledBy    = "cancelled-by"
+	extCancelledAt    = "cancelled-at"
 	extSex            = "sex"
 	extCorrects       = "corrects"
 	extErrorReason    = "error-reason"
@@ -127,6 +136,9 @@ func (w *writer) fullURL(typ, id string) string {
 	h[8] = h[8]&0x3f | 0x80 // RFC 9562 variant
 	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
 }
+
+// fullRef is a reference to the resource with the given type and id.
+func (w *writer) fullRef(typ, id string) Reference { return Reference{Reference: w.fullURL(typ, id)} }
 
 // add puts a resource in the bundle and returns a reference to it.
 func (w *writer) add(typ, id string, res any) Reference {
@@ -277,7 +289,9 @@ func (w *writer) writeCase(c RecordCase, patient Reference, texts func(RecordRes
 	if c.Plan != nil {
 		w.carePlan(c, *c.Plan, patient, caseRef, addresses)
 	}
+	sessions := map[string]Reference{}
 	for _, s := range c.Sessions {
+		sessions[s.Key] = w.fullRef("Encounter", s.Key)
 		w.encounter(s, patient, caseRef)
 	}
 	for _, r := range c.Responses {
@@ -298,7 +312,15 @@ func (w *writer) writeCase(c RecordCase, patient Reference, texts func(RecordRes
 		}
 	}
 	for _, n := range c.Notes {
-		w.progressNote(n, patient, caseRef)
+		var enc []Reference
+		if n.Session != "" {
+			ref, ok := sessions[n.Session]
+			if !ok && w.err == nil {
+				w.err = fmt.Errorf("fhir: note %s of %s records session %q, not of the case", n.Key, c.Key, n.Session)
+			}
+			enc = []Reference{ref}
+		}
+		w.progressNote(n, patient, caseRef, enc)
 	}
 	for _, n := range c.PsychotherapyNotes {
 		w.psychotherapyNote(n, patient, caseRef)
@@ -359,31 +381,50 @@ func (w *writer) carePlan(c RecordCase, p RecordPlan, patient, caseRef Reference
 	w.add("CarePlan", cp.ID, cp)
 }
 
-// encounterStatus maps a session's status to an Encounter's.
-var encounterStatus = map[string]string{"planned": "planned", "finished": "finished", "cancelled": "cancelled", "no-show": "cancelled"}
+// encounterStatus maps a session's status to the Encounter status of R4
+// that says it: a scheduled session is planned, an attended one
+// finished, and a cancelled session and a no-show are both cancelled
+// ("ended before it has begun"; R4's Encounter has no no-show, which is
+// an Appointment's status), told apart by the session-status extension,
+// which carries certboard's status itself.
+var encounterStatus = map[session.Status]string{
+	session.Scheduled: "planned",
+	session.Attended:  "finished",
+	session.Cancelled: "cancelled",
+	session.NoShow:    "cancelled",
+}
+
+// encounterClass maps a session's modality to the Encounter class of the
+// v3 ActCode system: in person is ambulatory (AMB), by video virtual (VR).
+var encounterClass = map[session.Modality]Coding{
+	session.InPerson: {System: ActCodeSystem, Code: "AMB", Display: "ambulatory"},
+	session.Video:    {System: ActCodeSystem, Code: "VR", Display: "virtual"},
+}
 
 func (w *writer) encounter(s RecordSession, patient, caseRef Reference) {
 	status, ok := encounterStatus[s.Status]
-	if !ok {
-		status = "unknown"
+	class, known := encounterClass[s.Modality]
+	cpt, coded := session.LookupCPT(s.CPT)
+	if (!ok || !known || !coded || !s.Kind.Known()) && w.err == nil {
+		w.err = fmt.Errorf("fhir: session %s: status %q, modality %q, kind %q or CPT %q is none certboard knows", s.Key, s.Status, s.Modality, s.Kind, s.CPT)
 	}
-	class := Coding{System: "http://terminology.hl7.org/CodeSystem/v3-ActCode", Code: "AMB", Display: "ambulatory"}
-	if s.Modality == "video" {
-		class = Coding{System: "http://terminology.hl7.org/CodeSystem/v3-ActCode", Code: "VR", Display: "virtual"}
-	}
+	m := float64(s.Minutes)
 	e := Encounter{ResourceType: "Encounter", ID: s.Key, Status: status, Class: class, Subject: patient,
-		Period: &Period{Start: instant(s.Start)}, EpisodeOfCare: []Reference{caseRef}}
-	if s.Minutes > 0 {
-		m := float64(s.Minutes)
-		e.Length = &Duration{Value: &m, Unit: "min", System: "http://unitsofmeasure.org", Code: "min"}
-		e.Period.End = instant(s.Start.Add(time.Duration(s.Minutes) * time.Minute))
+		EpisodeOfCare: []Reference{caseRef},
+		Type: []CodeableConcept{
+			{Coding: []Coding{{System: CPTSystem, Code: s.CPT}}, Text: cpt.Meaning},
+			{Coding: []Coding{{System: SessionKindSystem, Code: string(s.Kind)}}, Text: kindText[s.Kind]},
+		},
+		Participant: []EncounterParticipant{{Individual: &Reference{Display: s.Practitioner}}},
+		Period:      &Period{Start: instant(s.Start), End: instant(session.End(s.Start, s.Minutes))},
+		Length:      &Duration{Value: &m, Unit: "min", System: UCUMSystem, Code: "min"},
 	}
-	if s.CPT != "" {
-		e.Type = []CodeableConcept{{Coding: []Coding{{System: CPTSystem, Code: s.CPT}}}}
-	}
-	e.Extension = exts(codeExt(extSessionStatus, s.Status), codeExt(extModality, s.Modality))
+	e.Extension = exts(codeExt(extSessionStatus, string(s.Status)), codeExt(extCancelledBy, string(s.CancelledBy)), timeExt(extCancelledAt, s.CancelledAt))
 	w.add("Encounter", e.ID, e)
 }
+
+// kindText is the text of a session's kind in Encounter.type.
+var kindText = map[session.Kind]string{session.Individual: "Individual session", session.Couple: "Couple session"}
 
 // progressNoteDoc is what a progress note's JSON attachment holds.
 type progressNoteDoc struct {
@@ -399,7 +440,7 @@ type amendmentDoc struct {
 	Amendment json.RawMessage `json:"amendment"`
 }
 
-func (w *writer) progressNote(n RecordNote, patient, caseRef Reference) {
+func (w *writer) progressNote(n RecordNote, patient, caseRef Reference, encounter []Reference) {
 	body, _ := json.Marshal(n.Note)
 	doc := progressNoteDoc{Author: n.Author, SignedBy: n.SignedBy, CreatedAt: n.CreatedAt, Note: body, Amendments: []amendmentDoc{}}
 	for _, a := range n.Amendments {
@@ -418,7 +459,7 @@ func (w *writer) progressNote(n RecordNote, patient, caseRef Reference) {
 		Type: &CodeableConcept{Text: "Progress note"}, Subject: patient, Date: instant(n.CreatedAt),
 		Author:  []Reference{{Display: n.Author}},
 		Content: []DocumentContent{{Attachment: Attachment{ContentType: "application/json", Data: data, Title: "Progress note of " + n.Note.DateOfService.String()}}},
-		Context: &DocumentContext{Period: &Period{Start: n.Note.DateOfService.String()}},
+		Context: &DocumentContext{Encounter: encounter, Period: &Period{Start: n.Note.DateOfService.String()}},
 	}
 	d.Extension = exts(refExt(extCase, caseRef), codeExt(extNoteKind, "progress"))
 	w.add("DocumentReference", d.ID, d)

@@ -13,6 +13,7 @@ import (
 	"github.com/certboard/certboard/practice/measure"
 	"github.com/certboard/certboard/practice/note"
 	"github.com/certboard/certboard/practice/plissit"
+	"github.com/certboard/certboard/practice/session"
 )
 
 func TestVendoredSchemaIsPinned(t *testing.T) {
@@ -251,13 +252,21 @@ func sampleRecord(t *testing.T) Record {
 				Reviews:       []date.Date{date.MustParse("2026-11-01")},
 				Comorbidities: []string{},
 			}},
-			Sessions:  []RecordSession{{Key: "session-1", Start: at, Minutes: 50, Status: "finished", Modality: "video", CPT: "90834"}},
+			Sessions: []RecordSession{
+				{Key: "session-1", Start: at, Minutes: 50, Status: session.Attended, Modality: session.Video, Kind: session.Individual, CPT: "90834", Practitioner: "Dr. Ana Holt"},
+				{Key: "session-2", Start: at.Add(7 * 24 * time.Hour), Minutes: 50, Status: session.NoShow, Modality: session.InPerson, Kind: session.Couple, CPT: "90847", Practitioner: "Dr. Ana Holt"},
+				{Key: "session-3", Start: at.Add(14 * 24 * time.Hour), Minutes: 60, Status: session.Cancelled, Modality: session.InPerson, Kind: session.Individual, CPT: "90837",
+					CancelledBy: session.ByClientLate, CancelledAt: at.Add(14*24*time.Hour - 3*time.Hour), Practitioner: "Dr. Ana Holt"},
+				{Key: "session-4", Start: at.Add(21 * 24 * time.Hour), Minutes: 45, Status: session.Scheduled, Modality: session.InPerson, Kind: session.Individual, CPT: "90834", Practitioner: "Dr. Lee Park"},
+				{Key: "session-5", Start: time.Date(2026, 12, 14, 15, 0, 0, 0, time.UTC), Minutes: 45, Status: session.Scheduled, Modality: session.Video, Kind: session.Couple, CPT: "90847", Practitioner: "Dr. Ana Holt"},
+			},
 			Responses: []RecordResponse{r1, r2, r3, r4, r5, r6},
 			Notes: []RecordNote{{Key: "note-1", Author: "Dr. Ana Holt", SignedBy: "Dr. Ana Holt", CreatedAt: at,
 				Note: note.Progress{DateOfService: date.MustParse("2026-10-01"), Format: note.SOAP,
 					Sections: map[note.Section]string{note.Subjective: "Reports less worry.", note.Objective: "Calm.", "assessment": "Improving.", "plan": "Continue."},
 					SignedAt: at.Add(time.Hour)},
 				Amendments: []RecordAmendment{{By: "Dr. Ana Holt", Amendment: note.Amendment{Reason: "typo", Sections: map[note.Section]string{note.Objective: "Calm, engaged."}, At: at.Add(2 * time.Hour)}}},
+				Session:    "session-1",
 			}},
 			PsychotherapyNotes: []RecordPsychotherapyNote{{Key: "pnote-1", Author: "Dr. Ana Holt",
 				Note: note.Psychotherapy{DateOfService: date.MustParse("2026-10-01"), Text: "Process notes.", WrittenAt: at.Add(3 * time.Hour)}}},

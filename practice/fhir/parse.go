@@ -18,6 +18,7 @@ import (
 	"github.com/certboard/certboard/practice/measure"
 	"github.com/certboard/certboard/practice/note"
 	"github.com/certboard/certboard/practice/plissit"
+	"github.com/certboard/certboard/practice/session"
 )
 
 // MaxBundleSize is the largest bundle ParseBundle reads: room for a
@@ -44,7 +45,8 @@ type ParseOptions struct {
 // type, decoded refusing any element certboard does not keep, and checked
 // for what certboard needs: one Patient, references that resolve, answers
 // an instrument allows, scores that agree with the answers, codes that
-// agree with the concern. A bundle with any problem is refused whole: a
+// agree with the concern, sessions whose status, class, codes and times
+// agree, notes that record an attended session of their own case. A bundle with any problem is refused whole: a
 // TooLarge or Malformed *certboard.Error, or an Invalid one whose Fields
 // name each bad resource and field, as `entry[3] Observation "score-1":
 // valueQuantity.value`. Nothing of a refused bundle is returned.
@@ -115,6 +117,43 @@ type parser struct {
 	problems certboard.Problems
 	entries  []*entry
 	byURL    map[string]*entry
+	// noteSessions are the progress notes that name the session they
+	// record, checked once every session is read.
+	noteSessions []noteSession
+}
+
+// noteSession is a progress note (from, of case c) that names the
+// Encounter (to) it records.
+type noteSession struct {
+	from, to *entry
+	c        *RecordCase
+}
+
+// checkNoteSessions checks that each note that records a session names
+// one of its own case that was attended, and that no session has two
+// notes.
+func (p *parser) checkNoteSessions(sessionCase map[*entry]*RecordCase) {
+	recorded := map[*entry]*entry{}
+	for _, l := range p.noteSessions {
+		c := sessionCase[l.to]
+		if c == nil {
+			continue // the Encounter's own problems are reported
+		}
+		if c != l.c {
+			p.add(l.from, "context.encounter[0]", "names a session of another case; a note records a session of its own case")
+			continue
+		}
+		i := slices.IndexFunc(c.Sessions, func(s RecordSession) bool { return s.Key == l.to.id })
+		if st := c.Sessions[i].Status; st != session.Attended {
+			p.add(l.from, "context.encounter[0]", fmt.Sprintf("names session %q, which is %s; a progress note records a session that was attended",
+				l.to.id, strings.ToLower(st.Label())))
+		}
+		if first := recorded[l.to]; first != nil {
+			p.add(l.from, "context.encounter[0]", fmt.Sprintf("names session %q, which entry[%d] records already; a session has one progress note", l.to.id, first.index))
+			continue
+		}
+		recorded[l.to] = l.from
+	}
 }
 
 func (p *parser) add(e *entry, path, how string) { p.problems.Add(e.field(path), how) }
@@ -392,6 +431,7 @@ func (p *parser) assemble() Record {
 			p.add(e, "status", "amended, but names no response it corrects; give the "+ext(extCorrects)+" extension or the status completed")
 		}
 	}
+	sessionCase := map[*entry]*RecordCase{}
 	for _, e := range p.entries {
 		switch res := e.res.(type) {
 		case *Condition:
@@ -414,7 +454,13 @@ func (p *parser) assemble() Record {
 				continue
 			}
 			if to := p.resolve(e, "episodeOfCare[0]", &res.EpisodeOfCare[0], "EpisodeOfCare"); to != nil {
-				cases[to].Sessions = append(cases[to].Sessions, p.session(e, res))
+				c := cases[to]
+				if slices.ContainsFunc(c.Sessions, func(s RecordSession) bool { return s.Key == e.id }) {
+					p.add(e, "id", "a second session of the case with this id; give each its own")
+					continue
+				}
+				c.Sessions = append(c.Sessions, p.session(e, res))
+				sessionCase[e] = c
 			}
 		case *Observation:
 			subject(e, "subject", &res.Subject)
@@ -429,6 +475,7 @@ func (p *parser) assemble() Record {
 			rec.Consents = append(rec.Consents, p.consent(e, res))
 		}
 	}
+	p.checkNoteSessions(sessionCase)
 	// Every score's response has its Observation, and only one.
 	scoredBy := map[*entry]int{}
 	for _, e := range p.entries {
@@ -642,19 +689,82 @@ func (p *parser) plan(e *entry, cp *CarePlan) *RecordPlan {
 }
 
 func (p *parser) session(e *entry, en *Encounter) RecordSession {
-	p.checkExtensions(e, "", en.Extension, extSessionStatus, extModality)
-	s := RecordSession{Key: e.id, Status: extString(en.Extension, extSessionStatus), Modality: extString(en.Extension, extModality)}
-	if en.Period != nil {
-		s.Start = p.parseTime(e, "period.start", en.Period.Start)
+	p.checkExtensions(e, "", en.Extension, extSessionStatus, extCancelledBy, extCancelledAt)
+	s := RecordSession{Key: e.id, Status: session.Status(extString(en.Extension, extSessionStatus)),
+		CancelledBy: session.Canceller(extString(en.Extension, extCancelledBy))}
+	if x := extension(en.Extension, extCancelledAt); x != nil {
+		s.CancelledAt = p.parseTime(e, "extension("+extCancelledAt+")", x.ValueDateTime)
 	}
-	if en.Length != nil && en.Length.Value != nil {
+	if want, ok := encounterStatus[s.Status]; !ok {
+		p.add(e, "extension("+extSessionStatus+")", fmt.Sprintf("%q; a session is scheduled, attended, cancelled or no_show", s.Status))
+	} else if en.Status != want {
+		p.add(e, "status", fmt.Sprintf("%q, but a session %s is %q", en.Status, s.Status, want))
+	}
+	switch {
+	case s.Status == session.Cancelled && (!s.CancelledBy.Known() || s.CancelledAt.IsZero()):
+		p.add(e, "extension("+extCancelledBy+")", "a cancelled session says who cancelled it (client, client_late or practice) and when ("+ext(extCancelledAt)+")")
+	case s.Status != session.Cancelled && (s.CancelledBy != "" || !s.CancelledAt.IsZero()):
+		p.add(e, "extension("+extCancelledBy+")", "only a cancelled session says who cancelled it and when")
+	}
+	for m, c := range encounterClass {
+		if en.Class.System == c.System && en.Class.Code == c.Code {
+			s.Modality = m
+		}
+	}
+	if s.Modality == "" {
+		p.add(e, "class", fmt.Sprintf("%s|%s; a session is in person (AMB) or by video (VR), of %s", en.Class.System, en.Class.Code, ActCodeSystem))
+	}
+	for i, t := range en.Type {
+		if len(t.Coding) != 1 {
+			p.add(e, fmt.Sprintf("type[%d]", i), "give one coding: the CPT code or the kind of session")
+			continue
+		}
+		switch cg := t.Coding[0]; cg.System {
+		case CPTSystem:
+			if s.CPT != "" {
+				p.add(e, fmt.Sprintf("type[%d]", i), "a second CPT code; a session is billed under one")
+			}
+			s.CPT = cg.Code
+		case SessionKindSystem:
+			if s.Kind != "" {
+				p.add(e, fmt.Sprintf("type[%d]", i), "a second kind; a session is of one")
+			}
+			s.Kind = session.Kind(cg.Code)
+		default:
+			p.add(e, fmt.Sprintf("type[%d].coding[0].system", i), fmt.Sprintf("%q; give the CPT code (%s) and the kind (%s)", cg.System, CPTSystem, SessionKindSystem))
+		}
+	}
+	if _, ok := session.LookupCPT(s.CPT); !ok {
+		p.add(e, "type", fmt.Sprintf("CPT %q; a session is billed under one of %s", s.CPT, session.CPTList()))
+	}
+	if !s.Kind.Known() {
+		p.add(e, "type", fmt.Sprintf("kind %q; a session is individual or couple (%s)", s.Kind, SessionKindSystem))
+	}
+	if len(en.Participant) != 1 || en.Participant[0].Individual == nil || en.Participant[0].Individual.Display == "" {
+		p.add(e, "participant", "name the one practitioner who held the session (participant[0].individual.display)")
+	} else {
+		s.Practitioner = en.Participant[0].Individual.Display
+	}
+	if en.Length == nil || en.Length.Value == nil || en.Length.Code != "min" || en.Length.System != UCUMSystem ||
+		*en.Length.Value != float64(int(*en.Length.Value)) || *en.Length.Value < session.MinMinutes || *en.Length.Value > session.MaxMinutes {
+		p.add(e, "length", fmt.Sprintf("give the length in whole minutes (UCUM min), from %d to %d", session.MinMinutes, session.MaxMinutes))
+	} else {
 		s.Minutes = int(*en.Length.Value)
 	}
-	if len(en.Type) == 1 && len(en.Type[0].Coding) == 1 && en.Type[0].Coding[0].System == CPTSystem {
-		s.CPT = en.Type[0].Coding[0].Code
+	if en.Period == nil || en.Period.Start == "" {
+		p.add(e, "period.start", "missing; give when the session starts")
+		return s
 	}
-	if _, ok := encounterStatus[s.Status]; !ok {
-		p.add(e, "extension("+extSessionStatus+")", fmt.Sprintf("%q; a session is planned, finished, cancelled or no-show", s.Status))
+	s.Start = p.parseTime(e, "period.start", en.Period.Start)
+	if end := p.parseTime(e, "period.end", en.Period.End); s.Minutes > 0 && !end.Equal(session.End(s.Start, s.Minutes)) {
+		p.add(e, "period.end", fmt.Sprintf("%q, but the session starts %s and lasts %d minutes; give its end", en.Period.End, en.Period.Start, s.Minutes))
+	}
+	now := p.opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if (s.Status == session.Attended || s.Status == session.NoShow) && s.Start.After(now) {
+		p.add(e, "period.start", fmt.Sprintf("%s, in the future, but the session is marked %s; a session is marked once it has started", en.Period.Start, s.Status.Label()))
 	}
 	return s
 }
@@ -834,6 +944,14 @@ func (p *parser) document(e *entry, d *DocumentReference, c *RecordCase) {
 			n.Amendments = append(n.Amendments, RecordAmendment{By: a.By, Amendment: am})
 		}
 		n.Note.SignedBy = 0
+		if d.Context != nil && len(d.Context.Encounter) > 0 {
+			if len(d.Context.Encounter) != 1 {
+				p.add(e, "context.encounter", "give the one session the note records, or none")
+			} else if to := p.resolve(e, "context.encounter[0]", &d.Context.Encounter[0], "Encounter"); to != nil {
+				n.Session = to.id
+				p.noteSessions = append(p.noteSessions, noteSession{from: e, to: to, c: c})
+			}
+		}
 		c.Notes = append(c.Notes, n)
 	case "psychotherapy":
 		var doc psychotherapyNoteDoc
@@ -847,6 +965,9 @@ func (p *parser) document(e *entry, d *DocumentReference, c *RecordCase) {
 			return
 		}
 		n.Key, n.Author = e.id, doc.Author
+		if d.Context != nil && len(d.Context.Encounter) > 0 {
+			p.add(e, "context.encounter", "a psychotherapy note is kept apart from the record's sessions; remove it")
+		}
 		check := n.Note
 		check.Author = 1
 		if err := check.Check(now); err != nil {

@@ -91,6 +91,32 @@ func TestParseRefusesNamingResourceAndField(t *testing.T) {
 		{"ICD-10-CM code that disagrees", "case-1-concern-1", func(m map[string]any) {
 			m["code"].(map[string]any)["coding"].([]any)[0].(map[string]any)["code"] = "F52.0"
 		}, []string{`Condition "case-1-concern-1": code.coding`}},
+		{"no-show that says it finished", "session-2", func(m map[string]any) { m["status"] = "finished" },
+			[]string{`Encounter "session-2": status`}},
+		{"session status certboard does not know", "session-2", func(m map[string]any) {
+			m["extension"].([]any)[0].(map[string]any)["valueCode"] = "late"
+		}, []string{`Encounter "session-2": extension(session-status)`}},
+		{"encounter class neither in person nor virtual", "session-1", func(m map[string]any) {
+			m["class"].(map[string]any)["code"] = "IMP"
+		}, []string{`Encounter "session-1": class`}},
+		{"CPT code that is no session's", "session-1", func(m map[string]any) {
+			m["type"].([]any)[0].(map[string]any)["coding"].([]any)[0].(map[string]any)["code"] = "99213"
+		}, []string{`Encounter "session-1": type`, "90834"}},
+		{"end that disagrees with the length", "session-3", func(m map[string]any) {
+			m["period"].(map[string]any)["end"] = "2026-10-15T11:30:00Z"
+		}, []string{`Encounter "session-3": period.end`}},
+		{"cancelled without who cancelled", "session-3", func(m map[string]any) {
+			m["extension"] = m["extension"].([]any)[:1]
+		}, []string{`Encounter "session-3": extension(cancelled-by)`}},
+		{"attended in the future", "session-5", func(m map[string]any) {
+			m["status"] = "finished"
+			m["extension"].([]any)[0].(map[string]any)["valueCode"] = "attended"
+		}, []string{`Encounter "session-5": period.start`}},
+		{"schema: encounter status R4 does not have", "session-1", func(m map[string]any) { m["status"] = "no-show" },
+			[]string{`Encounter "session-1": status`}},
+		{"note that records a session not attended", "note-1", func(m map[string]any) {
+			m["context"].(map[string]any)["encounter"].([]any)[0].(map[string]any)["reference"] = sessionURL(t, out, "session-2")
+		}, []string{`DocumentReference "note-1": context.encounter[0]`, "no-show"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, err := ParseBundle(tamper(t, out, tc.id, tc.change), ParseOptions{Now: parseNow})
@@ -110,6 +136,24 @@ func TestParseRefusesNamingResourceAndField(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sessionURL is the fullUrl of the resource with the id.
+func sessionURL(t *testing.T, out []byte, id string) string {
+	t.Helper()
+	var b Bundle
+	if err := json.Unmarshal(out, &b); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range b.Entry {
+		var head struct{ ID string }
+		_ = json.Unmarshal(e.Resource, &head)
+		if head.ID == id {
+			return e.FullURL
+		}
+	}
+	t.Fatalf("no resource %q", id)
+	return ""
 }
 
 func TestParseRefusesOverLimits(t *testing.T) {

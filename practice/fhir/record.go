@@ -8,6 +8,7 @@ import (
 	"github.com/certboard/certboard/practice/measure"
 	"github.com/certboard/certboard/practice/note"
 	"github.com/certboard/certboard/practice/plissit"
+	"github.com/certboard/certboard/practice/session"
 )
 
 // Record is a client's record as FHIR carries it, neutral of any store:
@@ -105,16 +106,30 @@ type RecordPlan struct {
 	Plan    plissit.TreatmentPlan
 }
 
-// RecordSession is one session of a case, as the sessions area will fill
-// it: its key, start, length in minutes, status ("planned", "finished",
-// "cancelled", "no-show"), modality ("in_person" or "video") and CPT code.
+// RecordSession is one session of a case: when it was held (or is to
+// be), how, who held it and where it stands. Its video link and the
+// reason of a cancellation stay out (the link is a room at the practice
+// that made it, the reason free text the practice keeps), and so do its
+// fee and payments (the accounts of the practice that charged them).
 type RecordSession struct {
-	Key      string
-	Start    time.Time
-	Minutes  int
-	Status   string
-	Modality string
-	CPT      string
+	// Key names the session in the record ("session-1").
+	Key string
+	// Start is when it starts; Minutes how long it lasts.
+	Start   time.Time
+	Minutes int
+	// Status is scheduled, attended, cancelled or a no-show.
+	Status   session.Status
+	Modality session.Modality
+	Kind     session.Kind
+	// CPT is the code it is billed under (session.LookupCPT).
+	CPT string
+	// CancelledBy and CancelledAt say who cancelled a cancelled session
+	// (the client, late or not, or the practice) and when; zero
+	// otherwise.
+	CancelledBy session.Canceller
+	CancelledAt time.Time
+	// Practitioner is who held it, by name.
+	Practitioner string
 }
 
 // RecordResponse is one response to a measure.
@@ -151,6 +166,9 @@ type RecordNote struct {
 	SignedBy   string
 	Amendments []RecordAmendment
 	CreatedAt  time.Time
+	// Session is the key of the session of the case the note records
+	// ("" for a note written apart from one).
+	Session string
 }
 
 // RecordAmendment is an amendment of a signed note.

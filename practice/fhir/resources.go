@@ -167,9 +167,16 @@ type Encounter struct {
 	Class         Coding            `json:"class"`
 	Type          []CodeableConcept `json:"type,omitempty"`
 	Subject       Reference         `json:"subject"`
-	Period        *Period           `json:"period,omitempty"`
-	Length        *Duration         `json:"length,omitempty"`
 	EpisodeOfCare []Reference       `json:"episodeOfCare,omitempty"`
+	// Participant is the practitioner who held the session.
+	Participant []EncounterParticipant `json:"participant,omitempty"`
+	Period      *Period                `json:"period,omitempty"`
+	Length      *Duration              `json:"length,omitempty"`
+}
+
+// EncounterParticipant is someone who took part in an encounter, named.
+type EncounterParticipant struct {
+	Individual *Reference `json:"individual,omitempty"`
 }
 
 // Duration is a length of time.

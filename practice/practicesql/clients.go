@@ -1,13 +1,11 @@
 package practicesql
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +20,8 @@ import (
 // access (migration 00002). A client's identity is sealed as a whole, the
 // name included: lists open each row's identity and sort by name in Go,
 // which keeps every name out of plain text at rest at the cost of
-// searching names in SQL (a practitioner's list is small).
+// searching names in SQL (ClientsOf opens each identity once a version,
+// through the cache in clients_cache.go).
 
 // The columns of the clients' tables that name an account: such an
 // account is never deleted as an expired sign-up.
@@ -271,81 +270,19 @@ func (s *Store) Practitioners(ctx context.Context) ([]practice.Member, error) {
 		" FROM users u WHERE ',' || u.roles || ',' LIKE ? ORDER BY u.name, u.id"), "%,"+string(auth.Practitioner)+",%"))
 }
 
-// ClientsOf lists the clients a practitioner is assigned to, by name, with
-// whether their latest consent stands.
-func (tx *Tx) ClientsOf(ctx context.Context, practitionerID int64) ([]practice.ClientSummary, error) {
-	rows, err := tx.QueryContext(ctx, tx.Dialect.Rebind(`SELECT c.id, c.identity, c.created_at,
-		(SELECT CASE WHEN k.withdrawn_at IS NULL THEN 1 ELSE 0 END FROM consents k WHERE k.client_id = c.id ORDER BY k.id DESC LIMIT 1)
-		FROM clients c JOIN client_practitioners cp ON cp.client_id = c.id WHERE cp.practitioner_id = ?`), practitionerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []practice.ClientSummary{}
-	for rows.Next() {
-		var sum practice.ClientSummary
-		var sealed string
-		var created any
-		var consented sql.NullInt64
-		if err := rows.Scan(&sum.ID, &sealed, &created, &consented); err != nil {
-			return nil, err
-		}
-		if sum.CreatedAt, err = sqldb.ScanTime(created); err != nil {
-			return nil, err
-		}
-		identity, err := tx.s.openIdentity(sum.ID, sealed)
-		if err != nil {
-			return nil, err
-		}
-		sum.Name, sum.PreferredName, sum.Pronouns, sum.DateOfBirth = identity.Name, identity.PreferredName, identity.Pronouns, identity.DateOfBirth
-		sum.Consented = consented.Valid && consented.Int64 == 1
-		out = append(out, sum)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b practice.ClientSummary) int { return byName(a.Name, b.Name, a.ID, b.ID) })
-	return out, nil
-}
-
-// byName orders by name, ignoring case, then by id.
-func byName(a, b string, ai, bi int64) int {
-	if c := strings.Compare(strings.ToLower(a), strings.ToLower(b)); c != 0 {
-		return c
-	}
-	return cmp.Compare(ai, bi)
-}
-
 // ClientDirectory lists every client by name with their practitioners.
 func (tx *Tx) ClientDirectory(ctx context.Context) ([]practice.DirectoryEntry, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT id, identity FROM clients")
+	names, err := tx.namesOf(ctx, "SELECT id, version FROM clients")
 	if err != nil {
 		return nil, err
 	}
-	out := []practice.DirectoryEntry{}
-	index := map[int64]int{}
-	for rows.Next() {
-		var e practice.DirectoryEntry
-		var sealed string
-		if err := rows.Scan(&e.ID, &sealed); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		identity, err := tx.s.openIdentity(e.ID, sealed)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		e.Name, e.Practitioners = identity.Name, []practice.Member{}
-		index[e.ID] = len(out)
-		out = append(out, e)
+	out := make([]practice.DirectoryEntry, len(names))
+	index := make(map[int64]int, len(names))
+	for i, c := range names {
+		out[i] = practice.DirectoryEntry{ID: c.ID, Name: c.Name, Practitioners: []practice.Member{}}
+		index[c.ID] = i
 	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return nil, err
-	}
-	rows.Close()
-	rows, err = tx.QueryContext(ctx, "SELECT cp.client_id, "+memberColumns+
+	rows, err := tx.QueryContext(ctx, "SELECT cp.client_id, "+memberColumns+
 		" FROM client_practitioners cp JOIN users u ON u.id = cp.practitioner_id ORDER BY u.name, u.id")
 	if err != nil {
 		return nil, err
@@ -365,11 +302,7 @@ func (tx *Tx) ClientDirectory(ctx context.Context) ([]practice.DirectoryEntry, e
 			out[i].Practitioners = append(out[i].Practitioners, m)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b practice.DirectoryEntry) int { return byName(a.Name, b.Name, a.ID, b.ID) })
-	return out, nil
+	return out, rows.Err()
 }
 
 const grantColumns = "e.id, e.client_id, e.admin_id, u.name, e.reason, e.granted_at, e.expires_at"

@@ -1,11 +1,13 @@
 package practicesql
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -465,27 +467,30 @@ func (tx *Tx) responses(ctx context.Context, where string, args ...any) ([]pract
 	return out, rows.Err()
 }
 
-// MeasuresForEscalation returns a case's scored responses that count,
-// oldest taken first, as the escalation rules read them.
+// MeasuresForEscalation returns the latest scored response that counts of
+// each instrument on a case (the later id on a tie), oldest taken first:
+// the escalation rules evaluate only those (escalation.Input), so the
+// others are neither read nor opened.
 func (tx *Tx) MeasuresForEscalation(ctx context.Context, caseID int64) ([]escalation.Measure, error) {
 	return tx.escalationMeasures(ctx, "case_id = ?", caseID)
 }
 
-// escalationMeasures returns the scored responses that count where holds,
-// oldest taken first.
+// escalationMeasures returns the latest scored response that counts of
+// each instrument where holds, oldest taken first.
 func (tx *Tx) escalationMeasures(ctx context.Context, where string, args ...any) ([]escalation.Measure, error) {
-	rows, err := tx.QueryContext(ctx, tx.Dialect.Rebind("SELECT id, result, taken_at FROM measure_responses "+
-		"WHERE "+where+" AND status = 'completed' ORDER BY taken_at, id"), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []escalation.Measure
-	for rows.Next() {
+	var ids []int64
+	for _, instrument := range measure.IDs() {
 		var id int64
 		var result string
 		var taken any
-		if err := rows.Scan(&id, &result, &taken); err != nil {
+		err := tx.QueryRowContext(ctx, tx.Dialect.Rebind("SELECT id, result, taken_at FROM measure_responses "+
+			"WHERE "+where+" AND instrument = ? AND status = 'completed' ORDER BY taken_at DESC, id DESC LIMIT 1"),
+			append(slices.Clip(args), instrument)...).Scan(&id, &result, &taken)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
 			return nil, err
 		}
 		m := escalation.Measure{Ref: practice.ResponseRef(id)}
@@ -500,8 +505,18 @@ func (tx *Tx) escalationMeasures(ctx context.Context, where string, args ...any)
 			return nil, fmt.Errorf("response %d: result: %w", id, err)
 		}
 		out = append(out, m)
+		ids = append(ids, id)
 	}
-	return out, rows.Err()
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Or(out[a].Taken.Compare(out[b].Taken), cmp.Compare(ids[a], ids[b])) })
+	sorted := make([]escalation.Measure, len(out))
+	for i, k := range order {
+		sorted[i] = out[k]
+	}
+	return sorted, nil
 }
 
 // ---- escalation records

@@ -72,6 +72,8 @@ type Store struct {
 	// accounts are the practice's accounts, over the same database and
 	// audit log.
 	accounts *authsql.Store
+	// lists caches what client lists show of sealed identities.
+	lists *listCache
 }
 
 // Open opens the database the config names; it does not migrate it.
@@ -89,7 +91,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 func New(db *sqldb.DB, keys *seal.Keyring) *Store {
 	log := auditsql.New(db, keys)
 	return &Store{DB: db, Dialect: db.Dialect, keys: keys, audit: log, outbox: &jobsql.Outbox{DB: db, Keys: keys},
-		accounts: authsql.New(db, authsql.Config{Keys: keys, Audit: log, Roles: auth.PracticeRoles, References: references})}
+		accounts: authsql.New(db, authsql.Config{Keys: keys, Audit: log, Roles: auth.PracticeRoles, References: references}),
+		lists:    &listCache{}}
 }
 
 // references are the columns of the practice's own tables that name an

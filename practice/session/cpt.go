@@ -11,7 +11,7 @@ import (
 type CPT struct {
 	// Code is the five-digit code ("90834").
 	Code string
-	// Meaning says what the code bills, in the practice's words (a
+	// Meaning says what the code bills, in certboard's own words (a
 	// paraphrase, not the AMA's descriptor).
 	Meaning string
 	// Minutes is the face-to-face time the code stands for, 0 when it is
@@ -19,22 +19,26 @@ type CPT struct {
 	Minutes int
 }
 
-// cpts are the psychotherapy codes a session may be billed under.
+// cpts are the psychotherapy codes of the CPT code set's psychiatry
+// section (90785-90899) a sex therapy practice bills its talking work
+// under, in code order: the one list that the sessions' forms offer and
+// that a superbill (package superbill) prints. The minutes are the timed
+// codes' nominal times; CPT's time rule bills 90832 for 16 to 37 minutes,
+// 90834 for 38 to 52 and 90837 for 53 or more.
 //
-// Source: the American Medical Association's CPT code set, psychiatry
-// section (codes 90785-90899), as listed in the Centers for Medicare &
-// Medicaid Services' Physician Fee Schedule; the minutes are the codes'
-// nominal times (CPT's time rule bills 90832 for 16-37 minutes, 90834 for
-// 38-52 and 90837 for 53 or more). The meanings are paraphrased: CPT's
-// descriptors are the AMA's copyright.
+// Source: the American Medical Association's CPT code set, as listed in
+// the Centers for Medicare & Medicaid Services' Physician Fee Schedule
+// (https://www.cms.gov/medicare/payment/fee-schedules/physician). The
+// meanings are certboard's own words, short enough for a superbill's
+// column: CPT's descriptors are the AMA's copyright.
 var cpts = []CPT{
-	{"90791", "Psychiatric diagnostic evaluation (intake), without medical services", 0},
-	{"90832", "Psychotherapy with the patient, 30 minutes", 30},
-	{"90834", "Psychotherapy with the patient, 45 minutes", 45},
-	{"90837", "Psychotherapy with the patient, 60 minutes", 60},
-	{"90846", "Family or couple psychotherapy without the patient present, 50 minutes", 50},
-	{"90847", "Family or couple psychotherapy with the patient present (conjoint), 50 minutes", 50},
-	{"90853", "Group psychotherapy (not a multiple-family group)", 0},
+	{"90791", "Diagnostic evaluation (intake), no medical services", 0},
+	{"90832", "Individual psychotherapy, about 30 minutes", 30},
+	{"90834", "Individual psychotherapy, about 45 minutes", 45},
+	{"90837", "Individual psychotherapy, about 60 minutes", 60},
+	{"90846", "Family or couple psychotherapy, client not present", 50},
+	{"90847", "Family or couple psychotherapy, client present", 50},
+	{"90853", "Group psychotherapy", 0},
 }
 
 // CPTs lists the codes a session may be billed under, in code order.

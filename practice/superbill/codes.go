@@ -87,55 +87,6 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// Procedure is a CPT (Current Procedural Terminology) code a superbill
-// line may bill, with what it bills.
-type Procedure struct {
-	// Code is the five-digit code ("90834").
-	Code string
-	// Description says what the code bills, in certboard's own words:
-	// CPT's descriptors are the American Medical Association's
-	// copyright, so they are paraphrased here.
-	Description string
-}
-
-// procedures are the psychotherapy codes of the CPT code set's psychiatry
-// section (90785-90899) a sex therapy practice bills for talking work,
-// in code order. The timed codes follow CPT's time rule: 90832 bills 16
-// to 37 minutes, 90834 38 to 52, 90837 53 and more. Source: the American
-// Medical Association's CPT code set as listed in the CMS Physician Fee
-// Schedule (https://www.cms.gov/medicare/payment/fee-schedules/physician).
-var procedures = []Procedure{
-	{"90791", "Diagnostic evaluation (intake), no medical services"},
-	{"90832", "Individual psychotherapy, about 30 minutes"},
-	{"90834", "Individual psychotherapy, about 45 minutes"},
-	{"90837", "Individual psychotherapy, about 60 minutes"},
-	{"90846", "Family or couple psychotherapy, client not present"},
-	{"90847", "Family or couple psychotherapy, client present"},
-	{"90853", "Group psychotherapy"},
-}
-
-// Procedures lists the CPT codes a superbill may bill, in code order.
-func Procedures() []Procedure { return slices.Clone(procedures) }
-
-// LookupCPT returns the procedure of a CPT code, and whether a superbill
-// may bill it.
-func LookupCPT(code string) (Procedure, bool) {
-	i := slices.IndexFunc(procedures, func(p Procedure) bool { return p.Code == code })
-	if i < 0 {
-		return Procedure{}, false
-	}
-	return procedures[i], true
-}
-
-// cptList names the codes, for a message that says which to use.
-func cptList() string {
-	codes := make([]string, len(procedures))
-	for i, p := range procedures {
-		codes[i] = p.Code
-	}
-	return strings.Join(codes, ", ")
-}
-
 // Place is a place of service code: where a service was given, as a
 // professional claim states it (CMS-1500 box 24B).
 type Place string

@@ -20,6 +20,7 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/practice/session"
 )
 
 // Input is everything a superbill shows.
@@ -139,10 +140,11 @@ type Diagnosis struct {
 type Line struct {
 	// Date is the day of service.
 	Date date.Date
-	// CPT is the procedure's code, one of Procedures.
+	// CPT is the procedure's code, one of session.CPTs (the practice's
+	// one list of the codes its sessions are billed under).
 	CPT string
-	// Description says what was billed; "" for the procedure's own
-	// (LookupCPT).
+	// Description says what was billed; "" for the code's own meaning
+	// (session.LookupCPT).
 	Description string
 	// Place is where the session was given.
 	Place Place
@@ -153,13 +155,13 @@ type Line struct {
 	FeeCents, PaidCents int64
 }
 
-// What says what the line bills: its Description, or its procedure's.
+// What says what the line bills: its Description, or its code's meaning.
 func (l Line) What() string {
 	if l.Description != "" {
 		return l.Description
 	}
-	p, _ := LookupCPT(l.CPT)
-	return p.Description
+	c, _ := session.LookupCPT(l.CPT)
+	return c.Meaning
 }
 
 // Limits of what a superbill holds.
@@ -410,8 +412,8 @@ func (in Input) Validate() error {
 		case !in.Issued.IsZero() && in.Issued.Before(l.Date):
 			p.add(f+".date", "%s is after the superbill's date, %s; bill a session once it has taken place", l.Date, in.Issued)
 		}
-		if _, ok := LookupCPT(l.CPT); !ok {
-			p.add(f+".cpt", "%q is not a CPT code a superbill bills; use one of %s", l.CPT, cptList())
+		if _, ok := session.LookupCPT(l.CPT); !ok {
+			p.add(f+".cpt", "%q is not a CPT code a superbill bills; use one of %s", l.CPT, session.CPTList())
 		}
 		if l.Description != "" {
 			p.text(f+".description", l.Description, MaxText, "")

@@ -2,18 +2,16 @@ package superbill
 
 import (
 	"bytes"
-	"encoding/binary"
 	"maps"
 	"math/rand/v2"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/practice/session"
 )
 
 // luhnValid is the plain Luhn check of a whole number, check digit
@@ -295,39 +293,14 @@ func TestTotals(t *testing.T) {
 	}
 }
 
-// textOf reads the text a PDF fpdf wrote uncompressed shows: each string
-// shown with Tj, in UTF-16BE as fpdf writes it for a UTF-8 font, joined
-// by newlines.
+// textOf reads the text of a superbill's PDF (Text).
 func textOf(t *testing.T, pdf []byte) string {
 	t.Helper()
-	var out []string
-	for _, m := range regexp.MustCompile(`(?s)\(((?:\\.|[^\\)])*)\)Tj`).FindAllSubmatch(pdf, -1) {
-		var raw []byte
-		for i := 0; i < len(m[1]); i++ {
-			c := m[1][i]
-			if c == '\\' && i+1 < len(m[1]) {
-				i++
-				switch m[1][i] {
-				case 'r':
-					c = '\r'
-				case 'n':
-					c = '\n'
-				default:
-					c = m[1][i]
-				}
-			}
-			raw = append(raw, c)
-		}
-		if len(raw)%2 != 0 {
-			t.Fatalf("a shown string of odd length: %q", raw)
-		}
-		units := make([]uint16, len(raw)/2)
-		for i := range units {
-			units[i] = binary.BigEndian.Uint16(raw[2*i:])
-		}
-		out = append(out, string(utf16.Decode(units)))
+	text, err := Text(pdf)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return strings.Join(out, "\n")
+	return text
 }
 
 func TestPDF(t *testing.T) {
@@ -373,8 +346,16 @@ func TestPDF(t *testing.T) {
 			}
 		})
 	}
-	if out, err := PDF(in, ""); err != nil || !bytes.HasPrefix(out, []byte("%PDF-")) {
-		t.Errorf("PDF compressed on Letter: %v", err)
+	out, err := PDF(in, "")
+	if err != nil || !bytes.HasPrefix(out, []byte("%PDF-")) {
+		t.Fatalf("PDF compressed on Letter: %v", err)
+	}
+	plain, err := render(in, Letter, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := textOf(t, out), textOf(t, plain); got != want || !strings.Contains(got, "USD 510.50") {
+		t.Errorf("Text of the compressed PDF differs from the uncompressed one's:\n%s", got)
 	}
 }
 
@@ -425,16 +406,23 @@ func TestPDFRefuses(t *testing.T) {
 }
 
 func TestProceduresAndPlaces(t *testing.T) {
-	want := []string{"90791", "90832", "90834", "90837", "90846", "90847", "90853"}
-	var got []string
-	for _, p := range Procedures() {
-		got = append(got, p.Code)
-		if p.Description == "" {
-			t.Errorf("%s has no description", p.Code)
+	// Every code the sessions' forms offer is one a superbill bills, and
+	// a line without a description says what its code means.
+	for _, c := range session.CPTs() {
+		in := valid(t)
+		in.Lines = in.Lines[:1]
+		in.Lines[0].CPT, in.Lines[0].Description = c.Code, ""
+		if err := in.Validate(); err != nil {
+			t.Errorf("a line billing %s: %v", c.Code, err)
+		}
+		if in.Lines[0].What() != c.Meaning || c.Meaning == "" {
+			t.Errorf("a line of %s says %q", c.Code, in.Lines[0].What())
 		}
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("Procedures = %v", got)
+	in := valid(t)
+	in.Lines[0].CPT = "90899"
+	if !slices.Equal(fieldsOf(t, in.Validate()), []string{"lines[0].cpt"}) {
+		t.Error("a code outside the list is billed")
 	}
 	for _, p := range Places() {
 		if p.Name() == "" {

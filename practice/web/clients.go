@@ -117,9 +117,16 @@ func identityValues(in practice.IdentityInput) url.Values {
 		"emergency_name": {in.EmergencyName}, "emergency_phone": {in.EmergencyPhone}, "emergency_relationship": {in.EmergencyRelationship}}
 }
 
-// ClientsView is a practitioner's list of clients.
+// ClientsView is a page of a practitioner's list of clients.
 type ClientsView struct {
 	Clients []ClientLine
+	// Filter is the name looked for ("" for everyone), All how many
+	// clients the practitioner has, Pager the page links.
+	Filter string
+	All    int
+	Pager  Pager
+	// MaxFilter bounds the filter field.
+	MaxFilter int
 }
 
 // ClientLine is one client in a list.
@@ -131,35 +138,55 @@ type ClientLine struct {
 	Consented bool
 }
 
+// clientsPage shows a page of the practitioner's clients, filtered by the
+// name in q (practice.Practice.ClientList); GET /clients?q=lee&page=2.
 func (s *Server) clientsPage(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.practice.MyClients(r.Context(), actor(r))
+	q := r.URL.Query()
+	v := ClientsView{Filter: q.Get("q"), MaxFilter: practice.MaxClientFilter}
+	n, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	today := date.FromTime(s.now().UTC())
-	v := ClientsView{}
-	for _, c := range list {
-		name := c.Name
-		if c.PreferredName != "" {
-			name = c.PreferredName + " (" + c.Name + ")"
+	list, err := s.practice.ClientList(r.Context(), actor(r), practice.ClientQuery{Filter: v.Filter, Page: n})
+	if err == nil {
+		v.Filter, v.All = list.Filter, list.All
+		var keep url.Values
+		if list.Filter != "" {
+			keep = url.Values{"q": {list.Filter}}
 		}
-		v.Clients = append(v.Clients, ClientLine{ID: c.ID, Name: name, Pronouns: c.Pronouns,
-			Age: practice.Identity{DateOfBirth: c.DateOfBirth}.AgeOn(today), Consented: c.Consented})
+		v.Pager = pagerOf("Pages of your clients", "/clients", keep, list.Page)
+		today := date.FromTime(s.now().UTC())
+		for _, c := range list.Clients {
+			name := c.Name
+			if c.PreferredName != "" {
+				name = c.PreferredName + " (" + c.Name + ")"
+			}
+			v.Clients = append(v.Clients, ClientLine{ID: c.ID, Name: name, Pronouns: c.Pronouns,
+				Age: practice.Identity{DateOfBirth: c.DateOfBirth}.AgeOn(today), Consented: c.Consented})
+		}
 	}
-	s.render(w, r, http.StatusOK, "clients", page{Title: "Your clients", Data: v})
+	if e := refusal(err); e != nil && e.Code == certboard.Invalid {
+		s.render(w, r, e.Answer().Status, "clients", page{Title: "Your clients", Data: v, Errors: clientFields(e), Form: url.Values{"q": {v.Filter}}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "clients", page{Title: "Your clients", Data: v, Form: url.Values{"q": {v.Filter}}})
 	return nil
 }
 
-// clientsHome lists a practitioner's clients on their home page.
+// clientsHome lists a practitioner's clients on their home page: the
+// first page of their list, and a link to the rest.
 func (s *Server) clientsHome(ctx context.Context, u *auth.User, v *HomeView) error {
 	if !v.Practitioner {
 		return nil
 	}
-	list, err := s.practice.MyClients(ctx, practice.ActorOf(u))
+	list, err := s.practice.ClientList(ctx, practice.ActorOf(u), practice.ClientQuery{Page: 1})
 	if err != nil {
 		return err
 	}
-	for _, c := range list {
+	for _, c := range list.Clients {
 		item := HomeItem{Text: c.Name, Href: fmt.Sprintf("/clients/%d", c.ID)}
 		if c.PreferredName != "" {
 			item.Text = c.PreferredName + " (" + c.Name + ")"
@@ -168,6 +195,9 @@ func (s *Server) clientsHome(ctx context.Context, u *auth.User, v *HomeView) err
 			item.Note = "no consent to treatment in force"
 		}
 		v.Clients = append(v.Clients, item)
+	}
+	if list.Page.Many() {
+		v.Clients = append(v.Clients, HomeItem{Text: fmt.Sprintf("All your %d clients", list.All), Href: "/clients"})
 	}
 	return nil
 }
@@ -548,9 +578,15 @@ func (s *Server) requestEmergency(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// DirectoryView is the admin's directory of clients.
+// DirectoryView is a page of the admin's directory of clients.
 type DirectoryView struct {
-	Clients       []practice.DirectoryEntry
+	Clients []practice.DirectoryEntry
+	// Filter is the name looked for, All how many clients the practice
+	// has, Pager the page links, MaxFilter the filter's bound.
+	Filter        string
+	All           int
+	Pager         Pager
+	MaxFilter     int
 	Practitioners []practice.Member
 	// Self is the admin reading it, whom its forms never offer to assign
 	// (another admin must: practice.Practice.AssignWithReason).
@@ -577,15 +613,29 @@ func (DirectoryView) MaxAssignReason() int { return practice.MaxAssignReason }
 
 func (s *Server) directoryPage(w http.ResponseWriter, r *http.Request) error {
 	ctx, by := r.Context(), actor(r)
-	dir, err := s.practice.ClientDirectory(ctx, by)
+	n, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	ps, err := s.practice.Practitioners(ctx, by)
-	if err != nil {
+	v := DirectoryView{Filter: r.URL.Query().Get("q"), MaxFilter: practice.MaxClientFilter, Self: by.UserID}
+	status, errs := http.StatusOK, map[string]string(nil)
+	dir, err := s.practice.ClientDirectoryPage(ctx, by, practice.ClientQuery{Filter: v.Filter, Page: n})
+	if e := refusal(err); e != nil && e.Code == certboard.Invalid {
+		status, errs = e.Answer().Status, clientFields(e)
+	} else if err != nil {
+		return err
+	} else {
+		var keep url.Values
+		if dir.Filter != "" {
+			keep = url.Values{"q": {dir.Filter}}
+		}
+		v.Clients, v.Filter, v.All = dir.Clients, dir.Filter, dir.All
+		v.Pager = pagerOf("Pages of the clients", "/clients/directory", keep, dir.Page)
+	}
+	if v.Practitioners, err = s.practice.Practitioners(ctx, by); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "clients_directory", page{Title: "Clients", Data: DirectoryView{Clients: dir, Practitioners: ps, Self: by.UserID}})
+	s.render(w, r, status, "clients_directory", page{Title: "Clients", Data: v, Errors: errs, Form: url.Values{"q": {v.Filter}}})
 	return nil
 }
 

@@ -57,6 +57,10 @@ type CaseMeasuresView struct {
 	// practitioner, not an admin with emergency access).
 	CanRecord bool
 	Today     date.Date
+	// Pager is the page links of the responses; ChartPoints how many of
+	// the latest scores of an instrument a chart draws.
+	Pager       Pager
+	ChartPoints int
 }
 
 // ChartView is one instrument's chart with its table fallback.
@@ -74,12 +78,17 @@ func (s *Server) caseMeasuresPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	by := actor(r)
-	cm, err := s.practice.CaseMeasures(r.Context(), by, caseID)
+	n, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	v := CaseMeasuresView{Measures: cm, CanRecord: cm.Access.Assigned, Today: date.FromTime(s.now().UTC())}
-	if v.Charts, err = chartsOf(cm.Responses, "chart"); err != nil {
+	cm, scores, pg, err := s.practice.CaseMeasuresPage(r.Context(), by, caseID, n)
+	if err != nil {
+		return err
+	}
+	v := CaseMeasuresView{Measures: cm, CanRecord: cm.Access.Assigned, Today: date.FromTime(s.now().UTC()), ChartPoints: practice.ChartPoints,
+		Pager: pagerOf("Pages of the responses", fmt.Sprintf("/cases/%d/measures", caseID), nil, pg)}
+	if v.Charts, err = chartsOf(scores, "chart"); err != nil {
 		return err
 	}
 	if v.CanRecord {
@@ -106,22 +115,26 @@ type ClientMeasuresView struct {
 	Measures *practice.ClientMeasures
 	Charts   []ChartView
 	Today    date.Date
+	// Total counts the client's responses, of which Measures holds the
+	// latest; ChartPoints is how many of the latest scores of an
+	// instrument a chart draws.
+	Total, ChartPoints int
 }
 
 // measuresSection draws a client's scores over time on their record page,
 // each instrument's chart with a table of the same scores, with their
 // open safety tasks and their latest responses.
 func measuresSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*ClientSection, error) {
-	cm, err := s.practice.ClientMeasures(r.Context(), actor(r), rec.Client.ID)
+	cm, scores, total, err := s.practice.ClientMeasuresLatest(r.Context(), actor(r), rec.Client.ID)
 	if err != nil {
 		return nil, err
 	}
-	charts, err := chartsOf(cm.Responses, "client-chart")
+	charts, err := chartsOf(scores, "client-chart")
 	if err != nil {
 		return nil, err
 	}
 	return &ClientSection{ID: "measures", Title: "Measures", Block: "measures_client",
-		Data: ClientMeasuresView{Measures: cm, Charts: charts, Today: date.FromTime(s.now().UTC())}}, nil
+		Data: ClientMeasuresView{Measures: cm, Charts: charts, Today: date.FromTime(s.now().UTC()), Total: total, ChartPoints: practice.ChartPoints}}, nil
 }
 
 // chartsOf draws the charts of responses, one an instrument, their ids

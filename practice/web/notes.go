@@ -179,6 +179,8 @@ type CaseNotesView struct {
 	// Psychotherapy are the reader's own psychotherapy notes on the case.
 	Psychotherapy []practice.PsychotherapyNote
 	Today         date.Date
+	// Pager is the page links of the progress notes.
+	Pager Pager
 	noteFormView
 }
 
@@ -207,11 +209,16 @@ type caseNotesOpts struct {
 
 func (s *Server) renderCaseNotes(w http.ResponseWriter, r *http.Request, status int, caseID int64, o caseNotesOpts) error {
 	ctx, by := r.Context(), actor(r)
-	notes, err := s.practice.ReadNotes(ctx, by, caseID)
+	n, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	v := CaseNotesView{Notes: notes, Assigned: notes.Access.Assigned, Today: date.FromTime(s.now().UTC()), noteFormView: newNoteFormView()}
+	notes, pg, err := s.practice.ReadNotesPage(ctx, by, caseID, n)
+	if err != nil {
+		return err
+	}
+	v := CaseNotesView{Notes: notes, Assigned: notes.Access.Assigned, Today: date.FromTime(s.now().UTC()), noteFormView: newNoteFormView(),
+		Pager: pagerOf("Pages of the progress notes", fmt.Sprintf("/case-notes/%d", caseID), nil, pg)}
 	if v.Assigned {
 		if v.Psychotherapy, err = s.practice.PsychotherapyNotes(ctx, by, caseID); err != nil {
 			return err

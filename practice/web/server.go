@@ -124,6 +124,7 @@ func New(cfg Config) (*Server, error) {
 	s.linkRoutes()
 	s.credentialRoutes()
 	s.sessionRoutes()
+	s.superbillRoutes()
 	s.identifierRoutes()
 	s.recordRoutes()
 	s.referralRoutes()

@@ -117,6 +117,8 @@ type SessionsSectionView struct {
 	Assigned bool
 	Zone     string
 	Lines    []SessionLine
+	// Superbill is the form that asks for a month's superbill.
+	Superbill SuperbillFormView
 }
 
 // sessionsSection is the sessions part of a client's record page
@@ -127,8 +129,9 @@ func sessionsSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*C
 		return nil, err
 	}
 	loc := v.Settings.Location()
-	out := SessionsSectionView{Client: rec.Client.ID, Assigned: v.Access.Assigned, Zone: loc.String()}
 	now := s.now()
+	out := SessionsSectionView{Client: rec.Client.ID, Assigned: v.Access.Assigned, Zone: loc.String(),
+		Superbill: superbillForm(v, actor(r).UserID, now)}
 	for _, x := range v.Sessions {
 		l := sessionLine(x, loc)
 		l.Markable = x.Status == session.Scheduled && !now.Before(x.Start)
