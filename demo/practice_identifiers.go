@@ -7,15 +7,18 @@ import (
 	"github.com/certboard/certboard/practice"
 )
 
-// The demo practice's identifiers, which its superbills print: the
-// practice's, given by its admin the day it was set up, and Jordan's and
+// The demo practice's identifiers, which its mails, referral letters and
+// superbills name it by: the practice's name (given once, here), address,
+// phone, NPI, tax id and time zone, given by its admin the day it was set
+// up, and Jordan's and
 // Lena's own. Dr. Holt, who joined two days ago, has not given hers yet,
 // so her home page asks for them. The NPIs carry valid check digits and
 // are made up, as are the tax id, the address and the 555-01xx phone
 // number, a range kept for fiction.
 var (
 	demoPracticeIdentifiers = practice.PracticeIdentifiersInput{Name: "Lakeview Couples Clinic",
-		Address: "2900 N Lakeview Ave, Suite 3\nChicago, IL 60657", Phone: "(312) 555-0148", NPI: "2999900014", TaxID: "07-4417285"}
+		Address: "2900 N Lakeview Ave, Suite 3\nChicago, IL 60657", Phone: "(312) 555-0148", NPI: "2999900014", TaxID: "07-4417285",
+		TimeZone: practiceZone}
 	demoPractitionerIdentifiers = map[string]practice.PractitionerIdentifiersInput{
 		"jordan":       {LicenceType: "LMFT", LicenceNumber: "LMFT-0194412", LicenceState: "IL", NPI: "1999900016"},
 		"lena.fischer": {LicenceType: "LCSW", LicenceNumber: "149.0183265", LicenceState: "IL", NPI: "1999900024"},

@@ -67,25 +67,19 @@ var demoSessions = []demoSession{
 	{client: "Theo Marshall", days: 1, clock: "09:00", in: sessionIn("60", "video", "individual", "90837", "190.00")},
 }
 
-// seedSessions sets the practice's session settings and seeds
-// demoSessions through the use cases, each step at its time.
+// seedSessions seeds demoSessions through the use cases, each step at
+// its time, in the practice's time zone (practiceZone, which the admin
+// set with the practice's identifiers).
 func (s *practiceSeeder) seedSessions(ctx context.Context) error {
 	loc, err := time.LoadLocation(practiceZone)
 	if err != nil {
 		return err
 	}
-	p, err := s.at(s.day(setUpDaysAgo, 10, 30))
+	p, err := s.at(s.now)
 	if err != nil {
 		return err
 	}
-	if _, err := p.SetSessionSettings(ctx, s.actors["ines.okoro"],
-		practice.SessionSettings{PracticeName: "Lakeview Couples Clinic", TimeZone: practiceZone}); err != nil {
-		return fmt.Errorf("session settings: %w", err)
-	}
 	// Whose each client is.
-	if p, err = s.at(s.now); err != nil {
-		return err
-	}
 	type where struct {
 		by     practice.Actor
 		client int64

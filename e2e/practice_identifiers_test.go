@@ -5,11 +5,12 @@ import (
 	"testing"
 )
 
-// TestPracticeIdentifiers follows the identifiers superbills print in a
-// real browser, every page passing axe-core at a desktop's and a phone's
-// width: the admin, from their home page, gives the practice's (an NPI
-// whose check digit is wrong refused at its field first, with what was
-// typed kept); a practitioner, whose home page flags theirs as missing,
+// TestPracticeIdentifiers follows the identifiers that name the practice
+// and that superbills print in a real browser, every page passing
+// axe-core at a desktop's and a phone's width: the admin, from their home
+// page, gives the practice's name, identifiers and time zone on its one
+// page (an NPI whose check digit is wrong and a zone that is none refused
+// at their fields first, with what was typed kept); a practitioner, whose home page flags theirs as missing,
 // gives their licence and NPI (a state left unchosen refused first) and
 // the flag goes; the admin then sees them.
 func TestPracticeIdentifiers(t *testing.T) {
@@ -22,7 +23,7 @@ func TestPracticeIdentifiers(t *testing.T) {
 	admin := pb.person("admin")
 	pb.signIn(admin, pa.login(practiceAdmin))
 	admin.click(`main a[href="/admin/identifiers"]`)
-	admin.expectText("h1", "The practice's identifiers")
+	admin.expectText("h1", "The practice")
 	admin.expectText("main", "Not given yet.")
 	pb.axe(admin, "the practice's identifiers, none given")
 	admin.fill("name", "Lakeview Couples Clinic")
@@ -30,8 +31,10 @@ func TestPracticeIdentifiers(t *testing.T) {
 	admin.fill("phone", "(312) 555-0148")
 	admin.fill("npi", "2999900015")
 	admin.fill("tax_id", "07-4417285")
+	admin.fill("time_zone", "Chicago")
 	admin.click(`form[action="/admin/identifiers"] button[type=submit]`)
 	admin.expectText("#npi-error", "check digit")
+	admin.expectText("#time_zone-error", "not a time zone")
 	if got := admin.value("tax_id"); got != "07-4417285" {
 		admin.fatalf("the refused form forgets the tax id typed: %q", got)
 	}
@@ -40,8 +43,12 @@ func TestPracticeIdentifiers(t *testing.T) {
 	}
 	pb.axe(admin, "the practice's identifiers, an NPI refused")
 	admin.fill("npi", "2999900014")
+	admin.fill("time_zone", "America/Chicago")
 	admin.click(`form[action="/admin/identifiers"] button[type=submit]`)
-	admin.expectFlash("Saved the practice's identifiers")
+	admin.expectFlash("Saved the practice's details")
+	if settings, err := pa.p.SessionSettings(ctx); err != nil || settings.TimeZone != "America/Chicago" {
+		t.Fatalf("the time zone saved: %+v, %v", settings, err)
+	}
 	admin.expectText("main table", "not given yet")
 
 	jordan := pb.person("jordan")

@@ -23,8 +23,8 @@ func TestPracticeSessions(t *testing.T) {
 	pa := startPractice(t)
 	pb := newPracticeBrowser(t, pa)
 	ctx := context.Background()
-	if _, err := pa.p.SetSessionSettings(ctx, pa.actor(practiceAdmin),
-		practice.SessionSettings{PracticeName: "Lakeview Couples Clinic", TimeZone: "America/Chicago"}); err != nil {
+	if _, err := pa.p.SetPracticeIdentifiers(ctx, pa.actor(practiceAdmin),
+		practice.PracticeIdentifiersInput{Name: "Lakeview Couples Clinic", TimeZone: "America/Chicago"}, 0); err != nil {
 		t.Fatal(err)
 	}
 	clientID, _ := pa.practiceClient(practitioner, "Robin Vega", "1987-06-30")

@@ -25,12 +25,8 @@ func TestPracticeSuperbill(t *testing.T) {
 	pb := newPracticeBrowser(t, pa)
 	ctx := context.Background()
 	admin, by := pa.actor(practiceAdmin), pa.actor(practitioner)
-	if _, err := pa.p.SetSessionSettings(ctx, admin,
-		practice.SessionSettings{PracticeName: "Lakeview Couples Clinic", TimeZone: "America/Chicago"}); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := pa.p.SetPracticeIdentifiers(ctx, admin, practice.PracticeIdentifiersInput{Name: "Lakeview Couples Clinic",
-		Address: "1200 N Lake Shore Dr\nChicago, IL 60610", Phone: "(312) 555-0142", TaxID: "36-4512789"}, 0); err != nil {
+		Address: "1200 N Lake Shore Dr\nChicago, IL 60610", Phone: "(312) 555-0142", TaxID: "36-4512789", TimeZone: "America/Chicago"}, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := pa.p.SetOwnIdentifiers(ctx, by, practice.PractitionerIdentifiersInput{LicenceType: "LMFT",

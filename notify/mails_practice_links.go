@@ -5,7 +5,8 @@ package notify
 // the client's record, not even which questionnaire it is, since a mail
 // may be read by someone else.
 type MeasureLinkSent struct {
-	// Practice is how the practice is named: its address ("practice.example").
+	// Practice is how the practice is named: its name, or the host of its
+	// public address ("practice.example") before an admin gives one.
 	Practice string
 	// Link is the questionnaire's one-time address.
 	Link string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -12,12 +13,17 @@ import (
 	"github.com/certboard/certboard/practice/superbill"
 )
 
-// The identifiers a superbill prints (package superbill): the practice's
-// own, which its admins edit, and each practitioner's licence and NPI,
-// which the practitioner edits and the admins see. Neither is a client's
-// record: reading them is not audited; every change is ("practice.
-// identifiers.update", "practitioner.identifiers.update"), naming the
-// fields changed and not their values.
+// The practice's identifiers are the one place that names the practice:
+// its name, postal address and phone number, which its mails to clients
+// (session reminders, questionnaire links), its referral letters and its
+// superbills give, and the NPI and tax id a superbill adds. Its admins
+// edit them on one page, with the practice's time zone (kept with the
+// sessions' settings, SessionSettings). Each practitioner's licence and
+// NPI, which the practitioner edits and the admins see, complete a
+// superbill. Neither is a client's record: reading them is not audited;
+// every change is ("practice.identifiers.update",
+// "practitioner.identifiers.update"), naming the fields changed and not
+// their values.
 
 // identifierReads are the reads of the identifiers' use cases.
 type identifierReads interface {
@@ -35,6 +41,10 @@ type identifierReads interface {
 // identifierWrites are the writes of the identifiers' use cases, methods
 // of a transaction.
 type identifierWrites interface {
+	// PracticeIdentifiers reads the practice's identifiers in the
+	// transaction, without locking them; certboard.ErrNotFound before
+	// they are first saved.
+	PracticeIdentifiers(ctx context.Context) (*PracticeIdentifiers, error)
 	// LockPracticeIdentifiers reads the practice's identifiers, locking
 	// them; certboard.ErrNotFound before they are first saved.
 	LockPracticeIdentifiers(ctx context.Context) (*PracticeIdentifiers, error)
@@ -51,23 +61,48 @@ type identifierWrites interface {
 	SavePractitionerIdentifiers(ctx context.Context, pi PractitionerIdentifiers) (int, error)
 }
 
-// PracticeIdentifiers are how a superbill names the practice that bills.
+// PracticeIdentifiers are how the practice is named: by its mails to
+// clients, its referral letters and its superbills.
 type PracticeIdentifiers struct {
+	// Name is the practice's name as clients and insurers know it; every
+	// mail, letter and superbill gives it. Saved identifiers always have
+	// one; "" only before they are first saved (mails and letters then
+	// name the practice by the host of its public address).
 	Name string
-	// Address is the postal address, a line per line.
+	// Address is the postal address, a line per line; Phone the phone
+	// number. Either may be "" until an admin gives it: mails and letters
+	// then leave it out, and no superbill can be made (Missing).
 	Address string
 	Phone   string
 	// NPI is the practice's organisation (type 2) NPI; "" when the
 	// practitioners bill under their own.
 	NPI string
 	// TaxID is the EIN ("12-3456789"), or a sole proprietor's SSN
-	// ("123-45-6789"); sealed at rest.
+	// ("123-45-6789"); sealed at rest; "" until an admin gives it.
 	TaxID string
+	// TimeZone is the practice's time zone (IANA), in which sessions are
+	// taken and shown. It is kept with the sessions' settings
+	// (SessionSettings): the use cases read and save it with the
+	// identifiers, and the store's identifier methods leave it alone.
+	TimeZone string
 	// UpdatedBy and UpdatedAt say who saved them last, and when; Version
 	// counts the saves (0: never saved).
 	UpdatedBy int64
 	UpdatedAt time.Time
 	Version   int
+}
+
+// Missing names, in form order, the identifiers a superbill needs that
+// are not given yet ("name", "address", "phone", "tax_id"); none when a
+// superbill can name the practice.
+func (pi PracticeIdentifiers) Missing() []string {
+	var out []string
+	for _, f := range []struct{ field, value string }{{"name", pi.Name}, {"address", pi.Address}, {"phone", pi.Phone}, {"tax_id", pi.TaxID}} {
+		if f.value == "" {
+			out = append(out, f.field)
+		}
+	}
+	return out
 }
 
 // Superbill returns the identifiers as a superbill prints them.
@@ -104,10 +139,10 @@ func (pi PractitionerIdentifiers) Superbill() superbill.Practitioner {
 // identifier saved.
 func (pi PractitionerIdentifiers) Complete() bool { return pi.Version > 0 }
 
-// PracticeIdentifiersInput is the practice's identifiers as an admin's
-// form sends them.
+// PracticeIdentifiersInput is the practice's identifiers, with its time
+// zone, as an admin's form sends them.
 type PracticeIdentifiersInput struct {
-	Name, Address, Phone, NPI, TaxID string
+	Name, Address, Phone, NPI, TaxID, TimeZone string
 }
 
 // PractitionerIdentifiersInput is a practitioner's identifiers as their
@@ -118,7 +153,7 @@ type PractitionerIdentifiersInput struct {
 
 // The form fields the identifiers' refusals name, in form order.
 var (
-	practiceIdentifierFields     = []string{"name", "address", "phone", "npi", "tax_id"}
+	practiceIdentifierFields     = []string{"name", "address", "phone", "npi", "tax_id", "time_zone"}
 	practitionerIdentifierFields = []string{"licence_type", "licence_number", "licence_state", "npi"}
 )
 
@@ -126,47 +161,55 @@ var (
 const superbillMax = superbill.MaxText
 
 // CheckPracticeIdentifiers trims the practice's identifiers and checks
-// them as a superbill needs them: a name, a postal address, a phone
-// number and a tax id (EIN or SSN, superbill.NormalizeTaxID), and an NPI
-// with its check digit when one is given. It returns them, or an Invalid
-// error whose Fields say what to fix by field ("name", "address",
-// "phone", "npi", "tax_id").
+// them: a name, which every mail, letter and superbill gives, and a time
+// zone (an IANA name Go knows, such as America/Chicago) are required; the
+// postal address, phone number, NPI and tax id may wait (a superbill
+// needs all but the NPI: PracticeIdentifiers.Missing), and each is
+// checked when given: an address on at most five lines, a phone number
+// (superbill.CheckPhone), an NPI with its check digit, a tax id that is
+// an EIN or SSN (superbill.NormalizeTaxID). It returns them, or an
+// Invalid error whose Fields say what to fix by field ("name",
+// "address", "phone", "npi", "tax_id", "time_zone").
 func CheckPracticeIdentifiers(in PracticeIdentifiersInput) (PracticeIdentifiers, error) {
 	pi := PracticeIdentifiers{Name: strings.Join(strings.Fields(in.Name), " "), Address: trimLines(in.Address),
-		Phone: strings.TrimSpace(in.Phone), NPI: strings.ReplaceAll(strings.TrimSpace(in.NPI), " ", "")}
+		Phone: strings.TrimSpace(in.Phone), NPI: strings.ReplaceAll(strings.TrimSpace(in.NPI), " ", ""),
+		TimeZone: strings.TrimSpace(in.TimeZone)}
 	errs := map[string]string{}
 	switch {
 	case hasControl(in.Name):
 		errs["name"] = "remove the control characters (tabs, line breaks)"
 	case pi.Name == "":
-		errs["name"] = "give the practice's name as insurers know it, such as Lakeview Couples Clinic"
+		errs["name"] = "give the practice's name as clients and insurers know it, such as Lakeview Couples Clinic"
 	case len([]rune(pi.Name)) > superbillMax:
 		errs["name"] = fmt.Sprintf("use at most %d characters", superbillMax)
 	}
 	switch lines := strings.Count(pi.Address, "\n") + 1; {
 	case pi.Address == "":
-		errs["address"] = "give the practice's postal address, a line per line"
 	case strings.ContainsFunc(pi.Address, func(r rune) bool { return r != '\n' && isControl(r) }):
 		errs["address"] = "remove the control characters (tabs); line breaks are fine"
 	case lines > 5 || len([]rune(pi.Address)) > superbill.MaxAddress:
 		errs["address"] = fmt.Sprintf("write the address on at most five lines and %d characters", superbill.MaxAddress)
 	}
-	if pi.Phone == "" {
-		errs["phone"] = "give the practice's phone number, such as (312) 555-0142"
-	} else if msg := superbill.CheckPhone(pi.Phone); msg != "" {
-		errs["phone"] = msg
+	if pi.Phone != "" {
+		if msg := superbill.CheckPhone(pi.Phone); msg != "" {
+			errs["phone"] = msg
+		}
 	}
 	if pi.NPI != "" && !superbill.ValidNPI(pi.NPI) {
 		errs["npi"] = fmt.Sprintf("%q is not an NPI: an NPI has ten digits, the last a check digit; copy the practice's organisation (type 2) NPI from its NPPES record, or leave this empty", pi.NPI)
 	}
 	if tax, ok := superbill.NormalizeTaxID(in.TaxID); ok {
 		pi.TaxID = tax
-	} else if strings.TrimSpace(in.TaxID) == "" {
-		errs["tax_id"] = "give the tax id the practice is paid under: its EIN, such as 12-3456789"
-	} else {
-		errs["tax_id"] = "write the EIN's nine digits as 12-3456789 (or a sole proprietor's social security number as 123-45-6789)"
+	} else if strings.TrimSpace(in.TaxID) != "" {
+		errs["tax_id"] = "write the EIN's nine digits as 12-3456789 (or a sole proprietor's social security number as 123-45-6789), or leave this empty until you have it"
 	}
-	if err := fieldsError("Check the practice's identifiers", practiceIdentifierFields, errs); err != nil {
+	switch _, err := time.LoadLocation(pi.TimeZone); {
+	case pi.TimeZone == "":
+		errs["time_zone"] = "choose the practice's time zone, such as America/Chicago or Europe/Berlin"
+	case len(pi.TimeZone) > 64 || hasControl(pi.TimeZone) || err != nil || pi.TimeZone == "Local":
+		errs["time_zone"] = fmt.Sprintf("%q is not a time zone; write one such as America/Chicago, Europe/Berlin or UTC", pi.TimeZone)
+	}
+	if err := fieldsError("Check the practice's details", practiceIdentifierFields, errs); err != nil {
 		return PracticeIdentifiers{}, err
 	}
 	return pi, nil
@@ -225,19 +268,50 @@ func trimLines(s string) string {
 // isControl reports a control character (a tab, a line break...).
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
-// PracticeIdentifiers returns the practice's identifiers, for its admins
-// and its practitioners (whose superbills print them); before an admin
-// first saves them, empty at version 0.
+// PracticeIdentifiers returns the practice's identifiers with its time
+// zone, for its admins and its practitioners (whose superbills print
+// them); before an admin first saves them, empty at version 0 but for the
+// time zone.
 func (p *Practice) PracticeIdentifiers(ctx context.Context, by Actor) (PracticeIdentifiers, error) {
 	if !by.IsAdmin() && !by.IsPractitioner() {
 		return PracticeIdentifiers{}, certboard.Errorf(certboard.Forbidden, "only the practice's practitioners and admins see its identifiers")
 	}
-	pi, err := p.store.PracticeIdentifiers(ctx)
+	var out PracticeIdentifiers
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		pi, err := tx.PracticeIdentifiers(ctx)
+		if errors.Is(err, certboard.ErrNotFound) {
+			pi, err = &PracticeIdentifiers{}, nil
+		}
+		if err != nil {
+			return err
+		}
+		settings, err := tx.SessionSettings(ctx)
+		if err != nil {
+			return err
+		}
+		out, out.TimeZone = *pi, settings.TimeZone
+		return nil
+	})
+	return out, err
+}
+
+// practiceNamed reads, in tx, the practice's identifiers as its mails
+// and letters name it: with its name, or before an admin gives one the
+// host of its public address ("practice.example"), or "Your practice"
+// when that has none; zero otherwise before they are first saved.
+func (p *Practice) practiceNamed(ctx context.Context, tx Tx) (PracticeIdentifiers, error) {
+	pi, err := tx.PracticeIdentifiers(ctx)
 	if errors.Is(err, certboard.ErrNotFound) {
-		return PracticeIdentifiers{}, nil
+		pi, err = &PracticeIdentifiers{}, nil
 	}
 	if err != nil {
 		return PracticeIdentifiers{}, err
+	}
+	if pi.Name == "" {
+		pi.Name = "Your practice"
+		if u, err := url.Parse(p.PublicURL()); err == nil && u.Host != "" {
+			pi.Name = u.Host
+		}
 	}
 	return *pi, nil
 }
@@ -250,12 +324,14 @@ func staleIdentifiers(whose string) error {
 		WithTitle("Changed meanwhile")
 }
 
-// SetPracticeIdentifiers saves the practice's identifiers (practice
-// admins only), checked by CheckPracticeIdentifiers (Invalid naming each
-// field at fault, and nothing changes), if they are still at version (0
-// before they are first saved; Conflict otherwise: reload). It is audited
+// SetPracticeIdentifiers saves the practice's identifiers and its time
+// zone (practice admins only), checked by CheckPracticeIdentifiers
+// (Invalid naming each field at fault, and nothing changes), if they are
+// still at version (0 before they are first saved; Conflict otherwise:
+// reload). Sessions keep their instants: changing the zone changes how
+// they are shown, not when they are. It is audited
 // ("practice.identifiers.update", subject "practice", naming the fields
-// changed) and returns the new version.
+// changed, the time zone among them) and returns the new version.
 func (p *Practice) SetPracticeIdentifiers(ctx context.Context, by Actor, in PracticeIdentifiersInput, version int) (int, error) {
 	if err := mustAdmin(by, "change the practice's identifiers"); err != nil {
 		return 0, err
@@ -275,6 +351,11 @@ func (p *Practice) SetPracticeIdentifiers(ctx context.Context, by Actor, in Prac
 		if old.Version != version {
 			return staleIdentifiers("the practice's")
 		}
+		settings, err := tx.SessionSettings(ctx)
+		if err != nil {
+			return err
+		}
+		old.TimeZone = settings.TimeZone
 		pi.UpdatedBy, pi.UpdatedAt, pi.Version = by.UserID, p.clock.Now().UTC(), version
 		next, err = tx.SavePracticeIdentifiers(ctx, pi)
 		if errors.Is(err, certboard.ErrConflict) {
@@ -283,12 +364,17 @@ func (p *Practice) SetPracticeIdentifiers(ctx context.Context, by Actor, in Prac
 		if err != nil {
 			return err
 		}
+		if pi.TimeZone != old.TimeZone {
+			if err := tx.SaveSessionSettings(ctx, SessionSettings{TimeZone: pi.TimeZone, UpdatedBy: pi.UpdatedBy, UpdatedAt: pi.UpdatedAt}); err != nil {
+				return err
+			}
+		}
 		changed := []string{}
 		for _, f := range []struct {
 			name     string
 			was, now string
 		}{{"name", old.Name, pi.Name}, {"address", old.Address, pi.Address}, {"phone", old.Phone, pi.Phone},
-			{"npi", old.NPI, pi.NPI}, {"tax_id", old.TaxID, pi.TaxID}} {
+			{"npi", old.NPI, pi.NPI}, {"tax_id", old.TaxID, pi.TaxID}, {"time_zone", old.TimeZone, pi.TimeZone}} {
 			if f.was != f.now {
 				changed = append(changed, f.name)
 			}

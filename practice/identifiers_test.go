@@ -80,7 +80,7 @@ func (e *idEnv) audits(t *testing.T, action string) []audit.Entry {
 
 var (
 	goodPractice = practice.PracticeIdentifiersInput{Name: "  Lakeview   Couples Clinic ", Address: " 1200 N Lake Shore Dr \r\n\n Chicago, IL 60610 ",
-		Phone: "(312) 555-0142", NPI: "1234567893", TaxID: "364512789"}
+		Phone: "(312) 555-0142", NPI: "1234567893", TaxID: "364512789", TimeZone: " America/Chicago "}
 	goodPractitioner = practice.PractitionerIdentifiersInput{LicenceType: "LMFT", LicenceNumber: " LMFT-0158342 ", LicenceState: "il", NPI: "1234567893"}
 )
 
@@ -99,8 +99,15 @@ func TestCheckIdentifiers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pi.Name != "Lakeview Couples Clinic" || pi.Address != "1200 N Lake Shore Dr\nChicago, IL 60610" || pi.TaxID != "36-4512789" {
+	if pi.Name != "Lakeview Couples Clinic" || pi.Address != "1200 N Lake Shore Dr\nChicago, IL 60610" || pi.TaxID != "36-4512789" ||
+		pi.TimeZone != "America/Chicago" || len(pi.Missing()) != 0 {
 		t.Errorf("trimmed: %+v", pi)
+	}
+	// The name and the time zone are all a practice must give; a
+	// superbill waits for the rest.
+	named, err := practice.CheckPracticeIdentifiers(practice.PracticeIdentifiersInput{Name: "Lakeview", TimeZone: "UTC"})
+	if err != nil || !slices.Equal(named.Missing(), []string{"address", "phone", "tax_id"}) {
+		t.Errorf("a name and a zone alone: %+v (missing %v), %v", named, named.Missing(), err)
 	}
 	for _, tc := range []struct {
 		name   string
@@ -108,14 +115,20 @@ func TestCheckIdentifiers(t *testing.T) {
 		want   []string
 	}{
 		{"no name", func(in *practice.PracticeIdentifiersInput) { in.Name = "" }, []string{"name"}},
-		{"no address", func(in *practice.PracticeIdentifiersInput) { in.Address = "\n" }, []string{"address"}},
+		{"no address is fine", func(in *practice.PracticeIdentifiersInput) { in.Address = "\n" }, nil},
+		{"address too long", func(in *practice.PracticeIdentifiersInput) { in.Address = "1\n2\n3\n4\n5\n6" }, []string{"address"}},
+		{"no phone is fine", func(in *practice.PracticeIdentifiersInput) { in.Phone = " " }, nil},
 		{"bad phone", func(in *practice.PracticeIdentifiersInput) { in.Phone = "ring us" }, []string{"phone"}},
 		{"bad NPI", func(in *practice.PracticeIdentifiersInput) { in.NPI = "1234567890" }, []string{"npi"}},
 		{"no NPI is fine", func(in *practice.PracticeIdentifiersInput) { in.NPI = "" }, nil},
-		{"no tax id", func(in *practice.PracticeIdentifiersInput) { in.TaxID = "" }, []string{"tax_id"}},
+		{"no tax id is fine", func(in *practice.PracticeIdentifiersInput) { in.TaxID = "" }, nil},
 		{"bad tax id", func(in *practice.PracticeIdentifiersInput) { in.TaxID = "36-45127" }, []string{"tax_id"}},
+		{"name with a line break", func(in *practice.PracticeIdentifiersInput) { in.Name = "Lakeview\nClinic" }, []string{"name"}},
+		{"no time zone", func(in *practice.PracticeIdentifiersInput) { in.TimeZone = "" }, []string{"time_zone"}},
+		{"unknown time zone", func(in *practice.PracticeIdentifiersInput) { in.TimeZone = "Chicago" }, []string{"time_zone"}},
+		{"the server's zone", func(in *practice.PracticeIdentifiersInput) { in.TimeZone = "Local" }, []string{"time_zone"}},
 		{"all", func(in *practice.PracticeIdentifiersInput) { *in = practice.PracticeIdentifiersInput{} },
-			[]string{"address", "name", "phone", "tax_id"}},
+			[]string{"name", "time_zone"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := goodPractice
@@ -182,7 +195,8 @@ func TestSetPracticeIdentifiers(t *testing.T) {
 	}
 	// Practitioners read them (their superbills print them); others not.
 	pi, err := e.p.PracticeIdentifiers(ctx, e.pat)
-	if err != nil || pi.Name != "Lakeview Couples Clinic" || pi.TaxID != "36-4512789" || pi.UpdatedBy != e.admin.UserID || pi.Version != 1 {
+	if err != nil || pi.Name != "Lakeview Couples Clinic" || pi.TaxID != "36-4512789" || pi.UpdatedBy != e.admin.UserID || pi.Version != 1 ||
+		pi.TimeZone != "America/Chicago" {
 		t.Fatalf("read by a practitioner: %+v, %v", pi, err)
 	}
 	if _, err := e.p.PracticeIdentifiers(ctx, e.no); certboard.ErrorCode(err) != certboard.Forbidden {
@@ -213,6 +227,20 @@ func TestSetPracticeIdentifiers(t *testing.T) {
 	}
 	if strings.Contains(es[0].After+es[1].After, "4512789") {
 		t.Error("the audit log holds the tax id")
+	}
+	// The address, phone and tax id may wait: saved without them, they
+	// read back empty (the tax id unsealed) and a superbill waits for them.
+	partial := practice.PracticeIdentifiersInput{Name: "Lakeview Couples Clinic", TimeZone: "America/Chicago"}
+	if v, err = e.p.SetPracticeIdentifiers(ctx, e.admin, partial, 2); err != nil || v != 3 {
+		t.Fatalf("a save without address, phone and tax id: %d, %v", v, err)
+	}
+	pi, err = e.p.PracticeIdentifiers(ctx, e.admin)
+	if err != nil || pi.Address != "" || pi.Phone != "" || pi.TaxID != "" || pi.NPI != "" ||
+		!slices.Equal(pi.Missing(), []string{"address", "phone", "tax_id"}) {
+		t.Fatalf("read back: %+v, %v", pi, err)
+	}
+	if es = e.audits(t, "practice.identifiers.update"); !strings.Contains(es[2].After, `"changed":["address","phone","npi","tax_id"]`) {
+		t.Errorf("audit of the partial save: %s", es[2].After)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -123,7 +122,11 @@ func (p *Practice) createLink(ctx context.Context, tx Tx, actor string, l *Measu
 		return "", err
 	}
 	if email != "" {
-		if err := p.mail(ctx, tx, email, notify.MeasureLinkSent{Practice: p.practiceName(), Link: p.LinkURL(token),
+		named, err := p.practiceNamed(ctx, tx)
+		if err != nil {
+			return "", err
+		}
+		if err := p.mail(ctx, tx, email, notify.MeasureLinkSent{Practice: named.Name, Link: p.LinkURL(token),
 			Until: l.ExpiresAt.Format("2006-01-02")}); err != nil {
 			return "", err
 		}
@@ -134,15 +137,6 @@ func (p *Practice) createLink(ctx context.Context, tx Tx, actor string, l *Measu
 		after["schedule"] = l.ScheduleID
 	}
 	return token, p.auditAs(ctx, tx, actor, "measure_link.send", ClientSubject(l.ClientID), nil, after)
-}
-
-// practiceName is how mail to clients names the practice: the host of its
-// public address.
-func (p *Practice) practiceName() string {
-	if u, err := url.Parse(p.PublicURL()); err == nil && u.Host != "" {
-		return u.Host
-	}
-	return "Your practice"
 }
 
 // auditAs appends an audit entry in the name of actor ("user:<id>",

@@ -106,6 +106,11 @@ func TestSendMeasureLinkByMail(t *testing.T) {
 		t.Fatalf("mails %+v", ms)
 	}
 	body := ms[0].Subject + "\n" + ms[0].Body
+	// Before the practice gives its name, the mail names it by the host
+	// of its public address.
+	if ms[0].Subject != "A questionnaire from localhost:8081" {
+		t.Errorf("subject before the practice is named: %q", ms[0].Subject)
+	}
 	// The mail names the practice and the link, nothing of the record.
 	for _, leak := range []string{"Robin", "Vale", "PHQ", "phq", "depress", "Pat", "Lindqvist", "case", "mood"} {
 		if strings.Contains(body, leak) {
@@ -131,6 +136,19 @@ func TestSendMeasureLinkByMail(t *testing.T) {
 	}
 	if strings.Contains(strings.Join(auditTexts(en), " "), token) {
 		t.Error("the audit log holds the token")
+	}
+	// Once an admin names the practice, its mails give that name.
+	if _, err := e.p.SetPracticeIdentifiers(ctx, e.admin, practice.PracticeIdentifiersInput{Name: "Lakeview Couples Clinic",
+		TimeZone: "America/Chicago"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.p.SendMeasureLink(ctx, e.pat, practice.NewLink{CaseID: e.caseID, Instrument: "gad-7", Delivery: practice.LinkByMail}); err != nil {
+		t.Fatal(err)
+	}
+	ms = e.mails(t)
+	if m := ms[len(ms)-1]; m.Subject != "A questionnaire from Lakeview Couples Clinic" ||
+		!strings.Contains(m.Body, "Lakeview Couples Clinic asks you to answer") {
+		t.Errorf("the mail of a named practice: %q\n%s", m.Subject, m.Body)
 	}
 }
 

@@ -18,7 +18,8 @@ import (
 const AuditReferralLetter = "case.referral.letter"
 
 // ReferralLetter gathers the letter of referral referralID of case caseID
-// with the minimum necessary and nothing more: the practice and the
+// with the minimum necessary and nothing more: the practice (its name,
+// address and phone as its identifiers give them, practiceNamed) and the
 // referring practitioner, the therapist chosen, the client's name and date
 // of birth, the case's concerns (as recorded when the referral was begun),
 // the stage reached and the stage referred for, the latest score of each
@@ -76,7 +77,12 @@ func (p *Practice) ReferralLetter(ctx context.Context, by Actor, caseID, referra
 				return err
 			}
 		}
-		l := &letter.Letter{Practice: p.PublicURL(), Practitioner: by.Name, Date: now,
+		named, err := p.practiceNamed(ctx, tx)
+		if err != nil {
+			return err
+		}
+		l := &letter.Letter{Practice: named.Name, PracticeAddress: named.Address, PracticePhone: named.Phone,
+			Practitioner: by.Name, Date: now,
 			To: letter.Recipient{Name: r.To.Name, Organisation: r.To.Organisation, Contact: r.To.Contact,
 				Credential: r.To.Credential, Registry: r.To.RegistryURL},
 			Client: client.Identity.Name, DateOfBirth: client.Identity.DateOfBirth.String(),

@@ -197,6 +197,11 @@ func TestReferralThroughRegistry(t *testing.T) {
 		l.Part2Notice != nil || !slices.Equal(l.Consent.Scope, []string{"concerns, stage and latest scores"}) {
 		t.Errorf("letter %+v", l)
 	}
+	// The practice has not given its name: the letter names it by the
+	// host of its public address, and gives no address or phone.
+	if l.Practice != "practice.example" || l.PracticeAddress != "" || l.PracticePhone != "" {
+		t.Errorf("the letter of an unnamed practice: %q, %q, %q", l.Practice, l.PracticeAddress, l.PracticePhone)
+	}
 	text := pdfText(t, l)
 	for _, want := range []string{"Jordan Reyes", "Reason for referral", "Consent to disclose", "Intensive Therapy"} {
 		if !strings.Contains(text, want) {
@@ -236,6 +241,19 @@ func TestReferralThroughRegistry(t *testing.T) {
 	}
 	if text := pdfText(t, l); !strings.Contains(text, "42 CFR part 2") || !strings.Contains(text, "redisclose") {
 		t.Error("the letter of a Part 2 record lacks the notice")
+	}
+	// Once an admin gives the practice's name, address and phone, the
+	// letter heads with them.
+	if _, err := w.p.SetPracticeIdentifiers(ctx, w.admin, practice.PracticeIdentifiersInput{Name: "Lakeview Couples Clinic",
+		Address: "2900 N Lakeview Ave\nChicago, IL 60657", Phone: "(312) 555-0148", TimeZone: "America/Chicago"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if l, err = w.p.ReferralLetter(ctx, w.alice, id, rid); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, l); l.Practice != "Lakeview Couples Clinic" || !strings.Contains(text, "Lakeview Couples Clinic") ||
+		!strings.Contains(text, "Chicago, IL 60657") || !strings.Contains(text, "555-0148") {
+		t.Errorf("the letter of a named practice: %+v", l)
 	}
 	x, err := w.p.ExportNotes(ctx, w.alice, id, note.Include{})
 	if err != nil || x.Part2Notice != practice.Part2Notice() {

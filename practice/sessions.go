@@ -36,7 +36,8 @@ type sessionReads interface{}
 type sessionWrites interface {
 	// SessionSettings returns the practice's session settings.
 	SessionSettings(ctx context.Context) (SessionSettings, error)
-	// SaveSessionSettings replaces them.
+	// SaveSessionSettings replaces them (SetPracticeIdentifiers saves
+	// the time zone with the practice's identifiers).
 	SaveSessionSettings(ctx context.Context, s SessionSettings) error
 	// LockPractitionerSessions locks the calendar of practitioner id until
 	// the transaction ends, so that two schedulings for them are checked
@@ -83,7 +84,6 @@ const (
 	AuditSessionPayment    = "session.payment"
 	AuditSessionNote       = "session.note"
 	AuditSessionUpcoming   = "session.upcoming"
-	AuditSessionSettings   = "session.settings"
 )
 
 // Session is one session of a case as the practice keeps it.
@@ -161,14 +161,14 @@ func sessionAudit(s *Session) map[string]any {
 	return map[string]any{"case": s.CaseID, "session": s.ID, "status": string(s.Status), "version": s.Version}
 }
 
-// SessionSettings are the practice's settings of sessions.
+// SessionSettings are the practice's settings of sessions: its time
+// zone. (Its name, which reminders give, is one of its identifiers:
+// PracticeIdentifiers.)
 type SessionSettings struct {
-	// PracticeName is how reminders name the practice; "" until an admin
-	// sets it (reminders then name the practice by its address).
-	PracticeName string
 	// TimeZone is the IANA time zone ("America/Chicago") in which forms
 	// take and pages and reminders show a session's time; "UTC" until an
-	// admin sets it.
+	// admin sets it with the practice's identifiers
+	// (SetPracticeIdentifiers).
 	TimeZone  string
 	UpdatedBy int64
 	UpdatedAt time.Time
@@ -205,46 +205,6 @@ func (p *Practice) SessionSettings(ctx context.Context) (SessionSettings, error)
 		return err
 	})
 	return out, err
-}
-
-// SetSessionSettings replaces the practice's session settings: only a
-// practice admin may. The name is required (at most 200 characters, one
-// line); the time zone must be an IANA name Go knows ("Europe/Berlin",
-// "UTC"). Sessions keep their instants: changing the zone changes how
-// they are shown, not when they are. Audited (AuditSessionSettings).
-func (p *Practice) SetSessionSettings(ctx context.Context, by Actor, in SessionSettings) (SessionSettings, error) {
-	if !by.IsAdmin() {
-		return SessionSettings{}, certboard.Errorf(certboard.Forbidden, "only a practice admin sets the practice's name and time zone")
-	}
-	var f caseForm
-	in.PracticeName = f.text("practice_name", in.PracticeName, 200, false, "write the practice's name as clients know it")
-	in.TimeZone = checkTimeZone(&f, "time_zone", in.TimeZone)
-	if err := f.err("Check the settings"); err != nil {
-		return SessionSettings{}, err
-	}
-	in.UpdatedBy, in.UpdatedAt = by.UserID, p.clock.Now().UTC()
-	err := p.store.InTx(ctx, func(tx Tx) error {
-		if err := tx.SaveSessionSettings(ctx, in); err != nil {
-			return err
-		}
-		return p.appendAudit(ctx, tx, by, AuditSessionSettings, "sessions", nil, map[string]any{"time_zone": in.TimeZone})
-	})
-	if err != nil {
-		return SessionSettings{}, err
-	}
-	return in, nil
-}
-
-// checkTimeZone checks an IANA time zone name.
-func checkTimeZone(f *caseForm, field, tz string) string {
-	tz = f.text(field, tz, 64, false, "choose a time zone, such as America/Chicago or Europe/Berlin")
-	if tz == "" {
-		return tz
-	}
-	if _, err := time.LoadLocation(tz); err != nil || tz == "Local" {
-		f.add(field, fmt.Sprintf("%q is not a time zone; write one such as America/Chicago, Europe/Berlin or UTC", tz))
-	}
-	return tz
 }
 
 // ScheduleSession schedules a session on case caseID, held by by, who

@@ -3,7 +3,6 @@ package practice
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -125,7 +124,11 @@ func (p *Practice) remind(ctx context.Context, id int64, now time.Time, hooks []
 			if err != nil {
 				return err
 			}
-			m := p.reminderMail(*s, settings)
+			named, err := p.practiceNamed(ctx, tx)
+			if err != nil {
+				return err
+			}
+			m := reminderMail(*s, settings, named)
 			for _, h := range hooks {
 				extras, err := h(ctx, tx, *s)
 				if err != nil {
@@ -154,21 +157,20 @@ func (p *Practice) remind(ctx context.Context, id int64, now time.Time, hooks []
 	return err
 }
 
-// reminderMail is the reminder of session s under the practice's settings.
-func (p *Practice) reminderMail(s Session, settings SessionSettings) notify.SessionReminder {
+// reminderMail is the reminder of session s under the practice's
+// settings, naming the practice as named (practiceNamed): its name, its
+// address on one line for a session in person, and its phone.
+func reminderMail(s Session, settings SessionSettings, named PracticeIdentifiers) notify.SessionReminder {
 	loc := settings.Location()
 	start := s.Start.In(loc)
-	name := settings.PracticeName
-	if name == "" {
-		name = p.PublicURL()
-		if u, err := url.Parse(name); err == nil && u.Host != "" {
-			name = u.Host
-		}
-	}
 	zone := loc.String() + " time"
 	if abbr, _ := start.Zone(); abbr != "" && abbr != loc.String() && !strings.HasPrefix(abbr, "+") && !strings.HasPrefix(abbr, "-") {
 		zone = fmt.Sprintf("%s (%s)", zone, abbr)
 	}
-	return notify.SessionReminder{Practice: name, Day: start.Format("Monday 2 January 2006"), Time: start.Format("15:04"),
+	var address string
+	if s.Modality != session.Video {
+		address = strings.Join(strings.Split(named.Address, "\n"), ", ")
+	}
+	return notify.SessionReminder{Practice: named.Name, Address: address, Phone: named.Phone, Day: start.Format("Monday 2 January 2006"), Time: start.Format("15:04"),
 		Zone: zone, Minutes: s.Minutes, Video: s.Modality == session.Video, VideoLink: s.VideoLink}
 }

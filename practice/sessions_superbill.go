@@ -323,8 +323,9 @@ func superbillMonth(by Actor, clientID int64, all []Session, period superbill.Pe
 }
 
 // superbillReady checks a superbill before it is laid out: identifiers
-// never given are named as a whole ("practice", "practitioner") with
-// where to give them; anything else superbill.Validate refuses is named
+// never given, or the practice's given without all a superbill needs
+// (PracticeIdentifiers.Missing), are named as a whole ("practice",
+// "practitioner") with where to give them; anything else superbill.Validate refuses is named
 // by its field with how to fix it where it is kept.
 func superbillReady(in superbill.Input, practiceIDs PracticeIdentifiers, ownIDs PractitionerIdentifiers, cases []int64, unconfirmed []string) error {
 	fields := map[string]string{}
@@ -335,8 +336,8 @@ func superbillReady(in superbill.Input, practiceIDs PracticeIdentifiers, ownIDs 
 			fields[field] = msg
 		}
 	}
-	if practiceIDs.Version == 0 {
-		add("practice", "practice: the practice's identifiers (name, address, phone, tax id) have not been given; a practice admin gives them at "+PracticeIdentifiersPath)
+	if len(practiceIDs.Missing()) > 0 {
+		add("practice", "practice: the practice's identifiers (name, address, phone, tax id) have not all been given; a practice admin gives them at "+PracticeIdentifiersPath)
 	}
 	if !ownIDs.Complete() {
 		add("practitioner", "practitioner: your licence and NPI have not been given; give them at "+OwnIdentifiersPath)
@@ -351,7 +352,7 @@ func superbillReady(in superbill.Input, practiceIDs PracticeIdentifiers, ownIDs 
 			msg := e.Fields[f]
 			switch {
 			case strings.HasPrefix(f, "practice."):
-				if practiceIDs.Version == 0 {
+				if len(practiceIDs.Missing()) > 0 {
 					continue
 				}
 				msg += " (a practice admin corrects it at " + PracticeIdentifiersPath + ")"

@@ -13,12 +13,13 @@ import (
 	"github.com/certboard/certboard/sqldb/sqldbtest"
 )
 
-// superbillIDs gives the world's practice and Alice their identifiers.
+// superbillIDs gives the world's practice (named, in its time zone, by
+// sessionsWorld: version 1) and Alice their identifiers.
 func superbillIDs(t *testing.T, w *casesWorld) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := w.p.SetPracticeIdentifiers(ctx, w.admin, practice.PracticeIdentifiersInput{Name: "Lakeview Couples Clinic",
-		Address: "1200 N Lake Shore Dr\nChicago, IL 60610", Phone: "(312) 555-0142", TaxID: "36-4512789"}, 0); err != nil {
+		Address: "1200 N Lake Shore Dr\nChicago, IL 60610", Phone: "(312) 555-0142", TaxID: "36-4512789", TimeZone: "America/Chicago"}, 1); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.p.SetOwnIdentifiers(ctx, w.alice, practice.PractitionerIdentifiersInput{LicenceType: "LMFT",

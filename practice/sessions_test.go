@@ -20,8 +20,9 @@ import (
 )
 
 // sessionsWorld is casesWorld on db: Alice's client Sam (sam@example.org)
-// with an open case, Bob not assigned, an admin; the practice in
-// America/Chicago.
+// with an open case, Bob not assigned, an admin; the practice, Lakeview
+// Couples Clinic, in America/Chicago, its phone given and its address
+// not (its identifiers at version 1).
 func sessionsWorld(t *testing.T, db *sqldb.DB) (*casesWorld, int64) {
 	t.Helper()
 	ctx := context.Background()
@@ -41,7 +42,8 @@ func sessionsWorld(t *testing.T, db *sqldb.DB) (*casesWorld, int64) {
 	w.bob = w.actor(t, "bob@practice.example", "Bob Brown", auth.Practitioner)
 	w.admin = w.actor(t, "admin@practice.example", "Ines Okoro", auth.PracticeAdmin)
 	w.client = w.newClient(t)
-	if _, err := w.p.SetSessionSettings(ctx, w.admin, practice.SessionSettings{PracticeName: "Lakeview Couples Clinic", TimeZone: "America/Chicago"}); err != nil {
+	if _, err := w.p.SetPracticeIdentifiers(ctx, w.admin, practice.PracticeIdentifiersInput{Name: "Lakeview Couples Clinic",
+		Phone: "(312) 555-0148", TimeZone: "America/Chicago"}, 0); err != nil {
 		t.Fatal(err)
 	}
 	return w, w.openCase(t)
@@ -287,7 +289,7 @@ func TestSessionReminders(t *testing.T) {
 			}
 			body := reminders[0]
 			for _, want := range []string{"Lakeview Couples Clinic", "Monday 7 December 2026 at 20:00", "America/Chicago time (CST)",
-				"50 minutes", "https://meet.example/room-7f3a", "https://practice.example/m/xyz"} {
+				"50 minutes", "https://meet.example/room-7f3a", "https://practice.example/m/xyz", "on (312) 555-0148"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("the reminder lacks %q:\n%s", want, body)
 				}
@@ -371,18 +373,55 @@ func mustBob(t *testing.T, w *casesWorld) string {
 	return token
 }
 
-func TestSessionSettings(t *testing.T) {
+// TestPracticeTimeZone: the practice's time zone is saved with its
+// identifiers, by an admin only; a zone Go does not know is refused and
+// nothing changes; a new zone changes how a session's time is shown, not
+// when it is, and the audit names it among the fields changed.
+func TestPracticeTimeZone(t *testing.T) {
 	ctx := context.Background()
-	w, _ := sessionsWorld(t, sqldbtest.Engines(t)["sqlite"])
-	_, err := w.p.SetSessionSettings(ctx, w.alice, practice.SessionSettings{PracticeName: "X", TimeZone: "UTC"})
+	w, caseID := sessionsWorld(t, sqldbtest.Engines(t)["sqlite"])
+	s, err := w.p.ScheduleSession(ctx, w.alice, caseID, videoSession)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := practice.PracticeIdentifiersInput{Name: "Lakeview Couples Clinic", Phone: "(312) 555-0148", TimeZone: "Europe/Berlin"}
+	_, err = w.p.SetPracticeIdentifiers(ctx, w.alice, in, 1)
 	wantSessionCode(t, "a practitioner sets", err, certboard.Forbidden)
-	_, err = w.p.SetSessionSettings(ctx, w.admin, practice.SessionSettings{PracticeName: " ", TimeZone: "Mars/Olympus"})
-	if e := certboard.As(err); e == nil || e.Fields["practice_name"] == "" || e.Fields["time_zone"] == "" {
+	bad := in
+	bad.Name, bad.TimeZone = " ", "Mars/Olympus"
+	_, err = w.p.SetPracticeIdentifiers(ctx, w.admin, bad, 1)
+	if e := certboard.As(err); e == nil || e.Code != certboard.Invalid || e.Fields["name"] == "" || !strings.Contains(e.Fields["time_zone"], "Mars/Olympus") {
 		t.Errorf("bad settings: %v", err)
 	}
 	got, err := w.p.SessionSettings(ctx)
 	if err != nil || got.TimeZone != "America/Chicago" || got.Location().String() != "America/Chicago" {
+		t.Errorf("settings after a refusal: %+v, %v", got, err)
+	}
+	if v, err := w.p.SetPracticeIdentifiers(ctx, w.admin, in, 1); err != nil || v != 2 {
+		t.Fatalf("a new zone: %d, %v", v, err)
+	}
+	if got, err = w.p.SessionSettings(ctx); err != nil || got.TimeZone != "Europe/Berlin" || got.UpdatedBy != w.admin.UserID {
 		t.Errorf("settings: %+v, %v", got, err)
+	}
+	if pi, err := w.p.PracticeIdentifiers(ctx, w.alice); err != nil || pi.TimeZone != "Europe/Berlin" || pi.Version != 2 {
+		t.Errorf("identifiers: %+v, %v", pi, err)
+	}
+	view, err := w.p.ReadSession(ctx, w.alice, s.ID)
+	if err != nil || !view.Session.Start.Equal(s.Start) || view.Settings.Location().String() != "Europe/Berlin" {
+		t.Errorf("the session after the zone changed: %+v, %v", view, err)
+	}
+	es, err := w.st.AuditLog().Entries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var updates []string
+	for _, e := range es {
+		if e.Action == "practice.identifiers.update" {
+			updates = append(updates, e.After)
+		}
+	}
+	if len(updates) != 2 || !strings.Contains(updates[1], `"changed":["time_zone"]`) {
+		t.Errorf("audit of the updates: %q", updates)
 	}
 }
 

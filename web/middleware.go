@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -71,6 +72,9 @@ func NewMetrics(reg prometheus.Registerer, prefix string, log *slog.Logger) *Met
 // path, so that metrics cannot grow without bound.
 func (m *Metrics) Instrument(pattern string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if note, ok := r.Context().Value(routeKey{}).(*routeNote); ok {
+			note.pattern = pattern
+		}
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
@@ -84,19 +88,40 @@ func (m *Metrics) Instrument(pattern string, next http.Handler) http.Handler {
 	})
 }
 
-// Recoverer turns a panic into a 500 whose details are logged, never shown.
+// routeKey keys the context value through which Instrument tells
+// Recoverer the pattern of the route a request reached.
+type routeKey struct{}
+
+// routeNote holds the pattern of the route a request reached; "" before
+// it reaches one.
+type routeNote struct{ pattern string }
+
+// Recoverer turns a panic into a 500 whose details are logged, never
+// shown. The log names the route's pattern ("GET /m/{token}") and never
+// the request's path, which may carry a secret (a questionnaire link's or
+// a calendar feed's token). The pattern is the one Instrument saw (a
+// middleware between them may hand the mux a copy of the request, whose
+// Pattern this one never gets); "(no route)" for a panic before routing.
 func Recoverer(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		note := &routeNote{}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				route := note.pattern
+				if route == "" {
+					route = r.Pattern
+				}
+				if route == "" {
+					route = "(no route)"
+				}
+				log.Error("panic", "method", r.Method, "route", route, "panic", v)
 				internalProblem(w)
 			}
 		}()
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, note)))
 	})
 }
 

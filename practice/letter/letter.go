@@ -16,11 +16,15 @@ import (
 
 // Letter is everything a referral letter says.
 type Letter struct {
-	// Practice is the referring practice's name, and Practitioner the
-	// referring practitioner's name (with their credential, when they hold
-	// one the practice verified).
-	Practice     string
-	Practitioner string
+	// Practice is the referring practice's name, PracticeAddress its
+	// postal address (a line per line) and PracticePhone its phone
+	// number, each "" when not given; Practitioner is the referring
+	// practitioner's name (with their credential, when they hold one the
+	// practice verified).
+	Practice        string
+	PracticeAddress string
+	PracticePhone   string
+	Practitioner    string
 	// Date is when the letter is made.
 	Date time.Time
 	// To is the therapist the client is referred to.
@@ -100,6 +104,14 @@ func Render(l Letter, compress bool) ([]byte, error) {
 	}
 	text("B", 16, "Referral for "+l.Stage)
 	text("", 10, l.Practice)
+	for _, line := range strings.Split(l.PracticeAddress, "\n") {
+		if line != "" {
+			text("", 10, line)
+		}
+	}
+	if l.PracticePhone != "" {
+		text("", 10, "Phone: "+l.PracticePhone)
+	}
 	text("", 10, "From "+l.Practitioner+", "+l.Date.UTC().Format("January 2, 2006"))
 	heading("To")
 	for _, s := range []string{l.To.Name, l.To.Organisation, l.To.Contact} {

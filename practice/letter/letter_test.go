@@ -7,7 +7,8 @@ import (
 )
 
 func sample() Letter {
-	return Letter{Practice: "https://practice.example", Practitioner: "Lena Fischer", Date: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC),
+	return Letter{Practice: "Lakeview Couples Clinic", PracticeAddress: "2900 N Lakeview Ave, Suite 3\nChicago, IL 60657",
+		PracticePhone: "(312) 555-0148", Practitioner: "Lena Fischer", Date: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC),
 		To:     Recipient{Name: "Jordan Reyes", Organisation: "Lakeview Couples Clinic", Contact: "jordan@board.example", Credential: "CST: valid", Registry: "https://board.example/credentials/a"},
 		Client: "Sam Okafor", DateOfBirth: "1984-09-02", Stage: "Intensive Therapy", Reached: "Specific Suggestions",
 		Concerns: []string{"Erectile disorder (ICD-10-CM F52.21)"}, Scores: []Score{{Instrument: "PHQ-9", Total: "14", Band: "moderate", Taken: "2026-12-01"}},
@@ -27,13 +28,20 @@ func TestRender(t *testing.T) {
 		t.Fatal("not a PDF")
 	}
 	for _, want := range []string{"Referral for Intensive Therapy", "Jordan Reyes", "Sam Okafor", "1984-09-02", "F52.21", "PHQ-9: 14 \\(moderate\\)",
-		"Depression with erectile disorder.", "concerns and scores", "Specific Suggestions"} {
+		"Depression with erectile disorder.", "concerns and scores", "Specific Suggestions",
+		"2900 N Lakeview Ave, Suite 3", "Chicago, IL 60657", "Phone: \\(312\\) 555-0148"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the letter lacks %q", want)
 		}
 	}
 	if strings.Contains(text, "42 CFR") {
 		t.Error("a letter without the notice mentions 42 CFR")
+	}
+	// A practice that gave no address or phone: no empty lines for them.
+	bare := sample()
+	bare.PracticeAddress, bare.PracticePhone = "", ""
+	if b, err := Render(bare, false); err != nil || strings.Contains(string(b), "Phone:") {
+		t.Errorf("a letter without the practice's phone: %v", err)
 	}
 	l.Part2Notice, l.Part2Source = []string{"This record which has been disclosed to you is protected"}, "42 CFR 2.32(a)(1)"
 	b, err = Render(l, false)

@@ -12,7 +12,8 @@ import (
 )
 
 // The identifiers' storage: the practice's (one row, its tax id sealed
-// under taxIDContext) and each practitioner's.
+// under taxIDContext, or empty while none is given) and each
+// practitioner's.
 
 func init() {
 	references = append(references, authsql.Reference{Table: "practice_identifiers", Column: "updated_by"},
@@ -38,6 +39,9 @@ func (s *Store) scanPracticeIdentifiers(r sqldb.Scanner) (*practice.PracticeIden
 	if pi.UpdatedAt, err = sqldb.ScanTime(updated); err != nil {
 		return nil, err
 	}
+	if sealed == "" { // no tax id given yet: nothing was sealed
+		return &pi, nil
+	}
 	tax, err := s.open(sealed, taxIDContext)
 	if err != nil {
 		return nil, fmt.Errorf("the practice's tax id: %w", err)
@@ -52,6 +56,13 @@ func (s *Store) PracticeIdentifiers(ctx context.Context) (*practice.PracticeIden
 	return s.scanPracticeIdentifiers(s.DB.QueryRowContext(ctx, "SELECT "+practiceIdentifierColumns+" FROM practice_identifiers WHERE id = 1"))
 }
 
+// PracticeIdentifiers reads the practice's identifiers in the
+// transaction, without locking them; sqldb.ErrNotFound before they are
+// first saved.
+func (tx *Tx) PracticeIdentifiers(ctx context.Context) (*practice.PracticeIdentifiers, error) {
+	return tx.s.scanPracticeIdentifiers(tx.QueryRowContext(ctx, "SELECT "+practiceIdentifierColumns+" FROM practice_identifiers WHERE id = 1"))
+}
+
 // LockPracticeIdentifiers reads the practice's identifiers in the
 // transaction, locking them.
 func (tx *Tx) LockPracticeIdentifiers(ctx context.Context) (*practice.PracticeIdentifiers, error) {
@@ -61,12 +72,15 @@ func (tx *Tx) LockPracticeIdentifiers(ctx context.Context) (*practice.PracticeId
 
 // SavePracticeIdentifiers writes the practice's identifiers if they are
 // still at pi.Version (0: never saved; sqldb.ErrConflict otherwise) and
-// returns the new version.
+// returns the new version. An empty tax id is stored empty, unsealed.
 func (tx *Tx) SavePracticeIdentifiers(ctx context.Context, pi practice.PracticeIdentifiers) (int, error) {
 	d := tx.Dialect
-	sealed, err := tx.s.seal([]byte(pi.TaxID), taxIDContext)
-	if err != nil {
-		return 0, err
+	var sealed string
+	if pi.TaxID != "" {
+		var err error
+		if sealed, err = tx.s.seal([]byte(pi.TaxID), taxIDContext); err != nil {
+			return 0, err
+		}
 	}
 	if pi.Version == 0 {
 		_, err := tx.ExecContext(ctx, d.Rebind("INSERT INTO practice_identifiers (id, "+practiceIdentifierColumns+

@@ -125,8 +125,8 @@ func (tx *Tx) SessionSettings(ctx context.Context) (practice.SessionSettings, er
 	var out practice.SessionSettings
 	var by sql.NullInt64
 	var at any
-	err := tx.QueryRowContext(ctx, "SELECT practice_name, time_zone, updated_by, updated_at FROM session_settings WHERE id = 1").
-		Scan(&out.PracticeName, &out.TimeZone, &by, &at)
+	err := tx.QueryRowContext(ctx, "SELECT time_zone, updated_by, updated_at FROM session_settings WHERE id = 1").
+		Scan(&out.TimeZone, &by, &at)
 	if err != nil {
 		return out, fmt.Errorf("reading the session settings: %w", err)
 	}
@@ -137,8 +137,8 @@ func (tx *Tx) SessionSettings(ctx context.Context) (practice.SessionSettings, er
 // SaveSessionSettings replaces the practice's session settings.
 func (tx *Tx) SaveSessionSettings(ctx context.Context, v practice.SessionSettings) error {
 	_, err := tx.ExecContext(ctx, tx.Dialect.Rebind(
-		"UPDATE session_settings SET practice_name = ?, time_zone = ?, updated_by = ?, updated_at = ? WHERE id = 1"),
-		v.PracticeName, v.TimeZone, v.UpdatedBy, tx.Dialect.Time(v.UpdatedAt))
+		"UPDATE session_settings SET time_zone = ?, updated_by = ?, updated_at = ? WHERE id = 1"),
+		v.TimeZone, v.UpdatedBy, tx.Dialect.Time(v.UpdatedAt))
 	return err
 }
 

@@ -231,15 +231,15 @@ func TestCalendarFeedsStore(t *testing.T) {
 					t.Error("revoked a feed twice")
 				}
 				settings, err := tx.SessionSettings(ctx)
-				if err != nil || settings.TimeZone != "UTC" || settings.PracticeName != "" {
+				if err != nil || settings.TimeZone != "UTC" {
 					t.Errorf("default settings: %+v, %v", settings, err)
 				}
-				if err := tx.SaveSessionSettings(ctx, practice.SessionSettings{PracticeName: "Lakeview", TimeZone: "America/Chicago",
+				if err := tx.SaveSessionSettings(ctx, practice.SessionSettings{TimeZone: "America/Chicago",
 					UpdatedBy: caseAlice, UpdatedAt: at}); err != nil {
 					return err
 				}
 				settings, err = tx.SessionSettings(ctx)
-				if err != nil || settings.TimeZone != "America/Chicago" || settings.PracticeName != "Lakeview" || !settings.UpdatedAt.Equal(at) {
+				if err != nil || settings.TimeZone != "America/Chicago" || settings.UpdatedBy != caseAlice || !settings.UpdatedAt.Equal(at) {
 					t.Errorf("saved settings: %+v, %v", settings, err)
 				}
 				return nil

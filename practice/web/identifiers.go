@@ -12,10 +12,11 @@ import (
 	"github.com/certboard/certboard/practice/superbill"
 )
 
-// The identifiers' pages: the admins' page of the practice's identifiers
-// (name, address, phone, NPI, tax id) with every practitioner's, and a
-// practitioner's page of their own licence and NPI. Superbills print
-// them.
+// The identifiers' pages: the admins' page of the practice (its name,
+// address, phone, NPI, tax id and time zone: the one place the practice's
+// mails, letters and superbills take them from) with every
+// practitioner's identifiers, and a practitioner's page of their own
+// licence and NPI, which superbills print.
 
 // identifierRoutes registers the identifiers' pages, and the flag on a
 // practitioner's home page while theirs are missing. New calls it.
@@ -38,8 +39,29 @@ type IdentifiersView struct {
 	Practitioners []practice.PractitionerIdentifiers
 	// States are the licence states a practitioner chooses from.
 	States []string
+	// Zones are suggestions for the practice's time zone; any IANA name
+	// is accepted.
+	Zones []string
 	// Version is the version the form edits.
 	Version int
+}
+
+// zoneSuggestions are the time zones the practice's page suggests.
+var zoneSuggestions = []string{"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Phoenix",
+	"America/Anchorage", "Pacific/Honolulu", "America/Toronto", "Europe/London", "Europe/Berlin", "Australia/Sydney", "UTC"}
+
+// missingLabels name the identifiers a superbill needs, as the practice's
+// page names them.
+var missingLabels = map[string]string{"name": "name", "address": "postal address", "phone": "phone number", "tax_id": "tax id"}
+
+// SuperbillMissing names, in form order, what the practice has yet to
+// give before a superbill can be made; none once it can.
+func (v IdentifiersView) SuperbillMissing() []string {
+	var out []string
+	for _, f := range v.Practice.Missing() {
+		out = append(out, missingLabels[f])
+	}
+	return out
 }
 
 // Lines splits a multi-line text (an address) into its lines.
@@ -47,7 +69,8 @@ func (IdentifiersView) Lines(s string) []string { return strings.Split(s, "\n") 
 
 // practiceValues are the practice's identifiers as the form holds them.
 func practiceValues(pi practice.PracticeIdentifiers) url.Values {
-	return url.Values{"name": {pi.Name}, "address": {pi.Address}, "phone": {pi.Phone}, "npi": {pi.NPI}, "tax_id": {pi.TaxID}}
+	return url.Values{"name": {pi.Name}, "address": {pi.Address}, "phone": {pi.Phone}, "npi": {pi.NPI}, "tax_id": {pi.TaxID},
+		"time_zone": {pi.TimeZone}}
 }
 
 // renderPracticeIdentifiers draws the admins' page with a status, the
@@ -65,8 +88,8 @@ func (s *Server) renderPracticeIdentifiers(w http.ResponseWriter, r *http.Reques
 	if values == nil {
 		values = practiceValues(pi)
 	}
-	v := IdentifiersView{Practice: pi, Practitioners: all, Version: pi.Version}
-	s.render(w, r, status, "identifiers_practice", page{Title: "The practice's identifiers", Data: v, Errors: errs, Form: values})
+	v := IdentifiersView{Practice: pi, Practitioners: all, Zones: zoneSuggestions, Version: pi.Version}
+	s.render(w, r, status, "identifiers_practice", page{Title: "The practice", Data: v, Errors: errs, Form: values})
 	return nil
 }
 
@@ -87,7 +110,7 @@ func (s *Server) savePracticeIdentifiers(w http.ResponseWriter, r *http.Request)
 	}
 	f := r.PostForm
 	in := practice.PracticeIdentifiersInput{Name: f.Get("name"), Address: f.Get("address"), Phone: f.Get("phone"), NPI: f.Get("npi"),
-		TaxID: f.Get("tax_id")}
+		TaxID: f.Get("tax_id"), TimeZone: f.Get("time_zone")}
 	_, err = s.practice.SetPracticeIdentifiers(r.Context(), actor(r), in, version)
 	if e := refusal(err); e != nil && e.Code != certboard.Forbidden {
 		return s.renderPracticeIdentifiers(w, r, e.Answer().Status, clientFields(e), f)
@@ -95,7 +118,7 @@ func (s *Server) savePracticeIdentifiers(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/admin/identifiers", "Saved the practice's identifiers. Superbills print them from now on.")
+	redirect(w, r, "/admin/identifiers", "Saved the practice's details. Its mails, letters and superbills give them from now on.")
 	return nil
 }
 

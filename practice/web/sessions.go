@@ -20,8 +20,7 @@ import (
 // page), the form that schedules one, one session with what may be done
 // to it (reschedule, cancel, mark attended or a no-show, record a
 // payment, write its note), a practitioner's upcoming sessions, their
-// calendar feed's page, the practice's session settings (admins), and the
-// feed itself: GET /calendar/<token>.ics, public and rate limited.
+// calendar feed's page, and the feed itself: GET /calendar/<token>.ics, public and rate limited.
 
 func init() { clientSections = append(clientSections, sessionsSection) }
 
@@ -34,8 +33,8 @@ func (s *Server) sessionRoutes() {
 	s.route("GET /client-sessions/{id}/new", Practitioner, s.handle(s.newSessionPage))
 	s.route("POST /client-sessions/{id}", Practitioner, s.handle(s.scheduleSession))
 	s.route("GET /sessions", Practitioner, s.handle(s.upcomingPage))
-	s.route("GET /sessions/settings", PracticeAdmin, s.handle(s.sessionSettingsPage))
-	s.route("POST /sessions/settings", PracticeAdmin, s.handle(s.saveSessionSettings))
+	// The session settings became part of the practice's page.
+	s.route("GET /sessions/settings", PracticeAdmin, http.RedirectHandler("/admin/identifiers", http.StatusMovedPermanently))
 	s.route("GET /sessions/{id}", ClientStaff, s.handle(s.sessionPage))
 	s.route("POST /sessions/{id}", Practitioner, s.handle(s.rescheduleSession))
 	s.route("POST /sessions/{id}/cancel", Practitioner, s.handle(s.cancelSession))
@@ -475,53 +474,6 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "private, no-cache")
 	w.Header().Set("X-Robots-Tag", "noindex")
 	return ical.Encode(w, c)
-}
-
-// The practice's session settings.
-
-// SessionSettingsView is the admins' page of session settings.
-type SessionSettingsView struct {
-	Settings practice.SessionSettings
-	// Zones are suggestions for the time zone field.
-	Zones []string
-}
-
-// zoneSuggestions are the time zones the settings' field suggests; any
-// IANA name is accepted.
-var zoneSuggestions = []string{"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Phoenix",
-	"America/Anchorage", "Pacific/Honolulu", "America/Toronto", "Europe/London", "Europe/Berlin", "Australia/Sydney", "UTC"}
-
-func (s *Server) renderSessionSettings(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, form url.Values) error {
-	st, err := s.practice.SessionSettings(r.Context())
-	if err != nil {
-		return err
-	}
-	if form == nil {
-		form = url.Values{"practice_name": {st.PracticeName}, "time_zone": {st.TimeZone}}
-	}
-	s.render(w, r, status, "sessions_settings", page{Title: "Session settings", Errors: errs, Form: form,
-		Data: SessionSettingsView{Settings: st, Zones: zoneSuggestions}})
-	return nil
-}
-
-func (s *Server) sessionSettingsPage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderSessionSettings(w, r, http.StatusOK, nil, nil)
-}
-
-func (s *Server) saveSessionSettings(w http.ResponseWriter, r *http.Request) error {
-	if err := form(w, r); err != nil {
-		return err
-	}
-	_, err := s.practice.SetSessionSettings(r.Context(), actor(r),
-		practice.SessionSettings{PracticeName: r.PostForm.Get("practice_name"), TimeZone: r.PostForm.Get("time_zone")})
-	if e := refusal(err); e != nil && e.Code == certboard.Invalid {
-		return s.renderSessionSettings(w, r, e.Answer().Status, fieldErrors(e), r.PostForm)
-	}
-	if err != nil {
-		return err
-	}
-	redirect(w, r, "/sessions/settings", "Saved the session settings.")
-	return nil
 }
 
 // sendSessionReminders reminds clients of their sessions of the next day

@@ -54,7 +54,8 @@ func TestSuperbillPages(t *testing.T) {
 		t.Fatalf("without identifiers: %d\n%s", rec.Code, body)
 	}
 	if _, err := w.s.practice.SetPracticeIdentifiers(ctx, practice.ActorOf(w.users["admin"]), practice.PracticeIdentifiersInput{
-		Name: "Lakeview Couples Clinic", Address: "1200 N Lake Shore Dr\nChicago, IL 60610", Phone: "(312) 555-0142", TaxID: "36-4512789"}, 0); err != nil {
+		Name: "Lakeview Couples Clinic", Address: "1200 N Lake Shore Dr\nChicago, IL 60610", Phone: "(312) 555-0142", TaxID: "36-4512789",
+		TimeZone: "America/Chicago"}, 1); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.s.practice.SetOwnIdentifiers(ctx, by, practice.PractitionerIdentifiersInput{LicenceType: "LMFT",

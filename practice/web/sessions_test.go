@@ -27,7 +27,6 @@ func TestSessionRoutesRules(t *testing.T) {
 		"GET /client-sessions/{id}/superbill": prac,
 		"GET /sessions":                       prac,
 		"GET /sessions/settings":              admin,
-		"POST /sessions/settings":             admin,
 		"GET /sessions/{id}":                  staff,
 		"POST /sessions/{id}":                 prac,
 		"POST /sessions/{id}/cancel":          prac,
@@ -56,8 +55,8 @@ func TestSessionRoutesRules(t *testing.T) {
 func sessionsWebWorld(t *testing.T) (w *world, client, caseID int64) {
 	t.Helper()
 	w, client, caseID = notesWorld(t)
-	if _, err := w.s.practice.SetSessionSettings(context.Background(), practice.ActorOf(w.users["admin"]),
-		practice.SessionSettings{PracticeName: "Lakeview Couples Clinic", TimeZone: "America/Chicago"}); err != nil {
+	if _, err := w.s.practice.SetPracticeIdentifiers(context.Background(), practice.ActorOf(w.users["admin"]),
+		practice.PracticeIdentifiersInput{Name: "Lakeview Couples Clinic", TimeZone: "America/Chicago"}, 0); err != nil {
 		t.Fatal(err)
 	}
 	return w, client, caseID
@@ -197,22 +196,6 @@ func TestCalendarFeedPages(t *testing.T) {
 	revoked := w.get(t, m2[1])
 	if revoked.Code != http.StatusNotFound || unknown.Code != http.StatusNotFound || revoked.Body.String() != unknown.Body.String() {
 		t.Errorf("revoked %d and unknown %d answer differently", revoked.Code, unknown.Code)
-	}
-}
-
-func TestSessionSettingsPage(t *testing.T) {
-	w := newWorld(t)
-	admin := w.session(t, "admin")
-	rec := w.do(t, http.MethodPost, "/sessions/settings", url.Values{"practice_name": {"Lakeview"}, "time_zone": {"Chicago"}}, admin)
-	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `id="ss-zone-error"`) {
-		t.Fatalf("a bad zone: %d", rec.Code)
-	}
-	rec = w.do(t, http.MethodPost, "/sessions/settings", url.Values{"practice_name": {"Lakeview"}, "time_zone": {"America/Chicago"}}, admin)
-	if rec.Code != http.StatusSeeOther {
-		t.Fatalf("saving: %d", rec.Code)
-	}
-	if page := w.get(t, "/sessions/settings", admin).Body.String(); !strings.Contains(page, `value="America/Chicago"`) {
-		t.Error("the settings were not kept")
 	}
 }
 
