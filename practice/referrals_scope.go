@@ -1,6 +1,7 @@
 package practice
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -193,4 +194,34 @@ func scoredInstruments(ms []escalation.Measure, rules *escalation.Rules, report 
 			Relevant: relevant[s.id]})
 	}
 	return out
+}
+
+// caseInstruments are the instruments scored on case caseID, read in tx,
+// each marked Relevant as scoredInstruments says from the case's
+// escalation report.
+func (p *Practice) caseInstruments(ctx context.Context, tx Tx, caseID int64, report escalation.Report) ([]ScoredInstrument, error) {
+	ms, err := tx.MeasuresForEscalation(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := caseRules()
+	if err != nil {
+		return nil, err
+	}
+	return scoredInstruments(ms, rules, report), nil
+}
+
+// ShareWords says in words what referral r shares with the client's
+// consent, one item an entry: the scope's items then what else the
+// consent says in words (a referral recorded before consent was itemised
+// shares the reason and those words only); nil when the client did not
+// consent.
+func (r Referral) ShareWords() []string {
+	if r.Consent != ConsentGiven {
+		return nil
+	}
+	if r.Scope == nil {
+		return append([]string{"the reason for referral"}, r.Shared...)
+	}
+	return append(r.Scope.Words(), r.Shared...)
 }

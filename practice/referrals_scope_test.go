@@ -135,7 +135,7 @@ func TestReferralLetterOfBefore(t *testing.T) {
 			To: practice.ReferralTo{Name: "Jordan Reyes", Contact: "jordan@board.example"}, Why: "Depression with the concern.",
 			Consent: practice.ConsentGiven, Shared: []string{"the sexual history"}, Status: practice.ReferralSent,
 			Concerns: []practice.ReferredConcern{{Name: "Erectile disorder", Codes: []string{"F52.21"}}},
-			MadeBy: w.alice.UserID, MadeByName: w.alice.Name, MadeAt: w.now(), UpdatedAt: w.now(), Version: 1})
+			MadeBy:   w.alice.UserID, MadeByName: w.alice.Name, MadeAt: w.now(), UpdatedAt: w.now(), Version: 1})
 		return err
 	})
 	if err != nil {
