@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/certboard/certboard/practice"
-	"github.com/certboard/certboard/practice/measure"
 	"github.com/certboard/certboard/practice/concern"
+	"github.com/certboard/certboard/practice/measure"
 	"github.com/certboard/certboard/practice/plissit"
 )
 
