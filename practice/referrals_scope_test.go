@@ -11,6 +11,7 @@ import (
 	"github.com/certboard/certboard/practice/letter"
 	"github.com/certboard/certboard/practice/plissit"
 	"github.com/certboard/certboard/practice/practicesql"
+	"github.com/certboard/certboard/sqldb/sqldbtest"
 )
 
 // scopeCase opens Alice's case (erectile disorder, F52.21) with PHQ-9
@@ -50,7 +51,12 @@ func scopeReferral(share, instruments []string) practice.ReferralInput {
 // the latest score of the instruments ticked. The Part 2 notice goes with
 // each letter of a marked record.
 func TestReferralLetterOnlyWhatIsShared(t *testing.T) {
-	w := newCasesWorld(t)
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) { referralLetterOnlyWhatIsShared(t, newCasesWorldOn(t, db)) })
+	}
+}
+
+func referralLetterOnlyWhatIsShared(t *testing.T, w *casesWorld) {
 	ctx := context.Background()
 	id := w.scopeCase(t)
 
@@ -125,7 +131,12 @@ func TestReferralLetterOnlyWhatIsShared(t *testing.T) {
 // itemised gives a letter with the reason and the consent's words only,
 // and says so.
 func TestReferralLetterOfBefore(t *testing.T) {
-	w := newCasesWorld(t)
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) { referralLetterOfBefore(t, newCasesWorldOn(t, db)) })
+	}
+}
+
+func referralLetterOfBefore(t *testing.T, w *casesWorld) {
 	ctx := context.Background()
 	id := w.scopeCase(t)
 	var rid int64
