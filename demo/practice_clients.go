@@ -480,7 +480,8 @@ func theo(ctx context.Context, r *clientRun) error {
 		To: practice.ReferralTo{Name: jordan.Name, Organisation: "Lakeview Couples Clinic (this practice)", Contact: jordan.Email},
 		Why: "Erectile disorder now alongside depression (PHQ-9 of 15, with thoughts of self-harm) and risky drinking (AUDIT-C of 5): " +
 			"he needs Intensive Therapy, which is outside my scope of practice. Jordan Reyes is a certified sex therapist here.",
-		Consent: string(practice.ConsentGiven), Shared: []string{"The sexual history", "PHQ-9 and AUDIT-C results since intake", "Today's safety plan"}})
+		Consent: string(practice.ConsentGiven), Share: []string{practice.ShareConcerns, practice.ShareCodes, practice.ShareStage, practice.ShareScores},
+		Instruments: []string{"phq-9", "audit-c"}, Shared: []string{"The sexual history", "Today's safety plan"}})
 	if err != nil {
 		return fmt.Errorf("the referral: %w", err)
 	}

@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"bytes"
+	"compress/zlib"
+	"io"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -33,7 +36,14 @@ func TestPracticeReferralThroughRegistry(t *testing.T) {
 	}
 	lena.fill("draft-why", "Depression with erectile disorder: Intensive Therapy with a certified sex therapist.")
 	lena.radio(`#registry-referral input[name="draft.consent"][value="yes"]`)
-	lena.fill("draft-shared", "concerns, stage and latest scores")
+	// Theo agrees to share the stage reached and his scores, not his
+	// concerns or their codes: she ticks those, the form having ticked
+	// the instruments that bear on his comorbidities.
+	lena.radio(`#registry-referral input[name="draft.share"][value="stage"]`)
+	lena.radio(`#registry-referral input[name="draft.share"][value="scores"]`)
+	if !lena.has(`#registry-referral input[name="draft.instruments"]:checked`) {
+		lena.fatalf("no instrument is ticked first")
+	}
 	lena.fill("draft-region", "Illinois")
 	top(lena) // the sticky header would cover what the fields scrolled past
 	pb.axe(lena, "the form of a referral through a registry")
@@ -61,6 +71,17 @@ func TestPracticeReferralThroughRegistry(t *testing.T) {
 	if !strings.HasSuffix(name, ".pdf") || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		lena.fatalf("the letter downloads as %q, %d bytes", name, len(pdf))
 	}
+	words := letterWords(t, pdf)
+	for _, want := range []string{"Reason for referral", "PLISSIT stage reached here", "Latest scores", "the PLISSIT stage reached"} {
+		if !strings.Contains(words, want) {
+			t.Errorf("the letter lacks %q", want)
+		}
+	}
+	for _, never := range []string{"ICD-10-CM", "Concerns"} {
+		if strings.Contains(words, never) {
+			t.Errorf("the letter holds %q, which Theo did not agree to share", never)
+		}
+	}
 	// The draft is listed first; its first next status is sent.
 	lena.click(`#referrals form[action$="/status"] button[type=submit]`)
 	lena.expectText(".flash", "The referral is now sent.")
@@ -73,4 +94,30 @@ func TestPracticeReferralThroughRegistry(t *testing.T) {
 func top(p *person) {
 	var done bool
 	p.js(`(() => { window.scrollTo(0, 0); return true; })()`, &done)
+}
+
+// letterStream is a compressed stream of a PDF.
+var letterStream = regexp.MustCompile(`(?s)/FlateDecode[^>]*>>\s*stream\r?\n(.*?)\r?\nendstream`)
+
+// letterWords is what a referral letter's pages draw, inflated: the
+// letter writes its text in a core font, so its words are bytes as they
+// are, between the PDF's operators.
+func letterWords(t *testing.T, pdf []byte) string {
+	t.Helper()
+	var out []byte
+	for _, m := range letterStream.FindAllSubmatch(pdf, -1) {
+		z, err := zlib.NewReader(bytes.NewReader(m[1]))
+		if err != nil {
+			continue
+		}
+		b, err := io.ReadAll(io.LimitReader(z, 8<<20))
+		if err != nil {
+			continue
+		}
+		out = append(out, b...)
+	}
+	if len(out) == 0 {
+		t.Fatal("the letter has no page to read")
+	}
+	return string(out)
 }

@@ -124,9 +124,14 @@ type Referral struct {
 	// Why says why (sealed at rest).
 	Why string
 	// Consent is the client's answer to sharing their record, and Shared
-	// what is shared with it (sealed at rest); empty when they said no.
-	Consent    ShareConsent
-	Shared     []string
+	// what else it covers in words (sealed at rest); empty when they said
+	// no.
+	Consent ShareConsent
+	Shared  []string
+	// Scope is what of the record the client agreed to share, item by
+	// item (sealed at rest); nil for a referral recorded before consent
+	// was itemised, whose letter holds only the reason and Shared.
+	Scope      *ReferralScope
 	Status     ReferralStatus
 	MadeBy     int64
 	MadeByName string
@@ -136,9 +141,10 @@ type Referral struct {
 	// Board is the did:web of the trusted board whose registry the
 	// therapist is chosen from; empty for a referral written by hand.
 	Board string
-	// Concerns name the case's concerns when the referral was begun
-	// (sealed at rest), and Search the registry search of a draft (sealed).
-	Concerns []string
+	// Concerns are the case's concerns with their codes when the referral
+	// was made (sealed at rest), and Search the registry search of a draft
+	// (sealed).
+	Concerns []ReferredConcern
 	Search   RegistrySearch
 	// UpdatedBy is who last changed it (0 before migration 00011).
 	UpdatedBy int64

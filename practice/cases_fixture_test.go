@@ -13,6 +13,7 @@ import (
 	"github.com/certboard/certboard/practice/plissit"
 	"github.com/certboard/certboard/practice/practicesql"
 	"github.com/certboard/certboard/seal"
+	"github.com/certboard/certboard/sqldb"
 	"github.com/certboard/certboard/sqldb/sqldbtest"
 )
 
@@ -29,12 +30,19 @@ type casesWorld struct {
 
 func newCasesWorld(t *testing.T) *casesWorld {
 	t.Helper()
+	return newCasesWorldOn(t, sqldbtest.Engines(t)["sqlite"])
+}
+
+// newCasesWorldOn is newCasesWorld on the database db (of
+// sqldbtest.Engines).
+func newCasesWorldOn(t *testing.T, db *sqldb.DB) *casesWorld {
+	t.Helper()
 	ctx := context.Background()
 	keys, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := practicesql.New(sqldbtest.Engines(t)["sqlite"], keys)
+	st := practicesql.New(db, keys)
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

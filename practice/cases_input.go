@@ -300,9 +300,16 @@ type ReferralInput struct {
 	// Consent is the client's answer to sharing their record: "yes" or
 	// "no".
 	Consent string
-	// Shared lists what is shared with the client's consent ("the sexual
-	// history", "PHQ-9 results of 2026-11-02"), one thing a line; it must
-	// be empty when the client did not consent. It is sealed at rest.
+	// Share ticks what of the record the client agreed to share, each one
+	// of ShareItems (the reason for referral always goes), and
+	// Instruments the instruments whose latest score is shared (with
+	// ShareScores ticked). Both must be empty when the client did not
+	// consent.
+	Share       []string
+	Instruments []string
+	// Shared lists anything else the client agreed to share, in words
+	// ("the sexual history"), one thing a line; it must be empty when the
+	// client did not consent. It is sealed at rest.
 	Shared []string
 }
 
@@ -312,6 +319,7 @@ type referralBody struct {
 	to      ReferralTo
 	why     string
 	consent ShareConsent
+	scope   *ReferralScope
 	shared  []string
 }
 
@@ -355,11 +363,10 @@ func checkReferralBody(in ReferralInput, withTo bool) (referralBody, *caseForm) 
 	default:
 		f.add("consent", fmt.Sprintf("%q is not an answer; use yes or no", caseClip(in.Consent)))
 	}
+	b.scope = checkScope(f, b.consent, in.Share, in.Instruments)
 	switch {
 	case b.consent == ConsentRefused && len(in.Shared) > 0:
 		f.add("shared", "the client did not consent to share; list nothing, or record their consent")
-	case b.consent == ConsentGiven && len(in.Shared) == 0:
-		f.add("shared", "list what is shared with the client's consent, one thing a line")
 	case len(in.Shared) > MaxShared:
 		f.add("shared", fmt.Sprintf("list at most %d things (this has %d); merge the ones that belong together", MaxShared, len(in.Shared)))
 	default:

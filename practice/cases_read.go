@@ -94,6 +94,9 @@ type CaseReport struct {
 	// Boards are the boards on the practice's trust list, whose registries
 	// a referral may search (StartReferral).
 	Boards []TrustedIssuer
+	// Instruments are the instruments scored on the case with their
+	// latest score, which a referral may share (ReferralInput.Instruments).
+	Instruments []ScoredInstrument
 }
 
 // CaseReport reads a case with everything its page shows, for a reader of
@@ -142,6 +145,9 @@ func (p *Practice) CaseReport(ctx context.Context, by Actor, caseID int64) (*Cas
 			return err
 		}
 		if rep.Escalation, err = p.caseEscalation(ctx, tx, c, rep.Comorbidities); err != nil {
+			return err
+		}
+		if rep.Instruments, err = p.caseInstruments(ctx, tx, caseID, rep.Escalation); err != nil {
 			return err
 		}
 		rep.IntensiveTherapy, rep.Scope, err = p.casePermits(ctx, tx, by.UserID, plissit.IntensiveTherapy)

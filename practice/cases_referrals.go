@@ -14,7 +14,9 @@ import (
 // client is referred to (name, organisation, contact, their entry in a
 // board's registry), for which stage (Intensive Therapy unless given),
 // why, and the client's consent to share their record, with what is
-// shared (sealed, like why). Bad input is Invalid, naming each field at
+// shared item by item (ReferralInput.Share: the letter holds only those)
+// and in words (sealed, like why, and like the case's concerns, kept as
+// they stand). Bad input is Invalid, naming each field at
 // fault, and nothing is written. Any practitioner assigned to the client
 // may refer, whatever their scope: a referral is what a practitioner
 // outside the scope of a stage offers. The audit entry ("case.referral")
@@ -32,8 +34,13 @@ func (p *Practice) RecordReferral(ctx context.Context, by Actor, caseID int64, i
 		if err != nil {
 			return err
 		}
-		r := Referral{CaseID: caseID, Stage: b.stage, To: b.to, Why: b.why, Consent: b.consent, Shared: b.shared,
-			Status: ReferralSent, MadeBy: by.UserID, MadeByName: by.Name, MadeAt: now, UpdatedAt: now, UpdatedBy: by.UserID, Version: 1}
+		concerns, err := p.concernNames(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		r := Referral{CaseID: caseID, Stage: b.stage, To: b.to, Why: b.why, Consent: b.consent, Scope: b.scope, Shared: b.shared,
+			Status: ReferralSent, MadeBy: by.UserID, MadeByName: by.Name, MadeAt: now, UpdatedAt: now, UpdatedBy: by.UserID, Version: 1,
+			Concerns: concerns}
 		if id, err = tx.AddReferral(ctx, r); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package practice
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,15 +22,19 @@ const AuditReferralLetter = "case.referral.letter"
 // with the minimum necessary and nothing more: the practice (its name,
 // address and phone as its identifiers give them, practiceNamed) and the
 // referring practitioner, the therapist chosen, the client's name and date
-// of birth, the case's concerns (as recorded when the referral was begun),
-// the stage reached and the stage referred for, the latest score of each
-// instrument taken on the case with its band, why, the client's consent to
-// disclose (when and what it covers), and the redisclosure notice of 42
-// CFR 2.32 when the client's record is marked as covered by Part 2. No
-// note, sexual history or plan goes in. Only a practitioner assigned to the
-// client gets it (emergency access does not reach it: Forbidden), for a
-// referral whose therapist is chosen and to which the client consented to
-// share (Conflict otherwise). It is audited as a disclosure
+// of birth, the stage referred for and why, and of the record only what
+// the client agreed to share (Referral.Scope): the case's concerns as
+// recorded when the referral was made, with their codes or not, the stage
+// reached, the latest score of each instrument ticked; then the client's
+// consent to disclose in words (when, what it covers, what else in the
+// client's words, what it leaves out), and the redisclosure notice of 42
+// CFR 2.32 when the client's record is marked as covered by Part 2. A
+// referral recorded before consent was itemised (Scope nil) gives the
+// reason and the consent's words only, and says so. No note, sexual
+// history or plan goes in. Only a practitioner assigned to the client gets
+// it (emergency access does not reach it: Forbidden), for a referral
+// whose therapist is chosen and to which the client consented to share
+// (Conflict otherwise). It is audited as a disclosure
 // (AuditReferralLetter: the referral, whether the Part 2 notice went with
 // it, how many concerns and scores).
 func (p *Practice) ReferralLetter(ctx context.Context, by Actor, caseID, referralID int64) (*letter.Letter, error) {
@@ -63,19 +68,9 @@ func (p *Practice) ReferralLetter(ctx context.Context, by Actor, caseID, referra
 		if err != nil {
 			return err
 		}
-		ms, err := tx.MeasuresForEscalation(ctx, caseID)
-		if err != nil {
-			return err
-		}
 		notice, err := part2NoticeFor(ctx, tx, c.ClientID)
 		if err != nil {
 			return err
-		}
-		concerns := r.Concerns
-		if len(concerns) == 0 { // a referral written by hand keeps none: the case's now
-			if concerns, err = p.concernNames(ctx, tx, caseID); err != nil {
-				return err
-			}
 		}
 		named, err := p.practiceNamed(ctx, tx)
 		if err != nil {
@@ -86,14 +81,42 @@ func (p *Practice) ReferralLetter(ctx context.Context, by Actor, caseID, referra
 			To: letter.Recipient{Name: r.To.Name, Organisation: r.To.Organisation, Contact: r.To.Contact,
 				Credential: r.To.Credential, Registry: r.To.RegistryURL},
 			Client: client.Identity.Name, DateOfBirth: client.Identity.DateOfBirth.String(),
-			Stage: r.Stage.Name(), Reached: c.Stage.Name(), Concerns: concerns, Scores: latestScores(ms), Reason: r.Why,
-			Consent: letter.Consent{Given: r.MadeAt, Scope: r.Shared}}
+			Stage: r.Stage.Name(), Reason: r.Why,
+			Consent: letter.Consent{Given: r.MadeAt, Other: r.Shared, Legacy: r.Scope == nil}}
+		if sc := r.Scope; sc != nil {
+			l.Consent.Scope, l.Consent.Withheld = sc.Words(), sc.Withheld()
+			if sc.Stage {
+				l.Shares.Stage, l.Reached = true, c.Stage.Name()
+			}
+			if sc.Concerns {
+				l.Shares.Concerns, l.Concerns = true, []string{}
+				for _, cc := range r.Concerns {
+					name := cc.Name
+					if sc.Codes && len(cc.Codes) > 0 {
+						name += " (ICD-10-CM " + strings.Join(cc.Codes, ", ") + ")"
+					}
+					l.Concerns = append(l.Concerns, name)
+				}
+			}
+			if len(sc.Instruments) > 0 {
+				ms, err := tx.MeasuresForEscalation(ctx, caseID)
+				if err != nil {
+					return err
+				}
+				l.Shares.Scores, l.Scores = true, []letter.Score{}
+				for _, s := range latestScores(ms) {
+					if slices.Contains(sc.Instruments, s.id) {
+						l.Scores = append(l.Scores, s.Score)
+					}
+				}
+			}
+		}
 		if notice != "" {
 			l.Part2Notice, l.Part2Source = part2.Paragraphs(), part2.Citation
 		}
 		out = l
 		return p.caseAudit(ctx, tx, by, AuditReferralLetter, c, nil, map[string]any{"referral": referralID,
-			"part2_notice": notice != "", "concerns": len(l.Concerns), "scores": len(l.Scores)})
+			"part2_notice": notice != "", "concerns": len(l.Concerns), "scores": len(l.Scores), "itemised": r.Scope != nil})
 	})
 	if err != nil {
 		return nil, err
@@ -101,15 +124,21 @@ func (p *Practice) ReferralLetter(ctx context.Context, by Actor, caseID, referra
 	return out, nil
 }
 
+// scoredLatest is the latest score of one instrument, with its id.
+type scoredLatest struct {
+	id string
+	letter.Score
+}
+
 // latestScores is the latest score of each instrument among a case's
 // scored measures (oldest first, as MeasuresForEscalation gives them), in
 // the order of the instruments.
-func latestScores(ms []escalation.Measure) []letter.Score {
+func latestScores(ms []escalation.Measure) []scoredLatest {
 	latest := map[string]escalation.Measure{}
 	for _, m := range ms {
 		latest[m.Result.Instrument] = m
 	}
-	var out []letter.Score
+	var out []scoredLatest
 	for _, id := range measure.IDs() {
 		m, ok := latest[id]
 		if !ok {
@@ -119,8 +148,8 @@ func latestScores(ms []escalation.Measure) []letter.Score {
 		if in, ok := measure.Lookup(id); ok {
 			name = in.Name
 		}
-		out = append(out, letter.Score{Instrument: name, Total: strconv.FormatFloat(m.Result.Total, 'f', -1, 64),
-			Band: strings.ReplaceAll(m.Result.Band, "_", " "), Taken: m.Taken.UTC().Format("2006-01-02")})
+		out = append(out, scoredLatest{id: id, Score: letter.Score{Instrument: name, Total: strconv.FormatFloat(m.Result.Total, 'f', -1, 64),
+			Band: strings.ReplaceAll(m.Result.Band, "_", " "), Taken: m.Taken.UTC().Format("2006-01-02")}})
 	}
 	return out
 }

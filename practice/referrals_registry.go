@@ -119,11 +119,14 @@ func (p *Practice) MarkPart2(ctx context.Context, by Actor, clientID int64, cove
 
 // DraftInput is what beginning a referral through a registry takes.
 type DraftInput struct {
-	// Stage, Why, Consent and Shared are as in ReferralInput.
-	Stage   string
-	Why     string
-	Consent string
-	Shared  []string
+	// Stage, Why, Consent, Share, Instruments and Shared are as in
+	// ReferralInput.
+	Stage       string
+	Why         string
+	Consent     string
+	Share       []string
+	Instruments []string
+	Shared      []string
 	// Board is the did:web of a board on the practice's trust list.
 	Board string
 	// Search is what to look for in its registry.
@@ -131,14 +134,16 @@ type DraftInput struct {
 }
 
 // StartReferral begins a referral from an open case as a draft: the stage,
-// why, the client's consent to share and what, the concerns of the case as
+// why, the client's consent to share and what (item by item, and in
+// words), the concerns of the case as
 // they stand, and the search to make in a trusted board's registry. Bad
 // input is Invalid naming each field, and nothing is written. An assigned
 // practitioner may. The audit entry ("case.referral") names the stage,
 // the consent, how many things are shared and the status, not whom to.
 // It returns the referral's id.
 func (p *Practice) StartReferral(ctx context.Context, by Actor, caseID int64, in DraftInput) (int64, error) {
-	b, f := checkReferralBody(ReferralInput{Stage: in.Stage, Why: in.Why, Consent: in.Consent, Shared: in.Shared}, false)
+	b, f := checkReferralBody(ReferralInput{Stage: in.Stage, Why: in.Why, Consent: in.Consent, Share: in.Share,
+		Instruments: in.Instruments, Shared: in.Shared}, false)
 	search := in.Search
 	for k, v := range search.Check() {
 		f.add("search."+k, v)
@@ -167,7 +172,7 @@ func (p *Practice) StartReferral(ctx context.Context, by Actor, caseID int64, in
 		if err != nil {
 			return err
 		}
-		r := Referral{CaseID: caseID, Stage: b.stage, Why: b.why, Consent: b.consent, Shared: b.shared, Status: ReferralDraft,
+		r := Referral{CaseID: caseID, Stage: b.stage, Why: b.why, Consent: b.consent, Scope: b.scope, Shared: b.shared, Status: ReferralDraft,
 			MadeBy: by.UserID, MadeByName: by.Name, MadeAt: now, UpdatedAt: now, UpdatedBy: by.UserID, Version: 1,
 			Board: board, Concerns: concerns, Search: search}
 		if id, err = tx.AddReferral(ctx, r); err != nil {
@@ -182,27 +187,23 @@ func (p *Practice) StartReferral(ctx context.Context, by Actor, caseID int64, in
 	return id, err
 }
 
-// concernNames are the names of case caseID's concerns with their codes
-// ("Erectile disorder (F52.21)"), in order.
-func (p *Practice) concernNames(ctx context.Context, tx Tx, caseID int64) ([]string, error) {
+// concernNames are case caseID's concerns with their ICD-10-CM codes, in
+// order, as a referral keeps them.
+func (p *Practice) concernNames(ctx context.Context, tx Tx, caseID int64) ([]ReferredConcern, error) {
 	stored, err := tx.CaseConcerns(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}
-	out := []string{}
+	out := []ReferredConcern{}
 	for _, cc := range caseConcerns(concern.Default(), stored) {
-		name := cc.Diagnosis.Concern
+		rc := ReferredConcern{Name: cc.Diagnosis.Concern}
 		if cc.Known {
-			name = cc.Concern.Name
-			var codes []string
+			rc.Name = cc.Concern.Name
 			for _, k := range cc.Codes.ICD10CM {
-				codes = append(codes, k.Code)
-			}
-			if len(codes) > 0 {
-				name += " (ICD-10-CM " + strings.Join(codes, ", ") + ")"
+				rc.Codes = append(rc.Codes, k.Code)
 			}
 		}
-		out = append(out, name)
+		out = append(out, rc)
 	}
 	return out, nil
 }

@@ -76,7 +76,7 @@ func (w *casesWorld) trustRegistry(t *testing.T, did, base string) {
 
 func draftInput(board string) practice.DraftInput {
 	return practice.DraftInput{Why: "Depression with erectile disorder: Intensive Therapy with a certified sex therapist.",
-		Consent: "yes", Shared: []string{"concerns, stage and latest scores"}, Board: board,
+		Consent: "yes", Share: []string{"concerns", "codes", "stage"}, Shared: []string{"the client's own account of the concern"}, Board: board,
 		Search: practice.RegistrySearch{Region: "Illinois", Accepting: true}}
 }
 
@@ -183,7 +183,8 @@ func TestReferralThroughRegistry(t *testing.T) {
 	wantTo := practice.ReferralTo{Name: "Jordan Reyes", Organisation: "Lakeview Couples Clinic", Contact: "jordan@board.example",
 		RegistryURL: reg.srv.URL + "/credentials/abc", EntryID: 7, Credential: "AASECT Certified Sex Therapist (CST): valid"}
 	if r.ID != rid || r.Status != practice.ReferralDraft || r.To != wantTo || r.Board != reg.did() || r.Search != search ||
-		len(r.Concerns) != 1 || !strings.Contains(r.Concerns[0], "F52.21") {
+		len(r.Concerns) != 1 || !slices.Equal(r.Concerns[0].Codes, []string{"F52.21"}) ||
+		r.Scope == nil || !r.Scope.Concerns || !r.Scope.Codes || !r.Scope.Stage || r.Scope.Instruments != nil {
 		t.Errorf("referral %+v", r)
 	}
 
@@ -194,7 +195,9 @@ func TestReferralThroughRegistry(t *testing.T) {
 	}
 	w.wantAudit(t, practice.AuditReferralLetter)
 	if l.To.Name != "Jordan Reyes" || l.Client == "" || l.DateOfBirth == "" || l.Reason == "" || len(l.Concerns) != 1 ||
-		l.Part2Notice != nil || !slices.Equal(l.Consent.Scope, []string{"concerns, stage and latest scores"}) {
+		!strings.Contains(l.Concerns[0], "F52.21") || l.Reached == "" || l.Scores != nil || l.Shares.Scores ||
+		l.Part2Notice != nil || !slices.Equal(l.Consent.Other, []string{"the client's own account of the concern"}) ||
+		!slices.Equal(l.Consent.Withheld, []string{"the scores of measures"}) {
 		t.Errorf("letter %+v", l)
 	}
 	// The practice has not given its name: the letter names it by the
@@ -339,7 +342,7 @@ func TestReferralLetterNeedsConsent(t *testing.T) {
 	w.trustRegistry(t, reg.did(), reg.srv.URL)
 	id := w.openCase(t)
 	in := draftInput(reg.did())
-	in.Consent, in.Shared = "no", nil
+	in.Consent, in.Share, in.Shared = "no", nil, nil
 	rid, err := w.p.StartReferral(ctx, w.alice, id, in)
 	if err != nil {
 		t.Fatal(err)

@@ -34,13 +34,17 @@ type Letter struct {
 	Client      string
 	DateOfBirth string
 	// Stage is the PLISSIT stage the client is referred for, and Reached
-	// the stage the case reached here.
+	// the stage the case reached here (shown only with Shares.Stage).
 	Stage   string
 	Reached string
-	// Concerns name the concerns the case works on, each with its codes.
+	// Shares says which parts of the record the client agreed to share:
+	// the letter shows those and no other.
+	Shares Shares
+	// Concerns name the concerns the case works on, each with its codes
+	// when they are shared (shown only with Shares.Concerns).
 	Concerns []string
-	// Scores are the latest score of each instrument taken on the case,
-	// with its band.
+	// Scores are the latest score of each instrument shared, with its
+	// band (shown only with Shares.Scores).
 	Scores []Score
 	// Reason is why the client is referred.
 	Reason string
@@ -74,10 +78,23 @@ type Score struct {
 	Taken      string
 }
 
-// Consent is the client's consent to disclose.
+// Shares are the parts of the record a letter may show, each only when
+// the client agreed to share it.
+type Shares struct {
+	Concerns, Stage, Scores bool
+}
+
+// Consent is the client's consent to disclose: when it was given, what it
+// covers in words (Scope, the reason for referral first), what else the
+// client agreed to share in their words (Other), and what the letter
+// leaves out (Withheld). Legacy says the consent was recorded before it
+// was itemised: the letter then holds the reason and Other only.
 type Consent struct {
-	Given time.Time
-	Scope []string
+	Given    time.Time
+	Scope    []string
+	Other    []string
+	Withheld []string
+	Legacy   bool
 }
 
 // Render returns the letter as a PDF. compress false leaves the page
@@ -130,31 +147,48 @@ func Render(l Letter, compress bool) ([]byte, error) {
 	text("", 10, "Date of birth: "+l.DateOfBirth)
 	heading("Reason for referral")
 	text("", 10, l.Reason)
-	heading("Where care stands")
-	text("", 10, fmt.Sprintf("PLISSIT stage reached here: %s. Referred for: %s.", l.Reached, l.Stage))
-	if len(l.Concerns) > 0 {
-		text("", 10, "Concerns:")
+	if l.Shares.Stage {
+		heading("Where care stands")
+		text("", 10, fmt.Sprintf("PLISSIT stage reached here: %s. Referred for: %s.", l.Reached, l.Stage))
+	}
+	if l.Shares.Concerns {
+		heading("Concerns")
+		if len(l.Concerns) == 0 {
+			text("", 10, "No concern was recorded on the case when the referral was made.")
+		}
 		for _, c := range l.Concerns {
 			text("", 10, "  - "+c)
 		}
-	} else {
-		text("", 10, "No concern is recorded on the case.")
 	}
-	heading("Latest scores")
-	if len(l.Scores) == 0 {
-		text("", 10, "No measure was scored on the case.")
-	}
-	for _, s := range l.Scores {
-		line := fmt.Sprintf("%s: %s", s.Instrument, s.Total)
-		if s.Band != "" {
-			line += " (" + s.Band + ")"
+	if l.Shares.Scores {
+		heading("Latest scores")
+		if len(l.Scores) == 0 {
+			text("", 10, "None of the measures the client agreed to share was scored on the case.")
 		}
-		text("", 10, line+", "+s.Taken)
+		for _, s := range l.Scores {
+			line := fmt.Sprintf("%s: %s", s.Instrument, s.Total)
+			if s.Band != "" {
+				line += " (" + s.Band + ")"
+			}
+			text("", 10, line+", "+s.Taken)
+		}
 	}
 	heading("Consent to disclose")
-	text("", 10, fmt.Sprintf("The client consented on %s to share: %s.", l.Consent.Given.UTC().Format("January 2, 2006"),
-		strings.Join(l.Consent.Scope, "; ")))
-	text("", 10, "This letter holds only what the referral needs; ask the client, or the referring practitioner with the client's consent, for more.")
+	given := l.Consent.Given.UTC().Format("January 2, 2006")
+	if l.Consent.Legacy {
+		text("", 10, fmt.Sprintf("The client consented on %s to share what follows, in the words recorded then: %s.", given,
+			strings.Join(append([]string{"the reason for referral"}, l.Consent.Other...), "; ")))
+		text("", 10, "That consent was recorded before the practice recorded it item by item, so this letter holds only the reason for referral and what the consent says in words.")
+	} else {
+		text("", 10, fmt.Sprintf("The client consented on %s to share: %s.", given, strings.Join(l.Consent.Scope, "; ")))
+		if len(l.Consent.Other) > 0 {
+			text("", 10, "And, in the words recorded with their consent: "+strings.Join(l.Consent.Other, "; ")+".")
+		}
+		if len(l.Consent.Withheld) > 0 {
+			text("", 10, "Not shared, as the consent does not cover it: "+strings.Join(l.Consent.Withheld, "; ")+".")
+		}
+	}
+	text("", 10, "This letter holds only what the client agreed to share; ask the client, or the referring practitioner with the client's consent, for more.")
 	if len(l.Part2Notice) > 0 {
 		heading("Notice: 42 CFR Part 2")
 		for _, p := range l.Part2Notice {

@@ -11,6 +11,7 @@ func sample() Letter {
 		PracticePhone: "(312) 555-0148", Practitioner: "Lena Fischer", Date: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC),
 		To:     Recipient{Name: "Jordan Reyes", Organisation: "Lakeview Couples Clinic", Contact: "jordan@board.example", Credential: "CST: valid", Registry: "https://board.example/credentials/a"},
 		Client: "Sam Okafor", DateOfBirth: "1984-09-02", Stage: "Intensive Therapy", Reached: "Specific Suggestions",
+		Shares:   Shares{Concerns: true, Stage: true, Scores: true},
 		Concerns: []string{"Erectile disorder (ICD-10-CM F52.21)"}, Scores: []Score{{Instrument: "PHQ-9", Total: "14", Band: "moderate", Taken: "2026-12-01"}},
 		Reason: "Depression with erectile disorder.", Consent: Consent{Given: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC), Scope: []string{"concerns and scores"}}}
 }
@@ -54,5 +55,39 @@ func TestRender(t *testing.T) {
 	z, err := Render(l, true)
 	if err != nil || !strings.HasPrefix(string(z), "%PDF-") || len(z) >= len(b) {
 		t.Errorf("compressed: %d bytes (uncompressed %d), %v", len(z), len(b), err)
+	}
+}
+
+// TestRenderOnlyShared: a part of the record not shared is not in the
+// letter, even when the letter is given it; the scope is said in words,
+// and a consent recorded before it was itemised says so.
+func TestRenderOnlyShared(t *testing.T) {
+	l := sample()
+	l.Shares = Shares{}
+	l.Consent = Consent{Given: l.Date, Scope: []string{"the reason for referral"}, Withheld: []string{"the scores of measures"}}
+	b, err := Render(l, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	for _, never := range []string{"Erectile", "F52.21", "PHQ-9", "Specific Suggestions", "Latest scores", "Concerns"} {
+		if strings.Contains(text, never) {
+			t.Errorf("a letter sharing nothing but the reason holds %q", never)
+		}
+	}
+	for _, want := range []string{"Depression with erectile disorder.", "to share: the reason for referral.", "Not shared, as the consent does not cover it: the scores of measures."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the letter lacks %q", want)
+		}
+	}
+	l.Consent = Consent{Given: l.Date, Other: []string{"the sexual history"}, Legacy: true}
+	b, err = Render(l, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"the sexual history.", "item by item"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("a legacy letter lacks %q", want)
+		}
 	}
 }

@@ -475,9 +475,30 @@ type caseReferralDetails struct {
 	Why    string   `json:"why"`
 	Shared []string `json:"shared"`
 	// Concerns and Search are written from migration 00011 on: the
-	// concerns when the referral was begun, and a draft's search.
+	// concerns when the referral was begun (each a name with its codes in
+	// one string), and a draft's search.
 	Concerns []string                 `json:"concerns,omitempty"`
 	Search   *practice.RegistrySearch `json:"search,omitempty"`
+	// Scope and ConcernList are written once consent is itemised: what the
+	// client agreed to share, item by item, and the concerns with their
+	// codes apart. A referral without Scope was recorded before.
+	Scope       *caseStoredScope    `json:"scope,omitempty"`
+	ConcernList []caseStoredConcern `json:"concern_list,omitempty"`
+}
+
+// caseStoredScope is a referral's ReferralScope as its details hold it.
+type caseStoredScope struct {
+	Concerns    bool     `json:"concerns"`
+	Codes       bool     `json:"codes"`
+	Stage       bool     `json:"stage"`
+	Instruments []string `json:"instruments"`
+}
+
+// caseStoredConcern is a referral's ReferredConcern as its details hold
+// it.
+type caseStoredConcern struct {
+	Name  string   `json:"name"`
+	Codes []string `json:"codes,omitempty"`
 }
 
 // caseStoredRecipient is what a referral's recipient column holds, sealed:
@@ -520,7 +541,17 @@ func (tx *Tx) caseSealReferral(r practice.Referral, id int64) (details, recipien
 	if shared == nil {
 		shared = []string{}
 	}
-	d := caseReferralDetails{Why: r.Why, Shared: shared, Concerns: r.Concerns}
+	d := caseReferralDetails{Why: r.Why, Shared: shared}
+	if r.Scope != nil {
+		instruments := r.Scope.Instruments
+		if instruments == nil {
+			instruments = []string{}
+		}
+		d.Scope = &caseStoredScope{Concerns: r.Scope.Concerns, Codes: r.Scope.Codes, Stage: r.Scope.Stage, Instruments: instruments}
+	}
+	for _, c := range r.Concerns {
+		d.ConcernList = append(d.ConcernList, caseStoredConcern{Name: c.Name, Codes: c.Codes})
+	}
 	if r.Search != (practice.RegistrySearch{}) {
 		d.Search = &r.Search
 	}
@@ -578,7 +609,19 @@ func (tx *Tx) caseScanReferral(r sqldb.Scanner) (*practice.Referral, error) {
 	if err := json.Unmarshal(plain, &d); err != nil {
 		return nil, fmt.Errorf("referral %d: stored details: %w", ref.ID, err)
 	}
-	ref.Why, ref.Shared, ref.Concerns = d.Why, d.Shared, d.Concerns
+	ref.Why, ref.Shared = d.Why, d.Shared
+	if d.Scope != nil {
+		ref.Scope = &practice.ReferralScope{Concerns: d.Scope.Concerns, Codes: d.Scope.Codes, Stage: d.Scope.Stage}
+		if len(d.Scope.Instruments) > 0 {
+			ref.Scope.Instruments = d.Scope.Instruments
+		}
+	}
+	for _, c := range d.ConcernList {
+		ref.Concerns = append(ref.Concerns, practice.ReferredConcern{Name: c.Name, Codes: c.Codes})
+	}
+	for _, c := range d.Concerns { // kept before concerns were stored apart from their codes
+		ref.Concerns = append(ref.Concerns, practice.ReferredConcern{Name: c})
+	}
 	if d.Search != nil {
 		ref.Search = *d.Search
 	}

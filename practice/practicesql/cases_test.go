@@ -251,7 +251,12 @@ func TestCaseReferralsStored(t *testing.T) {
 				Status: practice.ReferralSent, MadeBy: caseAlice, MadeByName: "Alice Adler", MadeAt: caseT0.Add(time.Hour), UpdatedAt: caseT0.Add(time.Hour), Version: 1}
 			// A referral begun through a registry: the board, the concerns
 			// then, the search, and the registry entry chosen.
-			first.Board, first.Concerns, first.UpdatedBy = "did:web:board.example", []string{"Erectile disorder (ICD-10-CM F52.21)"}, caseAlice
+			first.Board, first.UpdatedBy = "did:web:board.example", caseAlice
+			first.Concerns = []practice.ReferredConcern{{Name: "Erectile disorder", Codes: []string{"F52.21"}}, {Name: "relationship-concerns"}}
+			// What the client agreed to share, item by item; the second
+			// (refused) shares nothing.
+			first.Scope = &practice.ReferralScope{Concerns: true, Stage: true, Instruments: []string{"phq-9", "gad-7"}}
+			second.Scope = &practice.ReferralScope{}
 			first.Search = practice.RegistrySearch{Name: "ortiz", Region: "Illinois", Credential: "aasect-cst", Accepting: true}
 			first.To.EntryID, first.To.Credential = 42, "AASECT Certified Sex Therapist: valid"
 			caseInTx(t, s, func(tx *Tx) error {
@@ -320,10 +325,28 @@ func TestCaseReferralsStored(t *testing.T) {
 				if err := tx.QueryRowContext(ctx, "SELECT recipient || details FROM case_referrals WHERE id = "+strconv.FormatInt(first.ID, 10)).Scan(&sealed); err != nil {
 					return err
 				}
-				for _, plain := range []string{"Jordan", "Illinois", "Erectile", "aasect"} {
+				for _, plain := range []string{"Jordan", "Illinois", "Erectile", "aasect", "phq-9", "instruments"} {
 					if strings.Contains(sealed, plain) {
 						t.Errorf("%q is stored in the clear", plain)
 					}
+				}
+				// A referral recorded before consent was itemised keeps
+				// reading: no scope, its concerns as one string each.
+				old, err := tx.caseSealJSON(map[string]any{"why": "pelvic floor", "shared": []string{"the sexual history"},
+					"concerns": []string{"Erectile disorder (ICD-10-CM F52.21)"}}, caseRowContext("referrals", second.ID, "details"))
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, tx.caseQ("UPDATE case_referrals SET details = ? WHERE id = ?"), old, second.ID); err != nil {
+					return err
+				}
+				legacy, err := tx.LockReferral(ctx, c.ID, second.ID)
+				if err != nil {
+					return err
+				}
+				if legacy.Scope != nil || !reflect.DeepEqual(legacy.Shared, []string{"the sexual history"}) ||
+					!reflect.DeepEqual(legacy.Concerns, []practice.ReferredConcern{{Name: "Erectile disorder (ICD-10-CM F52.21)"}}) {
+					t.Errorf("a referral of before: scope %+v, shared %v, concerns %v", legacy.Scope, legacy.Shared, legacy.Concerns)
 				}
 				return nil
 			})

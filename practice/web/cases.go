@@ -159,6 +159,46 @@ type CaseView struct {
 	Offer bool
 }
 
+// ScopeForm is what a referral form offers the client to share: its
+// checkboxes (the fields prefix.share and prefix.instruments) ticked as
+// sent, or, before, the instruments that bear on a comorbidity.
+type ScopeForm struct {
+	P      page
+	Prefix string
+	// Stage is the stage the case reached, ConcernNames its concerns.
+	Stage        plissit.Stage
+	ConcernNames string
+	Instruments  []practice.ScoredInstrument
+}
+
+// Scope is the scope part of the referral form whose fields start with
+// prefix ("referral" or "draft"), on page p.
+func (v CaseView) Scope(p page, prefix string) ScopeForm {
+	names := make([]string, len(v.R.Concerns))
+	for i, c := range v.R.Concerns {
+		names[i] = c.Diagnosis.Concern
+		if c.Known {
+			names[i] = c.Concern.Name
+		}
+	}
+	return ScopeForm{P: p, Prefix: prefix, Stage: v.R.Case.Stage, ConcernNames: strings.Join(names, "; "), Instruments: v.R.Instruments}
+}
+
+// sent says whether the form was sent (and is shown again).
+func (f ScopeForm) sent() bool { return f.P.Form.Has(f.Prefix + ".why") }
+
+// Ticked says whether item is ticked.
+func (f ScopeForm) Ticked(item string) bool { return f.P.Checked(f.Prefix+".share", item) }
+
+// Instrument says whether instrument id is ticked: as sent, or, before,
+// when it is relevant.
+func (f ScopeForm) Instrument(id string, relevant bool) bool {
+	if f.sent() {
+		return f.P.Checked(f.Prefix+".instruments", id)
+	}
+	return relevant
+}
+
 // ConcernRow is one row of the form of a case's concerns.
 type ConcernRow struct {
 	Index                             int
@@ -399,7 +439,7 @@ func (s *Server) recordReferral(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	in := practice.ReferralInput{Stage: f.Get("referral.stage"), Why: f.Get("referral.why"), Consent: f.Get("referral.consent"),
-		Shared: lines(f.Get("referral.shared")),
+		Share: f["referral.share"], Instruments: f["referral.instruments"], Shared: lines(f.Get("referral.shared")),
 		To: practice.ReferralTo{Name: f.Get("referral.to.name"), Organisation: f.Get("referral.to.organisation"),
 			Contact: f.Get("referral.to.contact"), RegistryURL: f.Get("referral.to.registry_url")}}
 	_, err = s.practice.RecordReferral(r.Context(), actor(r), id, in)
@@ -424,10 +464,14 @@ func (s *Server) recordReferral(w http.ResponseWriter, r *http.Request) error {
 }
 
 // referralFormChars is the most characters a valid referral form holds:
-// whom (name, organisation, contact, registry link), why, and each thing
-// shared on its line.
+// whom (name, organisation, contact, registry link), why, each thing
+// shared on its line, and the boxes ticked (scopeFormChars).
 const referralFormChars = 3*practice.MaxReferralLine + practice.MaxReferralURL + practice.MaxCaseReason +
-	practice.MaxShared*(practice.MaxReferralLine+2)
+	practice.MaxShared*(practice.MaxReferralLine+2) + scopeFormChars
+
+// scopeFormChars bounds the boxes a referral form ticks: each item and
+// instrument with its field's name.
+const scopeFormChars = 40 * 40
 
 // lines splits a box of text into its non-blank lines.
 func lines(s string) []string {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/concern"
+	"github.com/certboard/certboard/practice/measure"
 	"github.com/certboard/certboard/practice/plissit"
 )
 
@@ -36,7 +37,8 @@ func TestCaseFormsTakeTheirLimits(t *testing.T) {
 		"referral.to.name": {wide(practice.MaxReferralLine)}, "referral.to.organisation": {wide(practice.MaxReferralLine)},
 		"referral.to.contact":      {wide(practice.MaxReferralLine)},
 		"referral.to.registry_url": {"https://registry.example/" + strings.Repeat("r", practice.MaxReferralURL-len("https://registry.example/"))},
-		"referral.why":             {wide(practice.MaxCaseReason)}, "referral.consent": {"yes"}, "referral.shared": {strings.Join(shared, "\r\n")}}, prac)
+		"referral.why":             {wide(practice.MaxCaseReason)}, "referral.consent": {"yes"}, "referral.shared": {strings.Join(shared, "\r\n")},
+		"referral.share": practice.ShareItems(), "referral.instruments": measure.IDs()}, prac)
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("a referral at its limits: %d %.300s", rec.Code, rec.Body)
 	}

@@ -230,7 +230,7 @@ func TestCasePages(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("recording the referral: %d %s", rec.Code, rec.Body)
 	}
-	if body = w.get(t, page, prac).Body.String(); !strings.Contains(body, "Dr Ines Ortiz") || !strings.Contains(body, "Yes: the sexual history; PHQ-9 results") {
+	if body = w.get(t, page, prac).Body.String(); !strings.Contains(body, "Dr Ines Ortiz") || !strings.Contains(body, "Yes: the reason for referral; the sexual history; PHQ-9 results") {
 		t.Errorf("the referral is not shown: %s", body)
 	}
 

@@ -41,8 +41,9 @@ func (s *Server) referralRoutes() {
 var registryLimit = limitRule{"searches of a board's registry", 20, 120, time.Minute}
 
 // draftFormChars is the most characters a valid draft form holds: a
-// referral's why and what is shared, the board and the search.
-const draftFormChars = practice.MaxCaseReason + practice.MaxShared*(practice.MaxReferralLine+2) + 3*registry.MaxField + 600
+// referral's why and what is shared (in words and ticked), the board and
+// the search.
+const draftFormChars = practice.MaxCaseReason + practice.MaxShared*(practice.MaxReferralLine+2) + 3*registry.MaxField + 600 + scopeFormChars
 
 // searchOf reads a registry search from form values (search.name,
 // search.region, search.credential, search.accepting).
@@ -64,7 +65,8 @@ func (s *Server) startReferral(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	rid, err := s.practice.StartReferral(r.Context(), actor(r), id, practice.DraftInput{Stage: f.Get("draft.stage"),
-		Why: f.Get("draft.why"), Consent: f.Get("draft.consent"), Shared: lines(f.Get("draft.shared")), Board: f.Get("draft.board"),
+		Why: f.Get("draft.why"), Consent: f.Get("draft.consent"), Share: f["draft.share"], Instruments: f["draft.instruments"],
+		Shared: lines(f.Get("draft.shared")), Board: f.Get("draft.board"),
 		Search: searchOf(f)})
 	if e := refusal(err); e != nil {
 		if e.Code == certboard.NotFound {

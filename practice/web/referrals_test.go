@@ -97,7 +97,7 @@ func TestReferralThroughTheDemoBoard(t *testing.T) {
 		t.Fatalf("the case page offers no registry referral: %d", rec.Code)
 	}
 	draft := url.Values{"draft.stage": {"intensive_therapy"}, "draft.why": {"Intensive Therapy with a certified sex therapist."},
-		"draft.consent": {"yes"}, "draft.shared": {"concerns, stage and latest scores"}, "draft.board": {did},
+		"draft.consent": {"yes"}, "draft.share": {"concerns", "stage"}, "draft.board": {did},
 		"search.region": {"Illinois"}, "search.accepting": {"yes"}}
 	// Bad input comes back on the case page, field by field.
 	bad := url.Values{}
@@ -195,5 +195,68 @@ func TestPart2Mark(t *testing.T) {
 	}
 	if rec := w.do(t, "POST", path+"/part2", url.Values{"part2": {"yes"}}, w.session(t, "both")); rec.Code != http.StatusForbidden {
 		t.Errorf("another practitioner marks: %d", rec.Code)
+	}
+}
+
+// TestReferralScopeForm: the referral forms tick what the client agrees
+// to share: the items, and the instruments scored on the case with their
+// latest score, those bearing on a comorbidity ticked first. An unknown
+// item comes back at its field and records nothing; what is ticked is
+// what the referral shares, said in words on the case page.
+func TestReferralScopeForm(t *testing.T) {
+	w := casesWorld(t)
+	ctx := context.Background()
+	client := casesClient(t, w)
+	prac := practice.ActorOf(w.users["practitioner"])
+	caseID, err := w.s.practice.OpenCase(ctx, prac, client, practice.NewCase{Reason: "first session"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for instrument, vals := range map[string][]int{"phq-9": {2, 2, 2, 2, 2, 2, 1, 1, 0}, "gad-7": {0, 1, 0, 1, 0, 1, 0}} {
+		ans := make([]*int, len(vals))
+		for i := range vals {
+			ans[i] = &vals[i]
+		}
+		if _, err := w.s.practice.RecordResponse(ctx, prac, practice.NewResponse{CaseID: caseID, Instrument: instrument,
+			ResponseAnswers: practice.ResponseAnswers{Answers: ans, TakenAt: w.s.now()}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := w.session(t, "practitioner")
+	casePath := fmt.Sprintf("/cases/%d", caseID)
+	body := w.get(t, casePath, c).Body.String()
+	for _, want := range []string{`name="referral.share" value="concerns">`, `name="referral.share" value="codes">`,
+		`name="referral.share" value="stage">`, `name="referral.share" value="scores">`,
+		`name="referral.instruments" value="phq-9" checked> PHQ-9: 14`, `name="referral.instruments" value="gad-7"> GAD-7: 3`,
+		"The reason for referral (always: it is the referral)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the referral form lacks %q", want)
+		}
+	}
+	form := url.Values{"referral.stage": {"intensive_therapy"}, "referral.to.name": {"Dr Ines Ortiz"}, "referral.to.contact": {"+1 555 0100"},
+		"referral.why": {"depression with the concern"}, "referral.consent": {"yes"}, "referral.share": {"scores", "diary"},
+		"referral.instruments": {"gad-7"}}
+	rec := w.do(t, http.MethodPost, casePath+"/referrals", form, c)
+	if body := rec.Body.String(); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="referral-share-error"`) ||
+		!strings.Contains(body, "diary") || !strings.Contains(body, `name="referral.instruments" value="gad-7" checked>`) ||
+		strings.Contains(body, `name="referral.instruments" value="phq-9" checked>`) {
+		t.Fatalf("an unknown item: %d %s", rec.Code, body)
+	}
+	if rep, err := w.s.practice.CaseReport(ctx, prac, caseID); err != nil || len(rep.Referrals) != 0 {
+		t.Fatalf("a refused referral was recorded: %v, %v", rep, err)
+	}
+	form["referral.share"] = []string{"scores"}
+	if rec := w.do(t, http.MethodPost, casePath+"/referrals", form, c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("recording: %d %s", rec.Code, rec.Body)
+	}
+	rep, err := w.s.practice.CaseReport(ctx, prac, caseID)
+	if err != nil || len(rep.Referrals) != 1 {
+		t.Fatalf("referrals: %v, %v", rep, err)
+	}
+	if sc := rep.Referrals[0].Scope; sc == nil || sc.Concerns || sc.Codes || sc.Stage || len(sc.Instruments) != 1 || sc.Instruments[0] != "gad-7" {
+		t.Errorf("the scope recorded: %+v", sc)
+	}
+	if body := w.get(t, casePath, c).Body.String(); !strings.Contains(body, "Yes: the reason for referral; the latest score of GAD-7") {
+		t.Errorf("the case page does not say what is shared")
 	}
 }
