@@ -228,6 +228,9 @@ type CaseLinks struct {
 	// CanSend says whether the reader may send and schedule (an assigned
 	// practitioner, not an admin with emergency access).
 	CanSend bool
+	// Assigned says whether the reader is assigned to the client (and
+	// may resolve the safety tasks).
+	Assigned bool
 	// Now is when it was read, for the links' status.
 	Now time.Time
 }
@@ -243,7 +246,8 @@ func (p *Practice) CaseLinks(ctx context.Context, by Actor, caseID int64) (*Case
 		if err != nil {
 			return err
 		}
-		cl := &CaseLinks{CaseID: caseID, ClientID: c.ClientID, CanSend: acc.Assigned && c.Open(), Now: p.clock.Now().UTC()}
+		cl := &CaseLinks{CaseID: caseID, ClientID: c.ClientID, CanSend: acc.Assigned && c.Open(), Assigned: acc.Assigned,
+			Now: p.clock.Now().UTC()}
 		if cl.Links, err = tx.CaseMeasureLinks(ctx, caseID); err != nil {
 			return err
 		}
