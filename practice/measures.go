@@ -336,8 +336,11 @@ type SafetyTask struct {
 	// follow-up falls to every practitioner assigned to the client.
 	Practitioner int64
 	// Response is the response that raised it, Rule the rule that opened
-	// it and Why the rule's reason.
+	// it and Why the rule's reason. Link is the link through which the
+	// client saved the answers that raised it before sending them (0 for
+	// none); Response is 0 until they are sent.
 	Response int64
+	Link     int64
 	Rule     string
 	Why      string
 	OpenedAt time.Time

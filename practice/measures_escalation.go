@@ -69,36 +69,52 @@ func (p *Practice) escalate(ctx context.Context, tx Tx, by Actor, caseID, client
 	return &rec, opened, nil
 }
 
-// openSafetyTask opens the safety task a rule calls for, unless the
-// response that raised it already opened one for that rule (nil then).
-// The task names the practitioner who entered the response and is due the
-// same day; it is on the home page of every practitioner assigned to the
-// client (OpenSafetyTasks).
+// openSafetyTask opens the safety task a rule calls for, unless what
+// raised it already opened one for that rule (nil then): a response
+// ("response:<id>"), or answers a client saved through a link and has not
+// sent ("link:<id>", SaveLinkAnswers). The task names the practitioner
+// who entered the response or sent the link and is due the same day; it
+// is on the home page of every practitioner assigned to the client
+// (OpenSafetyTasks).
 func (p *Practice) openSafetyTask(ctx context.Context, tx Tx, by Actor, caseID, clientID int64, st escalation.SafetyTask) (*SafetyTask, error) {
-	respID, ok := ParseResponseRef(st.Measure.Ref)
-	if !ok {
-		return nil, fmt.Errorf("safety task of rule %s: the measure has no response (%q)", st.Rule, st.Measure.Ref)
+	now := p.clock.Now().UTC()
+	t := SafetyTask{CaseID: caseID, ClientID: clientID, Rule: st.Rule, Why: st.Why, OpenedAt: now, Due: date.FromTime(now)}
+	var existing []SafetyTask
+	if respID, ok := ParseResponseRef(st.Measure.Ref); ok {
+		var err error
+		if existing, err = tx.ResponseSafetyTasks(ctx, respID); err != nil {
+			return nil, err
+		}
+		r, err := tx.MeasureResponse(ctx, respID)
+		if err != nil {
+			return nil, fmt.Errorf("safety task of rule %s: %w", st.Rule, err)
+		}
+		t.Response, t.Practitioner = respID, r.EnteredBy
+	} else if linkID, ok := parseLinkRef(st.Measure.Ref); ok {
+		var err error
+		if existing, err = tx.LinkSafetyTasks(ctx, linkID); err != nil {
+			return nil, err
+		}
+		l, err := tx.LockMeasureLink(ctx, linkID)
+		if err != nil {
+			return nil, fmt.Errorf("safety task of rule %s: %w", st.Rule, err)
+		}
+		t.Link, t.Practitioner = linkID, l.CreatedBy
+	} else {
+		return nil, fmt.Errorf("safety task of rule %s: the measure has no response or link (%q)", st.Rule, st.Measure.Ref)
 	}
-	existing, err := tx.ResponseSafetyTasks(ctx, respID)
-	if err != nil {
-		return nil, err
-	}
-	if slices.ContainsFunc(existing, func(t SafetyTask) bool { return t.Rule == st.Rule }) {
+	if slices.ContainsFunc(existing, func(e SafetyTask) bool { return e.Rule == st.Rule }) {
 		return nil, nil
 	}
-	r, err := tx.MeasureResponse(ctx, respID)
-	if err != nil {
-		return nil, fmt.Errorf("safety task of rule %s: %w", st.Rule, err)
-	}
-	now := p.clock.Now().UTC()
-	t := SafetyTask{CaseID: caseID, ClientID: clientID, Practitioner: r.EnteredBy, Response: respID, Rule: st.Rule,
-		Why: st.Why, OpenedAt: now, Due: date.FromTime(now)}
+	var err error
 	if t.ID, err = tx.CreateSafetyTask(ctx, t); err != nil {
 		return nil, err
 	}
-	if err := p.appendAudit(ctx, tx, by, "safety.open", ClientSubject(clientID), nil,
-		map[string]any{"task": t.ID, "case": caseID, "response": respID, "practitioner": t.Practitioner,
-			"due": t.Due.String()}); err != nil {
+	after := map[string]any{"task": t.ID, "case": caseID, "response": t.Response, "practitioner": t.Practitioner, "due": t.Due.String()}
+	if t.Link != 0 {
+		after["link"] = t.Link
+	}
+	if err := p.appendAudit(ctx, tx, by, "safety.open", ClientSubject(clientID), nil, after); err != nil {
 		return nil, err
 	}
 	return &t, nil

@@ -273,6 +273,12 @@ type linkWrites interface {
 	// RevokeMeasureLink revokes a link neither used nor revoked
 	// (ErrConflict otherwise).
 	RevokeMeasureLink(ctx context.Context, id, by int64, at time.Time) error
+	// LinkSafetyTasks lists the safety tasks a link's answers raised
+	// before they were sent (SaveLinkAnswers).
+	LinkSafetyTasks(ctx context.Context, linkID int64) ([]SafetyTask, error)
+	// AttachLinkSafetyTasks names the response a link's answers were
+	// recorded as on the safety tasks they raised before.
+	AttachLinkSafetyTasks(ctx context.Context, linkID, responseID int64) error
 	// CaseMeasureLinks lists a case's links, newest first.
 	CaseMeasureLinks(ctx context.Context, caseID int64) ([]MeasureLink, error)
 	// SessionLinkSent says whether a schedule sent a link for the session

@@ -211,7 +211,11 @@ func (p *Practice) OpenLink(ctx context.Context, token string) (*LinkForm, error
 // SaveLinkAnswers saves the answers of one step of a link's form over
 // those saved before (sealed at rest), so that the client may leave and
 // resume until the link expires. An answer an item does not allow is
-// Invalid, naming the item, and nothing is saved. Audited
+// Invalid, naming the item, and nothing is saved. Answers that raise a
+// flag the escalation rules open a safety task on whatever the rest get
+// (PHQ-9 item 9 above 0) open it now, in the same transaction, once per
+// link, and mail it to the client's practitioners (raiseSavedFlags); no
+// response is recorded until the client sends the answers. Audited
 // ("measure_link.save": how many items are answered, never the answers).
 func (p *Practice) SaveLinkAnswers(ctx context.Context, token string, step LinkStep) (*LinkForm, error) {
 	var out *LinkForm
@@ -223,7 +227,8 @@ func (p *Practice) SaveLinkAnswers(ctx context.Context, token string, step LinkS
 		if err := ll.merge(step); err != nil {
 			return err
 		}
-		err = tx.SaveMeasureLinkAnswers(ctx, ll.link.ID, ll.link.Answers, ll.link.Closing, p.clock.Now().UTC())
+		now := p.clock.Now().UTC()
+		err = tx.SaveMeasureLinkAnswers(ctx, ll.link.ID, ll.link.Answers, ll.link.Closing, now)
 		if errors.Is(err, certboard.ErrConflict) {
 			return errLinkUnusable()
 		}
@@ -231,8 +236,12 @@ func (p *Practice) SaveLinkAnswers(ctx context.Context, token string, step LinkS
 			return err
 		}
 		out = ll.form()
-		return p.auditAs(ctx, tx, linkActor(ll.link.ID), "measure_link.save", ClientSubject(ll.link.ClientID), nil,
-			map[string]any{"link": ll.link.ID, "case": ll.link.CaseID, "answered": out.Answered(), "of": len(out.Items)})
+		if err := p.auditAs(ctx, tx, linkActor(ll.link.ID), "measure_link.save", ClientSubject(ll.link.ClientID), nil,
+			map[string]any{"link": ll.link.ID, "case": ll.link.CaseID, "answered": out.Answered(), "of": len(out.Items)}); err != nil {
+			return err
+		}
+		_, err = p.raiseSavedFlags(ctx, tx, ll, now)
+		return err
 	})
 	return out, err
 }
@@ -243,7 +252,9 @@ func (p *Practice) SaveLinkAnswers(ctx context.Context, token string, step LinkS
 // the case exactly as RecordResponse records a practitioner's entry,
 // entered in the name of the practitioner who sent the link: scored, the
 // case's escalation evaluated, and a PHQ-9 self-harm flag opening the
-// same-day safety task. A second submit of the same link loses (the link
+// same-day safety task, mailed to the client's practitioners; a task the
+// answers opened when saved (SaveLinkAnswers) is joined to the response,
+// not opened again. A second submit of the same link loses (the link
 // is used: ErrLinkUnusable). It returns nothing of the score. Audited
 // ("measure_link.submit" in the link's name, source SourceClientLink, beside
 // the entries of the response).
@@ -281,7 +292,13 @@ func (p *Practice) SubmitLink(ctx context.Context, token string, step LinkStep) 
 			map[string]any{"link": l.ID, "case": l.CaseID, "response": r.ID, "source": SourceClientLink}); err != nil {
 			return err
 		}
-		_, err = p.afterScore(ctx, tx, ll.sender, *r)
-		return err
+		if err := tx.AttachLinkSafetyTasks(ctx, l.ID, r.ID); err != nil {
+			return err
+		}
+		out, err := p.afterScore(ctx, tx, ll.sender, *r)
+		if err != nil {
+			return err
+		}
+		return p.mailSafetyTasks(ctx, tx, l.ClientID, out.SafetyTasks)
 	})
 }

@@ -164,7 +164,8 @@ func errNoLink(id int64) error {
 }
 
 // RevokeLink revokes a link not yet answered, so that it no longer
-// opens; answers saved through it are dropped with it. Only a
+// opens; answers saved through it are dropped with it, how many there
+// were kept for the list. Only a
 // practitioner assigned to the client may; a link already answered or
 // revoked is a Conflict (an expired one may still be revoked). Audited
 // ("measure_link.revoke").
@@ -209,6 +210,9 @@ type CaseLinks struct {
 	ClientID int64
 	// Links are every link sent, newest first, without their answers.
 	Links []MeasureLink
+	// Flagged are the safety tasks links' answers raised before they
+	// were sent (SaveLinkAnswers), by link.
+	Flagged map[int64][]SafetyTask
 	// Schedules are every schedule, newest first.
 	Schedules []MeasureSchedule
 	// Usable are the instruments that may be sent now.
@@ -218,6 +222,9 @@ type CaseLinks struct {
 	// CanSend says whether the reader may send and schedule (an assigned
 	// practitioner, not an admin with emergency access).
 	CanSend bool
+	// Assigned says whether the reader is assigned to the client (and
+	// may resolve the safety tasks).
+	Assigned bool
 	// Now is when it was read, for the links' status.
 	Now time.Time
 }
@@ -233,12 +240,23 @@ func (p *Practice) CaseLinks(ctx context.Context, by Actor, caseID int64) (*Case
 		if err != nil {
 			return err
 		}
-		cl := &CaseLinks{CaseID: caseID, ClientID: c.ClientID, CanSend: acc.Assigned && c.Open(), Now: p.clock.Now().UTC()}
+		cl := &CaseLinks{CaseID: caseID, ClientID: c.ClientID, CanSend: acc.Assigned && c.Open(), Assigned: acc.Assigned,
+			Now: p.clock.Now().UTC()}
 		if cl.Links, err = tx.CaseMeasureLinks(ctx, caseID); err != nil {
 			return err
 		}
 		for i := range cl.Links {
 			cl.Links[i].Answers, cl.Links[i].Closing = nil, ""
+		}
+		tasks, err := tx.CaseSafetyTasks(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		cl.Flagged = map[int64][]SafetyTask{}
+		for _, t := range tasks {
+			if t.Link != 0 {
+				cl.Flagged[t.Link] = append(cl.Flagged[t.Link], t)
+			}
 		}
 		if cl.Schedules, err = tx.CaseMeasureSchedules(ctx, caseID); err != nil {
 			return err

@@ -283,3 +283,39 @@ func orList(vals []string) string {
 	}
 	return strings.Join(vals[:len(vals)-1], ", ") + " or " + vals[len(vals)-1]
 }
+
+// Partial is a measure answered in part: the client has not sent it yet,
+// so it has no total, only the flags its answers raise whatever the rest
+// get (measure.FlagsSoFar).
+type Partial struct {
+	// Instrument is the instrument's id ("phq-9").
+	Instrument string
+	// Flags are the flags raised so far.
+	Flags []string
+	// Answered counts the items answered, of Items.
+	Answered, Items int
+	// Taken is when the answers were saved.
+	Taken time.Time
+	// Ref identifies what holds the answers, for a page to link to.
+	Ref string
+}
+
+// PartialTasks returns the safety tasks the rules open on a measure
+// answered in part: those of the rules on a flag of its instrument that
+// it raised. A safety task cannot wait for answers the client may never
+// send; the other rules, on a total or a band, wait for a scored measure.
+// Each task's Measure holds the instrument and the flags, with no total.
+func PartialTasks(rules *Rules, p Partial) []SafetyTask {
+	var out []SafetyTask
+	for _, r := range rules.Rules {
+		c := r.When
+		if r.Then.SafetyTask == "" || c.Flag == "" || c.Instrument != p.Instrument || !contains(p.Flags, c.Flag) {
+			continue
+		}
+		why := fmt.Sprintf("rule %s: %s answered in part (%d of %d items) on %s raised the %s flag; opens a same-day safety task",
+			r.ID, instrumentName(p.Instrument), p.Answered, p.Items, p.Taken.Format("2006-01-02"), c.Flag)
+		m := Measure{Result: measure.Result{Instrument: p.Instrument, Flags: append([]string{}, p.Flags...)}, Taken: p.Taken, Ref: p.Ref}
+		out = append(out, SafetyTask{Task: r.Then.SafetyTask, Rule: r.ID, Measure: m, Why: why})
+	}
+	return out
+}

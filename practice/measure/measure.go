@@ -170,3 +170,37 @@ func sum(answers []int, from, to int) int {
 	}
 	return s
 }
+
+// FlagsSoFar returns the flags that answers given so far (one an item, in
+// order, nil for an item not answered yet) raise whatever the items not
+// answered yet get: a PHQ-9 with item 9 above 0 raises the self-harm flag
+// before the other items are answered. Every instrument's flags are
+// raised by high answers, never by low ones, so these are the flags of
+// the answers with each item not answered at its lowest value. Answers of
+// the wrong number, or one an item does not allow, are Invalid as Score
+// says. It is never nil.
+func FlagsSoFar(instrument string, answers []*int) ([]string, error) {
+	in, ok := Lookup(instrument)
+	if !ok {
+		return nil, certboard.FieldError(certboard.Invalid, "instrument",
+			fmt.Sprintf("unknown instrument %q; use one of %s", instrument, strings.Join(IDs(), ", ")))
+	}
+	if len(answers) != len(in.Items) {
+		return nil, certboard.FieldError(certboard.Invalid, "answers",
+			fmt.Sprintf("%s has %d items; got %d answers", in.Name, len(in.Items), len(answers)))
+	}
+	lowest := make([]int, len(answers))
+	for i, a := range answers {
+		if a == nil {
+			lowest[i] = in.Items[i].Allowed[0]
+			continue
+		}
+		if err := in.Items[i].check(in, *a); err != nil {
+			return nil, err
+		}
+		lowest[i] = *a
+	}
+	r := &Result{Instrument: in.ID, Flags: []string{}}
+	in.score(lowest, r)
+	return r.Flags, nil
+}

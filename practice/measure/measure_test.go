@@ -2,6 +2,7 @@ package measure
 
 import (
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -366,4 +367,72 @@ func FuzzScore(f *testing.F) {
 			t.Fatalf("malformed result %+v", r)
 		}
 	})
+}
+
+func TestFlagsSoFar(t *testing.T) {
+	v := func(n int) *int { return &n }
+	tests := []struct {
+		id      string
+		answers []*int
+		flags   []string
+	}{
+		// PHQ-9 item 9 above 0 raises self-harm before anything else is
+		// answered; 0, or item 9 not answered yet, raises nothing.
+		{"phq-9", []*int{nil, nil, nil, nil, nil, nil, nil, nil, v(1)}, []string{FlagSelfHarm}},
+		{"phq-9", []*int{v(0), nil, nil, nil, nil, nil, nil, nil, v(3)}, []string{FlagSelfHarm}},
+		{"phq-9", []*int{v(3), v(3), v(3), nil, nil, nil, nil, nil, v(0)}, []string{}},
+		{"phq-9", []*int{v(3), v(3), v(3), v(3), v(3), v(3), v(3), v(3), nil}, []string{}},
+		{"phq-9", make([]*int, 9), []string{}},
+		// AUDIT: items 4-6 answered so far sum to 4 or more.
+		{"audit", []*int{nil, nil, nil, v(2), v(2), nil, nil, nil, nil, nil}, []string{FlagDependence}},
+		{"audit", []*int{nil, nil, nil, v(1), v(2), nil, nil, nil, nil, nil}, []string{}},
+		{"gad-7", []*int{v(3), v(3), v(3), v(3), v(3), v(3), nil}, []string{}},
+	}
+	for _, tt := range tests {
+		got, err := FlagsSoFar(tt.id, tt.answers)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.id, err)
+		}
+		if !slices.Equal(got, tt.flags) || got == nil {
+			t.Errorf("%s %v: flags %#v, want %#v", tt.id, tt.answers, got, tt.flags)
+		}
+	}
+	if _, err := FlagsSoFar("phq-9", []*int{v(4), nil, nil, nil, nil, nil, nil, nil, nil}); certboard.ErrorCode(err) != certboard.Invalid {
+		t.Errorf("an answer out of range: %v", err)
+	}
+	if _, err := FlagsSoFar("phq-9", make([]*int, 8)); certboard.ErrorCode(err) != certboard.Invalid {
+		t.Errorf("eight answers to PHQ-9: %v", err)
+	}
+	if _, err := FlagsSoFar("nope", nil); certboard.ErrorCode(err) != certboard.Invalid {
+		t.Errorf("an unknown instrument: %v", err)
+	}
+}
+
+// TestFlagsRiseWithAnswers checks what FlagsSoFar rests on: raising any
+// one answer of any instrument never drops a flag.
+func TestFlagsRiseWithAnswers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, id := range IDs() {
+		in, _ := Lookup(id)
+		for range 500 {
+			a := make([]int, len(in.Items))
+			for i, it := range in.Items {
+				a[i] = it.Allowed[rng.IntN(len(it.Allowed))]
+			}
+			before := mustScore(t, id, a, NoSex).Flags
+			i := rng.IntN(len(a))
+			al := in.Items[i].Allowed
+			k := slices.Index(al, a[i])
+			if k == len(al)-1 {
+				continue
+			}
+			a[i] = al[k+1+rng.IntN(len(al)-k-1)]
+			after := mustScore(t, id, a, NoSex).Flags
+			for _, f := range before {
+				if !slices.Contains(after, f) {
+					t.Fatalf("%s: raising item %d to %d dropped the %s flag (%v)", id, i+1, a[i], f, a)
+				}
+			}
+		}
+	}
 }

@@ -606,20 +606,22 @@ func (tx *Tx) ResponseEscalationRecords(ctx context.Context, responseID int64) (
 
 // ---- safety tasks
 
-const taskColumns = "id, case_id, client_id, practitioner_id, response_id, rule, why, opened_at, due, resolved_at, resolved_by, resolved_by_name, action"
+const taskColumns = "id, case_id, client_id, practitioner_id, response_id, link_id, rule, why, opened_at, due, resolved_at, resolved_by, " +
+	"resolved_by_name, action"
 
 func (tx *Tx) scanTask(r sqldb.Scanner) (*practice.SafetyTask, error) {
 	var t practice.SafetyTask
 	var why, due, byName, action string
 	var opened, resolved any
-	var by sql.NullInt64
-	if err := r.Scan(&t.ID, &t.CaseID, &t.ClientID, &t.Practitioner, &t.Response, &t.Rule, &why, &opened, &due, &resolved,
+	var by, response, link sql.NullInt64
+	if err := r.Scan(&t.ID, &t.CaseID, &t.ClientID, &t.Practitioner, &response, &link, &t.Rule, &why, &opened, &due, &resolved,
 		&by, &byName, &action); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, sqldb.ErrNotFound
 		}
 		return nil, err
 	}
+	t.Response, t.Link = response.Int64, link.Int64
 	fail := func(err error) (*practice.SafetyTask, error) { return nil, fmt.Errorf("safety task %d: %w", t.ID, err) }
 	var err error
 	if t.OpenedAt, err = sqldb.ScanTime(opened); err != nil {
@@ -666,15 +668,16 @@ func (tx *Tx) tasks(ctx context.Context, where string, args ...any) ([]practice.
 }
 
 // CreateSafetyTask stores a safety task, its reason sealed, and returns
-// its id (ErrConflict when the response opened one for the rule already).
+// its id (ErrConflict when the response, or the link, opened one for the
+// rule already).
 func (tx *Tx) CreateSafetyTask(ctx context.Context, t practice.SafetyTask) (int64, error) {
 	d := tx.Dialect
 	var id int64
-	err := tx.QueryRowContext(ctx, d.Rebind("INSERT INTO safety_tasks (case_id, client_id, practitioner_id, response_id, rule, "+
-		"opened_at, due) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-		t.CaseID, t.ClientID, t.Practitioner, t.Response, t.Rule, d.Time(t.OpenedAt), t.Due.String()).Scan(&id)
+	err := tx.QueryRowContext(ctx, d.Rebind("INSERT INTO safety_tasks (case_id, client_id, practitioner_id, response_id, link_id, rule, "+
+		"opened_at, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+		t.CaseID, t.ClientID, t.Practitioner, nullID(t.Response), nullID(t.Link), t.Rule, d.Time(t.OpenedAt), t.Due.String()).Scan(&id)
 	if sqldb.IsUniqueViolation(err) {
-		return 0, fmt.Errorf("response %d opened a safety task for rule %s already: %w", t.Response, t.Rule, sqldb.ErrConflict)
+		return 0, fmt.Errorf("response %d or link %d opened a safety task for rule %s already: %w", t.Response, t.Link, t.Rule, sqldb.ErrConflict)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("creating the safety task: %w", err)

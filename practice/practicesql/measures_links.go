@@ -145,10 +145,24 @@ func (tx *Tx) UseMeasureLink(ctx context.Context, id int64, at time.Time, respon
 }
 
 // RevokeMeasureLink revokes a link neither used nor revoked and drops the
-// answers saved through it.
+// answers saved through it; how many there were stays, for the list.
 func (tx *Tx) RevokeMeasureLink(ctx context.Context, id, by int64, at time.Time) error {
-	return tx.exactlyOne(ctx, fmt.Sprintf("link %d", id), "UPDATE measure_links SET revoked_at = ?, revoked_by = ?, answers = '', answered = 0 "+
+	return tx.exactlyOne(ctx, fmt.Sprintf("link %d", id), "UPDATE measure_links SET revoked_at = ?, revoked_by = ?, answers = '' "+
 		"WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL", tx.Dialect.Time(at), by, id)
+}
+
+// LinkSafetyTasks lists the safety tasks a link's answers raised before
+// they were sent.
+func (tx *Tx) LinkSafetyTasks(ctx context.Context, linkID int64) ([]practice.SafetyTask, error) {
+	return tx.tasks(ctx, "link_id = ? ORDER BY id", linkID)
+}
+
+// AttachLinkSafetyTasks names the response a link's answers were recorded
+// as on the safety tasks they raised before.
+func (tx *Tx) AttachLinkSafetyTasks(ctx context.Context, linkID, responseID int64) error {
+	_, err := tx.ExecContext(ctx, tx.Dialect.Rebind("UPDATE safety_tasks SET response_id = ? WHERE link_id = ? AND response_id IS NULL"),
+		responseID, linkID)
+	return err
 }
 
 // exactlyOne runs an update that must change one row: ErrConflict when it

@@ -23,7 +23,10 @@ type limitRule struct {
 // The practice's rate limits. Every form anyone can post without signing
 // in shares anonymousLimit (route applies it): enough for a person who
 // mistypes, a stop to a loop; wrong passwords and codes are throttled per
-// account in the database besides (auth.Accounts). The password reset
+// account in the database besides (auth.Accounts). The client's form of a
+// measure's link draws on linkFormLimit in its place (routeLimited), so
+// that flooding it does not lock practitioners out of signing in, nor
+// flooding sign-in keep clients from answering. The password reset
 // sends mail and choosing a new password hashes one (19 MiB): a person
 // needs a few, so they allow a few.
 var (
@@ -33,6 +36,9 @@ var (
 	// linkLimit bounds opening and answering a measure's link (a person
 	// takes a few steps a minute; a guess takes one request each).
 	linkLimit = limitRule{"opening and answering questionnaires", 60, 600, time.Minute}
+	// linkFormLimit is the anonymous bucket of the posts to a link's form
+	// (a questionnaire of ten items takes a dozen).
+	linkFormLimit = limitRule{"answering questionnaires", 30, 300, time.Minute}
 )
 
 // overallKey is the one key of a limit's bucket for all addresses.

@@ -620,6 +620,8 @@ func (s *Server) resolveSafetyTask(w http.ResponseWriter, r *http.Request) error
 	back := "/"
 	if resp, err := strconv.ParseInt(r.PostForm.Get("response"), 10, 64); err == nil && resp > 0 {
 		back = fmt.Sprintf("/measures/%d", resp)
+	} else if c, err := strconv.ParseInt(r.PostForm.Get("case"), 10, 64); err == nil && c > 0 {
+		back = fmt.Sprintf("/cases/%d/measures/links", c) // a task raised by answers saved through a link
 	}
 	_, err = s.practice.ResolveSafetyTask(r.Context(), actor(r), id, r.PostForm.Get("action"))
 	if e := formRefusal(err); e != nil {
@@ -651,10 +653,19 @@ func (s *Server) safetyTasksHome(ctx context.Context, u *auth.User, v *HomeView)
 			note = fmt.Sprintf("overdue: due %s", t.Due)
 		}
 		items = append(items, HomeItem{Text: fmt.Sprintf("Same-day safety task: client %d, case %d", t.ClientID, t.CaseID),
-			Href: fmt.Sprintf("/measures/%d#task-%d", t.Response, t.ID), Note: note + "; record what you did to close it"})
+			Href: taskHref(t), Note: note + "; record what you did to close it"})
 	}
 	v.Tasks = append(items, v.Tasks...)
 	return nil
+}
+
+// taskHref is where a safety task is resolved: on its response's page,
+// or on its case's links while the answers that raised it are not sent.
+func taskHref(t practice.SafetyTask) string {
+	if t.Response == 0 {
+		return fmt.Sprintf("/cases/%d/measures/links#task-%d", t.CaseID, t.ID)
+	}
+	return fmt.Sprintf("/measures/%d#task-%d", t.Response, t.ID)
 }
 
 // ---- the admin's instruments

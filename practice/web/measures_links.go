@@ -21,12 +21,13 @@ import (
 // (practice/measures_links*.go): the client's form at /m/{token}, which
 // anyone holding the link reaches without an account, rate limited per
 // address, never cached and never naming itself to another site; and the
-// practitioner's page of a case's links and schedules.
+// practitioner's page of a case's links and schedules. The form's posts
+// draw on a bucket of their own (linkFormLimit), not sign-in's.
 func (s *Server) linkRoutes() {
 	limited := s.limiter(linkLimit)
 	s.route("GET /m/thanks", Public, limited(s.handle(s.linkThanksPage)))
 	s.route("GET /m/{token}", Public, limited(s.handle(s.linkPage)))
-	s.route("POST /m/{token}", Public, limited(s.handle(s.linkPost)))
+	s.routeLimited("POST /m/{token}", Public, s.limiter(linkFormLimit), limited(s.handle(s.linkPost)))
 	s.route("GET /cases/{case}/measures/links", Member, s.handle(s.caseLinksPage))
 	s.route("POST /cases/{case}/measures/links", Practitioner, s.handle(s.sendLink))
 	s.route("POST /cases/{case}/measures/schedules", Practitioner, s.handle(s.addSchedule))

@@ -237,3 +237,43 @@ func TestLinkRoutesRules(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkSavedFlagPages: a self-harm answer a client saves and never
+// sends shows on the practitioner's list of links as a flag raised in a
+// partial answer, on their home page as a safety task that leads there,
+// and is resolved on that page; a revoked link says it held partial
+// answers.
+func TestLinkSavedFlagPages(t *testing.T) {
+	w, _, caseID := measureWorld(t)
+	token := sendRoomLink(t, w, caseID, "phq-9")
+	rec := w.do(t, http.MethodPost, "/m/"+token, url.Values{"step": {"9"}, "item-9": {"1"}, "go": {"next"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("saving item 9: %d %s", rec.Code, rec.Body)
+	}
+	pr := w.session(t, "practitioner")
+	links := fmt.Sprintf("/cases/%d/measures/links", caseID)
+	page := w.get(t, links, pr).Body.String()
+	wantIn(t, page, "partly answered (1 answered)", "Flag raised in a partial answer", "answered in part (1 of 9 items)",
+		"The client has not sent the questionnaire", `name="case"`)
+	task := regexp.MustCompile(`action="/safety-tasks/(\d+)/resolve"`).FindStringSubmatch(page)
+	if task == nil {
+		t.Fatalf("no form to resolve the task:\n%s", page)
+	}
+	home := w.get(t, "/", pr).Body.String()
+	wantIn(t, home, fmt.Sprintf(`href="%s#task-%s"`, links, task[1]))
+	rec = w.do(t, http.MethodPost, "/safety-tasks/"+task[1]+"/resolve",
+		url.Values{"case": {fmt.Sprint(caseID)}, "action": {"Called the client at 10:05; safety plan agreed, seen tomorrow."}}, pr)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != links {
+		t.Fatalf("resolving: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	page = w.get(t, links, pr).Body.String()
+	wantIn(t, page, "Called the client at 10:05")
+
+	id := regexp.MustCompile(`/measure-links/(\d+)/revoke`).FindStringSubmatch(page)
+	if id == nil {
+		t.Fatalf("no revoke button:\n%s", page)
+	}
+	rec = w.do(t, http.MethodPost, "/measure-links/"+id[1]+"/revoke", url.Values{"case": {fmt.Sprint(caseID)}}, pr)
+	page = w.follow(t, rec, pr)
+	wantIn(t, page, "revoked: held partial answers (1 answered, never sent)")
+}

@@ -142,8 +142,14 @@ func New(cfg Config) (*Server, error) {
 // shares the anonymous rate limit, whatever stricter limit its route has
 // of its own, so that no anonymous form is left without one.
 func (s *Server) route(pattern string, a *kit.Rule, h http.Handler) {
+	s.routeLimited(pattern, a, s.anonymous, h)
+}
+
+// routeLimited registers a route as route does, its anonymous requests
+// other than GET and HEAD drawing on anon in place of the shared bucket.
+func (s *Server) routeLimited(pattern string, a *kit.Rule, anon func(http.Handler) http.Handler, h http.Handler) {
 	if a != nil && a.Public {
-		limited := s.anonymous(h)
+		limited := anon(h)
 		next := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
