@@ -426,3 +426,91 @@ func TestScheduleRace(t *testing.T) {
 		})
 	}
 }
+
+// TestCalendarFeedFollowsRoleAndAssignment: a feed lists only the
+// sessions of clients its practitioner is still assigned to, answers
+// nothing once they no longer hold the practitioner role, is revoked with
+// that role (audited), and an admin revokes anyone's; on both engines.
+func TestCalendarFeedFollowsRoleAndAssignment(t *testing.T) {
+	ctx := context.Background()
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) {
+			w, caseID := sessionsWorld(t, db)
+			if _, err := w.p.ScheduleSession(ctx, w.alice, caseID, videoSession); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.p.AssignPractitioner(ctx, w.admin, w.client, w.bob.UserID); err != nil {
+				t.Fatal(err)
+			}
+			later := videoSession
+			later.Time = "14:00"
+			if _, err := w.p.ScheduleSession(ctx, w.bob, caseID, later); err != nil {
+				t.Fatal(err)
+			}
+			bob := mustBob(t, w)
+			if fs, err := w.p.ReadCalendarFeed(ctx, bob); err != nil || len(fs.Sessions) != 1 {
+				t.Fatalf("Bob's feed while assigned: %+v, %v", fs, err)
+			}
+			if err := w.p.UnassignPractitioner(ctx, w.admin, w.client, w.bob.UserID); err != nil {
+				t.Fatal(err)
+			}
+			if fs, err := w.p.ReadCalendarFeed(ctx, bob); err != nil || len(fs.Sessions) != 0 {
+				t.Errorf("Bob's feed once unassigned: %+v, %v", fs, err)
+			}
+
+			// An admin revokes Bob's; a practitioner may not.
+			admin, err := w.st.UserByID(ctx, w.admin.UserID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			aliceUser, err := w.st.UserByID(ctx, w.alice.UserID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantSessionCode(t, "a practitioner revokes Bob's", w.p.RevokeCalendarFeedOf(ctx, aliceUser, w.bob.UserID), certboard.Forbidden)
+			if holders, err := w.p.CalendarFeedHolders(ctx, admin); err != nil || !holders[w.bob.UserID] {
+				t.Errorf("holders %v, %v", holders, err)
+			}
+			if err := w.p.RevokeCalendarFeedOf(ctx, admin, w.bob.UserID); err != nil {
+				t.Fatal(err)
+			}
+			w.wantAudit(t, practice.AuditFeedRevoke)
+			_, err = w.p.ReadCalendarFeed(ctx, bob)
+			wantSessionCode(t, "Bob's revoked feed", err, certboard.NotFound)
+			wantSessionCode(t, "revoking Bob's again", w.p.RevokeCalendarFeedOf(ctx, admin, w.bob.UserID), certboard.NotFound)
+
+			// A feed whose holder lost the role behind the use cases' back
+			// answers nothing.
+			alice, err := w.p.CreateCalendarFeed(ctx, w.alice)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.st.DB.ExecContext(ctx, w.st.DB.Dialect.Rebind("UPDATE users SET roles = ? WHERE id = ?"), "practice_admin", w.alice.UserID); err != nil {
+				t.Fatal(err)
+			}
+			_, err = w.p.ReadCalendarFeed(ctx, alice)
+			wantSessionCode(t, "the feed of a former practitioner", err, certboard.NotFound)
+			if _, err := w.st.DB.ExecContext(ctx, w.st.DB.Dialect.Rebind("UPDATE users SET roles = ? WHERE id = ?"), "practitioner", w.alice.UserID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.p.ReadCalendarFeed(ctx, alice); err != nil {
+				t.Fatalf("Alice's feed: %v", err)
+			}
+
+			// Removing the role revokes the feed with it.
+			aliceUser, err = w.st.UserByID(ctx, w.alice.UserID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.p.ChangeRoles(ctx, admin, w.alice.UserID, practice.RoleChange{Version: aliceUser.Version}); err != nil {
+				t.Fatal(err)
+			}
+			w.wantAudit(t, "person.roles", practice.AuditFeedRevoke)
+			if _, err := w.st.DB.ExecContext(ctx, w.st.DB.Dialect.Rebind("UPDATE users SET roles = ? WHERE id = ?"), "practitioner", w.alice.UserID); err != nil {
+				t.Fatal(err)
+			}
+			_, err = w.p.ReadCalendarFeed(ctx, alice)
+			wantSessionCode(t, "the feed after the role was removed and given back", err, certboard.NotFound)
+		})
+	}
+}

@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/auth/authsql"
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/session"
@@ -313,15 +316,21 @@ func (tx *Tx) MarkReminded(ctx context.Context, id int64, at time.Time) (bool, e
 	return n == 1, err
 }
 
-// feedColumns are what scanFeed reads of calendar_feeds.
-const feedColumns = "id, practitioner_id, created_at, revoked_at"
+// feedColumns are what scanFeed reads of calendar_feeds f joined with its
+// holder's account u.
+const feedColumns = "f.id, f.practitioner_id, f.created_at, f.revoked_at, u.roles"
+
+// feedFrom is the FROM clause of feedColumns.
+const feedFrom = " FROM calendar_feeds f JOIN users u ON u.id = f.practitioner_id"
 
 func scanFeed(r sqldb.Scanner) (*practice.CalendarFeed, error) {
 	var f practice.CalendarFeed
 	var created, revoked any
-	if err := r.Scan(&f.ID, &f.PractitionerID, &created, &revoked); err != nil {
+	var roles string
+	if err := r.Scan(&f.ID, &f.PractitionerID, &created, &revoked, &roles); err != nil {
 		return nil, err
 	}
+	f.HolderPractitioner = slices.Contains(strings.Split(roles, ","), string(auth.Practitioner))
 	var err error
 	if f.CreatedAt, err = sqldb.ScanTime(created); err != nil {
 		return nil, err
@@ -340,14 +349,14 @@ func (tx *Tx) feed(ctx context.Context, q string, arg any) (*practice.CalendarFe
 
 // LiveCalendarFeed returns practitioner id's live feed.
 func (tx *Tx) LiveCalendarFeed(ctx context.Context, id int64) (*practice.CalendarFeed, error) {
-	return tx.feed(ctx, "SELECT "+feedColumns+" FROM calendar_feeds WHERE practitioner_id = ? AND revoked_at IS NULL", id)
+	return tx.feed(ctx, "SELECT "+feedColumns+feedFrom+" WHERE f.practitioner_id = ? AND f.revoked_at IS NULL", id)
 }
 
 // CalendarFeedByHash returns the live feed whose token hashes to hash:
 // the look-up is by the hash, so the token itself is never compared, and
 // a revoked feed is not found.
 func (tx *Tx) CalendarFeedByHash(ctx context.Context, hash string) (*practice.CalendarFeed, error) {
-	return tx.feed(ctx, "SELECT "+feedColumns+" FROM calendar_feeds WHERE token_hash = ? AND revoked_at IS NULL", hash)
+	return tx.feed(ctx, "SELECT "+feedColumns+feedFrom+" WHERE f.token_hash = ? AND f.revoked_at IS NULL", hash)
 }
 
 // RevokeCalendarFeed revokes practitioner id's live feed and reports
@@ -376,4 +385,22 @@ func (tx *Tx) CreateCalendarFeed(ctx context.Context, id int64, hash string, at 
 		return 0, fmt.Errorf("creating a calendar feed: %w", err)
 	}
 	return feed, nil
+}
+
+// LiveCalendarFeedHolders lists the accounts that have a live feed.
+func (tx *Tx) LiveCalendarFeedHolders(ctx context.Context) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT practitioner_id FROM calendar_feeds WHERE revoked_at IS NULL ORDER BY practitioner_id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
