@@ -514,3 +514,70 @@ func TestCalendarFeedFollowsRoleAndAssignment(t *testing.T) {
 		})
 	}
 }
+
+// TestColleagueSession: a colleague assigned to the client may cancel or
+// reschedule another practitioner's session (audited naming whose it
+// was) but not mark it, record its payment or write its note.
+func TestColleagueSession(t *testing.T) {
+	ctx := context.Background()
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) {
+			w, caseID := sessionsWorld(t, db)
+			if err := w.p.AssignPractitioner(ctx, w.admin, w.client, w.bob.UserID); err != nil {
+				t.Fatal(err)
+			}
+			s, err := w.p.ScheduleSession(ctx, w.alice, caseID, videoSession)
+			if err != nil {
+				t.Fatal(err)
+			}
+			moved := videoSession
+			moved.Time = "11:00"
+			r, err := w.p.RescheduleSession(ctx, w.bob, s.ID, s.Version, moved)
+			if err != nil || r.PractitionerID != w.alice.UserID {
+				t.Fatalf("Bob reschedules Alice's: %+v, %v", r, err)
+			}
+			wantCovering(t, w, practice.AuditSessionReschedule, w.alice.UserID)
+			w.advance(26 * time.Hour)
+			_, err = w.p.MarkSession(ctx, w.bob, s.ID, r.Version, "no_show")
+			wantSessionCode(t, "Bob marks Alice's a no-show", err, certboard.Forbidden)
+			_, err = w.p.RecordPayment(ctx, w.bob, s.ID, r.Version, "10.00")
+			wantSessionCode(t, "Bob records a payment", err, certboard.Forbidden)
+			m, err := w.p.MarkSession(ctx, w.alice, s.ID, r.Version, "attended")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = w.p.WriteSessionNote(ctx, w.bob, s.ID)
+			wantSessionCode(t, "Bob writes the note of Alice's", err, certboard.Forbidden)
+			if _, err := w.p.RecordPayment(ctx, w.alice, s.ID, m.Version, "10.00"); err != nil {
+				t.Errorf("Alice records a payment: %v", err)
+			}
+
+			// Cancelling for a colleague is allowed, and audited so.
+			later := videoSession
+			later.Date = "2026-12-20"
+			s2, err := w.p.ScheduleSession(ctx, w.alice, caseID, later)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.p.CancelSession(ctx, w.bob, s2.ID, s2.Version, practice.CancelInput{By: "client", Reason: "called Bob"}); err != nil {
+				t.Fatal(err)
+			}
+			wantCovering(t, w, practice.AuditSessionCancel, w.alice.UserID)
+		})
+	}
+}
+
+// wantCovering checks that the latest audit entry is action, naming the
+// practitioner whose session was changed.
+func wantCovering(t *testing.T, w *casesWorld, action string, practitioner int64) {
+	t.Helper()
+	es, err := w.st.AuditLog().Entries(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := es[len(es)-1]
+	var after map[string]any
+	if err := json.Unmarshal([]byte(e.After), &after); err != nil || e.Action != action || after["for_practitioner"] != float64(practitioner) {
+		t.Errorf("audit %+v, want %s for practitioner %d", e, action, practitioner)
+	}
+}

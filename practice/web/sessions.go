@@ -216,6 +216,9 @@ type SessionPageView struct {
 	// Assigned says the reader is one of the client's practitioners, who
 	// changes it; Scheduled that it may still be changed.
 	Assigned, Scheduled bool
+	// Own says the reader holds the session: only they mark it, record
+	// its payment and write its note.
+	Own bool
 	// Started says it has started (it may be marked), Ended that it has
 	// ended (it may no longer be moved or cancelled).
 	Started, Ended bool
@@ -234,7 +237,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, status in
 		form[k] = vs
 	}
 	s.render(w, r, status, "sessions_session", page{Title: "Session of " + l.When, Errors: errs, Form: form,
-		Data: SessionPageView{Line: l, Assigned: v.Access.Assigned, Scheduled: l.Status == session.Scheduled,
+		Data: SessionPageView{Line: l, Assigned: v.Access.Assigned, Own: l.PractitionerID == actor(r).UserID, Scheduled: l.Status == session.Scheduled,
 			Started: !now.Before(l.Start), Ended: !now.Before(l.End()), sessionFormView: newSessionFormView(v.Settings)}})
 	return nil
 }
