@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -255,5 +256,47 @@ func TestSessionActionsFromRecord(t *testing.T) {
 	if rec := w.do(t, http.MethodPost, fmt.Sprintf("/sessions/%d/note", id), url.Values{}, prac); rec.Code != http.StatusConflict ||
 		!strings.Contains(rec.Body.String(), "has its progress note already") {
 		t.Errorf("a second note: %d", rec.Code)
+	}
+}
+
+// TestCalendarFeedLimits: made-up addresses from a few client addresses
+// drain only the bucket of unknown feeds, and a real feed is still read;
+// one feed read too often is refused on its own.
+func TestCalendarFeedLimits(t *testing.T) {
+	w := newWorld(t)
+	token, err := w.s.practice.CreateCalendarFeed(context.Background(), practice.ActorOf(w.users["practitioner"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := func(addr, path string) int {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.RemoteAddr = addr + ":4000"
+		rec := httptest.NewRecorder()
+		w.h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	guesses := 0
+	for a := 1; a <= feedLimit.overall/feedLimit.perAddress+1; a++ {
+		for range feedLimit.perAddress {
+			from(fmt.Sprintf("198.51.100.%d", a), "/calendar/made-up.ics")
+			guesses++
+		}
+	}
+	if code := from("198.51.100.200", "/calendar/made-up.ics"); code != http.StatusTooManyRequests {
+		t.Errorf("an unknown feed after %d guesses: %d, want 429", guesses, code)
+	}
+	if code := from("203.0.113.9", "/calendar/"+token+".ics"); code != http.StatusOK {
+		t.Fatalf("the real feed after the guesses: %d, want 200", code)
+	}
+	// The feed's own bucket: one more read than it allows.
+	limited := false
+	for i := range feedPerFeed + 1 {
+		if code := from(fmt.Sprintf("203.0.113.%d", 10+i%50), "/calendar/"+token+".ics"); code == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Errorf("no 429 after %d reads of one feed", feedPerFeed+1)
 	}
 }
