@@ -23,22 +23,22 @@ func TestSessionRoutesRules(t *testing.T) {
 	}
 	const staff, prac, admin = "practitioner or practice admin", "practitioner", "practice admin"
 	want := map[string]string{
-		"GET /client-sessions/{id}/new":       prac,
-		"POST /client-sessions/{id}":          prac,
-		"GET /client-sessions/{id}/superbill": prac,
-		"GET /sessions":                       prac,
-		"GET /sessions/settings":              admin,
-		"POST /sessions/settings":             admin,
-		"GET /sessions/{id}":                  staff,
-		"POST /sessions/{id}":                 prac,
-		"POST /sessions/{id}/cancel":          prac,
-		"POST /sessions/{id}/mark":            prac,
-		"POST /sessions/{id}/payment":         prac,
-		"POST /sessions/{id}/note":            prac,
-		"GET /calendar":                       prac,
-		"POST /calendar":                      prac,
-		"POST /calendar/revoke":               prac,
-		"GET /calendar/{file}":                "public",
+		"GET /client-sessions/{id}/new":        prac,
+		"POST /client-sessions/{id}":           prac,
+		"POST /client-sessions/{id}/superbill": prac,
+		"GET /sessions":                        prac,
+		"GET /sessions/settings":               admin,
+		"POST /sessions/settings":              admin,
+		"GET /sessions/{id}":                   staff,
+		"POST /sessions/{id}":                  prac,
+		"POST /sessions/{id}/cancel":           prac,
+		"POST /sessions/{id}/mark":             prac,
+		"POST /sessions/{id}/payment":          prac,
+		"POST /sessions/{id}/note":             prac,
+		"GET /calendar":                        prac,
+		"POST /calendar":                       prac,
+		"POST /calendar/revoke":                prac,
+		"GET /calendar/{file}":                 "public",
 	}
 	for pattern, rule := range want {
 		if rules[pattern] != rule {
