@@ -125,12 +125,23 @@ type Session struct {
 	// RemindedAt is when the client's reminder was sent (or found to have
 	// no address to go to); zero before.
 	RemindedAt time.Time
+	// ImportedFrom is, for a session held at another practice that came
+	// with its client's record (a record import of a session that had
+	// ended), the client whose import it came with (client_imports); 0
+	// for the practice's own sessions. Such a session is history: on no
+	// superbill, in no calendar feed, taking no time, reminder, payment
+	// or change.
+	ImportedFrom int64
 	// Version guards changes.
 	Version   int
 	CreatedBy int64
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// Imported reports whether the session was held at another practice
+// (ImportedFrom).
+func (s Session) Imported() bool { return s.ImportedFrom != 0 }
 
 // End is when the session ends.
 func (s Session) End() time.Time { return session.End(s.Start, s.Minutes) }
@@ -323,6 +334,9 @@ func (p *Practice) changeSession(ctx context.Context, tx Tx, by Actor, id int64,
 	if err := p.mayChangeClient(ctx, tx, by, s.ClientID); err != nil {
 		return nil, hidden(err, errNoSession(id))
 	}
+	if s.Imported() {
+		return nil, errImportedSession(s)
+	}
 	if own != "" {
 		if err := ownSession(s, by, own); err != nil {
 			return nil, err
@@ -337,6 +351,14 @@ func (p *Practice) changeSession(ctx context.Context, tx Tx, by Actor, id int64,
 		}
 	}
 	return s, nil
+}
+
+// errImportedSession is the Conflict of a change to session s, held at
+// another practice.
+func errImportedSession(s *Session) error {
+	return certboard.Errorf(certboard.Conflict,
+		"session %d was held at another practice and came with the client's record (imported); it is kept as history and takes no change, reminder or payment",
+		s.ID).WithTitle("Held at another practice")
 }
 
 // ownSession refuses by, who is not session s's practitioner, what only
@@ -671,6 +693,9 @@ func (p *Practice) WriteSessionNote(ctx context.Context, by Actor, id int64) (*P
 		}
 		if err := p.mayChangeClient(ctx, tx, by, s.ClientID); err != nil {
 			return hidden(err, errNoSession(id))
+		}
+		if s.Imported() {
+			return errImportedSession(s)
 		}
 		if err := ownSession(s, by, "write its progress note"); err != nil {
 			return err

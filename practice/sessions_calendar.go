@@ -230,7 +230,7 @@ type FeedSessions struct {
 // feed token is, for anyone who holds the token (a calendar program):
 // those that ended at most FeedPast ago and later ones, the earliest
 // first, at most FeedMax, of the clients the practitioner is still
-// assigned to. A token that is malformed, unknown or revoked, or whose
+// assigned to, without those held at another practice (imported). A token that is malformed, unknown or revoked, or whose
 // practitioner no longer holds the practitioner role, gets the same
 // NotFound. The read is audited (AuditFeedRead, by
 // "calendar-feed:<id>", subject the practitioner).
@@ -266,7 +266,9 @@ func (p *Practice) ReadCalendarFeed(ctx context.Context, token string) (*FeedSes
 		}
 		out.Sessions = []Session{}
 		for _, s := range all {
-			if assigned[s.ClientID] {
+			// Sessions held at another practice are the client's history,
+			// not the practitioner's calendar.
+			if assigned[s.ClientID] && !s.Imported() {
 				out.Sessions = append(out.Sessions, s)
 			}
 		}

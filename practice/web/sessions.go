@@ -188,8 +188,12 @@ func sessionsSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*C
 		Superbill: superbillForm(v, actor(r).UserID, now)}
 	for _, x := range v.Sessions {
 		l := sessionLine(x, loc)
-		l.Markable = x.Status == session.Scheduled && !now.Before(x.Start)
-		l.NoteDue = x.Status == session.Attended && x.NoteID == 0
+		// Only the session's own practitioner marks it and writes its
+		// note; a session held at another practice (imported) takes
+		// neither.
+		own := x.PractitionerID == actor(r).UserID && !x.Imported()
+		l.Markable = own && x.Status == session.Scheduled && !now.Before(x.Start)
+		l.NoteDue = own && x.Status == session.Attended && x.NoteID == 0
 		out.Lines = append(out.Lines, l)
 	}
 	return &ClientSection{ID: "sessions", Title: "Sessions", Block: "sessions-section", Data: out}, nil

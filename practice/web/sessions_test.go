@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/practice"
+	"github.com/certboard/certboard/practice/practicesql"
 )
 
 // TestSessionRoutesRules pins the access rule of every sessions route.
@@ -298,5 +299,42 @@ func TestCalendarFeedLimits(t *testing.T) {
 	}
 	if !limited {
 		t.Errorf("no 429 after %d reads of one feed", feedPerFeed+1)
+	}
+}
+
+// TestImportedSessionPages: a session held at another practice, which
+// came with an imported record, is shown as such on its page and in the
+// client's list, without the reminder, payment or other actions.
+func TestImportedSessionPages(t *testing.T) {
+	w, client, caseID := sessionsWebWorld(t)
+	ctx := context.Background()
+	prac := w.session(t, "practitioner")
+	by := practice.ActorOf(w.users["practitioner"])
+	in := practice.SessionInput{Date: "2026-12-01", Time: "10:00", Minutes: "50", Modality: "in_person", Kind: "couple", CPT: "90847", Fee: "0"}
+	x, err := w.s.practice.ScheduleSession(ctx, by, caseID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.st.InTx(ctx, func(tx *practicesql.Tx) error {
+		return tx.CreateClientImport(ctx, practice.ClientImport{ClientID: client, BundleID: "bundle-1", ImportedBy: by.UserID,
+			ImportedAt: w.s.now(), Resources: 1})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.st.DB.ExecContext(ctx, w.st.DB.Dialect.Rebind("UPDATE therapy_sessions SET imported_from = ? WHERE id = ?"), client, x.ID); err != nil {
+		t.Fatal(err)
+	}
+	page := w.get(t, fmt.Sprintf("/sessions/%d", x.ID), prac).Body.String()
+	if !strings.Contains(page, "held at another practice") || strings.Contains(page, "not sent yet") ||
+		strings.Contains(page, "/payment") || strings.Contains(page, "/mark") || strings.Contains(page, "/cancel") {
+		t.Errorf("the imported session's page:\n%s", page)
+	}
+	record := w.get(t, fmt.Sprintf("/clients/%d", client), prac).Body.String()
+	if !strings.Contains(record, "held at another practice (imported)") || strings.Contains(record, fmt.Sprintf(`value="%d"`, x.ID)) {
+		t.Errorf("the record's list of sessions:\n%s", record)
+	}
+	rec := w.do(t, http.MethodPost, fmt.Sprintf("/sessions/%d/payment", x.ID), url.Values{"version": {fmt.Sprint(x.Version)}, "paid": {"0"}}, prac)
+	if rec.Code != http.StatusConflict {
+		t.Errorf("a payment on the imported session: %d", rec.Code)
 	}
 }
