@@ -16,7 +16,7 @@ import (
 // and paid session last week, first ask for the superbill of a month
 // without sessions (the page says why, at the month's field), then
 // download the month's superbill from the form on the client's Sessions
-// section and the session's own from its link: both PDFs, named without
+// section and the session's own from its button (both forms POST): both PDFs, named without
 // the client's name, listing the session. Every page passes axe.
 func TestPracticeSuperbill(t *testing.T) {
 	t.Parallel()
@@ -61,7 +61,7 @@ func TestPracticeSuperbill(t *testing.T) {
 	}
 	pb.shot(p, "practice-sessions-superbill.png", "#sessions", 1200)
 	pb.axe(p, "a client's record with the superbill's form")
-	submit := fmt.Sprintf(`form[action="/client-sessions/%d/superbill"] button[type=submit]`, clientID)
+	submit := fmt.Sprintf(`form.superbill-form[action="/client-sessions/%d/superbill"][method=post] button[type=submit]`, clientID)
 
 	// A month without sessions: the page says so at the field, and how.
 	var set string
@@ -79,7 +79,7 @@ func TestPracticeSuperbill(t *testing.T) {
 	name, pdf := p.download(submit)
 	checkSuperbillPDF(t, name, fmt.Sprintf("superbill-%d-2027-01.pdf", clientID), pdf)
 	p.open(fmt.Sprintf("/clients/%d", clientID))
-	name, pdf = p.download(fmt.Sprintf(`#sessions a[href="/client-sessions/%d/superbill?session=%d"]`, clientID, x.ID))
+	name, pdf = p.download(fmt.Sprintf(`#sessions form[action="/client-sessions/%d/superbill"]:has(input[name="session"][value="%d"]) button[type=submit]`, clientID, x.ID))
 	checkSuperbillPDF(t, name, fmt.Sprintf("superbill-%d-session-%d.pdf", clientID, x.ID), pdf)
 }
 

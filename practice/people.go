@@ -211,7 +211,9 @@ type RoleChange struct {
 // kept. In one transaction the account is written if it is still at the
 // change's version (Conflict otherwise) with the audit entry of the roles
 // before and after. The next request of the person's sessions sees the
-// change: sessions read the account each time.
+// change: sessions read the account each time. Removing the
+// practitioner role revokes the person's calendar address (audited,
+// AuditFeedRevoke) in the same transaction.
 //
 // An admin may give themselves the practitioner role: in a small
 // practice the admin sees clients too. The role alone opens no record: a
@@ -257,7 +259,14 @@ func (p *Practice) ChangeRoles(ctx context.Context, by *auth.User, uid int64, c 
 			return err
 		}
 		next.Version = v
-		_, err = tx.AppendAudit(ctx, peopleEntry(now, by, "person.roles", uid, "roles="+auth.JoinRoles(u.Roles, ","), "roles="+auth.JoinRoles(next.Roles, ",")))
+		if _, err = tx.AppendAudit(ctx, peopleEntry(now, by, "person.roles", uid, "roles="+auth.JoinRoles(u.Roles, ","), "roles="+auth.JoinRoles(next.Roles, ","))); err != nil {
+			return err
+		}
+		if !next.HasRole(auth.Practitioner) {
+			// Without the role they hold no sessions: their calendar
+			// address stops answering with the change.
+			_, err = p.revokeFeedOf(ctx, tx, ActorOf(by), uid, "role_removed")
+		}
 		return err
 	})
 	if err != nil {

@@ -16,8 +16,11 @@ import (
 // link, the reason of its cancellation and its fee and payments stay at
 // the practice that kept them. An import writes each session as a session
 // of the new client's case held by the importing practitioner, as it was:
-// past ones as history, upcoming ones in the importer's calendar, where
-// one that would overlap a session the importer holds refuses the whole
+// past ones as history, marked as held at another practice
+// (Session.ImportedFrom: on no superbill, in no calendar feed, taking no
+// time of the importer's and no reminder, payment or change), upcoming
+// ones in the importer's calendar as their own, where one that would
+// overlap a session the importer holds refuses the whole
 // import (Conflict, naming the Encounter and its time). An imported
 // session has no fee (0, the practitioner sets one when they reschedule
 // it) and no video link; a past one is never reminded, an upcoming
@@ -37,6 +40,10 @@ func (im *importer) writeSessions(ctx context.Context, clientID, caseID int64, r
 		s := Session{CaseID: caseID, ClientID: clientID, PractitionerID: by.UserID, PractitionerName: by.Name, Start: rs.Start,
 			Minutes: rs.Minutes, Modality: rs.Modality, Kind: rs.Kind, Status: session.Scheduled, CPT: rs.CPT, Currency: importedCurrency,
 			Version: 1, CreatedBy: by.UserID, CreatedAt: now, UpdatedAt: now}
+		if !s.End().After(now) {
+			// Held at the other practice: history, marked so.
+			s.ImportedFrom = clientID
+		}
 		if rs.Status.Holds() && s.End().After(now) {
 			if err := im.freeTime(ctx, rs, s); err != nil {
 				return nil, err

@@ -125,12 +125,23 @@ type Session struct {
 	// RemindedAt is when the client's reminder was sent (or found to have
 	// no address to go to); zero before.
 	RemindedAt time.Time
+	// ImportedFrom is, for a session held at another practice that came
+	// with its client's record (a record import of a session that had
+	// ended), the client whose import it came with (client_imports); 0
+	// for the practice's own sessions. Such a session is history: on no
+	// superbill, in no calendar feed, taking no time, reminder, payment
+	// or change.
+	ImportedFrom int64
 	// Version guards changes.
 	Version   int
 	CreatedBy int64
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// Imported reports whether the session was held at another practice
+// (ImportedFrom).
+func (s Session) Imported() bool { return s.ImportedFrom != 0 }
 
 // End is when the session ends.
 func (s Session) End() time.Time { return session.End(s.Start, s.Minutes) }
@@ -269,9 +280,10 @@ func (p *Practice) freeTime(ctx context.Context, tx Tx, s *Session) error {
 
 // changeSession locks session id for a change by by: an assigned
 // practitioner of its client (mayChangeClient; anyone else is told
-// nothing of it), the session still at version, and the move allowed
-// (session.Check; Conflict otherwise).
-func (p *Practice) changeSession(ctx context.Context, tx Tx, by Actor, id int64, version int, m session.Move) (*Session, error) {
+// nothing of it), the session's own practitioner when own is set
+// (Forbidden otherwise), the session still at version, and the move
+// allowed (session.Check; Conflict otherwise).
+func (p *Practice) changeSession(ctx context.Context, tx Tx, by Actor, id int64, version int, m session.Move, own string) (*Session, error) {
 	s, err := tx.LockSession(ctx, id)
 	if errors.Is(err, certboard.ErrNotFound) {
 		return nil, errNoSession(id)
@@ -282,6 +294,14 @@ func (p *Practice) changeSession(ctx context.Context, tx Tx, by Actor, id int64,
 	if err := p.mayChangeClient(ctx, tx, by, s.ClientID); err != nil {
 		return nil, hidden(err, errNoSession(id))
 	}
+	if s.Imported() {
+		return nil, errImportedSession(s)
+	}
+	if own != "" {
+		if err := ownSession(s, by, own); err != nil {
+			return nil, err
+		}
+	}
 	if s.Version != version {
 		return nil, staleSession(id, version, s.Version)
 	}
@@ -291,6 +311,38 @@ func (p *Practice) changeSession(ctx context.Context, tx Tx, by Actor, id int64,
 		}
 	}
 	return s, nil
+}
+
+// errImportedSession is the Conflict of a change to session s, held at
+// another practice.
+func errImportedSession(s *Session) error {
+	return certboard.Errorf(certboard.Conflict,
+		"session %d was held at another practice and came with the client's record (imported); it is kept as history and takes no change, reminder or payment",
+		s.ID).WithTitle("Held at another practice")
+}
+
+// ownSession refuses by, who is not session s's practitioner, what only
+// they do (what: "mark it", "record its payments", "write its note"): a
+// colleague assigned to the client covers for them by cancelling or
+// rescheduling, not by recording what happened in a session they did not
+// hold.
+func ownSession(s *Session, by Actor, what string) error {
+	if s.PractitionerID == by.UserID {
+		return nil
+	}
+	return certboard.Errorf(certboard.Forbidden,
+		"session %d is %s's; only they %s (you may cancel or reschedule it for them)", s.ID, s.PractitionerName, what).
+		WithTitle("Not your session")
+}
+
+// coveringAudit is sessionAudit of a change by by to s, naming s's
+// practitioner when by acted on a colleague's session.
+func coveringAudit(s *Session, by Actor) map[string]any {
+	out := sessionAudit(s)
+	if s.PractitionerID != by.UserID {
+		out["for_practitioner"] = s.PractitionerID
+	}
+	return out
 }
 
 // saveSession writes s from version and audits the change.
@@ -304,7 +356,7 @@ func (p *Practice) saveSession(ctx context.Context, tx Tx, by Actor, s *Session,
 		return err
 	}
 	s.Version = v
-	return p.appendAudit(ctx, tx, by, action, ClientSubject(s.ClientID), before, sessionAudit(s))
+	return p.appendAudit(ctx, tx, by, action, ClientSubject(s.ClientID), before, coveringAudit(s, by))
 }
 
 // RescheduleSession replaces the time, length, modality, video link,
@@ -312,7 +364,10 @@ func (p *Practice) saveSession(ctx context.Context, tx Tx, by Actor, s *Session,
 // in (checked as ScheduleSession checks it, and for overlap with the
 // practitioner's other sessions). Only an assigned practitioner of the
 // client changes it, before it ends; a session moved to another time is
-// reminded again. It returns the session as changed.
+// reminded again. A colleague assigned to the client may reschedule a
+// session held by another practitioner (covering for them), still in
+// that practitioner's calendar; the audit entry names them
+// (for_practitioner). It returns the session as changed.
 func (p *Practice) RescheduleSession(ctx context.Context, by Actor, id int64, version int, in SessionInput) (*Session, error) {
 	now := p.clock.Now().UTC()
 	var out *Session
@@ -325,7 +380,7 @@ func (p *Practice) RescheduleSession(ctx context.Context, by Actor, id int64, ve
 		if err != nil {
 			return err
 		}
-		s, err := p.changeSession(ctx, tx, by, id, version, session.MoveReschedule)
+		s, err := p.changeSession(ctx, tx, by, id, version, session.MoveReschedule, "")
 		if err != nil {
 			return err
 		}
@@ -363,7 +418,8 @@ const MaxCancelReason = 500
 // (required; sealed at rest, never in the audit log). A client's
 // cancellation less than session.LateCancellation before the start is
 // recorded as late. Only an assigned practitioner of the client records
-// it, before the session ends.
+// it, before the session ends: a colleague covering for the session's
+// practitioner too, audited naming whose session it was.
 func (p *Practice) CancelSession(ctx context.Context, by Actor, id int64, version int, in CancelInput) (*Session, error) {
 	var f caseForm
 	if in.By != "client" && in.By != "practice" {
@@ -376,7 +432,7 @@ func (p *Practice) CancelSession(ctx context.Context, by Actor, id int64, versio
 	now := p.clock.Now().UTC()
 	var out *Session
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		s, err := p.changeSession(ctx, tx, by, id, version, session.MoveCancel)
+		s, err := p.changeSession(ctx, tx, by, id, version, session.MoveCancel, "")
 		if err != nil {
 			return err
 		}
@@ -393,7 +449,8 @@ func (p *Practice) CancelSession(ctx context.Context, by Actor, id int64, versio
 
 // MarkSession records that scheduled session id, opened at version, was
 // attended (session.Attended) or was a no-show (session.NoShow), once it
-// has started. Only an assigned practitioner of the client marks it.
+// has started. Only the session's own practitioner marks it (Forbidden
+// for a colleague assigned to the client: a no-show may be charged).
 func (p *Practice) MarkSession(ctx context.Context, by Actor, id int64, version int, status string) (*Session, error) {
 	var m session.Move
 	switch session.Status(status) {
@@ -406,7 +463,7 @@ func (p *Practice) MarkSession(ctx context.Context, by Actor, id int64, version 
 	}
 	var out *Session
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		s, err := p.changeSession(ctx, tx, by, id, version, m)
+		s, err := p.changeSession(ctx, tx, by, id, version, m, "mark it attended or a no-show")
 		if err != nil {
 			return err
 		}
@@ -423,8 +480,8 @@ func (p *Practice) MarkSession(ctx context.Context, by Actor, id int64, version 
 // RecordPayment records that the client has paid amount (as typed:
 // "120.00") in all of session id's fee, opened at version, in any status
 // (a late cancellation or a no-show may be charged): it replaces the
-// amount paid before, and may not exceed the fee. Only an assigned
-// practitioner of the client records it.
+// amount paid before, and may not exceed the fee. Only the session's own
+// practitioner records it.
 func (p *Practice) RecordPayment(ctx context.Context, by Actor, id int64, version int, amount string) (*Session, error) {
 	cents, perr := session.ParseAmount(amount)
 	if perr != nil {
@@ -432,7 +489,7 @@ func (p *Practice) RecordPayment(ctx context.Context, by Actor, id int64, versio
 	}
 	var out *Session
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		s, err := p.changeSession(ctx, tx, by, id, version, "")
+		s, err := p.changeSession(ctx, tx, by, id, version, "", "record its payment")
 		if err != nil {
 			return err
 		}
@@ -576,8 +633,8 @@ func (p *Practice) UpcomingSessions(ctx context.Context, by Actor) ([]UpcomingSe
 	return out, settings, err
 }
 
-// WriteSessionNote starts the progress note of session id (by an assigned
-// practitioner of its client, who writes it), as a draft of format SOAP
+// WriteSessionNote starts the progress note of session id (by the
+// session's own practitioner, who held it and writes it), as a draft of format SOAP
 // dated the session's day in the practice's time zone, linked to the
 // session: a session has one progress note, and only a session that was
 // attended gets one (Conflict otherwise, and when it has one already).
@@ -596,6 +653,12 @@ func (p *Practice) WriteSessionNote(ctx context.Context, by Actor, id int64) (*P
 		}
 		if err := p.mayChangeClient(ctx, tx, by, s.ClientID); err != nil {
 			return hidden(err, errNoSession(id))
+		}
+		if s.Imported() {
+			return errImportedSession(s)
+		}
+		if err := ownSession(s, by, "write its progress note"); err != nil {
+			return err
 		}
 		if s.NoteID != 0 {
 			return certboard.Errorf(certboard.Conflict, "session %d has its progress note already (note %d); open it", id, s.NoteID).

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 )
 
 // The calendar feed: each practitioner may have one secret address at
@@ -36,6 +37,8 @@ type calendarWrites interface {
 	// CalendarFeedByHash returns the live feed whose token hashes to hash;
 	// certboard.ErrNotFound for a hash no feed has and for a revoked one.
 	CalendarFeedByHash(ctx context.Context, hash string) (*CalendarFeed, error)
+	// LiveCalendarFeedHolders lists the accounts that have a live feed.
+	LiveCalendarFeedHolders(ctx context.Context) ([]int64, error)
 }
 
 // CalendarFeed is a practitioner's secret calendar address, without its
@@ -46,6 +49,9 @@ type CalendarFeed struct {
 	CreatedAt      time.Time
 	// RevokedAt is when it stopped answering; zero while it is live.
 	RevokedAt time.Time
+	// HolderPractitioner says whether its practitioner's account holds
+	// the practitioner role now: a feed of anyone else answers nothing.
+	HolderPractitioner bool
 }
 
 // The audit actions of the calendar feed; their subject is the
@@ -158,6 +164,60 @@ func (p *Practice) RevokeCalendarFeed(ctx context.Context, by Actor) error {
 	})
 }
 
+// revokeFeedOf revokes practitioner uid's live calendar feed, if any, in
+// tx, auditing it (AuditFeedRevoke, subject the practitioner, After the
+// feed and why) as by's act; it reports whether there was one.
+func (p *Practice) revokeFeedOf(ctx context.Context, tx Tx, by Actor, uid int64, why string) (bool, error) {
+	f, err := tx.LiveCalendarFeed(ctx, uid)
+	if errors.Is(err, certboard.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if _, err := tx.RevokeCalendarFeed(ctx, uid, p.clock.Now().UTC()); err != nil {
+		return false, err
+	}
+	return true, p.appendAudit(ctx, tx, by, AuditFeedRevoke, "user:"+strconv.FormatInt(uid, 10), nil,
+		map[string]any{"feed": f.ID, "why": why})
+}
+
+// RevokeCalendarFeedOf stops person uid's live calendar address from
+// answering, for a practice admin (Forbidden otherwise), say when a
+// practitioner's device with the address was lost or they left: NotFound
+// when uid has none. Audited (AuditFeedRevoke, why "admin").
+func (p *Practice) RevokeCalendarFeedOf(ctx context.Context, by *auth.User, uid int64) error {
+	if err := mayManagePeople(by); err != nil {
+		return err
+	}
+	return p.store.InTx(ctx, func(tx Tx) error {
+		ok, err := p.revokeFeedOf(ctx, tx, ActorOf(by), uid, "admin")
+		if err == nil && !ok {
+			err = certboard.Errorf(certboard.NotFound, "person %d has no calendar address to revoke (it may have been revoked already)", uid).
+				WithTitle("No calendar address")
+		}
+		return err
+	})
+}
+
+// CalendarFeedHolders returns, for a practice admin (Forbidden
+// otherwise), the accounts that have a live calendar address, for the
+// people page's revoke buttons.
+func (p *Practice) CalendarFeedHolders(ctx context.Context, by *auth.User) (map[int64]bool, error) {
+	if err := mayManagePeople(by); err != nil {
+		return nil, err
+	}
+	out := map[int64]bool{}
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		ids, err := tx.LiveCalendarFeedHolders(ctx)
+		for _, id := range ids {
+			out[id] = true
+		}
+		return err
+	})
+	return out, err
+}
+
 // FeedSessions are what a calendar feed lists.
 type FeedSessions struct {
 	Feed     CalendarFeed
@@ -169,8 +229,10 @@ type FeedSessions struct {
 // ReadCalendarFeed returns the sessions of the practitioner whose live
 // feed token is, for anyone who holds the token (a calendar program):
 // those that ended at most FeedPast ago and later ones, the earliest
-// first, at most FeedMax. A token that is malformed, unknown or revoked
-// gets the same NotFound. The read is audited (AuditFeedRead, by
+// first, at most FeedMax, of the clients the practitioner is still
+// assigned to, without those held at another practice (imported). A token that is malformed, unknown or revoked, or whose
+// practitioner no longer holds the practitioner role, gets the same
+// NotFound. The read is audited (AuditFeedRead, by
 // "calendar-feed:<id>", subject the practitioner).
 func (p *Practice) ReadCalendarFeed(ctx context.Context, token string) (*FeedSessions, error) {
 	if !wellFormedToken(token) {
@@ -186,9 +248,29 @@ func (p *Practice) ReadCalendarFeed(ctx context.Context, token string) (*FeedSes
 		if err != nil {
 			return err
 		}
+		if !f.HolderPractitioner {
+			return errNoFeed
+		}
 		out.Feed = *f
-		if out.Sessions, err = tx.PractitionerSessions(ctx, f.PractitionerID, now.Add(-FeedPast), FeedMax); err != nil {
+		all, err := tx.PractitionerSessions(ctx, f.PractitionerID, now.Add(-FeedPast), FeedMax)
+		if err != nil {
 			return err
+		}
+		clients, err := tx.ClientNamesOf(ctx, f.PractitionerID)
+		if err != nil {
+			return err
+		}
+		assigned := map[int64]bool{}
+		for _, c := range clients {
+			assigned[c.ID] = true
+		}
+		out.Sessions = []Session{}
+		for _, s := range all {
+			// Sessions held at another practice are the client's history,
+			// not the practitioner's calendar.
+			if assigned[s.ClientID] && !s.Imported() {
+				out.Sessions = append(out.Sessions, s)
+			}
 		}
 		return credAudit(ctx, tx, now, "calendar-feed:"+strconv.FormatInt(f.ID, 10), AuditFeedRead,
 			"user:"+strconv.FormatInt(f.PractitionerID, 10), nil, map[string]any{"feed": f.ID, "sessions": len(out.Sessions)})

@@ -270,6 +270,10 @@ func superbillSession(by Actor, all []Session, id int64, loc *time.Location) (*S
 	s := &all[i]
 	when := s.Start.In(loc).Format("2 January 2006")
 	switch {
+	case s.Imported():
+		return nil, certboard.FieldError(certboard.Invalid, "session", fmt.Sprintf(
+			"the session of %s was held at another practice and came with the client's imported record; it is billed by that practice, not on a superbill of this one",
+			when)).WithTitle("Superbill not ready")
 	case s.PractitionerID != by.UserID:
 		return nil, certboard.FieldError(certboard.Invalid, "session", fmt.Sprintf(
 			"the session of %s was held by %s; a superbill names and is signed by the practitioner who held the session: ask them for it",
@@ -283,17 +287,24 @@ func superbillSession(by Actor, all []Session, id int64, loc *time.Location) (*S
 }
 
 // superbillMonth picks, from a client's sessions (the latest first), the
-// attended sessions by held in period's month of loc, the earliest first.
-// None is Invalid "month", naming the colleagues who did see the client
-// that month.
+// attended sessions by held in period's month of loc, the earliest first,
+// leaving out those held at another practice (imported), which that
+// practice bills. None is Invalid "month", naming the colleagues who did
+// see the client that month and saying why imported ones are left out.
 func superbillMonth(by Actor, clientID int64, all []Session, period superbill.Period, loc *time.Location) ([]Session, error) {
 	first := period.First().Time()
 	from := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, loc)
 	to := from.AddDate(0, 1, 0)
 	var out []Session
 	var others []string
+	imported := 0
 	for _, s := range all {
 		if s.Start.Before(from) || !s.Start.Before(to) || s.Status != session.Attended {
+			continue
+		}
+		if s.Imported() {
+			// Held at the other practice, which bills it.
+			imported++
 			continue
 		}
 		if s.PractitionerID != by.UserID {
@@ -314,9 +325,16 @@ func superbillMonth(by Actor, clientID int64, all []Session, period superbill.Pe
 	}
 	msg := fmt.Sprintf("client %d has no attended session with you in %s; a superbill lists services rendered, sessions marked attended (not cancelled, no-show or scheduled ones)",
 		clientID, period.Label())
+	if imported > 0 {
+		what := "the session of that month was held at another practice and came with the client's imported record: it is"
+		if imported > 1 {
+			what = fmt.Sprintf("the %d sessions of that month were held at another practice and came with the client's imported record: they are", imported)
+		}
+		msg += "; " + what + " billed by that practice, not on a superbill of this one"
+	}
 	if len(others) > 0 {
 		msg += fmt.Sprintf("; the sessions with %s that month go on their own superbill, which they make", strings.Join(others, " and "))
-	} else {
+	} else if imported == 0 {
 		msg += ": choose another month, or mark the month's sessions attended"
 	}
 	return nil, certboard.FieldError(certboard.Invalid, "month", msg).WithTitle("No sessions to bill")

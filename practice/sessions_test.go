@@ -465,3 +465,158 @@ func TestScheduleRace(t *testing.T) {
 		})
 	}
 }
+
+// TestCalendarFeedFollowsRoleAndAssignment: a feed lists only the
+// sessions of clients its practitioner is still assigned to, answers
+// nothing once they no longer hold the practitioner role, is revoked with
+// that role (audited), and an admin revokes anyone's; on both engines.
+func TestCalendarFeedFollowsRoleAndAssignment(t *testing.T) {
+	ctx := context.Background()
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) {
+			w, caseID := sessionsWorld(t, db)
+			if _, err := w.p.ScheduleSession(ctx, w.alice, caseID, videoSession); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.p.AssignPractitioner(ctx, w.admin, w.client, w.bob.UserID); err != nil {
+				t.Fatal(err)
+			}
+			later := videoSession
+			later.Time = "14:00"
+			if _, err := w.p.ScheduleSession(ctx, w.bob, caseID, later); err != nil {
+				t.Fatal(err)
+			}
+			bob := mustBob(t, w)
+			if fs, err := w.p.ReadCalendarFeed(ctx, bob); err != nil || len(fs.Sessions) != 1 {
+				t.Fatalf("Bob's feed while assigned: %+v, %v", fs, err)
+			}
+			if err := w.p.UnassignPractitioner(ctx, w.admin, w.client, w.bob.UserID); err != nil {
+				t.Fatal(err)
+			}
+			if fs, err := w.p.ReadCalendarFeed(ctx, bob); err != nil || len(fs.Sessions) != 0 {
+				t.Errorf("Bob's feed once unassigned: %+v, %v", fs, err)
+			}
+
+			// An admin revokes Bob's; a practitioner may not.
+			admin, err := w.st.UserByID(ctx, w.admin.UserID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			aliceUser, err := w.st.UserByID(ctx, w.alice.UserID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantSessionCode(t, "a practitioner revokes Bob's", w.p.RevokeCalendarFeedOf(ctx, aliceUser, w.bob.UserID), certboard.Forbidden)
+			if holders, err := w.p.CalendarFeedHolders(ctx, admin); err != nil || !holders[w.bob.UserID] {
+				t.Errorf("holders %v, %v", holders, err)
+			}
+			if err := w.p.RevokeCalendarFeedOf(ctx, admin, w.bob.UserID); err != nil {
+				t.Fatal(err)
+			}
+			w.wantAudit(t, practice.AuditFeedRevoke)
+			_, err = w.p.ReadCalendarFeed(ctx, bob)
+			wantSessionCode(t, "Bob's revoked feed", err, certboard.NotFound)
+			wantSessionCode(t, "revoking Bob's again", w.p.RevokeCalendarFeedOf(ctx, admin, w.bob.UserID), certboard.NotFound)
+
+			// A feed whose holder lost the role behind the use cases' back
+			// answers nothing.
+			alice, err := w.p.CreateCalendarFeed(ctx, w.alice)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.st.DB.ExecContext(ctx, w.st.DB.Dialect.Rebind("UPDATE users SET roles = ? WHERE id = ?"), "practice_admin", w.alice.UserID); err != nil {
+				t.Fatal(err)
+			}
+			_, err = w.p.ReadCalendarFeed(ctx, alice)
+			wantSessionCode(t, "the feed of a former practitioner", err, certboard.NotFound)
+			if _, err := w.st.DB.ExecContext(ctx, w.st.DB.Dialect.Rebind("UPDATE users SET roles = ? WHERE id = ?"), "practitioner", w.alice.UserID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.p.ReadCalendarFeed(ctx, alice); err != nil {
+				t.Fatalf("Alice's feed: %v", err)
+			}
+
+			// Removing the role revokes the feed with it.
+			aliceUser, err = w.st.UserByID(ctx, w.alice.UserID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.p.ChangeRoles(ctx, admin, w.alice.UserID, practice.RoleChange{Version: aliceUser.Version}); err != nil {
+				t.Fatal(err)
+			}
+			w.wantAudit(t, "person.roles", practice.AuditFeedRevoke)
+			if _, err := w.st.DB.ExecContext(ctx, w.st.DB.Dialect.Rebind("UPDATE users SET roles = ? WHERE id = ?"), "practitioner", w.alice.UserID); err != nil {
+				t.Fatal(err)
+			}
+			_, err = w.p.ReadCalendarFeed(ctx, alice)
+			wantSessionCode(t, "the feed after the role was removed and given back", err, certboard.NotFound)
+		})
+	}
+}
+
+// TestColleagueSession: a colleague assigned to the client may cancel or
+// reschedule another practitioner's session (audited naming whose it
+// was) but not mark it, record its payment or write its note.
+func TestColleagueSession(t *testing.T) {
+	ctx := context.Background()
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) {
+			w, caseID := sessionsWorld(t, db)
+			if err := w.p.AssignPractitioner(ctx, w.admin, w.client, w.bob.UserID); err != nil {
+				t.Fatal(err)
+			}
+			s, err := w.p.ScheduleSession(ctx, w.alice, caseID, videoSession)
+			if err != nil {
+				t.Fatal(err)
+			}
+			moved := videoSession
+			moved.Time = "11:00"
+			r, err := w.p.RescheduleSession(ctx, w.bob, s.ID, s.Version, moved)
+			if err != nil || r.PractitionerID != w.alice.UserID {
+				t.Fatalf("Bob reschedules Alice's: %+v, %v", r, err)
+			}
+			wantCovering(t, w, practice.AuditSessionReschedule, w.alice.UserID)
+			w.advance(26 * time.Hour)
+			_, err = w.p.MarkSession(ctx, w.bob, s.ID, r.Version, "no_show")
+			wantSessionCode(t, "Bob marks Alice's a no-show", err, certboard.Forbidden)
+			_, err = w.p.RecordPayment(ctx, w.bob, s.ID, r.Version, "10.00")
+			wantSessionCode(t, "Bob records a payment", err, certboard.Forbidden)
+			m, err := w.p.MarkSession(ctx, w.alice, s.ID, r.Version, "attended")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = w.p.WriteSessionNote(ctx, w.bob, s.ID)
+			wantSessionCode(t, "Bob writes the note of Alice's", err, certboard.Forbidden)
+			if _, err := w.p.RecordPayment(ctx, w.alice, s.ID, m.Version, "10.00"); err != nil {
+				t.Errorf("Alice records a payment: %v", err)
+			}
+
+			// Cancelling for a colleague is allowed, and audited so.
+			later := videoSession
+			later.Date = "2026-12-20"
+			s2, err := w.p.ScheduleSession(ctx, w.alice, caseID, later)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.p.CancelSession(ctx, w.bob, s2.ID, s2.Version, practice.CancelInput{By: "client", Reason: "called Bob"}); err != nil {
+				t.Fatal(err)
+			}
+			wantCovering(t, w, practice.AuditSessionCancel, w.alice.UserID)
+		})
+	}
+}
+
+// wantCovering checks that the latest audit entry is action, naming the
+// practitioner whose session was changed.
+func wantCovering(t *testing.T, w *casesWorld, action string, practitioner int64) {
+	t.Helper()
+	es, err := w.st.AuditLog().Entries(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := es[len(es)-1]
+	var after map[string]any
+	if err := json.Unmarshal([]byte(e.After), &after); err != nil || e.Action != action || after["for_practitioner"] != float64(practitioner) {
+		t.Errorf("audit %+v, want %s for practitioner %d", e, action, practitioner)
+	}
+}

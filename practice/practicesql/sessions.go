@@ -6,17 +6,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/auth/authsql"
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/session"
 	"github.com/certboard/certboard/sqldb"
 )
 
-// Sessions (migration 00009): the sessions of cases, the practice's
+// Sessions (migrations 00009 and 00017, which marks sessions held at
+// another practice): the sessions of cases, the practice's
 // session settings and the practitioners' calendar feeds. What a session
 // holds that may say something of its client, its video link and the
 // reason of its cancellation, is sealed in its details column, bound to
@@ -54,7 +58,7 @@ func (s *Store) sealSession(v practice.Session) (string, error) {
 // its practitioner u and, left, the progress note n that records it.
 const sessionColumns = `v.id, v.case_id, v.client_id, v.practitioner_id, u.name, v.starts_at, v.minutes, v.modality, v.kind, v.status,
 	COALESCE(v.cancelled_by, ''), v.cancelled_at, COALESCE(v.cancelled_user, 0), v.cpt_code, v.fee_cents, v.paid_cents, v.currency,
-	v.paid_at, v.details, COALESCE(n.id, 0), v.reminded_at, v.version, v.created_by, v.created_at, v.updated_at`
+	v.paid_at, v.details, COALESCE(n.id, 0), v.reminded_at, v.version, v.created_by, v.created_at, v.updated_at, COALESCE(v.imported_from, 0)`
 
 // sessionFrom is the FROM clause of sessionColumns.
 const sessionFrom = " FROM therapy_sessions v JOIN users u ON u.id = v.practitioner_id LEFT JOIN progress_notes n ON n.session_id = v.id"
@@ -66,7 +70,7 @@ func (s *Store) scanSession(r sqldb.Scanner) (*practice.Session, error) {
 	var start, cancelledAt, paidAt, remindedAt, created, updated any
 	if err := r.Scan(&v.ID, &v.CaseID, &v.ClientID, &v.PractitionerID, &v.PractitionerName, &start, &v.Minutes, &modality, &kind,
 		&status, &cancelledBy, &cancelledAt, &v.CancelledByUser, &v.CPT, &v.FeeCents, &v.PaidCents, &v.Currency, &paidAt,
-		&details, &v.NoteID, &remindedAt, &v.Version, &v.CreatedBy, &created, &updated); err != nil {
+		&details, &v.NoteID, &remindedAt, &v.Version, &v.CreatedBy, &created, &updated, &v.ImportedFrom); err != nil {
 		return nil, err
 	}
 	v.Modality, v.Kind, v.Status, v.CancelledBy = session.Modality(modality), session.Kind(kind), session.Status(status), session.Canceller(cancelledBy)
@@ -155,12 +159,13 @@ func (tx *Tx) LockPractitionerSessions(ctx context.Context, id int64) error {
 }
 
 // OverlappingSession returns the id of a session of practitioner id that
-// is not cancelled and shares a moment with [start, end), other than
-// except; 0 when there is none.
+// is not cancelled nor held at another practice (imported_from) and
+// shares a moment with [start, end), other than except; 0 when there is
+// none.
 func (tx *Tx) OverlappingSession(ctx context.Context, id int64, start, end time.Time, except int64) (int64, error) {
 	var other int64
 	err := tx.QueryRowContext(ctx, tx.Dialect.Rebind(
-		`SELECT id FROM therapy_sessions WHERE practitioner_id = ? AND status <> 'cancelled' AND starts_at < ? AND ends_at > ? AND id <> ?
+		`SELECT id FROM therapy_sessions WHERE practitioner_id = ? AND status <> 'cancelled' AND imported_from IS NULL AND starts_at < ? AND ends_at > ? AND id <> ?
 		 ORDER BY starts_at LIMIT 1`),
 		id, tx.Dialect.Time(end), tx.Dialect.Time(start), except).Scan(&other)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -174,11 +179,11 @@ func (tx *Tx) CreateSession(ctx context.Context, v practice.Session) (int64, err
 	var id int64
 	err := tx.QueryRowContext(ctx, tx.Dialect.Rebind(
 		`INSERT INTO therapy_sessions (case_id, client_id, practitioner_id, starts_at, ends_at, minutes, modality, kind, status, cpt_code,
-		 fee_cents, paid_cents, currency, version, created_by, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		 fee_cents, paid_cents, currency, version, created_by, created_at, updated_at, imported_from)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		v.CaseID, v.ClientID, v.PractitionerID, tx.Dialect.Time(v.Start), tx.Dialect.Time(v.End()), v.Minutes, string(v.Modality),
 		string(v.Kind), string(v.Status), v.CPT, v.FeeCents, v.PaidCents, v.Currency, v.Version, v.CreatedBy,
-		tx.Dialect.Time(v.CreatedAt), tx.Dialect.Time(v.UpdatedAt)).Scan(&id)
+		tx.Dialect.Time(v.CreatedAt), tx.Dialect.Time(v.UpdatedAt), sql.NullInt64{Int64: v.ImportedFrom, Valid: v.ImportedFrom != 0}).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("creating a session: %w", err)
 	}
@@ -313,15 +318,21 @@ func (tx *Tx) MarkReminded(ctx context.Context, id int64, at time.Time) (bool, e
 	return n == 1, err
 }
 
-// feedColumns are what scanFeed reads of calendar_feeds.
-const feedColumns = "id, practitioner_id, created_at, revoked_at"
+// feedColumns are what scanFeed reads of calendar_feeds f joined with its
+// holder's account u.
+const feedColumns = "f.id, f.practitioner_id, f.created_at, f.revoked_at, u.roles"
+
+// feedFrom is the FROM clause of feedColumns.
+const feedFrom = " FROM calendar_feeds f JOIN users u ON u.id = f.practitioner_id"
 
 func scanFeed(r sqldb.Scanner) (*practice.CalendarFeed, error) {
 	var f practice.CalendarFeed
 	var created, revoked any
-	if err := r.Scan(&f.ID, &f.PractitionerID, &created, &revoked); err != nil {
+	var roles string
+	if err := r.Scan(&f.ID, &f.PractitionerID, &created, &revoked, &roles); err != nil {
 		return nil, err
 	}
+	f.HolderPractitioner = slices.Contains(strings.Split(roles, ","), string(auth.Practitioner))
 	var err error
 	if f.CreatedAt, err = sqldb.ScanTime(created); err != nil {
 		return nil, err
@@ -340,14 +351,14 @@ func (tx *Tx) feed(ctx context.Context, q string, arg any) (*practice.CalendarFe
 
 // LiveCalendarFeed returns practitioner id's live feed.
 func (tx *Tx) LiveCalendarFeed(ctx context.Context, id int64) (*practice.CalendarFeed, error) {
-	return tx.feed(ctx, "SELECT "+feedColumns+" FROM calendar_feeds WHERE practitioner_id = ? AND revoked_at IS NULL", id)
+	return tx.feed(ctx, "SELECT "+feedColumns+feedFrom+" WHERE f.practitioner_id = ? AND f.revoked_at IS NULL", id)
 }
 
 // CalendarFeedByHash returns the live feed whose token hashes to hash:
 // the look-up is by the hash, so the token itself is never compared, and
 // a revoked feed is not found.
 func (tx *Tx) CalendarFeedByHash(ctx context.Context, hash string) (*practice.CalendarFeed, error) {
-	return tx.feed(ctx, "SELECT "+feedColumns+" FROM calendar_feeds WHERE token_hash = ? AND revoked_at IS NULL", hash)
+	return tx.feed(ctx, "SELECT "+feedColumns+feedFrom+" WHERE f.token_hash = ? AND f.revoked_at IS NULL", hash)
 }
 
 // RevokeCalendarFeed revokes practitioner id's live feed and reports
@@ -376,4 +387,22 @@ func (tx *Tx) CreateCalendarFeed(ctx context.Context, id int64, hash string, at 
 		return 0, fmt.Errorf("creating a calendar feed: %w", err)
 	}
 	return feed, nil
+}
+
+// LiveCalendarFeedHolders lists the accounts that have a live feed.
+func (tx *Tx) LiveCalendarFeedHolders(ctx context.Context) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT practitioner_id FROM calendar_feeds WHERE revoked_at IS NULL ORDER BY practitioner_id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

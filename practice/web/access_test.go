@@ -110,6 +110,7 @@ func TestRulesOfTheRoutes(t *testing.T) {
 		"GET /people":                             "practice admin",
 		"POST /people":                            "practice admin",
 		"POST /people/{id}/roles":                 "practice admin",
+		"POST /people/{id}/calendar/revoke":       "practice admin",
 		"GET /login":                              "public",
 		"POST /login":                             "public",
 		"POST /login/two-factor":                  "public",

@@ -20,6 +20,7 @@ func (s *Server) peopleRoutes() {
 	s.route("GET /people", PracticeAdmin, s.handle(s.peoplePage))
 	s.route("POST /people", PracticeAdmin, s.handle(s.addPerson))
 	s.route("POST /people/{id}/roles", PracticeAdmin, s.handle(s.changeRoles))
+	s.route("POST /people/{id}/calendar/revoke", PracticeAdmin, s.handle(s.revokePersonFeed))
 }
 
 // PeopleView is what the people page shows.
@@ -41,6 +42,9 @@ type PersonView struct {
 	Version   int
 	// You marks the admin looking at the list.
 	You bool
+	// Feed says the person has a live calendar address, which an admin
+	// may revoke.
+	Feed bool
 }
 
 // Holds reports whether the person holds a role, for the checkboxes.
@@ -61,10 +65,14 @@ func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
+	feeds, err := s.practice.CalendarFeedHolders(r.Context(), u)
+	if err != nil {
+		return err
+	}
 	v := PeopleView{Roles: auth.PracticeRoles, LinkHours: int(practice.InviteLinkTTL.Hours())}
 	for _, p := range people {
 		v.People = append(v.People, PersonView{ID: p.ID, Name: p.Name, Email: p.Email, Roles: p.Roles, TwoFactor: p.TwoFactor(),
-			Version: p.Version, You: p.ID == u.ID})
+			Version: p.Version, You: p.ID == u.ID, Feed: feeds[p.ID]})
 	}
 	s.render(w, r, status, "people", page{Title: "People", Data: v, Errors: errs, Form: form})
 	return nil
@@ -121,6 +129,27 @@ func (s *Server) changeRoles(w http.ResponseWriter, r *http.Request) error {
 		msg = fmt.Sprintf("%s now holds no role: they can sign in, and reach nothing but their account.", u.Name)
 	}
 	redirect(w, r, "/people", msg)
+	return nil
+}
+
+// revokePersonFeed revokes one person's calendar address
+// (practice.Practice.RevokeCalendarFeedOf).
+func (s *Server) revokePersonFeed(w http.ResponseWriter, r *http.Request) error {
+	if err := form(w, r); err != nil {
+		return err
+	}
+	uid, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return &certboard.Error{Code: certboard.NotFound, Title: "Person not found", Message: "No one at the practice has the id " + strconv.Quote(r.PathValue("id")) + "."}
+	}
+	if err := s.practice.RevokeCalendarFeedOf(r.Context(), account.UserFrom(r), uid); err != nil {
+		if e := refusal(err); e != nil && e.Code == certboard.NotFound {
+			redirect(w, r, "/people", "!"+plain(e))
+			return nil
+		}
+		return err
+	}
+	redirect(w, r, "/people", "Revoked the calendar address: calendar programs that read it get nothing from now on.")
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/practice"
 )
 
 // TestPeoplePages: an admin lists people, adds one (who is mailed a link)
@@ -68,5 +69,35 @@ func TestPeoplePages(t *testing.T) {
 	if rec := w.get(t, "/people", w.signIn(t, "practitioner")); rec.Code != http.StatusForbidden ||
 		!strings.Contains(rec.Body.String(), "a practice admin can grant it") {
 		t.Fatalf("the list for a practitioner: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestPeopleRevokeCalendarFeed: an admin sees who has a calendar address
+// and revokes one from the people page; the address then answers nothing.
+func TestPeopleRevokeCalendarFeed(t *testing.T) {
+	w := newWorld(t)
+	token, err := w.s.practice.CreateCalendarFeed(context.Background(), practice.ActorOf(w.users["practitioner"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := w.signIn(t, "admin")
+	button := fmt.Sprintf(`action="/people/%d/calendar/revoke"`, w.users["practitioner"].ID)
+	if body := w.get(t, "/people", c).Body.String(); !strings.Contains(body, button) {
+		t.Fatalf("no revoke button on the people page: %s", body)
+	}
+	rec := w.do(t, http.MethodPost, fmt.Sprintf("/people/%d/calendar/revoke", w.users["practitioner"].ID), url.Values{}, c)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("revoking: %d %s", rec.Code, rec.Body)
+	}
+	if body := w.get(t, "/people", c, cookie(rec, FlashCookie)).Body.String(); !strings.Contains(body, "Revoked the calendar address") ||
+		strings.Contains(body, button) {
+		t.Fatalf("after revoking: %s", body)
+	}
+	if rec := w.get(t, "/calendar/"+token+".ics"); rec.Code != http.StatusNotFound {
+		t.Fatalf("the revoked feed: %d", rec.Code)
+	}
+	rec = w.do(t, http.MethodPost, fmt.Sprintf("/people/%d/calendar/revoke", w.users["practitioner"].ID), url.Values{}, c)
+	if body := w.get(t, "/people", c, cookie(rec, FlashCookie)).Body.String(); !strings.Contains(body, "no calendar address to revoke") {
+		t.Fatalf("revoking again: %d %s", rec.Code, body)
 	}
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,6 +16,7 @@ import (
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/ical"
 	"github.com/certboard/certboard/practice/session"
+	kit "github.com/certboard/certboard/web"
 )
 
 // The pages of sessions: a client's sessions (a section of their record
@@ -26,7 +29,56 @@ func init() { clientSections = append(clientSections, sessionsSection) }
 
 // feedLimit bounds the reads of calendar feeds, which anyone holding an
 // address may make: calendar programs poll every few minutes at most.
+// Every read costs its client address's bucket (perAddress); the overall
+// bucket is taken only by addresses that find no feed (unknown, revoked
+// or made-up tokens), so that a few addresses guessing cannot make the
+// practice refuse the calendar services that read real feeds. A known
+// feed has a bucket of its own instead (feedPerFeed): a calendar service
+// polls one every 5 to 60 minutes.
 var feedLimit = limitRule{"reading calendar feeds", 60, 600, time.Hour}
+
+// feedPerFeed is how often one feed may be read in feedLimit.per.
+const feedPerFeed = 60
+
+// feedLimits are the buckets of calendar feed reads.
+type feedLimits struct {
+	byAddress, byFeed, unknown *kit.Limiter
+}
+
+// newFeedLimits makes the buckets of feedLimit.
+func (s *Server) newFeedLimits() *feedLimits {
+	return &feedLimits{byAddress: kit.NewLimiter(feedLimit.perAddress, feedLimit.per, s.now),
+		byFeed:  kit.NewLimiter(feedPerFeed, feedLimit.per, s.now),
+		unknown: kit.NewLimiter(feedLimit.overall, feedLimit.per, s.now)}
+}
+
+// before takes a read of token from r's address's bucket and from the
+// token's own (keyed by its SHA-256, never the token); nil when both had
+// one.
+func (l *feedLimits) before(r *http.Request, token string, now time.Time) error {
+	key := kit.LimitKey(r)
+	if ok, wait := l.byAddress.Allow(key); !ok {
+		return kit.TooMany(wait, now, fmt.Sprintf("The practice allows %s %d %s from one address %s",
+			feedLimit.name, feedLimit.perAddress, kit.Plural(feedLimit.perAddress, "time"), perWords(feedLimit.per)))
+	}
+	sum := sha256.Sum256([]byte(token))
+	if ok, wait := l.byFeed.Allow(hex.EncodeToString(sum[:])); !ok {
+		l.byAddress.Refund(key)
+		return kit.TooMany(wait, now, fmt.Sprintf("The practice allows reading one calendar feed %d %s %s; set your calendar program to refresh it less often",
+			feedPerFeed, kit.Plural(feedPerFeed, "time"), perWords(feedLimit.per)))
+	}
+	return nil
+}
+
+// unknownFeed takes a read that found no feed from the bucket of all
+// addresses together; over it, the answer is 429 rather than 404.
+func (l *feedLimits) unknownFeed(now time.Time) error {
+	if ok, wait := l.unknown.Allow(overallKey); !ok {
+		return kit.TooMany(wait, now, fmt.Sprintf("The practice is busy: it allows %d reads of calendar addresses that do not exist from all addresses together %s",
+			feedLimit.overall, perWords(feedLimit.per)))
+	}
+	return nil
+}
 
 // sessionRoutes registers the pages of sessions; New calls it.
 func (s *Server) sessionRoutes() {
@@ -44,7 +96,8 @@ func (s *Server) sessionRoutes() {
 	s.route("GET /calendar", Practitioner, s.handle(s.calendarPage))
 	s.route("POST /calendar", Practitioner, s.handle(s.createCalendarFeed))
 	s.route("POST /calendar/revoke", Practitioner, s.handle(s.revokeCalendarFeed))
-	s.route("GET /calendar/{file}", Public, s.limiter(feedLimit)(s.handle(s.calendarFeed)))
+	feeds := s.newFeedLimits()
+	s.route("GET /calendar/{file}", Public, s.handle(func(w http.ResponseWriter, r *http.Request) error { return s.calendarFeed(w, r, feeds) }))
 	s.homeParts = append(s.homeParts, s.sessionsHome)
 }
 
@@ -134,8 +187,12 @@ func sessionsSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*C
 		Superbill: superbillForm(v, actor(r).UserID, now)}
 	for _, x := range v.Sessions {
 		l := sessionLine(x, loc)
-		l.Markable = x.Status == session.Scheduled && !now.Before(x.Start)
-		l.NoteDue = x.Status == session.Attended && x.NoteID == 0
+		// Only the session's own practitioner marks it and writes its
+		// note; a session held at another practice (imported) takes
+		// neither.
+		own := x.PractitionerID == actor(r).UserID && !x.Imported()
+		l.Markable = own && x.Status == session.Scheduled && !now.Before(x.Start)
+		l.NoteDue = own && x.Status == session.Attended && x.NoteID == 0
 		out.Lines = append(out.Lines, l)
 	}
 	return &ClientSection{ID: "sessions", Title: "Sessions", Block: "sessions-section", Data: out}, nil
@@ -215,6 +272,9 @@ type SessionPageView struct {
 	// Assigned says the reader is one of the client's practitioners, who
 	// changes it; Scheduled that it may still be changed.
 	Assigned, Scheduled bool
+	// Own says the reader holds the session: only they mark it, record
+	// its payment and write its note.
+	Own bool
 	// Started says it has started (it may be marked), Ended that it has
 	// ended (it may no longer be moved or cancelled).
 	Started, Ended bool
@@ -233,7 +293,7 @@ func (s *Server) renderSession(w http.ResponseWriter, r *http.Request, status in
 		form[k] = vs
 	}
 	s.render(w, r, status, "sessions_session", page{Title: "Session of " + l.When, Errors: errs, Form: form,
-		Data: SessionPageView{Line: l, Assigned: v.Access.Assigned, Scheduled: l.Status == session.Scheduled,
+		Data: SessionPageView{Line: l, Assigned: v.Access.Assigned, Own: l.PractitionerID == actor(r).UserID, Scheduled: l.Status == session.Scheduled,
 			Started: !now.Before(l.Start), Ended: !now.Before(l.End()), sessionFormView: newSessionFormView(v.Settings)}})
 	return nil
 }
@@ -446,12 +506,24 @@ const feedProdID = "-//certboard//practice sessions//EN"
 // calendarFeed serves a practitioner's sessions as an iCalendar file
 // (practice.Practice.ReadCalendarFeed): each session's time, length,
 // kind, modality and whether it was cancelled, nothing of its client.
-func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) error {
+// Reads are limited by feeds (feedLimit).
+func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request, feeds *feedLimits) error {
+	if err := feeds.before(r, r.PathValue("file"), s.now()); err != nil {
+		return err
+	}
 	token, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
 	if !ok {
+		if err := feeds.unknownFeed(s.now()); err != nil {
+			return err
+		}
 		return certboard.Errorf(certboard.NotFound, "there is no calendar at this address").WithTitle("Calendar not found")
 	}
 	fs, err := s.practice.ReadCalendarFeed(r.Context(), token)
+	if certboard.ErrorCode(err) == certboard.NotFound {
+		if err := feeds.unknownFeed(s.now()); err != nil {
+			return err
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -14,13 +14,15 @@ import (
 )
 
 // Superbills: the form on a client's sessions section that asks for the
-// superbill of a month, a link per attended session for the superbill of
-// that session, and the one route both reach, which answers the PDF or,
-// when the superbill cannot be made yet, a page saying how to fix it.
+// superbill of a month, a button per attended session for the superbill
+// of that session, and the one route both post to, which answers the PDF
+// or, when the superbill cannot be made yet, a page saying how to fix it.
+// Making one is a disclosure, audited, so it is a POST (the kit's
+// cross-origin protection keeps another site from triggering it).
 
 // superbillRoutes registers the superbill's route; New calls it.
 func (s *Server) superbillRoutes() {
-	s.route("GET /client-sessions/{id}/superbill", Practitioner, s.handle(s.superbillPDF))
+	s.route("POST /client-sessions/{id}/superbill", Practitioner, s.handle(s.superbillPDF))
 }
 
 // SuperbillFormView is what the superbill's form shows: the client, the
@@ -62,8 +64,8 @@ type SuperbillRefusalView struct {
 	PracticeLink, OwnLink string
 }
 
-// superbillPDF answers the superbill of client {id} for ?month=YYYY-MM or
-// ?session=<id> (practice.Practice.Superbill) as a PDF download that is
+// superbillPDF answers the superbill of client {id} for the form's
+// month=YYYY-MM or session=<id> (practice.Practice.Superbill) as a PDF download that is
 // never cached and whose file name does not name the client; a superbill
 // that cannot be made yet shows the page that says why and how to fix it.
 func (s *Server) superbillPDF(w http.ResponseWriter, r *http.Request) error {
@@ -71,7 +73,10 @@ func (s *Server) superbillPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
+	if err := form(w, r); err != nil {
+		return err
+	}
+	q := r.PostForm
 	period := practice.SuperbillPeriod{Month: q.Get("month")}
 	if v := q.Get("session"); v != "" {
 		if period.Session, err = strconv.ParseInt(v, 10, 64); err != nil || period.Session <= 0 {
@@ -95,7 +100,7 @@ func (s *Server) superbillPDF(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// renderSuperbillRefusal shows why the superbill asked for by q cannot
+// renderSuperbillRefusal shows why the superbill asked for by form q cannot
 // be made, with the form to ask again.
 func (s *Server) renderSuperbillRefusal(w http.ResponseWriter, r *http.Request, clientID int64, e *certboard.Error, q url.Values) error {
 	errs := fieldErrors(e)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -36,18 +37,24 @@ func TestSuperbillPages(t *testing.T) {
 	if _, err = w.s.practice.RecordPayment(ctx, by, x.ID, x.Version, "120.00"); err != nil {
 		t.Fatal(err)
 	}
-	month := fmt.Sprintf("/client-sessions/%d/superbill?month=2026-12", client)
+	path := fmt.Sprintf("/client-sessions/%d/superbill", client)
+	month := url.Values{"month": {"2026-12"}}
+	one := url.Values{"session": {fmt.Sprint(x.ID)}}
 
 	record := w.get(t, fmt.Sprintf("/clients/%d", client), prac).Body.String()
 	for _, want := range []string{`action="/client-sessions/` + fmt.Sprint(client) + `/superbill"`, `type="month"`, `value="2026-12"`,
-		fmt.Sprintf(`href="/client-sessions/%d/superbill?session=%d"`, client, x.ID)} {
+		fmt.Sprintf(`name="session" value="%d"`, x.ID)} {
 		if !strings.Contains(record, want) {
 			t.Errorf("the record lacks %s", want)
 		}
 	}
 
 	// Without identifiers: the page says what to give, and where.
-	rec := w.get(t, month, prac)
+	// A GET (a link from another site, say) makes none.
+	if rec := w.get(t, path+"?month=2026-12", prac); rec.Code == http.StatusOK || rec.Header().Get("Content-Type") == "application/pdf" {
+		t.Fatalf("a GET of the superbill: %d", rec.Code)
+	}
+	rec := w.do(t, http.MethodPost, path, month, prac)
 	body := rec.Body.String()
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Header().Get("Content-Type"), "text/html") ||
 		!strings.Contains(body, `href="/identifiers"`) || !strings.Contains(body, "Ask a practice admin") || !strings.Contains(body, `role="alert"`) {
@@ -63,23 +70,23 @@ func TestSuperbillPages(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for _, path := range []string{month, fmt.Sprintf("/client-sessions/%d/superbill?session=%d", client, x.ID)} {
-		rec = w.get(t, path, prac)
+	for _, form := range []url.Values{month, one} {
+		rec = w.do(t, http.MethodPost, path, form, prac)
 		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" || rec.Header().Get("Cache-Control") != "no-store" {
-			t.Fatalf("%s: %d %q %q\n%s", path, rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"), rec.Body)
+			t.Fatalf("%v: %d %q %q\n%s", form, rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"), rec.Body)
 		}
 		cd := rec.Header().Get("Content-Disposition")
 		if !strings.HasPrefix(cd, `attachment; filename="superbill-`+fmt.Sprint(client)+"-") || strings.Contains(cd, "Rivera") || strings.Contains(cd, "Alex") {
-			t.Errorf("%s: Content-Disposition %q", path, cd)
+			t.Errorf("%v: Content-Disposition %q", form, cd)
 		}
 		text, err := superbill.Text(rec.Body.Bytes())
 		if err != nil || !strings.Contains(text, "90834") || !strings.Contains(text, "USD 120.00") || !strings.Contains(text, "Alex Rivera") {
-			t.Errorf("%s: the PDF shows %v:\n%s", path, err, text)
+			t.Errorf("%v: the PDF shows %v:\n%s", form, err, text)
 		}
 	}
 
 	// A month without sessions is refused at the month's field.
-	rec = w.get(t, fmt.Sprintf("/client-sessions/%d/superbill?month=2026-09", client), prac)
+	rec = w.do(t, http.MethodPost, path, url.Values{"month": {"2026-09"}}, prac)
 	if body := rec.Body.String(); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "no attended session") ||
 		!strings.Contains(body, `aria-invalid="true"`) || !strings.Contains(body, `id="sb-month-`+fmt.Sprint(client)+`-error"`) {
 		t.Errorf("September: %d\n%s", rec.Code, body)
@@ -87,10 +94,10 @@ func TestSuperbillPages(t *testing.T) {
 	// Nobody else has it: an admin (no practitioner), a practitioner and
 	// admin who is not assigned (refused as an admin, who knows the
 	// client exists).
-	if rec := w.get(t, month, w.session(t, "admin")); rec.Code != http.StatusForbidden || rec.Header().Get("Content-Type") == "application/pdf" {
+	if rec := w.do(t, http.MethodPost, path, month, w.session(t, "admin")); rec.Code != http.StatusForbidden || rec.Header().Get("Content-Type") == "application/pdf" {
 		t.Errorf("the admin: %d", rec.Code)
 	}
-	if rec := w.get(t, month, w.session(t, "both")); rec.Code != http.StatusForbidden || rec.Header().Get("Content-Type") == "application/pdf" {
+	if rec := w.do(t, http.MethodPost, path, month, w.session(t, "both")); rec.Code != http.StatusForbidden || rec.Header().Get("Content-Type") == "application/pdf" {
 		t.Errorf("an unassigned practitioner: %d", rec.Code)
 	}
 }

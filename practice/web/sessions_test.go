@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/practice"
+	"github.com/certboard/certboard/practice/practicesql"
 )
 
 // TestSessionRoutesRules pins the access rule of every sessions route.
@@ -22,21 +24,21 @@ func TestSessionRoutesRules(t *testing.T) {
 	}
 	const staff, prac, admin = "practitioner or practice admin", "practitioner", "practice admin"
 	want := map[string]string{
-		"GET /client-sessions/{id}/new":       prac,
-		"POST /client-sessions/{id}":          prac,
-		"GET /client-sessions/{id}/superbill": prac,
-		"GET /sessions":                       prac,
-		"GET /sessions/settings":              admin,
-		"GET /sessions/{id}":                  staff,
-		"POST /sessions/{id}":                 prac,
-		"POST /sessions/{id}/cancel":          prac,
-		"POST /sessions/{id}/mark":            prac,
-		"POST /sessions/{id}/payment":         prac,
-		"POST /sessions/{id}/note":            prac,
-		"GET /calendar":                       prac,
-		"POST /calendar":                      prac,
-		"POST /calendar/revoke":               prac,
-		"GET /calendar/{file}":                "public",
+		"GET /client-sessions/{id}/new":        prac,
+		"POST /client-sessions/{id}":           prac,
+		"POST /client-sessions/{id}/superbill": prac,
+		"GET /sessions":                        prac,
+		"GET /sessions/settings":               admin,
+		"GET /sessions/{id}":                   staff,
+		"POST /sessions/{id}":                  prac,
+		"POST /sessions/{id}/cancel":           prac,
+		"POST /sessions/{id}/mark":             prac,
+		"POST /sessions/{id}/payment":          prac,
+		"POST /sessions/{id}/note":             prac,
+		"GET /calendar":                        prac,
+		"POST /calendar":                       prac,
+		"POST /calendar/revoke":                prac,
+		"GET /calendar/{file}":                 "public",
 	}
 	for pattern, rule := range want {
 		if rules[pattern] != rule {
@@ -238,5 +240,84 @@ func TestSessionActionsFromRecord(t *testing.T) {
 	if rec := w.do(t, http.MethodPost, fmt.Sprintf("/sessions/%d/note", id), url.Values{}, prac); rec.Code != http.StatusConflict ||
 		!strings.Contains(rec.Body.String(), "has its progress note already") {
 		t.Errorf("a second note: %d", rec.Code)
+	}
+}
+
+// TestCalendarFeedLimits: made-up addresses from a few client addresses
+// drain only the bucket of unknown feeds, and a real feed is still read;
+// one feed read too often is refused on its own.
+func TestCalendarFeedLimits(t *testing.T) {
+	w := newWorld(t)
+	token, err := w.s.practice.CreateCalendarFeed(context.Background(), practice.ActorOf(w.users["practitioner"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := func(addr, path string) int {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.RemoteAddr = addr + ":4000"
+		rec := httptest.NewRecorder()
+		w.h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	guesses := 0
+	for a := 1; a <= feedLimit.overall/feedLimit.perAddress+1; a++ {
+		for range feedLimit.perAddress {
+			from(fmt.Sprintf("198.51.100.%d", a), "/calendar/made-up.ics")
+			guesses++
+		}
+	}
+	if code := from("198.51.100.200", "/calendar/made-up.ics"); code != http.StatusTooManyRequests {
+		t.Errorf("an unknown feed after %d guesses: %d, want 429", guesses, code)
+	}
+	if code := from("203.0.113.9", "/calendar/"+token+".ics"); code != http.StatusOK {
+		t.Fatalf("the real feed after the guesses: %d, want 200", code)
+	}
+	// The feed's own bucket: one more read than it allows.
+	limited := false
+	for i := range feedPerFeed + 1 {
+		if code := from(fmt.Sprintf("203.0.113.%d", 10+i%50), "/calendar/"+token+".ics"); code == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Errorf("no 429 after %d reads of one feed", feedPerFeed+1)
+	}
+}
+
+// TestImportedSessionPages: a session held at another practice, which
+// came with an imported record, is shown as such on its page and in the
+// client's list, without the reminder, payment or other actions.
+func TestImportedSessionPages(t *testing.T) {
+	w, client, caseID := sessionsWebWorld(t)
+	ctx := context.Background()
+	prac := w.session(t, "practitioner")
+	by := practice.ActorOf(w.users["practitioner"])
+	in := practice.SessionInput{Date: "2026-12-01", Time: "10:00", Minutes: "50", Modality: "in_person", Kind: "couple", CPT: "90847", Fee: "0"}
+	x, err := w.s.practice.ScheduleSession(ctx, by, caseID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.st.InTx(ctx, func(tx *practicesql.Tx) error {
+		return tx.CreateClientImport(ctx, practice.ClientImport{ClientID: client, BundleID: "bundle-1", ImportedBy: by.UserID,
+			ImportedAt: w.s.now(), Resources: 1})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.st.DB.ExecContext(ctx, w.st.DB.Dialect.Rebind("UPDATE therapy_sessions SET imported_from = ? WHERE id = ?"), client, x.ID); err != nil {
+		t.Fatal(err)
+	}
+	page := w.get(t, fmt.Sprintf("/sessions/%d", x.ID), prac).Body.String()
+	if !strings.Contains(page, "held at another practice") || strings.Contains(page, "not sent yet") ||
+		strings.Contains(page, "/payment") || strings.Contains(page, "/mark") || strings.Contains(page, "/cancel") {
+		t.Errorf("the imported session's page:\n%s", page)
+	}
+	record := w.get(t, fmt.Sprintf("/clients/%d", client), prac).Body.String()
+	if !strings.Contains(record, "held at another practice (imported)") || strings.Contains(record, fmt.Sprintf(`value="%d"`, x.ID)) {
+		t.Errorf("the record's list of sessions:\n%s", record)
+	}
+	rec := w.do(t, http.MethodPost, fmt.Sprintf("/sessions/%d/payment", x.ID), url.Values{"version": {fmt.Sprint(x.Version)}, "paid": {"0"}}, prac)
+	if rec.Code != http.StatusConflict {
+		t.Errorf("a payment on the imported session: %d", rec.Code)
 	}
 }
