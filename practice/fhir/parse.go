@@ -40,8 +40,10 @@ type ParseOptions struct {
 
 // ParseBundle reads a Bundle that Export wrote (by this or another
 // certboard) back into a Record. The bundle is bounded in size
-// (MaxBundleSize), nesting (jsonlimit.MaxDepth) and entries (MaxEntries);
-// every resource is checked against the FHIR R4 schema's definition of its
+// (MaxBundleSize), nesting (jsonlimit.MaxDepth) and entries (MaxEntries),
+// and each resource in size (MaxResourceSize), list length
+// (MaxArrayLength) and values (MaxResourceValues), by a scan of the bytes
+// before anything is decoded; every resource is checked against the FHIR R4 schema's definition of its
 // type, decoded refusing any element certboard does not keep, and checked
 // for what certboard needs: one Patient, references that resolve, answers
 // an instrument allows, scores that agree with the answers, codes that
@@ -57,6 +59,14 @@ func ParseBundle(data []byte, opts ParseOptions) (Record, error) {
 			return Record{}, certboard.Errorf(certboard.TooLarge, "the bundle is %s; export the record in parts", le.Error())
 		}
 		return Record{}, certboard.Errorf(certboard.Malformed, "the bundle is %s; certboard reads bundles nested at most %d levels", err, jsonlimit.MaxDepth)
+	}
+	if se := scanBundle(data); se != nil {
+		if se.entries {
+			return Record{}, certboard.Errorf(certboard.TooLarge, "the bundle holds more than %d resources; certboard reads at most %d", MaxEntries, MaxEntries)
+		}
+		var ps certboard.Problems
+		ps.Add(se.field(), se.problem)
+		return Record{}, ps.Err("The bundle cannot be imported")
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
