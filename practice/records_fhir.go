@@ -80,9 +80,10 @@ type ExportOptions struct {
 // (practice/fhir.Export): identity, cases with their concerns and
 // comorbidities, treatment plans, sessions (without their video links,
 // cancellation reasons, fees and payments; see records_fhir_sessions.go),
-// measure responses and scores, progress notes (each naming the session
-// it records), consents, and the exporter's psychotherapy notes only when
-// asked for. Only a practitioner assigned to the client may export it; anyone
+// measure responses and scores, signed progress notes (each naming the
+// session it records; a draft, of any author, is not part of the record
+// until signed and stays out, counted in the audit entry), consents, and
+// the exporter's psychotherapy notes only when asked for. Only a practitioner assigned to the client may export it; anyone
 // else gets NotFound, a practice admin Forbidden (with emergency access
 // too: it lets an admin read a record, not take it away), the refusal
 // audited (ClientReadDenied, "export"). The read is audited (ClientRead
@@ -91,6 +92,7 @@ type ExportOptions struct {
 func (p *Practice) ExportRecord(ctx context.Context, by Actor, clientID int64, opts ExportOptions) ([]byte, error) {
 	var rec fhir.Record
 	var texts map[string]*measure.Texts
+	var drafts int
 	bundleID, err := newBundleID()
 	if err != nil {
 		return nil, err
@@ -108,12 +110,13 @@ func (p *Practice) ExportRecord(ctx context.Context, by Actor, clientID int64, o
 		if err := p.appendAudit(ctx, tx, by, ClientRead, ClientSubject(clientID), nil, map[string]any{"what": "export", "access": acc.Kind()}); err != nil {
 			return err
 		}
-		rec, texts, err = p.readRecord(ctx, tx, by, clientID, opts.PsychotherapyNotes)
+		rec, texts, drafts, err = p.readRecord(ctx, tx, by, clientID, opts.PsychotherapyNotes)
 		if err != nil {
 			return err
 		}
 		return p.appendAudit(ctx, tx, by, "client.export", ClientSubject(clientID), nil, map[string]any{
-			"bundle": bundleID, "format": "fhir-r4", "included": recordCounts(rec), "psychotherapy_notes": opts.PsychotherapyNotes})
+			"bundle": bundleID, "format": "fhir-r4", "included": recordCounts(rec), "psychotherapy_notes": opts.PsychotherapyNotes,
+			"drafts_left_out": drafts})
 	})
 	if err != nil {
 		return nil, err
@@ -149,13 +152,14 @@ func recordCounts(rec fhir.Record) map[string]int {
 }
 
 // readRecord reads a client's record into the neutral record, with the
-// wording of each response by its key.
-func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int64, psychotherapy bool) (fhir.Record, map[string]*measure.Texts, error) {
+// wording of each response by its key, leaving out the progress notes not
+// signed yet, which it counts.
+func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int64, psychotherapy bool) (fhir.Record, map[string]*measure.Texts, int, error) {
 	var rec fhir.Record
 	texts := map[string]*measure.Texts{}
 	c, err := tx.Client(ctx, clientID)
 	if err != nil {
-		return rec, nil, err
+		return rec, nil, 0, err
 	}
 	id := c.Identity
 	rec.Client = fhir.RecordClient{Name: id.Name, PreferredName: id.PreferredName, DateOfBirth: id.DateOfBirth, Pronouns: id.Pronouns,
@@ -166,38 +170,39 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 	case err == nil:
 		prov = ci.Provenance
 	case !errors.Is(err, certboard.ErrNotFound):
-		return rec, nil, err
+		return rec, nil, 0, err
 	}
 	cases, err := tx.ClientCases(ctx, clientID)
 	if err != nil {
-		return rec, nil, err
+		return rec, nil, 0, err
 	}
 	slices.Reverse(cases)
 	sessions, err := tx.ClientSessions(ctx, clientID)
 	if err != nil {
-		return rec, nil, err
+		return rec, nil, 0, err
 	}
 	slices.Reverse(sessions)
 	responses, notes, pnotes, held := 0, 0, 0, 0
+	drafts := 0
 	for i, cs := range cases {
 		rc := fhir.RecordCase{Key: fmt.Sprintf("case-%d", i+1), Status: string(cs.Status), Stage: cs.Stage,
 			OpenedAt: cs.OpenedAt, ClosedAt: cs.ClosedAt, CloseReason: cs.CloseReason, Taxonomy: concern.Default().Version()}
 		stored, err := tx.CaseConcerns(ctx, cs.ID)
 		if err != nil {
-			return rec, nil, err
+			return rec, nil, 0, err
 		}
 		for _, sc := range stored {
 			rc.Taxonomy = sc.Taxonomy
 			codes, err := sc.Diagnosis.Codes()
 			if err != nil {
-				return rec, nil, fmt.Errorf("case %d: %w", cs.ID, err)
+				return rec, nil, 0, fmt.Errorf("case %d: %w", cs.ID, err)
 			}
 			con, _ := concern.Default().Lookup(sc.Diagnosis.Concern)
 			rc.Concerns = append(rc.Concerns, fhir.RecordConcern{Diagnosis: sc.Diagnosis, Name: con.Name, Codes: codes})
 		}
 		rs, err := tx.CaseMeasureResponses(ctx, cs.ID)
 		if err != nil {
-			return rec, nil, err
+			return rec, nil, 0, err
 		}
 		slices.Reverse(rs)
 		keys := map[int64]string{}
@@ -209,28 +214,28 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 			rr := fhir.RecordResponse{Key: keys[r.ID], Instrument: r.Instrument, Sex: r.Sex, Answers: r.Answers, Closing: r.Closing,
 				Status: string(r.Status), Result: r.Result, TakenAt: r.TakenAt, Corrects: keys[r.Corrects]}
 			if r.Corrects != 0 && rr.Corrects == "" {
-				return rec, nil, fmt.Errorf("response %d corrects response %d of another case", r.ID, r.Corrects)
+				return rec, nil, 0, fmt.Errorf("response %d corrects response %d of another case", r.ID, r.Corrects)
 			}
 			if r.Error != nil {
 				rr.ErrorReason = r.Error.Reason
 			}
 			t, err := textsOf(ctx, tx, r)
 			if err != nil {
-				return rec, nil, err
+				return rec, nil, 0, err
 			}
 			texts[rr.Key] = &t
 			rc.Responses = append(rc.Responses, rr)
 		}
 		cms, err := tx.Comorbidities(ctx, cs.ID)
 		if err != nil {
-			return rec, nil, err
+			return rec, nil, 0, err
 		}
 		for _, cm := range cms {
 			m := ""
 			if cm.MeasureRef != "" {
 				var rid int64
 				if _, err := fmt.Sscanf(cm.MeasureRef, "response:%d", &rid); err != nil || keys[rid] == "" {
-					return rec, nil, fmt.Errorf("comorbidity %d: %q names no response of the case", cm.ID, cm.MeasureRef)
+					return rec, nil, 0, fmt.Errorf("comorbidity %d: %q names no response of the case", cm.ID, cm.MeasureRef)
 				}
 				m = keys[rid]
 			}
@@ -241,7 +246,7 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 		case err == nil:
 			rc.Plan = &fhir.RecordPlan{Version: plan.Version, SavedAt: plan.SavedAt, Plan: plan.Plan}
 		case !errors.Is(err, certboard.ErrNotFound):
-			return rec, nil, err
+			return rec, nil, 0, err
 		}
 		noteSession := map[int64]string{}
 		for _, s := range sessions {
@@ -262,10 +267,16 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 		}
 		pns, err := tx.ProgressNotes(ctx, cs.ID)
 		if err != nil {
-			return rec, nil, err
+			return rec, nil, 0, err
 		}
 		slices.Reverse(pns)
 		for _, pn := range pns {
+			if !pn.Note.Signed() {
+				// A draft is not part of the record until its author
+				// signs it, as in the notes' export (notes_export.go).
+				drafts++
+				continue
+			}
 			notes++
 			rn := fhir.RecordNote{Key: fmt.Sprintf("note-%d", notes), Author: pn.AuthorName, Note: pn.Note, CreatedAt: pn.CreatedAt,
 				Session: noteSession[pn.ID]}
@@ -291,7 +302,7 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 		if psychotherapy {
 			ps, err := tx.PsychotherapyNotesBy(ctx, cs.ID, by.UserID)
 			if err != nil {
-				return rec, nil, err
+				return rec, nil, 0, err
 			}
 			slices.Reverse(ps)
 			for _, pn := range ps {
@@ -310,7 +321,7 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 	rec.Consents = append(rec.Consents, prov.Consents...)
 	consents, err := tx.Consents(ctx, clientID)
 	if err != nil {
-		return rec, nil, err
+		return rec, nil, 0, err
 	}
 	slices.Reverse(consents)
 	for _, c := range consents {
@@ -321,7 +332,7 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 	for i := range rec.Consents {
 		rec.Consents[i].Key = fmt.Sprintf("consent-%d", i+1)
 	}
-	return rec, texts, nil
+	return rec, texts, drafts, nil
 }
 
 // ImportOptions say how an import reports progress.

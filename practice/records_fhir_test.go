@@ -178,7 +178,21 @@ func TestRecordExportImportRoundTrip(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			a := newRecordPractice(t, db, "Lakeview")
 			client := a.seed(t)
+			// A draft is not part of the record until it is signed: the
+			// export leaves it out.
+			cases, err := a.p.ClientCases(ctx, a.doc, client)
+			if err != nil || len(cases) != 1 {
+				t.Fatalf("cases: %v %v", cases, err)
+			}
+			a.clock.Advance(24 * time.Hour)
+			if _, err := a.p.WriteNote(ctx, a.doc, cases[0].Case.ID, practice.NoteInput{DateOfService: "2027-01-12", Format: "dap",
+				Sections: map[string]string{"data": "Unsigned draft text.", "assessment": "Draft.", "plan": "Draft."}}); err != nil {
+				t.Fatal(err)
+			}
 			out, first := a.exportParsed(t, a.doc, client, true)
+			if strings.Contains(string(out), "Progress note of 2027-01-12") {
+				t.Errorf("the export holds the unsigned draft of 2027-01-12")
+			}
 			var b fhir.Bundle
 			if err := json.Unmarshal(out, &b); err != nil {
 				t.Fatal(err)
