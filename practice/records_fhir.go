@@ -83,7 +83,11 @@ type ExportOptions struct {
 // measure responses and scores, signed progress notes (each naming the
 // session it records; a draft, of any author, is not part of the record
 // until signed and stays out, counted in the audit entry), consents, and
-// the exporter's psychotherapy notes only when asked for. Only a practitioner assigned to the client may export it; anyone
+// the exporter's psychotherapy notes only when asked for. A record marked
+// as covered by 42 CFR Part 2 (MarkPart2) carries the mark as a security
+// label on the bundle and every resource and the redisclosure notice
+// (Part2Notice) as a document, as the notes' export and the referral
+// letter carry the notice. Only a practitioner assigned to the client may export it; anyone
 // else gets NotFound, a practice admin Forbidden (with emergency access
 // too: it lets an admin read a record, not take it away), the refusal
 // audited (ClientReadDenied, "export"). The read is audited (ClientRead
@@ -116,12 +120,12 @@ func (p *Practice) ExportRecord(ctx context.Context, by Actor, clientID int64, o
 		}
 		return p.appendAudit(ctx, tx, by, "client.export", ClientSubject(clientID), nil, map[string]any{
 			"bundle": bundleID, "format": "fhir-r4", "included": recordCounts(rec), "psychotherapy_notes": opts.PsychotherapyNotes,
-			"drafts_left_out": drafts})
+			"drafts_left_out": drafts, "part2_notice": rec.Part2})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return fhir.Export(rec, fhir.ExportOptions{ID: bundleID, Timestamp: now, Progress: opts.Progress,
+	return fhir.Export(rec, fhir.ExportOptions{ID: bundleID, Timestamp: now, Progress: opts.Progress, Part2Notice: Part2Notice(),
 		Texts: func(r fhir.RecordResponse) *measure.Texts { return texts[r.Key] }})
 }
 
@@ -165,6 +169,11 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 	rec.Client = fhir.RecordClient{Name: id.Name, PreferredName: id.PreferredName, DateOfBirth: id.DateOfBirth, Pronouns: id.Pronouns,
 		GenderIdentity: id.GenderIdentity, Email: id.Email, Phone: id.Phone,
 		EmergencyName: id.Emergency.Name, EmergencyPhone: id.Emergency.Phone, EmergencyRelationship: id.Emergency.Relationship}
+	mark, err := tx.ClientPart2(ctx, clientID)
+	if err != nil {
+		return rec, nil, 0, err
+	}
+	rec.Part2 = mark.Covered
 	prov := ImportProvenance{}
 	switch ci, err := tx.ClientImport(ctx, clientID); {
 	case err == nil:
@@ -355,7 +364,9 @@ type ImportOptions struct {
 // account, with the names of their authors and of who held the sessions
 // at the other practice and the consents signed there kept as the
 // import's provenance. A consent signed elsewhere is history: the client consents
-// to treatment here anew. Everything commits in one transaction with the
+// to treatment here anew. A record that came marked as covered by 42 CFR
+// Part 2 is marked so here, by the importer (the import's audit entry
+// says "part2"). Everything commits in one transaction with the
 // audit entry ("client.import", by count), or nothing does: a bundle that
 // fails validation is an Invalid error naming each bad resource and field,
 // and changes nothing. Only practitioners import records. It returns the
@@ -388,12 +399,19 @@ func (p *Practice) ImportRecord(ctx context.Context, by Actor, bundle []byte, op
 		if clientID, err = im.write(ctx, rec, identity); err != nil {
 			return err
 		}
+		if rec.Part2 {
+			// The record came marked as covered by 42 CFR Part 2: it stays
+			// so here, marked by the importer, audited as the import.
+			if err := tx.SetClientPart2(ctx, clientID, Part2Mark{Covered: true, By: by.UserID, At: now}); err != nil {
+				return err
+			}
+		}
 		if err := tx.CreateClientImport(ctx, ClientImport{ClientID: clientID, BundleID: bundleID, ImportedBy: by.UserID,
 			ImportedAt: now, Resources: rec.Count(), Provenance: im.prov}); err != nil {
 			return err
 		}
 		return p.appendAudit(ctx, tx, by, "client.import", ClientSubject(clientID), nil, map[string]any{
-			"bundle": bundleID, "format": "fhir-r4", "included": recordCounts(rec)})
+			"bundle": bundleID, "format": "fhir-r4", "included": recordCounts(rec), "part2": rec.Part2})
 	})
 	if err != nil {
 		return 0, err
