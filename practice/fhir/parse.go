@@ -90,6 +90,11 @@ func ParseBundle(data []byte, opts ParseOptions) (Record, error) {
 	p.checkShell(top, entries)
 	total := len(entries)
 	for i, e := range entries {
+		if p.problems.Len() >= certboard.MaxProblems {
+			// As many problems as a refusal lists: checking the rest
+			// would cost work and say nothing more.
+			return Record{}, p.problems.Err("The bundle cannot be imported")
+		}
 		var url string
 		_ = json.Unmarshal(e["fullUrl"], &url)
 		p.read(i, url, e["resource"])

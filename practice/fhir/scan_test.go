@@ -3,6 +3,7 @@ package fhir
 import (
 	"errors"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,5 +130,34 @@ func TestScanReadsLargeRecord(t *testing.T) {
 	}
 	if n := allocated(func() { scanBundle(out) }); n > 4096 {
 		t.Errorf("the scan of %d bytes allocated %d", len(out), n)
+	}
+}
+
+// TestParseStopsAtAFullRefusal: resources each within the scan's bounds
+// but each with thousands of values at fault stop the check once a
+// refusal holds as many problems as it lists (certboard.MaxProblems),
+// instead of building the validator's error tree for every one.
+func TestParseStopsAtAFullRefusal(t *testing.T) {
+	res := `{"resourceType":"Patient","id":"p","name":` + listOf(`{"given":`+listOf("1", 1998)+`}`, 9*2010) + `}`
+	entries := make([]string, 300)
+	for i := range entries {
+		entries[i] = `{"fullUrl":"urn:uuid:` + strconv.Itoa(i) + `","resource":` + res + `}`
+	}
+	data := []byte(`{"resourceType":"Bundle","type":"collection","entry":[` + strings.Join(entries, ",") + `]}`)
+	if se := scanBundle(data); se != nil {
+		t.Fatalf("the shape passes the scan's bounds, but: %s %s", se.field(), se.problem)
+	}
+	// The schema's definitions are compiled once, on first use: not
+	// what is measured.
+	_ = ValidateJSON([]byte(`{"resourceType":"Patient"}`))
+	_ = ValidateJSON([]byte(`{"resourceType":"Bundle","type":"collection"}`))
+	var err error
+	n := allocated(func() { _, err = ParseBundle(data, ParseOptions{Now: parseNow}) })
+	if certboard.ErrorCode(err) != certboard.Invalid {
+		t.Fatalf("code %s: %v", certboard.ErrorCode(err), err)
+	}
+	t.Logf("refusing %d KiB allocated %d MiB", len(data)>>10, n>>20)
+	if limit := 8*uint64(len(data)) + 64<<20; n > limit {
+		t.Errorf("refusing %d bytes allocated %d MiB; want at most %d MiB", len(data), n>>20, limit>>20)
 	}
 }
