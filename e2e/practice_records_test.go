@@ -14,7 +14,7 @@ import (
 )
 
 // TestPracticeRecordImport: Jordan's client's record page offers the
-// record's FHIR export; Lena imports that record from the import page
+// record's FHIR export, as a form that posts; Lena imports that record from the import page
 // without JavaScript being needed: the import runs in the background and
 // its page reloads itself, showing a progress bar, until it links to the
 // new client, whose record opens. Every page passes axe.
@@ -30,6 +30,11 @@ func TestPracticeRecordImport(t *testing.T) {
 	jordan.open(fmt.Sprintf("/clients/%d", clientID))
 	jordan.expectText("#export-h", "Export the record")
 	jordan.expectText("#export", "Download the record (FHIR)")
+	// The export is a disclosure: a form that posts (which the kit
+	// refuses from another site), never a link.
+	if !jordan.has(fmt.Sprintf(`#export form[method="post"][action="/clients/%d/export"] button[type=submit]`, clientID)) {
+		jordan.fatalf("the export is not a form that posts")
+	}
 	pb.axe(jordan, "a client's record with its export")
 
 	bundle, err := pa.p.ExportRecord(context.Background(), pa.actor(practitioner), clientID, practice.ExportOptions{})

@@ -80,9 +80,14 @@ type ExportOptions struct {
 // (practice/fhir.Export): identity, cases with their concerns and
 // comorbidities, treatment plans, sessions (without their video links,
 // cancellation reasons, fees and payments; see records_fhir_sessions.go),
-// measure responses and scores, progress notes (each naming the session
-// it records), consents, and the exporter's psychotherapy notes only when
-// asked for. Only a practitioner assigned to the client may export it; anyone
+// measure responses and scores, signed progress notes (each naming the
+// session it records; a draft, of any author, is not part of the record
+// until signed and stays out, counted in the audit entry), consents, and
+// the exporter's psychotherapy notes only when asked for. A record marked
+// as covered by 42 CFR Part 2 (MarkPart2) carries the mark as a security
+// label on the bundle and every resource and the redisclosure notice
+// (Part2Notice) as a document, as the notes' export and the referral
+// letter carry the notice. Only a practitioner assigned to the client may export it; anyone
 // else gets NotFound, a practice admin Forbidden (with emergency access
 // too: it lets an admin read a record, not take it away), the refusal
 // audited (ClientReadDenied, "export"). The read is audited (ClientRead
@@ -91,6 +96,7 @@ type ExportOptions struct {
 func (p *Practice) ExportRecord(ctx context.Context, by Actor, clientID int64, opts ExportOptions) ([]byte, error) {
 	var rec fhir.Record
 	var texts map[string]*measure.Texts
+	var drafts int
 	bundleID, err := newBundleID()
 	if err != nil {
 		return nil, err
@@ -108,17 +114,18 @@ func (p *Practice) ExportRecord(ctx context.Context, by Actor, clientID int64, o
 		if err := p.appendAudit(ctx, tx, by, ClientRead, ClientSubject(clientID), nil, map[string]any{"what": "export", "access": acc.Kind()}); err != nil {
 			return err
 		}
-		rec, texts, err = p.readRecord(ctx, tx, by, clientID, opts.PsychotherapyNotes)
+		rec, texts, drafts, err = p.readRecord(ctx, tx, by, clientID, opts.PsychotherapyNotes)
 		if err != nil {
 			return err
 		}
 		return p.appendAudit(ctx, tx, by, "client.export", ClientSubject(clientID), nil, map[string]any{
-			"bundle": bundleID, "format": "fhir-r4", "included": recordCounts(rec), "psychotherapy_notes": opts.PsychotherapyNotes})
+			"bundle": bundleID, "format": "fhir-r4", "included": recordCounts(rec), "psychotherapy_notes": opts.PsychotherapyNotes,
+			"drafts_left_out": drafts, "part2_notice": rec.Part2})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return fhir.Export(rec, fhir.ExportOptions{ID: bundleID, Timestamp: now, Progress: opts.Progress,
+	return fhir.Export(rec, fhir.ExportOptions{ID: bundleID, Timestamp: now, Progress: opts.Progress, Part2Notice: Part2Notice(),
 		Texts: func(r fhir.RecordResponse) *measure.Texts { return texts[r.Key] }})
 }
 
@@ -149,55 +156,62 @@ func recordCounts(rec fhir.Record) map[string]int {
 }
 
 // readRecord reads a client's record into the neutral record, with the
-// wording of each response by its key.
-func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int64, psychotherapy bool) (fhir.Record, map[string]*measure.Texts, error) {
+// wording of each response by its key, leaving out the progress notes not
+// signed yet, which it counts.
+func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int64, psychotherapy bool) (fhir.Record, map[string]*measure.Texts, int, error) {
 	var rec fhir.Record
 	texts := map[string]*measure.Texts{}
 	c, err := tx.Client(ctx, clientID)
 	if err != nil {
-		return rec, nil, err
+		return rec, nil, 0, err
 	}
 	id := c.Identity
 	rec.Client = fhir.RecordClient{Name: id.Name, PreferredName: id.PreferredName, DateOfBirth: id.DateOfBirth, Pronouns: id.Pronouns,
 		GenderIdentity: id.GenderIdentity, Email: id.Email, Phone: id.Phone,
 		EmergencyName: id.Emergency.Name, EmergencyPhone: id.Emergency.Phone, EmergencyRelationship: id.Emergency.Relationship}
+	mark, err := tx.ClientPart2(ctx, clientID)
+	if err != nil {
+		return rec, nil, 0, err
+	}
+	rec.Part2 = mark.Covered
 	prov := ImportProvenance{}
 	switch ci, err := tx.ClientImport(ctx, clientID); {
 	case err == nil:
 		prov = ci.Provenance
 	case !errors.Is(err, certboard.ErrNotFound):
-		return rec, nil, err
+		return rec, nil, 0, err
 	}
 	cases, err := tx.ClientCases(ctx, clientID)
 	if err != nil {
-		return rec, nil, err
+		return rec, nil, 0, err
 	}
 	slices.Reverse(cases)
 	sessions, err := tx.ClientSessions(ctx, clientID)
 	if err != nil {
-		return rec, nil, err
+		return rec, nil, 0, err
 	}
 	slices.Reverse(sessions)
 	responses, notes, pnotes, held := 0, 0, 0, 0
+	drafts := 0
 	for i, cs := range cases {
 		rc := fhir.RecordCase{Key: fmt.Sprintf("case-%d", i+1), Status: string(cs.Status), Stage: cs.Stage,
 			OpenedAt: cs.OpenedAt, ClosedAt: cs.ClosedAt, CloseReason: cs.CloseReason, Taxonomy: concern.Default().Version()}
 		stored, err := tx.CaseConcerns(ctx, cs.ID)
 		if err != nil {
-			return rec, nil, err
+			return rec, nil, 0, err
 		}
 		for _, sc := range stored {
 			rc.Taxonomy = sc.Taxonomy
 			codes, err := sc.Diagnosis.Codes()
 			if err != nil {
-				return rec, nil, fmt.Errorf("case %d: %w", cs.ID, err)
+				return rec, nil, 0, fmt.Errorf("case %d: %w", cs.ID, err)
 			}
 			con, _ := concern.Default().Lookup(sc.Diagnosis.Concern)
 			rc.Concerns = append(rc.Concerns, fhir.RecordConcern{Diagnosis: sc.Diagnosis, Name: con.Name, Codes: codes})
 		}
 		rs, err := tx.CaseMeasureResponses(ctx, cs.ID)
 		if err != nil {
-			return rec, nil, err
+			return rec, nil, 0, err
 		}
 		slices.Reverse(rs)
 		keys := map[int64]string{}
@@ -209,28 +223,28 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 			rr := fhir.RecordResponse{Key: keys[r.ID], Instrument: r.Instrument, Sex: r.Sex, Answers: r.Answers, Closing: r.Closing,
 				Status: string(r.Status), Result: r.Result, TakenAt: r.TakenAt, Corrects: keys[r.Corrects]}
 			if r.Corrects != 0 && rr.Corrects == "" {
-				return rec, nil, fmt.Errorf("response %d corrects response %d of another case", r.ID, r.Corrects)
+				return rec, nil, 0, fmt.Errorf("response %d corrects response %d of another case", r.ID, r.Corrects)
 			}
 			if r.Error != nil {
 				rr.ErrorReason = r.Error.Reason
 			}
 			t, err := textsOf(ctx, tx, r)
 			if err != nil {
-				return rec, nil, err
+				return rec, nil, 0, err
 			}
 			texts[rr.Key] = &t
 			rc.Responses = append(rc.Responses, rr)
 		}
 		cms, err := tx.Comorbidities(ctx, cs.ID)
 		if err != nil {
-			return rec, nil, err
+			return rec, nil, 0, err
 		}
 		for _, cm := range cms {
 			m := ""
 			if cm.MeasureRef != "" {
 				var rid int64
 				if _, err := fmt.Sscanf(cm.MeasureRef, "response:%d", &rid); err != nil || keys[rid] == "" {
-					return rec, nil, fmt.Errorf("comorbidity %d: %q names no response of the case", cm.ID, cm.MeasureRef)
+					return rec, nil, 0, fmt.Errorf("comorbidity %d: %q names no response of the case", cm.ID, cm.MeasureRef)
 				}
 				m = keys[rid]
 			}
@@ -241,7 +255,7 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 		case err == nil:
 			rc.Plan = &fhir.RecordPlan{Version: plan.Version, SavedAt: plan.SavedAt, Plan: plan.Plan}
 		case !errors.Is(err, certboard.ErrNotFound):
-			return rec, nil, err
+			return rec, nil, 0, err
 		}
 		noteSession := map[int64]string{}
 		for _, s := range sessions {
@@ -262,10 +276,16 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 		}
 		pns, err := tx.ProgressNotes(ctx, cs.ID)
 		if err != nil {
-			return rec, nil, err
+			return rec, nil, 0, err
 		}
 		slices.Reverse(pns)
 		for _, pn := range pns {
+			if !pn.Note.Signed() {
+				// A draft is not part of the record until its author
+				// signs it, as in the notes' export (notes_export.go).
+				drafts++
+				continue
+			}
 			notes++
 			rn := fhir.RecordNote{Key: fmt.Sprintf("note-%d", notes), Author: pn.AuthorName, Note: pn.Note, CreatedAt: pn.CreatedAt,
 				Session: noteSession[pn.ID]}
@@ -291,7 +311,7 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 		if psychotherapy {
 			ps, err := tx.PsychotherapyNotesBy(ctx, cs.ID, by.UserID)
 			if err != nil {
-				return rec, nil, err
+				return rec, nil, 0, err
 			}
 			slices.Reverse(ps)
 			for _, pn := range ps {
@@ -310,7 +330,7 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 	rec.Consents = append(rec.Consents, prov.Consents...)
 	consents, err := tx.Consents(ctx, clientID)
 	if err != nil {
-		return rec, nil, err
+		return rec, nil, 0, err
 	}
 	slices.Reverse(consents)
 	for _, c := range consents {
@@ -321,7 +341,7 @@ func (p *Practice) readRecord(ctx context.Context, tx Tx, by Actor, clientID int
 	for i := range rec.Consents {
 		rec.Consents[i].Key = fmt.Sprintf("consent-%d", i+1)
 	}
-	return rec, texts, nil
+	return rec, texts, drafts, nil
 }
 
 // ImportOptions say how an import reports progress.
@@ -344,7 +364,9 @@ type ImportOptions struct {
 // account, with the names of their authors and of who held the sessions
 // at the other practice and the consents signed there kept as the
 // import's provenance. A consent signed elsewhere is history: the client consents
-// to treatment here anew. Everything commits in one transaction with the
+// to treatment here anew. A record that came marked as covered by 42 CFR
+// Part 2 is marked so here, by the importer (the import's audit entry
+// says "part2"). Everything commits in one transaction with the
 // audit entry ("client.import", by count), or nothing does: a bundle that
 // fails validation is an Invalid error naming each bad resource and field,
 // and changes nothing. Only practitioners import records. It returns the
@@ -377,12 +399,19 @@ func (p *Practice) ImportRecord(ctx context.Context, by Actor, bundle []byte, op
 		if clientID, err = im.write(ctx, rec, identity); err != nil {
 			return err
 		}
+		if rec.Part2 {
+			// The record came marked as covered by 42 CFR Part 2: it stays
+			// so here, marked by the importer, audited as the import.
+			if err := tx.SetClientPart2(ctx, clientID, Part2Mark{Covered: true, By: by.UserID, At: now}); err != nil {
+				return err
+			}
+		}
 		if err := tx.CreateClientImport(ctx, ClientImport{ClientID: clientID, BundleID: bundleID, ImportedBy: by.UserID,
 			ImportedAt: now, Resources: rec.Count(), Provenance: im.prov}); err != nil {
 			return err
 		}
 		return p.appendAudit(ctx, tx, by, "client.import", ClientSubject(clientID), nil, map[string]any{
-			"bundle": bundleID, "format": "fhir-r4", "included": recordCounts(rec)})
+			"bundle": bundleID, "format": "fhir-r4", "included": recordCounts(rec), "part2": rec.Part2})
 	})
 	if err != nil {
 		return 0, err

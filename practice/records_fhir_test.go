@@ -178,7 +178,21 @@ func TestRecordExportImportRoundTrip(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			a := newRecordPractice(t, db, "Lakeview")
 			client := a.seed(t)
+			// A draft is not part of the record until it is signed: the
+			// export leaves it out.
+			cases, err := a.p.ClientCases(ctx, a.doc, client)
+			if err != nil || len(cases) != 1 {
+				t.Fatalf("cases: %v %v", cases, err)
+			}
+			a.clock.Advance(24 * time.Hour)
+			if _, err := a.p.WriteNote(ctx, a.doc, cases[0].Case.ID, practice.NoteInput{DateOfService: "2027-01-12", Format: "dap",
+				Sections: map[string]string{"data": "Unsigned draft text.", "assessment": "Draft.", "plan": "Draft."}}); err != nil {
+				t.Fatal(err)
+			}
 			out, first := a.exportParsed(t, a.doc, client, true)
+			if strings.Contains(string(out), "Progress note of 2027-01-12") {
+				t.Errorf("the export holds the unsigned draft of 2027-01-12")
+			}
 			var b fhir.Bundle
 			if err := json.Unmarshal(out, &b); err != nil {
 				t.Fatal(err)
@@ -428,5 +442,73 @@ func TestRecordExportRefusalsAudited(t *testing.T) {
 	}
 	if denied != 2 {
 		t.Errorf("%d refused exports audited, want 2", denied)
+	}
+}
+
+// TestRecordExportImportPart2: a record marked as covered by 42 CFR Part 2
+// exports with the label and the redisclosure notice, and the practice
+// that imports it marks its new client as covered, audited as the import.
+func TestRecordExportImportPart2(t *testing.T) {
+	ctx := context.Background()
+	for name, db := range sqldbtest.Engines(t) {
+		t.Run(name, func(t *testing.T) {
+			a := newRecordPractice(t, db, "Lakeview")
+			client := a.seed(t)
+			if err := a.p.MarkPart2(ctx, a.doc, client, true); err != nil {
+				t.Fatal(err)
+			}
+			out, first := a.exportParsed(t, a.doc, client, false)
+			if !first.Part2 {
+				t.Fatal("the export of a marked record does not read back marked")
+			}
+			var b fhir.Bundle
+			if err := json.Unmarshal(out, &b); err != nil {
+				t.Fatal(err)
+			}
+			if b.Meta == nil || len(b.Meta.Security) != 1 || b.Meta.Security[0].Code != "42CFRPart2" {
+				t.Errorf("the bundle's security labels: %+v", b.Meta)
+			}
+			notice := false
+			for i, e := range b.Entry {
+				if err := fhir.ValidateJSON(e.Resource); err != nil {
+					t.Errorf("entry[%d]: %v", i, err)
+				}
+				var d fhir.DocumentReference
+				if json.Unmarshal(e.Resource, &d) == nil && d.ID == "part2-notice" && len(d.Content) == 1 {
+					notice = string(d.Content[0].Attachment.Data) == practice.Part2Notice()
+				}
+			}
+			if !notice {
+				t.Error("the export does not carry the redisclosure notice")
+			}
+
+			fresh := newRecordPractice(t, sqldbtest.Engines(t)[name], "Harbour")
+			fresh.clock.Set(a.clock.Now().Add(24 * time.Hour))
+			id, err := fresh.p.ImportRecord(ctx, fresh.doc, out, practice.ImportOptions{})
+			if err != nil {
+				t.Fatalf("ImportRecord: %v", err)
+			}
+			rec, err := fresh.p.ClientRecord(ctx, fresh.doc, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rec.Part2.Covered || rec.Part2.By != fresh.doc.UserID || !rec.Part2.At.Equal(fresh.clock.Now()) {
+				t.Errorf("the imported client's mark: %+v, want covered by the importer at the import", rec.Part2)
+			}
+			es, err := fresh.st.AuditLog().Entries(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			audited := false
+			for _, e := range es {
+				audited = audited || (e.Action == "client.import" && strings.Contains(e.After, `"part2":true`))
+			}
+			if !audited {
+				t.Error("the import's audit entry does not say the record came marked")
+			}
+			if _, again := fresh.exportParsed(t, fresh.doc, id, false); !again.Part2 {
+				t.Error("the imported record exports unmarked")
+			}
+		})
 	}
 }

@@ -61,3 +61,16 @@ func BenchmarkParseLargeRecord(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseRefusesHugeList is the review's shape: 2 MiB of integers
+// as a Patient's given names, refused by the scan before any decoding.
+func BenchmarkParseRefusesHugeList(b *testing.B) {
+	data := bundleOf(`{"resourceType":"Patient","id":"p","name":[{"given":` + listOf("1", 2<<20) + `}]}`)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := ParseBundle(data, ParseOptions{}); err == nil {
+			b.Fatal("accepted")
+		}
+	}
+}

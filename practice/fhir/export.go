@@ -84,7 +84,21 @@ type ExportOptions struct {
 	// Progress, when set, is told after each resource how many are done
 	// of how many.
 	Progress func(done, total int)
+	// Part2Notice is the redisclosure notice of 42 CFR 2.32 that a
+	// record marked Part2 carries (practice.Part2Notice); required then.
+	Part2Notice string
 }
+
+// Part2Label is the security label of a record covered by 42 CFR Part 2:
+// the code 42CFRPart2 of HL7 v3 ActCode, one of its _ActPrivacyLaw
+// concepts (the value set v3-ActPrivacyLaw), which FHIR puts in a
+// resource's meta.security (R4 "Security Labels"). Export puts it on the
+// bundle and on every resource of a marked record.
+var Part2Label = Coding{System: ActCodeSystem, Code: "42CFRPart2", Display: "42 CFR Part2"}
+
+// part2NoticeKind is the note-kind of the DocumentReference that carries
+// the redisclosure notice.
+const part2NoticeKind = "part2-notice"
 
 // Export writes a record as a FHIR R4 Bundle of type "collection", as
 // JSON. The bundle holds one Patient; per case an EpisodeOfCare, a
@@ -92,13 +106,24 @@ type ExportOptions struct {
 // session, a QuestionnaireResponse per measure response and an
 // Observation per score, a DocumentReference per progress note (and per
 // psychotherapy note, when the record holds them); and a Consent per
-// consent. Every reference is a fullUrl of the bundle.
+// consent. Every reference is a fullUrl of the bundle. A record marked
+// Part2 has Part2Label on the bundle and every resource, and, right after
+// the Patient, a DocumentReference of the client (note-kind
+// "part2-notice") whose text attachment is the redisclosure notice, for a
+// receiver to read: the Bundle itself has no place for text (it is no
+// DomainResource), and a document is what a receiver shows a person.
 func Export(rec Record, opts ExportOptions) ([]byte, error) {
-	w := writer{id: opts.ID, total: rec.Count(), progress: opts.Progress}
+	w := writer{id: opts.ID, total: rec.Count(), progress: opts.Progress, part2: rec.Part2}
 	if opts.Texts == nil {
 		opts.Texts = func(RecordResponse) *measure.Texts { return nil }
 	}
+	if rec.Part2 && opts.Part2Notice == "" {
+		return nil, fmt.Errorf("fhir: the record is covered by 42 CFR Part 2 and no notice is given")
+	}
 	patient := w.patient(rec.Client)
+	if rec.Part2 {
+		w.part2Notice(opts.Part2Notice, patient)
+	}
 	for _, c := range rec.Cases {
 		w.writeCase(c, patient, opts.Texts)
 	}
@@ -115,6 +140,7 @@ func Export(rec Record, opts ExportOptions) ([]byte, error) {
 		Type:         "collection",
 		Timestamp:    instant(opts.Timestamp),
 		Entry:        w.entries,
+		Meta:         w.meta(),
 	}
 	return json.MarshalIndent(b, "", "  ")
 }
@@ -126,6 +152,63 @@ type writer struct {
 	total    int
 	progress func(done, total int)
 	err      error
+	// part2 labels every resource with Part2Label.
+	part2 bool
+}
+
+// meta is the meta of every resource: Part2Label for a record covered
+// by 42 CFR Part 2, none otherwise.
+func (w *writer) meta() *Meta {
+	if !w.part2 {
+		return nil
+	}
+	return &Meta{Security: []Coding{Part2Label}}
+}
+
+// withMeta sets a resource's meta.
+func withMeta(res any, m *Meta) any {
+	switch r := res.(type) {
+	case Patient:
+		r.Meta = m
+		return r
+	case EpisodeOfCare:
+		r.Meta = m
+		return r
+	case Condition:
+		r.Meta = m
+		return r
+	case CarePlan:
+		r.Meta = m
+		return r
+	case Encounter:
+		r.Meta = m
+		return r
+	case QuestionnaireResponse:
+		r.Meta = m
+		return r
+	case Observation:
+		r.Meta = m
+		return r
+	case DocumentReference:
+		r.Meta = m
+		return r
+	case Consent:
+		r.Meta = m
+		return r
+	}
+	return res
+}
+
+// part2Notice adds the DocumentReference that carries the redisclosure
+// notice of a record covered by 42 CFR Part 2.
+func (w *writer) part2Notice(notice string, patient Reference) {
+	d := DocumentReference{ResourceType: "DocumentReference", ID: "part2-notice", Status: "current",
+		Type: &CodeableConcept{Text: "Notice of 42 CFR Part 2: prohibition on redisclosure"}, Subject: patient,
+		Description: "This record is covered by 42 CFR Part 2. Read the notice before disclosing any of it.",
+		Content:     []DocumentContent{{Attachment: Attachment{ContentType: "text/plain; charset=utf-8", Data: []byte(notice), Title: "42 CFR Part 2 redisclosure notice"}}},
+	}
+	d.Extension = codeExt(extNoteKind, part2NoticeKind)
+	w.add("DocumentReference", d.ID, d)
 }
 
 // fullURL is the fullUrl of the resource with the given type and id: a
@@ -143,7 +226,7 @@ func (w *writer) fullRef(typ, id string) Reference { return Reference{Reference:
 // add puts a resource in the bundle and returns a reference to it.
 func (w *writer) add(typ, id string, res any) Reference {
 	url := w.fullURL(typ, id)
-	b, err := json.Marshal(res)
+	b, err := json.Marshal(withMeta(res, w.meta()))
 	if err != nil && w.err == nil {
 		w.err = fmt.Errorf("fhir: %s %q: %w", typ, id, err)
 	}

@@ -40,8 +40,10 @@ type ParseOptions struct {
 
 // ParseBundle reads a Bundle that Export wrote (by this or another
 // certboard) back into a Record. The bundle is bounded in size
-// (MaxBundleSize), nesting (jsonlimit.MaxDepth) and entries (MaxEntries);
-// every resource is checked against the FHIR R4 schema's definition of its
+// (MaxBundleSize), nesting (jsonlimit.MaxDepth) and entries (MaxEntries),
+// and each resource in size (MaxResourceSize), list length
+// (MaxArrayLength) and values (MaxResourceValues), by a scan of the bytes
+// before anything is decoded; every resource is checked against the FHIR R4 schema's definition of its
 // type, decoded refusing any element certboard does not keep, and checked
 // for what certboard needs: one Patient, references that resolve, answers
 // an instrument allows, scores that agree with the answers, codes that
@@ -57,6 +59,14 @@ func ParseBundle(data []byte, opts ParseOptions) (Record, error) {
 			return Record{}, certboard.Errorf(certboard.TooLarge, "the bundle is %s; export the record in parts", le.Error())
 		}
 		return Record{}, certboard.Errorf(certboard.Malformed, "the bundle is %s; certboard reads bundles nested at most %d levels", err, jsonlimit.MaxDepth)
+	}
+	if se := scanBundle(data); se != nil {
+		if se.entries {
+			return Record{}, certboard.Errorf(certboard.TooLarge, "the bundle holds more than %d resources; certboard reads at most %d", MaxEntries, MaxEntries)
+		}
+		var ps certboard.Problems
+		ps.Add(se.field(), se.problem)
+		return Record{}, ps.Err("The bundle cannot be imported")
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
@@ -80,6 +90,11 @@ func ParseBundle(data []byte, opts ParseOptions) (Record, error) {
 	p.checkShell(top, entries)
 	total := len(entries)
 	for i, e := range entries {
+		if p.problems.Len() >= certboard.MaxProblems {
+			// As many problems as a refusal lists: checking the rest
+			// would cost work and say nothing more.
+			return Record{}, p.problems.Err("The bundle cannot be imported")
+		}
 		var url string
 		_ = json.Unmarshal(e["fullUrl"], &url)
 		p.read(i, url, e["resource"])
@@ -101,6 +116,8 @@ type entry struct {
 	id    string
 	url   string
 	res   any
+	// labelled says the resource carries Part2Label.
+	labelled bool
 }
 
 // field names a field of an entry: `entry[3] Observation "score-1": path`.
@@ -120,6 +137,48 @@ type parser struct {
 	// noteSessions are the progress notes that name the session they
 	// record, checked once every session is read.
 	noteSessions []noteSession
+	// shellLabelled says the bundle carries Part2Label.
+	shellLabelled bool
+}
+
+// labelled reads a meta certboard wrote: whether it holds Part2Label,
+// refusing any other label (at path, "" for the bundle's).
+func (p *parser) labelled(e *entry, m *Meta) bool {
+	if m == nil {
+		return false
+	}
+	found := false
+	for i, c := range m.Security {
+		if c.System == Part2Label.System && c.Code == Part2Label.Code {
+			found = true
+			continue
+		}
+		where, how := fmt.Sprintf("meta.security[%d]", i), fmt.Sprintf("%s|%s; certboard keeps only the label %s|%s (42 CFR Part 2); remove it", c.System, c.Code, Part2Label.System, Part2Label.Code)
+		if e == nil {
+			p.problems.Add("bundle "+where, how)
+		} else {
+			p.add(e, where, how)
+		}
+	}
+	return found
+}
+
+// checkPart2 checks that the bundle and every resource carry Part2Label
+// when the record carries the 42 CFR Part 2 notice, and none does when it
+// does not.
+func (p *parser) checkPart2(covered bool) {
+	how := "labelled 42CFRPart2, but the record carries no 42 CFR Part 2 notice (a DocumentReference of note-kind " + part2NoticeKind + "); give the notice or remove the label"
+	if covered {
+		how = "missing the label 42CFRPart2; the record carries the 42 CFR Part 2 notice, so the bundle and every resource are labelled"
+	}
+	if p.shellLabelled != covered {
+		p.problems.Add("bundle meta.security", how)
+	}
+	for _, e := range p.entries {
+		if e.res != nil && e.labelled != covered {
+			p.add(e, "meta.security", how)
+		}
+	}
 }
 
 // noteSession is a progress note (from, of case c) that names the
@@ -166,7 +225,7 @@ func (p *parser) checkShell(top map[string]json.RawMessage, entries []map[string
 		if k != "entry" {
 			shell[k] = v
 		}
-		if !slices.Contains([]string{"resourceType", "id", "identifier", "type", "timestamp", "total", "entry"}, k) {
+		if !slices.Contains([]string{"resourceType", "id", "meta", "identifier", "type", "timestamp", "total", "entry"}, k) {
 			p.problems.Add("bundle "+k, "certboard does not keep this element; remove it")
 		}
 	}
@@ -192,6 +251,15 @@ func (p *parser) checkShell(top map[string]json.RawMessage, entries []map[string
 			return
 		}
 		p.problems.Add("bundle", err.Error())
+	}
+	if m, ok := top["meta"]; ok {
+		var meta Meta
+		dec := json.NewDecoder(bytes.NewReader(m))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&meta); err != nil {
+			p.problems.Add("bundle meta", "holds what certboard does not keep: "+strings.TrimPrefix(err.Error(), "json: "))
+		}
+		p.shellLabelled = p.labelled(nil, &meta)
 	}
 	var typ string
 	_ = json.Unmarshal(top["type"], &typ)
@@ -230,6 +298,7 @@ func (p *parser) read(i int, url string, res json.RawMessage) {
 	var head struct {
 		ResourceType string `json:"resourceType"`
 		ID           string `json:"id"`
+		Meta         *Meta  `json:"meta"`
 	}
 	_ = json.Unmarshal(res, &head)
 	e := &entry{index: i, typ: head.ResourceType, id: head.ID, url: url}
@@ -273,6 +342,7 @@ func (p *parser) read(i int, url string, res json.RawMessage) {
 	default:
 		p.byURL[url] = e
 	}
+	e.labelled = p.labelled(e, head.Meta)
 	e.res = v
 }
 
@@ -467,6 +537,14 @@ func (p *parser) assemble() Record {
 			p.observation(e, res, responses)
 		case *DocumentReference:
 			subject(e, "subject", &res.Subject)
+			if extString(res.Extension, extNoteKind) == part2NoticeKind {
+				if rec.Part2 {
+					p.add(e, "", "a second 42 CFR Part 2 notice; the record carries one")
+				}
+				rec.Part2 = true
+				p.part2Notice(e, res)
+				continue
+			}
 			if c := p.caseOf(e, res.Extension, cases); c != nil {
 				p.document(e, res, c)
 			}
@@ -476,6 +554,7 @@ func (p *parser) assemble() Record {
 		}
 	}
 	p.checkNoteSessions(sessionCase)
+	p.checkPart2(rec.Part2)
 	// Every score's response has its Observation, and only one.
 	scoredBy := map[*entry]int{}
 	for _, e := range p.entries {
@@ -978,6 +1057,20 @@ func (p *parser) document(e *entry, d *DocumentReference, c *RecordCase) {
 		c.PsychotherapyNotes = append(c.PsychotherapyNotes, n)
 	default:
 		p.add(e, "extension("+extNoteKind+")", "say whether the note is a progress or a psychotherapy note")
+	}
+}
+
+// part2Notice checks the DocumentReference that carries the 42 CFR Part
+// 2 notice: the notice's text, and nothing else. The text is not kept:
+// the practice that imports the record marks it, and its own disclosures
+// carry the notice as it words it.
+func (p *parser) part2Notice(e *entry, d *DocumentReference) {
+	p.checkExtensions(e, "", d.Extension, extNoteKind)
+	if len(d.Content) != 1 || !strings.HasPrefix(d.Content[0].Attachment.ContentType, "text/plain") || len(d.Content[0].Attachment.Data) == 0 {
+		p.add(e, "content", "give the notice as one text/plain attachment")
+	}
+	if d.Context != nil {
+		p.add(e, "context", "the notice is of the whole record; remove it")
 	}
 }
 

@@ -169,3 +169,74 @@ func TestParseRefusesOverLimits(t *testing.T) {
 		t.Errorf("not a bundle: %v", err)
 	}
 }
+
+// TestPart2RecordRoundTrip: a record covered by 42 CFR Part 2 carries the
+// label on the bundle and every resource and the notice as a document,
+// all schema-valid, and reads back marked; a resource without the label,
+// or a label without the notice, is refused by name.
+func TestPart2RecordRoundTrip(t *testing.T) {
+	rec := sampleRecord(t)
+	rec.Part2 = true
+	if _, err := Export(rec, ExportOptions{ID: "p2", Timestamp: parseNow}); err == nil {
+		t.Fatal("a Part 2 record exported without its notice")
+	}
+	const notice = "This record is protected by 42 CFR part 2; do not redisclose it."
+	out, err := Export(rec, ExportOptions{ID: "p2", Timestamp: parseNow, Part2Notice: notice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b Bundle
+	if err := json.Unmarshal(out, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Meta == nil || !reflect.DeepEqual(b.Meta.Security, []Coding{Part2Label}) {
+		t.Errorf("the bundle's meta is %+v", b.Meta)
+	}
+	foundNotice := false
+	for i, e := range b.Entry {
+		if err := ValidateJSON(e.Resource); err != nil {
+			t.Errorf("entry[%d]: %v", i, err)
+		}
+		var head struct {
+			ID   string
+			Meta *Meta
+		}
+		_ = json.Unmarshal(e.Resource, &head)
+		if head.Meta == nil || !reflect.DeepEqual(head.Meta.Security, []Coding{Part2Label}) {
+			t.Errorf("entry[%d] %s has meta %+v", i, head.ID, head.Meta)
+		}
+		if head.ID == "part2-notice" {
+			var d DocumentReference
+			_ = json.Unmarshal(e.Resource, &d)
+			foundNotice = string(d.Content[0].Attachment.Data) == notice
+		}
+	}
+	if !foundNotice {
+		t.Error("the bundle does not carry the notice")
+	}
+	shell := b
+	shell.Entry = nil
+	mustValidate(t, "Bundle", shell)
+	got, err := ParseBundle(out, ParseOptions{Now: parseNow})
+	if err != nil {
+		t.Fatalf("ParseBundle: %v", err)
+	}
+	if !reflect.DeepEqual(got, rec) {
+		t.Errorf("the Part 2 record does not read back as it was (Part2 %v)", got.Part2)
+	}
+
+	unlabelled := tamper(t, out, "case-1", func(m map[string]any) { delete(m, "meta") })
+	if _, err := ParseBundle(unlabelled, ParseOptions{Now: parseNow}); err == nil || !strings.Contains(err.Error(), `EpisodeOfCare "case-1": meta.security`) {
+		t.Errorf("a resource without the label: %v", err)
+	}
+	plain, err := Export(sampleRecord(t), ExportOptions{ID: "plain", Timestamp: parseNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	labelled := tamper(t, plain, "patient", func(m map[string]any) {
+		m["meta"] = map[string]any{"security": []any{map[string]any{"system": ActCodeSystem, "code": "42CFRPart2"}}}
+	})
+	if _, err := ParseBundle(labelled, ParseOptions{Now: parseNow}); err == nil || !strings.Contains(err.Error(), `Patient "patient": meta.security`) {
+		t.Errorf("a label without the notice: %v", err)
+	}
+}

@@ -22,6 +22,10 @@ type Record struct {
 	Cases []RecordCase
 	// Consents are the client's consents to treatment, oldest first.
 	Consents []RecordConsent
+	// Part2 says the record is covered by 42 CFR Part 2: the bundle
+	// carries the redisclosure notice and labels every resource
+	// (Part2Label), and the practice that imports it marks it so.
+	Part2 bool
 }
 
 // RecordClient is a client's identity.
@@ -212,6 +216,9 @@ type RecordConsent struct {
 // export or import is counted in these.
 func (r Record) Count() int {
 	n := 1 + len(r.Consents)
+	if r.Part2 {
+		n++ // the notice
+	}
 	for _, c := range r.Cases {
 		n += 1 + len(c.Concerns) + len(c.Comorbidities) + len(c.Sessions) + len(c.Notes) + len(c.PsychotherapyNotes)
 		if c.Plan != nil {

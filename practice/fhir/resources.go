@@ -89,10 +89,17 @@ type Extension struct {
 	ValueDateTime   string      `json:"valueDateTime,omitempty"`
 }
 
+// Meta is a resource's metadata; certboard writes only its security
+// labels (Part2Label).
+type Meta struct {
+	Security []Coding `json:"security,omitempty"`
+}
+
 // Patient is the client.
 type Patient struct {
 	ResourceType string           `json:"resourceType"`
 	ID           string           `json:"id,omitempty"`
+	Meta         *Meta            `json:"meta,omitempty"`
 	Extension    []Extension      `json:"extension,omitempty"`
 	Name         []HumanName      `json:"name,omitempty"`
 	Telecom      []ContactPoint   `json:"telecom,omitempty"`
@@ -111,6 +118,7 @@ type PatientContact struct {
 type Condition struct {
 	ResourceType       string              `json:"resourceType"`
 	ID                 string              `json:"id,omitempty"`
+	Meta               *Meta               `json:"meta,omitempty"`
 	Extension          []Extension         `json:"extension,omitempty"`
 	ClinicalStatus     *CodeableConcept    `json:"clinicalStatus,omitempty"`
 	VerificationStatus *CodeableConcept    `json:"verificationStatus,omitempty"`
@@ -134,6 +142,7 @@ type ConditionEvidence struct {
 type CarePlan struct {
 	ResourceType string             `json:"resourceType"`
 	ID           string             `json:"id,omitempty"`
+	Meta         *Meta              `json:"meta,omitempty"`
 	Extension    []Extension        `json:"extension,omitempty"`
 	Status       string             `json:"status"`
 	Intent       string             `json:"intent"`
@@ -162,6 +171,7 @@ type CarePlanDetail struct {
 type Encounter struct {
 	ResourceType  string            `json:"resourceType"`
 	ID            string            `json:"id,omitempty"`
+	Meta          *Meta             `json:"meta,omitempty"`
 	Extension     []Extension       `json:"extension,omitempty"`
 	Status        string            `json:"status"`
 	Class         Coding            `json:"class"`
@@ -191,6 +201,7 @@ type Duration struct {
 type Observation struct {
 	ResourceType      string                 `json:"resourceType"`
 	ID                string                 `json:"id,omitempty"`
+	Meta              *Meta                  `json:"meta,omitempty"`
 	Extension         []Extension            `json:"extension,omitempty"`
 	Status            string                 `json:"status"`
 	Category          []CodeableConcept      `json:"category,omitempty"`
@@ -213,6 +224,7 @@ type ObservationComponent struct {
 type Consent struct {
 	ResourceType     string            `json:"resourceType"`
 	ID               string            `json:"id,omitempty"`
+	Meta             *Meta             `json:"meta,omitempty"`
 	Extension        []Extension       `json:"extension,omitempty"`
 	Status           string            `json:"status"`
 	Scope            CodeableConcept   `json:"scope"`
@@ -228,6 +240,7 @@ type Consent struct {
 type DocumentReference struct {
 	ResourceType string            `json:"resourceType"`
 	ID           string            `json:"id,omitempty"`
+	Meta         *Meta             `json:"meta,omitempty"`
 	Extension    []Extension       `json:"extension,omitempty"`
 	Status       string            `json:"status"`
 	DocStatus    string            `json:"docStatus,omitempty"`
@@ -290,6 +303,7 @@ type AnswerOption struct {
 type QuestionnaireResponse struct {
 	ResourceType  string         `json:"resourceType"`
 	ID            string         `json:"id,omitempty"`
+	Meta          *Meta          `json:"meta,omitempty"`
 	Extension     []Extension    `json:"extension,omitempty"`
 	Questionnaire string         `json:"questionnaire,omitempty"`
 	Status        string         `json:"status"`
@@ -317,6 +331,7 @@ type ResponseAnswer struct {
 type Bundle struct {
 	ResourceType string        `json:"resourceType"`
 	ID           string        `json:"id,omitempty"`
+	Meta         *Meta         `json:"meta,omitempty"`
 	Identifier   *Identifier   `json:"identifier,omitempty"`
 	Type         string        `json:"type"`
 	Timestamp    string        `json:"timestamp,omitempty"`
@@ -334,6 +349,7 @@ type BundleEntry struct {
 type EpisodeOfCare struct {
 	ResourceType string            `json:"resourceType"`
 	ID           string            `json:"id,omitempty"`
+	Meta         *Meta             `json:"meta,omitempty"`
 	Extension    []Extension       `json:"extension,omitempty"`
 	Status       string            `json:"status"`
 	Type         []CodeableConcept `json:"type,omitempty"`

@@ -176,12 +176,23 @@ func (e *SchemaError) Error() string {
 // printer words the schema's problems.
 var printer = message.NewPrinter(language.English)
 
-// schemaProblems turns a validation error into its leaves, one a place.
+// MaxSchemaProblems is the most problems ValidateJSON and ValidateValue
+// report of one resource: the first few say what is wrong, and the walk of
+// the validator's error tree stops there. (The tree itself, which
+// jsonschema/v6 builds whole, is bounded by the scan ParseBundle makes
+// first: MaxResourceValues.)
+const MaxSchemaProblems = 10
+
+// schemaProblems turns a validation error into its leaves, one a place,
+// the first MaxSchemaProblems of them.
 func schemaProblems(ve *jsonschema.ValidationError) *SchemaError {
 	out := &SchemaError{}
 	seen := map[string]bool{}
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
+		if len(out.Problems) >= MaxSchemaProblems {
+			return
+		}
 		if len(e.Causes) == 0 {
 			p := Problem{Path: pointerPath(e.InstanceLocation), Message: e.ErrorKind.LocalizedString(printer)}
 			if !seen[p.String()] {

@@ -28,7 +28,7 @@ func init() { clientSections = append(clientSections, recordsSection) }
 // recordRoutes registers the export and import of records; New calls it.
 func (s *Server) recordRoutes() {
 	imports := &importJobs{jobs: map[string]*importJob{}}
-	s.route("GET /clients/{id}/export", Practitioner, s.handle(s.exportRecord))
+	s.route("POST /clients/{id}/export", Practitioner, s.handle(s.exportRecord))
 	s.route("GET /record-imports", Practitioner, s.handle(s.importPage))
 	s.route("POST /record-imports", Practitioner, s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return s.startImport(w, r, imports)
@@ -54,13 +54,18 @@ func recordsSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*Cl
 }
 
 // exportRecord downloads a client's record as a FHIR R4 Bundle; with
-// psychotherapy=yes, the reader's own psychotherapy notes too.
+// psychotherapy=yes, the reader's own psychotherapy notes too. It is a
+// POST, which the kit refuses from another site: a disclosure, audited,
+// never follows a link.
 func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id", "client")
 	if err != nil {
 		return err
 	}
-	out, err := s.practice.ExportRecord(r.Context(), actor(r), id, practice.ExportOptions{PsychotherapyNotes: r.URL.Query().Get("psychotherapy") == "yes"})
+	if err := textForm(w, r, 0); err != nil {
+		return err
+	}
+	out, err := s.practice.ExportRecord(r.Context(), actor(r), id, practice.ExportOptions{PsychotherapyNotes: r.PostForm.Get("psychotherapy") == "yes"})
 	if err != nil {
 		return err
 	}
@@ -81,10 +86,12 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// The bounds of the imports in the background: each practitioner runs one
-// at a time, the practice a few; a finished import's page is kept a while.
+// The bounds of the imports in the background: one runs at a time in the
+// process (checking a bundle takes memory of a few times its size; see
+// docs/benchmarks.md), and anyone who starts another while it runs is
+// told to try again in a minute; a finished import's page is kept a while.
 const (
-	maxRunningImports = 4
+	maxRunningImports = 1
 	importKept        = time.Hour
 	// importRefresh is how often a running import's page reloads itself.
 	importRefresh = 2
@@ -123,16 +130,18 @@ type ImportStatusView struct {
 	Refresh int
 }
 
-// startImport reads the uploaded bundle and imports it in the background,
-// then shows its page.
+// startImport takes the import's place (refusing while another runs,
+// before reading the upload), reads the uploaded bundle and imports it in
+// the background, then shows its page.
 func (s *Server) startImport(w http.ResponseWriter, r *http.Request, jobs *importJobs) error {
-	bundle, err := readBundle(w, r)
-	if err != nil {
-		return err
-	}
 	by := actor(r)
 	id, err := jobs.start(by.UserID, time.Now())
 	if err != nil {
+		return err
+	}
+	bundle, err := readBundle(w, r)
+	if err != nil {
+		jobs.drop(id)
 		return err
 	}
 	ctx := context.WithoutCancel(r.Context())
@@ -181,7 +190,8 @@ func readBundle(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 }
 
 // start registers a new import of owner's, refusing a second one of
-// theirs while one runs, or more than maxRunningImports in all.
+// theirs while one runs, or more than maxRunningImports in all: the
+// place it takes is freed when the import ends (or by drop).
 func (j *importJobs) start(owner int64, now time.Time) (string, error) {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
@@ -202,10 +212,17 @@ func (j *importJobs) start(owner int64, now time.Time) (string, error) {
 		}
 	}
 	if running >= maxRunningImports {
-		return "", &certboard.Error{Code: certboard.RateLimited, Message: "the practice is importing other records now; try again in a minute", RetryAfterSeconds: 60}
+		return "", &certboard.Error{Code: certboard.RateLimited, Message: "another record is being imported in the practice now, and imports run one at a time; try again in a minute", RetryAfterSeconds: 60}
 	}
 	j.jobs[id] = &importJob{owner: owner}
 	return id, nil
+}
+
+// drop forgets an import that never began (its upload was refused).
+func (j *importJobs) drop(id string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	delete(j.jobs, id)
 }
 
 // update changes an import under the lock.

@@ -7,12 +7,14 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/fhir"
 )
@@ -107,7 +109,10 @@ func TestRecordExportAndImportPages(t *testing.T) {
 	if !strings.Contains(page.Body.String(), `action="/clients/`+itoa(client)+`/export"`) {
 		t.Errorf("the record page offers no export")
 	}
-	rec := w.get(t, "/clients/"+itoa(client)+"/export", prac)
+	if !strings.Contains(page.Body.String(), `<form method="post" action="/clients/`+itoa(client)+`/export"`) {
+		t.Errorf("the export is not a form that posts")
+	}
+	rec := w.do(t, http.MethodPost, "/clients/"+itoa(client)+"/export", url.Values{}, prac)
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/fhir+json") ||
 		!strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
 		t.Fatalf("export: %d %v", rec.Code, rec.Header())
@@ -117,11 +122,25 @@ func TestRecordExportAndImportPages(t *testing.T) {
 		t.Fatalf("the download does not parse: %v", err)
 	}
 
+	// A link (GET) or a form of another site discloses nothing.
+	if rec := w.get(t, "/clients/"+itoa(client)+"/export?psychotherapy=yes", prac); rec.Code < 400 || strings.Contains(rec.Header().Get("Content-Type"), "fhir") {
+		t.Errorf("export by GET: %d %v, want it refused", rec.Code, rec.Header())
+	}
+	req := httptest.NewRequest(http.MethodPost, "/clients/"+itoa(client)+"/export", strings.NewReader("psychotherapy=yes"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.AddCookie(prac)
+	forged := httptest.NewRecorder()
+	w.h.ServeHTTP(forged, req)
+	if forged.Code != http.StatusForbidden || strings.Contains(forged.Header().Get("Content-Type"), "fhir") {
+		t.Errorf("export posted from another site: %d %v, want 403", forged.Code, forged.Header())
+	}
+
 	// Someone else's client, or an admin: refused as the area refuses.
-	if rec := w.get(t, "/clients/"+itoa(client)+"/export", w.session(t, "practitioner")); rec.Code != http.StatusNotFound {
+	if rec := w.do(t, http.MethodPost, "/clients/"+itoa(client)+"/export", url.Values{}, w.session(t, "practitioner")); rec.Code != http.StatusNotFound {
 		t.Errorf("another practitioner's export: %d, want 404", rec.Code)
 	}
-	if rec := w.get(t, "/clients/"+itoa(client)+"/export", w.session(t, "admin")); rec.Code != http.StatusForbidden {
+	if rec := w.do(t, http.MethodPost, "/clients/"+itoa(client)+"/export", url.Values{}, w.session(t, "admin")); rec.Code != http.StatusForbidden {
 		t.Errorf("an admin's export: %d, want 403", rec.Code)
 	}
 	if rec := w.get(t, "/record-imports", w.session(t, "admin")); rec.Code != http.StatusForbidden {
@@ -190,9 +209,38 @@ func TestRecordRoutesRules(t *testing.T) {
 	for _, r := range w.s.Routes() {
 		rules[r.Pattern] = r.Access.String()
 	}
-	for _, pattern := range []string{"GET /clients/{id}/export", "GET /record-imports", "POST /record-imports", "GET /record-imports/{job}"} {
+	for _, pattern := range []string{"POST /clients/{id}/export", "GET /record-imports", "POST /record-imports", "GET /record-imports/{job}"} {
 		if rules[pattern] != "practitioner" {
 			t.Errorf("%s: rule %q, want practitioner", pattern, rules[pattern])
 		}
+	}
+}
+
+// TestImportsRunOneAtATime: checking a bundle takes memory of a few times
+// its size, so the process runs one import at a time; another
+// practitioner who starts one meanwhile is told to try again in a minute,
+// and can once the first has ended.
+func TestImportsRunOneAtATime(t *testing.T) {
+	jobs := &importJobs{jobs: map[string]*importJob{}}
+	now := time.Now()
+	first, err := jobs.start(1, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = jobs.start(2, now)
+	if e := certboard.As(err); e.Code != certboard.RateLimited || e.RetryAfterSeconds != 60 || !strings.Contains(e.Message, "try again in a minute") {
+		t.Fatalf("a second import while one runs: %v", err)
+	}
+	if _, err := jobs.start(1, now); certboard.ErrorCode(err) != certboard.Conflict {
+		t.Errorf("the same practitioner's second import: %v", err)
+	}
+	jobs.update(first, func(j *importJob) { j.finished = now })
+	second, err := jobs.start(2, now)
+	if err != nil {
+		t.Fatalf("after the first ended: %v", err)
+	}
+	jobs.drop(second)
+	if _, err := jobs.start(3, now); err != nil {
+		t.Errorf("after an import that never began was dropped: %v", err)
 	}
 }
