@@ -131,7 +131,7 @@ func TestCheckReferral(t *testing.T) {
 		{"complete", func(*ReferralInput) {}, nil},
 		{"no consent, nothing shared", func(in *ReferralInput) { in.Consent, in.Shared = "no", nil }, nil},
 		{"no consent, something shared", func(in *ReferralInput) { in.Consent = "no" }, []string{"shared"}},
-		{"consent, nothing shared", func(in *ReferralInput) { in.Shared = nil }, []string{"shared"}},
+		{"consent, nothing else shared (the reason always goes)", func(in *ReferralInput) { in.Shared = nil }, nil},
 		{"consent not answered", func(in *ReferralInput) { in.Consent = "" }, []string{"consent"}},
 		{"consent not yes or no", func(in *ReferralInput) { in.Consent = "maybe" }, []string{"consent"}},
 		{"shared at the bound", func(in *ReferralInput) { in.Shared = shared }, nil},
