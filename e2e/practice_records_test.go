@@ -47,18 +47,7 @@ func TestPracticeRecordImport(t *testing.T) {
 	}
 	exportPage := jordan.path()
 	download := `main form[action="` + exportPage + `/file"] button[type=submit]`
-	deadline := time.Now().Add(30 * time.Second)
-	for !jordan.has(download) {
-		jordan.expectText("main", "resources")
-		if !jordan.has("main progress") {
-			jordan.fatalf("the export's page shows no progress bar")
-		}
-		if time.Now().After(deadline) {
-			jordan.fatalf("the export did not end: %s", jordan.text("main"))
-		}
-		time.Sleep(300 * time.Millisecond)
-		jordan.open(exportPage)
-	}
+	waitJob(jordan, download)
 	jordan.expectText("main", "The record is ready")
 	if !jordan.has("main progress") {
 		jordan.fatalf("the finished export's page shows no progress bar")
@@ -92,22 +81,30 @@ func TestPracticeRecordImport(t *testing.T) {
 	if !strings.HasPrefix(lena.path(), "/record-imports/") {
 		lena.fatalf("after the upload, at %s, not the import's page", lena.path())
 	}
-	status := lena.path()
-	deadline = time.Now().Add(30 * time.Second)
-	for !lena.has(`main a[href^="/clients/"]`) {
-		lena.expectText("main", "resources")
-		if !lena.has("main progress") {
-			lena.fatalf("the import's page shows no progress bar")
-		}
-		if time.Now().After(deadline) {
-			lena.fatalf("the import did not end: %s", lena.text("main"))
-		}
-		time.Sleep(300 * time.Millisecond)
-		lena.open(status)
-	}
+	waitJob(lena, `main a[href^="/clients/"]`)
 	lena.expectText("main", "The record is imported")
 	pb.axe(lena, "a finished import")
 	lena.click(`main a[href^="/clients/"]`)
 	lena.expectText("h1", "Kai Morgan")
 	pb.axe(lena, "the imported client's record")
+}
+
+// waitJob reloads the page of an import or export that p shows until it
+// has done (an element matches sel), each time checking that it says how
+// many resources it has come through, with a progress bar.
+func waitJob(p *person, done string) {
+	p.t.Helper()
+	page := p.path()
+	deadline := time.Now().Add(30 * time.Second)
+	for !p.has(done) {
+		p.expectText("main", "resources")
+		if !p.has("main progress") {
+			p.fatalf("the page of %s shows no progress bar", page)
+		}
+		if time.Now().After(deadline) {
+			p.fatalf("%s did not end: %s", page, p.text("main"))
+		}
+		time.Sleep(300 * time.Millisecond)
+		p.open(page)
+	}
 }
