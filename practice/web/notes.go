@@ -30,7 +30,7 @@ func init() { clientSections = append(clientSections, notesSection) }
 func (s *Server) noteRoutes() {
 	s.route("GET /case-notes/{id}", ClientStaff, s.handle(s.caseNotesPage))
 	s.route("POST /case-notes/{id}", Practitioner, s.handle(s.writeNote))
-	s.route("GET /case-notes/{id}/export", ClientStaff, s.handle(s.exportNotes))
+	s.route("POST /case-notes/{id}/export", ClientStaff, s.handle(s.exportNotes))
 	s.route("POST /case-notes/{id}/psychotherapy", Practitioner, s.handle(s.writePsychotherapyNote))
 	s.route("GET /notes/{id}", ClientStaff, s.handle(s.notePage))
 	s.route("POST /notes/{id}", Practitioner, s.handle(s.updateDraft))
@@ -297,13 +297,18 @@ func prefixedNote(form string, errs map[string]string) map[string]string {
 
 // exportNotes answers a case's notes as a JSON file
 // (practice.Practice.ExportNotes): psychotherapy notes only with
-// ?psychotherapy=yes, and then only the reader's own.
+// psychotherapy=yes, and then only the reader's own. It is a POST, which
+// the kit refuses from another site: a disclosure, audited, never follows
+// a link.
 func (s *Server) exportNotes(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id", "case")
 	if err != nil {
 		return err
 	}
-	inc := note.Include{Psychotherapy: r.URL.Query().Get("psychotherapy") == "yes"}
+	if err := textForm(w, r, 0); err != nil {
+		return err
+	}
+	inc := note.Include{Psychotherapy: r.PostForm.Get("psychotherapy") == "yes"}
 	x, err := s.practice.ExportNotes(r.Context(), actor(r), id, inc)
 	if err != nil {
 		return err

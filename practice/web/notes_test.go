@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -38,7 +39,7 @@ func TestNoteRoutesRules(t *testing.T) {
 	want := map[string]string{
 		"GET /case-notes/{id}":                staff,
 		"POST /case-notes/{id}":               prac,
-		"GET /case-notes/{id}/export":         staff,
+		"POST /case-notes/{id}/export":        staff,
 		"POST /case-notes/{id}/psychotherapy": prac,
 		"GET /notes/{id}":                     staff,
 		"POST /notes/{id}":                    prac,
@@ -240,8 +241,12 @@ func TestNotePages(t *testing.T) {
 	body = rec.Body.String()
 	wantPage(t, "the notes with a psychotherapy note", rec, body, http.StatusOK, "Transference: anger at me", fmt.Sprintf(`href="/notes/%d"`, id), "amended 1×")
 
-	// The export: the signed note, psychotherapy notes only when asked.
-	rec = w.get(t, notes+"/export", prac)
+	// The export: the signed note, psychotherapy notes only when asked;
+	// a form that posts, never a link.
+	if !strings.Contains(body, fmt.Sprintf(`<form method="post" action="/case-notes/%d/export"`, caseID)) {
+		t.Errorf("the export is not a form that posts: %s", body)
+	}
+	rec = w.do(t, http.MethodPost, notes+"/export", url.Values{}, prac)
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") ||
 		!strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
 		t.Fatalf("the export: %d %v", rec.Code, rec.Header())
@@ -253,9 +258,22 @@ func TestNotePages(t *testing.T) {
 	if len(x.ProgressNotes) != 1 || !x.ProgressNotes[0].Amended || len(x.PsychotherapyNotes) != 0 || strings.Contains(rec.Body.String(), "Transference") {
 		t.Errorf("the export: %s", rec.Body)
 	}
-	rec = w.get(t, notes+"/export?psychotherapy=yes", prac)
+	rec = w.do(t, http.MethodPost, notes+"/export", url.Values{"psychotherapy": {"yes"}}, prac)
 	if !strings.Contains(rec.Body.String(), "Transference") {
 		t.Errorf("the export asked for psychotherapy notes: %s", rec.Body)
+	}
+	// A link (GET), or a form of another site, discloses nothing.
+	if rec := w.get(t, notes+"/export?psychotherapy=yes", prac); rec.Code < 400 || strings.Contains(rec.Body.String(), "Transference") {
+		t.Errorf("the export by GET: %d, want it refused", rec.Code)
+	}
+	forged := httptest.NewRequest(http.MethodPost, notes+"/export", strings.NewReader("psychotherapy=yes"))
+	forged.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	forged.Header.Set("Sec-Fetch-Site", "cross-site")
+	forged.AddCookie(prac)
+	frec := httptest.NewRecorder()
+	w.h.ServeHTTP(frec, forged)
+	if frec.Code != http.StatusForbidden || strings.Contains(frec.Body.String(), "Transference") {
+		t.Errorf("the export posted from another site: %d, want 403", frec.Code)
 	}
 
 	// The client's record lists the case's notes.
@@ -269,13 +287,18 @@ func TestNotePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := w.session(t, "admin")
-	for _, path := range []string{notes, page, notes + "/export?psychotherapy=yes"} {
-		rec = w.get(t, path, admin)
+	for _, path := range []string{notes, page, notes + "/export"} {
+		if path == notes+"/export" {
+			rec = w.do(t, http.MethodPost, path, url.Values{"psychotherapy": {"yes"}}, admin)
+		} else {
+			rec = w.get(t, path, admin)
+		}
 		body = rec.Body.String()
 		if rec.Code != http.StatusOK || (path != notes && !strings.Contains(body, "IIEF-5: 19.")) {
 			t.Errorf("%s under emergency access: %d %s", path, rec.Code, body)
 		}
-		if strings.Contains(body, "Transference") || regexp.MustCompile(`method="post"[^>]*action="/(case-)?notes`).MatchString(body) {
+		// The export is the one form offered (it writes nothing).
+		if strings.Contains(body, "Transference") || regexp.MustCompile(`method="post"[^>]*action="/(case-)?notes/\d+(/psychotherapy|/sign|/amendments)?"`).MatchString(body) {
 			t.Errorf("%s under emergency access shows a psychotherapy note or a form: %s", path, body)
 		}
 	}

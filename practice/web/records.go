@@ -2,15 +2,12 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/certboard/certboard"
@@ -19,16 +16,25 @@ import (
 )
 
 // A client's record out of and into the practice as FHIR R4: the export
-// is a download from the record page, for the client's practitioners; an
-// import runs in the background while its page, refreshing itself, shows
-// how far it has come.
+// (records_export.go), for the client's practitioners, and the import
+// each run in the background (records_jobs.go) while their page,
+// refreshing itself, shows how far they have come.
 
 func init() { clientSections = append(clientSections, recordsSection) }
 
 // recordRoutes registers the export and import of records; New calls it.
 func (s *Server) recordRoutes() {
-	imports := &importJobs{jobs: map[string]*importJob{}}
-	s.route("POST /clients/{id}/export", Practitioner, s.handle(s.exportRecord))
+	imports := newJobs[importJob](importBounds)
+	exports := newJobs[exportJob](exportBounds)
+	s.route("POST /clients/{id}/export", Practitioner, s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return s.startExport(w, r, exports)
+	}))
+	s.route("GET /record-exports/{job}", Practitioner, s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return s.exportStatus(w, r, exports)
+	}))
+	s.route("POST /record-exports/{job}/file", Practitioner, s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return s.exportFile(w, r, exports)
+	}))
 	s.route("GET /record-imports", Practitioner, s.handle(s.importPage))
 	s.route("POST /record-imports", Practitioner, s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return s.startImport(w, r, imports)
@@ -53,29 +59,6 @@ func recordsSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*Cl
 	return &ClientSection{ID: "export", Title: "Export the record", Block: "records-section", Data: RecordsSectionView{ClientID: rec.Client.ID}}, nil
 }
 
-// exportRecord downloads a client's record as a FHIR R4 Bundle; with
-// psychotherapy=yes, the reader's own psychotherapy notes too. It is a
-// POST, which the kit refuses from another site: a disclosure, audited,
-// never follows a link.
-func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "client")
-	if err != nil {
-		return err
-	}
-	if err := textForm(w, r, 0); err != nil {
-		return err
-	}
-	out, err := s.practice.ExportRecord(r.Context(), actor(r), id, practice.ExportOptions{PsychotherapyNotes: r.PostForm.Get("psychotherapy") == "yes"})
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/fhir+json; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="client-%d-record.fhir.json"`, id))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(append(out, '\n'))
-	return nil
-}
-
 // ImportPageView is what the import page shows.
 type ImportPageView struct {
 	MaxMiB int
@@ -97,22 +80,21 @@ const (
 	importRefresh = 2
 )
 
-// importJobs are the imports started from the browser, by their
-// unguessable id.
-type importJobs struct {
-	mu   sync.Mutex
-	jobs map[string]*importJob
+// importBounds bound the imports (see jobs).
+var importBounds = jobBounds{
+	running: maxRunningImports,
+	kept:    importKept,
+	busy:    "an import of yours is still running; wait until it ends, then import the next record",
+	full:    "another record is being imported in the practice now, and imports run one at a time; try again in a minute",
 }
 
-// importJob is one import in the background.
+// importJob is what an import in the background holds.
 type importJob struct {
-	owner    int64
-	stage    string
-	done     int
-	total    int
-	client   int64
-	err      error
-	finished time.Time
+	stage  string
+	done   int
+	total  int
+	client int64
+	err    error
 }
 
 // ImportStatusView is what an import's page shows.
@@ -133,9 +115,9 @@ type ImportStatusView struct {
 // startImport takes the import's place (refusing while another runs,
 // before reading the upload), reads the uploaded bundle and imports it in
 // the background, then shows its page.
-func (s *Server) startImport(w http.ResponseWriter, r *http.Request, jobs *importJobs) error {
+func (s *Server) startImport(w http.ResponseWriter, r *http.Request, jobs *jobs[importJob]) error {
 	by := actor(r)
-	id, err := jobs.start(by.UserID, time.Now())
+	id, err := jobs.start(by.UserID, s.now())
 	if err != nil {
 		return err
 	}
@@ -152,7 +134,7 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request, jobs *impor
 		if err != nil && certboard.ErrorCode(err) == certboard.Internal {
 			s.cfg.Log.Error("importing a record", "error", err)
 		}
-		jobs.update(id, func(j *importJob) { j.client, j.err, j.finished = client, err, time.Now() })
+		jobs.finish(id, s.now(), func(j *importJob) { j.client, j.err = client, err })
 	}()
 	redirect(w, r, "/record-imports/"+id, "")
 	return nil
@@ -189,86 +171,38 @@ func readBundle(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return data, nil
 }
 
-// start registers a new import of owner's, refusing a second one of
-// theirs while one runs, or more than maxRunningImports in all: the
-// place it takes is freed when the import ends (or by drop).
-func (j *importJobs) start(owner int64, now time.Time) (string, error) {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	id := hex.EncodeToString(b)
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	running := 0
-	for k, job := range j.jobs {
-		switch {
-		case !job.finished.IsZero() && now.Sub(job.finished) > importKept:
-			delete(j.jobs, k)
-		case job.finished.IsZero() && job.owner == owner:
-			return "", certboard.Errorf(certboard.Conflict, "an import of yours is still running; wait until it ends, then import the next record")
-		case job.finished.IsZero():
-			running++
+// importView is an import as its owner sees it; false for an import that
+// is not theirs or no longer kept.
+func (s *Server) importView(jobs *jobs[importJob], id string, owner int64) (ImportStatusView, bool) {
+	var v ImportStatusView
+	ok := jobs.with(id, owner, s.now(), func(finished time.Time, job *importJob) {
+		v = ImportStatusView{Running: finished.IsZero(), Stage: job.stage, Done: job.done, Total: job.total, Client: job.client}
+		if v.Running {
+			v.Refresh = importRefresh
 		}
-	}
-	if running >= maxRunningImports {
-		return "", &certboard.Error{Code: certboard.RateLimited, Message: "another record is being imported in the practice now, and imports run one at a time; try again in a minute", RetryAfterSeconds: 60}
-	}
-	j.jobs[id] = &importJob{owner: owner}
-	return id, nil
-}
-
-// drop forgets an import that never began (its upload was refused).
-func (j *importJobs) drop(id string) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	delete(j.jobs, id)
-}
-
-// update changes an import under the lock.
-func (j *importJobs) update(id string, f func(*importJob)) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if job, ok := j.jobs[id]; ok {
-		f(job)
-	}
-}
-
-// view is an import as its owner sees it; false for an import that is
-// not theirs or no longer kept.
-func (j *importJobs) view(id string, owner int64) (ImportStatusView, bool) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	job, ok := j.jobs[id]
-	if !ok || job.owner != owner {
-		return ImportStatusView{}, false
-	}
-	v := ImportStatusView{Running: job.finished.IsZero(), Stage: job.stage, Done: job.done, Total: job.total, Client: job.client}
-	if v.Running {
-		v.Refresh = importRefresh
-	}
-	if job.err != nil {
-		e := certboard.As(job.err)
-		v.Problem = e.Message
-		if e.Code == certboard.Internal {
-			v.Problem = "The record could not be imported because of a fault of certboard; nothing was imported. Try again later."
-		}
-		if len(e.Fields) > 1 {
-			v.Problem = "The record was not imported, and nothing of it was kept. Correct these in the file and import it again:"
-			for _, m := range e.Fields {
-				v.Fields = append(v.Fields, m)
+		if job.err != nil {
+			e := certboard.As(job.err)
+			v.Problem = e.Message
+			if e.Code == certboard.Internal {
+				v.Problem = "The record could not be imported because of a fault of certboard; nothing was imported. Try again later."
 			}
-			slices.Sort(v.Fields)
+			if len(e.Fields) > 1 {
+				v.Problem = "The record was not imported, and nothing of it was kept. Correct these in the file and import it again:"
+				for _, m := range e.Fields {
+					v.Fields = append(v.Fields, m)
+				}
+				slices.Sort(v.Fields)
+			}
 		}
-	}
-	return v, true
+	})
+	return v, ok
 }
 
 // importStatus shows how far an import has come: a page that reloads
 // itself while it runs, then links to the new client or says what was
 // wrong.
-func (s *Server) importStatus(w http.ResponseWriter, r *http.Request, jobs *importJobs) error {
-	v, ok := jobs.view(r.PathValue("job"), actor(r).UserID)
+func (s *Server) importStatus(w http.ResponseWriter, r *http.Request, jobs *jobs[importJob]) error {
+	v, ok := s.importView(jobs, r.PathValue("job"), actor(r).UserID)
 	if !ok {
 		return certboard.Errorf(certboard.NotFound, "there is no such import of yours; imports are kept for an hour after they end").WithTitle("Import not found")
 	}

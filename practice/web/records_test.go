@@ -77,7 +77,8 @@ func (w *world) uploadRecord(t *testing.T, bundle []byte, cookies ...*http.Cooki
 	return rec
 }
 
-// waitImport reads an import's page until it stops refreshing itself.
+// waitImport reads an import's (or an export's) page until it stops
+// refreshing itself.
 func (w *world) waitImport(t *testing.T, path string, c *http.Cookie) string {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -91,7 +92,7 @@ func (w *world) waitImport(t *testing.T, path string, c *http.Cookie) string {
 			return body
 		}
 		if !strings.Contains(body, "<progress") {
-			t.Fatalf("a running import's page shows no progress: %s", body)
+			t.Fatalf("a running job's page shows no progress: %s", body)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the import did not end: %s", body)
@@ -112,14 +113,57 @@ func TestRecordExportAndImportPages(t *testing.T) {
 	if !strings.Contains(page.Body.String(), `<form method="post" action="/clients/`+itoa(client)+`/export"`) {
 		t.Errorf("the export is not a form that posts")
 	}
+	// The export runs in the background; its page shows how far it has
+	// come, then offers the file, once, to its owner only.
 	rec := w.do(t, http.MethodPost, "/clients/"+itoa(client)+"/export", url.Values{}, prac)
+	status := rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther || !regexp.MustCompile(`^/record-exports/[0-9a-f]{32}$`).MatchString(status) {
+		t.Fatalf("export: %d %q %s", rec.Code, status, rec.Body)
+	}
+	if rec := w.get(t, status, w.session(t, "practitioner")); rec.Code != http.StatusNotFound {
+		t.Errorf("someone else's export page: %d, want 404", rec.Code)
+	}
+	if rec := w.do(t, http.MethodPost, status+"/file", url.Values{}, w.session(t, "practitioner")); rec.Code != http.StatusNotFound || strings.Contains(rec.Header().Get("Content-Type"), "fhir") {
+		t.Errorf("someone else's download: %d, want 404", rec.Code)
+	}
+	ready := w.waitImport(t, status, prac)
+	if !regexp.MustCompile(`The record is ready: \d+ resources`).MatchString(ready) || !strings.Contains(ready, "<progress") ||
+		!strings.Contains(ready, `<form method="post" action="`+status+`/file"`) {
+		t.Fatalf("the finished export offers no download: %s", ready)
+	}
+	if rec := w.get(t, status+"/file", prac); rec.Code < 400 || strings.Contains(rec.Header().Get("Content-Type"), "fhir") {
+		t.Errorf("the download by GET: %d, want it refused", rec.Code)
+	}
+	rec = w.do(t, http.MethodPost, status+"/file", url.Values{}, prac)
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/fhir+json") ||
-		!strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
-		t.Fatalf("export: %d %v", rec.Code, rec.Header())
+		rec.Header().Get("Content-Disposition") != `attachment; filename="client-`+itoa(client)+`-record.fhir.json"` ||
+		rec.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("download: %d %v", rec.Code, rec.Header())
 	}
 	bundle := rec.Body.Bytes()
 	if _, err := fhir.ParseBundle(bundle, fhir.ParseOptions{Now: w.clock.now()}); err != nil {
 		t.Fatalf("the download does not parse: %v", err)
+	}
+	if rec := w.do(t, http.MethodPost, status+"/file", url.Values{}, prac); rec.Code != http.StatusNotFound || strings.Contains(rec.Header().Get("Content-Type"), "fhir") {
+		t.Errorf("a second download: %d, want 404", rec.Code)
+	}
+	if rec := w.get(t, status, prac); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "The record was downloaded") || strings.Contains(rec.Body.String(), "/file") {
+		t.Errorf("the page of a downloaded export: %d %s", rec.Code, rec.Body)
+	}
+
+	// A file not downloaded is forgotten after ten minutes; so is the page.
+	rec = w.do(t, http.MethodPost, "/clients/"+itoa(client)+"/export", url.Values{"psychotherapy": {"yes"}}, prac)
+	status = rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("a second export: %d %s", rec.Code, rec.Body)
+	}
+	w.waitImport(t, status, prac)
+	w.clock.advance(exportKept + time.Second)
+	if rec := w.get(t, status, prac); rec.Code != http.StatusNotFound {
+		t.Errorf("an export's page after ten minutes: %d, want 404", rec.Code)
+	}
+	if rec := w.do(t, http.MethodPost, status+"/file", url.Values{}, prac); rec.Code != http.StatusNotFound || strings.Contains(rec.Header().Get("Content-Type"), "fhir") {
+		t.Errorf("a download after ten minutes: %d, want 404", rec.Code)
 	}
 
 	// A link (GET) or a form of another site discloses nothing.
@@ -209,7 +253,8 @@ func TestRecordRoutesRules(t *testing.T) {
 	for _, r := range w.s.Routes() {
 		rules[r.Pattern] = r.Access.String()
 	}
-	for _, pattern := range []string{"POST /clients/{id}/export", "GET /record-imports", "POST /record-imports", "GET /record-imports/{job}"} {
+	for _, pattern := range []string{"POST /clients/{id}/export", "GET /record-exports/{job}", "POST /record-exports/{job}/file",
+		"GET /record-imports", "POST /record-imports", "GET /record-imports/{job}"} {
 		if rules[pattern] != "practitioner" {
 			t.Errorf("%s: rule %q, want practitioner", pattern, rules[pattern])
 		}
@@ -221,7 +266,7 @@ func TestRecordRoutesRules(t *testing.T) {
 // practitioner who starts one meanwhile is told to try again in a minute,
 // and can once the first has ended.
 func TestImportsRunOneAtATime(t *testing.T) {
-	jobs := &importJobs{jobs: map[string]*importJob{}}
+	jobs := newJobs[importJob](importBounds)
 	now := time.Now()
 	first, err := jobs.start(1, now)
 	if err != nil {
@@ -234,7 +279,7 @@ func TestImportsRunOneAtATime(t *testing.T) {
 	if _, err := jobs.start(1, now); certboard.ErrorCode(err) != certboard.Conflict {
 		t.Errorf("the same practitioner's second import: %v", err)
 	}
-	jobs.update(first, func(j *importJob) { j.finished = now })
+	jobs.finish(first, now, func(*importJob) {})
 	second, err := jobs.start(2, now)
 	if err != nil {
 		t.Fatalf("after the first ended: %v", err)
@@ -242,5 +287,55 @@ func TestImportsRunOneAtATime(t *testing.T) {
 	jobs.drop(second)
 	if _, err := jobs.start(3, now); err != nil {
 		t.Errorf("after an import that never began was dropped: %v", err)
+	}
+	if !jobs.with(first, 1, now.Add(importKept), func(time.Time, *importJob) {}) {
+		t.Errorf("a finished import is not kept an hour")
+	}
+}
+
+// TestExportJobs: a practitioner runs one export at a time, the process
+// maxRunningExports; an export's progress is its owner's to read; a new
+// export of a practitioner forgets their finished one, file and all, and
+// a finished one is forgotten after exportKept.
+func TestExportJobs(t *testing.T) {
+	jobs := newJobs[exportJob](exportBounds)
+	now := time.Now()
+	first, err := jobs.start(1, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jobs.start(1, now); certboard.ErrorCode(err) != certboard.Conflict {
+		t.Errorf("the same practitioner's second export: %v", err)
+	}
+	for owner := int64(2); owner <= maxRunningExports; owner++ {
+		if _, err := jobs.start(owner, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := jobs.start(99, now); certboard.ErrorCode(err) != certboard.RateLimited {
+		t.Errorf("an export over the process's bound: %v", err)
+	}
+	jobs.update(first, func(j *exportJob) { j.done, j.total = 3, 10 })
+	var seen exportJob
+	if !jobs.with(first, 1, now, func(_ time.Time, j *exportJob) { seen = *j }) || seen.done != 3 || seen.total != 10 {
+		t.Errorf("the owner reads %+v, want 3 of 10", seen)
+	}
+	if jobs.with(first, 2, now, func(time.Time, *exportJob) {}) {
+		t.Errorf("someone else reads the export")
+	}
+	jobs.finish(first, now, func(j *exportJob) { j.file = []byte("{}") })
+	again, err := jobs.start(1, now)
+	if err != nil {
+		t.Fatalf("after the first ended: %v", err)
+	}
+	if jobs.with(first, 1, now, func(time.Time, *exportJob) {}) {
+		t.Errorf("a practitioner's new export keeps their finished one")
+	}
+	jobs.finish(again, now, func(j *exportJob) { j.file = []byte("{}") })
+	if !jobs.with(again, 1, now.Add(exportKept), func(time.Time, *exportJob) {}) {
+		t.Errorf("a finished export is not kept %v", exportKept)
+	}
+	if jobs.with(again, 1, now.Add(exportKept+time.Second), func(time.Time, *exportJob) {}) {
+		t.Errorf("a finished export is kept longer than %v", exportKept)
 	}
 }
