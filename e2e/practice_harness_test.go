@@ -264,10 +264,17 @@ func desktop(p *person) {
 	if _, err := chromedp.Call(p.ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{}); err != nil {
 		p.fatalf("leaving the phone's emulation: %v", err)
 	}
+	// The page lays out again after the override is cleared; on a busy
+	// machine that can take a moment, so the width is read until it grows
+	// (for at most two seconds) before it is judged.
 	var width int
-	if p.js(`document.documentElement.clientWidth`, &width); width <= 390 {
-		p.fatalf("after the phone's emulation the page is still %d CSS pixels wide", width)
+	for range 20 {
+		if p.js(`document.documentElement.clientWidth`, &width); width > 390 {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
+	p.fatalf("after the phone's emulation the page is still %d CSS pixels wide", width)
 }
 
 // signIn signs in to the practice with the mouse and typing: the
