@@ -25,7 +25,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -36,7 +35,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -49,6 +47,8 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"github.com/certboard/certboard/bench/internal/scratchdb"
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
@@ -268,7 +268,7 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 	}
 	cfg := boardsql.Config{Keys: keys}
 	if o.Database != "" {
-		dbURL, drop, err := createDatabase(ctx, o.Database)
+		dbURL, drop, err := scratchdb.Create(ctx, o.Database, "certboard_load")
 		if err != nil {
 			return nil, err
 		}
@@ -393,38 +393,6 @@ func loadPortfolio(rel string) (*portfolio.Portfolio, error) {
 		return nil, fmt.Errorf("%s: %w", rel, err)
 	}
 	return p, nil
-}
-
-// createDatabase creates a fresh database on the PostgreSQL server of
-// rawURL (connecting to the URL's own database to do so) and returns its URL
-// and a function that drops it.
-func createDatabase(ctx context.Context, rawURL string) (string, func(), error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", nil, fmt.Errorf("--database %q: give a postgres:// URL", rawURL)
-	}
-	admin, err := sql.Open("pgx", rawURL)
-	if err != nil {
-		return "", nil, err
-	}
-	admin.SetMaxOpenConns(1)
-	name := fmt.Sprintf("certboard_load_%d", time.Now().UnixNano())
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("creating database %s: %w", name, err)
-	}
-	fresh := *u
-	fresh.Path = "/" + name
-	fresh.RawPath = ""
-	drop := func() {
-		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(dctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			fmt.Fprintf(os.Stderr, "load: could not drop database %s: %v\n", name, err)
-		}
-		admin.Close()
-	}
-	return fresh.String(), drop, nil
 }
 
 // vuser is one virtual user: an applicant with one application and a

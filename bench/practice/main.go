@@ -25,7 +25,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -44,6 +43,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/certboard/certboard/bench/internal/scratchdb"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -193,7 +194,7 @@ func startSeeded(ctx context.Context, o options, progress io.Writer, rep *report
 		return "", nil, nil, nil, err
 	}
 	if o.Database != "" {
-		dbURL, drop, err := createDatabase(ctx, o.Database)
+		dbURL, drop, err := scratchdb.Create(ctx, o.Database, "certboard_practice_bench")
 		if err != nil {
 			return fail(err)
 		}
@@ -239,37 +240,6 @@ func startSeeded(ctx context.Context, o options, progress io.Writer, rep *report
 	go func() { served <- web.Run(srvCtx, ln, srv.Handler(), 10*time.Second, log) }()
 	cleanup = append(cleanup, func() { stopServer(); <-served })
 	return base, st, seeded, stop, nil
-}
-
-// createDatabase creates a fresh PostgreSQL database on the server of
-// rawURL and returns its URL and a function that drops it.
-func createDatabase(ctx context.Context, rawURL string) (string, func(), error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", nil, fmt.Errorf("--database %q: give a postgres:// URL", rawURL)
-	}
-	admin, err := sql.Open("pgx", rawURL)
-	if err != nil {
-		return "", nil, err
-	}
-	admin.SetMaxOpenConns(1)
-	name := fmt.Sprintf("certboard_practice_bench_%d", time.Now().UnixNano())
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("creating database %s: %w", name, err)
-	}
-	fresh := *u
-	fresh.Path = "/" + name
-	fresh.RawPath = ""
-	drop := func() {
-		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(dctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			fmt.Fprintf(os.Stderr, "practice bench: could not drop database %s: %v\n", name, err)
-		}
-		admin.Close()
-	}
-	return fresh.String(), drop, nil
 }
 
 // signIn signs in through the pages, as a browser does: the password,
