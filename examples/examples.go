@@ -1,5 +1,5 @@
 // Package examples holds example portfolios, each with the verdict it is
-// expected to get (portfolios/expectations.json, checked by the tests), and
+// expected to get (portfolios/expectations*.json, checked by the tests), and
 // offers them to the demo board.
 package examples
 
