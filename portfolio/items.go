@@ -130,6 +130,11 @@ func referrers(p *Portfolio, id string) []string {
 			out = append(out, c.ID)
 		}
 	}
+	for _, c := range p.Cases {
+		if c.Contract == id {
+			out = append(out, c.ID)
+		}
+	}
 	for _, d := range p.Documents {
 		for _, s := range d.Supports {
 			if s == id {
