@@ -226,6 +226,19 @@ func TestParseRejectsNewKinds(t *testing.T) {
         match: {case_units: [couple]} #<
         min: 5
 `, "this match selects no evidence the requirement accepts"},
+		{"case minimum with a field of other evidence", `
+  - id: cases
+    kind: cases
+    title: Cases
+    count: 10
+    accepts: [{evidence: cases}]
+    minimums:
+      - id: group
+        title: Group
+        match:
+          format: [group] #<
+        min: 2
+`, "requirement cases: format does not apply to cases (a case filter takes evidence, case_units, focus, completed, require_contract, window)"},
 		{"case minimum id twice", `
   - id: cases
     kind: cases

@@ -650,6 +650,9 @@ func (l *loader) continuous(i int, r *Requirement) {
 	}
 }
 
+// caseFilterFields are the fields of a filter that selects cases.
+var caseFilterFields = []string{"evidence", "case_units", "focus", "completed", "require_contract", "window"}
+
 // cases checks a cases requirement: a count, filters that select cases,
 // and minimums that are whole numbers of cases.
 func (l *loader) cases(s *Set, i int, r *Requirement) {
@@ -687,6 +690,15 @@ func (l *loader) cases(s *Set, i int, r *Requirement) {
 		}
 		if b.Match.Evidence != "" && b.Match.Evidence != EvidenceCases {
 			l.fail(at("minimums", j, "match", "evidence"), "requirement %s: minimum %s must select cases, not %s evidence", r.ID, b.ID, b.Match.Evidence)
+		}
+		if b.Match.Evidence == "" {
+			// A match without evidence selects among cases, so a field of
+			// other evidence could never match.
+			for _, k := range l.keys("requirements", i, "minimums", j, "match") {
+				if !slices.Contains(caseFilterFields, k) {
+					l.fail(at("minimums", j, "match", k), "requirement %s: %s does not apply to cases (a case filter takes %s)", r.ID, k, strings.Join(caseFilterFields, ", "))
+				}
+			}
 		}
 		l.filter(s, b.Match, "requirements", i, "minimums", j, "match")
 		l.matchWithin(r, b.Match, at("minimums", j, "match"))
