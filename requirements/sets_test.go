@@ -211,6 +211,16 @@ func TestShippedExpressions(t *testing.T) {
 			`{"education": [{"kind": "ce", "date": "2023-11-04", "provider": {"kind": "other_ce"}}]}`, false},
 		{"teaching is not education received", "aasect-cse", "human-sexuality-education", false,
 			`{"education": [{"kind": "teaching", "date": "2025-05-18", "provider": {"kind": "accredited_university"}}]}`, false},
+		{"supervised by a CSC supervisor under a contract", "aasect-csc", "supervision", false, cscSupervision("aasect-csc-supervisor", "2027-08-31", "2023-01-09"), true},
+		{"the supervisor's CSC supervisor credential had lapsed", "aasect-csc", "supervision", false, cscSupervision("aasect-csc-supervisor", "2023-01-31", "2023-01-09"), false},
+		{"supervised only before the contract began", "aasect-csc", "supervision", false, cscSupervision("aasect-csc-supervisor", "2027-08-31", "2023-03-01"), false},
+		{"supervised by a sex therapist supervisor only", "aasect-csc", "supervision", false, cscSupervision("aasect-cst-supervisor", "2027-08-31", "2023-01-09"), false},
+		{"CSC: a SAR from any provider", "aasect-csc", "sar", false,
+			`{"education": [{"kind": "sar", "date": "2023-03-18", "provider": {"kind": "other_ce"}}]}`, true},
+		{"CSC: training from an AASECT-approved provider", "aasect-csc", "training", false,
+			`{"education": [{"kind": "training", "date": "2023-06-10", "provider": {"kind": "approved_provider", "approved_by": ["AASECT"]}}]}`, true},
+		{"CSC: a university course is not training", "aasect-csc", "training", false,
+			`{"education": [{"kind": "university_course", "date": "2015-12-11", "provider": {"kind": "accredited_university"}}]}`, false},
 		{"member 2 years", "cosrt-accreditation", "membership-12-months", false,
 			`{"memberships": [{"organization": "COSRT", "category": "full", "from": "2023-05-01"}]}`, true},
 		{"member 6 months", "cosrt-accreditation", "membership-12-months", false,
@@ -583,4 +593,13 @@ func TestAreaMinimumOverride(t *testing.T) {
 	if _, err := Parse("x.yaml", []byte(src)); err != nil {
 		t.Fatalf("3 + 3 + 0 fits a total of 6, but the set was rejected:\n%v", err)
 	}
+}
+
+// cscSupervision is a portfolio, in its JSON form, with one supervision
+// session on 2023-02-10 by a supervisor holding credType until validTo, under
+// a contract that starts on contractStart.
+func cscSupervision(credType, validTo, contractStart string) string {
+	return `{"supervisors": [{"id": "s1", "credentials": [{"type": "` + credType + `", "valid_from": "2014-09-01", "valid_to": "` + validTo + `"}]}],
+		"supervision_contracts": [{"id": "k1", "supervisor": "s1", "start": "` + contractStart + `"}],
+		"supervision_sessions": [{"id": "x1", "date": "2023-02-10", "supervisor": "s1", "contract": "k1"}]}`
 }
