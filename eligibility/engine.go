@@ -218,7 +218,7 @@ func (c *evalCtx) nonHours(r *requirements.Requirement) Result {
 			res.Status = Pending
 		}
 	}
-	res.Progress, res.Evidence = o.progress, o.used
+	res.Progress, res.Evidence, res.Excluded = o.progress, o.used, o.excluded
 	switch res.Status {
 	case Met:
 		res.Explanation = o.why

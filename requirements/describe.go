@@ -156,7 +156,11 @@ func describeRequirement(s *Set, r *Requirement) []string {
 		if r.IndependentPractice {
 			add("allowing independent practice")
 		}
-		add("valid on the evaluation date")
+		if r.Continuous == ContinuousSupervision {
+			add("held without a gap from the start of supervision to the evaluation date")
+		} else {
+			add("valid on the evaluation date")
+		}
 	case KindMembership:
 		add("member of %s", strings.Join(r.Organizations, " or "))
 		if len(r.Categories) > 0 {
@@ -171,10 +175,16 @@ func describeRequirement(s *Set, r *Requirement) []string {
 			add("on the evaluation date")
 		}
 	case KindInsurance:
-		add("liability insurance in force on the evaluation date")
+		if r.Continuous == ContinuousSupervision {
+			add("liability insurance without a gap from the start of supervision to the evaluation date")
+		} else {
+			add("liability insurance in force on the evaluation date")
+		}
 	case KindCredential:
 		add("holds %s", strings.Join(r.Types, " or "))
-		if r.HeldYears > 0 {
+		if r.HeldYears > 0 && r.HeldAt == HeldAtFirstContractStart {
+			add("for at least %g years when the first supervision contract began", r.HeldYears)
+		} else if r.HeldYears > 0 {
 			add("for at least %g years", r.HeldYears)
 		}
 		if r.MustBeValid {
@@ -187,6 +197,12 @@ func describeRequirement(s *Set, r *Requirement) []string {
 			line := d.Kind
 			if d.Title != "" {
 				line = d.Title
+			}
+			if d.Count > 1 {
+				line = fmt.Sprintf("%d different documents of kind %s", d.Count, d.Kind)
+				if d.Title != "" {
+					line = fmt.Sprintf("%s: %d different documents of kind %s", d.Title, d.Count, d.Kind)
+				}
 			}
 			if d.Supports != "" {
 				line += " (supporting " + d.Supports + ")"
@@ -202,6 +218,21 @@ func describeRequirement(s *Set, r *Requirement) []string {
 		if r.ExcludeSupervisors {
 			add("from people who did not supervise the applicant")
 		}
+	case KindCases:
+		add("at least %d cases", r.Count)
+		for _, f := range r.Accepts {
+			add("counts %s", describeFilter(f))
+		}
+		for _, b := range r.Minimums {
+			add("at least %g of them %s (%s)", b.Min, strings.ToLower(b.Title), describeFilter(b.Match))
+		}
+		add("a case counts from the day it was opened; one closed after the evaluation date is not yet completed")
+	case KindExam:
+		add("a passed %s with code %s", r.ExamKind, strings.Join(r.Codes, " or "))
+		if r.ValidYears > 0 {
+			add("passed no more than %d years before the evaluation date", r.ValidYears)
+		}
+		add("a failed attempt does not count, nor a pass whose valid_to is before the evaluation date")
 	case KindExpression:
 		add("%s", r.Explanation)
 		add("rule: %s", r.Expression)
@@ -231,6 +262,11 @@ func describeFilter(f Filter) string {
 	list("content", f.Content)
 	list("by a supervisor holding", f.SupervisorCredential)
 	list("by", f.Modalities)
+	list("of unit", f.CaseUnits)
+	list("with focus", f.Focus)
+	if f.Completed {
+		parts = append(parts, "completed")
+	}
 	if f.MaxGroupSize > 0 {
 		parts = append(parts, fmt.Sprintf("groups of at most %d", f.MaxGroupSize))
 	}

@@ -104,11 +104,14 @@ const (
 	KindDocuments   = "documents"
 	KindPeerReview  = "peer_review"
 	KindExpression  = "expression"
+	KindCases       = "cases"
+	KindExam        = "exam"
 )
 
 // Kinds lists every requirement kind.
 var Kinds = []string{KindHours, KindDegree, KindExperience, KindLicense, KindMembership,
-	KindInsurance, KindCredential, KindAttestation, KindDocuments, KindPeerReview, KindExpression}
+	KindInsurance, KindCredential, KindAttestation, KindDocuments, KindPeerReview, KindExpression,
+	KindCases, KindExam}
 
 // Requirement is one typed rule. Which fields apply depends on Kind; the
 // loader rejects fields that do not belong to the kind.
@@ -121,7 +124,7 @@ type Requirement struct {
 	// not_applicable.
 	AppliesIf string `yaml:"applies_if"`
 
-	// hours
+	// hours (accepts and minimums also for cases)
 	Unit          string             `yaml:"unit"`
 	Total         float64            `yaml:"total"`
 	RatioTo       *RatioTo           `yaml:"ratio_to"`
@@ -148,7 +151,7 @@ type Requirement struct {
 	Jurisdictions       []string `yaml:"jurisdictions"`
 	IndependentPractice bool     `yaml:"independent_practice"`
 
-	// membership
+	// membership (continuous also for license and insurance)
 	Organizations []string `yaml:"organizations"`
 	Categories    []string `yaml:"categories"`
 	Continuous    string   `yaml:"continuous"`
@@ -157,6 +160,9 @@ type Requirement struct {
 	Types       []string `yaml:"types"`
 	HeldYears   float64  `yaml:"held_years"`
 	MustBeValid bool     `yaml:"must_be_valid"`
+	// HeldAt is when held_years is measured: as_of (the evaluation date,
+	// the default) or first_contract_start.
+	HeldAt string `yaml:"held_at"`
 
 	// attestation
 	Code string `yaml:"code"`
@@ -168,6 +174,16 @@ type Requirement struct {
 	ReviewKind         string `yaml:"review_kind"`
 	Approvals          int    `yaml:"approvals"`
 	ExcludeSupervisors bool   `yaml:"exclude_supervisors"`
+
+	// cases: at least Count cases that some accepts filter selects, and
+	// each minimum's Min of them matching its filter.
+	Count int `yaml:"count"`
+
+	// exam: a pass of an examination (or interview) of ExamKind with one
+	// of Codes, no older than ValidYears when given.
+	ExamKind   string   `yaml:"exam_kind"`
+	Codes      []string `yaml:"codes"`
+	ValidYears int      `yaml:"valid_years"`
 
 	// expression
 	Expression  string `yaml:"expression"`
@@ -243,17 +259,19 @@ type ExperienceRule struct {
 }
 
 // DocumentRule asks for a document of Kind on file, supporting an item of
-// Supports (a portfolio collection such as degrees) when given.
+// Supports (a portfolio collection such as degrees) when given: Count
+// distinct documents when above 1 ("two reference letters").
 type DocumentRule struct {
 	Kind     string `yaml:"kind"`
 	Supports string `yaml:"supports"`
 	Title    string `yaml:"title"`
+	Count    int    `yaml:"count"`
 }
 
 // Filter selects evidence items. Every field given must match; empty fields
 // match everything.
 type Filter struct {
-	// Evidence is the collection: education, clinical or supervision.
+	// Evidence is the collection: education, clinical, supervision or cases.
 	Evidence string `yaml:"evidence"`
 
 	// education
@@ -277,6 +295,13 @@ type Filter struct {
 	// clinical
 	Modalities              []string `yaml:"modalities"`
 	TelehealthWhereLicensed bool     `yaml:"telehealth_where_licensed"`
+
+	// cases
+	CaseUnits []string `yaml:"case_units"`
+	// Completed keeps cases completed on or before the evaluation date.
+	Completed bool `yaml:"completed"`
+	// Focus keeps items whose focus shares a value with it.
+	Focus []string `yaml:"focus"`
 
 	// any
 	Window *Window `yaml:"window"`

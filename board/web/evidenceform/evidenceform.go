@@ -48,10 +48,12 @@ var Lists = []List{
 	{"credentials", "Credentials held", "a credential", "cred", "Credentials you already hold, for renewal or as prerequisites."},
 	{"education", "Education and training", "an education activity", "edu", "Courses, continuing education, trainings, Sexual Attitude Reassessments (SAR) and teaching, with the knowledge areas each covered."},
 	{"clinical_hours", "Supervised clinical hours", "a block of clinical hours", "clin", "Clinical work under supervision, on one date or over a period."},
+	{"cases", "Cases", "a case", "case", "Client cases you worked, for requirements that count cases. Nothing that identifies a client."},
 	{"supervisors", "Supervisors", "a supervisor", "sup", "The people who supervise you. Give their e-mail address so that they can confirm the sessions they gave."},
 	{"supervision_contracts", "Supervision contracts", "a supervision contract", "con", "Contracts with a primary supervisor."},
 	{"supervision_sessions", "Supervision sessions", "a supervision session", "ses", "Supervision you received, individual or in a group."},
 	{"supervision_given", "Supervision given", "supervision you gave", "given", "Supervision you gave to others (for supervisor credentials)."},
+	{"exams", "Examinations and interviews", "an examination or interview", "exam", "Every attempt at an examination or interview set by a body, failed ones included."},
 	{"attestations", "Attestations", "an attestation", "att", "Signed agreements such as a code of conduct."},
 	{"peer_reviews", "Recommendations", "a recommendation", "rec", "Recommendations and endorsements from peers."},
 }
@@ -92,12 +94,12 @@ type Field struct {
 	ID       string // the element id
 	Label    string
 	Hint     string
-	Type     string // text, textarea, number, date, select, checkbox, list, areas, group
+	Type     string // text, textarea, number, date, select, checkbox, list, choices, areas, group
 	Required bool
 	Step     string // the step of a number: "any" or "1"
 	Value    string
 	Checked  bool        // for a checkbox
-	Options  []Option    // for a select
+	Options  []Option    // for a select, and the checkboxes of choices
 	Areas    []AreaGroup // for areas: the knowledge areas, by taxonomy
 	Fields   []Field     // for a group (a nested object)
 	Error    string      // what to fix, after a post
@@ -162,7 +164,7 @@ var fieldText = map[string][2]string{
 	"group_size":            {"Group size", "People in the group, for group sessions"},
 	"content":               {"Content", ""},
 	"supervisee":            {"Supervisee", "Name of the person you supervised"},
-	"code":                  {"Code", "e.g. aasect-code-of-ethics"},
+	"code":                  {"Code", "As the requirement set names it, e.g. aasect-code-of-ethics or ecps-written"},
 	"version":               {"Version", ""},
 	"signed":                {"Date signed", ""},
 	"reviewer":              {"Reviewer", "Their name or member number"},
@@ -184,6 +186,12 @@ var fieldText = map[string][2]string{
 	"body":                  {"Issuing body", ""},
 	"type":                  {"Type", "e.g. CST"},
 	"status":                {"Status", ""},
+	"unit":                  {"Client", "One person, a couple, a family or a group"},
+	"focus":                 {"Focus", "What the work was about; tick all that apply."},
+	"opened":                {"Opened", ""},
+	"closed":                {"Closed", "Leave empty while the case is open."},
+	"completed":             {"Completed", "Carried through to its planned end; give the date it closed."},
+	"score":                 {"Score", "On the body's own scale, if it gives one."},
 }
 
 func labelFor(name string) (string, string) {
@@ -287,6 +295,18 @@ func buildFields(t reflect.Type, prefix string, values url.Values, errs map[stri
 		case ref != "" && ref != "*":
 			ff.Type = "select"
 			ff.Options = refOptions(fc.P, ref, ff.Value, required)
+		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.String && len(enum) > 0:
+			// A list of enumerated values: a checkbox for each value.
+			ff.Type = "choices"
+			// The checkboxes show one error: the list's, or the first about
+			// one of its values (focus.1).
+			if ff.Error == "" {
+				ff.Error = firstValueError(errs, name)
+			}
+			chosen := listValues(values[name])
+			for _, e := range enum {
+				ff.Options = append(ff.Options, Option{Value: e, Label: strings.ReplaceAll(e, "_", " "), Selected: slices.Contains(chosen, e)})
+			}
 		case len(enum) > 0:
 			ff.Type = "select"
 			if !required {
@@ -339,6 +359,20 @@ func buildFields(t reflect.Type, prefix string, values url.Values, errs map[stri
 	return out
 }
 
+// firstValueError returns the error about the value of list name with the
+// lowest index (errs names it name.N), or "".
+func firstValueError(errs map[string]string, name string) string {
+	best, msg := -1, ""
+	for k, v := range errs {
+		if rest, ok := strings.CutPrefix(k, name+"."); ok {
+			if i, err := strconv.Atoi(rest); err == nil && (best < 0 || i < best) {
+				best, msg = i, v
+			}
+		}
+	}
+	return msg
+}
+
 func firstField(t reflect.Type) string { return tagName(t.Field(0)) }
 
 // refOptions lists the items of a list an item may refer to.
@@ -364,7 +398,7 @@ func ItemLabel(item any) string {
 			return fv.String() + " (" + id + ")"
 		}
 	}
-	for _, f := range []string{"Date", "Start", "From"} {
+	for _, f := range []string{"Date", "Start", "From", "Opened"} {
 		if fv := v.FieldByName(f); fv.IsValid() && fv.Type() == dateType && !fv.Interface().(date.Date).IsZero() {
 			return fv.Interface().(date.Date).String() + " (" + id + ")"
 		}
@@ -468,11 +502,10 @@ func formObject(t reflect.Type, prefix string, form url.Values, errs map[string]
 				obj[json] = raw == "true"
 			}
 		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.String:
+			// One value a line (a textarea), or one value a checkbox.
 			var list []any
-			for _, part := range strings.Split(raw, "\n") {
-				if p := strings.TrimSpace(part); p != "" {
-					list = append(list, p)
-				}
+			for _, v := range listValues(form[name]) {
+				list = append(list, v)
 			}
 			if len(list) > 0 {
 				obj[json] = list
@@ -492,6 +525,20 @@ func formObject(t reflect.Type, prefix string, form url.Values, errs map[string]
 		}
 	}
 	return obj
+}
+
+// listValues reads the values of a list field: each form value split into
+// lines, trimmed, without empty ones.
+func listValues(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, part := range strings.Split(v, "\n") {
+			if p := strings.TrimSpace(part); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // hasPrefixed reports whether a form has a field whose name starts with prefix.
