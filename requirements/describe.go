@@ -12,11 +12,22 @@ func Describe(s *Set) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("%s\n%s\n", s.Title, strings.Repeat("=", len(s.Title)))
-	p("id %s, version %s, by %s, in force from %s", s.ID, s.Version, s.Body, s.EffectiveFrom)
+	p("id %s, version %s", s.ID, s.Version)
+	if s.CertboardDraft() {
+		p(" (certboard draft)")
+	}
+	p(", by %s, in force from %s", s.Body, s.EffectiveFrom)
+	if s.EffectiveUnconfirmed() {
+		p(" (unconfirmed)")
+	}
 	if !s.EffectiveTo.IsZero() {
 		p(" to %s", s.EffectiveTo)
 	}
 	p("\n")
+	if len(s.EffectiveCite) > 0 {
+		p("The effective date:\n")
+		describeCites(&b, s, s.EffectiveCite, "  ")
+	}
 	if s.AppliesBy == AppliesByContractStart {
 		p("An applicant is held to the version in force when their supervision contract was signed.\n")
 	}
@@ -31,6 +42,7 @@ func Describe(s *Set) string {
 	}
 	for _, c := range s.Credits {
 		p("\nCredit: %s counts at %g credit per hour. %s\n", describeFilter(c.Match), c.Rate, c.Note)
+		describeCites(&b, s, c.Cite, "  ")
 	}
 	p("\nRequirements\n")
 	for i, r := range s.Requirements {
@@ -38,8 +50,10 @@ func Describe(s *Set) string {
 		if d := strings.TrimSpace(r.Description); d != "" {
 			p("   %s\n", d)
 		}
+		describeCites(&b, s, r.Cite, "   ")
 		for _, line := range describeRequirement(s, r) {
-			p("   - %s\n", line)
+			p("   - %s\n", line.text)
+			describeCites(&b, s, line.cite, "     ")
 		}
 		if r.AppliesIf != "" {
 			p("   - applies only if: %s\n", r.AppliesIf)
@@ -59,14 +73,66 @@ func Describe(s *Set) string {
 	}
 	p("\nSources\n")
 	for _, src := range s.Sources {
-		p("- %s <%s>\n", src.Title, src.URL)
+		p("- ")
+		if src.ID != "" {
+			p("[%s] ", src.ID)
+		}
+		p("%s <%s>", sourceTitle(src), src.URL)
+		if !src.Retrieved.IsZero() {
+			p(", read %s", src.Retrieved)
+		}
+		if src.ThirdParty() {
+			p(" (third party)")
+		}
+		p("\n")
 	}
 	return b.String()
 }
 
-func describeRequirement(s *Set, r *Requirement) []string {
-	var out []string
-	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+// sourceTitle is a source's title with its edition, when it gives one.
+func sourceTitle(src Source) string {
+	if src.Edition != "" {
+		return src.Title + " (" + src.Edition + ")"
+	}
+	return src.Title
+}
+
+// describeCites writes two lines per citation, each starting with indent:
+// the document (title and edition, address), then the section, the quote,
+// when the document was read and whether it is a third party's.
+func describeCites(b *strings.Builder, s *Set, cs []Citation, indent string) {
+	for _, c := range cs {
+		quote := strings.Join(strings.Fields(c.Quote), " ")
+		src := s.Source(c.Source)
+		if src == nil {
+			// The loader refuses such a citation; a set built in code may hold one.
+			fmt.Fprintf(b, "%ssource: %s (not among the sources)\n%s  %s: \"%s\"\n", indent, c.Source, indent, c.Section, quote)
+			continue
+		}
+		fmt.Fprintf(b, "%ssource: %s <%s>\n", indent, sourceTitle(*src), src.URL)
+		fmt.Fprintf(b, "%s  %s: \"%s\"", indent, c.Section, quote)
+		if !src.Retrieved.IsZero() {
+			fmt.Fprintf(b, ", read %s", src.Retrieved)
+		}
+		if src.ThirdParty() {
+			fmt.Fprint(b, " (third party)")
+		}
+		fmt.Fprint(b, "\n")
+	}
+}
+
+// describedLine is one line of a requirement's description, with the
+// citations of the part of the requirement it describes (a route, a cap, a
+// minimum, a taxonomy).
+type describedLine struct {
+	text string
+	cite []Citation
+}
+
+func describeRequirement(s *Set, r *Requirement) []describedLine {
+	var out []describedLine
+	add := func(format string, args ...any) { out = append(out, describedLine{text: fmt.Sprintf(format, args...)}) }
+	cited := func(cs []Citation) { out[len(out)-1].cite = cs }
 	unit := r.Unit
 	if unit == "" {
 		unit = "hours"
@@ -104,12 +170,15 @@ func describeRequirement(s *Set, r *Requirement) []string {
 				}
 				add("at least %d of %s with at least %g %s each", k.Count, among, k.HoursEach, unit)
 			}
+			add("areas: %s", t.Title)
+			cited(t.Cite)
 			for _, a := range t.Areas {
 				add("area %s: %s", a.Code, a.Name)
 			}
 		}
 		for _, b := range r.Minimums {
 			add("at least %g %s of %s (%s)", b.Min, unit, strings.ToLower(b.Title), describeFilter(b.Match))
+			cited(b.Cite)
 		}
 		for _, c := range r.Caps {
 			if c.Share > 0 {
@@ -117,6 +186,7 @@ func describeRequirement(s *Set, r *Requirement) []string {
 			} else {
 				add("at most %g %s from %s (%s)", c.Max, unit, strings.ToLower(c.Title), describeFilter(c.Match))
 			}
+			cited(c.Cite)
 		}
 		if r.MinSpanMonths > 0 {
 			add("the evidence counted must span at least %d months", r.MinSpanMonths)
@@ -140,6 +210,7 @@ func describeRequirement(s *Set, r *Requirement) []string {
 				}
 			}
 			add("%s", line)
+			cited(rt.Cite)
 		}
 	case KindExperience:
 		if r.MinYears > 0 {

@@ -15,7 +15,9 @@ type Set struct {
 	Body          string               `yaml:"body"`
 	Credential    string               `yaml:"credential"`
 	Version       string               `yaml:"version"`
+	VersionBy     string               `yaml:"version_by"`
 	EffectiveFrom date.Date            `yaml:"effective_from"`
+	EffectiveCite []Citation           `yaml:"effective_cite"`
 	EffectiveTo   date.Date            `yaml:"effective_to"`
 	AppliesBy     string               `yaml:"applies_by"`
 	Description   string               `yaml:"description"`
@@ -29,6 +31,50 @@ type Set struct {
 
 	// File is where the set was read from, for messages.
 	File string `yaml:"-"`
+	// lines holds the line of each top-level key, for messages.
+	lines map[string]int
+}
+
+// Who labels a set's version (VersionBy).
+const (
+	// VersionByBody: Version is the body's own label or date (the default).
+	VersionByBody = "body"
+	// VersionByCertboard: Version is a label certboard's authors gave a draft
+	// of the body's rules; readers are told it is a certboard draft.
+	VersionByCertboard = "certboard"
+)
+
+// CertboardDraft reports whether the set's version label is certboard's
+// own rather than the body's.
+func (s *Set) CertboardDraft() bool { return s.VersionBy == VersionByCertboard }
+
+// Source returns the source with the given id, or nil.
+func (s *Set) Source(id string) *Source {
+	for i := range s.Sources {
+		if s.Sources[i].ID != "" && s.Sources[i].ID == id {
+			return &s.Sources[i]
+		}
+	}
+	return nil
+}
+
+// EffectiveUnconfirmed reports whether a confidence entry marks the set's
+// effective_from unconfirmed.
+func (s *Set) EffectiveUnconfirmed() bool {
+	for _, c := range s.Confidence {
+		if c.Figure == "set.effective_from" && c.Status == "unconfirmed" {
+			return true
+		}
+	}
+	return false
+}
+
+// line returns the line of a top-level key, or 1 when unknown.
+func (s *Set) line(key string) int {
+	if n := s.lines[key]; n > 0 {
+		return n
+	}
+	return 1
 }
 
 // Ways a set chooses which of its versions applies to an applicant.
@@ -42,10 +88,44 @@ const (
 
 // Source is a public document the set's figures come from.
 type Source struct {
-	URL       string    `yaml:"url"`
-	Title     string    `yaml:"title"`
+	// ID names the source in citations: lower-case letters, digits and
+	// hyphens, unique in the set. Optional for the loader, so that sets
+	// written before citations still load; shipped sets give one.
+	ID    string `yaml:"id"`
+	URL   string `yaml:"url"`
+	Title string `yaml:"title"`
+	// Edition is the document's own edition label or printed date.
+	Edition string `yaml:"edition"`
+	// Retrieved is the date the document was read.
 	Retrieved date.Date `yaml:"retrieved"`
+	// Primary is true for the body's own text, false for a third party's
+	// copy or account of it, and nil when the set does not say.
+	Primary *bool `yaml:"primary"`
+
+	// Line is the line of the source in its file, for messages.
+	Line int `yaml:"-"`
 }
+
+// ThirdParty reports whether the source is marked as a third party's copy
+// or account of the body's rules (primary: false).
+func (src Source) ThirdParty() bool { return src.Primary != nil && !*src.Primary }
+
+// Citation points a figure at the words of a source it comes from.
+type Citation struct {
+	// Source is the id of one of the set's sources.
+	Source string `yaml:"source"`
+	// Section is the section, heading or paragraph of the source cited.
+	Section string `yaml:"section"`
+	// Quote is the source's exact words, at most MaxQuote characters.
+	Quote string `yaml:"quote"`
+
+	// Line is the line of the citation in its file, for messages.
+	Line int `yaml:"-"`
+}
+
+// MaxQuote is the most characters a citation's quote may hold: a quote
+// shows where a figure comes from, not the document.
+const MaxQuote = 300
 
 // Confidence marks how sure the set's authors are of one figure.
 type Confidence struct {
@@ -74,15 +154,20 @@ type Cycle struct {
 // (0.5 means 2 hours give 1 credit). Evidence matching no rule counts 1:1.
 // The first matching rule applies.
 type CreditRule struct {
-	Match Filter  `yaml:"match"`
-	Rate  float64 `yaml:"rate"`
-	Note  string  `yaml:"note"`
+	Match Filter     `yaml:"match"`
+	Rate  float64    `yaml:"rate"`
+	Note  string     `yaml:"note"`
+	Cite  []Citation `yaml:"cite"`
+
+	// Line is the line of the rule in its file, for messages.
+	Line int `yaml:"-"`
 }
 
 // Taxonomy is a named list of areas that education activities are tagged with.
 type Taxonomy struct {
-	Title string `yaml:"title"`
-	Areas []Area `yaml:"areas"`
+	Title string     `yaml:"title"`
+	Areas []Area     `yaml:"areas"`
+	Cite  []Citation `yaml:"cite"`
 }
 
 // Area is one area of a taxonomy.
@@ -123,6 +208,8 @@ type Requirement struct {
 	// AppliesIf is an optional CEL condition; when false the requirement is
 	// not_applicable.
 	AppliesIf string `yaml:"applies_if"`
+	// Cite says where in the sources the requirement comes from.
+	Cite []Citation `yaml:"cite"`
 
 	// hours (accepts and minimums also for cases)
 	Unit          string             `yaml:"unit"`
@@ -215,20 +302,28 @@ type AtLeastAreas struct {
 // Bucket is a minimum on part of a pool: at least Min hours of evidence that
 // matches Match ("at least 12 hours of individual supervision").
 type Bucket struct {
-	ID    string  `yaml:"id"`
-	Title string  `yaml:"title"`
-	Match Filter  `yaml:"match"`
-	Min   float64 `yaml:"min"`
+	ID    string     `yaml:"id"`
+	Title string     `yaml:"title"`
+	Match Filter     `yaml:"match"`
+	Min   float64    `yaml:"min"`
+	Cite  []Citation `yaml:"cite"`
+
+	// Line is the line of the minimum in its file, for messages.
+	Line int `yaml:"-"`
 }
 
 // Cap is an upper limit on part of a pool: at most Max hours (or Share of the
 // total) of evidence that matches Match counts.
 type Cap struct {
-	ID    string  `yaml:"id"`
-	Title string  `yaml:"title"`
-	Match Filter  `yaml:"match"`
-	Max   float64 `yaml:"max"`
-	Share float64 `yaml:"share"`
+	ID    string     `yaml:"id"`
+	Title string     `yaml:"title"`
+	Match Filter     `yaml:"match"`
+	Max   float64    `yaml:"max"`
+	Share float64    `yaml:"share"`
+	Cite  []Citation `yaml:"cite"`
+
+	// Line is the line of the cap in its file, for messages.
+	Line int `yaml:"-"`
 }
 
 // Limit returns the cap in hours for a pool of the given total.
@@ -247,6 +342,10 @@ type Route struct {
 	Clinical      bool            `yaml:"clinical"`
 	Accreditation []string        `yaml:"accreditation"`
 	Experience    *ExperienceRule `yaml:"experience"`
+	Cite          []Citation      `yaml:"cite"`
+
+	// Line is the line of the route in its file, for messages.
+	Line int `yaml:"-"`
 }
 
 // ExperienceRule asks for professional experience in Roles: MinYears of

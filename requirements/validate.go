@@ -1,11 +1,13 @@
 package requirements
 
 import (
+	"fmt"
 	"maps"
 	"math"
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/certboard/certboard/portfolio"
 )
@@ -64,7 +66,7 @@ var kindFields = map[string][]string{
 	KindExam:        {"exam_kind", "codes", "valid_years"},
 }
 
-var commonFields = []string{"id", "kind", "title", "description", "applies_if"}
+var commonFields = []string{"id", "kind", "title", "description", "applies_if", "cite"}
 
 // Membership continuity modes.
 const (
@@ -107,14 +109,32 @@ func (l *loader) validate(s *Set) {
 	default:
 		l.fail(top("applies_by"), "applies_by %q must be as_of or contract_start", s.AppliesBy)
 	}
+	switch s.VersionBy {
+	case "", VersionByBody, VersionByCertboard:
+	default:
+		l.fail(top("version_by"), "version_by %q must be body (the body's own label or date) or certboard (a certboard draft label)", s.VersionBy)
+	}
 	if len(s.Sources) == 0 {
 		l.fail(top("sources"), "sources is required: cite at least one public document for the figures")
 	}
+	sourceIDs := map[string]int{}
 	for i, src := range s.Sources {
 		if !strings.HasPrefix(src.URL, "https://") && !strings.HasPrefix(src.URL, "http://") {
 			l.fail(l.line("sources", i, "url"), "sources[%d].url %q must be an http(s) address", i, src.URL)
 		}
+		if l.node("sources", i, "id") == nil {
+			continue
+		}
+		switch first, dup := sourceIDs[src.ID]; {
+		case !idPattern.MatchString(src.ID):
+			l.fail(l.line("sources", i, "id"), "sources[%d].id %q must be lower-case letters, digits and hyphens, such as a6", i, src.ID)
+		case dup:
+			l.fail(l.line("sources", i, "id"), "sources[%d].id %q is used twice (first by sources[%d])", i, src.ID, first)
+		default:
+			sourceIDs[src.ID] = i
+		}
 	}
+	l.cites(s, s.EffectiveCite, "effective_cite", "effective_cite")
 	if s.Validity != nil && s.Validity.Years <= 0 {
 		l.fail(top("validity"), "validity.years must be a positive number of years")
 	}
@@ -134,12 +154,14 @@ func (l *loader) validate(s *Set) {
 			l.fail(l.line("credits", i, "match", "evidence"), "credits[%d]: cases are counted, not converted into credits", i)
 		}
 		l.filter(s, c.Match, "credits", i, "match")
+		l.cites(s, c.Cite, fmt.Sprintf("credits[%d]", i), "credits", i, "cite")
 	}
 	for code, t := range s.Taxonomies {
 		if t == nil || len(t.Areas) == 0 {
 			l.fail(l.line("taxonomies", code), "taxonomy %s lists no areas", code)
 			continue
 		}
+		l.cites(s, t.Cite, "taxonomy "+code, "taxonomies", code, "cite")
 		seen := map[string]bool{}
 		for j, a := range t.Areas {
 			if a.Code == "" || a.Name == "" {
@@ -181,6 +203,16 @@ func (l *loader) validate(s *Set) {
 		if strings.TrimSpace(r.Title) == "" {
 			l.fail(r.Line, "requirement %s: title is required", r.ID)
 		}
+		l.cites(s, r.Cite, "requirement "+r.ID, "requirements", i, "cite")
+		for j, rt := range r.Routes {
+			l.cites(s, rt.Cite, fmt.Sprintf("requirement %s, routes[%d]", r.ID, j), "requirements", i, "routes", j, "cite")
+		}
+		for j, b := range r.Minimums {
+			l.cites(s, b.Cite, fmt.Sprintf("requirement %s, minimum %s", r.ID, b.ID), "requirements", i, "minimums", j, "cite")
+		}
+		for j, c := range r.Caps {
+			l.cites(s, c.Cite, fmt.Sprintf("requirement %s, cap %s", r.ID, c.ID), "requirements", i, "caps", j, "cite")
+		}
 		if r.AtLeastAreas != nil {
 			kOfN++
 			if kOfN > 1 {
@@ -212,6 +244,48 @@ func (l *loader) validate(s *Set) {
 	}
 	l.checkExclusiveCaps(s)
 	l.checkUnits(s)
+}
+
+// cites checks a list of citations at path, for the part of the set named
+// by what: each names a source of the set by id and gives a section and a
+// quote of at most MaxQuote characters. A list that is given must not be
+// empty; leaving it out is allowed (boards' own sets may cite nothing).
+func (l *loader) cites(s *Set, cs []Citation, what string, path ...any) {
+	at := func(p ...any) int { return l.line(append(slices.Clone(path), p...)...) }
+	if n := l.node(path...); n != nil && len(cs) == 0 {
+		l.fail(n.Line, "%s: cite is empty; give at least one citation or leave cite out", what)
+	}
+	for k, c := range cs {
+		switch {
+		case strings.TrimSpace(c.Source) == "":
+			l.fail(at(k), "%s: cite[%d].source is required: the id of one of the set's sources", what, k)
+		case s.Source(c.Source) == nil:
+			l.fail(at(k, "source"), "%s: cite[%d].source %q is not the id of a source of the set; %s", what, k, c.Source, knownSources(s))
+		}
+		if strings.TrimSpace(c.Section) == "" {
+			l.fail(at(k), "%s: cite[%d].section is required: the section, heading or paragraph quoted", what, k)
+		}
+		switch n := utf8.RuneCountInString(strings.TrimSpace(c.Quote)); {
+		case n == 0:
+			l.fail(at(k), "%s: cite[%d].quote is required: the source's exact words", what, k)
+		case n > MaxQuote:
+			l.fail(at(k, "quote"), "%s: cite[%d].quote is %d characters long, more than %d; quote only the words the figure comes from", what, k, n, MaxQuote)
+		}
+	}
+}
+
+// knownSources says which source ids a citation may name.
+func knownSources(s *Set) string {
+	var ids []string
+	for _, src := range s.Sources {
+		if src.ID != "" {
+			ids = append(ids, src.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return "no source has an id yet: give each source an id"
+	}
+	return "the sources are " + strings.Join(ids, ", ")
 }
 
 // checkUnits rejects an hours requirement counted in hours that accepts
