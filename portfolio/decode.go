@@ -332,8 +332,11 @@ func (w *walker) value(v any, rv reflect.Value, path string, tag fieldTag) {
 			return
 		}
 		s := reflect.MakeSlice(rv.Type(), len(arr), len(arr))
+		// Every element is required (no empty strings) and takes the
+		// field's enum: a list of choices.
+		elem := fieldTag{required: true, enum: tag.enum}
 		for i, e := range arr {
-			w.value(e, s.Index(i), fmt.Sprintf("%s[%d]", path, i), fieldTag{required: true})
+			w.value(e, s.Index(i), fmt.Sprintf("%s[%d]", path, i), elem)
 		}
 		rv.Set(s)
 	case reflect.Map:

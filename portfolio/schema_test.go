@@ -230,8 +230,9 @@ func (w *schemaWalker) field(path string, node map[string]any, t reflect.Type, t
 			w.errorf(path, "an array needs items")
 			return
 		}
-		// The decoder applies required to every element: no empty strings.
-		w.field(path+"[]", items, t.Elem(), fieldTag{required: true})
+		// The decoder applies required to every element (no empty
+		// strings), and the field's enum: a list of choices.
+		w.field(path+"[]", items, t.Elem(), fieldTag{required: true, enum: tag.enum})
 	case reflect.Map:
 		if node["type"] != "object" {
 			w.errorf(path, "type is %v, want object", node["type"])
@@ -366,6 +367,7 @@ func TestSchemaAndDecodeRejectTheSame(t *testing.T) {
 		{"hours above the maximum", func(d map[string]any) { item(d, "supervision_given", 0)["hours"] = 30 }, "$.supervision_given[0].hours"},
 		{"fractional group size", func(d map[string]any) { item(d, "supervision_sessions", 1)["group_size"] = 2.5 }, "$.supervision_sessions[1].group_size"},
 		{"enum typo", func(d map[string]any) { item(d, "degrees", 1)["level"] = "masters" }, "$.degrees[1].level"},
+		{"focus outside its enum", func(d map[string]any) { item(d, "clinical_hours", 0)["focus"] = []any{"sexual", "couples"} }, "$.clinical_hours[0].focus[1]"},
 		{"verification state typo", func(d map[string]any) {
 			item(d, "degrees", 0)["verification"].(map[string]any)["state"] = "verifed"
 		}, "$.degrees[0].verification.state"},
