@@ -94,6 +94,17 @@ func describeRequirement(s *Set, r *Requirement) []string {
 			for _, k := range keys {
 				add("at least %g %s in area %s", r.AreaMinimums[k], unit, k)
 			}
+			if r.AreaMaximum > 0 {
+				add("at most %g %s of any one area count", r.AreaMaximum, unit)
+			}
+			keys = keys[:0]
+			for k := range r.AreaMaximums {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				add("at most %g %s of area %s count", r.AreaMaximums[k], unit, k)
+			}
 			if k := r.AtLeastAreas; k != nil {
 				among := "the areas of " + t.Title
 				if strings.HasSuffix(strings.ToLower(t.Title), "areas") {
@@ -112,6 +123,10 @@ func describeRequirement(s *Set, r *Requirement) []string {
 			add("at least %g %s of %s (%s)", b.Min, unit, strings.ToLower(b.Title), describeFilter(b.Match))
 		}
 		for _, c := range r.Caps {
+			if c.Monthly() {
+				add("at most %g %s a month from %s (%s); over that they count nowhere in the set", c.Max, unit, strings.ToLower(c.Title), describeFilter(c.Match))
+				continue
+			}
 			if c.Share > 0 {
 				add("at most %g%% from %s (%s)", c.Share*100, strings.ToLower(c.Title), describeFilter(c.Match))
 			} else {
@@ -205,6 +220,11 @@ func describeRequirement(s *Set, r *Requirement) []string {
 	case KindExpression:
 		add("%s", r.Explanation)
 		add("rule: %s", r.Expression)
+	case KindRatio:
+		add("at least 1 unit of %s for every %g of %s, counting all the evidence each accepts", r.To, r.Per, r.Of)
+		if r.Running {
+			add("at the end of every calendar month, not only on the evaluation date")
+		}
 	}
 	return out
 }
@@ -231,6 +251,7 @@ func describeFilter(f Filter) string {
 	list("content", f.Content)
 	list("by a supervisor holding", f.SupervisorCredential)
 	list("by", f.Modalities)
+	list("with focus", f.Focus)
 	if f.MaxGroupSize > 0 {
 		parts = append(parts, fmt.Sprintf("groups of at most %d", f.MaxGroupSize))
 	}

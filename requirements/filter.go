@@ -8,6 +8,9 @@ func Disjoint(a, b Filter) bool {
 	if a.Evidence != "" && b.Evidence != "" && a.Evidence != b.Evidence {
 		return true
 	}
+	// Only fields of which an item has one value are compared: approved_by
+	// and focus are lists on the item, so one item can match filters whose
+	// lists share no value (focus [sexual] and focus [relationship]).
 	pairs := [][2][]string{
 		{a.ActivityKinds, b.ActivityKinds},
 		{a.ProviderKinds, b.ProviderKinds},
