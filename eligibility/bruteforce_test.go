@@ -176,7 +176,7 @@ func (in instance) brute(withClaimed bool) (eligible bool, bestAreas int) {
 				return
 			}
 			for x := 0; x <= left; x++ {
-				next := alloc{r1area: maps(cur.r1area), r1cap: cur.r1cap, r2: cur.r2, r2cap: cur.r2cap}
+				next := alloc{r1area: copyMap(cur.r1area), r1cap: cur.r1cap, r2: cur.r2, r2cap: cur.r2cap}
 				if ss[j].req == 1 {
 					next.r1area[ss[j].area] += x
 					if a.kind == "ce" && a.elearn {
@@ -197,7 +197,7 @@ func (in instance) brute(withClaimed bool) (eligible bool, bestAreas int) {
 	return eligible, bestAreas
 }
 
-func maps(m map[string]int) map[string]int {
+func copyMap(m map[string]int) map[string]int {
 	c := make(map[string]int, len(m))
 	for k, v := range m {
 		c[k] = v

@@ -34,6 +34,8 @@ type evalCtx struct {
 	cycleProblem string
 	items        []*item
 	view         func(withClaimed bool) map[string]any
+	// prepared holds the hours requirements worked out so far (hoursOf).
+	prepared map[*requirements.Requirement]*hoursReq
 }
 
 // accepted reports whether an item in state st counts in a pass that accepts
@@ -227,7 +229,7 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 		switch {
 		case len(f.Format) > 0 && !slices.Contains(f.Format, s.Format):
 			return false, explained(explain, func() string { return "is " + s.Format + " supervision" })
-		case len(f.SessionDelivery) > 0 && !slices.Contains(f.SessionDelivery, s.Delivery):
+		case len(f.SessionDelivery) > 0 && !slices.Contains(f.SessionDelivery, sessionDelivery(s)):
 			return false, explained(explain, func() string {
 				if s.Delivery == "" {
 					return "does not say how the session was held (delivery)"
@@ -253,6 +255,14 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 		if len(f.Modalities) > 0 && !slices.Contains(f.Modalities, h.Modality) {
 			return false, explained(explain, func() string { return "was delivered by " + words(h.Modality) + ", which does not count" })
 		}
+		if len(f.Focus) > 0 && !intersects(f.Focus, h.Focus) {
+			return false, explained(explain, func() string {
+				if len(h.Focus) == 0 {
+					return "records no focus; only work with a " + orList(f.Focus) + " focus counts here"
+				}
+				return "is " + strings.Join(h.Focus, " and ") + " work, not " + orList(f.Focus)
+			})
+		}
 		if f.TelehealthWhereLicensed && strings.HasPrefix(h.Modality, "telehealth") {
 			if ok, why := c.licensedFor(h, it, explain); !ok {
 				return false, why
@@ -267,7 +277,7 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 				return false, why
 			}
 		}
-	} else if len(f.Modalities) > 0 || f.TelehealthWhereLicensed {
+	} else if len(f.Modalities) > 0 || f.TelehealthWhereLicensed || len(f.Focus) > 0 {
 		return false, "is not clinical hours"
 	}
 	if f.RequireContract && (it.contract == "" || c.contractOf(it) == nil) {
@@ -279,6 +289,15 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 		}
 	}
 	return true, ""
+}
+
+// sessionDelivery is how a session was held, as filters name it: unknown
+// when it does not say.
+func sessionDelivery(s *portfolio.Session) string {
+	if s.Delivery == "" {
+		return requirements.SessionDeliveryUnknown
+	}
+	return s.Delivery
 }
 
 // explained calls msg only when a reason is wanted.

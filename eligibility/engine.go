@@ -131,6 +131,8 @@ func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, vie
 				Explanation: "does not apply to this portfolio: its condition is false (" + strings.Join(strings.Fields(r.AppliesIf), " ") + ")"}
 		case r.Kind == requirements.KindHours:
 			res = hours[r]
+		case r.Kind == requirements.KindRatio:
+			res = c.ratioResult(r)
 		default:
 			res = c.nonHours(r)
 		}
