@@ -92,18 +92,19 @@ type Field struct {
 	ID       string // the element id
 	Label    string
 	Hint     string
-	Type     string // text, textarea, number, date, select, checkbox, list, areas, group
+	Type     string // text, textarea, number, date, select, checkbox, choices, list, areas, group
 	Required bool
 	Step     string // the step of a number: "any" or "1"
 	Value    string
 	Checked  bool        // for a checkbox
-	Options  []Option    // for a select
+	Options  []Option    // for a select, and the boxes of choices
 	Areas    []AreaGroup // for areas: the knowledge areas, by taxonomy
 	Fields   []Field     // for a group (a nested object)
 	Error    string      // what to fix, after a post
 }
 
-// Option is one choice of a select.
+// Option is one choice of a select, or one box of a list of choices
+// (Selected is then whether it is ticked).
 type Option struct {
 	Value, Label string
 	Selected     bool
@@ -148,6 +149,7 @@ var fieldText = map[string][2]string{
 	"provider.approved_by":  {"Provider approved by", "Bodies that approved the provider, one per line, e.g. AASECT"},
 	"date":                  {"Date", ""},
 	"modality":              {"Modality", ""},
+	"focus":                 {"Focus", "Tick what the work focused on: sexual (sex therapy), relationship, other."},
 	"client_jurisdiction":   {"Client's jurisdiction", "Where the client was, for telehealth, e.g. US-FL"},
 	"contract":              {"Supervision contract", ""},
 	"description":           {"Description", ""},
@@ -287,6 +289,13 @@ func buildFields(t reflect.Type, prefix string, values url.Values, errs map[stri
 		case ref != "" && ref != "*":
 			ff.Type = "select"
 			ff.Options = refOptions(fc.P, ref, ff.Value, required)
+		case len(enum) > 0 && f.Type.Kind() == reflect.Slice:
+			// A list of choices: a box for each, any number ticked.
+			ff.Type = "choices"
+			ticked := formList(values[name])
+			for _, e := range enum {
+				ff.Options = append(ff.Options, Option{Value: e, Label: strings.ReplaceAll(e, "_", " "), Selected: slices.Contains(ticked, e)})
+			}
 		case len(enum) > 0:
 			ff.Type = "select"
 			if !required {
@@ -469,10 +478,8 @@ func formObject(t reflect.Type, prefix string, form url.Values, errs map[string]
 			}
 		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.String:
 			var list []any
-			for _, part := range strings.Split(raw, "\n") {
-				if p := strings.TrimSpace(part); p != "" {
-					list = append(list, p)
-				}
+			for _, v := range formList(form[name]) {
+				list = append(list, v)
 			}
 			if len(list) > 0 {
 				obj[json] = list
@@ -494,6 +501,20 @@ func formObject(t reflect.Type, prefix string, form url.Values, errs map[string]
 	return obj
 }
 
+// formList reads a list from a form field: the boxes ticked (one value
+// each), or the lines of a text area (one value holding them all).
+func formList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, part := range strings.Split(v, "\n") {
+			if p := strings.TrimSpace(part); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
 // hasPrefixed reports whether a form has a field whose name starts with prefix.
 func hasPrefixed(form url.Values, prefix string) bool {
 	for k := range form {
@@ -504,7 +525,12 @@ func hasPrefixed(form url.Values, prefix string) bool {
 	return false
 }
 
-var indexPath = regexp.MustCompile(`\[(\d+)\]`)
+var (
+	indexPath = regexp.MustCompile(`\[(\d+)\]`)
+	// lastIndex is the index ending the name of a value of a list (focus.1),
+	// which the form shows as one field.
+	lastIndex = regexp.MustCompile(`\.\d+$`)
+)
 
 // FieldErrors maps the decoder's and validator's errors about the item at
 // itemPath (paths such as $.education[3].provider.kind) to form field
@@ -527,6 +553,7 @@ func FieldErrors(err error, itemPath string, errs map[string]string) {
 			if strings.HasPrefix(name, "areas.") {
 				name = "areas" // the area checkboxes show one error
 			}
+			name = lastIndex.ReplaceAllString(name, "") // so do a list's boxes or lines
 			if _, dup := errs[name]; !dup {
 				errs[name] = fe.Message
 			}
