@@ -337,6 +337,8 @@ func TestRatio(t *testing.T) {
 			status: Unmet,
 			check: func(t *testing.T, r Result) {
 				wantExplanation(t, r, "120 clinical hours and 15 supervision hours; at least 20 needed (1 per 6)")
+				wantUses(t, r, "c01", 120)
+				wantUses(t, r, "s04", 15)
 				wantShortfall(t, r, 5)
 				wantStep(t, r, "5 more hours of supervision")
 				if p := r.Progress[0]; p.Value != 15 || p.Target != 20 || p.Unit != "hours" {

@@ -70,10 +70,13 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 	}
 	figures := c.ratioFigures(r, o)
 	res.Progress = []Progress{{Label: r.Title, Value: round(o.at.to), Target: round(o.at.need), Unit: to.unit, Text: figures}}
+	listed := map[int]bool{} // an item both requirements accept is listed once
 	for _, side := range []ratioSide{o.of, o.to} {
 		for _, i := range side.items {
-			it := c.items[i]
-			res.Evidence = append(res.Evidence, Use{ID: it.id, Amount: round(it.credits), State: string(it.state)})
+			if it := c.items[i]; !listed[i] {
+				listed[i] = true
+				res.Evidence = append(res.Evidence, Use{ID: it.id, Amount: round(it.credits), State: string(it.state)})
+			}
 		}
 	}
 	switch res.Status {
