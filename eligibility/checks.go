@@ -19,6 +19,7 @@ type outcome struct {
 	used     []Use
 	progress []Progress
 	steps    []string
+	excluded []Excluded // items that could have counted, and why they do not
 }
 
 func usedItem(id string, v portfolio.Verification) Use {
@@ -42,7 +43,7 @@ func (c *evalCtx) check(r *requirements.Requirement, withClaimed bool) outcome {
 	case requirements.KindMembership:
 		return c.checkMembership(r, withClaimed)
 	case requirements.KindInsurance:
-		return c.checkInsurance(withClaimed)
+		return c.checkInsurance(r, withClaimed)
 	case requirements.KindCredential:
 		return c.checkCredential(r, withClaimed)
 	case requirements.KindAttestation:
@@ -53,6 +54,10 @@ func (c *evalCtx) check(r *requirements.Requirement, withClaimed bool) outcome {
 		return c.checkPeerReview(r, withClaimed)
 	case requirements.KindExpression:
 		return c.checkExpression(r, withClaimed)
+	case requirements.KindCases:
+		return c.checkCases(r, withClaimed)
+	case requirements.KindExam:
+		return c.checkExam(r, withClaimed)
 	}
 	return outcome{why: "unknown requirement kind " + r.Kind}
 }
@@ -219,6 +224,13 @@ func jurisdictionMatches(patterns []string, j string) bool {
 }
 
 func (c *evalCtx) checkLicense(r *requirements.Requirement, withClaimed bool) outcome {
+	if r.Continuous == requirements.ContinuousSupervision {
+		if start := c.supervisionStart(); !start.IsZero() {
+			if o, ok := c.licenseThrough(r, withClaimed, start); ok {
+				return o
+			}
+		}
+	}
 	o := outcome{why: fmt.Sprintf("no %s license on file", orList(r.Professions))}
 	if len(r.Jurisdictions) > 0 {
 		o.why += " in " + strings.Join(r.Jurisdictions, ", ")
@@ -248,6 +260,92 @@ func (c *evalCtx) checkLicense(r *requirements.Requirement, withClaimed bool) ou
 	return o
 }
 
+// licenseThrough checks that licenses fitting the requirement cover every
+// day from the start of supervision to the evaluation date; ok is false
+// when no license fits at all, which the check on the evaluation date
+// explains better.
+func (c *evalCtx) licenseThrough(r *requirements.Requirement, withClaimed bool, start date.Date) (outcome, bool) {
+	var spells []spell
+	for _, l := range c.p.Licenses {
+		if !accepted(l.Verification.EffectiveState(), withClaimed) || !slices.Contains(r.Professions, l.Profession) ||
+			!jurisdictionMatches(r.Jurisdictions, l.Jurisdiction) || (r.IndependentPractice && !l.IndependentPractice) {
+			continue
+		}
+		spells = append(spells, spell{l.ID, l.ValidFrom, l.ValidTo, l.Verification})
+	}
+	if len(spells) == 0 {
+		return outcome{}, false
+	}
+	what := orList(r.Professions) + " license"
+	if len(r.Jurisdictions) > 0 {
+		what += " in " + strings.Join(r.Jurisdictions, ", ")
+	}
+	label := fmt.Sprintf("from the start of supervision (%s) to %s", start, c.asOf)
+	ok, used, gapFrom, gapTo := c.cover(spells, start)
+	if ok {
+		return outcome{ok: true, why: fmt.Sprintf("held a %s without a gap %s", what, label), used: used}, true
+	}
+	return outcome{why: fmt.Sprintf("no %s from %s to %s; it must be held without a gap %s", what, gapFrom, gapTo, label), used: used,
+		steps: []string{fmt.Sprintf("show a %s valid from %s to %s (a lapse cannot be closed later; ask the board)", what, gapFrom, gapTo)}}, true
+}
+
+// spell is one period of a license, membership or insurance policy.
+type spell struct {
+	id       string
+	from, to date.Date // to is zero when open-ended
+	v        portfolio.Verification
+}
+
+// supervisionStart is the start of supervision: the earliest supervision
+// contract or session that was not rejected, when on or before the
+// evaluation date (zero otherwise).
+func (c *evalCtx) supervisionStart() date.Date {
+	first := c.firstContract
+	for _, s := range c.p.Sessions {
+		if s.Verification.EffectiveState() != portfolio.Rejected && (first.IsZero() || s.Date.Before(first)) {
+			first = s.Date
+		}
+	}
+	if first.After(c.asOf) {
+		return date.Date{}
+	}
+	return first
+}
+
+// cover reports whether spells cover every day from `from` to the
+// evaluation date, with the spells used; when they do not, the first gap.
+func (c *evalCtx) cover(spells []spell, from date.Date) (ok bool, used []Use, gapFrom, gapTo date.Date) {
+	sort.Slice(spells, func(i, j int) bool { return spells[i].from.Before(spells[j].from) })
+	covered := from // the first day not yet covered
+	for _, m := range spells {
+		if m.from.After(covered) {
+			break
+		}
+		if m.to.IsZero() || !m.to.Before(covered) {
+			used = append(used, usedItem(m.id, m.v))
+			if m.to.IsZero() {
+				covered = c.asOf.AddDays(1)
+				break
+			}
+			covered = m.to.AddDays(1)
+		}
+		if covered.After(c.asOf) {
+			break
+		}
+	}
+	if covered.After(c.asOf) {
+		return true, used, date.Date{}, date.Date{}
+	}
+	gapTo = c.asOf
+	for _, m := range spells {
+		if m.from.After(covered) {
+			gapTo = m.from.AddDays(-1)
+			break
+		}
+	}
+	return false, used, covered, gapTo
+}
+
 func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool) outcome {
 	var ms []portfolio.Membership
 	otherCategory := ""
@@ -265,13 +363,7 @@ func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool)
 	from, label := c.asOf, "on "+c.asOf.String()
 	switch r.Continuous {
 	case requirements.ContinuousSupervision:
-		first := c.firstContract
-		for _, s := range c.p.Sessions {
-			if s.Verification.EffectiveState() != portfolio.Rejected && (first.IsZero() || s.Date.Before(first)) {
-				first = s.Date
-			}
-		}
-		if !first.IsZero() && !first.After(c.asOf) {
+		if first := c.supervisionStart(); !first.IsZero() {
 			from, label = first, fmt.Sprintf("from the start of supervision (%s) to %s", first, c.asOf)
 		}
 	case requirements.ContinuousCycle:
@@ -280,26 +372,12 @@ func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool)
 		}
 		from, label = c.cycleStart, fmt.Sprintf("through the current cycle so far (%s to %s)", c.cycleStart, c.asOf)
 	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].From.Before(ms[j].From) })
-	covered := from // the first day not yet covered
-	var used []Use
-	for _, m := range ms {
-		if m.From.After(covered) {
-			break
-		}
-		if m.To.IsZero() || !m.To.Before(covered) {
-			used = append(used, usedItem(m.ID, m.Verification))
-			if m.To.IsZero() {
-				covered = c.asOf.AddDays(1)
-				break
-			}
-			covered = m.To.AddDays(1)
-		}
-		if covered.After(c.asOf) {
-			break
-		}
+	spells := make([]spell, len(ms))
+	for i, m := range ms {
+		spells[i] = spell{m.ID, m.From, m.To, m.Verification}
 	}
-	if covered.After(c.asOf) {
+	ok, used, covered, gapEnd := c.cover(spells, from)
+	if ok {
 		return outcome{ok: true, why: fmt.Sprintf("member of %s %s", org, label), used: used}
 	}
 	if len(ms) == 0 {
@@ -322,13 +400,6 @@ func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool)
 		}
 		return outcome{why: why, steps: []string{"renew the " + org + " membership and add it"}}
 	}
-	gapEnd := c.asOf
-	for _, m := range ms {
-		if m.From.After(covered) {
-			gapEnd = m.From.AddDays(-1)
-			break
-		}
-	}
 	return outcome{why: fmt.Sprintf("not a member of %s from %s to %s; membership must be continuous %s", org, covered, gapEnd, label), used: used,
 		steps: []string{fmt.Sprintf("show %s membership from %s to %s (a lapse cannot be closed later; ask the board about reinstatement)", org, covered, gapEnd)}}
 }
@@ -342,7 +413,24 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-func (c *evalCtx) checkInsurance(withClaimed bool) outcome {
+func (c *evalCtx) checkInsurance(r *requirements.Requirement, withClaimed bool) outcome {
+	if start := c.supervisionStart(); r.Continuous == requirements.ContinuousSupervision && !start.IsZero() {
+		var spells []spell
+		for _, in := range c.p.Insurance {
+			if accepted(in.Verification.EffectiveState(), withClaimed) {
+				spells = append(spells, spell{in.ID, in.From, in.To, in.Verification})
+			}
+		}
+		if len(spells) > 0 {
+			label := fmt.Sprintf("from the start of supervision (%s) to %s", start, c.asOf)
+			ok, used, gapFrom, gapTo := c.cover(spells, start)
+			if ok {
+				return outcome{ok: true, why: "insured without a gap " + label, used: used}
+			}
+			return outcome{why: fmt.Sprintf("no liability insurance from %s to %s; it must be held without a gap %s", gapFrom, gapTo, label), used: used,
+				steps: []string{fmt.Sprintf("show liability insurance in force from %s to %s", gapFrom, gapTo)}}
+		}
+	}
 	o := outcome{why: "no liability insurance on file", steps: []string{"add professional liability insurance in force on " + c.asOf.String()}}
 	for _, in := range c.p.Insurance {
 		if !accepted(in.Verification.EffectiveState(), withClaimed) {
@@ -365,9 +453,25 @@ func orOpen(d date.Date) string {
 
 func (c *evalCtx) checkCredential(r *requirements.Requirement, withClaimed bool) outcome {
 	o := outcome{why: fmt.Sprintf("no %s credential on file", orList(r.Types)), steps: []string{"add the " + orList(r.Types) + " credential"}}
-	earliest := date.Date{}
+	// at is the day held_years is measured on.
+	at := c.asOf
+	var contract *portfolio.Contract
+	if r.HeldAt == requirements.HeldAtFirstContractStart {
+		for i := range c.p.Contracts {
+			k := &c.p.Contracts[i]
+			if accepted(k.Verification.EffectiveState(), withClaimed) && !k.Start.After(c.asOf) && (contract == nil || k.Start.Before(contract.Start)) {
+				contract = k
+			}
+		}
+		if contract == nil {
+			return outcome{why: fmt.Sprintf("no supervision contract on file, so how long %s was held when supervision began cannot be measured", orList(r.Types)),
+				steps: []string{"add the supervision contract"}}
+		}
+		at = contract.Start
+	}
+	earliest, firstFrom := date.Date{}, date.Date{}
 	var used []Use
-	valid := false
+	valid, heldAt := false, false
 	for _, cr := range c.p.Credentials {
 		if !accepted(cr.Verification.EffectiveState(), withClaimed) || !slices.Contains(r.Types, cr.Type) || cr.ValidFrom.After(c.asOf) {
 			continue
@@ -377,27 +481,60 @@ func (c *evalCtx) checkCredential(r *requirements.Requirement, withClaimed bool)
 			continue
 		}
 		used = append(used, usedItem(cr.ID, cr.Verification))
-		if earliest.IsZero() || cr.ValidFrom.Before(earliest) {
-			earliest = cr.ValidFrom
-		}
 		if (cr.Status == "" || cr.Status == "active") && c.asOf.Within(cr.ValidFrom, cr.ValidTo) {
 			valid = true
 		}
+		if firstFrom.IsZero() || cr.ValidFrom.Before(firstFrom) {
+			firstFrom = cr.ValidFrom
+		}
+		if cr.ValidFrom.After(at) {
+			continue // begun after the day measured: no years then
+		}
+		if earliest.IsZero() || cr.ValidFrom.Before(earliest) {
+			earliest = cr.ValidFrom
+		}
+		if at.Within(cr.ValidFrom, cr.ValidTo) {
+			heldAt = true
+		}
 	}
-	if earliest.IsZero() {
+	if contract != nil {
+		used = append(used, usedItem(contract.ID, contract.Verification))
+	}
+	if firstFrom.IsZero() {
 		return o
 	}
 	if r.MustBeValid && !valid {
 		return outcome{why: fmt.Sprintf("no %s credential is valid and active on %s", orList(r.Types), c.asOf), used: used,
 			steps: []string{"renew or reinstate the credential"}}
 	}
-	years := yearsBetween(earliest, c.asOf.AddDays(-1))
-	if r.HeldYears > 0 && years < r.HeldYears-1e-9 {
-		return outcome{why: fmt.Sprintf("held %s since %s: %s of %s years", orList(r.Types), earliest, num(years), num(r.HeldYears)), used: used,
-			steps:    []string{fmt.Sprintf("wait until %s", earliest.AddMonths(int(math.Ceil(r.HeldYears*12))))},
-			progress: []Progress{{Label: "years held", Value: round(years), Target: r.HeldYears, Unit: "years", Text: fmt.Sprintf("%s of %s years", num(years), num(r.HeldYears))}}}
+	if contract == nil {
+		years := yearsBetween(earliest, c.asOf.AddDays(-1))
+		if r.HeldYears > 0 && years < r.HeldYears-1e-9 {
+			return outcome{why: fmt.Sprintf("held %s since %s: %s of %s years", orList(r.Types), earliest, num(years), num(r.HeldYears)), used: used,
+				steps:    []string{fmt.Sprintf("wait until %s", earliest.AddMonths(int(math.Ceil(r.HeldYears*12))))},
+				progress: []Progress{{Label: "years held", Value: round(years), Target: r.HeldYears, Unit: "years", Text: fmt.Sprintf("%s of %s years", num(years), num(r.HeldYears))}}}
+		}
+		return outcome{ok: true, why: fmt.Sprintf("holds %s since %s", orList(r.Types), earliest), used: used}
 	}
-	return outcome{ok: true, why: fmt.Sprintf("holds %s since %s", orList(r.Types), earliest), used: used}
+	// Measured when the first supervision contract began, which a later
+	// credential or a later contract cannot change.
+	when := fmt.Sprintf("when the first supervision contract (%s) began on %s", contract.ID, at)
+	cannot := fmt.Sprintf("%s had to be held for %s years by %s; ask the board", orList(r.Types), num(r.HeldYears), at)
+	switch {
+	case earliest.IsZero():
+		return outcome{why: fmt.Sprintf("%s was first held from %s, after the first supervision contract (%s) began on %s", orList(r.Types), firstFrom, contract.ID, at),
+			used: used, steps: []string{cannot}}
+	case !heldAt:
+		return outcome{why: fmt.Sprintf("no %s credential was valid %s", orList(r.Types), when), used: used, steps: []string{cannot}}
+	}
+	years := yearsBetween(earliest, at.AddDays(-1))
+	progress := []Progress{{Label: "years held", Value: round(years), Target: r.HeldYears, Unit: "years",
+		Text: fmt.Sprintf("%s of %s years %s", num(years), num(r.HeldYears), when)}}
+	if years < r.HeldYears-1e-9 {
+		return outcome{why: fmt.Sprintf("held %s since %s: %s of %s years %s", orList(r.Types), earliest, num(years), num(r.HeldYears), when),
+			used: used, steps: []string{cannot}, progress: progress}
+	}
+	return outcome{ok: true, why: fmt.Sprintf("held %s since %s: %s years %s", orList(r.Types), earliest, num(years), when), used: used, progress: progress}
 }
 
 func (c *evalCtx) checkAttestation(r *requirements.Requirement, withClaimed bool) outcome {
@@ -475,6 +612,14 @@ func (c *evalCtx) collectionIDs(name string) map[string]bool {
 		for _, x := range p.PeerReviews {
 			add(x.ID, x.Verification)
 		}
+	case "cases":
+		for _, x := range p.Cases {
+			add(x.ID, x.Verification)
+		}
+	case "exams":
+		for _, x := range p.Exams {
+			add(x.ID, x.Verification)
+		}
 	}
 	return ids
 }
@@ -487,36 +632,49 @@ func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) 
 		if rule.Supports != "" {
 			targets = c.collectionIDs(rule.Supports)
 		}
-		found := false
+		// Distinct documents: two items of one file are one document.
+		need, found := max(rule.Count, 1), 0
+		files := map[string]bool{}
 		for _, d := range c.p.Documents {
+			if found == need {
+				break
+			}
 			if !accepted(d.Verification.EffectiveState(), withClaimed) || d.Kind != rule.Kind || d.Received.After(c.asOf) {
 				continue
 			}
 			if targets != nil && !slices.ContainsFunc(d.Supports, func(id string) bool { return targets[id] }) {
 				continue
 			}
+			if d.FileSHA256 != "" {
+				if files[d.FileSHA256] {
+					continue
+				}
+				files[d.FileSHA256] = true
+			}
 			o.used = append(o.used, usedItem(d.ID, d.Verification))
-			found = true
-			break
+			found++
 		}
 		title := rule.Title
 		if title == "" {
 			title = words(rule.Kind)
 		}
-		if !found {
+		switch {
+		case found == need:
+		case need == 1:
 			missing = append(missing, title)
+			o.steps = append(o.steps, "upload "+lowerFirst(title))
+		default:
+			missing = append(missing, fmt.Sprintf("%s (%d of %d on file)", title, found, need))
+			o.steps = append(o.steps, fmt.Sprintf("upload %s (%d more)", lowerFirst(title), need-found))
 		}
 	}
 	if len(missing) > 0 {
 		o.ok = false
 		o.why = "missing: " + strings.Join(missing, ", ")
-		for _, m := range missing {
-			o.steps = append(o.steps, "upload "+lowerFirst(m))
-		}
 		return o
 	}
-	o.why = fmt.Sprintf("all %d documents on file", len(r.Documents))
-	if len(r.Documents) == 1 {
+	o.why = fmt.Sprintf("all %d documents on file", len(o.used))
+	if len(o.used) == 1 {
 		o.why = "the document is on file"
 	}
 	return o

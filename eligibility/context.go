@@ -129,7 +129,8 @@ func (c *evalCtx) findCycle(cy *requirements.Cycle) (date.Date, string) {
 }
 
 // item is one evidence item that carries hours: an education activity, a
-// supervision session or a block of clinical hours.
+// supervision session or a block of clinical hours; or a case, which is
+// counted (cases are built apart, by caseItems, and never carry hours).
 type item struct {
 	id       string
 	evidence string
@@ -140,6 +141,7 @@ type item struct {
 	act      *portfolio.Activity
 	session  *portfolio.Session
 	clinical *portfolio.ClinicalHours
+	kase     *portfolio.Case
 	contract string
 	credits  float64 // hours converted by the set's credit rules
 }
@@ -200,6 +202,12 @@ func (c *evalCtx) why(f requirements.Filter, it *item) string {
 func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, string) {
 	if f.Evidence != "" && f.Evidence != it.evidence {
 		return false, explained(explain, func() string { return "is not " + f.Evidence + " evidence" })
+	}
+	if it.kase != nil {
+		return c.caseFilter(f, it, explain)
+	}
+	if len(f.CaseUnits) > 0 || f.Completed {
+		return false, "is not a case"
 	}
 	if a := it.act; a != nil {
 		switch {

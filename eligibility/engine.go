@@ -117,7 +117,7 @@ func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, vie
 	c := newCtx(p, set, asOf)
 	c.view = views.get
 	rep := &Report{
-		Set:    SetRef{ID: set.ID, Title: set.Title, Body: set.Body, Version: set.Version},
+		Set:    SetRef{ID: set.ID, Title: set.Title, Body: set.Body, Version: set.Version, CertboardDraft: set.CertboardDraft()},
 		Person: p.Person.Name,
 		AsOf:   asOf,
 	}
@@ -139,6 +139,7 @@ func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, vie
 		if err := cs.errs[r]; err != nil {
 			res.Explanation += fmt.Sprintf("; its applies_if condition could not be evaluated (%v), so it is treated as applying", err)
 		}
+		res.Sources = sourcesOf(set, r)
 		rep.Results = append(rep.Results, res)
 	}
 	conclude(rep, set, asOf)
@@ -220,7 +221,7 @@ func (c *evalCtx) nonHours(r *requirements.Requirement) Result {
 			res.Status = Pending
 		}
 	}
-	res.Progress, res.Evidence = o.progress, o.used
+	res.Progress, res.Evidence, res.Excluded = o.progress, o.used, o.excluded
 	switch res.Status {
 	case Met:
 		res.Explanation = o.why

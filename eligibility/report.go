@@ -46,6 +46,9 @@ type SetRef struct {
 	Title   string `json:"title"`
 	Body    string `json:"body"`
 	Version string `json:"version"`
+	// CertboardDraft is true when Version is a label certboard's authors
+	// gave a draft of the body's rules, not the body's own.
+	CertboardDraft bool `json:"certboard_draft,omitempty"`
 	// Why says how the version was chosen.
 	Why string `json:"why,omitempty"`
 }
@@ -67,7 +70,32 @@ type Result struct {
 	Evidence    []Use      `json:"evidence,omitempty"`
 	Excluded    []Excluded `json:"excluded,omitempty"`
 	Shortfall   *Shortfall `json:"shortfall,omitempty"`
+	// Sources are the passages of public documents the requirement comes
+	// from, as its set cites them: the requirement's own first, then those
+	// of its routes, minimums and caps.
+	Sources []Source `json:"sources,omitempty"`
 }
+
+// Source is one passage a requirement comes from, with what a reader needs
+// to find and weigh the document.
+type Source struct {
+	// For names the part of the requirement the passage is about, such as
+	// "cap: Group supervision"; empty for the requirement as a whole.
+	For     string `json:"for,omitempty"`
+	Title   string `json:"title"`
+	URL     string `json:"url"`
+	Edition string `json:"edition,omitempty"`
+	// Retrieved is the date the set's authors read the document.
+	Retrieved date.Date `json:"retrieved,omitzero"`
+	// Primary is true for the body's own text, false for a third party's
+	// copy or account of it; absent when the set does not say.
+	Primary *bool  `json:"primary,omitempty"`
+	Section string `json:"section"`
+	Quote   string `json:"quote"`
+}
+
+// ThirdParty reports whether the document is marked as a third party's.
+func (s Source) ThirdParty() bool { return s.Primary != nil && !*s.Primary }
 
 // Progress is one figure toward a requirement ("core knowledge: 72 of 90 credits").
 type Progress struct {

@@ -224,6 +224,15 @@ func parseTag(s string) fieldTag {
 	return t
 }
 
+// tooMany says why a list of n items is longer than its tag allows (a
+// list's max is its number of items), or "" when it is not.
+func tooMany(n int, tag fieldTag) string {
+	if !tag.hasMax || float64(n) <= tag.max {
+		return ""
+	}
+	return fmt.Sprintf("holds %d items, more than the %g a portfolio may have", n, tag.max)
+}
+
 type walker struct {
 	errs Errors
 }
@@ -331,9 +340,13 @@ func (w *walker) value(v any, rv reflect.Value, path string, tag fieldTag) {
 			w.fail(path, "must be an array, not %s", jsonlimit.Kind(v))
 			return
 		}
+		if msg := tooMany(len(arr), tag); msg != "" {
+			w.fail(path, "%s", msg)
+			return
+		}
 		s := reflect.MakeSlice(rv.Type(), len(arr), len(arr))
-		// Every element is required (no empty strings) and takes the
-		// field's enum: a list of choices.
+		// Every element is required (no empty strings), and the values of
+		// a list of enumerated strings are those of its tag.
 		elem := fieldTag{required: true, enum: tag.enum}
 		for i, e := range arr {
 			w.value(e, s.Index(i), fmt.Sprintf("%s[%d]", path, i), elem)

@@ -31,6 +31,8 @@ const (
 	supervisor = `{"id": "s1", "name": "Dr. Rivera", "credentials": [{"type": "aasect-cst-supervisor", "valid_from": "2015-06-01"}]}`
 	contract   = `{"id": "k1", "supervisor": "s1", "start": "2023-01-09"}`
 	membership = `{"id": "m1", "organization": "AASECT", "from": "2022-09-01"}`
+	kase       = `{"id": "case-1", "unit": "couple", "opened": "2024-02-01"}`
+	exam       = `{"id": "exam-1", "kind": "exam", "code": "ecps-written", "title": "ECPS written examination", "body": "EFS-ESSM", "date": "2025-11-20", "outcome": "passed"}`
 )
 
 // withField returns the JSON object obj with one more member.
@@ -120,6 +122,8 @@ func TestDecodeErrors(t *testing.T) {
 			[]wantErr{{"$.clinical_hours[0].focus[1]", `"couples" is not one of sexual, relationship, other`}}},
 		{"an empty value in a list of choices", doc(`"clinical_hours": [` + clinical(`"date": "2023-02-01", "focus": [""]`) + `]`),
 			[]wantErr{{"$.clinical_hours[0].focus[0]", "must not be empty"}}},
+		{"clinical focus listed twice", doc(`"clinical_hours": [` + clinical(`"date": "2023-02-01", "focus": ["other", "other"]`) + `]`),
+			[]wantErr{{"$.clinical_hours[0].focus[1]", `focus "other" is listed twice`}}},
 
 		// Required fields.
 		{"missing required field", `{"format": "certboard.portfolio/v1", "person": {"id": "p1"}}`,
@@ -192,6 +196,36 @@ func TestDecodeErrors(t *testing.T) {
 			[]wantErr{{"$.education[0].areas.aasect-core[2]", `area "a" is listed twice`}}},
 		{"empty taxonomy name", doc(`"education": [` + withField(activity, `"areas": {"": ["a"]}`) + `]`),
 			[]wantErr{{"$.education[0].areas", "has an empty key"}}},
+
+		// Cases.
+		{"case unit typo", doc(`"cases": [` + strings.Replace(kase, `"couple"`, `"couples"`, 1) + `]`),
+			[]wantErr{{"$.cases[0].unit", `"couples" is not one of individual, couple, family, group`}}},
+		{"case focus typo", doc(`"cases": [` + withField(kase, `"focus": ["sexual", "sexuality"]`) + `]`),
+			[]wantErr{{"$.cases[0].focus[1]", `"sexuality" is not one of sexual, relationship, other`}}},
+		{"case focus listed twice", doc(`"cases": [` + withField(kase, `"focus": ["sexual", "relationship", "sexual"]`) + `]`),
+			[]wantErr{{"$.cases[0].focus[2]", `focus "sexual" is listed twice`}}},
+		{"empty case focus value", doc(`"cases": [` + withField(kase, `"focus": [""]`) + `]`),
+			[]wantErr{{"$.cases[0].focus[0]", "must not be empty"}}},
+		{"completed case without closed", doc(`"cases": [` + withField(kase, `"completed": true`) + `]`),
+			[]wantErr{{"$.cases[0].closed", "a completed case needs closed, the day it ended"}}},
+		{"case closed before opened", doc(`"cases": [` + withField(kase, `"closed": "2023-12-31"`) + `]`),
+			[]wantErr{{"$.cases[0].closed", "closed 2023-12-31 is before opened 2024-02-01"}}},
+		{"dangling case contract", doc(`"cases": [` + withField(kase, `"contract": "k9"`) + `]`),
+			[]wantErr{{"$.cases[0].contract", `"k9" is not the id of an entry in supervision_contracts`}}},
+		{"case without opened", doc(`"cases": [{"id": "case-1", "unit": "group"}]`),
+			[]wantErr{{"$.cases[0].opened", "is required"}}},
+
+		// Exams.
+		{"exam outcome typo", doc(`"exams": [` + strings.Replace(exam, `"passed"`, `"pass"`, 1) + `]`),
+			[]wantErr{{"$.exams[0].outcome", `"pass" is not one of passed, failed`}}},
+		{"exam kind typo", doc(`"exams": [` + strings.Replace(exam, `"kind": "exam"`, `"kind": "oral"`, 1) + `]`),
+			[]wantErr{{"$.exams[0].kind", `"oral" is not one of exam, interview`}}},
+		{"exam without body and title", doc(`"exams": [{"id": "x1", "kind": "interview", "code": "c", "date": "2025-01-01", "outcome": "passed"}]`),
+			[]wantErr{{"$.exams[0].title", "is required"}, {"$.exams[0].body", "is required"}}},
+		{"exam valid_to before date", doc(`"exams": [` + withField(exam, `"valid_to": "2025-11-19"`) + `]`),
+			[]wantErr{{"$.exams[0].valid_to", "valid_to 2025-11-19 is before date 2025-11-20"}}},
+		{"negative exam score", doc(`"exams": [` + withField(exam, `"score": -1`) + `]`),
+			[]wantErr{{"$.exams[0].score", "must not be negative, not -1"}}},
 
 		// Not JSON, or not one JSON value.
 		{"trailing data", doc() + ` {"format": "certboard.portfolio/v1"}`,

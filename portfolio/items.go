@@ -33,6 +33,20 @@ func Lists() []string {
 	return out
 }
 
+// MaxItems returns the most items a list (by its JSON name) may hold, or 0
+// when the format sets no maximum.
+func MaxItems(list string) int {
+	t := reflect.TypeFor[Portfolio]()
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Type.Kind() == reflect.Slice && jsonName(f) == list {
+			if tag := parseTag(f.Tag.Get("cb")); tag.hasMax {
+				return int(tag.max)
+			}
+		}
+	}
+	return 0
+}
+
 func jsonName(f reflect.StructField) string {
 	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 	return name
@@ -126,6 +140,11 @@ func referrers(p *Portfolio, id string) []string {
 		}
 	}
 	for _, c := range p.ClinicalHours {
+		if c.Contract == id {
+			out = append(out, c.ID)
+		}
+	}
+	for _, c := range p.Cases {
 		if c.Contract == id {
 			out = append(out, c.ID)
 		}

@@ -75,6 +75,12 @@ func TestFindSetVerificationRemove(t *testing.T) {
 	if err := Remove(p, sup); err == nil {
 		t.Fatal("a supervisor that sessions refer to was removed")
 	}
+	// The contract is used by sessions, clinical hours and cases; a case
+	// alone keeps it too.
+	p.Sessions, p.ClinicalHours = nil, nil
+	if err := Remove(p, "con-rivera"); err == nil || !strings.Contains(err.Error(), "case-2023-01, case-2023-02") {
+		t.Fatalf("removing a contract cases refer to: %v", err)
+	}
 	if got := NewID(p, "edu"); got == "" {
 		t.Fatal("no new id")
 	} else if _, taken := Find(p, got); taken {

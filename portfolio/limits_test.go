@@ -129,6 +129,68 @@ func TestWithItemLimits(t *testing.T) {
 	}
 }
 
+// TestListLimits: a list over its maximum number of items (cases,
+// exams) is refused at the list, before its items are read, by Decode and
+// by WithItem alike; the schema says the same with maxItems.
+func TestListLimits(t *testing.T) {
+	items := func(n int, item func(i int) string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = item(i)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	caseItem := func(i int) string {
+		return `{"id":"case-` + strconv.Itoa(i) + `","unit":"individual","opened":"2024-01-01"}`
+	}
+	examItem := func(i int) string {
+		return `{"id":"exam-` + strconv.Itoa(i) + `","kind":"exam","code":"c","title":"T","body":"B","date":"2024-01-01","outcome":"failed"}`
+	}
+	tests := []struct {
+		name, input, path, msg string
+	}{
+		{"cases at the limit", doc(`"cases": ` + items(2000, caseItem)), "", ""},
+		{"cases over the limit", doc(`"cases": ` + items(2001, caseItem)), "$.cases", "holds 2001 items, more than the 2000 a portfolio may have"},
+		{"an invalid item past the limit is not read", doc(`"cases": ` + items(2001, func(i int) string { return "1" })), "$.cases", "holds 2001 items"},
+		{"exams at the limit", doc(`"exams": ` + items(200, examItem)), "", ""},
+		{"exams over the limit", doc(`"exams": ` + items(201, examItem)), "$.exams", "holds 201 items, more than the 200 a portfolio may have"},
+	}
+	sch := compileSchema(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode([]byte(tc.input))
+			schemaErr := schemaValidate(t, sch, []byte(tc.input))
+			if tc.path == "" {
+				if err != nil || schemaErr != nil {
+					t.Fatalf("refused: Decode %v; schema %v", err, schemaErr)
+				}
+				return
+			}
+			var es Errors
+			if !errors.As(err, &es) || len(es) != 1 || es[0].Path != tc.path || !strings.Contains(es[0].Message, tc.msg) {
+				t.Fatalf("got %v, want one problem %s: ...%s", err, tc.path, tc.msg)
+			}
+			if schemaErr == nil {
+				t.Errorf("the schema accepts the list")
+			}
+		})
+	}
+	// WithItem grows a list one item at a time: the item past the limit is
+	// refused as Decode refuses the whole list.
+	p, err := Decode([]byte(doc(`"exams": ` + items(200, examItem))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = WithItem(p, "exams", -1, []byte(examItem(200)))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Path != "$.exams" || es[0].Message != "holds 201 items, more than the 200 a portfolio may have" {
+		t.Fatalf("WithItem past the limit: %v", err)
+	}
+	if _, err := WithItem(p, "exams", 0, []byte(examItem(0))); err != nil {
+		t.Fatalf("replacing an item of a full list: %v", err)
+	}
+}
+
 // TestFormatDepth keeps formatDepth, which the depth message quotes, the
 // deepest nesting of the format's types.
 func TestFormatDepth(t *testing.T) {

@@ -1,7 +1,7 @@
 // Package portfolio holds the evidence model: everything a certification body
 // asks an applicant to show (degrees, licenses, memberships, education hours,
-// supervised clinical hours, supervision, attestations, documents, peer review),
-// and its strict JSON interchange format.
+// supervised clinical hours, cases, supervision, examinations, attestations,
+// documents, peer review), and its strict JSON interchange format.
 //
 // The package is pure: it decodes and validates bytes given to it and does no I/O.
 package portfolio
@@ -24,10 +24,12 @@ type Portfolio struct {
 	Credentials      []Credential       `json:"credentials,omitempty"`
 	Education        []Activity         `json:"education,omitempty"`
 	ClinicalHours    []ClinicalHours    `json:"clinical_hours,omitempty"`
+	Cases            []Case             `json:"cases,omitempty" cb:"max=2000"`
 	Supervisors      []Supervisor       `json:"supervisors,omitempty"`
 	Contracts        []Contract         `json:"supervision_contracts,omitempty"`
 	Sessions         []Session          `json:"supervision_sessions,omitempty"`
 	SupervisionGiven []SupervisionGiven `json:"supervision_given,omitempty"`
+	Exams            []Exam             `json:"exams,omitempty" cb:"max=200"`
 	Attestations     []Attestation      `json:"attestations,omitempty"`
 	Documents        []Document         `json:"documents,omitempty"`
 	PeerReviews      []PeerReview       `json:"peer_reviews,omitempty"`
@@ -170,6 +172,24 @@ type ClinicalHours struct {
 	Verification       Verification `json:"verification,omitzero"`
 }
 
+// Case is a client case the applicant worked, counted (not measured in
+// hours) by requirements that ask for a number of cases. It carries nothing
+// that identifies the client.
+type Case struct {
+	ID   string `json:"id" cb:"required"`
+	Unit string `json:"unit" cb:"required,enum=individual|couple|family|group"`
+	// Focus is what the work was about; a case may have several.
+	Focus  []string  `json:"focus,omitempty" cb:"enum=sexual|relationship|other"`
+	Opened date.Date `json:"opened" cb:"required"`
+	Closed date.Date `json:"closed,omitzero"`
+	// Completed marks a case carried through to its planned end; it needs
+	// Closed, the day it ended.
+	Completed    bool         `json:"completed,omitempty"`
+	Contract     string       `json:"contract,omitempty" cb:"ref=supervision_contracts"`
+	Description  string       `json:"description,omitempty"`
+	Verification Verification `json:"verification,omitzero"`
+}
+
 // Supervisor is a person who supervises the applicant, with the credentials
 // they hold; whether a supervisor was qualified is judged on each session date.
 type Supervisor struct {
@@ -228,6 +248,23 @@ type SupervisionGiven struct {
 	Verification Verification `json:"verification,omitzero"`
 }
 
+// Exam is an attempt at an examination or an interview set by a body, and
+// its outcome.
+type Exam struct {
+	ID   string `json:"id" cb:"required"`
+	Kind string `json:"kind" cb:"required,enum=exam|interview"`
+	// Code names the examination as requirement sets name it (ecps-written).
+	Code    string    `json:"code" cb:"required"`
+	Title   string    `json:"title" cb:"required"`
+	Body    string    `json:"body" cb:"required"`
+	Date    date.Date `json:"date" cb:"required"`
+	Outcome string    `json:"outcome" cb:"required,enum=passed|failed"`
+	Score   float64   `json:"score,omitempty" cb:"nonneg"`
+	// ValidTo is the last day a pass counts, when the body limits it.
+	ValidTo      date.Date    `json:"valid_to,omitzero"`
+	Verification Verification `json:"verification,omitzero"`
+}
+
 // Attestation is a signed agreement, such as a code of conduct.
 type Attestation struct {
 	ID           string       `json:"id" cb:"required"`
@@ -240,7 +277,7 @@ type Attestation struct {
 // Document is a document on file and the items it supports.
 type Document struct {
 	ID       string    `json:"id" cb:"required"`
-	Kind     string    `json:"kind" cb:"required,enum=transcript|diploma|license|insurance_certificate|membership_certificate|certificate_of_completion|supervision_contract|supervision_log|recommendation_letter|cv|equivalence|other"`
+	Kind     string    `json:"kind" cb:"required,enum=transcript|diploma|license|insurance_certificate|membership_certificate|certificate_of_completion|supervision_contract|supervision_log|recommendation_letter|cv|equivalence|theory_statement|reflective_account|reference_letter|other"`
 	Title    string    `json:"title,omitempty"`
 	Received date.Date `json:"received" cb:"required"`
 	Supports []string  `json:"supports,omitempty" cb:"ref=*"`

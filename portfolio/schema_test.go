@@ -230,8 +230,16 @@ func (w *schemaWalker) field(path string, node map[string]any, t reflect.Type, t
 			w.errorf(path, "an array needs items")
 			return
 		}
+		// A list's max is its number of items.
+		if tag.hasMax {
+			if node["maxItems"] != tag.max {
+				w.errorf(path, "maxItems is %v, want %v as in the cb tag", node["maxItems"], tag.max)
+			}
+		} else if node["maxItems"] != nil {
+			w.errorf(path, "has a maxItems that the cb tag does not have")
+		}
 		// The decoder applies required to every element (no empty
-		// strings), and the field's enum: a list of choices.
+		// strings), and the list's enum to its values.
 		w.field(path+"[]", items, t.Elem(), fieldTag{required: true, enum: tag.enum})
 	case reflect.Map:
 		if node["type"] != "object" {
@@ -367,7 +375,6 @@ func TestSchemaAndDecodeRejectTheSame(t *testing.T) {
 		{"hours above the maximum", func(d map[string]any) { item(d, "supervision_given", 0)["hours"] = 30 }, "$.supervision_given[0].hours"},
 		{"fractional group size", func(d map[string]any) { item(d, "supervision_sessions", 1)["group_size"] = 2.5 }, "$.supervision_sessions[1].group_size"},
 		{"enum typo", func(d map[string]any) { item(d, "degrees", 1)["level"] = "masters" }, "$.degrees[1].level"},
-		{"focus outside its enum", func(d map[string]any) { item(d, "clinical_hours", 0)["focus"] = []any{"sexual", "couples"} }, "$.clinical_hours[0].focus[1]"},
 		{"verification state typo", func(d map[string]any) {
 			item(d, "degrees", 0)["verification"].(map[string]any)["state"] = "verifed"
 		}, "$.degrees[0].verification.state"},
@@ -391,6 +398,14 @@ func TestSchemaAndDecodeRejectTheSame(t *testing.T) {
 		{"clinical hours with date and period", func(d map[string]any) { item(d, "clinical_hours", 0)["date"] = "2023-02-01" }, "$.clinical_hours[0]"},
 		{"group session without group_size", func(d map[string]any) { delete(item(d, "supervision_sessions", 1), "group_size") }, "$.supervision_sessions[1].group_size"},
 		{"individual session with a group", func(d map[string]any) { item(d, "supervision_sessions", 0)["group_size"] = 3 }, "$.supervision_sessions[0].group_size"},
+		{"case focus typo", func(d map[string]any) { item(d, "cases", 0)["focus"] = []any{"sexual", "sex"} }, "$.cases[0].focus[1]"},
+		{"case focus listed twice", func(d map[string]any) { item(d, "cases", 0)["focus"] = []any{"sexual", "sexual"} }, "$.cases[0].focus[1]"},
+		{"clinical focus typo", func(d map[string]any) { item(d, "clinical_hours", 0)["focus"] = []any{"sexual", "couples"} }, "$.clinical_hours[0].focus[1]"},
+		{"clinical focus listed twice", func(d map[string]any) { item(d, "clinical_hours", 0)["focus"] = []any{"other", "other"} }, "$.clinical_hours[0].focus[1]"},
+		{"completed case without closed", func(d map[string]any) { delete(item(d, "cases", 0), "closed") }, "$.cases[0].closed"},
+		{"exam outcome typo", func(d map[string]any) { item(d, "exams", 1)["outcome"] = "pass" }, "$.exams[1].outcome"},
+		{"exam without body", func(d map[string]any) { delete(item(d, "exams", 0), "body") }, "$.exams[0].body"},
+		{"new document kind misspelt", func(d map[string]any) { item(d, "documents", 5)["kind"] = "theory" }, "$.documents[5].kind"},
 		{"person is an array", func(d map[string]any) { d["person"] = []any{} }, "$.person"},
 	}
 	for _, tt := range tests {
@@ -424,6 +439,9 @@ func TestSchemaCannotSeeCrossReferences(t *testing.T) {
 		{"dangling session supervisor", func(d map[string]any) { item(d, "supervision_sessions", 0)["supervisor"] = "sup-nobody" }, "$.supervision_sessions[0].supervisor"},
 		{"dangling document support", func(d map[string]any) { item(d, "documents", 0)["supports"] = []any{"deg-phd"} }, "$.documents[0].supports[0]"},
 		{"period ending before it starts", func(d map[string]any) { item(d, "memberships", 1)["to"] = "2015-01-01" }, "$.memberships[1].to"},
+		{"dangling case contract", func(d map[string]any) { item(d, "cases", 1)["contract"] = "con-nobody" }, "$.cases[1].contract"},
+		{"case closed before opened", func(d map[string]any) { item(d, "cases", 1)["closed"] = "2023-01-01" }, "$.cases[1].closed"},
+		{"exam valid only before it was taken", func(d map[string]any) { item(d, "exams", 1)["valid_to"] = "2025-01-01" }, "$.exams[1].valid_to"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package portfolio
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 
 	"github.com/certboard/certboard/date"
@@ -44,10 +45,33 @@ func (v *validator) period(path string, from, to date.Date, fromName, toName str
 	}
 }
 
+// unique rejects a value listed twice.
+func (v *validator) unique(path, what string, values []string) {
+	seen := map[string]bool{}
+	for j, x := range values {
+		if seen[x] {
+			v.fail(fmt.Sprintf("%s[%d]", path, j), "%s %q is listed twice", what, x)
+		}
+		seen[x] = true
+	}
+}
+
 func (v *validator) check(p *Portfolio) {
 	v.ids = map[string]string{}
 	if p.Format != FormatV1 {
 		v.fail("$.format", "must be %q, not %q", FormatV1, p.Format)
+	}
+	// Decode checks the length of a list before reading it; a portfolio
+	// built in code, or grown by WithItem, is checked here.
+	pv := reflect.ValueOf(p).Elem()
+	for i := range pv.NumField() {
+		f := pv.Type().Field(i)
+		if f.Type.Kind() != reflect.Slice {
+			continue
+		}
+		if msg := tooMany(pv.Field(i).Len(), parseTag(f.Tag.Get("cb"))); msg != "" {
+			v.fail("$."+jsonName(f), "%s", msg)
+		}
 	}
 	v.id("$.person", p.Person.ID)
 	for i, x := range p.Degrees {
@@ -137,6 +161,19 @@ func (v *validator) check(p *Portfolio) {
 		if x.Contract != "" && !contracts[x.Contract] {
 			v.fail(path+".contract", "%q is not the id of an entry in supervision_contracts", x.Contract)
 		}
+		v.unique(path+".focus", "focus", x.Focus)
+	}
+	for i, x := range p.Cases {
+		path := fmt.Sprintf("$.cases[%d]", i)
+		v.id(path, x.ID)
+		v.period(path, x.Opened, x.Closed, "opened", "closed")
+		if x.Completed && x.Closed.IsZero() {
+			v.fail(path+".closed", "a completed case needs closed, the day it ended")
+		}
+		if x.Contract != "" && !contracts[x.Contract] {
+			v.fail(path+".contract", "%q is not the id of an entry in supervision_contracts", x.Contract)
+		}
+		v.unique(path+".focus", "focus", x.Focus)
 	}
 	for i, x := range p.Sessions {
 		path := fmt.Sprintf("$.supervision_sessions[%d]", i)
@@ -156,6 +193,11 @@ func (v *validator) check(p *Portfolio) {
 	}
 	for i, x := range p.SupervisionGiven {
 		v.id(fmt.Sprintf("$.supervision_given[%d]", i), x.ID)
+	}
+	for i, x := range p.Exams {
+		path := fmt.Sprintf("$.exams[%d]", i)
+		v.id(path, x.ID)
+		v.period(path, x.Date, x.ValidTo, "date", "valid_to")
 	}
 	for i, x := range p.Attestations {
 		v.id(fmt.Sprintf("$.attestations[%d]", i), x.ID)

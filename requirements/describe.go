@@ -12,11 +12,22 @@ func Describe(s *Set) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("%s\n%s\n", s.Title, strings.Repeat("=", len(s.Title)))
-	p("id %s, version %s, by %s, in force from %s", s.ID, s.Version, s.Body, s.EffectiveFrom)
+	p("id %s, version %s", s.ID, s.Version)
+	if s.CertboardDraft() {
+		p(" (certboard draft)")
+	}
+	p(", by %s, in force from %s", s.Body, s.EffectiveFrom)
+	if s.EffectiveUnconfirmed() {
+		p(" (unconfirmed)")
+	}
 	if !s.EffectiveTo.IsZero() {
 		p(" to %s", s.EffectiveTo)
 	}
 	p("\n")
+	if len(s.EffectiveCite) > 0 {
+		p("The effective date:\n")
+		describeCites(&b, s, s.EffectiveCite, "  ")
+	}
 	if s.AppliesBy == AppliesByContractStart {
 		p("An applicant is held to the version in force when their supervision contract was signed.\n")
 	}
@@ -31,6 +42,7 @@ func Describe(s *Set) string {
 	}
 	for _, c := range s.Credits {
 		p("\nCredit: %s counts at %g credit per hour. %s\n", describeFilter(c.Match), c.Rate, c.Note)
+		describeCites(&b, s, c.Cite, "  ")
 	}
 	p("\nRequirements\n")
 	for i, r := range s.Requirements {
@@ -38,8 +50,10 @@ func Describe(s *Set) string {
 		if d := strings.TrimSpace(r.Description); d != "" {
 			p("   %s\n", d)
 		}
+		describeCites(&b, s, r.Cite, "   ")
 		for _, line := range describeRequirement(s, r) {
-			p("   - %s\n", line)
+			p("   - %s\n", line.text)
+			describeCites(&b, s, line.cite, "     ")
 		}
 		if r.AppliesIf != "" {
 			p("   - applies only if: %s\n", r.AppliesIf)
@@ -59,14 +73,66 @@ func Describe(s *Set) string {
 	}
 	p("\nSources\n")
 	for _, src := range s.Sources {
-		p("- %s <%s>\n", src.Title, src.URL)
+		p("- ")
+		if src.ID != "" {
+			p("[%s] ", src.ID)
+		}
+		p("%s <%s>", sourceTitle(src), src.URL)
+		if !src.Retrieved.IsZero() {
+			p(", read %s", src.Retrieved)
+		}
+		if src.ThirdParty() {
+			p(" (third party)")
+		}
+		p("\n")
 	}
 	return b.String()
 }
 
-func describeRequirement(s *Set, r *Requirement) []string {
-	var out []string
-	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+// sourceTitle is a source's title with its edition, when it gives one.
+func sourceTitle(src Source) string {
+	if src.Edition != "" {
+		return src.Title + " (" + src.Edition + ")"
+	}
+	return src.Title
+}
+
+// describeCites writes two lines per citation, each starting with indent:
+// the document (title and edition, address), then the section, the quote,
+// when the document was read and whether it is a third party's.
+func describeCites(b *strings.Builder, s *Set, cs []Citation, indent string) {
+	for _, c := range cs {
+		quote := strings.Join(strings.Fields(c.Quote), " ")
+		src := s.Source(c.Source)
+		if src == nil {
+			// The loader refuses such a citation; a set built in code may hold one.
+			fmt.Fprintf(b, "%ssource: %s (not among the sources)\n%s  %s: \"%s\"\n", indent, c.Source, indent, c.Section, quote)
+			continue
+		}
+		fmt.Fprintf(b, "%ssource: %s <%s>\n", indent, sourceTitle(*src), src.URL)
+		fmt.Fprintf(b, "%s  %s: \"%s\"", indent, c.Section, quote)
+		if !src.Retrieved.IsZero() {
+			fmt.Fprintf(b, ", read %s", src.Retrieved)
+		}
+		if src.ThirdParty() {
+			fmt.Fprint(b, " (third party)")
+		}
+		fmt.Fprint(b, "\n")
+	}
+}
+
+// describedLine is one line of a requirement's description, with the
+// citations of the part of the requirement it describes (a route, a cap, a
+// minimum, a taxonomy).
+type describedLine struct {
+	text string
+	cite []Citation
+}
+
+func describeRequirement(s *Set, r *Requirement) []describedLine {
+	var out []describedLine
+	add := func(format string, args ...any) { out = append(out, describedLine{text: fmt.Sprintf(format, args...)}) }
+	cited := func(cs []Citation) { out[len(out)-1].cite = cs }
 	unit := r.Unit
 	if unit == "" {
 		unit = "hours"
@@ -115,12 +181,15 @@ func describeRequirement(s *Set, r *Requirement) []string {
 				}
 				add("at least %d of %s with at least %g %s each", k.Count, among, k.HoursEach, unit)
 			}
+			add("areas: %s", t.Title)
+			cited(t.Cite)
 			for _, a := range t.Areas {
 				add("area %s: %s", a.Code, a.Name)
 			}
 		}
 		for _, b := range r.Minimums {
 			add("at least %g %s of %s (%s)", b.Min, unit, strings.ToLower(b.Title), describeFilter(b.Match))
+			cited(b.Cite)
 		}
 		for _, c := range r.Caps {
 			if c.Monthly() {
@@ -132,6 +201,7 @@ func describeRequirement(s *Set, r *Requirement) []string {
 			} else {
 				add("at most %g %s from %s (%s)", c.Max, unit, strings.ToLower(c.Title), describeFilter(c.Match))
 			}
+			cited(c.Cite)
 		}
 		if r.MinSpanMonths > 0 {
 			add("the evidence counted must span at least %d months", r.MinSpanMonths)
@@ -155,6 +225,7 @@ func describeRequirement(s *Set, r *Requirement) []string {
 				}
 			}
 			add("%s", line)
+			cited(rt.Cite)
 		}
 	case KindExperience:
 		if r.MinYears > 0 {
@@ -171,7 +242,11 @@ func describeRequirement(s *Set, r *Requirement) []string {
 		if r.IndependentPractice {
 			add("allowing independent practice")
 		}
-		add("valid on the evaluation date")
+		if r.Continuous == ContinuousSupervision {
+			add("held without a gap from the start of supervision to the evaluation date")
+		} else {
+			add("valid on the evaluation date")
+		}
 	case KindMembership:
 		add("member of %s", strings.Join(r.Organizations, " or "))
 		if len(r.Categories) > 0 {
@@ -186,10 +261,16 @@ func describeRequirement(s *Set, r *Requirement) []string {
 			add("on the evaluation date")
 		}
 	case KindInsurance:
-		add("liability insurance in force on the evaluation date")
+		if r.Continuous == ContinuousSupervision {
+			add("liability insurance without a gap from the start of supervision to the evaluation date")
+		} else {
+			add("liability insurance in force on the evaluation date")
+		}
 	case KindCredential:
 		add("holds %s", strings.Join(r.Types, " or "))
-		if r.HeldYears > 0 {
+		if r.HeldYears > 0 && r.HeldAt == HeldAtFirstContractStart {
+			add("for at least %g years when the first supervision contract began", r.HeldYears)
+		} else if r.HeldYears > 0 {
 			add("for at least %g years", r.HeldYears)
 		}
 		if r.MustBeValid {
@@ -202,6 +283,12 @@ func describeRequirement(s *Set, r *Requirement) []string {
 			line := d.Kind
 			if d.Title != "" {
 				line = d.Title
+			}
+			if d.Count > 1 {
+				line = fmt.Sprintf("%d different documents of kind %s", d.Count, d.Kind)
+				if d.Title != "" {
+					line = fmt.Sprintf("%s: %d different documents of kind %s", d.Title, d.Count, d.Kind)
+				}
 			}
 			if d.Supports != "" {
 				line += " (supporting " + d.Supports + ")"
@@ -217,6 +304,21 @@ func describeRequirement(s *Set, r *Requirement) []string {
 		if r.ExcludeSupervisors {
 			add("from people who did not supervise the applicant")
 		}
+	case KindCases:
+		add("at least %d cases", r.Count)
+		for _, f := range r.Accepts {
+			add("counts %s", describeFilter(f))
+		}
+		for _, b := range r.Minimums {
+			add("at least %g of them %s (%s)", b.Min, strings.ToLower(b.Title), describeFilter(b.Match))
+		}
+		add("a case counts from the day it was opened; one closed after the evaluation date is not yet completed")
+	case KindExam:
+		add("a passed %s with code %s", r.ExamKind, strings.Join(r.Codes, " or "))
+		if r.ValidYears > 0 {
+			add("passed no more than %d years before the evaluation date", r.ValidYears)
+		}
+		add("a failed attempt does not count, nor a pass whose valid_to is before the evaluation date")
 	case KindExpression:
 		add("%s", r.Explanation)
 		add("rule: %s", r.Expression)
@@ -251,7 +353,11 @@ func describeFilter(f Filter) string {
 	list("content", f.Content)
 	list("by a supervisor holding", f.SupervisorCredential)
 	list("by", f.Modalities)
+	list("of unit", f.CaseUnits)
 	list("with focus", f.Focus)
+	if f.Completed {
+		parts = append(parts, "completed")
+	}
 	if f.MaxGroupSize > 0 {
 		parts = append(parts, fmt.Sprintf("groups of at most %d", f.MaxGroupSize))
 	}

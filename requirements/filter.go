@@ -8,9 +8,6 @@ func Disjoint(a, b Filter) bool {
 	if a.Evidence != "" && b.Evidence != "" && a.Evidence != b.Evidence {
 		return true
 	}
-	// Only fields of which an item has one value are compared: approved_by
-	// and focus are lists on the item, so one item can match filters whose
-	// lists share no value (focus [sexual] and focus [relationship]).
 	pairs := [][2][]string{
 		{a.ActivityKinds, b.ActivityKinds},
 		{a.ProviderKinds, b.ProviderKinds},
@@ -19,6 +16,10 @@ func Disjoint(a, b Filter) bool {
 		{a.SessionDelivery, b.SessionDelivery},
 		{a.Content, b.Content},
 		{a.Modalities, b.Modalities},
+		// A case has one unit. Focus is not here: a case (or a clinical
+		// block) may have several, so focus lists that share no value
+		// can still select the same item.
+		{a.CaseUnits, b.CaseUnits},
 	}
 	for _, p := range pairs {
 		if len(p[0]) > 0 && len(p[1]) > 0 && !intersects(p[0], p[1]) {

@@ -18,6 +18,10 @@ func TestDisjoint(t *testing.T) {
 		{"approved by X and not approved by X", with(func(f *Filter) { f.ApprovedBy = []string{"AASECT"} }), with(func(f *Filter) { f.NotApprovedBy = []string{"AASECT"} }), true},
 		{"approved by X or Y and not approved by X", with(func(f *Filter) { f.ApprovedBy = []string{"AASECT", "SSTAR"} }), with(func(f *Filter) { f.NotApprovedBy = []string{"AASECT"} }), false},
 		{"approved by X or Y and approved by neither", with(func(f *Filter) { f.ApprovedBy = []string{"AASECT", "SSTAR"} }), with(func(f *Filter) { f.NotApprovedBy = []string{"SSTAR", "AASECT"} }), true},
+		{"different case units", Filter{Evidence: EvidenceCases, CaseUnits: []string{"couple"}}, Filter{Evidence: EvidenceCases, CaseUnits: []string{"individual", "family"}}, true},
+		{"a common case unit", Filter{Evidence: EvidenceCases, CaseUnits: []string{"couple", "family"}}, Filter{CaseUnits: []string{"family"}}, false},
+		{"different focus may still overlap", Filter{Evidence: EvidenceCases, Focus: []string{"sexual"}}, Filter{Evidence: EvidenceCases, Focus: []string{"relationship"}}, false},
+		{"cases and clinical", Filter{Evidence: EvidenceCases}, Filter{Evidence: EvidenceClinical}, true},
 		{"different session delivery", Filter{Evidence: EvidenceSupervision, SessionDelivery: []string{"video"}}, Filter{Evidence: EvidenceSupervision, SessionDelivery: []string{"in_person"}}, true},
 		{"unknown session delivery and a delivery", Filter{Evidence: EvidenceSupervision, SessionDelivery: []string{SessionDeliveryUnknown}}, Filter{Evidence: EvidenceSupervision, SessionDelivery: []string{"video"}}, true},
 		// A block of clinical hours may list both focuses, so it matches both filters.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"go.yaml.in/yaml/v3"
 
@@ -77,13 +78,7 @@ func Parse(file string, data []byte) (*Set, error) {
 		return nil, ps
 	}
 	s.File = file
-	if reqs := l.node("requirements"); reqs != nil && reqs.Kind == yaml.SequenceNode {
-		for i, r := range s.Requirements {
-			if i < len(reqs.Content) && r != nil {
-				r.Line = reqs.Content[i].Line
-			}
-		}
-	}
+	l.setLines(&s)
 	l.validate(&s)
 	l.compileExpressions(&s)
 	if len(l.problems) > 0 {
@@ -205,6 +200,56 @@ func (l *loader) checkDates(n *yaml.Node) {
 		var f float64
 		if n.Tag == "!!float" && n.Decode(&f) == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
 			l.fail(n.Line, "%s is not a finite number", n.Value)
+		}
+	}
+}
+
+// setLines records where the set's parts are in the file, for the
+// messages of checks made after loading (see CheckSourced).
+func (l *loader) setLines(s *Set) {
+	s.lines = map[string]int{}
+	if l.root != nil && l.root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(l.root.Content); i += 2 {
+			s.lines[l.root.Content[i].Value] = l.root.Content[i].Line
+		}
+	}
+	cites := func(cs []Citation, path ...any) {
+		for k := range cs {
+			cs[k].Line = l.line(append(slices.Clone(path), "cite", k)...)
+		}
+	}
+	for i := range s.Sources {
+		s.Sources[i].Line = l.line("sources", i)
+	}
+	for k := range s.EffectiveCite {
+		s.EffectiveCite[k].Line = l.line("effective_cite", k)
+	}
+	for i := range s.Credits {
+		s.Credits[i].Line = l.line("credits", i)
+		cites(s.Credits[i].Cite, "credits", i)
+	}
+	for code, t := range s.Taxonomies {
+		if t != nil {
+			cites(t.Cite, "taxonomies", code)
+		}
+	}
+	for i, r := range s.Requirements {
+		if r == nil {
+			continue
+		}
+		r.Line = l.line("requirements", i)
+		cites(r.Cite, "requirements", i)
+		for j := range r.Routes {
+			r.Routes[j].Line = l.line("requirements", i, "routes", j)
+			cites(r.Routes[j].Cite, "requirements", i, "routes", j)
+		}
+		for j := range r.Minimums {
+			r.Minimums[j].Line = l.line("requirements", i, "minimums", j)
+			cites(r.Minimums[j].Cite, "requirements", i, "minimums", j)
+		}
+		for j := range r.Caps {
+			r.Caps[j].Line = l.line("requirements", i, "caps", j)
+			cites(r.Caps[j].Cite, "requirements", i, "caps", j)
 		}
 	}
 }

@@ -15,7 +15,9 @@ type Set struct {
 	Body          string               `yaml:"body"`
 	Credential    string               `yaml:"credential"`
 	Version       string               `yaml:"version"`
+	VersionBy     string               `yaml:"version_by"`
 	EffectiveFrom date.Date            `yaml:"effective_from"`
+	EffectiveCite []Citation           `yaml:"effective_cite"`
 	EffectiveTo   date.Date            `yaml:"effective_to"`
 	AppliesBy     string               `yaml:"applies_by"`
 	Description   string               `yaml:"description"`
@@ -29,6 +31,50 @@ type Set struct {
 
 	// File is where the set was read from, for messages.
 	File string `yaml:"-"`
+	// lines holds the line of each top-level key, for messages.
+	lines map[string]int
+}
+
+// Who labels a set's version (VersionBy).
+const (
+	// VersionByBody: Version is the body's own label or date (the default).
+	VersionByBody = "body"
+	// VersionByCertboard: Version is a label certboard's authors gave a draft
+	// of the body's rules; readers are told it is a certboard draft.
+	VersionByCertboard = "certboard"
+)
+
+// CertboardDraft reports whether the set's version label is certboard's
+// own rather than the body's.
+func (s *Set) CertboardDraft() bool { return s.VersionBy == VersionByCertboard }
+
+// Source returns the source with the given id, or nil.
+func (s *Set) Source(id string) *Source {
+	for i := range s.Sources {
+		if s.Sources[i].ID != "" && s.Sources[i].ID == id {
+			return &s.Sources[i]
+		}
+	}
+	return nil
+}
+
+// EffectiveUnconfirmed reports whether a confidence entry marks the set's
+// effective_from unconfirmed.
+func (s *Set) EffectiveUnconfirmed() bool {
+	for _, c := range s.Confidence {
+		if c.Figure == "set.effective_from" && c.Status == "unconfirmed" {
+			return true
+		}
+	}
+	return false
+}
+
+// line returns the line of a top-level key, or 1 when unknown.
+func (s *Set) line(key string) int {
+	if n := s.lines[key]; n > 0 {
+		return n
+	}
+	return 1
 }
 
 // Ways a set chooses which of its versions applies to an applicant.
@@ -42,10 +88,44 @@ const (
 
 // Source is a public document the set's figures come from.
 type Source struct {
-	URL       string    `yaml:"url"`
-	Title     string    `yaml:"title"`
+	// ID names the source in citations: lower-case letters, digits and
+	// hyphens, unique in the set. Optional for the loader, so that sets
+	// written before citations still load; shipped sets give one.
+	ID    string `yaml:"id"`
+	URL   string `yaml:"url"`
+	Title string `yaml:"title"`
+	// Edition is the document's own edition label or printed date.
+	Edition string `yaml:"edition"`
+	// Retrieved is the date the document was read.
 	Retrieved date.Date `yaml:"retrieved"`
+	// Primary is true for the body's own text, false for a third party's
+	// copy or account of it, and nil when the set does not say.
+	Primary *bool `yaml:"primary"`
+
+	// Line is the line of the source in its file, for messages.
+	Line int `yaml:"-"`
 }
+
+// ThirdParty reports whether the source is marked as a third party's copy
+// or account of the body's rules (primary: false).
+func (src Source) ThirdParty() bool { return src.Primary != nil && !*src.Primary }
+
+// Citation points a figure at the words of a source it comes from.
+type Citation struct {
+	// Source is the id of one of the set's sources.
+	Source string `yaml:"source"`
+	// Section is the section, heading or paragraph of the source cited.
+	Section string `yaml:"section"`
+	// Quote is the source's exact words, at most MaxQuote characters.
+	Quote string `yaml:"quote"`
+
+	// Line is the line of the citation in its file, for messages.
+	Line int `yaml:"-"`
+}
+
+// MaxQuote is the most characters a citation's quote may hold: a quote
+// shows where a figure comes from, not the document.
+const MaxQuote = 300
 
 // Confidence marks how sure the set's authors are of one figure.
 type Confidence struct {
@@ -74,15 +154,20 @@ type Cycle struct {
 // (0.5 means 2 hours give 1 credit). Evidence matching no rule counts 1:1.
 // The first matching rule applies.
 type CreditRule struct {
-	Match Filter  `yaml:"match"`
-	Rate  float64 `yaml:"rate"`
-	Note  string  `yaml:"note"`
+	Match Filter     `yaml:"match"`
+	Rate  float64    `yaml:"rate"`
+	Note  string     `yaml:"note"`
+	Cite  []Citation `yaml:"cite"`
+
+	// Line is the line of the rule in its file, for messages.
+	Line int `yaml:"-"`
 }
 
 // Taxonomy is a named list of areas that education activities are tagged with.
 type Taxonomy struct {
-	Title string `yaml:"title"`
-	Areas []Area `yaml:"areas"`
+	Title string     `yaml:"title"`
+	Areas []Area     `yaml:"areas"`
+	Cite  []Citation `yaml:"cite"`
 }
 
 // Area is one area of a taxonomy.
@@ -104,12 +189,15 @@ const (
 	KindDocuments   = "documents"
 	KindPeerReview  = "peer_review"
 	KindExpression  = "expression"
+	KindCases       = "cases"
+	KindExam        = "exam"
 	KindRatio       = "ratio"
 )
 
 // Kinds lists every requirement kind.
 var Kinds = []string{KindHours, KindDegree, KindExperience, KindLicense, KindMembership,
-	KindInsurance, KindCredential, KindAttestation, KindDocuments, KindPeerReview, KindExpression, KindRatio}
+	KindInsurance, KindCredential, KindAttestation, KindDocuments, KindPeerReview, KindExpression,
+	KindCases, KindExam, KindRatio}
 
 // Requirement is one typed rule. Which fields apply depends on Kind; the
 // loader rejects fields that do not belong to the kind.
@@ -121,8 +209,10 @@ type Requirement struct {
 	// AppliesIf is an optional CEL condition; when false the requirement is
 	// not_applicable.
 	AppliesIf string `yaml:"applies_if"`
+	// Cite says where in the sources the requirement comes from.
+	Cite []Citation `yaml:"cite"`
 
-	// hours
+	// hours (accepts and minimums also for cases)
 	Unit          string             `yaml:"unit"`
 	Total         float64            `yaml:"total"`
 	RatioTo       *RatioTo           `yaml:"ratio_to"`
@@ -151,7 +241,7 @@ type Requirement struct {
 	Jurisdictions       []string `yaml:"jurisdictions"`
 	IndependentPractice bool     `yaml:"independent_practice"`
 
-	// membership
+	// membership (continuous also for license and insurance)
 	Organizations []string `yaml:"organizations"`
 	Categories    []string `yaml:"categories"`
 	Continuous    string   `yaml:"continuous"`
@@ -160,6 +250,9 @@ type Requirement struct {
 	Types       []string `yaml:"types"`
 	HeldYears   float64  `yaml:"held_years"`
 	MustBeValid bool     `yaml:"must_be_valid"`
+	// HeldAt is when held_years is measured: as_of (the evaluation date,
+	// the default) or first_contract_start.
+	HeldAt string `yaml:"held_at"`
 
 	// attestation
 	Code string `yaml:"code"`
@@ -171,6 +264,16 @@ type Requirement struct {
 	ReviewKind         string `yaml:"review_kind"`
 	Approvals          int    `yaml:"approvals"`
 	ExcludeSupervisors bool   `yaml:"exclude_supervisors"`
+
+	// cases: at least Count cases that some accepts filter selects, and
+	// each minimum's Min of them matching its filter.
+	Count int `yaml:"count"`
+
+	// exam: a pass of an examination (or interview) of ExamKind with one
+	// of Codes, no older than ValidYears when given.
+	ExamKind   string   `yaml:"exam_kind"`
+	Codes      []string `yaml:"codes"`
+	ValidYears int      `yaml:"valid_years"`
 
 	// expression
 	Expression  string `yaml:"expression"`
@@ -211,10 +314,14 @@ type AtLeastAreas struct {
 // Bucket is a minimum on part of a pool: at least Min hours of evidence that
 // matches Match ("at least 12 hours of individual supervision").
 type Bucket struct {
-	ID    string  `yaml:"id"`
-	Title string  `yaml:"title"`
-	Match Filter  `yaml:"match"`
-	Min   float64 `yaml:"min"`
+	ID    string     `yaml:"id"`
+	Title string     `yaml:"title"`
+	Match Filter     `yaml:"match"`
+	Min   float64    `yaml:"min"`
+	Cite  []Citation `yaml:"cite"`
+
+	// Line is the line of the minimum in its file, for messages.
+	Line int `yaml:"-"`
 }
 
 // Cap is an upper limit on part of a pool: at most Max hours (or Share of the
@@ -224,12 +331,16 @@ type Bucket struct {
 // the evidence that matches Match, at most Max hours a calendar month count
 // anywhere in the set, whichever requirement counts them.
 type Cap struct {
-	ID    string  `yaml:"id"`
-	Title string  `yaml:"title"`
-	Match Filter  `yaml:"match"`
-	Max   float64 `yaml:"max"`
-	Share float64 `yaml:"share"`
-	Per   string  `yaml:"per"`
+	ID    string     `yaml:"id"`
+	Title string     `yaml:"title"`
+	Match Filter     `yaml:"match"`
+	Max   float64    `yaml:"max"`
+	Share float64    `yaml:"share"`
+	Per   string     `yaml:"per"`
+	Cite  []Citation `yaml:"cite"`
+
+	// Line is the line of the cap in its file, for messages.
+	Line int `yaml:"-"`
 }
 
 // CapPerMonth is the value of Cap.Per for a limit per calendar month.
@@ -254,6 +365,10 @@ type Route struct {
 	Clinical      bool            `yaml:"clinical"`
 	Accreditation []string        `yaml:"accreditation"`
 	Experience    *ExperienceRule `yaml:"experience"`
+	Cite          []Citation      `yaml:"cite"`
+
+	// Line is the line of the route in its file, for messages.
+	Line int `yaml:"-"`
 }
 
 // ExperienceRule asks for professional experience in Roles: MinYears of
@@ -266,17 +381,19 @@ type ExperienceRule struct {
 }
 
 // DocumentRule asks for a document of Kind on file, supporting an item of
-// Supports (a portfolio collection such as degrees) when given.
+// Supports (a portfolio collection such as degrees) when given: Count
+// distinct documents when above 1 ("two reference letters").
 type DocumentRule struct {
 	Kind     string `yaml:"kind"`
 	Supports string `yaml:"supports"`
 	Title    string `yaml:"title"`
+	Count    int    `yaml:"count"`
 }
 
 // Filter selects evidence items. Every field given must match; empty fields
 // match everything.
 type Filter struct {
-	// Evidence is the collection: education, clinical or supervision.
+	// Evidence is the collection: education, clinical, supervision or cases.
 	Evidence string `yaml:"evidence"`
 
 	// education
@@ -300,8 +417,15 @@ type Filter struct {
 	// clinical
 	Modalities              []string `yaml:"modalities"`
 	TelehealthWhereLicensed bool     `yaml:"telehealth_where_licensed"`
-	// Focus keeps clinical hours whose focus shares a value with the list;
-	// hours with no focus recorded do not match.
+
+	// cases
+	CaseUnits []string `yaml:"case_units"`
+	// Completed keeps cases completed on or before the evaluation date.
+	Completed bool `yaml:"completed"`
+
+	// clinical and cases
+	// Focus keeps items whose focus shares a value with it; items with no
+	// focus recorded do not match.
 	Focus []string `yaml:"focus"`
 
 	// any

@@ -1,10 +1,13 @@
 package requirements
 
 import (
+	"fmt"
 	"maps"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/certboard/certboard/portfolio"
 )
@@ -16,10 +19,16 @@ const (
 	EvidenceEducation   = "education"
 	EvidenceClinical    = "clinical"
 	EvidenceSupervision = "supervision"
+	// EvidenceCases is counted by requirements of kind cases, never in hours.
+	EvidenceCases = "cases"
 )
 
 var (
-	evidenceKinds  = []string{EvidenceEducation, EvidenceClinical, EvidenceSupervision}
+	hoursEvidence  = []string{EvidenceEducation, EvidenceClinical, EvidenceSupervision}
+	evidenceKinds  = append(slices.Clone(hoursEvidence), EvidenceCases)
+	caseUnits      = portfolio.Allowed(portfolio.Case{}, "unit")
+	caseFocus      = portfolio.Allowed(portfolio.Case{}, "focus")
+	examKinds      = portfolio.Allowed(portfolio.Exam{}, "kind")
 	activityKinds  = portfolio.Allowed(portfolio.Activity{}, "kind")
 	providerKinds  = portfolio.Allowed(portfolio.Provider{}, "kind")
 	deliveries     = portfolio.Allowed(portfolio.Activity{}, "delivery")
@@ -27,7 +36,6 @@ var (
 	sessionModes   = portfolio.Allowed(portfolio.Session{}, "delivery")
 	contents       = portfolio.Allowed(portfolio.Session{}, "content")
 	modalities     = portfolio.Allowed(portfolio.ClinicalHours{}, "modality")
-	focuses        = portfolio.Allowed(portfolio.ClinicalHours{}, "focus")
 	degreeLevels   = portfolio.Allowed(portfolio.Degree{}, "level")
 	accreditations = portfolio.Allowed(portfolio.Degree{}, "accreditation")
 	professions    = portfolio.Allowed(portfolio.License{}, "profession")
@@ -47,18 +55,20 @@ var kindFields = map[string][]string{
 		"at_least_areas", "minimums", "caps", "min_span_months"},
 	KindDegree:      {"routes"},
 	KindExperience:  {"roles", "min_years", "min_hours", "window"},
-	KindLicense:     {"professions", "jurisdictions", "independent_practice"},
+	KindLicense:     {"professions", "jurisdictions", "independent_practice", "continuous"},
 	KindMembership:  {"organizations", "categories", "continuous"},
-	KindInsurance:   {},
-	KindCredential:  {"types", "held_years", "must_be_valid"},
+	KindInsurance:   {"continuous"},
+	KindCredential:  {"types", "held_years", "must_be_valid", "held_at"},
 	KindAttestation: {"code"},
 	KindDocuments:   {"documents"},
 	KindPeerReview:  {"review_kind", "approvals", "exclude_supervisors"},
 	KindExpression:  {"expression", "explanation"},
+	KindCases:       {"count", "accepts", "minimums"},
+	KindExam:        {"exam_kind", "codes", "valid_years"},
 	KindRatio:       {"of", "to", "per", "running"},
 }
 
-var commonFields = []string{"id", "kind", "title", "description", "applies_if"}
+var commonFields = []string{"id", "kind", "title", "description", "applies_if", "cite"}
 
 // Membership continuity modes.
 const (
@@ -69,6 +79,15 @@ const (
 	ContinuousSupervision = "supervision"
 	// ContinuousCycle: a member through the current renewal cycle.
 	ContinuousCycle = "cycle"
+)
+
+// When a credential requirement measures held_years.
+const (
+	// HeldAtAsOf: on the evaluation date.
+	HeldAtAsOf = "as_of"
+	// HeldAtFirstContractStart: on the start date of the earliest
+	// supervision contract.
+	HeldAtFirstContractStart = "first_contract_start"
 )
 
 func (l *loader) validate(s *Set) {
@@ -92,14 +111,32 @@ func (l *loader) validate(s *Set) {
 	default:
 		l.fail(top("applies_by"), "applies_by %q must be as_of or contract_start", s.AppliesBy)
 	}
+	switch s.VersionBy {
+	case "", VersionByBody, VersionByCertboard:
+	default:
+		l.fail(top("version_by"), "version_by %q must be body (the body's own label or date) or certboard (a certboard draft label)", s.VersionBy)
+	}
 	if len(s.Sources) == 0 {
 		l.fail(top("sources"), "sources is required: cite at least one public document for the figures")
 	}
+	sourceIDs := map[string]int{}
 	for i, src := range s.Sources {
 		if !strings.HasPrefix(src.URL, "https://") && !strings.HasPrefix(src.URL, "http://") {
 			l.fail(l.line("sources", i, "url"), "sources[%d].url %q must be an http(s) address", i, src.URL)
 		}
+		if l.node("sources", i, "id") == nil {
+			continue
+		}
+		switch first, dup := sourceIDs[src.ID]; {
+		case !idPattern.MatchString(src.ID):
+			l.fail(l.line("sources", i, "id"), "sources[%d].id %q must be lower-case letters, digits and hyphens, such as a6", i, src.ID)
+		case dup:
+			l.fail(l.line("sources", i, "id"), "sources[%d].id %q is used twice (first by sources[%d])", i, src.ID, first)
+		default:
+			sourceIDs[src.ID] = i
+		}
 	}
+	l.cites(s, s.EffectiveCite, "effective_cite", "effective_cite")
 	if s.Validity != nil && s.Validity.Years <= 0 {
 		l.fail(top("validity"), "validity.years must be a positive number of years")
 	}
@@ -115,13 +152,18 @@ func (l *loader) validate(s *Set) {
 		if c.Rate <= 0 || c.Rate > 10 {
 			l.fail(l.line("credits", i, "rate"), "credits[%d].rate %g must be above 0 (0.5 means 2 hours give 1 credit)", i, c.Rate)
 		}
+		if c.Match.Evidence == EvidenceCases {
+			l.fail(l.line("credits", i, "match", "evidence"), "credits[%d]: cases are counted, not converted into credits", i)
+		}
 		l.filter(s, c.Match, "credits", i, "match")
+		l.cites(s, c.Cite, fmt.Sprintf("credits[%d]", i), "credits", i, "cite")
 	}
 	for code, t := range s.Taxonomies {
 		if t == nil || len(t.Areas) == 0 {
 			l.fail(l.line("taxonomies", code), "taxonomy %s lists no areas", code)
 			continue
 		}
+		l.cites(s, t.Cite, "taxonomy "+code, "taxonomies", code, "cite")
 		seen := map[string]bool{}
 		for j, a := range t.Areas {
 			if a.Code == "" || a.Name == "" {
@@ -163,6 +205,16 @@ func (l *loader) validate(s *Set) {
 		if strings.TrimSpace(r.Title) == "" {
 			l.fail(r.Line, "requirement %s: title is required", r.ID)
 		}
+		l.cites(s, r.Cite, "requirement "+r.ID, "requirements", i, "cite")
+		for j, rt := range r.Routes {
+			l.cites(s, rt.Cite, fmt.Sprintf("requirement %s, routes[%d]", r.ID, j), "requirements", i, "routes", j, "cite")
+		}
+		for j, b := range r.Minimums {
+			l.cites(s, b.Cite, fmt.Sprintf("requirement %s, minimum %s", r.ID, b.ID), "requirements", i, "minimums", j, "cite")
+		}
+		for j, c := range r.Caps {
+			l.cites(s, c.Cite, fmt.Sprintf("requirement %s, cap %s", r.ID, c.ID), "requirements", i, "caps", j, "cite")
+		}
 		if r.AtLeastAreas != nil {
 			kOfN++
 			if kOfN > 1 {
@@ -196,6 +248,48 @@ func (l *loader) validate(s *Set) {
 	l.checkExclusiveCaps(s)
 	l.checkMonthlyCaps(s)
 	l.checkUnits(s)
+}
+
+// cites checks a list of citations at path, for the part of the set named
+// by what: each names a source of the set by id and gives a section and a
+// quote of at most MaxQuote characters. A list that is given must not be
+// empty; leaving it out is allowed (boards' own sets may cite nothing).
+func (l *loader) cites(s *Set, cs []Citation, what string, path ...any) {
+	at := func(p ...any) int { return l.line(append(slices.Clone(path), p...)...) }
+	if n := l.node(path...); n != nil && len(cs) == 0 {
+		l.fail(n.Line, "%s: cite is empty; give at least one citation or leave cite out", what)
+	}
+	for k, c := range cs {
+		switch {
+		case strings.TrimSpace(c.Source) == "":
+			l.fail(at(k), "%s: cite[%d].source is required: the id of one of the set's sources", what, k)
+		case s.Source(c.Source) == nil:
+			l.fail(at(k, "source"), "%s: cite[%d].source %q is not the id of a source of the set; %s", what, k, c.Source, knownSources(s))
+		}
+		if strings.TrimSpace(c.Section) == "" {
+			l.fail(at(k), "%s: cite[%d].section is required: the section, heading or paragraph quoted", what, k)
+		}
+		switch n := utf8.RuneCountInString(strings.TrimSpace(c.Quote)); {
+		case n == 0:
+			l.fail(at(k), "%s: cite[%d].quote is required: the source's exact words", what, k)
+		case n > MaxQuote:
+			l.fail(at(k, "quote"), "%s: cite[%d].quote is %d characters long, more than %d; quote only the words the figure comes from", what, k, n, MaxQuote)
+		}
+	}
+}
+
+// knownSources says which source ids a citation may name.
+func knownSources(s *Set) string {
+	var ids []string
+	for _, src := range s.Sources {
+		if src.ID != "" {
+			ids = append(ids, src.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return "no source has an id yet: give each source an id"
+	}
+	return "the sources are " + strings.Join(ids, ", ")
 }
 
 // checkUnits rejects an hours requirement counted in hours that accepts
@@ -273,6 +367,9 @@ func (l *loader) requirement(s *Set, i int, r *Requirement) {
 			l.fail(r.Line, "requirement %s: professions is required", r.ID)
 		}
 		oneOf("professions", r.Professions, professions)
+		l.continuous(i, r)
+	case KindInsurance:
+		l.continuous(i, r)
 	case KindMembership:
 		if len(r.Organizations) == 0 {
 			l.fail(r.Line, "requirement %s: organizations is required", r.ID)
@@ -293,6 +390,15 @@ func (l *loader) requirement(s *Set, i int, r *Requirement) {
 		if r.HeldYears < 0 {
 			l.fail(at("held_years"), "requirement %s: held_years must not be negative", r.ID)
 		}
+		switch r.HeldAt {
+		case "", HeldAtAsOf:
+		case HeldAtFirstContractStart:
+			if r.HeldYears <= 0 {
+				l.fail(at("held_at"), "requirement %s: held_at says when held_years is measured; give held_years too", r.ID)
+			}
+		default:
+			l.fail(at("held_at"), "requirement %s: held_at %q must be as_of or first_contract_start", r.ID, r.HeldAt)
+		}
 	case KindAttestation:
 		if r.Code == "" {
 			l.fail(r.Line, "requirement %s: code is required (the code of conduct to be signed)", r.ID)
@@ -308,6 +414,9 @@ func (l *loader) requirement(s *Set, i int, r *Requirement) {
 			if d.Supports != "" && !slices.Contains(collections, d.Supports) {
 				l.fail(at("documents", j, "supports"), "requirement %s: supports %q is not one of %s", r.ID, d.Supports, strings.Join(collections, ", "))
 			}
+			if slices.Contains(l.keys("requirements", i, "documents", j), "count") && (d.Count < 1 || d.Count > maxDocuments) {
+				l.fail(at("documents", j, "count"), "requirement %s: documents[%d].count %d must be from 1 (the default) to %d", r.ID, j, d.Count, maxDocuments)
+			}
 		}
 	case KindPeerReview:
 		if r.Approvals <= 0 {
@@ -316,6 +425,10 @@ func (l *loader) requirement(s *Set, i int, r *Requirement) {
 		if r.ReviewKind != "" && !slices.Contains(reviewKinds, r.ReviewKind) {
 			l.fail(at("review_kind"), "requirement %s: review_kind %q is not one of %s", r.ID, r.ReviewKind, strings.Join(reviewKinds, ", "))
 		}
+	case KindCases:
+		l.cases(s, i, r)
+	case KindExam:
+		l.exam(i, r)
 	case KindExpression:
 		if strings.TrimSpace(r.Expression) == "" {
 			l.fail(r.Line, "requirement %s: expression is required", r.ID)
@@ -340,7 +453,10 @@ func orUnset(v, field string) string {
 
 // collections are the portfolio collections a document may support.
 var collections = []string{"degrees", "licenses", "memberships", "insurance", "experience", "credentials",
-	"education", "clinical_hours", "supervision_contracts", "supervision_sessions", "attestations", "peer_reviews"}
+	"education", "clinical_hours", "cases", "supervision_contracts", "supervision_sessions", "exams", "attestations", "peer_reviews"}
+
+// maxDocuments bounds a document rule's count.
+const maxDocuments = 100
 
 func (l *loader) hours(s *Set, i int, r *Requirement) {
 	at := func(path ...any) int { return l.line(append([]any{"requirements", i}, path...)...) }
@@ -365,7 +481,10 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 	evidence := map[string]bool{}
 	for j, f := range r.Accepts {
 		if f.Evidence == "" {
-			l.fail(at("accepts", j), "requirement %s: accepts[%d].evidence is required (%s)", r.ID, j, strings.Join(evidenceKinds, ", "))
+			l.fail(at("accepts", j), "requirement %s: accepts[%d].evidence is required (%s)", r.ID, j, strings.Join(hoursEvidence, ", "))
+		}
+		if f.Evidence == EvidenceCases {
+			l.fail(at("accepts", j, "evidence"), "requirement %s: cases are counted, not measured in hours; count them with a requirement of kind cases", r.ID)
 		}
 		evidence[f.Evidence] = true
 		l.filter(s, f, "requirements", i, "accepts", j)
@@ -552,7 +671,8 @@ func (l *loader) filter(s *Set, f Filter, path ...any) {
 	check("session_delivery", f.SessionDelivery, append(slices.Clip(sessionModes), SessionDeliveryUnknown))
 	check("content", f.Content, contents)
 	check("modalities", f.Modalities, modalities)
-	check("focus", f.Focus, focuses)
+	check("case_units", f.CaseUnits, caseUnits)
+	check("focus", f.Focus, caseFocus)
 	if f.MaxGroupSize < 0 {
 		l.fail(at("max_group_size"), "max_group_size must not be negative")
 	}
@@ -560,6 +680,7 @@ func (l *loader) filter(s *Set, f Filter, path ...any) {
 		EvidenceEducation:   {"activity_kinds", "provider_kinds", "approved_by", "not_approved_by", "delivery", "sexuality_related"},
 		EvidenceSupervision: {"format", "session_delivery", "max_group_size", "content", "supervisor_credential", "require_contract"},
 		EvidenceClinical:    {"modalities", "telehealth_where_licensed", "require_contract", "supervisor_credential", "focus"},
+		EvidenceCases:       {"case_units", "focus", "completed", "require_contract"},
 	}
 	if f.Evidence == "" {
 		kinds := map[string]bool{}
@@ -750,5 +871,96 @@ func (l *loader) checkRatios(s *Set, ids map[string]*Requirement) {
 		if r.Of != "" && r.Of == r.To {
 			l.fail(l.line("requirements", i, "to"), "requirement %s: of and to both name %s; a ratio compares two different hours requirements", r.ID, r.To)
 		}
+	}
+}
+
+// continuous checks the continuity of a license or insurance requirement.
+func (l *loader) continuous(i int, r *Requirement) {
+	switch r.Continuous {
+	case "", ContinuousAsOf, ContinuousSupervision:
+	default:
+		l.fail(l.line("requirements", i, "continuous"), "requirement %s: continuous %q must be as_of or supervision (cycle is for memberships)", r.ID, r.Continuous)
+	}
+}
+
+// caseFilterFields are the fields of a filter that selects cases.
+var caseFilterFields = []string{"evidence", "case_units", "focus", "completed", "require_contract", "window"}
+
+// cases checks a cases requirement: a count, filters that select cases,
+// and minimums that are whole numbers of cases.
+func (l *loader) cases(s *Set, i int, r *Requirement) {
+	at := func(path ...any) int { return l.line(append([]any{"requirements", i}, path...)...) }
+	most := portfolio.MaxItems("cases")
+	switch {
+	case r.Count <= 0:
+		l.fail(at("count"), "requirement %s: count must be a positive number of cases", r.ID)
+	case r.Count > most:
+		l.fail(at("count"), "requirement %s: count %d is more than the %d cases a portfolio may hold, so it can never be met", r.ID, r.Count, most)
+	}
+	if len(r.Accepts) == 0 {
+		l.fail(r.Line, "requirement %s: accepts is required: which cases count (evidence: cases)", r.ID)
+	}
+	for j, f := range r.Accepts {
+		if f.Evidence != EvidenceCases {
+			l.fail(at("accepts", j), "requirement %s: accepts[%d].evidence must be cases, not %q", r.ID, j, f.Evidence)
+		}
+		l.filter(s, f, "requirements", i, "accepts", j)
+	}
+	ids := map[string]bool{}
+	for j, b := range r.Minimums {
+		switch {
+		case b.ID == "":
+			l.fail(at("minimums", j), "requirement %s: minimums[%d] needs an id", r.ID, j)
+		case ids[b.ID]:
+			l.fail(at("minimums", j), "requirement %s: minimum id %q is used twice", r.ID, b.ID)
+		}
+		ids[b.ID] = true
+		switch {
+		case b.Min <= 0 || b.Min != math.Trunc(b.Min):
+			l.fail(at("minimums", j, "min"), "requirement %s: minimum %s needs min, a positive whole number of cases", r.ID, b.ID)
+		case r.Count > 0 && b.Min > float64(r.Count):
+			l.fail(at("minimums", j, "min"), "requirement %s: minimum %s of %g cases is above the count of %d; raise count or lower the minimum", r.ID, b.ID, b.Min, r.Count)
+		}
+		if b.Match.Evidence != "" && b.Match.Evidence != EvidenceCases {
+			l.fail(at("minimums", j, "match", "evidence"), "requirement %s: minimum %s must select cases, not %s evidence", r.ID, b.ID, b.Match.Evidence)
+		}
+		if b.Match.Evidence == "" {
+			// A match without evidence selects among cases, so a field of
+			// other evidence could never match.
+			for _, k := range l.keys("requirements", i, "minimums", j, "match") {
+				if !slices.Contains(caseFilterFields, k) {
+					l.fail(at("minimums", j, "match", k), "requirement %s: %s does not apply to cases (a case filter takes %s)", r.ID, k, strings.Join(caseFilterFields, ", "))
+				}
+			}
+		}
+		l.filter(s, b.Match, "requirements", i, "minimums", j, "match")
+		l.matchWithin(r, b.Match, at("minimums", j, "match"))
+	}
+}
+
+// exam checks an exam requirement.
+func (l *loader) exam(i int, r *Requirement) {
+	at := func(path ...any) int { return l.line(append([]any{"requirements", i}, path...)...) }
+	switch {
+	case r.ExamKind == "":
+		l.fail(r.Line, "requirement %s: exam_kind is required (%s)", r.ID, strings.Join(examKinds, " or "))
+	case !slices.Contains(examKinds, r.ExamKind):
+		l.fail(at("exam_kind"), "requirement %s: exam_kind %q is not one of %s", r.ID, r.ExamKind, strings.Join(examKinds, ", "))
+	}
+	if len(r.Codes) == 0 {
+		l.fail(r.Line, "requirement %s: codes is required: the codes of the examinations that qualify, as portfolios name them", r.ID)
+	}
+	seen := map[string]bool{}
+	for j, c := range r.Codes {
+		switch {
+		case strings.TrimSpace(c) == "":
+			l.fail(at("codes", j), "requirement %s: codes[%d] is empty", r.ID, j)
+		case seen[c]:
+			l.fail(at("codes", j), "requirement %s: code %q is listed twice", r.ID, c)
+		}
+		seen[c] = true
+	}
+	if slices.Contains(l.keys("requirements", i), "valid_years") && (r.ValidYears <= 0 || r.ValidYears > 100) {
+		l.fail(at("valid_years"), "requirement %s: valid_years %d must be a positive number of years (at most 100)", r.ID, r.ValidYears)
 	}
 }

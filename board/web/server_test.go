@@ -45,6 +45,12 @@ func serverOn(t testing.TB, st *boardsql.Store) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serverWithSets(t, st, sets)
+}
+
+// serverWithSets is serverOn with the given requirement sets.
+func serverWithSets(t testing.TB, st *boardsql.Store, sets *requirements.Catalog) *Server {
+	t.Helper()
 	keys, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)

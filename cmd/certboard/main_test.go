@@ -193,7 +193,13 @@ func TestRequirementsShow(t *testing.T) {
 			want = append(want, r.Title, r.ID)
 		}
 		for _, src := range s.Sources {
-			want = append(want, src.URL)
+			want = append(want, src.URL, src.Edition)
+		}
+		// Every citation shows its quote (once the set carries them).
+		for _, r := range s.Requirements {
+			for _, c := range r.Cite {
+				want = append(want, c.Section+": \""+strings.Join(strings.Fields(c.Quote), " ")+"\"")
+			}
 		}
 		unconfirmed := 0
 		for _, c := range s.Confidence {
@@ -215,6 +221,25 @@ func TestRequirementsShow(t *testing.T) {
 			t.Errorf("the unconfirmed section should follow the requirements:\n%s", stdout)
 		}
 	})
+	t.Run("cited file", func(t *testing.T) {
+		file := writeFile(t, "cited.yaml", citedSet)
+		stdout, stderr, code := cli(t, "requirements", "show", file)
+		if code != exitOK || stderr != "" {
+			t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+		}
+		for _, w := range []string{
+			"version 2026-draft (certboard draft), by Test Body, in force from 2020-01-01 (unconfirmed)\n",
+			"1. Licensed [license, license]\n" +
+				"   source: Test Body rules (2019 edition) <https://example.org/rules>\n" +
+				"     Section 2: \"Applicants hold a license.\", read 2026-02-01\n",
+			"   source: A summary <https://example.net/summary>\n" +
+				"     Para 3: \"a license to practice\", read 2026-02-02 (third party)\n",
+		} {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("show output lacks %q:\n%s", w, stdout)
+			}
+		}
+	})
 	t.Run("unknown id", func(t *testing.T) {
 		stdout, stderr, code := cli(t, "requirements", "show", "no-such-set")
 		if code != exitBadInput {
@@ -228,6 +253,30 @@ func TestRequirementsShow(t *testing.T) {
 		}
 	})
 }
+
+// citedSet is a small set whose requirement cites two sources, a certboard
+// draft with an unconfirmed effective date.
+const citedSet = `id: test-cited
+title: Test cited set
+body: Test Body
+version: 2026-draft
+version_by: certboard
+effective_from: 2020-01-01
+sources:
+  - {id: rules, url: "https://example.org/rules", title: Test Body rules, edition: 2019 edition, retrieved: 2026-02-01, primary: true}
+  - {id: summary, url: "https://example.net/summary", title: A summary, retrieved: 2026-02-02, primary: false}
+confidence:
+  - {figure: set.effective_from, status: unconfirmed, note: No date is printed.}
+  - {figure: license, status: unconfirmed, note: Only a summary words it so.}
+requirements:
+  - id: license
+    kind: license
+    title: Licensed
+    professions: [counseling]
+    cite:
+      - {source: rules, section: Section 2, quote: Applicants hold a license.}
+      - {source: summary, section: Para 3, quote: a license to practice}
+`
 
 // validSet is a small requirement set that loads, used for check and evaluate.
 const validSet = `# A small set for tests.

@@ -11,7 +11,7 @@ import (
 
 func runRequirements(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "certboard requirements: say list, show ID or check FILE.yaml\n")
+		fmt.Fprint(stderr, "certboard requirements: say list, show ID|FILE.yaml or check FILE.yaml\n")
 		return exitBadInput
 	}
 	switch args[0] {
@@ -29,8 +29,17 @@ func runRequirements(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	case "show":
 		if len(args) != 2 {
-			fmt.Fprint(stderr, "certboard requirements show: give one set id (see certboard requirements list)\n")
+			fmt.Fprint(stderr, "certboard requirements show: give one set id (see certboard requirements list) or a FILE.yaml\n")
 			return exitBadInput
+		}
+		if isYAML(args[1]) {
+			s, err := loadSetFile(args[1])
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return exitBadInput
+			}
+			fmt.Fprint(stdout, requirements.Describe(s))
+			return exitOK
 		}
 		reg, err := requirements.Shipped()
 		if err != nil {

@@ -48,10 +48,12 @@ var Lists = []List{
 	{"credentials", "Credentials held", "a credential", "cred", "Credentials you already hold, for renewal or as prerequisites."},
 	{"education", "Education and training", "an education activity", "edu", "Courses, continuing education, trainings, Sexual Attitude Reassessments (SAR) and teaching, with the knowledge areas each covered."},
 	{"clinical_hours", "Supervised clinical hours", "a block of clinical hours", "clin", "Clinical work under supervision, on one date or over a period."},
+	{"cases", "Cases", "a case", "case", "Client cases you worked, for requirements that count cases. Nothing that identifies a client."},
 	{"supervisors", "Supervisors", "a supervisor", "sup", "The people who supervise you. Give their e-mail address so that they can confirm the sessions they gave."},
 	{"supervision_contracts", "Supervision contracts", "a supervision contract", "con", "Contracts with a primary supervisor."},
 	{"supervision_sessions", "Supervision sessions", "a supervision session", "ses", "Supervision you received, individual or in a group."},
 	{"supervision_given", "Supervision given", "supervision you gave", "given", "Supervision you gave to others (for supervisor credentials)."},
+	{"exams", "Examinations and interviews", "an examination or interview", "exam", "Every attempt at an examination or interview set by a body, failed ones included."},
 	{"attestations", "Attestations", "an attestation", "att", "Signed agreements such as a code of conduct."},
 	{"peer_reviews", "Recommendations", "a recommendation", "rec", "Recommendations and endorsements from peers."},
 }
@@ -92,19 +94,18 @@ type Field struct {
 	ID       string // the element id
 	Label    string
 	Hint     string
-	Type     string // text, textarea, number, date, select, checkbox, choices, list, areas, group
+	Type     string // text, textarea, number, date, select, checkbox, list, choices, areas, group
 	Required bool
 	Step     string // the step of a number: "any" or "1"
 	Value    string
 	Checked  bool        // for a checkbox
-	Options  []Option    // for a select, and the boxes of choices
+	Options  []Option    // for a select, and the checkboxes of choices
 	Areas    []AreaGroup // for areas: the knowledge areas, by taxonomy
 	Fields   []Field     // for a group (a nested object)
 	Error    string      // what to fix, after a post
 }
 
-// Option is one choice of a select, or one box of a list of choices
-// (Selected is then whether it is ticked).
+// Option is one choice of a select.
 type Option struct {
 	Value, Label string
 	Selected     bool
@@ -149,7 +150,6 @@ var fieldText = map[string][2]string{
 	"provider.approved_by":  {"Provider approved by", "Bodies that approved the provider, one per line, e.g. AASECT"},
 	"date":                  {"Date", ""},
 	"modality":              {"Modality", ""},
-	"focus":                 {"Focus", "Tick what the work focused on: sexual (sex therapy), relationship, other."},
 	"client_jurisdiction":   {"Client's jurisdiction", "Where the client was, for telehealth, e.g. US-FL"},
 	"contract":              {"Supervision contract", ""},
 	"description":           {"Description", ""},
@@ -164,7 +164,7 @@ var fieldText = map[string][2]string{
 	"group_size":            {"Group size", "People in the group, for group sessions"},
 	"content":               {"Content", ""},
 	"supervisee":            {"Supervisee", "Name of the person you supervised"},
-	"code":                  {"Code", "e.g. aasect-code-of-ethics"},
+	"code":                  {"Code", "As the requirement set names it, e.g. aasect-code-of-ethics or ecps-written"},
 	"version":               {"Version", ""},
 	"signed":                {"Date signed", ""},
 	"reviewer":              {"Reviewer", "Their name or member number"},
@@ -186,6 +186,12 @@ var fieldText = map[string][2]string{
 	"body":                  {"Issuing body", ""},
 	"type":                  {"Type", "e.g. CST"},
 	"status":                {"Status", ""},
+	"unit":                  {"Client", "One person, a couple, a family or a group"},
+	"focus":                 {"Focus", "What the work was about; tick all that apply."},
+	"opened":                {"Opened", ""},
+	"closed":                {"Closed", "Leave empty while the case is open."},
+	"completed":             {"Completed", "Carried through to its planned end; give the date it closed."},
+	"score":                 {"Score", "On the body's own scale, if it gives one."},
 }
 
 func labelFor(name string) (string, string) {
@@ -289,12 +295,17 @@ func buildFields(t reflect.Type, prefix string, values url.Values, errs map[stri
 		case ref != "" && ref != "*":
 			ff.Type = "select"
 			ff.Options = refOptions(fc.P, ref, ff.Value, required)
-		case len(enum) > 0 && f.Type.Kind() == reflect.Slice:
-			// A list of choices: a box for each, any number ticked.
+		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.String && len(enum) > 0:
+			// A list of enumerated values: a checkbox for each value.
 			ff.Type = "choices"
-			ticked := formList(values[name])
+			// The checkboxes show one error: the list's, or the first about
+			// one of its values (focus.1).
+			if ff.Error == "" {
+				ff.Error = firstValueError(errs, name)
+			}
+			chosen := listValues(values[name])
 			for _, e := range enum {
-				ff.Options = append(ff.Options, Option{Value: e, Label: strings.ReplaceAll(e, "_", " "), Selected: slices.Contains(ticked, e)})
+				ff.Options = append(ff.Options, Option{Value: e, Label: strings.ReplaceAll(e, "_", " "), Selected: slices.Contains(chosen, e)})
 			}
 		case len(enum) > 0:
 			ff.Type = "select"
@@ -348,6 +359,20 @@ func buildFields(t reflect.Type, prefix string, values url.Values, errs map[stri
 	return out
 }
 
+// firstValueError returns the error about the value of list name with the
+// lowest index (errs names it name.N), or "".
+func firstValueError(errs map[string]string, name string) string {
+	best, msg := -1, ""
+	for k, v := range errs {
+		if rest, ok := strings.CutPrefix(k, name+"."); ok {
+			if i, err := strconv.Atoi(rest); err == nil && (best < 0 || i < best) {
+				best, msg = i, v
+			}
+		}
+	}
+	return msg
+}
+
 func firstField(t reflect.Type) string { return tagName(t.Field(0)) }
 
 // refOptions lists the items of a list an item may refer to.
@@ -373,7 +398,7 @@ func ItemLabel(item any) string {
 			return fv.String() + " (" + id + ")"
 		}
 	}
-	for _, f := range []string{"Date", "Start", "From"} {
+	for _, f := range []string{"Date", "Start", "From", "Opened"} {
 		if fv := v.FieldByName(f); fv.IsValid() && fv.Type() == dateType && !fv.Interface().(date.Date).IsZero() {
 			return fv.Interface().(date.Date).String() + " (" + id + ")"
 		}
@@ -477,8 +502,9 @@ func formObject(t reflect.Type, prefix string, form url.Values, errs map[string]
 				obj[json] = raw == "true"
 			}
 		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.String:
+			// One value a line (a textarea), or one value a checkbox.
 			var list []any
-			for _, v := range formList(form[name]) {
+			for _, v := range listValues(form[name]) {
 				list = append(list, v)
 			}
 			if len(list) > 0 {
@@ -501,9 +527,9 @@ func formObject(t reflect.Type, prefix string, form url.Values, errs map[string]
 	return obj
 }
 
-// formList reads a list from a form field: the boxes ticked (one value
-// each), or the lines of a text area (one value holding them all).
-func formList(vals []string) []string {
+// listValues reads the values of a list field: each form value split into
+// lines, trimmed, without empty ones.
+func listValues(vals []string) []string {
 	var out []string
 	for _, v := range vals {
 		for _, part := range strings.Split(v, "\n") {
@@ -525,12 +551,7 @@ func hasPrefixed(form url.Values, prefix string) bool {
 	return false
 }
 
-var (
-	indexPath = regexp.MustCompile(`\[(\d+)\]`)
-	// lastIndex is the index ending the name of a value of a list (focus.1),
-	// which the form shows as one field.
-	lastIndex = regexp.MustCompile(`\.\d+$`)
-)
+var indexPath = regexp.MustCompile(`\[(\d+)\]`)
 
 // FieldErrors maps the decoder's and validator's errors about the item at
 // itemPath (paths such as $.education[3].provider.kind) to form field
@@ -553,7 +574,6 @@ func FieldErrors(err error, itemPath string, errs map[string]string) {
 			if strings.HasPrefix(name, "areas.") {
 				name = "areas" // the area checkboxes show one error
 			}
-			name = lastIndex.ReplaceAllString(name, "") // so do a list's boxes or lines
 			if _, dup := errs[name]; !dup {
 				errs[name] = fe.Message
 			}
