@@ -34,8 +34,9 @@ type evalCtx struct {
 	cycleProblem string
 	items        []*item
 	view         func(withClaimed bool) map[string]any
-	// prepared holds the hours requirements worked out so far (hoursOf).
-	prepared map[*requirements.Requirement]*hoursReq
+	// hours are the hours requirements that apply, as prepareHours
+	// worked them out (a ratio reads them).
+	hours []*hoursReq
 }
 
 // accepted reports whether an item in state st counts in a pass that accepts

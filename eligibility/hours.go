@@ -98,12 +98,8 @@ func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*ho
 }
 
 // hoursOf prepares one hours requirement: which items it can count and
-// where they go inside it. It is worked out once per evaluation, also for a
-// requirement that does not apply when a ratio names it.
+// where they go inside it.
 func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
-	if h := c.prepared[r]; h != nil {
-		return h
-	}
 	h := &hoursReq{r: r, total: r.Total, unit: r.Unit}
 	if h.unit == "" {
 		h.unit = "hours"
@@ -194,10 +190,6 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 			}
 		}
 	}
-	if c.prepared == nil {
-		c.prepared = map[*requirements.Requirement]*hoursReq{}
-	}
-	c.prepared[r] = h
 	return h
 }
 

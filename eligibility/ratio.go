@@ -110,9 +110,15 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 	return res
 }
 
-// hoursByID prepares the hours requirement with an id (nil when the set
-// has none).
+// hoursByID returns the hours requirement with an id as prepareHours
+// worked it out, or, when it does not apply, works it out now (nil when the
+// set has no such hours requirement).
 func (c *evalCtx) hoursByID(id string) *hoursReq {
+	for _, h := range c.hours {
+		if h.r.ID == id {
+			return h
+		}
+	}
 	for _, r := range c.set.Requirements {
 		if r.ID == id && r.Kind == requirements.KindHours {
 			return c.hoursOf(r)
