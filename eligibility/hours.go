@@ -425,7 +425,7 @@ func (n *network) direct(i int, it *item) bool {
 	default:
 		target = only.entry(in)
 	}
-	if from == n.s {
+	if from == n.s && len(n.monthly) > 0 {
 		from = n.monthSource(it, from)
 	}
 	e := n.g.AddEdge(from, target, it.credits)
@@ -533,8 +533,10 @@ func (n *network) solve(d demand) {
 			g.SetCap(rn.areaMin[a], m)
 			mins += m
 			// An area maximum bounds what the area gives beyond its minimum.
-			if mx, ok := h.areaMax[a]; ok {
-				g.SetCap(rn.areaFree[a], max(mx-m, 0))
+			if h.areaMax != nil {
+				if mx, ok := h.areaMax[a]; ok {
+					g.SetCap(rn.areaFree[a], max(mx-m, 0))
+				}
 			}
 		}
 		for j, b := range h.r.Minimums {
