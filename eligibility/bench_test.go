@@ -29,7 +29,9 @@ func largePortfolio() *portfolio.Portfolio {
 		Attestations: []portfolio.Attestation{{ID: "att", Code: "aasect-code-of-conduct", Signed: d("2026-01-01"), Verification: v}},
 		Documents: []portfolio.Document{
 			{ID: "doc1", Kind: "transcript", Received: d("2026-01-01"), Supports: []string{"deg"}, Verification: v},
-			{ID: "doc2", Kind: "license", Received: d("2026-01-01"), Supports: []string{"lic"}, Verification: v}},
+			{ID: "doc2", Kind: "license", Received: d("2026-01-01"), Supports: []string{"lic"}, Verification: v},
+			{ID: "doc3", Kind: "reference_letter", Received: d("2026-01-01"), Verification: v},
+			{ID: "doc4", Kind: "recommendation_letter", Received: d("2026-01-01"), Supports: []string{"con"}, Verification: v}},
 		PeerReviews: []portfolio.PeerReview{{ID: "rev", Kind: "review", Reviewer: "r", Outcome: "approve", Date: d("2026-05-01"), Verification: v}},
 	}
 	areas := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o"}

@@ -13,8 +13,9 @@ import (
 
 // instance is a small random allocation problem: two hours requirements
 // sharing education evidence. R1 has a taxonomy with per-area minimums or
-// "k of n areas", and an eLearning cap on CE that only it can count; R2
-// counts trainings and SARs with its own eLearning cap.
+// "k of n areas", sometimes an area maximum, and an eLearning cap on CE
+// that only it can count; R2 counts trainings and SARs with its own
+// eLearning cap.
 type instance struct {
 	areas    []string
 	kofn     bool
@@ -22,6 +23,7 @@ type instance struct {
 	m        int // per-area minimum, or hours each for k of n
 	t1, cap1 int // R1 total and cap on eLearning CE
 	t2, cap2 int // R2 total and cap on eLearning
+	amax     int // R1's area maximum, 0 for none
 	acts     []bfAct
 }
 
@@ -71,6 +73,10 @@ func randomInstance(r *rand.Rand) instance {
 		}
 		in.acts = append(in.acts, a)
 	}
+	if r.IntN(3) == 0 {
+		// At least the minimum or threshold, and room for the total.
+		in.amax = max(in.m+r.IntN(2), (in.t1+len(in.areas)-1)/len(in.areas))
+	}
 	return in
 }
 
@@ -87,6 +93,7 @@ func (in instance) build() (*portfolio.Portfolio, *requirements.Set) {
 	} else {
 		r1.AreaMinimum = float64(in.m)
 	}
+	r1.AreaMaximum = float64(in.amax)
 	r2 := &requirements.Requirement{ID: "r2", Kind: requirements.KindHours, Title: "R2", Total: float64(in.t2),
 		Accepts: []requirements.Filter{{Evidence: "education", ActivityKinds: []string{"training", "sar"}}},
 		Caps:    []requirements.Cap{{ID: "el", Title: "eLearning", Match: requirements.Filter{Evidence: "education", Delivery: []string{"elearning"}}, Max: float64(in.cap2)}}}
@@ -146,6 +153,11 @@ func (in instance) brute(withClaimed bool) (eligible bool, bestAreas int) {
 		if cur.r1cap > in.cap1 || cur.r2cap > in.cap2 {
 			return
 		}
+		for _, x := range in.areas {
+			if in.amax > 0 && cur.r1area[x] > in.amax {
+				return
+			}
+		}
 		if i == len(in.acts) {
 			total, reached, allMin := 0, 0, true
 			for _, x := range in.areas {
@@ -176,7 +188,7 @@ func (in instance) brute(withClaimed bool) (eligible bool, bestAreas int) {
 				return
 			}
 			for x := 0; x <= left; x++ {
-				next := alloc{r1area: maps(cur.r1area), r1cap: cur.r1cap, r2: cur.r2, r2cap: cur.r2cap}
+				next := alloc{r1area: copyMap(cur.r1area), r1cap: cur.r1cap, r2: cur.r2, r2cap: cur.r2cap}
 				if ss[j].req == 1 {
 					next.r1area[ss[j].area] += x
 					if a.kind == "ce" && a.elearn {
@@ -197,7 +209,7 @@ func (in instance) brute(withClaimed bool) (eligible bool, bestAreas int) {
 	return eligible, bestAreas
 }
 
-func maps(m map[string]int) map[string]int {
+func copyMap(m map[string]int) map[string]int {
 	c := make(map[string]int, len(m))
 	for k, v := range m {
 		c[k] = v
@@ -252,14 +264,18 @@ func TestAllocationMatchesBruteForce(t *testing.T) {
 }
 
 // checkAllocation verifies that the reported uses never exceed an item's hours
-// and respect the caps.
+// and respect the caps and the area maximum.
 func checkAllocation(t *testing.T, trial int, in instance, rep *Report) {
 	t.Helper()
 	used := map[string]float64{}
 	capped1, capped2 := 0.0, 0.0
+	area := map[string]float64{}
 	for ri, res := range rep.Results {
 		for _, u := range res.Evidence {
 			used[u.ID] += u.Amount
+			for _, a := range u.Areas {
+				area[a.Area] += a.Amount
+			}
 			var idx int
 			fmt.Sscanf(u.ID, "e%d", &idx)
 			a := in.acts[idx]
@@ -281,5 +297,10 @@ func checkAllocation(t *testing.T, trial int, in instance, rep *Report) {
 	}
 	if capped1 > float64(in.cap1)+1e-6 || capped2 > float64(in.cap2)+1e-6 {
 		t.Fatalf("trial %d: caps exceeded: %v/%d %v/%d", trial, capped1, in.cap1, capped2, in.cap2)
+	}
+	for a, got := range area {
+		if in.amax > 0 && got > float64(in.amax)+1e-6 {
+			t.Fatalf("trial %d: area %s counts %v, above the maximum %d", trial, a, got, in.amax)
+		}
 	}
 }

@@ -34,6 +34,9 @@ type evalCtx struct {
 	cycleProblem string
 	items        []*item
 	view         func(withClaimed bool) map[string]any
+	// hours are the hours requirements that apply, as prepareHours
+	// worked them out (a ratio reads them).
+	hours []*hoursReq
 }
 
 // accepted reports whether an item in state st counts in a pass that accepts
@@ -235,7 +238,7 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 		switch {
 		case len(f.Format) > 0 && !slices.Contains(f.Format, s.Format):
 			return false, explained(explain, func() string { return "is " + s.Format + " supervision" })
-		case len(f.SessionDelivery) > 0 && !slices.Contains(f.SessionDelivery, s.Delivery):
+		case len(f.SessionDelivery) > 0 && !slices.Contains(f.SessionDelivery, sessionDelivery(s)):
 			return false, explained(explain, func() string {
 				if s.Delivery == "" {
 					return "does not say how the session was held (delivery)"
@@ -261,6 +264,14 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 		if len(f.Modalities) > 0 && !slices.Contains(f.Modalities, h.Modality) {
 			return false, explained(explain, func() string { return "was delivered by " + words(h.Modality) + ", which does not count" })
 		}
+		if len(f.Focus) > 0 && !intersects(f.Focus, h.Focus) {
+			return false, explained(explain, func() string {
+				if len(h.Focus) == 0 {
+					return "records no focus; only work with a " + orList(f.Focus) + " focus counts here"
+				}
+				return "is " + strings.Join(h.Focus, " and ") + " work, not " + orList(f.Focus)
+			})
+		}
 		if f.TelehealthWhereLicensed && strings.HasPrefix(h.Modality, "telehealth") {
 			if ok, why := c.licensedFor(h, it, explain); !ok {
 				return false, why
@@ -275,7 +286,7 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 				return false, why
 			}
 		}
-	} else if len(f.Modalities) > 0 || f.TelehealthWhereLicensed {
+	} else if len(f.Modalities) > 0 || f.TelehealthWhereLicensed || len(f.Focus) > 0 {
 		return false, "is not clinical hours"
 	}
 	if f.RequireContract && (it.contract == "" || c.contractOf(it) == nil) {
@@ -287,6 +298,15 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 		}
 	}
 	return true, ""
+}
+
+// sessionDelivery is how a session was held, as filters name it: unknown
+// when it does not say.
+func sessionDelivery(s *portfolio.Session) string {
+	if s.Delivery == "" {
+		return requirements.SessionDeliveryUnknown
+	}
+	return s.Delivery
 }
 
 // explained calls msg only when a reason is wanted.

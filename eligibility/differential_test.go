@@ -1,6 +1,7 @@
 // Differential testing of the engine against an independent model: random
-// sets (taxonomies with area minimums or k of n areas and a source-side cap,
-// minimum buckets, max and share caps, ratio_to, credit conversion) and random
+// sets (taxonomies with area minimums or k of n areas, area maximums and a
+// source-side cap, minimum buckets, max and share caps, monthly caps that
+// limit evidence across the set, ratio_to, credit conversion) and random
 // portfolios (education, supervision and clinical evidence with supervisors,
 // contracts, licenses, windows and telehealth, some of it claimed, rejected or
 // dated after the as-of date) are evaluated, and the verdict is compared with an
@@ -54,6 +55,9 @@ type mCap struct {
 	match mFilter
 	max   float64
 	share float64
+	// monthly: at most max hours a month of the evidence match selects
+	// count, wherever they count.
+	monthly bool
 }
 type mBucket struct {
 	id    string
@@ -68,6 +72,7 @@ type mReq struct {
 	per      float64
 	taxonomy bool
 	areaMin  float64
+	areaMax  float64 // 0: none
 	kofn     bool
 	k        int
 	m        float64
@@ -324,10 +329,30 @@ func (w *world) trySolve(reqs []*mReq, strict bool, kofnOnly bool) (a bool, b in
 func (w *world) solve(reqs []*mReq, strict bool, kofnOnly bool) (bool, int) {
 	var qs []qty
 	type reqQ struct {
-		total int
-		areas map[string]int
-		caps  []int
-		mins  []int
+		total   int
+		areas   map[string]int
+		areaMax []int // per area a, b, c when the requirement has a maximum
+		caps    []int
+		mins    []int
+	}
+	// A monthly cap is one quantity per month; every use of an item it
+	// selects, toward any requirement, adds to its month's.
+	monthQ := map[string]int{}
+	monthOf := func(it *mItem) int {
+		for _, r := range reqs {
+			for _, c := range r.caps {
+				if !c.monthly || !w.match(c.match, it, false) {
+					continue
+				}
+				k := r.id + "/" + c.id + "/" + it.end.Time().Format("2006-01")
+				if _, ok := monthQ[k]; !ok {
+					monthQ[k] = len(qs)
+					qs = append(qs, qty{isCap: true, limit: int(math.Floor(2*c.max + 1e-9))})
+				}
+				return monthQ[k]
+			}
+		}
+		return -1
 	}
 	rq := make([]reqQ, len(reqs))
 	for ri, r := range reqs {
@@ -343,9 +368,17 @@ func (w *world) solve(reqs []*mReq, strict bool, kofnOnly bool) (bool, int) {
 				}
 				rq[ri].areas[a] = len(qs)
 				qs = append(qs, qty{target: int(math.Round(2 * m))})
+				if r.areaMax > 0 {
+					rq[ri].areaMax = append(rq[ri].areaMax, len(qs))
+					qs = append(qs, qty{isCap: true, limit: int(math.Floor(2*r.areaMax + 1e-9))})
+				}
 			}
 		}
 		for _, c := range r.caps {
+			if c.monthly {
+				rq[ri].caps = append(rq[ri].caps, -1) // see monthQ
+				continue
+			}
 			lim := c.max
 			if c.share > 0 {
 				lim = c.share * t
@@ -366,13 +399,20 @@ func (w *world) solve(reqs []*mReq, strict bool, kofnOnly bool) (bool, int) {
 	var its []itemS
 	for _, it := range w.items {
 		var ss []slot
+		month := -2 // not looked up yet
 		for ri, r := range reqs {
 			if !w.eligible(r, it, strict) {
 				continue
 			}
 			var extra []int
+			if month == -2 {
+				month = monthOf(it)
+			}
+			if month >= 0 {
+				extra = append(extra, month)
+			}
 			for j, c := range r.caps {
-				if w.match(c.match, it, false) {
+				if !c.monthly && w.match(c.match, it, false) {
 					extra = append(extra, rq[ri].caps[j])
 					break
 				}
@@ -385,7 +425,11 @@ func (w *world) solve(reqs []*mReq, strict bool, kofnOnly bool) (bool, int) {
 			}
 			if r.taxonomy {
 				for _, a := range it.areas {
-					ss = append(ss, slot{adds: append([]int{rq[ri].total, rq[ri].areas[a]}, extra...)})
+					adds := []int{rq[ri].total, rq[ri].areas[a]}
+					if r.areaMax > 0 {
+						adds = append(adds, rq[ri].areaMax[slices.Index([]string{"a", "b", "c"}, a)])
+					}
+					ss = append(ss, slot{adds: append(adds, extra...)})
 				}
 			} else {
 				ss = append(ss, slot{adds: append([]int{rq[ri].total}, extra...)})
@@ -606,6 +650,10 @@ func genWorld(r *rand.Rand) *world {
 		if r.IntN(2) == 0 {
 			rc.caps = append(rc.caps, mCap{id: "el", match: mFilter{Evidence: "education", Delivery: []string{"elearning"}}, max: float64(1 + r.IntN(int(rc.total)))})
 		}
+		if r.IntN(2) == 0 {
+			// Not below the area minimum or threshold; room for the total.
+			rc.areaMax = max(pick(r, 1.0, 1.5, 2.0, 3.0), rc.areaMin, rc.m, math.Ceil(2*rc.total/3)/2)
+		}
 		w.reqs = append(w.reqs, rc)
 	}
 	if r.IntN(3) == 0 {
@@ -669,6 +717,11 @@ func genWorld(r *rand.Rand) *world {
 		if r.IntN(2) == 0 {
 			rs.caps = append(rs.caps, mCap{id: "grp", match: mFilter{Evidence: "supervision", Format: []string{"group"}}, share: 0.5})
 		}
+		if r.IntN(2) == 0 {
+			// It overlaps the requirement's own cap and minimum, and limits
+			// the supervision other requirements count too.
+			rs.caps = append(rs.caps, mCap{id: "month", match: mFilter{Evidence: "supervision"}, max: float64(1 + r.IntN(3)), monthly: true})
+		}
 		w.reqs = append(w.reqs, rs)
 	}
 	hasClin := false
@@ -691,6 +744,9 @@ func genWorld(r *rand.Rand) *world {
 		rcl.accepts = []mFilter{f}
 		if r.IntN(2) == 0 {
 			rcl.caps = append(rcl.caps, mCap{id: "tele", match: mFilter{Evidence: "clinical", Modalities: []string{"telehealth_video"}}, max: float64(1 + r.IntN(int(rcl.total)))})
+		}
+		if r.IntN(3) == 0 {
+			rcl.caps = append(rcl.caps, mCap{id: "month", match: mFilter{Evidence: "clinical", Modalities: []string{"in_person"}}, max: pick(r, 1.0, 2.0), monthly: true})
 		}
 		w.reqs = append(w.reqs, rcl)
 	}
@@ -806,6 +862,9 @@ func (w *world) setYAML() string {
 			} else {
 				fmt.Fprintf(&b, "    area_minimum: %g\n", r.areaMin)
 			}
+			if r.areaMax > 0 {
+				fmt.Fprintf(&b, "    area_maximum: %g\n", r.areaMax)
+			}
 		}
 		b.WriteString("    accepts:\n")
 		for _, f := range r.accepts {
@@ -823,6 +882,9 @@ func (w *world) setYAML() string {
 				lim := fmt.Sprintf("max: %g", c.max)
 				if c.share > 0 {
 					lim = fmt.Sprintf("share: %g", c.share)
+				}
+				if c.monthly {
+					lim += ", per: month"
 				}
 				fmt.Fprintf(&b, "      - {id: %s, title: Cap %s, match: %s, %s}\n", c.id, c.id, c.match.yaml(), lim)
 			}
@@ -1000,6 +1062,9 @@ func (w *world) consistency(rep *eligibility.Report) []string {
 				out = append(out, fmt.Sprintf("%s: met but uses %s which counts only with claimed evidence", res.ID, u.ID))
 			}
 			for j, c := range rq.caps {
+				if c.monthly {
+					continue // checked across requirements below
+				}
 				if w.match(c.match, it, false) {
 					capUse[j] += u.Amount
 					break
@@ -1024,7 +1089,17 @@ func (w *world) consistency(rep *eligibility.Report) []string {
 			}
 		}
 		tot := w.total(rq)
+		if rq.areaMax > 0 {
+			for a, got := range areaUse {
+				if got > rq.areaMax+0.011 {
+					out = append(out, fmt.Sprintf("%s: area %s counts %v, above the area maximum %v", res.ID, a, got, rq.areaMax))
+				}
+			}
+		}
 		for j, c := range rq.caps {
+			if c.monthly {
+				continue
+			}
 			lim := c.max
 			if c.share > 0 {
 				lim = c.share * tot
@@ -1079,6 +1154,26 @@ func (w *world) consistency(rep *eligibility.Report) []string {
 		it := byID[id]
 		if amt > it.hours*w.rate(it)+0.011 {
 			out = append(out, fmt.Sprintf("%s counted %v in all, more than its %v", id, amt, it.hours*w.rate(it)))
+		}
+	}
+	// A monthly cap bounds what its evidence counts in a month across
+	// every requirement.
+	for _, rq := range w.reqs {
+		for _, c := range rq.caps {
+			if !c.monthly {
+				continue
+			}
+			months := map[string]float64{}
+			for id, amt := range used {
+				if it := byID[id]; w.match(c.match, it, false) {
+					months[it.end.Time().Format("2006-01")] += amt
+				}
+			}
+			for m, got := range months {
+				if got > c.max+0.011 {
+					out = append(out, fmt.Sprintf("monthly cap %s of %s: %v counted in %s, above %v", c.id, rq.id, got, m, c.max))
+				}
+			}
 		}
 	}
 	return out

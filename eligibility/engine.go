@@ -122,7 +122,8 @@ func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, vie
 		AsOf:   asOf,
 	}
 	// A requirement that does not apply takes no hours from the others.
-	hours := c.evalHours(c.prepareHours(applies))
+	c.hours = c.prepareHours(applies)
+	hours := c.evalHours(c.hours)
 	for _, r := range set.Requirements {
 		var res Result
 		switch {
@@ -131,6 +132,8 @@ func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, vie
 				Explanation: "does not apply to this portfolio: its condition is false (" + strings.Join(strings.Fields(r.AppliesIf), " ") + ")"}
 		case r.Kind == requirements.KindHours:
 			res = hours[r]
+		case r.Kind == requirements.KindRatio:
+			res = c.ratioResult(r)
 		default:
 			res = c.nonHours(r)
 		}

@@ -2,6 +2,7 @@ package eligibility
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -26,8 +27,10 @@ type hoursReq struct {
 	areas    []string // the taxonomy's area codes, in order; nil without a taxonomy
 	areaName map[string]string
 	areaMin  map[string]float64
-	kofn     *requirements.AtLeastAreas
-	among    map[string]bool
+	// areaMax holds the areas with a maximum (area_maximum, area_maximums).
+	areaMax map[string]float64
+	kofn    *requirements.AtLeastAreas
+	among   map[string]bool
 	// per item index: whether and how the requirement can count it.
 	info []itemInfo
 	// whys holds the reasons itemInfo.why points to; filtered holds area
@@ -65,7 +68,7 @@ func (h *hoursReq) reason(i int) string {
 }
 
 // prepareHours works out, once per evaluation, which items each hours
-// requirement can count and where they go inside it.
+// requirement that applies can count and where they go inside it.
 func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*hoursReq {
 	var hs []*hoursReq
 	byID := map[string]*hoursReq{}
@@ -73,85 +76,7 @@ func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*ho
 		if r.Kind != requirements.KindHours || !applies[r] {
 			continue
 		}
-		h := &hoursReq{r: r, total: r.Total, unit: r.Unit}
-		if h.unit == "" {
-			h.unit = "hours"
-		}
-		if r.Taxonomy != "" {
-			h.areaName, h.areaMin = map[string]string{}, map[string]float64{}
-			for _, a := range c.set.Taxonomies[r.Taxonomy].Areas {
-				h.areas = append(h.areas, a.Code)
-				h.areaName[a.Code] = a.Name
-				m := r.AreaMinimum
-				if v, ok := r.AreaMinimums[a.Code]; ok {
-					m = v
-				}
-				h.areaMin[a.Code] = m
-			}
-			if r.AtLeastAreas != nil {
-				h.kofn = r.AtLeastAreas
-				h.among = map[string]bool{}
-				for _, a := range h.areas {
-					if len(h.kofn.Among) == 0 || slices.Contains(h.kofn.Among, a) {
-						h.among[a] = true
-					}
-				}
-			}
-		}
-		h.info = make([]itemInfo, len(c.items))
-		var wanted [3]bool // by evidence: which collections the requirement reads
-		for _, f := range r.Accepts {
-			wanted[evidenceIndex(f.Evidence)] = true
-		}
-		for i, it := range c.items {
-			in := &h.info[i]
-			in.capOf, in.bucket, in.why = -1, -1, -1
-			if !wanted[evidenceIndex(it.evidence)] {
-				continue
-			}
-			ok, why := c.accepts(r, it)
-			if ok && h.areas != nil {
-				codes := it.act.Areas[r.Taxonomy]
-				if kept := knownAreas(codes, h.areaName); len(kept) != len(codes) {
-					if h.filtered == nil {
-						h.filtered = map[int][]string{}
-					}
-					h.filtered[i] = kept
-				}
-				if len(h.itemAreas(c, i)) == 0 {
-					ok, why = false, "covers no area of "+c.set.Taxonomies[r.Taxonomy].Title
-				}
-			}
-			if ok && it.end.After(c.asOf) {
-				ok, why = false, fmt.Sprintf("is dated %s, after the as-of date", it.end)
-			}
-			in.elig = ok
-			if why != "" {
-				in.why = int32(len(h.whys))
-				h.whys = append(h.whys, why)
-			}
-			if !ok {
-				continue
-			}
-			if c.hasClaimedSupport {
-				c.strict = true
-				strictOK, _ := c.accepts(r, it)
-				c.strict = false
-				in.weak = !strictOK
-			}
-			for j, cp := range r.Caps {
-				if c.match(cp.Match, it) {
-					in.capOf = int16(j)
-					break
-				}
-			}
-			for j, b := range r.Minimums {
-				if c.match(b.Match, it) {
-					in.bucket = int16(j)
-					break
-				}
-			}
-		}
+		h := c.hoursOf(r)
 		hs = append(hs, h)
 		byID[r.ID] = h
 	}
@@ -170,6 +95,102 @@ func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*ho
 		}
 	}
 	return hs
+}
+
+// hoursOf prepares one hours requirement: which items it can count and
+// where they go inside it.
+func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
+	h := &hoursReq{r: r, total: r.Total, unit: r.Unit}
+	if h.unit == "" {
+		h.unit = "hours"
+	}
+	if r.Taxonomy != "" {
+		h.areaName, h.areaMin = map[string]string{}, map[string]float64{}
+		for _, a := range c.set.Taxonomies[r.Taxonomy].Areas {
+			h.areas = append(h.areas, a.Code)
+			h.areaName[a.Code] = a.Name
+			m := r.AreaMinimum
+			if v, ok := r.AreaMinimums[a.Code]; ok {
+				m = v
+			}
+			h.areaMin[a.Code] = m
+			mx := r.AreaMaximum
+			if v, ok := r.AreaMaximums[a.Code]; ok {
+				mx = v
+			}
+			if mx > 0 {
+				if h.areaMax == nil {
+					h.areaMax = map[string]float64{}
+				}
+				h.areaMax[a.Code] = mx
+			}
+		}
+		if r.AtLeastAreas != nil {
+			h.kofn = r.AtLeastAreas
+			h.among = map[string]bool{}
+			for _, a := range h.areas {
+				if len(h.kofn.Among) == 0 || slices.Contains(h.kofn.Among, a) {
+					h.among[a] = true
+				}
+			}
+		}
+	}
+	h.info = make([]itemInfo, len(c.items))
+	var wanted [3]bool // by evidence: which collections the requirement reads
+	for _, f := range r.Accepts {
+		wanted[evidenceIndex(f.Evidence)] = true
+	}
+	for i, it := range c.items {
+		in := &h.info[i]
+		in.capOf, in.bucket, in.why = -1, -1, -1
+		if !wanted[evidenceIndex(it.evidence)] {
+			continue
+		}
+		ok, why := c.accepts(r, it)
+		if ok && h.areas != nil {
+			codes := it.act.Areas[r.Taxonomy]
+			if kept := knownAreas(codes, h.areaName); len(kept) != len(codes) {
+				if h.filtered == nil {
+					h.filtered = map[int][]string{}
+				}
+				h.filtered[i] = kept
+			}
+			if len(h.itemAreas(c, i)) == 0 {
+				ok, why = false, "covers no area of "+c.set.Taxonomies[r.Taxonomy].Title
+			}
+		}
+		if ok && it.end.After(c.asOf) {
+			ok, why = false, fmt.Sprintf("is dated %s, after the as-of date", it.end)
+		}
+		in.elig = ok
+		if why != "" {
+			in.why = int32(len(h.whys))
+			h.whys = append(h.whys, why)
+		}
+		if !ok {
+			continue
+		}
+		if c.hasClaimedSupport {
+			c.strict = true
+			strictOK, _ := c.accepts(r, it)
+			c.strict = false
+			in.weak = !strictOK
+		}
+		for j, cp := range r.Caps {
+			// A monthly cap limits the item at its source (see build).
+			if !cp.Monthly() && c.match(cp.Match, it) {
+				in.capOf = int16(j)
+				break
+			}
+		}
+		for j, b := range r.Minimums {
+			if c.match(b.Match, it) {
+				in.bucket = int16(j)
+				break
+			}
+		}
+	}
+	return h
 }
 
 // accepts reports whether a requirement's accepts list takes an item, and if
@@ -197,6 +218,8 @@ type network struct {
 	claimed []int
 	weak    []weakUse
 	srcCap  map[[2]int]int // (requirement, cap) -> source-side cap node
+	// monthly are the monthly caps of the requirements, in order.
+	monthly []*monthCap
 	// searchCut is set when an at_least_areas search ran out of budget.
 	searchCut bool
 	c         *evalCtx
@@ -205,6 +228,18 @@ type network struct {
 	reqs      []*reqNet
 	items     []int // item index per item node
 	supply    []int // per item index: its supply edge
+}
+
+// monthCap is a cap with per: month. It limits the evidence it selects at
+// the source: each calendar month has a node fed from the source with the
+// cap's limit, and the supply of every item of that month the cap selects
+// comes from it, so the limit binds wherever the item's hours go.
+type monthCap struct {
+	rn    *reqNet // the requirement the cap belongs to
+	j     int     // the cap's index in the requirement's caps
+	cap   requirements.Cap
+	node  map[int]int     // month -> node
+	avail map[int]float64 // month -> what the items under it offer
 }
 
 type reqNet struct {
@@ -258,6 +293,11 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 		}
 		rn.capAvail = make([]float64, len(h.r.Caps))
 		for j, cp := range h.r.Caps {
+			if cp.Monthly() {
+				rn.capNode, rn.capEdge = append(rn.capNode, -1), append(rn.capEdge, -1)
+				n.monthly = append(n.monthly, &monthCap{rn: rn, j: j, cap: cp, node: map[int]int{}, avail: map[int]float64{}})
+				continue
+			}
 			v := g.AddNode()
 			rn.capNode = append(rn.capNode, v)
 			if h.areas != nil {
@@ -296,6 +336,8 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 				from := n.s
 				if h.areas != nil && h.info[i].capOf >= 0 {
 					from = srcCap[[2]int{ri, int(h.info[i].capOf)}]
+				} else {
+					from = n.monthSource(it, from)
 				}
 				n.supply[i] = g.AddEdge(from, node, credits)
 				if it.state == portfolio.Claimed {
@@ -335,6 +377,9 @@ func (c *evalCtx) edgesNeeded(hs []*hoursReq) int {
 	n := 16
 	for _, h := range hs {
 		n += 3*len(h.areas) + 2*len(h.r.Caps) + 3*len(h.r.Minimums) + 1
+		if slices.ContainsFunc(h.r.Caps, requirements.Cap.Monthly) {
+			n += len(c.items) // a source edge per month, at most one per item
+		}
 		for i := range c.items {
 			if !h.info[i].elig {
 				continue
@@ -380,6 +425,9 @@ func (n *network) direct(i int, it *item) bool {
 	default:
 		target = only.entry(in)
 	}
+	if from == n.s && len(n.monthly) > 0 {
+		from = n.monthSource(it, from)
+	}
 	e := n.g.AddEdge(from, target, it.credits)
 	n.items = append(n.items, i)
 	n.supply[i] = e
@@ -396,6 +444,39 @@ func (n *network) direct(i int, it *item) bool {
 	}
 	return true
 }
+
+// monthSource returns the node the supply of an item comes from when a
+// monthly cap selects it: the node of the item's month under the first such
+// cap, made on first use. Otherwise it returns from. The loader keeps every
+// item under at most one source-side limit (a monthly cap, or a cap of a
+// requirement with a taxonomy).
+func (n *network) monthSource(it *item, from int) int {
+	for _, mc := range n.monthly {
+		if !n.c.match(mc.cap.Match, it) {
+			continue
+		}
+		m := monthKey(it.end)
+		v, ok := mc.node[m]
+		if !ok {
+			v = n.g.AddNode()
+			n.g.AddEdge(n.s, v, mc.cap.Max)
+			mc.node[m] = v
+		}
+		mc.avail[m] += it.credits
+		return v
+	}
+	return from
+}
+
+// monthKey numbers the calendar month of a date. An item belongs to the
+// month of its date, a block over a period to the month of its last day.
+func monthKey(d date.Date) int {
+	t := d.Time()
+	return t.Year()*12 + int(t.Month()) - 1
+}
+
+// monthLabel writes a month numbered by monthKey as 2025-03.
+func monthLabel(m int) string { return fmt.Sprintf("%04d-%02d", m/12, m%12+1) }
 
 // entry returns the node where an item enters a requirement without a
 // taxonomy: its cap, its minimum bucket, or the free pool.
@@ -451,6 +532,12 @@ func (n *network) solve(d demand) {
 			}
 			g.SetCap(rn.areaMin[a], m)
 			mins += m
+			// An area maximum bounds what the area gives beyond its minimum.
+			if h.areaMax != nil {
+				if mx, ok := h.areaMax[a]; ok {
+					g.SetCap(rn.areaFree[a], max(mx-m, 0))
+				}
+			}
 		}
 		for j, b := range h.r.Minimums {
 			m := b.Min
@@ -954,8 +1041,17 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	if h.areas != nil {
 		pot = n.areaPotential(rn, false)
 	}
+	var overMax, atMax []string
 	for _, a := range h.areas {
 		got := n.areaCounted(rn, a)
+		mx, capped := h.areaMax[a]
+		if capped && pot[a] > mx+1e-7 {
+			overMax = append(overMax, fmt.Sprintf("area %s (%s available, at most %s count)", a, num(pot[a]), num(mx)))
+		}
+		full := capped && got >= mx-1e-7
+		if full {
+			atMax = append(atMax, a)
+		}
 		target := h.areaMin[a]
 		if h.kofn != nil {
 			if !h.among[a] {
@@ -964,7 +1060,13 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			target = h.kofn.HoursEach
 		}
 		text := fmt.Sprintf("area %s (%s): %s of %s", a, h.areaName[a], num(got), num(target))
-		if pot[a] > got+1e-7 {
+		if capped {
+			text += fmt.Sprintf(", at most %s", num(mx))
+		}
+		switch {
+		case pot[a] > got+1e-7 && full:
+			text += fmt.Sprintf(" (%s available; the area is at its maximum)", num(pot[a]))
+		case pot[a] > got+1e-7:
 			text += fmt.Sprintf(" (%s available, shared with other areas or not needed)", num(pot[a]))
 		}
 		res.Progress = append(res.Progress, Progress{Label: "area " + a + ": " + h.areaName[a], Value: round(got), Target: target, Unit: unit, Text: text})
@@ -985,7 +1087,17 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	}
 	// Caps.
 	var binding []string
+	var monthNotes, monthSteps []string
 	for j, cp := range r.Caps {
+		if cp.Monthly() {
+			pr, note := n.monthProgress(rn, j, unit)
+			res.Progress = append(res.Progress, pr)
+			if note != "" {
+				monthNotes = append(monthNotes, note)
+				monthSteps = append(monthSteps, fmt.Sprintf("the monthly limit of %s still applies", amount(cp.Max, unit)))
+			}
+			continue
+		}
 		limit := cp.Limit(h.total)
 		avail := rn.capAvail[j]
 		// Source-side or requirement-side, the cap's edge carries what counts.
@@ -1087,7 +1199,13 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		}
 		res.Explanation = fmt.Sprintf("would be met (%s of %s) once %s %s verified: %s", num(counted), amount(h.total, unit), count(len(claimedIDs), "claimed item"), isAre(len(claimedIDs)), strings.Join(firstN(claimedIDs, 6), ", "))
 	case Unmet:
-		res.Explanation, res.Shortfall = c.hoursShortfall(p, rn, counted, lowAreas, lowBuckets, binding, reached)
+		res.Explanation, res.Shortfall = c.hoursShortfall(p, rn, counted, lowAreas, lowBuckets, binding, reached, atMax, monthSteps)
+	}
+	for _, note := range monthNotes {
+		res.Explanation += "; " + note
+	}
+	if len(overMax) > 0 {
+		res.Explanation += "; more than the area maximum is available in " + andList(overMax)
 	}
 	if h.kofn != nil && n.searchCut {
 		res.Explanation += fmt.Sprintf("; the search for the best %d areas stopped after %d checks, so a better choice may exist", h.kofn.Count, searchBudget)
@@ -1105,7 +1223,11 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 }
 
 // hoursShortfall explains an unmet hours requirement and the cheapest way to meet it.
-func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowAreas []string, lowBuckets []int, binding []string, reached int) (string, *Shortfall) {
+//
+// atMax lists the areas already at their maximum, monthSteps what monthly
+// limits add to the step of more evidence.
+func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowAreas []string, lowBuckets []int, binding []string, reached int,
+	atMax, monthSteps []string) (string, *Shortfall) {
 	n, h, r := p.n, rn.h, rn.h.r
 	unit := h.unit
 	sf := &Shortfall{Unit: unit}
@@ -1150,8 +1272,14 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 	rest := h.total - counted - need
 	if rest > 1e-7 {
 		step := fmt.Sprintf("%s of any evidence this requirement accepts", more(rest, unit))
+		if len(atMax) > 0 {
+			step += fmt.Sprintf(" in areas other than %s, which are at their maximum", andList(atMax))
+		}
 		if len(binding) > 0 {
 			step += fmt.Sprintf(", other than %s (that cap is reached)", lowerFirst(strings.Join(binding, " or ")))
+		}
+		for _, m := range monthSteps {
+			step += "; " + m
 		}
 		sf.Steps = append(sf.Steps, step)
 	}
@@ -1163,6 +1291,50 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 		sf.Steps = append(sf.Steps, "see the progress figures")
 	}
 	return strings.Join(parts, "; "), sf
+}
+
+// monthProgress describes monthly cap j of rn: the most any month offers
+// against the limit, and the months over it. The note says how much the
+// limit left out, and in which months ("" when it left nothing out).
+func (n *network) monthProgress(rn *reqNet, j int, unit string) (Progress, string) {
+	cp := rn.h.r.Caps[j]
+	var mc *monthCap
+	for _, m := range n.monthly {
+		if m.rn == rn && m.j == j {
+			mc = m
+		}
+	}
+	most, over := 0.0, 0.0
+	var overMonths, labels []string
+	for _, m := range slices.Sorted(maps.Keys(mc.avail)) {
+		a := mc.avail[m]
+		most = max(most, a)
+		if a > cp.Max+1e-7 {
+			over += a - cp.Max
+			overMonths = append(overMonths, fmt.Sprintf("%s (%s)", monthLabel(m), num(a)))
+			labels = append(labels, monthLabel(m))
+		}
+	}
+	text := fmt.Sprintf("%s: at most %s a month count", cp.Title, amount(cp.Max, unit))
+	switch {
+	case len(overMonths) > 0:
+		text += "; more in " + andList(overMonths)
+	case len(mc.avail) > 0:
+		text += fmt.Sprintf("; at most %s in any one month", amount(most, unit))
+	}
+	pr := Progress{Label: cp.Title, Value: round(most), Limit: cp.Max, Unit: unit, Text: text}
+	if over <= 1e-7 {
+		return pr, ""
+	}
+	return pr, fmt.Sprintf("%s over the monthly limit of %s in %s did not count", amount(over, unit), amount(cp.Max, unit), andList(labels))
+}
+
+// andList joins "a", "a and b", "a, b and c".
+func andList(xs []string) string {
+	if len(xs) < 2 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
 // appendNew appends s unless xs already holds it.

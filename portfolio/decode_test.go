@@ -118,6 +118,12 @@ func TestDecodeErrors(t *testing.T) {
 			[]wantErr{{"$.degrees[0].verification.state", `"verifed" is not one of claimed, verified, rejected`}}},
 		{"enum values are case-sensitive", doc(`"education": [` + strings.Replace(activity, `"in_person"`, `"In_Person"`, 1) + `]`),
 			[]wantErr{{"$.education[0].delivery", `"In_Person" is not one of in_person, live_online, elearning`}}},
+		{"a value of a list of choices outside the enum", doc(`"clinical_hours": [` + clinical(`"date": "2023-02-01", "focus": ["sexual", "couples"]`) + `]`),
+			[]wantErr{{"$.clinical_hours[0].focus[1]", `"couples" is not one of sexual, relationship, other`}}},
+		{"an empty value in a list of choices", doc(`"clinical_hours": [` + clinical(`"date": "2023-02-01", "focus": [""]`) + `]`),
+			[]wantErr{{"$.clinical_hours[0].focus[0]", "must not be empty"}}},
+		{"clinical focus listed twice", doc(`"clinical_hours": [` + clinical(`"date": "2023-02-01", "focus": ["other", "other"]`) + `]`),
+			[]wantErr{{"$.clinical_hours[0].focus[1]", `focus "other" is listed twice`}}},
 
 		// Required fields.
 		{"missing required field", `{"format": "certboard.portfolio/v1", "person": {"id": "p1"}}`,

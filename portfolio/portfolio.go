@@ -165,6 +165,7 @@ type ClinicalHours struct {
 	To                 date.Date    `json:"to,omitzero"`
 	Hours              float64      `json:"hours" cb:"required,positive,max=5000"`
 	Modality           string       `json:"modality" cb:"required,enum=in_person|telehealth_video|telehealth_phone|telehealth_text"`
+	Focus              []string     `json:"focus,omitempty" cb:"enum=sexual|relationship|other"`
 	ClientJurisdiction string       `json:"client_jurisdiction,omitempty"`
 	Contract           string       `json:"contract,omitempty"`
 	Description        string       `json:"description,omitempty"`

@@ -400,6 +400,8 @@ func TestSchemaAndDecodeRejectTheSame(t *testing.T) {
 		{"individual session with a group", func(d map[string]any) { item(d, "supervision_sessions", 0)["group_size"] = 3 }, "$.supervision_sessions[0].group_size"},
 		{"case focus typo", func(d map[string]any) { item(d, "cases", 0)["focus"] = []any{"sexual", "sex"} }, "$.cases[0].focus[1]"},
 		{"case focus listed twice", func(d map[string]any) { item(d, "cases", 0)["focus"] = []any{"sexual", "sexual"} }, "$.cases[0].focus[1]"},
+		{"clinical focus typo", func(d map[string]any) { item(d, "clinical_hours", 0)["focus"] = []any{"sexual", "couples"} }, "$.clinical_hours[0].focus[1]"},
+		{"clinical focus listed twice", func(d map[string]any) { item(d, "clinical_hours", 0)["focus"] = []any{"other", "other"} }, "$.clinical_hours[0].focus[1]"},
 		{"completed case without closed", func(d map[string]any) { delete(item(d, "cases", 0), "closed") }, "$.cases[0].closed"},
 		{"exam outcome typo", func(d map[string]any) { item(d, "exams", 1)["outcome"] = "pass" }, "$.exams[1].outcome"},
 		{"exam without body", func(d map[string]any) { delete(item(d, "exams", 0), "body") }, "$.exams[0].body"},

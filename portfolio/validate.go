@@ -161,6 +161,7 @@ func (v *validator) check(p *Portfolio) {
 		if x.Contract != "" && !contracts[x.Contract] {
 			v.fail(path+".contract", "%q is not the id of an entry in supervision_contracts", x.Contract)
 		}
+		v.unique(path+".focus", "focus", x.Focus)
 	}
 	for i, x := range p.Cases {
 		path := fmt.Sprintf("$.cases[%d]", i)

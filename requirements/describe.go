@@ -160,6 +160,17 @@ func describeRequirement(s *Set, r *Requirement) []describedLine {
 			for _, k := range keys {
 				add("at least %g %s in area %s", r.AreaMinimums[k], unit, k)
 			}
+			if r.AreaMaximum > 0 {
+				add("at most %g %s of any one area count", r.AreaMaximum, unit)
+			}
+			keys = keys[:0]
+			for k := range r.AreaMaximums {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				add("at most %g %s of area %s count", r.AreaMaximums[k], unit, k)
+			}
 			if k := r.AtLeastAreas; k != nil {
 				among := "the areas of " + t.Title
 				if strings.HasSuffix(strings.ToLower(t.Title), "areas") {
@@ -181,6 +192,10 @@ func describeRequirement(s *Set, r *Requirement) []describedLine {
 			cited(b.Cite)
 		}
 		for _, c := range r.Caps {
+			if c.Monthly() {
+				add("at most %g %s a month from %s (%s); over that they count nowhere in the set", c.Max, unit, strings.ToLower(c.Title), describeFilter(c.Match))
+				continue
+			}
 			if c.Share > 0 {
 				add("at most %g%% from %s (%s)", c.Share*100, strings.ToLower(c.Title), describeFilter(c.Match))
 			} else {
@@ -307,6 +322,11 @@ func describeRequirement(s *Set, r *Requirement) []describedLine {
 	case KindExpression:
 		add("%s", r.Explanation)
 		add("rule: %s", r.Expression)
+	case KindRatio:
+		add("at least 1 unit of %s for every %g of %s, counting all the evidence each accepts", r.To, r.Per, r.Of)
+		if r.Running {
+			add("at the end of every calendar month, not only on the evaluation date")
+		}
 	}
 	return out
 }

@@ -23,6 +23,10 @@ func TestDisjoint(t *testing.T) {
 		{"different focus may still overlap", Filter{Evidence: EvidenceCases, Focus: []string{"sexual"}}, Filter{Evidence: EvidenceCases, Focus: []string{"relationship"}}, false},
 		{"cases and clinical", Filter{Evidence: EvidenceCases}, Filter{Evidence: EvidenceClinical}, true},
 		{"different session delivery", Filter{Evidence: EvidenceSupervision, SessionDelivery: []string{"video"}}, Filter{Evidence: EvidenceSupervision, SessionDelivery: []string{"in_person"}}, true},
+		{"unknown session delivery and a delivery", Filter{Evidence: EvidenceSupervision, SessionDelivery: []string{SessionDeliveryUnknown}}, Filter{Evidence: EvidenceSupervision, SessionDelivery: []string{"video"}}, true},
+		// A block of clinical hours may list both focuses, so it matches both filters.
+		{"focus lists sharing no value may still overlap", Filter{Evidence: EvidenceClinical, Focus: []string{"sexual"}}, Filter{Evidence: EvidenceClinical, Focus: []string{"relationship"}}, false},
+		{"a focus and a modality", Filter{Evidence: EvidenceClinical, Focus: []string{"sexual"}, Modalities: []string{"in_person"}}, Filter{Evidence: EvidenceClinical, Modalities: []string{"telehealth_video"}}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -191,12 +191,13 @@ const (
 	KindExpression  = "expression"
 	KindCases       = "cases"
 	KindExam        = "exam"
+	KindRatio       = "ratio"
 )
 
 // Kinds lists every requirement kind.
 var Kinds = []string{KindHours, KindDegree, KindExperience, KindLicense, KindMembership,
 	KindInsurance, KindCredential, KindAttestation, KindDocuments, KindPeerReview, KindExpression,
-	KindCases, KindExam}
+	KindCases, KindExam, KindRatio}
 
 // Requirement is one typed rule. Which fields apply depends on Kind; the
 // loader rejects fields that do not belong to the kind.
@@ -219,6 +220,8 @@ type Requirement struct {
 	Taxonomy      string             `yaml:"taxonomy"`
 	AreaMinimum   float64            `yaml:"area_minimum"`
 	AreaMinimums  map[string]float64 `yaml:"area_minimums"`
+	AreaMaximum   float64            `yaml:"area_maximum"`
+	AreaMaximums  map[string]float64 `yaml:"area_maximums"`
 	AtLeastAreas  *AtLeastAreas      `yaml:"at_least_areas"`
 	Minimums      []Bucket           `yaml:"minimums"`
 	Caps          []Cap              `yaml:"caps"`
@@ -276,6 +279,15 @@ type Requirement struct {
 	Expression  string `yaml:"expression"`
 	Explanation string `yaml:"explanation"`
 
+	// ratio: at least one unit of To's evidence per Per units of Of's
+	// evidence (both ids of hours requirements of the set), counted over
+	// everything each accepts; when Running, at the end of every calendar
+	// month, not only on the evaluation date.
+	Of      string  `yaml:"of"`
+	To      string  `yaml:"to"`
+	Per     float64 `yaml:"per"`
+	Running bool    `yaml:"running"`
+
 	// Line is the line of the requirement in its file, for messages.
 	Line int `yaml:"-"`
 
@@ -314,17 +326,28 @@ type Bucket struct {
 
 // Cap is an upper limit on part of a pool: at most Max hours (or Share of the
 // total) of evidence that matches Match counts.
+//
+// A cap with Per set to CapPerMonth limits the evidence itself instead: of
+// the evidence that matches Match, at most Max hours a calendar month count
+// anywhere in the set, whichever requirement counts them.
 type Cap struct {
 	ID    string     `yaml:"id"`
 	Title string     `yaml:"title"`
 	Match Filter     `yaml:"match"`
 	Max   float64    `yaml:"max"`
 	Share float64    `yaml:"share"`
+	Per   string     `yaml:"per"`
 	Cite  []Citation `yaml:"cite"`
 
 	// Line is the line of the cap in its file, for messages.
 	Line int `yaml:"-"`
 }
+
+// CapPerMonth is the value of Cap.Per for a limit per calendar month.
+const CapPerMonth = "month"
+
+// Monthly reports whether the cap is a limit per calendar month.
+func (c Cap) Monthly() bool { return c.Per == CapPerMonth }
 
 // Limit returns the cap in hours for a pool of the given total.
 func (c Cap) Limit(total float64) float64 {
@@ -399,12 +422,19 @@ type Filter struct {
 	CaseUnits []string `yaml:"case_units"`
 	// Completed keeps cases completed on or before the evaluation date.
 	Completed bool `yaml:"completed"`
-	// Focus keeps items whose focus shares a value with it.
+
+	// clinical and cases
+	// Focus keeps items whose focus shares a value with it; items with no
+	// focus recorded do not match.
 	Focus []string `yaml:"focus"`
 
 	// any
 	Window *Window `yaml:"window"`
 }
+
+// SessionDeliveryUnknown in a filter's session_delivery matches supervision
+// sessions that do not say how they were held.
+const SessionDeliveryUnknown = "unknown"
 
 // Window limits evidence to a period.
 type Window struct {

@@ -51,7 +51,8 @@ const maxFigure = 100_000
 // kindFields lists, per kind, the fields a requirement of that kind may use
 // beyond the common ones.
 var kindFields = map[string][]string{
-	KindHours:       {"unit", "total", "ratio_to", "accepts", "taxonomy", "area_minimum", "area_minimums", "at_least_areas", "minimums", "caps", "min_span_months"},
+	KindHours: {"unit", "total", "ratio_to", "accepts", "taxonomy", "area_minimum", "area_minimums", "area_maximum", "area_maximums",
+		"at_least_areas", "minimums", "caps", "min_span_months"},
 	KindDegree:      {"routes"},
 	KindExperience:  {"roles", "min_years", "min_hours", "window"},
 	KindLicense:     {"professions", "jurisdictions", "independent_practice", "continuous"},
@@ -64,6 +65,7 @@ var kindFields = map[string][]string{
 	KindExpression:  {"expression", "explanation"},
 	KindCases:       {"count", "accepts", "minimums"},
 	KindExam:        {"exam_kind", "codes", "valid_years"},
+	KindRatio:       {"of", "to", "per", "running"},
 }
 
 var commonFields = []string{"id", "kind", "title", "description", "applies_if", "cite"}
@@ -230,6 +232,7 @@ func (l *loader) validate(s *Set) {
 			l.fail(l.line("requirements", i, "ratio_to", "requirement"), "requirement %s: ratio_to.requirement %q must be the id of an hours requirement with a fixed total", r.ID, r.RatioTo.Requirement)
 		}
 	}
+	l.checkRatios(s, ids)
 	for i, c := range s.Confidence {
 		if c.Status != "confirmed" && c.Status != "unconfirmed" {
 			l.fail(l.line("confidence", i, "status"), "confidence[%d].status %q must be confirmed or unconfirmed", i, c.Status)
@@ -243,6 +246,7 @@ func (l *loader) validate(s *Set) {
 		}
 	}
 	l.checkExclusiveCaps(s)
+	l.checkMonthlyCaps(s)
 	l.checkUnits(s)
 }
 
@@ -432,7 +436,19 @@ func (l *loader) requirement(s *Set, i int, r *Requirement) {
 		if strings.TrimSpace(r.Explanation) == "" {
 			l.fail(r.Line, "requirement %s: explanation is required: say in words what the expression checks", r.ID)
 		}
+	case KindRatio:
+		if r.Per <= 0 || r.Per > maxFigure {
+			l.fail(at("per"), "requirement %s: per must be a positive number (6 means one unit of %s per 6 units of %s)", r.ID, orUnset(r.To, "to"), orUnset(r.Of, "of"))
+		}
 	}
+}
+
+// orUnset names a field's value, or the field itself when it is empty.
+func orUnset(v, field string) string {
+	if v == "" {
+		return field
+	}
+	return v
 }
 
 // collections are the portfolio collections a document may support.
@@ -504,8 +520,8 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 		if evidence[EvidenceClinical] || evidence[EvidenceSupervision] {
 			l.fail(at("taxonomy"), "requirement %s: a taxonomy applies to education evidence only", r.ID)
 		}
-	} else if r.AreaMinimum != 0 || r.AreaMinimums != nil || r.AtLeastAreas != nil {
-		l.fail(r.Line, "requirement %s: area_minimum, area_minimums and at_least_areas need a taxonomy", r.ID)
+	} else if r.AreaMinimum != 0 || r.AreaMinimums != nil || r.AtLeastAreas != nil || r.AreaMaximum != 0 || r.AreaMaximums != nil {
+		l.fail(r.Line, "requirement %s: area_minimum, area_minimums, area_maximum, area_maximums and at_least_areas need a taxonomy", r.ID)
 	}
 	sumMins := 0.0
 	if r.AreaMinimum < 0 {
@@ -561,6 +577,7 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 	if areas != nil && len(r.Minimums) > 0 {
 		l.fail(at("minimums"), "requirement %s: minimums cannot be combined with a taxonomy; use area minimums", r.ID)
 	}
+	l.areaMaximums(s, i, r, areas, total)
 	sumBuckets := 0.0
 	for j, b := range r.Minimums {
 		if b.ID == "" || b.Min <= 0 {
@@ -582,16 +599,31 @@ func (l *loader) hours(s *Set, i int, r *Requirement) {
 		switch {
 		case c.ID == "":
 			l.fail(at("caps", j), "requirement %s: caps[%d] needs an id", r.ID, j)
+		case c.Per != "" && c.Per != CapPerMonth:
+			l.fail(at("caps", j, "per"), "requirement %s: cap %s: per %q must be month, or be left out for a cap on the whole period", r.ID, c.ID, c.Per)
+		case c.Monthly() && (c.Share != 0 || c.Max <= 0):
+			l.fail(at("caps", j), "requirement %s: cap %s is a monthly cap (per: month), which takes a positive max (hours a month), not share", r.ID, c.ID)
+		case c.Monthly() && r.Taxonomy != "":
+			l.fail(at("caps", j, "per"), "requirement %s: cap %s: a monthly cap cannot be put in a requirement with a taxonomy, whose caps already limit evidence at its source; put it in a requirement without one", r.ID, c.ID)
 		case (c.Max > 0) == (c.Share > 0):
 			l.fail(at("caps", j), "requirement %s: cap %s needs exactly one of max (hours) or share (0 to 1)", r.ID, c.ID)
 		case c.Share >= 1 || c.Share < 0 || c.Max < 0:
 			l.fail(at("caps", j), "requirement %s: cap %s share must be between 0 and 1", r.ID, c.ID)
-		case total > 0 && c.Max > total:
+		case !c.Monthly() && total > 0 && c.Max > total:
 			l.fail(at("caps", j, "max"), "requirement %s: cap %s of %g is above the total of %g, so it can never bind; lower it or remove it", r.ID, c.ID, c.Max, total)
 		}
 		l.filter(s, c.Match, "requirements", i, "caps", j, "match")
 		l.matchWithin(r, c.Match, at("caps", j, "match"))
+		if c.Monthly() {
+			// A monthly cap limits evidence at its source, apart from the
+			// requirement's other caps and minimums: checkMonthlyCaps
+			// checks it against the set's other source-side limits.
+			continue
+		}
 		for k := range j {
+			if r.Caps[k].Monthly() {
+				continue
+			}
 			if !Disjoint(r.Caps[k].Match, c.Match) {
 				l.fail(at("caps", j), "requirement %s: caps %s and %s may select the same evidence; caps in one requirement must select exclusive evidence", r.ID, r.Caps[k].ID, c.ID)
 			}
@@ -636,7 +668,7 @@ func (l *loader) filter(s *Set, f Filter, path ...any) {
 	check("provider_kinds", f.ProviderKinds, providerKinds)
 	check("delivery", f.Delivery, deliveries)
 	check("format", f.Format, formats)
-	check("session_delivery", f.SessionDelivery, sessionModes)
+	check("session_delivery", f.SessionDelivery, append(slices.Clip(sessionModes), SessionDeliveryUnknown))
 	check("content", f.Content, contents)
 	check("modalities", f.Modalities, modalities)
 	check("case_units", f.CaseUnits, caseUnits)
@@ -647,7 +679,7 @@ func (l *loader) filter(s *Set, f Filter, path ...any) {
 	fieldsOf := map[string][]string{
 		EvidenceEducation:   {"activity_kinds", "provider_kinds", "approved_by", "not_approved_by", "delivery", "sexuality_related"},
 		EvidenceSupervision: {"format", "session_delivery", "max_group_size", "content", "supervisor_credential", "require_contract"},
-		EvidenceClinical:    {"modalities", "telehealth_where_licensed", "require_contract", "supervisor_credential"},
+		EvidenceClinical:    {"modalities", "telehealth_where_licensed", "require_contract", "supervisor_credential", "focus"},
 		EvidenceCases:       {"case_units", "focus", "completed", "require_contract"},
 	}
 	if f.Evidence == "" {
@@ -696,6 +728,9 @@ func (l *loader) checkExclusiveCaps(s *Set) {
 			continue
 		}
 		for j, c := range r.Caps {
+			if c.Monthly() {
+				continue // rejected in a taxonomy requirement
+			}
 			for _, o := range s.Requirements {
 				if o == nil || o == r || o.Kind != KindHours {
 					continue
@@ -711,6 +746,130 @@ func (l *loader) checkExclusiveCaps(s *Set) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// areaMaximums checks area_maximum and area_maximums: positive, naming areas
+// of the taxonomy, not below the area's minimum (nor below
+// at_least_areas.hours_each where that may choose the area), and together
+// leaving room for the total.
+func (l *loader) areaMaximums(s *Set, i int, r *Requirement, areas map[string]bool, total float64) {
+	at := func(path ...any) int { return l.line(append([]any{"requirements", i}, path...)...) }
+	unit := r.Unit
+	if unit == "" {
+		unit = "hours"
+	}
+	if l.node("requirements", i, "area_maximum") != nil && r.AreaMaximum <= 0 {
+		l.fail(at("area_maximum"), "requirement %s: area_maximum must be a positive number of %s", r.ID, unit)
+	}
+	for code, m := range r.AreaMaximums {
+		if areas != nil && !areas[code] {
+			l.fail(at("area_maximums", code), "requirement %s: area %q is not in taxonomy %s", r.ID, code, r.Taxonomy)
+		}
+		if m <= 0 {
+			l.fail(at("area_maximums", code), "requirement %s: the maximum for area %s must be a positive number of %s", r.ID, code, unit)
+		}
+	}
+	if areas == nil || (r.AreaMaximum <= 0 && len(r.AreaMaximums) == 0) {
+		return
+	}
+	sum, bounded := 0.0, true
+	for _, a := range s.Taxonomies[r.Taxonomy].Areas {
+		mx, line := r.AreaMaximum, at("area_maximum")
+		if v, ok := r.AreaMaximums[a.Code]; ok {
+			mx, line = v, at("area_maximums", a.Code)
+		}
+		if mx <= 0 {
+			bounded = false // no maximum for this area
+			continue
+		}
+		sum += mx
+		least := r.AreaMinimum
+		if v, ok := r.AreaMinimums[a.Code]; ok {
+			least = v
+		}
+		if mx < least-1e-9 {
+			l.fail(line, "requirement %s: the maximum of %g %s for area %s is below its minimum of %g", r.ID, mx, unit, a.Code, least)
+		}
+		if k := r.AtLeastAreas; k != nil && (len(k.Among) == 0 || slices.Contains(k.Among, a.Code)) && mx < k.HoursEach-1e-9 {
+			l.fail(line, "requirement %s: the maximum of %g %s for area %s is below at_least_areas.hours_each of %g, so the area could never reach it", r.ID, mx, unit, a.Code, k.HoursEach)
+		}
+	}
+	if bounded && total > 0 && sum < total-1e-9 {
+		line := at("area_maximum")
+		if r.AreaMaximum <= 0 {
+			line = at("area_maximums")
+		}
+		l.fail(line, "requirement %s: the area maximums let at most %g %s count in all, below the total of %g, so it can never be met", r.ID, sum, unit, total)
+	}
+}
+
+// checkMonthlyCaps keeps every item under at most one limit at its source,
+// which is what keeps allocation a network flow: a monthly cap limits the
+// evidence it selects wherever it counts, so the monthly caps of the set
+// must select exclusive evidence, and none may select evidence that a cap
+// of a requirement with a taxonomy limits at its source.
+func (l *loader) checkMonthlyCaps(s *Set) {
+	type capRef struct {
+		i, j int
+		r    *Requirement
+	}
+	var monthly, sourceSide []capRef
+	for i, r := range s.Requirements {
+		if r == nil || r.Kind != KindHours {
+			continue
+		}
+		for j, c := range r.Caps {
+			switch {
+			case c.Monthly() && r.Taxonomy == "":
+				monthly = append(monthly, capRef{i, j, r})
+			case !c.Monthly() && r.Taxonomy != "":
+				sourceSide = append(sourceSide, capRef{i, j, r})
+			}
+		}
+	}
+	for x, m := range monthly {
+		mc := m.r.Caps[m.j]
+		line := l.line("requirements", m.i, "caps", m.j)
+		for _, o := range monthly[:x] {
+			if oc := o.r.Caps[o.j]; !Disjoint(oc.Match, mc.Match) {
+				l.fail(line, "requirement %s: monthly caps %s (of requirement %s) and %s may select the same evidence; a monthly cap limits the evidence itself wherever it counts, so monthly caps must select exclusive evidence", m.r.ID, oc.ID, o.r.ID, mc.ID)
+			}
+		}
+		for _, t := range sourceSide {
+			tc := t.r.Caps[t.j]
+			if Disjoint(tc.Match, mc.Match) {
+				continue
+			}
+			for _, a := range t.r.Accepts {
+				if !Disjoint(a, tc.Match) && !Disjoint(a, mc.Match) {
+					l.fail(line, "requirement %s: monthly cap %s may select evidence that cap %s of requirement %s (which has a taxonomy) limits at its source; make their match filters exclusive", m.r.ID, mc.ID, tc.ID, t.r.ID)
+					break
+				}
+			}
+		}
+	}
+}
+
+// checkRatios checks that each ratio requirement compares two different
+// hours requirements of the set.
+func (l *loader) checkRatios(s *Set, ids map[string]*Requirement) {
+	for i, r := range s.Requirements {
+		if r == nil || r.Kind != KindRatio {
+			continue
+		}
+		for _, f := range []struct{ key, id string }{{"of", r.Of}, {"to", r.To}} {
+			if f.id == "" {
+				l.fail(r.Line, "requirement %s: %s is required: the id of an hours requirement of the set", r.ID, f.key)
+				continue
+			}
+			if target, ok := ids[f.id]; !ok || target == nil || target.Kind != KindHours {
+				l.fail(l.line("requirements", i, f.key), "requirement %s: %s %q must be the id of an hours requirement of the set", r.ID, f.key, f.id)
+			}
+		}
+		if r.Of != "" && r.Of == r.To {
+			l.fail(l.line("requirements", i, "to"), "requirement %s: of and to both name %s; a ratio compares two different hours requirements", r.ID, r.To)
 		}
 	}
 }

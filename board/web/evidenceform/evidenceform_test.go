@@ -184,6 +184,35 @@ func TestFieldsOfASupervisor(t *testing.T) {
 	t.Error("a contract has no supervisor field")
 }
 
+// TestFieldsOfClinicalHours checks a list of choices (the focus of clinical
+// hours): a box for each value of its enum, ticked from posted boxes or from
+// the lines Values gives, and read back as a list.
+func TestFieldsOfClinicalHours(t *testing.T) {
+	var focus Field
+	for _, f := range Fields("clinical_hours", url.Values{"focus": {"sexual", "other"}}, map[string]string{"focus": "pick one"}, Context{}) {
+		if f.Name == "focus" {
+			focus = f
+		}
+	}
+	want := []Option{{Value: "sexual", Label: "sexual", Selected: true}, {Value: "relationship", Label: "relationship"}, {Value: "other", Label: "other", Selected: true}}
+	if focus.Type != "choices" || focus.Required || focus.ID != "f-focus" || focus.Error != "pick one" || !reflect.DeepEqual(focus.Options, want) {
+		t.Errorf("focus: %+v", focus)
+	}
+	for _, f := range Fields("clinical_hours", Values(&portfolio.ClinicalHours{Focus: []string{"relationship"}}), nil, Context{}) {
+		if f.Name == "focus" && (f.Options[0].Selected || !f.Options[1].Selected || f.Options[2].Selected) {
+			t.Errorf("focus of an item being edited: %+v", f.Options)
+		}
+	}
+
+	obj := Object("clinical_hours", url.Values{"focus": {"sexual", "relationship"}, "hours": {"3"}}, map[string]string{})
+	if got, want := obj["focus"], []any{"sexual", "relationship"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("focus read back as %v, want %v", got, want)
+	}
+	if obj := Object("clinical_hours", url.Values{"hours": {"3"}}, map[string]string{}); obj["focus"] != nil {
+		t.Errorf("no box ticked gives focus %v; want it left out", obj["focus"])
+	}
+}
+
 // TestValuesThenObject checks that an item turned into form values and
 // back gives the item's JSON, without its id and verification.
 func TestValuesThenObject(t *testing.T) {
@@ -194,6 +223,8 @@ func TestValuesThenObject(t *testing.T) {
 			Delivery: "live_online", Date: date.MustParse("2024-03-01"), Hours: 1.5,
 			Areas: map[string][]string{"core": {"a1", "a2"}}, SexualityRelated: &yes,
 			Verification: portfolio.Verification{Note: "checked"}},
+		"clinical_hours": &portfolio.ClinicalHours{ID: "clin-1", From: date.MustParse("2024-01-01"), To: date.MustParse("2024-03-31"), Hours: 40,
+			Modality: "in_person", Focus: []string{"sexual", "relationship"}, Contract: "con-1"},
 		"cases": &portfolio.Case{ID: "case-1", Unit: "family", Focus: []string{"relationship", "other"}, Opened: date.MustParse("2024-02-01"),
 			Closed: date.MustParse("2024-05-01"), Completed: true, Description: "Family of four"},
 		"exams": &portfolio.Exam{ID: "exam-1", Kind: "interview", Code: "ecps-oral", Title: "ECPS oral", Body: "EFS-ESSM",

@@ -1,0 +1,247 @@
+package eligibility
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
+)
+
+// A ratio requirement compares the evidence two hours requirements accept:
+// at least one unit of To's evidence for every Per units of Of's ("1 hour of
+// supervision for every 6 clinical hours"). It counts everything each
+// requirement accepts, dated up to the evaluation date, however the hours
+// are allocated; when running, the ratio must hold at the end of every
+// calendar month from the first item on, not only on the evaluation date.
+
+// ratioSide is what one of the two requirements accepts in a pass.
+type ratioSide struct {
+	h     *hoursReq
+	total float64
+	month map[int]float64 // month -> what items of that month give
+	items []int
+}
+
+// ratioCheck is the comparison at one point: the end of a month (numbered
+// as monthKey does), or the evaluation date.
+type ratioCheck struct {
+	month   int // -1 for a check on the evaluation date alone
+	of, to  float64
+	need    float64
+	deficit float64
+	shortIn []string // running: the months it fell short in
+	from    int      // running: the first month checked
+}
+
+// ratioOutcome is one pass over the evidence, verified only or with claimed
+// evidence too.
+type ratioOutcome struct {
+	ok     bool
+	of, to ratioSide
+	// at is the check reported: the first that fell short, or the last.
+	at ratioCheck
+	// worst is the largest deficit of any check: that much more of To's
+	// evidence, dated by the first check that fell short, meets them all.
+	worst float64
+}
+
+// ratioResult judges a ratio requirement: met when verified evidence alone
+// keeps the ratio, pending when it holds only counting claimed evidence.
+func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
+	res := Result{ID: r.ID, Title: r.Title, Kind: r.Kind}
+	of, to := c.hoursByID(r.Of), c.hoursByID(r.To)
+	if of == nil || to == nil || r.Per <= 0 {
+		res.Status = Unmet
+		res.Explanation = fmt.Sprintf("the ratio must name two hours requirements of the set (of %q, to %q) and a positive per", r.Of, r.To)
+		res.Shortfall = &Shortfall{Steps: []string{"correct the requirement set"}}
+		return res
+	}
+	o := c.ratioPass(r, of, to, false)
+	res.Status = Met
+	if !o.ok {
+		o = c.ratioPass(r, of, to, true)
+		res.Status = Unmet
+		if o.ok {
+			res.Status = Pending
+		}
+	}
+	figures := c.ratioFigures(r, o)
+	res.Progress = []Progress{{Label: r.Title, Value: round(o.at.to), Target: round(o.at.need), Unit: to.unit, Text: figures}}
+	listed := map[int]bool{} // an item both requirements accept is listed once
+	for _, side := range []ratioSide{o.of, o.to} {
+		for _, i := range side.items {
+			if it := c.items[i]; !listed[i] {
+				listed[i] = true
+				res.Evidence = append(res.Evidence, Use{ID: it.id, Amount: round(it.credits), State: string(it.state)})
+			}
+		}
+	}
+	switch res.Status {
+	case Met:
+		res.Explanation = figures
+	case Pending:
+		var ids []string
+		for _, i := range o.to.items {
+			if c.items[i].state == portfolio.Claimed {
+				ids = appendNew(ids, c.items[i].id)
+			}
+			if to.info[i].weak {
+				for _, id := range c.claimedSupport(c.items[i]) {
+					ids = appendNew(ids, id)
+				}
+			}
+		}
+		if len(ids) == 0 {
+			res.Explanation = "would be met (" + figures + ") once claimed evidence is verified"
+			break
+		}
+		res.Explanation = fmt.Sprintf("would be met (%s) once %s %s verified: %s", figures, count(len(ids), "claimed item"), isAre(len(ids)), strings.Join(firstN(ids, 6), ", "))
+	case Unmet:
+		res.Explanation = figures
+		step := fmt.Sprintf("%s of %s", more(o.worst, to.unit), idWords(r.To))
+		if r.Running {
+			step += " dated no later than " + c.ratioDeadline(o.at.month)
+		}
+		res.Shortfall = &Shortfall{Amount: round(o.worst), Unit: to.unit, Steps: []string{step}}
+	}
+	return res
+}
+
+// hoursByID returns the hours requirement with an id as prepareHours
+// worked it out, or, when it does not apply, works it out now (nil when the
+// set has no such hours requirement).
+func (c *evalCtx) hoursByID(id string) *hoursReq {
+	for _, h := range c.hours {
+		if h.r.ID == id {
+			return h
+		}
+	}
+	for _, r := range c.set.Requirements {
+		if r.ID == id && r.Kind == requirements.KindHours {
+			return c.hoursOf(r)
+		}
+	}
+	return nil
+}
+
+// ratioPass counts what each requirement accepts, on verified evidence
+// alone or with claimed evidence too, and checks the ratio.
+func (c *evalCtx) ratioPass(r *requirements.Requirement, of, to *hoursReq, withClaimed bool) ratioOutcome {
+	o := ratioOutcome{ok: true, of: c.ratioSide(of, withClaimed), to: c.ratioSide(to, withClaimed)}
+	check := func(at *ratioCheck) {
+		at.need = at.of / r.Per
+		at.deficit = at.need - at.to
+	}
+	if !r.Running {
+		o.at = ratioCheck{month: -1, of: o.of.total, to: o.to.total}
+		check(&o.at)
+		o.ok = o.at.deficit <= 1e-7
+		o.worst = max(o.at.deficit, 0)
+		return o
+	}
+	last := monthKey(c.asOf)
+	first := last
+	for _, side := range []ratioSide{o.of, o.to} {
+		for m := range side.month {
+			first = min(first, m)
+		}
+	}
+	var short []string
+	var cur, firstShort ratioCheck
+	for m := first; m <= last; m++ {
+		cur.month, cur.of, cur.to = m, cur.of+o.of.month[m], cur.to+o.to.month[m]
+		check(&cur)
+		if cur.deficit > 1e-7 {
+			if len(short) == 0 {
+				firstShort = cur
+			}
+			short = append(short, monthLabel(m))
+			o.worst = max(o.worst, cur.deficit)
+		}
+	}
+	o.ok = len(short) == 0
+	o.at = cur
+	if !o.ok {
+		o.at = firstShort
+	}
+	o.at.shortIn, o.at.from = short, first
+	return o
+}
+
+// ratioSide sums what one requirement accepts in a pass, by month.
+func (c *evalCtx) ratioSide(h *hoursReq, withClaimed bool) ratioSide {
+	s := ratioSide{h: h, month: map[int]float64{}}
+	for i, in := range h.info {
+		it := c.items[i]
+		if !in.elig || !accepted(it.state, withClaimed) || (in.weak && !withClaimed) {
+			continue
+		}
+		s.total += it.credits
+		s.month[monthKey(it.end)] += it.credits
+		s.items = append(s.items, i)
+	}
+	return s
+}
+
+// ratioFigures says what the decisive check found: "By the end of 2025-04:
+// 180 clinical hours and 25 supervision hours; 30 were needed (1 per 6)".
+func (c *evalCtx) ratioFigures(r *requirements.Requirement, o ratioOutcome) string {
+	at := o.at
+	per := fmt.Sprintf("(1 per %s)", num(r.Per))
+	if at.of <= 1e-9 && at.deficit <= 1e-7 && len(at.shortIn) == 0 {
+		return fmt.Sprintf("no %s counted, so no %s are needed yet", idWords(r.Of)+" "+o.of.h.unit, idWords(r.To)+" "+o.to.h.unit)
+	}
+	figures := fmt.Sprintf("%s and %s", ratioAmount(at.of, r.Of, o.of.h.unit), ratioAmount(at.to, r.To, o.to.h.unit))
+	if !r.Running {
+		return fmt.Sprintf("%s; at least %s needed %s", figures, num(at.need), per)
+	}
+	if !o.ok {
+		text := fmt.Sprintf("%s: %s; %s %s needed %s", c.ratioWhen(at.month), figures, num(at.need), wasWere(at.need), per)
+		if n := len(at.shortIn); n > 1 {
+			text += fmt.Sprintf("; it fell short in %d months: %s", n, andList(at.shortIn))
+		}
+		return text
+	}
+	return fmt.Sprintf("held at the end of every month from %s to %s; %s: %s, at least %s needed %s",
+		monthLabel(at.from), monthLabel(monthKey(c.asOf)), lowerFirst(c.ratioWhen(at.month)), figures, num(at.need), per)
+}
+
+// ratioWhen names the point of a running check: the end of a month, or the
+// evaluation date for its own month.
+func (c *evalCtx) ratioWhen(month int) string {
+	if month == monthKey(c.asOf) {
+		return "By " + c.asOf.String() + " (the evaluation date)"
+	}
+	return "By the end of " + monthLabel(month)
+}
+
+// ratioDeadline is the last day evidence may be dated to count at a check:
+// the last day of its month, or the evaluation date.
+func (c *evalCtx) ratioDeadline(month int) string {
+	if month < 0 || month == monthKey(c.asOf) {
+		return c.asOf.String()
+	}
+	next := month + 1
+	return date.Of(next/12, time.Month(next%12+1), 1).AddDays(-1).String()
+}
+
+// ratioAmount writes "180 clinical hours" from a requirement id and its unit.
+func ratioAmount(x float64, id, unit string) string {
+	if round(x) == 1 {
+		unit = strings.TrimSuffix(unit, "s")
+	}
+	return num(x) + " " + idWords(id) + " " + unit
+}
+
+// idWords turns a requirement id such as clinical-practice into words.
+func idWords(id string) string { return strings.ReplaceAll(id, "-", " ") }
+
+func wasWere(x float64) string {
+	if round(x) == 1 {
+		return "was"
+	}
+	return "were"
+}
