@@ -161,8 +161,13 @@ func TestShippedFigures(t *testing.T) {
 			}
 		}},
 		{"aasect-cse", "supervision", func(t *testing.T, s *Set, q *Requirement) {
-			if q.Total != 25 || len(q.Minimums) != 1 || q.Minimums[0].Min != 12 {
-				t.Errorf("want 25 hours with 12 individual, got %g %+v", q.Total, q.Minimums)
+			if q.Total != 25 || len(q.Minimums) != 1 || q.Minimums[0].Min != 5 || len(q.Caps) != 1 || q.Caps[0].Max != 20 {
+				t.Errorf("want 25 hours with 5 individual and at most 20 in groups, got %g %+v %+v", q.Total, q.Minimums, q.Caps)
+			}
+		}},
+		{"aasect-cse", "training", func(t *testing.T, s *Set, q *Requirement) {
+			if q.Total != 60 || len(q.Caps) != 1 || q.Caps[0].Max != 30 {
+				t.Errorf("want 60 hours of training, at most 30 by eLearning, got %g %+v", q.Total, q.Caps)
 			}
 		}},
 		{"aasect-csc", "sexuality-counseling", func(t *testing.T, s *Set, q *Requirement) {
@@ -216,6 +221,30 @@ func TestShippedExpressions(t *testing.T) {
 		{"second supervisee only after the as-of date", "aasect-cst-supervisor", "supervisees", false,
 			`{"supervision_given": [{"supervisee": "p1", "date": "2024-01-01"}, {"supervisee": "p2", "date": "2030-01-01"}]}`, false},
 		{"no supervision given", "aasect-cse-supervisor", "supervisees", false, `{}`, false},
+		{"AASECT-approved SAR", "aasect-cse", "sar", false,
+			`{"education": [{"kind": "sar", "date": "2024-10-19", "provider": {"kind": "approved_provider", "approved_by": ["AASECT"]}}]}`, true},
+		{"SAR approved by another body", "aasect-cse", "sar", false,
+			`{"education": [{"kind": "sar", "date": "2024-10-19", "provider": {"kind": "approved_provider", "approved_by": ["APA"]}}]}`, false},
+		{"SAR only after the as-of date", "aasect-cse", "sar", false,
+			`{"education": [{"kind": "sar", "date": "2025-10-19", "provider": {"kind": "approved_provider", "approved_by": ["AASECT"]}}]}`, false},
+		{"university sexuality course", "aasect-cse", "human-sexuality-education", false,
+			`{"education": [{"kind": "university_course", "date": "2013-03-22", "provider": {"kind": "accredited_university"}}]}`, true},
+		{"course marked not sexuality-related", "aasect-cse", "human-sexuality-education", false,
+			`{"education": [{"kind": "university_course", "date": "2013-03-22", "sexuality_related": false, "provider": {"kind": "accredited_university"}}]}`, false},
+		{"CE from a provider AASECT does not approve", "aasect-cse", "human-sexuality-education", false,
+			`{"education": [{"kind": "ce", "date": "2023-11-04", "provider": {"kind": "other_ce"}}]}`, false},
+		{"teaching is not education received", "aasect-cse", "human-sexuality-education", false,
+			`{"education": [{"kind": "teaching", "date": "2025-05-18", "provider": {"kind": "accredited_university"}}]}`, false},
+		{"supervised by a CSC supervisor under a contract", "aasect-csc", "supervision", false, cscSupervision("aasect-csc-supervisor", "2027-08-31", "2023-01-09"), true},
+		{"the supervisor's CSC supervisor credential had lapsed", "aasect-csc", "supervision", false, cscSupervision("aasect-csc-supervisor", "2023-01-31", "2023-01-09"), false},
+		{"supervised only before the contract began", "aasect-csc", "supervision", false, cscSupervision("aasect-csc-supervisor", "2027-08-31", "2023-03-01"), false},
+		{"supervised by a sex therapist supervisor only", "aasect-csc", "supervision", false, cscSupervision("aasect-cst-supervisor", "2027-08-31", "2023-01-09"), false},
+		{"CSC: a SAR from any provider", "aasect-csc", "sar", false,
+			`{"education": [{"kind": "sar", "date": "2023-03-18", "provider": {"kind": "other_ce"}}]}`, true},
+		{"CSC: training from an AASECT-approved provider", "aasect-csc", "training", false,
+			`{"education": [{"kind": "training", "date": "2023-06-10", "provider": {"kind": "approved_provider", "approved_by": ["AASECT"]}}]}`, true},
+		{"CSC: a university course is not training", "aasect-csc", "training", false,
+			`{"education": [{"kind": "university_course", "date": "2015-12-11", "provider": {"kind": "accredited_university"}}]}`, false},
 		{"member 2 years", "cosrt-accreditation", "membership-12-months", false,
 			`{"memberships": [{"organization": "COSRT", "category": "full", "from": "2023-05-01"}]}`, true},
 		{"member 6 months", "cosrt-accreditation", "membership-12-months", false,
@@ -588,4 +617,13 @@ func TestAreaMinimumOverride(t *testing.T) {
 	if _, err := Parse("x.yaml", []byte(src)); err != nil {
 		t.Fatalf("3 + 3 + 0 fits a total of 6, but the set was rejected:\n%v", err)
 	}
+}
+
+// cscSupervision is a portfolio, in its JSON form, with one supervision
+// session on 2023-02-10 by a supervisor holding credType until validTo, under
+// a contract that starts on contractStart.
+func cscSupervision(credType, validTo, contractStart string) string {
+	return `{"supervisors": [{"id": "s1", "credentials": [{"type": "` + credType + `", "valid_from": "2014-09-01", "valid_to": "` + validTo + `"}]}],
+		"supervision_contracts": [{"id": "k1", "supervisor": "s1", "start": "` + contractStart + `"}],
+		"supervision_sessions": [{"id": "x1", "date": "2023-02-10", "supervisor": "s1", "contract": "k1"}]}`
 }
