@@ -73,13 +73,14 @@ func TestWithRefusesOverlapAndDuplicateVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cur := base.Latest("florida-sex-therapist")
 	for name, tc := range map[string]struct {
 		set  *Set
 		want string
 	}{
-		"starts with the current version":   {versionOf(t, "florida-sex-therapist.yaml", "2027", "2025-01-01", ""), "overlaps"},
-		"starts before the current version": {versionOf(t, "florida-sex-therapist.yaml", "2024", "2024-01-01", ""), "overlaps"},
-		"same version string":               {versionOf(t, "florida-sex-therapist.yaml", "64B4-7.004 (current)", "2027-01-01", ""), "already has a version"},
+		"starts with the current version":   {versionOf(t, "florida-sex-therapist.yaml", "2027", cur.EffectiveFrom.String(), ""), "overlaps"},
+		"starts before the current version": {versionOf(t, "florida-sex-therapist.yaml", "2024", cur.EffectiveFrom.AddYears(-1).String(), ""), "overlaps"},
+		"same version string":               {versionOf(t, "florida-sex-therapist.yaml", cur.Version, "2027-01-01", ""), "already has a version"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := base.With(tc.set)
