@@ -25,6 +25,9 @@ var shippedIDs = []struct {
 	{"florida-sex-therapist", true},
 	{"cosrt-accreditation", false},
 	{"sas-psychosexual-therapist-provisional", false},
+	{"nacs-clinical-sexologist", true},
+	{"efs-essm-ecps", true},
+	{"sash-cpsbt", true},
 }
 
 func shippedRegistry(t *testing.T) *Catalog {

@@ -34,8 +34,11 @@ var shippedIDs = []string{
 	"aasect-cst-supervisor",
 	"aasect-renewal",
 	"cosrt-accreditation",
+	"efs-essm-ecps",
 	"florida-sex-therapist",
+	"nacs-clinical-sexologist",
 	"sas-psychosexual-therapist-provisional",
+	"sash-cpsbt",
 }
 
 // cli runs the command in-process and returns its output and exit status.
