@@ -146,3 +146,30 @@ func TestEveryExampleHasAnExpectation(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryShippedSetHasExamples asks for at least one eligible and one not
+// eligible example of every shipped set, so that each set's rules are shown
+// to work both ways on realistic evidence.
+func TestEveryShippedSetHasExamples(t *testing.T) {
+	reg, err := requirements.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eligible, notEligible := map[string]bool{}, map[string]bool{}
+	for _, e := range loadExpectations(t) {
+		if e.Verdict == "eligible" {
+			eligible[e.Requirements] = true
+		}
+		if e.Verdict == "not_eligible" {
+			notEligible[e.Requirements] = true
+		}
+	}
+	for _, id := range reg.IDs() {
+		if !eligible[id] {
+			t.Errorf("shipped set %s has no eligible example portfolio", id)
+		}
+		if !notEligible[id] {
+			t.Errorf("shipped set %s has no not_eligible example portfolio", id)
+		}
+	}
+}

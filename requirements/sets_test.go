@@ -3,7 +3,6 @@ package requirements
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -86,10 +85,6 @@ func TestShippedSets(t *testing.T) {
 // the version says whose label it is; and a third party's word is marked
 // unconfirmed.
 func TestShippedSetsCiteSources(t *testing.T) {
-	// TODO: lead removes this gate when all sets cite.
-	if os.Getenv("CERTBOARD_REQUIRE_CITES") == "" {
-		t.Skip("the shipped sets are being given citations; set CERTBOARD_REQUIRE_CITES=1 to check them")
-	}
 	r := shippedRegistry(t)
 	for _, id := range r.IDs() {
 		for _, s := range r.Versions(id) {
