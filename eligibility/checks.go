@@ -457,15 +457,29 @@ func (c *evalCtx) checkCredential(r *requirements.Requirement, withClaimed bool)
 	at := c.asOf
 	var contract *portfolio.Contract
 	if r.HeldAt == requirements.HeldAtFirstContractStart {
+		// The earliest contract not rejected marks the start of supervision,
+		// as in supervisionStart, whether or not it is verified yet: a later
+		// verified contract would measure the years too late. On a tie the
+		// verified contract is taken.
 		for i := range c.p.Contracts {
 			k := &c.p.Contracts[i]
-			if accepted(k.Verification.EffectiveState(), withClaimed) && !k.Start.After(c.asOf) && (contract == nil || k.Start.Before(contract.Start)) {
+			st := k.Verification.EffectiveState()
+			if st == portfolio.Rejected || k.Start.After(c.asOf) {
+				continue
+			}
+			if contract == nil || k.Start.Before(contract.Start) ||
+				(k.Start == contract.Start && st == portfolio.Verified && contract.Verification.EffectiveState() != portfolio.Verified) {
 				contract = k
 			}
 		}
 		if contract == nil {
 			return outcome{why: fmt.Sprintf("no supervision contract on file, so how long %s was held when supervision began cannot be measured", orList(r.Types)),
 				steps: []string{"add the supervision contract"}}
+		}
+		if !accepted(contract.Verification.EffectiveState(), withClaimed) {
+			// Only the pass with claimed evidence can measure: at best pending.
+			return outcome{why: fmt.Sprintf("the first supervision contract (%s) is not verified", contract.ID),
+				used: []Use{usedItem(contract.ID, contract.Verification)}, steps: []string{"have the supervision contract verified"}}
 		}
 		at = contract.Start
 	}

@@ -438,6 +438,26 @@ func TestCredentialHeldAtContractStart(t *testing.T) {
 			status: Pending, explain: "would be met (held cst since 2019-01-01: 2.16 years when the first supervision contract (k1) began on 2021-03-01) once k1 is verified",
 		},
 		{
+			// Regression: the verified-only pass skipped the claimed k0 and
+			// measured at the later verified k1, which gave "met".
+			name: "a claimed earlier contract is the one measured at, and fails", set: set,
+			p: port(cst("2019-01-01"), contract("k1", "sup", "2021-03-01"),
+				with(contract("k0", "sup", "2020-06-01"), func(k *portfolio.Contract) { k.Verification = claimedV })),
+			status: Unmet, explain: "held cst since 2019-01-01: 1.42 of 2 years when the first supervision contract (k0) began on 2020-06-01",
+		},
+		{
+			name: "a claimed earlier contract makes it at best pending", set: set,
+			p: port(cst("2018-01-01"), contract("k1", "sup", "2021-03-01"),
+				with(contract("k0", "sup", "2020-06-01"), func(k *portfolio.Contract) { k.Verification = claimedV })),
+			status: Pending, explain: "would be met (held cst since 2018-01-01: 2.42 years when the first supervision contract (k0) began on 2020-06-01) once k0 is verified",
+		},
+		{
+			name: "a rejected earlier contract is not measured at", set: set,
+			p: port(cst("2019-01-01"), contract("k1", "sup", "2021-03-01"),
+				with(contract("k0", "sup", "2020-06-01"), func(k *portfolio.Contract) { k.Verification = rejectedV })),
+			status: Met, explain: "held cst since 2019-01-01: 2.16 years when the first supervision contract (k1) began on 2021-03-01",
+		},
+		{
 			name: "as_of is the default", set: setOf(&requirements.Requirement{ID: "cred", Kind: requirements.KindCredential, Title: "CST",
 				Types: []string{"cst"}, HeldYears: 2}),
 			p:      port(cst("2020-01-01"), contract("k1", "sup", "2021-03-01")),
