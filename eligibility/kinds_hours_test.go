@@ -435,15 +435,63 @@ func TestRatio(t *testing.T) {
 			},
 		},
 		{
-			name: "verified evidence alone decides met, even when claimed clinical hours would break the ratio",
+			// Regression: verified evidence alone used to decide met, though
+			// the claimed work was done and needs its supervision too.
+			name: "claimed clinical hours that break a ratio verified evidence keeps: unmet",
 			set:  ratioSet(false), id: "supervision-ratio",
 			p: newPortfolio(func(p *portfolio.Portfolio) {
 				p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10"),
 					with(clinical("c2", 60, "2025-04-10"), func(h *portfolio.ClinicalHours) { h.Verification = claimedV })}
 				p.Sessions = []portfolio.Session{session("s1", 10, "2025-03-10", "individual")}
 			}),
-			status:  Met,
-			explain: []string{"60 clinical hours and 10 supervision hours"},
+			status: Unmet,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "120 clinical hours and 10 supervision hours; at least 20 needed (1 per 6); "+
+					"verified evidence alone keeps the ratio, but the claimed clinical hours (c2) need more supervision once verified")
+				wantShortfall(t, r, 10)
+				wantStep(t, r, "10 more hours of supervision")
+			},
+		},
+		{
+			name: "running: claimed clinical hours break it in their month though verified evidence keeps it",
+			set:  ratioSet(true), id: "supervision-ratio",
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10"),
+					with(clinical("c2", 60, "2025-04-10"), func(h *portfolio.ClinicalHours) { h.Verification = claimedV })}
+				p.Sessions = []portfolio.Session{session("s1", 10, "2025-03-10", "individual"), session("s2", 10, "2025-05-10", "individual")}
+			}),
+			status: Unmet,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "By the end of 2025-04: 120 clinical hours and 10 supervision hours; 20 were needed (1 per 6); "+
+					"verified evidence alone keeps the ratio, but the claimed clinical hours (c2) need more supervision once verified")
+				wantStep(t, r, "10 more hours of supervision dated no later than 2025-04-30")
+			},
+		},
+		{
+			name: "claimed clinical hours that need claimed supervision: pending on the supervision",
+			set:  ratioSet(false), id: "supervision-ratio",
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10"),
+					with(clinical("c2", 60, "2025-04-10"), func(h *portfolio.ClinicalHours) { h.Verification = claimedV })}
+				p.Sessions = []portfolio.Session{session("s1", 10, "2025-03-10", "individual"), claimed(session("s2", 10, "2025-04-10", "individual"))}
+			}),
+			status: Pending,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "would be met (120 clinical hours and 20 supervision hours; at least 20 needed (1 per 6)) once 1 claimed item is verified: s2")
+			},
+		},
+		{
+			name: "claimed clinical hours the verified supervision covers: met",
+			set:  ratioSet(false), id: "supervision-ratio",
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10"),
+					with(clinical("c2", 60, "2025-04-10"), func(h *portfolio.ClinicalHours) { h.Verification = claimedV })}
+				p.Sessions = []portfolio.Session{session("s1", 20, "2025-03-10", "individual")}
+			}),
+			status: Met,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "120 clinical hours and 20 supervision hours; at least 20 needed (1 per 6); the claimed clinical hours (c2) are counted as work done")
+			},
 		},
 		{
 			name: "rejected evidence counts on neither side",

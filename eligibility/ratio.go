@@ -48,8 +48,15 @@ type ratioOutcome struct {
 	worst float64
 }
 
-// ratioResult judges a ratio requirement: met when verified evidence alone
-// keeps the ratio, pending when it holds only counting claimed evidence.
+// ratioResult judges a ratio requirement.
+//
+// Claimed evidence works both ways here: claimed supervision helps, but
+// claimed clinical hours are work said to be done, which needs its
+// supervision once verified. So the ratio is met when it holds counting
+// all the work (claimed too) against verified supervision alone, which no
+// verification can undo; pending when it holds only counting claimed
+// supervision as well; unmet otherwise, even when verified evidence alone
+// keeps it.
 func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 	res := Result{ID: r.ID, Title: r.Title, Kind: r.Kind}
 	of, to := c.hoursByID(r.Of), c.hoursByID(r.To)
@@ -59,13 +66,34 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 		res.Shortfall = &Shortfall{Steps: []string{"correct the requirement set"}}
 		return res
 	}
-	o := c.ratioPass(r, of, to, false)
+	// claimedWork names the claimed work counted on the of side.
+	claimedWork := func(o ratioOutcome) string {
+		var ids []string
+		for _, i := range o.of.items {
+			if c.items[i].state == portfolio.Claimed || of.info[i].weak {
+				ids = appendNew(ids, c.items[i].id)
+			}
+		}
+		if len(ids) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("the claimed %s %s (%s)", idWords(r.Of), of.unit, strings.Join(firstN(ids, 6), ", "))
+	}
+	// note adds to the explanation what claimed work does to the ratio.
+	note := ""
+	o := c.ratioPass(r, of, to, true, false)
 	res.Status = Met
-	if !o.ok {
-		o = c.ratioPass(r, of, to, true)
+	if o.ok {
+		if w := claimedWork(o); w != "" {
+			note = w + " are counted as work done"
+		}
+	} else {
+		o = c.ratioPass(r, of, to, true, true)
 		res.Status = Unmet
 		if o.ok {
 			res.Status = Pending
+		} else if v := c.ratioPass(r, of, to, false, false); v.ok {
+			note = "verified evidence alone keeps the ratio, but " + claimedWork(o) + " need more " + idWords(r.To) + " once verified"
 		}
 	}
 	figures := c.ratioFigures(r, o)
@@ -82,6 +110,9 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 	switch res.Status {
 	case Met:
 		res.Explanation = figures
+		if note != "" {
+			res.Explanation += "; " + note
+		}
 	case Pending:
 		var ids []string
 		for _, i := range o.to.items {
@@ -101,6 +132,9 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 		res.Explanation = fmt.Sprintf("would be met (%s) once %s %s verified: %s", figures, count(len(ids), "claimed item"), isAre(len(ids)), strings.Join(firstN(ids, 6), ", "))
 	case Unmet:
 		res.Explanation = figures
+		if note != "" {
+			res.Explanation += "; " + note
+		}
 		step := fmt.Sprintf("%s of %s", more(o.worst, to.unit), idWords(r.To))
 		if r.Running {
 			step += " dated no later than " + c.ratioDeadline(o.at.month)
@@ -127,10 +161,10 @@ func (c *evalCtx) hoursByID(id string) *hoursReq {
 	return nil
 }
 
-// ratioPass counts what each requirement accepts, on verified evidence
-// alone or with claimed evidence too, and checks the ratio.
-func (c *evalCtx) ratioPass(r *requirements.Requirement, of, to *hoursReq, withClaimed bool) ratioOutcome {
-	o := ratioOutcome{ok: true, of: c.ratioSide(of, withClaimed), to: c.ratioSide(to, withClaimed)}
+// ratioPass counts what each requirement accepts, on each side on verified
+// evidence alone or with claimed evidence too, and checks the ratio.
+func (c *evalCtx) ratioPass(r *requirements.Requirement, of, to *hoursReq, ofClaimed, toClaimed bool) ratioOutcome {
+	o := ratioOutcome{ok: true, of: c.ratioSide(of, ofClaimed), to: c.ratioSide(to, toClaimed)}
 	check := func(at *ratioCheck) {
 		at.need = at.of / r.Per
 		at.deficit = at.need - at.to
