@@ -507,6 +507,52 @@ func TestRatio(t *testing.T) {
 	})
 }
 
+// TestRatioUnderMonthlyCaps: hours over a monthly cap count nowhere in the
+// set, so not in a ratio either, on either side.
+func TestRatioUnderMonthlyCaps(t *testing.T) {
+	set := func(supMax, clinMax float64) *requirements.Set {
+		clin := hoursRule("clinical", 60, accepts(clinicalF))
+		if clinMax > 0 {
+			clin.Caps = []requirements.Cap{monthlyCap("clin-monthly", clinMax, clinicalF)}
+		}
+		return setOf(clin,
+			hoursRule("supervision", 10, accepts(supervisionF), func(r *requirements.Requirement) {
+				r.Caps = []requirements.Cap{monthlyCap("monthly", supMax, supervisionF)}
+			}),
+			&requirements.Requirement{ID: "ratio", Kind: requirements.KindRatio, Title: "Ratio", Of: "clinical", To: "supervision", Per: 6, Running: true},
+		)
+	}
+	p := newPortfolio(func(p *portfolio.Portfolio) {
+		p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10")}
+		p.Sessions = []portfolio.Session{session("s1", 6, "2025-03-03", "individual"), session("s2", 4, "2025-03-20", "individual")}
+	})
+	runCases(t, []kindCase{
+		{
+			name: "supervision over its monthly cap does not keep the ratio",
+			set:  set(6, 0), id: "ratio", p: p,
+			status: Unmet,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "By the end of 2025-03: 60 clinical hours and 6 supervision hours; 10 were needed (1 per 6); it fell short in 4 months: "+
+					"2025-03, 2025-04, 2025-05 and 2025-06; 4 supervision hours over a monthly limit did not count (2025-03)")
+				wantShortfall(t, r, 4)
+			},
+		},
+		{
+			name: "clinical hours over their monthly cap need no supervision",
+			set:  set(10, 30), id: "ratio",
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10")}
+				p.Sessions = []portfolio.Session{session("s1", 5, "2025-03-03", "individual")}
+			}),
+			status: Met,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "held at the end of every month from 2025-03 to 2025-06; by 2025-06-01 (the evaluation date): 30 clinical hours and 5 supervision hours, "+
+					"at least 5 needed (1 per 6); 30 clinical hours over a monthly limit did not count (2025-03)")
+			},
+		},
+	})
+}
+
 // TestRatioOnClaimedSupport: sessions that count only thanks to a claimed
 // supervisor make the ratio pending, naming the supervisor.
 func TestRatioOnClaimedSupport(t *testing.T) {

@@ -1,7 +1,10 @@
 package eligibility
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +26,9 @@ type ratioSide struct {
 	total float64
 	month map[int]float64 // month -> what items of that month give
 	items []int
+	// over is what monthly caps left out, in the months listed.
+	over       float64
+	overMonths []int
 }
 
 // ratioCheck is the comparison at one point: the end of a month (numbered
@@ -141,6 +147,9 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 		}
 		res.Shortfall = &Shortfall{Amount: round(o.worst), Unit: to.unit, Steps: []string{step}}
 	}
+	if over := ratioOver(r, o); over != "" {
+		res.Explanation += "; " + over
+	}
 	return res
 }
 
@@ -206,18 +215,71 @@ func (c *evalCtx) ratioPass(r *requirements.Requirement, of, to *hoursReq, ofCla
 }
 
 // ratioSide sums what one requirement accepts in a pass, by month.
+//
+// A monthly cap of the set limits the evidence itself (hours over a
+// month's limit count nowhere), so what the side's items under one
+// monthly cap give in a month is at most the cap's limit. As in the
+// allocation, an item falls under the first monthly cap that selects it.
 func (c *evalCtx) ratioSide(h *hoursReq, withClaimed bool) ratioSide {
 	s := ratioSide{h: h, month: map[int]float64{}}
+	var caps []requirements.Cap
+	for _, hr := range c.hours {
+		for _, cp := range hr.r.Caps {
+			if cp.Monthly() {
+				caps = append(caps, cp)
+			}
+		}
+	}
+	type capMonth struct{ cap, month int }
+	under := map[capMonth]float64{}
 	for i, in := range h.info {
 		it := c.items[i]
 		if !in.elig || !accepted(it.state, withClaimed) || (in.weak && !withClaimed) {
 			continue
 		}
-		s.total += it.credits
-		s.month[monthKey(it.end)] += it.credits
 		s.items = append(s.items, i)
+		m := monthKey(it.end)
+		j := slices.IndexFunc(caps, func(cp requirements.Cap) bool { return c.match(cp.Match, it) })
+		if j < 0 {
+			s.month[m] += it.credits
+			continue
+		}
+		under[capMonth{j, m}] += it.credits
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(under), func(a, b capMonth) int { return cmp.Or(a.month-b.month, a.cap-b.cap) }) {
+		x := under[k]
+		limit := caps[k.cap].Max
+		s.month[k.month] += min(x, limit)
+		if x > limit+1e-7 {
+			s.over += x - limit
+			if !slices.Contains(s.overMonths, k.month) {
+				s.overMonths = append(s.overMonths, k.month)
+			}
+		}
+	}
+	for _, m := range slices.Sorted(maps.Keys(s.month)) {
+		s.total += s.month[m]
 	}
 	return s
+}
+
+// ratioOver says what monthly caps left out of each side ("" when nothing).
+func ratioOver(r *requirements.Requirement, o ratioOutcome) string {
+	var notes []string
+	for _, side := range []struct {
+		id string
+		s  ratioSide
+	}{{r.Of, o.of}, {r.To, o.to}} {
+		if side.s.over <= 1e-7 {
+			continue
+		}
+		labels := make([]string, len(side.s.overMonths))
+		for i, m := range side.s.overMonths {
+			labels[i] = monthLabel(m)
+		}
+		notes = append(notes, fmt.Sprintf("%s over a monthly limit did not count (%s)", ratioAmount(side.s.over, side.id, side.s.h.unit), strings.Join(firstN(labels, 3), ", ")))
+	}
+	return strings.Join(notes, "; ")
 }
 
 // ratioFigures says what the decisive check found: "By the end of 2025-04:
