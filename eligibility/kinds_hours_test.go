@@ -553,6 +553,40 @@ func TestRatioUnderMonthlyCaps(t *testing.T) {
 	})
 }
 
+// TestRatioManyMonths: a running ratio checks only the months where its
+// sums change, and its explanation names at most three months short.
+func TestRatioManyMonths(t *testing.T) {
+	set := setOf(
+		hoursRule("clinical", 60, accepts(clinicalF)),
+		hoursRule("supervision", 10, accepts(supervisionF)),
+		&requirements.Requirement{ID: "ratio", Kind: requirements.KindRatio, Title: "Ratio", Of: "clinical", To: "supervision", Per: 6, Running: true},
+	)
+	t.Run("short from 2025-03 to an evaluation date a century on", func(t *testing.T) {
+		p := newPortfolio(func(p *portfolio.Portfolio) {
+			p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10")}
+			p.Sessions = []portfolio.Session{session("s1", 5, "2025-03-03", "individual")}
+		})
+		r := resultByID(t, Evaluate(p, set, day("2125-06-01")), "ratio")
+		wantStatus(t, r, Unmet)
+		// 2025-03 to 2125-06: 100 years and 4 months.
+		wantExplanation(t, r, "By the end of 2025-03: 60 clinical hours and 5 supervision hours; 10 were needed (1 per 6); "+
+			"it fell short in 1204 months: 2025-03, 2025-04, 2025-05 and 1201 more")
+	})
+	t.Run("months short in separate runs, listed in order", func(t *testing.T) {
+		p := newPortfolio(func(p *portfolio.Portfolio) {
+			p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-01-10"), clinical("c2", 60, "2025-03-10")}
+			p.Sessions = []portfolio.Session{session("s1", 5, "2025-01-03", "individual"), session("s2", 5, "2025-02-03", "individual"),
+				session("s3", 5, "2025-04-03", "individual"), session("s4", 5, "2025-05-03", "individual")}
+		})
+		r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "ratio")
+		wantStatus(t, r, Unmet)
+		wantExplanation(t, r, "By the end of 2025-01: 60 clinical hours and 5 supervision hours; 10 were needed (1 per 6); "+
+			"it fell short in 3 months: 2025-01, 2025-03 and 2025-04")
+		wantShortfall(t, r, 10)
+		wantStep(t, r, "10 more hours of supervision dated no later than 2025-01-31")
+	})
+}
+
 // TestRatioOnClaimedSupport: sessions that count only thanks to a claimed
 // supervisor make the ratio pending, naming the supervisor.
 func TestRatioOnClaimedSupport(t *testing.T) {

@@ -38,7 +38,8 @@ type ratioCheck struct {
 	of, to  float64
 	need    float64
 	deficit float64
-	shortIn []string // running: the months it fell short in
+	shortIn []string // running: the first months it fell short in, at most 4
+	shortN  int      // running: how many months it fell short in
 	from    int      // running: the first month checked
 }
 
@@ -185,32 +186,50 @@ func (c *evalCtx) ratioPass(r *requirements.Requirement, of, to *hoursReq, ofCla
 		o.worst = max(o.at.deficit, 0)
 		return o
 	}
+	// The sums change only in months with items, so the check at the end
+	// of every month from one such month to the next gives the same result:
+	// only those months are checked, each standing for the months up to the
+	// next (the last for the months up to the evaluation date).
 	last := monthKey(c.asOf)
-	first := last
-	for _, side := range []ratioSide{o.of, o.to} {
-		for m := range side.month {
-			first = min(first, m)
+	months := slices.Sorted(maps.Keys(o.of.month))
+	for m := range o.to.month {
+		if !slices.Contains(months, m) {
+			months = append(months, m)
 		}
 	}
+	slices.Sort(months)
 	var short []string
+	shortN := 0
 	var cur, firstShort ratioCheck
-	for m := first; m <= last; m++ {
+	for k, m := range months {
 		cur.month, cur.of, cur.to = m, cur.of+o.of.month[m], cur.to+o.to.month[m]
 		check(&cur)
-		if cur.deficit > 1e-7 {
-			if len(short) == 0 {
-				firstShort = cur
-			}
-			short = append(short, monthLabel(m))
-			o.worst = max(o.worst, cur.deficit)
+		if cur.deficit <= 1e-7 {
+			continue
 		}
+		if shortN == 0 {
+			firstShort = cur
+		}
+		next := last + 1
+		if k+1 < len(months) {
+			next = months[k+1]
+		}
+		for x := m; x < next && len(short) < 4; x++ {
+			short = append(short, monthLabel(x))
+		}
+		shortN += next - m
+		o.worst = max(o.worst, cur.deficit)
 	}
-	o.ok = len(short) == 0
+	cur.month = last
+	o.ok = shortN == 0
 	o.at = cur
 	if !o.ok {
 		o.at = firstShort
 	}
-	o.at.shortIn, o.at.from = short, first
+	o.at.shortIn, o.at.shortN, o.at.from = short, shortN, last
+	if len(months) > 0 {
+		o.at.from = months[0]
+	}
 	return o
 }
 
@@ -287,7 +306,7 @@ func ratioOver(r *requirements.Requirement, o ratioOutcome) string {
 func (c *evalCtx) ratioFigures(r *requirements.Requirement, o ratioOutcome) string {
 	at := o.at
 	per := fmt.Sprintf("(1 per %s)", num(r.Per))
-	if at.of <= 1e-9 && at.deficit <= 1e-7 && len(at.shortIn) == 0 {
+	if at.of <= 1e-9 && at.deficit <= 1e-7 && at.shortN == 0 {
 		return fmt.Sprintf("no %s counted, so no %s are needed yet", idWords(r.Of)+" "+o.of.h.unit, idWords(r.To)+" "+o.to.h.unit)
 	}
 	figures := fmt.Sprintf("%s and %s", ratioAmount(at.of, r.Of, o.of.h.unit), ratioAmount(at.to, r.To, o.to.h.unit))
@@ -296,7 +315,11 @@ func (c *evalCtx) ratioFigures(r *requirements.Requirement, o ratioOutcome) stri
 	}
 	if !o.ok {
 		text := fmt.Sprintf("%s: %s; %s %s needed %s", c.ratioWhen(at.month), figures, num(at.need), wasWere(at.need), per)
-		if n := len(at.shortIn); n > 1 {
+		// Four months are named; more, the first three and how many more.
+		switch n := at.shortN; {
+		case n > len(at.shortIn):
+			text += fmt.Sprintf("; it fell short in %d months: %s and %d more", n, strings.Join(at.shortIn[:3], ", "), n-3)
+		case n > 1:
 			text += fmt.Sprintf("; it fell short in %d months: %s", n, andList(at.shortIn))
 		}
 		return text
