@@ -1102,14 +1102,14 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		avail := rn.capAvail[j]
 		// Source-side or requirement-side, the cap's edge carries what counts.
 		through := n.g.Flow(rn.capEdge[j])
-		text := fmt.Sprintf("%s: %s %s available, at most %s count", cp.Title, num(avail), unit, num(limit))
+		text := fmt.Sprintf("%s: %s %s available, at most %s count", cp.Name(), num(avail), unit, num(limit))
 		if cp.Share > 0 && rn.avail > 0 {
-			text = fmt.Sprintf("%s: %s of %s %s = %s%% against a %s%% cap (%s count)", cp.Title, num(avail), num(rn.avail), unit,
+			text = fmt.Sprintf("%s: %s of %s %s = %s%% against a %s%% cap (%s count)", cp.Name(), num(avail), num(rn.avail), unit,
 				num(100*avail/rn.avail), num(100*cp.Share), num(through))
 		}
-		res.Progress = append(res.Progress, Progress{Label: cp.Title, Value: round(avail), Limit: round(limit), Unit: unit, Text: text})
+		res.Progress = append(res.Progress, Progress{Label: cp.Name(), Value: round(avail), Limit: round(limit), Unit: unit, Text: text})
 		if avail > limit+1e-7 {
-			binding = append(binding, cp.Title)
+			binding = append(binding, cp.Name())
 		}
 	}
 	// Minimums.
@@ -1122,8 +1122,8 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			// bucket gives beyond it flows on through its free edge.
 			shown += n.g.Flow(rn.bkFree[j])
 		}
-		res.Progress = append(res.Progress, Progress{Label: b.Title, Value: round(shown), Target: b.Min, Unit: unit,
-			Text: fmt.Sprintf("%s: %s of at least %s", b.Title, num(shown), num(b.Min))})
+		res.Progress = append(res.Progress, Progress{Label: b.Name(), Value: round(shown), Target: b.Min, Unit: unit,
+			Text: fmt.Sprintf("%s: %s of at least %s", b.Name(), num(shown), num(b.Min))})
 		if got < b.Min-1e-7 {
 			lowBuckets = append(lowBuckets, j)
 		}
@@ -1245,8 +1245,8 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 		b := r.Minimums[j]
 		d := b.Min - n.g.Flow(rn.bkEdge[j])
 		need += d
-		sf.Steps = append(sf.Steps, fmt.Sprintf("%s of %s", more(d, unit), lowerFirst(b.Title)))
-		parts = append(parts, fmt.Sprintf("%s %s of %s, at least %s needed", num(n.g.Flow(rn.bkEdge[j])), unit, lowerFirst(b.Title), num(b.Min)))
+		sf.Steps = append(sf.Steps, fmt.Sprintf("%s of %s", more(d, unit), lowerFirst(b.Name())))
+		parts = append(parts, fmt.Sprintf("%s %s of %s, at least %s needed", num(n.g.Flow(rn.bkEdge[j])), unit, lowerFirst(b.Name()), num(b.Min)))
 	}
 	if h.kofn != nil {
 		missing := h.kofn.Count - max(reached, min(len(p.best), h.kofn.Count))
@@ -1315,14 +1315,14 @@ func (n *network) monthProgress(rn *reqNet, j int, unit string) (Progress, strin
 			labels = append(labels, monthLabel(m))
 		}
 	}
-	text := fmt.Sprintf("%s: at most %s a month count", cp.Title, amount(cp.Max, unit))
+	text := fmt.Sprintf("%s: at most %s a month count", cp.Name(), amount(cp.Max, unit))
 	switch {
 	case len(overMonths) > 0:
 		text += "; more in " + andList(overMonths)
 	case len(mc.avail) > 0:
 		text += fmt.Sprintf("; at most %s in any one month", amount(most, unit))
 	}
-	pr := Progress{Label: cp.Title, Value: round(most), Limit: cp.Max, Unit: unit, Text: text}
+	pr := Progress{Label: cp.Name(), Value: round(most), Limit: cp.Max, Unit: unit, Text: text}
 	if over <= 1e-7 {
 		return pr, ""
 	}

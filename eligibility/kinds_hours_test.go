@@ -125,6 +125,31 @@ func TestMonthlyCap(t *testing.T) {
 	})
 }
 
+// TestCapWithoutTitle: a cap or minimum without a title is named by its id
+// in progress and explanations, never by an empty label.
+func TestCapWithoutTitle(t *testing.T) {
+	individual := with(supervisionF, func(f *requirements.Filter) { f.Format = []string{"individual"} })
+	group := with(supervisionF, func(f *requirements.Filter) { f.Format = []string{"group"} })
+	set := setOf(hoursRule("sup", 20, accepts(supervisionF), func(r *requirements.Requirement) {
+		r.Caps = []requirements.Cap{{ID: "monthly", Match: supervisionF, Max: 6, Per: requirements.CapPerMonth},
+			{ID: "group-cap", Match: group, Max: 2}}
+		r.Minimums = []requirements.Bucket{{ID: "individual-min", Match: individual, Min: 12}}
+	}))
+	p := newPortfolio(func(p *portfolio.Portfolio) {
+		p.Sessions = []portfolio.Session{session("m1", 9, "2025-03-03", "individual"), session("g1", 4, "2025-04-03", "group")}
+	})
+	r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "sup")
+	wantStatus(t, r, Unmet)
+	wantExplanation(t, r, "8 of 20 hours counted; 6 hours of individual-min, at least 12 needed; group-cap hours beyond the cap do not count; "+
+		"3 hours over the monthly limit of 6 hours in 2025-03 did not count")
+	for _, label := range []string{"monthly", "group-cap", "individual-min"} {
+		progressValue(t, r, label)
+	}
+	wantContains(t, r, "progress", progressText(r), "monthly: at most 6 hours a month count; more in 2025-03 (9)")
+	wantContains(t, r, "progress", progressText(r), "group-cap: 4 hours available, at most 2 count")
+	wantContains(t, r, "progress", progressText(r), "individual-min: 6 of at least 12")
+}
+
 // TestMonthlyCapAcrossRequirements shows that a monthly cap limits the
 // evidence itself: hours over a month's limit count toward no requirement
 // of the set, and the flow still finds the allocation that meets both.
