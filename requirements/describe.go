@@ -194,6 +194,7 @@ func describeRequirement(s *Set, r *Requirement) []describedLine {
 		for _, c := range r.Caps {
 			if c.Monthly() {
 				add("at most %g %s a month from %s (%s); over that they count nowhere in the set", c.Max, unit, strings.ToLower(c.Name()), describeFilter(c.Match))
+				cited(c.Cite)
 				continue
 			}
 			if c.Share > 0 {
@@ -311,6 +312,7 @@ func describeRequirement(s *Set, r *Requirement) []describedLine {
 		}
 		for _, b := range r.Minimums {
 			add("at least %g of them %s (%s)", b.Min, strings.ToLower(b.Name()), describeFilter(b.Match))
+			cited(b.Cite)
 		}
 		add("a case counts from the day it was opened; one closed after the evaluation date is not yet completed")
 	case KindExam:
