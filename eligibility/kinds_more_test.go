@@ -647,6 +647,58 @@ func TestDocumentCount(t *testing.T) {
 	})
 }
 
+// TestDocumentsOfOneKindAreDistinct: rules of one kind use distinct
+// documents, and the entries with supports are served first.
+func TestDocumentsOfOneKindAreDistinct(t *testing.T) {
+	set := setOf(&requirements.Requirement{ID: "docs", Kind: requirements.KindDocuments, Title: "Letters",
+		Documents: []requirements.DocumentRule{
+			{Kind: "reference_letter", Count: 2, Title: "Reference letters"},
+			{Kind: "reference_letter", Supports: "supervision_contracts", Title: "Letter from the supervisor"},
+		}})
+	letter := func(id string, supports ...string) portfolio.Document {
+		return portfolio.Document{ID: id, Kind: "reference_letter", Received: day("2025-01-01"), Supports: supports, Verification: verifiedV}
+	}
+	port := func(docs ...portfolio.Document) *portfolio.Portfolio {
+		return newPortfolio(func(p *portfolio.Portfolio) {
+			p.Contracts = []portfolio.Contract{contract("k1", "sup", "2024-01-01")}
+			p.Documents = docs
+		})
+	}
+	runExact(t, []exactCase{
+		{
+			// Regression: both letters served both entries, "all 3 documents on file".
+			name: "two letters cannot make three", set: set,
+			p:      port(letter("r1", "k1"), letter("r2")),
+			status: Unmet, explain: "missing: Reference letters (1 of 2 on file, not counting 1 document counted toward another entry)",
+			check: func(t *testing.T, r Result) {
+				wantSteps(t, r, "upload reference letters (1 more)")
+				wantUses(t, r, "r1", 0)
+				wantUses(t, r, "r2", 0)
+			},
+		},
+		{
+			name: "the supervisor's letter goes to the entry that needs it", set: set,
+			p:      port(letter("r1", "k1"), letter("r2"), letter("r3")),
+			status: Met, explain: "all 3 documents on file",
+		},
+		{
+			name: "one letter cannot serve two entries", set: setOf(&requirements.Requirement{ID: "docs",
+				Kind: requirements.KindDocuments, Title: "Letters", Documents: []requirements.DocumentRule{
+					{Kind: "reference_letter", Supports: "supervision_contracts", Title: "Letter from the supervisor"},
+					{Kind: "reference_letter", Supports: "supervision_contracts", Title: "Second letter about the supervision"},
+				}}),
+			p:      port(letter("r1", "k1"), letter("r2")),
+			status: Unmet, explain: "missing: Second letter about the supervision (on file, but counted toward another entry)",
+		},
+		{
+			name: "one file is one document across entries", set: set,
+			p: port(with(letter("r1", "k1"), func(d *portfolio.Document) { d.FileSHA256 = strings.Repeat("a", 64) }),
+				with(letter("r2"), func(d *portfolio.Document) { d.FileSHA256 = strings.Repeat("a", 64) }), letter("r3")),
+			status: Unmet, explain: "missing: Reference letters (1 of 2 on file, not counting 1 document counted toward another entry)",
+		},
+	})
+}
+
 // ---------------------------------------------------------------- CEL
 
 // TestCELSeesCasesAndExams: an expression sees the new collections, with
