@@ -239,7 +239,9 @@ type monthCap struct {
 	j     int     // the cap's index in the requirement's caps
 	cap   requirements.Cap
 	node  map[int]int     // month -> node
+	edge  map[int]int     // month -> the edge from the source to its node
 	avail map[int]float64 // month -> what the items under it offer
+	items map[int]int     // item index -> month, for the items under it
 }
 
 type reqNet struct {
@@ -295,7 +297,8 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 		for j, cp := range h.r.Caps {
 			if cp.Monthly() {
 				rn.capNode, rn.capEdge = append(rn.capNode, -1), append(rn.capEdge, -1)
-				n.monthly = append(n.monthly, &monthCap{rn: rn, j: j, cap: cp, node: map[int]int{}, avail: map[int]float64{}})
+				n.monthly = append(n.monthly, &monthCap{rn: rn, j: j, cap: cp, node: map[int]int{}, edge: map[int]int{},
+					avail: map[int]float64{}, items: map[int]int{}})
 				continue
 			}
 			v := g.AddNode()
@@ -337,7 +340,7 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 				if h.areas != nil && h.info[i].capOf >= 0 {
 					from = srcCap[[2]int{ri, int(h.info[i].capOf)}]
 				} else {
-					from = n.monthSource(it, from)
+					from = n.monthSource(i, it, from)
 				}
 				n.supply[i] = g.AddEdge(from, node, credits)
 				if it.state == portfolio.Claimed {
@@ -426,7 +429,7 @@ func (n *network) direct(i int, it *item) bool {
 		target = only.entry(in)
 	}
 	if from == n.s && len(n.monthly) > 0 {
-		from = n.monthSource(it, from)
+		from = n.monthSource(i, it, from)
 	}
 	e := n.g.AddEdge(from, target, it.credits)
 	n.items = append(n.items, i)
@@ -450,7 +453,7 @@ func (n *network) direct(i int, it *item) bool {
 // cap, made on first use. Otherwise it returns from. The loader keeps every
 // item under at most one source-side limit (a monthly cap, or a cap of a
 // requirement with a taxonomy).
-func (n *network) monthSource(it *item, from int) int {
+func (n *network) monthSource(i int, it *item, from int) int {
 	for _, mc := range n.monthly {
 		if !n.c.match(mc.cap.Match, it) {
 			continue
@@ -459,13 +462,29 @@ func (n *network) monthSource(it *item, from int) int {
 		v, ok := mc.node[m]
 		if !ok {
 			v = n.g.AddNode()
-			n.g.AddEdge(n.s, v, mc.cap.Max)
+			mc.edge[m] = n.g.AddEdge(n.s, v, mc.cap.Max)
 			mc.node[m] = v
 		}
 		mc.avail[m] += it.credits
+		mc.items[i] = m
 		return v
 	}
 	return from
+}
+
+// sourceFull reports whether the supply of item i is held back at the
+// source: by a full monthly cap of its month, or, in a requirement with a
+// taxonomy, by a full cap (those sit at the source too).
+func (n *network) sourceFull(rn *reqNet, i int) bool {
+	for _, mc := range n.monthly {
+		if m, ok := mc.items[i]; ok {
+			return n.g.Saturated(mc.edge[m])
+		}
+	}
+	if j := rn.h.info[i].capOf; j >= 0 && rn.h.areas != nil {
+		return n.g.Saturated(rn.capEdge[j])
+	}
+	return false
 }
 
 // monthKey numbers the calendar month of a date. An item belongs to the
@@ -1041,13 +1060,10 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	if h.areas != nil {
 		pot = n.areaPotential(rn, false)
 	}
-	var overMax, atMax []string
+	var atMax []string
 	for _, a := range h.areas {
 		got := n.areaCounted(rn, a)
 		mx, capped := h.areaMax[a]
-		if capped && pot[a] > mx+1e-7 {
-			overMax = append(overMax, fmt.Sprintf("area %s (%s available, at most %s count)", a, num(pot[a]), num(mx)))
-		}
 		full := capped && got >= mx-1e-7
 		if full {
 			atMax = append(atMax, a)
@@ -1204,8 +1220,10 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	for _, note := range monthNotes {
 		res.Explanation += "; " + note
 	}
-	if len(overMax) > 0 {
-		res.Explanation += "; more than the area maximum is available in " + andList(overMax)
+	if len(atMax) > 0 && counted < h.total-1e-7 {
+		if note := n.areaMaxNote(rn, atMax); note != "" {
+			res.Explanation += "; " + note
+		}
 	}
 	if h.kofn != nil && n.searchCut {
 		res.Explanation += fmt.Sprintf("; the search for the best %d areas stopped after %d checks, so a better choice may exist", h.kofn.Count, searchBudget)
@@ -1220,6 +1238,60 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		res.Explanation += fmt.Sprintf("; %s not counted (see excluded)", count(len(res.Excluded), "item"))
 	}
 	return res
+}
+
+// areaMaxNote says how many hours of a requirement short of its total did
+// not count because every area they could go to is at its maximum, and
+// names those areas ("" when none). An item of several areas is counted
+// once, and only for what no requirement counts of it and no limit at
+// the source holds back.
+func (n *network) areaMaxNote(rn *reqNet, atMax []string) string {
+	h := rn.h
+	left := 0.0
+	named := map[string]bool{}
+	for _, i := range n.items {
+		if rn.count[i] == 0 {
+			continue
+		}
+		areas := h.itemAreas(n.c, i)
+		if !allIn(areas, atMax) {
+			continue
+		}
+		rest := n.c.items[i].credits - n.g.Flow(n.supply[i])
+		if rest <= 1e-7 || n.sourceFull(rn, i) {
+			continue
+		}
+		left += rest
+		for _, a := range areas {
+			named[a] = true
+		}
+	}
+	if left <= 1e-7 {
+		return ""
+	}
+	var areas []string
+	for _, a := range h.areas {
+		if named[a] {
+			areas = append(areas, a)
+		}
+	}
+	if len(areas) == 1 {
+		return fmt.Sprintf("%s did not count because area %s is at its maximum (%s)", amount(left, h.unit), areas[0], num(h.areaMax[areas[0]]))
+	}
+	for k, a := range areas {
+		areas[k] = fmt.Sprintf("%s (%s)", a, num(h.areaMax[a]))
+	}
+	return fmt.Sprintf("%s did not count because areas %s are at their maximum", amount(left, h.unit), andList(areas))
+}
+
+// allIn reports whether every element of xs is in set.
+func allIn(xs, set []string) bool {
+	for _, x := range xs {
+		if !slices.Contains(set, x) {
+			return false
+		}
+	}
+	return true
 }
 
 // hoursShortfall explains an unmet hours requirement and the cheapest way to meet it.

@@ -238,7 +238,8 @@ func TestAreaMaximum(t *testing.T) {
 			}),
 			status: Met,
 			check: func(t *testing.T, r Result) {
-				wantExplanation(t, r, "10 of 10 hours counted from 3 verified items; more than the area maximum is available in area a (6 available, at most 4 count)")
+				// Met: hours over a maximum that nothing needs are not worth a note.
+				wantExplanation(t, r, "10 of 10 hours counted from 3 verified items")
 				wantUses(t, r, "e1", 4)
 				wantContains(t, r, "progress", progressText(r), "area a (Anatomy): 4 of 0, at most 4 (6 available; the area is at its maximum)")
 				wantContains(t, r, "progress", progressText(r), "area b (Behaviour): 3 of 0, at most 4")
@@ -252,7 +253,7 @@ func TestAreaMaximum(t *testing.T) {
 			}),
 			status: Unmet,
 			check: func(t *testing.T, r Result) {
-				wantExplanation(t, r, "7 of 10 hours counted; more than the area maximum is available in area a (8 available, at most 4 count)")
+				wantExplanation(t, r, "7 of 10 hours counted; 4 hours did not count because area a is at its maximum (4)")
 				wantShortfall(t, r, 3)
 				wantStep(t, r, "3 more hours of any evidence this requirement accepts in areas other than a, which are at their maximum")
 			},
@@ -270,6 +271,31 @@ func TestAreaMaximum(t *testing.T) {
 						t.Errorf("e1 counts %v %v, want 6 split a 4, b 2\n%s", u.Amount, u.Areas, describe(r))
 					}
 				}
+			},
+		},
+		{
+			// Regression: e1 was counted in full in both a and b, so both
+			// were said to have more than their maximum.
+			name: "an item of two areas that fits is not over any maximum",
+			set:  edu(10, max4),
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.Education = []portfolio.Activity{tagged("e1", 6, "a", "b"), tagged("e2", 2, "c")}
+			}),
+			status: Unmet,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "8 of 10 hours counted")
+				wantUses(t, r, "e1", 6)
+			},
+		},
+		{
+			name: "an item of two areas both at their maximum: its rest is counted once",
+			set:  edu(10, max4),
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.Education = []portfolio.Activity{tagged("e1", 10, "a", "b")}
+			}),
+			status: Unmet,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "8 of 10 hours counted; 2 hours did not count because areas a (4) and b (4) are at their maximum")
 			},
 		},
 		{
@@ -296,7 +322,7 @@ func TestAreaMaximum(t *testing.T) {
 			}),
 			status: Unmet,
 			check: func(t *testing.T, r Result) {
-				wantExplanation(t, r, "8 of 10 hours counted; more than the area maximum is available in area a (10 available, at most 4 count)")
+				wantExplanation(t, r, "8 of 10 hours counted; 6 hours did not count because area a is at its maximum (4)")
 				wantStep(t, r, "2 more hours of any evidence this requirement accepts in areas other than a, which are at their maximum")
 			},
 		},
