@@ -238,10 +238,9 @@ type monthCap struct {
 	rn    *reqNet // the requirement the cap belongs to
 	j     int     // the cap's index in the requirement's caps
 	cap   requirements.Cap
-	node  map[int]int     // month -> node
-	edge  map[int]int     // month -> the edge from the source to its node
-	avail map[int]float64 // month -> what the items under it offer
-	items map[int]int     // item index -> month, for the items under it
+	node  map[int]int // month -> node
+	edge  map[int]int // month -> the edge from the source to its node
+	items map[int]int // item index -> month, for the items under it
 }
 
 type reqNet struct {
@@ -297,8 +296,7 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 		for j, cp := range h.r.Caps {
 			if cp.Monthly() {
 				rn.capNode, rn.capEdge = append(rn.capNode, -1), append(rn.capEdge, -1)
-				n.monthly = append(n.monthly, &monthCap{rn: rn, j: j, cap: cp, node: map[int]int{}, edge: map[int]int{},
-					avail: map[int]float64{}, items: map[int]int{}})
+				n.monthly = append(n.monthly, &monthCap{rn: rn, j: j, cap: cp, node: map[int]int{}, edge: map[int]int{}, items: map[int]int{}})
 				continue
 			}
 			v := g.AddNode()
@@ -465,7 +463,6 @@ func (n *network) monthSource(i int, it *item, from int) int {
 			mc.edge[m] = n.g.AddEdge(n.s, v, mc.cap.Max)
 			mc.node[m] = v
 		}
-		mc.avail[m] += it.credits
 		mc.items[i] = m
 		return v
 	}
@@ -1368,6 +1365,9 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 // monthProgress describes monthly cap j of rn: the most any month offers
 // against the limit, and the months over it. The note says how much the
 // limit left out, and in which months ("" when it left nothing out).
+//
+// Only the evidence rn accepts is counted: the cap may also select
+// evidence only other requirements count, which says nothing of rn.
 func (n *network) monthProgress(rn *reqNet, j int, unit string) (Progress, string) {
 	cp := rn.h.r.Caps[j]
 	var mc *monthCap
@@ -1376,10 +1376,16 @@ func (n *network) monthProgress(rn *reqNet, j int, unit string) (Progress, strin
 			mc = m
 		}
 	}
+	avail := map[int]float64{} // month -> what rn's items under the cap offer
+	for i, m := range mc.items {
+		if rn.count[i] > 0 {
+			avail[m] += n.c.items[i].credits
+		}
+	}
 	most, over := 0.0, 0.0
 	var overMonths, labels []string
-	for _, m := range slices.Sorted(maps.Keys(mc.avail)) {
-		a := mc.avail[m]
+	for _, m := range slices.Sorted(maps.Keys(avail)) {
+		a := avail[m]
 		most = max(most, a)
 		if a > cp.Max+1e-7 {
 			over += a - cp.Max
@@ -1391,7 +1397,7 @@ func (n *network) monthProgress(rn *reqNet, j int, unit string) (Progress, strin
 	switch {
 	case len(overMonths) > 0:
 		text += "; more in " + andList(overMonths)
-	case len(mc.avail) > 0:
+	case len(avail) > 0:
 		text += fmt.Sprintf("; at most %s in any one month", amount(most, unit))
 	}
 	pr := Progress{Label: cp.Name(), Value: round(most), Limit: cp.Max, Unit: unit, Text: text}

@@ -197,6 +197,38 @@ func TestMonthlyCapAcrossRequirements(t *testing.T) {
 	}
 }
 
+// TestMonthlyCapNoteCountsTheRequirementsOwnEvidence: a monthly cap may
+// select evidence its requirement does not accept; the requirement's note
+// and progress count only what it accepts.
+func TestMonthlyCapNoteCountsTheRequirementsOwnEvidence(t *testing.T) {
+	individual := with(supervisionF, func(f *requirements.Filter) { f.Format = []string{"individual"} })
+	group := with(supervisionF, func(f *requirements.Filter) { f.Format = []string{"group"} })
+	set := setOf(
+		hoursRule("individual", 3, accepts(individual), func(r *requirements.Requirement) {
+			r.Caps = []requirements.Cap{monthlyCap("monthly", 4, supervisionF)}
+		}),
+		hoursRule("group", 1, accepts(group)),
+	)
+	t.Run("its own hours under the limit: no note", func(t *testing.T) {
+		p := newPortfolio(func(p *portfolio.Portfolio) {
+			p.Sessions = []portfolio.Session{session("i1", 3, "2025-03-03", "individual"), session("g1", 3, "2025-03-10", "group")}
+		})
+		r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "individual")
+		wantStatus(t, r, Met)
+		wantExplanation(t, r, "3 of 3 hours counted from 1 verified item")
+		wantContains(t, r, "progress", progressText(r), "Monthly monthly: at most 4 hours a month count; at most 3 hours in any one month")
+	})
+	t.Run("its own hours over the limit: only those are counted", func(t *testing.T) {
+		p := newPortfolio(func(p *portfolio.Portfolio) {
+			p.Sessions = []portfolio.Session{session("i1", 5, "2025-03-03", "individual"), session("g1", 3, "2025-03-10", "group")}
+		})
+		r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "individual")
+		wantStatus(t, r, Met)
+		wantExplanation(t, r, "3 of 3 hours counted from 1 verified item; 1 hour over the monthly limit of 4 hours in 2025-03 did not count")
+		wantContains(t, r, "progress", progressText(r), "Monthly monthly: at most 4 hours a month count; more in 2025-03 (5)")
+	})
+}
+
 // TestMonthlyCapOfARequirementThatDoesNotApply: the cap belongs to its
 // requirement, so when that does not apply its limit does not either.
 func TestMonthlyCapOfARequirementThatDoesNotApply(t *testing.T) {
