@@ -364,6 +364,13 @@ func TestExam(t *testing.T) {
 		},
 		{
 			name: "an interview is not an exam", set: set(0), p: exams(with(exam("x1", "passed", "2024-11-20", ""), func(e *portfolio.Exam) { e.Kind = "interview" })),
+			status: Unmet, explain: "an interview with code ecps-written is on file, but an exam is needed",
+			check: func(t *testing.T, r Result) { wantSteps(t, r, "pass the exam ecps-written and add the result") },
+		},
+		{
+			name: "a rejected interview is not said to be on file", set: set(0), p: exams(with(exam("x1", "passed", "2024-11-20", ""), func(e *portfolio.Exam) {
+				e.Kind, e.Verification = "interview", rejectedV
+			})),
 			status: Unmet, explain: "no exam with code ecps-written on file",
 		},
 		{
