@@ -1396,7 +1396,7 @@ func (n *network) monthProgress(rn *reqNet, j int, unit string) (Progress, strin
 	text := fmt.Sprintf("%s: at most %s a month count", cp.Name(), amount(cp.Max, unit))
 	switch {
 	case len(overMonths) > 0:
-		text += "; more in " + andList(overMonths)
+		text += "; more in " + shortList(overMonths)
 	case len(avail) > 0:
 		text += fmt.Sprintf("; at most %s in any one month", amount(most, unit))
 	}
@@ -1404,7 +1404,16 @@ func (n *network) monthProgress(rn *reqNet, j int, unit string) (Progress, strin
 	if over <= 1e-7 {
 		return pr, ""
 	}
-	return pr, fmt.Sprintf("%s over the monthly limit of %s in %s did not count", amount(over, unit), amount(cp.Max, unit), andList(labels))
+	return pr, fmt.Sprintf("%s over the monthly limit of %s in %s did not count", amount(over, unit), amount(cp.Max, unit), shortList(labels))
+}
+
+// shortList joins up to four items as andList does; more, the first three
+// and how many more ("2025-01, 2025-02, 2025-03 and 5 more").
+func shortList(xs []string) string {
+	if len(xs) <= 4 {
+		return andList(xs)
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(xs[:3], ", "), len(xs)-3)
 }
 
 // andList joins "a", "a and b", "a, b and c".

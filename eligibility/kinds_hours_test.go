@@ -150,6 +150,22 @@ func TestCapWithoutTitle(t *testing.T) {
 	wantContains(t, r, "progress", progressText(r), "individual-min: 6 of at least 12")
 }
 
+// TestMonthlyCapManyMonths: a monthly cap over its limit in many months
+// names four of them at most.
+func TestMonthlyCapManyMonths(t *testing.T) {
+	set := setOf(hoursRule("sup", 100, accepts(supervisionF), func(r *requirements.Requirement) {
+		r.Caps = []requirements.Cap{monthlyCap("monthly", 2, supervisionF)}
+	}))
+	p := newPortfolio(func(p *portfolio.Portfolio) {
+		for _, m := range []string{"01", "02", "03", "04", "05", "06", "07"} {
+			p.Sessions = append(p.Sessions, session("s"+m, 3, "2024-"+m+"-10", "individual"))
+		}
+	})
+	r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "sup")
+	wantExplanation(t, r, "14 of 100 hours counted; 7 hours over the monthly limit of 2 hours in 2024-01, 2024-02, 2024-03 and 4 more did not count")
+	wantContains(t, r, "progress", progressText(r), "more in 2024-01 (3), 2024-02 (3), 2024-03 (3) and 4 more")
+}
+
 // TestMonthlyCapAcrossRequirements shows that a monthly cap limits the
 // evidence itself: hours over a month's limit count toward no requirement
 // of the set, and the flow still finds the allocation that meets both.

@@ -296,7 +296,7 @@ func ratioOver(r *requirements.Requirement, o ratioOutcome) string {
 		for i, m := range side.s.overMonths {
 			labels[i] = monthLabel(m)
 		}
-		notes = append(notes, fmt.Sprintf("%s over a monthly limit did not count (%s)", ratioAmount(side.s.over, side.id, side.s.h.unit), strings.Join(firstN(labels, 3), ", ")))
+		notes = append(notes, fmt.Sprintf("%s over a monthly limit did not count (%s)", ratioAmount(side.s.over, side.id, side.s.h.unit), shortList(labels)))
 	}
 	return strings.Join(notes, "; ")
 }
