@@ -457,15 +457,29 @@ func (c *evalCtx) checkCredential(r *requirements.Requirement, withClaimed bool)
 	at := c.asOf
 	var contract *portfolio.Contract
 	if r.HeldAt == requirements.HeldAtFirstContractStart {
+		// The earliest contract not rejected marks the start of supervision,
+		// as in supervisionStart, whether or not it is verified yet: a later
+		// verified contract would measure the years too late. On a tie the
+		// verified contract is taken.
 		for i := range c.p.Contracts {
 			k := &c.p.Contracts[i]
-			if accepted(k.Verification.EffectiveState(), withClaimed) && !k.Start.After(c.asOf) && (contract == nil || k.Start.Before(contract.Start)) {
+			st := k.Verification.EffectiveState()
+			if st == portfolio.Rejected || k.Start.After(c.asOf) {
+				continue
+			}
+			if contract == nil || k.Start.Before(contract.Start) ||
+				(k.Start == contract.Start && st == portfolio.Verified && contract.Verification.EffectiveState() != portfolio.Verified) {
 				contract = k
 			}
 		}
 		if contract == nil {
 			return outcome{why: fmt.Sprintf("no supervision contract on file, so how long %s was held when supervision began cannot be measured", orList(r.Types)),
 				steps: []string{"add the supervision contract"}}
+		}
+		if !accepted(contract.Verification.EffectiveState(), withClaimed) {
+			// Only the pass with claimed evidence can measure: at best pending.
+			return outcome{why: fmt.Sprintf("the first supervision contract (%s) is not verified", contract.ID),
+				used: []Use{usedItem(contract.ID, contract.Verification)}, steps: []string{"have the supervision contract verified"}}
 		}
 		at = contract.Start
 	}
@@ -624,47 +638,126 @@ func (c *evalCtx) collectionIDs(name string) map[string]bool {
 	return ids
 }
 
+// checkDocuments looks for the documents each entry of a documents
+// requirement asks for. A document counts toward one entry only, so entries
+// of one kind need distinct documents ("two reference letters" and "a
+// letter from the supervisor" need three letters), and two items of one
+// file are one document. Documents are matched to entries as a bipartite
+// matching, which finds the most entries' worth of documents whatever the
+// order; entries with supports are served first, so that when documents
+// run short it is an entry any document of its kind can fill that lacks.
 func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) outcome {
-	o := outcome{ok: true}
-	var missing []string
-	for _, rule := range r.Documents {
+	rules := r.Documents
+	// files groups the document items by file: items with the same
+	// file_sha256 are one document.
+	var files [][]int
+	byFile := map[string]int{}
+	for i, d := range c.p.Documents {
+		if d.FileSHA256 == "" {
+			files = append(files, []int{i})
+			continue
+		}
+		if f, ok := byFile[d.FileSHA256]; ok {
+			files[f] = append(files[f], i)
+			continue
+		}
+		byFile[d.FileSHA256] = len(files)
+		files = append(files, []int{i})
+	}
+	// fits[k][f] is the item of file f that fits rule k, or -1.
+	fits := make([][]int, len(rules))
+	for k, rule := range rules {
 		var targets map[string]bool
 		if rule.Supports != "" {
 			targets = c.collectionIDs(rule.Supports)
 		}
-		// Distinct documents: two items of one file are one document.
-		need, found := max(rule.Count, 1), 0
-		files := map[string]bool{}
-		for _, d := range c.p.Documents {
-			if found == need {
-				break
-			}
-			if !accepted(d.Verification.EffectiveState(), withClaimed) || d.Kind != rule.Kind || d.Received.After(c.asOf) {
-				continue
-			}
-			if targets != nil && !slices.ContainsFunc(d.Supports, func(id string) bool { return targets[id] }) {
-				continue
-			}
-			if d.FileSHA256 != "" {
-				if files[d.FileSHA256] {
+		fits[k] = make([]int, len(files))
+		for f, items := range files {
+			fits[k][f] = -1
+			for _, i := range items {
+				d := &c.p.Documents[i]
+				if !accepted(d.Verification.EffectiveState(), withClaimed) || d.Kind != rule.Kind || d.Received.After(c.asOf) {
 					continue
 				}
-				files[d.FileSHA256] = true
+				if targets != nil && !slices.ContainsFunc(d.Supports, func(id string) bool { return targets[id] }) {
+					continue
+				}
+				fits[k][f] = i
+				break
 			}
-			o.used = append(o.used, usedItem(d.ID, d.Verification))
-			found++
+		}
+	}
+	// slots holds a rule index per document needed, the rules with
+	// supports first; owner[f] is the slot file f serves, or -1.
+	var slots []int
+	for _, specific := range []bool{true, false} {
+		for k, rule := range rules {
+			if (rule.Supports != "") == specific {
+				for range max(rule.Count, 1) {
+					slots = append(slots, k)
+				}
+			}
+		}
+	}
+	owner := make([]int, len(files))
+	for f := range owner {
+		owner[f] = -1
+	}
+	var seen []bool
+	var augment func(s int) bool
+	augment = func(s int) bool {
+		for f := range files {
+			if seen[f] || fits[slots[s]][f] < 0 {
+				continue
+			}
+			seen[f] = true
+			if owner[f] < 0 || augment(owner[f]) {
+				owner[f] = s
+				return true
+			}
+		}
+		return false
+	}
+	for s := range slots {
+		seen = make([]bool, len(files))
+		augment(s)
+	}
+
+	o := outcome{ok: true}
+	var missing []string
+	for k, rule := range rules {
+		need, found, fitting := max(rule.Count, 1), 0, 0
+		for f := range files {
+			if fits[k][f] < 0 {
+				continue
+			}
+			fitting++
+			if owner[f] >= 0 && slots[owner[f]] == k {
+				found++
+				d := &c.p.Documents[fits[k][f]]
+				o.used = append(o.used, usedItem(d.ID, d.Verification))
+			}
 		}
 		title := rule.Title
 		if title == "" {
 			title = words(rule.Kind)
 		}
+		elsewhere := fitting - found // fitting documents counted toward other entries
 		switch {
 		case found == need:
 		case need == 1:
-			missing = append(missing, title)
+			text := title
+			if elsewhere > 0 {
+				text += " (on file, but counted toward another entry)"
+			}
+			missing = append(missing, text)
 			o.steps = append(o.steps, "upload "+lowerFirst(title))
 		default:
-			missing = append(missing, fmt.Sprintf("%s (%d of %d on file)", title, found, need))
+			text := fmt.Sprintf("%s (%d of %d on file", title, found, need)
+			if elsewhere > 0 {
+				text += fmt.Sprintf(", not counting %s counted toward another entry", count(elsewhere, "document"))
+			}
+			missing = append(missing, text+")")
 			o.steps = append(o.steps, fmt.Sprintf("upload %s (%d more)", lowerFirst(title), need-found))
 		}
 	}
@@ -673,6 +766,7 @@ func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) 
 		o.why = "missing: " + strings.Join(missing, ", ")
 		return o
 	}
+	// Each file serves one entry, so the documents used are distinct.
 	o.why = fmt.Sprintf("all %d documents on file", len(o.used))
 	if len(o.used) == 1 {
 		o.why = "the document is on file"

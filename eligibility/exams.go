@@ -60,6 +60,14 @@ func (c *evalCtx) checkExam(r *requirements.Requirement, withClaimed bool) outco
 	o.steps = []string{fmt.Sprintf("pass the %s %s and add the result", r.ExamKind, codes)}
 	if len(reasons) == 0 {
 		o.why = fmt.Sprintf("no %s with code %s on file", r.ExamKind, codes)
+		// One of the codes as the other kind (an exam where an interview is
+		// asked) is worth naming: the code alone does not make it count.
+		for _, e := range c.p.Exams {
+			if e.Kind != r.ExamKind && slices.Contains(r.Codes, e.Code) && e.Verification.EffectiveState() != portfolio.Rejected {
+				o.why = fmt.Sprintf("an %s with code %s is on file, but an %s is needed", e.Kind, e.Code, r.ExamKind)
+				break
+			}
+		}
 		return o
 	}
 	o.why = fmt.Sprintf("no pass of the %s %s counts: %s", r.ExamKind, codes, strings.Join(reasons, "; "))

@@ -238,8 +238,9 @@ type monthCap struct {
 	rn    *reqNet // the requirement the cap belongs to
 	j     int     // the cap's index in the requirement's caps
 	cap   requirements.Cap
-	node  map[int]int     // month -> node
-	avail map[int]float64 // month -> what the items under it offer
+	node  map[int]int // month -> node
+	edge  map[int]int // month -> the edge from the source to its node
+	items map[int]int // item index -> month, for the items under it
 }
 
 type reqNet struct {
@@ -295,7 +296,7 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 		for j, cp := range h.r.Caps {
 			if cp.Monthly() {
 				rn.capNode, rn.capEdge = append(rn.capNode, -1), append(rn.capEdge, -1)
-				n.monthly = append(n.monthly, &monthCap{rn: rn, j: j, cap: cp, node: map[int]int{}, avail: map[int]float64{}})
+				n.monthly = append(n.monthly, &monthCap{rn: rn, j: j, cap: cp, node: map[int]int{}, edge: map[int]int{}, items: map[int]int{}})
 				continue
 			}
 			v := g.AddNode()
@@ -337,7 +338,7 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 				if h.areas != nil && h.info[i].capOf >= 0 {
 					from = srcCap[[2]int{ri, int(h.info[i].capOf)}]
 				} else {
-					from = n.monthSource(it, from)
+					from = n.monthSource(i, it, from)
 				}
 				n.supply[i] = g.AddEdge(from, node, credits)
 				if it.state == portfolio.Claimed {
@@ -426,7 +427,7 @@ func (n *network) direct(i int, it *item) bool {
 		target = only.entry(in)
 	}
 	if from == n.s && len(n.monthly) > 0 {
-		from = n.monthSource(it, from)
+		from = n.monthSource(i, it, from)
 	}
 	e := n.g.AddEdge(from, target, it.credits)
 	n.items = append(n.items, i)
@@ -450,7 +451,7 @@ func (n *network) direct(i int, it *item) bool {
 // cap, made on first use. Otherwise it returns from. The loader keeps every
 // item under at most one source-side limit (a monthly cap, or a cap of a
 // requirement with a taxonomy).
-func (n *network) monthSource(it *item, from int) int {
+func (n *network) monthSource(i int, it *item, from int) int {
 	for _, mc := range n.monthly {
 		if !n.c.match(mc.cap.Match, it) {
 			continue
@@ -459,13 +460,28 @@ func (n *network) monthSource(it *item, from int) int {
 		v, ok := mc.node[m]
 		if !ok {
 			v = n.g.AddNode()
-			n.g.AddEdge(n.s, v, mc.cap.Max)
+			mc.edge[m] = n.g.AddEdge(n.s, v, mc.cap.Max)
 			mc.node[m] = v
 		}
-		mc.avail[m] += it.credits
+		mc.items[i] = m
 		return v
 	}
 	return from
+}
+
+// sourceFull reports whether the supply of item i is held back at the
+// source: by a full monthly cap of its month, or, in a requirement with a
+// taxonomy, by a full cap (those sit at the source too).
+func (n *network) sourceFull(rn *reqNet, i int) bool {
+	for _, mc := range n.monthly {
+		if m, ok := mc.items[i]; ok {
+			return n.g.Saturated(mc.edge[m])
+		}
+	}
+	if j := rn.h.info[i].capOf; j >= 0 && rn.h.areas != nil {
+		return n.g.Saturated(rn.capEdge[j])
+	}
+	return false
 }
 
 // monthKey numbers the calendar month of a date. An item belongs to the
@@ -1041,13 +1057,10 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	if h.areas != nil {
 		pot = n.areaPotential(rn, false)
 	}
-	var overMax, atMax []string
+	var atMax []string
 	for _, a := range h.areas {
 		got := n.areaCounted(rn, a)
 		mx, capped := h.areaMax[a]
-		if capped && pot[a] > mx+1e-7 {
-			overMax = append(overMax, fmt.Sprintf("area %s (%s available, at most %s count)", a, num(pot[a]), num(mx)))
-		}
 		full := capped && got >= mx-1e-7
 		if full {
 			atMax = append(atMax, a)
@@ -1102,14 +1115,14 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		avail := rn.capAvail[j]
 		// Source-side or requirement-side, the cap's edge carries what counts.
 		through := n.g.Flow(rn.capEdge[j])
-		text := fmt.Sprintf("%s: %s %s available, at most %s count", cp.Title, num(avail), unit, num(limit))
+		text := fmt.Sprintf("%s: %s %s available, at most %s count", cp.Name(), num(avail), unit, num(limit))
 		if cp.Share > 0 && rn.avail > 0 {
-			text = fmt.Sprintf("%s: %s of %s %s = %s%% against a %s%% cap (%s count)", cp.Title, num(avail), num(rn.avail), unit,
+			text = fmt.Sprintf("%s: %s of %s %s = %s%% against a %s%% cap (%s count)", cp.Name(), num(avail), num(rn.avail), unit,
 				num(100*avail/rn.avail), num(100*cp.Share), num(through))
 		}
-		res.Progress = append(res.Progress, Progress{Label: cp.Title, Value: round(avail), Limit: round(limit), Unit: unit, Text: text})
+		res.Progress = append(res.Progress, Progress{Label: cp.Name(), Value: round(avail), Limit: round(limit), Unit: unit, Text: text})
 		if avail > limit+1e-7 {
-			binding = append(binding, cp.Title)
+			binding = append(binding, cp.Name())
 		}
 	}
 	// Minimums.
@@ -1122,8 +1135,8 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			// bucket gives beyond it flows on through its free edge.
 			shown += n.g.Flow(rn.bkFree[j])
 		}
-		res.Progress = append(res.Progress, Progress{Label: b.Title, Value: round(shown), Target: b.Min, Unit: unit,
-			Text: fmt.Sprintf("%s: %s of at least %s", b.Title, num(shown), num(b.Min))})
+		res.Progress = append(res.Progress, Progress{Label: b.Name(), Value: round(shown), Target: b.Min, Unit: unit,
+			Text: fmt.Sprintf("%s: %s of at least %s", b.Name(), num(shown), num(b.Min))})
 		if got < b.Min-1e-7 {
 			lowBuckets = append(lowBuckets, j)
 		}
@@ -1204,8 +1217,10 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	for _, note := range monthNotes {
 		res.Explanation += "; " + note
 	}
-	if len(overMax) > 0 {
-		res.Explanation += "; more than the area maximum is available in " + andList(overMax)
+	if len(atMax) > 0 && counted < h.total-1e-7 {
+		if note := n.areaMaxNote(rn, atMax); note != "" {
+			res.Explanation += "; " + note
+		}
 	}
 	if h.kofn != nil && n.searchCut {
 		res.Explanation += fmt.Sprintf("; the search for the best %d areas stopped after %d checks, so a better choice may exist", h.kofn.Count, searchBudget)
@@ -1220,6 +1235,60 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		res.Explanation += fmt.Sprintf("; %s not counted (see excluded)", count(len(res.Excluded), "item"))
 	}
 	return res
+}
+
+// areaMaxNote says how many hours of a requirement short of its total did
+// not count because every area they could go to is at its maximum, and
+// names those areas ("" when none). An item of several areas is counted
+// once, and only for what no requirement counts of it and no limit at
+// the source holds back.
+func (n *network) areaMaxNote(rn *reqNet, atMax []string) string {
+	h := rn.h
+	left := 0.0
+	named := map[string]bool{}
+	for _, i := range n.items {
+		if rn.count[i] == 0 {
+			continue
+		}
+		areas := h.itemAreas(n.c, i)
+		if !allIn(areas, atMax) {
+			continue
+		}
+		rest := n.c.items[i].credits - n.g.Flow(n.supply[i])
+		if rest <= 1e-7 || n.sourceFull(rn, i) {
+			continue
+		}
+		left += rest
+		for _, a := range areas {
+			named[a] = true
+		}
+	}
+	if left <= 1e-7 {
+		return ""
+	}
+	var areas []string
+	for _, a := range h.areas {
+		if named[a] {
+			areas = append(areas, a)
+		}
+	}
+	if len(areas) == 1 {
+		return fmt.Sprintf("%s did not count because area %s is at its maximum (%s)", amount(left, h.unit), areas[0], num(h.areaMax[areas[0]]))
+	}
+	for k, a := range areas {
+		areas[k] = fmt.Sprintf("%s (%s)", a, num(h.areaMax[a]))
+	}
+	return fmt.Sprintf("%s did not count because areas %s are at their maximum", amount(left, h.unit), andList(areas))
+}
+
+// allIn reports whether every element of xs is in set.
+func allIn(xs, set []string) bool {
+	for _, x := range xs {
+		if !slices.Contains(set, x) {
+			return false
+		}
+	}
+	return true
 }
 
 // hoursShortfall explains an unmet hours requirement and the cheapest way to meet it.
@@ -1245,8 +1314,8 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 		b := r.Minimums[j]
 		d := b.Min - n.g.Flow(rn.bkEdge[j])
 		need += d
-		sf.Steps = append(sf.Steps, fmt.Sprintf("%s of %s", more(d, unit), lowerFirst(b.Title)))
-		parts = append(parts, fmt.Sprintf("%s %s of %s, at least %s needed", num(n.g.Flow(rn.bkEdge[j])), unit, lowerFirst(b.Title), num(b.Min)))
+		sf.Steps = append(sf.Steps, fmt.Sprintf("%s of %s", more(d, unit), lowerFirst(b.Name())))
+		parts = append(parts, fmt.Sprintf("%s %s of %s, at least %s needed", num(n.g.Flow(rn.bkEdge[j])), unit, lowerFirst(b.Name()), num(b.Min)))
 	}
 	if h.kofn != nil {
 		missing := h.kofn.Count - max(reached, min(len(p.best), h.kofn.Count))
@@ -1296,6 +1365,9 @@ func (c *evalCtx) hoursShortfall(p *hoursPass, rn *reqNet, counted float64, lowA
 // monthProgress describes monthly cap j of rn: the most any month offers
 // against the limit, and the months over it. The note says how much the
 // limit left out, and in which months ("" when it left nothing out).
+//
+// Only the evidence rn accepts is counted: the cap may also select
+// evidence only other requirements count, which says nothing of rn.
 func (n *network) monthProgress(rn *reqNet, j int, unit string) (Progress, string) {
 	cp := rn.h.r.Caps[j]
 	var mc *monthCap
@@ -1304,10 +1376,16 @@ func (n *network) monthProgress(rn *reqNet, j int, unit string) (Progress, strin
 			mc = m
 		}
 	}
+	avail := map[int]float64{} // month -> what rn's items under the cap offer
+	for i, m := range mc.items {
+		if rn.count[i] > 0 {
+			avail[m] += n.c.items[i].credits
+		}
+	}
 	most, over := 0.0, 0.0
 	var overMonths, labels []string
-	for _, m := range slices.Sorted(maps.Keys(mc.avail)) {
-		a := mc.avail[m]
+	for _, m := range slices.Sorted(maps.Keys(avail)) {
+		a := avail[m]
 		most = max(most, a)
 		if a > cp.Max+1e-7 {
 			over += a - cp.Max
@@ -1315,18 +1393,27 @@ func (n *network) monthProgress(rn *reqNet, j int, unit string) (Progress, strin
 			labels = append(labels, monthLabel(m))
 		}
 	}
-	text := fmt.Sprintf("%s: at most %s a month count", cp.Title, amount(cp.Max, unit))
+	text := fmt.Sprintf("%s: at most %s a month count", cp.Name(), amount(cp.Max, unit))
 	switch {
 	case len(overMonths) > 0:
-		text += "; more in " + andList(overMonths)
-	case len(mc.avail) > 0:
+		text += "; more in " + shortList(overMonths)
+	case len(avail) > 0:
 		text += fmt.Sprintf("; at most %s in any one month", amount(most, unit))
 	}
-	pr := Progress{Label: cp.Title, Value: round(most), Limit: cp.Max, Unit: unit, Text: text}
+	pr := Progress{Label: cp.Name(), Value: round(most), Limit: cp.Max, Unit: unit, Text: text}
 	if over <= 1e-7 {
 		return pr, ""
 	}
-	return pr, fmt.Sprintf("%s over the monthly limit of %s in %s did not count", amount(over, unit), amount(cp.Max, unit), andList(labels))
+	return pr, fmt.Sprintf("%s over the monthly limit of %s in %s did not count", amount(over, unit), amount(cp.Max, unit), shortList(labels))
+}
+
+// shortList joins up to four items as andList does; more, the first three
+// and how many more ("2025-01, 2025-02, 2025-03 and 5 more").
+func shortList(xs []string) string {
+	if len(xs) <= 4 {
+		return andList(xs)
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(xs[:3], ", "), len(xs)-3)
 }
 
 // andList joins "a", "a and b", "a, b and c".

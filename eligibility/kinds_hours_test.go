@@ -125,6 +125,47 @@ func TestMonthlyCap(t *testing.T) {
 	})
 }
 
+// TestCapWithoutTitle: a cap or minimum without a title is named by its id
+// in progress and explanations, never by an empty label.
+func TestCapWithoutTitle(t *testing.T) {
+	individual := with(supervisionF, func(f *requirements.Filter) { f.Format = []string{"individual"} })
+	group := with(supervisionF, func(f *requirements.Filter) { f.Format = []string{"group"} })
+	set := setOf(hoursRule("sup", 20, accepts(supervisionF), func(r *requirements.Requirement) {
+		r.Caps = []requirements.Cap{{ID: "monthly", Match: supervisionF, Max: 6, Per: requirements.CapPerMonth},
+			{ID: "group-cap", Match: group, Max: 2}}
+		r.Minimums = []requirements.Bucket{{ID: "individual-min", Match: individual, Min: 12}}
+	}))
+	p := newPortfolio(func(p *portfolio.Portfolio) {
+		p.Sessions = []portfolio.Session{session("m1", 9, "2025-03-03", "individual"), session("g1", 4, "2025-04-03", "group")}
+	})
+	r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "sup")
+	wantStatus(t, r, Unmet)
+	wantExplanation(t, r, "8 of 20 hours counted; 6 hours of individual-min, at least 12 needed; group-cap hours beyond the cap do not count; "+
+		"3 hours over the monthly limit of 6 hours in 2025-03 did not count")
+	for _, label := range []string{"monthly", "group-cap", "individual-min"} {
+		progressValue(t, r, label)
+	}
+	wantContains(t, r, "progress", progressText(r), "monthly: at most 6 hours a month count; more in 2025-03 (9)")
+	wantContains(t, r, "progress", progressText(r), "group-cap: 4 hours available, at most 2 count")
+	wantContains(t, r, "progress", progressText(r), "individual-min: 6 of at least 12")
+}
+
+// TestMonthlyCapManyMonths: a monthly cap over its limit in many months
+// names four of them at most.
+func TestMonthlyCapManyMonths(t *testing.T) {
+	set := setOf(hoursRule("sup", 100, accepts(supervisionF), func(r *requirements.Requirement) {
+		r.Caps = []requirements.Cap{monthlyCap("monthly", 2, supervisionF)}
+	}))
+	p := newPortfolio(func(p *portfolio.Portfolio) {
+		for _, m := range []string{"01", "02", "03", "04", "05", "06", "07"} {
+			p.Sessions = append(p.Sessions, session("s"+m, 3, "2024-"+m+"-10", "individual"))
+		}
+	})
+	r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "sup")
+	wantExplanation(t, r, "14 of 100 hours counted; 7 hours over the monthly limit of 2 hours in 2024-01, 2024-02, 2024-03 and 4 more did not count")
+	wantContains(t, r, "progress", progressText(r), "more in 2024-01 (3), 2024-02 (3), 2024-03 (3) and 4 more")
+}
+
 // TestMonthlyCapAcrossRequirements shows that a monthly cap limits the
 // evidence itself: hours over a month's limit count toward no requirement
 // of the set, and the flow still finds the allocation that meets both.
@@ -172,6 +213,38 @@ func TestMonthlyCapAcrossRequirements(t *testing.T) {
 	}
 }
 
+// TestMonthlyCapNoteCountsTheRequirementsOwnEvidence: a monthly cap may
+// select evidence its requirement does not accept; the requirement's note
+// and progress count only what it accepts.
+func TestMonthlyCapNoteCountsTheRequirementsOwnEvidence(t *testing.T) {
+	individual := with(supervisionF, func(f *requirements.Filter) { f.Format = []string{"individual"} })
+	group := with(supervisionF, func(f *requirements.Filter) { f.Format = []string{"group"} })
+	set := setOf(
+		hoursRule("individual", 3, accepts(individual), func(r *requirements.Requirement) {
+			r.Caps = []requirements.Cap{monthlyCap("monthly", 4, supervisionF)}
+		}),
+		hoursRule("group", 1, accepts(group)),
+	)
+	t.Run("its own hours under the limit: no note", func(t *testing.T) {
+		p := newPortfolio(func(p *portfolio.Portfolio) {
+			p.Sessions = []portfolio.Session{session("i1", 3, "2025-03-03", "individual"), session("g1", 3, "2025-03-10", "group")}
+		})
+		r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "individual")
+		wantStatus(t, r, Met)
+		wantExplanation(t, r, "3 of 3 hours counted from 1 verified item")
+		wantContains(t, r, "progress", progressText(r), "Monthly monthly: at most 4 hours a month count; at most 3 hours in any one month")
+	})
+	t.Run("its own hours over the limit: only those are counted", func(t *testing.T) {
+		p := newPortfolio(func(p *portfolio.Portfolio) {
+			p.Sessions = []portfolio.Session{session("i1", 5, "2025-03-03", "individual"), session("g1", 3, "2025-03-10", "group")}
+		})
+		r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "individual")
+		wantStatus(t, r, Met)
+		wantExplanation(t, r, "3 of 3 hours counted from 1 verified item; 1 hour over the monthly limit of 4 hours in 2025-03 did not count")
+		wantContains(t, r, "progress", progressText(r), "Monthly monthly: at most 4 hours a month count; more in 2025-03 (5)")
+	})
+}
+
 // TestMonthlyCapOfARequirementThatDoesNotApply: the cap belongs to its
 // requirement, so when that does not apply its limit does not either.
 func TestMonthlyCapOfARequirementThatDoesNotApply(t *testing.T) {
@@ -213,7 +286,8 @@ func TestAreaMaximum(t *testing.T) {
 			}),
 			status: Met,
 			check: func(t *testing.T, r Result) {
-				wantExplanation(t, r, "10 of 10 hours counted from 3 verified items; more than the area maximum is available in area a (6 available, at most 4 count)")
+				// Met: hours over a maximum that nothing needs are not worth a note.
+				wantExplanation(t, r, "10 of 10 hours counted from 3 verified items")
 				wantUses(t, r, "e1", 4)
 				wantContains(t, r, "progress", progressText(r), "area a (Anatomy): 4 of 0, at most 4 (6 available; the area is at its maximum)")
 				wantContains(t, r, "progress", progressText(r), "area b (Behaviour): 3 of 0, at most 4")
@@ -227,7 +301,7 @@ func TestAreaMaximum(t *testing.T) {
 			}),
 			status: Unmet,
 			check: func(t *testing.T, r Result) {
-				wantExplanation(t, r, "7 of 10 hours counted; more than the area maximum is available in area a (8 available, at most 4 count)")
+				wantExplanation(t, r, "7 of 10 hours counted; 4 hours did not count because area a is at its maximum (4)")
 				wantShortfall(t, r, 3)
 				wantStep(t, r, "3 more hours of any evidence this requirement accepts in areas other than a, which are at their maximum")
 			},
@@ -245,6 +319,31 @@ func TestAreaMaximum(t *testing.T) {
 						t.Errorf("e1 counts %v %v, want 6 split a 4, b 2\n%s", u.Amount, u.Areas, describe(r))
 					}
 				}
+			},
+		},
+		{
+			// Regression: e1 was counted in full in both a and b, so both
+			// were said to have more than their maximum.
+			name: "an item of two areas that fits is not over any maximum",
+			set:  edu(10, max4),
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.Education = []portfolio.Activity{tagged("e1", 6, "a", "b"), tagged("e2", 2, "c")}
+			}),
+			status: Unmet,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "8 of 10 hours counted")
+				wantUses(t, r, "e1", 6)
+			},
+		},
+		{
+			name: "an item of two areas both at their maximum: its rest is counted once",
+			set:  edu(10, max4),
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.Education = []portfolio.Activity{tagged("e1", 10, "a", "b")}
+			}),
+			status: Unmet,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "8 of 10 hours counted; 2 hours did not count because areas a (4) and b (4) are at their maximum")
 			},
 		},
 		{
@@ -271,7 +370,7 @@ func TestAreaMaximum(t *testing.T) {
 			}),
 			status: Unmet,
 			check: func(t *testing.T, r Result) {
-				wantExplanation(t, r, "8 of 10 hours counted; more than the area maximum is available in area a (10 available, at most 4 count)")
+				wantExplanation(t, r, "8 of 10 hours counted; 6 hours did not count because area a is at its maximum (4)")
 				wantStep(t, r, "2 more hours of any evidence this requirement accepts in areas other than a, which are at their maximum")
 			},
 		},
@@ -435,15 +534,63 @@ func TestRatio(t *testing.T) {
 			},
 		},
 		{
-			name: "verified evidence alone decides met, even when claimed clinical hours would break the ratio",
+			// Regression: verified evidence alone used to decide met, though
+			// the claimed work was done and needs its supervision too.
+			name: "claimed clinical hours that break a ratio verified evidence keeps: unmet",
 			set:  ratioSet(false), id: "supervision-ratio",
 			p: newPortfolio(func(p *portfolio.Portfolio) {
 				p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10"),
 					with(clinical("c2", 60, "2025-04-10"), func(h *portfolio.ClinicalHours) { h.Verification = claimedV })}
 				p.Sessions = []portfolio.Session{session("s1", 10, "2025-03-10", "individual")}
 			}),
-			status:  Met,
-			explain: []string{"60 clinical hours and 10 supervision hours"},
+			status: Unmet,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "120 clinical hours and 10 supervision hours; at least 20 needed (1 per 6); "+
+					"verified evidence alone keeps the ratio, but the claimed clinical hours (c2) need more supervision once verified")
+				wantShortfall(t, r, 10)
+				wantStep(t, r, "10 more hours of supervision")
+			},
+		},
+		{
+			name: "running: claimed clinical hours break it in their month though verified evidence keeps it",
+			set:  ratioSet(true), id: "supervision-ratio",
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10"),
+					with(clinical("c2", 60, "2025-04-10"), func(h *portfolio.ClinicalHours) { h.Verification = claimedV })}
+				p.Sessions = []portfolio.Session{session("s1", 10, "2025-03-10", "individual"), session("s2", 10, "2025-05-10", "individual")}
+			}),
+			status: Unmet,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "By the end of 2025-04: 120 clinical hours and 10 supervision hours; 20 were needed (1 per 6); "+
+					"verified evidence alone keeps the ratio, but the claimed clinical hours (c2) need more supervision once verified")
+				wantStep(t, r, "10 more hours of supervision dated no later than 2025-04-30")
+			},
+		},
+		{
+			name: "claimed clinical hours that need claimed supervision: pending on the supervision",
+			set:  ratioSet(false), id: "supervision-ratio",
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10"),
+					with(clinical("c2", 60, "2025-04-10"), func(h *portfolio.ClinicalHours) { h.Verification = claimedV })}
+				p.Sessions = []portfolio.Session{session("s1", 10, "2025-03-10", "individual"), claimed(session("s2", 10, "2025-04-10", "individual"))}
+			}),
+			status: Pending,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "would be met (120 clinical hours and 20 supervision hours; at least 20 needed (1 per 6)) once 1 claimed item is verified: s2")
+			},
+		},
+		{
+			name: "claimed clinical hours the verified supervision covers: met",
+			set:  ratioSet(false), id: "supervision-ratio",
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10"),
+					with(clinical("c2", 60, "2025-04-10"), func(h *portfolio.ClinicalHours) { h.Verification = claimedV })}
+				p.Sessions = []portfolio.Session{session("s1", 20, "2025-03-10", "individual")}
+			}),
+			status: Met,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "120 clinical hours and 20 supervision hours; at least 20 needed (1 per 6); the claimed clinical hours (c2) are counted as work done")
+			},
 		},
 		{
 			name: "rejected evidence counts on neither side",
@@ -456,6 +603,86 @@ func TestRatio(t *testing.T) {
 			status:  Unmet,
 			explain: []string{"60 clinical hours and 8 supervision hours; at least 10 needed"},
 		},
+	})
+}
+
+// TestRatioUnderMonthlyCaps: hours over a monthly cap count nowhere in the
+// set, so not in a ratio either, on either side.
+func TestRatioUnderMonthlyCaps(t *testing.T) {
+	set := func(supMax, clinMax float64) *requirements.Set {
+		clin := hoursRule("clinical", 60, accepts(clinicalF))
+		if clinMax > 0 {
+			clin.Caps = []requirements.Cap{monthlyCap("clin-monthly", clinMax, clinicalF)}
+		}
+		return setOf(clin,
+			hoursRule("supervision", 10, accepts(supervisionF), func(r *requirements.Requirement) {
+				r.Caps = []requirements.Cap{monthlyCap("monthly", supMax, supervisionF)}
+			}),
+			&requirements.Requirement{ID: "ratio", Kind: requirements.KindRatio, Title: "Ratio", Of: "clinical", To: "supervision", Per: 6, Running: true},
+		)
+	}
+	p := newPortfolio(func(p *portfolio.Portfolio) {
+		p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10")}
+		p.Sessions = []portfolio.Session{session("s1", 6, "2025-03-03", "individual"), session("s2", 4, "2025-03-20", "individual")}
+	})
+	runCases(t, []kindCase{
+		{
+			name: "supervision over its monthly cap does not keep the ratio",
+			set:  set(6, 0), id: "ratio", p: p,
+			status: Unmet,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "By the end of 2025-03: 60 clinical hours and 6 supervision hours; 10 were needed (1 per 6); it fell short in 4 months: "+
+					"2025-03, 2025-04, 2025-05 and 2025-06; 4 supervision hours over a monthly limit did not count (2025-03)")
+				wantShortfall(t, r, 4)
+			},
+		},
+		{
+			name: "clinical hours over their monthly cap need no supervision",
+			set:  set(10, 30), id: "ratio",
+			p: newPortfolio(func(p *portfolio.Portfolio) {
+				p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10")}
+				p.Sessions = []portfolio.Session{session("s1", 5, "2025-03-03", "individual")}
+			}),
+			status: Met,
+			check: func(t *testing.T, r Result) {
+				wantExplanation(t, r, "held at the end of every month from 2025-03 to 2025-06; by 2025-06-01 (the evaluation date): 30 clinical hours and 5 supervision hours, "+
+					"at least 5 needed (1 per 6); 30 clinical hours over a monthly limit did not count (2025-03)")
+			},
+		},
+	})
+}
+
+// TestRatioManyMonths: a running ratio checks only the months where its
+// sums change, and its explanation names at most three months short.
+func TestRatioManyMonths(t *testing.T) {
+	set := setOf(
+		hoursRule("clinical", 60, accepts(clinicalF)),
+		hoursRule("supervision", 10, accepts(supervisionF)),
+		&requirements.Requirement{ID: "ratio", Kind: requirements.KindRatio, Title: "Ratio", Of: "clinical", To: "supervision", Per: 6, Running: true},
+	)
+	t.Run("short from 2025-03 to an evaluation date a century on", func(t *testing.T) {
+		p := newPortfolio(func(p *portfolio.Portfolio) {
+			p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-03-10")}
+			p.Sessions = []portfolio.Session{session("s1", 5, "2025-03-03", "individual")}
+		})
+		r := resultByID(t, Evaluate(p, set, day("2125-06-01")), "ratio")
+		wantStatus(t, r, Unmet)
+		// 2025-03 to 2125-06: 100 years and 4 months.
+		wantExplanation(t, r, "By the end of 2025-03: 60 clinical hours and 5 supervision hours; 10 were needed (1 per 6); "+
+			"it fell short in 1204 months: 2025-03, 2025-04, 2025-05 and 1201 more")
+	})
+	t.Run("months short in separate runs, listed in order", func(t *testing.T) {
+		p := newPortfolio(func(p *portfolio.Portfolio) {
+			p.ClinicalHours = []portfolio.ClinicalHours{clinical("c1", 60, "2025-01-10"), clinical("c2", 60, "2025-03-10")}
+			p.Sessions = []portfolio.Session{session("s1", 5, "2025-01-03", "individual"), session("s2", 5, "2025-02-03", "individual"),
+				session("s3", 5, "2025-04-03", "individual"), session("s4", 5, "2025-05-03", "individual")}
+		})
+		r := resultByID(t, Evaluate(p, set, day(defaultAsOf)), "ratio")
+		wantStatus(t, r, Unmet)
+		wantExplanation(t, r, "By the end of 2025-01: 60 clinical hours and 5 supervision hours; 10 were needed (1 per 6); "+
+			"it fell short in 3 months: 2025-01, 2025-03 and 2025-04")
+		wantShortfall(t, r, 10)
+		wantStep(t, r, "10 more hours of supervision dated no later than 2025-01-31")
 	})
 }
 

@@ -364,6 +364,13 @@ func TestExam(t *testing.T) {
 		},
 		{
 			name: "an interview is not an exam", set: set(0), p: exams(with(exam("x1", "passed", "2024-11-20", ""), func(e *portfolio.Exam) { e.Kind = "interview" })),
+			status: Unmet, explain: "an interview with code ecps-written is on file, but an exam is needed",
+			check: func(t *testing.T, r Result) { wantSteps(t, r, "pass the exam ecps-written and add the result") },
+		},
+		{
+			name: "a rejected interview is not said to be on file", set: set(0), p: exams(with(exam("x1", "passed", "2024-11-20", ""), func(e *portfolio.Exam) {
+				e.Kind, e.Verification = "interview", rejectedV
+			})),
 			status: Unmet, explain: "no exam with code ecps-written on file",
 		},
 		{
@@ -436,6 +443,26 @@ func TestCredentialHeldAtContractStart(t *testing.T) {
 			name: "a claimed contract makes it pending", set: set,
 			p:      port(cst("2019-01-01"), with(contract("k1", "sup", "2021-03-01"), func(k *portfolio.Contract) { k.Verification = claimedV })),
 			status: Pending, explain: "would be met (held cst since 2019-01-01: 2.16 years when the first supervision contract (k1) began on 2021-03-01) once k1 is verified",
+		},
+		{
+			// Regression: the verified-only pass skipped the claimed k0 and
+			// measured at the later verified k1, which gave "met".
+			name: "a claimed earlier contract is the one measured at, and fails", set: set,
+			p: port(cst("2019-01-01"), contract("k1", "sup", "2021-03-01"),
+				with(contract("k0", "sup", "2020-06-01"), func(k *portfolio.Contract) { k.Verification = claimedV })),
+			status: Unmet, explain: "held cst since 2019-01-01: 1.42 of 2 years when the first supervision contract (k0) began on 2020-06-01",
+		},
+		{
+			name: "a claimed earlier contract makes it at best pending", set: set,
+			p: port(cst("2018-01-01"), contract("k1", "sup", "2021-03-01"),
+				with(contract("k0", "sup", "2020-06-01"), func(k *portfolio.Contract) { k.Verification = claimedV })),
+			status: Pending, explain: "would be met (held cst since 2018-01-01: 2.42 years when the first supervision contract (k0) began on 2020-06-01) once k0 is verified",
+		},
+		{
+			name: "a rejected earlier contract is not measured at", set: set,
+			p: port(cst("2019-01-01"), contract("k1", "sup", "2021-03-01"),
+				with(contract("k0", "sup", "2020-06-01"), func(k *portfolio.Contract) { k.Verification = rejectedV })),
+			status: Met, explain: "held cst since 2019-01-01: 2.16 years when the first supervision contract (k1) began on 2021-03-01",
 		},
 		{
 			name: "as_of is the default", set: setOf(&requirements.Requirement{ID: "cred", Kind: requirements.KindCredential, Title: "CST",
@@ -623,6 +650,58 @@ func TestDocumentCount(t *testing.T) {
 			p: port(doc("ts", "theory_statement"), doc("r1", "reference_letter"),
 				with(doc("r2", "reference_letter"), func(d *portfolio.Document) { d.Verification = claimedV }), doc("ra", "reflective_account", "c1")),
 			status: Pending, explain: "would be met (all 4 documents on file) once r2 is verified",
+		},
+	})
+}
+
+// TestDocumentsOfOneKindAreDistinct: rules of one kind use distinct
+// documents, and the entries with supports are served first.
+func TestDocumentsOfOneKindAreDistinct(t *testing.T) {
+	set := setOf(&requirements.Requirement{ID: "docs", Kind: requirements.KindDocuments, Title: "Letters",
+		Documents: []requirements.DocumentRule{
+			{Kind: "reference_letter", Count: 2, Title: "Reference letters"},
+			{Kind: "reference_letter", Supports: "supervision_contracts", Title: "Letter from the supervisor"},
+		}})
+	letter := func(id string, supports ...string) portfolio.Document {
+		return portfolio.Document{ID: id, Kind: "reference_letter", Received: day("2025-01-01"), Supports: supports, Verification: verifiedV}
+	}
+	port := func(docs ...portfolio.Document) *portfolio.Portfolio {
+		return newPortfolio(func(p *portfolio.Portfolio) {
+			p.Contracts = []portfolio.Contract{contract("k1", "sup", "2024-01-01")}
+			p.Documents = docs
+		})
+	}
+	runExact(t, []exactCase{
+		{
+			// Regression: both letters served both entries, "all 3 documents on file".
+			name: "two letters cannot make three", set: set,
+			p:      port(letter("r1", "k1"), letter("r2")),
+			status: Unmet, explain: "missing: Reference letters (1 of 2 on file, not counting 1 document counted toward another entry)",
+			check: func(t *testing.T, r Result) {
+				wantSteps(t, r, "upload reference letters (1 more)")
+				wantUses(t, r, "r1", 0)
+				wantUses(t, r, "r2", 0)
+			},
+		},
+		{
+			name: "the supervisor's letter goes to the entry that needs it", set: set,
+			p:      port(letter("r1", "k1"), letter("r2"), letter("r3")),
+			status: Met, explain: "all 3 documents on file",
+		},
+		{
+			name: "one letter cannot serve two entries", set: setOf(&requirements.Requirement{ID: "docs",
+				Kind: requirements.KindDocuments, Title: "Letters", Documents: []requirements.DocumentRule{
+					{Kind: "reference_letter", Supports: "supervision_contracts", Title: "Letter from the supervisor"},
+					{Kind: "reference_letter", Supports: "supervision_contracts", Title: "Second letter about the supervision"},
+				}}),
+			p:      port(letter("r1", "k1"), letter("r2")),
+			status: Unmet, explain: "missing: Second letter about the supervision (on file, but counted toward another entry)",
+		},
+		{
+			name: "one file is one document across entries", set: set,
+			p: port(with(letter("r1", "k1"), func(d *portfolio.Document) { d.FileSHA256 = strings.Repeat("a", 64) }),
+				with(letter("r2"), func(d *portfolio.Document) { d.FileSHA256 = strings.Repeat("a", 64) }), letter("r3")),
+			status: Unmet, explain: "missing: Reference letters (1 of 2 on file, not counting 1 document counted toward another entry)",
 		},
 	})
 }

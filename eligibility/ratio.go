@@ -1,7 +1,10 @@
 package eligibility
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +26,9 @@ type ratioSide struct {
 	total float64
 	month map[int]float64 // month -> what items of that month give
 	items []int
+	// over is what monthly caps left out, in the months listed.
+	over       float64
+	overMonths []int
 }
 
 // ratioCheck is the comparison at one point: the end of a month (numbered
@@ -32,7 +38,8 @@ type ratioCheck struct {
 	of, to  float64
 	need    float64
 	deficit float64
-	shortIn []string // running: the months it fell short in
+	shortIn []string // running: the first months it fell short in, at most 4
+	shortN  int      // running: how many months it fell short in
 	from    int      // running: the first month checked
 }
 
@@ -48,8 +55,15 @@ type ratioOutcome struct {
 	worst float64
 }
 
-// ratioResult judges a ratio requirement: met when verified evidence alone
-// keeps the ratio, pending when it holds only counting claimed evidence.
+// ratioResult judges a ratio requirement.
+//
+// Claimed evidence works both ways here: claimed supervision helps, but
+// claimed clinical hours are work said to be done, which needs its
+// supervision once verified. So the ratio is met when it holds counting
+// all the work (claimed too) against verified supervision alone, which no
+// verification can undo; pending when it holds only counting claimed
+// supervision as well; unmet otherwise, even when verified evidence alone
+// keeps it.
 func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 	res := Result{ID: r.ID, Title: r.Title, Kind: r.Kind}
 	of, to := c.hoursByID(r.Of), c.hoursByID(r.To)
@@ -59,13 +73,34 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 		res.Shortfall = &Shortfall{Steps: []string{"correct the requirement set"}}
 		return res
 	}
-	o := c.ratioPass(r, of, to, false)
+	// claimedWork names the claimed work counted on the of side.
+	claimedWork := func(o ratioOutcome) string {
+		var ids []string
+		for _, i := range o.of.items {
+			if c.items[i].state == portfolio.Claimed || of.info[i].weak {
+				ids = appendNew(ids, c.items[i].id)
+			}
+		}
+		if len(ids) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("the claimed %s %s (%s)", idWords(r.Of), of.unit, strings.Join(firstN(ids, 6), ", "))
+	}
+	// note adds to the explanation what claimed work does to the ratio.
+	note := ""
+	o := c.ratioPass(r, of, to, true, false)
 	res.Status = Met
-	if !o.ok {
-		o = c.ratioPass(r, of, to, true)
+	if o.ok {
+		if w := claimedWork(o); w != "" {
+			note = w + " are counted as work done"
+		}
+	} else {
+		o = c.ratioPass(r, of, to, true, true)
 		res.Status = Unmet
 		if o.ok {
 			res.Status = Pending
+		} else if v := c.ratioPass(r, of, to, false, false); v.ok {
+			note = "verified evidence alone keeps the ratio, but " + claimedWork(o) + " need more " + idWords(r.To) + " once verified"
 		}
 	}
 	figures := c.ratioFigures(r, o)
@@ -82,6 +117,9 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 	switch res.Status {
 	case Met:
 		res.Explanation = figures
+		if note != "" {
+			res.Explanation += "; " + note
+		}
 	case Pending:
 		var ids []string
 		for _, i := range o.to.items {
@@ -101,11 +139,17 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 		res.Explanation = fmt.Sprintf("would be met (%s) once %s %s verified: %s", figures, count(len(ids), "claimed item"), isAre(len(ids)), strings.Join(firstN(ids, 6), ", "))
 	case Unmet:
 		res.Explanation = figures
+		if note != "" {
+			res.Explanation += "; " + note
+		}
 		step := fmt.Sprintf("%s of %s", more(o.worst, to.unit), idWords(r.To))
 		if r.Running {
 			step += " dated no later than " + c.ratioDeadline(o.at.month)
 		}
 		res.Shortfall = &Shortfall{Amount: round(o.worst), Unit: to.unit, Steps: []string{step}}
+	}
+	if over := ratioOver(r, o); over != "" {
+		res.Explanation += "; " + over
 	}
 	return res
 }
@@ -127,10 +171,10 @@ func (c *evalCtx) hoursByID(id string) *hoursReq {
 	return nil
 }
 
-// ratioPass counts what each requirement accepts, on verified evidence
-// alone or with claimed evidence too, and checks the ratio.
-func (c *evalCtx) ratioPass(r *requirements.Requirement, of, to *hoursReq, withClaimed bool) ratioOutcome {
-	o := ratioOutcome{ok: true, of: c.ratioSide(of, withClaimed), to: c.ratioSide(to, withClaimed)}
+// ratioPass counts what each requirement accepts, on each side on verified
+// evidence alone or with claimed evidence too, and checks the ratio.
+func (c *evalCtx) ratioPass(r *requirements.Requirement, of, to *hoursReq, ofClaimed, toClaimed bool) ratioOutcome {
+	o := ratioOutcome{ok: true, of: c.ratioSide(of, ofClaimed), to: c.ratioSide(to, toClaimed)}
 	check := func(at *ratioCheck) {
 		at.need = at.of / r.Per
 		at.deficit = at.need - at.to
@@ -142,48 +186,119 @@ func (c *evalCtx) ratioPass(r *requirements.Requirement, of, to *hoursReq, withC
 		o.worst = max(o.at.deficit, 0)
 		return o
 	}
+	// The sums change only in months with items, so the check at the end
+	// of every month from one such month to the next gives the same result:
+	// only those months are checked, each standing for the months up to the
+	// next (the last for the months up to the evaluation date).
 	last := monthKey(c.asOf)
-	first := last
-	for _, side := range []ratioSide{o.of, o.to} {
-		for m := range side.month {
-			first = min(first, m)
+	months := slices.Sorted(maps.Keys(o.of.month))
+	for m := range o.to.month {
+		if !slices.Contains(months, m) {
+			months = append(months, m)
 		}
 	}
+	slices.Sort(months)
 	var short []string
+	shortN := 0
 	var cur, firstShort ratioCheck
-	for m := first; m <= last; m++ {
+	for k, m := range months {
 		cur.month, cur.of, cur.to = m, cur.of+o.of.month[m], cur.to+o.to.month[m]
 		check(&cur)
-		if cur.deficit > 1e-7 {
-			if len(short) == 0 {
-				firstShort = cur
-			}
-			short = append(short, monthLabel(m))
-			o.worst = max(o.worst, cur.deficit)
+		if cur.deficit <= 1e-7 {
+			continue
 		}
+		if shortN == 0 {
+			firstShort = cur
+		}
+		next := last + 1
+		if k+1 < len(months) {
+			next = months[k+1]
+		}
+		for x := m; x < next && len(short) < 4; x++ {
+			short = append(short, monthLabel(x))
+		}
+		shortN += next - m
+		o.worst = max(o.worst, cur.deficit)
 	}
-	o.ok = len(short) == 0
+	cur.month = last
+	o.ok = shortN == 0
 	o.at = cur
 	if !o.ok {
 		o.at = firstShort
 	}
-	o.at.shortIn, o.at.from = short, first
+	o.at.shortIn, o.at.shortN, o.at.from = short, shortN, last
+	if len(months) > 0 {
+		o.at.from = months[0]
+	}
 	return o
 }
 
 // ratioSide sums what one requirement accepts in a pass, by month.
+//
+// A monthly cap of the set limits the evidence itself (hours over a
+// month's limit count nowhere), so what the side's items under one
+// monthly cap give in a month is at most the cap's limit. As in the
+// allocation, an item falls under the first monthly cap that selects it.
 func (c *evalCtx) ratioSide(h *hoursReq, withClaimed bool) ratioSide {
 	s := ratioSide{h: h, month: map[int]float64{}}
+	var caps []requirements.Cap
+	for _, hr := range c.hours {
+		for _, cp := range hr.r.Caps {
+			if cp.Monthly() {
+				caps = append(caps, cp)
+			}
+		}
+	}
+	type capMonth struct{ cap, month int }
+	under := map[capMonth]float64{}
 	for i, in := range h.info {
 		it := c.items[i]
 		if !in.elig || !accepted(it.state, withClaimed) || (in.weak && !withClaimed) {
 			continue
 		}
-		s.total += it.credits
-		s.month[monthKey(it.end)] += it.credits
 		s.items = append(s.items, i)
+		m := monthKey(it.end)
+		j := slices.IndexFunc(caps, func(cp requirements.Cap) bool { return c.match(cp.Match, it) })
+		if j < 0 {
+			s.month[m] += it.credits
+			continue
+		}
+		under[capMonth{j, m}] += it.credits
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(under), func(a, b capMonth) int { return cmp.Or(a.month-b.month, a.cap-b.cap) }) {
+		x := under[k]
+		limit := caps[k.cap].Max
+		s.month[k.month] += min(x, limit)
+		if x > limit+1e-7 {
+			s.over += x - limit
+			if !slices.Contains(s.overMonths, k.month) {
+				s.overMonths = append(s.overMonths, k.month)
+			}
+		}
+	}
+	for _, m := range slices.Sorted(maps.Keys(s.month)) {
+		s.total += s.month[m]
 	}
 	return s
+}
+
+// ratioOver says what monthly caps left out of each side ("" when nothing).
+func ratioOver(r *requirements.Requirement, o ratioOutcome) string {
+	var notes []string
+	for _, side := range []struct {
+		id string
+		s  ratioSide
+	}{{r.Of, o.of}, {r.To, o.to}} {
+		if side.s.over <= 1e-7 {
+			continue
+		}
+		labels := make([]string, len(side.s.overMonths))
+		for i, m := range side.s.overMonths {
+			labels[i] = monthLabel(m)
+		}
+		notes = append(notes, fmt.Sprintf("%s over a monthly limit did not count (%s)", ratioAmount(side.s.over, side.id, side.s.h.unit), shortList(labels)))
+	}
+	return strings.Join(notes, "; ")
 }
 
 // ratioFigures says what the decisive check found: "By the end of 2025-04:
@@ -191,7 +306,7 @@ func (c *evalCtx) ratioSide(h *hoursReq, withClaimed bool) ratioSide {
 func (c *evalCtx) ratioFigures(r *requirements.Requirement, o ratioOutcome) string {
 	at := o.at
 	per := fmt.Sprintf("(1 per %s)", num(r.Per))
-	if at.of <= 1e-9 && at.deficit <= 1e-7 && len(at.shortIn) == 0 {
+	if at.of <= 1e-9 && at.deficit <= 1e-7 && at.shortN == 0 {
 		return fmt.Sprintf("no %s counted, so no %s are needed yet", idWords(r.Of)+" "+o.of.h.unit, idWords(r.To)+" "+o.to.h.unit)
 	}
 	figures := fmt.Sprintf("%s and %s", ratioAmount(at.of, r.Of, o.of.h.unit), ratioAmount(at.to, r.To, o.to.h.unit))
@@ -200,7 +315,11 @@ func (c *evalCtx) ratioFigures(r *requirements.Requirement, o ratioOutcome) stri
 	}
 	if !o.ok {
 		text := fmt.Sprintf("%s: %s; %s %s needed %s", c.ratioWhen(at.month), figures, num(at.need), wasWere(at.need), per)
-		if n := len(at.shortIn); n > 1 {
+		// Four months are named; more, the first three and how many more.
+		switch n := at.shortN; {
+		case n > len(at.shortIn):
+			text += fmt.Sprintf("; it fell short in %d months: %s and %d more", n, strings.Join(at.shortIn[:3], ", "), n-3)
+		case n > 1:
 			text += fmt.Sprintf("; it fell short in %d months: %s", n, andList(at.shortIn))
 		}
 		return text

@@ -188,18 +188,19 @@ func describeRequirement(s *Set, r *Requirement) []describedLine {
 			}
 		}
 		for _, b := range r.Minimums {
-			add("at least %g %s of %s (%s)", b.Min, unit, strings.ToLower(b.Title), describeFilter(b.Match))
+			add("at least %g %s of %s (%s)", b.Min, unit, strings.ToLower(b.Name()), describeFilter(b.Match))
 			cited(b.Cite)
 		}
 		for _, c := range r.Caps {
 			if c.Monthly() {
-				add("at most %g %s a month from %s (%s); over that they count nowhere in the set", c.Max, unit, strings.ToLower(c.Title), describeFilter(c.Match))
+				add("at most %g %s a month from %s (%s); over that they count nowhere in the set", c.Max, unit, strings.ToLower(c.Name()), describeFilter(c.Match))
+				cited(c.Cite)
 				continue
 			}
 			if c.Share > 0 {
-				add("at most %g%% from %s (%s)", c.Share*100, strings.ToLower(c.Title), describeFilter(c.Match))
+				add("at most %g%% from %s (%s)", c.Share*100, strings.ToLower(c.Name()), describeFilter(c.Match))
 			} else {
-				add("at most %g %s from %s (%s)", c.Max, unit, strings.ToLower(c.Title), describeFilter(c.Match))
+				add("at most %g %s from %s (%s)", c.Max, unit, strings.ToLower(c.Name()), describeFilter(c.Match))
 			}
 			cited(c.Cite)
 		}
@@ -310,7 +311,8 @@ func describeRequirement(s *Set, r *Requirement) []describedLine {
 			add("counts %s", describeFilter(f))
 		}
 		for _, b := range r.Minimums {
-			add("at least %g of them %s (%s)", b.Min, strings.ToLower(b.Title), describeFilter(b.Match))
+			add("at least %g of them %s (%s)", b.Min, strings.ToLower(b.Name()), describeFilter(b.Match))
+			cited(b.Cite)
 		}
 		add("a case counts from the day it was opened; one closed after the evaluation date is not yet completed")
 	case KindExam:

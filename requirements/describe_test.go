@@ -60,3 +60,58 @@ func TestDescribeMarksDraftsAndUnconfirmedDates(t *testing.T) {
 		t.Errorf("version line %q", got)
 	}
 }
+
+// TestDescribeCitesMonthlyCapsAndCaseMinimums: the citation of a monthly
+// cap and of a minimum of a cases requirement is printed under its line,
+// as for every other part.
+func TestDescribeCitesMonthlyCapsAndCaseMinimums(t *testing.T) {
+	s, err := Parse("cites.yaml", []byte(`id: cites
+title: Cites
+body: Board
+credential: C
+version: "1"
+effective_from: 2025-01-01
+sources:
+  - {id: rules, title: Rules, url: "https://example.org/rules", retrieved: 2026-01-15, primary: true}
+requirements:
+  - id: supervision
+    kind: hours
+    title: Supervision
+    total: 20
+    accepts: [{evidence: supervision}]
+    caps:
+      - id: monthly
+        title: All supervision
+        match: {evidence: supervision}
+        max: 6
+        per: month
+        cite: [{source: rules, section: "4", quote: "no more than six hours in any month"}]
+  - id: cases
+    kind: cases
+    title: Ten cases, four of them couples
+    count: 10
+    accepts: [{evidence: cases}]
+    minimums:
+      - id: couples
+        title: Couples
+        match: {evidence: cases, case_units: [couple]}
+        min: 4
+        cite: [{source: rules, section: "6", quote: "at least four couples"}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Describe(s)
+	for _, w := range []string{
+		"   - at most 6 hours a month from all supervision (supervision evidence); over that they count nowhere in the set\n" +
+			"     source: Rules <https://example.org/rules>\n" +
+			"       4: \"no more than six hours in any month\", read 2026-01-15\n",
+		"   - at least 4 of them couples (cases evidence, of unit couple)\n" +
+			"     source: Rules <https://example.org/rules>\n" +
+			"       6: \"at least four couples\", read 2026-01-15\n",
+	} {
+		if !strings.Contains(got, w) {
+			t.Errorf("Describe lacks\n%s\nin\n%s", w, got)
+		}
+	}
+}

@@ -6,7 +6,11 @@
 // The package is pure: it parses bytes it is given and the embedded files.
 package requirements
 
-import "github.com/certboard/certboard/date"
+import (
+	"strings"
+
+	"github.com/certboard/certboard/date"
+)
 
 // Set is one version of a body's rules for one credential.
 type Set struct {
@@ -341,6 +345,22 @@ type Cap struct {
 
 	// Line is the line of the cap in its file, for messages.
 	Line int `yaml:"-"`
+}
+
+// Name is the cap's title, or its id when it has none.
+func (c Cap) Name() string {
+	if strings.TrimSpace(c.Title) == "" {
+		return c.ID
+	}
+	return c.Title
+}
+
+// Name is the minimum's title, or its id when it has none.
+func (b Bucket) Name() string {
+	if strings.TrimSpace(b.Title) == "" {
+		return b.ID
+	}
+	return b.Title
 }
 
 // CapPerMonth is the value of Cap.Per for a limit per calendar month.
