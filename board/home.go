@@ -18,8 +18,9 @@ var HomeRoles = []auth.Role{auth.Admin, auth.Staff, auth.Regulator, auth.Provide
 // page they land on. A part is nil when the person does not hold its role
 // (or, for staff work, has not turned on two-factor sign-in).
 type Home struct {
-	// Roles are the roles of HomeRoles the person holds, primary first;
-	// none for someone who only applies for and holds credentials.
+	// Roles are the roles of HomeRoles the person holds, primary first
+	// (an admin holds staff's too); none for someone who only applies for
+	// and holds credentials.
 	Roles []auth.Role
 	// NeedsTwoFactor: the person holds a role whose pages need two-factor
 	// sign-in (staff, admin, regulator) and has not turned it on.
@@ -99,7 +100,8 @@ type OwnWork struct {
 func (b *Board) Home(ctx context.Context, u *auth.User) (*Home, error) {
 	h := &Home{NeedsTwoFactor: auth.NeedsTwoFactor(u) && !u.TwoFactor()}
 	for _, r := range HomeRoles {
-		if u.HasRole(r) {
+		// Admins are staff too (auth.User.IsStaff).
+		if u.HasRole(r) || r == auth.Staff && u.IsStaff() {
 			h.Roles = append(h.Roles, r)
 		}
 	}

@@ -24,12 +24,13 @@ func (v homeView) Title(id string) string {
 	return id
 }
 
-// roleWords name the roles of board.HomeRoles for people.
-var roleWords = map[auth.Role]string{auth.Admin: "admin", auth.Staff: "board staff", auth.Regulator: "regulator",
-	auth.Provider: "CE provider", auth.Reviewer: "peer reviewer", auth.Supervisor: "supervisor"}
+// roleWords name the roles of board.HomeRoles for people, as in "what
+// waits for you as a supervisor".
+var roleWords = map[auth.Role]string{auth.Admin: "an admin", auth.Staff: "board staff", auth.Regulator: "a regulator",
+	auth.Provider: "a CE provider", auth.Reviewer: "a peer reviewer", auth.Supervisor: "a supervisor"}
 
 // RolesText names the person's roles with work of their own, in the
-// order their work is shown: "admin and staff".
+// order their work is shown: "an admin and board staff".
 func (v homeView) RolesText() string {
 	words := make([]string, len(v.Roles))
 	for i, r := range v.Roles {

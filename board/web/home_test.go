@@ -55,7 +55,7 @@ func TestHomeByRole(t *testing.T) {
 			fmt.Sprintf(`information requested (%d)`, count[board.InfoRequested]),
 			fmt.Sprintf(`returned (%d)`, count[board.Returned]), `href="/queue"`},
 			[]string{"Administration", "Two-factor", "Your applications and credentials"}},
-		{"admin", []string{"as admin and board staff", `<h2 id="h-admin">Administration</h2>`, `href="/admin/sets"`,
+		{"admin", []string{"as an admin and board staff", `<h2 id="h-admin">Administration</h2>`, `href="/admin/sets"`,
 			`<h2 id="h-staff">Work queue</h2>`, `href="/queue?state=submitted"`}, nil},
 		{"tomas.silva", []string{"Peer reviews", "1 application waits for your vote",
 			fmt.Sprintf(`<a href="/reviews/%d">Riley Chen</a>`, riley), `href="/reviews"`}, []string{"Work queue"}},
