@@ -35,6 +35,26 @@ func (b *Board) MyApplications(ctx context.Context, u *auth.User) ([]*Applicatio
 	return apps, creds, nil
 }
 
+// IssuedFor returns the credential issued for u's own application app
+// when it was approved, nil otherwise (a renewal's credential supersedes
+// it later, but the one issued for app is the one returned).
+func (b *Board) IssuedFor(ctx context.Context, u *auth.User, app *Application) (*IssuedCredential, error) {
+	if app.ApplicantID != u.ID {
+		return nil, notVisible(app.ID)
+	}
+	if app.State != Approved {
+		return nil, nil
+	}
+	creds, err := b.store.CredentialsOf(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if i := slices.IndexFunc(creds, func(c *IssuedCredential) bool { return c.ApplicationID == app.ID }); i >= 0 {
+		return creds[i], nil
+	}
+	return nil, nil
+}
+
 // OwnHistory returns the history of u's own application app (the caller
 // leaves out what is the board's business before showing it).
 func (b *Board) OwnHistory(ctx context.Context, u *auth.User, app *Application) ([]Event, error) {

@@ -60,8 +60,6 @@ type ApplicationFilter struct {
 	SupervisorEmail string
 	// ReviewerID keeps the applications assigned to this reviewer.
 	ReviewerID int64
-	// UpdatedBefore keeps the applications not changed since then (by age).
-	UpdatedBefore time.Time
 	// WithPortfolio decrypts the portfolios too (slower).
 	WithPortfolio bool
 	Limit         int

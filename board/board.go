@@ -101,6 +101,7 @@ type Store interface {
 	adminReads
 	registryReads
 	publishedReads
+	queueReads
 }
 
 // Tx is one transaction: every write a use case makes goes through it.

@@ -84,21 +84,108 @@ func (b *Board) Reviewers(ctx context.Context, by *auth.User) ([]*auth.User, err
 	return b.store.Users(ctx, auth.Reviewer)
 }
 
+// Who an application waits for, by its state: the board, the applicant,
+// or no one once it is closed. Every state past draft is in one of them.
+var (
+	// BoardStates are the states in which an application waits for the
+	// board: to start its review, to verify its evidence, to decide it
+	// after peer review.
+	BoardStates = []State{Submitted, UnderReview, PeerReview}
+	// ApplicantStates are the states in which it waits for the applicant:
+	// to answer a request for information, to change it and resubmit.
+	ApplicantStates = []State{InfoRequested, Returned}
+	// ClosedStates are the final states: decided or withdrawn.
+	ClosedStates = []State{Approved, Denied, Withdrawn}
+)
+
+// QueueFilter narrows the staff's work queue; zero fields keep all.
+type QueueFilter struct {
+	// States keeps the applications in one of these states; none keeps
+	// every state past draft. A draft is never in the queue.
+	States []State
+	// SetID keeps the applications for this credential.
+	SetID string
+	// WaitingBefore keeps the applications that entered their state
+	// before then: those waiting longer.
+	WaitingBefore time.Time
+}
+
 // QueueEntry is one application in the staff's work queue.
 type QueueEntry struct {
 	App *Application
+	// Since is when the application entered its state (its latest move
+	// into it in the history; its last change when the history has none):
+	// how long it has waited counts from then.
+	Since time.Time
 	// Conflicts are the reviewers flagged with a conflict of interest
 	// found after their assignment, while the application is undecided.
 	Conflicts []string
 }
 
-// Queue lists the applications past draft that f keeps, for staff signed
-// in with two factors, each with the reviewers flagged with a conflict.
-func (b *Board) Queue(ctx context.Context, by *auth.User, f ApplicationFilter) ([]QueueEntry, error) {
-	if !by.IsStaff() || !by.TwoFactor() {
-		return nil, &certboard.Error{Code: certboard.Forbidden, Title: "Forbidden", Message: "the work queue is for board staff"}
+// StateCount is how many applications are in one state, and since when
+// the longest waiting of them has been in it (zero when there are none).
+type StateCount struct {
+	State  State
+	N      int
+	Oldest time.Time
+}
+
+// queueReads is what the work queue reads.
+type queueReads interface {
+	// QueueApplications lists the applications past draft that f keeps,
+	// each with when it entered its state, the longest waiting first.
+	QueueApplications(ctx context.Context, f QueueFilter) ([]QueueEntry, error)
+	// QueueCounts counts the applications past draft that f keeps, by
+	// state, whatever f's States: the states with none are left out.
+	QueueCounts(ctx context.Context, f QueueFilter) ([]StateCount, error)
+	FlaggedAssignments(ctx context.Context) ([]Assignment, error)
+}
+
+// WorkQueue is the staff's work queue: the applications a filter keeps
+// and how many applications are in each state.
+type WorkQueue struct {
+	Entries []QueueEntry
+	// Counts has every state past draft, in the order of States, with the
+	// applications the filter's credential and time waiting keep, whatever
+	// its states.
+	Counts []StateCount
+}
+
+// Count returns how many applications are in one of states.
+func (q *WorkQueue) Count(states ...State) int { return countIn(q.Counts, states) }
+
+// countIn adds up the counts of states.
+func countIn(counts []StateCount, states []State) int {
+	n := 0
+	for _, c := range counts {
+		if slices.Contains(states, c.State) {
+			n += c.N
+		}
 	}
-	apps, err := b.store.Applications(ctx, f)
+	return n
+}
+
+// mayReadQueue refuses anyone but staff signed in with two factors.
+func mayReadQueue(by *auth.User) error {
+	if by == nil || !by.IsStaff() || !by.TwoFactor() {
+		return &certboard.Error{Code: certboard.Forbidden, Title: "Forbidden", Message: "the work queue is for board staff"}
+	}
+	return nil
+}
+
+// Queue lists the applications past draft that f keeps, the longest
+// waiting in its state first, each with the reviewers flagged with a
+// conflict, and counts the applications in each state: for staff signed
+// in with two factors.
+func (b *Board) Queue(ctx context.Context, by *auth.User, f QueueFilter) (*WorkQueue, error) {
+	if err := mayReadQueue(by); err != nil {
+		return nil, err
+	}
+	entries, err := b.store.QueueApplications(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := b.queueCounts(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -110,16 +197,32 @@ func (b *Board) Queue(ctx context.Context, by *auth.User, f ApplicationFilter) (
 	for _, a := range flagged {
 		conflicts[a.ApplicationID] = append(conflicts[a.ApplicationID], a.ReviewerName)
 	}
-	var out []QueueEntry
-	for _, a := range apps {
-		if a.State == Draft {
+	for i := range entries {
+		if e := &entries[i]; !e.App.State.Final() {
+			e.Conflicts = conflicts[e.App.ID]
+		}
+	}
+	return &WorkQueue{Entries: entries, Counts: counts}, nil
+}
+
+// queueCounts counts the applications f keeps in every state past
+// draft, whatever f's states, with zeros for the states that have none.
+func (b *Board) queueCounts(ctx context.Context, f QueueFilter) ([]StateCount, error) {
+	f.States = nil
+	found, err := b.store.QueueCounts(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	var out []StateCount
+	for _, st := range States {
+		if st == Draft {
 			continue
 		}
-		e := QueueEntry{App: a}
-		if !a.State.Final() {
-			e.Conflicts = conflicts[a.ID]
+		c := StateCount{State: st}
+		if i := slices.IndexFunc(found, func(c StateCount) bool { return c.State == st }); i >= 0 {
+			c = found[i]
 		}
-		out = append(out, e)
+		out = append(out, c)
 	}
 	return out, nil
 }

@@ -673,7 +673,8 @@ func (p *person) upload(id, path string) {
 }
 
 // signIn signs in with the mouse and typing, and the authenticator code
-// when secret is given; it ends on the page sign-in leads to.
+// when secret is given; it ends on the page sign-in leads to: the home
+// page of the person's work, or their applications when they only apply.
 func (p *person) signIn(email, secret string) {
 	p.t.Helper()
 	p.open("/login")
@@ -681,11 +682,13 @@ func (p *person) signIn(email, secret string) {
 	p.fill("password", password)
 	p.click(`form[action="/login"] button[type=submit]`)
 	if secret != "" {
-		p.expectPath("/login/two-factor?next=%2Fapplications")
+		p.expectPath("/login/two-factor?next=%2F")
 		p.fill("code", p.app.totp(secret))
 		p.click(`form[action="/login/two-factor"] button[type=submit]`)
 	}
-	p.expectPath("/applications")
+	if path := p.path(); path != "/" && path != "/applications" {
+		p.fatalf("sign-in led to %s, not the home page", path)
+	}
 	p.expectText("header nav", "Sign out")
 }
 

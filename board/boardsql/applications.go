@@ -105,9 +105,6 @@ func (s *Store) Applications(ctx context.Context, f ApplicationFilter) ([]*Appli
 		where = append(where, "a.id IN (SELECT application_id FROM review_assignments WHERE reviewer_id = ?)")
 		args = append(args, f.ReviewerID)
 	}
-	if !f.UpdatedBefore.IsZero() {
-		where, args = append(where, "a.updated_at < ?"), append(args, s.timeArg(f.UpdatedBefore))
-	}
 	q := "SELECT " + appColumns + " FROM applications a JOIN users u ON u.id = a.applicant_id"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")

@@ -8,8 +8,9 @@ import (
 	"github.com/certboard/certboard/web/account"
 )
 
-// afterSignIn is where a sign-in without a (usable) next goes.
-const afterSignIn = "/applications"
+// afterSignIn is where a sign-in without a (usable) next goes: the home
+// page, which shows each person the work of their roles.
+const afterSignIn = "/"
 
 // newAccountHandlers builds the account pages, their API and the session
 // middleware (package account) on the board's account use cases, pages and

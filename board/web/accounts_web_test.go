@@ -110,10 +110,10 @@ func TestLoginFormSignsInAndFollowsOnlyLocalNext(t *testing.T) {
 	}
 	for next, want := range map[string]string{
 		"/account":                 "/account",
-		"":                         "/applications",
-		"//evil.example":           "/applications",
-		"https://evil.example/x":   "/applications",
-		`/\evil.example`:           "/applications",
+		"":                         "/",
+		"//evil.example":           "/",
+		"https://evil.example/x":   "/",
+		`/\evil.example`:           "/",
 		"/applications/7?view=all": "/applications/7?view=all",
 	} {
 		rec := acctSignIn(t, h, "jordan@example.org", testPassword, next)

@@ -123,6 +123,9 @@ type dashboardView struct {
 	Actions  []string
 	// Request is the board's latest request for information, when one is open.
 	Request string
+	// Credential is the credential issued for the application once it is
+	// approved.
+	Credential *board.IssuedCredential
 }
 
 // dateType is the type of the portfolio's dates.
@@ -188,6 +191,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	// Who reviews an application and how they voted is the board's business.
 	events = slices.DeleteFunc(events, func(e board.Event) bool { return boardOnlyEvent(e.Action) })
 	v := dashboardView{App: app, Eval: ev, Editable: editable(app.State), Events: events, Person: ev.Portfolio.Person}
+	if v.Credential, err = s.board.IssuedFor(r.Context(), u, app); err != nil {
+		return err
+	}
 	for _, a := range board.Possible(app.State, board.Actor{Roles: u.Roles, IsOwner: true}) {
 		if a != "none" && slices.Contains([]string{"submit", "withdraw", "answer_info"}, a) {
 			v.Actions = append(v.Actions, a)

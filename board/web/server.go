@@ -185,7 +185,7 @@ func New(cfg Config) (*Server, error) {
 	s.route("GET /metrics", Staff, promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
 	s.route("GET /api/v1/requirement-sets", Public, http.HandlerFunc(s.requirementSets))
 	s.route("GET /static/", Public, staticFiles())
-	s.route("GET /{$}", Public, http.HandlerFunc(s.home))
+	s.route("GET /{$}", Public, s.handle(s.home))
 	s.accountRoutes()
 	s.applicantRoutes()
 	s.documentRoutes()

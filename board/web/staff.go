@@ -58,19 +58,58 @@ func boardOnlyEvent(action string) bool { return board.BoardOnlyEvent(action) }
 // queueAges are the "waiting more than" choices of the work queue, in days.
 var queueAges = []int{7, 30, 90}
 
+// queueGroup is a choice of the work queue's state filter that keeps a
+// group of states: the applications waiting for the board (the queue's
+// default), those waiting for the applicant, the closed ones, or all.
+type queueGroup struct {
+	// Value is the state filter's value ("" for the default).
+	Value  string
+	Label  string
+	States []board.State
+}
+
+// queueGroups are the work queue's groups of states, the default first.
+var queueGroups = []queueGroup{
+	{"", "Waiting for the board", board.BoardStates},
+	{"applicant", "Waiting for the applicant", board.ApplicantStates},
+	{"closed", "Decided or withdrawn", board.ClosedStates},
+	{"all", "All applications", nil},
+}
+
 // queueRow is one application in the work queue.
 type queueRow struct {
 	App         *board.Application
 	SetTitle    string
+	Since       time.Time
 	DaysWaiting int
 	// Conflicts are the reviewers flagged with a conflict of interest
 	// found after their assignment (see recheckReviewer).
 	Conflicts []string
 }
 
+// queueLink is one choice of the state filter as a link, with how many
+// applications it shows.
+type queueLink struct {
+	Label, Href string
+	N           int
+	Current     bool
+}
+
+// queueLinkGroup is a group of states as links: the group's own, then one
+// per state in it.
+type queueLinkGroup struct {
+	queueLink
+	States []queueLink
+}
+
 // queueView is the work queue page.
 type queueView struct {
-	Rows   []queueRow
+	Rows []queueRow
+	// Showing names what the rows are: a group or a state.
+	Showing string
+	// Links are the state filter as links with counts, by group.
+	Links  []queueLinkGroup
+	Groups []queueGroup
 	States []board.State
 	Sets   []queueSetOption
 	Ages   []int
@@ -89,21 +128,27 @@ func queueStates() []board.State {
 	return out
 }
 
-// queueFilter reads the queue's filters (state, set, age in days) against
-// the known states and sets; bad values are reported by field.
-func queueFilter(q url.Values, states []board.State, sets []string, now time.Time) (board.ApplicationFilter, map[string]string) {
-	var f board.ApplicationFilter
+// queueFilter reads the queue's filters (state or group of states, set,
+// age in days) against the known states and sets; bad values are reported
+// by field. No state keeps the applications waiting for the board.
+func queueFilter(q url.Values, states []board.State, sets []string, now time.Time) (board.QueueFilter, string, map[string]string) {
+	var f board.QueueFilter
+	showing := queueGroups[0].Label
 	errs := map[string]string{}
-	if v := q.Get("state"); v != "" {
-		if st, err := board.ParseState(v); err == nil && slices.Contains(states, st) {
-			f.State = st
-		} else {
-			var names []string
-			for _, st := range states {
-				names = append(names, string(st))
-			}
-			errs["state"] = "Choose a state from the list (" + strings.Join(names, ", ") + ")."
+	v := q.Get("state")
+	if i := slices.IndexFunc(queueGroups, func(g queueGroup) bool { return g.Value == v }); i >= 0 {
+		f.States, showing = queueGroups[i].States, queueGroups[i].Label
+	} else if st, err := board.ParseState(v); err == nil && slices.Contains(states, st) {
+		f.States, showing = []board.State{st}, capitalize(st.Words())
+	} else {
+		var names []string
+		for _, g := range queueGroups[1:] {
+			names = append(names, g.Value)
 		}
+		for _, st := range states {
+			names = append(names, string(st))
+		}
+		errs["state"] = "Choose a state from the list (" + strings.Join(names, ", ") + ")."
 	}
 	if v := q.Get("set"); v != "" {
 		if slices.Contains(sets, v) {
@@ -117,10 +162,52 @@ func queueFilter(q url.Values, states []board.State, sets []string, now time.Tim
 		if err != nil || !slices.Contains(queueAges, n) {
 			errs["age"] = "Choose how long applications have waited from the list."
 		} else {
-			f.UpdatedBefore = now.AddDate(0, 0, -n)
+			f.WaitingBefore = now.AddDate(0, 0, -n)
 		}
 	}
-	return f, errs
+	return f, showing, errs
+}
+
+// capitalize puts the first letter of s in upper case.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// queueLinks are the state filter as links, each with its count, keeping
+// the other filters of q; the one q chose is current.
+func queueLinks(q url.Values, wq *board.WorkQueue) []queueLinkGroup {
+	href := func(state string) string {
+		v := url.Values{}
+		for _, k := range []string{"set", "age"} {
+			if q.Get(k) != "" {
+				v.Set(k, q.Get(k))
+			}
+		}
+		if state != "" {
+			v.Set("state", state)
+		}
+		if len(v) == 0 {
+			return "/queue"
+		}
+		return "/queue?" + v.Encode()
+	}
+	chosen := q.Get("state")
+	var out []queueLinkGroup
+	for _, g := range queueGroups {
+		n := wq.Count(g.States...)
+		if g.States == nil {
+			n = wq.Count(queueStates()...)
+		}
+		lg := queueLinkGroup{queueLink: queueLink{Label: g.Label, Href: href(g.Value), N: n, Current: chosen == g.Value}}
+		for _, st := range g.States {
+			lg.States = append(lg.States, queueLink{Label: capitalize(st.Words()), Href: href(string(st)), N: wq.Count(st), Current: chosen == string(st)})
+		}
+		out = append(out, lg)
+	}
+	return out
 }
 
 func (s *Server) setTitle(id string) string {
@@ -130,26 +217,29 @@ func (s *Server) setTitle(id string) string {
 	return id
 }
 
-// queue is the staff's work queue: every application past draft, oldest
-// change first, filterable by state, credential and time waiting.
+// queue is the staff's work queue: the applications waiting for the board
+// unless another state or group is chosen, the longest waiting in its
+// state first, filterable by credential and time waiting, with the count
+// of applications in each state.
 func (s *Server) queue(w http.ResponseWriter, r *http.Request) error {
 	now := s.now()
-	v := queueView{States: queueStates(), Ages: queueAges}
+	v := queueView{Groups: queueGroups, States: queueStates(), Ages: queueAges}
 	for _, id := range s.sets().IDs() {
 		v.Sets = append(v.Sets, queueSetOption{ID: id, Title: s.setTitle(id)})
 	}
-	f, errs := queueFilter(r.URL.Query(), v.States, s.sets().IDs(), now)
+	f, showing, errs := queueFilter(r.URL.Query(), v.States, s.sets().IDs(), now)
 	status := http.StatusOK
 	if len(errs) > 0 {
 		status = http.StatusBadRequest
 	} else {
-		entries, err := s.board.Queue(r.Context(), userFrom(r), f)
+		wq, err := s.board.Queue(r.Context(), userFrom(r), f)
 		if err != nil {
 			return err
 		}
-		for _, e := range entries {
-			v.Rows = append(v.Rows, queueRow{App: e.App, SetTitle: s.setTitle(e.App.SetID), DaysWaiting: int(now.Sub(e.App.UpdatedAt).Hours() / 24),
-				Conflicts: e.Conflicts})
+		v.Showing, v.Links = showing, queueLinks(r.URL.Query(), wq)
+		for _, e := range wq.Entries {
+			v.Rows = append(v.Rows, queueRow{App: e.App, SetTitle: s.setTitle(e.App.SetID), Since: e.Since,
+				DaysWaiting: int(now.Sub(e.Since).Hours() / 24), Conflicts: e.Conflicts})
 		}
 	}
 	s.render(w, r, status, "queue", page{Title: "Work queue", Data: v, Errors: errs, Form: r.URL.Query()})

@@ -140,7 +140,7 @@ func TestTwoFactorSetupAndSignIn(t *testing.T) {
 
 	// A recovery code instead, typed loosely; it works once.
 	rec = postForm(t, h, "/login/two-factor", url.Values{"code": {" " + strings.ToUpper(recovery[3]) + " "}}, pending)
-	if rec.Code != 303 || rec.Header().Get("Location") != "/applications" {
+	if rec.Code != 303 || rec.Header().Get("Location") != "/" {
 		t.Fatalf("recovery code: %d %s", rec.Code, rec.Body)
 	}
 	pending = tfPasswordStep(t, h, "jordan@example.org", "")
@@ -267,7 +267,7 @@ func TestTwoFactorTurnOff(t *testing.T) {
 		t.Fatalf("the owner was not told: %+v", mails)
 	}
 	// Signing in needs only the password again.
-	if rec := acctSignIn(t, h, "jordan@example.org", testPassword, ""); rec.Code != 303 || rec.Header().Get("Location") != "/applications" {
+	if rec := acctSignIn(t, h, "jordan@example.org", testPassword, ""); rec.Code != 303 || rec.Header().Get("Location") != "/" {
 		t.Fatalf("sign-in after turning off: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
 

@@ -63,6 +63,8 @@ var templateFuncs = template.FuncMap{
 	},
 	"min":  func(a, b float64) float64 { return math.Min(a, b) },
 	"list": func(xs ...any) []any { return xs },
+	// counted writes a count with its noun: "1 application", "3 applications".
+	"counted": counted,
 }
 
 // parseTemplates builds one template per page from templates/ and the
@@ -142,4 +144,13 @@ func formatNum(x float64) string {
 		return fmt.Sprintf("%.0f", x)
 	}
 	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
+}
+
+// counted writes n with the noun in the singular for one, the plural
+// otherwise: "1 application", "0 applications".
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
