@@ -63,6 +63,9 @@ var templateFuncs = template.FuncMap{
 	},
 	"min":  func(a, b float64) float64 { return math.Min(a, b) },
 	"list": func(xs ...any) []any { return xs },
+	// limit makes a report's figure for a cap a limit to draw, labelled by
+	// the element with the given id (see the "limit" template).
+	"limit": limitOf,
 }
 
 // parseTemplates builds one template per page from templates/ and the
