@@ -346,7 +346,7 @@ func TestProgressTemplate(t *testing.T) {
 	}
 	for _, want := range []string{
 		`<h2 id="glance-h">Progress at a glance</h2>`,
-		`<span class="icon s-met" aria-hidden="true">✓</span> <a href="#req-degree">`,
+		`<span class="icon s-met" data-glyph="✓" aria-hidden="true"></span> <a href="#req-degree">`,
 		`<span class="badge s-unmet">Not met</span>`,
 		`<progress value="75" max="90" aria-labelledby="glance-core-knowledge">`,
 		`role="meter" aria-labelledby="glance-core-knowledge-l0" aria-valuemin="0" aria-valuemax="75" aria-valuenow="18" aria-valuetext="18 of at most 75 hours"`,
