@@ -27,8 +27,10 @@ type progressView struct {
 	Summary   string
 	Checklist []checkItem
 	Pools     []poolView
-	Grids     []areaGrid
-	Timeline  timelineView
+	// PoolsTitle heads the pools: Hours, Credits, or Totals when the units differ.
+	PoolsTitle string
+	Grids      []areaGrid
+	Timeline   timelineView
 }
 
 // checkItem is one requirement of the checklist.
@@ -299,6 +301,7 @@ func progressOf(rep *eligibility.Report, set *requirements.Set, p *portfolio.Por
 		}
 	}
 	v.Summary = checklistSummary(len(rep.Results), counts)
+	v.PoolsTitle = poolsTitle(v.Pools)
 	if p != nil {
 		v.Timeline = timelineOf(p, rep.AsOf)
 	}
@@ -321,6 +324,25 @@ func checklistSummary(n int, counts map[eligibility.Status]int) string {
 		parts = append(parts, fmt.Sprintf("%d %s not apply", k, map[bool]string{true: "does", false: "do"}[k == 1]))
 	}
 	return andJoin(parts) + "."
+}
+
+// poolsTitle heads the pools by their unit.
+func poolsTitle(pools []poolView) string {
+	title := ""
+	for _, p := range pools {
+		t := "Totals"
+		switch p.Unit {
+		case "hours", "":
+			t = "Hours"
+		case "credits":
+			t = "Credits"
+		}
+		if title != "" && t != title {
+			return "Totals"
+		}
+		title = t
+	}
+	return title
 }
 
 // findRequirement returns the requirement of set with the given id, or nil.

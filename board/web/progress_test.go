@@ -87,6 +87,22 @@ func TestProgressPools(t *testing.T) {
 	if want := "Per month: at most 6 hours a month count; the most in one month is 4"; month.Words() != want {
 		t.Errorf("monthly cap says %q, want %q", month.Words(), want)
 	}
+	// The pools are headed by their unit.
+	for _, c := range []struct {
+		units []string
+		want  string
+	}{{[]string{"hours"}, "Hours"}, {[]string{"credits", "credits"}, "Credits"}, {[]string{"hours", "credits"}, "Totals"}, {nil, ""}} {
+		var pools []poolView
+		for _, u := range c.units {
+			pools = append(pools, poolView{Unit: u})
+		}
+		if got := poolsTitle(pools); got != c.want {
+			t.Errorf("pools in %v are headed %q, want %q", c.units, got, c.want)
+		}
+	}
+	if v.PoolsTitle != "Hours" {
+		t.Errorf("the pools are headed %q", v.PoolsTitle)
+	}
 }
 
 // TestLimitDrawing checks where a limit's marker, what counts and what is
