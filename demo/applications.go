@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/certboard/certboard/auth"
@@ -76,9 +77,13 @@ func (s *seeder) applications(ctx context.Context) error {
 		if a.claimed {
 			clearVerification(p)
 			if a.who == "jamie" {
-				// Part-way: the education and supervision of the first year.
+				// Part-way: the education and supervision of the first year,
+				// with August 2024 off supervision (one session later
+				// instead), a gap the dashboard's timeline shows.
 				p.Education = p.Education[:len(p.Education)/2]
-				p.Sessions = p.Sessions[:len(p.Sessions)/3]
+				p.Sessions = slices.DeleteFunc(p.Sessions[:len(p.Sessions)/3+1], func(s portfolio.Session) bool {
+					return strings.HasPrefix(s.Date.String(), "2024-08")
+				})
 				p.ClinicalHours = p.ClinicalHours[:len(p.ClinicalHours)/3]
 				p.PeerReviews, p.Documents = nil, nil
 			}

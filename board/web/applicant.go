@@ -115,6 +115,7 @@ type dashboardView struct {
 	App      *board.Application
 	Eval     *evaluation
 	Report   template.HTML // the rendered eligibility report
+	Progress template.HTML // the rendered progress at a glance
 	Evidence template.HTML // the rendered evidence tables
 	Editable bool
 	Lists    []listView
@@ -207,6 +208,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if v.Report, err = s.reportHTML(ev); err != nil {
+		return err
+	}
+	if v.Progress, err = s.progressHTML(ev); err != nil {
 		return err
 	}
 	if v.Evidence, err = s.evidenceHTML(ev, func() dashboardView {

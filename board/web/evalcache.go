@@ -35,12 +35,14 @@ func (s *Server) evaluate(app *board.Application, frozen bool) (*evaluation, err
 // today is the board's date, for evaluations.
 func (s *Server) today() date.Date { return s.board.Today() }
 
-// What an evaluation's memo holds: its rendered report and evidence tables.
+// What an evaluation's memo holds: its rendered report, evidence tables
+// and progress at a glance.
 type memoKey int
 
 const (
 	reportMemo memoKey = iota
 	evidenceMemo
+	progressMemo
 )
 
 // evalCache keeps the rendered cards of reports and sections of evidence
@@ -74,6 +76,18 @@ func (s *Server) reportHTML(ev *evaluation) (template.HTML, error) {
 		}
 		var buf bytes.Buffer
 		if err := s.pages["dashboard"].ExecuteTemplate(&buf, "report", ev.Report); err != nil {
+			return "", err
+		}
+		return template.HTML(buf.String()), nil // produced by html/template, so already escaped
+	})
+}
+
+// progressHTML renders the progress at a glance of an evaluation (see
+// progressOf) once per cached evaluation.
+func (s *Server) progressHTML(ev *evaluation) (template.HTML, error) {
+	return memoHTML(ev, progressMemo, func() (template.HTML, error) {
+		var buf bytes.Buffer
+		if err := s.pages["dashboard"].ExecuteTemplate(&buf, "progress", progressOf(ev.Report, ev.Set, ev.Portfolio)); err != nil {
 			return "", err
 		}
 		return template.HTML(buf.String()), nil // produced by html/template, so already escaped

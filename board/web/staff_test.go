@@ -1027,8 +1027,9 @@ func containsID(xs []int64, id int64) bool {
 }
 
 // TestReportBlock renders the shared report block on its own: verdict,
-// requirement cards, progress bars, what is missing with the next best step
-// first, and the evidence counted and not counted.
+// requirement cards, progress bars and caps drawn as limits, what is
+// missing with the next best step first, and the evidence counted and not
+// counted.
 func TestReportBlock(t *testing.T) {
 	s, _ := newServer(t)
 	rep := &eligibility.Report{
@@ -1052,7 +1053,9 @@ func TestReportBlock(t *testing.T) {
 		`class="badge s-not_eligible">not eligible</span> 1 of 2 requirements met.`,
 		`class="badge s-unmet">unmet</span>`, `class="badge s-met">met</span>`,
 		`<progress value="40" max="100" aria-labelledby="req-hours-p0">`, `<span id="req-hours-p0">40 of 100 hours</span>`,
-		`<progress value="20" max="20"`, // a cap: the bar is full at the limit
+		// A cap is drawn as a limit, not as a bar to fill.
+		`<span id="req-hours-p1"><span class="limit-tag">Limit</span> telehealth: 30 offered, 20 may count</span>`,
+		`role="meter" aria-labelledby="req-hours-p1" aria-valuemin="0" aria-valuemax="20" aria-valuenow="20" aria-valuetext="20 of at most 20"`,
 		"What is missing: 60 hours", `<p class="next"><strong>Next best step:</strong> Log 60 more supervised hours</p>`,
 		"<li>Or move telehealth hours in-person</li>",
 		"<summary>Evidence: 1 counted, 1 not counted</summary>", "<code>clin-1</code>: 40 (a: 25, b: 15)", "<code>clin-9</code>: dated after the as-of date",
@@ -1063,6 +1066,9 @@ func TestReportBlock(t *testing.T) {
 	}
 	if strings.Contains(out, "style=") || strings.Contains(out, "<script") {
 		t.Error("inline style or script in the report")
+	}
+	if strings.Contains(out, `<progress value="20"`) {
+		t.Error("the cap is drawn as a progress bar")
 	}
 	buf.Reset()
 	if err := s.pages["queue"].ExecuteTemplate(&buf, "report", (*eligibility.Report)(nil)); err != nil || !strings.Contains(buf.String(), "No eligibility report") {

@@ -65,6 +65,9 @@ var templateFuncs = template.FuncMap{
 	"list": func(xs ...any) []any { return xs },
 	// counted writes a count with its noun: "1 application", "3 applications".
 	"counted": counted,
+	// limit makes a report's figure for a cap a limit to draw, labelled by
+	// the element with the given id (see the "limit" template).
+	"limit": limitOf,
 }
 
 // parseTemplates builds one template per page from templates/ and the
