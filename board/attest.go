@@ -246,7 +246,7 @@ type supProblem struct {
 // every item at fault (Fields, by item id), so that the supervisor can
 // correct the batch and send it again; its code is the items' when they
 // share one (NotFound, Conflict), Invalid otherwise. With one decision the
-// error is that item's own.
+// error is that item's own, with Fields.
 //
 // In one transaction it writes the version-guarded change of the portfolio
 // and snapshot, a history event per decision and reason ("confirmed 12
@@ -412,12 +412,15 @@ func supCheckBatch(in AttestBatch) ([]supDecision, error) {
 }
 
 // supBatchError is the one error refusing a batch of n decisions for its
-// problems: with one decision, that item's own; otherwise one naming every
+// problems: with one decision, that item's own (naming it in Fields as
+// well); otherwise one naming every
 // item at fault in its message and in Fields (by item id), with the code
 // the problems share, or Invalid when they differ.
 func supBatchError(problems []supProblem, n int) *certboard.Error {
 	if n == 1 {
-		return problems[0].err
+		e := *problems[0].err
+		e.Fields = map[string]string{problems[0].item: e.Message}
+		return &e
 	}
 	code := problems[0].err.Code
 	fields := map[string]string{}
