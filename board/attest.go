@@ -403,8 +403,12 @@ func supCheckBatch(in AttestBatch) ([]supDecision, error) {
 	if len(unexplained) > 0 {
 		how := "say what is not right about this item, so that the applicant can correct it"
 		if n > 1 {
+			have := "have"
+			if len(unexplained) == 1 {
+				have = "has"
+			}
 			how = fmt.Sprintf("say what is not right about the items you dispute, so that the applicant can correct them: one reason for all, or one for each (%s %s none)",
-				strings.Join(unexplained, ", "), map[bool]string{true: "has", false: "have"}[len(unexplained) == 1])
+				strings.Join(unexplained, ", "), have)
 		}
 		return nil, supInvalid("reason", how).WithTitle("Reason required")
 	}
@@ -413,9 +417,9 @@ func supCheckBatch(in AttestBatch) ([]supDecision, error) {
 
 // supBatchError is the one error refusing a batch of n decisions for its
 // problems: with one decision, that item's own (naming it in Fields as
-// well); otherwise one naming every
-// item at fault in its message and in Fields (by item id), with the code
-// the problems share, or Invalid when they differ.
+// well); otherwise one naming every item at fault in its message and in
+// Fields (by item id), with the code the problems share, or Invalid when
+// they differ.
 func supBatchError(problems []supProblem, n int) *certboard.Error {
 	if n == 1 {
 		e := *problems[0].err
