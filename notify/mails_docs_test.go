@@ -9,6 +9,12 @@ func init() {
 	for name, m := range map[string]Mail{
 		"supervision_disputed": SupervisionDisputed{Applicant: "Ana Example", Supervisor: "Lee Park", App: 7, Set: "aasect-cst",
 			What: "supervision session ses-1", Reason: "We did not meet that day.", Link: "https://board.example/applications/7"},
+		"supervision_disputed_items": SupervisionDisputedItems{Applicant: "Ana Example", Supervisor: "Lee Park", App: 7, Set: "aasect-cst",
+			Items: []DisputedItem{{What: "supervision session ses-1"}, {What: "clinical hours clin-2"}}, Reason: "We did not meet in March.",
+			Link: "https://board.example/applications/7"},
+		"supervision_disputed_items_each": SupervisionDisputedItems{Applicant: "Ana Example", Supervisor: "Lee Park", App: 7, Set: "aasect-cst",
+			Items: []DisputedItem{{What: "supervision session ses-1", Reason: "We did not meet that day."}, {What: "supervision session ses-4", Reason: "It lasted one hour, not two."}},
+			Link:  "https://board.example/applications/7"},
 		"supervision_contract_recorded": SupervisionContractRecorded{Applicant: "Ana Example", Supervisor: "Lee Park", App: 7, Set: "aasect-cst",
 			Contract: "con-1", Period: "from 2024-01-15", Link: "https://board.example/applications/7"},
 	} {

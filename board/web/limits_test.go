@@ -118,7 +118,7 @@ func TestEveryBodyIsBounded(t *testing.T) {
 		"PUT /api/v1/admin/providers/{uid}": maxAPIBody, "PUT /api/v1/profile": maxProfileBody,
 		"POST /api/v1/applications/{id}/votes": maxAPIBody, "POST /api/v1/applications/{id}/conflicts": maxAPIBody,
 		"POST /api/v1/applications/{id}/actions/{action}": maxAPIBody, "POST /api/v1/applications/{id}/items/{item}/verification": maxAPIBody,
-		"POST /api/v1/applications/{id}/reviewers": maxAPIBody, "POST /api/v1/supervision/{id}/items/{item}": maxAPIBody,
+		"POST /api/v1/applications/{id}/reviewers": maxAPIBody, "POST /api/v1/supervision/{id}/items/{item}": maxAPIBody, "POST /api/v1/supervision/{id}/items": maxBatchBody,
 		"POST /api/v1/supervision/{id}/contracts": maxAPIBody, "POST /api/v1/title-check": maxTitlePortfolio,
 		"POST /api/v1/tokens": maxAPIBody, "POST /api/v1/verify": maxCredential, "POST /api/v1/account/password": maxAPIBody,
 		"PATCH /api/v1/admin/users/{uid}": maxAPIBody, "PUT /api/v1/admin/board": maxAPIBody,

@@ -885,6 +885,8 @@ func TestOpenAPIAnswersMatchSchemas(t *testing.T) {
 	check("post", "/api/v1/supervision/{id}/contracts", sup+"/contracts", fmt.Sprintf(`{"start":"2024-02-01","version":%d}`, supervised.Application.Version), sue, 409)
 	check("post", "/api/v1/supervision/{id}/contracts", sup+"/contracts", `{"start":"someday","version":1}`, sue, 422)
 	check("post", "/api/v1/supervision/{id}/items/{item}", sup+"/items/ses-9", `{"decision":"confirm","version":1}`, sue, 404)
+	check("post", "/api/v1/supervision/{id}/items", sup+"/items", `{"decisions":[{"item":"ses-9","decision":"confirm"},{"item":"ses-8","decision":"confirm"}],"version":1}`, sue, 404)
+	check("post", "/api/v1/supervision/{id}/items", sup+"/items", `{"decisions":[],"version":1}`, sue, 422)
 
 	check("get", "/api/v1/admin/sets", "/api/v1/admin/sets", "", ada, 200)
 	check("get", "/api/v1/admin/users", "/api/v1/admin/users?q=a", "", ada, 200)

@@ -190,6 +190,7 @@ func New(cfg Config) (*Server, error) {
 	s.applicantRoutes()
 	s.documentRoutes()
 	s.supervisorRoutes()
+	s.supervisorBulkRoutes()
 	s.staffRoutes()
 	s.bulkVerifyRoutes()
 	s.reviewerRoutes()

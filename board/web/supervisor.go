@@ -39,6 +39,12 @@ type supView struct {
 	Sessions  []supItem
 	Clinical  []supItem
 	Contracts []supItem
+	// Selectable counts the sessions and clinical hours that can be
+	// selected to decide together (supervisorbulk.go); SelectAll is how
+	// many "select all" selects: those awaiting a decision, up to Max.
+	Selectable, SelectAll, Max int
+	// BatchReason is the reason of a refused batch, shown again.
+	BatchReason string
 }
 
 // supItem is one evidence item that names the supervisor, with the error
@@ -46,18 +52,29 @@ type supView struct {
 type supItem struct {
 	board.SupervisedItem
 	Error, Reason string
+	// Selectable: a decision can be taken on it with others; Selected: it
+	// is ticked; BatchError: why a refused batch could not decide it.
+	Selectable, Selected bool
+	BatchError           string
 }
 
 // newSupView wraps what the board says a supervisor sees.
 func newSupView(v *board.Supervision) *supView {
-	items := func(in []board.SupervisedItem) []supItem {
+	items := func(in []board.SupervisedItem, pick bool) []supItem {
 		out := make([]supItem, len(in))
 		for i, it := range in {
-			out[i] = supItem{SupervisedItem: it}
+			out[i] = supItem{SupervisedItem: it, Selectable: pick && v.Open && (it.CanConfirm || it.CanDispute)}
 		}
 		return out
 	}
-	return &supView{Supervision: v, Sessions: items(v.Sessions), Clinical: items(v.Clinical), Contracts: items(v.Contracts)}
+	sv := &supView{Supervision: v, Sessions: items(v.Sessions, true), Clinical: items(v.Clinical, true), Contracts: items(v.Contracts, false),
+		Max: board.MaxAttestations, SelectAll: min(v.Awaiting, board.MaxAttestations)}
+	for _, it := range slices.Concat(sv.Sessions, sv.Clinical) {
+		if it.Selectable {
+			sv.Selectable++
+		}
+	}
+	return sv
 }
 
 // supervisionList is the supervisor's list of supervisees.
@@ -84,31 +101,68 @@ func (s *Server) supervisees(ctx context.Context, u *auth.User) ([]*supView, err
 	return views, nil
 }
 
-// supervisionPage shows one supervisee's evidence that names the supervisor.
+// supervisionPage shows one supervisee's evidence that names the
+// supervisor. With ?select=pending it ticks every item awaiting a decision
+// (up to the most a batch takes), for the form deciding them together;
+// with ?at=decide, where that form's answer lands, it shows the message
+// of the previous action beside the form.
 func (s *Server) supervisionPage(w http.ResponseWriter, r *http.Request) error {
 	app, _, err := s.appFor(r, RelSupervisor)
 	if err != nil {
 		return err
 	}
-	return s.renderSupervision(w, r, http.StatusOK, app, nil)
+	q := r.URL.Query()
+	return s.showSupervision(w, r, app, supShow{status: http.StatusOK, pending: q.Get("select") == "pending", flashHere: q.Get("at") == "decide"})
 }
 
 // renderSupervision shows the supervision page, with the errors of a
 // refused form when there are some.
 func (s *Server) renderSupervision(w http.ResponseWriter, r *http.Request, status int, app *board.Application, errs map[string]string) error {
+	return s.showSupervision(w, r, app, supShow{status: status, errs: errs})
+}
+
+// supShow is how the supervision page is drawn, beyond the evidence.
+type supShow struct {
+	status int
+	// errs are the errors of a refused form, by field: "reason-ID" for an
+	// item's dispute form, "pick-ID" for an item of a refused batch.
+	errs map[string]string
+	// pending ticks the items awaiting a decision; picked, the items of a
+	// refused batch, shown again with its reason.
+	pending     bool
+	picked      []string
+	batchReason string
+	// flashHere shows the previous action's message beside the batch form.
+	flashHere bool
+}
+
+// showSupervision draws the supervision page.
+func (s *Server) showSupervision(w http.ResponseWriter, r *http.Request, app *board.Application, show supShow) error {
 	sv, err := s.board.Supervised(r.Context(), userFrom(r), app.ID)
 	if err != nil {
 		return err
 	}
 	v := newSupView(sv)
+	v.BatchReason = show.batchReason
+	ticked := 0
 	for _, list := range [][]supItem{v.Sessions, v.Clinical, v.Contracts} {
 		for i := range list {
-			if msg := errs["reason-"+list[i].ID]; msg != "" {
-				list[i].Error, list[i].Reason = msg, r.PostForm.Get("reason")
+			it := &list[i]
+			if msg := show.errs["reason-"+it.ID]; msg != "" {
+				it.Error, it.Reason = msg, r.PostForm.Get("reason")
+			}
+			it.BatchError = show.errs["pick-"+it.ID]
+			if !it.Selectable {
+				continue
+			}
+			it.Selected = slices.Contains(show.picked, it.ID) || show.pending && it.State == portfolio.Claimed && ticked < board.MaxAttestations
+			if it.Selected {
+				ticked++
 			}
 		}
 	}
-	s.render(w, r, status, "supervision_application", page{Title: "Supervision of " + app.ApplicantName, Data: v, Errors: errs, Form: r.PostForm})
+	s.render(w, r, show.status, "supervision_application", page{Title: "Supervision of " + app.ApplicantName, Data: v, Errors: show.errs,
+		Form: r.PostForm, FlashInContent: show.flashHere && v.Selectable > 0})
 	return nil
 }
 

@@ -25,6 +25,10 @@ type page struct {
 	User  *auth.User
 	// Flash is a one-time message from the previous action ("Saved.").
 	Flash string
+	// FlashInContent says the page's own template shows Flash, beside the
+	// form it answers, because the redirect landed on an anchor further
+	// down, where a message at the top would be out of sight.
+	FlashInContent bool
 	// Errors maps form fields to what to fix; "" holds a form-wide error.
 	Errors map[string]string
 	// Form holds the submitted values to show again after an error.
