@@ -100,6 +100,7 @@ type Store interface {
 	trustReads
 	adminReads
 	registryReads
+	licenceReads
 	publishedReads
 }
 
@@ -115,4 +116,5 @@ type Tx interface {
 	trustWrites
 	adminWrites
 	registryWrites
+	licenceWrites
 }
