@@ -133,6 +133,9 @@ func (s *Server) holderSearch(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// maxHolderSearchBody bounds a search sent to the API: three short fields.
+const maxHolderSearchBody = 8 << 10
+
 // holderSearchRequest is the API's search.
 type holderSearchRequest struct {
 	Name          string `json:"name"`
@@ -171,7 +174,7 @@ type holderSearchJSON struct {
 // naming each field at fault.
 func (s *Server) apiHolderSearch(w http.ResponseWriter, r *http.Request) error {
 	var in holderSearchRequest
-	if !decodeBody(w, r, &in, "name, licence_number and region (any of them)", 8<<10) {
+	if !decodeBody(w, r, &in, "name, licence_number and region (any of them)", maxHolderSearchBody) {
 		return nil
 	}
 	res, err := s.board.SearchHolders(r.Context(), userFrom(r), board.HolderQuery{Name: in.Name, Licence: in.LicenceNumber, Region: in.Region})
