@@ -100,6 +100,7 @@ type Store interface {
 	trustReads
 	adminReads
 	registryReads
+	licenceReads
 	publishedReads
 	queueReads
 }
@@ -116,4 +117,5 @@ type Tx interface {
 	trustWrites
 	adminWrites
 	registryWrites
+	licenceWrites
 }

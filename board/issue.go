@@ -168,6 +168,11 @@ func (b *Board) IssueCredential(ctx context.Context, tx Tx, by *auth.User, app *
 	if err := tx.AddCredential(ctx, ic); err != nil {
 		return "", err
 	}
+	// Regulators find the holder by a licence number of the approved
+	// portfolio from now on (regulator.go).
+	if err := indexLicences(ctx, tx, app); err != nil {
+		return "", err
+	}
 	if _, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "credential.issue",
 		Subject: "credential/" + id, After: fmt.Sprintf("application/%d %s %s", app.ID, set.ID, set.Version)}); err != nil {
 		return "", err

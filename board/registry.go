@@ -113,6 +113,9 @@ type RegistryQuery struct {
 	// Accepting is "yes" (holders who accept referrals), "no" or ""
 	// (either).
 	Accepting string
+	// Holders, when not empty, keeps only these holders (a regulator's
+	// search by licence number finds them first).
+	Holders []int64
 	// Limit is the page size (default 20, at most 100).
 	Limit int
 	// Offset skips listings (page-number pagination); After starts after

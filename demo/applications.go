@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"hash/fnv"
+	"strconv"
 	"strings"
 
 	"github.com/certboard/certboard/auth"
@@ -125,7 +127,33 @@ func examplePortfolio(name string, u *auth.User) (*portfolio.Portfolio, error) {
 		return nil, err
 	}
 	p.Person.ID, p.Person.Name, p.Person.Email, p.Person.Practice = fmt.Sprintf("p%d", u.ID), u.Name, u.Email, u.Workplace
+	// A licence number is one person's: several people start from one
+	// example, and a regulator searching a number finds its holder only.
+	for i := range p.Licenses {
+		p.Licenses[i].Number = personalNumber(p.Licenses[i].Number, u.Email)
+	}
 	return p, nil
+}
+
+// personalNumber is a licence number of the example's form made the
+// person's: its last run of digits replaced by as many digits drawn from
+// their e-mail address (the same on every seeding).
+func personalNumber(number, email string) string {
+	end := len(number)
+	start := end
+	for start > 0 && number[start-1] >= '0' && number[start-1] <= '9' {
+		start--
+	}
+	if start == end {
+		return number
+	}
+	h := fnv.New64a()
+	h.Write([]byte(email))
+	digits := strconv.FormatUint(h.Sum64(), 10)
+	for len(digits) < end-start {
+		digits += digits
+	}
+	return number[:start] + digits[:end-start]
 }
 
 // act takes an action on application id as by, through b's use case

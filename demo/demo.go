@@ -69,7 +69,7 @@ var people = []Person{
 	{"jamie", "Jamie Patel", "Bayside Wellness", []auth.Role{auth.Applicant}, "draft: gathering evidence, sessions awaiting the supervisor"},
 	{"morgan", "Morgan Diaz", "Gulf Coast Therapy", []auth.Role{auth.Applicant}, "draft for the Florida title (florida-sex-therapist)"},
 	{"kai", "Kai Nakamura", "Lakeview Couples Clinic", []auth.Role{auth.Applicant}, "withdrawn"},
-	{"regulator", "Dana Whitfield", "Florida Board of Clinical Social Work, MFT and MHC", []auth.Role{auth.Regulator}, "regulator: title-use checks for people in the registry or an uploaded portfolio"},
+	{"regulator", "Dana Whitfield", "Florida Board of Clinical Social Work, MFT and MHC", []auth.Role{auth.Regulator}, "regulator: title-use checks for people in the registry or an uploaded portfolio; search holders by name, licence number and region"},
 	{"provider", "Sunrise Sexuality Institute", "Sunrise Sexuality Institute", []auth.Role{auth.Provider}, "approved CE provider: reports completions for holders with an API token"},
 }
 

@@ -24,6 +24,9 @@ type holder struct {
 	issuedAgo time.Duration
 	status    string
 	reason    string
+	// licence is the professional licence the holder's approved
+	// portfolio lists (regulators search by its number); none when empty.
+	licence portfolio.License
 }
 
 const year = 365 * 24 * time.Hour
@@ -32,7 +35,9 @@ var holders = []holder{
 	{name: "Dr. Amara Osei", local: "amara.osei", issuedAgo: 200 * 24 * time.Hour, profile: board.Profile{City: "Toronto", Region: "Ontario", Country: "CA",
 		Specialties: []string{"desire", "disability", "relationship"}, Telehealth: true, Languages: []string{"en", "fr"}, Practice: "Osei Sex Therapy",
 		Statement: "Couples and individuals, with a focus on intimacy alongside chronic illness.", Website: "https://osei-therapy.example.org", Visible: true,
-		AcceptingReferrals: true}},
+		AcceptingReferrals: true},
+		licence: portfolio.License{Profession: "psychology", Jurisdiction: "CA-ON", Number: "CPO-6021", Title: "Psychologist", ValidFrom: date.Of(2014, time.September, 1),
+			IndependentPractice: true}},
 	{name: "Lucía Fernández", local: "lucia.fernandez", issuedAgo: 2 * year, profile: board.Profile{City: "Madrid", Region: "Comunidad de Madrid", Country: "ES",
 		Specialties: []string{"pain", "anorgasmia"}, Telehealth: true, Languages: []string{"es", "en", "ca"}, Practice: "Clínica Fernández",
 		Statement: "Sexual pain and orgasm concerns; sessions in Spanish, English or Catalan.", Email: "consulta@fernandez.example.org", Visible: true,
@@ -40,14 +45,20 @@ var holders = []holder{
 	{name: "Dr. Henrik Lund", local: "henrik.lund", issuedAgo: year, status: "suspend",
 		reason: "Professional liability insurance lapsed; the credential is reinstated when a current certificate is on file.",
 		profile: board.Profile{City: "Oslo", Region: "Oslo", Country: "NO", Specialties: []string{"ed", "pe"}, Languages: []string{"no", "en", "sv"},
-			Practice: "Lund Klinikk", Visible: true}},
+			Practice: "Lund Klinikk", Visible: true},
+		licence: portfolio.License{Profession: "medicine", Jurisdiction: "NO", Number: "HPR 9081734", Title: "Lege (physician)", ValidFrom: date.Of(2009, time.June, 15),
+			IndependentPractice: true}},
 	{name: "Mei Tanaka", local: "mei.tanaka", issuedAgo: 3*year + 60*24*time.Hour, profile: board.Profile{City: "Vancouver", Region: "British Columbia", Country: "CA",
 		Specialties: []string{"interests", "relationship"}, Telehealth: true, Languages: []string{"en", "ja", "zh"}, Practice: "Tanaka Counselling",
-		Statement: "Individual and couples therapy on sexual interests and orientation, in English, Japanese or Mandarin.", Visible: true}},
+		Statement: "Individual and couples therapy on sexual interests and orientation, in English, Japanese or Mandarin.", Visible: true},
+		licence: portfolio.License{Profession: "counseling", Jurisdiction: "CA-BC", Number: "RCC-14527", Title: "Registered Clinical Counsellor",
+			ValidFrom: date.Of(2016, time.March, 1), IndependentPractice: true}},
 	{name: "Rafael Costa", local: "rafael.costa", issuedAgo: 500 * 24 * time.Hour, status: "revoke",
 		reason: "Revoked after an ethics hearing (case 2026-14).",
 		profile: board.Profile{City: "Austin", Region: "Texas", Country: "US", Specialties: []string{"compulsive", "relationship"},
-			Languages: []string{"en", "pt", "es"}, Practice: "Costa Therapy Group", Visible: true}},
+			Languages: []string{"en", "pt", "es"}, Practice: "Costa Therapy Group", Visible: true},
+		licence: portfolio.License{Profession: "counseling", Jurisdiction: "US-TX", Number: "LPC 70112", Title: "Licensed Professional Counselor",
+			ValidFrom: date.Of(2015, time.August, 3), IndependentPractice: true}},
 	// Dr. Maren Holt's credential is valid when the board is seeded; the
 	// demo practice, where she works, attaches it, and then the board
 	// suspends it (SeedPractice), so that the practice sees a CST lost.
@@ -94,7 +105,7 @@ func (s *seeder) registry(ctx context.Context) error {
 		if existing {
 			continue
 		}
-		c, err := s.issueEarlier(ctx, u, s.now().Add(-h.issuedAgo))
+		c, err := s.issueEarlier(ctx, u, s.now().Add(-h.issuedAgo), h.licence)
 		if err != nil {
 			return fmt.Errorf("%s: %w", h.local, err)
 		}
@@ -118,8 +129,9 @@ func (s *seeder) registry(ctx context.Context) error {
 // issueEarlier certifies a registry holder for the CST credential at a
 // time in the past (at; for an expired credential, long enough ago), by
 // the set version then in force: an application with only the holder's
-// details, through peer review (see certifiedEarlier).
-func (s *seeder) issueEarlier(ctx context.Context, u *auth.User, at time.Time) (*board.IssuedCredential, error) {
+// details and their licence (when lic has a number, verified by the board
+// then), through peer review (see certifiedEarlier).
+func (s *seeder) issueEarlier(ctx context.Context, u *auth.User, at time.Time, lic portfolio.License) (*board.IssuedCredential, error) {
 	const setID = "aasect-cst"
 	sets := s.board.Catalog()
 	set, err := sets.At(setID, date.FromTime(at))
@@ -131,6 +143,11 @@ func (s *seeder) issueEarlier(ctx context.Context, u *auth.User, at time.Time) (
 	}
 	p := &portfolio.Portfolio{Format: portfolio.FormatV1,
 		Person: portfolio.Person{ID: fmt.Sprintf("p%d", u.ID), Name: u.Name, Email: u.Email, Practice: u.Workplace}}
+	if lic.Number != "" {
+		lic.ID = "licence-1"
+		lic.Verification = portfolio.Verification{State: portfolio.Verified, By: "board staff", At: date.FromTime(at)}
+		p.Licenses = append(p.Licenses, lic)
+	}
 	return s.certifiedEarlier(ctx, u, p, set.ID, set.Version, at, "Demo: an application for the registry.")
 }
 

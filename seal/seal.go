@@ -9,6 +9,7 @@ import (
 	"crypto/cipher"
 	"crypto/ed25519"
 	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -96,6 +97,29 @@ func (k *Keyring) Signer(id, purpose string) (ed25519.PrivateKey, bool) {
 		panic(err) // only for lengths HKDF cannot produce; SeedSize is not one
 	}
 	return ed25519.NewKeyFromSeed(seed), true
+}
+
+// BlindIndex returns a keyed hash of value for one purpose: HMAC-SHA256
+// under a key derived from the keyring's key id (HKDF-SHA256 with the
+// purpose in its info), and whether the keyring holds that key. Stored
+// beside sealed data, it lets the database find a row by an exact value
+// (a normalised licence number, say) without holding the value: equal
+// values give equal hashes, and without the keyring nobody can compute
+// one to compare, or guess a short value by trying them all. A hash
+// made under one key matches only hashes made under the same key, so a
+// lookup computes one per key the rows may have been made under.
+func (k *Keyring) BlindIndex(id, purpose string, value []byte) ([]byte, bool) {
+	raw, ok := k.raw[id]
+	if !ok {
+		return nil, false
+	}
+	key, err := hkdf.Key(sha256.New, raw, nil, "certboard seal: blind index key for "+purpose, sha256.Size)
+	if err != nil {
+		panic(err) // only for lengths HKDF cannot produce; sha256.Size is not one
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write(value)
+	return m.Sum(nil), true
 }
 
 // keyID names a key without revealing it: the first 8 hex digits of a

@@ -182,3 +182,34 @@ func TestSignerIsDerivedPerKeyAndPurpose(t *testing.T) {
 		t.Fatal("the derived key does not sign")
 	}
 }
+
+func TestBlindIndexIsKeyedPerKeyAndPurpose(t *testing.T) {
+	raw1, raw2 := Generate(), Generate()
+	k, _ := New(raw1, raw2)
+	again, _ := New(raw1, raw2)
+	ids := k.IDs()
+	a, ok := k.BlindIndex(ids[0], "licence", []byte("MH15873"))
+	b, _ := again.BlindIndex(ids[0], "licence", []byte("MH15873"))
+	if !ok || len(a) != 32 || !bytes.Equal(a, b) {
+		t.Fatalf("the same key, purpose and value must give the same 32-byte hash: %x, %x", a, b)
+	}
+	for name, other := range map[string][]byte{
+		"another value":   must(k.BlindIndex(ids[0], "licence", []byte("MH15874"))),
+		"another purpose": must(k.BlindIndex(ids[0], "other", []byte("MH15873"))),
+		"another key":     must(k.BlindIndex(ids[1], "licence", []byte("MH15873"))),
+	} {
+		if bytes.Equal(other, a) {
+			t.Errorf("%s gave the same hash", name)
+		}
+	}
+	if _, ok := k.BlindIndex("00000000", "licence", []byte("MH15873")); ok {
+		t.Fatal("a key not in the keyring made a hash")
+	}
+}
+
+func must(b []byte, ok bool) []byte {
+	if !ok {
+		panic("no such key")
+	}
+	return b
+}

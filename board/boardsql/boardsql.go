@@ -129,18 +129,25 @@ const secretsMigration = 17
 
 // Migrate applies every embedded migration not yet applied and returns
 // how many it applied. Then, with the store's keys, it does what SQL
-// cannot: it seals mail bodies left in plain text by an older version, and,
-// right after the migration that added audit checkpoints, signs the first
-// checkpoint of a log written before them.
+// cannot: it seals mail bodies left in plain text by an older version;
+// right after the migration that added audit checkpoints, it signs the
+// first checkpoint of a log written before them; and right after the one
+// that added the licence number index, it fills it for the applications
+// approved before.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
 	applied, err := s.DB.Migrate(ctx, Migrations)
 	if err != nil {
 		return len(applied), err
 	}
 	for _, v := range applied {
-		if v == secretsMigration {
+		switch v {
+		case secretsMigration:
 			if err := s.audit.AnchorExisting(ctx); err != nil {
 				return len(applied), fmt.Errorf("signing the first audit checkpoint: %w", err)
+			}
+		case licenceMigration:
+			if _, err := s.reindexLicences(ctx, false); err != nil {
+				return len(applied), fmt.Errorf("filling the licence number index: %w", err)
 			}
 		}
 	}

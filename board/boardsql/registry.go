@@ -494,6 +494,12 @@ func (s *Store) registrySQL(q *RegistryQuery, words map[string][]string) (body, 
 		args = append(args, q.After)
 	}
 	where = append(where, exists+")")
+	if len(q.Holders) > 0 {
+		where = append(where, "p.holder_id IN (?"+strings.Repeat(", ?", len(q.Holders)-1)+")")
+		for _, h := range q.Holders {
+			args = append(args, h)
+		}
+	}
 	if q.Accepting == "no" {
 		where = append(where, "NOT ("+s.Dialect.IsTrue("p.accepting_referrals")+")")
 	}

@@ -55,9 +55,10 @@ type Resealed struct {
 }
 
 // ResealAll seals again, under the keyring's newest key, every sealed value
-// of the database that an older key sealed, and signs the audit checkpoint
-// with it too, so that the older keys are needed for nothing the database
-// holds (keep them anyway: backups still need them). It is safe while the
+// of the database that an older key sealed, writes again under it the
+// licence number index entries an older key made (keyed hashes), and signs
+// the audit checkpoint with it too, so that the older keys are needed for
+// nothing the database holds (keep them anyway: backups still need them). It is safe while the
 // server runs, provided every instance already has the new key: each value
 // is replaced only if it has not changed since it was read. Values that do
 // not open are counted in the error and left as they are. Uploaded
@@ -76,7 +77,12 @@ func (s *Store) ResealAll(ctx context.Context) ([]Resealed, error) {
 		out = append(out, Resealed{Column: c.Name(), Count: n})
 		failures = append(failures, errs...)
 	}
-	n, err := s.resignCheckpoint(ctx)
+	n, err := s.reindexLicences(ctx, true)
+	if err != nil {
+		failures = append(failures, err)
+	}
+	out = append(out, Resealed{Column: "licence_index", Count: n})
+	n, err = s.resignCheckpoint(ctx)
 	if err != nil {
 		failures = append(failures, err)
 	}

@@ -346,7 +346,7 @@ func TestSecretKeyRotation(t *testing.T) {
 				got[c.Column] = c.Count
 			}
 			want := map[string]int{"applications.portfolio": 1, "applications.snapshot": 1, "credentials.document": 1, "credentials.jwt": 1,
-				"signing_keys.private_key": 1, "users.totp_secret": 1, "outbox.sealed_body": 1, "audit_checkpoint": 0}
+				"signing_keys.private_key": 1, "users.totp_secret": 1, "outbox.sealed_body": 1, "licence_index": 0, "audit_checkpoint": 0}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("resealed %v, want %v", got, want)
 			}

@@ -122,7 +122,7 @@ func TestEveryBodyIsBounded(t *testing.T) {
 		"POST /api/v1/supervision/{id}/contracts": maxAPIBody, "POST /api/v1/title-check": maxTitlePortfolio,
 		"POST /api/v1/tokens": maxAPIBody, "POST /api/v1/verify": maxCredential, "POST /api/v1/account/password": maxAPIBody,
 		"PATCH /api/v1/admin/users/{uid}": maxAPIBody, "PUT /api/v1/admin/board": maxAPIBody,
-		"POST /api/v1/admin/sets": adminMaxSetYAML,
+		"POST /api/v1/admin/sets": adminMaxSetYAML, "POST /api/v1/regulator/search": maxHolderSearchBody,
 	}
 
 	// Every API route that may read a body is in the list (or is the

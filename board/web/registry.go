@@ -208,6 +208,13 @@ type registryParams struct {
 // parameter.
 func parseRegistry(v url.Values) (*registryParams, error) {
 	p := &registryParams{Page: 1, Limit: 20}
+	// Licence numbers are not public: the registry is searched by them
+	// only through the regulators' search, which is audited.
+	for _, k := range []string{"licence_number", "license_number", "licence", "license"} {
+		if v.Has(k) {
+			return nil, fmt.Errorf("%s: licence numbers are not public; regulators search by licence number at /regulator/search", k)
+		}
+	}
 	trim := func(k string) string { return strings.TrimSpace(v.Get(k)) }
 	p.Q = board.RegistryQuery{Q: trim("q"), Credential: trim("credential"), City: trim("city"), Region: trim("region"),
 		Country: strings.ToUpper(trim("country")), Specialty: trim("specialty"), Telehealth: trim("telehealth"),

@@ -206,6 +206,7 @@ func New(cfg Config) (*Server, error) {
 	s.renewalRoutes()
 	s.providerRoutes()
 	s.titleCheckRoutes()
+	s.regulatorRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
 	s.route("/", Public, http.HandlerFunc(s.notFound))
 	if err := checkAccess(s.routes); err != nil {

@@ -42,6 +42,19 @@ func (s *Server) titleCheckRoutes() {
 	s.route("GET /api/v1/title-check/credentials/{id}", Regulator, s.handle(s.apiTitleCheckPerson))
 }
 
+// The evidence a title check judges: what its answer may claim depends on
+// who vouches for it.
+const (
+	// evidenceUploaded is a portfolio someone sent: its evidence and its
+	// verification states are as they typed them, and nobody has checked
+	// any of it.
+	evidenceUploaded = "uploaded"
+	// evidenceBoardSnapshot is the portfolio the board approved when it
+	// issued a credential, with the verification states the board
+	// recorded.
+	evidenceBoardSnapshot = "board_snapshot"
+)
+
 // titleResult is a title check's answer: the explainable report of the
 // title's requirement set, and the answer in a sentence.
 type titleResult struct {
@@ -50,13 +63,29 @@ type titleResult struct {
 	// Problems are validation problems of a stored portfolio (an uploaded
 	// one has none: it is decoded strictly).
 	Problems portfolio.Errors
-	MayUse   bool
-	Answer   string
+	// Evidence is evidenceUploaded or evidenceBoardSnapshot.
+	Evidence string
+	// Met says that the evidence judged meets every requirement (the
+	// engine's verdict is eligible), whoever vouches for it.
+	Met bool
+	// MayUse says that the person may use the title on the evidence: it
+	// is met on evidence the board verified. Evidence someone entered
+	// themselves never shows it.
+	MayUse bool
+	Answer string
+	// AsOf is the day judged on.
+	AsOf string
 }
 
+// SelfDeclared says whether the evidence judged is what someone entered
+// themselves, which nobody has verified.
+func (r *titleResult) SelfDeclared() bool { return r.Evidence == evidenceUploaded }
+
 // titleCheck judges a portfolio against the title's requirement set in
-// force today (pure but for the clock and the sets in force).
-func (s *Server) titleCheck(p *portfolio.Portfolio) (*titleResult, error) {
+// force today (pure but for the clock and the sets in force); evidence
+// says where the portfolio comes from (evidenceUploaded or
+// evidenceBoardSnapshot), which decides what the answer may claim.
+func (s *Server) titleCheck(p *portfolio.Portfolio, evidence string) (*titleResult, error) {
 	today := s.today()
 	set, why, err := eligibility.Select(s.sets(), titleSetID, p, today)
 	if err != nil {
@@ -66,28 +95,44 @@ func (s *Server) titleCheck(p *portfolio.Portfolio) (*titleResult, error) {
 	if rep.Set.Why == "" {
 		rep.Set.Why = "The version " + why + "."
 	}
-	res := &titleResult{Set: set, Report: rep, MayUse: rep.Eligible, Problems: portfolio.Validate(p)}
+	res := &titleResult{Set: set, Report: rep, Problems: portfolio.Validate(p), Evidence: evidence, Met: rep.Eligible,
+		MayUse: rep.Eligible && evidence == evidenceBoardSnapshot, AsOf: today.String()}
 	who := strings.TrimSpace(p.Person.Name)
 	if who == "" {
-		who = "This person"
+		who = "this person"
 	}
 	credential := set.Credential
 	if credential == "" {
 		credential = set.Title
 	}
+	var missing []string
+	for _, r := range rep.Results {
+		if r.Status == eligibility.Unmet {
+			missing = append(missing, r.Title)
+		}
+	}
+	rule := fmt.Sprintf("%s, version %s", set.Title, set.Version)
+	if res.SelfDeclared() {
+		// What the engine found, said of the evidence: an uploaded
+		// portfolio states its own verification, so no answer about it
+		// says that anyone may use the title.
+		switch {
+		case rep.Eligible:
+			res.Answer = fmt.Sprintf("The evidence entered meets every requirement of %s, as of %s. It was entered by whoever sent it and nobody has verified it, so this does not show that %s may use the title.", rule, today, who)
+		case rep.Verdict == eligibility.VerdictPending:
+			res.Answer = fmt.Sprintf("Not yet: the evidence entered would meet %s once the items it marks as unverified were verified; as of %s it does not. Nobody has verified any of it. The report says which items.", rule, today)
+		default:
+			res.Answer = fmt.Sprintf("The evidence entered does not meet %s (%s). Not met as of %s: %s. The report says what is missing.", rule, credential, today, strings.Join(missing, "; "))
+		}
+		return res, nil
+	}
 	switch {
 	case rep.Eligible:
-		res.Answer = fmt.Sprintf("Yes: %s may use the title. The evidence meets every requirement of %s, version %s, as of %s.", who, set.Title, set.Version, today)
+		res.Answer = fmt.Sprintf("Yes: %s may use the title. The evidence the board verified meets every requirement of %s, as of %s.", who, rule, today)
 	case rep.Verdict == eligibility.VerdictPending:
-		res.Answer = fmt.Sprintf("Not yet: %s may not use the title until the evidence still unverified is verified; with it, it would meet %s, version %s, as of %s. The report says which.", who, set.Title, set.Version, today)
+		res.Answer = fmt.Sprintf("Not yet: %s may not use the title until the evidence still unverified is verified; with it, it would meet %s, as of %s. The report says which.", who, rule, today)
 	default:
-		var missing []string
-		for _, r := range rep.Results {
-			if r.Status == eligibility.Unmet {
-				missing = append(missing, r.Title)
-			}
-		}
-		res.Answer = fmt.Sprintf("No: %s may not use the title (%s). Not met as of %s: %s. The report says what is missing.", who, credential, today, strings.Join(missing, "; "))
+		res.Answer = fmt.Sprintf("No: %s may not use the title (%s) on the evidence the board holds. Not met as of %s: %s. The report says what is missing.", who, credential, today, strings.Join(missing, "; "))
 	}
 	return res, nil
 }
@@ -199,7 +244,7 @@ func (s *Server) titleCheckUpload(w http.ResponseWriter, r *http.Request) error 
 			Errors: map[string]string{"portfolio": msg}, Data: v})
 		return nil
 	}
-	res, err := s.titleCheck(p)
+	res, err := s.titleCheck(p, evidenceUploaded)
 	if err != nil {
 		return err
 	}
@@ -256,7 +301,7 @@ func (s *Server) lookUpPerson(ctx context.Context, u *auth.User, id string) (*ti
 	if err != nil {
 		return nil, nil, fmt.Errorf("credential %s: the frozen portfolio of application %d no longer decodes: %w", c.ID, app.ID, err)
 	}
-	res, err := s.titleCheck(p)
+	res, err := s.titleCheck(p, evidenceBoardSnapshot)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -308,7 +353,11 @@ func (s *Server) titleCheckPerson(w http.ResponseWriter, r *http.Request) error 
 
 // titleAnswer is a title check as the API answers it.
 type titleAnswer struct {
-	SetID       string              `json:"set_id"`
+	SetID string `json:"set_id"`
+	// RequirementsMet: the evidence judged meets every requirement.
+	RequirementsMet bool `json:"requirements_met"`
+	// MayUseTitle: met on evidence the board verified; never for an
+	// uploaded portfolio, which nobody has verified.
 	MayUseTitle bool                `json:"may_use_title"`
 	Answer      string              `json:"answer"`
 	Evidence    string              `json:"evidence"`
@@ -332,8 +381,9 @@ type titleCredentialJSON struct {
 	IssuedAt   string `json:"issued_at"`
 }
 
-func answerOf(res *titleResult, evidence string) titleAnswer {
-	return titleAnswer{SetID: titleSetID, MayUseTitle: res.MayUse, Answer: res.Answer, Evidence: evidence, Report: res.Report, Problems: res.Problems}
+func answerOf(res *titleResult) titleAnswer {
+	return titleAnswer{SetID: titleSetID, RequirementsMet: res.Met, MayUseTitle: res.MayUse, Answer: res.Answer, Evidence: res.Evidence,
+		Report: res.Report, Problems: res.Problems}
 }
 
 // apiTitleCheck checks a portfolio sent as the body (its JSON); nothing is
@@ -361,11 +411,11 @@ func (s *Server) apiTitleCheck(w http.ResponseWriter, r *http.Request) error {
 			"detail": problems[0].Error() + fmt.Sprintf(" (%d problem(s) in all; see errors)", len(problems)), "errors": problems})
 		return nil
 	}
-	res, err := s.titleCheck(p)
+	res, err := s.titleCheck(p, evidenceUploaded)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, answerOf(res, "uploaded"))
+	writeJSON(w, answerOf(res))
 	return nil
 }
 
@@ -385,7 +435,7 @@ func (s *Server) apiTitleCheckPerson(w http.ResponseWriter, r *http.Request) err
 	case err != nil:
 		return err
 	}
-	a := answerOf(res, "board_snapshot")
+	a := answerOf(res)
 	c := person.Credential
 	// The reasons for a suspension or revocation are for the holder and
 	// the board only: a regulator sees the status and its date.

@@ -50,9 +50,10 @@ func uploadTitle(t *testing.T, h http.Handler, data []byte, remote string) *http
 }
 
 // TestTitleCheckUploadedPortfolio: anyone checks a portfolio they upload;
-// the Florida-eligible example may use the title, with the report; one that
-// is not eligible is told what is missing; an invalid one is refused naming
-// the field; nothing is stored.
+// the Florida-eligible example is told that the evidence entered meets the
+// requirements, never that anyone may use the title, with the report; one
+// that is not eligible is told what is missing; an invalid one is refused
+// naming the field; nothing is stored.
 func TestTitleCheckUploadedPortfolio(t *testing.T) {
 	s, st := newServer(t)
 	s.cfg.Now = func() time.Time { return titleDay }
@@ -66,8 +67,13 @@ func TestTitleCheckUploadedPortfolio(t *testing.T) {
 
 	rec := uploadTitle(t, h, examplePortfolio(t, "florida-eligible-not-aasect.json"), "192.0.2.20:1000")
 	body := rec.Body.String()
-	if rec.Code != 200 || !strings.Contains(body, "may use the title") || !strings.Contains(body, "Yes: Carmen Delgado-Ruiz may use the title") {
+	if rec.Code != 200 || !strings.Contains(body, "The evidence entered meets every requirement of") ||
+		!strings.Contains(body, "nobody has verified it, so this does not show that Carmen Delgado-Ruiz may use the title") ||
+		!strings.Contains(body, "On evidence you entered yourself; nobody has verified it.") || !strings.Contains(body, `href="/registry"`) {
 		t.Fatalf("eligible: %d\n%s", rec.Code, body)
+	}
+	if strings.Contains(body, "Yes:") || strings.Contains(body, `class="badge s-met">may use`) || !strings.Contains(body, `class="badge s-self"`) {
+		t.Fatalf("eligible on evidence nobody verified: said in green that the person may use the title\n%s", body)
 	}
 	if !strings.Contains(body, `class="report"`) || !strings.Contains(body, "64B4-7.004") || !strings.Contains(body, "judged as of 2026-06-01") {
 		t.Fatalf("eligible: the report is not shown\n%s", body)
@@ -77,7 +83,8 @@ func TestTitleCheckUploadedPortfolio(t *testing.T) {
 	// among others): told no, and what is missing.
 	rec = uploadTitle(t, h, examplePortfolio(t, "cst-eligible.json"), "192.0.2.20:1000")
 	body = rec.Body.String()
-	if rec.Code != 200 || !strings.Contains(body, "may not use the title") || !strings.Contains(body, "What is missing") || !strings.Contains(body, "No: ") {
+	if rec.Code != 200 || !strings.Contains(body, "requirements not met") || !strings.Contains(body, "What is missing") ||
+		!strings.Contains(body, "The evidence entered does not meet") {
 		t.Fatalf("not eligible: %d\n%s", rec.Code, body)
 	}
 
@@ -97,19 +104,20 @@ func TestTitleCheckUploadedPortfolio(t *testing.T) {
 	openAPICheckAnswer(t, c, doc, "post", "/api/v1/title-check", rec)
 	var out struct {
 		May      bool   `json:"may_use_title"`
+		Met      bool   `json:"requirements_met"`
 		Evidence string `json:"evidence"`
 		Report   struct {
 			Verdict string              `json:"verdict"`
 			Set     struct{ ID string } `json:"set"`
 		} `json:"report"`
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || rec.Code != 200 || !out.May || out.Report.Verdict != "eligible" ||
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || rec.Code != 200 || out.May || !out.Met || out.Report.Verdict != "eligible" ||
 		out.Report.Set.ID != "florida-sex-therapist" || out.Evidence != "uploaded" {
 		t.Fatalf("API eligible: %d %+v %s", rec.Code, out, rec.Body)
 	}
 	rec = openAPICall(t, h, "POST", "/api/v1/title-check", string(examplePortfolio(t, "cst-eligible.json")), nil)
 	openAPICheckAnswer(t, c, doc, "post", "/api/v1/title-check", rec)
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.May || out.Report.Verdict != "not_eligible" {
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.May || out.Met || out.Report.Verdict != "not_eligible" {
 		t.Fatalf("API not eligible: %d %+v", rec.Code, out)
 	}
 	rec = openAPICall(t, h, "POST", "/api/v1/title-check", bad, nil)
