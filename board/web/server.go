@@ -203,6 +203,7 @@ func New(cfg Config) (*Server, error) {
 	s.trustListRoutes()
 	s.registryRoutes()
 	s.renewalRoutes()
+	s.holderCERoutes()
 	s.providerRoutes()
 	s.titleCheckRoutes()
 	s.route("/api/", Public, http.HandlerFunc(apiNotFound))
