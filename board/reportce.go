@@ -181,7 +181,7 @@ var errPortfolioChanged = errors.New("the portfolio changed")
 
 // approvingBodies are the bodies requirement sets name in approved_by, as
 // they spell them.
-var approvingBodies = []string{"AASECT"}
+var approvingBodies = ce.ApprovingBodies
 
 // completionActivity is the verified education item of a completion.
 func completionActivity(id string, prof *ProviderProfile, in ce.Completion, today date.Date) portfolio.Activity {

@@ -1,6 +1,7 @@
 // Package ce is continuing education as approved CE providers report it: the
 // completion record a provider sends for a credential holder, its checks, and
-// the CSV format of bulk imports (`certboard import completions`).
+// the CSV format of bulk imports (`certboard import completions`); and as
+// holders enter it themselves, by a form or a CSV file (Entry, ReadEntries).
 //
 // The package is pure: it checks values and reads the reader it is given,
 // and does no other I/O. Whether the credential exists, belongs to the

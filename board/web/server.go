@@ -204,6 +204,7 @@ func New(cfg Config) (*Server, error) {
 	s.trustListRoutes()
 	s.registryRoutes()
 	s.renewalRoutes()
+	s.holderCERoutes()
 	s.providerRoutes()
 	s.titleCheckRoutes()
 	s.regulatorRoutes()
