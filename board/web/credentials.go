@@ -90,10 +90,11 @@ func (s *Server) statusAnswer(c *board.IssuedCredential) credentialStatusAnswer 
 }
 
 // standing is where a credential stands today, in one word and a sentence:
-// revoked, suspended, superseded (by a renewal), expired or active. The
-// word is Status() with expiry judged on s.now().
+// revoked, suspended, superseded (by a renewal), expired or active (the
+// word is c.StandingAt(s.now())). The sentence says no reason: it is
+// shown to anyone.
 func (s *Server) standing(c *board.IssuedCredential) (string, string) {
-	switch st := c.Status(); st {
+	switch st := c.StandingAt(s.now()); st {
 	case "revoked":
 		return st, "Revoked by the board on " + c.RevokedAt.UTC().Format("2006-01-02") + "; revocation is final."
 	case "suspended":
@@ -104,9 +105,8 @@ func (s *Server) standing(c *board.IssuedCredential) (string, string) {
 			when = " on " + c.SupersededAt.UTC().Format("2006-01-02")
 		}
 		return st, "Superseded by a renewal" + when + "; the current credential is " + s.publicBase() + "/credentials/" + c.SupersededBy + "."
-	}
-	if !c.ValidUntil.IsZero() && !s.now().Before(c.ValidUntil) {
-		return "expired", "Expired on " + c.ValidUntil.UTC().Format("2006-01-02") + "."
+	case "expired":
+		return st, "Expired on " + c.ValidUntil.UTC().Format("2006-01-02") + ": it was valid until then, and has not been renewed."
 	}
 	if c.ValidUntil.IsZero() {
 		return "active", "Active, without an end date."
