@@ -15,6 +15,7 @@ import (
 type credentialReads interface {
 	Credential(ctx context.Context, id string) (*IssuedCredential, error)
 	ActiveCredentials(ctx context.Context) ([]*IssuedCredential, error)
+	SuspendedCredentials(ctx context.Context) ([]*IssuedCredential, error)
 	CurrentSigningKey(ctx context.Context) (*SigningKey, error)
 	BoardSettings(ctx context.Context) (*BoardSettings, error)
 	UserByID(ctx context.Context, id int64) (*auth.User, error)
@@ -92,7 +93,7 @@ type IssuedCredential struct {
 }
 
 // Status is "revoked", "suspended", "superseded" or "active"; expiry is
-// judged on a date by the caller.
+// judged on a date by the caller (StandingAt).
 func (c *IssuedCredential) Status() string {
 	switch {
 	case !c.RevokedAt.IsZero():
@@ -103,4 +104,24 @@ func (c *IssuedCredential) Status() string {
 		return "superseded"
 	}
 	return "active"
+}
+
+// StandingAt is where the credential stands at now: Status, except that
+// an active credential past its validUntil is "expired". Expiry is never a
+// suspension: a verifier reads it from the credential's validUntil, and
+// only the board's staff suspend, with a reason.
+func (c *IssuedCredential) StandingAt(now time.Time) string {
+	if st := c.Status(); st != "active" {
+		return st
+	}
+	if c.Expired(now) {
+		return "expired"
+	}
+	return "active"
+}
+
+// Expired says whether the credential is past its validUntil at now (one
+// without an end never is).
+func (c *IssuedCredential) Expired(now time.Time) bool {
+	return !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/requirements"
 )
 
@@ -88,7 +89,8 @@ func TestIssueCredential(t *testing.T) {
 				t.Errorf("valid until %s", c.ValidUntil)
 			}
 			jobs, err := f.st.Jobs(ctx, board.CredentialJobPrefix(c.ID))
-			if err != nil || (f.set.Validity != nil && len(jobs) != 5) {
+			// Three reminders and the expiry: expiry suspends nothing.
+			if err != nil || (f.set.Validity != nil && len(jobs) != 4) {
 				t.Errorf("lifecycle jobs: %d %v", len(jobs), err)
 			}
 		})
@@ -199,3 +201,88 @@ func TestStartRenewal(t *testing.T) {
 
 func (f *credFixture) staffUser() *auth.User  { return f.staff }
 func (f *credFixture) holderUser() *auth.User { return f.holder }
+
+// TestExpiryIsNotSuspension: the lifecycle's jobs run past a credential's
+// validUntil leave it expired, never suspended, and out of the suspension
+// list; a missed-renewal job an earlier version scheduled finishes without
+// effect, and the suspension such a job made is lifted, audited, while a
+// suspension of the staff's stands.
+func TestExpiryIsNotSuspension(t *testing.T) {
+	for name, f := range credFixtures(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			if f.set.Validity == nil {
+				t.Skip("the set gives no validity")
+			}
+			expiring, legacy, staffs := f.issue(t), f.issue(t), f.issue(t)
+			// What an earlier version left behind: a pending missed-renewal
+			// job, and a suspension it made.
+			err := boardsql.ForBoard{Store: f.st}.InTx(ctx, func(tx board.Tx) error {
+				if _, err := tx.EnqueueJob(ctx, jobs.Job{Kind: "credential.missed_renewal", Key: board.CredentialJobPrefix(expiring.ID) + "missed-renewal",
+					Payload: `{"credential":"` + expiring.ID + `"}`, RunAt: expiring.ValidUntil, CreatedAt: f.now}); err != nil {
+					return err
+				}
+				if err := tx.SetCredentialStatus(ctx, legacy.ID, "suspend", "renewal not completed by 2029-11-26", f.now); err != nil {
+					return err
+				}
+				return tx.SetCredentialStatus(ctx, staffs.ID, "suspend", "complaint under investigation", f.now)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.now = expiring.ValidUntil.Add(time.Hour)
+			if _, err := f.b.RunDueJobs(ctx); err != nil {
+				t.Fatal(err)
+			}
+			cur, err := f.st.Credential(ctx, expiring.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cur.Status() != "active" || cur.StandingAt(f.now) != "expired" {
+				t.Fatalf("after expiry: status %s, standing %s, reason %q", cur.Status(), cur.StandingAt(f.now), cur.SuspendReason)
+			}
+			js, err := f.st.Jobs(ctx, board.CredentialJobPrefix(expiring.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, j := range js {
+				if j.DoneAt.IsZero() || (j.Kind == "credential.missed_renewal" && j.Outcome != jobs.Skipped) {
+					t.Errorf("job %s: done %s, outcome %s", j.Key, j.DoneAt, j.Outcome)
+				}
+			}
+			n, err := f.b.LiftMissedRenewalSuspensions(ctx)
+			if err != nil || n != 1 {
+				t.Fatalf("lifted %d, %v; want the one missed-renewal suspension", n, err)
+			}
+			if again, err := f.b.LiftMissedRenewalSuspensions(ctx); err != nil || again != 0 {
+				t.Fatalf("lifting again: %d, %v", again, err)
+			}
+			if c, _ := f.st.Credential(ctx, legacy.ID); c.Status() != "active" || c.StandingAt(f.now) != "expired" {
+				t.Errorf("the legacy suspension: %s, %s", c.Status(), c.StandingAt(f.now))
+			}
+			if c, _ := f.st.Credential(ctx, staffs.ID); c.Status() != "suspended" {
+				t.Errorf("the staff's suspension was lifted: %s", c.Status())
+			}
+			bits, err := f.st.SetStatusBits(ctx, "suspension", board.SuspensionList)
+			if err != nil || len(bits) != 1 || bits[0] != staffs.SuspensionIndex {
+				t.Errorf("suspension bits %v (%v); want only the staff's suspension, %d", bits, err, staffs.SuspensionIndex)
+			}
+			log, err := f.st.AuditLog(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, e := range log {
+				if e.Subject == "credential/"+legacy.ID && e.Action == "credential.reinstate" && e.Actor == board.LifecycleActor {
+					found = true
+				}
+				if e.Action == "credential.suspend" && e.Actor == board.LifecycleActor {
+					t.Errorf("the lifecycle suspended %s: %s", e.Subject, e.After)
+				}
+			}
+			if !found {
+				t.Error("the lifted suspension is not audited")
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/certboard/certboard"
@@ -21,10 +22,17 @@ import (
 // The lifecycle of an issued credential runs as durable jobs (jobs.Job),
 // scheduled in the transaction that issues it, so they exist exactly when
 // the credential does and survive restarts.
+//
+// Expiry is not a suspension: an expired credential is shown and verified
+// as expired (from its validUntil) and the suspension list keeps to the
+// staff's decisions and the lapsed memberships the sweep finds.
 const (
 	// JobReminder reminds the holder that a credential expires soon.
-	JobReminder       = "credential.reminder"
-	jobExpiry         = "credential.expiry"
+	JobReminder = "credential.reminder"
+	jobExpiry   = "credential.expiry"
+	// jobMissedRenewal is the kind of a job earlier versions scheduled to
+	// suspend a credential on the day it expired unrenewed. None is
+	// scheduled now; one still pending is finished as skipped.
 	jobMissedRenewal  = "credential.missed_renewal"
 	jobMembershipScan = "membership.sweep"
 	// jobLapseNoted records that a credential was suspended for one lapse
@@ -38,17 +46,12 @@ const (
 // reminderDays are the days before expiry on which the holder is reminded.
 var reminderDays = []int{120, 60, 30}
 
-// renewalGrace is how long after expiry a credential without an approved
-// renewal is suspended. Zero: on the day it expires. An expired credential
-// already verifies as expired; the suspension adds the reason and sets its
-// bit in the published suspension list.
-const renewalGrace = 0 * 24 * time.Hour
-
 // jobLease is how long a claimed job is a worker's before another may take it.
 const jobLease = 5 * time.Minute
 
-// missedRenewalReason begins the reason of a suspension for a missed
-// renewal; approving the renewal lifts such a suspension (and no other).
+// missedRenewalReason began the reason of the suspensions earlier versions
+// made on the day a credential expired unrenewed; LiftMissedRenewalSuspensions
+// lifts them.
 const missedRenewalReason = "renewal not completed by"
 
 // LifecycleActor is who the audit log names for automatic changes.
@@ -161,7 +164,9 @@ func (b *Board) runJob(ctx context.Context, j jobs.Job, now time.Time) error {
 		var outcome string
 		var err error
 		switch j.Kind {
-		case JobReminder, jobExpiry, jobMissedRenewal:
+		case jobMissedRenewal:
+			outcome = jobs.Skipped // expiry suspends nothing any more
+		case JobReminder, jobExpiry:
 			var p credentialJob
 			if err := json.Unmarshal([]byte(j.Payload), &p); err != nil {
 				return fmt.Errorf("payload: %w", err)
@@ -183,8 +188,8 @@ func (b *Board) runJob(ctx context.Context, j jobs.Job, now time.Time) error {
 
 // scheduleLifecycle schedules, in the caller's transaction, a credential's
 // reminders (120, 60 and 30 days before it expires; those already past
-// are skipped), its expiry, and the suspension if it is not renewed. A
-// credential without expiry has none. Scheduling twice does nothing.
+// are skipped) and its expiry. A credential without expiry has none.
+// Scheduling twice does nothing.
 func scheduleLifecycle(ctx context.Context, tx Tx, c IssuedCredential, now time.Time) error {
 	if c.ValidUntil.IsZero() {
 		return nil
@@ -207,10 +212,7 @@ func scheduleLifecycle(ctx context.Context, tx Tx, c IssuedCredential, now time.
 			return err
 		}
 	}
-	if err := add(jobExpiry, "expiry", 0, c.ValidUntil); err != nil {
-		return err
-	}
-	return add(jobMissedRenewal, "missed-renewal", 0, c.ValidUntil.Add(renewalGrace))
+	return add(jobExpiry, "expiry", 0, c.ValidUntil)
 }
 
 // ScheduleAllLifecycles schedules the lifecycle jobs of every active
@@ -243,6 +245,54 @@ func (b *Board) ScheduleAllLifecycles(ctx context.Context) (int, error) {
 	return len(js) - before, nil
 }
 
+// LiftMissedRenewalSuspensions reinstates the credentials that earlier
+// versions suspended on the day they expired unrenewed (reason "renewal
+// not completed by DATE"): such a credential is expired, which its
+// validUntil tells every verifier, not suspended, which is the staff's
+// decision. Each is reinstated in a transaction of its own, audited as the
+// lifecycle's, without mail (the holder was told it expired). It returns
+// how many; with none left it changes nothing, so running it at every
+// start is harmless.
+func (b *Board) LiftMissedRenewalSuspensions(ctx context.Context) (int, error) {
+	creds, err := b.store.SuspendedCredentials(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := b.clock.Now()
+	lifted := 0
+	for _, c := range creds {
+		if !strings.HasPrefix(c.SuspendReason, missedRenewalReason) {
+			continue
+		}
+		done := false
+		err := b.store.InTx(ctx, func(tx Tx) error {
+			// Read again, locked: staff may have acted since it was listed.
+			cur, err := tx.CredentialForUpdate(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			if cur.Status() != "suspended" || !strings.HasPrefix(cur.SuspendReason, missedRenewalReason) {
+				return nil
+			}
+			if err := tx.SetCredentialStatus(ctx, cur.ID, "reinstate", "", now); err != nil {
+				return err
+			}
+			done = true
+			_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: LifecycleActor, Action: "credential.reinstate",
+				Subject: "credential/" + cur.ID, Before: "suspended: " + cur.SuspendReason,
+				After: "expired on " + DayOf(cur.ValidUntil).String() + ", not suspended"})
+			return err
+		})
+		if err != nil {
+			return lifted, fmt.Errorf("credential %s: %w", c.ID, err)
+		}
+		if done {
+			lifted++
+		}
+	}
+	return lifted, nil
+}
+
 // ---- decisions (pure) ----
 
 // reminderDecision says whether to remind the holder of a credential that
@@ -266,16 +316,6 @@ func reminderDecision(status string, until, now time.Time) (bool, string) {
 // superseded.
 func expiryDecision(status string, until, now time.Time) bool {
 	return !until.IsZero() && !now.Before(until) && status != "revoked" && status != "superseded"
-}
-
-// missedRenewalDecision says whether a credential that expired at until
-// without being renewed is to be suspended now, and the reason: only an
-// active one, once the grace after expiry has passed.
-func missedRenewalDecision(status string, until, now time.Time, grace time.Duration) (bool, string) {
-	if until.IsZero() || status != "active" || now.Before(until.Add(grace)) {
-		return false, ""
-	}
-	return true, fmt.Sprintf("%s %s", missedRenewalReason, DayOf(until))
 }
 
 // membershipDecision says whether the holder's membership of the
@@ -305,8 +345,8 @@ func membershipDecision(ms []portfolio.Membership, orgs []string, today date.Dat
 
 // ---- effects ----
 
-// credentialJobRun is a credential's reminder, expiry or missed-renewal
-// job, in the job's transaction. It returns the job's outcome.
+// credentialJobRun is a credential's reminder or expiry job, in the job's
+// transaction. It returns the job's outcome.
 func (b *Board) credentialJobRun(ctx context.Context, tx Tx, kind string, p credentialJob, now time.Time) (string, error) {
 	// Read in the job's transaction (and locked), so the decision sees a
 	// revocation or renewal that committed first.
@@ -345,21 +385,15 @@ func (b *Board) credentialJobRun(ctx context.Context, tx Tx, kind string, p cred
 		}
 		return jobs.Done, credentialMail(ctx, tx, holder.Email, notify.CredentialExpired{On: DayOf(c.ValidUntil).String(),
 			CredentialNotice: notify.CredentialNotice{Name: holder.Name, Title: title, Link: link, Advice: progress}}, now)
-	case jobMissedRenewal:
-		ok, reason := missedRenewalDecision(c.Status(), c.ValidUntil, now, renewalGrace)
-		if !ok {
-			return jobs.Skipped, nil
-		}
-		return jobs.Done, b.autoSuspend(ctx, tx, c, holder, title, reason, now, progress)
 	}
 	return "", fmt.Errorf("unknown credential job %q", kind)
 }
 
 // RenewalAdvice tells a holder what to do about a credential's renewal:
 // before expiry, start it or submit it; once it has expired, a renewal still
-// open is submitted (its approval lifts a missed-renewal suspension), and
-// without one the holder applies again (an expired credential cannot be
-// renewed). link is the credential's address, base the board's.
+// open is submitted (its approval issues the credential again), and
+// without one the holder applies again (a renewal cannot be started after
+// expiry). link is the credential's address, base the board's.
 func RenewalAdvice(renewal *Application, link, base string, expired bool) string {
 	if renewal == nil {
 		if expired {
@@ -370,7 +404,7 @@ func RenewalAdvice(renewal *Application, link, base string, expired bool) string
 	out := fmt.Sprintf("Your renewal (application %d) is %s: %s/applications/%d\n", renewal.ID, renewal.State.Words(), base, renewal.ID)
 	if renewal.State == Draft || renewal.State == Returned {
 		if expired {
-			return out + "Submit it for review: once the board approves it, your new credential is issued and any suspension for the missed renewal is lifted.\n"
+			return out + "Submit it for review: once the board approves it, your credential is issued again.\n"
 		}
 		return out + "Submit it for review before the credential expires.\n"
 	}
@@ -452,7 +486,7 @@ func (b *Board) membershipSweep(ctx context.Context, tx Tx, now time.Time) (stri
 	suspended := 0
 	for _, c := range creds {
 		if !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil) {
-			continue // expired: the missed-renewal job decides
+			continue // expired: a membership lapsing after expiry changes nothing
 		}
 		set := b.CredentialSet(c)
 		orgs := membershipOrgs(set)

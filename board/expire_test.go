@@ -29,20 +29,6 @@ func TestDecisions(t *testing.T) {
 	if expiryDecision("active", until, until.Add(-time.Second)) || !expiryDecision("active", until, until) || expiryDecision("superseded", until, until) {
 		t.Error("expiryDecision")
 	}
-	if ok, _ := missedRenewalDecision("active", until, until.Add(-time.Second), 0); ok {
-		t.Error("suspended before expiry")
-	}
-	if ok, why := missedRenewalDecision("active", until, until, 0); !ok || why != "renewal not completed by 2029-03-10" {
-		t.Errorf("missed renewal: %v %q", ok, why)
-	}
-	if ok, _ := missedRenewalDecision("active", until, until.Add(24*time.Hour), 30*24*time.Hour); ok {
-		t.Error("suspended within the grace")
-	}
-	for _, st := range []string{"superseded", "suspended", "revoked"} {
-		if ok, _ := missedRenewalDecision(st, until, until.AddDate(1, 0, 0), 0); ok {
-			t.Errorf("a %s credential suspended for a missed renewal", st)
-		}
-	}
 	m := func(org string, from, to date.Date, state portfolio.State) portfolio.Membership {
 		return portfolio.Membership{ID: "m", Organization: org, From: from, To: to, Verification: portfolio.Verification{State: state}}
 	}
@@ -78,8 +64,8 @@ func TestDecisions(t *testing.T) {
 	}
 }
 
-// TestRenewalAdvice: reminders, the expiry mail and the missed-renewal
-// suspension tell the holder something they can actually do.
+// TestRenewalAdvice: reminders and the expiry mail tell the holder
+// something they can actually do.
 func TestRenewalAdvice(t *testing.T) {
 	link, base := "https://board.example/credentials/c1", "https://board.example"
 	draft := &Application{ID: 9, State: "draft"}
@@ -94,7 +80,7 @@ func TestRenewalAdvice(t *testing.T) {
 		{"before expiry, none open", nil, false, []string{link + "/renewal"}, []string{"apply"}},
 		{"before expiry, a draft", draft, false, []string{"/applications/9", "before the credential expires"}, nil},
 		{"expired, none open", nil, true, []string{"apply for the credential again", base + "/applications"}, []string{"/renewal", "Start your renewal"}},
-		{"expired, a draft", draft, true, []string{"Submit it for review", "lifted"}, []string{"before the credential expires"}},
+		{"expired, a draft", draft, true, []string{"Submit it for review", "issued again"}, []string{"before the credential expires", "suspen"}},
 		{"expired, under review", review, true, []string{"under review"}, []string{"Submit", "before the credential expires"}},
 	} {
 		got := RenewalAdvice(tc.renewal, link, base, tc.expired)
@@ -107,6 +93,30 @@ func TestRenewalAdvice(t *testing.T) {
 			if strings.Contains(got, w) {
 				t.Errorf("%s: %q says %q", tc.name, got, w)
 			}
+		}
+	}
+}
+
+// TestStandingAt: expiry is judged on the date and never reads as a
+// suspension; a decision of the board's comes first.
+func TestStandingAt(t *testing.T) {
+	until := time.Date(2029, 3, 10, 14, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name string
+		c    IssuedCredential
+		now  time.Time
+		want string
+	}{
+		{"active", IssuedCredential{ValidUntil: until}, until.Add(-time.Second), "active"},
+		{"expired at the moment", IssuedCredential{ValidUntil: until}, until, "expired"},
+		{"expired long since", IssuedCredential{ValidUntil: until}, until.AddDate(2, 0, 0), "expired"},
+		{"without an end", IssuedCredential{}, until.AddDate(50, 0, 0), "active"},
+		{"suspended before expiry", IssuedCredential{ValidUntil: until, SuspendedAt: until.AddDate(0, -1, 0)}, until.AddDate(0, 1, 0), "suspended"},
+		{"revoked", IssuedCredential{ValidUntil: until, RevokedAt: until.AddDate(-1, 0, 0)}, until.AddDate(1, 0, 0), "revoked"},
+		{"renewed", IssuedCredential{ValidUntil: until, SupersededBy: "next"}, until.AddDate(1, 0, 0), "superseded"},
+	} {
+		if got := c.c.StandingAt(c.now); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
 		}
 	}
 }

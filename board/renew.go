@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/certboard/certboard"
@@ -274,11 +273,10 @@ type issuePlan struct {
 // The credential renewed is read in the approving transaction, its row
 // locked (CredentialForUpdate), so a revocation, suspension or other
 // renewal that came first is seen and one that comes later waits. A
-// revoked or superseded credential is not renewed; nor is a suspended one,
-// unless the suspension is the lifecycle's own for want of this renewal
-// (missedRenewalReason), which approval lifts: any other suspension
-// (lapsed membership, a board decision) must be lifted by staff first,
-// or the renewal would end it behind their back.
+// revoked or superseded credential is not renewed; nor is a suspended one
+// (lapsed membership, a board decision): staff lift the suspension first,
+// or the renewal would end it behind their back. An expired one is: a
+// renewal opened before expiry may be approved after it.
 func (b *Board) planIssue(ctx context.Context, tx Tx, app *Application, set *requirements.Set, now time.Time) (issuePlan, error) {
 	if app.RenewsCredential == "" {
 		return issuePlan{set: set}, nil
@@ -293,7 +291,7 @@ func (b *Board) planIssue(ctx context.Context, tx Tx, app *Application, set *req
 	switch st := old.Status(); {
 	case st == "revoked" || st == "superseded":
 		return issuePlan{}, refused(certboard.Conflict, fmt.Sprintf("credential %s is %s; it cannot be renewed", old.ID, st))
-	case st == "suspended" && !strings.HasPrefix(old.SuspendReason, missedRenewalReason):
+	case st == "suspended":
 		return issuePlan{}, refused(certboard.Conflict, fmt.Sprintf(
 			"credential %s is suspended (%s); reinstate it from the credential's page once that is resolved, then approve the renewal", old.ID, old.SuspendReason))
 	}
@@ -333,12 +331,6 @@ func (b *Board) afterIssue(ctx context.Context, tx Tx, by *auth.User, app *Appli
 		}
 		if _, err := tx.CancelJobs(ctx, CredentialJobPrefix(old.ID), now); err != nil {
 			return err
-		}
-		if !old.SuspendedAt.IsZero() && strings.HasPrefix(old.SuspendReason, missedRenewalReason) {
-			// Suspended only for want of this renewal: the renewal lifts it.
-			if err := tx.SetCredentialStatus(ctx, old.ID, "reinstate", "", now); err != nil {
-				return err
-			}
 		}
 		if _, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "credential.supersede",
 			Subject: "credential/" + old.ID, Before: old.Status(), After: "superseded by credential/" + ic.ID}); err != nil {

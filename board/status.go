@@ -124,21 +124,25 @@ func (b *Board) SetCredentialPublic(ctx context.Context, by *auth.User, id strin
 		return nil, err
 	}
 	now := b.clock.Now()
-	err = b.store.InTx(ctx, func(tx Tx) error {
-		if err := tx.SetCredentialPublic(ctx, c.ID, public); err != nil {
-			return err
-		}
-		if err := b.ReindexListing(ctx, tx, c.HolderID); err != nil {
-			return err
-		}
-		_, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "credential.visibility",
-			Subject: "credential/" + c.ID, Before: fmt.Sprint(c.Public), After: fmt.Sprint(public)})
-		return err
-	})
-	if err != nil {
+	if err := b.store.InTx(ctx, func(tx Tx) error { return b.setPublic(ctx, tx, by, c, public, now) }); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// setPublic records, in the caller's transaction, the holder's choice to
+// make credential c public or not, with the holder's registry search words
+// (which name their public credentials) and the audit entry.
+func (b *Board) setPublic(ctx context.Context, tx Tx, by *auth.User, c *IssuedCredential, public bool, now time.Time) error {
+	if err := tx.SetCredentialPublic(ctx, c.ID, public); err != nil {
+		return err
+	}
+	if err := b.ReindexListing(ctx, tx, c.HolderID); err != nil {
+		return err
+	}
+	_, err := tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "credential.visibility",
+		Subject: "credential/" + c.ID, Before: fmt.Sprint(c.Public), After: fmt.Sprint(public)})
+	return err
 }
 
 // credentialURL is the address of credential id.

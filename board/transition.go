@@ -61,6 +61,7 @@ func (b *Board) Transition(ctx context.Context, by *auth.User, app *Application,
 			Subject: fmt.Sprintf("application/%d", app.ID), Before: string(from), After: string(m.To)}); err != nil {
 			return err
 		}
+		var issued *IssuedCredential
 		if m.To == Approved {
 			if m.Issue == nil {
 				return fmt.Errorf("application %d: approved without a credential to issue", app.ID)
@@ -69,9 +70,11 @@ func (b *Board) Transition(ctx context.Context, by *auth.User, app *Application,
 			if err != nil {
 				return err
 			}
-			reason = strings.TrimSpace(reason + "\n\nYour credential: " + b.PublicURL() + "/credentials/" + credID)
+			if issued, err = tx.CredentialForUpdate(ctx, credID); err != nil {
+				return err
+			}
 		}
-		return b.notifyTransition(ctx, tx, by, app, m.Action, m.To, reason, now)
+		return b.notifyTransition(ctx, tx, by, app, m.Action, m.To, reason, issued, now)
 	})
 	if err != nil {
 		return from, err
@@ -80,8 +83,9 @@ func (b *Board) Transition(ctx context.Context, by *auth.User, app *Application,
 }
 
 // notifyTransition mails the people an action concerns: staff when the
-// applicant submits or answers, the applicant when staff act.
-func (b *Board) notifyTransition(ctx context.Context, tx Tx, by *auth.User, app *Application, action Action, to State, reason string, now time.Time) error {
+// applicant submits or answers, the applicant when staff act; an approval's
+// mail names the credential issued (nil for none) and who sees it.
+func (b *Board) notifyTransition(ctx context.Context, tx Tx, by *auth.User, app *Application, action Action, to State, reason string, issued *IssuedCredential, now time.Time) error {
 	switch action {
 	case Submit, AnswerInfo:
 		staff, err := b.store.Users(ctx, auth.Staff)
@@ -107,6 +111,9 @@ func (b *Board) notifyTransition(ctx context.Context, tx Tx, by *auth.User, app 
 		Answer: to == InfoRequested, Link: fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID)}
 	if strings.TrimSpace(reason) != "" {
 		m.Reason = reason
+	}
+	if issued != nil {
+		m.Credential, m.Public = b.credentialURL(issued.ID), issued.Public
 	}
 	return queueMail(ctx, tx, app.ApplicantEmail, m, now)
 }

@@ -22,7 +22,8 @@ import (
 
 // TestCredentialFlows follows the credential the demo board issued to its
 // approved applicant, in real browsers, on each database engine: the
-// holder opens it, makes it public and downloads it in its three forms;
+// holder opens it, makes it public and downloads it in its three forms
+// (before that, others see only its verification);
 // anyone follows the certificate's link and sees it verified; anyone checks
 // it on /check as JSON, as a JWT and as a file, and sees tampering and
 // garbage refused with the reason; staff suspend it and everyone sees it
@@ -104,8 +105,9 @@ func credentialFlows(t *testing.T, a *app, b *browser, logins []web.DemoLogin) {
 		holder.fatalf("the holder's credential is verified %q, want valid", v)
 	}
 
-	// Private until the holder says otherwise: nobody else sees it. (The
-	// demo may have made it public already; then the holder hides it first.)
+	// Private until the holder says otherwise: anyone else sees only its
+	// verification, none of its signed forms. (The demo may have made it
+	// public already; then the holder hides it first.)
 	visibility := `form[action="` + credPath + `/visibility"] button[type=submit]`
 	if credentialNow(t, a, c.ID).Public {
 		holder.click(visibility)
@@ -116,11 +118,16 @@ func credentialFlows(t *testing.T, a *app, b *browser, logins []web.DemoLogin) {
 	}
 	public := b.person("public")
 	public.open(credPath)
-	if public.last.Status != 404 {
-		public.fatalf("a private credential answered HTTP %d to the public, want 404", public.last.Status)
+	if public.last.Status != 200 {
+		public.fatalf("a private credential's page answered HTTP %d to the public, want 200 (its verification)", public.last.Status)
 	}
-	if f := public.fetchWithCookies(credPath + "/certificate.pdf"); f.Status != 404 {
-		t.Fatalf("the certificate of a private credential answered HTTP %d to the public, want 404", f.Status)
+	if v := public.verdict(); v != "valid" || public.has(`main a[href*="format="]`) || public.has(`main a[href$="/certificate.pdf"]`) {
+		public.fatalf("a private credential's page shows the public %q, or offers its signed forms", v)
+	}
+	for _, p := range []string{"/certificate.pdf", "?format=json", "?format=jwt"} {
+		if f := public.fetchWithCookies(credPath + p); f.Status != 404 {
+			t.Fatalf("%s of a private credential answered HTTP %d to the public, want 404", p, f.Status)
+		}
 	}
 	holder.click(visibility)
 	holder.expectPath(credPath)

@@ -80,6 +80,11 @@ type ApplicationStateChanged struct {
 	// Answer: the board asks for information, to be answered at Link.
 	Answer bool
 	Link   string // the applicant's page of the application
+	// Credential is the page of the credential an approval issued ("" for
+	// none); Public says whether it is public (a renewal keeps the choice
+	// made for the credential it renews), so the mail says who sees it.
+	Credential string
+	Public     bool
 }
 
 func (ApplicationStateChanged) file() string { return "application_state_changed.txt" }

@@ -27,6 +27,26 @@ func (s *Store) ActiveCredentials(ctx context.Context) ([]*IssuedCredential, err
 	return out, rows.Err()
 }
 
+// SuspendedCredentials lists the credentials suspended and not revoked,
+// oldest first.
+func (s *Store) SuspendedCredentials(ctx context.Context) ([]*IssuedCredential, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+credColumns+
+		" FROM credentials WHERE suspended_at IS NOT NULL AND revoked_at IS NULL ORDER BY issued_at, id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*IssuedCredential
+	for rows.Next() {
+		c, err := s.scanCredential(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // CredentialForUpdate reads a credential in the caller's transaction and,
 // on PostgreSQL, locks its row until the transaction ends (SELECT ... FOR
 // NO KEY UPDATE, which an insert merely referring to the credential does

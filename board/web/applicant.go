@@ -59,6 +59,8 @@ type applicationsView struct {
 	Applications []*board.Application
 	Sets         []*requirements.Set
 	Credentials  []*board.IssuedCredential
+	// Now is when the page was made, to judge expiry (StandingAt).
+	Now time.Time
 }
 
 func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) error {
@@ -67,7 +69,7 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "applications", page{Title: "My applications",
-		Data: applicationsView{Applications: apps, Sets: s.board.ApplicationSets(), Credentials: creds}})
+		Data: applicationsView{Applications: apps, Sets: s.board.ApplicationSets(), Credentials: creds, Now: s.now()}})
 	return nil
 }
 

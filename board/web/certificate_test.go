@@ -5,7 +5,6 @@ import (
 	"compress/zlib"
 	"context"
 	"encoding/binary"
-	"github.com/certboard/certboard/board/boardsql"
 	"hash/crc32"
 	imagepng "image/png"
 	"io"
@@ -13,9 +12,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/certboard/certboard/board"
+	"github.com/certboard/certboard/board/boardsql"
 )
 
 // TestCertificateAndLiveVerification: the holder downloads a printable PDF
@@ -191,4 +194,52 @@ func pngChunk(w *bytes.Buffer, typ string, data []byte) {
 	crc.Write([]byte(typ))
 	crc.Write(data)
 	_ = binary.Write(w, binary.BigEndian, crc.Sum32())
+}
+
+// pdfPageCount is the number of pages a PDF's page tree declares.
+func pdfPageCount(t *testing.T, pdf []byte) int {
+	t.Helper()
+	m := regexp.MustCompile(`/Type /Pages\s*/Kids \[[^\]]*\]\s*/Count (\d+)`).FindSubmatch(pdf)
+	if m == nil {
+		m = regexp.MustCompile(`/Type /Pages[^>]*?/Count (\d+)`).FindSubmatch(pdf)
+	}
+	if m == nil {
+		t.Fatal("the PDF has no page tree with a count")
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
+
+// TestCertificateIsOnePage: the certificate is one sheet, with a QR code
+// that reads, for ordinary names and for names far longer than a line,
+// and for a board whose address is long.
+func TestCertificateIsOnePage(t *testing.T) {
+	issued := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
+	c := &board.IssuedCredential{ID: "6f1c2a9e-4b7d-4e21-9a3f-0c8d5e7b1a24", SetID: "aasect-cst", SetVersion: "2025.T.1",
+		IssuedAt: issued, ValidUntil: issued.AddDate(3, 0, 0)}
+	long := strings.Repeat("Maximiliana Alexandrina Bartholomew-Featherstonehaugh ", 5)
+	for _, tc := range []struct {
+		name  string
+		names credentialNames
+		base  string
+	}{
+		{"ordinary", credentialNames{Title: "AASECT Certified Sex Therapist", Issuer: "Demo Board", Holder: "Jordan Reyes"}, "https://board.example"},
+		{"long names", credentialNames{Title: long, Issuer: long, Holder: long}, "https://board.example"},
+		{"long address", credentialNames{Title: "AASECT Certified Sex Therapist", Issuer: "Demo Board", Holder: "Zoë Ñúñez"},
+			"https://certification.board-of-sexuality-educators-counselors-and-therapists.example.org/boards/north-america"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			link := tc.base + "/credentials/" + c.ID
+			pdf, err := certificate(tc.names, c, link)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := pdfPageCount(t, pdf); n != 1 {
+				t.Errorf("the certificate has %d pages, want 1", n)
+			}
+			if got := pdfQRCodes(t, pdf); len(got) != 1 || got[0] != link {
+				t.Errorf("the QR codes read %q, want [%q]", got, link)
+			}
+		})
+	}
 }

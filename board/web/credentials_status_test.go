@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCredentialStatusAPI: staff revoke, suspend and reinstate through the
@@ -114,5 +115,105 @@ func TestCredentialPageStanding(t *testing.T) {
 	rec = getAs(t, h, "/credentials/"+c.ID, w.cookie["jordan"])
 	if !strings.Contains(rec.Body.String(), ">suspended</span>") || !strings.Contains(rec.Body.String(), "Insurance lapsed.") {
 		t.Fatalf("suspended:\n%s", rec.Body)
+	}
+}
+
+// TestSuspendWithoutAReasonExplains: staff who press Suspend without a
+// reason get the credential's page again, saying what is missing next to
+// the field, with what they typed kept; nothing changed.
+func TestSuspendWithoutAReasonExplains(t *testing.T) {
+	w := newAccessWorld(t)
+	h := w.s.Handler()
+	creds, _ := w.st.CredentialsOf(context.Background(), w.users["jordan"].ID)
+	c := creds[0]
+	rec := postForm(t, h, "/credentials/"+c.ID+"/status", url.Values{"action": {"suspend"}, "reason": {"   "}}, w.cookie["staff"])
+	body := rec.Body.String()
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("suspend without a reason: %d\n%s", rec.Code, body)
+	}
+	for _, want := range []string{
+		`<div class="error-summary" role="alert"><p>Nothing was changed. A reason is needed: say why; the holder reads it.</p></div>`,
+		`<span class="field-error" id="reason-error">Say why; the holder reads it.</span>`,
+		`aria-invalid="true" aria-describedby="reason-hint reason-error"`,
+		`<button type="submit" name="action" value="suspend" class="secondary">Suspend</button>`,
+		"<h1>", ">active</span>",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if cur, _ := w.st.Credential(context.Background(), c.ID); cur.Status() != "active" {
+		t.Fatalf("the credential is %s", cur.Status())
+	}
+}
+
+// TestExpiredShowsExpired: once past its validUntil (and after the
+// lifecycle's jobs ran), a credential is expired, with the day, on its
+// page for the public and for its holder (who is told what to do), on the
+// staff's status API, in the registry and its API, on the renewal page and
+// the holder's list: never suspended.
+func TestExpiredShowsExpired(t *testing.T) {
+	w := newAccessWorld(t)
+	h := w.s.Handler()
+	ctx := context.Background()
+	creds, _ := w.st.CredentialsOf(ctx, w.users["jordan"].ID)
+	c := creds[0]
+	later := c.ValidUntil.AddDate(0, 1, 0)
+	w.s.cfg.Now = func() time.Time { return later }
+	if _, err := w.s.RunDueJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	day := c.ValidUntil.UTC().Format("2006-01-02")
+	jordan := sessionFor(t, w.s, w.users["jordan"])
+	never := func(what, body string) {
+		t.Helper()
+		// ("neither revoked nor suspended" is the status list check.)
+		if strings.Contains(body, ">suspended<") || strings.Contains(body, "Suspended by") || strings.Contains(body, "renewal not completed") {
+			t.Errorf("%s says suspended:\n%s", what, body)
+		}
+	}
+	public := getAs(t, h, "/credentials/"+c.ID, nil).Body.String()
+	if !strings.Contains(public, ">expired</span>") || !strings.Contains(public, "Expired on "+day) {
+		t.Errorf("the public page:\n%s", public)
+	}
+	never("the public page", public)
+	holder := getAs(t, h, "/credentials/"+c.ID, jordan).Body.String()
+	for _, want := range []string{"Your credential expired on " + day, `href="/applications">Apply again</a>`, `href="/credentials/` + c.ID + `/renewal"`} {
+		if !strings.Contains(holder, want) {
+			t.Errorf("the holder's page lacks %s", want)
+		}
+	}
+	never("the holder's page", holder)
+	if strings.Contains(holder, "Renew this credential") {
+		t.Error("the holder of an expired credential is offered to renew it")
+	}
+	list := getAs(t, h, "/applications", jordan).Body.String()
+	if !strings.Contains(list, "(expired on "+day+")") || strings.Contains(list, `href="/credentials/`+c.ID+`/renewal">Renew</a>`) {
+		t.Errorf("the holder's list of credentials:\n%s", list)
+	}
+	renewal := getAs(t, h, "/credentials/"+c.ID+"/renewal", jordan).Body.String()
+	if !strings.Contains(renewal, ">expired</span> on "+day) {
+		t.Errorf("the renewal page:\n%s", renewal)
+	}
+	cur, _ := w.st.Credential(ctx, c.ID)
+	if a := w.s.statusAnswer(cur); a.Status != "active" || a.Standing != "expired" || a.SuspendedAt != "" {
+		t.Errorf("the status API: %+v", a)
+	}
+	reg := getAs(t, h, "/registry?q=Jordan", nil).Body.String()
+	if !strings.Contains(reg, "not valid: expired</span> <span class=\"muted\">on "+day+"</span>") {
+		t.Errorf("the registry page:\n%s", reg)
+	}
+	var api struct {
+		Entries []struct {
+			Credentials []struct{ ID, Status, ValidUntil string } `json:"credentials"`
+		} `json:"entries"`
+	}
+	if err := json.Unmarshal(getAs(t, h, "/api/v1/registry?q=Jordan", nil).Body.Bytes(), &api); err != nil || len(api.Entries) == 0 {
+		t.Fatalf("the registry API: %v", err)
+	}
+	for _, rc := range api.Entries[0].Credentials {
+		if rc.ID == c.ID && rc.Status != "expired" {
+			t.Errorf("the registry API says %s", rc.Status)
+		}
 	}
 }

@@ -116,7 +116,9 @@ func TestApprovalIssuesASignedCredential(t *testing.T) {
 }
 
 // TestHostedCredential: the holder opens their credential at its URL, in
-// each form; others see nothing until the holder makes it public.
+// each form; until the holder makes it public, others (the certificate's
+// QR code leads anyone here) see its verification, with only what the
+// certificate prints, and none of its signed forms.
 func TestHostedCredential(t *testing.T) {
 	w := newAccessWorld(t)
 	ctx := context.Background()
@@ -137,12 +139,24 @@ func TestHostedCredential(t *testing.T) {
 		t.Fatal("the holder's list does not link the credential")
 	}
 	rec := getAs(t, h, path, jordan)
-	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Jordan Reyes") || !strings.Contains(rec.Body.String(), "Make it public") {
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Jordan Reyes") || !strings.Contains(rec.Body.String(), "List it in the registry") {
 		t.Fatalf("holder's page: %d\n%s", rec.Code, rec.Body)
 	}
 	for _, who := range []string{"", "riley"} {
-		if rec := getAs(t, h, path, w.cookie[who]); rec.Code != 404 {
-			t.Fatalf("private credential as %q: %d", who, rec.Code)
+		rec := getAs(t, h, path, w.cookie[who])
+		body := rec.Body.String()
+		if rec.Code != 200 || !strings.Contains(body, "Jordan Reyes") || !strings.Contains(body, "Verified now") {
+			t.Fatalf("private credential's page as %q: %d\n%s", who, rec.Code, body)
+		}
+		for _, never := range []string{"format=json", "format=jwt", "certificate.pdf", "/visibility", "/status"} {
+			if strings.Contains(body, never) {
+				t.Errorf("private credential's page as %q offers %s", who, never)
+			}
+		}
+		for _, form := range []string{"?format=json", "?format=jwt", "/certificate.pdf"} {
+			if rec := getAs(t, h, path+form, w.cookie[who]); rec.Code != 404 {
+				t.Errorf("private credential's %s as %q: %d", form, who, rec.Code)
+			}
 		}
 	}
 	if rec := postForm(t, h, path+"/visibility", url.Values{"public": {"true"}}, w.cookie["riley"]); rec.Code != 404 {

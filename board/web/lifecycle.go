@@ -60,6 +60,11 @@ func (s *Server) RunJobs(ctx context.Context, every time.Duration) {
 	} else if n > 0 {
 		s.cfg.Log.Info("scheduled the lifecycle jobs of earlier credentials", "jobs", n)
 	}
+	if n, err := s.board.LiftMissedRenewalSuspensions(ctx); err != nil && ctx.Err() == nil {
+		s.cfg.Log.Error("lifting the suspensions earlier versions made on expiry", "err", err)
+	} else if n > 0 {
+		s.cfg.Log.Info("lifted the suspensions earlier versions made on expiry: those credentials show as expired", "credentials", n)
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

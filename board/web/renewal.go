@@ -65,12 +65,16 @@ type renewalView struct {
 	// NewUntil is the validity approval today would give.
 	NewUntil time.Time
 	Staff    bool
+	// Standing is where the credential stands today (s.standing), expiry
+	// included.
+	Standing string
 }
 
 // renewalState adds the evaluation of its application to where a
 // credential's renewal stands.
 func (s *Server) renewalState(rn *board.Renewal) (*renewalView, error) {
 	v := &renewalView{C: rn.Credential, Title: rn.Title, App: rn.App, CanStart: rn.CanStart, Why: rn.Why, NewUntil: rn.NewUntil}
+	v.Standing, _ = s.standing(rn.Credential)
 	if v.App != nil {
 		var err error
 		if v.Eval, err = s.evaluate(v.App, false); err != nil {
@@ -119,13 +123,16 @@ func (s *Server) startRenewal(w http.ResponseWriter, r *http.Request) error {
 
 // renewalJSON is the API's view of a credential's renewal.
 type renewalJSON struct {
-	CredentialID string     `json:"credential_id"`
-	Credential   string     `json:"credential"`
-	Status       string     `json:"status"`
-	ValidUntil   *time.Time `json:"valid_until,omitempty"`
-	CanStart     bool       `json:"can_start"`
-	Why          string     `json:"why,omitempty"`
-	Application  *struct {
+	CredentialID string `json:"credential_id"`
+	Credential   string `json:"credential"`
+	Status       string `json:"status"`
+	// Standing is Status with expiry judged today: "expired" for an
+	// active credential past its valid_until.
+	Standing    string     `json:"standing"`
+	ValidUntil  *time.Time `json:"valid_until,omitempty"`
+	CanStart    bool       `json:"can_start"`
+	Why         string     `json:"why,omitempty"`
+	Application *struct {
 		ID      int64       `json:"id"`
 		State   board.State `json:"state"`
 		Version int         `json:"version"`
@@ -137,7 +144,8 @@ type renewalJSON struct {
 }
 
 func (s *Server) renewalAnswer(v *renewalView) renewalJSON {
-	out := renewalJSON{CredentialID: v.C.ID, Credential: v.C.SetID, Status: v.C.Status(), CanStart: v.CanStart, Why: v.Why}
+	out := renewalJSON{CredentialID: v.C.ID, Credential: v.C.SetID, Status: v.C.Status(), Standing: v.Standing,
+		CanStart: v.CanStart, Why: v.Why}
 	if !v.C.ValidUntil.IsZero() {
 		t := v.C.ValidUntil.UTC()
 		out.ValidUntil = &t
@@ -208,6 +216,7 @@ func (s *Server) queueRenewal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := &renewalView{C: rn.Credential, Title: rn.Title, App: app, CanStart: rn.CanStart, Why: rn.Why, NewUntil: rn.NewUntil, Staff: true}
+	v.Standing, _ = s.standing(rn.Credential)
 	if v.Eval, err = s.evaluate(app, true); err != nil {
 		return err
 	}

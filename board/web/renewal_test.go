@@ -163,7 +163,7 @@ func TestRenewalSupersedes(t *testing.T) {
 			t.Fatalf("an old job still pending or not cancelled: %+v", j)
 		}
 	}
-	if js, _ := st.Jobs(ctx, board.CredentialJobPrefix(next.ID)); len(js) != 5 {
+	if js, _ := st.Jobs(ctx, board.CredentialJobPrefix(next.ID)); len(js) != 4 {
 		t.Fatalf("the new credential's jobs: %d", len(js))
 	}
 	if subj := subjectsTo(t, st, holder.Email); countIn(subj, "renewed") != 1 || countIn(subj, "approved") != 1 {
@@ -323,8 +323,8 @@ func readyRenewal(t *testing.T, s *Server, holder, staff *boardsql.User, c *boar
 
 // TestRenewalNotIssuedForChangedCredential: a credential revoked or
 // suspended by the board after its renewal started is not renewed (no new
-// credential, the suspension stands) until staff reinstate it; the
-// lifecycle's own missed-renewal suspension is lifted by the approval.
+// credential, the suspension stands) until staff reinstate it; one that
+// expired meanwhile is (expiry is not a suspension).
 func TestRenewalNotIssuedForChangedCredential(t *testing.T) {
 	start := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
 	s, st, clk := clockedServer(t, start)
@@ -381,17 +381,17 @@ func TestRenewalNotIssuedForChangedCredential(t *testing.T) {
 		t.Fatalf("a revoked credential was renewed: %d credentials", len(cs))
 	}
 
-	// Expired and suspended by the lifecycle for the missed renewal: the
-	// approval lifts that suspension and runs the years from approval.
+	// Expired before its renewal was approved: still not suspended, and
+	// the approval runs the years from approval.
 	clk.Set(late.ValidUntil.Add(time.Hour))
 	runJobs(t, s)
-	if c, _ := st.Credential(ctx, late.ID); c.Status() != "suspended" {
-		t.Fatalf("after the missed renewal: %s", c.Status())
+	if c, _ := st.Credential(ctx, late.ID); c.Status() != "active" || !c.Expired(s.now()) {
+		t.Fatalf("after expiry: %s %q", c.Status(), c.SuspendReason)
 	}
 	approvedAt := late.ValidUntil.AddDate(0, 0, 10)
 	clk.Set(approvedAt)
 	if err := approve(lateApp); err != nil {
-		t.Fatalf("approving a renewal after a missed-renewal suspension: %v", err)
+		t.Fatalf("approving a renewal after expiry: %v", err)
 	}
 	old, _ := st.Credential(ctx, late.ID)
 	if old.Status() != "superseded" || !old.SuspendedAt.IsZero() {
