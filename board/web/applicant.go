@@ -741,7 +741,7 @@ func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	msg := map[board.State]string{
-		board.Submitted:   "Submitted. Your evidence is frozen as it stands now; the board will review it and write to you.",
+		board.Submitted:   "Submitted. Your evidence is frozen as it stands now. A confirmation is on its way to your e-mail address, with what happens next; the board will write to you at each step.",
 		board.Withdrawn:   "Withdrawn.",
 		board.UnderReview: "Answer sent to the board.",
 	}[to]
