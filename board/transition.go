@@ -9,6 +9,7 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/notify"
+	"github.com/certboard/certboard/portfolio"
 )
 
 // Move is an action on an application, as its caller decided it may be
@@ -35,7 +36,8 @@ type Move struct {
 // version-guarded state change (and the frozen snapshot, the credential
 // of an approval), the history event, the audit entry, and mail to the
 // people concerned: staff when the applicant submits or answers, the
-// applicant when staff act. by is the applicant or a member of staff
+// applicant when staff act, and the applicant a confirmation of their
+// submission (confirmSubmission). by is the applicant or a member of staff
 // signed in with two factors; anyone else is refused.
 func (b *Board) Transition(ctx context.Context, by *auth.User, app *Application, m Move) (State, error) {
 	from := app.State
@@ -71,6 +73,11 @@ func (b *Board) Transition(ctx context.Context, by *auth.User, app *Application,
 				return err
 			}
 			if issued, err = tx.CredentialForUpdate(ctx, credID); err != nil {
+				return err
+			}
+		}
+		if m.Action == Submit {
+			if err := b.confirmSubmission(ctx, tx, app, m, now); err != nil {
 				return err
 			}
 		}
@@ -116,4 +123,42 @@ func (b *Board) notifyTransition(ctx context.Context, tx Tx, by *auth.User, app 
 		m.Credential, m.Public = b.credentialURL(issued.ID), issued.Public
 	}
 	return queueMail(ctx, tx, app.ApplicantEmail, m, now)
+}
+
+// confirmSubmission mails the applicant that the board received their
+// application: what they submitted (the snapshot m freezes), when, what
+// happens next and where to follow it, with the board's name and contact
+// address.
+func (b *Board) confirmSubmission(ctx context.Context, tx Tx, app *Application, m Move, now time.Time) error {
+	settings, err := b.store.BoardSettings(ctx)
+	if err != nil {
+		return err
+	}
+	snapshot := m.Snapshot
+	if snapshot == nil {
+		snapshot = app.Portfolio
+	}
+	p, err := portfolio.DecodeStored(snapshot)
+	if err != nil {
+		return fmt.Errorf("application %d: %w", app.ID, err)
+	}
+	items, unconfirmed := countEvidence(p)
+	return queueMail(ctx, tx, app.ApplicantEmail, notify.ApplicationReceived{Name: app.ApplicantName, Board: settings.DisplayName(),
+		Set: b.setTitle(app.SetID), Version: m.SetVersion, At: now, Items: items, Unconfirmed: unconfirmed,
+		Renewal: app.RenewsCredential != "", Link: fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID),
+		Contact: settings.ContactEmail}, now)
+}
+
+// countEvidence counts a portfolio's evidence items, and those of them
+// nobody has confirmed yet (claimed).
+func countEvidence(p *portfolio.Portfolio) (items, claimed int) {
+	for _, list := range portfolio.Lists() {
+		for _, it := range portfolio.Items(p, list) {
+			items++
+			if st := portfolio.VerificationOf(it.Value).State; st == "" || st == portfolio.Claimed {
+				claimed++
+			}
+		}
+	}
+	return items, claimed
 }

@@ -142,6 +142,11 @@ func Seed(ctx context.Context, d Deps) ([]Login, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The board is named before anything is issued, so that its
+	// credentials, certificates and mail carry the name.
+	if err := s.boardDetails(ctx); err != nil {
+		return nil, fmt.Errorf("demo board details: %w", err)
+	}
 	// The applications are seeded once: a board that has them keeps them.
 	if seeded, err := s.store.Applications(ctx, board.ApplicationFilter{ApplicantID: s.users["jordan"].ID, Limit: 1}); err != nil {
 		return nil, err
@@ -263,6 +268,28 @@ func (s *seeder) withHolderLogins(ctx context.Context, logins []Login) ([]Login,
 		logins = append(logins, Login{Email: u.Email, Name: u.Name, Roles: u.Roles, Note: h.note})
 	}
 	return logins, nil
+}
+
+// BoardDetails are the demo board's details: a fictional board, named in
+// the pages' header, in mail and on the credentials it issues.
+var BoardDetails = board.BoardSettings{
+	Name:         "Meridian Sexuality Certification Board",
+	ShortName:    "MSCB",
+	ContactEmail: Email("office"),
+}
+
+// boardDetails has the demo admin give the board its details
+// (BoardDetails), unless an admin saved some already.
+func (s *seeder) boardDetails(ctx context.Context) error {
+	cur, err := s.board.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	if cur.Version > 0 {
+		return nil
+	}
+	_, err = s.board.SaveSettings(ctx, s.users["admin"], BoardDetails)
+	return err
 }
 
 // providers approves the demo CE provider, unless it already has a

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/certboard/certboard/auth"
@@ -99,6 +100,19 @@ func TestSeed(t *testing.T) {
 	if n, err := st.VerifyAudit(ctx); err != nil || n < 20 {
 		t.Fatalf("audit: %d entries, %v", n, err)
 	}
+	// The board has its demo name, and the credentials it issued carry it.
+	if b, err := st.BoardSettings(ctx); err != nil || b.Name != BoardDetails.Name {
+		t.Errorf("the demo board's details: %+v, %v", b, err)
+	}
+	jordan, err := st.UserByEmail(ctx, Email("jordan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if creds, err := st.CredentialsOf(ctx, jordan.ID); err != nil || len(creds) == 0 {
+		t.Errorf("jordan's credentials: %d, %v", len(creds), err)
+	} else if !strings.Contains(string(creds[0].Document), `"name":"`+BoardDetails.Name+`"`) {
+		t.Errorf("jordan's credential does not name the board %q: %.300s", BoardDetails.Name, creds[0].Document)
+	}
 	// Seeding again changes nothing and gives the same logins.
 	again, err := Seed(ctx, d)
 	if err != nil {
@@ -153,5 +167,37 @@ func TestProviderIsApproved(t *testing.T) {
 	p, _ := st.ProviderProfile(ctx, u.ID)
 	if !slices.Contains(p.ApprovedBy(), "AASECT") {
 		t.Errorf("the demo provider is not AASECT-approved: %+v", p)
+	}
+}
+
+// TestBoardDetailsKeepAnAdminsChoice: the demo names a board that has no
+// details yet, and leaves those an admin saved alone.
+func TestBoardDetailsKeepAnAdminsChoice(t *testing.T) {
+	d, st := newDeps(t)
+	ctx := context.Background()
+	s, err := newSeeder(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, _, err := s.account(ctx, "admin", "Avery Adeyemi", "", []auth.Role{auth.Admin, auth.Staff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.users["admin"] = admin
+	if err := s.boardDetails(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := st.BoardSettings(ctx); b.Name != BoardDetails.Name || b.ContactEmail != BoardDetails.ContactEmail || b.Version != 1 {
+		t.Fatalf("after seeding: %+v", b)
+	}
+	mine := board.BoardSettings{Name: "Our Own Board", ContactEmail: "office@own.example.org", Version: 1}
+	if _, err := s.board.SaveSettings(ctx, admin, mine); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.boardDetails(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := st.BoardSettings(ctx); b.Name != "Our Own Board" || b.Version != 2 {
+		t.Fatalf("seeding again changed an admin's details: %+v", b)
 	}
 }

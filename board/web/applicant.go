@@ -595,6 +595,12 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) error {
 type importView struct {
 	App      *board.Application
 	Problems []portfolio.FieldError
+	// Changes are the person details in which the portfolio posted
+	// differs from the application, for the applicant to choose from
+	// (importdetails.go); JSON is that portfolio, posted again with the
+	// choice.
+	Changes []detailChange
+	JSON    string
 }
 
 // clearVerification makes every item claimed: an applicant cannot verify
@@ -660,6 +666,8 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) error {
 	}
 	var problems portfolio.Errors
 	var plan *importDocs
+	var ask []detailChange
+	var kept []string
 	p, err := portfolio.Decode(data)
 	if len(strings.TrimSpace(string(data))) == 0 {
 		problems = portfolio.Errors{{Path: "$", Message: "empty: choose a portfolio JSON file or paste its text"}}
@@ -676,6 +684,11 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) error {
 		}
 	} else {
 		clearVerification(p)
+		if !api {
+			if ask, kept, err = chooseDetails(r.PostForm, cur, p); err != nil {
+				return err
+			}
+		}
 		if plan, problems, err = s.planImportDocs(r.Context(), userFrom(r), app, cur, p); err != nil {
 			return err
 		}
@@ -701,6 +714,10 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) error {
 			Data:   importView{App: app, Problems: problems}})
 		return nil
 	}
+	if len(ask) > 0 {
+		s.render(w, r, http.StatusOK, "import", page{Title: "Import a portfolio", Data: importView{App: app, Changes: ask, JSON: string(data)}})
+		return nil
+	}
 	ctx, u := r.Context(), userFrom(r)
 	if err := s.copyFiles(ctx, plan); err != nil {
 		return err
@@ -717,6 +734,9 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	msg := "Portfolio imported. Every item is claimed until the board or your supervisor confirms it."
+	if len(kept) > 0 {
+		msg += " Your details were kept where the file's differed (" + strings.Join(kept, ", ") + ")."
+	}
 	if n := len(plan.Copied); n > 0 {
 		msg += fmt.Sprintf(" %d document file(s) were copied from your other applications (%s).", n, strings.Join(plan.Copied, ", "))
 	}
@@ -753,7 +773,7 @@ func (s *Server) ownerAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	msg := map[board.State]string{
-		board.Submitted:   "Submitted. Your evidence is frozen as it stands now; the board will review it and write to you.",
+		board.Submitted:   "Submitted. Your evidence is frozen as it stands now. A confirmation is on its way to your e-mail address, with what happens next; the board will write to you at each step.",
 		board.Withdrawn:   "Withdrawn.",
 		board.UnderReview: "Answer sent to the board.",
 	}[to]

@@ -229,7 +229,7 @@ func TestImportExportSubmit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec = postForm(t, h, appPath(id, "/import"), url.Values{"version": {"1"}, "json": {string(example)}}, c)
+	rec = postForm(t, h, appPath(id, "/import"), url.Values{"version": {"1"}, "details": {"imported"}, "json": {string(example)}}, c)
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("import: %d %s", rec.Code, rec.Body)
 	}

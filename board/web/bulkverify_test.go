@@ -31,7 +31,7 @@ func submittedExample(t *testing.T, s *Server, st *boardsql.Store) (applicant, s
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec := postForm(t, s.Handler(), appPath(id, "/import"), url.Values{"version": {"1"}, "json": {string(example)}}, ac); rec.Code != 303 {
+	if rec := postForm(t, s.Handler(), appPath(id, "/import"), url.Values{"version": {"1"}, "details": {"imported"}, "json": {string(example)}}, ac); rec.Code != 303 {
 		t.Fatalf("import: %d", rec.Code)
 	}
 	app, _ := appLoad(t, st, id)

@@ -54,7 +54,7 @@ func TestEditKeepsAreasOfOtherSets(t *testing.T) {
 	doc := `{"format":"certboard.portfolio/v1","person":{"id":"p","name":"Ana"},"education":[{"id":"e1","title":"T","kind":"ce",
 		"provider":{"name":"P","kind":"approved_provider","approved_by":["AASECT, Inc."]},"delivery":"in_person","date":"2025-01-02","hours":10,
 		"areas":{"aasect-core":["a"],"somewhere-else":["x1","x2"]}}]}`
-	if rec := postForm(t, h, appPath(id, "/import"), url.Values{"version": {"1"}, "json": {doc}}, c); rec.Code != 303 {
+	if rec := postForm(t, h, appPath(id, "/import"), url.Values{"version": {"1"}, "details": {"imported"}, "json": {doc}}, c); rec.Code != 303 {
 		t.Fatalf("import: %d %s", rec.Code, rec.Body)
 	}
 	// The edit form as the browser shows it, posted back with one change.

@@ -35,6 +35,9 @@ type page struct {
 	Form url.Values
 	Path string
 	Data any
+	// BoardName is the board's name (board.BoardSettings.DisplayName), for
+	// the header and the window's title; render sets it.
+	BoardName string
 }
 
 // FieldError returns the error for a form field.
@@ -88,6 +91,7 @@ const FlashCookie = "__Host-certboard_flash"
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.User = userFrom(r)
 	p.Path = r.URL.Path
+	p.BoardName = s.boardName(r.Context())
 	if p.Flash == "" {
 		if msg, isErr, ok := kit.TakeFlash(w, r, FlashCookie); ok && isErr {
 			if p.Errors == nil {

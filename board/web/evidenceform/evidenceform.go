@@ -194,6 +194,13 @@ var fieldText = map[string][2]string{
 	"score":                 {"Score", "On the body's own scale, if it gives one."},
 }
 
+// Label is the label the forms give a field, by its form name ("region",
+// "provider.name").
+func Label(name string) string {
+	label, _ := labelFor(name)
+	return label
+}
+
 func labelFor(name string) (string, string) {
 	if t, ok := fieldText[name]; ok {
 		return t[0], t[1]
