@@ -3,8 +3,8 @@ package demo
 import (
 	"context"
 	"fmt"
-	"slices"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 
