@@ -1,6 +1,7 @@
 package board
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -139,8 +140,12 @@ func (b *Board) Today() date.Date {
 
 // Evaluate judges an application: the live portfolio today, or, with
 // frozen, the submitted snapshot by the set version frozen with it on the
-// day it was submitted. The caller has checked that the user may see it.
-func (b *Board) Evaluate(app *Application, frozen bool) (*Evaluation, error) {
+// day it was submitted. Only documents on file count (see OnFile): every
+// upload and deletion changes the application's version, so a cached
+// report never outlives the files it was made with. The evaluation's
+// Portfolio is the whole portfolio, documents not on file included, for
+// the pages to show. The caller has checked that the user may see it.
+func (b *Board) Evaluate(ctx context.Context, app *Application, frozen bool) (*Evaluation, error) {
 	data, asOf := app.Portfolio, b.Today()
 	if frozen && len(app.Snapshot) > 0 {
 		data = app.Snapshot
@@ -160,7 +165,12 @@ func (b *Board) Evaluate(app *Application, frozen bool) (*Evaluation, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := b.evals.put(key, &evalEntry{portfolio: p, set: set, report: eligibility.Evaluate(p, set, asOf), problems: portfolio.Validate(p)})
+	docs, err := b.store.Documents(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	rep := eligibility.Evaluate(OnFile(p, docs), set, asOf)
+	e := b.evals.put(key, &evalEntry{portfolio: p, set: set, report: rep, problems: portfolio.Validate(p)})
 	return e.evaluation(), nil
 }
 

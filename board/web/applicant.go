@@ -182,7 +182,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ev, err := s.evaluate(app, false)
+	ev, err := s.evaluate(r.Context(), app, false)
 	if err != nil {
 		return err
 	}
@@ -790,7 +790,7 @@ func (s *Server) apiEligibility(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	frozen := r.URL.Query().Get("frozen") == "true" || rel&(RelOwner|RelStaff) == 0
-	ev, err := s.evaluate(app, frozen)
+	ev, err := s.evaluate(r.Context(), app, frozen)
 	if err != nil {
 		return err
 	}

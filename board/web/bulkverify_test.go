@@ -34,6 +34,9 @@ func submittedExample(t *testing.T, s *Server, st *boardsql.Store) (applicant, s
 	if rec := postForm(t, s.Handler(), appPath(id, "/import"), url.Values{"version": {"1"}, "details": {"imported"}, "json": {string(example)}}, ac); rec.Code != 303 {
 		t.Fatalf("import: %d", rec.Code)
 	}
+	// The example's documents are imported not on file; the applicant
+	// uploads their files, or they would not count.
+	fileEveryDocument(t, s, st, applicant, id)
 	app, _ := appLoad(t, st, id)
 	if _, err := s.act(context.Background(), applicant, app, app.Version, board.Submit, ""); err != nil {
 		t.Fatal(err)
@@ -110,7 +113,7 @@ func TestVerifyClaimedItemsOfAList(t *testing.T) {
 		}
 	}
 	final, _ := appLoad(t, st, id)
-	ev, err := s.evaluate(final, true)
+	ev, err := s.evaluate(ctx, final, true)
 	if err != nil || !ev.Report.Eligible {
 		t.Fatalf("frozen report after verifying everything: %v %+v", err, ev.Report.Verdict)
 	}
@@ -163,7 +166,7 @@ func TestVerificationIsNotCopiedToAnEditedItem(t *testing.T) {
 		t.Fatal(err)
 	}
 	app, _ = appLoad(t, st, id)
-	if _, _, err := s.verifyClaimed(ctx, staff, app, "education", "verify", "transcript", app.Version); err != nil {
+	if _, err := s.verifyClaimed(ctx, staff, app, "education", "verify", "transcript", app.Version); err != nil {
 		t.Fatal(err)
 	}
 	app, live := appLoad(t, st, id)

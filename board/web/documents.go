@@ -188,7 +188,9 @@ func docSupportGroups(p *portfolio.Portfolio, checked []string) []docGroup {
 // not hold ("not on file"): imported without one, or described by a
 // producer that kept the file.
 type docPending struct {
-	ItemID   string       `json:"item_id"`
+	ItemID string `json:"item_id"`
+	// Name names the document for people: its title, or its kind.
+	Name     string       `json:"name"`
 	Title    string       `json:"title"`
 	Kind     string       `json:"kind"`
 	Received string       `json:"received"`
@@ -208,7 +210,7 @@ func docPendingViews(docs []board.Document, live, snap *portfolio.Portfolio) []d
 				continue
 			}
 			seen[d.ID] = true
-			v := docPending{ItemID: d.ID, Title: d.Title, Kind: d.Kind, Received: d.Received.String(), Supports: []docSupport{},
+			v := docPending{ItemID: d.ID, Name: board.DocumentName(d), Title: d.Title, Kind: d.Kind, Received: d.Received.String(), Supports: []docSupport{},
 				State: string(d.Verification.EffectiveState())}
 			v.Supports = append(v.Supports, docSupports(live, snap, d.Supports)...)
 			out = append(out, v)

@@ -245,8 +245,8 @@ func TestImportPageSaysWhatBecameOfDocuments(t *testing.T) {
 }
 
 // TestStaffSeeDocumentsNotOnFile: the staff and reviewer pages mark the
-// document items the board holds no file for (the demo portfolios describe
-// documents without uploading them), and only those.
+// document items the board holds no file for, and only those (the demo
+// uploads a file for each document; one is taken away here).
 func TestStaffSeeDocumentsNotOnFile(t *testing.T) {
 	w := newAccessWorld(t)
 	ctx := context.Background()
@@ -259,10 +259,17 @@ func TestStaffSeeDocumentsNotOnFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	held, missing := snap.Documents[0].ID, snap.Documents[1].ID
+	docs, err := w.st.Documents(ctx, app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := w.s.inTx(ctx, func(tx *boardsql.Tx) error {
-		_, err := tx.AddDocument(ctx, boardsql.Document{ApplicationID: app.ID, ItemID: held, Filename: "x.pdf", ContentType: "application/pdf",
-			Size: 1, SHA256: "00", BlobKey: "applications/x", UploadedBy: app.ApplicantID, CreatedAt: w.s.now()})
-		return err
+		for _, d := range docs {
+			if d.ItemID == missing {
+				return tx.DeleteDocument(ctx, app.ID, d.ID)
+			}
+		}
+		return fmt.Errorf("the demo uploaded no file for %s", missing)
 	}); err != nil {
 		t.Fatal(err)
 	}

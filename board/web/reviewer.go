@@ -132,7 +132,7 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 		}
 		return err
 	}
-	ev, err := s.evaluate(app, true)
+	ev, err := s.evaluate(r.Context(), app, true)
 	if err != nil {
 		return err
 	}

@@ -373,7 +373,7 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		return err
 	}
 	app, events, chk := f.App, f.Events, f.Check
-	ev, err := s.evaluate(app, true)
+	ev, err := s.evaluate(r.Context(), app, true)
 	if err != nil {
 		return err
 	}
@@ -671,7 +671,7 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := userFrom(r)
 	frozen := len(app.Snapshot) > 0 && app.State != board.Draft && app.State != board.Returned
-	ev, err := s.evaluate(app, frozen)
+	ev, err := s.evaluate(r.Context(), app, frozen)
 	if err != nil {
 		return err
 	}

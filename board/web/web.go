@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	kit "github.com/certboard/certboard/web"
 	"github.com/certboard/certboard/web/account"
@@ -158,10 +159,6 @@ func formatNum(x float64) string {
 }
 
 // counted writes n with the noun in the singular for one, the plural
-// otherwise: "1 application", "0 applications".
-func counted(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
+// otherwise: "1 application", "0 applications" (certboard.Plural, for
+// templates).
+func counted(n int, one, many string) string { return certboard.Plural(n, one, many) }
