@@ -121,8 +121,8 @@ func (b *Board) verifyingApplication(ctx context.Context, by *auth.User, id int6
 			hint = "; start the review first"
 		}
 		return nil, refused(certboard.Conflict, fmt.Sprintf(
-			"evidence is verified while an application is under review, waiting for information or in peer review; application %d is %s%s",
-			app.ID, app.State.Words(), hint))
+			"evidence is verified while an application is under review, waiting for information or in peer review; this application is %s%s",
+			app.State.Words(), hint))
 	}
 	return app, nil
 }

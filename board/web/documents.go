@@ -237,6 +237,15 @@ type docsView struct {
 	MaxSize  string
 }
 
+// docsTitle is the documents page's title: the person's own documents, or
+// whose application they belong to.
+func docsTitle(app *board.Application, owner bool) string {
+	if owner {
+		return "Your documents"
+	}
+	return "Documents of the application of " + app.ApplicantName
+}
+
 // docPortfolios decodes an application's live portfolio and its snapshot.
 func docPortfolios(app *board.Application) (live, snap *portfolio.Portfolio, err error) {
 	if live, err = portfolio.DecodeStored(app.Portfolio); err != nil {
@@ -306,7 +315,7 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status 
 			}
 		}
 	}
-	s.render(w, r, status, "documents", page{Title: fmt.Sprintf("Documents of application %d", app.ID), Data: v, Errors: errs, Form: form})
+	s.render(w, r, status, "documents", page{Title: docsTitle(app, v.IsOwner), Data: v, Errors: errs, Form: form})
 	return nil
 }
 
@@ -469,8 +478,14 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) error {
 		_ = json.NewEncoder(w).Encode(map[string]any{"document": views[0], "version": version})
 		return nil
 	}
+	name := doc.Filename
+	if it, ok := portfolio.Find(updated, doc.ItemID); ok {
+		if d, isDoc := it.Value.(*portfolio.Document); isDoc {
+			name = board.DocumentName(d)
+		}
+	}
 	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID),
-		fmt.Sprintf("Uploaded %s as %s. It counts as claimed until the board verifies it.", doc.Filename, doc.ItemID))
+		fmt.Sprintf("Uploaded %s: %s is on file now, and counts as claimed until the board verifies it.", doc.Filename, name))
 	return nil
 }
 
@@ -558,7 +573,7 @@ func contentDisposition(filename string) string {
 // docPathDocument reads the document the path names, of app; its error
 // says not found when app has no such document.
 func (s *Server) docPathDocument(r *http.Request, app *board.Application) (*board.Document, error) {
-	missing := notFound("Document not found", fmt.Sprintf("Application %d has no document %q.", app.ID, docPathID(r)))
+	missing := notFound("Document not found", fmt.Sprintf("This application has no document %q.", docPathID(r)))
 	id, err := strconv.ParseInt(docPathID(r), 10, 64)
 	if err != nil || id <= 0 {
 		return nil, missing
@@ -693,8 +708,8 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !editable(app.State) {
 		return conflict("Documents cannot be deleted now",
-			fmt.Sprintf("Application %d is %s; documents can be deleted while it is a draft, returned to you, or when the board asks for more information.",
-				app.ID, app.State.Words()))
+			fmt.Sprintf("The application is %s; documents can be deleted while it is a draft, returned to you, or when the board asks for more information.",
+				app.State.Words()))
 	}
 	var version int
 	if api {
@@ -736,7 +751,7 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
 		_, _, msg, _ := errorAnswer(err)
 		return pageRefusal(http.StatusConflict, msg+".")
 	case errors.Is(err, certboard.ErrNotFound):
-		return notFound("Document not found", fmt.Sprintf("Application %d has no document %d any more.", app.ID, doc.ID))
+		return notFound("Document not found", fmt.Sprintf("This application has no document %s any more.", doc.Filename))
 	case err != nil:
 		return err
 	}
@@ -744,7 +759,7 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, map[string]any{"deleted": doc.ID, "item_id": doc.ItemID, "version": newVersion})
 		return nil
 	}
-	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID), fmt.Sprintf("Deleted %s (%s); its file is erased.", doc.Filename, doc.ItemID))
+	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID), fmt.Sprintf("Deleted %s; its file is erased.", doc.Filename))
 	return nil
 }
 

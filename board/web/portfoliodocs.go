@@ -206,7 +206,7 @@ func (s *Server) recordCopies(ctx context.Context, tx board.Tx, u *auth.User, pl
 		}
 		c.Doc.ID = id
 		if err := tx.AddEvent(ctx, board.Event{ApplicationID: c.Doc.ApplicationID, At: now, ActorID: u.ID, Action: "document_added",
-			Message: fmt.Sprintf("%s: %s, copied from application %d on import", c.Doc.ItemID, c.Doc.Filename, c.From.ApplicationID)}); err != nil {
+			Message: fmt.Sprintf("%s: %s, copied on import from another application of the applicant's", c.Doc.ItemID, c.Doc.Filename)}); err != nil {
 			return err
 		}
 		after, _ := json.Marshal(map[string]any{"item": c.Doc.ItemID, "filename": c.Doc.Filename, "content_type": c.Doc.ContentType,

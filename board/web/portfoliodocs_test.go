@@ -175,7 +175,7 @@ func TestExportImportKeepsDocuments(t *testing.T) {
 		t.Fatalf("another account got files: %+v", docs)
 	}
 	page := getAs(t, h, appPath(theirs, "/documents"), bc).Body.String()
-	if !strings.Contains(page, "Not on file") || !strings.Contains(page, `name="item" value="`+transcript.ItemID+`"`) {
+	if !strings.Contains(page, "Still needs its file") || !strings.Contains(page, "(2 documents)") || !strings.Contains(page, `name="item" value="`+transcript.ItemID+`"`) {
 		t.Fatalf("the documents page does not list the documents not on file:\n%s", page)
 	}
 	// Bo uploads the file of the transcript item: it is on file, as it was.
@@ -234,7 +234,7 @@ func TestImportPageSaysWhatBecameOfDocuments(t *testing.T) {
 			flash, _ = url.QueryUnescape(k.Value)
 		}
 	}
-	for _, want := range []string{"copied from your other applications (" + doc.ItemID + ")", "not on file (doc-cv)"} {
+	for _, want := range []string{"1 document file was copied from your other applications", "1 document is not on file: upload its file"} {
 		if !strings.Contains(flash, want) {
 			t.Errorf("the page does not say %q", want)
 		}

@@ -206,7 +206,7 @@ func (s *Server) queueRenewal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if app.RenewsCredential == "" {
-		return notFound("Not a renewal", fmt.Sprintf("Application %d is not a renewal; open it in the work queue.", app.ID))
+		return notFound("Not a renewal", "This application is not a renewal; open it in the work queue.")
 	}
 	if err := staffOwnCheck(userFrom(r), app); err != nil {
 		return &certboard.Error{Code: certboard.Forbidden, Title: "Your own application", Message: err.Error()}

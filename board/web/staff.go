@@ -409,7 +409,7 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 			}
 		}
 	}
-	s.renderForm(w, r, status, "queue_application", fmt.Sprintf("Application %d: %s", app.ID, app.ApplicantName), v, errs, failed)
+	s.renderForm(w, r, status, "queue_application", "Application of "+app.ApplicantName, v, errs, failed)
 	return nil
 }
 

@@ -690,7 +690,7 @@ func TestQueueApprovalNeedsEligibilityAndMajority(t *testing.T) {
 		if rec := b.assign(t, id, r); rec.Code != http.StatusSeeOther {
 			t.Fatalf("assign %s: %d %s", r.Name, rec.Code, rec.Body)
 		}
-		if m := b.mailed(t, r.Email, "Please review application"); len(m) != 1 || !strings.Contains(m[0].Body, fmt.Sprintf("/reviews/%d", id)) {
+		if m := b.mailed(t, r.Email, "Please review the application of"); len(m) != 1 || !strings.Contains(m[0].Body, fmt.Sprintf("/reviews/%d", id)) {
 			t.Fatalf("%s was not asked by mail: %+v", r.Name, b.outbox(t))
 		}
 	}
