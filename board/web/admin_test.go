@@ -94,7 +94,7 @@ func TestAdminPagesNeedTheAdminRole(t *testing.T) {
 		}
 	}
 	body := getAs(t, h, "/admin", c).Body.String()
-	for _, want := range []string{`href="/admin/sets"`, `href="/admin/users"`, `href="/admin/board"`, "2 account(s): 1 admin(s), 1 staff"} {
+	for _, want := range []string{`href="/admin/sets"`, `href="/admin/users"`, `href="/admin/board"`, "2 accounts: 1 admin, 1 staff"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("admin home lacks %q", want)
 		}

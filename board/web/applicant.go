@@ -707,7 +707,7 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) error {
 		}
 		if api {
 			return &certboard.Error{Code: certboard.Invalid, Title: "Invalid portfolio",
-				Message: fmt.Sprintf("%d problem(s); nothing was changed", len(problems)), Extra: map[string]any{"errors": problems}}
+				Message: certboard.Plural(len(problems), "problem", "problems") + "; nothing was changed", Extra: map[string]any{"errors": problems}}
 		}
 		s.render(w, r, status, "import", page{Title: "Import a portfolio",
 			Errors: map[string]string{"": "The portfolio was not imported; nothing was changed. Fix these problems and try again."},

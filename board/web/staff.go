@@ -484,7 +484,7 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return reshow(w, r, app, "action:"+string(action), err, s.showQueueApp)
 	}
-	redirect(w, r, fmt.Sprintf("/queue/%d", app.ID), fmt.Sprintf("Application %d is now %s; the applicant has been told by e-mail.", app.ID, to.Words()))
+	redirect(w, r, fmt.Sprintf("/queue/%d", app.ID), fmt.Sprintf("The application of %s is now %s; they have been told by e-mail.", app.ApplicantName, to.Words()))
 	return nil
 }
 
