@@ -145,6 +145,9 @@ func TestAdminUploadPreviewPublish(t *testing.T) {
 	eligible := func() *portfolio.Portfolio { return supPortfolio(t, "cst-eligible.json") }
 	open := supCreate(t, s, applicant, "aasect-cst", "under_review", eligible(), nil)
 	draft := supCreate(t, s, applicant, "aasect-cst", "draft", eligible(), nil)
+	// Their documents are on file, or they would not be eligible now.
+	recordFiles(t, s, open, applicant.ID, eligible())
+	recordFiles(t, s, draft, applicant.ID, eligible())
 	// An application of another set is not judged.
 	supCreate(t, s, applicant, "florida-sex-therapist", "submitted", supPortfolio(t, "florida-eligible-not-aasect.json"), nil)
 

@@ -124,3 +124,22 @@ func fileEveryDocument(t *testing.T, s *Server, st *boardsql.Store, applicant *b
 		}
 	}
 }
+
+// recordFiles records, straight in the store, a file for every document
+// item of p in application id, as uploads would (for applications a test
+// creates in a state where the applicant can no longer upload).
+func recordFiles(t *testing.T, s *Server, id, uploader int64, p *portfolio.Portfolio) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.inTx(ctx, func(tx *boardsql.Tx) error {
+		for _, d := range p.Documents {
+			if _, err := tx.AddDocument(ctx, boardsql.Document{ApplicationID: id, ItemID: d.ID, Filename: d.ID + ".pdf", ContentType: "application/pdf",
+				Size: 1, SHA256: "00", BlobKey: board.NewBlobKey(id), UploadedBy: uploader, CreatedAt: s.now()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
