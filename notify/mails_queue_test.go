@@ -25,7 +25,7 @@ func init() {
 		"application_state_changed_info": ApplicationStateChanged{Name: "Jordan Reyes", App: 12, Set: "AASECT Certified Sex Therapist (CST)", State: "waiting for information",
 			Reason: "Please add the supervision contract.", Answer: true, Link: "https://board.example/applications/12"},
 		"reviewer_conflict_found": ReviewerConflictFound{App: 12, Applicant: "Jordan Reyes", Set: "AASECT Certified Sex Therapist",
-			What: `Reviewer Priya Raman changed their practice from "North Clinic" to "Harbor Therapy" after assignment; this now conflicts with application 12: Priya Raman works in the applicant's practice (Harbor Therapy). Approval is refused while it stands; remove them and assign another reviewer.`,
+			What: `Reviewer Priya Raman changed their practice from "North Clinic" to "Harbor Therapy" after assignment; this now conflicts with the application of Jordan Reyes: Priya Raman works in the applicant's practice (Harbor Therapy). Approval is refused while it stands; remove them and assign another reviewer.`,
 			Link: "https://board.example/queue/12#reviewers"},
 	} {
 		examples[name] = m
