@@ -29,6 +29,9 @@ type Evaluation struct {
 	// Problems are validation errors of the portfolio, which the engine
 	// judges anyway where it can.
 	Problems portfolio.Errors
+	// NotOnFile are the portfolio's document items whose file was never
+	// uploaded: listed, but not judged (see OnFile).
+	NotOnFile []*portfolio.Document
 	// entry is the cache entry the report came from, nil for none.
 	entry *evalEntry
 }
@@ -75,13 +78,14 @@ type evalEntry struct {
 	set       *requirements.Set
 	report    *eligibility.Report
 	problems  portfolio.Errors
+	notOnFile []*portfolio.Document
 
 	mu    sync.Mutex
 	memos map[any]*memo // what Memo made of the entry
 }
 
 func (e *evalEntry) evaluation() *Evaluation {
-	return &Evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, entry: e}
+	return &Evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, NotOnFile: e.notOnFile, entry: e}
 }
 
 // EvalCacheSize bounds the cache of evaluations; when it is full, an
@@ -170,7 +174,7 @@ func (b *Board) Evaluate(ctx context.Context, app *Application, frozen bool) (*E
 		return nil, err
 	}
 	rep := eligibility.Evaluate(OnFile(p, docs), set, asOf)
-	e := b.evals.put(key, &evalEntry{portfolio: p, set: set, report: rep, problems: portfolio.Validate(p)})
+	e := b.evals.put(key, &evalEntry{portfolio: p, set: set, report: rep, problems: portfolio.Validate(p), notOnFile: NotOnFile(p, docs)})
 	return e.evaluation(), nil
 }
 

@@ -87,10 +87,14 @@ func TestUXDocumentsOnFile(t *testing.T) {
 	noor.expectPath(dash)
 	noor.expectFlash("5 documents are not on file")
 
-	// Listed, but not on file: they do not count.
+	// Listed, but not on file: they do not count, and the dashboard says
+	// which need their file.
 	if got := noor.text("#req-documents h3 .badge"); got != "unmet" {
 		noor.fatalf("with no file uploaded the documents requirement is %q, want unmet", got)
 	}
+	noor.expectText("#nofile-h", "5 documents need their file")
+	noor.expectText(`section[aria-labelledby="nofile-h"]`, "UIC MSW transcript")
+	noor.axe("the dashboard with documents not on file")
 	noor.open(dash + "/documents")
 	noor.expectText("#pending-h", "Still needs its file (5 documents)")
 	noor.expectText(`section[aria-labelledby="pending-h"]`, "does not count toward the requirements")
@@ -114,6 +118,7 @@ func TestUXDocumentsOnFile(t *testing.T) {
 	if got := noor.text("#req-documents h3 .badge"); got != "pending" {
 		noor.fatalf("with the files uploaded the documents requirement is %q, want pending (on file, not yet verified)", got)
 	}
+	noor.expectText("#nofile-h", "1 document needs its file")
 	noor.click(`form[action="` + dash + `/actions/submit"] button[type=submit]`)
 	noor.expectFlash("Submitted")
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
 	kit "github.com/certboard/certboard/web"
 	"github.com/certboard/certboard/web/account"
 )
@@ -73,6 +74,7 @@ var templateFuncs = template.FuncMap{
 	"list": func(xs ...any) []any { return xs },
 	// counted writes a count with its noun: "1 application", "3 applications".
 	"counted": counted,
+	"docName": board.DocumentName,
 	// limit makes a report's figure for a cap a limit to draw, labelled by
 	// the element with the given id (see the "limit" template).
 	"limit": limitOf,
