@@ -44,7 +44,7 @@ func (b *Board) Act(ctx context.Context, by *auth.User, app *Application, versio
 			return from, err
 		}
 	}
-	to, err := b.next(app, by, action, reason, recorded)
+	to, err := b.next(ctx, app, by, action, reason, recorded)
 	if err != nil {
 		return from, err
 	}
@@ -59,7 +59,7 @@ func (b *Board) Act(ctx context.Context, by *auth.User, app *Application, versio
 		}}
 	switch action {
 	case Submit:
-		ev, err := b.Evaluate(app, false)
+		ev, err := b.Evaluate(ctx, app, false)
 		if err != nil {
 			return from, err
 		}
@@ -94,7 +94,7 @@ const (
 // machine of first applications approves only after peer review). The
 // frozen report must then be eligible with verified evidence, unless the
 // action is recorded.
-func (b *Board) next(app *Application, by *auth.User, action Action, reason string, recorded bool) (State, error) {
+func (b *Board) next(ctx context.Context, app *Application, by *auth.User, action Action, reason string, recorded bool) (State, error) {
 	from := app.State
 	to, err := Next(from, action, Actor{Roles: by.Roles, IsOwner: app.ApplicantID == by.ID}, reason)
 	if err == nil || app.RenewsCredential == "" || action != Approve || from != UnderReview || !by.IsStaff() ||
@@ -104,7 +104,7 @@ func (b *Board) next(app *Application, by *auth.User, action Action, reason stri
 	if recorded {
 		return Approved, nil
 	}
-	if msg := b.RenewalApprovalProblem(app); msg != "" {
+	if msg := b.RenewalApprovalProblem(ctx, app); msg != "" {
 		return from, refused(certboard.Invalid, "cannot approve the renewal yet: "+msg)
 	}
 	return Approved, nil
@@ -113,8 +113,8 @@ func (b *Board) next(app *Application, by *auth.User, action Action, reason stri
 // RenewalApprovalProblem says why a renewal under review cannot be
 // approved yet, or "": its frozen report must be eligible, every
 // requirement met with verified evidence.
-func (b *Board) RenewalApprovalProblem(app *Application) string {
-	ev, err := b.Evaluate(app, true)
+func (b *Board) RenewalApprovalProblem(ctx context.Context, app *Application) string {
+	ev, err := b.Evaluate(ctx, app, true)
 	if err != nil {
 		return err.Error()
 	}
@@ -139,7 +139,7 @@ func (b *Board) RenewalApprovalProblem(app *Application) string {
 func (b *Board) approvalCheck(ctx context.Context, app *Application, recorded bool) error {
 	rep := &eligibility.Report{Eligible: true}
 	if !recorded {
-		ev, err := b.Evaluate(app, true)
+		ev, err := b.Evaluate(ctx, app, true)
 		if err != nil {
 			return err
 		}

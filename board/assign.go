@@ -197,8 +197,8 @@ func (b *Board) AssignReviewer(ctx context.Context, by *auth.User, appID, review
 	}
 	if !StaffCanAssign(app.State) {
 		return 0, refused(certboard.Conflict, fmt.Sprintf(
-			"reviewers are assigned while an application is submitted, under review, waiting for information or in peer review; application %d is %s",
-			app.ID, app.State.Words()))
+			"reviewers are assigned while an application is submitted, under review, waiting for information or in peer review; this application is %s",
+			app.State.Words()))
 	}
 	cand, err := b.store.UserByID(ctx, reviewerID)
 	if errors.Is(err, certboard.ErrNotFound) {
@@ -265,6 +265,6 @@ func (b *Board) UnassignReviewer(ctx context.Context, by *auth.User, appID, revi
 			Subject: fmt.Sprintf("application/%d", app.ID), Before: fmt.Sprintf("user/%d", reviewerID)}); err != nil {
 			return err
 		}
-		return queueMail(ctx, tx, a.ReviewerEmail, notify.ReviewerUnassigned{Reviewer: a.ReviewerName, App: app.ID}, now)
+		return queueMail(ctx, tx, a.ReviewerEmail, notify.ReviewerUnassigned{Reviewer: a.ReviewerName, Applicant: app.ApplicantName, App: app.ID}, now)
 	})
 }

@@ -108,7 +108,7 @@ func (b *Board) supRefs(ctx context.Context, u *auth.User, appID int64) ([]strin
 func supTargets(app *Application) (live, snap *portfolio.Portfolio, err error) {
 	if app.State.Final() {
 		return nil, nil, &certboard.Error{Code: certboard.Conflict, Title: "Application decided",
-			Message: fmt.Sprintf("application %d is %s; its evidence can no longer change", app.ID, app.State.Words())}
+			Message: fmt.Sprintf("the application is %s; its evidence can no longer change", app.State.Words())}
 	}
 	if live, err = portfolio.DecodeStored(app.Portfolio); err != nil {
 		return nil, nil, fmt.Errorf("application %d: live portfolio: %w", app.ID, err)
@@ -275,7 +275,7 @@ func (b *Board) AttestMany(ctx context.Context, u *auth.User, appID int64, in At
 		mineSnap, doneSnap, beforeSnap := supApplyDecision(snap, refs, d.item, v, sig)
 		if !mineLive && !mineSnap {
 			problems = append(problems, supProblem{d.item, &certboard.Error{Code: certboard.NotFound, Title: "Item not found",
-				Message: fmt.Sprintf("application %d has no session, clinical hours or contract %q under your supervision", app.ID, d.item)}})
+				Message: fmt.Sprintf("the application has no session, clinical hours or contract %q under your supervision", d.item)}})
 			continue
 		}
 		if !doneLive && !mineLive || !doneLive && doneSnap {
@@ -337,7 +337,7 @@ func (b *Board) AttestMany(ctx context.Context, u *auth.User, appID int64, in At
 				return err
 			}
 		}
-		if m := supDisputeMail(app, u, decisions, fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID)); m != nil {
+		if m := supDisputeMail(app, b.setTitle(app.SetID), u, decisions, fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID)); m != nil {
 			return supMail(ctx, tx, app.ApplicantEmail, m, now)
 		}
 		return nil
@@ -511,8 +511,9 @@ func supList(live, snap *portfolio.Portfolio, items []supDecision) string {
 
 // supDisputeMail is the mail telling the applicant what the supervisor
 // disputed in a batch: nil when nothing was, the one-item mail for one
-// item, a list for several.
-func supDisputeMail(app *Application, u *auth.User, decisions []supDecision, link string) notify.Mail {
+// item, a list for several; set is the title of the requirement set
+// applied for.
+func supDisputeMail(app *Application, set string, u *auth.User, decisions []supDecision, link string) notify.Mail {
 	var disputed []supDecision
 	for _, d := range decisions {
 		if d.decision == "dispute" {
@@ -523,10 +524,10 @@ func supDisputeMail(app *Application, u *auth.User, decisions []supDecision, lin
 	case 0:
 		return nil
 	case 1:
-		return notify.SupervisionDisputed{Applicant: app.ApplicantName, Supervisor: u.Name, App: app.ID, Set: app.SetID,
+		return notify.SupervisionDisputed{Applicant: app.ApplicantName, Supervisor: u.Name, App: app.ID, Set: set,
 			What: disputed[0].what, Reason: disputed[0].reason, Link: link}
 	}
-	m := notify.SupervisionDisputedItems{Applicant: app.ApplicantName, Supervisor: u.Name, App: app.ID, Set: app.SetID, Link: link,
+	m := notify.SupervisionDisputedItems{Applicant: app.ApplicantName, Supervisor: u.Name, App: app.ID, Set: set, Link: link,
 		Reason: disputed[0].reason}
 	for _, d := range disputed {
 		if d.reason != m.Reason {
@@ -621,7 +622,7 @@ func (b *Board) RecordContract(ctx context.Context, u *auth.User, appID int64, i
 			return err
 		}
 		return supMail(ctx, tx, app.ApplicantEmail, notify.SupervisionContractRecorded{Applicant: app.ApplicantName, Supervisor: u.Name,
-			App: app.ID, Set: app.SetID, Contract: id, Period: period, Link: fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID)}, now)
+			App: app.ID, Set: b.setTitle(app.SetID), Contract: id, Period: period, Link: fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID)}, now)
 	})
 	if err != nil {
 		return nil, 0, err

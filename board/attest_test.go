@@ -274,7 +274,7 @@ func TestAttestManyRefusesTheWholeBatch(t *testing.T) {
 		says      string
 	}{
 		{name: "an unknown item", decisions: confirm("ses-1", "ses-99"), code: certboard.NotFound, items: []string{"ses-99"},
-			says: `1 of the 2 items cannot be decided, so none was recorded: application %d has no session, clinical hours or contract "ses-99" under your supervision`},
+			says: `1 of the 2 items cannot be decided, so none was recorded: the application has no session, clinical hours or contract "ses-99" under your supervision`},
 		{name: "another supervisor's item", decisions: confirm("ses-1", "ses-lee", "clin-1"), code: certboard.NotFound, items: []string{"ses-lee"}},
 		{name: "an item staff verified", decisions: confirm("ses-6", "ses-2"), code: certboard.Conflict, items: []string{"ses-6"},
 			says: "ses-6 is already verified by someone else; only the board's staff can change it now"},

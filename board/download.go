@@ -24,7 +24,7 @@ func (b *Board) DocumentFile(ctx context.Context, app *Application, doc *Documen
 	if errors.Is(err, blob.ErrNotFound) {
 		if _, derr := b.store.Document(ctx, app.ID, doc.ID); isNotFound(derr) {
 			return nil, &certboard.Error{Code: certboard.NotFound, Title: "Document not found",
-				Message: fmt.Sprintf("Application %d has no document %d any more; it was deleted.", app.ID, doc.ID)}
+				Message: fmt.Sprintf("The application has no document %s any more; it was deleted.", doc.Filename)}
 		}
 	}
 	if err != nil {

@@ -126,5 +126,5 @@ func NoSuchItem(app int64, list, itemID string) *certboard.Error {
 // the applicant's to change in its state.
 func notEditable(app *Application) *certboard.Error {
 	return &certboard.Error{Code: certboard.Conflict, Title: "The application cannot be changed now",
-		Message: fmt.Sprintf("Application %d is %s; evidence can be changed while it is a draft, returned to you, or when the board asks for more information.", app.ID, app.State.Words())}
+		Message: fmt.Sprintf("The application is %s; evidence can be changed while it is a draft, returned to you, or when the board asks for more information.", app.State.Words())}
 }

@@ -1,6 +1,7 @@
 package board
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -28,6 +29,9 @@ type Evaluation struct {
 	// Problems are validation errors of the portfolio, which the engine
 	// judges anyway where it can.
 	Problems portfolio.Errors
+	// NotOnFile are the portfolio's document items whose file was never
+	// uploaded: listed, but not judged (see OnFile).
+	NotOnFile []*portfolio.Document
 	// entry is the cache entry the report came from, nil for none.
 	entry *evalEntry
 }
@@ -74,13 +78,14 @@ type evalEntry struct {
 	set       *requirements.Set
 	report    *eligibility.Report
 	problems  portfolio.Errors
+	notOnFile []*portfolio.Document
 
 	mu    sync.Mutex
 	memos map[any]*memo // what Memo made of the entry
 }
 
 func (e *evalEntry) evaluation() *Evaluation {
-	return &Evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, entry: e}
+	return &Evaluation{Portfolio: e.portfolio, Set: e.set, Report: e.report, Problems: e.problems, NotOnFile: e.notOnFile, entry: e}
 }
 
 // EvalCacheSize bounds the cache of evaluations; when it is full, an
@@ -139,8 +144,12 @@ func (b *Board) Today() date.Date {
 
 // Evaluate judges an application: the live portfolio today, or, with
 // frozen, the submitted snapshot by the set version frozen with it on the
-// day it was submitted. The caller has checked that the user may see it.
-func (b *Board) Evaluate(app *Application, frozen bool) (*Evaluation, error) {
+// day it was submitted. Only documents on file count (see OnFile): every
+// upload and deletion changes the application's version, so a cached
+// report never outlives the files it was made with. The evaluation's
+// Portfolio is the whole portfolio, documents not on file included, for
+// the pages to show. The caller has checked that the user may see it.
+func (b *Board) Evaluate(ctx context.Context, app *Application, frozen bool) (*Evaluation, error) {
 	data, asOf := app.Portfolio, b.Today()
 	if frozen && len(app.Snapshot) > 0 {
 		data = app.Snapshot
@@ -160,7 +169,12 @@ func (b *Board) Evaluate(app *Application, frozen bool) (*Evaluation, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := b.evals.put(key, &evalEntry{portfolio: p, set: set, report: eligibility.Evaluate(p, set, asOf), problems: portfolio.Validate(p)})
+	docs, err := b.store.Documents(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	rep := eligibility.Evaluate(OnFile(p, docs), set, asOf)
+	e := b.evals.put(key, &evalEntry{portfolio: p, set: set, report: rep, problems: portfolio.Validate(p), notOnFile: NotOnFile(p, docs)})
 	return e.evaluation(), nil
 }
 

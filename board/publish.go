@@ -205,8 +205,9 @@ func statusChangesOf(before, after *eligibility.Report) []StatusChange {
 }
 
 // previewOne judges one application today by the version it is judged by
-// now and by the uploaded one; the row is nil when the verdict is the same.
-func previewOne(app *Application, reg *requirements.Catalog, next *requirements.Set, today date.Date) *PreviewRow {
+// now and by the uploaded one, counting only its documents on file (docs,
+// see OnFile); the row is nil when the verdict is the same.
+func previewOne(app *Application, docs []Document, reg *requirements.Catalog, next *requirements.Set, today date.Date) *PreviewRow {
 	row := &PreviewRow{ApplicationID: app.ID, Applicant: app.ApplicantName, State: app.State}
 	frozen := slices.Contains(previewOpenStates, app.State) && len(app.Snapshot) > 0
 	data := app.Portfolio
@@ -223,7 +224,8 @@ func previewOne(app *Application, reg *requirements.Catalog, next *requirements.
 		row.Problem = err.Error()
 		return row
 	}
-	before, after := eligibility.Evaluate(p, cur, today), eligibility.Evaluate(p, next, today)
+	onFile := OnFile(p, docs)
+	before, after := eligibility.Evaluate(onFile, cur, today), eligibility.Evaluate(onFile, next, today)
 	if before.Verdict == after.Verdict {
 		return nil
 	}
@@ -259,7 +261,11 @@ func (b *Board) PreviewUpload(ctx context.Context, by *auth.User, id int64) (*Pr
 		default:
 			continue
 		}
-		row := previewOne(app, reg, set, today)
+		docs, err := b.store.Documents(ctx, app.ID)
+		if err != nil {
+			return nil, err
+		}
+		row := previewOne(app, docs, reg, set, today)
 		switch {
 		case row == nil:
 		case row.Problem != "":

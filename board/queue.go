@@ -2,7 +2,6 @@ package board
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -33,8 +32,7 @@ func (b *Board) StaffFile(ctx context.Context, by *auth.User, id int64) (*Review
 	}
 	if app.ApplicantID == by.ID {
 		// Staff never handle, nor see the reviewers and votes of, their own case.
-		return nil, &certboard.Error{Code: certboard.Forbidden, Title: "Your own application", Message: fmt.Sprintf(
-			"Application %d is your own application; another member of staff must handle it. Follow it from My applications.", app.ID)}
+		return nil, &certboard.Error{Code: certboard.Forbidden, Title: "Your own application", Message: "This is your own application; another member of staff must handle it. Follow it from My applications."}
 	}
 	return b.reviewFile(ctx, app, true)
 }

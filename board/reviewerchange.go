@@ -133,8 +133,8 @@ func (b *Board) RecordRecheck(ctx context.Context, tx Tx, before, after *auth.Us
 		msg := fmt.Sprintf("Reviewer %s %s after assignment", before.Name, what)
 		switch {
 		case c.Conflict != "":
-			msg += fmt.Sprintf("; this now conflicts with application %d: %s %s. Approval is refused while it stands; remove them and assign another reviewer.",
-				c.App.ID, after.Name, c.Conflict)
+			msg += fmt.Sprintf("; this now conflicts with the application of %s: %s %s. Approval is refused while it stands; remove them and assign another reviewer.",
+				c.App.ApplicantName, after.Name, c.Conflict)
 		case c.Was != "":
 			msg += "; the conflict of interest flagged before no longer follows from their details."
 		default:

@@ -38,7 +38,7 @@ func (b *Board) StartApplication(ctx context.Context, u *auth.User, setID string
 	}
 	for _, a := range mine {
 		if !a.State.Final() {
-			return nil, refused(certboard.Conflict, fmt.Sprintf("you already have application %d for %s; continue that one", a.ID, setID))
+			return nil, refused(certboard.Conflict, fmt.Sprintf("you already have an application for %s (%s, started %s); continue that one", setID, a.State.Words(), a.CreatedAt.Format("2 January 2006")))
 		}
 	}
 	p := &portfolio.Portfolio{Format: portfolio.FormatV1, Person: portfolio.Person{ID: fmt.Sprintf("p%d", u.ID), Name: u.Name, Email: u.Email, Practice: u.Workplace}}

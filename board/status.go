@@ -71,7 +71,7 @@ func (b *Board) ChangeCredentialStatus(ctx context.Context, by *auth.User, id, a
 			Subject: "credential/" + c.ID, Before: c.Status(), After: past}); err != nil {
 			return err
 		}
-		return credentialMail(ctx, tx, holder.Email, notify.CredentialStatusChanged{Name: holder.Name, Set: c.SetID,
+		return credentialMail(ctx, tx, holder.Email, notify.CredentialStatusChanged{Name: holder.Name, Set: b.CredentialTitle(c),
 			Link: b.credentialURL(c.ID), Past: past, Reason: reason}, now)
 	})
 	if errors.Is(err, certboard.ErrConflict) {

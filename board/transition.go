@@ -99,7 +99,7 @@ func (b *Board) notifyTransition(ctx context.Context, tx Tx, by *auth.User, app 
 		if err != nil {
 			return err
 		}
-		m := notify.ApplicationForStaff{App: app.ID, Set: app.SetID, Applicant: app.ApplicantName, State: to.Words(),
+		m := notify.ApplicationForStaff{App: app.ID, Set: b.setTitle(app.SetID), Applicant: app.ApplicantName, State: to.Words(),
 			Link: fmt.Sprintf("%s/queue/%d", b.PublicURL(), app.ID)}
 		if action == AnswerInfo {
 			m.Answer = reason
@@ -114,7 +114,7 @@ func (b *Board) notifyTransition(ctx context.Context, tx Tx, by *auth.User, app 
 	if by.ID == app.ApplicantID {
 		return nil
 	}
-	m := notify.ApplicationStateChanged{Name: app.ApplicantName, App: app.ID, Set: app.SetID, State: to.Words(),
+	m := notify.ApplicationStateChanged{Name: app.ApplicantName, App: app.ID, Set: b.setTitle(app.SetID), State: to.Words(),
 		Answer: to == InfoRequested, Link: fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID)}
 	if strings.TrimSpace(reason) != "" {
 		m.Reason = reason

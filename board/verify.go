@@ -121,8 +121,8 @@ func (b *Board) verifyingApplication(ctx context.Context, by *auth.User, id int6
 			hint = "; start the review first"
 		}
 		return nil, refused(certboard.Conflict, fmt.Sprintf(
-			"evidence is verified while an application is under review, waiting for information or in peer review; application %d is %s%s",
-			app.ID, app.State.Words(), hint))
+			"evidence is verified while an application is under review, waiting for information or in peer review; this application is %s%s",
+			app.State.Words(), hint))
 	}
 	return app, nil
 }
@@ -168,6 +168,15 @@ func (b *Board) VerifyItem(ctx context.Context, by *auth.User, appID int64, item
 	if !ok {
 		return 0, fmt.Errorf("the submitted evidence of application %d has no item %q: %w", app.ID, itemID, certboard.ErrNotFound)
 	}
+	if doc, isDoc := it.Value.(*portfolio.Document); isDoc && state == portfolio.Verified {
+		docs, err := b.store.Documents(ctx, app.ID)
+		if err != nil {
+			return 0, err
+		}
+		if !FilesHeld(docs)[doc.ID] {
+			return 0, noFile(doc)
+		}
+	}
 	before := portfolio.VerificationOf(it.Value).EffectiveState()
 	msg := itemID + " verified"
 	if state == portfolio.Rejected {
@@ -179,41 +188,85 @@ func (b *Board) VerifyItem(ctx context.Context, by *auth.User, appID int64, item
 		audit.Entry{Action: "application.item." + decision, Subject: fmt.Sprintf("application/%d/item/%s", app.ID, itemID), Before: string(before), After: string(state)})
 }
 
+// noFile refuses to verify a document item whose file was never
+// uploaded: there is nothing to check.
+func noFile(doc *portfolio.Document) error {
+	return certboard.FieldError(certboard.Invalid, "decision", fmt.Sprintf(
+		"%q has no file uploaded, so there is nothing to verify; ask the applicant to upload it (request information), then verify it",
+		DocumentName(doc)))
+}
+
+// ListVerification is what VerifyList decided.
+type ListVerification struct {
+	// Decided are the ids of the items verified or rejected.
+	Decided []string
+	// Skipped are the document items left claimed because no file was
+	// uploaded for them (only when verifying).
+	Skipped []*portfolio.Document
+	// Version is the application's new version.
+	Version int
+}
+
 // VerifyList verifies (decision "verify" or "") or rejects ("reject", with
 // a reason the applicant is mailed) every claimed item of one list of the
 // snapshot (copied to the live portfolio where the applicant's item is
-// unchanged) and returns the items decided and the new version.
-func (b *Board) VerifyList(ctx context.Context, by *auth.User, appID int64, list, decision, note string, version int) ([]string, int, error) {
+// unchanged). Verifying documents skips those without a file, which stay
+// claimed and are named in the result; when every claimed document lacks
+// its file, nothing is changed and the error names them.
+func (b *Board) VerifyList(ctx context.Context, by *auth.User, appID int64, list, decision, note string, version int) (*ListVerification, error) {
 	app, err := b.verifyingApplication(ctx, by, appID)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if !slices.Contains(portfolio.Lists(), list) {
-		return nil, 0, certboard.FieldError(certboard.Invalid, "list", fmt.Sprintf("%q is not an evidence list; use one of %s", list, strings.Join(portfolio.Lists(), ", ")))
+		return nil, certboard.FieldError(certboard.Invalid, "list", fmt.Sprintf("%q is not an evidence list; use one of %s", list, strings.Join(portfolio.Lists(), ", ")))
 	}
 	if decision == "" {
 		decision = "verify"
 	}
 	state, note, err := verificationDecision(decision, note)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	snap, err := portfolio.DecodeStored(app.Snapshot)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
+	var held map[string]bool
+	if list == "documents" && state == portfolio.Verified {
+		docs, err := b.store.Documents(ctx, app.ID)
+		if err != nil {
+			return nil, err
+		}
+		held = FilesHeld(docs)
+	}
+	res := &ListVerification{}
 	var ids []string
 	for _, it := range portfolio.Items(snap, list) {
-		if portfolio.VerificationOf(it.Value).EffectiveState() == portfolio.Claimed {
-			ids = append(ids, portfolio.ItemID(it.Value))
+		if portfolio.VerificationOf(it.Value).EffectiveState() != portfolio.Claimed {
+			continue
 		}
+		if doc, isDoc := it.Value.(*portfolio.Document); isDoc && held != nil && !held[doc.ID] {
+			res.Skipped = append(res.Skipped, doc)
+			continue
+		}
+		ids = append(ids, portfolio.ItemID(it.Value))
 	}
 	what := strings.ReplaceAll(list, "_", " ")
+	if len(ids) == 0 && len(res.Skipped) > 0 {
+		var names []string
+		for _, d := range res.Skipped {
+			names = append(names, fmt.Sprintf("%q", DocumentName(d)))
+		}
+		return nil, certboard.FieldError(certboard.Invalid, "list", fmt.Sprintf(
+			"no document waiting for verification has its file uploaded (%s); ask the applicant to upload them (request information), then verify them",
+			strings.Join(names, ", ")))
+	}
 	if len(ids) == 0 {
-		return nil, 0, certboard.FieldError(certboard.Invalid, "list", "no item of "+what+" is waiting for verification")
+		return nil, certboard.FieldError(certboard.Invalid, "list", "no item of "+what+" is waiting for verification")
 	}
 	verb := map[portfolio.State]string{portfolio.Verified: "verify", portfolio.Rejected: "reject"}[state]
-	msg := fmt.Sprintf("%d %s items %s: %s", len(ids), what, state, strings.Join(ids, ", "))
+	msg := fmt.Sprintf("%s of %s %s: %s", certboard.Plural(len(ids), "item", "items"), what, state, strings.Join(ids, ", "))
 	if state == portfolio.Rejected {
 		msg += ": " + note
 	}
@@ -222,7 +275,11 @@ func (b *Board) VerifyList(ctx context.Context, by *auth.User, appID int64, list
 		Event{Action: verb + "_items", Message: msg},
 		audit.Entry{Action: "application.items." + verb, Subject: fmt.Sprintf("application/%d/list/%s", app.ID, list), Before: "claimed",
 			After: string(state) + ": " + strings.Join(ids, ",")})
-	return ids, next, err
+	if err != nil {
+		return nil, err
+	}
+	res.Decided, res.Version = ids, next
+	return res, nil
 }
 
 // saveVerifications records one verification on items of the submitted

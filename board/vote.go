@@ -46,8 +46,8 @@ func (b *Board) CastVote(ctx context.Context, by *auth.User, appID int64, vote, 
 		return err
 	}
 	if app.State != PeerReview {
-		return refused(certboard.Conflict, fmt.Sprintf("votes are taken while an application is in peer review; application %d is %s",
-			app.ID, app.State.Words()))
+		return refused(certboard.Conflict, fmt.Sprintf("votes are taken while an application is in peer review; this application is %s",
+			app.State.Words()))
 	}
 	switch vote {
 	case VoteApprove, VoteReject, VoteRevise:
@@ -100,7 +100,7 @@ func (b *Board) DeclareConflict(ctx context.Context, by *auth.User, appID int64,
 		return certboard.FieldError(certboard.Malformed, "reason", "write at most 2000 characters")
 	}
 	if app.State.Final() {
-		return refused(certboard.Conflict, fmt.Sprintf("application %d is already %s", app.ID, app.State))
+		return refused(certboard.Conflict, fmt.Sprintf("the application is already %s", app.State.Words()))
 	}
 	staff, err := b.store.Users(ctx, auth.Staff)
 	if err != nil {

@@ -90,8 +90,12 @@ func (s *seeder) applications(ctx context.Context) error {
 				p.PeerReviews, p.Documents = nil, nil
 			}
 		}
-		if _, err := s.board.SavePortfolio(ctx, u, app, app.Version, p, "demo portfolio "+a.example); err != nil {
+		version, err := s.board.SavePortfolio(ctx, u, app, app.Version, p, "demo portfolio "+a.example)
+		if err != nil {
 			return fmt.Errorf("demo: %s: %w", u.Email, err)
+		}
+		if _, err := s.uploadDocuments(ctx, u, app.ID, version); err != nil {
+			return err
 		}
 		for _, step := range a.steps {
 			if step == board.Approve {

@@ -151,6 +151,9 @@ func Seed(ctx context.Context, d Deps) ([]Login, error) {
 	if seeded, err := s.store.Applications(ctx, board.ApplicationFilter{ApplicantID: s.users["jordan"].ID, Limit: 1}); err != nil {
 		return nil, err
 	} else if len(seeded) == 0 {
+		if s.cfg.Blobs == nil {
+			return nil, errors.New("demo: the board needs a file store: every document of the demo applications is uploaded, so that it counts as on file")
+		}
 		if err := s.applications(ctx); err != nil {
 			return nil, err
 		}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
@@ -35,8 +37,13 @@ func newDeps(t *testing.T) (Deps, *boardsql.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	docs, err := blob.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { docs.Close() })
 	fb := boardsql.ForBoard{Store: st}
-	return Deps{Store: fb, Config: board.Config{Store: fb, Catalog: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}}, st
+	return Deps{Store: fb, Config: board.Config{Store: fb, Catalog: sets, Blobs: docs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}}, st
 }
 
 func TestSeed(t *testing.T) {

@@ -6,12 +6,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/board/web"
@@ -65,8 +67,13 @@ func startDemoBoard(t *testing.T) *demoBoard {
 		t.Fatal(err)
 	}
 	url := "http://" + ln.Addr().String()
+	docs, err := blob.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { docs.Close() })
 	srv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Demo: boardsql.ForBoard{Store: st},
-		Sets: sets, Log: quiet, PublicURL: url})
+		Sets: sets, Log: quiet, PublicURL: url, Files: docs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -125,7 +125,7 @@ func lifecycle(t *testing.T, a *app, b *browser) {
 	eduID := keyboardEducation(applicant, dash)
 
 	applicant.click(`a[href="` + dash + `/documents"]`)
-	applicant.expectText("h1", fmt.Sprintf("Documents of application %d", id))
+	applicant.expectText("h1", "Your documents")
 	applicant.choose("doc-kind", "transcript")
 	applicant.fill("doc-title", "Master's transcript, Northwestern University")
 	applicant.tick("doc-sup-0-0") // the degree, the first item listed
@@ -134,6 +134,9 @@ func lifecycle(t *testing.T, a *app, b *browser) {
 	applicant.expectPath(dash + "/documents")
 	applicant.expectText("main table", "Master's transcript, Northwestern University")
 	applicant.shot("04-documents.png")
+	// The imported portfolio's documents came without their files: they
+	// count only once uploaded.
+	applicant.uploadAllPendingFiles(t, dash)
 
 	applicant.open(dash)
 	checkReport(applicant, "pending")
@@ -183,7 +186,7 @@ func lifecycle(t *testing.T, a *app, b *browser) {
 	staff.shot("06-staff-queue.png")
 	queue := fmt.Sprintf("/queue/%d", id)
 	staff.click(`a[href="` + queue + `"]`)
-	staff.expectText("h1", fmt.Sprintf("Application %d: %s", id, applicantName))
+	staff.expectText("h1", "Application of "+applicantName)
 	staff.click(`form[action="` + queue + `/actions/start_review"] button[type=submit]`)
 	staff.expectFlash("is now under review")
 	staff.expectText(`tr[id="item-`+session+`"]`, "verified")
@@ -223,7 +226,7 @@ func lifecycle(t *testing.T, a *app, b *browser) {
 	rev.open("/reviews")
 	rev.expectText("main table", applicantName)
 	rev.click(`a[href="/reviews/` + strconv.FormatInt(id, 10) + `"]`)
-	rev.expectText("h1", fmt.Sprintf("Review of application %d", id))
+	rev.expectText("h1", "Review of the application of "+applicantName)
 	rev.shot("08-reviewer.png")
 	rev.tick("vote-approve")
 	rev.fill("comments", "Thorough, well documented supervision and training.")

@@ -21,6 +21,7 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/board/web"
@@ -470,8 +471,13 @@ func startDemoPractice(t *testing.T) *practiceApp {
 		t.Fatal(err)
 	}
 	boardURL := "http://" + bln.Addr().String()
+	bdocs, err := blob.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bdocs.Close() })
 	bsrv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: bst}, Accounts: boardsql.ForAuth{Store: bst},
-		Demo: boardsql.ForBoard{Store: bst}, Sets: sets, Log: log, PublicURL: boardURL})
+		Demo: boardsql.ForBoard{Store: bst}, Sets: sets, Log: log, PublicURL: boardURL, Files: bdocs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,6 +93,10 @@ func TestUXSmall(t *testing.T) {
 		ana.fatalf("after the import the person is %+v (%d education items)", p.Person, len(p.Education))
 	}
 
+	// Her documents came without their files; uploaded, they count.
+	ana.uploadAllPendingFiles(t, dash)
+	ana.open(dash)
+
 	// Submitting mails Ana a confirmation and staff a notice.
 	ana.click(`form[action="` + dash + `/actions/submit"] button[type=submit]`)
 	ana.expectFlash("A confirmation is on its way")

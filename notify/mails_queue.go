@@ -15,8 +15,9 @@ func (ReviewerAssigned) file() string { return "reviewer_assigned.txt" }
 
 // ReviewerUnassigned tells a reviewer the board no longer needs their review.
 type ReviewerUnassigned struct {
-	Reviewer string // the reviewer's name
-	App      int64
+	Reviewer  string // the reviewer's name
+	Applicant string // the applicant's name
+	App       int64
 }
 
 func (ReviewerUnassigned) file() string { return "reviewer_unassigned.txt" }
@@ -57,7 +58,7 @@ func (EvidenceRejected) file() string { return "evidence_rejected.txt" }
 // submitted, or the applicant answered their request for information.
 type ApplicationForStaff struct {
 	App       int64
-	Set       string // the requirement set's id
+	Set       string // the requirement set's title
 	Applicant string // the applicant's name
 	State     string // the application's new state in words
 	Link      string // the staff page of the application
@@ -73,7 +74,7 @@ func (ApplicationForStaff) file() string { return "application_for_staff.txt" }
 type ApplicationStateChanged struct {
 	Name  string // the applicant's
 	App   int64
-	Set   string // the requirement set's id
+	Set   string // the requirement set's title
 	State string // the application's new state in words
 	// Reason is what the board wrote, "" for nothing.
 	Reason string

@@ -15,8 +15,8 @@ var update = flag.Bool("update", false, "rewrite the golden files of TestEveryMa
 // golden file under testdata/. A mail type without an example fails
 // TestEveryMailFileHasAnExample.
 var examples = map[string]Mail{
-	"credential_status_changed":           CredentialStatusChanged{Name: "Jordan Reyes", Set: "aasect-cst", Link: "https://board.example/credentials/urn:uuid:1", Past: "revoked", Reason: "Your licence was revoked by the state."},
-	"credential_status_changed_no_reason": CredentialStatusChanged{Name: "Jordan Reyes", Set: "aasect-cst", Link: "https://board.example/credentials/urn:uuid:1", Past: "reinstated"},
+	"credential_status_changed":           CredentialStatusChanged{Name: "Jordan Reyes", Set: "AASECT Certified Sex Therapist (CST)", Link: "https://board.example/credentials/urn:uuid:1", Past: "revoked", Reason: "Your licence was revoked by the state."},
+	"credential_status_changed_no_reason": CredentialStatusChanged{Name: "Jordan Reyes", Set: "AASECT Certified Sex Therapist (CST)", Link: "https://board.example/credentials/urn:uuid:1", Past: "reinstated"},
 }
 
 func TestEveryMailRenders(t *testing.T) {

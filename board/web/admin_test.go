@@ -94,7 +94,7 @@ func TestAdminPagesNeedTheAdminRole(t *testing.T) {
 		}
 	}
 	body := getAs(t, h, "/admin", c).Body.String()
-	for _, want := range []string{`href="/admin/sets"`, `href="/admin/users"`, `href="/admin/board"`, "2 account(s): 1 admin(s), 1 staff"} {
+	for _, want := range []string{`href="/admin/sets"`, `href="/admin/users"`, `href="/admin/board"`, "2 accounts: 1 admin, 1 staff"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("admin home lacks %q", want)
 		}
@@ -145,6 +145,9 @@ func TestAdminUploadPreviewPublish(t *testing.T) {
 	eligible := func() *portfolio.Portfolio { return supPortfolio(t, "cst-eligible.json") }
 	open := supCreate(t, s, applicant, "aasect-cst", "under_review", eligible(), nil)
 	draft := supCreate(t, s, applicant, "aasect-cst", "draft", eligible(), nil)
+	// Their documents are on file, or they would not be eligible now.
+	recordFiles(t, s, open, applicant.ID, eligible())
+	recordFiles(t, s, draft, applicant.ID, eligible())
 	// An application of another set is not judged.
 	supCreate(t, s, applicant, "florida-sex-therapist", "submitted", supPortfolio(t, "florida-eligible-not-aasect.json"), nil)
 

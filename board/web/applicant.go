@@ -182,7 +182,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ev, err := s.evaluate(app, false)
+	ev, err := s.evaluate(r.Context(), app, false)
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "dashboard", page{Title: fmt.Sprintf("Application %d: %s", app.ID, ev.Set.Title), Data: v})
+	s.render(w, r, http.StatusOK, "dashboard", page{Title: "Your application: " + ev.Set.Title, Data: v})
 	return nil
 }
 
@@ -306,7 +306,7 @@ func (s *Server) itemForm(w http.ResponseWriter, r *http.Request) error {
 	case itemID != "":
 		it, found := portfolio.Find(p, itemID)
 		if !found || it.List != l.Name {
-			return notFound("No such item", fmt.Sprintf("Application %d has no %s item %q.", app.ID, l.Name, itemID))
+			return notFound("No such item", fmt.Sprintf("This application has no %s item %q.", l.Name, itemID))
 		}
 		values = evidenceform.Values(it.Value)
 	}
@@ -707,7 +707,7 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) error {
 		}
 		if api {
 			return &certboard.Error{Code: certboard.Invalid, Title: "Invalid portfolio",
-				Message: fmt.Sprintf("%d problem(s); nothing was changed", len(problems)), Extra: map[string]any{"errors": problems}}
+				Message: certboard.Plural(len(problems), "problem", "problems") + "; nothing was changed", Extra: map[string]any{"errors": problems}}
 		}
 		s.render(w, r, status, "import", page{Title: "Import a portfolio",
 			Errors: map[string]string{"": "The portfolio was not imported; nothing was changed. Fix these problems and try again."},
@@ -738,10 +738,15 @@ func (s *Server) importPortfolio(w http.ResponseWriter, r *http.Request) error {
 		msg += " Your details were kept where the file's differed (" + strings.Join(kept, ", ") + ")."
 	}
 	if n := len(plan.Copied); n > 0 {
-		msg += fmt.Sprintf(" %d document file(s) were copied from your other applications (%s).", n, strings.Join(plan.Copied, ", "))
+		msg += " " + certboard.Plural(n, "document file was", "document files were") + " copied from your other applications."
 	}
 	if n := len(plan.NotOnFile); n > 0 {
-		msg += fmt.Sprintf(" %d document(s) are not on file (%s): upload their files on the Documents page.", n, strings.Join(plan.NotOnFile, ", "))
+		files, count := "their files", "they do"
+		if n == 1 {
+			files, count = "its file", "it does"
+		}
+		msg += fmt.Sprintf(" %s not on file: upload %s on the Documents page; until then %s not count.",
+			certboard.Plural(n, "document is", "documents are"), files, count)
 	}
 	redirect(w, r, fmt.Sprintf("/applications/%d", app.ID), msg)
 	return nil
@@ -790,7 +795,7 @@ func (s *Server) apiEligibility(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	frozen := r.URL.Query().Get("frozen") == "true" || rel&(RelOwner|RelStaff) == 0
-	ev, err := s.evaluate(app, frozen)
+	ev, err := s.evaluate(r.Context(), app, frozen)
 	if err != nil {
 		return err
 	}

@@ -247,6 +247,18 @@ func TestImportExportSubmit(t *testing.T) {
 		t.Fatalf("exported portfolio: %v", err)
 	}
 
+	// The example's documents came without their files: they are not on
+	// file, so they do not count and the submission is refused.
+	rec = postForm(t, h, appPath(id, "/actions/submit"), url.Values{"version": {strconv.Itoa(app.Version)}}, c)
+	if flash := rec.Result().Cookies(); rec.Code != http.StatusSeeOther || len(flash) == 0 || !strings.Contains(flash[0].Value, "unmet") {
+		t.Fatalf("submit without the documents' files: %d %v", rec.Code, flash)
+	}
+	if a, _ := appLoad(t, st, id); a.State != "draft" {
+		t.Fatalf("submitted with no document on file: %s", a.State)
+	}
+	fileEveryDocument(t, s, st, ana, id)
+	app, _ = appLoad(t, st, id)
+
 	// Submitting freezes the evidence and the set version; the staff hear of it.
 	rec = postForm(t, h, appPath(id, "/actions/submit"), url.Values{"version": {strconv.Itoa(app.Version)}}, c)
 	if rec.Code != http.StatusSeeOther {
@@ -266,8 +278,9 @@ func TestImportExportSubmit(t *testing.T) {
 		t.Fatalf("edit after submit: %d", rec.Code)
 	}
 	// The history and the audit log record it.
+	// (start, a file uploaded for each document, submit).
 	events, _ := st.Events(context.Background(), id)
-	if len(events) != 2 || events[1].Action != "submit" || events[1].To != "submitted" {
+	if n := len(events); n != 2+len(p.Documents) || events[n-1].Action != "submit" || events[n-1].To != "submitted" || events[1].Action != "document_added" {
 		t.Fatalf("events: %+v", events)
 	}
 	if n, err := st.VerifyAudit(context.Background()); err != nil || n < 3 {

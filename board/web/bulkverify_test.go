@@ -34,6 +34,9 @@ func submittedExample(t *testing.T, s *Server, st *boardsql.Store) (applicant, s
 	if rec := postForm(t, s.Handler(), appPath(id, "/import"), url.Values{"version": {"1"}, "details": {"imported"}, "json": {string(example)}}, ac); rec.Code != 303 {
 		t.Fatalf("import: %d", rec.Code)
 	}
+	// The example's documents are imported not on file; the applicant
+	// uploads their files, or they would not count.
+	fileEveryDocument(t, s, st, applicant, id)
 	app, _ := appLoad(t, st, id)
 	if _, err := s.act(context.Background(), applicant, app, app.Version, board.Submit, ""); err != nil {
 		t.Fatal(err)
@@ -110,7 +113,7 @@ func TestVerifyClaimedItemsOfAList(t *testing.T) {
 		}
 	}
 	final, _ := appLoad(t, st, id)
-	ev, err := s.evaluate(final, true)
+	ev, err := s.evaluate(ctx, final, true)
 	if err != nil || !ev.Report.Eligible {
 		t.Fatalf("frozen report after verifying everything: %v %+v", err, ev.Report.Verdict)
 	}
@@ -163,7 +166,7 @@ func TestVerificationIsNotCopiedToAnEditedItem(t *testing.T) {
 		t.Fatal(err)
 	}
 	app, _ = appLoad(t, st, id)
-	if _, _, err := s.verifyClaimed(ctx, staff, app, "education", "verify", "transcript", app.Version); err != nil {
+	if _, err := s.verifyClaimed(ctx, staff, app, "education", "verify", "transcript", app.Version); err != nil {
 		t.Fatal(err)
 	}
 	app, live := appLoad(t, st, id)
@@ -301,7 +304,7 @@ func TestRejectionMailsTheApplicant(t *testing.T) {
 		t.Errorf("the bulk rejection mail:\n%s", m.Body)
 	}
 	for _, id := range claimed {
-		if !strings.Contains(m.Body, "- "+id+" (") {
+		if !strings.Contains(m.Body, " ("+id+")\n") {
 			t.Errorf("the bulk rejection mail lacks %s", id)
 		}
 	}
@@ -319,5 +322,29 @@ func TestRejectionMailsTheApplicant(t *testing.T) {
 	}
 	if got = mailed(); len(got) != before+3 || !strings.Contains(got[len(got)-1].Body, "Reason: No supervisor signature.") {
 		t.Fatalf("after the form's bulk rejection: %d new mails", len(got)-before)
+	}
+}
+
+// TestListVerifiedMessage: the message after verifying a list counts in
+// words and names the documents skipped for want of a file.
+func TestListVerifiedMessage(t *testing.T) {
+	contract := &portfolio.Document{ID: "doc-contract", Kind: "supervision_contract"}
+	cv := &portfolio.Document{ID: "doc-cv", Kind: "cv", Title: "CV"}
+	for _, tc := range []struct {
+		list, decision string
+		res            board.ListVerification
+		want           string
+	}{
+		{"documents", "verify", board.ListVerification{Decided: []string{"a", "b"}, Skipped: []*portfolio.Document{cv}},
+			`2 documents verified; 1 skipped: "CV" has no file uploaded; ask the applicant to upload it.`},
+		{"documents", "verify", board.ListVerification{Decided: []string{"a"}, Skipped: []*portfolio.Document{cv, contract}},
+			`1 document verified; 2 skipped: "CV", "supervision contract" have no file uploaded; ask the applicant to upload them.`},
+		{"education", "verify", board.ListVerification{Decided: []string{"a"}}, "1 item of education verified."},
+		{"supervision_sessions", "reject", board.ListVerification{Decided: []string{"a", "b", "c"}},
+			"3 items of supervision sessions rejected; the applicant has been told by e-mail."},
+	} {
+		if got := listVerifiedMessage(tc.list, tc.decision, &tc.res); got != tc.want {
+			t.Errorf("%s %s:\n got %s\nwant %s", tc.decision, tc.list, got, tc.want)
+		}
 	}
 }

@@ -188,7 +188,9 @@ func docSupportGroups(p *portfolio.Portfolio, checked []string) []docGroup {
 // not hold ("not on file"): imported without one, or described by a
 // producer that kept the file.
 type docPending struct {
-	ItemID   string       `json:"item_id"`
+	ItemID string `json:"item_id"`
+	// Name names the document for people: its title, or its kind.
+	Name     string       `json:"name"`
 	Title    string       `json:"title"`
 	Kind     string       `json:"kind"`
 	Received string       `json:"received"`
@@ -208,7 +210,7 @@ func docPendingViews(docs []board.Document, live, snap *portfolio.Portfolio) []d
 				continue
 			}
 			seen[d.ID] = true
-			v := docPending{ItemID: d.ID, Title: d.Title, Kind: d.Kind, Received: d.Received.String(), Supports: []docSupport{},
+			v := docPending{ItemID: d.ID, Name: board.DocumentName(d), Title: d.Title, Kind: d.Kind, Received: d.Received.String(), Supports: []docSupport{},
 				State: string(d.Verification.EffectiveState())}
 			v.Supports = append(v.Supports, docSupports(live, snap, d.Supports)...)
 			out = append(out, v)
@@ -233,6 +235,15 @@ type docsView struct {
 	Accept   string
 	Accepted string
 	MaxSize  string
+}
+
+// docsTitle is the documents page's title: the person's own documents, or
+// whose application they belong to.
+func docsTitle(app *board.Application, owner bool) string {
+	if owner {
+		return "Your documents"
+	}
+	return "Documents of the application of " + app.ApplicantName
 }
 
 // docPortfolios decodes an application's live portfolio and its snapshot.
@@ -304,7 +315,7 @@ func (s *Server) renderDocuments(w http.ResponseWriter, r *http.Request, status 
 			}
 		}
 	}
-	s.render(w, r, status, "documents", page{Title: fmt.Sprintf("Documents of application %d", app.ID), Data: v, Errors: errs, Form: form})
+	s.render(w, r, status, "documents", page{Title: docsTitle(app, v.IsOwner), Data: v, Errors: errs, Form: form})
 	return nil
 }
 
@@ -467,8 +478,14 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) error {
 		_ = json.NewEncoder(w).Encode(map[string]any{"document": views[0], "version": version})
 		return nil
 	}
+	name := doc.Filename
+	if it, ok := portfolio.Find(updated, doc.ItemID); ok {
+		if d, isDoc := it.Value.(*portfolio.Document); isDoc {
+			name = board.DocumentName(d)
+		}
+	}
 	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID),
-		fmt.Sprintf("Uploaded %s as %s. It counts as claimed until the board verifies it.", doc.Filename, doc.ItemID))
+		fmt.Sprintf("Uploaded %s: %s is on file now, and counts as claimed until the board verifies it.", doc.Filename, name))
 	return nil
 }
 
@@ -556,7 +573,7 @@ func contentDisposition(filename string) string {
 // docPathDocument reads the document the path names, of app; its error
 // says not found when app has no such document.
 func (s *Server) docPathDocument(r *http.Request, app *board.Application) (*board.Document, error) {
-	missing := notFound("Document not found", fmt.Sprintf("Application %d has no document %q.", app.ID, docPathID(r)))
+	missing := notFound("Document not found", fmt.Sprintf("This application has no document %q.", docPathID(r)))
 	id, err := strconv.ParseInt(docPathID(r), 10, 64)
 	if err != nil || id <= 0 {
 		return nil, missing
@@ -691,8 +708,8 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !editable(app.State) {
 		return conflict("Documents cannot be deleted now",
-			fmt.Sprintf("Application %d is %s; documents can be deleted while it is a draft, returned to you, or when the board asks for more information.",
-				app.ID, app.State.Words()))
+			fmt.Sprintf("The application is %s; documents can be deleted while it is a draft, returned to you, or when the board asks for more information.",
+				app.State.Words()))
 	}
 	var version int
 	if api {
@@ -734,7 +751,7 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
 		_, _, msg, _ := errorAnswer(err)
 		return pageRefusal(http.StatusConflict, msg+".")
 	case errors.Is(err, certboard.ErrNotFound):
-		return notFound("Document not found", fmt.Sprintf("Application %d has no document %d any more.", app.ID, doc.ID))
+		return notFound("Document not found", fmt.Sprintf("This application has no document %s any more.", doc.Filename))
 	case err != nil:
 		return err
 	}
@@ -742,7 +759,7 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, map[string]any{"deleted": doc.ID, "item_id": doc.ItemID, "version": newVersion})
 		return nil
 	}
-	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID), fmt.Sprintf("Deleted %s (%s); its file is erased.", doc.Filename, doc.ItemID))
+	redirect(w, r, fmt.Sprintf("/applications/%d/documents", app.ID), fmt.Sprintf("Deleted %s; its file is erased.", doc.Filename))
 	return nil
 }
 

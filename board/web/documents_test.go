@@ -1132,3 +1132,31 @@ func TestDocumentDownloadRacingItsDeletion(t *testing.T) {
 		t.Fatalf("download of a row without its file: %d", rec.Code)
 	}
 }
+
+// TestDashboardNamesDocumentsNotOnFile: the applicant's dashboard names
+// the documents listed without a file, which do not count, until their
+// files are uploaded.
+func TestDashboardNamesDocumentsNotOnFile(t *testing.T) {
+	s, st := newServer(t)
+	h := s.Handler()
+	ana := addUser(t, st, "jordan@example.org", "Jordan Reyes", auth.Applicant)
+	c := sessionFor(t, s, ana)
+	id := appStart(t, s, c, "aasect-cst")
+	example, err := os.ReadFile("../../examples/portfolios/cst-eligible.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := postForm(t, h, appPath(id, "/import"), url.Values{"version": {"1"}, "details": {"imported"}, "json": {string(example)}}, c); rec.Code != 303 {
+		t.Fatalf("import: %d", rec.Code)
+	}
+	body := getAs(t, h, appPath(id, ""), c).Body.String()
+	for _, want := range []string{`id="nofile-h">5 documents need their file`, "UIC MSW transcript", "supervision contract", appPath(id, "/documents")} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the dashboard does not say %q", want)
+		}
+	}
+	fileEveryDocument(t, s, st, ana, id)
+	if body := getAs(t, h, appPath(id, ""), c).Body.String(); strings.Contains(body, "nofile-h") {
+		t.Error("with every file uploaded, the dashboard still asks for files")
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"html/template"
 	"reflect"
 	"slices"
@@ -28,8 +29,8 @@ type evaluation = board.Evaluation
 
 // evaluate judges an application: the live portfolio today, or, with
 // frozen, the submitted snapshot (see board.Board.Evaluate).
-func (s *Server) evaluate(app *board.Application, frozen bool) (*evaluation, error) {
-	return s.board.Evaluate(app, frozen)
+func (s *Server) evaluate(ctx context.Context, app *board.Application, frozen bool) (*evaluation, error) {
+	return s.board.Evaluate(ctx, app, frozen)
 }
 
 // today is the board's date, for evaluations.

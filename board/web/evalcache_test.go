@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"strconv"
@@ -103,7 +104,7 @@ func TestReportCardsSameAsWholeRender(t *testing.T) {
 	}
 	check := func(name string, app *boardsql.Application) {
 		t.Helper()
-		ev, err := s.evaluate(app, false)
+		ev, err := s.evaluate(context.Background(), app, false)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

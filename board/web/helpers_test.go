@@ -5,13 +5,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/portfolio"
 )
 
 // testPassword is every test account's password.
@@ -93,4 +96,50 @@ func getAs(t *testing.T, h http.Handler, path string, c *http.Cookie) *httptest.
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec
+}
+
+// fileEveryDocument has the applicant upload a file (docPDF) for each
+// document item of application id that has none yet, through the board's
+// upload, so that every document the portfolio lists is on file and counts.
+func fileEveryDocument(t *testing.T, s *Server, st *boardsql.Store, applicant *boardsql.User, id int64) {
+	t.Helper()
+	ctx := context.Background()
+	app, err := st.Application(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := portfolio.DecodeStored(app.Portfolio)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := st.Documents(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := app.Version
+	for _, d := range board.NotOnFile(p, docs) {
+		up := board.Upload{Filename: d.ID + ".pdf", Data: docPDF(t), HasFile: true, Item: d.ID, Version: strconv.Itoa(version)}
+		if _, _, version, err = s.board.Upload(ctx, applicant, id, up); err != nil {
+			t.Fatalf("uploading the file of %s: %v", d.ID, err)
+		}
+	}
+}
+
+// recordFiles records, straight in the store, a file for every document
+// item of p in application id, as uploads would (for applications a test
+// creates in a state where the applicant can no longer upload).
+func recordFiles(t *testing.T, s *Server, id, uploader int64, p *portfolio.Portfolio) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.inTx(ctx, func(tx *boardsql.Tx) error {
+		for _, d := range p.Documents {
+			if _, err := tx.AddDocument(ctx, boardsql.Document{ApplicationID: id, ItemID: d.ID, Filename: d.ID + ".pdf", ContentType: "application/pdf",
+				Size: 1, SHA256: "00", BlobKey: board.NewBlobKey(id), UploadedBy: uploader, CreatedAt: s.now()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -120,7 +119,7 @@ func boundaryError(err error) *certboard.Error {
 		return &certboard.Error{Code: certboard.NotFound, Title: "Not found",
 			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrNotFound.Error()), Err: err}
 	case errors.As(err, &ps):
-		e := refusedSet(certboard.Invalid, fmt.Sprintf("The set has %d problem(s); nothing was stored.", len(ps)), ps)
+		e := refusedSet(certboard.Invalid, "The set has "+certboard.Plural(len(ps), "problem", "problems")+"; nothing was stored.", ps)
 		e.Err = err
 		return e
 	}

@@ -42,7 +42,7 @@ func TestErrorAnswer(t *testing.T) {
 		{"store conflict", fmt.Errorf("application 3 was changed by someone else; reload it: %w", boardsql.ErrConflict), 409, "Changed by someone else",
 			"application 3 was changed by someone else; reload it"},
 		{"store not found", fmt.Errorf("no item %q: %w", "x", boardsql.ErrNotFound), 404, "Not found", `no item "x"`},
-		{"requirement problems", requirements.Problems{{File: "f", Line: 2, Message: "m"}}, 422, "Requirement set refused", "The set has 1 problem(s); nothing was stored."},
+		{"requirement problems", requirements.Problems{{File: "f", Line: 2, Message: "m"}}, 422, "Requirement set refused", "The set has 1 problem; nothing was stored."},
 	}
 	for _, c := range cases {
 		status, title, detail, ok := errorAnswer(c.err)
@@ -96,7 +96,7 @@ func TestAnswerError(t *testing.T) {
 		problem      bool
 		ext          string
 	}{
-		{"/api/v1/admin/sets", "", refusedSet(certboard.Invalid, "The set has 1 problem(s); nothing was stored.", ps), 422, true, "problems"},
+		{"/api/v1/admin/sets", "", refusedSet(certboard.Invalid, "The set has 1 problem; nothing was stored.", ps), 422, true, "problems"},
 		{"/api/v1/admin/board", "", refusedForm("Invalid board details", "name: give it", map[string]string{"name": "name: give it"}), 422, true, "errors"},
 		{"/api/v1/x", "", ps, 422, true, "problems"},
 		{"/queue/1", "", badInput("version", "reload"), 400, false, ""},

@@ -206,7 +206,7 @@ func (s *Server) recordCopies(ctx context.Context, tx board.Tx, u *auth.User, pl
 		}
 		c.Doc.ID = id
 		if err := tx.AddEvent(ctx, board.Event{ApplicationID: c.Doc.ApplicationID, At: now, ActorID: u.ID, Action: "document_added",
-			Message: fmt.Sprintf("%s: %s, copied from application %d on import", c.Doc.ItemID, c.Doc.Filename, c.From.ApplicationID)}); err != nil {
+			Message: fmt.Sprintf("%s: %s, copied on import from another application of the applicant's", c.Doc.ItemID, c.Doc.Filename)}); err != nil {
 			return err
 		}
 		after, _ := json.Marshal(map[string]any{"item": c.Doc.ItemID, "filename": c.Doc.Filename, "content_type": c.Doc.ContentType,
@@ -220,39 +220,23 @@ func (s *Server) recordCopies(ctx context.Context, tx board.Tx, u *auth.User, pl
 }
 
 // notOnFile lists the document items of p that no document of docs holds
-// a file for.
+// a file for (board.NotOnFile).
 func notOnFile(p *portfolio.Portfolio, docs []board.Document) []*portfolio.Document {
-	if p == nil {
-		return nil
-	}
-	held := map[string]bool{}
-	for _, d := range docs {
-		held[d.ItemID] = true
-	}
-	var out []*portfolio.Document
-	for i := range p.Documents {
-		if !held[p.Documents[i].ID] {
-			out = append(out, &p.Documents[i])
-		}
-	}
-	return out
+	return board.NotOnFile(p, docs)
 }
 
 // markNotOnFile adds "not on file" to the label of each document item of
 // groups that no stored document holds a file for, so that staff and
 // reviewers never take a listed document for one the board holds.
 func markNotOnFile(groups []evidenceGroup, docs []board.Document) {
-	held := map[string]bool{}
-	for _, d := range docs {
-		held[d.ItemID] = true
-	}
+	held := board.FilesHeld(docs)
 	for gi := range groups {
 		if groups[gi].List != "documents" {
 			continue
 		}
 		for ii := range groups[gi].Items {
 			if it := &groups[gi].Items[ii]; !held[it.ID] {
-				it.Label += " · not on file"
+				it.Label += " · not on file (no file uploaded)"
 			}
 		}
 	}

@@ -175,7 +175,7 @@ func TestExportImportKeepsDocuments(t *testing.T) {
 		t.Fatalf("another account got files: %+v", docs)
 	}
 	page := getAs(t, h, appPath(theirs, "/documents"), bc).Body.String()
-	if !strings.Contains(page, "Not on file") || !strings.Contains(page, `name="item" value="`+transcript.ItemID+`"`) {
+	if !strings.Contains(page, "Still needs its file") || !strings.Contains(page, "(2 documents)") || !strings.Contains(page, `name="item" value="`+transcript.ItemID+`"`) {
 		t.Fatalf("the documents page does not list the documents not on file:\n%s", page)
 	}
 	// Bo uploads the file of the transcript item: it is on file, as it was.
@@ -234,7 +234,7 @@ func TestImportPageSaysWhatBecameOfDocuments(t *testing.T) {
 			flash, _ = url.QueryUnescape(k.Value)
 		}
 	}
-	for _, want := range []string{"copied from your other applications (" + doc.ItemID + ")", "not on file (doc-cv)"} {
+	for _, want := range []string{"1 document file was copied from your other applications", "1 document is not on file: upload its file"} {
 		if !strings.Contains(flash, want) {
 			t.Errorf("the page does not say %q", want)
 		}
@@ -245,8 +245,8 @@ func TestImportPageSaysWhatBecameOfDocuments(t *testing.T) {
 }
 
 // TestStaffSeeDocumentsNotOnFile: the staff and reviewer pages mark the
-// document items the board holds no file for (the demo portfolios describe
-// documents without uploading them), and only those.
+// document items the board holds no file for, and only those (the demo
+// uploads a file for each document; one is taken away here).
 func TestStaffSeeDocumentsNotOnFile(t *testing.T) {
 	w := newAccessWorld(t)
 	ctx := context.Background()
@@ -259,10 +259,17 @@ func TestStaffSeeDocumentsNotOnFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	held, missing := snap.Documents[0].ID, snap.Documents[1].ID
+	docs, err := w.st.Documents(ctx, app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := w.s.inTx(ctx, func(tx *boardsql.Tx) error {
-		_, err := tx.AddDocument(ctx, boardsql.Document{ApplicationID: app.ID, ItemID: held, Filename: "x.pdf", ContentType: "application/pdf",
-			Size: 1, SHA256: "00", BlobKey: "applications/x", UploadedBy: app.ApplicantID, CreatedAt: w.s.now()})
-		return err
+		for _, d := range docs {
+			if d.ItemID == missing {
+				return tx.DeleteDocument(ctx, app.ID, d.ID)
+			}
+		}
+		return fmt.Errorf("the demo uploaded no file for %s", missing)
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -72,12 +72,12 @@ type renewalView struct {
 
 // renewalState adds the evaluation of its application to where a
 // credential's renewal stands.
-func (s *Server) renewalState(rn *board.Renewal) (*renewalView, error) {
+func (s *Server) renewalState(ctx context.Context, rn *board.Renewal) (*renewalView, error) {
 	v := &renewalView{C: rn.Credential, Title: rn.Title, App: rn.App, CanStart: rn.CanStart, Why: rn.Why, NewUntil: rn.NewUntil}
 	v.Standing, _ = s.standing(rn.Credential)
 	if v.App != nil {
 		var err error
-		if v.Eval, err = s.evaluate(v.App, false); err != nil {
+		if v.Eval, err = s.evaluate(ctx, v.App, false); err != nil {
 			return nil, err
 		}
 	}
@@ -91,7 +91,7 @@ func (s *Server) heldRenewal(r *http.Request) (*renewalView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.renewalState(rn)
+	return s.renewalState(r.Context(), rn)
 }
 
 func (s *Server) renewalPage(w http.ResponseWriter, r *http.Request) error {
@@ -206,7 +206,7 @@ func (s *Server) queueRenewal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if app.RenewsCredential == "" {
-		return notFound("Not a renewal", fmt.Sprintf("Application %d is not a renewal; open it in the work queue.", app.ID))
+		return notFound("Not a renewal", "This application is not a renewal; open it in the work queue.")
 	}
 	if err := staffOwnCheck(userFrom(r), app); err != nil {
 		return &certboard.Error{Code: certboard.Forbidden, Title: "Your own application", Message: err.Error()}
@@ -217,14 +217,14 @@ func (s *Server) queueRenewal(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := &renewalView{C: rn.Credential, Title: rn.Title, App: app, CanStart: rn.CanStart, Why: rn.Why, NewUntil: rn.NewUntil, Staff: true}
 	v.Standing, _ = s.standing(rn.Credential)
-	if v.Eval, err = s.evaluate(app, true); err != nil {
+	if v.Eval, err = s.evaluate(r.Context(), app, true); err != nil {
 		return err
 	}
 	if v.Report, err = s.reportHTML(v.Eval); err != nil {
 		return err
 	}
 	if app.State == board.UnderReview {
-		v.Why = s.board.RenewalApprovalProblem(app)
+		v.Why = s.board.RenewalApprovalProblem(r.Context(), app)
 	}
 	s.render(w, r, http.StatusOK, "renewal_staff", page{Title: fmt.Sprintf("Renewal %d", app.ID), Data: v})
 	return nil

@@ -265,7 +265,7 @@ func TestRenewalDemo(t *testing.T) {
 	if err != nil || app == nil || app.State != "draft" {
 		t.Fatalf("Sasha's renewal: %+v %v", app, err)
 	}
-	ev, err := s.evaluate(app, false)
+	ev, err := s.evaluate(ctx, app, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func readyRenewal(t *testing.T, s *Server, holder, staff *boardsql.User, c *boar
 		t.Fatal(err)
 	}
 	app, _ = s.store().Application(ctx, app.ID)
-	if msg := s.board.RenewalApprovalProblem(app); msg != "" {
+	if msg := s.board.RenewalApprovalProblem(ctx, app); msg != "" {
 		t.Fatalf("the renewal is not ready: %s", msg)
 	}
 	return app

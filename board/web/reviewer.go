@@ -111,7 +111,7 @@ func (s *Server) decidedReview(w http.ResponseWriter, r *http.Request) (bool, er
 	}
 	app := d.App
 	v := decidedView{App: app, SetTitle: s.setTitle(app.SetID), DecidedAt: d.DecidedAt, Mine: d.Mine}
-	s.render(w, r, http.StatusOK, "review_decided", page{Title: fmt.Sprintf("Review of application %d", app.ID), Data: v})
+	s.render(w, r, http.StatusOK, "review_decided", page{Title: "Review of the application of " + app.ApplicantName, Data: v})
 	return true, nil
 }
 
@@ -132,7 +132,7 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 		}
 		return err
 	}
-	ev, err := s.evaluate(app, true)
+	ev, err := s.evaluate(r.Context(), app, true)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, id int64, st
 			v.Current = board.VoteCurrent(a, board.PeerRoundStart(f.Events))
 		}
 	}
-	s.renderForm(w, r, status, "review_application", fmt.Sprintf("Review of application %d", app.ID), v, errs, failed)
+	s.renderForm(w, r, status, "review_application", "Review of the application of "+app.ApplicantName, v, errs, failed)
 	return nil
 }
 
@@ -184,7 +184,7 @@ func (s *Server) reviewConflict(w http.ResponseWriter, r *http.Request) error {
 	if err := s.board.DeclareConflict(r.Context(), userFrom(r), app.ID, r.PostForm.Get("reason")); err != nil {
 		return reshow(w, r, app, "reason", err, s.showReview)
 	}
-	redirect(w, r, "/reviews", fmt.Sprintf("Conflict declared: you are no longer assigned to application %d, and the board has been told.", app.ID))
+	redirect(w, r, "/reviews", fmt.Sprintf("Conflict declared: you are no longer assigned to the application of %s, and the board has been told.", app.ApplicantName))
 	return nil
 }
 

@@ -112,7 +112,7 @@ func TestReviewerPracticeChangeIsCheckedAgain(t *testing.T) {
 		t.Fatalf("notes: %+v", notes)
 	}
 	mails := mailsTo(t, w.st, w.users["staff"].Email)
-	if len(mails) == 0 || mails[len(mails)-1].Subject != fmt.Sprintf("Reviewer conflict on application %d", app.ID) ||
+	if len(mails) == 0 || mails[len(mails)-1].Subject != "Reviewer conflict on the application of "+app.ApplicantName ||
 		!strings.Contains(mails[len(mails)-1].Body, want) {
 		t.Fatalf("staff's mail: %+v", mails)
 	}

@@ -373,7 +373,7 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 		return err
 	}
 	app, events, chk := f.App, f.Events, f.Check
-	ev, err := s.evaluate(app, true)
+	ev, err := s.evaluate(r.Context(), app, true)
 	if err != nil {
 		return err
 	}
@@ -409,7 +409,7 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 			}
 		}
 	}
-	s.renderForm(w, r, status, "queue_application", fmt.Sprintf("Application %d: %s", app.ID, app.ApplicantName), v, errs, failed)
+	s.renderForm(w, r, status, "queue_application", "Application of "+app.ApplicantName, v, errs, failed)
 	return nil
 }
 
@@ -484,7 +484,7 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return reshow(w, r, app, "action:"+string(action), err, s.showQueueApp)
 	}
-	redirect(w, r, fmt.Sprintf("/queue/%d", app.ID), fmt.Sprintf("Application %d is now %s; the applicant has been told by e-mail.", app.ID, to.Words()))
+	redirect(w, r, fmt.Sprintf("/queue/%d", app.ID), fmt.Sprintf("The application of %s is now %s; they have been told by e-mail.", app.ApplicantName, to.Words()))
 	return nil
 }
 
@@ -671,7 +671,7 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := userFrom(r)
 	frozen := len(app.Snapshot) > 0 && app.State != board.Draft && app.State != board.Returned
-	ev, err := s.evaluate(app, frozen)
+	ev, err := s.evaluate(r.Context(), app, frozen)
 	if err != nil {
 		return err
 	}

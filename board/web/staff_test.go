@@ -86,6 +86,7 @@ func (b *queueBoard) create(t *testing.T, applicant *boardsql.User, set string, 
 func (b *queueBoard) submitted(t *testing.T, applicant *boardsql.User, data []byte) int64 {
 	t.Helper()
 	id := b.create(t, applicant, "aasect-cst", data)
+	fileEveryDocument(t, b.s, b.st, applicant, id) // or the documents would not count
 	app := b.load(t, id)
 	if _, err := b.s.act(context.Background(), applicant, app, app.Version, board.Submit, ""); err != nil {
 		t.Fatalf("submitting: %v", err)
@@ -689,7 +690,7 @@ func TestQueueApprovalNeedsEligibilityAndMajority(t *testing.T) {
 		if rec := b.assign(t, id, r); rec.Code != http.StatusSeeOther {
 			t.Fatalf("assign %s: %d %s", r.Name, rec.Code, rec.Body)
 		}
-		if m := b.mailed(t, r.Email, "Please review application"); len(m) != 1 || !strings.Contains(m[0].Body, fmt.Sprintf("/reviews/%d", id)) {
+		if m := b.mailed(t, r.Email, "Please review the application of"); len(m) != 1 || !strings.Contains(m[0].Body, fmt.Sprintf("/reviews/%d", id)) {
 			t.Fatalf("%s was not asked by mail: %+v", r.Name, b.outbox(t))
 		}
 	}
@@ -898,6 +899,7 @@ func TestQueueApplicationsAPI(t *testing.T) {
 	a1 := b.submitted(t, ann, queuePortfolio(t))
 	a2 := b.create(t, ann, "florida-sex-therapist", queuePortfolio(t))
 	b3 := b.create(t, bob, "aasect-cst", queuePortfolio(t))
+	fileEveryDocument(t, b.s, b.st, bob, b3)
 
 	list := func(c *http.Cookie, query string) []applicationSummary {
 		t.Helper()
@@ -981,7 +983,14 @@ func TestQueueApplicationsAPI(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &detail); err != nil || rec.Code != 200 {
 		t.Fatalf("owner: %d %s", rec.Code, rec.Body)
 	}
-	if detail.Application.State != "submitted" || len(detail.History) != 1 || detail.History[0].Action != "submit" || detail.Report["verdict"] != "eligible" ||
+	// The history: the documents' files uploaded, then the submission.
+	last := len(detail.History) - 1
+	for _, e := range detail.History[:max(last, 0)] {
+		if e.Action != "document_added" {
+			t.Errorf("history before the submission: %+v", e)
+		}
+	}
+	if detail.Application.State != "submitted" || last < 0 || detail.History[last].Action != "submit" || detail.Report["verdict"] != "eligible" ||
 		strings.Join(detail.Actions, ",") != "withdraw" || detail.Reviewers != nil {
 		t.Fatalf("owner's view: %+v", detail)
 	}

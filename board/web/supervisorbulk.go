@@ -98,12 +98,7 @@ func attestedSummary(a *board.Attested) string {
 }
 
 // countItems is "1 item" or "n items".
-func countItems(n int) string {
-	if n == 1 {
-		return "1 item"
-	}
-	return fmt.Sprintf("%d items", n)
-}
+func countItems(n int) string { return certboard.Plural(n, "item", "items") }
 
 // supBatchJSON is a batch sent to the API.
 type supBatchJSON struct {

@@ -408,7 +408,7 @@ func (s *Server) apiTitleCheck(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": "Invalid portfolio", "status": http.StatusUnprocessableEntity,
-			"detail": problems[0].Error() + fmt.Sprintf(" (%d problem(s) in all; see errors)", len(problems)), "errors": problems})
+			"detail": problems[0].Error() + " (" + certboard.Plural(len(problems), "problem", "problems") + " in all; see errors)", "errors": problems})
 		return nil
 	}
 	res, err := s.titleCheck(p, evidenceUploaded)

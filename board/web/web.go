@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/board"
 	kit "github.com/certboard/certboard/web"
 	"github.com/certboard/certboard/web/account"
 )
@@ -72,6 +74,7 @@ var templateFuncs = template.FuncMap{
 	"list": func(xs ...any) []any { return xs },
 	// counted writes a count with its noun: "1 application", "3 applications".
 	"counted": counted,
+	"docName": board.DocumentName,
 	// limit makes a report's figure for a cap a limit to draw, labelled by
 	// the element with the given id (see the "limit" template).
 	"limit": limitOf,
@@ -158,10 +161,6 @@ func formatNum(x float64) string {
 }
 
 // counted writes n with the noun in the singular for one, the plural
-// otherwise: "1 application", "0 applications".
-func counted(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
+// otherwise: "1 application", "0 applications" (certboard.Plural, for
+// templates).
+func counted(n int, one, many string) string { return certboard.Plural(n, one, many) }
