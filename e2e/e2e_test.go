@@ -130,7 +130,7 @@ func lifecycle(t *testing.T, a *app, b *browser) {
 	applicant.fill("doc-title", "Master's transcript, Northwestern University")
 	applicant.tick("doc-sup-0-0") // the degree, the first item listed
 	applicant.upload("doc-file", writePDF(t))
-	applicant.click(`form[action="` + dash + `/documents"] button[type=submit]`)
+	applicant.click(`#add-document button[type=submit]`)
 	applicant.expectPath(dash + "/documents")
 	applicant.expectText("main table", "Master's transcript, Northwestern University")
 	applicant.shot("04-documents.png")
