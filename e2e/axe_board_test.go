@@ -69,7 +69,7 @@ func TestBoardPagesPassAxe(t *testing.T) {
 	}
 	for _, pg := range []struct{ path, h1, name string }{
 		{dash, "", "a draft application's dashboard"},
-		{dash + "/documents", "Documents", "an application's documents"},
+		{dash + "/documents", "Your documents", "an application's documents"},
 		{dash + "/import", "Import a portfolio", "the portfolio import"},
 		{dash + "/evidence/education/new", "Add an education activity", "an evidence form"},
 		{"/account", "", "the account page"},
