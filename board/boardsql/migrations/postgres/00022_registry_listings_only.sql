@@ -1,0 +1,13 @@
+-- +goose Up
+-- The search index holds listings only: a visible profile with at least
+-- one public credential (the store writes an empty search vector for
+-- anyone else), so that a search counts its matches from the index alone
+-- instead of checking each one against the credentials.
+UPDATE registry_profiles p SET search = ''::tsvector
+WHERE search <> ''::tsvector
+  AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.holder_id = p.holder_id AND c.public);
+
+-- +goose Down
+-- The entries emptied are rewritten when their holder next has a public
+-- credential (the store reindexes the profile then).
+SELECT 1;
