@@ -20,6 +20,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -58,6 +59,7 @@ func run() error {
 	countCap := flag.Int("cap", 0, "the count cap (0: the store's default)")
 	reuse := flag.String("reuse", "", "measure a kept database without loading: a SQLite directory or a PostgreSQL database URL")
 	bareOnly := flag.Bool("bare-only", false, "measure only the searches set beside the bare index queries")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measuring to this file")
 	flag.Parse()
 	ctx := context.Background()
 
@@ -100,6 +102,17 @@ func run() error {
 			return fmt.Errorf("loading: %w", err)
 		}
 		fmt.Printf("loaded %d listings into %s in %s\n", *n, st.Dialect, time.Since(start).Round(time.Second))
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *bareOnly {
 		return compareBare(ctx, st, *runs, *countCap)

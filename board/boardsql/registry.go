@@ -342,17 +342,8 @@ func (s *Store) prefixWords(ctx context.Context, db registryReader, terms []stri
 		if len(r) < 2 {
 			continue
 		}
-		if s.Dialect == SQLite {
-			if len(r) < 4 || !isASCIIWord(t) {
-				continue
-			}
-			unfolded, err := s.unfoldedBefore(ctx, db, t)
-			if err != nil {
-				return nil, err
-			}
-			if unfolded {
-				continue
-			}
+		if s.Dialect == SQLite && (len(r) < 4 || !isASCIIWord(t)) {
+			continue
 		}
 		// The first string after every string that starts with t, in
 		// code-point (UTF-8 byte, collation C or SQLite's BINARY) order.
@@ -364,7 +355,13 @@ func (s *Store) prefixWords(ctx context.Context, db registryReader, terms []stri
 			continue
 		}
 		upper := string(r[:len(r)-1]) + string(next)
-		rows, err := db.QueryContext(ctx, s.Dialect.Rebind("SELECT word FROM registry_words WHERE word >= ? AND word < ? ORDER BY word LIMIT "+strconv.Itoa(maxPrefixWords+1)), t, upper)
+		q, args := "SELECT word FROM registry_words WHERE word >= $1 AND word < $2", []any{t, upper}
+		if s.Dialect == SQLite {
+			// No words at all when the term extends past an unfolded start.
+			q += " AND NOT EXISTS (" + unfoldedBefore + ")"
+			args = append(args, unfoldedBeforeArgs(t)...)
+		}
+		rows, err := db.QueryContext(ctx, q+" ORDER BY word LIMIT "+strconv.Itoa(maxPrefixWords+1), args...)
 		if err != nil {
 			return nil, fmt.Errorf("searching the registry: %w", err)
 		}
@@ -392,24 +389,23 @@ func (s *Store) prefixWords(ctx context.Context, db registryReader, terms []stri
 	return out, nil
 }
 
-// unfoldedBefore reports whether SQLite's registry_unfolded holds the
-// start of a word that t extends past (a proper prefix of t, followed in
-// t by the letter that word's unfolded letter decomposes to, or by any
-// when it decomposes to none): then the index may hold a word that starts
-// with t although no word of the vocabulary does.
-func (s *Store) unfoldedBefore(ctx context.Context, db registryReader, t string) (bool, error) {
-	args := make([]any, 0, len(t)+1)
-	args = append(args, t)
-	for i := range len(t) {
-		args = append(args, t[:i])
+// unfoldedBefore finds, in SQLite's registry_unfolded, the start of a
+// word that the term $1 extends past: a proper prefix of the term ($3:
+// all of them, as a JSON array), followed in the term by the letter that
+// word's unfolded letter decomposes to, or by any when it decomposes to
+// none. Then the index may hold a word that starts with the term although
+// no word of the vocabulary does.
+const unfoldedBefore = "SELECT 1 FROM registry_unfolded WHERE prefix IN (SELECT value FROM json_each($3)) AND (base = '' OR base = substr($1, length(prefix) + 1, 1))"
+
+// unfoldedBeforeArgs is the $3 of unfoldedBefore for the ASCII term t.
+func unfoldedBeforeArgs(t string) []any {
+	var b strings.Builder
+	b.WriteString(`[""`)
+	for i := 1; i < len(t); i++ {
+		b.WriteString(`,"` + t[:i] + `"`)
 	}
-	var n int
-	err := db.QueryRowContext(ctx, "SELECT count(*) FROM registry_unfolded WHERE (base = '' OR base = substr(?1, length(prefix) + 1, 1)) AND prefix IN (?"+
-		strings.Repeat(", ?", len(t)-1)+")", args...).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("searching the registry: %w", err)
-	}
-	return n > 0, nil
+	b.WriteString("]")
+	return []any{b.String()}
 }
 
 // isASCIIWord reports whether w is ASCII letters and digits only.
