@@ -806,8 +806,20 @@ func (s *Store) attachCredentials(ctx context.Context, db registryReader, ls []L
 		ids = append(ids, l.HolderID)
 	}
 	pub := s.Dialect.IsTrue("public")
+	in := "holder_id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
+	if s.Dialect == SQLite {
+		// One JSON array, not a parameter per holder: SQLite prepares a
+		// statement whose bound values its statistics could weigh
+		// (ANALYZE's samples) a second time on its first step, which was
+		// a fifth of a search's time.
+		list := make([]string, len(ids))
+		for i, id := range ids {
+			list[i] = strconv.FormatInt(id.(int64), 10)
+		}
+		in, ids = "holder_id IN (SELECT value FROM json_each(?))", []any{"[" + strings.Join(list, ",") + "]"}
+	}
 	rows, err := db.QueryContext(ctx, s.Dialect.Rebind(`SELECT id, holder_id, set_id, set_version, issued_at, valid_until, revoked_at, suspended_at, superseded_by
-		FROM credentials WHERE `+pub+` AND holder_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY issued_at DESC, id`), ids...)
+		FROM credentials WHERE `+pub+` AND `+in+` ORDER BY issued_at DESC, id`), ids...)
 	if err != nil {
 		return err
 	}
