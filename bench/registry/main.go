@@ -20,6 +20,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -30,7 +31,18 @@ import (
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
+	"github.com/certboard/certboard/seal"
 )
+
+// benchKeys is a throw-away keyring: migrating needs one (it fills the
+// licence number index), and the bench seals nothing it reads again.
+var benchKeys = func() *seal.Keyring {
+	k, err := seal.New(seal.Generate())
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
 
 func main() {
 	if err := run(); err != nil {
@@ -46,6 +58,8 @@ func run() error {
 	keep := flag.Bool("keep", false, "keep the database after the run")
 	countCap := flag.Int("cap", 0, "the count cap (0: the store's default)")
 	reuse := flag.String("reuse", "", "measure a kept database without loading: a SQLite directory or a PostgreSQL database URL")
+	bareOnly := flag.Bool("bare-only", false, "measure only the searches set beside the bare index queries")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measuring to this file")
 	flag.Parse()
 	ctx := context.Background()
 
@@ -54,9 +68,9 @@ func run() error {
 	var cleanup func()
 	switch {
 	case *reuse != "" && strings.HasPrefix(*reuse, "postgres"):
-		st, err = boardsql.Open(ctx, boardsql.Config{DatabaseURL: *reuse})
+		st, err = boardsql.Open(ctx, boardsql.Config{DatabaseURL: *reuse, Keys: benchKeys})
 	case *reuse != "":
-		st, err = boardsql.Open(ctx, boardsql.Config{DataDir: *reuse})
+		st, err = boardsql.Open(ctx, boardsql.Config{DataDir: *reuse, Keys: benchKeys})
 	case *database != "":
 		st, cleanup, err = freshPostgres(ctx, *database, *keep)
 	default:
@@ -69,7 +83,7 @@ func run() error {
 		} else {
 			cleanup = func() { os.RemoveAll(dir) }
 		}
-		st, err = boardsql.Open(ctx, boardsql.Config{DataDir: dir})
+		st, err = boardsql.Open(ctx, boardsql.Config{DataDir: dir, Keys: benchKeys})
 	}
 	if cleanup != nil {
 		defer cleanup()
@@ -78,15 +92,30 @@ func run() error {
 		return err
 	}
 	defer st.Close()
+	// A kept database gets the migrations written since it was loaded.
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
 	if *reuse == "" {
-		if _, err := st.Migrate(ctx); err != nil {
-			return err
-		}
 		start := time.Now()
 		if err := load(ctx, st, *n); err != nil {
 			return fmt.Errorf("loading: %w", err)
 		}
 		fmt.Printf("loaded %d listings into %s in %s\n", *n, st.Dialect, time.Since(start).Round(time.Second))
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *bareOnly {
+		return compareBare(ctx, st, *runs, *countCap)
 	}
 	return measure(ctx, st, *runs, *countCap)
 }
@@ -115,7 +144,7 @@ func freshPostgres(ctx context.Context, admin string, keep bool) (*boardsql.Stor
 		}
 		adminDB.Close()
 	}
-	st, err := boardsql.Open(ctx, boardsql.Config{DatabaseURL: u.String()})
+	st, err := boardsql.Open(ctx, boardsql.Config{DatabaseURL: u.String(), Keys: benchKeys})
 	if err != nil {
 		cleanup()
 		return nil, nil, err
@@ -232,11 +261,12 @@ func synth(r *rand.Rand, id int64, now time.Time) listing {
 	} else {
 		extra = append(extra, "aasect-cse AASECT Certified Sexuality Educator (CSE) CSE")
 	}
-	var sets []string // the set ids of the public credentials, as filter tokens
+	// Only a listing has an index entry (empty words and tokens make an
+	// empty search vector on PostgreSQL), as the store writes it: the set
+	// ids of the public credentials are its filter tokens.
 	if l.public {
-		sets = []string{l.setID}
+		l.body, l.facets = boardsql.RegistryIndexText(&l.p, strings.Join(extra, " "), []string{l.setID})
 	}
-	l.body, l.facets = boardsql.RegistryIndexText(&l.p, strings.Join(extra, " "), sets)
 	return l
 }
 
@@ -296,7 +326,7 @@ func load(ctx context.Context, st *boardsql.Store, n int) error {
 			profiles.rows = append(profiles.rows, []any{id, l.p.DisplayName, l.p.City, l.p.Region, l.p.Country, strings.Join(l.p.Specialties, ","),
 				l.p.Telehealth, strings.Join(l.p.Languages, ","), l.p.Practice, l.p.Visible, ts(now)})
 			stage.rows = append(stage.rows, append(slices.Clone(profiles.rows[len(profiles.rows)-1]), l.body, l.facets))
-			if l.p.Visible {
+			if l.p.Visible && l.public {
 				fts.rows = append(fts.rows, []any{id, l.body, l.facets})
 			}
 		}
@@ -330,7 +360,8 @@ func load(ctx context.Context, st *boardsql.Store, n int) error {
 			}
 		}
 	} else {
-		for _, q := range []string{"INSERT INTO registry_fts(registry_fts) VALUES ('optimize')", "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"} {
+		// The vocabulary of the index, as the store keeps it.
+		for _, q := range slices.Concat(boardsql.SQLiteRegistryWords, []string{"INSERT INTO registry_fts(registry_fts) VALUES ('optimize')", "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"}) {
 			if _, err := st.DB.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -471,7 +502,87 @@ func measure(ctx context.Context, st *boardsql.Store, runs, countCap int) error 
 		}
 		fmt.Printf("| %s | %s | %s | %s | %s |\n", q.name, ms(took[len(took)/2]), ms(took[len(took)*99/100]), ms(took[len(took)-1]), count)
 	}
+	return compareBare(ctx, st, runs, countCap)
+}
+
+// bareQuery is a search set beside the index query it stands on, written
+// by hand: a prefix match of the words as typed, and the exact words.
+type bareQuery struct {
+	name              string
+	q                 boardsql.RegistryQuery
+	prefix, exact     string // FTS5 MATCH expressions
+	pgPrefix, pgExact string // PostgreSQL tsqueries
+}
+
+// compareBare measures searches against the bare index queries they stand
+// on, run by run in turn so that the machine's load falls on both alike.
+// A bare query reads the first cap+1 matches from the index alone (what a
+// count capped at cap must read at least): on SQLite the FTS5 table, on
+// PostgreSQL the GIN index and the rows it points to.
+func compareBare(ctx context.Context, st *boardsql.Store, runs, countCap int) error {
+	if countCap <= 0 {
+		countCap = 1000
+	}
+	queries := []bareQuery{
+		{"rare surname (q=Haddad)", boardsql.RegistryQuery{Q: "Haddad"},
+			`body : "haddad"*`, `body : "haddad"`, "haddad:*D", "haddad:D"},
+		{"common word (q=therapy)", boardsql.RegistryQuery{Q: "therapy"},
+			`body : "therapy"*`, `body : "therapy"`, "therapy:*D", "therapy:D"},
+		{"word + telehealth + language (q=couples, es)", boardsql.RegistryQuery{Q: "couples", Telehealth: "yes", Language: "es"},
+			`body : "couples"* AND facets : "th1" AND facets : "lnes"`, `body : "couples" AND facets : "th1" AND facets : "lnes"`,
+			"couples:*D & th1:A & lnes:A", "couples:D & th1:A & lnes:A"},
+	}
+	bare := func(expr string) (int, error) {
+		var q string
+		if st.Dialect == boardsql.Postgres {
+			q = fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM registry_profiles WHERE visible AND search @@ to_tsquery('simple', '%s') LIMIT %d) n", expr, countCap+1)
+		} else {
+			q = fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM registry_fts WHERE registry_fts MATCH '%s' LIMIT %d) n", expr, countCap+1)
+		}
+		var n int
+		err := st.DB.QueryRowContext(ctx, q).Scan(&n)
+		return n, err
+	}
+	fmt.Printf("\n%s: each search against the bare index query (the first %d matches), p50 / p99, %d runs in turn\n\n", st.Dialect, countCap+1, runs)
+	fmt.Println("| query | search | bare prefix | bare exact words | search / prefix | search / exact |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	for _, b := range queries {
+		prefix, exact := b.prefix, b.exact
+		if st.Dialect == boardsql.Postgres {
+			prefix, exact = b.pgPrefix, b.pgExact
+		}
+		var search, tp, te []time.Duration
+		for i := range runs + 5 {
+			rq := b.q
+			rq.CountCap = countCap
+			t0 := time.Now()
+			if _, err := st.SearchRegistry(ctx, rq); err != nil {
+				return fmt.Errorf("%s: %w", b.name, err)
+			}
+			t1 := time.Now()
+			if _, err := bare(prefix); err != nil {
+				return fmt.Errorf("%s, bare prefix: %w", b.name, err)
+			}
+			t2 := time.Now()
+			if _, err := bare(exact); err != nil {
+				return fmt.Errorf("%s, bare exact: %w", b.name, err)
+			}
+			t3 := time.Now()
+			if i >= 5 { // five warm-up runs
+				search, tp, te = append(search, t1.Sub(t0)), append(tp, t2.Sub(t1)), append(te, t3.Sub(t2))
+			}
+		}
+		for _, d := range [][]time.Duration{search, tp, te} {
+			slices.Sort(d)
+		}
+		p := func(d []time.Duration, q int) time.Duration { return d[len(d)*q/100] }
+		ratio := func(a, b []time.Duration) string {
+			return fmt.Sprintf("%.1fx / %.1fx", float64(p(a, 50))/float64(p(b, 50)), float64(p(a, 99))/float64(p(b, 99)))
+		}
+		pair := func(d []time.Duration) string { return ms(p(d, 50)) + " / " + ms(p(d, 99)) }
+		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", b.name, pair(search), pair(tp), pair(te), ratio(search, tp), ratio(search, te))
+	}
 	return nil
 }
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }

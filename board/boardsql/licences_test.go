@@ -36,6 +36,13 @@ func licensed(t *testing.T, name string, numbers ...string) []byte {
 // the holder's and the application's ids.
 func addLicensedHolder(t *testing.T, s *Store, n int, name, region string, snapshot []byte, index bool) (holder, app int64) {
 	t.Helper()
+	return addLicensedHolderWith(t, s, n, name, region, snapshot, index, true)
+}
+
+// addLicensedHolderWith is addLicensedHolder, with the profile saved only
+// when profile is set (saving it needs the current schema).
+func addLicensedHolderWith(t *testing.T, s *Store, n int, name, region string, snapshot []byte, index, profile bool) (holder, app int64) {
+	t.Helper()
 	ctx := context.Background()
 	at := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
 	uid, err := s.CreateUser(ctx, User{Email: fmt.Sprintf("licensed%d@example.org", n), Name: name, PasswordHash: "x", CreatedAt: at})
@@ -65,13 +72,21 @@ func addLicensedHolder(t *testing.T, s *Store, n int, name, region string, snaps
 				return err
 			}
 		}
-		_, err = tx.SaveProfile(ctx, Profile{HolderID: uid, DisplayName: name, Region: region, Country: "US", Visible: true, UpdatedAt: at}, "")
+		if !profile {
+			return nil
+		}
+		_, err = tx.SaveProfile(ctx, listedProfile(uid, name, region), "")
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return uid, app
+}
+
+// listedProfile is the visible profile addLicensedHolder saves.
+func listedProfile(holder int64, name, region string) Profile {
+	return Profile{HolderID: holder, DisplayName: name, Region: region, Country: "US", Visible: true, UpdatedAt: time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)}
 }
 
 // holdersOf is what HoldersByLicence finds for a number as typed.
@@ -202,9 +217,20 @@ func TestLicenceIndexFilledOnUpgrade(t *testing.T) {
 			if _, err := s.DB.MigrateTo(ctx, Migrations, licenceMigration-1); err != nil {
 				t.Fatal(err)
 			}
-			holder, _ := addLicensedHolder(t, s, 1, "Carmen Ruiz", "Florida", licensed(t, "Carmen Ruiz", "MH15873"), false)
-			addLicensedHolder(t, s, 2, "Dana Lee", "Florida", licensed(t, "Dana Lee"), false)
+			// The profiles are saved after the upgrade: saving one writes
+			// the registry's vocabulary, a later migration's table.
+			holder, _ := addLicensedHolderWith(t, s, 1, "Carmen Ruiz", "Florida", licensed(t, "Carmen Ruiz", "MH15873"), false, false)
+			dana, _ := addLicensedHolderWith(t, s, 2, "Dana Lee", "Florida", licensed(t, "Dana Lee"), false, false)
 			if _, err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.InTx(ctx, func(tx *Tx) error {
+				if _, err := tx.SaveProfile(ctx, listedProfile(holder, "Carmen Ruiz", "Florida"), ""); err != nil {
+					return err
+				}
+				_, err := tx.SaveProfile(ctx, listedProfile(dana, "Dana Lee", "Florida"), "")
+				return err
+			}); err != nil {
 				t.Fatal(err)
 			}
 			if got := holdersOf(t, s, "mh 15873"); len(got) != 1 || got[0].HolderID != holder {

@@ -412,15 +412,17 @@ func FuzzRegistryTsquery(f *testing.F) {
 	st := &Store{Dialect: Postgres}
 	f.Fuzz(func(t *testing.T, q, filter string) {
 		rq := RegistryQuery{Q: q, City: filter, Region: filter, Country: filter, Specialty: filter, Language: filter, Credential: filter, After: 3}
-		body, _, _, err := st.registrySQL(&rq, map[string][]string{SearchTerms(q + " x")[0]: {"jordan", "jorge"}})
-		if err != nil {
-			t.Fatalf("%q %q: %v", q, filter, err)
-		}
-		if n := strings.Count(body, "'"); n != 4 && n != 0 {
-			t.Fatalf("quotes in %s", body)
-		}
-		if strings.ContainsAny(body, "\\\x00;") {
-			t.Fatalf("unexpected character in %q", body)
+		for _, count := range []bool{false, true} {
+			body, _, _, err := st.registrySQL(&rq, map[string][]string{SearchTerms(q + " x")[0]: {"jordan", "jorge"}}, count)
+			if err != nil {
+				t.Fatalf("%q %q: %v", q, filter, err)
+			}
+			if n := strings.Count(body, "'"); n != 4 && n != 0 {
+				t.Fatalf("quotes in %s", body)
+			}
+			if strings.ContainsAny(body, "\\\x00;") {
+				t.Fatalf("unexpected character in %q", body)
+			}
 		}
 	})
 }
@@ -509,5 +511,196 @@ func TestStatusAtBoundary(t *testing.T) {
 		if got := tc.c.StatusAt(until.AddDate(1, 0, 0)); got != tc.want {
 			t.Errorf("%+v: %s, want %s", tc.c, got, tc.want)
 		}
+	}
+}
+
+// The count of a search through the index comes from the index alone,
+// which holds listings only: hidden profiles and holders without a public
+// credential are not counted, the entry follows the credentials when they
+// are reindexed, and above the cap the count says so.
+func TestRegistryCountFromIndex(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			pub := func(id string) []IssuedCredential { return []IssuedCredential{{ID: id, Public: true}} }
+			var ids []int64
+			for i, n := range []string{"Ada Quill", "Bea Quill", "Cy Quill", "Di Quill"} {
+				ids = append(ids, addRegistryHolder(t, s, i+1, registryHolder{p: Profile{DisplayName: n, City: "Chicago", Country: "US", Visible: true,
+					AcceptingReferrals: i%2 == 0}, creds: pub(fmt.Sprintf("q%d", i))}))
+			}
+			addRegistryHolder(t, s, 5, registryHolder{p: Profile{DisplayName: "Hidden Quill", City: "Chicago", Country: "US"}, creds: pub("q5")})
+			private := addRegistryHolder(t, s, 6, registryHolder{p: Profile{DisplayName: "Private Quill", City: "Chicago", Country: "US", Visible: true},
+				creds: []IssuedCredential{{ID: "q6"}}})
+			count := func(q RegistryQuery) (int, bool) {
+				t.Helper()
+				q.Limit = 1 // never the last page: the count is read
+				pg, err := s.SearchRegistry(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return pg.Total, pg.TotalCapped
+			}
+			for _, c := range []struct {
+				q    RegistryQuery
+				want int
+			}{
+				{RegistryQuery{Q: "quill"}, 4},
+				{RegistryQuery{Q: "qui"}, 4},
+				{RegistryQuery{City: "chicago"}, 4},
+				{RegistryQuery{Q: "quill", Credential: "aasect-cst"}, 4},
+				{RegistryQuery{Q: "quill", Accepting: "yes"}, 2},
+				{RegistryQuery{Q: "quill", Accepting: "no"}, 2},
+				{RegistryQuery{Q: "quill", Holders: []int64{ids[0], ids[2], private}}, 2},
+				{RegistryQuery{Q: "quill", After: ids[1]}, 4},
+				{RegistryQuery{}, 4},
+			} {
+				if n, capped := count(c.q); n != c.want || capped {
+					t.Errorf("%+v: count %d (capped %v), want %d", c.q, n, capped, c.want)
+				}
+			}
+			if n, capped := count(RegistryQuery{Q: "quill", CountCap: 3}); n != 3 || !capped {
+				t.Errorf("over the cap: %d %v, want 3 and capped", n, capped)
+			}
+			if n, capped := count(RegistryQuery{Q: "quill", CountCap: 4}); n != 4 || capped {
+				t.Errorf("at the cap: %d %v, want 4 exactly", n, capped)
+			}
+			// The private holder's credential made public and reindexed:
+			// counted; made private again and reindexed: not.
+			setPublic := func(public bool) {
+				t.Helper()
+				if err := s.InTx(ctx, func(tx *Tx) error {
+					if err := tx.SetCredentialPublic(ctx, "q6", public); err != nil {
+						return err
+					}
+					return tx.ReindexProfile(ctx, private, func(*Profile) string { return "" })
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			setPublic(true)
+			if n, _ := count(RegistryQuery{Q: "quill"}); n != 5 {
+				t.Errorf("after publishing: %d, want 5", n)
+			}
+			setPublic(false)
+			if n, _ := count(RegistryQuery{Q: "quill"}); n != 4 {
+				t.Errorf("after unpublishing: %d, want 4", n)
+			}
+		})
+	}
+}
+
+// On SQLite, a term of four or more ASCII letters and digits is searched
+// as the exact words of the vocabulary it starts (shorter ones use FTS5's
+// prefix indexes); a term that extends past the start of a word with a
+// Latin letter FoldText leaves alone stays a prefix query, because the
+// tokenizer may fold that letter to the ASCII one the term holds.
+func TestRegistrySQLitePrefixWords(t *testing.T) {
+	s := migrated(t)["sqlite"]
+	if s == nil {
+		t.Fatal("no SQLite store")
+	}
+	ctx := context.Background()
+	for i, n := range []string{"Jordan Reyes", "Jorge Smith", "Thi Nguyễn", "Lan Nguyenx", "Ǎda Lovelace"} {
+		addRegistryHolder(t, s, i+1, registryHolder{p: Profile{DisplayName: n, Visible: true, Practice: "Couples Clinic"},
+			creds: []IssuedCredential{{ID: fmt.Sprintf("c%d", i), Public: true}}})
+	}
+	words, err := s.prefixWords(ctx, s.DB, []string{"jor", "jord", "coupl", "nguy", "nguye", "nguyen", "ada", "adal", "lovel", "nobody", "ǎda"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// nguyen and nguye extend past "nguy", where ễ starts; adal past "",
+	// where Ǎ starts.
+	want := map[string][]string{"jord": {"jordan"}, "coupl": {"couples"}, "nguy": {"nguyenx", "nguyễn"}, "lovel": {"lovelace"}}
+	if !maps.EqualFunc(words, want, slices.Equal) {
+		t.Errorf("prefix words %v, want %v", words, want)
+	}
+	for q, want := range map[string][]string{
+		"jord":    {"Jordan Reyes"},
+		"nguyen":  {"Thi Nguyễn", "Lan Nguyenx"},
+		"nguy":    {"Thi Nguyễn", "Lan Nguyenx"},
+		"nguyễn":  {"Thi Nguyễn", "Lan Nguyenx"},
+		"ada":     {"Ǎda Lovelace"},
+		"adalove": nil,
+		"lovel":   {"Ǎda Lovelace"},
+	} {
+		pg, err := s.SearchRegistry(ctx, RegistryQuery{Q: q})
+		if err != nil || !slices.Equal(names(pg.Listings), want) {
+			t.Errorf("%q: %v %v, want %v", q, names(pg.Listings), err, want)
+		}
+	}
+	// A word no listing holds any more stays in the vocabulary and finds
+	// no one.
+	p, err := s.Profile(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.DisplayName = "Jordy Reyes"
+	if err := s.InTx(ctx, func(tx *Tx) error { _, err := tx.SaveProfile(ctx, *p, ""); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if pg, err := s.SearchRegistry(ctx, RegistryQuery{Q: "jord"}); err != nil || !slices.Equal(names(pg.Listings), []string{"Jordy Reyes"}) {
+		t.Errorf("jord after the rename: %v %v", names(pg.Listings), err)
+	}
+}
+
+// An index written before migration 22 holds entries for visible profiles
+// without a public credential; the migration removes them, so that counts
+// from the index agree with the listings, and fills SQLite's vocabulary
+// from the index.
+func TestRegistryListingsOnlyOnUpgrade(t *testing.T) {
+	for name, s := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			if _, err := s.DB.MigrateTo(ctx, Migrations, 21); err != nil {
+				t.Fatal(err)
+			}
+			at := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+			// As the store wrote entries before: one for every visible profile.
+			for i, public := range []bool{true, true, false} {
+				uid, err := s.CreateUser(ctx, User{Email: fmt.Sprintf("old%d@example.org", i), Name: "x", PasswordHash: "x", CreatedAt: at})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := Profile{HolderID: uid, DisplayName: fmt.Sprintf("Wellspring %d", i), Visible: true, UpdatedAt: at}
+				body, facets := RegistryIndexText(&p, "", nil)
+				err = s.InTx(ctx, func(tx *Tx) error {
+					appID, err := tx.CreateApplication(ctx, Application{ApplicantID: uid, SetID: "aasect-cst", State: "approved", Portfolio: []byte("{}"), CreatedAt: at})
+					if err != nil {
+						return err
+					}
+					if err := tx.AddCredential(ctx, IssuedCredential{ID: fmt.Sprintf("old-%d", i), ApplicationID: appID, HolderID: uid, SetID: "aasect-cst",
+						SetVersion: "1", Document: []byte("{}"), JWT: "x", IssuedAt: at, Public: public,
+						RevocationList: "r", RevocationIndex: i, SuspensionList: "s", SuspensionIndex: i}); err != nil {
+						return err
+					}
+					if _, err := tx.ExecContext(ctx, s.Dialect.Rebind("INSERT INTO registry_profiles (holder_id, display_name, visible, updated_at) VALUES (?, ?, ?, ?)"),
+						uid, p.DisplayName, true, s.timeArg(at)); err != nil {
+						return err
+					}
+					if s.Dialect == Postgres {
+						_, err = tx.ExecContext(ctx, "UPDATE registry_profiles SET search = "+PostgresSearchVector+" WHERE holder_id = $3", body, facets, uid)
+					} else {
+						_, err = tx.ExecContext(ctx, "INSERT INTO registry_fts (rowid, body, facets) VALUES (?, ?, ?)", uid, body, facets)
+					}
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			pg, err := s.SearchRegistry(ctx, RegistryQuery{Q: "wellspring", Limit: 1})
+			if err != nil || pg.Total != 2 || pg.TotalCapped {
+				t.Fatalf("count after the upgrade: %+v %v, want 2", pg, err)
+			}
+			if s.Dialect == SQLite {
+				words, err := s.prefixWords(ctx, s.DB, []string{"wells"})
+				if err != nil || !slices.Equal(words["wells"], []string{"wellspring"}) {
+					t.Errorf("vocabulary after the upgrade: %v %v", words, err)
+				}
+			}
+		})
 	}
 }
