@@ -163,8 +163,16 @@ func Verify(ctx context.Context, data []byte, fetch Fetch, now time.Time) *Repor
 			return r
 		}
 		r.VerificationMethod = res.KeyID
-		r.Credential = res.Credential
+		r.Credential = res.Credential()
 		r.Checks = append(r.Checks, res.Checks...)
+		if r.Credential == nil {
+			if s, _ := res.Lookup(vcjwt.CheckStructure); s.Outcome == verification.Valid {
+				// Not expected (vcjwt reads what it can decode), but a
+				// credential that cannot be read must not pass unchecked.
+				r.Checks = append(r.Checks, verification.Check{Name: CheckFormat, Outcome: verification.CouldNotCheck,
+					Detail: "the token's credential could not be decoded"})
+			}
+		}
 	default:
 		r.Checks = verification.Checks{{Name: CheckFormat, Outcome: verification.Invalid,
 			Detail: "neither a JSON credential nor a VC-JWT (three base64url parts joined by dots)"}}
