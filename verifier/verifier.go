@@ -252,12 +252,7 @@ func validity(doc map[string]any, now time.Time) verification.Check {
 // shape checks the credential's structure as an Open Badges 3.0 credential.
 func shape(cred map[string]any) verification.Check {
 	c := verification.Check{Name: "open_badges"}
-	data, err := json.Marshal(cred)
-	if err != nil {
-		c.Outcome, c.Detail = verification.Invalid, err.Error()
-		return c
-	}
-	if ps := credential.Check(data); len(ps) > 0 {
+	if ps := credential.CheckDecoded(cred); len(ps) > 0 {
 		var msgs []string
 		for _, p := range ps {
 			msgs = append(msgs, p.String())
