@@ -905,6 +905,11 @@ var membersCases = []string{
 	`{"vc":null}`,
 	`{"a":"\u0000"}`,
 	`{"a":1E+2,"nbf":-1e-7}`,
+	`{"x":{"y":["e",1e308,"\"",2e-400,"1e400"]}}`,
+	`{"x":{"y":["\\",1.8e308]}}`,
+	`{"x":"\"1e999","z":[0.1e1000]}`,
+	`{"x":` + strings.Repeat("9", 400) + `}`,
+	`{"x":[-` + strings.Repeat("9", 310) + `.5]}`,
 }
 
 func checkMembers(t *testing.T, payload []byte) {
