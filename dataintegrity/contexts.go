@@ -136,11 +136,17 @@ func (e *notBundledError) Is(target error) bool { return target == ErrContextNot
 //     certboard signs or reads has), and canonicalize hands it to json-gold
 //     in place of the list. json-gold's context processing accepts an
 //     already processed *ld.Context as a local context and then uses it as
-//     the active context. It sets that context's processing mode again (to
-//     the value it has) and processes every later context (a type-scoped or
-//     embedded one) onto a copy, so canonicalize gives it a shallow copy
-//     (ld.CopyContext): the term definitions themselves are shared, never
-//     written (TestVerifyConcurrently, run with -race, checks).
+//     the active context.
+//   - With the option KeepScopedContexts (of the json-gold patched under
+//     third_party/json-gold), json-gold keeps on each active context the
+//     contexts its type-scoped and property-scoped contexts give (Open
+//     Badges 3.0 has one per type), instead of processing them at every
+//     node of every document.
+//
+// The active contexts are therefore shared between calls and goroutines;
+// json-gold only reads them (the patch makes it skip writing a processing
+// mode a shared context already has). TestVerifyConcurrently, run with
+// -race, checks that nothing shared is written.
 
 // bundledLoader is a json-gold document loader serving the bundled contexts
 // decoded once. Its documents are shared and must not be modified.
@@ -182,6 +188,7 @@ func jsonLdOptions() *ld.JsonLdOptions {
 	opts.DocumentLoader = bundledLoader{}
 	opts.ProcessingMode = ld.JsonLd_1_1
 	opts.SafeMode = true
+	opts.KeepScopedContexts = true
 	return opts
 }
 
@@ -197,8 +204,7 @@ var (
 // activeContext returns the active context that json-gold makes of the
 // @context value ctx, processed once and kept, when ctx is a bundled URL or
 // a list of them; ok is false for any other value, which the caller leaves
-// to json-gold to process. The context returned is shared: hand json-gold
-// a copy of it (ld.CopyContext).
+// to json-gold to process. The context returned is shared and read only.
 func activeContext(ctx any) (active *ld.Context, ok bool, err error) {
 	var urls []string
 	switch v := ctx.(type) {

@@ -162,9 +162,7 @@ func canonicalize(doc map[string]any) (string, error) {
 		for k, v := range doc {
 			withActive[k] = v
 		}
-		// json-gold writes into an active context given this way (its
-		// processing mode, set to what it already is), so it gets a copy.
-		withActive["@context"] = ld.CopyContext(active)
+		withActive["@context"] = active
 		doc = withActive
 	}
 	// JsonLdProcessor.Normalize does not pass SafeMode on to its toRdf step,

@@ -97,8 +97,9 @@ func (api *JsonLdApi) expandElement(activeCtx *Context, activeProperty string, e
 
 		// Get any property-scoped context for activeProperty
 		var propertyScopedCtx interface{}
-		if td := activeCtx.GetTermDefinition(activeProperty); td != nil {
-			propertyScopedCtx = td.Context
+		propertyTD := activeCtx.GetTermDefinition(activeProperty)
+		if propertyTD != nil {
+			propertyScopedCtx = propertyTD.Context
 		}
 
 		// second, determine if any type-scoped context should be reverted; it
@@ -137,7 +138,7 @@ func (api *JsonLdApi) expandElement(activeCtx *Context, activeProperty string, e
 
 		if propertyScopedCtx != nil {
 			// apply property-scoped context after reverting term-scoped context
-			newCtx, err := activeCtx.parse(propertyScopedCtx, nil, false, true, false, true)
+			newCtx, err := activeCtx.scopedContext(propertyTD, true, true)
 			if err != nil {
 				return nil, err
 			}
@@ -193,7 +194,7 @@ func (api *JsonLdApi) expandElement(activeCtx *Context, activeProperty string, e
 
 				for _, tt := range types {
 					if td := typeScopedContext.GetTermDefinition(tt); td != nil && td.HasContext {
-						newCtx, err := activeCtx.parse(td.Context, nil, false, false, false, false)
+						newCtx, err := activeCtx.scopedContext(td, false, false)
 						if err != nil {
 							return nil, err
 						}
@@ -690,7 +691,7 @@ func (api *JsonLdApi) expandObject(activeCtx *Context, activeProperty string, ex
 		if td != nil && td.HasContext {
 			// TODO: fix calling a private method
 			//termCtx, err = activeCtx.Parse(ctx)
-			termCtx, err = activeCtx.parse(td.Context, make([]string, 0), false, true, false, true)
+			termCtx, err = activeCtx.scopedContext(td, true, true)
 			if err != nil {
 				return err
 			}
@@ -941,7 +942,7 @@ func (api *JsonLdApi) expandIndexMap(activeCtx *Context, activeProperty string, 
 		indexCtx := activeCtx
 		// if indexKey is @type, there may be a context defined for it
 		if td := activeCtx.GetTermDefinition(key); indexKey == "@type" && td != nil && td.HasContext {
-			newCtx, err := activeCtx.Parse(td.Context)
+			newCtx, err := activeCtx.scopedContext(td, true, false)
 			if err != nil {
 				return nil, err
 			}

@@ -22,6 +22,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 var (
@@ -51,6 +52,57 @@ type Context struct {
 	inverse         map[string]interface{} // cache for inverse context
 	previousContext *Context
 	fastCurieMap    map[string]interface{}
+	scoped          *scopedContexts // see JsonLdOptions.KeepScopedContexts
+}
+
+// scopedContexts keeps the contexts that processing scoped contexts onto a
+// context gave, when JsonLdOptions.KeepScopedContexts is set.
+type scopedContexts struct {
+	mu sync.Mutex
+	m  map[scopedKey]*Context
+}
+
+// scopedKey names one processing of a term's scoped context: the term
+// definition (which holds the scoped context) and the flags of the call.
+type scopedKey struct {
+	td                           *TermDefinition
+	propagate, overrideProtected bool
+}
+
+// maxScopedContexts bounds the contexts kept per context.
+const maxScopedContexts = 256
+
+// scopedContext processes the scoped context of td onto c, as
+// c.parse(td.Context, nil, false, propagate, false, overrideProtected)
+// does. With JsonLdOptions.KeepScopedContexts the result is kept on c and
+// returned again for the same td and flags.
+func (c *Context) scopedContext(td *TermDefinition, propagate, overrideProtected bool) (*Context, error) {
+	if c.options == nil || !c.options.KeepScopedContexts || c.scoped == nil {
+		return c.parse(td.Context, nil, false, propagate, false, overrideProtected)
+	}
+	key := scopedKey{td, propagate, overrideProtected}
+	c.scoped.mu.Lock()
+	kept, ok := c.scoped.m[key]
+	c.scoped.mu.Unlock()
+	if ok {
+		return kept, nil
+	}
+	result, err := c.parse(td.Context, nil, false, propagate, false, overrideProtected)
+	if err != nil {
+		return nil, err
+	}
+	c.scoped.mu.Lock()
+	defer c.scoped.mu.Unlock()
+	if kept, ok := c.scoped.m[key]; ok {
+		return kept, nil
+	}
+	if c.scoped.m == nil {
+		c.scoped.m = make(map[scopedKey]*Context)
+	}
+	if len(c.scoped.m) < maxScopedContexts {
+		c.scoped.m[key] = result
+	}
+	return result, nil
 }
 
 type Values struct {
@@ -134,6 +186,7 @@ func NewContext(values map[string]interface{}, options *JsonLdOptions) *Context 
 		TermDefinitions: make(map[string]*TermDefinition),
 		Protected:       make(map[string]bool),
 		fastCurieMap:    make(map[string]any),
+		scoped:          &scopedContexts{},
 	}
 
 	context.Values.Base = options.Base
@@ -327,7 +380,9 @@ func (c *Context) parse(localContext interface{}, remoteContexts []string, parsi
 		} else if pm == "" {
 			// if not set explicitly, set processingMode to "json-ld-1.0"
 			result.Values.processingMode = JsonLd_1_0
-		} else {
+		} else if result.Values.processingMode != pm {
+			// (an active context given as a local context may be shared:
+			// it is written only when this changes it)
 			result.Values.processingMode = pm
 		}
 
@@ -1099,6 +1154,10 @@ func (c *Context) createTermDefinition(context map[string]interface{}, term stri
 func (c *Context) RevertToPreviousContext() *Context {
 	if c.previousContext == nil {
 		return c
+	} else if c.options != nil && c.options.KeepScopedContexts {
+		// contexts are not modified once made, so the previous one itself
+		// can be returned, and what was kept on it used again
+		return c.previousContext
 	} else {
 		return CopyContext(c.previousContext)
 	}

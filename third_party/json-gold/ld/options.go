@@ -68,6 +68,15 @@ type JsonLdOptions struct { //nolint:stylecheck
 	OutputForm    string
 	SafeMode      bool
 
+	// KeepScopedContexts keeps, on each active context, the contexts that
+	// processing a term's scoped context (type-scoped or property-scoped)
+	// onto it gave, and uses them again, instead of processing the scoped
+	// context at every node. It is for callers whose contexts do not change
+	// once loaded (a document loader serving fixed documents) and who do not
+	// modify the active contexts they are given. The kept contexts are
+	// shared; each active context keeps at most 256.
+	KeepScopedContexts bool
+
 	// ExpandedElementHandler, when set, is called during expansion for each
 	// node object expansion keeps, with that object's JSON Pointer and the
 	// result of expanding it. See ElementHandler.
@@ -127,6 +136,7 @@ func (opt *JsonLdOptions) Copy() *JsonLdOptions {
 		UseNamespaces:          opt.UseNamespaces,
 		OutputForm:             opt.OutputForm,
 		SafeMode:               opt.SafeMode,
+		KeepScopedContexts:     opt.KeepScopedContexts,
 		ExpandedElementHandler: opt.ExpandedElementHandler,
 	}
 }
