@@ -693,9 +693,31 @@ func Check(data []byte) []Problem {
 	}
 	root, ok := doc.(map[string]any)
 	if !ok {
-		c.add("$", "is %s, not a JSON object", jsonlimit.Kind(doc))
+		c.add("$", "is %s, not a JSON object", kind(doc))
 		return c.problems
 	}
+	c.check(root)
+	return c.problems
+}
+
+// CheckDecoded is Check on a credential already decoded from JSON into
+// generic values (map[string]any, []any, string, bool, nil, and numbers as
+// json.Number or float64), for a caller that holds it decoded: it reports
+// what Check reports on the JSON that json.Marshal writes of doc, without
+// writing and reading it again. The size of that JSON is not checked (the
+// caller bounded what it decoded); the nesting is, as Check does.
+func CheckDecoded(doc map[string]any) []Problem {
+	c := &checker{}
+	if err := jsonlimit.CheckValue(doc, jsonlimit.MaxDepth); err != nil {
+		c.add("$", "%v; nothing else was checked", err)
+		return c.problems
+	}
+	c.check(doc)
+	return c.problems
+}
+
+// check runs every check on the credential root.
+func (c *checker) check(root map[string]any) {
 	c.context(root)
 	c.types(root, "$", "type", TypeVerifiableCredential, TypeOpenBadgeCredential)
 	if id, ok := c.str(root, "$", "id", true); ok {
@@ -712,7 +734,6 @@ func Check(data []byte) []Problem {
 	c.subject(root)
 	c.status(root)
 	c.schema(root)
-	return c.problems
 }
 
 type checker struct {
@@ -760,7 +781,7 @@ func (c *checker) str(obj map[string]any, path, name string, required bool) (str
 	}
 	s, ok := v.(string)
 	if !ok {
-		c.add(member(path, name), "is %s, not a string", jsonlimit.Kind(v))
+		c.add(member(path, name), "is %s, not a string", kind(v))
 		return "", false
 	}
 	if strings.TrimSpace(s) == "" {
@@ -778,7 +799,7 @@ func (c *checker) object(obj map[string]any, path, name string, required bool) (
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		c.add(member(path, name), "is %s, not an object", jsonlimit.Kind(v))
+		c.add(member(path, name), "is %s, not an object", kind(v))
 		return nil, false
 	}
 	return m, true
@@ -814,7 +835,7 @@ func (c *checker) context(root map[string]any) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		c.add(p, "is %s, not an array", jsonlimit.Kind(v))
+		c.add(p, "is %s, not an array", kind(v))
 		return
 	}
 	want := []string{ContextVC, ContextOB}
@@ -859,7 +880,7 @@ func describe(v any) string {
 	if s, ok := v.(string); ok {
 		return strconv.Quote(s)
 	}
-	return jsonlimit.Kind(v)
+	return kind(v)
 }
 
 // types checks that obj[name] is an array of strings that holds every one
@@ -878,13 +899,13 @@ func (c *checker) types(obj map[string]any, path, name string, want ...string) {
 		for i, e := range t {
 			s, ok := e.(string)
 			if !ok {
-				c.add(index(p, i), "is %s, not a string", jsonlimit.Kind(e))
+				c.add(index(p, i), "is %s, not a string", kind(e))
 				continue
 			}
 			have = append(have, s)
 		}
 	default:
-		c.add(p, "is %s, not an array of strings", jsonlimit.Kind(v))
+		c.add(p, "is %s, not an array of strings", kind(v))
 		return
 	}
 	for _, w := range want {
@@ -948,7 +969,7 @@ func (c *checker) subject(root map[string]any) {
 		p := member(path, "identifier")
 		list, ok := v.([]any)
 		if !ok {
-			c.add(p, "is %s, not an array", jsonlimit.Kind(v))
+			c.add(p, "is %s, not an array", kind(v))
 		} else if len(list) == 0 {
 			c.add(p, "is empty")
 		}
@@ -965,7 +986,7 @@ func (c *checker) subject(root map[string]any) {
 func (c *checker) identity(path string, v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		c.add(path, "is %s, not an object", jsonlimit.Kind(v))
+		c.add(path, "is %s, not an object", kind(v))
 		return
 	}
 	c.typeIs(m, path, "type", TypeIdentityObject)
@@ -977,12 +998,12 @@ func (c *checker) identity(path string, v any) {
 	}
 	hashed, ok := hv.(bool)
 	if !ok {
-		c.add(member(path, "hashed"), "is %s, not a boolean", jsonlimit.Kind(hv))
+		c.add(member(path, "hashed"), "is %s, not a boolean", kind(hv))
 		return
 	}
 	if v, ok := m["salt"]; ok {
 		if _, ok := v.(string); !ok {
-			c.add(member(path, "salt"), "is %s, not a string", jsonlimit.Kind(v))
+			c.add(member(path, "salt"), "is %s, not a string", kind(v))
 		}
 	}
 	if hashed && hashOK {
@@ -1036,13 +1057,13 @@ func (c *checker) status(root map[string]any) {
 		for i, e := range t {
 			m, ok := e.(map[string]any)
 			if !ok {
-				c.add(index(p, i), "is %s, not an object", jsonlimit.Kind(e))
+				c.add(index(p, i), "is %s, not an object", kind(e))
 				continue
 			}
 			c.statusEntry(index(p, i), m)
 		}
 	default:
-		c.add(p, "is %s, not an object or an array", jsonlimit.Kind(v))
+		c.add(p, "is %s, not an object or an array", kind(v))
 	}
 }
 
@@ -1074,7 +1095,7 @@ func (c *checker) statusEntry(path string, m map[string]any) {
 		}
 	}
 	if v, ok := m["statusSize"]; ok {
-		n, isNum := v.(jsonNumber)
+		n, isNum := asNumber(v)
 		if size, err := strconv.ParseUint(string(n), 10, 31); !isNum || err != nil || size == 0 {
 			c.add(member(path, "statusSize"), "is %s, not a positive integer", describeNumber(v))
 		}
@@ -1082,10 +1103,36 @@ func (c *checker) statusEntry(path string, m map[string]any) {
 }
 
 func describeNumber(v any) string {
-	if n, ok := v.(jsonNumber); ok {
+	if n, ok := asNumber(v); ok {
 		return string(n)
 	}
+	return kind(v)
+}
+
+// kind names the JSON type of a decoded value for a message, as
+// jsonlimit.Kind does, reading a float64 as the number it is (see
+// CheckDecoded).
+func kind(v any) string {
+	if _, ok := v.(float64); ok {
+		return "a number"
+	}
 	return jsonlimit.Kind(v)
+}
+
+// asNumber returns a decoded JSON number as its text: a json.Number as it
+// is, a float64 as json.Marshal writes it (see CheckDecoded).
+func asNumber(v any) (jsonNumber, bool) {
+	switch n := v.(type) {
+	case jsonNumber:
+		return n, true
+	case float64:
+		b, err := json.Marshal(n)
+		if err != nil {
+			return "", false
+		}
+		return jsonNumber(b), true
+	}
+	return "", false
 }
 
 func (c *checker) schema(root map[string]any) {
@@ -1097,7 +1144,7 @@ func (c *checker) schema(root map[string]any) {
 	one := func(path string, e any) {
 		m, ok := e.(map[string]any)
 		if !ok {
-			c.add(path, "is %s, not an object", jsonlimit.Kind(e))
+			c.add(path, "is %s, not an object", kind(e))
 			return
 		}
 		if id, ok := c.str(m, path, "id", true); ok {

@@ -500,6 +500,7 @@ func TestCheckFindsProblems(t *testing.T) {
 			tc.edit(m)
 			problems := Check(mustMarshal(t, m))
 			t.Log(problems)
+			sameDecoded(t, mustMarshal(t, m))
 			found := false
 			for _, p := range problems {
 				found = found || p.Path == tc.path
@@ -593,5 +594,39 @@ func FuzzCheck(f *testing.F) {
 		if jsonlimit.Check(data, jsonlimit.Limits{MaxBytes: MaxCheckSize}) != nil && (len(ps) != 1 || ps[0].Path != "$") {
 			t.Fatalf("input over a limit: %v", ps)
 		}
+		sameDecoded(t, data)
 	})
+}
+
+// sameDecoded checks that CheckDecoded, given data decoded as
+// json.Unmarshal decodes it (numbers as float64), reports what Check
+// reports on the JSON json.Marshal writes of it.
+func sameDecoded(t *testing.T, data []byte) {
+	t.Helper()
+	var doc map[string]any
+	if json.Unmarshal(data, &doc) != nil || doc == nil {
+		return
+	}
+	again, err := json.Marshal(doc)
+	if err != nil || jsonlimit.Check(again, jsonlimit.Limits{MaxBytes: MaxCheckSize}) != nil {
+		return
+	}
+	if got, want := CheckDecoded(doc), Check(again); !reflect.DeepEqual(got, want) {
+		t.Fatalf("CheckDecoded = %v, Check of the JSON = %v", got, want)
+	}
+}
+
+func TestCheckDecodedAcceptsGolden(t *testing.T) {
+	sameDecoded(t, readGolden(t))
+	var doc map[string]any
+	if err := json.Unmarshal(readGolden(t), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if p := CheckDecoded(doc); p != nil {
+		t.Errorf("CheckDecoded(golden) = %v", p)
+	}
+	doc["credentialStatus"].([]any)[0].(map[string]any)["statusSize"] = 1.5
+	if p := CheckDecoded(doc); len(p) != 1 || !strings.Contains(p[0].Message, "is 1.5, not a positive integer") {
+		t.Errorf("statusSize 1.5: %v", p)
+	}
 }

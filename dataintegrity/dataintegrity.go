@@ -155,16 +155,24 @@ func hashData(doc, proof map[string]any, ctx any) ([]byte, error) {
 // document doc, loading contexts only from the bundle and expanding in safe
 // mode. Errors wrap ErrContextNotBundled (naming the URL) or ErrDocument.
 func canonicalize(doc map[string]any) (string, error) {
-	loader := &recordingLoader{}
-	opts := ld.NewJsonLdOptions("")
-	opts.DocumentLoader = loader
-	opts.ProcessingMode = ld.JsonLd_1_1
-	opts.SafeMode = true
+	opts := jsonLdOptions()
+	active, ok, err := activeContext(doc["@context"])
+	if err == nil && ok {
+		withActive := make(map[string]any, len(doc))
+		for k, v := range doc {
+			withActive[k] = v
+		}
+		withActive["@context"] = active
+		doc = withActive
+	}
 	// JsonLdProcessor.Normalize does not pass SafeMode on to its toRdf step,
 	// so the two steps are run here: toRdf in safe mode, then RDFC-1.0.
-	dataset, err := ld.NewJsonLdProcessor().ToRDF(doc, opts)
-	if loader.refused != "" {
-		return "", fmt.Errorf("%w: %s", ErrContextNotBundled, loader.refused)
+	var dataset any
+	if err == nil {
+		dataset, err = ld.NewJsonLdProcessor().ToRDF(doc, opts)
+	}
+	if nb := (*notBundledError)(nil); errors.As(err, &nb) {
+		return "", fmt.Errorf("%w: %s", ErrContextNotBundled, nb.url)
 	}
 	if err != nil {
 		return "", fmt.Errorf("%w: JSON-LD: %v", ErrDocument, err)

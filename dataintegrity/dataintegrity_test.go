@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/internal/cputime"
 )
 
 // readJSON reads a JSON object from testdata.
@@ -493,22 +494,26 @@ func TestDocumentLoader(t *testing.T) {
 func BenchmarkSign(b *testing.B) {
 	priv, vm, _ := obKey()
 	c := readJSON(b, "ob-credential.json")
+	start := cputime.Now()
 	for b.Loop() {
 		if _, err := Sign(c, priv, vm, obCreated); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cputime.Report(b, start)
 }
 
 func BenchmarkVerify(b *testing.B) {
 	signed := signOB(b)
 	_, _, resolve := obKey()
+	start := cputime.Now()
 	for b.Loop() {
 		r, err := Verify(signed, resolve)
 		if err != nil || !r.Valid() {
 			b.Fatal(err, r)
 		}
 	}
+	cputime.Report(b, start)
 }
 
 // TestUndefinedMemberIsInvalid: a member that no context defines would be

@@ -40,12 +40,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/verification"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Header values written by Sign.
@@ -435,11 +438,6 @@ type Check = verification.Check
 
 // Result is what Verify found.
 type Result struct {
-	// Credential is the decoded credential: for a Data Model 2.0 token the
-	// payload without the registered claims (iss, jti, sub, nbf, exp, iat),
-	// for a 1.1 token the vc claim completed from them. Nil when the token
-	// is malformed.
-	Credential map[string]any `json:"credential,omitempty"`
 	// Issuer is the issuer's id, when one could be read.
 	Issuer string `json:"issuer,omitempty"`
 	// KeyID is the kid of the header, when one could be read.
@@ -447,10 +445,36 @@ type Result struct {
 	// Checks holds one Check for each of CheckStructure, CheckSignature,
 	// CheckValidity and CheckIssuer, in that order.
 	Checks verification.Checks `json:"checks"`
+
+	token *token // what parse read, nil for a malformed token
 }
 
 // Valid reports whether every check is Valid.
 func (r *Result) Valid() bool { return r.Checks.Valid() }
+
+// Credential returns the decoded credential: for a Data Model 2.0 token the
+// payload without the registered claims (iss, jti, sub, nbf, exp, iat), for
+// a 1.1 token the vc claim completed from them. It is nil when the token is
+// malformed. Verify decodes only the members its checks read; the rest of
+// a 2.0 credential is decoded by each call of Credential, which returns a
+// value of its own that the caller may modify.
+func (r *Result) Credential() map[string]any {
+	if r.token == nil {
+		return nil
+	}
+	t := r.token
+	if t.v11 {
+		return t.credential
+	}
+	var c map[string]any
+	if err := json.Unmarshal(t.payload, &c); err != nil {
+		return nil // cannot happen: parse read the payload as a JSON object
+	}
+	for _, k := range []string{claimIssuer, claimID, claimSubject, claimNotBefore, claimExpires, "iat"} {
+		delete(c, k)
+	}
+	return c
+}
 
 // Status sums the checks up as "valid" (all Valid), "invalid" (at least one
 // Invalid, whatever the others) or "could_not_check" (none Invalid, at least
@@ -473,12 +497,19 @@ func acceptedTyp(typ string) bool {
 	return t == "vc+jwt" || t == "vc+ld+json+jwt" || t == "jwt"
 }
 
+// base64URLAlphabet marks the bytes of the base64url alphabet.
+var base64URLAlphabet = func() (a [256]bool) {
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" {
+		a[c] = true
+	}
+	return a
+}()
+
 // isBase64URL reports whether s holds only base64url characters; the
 // standard decoder would otherwise skip line breaks.
 func isBase64URL(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+		if !base64URLAlphabet[s[i]] {
 			return false
 		}
 	}
@@ -524,7 +555,7 @@ func Verify(token string, resolve func(kid string) (ed25519.PublicKey, error), n
 		}
 		return r, nil
 	}
-	r.Credential = t.credential
+	r.token = t
 	r.KeyID = t.kid
 	if t.v11 {
 		r.set(CheckStructure, Valid, "a JWT with EdDSA holding a Verifiable Credentials 1.1 credential under vc")
@@ -540,12 +571,182 @@ func Verify(token string, resolve func(kid string) (ed25519.PublicKey, error), n
 
 // token is a parsed, well-formed VC-JWT.
 type token struct {
-	kid        string
-	input      string // header.payload, the signing input
-	sig        []byte
-	claims     map[string]any // the whole payload
+	kid   string
+	input string // header.payload, the signing input
+	sig   []byte
+	// payload is the decoded payload, from which Result.Credential decodes
+	// a 2.0 credential.
+	payload []byte
+	hasVC   bool // whether the payload has a vc claim
+	// claims holds the payload's members the checks read, decoded: for a
+	// 2.0 token only those (see checked), for a 1.1 token all of them.
+	claims map[string]any
+	// credential holds the credential's members the checks read: for a 2.0
+	// token the claims without the registered ones, for a 1.1 token the
+	// whole vc claim, completed from the claims.
 	credential map[string]any
 	v11        bool
+}
+
+// checked lists the members of a 2.0 payload that Verify's checks read and
+// so decodes; Result.Credential decodes the whole payload when asked.
+var checked = map[string]bool{"@context": true, "type": true, "issuer": true, "validFrom": true, "validUntil": true,
+	claimIssuer: true, claimNotBefore: true, claimExpires: true}
+
+// members reads payload, a JSON object, in one pass: it decodes the members
+// listed in checked into t.claims, as encoding/json would (the last of
+// duplicate names wins; invalid UTF-8 is accepted and replaced), notes
+// whether there is a vc claim and keeps the payload for Result.Credential.
+// It reports false when payload is not a single JSON object or holds
+// anything json.Unmarshal would refuse to decode into a map[string]any
+// (FuzzMembers compares the two), so that Result.Credential cannot fail
+// where Verify succeeded.
+func members(payload []byte, t *token) bool {
+	dec := jsontext.NewDecoder(bytes.NewReader(payload), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return false
+	}
+	t.claims = make(map[string]any, len(checked))
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return false
+		}
+		key := name.String()
+		switch {
+		case checked[key]:
+			d, err := readValue(dec)
+			if err != nil {
+				return false
+			}
+			t.claims[key] = d
+		default:
+			if key == claimVC {
+				t.hasVC = true
+			}
+			if err := skipValue(dec); err != nil {
+				return false
+			}
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil { // the closing brace
+		return false
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return false
+	}
+	t.payload = payload
+	return true
+}
+
+// skipValue reads past the next JSON value of dec without decoding it,
+// but fails where encoding/json would: on a number out of float64's range.
+func skipValue(dec *jsontext.Decoder) error {
+	depth := 0
+	for {
+		if dec.PeekKind() == '0' {
+			v, err := dec.ReadValue()
+			if err != nil {
+				return err
+			}
+			if _, err := strconv.ParseFloat(string(v), 64); err != nil {
+				return err
+			}
+		} else {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return err
+			}
+			switch tok.Kind() {
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// decodeObject decodes b, a JSON object, as json.Unmarshal into a
+// map[string]any would; ok is false when b is not a single JSON object.
+func decodeObject(b []byte) (m map[string]any, ok bool) {
+	dec := jsontext.NewDecoder(bytes.NewReader(b), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if dec.PeekKind() != '{' {
+		return nil, false
+	}
+	v, err := readValue(dec)
+	if err != nil {
+		return nil, false
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil, false
+	}
+	return v.(map[string]any), true
+}
+
+// readValue reads the next JSON value from dec as encoding/json decodes
+// into an any: objects as map[string]any (the last of duplicate names
+// wins), arrays as []any, numbers as float64 (an error if out of range),
+// strings, booleans and nil.
+func readValue(dec *jsontext.Decoder) (any, error) {
+	switch dec.PeekKind() {
+	case '{':
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		m := map[string]any{}
+		for dec.PeekKind() != '}' {
+			name, err := dec.ReadToken()
+			if err != nil {
+				return nil, err
+			}
+			key := name.String() // before the next read voids name
+			v, err := readValue(dec)
+			if err != nil {
+				return nil, err
+			}
+			m[key] = v
+		}
+		_, err := dec.ReadToken()
+		return m, err
+	case '[':
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		l := []any{}
+		for dec.PeekKind() != ']' {
+			v, err := readValue(dec)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, v)
+		}
+		_, err := dec.ReadToken()
+		return l, err
+	case '0':
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		return strconv.ParseFloat(string(v), 64)
+	default:
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return nil, err
+		}
+		switch tok.Kind() {
+		case '"':
+			return tok.String(), nil
+		case 't', 'f':
+			return tok.Bool(), nil
+		case 'n':
+			return nil, nil
+		}
+		return nil, fmt.Errorf("unexpected %v", tok.Kind())
+	}
 }
 
 // parse decodes a compact JWS and its payload, returning a description of
@@ -593,10 +794,17 @@ func parse(s string) (*token, string) {
 	if len(t.sig) != ed25519.SignatureSize {
 		return nil, fmt.Sprintf("signature is %d bytes, an Ed25519 signature is %d", len(t.sig), ed25519.SignatureSize)
 	}
-	if err := json.Unmarshal(raw[1], &t.claims); err != nil || t.claims == nil {
+	// The payload is read in one pass, decoding only the members the
+	// checks read (see members): decoding all of it into generic maps was
+	// most of the time Verify spent besides the signature.
+	if !members(raw[1], t) {
 		return nil, "payload is not a JSON object"
 	}
-	if vc, present := t.claims[claimVC]; present {
+	if t.hasVC {
+		if err := json.Unmarshal(raw[1], &t.claims); err != nil {
+			return nil, "payload is not a JSON object"
+		}
+		vc := t.claims[claimVC]
 		c, ok := vc.(map[string]any)
 		if !ok {
 			return nil, fmt.Sprintf("vc claim is %s, want a credential object", describe(vc))
@@ -611,18 +819,17 @@ func parse(s string) (*token, string) {
 	if _, ok := t.claims["@context"]; !ok {
 		return nil, "payload is neither a credential (no @context) nor a JWT holding one under vc"
 	}
+	t.credential = make(map[string]any, len(t.claims))
+	for k, v := range t.claims {
+		switch k {
+		case claimIssuer, claimNotBefore, claimExpires:
+		default:
+			t.credential[k] = v
+		}
+	}
 	if err := checkForm(t.claims, false); err != nil {
 		return nil, "credential: " + strings.TrimPrefix(err.Error(), ErrCredential.Error()+": ")
 	}
-	c := make(map[string]any, len(t.claims))
-	for k, v := range t.claims {
-		switch k {
-		case claimIssuer, claimID, claimSubject, claimNotBefore, claimExpires, "iat":
-		default:
-			c[k] = v
-		}
-	}
-	t.credential = c
 	return t, ""
 }
 
@@ -630,8 +837,8 @@ func parse(s string) (*token, string) {
 // EdDSA, an accepted typ or none, no crit, and a string kid if any, which
 // it returns.
 func checkHeader(b []byte) (kid, problem string) {
-	var h map[string]any
-	if err := json.Unmarshal(b, &h); err != nil || h == nil {
+	h, ok := decodeObject(b)
+	if !ok {
 		return "", "header is not a JSON object"
 	}
 	alg, ok := h["alg"].(string)

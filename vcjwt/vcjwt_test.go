@@ -229,8 +229,8 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 	wantCheck(t, r, CheckValidity, Valid, "valid from 2025-03-01T00:00:00Z until 2028-03-01T00:00:00Z")
-	if !reflect.DeepEqual(r.Credential, c) {
-		t.Errorf("decoded credential differs from the signed one:\n got %v\nwant %v", r.Credential, c)
+	if !reflect.DeepEqual(r.Credential(), c) {
+		t.Errorf("decoded credential differs from the signed one:\n got %v\nwant %v", r.Credential(), c)
 	}
 	if r.Issuer != testIssuer || r.KeyID != testKid {
 		t.Errorf("Issuer %q KeyID %q", r.Issuer, r.KeyID)
@@ -422,8 +422,8 @@ func TestHeaderAlg(t *testing.T) {
 				r := mustVerify(t, variant, resolve, during)
 				wantCheck(t, r, CheckStructure, Invalid, "alg")
 				wantCheck(t, r, CheckSignature, CouldNotCheck, "malformed")
-				if r.Status() != "invalid" || r.Credential != nil {
-					t.Errorf("Status %q, credential %v", r.Status(), r.Credential != nil)
+				if r.Status() != "invalid" || r.Credential() != nil {
+					t.Errorf("Status %q, credential %v", r.Status(), r.Credential() != nil)
 				}
 			}
 			if calls != 0 {
@@ -634,7 +634,7 @@ func TestVC11Wrapper(t *testing.T) {
 		t.Fatalf("VC 1.1 token: %+v", r.Checks)
 	}
 	wantCheck(t, r, CheckStructure, Valid, "1.1")
-	c := r.Credential
+	c := r.Credential()
 	if c["issuer"] != testIssuer || c["id"] != "urn:uuid:5c4a9e3e-2f7b-4d1b-8a55-1c0e2d9f3b10" ||
 		c["issuanceDate"] != "2025-03-01T00:00:00Z" || c["expirationDate"] != "2028-03-01T00:00:00Z" ||
 		c["credentialSubject"].(map[string]any)["id"] != "mailto:ann@example.org" {
@@ -748,8 +748,8 @@ func TestMalformed(t *testing.T) {
 			for _, name := range []string{CheckSignature, CheckValidity, CheckIssuer} {
 				wantCheck(t, r, name, CouldNotCheck, "malformed")
 			}
-			if r.Status() != "invalid" || r.Valid() || r.Credential != nil || calls != 0 {
-				t.Errorf("Status %q Valid %v credential %v resolver calls %d", r.Status(), r.Valid(), r.Credential != nil, calls)
+			if r.Status() != "invalid" || r.Valid() || r.Credential() != nil || calls != 0 {
+				t.Errorf("Status %q Valid %v credential %v resolver calls %d", r.Status(), r.Valid(), r.Credential() != nil, calls)
 			}
 		})
 	}
@@ -862,16 +862,101 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("%d checks", len(r.Checks))
 		}
 		s, _ := r.Lookup(CheckStructure)
-		if bound := CheckBounds(tok); bound != nil && (s.Outcome != Invalid || r.Credential != nil) {
+		if bound := CheckBounds(tok); bound != nil && (s.Outcome != Invalid || r.Credential() != nil) {
 			t.Fatalf("a token over a limit (%v) has structure %+v", bound, s)
 		}
-		if s.Outcome == Invalid && (r.Credential != nil || r.Status() != "invalid") {
-			t.Fatalf("malformed token: credential %v, status %q", r.Credential != nil, r.Status())
+		if s.Outcome == Invalid && (r.Credential() != nil || r.Status() != "invalid") {
+			t.Fatalf("malformed token: credential %v, status %q", r.Credential() != nil, r.Status())
 		}
 		if r.Valid() && tok != good && tok != good11 {
 			// Only the two signed tokens are valid: strict base64url leaves
 			// no second spelling of the same signed bytes.
 			t.Fatalf("a token other than the signed one verified: %q", tok)
 		}
+	})
+}
+
+// membersCases are payloads on which members must agree with
+// json.Unmarshal into a map[string]any: accept the same, decode the
+// checked members the same.
+var membersCases = []string{
+	`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiableCredential","iss":"did:web:a","nbf":1.5e9}`,
+	`{"iss":"a","iss":"b"}`,
+	`{"issuer":{"id":"x","id":"y"}}`,
+	`{"x":1e400}`,
+	`{"nbf":1e400}`,
+	`{"x":[1,2,{"y":-0.0}]}`,
+	`{"validFrom":"\ud800"}`,
+	`{"validFrom":"\udc00\ud800x"}`,
+	"{\"validFrom\":\"\xff\xfe\"}",
+	"{\"x\":\"\xff\"}",
+	"{\"\xff\":1}",
+	`{"\u0040context":"c"}`,
+	`{"a":1}{"b":2}`,
+	`{"a":1} `,
+	` {"a":1}`,
+	`{"a":1,}`,
+	`{"a":01}`,
+	`{"a":tru}`,
+	`[]`,
+	`null`,
+	`"s"`,
+	`{}`,
+	`{"vc":null}`,
+	`{"a":"\u0000"}`,
+	`{"a":1E+2,"nbf":-1e-7}`,
+	`{"x":{"y":["e",1e308,"\"",2e-400,"1e400"]}}`,
+	`{"x":{"y":["\\",1.8e308]}}`,
+	`{"x":"\"1e999","z":[0.1e1000]}`,
+	`{"x":` + strings.Repeat("9", 400) + `}`,
+	`{"x":[-` + strings.Repeat("9", 310) + `.5]}`,
+}
+
+func checkMembers(t *testing.T, payload []byte) {
+	var want map[string]any
+	wantOK := json.Unmarshal(payload, &want) == nil && want != nil
+	var tok token
+	gotOK := members(payload, &tok)
+	if gotOK != wantOK {
+		t.Fatalf("%q: members accepts %v, json.Unmarshal %v", payload, gotOK, wantOK)
+	}
+	if !gotOK {
+		return
+	}
+	for k := range checked {
+		w, wok := want[k]
+		g, gok := tok.claims[k]
+		if wok != gok || !reflect.DeepEqual(w, g) {
+			t.Fatalf("%q: member %s is %#v, json.Unmarshal gives %#v", payload, k, g, w)
+		}
+	}
+	if _, vc := want[claimVC]; vc != tok.hasVC {
+		t.Fatalf("%q: vc claim seen %v, want %v", payload, tok.hasVC, vc)
+	}
+}
+
+// TestMembers: the one-pass reading of a payload agrees with
+// json.Unmarshal on what it accepts and on the members the checks read.
+func TestMembers(t *testing.T) {
+	for _, p := range membersCases {
+		checkMembers(t, []byte(p))
+	}
+	h := header{Alg: Alg, Kid: testKid, Typ: Typ}
+	b, _ := json.Marshal(h)
+	if m, ok := decodeObject(b); !ok || m["kid"] != testKid {
+		t.Fatalf("header: %v %v", m, ok)
+	}
+}
+
+// FuzzMembers compares members with json.Unmarshal on any payload.
+func FuzzMembers(f *testing.F) {
+	for _, p := range membersCases {
+		f.Add([]byte(p))
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		if jsonlimit.Check(payload, jsonlimit.Limits{MaxDepth: MaxDepth}) != nil {
+			return // Verify never reads such a payload
+		}
+		checkMembers(t, payload)
 	})
 }

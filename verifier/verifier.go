@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -162,8 +163,16 @@ func Verify(ctx context.Context, data []byte, fetch Fetch, now time.Time) *Repor
 			return r
 		}
 		r.VerificationMethod = res.KeyID
-		r.Credential = res.Credential
+		r.Credential = res.Credential()
 		r.Checks = append(r.Checks, res.Checks...)
+		if r.Credential == nil {
+			if s, _ := res.Lookup(vcjwt.CheckStructure); s.Outcome == verification.Valid {
+				// Not expected (vcjwt reads what it can decode), but a
+				// credential that cannot be read must not pass unchecked.
+				r.Checks = append(r.Checks, verification.Check{Name: CheckFormat, Outcome: verification.CouldNotCheck,
+					Detail: "the token's credential could not be decoded"})
+			}
+		}
 	default:
 		r.Checks = verification.Checks{{Name: CheckFormat, Outcome: verification.Invalid,
 			Detail: "neither a JSON credential nor a VC-JWT (three base64url parts joined by dots)"}}
@@ -174,7 +183,7 @@ func Verify(ctx context.Context, data []byte, fetch Fetch, now time.Time) *Repor
 	}
 	if r.Credential != nil {
 		r.Checks = append(r.Checks, shape(r.Credential))
-		c, set, lists := status(ctx, r.Credential, fetch, resolve)
+		c, set, lists := status(ctx, r.Credential, fetch, resolve, now)
 		r.Checks = append(r.Checks, c)
 		r.StatusSet, r.StatusLists = set, lists
 	}
@@ -243,12 +252,7 @@ func validity(doc map[string]any, now time.Time) verification.Check {
 // shape checks the credential's structure as an Open Badges 3.0 credential.
 func shape(cred map[string]any) verification.Check {
 	c := verification.Check{Name: "open_badges"}
-	data, err := json.Marshal(cred)
-	if err != nil {
-		c.Outcome, c.Detail = verification.Invalid, err.Error()
-		return c
-	}
-	if ps := credential.Check(data); len(ps) > 0 {
+	if ps := credential.CheckDecoded(cred); len(ps) > 0 {
 		var msgs []string
 		for _, p := range ps {
 			msgs = append(msgs, p.String())
@@ -263,7 +267,7 @@ func shape(cred map[string]any) verification.Check {
 // status fetches each Bitstring Status List the credential names, verifies
 // the list's own proof and reads the credential's bit. It also returns the
 // purposes found set and the lists read (see Report).
-func status(ctx context.Context, cred map[string]any, fetch Fetch, resolve func(string) (ed25519.PublicKey, error)) (verification.Check, []statuslist.Purpose, []StatusList) {
+func status(ctx context.Context, cred map[string]any, fetch Fetch, resolve func(string) (ed25519.PublicKey, error), now time.Time) (verification.Check, []statuslist.Purpose, []StatusList) {
 	c := verification.Check{Name: CheckStatus}
 	var entries []map[string]any
 	switch v := cred["credentialStatus"].(type) {
@@ -294,7 +298,7 @@ func status(ctx context.Context, cred map[string]any, fetch Fetch, resolve func(
 			if e["statusPurpose"] != string(purpose) {
 				continue
 			}
-			on, list, err := statusBit(ctx, e, issuer, fetch, resolve)
+			on, list, err := statusBit(ctx, e, issuer, fetch, resolve, now)
 			if err != nil {
 				c.Outcome, c.Detail = verification.CouldNotCheck, err.Error()
 				return c, nil, lists
@@ -333,8 +337,9 @@ func issuerID(cred map[string]any) string {
 // statusBit reads a credential's bit in the list an entry names, after
 // checking that the list is a status list of that purpose, by the same
 // issuer, signed with one of the issuer's keys. It returns the list read,
-// its URL, ttl and validUntil filled in.
-func statusBit(ctx context.Context, e map[string]any, issuer string, fetch Fetch, resolve func(string) (ed25519.PublicKey, error)) (bool, StatusList, error) {
+// its URL, ttl and validUntil filled in. What is read from a list's body is
+// kept for later verifications (see listCache).
+func statusBit(ctx context.Context, e map[string]any, issuer string, fetch Fetch, resolve func(string) (ed25519.PublicKey, error), now time.Time) (bool, StatusList, error) {
 	url, _ := e["statusListCredential"].(string)
 	index, err := strconv.Atoi(fmt.Sprint(e["statusListIndex"]))
 	if url == "" || err != nil || index < 0 {
@@ -344,45 +349,82 @@ func statusBit(ctx context.Context, e map[string]any, issuer string, fetch Fetch
 	if err != nil {
 		return false, StatusList{}, fmt.Errorf("%w: %s could not be fetched: %v", errStatus, url, err)
 	}
+	digest := sha256.Sum256(body)
+	list := readLists.get(url, digest, now)
+	if list != nil {
+		if key, err := resolve(list.method); err != nil || !bytes.Equal(key, list.key) {
+			list = nil // read it again, as if never kept
+		}
+	}
+	if list == nil {
+		if list, err = readList(url, body, resolve); err != nil {
+			return false, StatusList{}, err
+		}
+		list.digest = digest
+		readLists.put(url, list, now)
+	}
+	if list.issuer != issuer || issuer == "" {
+		return false, StatusList{}, fmt.Errorf("%w: the list at %s is issued by %q, not by the credential's issuer %q", errStatus, url, list.issuer, issuer)
+	}
+	if vmDID, _, err := did.Split(list.method); err != nil || vmDID != issuer {
+		return false, StatusList{}, fmt.Errorf("%w: the list at %s is not signed with a key of the credential's issuer", errStatus, url)
+	}
+	if !list.typed {
+		return false, StatusList{}, fmt.Errorf("%w: %s is not a %s", errStatus, url, statuslist.CredentialType)
+	}
+	if list.purpose != e["statusPurpose"] {
+		return false, StatusList{}, fmt.Errorf("%w: the list at %s is for %v, not %v", errStatus, url, list.purpose, e["statusPurpose"])
+	}
+	if list.bitsErr != nil {
+		return false, StatusList{}, fmt.Errorf("%w: the list at %s: %v", errStatus, url, list.bitsErr)
+	}
+	on, err := list.bits.Get(index)
+	if err != nil {
+		return false, StatusList{}, err
+	}
+	return on, StatusList{URL: url, TTL: list.ttl, ValidUntil: list.validUntil}, nil
+}
+
+// readList reads a fetched status list: its size and nesting, its JSON, its
+// Data Integrity proof (which must verify), and what statusBit judges. An
+// error means the list cannot be used, whatever the credential.
+func readList(url string, body []byte, resolve func(string) (ed25519.PublicKey, error)) (*listReading, error) {
 	if err := jsonlimit.Check(body, jsonlimit.Limits{MaxBytes: MaxStatusListSize, MaxDepth: MaxDepth}); err != nil {
-		return false, StatusList{}, fmt.Errorf("%w: %s is %v", errStatus, url, err)
+		return nil, fmt.Errorf("%w: %s is %v", errStatus, url, err)
 	}
 	var list map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&list); err != nil {
-		return false, StatusList{}, fmt.Errorf("%w: %s is not JSON: %v", errStatus, url, err)
+		return nil, fmt.Errorf("%w: %s is not JSON: %v", errStatus, url, err)
 	}
-	res, err := dataintegrity.Verify(list, resolve)
+	var key ed25519.PublicKey
+	res, err := dataintegrity.Verify(list, func(vm string) (ed25519.PublicKey, error) {
+		k, err := resolve(vm)
+		key = k
+		return k, err
+	})
 	if err != nil {
-		return false, StatusList{}, fmt.Errorf("%w: the list at %s: %v", errStatus, url, err)
+		return nil, fmt.Errorf("%w: the list at %s: %v", errStatus, url, err)
 	}
 	if !res.Valid() {
-		return false, StatusList{}, fmt.Errorf("%w: the list at %s does not verify (%s)", errStatus, url, res.Status())
+		return nil, fmt.Errorf("%w: the list at %s does not verify (%s)", errStatus, url, res.Status())
 	}
-	if issuerID(list) != issuer || issuer == "" {
-		return false, StatusList{}, fmt.Errorf("%w: the list at %s is issued by %q, not by the credential's issuer %q", errStatus, url, issuerID(list), issuer)
-	}
-	if vmDID, _, err := did.Split(res.VerificationMethod); err != nil || vmDID != issuer {
-		return false, StatusList{}, fmt.Errorf("%w: the list at %s is not signed with a key of the credential's issuer", errStatus, url)
-	}
-	if types, _ := list["type"].([]any); !containsString(types, statuslist.CredentialType) {
-		return false, StatusList{}, fmt.Errorf("%w: %s is not a %s", errStatus, url, statuslist.CredentialType)
-	}
+	types, _ := list["type"].([]any)
 	subject, _ := list["credentialSubject"].(map[string]any)
-	if subject["statusPurpose"] != e["statusPurpose"] {
-		return false, StatusList{}, fmt.Errorf("%w: the list at %s is for %v, not %v", errStatus, url, subject["statusPurpose"], e["statusPurpose"])
-	}
 	encoded, _ := subject["encodedList"].(string)
-	bits, err := statuslist.Decode(encoded)
-	if err != nil {
-		return false, StatusList{}, fmt.Errorf("%w: the list at %s: %v", errStatus, url, err)
-	}
-	on, err := bits.Get(index)
-	if err != nil {
-		return false, StatusList{}, err
-	}
-	return on, StatusList{URL: url, TTL: listTTL(subject["ttl"]), ValidUntil: listUntil(list["validUntil"])}, nil
+	bits, bitsErr := statuslist.Decode(encoded)
+	return &listReading{
+		issuer:     issuerID(list),
+		method:     res.VerificationMethod,
+		key:        bytes.Clone(key),
+		typed:      containsString(types, statuslist.CredentialType),
+		purpose:    subject["statusPurpose"],
+		bits:       bits,
+		bitsErr:    bitsErr,
+		ttl:        listTTL(subject["ttl"]),
+		validUntil: listUntil(list["validUntil"]),
+	}, nil
 }
 
 // listTTL reads a status list's ttl, a number of milliseconds; 0 when it
