@@ -34,6 +34,7 @@ func (s *Server) applicantRoutes() {
 	s.route("GET /applications", Authenticated, s.handle(s.myApplications))
 	s.route("POST /applications", Authenticated, s.handle(s.startApplication))
 	s.route("GET /applications/{id}", Authenticated, s.handle(s.dashboard))
+	s.route("GET /applications/{id}/evidence/{list}", Authenticated, s.handle(s.evidenceList))
 	s.route("GET /applications/{id}/evidence/{list}/new", Authenticated, s.handle(s.itemForm))
 	s.route("POST /applications/{id}/evidence/{list}", Authenticated, s.handle(s.saveItem))
 	s.route("GET /applications/{id}/evidence/{list}/{item}/edit", Authenticated, s.handle(s.itemForm))
@@ -108,9 +109,19 @@ type itemView struct {
 	ID, Label, Summary, State, Note string
 }
 
+// listView is one evidence list, or a part of it (see evidencelist.go).
 type listView struct {
 	evidenceform.List
-	Items []itemView
+	Items  []itemView   // the items shown
+	Total  int          // the items the list holds
+	States []stateCount // the list's items by verification state
+	First  int          // the position of the first item shown, from 1
+	Last   int          // and of the last
+}
+
+// same reports whether two views of a list show the same.
+func (l listView) same(o listView) bool {
+	return l.List == o.List && l.Total == o.Total && l.First == o.First && l.Last == o.Last && slices.Equal(l.Items, o.Items) && slices.Equal(l.States, o.States)
 }
 
 type dashboardView struct {
@@ -160,21 +171,6 @@ func itemSummary(item any) string {
 		}
 	}
 	return strings.Join(parts, " · ")
-}
-
-// evidenceViews lists the items of each evidence list for the dashboard.
-func evidenceViews(p *portfolio.Portfolio) []listView {
-	var out []listView
-	for _, l := range evidenceform.Lists {
-		lv := listView{List: l}
-		for _, it := range portfolio.Items(p, l.Name) {
-			vr := portfolio.VerificationOf(it.Value)
-			lv.Items = append(lv.Items, itemView{ID: portfolio.ItemID(it.Value), Label: evidenceform.ItemLabel(it.Value), Summary: itemSummary(it.Value),
-				State: string(vr.EffectiveState()), Note: vr.Note})
-		}
-		out = append(out, lv)
-	}
-	return out
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {

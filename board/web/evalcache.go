@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html/template"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -253,8 +252,8 @@ type fragKey struct {
 }
 
 type fragment struct {
-	items []itemView
-	text  string // the section, rendered with versionMark as the version
+	list listView // what the section shows
+	text string   // the section, rendered with versionMark as the version
 }
 
 // execEvidence renders the "evidence" template alone.
@@ -318,7 +317,7 @@ func (s *Server) evidenceFragments(v dashboardView) (template.HTML, bool) {
 		c.fragMu.Lock()
 		f := c.frags[k]
 		c.fragMu.Unlock()
-		if f == nil || !slices.Equal(f.items, l.Items) {
+		if f == nil || !f.list.same(l) {
 			one := base
 			one.Lists = []listView{l}
 			text, err := s.execEvidence(one)
@@ -341,7 +340,7 @@ func (s *Server) evidenceFragments(v dashboardView) (template.HTML, bool) {
 			if err != nil || strings.ReplaceAll(head+text+tail, markAttr, markAttr2) != text2 {
 				return "", false
 			}
-			f = &fragment{items: l.Items, text: text}
+			f = &fragment{list: l, text: text}
 			c.fragMu.Lock()
 			c.frags = board.PutBounded(c.frags, k, f, fragCeiling)
 			c.fragMu.Unlock()
