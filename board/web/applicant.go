@@ -208,7 +208,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if v.Report, err = s.reportHTML(ev); err != nil {
 		return err
 	}
-	if v.Progress, err = s.progressHTML(ev); err != nil {
+	if v.Progress, err = s.progressHTML(app.ID, ev); err != nil {
 		return err
 	}
 	if v.Evidence, err = s.evidenceHTML(ev, func() dashboardView {

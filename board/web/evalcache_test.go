@@ -146,3 +146,50 @@ func TestReportCardsSameAsWholeRender(t *testing.T) {
 		check(ex.File+", another application", &boardsql.Application{ID: app.ID + 1000, Version: 1, State: "draft", SetID: ex.Requirements, Portfolio: data})
 	}
 }
+
+// TestProgressKeptSameAsRender checks that the progress at a glance used
+// again for a new version of an application is what rendering it would
+// give, when the evidence changes it and when it does not.
+func TestProgressKeptSameAsRender(t *testing.T) {
+	s, _ := newServer(t)
+	data, err := os.ReadFile("../../examples/portfolios/cst-eligible.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := 0
+	check := func(name string, p *portfolio.Portfolio) string {
+		t.Helper()
+		version++
+		stored, err := portfolio.Encode(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := s.evaluate(&boardsql.Application{ID: 9, Version: version, State: "draft", SetID: "aasect-cst", Portfolio: stored}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want strings.Builder
+		if err := s.pages["dashboard"].ExecuteTemplate(&want, "progress", progressOf(ev.Report, ev.Set, ev.Portfolio)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.progressHTML(9, ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want.String() {
+			t.Fatalf("%s: the progress shown differs from the progress rendered:\n%s\n----\n%s", name, got, want.String())
+		}
+		return string(got)
+	}
+	p, err := portfolio.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := check("first version", p)
+	p.Attestations = append(p.Attestations, portfolio.Attestation{ID: "att-new", Code: "aasect-code-of-conduct", Version: "2024", Signed: date.Of(2026, 3, 1)})
+	check("an attestation added", p)
+	p.Education = p.Education[:1]
+	if changed := check("all education but one removed", p); changed == first {
+		t.Error("removing the education left the progress as it was")
+	}
+}
