@@ -174,11 +174,7 @@ func itemSummary(item any) string {
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
-	app, err := s.ownApp(r)
-	if err != nil {
-		return err
-	}
-	ev, err := s.evaluate(app, false)
+	app, ev, err := s.ownEvaluation(r)
 	if err != nil {
 		return err
 	}
@@ -262,6 +258,20 @@ func (s *Server) ownApp(r *http.Request) (*board.Application, error) {
 		return nil, notFound("Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
 	}
 	return s.board.OwnApplication(r.Context(), userFrom(r), id)
+}
+
+// ownEvaluation loads the application named by the {id} path value when
+// the signed-in user is its applicant, with the evaluation of its live
+// portfolio (board.OwnEvaluation: the portfolio is read and decrypted only
+// when that evaluation is not cached); its error says not found otherwise.
+// The application's Portfolio and Snapshot may be empty: use the
+// evaluation's portfolio.
+func (s *Server) ownEvaluation(r *http.Request) (*board.Application, *evaluation, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, nil, notFound("Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
+	}
+	return s.board.OwnEvaluation(r.Context(), userFrom(r), id)
 }
 
 // editableApp loads the caller's own application and checks that it is

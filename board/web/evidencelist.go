@@ -99,17 +99,13 @@ type evidenceListView struct {
 // the applicant's own application, listPageSize at a time (?page=N, from
 // 1), with the same edit and remove controls as the dashboard.
 func (s *Server) evidenceList(w http.ResponseWriter, r *http.Request) error {
-	app, err := s.ownApp(r)
+	app, ev, err := s.ownEvaluation(r)
 	if err != nil {
 		return err
 	}
 	l, ok := evidenceform.FindList(r.PathValue("list"))
 	if !ok {
 		return notFound("No such evidence list", fmt.Sprintf("%q is not an evidence list; the lists are %s.", r.PathValue("list"), strings.Join(listNames(), ", ")))
-	}
-	ev, err := s.evaluate(app, false)
-	if err != nil {
-		return err
 	}
 	total := len(portfolio.Items(ev.Portfolio, l.Name))
 	pages := max(1, (total+listPageSize-1)/listPageSize)
