@@ -20,6 +20,43 @@ func (b *Board) OwnApplication(ctx context.Context, u *auth.User, id int64) (*Ap
 	return app, err
 }
 
+// OwnEvaluation returns application id when u is its applicant, with the
+// evaluation of its live portfolio today (Evaluate). The application is
+// read without its portfolio first; the portfolio is read and decrypted
+// only when neither the evaluation of that version nor the portfolio saved
+// as that version (SavePortfolio) is kept. On that path the application is
+// read whole, and a change made in between is the version evaluated and
+// returned.
+func (b *Board) OwnEvaluation(ctx context.Context, u *auth.User, id int64) (*Application, *Evaluation, error) {
+	head, err := b.store.ApplicationHead(ctx, id)
+	if errors.Is(err, certboard.ErrNotFound) || err == nil && head.ApplicantID != u.ID {
+		return nil, nil, notVisible(id)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	key := b.liveKey(head)
+	if e := b.evals.get(key); e != nil {
+		return head, e.evaluation(), nil
+	}
+	if p := b.evals.savedOf(head); p != nil {
+		ev, err := b.judge(ctx, key, head, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return head, ev, nil
+	}
+	app, err := b.OwnApplication(ctx, u, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev, err := b.Evaluate(ctx, app, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	return app, ev, nil
+}
+
 // MyApplications returns u's applications, the newest change first, and
 // the credentials u holds.
 func (b *Board) MyApplications(ctx context.Context, u *auth.User) ([]*Application, []*IssuedCredential, error) {

@@ -8,6 +8,8 @@ import (
 // applicationReads is what the application use cases read outside a transaction.
 type applicationReads interface {
 	Application(ctx context.Context, id int64) (*Application, error)
+	// ApplicationHead is Application without the portfolio and snapshot.
+	ApplicationHead(ctx context.Context, id int64) (*Application, error)
 	Applications(ctx context.Context, f ApplicationFilter) ([]*Application, error)
 	Events(ctx context.Context, applicationID int64) ([]Event, error)
 	Supervisors(ctx context.Context, applicationID int64) ([]SupervisorLink, error)

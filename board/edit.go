@@ -43,7 +43,9 @@ func (b *Board) EditableApplication(ctx context.Context, u *auth.User, id int64)
 // SavePortfolio stores p as the portfolio of u's application app, an edit
 // made from version (it fails with a conflict when another edit came
 // first), refreshes the supervisor links and records the change, what, in
-// the audit log. It returns the application's new version.
+// the audit log. It returns the application's new version. p is kept as
+// the decoded portfolio of that version, for its evaluation: the caller
+// must not change it afterwards.
 func (b *Board) SavePortfolio(ctx context.Context, u *auth.User, app *Application, version int, p *portfolio.Portfolio, what string) (int, error) {
 	return b.SavePortfolioWith(ctx, u, app, version, p, what, nil)
 }
@@ -90,6 +92,9 @@ func (b *Board) SavePortfolioWith(ctx context.Context, u *auth.User, app *Applic
 		}
 		return nil
 	})
+	if err == nil {
+		b.evals.keepSaved(app.ID, newVersion, p)
+	}
 	return newVersion, err
 }
 

@@ -95,6 +95,45 @@ const EvalCacheSize = 1024
 type evalCache struct {
 	mu sync.Mutex
 	m  map[evalKey]*evalEntry
+	// saved is, by application, the portfolio of the latest version saved
+	// through this board (SavePortfolioWith), as it was before encoding,
+	// so that the evaluation of that version need not decode it again.
+	saved map[int64]savedPortfolio
+}
+
+// savedPortfolio is the portfolio of one version of an application.
+type savedPortfolio struct {
+	version int
+	p       *portfolio.Portfolio
+}
+
+// keepSaved notes p as the portfolio of version of application app.
+func (c *evalCache) keepSaved(app int64, version int, p *portfolio.Portfolio) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.saved = PutBounded(c.saved, app, savedPortfolio{version: version, p: p}, EvalCacheSize)
+}
+
+// decodeLive returns the decoded live portfolio of app: the one saved
+// through this board for its version when it is kept, or a new decode of
+// the stored bytes. A version names one content for good (every save
+// moves it on), so the kept portfolio is that version's whatever instance
+// wrote it.
+func (c *evalCache) decodeLive(app *Application) (*portfolio.Portfolio, error) {
+	if p := c.savedOf(app); p != nil {
+		return p, nil
+	}
+	return portfolio.DecodeStored(app.Portfolio)
+}
+
+// savedOf returns the portfolio kept for app's version, nil for none.
+func (c *evalCache) savedOf(app *Application) *portfolio.Portfolio {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if sp, ok := c.saved[app.ID]; ok && sp.version == app.Version {
+		return sp.p
+	}
+	return nil
 }
 
 func (c *evalCache) get(k evalKey) *evalEntry {
@@ -161,11 +200,23 @@ func (b *Board) Evaluate(ctx context.Context, app *Application, frozen bool) (*E
 	if e := b.evals.get(key); e != nil {
 		return e.evaluation(), nil
 	}
-	p, err := portfolio.DecodeStored(data)
+	var p *portfolio.Portfolio
+	var err error
+	if frozen {
+		p, err = portfolio.DecodeStored(data)
+	} else {
+		p, err = b.evals.decodeLive(app)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("application %d holds a portfolio that no longer decodes: %w", app.ID, err)
 	}
-	set, err := SetOf(reg, app, p, frozen, asOf)
+	return b.judge(ctx, key, app, p)
+}
+
+// judge evaluates p, the portfolio of app that key names, and caches the
+// evaluation.
+func (b *Board) judge(ctx context.Context, key evalKey, app *Application, p *portfolio.Portfolio) (*Evaluation, error) {
+	set, err := SetOf(key.catalog, app, p, key.frozen, key.asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -173,9 +224,15 @@ func (b *Board) Evaluate(ctx context.Context, app *Application, frozen bool) (*E
 	if err != nil {
 		return nil, err
 	}
-	rep := eligibility.Evaluate(OnFile(p, docs), set, asOf)
+	rep := eligibility.Evaluate(OnFile(p, docs), set, key.asOf)
 	e := b.evals.put(key, &evalEntry{portfolio: p, set: set, report: rep, problems: portfolio.Validate(p), notOnFile: NotOnFile(p, docs)})
 	return e.evaluation(), nil
+}
+
+// liveKey is the cache key of the evaluation of an application's live
+// portfolio today.
+func (b *Board) liveKey(app *Application) evalKey {
+	return evalKey{app: app.ID, version: app.Version, frozen: false, asOf: b.Today(), catalog: b.Catalog()}
 }
 
 // LivePortfolio returns the decoded live portfolio of an application: the
@@ -183,9 +240,8 @@ func (b *Board) Evaluate(ctx context.Context, app *Application, frozen bool) (*E
 // cached, or a new decode. The result may be shared between requests and
 // must not be changed in place.
 func (b *Board) LivePortfolio(app *Application) (*portfolio.Portfolio, error) {
-	key := evalKey{app: app.ID, version: app.Version, frozen: false, asOf: b.Today(), catalog: b.Catalog()}
-	if e := b.evals.get(key); e != nil {
+	if e := b.evals.get(b.liveKey(app)); e != nil {
 		return e.portfolio, nil
 	}
-	return portfolio.DecodeStored(app.Portfolio)
+	return b.evals.decodeLive(app)
 }

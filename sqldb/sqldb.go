@@ -50,6 +50,8 @@ type DB struct {
 	// they wait their turn here instead of sleeping and retrying on the
 	// database lock (which under load made some wait seconds).
 	writers sync.Mutex
+	// prepared keeps SQLite's prepared statements (stmts.go).
+	prepared stmts
 }
 
 // CheckDatabaseURL refuses a database URL that Open would refuse, so that

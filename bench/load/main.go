@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -79,6 +80,9 @@ type options struct {
 	MaxConns   int
 	Portfolio  string
 	SetID      string
+	// Items, when above the template portfolio's count, grows every
+	// applicant's portfolio to that many evidence items (see grow).
+	Items int
 	// Think is the pause of each user between requests (0: a closed loop).
 	Think time.Duration
 	// ServerLog sends the server's warnings and errors to the progress
@@ -141,6 +145,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured period (server and load generator, one process) to `file`")
 	fs.IntVar(&o.MaxConns, "max-conns", 0, "limit the database pool to `n` open and idle connections (default: leave the pool as certboard serve does)")
 	fs.StringVar(&o.Portfolio, "portfolio", filepath.Join("examples", "portfolios", "cst-eligible.json"), "portfolio `file` every applicant starts with, found from the current directory or a parent")
+	fs.IntVar(&o.Items, "items", 0, "grow every applicant's portfolio to `n` evidence items by repeating its education activities, clinical hours and supervision sessions under new ids (default: the portfolio as it is)")
 	fs.StringVar(&o.SetID, "set", "aasect-cst", "requirement set `id` of the applications")
 	fs.DurationVar(&o.Think, "think", 0, "pause of each user between requests, randomised ±50% (default 0: a closed loop without pauses)")
 	fs.BoolVar(&o.ServerLog, "server-log", false, "print the server's warnings and errors (to find the cause of errors) instead of discarding its log")
@@ -165,6 +170,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.Think < 0 {
 		problems = append(problems, "--think must not be negative")
+	}
+	if o.Items < 0 {
+		problems = append(problems, "--items must not be negative")
 	}
 	if o.MaxConns < 0 {
 		problems = append(problems, "--max-conns must not be negative")
@@ -260,6 +268,9 @@ func (r *report) failed() bool {
 func execute(ctx context.Context, o options, progress io.Writer) (*report, error) {
 	tpl, err := loadPortfolio(o.Portfolio)
 	if err != nil {
+		return nil, err
+	}
+	if tpl, err = grow(tpl, o.Items); err != nil {
 		return nil, err
 	}
 	keys, err := seal.New(seal.Generate())
@@ -393,6 +404,60 @@ func loadPortfolio(rel string) (*portfolio.Portfolio, error) {
 		return nil, fmt.Errorf("%s: %w", rel, err)
 	}
 	return p, nil
+}
+
+// grownLists are the lists grow repeats, in turn.
+var grownLists = []string{"education", "clinical_hours", "supervision_sessions"}
+
+// grow returns p with n evidence items in all (p itself when it holds n or
+// more): copies of its education activities, clinical hours and supervision
+// sessions in turn, each under a new id, appended to their lists. The copies
+// keep their references (supervisor, contract), so the result decodes and
+// validates as p does; it stands for an applicant with a long history.
+func grow(p *portfolio.Portfolio, n int) (*portfolio.Portfolio, error) {
+	count := 0
+	for _, l := range portfolio.Lists() {
+		count += len(portfolio.Items(p, l))
+	}
+	if n <= count {
+		return p, nil
+	}
+	data, err := portfolio.Encode(p)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	originals := map[string][]any{}
+	some := 0
+	for _, l := range grownLists {
+		originals[l], _ = doc[l].([]any)
+		some += len(originals[l])
+	}
+	if some == 0 {
+		return nil, errors.New("--items: the portfolio has no education activities, clinical hours or supervision sessions to repeat")
+	}
+	for i := 0; count < n; i++ {
+		l := grownLists[i%len(grownLists)]
+		src := originals[l]
+		if len(src) == 0 {
+			continue
+		}
+		item := maps.Clone(src[(i/len(grownLists))%len(src)].(map[string]any))
+		item["id"] = fmt.Sprintf("%s-load-%d", item["id"], i)
+		doc[l] = append(doc[l].([]any), item)
+		count++
+	}
+	if data, err = json.Marshal(doc); err != nil {
+		return nil, err
+	}
+	q, err := portfolio.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("--items: the grown portfolio does not decode: %w", err)
+	}
+	return q, nil
 }
 
 // vuser is one virtual user: an applicant with one application and a

@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/certboard/certboard/portfolio"
 )
 
 func TestPercentile(t *testing.T) {
@@ -137,5 +140,34 @@ func TestSmokeSQLite(t *testing.T) {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("the table lacks %q:\n%s", want, table.String())
 		}
+	}
+}
+
+func TestGrow(t *testing.T) {
+	tpl, err := loadPortfolio(filepath.Join("examples", "portfolios", "cst-eligible.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(p *portfolio.Portfolio) (n int) {
+		for _, l := range portfolio.Lists() {
+			n += len(portfolio.Items(p, l))
+		}
+		return n
+	}
+	if same, err := grow(tpl, 10); err != nil || same != tpl {
+		t.Fatalf("grow below the count = %p, %v; want the portfolio itself", same, err)
+	}
+	p, err := grow(tpl, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := count(p); got != 5000 {
+		t.Fatalf("grown to %d items, want 5000", got)
+	}
+	if problems := portfolio.Validate(p); len(problems) > 0 {
+		t.Fatalf("the grown portfolio does not validate: %v", problems[:min(3, len(problems))])
+	}
+	if len(p.Education) <= len(tpl.Education) || len(p.Sessions) <= len(tpl.Sessions) || len(p.ClinicalHours) <= len(tpl.ClinicalHours) {
+		t.Errorf("not every repeated list grew: %d education, %d clinical hours, %d sessions", len(p.Education), len(p.ClinicalHours), len(p.Sessions))
 	}
 }

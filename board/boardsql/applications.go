@@ -84,6 +84,18 @@ func (s *Store) Application(ctx context.Context, id int64) (*Application, error)
 		"SELECT "+appColumns+" FROM applications a JOIN users u ON u.id = a.applicant_id WHERE a.id = ?"), id), true)
 }
 
+// appHeadColumns are appColumns without the portfolio and snapshot, which
+// are read as empty.
+const appHeadColumns = "a.id, a.applicant_id, a.set_id, a.state, '', '', a.snapshot_set_version, a.created_at, a.updated_at, a.submitted_at, a.version, u.name, u.email, a.renews_credential"
+
+// ApplicationHead reads one application without its portfolio and
+// snapshot (left empty): its state and version, neither read nor
+// decrypted, for a caller that has the portfolio of that version already.
+func (s *Store) ApplicationHead(ctx context.Context, id int64) (*Application, error) {
+	return s.scanApplication(s.DB.QueryRowContext(ctx, s.Dialect.Rebind(
+		"SELECT "+appHeadColumns+" FROM applications a JOIN users u ON u.id = a.applicant_id WHERE a.id = ?"), id), false)
+}
+
 // Applications lists applications, oldest change first.
 func (s *Store) Applications(ctx context.Context, f ApplicationFilter) ([]*Application, error) {
 	var where []string

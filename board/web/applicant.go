@@ -34,6 +34,7 @@ func (s *Server) applicantRoutes() {
 	s.route("GET /applications", Authenticated, s.handle(s.myApplications))
 	s.route("POST /applications", Authenticated, s.handle(s.startApplication))
 	s.route("GET /applications/{id}", Authenticated, s.handle(s.dashboard))
+	s.route("GET /applications/{id}/evidence/{list}", Authenticated, s.handle(s.evidenceList))
 	s.route("GET /applications/{id}/evidence/{list}/new", Authenticated, s.handle(s.itemForm))
 	s.route("POST /applications/{id}/evidence/{list}", Authenticated, s.handle(s.saveItem))
 	s.route("GET /applications/{id}/evidence/{list}/{item}/edit", Authenticated, s.handle(s.itemForm))
@@ -108,9 +109,19 @@ type itemView struct {
 	ID, Label, Summary, State, Note string
 }
 
+// listView is one evidence list, or a part of it (see evidencelist.go).
 type listView struct {
 	evidenceform.List
-	Items []itemView
+	Items  []itemView   // the items shown
+	Total  int          // the items the list holds
+	States []stateCount // the list's items by verification state
+	First  int          // the position of the first item shown, from 1
+	Last   int          // and of the last
+}
+
+// same reports whether two views of a list show the same.
+func (l listView) same(o listView) bool {
+	return l.List == o.List && l.Total == o.Total && l.First == o.First && l.Last == o.Last && slices.Equal(l.Items, o.Items) && slices.Equal(l.States, o.States)
 }
 
 type dashboardView struct {
@@ -162,27 +173,8 @@ func itemSummary(item any) string {
 	return strings.Join(parts, " · ")
 }
 
-// evidenceViews lists the items of each evidence list for the dashboard.
-func evidenceViews(p *portfolio.Portfolio) []listView {
-	var out []listView
-	for _, l := range evidenceform.Lists {
-		lv := listView{List: l}
-		for _, it := range portfolio.Items(p, l.Name) {
-			vr := portfolio.VerificationOf(it.Value)
-			lv.Items = append(lv.Items, itemView{ID: portfolio.ItemID(it.Value), Label: evidenceform.ItemLabel(it.Value), Summary: itemSummary(it.Value),
-				State: string(vr.EffectiveState()), Note: vr.Note})
-		}
-		out = append(out, lv)
-	}
-	return out
-}
-
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
-	app, err := s.ownApp(r)
-	if err != nil {
-		return err
-	}
-	ev, err := s.evaluate(r.Context(), app, false)
+	app, ev, err := s.ownEvaluation(r)
 	if err != nil {
 		return err
 	}
@@ -212,7 +204,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if v.Report, err = s.reportHTML(ev); err != nil {
 		return err
 	}
-	if v.Progress, err = s.progressHTML(ev); err != nil {
+	if v.Progress, err = s.progressHTML(app.ID, ev); err != nil {
 		return err
 	}
 	if v.Evidence, err = s.evidenceHTML(ev, func() dashboardView {
@@ -266,6 +258,20 @@ func (s *Server) ownApp(r *http.Request) (*board.Application, error) {
 		return nil, notFound("Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
 	}
 	return s.board.OwnApplication(r.Context(), userFrom(r), id)
+}
+
+// ownEvaluation loads the application named by the {id} path value when
+// the signed-in user is its applicant, with the evaluation of its live
+// portfolio (board.OwnEvaluation: the portfolio is read and decrypted only
+// when that evaluation is not cached); its error says not found otherwise.
+// The application's Portfolio and Snapshot may be empty: use the
+// evaluation's portfolio.
+func (s *Server) ownEvaluation(r *http.Request) (*board.Application, *evaluation, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, nil, notFound("Application not found", "No application has id "+strconv.Quote(r.PathValue("id"))+".")
+	}
+	return s.board.OwnEvaluation(r.Context(), userFrom(r), id)
 }
 
 // editableApp loads the caller's own application and checks that it is

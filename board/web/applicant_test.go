@@ -177,7 +177,7 @@ func TestApplicantCannotReachAnotherApplicantsApplication(t *testing.T) {
 	ana := sessionFor(t, s, addUser(t, st, "ana@example.org", "Ana Example", auth.Applicant))
 	ben := sessionFor(t, s, addUser(t, st, "ben@example.org", "Ben Other", auth.Applicant))
 	id := appStart(t, s, ana, "aasect-cst")
-	for _, path := range []string{"", "/evidence/education/new", "/export", "/import", "/evidence/person/p1/edit"} {
+	for _, path := range []string{"", "/evidence/education", "/evidence/education/new", "/export", "/import", "/evidence/person/p1/edit"} {
 		if rec := getAs(t, h, appPath(id, path), ben); rec.Code != http.StatusNotFound {
 			t.Errorf("GET %s as another applicant: %d", path, rec.Code)
 		}

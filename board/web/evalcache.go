@@ -5,7 +5,6 @@ import (
 	"context"
 	"html/template"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,9 +51,12 @@ type evalCache struct {
 	// frags keeps the rendered section of each evidence list of an
 	// application, so that a change to one list renders that list again,
 	// not all of them (see evidenceFragments).
-	fragMu    sync.Mutex
-	frags     map[fragKey]*fragment
-	cards     map[cardKey]*card // the report's cards (see reportCards)
+	fragMu sync.Mutex
+	frags  map[fragKey]*fragment
+	cards  map[cardKey]*card // the report's cards (see reportCards)
+	// progress keeps the last progress at a glance rendered for each
+	// application with the view it was rendered from (see progressHTML).
+	progress  map[int64]*keptProgress
 	splitOnce sync.Once
 	head      string // the "evidence" template's output before its lists
 	tail      string // and after them
@@ -83,15 +85,37 @@ func (s *Server) reportHTML(ev *evaluation) (template.HTML, error) {
 	})
 }
 
-// progressHTML renders the progress at a glance of an evaluation (see
-// progressOf) once per cached evaluation.
-func (s *Server) progressHTML(ev *evaluation) (template.HTML, error) {
+// keptProgress is a rendered progress at a glance and the view it shows.
+type keptProgress struct {
+	view progressView
+	text template.HTML
+}
+
+// progressHTML renders the progress at a glance of an evaluation of app
+// (see progressOf) once per cached evaluation. A new version of an
+// application often shows the same progress (an attestation signed, a
+// detail corrected): the last one rendered for the application is used
+// again while its view is equal to the new one, since the "progress"
+// template shows its view and nothing else.
+func (s *Server) progressHTML(app int64, ev *evaluation) (template.HTML, error) {
 	return memoHTML(ev, progressMemo, func() (template.HTML, error) {
+		view := progressOf(ev.Report, ev.Set, ev.Portfolio)
+		c := &s.evals
+		c.fragMu.Lock()
+		kept := c.progress[app]
+		c.fragMu.Unlock()
+		if kept != nil && reflect.DeepEqual(kept.view, view) {
+			return kept.text, nil
+		}
 		var buf bytes.Buffer
-		if err := s.pages["dashboard"].ExecuteTemplate(&buf, "progress", progressOf(ev.Report, ev.Set, ev.Portfolio)); err != nil {
+		if err := s.pages["dashboard"].ExecuteTemplate(&buf, "progress", view); err != nil {
 			return "", err
 		}
-		return template.HTML(buf.String()), nil // produced by html/template, so already escaped
+		text := template.HTML(buf.String()) // produced by html/template, so already escaped
+		c.fragMu.Lock()
+		c.progress = board.PutBounded(c.progress, app, &keptProgress{view: view, text: text}, board.EvalCacheSize)
+		c.fragMu.Unlock()
+		return text, nil
 	})
 }
 
@@ -254,8 +278,8 @@ type fragKey struct {
 }
 
 type fragment struct {
-	items []itemView
-	text  string // the section, rendered with versionMark as the version
+	list listView // what the section shows
+	text string   // the section, rendered with versionMark as the version
 }
 
 // execEvidence renders the "evidence" template alone.
@@ -319,7 +343,7 @@ func (s *Server) evidenceFragments(v dashboardView) (template.HTML, bool) {
 		c.fragMu.Lock()
 		f := c.frags[k]
 		c.fragMu.Unlock()
-		if f == nil || !slices.Equal(f.items, l.Items) {
+		if f == nil || !f.list.same(l) {
 			one := base
 			one.Lists = []listView{l}
 			text, err := s.execEvidence(one)
@@ -342,7 +366,7 @@ func (s *Server) evidenceFragments(v dashboardView) (template.HTML, bool) {
 			if err != nil || strings.ReplaceAll(head+text+tail, markAttr, markAttr2) != text2 {
 				return "", false
 			}
-			f = &fragment{items: l.Items, text: text}
+			f = &fragment{list: l, text: text}
 			c.fragMu.Lock()
 			c.frags = board.PutBounded(c.frags, k, f, fragCeiling)
 			c.fragMu.Unlock()

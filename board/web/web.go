@@ -78,6 +78,9 @@ var templateFuncs = template.FuncMap{
 	// limit makes a report's figure for a cap a limit to draw, labelled by
 	// the element with the given id (see the "limit" template).
 	"limit": limitOf,
+	// evidenceSection hands one list of the dashboard's evidence to the
+	// "evidence-list" template.
+	"evidenceSection": evidenceSection,
 }
 
 // parseTemplates builds one template per page from templates/ and the
