@@ -10,10 +10,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/dataintegrity"
@@ -46,10 +48,16 @@ func board(t *testing.T) (*boardsql.Store, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The demo uploads a file for every document of its applications.
+	docs, err := blob.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { docs.Close() })
 	ts := httptest.NewUnstartedServer(nil)
 	url := "http://" + ts.Listener.Addr().String()
 	srv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Demo: boardsql.ForBoard{Store: st},
-		Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: url})
+		Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: url, Files: docs})
 	if err != nil {
 		t.Fatal(err)
 	}
