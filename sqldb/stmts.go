@@ -27,11 +27,23 @@ type stmts struct {
 	m  map[string]*sql.Stmt
 }
 
+// unpreparedKey marks a context whose queries are not to be prepared.
+type unpreparedKey struct{}
+
+// Unprepared returns ctx marked so that DB's queries run with it are not
+// prepared and kept: for query texts built at run time without bound (an
+// OFFSET or a list of ids written into the text), which would otherwise
+// take the places of the statements worth keeping.
+func Unprepared(ctx context.Context) context.Context {
+	return context.WithValue(ctx, unpreparedKey{}, true)
+}
+
 // stmt returns the prepared statement of query, preparing it on first use;
-// nil when queries are not prepared here (PostgreSQL, the bound reached, or
-// a query that does not prepare, whose error the unprepared call reports).
+// nil when queries are not prepared here (PostgreSQL, a context marked by
+// Unprepared, the bound reached, or a query that does not prepare, whose
+// error the unprepared call reports).
 func (db *DB) stmt(ctx context.Context, query string) *sql.Stmt {
-	if db.Dialect != SQLite {
+	if db.Dialect != SQLite || ctx.Value(unpreparedKey{}) != nil {
 		return nil
 	}
 	c := &db.prepared

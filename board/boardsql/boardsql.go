@@ -8,7 +8,6 @@ package boardsql
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -66,8 +65,6 @@ type Store struct {
 	keys    *seal.Keyring
 	// audit is the database's audit log, which every append goes through.
 	audit *auditsql.Log
-	// stmts caches SQLite's prepared registry search statements.
-	stmts *searchStmts
 	// accounts is the account tables, shared with practice mode's store;
 	// its methods are the store's (see accounts.go).
 	*accounts
@@ -119,13 +116,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 // sensitive columns (nil: the methods that need them fail).
 func New(db *sqldb.DB, keys *seal.Keyring) *Store {
 	log := auditsql.New(db, keys)
-	return &Store{DB: db, Dialect: db.Dialect, keys: keys, audit: log, stmts: &searchStmts{m: map[string]*sql.Stmt{}},
+	return &Store{DB: db, Dialect: db.Dialect, keys: keys, audit: log,
 		accounts: authsql.New(db, authsql.Config{Keys: keys, Audit: log, SignUpRole: auth.Applicant, Roles: auth.Roles, References: accountReferences()})}
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
-	s.stmts.close()
 	return s.DB.Close()
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -688,74 +687,25 @@ func tsqueryLiteral(s string) (string, error) {
 	return "'" + s + "'", nil
 }
 
-// searchStmts caches SQLite's prepared search statements by their text:
-// preparing the four statements of a search was a quarter of its time
-// (a CPU profile of 4,000 searches at 1,000,000 listings).
-type searchStmts struct {
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
-}
-
-// maxSearchStmts bounds the cache; a statement beyond it is prepared each
-// time, as before.
-const maxSearchStmts = 64
-
-// close closes the cached statements.
-func (c *searchStmts) close() {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for q, st := range c.m {
-		st.Close()
-		delete(c.m, q)
-	}
-}
-
-// searchQuery runs a query of a search: on SQLite, through the pool, and
-// with cache set (a statement of a bounded set of texts), from a prepared
-// statement kept for the next search.
+// searchQuery runs a query of a search. Through the pool on SQLite, the
+// statement is prepared once and kept (sqldb.DB) when cache is set: a
+// statement of a bounded set of texts. Preparing the four statements of a
+// search was a quarter of its time (a CPU profile of 4,000 searches at
+// 1,000,000 listings). Texts without bound (an OFFSET, a list of holders)
+// run unprepared.
 func (s *Store) searchQuery(ctx context.Context, db registryReader, cache bool, q string, args ...any) (*sql.Rows, error) {
-	if st := s.searchStmt(ctx, db, cache, q); st != nil {
-		return st.QueryContext(ctx, args...)
+	if !cache {
+		ctx = sqldb.Unprepared(ctx)
 	}
 	return db.QueryContext(ctx, q, args...)
 }
 
 // searchQueryRow is searchQuery for one row.
 func (s *Store) searchQueryRow(ctx context.Context, db registryReader, cache bool, q string, args ...any) *sql.Row {
-	if st := s.searchStmt(ctx, db, cache, q); st != nil {
-		return st.QueryRowContext(ctx, args...)
+	if !cache {
+		ctx = sqldb.Unprepared(ctx)
 	}
 	return db.QueryRowContext(ctx, q, args...)
-}
-
-// searchStmt is the cached statement of q, prepared on first use; nil when
-// it is not to be cached (or could not be prepared: the caller then runs
-// the query as it is, which reports the error).
-func (s *Store) searchStmt(ctx context.Context, db registryReader, cache bool, q string) *sql.Stmt {
-	if !cache || s.Dialect != SQLite || s.stmts == nil {
-		return nil
-	}
-	if d, ok := db.(*sqldb.DB); !ok || d != s.DB {
-		return nil
-	}
-	c := s.stmts
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st := c.m[q]; st != nil {
-		return st
-	}
-	if len(c.m) >= maxSearchStmts {
-		return nil
-	}
-	st, err := s.DB.PrepareContext(ctx, q)
-	if err != nil {
-		return nil
-	}
-	c.m[q] = st
-	return st
 }
 
 // registryReader is what a search reads through: the pool, or (on
