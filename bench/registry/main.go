@@ -15,6 +15,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -59,6 +60,7 @@ func run() error {
 	countCap := flag.Int("cap", 0, "the count cap (0: the store's default)")
 	reuse := flag.String("reuse", "", "measure a kept database without loading: a SQLite directory or a PostgreSQL database URL")
 	bareOnly := flag.Bool("bare-only", false, "measure only the searches set beside the bare index queries")
+	asJSON := flag.Bool("json", false, "with --bare-only: print the comparison as one line of JSON (for go run ./bench/goals) instead of a table")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measuring to this file")
 	flag.Parse()
 	ctx := context.Background()
@@ -115,7 +117,7 @@ func run() error {
 		defer pprof.StopCPUProfile()
 	}
 	if *bareOnly {
-		return compareBare(ctx, st, *runs, *countCap)
+		return compareBare(ctx, st, *runs, *countCap, *asJSON)
 	}
 	return measure(ctx, st, *runs, *countCap)
 }
@@ -502,13 +504,14 @@ func measure(ctx context.Context, st *boardsql.Store, runs, countCap int) error 
 		}
 		fmt.Printf("| %s | %s | %s | %s | %s |\n", q.name, ms(took[len(took)/2]), ms(took[len(took)*99/100]), ms(took[len(took)-1]), count)
 	}
-	return compareBare(ctx, st, runs, countCap)
+	return compareBare(ctx, st, runs, countCap, false)
 }
 
 // bareQuery is a search set beside the index query it stands on, written
 // by hand: a prefix match of the words as typed, and the exact words.
 type bareQuery struct {
 	name              string
+	kind              string // rare, common or filtered: which goal it is measured for
 	q                 boardsql.RegistryQuery
 	prefix, exact     string // FTS5 MATCH expressions
 	pgPrefix, pgExact string // PostgreSQL tsqueries
@@ -519,16 +522,16 @@ type bareQuery struct {
 // A bare query reads the first cap+1 matches from the index alone (what a
 // count capped at cap must read at least): on SQLite the FTS5 table, on
 // PostgreSQL the GIN index and the rows it points to.
-func compareBare(ctx context.Context, st *boardsql.Store, runs, countCap int) error {
+func compareBare(ctx context.Context, st *boardsql.Store, runs, countCap int, asJSON bool) error {
 	if countCap <= 0 {
 		countCap = 1000
 	}
 	queries := []bareQuery{
-		{"rare surname (q=Haddad)", boardsql.RegistryQuery{Q: "Haddad"},
+		{"rare surname (q=Haddad)", "rare", boardsql.RegistryQuery{Q: "Haddad"},
 			`body : "haddad"*`, `body : "haddad"`, "haddad:*D", "haddad:D"},
-		{"common word (q=therapy)", boardsql.RegistryQuery{Q: "therapy"},
+		{"common word (q=therapy)", "common", boardsql.RegistryQuery{Q: "therapy"},
 			`body : "therapy"*`, `body : "therapy"`, "therapy:*D", "therapy:D"},
-		{"word + telehealth + language (q=couples, es)", boardsql.RegistryQuery{Q: "couples", Telehealth: "yes", Language: "es"},
+		{"word + telehealth + language (q=couples, es)", "filtered", boardsql.RegistryQuery{Q: "couples", Telehealth: "yes", Language: "es"},
 			`body : "couples"* AND facets : "th1" AND facets : "lnes"`, `body : "couples" AND facets : "th1" AND facets : "lnes"`,
 			"couples:*D & th1:A & lnes:A", "couples:D & th1:A & lnes:A"},
 	}
@@ -543,9 +546,12 @@ func compareBare(ctx context.Context, st *boardsql.Store, runs, countCap int) er
 		err := st.DB.QueryRowContext(ctx, q).Scan(&n)
 		return n, err
 	}
-	fmt.Printf("\n%s: each search against the bare index query (the first %d matches), p50 / p99, %d runs in turn\n\n", st.Dialect, countCap+1, runs)
-	fmt.Println("| query | search | bare prefix | bare exact words | search / prefix | search / exact |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	report := bareReport{Engine: st.Dialect.String(), Runs: runs}
+	if !asJSON {
+		fmt.Printf("\n%s: each search against the bare index query (the first %d matches), p50 / p99, %d runs in turn\n\n", st.Dialect, countCap+1, runs)
+		fmt.Println("| query | search | bare prefix | bare exact words | search / prefix | search / exact |")
+		fmt.Println("|---|---:|---:|---:|---:|---:|")
+	}
 	for _, b := range queries {
 		prefix, exact := b.prefix, b.exact
 		if st.Dialect == boardsql.Postgres {
@@ -580,9 +586,40 @@ func compareBare(ctx context.Context, st *boardsql.Store, runs, countCap int) er
 			return fmt.Sprintf("%.1fx / %.1fx", float64(p(a, 50))/float64(p(b, 50)), float64(p(a, 99))/float64(p(b, 99)))
 		}
 		pair := func(d []time.Duration) string { return ms(p(d, 50)) + " / " + ms(p(d, 99)) }
-		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", b.name, pair(search), pair(tp), pair(te), ratio(search, tp), ratio(search, te))
+		if !asJSON {
+			fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", b.name, pair(search), pair(tp), pair(te), ratio(search, tp), ratio(search, te))
+			continue
+		}
+		r := func(a, b []time.Duration, q int) float64 { return float64(p(a, q)) / float64(p(b, q)) }
+		msf := func(d []time.Duration, q int) float64 { return float64(p(d, q).Microseconds()) / 1000 }
+		report.Queries = append(report.Queries, bareResult{Name: b.name, Kind: b.kind,
+			P50Prefix: r(search, tp, 50), P99Prefix: r(search, tp, 99), P50Exact: r(search, te, 50), P99Exact: r(search, te, 99),
+			SearchP50Ms: msf(search, 50), SearchP99Ms: msf(search, 99)})
+	}
+	if asJSON {
+		return json.NewEncoder(os.Stdout).Encode(report)
 	}
 	return nil
+}
+
+// bareReport is compareBare's result as JSON: per query, the search's
+// p50 and p99 over the bare prefix query's and the bare exact-word query's.
+type bareReport struct {
+	Engine  string       `json:"engine"`
+	Runs    int          `json:"runs"`
+	Queries []bareResult `json:"queries"`
+}
+
+// bareResult is one query of a bareReport.
+type bareResult struct {
+	Name        string  `json:"name"`
+	Kind        string  `json:"kind"`
+	P50Prefix   float64 `json:"p50_ratio_prefix"`
+	P99Prefix   float64 `json:"p99_ratio_prefix"`
+	P50Exact    float64 `json:"p50_ratio_exact"`
+	P99Exact    float64 `json:"p99_ratio_exact"`
+	SearchP50Ms float64 `json:"search_p50_ms"`
+	SearchP99Ms float64 `json:"search_p99_ms"`
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
