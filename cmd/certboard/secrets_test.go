@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -286,6 +288,20 @@ func TestRotationKeepsEverythingReadable(t *testing.T) {
 	}
 	docs.Close()
 	st.Close()
+	// The demo uploaded a file for each document of its applications; with
+	// the one above, every stored file is sealed again.
+	stored := 0
+	if err := filepath.WalkDir(filepath.Join(data, "files"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && !strings.HasSuffix(path, ".attrs") {
+			stored++
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if stored < 2 {
+		t.Fatalf("%d files stored: the demo's uploads are missing", stored)
+	}
 
 	// Rotate both kinds of key.
 	var out, errb bytes.Buffer
@@ -296,7 +312,7 @@ func TestRotationKeepsEverythingReadable(t *testing.T) {
 		t.Fatalf("keys rotate-secret: %d %q", code, printed)
 	}
 	code, printed := command(t, "keys", "reseal", "--data", data, "--keys", keysDir)
-	if code != exitOK || !strings.Contains(printed, "applications.portfolio") || !strings.Contains(printed, "uploaded documents         1 sealed again") {
+	if code != exitOK || !strings.Contains(printed, "applications.portfolio") || !strings.Contains(printed, fmt.Sprintf("%-26s %d sealed again", "uploaded documents", stored)) {
 		t.Fatalf("keys reseal: %d %q", code, printed)
 	}
 	// Drop the old encryption key (never do this for real: backups need
