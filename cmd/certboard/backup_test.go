@@ -398,3 +398,77 @@ func TestRestoreRefusesNonEmptyPostgres(t *testing.T) {
 		t.Fatalf("restore of a PostgreSQL backup into SQLite: %d %s", code, out)
 	}
 }
+
+// TestBackupKeepsPractices backs up a practice on its own, and a board
+// with the demo practice in DATA/practice, and restores both with their
+// keys.
+func TestBackupKeepsPractices(t *testing.T) {
+	t.Setenv("CERTBOARD_SECRET_KEYS", "")
+	ctx := context.Background()
+	root := t.TempDir()
+	addUser := func(o *storeOptions, email string) {
+		t.Helper()
+		st, err := openPracticeStore(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if _, err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.CreateUser(ctx, auth.User{Email: email, Name: "P", PasswordHash: "x", Roles: []auth.Role{auth.PracticeAdmin}, CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hasUser := func(o *storeOptions, email string) {
+		t.Helper()
+		st, err := openPracticeStore(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if _, err := st.UserByEmail(ctx, email); err != nil {
+			t.Fatalf("%s in the restored practice: %v", email, err)
+		}
+	}
+
+	// A practice on its own.
+	practice := &storeOptions{Config: boardsql.Config{DataDir: filepath.Join(root, "practice")}}
+	addUser(practice, "admin@practice.example")
+	bk := filepath.Join(root, "practice-backup")
+	if code, out := backupCLI("backup", "--mode", "practice", "--to", bk, "--data", practice.DataDir, "--with-keys", filepath.Join(root, "practice-keys")); code != exitOK || !strings.Contains(out, "practice database (sqlite") {
+		t.Fatalf("practice backup: %d %s", code, out)
+	}
+	if code, out := backupCLI("restore", "--from", bk, "--data", filepath.Join(root, "p2")); code != exitBadInput || !strings.Contains(out, "is of a practice: restore it with --mode practice") {
+		t.Fatalf("practice backup restored as a board: %d %s", code, out)
+	}
+	if code, out := backupCLI("restore", "--mode", "practice", "--from", bk, "--data", filepath.Join(root, "p2"), "--keys-from", filepath.Join(root, "practice-keys")); code != exitOK {
+		t.Fatalf("practice restore: %d %s", code, out)
+	}
+	hasUser(&storeOptions{Config: boardsql.Config{DataDir: filepath.Join(root, "p2")}}, "admin@practice.example")
+
+	// A board with the demo practice beside it.
+	board := &storeOptions{Config: boardsql.Config{DataDir: filepath.Join(root, "board")}}
+	if code, out := backupCLI("migrate", "--data", board.DataDir); code != exitOK {
+		t.Fatal(out)
+	}
+	addUser(demoPracticeStore(board), "demo@practice.example")
+	bk = filepath.Join(root, "board-backup")
+	code, out := backupCLI("backup", "--to", bk, "--data", board.DataDir, "--with-keys", filepath.Join(root, "board-keys"))
+	if code != exitOK || !strings.Contains(out, "board database (sqlite") || !strings.Contains(out, "practice database (sqlite") {
+		t.Fatalf("board backup: %d %s", code, out)
+	}
+	for _, f := range []string{"secret.key", "practice/secret.key"} {
+		if fi, err := os.Stat(filepath.Join(root, "board-keys", f)); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("keys %s: %v %v", f, fi, err)
+		}
+	}
+	restored := filepath.Join(root, "b2")
+	if code, out := backupCLI("restore", "--from", bk, "--data", restored, "--keys-from", filepath.Join(root, "board-keys")); code != exitOK {
+		t.Fatalf("board restore: %d %s", code, out)
+	}
+	hasUser(demoPracticeStore(&storeOptions{Config: boardsql.Config{DataDir: restored}}), "demo@practice.example")
+	if code, out := backupCLI("audit", "verify", "--data", restored); code != exitOK {
+		t.Fatalf("restored board: %d %s", code, out)
+	}
+}
