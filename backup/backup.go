@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -351,29 +352,42 @@ func LatestMigration(fsys fs.FS, dir string) (int64, error) {
 	return latest, nil
 }
 
-// PgDump writes a dump of the PostgreSQL database at url to dst in
+// PgDump writes a dump of the PostgreSQL database at dbURL to dst in
 // pg_dump's custom format. pg_dump reads in one repeatable-read
 // transaction, so the dump is the database as of one moment while writers
 // go on. Its major version must be at least the server's.
-func PgDump(ctx context.Context, url, dst string) error {
-	return runTool(ctx, "pg_dump", "--format=custom", "--no-password", "--file="+dst, "--dbname="+url)
+func PgDump(ctx context.Context, dbURL, dst string) error {
+	return runTool(ctx, dbURL, "pg_dump", "--format=custom", "--no-password", "--file="+dst)
 }
 
 // PgRestore restores a custom-format dump into the PostgreSQL database at
-// url, in one transaction that stops at the first error. Objects are owned
+// dbURL, in one transaction that stops at the first error. Objects are owned
 // by the restoring role (--no-owner, --no-privileges), so a backup
 // restores into a database of another name and owner.
-func PgRestore(ctx context.Context, url, src string) error {
-	return runTool(ctx, "pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", "--no-password", "--dbname="+url, src)
+func PgRestore(ctx context.Context, dbURL, src string) error {
+	return runTool(ctx, dbURL, "pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", "--no-password", src)
 }
 
-// runTool runs a PostgreSQL client program, its error output in the error.
-func runTool(ctx context.Context, name string, args ...string) error {
+// runTool runs a PostgreSQL client program on the database at dbURL, its
+// error output in the error. A password in the URL is passed in the
+// program's environment (PGPASSWORD), not on its command line, where
+// other users of the machine could read it.
+func runTool(ctx context.Context, dbURL, name string, args ...string) error {
 	path, err := exec.LookPath(name)
 	if err != nil {
 		return fmt.Errorf("%s is needed for a PostgreSQL database and is not installed (Debian: apt-get install postgresql-client, of the server's major version or newer): %w", name, err)
 	}
-	cmd := exec.CommandContext(ctx, path, args...)
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return fmt.Errorf("the database URL: %w", err)
+	}
+	env := os.Environ()
+	if pw, ok := u.User.Password(); ok {
+		env = append(env, "PGPASSWORD="+pw)
+		u.User = url.User(u.User.Username())
+	}
+	cmd := exec.CommandContext(ctx, path, append(args, "--dbname="+u.String())...)
+	cmd.Env = env
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	cmd.Stdout = &stderr
