@@ -47,7 +47,7 @@ Usage:
   certboard backup --to DIR [--with-keys KEYDIR] [--mode board|practice] [--data DIR | --database URL] [--files URL]
                      (an online backup: each database, the documents as stored, a manifest with SHA-256;
                      the keys only with --with-keys, to a directory apart from the backup)
-  certboard restore --from DIR [--keys-from KEYDIR] [--data DIR | --database URL] [--files URL]
+  certboard restore --from DIR [--keys-from KEYDIR] [--mode board|practice] [--data DIR | --database URL] [--files URL]
                      (checks every file against the manifest, then restores into an empty data
                      directory, database and bucket only)
   certboard totp SECRET   (prints the current two-factor code of a secret, e.g. a demo account's)
