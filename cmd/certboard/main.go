@@ -44,6 +44,12 @@ Usage:
   certboard audit verify [--checkpoint FILE] [--data DIR | --database postgres://...]
   certboard audit checkpoint [--out FILE]   (the signed checkpoint of the log, to keep elsewhere)
   certboard audit anchor --reason TEXT      (resume a log that no longer ends at its checkpoint)
+  certboard backup --to DIR [--with-keys KEYDIR] [--mode board|practice] [--data DIR | --database URL] [--files URL]
+                     (an online backup: each database, the documents as stored, a manifest with SHA-256;
+                     the keys only with --with-keys, to a directory apart from the backup)
+  certboard restore --from DIR [--keys-from KEYDIR] [--mode board|practice] [--data DIR | --database URL] [--files URL]
+                     (checks every file against the manifest, then restores into an empty data
+                     directory, database and bucket only)
   certboard totp SECRET   (prints the current two-factor code of a secret, e.g. a demo account's)
   certboard keys list|rotate [--data DIR | --database postgres://...]   (credential-signing keys)
   certboard keys rotate-secret [--keys DIR]   (a new encryption key; then restart and reseal)
@@ -101,6 +107,10 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runMeasure(args[1:], stdout, stderr)
 	case "client":
 		return runClient(args[1:], stdout, stderr, time.Now)
+	case "backup":
+		return runBackup(args[1:], stdout, stderr)
+	case "restore":
+		return runRestore(args[1:], stdout, stderr)
 	case "totp":
 		return runTOTP(args[1:], stdout, stderr, time.Now())
 	case "help", "-h", "--help":
