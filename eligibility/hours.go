@@ -33,11 +33,18 @@ type hoursReq struct {
 	among   map[string]bool
 	// per item index: whether and how the requirement can count it.
 	info []itemInfo
-	// whys holds the reasons itemInfo.why points to; filtered holds area
-	// lists of items that also name areas outside the taxonomy.
-	whys     []string
+	// filtered holds area lists of items that also name areas outside the
+	// taxonomy.
 	filtered map[int][]string
 }
+
+// Codes of itemInfo.why other than the index of a filter of the
+// requirement's accepts list.
+const (
+	whyNone    = -1 // no reason: it counts, or is of a kind the requirement does not select
+	whyNoArea  = -2 // it covers no area of the requirement's taxonomy
+	whyAfterAs = -3 // it is dated after the as-of date
+)
 
 // itemInfo is what one requirement makes of one item. It holds no pointers,
 // so a slice of them per requirement is cheap to allocate.
@@ -47,7 +54,10 @@ type itemInfo struct {
 	weak   bool
 	capOf  int16 // index of the cap it falls under, or -1
 	bucket int16 // index of the minimum it falls under, or -1
-	why    int32 // index in whys of why it does not count, or -1
+	// why says why it does not count: the index of the first filter of
+	// the accepts list that selects its kind (the reason is worded only
+	// when a report lists the item, by reason), or a why* code.
+	why int16
 }
 
 // itemAreas returns the taxonomy areas item i covers for this requirement.
@@ -59,12 +69,29 @@ func (h *hoursReq) itemAreas(c *evalCtx, i int) []string {
 }
 
 // reason returns why item i does not count ("" when it does, or when it is
-// not of a kind the requirement selects).
-func (h *hoursReq) reason(i int) string {
-	if w := h.info[i].why; w >= 0 {
-		return h.whys[w]
+// not of a kind the requirement selects). It words the reason only now,
+// for an item the report lists: of the filters that select the item's kind,
+// from the first recorded on, the first that has something to say.
+func (h *hoursReq) reason(c *evalCtx, i int) string {
+	it := c.items[i]
+	switch w := h.info[i].why; w {
+	case whyNone:
+		return ""
+	case whyNoArea:
+		return "covers no area of " + c.set.Taxonomies[h.r.Taxonomy].Title
+	case whyAfterAs:
+		return "is dated " + it.end.String() + ", after the as-of date"
+	default:
+		for _, f := range h.r.Accepts[w:] {
+			if !c.match(selector(f), it) {
+				continue
+			}
+			if why := c.why(f, it); why != "" {
+				return why
+			}
+		}
+		return ""
 	}
-	return ""
 }
 
 // prepareHours works out, once per evaluation, which items each hours
@@ -156,17 +183,13 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 				h.filtered[i] = kept
 			}
 			if len(h.itemAreas(c, i)) == 0 {
-				ok, why = false, "covers no area of "+c.set.Taxonomies[r.Taxonomy].Title
+				ok, why = false, whyNoArea
 			}
 		}
 		if ok && it.end.After(c.asOf) {
-			ok, why = false, fmt.Sprintf("is dated %s, after the as-of date", it.end)
+			ok, why = false, whyAfterAs
 		}
-		in.elig = ok
-		if why != "" {
-			in.why = int32(len(h.whys))
-			h.whys = append(h.whys, why)
-		}
+		in.elig, in.why = ok, why
 		if !ok {
 			continue
 		}
@@ -194,21 +217,27 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 }
 
 // accepts reports whether a requirement's accepts list takes an item, and if
-// not, why, when the item is of a kind the requirement selects ("" otherwise).
-func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, string) {
-	why := ""
-	for _, f := range r.Accepts {
+// not, the index of the first filter that selects the item's kind (whyNone
+// when none does): reason words why from there.
+func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, int16) {
+	why := int16(whyNone)
+	for k, f := range r.Accepts {
 		// Only evidence of the kind the filter selects is worth explaining:
 		// a training is not "excluded" from a SAR requirement, it is unrelated.
 		if c.match(f, it) {
-			return true, ""
+			return true, whyNone
 		}
-		sel := requirements.Filter{Evidence: f.Evidence, ActivityKinds: f.ActivityKinds, Content: f.Content, Format: f.Format}
-		if why == "" && c.match(sel, it) {
-			why = c.why(f, it)
+		if why == whyNone && c.match(selector(f), it) {
+			why = int16(k)
 		}
 	}
 	return false, why
+}
+
+// selector is the part of a filter that says which kind of evidence it is
+// about.
+func selector(f requirements.Filter) requirements.Filter {
+	return requirements.Filter{Evidence: f.Evidence, ActivityKinds: f.ActivityKinds, Content: f.Content, Format: f.Format}
 }
 
 // network is the flow network of one pass over the evidence.
@@ -1182,13 +1211,15 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		}
 	}
 	for i, it := range c.items {
-		if in := h.info[i]; in.elig || in.why < 0 {
+		if in := h.info[i]; in.elig || in.why == whyNone {
 			if in.elig && it.state == portfolio.Rejected {
 				res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: "was rejected in verification"})
 			}
 			continue
 		}
-		res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: h.reason(i)})
+		if why := h.reason(c, i); why != "" {
+			res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: why})
+		}
 	}
 	// Explanation and shortfall.
 	switch st {
