@@ -37,6 +37,9 @@ type evalCtx struct {
 	// hours are the hours requirements that apply, as prepareHours
 	// worked them out (a ratio reads them).
 	hours []*hoursReq
+	// buf and phrases serve phrase.
+	buf     []byte
+	phrases map[string]string
 }
 
 // accepted reports whether an item in state st counts in a pass that accepts
@@ -213,21 +216,23 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 	if a := it.act; a != nil {
 		switch {
 		case len(f.ActivityKinds) > 0 && !slices.Contains(f.ActivityKinds, a.Kind):
-			return false, explained(explain, func() string { return fmt.Sprintf("is a %s, not %s", words(a.Kind), orList(f.ActivityKinds)) })
+			return false, c.phrase(explain, func(b []byte) []byte {
+				return appendOrList(appendWords(append(b, "is a "...), a.Kind), ", not ", f.ActivityKinds)
+			})
 		case len(f.ProviderKinds) > 0 && !slices.Contains(f.ProviderKinds, a.Provider.Kind):
-			return false, explained(explain, func() string {
-				return fmt.Sprintf("comes from a provider of kind %s, which is not accepted here", words(a.Provider.Kind))
+			return false, c.phrase(explain, func(b []byte) []byte {
+				return append(appendWords(append(b, "comes from a provider of kind "...), a.Provider.Kind), ", which is not accepted here"...)
 			})
 		case len(f.ApprovedBy) > 0 && !intersects(f.ApprovedBy, a.Provider.ApprovedBy):
-			return false, explained(explain, func() string {
-				return fmt.Sprintf("provider %s is not approved by %s", a.Provider.Name, orList(f.ApprovedBy))
+			return false, c.phrase(explain, func(b []byte) []byte {
+				return appendOrList(append(append(b, "provider "...), a.Provider.Name...), " is not approved by ", f.ApprovedBy)
 			})
 		case len(f.NotApprovedBy) > 0 && intersects(f.NotApprovedBy, a.Provider.ApprovedBy):
-			return false, explained(explain, func() string {
-				return fmt.Sprintf("provider %s is approved by %s", a.Provider.Name, orList(f.NotApprovedBy))
+			return false, c.phrase(explain, func(b []byte) []byte {
+				return appendOrList(append(append(b, "provider "...), a.Provider.Name...), " is approved by ", f.NotApprovedBy)
 			})
 		case len(f.Delivery) > 0 && !slices.Contains(f.Delivery, a.Delivery):
-			return false, explained(explain, func() string { return "was delivered " + words(a.Delivery) })
+			return false, c.phrase(explain, func(b []byte) []byte { return appendWords(append(b, "was delivered "...), a.Delivery) })
 		case f.SexualityRelated && a.SexualityRelated != nil && !*a.SexualityRelated:
 			return false, "is not sexuality-related"
 		}
@@ -307,6 +312,25 @@ func sessionDelivery(s *portfolio.Session) string {
 		return requirements.SessionDeliveryUnknown
 	}
 	return s.Delivery
+}
+
+// phrase words a reason only when one is wanted, by appending to the
+// context's buffer, and returns it interned: the many items refused for
+// the same reason share one string.
+func (c *evalCtx) phrase(explain bool, build func(b []byte) []byte) string {
+	if !explain {
+		return ""
+	}
+	c.buf = build(c.buf[:0])
+	if s, ok := c.phrases[string(c.buf)]; ok {
+		return s
+	}
+	s := string(c.buf)
+	if c.phrases == nil {
+		c.phrases = map[string]string{}
+	}
+	c.phrases[s] = s
+	return s
 }
 
 // explained calls msg only when a reason is wanted.
@@ -479,6 +503,34 @@ func intersects(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// appendWords appends s as words writes it.
+func appendWords(b []byte, s string) []byte {
+	for i := range len(s) {
+		if s[i] == '_' {
+			b = append(b, ' ')
+		} else {
+			b = append(b, s[i])
+		}
+	}
+	return b
+}
+
+// appendOrList appends sep and then xs as orList writes them.
+func appendOrList(b []byte, sep string, xs []string) []byte {
+	b = append(b, sep...)
+	for i, x := range xs {
+		switch {
+		case i == 0:
+		case i == len(xs)-1:
+			b = append(b, " or "...)
+		default:
+			b = append(b, ", "...)
+		}
+		b = appendWords(b, x)
+	}
+	return b
 }
 
 // words turns an enum value such as live_online into "live online".

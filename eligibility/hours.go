@@ -1172,13 +1172,18 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	}
 	// Evidence used, then evidence excluded.
 	var claimedIDs []string
-	used := 0
+	used, split := 0, 0
 	for _, i := range n.items {
 		if rn.count[i] > 0 && n.useAmount(rn, i) > flow.Eps {
 			used++
+			if h.areas != nil {
+				split += int(rn.count[i])
+			}
 		}
 	}
 	res.Evidence = make([]Use, 0, used)
+	// The uses' area splits share one array; each is capped to its own part.
+	areaStore := make([]AreaAmount, 0, split)
 	for _, i := range n.items {
 		if rn.count[i] == 0 {
 			continue
@@ -1190,14 +1195,18 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		u := Use{ID: c.items[i].id, Amount: round(amt), State: string(c.items[i].state)}
 		if h.areas != nil {
 			areas := h.itemAreas(c, i)
+			from := len(areaStore)
 			if len(areas) == 1 {
-				u.Areas = []AreaAmount{{Area: areas[0], Amount: u.Amount}}
+				areaStore = append(areaStore, AreaAmount{Area: areas[0], Amount: u.Amount})
 			} else {
 				for k, a := range areas {
 					if f := n.g.Flow(int(rn.first[i]) + 2*k); f > flow.Eps {
-						u.Areas = append(u.Areas, AreaAmount{Area: a, Amount: round(f)})
+						areaStore = append(areaStore, AreaAmount{Area: a, Amount: round(f)})
 					}
 				}
+			}
+			if len(areaStore) > from {
+				u.Areas = areaStore[from:len(areaStore):len(areaStore)]
 			}
 		}
 		res.Evidence = append(res.Evidence, u)
@@ -1209,6 +1218,15 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 				claimedIDs = appendNew(claimedIDs, id)
 			}
 		}
+	}
+	excluded := 0
+	for i, it := range c.items {
+		if in := h.info[i]; in.elig && it.state == portfolio.Rejected || !in.elig && in.why != whyNone {
+			excluded++
+		}
+	}
+	if excluded > 0 {
+		res.Excluded = make([]Excluded, 0, excluded)
 	}
 	for i, it := range c.items {
 		if in := h.info[i]; in.elig || in.why == whyNone {

@@ -102,3 +102,11 @@ func TestResultsCarryTheirSources(t *testing.T) {
 		t.Errorf("the uncited requirement's result has sources: %s", back.Results[1]["sources"])
 	}
 }
+
+func TestOneLine(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "a b", "a  b", " a", "a ", "a\nb", "a\tb", "a\u00a0b", "a\u2003 b", "“quoted” text — with dashes", "x\u0085y"} {
+		if got, want := oneLine(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("oneLine(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
