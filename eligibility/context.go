@@ -37,6 +37,8 @@ type evalCtx struct {
 	// hours are the hours requirements that apply, as prepareHours
 	// worked them out (a ratio reads them).
 	hours []*hoursReq
+	// sc is the evaluation's working memory (see scratch).
+	sc *scratch
 	// buf and phrases serve phrase.
 	buf     []byte
 	phrases map[string]string
@@ -54,8 +56,9 @@ func accepted(st portfolio.State, withClaimed bool) bool {
 	return false
 }
 
-func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *evalCtx {
-	c := &evalCtx{p: p, set: set, asOf: asOf,
+// newCtx prepares an evaluation in the working memory sc.
+func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, sc *scratch) *evalCtx {
+	c := &evalCtx{p: p, set: set, asOf: asOf, sc: sc,
 		supervisors: map[string]*portfolio.Supervisor{}, contracts: map[string]*portfolio.Contract{},
 		supervisedBy: map[string]bool{}}
 	for i := range p.Supervisors {
@@ -152,7 +155,7 @@ type item struct {
 
 func (c *evalCtx) buildItems() []*item {
 	p := c.p
-	store := make([]item, 0, len(p.Education)+len(p.Sessions)+len(p.ClinicalHours))
+	store := c.sc.store[:0]
 	for i := range p.Education {
 		a := &p.Education[i]
 		store = append(store, item{id: a.ID, evidence: requirements.EvidenceEducation, start: a.Date, end: a.Date,
@@ -172,17 +175,18 @@ func (c *evalCtx) buildItems() []*item {
 		}
 		store = append(store, it)
 	}
-	items := make([]*item, len(store))
+	items := c.sc.items[:0]
 	for i := range store {
-		items[i] = &store[i]
+		items = append(items, &store[i])
 	}
+	c.sc.store, c.sc.items = store, items
 	return items
 }
 
 // rate returns the credit rate for an item from the set's credit rules.
 func (c *evalCtx) rate(it *item) float64 {
 	for _, r := range c.set.Credits {
-		if c.match(r.Match, it) {
+		if c.match(&r.Match, it) {
 			return r.Rate
 		}
 	}
@@ -190,20 +194,20 @@ func (c *evalCtx) rate(it *item) float64 {
 }
 
 // match reports whether an item passes a filter.
-func (c *evalCtx) match(f requirements.Filter, it *item) bool {
+func (c *evalCtx) match(f *requirements.Filter, it *item) bool {
 	ok, _ := c.filter(f, it, false)
 	return ok
 }
 
 // why returns, in words, why an item does not pass a filter ("" if it does).
-func (c *evalCtx) why(f requirements.Filter, it *item) string {
+func (c *evalCtx) why(f *requirements.Filter, it *item) string {
 	_, w := c.filter(f, it, true)
 	return w
 }
 
 // filter tests an item against a filter; the reason is built only when
 // explain is set, since matching runs for every item and requirement.
-func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, string) {
+func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, string) {
 	if f.Evidence != "" && f.Evidence != it.evidence {
 		return false, explained(explain, func() string { return "is not " + f.Evidence + " evidence" })
 	}

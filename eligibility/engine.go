@@ -114,7 +114,9 @@ func conditions(set *requirements.Set, views *viewCache, asOf date.Date) conds {
 // evaluate judges the portfolio with a given applicability.
 func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, views *viewCache,
 	applies map[*requirements.Requirement]bool, cs conds) *Report {
-	c := newCtx(p, set, asOf)
+	sc := getScratch()
+	defer sc.release()
+	c := newCtx(p, set, asOf, sc)
 	c.view = views.get
 	rep := &Report{
 		Set:    SetRef{ID: set.ID, Title: set.Title, Body: set.Body, Version: set.Version, CertboardDraft: set.CertboardDraft()},

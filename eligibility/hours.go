@@ -82,8 +82,9 @@ func (h *hoursReq) reason(c *evalCtx, i int) string {
 	case whyAfterAs:
 		return "is dated " + it.end.String() + ", after the as-of date"
 	default:
-		for _, f := range h.r.Accepts[w:] {
-			if !c.match(selector(f), it) {
+		for k := range h.r.Accepts[w:] {
+			f := &h.r.Accepts[int(w)+k]
+			if sel := selector(f); !c.match(&sel, it) {
 				continue
 			}
 			if why := c.why(f, it); why != "" {
@@ -162,7 +163,7 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 			}
 		}
 	}
-	h.info = make([]itemInfo, len(c.items))
+	h.info = take(&c.sc.infos, len(c.items))
 	var wanted [3]bool // by evidence: which collections the requirement reads
 	for _, f := range r.Accepts {
 		wanted[evidenceIndex(f.Evidence)] = true
@@ -199,15 +200,15 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 			c.strict = false
 			in.weak = !strictOK
 		}
-		for j, cp := range r.Caps {
+		for j := range r.Caps {
 			// A monthly cap limits the item at its source (see build).
-			if !cp.Monthly() && c.match(cp.Match, it) {
+			if cp := &r.Caps[j]; !cp.Monthly() && c.match(&cp.Match, it) {
 				in.capOf = int16(j)
 				break
 			}
 		}
-		for j, b := range r.Minimums {
-			if c.match(b.Match, it) {
+		for j := range r.Minimums {
+			if c.match(&r.Minimums[j].Match, it) {
 				in.bucket = int16(j)
 				break
 			}
@@ -221,14 +222,17 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 // when none does): reason words why from there.
 func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, int16) {
 	why := int16(whyNone)
-	for k, f := range r.Accepts {
+	for k := range r.Accepts {
 		// Only evidence of the kind the filter selects is worth explaining:
 		// a training is not "excluded" from a SAR requirement, it is unrelated.
+		f := &r.Accepts[k]
 		if c.match(f, it) {
 			return true, whyNone
 		}
-		if why == whyNone && c.match(selector(f), it) {
-			why = int16(k)
+		if why == whyNone {
+			if sel := selector(f); c.match(&sel, it) {
+				why = int16(k)
+			}
 		}
 	}
 	return false, why
@@ -236,7 +240,7 @@ func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, int16) {
 
 // selector is the part of a filter that says which kind of evidence it is
 // about.
-func selector(f requirements.Filter) requirements.Filter {
+func selector(f *requirements.Filter) requirements.Filter {
 	return requirements.Filter{Evidence: f.Evidence, ActivityKinds: f.ActivityKinds, Content: f.Content, Format: f.Format}
 }
 
@@ -303,13 +307,14 @@ type reqNet struct {
 // claimed support are recorded, so that solve can first allocate verified
 // evidence alone and then add the rest.
 func (c *evalCtx) build(hs []*hoursReq) *network {
-	n := &network{c: c, g: flow.New(2), s: 0, t: 1, supply: make([]int, len(c.items))}
+	c.sc.g.Clear(2)
+	n := &network{c: c, g: c.sc.g, s: 0, t: 1, supply: take(&c.sc.supply, len(c.items))}
 	g := n.g
 	g.Grow(c.edgesNeeded(hs))
 	n.srcCap = map[[2]int]int{} // (req, cap) -> source-side cap node
 	srcCap := n.srcCap
 	for _, h := range hs {
-		rn := &reqNet{h: h, first: make([]int32, len(c.items)), count: make([]int16, len(c.items))}
+		rn := &reqNet{h: h, first: take(&c.sc.firsts, len(c.items)), count: take(&c.sc.counts, len(c.items))}
 		rn.free = g.AddNode()
 		rn.freeEdge = g.AddEdge(rn.free, n.t, 0)
 		if h.areas != nil {
@@ -482,7 +487,7 @@ func (n *network) direct(i int, it *item) bool {
 // requirement with a taxonomy).
 func (n *network) monthSource(i int, it *item, from int) int {
 	for _, mc := range n.monthly {
-		if !n.c.match(mc.cap.Match, it) {
+		if !n.c.match(&mc.cap.Match, it) {
 			continue
 		}
 		m := monthKey(it.end)
