@@ -84,7 +84,7 @@ func (h *hoursReq) reason(c *evalCtx, i int) string {
 	default:
 		for k := range h.r.Accepts[w:] {
 			f := &h.r.Accepts[int(w)+k]
-			if sel := selector(f); !c.match(&sel, it) {
+			if !c.selects(f, it) {
 				continue
 			}
 			if why := c.why(f, it); why != "" {
@@ -229,13 +229,38 @@ func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, int16) {
 		if c.match(f, it) {
 			return true, whyNone
 		}
-		if why == whyNone {
-			if sel := selector(f); c.match(&sel, it) {
-				why = int16(k)
-			}
+		if why == whyNone && c.selects(f, it) {
+			why = int16(k)
 		}
 	}
 	return false, why
+}
+
+// selects reports whether an item is of the kind a filter is about: whether
+// it passes the filter's selector, the part that says which kind of
+// evidence it is (collection, activity kinds, supervision format and
+// content). It is match on the selector, written out for items that carry
+// hours so that no Filter is built per item.
+func (c *evalCtx) selects(f *requirements.Filter, it *item) bool {
+	if it.kase != nil {
+		sel := selector(f)
+		return c.match(&sel, it)
+	}
+	if f.Evidence != "" && f.Evidence != it.evidence {
+		return false
+	}
+	if a := it.act; a != nil {
+		if len(f.ActivityKinds) > 0 && !slices.Contains(f.ActivityKinds, a.Kind) {
+			return false
+		}
+	} else if len(f.ActivityKinds) > 0 {
+		return false
+	}
+	if s := it.session; s != nil {
+		return (len(f.Format) == 0 || slices.Contains(f.Format, s.Format)) &&
+			(len(f.Content) == 0 || slices.Contains(f.Content, s.Content))
+	}
+	return len(f.Format)+len(f.Content) == 0
 }
 
 // selector is the part of a filter that says which kind of evidence it is

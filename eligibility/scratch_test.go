@@ -2,11 +2,14 @@ package eligibility
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/requirements"
 )
 
 // TestConcurrentEvaluationsShareNothing evaluates different portfolios at
@@ -50,4 +53,49 @@ func TestConcurrentEvaluationsShareNothing(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestSelectsIsMatchOnSelector checks the written-out selects against
+// match on the selector filter, for every accepts filter of every shipped
+// set and every item of the example portfolios and the large portfolio.
+func TestSelectsIsMatchOnSelector(t *testing.T) {
+	reg, err := requirements.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := []*portfolio.Portfolio{largePortfolio()}
+	files, _ := filepath.Glob("../examples/portfolios/*.json")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err := portfolio.Decode(data); err == nil {
+			ps = append(ps, p)
+		}
+	}
+	checked := 0
+	for _, id := range reg.IDs() {
+		set := reg.Latest(id)
+		for _, p := range ps {
+			sc := getScratch()
+			c := newCtx(p, set, date.MustParse("2026-06-01"), sc)
+			for _, r := range set.Requirements {
+				for k := range r.Accepts {
+					f := &r.Accepts[k]
+					sel := selector(f)
+					for _, it := range c.items {
+						if got, want := c.selects(f, it), c.match(&sel, it); got != want {
+							t.Errorf("%s %s accepts[%d], item %s: selects %v, match on the selector %v", id, r.ID, k, it.id, got, want)
+						}
+						checked++
+					}
+				}
+			}
+			sc.release()
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d checks", checked)
+	}
 }
