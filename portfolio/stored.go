@@ -16,7 +16,7 @@ import (
 // (stored_gen.go, written by TestStoredCodeUpToDate with -update) instead
 // of encoding/json's reflection, over a small strict scanner: jsontext's
 // tokenizer was measured too (2.7 times faster than json.Unmarshal on the
-// large benchmark portfolio, where this is about 6 times; see
+// large benchmark portfolio, where this is about 3.7 times; see
 // docs/benchmarks.md), and is kept for unquoting escaped strings.
 //
 // It gives what json.Unmarshal gives. Whatever it does not take (invalid
@@ -341,7 +341,6 @@ func (d *storedDecoder) string(p *string) error {
 	}
 	return err
 }
-
 
 // date reads a YYYY-MM-DD string as date.Date's UnmarshalText does,
 // without making a string of it.
