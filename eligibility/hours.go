@@ -1117,6 +1117,15 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		pot = n.areaPotential(rn, false)
 	}
 	var atMax []string
+	// The area lines' labels and texts are written into one buffer and cut
+	// from one string, rather than allocated two by two.
+	var lines []byte
+	type areaLine struct{ p, label, text int } // Progress index, where label and text end
+	var cuts []areaLine
+	if h.areas != nil {
+		res.Progress = slices.Grow(res.Progress, len(h.areas)+len(r.Caps)+len(r.Minimums)+1)
+		cuts = make([]areaLine, 0, len(h.areas))
+	}
 	for _, a := range h.areas {
 		got := n.areaCounted(rn, a)
 		mx, capped := h.areaMax[a]
@@ -1131,19 +1140,30 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			}
 			target = h.kofn.HoursEach
 		}
-		text := fmt.Sprintf("area %s (%s): %s of %s", a, h.areaName[a], num(got), num(target))
+		lines = append(append(append(append(lines, "area "...), a...), ": "...), h.areaName[a]...)
+		label := len(lines)
+		lines = append(append(append(append(lines, "area "...), a...), " ("...), h.areaName[a]...)
+		lines = appendNum(appendNum(lines, got, "): "), target, " of ")
 		if capped {
-			text += fmt.Sprintf(", at most %s", num(mx))
+			lines = appendNum(lines, mx, ", at most ")
 		}
 		switch {
 		case pot[a] > got+1e-7 && full:
-			text += fmt.Sprintf(" (%s available; the area is at its maximum)", num(pot[a]))
+			lines = append(appendNum(lines, pot[a], " ("), " available; the area is at its maximum)"...)
 		case pot[a] > got+1e-7:
-			text += fmt.Sprintf(" (%s available, shared with other areas or not needed)", num(pot[a]))
+			lines = append(appendNum(lines, pot[a], " ("), " available, shared with other areas or not needed)"...)
 		}
-		res.Progress = append(res.Progress, Progress{Label: "area " + a + ": " + h.areaName[a], Value: round(got), Target: target, Unit: unit, Text: text})
+		cuts = append(cuts, areaLine{len(res.Progress), label, len(lines)})
+		res.Progress = append(res.Progress, Progress{Value: round(got), Target: target, Unit: unit})
 		if h.kofn == nil && got < target-1e-7 {
 			lowAreas = append(lowAreas, a)
+		}
+	}
+	if len(cuts) > 0 {
+		all, from := string(lines), 0
+		for _, c := range cuts {
+			res.Progress[c.p].Label, res.Progress[c.p].Text = all[from:c.label], all[c.label:c.text]
+			from = c.text
 		}
 	}
 	reached := 0
@@ -1525,6 +1545,11 @@ func shown(x float64, st Status) string {
 		return num(x)
 	}
 	return strconv.FormatFloat(math.Floor(x*100+1e-6)/100+0, 'f', -1, 64)
+}
+
+// appendNum appends sep and then x as num writes it.
+func appendNum(b []byte, x float64, sep string) []byte {
+	return strconv.AppendFloat(append(b, sep...), round(x)+0, 'f', -1, 64)
 }
 
 // round keeps two decimals, enough for quarter hours and half credits.
