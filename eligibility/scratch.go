@@ -22,7 +22,17 @@ type scratch struct {
 	firsts []int32
 	counts []int16
 	supply []int
-	g      *flow.Graph
+	// gids and nexts are per item: its flow group and the next member of
+	// that group; groups and byHash the groups (see network.group).
+	gids   []int32
+	nexts  []int32
+	groups []group
+	byHash map[uint64]int32
+	// uses and amounts hold a requirement's uses while hoursResult sorts
+	// them into the portfolio's order.
+	uses    []pendingUse
+	amounts []AreaAmount
+	g       *flow.Graph
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{g: flow.New(0)} }}
@@ -33,6 +43,9 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 func (s *scratch) release() {
 	s.store, s.items = s.store[:0], s.items[:0]
 	s.infos, s.firsts, s.counts, s.supply = s.infos[:0], s.firsts[:0], s.counts[:0], s.supply[:0]
+	s.gids, s.nexts, s.groups = s.gids[:0], s.nexts[:0], s.groups[:0]
+	clear(s.byHash)
+	s.uses, s.amounts = s.uses[:0], s.amounts[:0]
 	s.g.Clear(0)
 	scratchPool.Put(s)
 }
