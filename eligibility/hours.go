@@ -21,16 +21,9 @@ const searchBudget = 200_000
 
 // hoursReq is an hours requirement prepared for allocation.
 type hoursReq struct {
-	r        *requirements.Requirement
-	total    float64
-	unit     string
-	areas    []string // the taxonomy's area codes, in order; nil without a taxonomy
-	areaName map[string]string
-	areaMin  map[string]float64
-	// areaMax holds the areas with a maximum (area_maximum, area_maximums).
-	areaMax map[string]float64
-	kofn    *requirements.AtLeastAreas
-	among   map[string]bool
+	*hoursPlan
+	r     *requirements.Requirement
+	total float64
 	// per item index: whether and how the requirement can count it.
 	info []itemInfo
 	// filtered holds area lists of items that also name areas outside the
@@ -125,16 +118,56 @@ func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*ho
 	return hs
 }
 
-// hoursOf prepares one hours requirement: which items it can count and
-// where they go inside it.
-func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
-	h := &hoursReq{r: r, total: r.Total, unit: r.Unit}
+// hoursPlan is what an hours requirement's allocation needs that depends
+// on the set alone. It is worked out once per set (see compiledSet) and
+// shared, read only, by every evaluation.
+type hoursPlan struct {
+	unit     string
+	areas    []string       // the taxonomy's area codes, in order; nil without a taxonomy
+	areaIdx  map[string]int // area -> its position in areas
+	areaName map[string]string
+	areaMin  map[string]float64
+	// areaMax holds the areas with a maximum (area_maximum, area_maximums).
+	areaMax map[string]float64
+	kofn    *requirements.AtLeastAreas
+	among   map[string]bool
+	// wanted says, by evidenceIndex, which collections the accepts list reads.
+	wanted [3]bool
+}
+
+// compiledSet is what evaluations derive from a set alone, made once per
+// set by requirements.Set.Compiled (so a set must not change after its
+// first evaluation) and shared by concurrent evaluations, which only read it.
+type compiledSet struct {
+	hours map[*requirements.Requirement]*hoursPlan
+}
+
+// compiled returns the set's compiled form, making it on first use.
+func compiled(set *requirements.Set) *compiledSet {
+	return set.Compiled(func() any {
+		cs := &compiledSet{hours: map[*requirements.Requirement]*hoursPlan{}}
+		for _, r := range set.Requirements {
+			if r.Kind == requirements.KindHours {
+				cs.hours[r] = planHours(set, r)
+			}
+		}
+		return cs
+	}).(*compiledSet)
+}
+
+// planHours works out the hoursPlan of requirement r of set.
+func planHours(set *requirements.Set, r *requirements.Requirement) *hoursPlan {
+	h := &hoursPlan{unit: r.Unit}
 	if h.unit == "" {
 		h.unit = "hours"
 	}
+	for _, f := range r.Accepts {
+		h.wanted[evidenceIndex(f.Evidence)] = true
+	}
 	if r.Taxonomy != "" {
-		h.areaName, h.areaMin = map[string]string{}, map[string]float64{}
-		for _, a := range c.set.Taxonomies[r.Taxonomy].Areas {
+		h.areaName, h.areaMin, h.areaIdx = map[string]string{}, map[string]float64{}, map[string]int{}
+		for _, a := range set.Taxonomies[r.Taxonomy].Areas {
+			h.areaIdx[a.Code] = len(h.areas)
 			h.areas = append(h.areas, a.Code)
 			h.areaName[a.Code] = a.Name
 			m := r.AreaMinimum
@@ -163,15 +196,18 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 			}
 		}
 	}
+	return h
+}
+
+// hoursOf prepares one hours requirement: which items it can count and
+// where they go inside it.
+func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
+	h := &hoursReq{hoursPlan: compiled(c.set).hours[r], r: r, total: r.Total}
 	h.info = take(&c.sc.infos, len(c.items))
-	var wanted [3]bool // by evidence: which collections the requirement reads
-	for _, f := range r.Accepts {
-		wanted[evidenceIndex(f.Evidence)] = true
-	}
 	for i, it := range c.items {
 		in := &h.info[i]
 		in.capOf, in.bucket, in.why = -1, -1, -1
-		if !wanted[evidenceIndex(it.evidence)] {
+		if !h.wanted[evidenceIndex(it.evidence)] {
 			continue
 		}
 		ok, why := c.accepts(r, it)
@@ -330,9 +366,11 @@ type reqNet struct {
 	free     int
 	freeEdge int
 	freeCap  float64
-	areaNode map[string]int
-	areaMin  map[string]int // area -> t
-	areaFree map[string]int // area -> free
+	// areaNode, areaMin and areaFree are per area, in the order of h.areas:
+	// its node and its edges to t and to free.
+	areaNode []int
+	areaMin  []int
+	areaFree []int
 	capNode  []int
 	capEdge  []int
 	bkNode   []int
@@ -367,12 +405,13 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 		rn.free = g.AddNode()
 		rn.freeEdge = g.AddEdge(rn.free, n.t, 0)
 		if h.areas != nil {
-			rn.areaNode, rn.areaMin, rn.areaFree = map[string]int{}, map[string]int{}, map[string]int{}
-			for _, a := range h.areas {
+			k := len(h.areas)
+			rn.areaNode, rn.areaMin, rn.areaFree = take(&c.sc.areaEdges, k), take(&c.sc.areaEdges, k), take(&c.sc.areaEdges, k)
+			for j := range h.areas {
 				v := g.AddNode()
-				rn.areaNode[a] = v
-				rn.areaMin[a] = g.AddEdge(v, n.t, 0)
-				rn.areaFree[a] = g.AddEdge(v, rn.free, flow.Inf)
+				rn.areaNode[j] = v
+				rn.areaMin[j] = g.AddEdge(v, n.t, 0)
+				rn.areaFree[j] = g.AddEdge(v, rn.free, flow.Inf)
 			}
 		}
 		rn.capAvail = make([]float64, len(h.r.Caps))
@@ -433,9 +472,9 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 			switch {
 			case h.areas != nil:
 				areas := h.itemAreas(c, i)
-				e = g.AddEdge(node, rn.areaNode[areas[0]], flow.Inf)
+				e = g.AddEdge(node, rn.areaNode[h.areaIdx[areas[0]]], flow.Inf)
 				for _, a := range areas[1:] {
-					g.AddEdge(node, rn.areaNode[a], flow.Inf)
+					g.AddEdge(node, rn.areaNode[h.areaIdx[a]], flow.Inf)
 				}
 				rn.count[gi] = int16(len(areas))
 			default:
@@ -648,7 +687,7 @@ func (n *network) direct(gi int) bool {
 		if len(areas) != 1 {
 			return false
 		}
-		target = only.areaNode[areas[0]]
+		target = only.areaNode[h.areaIdx[areas[0]]]
 	default:
 		target = only.entry(in)
 	}
@@ -734,7 +773,7 @@ func (n *network) solve(d demand) {
 		on := d.only == nil || d.only == rn
 		h := rn.h
 		mins := 0.0
-		for _, a := range h.areas {
+		for k, a := range h.areas {
 			m := h.areaMin[a]
 			if h.kofn != nil {
 				m = 0
@@ -745,12 +784,12 @@ func (n *network) solve(d demand) {
 			if !on {
 				m = 0
 			}
-			g.SetCap(rn.areaMin[a], m)
+			g.SetCap(rn.areaMin[k], m)
 			mins += m
 			// An area maximum bounds what the area gives beyond its minimum.
 			if h.areaMax != nil {
 				if mx, ok := h.areaMax[a]; ok {
-					g.SetCap(rn.areaFree[a], max(mx-m, 0))
+					g.SetCap(rn.areaFree[k], max(mx-m, 0))
 				}
 			}
 		}
@@ -946,7 +985,7 @@ func (n *network) maxAreas(rn *reqNet, verifiedOnly bool, limit int) []string {
 		n.solve(demand{only: rn, kSet: toSet(s), verifiedOnly: verifiedOnly, flat: true})
 		t := 0.0
 		for _, a := range s {
-			t += n.g.Flow(rn.areaMin[a])
+			t += n.g.Flow(rn.areaMin[rn.h.areaIdx[a]])
 		}
 		return t
 	}
@@ -1182,7 +1221,8 @@ func (n *network) counted(rn *reqNet) float64 {
 
 // areaCounted returns what an area receives in the current flow.
 func (n *network) areaCounted(rn *reqNet, a string) float64 {
-	return n.g.Flow(rn.areaMin[a]) + n.g.Flow(rn.areaFree[a])
+	k := rn.h.areaIdx[a]
+	return n.g.Flow(rn.areaMin[k]) + n.g.Flow(rn.areaFree[k])
 }
 
 // evalHours allocates the hours and describes each hours requirement.

@@ -22,6 +22,8 @@ type scratch struct {
 	firsts []int32
 	counts []int16
 	supply []int
+	// areaEdges holds the per-area node and edge tables of the network.
+	areaEdges []int
 	// gids and nexts are per item: its flow group and the next member of
 	// that group; groups and byHash the groups (see network.group).
 	gids   []int32
@@ -43,7 +45,7 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 func (s *scratch) release() {
 	s.store, s.items = s.store[:0], s.items[:0]
 	s.infos, s.firsts, s.counts, s.supply = s.infos[:0], s.firsts[:0], s.counts[:0], s.supply[:0]
-	s.gids, s.nexts, s.groups = s.gids[:0], s.nexts[:0], s.groups[:0]
+	s.gids, s.nexts, s.groups, s.areaEdges = s.gids[:0], s.nexts[:0], s.groups[:0], s.areaEdges[:0]
 	clear(s.byHash)
 	s.uses, s.amounts = s.uses[:0], s.amounts[:0]
 	s.g.Clear(0)
