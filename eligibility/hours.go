@@ -135,26 +135,6 @@ type hoursPlan struct {
 	wanted [3]bool
 }
 
-// compiledSet is what evaluations derive from a set alone, made once per
-// set by requirements.Set.Compiled (so a set must not change after its
-// first evaluation) and shared by concurrent evaluations, which only read it.
-type compiledSet struct {
-	hours map[*requirements.Requirement]*hoursPlan
-}
-
-// compiled returns the set's compiled form, making it on first use.
-func compiled(set *requirements.Set) *compiledSet {
-	return set.Compiled(func() any {
-		cs := &compiledSet{hours: map[*requirements.Requirement]*hoursPlan{}}
-		for _, r := range set.Requirements {
-			if r.Kind == requirements.KindHours {
-				cs.hours[r] = planHours(set, r)
-			}
-		}
-		return cs
-	}).(*compiledSet)
-}
-
 // planHours works out the hoursPlan of requirement r of set.
 func planHours(set *requirements.Set, r *requirements.Requirement) *hoursPlan {
 	h := &hoursPlan{unit: r.Unit}
