@@ -1,6 +1,7 @@
 package eligibility
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"testing"
@@ -146,6 +147,24 @@ func BenchmarkEvaluateFloridaKOfN(b *testing.B) {
 	for b.Loop() {
 		if rep := Evaluate(p, set, asOf); !rep.Eligible {
 			b.Fatal("not eligible")
+		}
+	}
+}
+
+// BenchmarkDecodeStoredLarge decodes the large portfolio as the board
+// reads it back from its database before evaluating it
+// (portfolio.DecodeStored), to set beside BenchmarkEvaluateLarge.
+// Reproduce: go test ./eligibility -run '^$' -bench 'DecodeStoredLarge|EvaluateLarge' -benchmem -cpu 1
+func BenchmarkDecodeStoredLarge(b *testing.B) {
+	data, err := json.Marshal(largePortfolio())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := portfolio.DecodeStored(data); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

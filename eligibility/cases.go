@@ -29,7 +29,7 @@ func (c *evalCtx) caseItems() []*item {
 
 // foreignToCases reports whether a filter uses a field of other evidence,
 // which no case can match.
-func foreignToCases(f requirements.Filter) bool {
+func foreignToCases(f *requirements.Filter) bool {
 	return len(f.ActivityKinds)+len(f.ProviderKinds)+len(f.ApprovedBy)+len(f.NotApprovedBy)+len(f.Delivery)+
 		len(f.Format)+len(f.SessionDelivery)+len(f.Content)+len(f.SupervisorCredential)+len(f.Modalities) > 0 ||
 		f.SexualityRelated || f.MaxGroupSize > 0 || f.TelehealthWhereLicensed
@@ -44,7 +44,7 @@ func unitWords(unit string) string {
 }
 
 // caseFilter tests a case against a filter (filter has checked evidence).
-func (c *evalCtx) caseFilter(f requirements.Filter, it *item, explain bool) (bool, string) {
+func (c *evalCtx) caseFilter(f *requirements.Filter, it *item, explain bool) (bool, string) {
 	k := it.kase
 	switch {
 	case foreignToCases(f):
@@ -76,8 +76,8 @@ func (c *evalCtx) caseFilter(f requirements.Filter, it *item, explain bool) (boo
 
 // acceptsCase reports whether some accepts filter of r selects a case.
 func (c *evalCtx) acceptsCase(r *requirements.Requirement, it *item) bool {
-	for _, f := range r.Accepts {
-		if c.match(f, it) {
+	for k := range r.Accepts {
+		if c.match(&r.Accepts[k], it) {
 			return true
 		}
 	}
@@ -112,7 +112,7 @@ func (c *evalCtx) checkCases(r *requirements.Requirement, withClaimed bool) outc
 			reason = "awaits verification"
 		case !c.acceptsCase(r, it):
 			if len(r.Accepts) > 0 {
-				reason = c.why(r.Accepts[0], it)
+				reason = c.why(&r.Accepts[0], it)
 			}
 		}
 		if reason != "" {
@@ -149,7 +149,7 @@ func (c *evalCtx) checkCases(r *requirements.Requirement, withClaimed bool) outc
 		}
 		m := 0
 		for _, it := range counted {
-			if c.match(b.Match, it) {
+			if c.match(&b.Match, it) {
 				m++
 			}
 		}

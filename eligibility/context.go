@@ -37,6 +37,11 @@ type evalCtx struct {
 	// hours are the hours requirements that apply, as prepareHours
 	// worked them out (a ratio reads them).
 	hours []*hoursReq
+	// sc is the evaluation's working memory (see scratch).
+	sc *scratch
+	// buf and phrases serve phrase.
+	buf     []byte
+	phrases map[string]string
 }
 
 // accepted reports whether an item in state st counts in a pass that accepts
@@ -51,8 +56,9 @@ func accepted(st portfolio.State, withClaimed bool) bool {
 	return false
 }
 
-func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *evalCtx {
-	c := &evalCtx{p: p, set: set, asOf: asOf,
+// newCtx prepares an evaluation in the working memory sc.
+func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, sc *scratch) *evalCtx {
+	c := &evalCtx{p: p, set: set, asOf: asOf, sc: sc,
 		supervisors: map[string]*portfolio.Supervisor{}, contracts: map[string]*portfolio.Contract{},
 		supervisedBy: map[string]bool{}}
 	for i := range p.Supervisors {
@@ -149,7 +155,7 @@ type item struct {
 
 func (c *evalCtx) buildItems() []*item {
 	p := c.p
-	store := make([]item, 0, len(p.Education)+len(p.Sessions)+len(p.ClinicalHours))
+	store := c.sc.store[:0]
 	for i := range p.Education {
 		a := &p.Education[i]
 		store = append(store, item{id: a.ID, evidence: requirements.EvidenceEducation, start: a.Date, end: a.Date,
@@ -169,17 +175,18 @@ func (c *evalCtx) buildItems() []*item {
 		}
 		store = append(store, it)
 	}
-	items := make([]*item, len(store))
+	items := c.sc.items[:0]
 	for i := range store {
-		items[i] = &store[i]
+		items = append(items, &store[i])
 	}
+	c.sc.store, c.sc.items = store, items
 	return items
 }
 
 // rate returns the credit rate for an item from the set's credit rules.
 func (c *evalCtx) rate(it *item) float64 {
 	for _, r := range c.set.Credits {
-		if c.match(r.Match, it) {
+		if c.match(&r.Match, it) {
 			return r.Rate
 		}
 	}
@@ -187,20 +194,20 @@ func (c *evalCtx) rate(it *item) float64 {
 }
 
 // match reports whether an item passes a filter.
-func (c *evalCtx) match(f requirements.Filter, it *item) bool {
+func (c *evalCtx) match(f *requirements.Filter, it *item) bool {
 	ok, _ := c.filter(f, it, false)
 	return ok
 }
 
 // why returns, in words, why an item does not pass a filter ("" if it does).
-func (c *evalCtx) why(f requirements.Filter, it *item) string {
+func (c *evalCtx) why(f *requirements.Filter, it *item) string {
 	_, w := c.filter(f, it, true)
 	return w
 }
 
 // filter tests an item against a filter; the reason is built only when
 // explain is set, since matching runs for every item and requirement.
-func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, string) {
+func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, string) {
 	if f.Evidence != "" && f.Evidence != it.evidence {
 		return false, explained(explain, func() string { return "is not " + f.Evidence + " evidence" })
 	}
@@ -213,21 +220,23 @@ func (c *evalCtx) filter(f requirements.Filter, it *item, explain bool) (bool, s
 	if a := it.act; a != nil {
 		switch {
 		case len(f.ActivityKinds) > 0 && !slices.Contains(f.ActivityKinds, a.Kind):
-			return false, explained(explain, func() string { return fmt.Sprintf("is a %s, not %s", words(a.Kind), orList(f.ActivityKinds)) })
+			return false, c.phrase(explain, func(b []byte) []byte {
+				return appendOrList(appendWords(append(b, "is a "...), a.Kind), ", not ", f.ActivityKinds)
+			})
 		case len(f.ProviderKinds) > 0 && !slices.Contains(f.ProviderKinds, a.Provider.Kind):
-			return false, explained(explain, func() string {
-				return fmt.Sprintf("comes from a provider of kind %s, which is not accepted here", words(a.Provider.Kind))
+			return false, c.phrase(explain, func(b []byte) []byte {
+				return append(appendWords(append(b, "comes from a provider of kind "...), a.Provider.Kind), ", which is not accepted here"...)
 			})
 		case len(f.ApprovedBy) > 0 && !intersects(f.ApprovedBy, a.Provider.ApprovedBy):
-			return false, explained(explain, func() string {
-				return fmt.Sprintf("provider %s is not approved by %s", a.Provider.Name, orList(f.ApprovedBy))
+			return false, c.phrase(explain, func(b []byte) []byte {
+				return appendOrList(append(append(b, "provider "...), a.Provider.Name...), " is not approved by ", f.ApprovedBy)
 			})
 		case len(f.NotApprovedBy) > 0 && intersects(f.NotApprovedBy, a.Provider.ApprovedBy):
-			return false, explained(explain, func() string {
-				return fmt.Sprintf("provider %s is approved by %s", a.Provider.Name, orList(f.NotApprovedBy))
+			return false, c.phrase(explain, func(b []byte) []byte {
+				return appendOrList(append(append(b, "provider "...), a.Provider.Name...), " is approved by ", f.NotApprovedBy)
 			})
 		case len(f.Delivery) > 0 && !slices.Contains(f.Delivery, a.Delivery):
-			return false, explained(explain, func() string { return "was delivered " + words(a.Delivery) })
+			return false, c.phrase(explain, func(b []byte) []byte { return appendWords(append(b, "was delivered "...), a.Delivery) })
 		case f.SexualityRelated && a.SexualityRelated != nil && !*a.SexualityRelated:
 			return false, "is not sexuality-related"
 		}
@@ -307,6 +316,25 @@ func sessionDelivery(s *portfolio.Session) string {
 		return requirements.SessionDeliveryUnknown
 	}
 	return s.Delivery
+}
+
+// phrase words a reason only when one is wanted, by appending to the
+// context's buffer, and returns it interned: the many items refused for
+// the same reason share one string.
+func (c *evalCtx) phrase(explain bool, build func(b []byte) []byte) string {
+	if !explain {
+		return ""
+	}
+	c.buf = build(c.buf[:0])
+	if s, ok := c.phrases[string(c.buf)]; ok {
+		return s
+	}
+	s := string(c.buf)
+	if c.phrases == nil {
+		c.phrases = map[string]string{}
+	}
+	c.phrases[s] = s
+	return s
 }
 
 // explained calls msg only when a reason is wanted.
@@ -479,6 +507,34 @@ func intersects(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// appendWords appends s as words writes it.
+func appendWords(b []byte, s string) []byte {
+	for i := range len(s) {
+		if s[i] == '_' {
+			b = append(b, ' ')
+		} else {
+			b = append(b, s[i])
+		}
+	}
+	return b
+}
+
+// appendOrList appends sep and then xs as orList writes them.
+func appendOrList(b []byte, sep string, xs []string) []byte {
+	b = append(b, sep...)
+	for i, x := range xs {
+		switch {
+		case i == 0:
+		case i == len(xs)-1:
+			b = append(b, " or "...)
+		default:
+			b = append(b, ", "...)
+		}
+		b = appendWords(b, x)
+	}
+	return b
 }
 
 // words turns an enum value such as live_online into "live online".

@@ -114,7 +114,9 @@ func conditions(set *requirements.Set, views *viewCache, asOf date.Date) conds {
 // evaluate judges the portfolio with a given applicability.
 func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, views *viewCache,
 	applies map[*requirements.Requirement]bool, cs conds) *Report {
-	c := newCtx(p, set, asOf)
+	sc := getScratch()
+	defer sc.release()
+	c := newCtx(p, set, asOf, sc)
 	c.view = views.get
 	rep := &Report{
 		Set:    SetRef{ID: set.ID, Title: set.Title, Body: set.Body, Version: set.Version, CertboardDraft: set.CertboardDraft()},
@@ -124,7 +126,8 @@ func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, vie
 	// A requirement that does not apply takes no hours from the others.
 	c.hours = c.prepareHours(applies)
 	hours := c.evalHours(c.hours)
-	for _, r := range set.Requirements {
+	sources := compiled(set).reportSources()
+	for k, r := range set.Requirements {
 		var res Result
 		switch {
 		case !applies[r]:
@@ -140,7 +143,7 @@ func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, vie
 		if err := cs.errs[r]; err != nil {
 			res.Explanation += fmt.Sprintf("; its applies_if condition could not be evaluated (%v), so it is treated as applying", err)
 		}
-		res.Sources = sourcesOf(set, r)
+		res.Sources = sources[k]
 		rep.Results = append(rep.Results, res)
 	}
 	conclude(rep, set, asOf)

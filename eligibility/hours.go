@@ -21,23 +21,23 @@ const searchBudget = 200_000
 
 // hoursReq is an hours requirement prepared for allocation.
 type hoursReq struct {
-	r        *requirements.Requirement
-	total    float64
-	unit     string
-	areas    []string // the taxonomy's area codes, in order; nil without a taxonomy
-	areaName map[string]string
-	areaMin  map[string]float64
-	// areaMax holds the areas with a maximum (area_maximum, area_maximums).
-	areaMax map[string]float64
-	kofn    *requirements.AtLeastAreas
-	among   map[string]bool
+	*hoursPlan
+	r     *requirements.Requirement
+	total float64
 	// per item index: whether and how the requirement can count it.
 	info []itemInfo
-	// whys holds the reasons itemInfo.why points to; filtered holds area
-	// lists of items that also name areas outside the taxonomy.
-	whys     []string
+	// filtered holds area lists of items that also name areas outside the
+	// taxonomy.
 	filtered map[int][]string
 }
+
+// Codes of itemInfo.why other than the index of a filter of the
+// requirement's accepts list.
+const (
+	whyNone    = -1 // no reason: it counts, or is of a kind the requirement does not select
+	whyNoArea  = -2 // it covers no area of the requirement's taxonomy
+	whyAfterAs = -3 // it is dated after the as-of date
+)
 
 // itemInfo is what one requirement makes of one item. It holds no pointers,
 // so a slice of them per requirement is cheap to allocate.
@@ -47,7 +47,10 @@ type itemInfo struct {
 	weak   bool
 	capOf  int16 // index of the cap it falls under, or -1
 	bucket int16 // index of the minimum it falls under, or -1
-	why    int32 // index in whys of why it does not count, or -1
+	// why says why it does not count: the index of the first filter of
+	// the accepts list that selects its kind (the reason is worded only
+	// when a report lists the item, by reason), or a why* code.
+	why int16
 }
 
 // itemAreas returns the taxonomy areas item i covers for this requirement.
@@ -59,12 +62,30 @@ func (h *hoursReq) itemAreas(c *evalCtx, i int) []string {
 }
 
 // reason returns why item i does not count ("" when it does, or when it is
-// not of a kind the requirement selects).
-func (h *hoursReq) reason(i int) string {
-	if w := h.info[i].why; w >= 0 {
-		return h.whys[w]
+// not of a kind the requirement selects). It words the reason only now,
+// for an item the report lists: of the filters that select the item's kind,
+// from the first recorded on, the first that has something to say.
+func (h *hoursReq) reason(c *evalCtx, i int) string {
+	it := c.items[i]
+	switch w := h.info[i].why; w {
+	case whyNone:
+		return ""
+	case whyNoArea:
+		return "covers no area of " + c.set.Taxonomies[h.r.Taxonomy].Title
+	case whyAfterAs:
+		return "is dated " + it.end.String() + ", after the as-of date"
+	default:
+		for k := range h.r.Accepts[w:] {
+			f := &h.r.Accepts[int(w)+k]
+			if !c.selects(f, it) {
+				continue
+			}
+			if why := c.why(f, it); why != "" {
+				return why
+			}
+		}
+		return ""
 	}
-	return ""
 }
 
 // prepareHours works out, once per evaluation, which items each hours
@@ -97,16 +118,36 @@ func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*ho
 	return hs
 }
 
-// hoursOf prepares one hours requirement: which items it can count and
-// where they go inside it.
-func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
-	h := &hoursReq{r: r, total: r.Total, unit: r.Unit}
+// hoursPlan is what an hours requirement's allocation needs that depends
+// on the set alone. It is worked out once per set (see compiledSet) and
+// shared, read only, by every evaluation.
+type hoursPlan struct {
+	unit     string
+	areas    []string       // the taxonomy's area codes, in order; nil without a taxonomy
+	areaIdx  map[string]int // area -> its position in areas
+	areaName map[string]string
+	areaMin  map[string]float64
+	// areaMax holds the areas with a maximum (area_maximum, area_maximums).
+	areaMax map[string]float64
+	kofn    *requirements.AtLeastAreas
+	among   map[string]bool
+	// wanted says, by evidenceIndex, which collections the accepts list reads.
+	wanted [3]bool
+}
+
+// planHours works out the hoursPlan of requirement r of set.
+func planHours(set *requirements.Set, r *requirements.Requirement) *hoursPlan {
+	h := &hoursPlan{unit: r.Unit}
 	if h.unit == "" {
 		h.unit = "hours"
 	}
+	for _, f := range r.Accepts {
+		h.wanted[evidenceIndex(f.Evidence)] = true
+	}
 	if r.Taxonomy != "" {
-		h.areaName, h.areaMin = map[string]string{}, map[string]float64{}
-		for _, a := range c.set.Taxonomies[r.Taxonomy].Areas {
+		h.areaName, h.areaMin, h.areaIdx = map[string]string{}, map[string]float64{}, map[string]int{}
+		for _, a := range set.Taxonomies[r.Taxonomy].Areas {
+			h.areaIdx[a.Code] = len(h.areas)
 			h.areas = append(h.areas, a.Code)
 			h.areaName[a.Code] = a.Name
 			m := r.AreaMinimum
@@ -135,15 +176,18 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 			}
 		}
 	}
-	h.info = make([]itemInfo, len(c.items))
-	var wanted [3]bool // by evidence: which collections the requirement reads
-	for _, f := range r.Accepts {
-		wanted[evidenceIndex(f.Evidence)] = true
-	}
+	return h
+}
+
+// hoursOf prepares one hours requirement: which items it can count and
+// where they go inside it.
+func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
+	h := &hoursReq{hoursPlan: compiled(c.set).hours[r], r: r, total: r.Total}
+	h.info = take(&c.sc.infos, len(c.items))
 	for i, it := range c.items {
 		in := &h.info[i]
 		in.capOf, in.bucket, in.why = -1, -1, -1
-		if !wanted[evidenceIndex(it.evidence)] {
+		if !h.wanted[evidenceIndex(it.evidence)] {
 			continue
 		}
 		ok, why := c.accepts(r, it)
@@ -156,17 +200,13 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 				h.filtered[i] = kept
 			}
 			if len(h.itemAreas(c, i)) == 0 {
-				ok, why = false, "covers no area of "+c.set.Taxonomies[r.Taxonomy].Title
+				ok, why = false, whyNoArea
 			}
 		}
 		if ok && it.end.After(c.asOf) {
-			ok, why = false, fmt.Sprintf("is dated %s, after the as-of date", it.end)
+			ok, why = false, whyAfterAs
 		}
-		in.elig = ok
-		if why != "" {
-			in.why = int32(len(h.whys))
-			h.whys = append(h.whys, why)
-		}
+		in.elig, in.why = ok, why
 		if !ok {
 			continue
 		}
@@ -176,15 +216,15 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 			c.strict = false
 			in.weak = !strictOK
 		}
-		for j, cp := range r.Caps {
+		for j := range r.Caps {
 			// A monthly cap limits the item at its source (see build).
-			if !cp.Monthly() && c.match(cp.Match, it) {
+			if cp := &r.Caps[j]; !cp.Monthly() && c.match(&cp.Match, it) {
 				in.capOf = int16(j)
 				break
 			}
 		}
-		for j, b := range r.Minimums {
-			if c.match(b.Match, it) {
+		for j := range r.Minimums {
+			if c.match(&r.Minimums[j].Match, it) {
 				in.bucket = int16(j)
 				break
 			}
@@ -194,26 +234,60 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 }
 
 // accepts reports whether a requirement's accepts list takes an item, and if
-// not, why, when the item is of a kind the requirement selects ("" otherwise).
-func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, string) {
-	why := ""
-	for _, f := range r.Accepts {
+// not, the index of the first filter that selects the item's kind (whyNone
+// when none does): reason words why from there.
+func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, int16) {
+	why := int16(whyNone)
+	for k := range r.Accepts {
 		// Only evidence of the kind the filter selects is worth explaining:
 		// a training is not "excluded" from a SAR requirement, it is unrelated.
+		f := &r.Accepts[k]
 		if c.match(f, it) {
-			return true, ""
+			return true, whyNone
 		}
-		sel := requirements.Filter{Evidence: f.Evidence, ActivityKinds: f.ActivityKinds, Content: f.Content, Format: f.Format}
-		if why == "" && c.match(sel, it) {
-			why = c.why(f, it)
+		if why == whyNone && c.selects(f, it) {
+			why = int16(k)
 		}
 	}
 	return false, why
 }
 
+// selects reports whether an item is of the kind a filter is about: whether
+// it passes the filter's selector, the part that says which kind of
+// evidence it is (collection, activity kinds, supervision format and
+// content). It is match on the selector, written out for items that carry
+// hours so that no Filter is built per item.
+func (c *evalCtx) selects(f *requirements.Filter, it *item) bool {
+	if it.kase != nil {
+		sel := selector(f)
+		return c.match(&sel, it)
+	}
+	if f.Evidence != "" && f.Evidence != it.evidence {
+		return false
+	}
+	if a := it.act; a != nil {
+		if len(f.ActivityKinds) > 0 && !slices.Contains(f.ActivityKinds, a.Kind) {
+			return false
+		}
+	} else if len(f.ActivityKinds) > 0 {
+		return false
+	}
+	if s := it.session; s != nil {
+		return (len(f.Format) == 0 || slices.Contains(f.Format, s.Format)) &&
+			(len(f.Content) == 0 || slices.Contains(f.Content, s.Content))
+	}
+	return len(f.Format)+len(f.Content) == 0
+}
+
+// selector is the part of a filter that says which kind of evidence it is
+// about.
+func selector(f *requirements.Filter) requirements.Filter {
+	return requirements.Filter{Evidence: f.Evidence, ActivityKinds: f.ActivityKinds, Content: f.Content, Format: f.Format}
+}
+
 // network is the flow network of one pass over the evidence.
 type network struct {
-	// claimed lists the items only claimed; weak the uses that rest on a
+	// claimed lists the groups only claimed; weak the uses that rest on a
 	// claimed license or contract. Both are shut in the verified layer.
 	claimed []int
 	weak    []weakUse
@@ -226,8 +300,32 @@ type network struct {
 	g         *flow.Graph
 	s, t      int
 	reqs      []*reqNet
-	items     []int // item index per item node
-	supply    []int // per item index: its supply edge
+	// groups are the flow's evidence nodes: items interchangeable for
+	// every requirement (see group), in the order of their first member.
+	groups []group
+	gid    []int32 // per item index: its group, or -1 when no requirement counts it
+	next   []int32 // per item index: the next member of its group, or -1
+	supply []int   // per group: its supply edge
+}
+
+// group is a set of items that every requirement treats alike: same state,
+// same limit at the source, and for each requirement the same eligibility,
+// claimed support, cap, minimum bucket and areas. The flow sees one node
+// with their credits together; hoursResult shares a group's flow out among
+// its members in the portfolio's order.
+type group struct {
+	rep, last int32 // the first and last member; members link through network.next
+	credits   float64
+	mc, month int32 // the monthly cap selecting the members at the source (-1: none) and their month
+	nextSame  int32 // the next group with the same hash, or -1
+}
+
+// pendingUse is one use of hoursResult before it is put in order: the
+// item, its use, and where its area split lies in the scratch's amounts.
+type pendingUse struct {
+	i        int32
+	from, to int32
+	u        Use
 }
 
 // monthCap is a cap with per: month. It limits the evidence it selects at
@@ -240,7 +338,7 @@ type monthCap struct {
 	cap   requirements.Cap
 	node  map[int]int // month -> node
 	edge  map[int]int // month -> the edge from the source to its node
-	items map[int]int // item index -> month, for the items under it
+	items map[int]int // group -> month, for the groups under it
 }
 
 type reqNet struct {
@@ -248,16 +346,18 @@ type reqNet struct {
 	free     int
 	freeEdge int
 	freeCap  float64
-	areaNode map[string]int
-	areaMin  map[string]int // area -> t
-	areaFree map[string]int // area -> free
+	// areaNode, areaMin and areaFree are per area, in the order of h.areas:
+	// its node and its edges to t and to free.
+	areaNode []int
+	areaMin  []int
+	areaFree []int
 	capNode  []int
 	capEdge  []int
 	bkNode   []int
 	bkEdge   []int // bucket -> t
 	bkFree   []int
-	// first and count locate, per item index, the consecutive edges that
-	// carry the item's contribution (first is -1 when it has none).
+	// first and count locate, per group, the consecutive edges that carry
+	// the group's contribution (count is 0 when it has none).
 	first    []int32
 	count    []int16
 	avail    float64
@@ -274,22 +374,24 @@ type reqNet struct {
 // claimed support are recorded, so that solve can first allocate verified
 // evidence alone and then add the rest.
 func (c *evalCtx) build(hs []*hoursReq) *network {
-	n := &network{c: c, g: flow.New(2), s: 0, t: 1, supply: make([]int, len(c.items))}
+	c.sc.g.Clear(2)
+	n := &network{c: c, g: c.sc.g, s: 0, t: 1}
 	g := n.g
 	g.Grow(c.edgesNeeded(hs))
 	n.srcCap = map[[2]int]int{} // (req, cap) -> source-side cap node
 	srcCap := n.srcCap
 	for _, h := range hs {
-		rn := &reqNet{h: h, first: make([]int32, len(c.items)), count: make([]int16, len(c.items))}
+		rn := &reqNet{h: h}
 		rn.free = g.AddNode()
 		rn.freeEdge = g.AddEdge(rn.free, n.t, 0)
 		if h.areas != nil {
-			rn.areaNode, rn.areaMin, rn.areaFree = map[string]int{}, map[string]int{}, map[string]int{}
-			for _, a := range h.areas {
+			k := len(h.areas)
+			rn.areaNode, rn.areaMin, rn.areaFree = take(&c.sc.areaEdges, k), take(&c.sc.areaEdges, k), take(&c.sc.areaEdges, k)
+			for j := range h.areas {
 				v := g.AddNode()
-				rn.areaNode[a] = v
-				rn.areaMin[a] = g.AddEdge(v, n.t, 0)
-				rn.areaFree[a] = g.AddEdge(v, rn.free, flow.Inf)
+				rn.areaNode[j] = v
+				rn.areaMin[j] = g.AddEdge(v, n.t, 0)
+				rn.areaFree[j] = g.AddEdge(v, rn.free, flow.Inf)
 			}
 		}
 		rn.capAvail = make([]float64, len(h.r.Caps))
@@ -317,60 +419,207 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 		}
 		n.reqs = append(n.reqs, rn)
 	}
-	for i, it := range c.items {
-		if !accepted(it.state, true) {
+	n.group()
+	n.supply = take(&c.sc.supply, len(n.groups))
+	for _, rn := range n.reqs {
+		rn.first, rn.count = take(&c.sc.firsts, len(n.groups)), take(&c.sc.counts, len(n.groups))
+	}
+	for gi := range n.groups {
+		gr := &n.groups[gi]
+		i := int(gr.rep)
+		if n.direct(gi) {
 			continue
 		}
-		var node = -1
-		credits := it.credits
-		if n.direct(i, it) {
-			continue
-		}
+		node := -1
 		for ri, rn := range n.reqs {
 			h := rn.h
-			if !h.info[i].elig {
+			in := h.info[i]
+			if !in.elig {
 				continue
 			}
 			if node < 0 {
 				node = g.AddNode()
-				n.items = append(n.items, i)
-				from := n.s
-				if h.areas != nil && h.info[i].capOf >= 0 {
-					from = srcCap[[2]int{ri, int(h.info[i].capOf)}]
-				} else {
-					from = n.monthSource(i, it, from)
-				}
-				n.supply[i] = g.AddEdge(from, node, credits)
-				if it.state == portfolio.Claimed {
-					n.claimed = append(n.claimed, i)
+				n.supply[gi] = g.AddEdge(n.sourceOf(ri, gi), node, gr.credits)
+				if c.items[i].state == portfolio.Claimed {
+					n.claimed = append(n.claimed, gi)
 				}
 			}
-			rn.avail += credits
-			if h.info[i].capOf >= 0 {
-				rn.capAvail[h.info[i].capOf] += credits
+			rn.avail += gr.credits
+			if in.capOf >= 0 {
+				rn.capAvail[in.capOf] += gr.credits
 			}
 			var e int
 			switch {
 			case h.areas != nil:
 				areas := h.itemAreas(c, i)
-				e = g.AddEdge(node, rn.areaNode[areas[0]], flow.Inf)
+				e = g.AddEdge(node, rn.areaNode[h.areaIdx[areas[0]]], flow.Inf)
 				for _, a := range areas[1:] {
-					g.AddEdge(node, rn.areaNode[a], flow.Inf)
+					g.AddEdge(node, rn.areaNode[h.areaIdx[a]], flow.Inf)
 				}
-				rn.count[i] = int16(len(areas))
+				rn.count[gi] = int16(len(areas))
 			default:
-				e = g.AddEdge(node, rn.entry(h.info[i]), flow.Inf)
+				e = g.AddEdge(node, rn.entry(in), flow.Inf)
 			}
-			rn.first[i] = int32(e)
-			if rn.count[i] == 0 {
-				rn.count[i] = 1
+			rn.first[gi] = int32(e)
+			if rn.count[gi] == 0 {
+				rn.count[gi] = 1
 			}
-			if h.info[i].weak {
-				n.weak = append(n.weak, weakUse{rn, i})
+			if in.weak {
+				n.weak = append(n.weak, weakUse{rn, gi})
 			}
 		}
 	}
 	return n
+}
+
+// group puts the items that some requirement counts into groups of items
+// every requirement treats alike (see group), in the portfolio's order.
+// Their hours are interchangeable: any split of a group's flow among its
+// members is a valid allocation, so the flow needs one node per group, and
+// the 880 items of a large portfolio make a few dozen nodes.
+func (n *network) group() {
+	c, sc := n.c, n.c.sc
+	n.gid, n.next = take(&sc.gids, len(c.items)), take(&sc.nexts, len(c.items))
+	n.groups = sc.groups[:0]
+	if sc.byHash == nil {
+		sc.byHash = map[uint64]int32{}
+	}
+	clear(sc.byHash)
+	for i, it := range c.items {
+		n.gid[i], n.next[i] = -1, -1
+		if !accepted(it.state, true) || !n.countedByAny(i) {
+			continue
+		}
+		mc, month := n.monthOf(it)
+		hv := n.hash(i, mc, month)
+		first, seen := sc.byHash[hv]
+		gi := int32(-1)
+		for k := first; seen && k >= 0; k = n.groups[k].nextSame {
+			if gr := &n.groups[k]; gr.mc == mc && gr.month == month && n.alike(i, int(gr.rep)) {
+				gi = k
+				break
+			}
+		}
+		if gi < 0 {
+			gi = int32(len(n.groups))
+			next := int32(-1)
+			if seen {
+				next = first
+			}
+			n.groups = append(n.groups, group{rep: int32(i), last: int32(i), mc: mc, month: month, nextSame: next})
+			sc.byHash[hv] = gi
+		} else {
+			gr := &n.groups[gi]
+			n.next[gr.last], gr.last = int32(i), int32(i)
+		}
+		n.groups[gi].credits += it.credits
+		n.gid[i] = gi
+	}
+	sc.groups = n.groups
+}
+
+// countedByAny reports whether some requirement can count item i.
+func (n *network) countedByAny(i int) bool {
+	for _, rn := range n.reqs {
+		if rn.h.info[i].elig {
+			return true
+		}
+	}
+	return false
+}
+
+// monthOf returns the first monthly cap that selects an item, and the
+// item's month; -1 and 0 when none does.
+func (n *network) monthOf(it *item) (int32, int32) {
+	for k, mc := range n.monthly {
+		if n.c.match(&mc.cap.Match, it) {
+			return int32(k), int32(monthKey(it.end))
+		}
+	}
+	return -1, 0
+}
+
+// hash hashes (FNV-1a) what group compares of item i: its state, its
+// month under a monthly cap, and what each requirement makes of it.
+func (n *network) hash(i int, mc, month int32) uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(x uint64) { h = (h ^ x) * 1099511628211 }
+	mixString := func(s string) {
+		for k := 0; k < len(s); k++ {
+			mix(uint64(s[k]))
+		}
+		mix(0x100)
+	}
+	it := n.c.items[i]
+	mixString(string(it.state))
+	mix(uint64(uint32(mc)))
+	mix(uint64(uint32(month)))
+	for _, rn := range n.reqs {
+		in := rn.h.info[i]
+		if !in.elig {
+			mix(0x200)
+			continue
+		}
+		w := uint64(0)
+		if in.weak {
+			w = 1
+		}
+		mix(w<<32 | uint64(uint16(in.capOf))<<16 | uint64(uint16(in.bucket)))
+		if rn.h.areas != nil {
+			for _, a := range rn.h.itemAreas(n.c, i) {
+				mixString(a)
+			}
+		}
+	}
+	return h
+}
+
+// alike reports whether items i and j are in the same state and every
+// requirement treats them alike (their months are compared by group).
+func (n *network) alike(i, j int) bool {
+	if n.c.items[i].state != n.c.items[j].state {
+		return false
+	}
+	for _, rn := range n.reqs {
+		a, b := rn.h.info[i], rn.h.info[j]
+		if a.elig != b.elig {
+			return false
+		}
+		if !a.elig {
+			continue
+		}
+		if a.weak != b.weak || a.capOf != b.capOf || a.bucket != b.bucket {
+			return false
+		}
+		if rn.h.areas != nil && !slices.Equal(rn.h.itemAreas(n.c, i), rn.h.itemAreas(n.c, j)) {
+			return false
+		}
+	}
+	return true
+}
+
+// sourceOf returns the node the supply of group gi comes from, given the
+// first requirement ri that counts it: the source-side node of its cap in
+// a requirement with a taxonomy, else the node of its month under a
+// monthly cap (made on first use), else the source. The loader keeps every
+// item under at most one source-side limit.
+func (n *network) sourceOf(ri, gi int) int {
+	rn, gr := n.reqs[ri], &n.groups[gi]
+	if j := rn.h.info[gr.rep].capOf; j >= 0 && rn.h.areas != nil {
+		return n.srcCap[[2]int{ri, int(j)}]
+	}
+	if gr.mc < 0 {
+		return n.s
+	}
+	mc, m := n.monthly[gr.mc], int(gr.month)
+	v, ok := mc.node[m]
+	if !ok {
+		v = n.g.AddNode()
+		mc.edge[m] = n.g.AddEdge(n.s, v, mc.cap.Max)
+		mc.node[m] = v
+	}
+	mc.items[gi] = m
+	return v
 }
 
 // edgesNeeded counts the edges build will add, so the graph allocates once.
@@ -394,10 +643,12 @@ func (c *evalCtx) edgesNeeded(hs []*hoursReq) int {
 	return n + len(c.items) // supplies
 }
 
-// direct handles the common item that only one requirement can count, at
-// one place in it: a single edge then carries both its supply and its use,
-// which keeps the network small. It reports whether it did.
-func (n *network) direct(i int, it *item) bool {
+// direct handles the common group that only one requirement can count,
+// at one place in it: a single edge then carries both its supply and its
+// use, which keeps the network small. It reports whether it did.
+func (n *network) direct(gi int) bool {
+	gr := &n.groups[gi]
+	i := int(gr.rep)
 	var only *reqNet
 	ri := -1
 	for k, rn := range n.reqs {
@@ -408,77 +659,44 @@ func (n *network) direct(i int, it *item) bool {
 			only, ri = rn, k
 		}
 	}
-	if only == nil {
-		return true // no requirement counts it: nothing to build
-	}
 	h, in := only.h, only.h.info[i]
-	from, target := n.s, 0
+	target := 0
 	switch {
 	case h.areas != nil:
 		areas := h.itemAreas(n.c, i)
 		if len(areas) != 1 {
 			return false
 		}
-		target = only.areaNode[areas[0]]
-		if in.capOf >= 0 {
-			from = n.srcCap[[2]int{ri, int(in.capOf)}]
-		}
+		target = only.areaNode[h.areaIdx[areas[0]]]
 	default:
 		target = only.entry(in)
 	}
-	if from == n.s && len(n.monthly) > 0 {
-		from = n.monthSource(i, it, from)
-	}
-	e := n.g.AddEdge(from, target, it.credits)
-	n.items = append(n.items, i)
-	n.supply[i] = e
-	only.first[i], only.count[i] = int32(e), 1
-	only.avail += it.credits
+	e := n.g.AddEdge(n.sourceOf(ri, gi), target, gr.credits)
+	n.supply[gi] = e
+	only.first[gi], only.count[gi] = int32(e), 1
+	only.avail += gr.credits
 	if in.capOf >= 0 {
-		only.capAvail[in.capOf] += it.credits
+		only.capAvail[in.capOf] += gr.credits
 	}
-	if it.state == portfolio.Claimed {
-		n.claimed = append(n.claimed, i)
+	if n.c.items[i].state == portfolio.Claimed {
+		n.claimed = append(n.claimed, gi)
 	}
 	if in.weak {
-		n.weak = append(n.weak, weakUse{only, i})
+		n.weak = append(n.weak, weakUse{only, gi})
 	}
 	return true
 }
 
-// monthSource returns the node the supply of an item comes from when a
-// monthly cap selects it: the node of the item's month under the first such
-// cap, made on first use. Otherwise it returns from. The loader keeps every
-// item under at most one source-side limit (a monthly cap, or a cap of a
-// requirement with a taxonomy).
-func (n *network) monthSource(i int, it *item, from int) int {
-	for _, mc := range n.monthly {
-		if !n.c.match(mc.cap.Match, it) {
-			continue
-		}
-		m := monthKey(it.end)
-		v, ok := mc.node[m]
-		if !ok {
-			v = n.g.AddNode()
-			mc.edge[m] = n.g.AddEdge(n.s, v, mc.cap.Max)
-			mc.node[m] = v
-		}
-		mc.items[i] = m
-		return v
-	}
-	return from
-}
-
-// sourceFull reports whether the supply of item i is held back at the
+// sourceFull reports whether the supply of group gi is held back at the
 // source: by a full monthly cap of its month, or, in a requirement with a
 // taxonomy, by a full cap (those sit at the source too).
-func (n *network) sourceFull(rn *reqNet, i int) bool {
+func (n *network) sourceFull(rn *reqNet, gi int) bool {
 	for _, mc := range n.monthly {
-		if m, ok := mc.items[i]; ok {
+		if m, ok := mc.items[gi]; ok {
 			return n.g.Saturated(mc.edge[m])
 		}
 	}
-	if j := rn.h.info[i].capOf; j >= 0 && rn.h.areas != nil {
+	if j := rn.h.info[n.groups[gi].rep].capOf; j >= 0 && rn.h.areas != nil {
 		return n.g.Saturated(rn.capEdge[j])
 	}
 	return false
@@ -506,10 +724,10 @@ func (rn *reqNet) entry(in itemInfo) int {
 	return rn.free
 }
 
-// weakUse is an item's use by a requirement that rests on claimed support.
+// weakUse is a group's use by a requirement that rests on claimed support.
 type weakUse struct {
 	rn *reqNet
-	i  int
+	g  int
 }
 
 // demand describes which requirements' sinks are demanded in a solve.
@@ -535,7 +753,7 @@ func (n *network) solve(d demand) {
 		on := d.only == nil || d.only == rn
 		h := rn.h
 		mins := 0.0
-		for _, a := range h.areas {
+		for k, a := range h.areas {
 			m := h.areaMin[a]
 			if h.kofn != nil {
 				m = 0
@@ -546,12 +764,12 @@ func (n *network) solve(d demand) {
 			if !on {
 				m = 0
 			}
-			g.SetCap(rn.areaMin[a], m)
+			g.SetCap(rn.areaMin[k], m)
 			mins += m
 			// An area maximum bounds what the area gives beyond its minimum.
 			if h.areaMax != nil {
 				if mx, ok := h.areaMax[a]; ok {
-					g.SetCap(rn.areaFree[a], max(mx-m, 0))
+					g.SetCap(rn.areaFree[k], max(mx-m, 0))
 				}
 			}
 		}
@@ -644,7 +862,7 @@ func (n *network) verifiedUses(rn *reqNet) bool {
 		}
 	}
 	for _, w := range n.weak {
-		if w.rn == rn && n.useAmount(rn, w.i) > flow.Eps {
+		if w.rn == rn && n.useAmount(rn, w.g) > flow.Eps {
 			return false
 		}
 	}
@@ -653,20 +871,20 @@ func (n *network) verifiedUses(rn *reqNet) bool {
 
 // shutClaimed sets the capacity of claimed supplies and of uses resting on
 // claimed support: 0 shuts them, flow.Inf opens them (a supply reopens at
-// the item's credits).
+// the group's credits).
 func (n *network) shutClaimed(c float64) {
-	supply := func(i int) float64 { return min(c, n.c.items[i].credits) }
-	for _, i := range n.claimed {
-		n.g.SetCap(n.supply[i], supply(i))
+	supply := func(g int) float64 { return min(c, n.groups[g].credits) }
+	for _, g := range n.claimed {
+		n.g.SetCap(n.supply[g], supply(g))
 	}
 	for _, w := range n.weak {
-		if int(w.rn.first[w.i]) == n.supply[w.i] {
+		if int(w.rn.first[w.g]) == n.supply[w.g] {
 			// A direct edge is the supply too: it reopens at the credits.
-			n.g.SetCap(n.supply[w.i], supply(w.i))
+			n.g.SetCap(n.supply[w.g], supply(w.g))
 			continue
 		}
-		for k := range int(w.rn.count[w.i]) {
-			n.g.SetCap(int(w.rn.first[w.i])+2*k, c)
+		for k := range int(w.rn.count[w.g]) {
+			n.g.SetCap(int(w.rn.first[w.g])+2*k, c)
 		}
 	}
 }
@@ -703,12 +921,13 @@ func (n *network) kofnReq() *reqNet {
 // all its evidence or from verified evidence only.
 func (n *network) areaPotential(rn *reqNet, verifiedOnly bool) map[string]float64 {
 	p := map[string]float64{}
-	for i, k := range rn.count {
+	for g, k := range rn.count {
+		i := int(n.groups[g].rep)
 		if k == 0 || verifiedOnly && (n.c.items[i].state != portfolio.Verified || rn.h.info[i].weak) {
 			continue
 		}
 		for _, a := range rn.h.itemAreas(n.c, i) {
-			p[a] += n.c.items[i].credits
+			p[a] += n.groups[g].credits
 		}
 	}
 	return p
@@ -746,7 +965,7 @@ func (n *network) maxAreas(rn *reqNet, verifiedOnly bool, limit int) []string {
 		n.solve(demand{only: rn, kSet: toSet(s), verifiedOnly: verifiedOnly, flat: true})
 		t := 0.0
 		for _, a := range s {
-			t += n.g.Flow(rn.areaMin[a])
+			t += n.g.Flow(rn.areaMin[rn.h.areaIdx[a]])
 		}
 		return t
 	}
@@ -910,11 +1129,11 @@ func (c *evalCtx) allocate(hs []*hoursReq) *hoursPass {
 			metV, metC = false, false
 		}
 		if rn.h.r.MinSpanMonths > 0 {
-			if msg := c.spanProblem(rn, false); msg != "" {
+			if msg := c.spanProblem(n, rn, false); msg != "" {
 				metV = false
 				p.span[rn.h] = msg
 			}
-			if msg := c.spanProblem(rn, true); msg != "" {
+			if msg := c.spanProblem(n, rn, true); msg != "" {
 				metC = false
 				p.span[rn.h] = msg
 			}
@@ -934,12 +1153,12 @@ func (c *evalCtx) allocate(hs []*hoursReq) *hoursPass {
 // spanProblem checks min_span_months over the evidence the requirement
 // accepts (verified only, or claimed too): the period from the earliest to
 // the latest item must be long enough, however the hours are allocated.
-func (c *evalCtx) spanProblem(rn *reqNet, withClaimed bool) string {
+func (c *evalCtx) spanProblem(n *network, rn *reqNet, withClaimed bool) string {
 	var first, last date.Date
 	seen := false
-	for i := range rn.count {
+	for i, g := range n.gid {
 		it := c.items[i]
-		if rn.count[i] == 0 || !accepted(it.state, withClaimed) || (rn.h.info[i].weak && !withClaimed) {
+		if g < 0 || rn.count[g] == 0 || !accepted(it.state, withClaimed) || (rn.h.info[i].weak && !withClaimed) {
 			continue
 		}
 		if !seen || it.start.Before(first) {
@@ -959,11 +1178,11 @@ func (c *evalCtx) spanProblem(rn *reqNet, withClaimed bool) string {
 	return ""
 }
 
-// useAmount returns what item i contributes to rn in the current flow.
-func (n *network) useAmount(rn *reqNet, i int) float64 {
+// useAmount returns what group g contributes to rn in the current flow.
+func (n *network) useAmount(rn *reqNet, g int) float64 {
 	t := 0.0
-	for k := range int(rn.count[i]) {
-		t += n.g.Flow(int(rn.first[i]) + 2*k)
+	for k := range int(rn.count[g]) {
+		t += n.g.Flow(int(rn.first[g]) + 2*k)
 	}
 	return t
 }
@@ -982,7 +1201,8 @@ func (n *network) counted(rn *reqNet) float64 {
 
 // areaCounted returns what an area receives in the current flow.
 func (n *network) areaCounted(rn *reqNet, a string) float64 {
-	return n.g.Flow(rn.areaMin[a]) + n.g.Flow(rn.areaFree[a])
+	k := rn.h.areaIdx[a]
+	return n.g.Flow(rn.areaMin[k]) + n.g.Flow(rn.areaFree[k])
 }
 
 // evalHours allocates the hours and describes each hours requirement.
@@ -1058,6 +1278,15 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		pot = n.areaPotential(rn, false)
 	}
 	var atMax []string
+	// The area lines' labels and texts are written into one buffer and cut
+	// from one string, rather than allocated two by two.
+	var lines []byte
+	type areaLine struct{ p, label, text int } // Progress index, where label and text end
+	var cuts []areaLine
+	if h.areas != nil {
+		res.Progress = slices.Grow(res.Progress, len(h.areas)+len(r.Caps)+len(r.Minimums)+1)
+		cuts = make([]areaLine, 0, len(h.areas))
+	}
 	for _, a := range h.areas {
 		got := n.areaCounted(rn, a)
 		mx, capped := h.areaMax[a]
@@ -1072,19 +1301,30 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			}
 			target = h.kofn.HoursEach
 		}
-		text := fmt.Sprintf("area %s (%s): %s of %s", a, h.areaName[a], num(got), num(target))
+		lines = append(append(append(append(lines, "area "...), a...), ": "...), h.areaName[a]...)
+		label := len(lines)
+		lines = append(append(append(append(lines, "area "...), a...), " ("...), h.areaName[a]...)
+		lines = appendNum(appendNum(lines, got, "): "), target, " of ")
 		if capped {
-			text += fmt.Sprintf(", at most %s", num(mx))
+			lines = appendNum(lines, mx, ", at most ")
 		}
 		switch {
 		case pot[a] > got+1e-7 && full:
-			text += fmt.Sprintf(" (%s available; the area is at its maximum)", num(pot[a]))
+			lines = append(appendNum(lines, pot[a], " ("), " available; the area is at its maximum)"...)
 		case pot[a] > got+1e-7:
-			text += fmt.Sprintf(" (%s available, shared with other areas or not needed)", num(pot[a]))
+			lines = append(appendNum(lines, pot[a], " ("), " available, shared with other areas or not needed)"...)
 		}
-		res.Progress = append(res.Progress, Progress{Label: "area " + a + ": " + h.areaName[a], Value: round(got), Target: target, Unit: unit, Text: text})
+		cuts = append(cuts, areaLine{len(res.Progress), label, len(lines)})
+		res.Progress = append(res.Progress, Progress{Value: round(got), Target: target, Unit: unit})
 		if h.kofn == nil && got < target-1e-7 {
 			lowAreas = append(lowAreas, a)
+		}
+	}
+	if len(cuts) > 0 {
+		all, from := string(lines), 0
+		for _, c := range cuts {
+			res.Progress[c.p].Label, res.Progress[c.p].Text = all[from:c.label], all[c.label:c.text]
+			from = c.text
 		}
 	}
 	reached := 0
@@ -1143,52 +1383,35 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	}
 	// Evidence used, then evidence excluded.
 	var claimedIDs []string
-	used := 0
-	for _, i := range n.items {
-		if rn.count[i] > 0 && n.useAmount(rn, i) > flow.Eps {
-			used++
-		}
-	}
-	res.Evidence = make([]Use, 0, used)
-	for _, i := range n.items {
-		if rn.count[i] == 0 {
-			continue
-		}
-		amt := n.useAmount(rn, i)
-		if amt <= flow.Eps {
-			continue
-		}
-		u := Use{ID: c.items[i].id, Amount: round(amt), State: string(c.items[i].state)}
-		if h.areas != nil {
-			areas := h.itemAreas(c, i)
-			if len(areas) == 1 {
-				u.Areas = []AreaAmount{{Area: areas[0], Amount: u.Amount}}
-			} else {
-				for k, a := range areas {
-					if f := n.g.Flow(int(rn.first[i]) + 2*k); f > flow.Eps {
-						u.Areas = append(u.Areas, AreaAmount{Area: a, Amount: round(f)})
-					}
-				}
-			}
-		}
-		res.Evidence = append(res.Evidence, u)
+	res.Evidence = c.uses(n, rn, func(i int) {
 		if c.items[i].state == portfolio.Claimed {
-			claimedIDs = appendNew(claimedIDs, u.ID)
+			claimedIDs = appendNew(claimedIDs, c.items[i].id)
 		}
 		if h.info[i].weak {
 			for _, id := range c.claimedSupport(c.items[i]) {
 				claimedIDs = appendNew(claimedIDs, id)
 			}
 		}
+	})
+	excluded := 0
+	for i, it := range c.items {
+		if in := h.info[i]; in.elig && it.state == portfolio.Rejected || !in.elig && in.why != whyNone {
+			excluded++
+		}
+	}
+	if excluded > 0 {
+		res.Excluded = make([]Excluded, 0, excluded)
 	}
 	for i, it := range c.items {
-		if in := h.info[i]; in.elig || in.why < 0 {
+		if in := h.info[i]; in.elig || in.why == whyNone {
 			if in.elig && it.state == portfolio.Rejected {
 				res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: "was rejected in verification"})
 			}
 			continue
 		}
-		res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: h.reason(i)})
+		if why := h.reason(c, i); why != "" {
+			res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: why})
+		}
 	}
 	// Explanation and shortfall.
 	switch st {
@@ -1204,8 +1427,8 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		if len(claimedIDs) == 0 {
 			// Met only with claimed evidence that carries no hours here, such
 			// as an item that stretches the span the evidence covers.
-			for i, k := range rn.count {
-				if k > 0 && (c.items[i].state == portfolio.Claimed || h.info[i].weak) {
+			for i, g := range n.gid {
+				if g >= 0 && rn.count[g] > 0 && (c.items[i].state == portfolio.Claimed || h.info[i].weak) {
 					claimedIDs = appendNew(claimedIDs, c.items[i].id)
 				}
 			}
@@ -1237,6 +1460,91 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	return res
 }
 
+// uses lists the items rn counts in the current flow, in the portfolio's
+// order, with what each contributes (split by area with a taxonomy). A
+// group's flow goes to its members in order: the flow of the requirements
+// before rn to the first members, then rn's, area by area, to the next, so
+// no member gives more than its credits and the split is deterministic.
+// each is called with the index of each item listed, in order.
+func (c *evalCtx) uses(n *network, rn *reqNet, each func(i int)) []Use {
+	h := rn.h
+	pend, store := c.sc.uses[:0], c.sc.amounts[:0]
+	sorted := true
+	for g := range n.groups {
+		if rn.count[g] == 0 {
+			continue
+		}
+		amt := n.useAmount(rn, g)
+		if amt <= flow.Eps {
+			continue
+		}
+		off := 0.0
+		for _, o := range n.reqs {
+			if o == rn {
+				break
+			}
+			if o.count[g] > 0 {
+				off += n.useAmount(o, g)
+			}
+		}
+		gr := &n.groups[g]
+		var areas []string
+		if h.areas != nil {
+			areas = h.itemAreas(c, int(gr.rep))
+		}
+		at := 0.0 // where the member starts on the line of the group's credits
+		for m := gr.rep; m >= 0 && at < off+amt-flow.Eps; m = n.next[m] {
+			it := c.items[m]
+			lo, hi := max(at, off), min(at+it.credits, off+amt)
+			at += it.credits
+			if hi-lo <= flow.Eps {
+				continue
+			}
+			u := Use{ID: it.id, Amount: round(hi - lo), State: string(it.state)}
+			from := len(store)
+			switch {
+			case len(areas) == 1:
+				store = append(store, AreaAmount{Area: areas[0], Amount: u.Amount})
+			case len(areas) > 1:
+				seg := off
+				for k, a := range areas {
+					f := n.g.Flow(int(rn.first[g]) + 2*k)
+					if part := min(hi, seg+f) - max(lo, seg); part > flow.Eps {
+						store = append(store, AreaAmount{Area: a, Amount: round(part)})
+					}
+					seg += f
+				}
+			}
+			if len(pend) > 0 && pend[len(pend)-1].i > m {
+				sorted = false
+			}
+			pend = append(pend, pendingUse{i: m, from: int32(from), to: int32(len(store)), u: u})
+		}
+	}
+	if !sorted {
+		slices.SortFunc(pend, func(a, b pendingUse) int { return int(a.i - b.i) })
+	}
+	uses := make([]Use, len(pend))
+	// The uses' area splits share one array; each is capped to its own part.
+	var split []AreaAmount
+	if len(store) > 0 {
+		split = make([]AreaAmount, 0, len(store))
+	}
+	for k, p := range pend {
+		each(int(p.i))
+		uses[k] = p.u
+		if p.to > p.from {
+			from := len(split)
+			split = append(split, store[p.from:p.to]...)
+			uses[k].Areas = split[from:len(split):len(split)]
+		}
+	}
+	clear(pend)
+	clear(store)
+	c.sc.uses, c.sc.amounts = pend[:0], store[:0]
+	return uses
+}
+
 // areaMaxNote says how many hours of a requirement short of its total did
 // not count because every area they could go to is at its maximum, and
 // names those areas ("" when none). An item of several areas is counted
@@ -1246,16 +1554,16 @@ func (n *network) areaMaxNote(rn *reqNet, atMax []string) string {
 	h := rn.h
 	left := 0.0
 	named := map[string]bool{}
-	for _, i := range n.items {
-		if rn.count[i] == 0 {
+	for g := range n.groups {
+		if rn.count[g] == 0 {
 			continue
 		}
-		areas := h.itemAreas(n.c, i)
+		areas := h.itemAreas(n.c, int(n.groups[g].rep))
 		if !allIn(areas, atMax) {
 			continue
 		}
-		rest := n.c.items[i].credits - n.g.Flow(n.supply[i])
-		if rest <= 1e-7 || n.sourceFull(rn, i) {
+		rest := n.groups[g].credits - n.g.Flow(n.supply[g])
+		if rest <= 1e-7 || n.sourceFull(rn, g) {
 			continue
 		}
 		left += rest
@@ -1377,9 +1685,9 @@ func (n *network) monthProgress(rn *reqNet, j int, unit string) (Progress, strin
 		}
 	}
 	avail := map[int]float64{} // month -> what rn's items under the cap offer
-	for i, m := range mc.items {
-		if rn.count[i] > 0 {
-			avail[m] += n.c.items[i].credits
+	for g, m := range mc.items {
+		if rn.count[g] > 0 {
+			avail[m] += n.groups[g].credits
 		}
 	}
 	most, over := 0.0, 0.0
@@ -1446,6 +1754,11 @@ func shown(x float64, st Status) string {
 		return num(x)
 	}
 	return strconv.FormatFloat(math.Floor(x*100+1e-6)/100+0, 'f', -1, 64)
+}
+
+// appendNum appends sep and then x as num writes it.
+func appendNum(b []byte, x float64, sep string) []byte {
+	return strconv.AppendFloat(append(b, sep...), round(x)+0, 'f', -1, 64)
 }
 
 // round keeps two decimals, enough for quarter hours and half credits.

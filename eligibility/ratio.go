@@ -258,7 +258,7 @@ func (c *evalCtx) ratioSide(h *hoursReq, withClaimed bool) ratioSide {
 		}
 		s.items = append(s.items, i)
 		m := monthKey(it.end)
-		j := slices.IndexFunc(caps, func(cp requirements.Cap) bool { return c.match(cp.Match, it) })
+		j := slices.IndexFunc(caps, func(cp requirements.Cap) bool { return c.match(&cp.Match, it) })
 		if j < 0 {
 			s.month[m] += it.credits
 			continue

@@ -3,6 +3,8 @@ package eligibility
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/certboard/certboard/requirements"
 )
@@ -12,7 +14,22 @@ import (
 // naming no source of the set (the loader refuses one; a set built in code
 // may hold one) is left out.
 func sourcesOf(set *requirements.Set, r *requirements.Requirement) []Source {
-	var out []Source
+	n := len(r.Cite)
+	for _, rt := range r.Routes {
+		n += len(rt.Cite)
+	}
+	for _, b := range r.Minimums {
+		n += len(b.Cite)
+	}
+	for _, c := range r.Caps {
+		n += len(c.Cite)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Source, 0, n)
+	// Each source gets its own copy of the primary flag, all in one array.
+	primaries := make([]bool, 0, n)
 	add := func(part string, cs []requirements.Citation) {
 		for _, c := range cs {
 			src := set.Source(c.Source)
@@ -20,10 +37,10 @@ func sourcesOf(set *requirements.Set, r *requirements.Requirement) []Source {
 				continue
 			}
 			s := Source{For: part, Title: src.Title, URL: src.URL, Edition: src.Edition, Retrieved: src.Retrieved,
-				Section: c.Section, Quote: strings.Join(strings.Fields(c.Quote), " ")}
+				Section: c.Section, Quote: oneLine(c.Quote)}
 			if src.Primary != nil {
-				primary := *src.Primary
-				s.Primary = &primary
+				primaries = append(primaries, *src.Primary)
+				s.Primary = &primaries[len(primaries)-1]
 			}
 			out = append(out, s)
 		}
@@ -38,7 +55,30 @@ func sourcesOf(set *requirements.Set, r *requirements.Requirement) []Source {
 	for _, c := range r.Caps {
 		add("cap: "+or(c.Title, c.ID), c.Cite)
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	return out
+}
+
+// oneLine joins the words of s with single spaces, as the quote of a
+// report shows them; s itself when it is written so already.
+func oneLine(s string) string {
+	clean := len(s) > 0 && s[0] != ' ' && s[len(s)-1] != ' '
+	for i := 0; clean && i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == ' ':
+			clean = s[i+1] != ' '
+		case unicode.IsSpace(r):
+			clean = false // a tab, a newline or another space
+		}
+		i += size
+	}
+	if clean {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // or returns s, or alt when s is empty.

@@ -102,3 +102,27 @@ func TestResultsCarryTheirSources(t *testing.T) {
 		t.Errorf("the uncited requirement's result has sources: %s", back.Results[1]["sources"])
 	}
 }
+
+// The sources are worked out once per set; each report gets its own copy.
+func TestReportsShareNoSources(t *testing.T) {
+	set, err := requirements.Parse("cited.yaml", []byte(citedSet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &portfolio.Portfolio{Person: portfolio.Person{ID: "p", Name: "P"}}
+	first := resultOf(t, Evaluate(p, set, day("2026-03-01")), "sup")
+	first.Sources[0].Quote, *first.Sources[0].Primary = "changed", false
+	first.Sources = append(first.Sources[:1], Source{Title: "appended"})
+	second := resultOf(t, Evaluate(p, set, day("2026-03-01")), "sup")
+	if s := second.Sources; len(s) != 4 || s[0].Quote != "Twenty hours of supervision." || !*s[0].Primary || s[1].Title != "An old copy" {
+		t.Errorf("a change to one report's sources reached the next: %+v", s)
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "a b", "a  b", " a", "a ", "a\nb", "a\tb", "a\u00a0b", "a\u2003 b", "“quoted” text — with dashes", "x\u0085y"} {
+		if got, want := oneLine(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("oneLine(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -34,6 +34,24 @@ type Graph struct {
 	level []int32
 	iter  []int32
 	queue []int32
+	fill  []int32
+}
+
+// Clear empties the graph down to n nodes and no edges, keeping its memory
+// for the next graph built in it.
+func (g *Graph) Clear(n int) {
+	g.nodes, g.edges, g.dirty = n, g.edges[:0], true
+}
+
+// resize returns s with length n, all zero, reusing its array when it is
+// large enough.
+func resize(s []int32, n int) []int32 {
+	if cap(s) < n {
+		return make([]int32, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // New returns a graph with n nodes, numbered 0 to n-1.
@@ -66,15 +84,16 @@ func (g *Graph) layout() {
 	if !g.dirty {
 		return
 	}
-	g.start = make([]int32, g.nodes+1)
+	g.start = resize(g.start, g.nodes+1)
 	for _, e := range g.edges {
 		g.start[e.from+1]++
 	}
 	for u := range g.nodes {
 		g.start[u+1] += g.start[u]
 	}
-	g.adj = make([]int32, len(g.edges))
-	fill := slices.Clone(g.start[:g.nodes])
+	g.adj = resize(g.adj, len(g.edges))
+	g.fill = append(g.fill[:0], g.start[:g.nodes]...)
+	fill := g.fill
 	for id, e := range g.edges {
 		g.adj[fill[e.from]] = int32(id)
 		fill[e.from]++

@@ -86,3 +86,23 @@ func TestAgainstMinCut(t *testing.T) {
 		}
 	}
 }
+
+func TestClearReusesGraph(t *testing.T) {
+	g := New(4)
+	g.AddEdge(0, 1, 5)
+	g.AddEdge(1, 3, 2)
+	g.AddEdge(0, 2, 1)
+	g.AddEdge(2, 3, 4)
+	if f := g.MaxFlow(0, 3); f != 3 {
+		t.Fatalf("first graph: max flow = %v, want 3", f)
+	}
+	g.Clear(3)
+	e := g.AddEdge(0, 1, 7)
+	g.AddEdge(1, 2, 6)
+	if f := g.MaxFlow(0, 2); f != 6 {
+		t.Fatalf("after Clear: max flow = %v, want 6", f)
+	}
+	if g.Flow(e) != 6 || e != 0 {
+		t.Fatalf("after Clear: first edge %d carries %v, want edge 0 with 6", e, g.Flow(e))
+	}
+}

@@ -176,16 +176,22 @@ func NewID(p *Portfolio, prefix string) string {
 }
 
 // DecodeStored reads a portfolio that was checked by Decode when it was
-// stored (certboard's own database): a plain JSON decode, several times
-// faster than Decode, without the duplicate-member pass and the validation.
-// Input from outside must go through Decode.
+// stored (certboard's own database): without the duplicate-member pass and
+// the validation, and with code generated from the types (see stored.go),
+// it gives what json.Unmarshal gives, several times faster. Input from
+// outside must go through Decode.
 func DecodeStored(data []byte) (*Portfolio, error) {
-	var p Portfolio
-	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, fmt.Errorf("a stored portfolio does not decode: %w", err)
+	p, err := decodeStoredFast(data)
+	if err != nil {
+		// What the generated decoder does not take goes the standard way,
+		// which decodes it as before or words the error.
+		p = new(Portfolio)
+		if err := json.Unmarshal(data, p); err != nil {
+			return nil, fmt.Errorf("a stored portfolio does not decode: %w", err)
+		}
 	}
 	if p.Format != FormatV1 {
 		return nil, fmt.Errorf("a stored portfolio has format %q, not %s", p.Format, FormatV1)
 	}
-	return &p, nil
+	return p, nil
 }

@@ -146,6 +146,7 @@ func (r *Catalog) With(s *Set) (*Catalog, error) {
 			if id == s.ID && i == len(vs)-1 && v.EffectiveTo.IsZero() && v.EffectiveFrom.Before(s.EffectiveFrom) {
 				ended := *v
 				ended.EffectiveTo = s.EffectiveFrom.AddDays(-1)
+				ended.compiled = &compiledForm{} // a new set, compiled anew
 				v = &ended
 			}
 			if id == s.ID && v.Version == s.Version {

@@ -78,6 +78,7 @@ func Parse(file string, data []byte) (*Set, error) {
 		return nil, ps
 	}
 	s.File = file
+	s.compiled = &compiledForm{}
 	l.setLines(&s)
 	l.validate(&s)
 	l.compileExpressions(&s)

@@ -8,6 +8,7 @@ package requirements
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/certboard/certboard/date"
 )
@@ -37,6 +38,15 @@ type Set struct {
 	File string `yaml:"-"`
 	// lines holds the line of each top-level key, for messages.
 	lines map[string]int
+	// compiled holds what Compiled made of the set. Parse sets it; a copy
+	// of a set must be given a new one (see Catalog.With).
+	compiled *compiledForm
+}
+
+// compiledForm is the value Compiled keeps, made once.
+type compiledForm struct {
+	once sync.Once
+	v    any
 }
 
 // Who labels a set's version (VersionBy).
@@ -47,6 +57,26 @@ const (
 	// of the body's rules; readers are told it is a certboard draft.
 	VersionByCertboard = "certboard"
 )
+
+// Compiled returns what build makes of the set, calling build only the
+// first time, however many goroutines ask at once. An evaluation engine
+// keeps there what it derives from the set alone (such as its tables of
+// areas and minimums), so that it is worked out once per set version
+// rather than once per evaluation.
+//
+// A Set must therefore not be changed once it has been evaluated: the
+// loaders build a set completely before returning it, and nothing in
+// certboard changes one afterwards. Only one kind of value may be kept:
+// build must always return the same type. A set not made by Parse (a
+// literal in a test) keeps nothing: build is called every time.
+func (s *Set) Compiled(build func() any) any {
+	c := s.compiled
+	if c == nil {
+		return build()
+	}
+	c.once.Do(func() { c.v = build() })
+	return c.v
+}
 
 // CertboardDraft reports whether the set's version label is certboard's
 // own rather than the body's.

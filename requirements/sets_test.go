@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -624,4 +626,34 @@ func cscSupervision(credType, validTo, contractStart string) string {
 	return `{"supervisors": [{"id": "s1", "credentials": [{"type": "` + credType + `", "valid_from": "2014-09-01", "valid_to": "` + validTo + `"}]}],
 		"supervision_contracts": [{"id": "k1", "supervisor": "s1", "start": "` + contractStart + `"}],
 		"supervision_sessions": [{"id": "x1", "date": "2023-02-10", "supervisor": "s1", "contract": "k1"}]}`
+}
+
+func TestCompiledBuildsOncePerSet(t *testing.T) {
+	reg, err := Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := reg.Latest("aasect-cst")
+	var builds atomic.Int32
+	build := func() any { builds.Add(1); return new(int) }
+	var wg sync.WaitGroup
+	got := make([]any, 8)
+	for k := range got {
+		wg.Add(1)
+		go func() { defer wg.Done(); got[k] = set.Compiled(build) }()
+	}
+	wg.Wait()
+	if builds.Load() != 1 {
+		t.Fatalf("build ran %d times, want once", builds.Load())
+	}
+	for _, v := range got {
+		if v != got[0] {
+			t.Fatal("Compiled returned different values for one set")
+		}
+	}
+	// A set not made by Parse keeps nothing.
+	lit := &Set{ID: "x"}
+	if lit.Compiled(build) == lit.Compiled(build) {
+		t.Fatal("a literal set kept its compiled value")
+	}
 }

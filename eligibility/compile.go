@@ -1,0 +1,68 @@
+package eligibility
+
+import (
+	"slices"
+
+	"github.com/certboard/certboard/requirements"
+)
+
+// compiledSet is what evaluations derive from a set alone, made once per
+// set by requirements.Set.Compiled (so a set must not change after its
+// first evaluation) and shared by concurrent evaluations, which only read it.
+type compiledSet struct {
+	hours map[*requirements.Requirement]*hoursPlan
+	// sources holds the cited sources of every requirement, in the set's
+	// order (see sourcesOf); srcEnd[k] is where requirement k's end.
+	sources []Source
+	srcEnd  []int
+	// primaries counts the sources that say whether they are primary.
+	primaries int
+}
+
+// compiled returns the set's compiled form, making it on first use.
+func compiled(set *requirements.Set) *compiledSet {
+	return set.Compiled(func() any {
+		cs := &compiledSet{hours: map[*requirements.Requirement]*hoursPlan{}}
+		for _, r := range set.Requirements {
+			if r.Kind == requirements.KindHours {
+				cs.hours[r] = planHours(set, r)
+			}
+			for _, src := range sourcesOf(set, r) {
+				cs.sources = append(cs.sources, src)
+				if src.Primary != nil {
+					cs.primaries++
+				}
+			}
+			cs.srcEnd = append(cs.srcEnd, len(cs.sources))
+		}
+		return cs
+	}).(*compiledSet)
+}
+
+// reportSources returns a copy of the set's sources for one report, each
+// requirement's part of it (nil when it cites none) in the set's order.
+// Reports share no memory with each other or with the compiled set.
+func (cs *compiledSet) reportSources() [][]Source {
+	out := make([][]Source, len(cs.srcEnd))
+	if len(cs.sources) == 0 {
+		return out
+	}
+	all := slices.Clone(cs.sources)
+	if cs.primaries > 0 {
+		flags := make([]bool, 0, cs.primaries)
+		for i := range all {
+			if p := all[i].Primary; p != nil {
+				flags = append(flags, *p)
+				all[i].Primary = &flags[len(flags)-1]
+			}
+		}
+	}
+	from := 0
+	for k, end := range cs.srcEnd {
+		if end > from {
+			out[k] = all[from:end:end]
+		}
+		from = end
+	}
+	return out
+}

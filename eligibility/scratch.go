@@ -1,0 +1,68 @@
+package eligibility
+
+import (
+	"sync"
+
+	"github.com/certboard/certboard/flow"
+)
+
+// scratch is the memory one evaluation works in: the item table, the
+// per-requirement tables indexed by item, and the flow graph. Evaluations
+// take it from a pool and give it back when their report is written, so a
+// busy engine reuses the same arrays instead of allocating and collecting
+// them each time. Nothing in a report points into it.
+//
+// A scratch back in the pool still holds pointers into the last portfolio
+// it served until it is reused or the pool drops it at a garbage
+// collection.
+type scratch struct {
+	store  []item
+	items  []*item
+	infos  []itemInfo
+	firsts []int32
+	counts []int16
+	supply []int
+	// areaEdges holds the per-area node and edge tables of the network.
+	areaEdges []int
+	// gids and nexts are per item: its flow group and the next member of
+	// that group; groups and byHash the groups (see network.group).
+	gids   []int32
+	nexts  []int32
+	groups []group
+	byHash map[uint64]int32
+	// uses and amounts hold a requirement's uses while hoursResult sorts
+	// them into the portfolio's order.
+	uses    []pendingUse
+	amounts []AreaAmount
+	g       *flow.Graph
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{g: flow.New(0)} }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// release empties the scratch and returns it to the pool.
+func (s *scratch) release() {
+	s.store, s.items = s.store[:0], s.items[:0]
+	s.infos, s.firsts, s.counts, s.supply = s.infos[:0], s.firsts[:0], s.counts[:0], s.supply[:0]
+	s.gids, s.nexts, s.groups, s.areaEdges = s.gids[:0], s.nexts[:0], s.groups[:0], s.areaEdges[:0]
+	clear(s.byHash)
+	s.uses, s.amounts = s.uses[:0], s.amounts[:0]
+	s.g.Clear(0)
+	scratchPool.Put(s)
+}
+
+// take returns n zeroed elements carved from the end of *buf, growing it
+// (into a new array, which leaves parts already handed out intact) when it
+// has no room. The part is capped, so appending to it cannot spill into
+// the next.
+func take[T any](buf *[]T, n int) []T {
+	b := *buf
+	if cap(b)-len(b) < n {
+		b = make([]T, 0, max(2*cap(b), 4*n))
+	}
+	part := b[len(b) : len(b)+n : len(b)+n]
+	clear(part)
+	*buf = b[:len(b)+n]
+	return part
+}
