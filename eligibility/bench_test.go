@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/internal/cputime"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 )
@@ -101,11 +102,13 @@ func TestLargePortfolioEligible(t *testing.T) {
 func BenchmarkEvaluateLarge(b *testing.B) {
 	p, set, asOf := largePortfolio(), shippedSet(b, "aasect-cst"), date.MustParse("2026-06-01")
 	b.ReportAllocs()
+	start := cputime.Now()
 	for b.Loop() {
 		if rep := Evaluate(p, set, asOf); !rep.Eligible {
 			b.Fatal("not eligible")
 		}
 	}
+	cputime.Report(b, start)
 }
 
 // BenchmarkEvaluateExample evaluates a realistic applicant
@@ -162,9 +165,11 @@ func BenchmarkDecodeStoredLarge(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	start := cputime.Now()
 	for b.Loop() {
 		if _, err := portfolio.DecodeStored(data); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cputime.Report(b, start)
 }
