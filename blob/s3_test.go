@@ -83,8 +83,9 @@ func TestS3ObjectsAtRestAreSealed(t *testing.T) {
 	}
 }
 
-// The largest document accepted goes through the SDK's multipart upload
-// (parts of 5 MiB): it must come back whole, sealed at rest.
+// The largest document accepted (sealed, a little over 10 MiB: one PUT,
+// under the SDK's 16 MiB multipart threshold) must come back whole,
+// sealed at rest, and not be replaced.
 func TestS3LargestDocument(t *testing.T) {
 	ctx := context.Background()
 	b := s3test.New(t)
