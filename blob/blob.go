@@ -1,12 +1,15 @@
 // Package blob keeps uploaded documents in a blob bucket (gocloud.dev/blob:
-// a directory by default, any bucket URL the binary knows otherwise),
-// encrypted with the seal package before they leave the process, and
-// decides which uploads are acceptable at all by their content.
+// a directory by default, or a bucket URL: file:// or s3:// for Amazon S3
+// and S3-compatible services), encrypted with the seal package before they
+// leave the process, and decides which uploads are acceptable at all by
+// their content.
 package blob
 
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +27,7 @@ import (
 	"github.com/certboard/certboard"
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob" // file:// bucket URLs, and OpenDir
+	_ "gocloud.dev/blob/s3blob" // s3:// bucket URLs: Amazon S3 and S3-compatible services
 	"gocloud.dev/gcerrors"
 
 	"github.com/certboard/certboard/seal"
@@ -70,10 +74,23 @@ func New(bucket *blob.Bucket, keys *seal.Keyring) (*Store, error) {
 	return &Store{bucket: bucket, keys: keys}, nil
 }
 
-// Open opens the bucket a URL names, such as file:///var/lib/certboard/files
-// (add ?create_dir=1 to create the directory). The schemes available are
-// those whose driver is linked in; this package links fileblob. Objects of
-// a file:// bucket are written durably by this package (see localDir).
+// Open opens the bucket a URL names. This package links two drivers:
+//
+//   - file:///var/lib/certboard/files, a local directory (add ?create_dir=1
+//     to create it); its objects are written durably by this package (see
+//     localDir).
+//   - s3://BUCKET?region=eu-central-1, Amazon S3 or an S3-compatible
+//     service (gocloud.dev/blob/s3blob, AWS SDK v2): endpoint=URL for a
+//     service other than AWS, use_path_style=true for one that wants
+//     http://host/BUCKET/KEY rather than http://BUCKET.host/KEY,
+//     disable_https=true with an http:// endpoint, and the other parameters
+//     of gocloud.dev/aws.V2ConfigFromURLParams (profile, ...). Credentials
+//     come from the AWS SDK's usual chain: AWS_ACCESS_KEY_ID and
+//     AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), a shared credentials
+//     file, or the instance's role. S3 acknowledges a write once it is
+//     stored, so a Put that returns nil is durable there too.
+//
+// Open does not reach the bucket; Check does.
 func Open(ctx context.Context, bucketURL string, keys *seal.Keyring) (*Store, error) {
 	b, err := blob.OpenBucket(ctx, bucketURL)
 	if err != nil {
@@ -122,6 +139,37 @@ func OpenDir(dir string, keys *seal.Keyring) (*Store, error) {
 
 // Close releases the bucket.
 func (s *Store) Close() error { return s.bucket.Close() }
+
+// CheckPrefix is where Check writes its probe objects, apart from the
+// documents (which live under applications/).
+const CheckPrefix = ".certboard-check/"
+
+// Check proves the bucket usable before a server relies on it: it writes a
+// small sealed object under CheckPrefix, reads it back, opens it and
+// deletes it, so that a bucket that is unreachable, missing, read-only or
+// refused to these credentials stops the start with the reason rather than
+// failing the first upload. The probe is sealed like any object: nothing
+// unencrypted reaches the bucket.
+func (s *Store) Check(ctx context.Context) error {
+	var b [8]byte
+	rand.Read(b[:])
+	key := CheckPrefix + hex.EncodeToString(b[:])
+	want := []byte("certboard can write, read and delete here")
+	if err := s.Put(ctx, key, want); err != nil {
+		return fmt.Errorf("the file store cannot be written: %w", err)
+	}
+	got, err := s.Get(ctx, key)
+	if err != nil {
+		return fmt.Errorf("the file store cannot be read back: %w", err)
+	}
+	if !bytes.Equal(got, want) {
+		return fmt.Errorf("the file store returned other bytes than were written under %s", key)
+	}
+	if err := s.Delete(ctx, key); err != nil {
+		return fmt.Errorf("the file store refuses deletions: %w", err)
+	}
+	return nil
+}
 
 // writerOptions are the options of every write: files of a directory
 // bucket are made readable by their owner only (0600), whatever the
@@ -233,7 +281,12 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 // Walk calls fn with the key and the time of last change of every object
 // whose key starts with prefix, in key order, until fn returns an error
 // (which Walk returns). It is for housekeeping, such as finding the files
-// that no document refers to any more.
+// that no document refers to any more, and for copying the bucket (a
+// backup). It works the same on every driver: keys are the full object
+// keys ("applications/12/ab34..."), listed flat, without directories, and
+// the time is the bucket's own (a file's mtime, S3's LastModified). The
+// listing is not a snapshot: objects written or deleted while it runs may
+// or may not be seen.
 func (s *Store) Walk(ctx context.Context, prefix string, fn func(key string, modified time.Time) error) error {
 	it := s.bucket.List(&blob.ListOptions{Prefix: prefix})
 	for {

@@ -15,6 +15,7 @@ import (
 	"github.com/certboard/certboard"
 	"gocloud.dev/blob/memblob"
 
+	"github.com/certboard/certboard/internal/s3test"
 	"github.com/certboard/certboard/seal"
 )
 
@@ -27,8 +28,9 @@ func testKeys(t *testing.T) *seal.Keyring {
 	return k
 }
 
-// stores returns a store of each kind the project uses: in memory, and in a
-// directory (both through OpenDir and through a file:// URL).
+// stores returns a store of each kind the project uses: in memory, in a
+// directory (both through OpenDir and through a file:// URL), and in an S3
+// bucket on a real S3 HTTP server (internal/s3test).
 func stores(t *testing.T) map[string]*Store {
 	t.Helper()
 	keys := testKeys(t)
@@ -45,7 +47,11 @@ func stores(t *testing.T) map[string]*Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]*Store{"memblob": mem, "fileblob": dir, "file-url": byURL}
+	s3, err := Open(context.Background(), s3test.New(t).URL, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*Store{"memblob": mem, "fileblob": dir, "file-url": byURL, "s3": s3}
 	for _, s := range out {
 		t.Cleanup(func() { s.Close() })
 	}

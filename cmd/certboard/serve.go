@@ -48,7 +48,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	smtpFrom := fs.String("smtp-from", envOr("CERTBOARD_SMTP_FROM", "certboard@localhost"), "sender `address` of mail (env CERTBOARD_SMTP_FROM)")
 	smtpUser := fs.String("smtp-user", os.Getenv("CERTBOARD_SMTP_USER"), "SMTP `user`; the password is read from CERTBOARD_SMTP_PASSWORD")
 	demo := fs.Bool("demo", false, "seed a demo board (staff, reviewers, a supervisor, applicants at every stage) when it is not there yet, start a demo practice beside it on --practice-addr with its own database in DATA/practice, and print the logins of both")
-	filesURL := fs.String("files", os.Getenv("CERTBOARD_FILES"), "bucket `URL` for uploaded documents, such as file:///srv/certboard/files (env CERTBOARD_FILES; default DATA/files)")
+	filesURL := fs.String("files", os.Getenv("CERTBOARD_FILES"), "bucket `URL` for uploaded documents: file:///srv/certboard/files, or s3://BUCKET?region=... for S3 (endpoint=URL&use_path_style=true for an S3-compatible service; credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); see docs/operations.md (env CERTBOARD_FILES; default DATA/files)")
 	proxies := fs.String("trusted-proxies", os.Getenv("CERTBOARD_TRUSTED_PROXIES"), "`addresses or CIDR prefixes` of the reverse proxies in front of certboard, comma-separated: requests from them are counted (rate limits, sign-in throttling) by the client X-Forwarded-For names (env CERTBOARD_TRUSTED_PROXIES)")
 	metricsAddr := fs.String("metrics-addr", os.Getenv("CERTBOARD_METRICS_ADDR"), "`host:port` of a separate listener serving /metrics without sign-in, for Prometheus on an internal network; the main listener's /metrics then answers 404 (env CERTBOARD_METRICS_ADDR; default: /metrics on the main listener, for signed-in staff only)")
 	hashConcurrency := fs.String("hash-concurrency", envOr("CERTBOARD_HASH_CONCURRENCY", strconv.Itoa(web.DefaultHashConcurrency)), "`number` of passwords hashed at once (argon2id, 19 MiB each); sign-ins beyond it are answered 429 before hashing (env CERTBOARD_HASH_CONCURRENCY)")
@@ -338,15 +338,37 @@ func envOr(name, fallback string) string {
 	return fallback
 }
 
+// filesCheckTime bounds the check that the store of uploaded documents is
+// usable (a write, a read and a delete, each retried by the S3 SDK).
+const filesCheckTime = 30 * time.Second
+
 // openFiles opens the store of uploaded documents, encrypted with the
-// store's keys: the bucket URL when one is given, otherwise the directory
-// files/ inside the data directory.
+// store's keys: the bucket URL when one is given (file:// or s3://),
+// otherwise the directory files/ inside the data directory. It checks
+// that the store can be written, read and deleted from, so that a
+// missing bucket, a wrong endpoint or refused credentials stop the start
+// with the reason.
 func openFiles(ctx context.Context, bucketURL string, cfg *boardsql.Config) (*blob.Store, error) {
-	if bucketURL != "" {
-		return blob.Open(ctx, bucketURL, cfg.Keys)
-	}
-	if cfg.DataDir == "" {
+	var docs *blob.Store
+	var err error
+	where := "DATA/files"
+	switch {
+	case bucketURL != "":
+		where = bucketURL
+		docs, err = blob.Open(ctx, bucketURL, cfg.Keys)
+	case cfg.DataDir == "":
 		return nil, errors.New("no place for uploaded documents: give --files URL or --data DIR")
+	default:
+		docs, err = blob.OpenDir(filepath.Join(cfg.DataDir, "files"), cfg.Keys)
 	}
-	return blob.OpenDir(filepath.Join(cfg.DataDir, "files"), cfg.Keys)
+	if err != nil {
+		return nil, fmt.Errorf("--files %s: %w", where, err)
+	}
+	checkCtx, cancel := context.WithTimeout(ctx, filesCheckTime)
+	defer cancel()
+	if err := docs.Check(checkCtx); err != nil {
+		docs.Close()
+		return nil, fmt.Errorf("--files %s: the store of uploaded documents is not usable (check the bucket exists, the endpoint, and the AWS_* credentials for s3://): %w", where, err)
+	}
+	return docs, nil
 }
