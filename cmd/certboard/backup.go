@@ -59,6 +59,7 @@ type deployment struct {
 func deploymentFlags(fs *flag.FlagSet) func(withDemo bool) (*deployment, error) {
 	mode := fs.String("mode", envOr("CERTBOARD_MODE", "board"), "board, or practice (a practice's own database: DATA/"+practicesql.File+", DATA defaulting to data/practice) (env CERTBOARD_MODE)")
 	filesURL := fs.String("files", os.Getenv("CERTBOARD_FILES"), "bucket `URL` of the uploaded documents, as given to certboard serve (env CERTBOARD_FILES; default DATA/files)")
+	fs.StringVar(filesURL, "blob", *filesURL, "the same as --files (the name the operations guide also uses)")
 	o := storeFlags(fs)
 	return func(withDemo bool) (*deployment, error) {
 		if err := sqldb.CheckDatabaseURL(o.DatabaseURL); err != nil {

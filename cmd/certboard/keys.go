@@ -122,6 +122,7 @@ func runReseal(args []string, stdout, stderr io.Writer) int {
 	var filesURL string
 	o, code, ok := parseStoreFlags("keys reseal", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&filesURL, "files", os.Getenv("CERTBOARD_FILES"), "bucket `URL` of the uploaded documents, as given to serve (env CERTBOARD_FILES; default DATA/files)")
+		fs.StringVar(&filesURL, "blob", filesURL, "the same as --files")
 	})
 	if !ok {
 		return code

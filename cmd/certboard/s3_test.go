@@ -74,14 +74,14 @@ func TestServeOnS3(t *testing.T) {
 
 	out.Reset()
 	errb.Reset()
-	if code := runReseal([]string{"--data", dir, "--files", bucket.URL}, &out, &errb); code != exitOK ||
+	if code := runReseal([]string{"--data", dir, "--blob", bucket.URL}, &out, &errb); code != exitOK ||
 		!strings.Contains(out.String(), "uploaded documents") {
 		t.Fatalf("keys reseal on S3: %d %s %s", code, out.String(), errb.String())
 	}
 
 	errb.Reset()
 	missing := bucket.URLFor("no-such-bucket")
-	code := serve(context.Background(), []string{"--addr", "127.0.0.1:0", "--data", dir, "--files", missing}, &out, &errb, nil)
+	code := serve(context.Background(), []string{"--addr", "127.0.0.1:0", "--data", dir, "--blob", missing}, &out, &errb, nil)
 	if code != exitBadInput || !strings.Contains(errb.String(), "--files "+missing) || !strings.Contains(errb.String(), "not usable") ||
 		!strings.Contains(errb.String(), "NoSuchBucket") {
 		t.Fatalf("serve on a missing bucket: exit %d: %s", code, errb.String())
