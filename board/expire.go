@@ -320,14 +320,16 @@ func expiryDecision(status string, until, now time.Time) bool {
 
 // membershipDecision says whether the holder's membership of the
 // organisations a credential requires has lapsed on today: the latest
-// membership of any of them (rejected evidence ignored; one without an end
-// never lapses) ended before today. Without any such membership on file
+// verified membership of any of them (one without an end never lapses)
+// ended before today. Only verified memberships count: one the holder
+// merely claimed (a renewal's, not yet checked by staff) or that staff
+// rejected keeps nothing alive. Without any verified membership on file
 // nothing is decided (false). It returns the day the membership ended.
 func membershipDecision(ms []portfolio.Membership, orgs []string, today date.Date) (bool, date.Date) {
 	var latest *portfolio.Membership
 	for i := range ms {
 		m := &ms[i]
-		if !slices.Contains(orgs, m.Organization) || m.Verification.EffectiveState() == portfolio.Rejected || m.From.After(today) {
+		if !slices.Contains(orgs, m.Organization) || m.Verification.EffectiveState() != portfolio.Verified || m.From.After(today) {
 			continue
 		}
 		if m.To.IsZero() {
