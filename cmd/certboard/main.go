@@ -44,6 +44,9 @@ Usage:
   certboard audit verify [--checkpoint FILE] [--data DIR | --database postgres://...]
   certboard audit checkpoint [--out FILE]   (the signed checkpoint of the log, to keep elsewhere)
   certboard audit anchor --reason TEXT      (resume a log that no longer ends at its checkpoint)
+  certboard jobs list|retry|discard [--id N] [--mail] [--mode board|practice] [--data DIR | --database URL]
+                     (jobs and mail given up after their last try: list them, or retry or discard one,
+                     audited; see docs/operations.md, "Jobs")
   certboard totp SECRET   (prints the current two-factor code of a secret, e.g. a demo account's)
   certboard keys list|rotate [--data DIR | --database postgres://...]   (credential-signing keys)
   certboard keys rotate-secret [--keys DIR]   (a new encryption key; then restart and reseal)
@@ -101,6 +104,8 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runMeasure(args[1:], stdout, stderr)
 	case "client":
 		return runClient(args[1:], stdout, stderr, time.Now)
+	case "jobs":
+		return runJobs(args[1:], stdout, stderr, time.Now())
 	case "totp":
 		return runTOTP(args[1:], stdout, stderr, time.Now())
 	case "help", "-h", "--help":
