@@ -59,7 +59,8 @@ const (
 const MaxAttempts = 10
 
 // MaxMailAttempts is how many times a message of the outbox is tried
-// before it is dead (notify.Backoff between tries: about nine hours).
+// before it is dead (notify.Backoff between tries: about eight and a half
+// hours).
 const MaxMailAttempts = 10
 
 // Delay is how long job id waits after its nth failed attempt:
