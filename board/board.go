@@ -28,6 +28,8 @@ type Board struct {
 	log     *slog.Logger
 	// jobs are the job kinds HandleJobs added, in order.
 	jobs []jobHandler
+	// jobFailed, when set (OnJobFailure), hears of every failed attempt.
+	jobFailed func(kind string, dead bool)
 }
 
 // Config is what a Board needs.
@@ -103,6 +105,7 @@ type Store interface {
 	licenceReads
 	publishedReads
 	queueReads
+	deadLetterReads
 }
 
 // Tx is one transaction: every write a use case makes goes through it.
@@ -118,4 +121,5 @@ type Tx interface {
 	adminWrites
 	registryWrites
 	licenceWrites
+	deadLetterWrites
 }

@@ -22,7 +22,7 @@ type credentialReads interface {
 	Application(ctx context.Context, id int64) (*Application, error)
 	Applications(ctx context.Context, f ApplicationFilter) ([]*Application, error)
 	ClaimJobs(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]jobs.Job, error)
-	RetryJob(ctx context.Context, id int64, attempts int, failure string, now time.Time) error
+	RetryJob(ctx context.Context, id int64, attempts int, failure string, now time.Time) (bool, error)
 	Jobs(ctx context.Context, prefix string) ([]jobs.Job, error)
 }
 

@@ -86,6 +86,11 @@ func (b *Board) HandleJobs(kind, daily string, run JobFunc) {
 	b.jobs = append(b.jobs, jobHandler{kind: kind, daily: daily, run: run})
 }
 
+// OnJobFailure has RunDueJobs call f after each failed attempt of a job,
+// with the job's kind and whether it is now dead (for the metrics). Call
+// it before the job runner starts.
+func (b *Board) OnJobFailure(f func(kind string, dead bool)) { b.jobFailed = f }
+
 // FinishJob marks job id finished with outcome (jobs.Done, jobs.Skipped)
 // at now, in a transaction of its own: for a JobFunc whose work writes no
 // rows (the sweep of document files), which need not hold a transaction
@@ -99,7 +104,9 @@ func (b *Board) FinishJob(ctx context.Context, id int64, outcome string, now tim
 // memberships and of what HandleJobs added. Each job runs in its own
 // transaction with its effects (mail, audit, status), marked finished in
 // the same one, so a job's effects happen once; a failed job is retried
-// later with backoff. It returns how many jobs ran.
+// later with backoff (jobs.Delay), and after jobs.MaxAttempts it is dead,
+// for an admin to retry or discard (HandleDeadJob). It returns how many
+// jobs ran.
 func (b *Board) RunDueJobs(ctx context.Context) (int, error) {
 	now := b.clock.Now()
 	today := DayOf(now)
@@ -138,8 +145,15 @@ func (b *Board) RunDueJobs(ctx context.Context) (int, error) {
 			if err := b.runJob(ctx, j, now); err != nil {
 				b.log.Error("job failed", "job", j.Key, "attempt", j.Attempts, "err", err)
 				errs = append(errs, fmt.Errorf("job %s: %w", j.Key, err))
-				if err := b.store.RetryJob(ctx, j.ID, j.Attempts, err.Error(), now); err != nil {
+				dead, err := b.store.RetryJob(ctx, j.ID, j.Attempts, err.Error(), now)
+				if err != nil {
 					return ran, err
+				}
+				if dead {
+					b.log.Error("job dead: an admin retries or discards it", "job", j.Key, "attempts", j.Attempts)
+				}
+				if b.jobFailed != nil {
+					b.jobFailed(j.Kind, dead)
 				}
 				continue
 			}
@@ -320,14 +334,16 @@ func expiryDecision(status string, until, now time.Time) bool {
 
 // membershipDecision says whether the holder's membership of the
 // organisations a credential requires has lapsed on today: the latest
-// membership of any of them (rejected evidence ignored; one without an end
-// never lapses) ended before today. Without any such membership on file
+// verified membership of any of them (one without an end never lapses)
+// ended before today. Only verified memberships count: one the holder
+// merely claimed (a renewal's, not yet checked by staff) or that staff
+// rejected keeps nothing alive. Without any verified membership on file
 // nothing is decided (false). It returns the day the membership ended.
 func membershipDecision(ms []portfolio.Membership, orgs []string, today date.Date) (bool, date.Date) {
 	var latest *portfolio.Membership
 	for i := range ms {
 		m := &ms[i]
-		if !slices.Contains(orgs, m.Organization) || m.Verification.EffectiveState() == portfolio.Rejected || m.From.After(today) {
+		if !slices.Contains(orgs, m.Organization) || m.Verification.EffectiveState() != portfolio.Verified || m.From.After(today) {
 			continue
 		}
 		if m.To.IsZero() {

@@ -42,7 +42,11 @@ func TestDecisions(t *testing.T) {
 		{nil, false, date.Date{}},
 		{[]portfolio.Membership{m("AASECT", d(2020, 1, 1), d(2026, 12, 31), portfolio.Verified)}, true, d(2026, 12, 31)},
 		{[]portfolio.Membership{m("AASECT", d(2020, 1, 1), d(2027, 1, 1), portfolio.Verified)}, false, date.Date{}},
-		{[]portfolio.Membership{m("AASECT", d(2020, 1, 1), d(2025, 12, 31), portfolio.Verified), m("AASECT", d(2026, 1, 1), d(2026, 6, 30), portfolio.Claimed)}, true, d(2026, 6, 30)},
+		{[]portfolio.Membership{m("AASECT", d(2020, 1, 1), d(2025, 12, 31), portfolio.Verified), m("AASECT", d(2026, 1, 1), d(2026, 6, 30), portfolio.Claimed)}, true, d(2025, 12, 31)},
+		// A claimed membership, open or not, keeps nothing alive; alone it decides nothing.
+		{[]portfolio.Membership{m("AASECT", d(2020, 1, 1), d(2025, 12, 31), portfolio.Verified), m("AASECT", d(2026, 1, 1), date.Date{}, portfolio.Claimed)}, true, d(2025, 12, 31)},
+		{[]portfolio.Membership{m("AASECT", d(2020, 1, 1), d(2025, 12, 31), portfolio.Claimed)}, false, date.Date{}},
+		{[]portfolio.Membership{m("AASECT", d(2020, 1, 1), d(2025, 12, 31), portfolio.Verified), m("AASECT", d(2026, 1, 1), date.Date{}, portfolio.Verified)}, false, date.Date{}},
 		{[]portfolio.Membership{m("AASECT", d(2020, 1, 1), d(2025, 12, 31), portfolio.Verified), m("AASECT", d(2026, 1, 1), d(2027, 12, 31), portfolio.Rejected)}, true, d(2025, 12, 31)},
 		{[]portfolio.Membership{m("AASECT", d(2020, 1, 1), date.Date{}, portfolio.Verified)}, false, date.Date{}},
 		{[]portfolio.Membership{m("SSTAR", d(2020, 1, 1), d(2021, 1, 1), portfolio.Verified)}, false, date.Date{}},

@@ -14,6 +14,9 @@ type Mail struct {
 	CreatedAt time.Time
 	Attempts  int
 	LastError string
+	// DeadAt is when it was given up after jobs.MaxMailAttempts failures
+	// (zero: not dead); set by DeadMail.
+	DeadAt time.Time
 	// Unreadable is set by DueMail, with Body empty, for a message whose
 	// sealed body does not open (a key missing from the keyring, or a row
 	// altered in the database): it must not be sent.

@@ -79,7 +79,7 @@ func Backoff(failures int) time.Duration {
 type Outbox interface {
 	DueMail(ctx context.Context, now time.Time, limit int) ([]jobs.Mail, error)
 	MarkMailSent(ctx context.Context, id int64, at time.Time) error
-	MarkMailFailed(ctx context.Context, id int64, reason string, next time.Time) error
+	MarkMailFailed(ctx context.Context, id int64, reason string, now, next time.Time) error
 }
 
 // DeliverDue sends every message that is due now and returns how many were
@@ -87,7 +87,8 @@ type Outbox interface {
 // outbox; a failed one keeps it, sealed, for the next attempt. A message
 // whose sealed body does not open is not sent: it counts as failed, with
 // the reason recorded, and is tried again later (once the missing key is
-// back in the keyring, it goes).
+// back in the keyring, it goes). After jobs.MaxMailAttempts failures a
+// message is dead: an admin retries or discards it.
 func DeliverDue(ctx context.Context, st Outbox, s Sender, now time.Time) (sent, failed int, err error) {
 	due, err := st.DueMail(ctx, now, 100)
 	if err != nil {
@@ -102,7 +103,7 @@ func DeliverDue(ctx context.Context, st Outbox, s Sender, now time.Time) (sent, 
 		}
 		if err := send(); err != nil {
 			failed++
-			if err := st.MarkMailFailed(ctx, m.ID, err.Error(), now.Add(Backoff(m.Attempts))); err != nil {
+			if err := st.MarkMailFailed(ctx, m.ID, err.Error(), now, now.Add(Backoff(m.Attempts))); err != nil {
 				return sent, failed, err
 			}
 			continue

@@ -84,6 +84,7 @@ type Store interface {
 	peopleReads
 	sessionReads
 	identifierReads
+	deadLetterReads
 }
 
 // Tx is one transaction: every write a use case makes goes through it,
@@ -107,4 +108,5 @@ type Tx interface {
 	recordWrites
 	referralWrites
 	listWrites
+	deadLetterWrites
 }

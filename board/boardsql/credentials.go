@@ -122,15 +122,18 @@ func (tx *Tx) SetCredentialStatus(ctx context.Context, id, action, reason string
 }
 
 // SetStatusBits returns the indexes of a list whose bits are set: revoked
-// credentials in a revocation list, suspended (and not revoked) ones in a
-// suspension list.
+// credentials, and those a renewal superseded, in a revocation list;
+// suspended (and neither revoked nor superseded) ones in a suspension list.
+// A superseded credential is settled for good, as a revocation is: no
+// verifier may take it for current, and nothing brings it back (see
+// docs/renewal.md, "Superseded credentials").
 func (s *Store) SetStatusBits(ctx context.Context, purpose, list string) ([]int, error) {
 	var q string
 	switch purpose {
 	case "revocation":
-		q = "SELECT revocation_index FROM credentials WHERE revocation_list = ? AND revoked_at IS NOT NULL"
+		q = "SELECT revocation_index FROM credentials WHERE revocation_list = ? AND (revoked_at IS NOT NULL OR superseded_by <> '')"
 	case "suspension":
-		q = "SELECT suspension_index FROM credentials WHERE suspension_list = ? AND suspended_at IS NOT NULL AND revoked_at IS NULL"
+		q = "SELECT suspension_index FROM credentials WHERE suspension_list = ? AND suspended_at IS NOT NULL AND revoked_at IS NULL AND superseded_by = ''"
 	default:
 		return nil, fmt.Errorf("status purpose %q: use revocation or suspension", purpose)
 	}

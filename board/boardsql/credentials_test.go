@@ -125,6 +125,14 @@ func TestSupersessionOnBothEngines(t *testing.T) {
 			if err := supersede("old", "new"); err != nil {
 				t.Fatal(err)
 			}
+			// Its status is settled: the revocation bit of "old" (index 0) is
+			// set, that of its successor (index 1) is not.
+			if b, err := s.SetStatusBits(ctx, "revocation", "r"); err != nil || len(b) != 1 || b[0] != 0 {
+				t.Fatalf("revocation bits after supersession: %v %v", b, err)
+			}
+			if b, err := s.SetStatusBits(ctx, "suspension", "s"); err != nil || len(b) != 0 {
+				t.Fatalf("suspension bits after supersession: %v %v", b, err)
+			}
 			c, err := s.Credential(ctx, "old")
 			if err != nil || c.Status() != "superseded" || c.SupersededBy != "new" || !c.SupersededAt.Equal(at) {
 				t.Fatalf("after supersession: %+v %v", c, err)

@@ -38,14 +38,36 @@ func (tx *Tx) FinishJob(ctx context.Context, id int64, outcome string, at time.T
 	return jobsql.Finish(ctx, tx.Tx, id, outcome, at)
 }
 
-// JobBackoff is how long a job waits after its nth failed attempt (see
-// jobs.Backoff).
+// JobBackoff is how long a job waits after its nth failed attempt, before
+// jitter (see jobs.Backoff and jobs.Delay).
 func JobBackoff(attempts int) time.Duration { return jobs.Backoff(attempts) }
 
-// RetryJob records a failed attempt of a claim and schedules the next (see
-// jobsql.Retry).
-func (s *Store) RetryJob(ctx context.Context, id int64, attempts int, failure string, now time.Time) error {
+// RetryJob records a failed attempt of a claim and schedules the next, or,
+// after jobs.MaxAttempts, makes the job dead; it reports whether it is
+// dead (see jobsql.Retry).
+func (s *Store) RetryJob(ctx context.Context, id int64, attempts int, failure string, now time.Time) (bool, error) {
 	return jobsql.Retry(ctx, s.DB, id, attempts, failure, now)
+}
+
+// DeadJobs lists at most limit dead jobs, the latest first (see
+// jobsql.DeadJobs).
+func (s *Store) DeadJobs(ctx context.Context, limit int) ([]Job, error) {
+	return jobsql.DeadJobs(ctx, s.DB, limit)
+}
+
+// CountDeadJobs counts the dead jobs.
+func (s *Store) CountDeadJobs(ctx context.Context) (int, error) { return jobsql.CountDead(ctx, s.DB) }
+
+// ReviveJob makes a dead job pending again, due at now, in the
+// transaction (see jobsql.Revive).
+func (tx *Tx) ReviveJob(ctx context.Context, id int64, now time.Time) (Job, error) {
+	return jobsql.Revive(ctx, tx.Tx, id, now)
+}
+
+// DiscardJob finishes a dead job as discarded in the transaction (see
+// jobsql.Discard).
+func (tx *Tx) DiscardJob(ctx context.Context, id int64, now time.Time) (Job, error) {
+	return jobsql.Discard(ctx, tx.Tx, id, now)
 }
 
 // CancelJobs finishes, as cancelled, the pending jobs whose key starts with

@@ -31,7 +31,30 @@ func (s *Store) MarkMailSent(ctx context.Context, id int64, at time.Time) error 
 	return s.outbox().MarkMailSent(ctx, id, at)
 }
 
-// MarkMailFailed records a failed attempt and when to try again.
-func (s *Store) MarkMailFailed(ctx context.Context, id int64, reason string, next time.Time) error {
-	return s.outbox().MarkMailFailed(ctx, id, reason, next)
+// MarkMailFailed records an attempt that failed at now and when to try
+// again; after jobs.MaxMailAttempts failures the message is dead (see
+// jobsql.Outbox.MarkMailFailed).
+func (s *Store) MarkMailFailed(ctx context.Context, id int64, reason string, now, next time.Time) error {
+	return s.outbox().MarkMailFailed(ctx, id, reason, now, next)
+}
+
+// DeadMail lists at most limit dead messages, the latest first, without
+// their bodies (see jobsql.Outbox.DeadMail).
+func (s *Store) DeadMail(ctx context.Context, limit int) ([]Mail, error) {
+	return s.outbox().DeadMail(ctx, limit)
+}
+
+// CountDeadMail counts the dead messages.
+func (s *Store) CountDeadMail(ctx context.Context) (int, error) { return s.outbox().CountDeadMail(ctx) }
+
+// ReviveMail makes a dead message due again at now, in the transaction
+// (see jobsql.Outbox.ReviveMail).
+func (tx *Tx) ReviveMail(ctx context.Context, id int64, now time.Time) (Mail, error) {
+	return tx.s.outbox().ReviveMail(ctx, tx.Tx, id, now)
+}
+
+// DiscardMail lets a dead message go, its body dropped, in the
+// transaction (see jobsql.Outbox.DiscardMail).
+func (tx *Tx) DiscardMail(ctx context.Context, id int64, now time.Time) (Mail, error) {
+	return tx.s.outbox().DiscardMail(ctx, tx.Tx, id, now)
 }

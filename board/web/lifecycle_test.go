@@ -220,7 +220,8 @@ func (s *Server) verifyNow(t *testing.T, c *boardsql.IssuedCredential) string {
 
 // TestLapsedMembershipSuspends: the daily sweep suspends a credential whose
 // holder's AASECT membership ended, once, with the date; a membership
-// renewed in the open renewal keeps the credential active.
+// renewed in the open renewal keeps the credential active once staff
+// verified it, and a renewed membership only claimed keeps nothing alive.
 func TestLapsedMembershipSuspends(t *testing.T) {
 	start := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	s, st, clk := clockedServer(t, start)
@@ -231,19 +232,27 @@ func TestLapsedMembershipSuspends(t *testing.T) {
 	end := date.Of(2026, 12, 31)
 	c1 := issueTo(t, s, lapsing, staff, end)
 	c2 := issueTo(t, s, renewed, staff, end)
-	// Rae records a renewed membership in her renewal.
-	app, err := s.renewalApplication(ctx, renewed, c2.ID)
-	if err != nil {
-		t.Fatal(err)
+	claims := addUser(t, st, "claims@example.org", "Cam Claims", auth.Applicant)
+	c3 := issueTo(t, s, claims, staff, end)
+	// Rae records a renewed membership in her renewal, which staff
+	// verified; Cam records one that nobody checked.
+	renew := func(who *boardsql.User, c *boardsql.IssuedCredential, v portfolio.Verification) {
+		t.Helper()
+		app, err := s.renewalApplication(ctx, who, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := portfolio.DecodeStored(app.Portfolio)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Memberships = append(p.Memberships, portfolio.Membership{ID: "mem-2027", Organization: "AASECT", From: date.Of(2027, 1, 1), To: date.Of(2027, 12, 31), Verification: v})
+		if _, err := s.savePortfolio(ctx, who, app, app.Version, p, "membership renewed"); err != nil {
+			t.Fatal(err)
+		}
 	}
-	p, err := portfolio.DecodeStored(app.Portfolio)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.Memberships = append(p.Memberships, portfolio.Membership{ID: "mem-2027", Organization: "AASECT", From: date.Of(2027, 1, 1), To: date.Of(2027, 12, 31)})
-	if _, err := s.savePortfolio(ctx, renewed, app, app.Version, p, "membership renewed"); err != nil {
-		t.Fatal(err)
-	}
+	renew(renewed, c2, portfolio.Verification{State: portfolio.Verified, By: "staff", At: date.Of(2026, 12, 1)})
+	renew(claims, c3, portfolio.Verification{State: portfolio.Claimed})
 	clk.Set(time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC))
 	runJobs(t, s)
 	if cur, _ := st.Credential(ctx, c1.ID); cur.Status() != "active" {
@@ -262,9 +271,12 @@ func TestLapsedMembershipSuspends(t *testing.T) {
 	if cur, _ := st.Credential(ctx, c2.ID); cur.Status() != "active" {
 		t.Fatalf("a renewed membership was suspended: %q", cur.SuspendReason)
 	}
+	if cur, _ := st.Credential(ctx, c3.ID); cur.Status() != "suspended" || cur.SuspendReason != "membership lapsed on 2026-12-31" {
+		t.Fatalf("a membership only claimed kept the credential: %s %q", cur.Status(), cur.SuspendReason)
+	}
 	// Staff reinstate: the reinstatement stands, on this day's sweep and on
 	// the next days', as long as the membership has not lapsed again.
-	err = s.inTx(ctx, func(tx *boardsql.Tx) error { return tx.SetCredentialStatus(ctx, c1.ID, "reinstate", "", clk.Now()) })
+	err := s.inTx(ctx, func(tx *boardsql.Tx) error { return tx.SetCredentialStatus(ctx, c1.ID, "reinstate", "", clk.Now()) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/portfolio"
+	"github.com/certboard/certboard/verification"
+	"github.com/certboard/certboard/verifier"
 )
 
 // ceActivity is an AASECT-approved, sexuality-related CE activity.
@@ -156,6 +158,22 @@ func TestRenewalSupersedes(t *testing.T) {
 	prev, _ := st.Credential(ctx, old.ID)
 	if prev.Status() != "superseded" || prev.SupersededBy != next.ID || !prev.SupersededAt.Equal(approvedAt) {
 		t.Fatalf("the old credential: %s %+v", prev.Status(), prev)
+	}
+	// Its status is settled: the revocation list has its bit, so any
+	// verifier rejects it, and this board's verification says it was
+	// superseded and by what; the successor verifies.
+	out := verifyAPI(t, h, old.JWT)
+	record, _ := out["record"].(map[string]any)
+	if out["status"] != "invalid" || record["standing"] != "superseded" || record["superseded_by"] != s.publicBase()+"/credentials/"+next.ID ||
+		!strings.Contains(rec2s(out["checks"]), "superseded it") {
+		t.Fatalf("verifying the superseded credential: %v", out)
+	}
+	if out := verifyAPI(t, h, next.JWT); out["status"] != "valid" {
+		t.Fatalf("verifying the successor: %v", out)
+	}
+	rep := verifier.Verify(ctx, old.Document, s.verifierFetch, s.now())
+	if chk, _ := rep.Checks.Lookup(verifier.CheckStatus); chk.Outcome != verification.Invalid {
+		t.Fatalf("the status list of a superseded credential, as any verifier reads it: %+v", chk)
 	}
 	jobs, _ := st.Jobs(ctx, board.CredentialJobPrefix(old.ID))
 	for _, j := range jobs {

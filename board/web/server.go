@@ -124,6 +124,8 @@ type Server struct {
 	anonLimitsOff bool
 	// checks counts sign-in checks by step and outcome.
 	checks *prometheus.CounterVec
+	// jobFailures counts failed job attempts by kind and what followed.
+	jobFailures *prometheus.CounterVec
 	// accounts is the account use cases (sign-up, sign-in, sessions,
 	// passwords, two-factor, API tokens), built by initSignIn.
 	accounts *auth.Accounts
@@ -170,6 +172,7 @@ func New(cfg Config) (*Server, error) {
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.errs = kit.Errors{Log: cfg.Log, Page: s.pageError, Convert: boundaryError}
 	s.initSignIn()
+	s.initJobMetrics()
 	var err error
 	if s.acct, err = s.newAccountHandlers(); err != nil {
 		return nil, err
@@ -202,6 +205,7 @@ func New(cfg Config) (*Server, error) {
 	s.statusRoutes()
 	s.verifyRoutes()
 	s.trustListRoutes()
+	s.deadLetterRoutes()
 	s.registryRoutes()
 	s.renewalRoutes()
 	s.holderCERoutes()

@@ -305,6 +305,15 @@ func (s *Server) checkRecord(ctx context.Context, rep *verifier.Report, is verif
 		rec.successor = c.SupersededBy
 		rec.SupersededBy = s.publicBase() + "/credentials/" + c.SupersededBy
 	}
+	if rec.Standing == "superseded" {
+		// A superseded credential's revocation bit is set (see
+		// boardsql.Store.SetStatusBits); the status check says why.
+		for i, c := range rep.Checks {
+			if c.Name == verifier.CheckStatus && c.Outcome == verification.Invalid {
+				rep.Checks[i].Detail = "the issuer's revocation list marks it no longer current: a renewal superseded it"
+			}
+		}
+	}
 	check.Outcome, check.Detail = verification.Invalid, "the board's records: "+rec.Detail
 	if rec.Standing == "active" {
 		check.Outcome = verification.Valid

@@ -50,6 +50,9 @@ Usage:
   certboard restore --from DIR [--keys-from KEYDIR] [--mode board|practice] [--data DIR | --database URL] [--files URL]
                      (checks every file against the manifest, then restores into an empty data
                      directory, database and bucket only)
+  certboard jobs list|retry|discard [--id N] [--mail] [--mode board|practice] [--data DIR | --database URL]
+                     (jobs and mail given up after their last try: list them, or retry or discard one,
+                     audited; see docs/operations.md, "Jobs")
   certboard totp SECRET   (prints the current two-factor code of a secret, e.g. a demo account's)
   certboard keys list|rotate [--data DIR | --database postgres://...]   (credential-signing keys)
   certboard keys rotate-secret [--keys DIR]   (a new encryption key; then restart and reseal)
@@ -111,6 +114,8 @@ func run(args []string, stdout, stderr io.Writer, today date.Date) int {
 		return runBackup(args[1:], stdout, stderr)
 	case "restore":
 		return runRestore(args[1:], stdout, stderr)
+	case "jobs":
+		return runJobs(args[1:], stdout, stderr, time.Now())
 	case "totp":
 		return runTOTP(args[1:], stdout, stderr, time.Now())
 	case "help", "-h", "--help":

@@ -9,6 +9,7 @@ package jobsql
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -142,18 +143,110 @@ func Finish(ctx context.Context, tx *sqldb.Tx, id int64, outcome string, at time
 	return nil
 }
 
-// Retry records a failed attempt and schedules the next after
-// jobs.Backoff(attempts). attempts is the count the claim returned: when
-// another worker has claimed the job since (this one's lease ran out), the
-// count moved on and this does nothing, so it never frees another's lease.
-func Retry(ctx context.Context, db *sqldb.DB, id int64, attempts int, failure string, now time.Time) error {
+// Retry records a failed attempt: a job tried jobs.MaxAttempts times is
+// dead (finished with outcome jobs.Dead, its last error kept, until an
+// admin retries or discards it); any other is tried again after
+// jobs.Delay. attempts is the count the claim returned: when another
+// worker has claimed the job since (this one's lease ran out), the count
+// moved on and this does nothing, so it never frees another's lease. It
+// reports whether the job is now dead.
+func Retry(ctx context.Context, db *sqldb.DB, id int64, attempts int, failure string, now time.Time) (dead bool, err error) {
 	if len(failure) > 2000 {
 		failure = strings.ToValidUTF8(failure[:2000], "")
 	}
 	d := db.Dialect
-	_, err := db.ExecContext(ctx, d.Rebind("UPDATE jobs SET run_at = ?, last_error = ?, locked_until = NULL WHERE id = ? AND done_at IS NULL AND attempts = ?"),
-		d.Time(now.Add(jobs.Backoff(attempts))), failure, id, attempts)
-	return err
+	var res sql.Result
+	if attempts >= jobs.MaxAttempts {
+		res, err = db.ExecContext(ctx, d.Rebind("UPDATE jobs SET done_at = ?, outcome = ?, last_error = ?, locked_until = NULL WHERE id = ? AND done_at IS NULL AND attempts = ?"),
+			d.Time(now), jobs.Dead, failure, id, attempts)
+	} else {
+		res, err = db.ExecContext(ctx, d.Rebind("UPDATE jobs SET run_at = ?, last_error = ?, locked_until = NULL WHERE id = ? AND done_at IS NULL AND attempts = ?"),
+			d.Time(now.Add(jobs.Delay(id, attempts))), failure, id, attempts)
+	}
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1 && attempts >= jobs.MaxAttempts, err
+}
+
+// DeadJobs lists the dead jobs, the latest to die first, at most limit.
+func DeadJobs(ctx context.Context, db *sqldb.DB, limit int) ([]jobs.Job, error) {
+	rows, err := db.QueryContext(ctx, db.Dialect.Rebind("SELECT "+jobColumns+" FROM jobs WHERE outcome = ? ORDER BY done_at DESC, id DESC LIMIT ?"), jobs.Dead, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []jobs.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// CountDead counts the dead jobs.
+func CountDead(ctx context.Context, db *sqldb.DB) (int, error) {
+	var n int
+	err := db.QueryRowContext(ctx, db.Dialect.Rebind("SELECT COUNT(*) FROM jobs WHERE outcome = ?"), jobs.Dead).Scan(&n)
+	return n, err
+}
+
+// deadJob reads dead job id in tx, locked: sqldb.ErrNotFound when there is
+// no such job, sqldb.ErrConflict when it is not dead (retried or discarded
+// by someone else meanwhile).
+func deadJob(ctx context.Context, tx *sqldb.Tx, id int64) (jobs.Job, error) {
+	d := tx.Dialect
+	j, err := scanJob(tx.QueryRowContext(ctx, d.Rebind("SELECT "+jobColumns+" FROM jobs WHERE id = ?"+d.LockRow()), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return j, fmt.Errorf("job %d: %w", id, sqldb.ErrNotFound)
+	}
+	if err != nil {
+		return j, err
+	}
+	if j.Outcome != jobs.Dead {
+		return j, fmt.Errorf("job %d is not dead (it is %s): %w", id, orPending(j.Outcome), sqldb.ErrConflict)
+	}
+	return j, nil
+}
+
+func orPending(outcome string) string {
+	if outcome == "" {
+		return "pending"
+	}
+	return outcome
+}
+
+// Revive makes dead job id pending again in the caller's transaction, due
+// at now with a fresh count of attempts (its last error kept until it
+// runs); it returns the job as it was. A job that is not dead is
+// sqldb.ErrConflict, one that does not exist sqldb.ErrNotFound.
+func Revive(ctx context.Context, tx *sqldb.Tx, id int64, now time.Time) (jobs.Job, error) {
+	j, err := deadJob(ctx, tx, id)
+	if err != nil {
+		return j, err
+	}
+	d := tx.Dialect
+	_, err = tx.ExecContext(ctx, d.Rebind("UPDATE jobs SET done_at = NULL, outcome = '', attempts = 0, run_at = ?, locked_until = NULL WHERE id = ? AND outcome = ?"),
+		d.Time(now), id, jobs.Dead)
+	return j, err
+}
+
+// Discard finishes dead job id as discarded in the caller's transaction;
+// it returns the job as it was. A job that is not dead is
+// sqldb.ErrConflict, one that does not exist sqldb.ErrNotFound.
+func Discard(ctx context.Context, tx *sqldb.Tx, id int64, now time.Time) (jobs.Job, error) {
+	j, err := deadJob(ctx, tx, id)
+	if err != nil {
+		return j, err
+	}
+	d := tx.Dialect
+	_, err = tx.ExecContext(ctx, d.Rebind("UPDATE jobs SET outcome = ?, done_at = ? WHERE id = ? AND outcome = ?"),
+		jobs.Discarded, d.Time(now), id, jobs.Dead)
+	return j, err
 }
 
 // Cancel finishes, as cancelled, the pending jobs whose key starts with

@@ -3,6 +3,7 @@ package jobsql_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -71,13 +72,14 @@ func TestJobsOnBothEngines(t *testing.T) {
 				t.Fatalf("claimed a leased job: %+v %v", again, err)
 			}
 			// A failure waits for the backoff, then the job is claimed again.
-			if err := jobsql.Retry(ctx, s, js[0].ID, js[0].Attempts, "smtp down", at); err != nil {
-				t.Fatal(err)
+			if dead, err := jobsql.Retry(ctx, s, js[0].ID, js[0].Attempts, "smtp down", at); err != nil || dead {
+				t.Fatal(dead, err)
 			}
-			if again, _ := jobsql.Claim(ctx, s, at.Add(59*time.Second), time.Minute, 10); len(again) != 0 {
+			wait := jobs.Delay(js[0].ID, 1)
+			if again, _ := jobsql.Claim(ctx, s, at.Add(wait-time.Second), time.Minute, 10); len(again) != 0 {
 				t.Fatalf("claimed before the backoff: %+v", again)
 			}
-			again, err := jobsql.Claim(ctx, s, at.Add(time.Minute), time.Minute, 10)
+			again, err := jobsql.Claim(ctx, s, at.Add(wait), time.Minute, 10)
 			if err != nil || len(again) != 1 || again[0].Attempts != 2 || again[0].LastError != "smtp down" {
 				t.Fatalf("after the backoff: %+v %v", again, err)
 			}
@@ -187,19 +189,113 @@ func TestRetryJobKeepsAnotherWorkersLease(t *testing.T) {
 			if err != nil || len(b) != 1 || b[0].Attempts != 2 {
 				t.Fatalf("second claim: %+v %v", b, err)
 			}
-			if err := jobsql.Retry(ctx, s, a[0].ID, a[0].Attempts, "late failure", at.Add(3*time.Minute)); err != nil {
+			if _, err := jobsql.Retry(ctx, s, a[0].ID, a[0].Attempts, "late failure", at.Add(3*time.Minute)); err != nil {
 				t.Fatal(err)
 			}
 			if c, err := jobsql.Claim(ctx, s, at.Add(30*time.Minute), time.Hour, 10); err != nil || len(c) != 0 {
 				t.Fatalf("the stale retry freed B's lease: %+v %v", c, err)
 			}
 			long := strings.Repeat("é", 1500) // 3000 bytes
-			if err := jobsql.Retry(ctx, s, b[0].ID, b[0].Attempts, long, at.Add(4*time.Minute)); err != nil {
+			if _, err := jobsql.Retry(ctx, s, b[0].ID, b[0].Attempts, long, at.Add(4*time.Minute)); err != nil {
 				t.Fatalf("B's retry: %v", err)
 			}
 			js, err := jobsql.List(ctx, s, "lease/")
 			if err != nil || len(js) != 1 || !utf8.ValidString(js[0].LastError) || len(js[0].LastError) > 2000 || js[0].LastError == "late failure" {
 				t.Fatalf("after B's retry: %+v %v", js, err)
+			}
+		})
+	}
+}
+
+// TestDeadJobs: a job that fails jobs.MaxAttempts times is dead: never
+// claimed again, listed and counted with its last error; an admin's retry
+// makes it due at once with a fresh count, a discard lets it go, and
+// either on a job that is not dead is a conflict.
+func TestDeadJobs(t *testing.T) {
+	for name, s := range migrated(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			at := time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
+			enqueue(t, s, jobs.Job{Kind: "sweep", Key: "failing/1", Payload: `{"credential":"c1"}`, RunAt: at})
+			enqueue(t, s, jobs.Job{Kind: "sweep", Key: "failing/2", RunAt: at})
+			now := at
+			fail := func() {
+				t.Helper()
+				for {
+					js, err := jobsql.Claim(ctx, s, now, time.Minute, 10)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(js) == 0 {
+						return
+					}
+					for _, j := range js {
+						dead, err := jobsql.Retry(ctx, s, j.ID, j.Attempts, fmt.Sprintf("failure %d", j.Attempts), now)
+						if err != nil || dead != (j.Attempts == jobs.MaxAttempts) {
+							t.Fatalf("attempt %d: dead %v, %v", j.Attempts, dead, err)
+						}
+						if j.Attempts > jobs.MaxAttempts {
+							t.Fatalf("tried %d times", j.Attempts)
+						}
+					}
+					now = now.Add(jobs.Backoff(jobs.MaxAttempts) * 2)
+				}
+			}
+			fail()
+			if js, _ := jobsql.Claim(ctx, s, now.AddDate(1, 0, 0), time.Minute, 10); len(js) != 0 {
+				t.Fatalf("a dead job was claimed: %+v", js)
+			}
+			dead, err := jobsql.DeadJobs(ctx, s, 10)
+			if err != nil || len(dead) != 2 || dead[0].Outcome != jobs.Dead || dead[0].Attempts != jobs.MaxAttempts ||
+				dead[0].LastError != fmt.Sprintf("failure %d", jobs.MaxAttempts) || dead[0].DoneAt.IsZero() {
+				t.Fatalf("dead jobs: %+v %v", dead, err)
+			}
+			if n, err := jobsql.CountDead(ctx, s); err != nil || n != 2 {
+				t.Fatalf("count: %d %v", n, err)
+			}
+			ids := map[string]int64{}
+			for _, j := range dead {
+				ids[j.Key] = j.ID
+			}
+			inTx := func(f func(tx *sqldb.Tx) (jobs.Job, error)) (jobs.Job, error) {
+				var j jobs.Job
+				err := s.InTx(ctx, func(tx *sqldb.Tx) error {
+					var err error
+					j, err = f(tx)
+					return err
+				})
+				return j, err
+			}
+			revive := func(id int64) (jobs.Job, error) {
+				return inTx(func(tx *sqldb.Tx) (jobs.Job, error) { return jobsql.Revive(ctx, tx, id, now) })
+			}
+			discard := func(id int64) (jobs.Job, error) {
+				return inTx(func(tx *sqldb.Tx) (jobs.Job, error) { return jobsql.Discard(ctx, tx, id, now) })
+			}
+			if j, err := revive(ids["failing/1"]); err != nil || j.Key != "failing/1" || j.Outcome != jobs.Dead {
+				t.Fatalf("revive: %+v %v", j, err)
+			}
+			if _, err := revive(ids["failing/1"]); !errors.Is(err, sqldb.ErrConflict) {
+				t.Fatalf("reviving a pending job: %v", err)
+			}
+			if _, err := discard(ids["failing/2"]); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := discard(ids["failing/2"]); !errors.Is(err, sqldb.ErrConflict) {
+				t.Fatalf("discarding twice: %v", err)
+			}
+			if _, err := revive(999999); !errors.Is(err, sqldb.ErrNotFound) {
+				t.Fatalf("reviving a missing job: %v", err)
+			}
+			js, err := jobsql.Claim(ctx, s, now, time.Minute, 10)
+			if err != nil || len(js) != 1 || js[0].Key != "failing/1" || js[0].Attempts != 1 || js[0].Payload != `{"credential":"c1"}` {
+				t.Fatalf("the revived job: %+v %v", js, err)
+			}
+			if n, err := jobsql.CountDead(ctx, s); err != nil || n != 0 {
+				t.Fatalf("count after: %d %v", n, err)
+			}
+			if all, _ := jobsql.List(ctx, s, "failing/2"); len(all) != 1 || all[0].Outcome != jobs.Discarded {
+				t.Fatalf("the discarded job: %+v", all)
 			}
 		})
 	}

@@ -52,7 +52,7 @@ func (o *Outbox) EnqueueMail(ctx context.Context, tx *sqldb.Tx, m jobs.Mail) (in
 func (o *Outbox) DueMail(ctx context.Context, now time.Time, limit int) ([]jobs.Mail, error) {
 	d := o.DB.Dialect
 	rows, err := o.DB.QueryContext(ctx, d.Rebind(
-		"SELECT id, to_addr, subject, body, sealed_body, created_at, attempts, last_error FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?"),
+		"SELECT id, to_addr, subject, body, sealed_body, created_at, attempts, last_error FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?"),
 		d.Time(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("reading the outbox: %w", err)
@@ -99,13 +99,103 @@ func (o *Outbox) MarkMailSent(ctx context.Context, id int64, at time.Time) error
 	return err
 }
 
-// MarkMailFailed records a failed attempt and when to try again; the body
-// stays, sealed, for the next attempt.
-func (o *Outbox) MarkMailFailed(ctx context.Context, id int64, reason string, next time.Time) error {
+// MarkMailFailed records an attempt that failed at now and when to try
+// again; the body stays, sealed, for the next attempt. A message that has
+// now failed jobs.MaxMailAttempts times is dead instead (dead_at now): it
+// is not tried again until an admin retries it (ReviveMail).
+func (o *Outbox) MarkMailFailed(ctx context.Context, id int64, reason string, now, next time.Time) error {
 	d := o.DB.Dialect
-	_, err := o.DB.ExecContext(ctx, d.Rebind("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?"),
-		reason, d.Time(next), id)
-	return err
+	return o.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		if _, err := tx.ExecContext(ctx, d.Rebind("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?"),
+			reason, d.Time(next), id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, d.Rebind("UPDATE outbox SET dead_at = ? WHERE id = ? AND attempts >= ? AND dead_at IS NULL AND sent_at IS NULL"),
+			d.Time(now), id, jobs.MaxMailAttempts)
+		return err
+	})
+}
+
+// DeadMail lists the dead messages not yet discarded, the latest to die
+// first, at most limit; their bodies are not read.
+func (o *Outbox) DeadMail(ctx context.Context, limit int) ([]jobs.Mail, error) {
+	d := o.DB.Dialect
+	rows, err := o.DB.QueryContext(ctx, d.Rebind(
+		"SELECT id, to_addr, subject, created_at, attempts, last_error, dead_at FROM outbox WHERE dead_at IS NOT NULL AND discarded_at IS NULL AND sent_at IS NULL ORDER BY dead_at DESC, id DESC LIMIT ?"), limit)
+	if err != nil {
+		return nil, fmt.Errorf("reading the outbox: %w", err)
+	}
+	defer rows.Close()
+	var ms []jobs.Mail
+	for rows.Next() {
+		var m jobs.Mail
+		var created, dead any
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &created, &m.Attempts, &m.LastError, &dead); err != nil {
+			return nil, err
+		}
+		if m.CreatedAt, err = sqldb.ScanTime(created); err != nil {
+			return nil, err
+		}
+		if m.DeadAt, err = sqldb.ScanTime(dead); err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	return ms, rows.Err()
+}
+
+// CountDeadMail counts the dead messages not yet discarded.
+func (o *Outbox) CountDeadMail(ctx context.Context) (int, error) {
+	var n int
+	err := o.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM outbox WHERE dead_at IS NOT NULL AND discarded_at IS NULL AND sent_at IS NULL").Scan(&n)
+	return n, err
+}
+
+// deadMail reads dead message id in tx, locked, without its body.
+func deadMail(ctx context.Context, tx *sqldb.Tx, id int64) (jobs.Mail, error) {
+	d := tx.Dialect
+	var m jobs.Mail
+	var dead, discarded, sent any
+	err := tx.QueryRowContext(ctx, d.Rebind("SELECT id, to_addr, subject, attempts, last_error, dead_at, discarded_at, sent_at FROM outbox WHERE id = ?"+d.LockRow()), id).
+		Scan(&m.ID, &m.To, &m.Subject, &m.Attempts, &m.LastError, &dead, &discarded, &sent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, fmt.Errorf("mail %d: %w", id, sqldb.ErrNotFound)
+	}
+	if err != nil {
+		return m, err
+	}
+	if dead == nil || discarded != nil || sent != nil {
+		return m, fmt.Errorf("mail %d is not dead: %w", id, sqldb.ErrConflict)
+	}
+	m.DeadAt, err = sqldb.ScanTime(dead)
+	return m, err
+}
+
+// ReviveMail makes dead message id due again at now, with a fresh count
+// of attempts, in the caller's transaction; it returns the message as it
+// was (without its body). A message that is not dead is sqldb.ErrConflict.
+func (o *Outbox) ReviveMail(ctx context.Context, tx *sqldb.Tx, id int64, now time.Time) (jobs.Mail, error) {
+	m, err := deadMail(ctx, tx, id)
+	if err != nil {
+		return m, err
+	}
+	d := tx.Dialect
+	_, err = tx.ExecContext(ctx, d.Rebind("UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = ? WHERE id = ?"), d.Time(now), id)
+	return m, err
+}
+
+// DiscardMail lets dead message id go in the caller's transaction: it is
+// never sent, and its body is dropped (what stays is who it was for, its
+// subject and why it failed). It returns the message as it was. A message
+// that is not dead is sqldb.ErrConflict.
+func (o *Outbox) DiscardMail(ctx context.Context, tx *sqldb.Tx, id int64, now time.Time) (jobs.Mail, error) {
+	m, err := deadMail(ctx, tx, id)
+	if err != nil {
+		return m, err
+	}
+	d := tx.Dialect
+	_, err = tx.ExecContext(ctx, d.Rebind("UPDATE outbox SET discarded_at = ?, body = '', sealed_body = NULL WHERE id = ?"), d.Time(now), id)
+	return m, err
 }
 
 // SealPlainMail seals the bodies that a version before sealing left in

@@ -3,6 +3,7 @@ package jobsql_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -78,7 +79,7 @@ func TestMailBodiesAreSealedAndDroppedOnceSent(t *testing.T) {
 				t.Fatalf("DueMail: %+v %v", due, err)
 			}
 			// A failed attempt keeps the body, sealed, for the retry.
-			if err := s.MarkMailFailed(ctx, id, "451 try again later", now.Add(time.Minute)); err != nil {
+			if err := s.MarkMailFailed(ctx, id, "451 try again later", now, now.Add(time.Minute)); err != nil {
 				t.Fatal(err)
 			}
 			if row := outboxRow(t, s, id); strings.Contains(row, "token=") {
@@ -128,6 +129,62 @@ func TestMovedMailBodyDoesNotOpen(t *testing.T) {
 				if m.ID == victim && (m.Unreadable != nil || m.Body != resetLink) {
 					t.Fatalf("the victim's own mail: %+v", m)
 				}
+			}
+		})
+	}
+}
+
+// TestDeadMail: a message that fails jobs.MaxMailAttempts times is dead:
+// no longer due, listed without its body; retried, it is due again; a
+// discarded one has its body dropped and is never due.
+func TestDeadMail(t *testing.T) {
+	for name, s := range outboxes(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+			a := queueMail(t, s, jobs.Mail{To: "jordan@example.org", Subject: "Reset", Body: resetLink, CreatedAt: now})
+			b := queueMail(t, s, jobs.Mail{To: "sam@example.org", Subject: "Hello", Body: "hi", CreatedAt: now})
+			for i := 1; i <= jobs.MaxMailAttempts; i++ {
+				due, err := s.DueMail(ctx, now, 10)
+				if err != nil || len(due) != 2 {
+					t.Fatalf("attempt %d: %d due, %v", i, len(due), err)
+				}
+				for _, m := range due {
+					if err := s.MarkMailFailed(ctx, m.ID, "550 mailbox unavailable", now, now); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if due, err := s.DueMail(ctx, now.AddDate(1, 0, 0), 10); err != nil || len(due) != 0 {
+				t.Fatalf("dead mail still due: %+v %v", due, err)
+			}
+			dead, err := s.DeadMail(ctx, 10)
+			if err != nil || len(dead) != 2 || dead[0].Body != "" || dead[0].Attempts != jobs.MaxMailAttempts || !dead[0].DeadAt.Equal(now) || dead[0].LastError != "550 mailbox unavailable" {
+				t.Fatalf("dead mail: %+v %v", dead, err)
+			}
+			act := func(f func(tx *sqldb.Tx) error) error { return s.DB.InTx(ctx, f) }
+			if err := act(func(tx *sqldb.Tx) error { _, err := s.ReviveMail(ctx, tx, a, now); return err }); err != nil {
+				t.Fatal(err)
+			}
+			if err := act(func(tx *sqldb.Tx) error { _, err := s.DiscardMail(ctx, tx, b, now); return err }); err != nil {
+				t.Fatal(err)
+			}
+			if err := act(func(tx *sqldb.Tx) error { _, err := s.DiscardMail(ctx, tx, a, now); return err }); !errors.Is(err, sqldb.ErrConflict) {
+				t.Fatalf("discarding mail that is not dead: %v", err)
+			}
+			due, err := s.DueMail(ctx, now, 10)
+			if err != nil || len(due) != 1 || due[0].ID != a || due[0].Body != resetLink || due[0].Attempts != 0 {
+				t.Fatalf("after the retry: %+v %v", due, err)
+			}
+			if n, err := s.CountDeadMail(ctx); err != nil || n != 0 {
+				t.Fatalf("count: %d %v", n, err)
+			}
+			if row := outboxRow(t, s, b); strings.Contains(row, "hi|") {
+				t.Fatalf("the discarded body stayed: %s", row)
+			}
+			var sealed sql.NullString
+			if err := s.DB.QueryRow(s.DB.Dialect.Rebind("SELECT sealed_body FROM outbox WHERE id = ?"), b).Scan(&sealed); err != nil || sealed.Valid {
+				t.Fatalf("the discarded body: %v %v", sealed, err)
 			}
 		})
 	}

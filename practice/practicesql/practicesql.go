@@ -172,9 +172,11 @@ func (s *Store) MarkMailSent(ctx context.Context, id int64, at time.Time) error 
 	return s.outbox.MarkMailSent(ctx, id, at)
 }
 
-// MarkMailFailed records a failed attempt and when to try again.
-func (s *Store) MarkMailFailed(ctx context.Context, id int64, reason string, next time.Time) error {
-	return s.outbox.MarkMailFailed(ctx, id, reason, next)
+// MarkMailFailed records an attempt that failed at now and when to try
+// again; after jobs.MaxMailAttempts failures the message is dead (see
+// jobsql.Outbox.MarkMailFailed).
+func (s *Store) MarkMailFailed(ctx context.Context, id int64, reason string, now, next time.Time) error {
+	return s.outbox.MarkMailFailed(ctx, id, reason, now, next)
 }
 
 // The accounts as the demo and the command line reach them, where no use

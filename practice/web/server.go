@@ -123,6 +123,7 @@ func New(cfg Config) (*Server, error) {
 	s.measureRoutes()
 	s.linkRoutes()
 	s.credentialRoutes()
+	s.deadLetterRoutes()
 	s.sessionRoutes()
 	s.superbillRoutes()
 	s.identifierRoutes()

@@ -1,0 +1,170 @@
+package board
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/jobs"
+)
+
+// Dead letters: a job that failed jobs.MaxAttempts times, and a message of
+// the outbox that failed jobs.MaxMailAttempts times, are no longer tried.
+// Admins see them (DeadLetters) and retry or discard each, audited.
+
+// deadLetterReads is what the dead-letter use cases read.
+type deadLetterReads interface {
+	DeadJobs(ctx context.Context, limit int) ([]jobs.Job, error)
+	CountDeadJobs(ctx context.Context) (int, error)
+	DeadMail(ctx context.Context, limit int) ([]jobs.Mail, error)
+	CountDeadMail(ctx context.Context) (int, error)
+}
+
+// deadLetterWrites is what they write in their transaction.
+type deadLetterWrites interface {
+	ReviveJob(ctx context.Context, id int64, now time.Time) (jobs.Job, error)
+	DiscardJob(ctx context.Context, id int64, now time.Time) (jobs.Job, error)
+	ReviveMail(ctx context.Context, id int64, now time.Time) (jobs.Mail, error)
+	DiscardMail(ctx context.Context, id int64, now time.Time) (jobs.Mail, error)
+	AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error)
+}
+
+// DeadLetterLimit is how many dead jobs, and dead messages, DeadLetters
+// lists at most; the counts say how many there are in all.
+const DeadLetterLimit = 200
+
+// DeadLetters is what an admin sees of the work given up: the dead jobs
+// and dead messages, the latest first, and how many of each there are.
+type DeadLetters struct {
+	Jobs      []jobs.Job
+	Mail      []jobs.Mail
+	JobCount  int
+	MailCount int
+}
+
+// mayHandleDeadLetters allows the board's admins only.
+func mayHandleDeadLetters(by *auth.User) error {
+	if by == nil || !by.HasRole(auth.Admin) {
+		return &certboard.Error{Code: certboard.Forbidden, Message: "Only the board's admins see and handle failed background work."}
+	}
+	return nil
+}
+
+// DeadLetters lists the dead jobs and messages, for an admin.
+func (b *Board) DeadLetters(ctx context.Context, by *auth.User) (*DeadLetters, error) {
+	if err := mayHandleDeadLetters(by); err != nil {
+		return nil, err
+	}
+	var d DeadLetters
+	var err error
+	if d.Jobs, err = b.store.DeadJobs(ctx, DeadLetterLimit); err != nil {
+		return nil, err
+	}
+	if d.Mail, err = b.store.DeadMail(ctx, DeadLetterLimit); err != nil {
+		return nil, err
+	}
+	if d.JobCount, err = b.store.CountDeadJobs(ctx); err != nil {
+		return nil, err
+	}
+	if d.MailCount, err = b.store.CountDeadMail(ctx); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// CountDeadLetters counts the dead jobs and messages, for the metrics.
+func (b *Board) CountDeadLetters(ctx context.Context) (deadJobs, deadMail int, err error) {
+	if deadJobs, err = b.store.CountDeadJobs(ctx); err != nil {
+		return 0, 0, err
+	}
+	deadMail, err = b.store.CountDeadMail(ctx)
+	return deadJobs, deadMail, err
+}
+
+// DeadLetterAction is what an admin does with a dead job or message.
+type DeadLetterAction string
+
+// The actions on a dead letter.
+const (
+	// RetryDead makes it due now, with a fresh count of attempts.
+	RetryDead DeadLetterAction = "retry"
+	// DiscardDead lets it go: it is never run or sent.
+	DiscardDead DeadLetterAction = "discard"
+)
+
+// ParseDeadLetterAction reads an action, naming the ones there are.
+func ParseDeadLetterAction(s string) (DeadLetterAction, error) {
+	switch a := DeadLetterAction(s); a {
+	case RetryDead, DiscardDead:
+		return a, nil
+	}
+	return "", certboard.FieldError(certboard.Invalid, "action", "action: use retry or discard")
+}
+
+// HandleDeadJob is an admin retrying or discarding dead job id, audited,
+// in one transaction. It returns the job as it was. A job that is not
+// dead (retried or discarded by someone else meanwhile) is Conflict.
+func (b *Board) HandleDeadJob(ctx context.Context, by *auth.User, id int64, action DeadLetterAction) (jobs.Job, error) {
+	if err := mayHandleDeadLetters(by); err != nil {
+		return jobs.Job{}, err
+	}
+	if _, err := ParseDeadLetterAction(string(action)); err != nil {
+		return jobs.Job{}, err
+	}
+	now := b.clock.Now()
+	var j jobs.Job
+	err := b.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		after := "pending, due now"
+		if action == RetryDead {
+			j, err = tx.ReviveJob(ctx, id, now)
+		} else {
+			j, err = tx.DiscardJob(ctx, id, now)
+			after = jobs.Discarded
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "job." + string(action),
+			Subject: "job/" + strconv.FormatInt(j.ID, 10),
+			Before:  fmt.Sprintf("dead after %d attempts: %s (%s)", j.Attempts, j.Key, j.Kind), After: after})
+		return err
+	})
+	return j, storeRefusal(err)
+}
+
+// HandleDeadMail is an admin retrying or discarding dead message id,
+// audited, in one transaction. It returns the message as it was (without
+// its body). A message that is not dead is Conflict.
+func (b *Board) HandleDeadMail(ctx context.Context, by *auth.User, id int64, action DeadLetterAction) (jobs.Mail, error) {
+	if err := mayHandleDeadLetters(by); err != nil {
+		return jobs.Mail{}, err
+	}
+	if _, err := ParseDeadLetterAction(string(action)); err != nil {
+		return jobs.Mail{}, err
+	}
+	now := b.clock.Now()
+	var m jobs.Mail
+	err := b.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		after := "due now"
+		if action == RetryDead {
+			m, err = tx.ReviveMail(ctx, id, now)
+		} else {
+			m, err = tx.DiscardMail(ctx, id, now)
+			after = "discarded, its body dropped"
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "mail." + string(action),
+			Subject: "mail/" + strconv.FormatInt(m.ID, 10),
+			Before:  fmt.Sprintf("dead after %d attempts: %q to %s", m.Attempts, m.Subject, m.To), After: after})
+		return err
+	})
+	return m, storeRefusal(err)
+}

@@ -1,0 +1,132 @@
+package practice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/audit"
+	"github.com/certboard/certboard/jobs"
+)
+
+// Dead letters: the practice's mail (and jobs) given up after their last
+// try (jobs.MaxMailAttempts, jobs.MaxAttempts). Its admins see them and
+// retry or discard each, audited.
+
+// deadLetterReads is what the dead-letter use cases read.
+type deadLetterReads interface {
+	DeadJobs(ctx context.Context, limit int) ([]jobs.Job, error)
+	DeadMail(ctx context.Context, limit int) ([]jobs.Mail, error)
+}
+
+// deadLetterWrites is what they write in their transaction.
+type deadLetterWrites interface {
+	ReviveJob(ctx context.Context, id int64, now time.Time) (jobs.Job, error)
+	DiscardJob(ctx context.Context, id int64, now time.Time) (jobs.Job, error)
+	ReviveMail(ctx context.Context, id int64, now time.Time) (jobs.Mail, error)
+	DiscardMail(ctx context.Context, id int64, now time.Time) (jobs.Mail, error)
+}
+
+// deadLetterLimit is how many dead jobs, and messages, are listed at most.
+const deadLetterLimit = 200
+
+// DeadLetters is the work the practice gave up: dead jobs and messages,
+// the latest first.
+type DeadLetters struct {
+	Jobs []jobs.Job
+	Mail []jobs.Mail
+}
+
+// mayHandleDeadLetters refuses anyone but a practice admin.
+func mayHandleDeadLetters(by Actor) error {
+	if !by.IsAdmin() {
+		return certboard.Errorf(certboard.Forbidden, "only the practice's admins see and handle failed background work")
+	}
+	return nil
+}
+
+// DeadLetters lists the dead jobs and messages, for an admin.
+func (p *Practice) DeadLetters(ctx context.Context, by Actor) (*DeadLetters, error) {
+	if err := mayHandleDeadLetters(by); err != nil {
+		return nil, err
+	}
+	var d DeadLetters
+	var err error
+	if d.Jobs, err = p.store.DeadJobs(ctx, deadLetterLimit); err != nil {
+		return nil, err
+	}
+	if d.Mail, err = p.store.DeadMail(ctx, deadLetterLimit); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// HandleDeadLetter is an admin retrying ("retry": due now, with a fresh
+// count of tries) or discarding ("discard": never run or sent; a
+// message's body is dropped) a dead job, or with mail a dead message,
+// audited in the same transaction. It returns a sentence saying what was
+// done. One that is not dead (handled by someone else meanwhile) is
+// Conflict; one that does not exist NotFound.
+func (p *Practice) HandleDeadLetter(ctx context.Context, by Actor, mail bool, id int64, action string) (string, error) {
+	if err := mayHandleDeadLetters(by); err != nil {
+		return "", err
+	}
+	if action != "retry" && action != "discard" {
+		return "", certboard.FieldError(certboard.Invalid, "action", "action: use retry or discard")
+	}
+	now := p.clock.Now().UTC()
+	var done string
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		e := audit.Entry{At: now, Actor: by.AuditName()}
+		if mail {
+			var m jobs.Mail
+			var err error
+			if action == "retry" {
+				m, err = tx.ReviveMail(ctx, id, now)
+				e.After = "due now"
+			} else {
+				m, err = tx.DiscardMail(ctx, id, now)
+				e.After = "discarded, its body dropped"
+			}
+			if err != nil {
+				return err
+			}
+			e.Action, e.Subject = "mail."+action, "mail/"+strconv.FormatInt(m.ID, 10)
+			e.Before = fmt.Sprintf("dead after %d attempts: %q to %s", m.Attempts, m.Subject, m.To)
+			done = fmt.Sprintf("the message %q to %s", m.Subject, m.To)
+		} else {
+			var j jobs.Job
+			var err error
+			if action == "retry" {
+				j, err = tx.ReviveJob(ctx, id, now)
+				e.After = "pending, due now"
+			} else {
+				j, err = tx.DiscardJob(ctx, id, now)
+				e.After = jobs.Discarded
+			}
+			if err != nil {
+				return err
+			}
+			e.Action, e.Subject = "job."+action, "job/"+strconv.FormatInt(j.ID, 10)
+			e.Before = fmt.Sprintf("dead after %d attempts: %s (%s)", j.Attempts, j.Key, j.Kind)
+			done = "job " + j.Key
+		}
+		_, err := tx.AppendAudit(ctx, e)
+		return err
+	})
+	switch {
+	case errors.Is(err, certboard.ErrNotFound):
+		return "", certboard.Errorf(certboard.NotFound, "there is no such job or message")
+	case errors.Is(err, certboard.ErrConflict):
+		return "", certboard.Errorf(certboard.Conflict, "it is no longer waiting: someone retried or discarded it already")
+	case err != nil:
+		return "", err
+	}
+	if action == "retry" {
+		return "Retried " + done + ": it is due again.", nil
+	}
+	return "Discarded " + done + ".", nil
+}
