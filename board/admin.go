@@ -15,6 +15,9 @@ import (
 type adminReads interface {
 	SetUploadByID(ctx context.Context, id int64) (*SetUpload, error)
 	SetUploads(ctx context.Context, publishedOnly bool) ([]*SetUpload, error)
+	// PublishedSetsMark changes whenever a requirement-set version is
+	// published (RefreshSets).
+	PublishedSetsMark(ctx context.Context) (string, error)
 	Applications(ctx context.Context, f ApplicationFilter) ([]*Application, error)
 	BoardSettings(ctx context.Context) (*BoardSettings, error)
 	SearchUsers(ctx context.Context, query string, limit int) ([]*auth.User, error)

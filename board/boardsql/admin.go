@@ -80,6 +80,18 @@ func (s *Store) SetUploads(ctx context.Context, publishedOnly bool) ([]*SetUploa
 	return out, rows.Err()
 }
 
+// PublishedSetsMark says which uploads are published: their number and
+// the greatest id among them. Uploads are never unpublished, so it changes
+// with every publication.
+func (s *Store) PublishedSetsMark(ctx context.Context) (string, error) {
+	var n, last int64
+	err := s.DB.QueryRowContext(ctx, "SELECT count(*), COALESCE(max(id), 0) FROM requirement_set_uploads WHERE published_at IS NOT NULL").Scan(&n, &last)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d/%d", n, last), nil
+}
+
 // PublishSetUpload marks an upload published; one published already is
 // ErrConflict, one that does not exist ErrNotFound.
 func (tx *Tx) PublishSetUpload(ctx context.Context, id int64, at time.Time) error {

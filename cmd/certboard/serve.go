@@ -196,6 +196,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	jobsDone := make(chan struct{})
 	go func() { srv.RunJobs(jobsCtx, time.Minute); close(jobsDone) }()
 	defer func() { stopJobs(); <-jobsDone }()
+	// Instances that share a PostgreSQL database see each other's
+	// publications of requirement-set versions within setsEvery.
+	if st.Dialect == sqldb.Postgres {
+		go srv.FollowSets(jobsCtx, setsEvery)
+	}
 	if *demo {
 		if err := seedDemo(ctx, srv, stdout, *publicURL); err != nil {
 			fmt.Fprintf(stderr, "certboard serve: %v\n", err)
@@ -364,3 +369,7 @@ func sharedLimits(db *sqldb.DB) kit.SharedBuckets {
 	}
 	return limitsql.New(db)
 }
+
+// setsEvery is how often an instance on PostgreSQL looks for requirement-set
+// versions another instance published.
+const setsEvery = 2 * time.Second
