@@ -30,6 +30,10 @@ type adminReads interface {
 type adminWrites interface {
 	CreateSetUpload(ctx context.Context, u SetUpload) (int64, error)
 	PublishSetUpload(ctx context.Context, id int64, at time.Time) error
+	// PublishedSetUploads returns the published uploads, in the order they
+	// were published, and holds the uploads until the transaction ends, so
+	// that publications on every instance are made one at a time.
+	PublishedSetUploads(ctx context.Context) ([]*SetUpload, error)
 	SaveBoardSettings(ctx context.Context, b BoardSettings) (int, error)
 	UpdateUser(ctx context.Context, u auth.User) (int, error)
 	EndAllAccess(ctx context.Context, userID int64) error

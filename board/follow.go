@@ -30,9 +30,23 @@ func (b *Board) RefreshSets(ctx context.Context) (int, error) {
 	// refresh never swap the catalog from the same base.
 	publishMu.Lock()
 	defer publishMu.Unlock()
-	cat, added := b.Catalog(), 0
+	cat, added, bad := takeIn(b.Catalog(), ups)
+	if added > 0 {
+		b.SetCatalog(cat)
+	}
+	if bad == nil {
+		b.setsMark.Store(&mark)
+	}
+	return added, bad
+}
+
+// takeIn returns cat with the versions of the published uploads it lacks,
+// in order, and how many; an upload that does not load or fit is left out
+// and the first such is the error.
+func takeIn(cat *requirements.Catalog, published []*SetUpload) (*requirements.Catalog, int, error) {
+	added := 0
 	var bad error
-	for _, up := range ups {
+	for _, up := range published {
 		if cat.Version(up.SetID, up.Version) != nil {
 			continue
 		}
@@ -48,11 +62,5 @@ func (b *Board) RefreshSets(ctx context.Context) (int, error) {
 			bad = fmt.Errorf("published requirement set %s version %s (upload %d) cannot be taken in: %w", up.SetID, up.Version, up.ID, err)
 		}
 	}
-	if added > 0 {
-		b.SetCatalog(cat)
-	}
-	if bad == nil {
-		b.setsMark.Store(&mark)
-	}
-	return added, bad
+	return cat, added, bad
 }

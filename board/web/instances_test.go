@@ -113,10 +113,6 @@ func eventually(t *testing.T, what string, cond func() bool) {
 func TestTwoInstancesBehaveAsOne(t *testing.T) {
 	a, b := twoInstances(t)
 	ha, hb := a.Handler(), b.Handler()
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	go b.FollowSets(ctx, 50*time.Millisecond)
-
 	// A rate limit: one address's searches of the registry, half on each
 	// instance, then one more on either is refused.
 	search := func(h http.Handler, addr string) int {
@@ -172,6 +168,27 @@ func TestTwoInstancesBehaveAsOne(t *testing.T) {
 	if !hasVersion(ha, "2027.T.1") {
 		t.Fatal("A does not list the version it published")
 	}
+	// B, which has not looked yet, cannot publish it again, nor a version
+	// that clashes with it: publications are judged against every version
+	// published, whichever instance published it.
+	if rec := postForm(t, hb, "/admin/sets/"+strconv.FormatInt(ups[0].ID, 10)+"/publish", url.Values{}, c); rec.Code != http.StatusConflict ||
+		!strings.Contains(rec.Body.String(), "already published") {
+		t.Fatalf("publishing on B what A published: %d %s", rec.Code, rec.Body)
+	}
+	clash := strings.Replace(string(adminNextCST(t)), "version: 2027.T.1", "version: 2027.T.2", 1)
+	if rec := adminUploadForm(t, hb, "clash.yaml", []byte(clash), c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("upload on B: %d %s", rec.Code, rec.Body)
+	}
+	if ups, err = b.store().SetUploads(context.Background(), false); err != nil || len(ups) != 2 {
+		t.Fatalf("uploads: %v %v", ups, err)
+	}
+	if rec := postForm(t, hb, "/admin/sets/"+strconv.FormatInt(ups[1].ID, 10)+"/publish", url.Values{}, c); rec.Code != http.StatusConflict ||
+		!strings.Contains(rec.Body.String(), "does not fit") {
+		t.Fatalf("publishing on B a version that clashes with A's: %d %s", rec.Code, rec.Body)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go b.FollowSets(ctx, 50*time.Millisecond)
 	eventually(t, "the published version", func() bool { return hasVersion(hb, "2027.T.1") })
 	if got := b.sets().Latest("aasect-cst").Version; got != "2027.T.1" {
 		t.Fatalf("B's catalog: latest %s", got)
