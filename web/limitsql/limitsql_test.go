@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,7 +20,7 @@ import (
 
 // migrated returns a fresh database on each engine with the board's
 // migrations applied (they create rate_limit).
-func migrated(t *testing.T) map[string]*sqldb.DB {
+func migrated(t testing.TB) map[string]*sqldb.DB {
 	t.Helper()
 	dbs := sqldbtest.Engines(t)
 	for name, db := range dbs {
@@ -196,5 +197,28 @@ func TestFailingStoreFallsBackToMemory(t *testing.T) {
 	}
 	if ok, wait := l.Allow(t.Context(), "k"); ok || wait != 30*time.Second {
 		t.Fatalf("3rd: ok %v, wait %v; want refused in memory, 30s", ok, wait)
+	}
+}
+
+// BenchmarkAllow is the cost of one rate-limit decision: in memory, and
+// shared through the table on each engine (one upsert each).
+func BenchmarkAllow(b *testing.B) {
+	at := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	now := func() time.Time { return at }
+	b.Run("memory", func(b *testing.B) {
+		l := web.NewLimiter(1_000_000, time.Minute, now)
+		for i := 0; b.Loop(); i++ {
+			l.Allow(b.Context(), strconv.Itoa(i%1000))
+		}
+	})
+	for name, db := range migrated(b) {
+		b.Run(name, func(b *testing.B) {
+			l := web.NewLimiter(1_000_000, time.Minute, now).Share(limitsql.New(db), "bench/address", quiet)
+			for i := 0; b.Loop(); i++ {
+				if ok, _ := l.Allow(b.Context(), strconv.Itoa(i%1000)); !ok {
+					b.Fatal("refused")
+				}
+			}
+		})
 	}
 }
