@@ -209,3 +209,64 @@ func TestTwoInstancesBehaveAsOne(t *testing.T) {
 	}
 	eventually(t, "the trust list", func() bool { return strings.Contains(get(t, hb, "/check").Body.String(), "did:web:aasect.org") })
 }
+
+// TestRefreshSets: a server takes in what another process published on
+// its database once, reads only the mark while nothing changes, and a
+// published upload that no longer loads is reported, the others taken in
+// all the same, and looked at again next time.
+func TestRefreshSets(t *testing.T) {
+	ctx := context.Background()
+	keys, err := seal.New(seal.Generate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	open := func() *boardsql.Store {
+		st, err := boardsql.Open(ctx, boardsql.Config{DataDir: dir, Keys: keys})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if _, err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	st := open()
+	a, b := serverOn(t, st), serverOn(t, open())
+	a.cfg.Now = func() time.Time { return supNow }
+	if n, err := b.board.RefreshSets(ctx); n != 0 || err != nil {
+		t.Fatalf("nothing published: %d %v", n, err)
+	}
+	admin := addUser(t, st, "ada.admin@example.org", "Ada Admin", auth.Admin)
+	c := sessionFor(t, a, admin)
+	if rec := adminUploadForm(t, a.Handler(), "aasect-cst-2027.yaml", adminNextCST(t), c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", rec.Code, rec.Body)
+	}
+	ups, _ := st.SetUploads(ctx, false)
+	if rec := postForm(t, a.Handler(), "/admin/sets/"+strconv.FormatInt(ups[0].ID, 10)+"/publish", url.Values{}, c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("publish: %d %s", rec.Code, rec.Body)
+	}
+	if n, err := b.board.RefreshSets(ctx); n != 1 || err != nil || b.sets().Latest("aasect-cst").Version != "2027.T.1" {
+		t.Fatalf("after a publication: %d %v", n, err)
+	}
+	if n, err := a.board.RefreshSets(ctx); n != 0 || err != nil {
+		t.Fatalf("the instance that published: %d %v", n, err)
+	}
+	// A published upload that does not load (written behind certboard's
+	// back), and a good one after it.
+	bad := "id: broken\nversion: 1\n"
+	good := strings.Replace(string(adminNextCST(t)), "id: aasect-cst\n", "id: aasect-cst-copy\n", 1)
+	for _, y := range []struct{ id, version, yaml string }{{"broken", "1", bad}, {"aasect-cst-copy", "2027.T.1", good}} {
+		if _, err := st.DB.ExecContext(ctx, "INSERT INTO requirement_set_uploads (set_id, version, yaml, uploaded_by, uploaded_at, published_at) VALUES (?, ?, ?, ?, ?, ?)",
+			y.id, y.version, y.yaml, admin.ID, st.Dialect.Time(supNow), st.Dialect.Time(supNow.Add(time.Minute))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		n, err := b.board.RefreshSets(ctx)
+		if err == nil || !strings.Contains(err.Error(), "broken") || b.sets().Latest("aasect-cst-copy") == nil {
+			t.Fatalf("a broken upload: %d %v", n, err)
+		}
+	}
+}
