@@ -98,6 +98,9 @@ func (l *Limiter) Allow(ctx context.Context, key string) (bool, time.Duration) {
 		if err == nil {
 			return ok, wait
 		}
+		if ctx.Err() != nil { // the client went away: nothing failed
+			return l.allowHere(key)
+		}
 		l.log.Error("rate limit: the shared buckets failed; deciding in memory", "limit", l.name, "error", err)
 	}
 	return l.allowHere(key)
