@@ -15,6 +15,9 @@ import (
 type adminReads interface {
 	SetUploadByID(ctx context.Context, id int64) (*SetUpload, error)
 	SetUploads(ctx context.Context, publishedOnly bool) ([]*SetUpload, error)
+	// PublishedSetsMark changes whenever a requirement-set version is
+	// published (RefreshSets).
+	PublishedSetsMark(ctx context.Context) (string, error)
 	Applications(ctx context.Context, f ApplicationFilter) ([]*Application, error)
 	BoardSettings(ctx context.Context) (*BoardSettings, error)
 	SearchUsers(ctx context.Context, query string, limit int) ([]*auth.User, error)
@@ -27,6 +30,10 @@ type adminReads interface {
 type adminWrites interface {
 	CreateSetUpload(ctx context.Context, u SetUpload) (int64, error)
 	PublishSetUpload(ctx context.Context, id int64, at time.Time) error
+	// PublishedSetUploads returns the published uploads, in the order they
+	// were published, and holds the uploads until the transaction ends, so
+	// that publications on every instance are made one at a time.
+	PublishedSetUploads(ctx context.Context) ([]*SetUpload, error)
 	SaveBoardSettings(ctx context.Context, b BoardSettings) (int, error)
 	UpdateUser(ctx context.Context, u auth.User) (int, error)
 	EndAllAccess(ctx context.Context, userID int64) error

@@ -23,9 +23,12 @@ type Board struct {
 	clock   certboard.Clock
 	public  string
 	catalog atomic.Pointer[requirements.Catalog]
-	evals   *evalCache // eligibility reports by application version and day (evaluate.go)
-	blobs   Blobs
-	log     *slog.Logger
+	// setsMark is the store's PublishedSetsMark when the catalog last
+	// took in the published versions (RefreshSets).
+	setsMark atomic.Pointer[string]
+	evals    *evalCache // eligibility reports by application version and day (evaluate.go)
+	blobs    Blobs
+	log      *slog.Logger
 	// jobs are the job kinds HandleJobs added, in order.
 	jobs []jobHandler
 	// jobFailed, when set (OnJobFailure), hears of every failed attempt.

@@ -299,22 +299,41 @@ func (b *Board) PublishUpload(ctx context.Context, by *auth.User, id int64) (*Se
 		return nil, nil, &certboard.Error{Code: certboard.Conflict, Title: "Not published", Message: "It does not fit the versions in force: " + err.Error()}
 	}
 	now := b.clock.Now()
+	var next *requirements.Catalog
+	var misfit *certboard.Error
 	err = b.store.InTx(ctx, func(tx Tx) error {
+		// Another instance may have published a version since this one
+		// last looked: judge the set against every version published,
+		// with the uploads locked until this transaction ends, so that
+		// publications on all instances are made one at a time.
+		published, err := tx.PublishedSetUploads(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range published {
+			if p.ID == up.ID { // by another instance
+				return certboard.ErrConflict
+			}
+		}
+		cat, _, _ := takeIn(b.Catalog(), published) // what does not fit is RefreshSets' to report
+		if next, err = cat.With(set); err != nil {
+			misfit = &certboard.Error{Code: certboard.Conflict, Title: "Not published", Message: "It does not fit the versions in force: " + err.Error()}
+			return misfit
+		}
 		if err := tx.PublishSetUpload(ctx, up.ID, now); err != nil {
 			return err
 		}
-		_, err := tx.AppendAudit(ctx, adminEntry(now, by, "requirement_set.publish", fmt.Sprintf("requirement_set_upload/%d", up.ID),
+		_, err = tx.AppendAudit(ctx, adminEntry(now, by, "requirement_set.publish", fmt.Sprintf("requirement_set_upload/%d", up.ID),
 			"draft", "published "+set.ID+" "+set.Version))
 		return err
 	})
+	if misfit != nil {
+		return nil, nil, misfit
+	}
 	if isConflict(err) {
 		return nil, nil, &certboard.Error{Code: certboard.Conflict, Title: "Not published",
 			Message: fmt.Sprintf("%s version %s is already published.", set.ID, set.Version)}
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	next, err := b.Catalog().With(set)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/netip"
@@ -25,13 +27,20 @@ type tokenBucket struct {
 // requests at once, refilled at rate per second. Keys whose bucket has
 // refilled are forgotten (a full bucket and no bucket are the same), so
 // memory stays bounded by the keys active in the last refill period, and by
-// MaxKeys in any case. It is in memory, per instance: with n instances
-// behind a balancer a client gets up to n times the limit, which is enough
-// to stop abuse and needs no shared state.
+// MaxKeys in any case. By default it is in memory, per instance: with n
+// instances behind a balancer a client would get up to n times the limit.
+// Share keeps the buckets in a SharedBuckets (the database) instead, so
+// that the instances enforce one limit together.
 type Limiter struct {
 	// MaxKeys bounds the keys remembered; past it the least recent tenth
 	// is forgotten.
 	MaxKeys int
+
+	// shared, when set, keeps the buckets under name; the memory buckets
+	// then decide only while it fails, and log hears of it.
+	shared SharedBuckets
+	name   string
+	log    *slog.Logger
 
 	mu      sync.Mutex
 	rate    float64 // tokens per second
@@ -49,6 +58,33 @@ func NewLimiter(n int, per time.Duration, now func() time.Time) *Limiter {
 		buckets: map[string]*tokenBucket{}, MaxKeys: DefaultMaxKeys}
 }
 
+// SharedBuckets keeps token buckets where every instance sees them: the
+// web/limitsql store, in the database when it is PostgreSQL.
+type SharedBuckets interface {
+	// Take takes a token at now from the bucket key of the limit bucket,
+	// which holds up to burst tokens refilled at perSecond, deciding and
+	// charging in one atomic step; when none is left it says how long
+	// until one is, and changes nothing but the refill.
+	Take(ctx context.Context, bucket, key string, burst, perSecond float64, now time.Time) (ok bool, wait time.Duration, err error)
+	// Refund gives back a token Take took.
+	Refund(ctx context.Context, bucket, key string) error
+}
+
+// Share makes l keep its buckets in shared under name, which must be
+// unique among the limits of one database ("sign-up/address"); log
+// receives the errors of shared, during which l decides in memory, as an
+// unshared Limiter would. It returns l. A nil shared leaves l in memory.
+func (l *Limiter) Share(shared SharedBuckets, name string, log *slog.Logger) *Limiter {
+	if shared == nil {
+		return l
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	l.shared, l.name, l.log = shared, name, log
+	return l
+}
+
 // refill is how long an empty bucket takes to fill.
 func (l *Limiter) refill() time.Duration {
 	return time.Duration(l.burst / l.rate * float64(time.Second))
@@ -56,7 +92,22 @@ func (l *Limiter) refill() time.Duration {
 
 // Allow takes a token for key; when none is left it says how long until
 // one is.
-func (l *Limiter) Allow(key string) (bool, time.Duration) {
+func (l *Limiter) Allow(ctx context.Context, key string) (bool, time.Duration) {
+	if l.shared != nil {
+		ok, wait, err := l.shared.Take(ctx, l.name, key, l.burst, l.rate, l.now())
+		if err == nil {
+			return ok, wait
+		}
+		if ctx.Err() != nil { // the client went away: nothing failed
+			return l.allowHere(key)
+		}
+		l.log.Error("rate limit: the shared buckets failed; deciding in memory", "limit", l.name, "error", err)
+	}
+	return l.allowHere(key)
+}
+
+// allowHere is Allow in memory.
+func (l *Limiter) allowHere(key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	// The clock is read under the lock, so that times reach the buckets in
@@ -86,7 +137,14 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 
 // Refund gives back the token Allow took for key, when the request was
 // refused all the same (by another limit).
-func (l *Limiter) Refund(key string) {
+func (l *Limiter) Refund(ctx context.Context, key string) {
+	if l.shared != nil {
+		err := l.shared.Refund(ctx, l.name, key)
+		if err == nil {
+			return
+		}
+		l.log.Error("rate limit: the shared buckets failed to refund", "limit", l.name, "error", err)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if b, ok := l.buckets[key]; ok {

@@ -29,31 +29,31 @@ func TestRateLimiterTripsAndRefills(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
 	l := NewLimiter(6, time.Minute, clk.now) // one token every 10 s
 	for i := range 6 {
-		if ok, _ := l.Allow("a"); !ok {
+		if ok, _ := l.Allow(t.Context(), "a"); !ok {
 			t.Fatalf("request %d refused within the burst", i+1)
 		}
 	}
-	ok, wait := l.Allow("a")
+	ok, wait := l.Allow(t.Context(), "a")
 	if ok || wait != 10*time.Second {
 		t.Fatalf("7th: ok %v, wait %v; want refused, 10s", ok, wait)
 	}
-	if ok, _ := l.Allow("b"); !ok {
+	if ok, _ := l.Allow(t.Context(), "b"); !ok {
 		t.Fatal("another key was refused")
 	}
 	clk.add(4 * time.Second)
-	if ok, wait := l.Allow("a"); ok || wait != 6*time.Second {
+	if ok, wait := l.Allow(t.Context(), "a"); ok || wait != 6*time.Second {
 		t.Fatalf("after 4 s: ok %v, wait %v; want refused, 6s", ok, wait)
 	}
 	clk.add(6 * time.Second)
-	if ok, _ := l.Allow("a"); !ok {
+	if ok, _ := l.Allow(t.Context(), "a"); !ok {
 		t.Fatal("after 10 s a token should be back")
 	}
-	if ok, _ := l.Allow("a"); ok {
+	if ok, _ := l.Allow(t.Context(), "a"); ok {
 		t.Fatal("only one token came back")
 	}
 	clk.add(time.Minute)
 	for i := range 6 {
-		if ok, _ := l.Allow("a"); !ok {
+		if ok, _ := l.Allow(t.Context(), "a"); !ok {
 			t.Fatalf("after a minute, request %d refused: the bucket should be full", i+1)
 		}
 	}
@@ -65,17 +65,17 @@ func TestRateLimiterForgetsIdleKeys(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
 	l := NewLimiter(60, time.Minute, clk.now)
 	for i := range 100 {
-		l.Allow(fmt.Sprint("old-", i))
+		l.Allow(t.Context(), fmt.Sprint("old-", i))
 	}
 	clk.add(2 * time.Minute)
-	l.Allow("new")
+	l.Allow(t.Context(), "new")
 	if n := len(l.buckets); n != 1 {
 		t.Fatalf("%d keys kept after they went idle, want 1", n)
 	}
 	l.MaxKeys = 50
 	for i := range 200 {
 		clk.add(time.Millisecond)
-		l.Allow(fmt.Sprint("k-", i))
+		l.Allow(t.Context(), fmt.Sprint("k-", i))
 	}
 	if n := len(l.buckets); n > 50 {
 		t.Fatalf("%d keys kept, cap 50", n)
@@ -91,18 +91,18 @@ func TestRateLimiterClockBack(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
 	l := NewLimiter(6, time.Minute, clk.now) // one token every 10 s
 	for range 6 {
-		l.Allow("a")
+		l.Allow(t.Context(), "a")
 	}
 	clk.add(-10 * time.Second)
-	if ok, _ := l.Allow("a"); ok {
+	if ok, _ := l.Allow(t.Context(), "a"); ok {
 		t.Fatal("a token after the clock went back")
 	}
 	clk.add(10 * time.Second)
-	if ok, _ := l.Allow("a"); ok {
+	if ok, _ := l.Allow(t.Context(), "a"); ok {
 		t.Fatal("a token for an interval already counted")
 	}
 	clk.add(10 * time.Second)
-	if ok, _ := l.Allow("a"); !ok {
+	if ok, _ := l.Allow(t.Context(), "a"); !ok {
 		t.Fatal("no token 10 s on")
 	}
 }
@@ -119,12 +119,12 @@ func TestRateLimiterConcurrent(t *testing.T) {
 	for g := range 20 {
 		wg.Go(func() {
 			for i := range 50 {
-				if ok, _ := l.Allow("same"); ok {
+				if ok, _ := l.Allow(t.Context(), "same"); ok {
 					mu.Lock()
 					allowed++
 					mu.Unlock()
 				}
-				l.Allow(fmt.Sprintf("k-%d-%d", g, i))
+				l.Allow(t.Context(), fmt.Sprintf("k-%d-%d", g, i))
 				if i%10 == 0 {
 					clk.add(time.Microsecond)
 				}

@@ -59,12 +59,28 @@ func (s *Store) SetUploadByID(ctx context.Context, id int64) (*SetUpload, error)
 // uploaded (drafts last); with publishedOnly, only the published ones, in
 // the order to load them.
 func (s *Store) SetUploads(ctx context.Context, publishedOnly bool) ([]*SetUpload, error) {
+	return setUploads(ctx, s.DB, publishedOnly)
+}
+
+// PublishedSetUploads locks the uploads until the transaction ends (other
+// transactions may read them) and returns the published ones in the order
+// to load them: publications on every instance are made one at a time,
+// each judged against all the versions published before it.
+func (tx *Tx) PublishedSetUploads(ctx context.Context) ([]*SetUpload, error) {
+	if err := tx.LockTable(ctx, "requirement_set_uploads", sqldb.Exclusive); err != nil {
+		return nil, err
+	}
+	return setUploads(ctx, tx, true)
+}
+
+// setUploads is SetUploads through q.
+func setUploads(ctx context.Context, db boardQuerier, publishedOnly bool) ([]*SetUpload, error) {
 	q := "SELECT " + uploadColumns + " FROM requirement_set_uploads r LEFT JOIN users u ON u.id = r.uploaded_by"
 	if publishedOnly {
 		q += " WHERE r.published_at IS NOT NULL"
 	}
 	q += " ORDER BY CASE WHEN r.published_at IS NULL THEN 1 ELSE 0 END, r.published_at, r.id"
-	rows, err := s.DB.QueryContext(ctx, q)
+	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +94,18 @@ func (s *Store) SetUploads(ctx context.Context, publishedOnly bool) ([]*SetUploa
 		out = append(out, up)
 	}
 	return out, rows.Err()
+}
+
+// PublishedSetsMark says which uploads are published: their number and
+// the greatest id among them. Uploads are never unpublished, so it changes
+// with every publication.
+func (s *Store) PublishedSetsMark(ctx context.Context) (string, error) {
+	var n, last int64
+	err := s.DB.QueryRowContext(ctx, "SELECT count(*), COALESCE(max(id), 0) FROM requirement_set_uploads WHERE published_at IS NOT NULL").Scan(&n, &last)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d/%d", n, last), nil
 }
 
 // PublishSetUpload marks an upload published; one published already is

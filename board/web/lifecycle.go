@@ -81,3 +81,25 @@ func (s *Server) RunJobs(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// FollowSets takes in, every so often, the requirement-set versions that
+// other instances on the same database publish (board.Board.RefreshSets),
+// until ctx ends. certboard serve runs it on PostgreSQL, where several
+// instances may serve one board; one instance on SQLite publishes all
+// there is and needs none.
+func (s *Server) FollowSets(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := s.board.RefreshSets(ctx); err != nil && ctx.Err() == nil {
+			s.cfg.Log.Error("taking in the requirement sets published by another instance", "added", n, "err", err)
+		} else if n > 0 {
+			s.cfg.Log.Info("took in the requirement sets published by another instance", "versions", n)
+		}
+	}
+}

@@ -40,7 +40,8 @@ type limitRule struct {
 	name string
 	// perAddress is what one client address (IPv6: one /64) may do.
 	perAddress rate
-	// overall is what all addresses together may do, on this instance.
+	// overall is what all addresses together may do (on every instance
+	// together when Config.Limits is set).
 	overall rate
 }
 
@@ -74,8 +75,9 @@ type limit struct {
 
 // newLimit makes the buckets of a rule, on the server's clock.
 func (s *Server) newLimit(rule limitRule) *limit {
-	return &limit{rule: rule, byAddress: kit.NewLimiter(rule.perAddress.n, rule.perAddress.per, s.now),
-		overall: kit.NewLimiter(rule.overall.n, rule.overall.per, s.now)}
+	return &limit{rule: rule,
+		byAddress: kit.NewLimiter(rule.perAddress.n, rule.perAddress.per, s.now).Share(s.cfg.Limits, rule.name+"/address", s.cfg.Log),
+		overall:   kit.NewLimiter(rule.overall.n, rule.overall.per, s.now).Share(s.cfg.Limits, rule.name+"/overall", s.cfg.Log)}
 }
 
 // limiter makes a rate limit by a rule (token buckets, so short bursts up
@@ -101,13 +103,13 @@ func (s *Server) limitWith(l *limit, h http.Handler) http.Handler {
 			return
 		}
 		key := kit.LimitKey(r)
-		if ok, wait := l.byAddress.Allow(key); !ok {
+		if ok, wait := l.byAddress.Allow(r.Context(), key); !ok {
 			s.tooMany(w, r, wait, fmt.Sprintf("%s allows %s from one address", limitUpperFirst(l.rule.name), l.rule.perAddress))
 			return
 		}
-		if ok, wait := l.overall.Allow(overallKey); !ok {
+		if ok, wait := l.overall.Allow(r.Context(), overallKey); !ok {
 			// This request did not use the address's allowance.
-			l.byAddress.Refund(key)
+			l.byAddress.Refund(r.Context(), key)
 			s.tooMany(w, r, wait, fmt.Sprintf("%s is busy: it allows %s from all addresses together", limitUpperFirst(l.rule.name), l.rule.overall))
 			return
 		}

@@ -95,6 +95,11 @@ type Config struct {
 	// each); an attempt that finds every slot taken is answered 429 before
 	// hashing. 0 means DefaultHashConcurrency.
 	HashConcurrency int
+	// Limits keeps the rate limits' buckets where every instance sees them
+	// (web/limitsql, on PostgreSQL), so that n instances enforce one limit;
+	// nil keeps them in this process's memory, which is right for a single
+	// instance.
+	Limits kit.SharedBuckets
 }
 
 // Server holds the routes and their dependencies.

@@ -101,7 +101,7 @@ func startPractice(ctx context.Context, o practiceOptions) (*practiceRun, error)
 		public = listenURL(o.addr, ln)
 	}
 	srv, err := pweb.New(pweb.Config{Practice: practicesql.ForPractice{Store: st}, Accounts: st.Accounts(), Log: o.log,
-		PublicURL: public, TrustedProxies: o.proxies, HashConcurrency: o.hashSlots})
+		PublicURL: public, TrustedProxies: o.proxies, HashConcurrency: o.hashSlots, Limits: sharedLimits(st.DB)})
 	if err != nil {
 		ln.Close()
 		st.Close()

@@ -23,6 +23,9 @@ import (
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/practice/practicesql"
 	"github.com/certboard/certboard/requirements"
+	"github.com/certboard/certboard/sqldb"
+	kit "github.com/certboard/certboard/web"
+	"github.com/certboard/certboard/web/limitsql"
 )
 
 // runServe serves HTTP until SIGINT or SIGTERM, then finishes the requests
@@ -163,7 +166,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	}
 	srv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Demo: boardsql.ForBoard{Store: st},
 		Sets: sets, Log: log, PublicURL: *publicURL, Files: docs, TrustedProxies: trustedProxies,
-		HashConcurrency: hashSlots})
+		HashConcurrency: hashSlots, Limits: sharedLimits(st.DB)})
 	if err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
 		return exitBadInput
@@ -194,6 +197,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	jobsDone := make(chan struct{})
 	go func() { srv.RunJobs(jobsCtx, time.Minute); close(jobsDone) }()
 	defer func() { stopJobs(); <-jobsDone }()
+	// Instances that share a PostgreSQL database see each other's
+	// publications of requirement-set versions within setsEvery.
+	if st.Dialect == sqldb.Postgres {
+		go srv.FollowSets(jobsCtx, setsEvery)
+	}
 	if *demo {
 		if err := seedDemo(ctx, srv, stdout, *publicURL); err != nil {
 			fmt.Fprintf(stderr, "certboard serve: %v\n", err)
@@ -373,3 +381,18 @@ func openFiles(ctx context.Context, bucketURL string, cfg *boardsql.Config) (*bl
 	}
 	return docs, nil
 }
+
+// sharedLimits is where a server's rate limits keep their buckets: in the
+// database when it is PostgreSQL, which every instance of the mode shares,
+// so that n instances enforce one limit; nil (each process's memory) on
+// SQLite, which one instance serves.
+func sharedLimits(db *sqldb.DB) kit.SharedBuckets {
+	if db.Dialect != sqldb.Postgres {
+		return nil
+	}
+	return limitsql.New(db)
+}
+
+// setsEvery is how often an instance on PostgreSQL looks for requirement-set
+// versions another instance published.
+const setsEvery = 2 * time.Second

@@ -50,18 +50,18 @@ const overallKey = "*"
 // limit it answers 429 with Retry-After, as problem+json under /api/ and
 // as a page otherwise.
 func (s *Server) limiter(rule limitRule) func(http.Handler) http.Handler {
-	byAddress := kit.NewLimiter(rule.perAddress, rule.per, s.now)
-	overall := kit.NewLimiter(rule.overall, rule.per, s.now)
+	byAddress := kit.NewLimiter(rule.perAddress, rule.per, s.now).Share(s.cfg.Limits, rule.name+"/address", s.cfg.Log)
+	overall := kit.NewLimiter(rule.overall, rule.per, s.now).Share(s.cfg.Limits, rule.name+"/overall", s.cfg.Log)
 	return func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			key := kit.LimitKey(r)
-			if ok, wait := byAddress.Allow(key); !ok {
+			if ok, wait := byAddress.Allow(r.Context(), key); !ok {
 				s.errs.Answer(w, r, kit.TooMany(wait, s.now(), fmt.Sprintf("The practice allows %s %d %s from one address %s",
 					rule.name, rule.perAddress, kit.Plural(rule.perAddress, "time"), perWords(rule.per))))
 				return
 			}
-			if ok, wait := overall.Allow(overallKey); !ok {
-				byAddress.Refund(key)
+			if ok, wait := overall.Allow(r.Context(), overallKey); !ok {
+				byAddress.Refund(r.Context(), key)
 				s.errs.Answer(w, r, kit.TooMany(wait, s.now(), fmt.Sprintf("The practice is busy: it allows %s %d %s from all addresses together %s",
 					rule.name, rule.overall, kit.Plural(rule.overall, "time"), perWords(rule.per))))
 				return

@@ -52,6 +52,11 @@ type Config struct {
 	// HashConcurrency bounds the passwords hashed at once (argon2id, 19 MiB
 	// each); 0 means auth.DefaultHashConcurrency.
 	HashConcurrency int
+	// Limits keeps the rate limits' buckets where every instance sees them
+	// (web/limitsql, on PostgreSQL), so that n instances enforce one limit;
+	// nil keeps them in this process's memory, which is right for a single
+	// instance.
+	Limits kit.SharedBuckets
 }
 
 // SessionIdle is how long a practice session may go unused before it

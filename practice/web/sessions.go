@@ -47,9 +47,9 @@ type feedLimits struct {
 
 // newFeedLimits makes the buckets of feedLimit.
 func (s *Server) newFeedLimits() *feedLimits {
-	return &feedLimits{byAddress: kit.NewLimiter(feedLimit.perAddress, feedLimit.per, s.now),
-		byFeed:  kit.NewLimiter(feedPerFeed, feedLimit.per, s.now),
-		unknown: kit.NewLimiter(feedLimit.overall, feedLimit.per, s.now)}
+	return &feedLimits{byAddress: kit.NewLimiter(feedLimit.perAddress, feedLimit.per, s.now).Share(s.cfg.Limits, feedLimit.name+"/address", s.cfg.Log),
+		byFeed:  kit.NewLimiter(feedPerFeed, feedLimit.per, s.now).Share(s.cfg.Limits, feedLimit.name+"/feed", s.cfg.Log),
+		unknown: kit.NewLimiter(feedLimit.overall, feedLimit.per, s.now).Share(s.cfg.Limits, feedLimit.name+"/unknown", s.cfg.Log)}
 }
 
 // before takes a read of token from r's address's bucket and from the
@@ -57,13 +57,13 @@ func (s *Server) newFeedLimits() *feedLimits {
 // one.
 func (l *feedLimits) before(r *http.Request, token string, now time.Time) error {
 	key := kit.LimitKey(r)
-	if ok, wait := l.byAddress.Allow(key); !ok {
+	if ok, wait := l.byAddress.Allow(r.Context(), key); !ok {
 		return kit.TooMany(wait, now, fmt.Sprintf("The practice allows %s %d %s from one address %s",
 			feedLimit.name, feedLimit.perAddress, kit.Plural(feedLimit.perAddress, "time"), perWords(feedLimit.per)))
 	}
 	sum := sha256.Sum256([]byte(token))
-	if ok, wait := l.byFeed.Allow(hex.EncodeToString(sum[:])); !ok {
-		l.byAddress.Refund(key)
+	if ok, wait := l.byFeed.Allow(r.Context(), hex.EncodeToString(sum[:])); !ok {
+		l.byAddress.Refund(r.Context(), key)
 		return kit.TooMany(wait, now, fmt.Sprintf("The practice allows reading one calendar feed %d %s %s; set your calendar program to refresh it less often",
 			feedPerFeed, kit.Plural(feedPerFeed, "time"), perWords(feedLimit.per)))
 	}
@@ -72,8 +72,8 @@ func (l *feedLimits) before(r *http.Request, token string, now time.Time) error 
 
 // unknownFeed takes a read that found no feed from the bucket of all
 // addresses together; over it, the answer is 429 rather than 404.
-func (l *feedLimits) unknownFeed(now time.Time) error {
-	if ok, wait := l.unknown.Allow(overallKey); !ok {
+func (l *feedLimits) unknownFeed(ctx context.Context, now time.Time) error {
+	if ok, wait := l.unknown.Allow(ctx, overallKey); !ok {
 		return kit.TooMany(wait, now, fmt.Sprintf("The practice is busy: it allows %d reads of calendar addresses that do not exist from all addresses together %s",
 			feedLimit.overall, perWords(feedLimit.per)))
 	}
@@ -513,14 +513,14 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request, feeds *fee
 	}
 	token, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
 	if !ok {
-		if err := feeds.unknownFeed(s.now()); err != nil {
+		if err := feeds.unknownFeed(r.Context(), s.now()); err != nil {
 			return err
 		}
 		return certboard.Errorf(certboard.NotFound, "there is no calendar at this address").WithTitle("Calendar not found")
 	}
 	fs, err := s.practice.ReadCalendarFeed(r.Context(), token)
 	if certboard.ErrorCode(err) == certboard.NotFound {
-		if err := feeds.unknownFeed(s.now()); err != nil {
+		if err := feeds.unknownFeed(r.Context(), s.now()); err != nil {
 			return err
 		}
 	}
