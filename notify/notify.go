@@ -77,10 +77,16 @@ func Backoff(failures int) time.Duration {
 // Outbox is the mail outbox notify delivers from: a *jobsql.Outbox, or a
 // store that offers its own (boardsql.Store).
 type Outbox interface {
-	DueMail(ctx context.Context, now time.Time, limit int) ([]jobs.Mail, error)
+	ClaimDueMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]jobs.Mail, error)
 	MarkMailSent(ctx context.Context, id int64, at time.Time) error
 	MarkMailFailed(ctx context.Context, id int64, reason string, now, next time.Time) error
 }
+
+// MailLease is how long a sender holds the messages it claimed (at most
+// 100 at a time) before another instance's sender may take them: long
+// enough for a slow SMTP server to take a batch, short enough that a
+// message claimed by an instance that died goes out soon after.
+const MailLease = 10 * time.Minute
 
 // DeliverDue sends every message that is due now and returns how many were
 // sent and how many failed. A sent message's body is dropped from the
@@ -90,7 +96,7 @@ type Outbox interface {
 // back in the keyring, it goes). After jobs.MaxMailAttempts failures a
 // message is dead: an admin retries or discards it.
 func DeliverDue(ctx context.Context, st Outbox, s Sender, now time.Time) (sent, failed int, err error) {
-	due, err := st.DueMail(ctx, now, 100)
+	due, err := st.ClaimDueMail(ctx, now, MailLease, 100)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -51,9 +51,15 @@ func (o *Outbox) EnqueueMail(ctx context.Context, tx *sqldb.Tx, m jobs.Mail) (in
 // their bodies opened: it is for the sender alone.
 func (o *Outbox) DueMail(ctx context.Context, now time.Time, limit int) ([]jobs.Mail, error) {
 	d := o.DB.Dialect
+	return o.mailWhere(ctx, "sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?", d.Time(now), limit)
+}
+
+// mailWhere reads the messages the condition cond (with its arguments)
+// selects, their bodies opened.
+func (o *Outbox) mailWhere(ctx context.Context, cond string, args ...any) ([]jobs.Mail, error) {
+	d := o.DB.Dialect
 	rows, err := o.DB.QueryContext(ctx, d.Rebind(
-		"SELECT id, to_addr, subject, body, sealed_body, created_at, attempts, last_error FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?"),
-		d.Time(now), limit)
+		"SELECT id, to_addr, subject, body, sealed_body, created_at, attempts, last_error FROM outbox WHERE "+cond), args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the outbox: %w", err)
 	}
@@ -81,6 +87,70 @@ func (o *Outbox) DueMail(ctx context.Context, now time.Time, limit int) ([]jobs.
 		ms = append(ms, m)
 	}
 	return ms, rows.Err()
+}
+
+// ClaimDueMail is DueMail for a sender that will send what it returns:
+// the messages it returns are also leased, their next attempt moved to
+// now+lease, so that another instance's sender on the same database does
+// not send them too. On PostgreSQL concurrent claimers skip each other's
+// rows (FOR UPDATE SKIP LOCKED), and each lease is taken only if the
+// message is still due, checked again by the write itself; on SQLite the
+// claim is one write transaction. A sender that dies before marking a
+// message sent or failed loses the lease when it ends, and the message is
+// sent again then: delivery is at least once, as before.
+func (o *Outbox) ClaimDueMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]jobs.Mail, error) {
+	d := o.DB.Dialect
+	var claimed []int64
+	err := o.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		claimed = claimed[:0]
+		rows, err := tx.QueryContext(ctx, d.Rebind(
+			"SELECT id FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?"+d.SkipLocked()),
+			d.Time(now), limit)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, d.Rebind(
+				"UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ?"),
+				d.Time(now.Add(lease)), id, d.Time(now))
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 1 {
+				claimed = append(claimed, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claiming due mail: %w", err)
+	}
+	out := make([]jobs.Mail, 0, len(claimed))
+	for _, id := range claimed {
+		ms, err := o.mailWhere(ctx, "id = ?", id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
+	}
+	return out, nil
 }
 
 func (o *Outbox) open(sealed, context string) ([]byte, error) {

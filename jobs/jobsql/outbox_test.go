@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -185,6 +188,89 @@ func TestDeadMail(t *testing.T) {
 			var sealed sql.NullString
 			if err := s.DB.QueryRow(s.DB.Dialect.Rebind("SELECT sealed_body FROM outbox WHERE id = ?"), b).Scan(&sealed); err != nil || sealed.Valid {
 				t.Fatalf("the discarded body: %v %v", sealed, err)
+			}
+		})
+	}
+}
+
+// TestClaimDueMailOnce: senders of several instances on one database claim
+// each due message once between them; a claimed message is not due again
+// until its lease ends, and then it is claimed again (a sender that died
+// loses it), while a message marked sent never is.
+func TestClaimDueMailOnce(t *testing.T) {
+	for name, o := range outboxes(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+			const n = 60
+			for i := range n {
+				queueMail(t, o, jobs.Mail{To: "a@example.org", Subject: "message " + strconv.Itoa(i), Body: "body", CreatedAt: t0})
+			}
+			var mu sync.Mutex
+			seen := map[int64]int{}
+			var wg sync.WaitGroup
+			errs := make(chan error, 4)
+			for range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					// Another instance's outbox over the same database.
+					mine := &jobsql.Outbox{DB: o.DB, Keys: o.Keys}
+					for {
+						ms, err := mine.ClaimDueMail(ctx, t0.Add(time.Minute), 10*time.Minute, 7)
+						if err != nil {
+							errs <- err
+							return
+						}
+						if len(ms) == 0 {
+							return
+						}
+						mu.Lock()
+						for _, m := range ms {
+							seen[m.ID]++
+							if m.Body != "body" {
+								errs <- fmt.Errorf("message %d: body %q", m.ID, m.Body)
+							}
+						}
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Fatal(err)
+			}
+			if len(seen) != n {
+				t.Fatalf("%d of %d messages claimed", len(seen), n)
+			}
+			for id, c := range seen {
+				if c != 1 {
+					t.Errorf("message %d claimed %d times", id, c)
+				}
+			}
+			// Within the lease nothing is due; after it, what was not marked
+			// is claimed again, and a message marked sent is not.
+			if ms, err := o.ClaimDueMail(ctx, t0.Add(5*time.Minute), 10*time.Minute, 100); err != nil || len(ms) != 0 {
+				t.Fatalf("within the lease: %d claimed, %v", len(ms), err)
+			}
+			var first int64
+			for id := range seen {
+				if first == 0 || id < first {
+					first = id
+				}
+			}
+			if err := o.MarkMailSent(ctx, first, t0.Add(2*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			ms, err := o.ClaimDueMail(ctx, t0.Add(12*time.Minute), 10*time.Minute, 100)
+			if err != nil || len(ms) != n-1 {
+				t.Fatalf("after the lease: %d claimed, want %d; %v", len(ms), n-1, err)
+			}
+			for _, m := range ms {
+				if m.ID == first {
+					t.Fatal("a message marked sent was claimed again")
+				}
 			}
 		})
 	}

@@ -167,6 +167,13 @@ func (s *Store) DueMail(ctx context.Context, now time.Time, limit int) ([]jobs.M
 	return s.outbox.DueMail(ctx, now, limit)
 }
 
+// ClaimDueMail returns up to limit due messages, their bodies opened, and
+// leases them to the caller until now+lease, so that no other instance
+// sends them too (see jobsql.Outbox.ClaimDueMail).
+func (s *Store) ClaimDueMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]jobs.Mail, error) {
+	return s.outbox.ClaimDueMail(ctx, now, lease, limit)
+}
+
 // MarkMailSent records a delivered message and drops its body.
 func (s *Store) MarkMailSent(ctx context.Context, id int64, at time.Time) error {
 	return s.outbox.MarkMailSent(ctx, id, at)
