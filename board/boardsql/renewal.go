@@ -10,28 +10,19 @@ import (
 // superseded (expired ones included: expiry is judged on a date by the
 // caller), oldest first, for the lifecycle sweeps.
 func (s *Store) ActiveCredentials(ctx context.Context) ([]*IssuedCredential, error) {
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+credColumns+
-		" FROM credentials WHERE revoked_at IS NULL AND suspended_at IS NULL AND superseded_by = '' ORDER BY issued_at, id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*IssuedCredential
-	for rows.Next() {
-		c, err := s.scanCredential(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return s.credentialsWhere(ctx, "revoked_at IS NULL AND suspended_at IS NULL AND superseded_by = ''")
 }
 
 // SuspendedCredentials lists the credentials suspended and not revoked,
 // oldest first.
 func (s *Store) SuspendedCredentials(ctx context.Context) ([]*IssuedCredential, error) {
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+credColumns+
-		" FROM credentials WHERE suspended_at IS NOT NULL AND revoked_at IS NULL ORDER BY issued_at, id")
+	return s.credentialsWhere(ctx, "suspended_at IS NOT NULL AND revoked_at IS NULL")
+}
+
+// credentialsWhere lists the credentials the condition cond (a constant
+// of this package, no arguments) selects, oldest first.
+func (s *Store) credentialsWhere(ctx context.Context, cond string) ([]*IssuedCredential, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+credColumns+" FROM credentials WHERE "+cond+" ORDER BY issued_at, id")
 	if err != nil {
 		return nil, err
 	}
