@@ -20,6 +20,8 @@ import (
 type deadLetterReads interface {
 	DeadJobs(ctx context.Context, limit int) ([]jobs.Job, error)
 	DeadMail(ctx context.Context, limit int) ([]jobs.Mail, error)
+	CountDeadJobs(ctx context.Context) (int, error)
+	CountDeadMail(ctx context.Context) (int, error)
 }
 
 // deadLetterWrites is what they write in their transaction.
@@ -38,6 +40,9 @@ const deadLetterLimit = 200
 type DeadLetters struct {
 	Jobs []jobs.Job
 	Mail []jobs.Mail
+	// JobCount and MailCount are how many of each there are, listed or
+	// not (at most deadLetterLimit are listed).
+	JobCount, MailCount int
 }
 
 // mayHandleDeadLetters refuses anyone but a practice admin.
@@ -59,6 +64,12 @@ func (p *Practice) DeadLetters(ctx context.Context, by Actor) (*DeadLetters, err
 		return nil, err
 	}
 	if d.Mail, err = p.store.DeadMail(ctx, deadLetterLimit); err != nil {
+		return nil, err
+	}
+	if d.JobCount, err = p.store.CountDeadJobs(ctx); err != nil {
+		return nil, err
+	}
+	if d.MailCount, err = p.store.CountDeadMail(ctx); err != nil {
 		return nil, err
 	}
 	return &d, nil

@@ -16,6 +16,7 @@ import (
 	"github.com/certboard/certboard/board"
 	kit "github.com/certboard/certboard/web"
 	"github.com/certboard/certboard/web/account"
+	"github.com/certboard/certboard/web/admin"
 )
 
 //go:embed all:templates static
@@ -87,7 +88,7 @@ var templateFuncs = template.FuncMap{
 // account pages every mode shares (account.Templates), in the board's
 // layout (see kit.ParsePages).
 func parseTemplates() (kit.Pages, error) {
-	return kit.ParsePages(webFiles, "templates", templateFuncs, account.Templates)
+	return kit.ParsePages(webFiles, "templates", templateFuncs, account.Templates, admin.Templates)
 }
 
 // FlashCookie carries a one-time message across a redirect.

@@ -20,6 +20,12 @@ func (s *Store) DeadMail(ctx context.Context, limit int) ([]jobs.Mail, error) {
 	return s.outbox.DeadMail(ctx, limit)
 }
 
+// CountDeadJobs counts the dead jobs (see jobsql.CountDead).
+func (s *Store) CountDeadJobs(ctx context.Context) (int, error) { return jobsql.CountDead(ctx, s.DB) }
+
+// CountDeadMail counts the dead messages (see jobsql.Outbox.CountDeadMail).
+func (s *Store) CountDeadMail(ctx context.Context) (int, error) { return s.outbox.CountDeadMail(ctx) }
+
 // ReviveJob makes a dead job pending again, due at now (see jobsql.Revive).
 func (tx *Tx) ReviveJob(ctx context.Context, id int64, now time.Time) (jobs.Job, error) {
 	return jobsql.Revive(ctx, tx.Tx, id, now)

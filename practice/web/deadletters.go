@@ -27,6 +27,8 @@ type DeadJobLine struct {
 type DeadLettersView struct {
 	Jobs []DeadJobLine
 	Mail []bg.Mail
+	// JobCount and MailCount are how many of each are given up.
+	JobCount, MailCount int
 	// MaxAttempts is how many tries a message gets.
 	MaxAttempts int
 }
@@ -36,7 +38,7 @@ func (s *Server) deadLettersPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := DeadLettersView{Mail: d.Mail, MaxAttempts: bg.MaxMailAttempts}
+	v := DeadLettersView{Mail: d.Mail, MailCount: d.MailCount, JobCount: d.JobCount, MaxAttempts: bg.MaxMailAttempts}
 	for _, j := range d.Jobs {
 		v.Jobs = append(v.Jobs, DeadJobLine{Job: j, Summary: bg.Summary(j.Payload)})
 	}

@@ -53,7 +53,8 @@ func TestDeadLetters(t *testing.T) {
 	rec := w.get(t, "/admin/jobs", admin)
 	body := rec.Body.String()
 	if rec.Code != 200 || !strings.Contains(body, "Your session tomorrow") || !strings.Contains(body, "550 mailbox unavailable") ||
-		!strings.Contains(body, "session/9/reminder") || !strings.Contains(body, "note=(16 chars) session=9") {
+		!strings.Contains(body, "session/9/reminder") || !strings.Contains(body, "note=(16 chars) session=9") ||
+		!strings.Contains(body, "Jobs given up (1)") || !strings.Contains(body, "Mail given up (1)") {
 		t.Fatalf("the page: %d\n%s", rec.Code, body)
 	}
 	if strings.Contains(body, "private body") || strings.Contains(body, "about the client") {

@@ -12,6 +12,7 @@ import (
 	"github.com/certboard/certboard/auth"
 	kit "github.com/certboard/certboard/web"
 	"github.com/certboard/certboard/web/account"
+	"github.com/certboard/certboard/web/admin"
 )
 
 //go:embed all:templates static
@@ -61,7 +62,7 @@ var templateFuncs = func() template.FuncMap {
 // parseTemplates builds one template per page from templates/ and the
 // account pages every mode shares, in the practice's layout.
 func parseTemplates() (kit.Pages, error) {
-	return kit.ParsePages(webFiles, "templates", templateFuncs, account.Templates)
+	return kit.ParsePages(webFiles, "templates", templateFuncs, account.Templates, admin.Templates)
 }
 
 // FlashCookie carries a one-time message across a redirect. Its name, like
