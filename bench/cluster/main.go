@@ -218,8 +218,9 @@ type report struct {
 	Phases        []row                 `json:"phases"`
 	Operations    []row                 `json:"operations"`
 	Failures      []failure             `json:"failures"`
-	// ApplicantsLeft says whether applicant users ran out of seeded
-	// applicants before the end.
+	// ApplicantsUsed is how many seeded applicants signed in;
+	// ApplicantsRanOut says whether the applicant users ran out of them
+	// before the end.
 	ApplicantsUsed   int         `json:"applicants_used"`
 	ApplicantsRanOut bool        `json:"applicants_ran_out"`
 	Writes           checkResult `json:"acknowledged_writes"`
@@ -520,7 +521,7 @@ func killAndWatch(ctx context.Context, o options, in *instance, socket string, t
 func writeReport(w io.Writer, r *report) {
 	fmt.Fprintf(w, "certboard cluster: %d instances behind HAProxy, one PostgreSQL database; %d users (%d applicants, %d staff, %d public) at %g requests/s, %gs; seeding %.1fs\n",
 		r.Instances, r.Users, r.Applicants, r.Staff, r.Public, r.Rate, r.DurationSeconds, r.SeedSeconds)
-	fmt.Fprintf(w, "haproxy: health check GET /readyz every %vms, fall %v, rise %v; retries %v, each on another instance; retry-on conn-failure (every method), empty-response (GET and HEAD only)\n",
+	fmt.Fprintf(w, "haproxy: health check GET /readyz every %vms, fall %v, rise %v; %v retries, each on another instance: on a connection failure (every method), on an empty answer (GET and HEAD only)\n",
 		r.HAProxy["inter_ms"], r.HAProxy["fall"], r.HAProxy["rise"], r.HAProxy["retries"])
 	switch {
 	case r.KillAt < 0:
