@@ -138,12 +138,12 @@ func TestParseFlags(t *testing.T) {
 }
 
 func TestHAProxyConfig(t *testing.T) {
-	c := lbConfig{Listen: "127.0.0.1:8000", StatsSocket: "/run/x.sock", Inter: 500 * time.Millisecond, Fall: 3, Rise: 2, Retries: 2,
+	c := lbConfig{Listen: "127.0.0.1:8000", StatsSocket: "haproxy.sock", Inter: 500 * time.Millisecond, Fall: 3, Rise: 2, Retries: 2,
 		Servers: []lbServer{{"c1", "127.0.0.1:8001"}, {"c2", "127.0.0.1:8002"}}}
 	cfg := c.render()
 	for _, want := range []string{
 		"bind 127.0.0.1:8000",
-		"stats socket /run/x.sock mode 600 level admin",
+		"stats socket haproxy.sock mode 600 level admin",
 		"http-check send meth GET uri /readyz",
 		"http-check expect status 200",
 		"default-server check inter 500ms fall 3 rise 2",
@@ -381,4 +381,55 @@ func testStore(t *testing.T) *boardsql.Store {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// TestClusterKill runs the whole tool briefly: three instances behind
+// HAProxy, one killed halfway. Every acknowledged write must be in the
+// database and the audit chain must verify. It needs HAProxy and
+// PostgreSQL: skipped without them, failing without them when
+// CERTBOARD_CI=1.
+func TestClusterKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a cluster run takes about half a minute")
+	}
+	if _, err := exec.LookPath("haproxy"); err != nil {
+		if os.Getenv("CERTBOARD_CI") == "1" {
+			t.Fatal("haproxy is not installed (CERTBOARD_CI=1: install it, apt-get install haproxy)")
+		}
+		t.Skip("haproxy is not installed")
+	}
+	pg := os.Getenv("CERTBOARD_TEST_POSTGRES")
+	if pg == "" {
+		if os.Getenv("CERTBOARD_CI") == "1" {
+			t.Fatal("CERTBOARD_TEST_POSTGRES is not set (CERTBOARD_CI=1)")
+		}
+		t.Skip("CERTBOARD_TEST_POSTGRES is not set")
+	}
+	var progress bytes.Buffer
+	o, err := parseFlags([]string{"--database", pg, "--duration", "12s", "--users", "6", "--rate", "20", "--settle", "2s"}, &progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := execute(context.Background(), o, &progress)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, progress.String())
+	}
+	var out bytes.Buffer
+	writeReport(&out, rep)
+	t.Log("\n" + out.String())
+	if rep.KillAt < 0 || rep.DownAt < rep.KillAt {
+		t.Errorf("the kill was not seen through: killed at %gs, marked down at %gs", rep.KillAt, rep.DownAt)
+	}
+	if rep.Writes.ByKind[ackEvidence] == 0 || rep.Writes.ByKind[ackSession] == 0 {
+		t.Errorf("too few writes to check: %+v", rep.Writes.ByKind)
+	}
+	if len(rep.Writes.Missing) > 0 {
+		t.Errorf("acknowledged writes missing from the database:\n%s", strings.Join(rep.Writes.Missing, "\n"))
+	}
+	if rep.AuditError != "" || rep.AuditEntries == 0 {
+		t.Errorf("the audit chain does not verify (%d entries): %s", rep.AuditEntries, rep.AuditError)
+	}
+	if rep.lost() {
+		t.Error("the run reports a loss")
+	}
 }
