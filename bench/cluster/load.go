@@ -156,16 +156,29 @@ func statusReason(a answer) string {
 		if p.Detail != "" {
 			detail += ": " + p.Detail[:min(len(p.Detail), 120)]
 		}
-	} else if strings.Contains(string(a.body), "<title>") {
-		s := string(a.body)
-		i := strings.Index(s, "<title>") + len("<title>")
-		if j := strings.Index(s[i:], "</title>"); j >= 0 {
-			detail = strings.TrimSpace(s[i : i+j])
-		}
+	} else if t := between(string(a.body), "<title>", "</title>"); t != "" {
+		detail = t
+	} else if t := between(string(a.body), "<h1>", "</h1>"); t != "" {
+		detail = t // HAProxy's own error pages
 	} else {
 		detail = strings.Join(strings.Fields(string(a.body[:min(len(a.body), 80)])), " ")
 	}
 	return strings.TrimSpace(fmt.Sprintf("%d %s", a.status, detail))
+}
+
+// between is the trimmed text of s between the first open and the close
+// after it, or "".
+func between(s, open, close string) string {
+	i := strings.Index(s, open)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(open):]
+	j := strings.Index(s, close)
+	if j < 0 {
+		return ""
+	}
+	return strings.TrimSpace(s[:j])
 }
 
 // ---- applicants ----
@@ -405,18 +418,22 @@ func (d *driver) review(ctx context.Context, s submitted, cookie, client string)
 
 // ---- the public ----
 
-// publicLoop verifies credentials, opens their pages and searches the
-// registry, each request from another client address, as many people
+// publicLoop verifies credentials (through the API and the page),
+// opens their pages and searches the registry, each request from another client address, as many people
 // would.
 func (d *driver) publicLoop(ctx context.Context, rng *rand.Rand) {
 	w := d.world
 	for ctx.Err() == nil {
 		client := fmt.Sprintf("10.3.%d.%d", rng.IntN(250), rng.IntN(250)+1)
 		switch r := rng.Float64(); {
-		case r < 0.2:
+		case r < 0.1:
 			jwt := w.jwts[rng.IntN(len(w.jwts))]
-			d.do(ctx, request{op: "verify-credential", method: http.MethodPost, path: "/api/v1/verify", client: client,
+			d.do(ctx, request{op: "verify-api", method: http.MethodPost, path: "/api/v1/verify", client: client,
 				contentType: "text/plain", body: []byte(jwt)})
+		case r < 0.2:
+			form := url.Values{"credential": {w.jwts[rng.IntN(len(w.jwts))]}}.Encode()
+			d.do(ctx, request{op: "verify-page", method: http.MethodPost, path: "/check", client: client,
+				contentType: "application/x-www-form-urlencoded", body: []byte(form)})
 		case r < 0.5:
 			id := w.credentialIDs[rng.IntN(len(w.credentialIDs))]
 			d.do(ctx, request{op: "credential-page", method: http.MethodGet, path: "/credentials/" + id, client: client})

@@ -224,6 +224,7 @@ func TestStatusReason(t *testing.T) {
 	}{
 		{answer{status: 502, body: []byte("<html><head><title>502 Bad Gateway</title></head></html>")}, "502 502 Bad Gateway"},
 		{answer{status: 422, body: []byte(`{"title":"Action refused","detail":"not yet eligible"}`)}, "422 Action refused: not yet eligible"},
+		{answer{status: 503, body: []byte("<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>")}, "503 503 Service Unavailable"},
 		{answer{status: 500, body: []byte("oops\n")}, "500 oops"},
 	}
 	for _, tt := range tests {
