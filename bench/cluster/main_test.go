@@ -407,7 +407,7 @@ func TestClusterKill(t *testing.T) {
 		t.Skip("CERTBOARD_TEST_POSTGRES is not set")
 	}
 	var progress bytes.Buffer
-	o, err := parseFlags([]string{"--database", pg, "--duration", "12s", "--users", "6", "--rate", "20", "--settle", "2s"}, &progress)
+	o, err := parseFlags([]string{"--database", pg, "--duration", "10s", "--users", "6", "--rate", "20", "--settle", "2s"}, &progress)
 	if err != nil {
 		t.Fatal(err)
 	}
