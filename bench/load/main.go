@@ -49,6 +49,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/certboard/certboard/bench/internal/measure"
 	"github.com/certboard/certboard/bench/internal/scratchdb"
 
 	"github.com/certboard/certboard/auth"
@@ -650,8 +651,8 @@ func drive(ctx context.Context, client *http.Client, base string, users []*vuser
 	case <-ctx.Done():
 		t.Stop()
 	}
-	win := window{LoadStart: loadAverage()}
-	cpu0 := processCPU()
+	win := window{LoadStart: measure.LoadAverage()}
+	cpu0 := measure.ProcessCPU()
 	var perr error
 	if prof != nil {
 		perr = pprof.StartCPUProfile(prof)
@@ -661,8 +662,8 @@ func drive(ctx context.Context, client *http.Client, base string, users []*vuser
 		pprof.StopCPUProfile()
 		perr = prof.Close()
 	}
-	cpu1 := processCPU()
-	win.LoadEnd = loadAverage()
+	cpu1 := measure.ProcessCPU()
+	win.LoadEnd = measure.LoadAverage()
 	win.CPUSeconds = -1
 	if cpu0 >= 0 && cpu1 >= 0 {
 		win.CPUSeconds = math.Round((cpu1-cpu0)*100) / 100
@@ -672,52 +673,6 @@ func drive(ctx context.Context, client *http.Client, base string, users []*vuser
 		out[i] = &w.stats
 	}
 	return out, win, perr
-}
-
-// processCPU returns the CPU time this process has used, user and system,
-// in seconds, from /proc/self/stat; -1 where that cannot be read (not
-// Linux).
-func processCPU() float64 {
-	b, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return -1
-	}
-	// The command name (field 2) may hold spaces; the fields after its
-	// closing parenthesis start with field 3, so utime (14) and stime (15)
-	// are the 12th and 13th.
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return -1
-	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
-		return -1
-	}
-	utime, err1 := strconv.ParseFloat(f[11], 64)
-	stime, err2 := strconv.ParseFloat(f[12], 64)
-	if err1 != nil || err2 != nil {
-		return -1
-	}
-	const ticksPerSecond = 100 // USER_HZ, 100 on every Linux platform Go supports
-	return (utime + stime) / ticksPerSecond
-}
-
-// loadAverage returns the host's 1-minute load average from /proc/loadavg,
-// or -1.
-func loadAverage() float64 {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return -1
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return -1
-	}
-	v, err := strconv.ParseFloat(f[0], 64)
-	if err != nil {
-		return -1
-	}
-	return v
 }
 
 // loop is the user's loop: one request after another, with a pause of
@@ -870,21 +825,6 @@ func (w *worker) reread() outcome {
 	return o
 }
 
-// percentile returns the p-th percentile (0 < p <= 100) of sorted
-// latencies by the nearest-rank method: the smallest value with at least p%
-// of the values at or below it. It returns 0 for no values.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
-	rank = max(1, min(rank, len(sorted)))
-	return sorted[rank-1]
-}
-
-// ms is a duration in milliseconds, rounded to microseconds.
-func ms(d time.Duration) float64 { return math.Round(float64(d.Microseconds())) / 1000 }
-
 // summarize merges the users' figures into the report.
 func summarize(stats []*userStats, o options, win window) *report {
 	rep := &report{Users: o.Users, Mix: o.Mix, WarmupSeconds: o.Warmup.Seconds(), DurationSeconds: o.Duration.Seconds(), GOMAXPROCS: runtime.GOMAXPROCS(0),
@@ -905,9 +845,9 @@ func summarize(stats []*userStats, o options, win window) *report {
 			r.MeanBytes /= int64(r.Count)
 		}
 		r.PerSecond = math.Round(float64(r.Count)/o.Duration.Seconds()*10) / 10
-		r.P50, r.P90, r.P99 = ms(percentile(all, 50)), ms(percentile(all, 90)), ms(percentile(all, 99))
+		r.P50, r.P90, r.P99 = measure.MS(measure.Percentile(all, 50)), measure.MS(measure.Percentile(all, 90)), measure.MS(measure.Percentile(all, 99))
 		if len(all) > 0 {
-			r.Max = ms(all[len(all)-1])
+			r.Max = measure.MS(all[len(all)-1])
 		}
 		rep.Operations = append(rep.Operations, r)
 		requests += r.Count

@@ -39,11 +39,11 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/certboard/certboard/bench/internal/measure"
 	"github.com/certboard/certboard/bench/internal/scratchdb"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -351,14 +351,14 @@ func run(ctx context.Context, client *http.Client, cookie *http.Cookie, t target
 			}
 		})
 	}
-	cpu0, load0 := processCPU(), loadAverage()
+	cpu0, load0 := measure.ProcessCPU(), measure.LoadAverage()
 	select {
 	case <-time.After(time.Until(measureFrom)):
-		cpu0, load0 = processCPU(), loadAverage()
+		cpu0, load0 = measure.ProcessCPU(), measure.LoadAverage()
 	case <-ctx.Done():
 	}
 	wg.Wait()
-	cpu1, load1 := processCPU(), loadAverage()
+	cpu1, load1 := measure.ProcessCPU(), measure.LoadAverage()
 	rep.Interrupted = ctx.Err() != nil
 	rep.LoadStart, rep.LoadEnd = load0, load1
 	rep.CPUSeconds = -1
@@ -384,7 +384,7 @@ func run(ctx context.Context, client *http.Client, cookie *http.Cookie, t target
 		total += len(lat)
 		r.PerSecond = math.Round(float64(len(lat))/o.Duration.Seconds()*10) / 10
 		if len(lat) > 0 {
-			r.P50, r.P90, r.P99, r.Max = ms(percentile(lat, 50)), ms(percentile(lat, 90)), ms(percentile(lat, 99)), ms(lat[len(lat)-1])
+			r.P50, r.P90, r.P99, r.Max = measure.MS(measure.Percentile(lat, 50)), measure.MS(measure.Percentile(lat, 90)), measure.MS(measure.Percentile(lat, 99)), measure.MS(lat[len(lat)-1])
 			r.MeanKB = math.Round(float64(bytes)/float64(len(lat))/1024*10) / 10
 		}
 		rep.Pages = append(rep.Pages, r)
@@ -416,15 +416,6 @@ func get(ctx context.Context, client *http.Client, u string, cookie *http.Cookie
 	}
 	return n, nil
 }
-
-// percentile is the nearest-rank percentile p of sorted.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
-	return sorted[max(1, min(rank, len(sorted)))-1]
-}
-
-// ms is a duration in milliseconds, rounded to microseconds.
-func ms(d time.Duration) float64 { return math.Round(float64(d.Microseconds())) / 1000 }
 
 // opReport is one page's figures.
 type opReport struct {
@@ -490,44 +481,4 @@ func (r *report) print(w io.Writer) {
 	for _, e := range r.ErrorSamples {
 		fmt.Fprintln(w, "error:", e)
 	}
-}
-
-// processCPU returns the CPU time this process has used, in seconds, from
-// /proc/self/stat; -1 where that cannot be read (not Linux).
-func processCPU() float64 {
-	b, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return -1
-	}
-	i := strings.LastIndexByte(string(b), ')')
-	if i < 0 {
-		return -1
-	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
-		return -1
-	}
-	utime, err1 := strconv.ParseFloat(f[11], 64)
-	stime, err2 := strconv.ParseFloat(f[12], 64)
-	if err1 != nil || err2 != nil {
-		return -1
-	}
-	return (utime + stime) / 100 // USER_HZ
-}
-
-// loadAverage returns the host's 1-minute load average, or -1.
-func loadAverage() float64 {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return -1
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return -1
-	}
-	v, err := strconv.ParseFloat(f[0], 64)
-	if err != nil {
-		return -1
-	}
-	return v
 }

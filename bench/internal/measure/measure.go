@@ -1,0 +1,74 @@
+// Package measure holds what the load tools under bench/ compute alike:
+// nearest-rank percentiles of latencies, and the process's CPU time and
+// the host's load average around a measured period.
+package measure
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Percentile returns the p-th percentile (0 < p <= 100) of sorted
+// latencies by the nearest-rank method: the smallest value with at least p%
+// of the values at or below it. It returns 0 for no values.
+func Percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
+	rank = max(1, min(rank, len(sorted)))
+	return sorted[rank-1]
+}
+
+// MS is a duration in milliseconds, rounded to microseconds.
+func MS(d time.Duration) float64 { return math.Round(float64(d.Microseconds())) / 1000 }
+
+// ProcessCPU returns the CPU time this process has used, user and system,
+// in seconds, from /proc/self/stat; -1 where that cannot be read (not
+// Linux).
+func ProcessCPU() float64 {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return -1
+	}
+	// The command name (field 2) may hold spaces; the fields after its
+	// closing parenthesis start with field 3, so utime (14) and stime (15)
+	// are the 12th and 13th.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	utime, err1 := strconv.ParseFloat(f[11], 64)
+	stime, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	const ticksPerSecond = 100 // USER_HZ, 100 on every Linux platform Go supports
+	return (utime + stime) / ticksPerSecond
+}
+
+// LoadAverage returns the host's 1-minute load average from /proc/loadavg,
+// or -1.
+func LoadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}
