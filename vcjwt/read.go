@@ -88,9 +88,17 @@ func appendBase64URL(dst []byte, s string) (out []byte, ok bool) {
 
 // reader reads one JSON text from b.
 type reader struct {
-	b     []byte
+	b []byte
+	// s, when not empty, is b as a string: the strings decoded are then
+	// cut from it rather than copied one by one.
+	s     string
 	i     int // the next byte to read
 	depth int // arrays and objects open
+	// name is the name of the member being read, as str found it.
+	name struct {
+		start, end int
+		plain      bool
+	}
 }
 
 // space reads past whitespace.
@@ -136,6 +144,7 @@ func (r *reader) object(member func(name []byte) bool) bool {
 		if !ok {
 			return false
 		}
+		r.name.start, r.name.end, r.name.plain = start, end, plain
 		name := r.b[start:end]
 		if !plain {
 			name = []byte(unquote(r.b[start-1 : end+1]))
@@ -289,10 +298,22 @@ func unquote(quoted []byte) string {
 // text returns the value of the string whose contents str found between
 // start and end.
 func (r *reader) text(start, end int, plain bool) string {
-	if plain {
-		return string(r.b[start:end])
+	switch {
+	case !plain:
+		return unquote(r.b[start-1 : end+1])
+	case r.s != "":
+		return r.s[start:end]
 	}
-	return unquote(r.b[start-1 : end+1])
+	return string(r.b[start:end])
+}
+
+// memberName returns the name of the member being read, given its
+// unescaped bytes.
+func (r *reader) memberName(name []byte) string {
+	if r.name.plain && r.s != "" {
+		return r.s[r.name.start:r.name.end]
+	}
+	return string(name)
 }
 
 // number reads the number that starts at the next byte, as JSON spells
@@ -396,8 +417,9 @@ func (r *reader) value() (any, bool) {
 	case '{':
 		m := map[string]any{}
 		ok := r.object(func(name []byte) bool {
+			key := r.memberName(name)
 			v, ok := r.value()
-			m[string(name)] = v
+			m[key] = v
 			return ok
 		})
 		return m, ok
@@ -411,7 +433,9 @@ func (r *reader) value() (any, bool) {
 			l = append(l, v)
 			return ok
 		})
-		return append(make([]any, 0, len(l)), l...), ok
+		out := make([]any, len(l))
+		copy(out, l)
+		return out, ok
 	case '"':
 		start, end, plain, ok := r.str()
 		if !ok {
@@ -437,7 +461,12 @@ func (r *reader) value() (any, bool) {
 // json.Unmarshal into a map[string]any would; ok is false when b is not a
 // single such object.
 func decodeObject(b []byte) (m map[string]any, ok bool) {
-	r := reader{b: b}
+	return decodeObjectIn(reader{b: b})
+}
+
+// decodeObjectIn is decodeObject of r's bytes, with r's string if set.
+func decodeObjectIn(r reader) (m map[string]any, ok bool) {
+	b := r.b
 	r.space()
 	if r.i >= len(b) || b[r.i] != '{' {
 		return nil, false

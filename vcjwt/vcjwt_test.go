@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -234,6 +235,34 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if r.Issuer != testIssuer || r.KeyID != testKid {
 		t.Errorf("Issuer %q KeyID %q", r.Issuer, r.KeyID)
+	}
+}
+
+// TestResultOutlivesScratch: what a Result holds is its own, not the
+// space Verify decodes a token into and uses again for the next one.
+func TestResultOutlivesScratch(t *testing.T) {
+	resolve := resolver(testKid, testKey(), nil)
+	first := mustVerify(t, mustSign(t, sampleCredential()), resolve, during)
+	c := first.Credential()
+	checks := slices.Clone(first.Checks)
+	other := sampleCredential()
+	other["validFrom"], other["validUntil"] = "2024-01-02T03:04:05Z", "2030-01-02T03:04:05Z"
+	other["issuer"].(map[string]any)["name"] = strings.Repeat("x", 5000)
+	other["credentialSubject"].(map[string]any)["licenseNumber"] = strings.Repeat("y", 3000)
+	for range 3 {
+		mustVerify(t, mustSign(t, other), resolve, during)
+		mustVerify(t, signRaw(t, map[string]any{"alg": "EdDSA", "kid": testKid}, v11Payload(), testKey()), resolve, during)
+	}
+	if !reflect.DeepEqual(c, sampleCredential()) || !reflect.DeepEqual(first.Credential(), sampleCredential()) {
+		t.Errorf("the first credential changed: %v", first.Credential())
+	}
+	if !reflect.DeepEqual(first.Checks, checks) || first.Issuer != testIssuer || first.KeyID != testKid {
+		t.Errorf("the first result changed: %+v", first)
+	}
+	for k, v := range first.token.claims {
+		if k != claimNotBefore && k != claimExpires && !reflect.DeepEqual(v, sampleCredential()[k]) && v != testIssuer {
+			t.Errorf("claim %s changed: %v", k, v)
+		}
 	}
 }
 
@@ -782,6 +811,10 @@ func TestCheckBounds(t *testing.T) {
 		{"not base64", parts[0] + ".%%%." + parts[2], ""},
 		{"payload as deep as allowed", parts[0] + "." + enc(strings.Repeat("[", MaxDepth)) + "." + parts[2], ""},
 		{"payload too deep", parts[0] + "." + enc(strings.Repeat("[", MaxDepth+1)) + "." + parts[2], "the payload is nested deeper than 32 levels at byte 33"},
+		{"payload too deep, with a line break", parts[0] + "." + enc(strings.Repeat("[", MaxDepth+1))[:8] + "\r\n" + enc(strings.Repeat("[", MaxDepth+1))[8:] + "." + parts[2],
+			"the payload is nested deeper than 32 levels at byte 33"},
+		{"header too deep, not strict", enc(strings.Repeat("{\"a\":", 200))[:12] + "\n" + enc(strings.Repeat("{\"a\":", 200))[12:] + "." + parts[1] + "." + parts[2],
+			"the header is nested deeper than 32 levels at byte 161"},
 		{"header too deep", enc(strings.Repeat("{\"a\":", 200)) + "." + parts[1] + "." + parts[2], "the header is nested deeper than 32 levels at byte 161"},
 		{"too large", strings.Repeat("A", MaxTokenSize+1), "the token is larger than 1 MiB"},
 	} {
