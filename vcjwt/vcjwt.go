@@ -66,8 +66,9 @@ const ContextV2 = "https://www.w3.org/ns/credentials/v2"
 // so that a hostile input cannot make it parse megabytes of JSON.
 const MaxTokenSize = 1 << 20
 
-// MaxDepth bounds the nesting of the JSON in a token's header and payload,
-// checked before either is decoded (see CheckBounds).
+// MaxDepth bounds the nesting of the JSON in a token's header and payload:
+// Verify refuses deeper JSON as it reads it, before decoding anything of it
+// that lies deeper (see CheckBounds).
 const MaxDepth = jsonlimit.MaxDepth
 
 // CheckBounds returns an error wrapping a *jsonlimit.Error when token is
