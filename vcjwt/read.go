@@ -94,7 +94,9 @@ type reader struct {
 	s     string
 	i     int // the next byte to read
 	depth int // arrays and objects open
-	// name is the name of the member being read, as str found it.
+	// name is where the name of the member last met lies, as str found
+	// it: a nested object overwrites it, so memberName reads it before
+	// the member's value is read.
 	name struct {
 		start, end int
 		plain      bool
@@ -307,8 +309,8 @@ func (r *reader) text(start, end int, plain bool) string {
 	return string(r.b[start:end])
 }
 
-// memberName returns the name of the member being read, given its
-// unescaped bytes.
+// memberName returns the name of the member whose value is about to be
+// read, given its unescaped bytes.
 func (r *reader) memberName(name []byte) string {
 	if r.name.plain && r.s != "" {
 		return r.s[r.name.start:r.name.end]
