@@ -9,7 +9,7 @@ import (
 	"github.com/certboard/certboard/internal/cputime"
 )
 
-// The aim is a VC-JWT verification within 2x of a bare Ed25519
+// The aim is a VC-JWT verification within 1.25x of a bare Ed25519
 // verification of the same signing input: BenchmarkVerify against
 // BenchmarkEd25519Verify, in the same run.
 

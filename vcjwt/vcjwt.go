@@ -40,15 +40,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/verification"
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Header values written by Sign.
@@ -68,8 +66,9 @@ const ContextV2 = "https://www.w3.org/ns/credentials/v2"
 // so that a hostile input cannot make it parse megabytes of JSON.
 const MaxTokenSize = 1 << 20
 
-// MaxDepth bounds the nesting of the JSON in a token's header and payload,
-// checked before either is decoded (see CheckBounds).
+// MaxDepth bounds the nesting of the JSON in a token's header and payload:
+// Verify refuses deeper JSON as it reads it, before decoding anything of it
+// that lies deeper (see CheckBounds).
 const MaxDepth = jsonlimit.MaxDepth
 
 // CheckBounds returns an error wrapping a *jsonlimit.Error when token is
@@ -82,15 +81,29 @@ func CheckBounds(token string) error {
 	if len(token) > MaxTokenSize {
 		return fmt.Errorf("the token is %w", jsonlimit.SizeError(MaxTokenSize))
 	}
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
+	if strings.Count(token, ".") != 2 {
 		return nil
 	}
-	for i, name := range []string{"header", "payload"} {
-		if b, err := b64.DecodeString(parts[i]); err == nil {
-			if err := boundPart(name, b); err != nil {
-				return err
+	h, rest, _ := strings.Cut(token, ".")
+	p, _, _ := strings.Cut(rest, ".")
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	parts := [...]string{h, p}
+	for i, name := range [...]string{"header", "payload"} {
+		b, ok := appendBase64URL(sc.b[:0], parts[i])
+		if !ok {
+			// Not strict base64url, which Verify refuses; a part the
+			// standard decoder reads (with line breaks) is bounded all
+			// the same.
+			var err error
+			if b, err = b64.DecodeString(parts[i]); err != nil {
+				continue
 			}
+		} else {
+			sc.b = b
+		}
+		if err := boundPart(name, b); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -340,7 +353,7 @@ func keyBelongsTo(kid, issuer string) bool {
 	if issuer == "" || strings.Contains(issuer, "#") {
 		return false
 	}
-	if rest, ok := strings.CutPrefix(kid, issuer+"#"); ok && rest != "" {
+	if len(kid) > len(issuer)+1 && kid[len(issuer)] == '#' && strings.HasPrefix(kid, issuer) {
 		return true
 	}
 	return strings.HasPrefix(issuer, "did:key:") && kid == issuer
@@ -466,8 +479,16 @@ func (r *Result) Credential() map[string]any {
 	if t.v11 {
 		return t.credential
 	}
-	var c map[string]any
-	if err := json.Unmarshal(t.payload, &c); err != nil {
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	b, ok := appendBase64URL(sc.b[:0], t.payload)
+	if !ok {
+		return nil // cannot happen: parse decoded the payload
+	}
+	sc.b = b
+	// The credential's strings are cut from one copy of the payload.
+	c, ok := decodeObjectIn(reader{b: b, s: string(b)})
+	if !ok {
 		return nil // cannot happen: parse read the payload as a JSON object
 	}
 	for _, k := range []string{claimIssuer, claimID, claimSubject, claimNotBefore, claimExpires, "iat"} {
@@ -486,6 +507,17 @@ func (r *Result) Lookup(name string) (Check, bool) { return r.Checks.Lookup(name
 
 func (r *Result) set(name string, o Outcome, format string, args ...any) {
 	r.Checks.Set(name, o, format, args...)
+}
+
+// put records the outcome of the named check with a detail already
+// written, sparing the checks that pass a formatting.
+func (r *Result) put(name string, o Outcome, detail string) {
+	for i := range r.Checks {
+		if r.Checks[i].Name == name {
+			r.Checks[i].Outcome, r.Checks[i].Detail = o, detail
+			return
+		}
+	}
 }
 
 // acceptedTyp reports whether a typ header value is one Verify accepts. Media
@@ -547,7 +579,9 @@ func Verify(token string, resolve func(kid string) (ed25519.PublicKey, error), n
 		{Name: CheckValidity, Outcome: CouldNotCheck},
 		{Name: CheckIssuer, Outcome: CouldNotCheck},
 	}}
-	t, problem := parse(token)
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	t, problem := parse(token, sc)
 	if problem != "" {
 		r.set(CheckStructure, Invalid, "%s", problem)
 		for _, name := range []string{CheckSignature, CheckValidity, CheckIssuer} {
@@ -558,12 +592,13 @@ func Verify(token string, resolve func(kid string) (ed25519.PublicKey, error), n
 	r.token = t
 	r.KeyID = t.kid
 	if t.v11 {
-		r.set(CheckStructure, Valid, "a JWT with EdDSA holding a Verifiable Credentials 1.1 credential under vc")
+		r.put(CheckStructure, Valid, "a JWT with EdDSA holding a Verifiable Credentials 1.1 credential under vc")
 	} else {
-		r.set(CheckStructure, Valid, "a VC-JWT with EdDSA holding a Verifiable Credentials 2.0 credential")
+		r.put(CheckStructure, Valid, "a VC-JWT with EdDSA holding a Verifiable Credentials 2.0 credential")
 	}
 
-	checkSignature(r, t, resolve)
+	checkSignature(r, t, sc, resolve)
+	t.sig = nil // in sc, which goes back to the pool
 	checkValidity(r, t, now)
 	checkIssuer(r, t)
 	return r, nil
@@ -573,235 +608,151 @@ func Verify(token string, resolve func(kid string) (ed25519.PublicKey, error), n
 type token struct {
 	kid   string
 	input string // header.payload, the signing input
-	sig   []byte
-	// payload is the decoded payload, from which Result.Credential decodes
-	// a 2.0 credential.
-	payload []byte
+	// payload is the payload part, still in base64url, from which
+	// Result.Credential decodes a 2.0 credential.
+	payload string
 	hasVC   bool // whether the payload has a vc claim
 	// claims holds the payload's members the checks read, decoded: for a
 	// 2.0 token only those (see checked), for a 1.1 token all of them.
 	claims map[string]any
 	// credential holds the credential's members the checks read: for a 2.0
-	// token the claims without the registered ones, for a 1.1 token the
-	// whole vc claim, completed from the claims.
+	// token the claims themselves (the checks read no registered claim
+	// from it), for a 1.1 token the whole vc claim, completed from the
+	// claims.
 	credential map[string]any
 	v11        bool
+	// sig is the decoded signature, in the scratch space of Verify; nil
+	// once Verify returns.
+	sig []byte
 }
 
-// checked lists the members of a 2.0 payload that Verify's checks read and
-// so decodes; Result.Credential decodes the whole payload when asked.
-var checked = map[string]bool{"@context": true, "type": true, "issuer": true, "validFrom": true, "validUntil": true,
-	claimIssuer: true, claimNotBefore: true, claimExpires: true}
+// checked maps the names of the members of a 2.0 payload that Verify's
+// checks read, and so decodes, to themselves, so that a name read as bytes
+// finds its string without allocating one. Result.Credential decodes the
+// whole payload when asked.
+var checked = map[string]string{"@context": "@context", "type": "type", "issuer": "issuer",
+	"validFrom": "validFrom", "validUntil": "validUntil",
+	claimIssuer: claimIssuer, claimNotBefore: claimNotBefore, claimExpires: claimExpires}
 
 // members reads payload, a JSON object, in one pass: it decodes the members
 // listed in checked into t.claims, as encoding/json would (the last of
-// duplicate names wins; invalid UTF-8 is accepted and replaced), notes
-// whether there is a vc claim and keeps the payload for Result.Credential.
-// It reports false when payload is not a single JSON object or holds
-// anything json.Unmarshal would refuse to decode into a map[string]any
-// (FuzzMembers compares the two), so that Result.Credential cannot fail
-// where Verify succeeded.
+// duplicate names wins; invalid UTF-8 is accepted and replaced), and notes
+// whether there is a vc claim. It reports false when payload is not a
+// single JSON object nested no deeper than MaxDepth, or holds anything
+// json.Unmarshal would refuse to decode into a map[string]any (FuzzMembers
+// compares the two), so that Result.Credential cannot fail where Verify
+// succeeded.
 func members(payload []byte, t *token) bool {
-	dec := jsontext.NewDecoder(bytes.NewReader(payload), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return false
-	}
 	t.claims = make(map[string]any, len(checked))
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return false
+	r := reader{b: payload}
+	return r.object(func(name []byte) bool {
+		if key, ok := checked[string(name)]; ok {
+			v, ok := r.value()
+			t.claims[key] = v
+			return ok
 		}
-		key := name.String()
-		switch {
-		case checked[key]:
-			d, err := readValue(dec)
-			if err != nil {
-				return false
-			}
-			t.claims[key] = d
-		default:
-			if key == claimVC {
-				t.hasVC = true
-			}
-			if err := skipValue(dec); err != nil {
-				return false
-			}
+		if string(name) == claimVC {
+			t.hasVC = true
 		}
-	}
-	if _, err := dec.ReadToken(); err != nil { // the closing brace
-		return false
-	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return false
-	}
-	t.payload = payload
-	return true
+		return r.skip()
+	}) && r.done()
 }
 
-// skipValue reads past the next JSON value of dec without decoding it,
-// but fails where encoding/json would: on a number out of float64's range.
-func skipValue(dec *jsontext.Decoder) error {
-	depth := 0
-	for {
-		if dec.PeekKind() == '0' {
-			v, err := dec.ReadValue()
-			if err != nil {
-				return err
-			}
-			if _, err := strconv.ParseFloat(string(v), 64); err != nil {
-				return err
-			}
-		} else {
-			tok, err := dec.ReadToken()
-			if err != nil {
-				return err
-			}
-			switch tok.Kind() {
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-			}
-		}
-		if depth == 0 {
-			return nil
-		}
-	}
-}
+// scratch holds the decoded parts of a token while Verify reads them, and
+// the copy of its signing input that crypto/ed25519 takes as bytes; it is
+// pooled so that a verification allocates neither.
+type scratch struct{ b []byte }
 
-// decodeObject decodes b, a JSON object, as json.Unmarshal into a
-// map[string]any would; ok is false when b is not a single JSON object.
-func decodeObject(b []byte) (m map[string]any, ok bool) {
-	dec := jsontext.NewDecoder(bytes.NewReader(b), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	if dec.PeekKind() != '{' {
-		return nil, false
-	}
-	v, err := readValue(dec)
-	if err != nil {
-		return nil, false
-	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return nil, false
-	}
-	return v.(map[string]any), true
-}
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// readValue reads the next JSON value from dec as encoding/json decodes
-// into an any: objects as map[string]any (the last of duplicate names
-// wins), arrays as []any, numbers as float64 (an error if out of range),
-// strings, booleans and nil.
-func readValue(dec *jsontext.Decoder) (any, error) {
-	switch dec.PeekKind() {
-	case '{':
-		if _, err := dec.ReadToken(); err != nil {
-			return nil, err
-		}
-		m := map[string]any{}
-		for dec.PeekKind() != '}' {
-			name, err := dec.ReadToken()
-			if err != nil {
-				return nil, err
-			}
-			key := name.String() // before the next read voids name
-			v, err := readValue(dec)
-			if err != nil {
-				return nil, err
-			}
-			m[key] = v
-		}
-		_, err := dec.ReadToken()
-		return m, err
-	case '[':
-		if _, err := dec.ReadToken(); err != nil {
-			return nil, err
-		}
-		l := []any{}
-		for dec.PeekKind() != ']' {
-			v, err := readValue(dec)
-			if err != nil {
-				return nil, err
-			}
-			l = append(l, v)
-		}
-		_, err := dec.ReadToken()
-		return l, err
-	case '0':
-		v, err := dec.ReadValue()
-		if err != nil {
-			return nil, err
-		}
-		return strconv.ParseFloat(string(v), 64)
-	default:
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return nil, err
-		}
-		switch tok.Kind() {
-		case '"':
-			return tok.String(), nil
-		case 't', 'f':
-			return tok.Bool(), nil
-		case 'n':
-			return nil, nil
-		}
-		return nil, fmt.Errorf("unexpected %v", tok.Kind())
+// maxPooled is the largest scratch space kept for the next verification;
+// the space of a larger token is left to the garbage collector.
+const maxPooled = 64 << 10
+
+// release returns sc to the pool.
+func (sc *scratch) release() {
+	if cap(sc.b) <= maxPooled {
+		sc.b = sc.b[:0]
+		scratchPool.Put(sc)
 	}
 }
 
 // parse decodes a compact JWS and its payload, returning a description of
-// the first structural problem found.
-func parse(s string) (*token, string) {
+// the first structural problem found. The decoded parts are written to sc,
+// and the token's sig is valid as long as sc is not used again; nothing
+// else in the token refers to sc.
+func parse(s string, sc *scratch) (*token, string) {
 	if len(s) > MaxTokenSize {
 		return nil, fmt.Sprintf("token is %d bytes, more than the %d accepted", len(s), MaxTokenSize)
 	}
 	if s == "" {
 		return nil, "token is empty"
 	}
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
-		return nil, fmt.Sprintf("a compact JWS has 3 parts separated by dots, found %d", len(parts))
+	if dots := strings.Count(s, "."); dots != 2 {
+		return nil, fmt.Sprintf("a compact JWS has 3 parts separated by dots, found %d", dots+1)
 	}
+	h, rest, _ := strings.Cut(s, ".")
+	p, sig, _ := strings.Cut(rest, ".")
+	parts := [3]string{h, p, sig}
+	// The three parts decode to less than the token's length, and the
+	// signing input is shorter than it: with twice its length the buffer
+	// never moves while parts decoded into it are in use.
+	if cap(sc.b) < 2*len(s) {
+		sc.b = make([]byte, 0, 2*len(s))
+	}
+	buf := sc.b[:0]
+	t := &token{input: s[:len(h)+1+len(p)], payload: p}
 	// The header is judged first, so that an unsigned "alg":"none" token
 	// is reported for its algorithm rather than its empty signature.
-	var raw [3][]byte
-	var kid string
-	for i, name := range []string{"header", "payload", "signature"} {
+	payloadOK := false
+	var pb []byte // the decoded payload
+	for i, name := range [...]string{"header", "payload", "signature"} {
 		if parts[i] == "" {
 			return nil, fmt.Sprintf("%s part is empty", name)
 		}
-		if !isBase64URL(parts[i]) {
-			return nil, fmt.Sprintf("%s part holds characters outside unpadded base64url", name)
-		}
-		b, err := b64.DecodeString(parts[i])
-		if err != nil {
+		start := len(buf)
+		var ok bool
+		if buf, ok = appendBase64URL(buf, parts[i]); !ok {
+			if !isBase64URL(parts[i]) {
+				return nil, fmt.Sprintf("%s part holds characters outside unpadded base64url", name)
+			}
+			_, err := b64.DecodeString(parts[i])
 			return nil, fmt.Sprintf("%s part is not base64url: %v", name, err)
 		}
-		raw[i] = b
-		if i < 2 {
-			if err := boundPart(name, b); err != nil {
-				return nil, err.Error()
-			}
-		}
-		if i == 0 {
+		b := buf[start:len(buf):len(buf)]
+		switch i {
+		case 0:
 			var problem string
-			if kid, problem = checkHeader(b); problem != "" {
+			if t.kid, problem = checkHeader(b); problem != "" {
 				return nil, problem
 			}
+		case 1:
+			pb = b
+			// The payload is read in one pass, nesting bound included,
+			// decoding only the members the checks read (see members):
+			// decoding all of it into generic maps was most of the time
+			// Verify spent besides the signature. What it cannot read is
+			// reported for its nesting now, as anything else after the
+			// signature's form.
+			if payloadOK = members(b, t); !payloadOK {
+				if err := boundPart(name, b); err != nil {
+					return nil, err.Error()
+				}
+			}
+		case 2:
+			t.sig = b
 		}
 	}
-	t := &token{kid: kid, input: s[:len(parts[0])+1+len(parts[1])], sig: raw[2]}
+	sc.b = buf
 	if len(t.sig) != ed25519.SignatureSize {
 		return nil, fmt.Sprintf("signature is %d bytes, an Ed25519 signature is %d", len(t.sig), ed25519.SignatureSize)
 	}
-	// The payload is read in one pass, decoding only the members the
-	// checks read (see members): decoding all of it into generic maps was
-	// most of the time Verify spent besides the signature.
-	if !members(raw[1], t) {
+	if !payloadOK {
 		return nil, "payload is not a JSON object"
 	}
 	if t.hasVC {
-		if err := json.Unmarshal(raw[1], &t.claims); err != nil {
+		var ok bool
+		if t.claims, ok = decodeObject(pb); !ok {
 			return nil, "payload is not a JSON object"
 		}
 		vc := t.claims[claimVC]
@@ -819,47 +770,64 @@ func parse(s string) (*token, string) {
 	if _, ok := t.claims["@context"]; !ok {
 		return nil, "payload is neither a credential (no @context) nor a JWT holding one under vc"
 	}
-	t.credential = make(map[string]any, len(t.claims))
-	for k, v := range t.claims {
-		switch k {
-		case claimIssuer, claimNotBefore, claimExpires:
-		default:
-			t.credential[k] = v
-		}
-	}
+	t.credential = t.claims
 	if err := checkForm(t.claims, false); err != nil {
 		return nil, "credential: " + strings.TrimPrefix(err.Error(), ErrCredential.Error()+": ")
 	}
 	return t, ""
 }
 
-// checkHeader judges a decoded protected header: a JSON object with alg
-// EdDSA, an accepted typ or none, no crit, and a string kid if any, which
-// it returns.
+// checkHeader judges a decoded protected header: a JSON object nested no
+// deeper than MaxDepth, with alg EdDSA, an accepted typ or none, no crit,
+// and a string kid if any, which it returns.
 func checkHeader(b []byte) (kid, problem string) {
-	h, ok := decodeObject(b)
+	var alg, typ, crit, kidValue any
+	var hasTyp, hasCrit, hasKid bool
+	r := reader{b: b}
+	ok := r.object(func(name []byte) bool {
+		var ok bool
+		switch string(name) {
+		case "alg":
+			alg, ok = r.value()
+		case "typ":
+			typ, ok = r.value()
+			hasTyp = true
+		case "crit":
+			crit, ok = r.value()
+			hasCrit = true
+		case "kid":
+			kidValue, ok = r.value()
+			hasKid = true
+		default:
+			ok = r.skip()
+		}
+		return ok
+	}) && r.done()
 	if !ok {
+		if err := boundPart("header", b); err != nil {
+			return "", err.Error()
+		}
 		return "", "header is not a JSON object"
 	}
-	alg, ok := h["alg"].(string)
+	algName, ok := alg.(string)
 	if !ok {
-		return "", fmt.Sprintf("header alg is %s, want %q", describe(h["alg"]), Alg)
+		return "", fmt.Sprintf("header alg is %s, want %q", describe(alg), Alg)
 	}
-	if alg != Alg {
-		return "", fmt.Sprintf("header alg is %q; only %q is accepted", alg, Alg)
+	if algName != Alg {
+		return "", fmt.Sprintf("header alg is %q; only %q is accepted", algName, Alg)
 	}
-	if typ, present := h["typ"]; present {
+	if hasTyp {
 		ts, ok := typ.(string)
 		if !ok || !acceptedTyp(ts) {
 			return "", fmt.Sprintf("header typ is %s, want \"vc+jwt\", \"vc+ld+json+jwt\" or \"JWT\"", describe(typ))
 		}
 	}
-	if crit, present := h["crit"]; present {
+	if hasCrit {
 		return "", fmt.Sprintf("header has crit %s, an extension this verifier does not understand", describe(crit))
 	}
-	if v, present := h["kid"]; present {
-		if kid, ok = v.(string); !ok {
-			return "", fmt.Sprintf("header kid is %s, want a string", describe(v))
+	if hasKid {
+		if kid, ok = kidValue.(string); !ok {
+			return "", fmt.Sprintf("header kid is %s, want a string", describe(kidValue))
 		}
 	}
 	return kid, ""
@@ -911,7 +879,9 @@ func numericDate(n float64) (time.Time, bool) {
 	return time.Unix(int64(sec), int64((n-sec)*1e9)), true
 }
 
-func checkSignature(r *Result, t *token, resolve func(string) (ed25519.PublicKey, error)) {
+// checkSignature checks t's signature, with sc's space past the decoded
+// parts holding a copy of the signing input.
+func checkSignature(r *Result, t *token, sc *scratch, resolve func(string) (ed25519.PublicKey, error)) {
 	if t.kid == "" {
 		r.set(CheckSignature, CouldNotCheck, "the header names no key (kid); embedded keys are not supported")
 		return
@@ -928,11 +898,12 @@ func checkSignature(r *Result, t *token, resolve func(string) (ed25519.PublicKey
 		r.set(CheckSignature, CouldNotCheck, "key %s is not an Ed25519 public key (%d bytes, want %d)", t.kid, len(key), ed25519.PublicKeySize)
 		return
 	}
-	if !ed25519.Verify(key, []byte(t.input), t.sig) {
+	input := append(sc.b[len(sc.b):], t.input...)
+	if !ed25519.Verify(key, input, t.sig) {
 		r.set(CheckSignature, Invalid, "the signature does not match key %s: the token was altered or signed with another key", t.kid)
 		return
 	}
-	r.set(CheckSignature, Valid, "signed with key %s", t.kid)
+	r.put(CheckSignature, Valid, "signed with key "+t.kid)
 }
 
 func checkValidity(r *Result, t *token, now time.Time) {
@@ -950,32 +921,12 @@ func checkValidity(r *Result, t *token, now time.Time) {
 		r.set(CheckValidity, Invalid, "%v", err)
 		return
 	}
-	for _, d := range []struct {
-		claim, member string
-		date          *time.Time
-		has           *bool
-	}{
-		{claimNotBefore, fromName, &from, &hasFrom},
-		{claimExpires, untilName, &until, &hasUntil},
-	} {
-		v, present := t.claims[d.claim]
-		if !present {
-			continue
-		}
-		n, ok := v.(float64)
-		var nt time.Time
-		if ok {
-			nt, ok = numericDate(n)
-		}
-		if !ok {
-			r.set(CheckValidity, Invalid, "%s claim is %s, want seconds since 1970", d.claim, describe(v))
-			return
-		}
-		if *d.has && nt.Unix() != d.date.Unix() {
-			r.set(CheckValidity, Invalid, "%s claim (%s) does not match %s (%s)", d.claim, stamp(nt), d.member, stamp(*d.date))
-			return
-		}
-		*d.date, *d.has = nt, true
+	var ok bool
+	if from, hasFrom, ok = claimDate(r, t, claimNotBefore, fromName, from, hasFrom); !ok {
+		return
+	}
+	if until, hasUntil, ok = claimDate(r, t, claimExpires, untilName, until, hasUntil); !ok {
+		return
 	}
 	switch {
 	case hasFrom && now.Before(from):
@@ -983,7 +934,12 @@ func checkValidity(r *Result, t *token, now time.Time) {
 	case hasUntil && !now.Before(until):
 		r.set(CheckValidity, Invalid, "expired on %s", stamp(until))
 	case hasFrom && hasUntil:
-		r.set(CheckValidity, Valid, "valid from %s until %s", stamp(from), stamp(until))
+		var b [64]byte
+		d := append(b[:0], "valid from "...)
+		d = appendStamp(d, from)
+		d = append(d, " until "...)
+		d = appendStamp(d, until)
+		r.put(CheckValidity, Valid, string(d))
 	case hasFrom:
 		r.set(CheckValidity, Valid, "valid from %s, with no end date", stamp(from))
 	case hasUntil:
@@ -993,8 +949,37 @@ func checkValidity(r *Result, t *token, now time.Time) {
 	}
 }
 
+// claimDate reads the NumericDate claim (nbf or exp) that stands for the
+// credential's date member, whose value is date when has: it returns the
+// claim's date when the claim is present, date otherwise, and ok false,
+// with the validity check set Invalid, when the claim is not a date or
+// disagrees with the member.
+func claimDate(r *Result, t *token, claim, member string, date time.Time, has bool) (time.Time, bool, bool) {
+	v, present := t.claims[claim]
+	if !present {
+		return date, has, true
+	}
+	n, ok := v.(float64)
+	var nt time.Time
+	if ok {
+		nt, ok = numericDate(n)
+	}
+	if !ok {
+		r.set(CheckValidity, Invalid, "%s claim is %s, want seconds since 1970", claim, describe(v))
+		return date, has, false
+	}
+	if has && nt.Unix() != date.Unix() {
+		r.set(CheckValidity, Invalid, "%s claim (%s) does not match %s (%s)", claim, stamp(nt), member, stamp(date))
+		return date, has, false
+	}
+	return nt, true, true
+}
+
 // stamp formats a time for a check's detail.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// appendStamp appends t to b as stamp formats it.
+func appendStamp(b []byte, t time.Time) []byte { return t.UTC().AppendFormat(b, time.RFC3339) }
 
 func checkIssuer(r *Result, t *token) {
 	iss, hasIss := t.claims[claimIssuer]
@@ -1021,5 +1006,5 @@ func checkIssuer(r *Result, t *token) {
 		r.set(CheckIssuer, Invalid, "key %s is not a verification method of issuer %s", t.kid, issuer)
 		return
 	}
-	r.set(CheckIssuer, Valid, "issued by %s with its key %s", issuer, t.kid)
+	r.put(CheckIssuer, Valid, "issued by "+issuer+" with its key "+t.kid)
 }

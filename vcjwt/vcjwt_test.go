@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -234,6 +235,34 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if r.Issuer != testIssuer || r.KeyID != testKid {
 		t.Errorf("Issuer %q KeyID %q", r.Issuer, r.KeyID)
+	}
+}
+
+// TestResultOutlivesScratch: what a Result holds is its own, not the
+// space Verify decodes a token into and uses again for the next one.
+func TestResultOutlivesScratch(t *testing.T) {
+	resolve := resolver(testKid, testKey(), nil)
+	first := mustVerify(t, mustSign(t, sampleCredential()), resolve, during)
+	c := first.Credential()
+	checks := slices.Clone(first.Checks)
+	other := sampleCredential()
+	other["validFrom"], other["validUntil"] = "2024-01-02T03:04:05Z", "2030-01-02T03:04:05Z"
+	other["issuer"].(map[string]any)["name"] = strings.Repeat("x", 5000)
+	other["credentialSubject"].(map[string]any)["licenseNumber"] = strings.Repeat("y", 3000)
+	for range 3 {
+		mustVerify(t, mustSign(t, other), resolve, during)
+		mustVerify(t, signRaw(t, map[string]any{"alg": "EdDSA", "kid": testKid}, v11Payload(), testKey()), resolve, during)
+	}
+	if !reflect.DeepEqual(c, sampleCredential()) || !reflect.DeepEqual(first.Credential(), sampleCredential()) {
+		t.Errorf("the first credential changed: %v", first.Credential())
+	}
+	if !reflect.DeepEqual(first.Checks, checks) || first.Issuer != testIssuer || first.KeyID != testKid {
+		t.Errorf("the first result changed: %+v", first)
+	}
+	for k, v := range first.token.claims {
+		if k != claimNotBefore && k != claimExpires && !reflect.DeepEqual(v, sampleCredential()[k]) && v != testIssuer {
+			t.Errorf("claim %s changed: %v", k, v)
+		}
 	}
 }
 
@@ -740,6 +769,16 @@ func TestMalformed(t *testing.T) {
 			"the payload is nested deeper than 32 levels at byte 167"},
 		{"header nested too deep", enc(`{"alg":"EdDSA","x":`+strings.Repeat("[", 100)) + "." + parts[1] + "." + sig,
 			"the header is nested deeper than 32 levels at byte 51"},
+		{"header not JSON, then nested too deep", enc(`{"alg":EdDSA,"x":`+strings.Repeat("[", 100)) + "." + parts[1] + "." + sig,
+			"the header is nested deeper than 32 levels at byte 49"},
+		{"payload not JSON, then nested too deep", parts[0] + "." + enc(`{"a":tru,"b":`+strings.Repeat("[", 100)) + "." + sig,
+			"the payload is nested deeper than 32 levels at byte 45"},
+		{"payload nested too deep, signature empty", parts[0] + "." + enc(`{"@context":`+strings.Repeat("[", 100)) + ".",
+			"the payload is nested deeper than 32 levels at byte 44"},
+		{"payload not JSON, signature empty", parts[0] + "." + enc(`{"@context":[`) + ".", "signature part is empty"},
+		{"payload not JSON, signature short", parts[0] + "." + enc(`{"@context":[`) + "." + enc("short"), "signature is 5 bytes"},
+		{"payload number out of range", parts[0] + "." + enc(`{"@context":"c","type":"VerifiableCredential","x":1e999}`) + "." + sig,
+			"payload is not a JSON object"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := 0
@@ -772,6 +811,10 @@ func TestCheckBounds(t *testing.T) {
 		{"not base64", parts[0] + ".%%%." + parts[2], ""},
 		{"payload as deep as allowed", parts[0] + "." + enc(strings.Repeat("[", MaxDepth)) + "." + parts[2], ""},
 		{"payload too deep", parts[0] + "." + enc(strings.Repeat("[", MaxDepth+1)) + "." + parts[2], "the payload is nested deeper than 32 levels at byte 33"},
+		{"payload too deep, with a line break", parts[0] + "." + enc(strings.Repeat("[", MaxDepth+1))[:8] + "\r\n" + enc(strings.Repeat("[", MaxDepth+1))[8:] + "." + parts[2],
+			"the payload is nested deeper than 32 levels at byte 33"},
+		{"header too deep, not strict", enc(strings.Repeat("{\"a\":", 200))[:12] + "\n" + enc(strings.Repeat("{\"a\":", 200))[12:] + "." + parts[1] + "." + parts[2],
+			"the header is nested deeper than 32 levels at byte 161"},
 		{"header too deep", enc(strings.Repeat("{\"a\":", 200)) + "." + parts[1] + "." + parts[2], "the header is nested deeper than 32 levels at byte 161"},
 		{"too large", strings.Repeat("A", MaxTokenSize+1), "the token is larger than 1 MiB"},
 	} {
@@ -910,18 +953,61 @@ var membersCases = []string{
 	`{"x":"\"1e999","z":[0.1e1000]}`,
 	`{"x":` + strings.Repeat("9", 400) + `}`,
 	`{"x":[-` + strings.Repeat("9", 310) + `.5]}`,
+	`{"x":` + strings.Repeat("9", 308) + `}`,
+	`{"x":` + strings.Repeat("9", 309) + `}`,
+	`{"x":-` + strings.Repeat("9", 308) + `.` + strings.Repeat("9", 300) + `}`,
+	`{"x":0.` + strings.Repeat("0", 400) + `1}`,
+	`{"x":1e308,"y":1.7976931348623157e308,"z":1.7976931348623159e308}`,
+	`{"x":1e-400,"y":-0,"z":0e0,"w":1E-0}`,
+	`{"x":-}`, `{"x":1.}`, `{"x":.5}`, `{"x":1e}`, `{"x":1e+}`, `{"x":+1}`, `{"x":00}`, `{"x":-01}`,
+	`{"x":0x1}`, `{"x":1_0}`, `{"x":Infinity}`, `{"x":NaN}`,
+	`{"\u0076c":1}`, `{"vc":{}}`, `{"v\u0063":[]}`,
+	`{"iss":"\u0061","typ\u0065":["\ud83d\ude00","\u00e9"]}`,
+	"{\"validFrom\":\"caf\xc3\xa9\",\"validUntil\":\"\xef\xbf\xbd\",\"type\":[\"\xed\xa0\x80\"]}",
+	`{"x":"\x"}`, `{"x":"\u12"}`, `{"x":"\u12g4"}`, `{"x":"\`, `{"x":"a`, "{\"x\":\"a\tb\"}",
+	"{\"x\":\"a\x7fb\"}", "{\"x\":\"\x00\"}",
+	" \t\r\n{ \t\r\n\"a\" \t\r\n: \t\r\n[ 1 , 2 ] \t\r\n} \t\r\n",
+	"{\"a\":1}\f", "\xef\xbb\xbf{}", `{"a" 1}`, `{"a":1 "b":2}`, `{,}`, `{"a":[1,]}`, `{"a":[,1]}`, `{"a":[1 2]}`,
+	`{"a":true,"b":false,"c":null,"d":[true,false,null]}`, `{"a":nul}`, `{"a":truee}`, `{"a":fals}`,
+	`{"a":{}}`, `{"a":[]}`, `{"a":[[],{}]}`, `{1:2}`, `{"a":1`, `{"a":`, `{"a"`, `{`, ``, ` `,
+	`{"issuer":{"id":"did:web:x","type":["Profile"],"n":[1,2,3,4,5,6,7,8,9,10]}}`,
+	`{"@context":` + strings.Repeat("[", MaxDepth-1) + strings.Repeat("]", MaxDepth-1) + `}`,
+	`{"@context":` + strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth) + `}`,
+	`{"a":tru,"b":` + strings.Repeat("[", MaxDepth+1) + `}`,
+	`{"a":"` + strings.Repeat("[", MaxDepth+1) + `"}`,
 }
 
+// checkMembers compares the one-pass reading of payload (members, the
+// header's checkHeader and decodeObject) with json.Unmarshal, and its
+// nesting bound with jsonlimit's: what nests too deeply is refused by
+// both, and the header is refused for its depth in jsonlimit's words;
+// anything else is accepted or refused as json.Unmarshal does, and decoded
+// as it decodes.
 func checkMembers(t *testing.T, payload []byte) {
-	var want map[string]any
-	wantOK := json.Unmarshal(payload, &want) == nil && want != nil
 	var tok token
 	gotOK := members(payload, &tok)
-	if gotOK != wantOK {
-		t.Fatalf("%q: members accepts %v, json.Unmarshal %v", payload, gotOK, wantOK)
+	full, fullOK := decodeObject(payload)
+	_, headerProblem := checkHeader(payload)
+	if bound := boundPart("header", payload); bound != nil {
+		if gotOK || fullOK || headerProblem != bound.Error() {
+			t.Fatalf("%q: over the nesting bound (%v), members accepts %v, decodeObject %v, checkHeader says %q",
+				payload, bound, gotOK, fullOK, headerProblem)
+		}
+		return
+	}
+	var want map[string]any
+	wantOK := json.Unmarshal(payload, &want) == nil && want != nil
+	if gotOK != wantOK || fullOK != wantOK {
+		t.Fatalf("%q: members accepts %v, decodeObject %v, json.Unmarshal %v", payload, gotOK, fullOK, wantOK)
+	}
+	if notObject := headerProblem == "header is not a JSON object"; notObject == wantOK {
+		t.Fatalf("%q: checkHeader says %q, json.Unmarshal accepts %v", payload, headerProblem, wantOK)
 	}
 	if !gotOK {
 		return
+	}
+	if !reflect.DeepEqual(full, want) {
+		t.Fatalf("%q: decodeObject gives %#v, json.Unmarshal %#v", payload, full, want)
 	}
 	for k := range checked {
 		w, wok := want[k]
@@ -953,10 +1039,48 @@ func FuzzMembers(f *testing.F) {
 	for _, p := range membersCases {
 		f.Add([]byte(p))
 	}
-	f.Fuzz(func(t *testing.T, payload []byte) {
-		if jsonlimit.Check(payload, jsonlimit.Limits{MaxDepth: MaxDepth}) != nil {
-			return // Verify never reads such a payload
+	f.Fuzz(checkMembers)
+}
+
+// base64Cases are parts on which appendBase64URL must agree with
+// isBase64URL and b64.DecodeString.
+var base64Cases = []string{
+	"", "A", "AA", "AB", "AAA", "AAB", "AAAA", "QUJD", "QUJDRA", "QUJDREU", "QUJDREVG", "QUJDREVGRw",
+	"QUJDREVGR0g", "QUJDREVGR0hJ", "-_-_-_-_-_", "QUJD\nREVG", "QUJD\rREVG", "QUJD REVG", "QUJD+/==",
+	"QUJDRA==", "QUJDRA=", "QUJD.REVG", "QUJD\x00", "QUJD\xff", strings.Repeat("z", 41), strings.Repeat("_", 4000),
+}
+
+func checkBase64(t *testing.T, s string) {
+	prefix := []byte("prefix")
+	got, ok := appendBase64URL(append(make([]byte, 0, 8), prefix...), s)
+	want, err := b64.DecodeString(s)
+	wantOK := isBase64URL(s) && err == nil
+	if ok != wantOK {
+		t.Fatalf("%q: appendBase64URL accepts %v, isBase64URL and b64.DecodeString %v (%v)", s, ok, wantOK, err)
+	}
+	if !bytes.HasPrefix(got, prefix) || ok && !bytes.Equal(got[len(prefix):], want) || !ok && len(got) != len(prefix) {
+		t.Fatalf("%q: appendBase64URL gives %q, want %q after the prefix", s, got, want)
+	}
+}
+
+// TestBase64URL: the part decoder refuses and decodes as the checked
+// standard decoding did.
+func TestBase64URL(t *testing.T) {
+	for _, s := range base64Cases {
+		checkBase64(t, s)
+	}
+	tok := mustSign(t, sampleCredential())
+	for _, part := range strings.Split(tok, ".") {
+		for cut := range min(len(part), 12) {
+			checkBase64(t, part[:len(part)-cut])
 		}
-		checkMembers(t, payload)
-	})
+	}
+}
+
+// FuzzBase64URL compares appendBase64URL with the standard decoding.
+func FuzzBase64URL(f *testing.F) {
+	for _, s := range base64Cases {
+		f.Add(s)
+	}
+	f.Fuzz(checkBase64)
 }
