@@ -29,6 +29,10 @@ type hoursReq struct {
 	// filtered holds area lists of items that also name areas outside the
 	// taxonomy.
 	filtered map[int][]string
+	// areaOf holds, per item index, the areas itemAreas returns, for the
+	// items hoursOf found eligible (nil for the others, and without a
+	// taxonomy), so that they are looked up in the item's map once.
+	areaOf [][]string
 }
 
 // Codes of itemInfo.why other than the index of a filter of the
@@ -55,6 +59,9 @@ type itemInfo struct {
 
 // itemAreas returns the taxonomy areas item i covers for this requirement.
 func (h *hoursReq) itemAreas(c *evalCtx, i int) []string {
+	if h.areaOf != nil && h.areaOf[i] != nil {
+		return h.areaOf[i]
+	}
 	if a, ok := h.filtered[i]; ok {
 		return a
 	}
@@ -75,8 +82,8 @@ func (h *hoursReq) reason(c *evalCtx, i int) string {
 	case whyAfterAs:
 		return "is dated " + it.end.String() + ", after the as-of date"
 	default:
-		for k := range h.r.Accepts[w:] {
-			f := &h.r.Accepts[int(w)+k]
+		for k := range h.accepts[w:] {
+			f := &h.accepts[int(w)+k]
 			if !c.selects(f, it) {
 				continue
 			}
@@ -133,6 +140,11 @@ type hoursPlan struct {
 	among   map[string]bool
 	// wanted says, by evidenceIndex, which collections the accepts list reads.
 	wanted [3]bool
+	// accepts, capMatch and minMatch are copies of the requirement's
+	// accepts list and of its caps' and minimums' match filters whose
+	// values are the strings the portfolio's decoder shares (see
+	// sharedFilter), which the filters compare quicker.
+	accepts, capMatch, minMatch []requirements.Filter
 }
 
 // planHours works out the hoursPlan of requirement r of set.
@@ -143,6 +155,13 @@ func planHours(set *requirements.Set, r *requirements.Requirement) *hoursPlan {
 	}
 	for _, f := range r.Accepts {
 		h.wanted[evidenceIndex(f.Evidence)] = true
+		h.accepts = append(h.accepts, sharedFilter(f))
+	}
+	for _, cp := range r.Caps {
+		h.capMatch = append(h.capMatch, sharedFilter(cp.Match))
+	}
+	for _, b := range r.Minimums {
+		h.minMatch = append(h.minMatch, sharedFilter(b.Match))
 	}
 	if r.Taxonomy != "" {
 		h.areaName, h.areaMin, h.areaIdx = map[string]string{}, map[string]float64{}, map[string]int{}
@@ -184,13 +203,16 @@ func planHours(set *requirements.Set, r *requirements.Requirement) *hoursPlan {
 func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 	h := &hoursReq{hoursPlan: compiled(c.set).hours[r], r: r, total: r.Total}
 	h.info = take(&c.sc.infos, len(c.items))
+	if h.areas != nil {
+		h.areaOf = take(&c.sc.areaOf, len(c.items))
+	}
 	for i, it := range c.items {
 		in := &h.info[i]
 		in.capOf, in.bucket, in.why = -1, -1, -1
 		if !h.wanted[evidenceIndex(it.evidence)] {
 			continue
 		}
-		ok, why := c.accepts(r, it)
+		ok, why := c.accepts(h.accepts, it)
 		if ok && h.areas != nil {
 			codes := it.act.Areas[r.Taxonomy]
 			if kept := knownAreas(codes, h.areaName); len(kept) != len(codes) {
@@ -199,8 +221,10 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 				}
 				h.filtered[i] = kept
 			}
-			if len(h.itemAreas(c, i)) == 0 {
+			if as := h.itemAreas(c, i); len(as) == 0 {
 				ok, why = false, whyNoArea
+			} else {
+				h.areaOf[i] = as
 			}
 		}
 		if ok && it.end.After(c.asOf) {
@@ -212,19 +236,19 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 		}
 		if c.hasClaimedSupport {
 			c.strict = true
-			strictOK, _ := c.accepts(r, it)
+			strictOK, _ := c.accepts(h.accepts, it)
 			c.strict = false
 			in.weak = !strictOK
 		}
 		for j := range r.Caps {
 			// A monthly cap limits the item at its source (see build).
-			if cp := &r.Caps[j]; !cp.Monthly() && c.match(&cp.Match, it) {
+			if !r.Caps[j].Monthly() && c.match(&h.capMatch[j], it) {
 				in.capOf = int16(j)
 				break
 			}
 		}
 		for j := range r.Minimums {
-			if c.match(&r.Minimums[j].Match, it) {
+			if c.match(&h.minMatch[j], it) {
 				in.bucket = int16(j)
 				break
 			}
@@ -236,12 +260,12 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 // accepts reports whether a requirement's accepts list takes an item, and if
 // not, the index of the first filter that selects the item's kind (whyNone
 // when none does): reason words why from there.
-func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, int16) {
+func (c *evalCtx) accepts(fs []requirements.Filter, it *item) (bool, int16) {
 	why := int16(whyNone)
-	for k := range r.Accepts {
+	for k := range fs {
 		// Only evidence of the kind the filter selects is worth explaining:
 		// a training is not "excluded" from a SAR requirement, it is unrelated.
-		f := &r.Accepts[k]
+		f := &fs[k]
 		if c.match(f, it) {
 			return true, whyNone
 		}
