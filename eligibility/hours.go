@@ -1290,11 +1290,19 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	res := Result{ID: r.ID, Title: r.Title, Kind: r.Kind, Status: st}
 	unit := h.unit
 	counted := n.counted(rn)
-	res.Progress = append(res.Progress, Progress{Label: r.Title, Value: round(counted), Target: round(h.total), Unit: unit,
-		Text: fmt.Sprintf("%s of %s counted (%s available)", shown(counted, st), amount(h.total, unit), num(rn.avail))})
+	// The progress lines' texts, and a met requirement's explanation, are
+	// written into one buffer and cut from one string; Progress gets its
+	// final size first, so that the texts' destinations do not move.
+	tx := &c.sc.tx
+	res.Progress = make([]Progress, 1, 2+len(h.areas)+len(r.Caps)+len(r.Minimums))
+	res.Progress[0] = Progress{Label: r.Title, Value: round(counted), Target: round(h.total), Unit: unit}
+	from := tx.mark()
+	tx.b = append(appendAmount(append(appendShown(tx.b, counted, st), " of "...), h.total, unit), " counted ("...)
+	tx.b = append(appendNumber(tx.b, rn.avail), " available)"...)
 	if rt := r.RatioTo; rt != nil {
-		res.Progress[0].Text += fmt.Sprintf("; 1 per %s of %s", num(rt.Per), rt.Requirement)
+		tx.b = append(append(appendNumber(append(tx.b, "; 1 per "...), rt.Per), " of "...), rt.Requirement...)
 	}
+	tx.add(&res.Progress[0].Text, from)
 	// Per area.
 	var lowAreas []string
 	var pot map[string]float64
@@ -1302,15 +1310,6 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		pot = n.areaPotential(rn, false)
 	}
 	var atMax []string
-	// The area lines' labels and texts are written into one buffer and cut
-	// from one string, rather than allocated two by two.
-	var lines []byte
-	type areaLine struct{ p, label, text int } // Progress index, where label and text end
-	var cuts []areaLine
-	if h.areas != nil {
-		res.Progress = slices.Grow(res.Progress, len(h.areas)+len(r.Caps)+len(r.Minimums)+1)
-		cuts = make([]areaLine, 0, len(h.areas))
-	}
 	for _, a := range h.areas {
 		got := n.areaCounted(rn, a)
 		mx, capped := h.areaMax[a]
@@ -1325,30 +1324,26 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			}
 			target = h.kofn.HoursEach
 		}
-		lines = append(append(append(append(lines, "area "...), a...), ": "...), h.areaName[a]...)
-		label := len(lines)
-		lines = append(append(append(append(lines, "area "...), a...), " ("...), h.areaName[a]...)
-		lines = appendNum(appendNum(lines, got, "): "), target, " of ")
+		res.Progress = append(res.Progress, Progress{Value: round(got), Target: target, Unit: unit})
+		pr := &res.Progress[len(res.Progress)-1]
+		from := tx.mark()
+		tx.b = append(append(append(append(tx.b, "area "...), a...), ": "...), h.areaName[a]...)
+		tx.add(&pr.Label, from)
+		from = tx.mark()
+		tx.b = append(append(append(append(tx.b, "area "...), a...), " ("...), h.areaName[a]...)
+		tx.b = appendNum(appendNum(tx.b, got, "): "), target, " of ")
 		if capped {
-			lines = appendNum(lines, mx, ", at most ")
+			tx.b = appendNum(tx.b, mx, ", at most ")
 		}
 		switch {
 		case pot[a] > got+1e-7 && full:
-			lines = append(appendNum(lines, pot[a], " ("), " available; the area is at its maximum)"...)
+			tx.b = append(appendNum(tx.b, pot[a], " ("), " available; the area is at its maximum)"...)
 		case pot[a] > got+1e-7:
-			lines = append(appendNum(lines, pot[a], " ("), " available, shared with other areas or not needed)"...)
+			tx.b = append(appendNum(tx.b, pot[a], " ("), " available, shared with other areas or not needed)"...)
 		}
-		cuts = append(cuts, areaLine{len(res.Progress), label, len(lines)})
-		res.Progress = append(res.Progress, Progress{Value: round(got), Target: target, Unit: unit})
+		tx.add(&pr.Text, from)
 		if h.kofn == nil && got < target-1e-7 {
 			lowAreas = append(lowAreas, a)
-		}
-	}
-	if len(cuts) > 0 {
-		all, from := string(lines), 0
-		for _, c := range cuts {
-			res.Progress[c.p].Label, res.Progress[c.p].Text = all[from:c.label], all[c.label:c.text]
-			from = c.text
 		}
 	}
 	reached := 0
@@ -1379,12 +1374,19 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		avail := rn.capAvail[j]
 		// Source-side or requirement-side, the cap's edge carries what counts.
 		through := n.g.Flow(rn.capEdge[j])
-		text := fmt.Sprintf("%s: %s %s available, at most %s count", cp.Name(), num(avail), unit, num(limit))
+		res.Progress = append(res.Progress, Progress{Label: cp.Name(), Value: round(avail), Limit: round(limit), Unit: unit})
+		from := tx.mark()
+		tx.b = appendNumber(append(append(tx.b, cp.Name()...), ": "...), avail)
 		if cp.Share > 0 && rn.avail > 0 {
-			text = fmt.Sprintf("%s: %s of %s %s = %s%% against a %s%% cap (%s count)", cp.Name(), num(avail), num(rn.avail), unit,
-				num(100*avail/rn.avail), num(100*cp.Share), num(through))
+			tx.b = append(append(appendNumber(append(tx.b, " of "...), rn.avail), ' '), unit...)
+			tx.b = append(appendNumber(append(tx.b, " = "...), 100*avail/rn.avail), "% against a "...)
+			tx.b = append(appendNumber(tx.b, 100*cp.Share), "% cap ("...)
+			tx.b = append(appendNumber(tx.b, through), " count)"...)
+		} else {
+			tx.b = append(append(append(tx.b, ' '), unit...), " available, at most "...)
+			tx.b = append(appendNumber(tx.b, limit), " count"...)
 		}
-		res.Progress = append(res.Progress, Progress{Label: cp.Name(), Value: round(avail), Limit: round(limit), Unit: unit, Text: text})
+		tx.add(&res.Progress[len(res.Progress)-1].Text, from)
 		if avail > limit+1e-7 {
 			binding = append(binding, cp.Name())
 		}
@@ -1399,8 +1401,11 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			// bucket gives beyond it flows on through its free edge.
 			shown += n.g.Flow(rn.bkFree[j])
 		}
-		res.Progress = append(res.Progress, Progress{Label: b.Name(), Value: round(shown), Target: b.Min, Unit: unit,
-			Text: fmt.Sprintf("%s: %s of at least %s", b.Name(), num(shown), num(b.Min))})
+		res.Progress = append(res.Progress, Progress{Label: b.Name(), Value: round(shown), Target: b.Min, Unit: unit})
+		from := tx.mark()
+		tx.b = append(appendNumber(append(append(tx.b, b.Name()...), ": "...), shown), " of at least "...)
+		tx.b = appendNumber(tx.b, b.Min)
+		tx.add(&res.Progress[len(res.Progress)-1].Text, from)
 		if got < b.Min-1e-7 {
 			lowBuckets = append(lowBuckets, j)
 		}
@@ -1440,13 +1445,17 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	// Explanation and shortfall.
 	switch st {
 	case Met:
-		res.Explanation = fmt.Sprintf("%s of %s counted from %s", num(counted), amount(h.total, unit), count(len(res.Evidence), "verified item"))
+		from := tx.mark()
+		tx.b = append(appendAmount(append(appendNumber(tx.b, counted), " of "...), h.total, unit), " counted from "...)
+		tx.b = appendCount(tx.b, len(res.Evidence), "verified item")
 		if len(h.areas) > 0 && h.kofn == nil && r.AreaMinimum > 0 {
-			res.Explanation += fmt.Sprintf(", with at least %s in every area", num(r.AreaMinimum))
+			tx.b = append(appendNumber(append(tx.b, ", with at least "...), r.AreaMinimum), " in every area"...)
 		}
 		if h.kofn != nil {
-			res.Explanation += fmt.Sprintf(", with %d areas at %s or more", h.kofn.Count, num(h.kofn.HoursEach))
+			tx.b = append(strconv.AppendInt(append(tx.b, ", with "...), int64(h.kofn.Count), 10), " areas at "...)
+			tx.b = append(appendNumber(tx.b, h.kofn.HoursEach), " or more"...)
 		}
+		tx.add(&res.Explanation, from)
 	case Pending:
 		if len(claimedIDs) == 0 {
 			// Met only with claimed evidence that carries no hours here, such
@@ -1461,6 +1470,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	case Unmet:
 		res.Explanation, res.Shortfall = c.hoursShortfall(p, rn, counted, lowAreas, lowBuckets, binding, reached, atMax, monthSteps)
 	}
+	tx.done()
 	for _, note := range monthNotes {
 		res.Explanation += "; " + note
 	}

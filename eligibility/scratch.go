@@ -36,6 +36,8 @@ type scratch struct {
 	uses    []pendingUse
 	amounts []AreaAmount
 	g       *flow.Graph
+	// tx writes the texts of a result (see texts).
+	tx texts
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{g: flow.New(0)} }}
