@@ -96,21 +96,36 @@ func (h *hoursReq) reason(c *evalCtx, i int) string {
 }
 
 // prepareHours works out, once per evaluation, which items each hours
-// requirement that applies can count and where they go inside it.
-func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*hoursReq {
-	var hs []*hoursReq
-	byID := map[string]*hoursReq{}
-	for _, r := range c.set.Requirements {
-		if r.Kind != requirements.KindHours || !applies[r] {
+// requirement that applies (applies is by position in the set) can count
+// and where they go inside it.
+func (c *evalCtx) prepareHours(applies []bool) []*hoursReq {
+	n := 0
+	for k, r := range c.set.Requirements {
+		if r.Kind == requirements.KindHours && applies[k] {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	store, hs := make([]hoursReq, n), make([]*hoursReq, 0, n)
+	for k, r := range c.set.Requirements {
+		if r.Kind != requirements.KindHours || !applies[k] {
 			continue
 		}
-		h := c.hoursOf(r)
+		h := &store[len(hs)]
+		c.prepare(h, r)
 		hs = append(hs, h)
-		byID[r.ID] = h
 	}
 	for _, h := range hs {
 		if rt := h.r.RatioTo; rt != nil {
-			if base := byID[rt.Requirement]; base != nil {
+			var base *hoursReq
+			for _, o := range hs {
+				if o.r.ID == rt.Requirement {
+					base = o
+				}
+			}
+			if base != nil {
 				h.total = base.total / rt.Per
 			} else {
 				// The base requirement does not apply: take its figure from the set.
@@ -201,7 +216,14 @@ func planHours(set *requirements.Set, r *requirements.Requirement) *hoursPlan {
 // hoursOf prepares one hours requirement: which items it can count and
 // where they go inside it.
 func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
-	h := &hoursReq{hoursPlan: compiled(c.set).hours[r], r: r, total: r.Total}
+	h := &hoursReq{}
+	c.prepare(h, r)
+	return h
+}
+
+// prepare is hoursOf into h.
+func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
+	*h = hoursReq{hoursPlan: compiled(c.set).hours[r], r: r, total: r.Total}
 	h.info = take(&c.sc.infos, len(c.items))
 	if h.areas != nil {
 		h.areaOf = take(&c.sc.areaOf, len(c.items))
@@ -254,7 +276,6 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 			}
 		}
 	}
-	return h
 }
 
 // accepts reports whether a requirement's accepts list takes an item, and if
@@ -315,7 +336,6 @@ type network struct {
 	// claimed license or contract. Both are shut in the verified layer.
 	claimed []int
 	weak    []weakUse
-	srcCap  map[[2]int]int // (requirement, cap) -> source-side cap node
 	// monthly are the monthly caps of the requirements, in order.
 	monthly []*monthCap
 	// searchCut is set when an at_least_areas search ran out of budget.
@@ -402,10 +422,10 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 	n := &network{c: c, g: c.sc.g, s: 0, t: 1}
 	g := n.g
 	g.Grow(c.edgesNeeded(hs))
-	n.srcCap = map[[2]int]int{} // (req, cap) -> source-side cap node
-	srcCap := n.srcCap
-	for _, h := range hs {
-		rn := &reqNet{h: h}
+	nets := make([]reqNet, len(hs))
+	for k, h := range hs {
+		rn := &nets[k]
+		rn.h = h
 		rn.free = g.AddNode()
 		rn.freeEdge = g.AddEdge(rn.free, n.t, 0)
 		if h.areas != nil {
@@ -418,28 +438,31 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 				rn.areaFree[j] = g.AddEdge(v, rn.free, flow.Inf)
 			}
 		}
-		rn.capAvail = make([]float64, len(h.r.Caps))
+		rn.capAvail = take(&c.sc.floats, len(h.r.Caps))
+		rn.capNode, rn.capEdge = take(&c.sc.areaEdges, len(h.r.Caps)), take(&c.sc.areaEdges, len(h.r.Caps))
 		for j, cp := range h.r.Caps {
 			if cp.Monthly() {
-				rn.capNode, rn.capEdge = append(rn.capNode, -1), append(rn.capEdge, -1)
+				rn.capNode[j], rn.capEdge[j] = -1, -1
 				n.monthly = append(n.monthly, &monthCap{rn: rn, j: j, cap: cp, node: map[int]int{}, edge: map[int]int{}, items: map[int]int{}})
 				continue
 			}
 			v := g.AddNode()
-			rn.capNode = append(rn.capNode, v)
+			rn.capNode[j] = v
 			if h.areas != nil {
-				// Source-side cap: capped evidence is exclusive to this requirement.
-				rn.capEdge = append(rn.capEdge, g.AddEdge(n.s, v, cp.Limit(h.total)))
-				srcCap[[2]int{len(n.reqs), j}] = v
+				// Source-side cap: capped evidence is exclusive to this
+				// requirement (see sourceOf).
+				rn.capEdge[j] = g.AddEdge(n.s, v, cp.Limit(h.total))
 			} else {
-				rn.capEdge = append(rn.capEdge, g.AddEdge(v, rn.free, cp.Limit(h.total)))
+				rn.capEdge[j] = g.AddEdge(v, rn.free, cp.Limit(h.total))
 			}
 		}
-		for range h.r.Minimums {
+		k := len(h.r.Minimums)
+		rn.bkNode, rn.bkEdge, rn.bkFree = take(&c.sc.areaEdges, k), take(&c.sc.areaEdges, k), take(&c.sc.areaEdges, k)
+		for j := range h.r.Minimums {
 			v := g.AddNode()
-			rn.bkNode = append(rn.bkNode, v)
-			rn.bkEdge = append(rn.bkEdge, g.AddEdge(v, n.t, 0))
-			rn.bkFree = append(rn.bkFree, g.AddEdge(v, rn.free, flow.Inf))
+			rn.bkNode[j] = v
+			rn.bkEdge[j] = g.AddEdge(v, n.t, 0)
+			rn.bkFree[j] = g.AddEdge(v, rn.free, flow.Inf)
 		}
 		n.reqs = append(n.reqs, rn)
 	}
@@ -630,7 +653,7 @@ func (n *network) alike(i, j int) bool {
 func (n *network) sourceOf(ri, gi int) int {
 	rn, gr := n.reqs[ri], &n.groups[gi]
 	if j := rn.h.info[gr.rep].capOf; j >= 0 && rn.h.areas != nil {
-		return n.srcCap[[2]int{ri, int(j)}]
+		return rn.capNode[j] // capOf is never a monthly cap's
 	}
 	if gr.mc < 0 {
 		return n.s
@@ -1229,12 +1252,13 @@ func (n *network) areaCounted(rn *reqNet, a string) float64 {
 	return n.g.Flow(rn.areaMin[k]) + n.g.Flow(rn.areaFree[k])
 }
 
-// evalHours allocates the hours and describes each hours requirement.
-func (c *evalCtx) evalHours(hs []*hoursReq) map[*requirements.Requirement]Result {
-	out := map[*requirements.Requirement]Result{}
+// evalHours allocates the hours and describes each hours requirement, in
+// the order of hs.
+func (c *evalCtx) evalHours(hs []*hoursReq) []Result {
 	if len(hs) == 0 {
-		return out
+		return nil
 	}
+	out := make([]Result, len(hs))
 	p := c.allocate(hs)
 	for i, h := range hs {
 		st := p.status[h]
@@ -1244,7 +1268,7 @@ func (c *evalCtx) evalHours(hs []*hoursReq) map[*requirements.Requirement]Result
 				res.Explanation += "; " + note
 			}
 		}
-		out[h.r] = res
+		out[i] = res
 	}
 	return out
 }

@@ -23,6 +23,7 @@ type scratch struct {
 	firsts []int32
 	counts []int16
 	supply []int
+	floats []float64
 	// areaEdges holds the per-area node and edge tables of the network.
 	areaEdges []int
 	// gids and nexts are per item: its flow group and the next member of
@@ -50,6 +51,7 @@ func (s *scratch) release() {
 	clear(s.areaOf) // it points into the portfolio
 	s.areaOf = s.areaOf[:0]
 	s.infos, s.firsts, s.counts, s.supply = s.infos[:0], s.firsts[:0], s.counts[:0], s.supply[:0]
+	s.floats = s.floats[:0]
 	s.gids, s.nexts, s.groups, s.areaEdges = s.gids[:0], s.nexts[:0], s.groups[:0], s.areaEdges[:0]
 	clear(s.byHash)
 	s.uses, s.amounts = s.uses[:0], s.amounts[:0]
