@@ -2,13 +2,14 @@ package eligibility
 
 import (
 	"fmt"
+	"math"
 	"testing"
 )
 
 // TestAppendFormsWriteAsTheirStrings checks that the append forms of the
 // number writers give byte for byte what the string forms give.
 func TestAppendFormsWriteAsTheirStrings(t *testing.T) {
-	xs := []float64{0, -0.0, 1, 0.999, 1.004, 1.005, 2, 2.5, 12.345, 12.355, 1e-9, 100, 1234567.891, 0.1 + 0.2, -3.25}
+	xs := []float64{0, math.Copysign(0, -1), 1, 0.999, 1.004, 1.005, 2, 2.5, 12.345, 12.355, 1e-9, 100, 1234567.891, 0.1 + 0.2, -3.25}
 	for _, x := range xs {
 		if got, want := string(appendNumber(nil, x)), num(x); got != want {
 			t.Errorf("appendNumber(%v) = %q, num = %q", x, got, want)
