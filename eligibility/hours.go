@@ -964,6 +964,24 @@ func (n *network) kofnReq() *reqNet {
 	return nil
 }
 
+// areaPotentialInto is areaPotential(rn, false) by position in the
+// requirement's areas, added up in the same order into p (zeroed, one
+// element per area).
+func (n *network) areaPotentialInto(p []float64, rn *reqNet) []float64 {
+	for g, k := range rn.count {
+		if k == 0 {
+			continue
+		}
+		i := int(n.groups[g].rep)
+		for _, a := range rn.h.itemAreas(n.c, i) {
+			if j, ok := rn.h.areaIdx[a]; ok {
+				p[j] += n.groups[g].credits
+			}
+		}
+	}
+	return p
+}
+
 // areaPotential is an upper bound of what each area of rn can receive, from
 // all its evidence or from verified evidence only.
 func (n *network) areaPotential(rn *reqNet, verifiedOnly bool) map[string]float64 {
@@ -1329,12 +1347,12 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	tx.add(&res.Progress[0].Text, from)
 	// Per area.
 	var lowAreas []string
-	var pot map[string]float64
+	var pot []float64 // by position in h.areas
 	if h.areas != nil {
-		pot = n.areaPotential(rn, false)
+		pot = n.areaPotentialInto(take(&c.sc.floats, len(h.areas)), rn)
 	}
 	var atMax []string
-	for _, a := range h.areas {
+	for j, a := range h.areas {
 		got := n.areaCounted(rn, a)
 		mx, capped := h.areaMax[a]
 		full := capped && got >= mx-1e-7
@@ -1360,10 +1378,10 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			tx.b = appendNum(tx.b, mx, ", at most ")
 		}
 		switch {
-		case pot[a] > got+1e-7 && full:
-			tx.b = append(appendNum(tx.b, pot[a], " ("), " available; the area is at its maximum)"...)
-		case pot[a] > got+1e-7:
-			tx.b = append(appendNum(tx.b, pot[a], " ("), " available, shared with other areas or not needed)"...)
+		case pot[j] > got+1e-7 && full:
+			tx.b = append(appendNum(tx.b, pot[j], " ("), " available; the area is at its maximum)"...)
+		case pot[j] > got+1e-7:
+			tx.b = append(appendNum(tx.b, pot[j], " ("), " available, shared with other areas or not needed)"...)
 		}
 		tx.add(&pr.Text, from)
 		if h.kofn == nil && got < target-1e-7 {
