@@ -648,41 +648,50 @@ func (c *evalCtx) collectionIDs(name string) map[string]bool {
 // run short it is an entry any document of its kind can fill that lacks.
 func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) outcome {
 	rules := r.Documents
-	// files groups the document items by file: items with the same
-	// file_sha256 are one document.
-	var files [][]int
-	byFile := map[string]int{}
-	for i, d := range c.p.Documents {
-		if d.FileSHA256 == "" {
-			files = append(files, []int{i})
-			continue
+	docs := c.p.Documents
+	// The files group the document items by file: items with the same
+	// file_sha256 are one document. head[f] is file f's first item and
+	// next[i] the item after i in its file (-1 at the end). All the integer
+	// tables share one array.
+	nd, nr := len(docs), len(rules)
+	ints := make([]int, 3*nd+nr*nd+nd)
+	head, next, tail := ints[:0:nd], ints[nd:2*nd], ints[2*nd:3*nd] // tail[f] is file f's last item
+	var byFile map[string]int
+	for i, d := range docs {
+		next[i] = -1
+		if d.FileSHA256 != "" {
+			if f, ok := byFile[d.FileSHA256]; ok {
+				next[tail[f]] = i
+				tail[f] = i
+				continue
+			}
+			if byFile == nil {
+				byFile = map[string]int{}
+			}
+			byFile[d.FileSHA256] = len(head)
 		}
-		if f, ok := byFile[d.FileSHA256]; ok {
-			files[f] = append(files[f], i)
-			continue
-		}
-		byFile[d.FileSHA256] = len(files)
-		files = append(files, []int{i})
+		tail[len(head)] = i
+		head = append(head, i)
 	}
-	// fits[k][f] is the item of file f that fits rule k, or -1.
-	fits := make([][]int, len(rules))
+	nf := len(head)
+	// fits[k*nf+f] is the item of file f that fits rule k, or -1.
+	fits := ints[3*nd : 3*nd+nr*nf]
 	for k, rule := range rules {
 		var targets map[string]bool
 		if rule.Supports != "" {
 			targets = c.collectionIDs(rule.Supports)
 		}
-		fits[k] = make([]int, len(files))
-		for f, items := range files {
-			fits[k][f] = -1
-			for _, i := range items {
-				d := &c.p.Documents[i]
+		for f, first := range head {
+			fits[k*nf+f] = -1
+			for i := first; i >= 0; i = next[i] {
+				d := &docs[i]
 				if !accepted(d.Verification.EffectiveState(), withClaimed) || d.Kind != rule.Kind || d.Received.After(c.asOf) {
 					continue
 				}
 				if targets != nil && !slices.ContainsFunc(d.Supports, func(id string) bool { return targets[id] }) {
 					continue
 				}
-				fits[k][f] = i
+				fits[k*nf+f] = i
 				break
 			}
 		}
@@ -699,15 +708,15 @@ func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) 
 			}
 		}
 	}
-	owner := make([]int, len(files))
+	owner := ints[3*nd+nr*nd : 3*nd+nr*nd+nf]
 	for f := range owner {
 		owner[f] = -1
 	}
-	var seen []bool
+	seen := make([]bool, nf)
 	var augment func(s int) bool
 	augment = func(s int) bool {
-		for f := range files {
-			if seen[f] || fits[slots[s]][f] < 0 {
+		for f := range nf {
+			if seen[f] || fits[slots[s]*nf+f] < 0 {
 				continue
 			}
 			seen[f] = true
@@ -719,22 +728,25 @@ func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) 
 		return false
 	}
 	for s := range slots {
-		seen = make([]bool, len(files))
+		clear(seen)
 		augment(s)
 	}
 
 	o := outcome{ok: true}
+	if len(slots) > 0 {
+		o.used = make([]Use, 0, len(slots))
+	}
 	var missing []string
 	for k, rule := range rules {
 		need, found, fitting := max(rule.Count, 1), 0, 0
-		for f := range files {
-			if fits[k][f] < 0 {
+		for f := range nf {
+			if fits[k*nf+f] < 0 {
 				continue
 			}
 			fitting++
 			if owner[f] >= 0 && slots[owner[f]] == k {
 				found++
-				d := &c.p.Documents[fits[k][f]]
+				d := &docs[fits[k*nf+f]]
 				o.used = append(o.used, usedItem(d.ID, d.Verification))
 			}
 		}
@@ -760,6 +772,9 @@ func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) 
 			missing = append(missing, text+")")
 			o.steps = append(o.steps, fmt.Sprintf("upload %s (%d more)", lowerFirst(title), need-found))
 		}
+	}
+	if len(o.used) == 0 {
+		o.used = nil
 	}
 	if len(missing) > 0 {
 		o.ok = false

@@ -3,6 +3,7 @@ package eligibility
 import (
 	"slices"
 
+	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 )
 
@@ -65,4 +66,35 @@ func (cs *compiledSet) reportSources() [][]Source {
 		from = end
 	}
 	return out
+}
+
+// sharedFilter returns a copy of a filter whose evidence collection and
+// enumerated values (kinds, deliveries, formats, contents, modalities,
+// focus, case units) are the strings items hold: the engine's constants
+// for the collection, and for the values the strings the portfolio's
+// decoder shares (portfolio.Shared). It matches exactly what f matches; a
+// comparison of strings that share their bytes only compares lengths and
+// addresses, and filters run for every item and requirement.
+func sharedFilter(f requirements.Filter) requirements.Filter {
+	for _, e := range []string{requirements.EvidenceEducation, requirements.EvidenceSupervision,
+		requirements.EvidenceClinical, requirements.EvidenceCases} {
+		if f.Evidence == e {
+			f.Evidence = e
+		}
+	}
+	for _, list := range []*[]string{&f.ActivityKinds, &f.ProviderKinds, &f.Delivery, &f.Format,
+		&f.SessionDelivery, &f.Content, &f.Modalities, &f.Focus, &f.CaseUnits} {
+		if len(*list) == 0 {
+			continue
+		}
+		shared := make([]string, len(*list))
+		for i, v := range *list {
+			shared[i] = portfolio.Shared(v)
+			if v == requirements.SessionDeliveryUnknown {
+				shared[i] = requirements.SessionDeliveryUnknown
+			}
+		}
+		*list = shared
+	}
+	return f
 }

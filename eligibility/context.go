@@ -39,6 +39,12 @@ type evalCtx struct {
 	hours []*hoursReq
 	// sc is the evaluation's working memory (see scratch).
 	sc *scratch
+	// lastContract and lastK are the contract resolve looked up last;
+	// lastSup and lastSupID the supervisor supervisor looked up last.
+	lastContract string
+	lastK        *portfolio.Contract
+	lastSupID    string
+	lastSup      *portfolio.Supervisor
 	// buf and phrases serve phrase.
 	buf     []byte
 	phrases map[string]string
@@ -151,6 +157,11 @@ type item struct {
 	kase     *portfolio.Case
 	contract string
 	credits  float64 // hours converted by the set's credit rules
+	// resolved is set once k and kStrict hold what contractOf returns for
+	// the item outside and inside a strict pass (buildItems resolves them
+	// once, rather than each filter looking the contract up by id).
+	resolved   bool
+	k, kStrict *portfolio.Contract
 }
 
 func (c *evalCtx) buildItems() []*item {
@@ -177,7 +188,9 @@ func (c *evalCtx) buildItems() []*item {
 	}
 	items := c.sc.items[:0]
 	for i := range store {
-		items = append(items, &store[i])
+		it := &store[i]
+		c.resolve(it)
+		items = append(items, it)
 	}
 	c.sc.store, c.sc.items = store, items
 	return items
@@ -348,7 +361,7 @@ func explained(explain bool, msg func() string) string {
 // supervisorQualified checks a supervisor held one of the listed credentials
 // on every day from start to end (a session's date, or a clinical block's period).
 func (c *evalCtx) supervisorQualified(id string, start, end date.Date, types []string, explain bool) (bool, string) {
-	sup := c.supervisors[id]
+	sup := c.supervisor(id)
 	if sup == nil {
 		return false, explained(explain, func() string { return fmt.Sprintf("names supervisor %q, who is not listed", id) })
 	}
@@ -385,20 +398,55 @@ func (c *evalCtx) supervisorQualified(id string, start, end date.Date, types []s
 	return false, fmt.Sprintf("%s holds no %s credential", sup.Name, orList(types))
 }
 
+// supervisor returns the listed supervisor with an id (nil when none is).
+func (c *evalCtx) supervisor(id string) *portfolio.Supervisor {
+	if id != c.lastSupID || c.lastSup == nil {
+		c.lastSupID, c.lastSup = id, c.supervisors[id]
+	}
+	return c.lastSup
+}
+
 // contractOf returns the supervision contract an item falls under: the one it
 // names, or, when it names none, the earliest one. In a strict pass only
 // verified contracts count.
 func (c *evalCtx) contractOf(it *item) *portfolio.Contract {
+	if it.resolved {
+		if c.strict {
+			return it.kStrict
+		}
+		return it.k
+	}
+	return c.findContract(it, c.strict)
+}
+
+// resolve sets the item's contracts (see item.resolved). Items mostly
+// name the same contract, so the last one looked up is kept.
+func (c *evalCtx) resolve(it *item) {
+	k, ks := c.first, c.firstVerified
+	if it.contract != "" {
+		if it.contract != c.lastContract || c.lastK == nil {
+			c.lastContract, c.lastK = it.contract, c.contracts[it.contract]
+		}
+		k, ks = c.lastK, c.lastK
+	}
+	if ks != nil && ks.Verification.EffectiveState() != portfolio.Verified {
+		ks = nil
+	}
+	it.k, it.kStrict, it.resolved = k, ks, true
+}
+
+// findContract is contractOf in a strict pass or not, looked up.
+func (c *evalCtx) findContract(it *item, strict bool) *portfolio.Contract {
 	var k *portfolio.Contract
 	switch {
 	case it.contract != "":
 		k = c.contracts[it.contract]
-	case c.strict:
+	case strict:
 		k = c.firstVerified
 	default:
 		k = c.first
 	}
-	if k == nil || (c.strict && k.Verification.EffectiveState() != portfolio.Verified) {
+	if k == nil || (strict && k.Verification.EffectiveState() != portfolio.Verified) {
 		return nil
 	}
 	return k

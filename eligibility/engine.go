@@ -36,14 +36,13 @@ func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Re
 	}
 	rep := evaluate(p, set, asOf, views, conds.claimed, conds)
 	for i, res := range rep.Results {
-		r := set.Requirements[i]
 		switch {
-		case conds.claimed[r] && !conds.verified[r]:
+		case conds.claimed[i] && !conds.verified[i]:
 			if res.Status == Met {
 				res.Status = Pending
 			}
 			res.Explanation += "; it applies only because of evidence still awaiting verification (with verified evidence alone its condition is false)"
-		case !conds.claimed[r] && conds.verified[r]:
+		case !conds.claimed[i] && conds.verified[i]:
 			vr := verified.Results[i]
 			if vr.Status == Met {
 				res = vr
@@ -59,12 +58,14 @@ func Evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date) *Re
 	return rep
 }
 
-// conds is the applicability of each requirement, judged on verified
-// evidence alone and with claimed evidence too.
+// conds is the applicability of each requirement, by its position in the
+// set, judged on verified evidence alone and with claimed evidence too.
 type conds struct {
-	verified, claimed map[*requirements.Requirement]bool
-	errs              map[*requirements.Requirement]error
-	differ            bool
+	verified, claimed []bool
+	// errs holds the errors of conditions that could not be evaluated
+	// (nil when there are none).
+	errs   []error
+	differ bool
 }
 
 // viewCache holds the CEL views of one portfolio.
@@ -87,10 +88,11 @@ func (v *viewCache) get(withClaimed bool) map[string]any {
 // conditions evaluates every applies_if on both views. A condition that
 // cannot be evaluated counts as true: a rule is never waived by an error.
 func conditions(set *requirements.Set, views *viewCache, asOf date.Date) conds {
-	cs := conds{verified: map[*requirements.Requirement]bool{}, claimed: map[*requirements.Requirement]bool{},
-		errs: map[*requirements.Requirement]error{}}
-	for _, r := range set.Requirements {
-		cs.verified[r], cs.claimed[r] = true, true
+	n := len(set.Requirements)
+	both := make([]bool, 2*n)
+	cs := conds{verified: both[:n:n], claimed: both[n:]}
+	for k, r := range set.Requirements {
+		cs.verified[k], cs.claimed[k] = true, true
 		cond := r.Condition()
 		if cond == nil {
 			continue
@@ -98,22 +100,25 @@ func conditions(set *requirements.Set, views *viewCache, asOf date.Date) conds {
 		for _, withClaimed := range []bool{false, true} {
 			ok, err := cond.Eval(map[string]any{"portfolio": views.get(withClaimed), "as_of": asOf.Time()})
 			if err != nil {
-				cs.errs[r], ok = err, true
+				if cs.errs == nil {
+					cs.errs = make([]error, n)
+				}
+				cs.errs[k], ok = err, true
 			}
 			if withClaimed {
-				cs.claimed[r] = ok
+				cs.claimed[k] = ok
 			} else {
-				cs.verified[r] = ok
+				cs.verified[k] = ok
 			}
 		}
-		cs.differ = cs.differ || cs.verified[r] != cs.claimed[r]
+		cs.differ = cs.differ || cs.verified[k] != cs.claimed[k]
 	}
 	return cs
 }
 
 // evaluate judges the portfolio with a given applicability.
 func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, views *viewCache,
-	applies map[*requirements.Requirement]bool, cs conds) *Report {
+	applies []bool, cs conds) *Report {
 	sc := getScratch()
 	defer sc.release()
 	c := newCtx(p, set, asOf, sc)
@@ -127,20 +132,25 @@ func evaluate(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, vie
 	c.hours = c.prepareHours(applies)
 	hours := c.evalHours(c.hours)
 	sources := compiled(set).reportSources()
+	rep.Results = make([]Result, 0, len(set.Requirements))
+	next := 0 // the next of hours
 	for k, r := range set.Requirements {
 		var res Result
 		switch {
-		case !applies[r]:
+		case !applies[k]:
 			res = Result{ID: r.ID, Title: r.Title, Kind: r.Kind, Status: NotApplicable,
 				Explanation: "does not apply to this portfolio: its condition is false (" + strings.Join(strings.Fields(r.AppliesIf), " ") + ")"}
 		case r.Kind == requirements.KindHours:
-			res = hours[r]
+			// prepareHours took the hours requirements that apply, in order.
+			res = hours[next]
+			next++
 		case r.Kind == requirements.KindRatio:
 			res = c.ratioResult(r)
 		default:
 			res = c.nonHours(r)
 		}
-		if err := cs.errs[r]; err != nil {
+		if cs.errs != nil && cs.errs[k] != nil {
+			err := cs.errs[k]
 			res.Explanation += fmt.Sprintf("; its applies_if condition could not be evaluated (%v), so it is treated as applying", err)
 		}
 		res.Sources = sources[k]
@@ -166,32 +176,44 @@ func conclude(rep *Report, set *requirements.Set, asOf date.Date) {
 	}
 	applicable := len(rep.Results) - na
 	rep.Eligible = false
+	// The summary is concatenated rather than formatted: the same words
+	// with fewer allocations.
+	title, day := set.Title, asOf.String()
 	switch {
 	case unmet > 0:
 		rep.Verdict = VerdictNotEligible
-		rep.Summary = fmt.Sprintf("Not eligible for %s as of %s: %s unmet", set.Title, asOf, count(unmet, "requirement"))
+		rep.Summary = "Not eligible for " + title + " as of " + day + ": " + count(unmet, "requirement") + " unmet"
 		if pending > 0 {
-			rep.Summary += fmt.Sprintf(", %d pending verification", pending)
+			rep.Summary += ", " + strconv.Itoa(pending) + " pending verification"
 		}
 	case pending > 0:
 		rep.Verdict = VerdictPending
-		rep.Summary = fmt.Sprintf("Not yet eligible for %s as of %s: %s met only by evidence still awaiting verification", set.Title, asOf, count(pending, "requirement"))
+		rep.Summary = "Not yet eligible for " + title + " as of " + day + ": " + count(pending, "requirement") + " met only by evidence still awaiting verification"
 	default:
 		rep.Verdict = VerdictEligible
 		rep.Eligible = true
 		switch applicable {
 		case 0:
-			rep.Summary = fmt.Sprintf("Eligible for %s as of %s: none of its requirements applies", set.Title, asOf)
+			rep.Summary = "Eligible for " + title + " as of " + day + ": none of its requirements applies"
 		case 1:
-			rep.Summary = fmt.Sprintf("Eligible for %s as of %s: its requirement is met", set.Title, asOf)
+			rep.Summary = "Eligible for " + title + " as of " + day + ": its requirement is met"
 		default:
-			rep.Summary = fmt.Sprintf("Eligible for %s as of %s: all %d requirements met", set.Title, asOf, applicable)
+			rep.Summary = "Eligible for " + title + " as of " + day + ": all " + strconv.Itoa(applicable) + " requirements met"
 		}
 		if na > 0 && applicable > 0 {
-			rep.Summary += fmt.Sprintf(" (%d not applicable)", na)
+			rep.Summary += " (" + strconv.Itoa(na) + " not applicable)"
 		}
 	}
 	rep.Unconfirmed = nil
+	unconfirmed := 0
+	for _, n := range set.Confidence {
+		if n.Status == "unconfirmed" {
+			unconfirmed++
+		}
+	}
+	if unconfirmed > 0 {
+		rep.Unconfirmed = make([]Note, 0, unconfirmed)
+	}
 	for _, n := range set.Confidence {
 		if n.Status == "unconfirmed" {
 			rep.Unconfirmed = append(rep.Unconfirmed, Note{Figure: n.Figure, Note: strings.TrimSpace(n.Note)})
@@ -331,7 +353,7 @@ func count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // amount writes a figure with its unit, singular for exactly one ("1 hour").

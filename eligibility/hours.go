@@ -29,6 +29,10 @@ type hoursReq struct {
 	// filtered holds area lists of items that also name areas outside the
 	// taxonomy.
 	filtered map[int][]string
+	// areaOf holds, per item index, the areas itemAreas returns, for the
+	// items hoursOf found eligible (nil for the others, and without a
+	// taxonomy), so that they are looked up in the item's map once.
+	areaOf [][]string
 }
 
 // Codes of itemInfo.why other than the index of a filter of the
@@ -55,6 +59,9 @@ type itemInfo struct {
 
 // itemAreas returns the taxonomy areas item i covers for this requirement.
 func (h *hoursReq) itemAreas(c *evalCtx, i int) []string {
+	if h.areaOf != nil && h.areaOf[i] != nil {
+		return h.areaOf[i]
+	}
 	if a, ok := h.filtered[i]; ok {
 		return a
 	}
@@ -75,8 +82,8 @@ func (h *hoursReq) reason(c *evalCtx, i int) string {
 	case whyAfterAs:
 		return "is dated " + it.end.String() + ", after the as-of date"
 	default:
-		for k := range h.r.Accepts[w:] {
-			f := &h.r.Accepts[int(w)+k]
+		for k := range h.accepts[w:] {
+			f := &h.accepts[int(w)+k]
 			if !c.selects(f, it) {
 				continue
 			}
@@ -89,21 +96,36 @@ func (h *hoursReq) reason(c *evalCtx, i int) string {
 }
 
 // prepareHours works out, once per evaluation, which items each hours
-// requirement that applies can count and where they go inside it.
-func (c *evalCtx) prepareHours(applies map[*requirements.Requirement]bool) []*hoursReq {
-	var hs []*hoursReq
-	byID := map[string]*hoursReq{}
-	for _, r := range c.set.Requirements {
-		if r.Kind != requirements.KindHours || !applies[r] {
+// requirement that applies (applies is by position in the set) can count
+// and where they go inside it.
+func (c *evalCtx) prepareHours(applies []bool) []*hoursReq {
+	n := 0
+	for k, r := range c.set.Requirements {
+		if r.Kind == requirements.KindHours && applies[k] {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	store, hs := make([]hoursReq, n), make([]*hoursReq, 0, n)
+	for k, r := range c.set.Requirements {
+		if r.Kind != requirements.KindHours || !applies[k] {
 			continue
 		}
-		h := c.hoursOf(r)
+		h := &store[len(hs)]
+		c.prepare(h, r)
 		hs = append(hs, h)
-		byID[r.ID] = h
 	}
 	for _, h := range hs {
 		if rt := h.r.RatioTo; rt != nil {
-			if base := byID[rt.Requirement]; base != nil {
+			var base *hoursReq
+			for _, o := range hs {
+				if o.r.ID == rt.Requirement {
+					base = o
+				}
+			}
+			if base != nil {
 				h.total = base.total / rt.Per
 			} else {
 				// The base requirement does not apply: take its figure from the set.
@@ -133,6 +155,11 @@ type hoursPlan struct {
 	among   map[string]bool
 	// wanted says, by evidenceIndex, which collections the accepts list reads.
 	wanted [3]bool
+	// accepts, capMatch and minMatch are copies of the requirement's
+	// accepts list and of its caps' and minimums' match filters whose
+	// values are the strings the portfolio's decoder shares (see
+	// sharedFilter), which the filters compare quicker.
+	accepts, capMatch, minMatch []requirements.Filter
 }
 
 // planHours works out the hoursPlan of requirement r of set.
@@ -143,6 +170,13 @@ func planHours(set *requirements.Set, r *requirements.Requirement) *hoursPlan {
 	}
 	for _, f := range r.Accepts {
 		h.wanted[evidenceIndex(f.Evidence)] = true
+		h.accepts = append(h.accepts, sharedFilter(f))
+	}
+	for _, cp := range r.Caps {
+		h.capMatch = append(h.capMatch, sharedFilter(cp.Match))
+	}
+	for _, b := range r.Minimums {
+		h.minMatch = append(h.minMatch, sharedFilter(b.Match))
 	}
 	if r.Taxonomy != "" {
 		h.areaName, h.areaMin, h.areaIdx = map[string]string{}, map[string]float64{}, map[string]int{}
@@ -182,15 +216,25 @@ func planHours(set *requirements.Set, r *requirements.Requirement) *hoursPlan {
 // hoursOf prepares one hours requirement: which items it can count and
 // where they go inside it.
 func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
-	h := &hoursReq{hoursPlan: compiled(c.set).hours[r], r: r, total: r.Total}
+	h := &hoursReq{}
+	c.prepare(h, r)
+	return h
+}
+
+// prepare is hoursOf into h.
+func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
+	*h = hoursReq{hoursPlan: compiled(c.set).hours[r], r: r, total: r.Total}
 	h.info = take(&c.sc.infos, len(c.items))
+	if h.areas != nil {
+		h.areaOf = take(&c.sc.areaOf, len(c.items))
+	}
 	for i, it := range c.items {
 		in := &h.info[i]
 		in.capOf, in.bucket, in.why = -1, -1, -1
 		if !h.wanted[evidenceIndex(it.evidence)] {
 			continue
 		}
-		ok, why := c.accepts(r, it)
+		ok, why := c.accepts(h.accepts, it)
 		if ok && h.areas != nil {
 			codes := it.act.Areas[r.Taxonomy]
 			if kept := knownAreas(codes, h.areaName); len(kept) != len(codes) {
@@ -199,8 +243,10 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 				}
 				h.filtered[i] = kept
 			}
-			if len(h.itemAreas(c, i)) == 0 {
+			if as := h.itemAreas(c, i); len(as) == 0 {
 				ok, why = false, whyNoArea
+			} else {
+				h.areaOf[i] = as
 			}
 		}
 		if ok && it.end.After(c.asOf) {
@@ -212,36 +258,35 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 		}
 		if c.hasClaimedSupport {
 			c.strict = true
-			strictOK, _ := c.accepts(r, it)
+			strictOK, _ := c.accepts(h.accepts, it)
 			c.strict = false
 			in.weak = !strictOK
 		}
 		for j := range r.Caps {
 			// A monthly cap limits the item at its source (see build).
-			if cp := &r.Caps[j]; !cp.Monthly() && c.match(&cp.Match, it) {
+			if !r.Caps[j].Monthly() && c.match(&h.capMatch[j], it) {
 				in.capOf = int16(j)
 				break
 			}
 		}
 		for j := range r.Minimums {
-			if c.match(&r.Minimums[j].Match, it) {
+			if c.match(&h.minMatch[j], it) {
 				in.bucket = int16(j)
 				break
 			}
 		}
 	}
-	return h
 }
 
 // accepts reports whether a requirement's accepts list takes an item, and if
 // not, the index of the first filter that selects the item's kind (whyNone
 // when none does): reason words why from there.
-func (c *evalCtx) accepts(r *requirements.Requirement, it *item) (bool, int16) {
+func (c *evalCtx) accepts(fs []requirements.Filter, it *item) (bool, int16) {
 	why := int16(whyNone)
-	for k := range r.Accepts {
+	for k := range fs {
 		// Only evidence of the kind the filter selects is worth explaining:
 		// a training is not "excluded" from a SAR requirement, it is unrelated.
-		f := &r.Accepts[k]
+		f := &fs[k]
 		if c.match(f, it) {
 			return true, whyNone
 		}
@@ -291,7 +336,6 @@ type network struct {
 	// claimed license or contract. Both are shut in the verified layer.
 	claimed []int
 	weak    []weakUse
-	srcCap  map[[2]int]int // (requirement, cap) -> source-side cap node
 	// monthly are the monthly caps of the requirements, in order.
 	monthly []*monthCap
 	// searchCut is set when an at_least_areas search ran out of budget.
@@ -378,10 +422,10 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 	n := &network{c: c, g: c.sc.g, s: 0, t: 1}
 	g := n.g
 	g.Grow(c.edgesNeeded(hs))
-	n.srcCap = map[[2]int]int{} // (req, cap) -> source-side cap node
-	srcCap := n.srcCap
-	for _, h := range hs {
-		rn := &reqNet{h: h}
+	nets := make([]reqNet, len(hs))
+	for k, h := range hs {
+		rn := &nets[k]
+		rn.h = h
 		rn.free = g.AddNode()
 		rn.freeEdge = g.AddEdge(rn.free, n.t, 0)
 		if h.areas != nil {
@@ -394,28 +438,31 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 				rn.areaFree[j] = g.AddEdge(v, rn.free, flow.Inf)
 			}
 		}
-		rn.capAvail = make([]float64, len(h.r.Caps))
+		rn.capAvail = take(&c.sc.floats, len(h.r.Caps))
+		rn.capNode, rn.capEdge = take(&c.sc.areaEdges, len(h.r.Caps)), take(&c.sc.areaEdges, len(h.r.Caps))
 		for j, cp := range h.r.Caps {
 			if cp.Monthly() {
-				rn.capNode, rn.capEdge = append(rn.capNode, -1), append(rn.capEdge, -1)
+				rn.capNode[j], rn.capEdge[j] = -1, -1
 				n.monthly = append(n.monthly, &monthCap{rn: rn, j: j, cap: cp, node: map[int]int{}, edge: map[int]int{}, items: map[int]int{}})
 				continue
 			}
 			v := g.AddNode()
-			rn.capNode = append(rn.capNode, v)
+			rn.capNode[j] = v
 			if h.areas != nil {
-				// Source-side cap: capped evidence is exclusive to this requirement.
-				rn.capEdge = append(rn.capEdge, g.AddEdge(n.s, v, cp.Limit(h.total)))
-				srcCap[[2]int{len(n.reqs), j}] = v
+				// Source-side cap: capped evidence is exclusive to this
+				// requirement (see sourceOf).
+				rn.capEdge[j] = g.AddEdge(n.s, v, cp.Limit(h.total))
 			} else {
-				rn.capEdge = append(rn.capEdge, g.AddEdge(v, rn.free, cp.Limit(h.total)))
+				rn.capEdge[j] = g.AddEdge(v, rn.free, cp.Limit(h.total))
 			}
 		}
-		for range h.r.Minimums {
+		k := len(h.r.Minimums)
+		rn.bkNode, rn.bkEdge, rn.bkFree = take(&c.sc.areaEdges, k), take(&c.sc.areaEdges, k), take(&c.sc.areaEdges, k)
+		for j := range h.r.Minimums {
 			v := g.AddNode()
-			rn.bkNode = append(rn.bkNode, v)
-			rn.bkEdge = append(rn.bkEdge, g.AddEdge(v, n.t, 0))
-			rn.bkFree = append(rn.bkFree, g.AddEdge(v, rn.free, flow.Inf))
+			rn.bkNode[j] = v
+			rn.bkEdge[j] = g.AddEdge(v, n.t, 0)
+			rn.bkFree[j] = g.AddEdge(v, rn.free, flow.Inf)
 		}
 		n.reqs = append(n.reqs, rn)
 	}
@@ -606,7 +653,7 @@ func (n *network) alike(i, j int) bool {
 func (n *network) sourceOf(ri, gi int) int {
 	rn, gr := n.reqs[ri], &n.groups[gi]
 	if j := rn.h.info[gr.rep].capOf; j >= 0 && rn.h.areas != nil {
-		return n.srcCap[[2]int{ri, int(j)}]
+		return rn.capNode[j] // capOf is never a monthly cap's
 	}
 	if gr.mc < 0 {
 		return n.s
@@ -917,6 +964,24 @@ func (n *network) kofnReq() *reqNet {
 	return nil
 }
 
+// areaPotentialInto is areaPotential(rn, false) by position in the
+// requirement's areas, added up in the same order into p (zeroed, one
+// element per area).
+func (n *network) areaPotentialInto(p []float64, rn *reqNet) []float64 {
+	for g, k := range rn.count {
+		if k == 0 {
+			continue
+		}
+		i := int(n.groups[g].rep)
+		for _, a := range rn.h.itemAreas(n.c, i) {
+			if j, ok := rn.h.areaIdx[a]; ok {
+				p[j] += n.groups[g].credits
+			}
+		}
+	}
+	return p
+}
+
 // areaPotential is an upper bound of what each area of rn can receive, from
 // all its evidence or from verified evidence only.
 func (n *network) areaPotential(rn *reqNet, verifiedOnly bool) map[string]float64 {
@@ -1205,12 +1270,13 @@ func (n *network) areaCounted(rn *reqNet, a string) float64 {
 	return n.g.Flow(rn.areaMin[k]) + n.g.Flow(rn.areaFree[k])
 }
 
-// evalHours allocates the hours and describes each hours requirement.
-func (c *evalCtx) evalHours(hs []*hoursReq) map[*requirements.Requirement]Result {
-	out := map[*requirements.Requirement]Result{}
+// evalHours allocates the hours and describes each hours requirement, in
+// the order of hs.
+func (c *evalCtx) evalHours(hs []*hoursReq) []Result {
 	if len(hs) == 0 {
-		return out
+		return nil
 	}
+	out := make([]Result, len(hs))
 	p := c.allocate(hs)
 	for i, h := range hs {
 		st := p.status[h]
@@ -1220,7 +1286,7 @@ func (c *evalCtx) evalHours(hs []*hoursReq) map[*requirements.Requirement]Result
 				res.Explanation += "; " + note
 			}
 		}
-		out[h.r] = res
+		out[i] = res
 	}
 	return out
 }
@@ -1266,28 +1332,27 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	res := Result{ID: r.ID, Title: r.Title, Kind: r.Kind, Status: st}
 	unit := h.unit
 	counted := n.counted(rn)
-	res.Progress = append(res.Progress, Progress{Label: r.Title, Value: round(counted), Target: round(h.total), Unit: unit,
-		Text: fmt.Sprintf("%s of %s counted (%s available)", shown(counted, st), amount(h.total, unit), num(rn.avail))})
+	// The progress lines' texts, and a met requirement's explanation, are
+	// written into one buffer and cut from one string; Progress gets its
+	// final size first, so that the texts' destinations do not move.
+	tx := &c.sc.tx
+	res.Progress = make([]Progress, 1, 2+len(h.areas)+len(r.Caps)+len(r.Minimums))
+	res.Progress[0] = Progress{Label: r.Title, Value: round(counted), Target: round(h.total), Unit: unit}
+	from := tx.mark()
+	tx.b = append(appendAmount(append(appendShown(tx.b, counted, st), " of "...), h.total, unit), " counted ("...)
+	tx.b = append(appendNumber(tx.b, rn.avail), " available)"...)
 	if rt := r.RatioTo; rt != nil {
-		res.Progress[0].Text += fmt.Sprintf("; 1 per %s of %s", num(rt.Per), rt.Requirement)
+		tx.b = append(append(appendNumber(append(tx.b, "; 1 per "...), rt.Per), " of "...), rt.Requirement...)
 	}
+	tx.add(&res.Progress[0].Text, from)
 	// Per area.
 	var lowAreas []string
-	var pot map[string]float64
+	var pot []float64 // by position in h.areas
 	if h.areas != nil {
-		pot = n.areaPotential(rn, false)
+		pot = n.areaPotentialInto(take(&c.sc.floats, len(h.areas)), rn)
 	}
 	var atMax []string
-	// The area lines' labels and texts are written into one buffer and cut
-	// from one string, rather than allocated two by two.
-	var lines []byte
-	type areaLine struct{ p, label, text int } // Progress index, where label and text end
-	var cuts []areaLine
-	if h.areas != nil {
-		res.Progress = slices.Grow(res.Progress, len(h.areas)+len(r.Caps)+len(r.Minimums)+1)
-		cuts = make([]areaLine, 0, len(h.areas))
-	}
-	for _, a := range h.areas {
+	for j, a := range h.areas {
 		got := n.areaCounted(rn, a)
 		mx, capped := h.areaMax[a]
 		full := capped && got >= mx-1e-7
@@ -1301,30 +1366,26 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			}
 			target = h.kofn.HoursEach
 		}
-		lines = append(append(append(append(lines, "area "...), a...), ": "...), h.areaName[a]...)
-		label := len(lines)
-		lines = append(append(append(append(lines, "area "...), a...), " ("...), h.areaName[a]...)
-		lines = appendNum(appendNum(lines, got, "): "), target, " of ")
+		res.Progress = append(res.Progress, Progress{Value: round(got), Target: target, Unit: unit})
+		pr := &res.Progress[len(res.Progress)-1]
+		from := tx.mark()
+		tx.b = append(append(append(append(tx.b, "area "...), a...), ": "...), h.areaName[a]...)
+		tx.add(&pr.Label, from)
+		from = tx.mark()
+		tx.b = append(append(append(append(tx.b, "area "...), a...), " ("...), h.areaName[a]...)
+		tx.b = appendNum(appendNum(tx.b, got, "): "), target, " of ")
 		if capped {
-			lines = appendNum(lines, mx, ", at most ")
+			tx.b = appendNum(tx.b, mx, ", at most ")
 		}
 		switch {
-		case pot[a] > got+1e-7 && full:
-			lines = append(appendNum(lines, pot[a], " ("), " available; the area is at its maximum)"...)
-		case pot[a] > got+1e-7:
-			lines = append(appendNum(lines, pot[a], " ("), " available, shared with other areas or not needed)"...)
+		case pot[j] > got+1e-7 && full:
+			tx.b = append(appendNum(tx.b, pot[j], " ("), " available; the area is at its maximum)"...)
+		case pot[j] > got+1e-7:
+			tx.b = append(appendNum(tx.b, pot[j], " ("), " available, shared with other areas or not needed)"...)
 		}
-		cuts = append(cuts, areaLine{len(res.Progress), label, len(lines)})
-		res.Progress = append(res.Progress, Progress{Value: round(got), Target: target, Unit: unit})
+		tx.add(&pr.Text, from)
 		if h.kofn == nil && got < target-1e-7 {
 			lowAreas = append(lowAreas, a)
-		}
-	}
-	if len(cuts) > 0 {
-		all, from := string(lines), 0
-		for _, c := range cuts {
-			res.Progress[c.p].Label, res.Progress[c.p].Text = all[from:c.label], all[c.label:c.text]
-			from = c.text
 		}
 	}
 	reached := 0
@@ -1355,12 +1416,19 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		avail := rn.capAvail[j]
 		// Source-side or requirement-side, the cap's edge carries what counts.
 		through := n.g.Flow(rn.capEdge[j])
-		text := fmt.Sprintf("%s: %s %s available, at most %s count", cp.Name(), num(avail), unit, num(limit))
+		res.Progress = append(res.Progress, Progress{Label: cp.Name(), Value: round(avail), Limit: round(limit), Unit: unit})
+		from := tx.mark()
+		tx.b = appendNumber(append(append(tx.b, cp.Name()...), ": "...), avail)
 		if cp.Share > 0 && rn.avail > 0 {
-			text = fmt.Sprintf("%s: %s of %s %s = %s%% against a %s%% cap (%s count)", cp.Name(), num(avail), num(rn.avail), unit,
-				num(100*avail/rn.avail), num(100*cp.Share), num(through))
+			tx.b = append(append(appendNumber(append(tx.b, " of "...), rn.avail), ' '), unit...)
+			tx.b = append(appendNumber(append(tx.b, " = "...), 100*avail/rn.avail), "% against a "...)
+			tx.b = append(appendNumber(tx.b, 100*cp.Share), "% cap ("...)
+			tx.b = append(appendNumber(tx.b, through), " count)"...)
+		} else {
+			tx.b = append(append(append(tx.b, ' '), unit...), " available, at most "...)
+			tx.b = append(appendNumber(tx.b, limit), " count"...)
 		}
-		res.Progress = append(res.Progress, Progress{Label: cp.Name(), Value: round(avail), Limit: round(limit), Unit: unit, Text: text})
+		tx.add(&res.Progress[len(res.Progress)-1].Text, from)
 		if avail > limit+1e-7 {
 			binding = append(binding, cp.Name())
 		}
@@ -1375,8 +1443,11 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			// bucket gives beyond it flows on through its free edge.
 			shown += n.g.Flow(rn.bkFree[j])
 		}
-		res.Progress = append(res.Progress, Progress{Label: b.Name(), Value: round(shown), Target: b.Min, Unit: unit,
-			Text: fmt.Sprintf("%s: %s of at least %s", b.Name(), num(shown), num(b.Min))})
+		res.Progress = append(res.Progress, Progress{Label: b.Name(), Value: round(shown), Target: b.Min, Unit: unit})
+		from := tx.mark()
+		tx.b = append(appendNumber(append(append(tx.b, b.Name()...), ": "...), shown), " of at least "...)
+		tx.b = appendNumber(tx.b, b.Min)
+		tx.add(&res.Progress[len(res.Progress)-1].Text, from)
 		if got < b.Min-1e-7 {
 			lowBuckets = append(lowBuckets, j)
 		}
@@ -1416,13 +1487,17 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	// Explanation and shortfall.
 	switch st {
 	case Met:
-		res.Explanation = fmt.Sprintf("%s of %s counted from %s", num(counted), amount(h.total, unit), count(len(res.Evidence), "verified item"))
+		from := tx.mark()
+		tx.b = append(appendAmount(append(appendNumber(tx.b, counted), " of "...), h.total, unit), " counted from "...)
+		tx.b = appendCount(tx.b, len(res.Evidence), "verified item")
 		if len(h.areas) > 0 && h.kofn == nil && r.AreaMinimum > 0 {
-			res.Explanation += fmt.Sprintf(", with at least %s in every area", num(r.AreaMinimum))
+			tx.b = append(appendNumber(append(tx.b, ", with at least "...), r.AreaMinimum), " in every area"...)
 		}
 		if h.kofn != nil {
-			res.Explanation += fmt.Sprintf(", with %d areas at %s or more", h.kofn.Count, num(h.kofn.HoursEach))
+			tx.b = append(strconv.AppendInt(append(tx.b, ", with "...), int64(h.kofn.Count), 10), " areas at "...)
+			tx.b = append(appendNumber(tx.b, h.kofn.HoursEach), " or more"...)
 		}
+		tx.add(&res.Explanation, from)
 	case Pending:
 		if len(claimedIDs) == 0 {
 			// Met only with claimed evidence that carries no hours here, such
@@ -1437,6 +1512,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	case Unmet:
 		res.Explanation, res.Shortfall = c.hoursShortfall(p, rn, counted, lowAreas, lowBuckets, binding, reached, atMax, monthSteps)
 	}
+	tx.done()
 	for _, note := range monthNotes {
 		res.Explanation += "; " + note
 	}

@@ -19,9 +19,11 @@ type scratch struct {
 	store  []item
 	items  []*item
 	infos  []itemInfo
+	areaOf [][]string
 	firsts []int32
 	counts []int16
 	supply []int
+	floats []float64
 	// areaEdges holds the per-area node and edge tables of the network.
 	areaEdges []int
 	// gids and nexts are per item: its flow group and the next member of
@@ -35,6 +37,8 @@ type scratch struct {
 	uses    []pendingUse
 	amounts []AreaAmount
 	g       *flow.Graph
+	// tx writes the texts of a result (see texts).
+	tx texts
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{g: flow.New(0)} }}
@@ -44,7 +48,10 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 // release empties the scratch and returns it to the pool.
 func (s *scratch) release() {
 	s.store, s.items = s.store[:0], s.items[:0]
+	clear(s.areaOf) // it points into the portfolio
+	s.areaOf = s.areaOf[:0]
 	s.infos, s.firsts, s.counts, s.supply = s.infos[:0], s.firsts[:0], s.counts[:0], s.supply[:0]
+	s.floats = s.floats[:0]
 	s.gids, s.nexts, s.groups, s.areaEdges = s.gids[:0], s.nexts[:0], s.groups[:0], s.areaEdges[:0]
 	clear(s.byHash)
 	s.uses, s.amounts = s.uses[:0], s.amounts[:0]

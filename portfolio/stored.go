@@ -375,6 +375,19 @@ func (d *storedDecoder) date(p *date.Date) error {
 	return nil
 }
 
+// Shared returns the copy of s that DecodeStored gives every field it
+// reads holding s, when s is an enumerated value of a portfolio field (a
+// kind, a format, a delivery, a modality...), and s itself otherwise.
+// Strings that share their bytes compare equal without reading them, so a
+// caller that compares such values with decoded fields often (the
+// eligibility engine's filters) keeps its own in this form.
+func Shared(s string) string {
+	if v, ok := enumValues[s]; ok {
+		return v
+	}
+	return s
+}
+
 // enum reads a string that is most often one of the values listed, which
 // are then shared instead of copied.
 func (d *storedDecoder) enum(p *string, values ...string) error {
