@@ -18,10 +18,7 @@ import (
 
 // deadLetterReads is what the dead-letter use cases read.
 type deadLetterReads interface {
-	DeadJobs(ctx context.Context, limit int) ([]jobs.Job, error)
-	CountDeadJobs(ctx context.Context) (int, error)
-	DeadMail(ctx context.Context, limit int) ([]jobs.Mail, error)
-	CountDeadMail(ctx context.Context) (int, error)
+	jobs.DeadLetterReads
 }
 
 // deadLetterWrites is what they write in their transaction.
@@ -37,14 +34,8 @@ type deadLetterWrites interface {
 // lists at most; the counts say how many there are in all.
 const DeadLetterLimit = 200
 
-// DeadLetters is what an admin sees of the work given up: the dead jobs
-// and dead messages, the latest first, and how many of each there are.
-type DeadLetters struct {
-	Jobs      []jobs.Job
-	Mail      []jobs.Mail
-	JobCount  int
-	MailCount int
-}
+// DeadLetters is the work given up after its last try (jobs.DeadLetters).
+type DeadLetters = jobs.DeadLetters
 
 // mayHandleDeadLetters allows the board's admins only.
 func mayHandleDeadLetters(by *auth.User) error {
@@ -59,21 +50,7 @@ func (b *Board) DeadLetters(ctx context.Context, by *auth.User) (*DeadLetters, e
 	if err := mayHandleDeadLetters(by); err != nil {
 		return nil, err
 	}
-	var d DeadLetters
-	var err error
-	if d.Jobs, err = b.store.DeadJobs(ctx, DeadLetterLimit); err != nil {
-		return nil, err
-	}
-	if d.Mail, err = b.store.DeadMail(ctx, DeadLetterLimit); err != nil {
-		return nil, err
-	}
-	if d.JobCount, err = b.store.CountDeadJobs(ctx); err != nil {
-		return nil, err
-	}
-	if d.MailCount, err = b.store.CountDeadMail(ctx); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return jobs.ReadDeadLetters(ctx, b.store, DeadLetterLimit)
 }
 
 // CountDeadLetters counts the dead jobs and messages, for the metrics.

@@ -4,89 +4,27 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/demo"
 	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/internal/boardtest"
 	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/plissit"
 	"github.com/certboard/certboard/practice/practicesql"
 	"github.com/certboard/certboard/practice/scope"
-	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/verifier/httpfetch"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-// demoBoard is the demo board seeded on SQLite and serving over HTTP on a
-// port of this machine, as `serve --demo` runs it.
-type demoBoard struct {
-	url   string
-	store *boardsql.Store
-	deps  demo.Deps
-}
-
-func startDemoBoard(t *testing.T) *demoBoard {
-	t.Helper()
-	ctx := context.Background()
-	keys, err := seal.New(seal.Generate())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := boardsql.Open(ctx, boardsql.Config{DataDir: t.TempDir(), Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.EnsureSigningKey(ctx, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	sets, err := requirements.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://" + ln.Addr().String()
-	docs, err := blob.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { docs.Close() })
-	srv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Demo: boardsql.ForBoard{Store: st},
-		Sets: sets, Log: quiet, PublicURL: url, Files: docs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-	store := boardsql.ForBoard{Store: st}
-	return &demoBoard{url: url, store: st,
-		deps: demo.Deps{Store: store, Config: board.Config{Store: store, Catalog: sets, PublicURL: url, Log: quiet}}}
-}
 
 // demoPractice is a practice store on SQLite and what seeding it beside b
 // takes.
@@ -96,7 +34,7 @@ type demoPractice struct {
 	p     *practice.Practice
 }
 
-func newDemoPractice(t *testing.T, b *demoBoard) *demoPractice {
+func newDemoPractice(t *testing.T, b *boardtest.Demo) *demoPractice {
 	t.Helper()
 	ctx := context.Background()
 	keys, err := seal.New(seal.Generate())
@@ -111,7 +49,7 @@ func newDemoPractice(t *testing.T, b *demoBoard) *demoPractice {
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	fetch, err := httpfetch.Origins(b.url)
+	fetch, err := httpfetch.Origins(b.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +59,7 @@ func newDemoPractice(t *testing.T, b *demoBoard) *demoPractice {
 		t.Fatal(err)
 	}
 	p.UseFetch(fetch)
-	return &demoPractice{store: st, p: p, deps: demo.PracticeDeps{Store: st, Config: cfg, Board: b.deps, Fetch: fetch}}
+	return &demoPractice{store: st, p: p, deps: demo.PracticeDeps{Store: st, Config: cfg, Board: b.Deps, Fetch: fetch}}
 }
 
 // actor is the practice's account with the local part local, as the use
@@ -141,7 +79,7 @@ func (d *demoPractice) actor(t *testing.T, local string) practice.Actor {
 // board.
 func TestSeedPractice(t *testing.T) {
 	ctx := context.Background()
-	b := startDemoBoard(t)
+	b := boardtest.StartDemo(t, quiet)
 	d := newDemoPractice(t, b)
 	logins, err := demo.SeedPractice(ctx, d.deps)
 	if err != nil {
@@ -165,7 +103,7 @@ func TestSeedPractice(t *testing.T) {
 	if n, err := d.store.AuditLog().Verify(ctx); err != nil || n != len(entries) {
 		t.Fatalf("the practice's audit log: %d %v", n, err)
 	}
-	boardAudit, err := b.store.VerifyAudit(ctx)
+	boardAudit, err := b.Store.VerifyAudit(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +117,7 @@ func TestSeedPractice(t *testing.T) {
 	if after, _ := d.store.AuditLog().Entries(ctx); len(after) != len(entries) {
 		t.Fatalf("a second seeding wrote %d audit entries at the practice", len(after)-len(entries))
 	}
-	if n, err := b.store.VerifyAudit(ctx); err != nil || n != boardAudit {
+	if n, err := b.Store.VerifyAudit(ctx); err != nil || n != boardAudit {
 		t.Fatalf("a second seeding wrote %d audit entries at the board (%v)", n-boardAudit, err)
 	}
 }
@@ -227,14 +165,14 @@ func checkPracticePeople(t *testing.T, d *demoPractice, logins []demo.Login, peo
 // includes Intensive Therapy; Dr. Holt's suspended by the board (through
 // its use case), found so by the practice's check, her Intensive Therapy
 // case flagged and the admin mailed; Lena with the baseline only.
-func checkPracticeCredentials(t *testing.T, b *demoBoard, d *demoPractice) {
+func checkPracticeCredentials(t *testing.T, b *boardtest.Demo, d *demoPractice) {
 	ctx := context.Background()
 	ines, jordan, lena, holt := d.actor(t, "ines.okoro"), d.actor(t, "jordan"), d.actor(t, "lena.fischer"), d.actor(t, "maren.holt")
-	boardDID, err := did.WebFromURL(b.url)
+	boardDID, err := did.WebFromURL(b.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bb, err := board.New(b.deps.Config)
+	bb, err := board.New(b.Deps.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,11 +204,11 @@ func checkPracticeCredentials(t *testing.T, b *demoBoard, d *demoPractice) {
 	if ok, _ := hs.Scope.Permits(plissit.IntensiveTherapy); ok {
 		t.Error("Dr. Holt may still work Intensive Therapy")
 	}
-	u, err := b.store.UserByEmail(ctx, demo.Email("maren.holt"))
+	u, err := b.Store.UserByEmail(ctx, demo.Email("maren.holt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	onBoard, err := b.store.CredentialsOf(ctx, u.ID)
+	onBoard, err := b.Store.CredentialsOf(ctx, u.ID)
 	if err != nil || len(onBoard) != 1 || onBoard[0].Status() != "suspended" || onBoard[0].SuspendReason == "" {
 		t.Errorf("Dr. Holt's credential on the board: %+v %v", onBoard, err)
 	}
@@ -518,7 +456,7 @@ func checkPracticeMeasures(t *testing.T, d *demoPractice) {
 // again, so the new practice tells the same story.
 func TestSeedPracticeBesideABoardSeededBefore(t *testing.T) {
 	ctx := context.Background()
-	b := startDemoBoard(t)
+	b := boardtest.StartDemo(t, quiet)
 	if _, err := demo.SeedPractice(ctx, newDemoPractice(t, b).deps); err != nil {
 		t.Fatal(err)
 	}
@@ -530,11 +468,11 @@ func TestSeedPracticeBesideABoardSeededBefore(t *testing.T) {
 	if err != nil || len(flags) != 1 || flags[0].PractitionerID != d.actor(t, "maren.holt").UserID {
 		t.Fatalf("the cases flagged: %+v %v", flags, err)
 	}
-	u, err := b.store.UserByEmail(ctx, demo.Email("maren.holt"))
+	u, err := b.Store.UserByEmail(ctx, demo.Email("maren.holt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if creds, err := b.store.CredentialsOf(ctx, u.ID); err != nil || len(creds) != 1 || creds[0].Status() != "suspended" {
+	if creds, err := b.Store.CredentialsOf(ctx, u.ID); err != nil || len(creds) != 1 || creds[0].Status() != "suspended" {
 		t.Fatalf("Dr. Holt's credential on the board: %+v %v", creds, err)
 	}
 }
@@ -542,7 +480,7 @@ func TestSeedPracticeBesideABoardSeededBefore(t *testing.T) {
 // TestSeedPracticeNeedsTheBoard: without the board beside it, seeding
 // refuses to start.
 func TestSeedPracticeNeedsTheBoard(t *testing.T) {
-	d := newDemoPractice(t, &demoBoard{url: "http://127.0.0.1:1"})
+	d := newDemoPractice(t, &boardtest.Demo{URL: "http://127.0.0.1:1"})
 	d.deps.Board = demo.Deps{}
 	if _, err := demo.SeedPractice(context.Background(), d.deps); err == nil || !strings.Contains(err.Error(), "board") {
 		t.Fatalf("seeding without a board: %v", err)

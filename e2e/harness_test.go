@@ -2,13 +2,11 @@ package e2e
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,14 +28,12 @@ import (
 	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
+	"github.com/certboard/certboard/sqldb/sqldbtest"
 )
 
 const (
 	// chromiumPath is where the Debian package puts Chromium.
 	chromiumPath = "/usr/bin/chromium"
-	// defaultPostgres is the PostgreSQL server of the development and CI
-	// machines; CERTBOARD_TEST_POSTGRES overrides it.
-	defaultPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 	// testTimeout bounds each test, so that a hang fails instead of
 	// blocking CI.
 	testTimeout = 3 * time.Minute
@@ -98,39 +94,15 @@ func openSQLite(t *testing.T, keys *seal.Keyring) *boardsql.Store {
 func openPostgres(t *testing.T, keys *seal.Keyring) *boardsql.Store {
 	t.Helper()
 	ctx := context.Background()
-	admin := os.Getenv("CERTBOARD_TEST_POSTGRES")
-	if admin == "" {
-		admin = defaultPostgres
-	}
-	u, err := url.Parse(admin)
+	dbURL, err := sqldbtest.Postgres(t)
 	if err != nil {
-		t.Fatalf("CERTBOARD_TEST_POSTGRES is not a URL: %v", err)
+		unavailable(t, "%v", err)
 	}
-	adminDB, err := sql.Open("pgx", admin)
-	if err == nil {
-		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		err = adminDB.PingContext(pctx)
-		cancel()
-	}
-	if err != nil {
-		unavailable(t, "PostgreSQL is not reachable at %s: %v", u.Redacted(), err)
-	}
-	name := fmt.Sprintf("certboard_e2e_%d", time.Now().UnixNano())
-	if _, err := adminDB.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("creating the test database: %v", err)
-	}
-	u.Path = "/" + name
-	st, err := boardsql.Open(ctx, boardsql.Config{DatabaseURL: u.String(), Keys: keys})
+	st, err := boardsql.Open(ctx, boardsql.Config{DatabaseURL: dbURL, Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		st.Close()
-		if _, err := adminDB.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-		}
-		adminDB.Close()
-	})
+	t.Cleanup(func() { st.Close() })
 	return st
 }
 

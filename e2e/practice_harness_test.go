@@ -21,15 +21,11 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/blob"
-	"github.com/certboard/certboard/board"
-	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/demo"
+	"github.com/certboard/certboard/internal/boardtest"
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/practicesql"
 	pweb "github.com/certboard/certboard/practice/web"
-	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/verifier/httpfetch"
 )
@@ -437,9 +433,9 @@ func (pb *practiceBrowser) shot(p *person, name, from string, height float64) {
 }
 
 // startDemoPractice serves the demo practice as `certboard serve --demo`
-// does: the demo board seeded (web.Server.SeedDemo) and serving on a port
-// of the loopback interface, and beside it the demo practice on its own
-// database, trusting that board's did:web and fetching its documents over
+// does: the demo board seeded and serving on a port of the loopback
+// interface (boardtest.StartDemo), and beside it the demo practice on its
+// own database, trusting that board's did:web and fetching its documents over
 // HTTP (pweb.Server.TrustLocalOrigins and httpfetch.Origins), seeded by
 // demo.SeedPractice: four people, six clients at every stage, measures
 // over six months, treatment plans, a safety task, a referral and a
@@ -451,42 +447,8 @@ func startDemoPractice(t *testing.T) *practiceApp {
 	log := slog.New(slog.NewTextHandler(&testLog{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	// The board.
-	keys, err := seal.New(seal.Generate())
-	if err != nil {
-		t.Fatal(err)
-	}
-	bst := openSQLite(t, keys)
-	if _, err := bst.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bst.EnsureSigningKey(ctx, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	sets, err := requirements.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	boardURL := "http://" + bln.Addr().String()
-	bdocs, err := blob.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bdocs.Close() })
-	bsrv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: bst}, Accounts: boardsql.ForAuth{Store: bst},
-		Demo: boardsql.ForBoard{Store: bst}, Sets: sets, Log: log, PublicURL: boardURL, Files: bdocs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bsrv.SeedDemo(ctx); err != nil {
-		t.Fatalf("seeding the demo board: %v", err)
-	}
-	serveOn(t, bln, bsrv.Handler())
-	boardStore := boardsql.ForBoard{Store: bst}
-	boardDeps := demo.Deps{Store: boardStore, Config: board.Config{Store: boardStore, Catalog: sets, PublicURL: boardURL, Log: log}}
+	b := boardtest.StartDemo(t, log)
+	boardURL, boardDeps := b.URL, b.Deps
 
 	// The practice beside it.
 	pkeys, err := seal.New(seal.Generate())

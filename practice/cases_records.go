@@ -44,19 +44,15 @@ func (p *Practice) SaveSexualHistory(ctx context.Context, by Actor, caseID int64
 		} else if !ok {
 			return refusedForScope(plissit.SpecificSuggestions, why, nil)
 		}
-		latest, err := caseLatestVersion(tx.SexualHistoryVersions(ctx, caseID))
+		versions, err := tx.SexualHistoryVersions(ctx, caseID)
 		if err != nil {
 			return err
 		}
-		if latest != version {
-			return staleCaseRecord("sexual history", caseID)
-		}
-		next = version + 1
-		err = tx.AddSexualHistory(ctx, SexualHistoryVersion{CaseID: caseID, Version: next, History: h,
-			SavedBy: by.UserID, SavedByName: by.Name, SavedAt: now})
-		if errors.Is(err, certboard.ErrConflict) {
-			return staleCaseRecord("sexual history", caseID)
-		} else if err != nil {
+		next, err = addCaseRecordVersion("sexual history", caseID, version, versions, func(v int) error {
+			return tx.AddSexualHistory(ctx, SexualHistoryVersion{CaseID: caseID, Version: v, History: h,
+				SavedBy: by.UserID, SavedByName: by.Name, SavedAt: now})
+		})
+		if err != nil {
 			return err
 		}
 		var done []int
@@ -87,13 +83,26 @@ func checkCaseHistory(t *concern.Taxonomy, h plissit.SexualHistory, now time.Tim
 	return f.err("Invalid sexual history")
 }
 
-// caseLatestVersion returns the latest of a list of versions, latest first;
-// 0 for none.
-func caseLatestVersion(vs []SavedVersion, err error) (int, error) {
-	if err != nil || len(vs) == 0 {
+// addCaseRecordVersion adds, through add, the version after version of
+// a case's sexual history or treatment plan (what) and returns its
+// number, when version is still the latest of versions (latest first; 0
+// when there is none). A save made from an older version, or one that
+// loses the race to another save (certboard.ErrConflict), is stale.
+func addCaseRecordVersion(what string, caseID int64, version int, versions []SavedVersion, add func(next int) error) (int, error) {
+	latest := 0
+	if len(versions) > 0 {
+		latest = versions[0].Version
+	}
+	if latest != version {
+		return 0, staleCaseRecord(what, caseID)
+	}
+	err := add(version + 1)
+	if errors.Is(err, certboard.ErrConflict) {
+		return 0, staleCaseRecord(what, caseID)
+	} else if err != nil {
 		return 0, err
 	}
-	return vs[0].Version, nil
+	return version + 1, nil
 }
 
 // staleCaseRecord is the answer to a save made from an old version of a
@@ -143,19 +152,15 @@ func (p *Practice) SaveTreatmentPlan(ctx context.Context, by Actor, caseID int64
 		if err := planComorbidities(tp, cs); err != nil {
 			return err
 		}
-		latest, err := caseLatestVersion(tx.TreatmentPlanVersions(ctx, caseID))
+		versions, err := tx.TreatmentPlanVersions(ctx, caseID)
 		if err != nil {
 			return err
 		}
-		if latest != version {
-			return staleCaseRecord("treatment plan", caseID)
-		}
-		next = version + 1
-		err = tx.AddTreatmentPlan(ctx, TreatmentPlanVersion{CaseID: caseID, Version: next, Plan: tp,
-			SavedBy: by.UserID, SavedByName: by.Name, SavedAt: now})
-		if errors.Is(err, certboard.ErrConflict) {
-			return staleCaseRecord("treatment plan", caseID)
-		} else if err != nil {
+		next, err = addCaseRecordVersion("treatment plan", caseID, version, versions, func(v int) error {
+			return tx.AddTreatmentPlan(ctx, TreatmentPlanVersion{CaseID: caseID, Version: v, Plan: tp,
+				SavedBy: by.UserID, SavedByName: by.Name, SavedAt: now})
+		})
+		if err != nil {
 			return err
 		}
 		return p.caseAudit(ctx, tx, by, "case.plan.save", c, map[string]any{"version": version},

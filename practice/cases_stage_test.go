@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,15 +177,31 @@ func TestCheckCaseHistory(t *testing.T) {
 	wantCaseFields(t, checkCaseHistory(tax, plissit.SexualHistory{}, now))
 }
 
-func TestCaseLatestVersion(t *testing.T) {
-	if v, err := caseLatestVersion(nil, nil); v != 0 || err != nil {
-		t.Errorf("none: %d, %v", v, err)
+// TestAddCaseRecordVersion: the next version is added when the save
+// starts from the latest (0 when there is none); a save from an older
+// version, or one losing the race, is stale; other errors pass through.
+func TestAddCaseRecordVersion(t *testing.T) {
+	var added []int
+	add := func(next int) error { added = append(added, next); return nil }
+	if n, err := addCaseRecordVersion("plan", 7, 0, nil, add); n != 1 || err != nil {
+		t.Errorf("none: %d, %v", n, err)
 	}
-	if v, err := caseLatestVersion([]SavedVersion{{Version: 3}, {Version: 2}}, nil); v != 3 || err != nil {
-		t.Errorf("3 and 2: %d, %v", v, err)
+	if n, err := addCaseRecordVersion("plan", 7, 3, []SavedVersion{{Version: 3}, {Version: 2}}, add); n != 4 || err != nil {
+		t.Errorf("from 3: %d, %v", n, err)
+	}
+	if _, err := addCaseRecordVersion("plan", 7, 2, []SavedVersion{{Version: 3}}, add); certboard.ErrorCode(err) != certboard.Conflict ||
+		!strings.Contains(certboard.ErrorMessage(err), "the plan of case 7 was saved by someone else") {
+		t.Errorf("from 2: %v", err)
+	}
+	if !slices.Equal(added, []int{1, 4}) {
+		t.Errorf("added %v", added)
+	}
+	race := func(int) error { return certboard.ErrConflict }
+	if _, err := addCaseRecordVersion("plan", 7, 0, nil, race); certboard.ErrorCode(err) != certboard.Conflict {
+		t.Errorf("race: %v", err)
 	}
 	boom := certboard.Errorf(certboard.Internal, "boom")
-	if _, err := caseLatestVersion([]SavedVersion{{Version: 3}}, boom); err != boom {
+	if _, err := addCaseRecordVersion("plan", 7, 0, nil, func(int) error { return boom }); err != boom {
 		t.Errorf("an error is lost: %v", err)
 	}
 }

@@ -526,8 +526,8 @@ func TestCaseClosedChangesNoMore(t *testing.T) {
 func TestCaseIntensiveTherapyWithinScope(t *testing.T) {
 	w := newCredWorld(t)
 	ctx := w.ctx
-	w.attach(w.jordan, w.cst.json)
-	w.attach(w.noor, w.cse.json)
+	w.attach(w.jordan, w.cst.JSON)
+	w.attach(w.noor, w.cse.JSON)
 	client, err := w.p.CreateClient(ctx, w.jordan, practice.NewClient{Identity: practice.IdentityInput{Name: "Sam Rivera", DateOfBirth: "1990-04-02", Email: "sam@example.org"}})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/audit/auditsql"
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/internal/credtest"
 	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/jobs/jobsql"
 	"github.com/certboard/certboard/practice"
@@ -48,13 +49,13 @@ type credWorld struct {
 	store  *practicesql.Store
 	clock  *certboard.FixedClock
 	p      *practice.Practice
-	board  *credIssuer
+	board  *credtest.Issuer
 	jordan practice.Actor
 	noor   practice.Actor
-	sam    practice.Actor // an admin
-	lee    practice.Actor // an admin
-	cst    issuedCred     // Jordan's CST
-	cse    issuedCred     // Noor's CSE
+	sam    practice.Actor  // an admin
+	lee    practice.Actor  // an admin
+	cst    credtest.Signed // Jordan's CST
+	cse    credtest.Signed // Noor's CSE
 }
 
 func newCredWorld(t *testing.T) *credWorld {
@@ -89,18 +90,18 @@ func newCredWorldOn(t *testing.T, db *sqldb.DB) *credWorld {
 		t.Fatal(err)
 	}
 	w := &credWorld{t: t, ctx: ctx, db: db, keys: keys, store: s, clock: certboard.NewFixedClock(credNow),
-		board: newCredIssuer(t, "board.example", "Demo Certification Board")}
+		board: credtest.NewIssuer(t, "board.example", "Demo Certification Board")}
 	if w.p, err = practice.New(practice.Config{Store: practicesql.ForPractice{Store: s}, Clock: w.clock, PublicURL: "https://practice.example"}); err != nil {
 		t.Fatal(err)
 	}
-	w.p.UseFetch(w.board.fetch)
+	w.p.UseFetch(w.board.Fetch)
 	w.jordan = w.account("Jordan Reyes", "jordan@practice.example", auth.Practitioner)
 	w.noor = w.account("Noor Haddad", "noor@practice.example", auth.Practitioner)
 	w.sam = w.account("Sam Okafor", "sam@practice.example", auth.PracticeAdmin)
 	w.lee = w.account("Lee Park", "lee@practice.example", auth.PracticeAdmin)
-	w.cst = w.board.issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3)
-	w.cse = w.board.issue("CSE", cseTitle, "Noor Haddad", "noor@practice.example", credIssued, 3)
-	if err := w.p.AddTrustedIssuer(ctx, w.sam, practice.TrustedIssuer{DID: w.board.did, Name: "Demo Certification Board", Types: boardTypes}); err != nil {
+	w.cst = w.board.Issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3)
+	w.cse = w.board.Issue("CSE", cseTitle, "Noor Haddad", "noor@practice.example", credIssued, 3)
+	if err := w.p.AddTrustedIssuer(ctx, w.sam, practice.TrustedIssuer{DID: w.board.DID, Name: "Demo Certification Board", Types: boardTypes}); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -223,12 +224,12 @@ func wantErr(t *testing.T, err error, code certboard.Code, says string) {
 func TestTrustListUseCases(t *testing.T) {
 	w := newCredWorld(t)
 	list, err := w.p.TrustedIssuers(w.ctx, w.jordan)
-	if err != nil || len(list) != 1 || list[0].DID != w.board.did || list[0].AddedByName != "Sam Okafor" ||
+	if err != nil || len(list) != 1 || list[0].DID != w.board.DID || list[0].AddedByName != "Sam Okafor" ||
 		!slices.Equal(list[0].Types, []string{"aasect-cst", "aasect-cst-supervisor", "aasect-cse"}) {
 		t.Fatalf("a practitioner reads the list: %+v %v", list, err)
 	}
 	if es := w.audits(practice.AuditTrustAdd); len(es) != 1 || es[0].Actor != w.sam.AuditName() ||
-		es[0].Subject != "trusted_issuer:"+w.board.did || !strings.Contains(es[0].After, "Demo Certification Board") ||
+		es[0].Subject != "trusted_issuer:"+w.board.DID || !strings.Contains(es[0].After, "Demo Certification Board") ||
 		!strings.Contains(es[0].After, `"types":["aasect-cst","aasect-cst-supervisor","aasect-cse"]`) {
 		t.Fatalf("audit %+v", es)
 	}
@@ -249,7 +250,7 @@ func TestTrustListUseCases(t *testing.T) {
 		{"a name too long", w.sam, practice.TrustedIssuer{DID: "did:web:aasect.example", Name: strings.Repeat("n", 201), Types: cst}, certboard.Invalid, []string{"name"}},
 		{"no type", w.sam, practice.TrustedIssuer{DID: "did:web:aasect.example", Name: "AASECT", Types: []string{" ", ""}}, certboard.Invalid, []string{"types"}},
 		{"a type the map does not know", w.sam, practice.TrustedIssuer{DID: "did:web:aasect.example", Name: "AASECT", Types: []string{"aasect-cst", "surgical-technologist"}}, certboard.Invalid, []string{"types"}},
-		{"listed already", w.sam, practice.TrustedIssuer{DID: w.board.did, Name: "Again", Types: cst}, certboard.Conflict, []string{"did"}},
+		{"listed already", w.sam, practice.TrustedIssuer{DID: w.board.DID, Name: "Again", Types: cst}, certboard.Conflict, []string{"did"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := w.p.AddTrustedIssuer(w.ctx, tc.by, tc.entry)
@@ -305,24 +306,24 @@ func TestTrustListUseCases(t *testing.T) {
 // any other is refused with the verifier's reason and nothing is stored.
 func TestAttachCredential(t *testing.T) {
 	w := newCredWorld(t)
-	other := newCredIssuer(t, "elsewhere.example", "Elsewhere Board")
-	w.p.UseFetch(fetchers(w.board, other))
-	suspended := w.board.issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3)
-	w.board.set(suspended, statuslist.Suspension, true)
-	revoked := w.board.issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3)
-	w.board.set(revoked, statuslist.Revocation, true)
-	expired := w.board.issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued.AddDate(-3, 0, 0), 3)
-	untrusted := other.issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3)
+	other := credtest.NewIssuer(t, "elsewhere.example", "Elsewhere Board")
+	w.p.UseFetch(credtest.Fetchers(w.board, other))
+	suspended := w.board.Issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3)
+	w.board.Set(suspended, statuslist.Suspension, true)
+	revoked := w.board.Issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3)
+	w.board.Set(revoked, statuslist.Revocation, true)
+	expired := w.board.Issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued.AddDate(-3, 0, 0), 3)
+	untrusted := other.Issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3)
 	for _, format := range []string{"data-integrity", "vc-jwt"} {
-		pick := func(c issuedCred) []byte {
+		pick := func(c credtest.Signed) []byte {
 			if format == "vc-jwt" {
-				return c.jwt
+				return c.JWT
 			}
-			return c.json
+			return c.JSON
 		}
-		tampered := []byte(strings.Replace(string(w.cst.json), "Jordan Reyes", "Jordan Reyez", 1))
+		tampered := []byte(strings.Replace(string(w.cst.JSON), "Jordan Reyes", "Jordan Reyez", 1))
 		if format == "vc-jwt" {
-			tampered = tamperJWT(t, w.cst.jwt, "Jordan Reyes", "Jordan Reyez")
+			tampered = credtest.TamperJWT(t, w.cst.JWT, "Jordan Reyes", "Jordan Reyez")
 		}
 		for _, tc := range []struct {
 			name string
@@ -356,12 +357,12 @@ func TestAttachCredential(t *testing.T) {
 		t.Fatal("refused credentials gave Intensive Therapy")
 	}
 	// The current CST is attached, in either format; then it is there.
-	c := w.attach(w.jordan, append([]byte("\n"), w.cst.jwt...))
-	if c.ID == 0 || c.Verified.Status != scope.Active || c.Verified.Format != "vc-jwt" || c.Key != w.board.base()+"/credentials/1" ||
+	c := w.attach(w.jordan, append([]byte("\n"), w.cst.JWT...))
+	if c.ID == 0 || c.Verified.Status != scope.Active || c.Verified.Format != "vc-jwt" || c.Key != w.board.Base()+"/credentials/1" ||
 		c.Verified.IssuerName != "Demo Certification Board" || !c.DueAt.Equal(credNow.Add(scope.CheckEvery)) || c.HolderEmail != "jordan@practice.example" {
 		t.Fatalf("attached %+v", c)
 	}
-	_, err := w.p.AttachCredential(w.ctx, w.jordan, w.cst.json)
+	_, err := w.p.AttachCredential(w.ctx, w.jordan, w.cst.JSON)
 	wantErr(t, err, certboard.Conflict, "attached already")
 	got, err := w.p.Credentials(w.ctx, w.jordan, w.jordan.UserID)
 	if err != nil || len(got.Credentials) != 1 || got.Credentials[0].ID != c.ID || len(got.Scope.Standings) != 1 || !got.Scope.Standings[0].Current ||
@@ -385,7 +386,7 @@ func TestAttachCredential(t *testing.T) {
 	}
 	// Without a way to fetch, nothing is checked and nothing stored.
 	w.p.UseFetch(nil)
-	_, err = w.p.AttachCredential(w.ctx, w.noor, w.cse.json)
+	_, err = w.p.AttachCredential(w.ctx, w.noor, w.cse.JSON)
 	wantErr(t, err, certboard.Internal, "")
 	if _, err := w.p.ReverifyDue(w.ctx); certboard.ErrorCode(err) != certboard.Internal {
 		t.Fatalf("reverify without a fetch: %v", err)
@@ -406,8 +407,8 @@ func TestScopeFor(t *testing.T) {
 			t.Fatalf("%s without a credential: %v %q", who.Name, ok, why)
 		}
 	}
-	w.attach(w.jordan, w.cst.json)
-	w.attach(w.noor, w.cse.jwt)
+	w.attach(w.jordan, w.cst.JSON)
+	w.attach(w.noor, w.cse.JWT)
 	if ok, why := w.permits(w.jordan, scope.IntensiveTherapy); !ok || !strings.Contains(why, "AASECT Certified Sex Therapist (CST) credential from Demo Certification Board") {
 		t.Fatalf("Jordan with a current CST: %v %q", ok, why)
 	}
@@ -428,7 +429,7 @@ func TestScopeFor(t *testing.T) {
 	// An issuer taken off the trust list stops counting at once (which
 	// flags Jordan's Intensive Therapy cases, in the cases table).
 	w.needsCases()
-	if _, err := w.p.RemoveTrustedIssuer(w.ctx, w.sam, w.board.did); err != nil {
+	if _, err := w.p.RemoveTrustedIssuer(w.ctx, w.sam, w.board.DID); err != nil {
 		t.Fatal(err)
 	}
 	if ok, why := w.permits(w.jordan, scope.IntensiveTherapy); ok || !strings.Contains(why, "does not count: its issuer is not on the practice's trust list") {
@@ -446,8 +447,8 @@ func TestScopeFor(t *testing.T) {
 func TestReverifyAfterSuspension(t *testing.T) {
 	w := newCredWorld(t)
 	w.needsCases()
-	c := w.attach(w.jordan, w.cst.json)
-	w.attach(w.noor, w.cse.json)
+	c := w.attach(w.jordan, w.cst.JSON)
+	w.attach(w.noor, w.cse.JSON)
 	it1 := w.openCase(w.jordan, "intensive_therapy", "open")
 	w.openCase(w.jordan, "intensive_therapy", "closed")
 	w.openCase(w.jordan, "specific_suggestions", "open")
@@ -456,11 +457,11 @@ func TestReverifyAfterSuspension(t *testing.T) {
 
 	// Nothing is due before its time: nothing is fetched.
 	w.clock.Set(credNow.Add(scope.CheckEvery - time.Second))
-	fetched := len(w.board.fetched)
-	if r := w.reverify(); r != (practice.Reverified{}) || len(w.board.fetched) != fetched {
+	fetched := len(w.board.Fetched())
+	if r := w.reverify(); r != (practice.Reverified{}) || len(w.board.Fetched()) != fetched {
 		t.Fatalf("checked before due: %+v", r)
 	}
-	w.board.set(w.cst, statuslist.Suspension, true)
+	w.board.Set(w.cst, statuslist.Suspension, true)
 	w.clock.Set(credNow.Add(scope.CheckEvery))
 	if r := w.reverify(); r != (practice.Reverified{Checked: 2, Lost: 1}) {
 		t.Fatalf("reverified %+v", r)
@@ -511,7 +512,7 @@ func TestReverifyAfterSuspension(t *testing.T) {
 		t.Fatalf("a second check of a suspended credential: %+v, %d mails", r, len(w.mails()))
 	}
 	// Reinstated, it counts again at its next check.
-	w.board.set(w.cst, statuslist.Suspension, false)
+	w.board.Set(w.cst, statuslist.Suspension, false)
 	w.clock.Set(credNow.Add(3 * scope.CheckEvery))
 	if r := w.reverify(); r.Lost != 0 {
 		t.Fatalf("reinstated %+v", r)
@@ -520,7 +521,7 @@ func TestReverifyAfterSuspension(t *testing.T) {
 		t.Fatalf("reinstated: %q", why)
 	}
 	// Suspended again later: a new loss, the open flags left as they are.
-	w.board.set(w.cst, statuslist.Suspension, true)
+	w.board.Set(w.cst, statuslist.Suspension, true)
 	w.clock.Set(credNow.Add(4 * scope.CheckEvery))
 	if r := w.reverify(); r.Lost != 1 || len(w.mails()) != 4 || w.count("case_flags") != 2 {
 		t.Fatalf("suspended again: %+v, %d mails, %d flags", r, len(w.mails()), w.count("case_flags"))
@@ -533,9 +534,9 @@ func TestReverifyAfterSuspension(t *testing.T) {
 func TestReverifyWhenTheIssuerIsDown(t *testing.T) {
 	w := newCredWorld(t)
 	w.needsCases()
-	c := w.attach(w.jordan, w.cst.jwt)
+	c := w.attach(w.jordan, w.cst.JWT)
 	w.openCase(w.jordan, "intensive_therapy", "open")
-	w.board.setDown(true)
+	w.board.SetDown(true)
 	day := credNow.Add(scope.CheckEvery)
 	w.clock.Set(day)
 	if r := w.reverify(); r != (practice.Reverified{Checked: 1, Unavailable: 1}) {
@@ -573,7 +574,7 @@ func TestReverifyWhenTheIssuerIsDown(t *testing.T) {
 		t.Fatalf("the next attempt past the grace: %+v, %d mails", r, len(w.mails()))
 	}
 	// Back up: checked, current again.
-	w.board.setDown(false)
+	w.board.SetDown(false)
 	w.clock.Set(stale.Add(12 * time.Hour))
 	if r := w.reverify(); r != (practice.Reverified{Checked: 1}) {
 		t.Fatalf("back up: %+v", r)
@@ -588,8 +589,8 @@ func TestReverifyWhenTheIssuerIsDown(t *testing.T) {
 func TestReverifyAtExpiry(t *testing.T) {
 	w := newCredWorld(t)
 	w.needsCases()
-	short := w.board.issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued.AddDate(-2, 0, 0), 3)
-	c := w.attach(w.jordan, short.json)
+	short := w.board.Issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued.AddDate(-2, 0, 0), 3)
+	c := w.attach(w.jordan, short.JSON)
 	end := credIssued.AddDate(1, 0, 0)
 	w.clock.Set(end.Add(-2 * time.Hour))
 	w.reverify()
@@ -614,10 +615,10 @@ func TestReverifyAtExpiry(t *testing.T) {
 func TestIssuerRemovedFromTheTrustList(t *testing.T) {
 	w := newCredWorld(t)
 	w.needsCases()
-	w.attach(w.jordan, w.cst.json)
+	w.attach(w.jordan, w.cst.JSON)
 	w.openCase(w.jordan, "intensive_therapy", "open")
 	w.clock.Advance(time.Minute)
-	if _, err := w.p.RemoveTrustedIssuer(w.ctx, w.sam, w.board.did); err != nil {
+	if _, err := w.p.RemoveTrustedIssuer(w.ctx, w.sam, w.board.DID); err != nil {
 		t.Fatal(err)
 	}
 	if len(w.mails()) != 2 || w.count("case_flags") != 1 {
@@ -632,7 +633,7 @@ func TestIssuerRemovedFromTheTrustList(t *testing.T) {
 	}
 	// Listed again, its credentials are checked again and count.
 	w.clock.Advance(time.Minute)
-	if err := w.p.AddTrustedIssuer(w.ctx, w.sam, practice.TrustedIssuer{DID: w.board.did, Name: "Demo Board", Types: boardTypes}); err != nil {
+	if err := w.p.AddTrustedIssuer(w.ctx, w.sam, practice.TrustedIssuer{DID: w.board.DID, Name: "Demo Board", Types: boardTypes}); err != nil {
 		t.Fatal(err)
 	}
 	if r := w.reverify(); r.Checked != 1 {
@@ -649,9 +650,9 @@ func TestIssuerRemovedFromTheTrustList(t *testing.T) {
 func TestCredentialNoLongerVerifies(t *testing.T) {
 	w := newCredWorld(t)
 	w.needsCases()
-	w.attach(w.jordan, w.cst.json)
-	rotated := newCredIssuer(t, "board.example", "Demo Certification Board")
-	w.p.UseFetch(rotated.fetch)
+	w.attach(w.jordan, w.cst.JSON)
+	rotated := credtest.NewIssuer(t, "board.example", "Demo Certification Board")
+	w.p.UseFetch(rotated.Fetch)
 	w.clock.Set(credNow.Add(scope.CheckEvery))
 	if r := w.reverify(); r.Lost != 1 {
 		t.Fatalf("%+v", r)
@@ -668,8 +669,8 @@ func TestCredentialNoLongerVerifies(t *testing.T) {
 func TestDetachCredential(t *testing.T) {
 	w := newCredWorld(t)
 	w.needsCases()
-	c := w.attach(w.jordan, w.cst.json)
-	n := w.attach(w.noor, w.cse.json)
+	c := w.attach(w.jordan, w.cst.JSON)
+	n := w.attach(w.noor, w.cse.JSON)
 	w.openCase(w.jordan, "intensive_therapy", "open")
 	wantErr(t, w.p.DetachCredential(w.ctx, w.jordan, n.ID, n.Version), certboard.NotFound, "no credential")
 	wantErr(t, w.p.DetachCredential(w.ctx, w.jordan, c.ID, 0), certboard.PreconditionRequired, "version")
@@ -701,19 +702,19 @@ func TestDetachCredential(t *testing.T) {
 func TestRecheckCredential(t *testing.T) {
 	w := newCredWorld(t)
 	w.needsCases()
-	c := w.attach(w.jordan, w.cst.json)
-	w.board.set(w.cst, statuslist.Suspension, true)
+	c := w.attach(w.jordan, w.cst.JSON)
+	w.board.Set(w.cst, statuslist.Suspension, true)
 	// Within a minute of the last check, nothing is fetched.
-	fetched := len(w.board.fetched)
+	fetched := len(w.board.Fetched())
 	got, err := w.p.RecheckCredential(w.ctx, w.jordan, c.ID)
-	if err != nil || got.Verified.Status != scope.Active || len(w.board.fetched) != fetched {
+	if err != nil || got.Verified.Status != scope.Active || len(w.board.Fetched()) != fetched {
 		t.Fatalf("%+v %v", got, err)
 	}
 	w.clock.Advance(time.Minute)
 	if got, err = w.p.RecheckCredential(w.ctx, w.jordan, c.ID); err != nil || got.Verified.Status != scope.Suspended || got.Version != 2 {
 		t.Fatalf("%+v %v", got, err)
 	}
-	w.board.set(w.cst, statuslist.Suspension, false)
+	w.board.Set(w.cst, statuslist.Suspension, false)
 	w.clock.Advance(time.Minute)
 	if got, err = w.p.RecheckCredential(w.ctx, w.jordan, c.ID); err != nil || got.Verified.Status != scope.Active {
 		t.Fatalf("%+v %v", got, err)
@@ -729,7 +730,7 @@ func TestRecheckCredential(t *testing.T) {
 func TestResolveScopeFlag(t *testing.T) {
 	w := newCredWorld(t)
 	w.needsCases()
-	c := w.attach(w.jordan, w.cst.json)
+	c := w.attach(w.jordan, w.cst.JSON)
 	it := w.openCase(w.jordan, "intensive_therapy", "open")
 	if err := w.p.DetachCredential(w.ctx, w.jordan, c.ID, c.Version); err != nil {
 		t.Fatal(err)
@@ -766,9 +767,9 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestAttachAtMostSoMany(t *testing.T) {
 	w := newCredWorld(t)
 	for range practice.MaxCredentialsEach {
-		w.attach(w.noor, w.board.issue("CSE", cseTitle, "Noor Haddad", "noor@practice.example", credIssued, 3).jwt)
+		w.attach(w.noor, w.board.Issue("CSE", cseTitle, "Noor Haddad", "noor@practice.example", credIssued, 3).JWT)
 	}
-	_, err := w.p.AttachCredential(w.ctx, w.noor, w.board.issue("CSE", cseTitle, "Noor Haddad", "noor@practice.example", credIssued, 3).jwt)
+	_, err := w.p.AttachCredential(w.ctx, w.noor, w.board.Issue("CSE", cseTitle, "Noor Haddad", "noor@practice.example", credIssued, 3).JWT)
 	wantErr(t, err, certboard.Invalid, "credential: you have 20 credentials attached")
 	if n := w.count("practitioner_credentials"); n != practice.MaxCredentialsEach {
 		t.Fatalf("%d stored", n)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/internal/credtest"
 	"github.com/certboard/certboard/practice"
 	"github.com/certboard/certboard/practice/scope"
 )
@@ -18,12 +19,12 @@ import (
 func TestIssuerRemovedWhileItsSiteIsDown(t *testing.T) {
 	onEngines(t, func(t *testing.T, w *credWorld) {
 		w.needsCases()
-		w.attach(w.jordan, w.cst.json)
+		w.attach(w.jordan, w.cst.JSON)
 		w.openCase(w.jordan, "intensive_therapy", "open")
 		w.clock.Advance(time.Minute)
-		w.board.setDown(true)
-		fetched := len(w.board.fetched)
-		if _, err := w.p.RemoveTrustedIssuer(w.ctx, w.sam, w.board.did); err != nil {
+		w.board.SetDown(true)
+		fetched := len(w.board.Fetched())
+		if _, err := w.p.RemoveTrustedIssuer(w.ctx, w.sam, w.board.DID); err != nil {
 			t.Fatal(err)
 		}
 		if ok, why := w.permits(w.jordan, scope.IntensiveTherapy); ok || !strings.Contains(why, "its issuer is not on the practice's trust list") {
@@ -50,8 +51,8 @@ func TestIssuerRemovedWhileItsSiteIsDown(t *testing.T) {
 		if r := w.reverify(); r != (practice.Reverified{Checked: 1}) || len(w.mails()) != 2 || w.count("case_flags") != 1 {
 			t.Fatalf("the next day: %+v, %d mails", r, len(w.mails()))
 		}
-		if len(w.board.fetched) != fetched {
-			t.Fatalf("fetched %v from an issuer off the list", w.board.fetched[fetched:])
+		if len(w.board.Fetched()) != fetched {
+			t.Fatalf("fetched %v from an issuer off the list", w.board.Fetched()[fetched:])
 		}
 	})
 }
@@ -63,12 +64,12 @@ func TestIssuerRemovedWhileItsSiteIsDown(t *testing.T) {
 // types again, the loss is acted on at once.
 func TestIssuerTrustedForSomeTypes(t *testing.T) {
 	onEngines(t, func(t *testing.T, w *credWorld) {
-		other := newCredIssuer(t, "elsewhere.example", "Elsewhere Board")
-		w.p.UseFetch(fetchers(w.board, other))
-		if err := w.p.AddTrustedIssuer(w.ctx, w.sam, practice.TrustedIssuer{DID: other.did, Name: "Elsewhere Board", Types: []string{"aasect-cse"}}); err != nil {
+		other := credtest.NewIssuer(t, "elsewhere.example", "Elsewhere Board")
+		w.p.UseFetch(credtest.Fetchers(w.board, other))
+		if err := w.p.AddTrustedIssuer(w.ctx, w.sam, practice.TrustedIssuer{DID: other.DID, Name: "Elsewhere Board", Types: []string{"aasect-cse"}}); err != nil {
 			t.Fatal(err)
 		}
-		c := w.attach(w.jordan, other.issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3).jwt)
+		c := w.attach(w.jordan, other.Issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3).JWT)
 		if c.Verified.Status != scope.Active || c.Verified.IssuerName != "Elsewhere Board" {
 			t.Fatalf("attached %+v", c.Verified)
 		}
@@ -91,9 +92,9 @@ func TestIssuerTrustedForSomeTypes(t *testing.T) {
 			code  certboard.Code
 			says  string
 		}{
-			{"a practitioner", w.jordan, other.did, []string{"aasect-cst"}, certboard.Forbidden, "only the practice's admins"},
-			{"no type", w.sam, other.did, nil, certboard.Invalid, "types: choose the kinds of credential"},
-			{"an unknown type", w.sam, other.did, []string{"cst"}, certboard.Invalid, `types: "cst" is not a kind of credential the scope map scope-v1 knows; choose among aasect-cst, `},
+			{"a practitioner", w.jordan, other.DID, []string{"aasect-cst"}, certboard.Forbidden, "only the practice's admins"},
+			{"no type", w.sam, other.DID, nil, certboard.Invalid, "types: choose the kinds of credential"},
+			{"an unknown type", w.sam, other.DID, []string{"cst"}, certboard.Invalid, `types: "cst" is not a kind of credential the scope map scope-v1 knows; choose among aasect-cst, `},
 			{"no DID", w.sam, " ", []string{"aasect-cst"}, certboard.Invalid, "did: say which issuer"},
 			{"not on the list", w.sam, "did:web:nowhere.example", []string{"aasect-cst"}, certboard.NotFound, "did: did:web:nowhere.example is not on the trust list"},
 		} {
@@ -106,7 +107,7 @@ func TestIssuerTrustedForSomeTypes(t *testing.T) {
 			})
 		}
 		// Trusted for CSTs too: the CST counts at once, without a check.
-		e, err := w.p.SetIssuerTypes(w.ctx, w.sam, other.did, []string{"aasect-cst", "aasect-cse"})
+		e, err := w.p.SetIssuerTypes(w.ctx, w.sam, other.DID, []string{"aasect-cst", "aasect-cse"})
 		if err != nil || e.Name != "Elsewhere Board" || strings.Join(e.Types, ",") != "aasect-cst,aasect-cse" {
 			t.Fatalf("%+v %v", e, err)
 		}
@@ -114,12 +115,12 @@ func TestIssuerTrustedForSomeTypes(t *testing.T) {
 			t.Fatalf("trusted for CSTs: %v %q", ok, why)
 		}
 		es := w.audits(practice.AuditTrustTypes)
-		if len(es) != 1 || es[0].Actor != w.sam.AuditName() || es[0].Subject != "trusted_issuer:"+other.did ||
+		if len(es) != 1 || es[0].Actor != w.sam.AuditName() || es[0].Subject != "trusted_issuer:"+other.DID ||
 			!strings.Contains(es[0].Before, `"types":["aasect-cse"]`) || !strings.Contains(es[0].After, `"types":["aasect-cst","aasect-cse"]`) {
 			t.Fatalf("audit %+v", es)
 		}
 		// The same types again: nothing to record.
-		if _, err := w.p.SetIssuerTypes(w.ctx, w.lee, other.did, []string{"aasect-cse", "aasect-cst"}); err != nil || len(w.audits(practice.AuditTrustTypes)) != 1 {
+		if _, err := w.p.SetIssuerTypes(w.ctx, w.lee, other.DID, []string{"aasect-cse", "aasect-cst"}); err != nil || len(w.audits(practice.AuditTrustTypes)) != 1 {
 			t.Fatalf("the same types: %v, %d audits", err, len(w.audits(practice.AuditTrustTypes)))
 		}
 		// Trusted for CSEs only again: Jordan loses Intensive Therapy, acted on
@@ -127,7 +128,7 @@ func TestIssuerTrustedForSomeTypes(t *testing.T) {
 		w.needsCases()
 		w.openCase(w.jordan, "intensive_therapy", "open")
 		w.clock.Advance(time.Minute)
-		if _, err := w.p.SetIssuerTypes(w.ctx, w.sam, other.did, []string{"aasect-cse"}); err != nil {
+		if _, err := w.p.SetIssuerTypes(w.ctx, w.sam, other.DID, []string{"aasect-cse"}); err != nil {
 			t.Fatal(err)
 		}
 		flags, err := w.p.ScopeFlags(w.ctx, w.sam, true)
@@ -150,11 +151,11 @@ func TestIssuerTrustedForSomeTypes(t *testing.T) {
 func TestLossActedOnOnce(t *testing.T) {
 	onEngines(t, func(t *testing.T, w *credWorld) {
 		w.needsCases()
-		short := w.board.issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued.AddDate(-2, 0, 0), 3)
-		w.attach(w.jordan, short.jwt)
+		short := w.board.Issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued.AddDate(-2, 0, 0), 3)
+		w.attach(w.jordan, short.JWT)
 		w.openCase(w.jordan, "intensive_therapy", "open")
 		end := credIssued.AddDate(1, 0, 0)
-		w.board.setDown(true)
+		w.board.SetDown(true)
 		w.clock.Set(end)
 		if r := w.reverify(); r != (practice.Reverified{Checked: 1, Unavailable: 1, Lost: 1}) || len(w.mails()) != 2 {
 			t.Fatalf("at its end: %+v, %d mails", r, len(w.mails()))
@@ -166,7 +167,7 @@ func TestLossActedOnOnce(t *testing.T) {
 			}
 		}
 		// Back up, the check finds it expired: still nothing new.
-		w.board.setDown(false)
+		w.board.SetDown(false)
 		w.clock.Set(end.Add(72 * time.Hour))
 		if r := w.reverify(); r.Checked != 1 || r.Lost != 0 || len(w.mails()) != 2 {
 			t.Fatalf("back up: %+v, %d mails", r, len(w.mails()))
@@ -181,9 +182,9 @@ func TestLossActedOnOnce(t *testing.T) {
 func TestLossFoundByAnotherChange(t *testing.T) {
 	onEngines(t, func(t *testing.T, w *credWorld) {
 		w.needsCases()
-		short := w.board.issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued.AddDate(-2, 0, 0), 3)
-		w.attach(w.jordan, short.json)
-		cse := w.attach(w.jordan, w.board.issue("CSE", cseTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3).json)
+		short := w.board.Issue("CST", cstTitle, "Jordan Reyes", "jordan@practice.example", credIssued.AddDate(-2, 0, 0), 3)
+		w.attach(w.jordan, short.JSON)
+		cse := w.attach(w.jordan, w.board.Issue("CSE", cseTitle, "Jordan Reyes", "jordan@practice.example", credIssued, 3).JSON)
 		w.openCase(w.jordan, "intensive_therapy", "open")
 		end := credIssued.AddDate(1, 0, 0)
 		w.clock.Set(end.Add(time.Minute)) // due at its end, not checked yet
@@ -210,15 +211,15 @@ func TestLossFoundByAnotherChange(t *testing.T) {
 // it untrusted without fetching anything.
 func TestIssuerRemovedCountsAtOnce(t *testing.T) {
 	onEngines(t, func(t *testing.T, w *credWorld) {
-		w.attach(w.noor, w.cse.jwt) // a CSE: losing it takes no Intensive Therapy away
+		w.attach(w.noor, w.cse.JWT) // a CSE: losing it takes no Intensive Therapy away
 		got, err := w.p.Credentials(w.ctx, w.noor, w.noor.UserID)
 		if err != nil || !got.Scope.Standings[0].Current {
 			t.Fatalf("before: %+v %v", got, err)
 		}
 		w.clock.Advance(time.Minute)
-		w.board.setDown(true)
-		fetched := len(w.board.fetched)
-		if _, err := w.p.RemoveTrustedIssuer(w.ctx, w.sam, w.board.did); err != nil {
+		w.board.SetDown(true)
+		fetched := len(w.board.Fetched())
+		if _, err := w.p.RemoveTrustedIssuer(w.ctx, w.sam, w.board.DID); err != nil {
 			t.Fatal(err)
 		}
 		for _, when := range []string{"at once", "after the check"} {
@@ -237,8 +238,8 @@ func TestIssuerRemovedCountsAtOnce(t *testing.T) {
 				}
 			}
 		}
-		if len(w.board.fetched) != fetched || len(w.mails()) != 0 {
-			t.Fatalf("fetched %v, %d mails", w.board.fetched[fetched:], len(w.mails()))
+		if len(w.board.Fetched()) != fetched || len(w.mails()) != 0 {
+			t.Fatalf("fetched %v, %d mails", w.board.Fetched()[fetched:], len(w.mails()))
 		}
 		got, _ = w.p.Credentials(w.ctx, w.noor, w.noor.UserID)
 		if s := got.Credentials[0]; s.Verified.Status != scope.Untrusted || s.Failures != 0 {

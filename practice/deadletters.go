@@ -18,10 +18,7 @@ import (
 
 // deadLetterReads is what the dead-letter use cases read.
 type deadLetterReads interface {
-	DeadJobs(ctx context.Context, limit int) ([]jobs.Job, error)
-	DeadMail(ctx context.Context, limit int) ([]jobs.Mail, error)
-	CountDeadJobs(ctx context.Context) (int, error)
-	CountDeadMail(ctx context.Context) (int, error)
+	jobs.DeadLetterReads
 }
 
 // deadLetterWrites is what they write in their transaction.
@@ -35,15 +32,8 @@ type deadLetterWrites interface {
 // deadLetterLimit is how many dead jobs, and messages, are listed at most.
 const deadLetterLimit = 200
 
-// DeadLetters is the work the practice gave up: dead jobs and messages,
-// the latest first.
-type DeadLetters struct {
-	Jobs []jobs.Job
-	Mail []jobs.Mail
-	// JobCount and MailCount are how many of each there are, listed or
-	// not (at most deadLetterLimit are listed).
-	JobCount, MailCount int
-}
+// DeadLetters is the work given up after its last try (jobs.DeadLetters).
+type DeadLetters = jobs.DeadLetters
 
 // mayHandleDeadLetters refuses anyone but a practice admin.
 func mayHandleDeadLetters(by Actor) error {
@@ -58,21 +48,7 @@ func (p *Practice) DeadLetters(ctx context.Context, by Actor) (*DeadLetters, err
 	if err := mayHandleDeadLetters(by); err != nil {
 		return nil, err
 	}
-	var d DeadLetters
-	var err error
-	if d.Jobs, err = p.store.DeadJobs(ctx, deadLetterLimit); err != nil {
-		return nil, err
-	}
-	if d.Mail, err = p.store.DeadMail(ctx, deadLetterLimit); err != nil {
-		return nil, err
-	}
-	if d.JobCount, err = p.store.CountDeadJobs(ctx); err != nil {
-		return nil, err
-	}
-	if d.MailCount, err = p.store.CountDeadMail(ctx); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return jobs.ReadDeadLetters(ctx, p.store, deadLetterLimit)
 }
 
 // HandleDeadLetter is an admin retrying ("retry": due now, with a fresh

@@ -2,19 +2,14 @@ package verifier_test
 
 import (
 	"context"
-	"crypto/ed25519"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/certboard/certboard/credential"
-	"github.com/certboard/certboard/dataintegrity"
-	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/internal/credtest"
 	"github.com/certboard/certboard/statuslist"
-	"github.com/certboard/certboard/vcjwt"
 	"github.com/certboard/certboard/verification"
 	"github.com/certboard/certboard/verifier"
 )
@@ -24,45 +19,14 @@ import (
 // the status check's words, which stay as they were.
 func TestReportStatus(t *testing.T) {
 	ctx := context.Background()
-	pub, priv, err := ed25519.GenerateKey(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	issuer, vm := did.KeyFromPublic(pub), did.KeyVerificationMethod(pub)
 	issued := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	const base = "https://lists.example"
-	revURL, susURL := base+"/status/revocation-1", base+"/status/suspension-1"
-	cred, err := credential.Issue(credential.IssueInput{
-		IssuerDID: issuer, BoardName: "A Board", BoardURL: base, CredentialID: base + "/credentials/1",
-		HolderName: "Ana Lima", HolderEmail: "ana@example.org", Salt: strings.Repeat("s", credential.MinSaltLen),
-		CredentialType: "CST", Title: "Certified Sex Therapist", RequirementSetID: "aasect-cst", RequirementSetVersion: "2025.T.1",
-		ValidFrom: issued, ValidYears: 3,
-		Revocation: credential.StatusInput{ListURL: revURL, Index: 17},
-		Suspension: credential.StatusInput{ListURL: susURL, Index: 42},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, _ := json.Marshal(cred)
-	var m map[string]any
-	if err := json.Unmarshal(doc, &m); err != nil {
-		t.Fatal(err)
-	}
-	token, err := vcjwt.Sign(m, priv, vm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signed, err := dataintegrity.Sign(m, priv, vm, issued)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jsonDoc, _ := json.Marshal(signed)
-	delete(m, "credentialStatus")
-	bare, err := dataintegrity.Sign(m, priv, vm, issued)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bareDoc, _ := json.Marshal(bare)
+	board := credtest.NewKeyBoard(t, "https://lists.example")
+	revURL, susURL := board.ListURL(statuslist.Revocation), board.ListURL(statuslist.Suspension)
+	cred := board.Credential(t, "A Board", issued)
+	signed := board.Sign(t, cred, issued)
+	jsonDoc, token := signed.JSON, signed.JWT
+	cred.CredentialStatus = nil
+	bareDoc := board.Sign(t, cred, issued).JSON
 
 	// lists serves the two lists with the bits, ttl and validUntil given;
 	// a purpose in down does not answer.
@@ -74,7 +38,7 @@ func TestReportStatus(t *testing.T) {
 	}
 	fetchFor := func(l lists) verifier.Fetch {
 		return func(_ context.Context, u string) ([]byte, error) {
-			p := statuslist.Purpose(strings.TrimSuffix(strings.TrimPrefix(u, base+"/status/"), "-1"))
+			p := statuslist.Purpose(strings.TrimSuffix(strings.TrimPrefix(u, board.Base+"/status/"), "-1"))
 			if !p.Valid() || p == l.down {
 				return nil, errors.New("not served: " + u)
 			}
@@ -85,22 +49,14 @@ func TestReportStatus(t *testing.T) {
 			if p == statuslist.Suspension && l.suspended {
 				bits.Set(42, true)
 			}
-			enc, _ := bits.Encode()
-			subject := map[string]any{"id": u + "#list", "type": "BitstringStatusList", "statusPurpose": string(p), "encodedList": enc}
-			if l.ttl != nil {
-				subject["ttl"] = l.ttl
-			}
-			list := map[string]any{"@context": []any{"https://www.w3.org/ns/credentials/v2"}, "id": u,
-				"type": []any{"VerifiableCredential", "BitstringStatusListCredential"}, "issuer": issuer,
-				"validFrom": "2026-01-01T00:00:00Z", "credentialSubject": subject}
-			if l.until != "" {
-				list["validUntil"] = l.until
-			}
-			s, err := dataintegrity.Sign(list, priv, vm, issued)
-			if err != nil {
-				return nil, err
-			}
-			return json.Marshal(s)
+			return board.StatusList(p, bits, issued, func(doc map[string]any) {
+				if l.ttl != nil {
+					doc["credentialSubject"].(map[string]any)["ttl"] = l.ttl
+				}
+				if l.until != "" {
+					doc["validUntil"] = l.until
+				}
+			})
 		}
 	}
 	listsRead := func(ttl time.Duration, until time.Time, ps ...statuslist.Purpose) []verifier.StatusList {

@@ -9,65 +9,25 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board/boardsql"
-	"github.com/certboard/certboard/board/web"
 	"github.com/certboard/certboard/dataintegrity"
 	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/internal/boardtest"
 	"github.com/certboard/certboard/jsonlimit"
-	"github.com/certboard/certboard/requirements"
-	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/statuslist"
 	"github.com/certboard/certboard/verifier"
 )
 
-// board runs a real certboard server with the demo board, reachable over
-// HTTP at its public URL, as a verifier elsewhere would see it.
+// board runs the demo board over HTTP at its public URL, as a verifier
+// elsewhere would see it.
 func board(t *testing.T) (*boardsql.Store, string) {
 	t.Helper()
-	ctx := context.Background()
-	keys, err := seal.New(seal.Generate())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := boardsql.Open(ctx, boardsql.Config{DataDir: t.TempDir(), Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sets, err := requirements.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The demo uploads a file for every document of its applications.
-	docs, err := blob.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { docs.Close() })
-	ts := httptest.NewUnstartedServer(nil)
-	url := "http://" + ts.Listener.Addr().String()
-	srv, err := web.New(web.Config{Board: boardsql.ForBoard{Store: st}, Accounts: boardsql.ForAuth{Store: st}, Demo: boardsql.ForBoard{Store: st},
-		Sets: sets, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: url, Files: docs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = srv.Handler()
-	ts.Start()
-	t.Cleanup(ts.Close)
-	if _, err := srv.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return st, url
+	b := boardtest.StartDemo(t, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return b.Store, b.URL
 }
 
 func httpFetch(ctx context.Context, url string) ([]byte, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/jobs"
+	"github.com/certboard/certboard/web/admin"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -23,31 +24,12 @@ func (s *Server) deadLetterRoutes() {
 	s.route("POST /admin/mail/{id}", Admin, s.handle(s.deadMailPage))
 }
 
-// deadJobView is a dead job as the page shows it: its payload summed up
-// (jobs.Summary), never whole.
-type deadJobView struct {
-	jobs.Job
-	Summary string
-}
-
-// deadLettersView is the page's data.
-type deadLettersView struct {
-	Jobs                []deadJobView
-	Mail                []jobs.Mail
-	JobCount, MailCount int
-	// MaxAttempts is how many tries a job gets (jobs.MaxAttempts).
-	MaxAttempts int
-}
-
 func (s *Server) deadLettersPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.board.DeadLetters(r.Context(), userFrom(r))
 	if err != nil {
 		return err
 	}
-	v := deadLettersView{Mail: d.Mail, JobCount: d.JobCount, MailCount: d.MailCount, MaxAttempts: jobs.MaxAttempts}
-	for _, j := range d.Jobs {
-		v.Jobs = append(v.Jobs, deadJobView{Job: j, Summary: jobs.Summary(j.Payload)})
-	}
+	v := admin.NewDeadLetters(d.Jobs, d.Mail, d.JobCount, d.MailCount, jobs.MaxAttempts)
 	s.render(w, r, http.StatusOK, "admin_jobs", page{Title: "Failed background work", Data: v})
 	return nil
 }

@@ -2,14 +2,11 @@ package web
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,6 +18,7 @@ import (
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
+	"github.com/certboard/certboard/sqldb/sqldbtest"
 	"github.com/certboard/certboard/web/limitsql"
 )
 
@@ -32,32 +30,10 @@ import (
 func twoInstances(t *testing.T) (a, b *Server) {
 	t.Helper()
 	ctx := context.Background()
-	admin := os.Getenv("CERTBOARD_TEST_POSTGRES")
-	if admin == "" {
-		admin = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	adminDB, err := sql.Open("pgx", admin)
-	if err == nil {
-		err = adminDB.PingContext(ctx)
-	}
+	dbURL, err := sqldbtest.Postgres(t)
 	if err != nil {
-		if os.Getenv("CERTBOARD_CI") == "1" {
-			t.Fatalf("PostgreSQL is required in CI: %v", err)
-		}
 		t.Skipf("two instances need PostgreSQL: %v", err)
 	}
-	name := fmt.Sprintf("certboard_two_test_%d", time.Now().UnixNano())
-	if _, err := adminDB.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("creating a test database: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := adminDB.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-		}
-		adminDB.Close()
-	})
-	u, _ := url.Parse(admin)
-	u.Path = "/" + name
 	keys, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +44,7 @@ func twoInstances(t *testing.T) (a, b *Server) {
 	}
 	files := filepath.Join(t.TempDir(), "files")
 	instance := func() *Server {
-		st, err := boardsql.Open(ctx, boardsql.Config{DatabaseURL: u.String(), Keys: keys})
+		st, err := boardsql.Open(ctx, boardsql.Config{DatabaseURL: dbURL, Keys: keys})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,12 +2,10 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/seal"
+	"github.com/certboard/certboard/sqldb/sqldbtest"
 )
 
 // Client addresses of the throttling tests: the owner's, an attacker's on
@@ -75,42 +74,20 @@ func advance(s *Server, d time.Duration) {
 func throttlePostgres(t *testing.T) *boardsql.Store {
 	t.Helper()
 	ctx := context.Background()
-	admin := os.Getenv("CERTBOARD_TEST_POSTGRES")
-	if admin == "" {
-		admin = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	adminDB, err := sql.Open("pgx", admin)
-	if err == nil {
-		err = adminDB.PingContext(ctx)
-	}
+	dbURL, err := sqldbtest.Postgres(t)
 	if err != nil {
-		if os.Getenv("CERTBOARD_CI") == "1" {
-			t.Fatalf("PostgreSQL is required in CI: %v", err)
-		}
-		t.Logf("PostgreSQL not reachable, testing SQLite only: %v", err)
+		t.Logf("testing SQLite only: %v", err)
 		return nil
 	}
-	name := fmt.Sprintf("certboard_srv_test_%d", time.Now().UnixNano())
-	if _, err := adminDB.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("creating a test database: %v", err)
-	}
-	u, _ := url.Parse(admin)
-	u.Path = "/" + name
 	keys, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := boardsql.Open(ctx, boardsql.Config{DatabaseURL: u.String(), Keys: keys})
+	st, err := boardsql.Open(ctx, boardsql.Config{DatabaseURL: dbURL, Keys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		st.Close()
-		if _, err := adminDB.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-		}
-		adminDB.Close()
-	})
+	t.Cleanup(func() { st.Close() })
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,36 +32,11 @@ func backupCLI(args ...string) (int, string) {
 // after it, and returns its URL; "" without a reachable server outside CI.
 func newPostgres(t *testing.T) string {
 	t.Helper()
-	admin := os.Getenv("CERTBOARD_TEST_POSTGRES")
-	if admin == "" {
-		admin = sqldbtest.DefaultPostgres
-	}
-	db, err := sql.Open("pgx", admin)
-	if err == nil {
-		err = db.Ping()
-	}
+	dbURL, err := sqldbtest.Postgres(t)
 	if err != nil {
-		if os.Getenv("CERTBOARD_CI") == "1" {
-			t.Fatalf("PostgreSQL is required in CI: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable: %v", err)
+		t.Skip(err)
 	}
-	name := fmt.Sprintf("certboard_backup_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.Exec("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-		}
-		db.Close()
-	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	return dbURL
 }
 
 // loadWrite is one write of the load: a document, then in one transaction

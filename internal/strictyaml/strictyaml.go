@@ -109,12 +109,18 @@ type Format struct {
 	Aliases bool
 }
 
-// Load is Parse and then Decode into v: the file's top-level mapping, or
-// the problems of the first step that refused it.
-func Load(file string, data []byte, v any, f Format) (*yaml.Node, Problems) {
+// Load is Parse, then Date on each key of dates (a versioned file's
+// "effective"), then Decode into v: the file's top-level mapping, or the
+// problems of the first step that refused it.
+func Load(file string, data []byte, v any, f Format, dates ...string) (*yaml.Node, Problems) {
 	top, ps := Parse(file, data, f)
 	if len(ps) > 0 {
 		return nil, ps
+	}
+	for _, key := range dates {
+		if ps := Date(file, top, key); len(ps) > 0 {
+			return nil, ps
+		}
 	}
 	if ps := Decode(file, data, v); len(ps) > 0 {
 		return nil, ps

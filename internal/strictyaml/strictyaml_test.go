@@ -153,3 +153,19 @@ func TestNodes(t *testing.T) {
 		t.Errorf("Items/Item: %v", items)
 	}
 }
+
+// TestLoadDates: Load checks the date keys it is given before decoding,
+// and says a bad one with its line; keys not given are not checked.
+func TestLoadDates(t *testing.T) {
+	var v testFile
+	if _, ps := Load("t.yaml", []byte("version: \"1\"\nnote: 2026-01-31\n"), &v, format, "note"); len(ps) > 0 || v.Note != "2026-01-31" {
+		t.Fatalf("a good date: %v %+v", ps, v)
+	}
+	_, ps := Load("t.yaml", []byte("version: \"1\"\nnote: 2026-13-01\n"), &v, format, "note")
+	if len(ps) != 1 || ps[0].Line != 2 {
+		t.Fatalf("a bad date: %v", ps)
+	}
+	if _, ps := Load("t.yaml", []byte("version: \"1\"\nnote: 2026-13-01\n"), &v, format); len(ps) > 0 {
+		t.Fatalf("a key not given is checked: %v", ps)
+	}
+}

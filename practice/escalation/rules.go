@@ -106,15 +106,9 @@ var idShape = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // complete and consistent. The file name is used only in messages. On
 // failure the error is Problems, each with a line.
 func Parse(file string, data []byte) (*Rules, error) {
-	top, ps := strictyaml.Parse(file, data, format)
-	if len(ps) > 0 {
-		return nil, ps
-	}
-	if ps := strictyaml.Date(file, top, "effective"); len(ps) > 0 {
-		return nil, ps
-	}
 	var rs Rules
-	if ps := strictyaml.Decode(file, data, &rs); len(ps) > 0 {
+	top, ps := strictyaml.Load(file, data, &rs, format, "effective")
+	if len(ps) > 0 {
 		return nil, ps
 	}
 	rs.File = file

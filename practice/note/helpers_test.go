@@ -1,13 +1,11 @@
 package note
 
 import (
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/internal/errtest"
 	"github.com/certboard/certboard/practice/plissit"
 )
 
@@ -52,33 +50,7 @@ func dap() Progress {
 // want, err must be nil.
 func wantFields(t *testing.T, err error, want ...string) {
 	t.Helper()
-	if len(want) == 0 {
-		if err != nil {
-			t.Fatalf("refused: %v", err)
-		}
-		return
-	}
-	e := certboard.As(err)
-	if e == nil || e.Code != certboard.Invalid {
-		t.Fatalf("got %v (code %q), want Invalid on %v", err, certboard.ErrorCode(err), want)
-	}
-	var got []string
-	for f, msg := range e.Fields {
-		got = append(got, f)
-		if !strings.HasPrefix(msg, f+": ") {
-			t.Errorf("message %q does not start with its field %q", msg, f)
-		}
-		if !strings.Contains(e.Message, msg) {
-			t.Errorf("message %q is not in the error's message %q", msg, e.Message)
-		}
-	}
-	slices.Sort(got)
-	w := slices.Clone(want)
-	slices.Sort(w)
-	if !slices.Equal(got, w) {
-		t.Fatalf("fields %v, want %v (%s)", got, w, e.Message)
-	}
-	if len(want) == 1 && e.Field != want[0] {
+	if e := errtest.Fields(t, err, want...); len(want) == 1 && e.Field != want[0] {
 		t.Errorf("Field %q, want %q", e.Field, want[0])
 	}
 }

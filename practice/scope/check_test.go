@@ -2,18 +2,16 @@ package scope_test
 
 import (
 	"context"
-	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/internal/credtest"
 	"github.com/certboard/certboard/practice/scope"
 	"github.com/certboard/certboard/statuslist"
 	"github.com/certboard/certboard/verifier"
 )
-
-var b64 = base64.RawURLEncoding
 
 const (
 	cstTitle = "AASECT Certified Sex Therapist (CST)"
@@ -32,32 +30,32 @@ var (
 // on.
 func TestCheck(t *testing.T) {
 	ctx := context.Background()
-	board := newIssuer(t, "board.example", "Demo Board")
-	trust := scope.TrustList{board.did: {Name: "Demo Certification Board", Types: []string{"aasect-cst"}}}
+	board := credtest.NewIssuer(t, "board.example", "Demo Board")
+	trust := scope.TrustList{board.DID: {Name: "Demo Certification Board", Types: []string{"aasect-cst"}}}
 
-	active := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
-	suspended := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
-	board.set(suspended, statuslist.Suspension, true)
-	revoked := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
-	board.set(revoked, statuslist.Revocation, true)
-	both := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
-	board.set(both, statuslist.Revocation, true)
-	board.set(both, statuslist.Suspension, true)
-	expiredRevoked := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
-	board.set(expiredRevoked, statuslist.Revocation, true)
-	noEnd := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 0)
-	other := board.issue("CST", cstTitle, "Sam Other", "sam@elsewhere.example", issuedAt, 3)
+	active := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	suspended := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.Set(suspended, statuslist.Suspension, true)
+	revoked := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.Set(revoked, statuslist.Revocation, true)
+	both := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.Set(both, statuslist.Revocation, true)
+	board.Set(both, statuslist.Suspension, true)
+	expiredRevoked := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.Set(expiredRevoked, statuslist.Revocation, true)
+	noEnd := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 0)
+	other := board.Issue("CST", cstTitle, "Sam Other", "sam@elsewhere.example", issuedAt, 3)
 
 	for _, format := range []string{"data-integrity", "vc-jwt"} {
-		pick := func(c issued) []byte {
+		pick := func(c credtest.Signed) []byte {
 			if format == "vc-jwt" {
-				return c.jwt
+				return c.JWT
 			}
-			return c.json
+			return c.JSON
 		}
-		tampered := []byte(strings.Replace(string(active.json), "Jordan Reyes", "Jordan Reyez", 1))
+		tampered := []byte(strings.Replace(string(active.JSON), "Jordan Reyes", "Jordan Reyez", 1))
 		if format == "vc-jwt" {
-			tampered = tamperJWT(t, active.jwt, "Jordan Reyes", "Jordan Reyez")
+			tampered = credtest.TamperJWT(t, active.JWT, "Jordan Reyes", "Jordan Reyez")
 		}
 		for _, tc := range []struct {
 			name   string
@@ -108,10 +106,8 @@ func TestCheck(t *testing.T) {
 				if tr == nil {
 					tr = trust
 				}
-				board.mu.Lock()
-				board.fetched = nil
-				board.mu.Unlock()
-				v, err := scope.Check(ctx, tc.raw, mail, tr, board.fetch, at)
+				board.ClearFetched()
+				v, err := scope.Check(ctx, tc.raw, mail, tr, board.Fetch, at)
 				if tc.code != "" {
 					if certboard.ErrorCode(err) != tc.code || !strings.Contains(certboard.ErrorMessage(err), tc.says) {
 						t.Fatalf("got %v (%s), want %s saying %q", err, certboard.ErrorCode(err), tc.code, tc.says)
@@ -130,7 +126,7 @@ func TestCheck(t *testing.T) {
 				if tc.status == scope.Active && v.Reason != "" {
 					t.Fatalf("an active credential with a reason: %q", v.Reason)
 				}
-				if v.Format != format || v.Issuer != board.did || v.Holder == "" || !v.CheckedAt.Equal(at) ||
+				if v.Format != format || v.Issuer != board.DID || v.Holder == "" || !v.CheckedAt.Equal(at) ||
 					!v.ValidFrom.Equal(issuedAt) || v.Achievement.HumanCode != "CST" || v.Achievement.Name != cstTitle ||
 					v.Achievement.ID != "https://board.example/achievements/CST" || !strings.HasPrefix(v.CredentialID, "https://board.example/credentials/") {
 					t.Fatalf("%+v", v)
@@ -139,8 +135,8 @@ func TestCheck(t *testing.T) {
 					if v.IssuerName != "" || v.ClaimedIssuerName != "Demo Board" {
 						t.Fatalf("untrusted names: %q %q", v.IssuerName, v.ClaimedIssuerName)
 					}
-					if len(board.fetched) != 0 {
-						t.Fatalf("fetched %v for an issuer off the list", board.fetched)
+					if len(board.Fetched()) != 0 {
+						t.Fatalf("fetched %v for an issuer off the list", board.Fetched())
 					}
 				} else if v.IssuerName != "Demo Certification Board" {
 					t.Fatalf("the trust list's name, not the claimed one: %q", v.IssuerName)
@@ -156,9 +152,9 @@ func TestCheck(t *testing.T) {
 // same.
 func TestCheckCouldNotCheck(t *testing.T) {
 	ctx := context.Background()
-	board := newIssuer(t, "board.example", "Demo Board")
-	trust := scope.TrustList{board.did: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
-	c := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board := credtest.NewIssuer(t, "board.example", "Demo Board")
+	trust := scope.TrustList{board.DID: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
+	c := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
 	for _, tc := range []struct {
 		name   string
 		down   string
@@ -172,10 +168,10 @@ func TestCheckCouldNotCheck(t *testing.T) {
 		{"revocation list unreachable, expired", "/status/revocation-1", until, "", scope.Expired},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			board.down = map[string]bool{board.base() + tc.down: true}
-			defer func() { board.down = map[string]bool{} }()
-			for _, raw := range [][]byte{c.json, c.jwt} {
-				v, err := scope.Check(ctx, raw, email, trust, board.fetch, tc.at)
+			board.Unreachable(board.Base() + tc.down)
+			defer board.Unreachable()
+			for _, raw := range [][]byte{c.JSON, c.JWT} {
+				v, err := scope.Check(ctx, raw, email, trust, board.Fetch, tc.at)
 				if certboard.ErrorCode(err) != tc.code || v.Status != tc.status {
 					t.Fatalf("got %v %q, want %q %q", err, v.Status, tc.code, tc.status)
 				}
@@ -187,13 +183,13 @@ func TestCheckCouldNotCheck(t *testing.T) {
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := scope.Check(cancelled, c.json, email, trust, board.fetch, now); certboard.ErrorCode(err) != certboard.Unavailable {
+	if _, err := scope.Check(cancelled, c.JSON, email, trust, board.Fetch, now); certboard.ErrorCode(err) != certboard.Unavailable {
 		t.Fatalf("cancelled: %v", err)
 	}
-	if _, err := scope.Check(ctx, c.json, "", trust, board.fetch, now); certboard.ErrorCode(err) != certboard.Internal {
+	if _, err := scope.Check(ctx, c.JSON, "", trust, board.Fetch, now); certboard.ErrorCode(err) != certboard.Internal {
 		t.Fatalf("no e-mail: %v", err)
 	}
-	if _, err := scope.Check(ctx, c.json, email, trust, nil, now); certboard.ErrorCode(err) != certboard.Internal {
+	if _, err := scope.Check(ctx, c.JSON, email, trust, nil, now); certboard.ErrorCode(err) != certboard.Internal {
 		t.Fatalf("no fetch: %v", err)
 	}
 }
@@ -202,15 +198,15 @@ func TestCheckCouldNotCheck(t *testing.T) {
 // credential suspended and reinstated reads suspended, then active.
 func TestCheckReinstated(t *testing.T) {
 	ctx := context.Background()
-	board := newIssuer(t, "board.example", "Demo Board")
-	trust := scope.TrustList{board.did: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
-	c := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board := credtest.NewIssuer(t, "board.example", "Demo Board")
+	trust := scope.TrustList{board.DID: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
+	c := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
 	for _, step := range []struct {
 		on   bool
 		want scope.Status
 	}{{false, scope.Active}, {true, scope.Suspended}, {false, scope.Active}} {
-		board.set(c, statuslist.Suspension, step.on)
-		v, err := scope.Check(ctx, c.jwt, email, trust, board.fetch, now)
+		board.Set(c, statuslist.Suspension, step.on)
+		v, err := scope.Check(ctx, c.JWT, email, trust, board.Fetch, now)
 		if err != nil || v.Status != step.want {
 			t.Fatalf("suspended %t: %v %s", step.on, err, v.Status)
 		}
@@ -221,13 +217,13 @@ func TestCheckReinstated(t *testing.T) {
 // with the reason.
 func TestAttach(t *testing.T) {
 	ctx := context.Background()
-	board := newIssuer(t, "board.example", "Demo Board")
-	trust := scope.TrustList{board.did: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
-	good := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
-	susp := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
-	board.set(susp, statuslist.Suspension, true)
-	rev := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
-	board.set(rev, statuslist.Revocation, true)
+	board := credtest.NewIssuer(t, "board.example", "Demo Board")
+	trust := scope.TrustList{board.DID: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
+	good := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	susp := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.Set(susp, statuslist.Suspension, true)
+	rev := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	board.Set(rev, statuslist.Revocation, true)
 	for _, tc := range []struct {
 		name  string
 		raw   []byte
@@ -235,16 +231,16 @@ func TestAttach(t *testing.T) {
 		at    time.Time
 		says  string
 	}{
-		{"active", good.json, trust, now, ""},
-		{"active JWT", good.jwt, trust, now, ""},
-		{"suspended", susp.json, trust, now, "credential: the credential is suspended: the issuer has suspended this credential; only a current credential can be attached"},
-		{"revoked", rev.jwt, trust, now, "credential: the credential is revoked: the issuer has revoked this credential; only a current credential can be attached"},
-		{"expired", good.json, trust, until, "credential: the credential is expired: expired on 2029-12-01; only a current credential can be attached"},
-		{"untrusted", good.json, nil, now, "credential: the credential's issuer did:web:board.example (Demo Board, as it calls itself) is not on the practice's trust list; ask the practice's admin to add the issuer"},
-		{"tampered", []byte(strings.Replace(string(good.json), "Jordan", "Jordon", 1)), trust, now, "signature does not match"},
+		{"active", good.JSON, trust, now, ""},
+		{"active JWT", good.JWT, trust, now, ""},
+		{"suspended", susp.JSON, trust, now, "credential: the credential is suspended: the issuer has suspended this credential; only a current credential can be attached"},
+		{"revoked", rev.JWT, trust, now, "credential: the credential is revoked: the issuer has revoked this credential; only a current credential can be attached"},
+		{"expired", good.JSON, trust, until, "credential: the credential is expired: expired on 2029-12-01; only a current credential can be attached"},
+		{"untrusted", good.JSON, nil, now, "credential: the credential's issuer did:web:board.example (Demo Board, as it calls itself) is not on the practice's trust list; ask the practice's admin to add the issuer"},
+		{"tampered", []byte(strings.Replace(string(good.JSON), "Jordan", "Jordon", 1)), trust, now, "signature does not match"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := scope.Attach(ctx, tc.raw, email, tc.trust, board.fetch, tc.at)
+			v, err := scope.Attach(ctx, tc.raw, email, tc.trust, board.Fetch, tc.at)
 			if tc.says == "" {
 				if err != nil || v.Status != scope.Active {
 					t.Fatalf("%v %+v", err, v)
@@ -263,14 +259,14 @@ func TestAttach(t *testing.T) {
 // e-mail cannot be bound to the practitioner and is refused.
 func TestCheckOtherIssuers(t *testing.T) {
 	ctx := context.Background()
-	other := newIssuer(t, "institute.example", "Institute")
-	trust := scope.TrustList{other.did: {Name: "The Institute"}}
+	other := credtest.NewIssuer(t, "institute.example", "Institute")
+	trust := scope.TrustList{other.DID: {Name: "The Institute"}}
 	c, err := credentialWithoutStatus(other, email)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, raw := range [][]byte{c.json, c.jwt} {
-		v, err := scope.Check(ctx, raw, email, trust, other.fetch, now)
+	for _, raw := range [][]byte{c.JSON, c.JWT} {
+		v, err := scope.Check(ctx, raw, email, trust, other.Fetch, now)
 		if err != nil || v.Status != scope.Active || v.IssuerName != "The Institute" {
 			t.Fatalf("%v %+v", err, v)
 		}
@@ -283,7 +279,7 @@ func TestCheckOtherIssuers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = scope.Check(ctx, noMail.json, email, trust, other.fetch, now)
+	_, err = scope.Check(ctx, noMail.JSON, email, trust, other.Fetch, now)
 	if certboard.ErrorCode(err) != certboard.Invalid || !strings.Contains(certboard.ErrorMessage(err), "does not name its holder by e-mail address") {
 		t.Fatalf("no e-mail identity: %v", err)
 	}
@@ -320,10 +316,10 @@ func TestNextCheck(t *testing.T) {
 		{"credential ended: a day on", nil, "", 3, until, until.Add(24 * time.Hour)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			board := newIssuer(t, "board.example", "Demo Board")
-			board.ttl, board.until = tc.ttl, tc.listUntil
-			c := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, tc.years)
-			v, err := scope.Check(ctx, c.json, email, scope.TrustList{board.did: {Name: "Demo Board"}}, board.fetch, tc.at)
+			board := credtest.NewIssuer(t, "board.example", "Demo Board")
+			board.SetListLifetime(tc.ttl, tc.listUntil)
+			c := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, tc.years)
+			v, err := scope.Check(ctx, c.JSON, email, scope.TrustList{board.DID: {Name: "Demo Board"}}, board.Fetch, tc.at)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -342,22 +338,22 @@ func TestNextCheck(t *testing.T) {
 // a credential of the practitioner's is still refused.
 func TestCheckUntrustedFetchesNothing(t *testing.T) {
 	ctx := context.Background()
-	board := newIssuer(t, "board.example", "Demo Board")
-	trust := scope.TrustList{board.did: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
+	board := credtest.NewIssuer(t, "board.example", "Demo Board")
+	trust := scope.TrustList{board.DID: {Name: "Demo Board", Types: []string{"aasect-cst"}}}
 	off := scope.TrustList{"did:web:elsewhere.example": {Name: "Elsewhere", Types: []string{"aasect-cst"}}}
-	c := board.issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
-	other := board.issue("CST", cstTitle, "Sam Other", "sam@elsewhere.example", issuedAt, 3)
-	later := board.issue("CST", cstTitle, "Jordan Reyes", email, now.AddDate(0, 1, 0), 3)
+	c := board.Issue("CST", cstTitle, "Jordan Reyes", email, issuedAt, 3)
+	other := board.Issue("CST", cstTitle, "Sam Other", "sam@elsewhere.example", issuedAt, 3)
+	later := board.Issue("CST", cstTitle, "Jordan Reyes", email, now.AddDate(0, 1, 0), 3)
 	for _, format := range []string{"data-integrity", "vc-jwt"} {
-		pick := func(c issued) []byte {
+		pick := func(c credtest.Signed) []byte {
 			if format == "vc-jwt" {
-				return c.jwt
+				return c.JWT
 			}
-			return c.json
+			return c.JSON
 		}
-		tampered := []byte(strings.Replace(string(c.json), "Jordan Reyes", "Jordan Reyez", 1))
+		tampered := []byte(strings.Replace(string(c.JSON), "Jordan Reyes", "Jordan Reyez", 1))
 		if format == "vc-jwt" {
-			tampered = tamperJWT(t, c.jwt, "Jordan Reyes", "Jordan Reyez")
+			tampered = credtest.TamperJWT(t, c.JWT, "Jordan Reyes", "Jordan Reyez")
 		}
 		for _, tc := range []struct {
 			name  string
@@ -377,13 +373,9 @@ func TestCheckUntrustedFetchesNothing(t *testing.T) {
 			{name: "off the list, not a credential", raw: []byte(`{"issuer": "did:web:board.example"}`), trust: off, code: certboard.Invalid, says: "credential: the credential's proof is malformed"},
 		} {
 			t.Run(format+"/"+tc.name, func(t *testing.T) {
-				board.mu.Lock()
-				board.fetched = nil
-				for _, u := range []string{"/.well-known/did.json", "/status/revocation-1", "/status/suspension-1"} {
-					board.down[board.base()+u] = tc.down
-				}
-				board.mu.Unlock()
-				v, err := scope.Check(ctx, tc.raw, email, tc.trust, board.fetch, now)
+				board.ClearFetched()
+				board.SetDown(tc.down)
+				v, err := scope.Check(ctx, tc.raw, email, tc.trust, board.Fetch, now)
 				if tc.code != "" {
 					if certboard.ErrorCode(err) != tc.code || !strings.Contains(certboard.ErrorMessage(err), tc.says) {
 						t.Fatalf("got %v (%s), want %s saying %q", err, certboard.ErrorCode(err), tc.code, tc.says)
@@ -392,19 +384,19 @@ func TestCheckUntrustedFetchesNothing(t *testing.T) {
 					if err != nil || v.Status != scope.Untrusted || !strings.Contains(v.Reason, tc.says) {
 						t.Fatalf("got %v %s %q, want untrusted saying %q", err, v.Status, v.Reason, tc.says)
 					}
-					if v.Issuer != board.did || v.IssuerName != "" || v.Format != format || !strings.HasPrefix(v.Holder, "Jordan Rey") ||
+					if v.Issuer != board.DID || v.IssuerName != "" || v.Format != format || !strings.HasPrefix(v.Holder, "Jordan Rey") ||
 						v.Achievement.HumanCode != "CST" || !v.ValidUntil.Equal(until) || !v.NextCheck.Equal(now.Add(scope.CheckEvery)) {
 						t.Fatalf("%+v", v)
 					}
 				}
-				if tc.code != certboard.Unavailable && len(board.fetched) != 0 {
-					t.Fatalf("fetched %v for an issuer off the list", board.fetched)
+				if tc.code != certboard.Unavailable && len(board.Fetched()) != 0 {
+					t.Fatalf("fetched %v for an issuer off the list", board.Fetched())
 				}
 			})
 		}
 	}
 	// Attach says so without claiming the credential verified.
-	_, err := scope.Attach(ctx, c.json, email, off, board.fetch, now)
+	_, err := scope.Attach(ctx, c.JSON, email, off, board.Fetch, now)
 	if certboard.ErrorCode(err) != certboard.Invalid || !strings.Contains(certboard.ErrorMessage(err),
 		"credential: the credential's issuer did:web:board.example (Demo Board, as it calls itself) is not on the practice's trust list; ask the practice's admin") {
 		t.Fatalf("attach: %v", err)

@@ -207,15 +207,9 @@ var idShape = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // achievement name, and no name in two types. The file name is used only
 // in messages. On failure the error is Problems, each with a line.
 func Parse(file string, data []byte) (*Map, error) {
-	top, ps := strictyaml.Parse(file, data, format)
-	if len(ps) > 0 {
-		return nil, ps
-	}
-	if ps := strictyaml.Date(file, top, "effective"); len(ps) > 0 {
-		return nil, ps
-	}
 	var m Map
-	if ps := strictyaml.Decode(file, data, &m); len(ps) > 0 {
+	top, ps := strictyaml.Load(file, data, &m, format, "effective")
+	if len(ps) > 0 {
 		return nil, ps
 	}
 	m.File = file

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	bg "github.com/certboard/certboard/jobs"
+	"github.com/certboard/certboard/web/admin"
 )
 
 // Failed background work: the practice's mail and jobs given up after
@@ -16,32 +17,12 @@ func (s *Server) deadLetterRoutes() {
 	s.route("POST /admin/mail/{id}", PracticeAdmin, s.handle(s.deadMail))
 }
 
-// DeadJobLine is a dead job as the page shows it: its payload summed up
-// (bg.Summary), never whole.
-type DeadJobLine struct {
-	bg.Job
-	Summary string
-}
-
-// DeadLettersView is the page's data.
-type DeadLettersView struct {
-	Jobs []DeadJobLine
-	Mail []bg.Mail
-	// JobCount and MailCount are how many of each are given up.
-	JobCount, MailCount int
-	// MaxAttempts is how many tries a message gets.
-	MaxAttempts int
-}
-
 func (s *Server) deadLettersPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.practice.DeadLetters(r.Context(), actor(r))
 	if err != nil {
 		return err
 	}
-	v := DeadLettersView{Mail: d.Mail, MailCount: d.MailCount, JobCount: d.JobCount, MaxAttempts: bg.MaxMailAttempts}
-	for _, j := range d.Jobs {
-		v.Jobs = append(v.Jobs, DeadJobLine{Job: j, Summary: bg.Summary(j.Payload)})
-	}
+	v := admin.NewDeadLetters(d.Jobs, d.Mail, d.JobCount, d.MailCount, bg.MaxMailAttempts)
 	s.render(w, r, http.StatusOK, "admin_jobs", page{Title: "Failed background work", Data: v})
 	return nil
 }

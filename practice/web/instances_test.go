@@ -2,14 +2,11 @@ package web
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +14,7 @@ import (
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/practice/practicesql"
 	"github.com/certboard/certboard/seal"
+	"github.com/certboard/certboard/sqldb/sqldbtest"
 	"github.com/certboard/certboard/web/limitsql"
 )
 
@@ -29,32 +27,10 @@ import (
 func twoPractices(t *testing.T) (a, b http.Handler, admin *http.Cookie) {
 	t.Helper()
 	ctx := context.Background()
-	server := os.Getenv("CERTBOARD_TEST_POSTGRES")
-	if server == "" {
-		server = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	adminDB, err := sql.Open("pgx", server)
-	if err == nil {
-		err = adminDB.PingContext(ctx)
-	}
+	dbURL, err := sqldbtest.Postgres(t)
 	if err != nil {
-		if os.Getenv("CERTBOARD_CI") == "1" {
-			t.Fatalf("PostgreSQL is required in CI: %v", err)
-		}
 		t.Skipf("two instances need PostgreSQL: %v", err)
 	}
-	name := fmt.Sprintf("certboard_two_practice_%d", time.Now().UnixNano())
-	if _, err := adminDB.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("creating a test database: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := adminDB.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping %s: %v", name, err)
-		}
-		adminDB.Close()
-	})
-	u, _ := url.Parse(server)
-	u.Path = "/" + name
 	keys, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +38,7 @@ func twoPractices(t *testing.T) (a, b http.Handler, admin *http.Cookie) {
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	var first *practicesql.Store
 	instance := func() http.Handler {
-		st, err := practicesql.Open(ctx, practicesql.Config{DatabaseURL: u.String(), Keys: keys})
+		st, err := practicesql.Open(ctx, practicesql.Config{DatabaseURL: dbURL, Keys: keys})
 		if err != nil {
 			t.Fatal(err)
 		}

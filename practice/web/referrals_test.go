@@ -7,60 +7,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/certboard/certboard/blob"
-	"github.com/certboard/certboard/board/boardsql"
-	bweb "github.com/certboard/certboard/board/web"
+	"github.com/certboard/certboard/internal/boardtest"
 	"github.com/certboard/certboard/practice"
-	"github.com/certboard/certboard/requirements"
-	"github.com/certboard/certboard/seal"
 	"github.com/certboard/certboard/verifier/httpfetch"
 )
-
-// demoBoard starts the demo board over HTTP on this machine and returns
-// its server and its did:web.
-func demoBoard(t *testing.T) (*httptest.Server, string) {
-	t.Helper()
-	ctx := context.Background()
-	keys, err := seal.New(seal.Generate())
-	if err != nil {
-		t.Fatal(err)
-	}
-	bst, err := boardsql.Open(ctx, boardsql.Config{DataDir: t.TempDir(), Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bst.Close() })
-	if _, err := bst.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sets, err := requirements.Shipped()
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := blob.OpenDir(filepath.Join(t.TempDir(), "files"), keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { docs.Close() })
-	board, err := bweb.New(bweb.Config{Board: boardsql.ForBoard{Store: bst}, Accounts: boardsql.ForAuth{Store: bst},
-		Demo: boardsql.ForBoard{Store: bst}, Sets: sets, Files: docs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := board.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(board.Handler())
-	t.Cleanup(srv.Close)
-	return srv, "did:web:" + strings.ReplaceAll(strings.TrimPrefix(srv.URL, "http://"), ":", "%3A")
-}
 
 var entryOf = regexp.MustCompile(`name="entry" value="(\d+)">`)
 
@@ -74,12 +29,13 @@ var entryOf = regexp.MustCompile(`name="entry" value="(\d+)">`)
 func TestReferralThroughTheDemoBoard(t *testing.T) {
 	w := casesWorld(t)
 	ctx := context.Background()
-	srv, did := demoBoard(t)
+	board := boardtest.StartDemo(t, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	did := board.DID
 	if err := w.s.practice.AddTrustedIssuer(ctx, practice.ActorOf(w.users["admin"]),
 		practice.TrustedIssuer{DID: did, Name: "Demo Board", Types: []string{"aasect-cst"}}); err != nil {
 		t.Fatal(err)
 	}
-	fetch, err := httpfetch.Origins(srv.URL)
+	fetch, err := httpfetch.Origins(board.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +108,7 @@ func TestReferralThroughTheDemoBoard(t *testing.T) {
 	}
 
 	// The board goes down: a new draft is kept, its page says why.
-	srv.Close()
+	board.Close()
 	rec = w.do(t, "POST", casePath+"/referrals/drafts", draft, c)
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("draft with the board down: %d", rec.Code)
