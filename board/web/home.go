@@ -6,6 +6,7 @@ import (
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
+	kit "github.com/certboard/certboard/web"
 )
 
 // homeView is a signed-in person's home page: what waits for them, by
@@ -58,7 +59,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(h.Roles) == 0 {
-		http.Redirect(w, r, "/applications", http.StatusSeeOther)
+		kit.SeeOther(w, r, "/applications", http.StatusSeeOther)
 		return nil
 	}
 	v := homeView{Home: h, Titles: map[string]string{}}
