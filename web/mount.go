@@ -41,7 +41,7 @@ func MountOf(publicURL string) (Mount, error) {
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return Mount{}, errors.New("it has a query or a fragment; give the scheme, host and, to serve under a path, the path (such as https://example.org/board/)")
 	}
-	p := strings.TrimSuffix(u.Path, "/")
+	p := strings.TrimSuffix(u.EscapedPath(), "/")
 	if p == "" {
 		return Mount{}, nil
 	}
