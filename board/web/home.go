@@ -72,5 +72,5 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 
 // notFound answers paths no route matches.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.pageError(w, r, http.StatusNotFound, "Page not found", "No page is at "+r.URL.Path+". Check the address, or start again from the start page.")
+	s.pageError(w, r, http.StatusNotFound, "Page not found", "No page is at "+kit.MountFrom(r).Path(r.URL.Path)+". Check the address, or start again from the start page.")
 }

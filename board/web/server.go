@@ -336,7 +336,7 @@ func (s *Server) requirementSets(w http.ResponseWriter, r *http.Request) {
 }
 
 func apiNotFound(w http.ResponseWriter, r *http.Request) {
-	problem(w, http.StatusNotFound, "Not found", fmt.Sprintf("No API route matches %s %s.", r.Method, strings.TrimSpace(r.URL.Path)))
+	problem(w, http.StatusNotFound, "Not found", fmt.Sprintf("No API route matches %s %s.", r.Method, strings.TrimSpace(kit.MountFrom(r).Path(r.URL.Path))))
 }
 
 // Run serves h on the listener until ctx is done, then shuts down

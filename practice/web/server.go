@@ -219,10 +219,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 func apiNotFound(w http.ResponseWriter, r *http.Request) {
-	kit.Problem(w, http.StatusNotFound, "Not found", fmt.Sprintf("No API route matches %s %s.", r.Method, strings.TrimSpace(r.URL.Path)))
+	kit.Problem(w, http.StatusNotFound, "Not found", fmt.Sprintf("No API route matches %s %s.", r.Method, strings.TrimSpace(kit.MountFrom(r).Path(r.URL.Path))))
 }
 
 // notFound answers paths no route matches.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.pageError(w, r, http.StatusNotFound, "Page not found", "No page is at "+r.URL.Path+". Check the address, or start again from your home page.")
+	s.pageError(w, r, http.StatusNotFound, "Page not found", "No page is at "+kit.MountFrom(r).Path(r.URL.Path)+". Check the address, or start again from your home page.")
 }
