@@ -133,7 +133,12 @@ const maxCrawl = 150
 // the number of pages visited.
 func (s prefixSite) crawl(t *testing.T, who string, session *http.Cookie) int {
 	t.Helper()
-	start := s.origin + s.prefix + "/"
+	return s.crawlFrom(t, who, s.origin+s.prefix+"/", session)
+}
+
+// crawlFrom is crawl from the page start.
+func (s prefixSite) crawlFrom(t *testing.T, who, start string, session *http.Cookie) int {
+	t.Helper()
 	queue := []string{start}
 	seen := map[string]bool{start: true}
 	checked := map[string]bool{}
@@ -244,8 +249,9 @@ var underPath = regexp.MustCompile(`^(board|practice)([^a-zA-Z0-9._~-]|$)`)
 // and leads somewhere; the cookies are scoped to it; the board's did:web
 // names the path and its DID document is where did:web looks; the demo
 // practice verified the board's credentials over HTTP under the path;
-// the API's description names the path; mail links carry it; and
-// what lies outside the path answers 404.
+// the API's description names the path; mail links carry it, and a
+// client's measure link mailed by the practice leads to pages under it;
+// and what lies outside the path answers 404.
 func TestServeUnderAPath(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls two demo sites")
@@ -386,6 +392,14 @@ func TestServeUnderAPath(t *testing.T) {
 	logged := errb.String()
 	if !strings.Contains(logged, origin+"/board/") {
 		t.Errorf("no mail logged with a link under %s/board/:\n%s", origin, logged)
+	}
+	// A client's link to answer a measure, which the practice mails: its
+	// pages too stay under the path.
+	measureLink := regexp.MustCompile(regexp.QuoteMeta(porigin) + `/practice/m/[A-Za-z0-9_-]+`).FindString(logged)
+	if measureLink == "" {
+		t.Errorf("no measure link mailed under %s/practice/m/", porigin)
+	} else if n := practiceSite.crawlFrom(t, "a client with a measure link", measureLink, nil); n < 2 {
+		t.Errorf("the measure link %s led to %d pages", measureLink, n)
 	}
 	for _, o := range []string{origin, porigin} {
 		for rest := logged; ; {
