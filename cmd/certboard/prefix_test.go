@@ -383,6 +383,13 @@ func TestServeUnderAPath(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, `"status": "valid"`) {
 		t.Errorf("verifying %s: %d %s", credURL, resp.StatusCode, body)
 	}
+	// certboard verify, as anyone verifies it: the DID document and the
+	// status lists fetched over HTTP, under the path.
+	var vout, verr bytes.Buffer
+	trust := writeFile(t, "trust.txt", doc.ID+" The demo board\n")
+	if code := runVerify([]string{"--trust", trust, writeFile(t, "credential.json", vc)}, nil, &vout, &verr, time.Now(), httpFetch); code != exitOK {
+		t.Errorf("certboard verify of %s: exit %d\n%s%s", credURL, code, vout.String(), verr.String())
+	}
 
 	// Mail links carry the path: the development log is the mailbox.
 	deadline := time.Now().Add(20 * time.Second)
