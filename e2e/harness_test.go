@@ -127,6 +127,14 @@ func startApp(t *testing.T, eng engine) *app {
 // (prepare may be nil), such as seeding the demo board.
 func startAppWith(t *testing.T, eng engine, prepare func(*web.Server)) *app {
 	t.Helper()
+	return startAppAt(t, eng, "", prepare)
+}
+
+// startAppAt is startAppWith serving under the path prefix ("" for the
+// root, or such as "/board"), as behind a reverse proxy that keeps the
+// path: the public URL, and the app's url, end with it.
+func startAppAt(t *testing.T, eng engine, prefix string, prepare func(*web.Server)) *app {
+	t.Helper()
 	keys, err := seal.New(seal.Generate())
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +156,7 @@ func startAppWith(t *testing.T, eng engine, prepare func(*web.Server)) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{t: t, st: st, url: fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)}
+	a := &app{t: t, st: st, url: fmt.Sprintf("http://localhost:%d%s", ln.Addr().(*net.TCPAddr).Port, prefix)}
 	start := time.Now()
 	a.now = func() time.Time { return epoch.Add(time.Since(start)) }
 	log := slog.New(slog.NewTextHandler(&testLog{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -112,11 +112,11 @@ func putPageBuffer(buf *bytes.Buffer) {
 // clears it; isErr is true for a message that is an error (written with a
 // leading "!"). ok is false when there is none.
 func TakeFlash(w http.ResponseWriter, r *http.Request, cookie string) (msg string, isErr, ok bool) {
-	c, err := r.Cookie(cookie)
+	c, err := ReadCookie(r, cookie)
 	if err != nil {
 		return "", false, false
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	SetCookie(w, r, &http.Cookie{Name: cookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	v, err := url.QueryUnescape(c.Value)
 	if err != nil {
 		return "", false, false
@@ -125,14 +125,15 @@ func TakeFlash(w http.ResponseWriter, r *http.Request, cookie string) (msg strin
 	return msg, isErr, true
 }
 
-// Redirect answers a form post with 303 See Other and a one-time message
-// in the cookie named cookie; a message starting with "!" is an error.
+// Redirect answers a form post with 303 See Other to to, a path from the
+// server's root (see SeeOther), and a one-time message in the cookie named
+// cookie (see SetCookie); a message starting with "!" is an error.
 func Redirect(w http.ResponseWriter, r *http.Request, cookie, to, flash string) {
 	if flash != "" {
-		http.SetCookie(w, &http.Cookie{Name: cookie, Value: url.QueryEscape(flash), Path: "/", Secure: true, HttpOnly: true,
+		SetCookie(w, r, &http.Cookie{Name: cookie, Value: url.QueryEscape(flash), Path: "/", Secure: true, HttpOnly: true,
 			SameSite: http.SameSiteLaxMode, MaxAge: 60})
 	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	SeeOther(w, r, to, http.StatusSeeOther)
 }
 
 // ParseForm reads a urlencoded or multipart form of at most limit bytes;

@@ -18,6 +18,7 @@ import (
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/requirements"
+	kit "github.com/certboard/certboard/web"
 )
 
 // The board admin uploads and publishes requirement-set versions, gives
@@ -264,7 +265,7 @@ func (s *Server) adminUploadAPI(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Location", fmt.Sprintf("/api/v1/admin/sets/%d/preview", up.ID))
+	w.Header().Set("Location", kit.MountFrom(r).Path(fmt.Sprintf("/api/v1/admin/sets/%d/preview", up.ID)))
 	w.WriteHeader(http.StatusCreated)
 	writeJSON(w, map[string]any{"upload": adminShowUpload(up)})
 	return nil

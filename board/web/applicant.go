@@ -25,6 +25,7 @@ import (
 	"github.com/certboard/certboard/jsonlimit"
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
+	kit "github.com/certboard/certboard/web"
 )
 
 // applicantRoutes registers the applicant's pages and API: starting an
@@ -97,7 +98,7 @@ func (s *Server) apiStartApplication(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", fmt.Sprintf("/api/v1/applications/%d", app.ID))
+	w.Header().Set("Location", kit.MountFrom(r).Path(fmt.Sprintf("/api/v1/applications/%d", app.ID)))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	_ = json.NewEncoder(w).Encode(map[string]any{"id": app.ID, "set_id": app.SetID, "state": app.State, "version": app.Version})

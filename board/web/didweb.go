@@ -13,7 +13,18 @@ import (
 // didRoutes publishes the board's DID document, where verifiers find the
 // keys of its credentials.
 func (s *Server) didRoutes() {
-	s.route("GET /.well-known/did.json", Public, s.handle(s.didDocument))
+	s.route("GET "+s.didPath(), Public, s.handle(s.didDocument))
+}
+
+// didPath is where the DID document is served, as the did:web
+// specification has it: /.well-known/did.json for a board at the root of
+// its host, did.json under the path of one served under a path
+// (https://example.org/board/did.json for did:web:example.org:board).
+func (s *Server) didPath() string {
+	if s.mount.Prefix() == "" {
+		return "/.well-known/did.json"
+	}
+	return "/did.json"
 }
 
 // errNoSigningKey reports that the board has no signing key yet, so it can

@@ -21,6 +21,7 @@ import (
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/web/evidenceform"
 	"github.com/certboard/certboard/portfolio"
+	kit "github.com/certboard/certboard/web"
 )
 
 // documentRoutes registers document uploads and downloads: the documents
@@ -328,7 +329,7 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, map[string]any{"documents": docViews(app.ID, docs, live, snap, "/api/v1"), "not_on_file": docPendingViews(docs, live, snap),
+	writeJSON(w, map[string]any{"documents": docViews(app.ID, docs, live, snap, kit.MountFrom(r).Path("/api/v1")), "not_on_file": docPendingViews(docs, live, snap),
 		"version": app.Version, "state": app.State})
 	return nil
 }
@@ -471,7 +472,7 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if api {
-		views := docViews(app.ID, []board.Document{*doc}, updated, nil, "/api/v1")
+		views := docViews(app.ID, []board.Document{*doc}, updated, nil, kit.MountFrom(r).Path("/api/v1"))
 		w.Header().Set("Location", views[0].Download)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusCreated)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/board"
+	kit "github.com/certboard/certboard/web"
 )
 
 // homeView is a signed-in person's home page: what waits for them, by
@@ -58,7 +59,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(h.Roles) == 0 {
-		http.Redirect(w, r, "/applications", http.StatusSeeOther)
+		kit.SeeOther(w, r, "/applications", http.StatusSeeOther)
 		return nil
 	}
 	v := homeView{Home: h, Titles: map[string]string{}}
@@ -71,5 +72,5 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 
 // notFound answers paths no route matches.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.pageError(w, r, http.StatusNotFound, "Page not found", "No page is at "+r.URL.Path+". Check the address, or start again from the start page.")
+	s.pageError(w, r, http.StatusNotFound, "Page not found", "No page is at "+kit.MountFrom(r).Path(r.URL.Path)+". Check the address, or start again from the start page.")
 }

@@ -8,6 +8,8 @@ import (
 	"maps"
 	"net/http"
 	"strconv"
+
+	kit "github.com/certboard/certboard/web"
 )
 
 // openAPIDoc is the OpenAPI 3.1 description of the JSON API and the
@@ -118,16 +120,52 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 	return json.MarshalIndent(out, "", "  ")
 }
 
-// apiDocRoutes registers the OpenAPI document.
-func (s *Server) apiDocRoutes() {
-	s.route("GET /api/openapi.json", Public, http.HandlerFunc(serveOpenAPI))
+// apiDocRoutes registers the OpenAPI document, its server the mount's
+// path (see openAPIFor).
+func (s *Server) apiDocRoutes() error {
+	doc, err := openAPIFor(openAPIDoc, s.mount)
+	if err != nil {
+		return err
+	}
+	s.route("GET /api/openapi.json", Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		serveOpenAPI(w, doc)
+	}))
+	return nil
 }
 
-// serveOpenAPI sends the OpenAPI document; clients may cache it briefly.
-func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+// openAPIFor is the OpenAPI document doc as a server mounted at m serves
+// it: its one server's url is the mount's path ("/" at the root, the
+// document unchanged; "/board/" under https://example.org/board/), which
+// the paths of the document follow.
+func openAPIFor(doc []byte, m kit.Mount) ([]byte, error) {
+	if m.Prefix() == "" {
+		return doc, nil
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(doc, &top); err != nil {
+		return nil, err
+	}
+	var servers []map[string]any
+	if err := json.Unmarshal(top["servers"], &servers); err != nil {
+		return nil, fmt.Errorf("openapi.json: servers: %w", err)
+	}
+	for _, sv := range servers {
+		sv["url"] = m.Path("/")
+	}
+	raw, err := json.Marshal(servers)
+	if err != nil {
+		return nil, err
+	}
+	top["servers"] = raw
+	return json.MarshalIndent(top, "", "  ")
+}
+
+// serveOpenAPI sends the OpenAPI document doc; clients may cache it
+// briefly.
+func serveOpenAPI(w http.ResponseWriter, doc []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "public, max-age=300")
-	h.Set("Content-Length", strconv.Itoa(len(openAPIDoc)))
-	_, _ = w.Write(openAPIDoc)
+	h.Set("Content-Length", strconv.Itoa(len(doc)))
+	_, _ = w.Write(doc)
 }

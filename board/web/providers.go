@@ -12,6 +12,7 @@ import (
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/ce"
 	"github.com/certboard/certboard/date"
+	kit "github.com/certboard/certboard/web"
 )
 
 // CE providers report the courses credential holders completed, as
@@ -125,7 +126,7 @@ func (s *Server) apiListCompletions(w http.ResponseWriter, r *http.Request) erro
 	out := map[string]any{"next": nil}
 	if len(list) > limit {
 		list = list[:limit]
-		out["next"] = fmt.Sprintf("/api/v1/completions?after=%d&limit=%d", list[len(list)-1].ID, limit)
+		out["next"] = kit.MountFrom(r).Path(fmt.Sprintf("/api/v1/completions?after=%d&limit=%d", list[len(list)-1].ID, limit))
 	}
 	items := make([]completionJSON, 0, len(list))
 	for _, c := range list {

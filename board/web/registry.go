@@ -315,7 +315,7 @@ func (s *Server) registryEntry(l *board.Listing, now time.Time) registryEntryJSO
 	e := registryEntryJSON{ID: l.HolderID, Name: l.DisplayName, ProfileFields: l.Fields(), Credentials: []registryCredentialJSON{}}
 	for _, c := range l.Credentials {
 		st := c.StatusAt(now)
-		cj := registryCredentialJSON{ID: c.ID, URL: "/credentials/" + c.ID, Credential: c.SetID, Name: s.credentialName(c.SetID),
+		cj := registryCredentialJSON{ID: c.ID, URL: s.mount.Path("/credentials/" + c.ID), Credential: c.SetID, Name: s.credentialName(c.SetID),
 			Status: st, Valid: st == board.StatusValid, IssuedAt: c.IssuedAt.UTC().Format(time.RFC3339)}
 		if !c.ValidUntil.IsZero() {
 			cj.ValidUntil = c.ValidUntil.UTC().Format(time.RFC3339)
@@ -495,7 +495,7 @@ func (s *Server) registryCSV(w http.ResponseWriter, r *http.Request) error {
 		for _, c := range e.Credentials {
 			row := []string{strconv.FormatInt(e.ID, 10), e.Name, e.Practice, e.City, e.Region, e.Country, strings.Join(e.Specialties, " "),
 				tele, strings.Join(e.Languages, " "), e.Website, e.Email, c.ID, c.Credential, c.Name, c.Status, c.IssuedAt, c.ValidUntil,
-				s.publicBase() + c.URL, accepting}
+				s.publicBase() + "/credentials/" + c.ID, accepting}
 			for j := range row {
 				row[j] = csvSafe(row[j])
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/eligibility"
+	kit "github.com/certboard/certboard/web"
 )
 
 // renewalRoutes registers the renewal pages and API.
@@ -160,7 +161,7 @@ func (s *Server) renewalAnswer(v *renewalView) renewalJSON {
 			State   board.State `json:"state"`
 			Version int         `json:"version"`
 			URL     string      `json:"url"`
-		}{v.App.ID, v.App.State, v.App.Version, fmt.Sprintf("/api/v1/applications/%d", v.App.ID)}
+		}{v.App.ID, v.App.State, v.App.Version, s.mount.Path(fmt.Sprintf("/api/v1/applications/%d", v.App.ID))}
 	}
 	if v.Eval != nil {
 		out.Report = v.Eval.Report
@@ -190,7 +191,7 @@ func (s *Server) apiStartRenewal(w http.ResponseWriter, r *http.Request) error {
 	if created {
 		status = http.StatusCreated
 	}
-	w.Header().Set("Location", "/api/v1/applications/"+strconv.FormatInt(app.ID, 10))
+	w.Header().Set("Location", kit.MountFrom(r).Path("/api/v1/applications/"+strconv.FormatInt(app.ID, 10)))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(s.renewalAnswer(v))

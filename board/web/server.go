@@ -137,6 +137,9 @@ type Server struct {
 	// acct is the account pages, their API and the session middleware
 	// (package account), built by newAccountHandlers.
 	acct *account.Handlers
+	// mount is where the server sits in its public URL: at the root of
+	// its host, or under a path (see kit.Mount).
+	mount kit.Mount
 }
 
 // sets returns the requirement sets in force.
@@ -169,7 +172,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Server{cfg: cfg, metrics: prometheus.NewRegistry()}
+	mount, err := kit.MountOf(cfg.PublicURL)
+	if err != nil {
+		return nil, fmt.Errorf("server: public URL %q: %w", cfg.PublicURL, err)
+	}
+	s := &Server{cfg: cfg, metrics: prometheus.NewRegistry(), mount: mount}
 	if err := s.useBoard(cfg.Sets); err != nil {
 		return nil, err
 	}
@@ -178,11 +185,10 @@ func New(cfg Config) (*Server, error) {
 	s.errs = kit.Errors{Log: cfg.Log, Page: s.pageError, Convert: boundaryError}
 	s.initSignIn()
 	s.initJobMetrics()
-	var err error
 	if s.acct, err = s.newAccountHandlers(); err != nil {
 		return nil, err
 	}
-	pages, err := parseTemplates()
+	pages, err := parseTemplates(s.mount)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +209,9 @@ func New(cfg Config) (*Server, error) {
 	s.bulkVerifyRoutes()
 	s.reviewerRoutes()
 	s.adminRoutes()
-	s.apiDocRoutes()
+	if err := s.apiDocRoutes(); err != nil {
+		return nil, err
+	}
 	s.didRoutes()
 	s.auditRoutes()
 	s.credentialRoutes()
@@ -248,7 +256,7 @@ func (s *Server) Handler() http.Handler {
 			"This request came from another site; certboard accepts changes only from its own pages or from programs that send no browser origin headers.")
 	})
 	protected := kit.CrossOrigin(deny, s.authenticate(mux))
-	return kit.Recoverer(s.cfg.Log, kit.SecurityHeaders(s.realClient(protected)))
+	return kit.Recoverer(s.cfg.Log, kit.SecurityHeaders(s.mount.Handler(s.realClient(protected))))
 }
 
 // securityHeaders sets strict headers on every response.
@@ -328,7 +336,7 @@ func (s *Server) requirementSets(w http.ResponseWriter, r *http.Request) {
 }
 
 func apiNotFound(w http.ResponseWriter, r *http.Request) {
-	problem(w, http.StatusNotFound, "Not found", fmt.Sprintf("No API route matches %s %s.", r.Method, strings.TrimSpace(r.URL.Path)))
+	problem(w, http.StatusNotFound, "Not found", fmt.Sprintf("No API route matches %s %s.", r.Method, strings.TrimSpace(kit.MountFrom(r).Path(r.URL.Path))))
 }
 
 // Run serves h on the listener until ctx is done, then shuts down

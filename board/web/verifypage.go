@@ -40,7 +40,7 @@ func (s *Server) verifierFetch(ctx context.Context, raw string) ([]byte, error) 
 	if rest, own := strings.CutPrefix(raw, s.publicBase()+"/"); own {
 		// Only the public documents a verifier needs, and never as the
 		// signed-in user: a fresh context with no one in it.
-		if rest != ".well-known/did.json" && !strings.HasPrefix(rest, "status/") {
+		if "/"+rest != s.didPath() && !strings.HasPrefix(rest, "status/") {
 			return nil, fmt.Errorf("%s is not a DID document or status list of this board", raw)
 		}
 		u, err := url.Parse(raw)
@@ -49,7 +49,7 @@ func (s *Server) verifierFetch(ctx context.Context, raw string) ([]byte, error) 
 		}
 		fresh, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		body, status := s.ownDocument(fresh, u.EscapedPath())
+		body, status := s.ownDocument(fresh, strings.TrimPrefix(u.EscapedPath(), s.mount.Prefix()))
 		if status != http.StatusOK {
 			return nil, fmt.Errorf("%s answered %d", raw, status)
 		}
@@ -61,7 +61,8 @@ func (s *Server) verifierFetch(ctx context.Context, raw string) ([]byte, error) 
 	return safeFetch(ctx, raw)
 }
 
-// ownDocument makes the document the board serves at path p (escaped) to
+// ownDocument makes the document the board serves at path p (escaped,
+// from the server's root, without the mount's prefix) to
 // a GET with no headers: its DID document or a status list in the JSON
 // form, with 200, the same bytes as its routes answer. For any other path,
 // or when the document cannot be made, it gives the status the board
@@ -73,7 +74,7 @@ func (s *Server) ownDocument(ctx context.Context, p string) ([]byte, int) {
 	}
 	var body []byte
 	var err error
-	if p == "/.well-known/did.json" {
+	if p == s.didPath() {
 		body, err = s.didDocumentJSON(ctx)
 	} else if name, ok := strings.CutPrefix(p, "/status/"); ok && name != "" && !strings.Contains(name, "/") {
 		if name, err = url.PathUnescape(name); err != nil {

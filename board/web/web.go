@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -86,9 +87,12 @@ var templateFuncs = template.FuncMap{
 
 // parseTemplates builds one template per page from templates/ and the
 // account pages every mode shares (account.Templates), in the board's
-// layout (see kit.ParsePages).
-func parseTemplates() (kit.Pages, error) {
-	return kit.ParsePages(webFiles, "templates", templateFuncs, account.Templates, admin.Templates)
+// layout (see kit.ParsePages), with the helpers of the mount m (prefix
+// and path, see kit.Mount.Funcs).
+func parseTemplates(m kit.Mount) (kit.Pages, error) {
+	funcs := maps.Clone(templateFuncs)
+	maps.Copy(funcs, m.Funcs())
+	return kit.ParsePages(webFiles, "templates", funcs, account.Templates, admin.Templates)
 }
 
 // FlashCookie carries a one-time message across a redirect.

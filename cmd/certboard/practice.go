@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -164,10 +165,16 @@ func servePractice(ctx context.Context, o practiceOptions, stdout, stderr io.Wri
 // after, when its server checks them again.
 func seedPracticeDemo(ctx context.Context, p *practiceRun, b demo.Deps, stdout io.Writer) error {
 	boardURL := b.Config.PublicURL
-	if err := p.srv.TrustLocalOrigins(boardURL); err != nil {
+	// The board's origin: its public URL may have a path.
+	u, err := url.Parse(boardURL)
+	if err != nil {
+		return fmt.Errorf("the demo board's URL %s: %w", boardURL, err)
+	}
+	origin := u.Scheme + "://" + u.Host
+	if err := p.srv.TrustLocalOrigins(origin); err != nil {
 		return fmt.Errorf("trusting the demo board at %s: %w", boardURL, err)
 	}
-	fetch, err := httpfetch.Origins(boardURL)
+	fetch, err := httpfetch.Origins(origin)
 	if err != nil {
 		return err
 	}

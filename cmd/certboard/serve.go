@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -45,8 +46,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	mode := fs.String("mode", envOr("CERTBOARD_MODE", "board"), "what to serve: board, or practice (a practice's records, on a database of its own: DATA/"+practicesql.File+", DATA defaulting to data/practice) (env CERTBOARD_MODE)")
 	addr := fs.String("addr", os.Getenv("CERTBOARD_ADDR"), "`host:port` to listen on (env CERTBOARD_ADDR; default localhost:8080, a practice localhost:8081)")
 	practiceAddr := fs.String("practice-addr", os.Getenv("CERTBOARD_PRACTICE_ADDR"), "with --demo, the `host:port` of the demo practice (env CERTBOARD_PRACTICE_ADDR; default: the port after --addr's)")
+	practicePublicURL := fs.String("practice-public-url", os.Getenv("CERTBOARD_PRACTICE_PUBLIC_URL"), "with --demo, the `URL` where users reach the demo practice, which may have a path as --public-url may (env CERTBOARD_PRACTICE_PUBLIC_URL; default http://PRACTICE-ADDR)")
 	logFormat := fs.String("log", envOr("CERTBOARD_LOG", "text"), "log `format`: text or json (env CERTBOARD_LOG)")
-	publicURL := fs.String("public-url", os.Getenv("CERTBOARD_PUBLIC_URL"), "`URL` where users reach certboard, for links in mail (env CERTBOARD_PUBLIC_URL; default http://ADDR)")
+	publicURL := fs.String("public-url", os.Getenv("CERTBOARD_PUBLIC_URL"), "`URL` where users reach certboard, for links in mail and the board's did:web; a path (https://example.org/board/) serves every page under it, for a reverse proxy that forwards the path unstripped (env CERTBOARD_PUBLIC_URL; default http://ADDR)")
 	smtpAddr := fs.String("smtp", os.Getenv("CERTBOARD_SMTP"), "SMTP server `host:port`; empty logs mail instead of sending it (env CERTBOARD_SMTP)")
 	smtpFrom := fs.String("smtp-from", envOr("CERTBOARD_SMTP_FROM", "certboard@localhost"), "sender `address` of mail (env CERTBOARD_SMTP_FROM)")
 	smtpUser := fs.String("smtp-user", os.Getenv("CERTBOARD_SMTP_USER"), "SMTP `user`; the password is read from CERTBOARD_SMTP_PASSWORD")
@@ -72,7 +74,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		return exitBadInput
 	}
 	if *mode == "practice" {
-		for _, name := range []string{"demo", "files", "metrics-addr", "practice-addr"} {
+		for _, name := range []string{"demo", "files", "metrics-addr", "practice-addr", "practice-public-url"} {
 			if set[name] {
 				fmt.Fprintf(stderr, "certboard serve: --%s is for the board; a practice serves neither uploads nor metrics yet, and --demo starts a practice beside the board\n", name)
 				return exitBadInput
@@ -105,6 +107,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 	}
 	if err := checkPublicURL(*publicURL); err != nil {
 		fmt.Fprintf(stderr, "certboard serve: %v\n", err)
+		return exitBadInput
+	}
+	if err := checkPublicURL(*practicePublicURL); err != nil {
+		fmt.Fprintf(stderr, "certboard serve: %v\n", strings.Replace(err.Error(), "--public-url", "--practice-public-url", 1))
 		return exitBadInput
 	}
 	trustedProxies, err := web.ParseTrustedProxies(*proxies)
@@ -227,7 +233,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, listeni
 		if pAddr == "" {
 			pAddr = nextPort(*addr)
 		}
-		popts := practiceOptions{store: demoPracticeStore(cfg), addr: pAddr, log: log, proxies: trustedProxies,
+		popts := practiceOptions{store: demoPracticeStore(cfg), addr: pAddr, publicURL: *practicePublicURL, log: log, proxies: trustedProxies,
 			hashSlots: hashSlots, sender: sender, mailMode: mailMode, smtp: *smtpAddr != ""}
 		if demoPractice, err = startPractice(ctx, popts); err == nil {
 			defer demoPractice.close()
@@ -294,15 +300,22 @@ func runBeside(ctx context.Context, stop context.CancelFunc, what string, f func
 	}
 }
 
-// checkPublicURL refuses a public URL with a path: the board's DID document
-// is served at /.well-known/did.json, which is where did:web looks only for
-// a URL without a path.
+// checkPublicURL refuses a public URL that certboard cannot be served
+// at: not an absolute http or https URL, or one whose path cannot be a
+// mount (see kit.MountOf). A path is served under it: every link,
+// redirect and cookie carries it, and the board's did:web names it
+// (https://example.org/board/ is did:web:example.org:board, whose
+// document is https://example.org/board/did.json).
 func checkPublicURL(public string) error {
 	if public == "" {
 		return nil
 	}
-	if u, err := url.Parse(public); err != nil || (u.Path != "" && u.Path != "/") {
-		return fmt.Errorf("--public-url %q: give the scheme and host only (such as https://board.example.org); serving under a path is not supported yet", public)
+	u, err := url.Parse(public)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--public-url %q: give an absolute http or https URL, such as https://board.example.org or, to serve under a path, https://example.org/board/", public)
+	}
+	if _, err := kit.MountOf(public); err != nil {
+		return fmt.Errorf("--public-url %q: %w", public, err)
 	}
 	return nil
 }

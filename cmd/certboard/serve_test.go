@@ -154,11 +154,20 @@ func TestServeDemo(t *testing.T) {
 	}
 }
 
-func TestServeRefusesAPublicURLWithAPath(t *testing.T) {
-	var out, errb bytes.Buffer
-	code := serve(context.Background(), []string{"--addr", "127.0.0.1:0", "--data", t.TempDir(), "--public-url", "https://x.example/boards/a"}, &out, &errb, nil)
-	if code != exitBadInput || !strings.Contains(errb.String(), "--public-url") {
-		t.Fatalf("%d %q", code, errb.String())
+// TestServeRefusesAPublicURLItCannotServe: a public URL that is not
+// absolute http or https, or whose path cannot be served under (see
+// kit.MountOf), stops the start naming the flag, in either mode; a path
+// such as /boards/a is served under (TestServeUnderAPath).
+func TestServeRefusesAPublicURLItCannotServe(t *testing.T) {
+	for _, bad := range []string{"/board/", "ftp://x.example/", "https://x.example/board?x=1", "https://x.example/a//b", "https://x.example/a/../b", "https://x.example/a%20b"} {
+		for _, args := range [][]string{{"--public-url", bad}, {"--mode", "practice", "--public-url", bad}, {"--demo", "--practice-public-url", bad}} {
+			var out, errb bytes.Buffer
+			flag := args[len(args)-2]
+			code := serve(context.Background(), append([]string{"--addr", "127.0.0.1:0", "--data", t.TempDir()}, args...), &out, &errb, nil)
+			if code != exitBadInput || !strings.Contains(errb.String(), flag+` "`+bad+`"`) {
+				t.Errorf("%v: %d %q", args, code, errb.String())
+			}
+		}
 	}
 }
 

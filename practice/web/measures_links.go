@@ -15,6 +15,7 @@ import (
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/date"
 	"github.com/certboard/certboard/practice"
+	kit "github.com/certboard/certboard/web"
 )
 
 // linkRoutes registers the pages of measures sent to clients
@@ -246,7 +247,7 @@ func (s *Server) linkPost(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	case goTo == "send":
-		http.Redirect(w, r, "/m/thanks", http.StatusSeeOther)
+		kit.SeeOther(w, r, "/m/thanks", http.StatusSeeOther)
 		return nil
 	}
 	next := shown + 1
@@ -256,7 +257,7 @@ func (s *Server) linkPost(w http.ResponseWriter, r *http.Request) error {
 	case "review":
 		next = linkSteps(f)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/m/%s?step=%d", token, next), http.StatusSeeOther)
+	kit.SeeOther(w, r, fmt.Sprintf("/m/%s?step=%d", token, next), http.StatusSeeOther)
 	return nil
 }
 

@@ -61,8 +61,12 @@ var templateFuncs = func() template.FuncMap {
 
 // parseTemplates builds one template per page from templates/ and the
 // account pages every mode shares, in the practice's layout.
-func parseTemplates() (kit.Pages, error) {
-	return kit.ParsePages(webFiles, "templates", templateFuncs, account.Templates, admin.Templates)
+// The helpers of the mount m (prefix and path, see kit.Mount.Funcs) are
+// among them.
+func parseTemplates(m kit.Mount) (kit.Pages, error) {
+	funcs := maps.Clone(templateFuncs)
+	maps.Copy(funcs, m.Funcs())
+	return kit.ParsePages(webFiles, "templates", funcs, account.Templates, admin.Templates)
 }
 
 // FlashCookie carries a one-time message across a redirect. Its name, like

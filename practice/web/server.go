@@ -78,6 +78,9 @@ type Server struct {
 	// homeParts fill a person's home page, one per area of practice mode
 	// (see home.go).
 	homeParts []homePart
+	// mount is where the server sits in its public URL: at the root of
+	// its host, or under a path (see kit.Mount).
+	mount kit.Mount
 }
 
 // New builds a practice's server with every route.
@@ -92,9 +95,12 @@ func New(cfg Config) (*Server, error) {
 		cfg.PublicURL = "http://localhost:8081"
 	}
 	cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
-	s := &Server{cfg: cfg}
+	mount, err := kit.MountOf(cfg.PublicURL)
+	if err != nil {
+		return nil, fmt.Errorf("practice web: public URL %q: %w", cfg.PublicURL, err)
+	}
+	s := &Server{cfg: cfg, mount: mount}
 	clock := certboard.ClockFunc(s.now)
-	var err error
 	if s.practice, err = practice.New(practice.Config{Store: cfg.Practice, Clock: clock, PublicURL: cfg.PublicURL, Log: cfg.Log}); err != nil {
 		return nil, err
 	}
@@ -108,7 +114,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.counts = kit.NewMetrics(prometheus.NewRegistry(), "certboard_practice", cfg.Log)
 	s.errs = kit.Errors{Log: cfg.Log, Page: s.pageError}
-	if s.pages, err = parseTemplates(); err != nil {
+	if s.pages, err = parseTemplates(s.mount); err != nil {
 		return nil, err
 	}
 	if s.acct, err = s.newAccountHandlers(); err != nil {
@@ -185,7 +191,7 @@ func (s *Server) Handler() http.Handler {
 			"This request came from another site; the practice accepts changes only from its own pages or from programs that send no browser origin headers.")
 	})
 	protected := kit.CrossOrigin(deny, s.acct.Authenticate(mux))
-	return kit.Recoverer(s.cfg.Log, kit.SecurityHeaders(kit.RealClient(s.cfg.TrustedProxies, protected)))
+	return kit.Recoverer(s.cfg.Log, kit.SecurityHeaders(s.mount.Handler(kit.RealClient(s.cfg.TrustedProxies, protected))))
 }
 
 func (s *Server) now() time.Time {
@@ -213,10 +219,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 func apiNotFound(w http.ResponseWriter, r *http.Request) {
-	kit.Problem(w, http.StatusNotFound, "Not found", fmt.Sprintf("No API route matches %s %s.", r.Method, strings.TrimSpace(r.URL.Path)))
+	kit.Problem(w, http.StatusNotFound, "Not found", fmt.Sprintf("No API route matches %s %s.", r.Method, strings.TrimSpace(kit.MountFrom(r).Path(r.URL.Path))))
 }
 
 // notFound answers paths no route matches.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.pageError(w, r, http.StatusNotFound, "Page not found", "No page is at "+r.URL.Path+". Check the address, or start again from your home page.")
+	s.pageError(w, r, http.StatusNotFound, "Page not found", "No page is at "+kit.MountFrom(r).Path(r.URL.Path)+". Check the address, or start again from your home page.")
 }

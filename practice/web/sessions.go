@@ -86,7 +86,9 @@ func (s *Server) sessionRoutes() {
 	s.route("POST /client-sessions/{id}", Practitioner, s.handle(s.scheduleSession))
 	s.route("GET /sessions", Practitioner, s.handle(s.upcomingPage))
 	// The session settings became part of the practice's page.
-	s.route("GET /sessions/settings", PracticeAdmin, http.RedirectHandler("/admin/identifiers", http.StatusMovedPermanently))
+	s.route("GET /sessions/settings", PracticeAdmin, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		kit.SeeOther(w, r, "/admin/identifiers", http.StatusMovedPermanently)
+	}))
 	s.route("GET /sessions/{id}", ClientStaff, s.handle(s.sessionPage))
 	s.route("POST /sessions/{id}", Practitioner, s.handle(s.rescheduleSession))
 	s.route("POST /sessions/{id}/cancel", Practitioner, s.handle(s.cancelSession))

@@ -31,7 +31,7 @@ func (h *Handlers) signInView() SignInView {
 func (h *Handlers) loginPage(w http.ResponseWriter, r *http.Request) {
 	next := r.URL.Query().Get("next")
 	if UserFrom(r) != nil {
-		http.Redirect(w, r, h.safeNext(next), http.StatusSeeOther)
+		kit.SeeOther(w, r, h.safeNext(next), http.StatusSeeOther)
 		return
 	}
 	h.render(w, r, http.StatusOK, "login", Page{Title: "Sign in", Form: url.Values{"next": {h.safeNext(next)}}, Data: h.signInView()})
@@ -70,15 +70,15 @@ func (h *Handlers) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := at.User
-	if err := h.startSession(ctx, w, at, u.TwoFactor()); err != nil {
+	if err := h.startSession(ctx, w, r, at, u.TwoFactor()); err != nil {
 		h.internal(w, err)
 		return
 	}
 	if u.TwoFactor() {
-		http.Redirect(w, r, "/login/two-factor?next="+url.QueryEscape(next), http.StatusSeeOther)
+		kit.SeeOther(w, r, "/login/two-factor?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	kit.SeeOther(w, r, next, http.StatusSeeOther)
 }
 
 // logoutSubmit ends the browser's session.
@@ -122,7 +122,7 @@ func (h *Handlers) signupSubmit(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, err)
 		return
 	}
-	http.Redirect(w, r, "/signup/sent", http.StatusSeeOther)
+	kit.SeeOther(w, r, "/signup/sent", http.StatusSeeOther)
 }
 
 // mailSentPage says to look for the mail just sent (or not sent: it never
@@ -197,7 +197,7 @@ func (h *Handlers) resetSubmit(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, err)
 		return
 	}
-	http.Redirect(w, r, "/password-reset/sent", http.StatusSeeOther)
+	kit.SeeOther(w, r, "/password-reset/sent", http.StatusSeeOther)
 }
 
 func (h *Handlers) resetConfirmPage(w http.ResponseWriter, r *http.Request) {
@@ -231,7 +231,7 @@ func (h *Handlers) resetConfirmSubmit(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		h.internal(w, err)
 	default:
-		h.clearSessionCookie(w)
+		h.clearSessionCookie(w, r)
 		h.redirect(w, r, "/login", "Your password is changed and every session of your account was ended. Sign in with the new password.")
 	}
 }
@@ -438,7 +438,7 @@ func (h *Handlers) endSessionForm(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		h.internal(w, err)
 	case own:
-		h.clearSessionCookie(w)
+		h.clearSessionCookie(w, r)
 		h.redirect(w, r, "/login", "You ended this session and are signed out.")
 	default:
 		h.redirect(w, r, "/account#sessions", "The session is ended; that device is signed out.")
@@ -499,7 +499,7 @@ func (h *Handlers) endSessionJSON(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, err)
 	default:
 		if own {
-			h.clearSessionCookie(w)
+			h.clearSessionCookie(w, r)
 		}
 		w.WriteHeader(http.StatusNoContent)
 	}

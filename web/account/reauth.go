@@ -154,7 +154,7 @@ func (h *Handlers) confirmSubmit(w http.ResponseWriter, r *http.Request) {
 		h.renderConfirm(w, r, status, next, map[string]string{se.Field: se.Message})
 		return
 	case errors.Is(err, auth.ErrNotFound):
-		h.clearSessionCookie(w)
+		h.clearSessionCookie(w, r)
 		h.redirect(w, r, "/login?next="+url.QueryEscape(next), "!Your session ended meanwhile; sign in again.")
 		return
 	case err != nil:

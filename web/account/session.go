@@ -122,7 +122,7 @@ func (h *Handlers) Authenticate(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if c, err := r.Cookie(h.cfg.SessionCookie); err == nil && c.Value != "" {
+		if c, err := kit.ReadCookie(r, h.cfg.SessionCookie); err == nil && c.Value != "" {
 			ss, u, err := h.cfg.Accounts.LiveSession(ctx, c.Value)
 			switch {
 			case err == nil && ss.Pending:
@@ -155,7 +155,7 @@ func (h *Handlers) Guard(a *kit.Rule, page bool, next http.Handler) http.Handler
 		u := UserFrom(r)
 		if u == nil {
 			if page {
-				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				kit.SeeOther(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
 			w.Header().Set("WWW-Authenticate", `Cookie realm="`+h.cfg.Realm+`"`)
@@ -173,7 +173,7 @@ func (h *Handlers) Guard(a *kit.Rule, page bool, next http.Handler) http.Handler
 		}
 		if a.TwoFactor && !u.TwoFactor() {
 			if page {
-				http.Redirect(w, r, "/account/two-factor?required=1", http.StatusSeeOther)
+				kit.SeeOther(w, r, "/account/two-factor?required=1", http.StatusSeeOther)
 				return
 			}
 			kit.Problem(w, http.StatusForbidden, "Two-factor sign-in required", h.cfg.Wording.NeedTwoFactor+" Turn it on under Account, Two-factor, before using this.")
@@ -227,39 +227,39 @@ func answerRefusal(w http.ResponseWriter, e *certboard.Error, field string) {
 // client is who makes a request, as the account use cases see it.
 func (h *Handlers) client(r *http.Request) auth.Client {
 	c := auth.Client{Network: kit.LimitKey(r), UserAgent: r.UserAgent()}
-	if k, err := r.Cookie(h.cfg.DeviceCookie); err == nil {
+	if k, err := kit.ReadCookie(r, h.cfg.DeviceCookie); err == nil {
 		c.DeviceToken = k.Value
 	}
 	return c
 }
 
 // setDeviceCookie gives the browser its device token.
-func (h *Handlers) setDeviceCookie(w http.ResponseWriter, token string) {
-	http.SetCookie(w, &http.Cookie{Name: h.cfg.DeviceCookie, Value: token, Path: "/", Secure: true, HttpOnly: true,
+func (h *Handlers) setDeviceCookie(w http.ResponseWriter, r *http.Request, token string) {
+	kit.SetCookie(w, r, &http.Cookie{Name: h.cfg.DeviceCookie, Value: token, Path: "/", Secure: true, HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(auth.DeviceMax.Seconds())})
 }
 
 // startSession stores a session for a sign-in whose password was right (a
 // full one, or with pending one that waits for the second factor) and sets
 // the cookie.
-func (h *Handlers) startSession(ctx context.Context, w http.ResponseWriter, at *auth.Attempt, pending bool) error {
+func (h *Handlers) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, at *auth.Attempt, pending bool) error {
 	started, err := h.cfg.Accounts.StartSession(ctx, at, pending)
 	if err != nil {
 		return err
 	}
-	h.setSessionCookie(w, started.Token, started.Session.ExpiresAt.Sub(started.Session.CreatedAt))
+	h.setSessionCookie(w, r, started.Token, started.Session.ExpiresAt.Sub(started.Session.CreatedAt))
 	return nil
 }
 
 // setSessionCookie gives the browser its session token.
-func (h *Handlers) setSessionCookie(w http.ResponseWriter, token string, life time.Duration) {
-	http.SetCookie(w, &http.Cookie{Name: h.cfg.SessionCookie, Value: token, Path: "/", Secure: true, HttpOnly: true,
+func (h *Handlers) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, life time.Duration) {
+	kit.SetCookie(w, r, &http.Cookie{Name: h.cfg.SessionCookie, Value: token, Path: "/", Secure: true, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(life.Seconds())})
 }
 
 // clearSessionCookie makes the browser forget its session token.
-func (h *Handlers) clearSessionCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: h.cfg.SessionCookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+func (h *Handlers) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	kit.SetCookie(w, r, &http.Cookie{Name: h.cfg.SessionCookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
 // login signs in with e-mail and password (JSON) and sets the session
@@ -293,7 +293,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	}
 	u := at.User
 	if !u.TwoFactor() {
-		if err := h.startSession(ctx, w, at, false); err != nil {
+		if err := h.startSession(ctx, w, r, at, false); err != nil {
 			h.internal(w, err)
 			return
 		}
@@ -309,8 +309,8 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	if h.signInFailed(w, err) {
 		return
 	}
-	h.setSessionCookie(w, started.Token, auth.SessionMax)
-	h.setDeviceCookie(w, started.DeviceToken)
+	h.setSessionCookie(w, r, started.Token, auth.SessionMax)
+	h.setDeviceCookie(w, r, started.DeviceToken)
 	writeJSON(w, map[string]any{"user": showUser(u)})
 }
 
@@ -334,7 +334,7 @@ func (h *Handlers) endCurrentSession(w http.ResponseWriter, r *http.Request) err
 	if err := h.cfg.Accounts.SignOut(r.Context(), UserFrom(r), SessionFrom(r)); err != nil {
 		return err
 	}
-	h.clearSessionCookie(w)
+	h.clearSessionCookie(w, r)
 	return nil
 }
 

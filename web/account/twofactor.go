@@ -12,6 +12,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"github.com/certboard/certboard/auth"
+	kit "github.com/certboard/certboard/web"
 )
 
 // RecoveryCodesLow is how few unused recovery codes make the two-factor
@@ -23,7 +24,7 @@ const RecoveryCodesLow = 3
 func (h *Handlers) twoFactorLoginPage(w http.ResponseWriter, r *http.Request) {
 	next := h.safeNext(r.URL.Query().Get("next"))
 	if UserFrom(r) != nil {
-		http.Redirect(w, r, next, http.StatusSeeOther)
+		kit.SeeOther(w, r, next, http.StatusSeeOther)
 		return
 	}
 	if pendingFrom(r) == nil {
@@ -72,9 +73,9 @@ func (h *Handlers) twoFactorLoginSubmit(w http.ResponseWriter, r *http.Request) 
 		h.internal(w, err)
 		return
 	}
-	h.setSessionCookie(w, started.Token, auth.SessionMax)
-	h.setDeviceCookie(w, started.DeviceToken)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	h.setSessionCookie(w, r, started.Token, auth.SessionMax)
+	h.setDeviceCookie(w, r, started.DeviceToken)
+	kit.SeeOther(w, r, next, http.StatusSeeOther)
 }
 
 // TwoFactorView is what the two-factor settings page shows.
