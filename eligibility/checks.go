@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/certboard/certboard/date"
@@ -37,7 +38,7 @@ func (c *evalCtx) check(r *requirements.Requirement, withClaimed bool) outcome {
 		if w := r.Window; w != nil && (w.YearsBeforeAsOf > 0 || w.MonthsBeforeAsOf > 0) {
 			from = c.asOf.AddYears(-w.YearsBeforeAsOf).AddMonths(-w.MonthsBeforeAsOf)
 		}
-		return c.checkExperience(rule, from, withClaimed)
+		return c.checkExperience(rule, from, withClaimed, nil)
 	case requirements.KindLicense:
 		return c.checkLicense(r, withClaimed)
 	case requirements.KindMembership:
@@ -79,7 +80,15 @@ func (c *evalCtx) checkDegree(r *requirements.Requirement, withClaimed bool) out
 			if !slices.Contains(rt.Levels, d.Level) {
 				continue
 			}
-			label := fmt.Sprintf("%s in %s (%s, %s)", d.Level, d.Field, d.Institution, d.Conferred.Time().Format("2006"))
+			appendLabel := func(b []byte) []byte {
+				b = append(append(append(append(b, d.Level...), " in "...), d.Field...), " ("...)
+				b = append(append(b, d.Institution...), ", "...)
+				return append(d.Conferred.Time().AppendFormat(b, "2006"), ')')
+			}
+			label := ""
+			if rt.Clinical && !d.Clinical || len(rt.Accreditation) > 0 && !slices.Contains(rt.Accreditation, d.Accreditation) || rt.Experience == nil {
+				label = c.text(appendLabel)
+			}
 			if rt.Clinical && !d.Clinical {
 				consider(outcome{why: label + " is not a clinical degree"}, 1)
 				continue
@@ -88,21 +97,32 @@ func (c *evalCtx) checkDegree(r *requirements.Requirement, withClaimed bool) out
 				consider(outcome{why: fmt.Sprintf("%s is from a %s institution; %s accreditation is needed", label, words(d.Accreditation), orList(rt.Accreditation))}, 1)
 				continue
 			}
-			used := []Use{usedItem(d.ID, d.Verification)}
 			if rt.Experience == nil {
-				return outcome{ok: true, why: "met by a " + label, used: used}
+				return outcome{ok: true, why: "met by a " + label, used: []Use{usedItem(d.ID, d.Verification)}}
 			}
 			from := date.Date{}
 			if rt.Experience.AfterDegree {
 				from = d.Conferred
 			}
-			ex := c.checkExperience(*rt.Experience, from, withClaimed)
-			ex.used = append(used, ex.used...)
+			used := make([]Use, 1, 1+len(c.p.Experience))
+			used[0] = usedItem(d.ID, d.Verification)
+			ex := c.checkExperience(*rt.Experience, from, withClaimed, used)
+			ex.why = c.text(func(b []byte) []byte {
+				if ex.ok {
+					b = append(b, "met by "...)
+				}
+				b = strconv.AppendQuote(append(b, "route "...), rt.Title)
+				b = appendLabel(append(b, ": a "...))
+				if ex.ok {
+					b = append(b, " and "...)
+				} else {
+					b = append(b, ", but "...)
+				}
+				return append(b, ex.why...)
+			})
 			if ex.ok {
-				ex.why = fmt.Sprintf("met by route %q: a %s and %s", rt.Title, label, ex.why)
 				return ex
 			}
-			ex.why = fmt.Sprintf("route %q: a %s, but %s", rt.Title, label, ex.why)
 			consider(ex, 2)
 		}
 	}
@@ -119,10 +139,12 @@ func (c *evalCtx) checkDegree(r *requirements.Requirement, withClaimed bool) out
 // checkExperience measures experience periods in roles from a date (zero for
 // any time) to the as-of date: calendar years of the union of the periods,
 // and hours as weeks times hours per week.
-func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Date, withClaimed bool) outcome {
+//
+// The items used are appended to used.
+func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Date, withClaimed bool, used []Use) outcome {
 	type span struct{ a, b date.Date }
-	var spans []span
-	var used []Use
+	var spanArray [8]span
+	spans := spanArray[:0]
 	hours := 0.0
 	for _, e := range c.p.Experience {
 		if !accepted(e.Verification.EffectiveState(), withClaimed) || (len(rule.Roles) > 0 && !slices.Contains(rule.Roles, e.Role)) {
@@ -142,7 +164,7 @@ func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Da
 		hours += float64(a.DaysUntil(b)+1) / 7 * e.HoursPerWeek
 		used = append(used, usedItem(e.ID, e.Verification))
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].a.Before(spans[j].a) })
+	slices.SortFunc(spans, func(x, y span) int { return x.a.Compare(y.a) })
 	years := 0.0
 	var cur *span
 	for i := range spans {
@@ -161,41 +183,75 @@ func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Da
 	if cur != nil {
 		years += yearsBetween(cur.a, cur.b)
 	}
-	roles := orList(rule.Roles)
-	if roles == "" {
-		roles = "professional"
+	appendRoles := func(b []byte) []byte {
+		if len(rule.Roles) == 0 {
+			return append(b, "professional"...)
+		}
+		return appendOrList(b, "", rule.Roles)
+	}
+	// appendHave appends "2 years of therapist experience".
+	appendHave := func(b []byte, x float64, unit string) []byte {
+		return append(appendRoles(append(appendAmount(b, x, unit), " of "...)), " experience"...)
 	}
 	o := outcome{used: used}
 	o.ok = true
-	var have []string
+	if n := btoi(rule.MinYears > 0) + btoi(rule.MinHours > 0); n > 0 {
+		o.progress = make([]Progress, 0, n)
+	}
 	if rule.MinYears > 0 {
 		o.progress = append(o.progress, Progress{Label: "experience years", Value: round(years), Target: rule.MinYears, Unit: "years",
-			Text: fmt.Sprintf("%s of %s of %s experience", num(years), amount(rule.MinYears, "years"), roles)})
-		have = append(have, fmt.Sprintf("%s of %s experience", amount(years, "years"), roles))
+			Text: c.text(func(b []byte) []byte {
+				return append(appendRoles(append(appendAmount(append(appendNumber(b, years), " of "...), rule.MinYears, "years"), " of "...)), " experience"...)
+			})})
 		if years < rule.MinYears-1e-9 {
 			o.ok = false
-			o.steps = append(o.steps, fmt.Sprintf("%s of %s experience", more(rule.MinYears-years, "years"), roles))
+			o.steps = append(o.steps, fmt.Sprintf("%s of %s experience", more(rule.MinYears-years, "years"), orRoles(rule.Roles)))
 		}
 	}
 	if rule.MinHours > 0 {
 		o.progress = append(o.progress, Progress{Label: "experience hours", Value: round(hours), Target: rule.MinHours, Unit: "hours",
-			Text: fmt.Sprintf("%s of %s of %s experience", num(hours), amount(rule.MinHours, "hours"), roles)})
-		have = append(have, fmt.Sprintf("%s of %s experience", amount(hours, "hours"), roles))
+			Text: c.text(func(b []byte) []byte {
+				return append(appendRoles(append(appendAmount(append(appendNumber(b, hours), " of "...), rule.MinHours, "hours"), " of "...)), " experience"...)
+			})})
 		if hours < rule.MinHours-1e-9 {
 			o.ok = false
-			o.steps = append(o.steps, fmt.Sprintf("%s of %s experience", more(rule.MinHours-hours, "hours"), roles))
+			o.steps = append(o.steps, fmt.Sprintf("%s of %s experience", more(rule.MinHours-hours, "hours"), orRoles(rule.Roles)))
 		}
 	}
-	after := ""
-	if !from.IsZero() {
-		after = " since " + from.String()
-	}
-	if o.ok {
-		o.why = strings.Join(have, " and ") + after
-	} else {
-		o.why = "only " + strings.Join(have, " and ") + after
-	}
+	o.why = c.text(func(b []byte) []byte {
+		if !o.ok {
+			b = append(b, "only "...)
+		}
+		if rule.MinYears > 0 {
+			b = appendHave(b, years, "years")
+		}
+		if rule.MinHours > 0 {
+			if rule.MinYears > 0 {
+				b = append(b, " and "...)
+			}
+			b = appendHave(b, hours, "hours")
+		}
+		if !from.IsZero() {
+			b = appendDate(append(b, " since "...), from)
+		}
+		return b
+	})
 	return o
+}
+
+// orRoles writes the roles of an experience rule, or "professional".
+func orRoles(roles []string) string {
+	if len(roles) == 0 {
+		return "professional"
+	}
+	return orList(roles)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // yearsBetween measures the period from a to b, both days included, in

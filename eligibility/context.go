@@ -589,15 +589,12 @@ func appendOrList(b []byte, sep string, xs []string) []byte {
 func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
 func orList(xs []string) string {
-	ws := make([]string, len(xs))
-	for i, x := range xs {
-		ws[i] = words(x)
-	}
-	switch len(ws) {
+	switch len(xs) {
 	case 0:
 		return ""
 	case 1:
-		return ws[0]
+		return words(xs[0])
 	}
-	return strings.Join(ws[:len(ws)-1], ", ") + " or " + ws[len(ws)-1]
+	var a [64]byte
+	return string(appendOrList(a[:0], "", xs))
 }
