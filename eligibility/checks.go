@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -321,7 +320,8 @@ func (c *evalCtx) checkLicense(r *requirements.Requirement, withClaimed bool) ou
 // when no license fits at all, which the check on the evaluation date
 // explains better.
 func (c *evalCtx) licenseThrough(r *requirements.Requirement, withClaimed bool, start date.Date) (outcome, bool) {
-	var spells []spell
+	var spellArray [4]spell
+	spells := spellArray[:0]
 	for _, l := range c.p.Licenses {
 		if !accepted(l.Verification.EffectiveState(), withClaimed) || !slices.Contains(r.Professions, l.Profession) ||
 			!jurisdictionMatches(r.Jurisdictions, l.Jurisdiction) || (r.IndependentPractice && !l.IndependentPractice) {
@@ -332,17 +332,35 @@ func (c *evalCtx) licenseThrough(r *requirements.Requirement, withClaimed bool, 
 	if len(spells) == 0 {
 		return outcome{}, false
 	}
+	ok, used, gapFrom, gapTo := c.cover(spells, start)
+	if ok {
+		return outcome{ok: true, used: used, why: c.text(func(b []byte) []byte {
+			b = append(appendOrList(append(b, "held a"...), " ", r.Professions), " license"...)
+			if len(r.Jurisdictions) > 0 {
+				b = append(b, " in "...)
+				for i, j := range r.Jurisdictions {
+					if i > 0 {
+						b = append(b, ", "...)
+					}
+					b = append(b, j...)
+				}
+			}
+			return c.appendFromStart(append(b, " without a gap "...), start)
+		})}, true
+	}
 	what := orList(r.Professions) + " license"
 	if len(r.Jurisdictions) > 0 {
 		what += " in " + strings.Join(r.Jurisdictions, ", ")
 	}
 	label := fmt.Sprintf("from the start of supervision (%s) to %s", start, c.asOf)
-	ok, used, gapFrom, gapTo := c.cover(spells, start)
-	if ok {
-		return outcome{ok: true, why: fmt.Sprintf("held a %s without a gap %s", what, label), used: used}, true
-	}
 	return outcome{why: fmt.Sprintf("no %s from %s to %s; it must be held without a gap %s", what, gapFrom, gapTo, label), used: used,
 		steps: []string{fmt.Sprintf("show a %s valid from %s to %s (a lapse cannot be closed later; ask the board)", what, gapFrom, gapTo)}}, true
+}
+
+// appendFromStart appends "from the start of supervision (start) to as-of".
+func (c *evalCtx) appendFromStart(b []byte, start date.Date) []byte {
+	b = appendDate(append(b, "from the start of supervision ("...), start)
+	return appendDate(append(b, ") to "...), c.asOf)
 }
 
 // spell is one period of a license, membership or insurance policy.
@@ -371,7 +389,7 @@ func (c *evalCtx) supervisionStart() date.Date {
 // cover reports whether spells cover every day from `from` to the
 // evaluation date, with the spells used; when they do not, the first gap.
 func (c *evalCtx) cover(spells []spell, from date.Date) (ok bool, used []Use, gapFrom, gapTo date.Date) {
-	sort.Slice(spells, func(i, j int) bool { return spells[i].from.Before(spells[j].from) })
+	slices.SortFunc(spells, func(x, y spell) int { return x.from.Compare(y.from) })
 	covered := from // the first day not yet covered
 	for _, m := range spells {
 		if m.from.After(covered) {
@@ -403,9 +421,11 @@ func (c *evalCtx) cover(spells []spell, from date.Date) (ok bool, used []Use, ga
 }
 
 func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool) outcome {
-	var ms []portfolio.Membership
+	var msArray [4]*portfolio.Membership
+	ms := msArray[:0]
 	otherCategory := ""
-	for _, m := range c.p.Memberships {
+	for i := range c.p.Memberships {
+		m := &c.p.Memberships[i]
 		if !accepted(m.Verification.EffectiveState(), withClaimed) || !containsFold(r.Organizations, m.Organization) {
 			continue
 		}
@@ -415,27 +435,49 @@ func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool)
 		}
 		ms = append(ms, m)
 	}
-	org := strings.Join(r.Organizations, " or ")
-	from, label := c.asOf, "on "+c.asOf.String()
+	from, continuous := c.asOf, ""
 	switch r.Continuous {
 	case requirements.ContinuousSupervision:
 		if first := c.supervisionStart(); !first.IsZero() {
-			from, label = first, fmt.Sprintf("from the start of supervision (%s) to %s", first, c.asOf)
+			from, continuous = first, requirements.ContinuousSupervision
 		}
 	case requirements.ContinuousCycle:
 		if c.cycleStart.IsZero() {
 			return outcome{why: c.cycleProblem, steps: []string{"add the credential being renewed"}}
 		}
-		from, label = c.cycleStart, fmt.Sprintf("through the current cycle so far (%s to %s)", c.cycleStart, c.asOf)
+		from, continuous = c.cycleStart, requirements.ContinuousCycle
 	}
-	spells := make([]spell, len(ms))
-	for i, m := range ms {
-		spells[i] = spell{m.ID, m.From, m.To, m.Verification}
+	// appendLabel appends when membership is needed.
+	appendLabel := func(b []byte) []byte {
+		switch continuous {
+		case requirements.ContinuousSupervision:
+			return c.appendFromStart(b, from)
+		case requirements.ContinuousCycle:
+			b = appendDate(append(b, "through the current cycle so far ("...), from)
+			return append(appendDate(append(b, " to "...), c.asOf), ')')
+		}
+		return appendDate(append(b, "on "...), c.asOf)
+	}
+	var spellArray [4]spell
+	spells := spellArray[:0]
+	for _, m := range ms {
+		spells = append(spells, spell{m.ID, m.From, m.To, m.Verification})
 	}
 	ok, used, covered, gapEnd := c.cover(spells, from)
 	if ok {
-		return outcome{ok: true, why: fmt.Sprintf("member of %s %s", org, label), used: used}
+		return outcome{ok: true, used: used, why: c.text(func(b []byte) []byte {
+			b = append(b, "member of "...)
+			for i, o := range r.Organizations {
+				if i > 0 {
+					b = append(b, " or "...)
+				}
+				b = append(b, o...)
+			}
+			return appendLabel(append(b, ' '))
+		})}
 	}
+	org := strings.Join(r.Organizations, " or ")
+	label := c.text(appendLabel)
 	if len(ms) == 0 {
 		if otherCategory != "" {
 			return outcome{why: fmt.Sprintf("the %s membership on file is in category %s; %s is needed", org, words(otherCategory), orList(r.Categories)),
@@ -444,10 +486,10 @@ func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool)
 		return outcome{why: fmt.Sprintf("no %s membership on file", org), steps: []string{"join " + org + " and add the membership"}}
 	}
 	if from == c.asOf {
-		last := ms[len(ms)-1]
+		last := *ms[len(ms)-1]
 		for _, m := range ms {
 			if !m.To.IsZero() && m.To.After(last.To) {
-				last = m
+				last = *m
 			}
 		}
 		why := fmt.Sprintf("no %s membership in force on %s", org, c.asOf)
@@ -471,32 +513,38 @@ func containsFold(list []string, s string) bool {
 
 func (c *evalCtx) checkInsurance(r *requirements.Requirement, withClaimed bool) outcome {
 	if start := c.supervisionStart(); r.Continuous == requirements.ContinuousSupervision && !start.IsZero() {
-		var spells []spell
+		var spellArray [4]spell
+		spells := spellArray[:0]
 		for _, in := range c.p.Insurance {
 			if accepted(in.Verification.EffectiveState(), withClaimed) {
 				spells = append(spells, spell{in.ID, in.From, in.To, in.Verification})
 			}
 		}
 		if len(spells) > 0 {
-			label := fmt.Sprintf("from the start of supervision (%s) to %s", start, c.asOf)
 			ok, used, gapFrom, gapTo := c.cover(spells, start)
 			if ok {
-				return outcome{ok: true, why: "insured without a gap " + label, used: used}
+				return outcome{ok: true, used: used, why: c.text(func(b []byte) []byte {
+					return c.appendFromStart(append(b, "insured without a gap "...), start)
+				})}
 			}
+			label := fmt.Sprintf("from the start of supervision (%s) to %s", start, c.asOf)
 			return outcome{why: fmt.Sprintf("no liability insurance from %s to %s; it must be held without a gap %s", gapFrom, gapTo, label), used: used,
 				steps: []string{fmt.Sprintf("show liability insurance in force from %s to %s", gapFrom, gapTo)}}
 		}
 	}
-	o := outcome{why: "no liability insurance on file", steps: []string{"add professional liability insurance in force on " + c.asOf.String()}}
+	o := outcome{why: "no liability insurance on file"}
 	for _, in := range c.p.Insurance {
 		if !accepted(in.Verification.EffectiveState(), withClaimed) {
 			continue
 		}
 		if c.asOf.Within(in.From, in.To) {
-			return outcome{ok: true, why: fmt.Sprintf("insured by %s on %s", in.Carrier, c.asOf), used: []Use{usedItem(in.ID, in.Verification)}}
+			return outcome{ok: true, used: []Use{usedItem(in.ID, in.Verification)}, why: c.text(func(b []byte) []byte {
+				return appendDate(append(append(append(b, "insured by "...), in.Carrier...), " on "...), c.asOf)
+			})}
 		}
 		o.why = fmt.Sprintf("the %s policy is not in force on %s (%s to %s)", in.Carrier, c.asOf, in.From, orOpen(in.To))
 	}
+	o.steps = []string{"add professional liability insurance in force on " + c.asOf.String()}
 	return o
 }
 
@@ -608,8 +656,7 @@ func (c *evalCtx) checkCredential(r *requirements.Requirement, withClaimed bool)
 }
 
 func (c *evalCtx) checkAttestation(r *requirements.Requirement, withClaimed bool) outcome {
-	what := strings.TrimPrefix(strings.TrimPrefix(r.Title, "Signed "), "signed ")
-	o := outcome{why: "no signed " + r.Code + " on file", steps: []string{"sign " + what}}
+	o := outcome{}
 	for _, a := range c.p.Attestations {
 		if !accepted(a.Verification.EffectiveState(), withClaimed) || a.Code != r.Code {
 			continue
@@ -618,8 +665,15 @@ func (c *evalCtx) checkAttestation(r *requirements.Requirement, withClaimed bool
 			o.why = fmt.Sprintf("%s was signed on %s, after the as-of date", r.Code, a.Signed)
 			continue
 		}
-		return outcome{ok: true, why: fmt.Sprintf("signed %s on %s", r.Code, a.Signed), used: []Use{usedItem(a.ID, a.Verification)}}
+		return outcome{ok: true, used: []Use{usedItem(a.ID, a.Verification)}, why: c.text(func(b []byte) []byte {
+			return appendDate(append(append(append(b, "signed "...), r.Code...), " on "...), a.Signed)
+		})}
 	}
+	if o.why == "" {
+		o.why = "no signed " + r.Code + " on file"
+	}
+	what := strings.TrimPrefix(strings.TrimPrefix(r.Title, "Signed "), "signed ")
+	o.steps = []string{"sign " + what}
 	return o
 }
 
