@@ -906,25 +906,28 @@ func (c *evalCtx) checkPeerReview(r *requirements.Requirement, withClaimed bool)
 	}
 	// Each reviewer's latest answer is the one that counts: an approval
 	// withdrawn by a later rejection or request for revision no longer counts.
-	latest := map[string]portfolio.PeerReview{}
-	var order []string
-	for _, pr := range c.p.PeerReviews {
+	// latest holds the index of each reviewer's latest answer, in the order
+	// of the reviewers' first answers.
+	var latestArray [8]int
+	latest := latestArray[:0]
+	reviews := c.p.PeerReviews
+	for i := range reviews {
+		pr := &reviews[i]
 		if !accepted(pr.Verification.EffectiveState(), withClaimed) || pr.Kind != kind || pr.Date.After(c.asOf) {
 			continue
 		}
-		prev, seen := latest[pr.Reviewer]
-		if !seen {
-			order = append(order, pr.Reviewer)
-		}
-		if !seen || !pr.Date.Before(prev.Date) {
-			latest[pr.Reviewer] = pr
+		j := slices.IndexFunc(latest, func(k int) bool { return reviews[k].Reviewer == pr.Reviewer })
+		if j < 0 {
+			latest = append(latest, i)
+		} else if !pr.Date.Before(reviews[latest[j]].Date) {
+			latest[j] = i
 		}
 	}
-	approvers := map[string]bool{}
+	approvals := 0 // each reviewer answers once in latest
 	var used []Use
 	var notes []string
-	for _, reviewer := range order {
-		pr := latest[reviewer]
+	for _, k := range latest {
+		pr := &reviews[k]
 		name := pr.ReviewerName
 		if name == "" {
 			name = pr.Reviewer
@@ -937,23 +940,48 @@ func (c *evalCtx) checkPeerReview(r *requirements.Requirement, withClaimed bool)
 		case pr.Outcome != "approve":
 			notes = append(notes, fmt.Sprintf("%s answered %s on %s", name, pr.Outcome, pr.Date))
 		default:
-			approvers[pr.Reviewer] = true
+			approvals++
 			used = append(used, usedItem(pr.ID, pr.Verification))
 		}
 	}
-	o := outcome{used: used, ok: len(approvers) >= r.Approvals,
-		progress: []Progress{{Label: "approvals", Value: float64(len(approvers)), Target: float64(r.Approvals), Unit: words(kind) + "s",
-			Text: fmt.Sprintf("%d of %s", len(approvers), count(r.Approvals, "approving "+words(kind)))}}}
-	o.why = fmt.Sprintf("%d of %s from independent reviewers", len(approvers), count(r.Approvals, "approving "+words(kind)))
-	if len(notes) > 0 {
-		o.why += " (" + strings.Join(notes, "; ") + ")"
+	// The progress text and its unit are cut from the explanation:
+	// "2 of 3 approving reviews from independent reviewers (...)".
+	var progressEnd, unitFrom int
+	why := c.text(func(b []byte) []byte {
+		b = append(strconv.AppendInt(b, int64(approvals), 10), " of "...)
+		b = append(strconv.AppendInt(b, int64(r.Approvals), 10), " approving "...)
+		unitFrom = len(b)
+		b = appendWords(b, kind)
+		if r.Approvals != 1 {
+			b = append(b, 's')
+		}
+		progressEnd = len(b)
+		b = append(b, " from independent reviewers"...)
+		if len(notes) > 0 {
+			b = append(b, " ("...)
+			for i, n := range notes {
+				if i > 0 {
+					b = append(b, "; "...)
+				}
+				b = append(b, n...)
+			}
+			b = append(b, ')')
+		}
+		return b
+	})
+	unit := why[unitFrom:progressEnd]
+	if r.Approvals == 1 {
+		unit = words(kind) + "s"
 	}
+	o := outcome{used: used, ok: approvals >= r.Approvals, why: why,
+		progress: []Progress{{Label: "approvals", Value: float64(approvals), Target: float64(r.Approvals), Unit: unit,
+			Text: why[:progressEnd]}}}
 	if !o.ok {
 		who := "reviewers"
 		if r.ExcludeSupervisors {
 			who = "reviewers who did not supervise the applicant"
 		}
-		missing := r.Approvals - len(approvers)
+		missing := r.Approvals - approvals
 		noun := "approving " + words(kind)
 		if missing != 1 {
 			noun += "s"
