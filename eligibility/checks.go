@@ -935,7 +935,7 @@ func (c *evalCtx) checkPeerReview(r *requirements.Requirement, withClaimed bool)
 		switch {
 		case pr.Reviewer == c.p.Person.ID:
 			notes = append(notes, name+" is the applicant")
-		case r.ExcludeSupervisors && c.supervisedBy[pr.Reviewer]:
+		case r.ExcludeSupervisors && c.supervisedBy(pr.Reviewer):
 			notes = append(notes, name+" supervised the applicant and cannot count")
 		case pr.Outcome != "approve":
 			notes = append(notes, fmt.Sprintf("%s answered %s on %s", name, pr.Outcome, pr.Date))
