@@ -677,75 +677,53 @@ func (c *evalCtx) checkAttestation(r *requirements.Requirement, withClaimed bool
 	return o
 }
 
-// collectionIDs returns the ids of the items of a portfolio collection that
-// were not rejected: a document supporting a rejected item supports nothing.
-func (c *evalCtx) collectionIDs(name string) map[string]bool {
-	ids := map[string]bool{}
-	add := func(id string, v portfolio.Verification) {
-		if v.EffectiveState() != portfolio.Rejected {
-			ids[id] = true
-		}
-	}
+// inCollection reports whether a portfolio collection holds an item with
+// an id that was not rejected: a document supporting a rejected item
+// supports nothing. Documents and their supports are few, so the
+// collection is searched rather than indexed.
+func (c *evalCtx) inCollection(name, id string) bool {
 	p := c.p
 	switch name {
 	case "degrees":
-		for _, x := range p.Degrees {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Degrees, id, func(x *portfolio.Degree) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "licenses":
-		for _, x := range p.Licenses {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Licenses, id, func(x *portfolio.License) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "memberships":
-		for _, x := range p.Memberships {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Memberships, id, func(x *portfolio.Membership) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "insurance":
-		for _, x := range p.Insurance {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Insurance, id, func(x *portfolio.Insurance) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "experience":
-		for _, x := range p.Experience {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Experience, id, func(x *portfolio.Experience) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "credentials":
-		for _, x := range p.Credentials {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Credentials, id, func(x *portfolio.Credential) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "education":
-		for _, x := range p.Education {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Education, id, func(x *portfolio.Activity) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "clinical_hours":
-		for _, x := range p.ClinicalHours {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.ClinicalHours, id, func(x *portfolio.ClinicalHours) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "supervision_contracts":
-		for _, x := range p.Contracts {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Contracts, id, func(x *portfolio.Contract) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "supervision_sessions":
-		for _, x := range p.Sessions {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Sessions, id, func(x *portfolio.Session) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "attestations":
-		for _, x := range p.Attestations {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Attestations, id, func(x *portfolio.Attestation) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "peer_reviews":
-		for _, x := range p.PeerReviews {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.PeerReviews, id, func(x *portfolio.PeerReview) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "cases":
-		for _, x := range p.Cases {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Cases, id, func(x *portfolio.Case) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "exams":
-		for _, x := range p.Exams {
-			add(x.ID, x.Verification)
+		return hasLive(p.Exams, id, func(x *portfolio.Exam) (string, portfolio.Verification) { return x.ID, x.Verification })
+	}
+	return false
+}
+
+// hasLive reports whether xs holds an item with an id that was not rejected.
+func hasLive[T any](xs []T, id string, of func(*T) (string, portfolio.Verification)) bool {
+	for i := range xs {
+		if x, v := of(&xs[i]); x == id && v.EffectiveState() != portfolio.Rejected {
+			return true
 		}
 	}
-	return ids
+	return false
 }
 
 // checkDocuments looks for the documents each entry of a documents
@@ -787,10 +765,6 @@ func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) 
 	// fits[k*nf+f] is the item of file f that fits rule k, or -1.
 	fits := ints[3*nd : 3*nd+nr*nf]
 	for k, rule := range rules {
-		var targets map[string]bool
-		if rule.Supports != "" {
-			targets = c.collectionIDs(rule.Supports)
-		}
 		for f, first := range head {
 			fits[k*nf+f] = -1
 			for i := first; i >= 0; i = next[i] {
@@ -798,7 +772,7 @@ func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) 
 				if !accepted(d.Verification.EffectiveState(), withClaimed) || d.Kind != rule.Kind || d.Received.After(c.asOf) {
 					continue
 				}
-				if targets != nil && !slices.ContainsFunc(d.Supports, func(id string) bool { return targets[id] }) {
+				if rule.Supports != "" && !slices.ContainsFunc(d.Supports, func(id string) bool { return c.inCollection(rule.Supports, id) }) {
 					continue
 				}
 				fits[k*nf+f] = i
