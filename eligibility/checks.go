@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/certboard/certboard/date"
@@ -37,7 +37,7 @@ func (c *evalCtx) check(r *requirements.Requirement, withClaimed bool) outcome {
 		if w := r.Window; w != nil && (w.YearsBeforeAsOf > 0 || w.MonthsBeforeAsOf > 0) {
 			from = c.asOf.AddYears(-w.YearsBeforeAsOf).AddMonths(-w.MonthsBeforeAsOf)
 		}
-		return c.checkExperience(rule, from, withClaimed)
+		return c.checkExperience(rule, from, withClaimed, nil)
 	case requirements.KindLicense:
 		return c.checkLicense(r, withClaimed)
 	case requirements.KindMembership:
@@ -79,7 +79,15 @@ func (c *evalCtx) checkDegree(r *requirements.Requirement, withClaimed bool) out
 			if !slices.Contains(rt.Levels, d.Level) {
 				continue
 			}
-			label := fmt.Sprintf("%s in %s (%s, %s)", d.Level, d.Field, d.Institution, d.Conferred.Time().Format("2006"))
+			appendLabel := func(b []byte) []byte {
+				b = append(append(append(append(b, d.Level...), " in "...), d.Field...), " ("...)
+				b = append(append(b, d.Institution...), ", "...)
+				return append(d.Conferred.Time().AppendFormat(b, "2006"), ')')
+			}
+			label := ""
+			if rt.Clinical && !d.Clinical || len(rt.Accreditation) > 0 && !slices.Contains(rt.Accreditation, d.Accreditation) || rt.Experience == nil {
+				label = c.text(appendLabel)
+			}
 			if rt.Clinical && !d.Clinical {
 				consider(outcome{why: label + " is not a clinical degree"}, 1)
 				continue
@@ -88,21 +96,32 @@ func (c *evalCtx) checkDegree(r *requirements.Requirement, withClaimed bool) out
 				consider(outcome{why: fmt.Sprintf("%s is from a %s institution; %s accreditation is needed", label, words(d.Accreditation), orList(rt.Accreditation))}, 1)
 				continue
 			}
-			used := []Use{usedItem(d.ID, d.Verification)}
 			if rt.Experience == nil {
-				return outcome{ok: true, why: "met by a " + label, used: used}
+				return outcome{ok: true, why: "met by a " + label, used: []Use{usedItem(d.ID, d.Verification)}}
 			}
 			from := date.Date{}
 			if rt.Experience.AfterDegree {
 				from = d.Conferred
 			}
-			ex := c.checkExperience(*rt.Experience, from, withClaimed)
-			ex.used = append(used, ex.used...)
+			used := make([]Use, 1, 1+len(c.p.Experience))
+			used[0] = usedItem(d.ID, d.Verification)
+			ex := c.checkExperience(*rt.Experience, from, withClaimed, used)
+			ex.why = c.text(func(b []byte) []byte {
+				if ex.ok {
+					b = append(b, "met by "...)
+				}
+				b = strconv.AppendQuote(append(b, "route "...), rt.Title)
+				b = appendLabel(append(b, ": a "...))
+				if ex.ok {
+					b = append(b, " and "...)
+				} else {
+					b = append(b, ", but "...)
+				}
+				return append(b, ex.why...)
+			})
 			if ex.ok {
-				ex.why = fmt.Sprintf("met by route %q: a %s and %s", rt.Title, label, ex.why)
 				return ex
 			}
-			ex.why = fmt.Sprintf("route %q: a %s, but %s", rt.Title, label, ex.why)
 			consider(ex, 2)
 		}
 	}
@@ -119,10 +138,12 @@ func (c *evalCtx) checkDegree(r *requirements.Requirement, withClaimed bool) out
 // checkExperience measures experience periods in roles from a date (zero for
 // any time) to the as-of date: calendar years of the union of the periods,
 // and hours as weeks times hours per week.
-func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Date, withClaimed bool) outcome {
+//
+// The items used are appended to used.
+func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Date, withClaimed bool, used []Use) outcome {
 	type span struct{ a, b date.Date }
-	var spans []span
-	var used []Use
+	var spanArray [8]span
+	spans := spanArray[:0]
 	hours := 0.0
 	for _, e := range c.p.Experience {
 		if !accepted(e.Verification.EffectiveState(), withClaimed) || (len(rule.Roles) > 0 && !slices.Contains(rule.Roles, e.Role)) {
@@ -142,7 +163,7 @@ func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Da
 		hours += float64(a.DaysUntil(b)+1) / 7 * e.HoursPerWeek
 		used = append(used, usedItem(e.ID, e.Verification))
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].a.Before(spans[j].a) })
+	slices.SortFunc(spans, func(x, y span) int { return x.a.Compare(y.a) })
 	years := 0.0
 	var cur *span
 	for i := range spans {
@@ -161,41 +182,75 @@ func (c *evalCtx) checkExperience(rule requirements.ExperienceRule, from date.Da
 	if cur != nil {
 		years += yearsBetween(cur.a, cur.b)
 	}
-	roles := orList(rule.Roles)
-	if roles == "" {
-		roles = "professional"
+	appendRoles := func(b []byte) []byte {
+		if len(rule.Roles) == 0 {
+			return append(b, "professional"...)
+		}
+		return appendOrList(b, "", rule.Roles)
+	}
+	// appendHave appends "2 years of therapist experience".
+	appendHave := func(b []byte, x float64, unit string) []byte {
+		return append(appendRoles(append(appendAmount(b, x, unit), " of "...)), " experience"...)
 	}
 	o := outcome{used: used}
 	o.ok = true
-	var have []string
+	if n := btoi(rule.MinYears > 0) + btoi(rule.MinHours > 0); n > 0 {
+		o.progress = make([]Progress, 0, n)
+	}
 	if rule.MinYears > 0 {
 		o.progress = append(o.progress, Progress{Label: "experience years", Value: round(years), Target: rule.MinYears, Unit: "years",
-			Text: fmt.Sprintf("%s of %s of %s experience", num(years), amount(rule.MinYears, "years"), roles)})
-		have = append(have, fmt.Sprintf("%s of %s experience", amount(years, "years"), roles))
+			Text: c.text(func(b []byte) []byte {
+				return append(appendRoles(append(appendAmount(append(appendNumber(b, years), " of "...), rule.MinYears, "years"), " of "...)), " experience"...)
+			})})
 		if years < rule.MinYears-1e-9 {
 			o.ok = false
-			o.steps = append(o.steps, fmt.Sprintf("%s of %s experience", more(rule.MinYears-years, "years"), roles))
+			o.steps = append(o.steps, fmt.Sprintf("%s of %s experience", more(rule.MinYears-years, "years"), orRoles(rule.Roles)))
 		}
 	}
 	if rule.MinHours > 0 {
 		o.progress = append(o.progress, Progress{Label: "experience hours", Value: round(hours), Target: rule.MinHours, Unit: "hours",
-			Text: fmt.Sprintf("%s of %s of %s experience", num(hours), amount(rule.MinHours, "hours"), roles)})
-		have = append(have, fmt.Sprintf("%s of %s experience", amount(hours, "hours"), roles))
+			Text: c.text(func(b []byte) []byte {
+				return append(appendRoles(append(appendAmount(append(appendNumber(b, hours), " of "...), rule.MinHours, "hours"), " of "...)), " experience"...)
+			})})
 		if hours < rule.MinHours-1e-9 {
 			o.ok = false
-			o.steps = append(o.steps, fmt.Sprintf("%s of %s experience", more(rule.MinHours-hours, "hours"), roles))
+			o.steps = append(o.steps, fmt.Sprintf("%s of %s experience", more(rule.MinHours-hours, "hours"), orRoles(rule.Roles)))
 		}
 	}
-	after := ""
-	if !from.IsZero() {
-		after = " since " + from.String()
-	}
-	if o.ok {
-		o.why = strings.Join(have, " and ") + after
-	} else {
-		o.why = "only " + strings.Join(have, " and ") + after
-	}
+	o.why = c.text(func(b []byte) []byte {
+		if !o.ok {
+			b = append(b, "only "...)
+		}
+		if rule.MinYears > 0 {
+			b = appendHave(b, years, "years")
+		}
+		if rule.MinHours > 0 {
+			if rule.MinYears > 0 {
+				b = append(b, " and "...)
+			}
+			b = appendHave(b, hours, "hours")
+		}
+		if !from.IsZero() {
+			b = appendDate(append(b, " since "...), from)
+		}
+		return b
+	})
 	return o
+}
+
+// orRoles writes the roles of an experience rule, or "professional".
+func orRoles(roles []string) string {
+	if len(roles) == 0 {
+		return "professional"
+	}
+	return orList(roles)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // yearsBetween measures the period from a to b, both days included, in
@@ -265,7 +320,8 @@ func (c *evalCtx) checkLicense(r *requirements.Requirement, withClaimed bool) ou
 // when no license fits at all, which the check on the evaluation date
 // explains better.
 func (c *evalCtx) licenseThrough(r *requirements.Requirement, withClaimed bool, start date.Date) (outcome, bool) {
-	var spells []spell
+	var spellArray [4]spell
+	spells := spellArray[:0]
 	for _, l := range c.p.Licenses {
 		if !accepted(l.Verification.EffectiveState(), withClaimed) || !slices.Contains(r.Professions, l.Profession) ||
 			!jurisdictionMatches(r.Jurisdictions, l.Jurisdiction) || (r.IndependentPractice && !l.IndependentPractice) {
@@ -276,17 +332,35 @@ func (c *evalCtx) licenseThrough(r *requirements.Requirement, withClaimed bool, 
 	if len(spells) == 0 {
 		return outcome{}, false
 	}
+	ok, used, gapFrom, gapTo := c.cover(spells, start)
+	if ok {
+		return outcome{ok: true, used: used, why: c.text(func(b []byte) []byte {
+			b = append(appendOrList(append(b, "held a"...), " ", r.Professions), " license"...)
+			if len(r.Jurisdictions) > 0 {
+				b = append(b, " in "...)
+				for i, j := range r.Jurisdictions {
+					if i > 0 {
+						b = append(b, ", "...)
+					}
+					b = append(b, j...)
+				}
+			}
+			return c.appendFromStart(append(b, " without a gap "...), start)
+		})}, true
+	}
 	what := orList(r.Professions) + " license"
 	if len(r.Jurisdictions) > 0 {
 		what += " in " + strings.Join(r.Jurisdictions, ", ")
 	}
 	label := fmt.Sprintf("from the start of supervision (%s) to %s", start, c.asOf)
-	ok, used, gapFrom, gapTo := c.cover(spells, start)
-	if ok {
-		return outcome{ok: true, why: fmt.Sprintf("held a %s without a gap %s", what, label), used: used}, true
-	}
 	return outcome{why: fmt.Sprintf("no %s from %s to %s; it must be held without a gap %s", what, gapFrom, gapTo, label), used: used,
 		steps: []string{fmt.Sprintf("show a %s valid from %s to %s (a lapse cannot be closed later; ask the board)", what, gapFrom, gapTo)}}, true
+}
+
+// appendFromStart appends "from the start of supervision (start) to as-of".
+func (c *evalCtx) appendFromStart(b []byte, start date.Date) []byte {
+	b = appendDate(append(b, "from the start of supervision ("...), start)
+	return appendDate(append(b, ") to "...), c.asOf)
 }
 
 // spell is one period of a license, membership or insurance policy.
@@ -315,7 +389,7 @@ func (c *evalCtx) supervisionStart() date.Date {
 // cover reports whether spells cover every day from `from` to the
 // evaluation date, with the spells used; when they do not, the first gap.
 func (c *evalCtx) cover(spells []spell, from date.Date) (ok bool, used []Use, gapFrom, gapTo date.Date) {
-	sort.Slice(spells, func(i, j int) bool { return spells[i].from.Before(spells[j].from) })
+	slices.SortFunc(spells, func(x, y spell) int { return x.from.Compare(y.from) })
 	covered := from // the first day not yet covered
 	for _, m := range spells {
 		if m.from.After(covered) {
@@ -347,9 +421,11 @@ func (c *evalCtx) cover(spells []spell, from date.Date) (ok bool, used []Use, ga
 }
 
 func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool) outcome {
-	var ms []portfolio.Membership
+	var msArray [4]*portfolio.Membership
+	ms := msArray[:0]
 	otherCategory := ""
-	for _, m := range c.p.Memberships {
+	for i := range c.p.Memberships {
+		m := &c.p.Memberships[i]
 		if !accepted(m.Verification.EffectiveState(), withClaimed) || !containsFold(r.Organizations, m.Organization) {
 			continue
 		}
@@ -359,27 +435,49 @@ func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool)
 		}
 		ms = append(ms, m)
 	}
-	org := strings.Join(r.Organizations, " or ")
-	from, label := c.asOf, "on "+c.asOf.String()
+	from, continuous := c.asOf, ""
 	switch r.Continuous {
 	case requirements.ContinuousSupervision:
 		if first := c.supervisionStart(); !first.IsZero() {
-			from, label = first, fmt.Sprintf("from the start of supervision (%s) to %s", first, c.asOf)
+			from, continuous = first, requirements.ContinuousSupervision
 		}
 	case requirements.ContinuousCycle:
 		if c.cycleStart.IsZero() {
 			return outcome{why: c.cycleProblem, steps: []string{"add the credential being renewed"}}
 		}
-		from, label = c.cycleStart, fmt.Sprintf("through the current cycle so far (%s to %s)", c.cycleStart, c.asOf)
+		from, continuous = c.cycleStart, requirements.ContinuousCycle
 	}
-	spells := make([]spell, len(ms))
-	for i, m := range ms {
-		spells[i] = spell{m.ID, m.From, m.To, m.Verification}
+	// appendLabel appends when membership is needed.
+	appendLabel := func(b []byte) []byte {
+		switch continuous {
+		case requirements.ContinuousSupervision:
+			return c.appendFromStart(b, from)
+		case requirements.ContinuousCycle:
+			b = appendDate(append(b, "through the current cycle so far ("...), from)
+			return append(appendDate(append(b, " to "...), c.asOf), ')')
+		}
+		return appendDate(append(b, "on "...), c.asOf)
+	}
+	var spellArray [4]spell
+	spells := spellArray[:0]
+	for _, m := range ms {
+		spells = append(spells, spell{m.ID, m.From, m.To, m.Verification})
 	}
 	ok, used, covered, gapEnd := c.cover(spells, from)
 	if ok {
-		return outcome{ok: true, why: fmt.Sprintf("member of %s %s", org, label), used: used}
+		return outcome{ok: true, used: used, why: c.text(func(b []byte) []byte {
+			b = append(b, "member of "...)
+			for i, o := range r.Organizations {
+				if i > 0 {
+					b = append(b, " or "...)
+				}
+				b = append(b, o...)
+			}
+			return appendLabel(append(b, ' '))
+		})}
 	}
+	org := strings.Join(r.Organizations, " or ")
+	label := c.text(appendLabel)
 	if len(ms) == 0 {
 		if otherCategory != "" {
 			return outcome{why: fmt.Sprintf("the %s membership on file is in category %s; %s is needed", org, words(otherCategory), orList(r.Categories)),
@@ -388,10 +486,10 @@ func (c *evalCtx) checkMembership(r *requirements.Requirement, withClaimed bool)
 		return outcome{why: fmt.Sprintf("no %s membership on file", org), steps: []string{"join " + org + " and add the membership"}}
 	}
 	if from == c.asOf {
-		last := ms[len(ms)-1]
+		last := *ms[len(ms)-1]
 		for _, m := range ms {
 			if !m.To.IsZero() && m.To.After(last.To) {
-				last = m
+				last = *m
 			}
 		}
 		why := fmt.Sprintf("no %s membership in force on %s", org, c.asOf)
@@ -415,32 +513,38 @@ func containsFold(list []string, s string) bool {
 
 func (c *evalCtx) checkInsurance(r *requirements.Requirement, withClaimed bool) outcome {
 	if start := c.supervisionStart(); r.Continuous == requirements.ContinuousSupervision && !start.IsZero() {
-		var spells []spell
+		var spellArray [4]spell
+		spells := spellArray[:0]
 		for _, in := range c.p.Insurance {
 			if accepted(in.Verification.EffectiveState(), withClaimed) {
 				spells = append(spells, spell{in.ID, in.From, in.To, in.Verification})
 			}
 		}
 		if len(spells) > 0 {
-			label := fmt.Sprintf("from the start of supervision (%s) to %s", start, c.asOf)
 			ok, used, gapFrom, gapTo := c.cover(spells, start)
 			if ok {
-				return outcome{ok: true, why: "insured without a gap " + label, used: used}
+				return outcome{ok: true, used: used, why: c.text(func(b []byte) []byte {
+					return c.appendFromStart(append(b, "insured without a gap "...), start)
+				})}
 			}
+			label := fmt.Sprintf("from the start of supervision (%s) to %s", start, c.asOf)
 			return outcome{why: fmt.Sprintf("no liability insurance from %s to %s; it must be held without a gap %s", gapFrom, gapTo, label), used: used,
 				steps: []string{fmt.Sprintf("show liability insurance in force from %s to %s", gapFrom, gapTo)}}
 		}
 	}
-	o := outcome{why: "no liability insurance on file", steps: []string{"add professional liability insurance in force on " + c.asOf.String()}}
+	o := outcome{why: "no liability insurance on file"}
 	for _, in := range c.p.Insurance {
 		if !accepted(in.Verification.EffectiveState(), withClaimed) {
 			continue
 		}
 		if c.asOf.Within(in.From, in.To) {
-			return outcome{ok: true, why: fmt.Sprintf("insured by %s on %s", in.Carrier, c.asOf), used: []Use{usedItem(in.ID, in.Verification)}}
+			return outcome{ok: true, used: []Use{usedItem(in.ID, in.Verification)}, why: c.text(func(b []byte) []byte {
+				return appendDate(append(append(append(b, "insured by "...), in.Carrier...), " on "...), c.asOf)
+			})}
 		}
 		o.why = fmt.Sprintf("the %s policy is not in force on %s (%s to %s)", in.Carrier, c.asOf, in.From, orOpen(in.To))
 	}
+	o.steps = []string{"add professional liability insurance in force on " + c.asOf.String()}
 	return o
 }
 
@@ -552,8 +656,7 @@ func (c *evalCtx) checkCredential(r *requirements.Requirement, withClaimed bool)
 }
 
 func (c *evalCtx) checkAttestation(r *requirements.Requirement, withClaimed bool) outcome {
-	what := strings.TrimPrefix(strings.TrimPrefix(r.Title, "Signed "), "signed ")
-	o := outcome{why: "no signed " + r.Code + " on file", steps: []string{"sign " + what}}
+	o := outcome{}
 	for _, a := range c.p.Attestations {
 		if !accepted(a.Verification.EffectiveState(), withClaimed) || a.Code != r.Code {
 			continue
@@ -562,80 +665,65 @@ func (c *evalCtx) checkAttestation(r *requirements.Requirement, withClaimed bool
 			o.why = fmt.Sprintf("%s was signed on %s, after the as-of date", r.Code, a.Signed)
 			continue
 		}
-		return outcome{ok: true, why: fmt.Sprintf("signed %s on %s", r.Code, a.Signed), used: []Use{usedItem(a.ID, a.Verification)}}
+		return outcome{ok: true, used: []Use{usedItem(a.ID, a.Verification)}, why: c.text(func(b []byte) []byte {
+			return appendDate(append(append(append(b, "signed "...), r.Code...), " on "...), a.Signed)
+		})}
 	}
+	if o.why == "" {
+		o.why = "no signed " + r.Code + " on file"
+	}
+	what := strings.TrimPrefix(strings.TrimPrefix(r.Title, "Signed "), "signed ")
+	o.steps = []string{"sign " + what}
 	return o
 }
 
-// collectionIDs returns the ids of the items of a portfolio collection that
-// were not rejected: a document supporting a rejected item supports nothing.
-func (c *evalCtx) collectionIDs(name string) map[string]bool {
-	ids := map[string]bool{}
-	add := func(id string, v portfolio.Verification) {
-		if v.EffectiveState() != portfolio.Rejected {
-			ids[id] = true
-		}
-	}
+// inCollection reports whether a portfolio collection holds an item with
+// an id that was not rejected: a document supporting a rejected item
+// supports nothing. Documents and their supports are few, so the
+// collection is searched rather than indexed.
+func (c *evalCtx) inCollection(name, id string) bool {
 	p := c.p
 	switch name {
 	case "degrees":
-		for _, x := range p.Degrees {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Degrees, id, func(x *portfolio.Degree) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "licenses":
-		for _, x := range p.Licenses {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Licenses, id, func(x *portfolio.License) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "memberships":
-		for _, x := range p.Memberships {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Memberships, id, func(x *portfolio.Membership) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "insurance":
-		for _, x := range p.Insurance {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Insurance, id, func(x *portfolio.Insurance) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "experience":
-		for _, x := range p.Experience {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Experience, id, func(x *portfolio.Experience) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "credentials":
-		for _, x := range p.Credentials {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Credentials, id, func(x *portfolio.Credential) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "education":
-		for _, x := range p.Education {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Education, id, func(x *portfolio.Activity) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "clinical_hours":
-		for _, x := range p.ClinicalHours {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.ClinicalHours, id, func(x *portfolio.ClinicalHours) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "supervision_contracts":
-		for _, x := range p.Contracts {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Contracts, id, func(x *portfolio.Contract) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "supervision_sessions":
-		for _, x := range p.Sessions {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Sessions, id, func(x *portfolio.Session) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "attestations":
-		for _, x := range p.Attestations {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Attestations, id, func(x *portfolio.Attestation) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "peer_reviews":
-		for _, x := range p.PeerReviews {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.PeerReviews, id, func(x *portfolio.PeerReview) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "cases":
-		for _, x := range p.Cases {
-			add(x.ID, x.Verification)
-		}
+		return hasLive(p.Cases, id, func(x *portfolio.Case) (string, portfolio.Verification) { return x.ID, x.Verification })
 	case "exams":
-		for _, x := range p.Exams {
-			add(x.ID, x.Verification)
+		return hasLive(p.Exams, id, func(x *portfolio.Exam) (string, portfolio.Verification) { return x.ID, x.Verification })
+	}
+	return false
+}
+
+// hasLive reports whether xs holds an item with an id that was not rejected.
+func hasLive[T any](xs []T, id string, of func(*T) (string, portfolio.Verification)) bool {
+	for i := range xs {
+		if x, v := of(&xs[i]); x == id && v.EffectiveState() != portfolio.Rejected {
+			return true
 		}
 	}
-	return ids
+	return false
 }
 
 // checkDocuments looks for the documents each entry of a documents
@@ -677,10 +765,6 @@ func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) 
 	// fits[k*nf+f] is the item of file f that fits rule k, or -1.
 	fits := ints[3*nd : 3*nd+nr*nf]
 	for k, rule := range rules {
-		var targets map[string]bool
-		if rule.Supports != "" {
-			targets = c.collectionIDs(rule.Supports)
-		}
 		for f, first := range head {
 			fits[k*nf+f] = -1
 			for i := first; i >= 0; i = next[i] {
@@ -688,7 +772,7 @@ func (c *evalCtx) checkDocuments(r *requirements.Requirement, withClaimed bool) 
 				if !accepted(d.Verification.EffectiveState(), withClaimed) || d.Kind != rule.Kind || d.Received.After(c.asOf) {
 					continue
 				}
-				if targets != nil && !slices.ContainsFunc(d.Supports, func(id string) bool { return targets[id] }) {
+				if rule.Supports != "" && !slices.ContainsFunc(d.Supports, func(id string) bool { return c.inCollection(rule.Supports, id) }) {
 					continue
 				}
 				fits[k*nf+f] = i
@@ -796,25 +880,28 @@ func (c *evalCtx) checkPeerReview(r *requirements.Requirement, withClaimed bool)
 	}
 	// Each reviewer's latest answer is the one that counts: an approval
 	// withdrawn by a later rejection or request for revision no longer counts.
-	latest := map[string]portfolio.PeerReview{}
-	var order []string
-	for _, pr := range c.p.PeerReviews {
+	// latest holds the index of each reviewer's latest answer, in the order
+	// of the reviewers' first answers.
+	var latestArray [8]int
+	latest := latestArray[:0]
+	reviews := c.p.PeerReviews
+	for i := range reviews {
+		pr := &reviews[i]
 		if !accepted(pr.Verification.EffectiveState(), withClaimed) || pr.Kind != kind || pr.Date.After(c.asOf) {
 			continue
 		}
-		prev, seen := latest[pr.Reviewer]
-		if !seen {
-			order = append(order, pr.Reviewer)
-		}
-		if !seen || !pr.Date.Before(prev.Date) {
-			latest[pr.Reviewer] = pr
+		j := slices.IndexFunc(latest, func(k int) bool { return reviews[k].Reviewer == pr.Reviewer })
+		if j < 0 {
+			latest = append(latest, i)
+		} else if !pr.Date.Before(reviews[latest[j]].Date) {
+			latest[j] = i
 		}
 	}
-	approvers := map[string]bool{}
+	approvals := 0 // each reviewer answers once in latest
 	var used []Use
 	var notes []string
-	for _, reviewer := range order {
-		pr := latest[reviewer]
+	for _, k := range latest {
+		pr := &reviews[k]
 		name := pr.ReviewerName
 		if name == "" {
 			name = pr.Reviewer
@@ -822,28 +909,53 @@ func (c *evalCtx) checkPeerReview(r *requirements.Requirement, withClaimed bool)
 		switch {
 		case pr.Reviewer == c.p.Person.ID:
 			notes = append(notes, name+" is the applicant")
-		case r.ExcludeSupervisors && c.supervisedBy[pr.Reviewer]:
+		case r.ExcludeSupervisors && c.supervisedBy(pr.Reviewer):
 			notes = append(notes, name+" supervised the applicant and cannot count")
 		case pr.Outcome != "approve":
 			notes = append(notes, fmt.Sprintf("%s answered %s on %s", name, pr.Outcome, pr.Date))
 		default:
-			approvers[pr.Reviewer] = true
+			approvals++
 			used = append(used, usedItem(pr.ID, pr.Verification))
 		}
 	}
-	o := outcome{used: used, ok: len(approvers) >= r.Approvals,
-		progress: []Progress{{Label: "approvals", Value: float64(len(approvers)), Target: float64(r.Approvals), Unit: words(kind) + "s",
-			Text: fmt.Sprintf("%d of %s", len(approvers), count(r.Approvals, "approving "+words(kind)))}}}
-	o.why = fmt.Sprintf("%d of %s from independent reviewers", len(approvers), count(r.Approvals, "approving "+words(kind)))
-	if len(notes) > 0 {
-		o.why += " (" + strings.Join(notes, "; ") + ")"
+	// The progress text and its unit are cut from the explanation:
+	// "2 of 3 approving reviews from independent reviewers (...)".
+	var progressEnd, unitFrom int
+	why := c.text(func(b []byte) []byte {
+		b = append(strconv.AppendInt(b, int64(approvals), 10), " of "...)
+		b = append(strconv.AppendInt(b, int64(r.Approvals), 10), " approving "...)
+		unitFrom = len(b)
+		b = appendWords(b, kind)
+		if r.Approvals != 1 {
+			b = append(b, 's')
+		}
+		progressEnd = len(b)
+		b = append(b, " from independent reviewers"...)
+		if len(notes) > 0 {
+			b = append(b, " ("...)
+			for i, n := range notes {
+				if i > 0 {
+					b = append(b, "; "...)
+				}
+				b = append(b, n...)
+			}
+			b = append(b, ')')
+		}
+		return b
+	})
+	unit := why[unitFrom:progressEnd]
+	if r.Approvals == 1 {
+		unit = words(kind) + "s"
 	}
+	o := outcome{used: used, ok: approvals >= r.Approvals, why: why,
+		progress: []Progress{{Label: "approvals", Value: float64(approvals), Target: float64(r.Approvals), Unit: unit,
+			Text: why[:progressEnd]}}}
 	if !o.ok {
 		who := "reviewers"
 		if r.ExcludeSupervisors {
 			who = "reviewers who did not supervise the applicant"
 		}
-		missing := r.Approvals - len(approvers)
+		missing := r.Approvals - approvals
 		noun := "approving " + words(kind)
 		if missing != 1 {
 			noun += "s"

@@ -12,13 +12,9 @@ import (
 
 // evalCtx is what every check of one evaluation shares.
 type evalCtx struct {
-	p           *portfolio.Portfolio
-	set         *requirements.Set
-	asOf        date.Date
-	supervisors map[string]*portfolio.Supervisor
-	contracts   map[string]*portfolio.Contract
-	// supervisedBy is every supervisor id that supervised the applicant.
-	supervisedBy map[string]bool
+	p    *portfolio.Portfolio
+	set  *requirements.Set
+	asOf date.Date
 	// firstContract is the earliest contract start (zero when none).
 	firstContract date.Date
 	first         *portfolio.Contract
@@ -64,19 +60,12 @@ func accepted(st portfolio.State, withClaimed bool) bool {
 
 // newCtx prepares an evaluation in the working memory sc.
 func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, sc *scratch) *evalCtx {
-	c := &evalCtx{p: p, set: set, asOf: asOf, sc: sc,
-		supervisors: map[string]*portfolio.Supervisor{}, contracts: map[string]*portfolio.Contract{},
-		supervisedBy: map[string]bool{}}
-	for i := range p.Supervisors {
-		c.supervisors[p.Supervisors[i].ID] = &p.Supervisors[i]
-	}
+	c := &evalCtx{p: p, set: set, asOf: asOf, sc: sc}
 	for i := range p.Contracts {
 		k := &p.Contracts[i]
 		if k.Verification.EffectiveState() == portfolio.Rejected {
 			continue
 		}
-		c.contracts[k.ID] = k
-		c.supervisedBy[k.Supervisor] = true
 		if c.firstContract.IsZero() || k.Start.Before(c.firstContract) {
 			c.firstContract, c.first = k.Start, k
 		}
@@ -84,11 +73,6 @@ func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, sc *s
 			c.hasClaimedSupport = true
 		} else if c.firstVerified == nil || k.Start.Before(c.firstVerified.Start) {
 			c.firstVerified = k
-		}
-	}
-	for _, s := range p.Sessions {
-		if s.Verification.EffectiveState() != portfolio.Rejected {
-			c.supervisedBy[s.Supervisor] = true
 		}
 	}
 	for _, l := range p.Licenses {
@@ -401,9 +385,49 @@ func (c *evalCtx) supervisorQualified(id string, start, end date.Date, types []s
 // supervisor returns the listed supervisor with an id (nil when none is).
 func (c *evalCtx) supervisor(id string) *portfolio.Supervisor {
 	if id != c.lastSupID || c.lastSup == nil {
-		c.lastSupID, c.lastSup = id, c.supervisors[id]
+		c.lastSupID, c.lastSup = id, c.supervisorByID(id)
 	}
 	return c.lastSup
+}
+
+// supervisorByID returns the listed supervisor with an id, the last one
+// listed when several are (nil when none is). A portfolio lists a few
+// supervisors, and callers keep the last one looked up.
+func (c *evalCtx) supervisorByID(id string) *portfolio.Supervisor {
+	for i := len(c.p.Supervisors) - 1; i >= 0; i-- {
+		if c.p.Supervisors[i].ID == id {
+			return &c.p.Supervisors[i]
+		}
+	}
+	return nil
+}
+
+// contractByID returns the supervision contract with an id that was not
+// rejected, the last one listed when several are (nil when none is).
+func (c *evalCtx) contractByID(id string) *portfolio.Contract {
+	for i := len(c.p.Contracts) - 1; i >= 0; i-- {
+		k := &c.p.Contracts[i]
+		if k.ID == id && k.Verification.EffectiveState() != portfolio.Rejected {
+			return k
+		}
+	}
+	return nil
+}
+
+// supervisedBy reports whether a supervisor supervised the applicant: under
+// a contract or in a session that was not rejected.
+func (c *evalCtx) supervisedBy(id string) bool {
+	for i := range c.p.Contracts {
+		if k := &c.p.Contracts[i]; k.Supervisor == id && k.Verification.EffectiveState() != portfolio.Rejected {
+			return true
+		}
+	}
+	for i := range c.p.Sessions {
+		if s := &c.p.Sessions[i]; s.Supervisor == id && s.Verification.EffectiveState() != portfolio.Rejected {
+			return true
+		}
+	}
+	return false
 }
 
 // contractOf returns the supervision contract an item falls under: the one it
@@ -425,7 +449,7 @@ func (c *evalCtx) resolve(it *item) {
 	k, ks := c.first, c.firstVerified
 	if it.contract != "" {
 		if it.contract != c.lastContract || c.lastK == nil {
-			c.lastContract, c.lastK = it.contract, c.contracts[it.contract]
+			c.lastContract, c.lastK = it.contract, c.contractByID(it.contract)
 		}
 		k, ks = c.lastK, c.lastK
 	}
@@ -440,7 +464,7 @@ func (c *evalCtx) findContract(it *item, strict bool) *portfolio.Contract {
 	var k *portfolio.Contract
 	switch {
 	case it.contract != "":
-		k = c.contracts[it.contract]
+		k = c.contractByID(it.contract)
 	case strict:
 		k = c.firstVerified
 	default:
@@ -466,7 +490,7 @@ func (c *evalCtx) claimedSupport(it *item) []string {
 	} else if k != nil {
 		supervisor = k.Supervisor
 	}
-	if sup := c.supervisors[supervisor]; sup != nil && sup.Verification.EffectiveState() == portfolio.Claimed {
+	if sup := c.supervisorByID(supervisor); sup != nil && sup.Verification.EffectiveState() == portfolio.Claimed {
 		ids = append(ids, sup.ID)
 	}
 	if h := it.clinical; h != nil && strings.HasPrefix(h.Modality, "telehealth") {
@@ -589,15 +613,12 @@ func appendOrList(b []byte, sep string, xs []string) []byte {
 func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
 func orList(xs []string) string {
-	ws := make([]string, len(xs))
-	for i, x := range xs {
-		ws[i] = words(x)
-	}
-	switch len(ws) {
+	switch len(xs) {
 	case 0:
 		return ""
 	case 1:
-		return ws[0]
+		return words(xs[0])
 	}
-	return strings.Join(ws[:len(ws)-1], ", ") + " or " + ws[len(ws)-1]
+	var a [64]byte
+	return string(appendOrList(a[:0], "", xs))
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/certboard/certboard/date"
 )
 
 // texts writes several texts of one result into one buffer and, when done,
@@ -67,4 +69,20 @@ func appendCount(b []byte, n int, noun string) []byte {
 		b = append(b, 's')
 	}
 	return b
+}
+
+// text builds a text in the context's buffer and returns it as one string:
+// one allocation however many pieces it has, where fmt.Sprintf makes one
+// for the result and one for most of its arguments.
+func (c *evalCtx) text(build func(b []byte) []byte) string {
+	c.buf = build(c.buf[:0])
+	return string(c.buf)
+}
+
+// appendDate appends d as its String method writes it.
+func appendDate(b []byte, d date.Date) []byte {
+	if d.IsZero() {
+		return b
+	}
+	return d.Time().AppendFormat(b, date.Layout)
 }
