@@ -57,10 +57,7 @@ func listVerifiedMessage(list, decision string, res *board.ListVerification) str
 }
 
 func (s *Server) queueVerifyList(w http.ResponseWriter, r *http.Request) error {
-	if err := s.form(w, r); err != nil {
-		return err
-	}
-	app, _, err := s.appFor(r, RelStaff)
+	app, err := s.formApp(w, r, RelStaff)
 	if err != nil {
 		return err
 	}

@@ -154,10 +154,7 @@ func (s *Server) castVote(ctx context.Context, u *auth.User, app *board.Applicat
 }
 
 func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) error {
-	if err := s.form(w, r); err != nil {
-		return err
-	}
-	app, _, err := s.appFor(r, RelReviewer)
+	app, err := s.formApp(w, r, RelReviewer)
 	if err != nil {
 		return err
 	}
@@ -174,10 +171,7 @@ func (s *Server) reviewVote(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) reviewConflict(w http.ResponseWriter, r *http.Request) error {
-	if err := s.form(w, r); err != nil {
-		return err
-	}
-	app, _, err := s.appFor(r, RelReviewer)
+	app, err := s.formApp(w, r, RelReviewer)
 	if err != nil {
 		return err
 	}

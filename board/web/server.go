@@ -194,7 +194,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.pages = pages
 
-	s.route("GET /healthz", Public, http.HandlerFunc(s.healthz))
+	s.route("GET /healthz", Public, http.HandlerFunc(kit.Healthz))
 	s.route("GET /readyz", Public, http.HandlerFunc(s.readyz))
 	s.route("GET /metrics", Staff, promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
 	s.route("GET /api/v1/requirement-sets", Public, http.HandlerFunc(s.requirementSets))
@@ -295,21 +295,9 @@ func writeJSON(w http.ResponseWriter, v any) {
 	_ = enc.Encode(v)
 }
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintln(w, "ok")
-}
-
+// readyz answers the readiness probe: the database answers (kit.Ready).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.board.Ready(ctx); err != nil {
-		s.cfg.Log.Warn("not ready", "error", err)
-		problem(w, http.StatusServiceUnavailable, "Not ready", "The database does not answer.")
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintln(w, "ready")
+	kit.Ready(w, r, s.cfg.Log, s.board.Ready)
 }
 
 // setInfo is one requirement set in the public API.

@@ -420,10 +420,7 @@ func (s *Server) showQueueApp(w http.ResponseWriter, r *http.Request, id int64, 
 func staffSameItem(a, b any) bool { return board.SameItem(a, b) }
 
 func (s *Server) queueVerify(w http.ResponseWriter, r *http.Request) error {
-	if err := s.form(w, r); err != nil {
-		return err
-	}
-	app, _, err := s.appFor(r, RelStaff)
+	app, err := s.formApp(w, r, RelStaff)
 	if err != nil {
 		return err
 	}
@@ -463,10 +460,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) error {
 // ---- decisions ----
 
 func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
-	if err := s.form(w, r); err != nil {
-		return err
-	}
-	app, _, err := s.appFor(r, RelStaff)
+	app, err := s.formApp(w, r, RelStaff)
 	if err != nil {
 		return err
 	}
@@ -491,10 +485,7 @@ func (s *Server) queueAction(w http.ResponseWriter, r *http.Request) error {
 // ---- reviewer assignment and conflicts of interest ----
 
 func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) error {
-	if err := s.form(w, r); err != nil {
-		return err
-	}
-	app, _, err := s.appFor(r, RelStaff)
+	app, err := s.formApp(w, r, RelStaff)
 	if err != nil {
 		return err
 	}
@@ -516,10 +507,7 @@ func (s *Server) queueAssign(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) queueUnassign(w http.ResponseWriter, r *http.Request) error {
-	if err := s.form(w, r); err != nil {
-		return err
-	}
-	app, _, err := s.appFor(r, RelStaff)
+	app, err := s.formApp(w, r, RelStaff)
 	if err != nil {
 		return err
 	}

@@ -57,6 +57,16 @@ func (s *Server) appFor(r *http.Request, need Relation) (*board.Application, Rel
 	return app, rel, nil
 }
 
+// formApp reads the posted form, then loads the application of the path
+// for a user holding one of the relations in need (appFor).
+func (s *Server) formApp(w http.ResponseWriter, r *http.Request, need Relation) (*board.Application, error) {
+	if err := s.form(w, r); err != nil {
+		return nil, err
+	}
+	app, _, err := s.appFor(r, need)
+	return app, err
+}
+
 // act applies an action to an application: board.Board.Act, the one use
 // case that decides where an action leads, for the form, the API and the
 // tests. It returns the new state.

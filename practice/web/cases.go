@@ -53,6 +53,28 @@ func formVersion(r *http.Request, field string) (int, error) {
 	return v, nil
 }
 
+// versionedForm reads a posted form and the version it was made from
+// (formVersion); a form whose texts hold up to chars characters is read
+// as textForm reads it, and chars 0 reads it as form does.
+func versionedForm(w http.ResponseWriter, r *http.Request, chars int, field string) (int, error) {
+	if err := textForm(w, r, chars); err != nil {
+		return 0, err
+	}
+	return formVersion(r, field)
+}
+
+// caseItem decodes the path's case id ("id") and the id of one of the
+// case's items (name; what names it in a not-found message).
+func caseItem(r *http.Request, name, what string) (id, item int64, err error) {
+	if id, err = pathID(r, "id", "case"); err != nil {
+		return 0, 0, err
+	}
+	if item, err = pathID(r, name, what); err != nil {
+		return 0, 0, err
+	}
+	return id, item, nil
+}
+
 // prefixed puts a form's name before each field of its errors, so that
 // the case page, which holds several forms, shows each error at its form.
 func prefixed(form string, errs map[string]string) map[string]string {
@@ -312,10 +334,7 @@ func (s *Server) moveCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := form(w, r); err != nil {
-		return err
-	}
-	version, err := formVersion(r, "move.version")
+	version, err := versionedForm(w, r, 0, "move.version")
 	if err != nil {
 		return err
 	}
@@ -345,10 +364,7 @@ func (s *Server) saveCaseConcerns(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := form(w, r); err != nil {
-		return err
-	}
-	version, err := formVersion(r, "version")
+	version, err := versionedForm(w, r, 0, "version")
 	if err != nil {
 		return err
 	}
@@ -403,11 +419,7 @@ func (s *Server) recordComorbidity(w http.ResponseWriter, r *http.Request) error
 // endComorbidity ends a comorbidity (practice.Practice.EndComorbidity); a
 // refusal comes back as a message on the case page.
 func (s *Server) endComorbidity(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "case")
-	if err != nil {
-		return err
-	}
-	cid, err := pathID(r, "cid", "comorbidity")
+	id, cid, err := caseItem(r, "cid", "comorbidity")
 	if err != nil {
 		return err
 	}
@@ -487,18 +499,11 @@ func lines(s string) []string {
 // setReferralStatus changes a referral's status
 // (practice.Practice.SetReferralStatus).
 func (s *Server) setReferralStatus(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "case")
+	id, rid, err := caseItem(r, "rid", "referral")
 	if err != nil {
 		return err
 	}
-	rid, err := pathID(r, "rid", "referral")
-	if err != nil {
-		return err
-	}
-	if err := form(w, r); err != nil {
-		return err
-	}
-	version, err := formVersion(r, "version")
+	version, err := versionedForm(w, r, 0, "version")
 	if err != nil {
 		return err
 	}
@@ -522,10 +527,7 @@ func (s *Server) closeCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := form(w, r); err != nil {
-		return err
-	}
-	version, err := formVersion(r, "close.version")
+	version, err := versionedForm(w, r, 0, "close.version")
 	if err != nil {
 		return err
 	}

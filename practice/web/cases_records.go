@@ -168,10 +168,7 @@ func (s *Server) saveHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := textForm(w, r, historyFormChars); err != nil {
-		return err
-	}
-	version, err := formVersion(r, "version")
+	version, err := versionedForm(w, r, historyFormChars, "version")
 	if err != nil {
 		return err
 	}
@@ -430,10 +427,7 @@ func (s *Server) savePlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := textForm(w, r, planFormChars); err != nil {
-		return err
-	}
-	version, err := formVersion(r, "version")
+	version, err := versionedForm(w, r, planFormChars, "version")
 	if err != nil {
 		return err
 	}

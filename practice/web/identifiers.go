@@ -101,10 +101,7 @@ func (s *Server) practiceIdentifiersPage(w http.ResponseWriter, r *http.Request)
 // (practice.Practice.SetPracticeIdentifiers); a refusal shows the form
 // again with what to fix beside each field, and nothing is saved.
 func (s *Server) savePracticeIdentifiers(w http.ResponseWriter, r *http.Request) error {
-	if err := form(w, r); err != nil {
-		return err
-	}
-	version, err := formVersion(r, "version")
+	version, err := versionedForm(w, r, 0, "version")
 	if err != nil {
 		return err
 	}
@@ -151,10 +148,7 @@ func (s *Server) ownIdentifiersPage(w http.ResponseWriter, r *http.Request) erro
 // (practice.Practice.SetOwnIdentifiers); a refusal shows the form again
 // with what to fix beside each field, and nothing is saved.
 func (s *Server) saveOwnIdentifiers(w http.ResponseWriter, r *http.Request) error {
-	if err := form(w, r); err != nil {
-		return err
-	}
-	version, err := formVersion(r, "version")
+	version, err := versionedForm(w, r, 0, "version")
 	if err != nil {
 		return err
 	}

@@ -55,6 +55,22 @@ func noteVersion(r *http.Request) (int, error) {
 	return v, nil
 }
 
+// postedNote decodes the path's note id, reads the posted form (a form
+// whose texts hold up to chars characters, as textForm reads it; chars 0
+// reads it as form does) and the version of the note it was made from.
+func postedNote(w http.ResponseWriter, r *http.Request, chars int) (id int64, version int, err error) {
+	if id, err = pathID(r, "id", "note"); err != nil {
+		return 0, 0, err
+	}
+	if err = textForm(w, r, chars); err != nil {
+		return 0, 0, err
+	}
+	if version, err = noteVersion(r); err != nil {
+		return 0, 0, err
+	}
+	return id, version, nil
+}
+
 // noteForm reads a form of a note, which may be larger than others: large
 // enough for a valid note in the characters that encode widest.
 func noteForm(w http.ResponseWriter, r *http.Request) error {
@@ -425,14 +441,7 @@ func (s *Server) noteRefused(w http.ResponseWriter, r *http.Request, id int64, e
 
 // updateDraft saves the draft from its form (practice.Practice.UpdateDraft).
 func (s *Server) updateDraft(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "note")
-	if err != nil {
-		return err
-	}
-	if err := noteForm(w, r); err != nil {
-		return err
-	}
-	version, err := noteVersion(r)
+	id, version, err := postedNote(w, r, noteFormChars)
 	if err != nil {
 		return err
 	}
@@ -446,14 +455,7 @@ func (s *Server) updateDraft(w http.ResponseWriter, r *http.Request) error {
 // signNote signs the note (practice.Practice.SignNote) once the author
 // has ticked that signing locks it.
 func (s *Server) signNote(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "note")
-	if err != nil {
-		return err
-	}
-	if err := form(w, r); err != nil {
-		return err
-	}
-	version, err := noteVersion(r)
+	id, version, err := postedNote(w, r, 0)
 	if err != nil {
 		return err
 	}
@@ -481,14 +483,7 @@ func (s *Server) signNote(w http.ResponseWriter, r *http.Request) error {
 // The form sends every section as it reads now; the use case keeps those
 // changed.
 func (s *Server) amendNote(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "note")
-	if err != nil {
-		return err
-	}
-	if err := noteForm(w, r); err != nil {
-		return err
-	}
-	version, err := noteVersion(r)
+	id, version, err := postedNote(w, r, noteFormChars)
 	if err != nil {
 		return err
 	}

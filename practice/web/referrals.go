@@ -105,11 +105,7 @@ func (v DraftView) Accepting() bool { return v.S.Search.Accepting }
 // string when it was sent again. A referral that is no longer a draft
 // sends the reader to the case page.
 func (s *Server) draftPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "case")
-	if err != nil {
-		return err
-	}
-	rid, err := pathID(r, "rid", "referral")
+	id, rid, err := caseItem(r, "rid", "referral")
 	if err != nil {
 		return err
 	}
@@ -148,18 +144,11 @@ func (s *Server) draftPage(w http.ResponseWriter, r *http.Request) error {
 // registry that cannot be reached, or an entry no longer there, sends the
 // reader back to the draft with the reason; the referral stays a draft.
 func (s *Server) chooseTherapist(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "case")
+	id, rid, err := caseItem(r, "rid", "referral")
 	if err != nil {
 		return err
 	}
-	rid, err := pathID(r, "rid", "referral")
-	if err != nil {
-		return err
-	}
-	if err := form(w, r); err != nil {
-		return err
-	}
-	version, err := formVersion(r, "version")
+	version, err := versionedForm(w, r, 0, "version")
 	if err != nil {
 		return err
 	}
@@ -184,11 +173,7 @@ func (s *Server) chooseTherapist(w http.ResponseWriter, r *http.Request) error {
 // referralLetter answers the referral letter as a PDF
 // (practice.Practice.ReferralLetter, which audits the disclosure).
 func (s *Server) referralLetter(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id", "case")
-	if err != nil {
-		return err
-	}
-	rid, err := pathID(r, "rid", "referral")
+	id, rid, err := caseItem(r, "rid", "referral")
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -122,7 +121,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.anonymous = s.limiter(anonymousLimit)
 
-	s.route("GET /healthz", Public, http.HandlerFunc(s.healthz))
+	s.route("GET /healthz", Public, http.HandlerFunc(kit.Healthz))
 	s.route("GET /readyz", Public, http.HandlerFunc(s.readyz))
 	s.route("GET /static/", Public, staticFiles())
 	s.route("GET /{$}", Member, s.handle(s.home))
@@ -201,21 +200,9 @@ func (s *Server) now() time.Time {
 	return time.Now()
 }
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintln(w, "ok")
-}
-
+// readyz answers the readiness probe: the database answers (kit.Ready).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.practice.Ready(ctx); err != nil {
-		s.cfg.Log.Warn("not ready", "error", err)
-		kit.Problem(w, http.StatusServiceUnavailable, "Not ready", "The database does not answer.")
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintln(w, "ready")
+	kit.Ready(w, r, s.cfg.Log, s.practice.Ready)
 }
 
 func apiNotFound(w http.ResponseWriter, r *http.Request) {
