@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/bench/internal/checkout"
 	"github.com/certboard/certboard/bench/internal/scratchdb"
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board"
@@ -208,15 +209,6 @@ func TestParseStats(t *testing.T) {
 	}
 }
 
-func TestPageVersion(t *testing.T) {
-	if v, ok := pageVersion([]byte(`<input type="hidden" name="version" value="12">`)); !ok || v != 12 {
-		t.Errorf("got %d, %v", v, ok)
-	}
-	if _, ok := pageVersion([]byte(`<p>no form</p>`)); ok {
-		t.Error("found a version in a page without one")
-	}
-}
-
 func TestStatusReason(t *testing.T) {
 	tests := []struct {
 		a    answer
@@ -241,7 +233,7 @@ func TestStatusReason(t *testing.T) {
 func TestCheckAcks(t *testing.T) {
 	st := testStore(t)
 	ctx := context.Background()
-	tpl, err := loadPortfolio(filepath.Join("examples", "portfolios", "cst-eligible.json"))
+	tpl, err := checkout.Portfolio(filepath.Join("examples", "portfolios", "cst-eligible.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
