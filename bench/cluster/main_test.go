@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -424,5 +426,32 @@ func TestClusterKill(t *testing.T) {
 	}
 	if rep.lost() {
 		t.Error("the run reports a loss")
+	}
+}
+
+func TestCollector(t *testing.T) {
+	var c collector[int]
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 100 {
+				c.add(i*100 + j)
+			}
+		})
+	}
+	wg.Wait()
+	got := c.all()
+	if len(got) != 800 {
+		t.Fatalf("collected %d values, want 800", len(got))
+	}
+	slices.Sort(got)
+	for i, v := range got {
+		if v != i {
+			t.Fatalf("value %d is %d: a value was lost or doubled", i, v)
+		}
+	}
+	got[0] = -1
+	if c.all()[0] == -1 {
+		t.Error("all returned the collector's own slice, not a copy")
 	}
 }
