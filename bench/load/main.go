@@ -199,13 +199,9 @@ var opNames = [numOps]string{"dashboard", "add-evidence"}
 
 // opReport is the outcome of one operation over the measured period.
 type opReport struct {
-	Operation string  `json:"operation"`
-	Count     int     `json:"count"`
-	PerSecond float64 `json:"requests_per_second"`
-	P50       float64 `json:"p50_ms"`
-	P90       float64 `json:"p90_ms"`
-	P99       float64 `json:"p99_ms"`
-	Max       float64 `json:"max_ms"`
+	Operation string `json:"operation"`
+	Count     int    `json:"count"`
+	measure.Summary
 	// Conflicts are 409 answers (a stale version), re-read and retried.
 	Conflicts int `json:"conflicts"`
 	// Errors are other non-2xx answers and transport errors.
@@ -795,11 +791,7 @@ func summarize(stats []*userStats, o options, win window) *report {
 		if r.Count > 0 {
 			r.MeanBytes /= int64(r.Count)
 		}
-		r.PerSecond = math.Round(float64(r.Count)/o.Duration.Seconds()*10) / 10
-		r.P50, r.P90, r.P99 = measure.MS(measure.Percentile(all, 50)), measure.MS(measure.Percentile(all, 90)), measure.MS(measure.Percentile(all, 99))
-		if len(all) > 0 {
-			r.Max = measure.MS(all[len(all)-1])
-		}
+		r.Summary = measure.Summarize(all, o.Duration)
 		rep.Operations = append(rep.Operations, r)
 		requests += r.Count
 	}
