@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/certboard/certboard/auth"
@@ -52,22 +50,7 @@ func (a ack) String() string {
 }
 
 // ledger records the acknowledged writes of every user.
-type ledger struct {
-	mu   sync.Mutex
-	acks []ack
-}
-
-func (l *ledger) add(a ack) {
-	l.mu.Lock()
-	l.acks = append(l.acks, a)
-	l.mu.Unlock()
-}
-
-func (l *ledger) all() []ack {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return slices.Clone(l.acks)
-}
+type ledger = collector[ack]
 
 // ackStore is what the checker reads: board/boardsql's Store.
 type ackStore interface {

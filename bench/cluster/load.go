@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/bench/internal/dashboard"
 	"github.com/certboard/certboard/board/web"
 )
 
@@ -224,7 +225,7 @@ func (d *driver) applicantCycle(ctx context.Context, a applicant, client string)
 	version := 0
 	ans := d.do(ctx, request{op: "dashboard", method: http.MethodGet, path: "/applications/" + app, cookie: cookie, client: client})
 	if ans.ok() {
-		version, _ = pageVersion(ans.body)
+		version, _ = dashboard.Version(ans.body)
 	}
 	reread := func() {
 		if st, v, ok := d.readApp(ctx, a.appID, cookie, client); ok && st == "draft" {
@@ -312,25 +313,6 @@ func (d *driver) readApp(ctx context.Context, id int64, cookie, client string) (
 		return "", 0, false
 	}
 	return out.Application.State, out.Application.Version, true
-}
-
-// versionField is how the dashboard's forms carry the application version.
-var versionField = []byte(`name="version" value="`)
-
-// pageVersion reads the application version from the first version field
-// of a page.
-func pageVersion(page []byte) (int, bool) {
-	i := bytes.Index(page, versionField)
-	if i < 0 {
-		return 0, false
-	}
-	rest := page[i+len(versionField):]
-	j := bytes.IndexByte(rest, '"')
-	if j < 0 {
-		return 0, false
-	}
-	v, err := strconv.Atoi(string(rest[:j]))
-	return v, err == nil && v > 0
 }
 
 // Evidence items added in turn: an attestation, and a small education

@@ -31,6 +31,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/certboard/certboard/bench/internal/checkout"
 	"github.com/certboard/certboard/bench/internal/measure"
 	"github.com/certboard/certboard/bench/internal/scratchdb"
 	"github.com/certboard/certboard/blob"
@@ -247,7 +248,7 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 	if err != nil {
 		return nil, errNoHAProxy
 	}
-	tpl, err := loadPortfolio(o.Portfolio)
+	tpl, err := checkout.Portfolio(o.Portfolio)
 	if err != nil {
 		return nil, err
 	}

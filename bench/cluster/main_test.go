@@ -6,11 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/bench/internal/checkout"
 	"github.com/certboard/certboard/bench/internal/scratchdb"
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board"
@@ -208,15 +211,6 @@ func TestParseStats(t *testing.T) {
 	}
 }
 
-func TestPageVersion(t *testing.T) {
-	if v, ok := pageVersion([]byte(`<input type="hidden" name="version" value="12">`)); !ok || v != 12 {
-		t.Errorf("got %d, %v", v, ok)
-	}
-	if _, ok := pageVersion([]byte(`<p>no form</p>`)); ok {
-		t.Error("found a version in a page without one")
-	}
-}
-
 func TestStatusReason(t *testing.T) {
 	tests := []struct {
 		a    answer
@@ -241,7 +235,7 @@ func TestStatusReason(t *testing.T) {
 func TestCheckAcks(t *testing.T) {
 	st := testStore(t)
 	ctx := context.Background()
-	tpl, err := loadPortfolio(filepath.Join("examples", "portfolios", "cst-eligible.json"))
+	tpl, err := checkout.Portfolio(filepath.Join("examples", "portfolios", "cst-eligible.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,5 +426,32 @@ func TestClusterKill(t *testing.T) {
 	}
 	if rep.lost() {
 		t.Error("the run reports a loss")
+	}
+}
+
+func TestCollector(t *testing.T) {
+	var c collector[int]
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 100 {
+				c.add(i*100 + j)
+			}
+		})
+	}
+	wg.Wait()
+	got := c.all()
+	if len(got) != 800 {
+		t.Fatalf("collected %d values, want 800", len(got))
+	}
+	slices.Sort(got)
+	for i, v := range got {
+		if v != i {
+			t.Fatalf("value %d is %d: a value was lost or doubled", i, v)
+		}
+	}
+	got[0] = -1
+	if c.all()[0] == -1 {
+		t.Error("all returned the collector's own slice, not a copy")
 	}
 }

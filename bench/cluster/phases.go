@@ -47,21 +47,26 @@ const (
 )
 
 // recorder collects the samples of every user.
-type recorder struct {
-	mu      sync.Mutex
-	samples []sample
+type recorder = collector[sample]
+
+// collector gathers the values the users report, from any goroutine.
+type collector[T any] struct {
+	mu    sync.Mutex
+	items []T
 }
 
-func (r *recorder) add(s sample) {
-	r.mu.Lock()
-	r.samples = append(r.samples, s)
-	r.mu.Unlock()
+// add appends v.
+func (c *collector[T]) add(v T) {
+	c.mu.Lock()
+	c.items = append(c.items, v)
+	c.mu.Unlock()
 }
 
-func (r *recorder) all() []sample {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.samples)
+// all returns a copy of the values added so far.
+func (c *collector[T]) all() []T {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.items)
 }
 
 // timeline is when the run's events happened. Zero times did not happen.

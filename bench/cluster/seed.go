@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -192,44 +190,3 @@ func seedApplicant(ctx context.Context, st *boardsql.Store, tx *boardsql.Tx, n i
 
 // setID is the requirement set of the seeded applications.
 const setID = "aasect-cst"
-
-// loadPortfolio reads the portfolio every applicant starts with, found
-// from the current directory or a parent (so that the tool runs from the
-// checkout's root or from its own directory, as tests do).
-func loadPortfolio(rel string) (*portfolio.Portfolio, error) {
-	path, err := findUp(rel)
-	if err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	p, err := portfolio.Decode(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rel, err)
-	}
-	return p, nil
-}
-
-// findUp finds a relative path from the current directory or a parent.
-func findUp(rel string) (string, error) {
-	if filepath.IsAbs(rel) {
-		return rel, nil
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		p := filepath.Join(dir, rel)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("%s: not found in the current directory or its parents; run from the certboard checkout", rel)
-		}
-		dir = parent
-	}
-}

@@ -49,6 +49,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/certboard/certboard/bench/internal/checkout"
+	"github.com/certboard/certboard/bench/internal/dashboard"
 	"github.com/certboard/certboard/bench/internal/measure"
 	"github.com/certboard/certboard/bench/internal/scratchdb"
 
@@ -197,13 +199,9 @@ var opNames = [numOps]string{"dashboard", "add-evidence"}
 
 // opReport is the outcome of one operation over the measured period.
 type opReport struct {
-	Operation string  `json:"operation"`
-	Count     int     `json:"count"`
-	PerSecond float64 `json:"requests_per_second"`
-	P50       float64 `json:"p50_ms"`
-	P90       float64 `json:"p90_ms"`
-	P99       float64 `json:"p99_ms"`
-	Max       float64 `json:"max_ms"`
+	Operation string `json:"operation"`
+	Count     int    `json:"count"`
+	measure.Summary
 	// Conflicts are 409 answers (a stale version), re-read and retried.
 	Conflicts int `json:"conflicts"`
 	// Errors are other non-2xx answers and transport errors.
@@ -366,45 +364,13 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 	return rep, nil
 }
 
-// findUp finds a relative path from the current directory or one of its
-// parents, so that the tool runs from the module root or from its own
-// directory (as tests do).
-func findUp(rel string) (string, error) {
-	if filepath.IsAbs(rel) {
-		return rel, nil
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		p := filepath.Join(dir, rel)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("%s: not found in the current directory or its parents; run from the certboard checkout or give --portfolio", rel)
-		}
-		dir = parent
-	}
-}
-
 // loadPortfolio reads the portfolio every applicant starts with.
 func loadPortfolio(rel string) (*portfolio.Portfolio, error) {
-	path, err := findUp(rel)
-	if err != nil {
-		return nil, err
+	p, err := checkout.Portfolio(rel)
+	if errors.Is(err, checkout.ErrNotFound) {
+		return nil, fmt.Errorf("%w or give --portfolio", err)
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	p, err := portfolio.Decode(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rel, err)
-	}
-	return p, nil
+	return p, err
 }
 
 // grownLists are the lists grow repeats, in turn.
@@ -748,7 +714,7 @@ func (w *worker) do(method, path, contentType string, body []byte) (outcome, *ht
 func (w *worker) dashboard() outcome {
 	o, _ := w.do(http.MethodGet, "/applications/"+strconv.FormatInt(w.u.appID, 10), "", nil)
 	if o.err == nil && o.status == http.StatusOK {
-		if v, ok := pageVersion(w.buf.Bytes()); ok {
+		if v, ok := dashboard.Version(w.buf.Bytes()); ok {
 			w.u.version = v
 		} else {
 			o.status, o.detail = 0, "the dashboard shows no version field"
@@ -756,25 +722,6 @@ func (w *worker) dashboard() outcome {
 		}
 	}
 	return o
-}
-
-// versionField is how the dashboard's forms carry the application version.
-var versionField = []byte(`name="version" value="`)
-
-// pageVersion reads the application version from the first version field
-// of a page.
-func pageVersion(page []byte) (int, bool) {
-	i := bytes.Index(page, versionField)
-	if i < 0 {
-		return 0, false
-	}
-	rest := page[i+len(versionField):]
-	j := bytes.IndexByte(rest, '"')
-	if j < 0 {
-		return 0, false
-	}
-	v, err := strconv.Atoi(string(rest[:j]))
-	return v, err == nil && v > 0
 }
 
 // Evidence items added in turn: an attestation, and a small education
@@ -844,11 +791,7 @@ func summarize(stats []*userStats, o options, win window) *report {
 		if r.Count > 0 {
 			r.MeanBytes /= int64(r.Count)
 		}
-		r.PerSecond = math.Round(float64(r.Count)/o.Duration.Seconds()*10) / 10
-		r.P50, r.P90, r.P99 = measure.MS(measure.Percentile(all, 50)), measure.MS(measure.Percentile(all, 90)), measure.MS(measure.Percentile(all, 99))
-		if len(all) > 0 {
-			r.Max = measure.MS(all[len(all)-1])
-		}
+		r.Summary = measure.Summarize(all, o.Duration)
 		rep.Operations = append(rep.Operations, r)
 		requests += r.Count
 	}

@@ -14,27 +14,6 @@ import (
 	"github.com/certboard/certboard/portfolio"
 )
 
-func TestPageVersion(t *testing.T) {
-	tests := []struct {
-		page string
-		want int
-		ok   bool
-	}{
-		{`<form><input type="hidden" name="version" value="12"></form>`, 12, true},
-		{`<input name="version" value="3"><input name="version" value="4">`, 3, true},
-		{`<p>no form here</p>`, 0, false},
-		{`<input name="version" value="x">`, 0, false},
-		{`<input name="version" value="0">`, 0, false},
-		{`<input name="version" value="7`, 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := pageVersion([]byte(tt.page))
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("pageVersion(%q) = %d, %v; want %d, %v", tt.page, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
 func TestRecordSortsOutcomes(t *testing.T) {
 	var s userStats
 	s.record(opDashboard, outcome{took: time.Millisecond, status: 200}, true)

@@ -382,9 +382,8 @@ func run(ctx context.Context, client *http.Client, cookie *http.Cookie, t target
 		slices.Sort(lat)
 		r.Requests = len(lat)
 		total += len(lat)
-		r.PerSecond = math.Round(float64(len(lat))/o.Duration.Seconds()*10) / 10
+		r.Summary = measure.Summarize(lat, o.Duration)
 		if len(lat) > 0 {
-			r.P50, r.P90, r.P99, r.Max = measure.MS(measure.Percentile(lat, 50)), measure.MS(measure.Percentile(lat, 90)), measure.MS(measure.Percentile(lat, 99)), measure.MS(lat[len(lat)-1])
 			r.MeanKB = math.Round(float64(bytes)/float64(len(lat))/1024*10) / 10
 		}
 		rep.Pages = append(rep.Pages, r)
@@ -419,15 +418,11 @@ func get(ctx context.Context, client *http.Client, u string, cookie *http.Cookie
 
 // opReport is one page's figures.
 type opReport struct {
-	Page      string  `json:"page"`
-	Requests  int     `json:"requests"`
-	PerSecond float64 `json:"requests_per_second"`
-	P50       float64 `json:"p50_ms"`
-	P90       float64 `json:"p90_ms"`
-	P99       float64 `json:"p99_ms"`
-	Max       float64 `json:"max_ms"`
-	Errors    int     `json:"errors"`
-	MeanKB    float64 `json:"mean_kb"`
+	Page     string `json:"page"`
+	Requests int    `json:"requests"`
+	measure.Summary
+	Errors int     `json:"errors"`
+	MeanKB float64 `json:"mean_kb"`
 }
 
 // report is the outcome of a run.

@@ -1,6 +1,7 @@
 // Package measure holds what the load tools under bench/ compute alike:
-// nearest-rank percentiles of latencies, and the process's CPU time and
-// the host's load average around a measured period.
+// nearest-rank percentiles of latencies, the summary of one kind of
+// request they report, and the process's CPU time and the host's load
+// average around a measured period.
 package measure
 
 import (
@@ -22,6 +23,34 @@ func Percentile(sorted []time.Duration, p float64) time.Duration {
 	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
 	rank = max(1, min(rank, len(sorted)))
 	return sorted[rank-1]
+}
+
+// Summary is the throughput and latency of one kind of request over a
+// measured period, as the tools report it (embedded in their rows, its
+// fields stand in the row's JSON).
+type Summary struct {
+	// PerSecond is the requests per second, to a tenth.
+	PerSecond float64 `json:"requests_per_second"`
+	// P50, P90, P99 and Max are latencies in milliseconds (MS).
+	P50 float64 `json:"p50_ms"`
+	P90 float64 `json:"p90_ms"`
+	P99 float64 `json:"p99_ms"`
+	Max float64 `json:"max_ms"`
+}
+
+// Summarize returns the summary of the sorted latencies of the requests
+// answered in a measured period (all zero for no latencies).
+func Summarize(sorted []time.Duration, period time.Duration) Summary {
+	s := Summary{
+		PerSecond: math.Round(float64(len(sorted))/period.Seconds()*10) / 10,
+		P50:       MS(Percentile(sorted, 50)),
+		P90:       MS(Percentile(sorted, 90)),
+		P99:       MS(Percentile(sorted, 99)),
+	}
+	if len(sorted) > 0 {
+		s.Max = MS(sorted[len(sorted)-1])
+	}
+	return s
 }
 
 // MS is a duration in milliseconds, rounded to microseconds.

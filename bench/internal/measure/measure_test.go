@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 )
@@ -53,5 +54,37 @@ func TestProcessCPUAndLoad(t *testing.T) {
 	}
 	if l := LoadAverage(); l < 0 && l != -1 {
 		t.Errorf("LoadAverage() = %v: negative but not the unknown -1", l)
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	lat := make([]time.Duration, 200)
+	for i := range lat {
+		lat[i] = time.Duration(i+1) * 500 * time.Microsecond // 0.5 ms to 100 ms
+	}
+	got := Summarize(lat, 30*time.Second)
+	want := Summary{PerSecond: 6.7, P50: 50, P90: 90, P99: 99, Max: 100}
+	if got != want {
+		t.Errorf("Summarize of 200 latencies over 30s = %+v, want %+v", got, want)
+	}
+	if got := Summarize(nil, time.Second); got != (Summary{}) {
+		t.Errorf("Summarize of no latencies = %+v, want all zero", got)
+	}
+}
+
+func TestSummaryFlattensIntoARow(t *testing.T) {
+	row := struct {
+		Page     string `json:"page"`
+		Requests int    `json:"requests"`
+		Summary
+		Errors int `json:"errors"`
+	}{"record", 3, Summary{PerSecond: 1.5, P50: 2, P90: 3, P99: 4, Max: 5}, 0}
+	b, err := json.Marshal(row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"page":"record","requests":3,"requests_per_second":1.5,"p50_ms":2,"p90_ms":3,"p99_ms":4,"max_ms":5,"errors":0}`
+	if string(b) != want {
+		t.Errorf("row JSON = %s\nwant       %s", b, want)
 	}
 }
