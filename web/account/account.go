@@ -151,17 +151,17 @@ type Rules struct {
 // tokens (unless Config.NoAPITokens), "confirm it's you" and the password
 // change.
 func (h *Handlers) Routes(rules Rules) []kit.Route {
-	limit := func(l func(http.Handler) http.Handler, f http.HandlerFunc) http.Handler {
+	f := h.handle
+	limit := func(l func(http.Handler) http.Handler, fn kit.HandlerFunc) http.Handler {
 		if l == nil {
-			return f
+			return f(fn)
 		}
-		return l(f)
+		return l(f(fn))
 	}
 	pub, in := rules.Public, rules.SignedIn
 	rt := func(pattern string, a *kit.Rule, hd http.Handler) kit.Route {
 		return kit.Route{Pattern: pattern, Access: a, Handler: hd}
 	}
-	f := func(fn http.HandlerFunc) http.Handler { return fn }
 	setup := rules.TwoFactorSetup
 	if setup == nil {
 		setup = in
@@ -231,6 +231,21 @@ func (h *Handlers) now() time.Time {
 // render draws a page of the mode.
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, name string, p Page) {
 	h.cfg.Render(w, r, status, name, p)
+}
+
+// handle adapts an account handler to the mode's kit.Errors. The handlers
+// answer every refusal themselves (a form shown again with the message
+// beside its field, a page or problem+json), so an error one returns is
+// unexpected: it is answered as an internal error, logged and never shown,
+// even when a *certboard.Error or an error the mode's Errors.Convert knows
+// is in its chain.
+func (h *Handlers) handle(fn kit.HandlerFunc) http.Handler {
+	return h.cfg.Errors.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		if err := fn(w, r); err != nil {
+			return &certboard.Error{Code: certboard.Internal, Err: err}
+		}
+		return nil
+	})
 }
 
 // internal logs an unexpected error and answers 500 without details.
