@@ -49,7 +49,9 @@ type Page struct {
 type Config struct {
 	// Accounts is the account use cases, on the mode's database.
 	Accounts *auth.Accounts
-	// Errors answers internal failures; its Page draws error pages.
+	// Errors answers the failures the handlers return (as internal
+	// errors: see Routes) and those of the session middleware; its Page
+	// draws error pages.
 	Errors *kit.Errors
 	// Render draws the page name of the mode's templates with status.
 	Render func(w http.ResponseWriter, r *http.Request, status int, name string, p Page)
@@ -149,7 +151,8 @@ type Rules struct {
 // and API), sign-up and e-mail verification (unless Config.NoSignUp),
 // password reset, the account page, sessions, two-factor sign-in, API
 // tokens (unless Config.NoAPITokens), "confirm it's you" and the password
-// change.
+// change. The handlers answer refusals themselves; an error one returns is
+// answered by Config.Errors as an internal error.
 func (h *Handlers) Routes(rules Rules) []kit.Route {
 	f := h.handle
 	limit := func(l func(http.Handler) http.Handler, fn kit.HandlerFunc) http.Handler {
@@ -248,7 +251,8 @@ func (h *Handlers) handle(fn kit.HandlerFunc) http.Handler {
 	})
 }
 
-// internal logs an unexpected error and answers 500 without details.
+// internal logs an unexpected error and answers 500 without details, for
+// the session middleware, which is not a handler of Routes.
 func (h *Handlers) internal(w http.ResponseWriter, err error) { h.cfg.Errors.Internal(w, err) }
 
 // pageError shows an error page for a browser (problem+json without a page).
