@@ -49,7 +49,9 @@ type Page struct {
 type Config struct {
 	// Accounts is the account use cases, on the mode's database.
 	Accounts *auth.Accounts
-	// Errors answers internal failures; its Page draws error pages.
+	// Errors answers the failures the handlers return (as internal
+	// errors: see Routes) and those of the session middleware; its Page
+	// draws error pages.
 	Errors *kit.Errors
 	// Render draws the page name of the mode's templates with status.
 	Render func(w http.ResponseWriter, r *http.Request, status int, name string, p Page)
@@ -149,19 +151,20 @@ type Rules struct {
 // and API), sign-up and e-mail verification (unless Config.NoSignUp),
 // password reset, the account page, sessions, two-factor sign-in, API
 // tokens (unless Config.NoAPITokens), "confirm it's you" and the password
-// change.
+// change. The handlers answer refusals themselves; an error one returns is
+// answered by Config.Errors as an internal error.
 func (h *Handlers) Routes(rules Rules) []kit.Route {
-	limit := func(l func(http.Handler) http.Handler, f http.HandlerFunc) http.Handler {
+	f := h.handle
+	limit := func(l func(http.Handler) http.Handler, fn kit.HandlerFunc) http.Handler {
 		if l == nil {
-			return f
+			return f(fn)
 		}
-		return l(f)
+		return l(f(fn))
 	}
 	pub, in := rules.Public, rules.SignedIn
 	rt := func(pattern string, a *kit.Rule, hd http.Handler) kit.Route {
 		return kit.Route{Pattern: pattern, Access: a, Handler: hd}
 	}
-	f := func(fn http.HandlerFunc) http.Handler { return fn }
 	setup := rules.TwoFactorSetup
 	if setup == nil {
 		setup = in
@@ -233,7 +236,23 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, na
 	h.cfg.Render(w, r, status, name, p)
 }
 
-// internal logs an unexpected error and answers 500 without details.
+// handle adapts an account handler to the mode's kit.Errors. The handlers
+// answer every refusal themselves (a form shown again with the message
+// beside its field, a page or problem+json), so an error one returns is
+// unexpected: it is answered as an internal error, logged and never shown,
+// even when a *certboard.Error or an error the mode's Errors.Convert knows
+// is in its chain.
+func (h *Handlers) handle(fn kit.HandlerFunc) http.Handler {
+	return h.cfg.Errors.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		if err := fn(w, r); err != nil {
+			return &certboard.Error{Code: certboard.Internal, Err: err}
+		}
+		return nil
+	})
+}
+
+// internal logs an unexpected error and answers 500 without details, for
+// the session middleware, which is not a handler of Routes.
 func (h *Handlers) internal(w http.ResponseWriter, err error) { h.cfg.Errors.Internal(w, err) }
 
 // pageError shows an error page for a browser (problem+json without a page).

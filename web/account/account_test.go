@@ -1,11 +1,17 @@
 package account
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
 	kit "github.com/certboard/certboard/web"
 )
@@ -138,5 +144,57 @@ func TestNoAPITokens(t *testing.T) {
 	mw.ServeHTTP(httptest.NewRecorder(), req)
 	if !reached {
 		t.Error("a page request with a token header was refused")
+	}
+}
+
+// An error an account handler returns is unexpected: answered 500 as
+// problem+json and logged, its cause never shown, even when it carries a
+// refusal or the mode's Errors.Convert knows it.
+func TestHandleAnswersReturnedErrorsAsInternal(t *testing.T) {
+	errKnown := errors.New("row vanished")
+	var logged bytes.Buffer
+	pageShown := false
+	h := &Handlers{cfg: Config{Errors: &kit.Errors{
+		Log: slog.New(slog.NewTextHandler(&logged, nil)),
+		Page: func(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
+			pageShown = true
+			w.WriteHeader(status)
+		},
+		Convert: func(err error) *certboard.Error {
+			if errors.Is(err, errKnown) {
+				return &certboard.Error{Code: certboard.NotFound, Message: "not there", Err: err}
+			}
+			return nil
+		},
+	}}}
+	for name, err := range map[string]error{
+		"plain":     errors.New("disk on fire"),
+		"converted": fmt.Errorf("loading sessions: %w", errKnown),
+		"refusal":   fmt.Errorf("saving: %w", &certboard.Error{Code: certboard.Conflict, Message: "changed meanwhile"}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			logged.Reset()
+			pageShown = false
+			rec := httptest.NewRecorder()
+			h.handle(func(http.ResponseWriter, *http.Request) error { return err }).ServeHTTP(rec, httptest.NewRequest("GET", "/account", nil))
+			if rec.Code != http.StatusInternalServerError || rec.Header().Get("Content-Type") != "application/problem+json" || pageShown {
+				t.Fatalf("answered %d %q (page %v), want 500 problem+json", rec.Code, rec.Header().Get("Content-Type"), pageShown)
+			}
+			if body := rec.Body.String(); !strings.Contains(body, kit.InternalDetail) || strings.Contains(body, err.Error()) {
+				t.Errorf("body %s: want the internal detail and not the cause", body)
+			}
+			if !strings.Contains(logged.String(), err.Error()) {
+				t.Errorf("log %q lacks the cause %q", logged.String(), err.Error())
+			}
+		})
+	}
+	logged.Reset()
+	rec := httptest.NewRecorder()
+	h.handle(func(w http.ResponseWriter, _ *http.Request) error {
+		w.WriteHeader(http.StatusTeapot)
+		return nil
+	}).ServeHTTP(rec, httptest.NewRequest("GET", "/account", nil))
+	if rec.Code != http.StatusTeapot || logged.Len() != 0 {
+		t.Errorf("a handler that answered itself: got %d, log %q", rec.Code, logged.String())
 	}
 }

@@ -28,21 +28,22 @@ func (h *Handlers) signInView() SignInView {
 	return SignInView{SignUp: !h.cfg.NoSignUp, Issuer: h.cfg.TOTPIssuer}
 }
 
-func (h *Handlers) loginPage(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) loginPage(w http.ResponseWriter, r *http.Request) error {
 	next := r.URL.Query().Get("next")
 	if UserFrom(r) != nil {
 		kit.SeeOther(w, r, h.safeNext(next), http.StatusSeeOther)
-		return
+		return nil
 	}
 	h.render(w, r, http.StatusOK, "login", Page{Title: "Sign in", Form: url.Values{"next": {h.safeNext(next)}}, Data: h.signInView()})
+	return nil
 }
 
 // loginSubmit checks the e-mail address and password. Without two-factor
 // sign-in that signs the user in; with it, the browser gets a pending
 // session and is asked for the code.
-func (h *Handlers) loginSubmit(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	email, password := strings.TrimSpace(r.PostForm.Get("email")), r.PostForm.Get("password")
 	next := h.safeNext(r.PostForm.Get("next"))
@@ -56,7 +57,7 @@ func (h *Handlers) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(errs) > 0 {
 		h.render(w, r, http.StatusUnprocessableEntity, "login", Page{Title: "Sign in", Form: form, Errors: errs, Data: h.signInView()})
-		return
+		return nil
 	}
 	ctx := r.Context()
 	at, err := h.cfg.Accounts.CheckPassword(ctx, h.client(r), email, password)
@@ -64,43 +65,43 @@ func (h *Handlers) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	case se != nil:
 		setRetryAfter(w, se)
 		h.render(w, r, refusalStatus(se), "login", Page{Title: "Sign in", Form: form, Errors: map[string]string{"": se.Message}, Data: h.signInView()})
-		return
+		return nil
 	case err != nil:
-		h.internal(w, err)
-		return
+		return err
 	}
 	u := at.User
 	if err := h.startSession(ctx, w, r, at, u.TwoFactor()); err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	if u.TwoFactor() {
 		kit.SeeOther(w, r, "/login/two-factor?next="+url.QueryEscape(next), http.StatusSeeOther)
-		return
+		return nil
 	}
 	kit.SeeOther(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
 // logoutSubmit ends the browser's session.
-func (h *Handlers) logoutSubmit(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) logoutSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := h.endCurrentSession(w, r); err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	h.redirect(w, r, "/", "You are signed out.")
+	return nil
 }
 
 // --- Sign-up and e-mail verification ---
 
-func (h *Handlers) signupPage(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) signupPage(w http.ResponseWriter, r *http.Request) error {
 	h.render(w, r, http.StatusOK, "signup", Page{Title: "Create an account"})
+	return nil
 }
 
 // signupSubmit creates an account from the form, with the API's checks.
 // Whether or not the address had an account, the next page is the same.
-func (h *Handlers) signupSubmit(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) signupSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	in := signUpInput{Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Password: r.PostForm.Get("password")}
 	if ps := in.problems(); len(ps) > 0 {
@@ -110,24 +111,24 @@ func (h *Handlers) signupSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		h.render(w, r, http.StatusUnprocessableEntity, "signup", Page{Title: "Create an account", Errors: errs,
 			Form: url.Values{"email": {in.Email}, "name": {in.Name}}})
-		return
+		return nil
 	}
 	if err := h.cfg.Accounts.SignUp(r.Context(), auth.SignUp(in)); err != nil {
 		if se := auth.AsRefusal(err); se != nil {
 			setRetryAfter(w, se)
 			h.render(w, r, refusalStatus(se), "signup", Page{Title: "Create an account", Errors: map[string]string{"": se.Message},
 				Form: url.Values{"email": {in.Email}, "name": {in.Name}}})
-			return
+			return nil
 		}
-		h.internal(w, err)
-		return
+		return err
 	}
 	kit.SeeOther(w, r, "/signup/sent", http.StatusSeeOther)
+	return nil
 }
 
 // mailSentPage says to look for the mail just sent (or not sent: it never
 // says which).
-func (h *Handlers) mailSentPage(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) mailSentPage(w http.ResponseWriter, r *http.Request) error {
 	msg := "If the address can be used, a message with a link to verify it is on its way. Open the link within 48 hours to finish creating your account. " +
 		"If you already have an account, the message says so instead."
 	if strings.HasPrefix(r.URL.Path, "/password-reset") {
@@ -135,31 +136,33 @@ func (h *Handlers) mailSentPage(w http.ResponseWriter, r *http.Request) {
 			int(auth.ResetLinkTTL.Minutes()))
 	}
 	h.render(w, r, http.StatusOK, "signup_sent", Page{Title: "Check your mail", Data: msg})
+	return nil
 }
 
 // verifyPage asks to confirm the address with the password chosen at
 // sign-up: following a link only shows the form, so that mail scanners
 // that open links do not use it up, and the link alone never verifies
 // (see verifySubmit).
-func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
 	if token == "" {
 		h.pageError(w, r, http.StatusBadRequest, "Link not valid", "This link has no token; open the whole link from the message we sent.")
-		return
+		return nil
 	}
 	h.render(w, r, http.StatusOK, "verify", Page{Title: "Verify your e-mail address", Form: url.Values{"token": {token}}})
+	return nil
 }
 
-func (h *Handlers) verifySubmit(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) verifySubmit(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	token, password := r.PostForm.Get("token"), r.PostForm.Get("password")
 	form := url.Values{"token": {token}} // never the password
 	if password == "" {
 		h.render(w, r, http.StatusUnprocessableEntity, "verify", Page{Title: "Verify your e-mail address", Form: form,
 			Errors: map[string]string{"password": "Type the password you chose when you signed up."}})
-		return
+		return nil
 	}
 	err := h.cfg.Accounts.VerifyEmail(r.Context(), kit.LimitKey(r), token, password)
 	switch se := auth.AsRefusal(err); {
@@ -171,54 +174,57 @@ func (h *Handlers) verifySubmit(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusBadRequest, "verify", Page{Title: "Verify your e-mail address",
 			Errors: map[string]string{"": "This link is unknown, used or expired. If your address is not verified yet, sign up again to get a new link."}})
 	case err != nil:
-		h.internal(w, err)
+		return err
 	default:
 		h.redirect(w, r, "/login", "Your e-mail address is verified. Sign in to continue.")
 	}
+	return nil
 }
 
 // --- Password reset ---
 
-func (h *Handlers) resetPage(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) resetPage(w http.ResponseWriter, r *http.Request) error {
 	h.render(w, r, http.StatusOK, "reset", Page{Title: "Reset your password"})
+	return nil
 }
 
-func (h *Handlers) resetSubmit(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) resetSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	if email == "" {
 		h.render(w, r, http.StatusUnprocessableEntity, "reset", Page{Title: "Reset your password",
 			Errors: map[string]string{"email": "Give the e-mail address of your account."}})
-		return
+		return nil
 	}
 	if err := h.cfg.Accounts.RequestReset(r.Context(), email); err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	kit.SeeOther(w, r, "/password-reset/sent", http.StatusSeeOther)
+	return nil
 }
 
-func (h *Handlers) resetConfirmPage(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) resetConfirmPage(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
 	if token == "" {
 		h.pageError(w, r, http.StatusBadRequest, "Link not valid", "This link has no token; open the whole link from the message we sent.")
-		return
+		return nil
 	}
 	h.render(w, r, http.StatusOK, "reset_confirm", Page{Title: "Choose a new password", Form: url.Values{"token": {token}}})
+	return nil
 }
 
-func (h *Handlers) resetConfirmSubmit(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) resetConfirmSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	token, password := r.PostForm.Get("token"), r.PostForm.Get("password")
 	form := url.Values{"token": {token}}
 	if p := passwordProblem(password, ""); p != nil {
 		h.render(w, r, http.StatusUnprocessableEntity, "reset_confirm", Page{Title: "Choose a new password", Form: form,
 			Errors: map[string]string{"password": Sentence(p.Message)}})
-		return
+		return nil
 	}
 	err := h.cfg.Accounts.ResetPassword(r.Context(), kit.LimitKey(r), token, password)
 	switch se := auth.AsRefusal(err); {
@@ -229,11 +235,12 @@ func (h *Handlers) resetConfirmSubmit(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusBadRequest, "reset_confirm", Page{Title: "Choose a new password",
 			Errors: map[string]string{"": "This link is unknown, used or expired; ask for a new one."}, Data: "expired"})
 	case err != nil:
-		h.internal(w, err)
+		return err
 	default:
 		h.clearSessionCookie(w, r)
 		h.redirect(w, r, "/login", "Your password is changed and every session of your account was ended. Sign in with the new password.")
 	}
+	return nil
 }
 
 // --- The account page ---
@@ -300,24 +307,21 @@ type accountForm struct {
 }
 
 // renderAccount draws the account page of the signed-in user.
-func (h *Handlers) renderAccount(w http.ResponseWriter, r *http.Request, status int, f accountForm) {
+func (h *Handlers) renderAccount(w http.ResponseWriter, r *http.Request, status int, f accountForm) error {
 	u, ctx, now := UserFrom(r), r.Context(), h.now()
 	sessions, err := h.cfg.Accounts.Sessions(ctx, u)
 	if err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	var tokens []auth.APIToken
 	if !h.cfg.NoAPITokens {
 		if tokens, err = h.cfg.Accounts.Tokens(ctx, u); err != nil {
-			h.internal(w, err)
-			return
+			return err
 		}
 	}
 	until, err := h.confirmedUntil(r)
 	if err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	v := AccountView{Email: u.Email, Roles: u.Roles, TwoFactor: u.TwoFactor(), StaffNeeds2FA: h.cfg.Accounts.NeedsTwoFactor(u) && !u.TwoFactor(),
 		Wording: h.cfg.Wording, APITokens: !h.cfg.NoAPITokens,
@@ -336,18 +340,19 @@ func (h *Handlers) renderAccount(w http.ResponseWriter, r *http.Request, status 
 		form[k] = vals
 	}
 	h.render(w, r, status, "account", Page{Title: "Your account", Data: v, Errors: f.errs, Form: form})
+	return nil
 }
 
-func (h *Handlers) accountPage(w http.ResponseWriter, r *http.Request) {
-	h.renderAccount(w, r, http.StatusOK, accountForm{})
+func (h *Handlers) accountPage(w http.ResponseWriter, r *http.Request) error {
+	return h.renderAccount(w, r, http.StatusOK, accountForm{})
 }
 
 // accountSubmit saves the name and practice (the workplace), if the
 // account is still at the version the form was drawn from, by the mode's
 // Config.SaveDetails.
-func (h *Handlers) accountSubmit(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) accountSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	u, ctx := UserFrom(r), r.Context()
 	name, practice := strings.TrimSpace(r.PostForm.Get("name")), strings.TrimSpace(r.PostForm.Get("practice"))
@@ -367,22 +372,20 @@ func (h *Handlers) accountSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	form := url.Values{"name": {name}, "practice": {practice}, "version": {r.PostForm.Get("version")}}
 	if len(errs) > 0 {
-		h.renderAccount(w, r, http.StatusUnprocessableEntity, accountForm{errs: errs, form: form})
-		return
+		return h.renderAccount(w, r, http.StatusUnprocessableEntity, accountForm{errs: errs, form: form})
 	}
 	changed := *u
 	changed.Name, changed.Workplace, changed.Version = name, practice, version
 	err = h.cfg.SaveDetails(ctx, u, &changed)
 	if errors.Is(err, auth.ErrConflict) {
-		h.renderAccount(w, r, http.StatusConflict, accountForm{form: form, errs: map[string]string{
+		return h.renderAccount(w, r, http.StatusConflict, accountForm{form: form, errs: map[string]string{
 			"": "Your account was changed elsewhere (another tab or device) since this page was drawn; reload the page and apply your change again."}})
-		return
 	}
 	if err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	h.redirect(w, r, "/account", "Your details are saved.")
+	return nil
 }
 
 // describeAgent names the browser and system of a User-Agent string, for a
@@ -430,38 +433,39 @@ func describeAgent(ua string) string {
 func (h *Handlers) endSession(r *http.Request, u *auth.User, sid string) (own bool, err error) {
 	return h.cfg.Accounts.EndSession(r.Context(), u, SessionFrom(r), sid)
 }
-func (h *Handlers) endSessionForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) endSessionForm(w http.ResponseWriter, r *http.Request) error {
 	own, err := h.endSession(r, UserFrom(r), r.PathValue("sid"))
 	switch {
 	case errors.Is(err, auth.ErrNotFound):
 		h.fail(w, r, http.StatusNotFound, "Session not found", "You have no active session with this id; it may have ended already.")
 	case err != nil:
-		h.internal(w, err)
+		return err
 	case own:
 		h.clearSessionCookie(w, r)
 		h.redirect(w, r, "/login", "You ended this session and are signed out.")
 	default:
 		h.redirect(w, r, "/account#sessions", "The session is ended; that device is signed out.")
 	}
+	return nil
 }
 
 // endOtherSessionsForm ends every session of the user but this one.
-func (h *Handlers) endOtherSessionsForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) endOtherSessionsForm(w http.ResponseWriter, r *http.Request) error {
 	u, ctx, cur := UserFrom(r), r.Context(), SessionFrom(r)
 	if cur == nil {
 		h.fail(w, r, http.StatusBadRequest, "No session", "Sign in with a browser to end your other sessions.")
-		return
+		return nil
 	}
 	n, err := h.cfg.Accounts.EndOtherSessions(ctx, u, cur)
 	if err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	msg := fmt.Sprintf("Ended %d other sessions; only this one is left.", n)
 	if n == 1 {
 		msg = "Ended 1 other session; only this one is left."
 	}
 	h.redirect(w, r, "/account#sessions", msg)
+	return nil
 }
 
 // SessionJSON is a session as the API lists it: never its token.
@@ -474,11 +478,10 @@ type SessionJSON struct {
 }
 
 // sessionsJSON lists the caller's active sessions.
-func (h *Handlers) sessionsJSON(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) sessionsJSON(w http.ResponseWriter, r *http.Request) error {
 	list, err := h.cfg.Accounts.Sessions(r.Context(), UserFrom(r))
 	if err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	cur := SessionFrom(r)
 	out := []SessionJSON{}
@@ -487,20 +490,22 @@ func (h *Handlers) sessionsJSON(w http.ResponseWriter, r *http.Request) {
 			Current: cur != nil && cur.Digest == ss.Digest})
 	}
 	writeJSON(w, map[string]any{"sessions": out})
+	return nil
 }
 
 // endSessionJSON ends one of the caller's sessions.
-func (h *Handlers) endSessionJSON(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) endSessionJSON(w http.ResponseWriter, r *http.Request) error {
 	own, err := h.endSession(r, UserFrom(r), r.PathValue("sid"))
 	switch {
 	case errors.Is(err, auth.ErrNotFound):
 		kit.Problem(w, http.StatusNotFound, "Session not found", "You have no active session with id "+strconv.Quote(r.PathValue("sid"))+".")
 	case err != nil:
-		h.internal(w, err)
+		return err
 	default:
 		if own {
 			h.clearSessionCookie(w, r)
 		}
 		w.WriteHeader(http.StatusNoContent)
 	}
+	return nil
 }

@@ -52,14 +52,14 @@ func (h *Handlers) changePassword(r *http.Request, u *auth.User, in passwordChan
 }
 
 // changePasswordForm changes the password from the account page.
-func (h *Handlers) changePasswordForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) changePasswordForm(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	u := UserFrom(r)
 	if SessionFrom(r) == nil {
 		h.fail(w, r, http.StatusBadRequest, "No session", "Sign in with a browser to change your password.")
-		return
+		return nil
 	}
 	in := passwordChange{Current: r.PostForm.Get("current_password"), Code: r.PostForm.Get("code"),
 		New: r.PostForm.Get("new_password"), Again: r.PostForm.Get("new_password_again")}
@@ -69,8 +69,7 @@ func (h *Handlers) changePasswordForm(w http.ResponseWriter, r *http.Request) {
 		for _, p := range ps {
 			errs[p.Field] = Sentence(p.Message)
 		}
-		h.renderAccount(w, r, http.StatusUnprocessableEntity, accountForm{errs: errs})
-		return
+		return h.renderAccount(w, r, http.StatusUnprocessableEntity, accountForm{errs: errs})
 	}
 	done, err := h.changePassword(r, u, in)
 	switch se := auth.AsRefusal(err); {
@@ -83,15 +82,12 @@ func (h *Handlers) changePasswordForm(w http.ResponseWriter, r *http.Request) {
 		if field == "password" {
 			field = "current_password"
 		}
-		h.renderAccount(w, r, status, accountForm{errs: map[string]string{field: se.Message}})
-		return
+		return h.renderAccount(w, r, status, accountForm{errs: map[string]string{field: se.Message}})
 	case errors.Is(err, auth.ErrConflict):
-		h.renderAccount(w, r, http.StatusConflict, accountForm{errs: map[string]string{
+		return h.renderAccount(w, r, http.StatusConflict, accountForm{errs: map[string]string{
 			"current_password": "Your password was changed elsewhere meanwhile; type the password you have now."}})
-		return
 	case err != nil:
-		h.internal(w, err)
-		return
+		return err
 	}
 	msg := "Your password is changed."
 	if done.Sessions > 0 {
@@ -101,16 +97,17 @@ func (h *Handlers) changePasswordForm(w http.ResponseWriter, r *http.Request) {
 		msg += fmt.Sprintf(" Your API tokens (%d) were revoked; make new ones for the programs that need them.", done.Tokens)
 	}
 	h.redirect(w, r, "/account#password", msg)
+	return nil
 }
 
 // changePasswordJSON changes the password: {"current_password",
 // "new_password", and "totp" for a two-factor account}. It needs a session:
 // an API token cannot change the password.
-func (h *Handlers) changePasswordJSON(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) changePasswordJSON(w http.ResponseWriter, r *http.Request) error {
 	u := UserFrom(r)
 	if SessionFrom(r) == nil {
 		kit.Problem(w, http.StatusForbidden, "Not allowed", "API tokens cannot change the password; sign in (POST /api/v1/session) and change it from that session.")
-		return
+		return nil
 	}
 	var in struct {
 		Current string `json:"current_password"`
@@ -118,7 +115,7 @@ func (h *Handlers) changePasswordJSON(w http.ResponseWriter, r *http.Request) {
 		TOTP    string `json:"totp"`
 	}
 	if !kit.DecodeBody(w, r, &in, "current_password, new_password and, with two-factor sign-in, totp", maxAPIBody) {
-		return
+		return nil
 	}
 	change := passwordChange{Current: in.Current, Code: in.TOTP, New: in.New, Again: in.New}
 	if ps := change.problems(u); len(ps) > 0 {
@@ -127,20 +124,20 @@ func (h *Handlers) changePasswordJSON(w http.ResponseWriter, r *http.Request) {
 			p.Field = "totp"
 		}
 		kit.Problem(w, http.StatusUnprocessableEntity, "Invalid request", p.String())
-		return
+		return nil
 	}
 	done, err := h.changePassword(r, u, change)
 	switch se := auth.AsRefusal(err); {
 	case se != nil:
 		answerRefusal(w, se, map[string]string{"password": "current_password", "code": "totp"}[se.Field])
-		return
+		return nil
 	case errors.Is(err, auth.ErrConflict):
 		kit.Problem(w, http.StatusConflict, "Changed meanwhile", "current_password: the password was changed meanwhile; send the password the account has now.")
-		return
+		return nil
 	case err != nil:
-		h.internal(w, err)
-		return
+		return err
 	}
 	writeJSON(w, map[string]any{"status": "password changed; every other session was ended and every API token revoked",
 		"sessions_ended": done.Sessions, "tokens_revoked": done.Tokens})
+	return nil
 }

@@ -29,18 +29,18 @@ func (h *Handlers) recentlyConfirmed(r *http.Request) (bool, error) {
 // confirmedOrSent lets a page's sensitive change go on when the session
 // confirmed recently; otherwise it sends the browser to the confirmation
 // step, which comes back to back (the page holding the form), and reports
-// false. It has answered when it returns false.
-func (h *Handlers) confirmedOrSent(w http.ResponseWriter, r *http.Request, back string) bool {
+// false. It has answered when it returns false without an error; an error
+// is unexpected, and nothing was written.
+func (h *Handlers) confirmedOrSent(w http.ResponseWriter, r *http.Request, back string) (bool, error) {
 	ok, err := h.recentlyConfirmed(r)
 	if err != nil {
-		h.internal(w, err)
-		return false
+		return false, err
 	}
 	if !ok {
 		h.redirect(w, r, "/account/confirm?next="+url.QueryEscape(back),
 			fmt.Sprintf("!Confirm it's you first: this change needs a sign-in or a confirmation within the last %d minutes.", int(auth.ReauthWindow.Minutes())))
 	}
-	return ok
+	return ok, nil
 }
 
 // reauthProof is what a person gives to confirm it is them: their password
@@ -83,26 +83,24 @@ func confirmNeeded(w http.ResponseWriter, what string) {
 // session signed in or confirmed within auth.ReauthWindow, or when the request
 // carries the proof (checked whenever it is given, and then counted as a
 // confirmation). Otherwise it answers 403 saying how (429 while paused)
-// and reports false.
-func (h *Handlers) confirmedJSON(w http.ResponseWriter, r *http.Request, u *auth.User, p reauthProof, what string) bool {
+// and reports false; an error is unexpected, and nothing was written.
+func (h *Handlers) confirmedJSON(w http.ResponseWriter, r *http.Request, u *auth.User, p reauthProof, what string) (bool, error) {
 	if p.Password == "" && p.Code == "" {
 		ok, err := h.recentlyConfirmed(r)
-		switch {
-		case err != nil:
-			h.internal(w, err)
-		case !ok:
+		if err != nil {
+			return false, err
+		}
+		if !ok {
 			confirmNeeded(w, what)
 		}
-		return err == nil && ok
+		return ok, nil
 	}
 	err := h.reauthenticate(r, u, p)
-	switch se := auth.AsRefusal(err); {
-	case se != nil:
+	if se := auth.AsRefusal(err); se != nil {
 		answerRefusal(w, se, map[string]string{"password": "password", "code": "totp"}[se.Field])
-	case err != nil:
-		h.internal(w, err)
+		return false, nil
 	}
-	return err == nil
+	return err == nil, err
 }
 
 // ConfirmView is what the confirmation page shows.
@@ -120,19 +118,20 @@ func (h *Handlers) renderConfirm(w http.ResponseWriter, r *http.Request, status 
 
 // confirmPage asks for the password (and the app code) before a sensitive
 // change.
-func (h *Handlers) confirmPage(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) confirmPage(w http.ResponseWriter, r *http.Request) error {
 	h.renderConfirm(w, r, http.StatusOK, h.safeNext(r.URL.Query().Get("next")), nil)
+	return nil
 }
 
 // confirmSubmit checks the proof and goes back to where the person was.
-func (h *Handlers) confirmSubmit(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) confirmSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	u, next := UserFrom(r), h.safeNext(r.PostForm.Get("next"))
 	if SessionFrom(r) == nil {
 		h.fail(w, r, http.StatusBadRequest, "No session", "Sign in with a browser to confirm it's you.")
-		return
+		return nil
 	}
 	p := reauthProof{Password: r.PostForm.Get("password"), Code: r.PostForm.Get("code")}
 	if ps := p.missing(u); len(ps) > 0 {
@@ -141,7 +140,7 @@ func (h *Handlers) confirmSubmit(w http.ResponseWriter, r *http.Request) {
 			errs[fp.Field] = Sentence(fp.Message)
 		}
 		h.renderConfirm(w, r, http.StatusUnprocessableEntity, next, errs)
-		return
+		return nil
 	}
 	err := h.reauthenticate(r, u, p)
 	switch se := auth.AsRefusal(err); {
@@ -152,16 +151,16 @@ func (h *Handlers) confirmSubmit(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusUnprocessableEntity // the session is fine; a field is wrong
 		}
 		h.renderConfirm(w, r, status, next, map[string]string{se.Field: se.Message})
-		return
+		return nil
 	case errors.Is(err, auth.ErrNotFound):
 		h.clearSessionCookie(w, r)
 		h.redirect(w, r, "/login?next="+url.QueryEscape(next), "!Your session ended meanwhile; sign in again.")
-		return
+		return nil
 	case err != nil:
-		h.internal(w, err)
-		return
+		return err
 	}
 	h.redirect(w, r, next, fmt.Sprintf("Confirmed. For the next %d minutes you can make changes that need it without confirming again.", int(auth.ReauthWindow.Minutes())))
+	return nil
 }
 
 // ConfirmMinutes is auth.ReauthWindow in minutes, for the two-factor page.

@@ -266,14 +266,14 @@ func (h *Handlers) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 // cookie. An account with two-factor sign-in also needs "totp": a current
 // code from the authenticator app or an unused recovery code; without it the
 // answer is 401 saying a code is needed.
-func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
 		TOTP     string `json:"totp"`
 	}
 	if !kit.DecodeBody(w, r, &in, "email and password (and totp for two-factor accounts)", 4096) {
-		return
+		return nil
 	}
 	var missing []string
 	if strings.TrimSpace(in.Email) == "" {
@@ -284,48 +284,44 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(missing) > 0 {
 		kit.Problem(w, http.StatusBadRequest, "Invalid request", strings.Join(missing, " and ")+" must not be empty")
-		return
+		return nil
 	}
 	ctx := r.Context()
 	at, err := h.cfg.Accounts.CheckPassword(ctx, h.client(r), in.Email, in.Password)
-	if h.signInFailed(w, err) {
-		return
+	if failed, err := h.signInFailed(w, err); failed {
+		return err
 	}
 	u := at.User
 	if !u.TwoFactor() {
 		if err := h.startSession(ctx, w, r, at, false); err != nil {
-			h.internal(w, err)
-			return
+			return err
 		}
 		writeJSON(w, map[string]any{"user": showUser(u)})
-		return
+		return nil
 	}
 	if strings.TrimSpace(in.TOTP) == "" {
 		kit.Problem(w, http.StatusUnauthorized, "Two-factor code needed",
 			"totp: this account signs in with two factors; send the 6-digit code from your authenticator app, or a recovery code, as totp.")
-		return
+		return nil
 	}
 	started, err := h.cfg.Accounts.SecondFactor(ctx, at, in.TOTP, "")
-	if h.signInFailed(w, err) {
-		return
+	if failed, err := h.signInFailed(w, err); failed {
+		return err
 	}
 	h.setSessionCookie(w, r, started.Token, auth.SessionMax)
 	h.setDeviceCookie(w, r, started.DeviceToken)
 	writeJSON(w, map[string]any{"user": showUser(u)})
+	return nil
 }
 
-// signInFailed answers a failed sign-in step as problem+json and reports
-// whether there was one.
-func (h *Handlers) signInFailed(w http.ResponseWriter, err error) bool {
-	switch se := auth.AsRefusal(err); {
-	case err == nil:
-		return false
-	case se != nil:
+// signInFailed answers a refused sign-in step as problem+json and reports
+// whether the step failed; it returns an unexpected failure, unanswered.
+func (h *Handlers) signInFailed(w http.ResponseWriter, err error) (bool, error) {
+	if se := auth.AsRefusal(err); se != nil {
 		answerRefusal(w, se, "")
-	default:
-		h.internal(w, err)
+		return true, nil
 	}
-	return true
+	return err != nil, err
 }
 
 // endCurrentSession ends the caller's own session with its audit entry and
@@ -339,15 +335,16 @@ func (h *Handlers) endCurrentSession(w http.ResponseWriter, r *http.Request) err
 }
 
 // logout ends the caller's session and clears the cookie.
-func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := h.endCurrentSession(w, r); err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // me returns the signed-in user.
-func (h *Handlers) me(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) me(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, map[string]any{"user": showUser(UserFrom(r))})
+	return nil
 }

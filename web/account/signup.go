@@ -57,43 +57,44 @@ func (in *signUpInput) problems() []fieldProblem {
 // signUp creates an unverified account and mails a verification link. For
 // an address that already has an account it answers the same and mails the
 // owner instead, so that sign-up does not reveal who has an account.
-func (h *Handlers) signUp(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) signUp(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Email    string `json:"email"`
 		Name     string `json:"name"`
 		Password string `json:"password"`
 	}
 	if !decodeJSON(w, r, &in, "email, name and password") {
-		return
+		return nil
 	}
 	su := signUpInput{Email: in.Email, Name: in.Name, Password: in.Password}
 	if ps := su.problems(); len(ps) > 0 {
 		kit.Problem(w, http.StatusBadRequest, "Invalid request", ps[0].String())
-		return
+		return nil
 	}
-	if err := h.cfg.Accounts.SignUp(r.Context(), auth.SignUp(su)); h.signInFailed(w, err) {
-		return
+	if failed, err := h.signInFailed(w, h.cfg.Accounts.SignUp(r.Context(), auth.SignUp(su))); failed {
+		return err
 	}
 	writeJSONStatus(w, http.StatusAccepted, map[string]string{"status": "check your e-mail: we sent a link to verify the address"})
+	return nil
 }
 
 // verifyEmail consumes a verification token, given with the password of
 // the sign-up it verifies.
-func (h *Handlers) verifyEmail(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 	in, ok := decodeLinkBody(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	if in.Password == "" {
 		kit.Problem(w, http.StatusBadRequest, "Invalid request", "password: give the password you chose when you signed up")
-		return
+		return nil
 	}
 	err := h.cfg.Accounts.VerifyEmail(r.Context(), kit.LimitKey(r), in.Token, in.Password)
 	if err == auth.ErrVerifyPassword {
 		answerRefusal(w, auth.ErrVerifyPassword, "password")
-		return
+		return nil
 	}
-	h.redeem(w, r, err, "sign up again to get a new one", "e-mail address verified; you can sign in")
+	return h.redeem(w, r, err, "sign up again to get a new one", "e-mail address verified; you can sign in")
 }
 
 // linkBody is the body of the API of a mailed link: its token and a
@@ -113,45 +114,46 @@ func decodeLinkBody(w http.ResponseWriter, r *http.Request) (linkBody, bool) {
 // redeem answers the outcome of redeeming a token sent by e-mail: an
 // unknown, used or expired token gets a 400 that says how to get a new one;
 // a throttled attempt 429 with when to try again.
-func (h *Handlers) redeem(w http.ResponseWriter, r *http.Request, err error, renew, done string) {
+func (h *Handlers) redeem(w http.ResponseWriter, r *http.Request, err error, renew, done string) error {
 	switch se := auth.AsRefusal(err); {
 	case se != nil:
 		answerRefusal(w, se, "")
 	case errors.Is(err, auth.ErrNotFound):
 		kit.Problem(w, http.StatusBadRequest, "Link not valid", "token: this link is unknown, used or expired; "+renew)
 	case err != nil:
-		h.internal(w, err)
+		return err
 	default:
 		writeJSON(w, map[string]string{"status": done})
 	}
+	return nil
 }
 
 // requestReset mails a password-reset link when the address has an
 // account, and answers the same either way.
-func (h *Handlers) requestReset(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) requestReset(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Email string `json:"email"`
 	}
 	if !decodeJSON(w, r, &in, "email") {
-		return
+		return nil
 	}
 	if err := h.cfg.Accounts.RequestReset(r.Context(), in.Email); err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	writeJSONStatus(w, http.StatusAccepted, map[string]string{"status": "if the address has an account, a reset link is on its way"})
+	return nil
 }
 
 // confirmReset sets a new password with a reset token and ends every session.
-func (h *Handlers) confirmReset(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) confirmReset(w http.ResponseWriter, r *http.Request) error {
 	in, ok := decodeLinkBody(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	if p := passwordProblem(in.Password, ""); p != nil {
 		kit.Problem(w, http.StatusBadRequest, "Invalid request", p.String())
-		return
+		return nil
 	}
-	h.redeem(w, r, h.cfg.Accounts.ResetPassword(r.Context(), kit.LimitKey(r), in.Token, in.Password), "ask for a new one",
+	return h.redeem(w, r, h.cfg.Accounts.ResetPassword(r.Context(), kit.LimitKey(r), in.Token, in.Password), "ask for a new one",
 		"password changed; every session was ended, sign in again")
 }

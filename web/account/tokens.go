@@ -78,17 +78,17 @@ func (h *Handlers) showToken(t auth.APIToken) TokenJSON {
 }
 
 // listTokensJSON lists the caller's API tokens.
-func (h *Handlers) listTokensJSON(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) listTokensJSON(w http.ResponseWriter, r *http.Request) error {
 	list, err := h.cfg.Accounts.Tokens(r.Context(), UserFrom(r))
 	if err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	out := []TokenJSON{}
 	for _, t := range list {
 		out = append(out, h.showToken(t))
 	}
 	writeJSON(w, map[string]any{"tokens": out})
+	return nil
 }
 
 // createTokenJSON creates an API token: {"name": ..., "expires_in_days": n}
@@ -96,11 +96,11 @@ func (h *Handlers) listTokensJSON(w http.ResponseWriter, r *http.Request) {
 // confirmed within auth.ReauthWindow, or "password" (and "totp" for a
 // two-factor account) in the request. The answer carries the token this
 // once.
-func (h *Handlers) createTokenJSON(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) createTokenJSON(w http.ResponseWriter, r *http.Request) error {
 	u := UserFrom(r)
 	if why := h.tokenRefusal(r, u); why != "" {
 		kit.Problem(w, http.StatusForbidden, "Not allowed", why)
-		return
+		return nil
 	}
 	var in struct {
 		Name     string `json:"name"`
@@ -109,7 +109,7 @@ func (h *Handlers) createTokenJSON(w http.ResponseWriter, r *http.Request) {
 		TOTP     string `json:"totp"`
 	}
 	if !kit.DecodeBody(w, r, &in, "name, optionally expires_in_days, and password (and totp) when the sign-in is not recent", maxAPIBody) {
-		return
+		return nil
 	}
 	req := tokenRequest{Name: in.Name}
 	if in.Days != nil {
@@ -124,49 +124,49 @@ func (h *Handlers) createTokenJSON(w http.ResponseWriter, r *http.Request) {
 			p.Field = "expires_in_days"
 		}
 		kit.Problem(w, http.StatusUnprocessableEntity, "Invalid request", p.String())
-		return
+		return nil
 	}
-	if !h.confirmedJSON(w, r, u, reauthProof{Password: in.Password, Code: in.TOTP}, "creating an API token") {
-		return
+	if ok, err := h.confirmedJSON(w, r, u, reauthProof{Password: in.Password, Code: in.TOTP}, "creating an API token"); !ok {
+		return err
 	}
 	token, t, err := h.createToken(r.Context(), u, req)
 	if err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
 	out := h.showToken(t)
 	out.Token = token
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	writeJSON(w, out)
+	return nil
 }
 
 // revokeTokenJSON revokes one of the caller's tokens.
-func (h *Handlers) revokeTokenJSON(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) revokeTokenJSON(w http.ResponseWriter, r *http.Request) error {
 	err := h.cfg.Accounts.RevokeToken(r.Context(), UserFrom(r), r.PathValue("id"))
 	switch {
 	case errors.Is(err, auth.ErrNotFound):
 		kit.Problem(w, http.StatusNotFound, "Token not found", "You have no API token with id "+strconv.Quote(r.PathValue("id"))+".")
 	case err != nil:
-		h.internal(w, err)
+		return err
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}
+	return nil
 }
 
 // createTokenForm creates an API token from the account page and shows it
 // once on that page.
-func (h *Handlers) createTokenForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) createTokenForm(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	u := UserFrom(r)
 	if why := h.tokenRefusal(r, u); why != "" {
-		h.renderAccount(w, r, http.StatusForbidden, accountForm{errs: map[string]string{"": why}})
-		return
+		return h.renderAccount(w, r, http.StatusForbidden, accountForm{errs: map[string]string{"": why}})
 	}
-	if !h.confirmedOrSent(w, r, "/account#tokens") {
-		return
+	if ok, err := h.confirmedOrSent(w, r, "/account#tokens"); !ok {
+		return err
 	}
 	req := tokenRequest{Name: r.PostForm.Get("token_name")}
 	errs := map[string]string{}
@@ -183,26 +183,25 @@ func (h *Handlers) createTokenForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(errs) > 0 {
-		h.renderAccount(w, r, http.StatusUnprocessableEntity, accountForm{errs: errs, form: r.PostForm})
-		return
+		return h.renderAccount(w, r, http.StatusUnprocessableEntity, accountForm{errs: errs, form: r.PostForm})
 	}
 	token, t, err := h.createToken(r.Context(), u, req)
 	if err != nil {
-		h.internal(w, err)
-		return
+		return err
 	}
-	h.renderAccount(w, r, http.StatusCreated, accountForm{newToken: token, newTokenName: t.Name})
+	return h.renderAccount(w, r, http.StatusCreated, accountForm{newToken: token, newTokenName: t.Name})
 }
 
 // revokeTokenForm revokes one of the caller's tokens from the account page.
-func (h *Handlers) revokeTokenForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) revokeTokenForm(w http.ResponseWriter, r *http.Request) error {
 	err := h.cfg.Accounts.RevokeToken(r.Context(), UserFrom(r), r.PathValue("id"))
 	switch {
 	case errors.Is(err, auth.ErrNotFound):
 		h.fail(w, r, http.StatusNotFound, "Token not found", "You have no API token with this id; it may have been revoked already.")
 	case err != nil:
-		h.internal(w, err)
+		return err
 	default:
 		h.redirect(w, r, "/account#tokens", "The token is revoked; programs using it can no longer sign in with it.")
 	}
+	return nil
 }
