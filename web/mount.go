@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 )
 
@@ -125,7 +126,14 @@ func (m Mount) Handler(h http.Handler) http.Handler {
 		}
 		p, ok := strings.CutPrefix(r.URL.Path, m.prefix)
 		rp, rok := strings.CutPrefix(r.URL.RawPath, m.prefix)
-		if !ok || !strings.HasPrefix(p, "/") || (r.URL.RawPath != "" && !rok) {
+		if !ok || !strings.HasPrefix(p, "/") || (r.URL.RawPath != "" && (!rok || !strings.HasPrefix(rp, "/"))) {
+			http.NotFound(w, r)
+			return
+		}
+		// A path that is not clean ("/a/../x", "//x") is refused rather
+		// than passed on: the mux would redirect it to its clean form
+		// without the prefix, outside the mount.
+		if clean := cleanPath(p); clean != p {
 			http.NotFound(w, r)
 			return
 		}
@@ -135,6 +143,16 @@ func (m Mount) Handler(h http.Handler) http.Handler {
 		r2.URL = &u
 		h.ServeHTTP(w, r2)
 	})
+}
+
+// cleanPath is p as http.ServeMux wants it: path.Clean's form, keeping
+// a trailing slash.
+func cleanPath(p string) string {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 // mountKey keys the mount in a request's context.
