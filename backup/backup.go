@@ -171,7 +171,7 @@ func (w *Writer) WriteFile(rel string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := writeSynced(p, data); err != nil {
+	if err := WriteSynced(p, data); err != nil {
 		return err
 	}
 	sum := sha256.Sum256(data)
@@ -188,15 +188,15 @@ func (w *Writer) Finish(m Manifest) error {
 	if err != nil {
 		return err
 	}
-	if err := writeSynced(filepath.Join(w.dir, ManifestFile), append(b, '\n')); err != nil {
+	if err := WriteSynced(filepath.Join(w.dir, ManifestFile), append(b, '\n')); err != nil {
 		return err
 	}
 	return syncDir(w.dir)
 }
 
-// writeSynced creates file (0600, refusing an existing one) with data,
+// WriteSynced creates file (0600, refusing an existing one) with data,
 // flushed to disk.
-func writeSynced(file string, data []byte) error {
+func WriteSynced(file string, data []byte) error {
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err

@@ -310,28 +310,11 @@ func writeKeys(d *deployment, dir string) error {
 				return err
 			}
 		}
-		if err := writeNew(dst, text); err != nil {
+		if err := backup.WriteSynced(dst, text); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// writeNew writes a new file, readable by its owner only, flushed to disk.
-func writeNew(file string, data []byte) error {
-	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // buildVersion is the certboard build: its module version and commit when
@@ -551,7 +534,7 @@ func restoreKeys(from string, d *deployment, m *backup.Manifest, targets []part)
 		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 			return err
 		}
-		return writeNew(dst, b)
+		return backup.WriteSynced(dst, b)
 	}
 	if err := copyKey(filepath.Join(from, keyFileName), d.keyFile); err != nil {
 		return err
