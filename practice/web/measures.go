@@ -65,6 +65,8 @@ type CaseMeasuresView struct {
 
 // ChartView is one instrument's chart with its table fallback.
 type ChartView struct {
+	// CaptionID is the id of the chart's caption, unique on the page.
+	CaptionID  string
 	Instrument measure.Instrument
 	SVG        template.HTML
 	Summary    string
@@ -88,7 +90,7 @@ func (s *Server) caseMeasuresPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	v := CaseMeasuresView{Measures: cm, CanRecord: cm.Access.Assigned, Today: date.FromTime(s.now().UTC()), ChartPoints: practice.ChartPoints,
 		Pager: pagerOf("Pages of the responses", fmt.Sprintf("/cases/%d/measures", caseID), nil, pg)}
-	if v.Charts, err = chartsOf(scores, "chart"); err != nil {
+	if v.Charts, err = chartsOf(scores, ""); err != nil {
 		return err
 	}
 	if v.CanRecord {
@@ -129,7 +131,7 @@ func measuresSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*C
 	if err != nil {
 		return nil, err
 	}
-	charts, err := chartsOf(scores, "client-chart")
+	charts, err := chartsOf(scores, "client-")
 	if err != nil {
 		return nil, err
 	}
@@ -137,8 +139,9 @@ func measuresSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*C
 		Data: ClientMeasuresView{Measures: cm, Charts: charts, Today: date.FromTime(s.now().UTC()), Total: total, ChartPoints: practice.ChartPoints}}, nil
 }
 
-// chartsOf draws the charts of responses, one an instrument, their ids
-// prefixed so that they are unique on the page.
+// chartsOf draws the charts of responses, one an instrument, the ids of
+// each and of its caption prefixed ("client-") so that they are unique on
+// the page: {prefix}chart-{instrument}, {prefix}cap-{instrument}.
 func chartsOf(responses []practice.Response, prefix string) ([]ChartView, error) {
 	var out []ChartView
 	for _, series := range practice.ChartSeries(responses) {
@@ -146,11 +149,11 @@ func chartsOf(responses []practice.Response, prefix string) ([]ChartView, error)
 		if err != nil {
 			return nil, err
 		}
-		svg, err := c.SVG(chart.Options{ID: prefix + "-" + series.Instrument})
+		svg, err := c.SVG(chart.Options{ID: prefix + "chart-" + series.Instrument})
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ChartView{Instrument: c.Instrument(), SVG: svg, Summary: c.Summary(), Scale: c.Scale(), Rows: c.Rows()})
+		out = append(out, ChartView{CaptionID: prefix + "cap-" + c.Instrument().ID, Instrument: c.Instrument(), SVG: svg, Summary: c.Summary(), Scale: c.Scale(), Rows: c.Rows()})
 	}
 	return out, nil
 }
