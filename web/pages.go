@@ -156,3 +156,21 @@ func Static(prefix string, fsys fs.FS) http.Handler {
 		fsrv.ServeHTTP(w, r)
 	})
 }
+
+// Dict makes a map of its arguments taken in pairs, a key (a string) and
+// its value, for templates: a block that needs several values is called
+// with {{template "name" (dict "Task" . "Today" $v.Today)}}.
+func Dict(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("dict: %d arguments, not pairs of a key and a value", len(pairs))
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		k, ok := pairs[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %d is a %T, not a string", i/2+1, pairs[i])
+		}
+		m[k] = pairs[i+1]
+	}
+	return m, nil
+}

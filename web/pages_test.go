@@ -105,3 +105,18 @@ func TestParseForm(t *testing.T) {
 		t.Errorf("%v %v", err, r.PostForm)
 	}
 }
+
+// TestDict: pairs make a map; an odd count or a key that is not a string
+// is an error.
+func TestDict(t *testing.T) {
+	m, err := Dict("a", 1, "b", "x")
+	if err != nil || len(m) != 2 || m["a"] != 1 || m["b"] != "x" {
+		t.Fatalf("Dict = %v, %v", m, err)
+	}
+	if _, err := Dict("a"); err == nil {
+		t.Error("an odd count is accepted")
+	}
+	if _, err := Dict(1, 2); err == nil {
+		t.Error("a key that is not a string is accepted")
+	}
+}

@@ -50,10 +50,12 @@ func (p page) Checked(field, value string) bool {
 }
 
 // templateFuncs are the helpers every template may use: the account
-// pages' (account.Funcs), and hasRole, which takes a role's value.
+// pages' (account.Funcs), hasRole, which takes a role's value, and dict
+// (kit.Dict), which hands a block several values.
 var templateFuncs = func() template.FuncMap {
 	f := template.FuncMap{
 		"hasRole": func(u *auth.User, role string) bool { return u != nil && u.HasRole(auth.Role(role)) },
+		"dict":    kit.Dict,
 	}
 	maps.Copy(f, account.Funcs)
 	return f
