@@ -74,6 +74,8 @@ var templateFuncs = template.FuncMap{
 	},
 	"min":  func(a, b float64) float64 { return math.Min(a, b) },
 	"list": func(xs ...any) []any { return xs },
+	// dict hands a block several values by name (kit.Dict).
+	"dict": kit.Dict,
 	// counted writes a count with its noun: "1 application", "3 applications".
 	"counted": counted,
 	"docName": board.DocumentName,
