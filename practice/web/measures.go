@@ -388,6 +388,13 @@ func (s *Server) recordMeasure(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
+	return s.formAgain(w, r, v, sub, err)
+}
+
+// formAgain shows the form v again, filled in with what was sent (sub)
+// and what to fix, when err is a refusal a form shows (formRefusal);
+// otherwise it returns err.
+func (s *Server) formAgain(w http.ResponseWriter, r *http.Request, v MeasureFormView, sub submitted, err error) error {
 	if e := formRefusal(err); e != nil {
 		fillForm(&v, sub)
 		s.renderForm(w, r, e.Answer().Status, v, e)
@@ -602,12 +609,7 @@ func (s *Server) correctMeasure(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	if e := formRefusal(err); e != nil {
-		fillForm(&v, sub)
-		s.renderForm(w, r, e.Answer().Status, v, e)
-		return nil
-	}
-	return err
+	return s.formAgain(w, r, v, sub, err)
 }
 
 // ---- safety tasks
