@@ -174,3 +174,14 @@ func Dict(pairs ...any) (map[string]any, error) {
 	}
 	return m, nil
 }
+
+// SubDir is the directory dir of the embedded files fsys as a file system
+// of its own (fs.Sub), such as a package's templates; a dir that is not a
+// valid path is a mistake of the program, and panics.
+func SubDir(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}

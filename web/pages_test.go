@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -119,4 +120,19 @@ func TestDict(t *testing.T) {
 	if _, err := Dict(1, 2); err == nil {
 		t.Error("a key that is not a string is accepted")
 	}
+}
+
+// TestSubDir: the subtree's files are at its root; a path that is not
+// valid panics.
+func TestSubDir(t *testing.T) {
+	sub := SubDir(fstest.MapFS{"t/a.html": {Data: []byte("a")}}, "t")
+	if b, err := fs.ReadFile(sub, "a.html"); err != nil || string(b) != "a" {
+		t.Fatalf("a.html = %q, %v", b, err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("an invalid path does not panic")
+		}
+	}()
+	SubDir(fstest.MapFS{}, "../t")
 }
