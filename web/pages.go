@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -147,14 +149,34 @@ func ParseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 	return nil
 }
 
-// Static serves the files of fsys under prefix ("/static/"), cacheable for
-// a day.
+// staticFiles are the files every mode serves beside its own: base.css,
+// the rules its stylesheet imports.
+//
+//go:embed static
+var staticFiles embed.FS
+
+// Static serves the files of fsys under prefix ("/static/"), and beside
+// them the files every mode shares (base.css, which a mode's app.css
+// imports), cacheable for a day. A file of fsys hides a shared one of the
+// same name.
 func Static(prefix string, fsys fs.FS) http.Handler {
-	fsrv := http.StripPrefix(prefix, http.FileServerFS(fsys))
+	fsrv := http.StripPrefix(prefix, http.FileServerFS(overlayFS{fsys, SubDir(staticFiles, "static")}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		fsrv.ServeHTTP(w, r)
 	})
+}
+
+// overlayFS is the files of top and, where top has none of a name, those
+// of under.
+type overlayFS struct{ top, under fs.FS }
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	f, err := o.top.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return o.under.Open(name)
+	}
+	return f, err
 }
 
 // Dict makes a map of its arguments taken in pairs, a key (a string) and

@@ -136,3 +136,29 @@ func TestSubDir(t *testing.T) {
 	}()
 	SubDir(fstest.MapFS{}, "../t")
 }
+
+// TestStaticShared: a mode's files and the shared base.css are served
+// under the prefix; a mode's file of the same name hides the shared one.
+func TestStaticShared(t *testing.T) {
+	get := func(h http.Handler, path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		return rec
+	}
+	h := Static("/static/", fstest.MapFS{"app.css": {Data: []byte(`@import url("base.css");`)}})
+	if rec := get(h, "/static/app.css"); rec.Code != 200 || !strings.Contains(rec.Body.String(), "@import") {
+		t.Errorf("app.css: %d %q", rec.Code, rec.Body)
+	}
+	rec := get(h, "/static/base.css")
+	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/css") || !strings.Contains(rec.Body.String(), ".table-wrap") ||
+		rec.Header().Get("Cache-Control") != "public, max-age=86400" {
+		t.Errorf("base.css: %d %q %q %.80q", rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"), rec.Body)
+	}
+	if rec := get(h, "/static/none.css"); rec.Code != 404 {
+		t.Errorf("none.css: %d", rec.Code)
+	}
+	h = Static("/static/", fstest.MapFS{"base.css": {Data: []byte("own")}})
+	if rec := get(h, "/static/base.css"); rec.Body.String() != "own" {
+		t.Errorf("a mode's base.css is not the one served: %q", rec.Body)
+	}
+}
