@@ -127,6 +127,28 @@ func TakeFlash(w http.ResponseWriter, r *http.Request, cookie string) (msg strin
 	return msg, isErr, true
 }
 
+// PageFlash gives a page about to be drawn the one-time message of the
+// cookie named cookie (see TakeFlash), unless it has a message of its own
+// (flash is not ""): an error joins the page's errors (errs, made when
+// nil) as the form-wide one, under "", any other message is its flash.
+// It returns the page's flash and errors.
+func PageFlash(w http.ResponseWriter, r *http.Request, cookie, flash string, errs map[string]string) (string, map[string]string) {
+	if flash != "" {
+		return flash, errs
+	}
+	msg, isErr, ok := TakeFlash(w, r, cookie)
+	switch {
+	case ok && isErr:
+		if errs == nil {
+			errs = map[string]string{}
+		}
+		errs[""] = msg
+	case ok:
+		flash = msg
+	}
+	return flash, errs
+}
+
 // Redirect answers a form post with 303 See Other to to, a path from the
 // server's root (see SeeOther), and a one-time message in the cookie named
 // cookie (see SetCookie); a message starting with "!" is an error.

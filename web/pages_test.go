@@ -162,3 +162,32 @@ func TestStaticShared(t *testing.T) {
 		t.Errorf("a mode's base.css is not the one served: %q", rec.Body)
 	}
 }
+
+// TestPageFlash: a page's own message stands and leaves the cookie; else
+// the cookie's message is the page's flash, or its form-wide error.
+func TestPageFlash(t *testing.T) {
+	withCookie := func(msg string) *http.Request {
+		rec := httptest.NewRecorder()
+		Redirect(rec, httptest.NewRequest(http.MethodPost, "/x", nil), "flash", "/y", msg)
+		r := httptest.NewRequest(http.MethodGet, "/y", nil)
+		r.AddCookie(rec.Result().Cookies()[0])
+		return r
+	}
+	rec := httptest.NewRecorder()
+	flash, errs := PageFlash(rec, withCookie("Saved."), "flash", "Own.", nil)
+	if flash != "Own." || errs != nil || len(rec.Result().Cookies()) != 0 {
+		t.Errorf("own message: %q %v %v", flash, errs, rec.Result().Cookies())
+	}
+	flash, errs = PageFlash(httptest.NewRecorder(), withCookie("Saved."), "flash", "", nil)
+	if flash != "Saved." || errs != nil {
+		t.Errorf("message: %q %v", flash, errs)
+	}
+	flash, errs = PageFlash(httptest.NewRecorder(), withCookie("!Not saved."), "flash", "", map[string]string{"a": "b"})
+	if flash != "" || errs[""] != "Not saved." || errs["a"] != "b" {
+		t.Errorf("error: %q %v", flash, errs)
+	}
+	flash, errs = PageFlash(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), "flash", "", nil)
+	if flash != "" || errs != nil {
+		t.Errorf("no cookie: %q %v", flash, errs)
+	}
+}

@@ -80,16 +80,7 @@ const FlashCookie = "__Host-certboard_practice_flash"
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.User = account.UserFrom(r)
 	p.Path = r.URL.Path
-	if p.Flash == "" {
-		if msg, isErr, ok := kit.TakeFlash(w, r, FlashCookie); ok && isErr {
-			if p.Errors == nil {
-				p.Errors = map[string]string{}
-			}
-			p.Errors[""] = msg
-		} else if ok {
-			p.Flash = msg
-		}
-	}
+	p.Flash, p.Errors = kit.PageFlash(w, r, FlashCookie, p.Flash, p.Errors)
 	if err := s.pages.Render(w, status, name, p); err != nil {
 		s.errs.Internal(w, err)
 	}
