@@ -698,21 +698,21 @@ func (s *Server) renderInstruments(w http.ResponseWriter, r *http.Request, statu
 	return nil
 }
 
-// settingVersion reads the version a settings form was made from.
-func settingVersion(r *http.Request) (int, error) {
+// settingForm reads a form that changes an instrument's setting: the
+// instrument's id in the path, and the version the form was made from.
+func settingForm(w http.ResponseWriter, r *http.Request) (id string, version int, err error) {
+	if err := form(w, r); err != nil {
+		return "", 0, err
+	}
 	v, err := strconv.Atoi(r.PostForm.Get("version"))
 	if err != nil || v < 0 {
-		return 0, certboard.FieldError(certboard.PreconditionRequired, "version", "The form lacks the setting's version; reload the page and try again.")
+		return "", 0, certboard.FieldError(certboard.PreconditionRequired, "version", "The form lacks the setting's version; reload the page and try again.")
 	}
-	return v, nil
+	return r.PathValue("id"), v, nil
 }
 
 func (s *Server) setInstrumentEnabled(w http.ResponseWriter, r *http.Request) error {
-	if err := form(w, r); err != nil {
-		return err
-	}
-	id := r.PathValue("id")
-	version, err := settingVersion(r)
+	id, version, err := settingForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -735,11 +735,7 @@ func (s *Server) setInstrumentEnabled(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) confirmPermission(w http.ResponseWriter, r *http.Request) error {
-	if err := form(w, r); err != nil {
-		return err
-	}
-	id := r.PathValue("id")
-	version, err := settingVersion(r)
+	id, version, err := settingForm(w, r)
 	if err != nil {
 		return err
 	}
