@@ -1,6 +1,10 @@
 package admin
 
-import "github.com/certboard/certboard/jobs"
+import (
+	"time"
+
+	"github.com/certboard/certboard/jobs"
+)
 
 // DeadLetters is the data of admin_jobs: the jobs and messages given up
 // after their last try, how many there are of each, and how many tries
@@ -21,6 +25,9 @@ type DeadJob struct {
 	Summary string
 }
 
+// GivenUp is when the job was given up.
+func (j DeadJob) GivenUp() time.Time { return j.DoneAt }
+
 // Actions are the job's retry and discard forms.
 func (j DeadJob) Actions() DeadActions { return DeadActions{Queue: "jobs", Noun: "job", ID: j.ID} }
 
@@ -28,6 +35,9 @@ func (j DeadJob) Actions() DeadActions { return DeadActions{Queue: "jobs", Noun:
 type DeadMail struct {
 	jobs.Mail
 }
+
+// GivenUp is when the message was given up.
+func (m DeadMail) GivenUp() time.Time { return m.DeadAt }
 
 // Actions are the message's retry and discard forms.
 func (m DeadMail) Actions() DeadActions {
