@@ -79,3 +79,24 @@ func RefuseOverLimit(w http.ResponseWriter, le *jsonlimit.Error, detail string) 
 	}
 	Problem(w, LimitStatus(le), title, strings.TrimSuffix(detail, ".")+".")
 }
+
+// WriteJSON writes v as indented JSON with its media type, after the
+// status the handler wrote, or 200.
+func WriteJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	encodeJSON(w, v)
+}
+
+// WriteJSONStatus writes v as indented JSON with its media type and the
+// given status.
+func WriteJSONStatus(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	encodeJSON(w, v)
+}
+
+func encodeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

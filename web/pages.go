@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -125,6 +127,28 @@ func TakeFlash(w http.ResponseWriter, r *http.Request, cookie string) (msg strin
 	return msg, isErr, true
 }
 
+// PageFlash gives a page about to be drawn the one-time message of the
+// cookie named cookie (see TakeFlash), unless it has a message of its own
+// (flash is not ""): an error joins the page's errors (errs, made when
+// nil) as the form-wide one, under "", any other message is its flash.
+// It returns the page's flash and errors.
+func PageFlash(w http.ResponseWriter, r *http.Request, cookie, flash string, errs map[string]string) (string, map[string]string) {
+	if flash != "" {
+		return flash, errs
+	}
+	msg, isErr, ok := TakeFlash(w, r, cookie)
+	switch {
+	case ok && isErr:
+		if errs == nil {
+			errs = map[string]string{}
+		}
+		errs[""] = msg
+	case ok:
+		flash = msg
+	}
+	return flash, errs
+}
+
 // Redirect answers a form post with 303 See Other to to, a path from the
 // server's root (see SeeOther), and a one-time message in the cookie named
 // cookie (see SetCookie); a message starting with "!" is an error.
@@ -147,12 +171,61 @@ func ParseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 	return nil
 }
 
-// Static serves the files of fsys under prefix ("/static/"), cacheable for
-// a day.
+// staticFiles are the files every mode serves beside its own: base.css,
+// the rules its stylesheet imports.
+//
+//go:embed static
+var staticFiles embed.FS
+
+// Static serves the files of fsys under prefix ("/static/"), and beside
+// them the files every mode shares (base.css, which a mode's app.css
+// imports), cacheable for a day. A file of fsys hides a shared one of the
+// same name.
 func Static(prefix string, fsys fs.FS) http.Handler {
-	fsrv := http.StripPrefix(prefix, http.FileServerFS(fsys))
+	fsrv := http.StripPrefix(prefix, http.FileServerFS(overlayFS{fsys, SubDir(staticFiles, "static")}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		fsrv.ServeHTTP(w, r)
 	})
+}
+
+// overlayFS is the files of top and, where top has none of a name, those
+// of under.
+type overlayFS struct{ top, under fs.FS }
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	f, err := o.top.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return o.under.Open(name)
+	}
+	return f, err
+}
+
+// Dict makes a map of its arguments taken in pairs, a key (a string) and
+// its value, for templates: a block that needs several values is called
+// with {{template "name" (dict "Task" . "Today" $v.Today)}}.
+func Dict(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("dict: %d arguments, not pairs of a key and a value", len(pairs))
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		k, ok := pairs[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %d is a %T, not a string", i/2+1, pairs[i])
+		}
+		m[k] = pairs[i+1]
+	}
+	return m, nil
+}
+
+// SubDir is the directory dir of the embedded files fsys as a file system
+// of its own (fs.Sub), such as a package's templates; a dir that is not a
+// valid path is a mistake of the program, and panics.
+func SubDir(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
 }

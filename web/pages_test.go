@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -103,5 +104,90 @@ func TestParseForm(t *testing.T) {
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if err := ParseForm(httptest.NewRecorder(), r, 10); err != nil || r.PostForm.Get("a") != "b" {
 		t.Errorf("%v %v", err, r.PostForm)
+	}
+}
+
+// TestDict: pairs make a map; an odd count or a key that is not a string
+// is an error.
+func TestDict(t *testing.T) {
+	m, err := Dict("a", 1, "b", "x")
+	if err != nil || len(m) != 2 || m["a"] != 1 || m["b"] != "x" {
+		t.Fatalf("Dict = %v, %v", m, err)
+	}
+	if _, err := Dict("a"); err == nil {
+		t.Error("an odd count is accepted")
+	}
+	if _, err := Dict(1, 2); err == nil {
+		t.Error("a key that is not a string is accepted")
+	}
+}
+
+// TestSubDir: the subtree's files are at its root; a path that is not
+// valid panics.
+func TestSubDir(t *testing.T) {
+	sub := SubDir(fstest.MapFS{"t/a.html": {Data: []byte("a")}}, "t")
+	if b, err := fs.ReadFile(sub, "a.html"); err != nil || string(b) != "a" {
+		t.Fatalf("a.html = %q, %v", b, err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("an invalid path does not panic")
+		}
+	}()
+	SubDir(fstest.MapFS{}, "../t")
+}
+
+// TestStaticShared: a mode's files and the shared base.css are served
+// under the prefix; a mode's file of the same name hides the shared one.
+func TestStaticShared(t *testing.T) {
+	get := func(h http.Handler, path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		return rec
+	}
+	h := Static("/static/", fstest.MapFS{"app.css": {Data: []byte(`@import url("base.css");`)}})
+	if rec := get(h, "/static/app.css"); rec.Code != 200 || !strings.Contains(rec.Body.String(), "@import") {
+		t.Errorf("app.css: %d %q", rec.Code, rec.Body)
+	}
+	rec := get(h, "/static/base.css")
+	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/css") || !strings.Contains(rec.Body.String(), ".table-wrap") ||
+		rec.Header().Get("Cache-Control") != "public, max-age=86400" {
+		t.Errorf("base.css: %d %q %q %.80q", rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"), rec.Body)
+	}
+	if rec := get(h, "/static/none.css"); rec.Code != 404 {
+		t.Errorf("none.css: %d", rec.Code)
+	}
+	h = Static("/static/", fstest.MapFS{"base.css": {Data: []byte("own")}})
+	if rec := get(h, "/static/base.css"); rec.Body.String() != "own" {
+		t.Errorf("a mode's base.css is not the one served: %q", rec.Body)
+	}
+}
+
+// TestPageFlash: a page's own message stands and leaves the cookie; else
+// the cookie's message is the page's flash, or its form-wide error.
+func TestPageFlash(t *testing.T) {
+	withCookie := func(msg string) *http.Request {
+		rec := httptest.NewRecorder()
+		Redirect(rec, httptest.NewRequest(http.MethodPost, "/x", nil), "flash", "/y", msg)
+		r := httptest.NewRequest(http.MethodGet, "/y", nil)
+		r.AddCookie(rec.Result().Cookies()[0])
+		return r
+	}
+	rec := httptest.NewRecorder()
+	flash, errs := PageFlash(rec, withCookie("Saved."), "flash", "Own.", nil)
+	if flash != "Own." || errs != nil || len(rec.Result().Cookies()) != 0 {
+		t.Errorf("own message: %q %v %v", flash, errs, rec.Result().Cookies())
+	}
+	flash, errs = PageFlash(httptest.NewRecorder(), withCookie("Saved."), "flash", "", nil)
+	if flash != "Saved." || errs != nil {
+		t.Errorf("message: %q %v", flash, errs)
+	}
+	flash, errs = PageFlash(httptest.NewRecorder(), withCookie("!Not saved."), "flash", "", map[string]string{"a": "b"})
+	if flash != "" || errs[""] != "Not saved." || errs["a"] != "b" {
+		t.Errorf("error: %q %v", flash, errs)
+	}
+	flash, errs = PageFlash(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), "flash", "", nil)
+	if flash != "" || errs != nil {
+		t.Errorf("no cookie: %q %v", flash, errs)
 	}
 }

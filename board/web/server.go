@@ -267,14 +267,11 @@ func problem(w http.ResponseWriter, status int, title, detail string) {
 	kit.Problem(w, status, title, detail)
 }
 
-// writeJSONStatus writes v as JSON with a status other than 200.
-func writeJSONStatus(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
-}
+// writeJSON writes v as JSON (kit.WriteJSON); writeJSONStatus with a
+// status other than 200 (kit.WriteJSONStatus).
+func writeJSON(w http.ResponseWriter, v any) { kit.WriteJSON(w, v) }
+
+func writeJSONStatus(w http.ResponseWriter, status int, v any) { kit.WriteJSONStatus(w, status, v) }
 
 // writePublicJSON writes v as indented JSON that any site's scripts may
 // read (documents published for verifiers: the DID document, the audit
@@ -283,13 +280,6 @@ func writePublicJSON(w http.ResponseWriter, contentType, cacheControl string, v 
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Cache-Control", cacheControl)
 	w.Header().Set("Access-Control-Allow-Origin", "*")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)

@@ -74,6 +74,8 @@ var templateFuncs = template.FuncMap{
 	},
 	"min":  func(a, b float64) float64 { return math.Min(a, b) },
 	"list": func(xs ...any) []any { return xs },
+	// dict hands a block several values by name (kit.Dict).
+	"dict": kit.Dict,
 	// counted writes a count with its noun: "1 application", "3 applications".
 	"counted": counted,
 	"docName": board.DocumentName,
@@ -103,16 +105,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.User = userFrom(r)
 	p.Path = r.URL.Path
 	p.BoardName = s.boardName(r.Context())
-	if p.Flash == "" {
-		if msg, isErr, ok := kit.TakeFlash(w, r, FlashCookie); ok && isErr {
-			if p.Errors == nil {
-				p.Errors = map[string]string{}
-			}
-			p.Errors[""] = msg
-		} else if ok {
-			p.Flash = msg
-		}
-	}
+	p.Flash, p.Errors = kit.PageFlash(w, r, FlashCookie, p.Flash, p.Errors)
 	if err := s.pages.Render(w, status, name, p); err != nil {
 		s.internal(w, err)
 	}

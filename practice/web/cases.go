@@ -240,9 +240,12 @@ func (CaseView) Contexts() []string   { return []string{"", "generalised", "situ
 func (CaseView) Severities() []string { return []string{"", "mild", "moderate", "severe"} }
 
 // Standing lists the comorbidities that stand on the case.
-func (v CaseView) Standing() []practice.Comorbidity {
+func (v CaseView) Standing() []practice.Comorbidity { return standing(v.R.Comorbidities) }
+
+// standing lists those of cs that stand (practice.Comorbidity.Active).
+func standing(cs []practice.Comorbidity) []practice.Comorbidity {
 	var out []practice.Comorbidity
-	for _, c := range v.R.Comorbidities {
+	for _, c := range cs {
 		if c.Active() {
 			out = append(out, c)
 		}

@@ -267,15 +267,7 @@ func (PlanView) Pers() []string { return []string{string(plissit.Week), string(p
 
 // Standing lists the comorbidities standing on the case, for the plan to
 // cite.
-func (v PlanView) Standing() []practice.Comorbidity {
-	var out []practice.Comorbidity
-	for _, c := range v.R.Comorbidities {
-		if c.Active() {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func (v PlanView) Standing() []practice.Comorbidity { return standing(v.R.Comorbidities) }
 
 // planRows is how many empty rows of each list the plan form adds.
 const planRows = 2

@@ -65,6 +65,8 @@ type CaseMeasuresView struct {
 
 // ChartView is one instrument's chart with its table fallback.
 type ChartView struct {
+	// CaptionID is the id of the chart's caption, unique on the page.
+	CaptionID  string
 	Instrument measure.Instrument
 	SVG        template.HTML
 	Summary    string
@@ -88,7 +90,7 @@ func (s *Server) caseMeasuresPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	v := CaseMeasuresView{Measures: cm, CanRecord: cm.Access.Assigned, Today: date.FromTime(s.now().UTC()), ChartPoints: practice.ChartPoints,
 		Pager: pagerOf("Pages of the responses", fmt.Sprintf("/cases/%d/measures", caseID), nil, pg)}
-	if v.Charts, err = chartsOf(scores, "chart"); err != nil {
+	if v.Charts, err = chartsOf(scores, ""); err != nil {
 		return err
 	}
 	if v.CanRecord {
@@ -129,7 +131,7 @@ func measuresSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*C
 	if err != nil {
 		return nil, err
 	}
-	charts, err := chartsOf(scores, "client-chart")
+	charts, err := chartsOf(scores, "client-")
 	if err != nil {
 		return nil, err
 	}
@@ -137,8 +139,9 @@ func measuresSection(s *Server, r *http.Request, rec *practice.ClientRecord) (*C
 		Data: ClientMeasuresView{Measures: cm, Charts: charts, Today: date.FromTime(s.now().UTC()), Total: total, ChartPoints: practice.ChartPoints}}, nil
 }
 
-// chartsOf draws the charts of responses, one an instrument, their ids
-// prefixed so that they are unique on the page.
+// chartsOf draws the charts of responses, one an instrument, the ids of
+// each and of its caption prefixed ("client-") so that they are unique on
+// the page: {prefix}chart-{instrument}, {prefix}cap-{instrument}.
 func chartsOf(responses []practice.Response, prefix string) ([]ChartView, error) {
 	var out []ChartView
 	for _, series := range practice.ChartSeries(responses) {
@@ -146,11 +149,11 @@ func chartsOf(responses []practice.Response, prefix string) ([]ChartView, error)
 		if err != nil {
 			return nil, err
 		}
-		svg, err := c.SVG(chart.Options{ID: prefix + "-" + series.Instrument})
+		svg, err := c.SVG(chart.Options{ID: prefix + "chart-" + series.Instrument})
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ChartView{Instrument: c.Instrument(), SVG: svg, Summary: c.Summary(), Scale: c.Scale(), Rows: c.Rows()})
+		out = append(out, ChartView{CaptionID: prefix + "cap-" + c.Instrument().ID, Instrument: c.Instrument(), SVG: svg, Summary: c.Summary(), Scale: c.Scale(), Rows: c.Rows()})
 	}
 	return out, nil
 }
@@ -385,6 +388,13 @@ func (s *Server) recordMeasure(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
+	return s.formAgain(w, r, v, sub, err)
+}
+
+// formAgain shows the form v again, filled in with what was sent (sub)
+// and what to fix, when err is a refusal a form shows (formRefusal);
+// otherwise it returns err.
+func (s *Server) formAgain(w http.ResponseWriter, r *http.Request, v MeasureFormView, sub submitted, err error) error {
 	if e := formRefusal(err); e != nil {
 		fillForm(&v, sub)
 		s.renderForm(w, r, e.Answer().Status, v, e)
@@ -599,12 +609,7 @@ func (s *Server) correctMeasure(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	if e := formRefusal(err); e != nil {
-		fillForm(&v, sub)
-		s.renderForm(w, r, e.Answer().Status, v, e)
-		return nil
-	}
-	return err
+	return s.formAgain(w, r, v, sub, err)
 }
 
 // ---- safety tasks
@@ -693,21 +698,21 @@ func (s *Server) renderInstruments(w http.ResponseWriter, r *http.Request, statu
 	return nil
 }
 
-// settingVersion reads the version a settings form was made from.
-func settingVersion(r *http.Request) (int, error) {
+// settingForm reads a form that changes an instrument's setting: the
+// instrument's id in the path, and the version the form was made from.
+func settingForm(w http.ResponseWriter, r *http.Request) (id string, version int, err error) {
+	if err := form(w, r); err != nil {
+		return "", 0, err
+	}
 	v, err := strconv.Atoi(r.PostForm.Get("version"))
 	if err != nil || v < 0 {
-		return 0, certboard.FieldError(certboard.PreconditionRequired, "version", "The form lacks the setting's version; reload the page and try again.")
+		return "", 0, certboard.FieldError(certboard.PreconditionRequired, "version", "The form lacks the setting's version; reload the page and try again.")
 	}
-	return v, nil
+	return r.PathValue("id"), v, nil
 }
 
 func (s *Server) setInstrumentEnabled(w http.ResponseWriter, r *http.Request) error {
-	if err := form(w, r); err != nil {
-		return err
-	}
-	id := r.PathValue("id")
-	version, err := settingVersion(r)
+	id, version, err := settingForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -730,11 +735,7 @@ func (s *Server) setInstrumentEnabled(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) confirmPermission(w http.ResponseWriter, r *http.Request) error {
-	if err := form(w, r); err != nil {
-		return err
-	}
-	id := r.PathValue("id")
-	version, err := settingVersion(r)
+	id, version, err := settingForm(w, r)
 	if err != nil {
 		return err
 	}

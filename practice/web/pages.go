@@ -50,10 +50,12 @@ func (p page) Checked(field, value string) bool {
 }
 
 // templateFuncs are the helpers every template may use: the account
-// pages' (account.Funcs), and hasRole, which takes a role's value.
+// pages' (account.Funcs), hasRole, which takes a role's value, and dict
+// (kit.Dict), which hands a block several values.
 var templateFuncs = func() template.FuncMap {
 	f := template.FuncMap{
 		"hasRole": func(u *auth.User, role string) bool { return u != nil && u.HasRole(auth.Role(role)) },
+		"dict":    kit.Dict,
 	}
 	maps.Copy(f, account.Funcs)
 	return f
@@ -78,16 +80,7 @@ const FlashCookie = "__Host-certboard_practice_flash"
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.User = account.UserFrom(r)
 	p.Path = r.URL.Path
-	if p.Flash == "" {
-		if msg, isErr, ok := kit.TakeFlash(w, r, FlashCookie); ok && isErr {
-			if p.Errors == nil {
-				p.Errors = map[string]string{}
-			}
-			p.Errors[""] = msg
-		} else if ok {
-			p.Flash = msg
-		}
-	}
+	p.Flash, p.Errors = kit.PageFlash(w, r, FlashCookie, p.Flash, p.Errors)
 	if err := s.pages.Render(w, status, name, p); err != nil {
 		s.errs.Internal(w, err)
 	}

@@ -17,7 +17,6 @@ package account
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -293,21 +292,11 @@ func (h *Handlers) parseForm(w http.ResponseWriter, r *http.Request) bool {
 // maxAPIBody bounds the small JSON objects of the account API: 8 KiB.
 const maxAPIBody = 8 << 10
 
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
-}
+// writeJSON writes v as JSON (kit.WriteJSON); writeJSONStatus with a
+// status other than 200 (kit.WriteJSONStatus).
+func writeJSON(w http.ResponseWriter, v any) { kit.WriteJSON(w, v) }
 
-// writeJSONStatus writes v as JSON with a status other than 200.
-func writeJSONStatus(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
-}
+func writeJSONStatus(w http.ResponseWriter, status int, v any) { kit.WriteJSONStatus(w, status, v) }
 
 // refusal returns the *certboard.Error in err's chain that refuses a
 // request, or nil for none and for an internal failure.

@@ -139,18 +139,24 @@ func (h *Handlers) mailSentPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// verifyPage asks to confirm the address with the password chosen at
-// sign-up: following a link only shows the form, so that mail scanners
-// that open links do not use it up, and the link alone never verifies
-// (see verifySubmit).
-func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request) error {
+// linkPage shows the form a mailed link opens, the page name titled
+// title, with the link's token in the form: following a link only shows
+// the form, so that mail scanners that open links do not use it up.
+func (h *Handlers) linkPage(w http.ResponseWriter, r *http.Request, name, title string) error {
 	token := r.URL.Query().Get("token")
 	if token == "" {
 		h.pageError(w, r, http.StatusBadRequest, "Link not valid", "This link has no token; open the whole link from the message we sent.")
 		return nil
 	}
-	h.render(w, r, http.StatusOK, "verify", Page{Title: "Verify your e-mail address", Form: url.Values{"token": {token}}})
+	h.render(w, r, http.StatusOK, name, Page{Title: title, Form: url.Values{"token": {token}}})
 	return nil
+}
+
+// verifyPage asks to confirm the address with the password chosen at
+// sign-up (see linkPage); the link alone never verifies (see
+// verifySubmit).
+func (h *Handlers) verifyPage(w http.ResponseWriter, r *http.Request) error {
+	return h.linkPage(w, r, "verify", "Verify your e-mail address")
 }
 
 func (h *Handlers) verifySubmit(w http.ResponseWriter, r *http.Request) error {
@@ -205,14 +211,9 @@ func (h *Handlers) resetSubmit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// resetConfirmPage asks for the new password (see linkPage).
 func (h *Handlers) resetConfirmPage(w http.ResponseWriter, r *http.Request) error {
-	token := r.URL.Query().Get("token")
-	if token == "" {
-		h.pageError(w, r, http.StatusBadRequest, "Link not valid", "This link has no token; open the whole link from the message we sent.")
-		return nil
-	}
-	h.render(w, r, http.StatusOK, "reset_confirm", Page{Title: "Choose a new password", Form: url.Values{"token": {token}}})
-	return nil
+	return h.linkPage(w, r, "reset_confirm", "Choose a new password")
 }
 
 func (h *Handlers) resetConfirmSubmit(w http.ResponseWriter, r *http.Request) error {

@@ -4,9 +4,10 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"strings"
 	"time"
+
+	kit "github.com/certboard/certboard/web"
 )
 
 //go:embed templates/*.html
@@ -18,13 +19,7 @@ var templateFiles embed.FS
 // "content" that the mode's layout draws. A mode parses them with its own
 // pages (kit.ParsePages(fsys, dir, funcs, account.Templates)) and a
 // FuncMap that holds Funcs.
-var Templates = func() fs.FS {
-	sub, err := fs.Sub(templateFiles, "templates")
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}()
+var Templates = kit.SubDir(templateFiles, "templates")
 
 // Funcs are the template helpers the account pages use: when writes a
 // time in UTC to the minute ("" for none), words writes a value such as a

@@ -8,17 +8,12 @@ package admin
 
 import (
 	"embed"
-	"io/fs"
+
+	kit "github.com/certboard/certboard/web"
 )
 
 //go:embed templates/*.html
 var templateFiles embed.FS
 
 // Templates are the shared admin pages.
-var Templates = func() fs.FS {
-	sub, err := fs.Sub(templateFiles, "templates")
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}()
+var Templates = kit.SubDir(templateFiles, "templates")
