@@ -172,14 +172,14 @@ func ParseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 }
 
 // staticFiles are the files every mode serves beside its own: base.css,
-// the rules its stylesheet imports.
+// the rules every mode's pages link before the mode's own app.css.
 //
 //go:embed static
 var staticFiles embed.FS
 
 // Static serves the files of fsys under prefix ("/static/"), and beside
-// them the files every mode shares (base.css, which a mode's app.css
-// imports), cacheable for a day. A file of fsys hides a shared one of the
+// them the files every mode shares (base.css, which every page links
+// before its mode's app.css), cacheable for a day. A file of fsys hides a shared one of the
 // same name.
 func Static(prefix string, fsys fs.FS) http.Handler {
 	fsrv := http.StripPrefix(prefix, http.FileServerFS(overlayFS{fsys, SubDir(staticFiles, "static")}))
