@@ -161,6 +161,25 @@ func (p *Practice) openClient(ctx context.Context, tx Tx, by Actor, clientID int
 	return acc, nil
 }
 
+// lockForChange locks, through lock, a case, session, link or schedule
+// of a client for a change by by, checked by mayChangeClient (clientOf
+// says whose it is). When there is none, or by may not know the client,
+// the answer is notFound, which names what was asked for.
+func lockForChange[T any](ctx context.Context, p *Practice, tx Tx, by Actor, notFound error,
+	lock func() (*T, error), clientOf func(*T) int64) (*T, error) {
+	v, err := lock()
+	if errors.Is(err, certboard.ErrNotFound) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := p.mayChangeClient(ctx, tx, by, clientOf(v)); err != nil {
+		return nil, hidden(err, notFound)
+	}
+	return v, nil
+}
+
 // mayChangeClient is how every area checks, in the use case's
 // transaction, that by may change client clientID's record: only an
 // assigned practitioner may. Emergency access lets an admin read a

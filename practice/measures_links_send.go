@@ -172,17 +172,10 @@ func errNoLink(id int64) error {
 func (p *Practice) RevokeLink(ctx context.Context, by Actor, linkID int64) (*MeasureLink, error) {
 	var out *MeasureLink
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		l, err := tx.LockMeasureLink(ctx, linkID)
-		if errors.Is(err, certboard.ErrNotFound) {
-			return errNoLink(linkID)
-		}
+		l, err := lockForChange(ctx, p, tx, by, errNoLink(linkID),
+			func() (*MeasureLink, error) { return tx.LockMeasureLink(ctx, linkID) },
+			func(l *MeasureLink) int64 { return l.ClientID })
 		if err != nil {
-			return err
-		}
-		if err := p.mayChangeClient(ctx, tx, by, l.ClientID); err != nil {
-			if certboard.ErrorCode(err) == certboard.NotFound {
-				return errNoLink(linkID)
-			}
 			return err
 		}
 		now := p.clock.Now().UTC()

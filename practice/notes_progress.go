@@ -109,15 +109,11 @@ func (p *Practice) newNoteCase(ctx context.Context, tx Tx, by Actor, caseID int6
 // it now: an assigned practitioner of its client (mayChangeClient), and
 // the note still at version.
 func (p *Practice) changeableNote(ctx context.Context, tx Tx, by Actor, id int64, version int) (*ProgressNote, error) {
-	n, err := tx.LockProgressNote(ctx, id)
-	if errors.Is(err, certboard.ErrNotFound) {
-		return nil, errNoNote(id)
-	}
+	n, err := lockForChange(ctx, p, tx, by, errNoNote(id),
+		func() (*ProgressNote, error) { return tx.LockProgressNote(ctx, id) },
+		func(n *ProgressNote) int64 { return n.ClientID })
 	if err != nil {
 		return nil, err
-	}
-	if err := p.mayChangeClient(ctx, tx, by, n.ClientID); err != nil {
-		return nil, hidden(err, errNoNote(id))
 	}
 	if n.Version != version {
 		return nil, staleNote(n, version)

@@ -284,15 +284,11 @@ func (p *Practice) freeTime(ctx context.Context, tx Tx, s *Session) error {
 // (Forbidden otherwise), the session still at version, and the move
 // allowed (session.Check; Conflict otherwise).
 func (p *Practice) changeSession(ctx context.Context, tx Tx, by Actor, id int64, version int, m session.Move, own string) (*Session, error) {
-	s, err := tx.LockSession(ctx, id)
-	if errors.Is(err, certboard.ErrNotFound) {
-		return nil, errNoSession(id)
-	}
+	s, err := lockForChange(ctx, p, tx, by, errNoSession(id),
+		func() (*Session, error) { return tx.LockSession(ctx, id) },
+		func(s *Session) int64 { return s.ClientID })
 	if err != nil {
 		return nil, err
-	}
-	if err := p.mayChangeClient(ctx, tx, by, s.ClientID); err != nil {
-		return nil, hidden(err, errNoSession(id))
 	}
 	if s.Imported() {
 		return nil, errImportedSession(s)
@@ -644,15 +640,11 @@ func (p *Practice) UpcomingSessions(ctx context.Context, by Actor) ([]UpcomingSe
 func (p *Practice) WriteSessionNote(ctx context.Context, by Actor, id int64) (*ProgressNote, error) {
 	var out *ProgressNote
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		s, err := tx.LockSession(ctx, id)
-		if errors.Is(err, certboard.ErrNotFound) {
-			return errNoSession(id)
-		}
+		s, err := lockForChange(ctx, p, tx, by, errNoSession(id),
+			func() (*Session, error) { return tx.LockSession(ctx, id) },
+			func(s *Session) int64 { return s.ClientID })
 		if err != nil {
 			return err
-		}
-		if err := p.mayChangeClient(ctx, tx, by, s.ClientID); err != nil {
-			return hidden(err, errNoSession(id))
 		}
 		if s.Imported() {
 			return errImportedSession(s)
