@@ -38,24 +38,53 @@ const (
 	MaxMeasureRef = plissit.MaxID
 )
 
-// caseForm gathers what is wrong with an input, field by field in the
-// order found, and becomes one Invalid error.
-type caseForm struct {
+// form gathers what is wrong with an input, field by field in the order
+// found, and becomes one Invalid error: the common part of caseForm and
+// noteForm.
+type form struct {
 	order  []string
 	fields map[string]string
 }
 
-// add records that field is wrong and how to fix it; a field keeps its
-// first problem.
-func (f *caseForm) add(field, how string) {
+// addMessage records a message that already names its field; a field
+// keeps its first problem.
+func (f *form) addMessage(field, msg string) {
 	if f.fields == nil {
 		f.fields = map[string]string{}
 	}
 	if _, seen := f.fields[field]; seen {
 		return
 	}
-	f.fields[field] = certboard.FieldError(certboard.Invalid, field, how).Message
+	f.fields[field] = msg
 	f.order = append(f.order, field)
+}
+
+// err returns nil when nothing is wrong, or an Invalid error with the
+// title given: Fields say what to fix by field, the message lists them in
+// the order found, and Field names the first.
+func (f *form) err(title string) error {
+	if len(f.order) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(f.order))
+	for i, k := range f.order {
+		msgs[i] = f.fields[k]
+	}
+	return &certboard.Error{Code: certboard.Invalid, Title: title, Field: f.order[0],
+		Message: strings.Join(msgs, "; "), Fields: f.fields}
+}
+
+// caseForm is the form of the case records' inputs, whose checks say how
+// to fix a field.
+type caseForm struct{ form }
+
+// add records that field is wrong and how to fix it; a field keeps its
+// first problem.
+func (f *caseForm) add(field, how string) {
+	if _, seen := f.fields[field]; seen {
+		return
+	}
+	f.addMessage(field, certboard.FieldError(certboard.Invalid, field, how).Message)
 }
 
 // addErr records the fields of an Invalid error another check returned,
@@ -85,21 +114,6 @@ func (f *caseForm) addErr(prefix string, err error) error {
 		f.add(prefix+k, strings.TrimPrefix(e.Fields[k], k+": "))
 	}
 	return nil
-}
-
-// err returns nil when nothing is wrong, or an Invalid error with the
-// title given: Fields say what to fix by field, the message lists them in
-// the order found, and Field names the first.
-func (f *caseForm) err(title string) error {
-	if len(f.order) == 0 {
-		return nil
-	}
-	msgs := make([]string, len(f.order))
-	for i, k := range f.order {
-		msgs[i] = f.fields[k]
-	}
-	return &certboard.Error{Code: certboard.Invalid, Title: title, Field: f.order[0],
-		Message: strings.Join(msgs, "; "), Fields: f.fields}
 }
 
 // text checks free text and returns it trimmed: valid UTF-8, no control
