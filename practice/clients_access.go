@@ -49,24 +49,7 @@ func ClientSubject(clientID int64) string { return "client:" + strconv.FormatInt
 // before and after are marshalled to JSON unless nil (they must never
 // hold clinical free text or identity: the log is not sealed).
 func (p *Practice) appendAudit(ctx context.Context, tx Tx, by Actor, action, subject string, before, after any) error {
-	enc := func(v any) (string, error) {
-		if v == nil {
-			return "", nil
-		}
-		out, err := json.Marshal(v)
-		return string(out), err
-	}
-	b, err := enc(before)
-	if err != nil {
-		return err
-	}
-	a, err := enc(after)
-	if err != nil {
-		return err
-	}
-	_, err = tx.AppendAudit(ctx, audit.Entry{At: p.clock.Now().UTC(), Actor: by.AuditName(), Action: action,
-		Subject: subject, Before: b, After: a})
-	return err
+	return appendAuditAt(ctx, tx, p.clock.Now().UTC(), by.AuditName(), action, subject, before, after)
 }
 
 // ClientRead is the audit action of every read of a client's record, by

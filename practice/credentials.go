@@ -423,7 +423,7 @@ func (p *Practice) AddTrustedIssuer(ctx context.Context, by Actor, t TrustedIssu
 		if _, err := tx.MarkIssuerCredentialsDue(ctx, t.DID, now); err != nil {
 			return err
 		}
-		if err := credAudit(ctx, tx, now, by.AuditName(), AuditTrustAdd, trustSubject(t.DID), nil, trustAudit(&t)); err != nil {
+		if err := appendAuditAt(ctx, tx, now, by.AuditName(), AuditTrustAdd, trustSubject(t.DID), nil, trustAudit(&t)); err != nil {
 			return err
 		}
 		return p.trustChanged(ctx, tx, by.AuditName(), t.DID, before, now)
@@ -481,7 +481,7 @@ func (p *Practice) SetIssuerTypes(ctx context.Context, by Actor, did string, typ
 		if slices.Equal(was.Types, types) {
 			return nil
 		}
-		if err := credAudit(ctx, tx, now, by.AuditName(), AuditTrustTypes, trustSubject(did), trustAudit(was), trustAudit(&is)); err != nil {
+		if err := appendAuditAt(ctx, tx, now, by.AuditName(), AuditTrustTypes, trustSubject(did), trustAudit(was), trustAudit(&is)); err != nil {
 			return err
 		}
 		return p.trustChanged(ctx, tx, by.AuditName(), did, before, now)
@@ -528,7 +528,7 @@ func (p *Practice) RemoveTrustedIssuer(ctx context.Context, by Actor, did string
 		if _, err := tx.MarkIssuerCredentialsDue(ctx, did, now); err != nil {
 			return err
 		}
-		if err := credAudit(ctx, tx, now, by.AuditName(), AuditTrustRemove, trustSubject(did), trustAudit(removed), nil); err != nil {
+		if err := appendAuditAt(ctx, tx, now, by.AuditName(), AuditTrustRemove, trustSubject(did), trustAudit(removed), nil); err != nil {
 			return err
 		}
 		return p.trustChanged(ctx, tx, by.AuditName(), did, before, now)
@@ -643,7 +643,7 @@ func (p *Practice) AttachCredential(ctx context.Context, by Actor, raw []byte) (
 		if c.ID, err = tx.InsertCredential(ctx, *c, raw); err != nil {
 			return err
 		}
-		if err := credAudit(ctx, tx, c.AttachedAt, by.AuditName(), AuditCredentialAdd, CredentialSubject(c.ID), nil, credentialAudit(c)); err != nil {
+		if err := appendAuditAt(ctx, tx, c.AttachedAt, by.AuditName(), AuditCredentialAdd, CredentialSubject(c.ID), nil, credentialAudit(c)); err != nil {
 			return err
 		}
 		_, err = p.judgeScope(ctx, tx, by.AuditName(), by.UserID, last, mine, append(slices.Clone(mine), *c), trustNow, trustNow, now)
@@ -788,7 +788,7 @@ func (p *Practice) DetachCredential(ctx context.Context, by Actor, id int64, ver
 		if err := tx.DeleteCredential(ctx, id, version); err != nil {
 			return err
 		}
-		if err := credAudit(ctx, tx, now, by.AuditName(), AuditCredentialDel, CredentialSubject(id), credentialAudit(&c), nil); err != nil {
+		if err := appendAuditAt(ctx, tx, now, by.AuditName(), AuditCredentialDel, CredentialSubject(id), credentialAudit(&c), nil); err != nil {
 			return err
 		}
 		rest := append(creds[:i:i], creds[i+1:]...)
