@@ -330,12 +330,7 @@ func (p *Practice) RequestEmergencyAccess(ctx context.Context, by Actor, clientI
 	g := &EmergencyGrant{ClientID: clientID, AdminID: by.UserID, AdminName: by.Name, Reason: reason, GrantedAt: now,
 		ExpiresAt: now.Add(EmergencyAccessFor)}
 	err = p.store.InTx(ctx, func(tx Tx) error {
-		if _, err := tx.LockClient(ctx, clientID); errors.Is(err, certboard.ErrNotFound) {
-			return errNoClient(clientID)
-		} else if err != nil {
-			return err
-		}
-		team, err := tx.ClientPractitioners(ctx, clientID)
+		team, err := lockTeam(ctx, tx, clientID)
 		if err != nil {
 			return err
 		}
