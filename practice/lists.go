@@ -2,7 +2,6 @@ package practice
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -303,11 +302,10 @@ func (p *Practice) CaseMeasuresPage(ctx context.Context, by Actor, caseID int64,
 	var scores []Response
 	var pg paging.Page
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		clientID, acc, err := p.readMeasureCase(ctx, tx, by, caseID)
+		cm, err := p.openCaseMeasures(ctx, tx, by, caseID)
 		if err != nil {
 			return err
 		}
-		cm := &CaseMeasures{CaseID: caseID, ClientID: clientID, Access: acc}
 		total, err := tx.CountMeasureResponses(ctx, caseID, 0)
 		if err != nil {
 			return err
@@ -320,16 +318,6 @@ func (p *Practice) CaseMeasuresPage(ctx context.Context, by Actor, caseID int64,
 			return err
 		}
 		cm.Series = SeriesOf(scores)
-		latest, err := tx.LatestEscalationRecord(ctx, caseID)
-		switch {
-		case err == nil:
-			cm.Escalation = latest
-		case !errors.Is(err, certboard.ErrNotFound):
-			return err
-		}
-		if cm.SafetyTasks, err = tx.CaseSafetyTasks(ctx, caseID); err != nil {
-			return err
-		}
 		out = cm
 		return nil
 	})
