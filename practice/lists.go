@@ -272,12 +272,8 @@ func (p *Practice) ReadNotesPage(ctx context.Context, by Actor, caseID int64, pa
 	out := &CaseNotes{CaseID: caseID}
 	var pg paging.Page
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		var err error
-		if out.ClientID, err = noteCaseClient(ctx, tx, caseID); err != nil {
+		if err := p.openCaseNotes(ctx, tx, by, out); err != nil {
 			return err
-		}
-		if out.Access, err = p.openClient(ctx, tx, by, out.ClientID, noteRead("notes:case", caseID)); err != nil {
-			return hidden(err, errNoNoteCase(caseID))
 		}
 		total, err := tx.CountProgressNotes(ctx, caseID)
 		if err != nil {

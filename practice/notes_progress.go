@@ -317,6 +317,20 @@ func (p *Practice) AmendNote(ctx context.Context, by Actor, id int64, version in
 // noteRead is what the audit entry of a read of notes says was read.
 func noteRead(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
 
+// openCaseNotes opens the notes of case out.CaseID for by, as ReadNotes
+// and ReadNotesPage do: out gets the case's client and by's access, and
+// the read is audited ("notes:case:<id>").
+func (p *Practice) openCaseNotes(ctx context.Context, tx Tx, by Actor, out *CaseNotes) error {
+	var err error
+	if out.ClientID, err = noteCaseClient(ctx, tx, out.CaseID); err != nil {
+		return err
+	}
+	if out.Access, err = p.openClient(ctx, tx, by, out.ClientID, noteRead("notes:case", out.CaseID)); err != nil {
+		return hidden(err, errNoNoteCase(out.CaseID))
+	}
+	return nil
+}
+
 // ReadNotes returns the progress notes of case caseID, the latest date of
 // service first, each with its amendments: the note reads as amended
 // (ProgressNote.Current) and keeps the original as signed. Drafts are
@@ -327,13 +341,10 @@ func noteRead(kind string, id int64) string { return kind + ":" + strconv.Format
 func (p *Practice) ReadNotes(ctx context.Context, by Actor, caseID int64) (*CaseNotes, error) {
 	out := &CaseNotes{CaseID: caseID}
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		var err error
-		if out.ClientID, err = noteCaseClient(ctx, tx, caseID); err != nil {
+		if err := p.openCaseNotes(ctx, tx, by, out); err != nil {
 			return err
 		}
-		if out.Access, err = p.openClient(ctx, tx, by, out.ClientID, noteRead("notes:case", caseID)); err != nil {
-			return hidden(err, errNoNoteCase(caseID))
-		}
+		var err error
 		out.Notes, err = tx.ProgressNotes(ctx, caseID)
 		return err
 	})
