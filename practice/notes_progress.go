@@ -121,6 +121,23 @@ func (p *Practice) changeableNote(ctx context.Context, tx Tx, by Actor, id int64
 	return n, nil
 }
 
+// authorsDraft is changeableNote for a change that only the author of a
+// draft makes (what they do: "edits", "signs"): the note must still be
+// a draft (note.MayEdit) and by its author.
+func (p *Practice) authorsDraft(ctx context.Context, tx Tx, by Actor, id int64, version int, what string) (*ProgressNote, error) {
+	n, err := p.changeableNote(ctx, tx, by, id, version)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.Note.MayEdit(); err != nil {
+		return nil, err
+	}
+	if err := byAuthor(n, by, what); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
 // byAuthor refuses a change to a note that only its author makes.
 func byAuthor(n *ProgressNote, by Actor, what string) error {
 	if n.AuthorID == by.UserID {
@@ -202,14 +219,8 @@ func (p *Practice) UpdateDraft(ctx context.Context, by Actor, id int64, version 
 	}
 	var next int
 	err = p.store.InTx(ctx, func(tx Tx) error {
-		n, err := p.changeableNote(ctx, tx, by, id, version)
+		n, err := p.authorsDraft(ctx, tx, by, id, version, "edits")
 		if err != nil {
-			return err
-		}
-		if err := n.Note.MayEdit(); err != nil {
-			return err
-		}
-		if err := byAuthor(n, by, "edits"); err != nil {
 			return err
 		}
 		if draft.DateOfService != n.Note.DateOfService {
@@ -237,14 +248,8 @@ func (p *Practice) SignNote(ctx context.Context, by Actor, id int64, version int
 	now := p.clock.Now()
 	var out *ProgressNote
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		n, err := p.changeableNote(ctx, tx, by, id, version)
+		n, err := p.authorsDraft(ctx, tx, by, id, version, "signs")
 		if err != nil {
-			return err
-		}
-		if err := n.Note.MayEdit(); err != nil {
-			return err
-		}
-		if err := byAuthor(n, by, "signs"); err != nil {
 			return err
 		}
 		signed, err := note.Sign(n.Note, by.UserID, now)
