@@ -225,7 +225,7 @@ func checkComorbidity(in ComorbidityInput) (escalation.Kind, ComorbiditySource, 
 	switch {
 	case ref == "" && src == FromMeasure:
 		f.add("measure_ref", "name the scored measure the comorbidity comes from, or choose another source")
-	case ref != "" && !validCaseRef(ref):
+	case ref != "" && !plissit.ValidID(ref): // MaxMeasureRef is plissit.MaxID
 		f.add("measure_ref", fmt.Sprintf("%q is not a reference to a measure: use 1 to %d letters, digits, '.', '_', ':' or '-', as the list of measures offers them", caseClip(ref), MaxMeasureRef))
 	}
 	note := f.text("note", in.Note, MaxCaseNote, true, "")
@@ -244,21 +244,6 @@ func comorbiditySourceList() string {
 		ids[i] = string(x)
 	}
 	return strings.Join(ids[:len(ids)-1], ", ") + " or " + ids[len(ids)-1]
-}
-
-// validCaseRef says whether s is an id of the kind the case forms offer: 1 to
-// MaxMeasureRef letters, digits and . _ : -.
-func validCaseRef(s string) bool {
-	if s == "" || len(s) > MaxMeasureRef {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // caseClip shortens s for a message.
