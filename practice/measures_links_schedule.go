@@ -72,11 +72,8 @@ func (p *Practice) AddSchedule(ctx context.Context, by Actor, req NewSchedule) (
 	in, _ := checkInstrument(req.Instrument)
 	var out *MeasureSchedule
 	err = p.store.InTx(ctx, func(tx Tx) error {
-		c, err := p.changeCase(ctx, tx, by, req.CaseID, caseTreatment)
+		c, err := p.linkCase(ctx, tx, by, req.CaseID, in)
 		if err != nil {
-			return err
-		}
-		if err := instrumentUsable(ctx, tx, in); err != nil {
 			return err
 		}
 		s := MeasureSchedule{CaseID: c.ID, ClientID: c.ClientID, Instrument: in.ID, Kind: req.Kind, EveryWeeks: req.EveryWeeks,

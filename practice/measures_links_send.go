@@ -69,11 +69,8 @@ func (p *Practice) SendMeasureLink(ctx context.Context, by Actor, req NewLink) (
 	}
 	var out *SentLink
 	err = p.store.InTx(ctx, func(tx Tx) error {
-		c, err := p.changeCase(ctx, tx, by, req.CaseID, caseTreatment)
+		c, err := p.linkCase(ctx, tx, by, req.CaseID, in)
 		if err != nil {
-			return err
-		}
-		if err := instrumentUsable(ctx, tx, in); err != nil {
 			return err
 		}
 		now := p.clock.Now().UTC()
@@ -90,6 +87,20 @@ func (p *Practice) SendMeasureLink(ctx context.Context, by Actor, req NewLink) (
 		return nil
 	})
 	return out, err
+}
+
+// linkCase locks case caseID in tx for sending links of instrument in or
+// scheduling them, by by: a change that records treatment (changeCase),
+// of an instrument the practice can use now (instrumentUsable).
+func (p *Practice) linkCase(ctx context.Context, tx Tx, by Actor, caseID int64, in measure.Instrument) (*Case, error) {
+	c, err := p.changeCase(ctx, tx, by, caseID, caseTreatment)
+	if err != nil {
+		return nil, err
+	}
+	if err := instrumentUsable(ctx, tx, in); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // instrumentUsable refuses an instrument the practice cannot use now.
