@@ -319,17 +319,9 @@ const (
 // that records treatment, that the client's consent to treatment is in
 // force. A reader who may not know the case exists gets NotFound.
 func (p *Practice) changeCase(ctx context.Context, tx Tx, by Actor, id int64, records bool) (*Case, error) {
-	c, err := tx.LockCase(ctx, id)
-	if errors.Is(err, certboard.ErrNotFound) {
-		return nil, errNoCase(id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	err = p.mayChangeClient(ctx, tx, by, c.ClientID)
-	if certboard.ErrorCode(err) == certboard.NotFound {
-		return nil, errNoCase(id)
-	}
+	c, err := lockForChange(ctx, p, tx, by, errNoCase(id),
+		func() (*Case, error) { return tx.LockCase(ctx, id) },
+		func(c *Case) int64 { return c.ClientID })
 	if err != nil {
 		return nil, err
 	}

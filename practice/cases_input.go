@@ -38,24 +38,53 @@ const (
 	MaxMeasureRef = plissit.MaxID
 )
 
-// caseForm gathers what is wrong with an input, field by field in the
-// order found, and becomes one Invalid error.
-type caseForm struct {
+// form gathers what is wrong with an input, field by field in the order
+// found, and becomes one Invalid error: the common part of caseForm and
+// noteForm.
+type form struct {
 	order  []string
 	fields map[string]string
 }
 
-// add records that field is wrong and how to fix it; a field keeps its
-// first problem.
-func (f *caseForm) add(field, how string) {
+// addMessage records a message that already names its field; a field
+// keeps its first problem.
+func (f *form) addMessage(field, msg string) {
 	if f.fields == nil {
 		f.fields = map[string]string{}
 	}
 	if _, seen := f.fields[field]; seen {
 		return
 	}
-	f.fields[field] = certboard.FieldError(certboard.Invalid, field, how).Message
+	f.fields[field] = msg
 	f.order = append(f.order, field)
+}
+
+// err returns nil when nothing is wrong, or an Invalid error with the
+// title given: Fields say what to fix by field, the message lists them in
+// the order found, and Field names the first.
+func (f *form) err(title string) error {
+	if len(f.order) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(f.order))
+	for i, k := range f.order {
+		msgs[i] = f.fields[k]
+	}
+	return &certboard.Error{Code: certboard.Invalid, Title: title, Field: f.order[0],
+		Message: strings.Join(msgs, "; "), Fields: f.fields}
+}
+
+// caseForm is the form of the case records' inputs, whose checks say how
+// to fix a field.
+type caseForm struct{ form }
+
+// add records that field is wrong and how to fix it; a field keeps its
+// first problem.
+func (f *caseForm) add(field, how string) {
+	if _, seen := f.fields[field]; seen {
+		return
+	}
+	f.addMessage(field, certboard.FieldError(certboard.Invalid, field, how).Message)
 }
 
 // addErr records the fields of an Invalid error another check returned,
@@ -85,21 +114,6 @@ func (f *caseForm) addErr(prefix string, err error) error {
 		f.add(prefix+k, strings.TrimPrefix(e.Fields[k], k+": "))
 	}
 	return nil
-}
-
-// err returns nil when nothing is wrong, or an Invalid error with the
-// title given: Fields say what to fix by field, the message lists them in
-// the order found, and Field names the first.
-func (f *caseForm) err(title string) error {
-	if len(f.order) == 0 {
-		return nil
-	}
-	msgs := make([]string, len(f.order))
-	for i, k := range f.order {
-		msgs[i] = f.fields[k]
-	}
-	return &certboard.Error{Code: certboard.Invalid, Title: title, Field: f.order[0],
-		Message: strings.Join(msgs, "; "), Fields: f.fields}
 }
 
 // text checks free text and returns it trimmed: valid UTF-8, no control
@@ -211,7 +225,7 @@ func checkComorbidity(in ComorbidityInput) (escalation.Kind, ComorbiditySource, 
 	switch {
 	case ref == "" && src == FromMeasure:
 		f.add("measure_ref", "name the scored measure the comorbidity comes from, or choose another source")
-	case ref != "" && !validCaseRef(ref):
+	case ref != "" && !plissit.ValidID(ref): // MaxMeasureRef is plissit.MaxID
 		f.add("measure_ref", fmt.Sprintf("%q is not a reference to a measure: use 1 to %d letters, digits, '.', '_', ':' or '-', as the list of measures offers them", caseClip(ref), MaxMeasureRef))
 	}
 	note := f.text("note", in.Note, MaxCaseNote, true, "")
@@ -230,21 +244,6 @@ func comorbiditySourceList() string {
 		ids[i] = string(x)
 	}
 	return strings.Join(ids[:len(ids)-1], ", ") + " or " + ids[len(ids)-1]
-}
-
-// validCaseRef says whether s is an id of the kind the case forms offer: 1 to
-// MaxMeasureRef letters, digits and . _ : -.
-func validCaseRef(s string) bool {
-	if s == "" || len(s) > MaxMeasureRef {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // caseClip shortens s for a message.

@@ -30,19 +30,9 @@ func (p *Practice) SaveSexualHistory(ctx context.Context, by Actor, caseID int64
 	}
 	var next int
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		c, err := p.changeCase(ctx, tx, by, caseID, caseTreatment)
+		c, err := p.caseForRecord(ctx, tx, by, caseID, plissit.SpecificSuggestions, "the sexual history is taken at")
 		if err != nil {
 			return err
-		}
-		if c.Stage.Order() < plissit.SpecificSuggestions.Order() {
-			return certboard.Errorf(certboard.Conflict,
-				"the sexual history is taken at Specific Suggestions, and case %d is at %s; move the case to Specific Suggestions first", caseID, c.Stage.Name()).
-				WithTitle("Not possible now")
-		}
-		if ok, why, err := p.casePermits(ctx, tx, by.UserID, plissit.SpecificSuggestions); err != nil {
-			return err
-		} else if !ok {
-			return refusedForScope(plissit.SpecificSuggestions, why, nil)
 		}
 		versions, err := tx.SexualHistoryVersions(ctx, caseID)
 		if err != nil {
@@ -65,6 +55,29 @@ func (p *Practice) SaveSexualHistory(ctx context.Context, by Actor, caseID int64
 			map[string]any{"version": next, "steps_done": done})
 	})
 	return next, err
+}
+
+// caseForRecord locks case caseID in tx for a save of its sexual history
+// or treatment plan, the record of stage (record says so: "the sexual
+// history is taken at"): the case must be open, at stage or past it
+// (Conflict), and stage within the saver's scope (Forbidden, offering a
+// referral).
+func (p *Practice) caseForRecord(ctx context.Context, tx Tx, by Actor, caseID int64, stage plissit.Stage, record string) (*Case, error) {
+	c, err := p.changeCase(ctx, tx, by, caseID, caseTreatment)
+	if err != nil {
+		return nil, err
+	}
+	if c.Stage.Order() < stage.Order() {
+		return nil, certboard.Errorf(certboard.Conflict,
+			"%s %s, and case %d is at %s; move the case to %s first", record, stage.Name(), caseID, c.Stage.Name(), stage.Name()).
+			WithTitle("Not possible now")
+	}
+	if ok, why, err := p.casePermits(ctx, tx, by.UserID, stage); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, refusedForScope(stage, why, nil)
+	}
+	return c, nil
 }
 
 // checkCaseHistory is the history's own Check, and each concern of step 1
@@ -131,19 +144,9 @@ func (p *Practice) SaveTreatmentPlan(ctx context.Context, by Actor, caseID int64
 	}
 	var next int
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		c, err := p.changeCase(ctx, tx, by, caseID, caseTreatment)
+		c, err := p.caseForRecord(ctx, tx, by, caseID, plissit.IntensiveTherapy, "a treatment plan is the plan of")
 		if err != nil {
 			return err
-		}
-		if c.Stage != plissit.IntensiveTherapy {
-			return certboard.Errorf(certboard.Conflict,
-				"a treatment plan is the plan of Intensive Therapy, and case %d is at %s; move the case to Intensive Therapy first", caseID, c.Stage.Name()).
-				WithTitle("Not possible now")
-		}
-		if ok, why, err := p.casePermits(ctx, tx, by.UserID, plissit.IntensiveTherapy); err != nil {
-			return err
-		} else if !ok {
-			return refusedForScope(plissit.IntensiveTherapy, why, nil)
 		}
 		cs, err := tx.Comorbidities(ctx, caseID)
 		if err != nil {
@@ -193,19 +196,7 @@ func planComorbidities(tp plissit.TreatmentPlan, cs []Comorbidity) error {
 // audited ("case:<id>/history/<version>"). A case without that version is
 // NotFound.
 func (p *Practice) SexualHistoryAt(ctx context.Context, by Actor, caseID int64, version int) (*SexualHistoryVersion, error) {
-	var out *SexualHistoryVersion
-	err := p.store.InTx(ctx, func(tx Tx) error {
-		if _, _, err := p.readCase(ctx, tx, by, caseID, "/history/"+strconv.Itoa(version)); err != nil {
-			return err
-		}
-		v, err := tx.SexualHistory(ctx, caseID, version)
-		if errors.Is(err, certboard.ErrNotFound) {
-			return caseNoVersion("sexual history", caseID, version)
-		}
-		out = v
-		return err
-	})
-	return out, err
+	return caseRecordAt(ctx, p, by, caseID, version, "sexual history", "/history/", Tx.SexualHistory)
 }
 
 // TreatmentPlanAt reads one saved version of a case's treatment plan (0
@@ -213,14 +204,23 @@ func (p *Practice) SexualHistoryAt(ctx context.Context, by Actor, caseID int64, 
 // audited ("case:<id>/plan/<version>"). A case without that version is
 // NotFound.
 func (p *Practice) TreatmentPlanAt(ctx context.Context, by Actor, caseID int64, version int) (*TreatmentPlanVersion, error) {
-	var out *TreatmentPlanVersion
+	return caseRecordAt(ctx, p, by, caseID, version, "treatment plan", "/plan/", Tx.TreatmentPlan)
+}
+
+// caseRecordAt reads, through read, one saved version of a case's sexual
+// history or treatment plan (what; 0 for the latest) for a reader of the
+// client's record, auditing the read as "case:<id><path><version>". A case
+// without that version is NotFound.
+func caseRecordAt[V any](ctx context.Context, p *Practice, by Actor, caseID int64, version int, what, path string,
+	read func(tx Tx, ctx context.Context, caseID int64, version int) (*V, error)) (*V, error) {
+	var out *V
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		if _, _, err := p.readCase(ctx, tx, by, caseID, "/plan/"+strconv.Itoa(version)); err != nil {
+		if _, _, err := p.readCase(ctx, tx, by, caseID, path+strconv.Itoa(version)); err != nil {
 			return err
 		}
-		v, err := tx.TreatmentPlan(ctx, caseID, version)
+		v, err := read(tx, ctx, caseID, version)
 		if errors.Is(err, certboard.ErrNotFound) {
-			return caseNoVersion("treatment plan", caseID, version)
+			return caseNoVersion(what, caseID, version)
 		}
 		out = v
 		return err

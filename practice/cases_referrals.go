@@ -27,28 +27,36 @@ func (p *Practice) RecordReferral(ctx context.Context, by Actor, caseID int64, i
 	if err != nil {
 		return 0, err
 	}
+	return p.addReferral(ctx, by, caseID, Referral{Stage: b.stage, To: b.to, Why: b.why, Consent: b.consent, Scope: b.scope,
+		Shared: b.shared, Status: ReferralSent})
+}
+
+// addReferral adds referral r, sent or a draft, to open case caseID: made
+// by by now, at version 1, with the case's concerns as they stand and its
+// first move. The audit entry ("case.referral") names the stage, the
+// consent, how many things are shared and the status. It returns the
+// referral's id.
+func (p *Practice) addReferral(ctx context.Context, by Actor, caseID int64, r Referral) (int64, error) {
 	now := p.clock.Now().UTC()
 	var id int64
-	err = p.store.InTx(ctx, func(tx Tx) error {
+	err := p.store.InTx(ctx, func(tx Tx) error {
 		c, err := p.changeCase(ctx, tx, by, caseID, caseNotTreatment)
 		if err != nil {
 			return err
 		}
-		concerns, err := p.concernNames(ctx, tx, caseID)
-		if err != nil {
+		if r.Concerns, err = p.concernNames(ctx, tx, caseID); err != nil {
 			return err
 		}
-		r := Referral{CaseID: caseID, Stage: b.stage, To: b.to, Why: b.why, Consent: b.consent, Scope: b.scope, Shared: b.shared,
-			Status: ReferralSent, MadeBy: by.UserID, MadeByName: by.Name, MadeAt: now, UpdatedAt: now, UpdatedBy: by.UserID, Version: 1,
-			Concerns: concerns}
+		r.CaseID, r.Version = caseID, 1
+		r.MadeBy, r.MadeByName, r.MadeAt, r.UpdatedAt, r.UpdatedBy = by.UserID, by.Name, now, now, by.UserID
 		if id, err = tx.AddReferral(ctx, r); err != nil {
 			return err
 		}
-		if err := tx.AddReferralMove(ctx, id, ReferralMove{Seq: 1, Status: ReferralSent, By: by.UserID, ByName: by.Name, At: now}); err != nil {
+		if err := tx.AddReferralMove(ctx, id, ReferralMove{Seq: 1, Status: r.Status, By: by.UserID, ByName: by.Name, At: now}); err != nil {
 			return err
 		}
-		return p.caseAudit(ctx, tx, by, "case.referral", c, nil, map[string]any{"referral": id, "stage": b.stage,
-			"consent": b.consent, "shared": len(b.shared), "status": ReferralSent})
+		return p.caseAudit(ctx, tx, by, "case.referral", c, nil, map[string]any{"referral": id, "stage": r.Stage,
+			"consent": r.Consent, "shared": len(r.Shared), "status": r.Status})
 	})
 	if err != nil {
 		return 0, err

@@ -397,6 +397,17 @@ func (p *Practice) tellTeam(ctx context.Context, tx Tx, by Actor, team []Member,
 	return nil
 }
 
+// lockTeam locks client clientID, which serialises the changes of its
+// team, and returns the team; NotFound when there is no such client.
+func lockTeam(ctx context.Context, tx Tx, clientID int64) ([]Member, error) {
+	if _, err := tx.LockClient(ctx, clientID); errors.Is(err, certboard.ErrNotFound) {
+		return nil, errNoClient(clientID)
+	} else if err != nil {
+		return nil, err
+	}
+	return tx.ClientPractitioners(ctx, clientID)
+}
+
 // UnassignPractitioner ends a practitioner's assignment to a client
 // (practice admins only), with an audit entry ("client.unassign") and a
 // mail to each practitioner the client had (notify.PracticeAssignment),
@@ -409,12 +420,7 @@ func (p *Practice) UnassignPractitioner(ctx context.Context, by Actor, clientID,
 	return p.store.InTx(ctx, func(tx Tx) error {
 		// The lock on the client serialises changes of its team, so two
 		// admins cannot each remove one of its last two practitioners.
-		if _, err := tx.LockClient(ctx, clientID); errors.Is(err, certboard.ErrNotFound) {
-			return errNoClient(clientID)
-		} else if err != nil {
-			return err
-		}
-		team, err := tx.ClientPractitioners(ctx, clientID)
+		team, err := lockTeam(ctx, tx, clientID)
 		if err != nil {
 			return err
 		}

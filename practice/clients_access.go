@@ -49,24 +49,7 @@ func ClientSubject(clientID int64) string { return "client:" + strconv.FormatInt
 // before and after are marshalled to JSON unless nil (they must never
 // hold clinical free text or identity: the log is not sealed).
 func (p *Practice) appendAudit(ctx context.Context, tx Tx, by Actor, action, subject string, before, after any) error {
-	enc := func(v any) (string, error) {
-		if v == nil {
-			return "", nil
-		}
-		out, err := json.Marshal(v)
-		return string(out), err
-	}
-	b, err := enc(before)
-	if err != nil {
-		return err
-	}
-	a, err := enc(after)
-	if err != nil {
-		return err
-	}
-	_, err = tx.AppendAudit(ctx, audit.Entry{At: p.clock.Now().UTC(), Actor: by.AuditName(), Action: action,
-		Subject: subject, Before: b, After: a})
-	return err
+	return appendAuditAt(ctx, tx, p.clock.Now().UTC(), by.AuditName(), action, subject, before, after)
 }
 
 // ClientRead is the audit action of every read of a client's record, by
@@ -159,6 +142,25 @@ func (p *Practice) openClient(ctx context.Context, tx Tx, by Actor, clientID int
 		return Access{}, err
 	}
 	return acc, nil
+}
+
+// lockForChange locks, through lock, a case, session, link or schedule
+// of a client for a change by by, checked by mayChangeClient (clientOf
+// says whose it is). When there is none, or by may not know the client,
+// the answer is notFound, which names what was asked for.
+func lockForChange[T any](ctx context.Context, p *Practice, tx Tx, by Actor, notFound error,
+	lock func() (*T, error), clientOf func(*T) int64) (*T, error) {
+	v, err := lock()
+	if errors.Is(err, certboard.ErrNotFound) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := p.mayChangeClient(ctx, tx, by, clientOf(v)); err != nil {
+		return nil, hidden(err, notFound)
+	}
+	return v, nil
 }
 
 // mayChangeClient is how every area checks, in the use case's
@@ -328,12 +330,7 @@ func (p *Practice) RequestEmergencyAccess(ctx context.Context, by Actor, clientI
 	g := &EmergencyGrant{ClientID: clientID, AdminID: by.UserID, AdminName: by.Name, Reason: reason, GrantedAt: now,
 		ExpiresAt: now.Add(EmergencyAccessFor)}
 	err = p.store.InTx(ctx, func(tx Tx) error {
-		if _, err := tx.LockClient(ctx, clientID); errors.Is(err, certboard.ErrNotFound) {
-			return errNoClient(clientID)
-		} else if err != nil {
-			return err
-		}
-		team, err := tx.ClientPractitioners(ctx, clientID)
+		team, err := lockTeam(ctx, tx, clientID)
 		if err != nil {
 			return err
 		}

@@ -412,21 +412,14 @@ func (p *Practice) AddTrustedIssuer(ctx context.Context, by Actor, t TrustedIssu
 	}
 	now := p.clock.Now().UTC()
 	t.AddedBy, t.AddedAt = by.UserID, now
-	err = p.store.InTx(ctx, func(tx Tx) error {
-		before, err := tx.CredentialTrustList(ctx)
-		if err != nil {
-			return err
-		}
+	err = p.changeTrust(ctx, by, t.DID, now, func(tx Tx) (string, any, any, error) {
 		if err := tx.AddTrustedIssuer(ctx, t); err != nil {
-			return err
+			return "", nil, nil, err
 		}
 		if _, err := tx.MarkIssuerCredentialsDue(ctx, t.DID, now); err != nil {
-			return err
+			return "", nil, nil, err
 		}
-		if err := credAudit(ctx, tx, now, by.AuditName(), AuditTrustAdd, trustSubject(t.DID), nil, trustAudit(&t)); err != nil {
-			return err
-		}
-		return p.trustChanged(ctx, tx, by.AuditName(), t.DID, before, now)
+		return AuditTrustAdd, nil, trustAudit(&t), nil
 	})
 	if errors.Is(err, certboard.ErrConflict) {
 		msg := "did: " + t.DID + " is on the trust list already; change its types there, or remove it first to change its name"
@@ -465,32 +458,22 @@ func (p *Practice) SetIssuerTypes(ctx context.Context, by Actor, did string, typ
 	}
 	now := p.clock.Now().UTC()
 	var entry *TrustedIssuer
-	err = p.store.InTx(ctx, func(tx Tx) error {
-		before, err := tx.CredentialTrustList(ctx)
-		if err != nil {
-			return err
-		}
+	err = p.changeTrust(ctx, by, did, now, func(tx Tx) (string, any, any, error) {
 		was, err := tx.SetTrustedIssuerTypes(ctx, did, types)
 		if err != nil {
-			return err
+			return "", nil, nil, err
 		}
 		was.Types = inMapOrder(m, was.Types)
 		is := *was
 		is.Types = types
 		entry = &is
 		if slices.Equal(was.Types, types) {
-			return nil
+			return "", nil, nil, nil
 		}
-		if err := credAudit(ctx, tx, now, by.AuditName(), AuditTrustTypes, trustSubject(did), trustAudit(was), trustAudit(&is)); err != nil {
-			return err
-		}
-		return p.trustChanged(ctx, tx, by.AuditName(), did, before, now)
+		return AuditTrustTypes, trustAudit(was), trustAudit(&is), nil
 	})
-	if errors.Is(err, certboard.ErrNotFound) {
-		return nil, certboard.FieldError(certboard.NotFound, "did", did+" is not on the trust list")
-	}
 	if err != nil {
-		return nil, err
+		return nil, notOnTrustList(did, err)
 	}
 	return entry, nil
 }
@@ -516,30 +499,53 @@ func (p *Practice) RemoveTrustedIssuer(ctx context.Context, by Actor, did string
 	}
 	now := p.clock.Now().UTC()
 	var removed *TrustedIssuer
-	err = p.store.InTx(ctx, func(tx Tx) error {
-		before, err := tx.CredentialTrustList(ctx)
-		if err != nil {
-			return err
-		}
+	err = p.changeTrust(ctx, by, did, now, func(tx Tx) (string, any, any, error) {
+		var err error
 		if removed, err = tx.RemoveTrustedIssuer(ctx, did); err != nil {
-			return err
+			return "", nil, nil, err
 		}
 		removed.Types = inMapOrder(m, removed.Types)
 		if _, err := tx.MarkIssuerCredentialsDue(ctx, did, now); err != nil {
-			return err
+			return "", nil, nil, err
 		}
-		if err := credAudit(ctx, tx, now, by.AuditName(), AuditTrustRemove, trustSubject(did), trustAudit(removed), nil); err != nil {
-			return err
-		}
-		return p.trustChanged(ctx, tx, by.AuditName(), did, before, now)
+		return AuditTrustRemove, trustAudit(removed), nil, nil
 	})
-	if errors.Is(err, certboard.ErrNotFound) {
-		return nil, certboard.FieldError(certboard.NotFound, "did", did+" is not on the trust list")
-	}
 	if err != nil {
-		return nil, err
+		return nil, notOnTrustList(did, err)
 	}
 	return removed, nil
+}
+
+// changeTrust changes the trust list's entry for did in a transaction
+// and acts on it, at now: change makes the change and says how it is
+// audited (action, before and after; no action when it changed
+// nothing), then the scope of every practitioner with a credential of
+// did is judged again against the list as it was (trustChanged).
+func (p *Practice) changeTrust(ctx context.Context, by Actor, did string, now time.Time,
+	change func(tx Tx) (action string, before, after any, err error)) error {
+	return p.store.InTx(ctx, func(tx Tx) error {
+		list, err := tx.CredentialTrustList(ctx)
+		if err != nil {
+			return err
+		}
+		action, before, after, err := change(tx)
+		if err != nil || action == "" {
+			return err
+		}
+		if err := appendAuditAt(ctx, tx, now, by.AuditName(), action, trustSubject(did), before, after); err != nil {
+			return err
+		}
+		return p.trustChanged(ctx, tx, by.AuditName(), did, list, now)
+	})
+}
+
+// notOnTrustList answers err, from a change to did's entry of the trust
+// list, with NotFound naming the field "did" when there is no such entry.
+func notOnTrustList(did string, err error) error {
+	if errors.Is(err, certboard.ErrNotFound) {
+		return certboard.FieldError(certboard.NotFound, "did", did+" is not on the trust list")
+	}
+	return err
 }
 
 func trustSubject(did string) string { return "trusted_issuer:" + did }
@@ -643,7 +649,7 @@ func (p *Practice) AttachCredential(ctx context.Context, by Actor, raw []byte) (
 		if c.ID, err = tx.InsertCredential(ctx, *c, raw); err != nil {
 			return err
 		}
-		if err := credAudit(ctx, tx, c.AttachedAt, by.AuditName(), AuditCredentialAdd, CredentialSubject(c.ID), nil, credentialAudit(c)); err != nil {
+		if err := appendAuditAt(ctx, tx, c.AttachedAt, by.AuditName(), AuditCredentialAdd, CredentialSubject(c.ID), nil, credentialAudit(c)); err != nil {
 			return err
 		}
 		_, err = p.judgeScope(ctx, tx, by.AuditName(), by.UserID, last, mine, append(slices.Clone(mine), *c), trustNow, trustNow, now)
@@ -788,7 +794,7 @@ func (p *Practice) DetachCredential(ctx context.Context, by Actor, id int64, ver
 		if err := tx.DeleteCredential(ctx, id, version); err != nil {
 			return err
 		}
-		if err := credAudit(ctx, tx, now, by.AuditName(), AuditCredentialDel, CredentialSubject(id), credentialAudit(&c), nil); err != nil {
+		if err := appendAuditAt(ctx, tx, now, by.AuditName(), AuditCredentialDel, CredentialSubject(id), credentialAudit(&c), nil); err != nil {
 			return err
 		}
 		rest := append(creds[:i:i], creds[i+1:]...)

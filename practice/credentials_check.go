@@ -248,7 +248,7 @@ func (p *Practice) recordChecks(ctx context.Context, actor string, userID int64,
 				if next.LastError != "" {
 					change["could_not_check"] = next.LastError
 				}
-				if err := credAudit(ctx, tx, now, actor, AuditCredentialCheck, CredentialSubject(next.ID), before, change); err != nil {
+				if err := appendAuditAt(ctx, tx, now, actor, AuditCredentialCheck, CredentialSubject(next.ID), before, change); err != nil {
 					return err
 				}
 			}
@@ -348,12 +348,12 @@ func (p *Practice) scopeLost(ctx context.Context, tx Tx, actor string, userID in
 		return err
 	}
 	for _, id := range cases {
-		if err := credAudit(ctx, tx, now, actor, AuditCaseFlag, "case:"+strconv.FormatInt(id, 10), nil,
+		if err := appendAuditAt(ctx, tx, now, actor, AuditCaseFlag, "case:"+strconv.FormatInt(id, 10), nil,
 			map[string]any{"flag": "scope_of_practice", "practitioner": userID}); err != nil {
 			return err
 		}
 	}
-	if err := credAudit(ctx, tx, now, actor, AuditScopeLost, "user:"+strconv.FormatInt(userID, 10), nil,
+	if err := appendAuditAt(ctx, tx, now, actor, AuditScopeLost, "user:"+strconv.FormatInt(userID, 10), nil,
 		map[string]any{"why": why, "cases_flagged": len(cases)}); err != nil {
 		return err
 	}
@@ -409,7 +409,7 @@ func (p *Practice) ResolveScopeFlag(ctx context.Context, by Actor, flagID int64,
 		if err != nil {
 			return err
 		}
-		return credAudit(ctx, tx, now, by.AuditName(), AuditCaseFlagResolve, "case:"+strconv.FormatInt(caseID, 10), nil,
+		return appendAuditAt(ctx, tx, now, by.AuditName(), AuditCaseFlagResolve, "case:"+strconv.FormatInt(caseID, 10), nil,
 			map[string]any{"flag": flagID})
 	})
 	switch {
@@ -421,10 +421,11 @@ func (p *Practice) ResolveScopeFlag(ctx context.Context, by Actor, flagID int64,
 	return err
 }
 
-// credAudit appends an audit entry at at by actor; before and after are
-// marshalled to JSON unless nil. They never hold a credential's document
-// or clinical text.
-func credAudit(ctx context.Context, tx Tx, at time.Time, actor, action, subject string, before, after any) error {
+// appendAuditAt appends an audit entry at at by actor (as the log names
+// them); before and after are marshalled to JSON unless nil. They never
+// hold a credential's document, clinical text or identity: the log is not
+// sealed.
+func appendAuditAt(ctx context.Context, tx Tx, at time.Time, actor, action, subject string, before, after any) error {
 	enc := func(v any) (string, error) {
 		if v == nil {
 			return "", nil

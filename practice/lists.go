@@ -2,7 +2,6 @@ package practice
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -85,33 +84,23 @@ type ClientList struct {
 // Invalid error naming "q". The read is audited ("client.list", naming the
 // clients shown by id, and whether a filter was used, never its words).
 func (p *Practice) ClientList(ctx context.Context, by Actor, q ClientQuery) (*ClientList, error) {
-	filter := strings.Join(strings.Fields(q.Filter), " ")
-	if utf8.RuneCountInString(filter) > MaxClientFilter {
-		return nil, certboard.FieldError(certboard.Invalid, "q", "a name to look for is at most 100 characters; type part of it")
+	filter, err := clientFilter(q)
+	if err != nil {
+		return nil, err
 	}
 	out := &ClientList{Filter: filter, Clients: []ClientSummary{}}
 	if !by.IsPractitioner() {
 		out.Page = paging.New(1, ClientsPerPage, 0)
 		return out, nil
 	}
-	err := p.store.InTx(ctx, func(tx Tx) error {
+	err = p.store.InTx(ctx, func(tx Tx) error {
 		all, err := tx.ClientNamesOf(ctx, by.UserID)
 		if err != nil {
 			return err
 		}
 		out.All = len(all)
-		kept := all
-		if terms := nameTerms(filter); len(terms) > 0 {
-			kept = kept[:0:0]
-			for _, c := range all {
-				if namesMatch(terms, c.Name, c.PreferredName) {
-					kept = append(kept, c)
-				}
-			}
-		}
-		out.Page = paging.New(q.Page, ClientsPerPage, len(kept))
-		from, to := out.Page.Bounds()
-		out.Clients = append(out.Clients, kept[from:to]...)
+		kept := namesFiltered(all, filter, func(c ClientSummary) []string { return []string{c.Name, c.PreferredName} })
+		out.Page, out.Clients = clientPage(kept, q.Page)
 		ids := make([]int64, len(out.Clients))
 		for i, c := range out.Clients {
 			ids[i] = c.ID
@@ -151,29 +140,19 @@ func (p *Practice) ClientDirectoryPage(ctx context.Context, by Actor, q ClientQu
 	if !by.IsAdmin() {
 		return nil, certboard.Errorf(certboard.Forbidden, "only a practice admin sees the directory of clients")
 	}
-	filter := strings.Join(strings.Fields(q.Filter), " ")
-	if utf8.RuneCountInString(filter) > MaxClientFilter {
-		return nil, certboard.FieldError(certboard.Invalid, "q", "a name to look for is at most 100 characters; type part of it")
+	filter, err := clientFilter(q)
+	if err != nil {
+		return nil, err
 	}
 	out := &DirectoryList{Filter: filter, Clients: []DirectoryEntry{}}
-	err := p.store.InTx(ctx, func(tx Tx) error {
+	err = p.store.InTx(ctx, func(tx Tx) error {
 		all, err := tx.ClientDirectory(ctx)
 		if err != nil {
 			return err
 		}
 		out.All = len(all)
-		kept := all
-		if terms := nameTerms(filter); len(terms) > 0 {
-			kept = kept[:0:0]
-			for _, e := range all {
-				if namesMatch(terms, e.Name) {
-					kept = append(kept, e)
-				}
-			}
-		}
-		out.Page = paging.New(q.Page, ClientsPerPage, len(kept))
-		from, to := out.Page.Bounds()
-		out.Clients = append(out.Clients, kept[from:to]...)
+		kept := namesFiltered(all, filter, func(e DirectoryEntry) []string { return []string{e.Name} })
+		out.Page, out.Clients = clientPage(kept, q.Page)
 		ids := make([]int64, len(out.Clients))
 		for i, c := range out.Clients {
 			ids[i] = c.ID
@@ -185,6 +164,42 @@ func (p *Practice) ClientDirectoryPage(ctx context.Context, by Actor, q ClientQu
 		return nil, err
 	}
 	return out, nil
+}
+
+// clientFilter is q's filter as ClientList and ClientDirectoryPage
+// apply it, its spaces folded: Invalid, naming "q", when it is longer
+// than MaxClientFilter.
+func clientFilter(q ClientQuery) (string, error) {
+	filter := strings.Join(strings.Fields(q.Filter), " ")
+	if utf8.RuneCountInString(filter) > MaxClientFilter {
+		return "", certboard.FieldError(certboard.Invalid, "q", "a name to look for is at most 100 characters; type part of it")
+	}
+	return filter, nil
+}
+
+// namesFiltered keeps the entries of all that filter matches (every one
+// of its terms starts a word of one of the names namesOf gives); a
+// filter without terms keeps all.
+func namesFiltered[T any](all []T, filter string, namesOf func(T) []string) []T {
+	terms := nameTerms(filter)
+	if len(terms) == 0 {
+		return all
+	}
+	kept := all[:0:0]
+	for _, e := range all {
+		if namesMatch(terms, namesOf(e)...) {
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}
+
+// clientPage is page number page (ClientsPerPage a page) of kept, and
+// a copy of the entries on it (empty, not nil, when there are none).
+func clientPage[T any](kept []T, page int) (paging.Page, []T) {
+	pg := paging.New(page, ClientsPerPage, len(kept))
+	from, to := pg.Bounds()
+	return pg, append([]T{}, kept[from:to]...)
 }
 
 // nameTerms cuts a filter into the folded words each name must have a
@@ -257,12 +272,8 @@ func (p *Practice) ReadNotesPage(ctx context.Context, by Actor, caseID int64, pa
 	out := &CaseNotes{CaseID: caseID}
 	var pg paging.Page
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		var err error
-		if out.ClientID, err = noteCaseClient(ctx, tx, caseID); err != nil {
+		if err := p.openCaseNotes(ctx, tx, by, out); err != nil {
 			return err
-		}
-		if out.Access, err = p.openClient(ctx, tx, by, out.ClientID, noteRead("notes:case", caseID)); err != nil {
-			return hidden(err, errNoNoteCase(caseID))
 		}
 		total, err := tx.CountProgressNotes(ctx, caseID)
 		if err != nil {
@@ -287,11 +298,10 @@ func (p *Practice) CaseMeasuresPage(ctx context.Context, by Actor, caseID int64,
 	var scores []Response
 	var pg paging.Page
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		clientID, acc, err := p.readMeasureCase(ctx, tx, by, caseID)
+		cm, err := p.openCaseMeasures(ctx, tx, by, caseID)
 		if err != nil {
 			return err
 		}
-		cm := &CaseMeasures{CaseID: caseID, ClientID: clientID, Access: acc}
 		total, err := tx.CountMeasureResponses(ctx, caseID, 0)
 		if err != nil {
 			return err
@@ -304,16 +314,6 @@ func (p *Practice) CaseMeasuresPage(ctx context.Context, by Actor, caseID int64,
 			return err
 		}
 		cm.Series = SeriesOf(scores)
-		latest, err := tx.LatestEscalationRecord(ctx, caseID)
-		switch {
-		case err == nil:
-			cm.Escalation = latest
-		case !errors.Is(err, certboard.ErrNotFound):
-			return err
-		}
-		if cm.SafetyTasks, err = tx.CaseSafetyTasks(ctx, caseID); err != nil {
-			return err
-		}
 		out = cm
 		return nil
 	})

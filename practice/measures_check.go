@@ -47,8 +47,12 @@ func ImportRef(id int64) string { return "import:" + strconv.FormatInt(id, 10) }
 func ResponseRef(id int64) string { return "response:" + strconv.FormatInt(id, 10) }
 
 // ParseResponseRef reads "response:<id>"; false for anything else.
-func ParseResponseRef(s string) (int64, bool) {
-	rest, ok := strings.CutPrefix(s, "response:")
+func ParseResponseRef(s string) (int64, bool) { return parseRef(s, "response:") }
+
+// parseRef reads "<kind><id>", kind ending in its colon, the id positive
+// and written as FormatInt writes it; false for anything else.
+func parseRef(s, kind string) (int64, bool) {
+	rest, ok := strings.CutPrefix(s, kind)
 	if !ok {
 		return 0, false
 	}

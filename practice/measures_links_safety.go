@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/certboard/certboard/notify"
@@ -29,17 +28,7 @@ import (
 func linkRef(id int64) string { return "link:" + strconv.FormatInt(id, 10) }
 
 // parseLinkRef reads "link:<id>"; false for anything else.
-func parseLinkRef(s string) (int64, bool) {
-	rest, ok := strings.CutPrefix(s, "link:")
-	if !ok {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(rest, 10, 64)
-	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != rest {
-		return 0, false
-	}
-	return id, true
-}
+func parseLinkRef(s string) (int64, bool) { return parseRef(s, "link:") }
 
 // raiseSavedFlags opens, in tx, the safety tasks the escalation rules
 // call for on the flags a link's answers saved at raise whatever the

@@ -72,11 +72,8 @@ func (p *Practice) AddSchedule(ctx context.Context, by Actor, req NewSchedule) (
 	in, _ := checkInstrument(req.Instrument)
 	var out *MeasureSchedule
 	err = p.store.InTx(ctx, func(tx Tx) error {
-		c, err := p.changeCase(ctx, tx, by, req.CaseID, caseTreatment)
+		c, err := p.linkCase(ctx, tx, by, req.CaseID, in)
 		if err != nil {
-			return err
-		}
-		if err := instrumentUsable(ctx, tx, in); err != nil {
 			return err
 		}
 		s := MeasureSchedule{CaseID: c.ID, ClientID: c.ClientID, Instrument: in.ID, Kind: req.Kind, EveryWeeks: req.EveryWeeks,
@@ -108,17 +105,10 @@ func errNoSchedule(id int64) error {
 func (p *Practice) StopSchedule(ctx context.Context, by Actor, id int64) (*MeasureSchedule, error) {
 	var out *MeasureSchedule
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		s, err := tx.LockMeasureSchedule(ctx, id)
-		if errors.Is(err, certboard.ErrNotFound) {
-			return errNoSchedule(id)
-		}
+		s, err := lockForChange(ctx, p, tx, by, errNoSchedule(id),
+			func() (*MeasureSchedule, error) { return tx.LockMeasureSchedule(ctx, id) },
+			func(s *MeasureSchedule) int64 { return s.ClientID })
 		if err != nil {
-			return err
-		}
-		if err := p.mayChangeClient(ctx, tx, by, s.ClientID); err != nil {
-			if certboard.ErrorCode(err) == certboard.NotFound {
-				return errNoSchedule(id)
-			}
 			return err
 		}
 		if !s.Active {

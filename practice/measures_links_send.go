@@ -69,11 +69,8 @@ func (p *Practice) SendMeasureLink(ctx context.Context, by Actor, req NewLink) (
 	}
 	var out *SentLink
 	err = p.store.InTx(ctx, func(tx Tx) error {
-		c, err := p.changeCase(ctx, tx, by, req.CaseID, caseTreatment)
+		c, err := p.linkCase(ctx, tx, by, req.CaseID, in)
 		if err != nil {
-			return err
-		}
-		if err := instrumentUsable(ctx, tx, in); err != nil {
 			return err
 		}
 		now := p.clock.Now().UTC()
@@ -90,6 +87,20 @@ func (p *Practice) SendMeasureLink(ctx context.Context, by Actor, req NewLink) (
 		return nil
 	})
 	return out, err
+}
+
+// linkCase locks case caseID in tx for sending links of instrument in or
+// scheduling them, by by: a change that records treatment (changeCase),
+// of an instrument the practice can use now (instrumentUsable).
+func (p *Practice) linkCase(ctx context.Context, tx Tx, by Actor, caseID int64, in measure.Instrument) (*Case, error) {
+	c, err := p.changeCase(ctx, tx, by, caseID, caseTreatment)
+	if err != nil {
+		return nil, err
+	}
+	if err := instrumentUsable(ctx, tx, in); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // instrumentUsable refuses an instrument the practice cannot use now.
@@ -172,17 +183,10 @@ func errNoLink(id int64) error {
 func (p *Practice) RevokeLink(ctx context.Context, by Actor, linkID int64) (*MeasureLink, error) {
 	var out *MeasureLink
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		l, err := tx.LockMeasureLink(ctx, linkID)
-		if errors.Is(err, certboard.ErrNotFound) {
-			return errNoLink(linkID)
-		}
+		l, err := lockForChange(ctx, p, tx, by, errNoLink(linkID),
+			func() (*MeasureLink, error) { return tx.LockMeasureLink(ctx, linkID) },
+			func(l *MeasureLink) int64 { return l.ClientID })
 		if err != nil {
-			return err
-		}
-		if err := p.mayChangeClient(ctx, tx, by, l.ClientID); err != nil {
-			if certboard.ErrorCode(err) == certboard.NotFound {
-				return errNoLink(linkID)
-			}
 			return err
 		}
 		now := p.clock.Now().UTC()

@@ -517,29 +517,40 @@ type CaseMeasures struct {
 func (p *Practice) CaseMeasures(ctx context.Context, by Actor, caseID int64) (*CaseMeasures, error) {
 	var out *CaseMeasures
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		clientID, acc, err := p.readMeasureCase(ctx, tx, by, caseID)
+		cm, err := p.openCaseMeasures(ctx, tx, by, caseID)
 		if err != nil {
 			return err
 		}
-		cm := &CaseMeasures{CaseID: caseID, ClientID: clientID, Access: acc}
 		if cm.Responses, err = tx.CaseMeasureResponses(ctx, caseID); err != nil {
 			return err
 		}
 		cm.Series = SeriesOf(cm.Responses)
-		latest, err := tx.LatestEscalationRecord(ctx, caseID)
-		switch {
-		case err == nil:
-			cm.Escalation = latest
-		case !errors.Is(err, certboard.ErrNotFound):
-			return err
-		}
-		if cm.SafetyTasks, err = tx.CaseSafetyTasks(ctx, caseID); err != nil {
-			return err
-		}
 		out = cm
 		return nil
 	})
 	return out, err
+}
+
+// openCaseMeasures opens case caseID's measures for by, as CaseMeasures
+// and CaseMeasuresPage do (readMeasureCase audits the read): all of
+// CaseMeasures but the responses and their series.
+func (p *Practice) openCaseMeasures(ctx context.Context, tx Tx, by Actor, caseID int64) (*CaseMeasures, error) {
+	clientID, acc, err := p.readMeasureCase(ctx, tx, by, caseID)
+	if err != nil {
+		return nil, err
+	}
+	cm := &CaseMeasures{CaseID: caseID, ClientID: clientID, Access: acc}
+	latest, err := tx.LatestEscalationRecord(ctx, caseID)
+	switch {
+	case err == nil:
+		cm.Escalation = latest
+	case !errors.Is(err, certboard.ErrNotFound):
+		return nil, err
+	}
+	if cm.SafetyTasks, err = tx.CaseSafetyTasks(ctx, caseID); err != nil {
+		return nil, err
+	}
+	return cm, nil
 }
 
 // ClientMeasures is a client's measures across their cases, for the

@@ -94,6 +94,16 @@ func mustAdmin(by Actor, what string) error {
 	return nil
 }
 
+// adminInstrument is the instrument whose setting a practice admin
+// changes (what they do, for the refusal of anyone else): mustAdmin,
+// then checkInstrument.
+func adminInstrument(by Actor, what, instrument string) (measure.Instrument, error) {
+	if err := mustAdmin(by, what); err != nil {
+		return measure.Instrument{}, err
+	}
+	return checkInstrument(instrument)
+}
+
 // staleSetting is the answer to an edit of a setting changed meanwhile.
 func staleSetting(in measure.Instrument) error {
 	return certboard.Errorf(certboard.Conflict,
@@ -121,38 +131,62 @@ func saveSetting(ctx context.Context, tx Tx, in measure.Instrument, s Instrument
 // already recorded stay. It is audited ("measure.instrument.enable" or
 // ".disable") and returns the new version.
 func (p *Practice) SetInstrumentEnabled(ctx context.Context, by Actor, instrument string, enabled bool, version int) (int, error) {
-	if err := mustAdmin(by, "enable or disable an instrument"); err != nil {
-		return 0, err
-	}
-	in, err := checkInstrument(instrument)
+	in, err := adminInstrument(by, "enable or disable an instrument", instrument)
 	if err != nil {
 		return 0, err
 	}
-	var next int
-	err = p.store.InTx(ctx, func(tx Tx) error {
-		v, err := instrumentIn(ctx, tx, in)
-		if err != nil {
-			return err
-		}
+	return p.changeSetting(ctx, by, in, version, func(v InstrumentView, s *InstrumentSetting) (settingAudit, error) {
 		if enabled && v.Texts == nil {
 			what := "confirm that the practice holds permission to use its items, then import their texts"
 			if v.Setting.Permission != nil {
 				what = "import the texts of its items"
 			}
-			return certboard.Errorf(certboard.Conflict, "%s ships its scoring only: before enabling it, %s", in.Name, what)
+			return settingAudit{}, certboard.Errorf(certboard.Conflict, "%s ships its scoring only: before enabling it, %s", in.Name, what)
 		}
-		s := v.Setting
 		was := s.Enabled
 		s.Enabled, s.UpdatedAt = enabled, p.clock.Now().UTC()
-		if next, err = saveSetting(ctx, tx, in, s, version); err != nil {
-			return err
-		}
 		action := "measure.instrument.disable"
 		if enabled {
 			action = "measure.instrument.enable"
 		}
-		return p.appendAudit(ctx, tx, by, action, InstrumentSubject(in.ID), map[string]any{"enabled": was},
-			map[string]any{"enabled": enabled, "version": next})
+		return settingAudit{action, map[string]any{"enabled": was}, map[string]any{"enabled": enabled}}, nil
+	})
+}
+
+// settingAudit is how a change to an instrument's setting is audited:
+// the action, what the entry gives before (nil for nothing) and after
+// (changeSetting adds the new version).
+type settingAudit struct {
+	action        string
+	before, after map[string]any
+}
+
+// changeSetting changes the setting of instrument in, if it is still at
+// version, in a transaction: change alters s, the setting of v as
+// instrumentIn reads it (locked), or refuses, and says how the change is
+// audited. It returns the new version.
+func (p *Practice) changeSetting(ctx context.Context, by Actor, in measure.Instrument, version int,
+	change func(v InstrumentView, s *InstrumentSetting) (settingAudit, error)) (int, error) {
+	var next int
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		v, err := instrumentIn(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		s := v.Setting
+		a, err := change(v, &s)
+		if err != nil {
+			return err
+		}
+		if next, err = saveSetting(ctx, tx, in, s, version); err != nil {
+			return err
+		}
+		a.after["version"] = next
+		var before any // no entry, not a JSON null, when before is nil
+		if a.before != nil {
+			before = a.before
+		}
+		return p.appendAudit(ctx, tx, by, a.action, InstrumentSubject(in.ID), before, a.after)
 	})
 	return next, err
 }
@@ -166,10 +200,7 @@ func (p *Practice) SetInstrumentEnabled(ctx context.Context, by Actor, instrumen
 // the statement, is audited ("measure.permission.confirm"). Free
 // instruments need none (Invalid). It returns the new version.
 func (p *Practice) ConfirmPermission(ctx context.Context, by Actor, instrument, statement string, version int) (int, error) {
-	if err := mustAdmin(by, "confirm the practice's permission to use an instrument"); err != nil {
-		return 0, err
-	}
-	in, err := checkInstrument(instrument)
+	in, err := adminInstrument(by, "confirm the practice's permission to use an instrument", instrument)
 	if err != nil {
 		return 0, err
 	}
@@ -182,23 +213,12 @@ func (p *Practice) ConfirmPermission(ctx context.Context, by Actor, instrument, 
 	if err != nil {
 		return 0, err
 	}
-	var next int
-	err = p.store.InTx(ctx, func(tx Tx) error {
-		v, err := instrumentIn(ctx, tx, in)
-		if err != nil {
-			return err
-		}
+	return p.changeSetting(ctx, by, in, version, func(_ InstrumentView, s *InstrumentSetting) (settingAudit, error) {
 		now := p.clock.Now().UTC()
-		s := v.Setting
 		s.Permission = &Permission{By: by.UserID, ByName: by.Name, At: now, Statement: statement}
 		s.UpdatedAt = now
-		if next, err = saveSetting(ctx, tx, in, s, version); err != nil {
-			return err
-		}
-		return p.appendAudit(ctx, tx, by, "measure.permission.confirm", InstrumentSubject(in.ID), nil,
-			map[string]any{"statement": statement, "version": next})
+		return settingAudit{action: "measure.permission.confirm", after: map[string]any{"statement": statement}}, nil
 	})
-	return next, err
 }
 
 // ImportTexts stores the item texts of a licensed instrument from a file
@@ -208,10 +228,7 @@ func (p *Practice) ConfirmPermission(ctx context.Context, by Actor, instrument, 
 // import becomes the wording of the instrument's form; responses keep the
 // wording they were given on. It is audited ("measure.texts.import").
 func (p *Practice) ImportTexts(ctx context.Context, by Actor, instrument string, file []byte) (*ImportedTexts, error) {
-	if err := mustAdmin(by, "import an instrument's item texts"); err != nil {
-		return nil, err
-	}
-	in, err := checkInstrument(instrument)
+	in, err := adminInstrument(by, "import an instrument's item texts", instrument)
 	if err != nil {
 		return nil, err
 	}

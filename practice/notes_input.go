@@ -46,24 +46,9 @@ type PsychotherapyInput struct {
 	Text          string `json:"text"`
 }
 
-// noteForm gathers what is wrong with an input, field by field in the
-// order found, and becomes one Invalid error.
-type noteForm struct {
-	order  []string
-	fields map[string]string
-}
-
-// addMessage records a message that already names its field.
-func (f *noteForm) addMessage(field, msg string) {
-	if f.fields == nil {
-		f.fields = map[string]string{}
-	}
-	if _, seen := f.fields[field]; seen {
-		return
-	}
-	f.fields[field] = msg
-	f.order = append(f.order, field)
-}
+// noteForm is the form of the notes' inputs, which takes in the checks of
+// packages note and plissit.
+type noteForm struct{ form }
 
 // addChecked records the fields of an Invalid error a check of package
 // note or plissit returned, in the order its message lists them; rewrite,
@@ -100,21 +85,6 @@ func (f *noteForm) addChecked(err error, rewrite func(field, msg string) string)
 		}
 	}
 	return nil
-}
-
-// err returns nil when nothing is wrong, or an Invalid error with the
-// title given: Fields say what to fix by field, the message lists them in
-// the order found, and Field names the first.
-func (f *noteForm) err(title string) error {
-	if len(f.order) == 0 {
-		return nil
-	}
-	msgs := make([]string, len(f.order))
-	for i, k := range f.order {
-		msgs[i] = f.fields[k]
-	}
-	return &certboard.Error{Code: certboard.Invalid, Title: title, Field: f.order[0],
-		Message: strings.Join(msgs, "; "), Fields: f.fields}
 }
 
 // parseDay reads a date of service: the zero date for blank text, which

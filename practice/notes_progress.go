@@ -109,18 +109,31 @@ func (p *Practice) newNoteCase(ctx context.Context, tx Tx, by Actor, caseID int6
 // it now: an assigned practitioner of its client (mayChangeClient), and
 // the note still at version.
 func (p *Practice) changeableNote(ctx context.Context, tx Tx, by Actor, id int64, version int) (*ProgressNote, error) {
-	n, err := tx.LockProgressNote(ctx, id)
-	if errors.Is(err, certboard.ErrNotFound) {
-		return nil, errNoNote(id)
-	}
+	n, err := lockForChange(ctx, p, tx, by, errNoNote(id),
+		func() (*ProgressNote, error) { return tx.LockProgressNote(ctx, id) },
+		func(n *ProgressNote) int64 { return n.ClientID })
 	if err != nil {
 		return nil, err
 	}
-	if err := p.mayChangeClient(ctx, tx, by, n.ClientID); err != nil {
-		return nil, hidden(err, errNoNote(id))
-	}
 	if n.Version != version {
 		return nil, staleNote(n, version)
+	}
+	return n, nil
+}
+
+// authorsDraft is changeableNote for a change that only the author of a
+// draft makes (what they do: "edits", "signs"): the note must still be
+// a draft (note.MayEdit) and by its author.
+func (p *Practice) authorsDraft(ctx context.Context, tx Tx, by Actor, id int64, version int, what string) (*ProgressNote, error) {
+	n, err := p.changeableNote(ctx, tx, by, id, version)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.Note.MayEdit(); err != nil {
+		return nil, err
+	}
+	if err := byAuthor(n, by, what); err != nil {
+		return nil, err
 	}
 	return n, nil
 }
@@ -206,14 +219,8 @@ func (p *Practice) UpdateDraft(ctx context.Context, by Actor, id int64, version 
 	}
 	var next int
 	err = p.store.InTx(ctx, func(tx Tx) error {
-		n, err := p.changeableNote(ctx, tx, by, id, version)
+		n, err := p.authorsDraft(ctx, tx, by, id, version, "edits")
 		if err != nil {
-			return err
-		}
-		if err := n.Note.MayEdit(); err != nil {
-			return err
-		}
-		if err := byAuthor(n, by, "edits"); err != nil {
 			return err
 		}
 		if draft.DateOfService != n.Note.DateOfService {
@@ -241,14 +248,8 @@ func (p *Practice) SignNote(ctx context.Context, by Actor, id int64, version int
 	now := p.clock.Now()
 	var out *ProgressNote
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		n, err := p.changeableNote(ctx, tx, by, id, version)
+		n, err := p.authorsDraft(ctx, tx, by, id, version, "signs")
 		if err != nil {
-			return err
-		}
-		if err := n.Note.MayEdit(); err != nil {
-			return err
-		}
-		if err := byAuthor(n, by, "signs"); err != nil {
 			return err
 		}
 		signed, err := note.Sign(n.Note, by.UserID, now)
@@ -321,6 +322,20 @@ func (p *Practice) AmendNote(ctx context.Context, by Actor, id int64, version in
 // noteRead is what the audit entry of a read of notes says was read.
 func noteRead(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
 
+// openCaseNotes opens the notes of case out.CaseID for by, as ReadNotes
+// and ReadNotesPage do: out gets the case's client and by's access, and
+// the read is audited ("notes:case:<id>").
+func (p *Practice) openCaseNotes(ctx context.Context, tx Tx, by Actor, out *CaseNotes) error {
+	var err error
+	if out.ClientID, err = noteCaseClient(ctx, tx, out.CaseID); err != nil {
+		return err
+	}
+	if out.Access, err = p.openClient(ctx, tx, by, out.ClientID, noteRead("notes:case", out.CaseID)); err != nil {
+		return hidden(err, errNoNoteCase(out.CaseID))
+	}
+	return nil
+}
+
 // ReadNotes returns the progress notes of case caseID, the latest date of
 // service first, each with its amendments: the note reads as amended
 // (ProgressNote.Current) and keeps the original as signed. Drafts are
@@ -331,13 +346,10 @@ func noteRead(kind string, id int64) string { return kind + ":" + strconv.Format
 func (p *Practice) ReadNotes(ctx context.Context, by Actor, caseID int64) (*CaseNotes, error) {
 	out := &CaseNotes{CaseID: caseID}
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		var err error
-		if out.ClientID, err = noteCaseClient(ctx, tx, caseID); err != nil {
+		if err := p.openCaseNotes(ctx, tx, by, out); err != nil {
 			return err
 		}
-		if out.Access, err = p.openClient(ctx, tx, by, out.ClientID, noteRead("notes:case", caseID)); err != nil {
-			return hidden(err, errNoNoteCase(caseID))
-		}
+		var err error
 		out.Notes, err = tx.ProgressNotes(ctx, caseID)
 		return err
 	})

@@ -161,30 +161,8 @@ func (p *Practice) StartReferral(ctx context.Context, by Actor, caseID int64, in
 	if err := f.err("Invalid referral"); err != nil {
 		return 0, err
 	}
-	now := p.clock.Now().UTC()
-	var id int64
-	err = p.store.InTx(ctx, func(tx Tx) error {
-		c, err := p.changeCase(ctx, tx, by, caseID, caseNotTreatment)
-		if err != nil {
-			return err
-		}
-		concerns, err := p.concernNames(ctx, tx, caseID)
-		if err != nil {
-			return err
-		}
-		r := Referral{CaseID: caseID, Stage: b.stage, Why: b.why, Consent: b.consent, Scope: b.scope, Shared: b.shared, Status: ReferralDraft,
-			MadeBy: by.UserID, MadeByName: by.Name, MadeAt: now, UpdatedAt: now, UpdatedBy: by.UserID, Version: 1,
-			Board: board, Concerns: concerns, Search: search}
-		if id, err = tx.AddReferral(ctx, r); err != nil {
-			return err
-		}
-		if err := tx.AddReferralMove(ctx, id, ReferralMove{Seq: 1, Status: ReferralDraft, By: by.UserID, ByName: by.Name, At: now}); err != nil {
-			return err
-		}
-		return p.caseAudit(ctx, tx, by, "case.referral", c, nil, map[string]any{"referral": id, "stage": b.stage,
-			"consent": b.consent, "shared": len(b.shared), "status": ReferralDraft})
-	})
-	return id, err
+	return p.addReferral(ctx, by, caseID, Referral{Stage: b.stage, Why: b.why, Consent: b.consent, Scope: b.scope, Shared: b.shared,
+		Status: ReferralDraft, Board: board, Search: search})
 }
 
 // concernNames are case caseID's concerns with their ICD-10-CM codes, in

@@ -230,11 +230,7 @@ func (p *Practice) ScheduleSession(ctx context.Context, by Actor, caseID int64, 
 	now := p.clock.Now().UTC()
 	var out *Session
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		settings, err := tx.SessionSettings(ctx)
-		if err != nil {
-			return err
-		}
-		plan, err := checkSession(in, settings.Location(), now)
+		plan, err := planSession(ctx, tx, in, now)
 		if err != nil {
 			return err
 		}
@@ -284,15 +280,11 @@ func (p *Practice) freeTime(ctx context.Context, tx Tx, s *Session) error {
 // (Forbidden otherwise), the session still at version, and the move
 // allowed (session.Check; Conflict otherwise).
 func (p *Practice) changeSession(ctx context.Context, tx Tx, by Actor, id int64, version int, m session.Move, own string) (*Session, error) {
-	s, err := tx.LockSession(ctx, id)
-	if errors.Is(err, certboard.ErrNotFound) {
-		return nil, errNoSession(id)
-	}
+	s, err := lockForChange(ctx, p, tx, by, errNoSession(id),
+		func() (*Session, error) { return tx.LockSession(ctx, id) },
+		func(s *Session) int64 { return s.ClientID })
 	if err != nil {
 		return nil, err
-	}
-	if err := p.mayChangeClient(ctx, tx, by, s.ClientID); err != nil {
-		return nil, hidden(err, errNoSession(id))
 	}
 	if s.Imported() {
 		return nil, errImportedSession(s)
@@ -359,6 +351,16 @@ func (p *Practice) saveSession(ctx context.Context, tx Tx, by Actor, s *Session,
 	return p.appendAudit(ctx, tx, by, action, ClientSubject(s.ClientID), before, coveringAudit(s, by))
 }
 
+// planSession checks in as ScheduleSession and RescheduleSession take
+// it, its date and time read in the practice's time zone.
+func planSession(ctx context.Context, tx Tx, in SessionInput, now time.Time) (Session, error) {
+	settings, err := tx.SessionSettings(ctx)
+	if err != nil {
+		return Session{}, err
+	}
+	return checkSession(in, settings.Location(), now)
+}
+
 // RescheduleSession replaces the time, length, modality, video link,
 // kind, CPT code and fee of scheduled session id, opened at version, by
 // in (checked as ScheduleSession checks it, and for overlap with the
@@ -369,14 +371,9 @@ func (p *Practice) saveSession(ctx context.Context, tx Tx, by Actor, s *Session,
 // that practitioner's calendar; the audit entry names them
 // (for_practitioner). It returns the session as changed.
 func (p *Practice) RescheduleSession(ctx context.Context, by Actor, id int64, version int, in SessionInput) (*Session, error) {
-	now := p.clock.Now().UTC()
 	var out *Session
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		settings, err := tx.SessionSettings(ctx)
-		if err != nil {
-			return err
-		}
-		plan, err := checkSession(in, settings.Location(), now)
+		plan, err := planSession(ctx, tx, in, p.clock.Now().UTC())
 		if err != nil {
 			return err
 		}
@@ -430,21 +427,12 @@ func (p *Practice) CancelSession(ctx context.Context, by Actor, id int64, versio
 		return nil, err
 	}
 	now := p.clock.Now().UTC()
-	var out *Session
-	err := p.store.InTx(ctx, func(tx Tx) error {
-		s, err := p.changeSession(ctx, tx, by, id, version, session.MoveCancel, "")
-		if err != nil {
-			return err
-		}
-		s.Status, s.CancelledBy, s.CancelledAt = session.Cancelled, session.Cancel(in.By == "client", s.Start, now), now
-		s.CancelledByUser, s.CancelReason = by.UserID, reason
-		out = s
-		return p.saveSession(ctx, tx, by, s, version, AuditSessionCancel, map[string]any{"status": string(session.Scheduled)})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return p.editSession(ctx, by, id, version, sessionEdit{move: session.MoveCancel, action: AuditSessionCancel, before: wasScheduled()},
+		func(s *Session) error {
+			s.Status, s.CancelledBy, s.CancelledAt = session.Cancelled, session.Cancel(in.By == "client", s.Start, now), now
+			s.CancelledByUser, s.CancelReason = by.UserID, reason
+			return nil
+		})
 }
 
 // MarkSession records that scheduled session id, opened at version, was
@@ -461,20 +449,12 @@ func (p *Practice) MarkSession(ctx context.Context, by Actor, id int64, version 
 	default:
 		return nil, certboard.FieldError(certboard.Invalid, "status", "mark the session attended or a no-show")
 	}
-	var out *Session
-	err := p.store.InTx(ctx, func(tx Tx) error {
-		s, err := p.changeSession(ctx, tx, by, id, version, m, "mark it attended or a no-show")
-		if err != nil {
-			return err
-		}
-		s.Status = session.Status(status)
-		out = s
-		return p.saveSession(ctx, tx, by, s, version, AuditSessionMark, map[string]any{"status": string(session.Scheduled)})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return p.editSession(ctx, by, id, version,
+		sessionEdit{move: m, own: "mark it attended or a no-show", action: AuditSessionMark, before: wasScheduled()},
+		func(s *Session) error {
+			s.Status = session.Status(status)
+			return nil
+		})
 }
 
 // RecordPayment records that the client has paid amount (as typed:
@@ -487,19 +467,50 @@ func (p *Practice) RecordPayment(ctx context.Context, by Actor, id int64, versio
 	if perr != nil {
 		return nil, certboard.FieldError(certboard.Invalid, "paid", perr.Error())
 	}
+	return p.editSession(ctx, by, id, version, sessionEdit{own: "record its payment", action: AuditSessionPayment},
+		func(s *Session) error {
+			if cents > s.FeeCents {
+				return certboard.FieldError(certboard.Invalid, "paid",
+					fmt.Sprintf("the fee is %s; record at most that (change the fee first if it was more)", s.Fee()))
+			}
+			s.PaidCents, s.PaidAt = cents, p.clock.Now().UTC()
+			return nil
+		})
+}
+
+// sessionEdit is a change to a session that editSession makes.
+type sessionEdit struct {
+	// move is the change of status it makes; "" for none.
+	move session.Move
+	// own says what only the session's own practitioner may do; "" when
+	// a colleague assigned to the client may too.
+	own string
+	// action and before are its audit action and what the entry gives
+	// as before.
+	action string
+	before map[string]any
+}
+
+// wasScheduled is what the audit entry of a cancellation or a mark gives
+// as before.
+func wasScheduled() map[string]any { return map[string]any{"status": string(session.Scheduled)} }
+
+// editSession makes change e to session id, opened at version, in a
+// transaction: changeSession checks that by may, edit alters the
+// session (or refuses), and saveSession saves and audits it. It returns
+// the session as saved.
+func (p *Practice) editSession(ctx context.Context, by Actor, id int64, version int, e sessionEdit, edit func(s *Session) error) (*Session, error) {
 	var out *Session
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		s, err := p.changeSession(ctx, tx, by, id, version, "", "record its payment")
+		s, err := p.changeSession(ctx, tx, by, id, version, e.move, e.own)
 		if err != nil {
 			return err
 		}
-		if cents > s.FeeCents {
-			return certboard.FieldError(certboard.Invalid, "paid",
-				fmt.Sprintf("the fee is %s; record at most that (change the fee first if it was more)", s.Fee()))
+		if err := edit(s); err != nil {
+			return err
 		}
-		s.PaidCents, s.PaidAt = cents, p.clock.Now().UTC()
 		out = s
-		return p.saveSession(ctx, tx, by, s, version, AuditSessionPayment, nil)
+		return p.saveSession(ctx, tx, by, s, version, e.action, e.before)
 	})
 	if err != nil {
 		return nil, err
@@ -644,15 +655,11 @@ func (p *Practice) UpcomingSessions(ctx context.Context, by Actor) ([]UpcomingSe
 func (p *Practice) WriteSessionNote(ctx context.Context, by Actor, id int64) (*ProgressNote, error) {
 	var out *ProgressNote
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		s, err := tx.LockSession(ctx, id)
-		if errors.Is(err, certboard.ErrNotFound) {
-			return errNoSession(id)
-		}
+		s, err := lockForChange(ctx, p, tx, by, errNoSession(id),
+			func() (*Session, error) { return tx.LockSession(ctx, id) },
+			func(s *Session) int64 { return s.ClientID })
 		if err != nil {
 			return err
-		}
-		if err := p.mayChangeClient(ctx, tx, by, s.ClientID); err != nil {
-			return hidden(err, errNoSession(id))
 		}
 		if s.Imported() {
 			return errImportedSession(s)

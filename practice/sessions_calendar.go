@@ -272,7 +272,7 @@ func (p *Practice) ReadCalendarFeed(ctx context.Context, token string) (*FeedSes
 				out.Sessions = append(out.Sessions, s)
 			}
 		}
-		return credAudit(ctx, tx, now, "calendar-feed:"+strconv.FormatInt(f.ID, 10), AuditFeedRead,
+		return appendAuditAt(ctx, tx, now, "calendar-feed:"+strconv.FormatInt(f.ID, 10), AuditFeedRead,
 			"user:"+strconv.FormatInt(f.PractitionerID, 10), nil, map[string]any{"feed": f.ID, "sessions": len(out.Sessions)})
 	})
 	if err != nil {

@@ -145,7 +145,7 @@ func (p *Practice) remind(ctx context.Context, id int64, now time.Time, hooks []
 		} else {
 			noAddress = true
 		}
-		return credAudit(ctx, tx, now, SessionsActor, AuditSessionReminder, ClientSubject(s.ClientID), nil,
+		return appendAuditAt(ctx, tx, now, SessionsActor, AuditSessionReminder, ClientSubject(s.ClientID), nil,
 			map[string]any{"case": s.CaseID, "session": s.ID, "mailed": mailed})
 	})
 	if err == nil && mailed {

@@ -106,18 +106,7 @@ func (s *Store) Users(ctx context.Context, role auth.Role) ([]*auth.User, error)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*auth.User
-	for rows.Next() {
-		u, err := s.scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		if role == "" || u.HasRole(role) {
-			out = append(out, u)
-		}
-	}
-	return out, rows.Err()
+	return s.scanUsers(rows, func(u *auth.User) bool { return role == "" || u.HasRole(role) })
 }
 
 // SearchUsers lists the accounts whose name or e-mail address contains
@@ -139,6 +128,12 @@ func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*au
 	if err != nil {
 		return nil, err
 	}
+	return s.scanUsers(rows, nil)
+}
+
+// scanUsers reads the accounts of rows that keep keeps (all of them when
+// keep is nil) and closes rows; nil when none is kept.
+func (s *Store) scanUsers(rows *sql.Rows, keep func(*auth.User) bool) ([]*auth.User, error) {
 	defer rows.Close()
 	var out []*auth.User
 	for rows.Next() {
@@ -146,7 +141,9 @@ func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*au
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, u)
+		if keep == nil || keep(u) {
+			out = append(out, u)
+		}
 	}
 	return out, rows.Err()
 }

@@ -325,11 +325,9 @@ func checkTexts(in Instrument, f textsFile, root *yaml.Node, ps *problems) Texts
 			ps.add(line, field, "%s has items 1 to %d; remove this entry or correct its number", in.Name, len(in.Items))
 			continue
 		}
-		if first, ok := byNumber[num]; ok {
-			ps.add(line, field, "is listed twice (lines %d and %d); keep one", first, line)
+		if ps.twice(byNumber, num, line, field) {
 			continue
 		}
-		byNumber[num] = line
 		it := ItemText{Number: num, Text: strings.TrimSpace(fi.Text)}
 		ps.text(at(n, "text"), field, "text", it.Text, MaxItemTextLen, true)
 		it.Answers = checkAnswers(in, in.Items[num-1], fi.Answers, n, ps)
@@ -370,11 +368,9 @@ func checkAnswers(in Instrument, item Item, fas []answerFile, itemNode *yaml.Nod
 			ps.add(line, field, "%s item %d takes only %s; remove this answer or correct its value", in.Name, item.Number, allowedList(item))
 			continue
 		}
-		if first, ok := seen[v]; ok {
-			ps.add(line, field, "is listed twice (lines %d and %d); keep one", first, line)
+		if ps.twice(seen, v, line, field) {
 			continue
 		}
-		seen[v] = line
 		a := Answer{Value: v, Label: strings.TrimSpace(fa.Label)}
 		if ps.text(at(n, "label"), field, "label", a.Label, MaxLabelLen, false) {
 			if other, ok := labels[a.Label]; ok {
@@ -408,6 +404,18 @@ func allowedList(it Item) string {
 // problems gathers the problems of an item-text file
 // (certboard.Problems), each with its line.
 type problems struct{ certboard.Problems }
+
+// twice says whether key, on line, was listed before (seen holds the
+// line each key was first listed on) and if so adds the problem;
+// otherwise it records the line.
+func (ps *problems) twice(seen map[int]int, key, line int, field string) bool {
+	if first, ok := seen[key]; ok {
+		ps.add(line, field, "is listed twice (lines %d and %d); keep one", first, line)
+		return true
+	}
+	seen[key] = line
+	return false
+}
 
 // add records a problem with field at line (0 when not known).
 func (ps *problems) add(line int, field, format string, args ...any) {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/certboard/certboard"
+	"github.com/certboard/certboard/date"
 )
 
 // problems gathers what is wrong with an input (certboard.Problems), with
@@ -41,4 +42,20 @@ func clip(s string) string {
 		return s
 	}
 	return string([]rune(s)[:40]) + "…"
+}
+
+// dateOfService checks a note's date of service (field
+// "date_of_service"): given (need says how, when it is not), and not
+// after today (then says what to give instead). It reports whether the
+// date is one to check other times against.
+func (p *problems) dateOfService(d, today date.Date, need, then string) bool {
+	switch {
+	case d.IsZero():
+		p.Add("date_of_service", need)
+	case d.After(today):
+		p.Add("date_of_service", fmt.Sprintf("%s is in the future; %s (today is %s)", d, then, today))
+	default:
+		return true
+	}
+	return false
 }

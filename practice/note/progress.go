@@ -69,16 +69,8 @@ func locked(n Progress) *certboard.Error {
 // "signed_at" and so on.
 func (n Progress) Check(now time.Time) error {
 	var p problems
-	today := date.FromTime(now)
-	dated := false
-	switch {
-	case n.DateOfService.IsZero():
-		p.Add("date_of_service", "give the date of the session")
-	case n.DateOfService.After(today):
-		p.Add("date_of_service", fmt.Sprintf("%s is in the future; write the note on or after the day of the session (today is %s)", n.DateOfService, today))
-	default:
-		dated = true
-	}
+	dated := p.dateOfService(n.DateOfService, date.FromTime(now), "give the date of the session",
+		"write the note on or after the day of the session")
 	if !n.Format.Known() {
 		p.Add("format", fmt.Sprintf("unknown format %q; use soap or dap", clip(string(n.Format))))
 	} else {

@@ -35,16 +35,8 @@ type Psychotherapy struct {
 // after now or before the date of service.
 func (n Psychotherapy) Check(now time.Time) error {
 	var p problems
-	today := date.FromTime(now)
-	dated := false
-	switch {
-	case n.DateOfService.IsZero():
-		p.Add("date_of_service", "give the date of the session the note is about")
-	case n.DateOfService.After(today):
-		p.Add("date_of_service", fmt.Sprintf("%s is in the future; give the day of the session (today is %s)", n.DateOfService, today))
-	default:
-		dated = true
-	}
+	dated := p.dateOfService(n.DateOfService, date.FromTime(now), "give the date of the session the note is about",
+		"give the day of the session")
 	if n.Author <= 0 {
 		p.Add("author", "name the practitioner who writes the note (their account id)")
 	}

@@ -72,13 +72,14 @@ func (p *problems) id(field, s, need string) {
 		p.Add(field, need)
 		return
 	}
-	if !validID(s) {
+	if !ValidID(s) {
 		p.Add(field, fmt.Sprintf("%q is not an id: use 1 to %d letters, digits, '.', '_', ':' or '-', as the list offers them", clip(s), MaxID))
 	}
 }
 
-// validID says whether s is an id (see problems.id).
-func validID(s string) bool {
+// ValidID says whether s is an id as the records take them: 1 to MaxID
+// letters, digits and . _ : - (what an id of a list offered looks like).
+func ValidID(s string) bool {
 	if s == "" || len(s) > MaxID {
 		return false
 	}

@@ -230,16 +230,7 @@ func (tx *Tx) IssuerPractitioners(ctx context.Context, issuer string) ([]int64, 
 	if err != nil {
 		return nil, fmt.Errorf("listing the holders of credentials of %s: %w", issuer, err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return scanIDs(rows)
 }
 
 // LockScopeJudgement locks practitioner userID's scope judgement until the
@@ -545,16 +536,8 @@ func (tx *Tx) FlagITCasesForReview(ctx context.Context, practitionerID int64, wh
 	if err != nil {
 		return nil, fmt.Errorf("flagging the Intensive Therapy cases of %d: %w", practitionerID, err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
+	ids, err := scanIDs(rows)
+	if err != nil {
 		return nil, err
 	}
 	slices.Sort(ids)

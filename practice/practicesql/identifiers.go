@@ -2,8 +2,6 @@ package practicesql
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/certboard/certboard/auth/authsql"
@@ -28,15 +26,7 @@ const practiceIdentifierColumns = "name, address, phone, npi, tax_id, updated_by
 func (s *Store) scanPracticeIdentifiers(r sqldb.Scanner) (*practice.PracticeIdentifiers, error) {
 	var pi practice.PracticeIdentifiers
 	var sealed string
-	var updated any
-	if err := r.Scan(&pi.Name, &pi.Address, &pi.Phone, &pi.NPI, &sealed, &pi.UpdatedBy, &updated, &pi.Version); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, sqldb.ErrNotFound
-		}
-		return nil, err
-	}
-	var err error
-	if pi.UpdatedAt, err = sqldb.ScanTime(updated); err != nil {
+	if err := scanFound(r, &pi.Name, &pi.Address, &pi.Phone, &pi.NPI, &sealed, &pi.UpdatedBy, timeInto{&pi.UpdatedAt}, &pi.Version); err != nil {
 		return nil, err
 	}
 	if sealed == "" { // no tax id given yet: nothing was sealed
@@ -106,15 +96,7 @@ const practitionerIdentifierColumns = "user_id, licence_type, licence_number, li
 
 func scanPractitionerIdentifiers(r sqldb.Scanner) (*practice.PractitionerIdentifiers, error) {
 	var pi practice.PractitionerIdentifiers
-	var updated any
-	if err := r.Scan(&pi.UserID, &pi.LicenceType, &pi.LicenceNumber, &pi.LicenceState, &pi.NPI, &updated, &pi.Version); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, sqldb.ErrNotFound
-		}
-		return nil, err
-	}
-	var err error
-	if pi.UpdatedAt, err = sqldb.ScanTime(updated); err != nil {
+	if err := scanFound(r, &pi.UserID, &pi.LicenceType, &pi.LicenceNumber, &pi.LicenceState, &pi.NPI, timeInto{&pi.UpdatedAt}, &pi.Version); err != nil {
 		return nil, err
 	}
 	return &pi, nil

@@ -655,16 +655,7 @@ func (tx *Tx) tasks(ctx context.Context, where string, args ...any) ([]practice.
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.SafetyTask{}
-	for rows.Next() {
-		t, err := tx.scanTask(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return scanAll(rows, tx.scanTask)
 }
 
 // CreateSafetyTask stores a safety task, its reason sealed, and returns

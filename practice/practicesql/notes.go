@@ -294,18 +294,9 @@ func (tx *Tx) ProgressNotes(ctx context.Context, caseID int64) ([]practice.Progr
 	if err != nil {
 		return nil, err
 	}
-	var out []practice.ProgressNote
-	for rows.Next() {
-		n, err := s.scanNote(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, *n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	out, err := scanAll(rows, s.scanNote)
+	if err != nil || len(out) == 0 {
+		return nil, err // nil, not empty, when the case has no notes
 	}
 	as, err := s.noteAmendments(ctx, tx, "n.case_id = ?", caseID)
 	if err != nil {

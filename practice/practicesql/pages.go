@@ -36,21 +36,9 @@ func (tx *Tx) ProgressNotesPage(ctx context.Context, caseID int64, limit, offset
 	if err != nil {
 		return nil, err
 	}
-	out := []practice.ProgressNote{}
-	for rows.Next() {
-		n, err := s.scanNote(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, *n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return out, nil
+	out, err := scanAll(rows, s.scanNote)
+	if err != nil || len(out) == 0 {
+		return out, err
 	}
 	ids := make([]string, len(out))
 	for i, n := range out {
@@ -85,16 +73,7 @@ func (tx *Tx) MeasureResponsesPage(ctx context.Context, caseID, clientID int64, 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Response{}
-	for rows.Next() {
-		r, err := tx.scanResponse(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return scanAll(rows, tx.scanResponse)
 }
 
 // responsesOf is the condition on measure_responses of a case or a client.
