@@ -29,7 +29,10 @@ type evalCtx struct {
 	cycleStart   date.Date
 	cycleProblem string
 	items        []*item
-	view         func(withClaimed bool) map[string]any
+	// masks holds, per item, what the set's filter plans read of it (nil
+	// until prepareHours, and when the set's filters are not compiled).
+	masks []itemMasks
+	view  func(withClaimed bool) map[string]any
 	// hours are the hours requirements that apply, as prepareHours
 	// worked them out (a ratio reads them).
 	hours []*hoursReq

@@ -108,6 +108,12 @@ func (c *evalCtx) prepareHours(applies []bool) []*hoursReq {
 	if n == 0 {
 		return nil
 	}
+	if v := compiled(c.set).vocab; v != nil {
+		c.masks = take(&c.sc.masks, len(c.items))
+		for i, it := range c.items {
+			c.masks[i] = v.masks(it)
+		}
+	}
 	store, hs := make([]hoursReq, n), make([]*hoursReq, 0, n)
 	for k, r := range c.set.Requirements {
 		if r.Kind != requirements.KindHours || !applies[k] {
@@ -160,6 +166,9 @@ type hoursPlan struct {
 	// values are the strings the portfolio's decoder shares (see
 	// sharedFilter), which the filters compare quicker.
 	accepts, capMatch, minMatch []requirements.Filter
+	// acceptPlans, capPlans and minPlans are those filters compiled (see
+	// filterPlan), or nil when the set's filters are not (see compiledSet).
+	acceptPlans, capPlans, minPlans []filterPlan
 }
 
 // planHours works out the hoursPlan of requirement r of set.
@@ -234,7 +243,7 @@ func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
 		if !h.wanted[evidenceIndex(it.evidence)] {
 			continue
 		}
-		ok, why := c.accepts(h.accepts, it)
+		ok, why := c.acceptsItem(h, i)
 		if ok && h.areas != nil {
 			codes := it.act.Areas[r.Taxonomy]
 			if kept := knownAreas(codes, h.areaName); len(kept) != len(codes) {
@@ -258,24 +267,54 @@ func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
 		}
 		if c.hasClaimedSupport {
 			c.strict = true
-			strictOK, _ := c.accepts(h.accepts, it)
+			strictOK, _ := c.acceptsItem(h, i)
 			c.strict = false
 			in.weak = !strictOK
 		}
 		for j := range r.Caps {
 			// A monthly cap limits the item at its source (see build).
-			if !r.Caps[j].Monthly() && c.match(&h.capMatch[j], it) {
+			if !r.Caps[j].Monthly() && c.matchItem(h.capPlans, h.capMatch, j, i) {
 				in.capOf = int16(j)
 				break
 			}
 		}
 		for j := range r.Minimums {
-			if c.match(&h.minMatch[j], it) {
+			if c.matchItem(h.minPlans, h.minMatch, j, i) {
 				in.bucket = int16(j)
 				break
 			}
 		}
 	}
+}
+
+// acceptsItem is accepts of item i with the requirement's filter plans,
+// when the evaluation has the items' masks.
+func (c *evalCtx) acceptsItem(h *hoursReq, i int) (bool, int16) {
+	if c.masks == nil {
+		return c.accepts(h.accepts, c.items[i])
+	}
+	m := &c.masks[i]
+	why := int16(whyNone)
+	for k := range h.acceptPlans {
+		fp := &h.acceptPlans[k]
+		if fp.static(m) && (!fp.dynamic || c.dynamic(&h.accepts[k], c.items[i])) {
+			return true, whyNone
+		}
+		if why == whyNone && fp.selects(m) {
+			why = int16(k)
+		}
+	}
+	return false, why
+}
+
+// matchItem is match of item i and filter fs[j], with its plan fps[j] when
+// the evaluation has the items' masks.
+func (c *evalCtx) matchItem(fps []filterPlan, fs []requirements.Filter, j, i int) bool {
+	if c.masks == nil {
+		return c.match(&fs[j], c.items[i])
+	}
+	fp := &fps[j]
+	return fp.static(&c.masks[i]) && (!fp.dynamic || c.dynamic(&fs[j], c.items[i]))
 }
 
 // accepts reports whether a requirement's accepts list takes an item, and if

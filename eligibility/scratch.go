@@ -19,6 +19,7 @@ type scratch struct {
 	store  []item
 	items  []*item
 	infos  []itemInfo
+	masks  []itemMasks
 	areaOf [][]string
 	firsts []int32
 	counts []int16
@@ -50,6 +51,7 @@ func (s *scratch) release() {
 	s.store, s.items = s.store[:0], s.items[:0]
 	clear(s.areaOf) // it points into the portfolio
 	s.areaOf = s.areaOf[:0]
+	s.masks = s.masks[:0]
 	s.infos, s.firsts, s.counts, s.supply = s.infos[:0], s.firsts[:0], s.counts[:0], s.supply[:0]
 	s.floats = s.floats[:0]
 	s.gids, s.nexts, s.groups, s.areaEdges = s.gids[:0], s.nexts[:0], s.groups[:0], s.areaEdges[:0]
