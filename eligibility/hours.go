@@ -404,11 +404,12 @@ type group struct {
 }
 
 // pendingUse is one use of hoursResult before it is put in order: the
-// item, its use, and where its area split lies in the scratch's amounts.
+// item, its amount, and where its area split lies in the scratch's
+// amounts. It holds no pointers, so sorting them moves plain memory.
 type pendingUse struct {
 	i        int32
 	from, to int32
-	u        Use
+	amount   float64
 }
 
 // monthCap is a cap with per: month. It limits the evidence it selects at
@@ -1615,11 +1616,11 @@ func (c *evalCtx) uses(n *network, rn *reqNet, each func(i int)) []Use {
 			if hi-lo <= flow.Eps {
 				continue
 			}
-			u := Use{ID: it.id, Amount: round(hi - lo), State: string(it.state)}
+			amount := round(hi - lo)
 			from := len(store)
 			switch {
 			case len(areas) == 1:
-				store = append(store, AreaAmount{Area: areas[0], Amount: u.Amount})
+				store = append(store, AreaAmount{Area: areas[0], Amount: amount})
 			case len(areas) > 1:
 				seg := off
 				for k, a := range areas {
@@ -1633,7 +1634,7 @@ func (c *evalCtx) uses(n *network, rn *reqNet, each func(i int)) []Use {
 			if len(pend) > 0 && pend[len(pend)-1].i > m {
 				sorted = false
 			}
-			pend = append(pend, pendingUse{i: m, from: int32(from), to: int32(len(store)), u: u})
+			pend = append(pend, pendingUse{i: m, from: int32(from), to: int32(len(store)), amount: amount})
 		}
 	}
 	if !sorted {
@@ -1647,14 +1648,14 @@ func (c *evalCtx) uses(n *network, rn *reqNet, each func(i int)) []Use {
 	}
 	for k, p := range pend {
 		each(int(p.i))
-		uses[k] = p.u
+		it := c.items[p.i]
+		uses[k] = Use{ID: it.id, Amount: p.amount, State: string(it.state)}
 		if p.to > p.from {
 			from := len(split)
 			split = append(split, store[p.from:p.to]...)
 			uses[k].Areas = split[from:len(split):len(split)]
 		}
 	}
-	clear(pend)
 	clear(store)
 	c.sc.uses, c.sc.amounts = pend[:0], store[:0]
 	return uses
