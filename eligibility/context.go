@@ -220,23 +220,25 @@ func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, 
 	if a := it.act; a != nil {
 		switch {
 		case len(f.ActivityKinds) > 0 && !slices.Contains(f.ActivityKinds, a.Kind):
-			return false, c.phrase(explain, func(b []byte) []byte {
+			return false, c.phrase(explain, phraseKey{site: 1, v: a.Kind, list: f.ActivityKinds}, func(b []byte) []byte {
 				return appendOrList(appendWords(append(b, "is a "...), a.Kind), ", not ", f.ActivityKinds)
 			})
 		case len(f.ProviderKinds) > 0 && !slices.Contains(f.ProviderKinds, a.Provider.Kind):
-			return false, c.phrase(explain, func(b []byte) []byte {
+			return false, c.phrase(explain, phraseKey{site: 2, v: a.Provider.Kind}, func(b []byte) []byte {
 				return append(appendWords(append(b, "comes from a provider of kind "...), a.Provider.Kind), ", which is not accepted here"...)
 			})
 		case len(f.ApprovedBy) > 0 && !intersects(f.ApprovedBy, a.Provider.ApprovedBy):
-			return false, c.phrase(explain, func(b []byte) []byte {
+			return false, c.phrase(explain, phraseKey{site: 3, v: a.Provider.Name, list: f.ApprovedBy}, func(b []byte) []byte {
 				return appendOrList(append(append(b, "provider "...), a.Provider.Name...), " is not approved by ", f.ApprovedBy)
 			})
 		case len(f.NotApprovedBy) > 0 && intersects(f.NotApprovedBy, a.Provider.ApprovedBy):
-			return false, c.phrase(explain, func(b []byte) []byte {
+			return false, c.phrase(explain, phraseKey{site: 4, v: a.Provider.Name, list: f.NotApprovedBy}, func(b []byte) []byte {
 				return appendOrList(append(append(b, "provider "...), a.Provider.Name...), " is approved by ", f.NotApprovedBy)
 			})
 		case len(f.Delivery) > 0 && !slices.Contains(f.Delivery, a.Delivery):
-			return false, c.phrase(explain, func(b []byte) []byte { return appendWords(append(b, "was delivered "...), a.Delivery) })
+			return false, c.phrase(explain, phraseKey{site: 5, v: a.Delivery}, func(b []byte) []byte {
+				return appendWords(append(b, "was delivered "...), a.Delivery)
+			})
 		case f.SexualityRelated && a.SexualityRelated != nil && !*a.SexualityRelated:
 			return false, "is not sexuality-related"
 		}
@@ -318,14 +320,57 @@ func sessionDelivery(s *portfolio.Session) string {
 	return s.Delivery
 }
 
+// phraseKey is what a reason phrase words: the place in filter that words
+// it (site), the item's value it names, and the filter's list it names
+// (nil when it names none).
+type phraseKey struct {
+	site int8
+	v    string
+	list []string
+}
+
+// remembered is a phrase and its key.
+type remembered struct {
+	site int8
+	v    string
+	list *string // the list's first element, nil when it is empty
+	n    int     // the list's length
+	s    string
+}
+
+// maxRemembered is how many phrases an evaluation remembers by key.
+const maxRemembered = 16
+
 // phrase words a reason only when one is wanted, by appending to the
 // context's buffer, and returns it interned: the many items refused for
-// the same reason share one string.
-func (c *evalCtx) phrase(explain bool, build func(b []byte) []byte) string {
+// the same reason share one string. The text is a function of its key, so
+// the first phrases of an evaluation are remembered by key and not worded
+// again; a filter's lists are compared by their first element's address
+// and their length (a set does not change while it is evaluated).
+func (c *evalCtx) phrase(explain bool, key phraseKey, build func(b []byte) []byte) string {
 	if !explain {
 		return ""
 	}
-	c.buf = build(c.buf[:0])
+	var first *string
+	if len(key.list) > 0 {
+		first = &key.list[0]
+	}
+	mem := c.sc.phrases
+	for k := range mem {
+		if m := &mem[k]; m.site == key.site && m.list == first && m.n == len(key.list) && m.v == key.v {
+			return m.s
+		}
+	}
+	s := c.intern(build(c.buf[:0]))
+	if len(mem) < maxRemembered {
+		c.sc.phrases = append(mem, remembered{site: key.site, v: key.v, list: first, n: len(key.list), s: s})
+	}
+	return s
+}
+
+// intern returns b as a string, the same string for the same text.
+func (c *evalCtx) intern(b []byte) string {
+	c.buf = b
 	if s, ok := c.phrases[string(c.buf)]; ok {
 		return s
 	}

@@ -40,6 +40,8 @@ type scratch struct {
 	g       *flow.Graph
 	// tx writes the texts of a result (see texts).
 	tx texts
+	// phrases are the reasons phrase remembers by key.
+	phrases []remembered
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{g: flow.New(0)} }}
@@ -57,6 +59,8 @@ func (s *scratch) release() {
 	s.gids, s.nexts, s.groups, s.areaEdges = s.gids[:0], s.nexts[:0], s.groups[:0], s.areaEdges[:0]
 	clear(s.byHash)
 	s.uses, s.amounts = s.uses[:0], s.amounts[:0]
+	clear(s.phrases) // they point into the portfolio
+	s.phrases = s.phrases[:0]
 	s.g.Clear(0)
 	scratchPool.Put(s)
 }
