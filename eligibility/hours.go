@@ -55,6 +55,9 @@ type itemInfo struct {
 	// the accepts list that selects its kind (the reason is worded only
 	// when a report lists the item, by reason), or a why* code.
 	why int16
+	// areaKey hashes the positions in the taxonomy of the areas it counts
+	// in, in their order, for the network's grouping (0 without them).
+	areaKey uint64
 }
 
 // itemAreas returns the taxonomy areas item i covers for this requirement.
@@ -246,7 +249,9 @@ func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
 		ok, why := c.acceptsItem(h, i)
 		if ok && h.areas != nil {
 			codes := it.act.Areas[r.Taxonomy]
-			if kept := knownAreas(codes, h.areaName); len(kept) != len(codes) {
+			kept, key := knownAreas(codes, h.areaIdx)
+			in.areaKey = key
+			if len(kept) != len(codes) {
 				if h.filtered == nil {
 					h.filtered = map[int][]string{}
 				}
@@ -399,8 +404,8 @@ type network struct {
 type group struct {
 	rep, last int32 // the first and last member; members link through network.next
 	credits   float64
-	mc, month int32 // the monthly cap selecting the members at the source (-1: none) and their month
-	nextSame  int32 // the next group with the same hash, or -1
+	mc, month int32  // the monthly cap selecting the members at the source (-1: none) and their month
+	hash      uint64 // what network.hash gives its members
 }
 
 // pendingUse is one use of hoursResult before it is put in order: the
@@ -568,10 +573,15 @@ func (n *network) group() {
 	c, sc := n.c, n.c.sc
 	n.gid, n.next = take(&sc.gids, len(c.items)), take(&sc.nexts, len(c.items))
 	n.groups = sc.groups[:0]
-	if sc.byHash == nil {
-		sc.byHash = map[uint64]int32{}
+	// The groups are found by their hash in an open-addressed table of at
+	// least twice as many slots as items (each holds a group's index plus
+	// one, 0 when empty), indexed by the hash's top bits.
+	bits := 4
+	for 1<<bits < 2*len(c.items) {
+		bits++
 	}
-	clear(sc.byHash)
+	slots := take(&sc.slots, 1<<bits)
+	mask := uint64(len(slots) - 1)
 	for i, it := range c.items {
 		n.gid[i], n.next[i] = -1, -1
 		if !accepted(it.state, true) || !n.countedByAny(i) {
@@ -579,22 +589,19 @@ func (n *network) group() {
 		}
 		mc, month := n.monthOf(it)
 		hv := n.hash(i, mc, month)
-		first, seen := sc.byHash[hv]
 		gi := int32(-1)
-		for k := first; seen && k >= 0; k = n.groups[k].nextSame {
-			if gr := &n.groups[k]; gr.mc == mc && gr.month == month && n.alike(i, int(gr.rep)) {
+		s := hv >> (64 - bits)
+		for ; slots[s] != 0; s = (s + 1) & mask {
+			k := slots[s] - 1
+			if gr := &n.groups[k]; gr.hash == hv && gr.mc == mc && gr.month == month && n.alike(i, int(gr.rep)) {
 				gi = k
 				break
 			}
 		}
 		if gi < 0 {
 			gi = int32(len(n.groups))
-			next := int32(-1)
-			if seen {
-				next = first
-			}
-			n.groups = append(n.groups, group{rep: int32(i), last: int32(i), mc: mc, month: month, nextSame: next})
-			sc.byHash[hv] = gi
+			n.groups = append(n.groups, group{rep: int32(i), last: int32(i), mc: mc, month: month, hash: hv})
+			slots[s] = gi + 1
 		} else {
 			gr := &n.groups[gi]
 			n.next[gr.last], gr.last = int32(i), int32(i)
@@ -637,8 +644,14 @@ func (n *network) hash(i int, mc, month int32) uint64 {
 		}
 		mix(0x100)
 	}
-	it := n.c.items[i]
-	mixString(string(it.state))
+	switch st := n.c.items[i].state; st {
+	case portfolio.Verified:
+		mix(1)
+	case portfolio.Claimed:
+		mix(2)
+	default:
+		mixString(string(st))
+	}
 	mix(uint64(uint32(mc)))
 	mix(uint64(uint32(month)))
 	for _, rn := range n.reqs {
@@ -652,11 +665,7 @@ func (n *network) hash(i int, mc, month int32) uint64 {
 			w = 1
 		}
 		mix(w<<32 | uint64(uint16(in.capOf))<<16 | uint64(uint16(in.bucket)))
-		if rn.h.areas != nil {
-			for _, a := range rn.h.itemAreas(n.c, i) {
-				mixString(a)
-			}
-		}
+		mix(in.areaKey)
 	}
 	return h
 }
@@ -1894,21 +1903,26 @@ func lowerFirst(s string) string {
 	return s
 }
 
-// knownAreas keeps the codes that the taxonomy knows, without copying when
-// all of them are known.
-func knownAreas(codes []string, known map[string]string) []string {
+// knownAreas keeps the codes that the taxonomy knows (idx gives their
+// positions), without copying when it knows all, and hashes (FNV-1a) the
+// positions of those kept, in order.
+func knownAreas(codes []string, idx map[string]int) ([]string, uint64) {
+	key := uint64(14695981039346656037)
 	for i, a := range codes {
-		if _, ok := known[a]; !ok {
+		k, ok := idx[a]
+		if !ok {
 			kept := slices.Clone(codes[:i])
 			for _, b := range codes[i+1:] {
-				if _, ok := known[b]; ok {
+				if k, ok := idx[b]; ok {
 					kept = append(kept, b)
+					key = (key ^ uint64(k)) * 1099511628211
 				}
 			}
-			return kept
+			return kept, key
 		}
+		key = (key ^ uint64(k)) * 1099511628211
 	}
-	return codes
+	return codes, key
 }
 
 // evidenceIndex numbers the evidence collections for quick lookups.
