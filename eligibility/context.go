@@ -131,9 +131,12 @@ func (c *evalCtx) findCycle(cy *requirements.Cycle) (date.Date, string) {
 // item is one evidence item that carries hours: an education activity, a
 // supervision session or a block of clinical hours; or a case, which is
 // counted (cases are built apart, by caseItems, and never carry hours).
+//
+// Exactly one of act, session, clinical and kase is set; the item's id,
+// collection and contract are read from it. An item holds few pointers:
+// the table is rewritten for every evaluation, and while the collector
+// marks, each pointer written costs a write barrier.
 type item struct {
-	id       string
-	evidence string
 	start    date.Date // the date, or the start of a period
 	end      date.Date // the date, or the end of a period
 	hours    float64
@@ -142,7 +145,6 @@ type item struct {
 	session  *portfolio.Session
 	clinical *portfolio.ClinicalHours
 	kase     *portfolio.Case
-	contract string
 	credits  float64 // hours converted by the set's credit rules
 	// resolved is set once k and kStrict hold what contractOf returns for
 	// the item outside and inside a strict pass (buildItems resolves them
@@ -151,23 +153,62 @@ type item struct {
 	k, kStrict *portfolio.Contract
 }
 
+// id returns the item's id.
+func (it *item) id() string {
+	switch {
+	case it.act != nil:
+		return it.act.ID
+	case it.session != nil:
+		return it.session.ID
+	case it.clinical != nil:
+		return it.clinical.ID
+	}
+	return it.kase.ID
+}
+
+// evidence returns the item's collection, as filters name it.
+func (it *item) evidence() string {
+	switch {
+	case it.act != nil:
+		return requirements.EvidenceEducation
+	case it.session != nil:
+		return requirements.EvidenceSupervision
+	case it.clinical != nil:
+		return requirements.EvidenceClinical
+	}
+	return requirements.EvidenceCases
+}
+
+// contract returns the id of the supervision contract the item names ("" when none).
+func (it *item) contract() string {
+	switch {
+	case it.session != nil:
+		return it.session.Contract
+	case it.clinical != nil:
+		return it.clinical.Contract
+	case it.kase != nil:
+		return it.kase.Contract
+	}
+	return ""
+}
+
 func (c *evalCtx) buildItems() []*item {
 	p := c.p
 	store := c.sc.store[:0]
 	for i := range p.Education {
 		a := &p.Education[i]
-		store = append(store, item{id: a.ID, evidence: requirements.EvidenceEducation, start: a.Date, end: a.Date,
+		store = append(store, item{start: a.Date, end: a.Date,
 			hours: a.Hours, state: a.Verification.EffectiveState(), act: a})
 	}
 	for i := range p.Sessions {
 		s := &p.Sessions[i]
-		store = append(store, item{id: s.ID, evidence: requirements.EvidenceSupervision, start: s.Date, end: s.Date,
-			hours: s.Hours, state: s.Verification.EffectiveState(), session: s, contract: s.Contract})
+		store = append(store, item{start: s.Date, end: s.Date,
+			hours: s.Hours, state: s.Verification.EffectiveState(), session: s})
 	}
 	for i := range p.ClinicalHours {
 		h := &p.ClinicalHours[i]
-		it := item{id: h.ID, evidence: requirements.EvidenceClinical, start: h.Date, end: h.Date,
-			hours: h.Hours, state: h.Verification.EffectiveState(), clinical: h, contract: h.Contract}
+		it := item{start: h.Date, end: h.Date,
+			hours: h.Hours, state: h.Verification.EffectiveState(), clinical: h}
 		if h.Date.IsZero() {
 			it.start, it.end = h.From, h.To
 		}
@@ -208,7 +249,7 @@ func (c *evalCtx) why(f *requirements.Filter, it *item) string {
 // filter tests an item against a filter; the reason is built only when
 // explain is set, since matching runs for every item and requirement.
 func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, string) {
-	if f.Evidence != "" && f.Evidence != it.evidence {
+	if f.Evidence != "" && f.Evidence != it.evidence() {
 		return false, explained(explain, func() string { return "is not " + f.Evidence + " evidence" })
 	}
 	if it.kase != nil {
@@ -300,7 +341,7 @@ func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, 
 	} else if len(f.Modalities) > 0 || f.TelehealthWhereLicensed || len(f.Focus) > 0 {
 		return false, "is not clinical hours"
 	}
-	if f.RequireContract && (it.contract == "" || c.contractOf(it) == nil) {
+	if f.RequireContract && (it.contract() == "" || c.contractOf(it) == nil) {
 		return false, "is not linked to a supervision contract"
 	}
 	if w := f.Window; w != nil {
@@ -495,9 +536,9 @@ func (c *evalCtx) contractOf(it *item) *portfolio.Contract {
 // name the same contract, so the last one looked up is kept.
 func (c *evalCtx) resolve(it *item) {
 	k, ks := c.first, c.firstVerified
-	if it.contract != "" {
-		if it.contract != c.lastContract || c.lastK == nil {
-			c.lastContract, c.lastK = it.contract, c.contractByID(it.contract)
+	if it.contract() != "" {
+		if it.contract() != c.lastContract || c.lastK == nil {
+			c.lastContract, c.lastK = it.contract(), c.contractByID(it.contract())
 		}
 		k, ks = c.lastK, c.lastK
 	}
@@ -511,8 +552,8 @@ func (c *evalCtx) resolve(it *item) {
 func (c *evalCtx) findContract(it *item, strict bool) *portfolio.Contract {
 	var k *portfolio.Contract
 	switch {
-	case it.contract != "":
-		k = c.contractByID(it.contract)
+	case it.contract() != "":
+		k = c.contractByID(it.contract())
 	case strict:
 		k = c.firstVerified
 	default:

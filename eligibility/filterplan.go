@@ -131,7 +131,7 @@ func planFilter(v *vocab, f *requirements.Filter) (fp filterPlan, ok bool) {
 
 // masks returns what the filter plans read of item it.
 func (v *vocab) masks(it *item) itemMasks {
-	m := itemMasks{evidence: int8(evidenceIndex(it.evidence))}
+	m := itemMasks{evidence: int8(evidenceIndex(it.evidence()))}
 	switch {
 	case it.act != nil:
 		a := it.act
@@ -235,7 +235,7 @@ func (c *evalCtx) dynamic(f *requirements.Filter, it *item) bool {
 			return false
 		}
 	}
-	if f.RequireContract && (it.contract == "" || c.contractOf(it) == nil) {
+	if f.RequireContract && (it.contract() == "" || c.contractOf(it) == nil) {
 		return false
 	}
 	if w := f.Window; w != nil {

@@ -243,7 +243,7 @@ func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
 	for i, it := range c.items {
 		in := &h.info[i]
 		in.capOf, in.bucket, in.why = -1, -1, -1
-		if !h.wanted[evidenceIndex(it.evidence)] {
+		if !h.wanted[evidenceIndex(it.evidence())] {
 			continue
 		}
 		ok, why := c.acceptsItem(h, i)
@@ -351,7 +351,7 @@ func (c *evalCtx) selects(f *requirements.Filter, it *item) bool {
 		sel := selector(f)
 		return c.match(&sel, it)
 	}
-	if f.Evidence != "" && f.Evidence != it.evidence {
+	if f.Evidence != "" && f.Evidence != it.evidence() {
 		return false
 	}
 	if a := it.act; a != nil {
@@ -1505,7 +1505,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	var claimedIDs []string
 	res.Evidence = c.uses(n, rn, func(i int) {
 		if c.items[i].state == portfolio.Claimed {
-			claimedIDs = appendNew(claimedIDs, c.items[i].id)
+			claimedIDs = appendNew(claimedIDs, c.items[i].id())
 		}
 		if h.info[i].weak {
 			for _, id := range c.claimedSupport(c.items[i]) {
@@ -1525,12 +1525,12 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	for i, it := range c.items {
 		if in := h.info[i]; in.elig || in.why == whyNone {
 			if in.elig && it.state == portfolio.Rejected {
-				res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: "was rejected in verification"})
+				res.Excluded = append(res.Excluded, Excluded{ID: it.id(), Reason: "was rejected in verification"})
 			}
 			continue
 		}
 		if why := h.reason(c, i); why != "" {
-			res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: why})
+			res.Excluded = append(res.Excluded, Excluded{ID: it.id(), Reason: why})
 		}
 	}
 	// Explanation and shortfall.
@@ -1553,7 +1553,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			// as an item that stretches the span the evidence covers.
 			for i, g := range n.gid {
 				if g >= 0 && rn.count[g] > 0 && (c.items[i].state == portfolio.Claimed || h.info[i].weak) {
-					claimedIDs = appendNew(claimedIDs, c.items[i].id)
+					claimedIDs = appendNew(claimedIDs, c.items[i].id())
 				}
 			}
 		}
@@ -1658,7 +1658,7 @@ func (c *evalCtx) uses(n *network, rn *reqNet, each func(i int)) []Use {
 	for k, p := range pend {
 		each(int(p.i))
 		it := c.items[p.i]
-		uses[k] = Use{ID: it.id, Amount: p.amount, State: string(it.state)}
+		uses[k] = Use{ID: it.id(), Amount: p.amount, State: string(it.state)}
 		if p.to > p.from {
 			from := len(split)
 			split = append(split, store[p.from:p.to]...)
