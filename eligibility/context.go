@@ -536,9 +536,9 @@ func (c *evalCtx) contractOf(it *item) *portfolio.Contract {
 // name the same contract, so the last one looked up is kept.
 func (c *evalCtx) resolve(it *item) {
 	k, ks := c.first, c.firstVerified
-	if it.contract() != "" {
-		if it.contract() != c.lastContract || c.lastK == nil {
-			c.lastContract, c.lastK = it.contract(), c.contractByID(it.contract())
+	if id := it.contract(); id != "" {
+		if id != c.lastContract || c.lastK == nil {
+			c.lastContract, c.lastK = id, c.contractByID(id)
 		}
 		k, ks = c.lastK, c.lastK
 	}

@@ -129,9 +129,9 @@ func planFilter(v *vocab, f *requirements.Filter) (fp filterPlan, ok bool) {
 	return fp, true
 }
 
-// masks returns what the filter plans read of item it.
-func (v *vocab) masks(it *item) itemMasks {
-	m := itemMasks{evidence: int8(evidenceIndex(it.evidence()))}
+// masks sets m to what the filter plans read of item it.
+func (v *vocab) masks(m *itemMasks, it *item) {
+	*m = itemMasks{evidence: int8(evidenceIndex(it.evidence()))}
 	switch {
 	case it.act != nil:
 		a := it.act
@@ -153,7 +153,6 @@ func (v *vocab) masks(it *item) itemMasks {
 			m.focus |= bit(v.focus, f)
 		}
 	}
-	return m
 }
 
 // static reports whether an item passes every condition of the filter

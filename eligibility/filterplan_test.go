@@ -91,7 +91,8 @@ func TestFilterPlansAsFilter(t *testing.T) {
 		sc := getScratch()
 		c := newCtx(p, set, date.MustParse("2026-06-01"), sc)
 		for _, it := range c.items {
-			m := v.masks(it)
+			var m itemMasks
+			v.masks(&m, it)
 			for k := range filters {
 				f, fp := &filters[k], &plans[k]
 				if got, want := fp.selects(&m), c.selects(f, it); got != want {

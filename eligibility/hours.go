@@ -114,7 +114,7 @@ func (c *evalCtx) prepareHours(applies []bool) []*hoursReq {
 	if v := compiled(c.set).vocab; v != nil {
 		c.masks = take(&c.sc.masks, len(c.items))
 		for i, it := range c.items {
-			c.masks[i] = v.masks(it)
+			v.masks(&c.masks[i], it)
 		}
 	}
 	store, hs := make([]hoursReq, n), make([]*hoursReq, 0, n)
