@@ -192,6 +192,22 @@ func (it *item) contract() string {
 	return ""
 }
 
+// collection returns where the items of collection e (by evidenceIndex)
+// lie in the item table: buildItems lists education, then supervision,
+// then clinical hours.
+func (c *evalCtx) collection(e int) (from, to int) {
+	ne, ns := len(c.p.Education), len(c.p.Sessions)
+	switch e {
+	case 0:
+		return 0, ne
+	case 1:
+		return ne, ne + ns
+	}
+	return ne + ns, len(c.items)
+}
+
+// buildItems makes the item table, collection by collection (see
+// collection).
 func (c *evalCtx) buildItems() []*item {
 	p := c.p
 	store := c.sc.store[:0]

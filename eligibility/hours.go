@@ -240,12 +240,21 @@ func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
 	if h.areas != nil {
 		h.areaOf = take(&c.sc.areaOf, len(c.items))
 	}
-	for i, it := range c.items {
-		in := &h.info[i]
-		in.capOf, in.bucket, in.why = -1, -1, -1
-		if !h.wanted[evidenceIndex(it.evidence())] {
-			continue
+	for i := range h.info {
+		h.info[i] = itemInfo{capOf: -1, bucket: -1, why: whyNone}
+	}
+	for e, wanted := range h.wanted {
+		if wanted {
+			from, to := c.collection(e)
+			c.prepareItems(h, r, from, to)
 		}
+	}
+}
+
+// prepareItems is prepare of the items from index from to index to.
+func (c *evalCtx) prepareItems(h *hoursReq, r *requirements.Requirement, from, to int) {
+	for i := from; i < to; i++ {
+		it, in := c.items[i], &h.info[i]
 		ok, why := c.acceptsItem(h, i)
 		if ok && h.areas != nil {
 			codes := it.act.Areas[r.Taxonomy]
