@@ -735,13 +735,19 @@ func (c *evalCtx) edgesNeeded(hs []*hoursReq) int {
 		if slices.ContainsFunc(h.r.Caps, requirements.Cap.Monthly) {
 			n += len(c.items) // a source edge per month, at most one per item
 		}
-		for i := range c.items {
-			if !h.info[i].elig {
-				continue
+		for e, wanted := range h.wanted {
+			if !wanted {
+				continue // none of its items is eligible
 			}
-			n++ // a use, or a direct edge
-			if h.areas != nil {
-				n += len(h.itemAreas(c, i))
+			from, to := c.collection(e)
+			for i := from; i < to; i++ {
+				if !h.info[i].elig {
+					continue
+				}
+				n++ // a use, or a direct edge
+				if h.areas != nil {
+					n += len(h.itemAreas(c, i))
+				}
 			}
 		}
 	}
@@ -1522,24 +1528,39 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			}
 		}
 	})
+	// Only items of the collections the requirement reads are eligible or
+	// have a reason; the collections lie in the item table in order.
 	excluded := 0
-	for i, it := range c.items {
-		if in := h.info[i]; in.elig && it.state == portfolio.Rejected || !in.elig && in.why != whyNone {
-			excluded++
+	for e, wanted := range h.wanted {
+		if !wanted {
+			continue
+		}
+		from, to := c.collection(e)
+		for i := from; i < to; i++ {
+			if in := h.info[i]; in.elig && c.items[i].state == portfolio.Rejected || !in.elig && in.why != whyNone {
+				excluded++
+			}
 		}
 	}
 	if excluded > 0 {
 		res.Excluded = make([]Excluded, 0, excluded)
 	}
-	for i, it := range c.items {
-		if in := h.info[i]; in.elig || in.why == whyNone {
-			if in.elig && it.state == portfolio.Rejected {
-				res.Excluded = append(res.Excluded, Excluded{ID: it.id(), Reason: "was rejected in verification"})
-			}
+	for e, wanted := range h.wanted {
+		if !wanted {
 			continue
 		}
-		if why := h.reason(c, i); why != "" {
-			res.Excluded = append(res.Excluded, Excluded{ID: it.id(), Reason: why})
+		from, to := c.collection(e)
+		for i := from; i < to; i++ {
+			it := c.items[i]
+			if in := h.info[i]; in.elig || in.why == whyNone {
+				if in.elig && it.state == portfolio.Rejected {
+					res.Excluded = append(res.Excluded, Excluded{ID: it.id(), Reason: "was rejected in verification"})
+				}
+				continue
+			}
+			if why := h.reason(c, i); why != "" {
+				res.Excluded = append(res.Excluded, Excluded{ID: it.id(), Reason: why})
+			}
 		}
 	}
 	// Explanation and shortfall.
