@@ -17,8 +17,8 @@ func (c *evalCtx) caseItems() []*item {
 	items := make([]*item, len(c.p.Cases))
 	for i := range c.p.Cases {
 		k := &c.p.Cases[i]
-		it := &item{id: k.ID, evidence: requirements.EvidenceCases, start: k.Opened, end: k.Opened,
-			state: k.Verification.EffectiveState(), kase: k, contract: k.Contract}
+		it := &item{start: k.Opened, end: k.Opened,
+			state: k.Verification.EffectiveState(), kase: k}
 		if !k.Closed.IsZero() {
 			it.end = k.Closed
 		}
@@ -63,7 +63,7 @@ func (c *evalCtx) caseFilter(f *requirements.Filter, it *item, explain bool) (bo
 	case f.Completed && k.Closed.After(c.asOf):
 		return false, explained(explain, func() string { return fmt.Sprintf("was completed on %s, after the evaluation date", k.Closed) })
 	}
-	if f.RequireContract && (it.contract == "" || c.contractOf(it) == nil) {
+	if f.RequireContract && (it.contract() == "" || c.contractOf(it) == nil) {
 		return false, "is not linked to a supervision contract"
 	}
 	if w := f.Window; w != nil {
@@ -116,11 +116,11 @@ func (c *evalCtx) checkCases(r *requirements.Requirement, withClaimed bool) outc
 			}
 		}
 		if reason != "" {
-			o.excluded = append(o.excluded, Excluded{ID: it.id, Reason: reason})
+			o.excluded = append(o.excluded, Excluded{ID: it.id(), Reason: reason})
 			continue
 		}
 		counted = append(counted, it)
-		o.used = append(o.used, Use{ID: it.id, State: string(it.state)})
+		o.used = append(o.used, Use{ID: it.id(), State: string(it.state)})
 		if withClaimed && c.hasClaimedSupport {
 			c.strict = true
 			strictOK := c.acceptsCase(r, it)

@@ -18,6 +18,10 @@ type compiledSet struct {
 	srcEnd  []int
 	// primaries counts the sources that say whether they are primary.
 	primaries int
+	// vocab numbers the values the hours requirements' filters name, which
+	// their filter plans are compiled against (nil when some field names
+	// more than maxValues: the filters then run as they are).
+	vocab *vocab
 }
 
 // compiled returns the set's compiled form, making it on first use.
@@ -36,8 +40,42 @@ func compiled(set *requirements.Set) *compiledSet {
 			}
 			cs.srcEnd = append(cs.srcEnd, len(cs.sources))
 		}
+		cs.planFilters(set)
 		return cs
 	}).(*compiledSet)
+}
+
+// planFilters compiles the filters of every hours requirement against one
+// vocab, or none when some field has too many values.
+func (cs *compiledSet) planFilters(set *requirements.Set) {
+	v := &vocab{}
+	compile := func(fs []requirements.Filter) ([]filterPlan, bool) {
+		fps := make([]filterPlan, len(fs))
+		for k := range fs {
+			var ok bool
+			if fps[k], ok = planFilter(v, &fs[k]); !ok {
+				return nil, false
+			}
+		}
+		return fps, true
+	}
+	for _, r := range set.Requirements {
+		h := cs.hours[r]
+		if h == nil {
+			continue
+		}
+		var ok1, ok2, ok3 bool
+		h.acceptPlans, ok1 = compile(h.accepts)
+		h.capPlans, ok2 = compile(h.capMatch)
+		h.minPlans, ok3 = compile(h.minMatch)
+		if !ok1 || !ok2 || !ok3 {
+			for _, h := range cs.hours {
+				h.acceptPlans, h.capPlans, h.minPlans = nil, nil, nil
+			}
+			return
+		}
+	}
+	cs.vocab = v
 }
 
 // reportSources returns a copy of the set's sources for one report, each

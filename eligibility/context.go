@@ -29,7 +29,10 @@ type evalCtx struct {
 	cycleStart   date.Date
 	cycleProblem string
 	items        []*item
-	view         func(withClaimed bool) map[string]any
+	// masks holds, per item, what the set's filter plans read of it (nil
+	// until prepareHours, and when the set's filters are not compiled).
+	masks []itemMasks
+	view  func(withClaimed bool) map[string]any
 	// hours are the hours requirements that apply, as prepareHours
 	// worked them out (a ratio reads them).
 	hours []*hoursReq
@@ -128,9 +131,12 @@ func (c *evalCtx) findCycle(cy *requirements.Cycle) (date.Date, string) {
 // item is one evidence item that carries hours: an education activity, a
 // supervision session or a block of clinical hours; or a case, which is
 // counted (cases are built apart, by caseItems, and never carry hours).
+//
+// Exactly one of act, session, clinical and kase is set; the item's id,
+// collection and contract are read from it. An item holds few pointers:
+// the table is rewritten for every evaluation, and while the collector
+// marks, each pointer written costs a write barrier.
 type item struct {
-	id       string
-	evidence string
 	start    date.Date // the date, or the start of a period
 	end      date.Date // the date, or the end of a period
 	hours    float64
@@ -139,7 +145,6 @@ type item struct {
 	session  *portfolio.Session
 	clinical *portfolio.ClinicalHours
 	kase     *portfolio.Case
-	contract string
 	credits  float64 // hours converted by the set's credit rules
 	// resolved is set once k and kStrict hold what contractOf returns for
 	// the item outside and inside a strict pass (buildItems resolves them
@@ -148,23 +153,78 @@ type item struct {
 	k, kStrict *portfolio.Contract
 }
 
+// id returns the item's id.
+func (it *item) id() string {
+	switch {
+	case it.act != nil:
+		return it.act.ID
+	case it.session != nil:
+		return it.session.ID
+	case it.clinical != nil:
+		return it.clinical.ID
+	}
+	return it.kase.ID
+}
+
+// evidence returns the item's collection, as filters name it.
+func (it *item) evidence() string {
+	switch {
+	case it.act != nil:
+		return requirements.EvidenceEducation
+	case it.session != nil:
+		return requirements.EvidenceSupervision
+	case it.clinical != nil:
+		return requirements.EvidenceClinical
+	}
+	return requirements.EvidenceCases
+}
+
+// contract returns the id of the supervision contract the item names ("" when none).
+func (it *item) contract() string {
+	switch {
+	case it.session != nil:
+		return it.session.Contract
+	case it.clinical != nil:
+		return it.clinical.Contract
+	case it.kase != nil:
+		return it.kase.Contract
+	}
+	return ""
+}
+
+// collection returns where the items of collection e (by evidenceIndex)
+// lie in the item table: buildItems lists education, then supervision,
+// then clinical hours.
+func (c *evalCtx) collection(e int) (from, to int) {
+	ne, ns := len(c.p.Education), len(c.p.Sessions)
+	switch e {
+	case 0:
+		return 0, ne
+	case 1:
+		return ne, ne + ns
+	}
+	return ne + ns, len(c.items)
+}
+
+// buildItems makes the item table, collection by collection (see
+// collection).
 func (c *evalCtx) buildItems() []*item {
 	p := c.p
 	store := c.sc.store[:0]
 	for i := range p.Education {
 		a := &p.Education[i]
-		store = append(store, item{id: a.ID, evidence: requirements.EvidenceEducation, start: a.Date, end: a.Date,
+		store = append(store, item{start: a.Date, end: a.Date,
 			hours: a.Hours, state: a.Verification.EffectiveState(), act: a})
 	}
 	for i := range p.Sessions {
 		s := &p.Sessions[i]
-		store = append(store, item{id: s.ID, evidence: requirements.EvidenceSupervision, start: s.Date, end: s.Date,
-			hours: s.Hours, state: s.Verification.EffectiveState(), session: s, contract: s.Contract})
+		store = append(store, item{start: s.Date, end: s.Date,
+			hours: s.Hours, state: s.Verification.EffectiveState(), session: s})
 	}
 	for i := range p.ClinicalHours {
 		h := &p.ClinicalHours[i]
-		it := item{id: h.ID, evidence: requirements.EvidenceClinical, start: h.Date, end: h.Date,
-			hours: h.Hours, state: h.Verification.EffectiveState(), clinical: h, contract: h.Contract}
+		it := item{start: h.Date, end: h.Date,
+			hours: h.Hours, state: h.Verification.EffectiveState(), clinical: h}
 		if h.Date.IsZero() {
 			it.start, it.end = h.From, h.To
 		}
@@ -205,7 +265,7 @@ func (c *evalCtx) why(f *requirements.Filter, it *item) string {
 // filter tests an item against a filter; the reason is built only when
 // explain is set, since matching runs for every item and requirement.
 func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, string) {
-	if f.Evidence != "" && f.Evidence != it.evidence {
+	if f.Evidence != "" && f.Evidence != it.evidence() {
 		return false, explained(explain, func() string { return "is not " + f.Evidence + " evidence" })
 	}
 	if it.kase != nil {
@@ -217,23 +277,25 @@ func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, 
 	if a := it.act; a != nil {
 		switch {
 		case len(f.ActivityKinds) > 0 && !slices.Contains(f.ActivityKinds, a.Kind):
-			return false, c.phrase(explain, func(b []byte) []byte {
+			return false, c.phrase(explain, phraseKey{site: 1, v: a.Kind, list: f.ActivityKinds}, func(b []byte) []byte {
 				return appendOrList(appendWords(append(b, "is a "...), a.Kind), ", not ", f.ActivityKinds)
 			})
 		case len(f.ProviderKinds) > 0 && !slices.Contains(f.ProviderKinds, a.Provider.Kind):
-			return false, c.phrase(explain, func(b []byte) []byte {
+			return false, c.phrase(explain, phraseKey{site: 2, v: a.Provider.Kind}, func(b []byte) []byte {
 				return append(appendWords(append(b, "comes from a provider of kind "...), a.Provider.Kind), ", which is not accepted here"...)
 			})
 		case len(f.ApprovedBy) > 0 && !intersects(f.ApprovedBy, a.Provider.ApprovedBy):
-			return false, c.phrase(explain, func(b []byte) []byte {
+			return false, c.phrase(explain, phraseKey{site: 3, v: a.Provider.Name, list: f.ApprovedBy}, func(b []byte) []byte {
 				return appendOrList(append(append(b, "provider "...), a.Provider.Name...), " is not approved by ", f.ApprovedBy)
 			})
 		case len(f.NotApprovedBy) > 0 && intersects(f.NotApprovedBy, a.Provider.ApprovedBy):
-			return false, c.phrase(explain, func(b []byte) []byte {
+			return false, c.phrase(explain, phraseKey{site: 4, v: a.Provider.Name, list: f.NotApprovedBy}, func(b []byte) []byte {
 				return appendOrList(append(append(b, "provider "...), a.Provider.Name...), " is approved by ", f.NotApprovedBy)
 			})
 		case len(f.Delivery) > 0 && !slices.Contains(f.Delivery, a.Delivery):
-			return false, c.phrase(explain, func(b []byte) []byte { return appendWords(append(b, "was delivered "...), a.Delivery) })
+			return false, c.phrase(explain, phraseKey{site: 5, v: a.Delivery}, func(b []byte) []byte {
+				return appendWords(append(b, "was delivered "...), a.Delivery)
+			})
 		case f.SexualityRelated && a.SexualityRelated != nil && !*a.SexualityRelated:
 			return false, "is not sexuality-related"
 		}
@@ -295,7 +357,7 @@ func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, 
 	} else if len(f.Modalities) > 0 || f.TelehealthWhereLicensed || len(f.Focus) > 0 {
 		return false, "is not clinical hours"
 	}
-	if f.RequireContract && (it.contract == "" || c.contractOf(it) == nil) {
+	if f.RequireContract && (it.contract() == "" || c.contractOf(it) == nil) {
 		return false, "is not linked to a supervision contract"
 	}
 	if w := f.Window; w != nil {
@@ -315,14 +377,57 @@ func sessionDelivery(s *portfolio.Session) string {
 	return s.Delivery
 }
 
+// phraseKey is what a reason phrase words: the place in filter that words
+// it (site), the item's value it names, and the filter's list it names
+// (nil when it names none).
+type phraseKey struct {
+	site int8
+	v    string
+	list []string
+}
+
+// remembered is a phrase and its key.
+type remembered struct {
+	site int8
+	v    string
+	list *string // the list's first element, nil when it is empty
+	n    int     // the list's length
+	s    string
+}
+
+// maxRemembered is how many phrases an evaluation remembers by key.
+const maxRemembered = 16
+
 // phrase words a reason only when one is wanted, by appending to the
 // context's buffer, and returns it interned: the many items refused for
-// the same reason share one string.
-func (c *evalCtx) phrase(explain bool, build func(b []byte) []byte) string {
+// the same reason share one string. The text is a function of its key, so
+// the first phrases of an evaluation are remembered by key and not worded
+// again; a filter's lists are compared by their first element's address
+// and their length (a set does not change while it is evaluated).
+func (c *evalCtx) phrase(explain bool, key phraseKey, build func(b []byte) []byte) string {
 	if !explain {
 		return ""
 	}
-	c.buf = build(c.buf[:0])
+	var first *string
+	if len(key.list) > 0 {
+		first = &key.list[0]
+	}
+	mem := c.sc.phrases
+	for k := range mem {
+		if m := &mem[k]; m.site == key.site && m.list == first && m.n == len(key.list) && m.v == key.v {
+			return m.s
+		}
+	}
+	s := c.intern(build(c.buf[:0]))
+	if len(mem) < maxRemembered {
+		c.sc.phrases = append(mem, remembered{site: key.site, v: key.v, list: first, n: len(key.list), s: s})
+	}
+	return s
+}
+
+// intern returns b as a string, the same string for the same text.
+func (c *evalCtx) intern(b []byte) string {
+	c.buf = b
 	if s, ok := c.phrases[string(c.buf)]; ok {
 		return s
 	}
@@ -447,9 +552,9 @@ func (c *evalCtx) contractOf(it *item) *portfolio.Contract {
 // name the same contract, so the last one looked up is kept.
 func (c *evalCtx) resolve(it *item) {
 	k, ks := c.first, c.firstVerified
-	if it.contract != "" {
-		if it.contract != c.lastContract || c.lastK == nil {
-			c.lastContract, c.lastK = it.contract, c.contractByID(it.contract)
+	if id := it.contract(); id != "" {
+		if id != c.lastContract || c.lastK == nil {
+			c.lastContract, c.lastK = id, c.contractByID(id)
 		}
 		k, ks = c.lastK, c.lastK
 	}
@@ -463,8 +568,8 @@ func (c *evalCtx) resolve(it *item) {
 func (c *evalCtx) findContract(it *item, strict bool) *portfolio.Contract {
 	var k *portfolio.Contract
 	switch {
-	case it.contract != "":
-		k = c.contractByID(it.contract)
+	case it.contract() != "":
+		k = c.contractByID(it.contract())
 	case strict:
 		k = c.firstVerified
 	default:

@@ -55,6 +55,9 @@ type itemInfo struct {
 	// the accepts list that selects its kind (the reason is worded only
 	// when a report lists the item, by reason), or a why* code.
 	why int16
+	// areaKey hashes the positions in the taxonomy of the areas it counts
+	// in, in their order, for the network's grouping (0 without them).
+	areaKey uint64
 }
 
 // itemAreas returns the taxonomy areas item i covers for this requirement.
@@ -108,6 +111,12 @@ func (c *evalCtx) prepareHours(applies []bool) []*hoursReq {
 	if n == 0 {
 		return nil
 	}
+	if v := compiled(c.set).vocab; v != nil {
+		c.masks = take(&c.sc.masks, len(c.items))
+		for i, it := range c.items {
+			v.masks(&c.masks[i], it)
+		}
+	}
 	store, hs := make([]hoursReq, n), make([]*hoursReq, 0, n)
 	for k, r := range c.set.Requirements {
 		if r.Kind != requirements.KindHours || !applies[k] {
@@ -160,6 +169,9 @@ type hoursPlan struct {
 	// values are the strings the portfolio's decoder shares (see
 	// sharedFilter), which the filters compare quicker.
 	accepts, capMatch, minMatch []requirements.Filter
+	// acceptPlans, capPlans and minPlans are those filters compiled (see
+	// filterPlan), or nil when the set's filters are not (see compiledSet).
+	acceptPlans, capPlans, minPlans []filterPlan
 }
 
 // planHours works out the hoursPlan of requirement r of set.
@@ -228,16 +240,27 @@ func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
 	if h.areas != nil {
 		h.areaOf = take(&c.sc.areaOf, len(c.items))
 	}
-	for i, it := range c.items {
-		in := &h.info[i]
-		in.capOf, in.bucket, in.why = -1, -1, -1
-		if !h.wanted[evidenceIndex(it.evidence)] {
-			continue
+	for i := range h.info {
+		h.info[i] = itemInfo{capOf: -1, bucket: -1, why: whyNone}
+	}
+	for e, wanted := range h.wanted {
+		if wanted {
+			from, to := c.collection(e)
+			c.prepareItems(h, r, from, to)
 		}
-		ok, why := c.accepts(h.accepts, it)
+	}
+}
+
+// prepareItems is prepare of the items from index from to index to.
+func (c *evalCtx) prepareItems(h *hoursReq, r *requirements.Requirement, from, to int) {
+	for i := from; i < to; i++ {
+		it, in := c.items[i], &h.info[i]
+		ok, why := c.acceptsItem(h, i)
 		if ok && h.areas != nil {
 			codes := it.act.Areas[r.Taxonomy]
-			if kept := knownAreas(codes, h.areaName); len(kept) != len(codes) {
+			kept, key := knownAreas(codes, h.areaIdx)
+			in.areaKey = key
+			if len(kept) != len(codes) {
 				if h.filtered == nil {
 					h.filtered = map[int][]string{}
 				}
@@ -258,24 +281,54 @@ func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
 		}
 		if c.hasClaimedSupport {
 			c.strict = true
-			strictOK, _ := c.accepts(h.accepts, it)
+			strictOK, _ := c.acceptsItem(h, i)
 			c.strict = false
 			in.weak = !strictOK
 		}
 		for j := range r.Caps {
 			// A monthly cap limits the item at its source (see build).
-			if !r.Caps[j].Monthly() && c.match(&h.capMatch[j], it) {
+			if !r.Caps[j].Monthly() && c.matchItem(h.capPlans, h.capMatch, j, i) {
 				in.capOf = int16(j)
 				break
 			}
 		}
 		for j := range r.Minimums {
-			if c.match(&h.minMatch[j], it) {
+			if c.matchItem(h.minPlans, h.minMatch, j, i) {
 				in.bucket = int16(j)
 				break
 			}
 		}
 	}
+}
+
+// acceptsItem is accepts of item i with the requirement's filter plans,
+// when the evaluation has the items' masks.
+func (c *evalCtx) acceptsItem(h *hoursReq, i int) (bool, int16) {
+	if c.masks == nil {
+		return c.accepts(h.accepts, c.items[i])
+	}
+	m := &c.masks[i]
+	why := int16(whyNone)
+	for k := range h.acceptPlans {
+		fp := &h.acceptPlans[k]
+		if fp.static(m) && (!fp.dynamic || c.dynamic(&h.accepts[k], c.items[i])) {
+			return true, whyNone
+		}
+		if why == whyNone && fp.selects(m) {
+			why = int16(k)
+		}
+	}
+	return false, why
+}
+
+// matchItem is match of item i and filter fs[j], with its plan fps[j] when
+// the evaluation has the items' masks.
+func (c *evalCtx) matchItem(fps []filterPlan, fs []requirements.Filter, j, i int) bool {
+	if c.masks == nil {
+		return c.match(&fs[j], c.items[i])
+	}
+	fp := &fps[j]
+	return fp.static(&c.masks[i]) && (!fp.dynamic || c.dynamic(&fs[j], c.items[i]))
 }
 
 // accepts reports whether a requirement's accepts list takes an item, and if
@@ -307,7 +360,7 @@ func (c *evalCtx) selects(f *requirements.Filter, it *item) bool {
 		sel := selector(f)
 		return c.match(&sel, it)
 	}
-	if f.Evidence != "" && f.Evidence != it.evidence {
+	if f.Evidence != "" && f.Evidence != it.evidence() {
 		return false
 	}
 	if a := it.act; a != nil {
@@ -360,16 +413,17 @@ type network struct {
 type group struct {
 	rep, last int32 // the first and last member; members link through network.next
 	credits   float64
-	mc, month int32 // the monthly cap selecting the members at the source (-1: none) and their month
-	nextSame  int32 // the next group with the same hash, or -1
+	mc, month int32  // the monthly cap selecting the members at the source (-1: none) and their month
+	hash      uint64 // what network.hash gives its members
 }
 
 // pendingUse is one use of hoursResult before it is put in order: the
-// item, its use, and where its area split lies in the scratch's amounts.
+// item, its amount, and where its area split lies in the scratch's
+// amounts. It holds no pointers, so sorting them moves plain memory.
 type pendingUse struct {
 	i        int32
 	from, to int32
-	u        Use
+	amount   float64
 }
 
 // monthCap is a cap with per: month. It limits the evidence it selects at
@@ -528,10 +582,15 @@ func (n *network) group() {
 	c, sc := n.c, n.c.sc
 	n.gid, n.next = take(&sc.gids, len(c.items)), take(&sc.nexts, len(c.items))
 	n.groups = sc.groups[:0]
-	if sc.byHash == nil {
-		sc.byHash = map[uint64]int32{}
+	// The groups are found by their hash in an open-addressed table of at
+	// least twice as many slots as items (each holds a group's index plus
+	// one, 0 when empty), indexed by the hash's top bits.
+	bits := 4
+	for 1<<bits < 2*len(c.items) {
+		bits++
 	}
-	clear(sc.byHash)
+	slots := take(&sc.slots, 1<<bits)
+	mask := uint64(len(slots) - 1)
 	for i, it := range c.items {
 		n.gid[i], n.next[i] = -1, -1
 		if !accepted(it.state, true) || !n.countedByAny(i) {
@@ -539,22 +598,19 @@ func (n *network) group() {
 		}
 		mc, month := n.monthOf(it)
 		hv := n.hash(i, mc, month)
-		first, seen := sc.byHash[hv]
 		gi := int32(-1)
-		for k := first; seen && k >= 0; k = n.groups[k].nextSame {
-			if gr := &n.groups[k]; gr.mc == mc && gr.month == month && n.alike(i, int(gr.rep)) {
+		s := hv >> (64 - bits)
+		for ; slots[s] != 0; s = (s + 1) & mask {
+			k := slots[s] - 1
+			if gr := &n.groups[k]; gr.hash == hv && gr.mc == mc && gr.month == month && n.alike(i, int(gr.rep)) {
 				gi = k
 				break
 			}
 		}
 		if gi < 0 {
 			gi = int32(len(n.groups))
-			next := int32(-1)
-			if seen {
-				next = first
-			}
-			n.groups = append(n.groups, group{rep: int32(i), last: int32(i), mc: mc, month: month, nextSame: next})
-			sc.byHash[hv] = gi
+			n.groups = append(n.groups, group{rep: int32(i), last: int32(i), mc: mc, month: month, hash: hv})
+			slots[s] = gi + 1
 		} else {
 			gr := &n.groups[gi]
 			n.next[gr.last], gr.last = int32(i), int32(i)
@@ -597,8 +653,14 @@ func (n *network) hash(i int, mc, month int32) uint64 {
 		}
 		mix(0x100)
 	}
-	it := n.c.items[i]
-	mixString(string(it.state))
+	switch st := n.c.items[i].state; st {
+	case portfolio.Verified:
+		mix(1)
+	case portfolio.Claimed:
+		mix(2)
+	default:
+		mixString(string(st))
+	}
 	mix(uint64(uint32(mc)))
 	mix(uint64(uint32(month)))
 	for _, rn := range n.reqs {
@@ -612,11 +674,7 @@ func (n *network) hash(i int, mc, month int32) uint64 {
 			w = 1
 		}
 		mix(w<<32 | uint64(uint16(in.capOf))<<16 | uint64(uint16(in.bucket)))
-		if rn.h.areas != nil {
-			for _, a := range rn.h.itemAreas(n.c, i) {
-				mixString(a)
-			}
-		}
+		mix(in.areaKey)
 	}
 	return h
 }
@@ -677,13 +735,19 @@ func (c *evalCtx) edgesNeeded(hs []*hoursReq) int {
 		if slices.ContainsFunc(h.r.Caps, requirements.Cap.Monthly) {
 			n += len(c.items) // a source edge per month, at most one per item
 		}
-		for i := range c.items {
-			if !h.info[i].elig {
-				continue
+		for e, wanted := range h.wanted {
+			if !wanted {
+				continue // none of its items is eligible
 			}
-			n++ // a use, or a direct edge
-			if h.areas != nil {
-				n += len(h.itemAreas(c, i))
+			from, to := c.collection(e)
+			for i := from; i < to; i++ {
+				if !h.info[i].elig {
+					continue
+				}
+				n++ // a use, or a direct edge
+				if h.areas != nil {
+					n += len(h.itemAreas(c, i))
+				}
 			}
 		}
 	}
@@ -1456,7 +1520,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	var claimedIDs []string
 	res.Evidence = c.uses(n, rn, func(i int) {
 		if c.items[i].state == portfolio.Claimed {
-			claimedIDs = appendNew(claimedIDs, c.items[i].id)
+			claimedIDs = appendNew(claimedIDs, c.items[i].id())
 		}
 		if h.info[i].weak {
 			for _, id := range c.claimedSupport(c.items[i]) {
@@ -1464,24 +1528,39 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			}
 		}
 	})
+	// Only items of the collections the requirement reads are eligible or
+	// have a reason; the collections lie in the item table in order.
 	excluded := 0
-	for i, it := range c.items {
-		if in := h.info[i]; in.elig && it.state == portfolio.Rejected || !in.elig && in.why != whyNone {
-			excluded++
+	for e, wanted := range h.wanted {
+		if !wanted {
+			continue
+		}
+		from, to := c.collection(e)
+		for i := from; i < to; i++ {
+			if in := h.info[i]; in.elig && c.items[i].state == portfolio.Rejected || !in.elig && in.why != whyNone {
+				excluded++
+			}
 		}
 	}
 	if excluded > 0 {
 		res.Excluded = make([]Excluded, 0, excluded)
 	}
-	for i, it := range c.items {
-		if in := h.info[i]; in.elig || in.why == whyNone {
-			if in.elig && it.state == portfolio.Rejected {
-				res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: "was rejected in verification"})
-			}
+	for e, wanted := range h.wanted {
+		if !wanted {
 			continue
 		}
-		if why := h.reason(c, i); why != "" {
-			res.Excluded = append(res.Excluded, Excluded{ID: it.id, Reason: why})
+		from, to := c.collection(e)
+		for i := from; i < to; i++ {
+			it := c.items[i]
+			if in := h.info[i]; in.elig || in.why == whyNone {
+				if in.elig && it.state == portfolio.Rejected {
+					res.Excluded = append(res.Excluded, Excluded{ID: it.id(), Reason: "was rejected in verification"})
+				}
+				continue
+			}
+			if why := h.reason(c, i); why != "" {
+				res.Excluded = append(res.Excluded, Excluded{ID: it.id(), Reason: why})
+			}
 		}
 	}
 	// Explanation and shortfall.
@@ -1504,7 +1583,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			// as an item that stretches the span the evidence covers.
 			for i, g := range n.gid {
 				if g >= 0 && rn.count[g] > 0 && (c.items[i].state == portfolio.Claimed || h.info[i].weak) {
-					claimedIDs = appendNew(claimedIDs, c.items[i].id)
+					claimedIDs = appendNew(claimedIDs, c.items[i].id())
 				}
 			}
 		}
@@ -1576,11 +1655,11 @@ func (c *evalCtx) uses(n *network, rn *reqNet, each func(i int)) []Use {
 			if hi-lo <= flow.Eps {
 				continue
 			}
-			u := Use{ID: it.id, Amount: round(hi - lo), State: string(it.state)}
+			amount := round(hi - lo)
 			from := len(store)
 			switch {
 			case len(areas) == 1:
-				store = append(store, AreaAmount{Area: areas[0], Amount: u.Amount})
+				store = append(store, AreaAmount{Area: areas[0], Amount: amount})
 			case len(areas) > 1:
 				seg := off
 				for k, a := range areas {
@@ -1594,7 +1673,7 @@ func (c *evalCtx) uses(n *network, rn *reqNet, each func(i int)) []Use {
 			if len(pend) > 0 && pend[len(pend)-1].i > m {
 				sorted = false
 			}
-			pend = append(pend, pendingUse{i: m, from: int32(from), to: int32(len(store)), u: u})
+			pend = append(pend, pendingUse{i: m, from: int32(from), to: int32(len(store)), amount: amount})
 		}
 	}
 	if !sorted {
@@ -1608,14 +1687,14 @@ func (c *evalCtx) uses(n *network, rn *reqNet, each func(i int)) []Use {
 	}
 	for k, p := range pend {
 		each(int(p.i))
-		uses[k] = p.u
+		it := c.items[p.i]
+		uses[k] = Use{ID: it.id(), Amount: p.amount, State: string(it.state)}
 		if p.to > p.from {
 			from := len(split)
 			split = append(split, store[p.from:p.to]...)
 			uses[k].Areas = split[from:len(split):len(split)]
 		}
 	}
-	clear(pend)
 	clear(store)
 	c.sc.uses, c.sc.amounts = pend[:0], store[:0]
 	return uses
@@ -1854,21 +1933,26 @@ func lowerFirst(s string) string {
 	return s
 }
 
-// knownAreas keeps the codes that the taxonomy knows, without copying when
-// all of them are known.
-func knownAreas(codes []string, known map[string]string) []string {
+// knownAreas keeps the codes that the taxonomy knows (idx gives their
+// positions), without copying when it knows all, and hashes (FNV-1a) the
+// positions of those kept, in order.
+func knownAreas(codes []string, idx map[string]int) ([]string, uint64) {
+	key := uint64(14695981039346656037)
 	for i, a := range codes {
-		if _, ok := known[a]; !ok {
+		k, ok := idx[a]
+		if !ok {
 			kept := slices.Clone(codes[:i])
 			for _, b := range codes[i+1:] {
-				if _, ok := known[b]; ok {
+				if k, ok := idx[b]; ok {
 					kept = append(kept, b)
+					key = (key ^ uint64(k)) * 1099511628211
 				}
 			}
-			return kept
+			return kept, key
 		}
+		key = (key ^ uint64(k)) * 1099511628211
 	}
-	return codes
+	return codes, key
 }
 
 // evidenceIndex numbers the evidence collections for quick lookups.

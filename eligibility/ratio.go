@@ -78,7 +78,7 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 		var ids []string
 		for _, i := range o.of.items {
 			if c.items[i].state == portfolio.Claimed || of.info[i].weak {
-				ids = appendNew(ids, c.items[i].id)
+				ids = appendNew(ids, c.items[i].id())
 			}
 		}
 		if len(ids) == 0 {
@@ -110,7 +110,7 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 		for _, i := range side.items {
 			if it := c.items[i]; !listed[i] {
 				listed[i] = true
-				res.Evidence = append(res.Evidence, Use{ID: it.id, Amount: round(it.credits), State: string(it.state)})
+				res.Evidence = append(res.Evidence, Use{ID: it.id(), Amount: round(it.credits), State: string(it.state)})
 			}
 		}
 	}
@@ -124,7 +124,7 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 		var ids []string
 		for _, i := range o.to.items {
 			if c.items[i].state == portfolio.Claimed {
-				ids = appendNew(ids, c.items[i].id)
+				ids = appendNew(ids, c.items[i].id())
 			}
 			if to.info[i].weak {
 				for _, id := range c.claimedSupport(c.items[i]) {

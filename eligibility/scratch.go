@@ -19,6 +19,7 @@ type scratch struct {
 	store  []item
 	items  []*item
 	infos  []itemInfo
+	masks  []itemMasks
 	areaOf [][]string
 	firsts []int32
 	counts []int16
@@ -27,11 +28,11 @@ type scratch struct {
 	// areaEdges holds the per-area node and edge tables of the network.
 	areaEdges []int
 	// gids and nexts are per item: its flow group and the next member of
-	// that group; groups and byHash the groups (see network.group).
+	// that group; groups and slots the groups (see network.group).
 	gids   []int32
 	nexts  []int32
 	groups []group
-	byHash map[uint64]int32
+	slots  []int32
 	// uses and amounts hold a requirement's uses while hoursResult sorts
 	// them into the portfolio's order.
 	uses    []pendingUse
@@ -39,6 +40,8 @@ type scratch struct {
 	g       *flow.Graph
 	// tx writes the texts of a result (see texts).
 	tx texts
+	// phrases are the reasons phrase remembers by key.
+	phrases []remembered
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{g: flow.New(0)} }}
@@ -50,11 +53,14 @@ func (s *scratch) release() {
 	s.store, s.items = s.store[:0], s.items[:0]
 	clear(s.areaOf) // it points into the portfolio
 	s.areaOf = s.areaOf[:0]
+	s.masks = s.masks[:0]
 	s.infos, s.firsts, s.counts, s.supply = s.infos[:0], s.firsts[:0], s.counts[:0], s.supply[:0]
 	s.floats = s.floats[:0]
 	s.gids, s.nexts, s.groups, s.areaEdges = s.gids[:0], s.nexts[:0], s.groups[:0], s.areaEdges[:0]
-	clear(s.byHash)
+	s.slots = s.slots[:0]
 	s.uses, s.amounts = s.uses[:0], s.amounts[:0]
+	clear(s.phrases) // they point into the portfolio
+	s.phrases = s.phrases[:0]
 	s.g.Clear(0)
 	scratchPool.Put(s)
 }

@@ -86,7 +86,7 @@ func TestSelectsIsMatchOnSelector(t *testing.T) {
 					sel := selector(f)
 					for _, it := range c.items {
 						if got, want := c.selects(f, it), c.match(&sel, it); got != want {
-							t.Errorf("%s %s accepts[%d], item %s: selects %v, match on the selector %v", id, r.ID, k, it.id, got, want)
+							t.Errorf("%s %s accepts[%d], item %s: selects %v, match on the selector %v", id, r.ID, k, it.id(), got, want)
 						}
 						checked++
 					}

@@ -1,0 +1,246 @@
+package eligibility
+
+import (
+	"strings"
+
+	"github.com/certboard/certboard/requirements"
+)
+
+// Filters run for every item and hours requirement, some 4,000 times in an
+// evaluation of a large portfolio. Most of what a filter reads of an item
+// is one of a few enumerated values (a kind, a delivery, a format, a
+// modality...), so each set version compiles its hours requirements'
+// filters into bit masks over the values they name (filterPlan), each
+// evaluation turns every item into the same masks once (itemMasks), and a
+// filter's test of those fields is a few ANDs. What depends on dates,
+// supervisors, contracts and licenses is still tested item by item, by
+// dynamic, and only for filters that have such a condition. The masks
+// decide exactly what filter decides; filter words the reasons.
+
+// maxValues is the most values of one field the masks can tell apart.
+const maxValues = 64
+
+// vocab numbers, field by field, the values the compiled filters name. A
+// value no filter names gets no bit: no list of a filter contains it.
+type vocab struct {
+	kinds, providers, approved, delivery []string // education
+	format, sessionDelivery, content     []string // supervision
+	modalities, focus                    []string // clinical
+}
+
+// bit returns the bit of value v among vs (0 when vs does not hold it).
+func bit(vs []string, v string) uint64 {
+	for k, s := range vs {
+		if s == v {
+			return 1 << k
+		}
+	}
+	return 0
+}
+
+// bits returns the bits of the values of xs among vs, adding those vs
+// does not hold yet; ok is false when a field has too many values.
+func bits(vs *[]string, xs []string) (m uint64, ok bool) {
+	for _, x := range xs {
+		b := bit(*vs, x)
+		if b == 0 {
+			if len(*vs) == maxValues {
+				return 0, false
+			}
+			*vs = append(*vs, x)
+			b = 1 << (len(*vs) - 1)
+		}
+		m |= b
+	}
+	return m, true
+}
+
+// filterPlan is a filter compiled against a vocab: each list is the mask
+// of its values (0 when the filter has no such condition).
+type filterPlan struct {
+	// evidence says, by evidenceIndex of an item's collection, whether the
+	// filter's collection admits it.
+	evidence [3]bool
+	// casesOnly is set for a filter with conditions only cases meet.
+	casesOnly bool
+	// education
+	kinds, providers, approved, notApproved, delivery uint64
+	sexualityRelated                                  bool
+	education                                         bool // it has some education condition
+	// supervision
+	format, sessionDelivery, content uint64
+	maxGroupSize                     int
+	supervision                      bool // it has some supervision condition
+	// clinical
+	modalities, focus uint64
+	clinical          bool // it has some clinical condition
+	// dynamic is set when the filter reads more of an item than its masks
+	// (supervisor credentials, telehealth licenses, a contract, a window).
+	dynamic bool
+}
+
+// itemMasks is what the filter plans read of one item: its collection and
+// the bits of its values in the set's vocab.
+type itemMasks struct {
+	evidence int8
+	// education
+	kind, provider, approved, delivery uint64
+	notSexualityRelated                bool
+	// supervision; groupSize is the size of a group session, else 0
+	format, sessionDelivery, content uint64
+	groupSize                        int
+	// clinical
+	modality, focus uint64
+}
+
+// planFilter compiles f against v, adding the values it names; ok is false
+// when some field has more values than the masks tell apart.
+func planFilter(v *vocab, f *requirements.Filter) (fp filterPlan, ok bool) {
+	for e, name := range [3]string{requirements.EvidenceEducation, requirements.EvidenceSupervision, requirements.EvidenceClinical} {
+		fp.evidence[e] = f.Evidence == "" || f.Evidence == name
+	}
+	fp.casesOnly = len(f.CaseUnits) > 0 || f.Completed
+	for _, m := range []struct {
+		vs   *[]string
+		xs   []string
+		mask *uint64
+	}{
+		{&v.kinds, f.ActivityKinds, &fp.kinds},
+		{&v.providers, f.ProviderKinds, &fp.providers},
+		{&v.approved, f.ApprovedBy, &fp.approved},
+		{&v.approved, f.NotApprovedBy, &fp.notApproved},
+		{&v.delivery, f.Delivery, &fp.delivery},
+		{&v.format, f.Format, &fp.format},
+		{&v.sessionDelivery, f.SessionDelivery, &fp.sessionDelivery},
+		{&v.content, f.Content, &fp.content},
+		{&v.modalities, f.Modalities, &fp.modalities},
+		{&v.focus, f.Focus, &fp.focus},
+	} {
+		if *m.mask, ok = bits(m.vs, m.xs); !ok {
+			return fp, false
+		}
+	}
+	fp.sexualityRelated = f.SexualityRelated
+	fp.education = fp.kinds|fp.providers|fp.approved|fp.notApproved|fp.delivery != 0 || f.SexualityRelated
+	fp.maxGroupSize = f.MaxGroupSize
+	fp.supervision = fp.format|fp.sessionDelivery|fp.content != 0 || f.MaxGroupSize > 0
+	fp.clinical = fp.modalities|fp.focus != 0 || f.TelehealthWhereLicensed
+	fp.dynamic = len(f.SupervisorCredential) > 0 || f.TelehealthWhereLicensed || f.RequireContract || f.Window != nil
+	return fp, true
+}
+
+// masks sets m to what the filter plans read of item it.
+func (v *vocab) masks(m *itemMasks, it *item) {
+	*m = itemMasks{evidence: int8(evidenceIndex(it.evidence()))}
+	switch {
+	case it.act != nil:
+		a := it.act
+		m.kind, m.provider, m.delivery = bit(v.kinds, a.Kind), bit(v.providers, a.Provider.Kind), bit(v.delivery, a.Delivery)
+		for _, b := range a.Provider.ApprovedBy {
+			m.approved |= bit(v.approved, b)
+		}
+		m.notSexualityRelated = a.SexualityRelated != nil && !*a.SexualityRelated
+	case it.session != nil:
+		s := it.session
+		m.format, m.sessionDelivery, m.content = bit(v.format, s.Format), bit(v.sessionDelivery, sessionDelivery(s)), bit(v.content, s.Content)
+		if s.Format == "group" {
+			m.groupSize = s.GroupSize
+		}
+	case it.clinical != nil:
+		h := it.clinical
+		m.modality = bit(v.modalities, h.Modality)
+		for _, f := range h.Focus {
+			m.focus |= bit(v.focus, f)
+		}
+	}
+}
+
+// static reports whether an item passes every condition of the filter
+// but those dynamic tests: filter's tests, on the masks.
+func (fp *filterPlan) static(m *itemMasks) bool {
+	if !fp.evidence[m.evidence] || fp.casesOnly {
+		return false
+	}
+	switch m.evidence {
+	case 0: // education
+		switch {
+		case fp.kinds != 0 && fp.kinds&m.kind == 0,
+			fp.providers != 0 && fp.providers&m.provider == 0,
+			fp.approved != 0 && fp.approved&m.approved == 0,
+			fp.notApproved&m.approved != 0,
+			fp.delivery != 0 && fp.delivery&m.delivery == 0,
+			fp.sexualityRelated && m.notSexualityRelated:
+			return false
+		}
+		return !fp.supervision && !fp.clinical
+	case 1: // supervision
+		switch {
+		case fp.format != 0 && fp.format&m.format == 0,
+			fp.sessionDelivery != 0 && fp.sessionDelivery&m.sessionDelivery == 0,
+			fp.maxGroupSize > 0 && m.groupSize > fp.maxGroupSize,
+			fp.content != 0 && fp.content&m.content == 0:
+			return false
+		}
+		return !fp.education && !fp.clinical
+	default: // clinical
+		switch {
+		case fp.modalities != 0 && fp.modalities&m.modality == 0,
+			fp.focus != 0 && fp.focus&m.focus == 0:
+			return false
+		}
+		return !fp.education && !fp.supervision
+	}
+}
+
+// selects is evalCtx.selects on the masks: whether the item is of the
+// kind of evidence the filter is about.
+func (fp *filterPlan) selects(m *itemMasks) bool {
+	if !fp.evidence[m.evidence] {
+		return false
+	}
+	switch m.evidence {
+	case 0:
+		return (fp.kinds == 0 || fp.kinds&m.kind != 0) && fp.format|fp.content == 0
+	case 1:
+		return fp.kinds == 0 && (fp.format == 0 || fp.format&m.format != 0) && (fp.content == 0 || fp.content&m.content != 0)
+	default:
+		return fp.kinds|fp.format|fp.content == 0
+	}
+}
+
+// dynamic reports whether an item passes the conditions of a filter that
+// its masks do not decide: the supervisor's credentials, the license for
+// telehealth clients, the contract and the window.
+func (c *evalCtx) dynamic(f *requirements.Filter, it *item) bool {
+	if len(f.SupervisorCredential) > 0 {
+		switch {
+		case it.session != nil:
+			s := it.session
+			if ok, _ := c.supervisorQualified(s.Supervisor, s.Date, s.Date, f.SupervisorCredential, false); !ok {
+				return false
+			}
+		case it.clinical != nil:
+			k := c.contractOf(it)
+			if k == nil {
+				return false
+			}
+			if ok, _ := c.supervisorQualified(k.Supervisor, it.start, it.end, f.SupervisorCredential, false); !ok {
+				return false
+			}
+		}
+	}
+	if h := it.clinical; h != nil && f.TelehealthWhereLicensed && strings.HasPrefix(h.Modality, "telehealth") {
+		if ok, _ := c.licensedFor(h, it, false); !ok {
+			return false
+		}
+	}
+	if f.RequireContract && (it.contract() == "" || c.contractOf(it) == nil) {
+		return false
+	}
+	if w := f.Window; w != nil {
+		if ok, _ := c.inWindow(w, it, false); !ok {
+			return false
+		}
+	}
+	return true
+}
