@@ -63,15 +63,7 @@ func (c *evalCtx) caseFilter(f *requirements.Filter, it *item, explain bool) (bo
 	case f.Completed && k.Closed.After(c.asOf):
 		return false, explained(explain, func() string { return fmt.Sprintf("was completed on %s, after the evaluation date", k.Closed) })
 	}
-	if f.RequireContract && (it.contract() == "" || c.contractOf(it) == nil) {
-		return false, "is not linked to a supervision contract"
-	}
-	if w := f.Window; w != nil {
-		if ok, why := c.inWindow(w, it, explain); !ok {
-			return false, why
-		}
-	}
-	return true, ""
+	return c.contractAndWindow(f, it, explain)
 }
 
 // acceptsCase reports whether some accepts filter of r selects a case.

@@ -357,15 +357,7 @@ func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, 
 	} else if len(f.Modalities) > 0 || f.TelehealthWhereLicensed || len(f.Focus) > 0 {
 		return false, "is not clinical hours"
 	}
-	if f.RequireContract && (it.contract() == "" || c.contractOf(it) == nil) {
-		return false, "is not linked to a supervision contract"
-	}
-	if w := f.Window; w != nil {
-		if ok, why := c.inWindow(w, it, explain); !ok {
-			return false, why
-		}
-	}
-	return true, ""
+	return c.contractAndWindow(f, it, explain)
 }
 
 // sessionDelivery is how a session was held, as filters name it: unknown
@@ -624,6 +616,19 @@ func (c *evalCtx) licensedFor(h *portfolio.ClinicalHours, it *item, explain bool
 	return false, explained(explain, func() string {
 		return fmt.Sprintf("is telehealth with clients in %s, where the applicant held no license at the time", h.ClientJurisdiction)
 	})
+}
+
+// contractAndWindow tests the conditions every filter ends with, whatever
+// the item's collection: a supervision contract the item names and that
+// the portfolio holds, and the window of dates the item must fall in.
+func (c *evalCtx) contractAndWindow(f *requirements.Filter, it *item, explain bool) (bool, string) {
+	if f.RequireContract && (it.contract() == "" || c.contractOf(it) == nil) {
+		return false, "is not linked to a supervision contract"
+	}
+	if w := f.Window; w != nil {
+		return c.inWindow(w, it, explain)
+	}
+	return true, ""
 }
 
 // inWindow checks a window rule.

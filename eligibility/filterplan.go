@@ -234,13 +234,6 @@ func (c *evalCtx) dynamic(f *requirements.Filter, it *item) bool {
 			return false
 		}
 	}
-	if f.RequireContract && (it.contract() == "" || c.contractOf(it) == nil) {
-		return false
-	}
-	if w := f.Window; w != nil {
-		if ok, _ := c.inWindow(w, it, false); !ok {
-			return false
-		}
-	}
-	return true
+	ok, _ := c.contractAndWindow(f, it, false)
+	return ok
 }
