@@ -30,6 +30,8 @@ import (
 	"os/exec"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/certboard/certboard/bench/internal/measure"
 )
 
 // goal is one performance goal and what was measured for it.
@@ -211,21 +213,6 @@ func loadGoals(engine, database string, verbose bool) ([]goal, error) {
 	}, nil
 }
 
-// registryReport is bench/registry's --bare-only --json report.
-type registryReport struct {
-	Engine  string `json:"engine"`
-	Queries []struct {
-		Name        string  `json:"name"`
-		Kind        string  `json:"kind"` // "rare", "common" or "filtered"
-		P50Prefix   float64 `json:"p50_ratio_prefix"`
-		P99Prefix   float64 `json:"p99_ratio_prefix"`
-		P50Exact    float64 `json:"p50_ratio_exact"`
-		P99Exact    float64 `json:"p99_ratio_exact"`
-		SearchP50Ms float64 `json:"search_p50_ms"`
-		SearchP99Ms float64 `json:"search_p99_ms"`
-	} `json:"queries"`
-}
-
 // registryGoals: a search at 1,000,000 listings within 2 times the bare
 // index query with the same match expression, at p50 and p99, for a rare
 // and a common term; and a common word within 2 times the bare exact-word
@@ -240,7 +227,7 @@ func registryGoals(reuse string, verbose bool) ([]goal, error) {
 	if verbose {
 		os.Stderr.Write(out.Bytes())
 	}
-	var rep registryReport
+	var rep measure.BareReport
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		return nil, fmt.Errorf("bench/registry: %v (%v)", err, runErr)
 	}

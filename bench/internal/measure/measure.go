@@ -1,7 +1,8 @@
 // Package measure holds what the load tools under bench/ compute alike:
 // nearest-rank percentiles of latencies, the summary of one kind of
-// request they report, and the process's CPU time and the host's load
-// average around a measured period.
+// request they report, the process's CPU time and the host's load
+// average around a measured period, and the registry tool's report that
+// bench/goals reads.
 package measure
 
 import (
@@ -100,4 +101,25 @@ func LoadAverage() float64 {
 		return -1
 	}
 	return v
+}
+
+// BareReport is bench/registry's --bare-only --json report, which
+// bench/goals reads: per query, the registry search's p50 and p99 over the
+// bare prefix query's and the bare exact-word query's.
+type BareReport struct {
+	Engine  string      `json:"engine"`
+	Runs    int         `json:"runs"`
+	Queries []BareQuery `json:"queries"`
+}
+
+// BareQuery is one query of a BareReport.
+type BareQuery struct {
+	Name        string  `json:"name"`
+	Kind        string  `json:"kind"` // "rare", "common" or "filtered"
+	P50Prefix   float64 `json:"p50_ratio_prefix"`
+	P99Prefix   float64 `json:"p99_ratio_prefix"`
+	P50Exact    float64 `json:"p50_ratio_exact"`
+	P99Exact    float64 `json:"p99_ratio_exact"`
+	SearchP50Ms float64 `json:"search_p50_ms"`
+	SearchP99Ms float64 `json:"search_p99_ms"`
 }
