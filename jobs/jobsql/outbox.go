@@ -21,7 +21,7 @@ type Outbox struct {
 
 // ErrNoKeys is returned by the outbox when it has no keys to seal or open
 // a body with.
-var ErrNoKeys = errors.New("store: no encryption keys configured")
+var ErrNoKeys = sqldb.ErrNoKeys
 
 // EnqueueMail puts a message in the outbox inside tx, the transaction of the
 // change that causes it: the message exists exactly when the change does,
@@ -154,10 +154,7 @@ func (o *Outbox) ClaimDueMail(ctx context.Context, now time.Time, lease time.Dur
 }
 
 func (o *Outbox) open(sealed, context string) ([]byte, error) {
-	if o.Keys == nil {
-		return nil, ErrNoKeys
-	}
-	return o.Keys.Open(sealed, context)
+	return sqldb.Unseal(o.Keys, sealed, context)
 }
 
 // MarkMailSent records a delivered message and drops its body: what stays
