@@ -98,15 +98,11 @@ func (b *Board) ReportCompletion(ctx context.Context, provider *auth.User, in ce
 // it is.
 func storeRefusal(err error) error {
 	var e *certboard.Error
-	switch {
-	case err == nil || errors.As(err, &e):
+	if err == nil || errors.As(err, &e) {
 		return err
-	case errors.Is(err, certboard.ErrConflict):
-		return &certboard.Error{Code: certboard.Conflict, Title: "Changed by someone else",
-			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrConflict.Error()), Err: err}
-	case errors.Is(err, certboard.ErrNotFound):
-		return &certboard.Error{Code: certboard.NotFound, Title: "Not found",
-			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrNotFound.Error()), Err: err}
+	}
+	if e := certboard.StoreError(err); e != nil {
+		return e
 	}
 	return err
 }
