@@ -188,13 +188,8 @@ type poolReport struct {
 
 // report is the outcome of a run.
 type report struct {
-	Engine          string  `json:"engine"`
-	Users           int     `json:"users"`
-	Mix             float64 `json:"mix"`
-	WarmupSeconds   float64 `json:"warmup_seconds"`
-	DurationSeconds float64 `json:"duration_seconds"`
-	SeedSeconds     float64 `json:"seed_seconds"`
-	GOMAXPROCS      int     `json:"gomaxprocs"`
+	measure.Run
+	GOMAXPROCS int `json:"gomaxprocs"`
 	// CPUSeconds is the CPU time of the whole process (server and load
 	// generator) during the measured period, -1 when unknown; CPUPerRequest
 	// divides it by the successful requests, in milliseconds.
@@ -739,7 +734,7 @@ func (w *worker) reread() outcome {
 
 // summarize merges the users' figures into the report.
 func summarize(stats []*userStats, o options, win window) *report {
-	rep := &report{Users: o.Users, Mix: o.Mix, WarmupSeconds: o.Warmup.Seconds(), DurationSeconds: o.Duration.Seconds(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+	rep := &report{Run: measure.NewRun(o.Users, o.Mix, o.Warmup, o.Duration), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		CPUSeconds: win.CPUSeconds, LoadStart: win.LoadStart, LoadEnd: win.LoadEnd}
 	requests := 0
 	for op := range numOps {

@@ -1,6 +1,6 @@
 // Package measure holds what the load tools under bench/ compute alike:
 // nearest-rank percentiles of latencies, the summary of one kind of
-// request they report, the process's CPU time and the host's load
+// request they report, the head of their reports, the process's CPU time and the host's load
 // average around a measured period, and the registry tool's report that
 // bench/goals reads.
 package measure
@@ -52,6 +52,25 @@ func Summarize(sorted []time.Duration, period time.Duration) Summary {
 		s.Max = MS(sorted[len(sorted)-1])
 	}
 	return s
+}
+
+// Run is what the reports of bench/load and bench/practice say first of a
+// run: the database engine, the users and their mix of requests, and the
+// warm-up, measured and seeding times. Embedded in a report, its fields
+// stand in the report's JSON.
+type Run struct {
+	Engine          string  `json:"engine"`
+	Users           int     `json:"users"`
+	Mix             float64 `json:"mix"`
+	WarmupSeconds   float64 `json:"warmup_seconds"`
+	DurationSeconds float64 `json:"duration_seconds"`
+	SeedSeconds     float64 `json:"seed_seconds"`
+}
+
+// NewRun is the Run of users at mix, measured for duration after warmup;
+// the engine and the seeding time are the tool's to fill in.
+func NewRun(users int, mix float64, warmup, duration time.Duration) Run {
+	return Run{Users: users, Mix: mix, WarmupSeconds: warmup.Seconds(), DurationSeconds: duration.Seconds()}
 }
 
 // MS is a duration in milliseconds, rounded to microseconds.
