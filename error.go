@@ -9,6 +9,7 @@ package certboard
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code says what kind of failure an Error is, and so how to answer it.
@@ -178,6 +179,21 @@ func FieldError(code Code, field, how string) *Error {
 // itself (a database down, a template missing).
 func Wrap(err error, what string) *Error {
 	return &Error{Code: Internal, Message: what, Err: err}
+}
+
+// StoreError turns a store's ErrConflict or ErrNotFound, wrapped with what
+// it concerned, into an Error of code Conflict or NotFound whose message is
+// that wrapping, the sentinel's own text cut off; nil for any other error.
+func StoreError(err error) *Error {
+	switch {
+	case errors.Is(err, ErrConflict):
+		return &Error{Code: Conflict, Title: "Changed by someone else",
+			Message: strings.TrimSuffix(err.Error(), ": "+ErrConflict.Error()), Err: err}
+	case errors.Is(err, ErrNotFound):
+		return &Error{Code: NotFound, Title: "Not found",
+			Message: strings.TrimSuffix(err.Error(), ": "+ErrNotFound.Error()), Err: err}
+	}
+	return nil
 }
 
 // WithTitle sets the title of e and returns it.

@@ -79,3 +79,25 @@ func TestAsAndTitle(t *testing.T) {
 		t.Errorf("WithTitle changed the table: %q", got)
 	}
 }
+
+// TestStoreError: a store's wrapped sentinels become Errors saying the
+// wrapping; anything else is not one.
+func TestStoreError(t *testing.T) {
+	for _, tc := range []struct {
+		err     error
+		code    Code
+		title   string
+		message string
+	}{
+		{fmt.Errorf("application 7 changed since version 3: %w", ErrConflict), Conflict, "Changed by someone else", "application 7 changed since version 3"},
+		{fmt.Errorf("no application 7: %w", ErrNotFound), NotFound, "Not found", "no application 7"},
+	} {
+		e := StoreError(tc.err)
+		if e == nil || e.Code != tc.code || e.Title != tc.title || e.Message != tc.message || !errors.Is(e, tc.err) {
+			t.Errorf("%v: %+v", tc.err, e)
+		}
+	}
+	if e := StoreError(errors.New("disk full")); e != nil {
+		t.Errorf("another error: %+v", e)
+	}
+}

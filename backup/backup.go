@@ -152,16 +152,23 @@ func (w *Writer) Record(rel string) error {
 		return err
 	}
 	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
+	n, sum, err := sha256Of(f)
 	if err != nil {
 		return fmt.Errorf("reading %s back: %w", rel, err)
 	}
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("flushing %s to disk: %w", rel, err)
 	}
-	w.files = append(w.files, File{Path: rel, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
+	w.files = append(w.files, File{Path: rel, Size: n, SHA256: sum})
 	return nil
+}
+
+// sha256Of reads r to its end and returns its size and its SHA-256, in
+// hex, as a manifest records them.
+func sha256Of(r io.Reader) (int64, string, error) {
+	h := sha256.New()
+	n, err := io.Copy(h, r)
+	return n, hex.EncodeToString(h.Sum(nil)), err
 }
 
 // WriteFile writes the file rel of the backup (0600), flushed to disk, and
@@ -285,15 +292,14 @@ func check(dir string, want File) error {
 		return err
 	}
 	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
+	n, got, err := sha256Of(f)
 	if err != nil {
 		return fmt.Errorf("reading backup file %s: %w", want.Path, err)
 	}
 	if n != want.Size {
 		return &ChecksumError{File: want.Path, Problem: fmt.Sprintf("%d bytes, the manifest says %d", n, want.Size)}
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != want.SHA256 {
+	if got != want.SHA256 {
 		return &ChecksumError{File: want.Path, Problem: "SHA-256 " + got + " does not match the manifest's " + want.SHA256}
 	}
 	return nil

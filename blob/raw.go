@@ -57,23 +57,39 @@ func (r *Raw) Close() error { return r.bucket.Close() }
 // Walk calls fn with the key of every object, in key order, until fn
 // returns an error (which Walk returns).
 func (r *Raw) Walk(ctx context.Context, fn func(key string) error) error {
-	it := r.bucket.List(nil)
-	for {
-		obj, err := it.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("listing the file store: %w", err)
-		}
-		if obj.IsDir || r.local != nil && isTemp(obj.Key) {
-			continue
-		}
-		if err := fn(obj.Key); err != nil {
-			return err
+	var last string // the last key given to fn
+	given := false
+	for relists := 0; ; relists++ {
+		it := r.bucket.List(nil)
+		for {
+			obj, err := it.Next(ctx)
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil && r.local != nil && gcerrors.Code(err) == gcerrors.NotFound && relists < maxRelists {
+				// A directory's listing fails when a file goes between
+				// reading the directory and reading the file: the
+				// temporary file of a write under way, renamed into
+				// place. The listing starts again after the last key.
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("listing the file store: %w", err)
+			}
+			if obj.IsDir || r.local != nil && isTemp(obj.Key) || given && obj.Key <= last {
+				continue
+			}
+			if err := fn(obj.Key); err != nil {
+				return err
+			}
+			last, given = obj.Key, true
 		}
 	}
 }
+
+// maxRelists bounds how often Walk starts a directory's listing again
+// after a file went while it was read.
+const maxRelists = 100
 
 // isTemp reports whether a key of a directory bucket names the temporary
 // file of a write under way (see localDir.write), not an object.

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync/atomic"
 	"testing"
 )
 
@@ -84,5 +87,50 @@ func TestRawCopiesSealedObjectsBetweenBuckets(t *testing.T) {
 		if err != nil || fi.Mode().Perm() != 0o600 {
 			t.Fatalf("copied file %s: %v %v", k, fi, err)
 		}
+	}
+}
+
+// TestRawWalkWhileWriting walks a directory bucket again and again while
+// objects are written into it: the temporary files that come and go under
+// the listing never fail a walk, and each walk gives every key once, in
+// order, including every object written before it began.
+func TestRawWalkWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	r, err := OpenRawDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var written atomic.Int64 // how many objects are written
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			if err := r.Write(ctx, fmt.Sprintf("load/%06d", i), []byte("sealed")); err != nil {
+				done <- err
+				return
+			}
+			written.Store(int64(i + 1))
+		}
+	}()
+	for range 200 {
+		before := int(written.Load())
+		var keys []string
+		if err := r.Walk(ctx, func(key string) error { keys = append(keys, key); return nil }); err != nil {
+			t.Fatalf("a walk while writing: %v", err)
+		}
+		if !slices.IsSorted(keys) || len(slices.Compact(slices.Clone(keys))) != len(keys) || len(keys) < before {
+			t.Fatalf("a walk gave %d keys (%d written before it), sorted %v", len(keys), before, slices.IsSorted(keys))
+		}
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

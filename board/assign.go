@@ -229,7 +229,7 @@ func (b *Board) AssignReviewer(ctx context.Context, by *auth.User, appID, review
 			Subject: fmt.Sprintf("application/%d", app.ID), After: fmt.Sprintf("user/%d", cand.ID)}); err != nil {
 			return err
 		}
-		return queueMail(ctx, tx, cand.Email, notify.ReviewerAssigned{Reviewer: cand.Name, App: app.ID, Applicant: app.ApplicantName,
+		return notify.Enqueue(ctx, tx, cand.Email, notify.ReviewerAssigned{Reviewer: cand.Name, App: app.ID, Applicant: app.ApplicantName,
 			Set: b.setTitle(app.SetID), Link: fmt.Sprintf("%s/reviews/%d", b.PublicURL(), app.ID)}, now)
 	})
 	return next, err
@@ -265,6 +265,6 @@ func (b *Board) UnassignReviewer(ctx context.Context, by *auth.User, appID, revi
 			Subject: fmt.Sprintf("application/%d", app.ID), Before: fmt.Sprintf("user/%d", reviewerID)}); err != nil {
 			return err
 		}
-		return queueMail(ctx, tx, a.ReviewerEmail, notify.ReviewerUnassigned{Reviewer: a.ReviewerName, Applicant: app.ApplicantName, App: app.ID}, now)
+		return notify.Enqueue(ctx, tx, a.ReviewerEmail, notify.ReviewerUnassigned{Reviewer: a.ReviewerName, Applicant: app.ApplicantName, App: app.ID}, now)
 	})
 }

@@ -7,13 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/date"
-	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/portfolio"
 )
@@ -338,7 +336,7 @@ func (b *Board) AttestMany(ctx context.Context, u *auth.User, appID int64, in At
 			}
 		}
 		if m := supDisputeMail(app, b.setTitle(app.SetID), u, decisions, fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID)); m != nil {
-			return supMail(ctx, tx, app.ApplicantEmail, m, now)
+			return notify.Enqueue(ctx, tx, app.ApplicantEmail, m, now)
 		}
 		return nil
 	})
@@ -621,7 +619,7 @@ func (b *Board) RecordContract(ctx context.Context, u *auth.User, appID int64, i
 			Subject: fmt.Sprintf("application/%d", app.ID), After: id + ": " + period}); err != nil {
 			return err
 		}
-		return supMail(ctx, tx, app.ApplicantEmail, notify.SupervisionContractRecorded{Applicant: app.ApplicantName, Supervisor: u.Name,
+		return notify.Enqueue(ctx, tx, app.ApplicantEmail, notify.SupervisionContractRecorded{Applicant: app.ApplicantName, Supervisor: u.Name,
 			App: app.ID, Set: b.setTitle(app.SetID), Contract: id, Period: period, Link: fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID)}, now)
 	})
 	if err != nil {
@@ -648,15 +646,4 @@ func supOrEmpty(p *portfolio.Portfolio) *portfolio.Portfolio {
 		return &portfolio.Portfolio{}
 	}
 	return p
-}
-
-// supMail renders a mail and puts it in the outbox inside tx, so that it is
-// sent exactly when the change it tells of commits.
-func supMail(ctx context.Context, tx Tx, to string, m notify.Mail, now time.Time) error {
-	msg, err := notify.Render(to, m)
-	if err != nil {
-		return err
-	}
-	_, err = tx.EnqueueMail(ctx, jobs.Mail{To: msg.To, Subject: msg.Subject, Body: msg.Body, CreatedAt: now})
-	return err
 }

@@ -3,8 +3,6 @@ package board
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
@@ -23,10 +21,7 @@ type deadLetterReads interface {
 
 // deadLetterWrites is what they write in their transaction.
 type deadLetterWrites interface {
-	ReviveJob(ctx context.Context, id int64, now time.Time) (jobs.Job, error)
-	DiscardJob(ctx context.Context, id int64, now time.Time) (jobs.Job, error)
-	ReviveMail(ctx context.Context, id int64, now time.Time) (jobs.Mail, error)
-	DiscardMail(ctx context.Context, id int64, now time.Time) (jobs.Mail, error)
+	jobs.DeadLetterWrites
 	AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error)
 }
 
@@ -95,21 +90,12 @@ func (b *Board) HandleDeadJob(ctx context.Context, by *auth.User, id int64, acti
 	now := b.clock.Now()
 	var j jobs.Job
 	err := b.store.InTx(ctx, func(tx Tx) error {
+		var e audit.Entry
 		var err error
-		after := "pending, due now"
-		if action == RetryDead {
-			j, err = tx.ReviveJob(ctx, id, now)
-		} else {
-			j, err = tx.DiscardJob(ctx, id, now)
-			after = jobs.Discarded
-		}
-		if err != nil {
+		if j, e, err = jobs.RetryOrDiscardJob(ctx, tx, id, action == RetryDead, now); err != nil {
 			return err
 		}
-		_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "job." + string(action),
-			Subject: "job/" + strconv.FormatInt(j.ID, 10),
-			Before:  fmt.Sprintf("dead after %d attempts: %s (%s)", j.Attempts, j.Key, j.Kind), After: after})
-		return err
+		return b.auditDeadLetter(ctx, tx, by, e)
 	})
 	return j, storeRefusal(err)
 }
@@ -127,21 +113,19 @@ func (b *Board) HandleDeadMail(ctx context.Context, by *auth.User, id int64, act
 	now := b.clock.Now()
 	var m jobs.Mail
 	err := b.store.InTx(ctx, func(tx Tx) error {
+		var e audit.Entry
 		var err error
-		after := "due now"
-		if action == RetryDead {
-			m, err = tx.ReviveMail(ctx, id, now)
-		} else {
-			m, err = tx.DiscardMail(ctx, id, now)
-			after = "discarded, its body dropped"
-		}
-		if err != nil {
+		if m, e, err = jobs.RetryOrDiscardMail(ctx, tx, id, action == RetryDead, now); err != nil {
 			return err
 		}
-		_, err = tx.AppendAudit(ctx, audit.Entry{At: now, Actor: fmt.Sprintf("user/%d", by.ID), Action: "mail." + string(action),
-			Subject: "mail/" + strconv.FormatInt(m.ID, 10),
-			Before:  fmt.Sprintf("dead after %d attempts: %q to %s", m.Attempts, m.Subject, m.To), After: after})
-		return err
+		return b.auditDeadLetter(ctx, tx, by, e)
 	})
 	return m, storeRefusal(err)
+}
+
+// auditDeadLetter appends e, what an admin did with a dead letter, in tx.
+func (b *Board) auditDeadLetter(ctx context.Context, tx Tx, by *auth.User, e audit.Entry) error {
+	e.Actor = fmt.Sprintf("user/%d", by.ID)
+	_, err := tx.AppendAudit(ctx, e)
+	return err
 }

@@ -389,7 +389,7 @@ func (b *Board) credentialJobRun(ctx context.Context, tx Tx, kind string, p cred
 		if ok, _ := reminderDecision(c.Status(), c.ValidUntil, now); !ok {
 			return jobs.Skipped, nil
 		}
-		return jobs.Done, credentialMail(ctx, tx, holder.Email, notify.CredentialExpiresSoon{Days: p.Days, On: DayOf(c.ValidUntil).String(),
+		return jobs.Done, notify.Enqueue(ctx, tx, holder.Email, notify.CredentialExpiresSoon{Days: p.Days, On: DayOf(c.ValidUntil).String(),
 			CredentialNotice: notify.CredentialNotice{Name: holder.Name, Title: title, Link: link, Advice: progress}}, now)
 	case jobExpiry:
 		if !expiryDecision(c.Status(), c.ValidUntil, now) {
@@ -399,7 +399,7 @@ func (b *Board) credentialJobRun(ctx context.Context, tx Tx, kind string, p cred
 			Subject: "credential/" + c.ID, Before: c.Status(), After: "expired on " + DayOf(c.ValidUntil).String()}); err != nil {
 			return "", err
 		}
-		return jobs.Done, credentialMail(ctx, tx, holder.Email, notify.CredentialExpired{On: DayOf(c.ValidUntil).String(),
+		return jobs.Done, notify.Enqueue(ctx, tx, holder.Email, notify.CredentialExpired{On: DayOf(c.ValidUntil).String(),
 			CredentialNotice: notify.CredentialNotice{Name: holder.Name, Title: title, Link: link, Advice: progress}}, now)
 	}
 	return "", fmt.Errorf("unknown credential job %q", kind)
@@ -443,7 +443,7 @@ func (b *Board) autoSuspend(ctx context.Context, tx Tx, c *IssuedCredential, hol
 	if advice == "" {
 		advice = "Contact the board to have it reinstated once this is put right.\n"
 	}
-	return credentialMail(ctx, tx, holder.Email, notify.CredentialSuspendedAutomatically{Reason: reason,
+	return notify.Enqueue(ctx, tx, holder.Email, notify.CredentialSuspendedAutomatically{Reason: reason,
 		CredentialNotice: notify.CredentialNotice{Name: holder.Name, Title: title, Link: b.credentialURL(c.ID), Advice: advice}}, now)
 }
 

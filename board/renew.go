@@ -336,7 +336,7 @@ func (b *Board) afterIssue(ctx context.Context, tx Tx, by *auth.User, app *Appli
 			Subject: "credential/" + old.ID, Before: old.Status(), After: "superseded by credential/" + ic.ID}); err != nil {
 			return err
 		}
-		if err := credentialMail(ctx, tx, app.ApplicantEmail, notify.CredentialRenewed{Name: app.ApplicantName, App: app.ID,
+		if err := notify.Enqueue(ctx, tx, app.ApplicantEmail, notify.CredentialRenewed{Name: app.ApplicantName, App: app.ID,
 			ValidUntil: DayOf(ic.ValidUntil).String(), Link: b.credentialURL(ic.ID), OldLink: b.credentialURL(old.ID)}, now); err != nil {
 			return err
 		}

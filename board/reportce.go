@@ -14,7 +14,6 @@ import (
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/ce"
 	"github.com/certboard/certboard/date"
-	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/portfolio"
 )
@@ -99,15 +98,11 @@ func (b *Board) ReportCompletion(ctx context.Context, provider *auth.User, in ce
 // it is.
 func storeRefusal(err error) error {
 	var e *certboard.Error
-	switch {
-	case err == nil || errors.As(err, &e):
+	if err == nil || errors.As(err, &e) {
 		return err
-	case errors.Is(err, certboard.ErrConflict):
-		return &certboard.Error{Code: certboard.Conflict, Title: "Changed by someone else",
-			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrConflict.Error()), Err: err}
-	case errors.Is(err, certboard.ErrNotFound):
-		return &certboard.Error{Code: certboard.NotFound, Title: "Not found",
-			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrNotFound.Error()), Err: err}
+	}
+	if e := certboard.StoreError(err); e != nil {
+		return e
 	}
 	return err
 }
@@ -287,7 +282,7 @@ func (b *Board) addCompletion(ctx context.Context, provider *auth.User, prof *Pr
 			Subject: fmt.Sprintf("application/%d", appID), After: fmt.Sprintf("completion/%d %s: credential %s, course %s, %s, %s hours", id, rec.ItemID, cred.ID, in.CourseID, in.Date, hours)}); err != nil {
 			return err
 		}
-		return queueCEMail(ctx, tx, holder.Email, notify.CompletionReported{Name: holder.Name, Provider: prof.Name, Title: in.Title,
+		return notify.Enqueue(ctx, tx, holder.Email, notify.CompletionReported{Name: holder.Name, Provider: prof.Name, Title: in.Title,
 			Date: in.Date.String(), Hours: hours, CourseID: in.CourseID, Link: fmt.Sprintf("%s/applications/%d", b.PublicURL(), appID)}, now)
 	})
 	if errors.Is(err, certboard.ErrConflict) {
@@ -329,17 +324,6 @@ func (b *Board) addToRenewal(ctx context.Context, tx Tx, appID int64, prof *Prov
 		return "", err
 	}
 	return itemID, nil
-}
-
-// queueCEMail renders a mail and puts it in the outbox inside tx, so that it
-// is sent exactly when the change it tells of commits.
-func queueCEMail(ctx context.Context, tx Tx, to string, m notify.Mail, now time.Time) error {
-	msg, err := notify.Render(to, m)
-	if err != nil {
-		return err
-	}
-	_, err = tx.EnqueueMail(ctx, jobs.Mail{To: msg.To, Subject: msg.Subject, Body: msg.Body, CreatedAt: now})
-	return err
 }
 
 // hoursText writes a number of hours or credits for people: whole numbers

@@ -150,7 +150,7 @@ func (b *Board) RecordRecheck(ctx context.Context, tx Tx, before, after *auth.Us
 		mail := notify.ReviewerConflictFound{What: msg, App: c.App.ID, Applicant: c.App.ApplicantName, Set: b.setTitle(c.App.SetID),
 			Link: fmt.Sprintf("%s/queue/%d#reviewers", b.PublicURL(), c.App.ID)}
 		for _, m := range found.staff {
-			if err := queueMail(ctx, tx, m.Email, mail, now); err != nil {
+			if err := notify.Enqueue(ctx, tx, m.Email, mail, now); err != nil {
 				return err
 			}
 		}

@@ -7,7 +7,6 @@ import (
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
 	"github.com/certboard/certboard/jobs"
-	"github.com/certboard/certboard/notify"
 )
 
 // reviewReads is what the review use cases read outside a transaction.
@@ -33,17 +32,6 @@ type reviewWrites interface {
 	AddEvent(ctx context.Context, e Event) error
 	AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error)
 	EnqueueMail(ctx context.Context, m jobs.Mail) (int64, error)
-}
-
-// queueMail renders a mail of the work queue and puts it in the outbox
-// inside tx, so that it is sent exactly when the change it tells of commits.
-func queueMail(ctx context.Context, tx Tx, to string, m notify.Mail, now time.Time) error {
-	msg, err := notify.Render(to, m)
-	if err != nil {
-		return err
-	}
-	_, err = tx.EnqueueMail(ctx, jobs.Mail{To: msg.To, Subject: msg.Subject, Body: msg.Body, CreatedAt: now})
-	return err
 }
 
 // Votes a reviewer may cast.

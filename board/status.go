@@ -10,7 +10,6 @@ import (
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/notify"
 )
 
@@ -71,7 +70,7 @@ func (b *Board) ChangeCredentialStatus(ctx context.Context, by *auth.User, id, a
 			Subject: "credential/" + c.ID, Before: c.Status(), After: past}); err != nil {
 			return err
 		}
-		return credentialMail(ctx, tx, holder.Email, notify.CredentialStatusChanged{Name: holder.Name, Set: b.CredentialTitle(c),
+		return notify.Enqueue(ctx, tx, holder.Email, notify.CredentialStatusChanged{Name: holder.Name, Set: b.CredentialTitle(c),
 			Link: b.credentialURL(c.ID), Past: past, Reason: reason}, now)
 	})
 	if errors.Is(err, certboard.ErrConflict) {
@@ -147,14 +146,3 @@ func (b *Board) setPublic(ctx context.Context, tx Tx, by *auth.User, c *IssuedCr
 
 // credentialURL is the address of credential id.
 func (b *Board) credentialURL(id string) string { return b.PublicURL() + "/credentials/" + id }
-
-// credentialMail renders a mail and puts it in the outbox in tx, so that
-// it is sent exactly when the change it tells of commits.
-func credentialMail(ctx context.Context, tx Tx, to string, m notify.Mail, now time.Time) error {
-	msg, err := notify.Render(to, m)
-	if err != nil {
-		return err
-	}
-	_, err = tx.EnqueueMail(ctx, jobs.Mail{To: msg.To, Subject: msg.Subject, Body: msg.Body, CreatedAt: now})
-	return err
-}

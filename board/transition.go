@@ -105,7 +105,7 @@ func (b *Board) notifyTransition(ctx context.Context, tx Tx, by *auth.User, app 
 			m.Answer = reason
 		}
 		for _, u := range staff {
-			if err := queueMail(ctx, tx, u.Email, m, now); err != nil {
+			if err := notify.Enqueue(ctx, tx, u.Email, m, now); err != nil {
 				return err
 			}
 		}
@@ -122,7 +122,7 @@ func (b *Board) notifyTransition(ctx context.Context, tx Tx, by *auth.User, app 
 	if issued != nil {
 		m.Credential, m.Public = b.credentialURL(issued.ID), issued.Public
 	}
-	return queueMail(ctx, tx, app.ApplicantEmail, m, now)
+	return notify.Enqueue(ctx, tx, app.ApplicantEmail, m, now)
 }
 
 // confirmSubmission mails the applicant that the board received their
@@ -143,7 +143,7 @@ func (b *Board) confirmSubmission(ctx context.Context, tx Tx, app *Application, 
 		return fmt.Errorf("application %d: %w", app.ID, err)
 	}
 	items, unconfirmed := countEvidence(p)
-	return queueMail(ctx, tx, app.ApplicantEmail, notify.ApplicationReceived{Name: app.ApplicantName, Board: settings.DisplayName(),
+	return notify.Enqueue(ctx, tx, app.ApplicantEmail, notify.ApplicationReceived{Name: app.ApplicantName, Board: settings.DisplayName(),
 		Set: b.setTitle(app.SetID), Version: m.SetVersion, At: now, Items: items, Unconfirmed: unconfirmed,
 		Renewal: app.RenewsCredential != "", Link: fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID),
 		Contact: settings.ContactEmail}, now)

@@ -347,7 +347,7 @@ func (b *Board) saveVerifications(ctx context.Context, by *auth.User, app *Appli
 		if ver.State != portfolio.Rejected {
 			return nil
 		}
-		return queueMail(ctx, tx, app.ApplicantEmail, rejectionMail(app, rejected, fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID)), now)
+		return notify.Enqueue(ctx, tx, app.ApplicantEmail, rejectionMail(app, rejected, fmt.Sprintf("%s/applications/%d", b.PublicURL(), app.ID)), now)
 	})
 	return next, err
 }

@@ -124,7 +124,7 @@ func (b *Board) DeclareConflict(ctx context.Context, by *auth.User, appID int64,
 		m := notify.ReviewerConflictDeclared{Reviewer: by.Name, Applicant: app.ApplicantName, App: app.ID, Reason: reason,
 			Link: fmt.Sprintf("%s/queue/%d", b.PublicURL(), app.ID)}
 		for _, s := range staff {
-			if err := queueMail(ctx, tx, s.Email, m, now); err != nil {
+			if err := notify.Enqueue(ctx, tx, s.Email, m, now); err != nil {
 				return err
 			}
 		}

@@ -272,15 +272,11 @@ func (r *Reader) row(line int, rec []string) Row {
 		}
 		c.Hours = h
 	}
-	switch v := strings.ToLower(get("sexuality_related")); v {
-	case "yes", "y", "true", "1":
-		c.SexualityRelated = true
-	case "no", "n", "false", "0":
-	case "":
-		row.Problems = append(row.Problems, Problem{"sexuality_related", "is required: yes or no"})
-	default:
-		row.Problems = append(row.Problems, Problem{"sexuality_related", fmt.Sprintf("%q is not yes or no", v)})
+	sr, p := yesNo("sexuality_related", get("sexuality_related"))
+	if p != nil {
+		row.Problems = append(row.Problems, *p)
 	}
+	c.SexualityRelated = sr
 	areas, err := ParseAreas(get("areas"))
 	if err != nil {
 		row.Problems = append(row.Problems, Problem{"areas", err.Error()})

@@ -155,16 +155,26 @@ func ParseEntry(get func(column string) string, today date.Date) (Entry, Problem
 			e.Hours = h
 		}
 	}
-	switch v := strings.ToLower(field("sexuality_related")); v {
-	case "yes", "y", "true", "1":
-		e.SexualityRelated = true
-	case "no", "n", "false", "0":
-	case "":
-		add("sexuality_related", "is required: yes or no")
-	default:
-		add("sexuality_related", "%q is not yes or no", field("sexuality_related"))
+	sr, p := yesNo("sexuality_related", field("sexuality_related"))
+	if p != nil {
+		out = append(out, *p)
 	}
+	e.SexualityRelated = sr
 	return e, out
+}
+
+// yesNo reads field's answer v: yes, y, true or 1; no, n, false or 0, in
+// any case. A missing answer, or another, is a problem.
+func yesNo(field, v string) (bool, *Problem) {
+	switch strings.ToLower(v) {
+	case "yes", "y", "true", "1":
+		return true, nil
+	case "no", "n", "false", "0":
+		return false, nil
+	case "":
+		return false, &Problem{field, "is required: yes or no"}
+	}
+	return false, &Problem{field, fmt.Sprintf("%q is not yes or no", v)}
 }
 
 // oneOf checks a required value from a list.

@@ -805,6 +805,19 @@ func (c *checker) object(obj map[string]any, path, name string, required bool) (
 	return m, true
 }
 
+// idOr checks that obj, at path, has an id (a URI) or the member other,
+// saying neither when it has neither.
+func (c *checker) idOr(obj map[string]any, path, other, neither string) {
+	_, hasID := obj["id"]
+	_, hasOther := obj[other]
+	if !hasID && !hasOther {
+		c.add(path, "%s", neither)
+	}
+	if id, ok := c.str(obj, path, "id", false); ok {
+		c.uri(member(path, "id"), id)
+	}
+}
+
 func (c *checker) uri(path, s string) {
 	if msg := checkURI(s); msg != "" {
 		c.add(path, "%q %s", s, msg)
@@ -957,14 +970,7 @@ func (c *checker) subject(root map[string]any) {
 		return
 	}
 	c.types(s, path, "type", TypeAchievementSubject)
-	_, hasID := s["id"]
-	_, hasIdentifier := s["identifier"]
-	if !hasID && !hasIdentifier {
-		c.add(path, "has neither id nor identifier; one is required to name the holder")
-	}
-	if id, ok := c.str(s, path, "id", false); ok {
-		c.uri(member(path, "id"), id)
-	}
+	c.idOr(s, path, "identifier", "has neither id nor identifier; one is required to name the holder")
 	if v, ok := s["identifier"]; ok {
 		p := member(path, "identifier")
 		list, ok := v.([]any)
@@ -1029,14 +1035,7 @@ func (c *checker) achievement(s map[string]any, path string) {
 	c.str(a, p, "description", true)
 	if cr, ok := c.object(a, p, "criteria", true); ok {
 		cp := member(p, "criteria")
-		_, hasID := cr["id"]
-		_, hasNarrative := cr["narrative"]
-		if !hasID && !hasNarrative {
-			c.add(cp, "has neither id nor narrative")
-		}
-		if id, ok := c.str(cr, cp, "id", false); ok {
-			c.uri(member(cp, "id"), id)
-		}
+		c.idOr(cr, cp, "narrative", "has neither id nor narrative")
 		c.str(cr, cp, "narrative", false)
 	}
 	c.str(a, p, "achievementType", false)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/certboard/certboard/did"
+	"github.com/certboard/certboard/verification"
 )
 
 // twinObjects returns two identical objects, each with k identical
@@ -91,9 +92,9 @@ func TestCostlyBlankNodesRefused(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			expect(t, r, CheckStructure, Invalid, tc.want)
-			expect(t, r, CheckStructure, Invalid, "refused because checking them takes time that grows exponentially")
-			expect(t, r, CheckSignature, CouldNotCheck, "not checked: the credential has "+tc.want)
+			expect(t, r, CheckStructure, verification.Invalid, tc.want)
+			expect(t, r, CheckStructure, verification.Invalid, "refused because checking them takes time that grows exponentially")
+			expect(t, r, CheckSignature, verification.CouldNotCheck, "not checked: the credential has "+tc.want)
 			if r.Status() != "invalid" {
 				t.Fatalf("status %s, want invalid", r.Status())
 			}

@@ -221,16 +221,6 @@ func normalize(doc map[string]any) (map[string]any, error) {
 	return c, nil
 }
 
-// Outcome is the result of one check (see package verification).
-type Outcome = verification.Outcome
-
-// The outcomes of a check, as package verification defines them.
-const (
-	Valid         = verification.Valid
-	Invalid       = verification.Invalid
-	CouldNotCheck = verification.CouldNotCheck
-)
-
 // Names of the checks, in the order Verify reports them.
 const (
 	// CheckStructure covers the proof's form: one proof object with the
@@ -246,9 +236,6 @@ const (
 	CheckIssuer = "issuer"
 )
 
-// Check is the outcome of one verification step (see package verification).
-type Check = verification.Check
-
 // Result is what Verify found.
 type Result struct {
 	// Issuer is the issuer's id, when one could be read.
@@ -258,24 +245,10 @@ type Result struct {
 	VerificationMethod string `json:"verificationMethod,omitempty"`
 	// Created is the proof's created date, when present and well-formed.
 	Created time.Time `json:"created,omitzero"`
-	// Checks holds one Check for each of CheckStructure, CheckSignature and
-	// CheckIssuer, in that order.
-	Checks verification.Checks `json:"checks"`
-}
-
-// Valid reports whether every check is Valid.
-func (r *Result) Valid() bool { return r.Checks.Valid() }
-
-// Status sums the checks up as "valid" (all Valid), "invalid" (at least one
-// Invalid, whatever the others) or "could_not_check" (none Invalid, at least
-// one not Valid).
-func (r *Result) Status() string { return r.Checks.Status() }
-
-// Lookup returns the check with the given name.
-func (r *Result) Lookup(name string) (Check, bool) { return r.Checks.Lookup(name) }
-
-func (r *Result) set(name string, o Outcome, format string, args ...any) {
-	r.Checks.Set(name, o, format, args...)
+	// Checks holds one check for each of CheckStructure, CheckSignature
+	// and CheckIssuer, in that order. Its methods Valid (every check
+	// valid), Status and Lookup are the Result's.
+	verification.Checks `json:"checks"`
 }
 
 // Verify checks the Data Integrity proof of doc, a secured document as Sign
@@ -310,71 +283,71 @@ func Verify(doc map[string]any, resolve func(verificationMethod string) (ed25519
 	if resolve == nil {
 		return nil, errors.New("dataintegrity: Verify needs a key resolver")
 	}
-	r := &Result{Checks: []Check{
-		{Name: CheckStructure, Outcome: CouldNotCheck},
-		{Name: CheckSignature, Outcome: CouldNotCheck},
-		{Name: CheckIssuer, Outcome: CouldNotCheck},
+	r := &Result{Checks: []verification.Check{
+		{Name: CheckStructure, Outcome: verification.CouldNotCheck},
+		{Name: CheckSignature, Outcome: verification.CouldNotCheck},
+		{Name: CheckIssuer, Outcome: verification.CouldNotCheck},
 	}}
 	notChecked := func() {
-		r.set(CheckSignature, CouldNotCheck, "not checked: the proof is malformed")
-		r.set(CheckIssuer, CouldNotCheck, "not checked: the proof is malformed")
+		r.Set(CheckSignature, verification.CouldNotCheck, "not checked: the proof is malformed")
+		r.Set(CheckIssuer, verification.CouldNotCheck, "not checked: the proof is malformed")
 	}
 	if err := jsonlimit.CheckValue(doc, MaxDepth); err != nil {
-		r.set(CheckStructure, Invalid, "the document is %v", err)
-		r.set(CheckSignature, CouldNotCheck, "not checked: the document is %v", err)
-		r.set(CheckIssuer, CouldNotCheck, "not checked: the document is %v", err)
+		r.Set(CheckStructure, verification.Invalid, "the document is %v", err)
+		r.Set(CheckSignature, verification.CouldNotCheck, "not checked: the document is %v", err)
+		r.Set(CheckIssuer, verification.CouldNotCheck, "not checked: the document is %v", err)
 		return r, nil
 	}
 	doc, proof, sig, err := readProof(doc, r)
 	if err != nil {
-		r.set(CheckStructure, Invalid, "%v", err)
+		r.Set(CheckStructure, verification.Invalid, "%v", err)
 		notChecked()
 		return r, nil
 	}
-	r.set(CheckStructure, Valid, "a %s proof of the cryptosuite %s for %s", ProofType, Cryptosuite, ProofPurpose)
+	r.Set(CheckStructure, verification.Valid, "a %s proof of the cryptosuite %s for %s", ProofType, Cryptosuite, ProofPurpose)
 
 	// Issuer.
 	issuer, err := issuerID(doc["issuer"])
 	switch {
 	case err != nil:
-		r.set(CheckIssuer, Invalid, "%v", err)
+		r.Set(CheckIssuer, verification.Invalid, "%v", err)
 	default:
 		r.Issuer = issuer
 		vmDID, _, err := did.Split(r.VerificationMethod)
 		switch {
 		case err != nil:
-			r.set(CheckIssuer, Invalid, "verification method %q is not a DID URL: %v", r.VerificationMethod, err)
+			r.Set(CheckIssuer, verification.Invalid, "verification method %q is not a DID URL: %v", r.VerificationMethod, err)
 		case vmDID != issuer:
-			r.set(CheckIssuer, Invalid, "verification method %q belongs to %s, not to the issuer %s", r.VerificationMethod, vmDID, issuer)
+			r.Set(CheckIssuer, verification.Invalid, "verification method %q belongs to %s, not to the issuer %s", r.VerificationMethod, vmDID, issuer)
 		default:
-			r.set(CheckIssuer, Valid, "verification method %q belongs to the issuer %s", r.VerificationMethod, issuer)
+			r.Set(CheckIssuer, verification.Valid, "verification method %q belongs to the issuer %s", r.VerificationMethod, issuer)
 		}
 	}
 
 	// Signature.
 	pub, err := resolve(r.VerificationMethod)
 	if err != nil {
-		r.set(CheckSignature, CouldNotCheck, "could not obtain the key of %q: %v", r.VerificationMethod, err)
+		r.Set(CheckSignature, verification.CouldNotCheck, "could not obtain the key of %q: %v", r.VerificationMethod, err)
 		return r, nil
 	}
 	if len(pub) != ed25519.PublicKeySize {
-		r.set(CheckSignature, CouldNotCheck, "the key of %q is %d bytes, not an Ed25519 public key", r.VerificationMethod, len(pub))
+		r.Set(CheckSignature, verification.CouldNotCheck, "the key of %q is %d bytes, not an Ed25519 public key", r.VerificationMethod, len(pub))
 		return r, nil
 	}
 	data, err := hashData(doc, proof, doc["@context"])
 	var tooComplex *complexityError
 	switch {
 	case errors.As(err, &tooComplex):
-		r.set(CheckStructure, Invalid, "%s", tooComplex.detail)
-		r.set(CheckSignature, CouldNotCheck, "not checked: %s", tooComplex.detail)
+		r.Set(CheckStructure, verification.Invalid, "%s", tooComplex.detail)
+		r.Set(CheckSignature, verification.CouldNotCheck, "not checked: %s", tooComplex.detail)
 	case errors.Is(err, ErrContextNotBundled):
-		r.set(CheckSignature, CouldNotCheck, "cannot canonicalize the %v; contexts are never fetched", err)
+		r.Set(CheckSignature, verification.CouldNotCheck, "cannot canonicalize the %v; contexts are never fetched", err)
 	case err != nil:
-		r.set(CheckSignature, Invalid, "cannot canonicalize the %v", err)
+		r.Set(CheckSignature, verification.Invalid, "cannot canonicalize the %v", err)
 	case !ed25519.Verify(pub, data, sig):
-		r.set(CheckSignature, Invalid, "the signature does not verify with the key of %q: the document or its proof was altered, or signed with another key", r.VerificationMethod)
+		r.Set(CheckSignature, verification.Invalid, "the signature does not verify with the key of %q: the document or its proof was altered, or signed with another key", r.VerificationMethod)
 	default:
-		r.set(CheckSignature, Valid, "signed with the key of %q", r.VerificationMethod)
+		r.Set(CheckSignature, verification.Valid, "signed with the key of %q", r.VerificationMethod)
 	}
 	return r, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/certboard/certboard/did"
 	"github.com/certboard/certboard/internal/cputime"
+	"github.com/certboard/certboard/verification"
 )
 
 // readJSON reads a JSON object from testdata.
@@ -139,15 +140,15 @@ func TestVerifyOfficialVector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect(t, r, CheckStructure, Valid, "")
-	expect(t, r, CheckSignature, Valid, "")
-	expect(t, r, CheckIssuer, Invalid, "https://vc.example/issuers/5678")
+	expect(t, r, CheckStructure, verification.Valid, "")
+	expect(t, r, CheckSignature, verification.Valid, "")
+	expect(t, r, CheckIssuer, verification.Invalid, "https://vc.example/issuers/5678")
 	if r.VerificationMethod != vectorVM || r.Created != time.Date(2023, 2, 24, 23, 36, 38, 0, time.UTC) {
 		t.Fatalf("result %+v", r)
 	}
 }
 
-func expect(t *testing.T, r *Result, name string, o Outcome, detail string) {
+func expect(t *testing.T, r *Result, name string, o verification.Outcome, detail string) {
 	t.Helper()
 	c, ok := r.Lookup(name)
 	if !ok {
@@ -264,8 +265,8 @@ func TestTampering(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			expect(t, r, CheckStructure, Valid, "")
-			expect(t, r, CheckSignature, Invalid, "does not verify")
+			expect(t, r, CheckStructure, verification.Valid, "")
+			expect(t, r, CheckSignature, verification.Invalid, "does not verify")
 			if r.Status() != "invalid" {
 				t.Fatalf("status %s", r.Status())
 			}
@@ -277,7 +278,7 @@ func TestWrongKeyIsInvalid(t *testing.T) {
 	signed := signOB(t)
 	other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{8}, ed25519.SeedSize)).Public().(ed25519.PublicKey)
 	r, _ := Verify(signed, func(string) (ed25519.PublicKey, error) { return other, nil })
-	expect(t, r, CheckSignature, Invalid, "does not verify")
+	expect(t, r, CheckSignature, verification.Invalid, "does not verify")
 }
 
 func TestUnknownContextCouldNotCheck(t *testing.T) {
@@ -289,8 +290,8 @@ func TestUnknownContextCouldNotCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect(t, r, CheckStructure, Valid, "")
-	expect(t, r, CheckSignature, CouldNotCheck, "context not bundled: "+unknown)
+	expect(t, r, CheckStructure, verification.Valid, "")
+	expect(t, r, CheckSignature, verification.CouldNotCheck, "context not bundled: "+unknown)
 	if r.Status() != "could_not_check" {
 		t.Fatalf("status %s", r.Status())
 	}
@@ -313,14 +314,14 @@ func TestMissingKeyCouldNotCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect(t, r, CheckSignature, CouldNotCheck, "unknown key")
-	expect(t, r, CheckIssuer, Valid, "")
+	expect(t, r, CheckSignature, verification.CouldNotCheck, "unknown key")
+	expect(t, r, CheckIssuer, verification.Valid, "")
 	if r.Status() != "could_not_check" {
 		t.Fatalf("status %s", r.Status())
 	}
 	// A did:web method cannot be resolved locally.
 	r, _ = Verify(signed, did.ResolveKey)
-	expect(t, r, CheckSignature, CouldNotCheck, "could not obtain the key")
+	expect(t, r, CheckSignature, verification.CouldNotCheck, "could not obtain the key")
 }
 
 func TestIssuerMismatch(t *testing.T) {
@@ -332,8 +333,8 @@ func TestIssuerMismatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, _ := Verify(signed, did.ResolveKey)
-	expect(t, r, CheckSignature, Valid, "")
-	expect(t, r, CheckIssuer, Invalid, "not to the issuer did:web:board.example.org")
+	expect(t, r, CheckSignature, verification.Valid, "")
+	expect(t, r, CheckIssuer, verification.Invalid, "not to the issuer did:web:board.example.org")
 }
 
 func TestDIDKeyIssuer(t *testing.T) {
@@ -400,9 +401,9 @@ func TestStructure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			expect(t, r, CheckStructure, Invalid, tc.detail)
-			expect(t, r, CheckSignature, CouldNotCheck, "")
-			expect(t, r, CheckIssuer, CouldNotCheck, "")
+			expect(t, r, CheckStructure, verification.Invalid, tc.detail)
+			expect(t, r, CheckSignature, verification.CouldNotCheck, "")
+			expect(t, r, CheckIssuer, verification.CouldNotCheck, "")
 			if called {
 				t.Fatal("resolver called for a malformed proof")
 			}
@@ -527,5 +528,5 @@ func TestUndefinedMemberIsInvalid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect(t, r, CheckSignature, Invalid, "JSON-LD")
+	expect(t, r, CheckSignature, verification.Invalid, "JSON-LD")
 }

@@ -2,10 +2,14 @@ package notify
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"strings"
 	"text/template"
+	"time"
+
+	"github.com/certboard/certboard/jobs"
 )
 
 // The text of every mail certboard sends is a file under mails/: a line
@@ -37,6 +41,24 @@ func Render(to string, m Mail) (Message, error) {
 		return Message{}, fmt.Errorf("mail %s: the file must start with one line \"Subject: ...\" and a blank line", m.file())
 	}
 	return Message{To: to, Subject: subject, Body: body}, nil
+}
+
+// Queue is where a use case queues mail in its transaction: the store's
+// transaction, over jobsql.Outbox.
+type Queue interface {
+	EnqueueMail(ctx context.Context, m jobs.Mail) (int64, error)
+}
+
+// Enqueue renders m for to and puts it in out, the outbox inside the
+// caller's transaction, so that it is sent exactly when the change it
+// tells of commits.
+func Enqueue(ctx context.Context, out Queue, to string, m Mail, now time.Time) error {
+	msg, err := Render(to, m)
+	if err != nil {
+		return err
+	}
+	_, err = out.EnqueueMail(ctx, jobs.Mail{To: msg.To, Subject: msg.Subject, Body: msg.Body, CreatedAt: now})
+	return err
 }
 
 // CredentialStatusChanged tells a holder that staff suspended, reinstated

@@ -1,12 +1,17 @@
 package notify
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/certboard/certboard/jobs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of TestEveryMailRenders")
@@ -70,3 +75,37 @@ func TestRenderRefusesAFileWithoutASubject(t *testing.T) {
 type broken struct{}
 
 func (broken) file() string { return "no_such_mail.txt" }
+
+// queue records what is put in it, or refuses it.
+type queue struct {
+	got  []jobs.Mail
+	fail error
+}
+
+func (q *queue) EnqueueMail(_ context.Context, m jobs.Mail) (int64, error) {
+	q.got = append(q.got, m)
+	return int64(len(q.got)), q.fail
+}
+
+// TestEnqueue: the rendered mail is queued as it renders, at the time
+// given; the queue's refusal is returned.
+func TestEnqueue(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	m := examples["credential_status_changed"]
+	want, err := Render("jordan@example.org", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &queue{}
+	if err := Enqueue(ctx, q, "jordan@example.org", m, now); err != nil {
+		t.Fatal(err)
+	}
+	if len(q.got) != 1 || q.got[0] != (jobs.Mail{To: want.To, Subject: want.Subject, Body: want.Body, CreatedAt: now}) {
+		t.Fatalf("queued %+v", q.got)
+	}
+	q.fail = errors.New("full")
+	if err := Enqueue(ctx, q, "jordan@example.org", m, now); err != q.fail {
+		t.Fatalf("a refusal: %v", err)
+	}
+}

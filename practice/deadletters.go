@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
@@ -23,10 +21,7 @@ type deadLetterReads interface {
 
 // deadLetterWrites is what they write in their transaction.
 type deadLetterWrites interface {
-	ReviveJob(ctx context.Context, id int64, now time.Time) (jobs.Job, error)
-	DiscardJob(ctx context.Context, id int64, now time.Time) (jobs.Job, error)
-	ReviveMail(ctx context.Context, id int64, now time.Time) (jobs.Mail, error)
-	DiscardMail(ctx context.Context, id int64, now time.Time) (jobs.Mail, error)
+	jobs.DeadLetterWrites
 }
 
 // deadLetterLimit is how many dead jobs, and messages, are listed at most.
@@ -67,40 +62,21 @@ func (p *Practice) HandleDeadLetter(ctx context.Context, by Actor, mail bool, id
 	now := p.clock.Now().UTC()
 	var done string
 	err := p.store.InTx(ctx, func(tx Tx) error {
-		e := audit.Entry{At: now, Actor: by.AuditName()}
+		var e audit.Entry
 		if mail {
-			var m jobs.Mail
-			var err error
-			if action == "retry" {
-				m, err = tx.ReviveMail(ctx, id, now)
-				e.After = "due now"
-			} else {
-				m, err = tx.DiscardMail(ctx, id, now)
-				e.After = "discarded, its body dropped"
-			}
+			m, me, err := jobs.RetryOrDiscardMail(ctx, tx, id, action == "retry", now)
 			if err != nil {
 				return err
 			}
-			e.Action, e.Subject = "mail."+action, "mail/"+strconv.FormatInt(m.ID, 10)
-			e.Before = fmt.Sprintf("dead after %d attempts: %q to %s", m.Attempts, m.Subject, m.To)
-			done = fmt.Sprintf("the message %q to %s", m.Subject, m.To)
+			e, done = me, fmt.Sprintf("the message %q to %s", m.Subject, m.To)
 		} else {
-			var j jobs.Job
-			var err error
-			if action == "retry" {
-				j, err = tx.ReviveJob(ctx, id, now)
-				e.After = "pending, due now"
-			} else {
-				j, err = tx.DiscardJob(ctx, id, now)
-				e.After = jobs.Discarded
-			}
+			j, je, err := jobs.RetryOrDiscardJob(ctx, tx, id, action == "retry", now)
 			if err != nil {
 				return err
 			}
-			e.Action, e.Subject = "job."+action, "job/"+strconv.FormatInt(j.ID, 10)
-			e.Before = fmt.Sprintf("dead after %d attempts: %s (%s)", j.Attempts, j.Key, j.Kind)
-			done = "job " + j.Key
+			e, done = je, "job "+j.Key
 		}
+		e.Actor = by.AuditName()
 		_, err := tx.AppendAudit(ctx, e)
 		return err
 	})

@@ -8,6 +8,17 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
+// Migrations returns the folder "migrations" of fsys, the files a store's
+// package embeds, as Migrate takes it. It panics if fs.Sub fails, which
+// only a broken build can cause.
+func Migrations(fsys fs.FS) fs.FS {
+	sub, err := fs.Sub(fsys, "migrations")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
 // Migrate applies every migration of fsys not yet applied and returns the
 // versions it applied, in order. fsys holds one folder per dialect, named
 // by Dialect.String ("sqlite", "postgres"), of goose SQL migrations: each

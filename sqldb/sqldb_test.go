@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -113,6 +114,28 @@ func TestEngines(t *testing.T) {
 			})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if err := insert(5, "e"); err != nil {
+				t.Fatal(err)
+			}
+			scanName := func(r sqldb.Scanner) (string, error) {
+				var s string
+				err := r.Scan(&s)
+				return s, err
+			}
+			rows, err := db.QueryContext(ctx, "SELECT name FROM things ORDER BY id")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if names, err := sqldb.Collect(rows, scanName); err != nil || strings.Join(names, ",") != "a,e" {
+				t.Fatalf("Collect: %v, %v", names, err)
+			}
+			rows, err = db.QueryContext(ctx, "SELECT id FROM things WHERE id > 99")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if names, err := sqldb.Collect(rows, scanName); err != nil || names != nil {
+				t.Fatalf("Collect of no rows: %#v, %v", names, err)
 			}
 		})
 	}

@@ -126,19 +126,8 @@ func (r *reader) done() bool {
 // is at its value. member must read exactly the value and report whether it
 // could. Names that are duplicated are passed each time.
 func (r *reader) object(member func(name []byte) bool) bool {
-	r.space()
-	if r.i >= len(r.b) || r.b[r.i] != '{' {
-		return false
-	}
-	if r.depth++; r.depth > MaxDepth {
-		return false
-	}
-	r.i++
-	r.space()
-	if r.i < len(r.b) && r.b[r.i] == '}' {
-		r.i++
-		r.depth--
-		return true
+	if ok, done := r.open('{', '}'); !ok || done {
+		return ok
 	}
 	for {
 		r.space()
@@ -159,19 +148,8 @@ func (r *reader) object(member func(name []byte) bool) bool {
 		if !member(name) {
 			return false
 		}
-		r.space()
-		if r.i >= len(r.b) {
-			return false
-		}
-		switch r.b[r.i] {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			r.depth--
-			return true
-		default:
-			return false
+		if more, ok := r.next('}'); !more {
+			return ok
 		}
 	}
 }
@@ -179,39 +157,59 @@ func (r *reader) object(member func(name []byte) bool) bool {
 // array reads the array that starts at the next byte, calling elem for each
 // element; elem must read exactly the element.
 func (r *reader) array(elem func() bool) bool {
-	r.space()
-	if r.i >= len(r.b) || r.b[r.i] != '[' {
-		return false
-	}
-	if r.depth++; r.depth > MaxDepth {
-		return false
-	}
-	r.i++
-	r.space()
-	if r.i < len(r.b) && r.b[r.i] == ']' {
-		r.i++
-		r.depth--
-		return true
+	if ok, done := r.open('[', ']'); !ok || done {
+		return ok
 	}
 	for {
 		if !elem() {
 			return false
 		}
-		r.space()
-		if r.i >= len(r.b) {
-			return false
-		}
-		switch r.b[r.i] {
-		case ',':
-			r.i++
-		case ']':
-			r.i++
-			r.depth--
-			return true
-		default:
-			return false
+		if more, ok := r.next(']'); !more {
+			return ok
 		}
 	}
+}
+
+// open reads the byte that opens an object or array, open, and counts the
+// nesting. It reports false when that byte is not next or the nesting is
+// too deep, and done when close follows at once: the container is empty
+// and read whole.
+func (r *reader) open(open, close byte) (ok, done bool) {
+	r.space()
+	if r.i >= len(r.b) || r.b[r.i] != open {
+		return false, false
+	}
+	if r.depth++; r.depth > MaxDepth {
+		return false, false
+	}
+	r.i++
+	r.space()
+	if r.i < len(r.b) && r.b[r.i] == close {
+		r.i++
+		r.depth--
+		return true, true
+	}
+	return true, false
+}
+
+// next reads what follows a member or element of an object or array: a
+// comma (more to come) or close, which ends the container; ok is false for
+// anything else.
+func (r *reader) next(close byte) (more, ok bool) {
+	r.space()
+	if r.i >= len(r.b) {
+		return false, false
+	}
+	switch r.b[r.i] {
+	case ',':
+		r.i++
+		return true, true
+	case close:
+		r.i++
+		r.depth--
+		return false, true
+	}
+	return false, false
 }
 
 // strSpecial marks the bytes a string's scan must look at: the quote, the

@@ -420,16 +420,6 @@ func describe(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// Outcome is the result of one check (see package verification).
-type Outcome = verification.Outcome
-
-// The outcomes of a check, as package verification defines them.
-const (
-	Valid         = verification.Valid
-	Invalid       = verification.Invalid
-	CouldNotCheck = verification.CouldNotCheck
-)
-
 // Names of the checks, in the order Verify reports them.
 const (
 	// CheckStructure covers the token's form: three base64url parts, JSON
@@ -446,24 +436,19 @@ const (
 	CheckIssuer = "issuer"
 )
 
-// Check is the outcome of one verification step (see package verification).
-type Check = verification.Check
-
 // Result is what Verify found.
 type Result struct {
 	// Issuer is the issuer's id, when one could be read.
 	Issuer string `json:"issuer,omitempty"`
 	// KeyID is the kid of the header, when one could be read.
 	KeyID string `json:"kid,omitempty"`
-	// Checks holds one Check for each of CheckStructure, CheckSignature,
-	// CheckValidity and CheckIssuer, in that order.
-	Checks verification.Checks `json:"checks"`
+	// Checks holds one check for each of CheckStructure, CheckSignature,
+	// CheckValidity and CheckIssuer, in that order. Its methods Valid
+	// (every check valid), Status and Lookup are the Result's.
+	verification.Checks `json:"checks"`
 
 	token *token // what parse read, nil for a malformed token
 }
-
-// Valid reports whether every check is Valid.
-func (r *Result) Valid() bool { return r.Checks.Valid() }
 
 // Credential returns the decoded credential: for a Data Model 2.0 token the
 // payload without the registered claims (iss, jti, sub, nbf, exp, iat), for
@@ -497,21 +482,9 @@ func (r *Result) Credential() map[string]any {
 	return c
 }
 
-// Status sums the checks up as "valid" (all Valid), "invalid" (at least one
-// Invalid, whatever the others) or "could_not_check" (none Invalid, at least
-// one not Valid).
-func (r *Result) Status() string { return r.Checks.Status() }
-
-// Lookup returns the check with the given name.
-func (r *Result) Lookup(name string) (Check, bool) { return r.Checks.Lookup(name) }
-
-func (r *Result) set(name string, o Outcome, format string, args ...any) {
-	r.Checks.Set(name, o, format, args...)
-}
-
 // put records the outcome of the named check with a detail already
 // written, sparing the checks that pass a formatting.
-func (r *Result) put(name string, o Outcome, detail string) {
+func (r *Result) put(name string, o verification.Outcome, detail string) {
 	for i := range r.Checks {
 		if r.Checks[i].Name == name {
 			r.Checks[i].Outcome, r.Checks[i].Detail = o, detail
@@ -573,28 +546,28 @@ func Verify(token string, resolve func(kid string) (ed25519.PublicKey, error), n
 	if resolve == nil {
 		return nil, errors.New("vcjwt: Verify needs a key resolver, got nil")
 	}
-	r := &Result{Checks: []Check{
-		{Name: CheckStructure, Outcome: CouldNotCheck},
-		{Name: CheckSignature, Outcome: CouldNotCheck},
-		{Name: CheckValidity, Outcome: CouldNotCheck},
-		{Name: CheckIssuer, Outcome: CouldNotCheck},
+	r := &Result{Checks: []verification.Check{
+		{Name: CheckStructure, Outcome: verification.CouldNotCheck},
+		{Name: CheckSignature, Outcome: verification.CouldNotCheck},
+		{Name: CheckValidity, Outcome: verification.CouldNotCheck},
+		{Name: CheckIssuer, Outcome: verification.CouldNotCheck},
 	}}
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
 	t, problem := parse(token, sc)
 	if problem != "" {
-		r.set(CheckStructure, Invalid, "%s", problem)
+		r.Set(CheckStructure, verification.Invalid, "%s", problem)
 		for _, name := range []string{CheckSignature, CheckValidity, CheckIssuer} {
-			r.set(name, CouldNotCheck, "not checked: the token is malformed")
+			r.Set(name, verification.CouldNotCheck, "not checked: the token is malformed")
 		}
 		return r, nil
 	}
 	r.token = t
 	r.KeyID = t.kid
 	if t.v11 {
-		r.put(CheckStructure, Valid, "a JWT with EdDSA holding a Verifiable Credentials 1.1 credential under vc")
+		r.put(CheckStructure, verification.Valid, "a JWT with EdDSA holding a Verifiable Credentials 1.1 credential under vc")
 	} else {
-		r.put(CheckStructure, Valid, "a VC-JWT with EdDSA holding a Verifiable Credentials 2.0 credential")
+		r.put(CheckStructure, verification.Valid, "a VC-JWT with EdDSA holding a Verifiable Credentials 2.0 credential")
 	}
 
 	checkSignature(r, t, sc, resolve)
@@ -883,27 +856,27 @@ func numericDate(n float64) (time.Time, bool) {
 // parts holding a copy of the signing input.
 func checkSignature(r *Result, t *token, sc *scratch, resolve func(string) (ed25519.PublicKey, error)) {
 	if t.kid == "" {
-		r.set(CheckSignature, CouldNotCheck, "the header names no key (kid); embedded keys are not supported")
+		r.Set(CheckSignature, verification.CouldNotCheck, "the header names no key (kid); embedded keys are not supported")
 		return
 	}
 	key, err := resolve(t.kid)
 	switch {
 	case errors.Is(err, ErrUnknownKey):
-		r.set(CheckSignature, CouldNotCheck, "key %s is not known: %v", t.kid, err)
+		r.Set(CheckSignature, verification.CouldNotCheck, "key %s is not known: %v", t.kid, err)
 		return
 	case err != nil:
-		r.set(CheckSignature, CouldNotCheck, "key %s could not be obtained: %v", t.kid, err)
+		r.Set(CheckSignature, verification.CouldNotCheck, "key %s could not be obtained: %v", t.kid, err)
 		return
 	case len(key) != ed25519.PublicKeySize:
-		r.set(CheckSignature, CouldNotCheck, "key %s is not an Ed25519 public key (%d bytes, want %d)", t.kid, len(key), ed25519.PublicKeySize)
+		r.Set(CheckSignature, verification.CouldNotCheck, "key %s is not an Ed25519 public key (%d bytes, want %d)", t.kid, len(key), ed25519.PublicKeySize)
 		return
 	}
 	input := append(sc.b[len(sc.b):], t.input...)
 	if !ed25519.Verify(key, input, t.sig) {
-		r.set(CheckSignature, Invalid, "the signature does not match key %s: the token was altered or signed with another key", t.kid)
+		r.Set(CheckSignature, verification.Invalid, "the signature does not match key %s: the token was altered or signed with another key", t.kid)
 		return
 	}
-	r.put(CheckSignature, Valid, "signed with key "+t.kid)
+	r.put(CheckSignature, verification.Valid, "signed with key "+t.kid)
 }
 
 func checkValidity(r *Result, t *token, now time.Time) {
@@ -913,12 +886,12 @@ func checkValidity(r *Result, t *token, now time.Time) {
 	}
 	from, hasFrom, err := dateMember(t.credential, fromName, localOK)
 	if err != nil {
-		r.set(CheckValidity, Invalid, "%v", err)
+		r.Set(CheckValidity, verification.Invalid, "%v", err)
 		return
 	}
 	until, hasUntil, err := dateMember(t.credential, untilName, localOK)
 	if err != nil {
-		r.set(CheckValidity, Invalid, "%v", err)
+		r.Set(CheckValidity, verification.Invalid, "%v", err)
 		return
 	}
 	var ok bool
@@ -930,22 +903,22 @@ func checkValidity(r *Result, t *token, now time.Time) {
 	}
 	switch {
 	case hasFrom && now.Before(from):
-		r.set(CheckValidity, Invalid, "not yet valid: valid from %s", stamp(from))
+		r.Set(CheckValidity, verification.Invalid, "not yet valid: valid from %s", stamp(from))
 	case hasUntil && !now.Before(until):
-		r.set(CheckValidity, Invalid, "expired on %s", stamp(until))
+		r.Set(CheckValidity, verification.Invalid, "expired on %s", stamp(until))
 	case hasFrom && hasUntil:
 		var b [64]byte
 		d := append(b[:0], "valid from "...)
 		d = appendStamp(d, from)
 		d = append(d, " until "...)
 		d = appendStamp(d, until)
-		r.put(CheckValidity, Valid, string(d))
+		r.put(CheckValidity, verification.Valid, string(d))
 	case hasFrom:
-		r.set(CheckValidity, Valid, "valid from %s, with no end date", stamp(from))
+		r.Set(CheckValidity, verification.Valid, "valid from %s, with no end date", stamp(from))
 	case hasUntil:
-		r.set(CheckValidity, Valid, "valid until %s", stamp(until))
+		r.Set(CheckValidity, verification.Valid, "valid until %s", stamp(until))
 	default:
-		r.set(CheckValidity, Valid, "no validity period stated")
+		r.Set(CheckValidity, verification.Valid, "no validity period stated")
 	}
 }
 
@@ -965,11 +938,11 @@ func claimDate(r *Result, t *token, claim, member string, date time.Time, has bo
 		nt, ok = numericDate(n)
 	}
 	if !ok {
-		r.set(CheckValidity, Invalid, "%s claim is %s, want seconds since 1970", claim, describe(v))
+		r.Set(CheckValidity, verification.Invalid, "%s claim is %s, want seconds since 1970", claim, describe(v))
 		return date, has, false
 	}
 	if has && nt.Unix() != date.Unix() {
-		r.set(CheckValidity, Invalid, "%s claim (%s) does not match %s (%s)", claim, stamp(nt), member, stamp(date))
+		r.Set(CheckValidity, verification.Invalid, "%s claim (%s) does not match %s (%s)", claim, stamp(nt), member, stamp(date))
 		return date, has, false
 	}
 	return nt, true, true
@@ -985,26 +958,26 @@ func checkIssuer(r *Result, t *token) {
 	iss, hasIss := t.claims[claimIssuer]
 	issStr, issOK := iss.(string)
 	if hasIss && (!issOK || issStr == "") {
-		r.set(CheckIssuer, Invalid, "iss claim is %s, want the issuer's id", describe(iss))
+		r.Set(CheckIssuer, verification.Invalid, "iss claim is %s, want the issuer's id", describe(iss))
 		return
 	}
 	issuer, err := issuerID(t.credential["issuer"])
 	if err != nil {
-		r.set(CheckIssuer, Invalid, "%v", err)
+		r.Set(CheckIssuer, verification.Invalid, "%v", err)
 		return
 	}
 	r.Issuer = issuer
 	if hasIss && issStr != issuer {
-		r.set(CheckIssuer, Invalid, "iss claim %q differs from the credential's issuer %q", issStr, issuer)
+		r.Set(CheckIssuer, verification.Invalid, "iss claim %q differs from the credential's issuer %q", issStr, issuer)
 		return
 	}
 	if t.kid == "" {
-		r.set(CheckIssuer, CouldNotCheck, "the header names no key (kid), so the key cannot be tied to issuer %s", issuer)
+		r.Set(CheckIssuer, verification.CouldNotCheck, "the header names no key (kid), so the key cannot be tied to issuer %s", issuer)
 		return
 	}
 	if !keyBelongsTo(t.kid, issuer) {
-		r.set(CheckIssuer, Invalid, "key %s is not a verification method of issuer %s", t.kid, issuer)
+		r.Set(CheckIssuer, verification.Invalid, "key %s is not a verification method of issuer %s", t.kid, issuer)
 		return
 	}
-	r.put(CheckIssuer, Valid, "issued by "+issuer+" with its key "+t.kid)
+	r.put(CheckIssuer, verification.Valid, "issued by "+issuer+" with its key "+t.kid)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/jsonlimit"
+	"github.com/certboard/certboard/verification"
 )
 
 const (
@@ -125,7 +126,7 @@ func mustVerify(t *testing.T, tok string, resolve func(string) (ed25519.PublicKe
 
 // wantCheck fails unless the named check has the outcome and its detail
 // contains detail.
-func wantCheck(t *testing.T, r *Result, name string, o Outcome, detail string) {
+func wantCheck(t *testing.T, r *Result, name string, o verification.Outcome, detail string) {
 	t.Helper()
 	c, ok := r.Lookup(name)
 	if !ok {
@@ -229,7 +230,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Errorf("check %d is %q, want %q", i, r.Checks[i].Name, name)
 		}
 	}
-	wantCheck(t, r, CheckValidity, Valid, "valid from 2025-03-01T00:00:00Z until 2028-03-01T00:00:00Z")
+	wantCheck(t, r, CheckValidity, verification.Valid, "valid from 2025-03-01T00:00:00Z until 2028-03-01T00:00:00Z")
 	if !reflect.DeepEqual(r.Credential(), c) {
 		t.Errorf("decoded credential differs from the signed one:\n got %v\nwant %v", r.Credential(), c)
 	}
@@ -296,7 +297,7 @@ func TestSignGoTypedValues(t *testing.T) {
 	if !r.Valid() {
 		t.Errorf("checks %+v", r.Checks)
 	}
-	wantCheck(t, r, CheckValidity, Valid, "no end date")
+	wantCheck(t, r, CheckValidity, verification.Valid, "no end date")
 }
 
 func TestSignRefuses(t *testing.T) {
@@ -410,8 +411,8 @@ func TestTamperedPayload(t *testing.T) {
 			p := decodePart(t, tok, 1)
 			p[name] = alter(p[name])
 			r := mustVerify(t, replacePart(t, tok, 1, p), resolve, during)
-			wantCheck(t, r, CheckStructure, Valid, "")
-			wantCheck(t, r, CheckSignature, Invalid, "does not match")
+			wantCheck(t, r, CheckStructure, verification.Valid, "")
+			wantCheck(t, r, CheckSignature, verification.Invalid, "does not match")
 			if r.Valid() || r.Status() != "invalid" {
 				t.Errorf("Valid %v Status %q", r.Valid(), r.Status())
 			}
@@ -421,17 +422,17 @@ func TestTamperedPayload(t *testing.T) {
 		p := decodePart(t, tok, 1)
 		p["credentialSubject"].(map[string]any)["achievement"].(map[string]any)["name"] = "Certified Sex Therapist"
 		r := mustVerify(t, replacePart(t, tok, 1, p), resolve, during)
-		wantCheck(t, r, CheckSignature, Invalid, "does not match")
+		wantCheck(t, r, CheckSignature, verification.Invalid, "does not match")
 	})
 	t.Run("another signature", func(t *testing.T) {
 		parts := strings.Split(tok, ".")
 		other := b64.EncodeToString(ed25519.Sign(otherKey(), []byte(parts[0]+"."+parts[1])))
 		r := mustVerify(t, parts[0]+"."+parts[1]+"."+other, resolve, during)
-		wantCheck(t, r, CheckSignature, Invalid, "does not match")
+		wantCheck(t, r, CheckSignature, verification.Invalid, "does not match")
 	})
 	t.Run("resolver returns another key", func(t *testing.T) {
 		r := mustVerify(t, tok, resolver(testKid, otherKey(), nil), during)
-		wantCheck(t, r, CheckSignature, Invalid, "signed with another key")
+		wantCheck(t, r, CheckSignature, verification.Invalid, "signed with another key")
 	})
 }
 
@@ -449,8 +450,8 @@ func TestHeaderAlg(t *testing.T) {
 				strings.TrimSuffix(replacePart(t, tok, 0, h), "."+strings.Split(tok, ".")[2]) + ".",
 			} {
 				r := mustVerify(t, variant, resolve, during)
-				wantCheck(t, r, CheckStructure, Invalid, "alg")
-				wantCheck(t, r, CheckSignature, CouldNotCheck, "malformed")
+				wantCheck(t, r, CheckStructure, verification.Invalid, "alg")
+				wantCheck(t, r, CheckSignature, verification.CouldNotCheck, "malformed")
 				if r.Status() != "invalid" || r.Credential() != nil {
 					t.Errorf("Status %q, credential %v", r.Status(), r.Credential() != nil)
 				}
@@ -483,7 +484,7 @@ func TestHeaderTyp(t *testing.T) {
 			t.Errorf("typ %v refused: %+v", tc.typ, r.Checks)
 		}
 		if !tc.ok {
-			wantCheck(t, r, CheckStructure, Invalid, "typ")
+			wantCheck(t, r, CheckStructure, verification.Invalid, "typ")
 		}
 	}
 }
@@ -504,10 +505,10 @@ func TestUnknownKey(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := mustVerify(t, tok, tc.resolve, during)
-			wantCheck(t, r, CheckSignature, CouldNotCheck, tc.detail)
-			wantCheck(t, r, CheckStructure, Valid, "")
-			wantCheck(t, r, CheckValidity, Valid, "")
-			wantCheck(t, r, CheckIssuer, Valid, "")
+			wantCheck(t, r, CheckSignature, verification.CouldNotCheck, tc.detail)
+			wantCheck(t, r, CheckStructure, verification.Valid, "")
+			wantCheck(t, r, CheckValidity, verification.Valid, "")
+			wantCheck(t, r, CheckIssuer, verification.Valid, "")
 			if r.Valid() || r.Status() != "could_not_check" {
 				t.Errorf("Valid %v, Status %q, want could_not_check", r.Valid(), r.Status())
 			}
@@ -526,8 +527,8 @@ func TestNoKid(t *testing.T) {
 	tok = replacePart(t, tok, 0, map[string]any{"alg": "EdDSA", "typ": "vc+jwt"})
 	calls := 0
 	r := mustVerify(t, tok, resolver(testKid, testKey(), &calls), during)
-	wantCheck(t, r, CheckSignature, CouldNotCheck, "no key (kid)")
-	wantCheck(t, r, CheckIssuer, CouldNotCheck, "no key (kid)")
+	wantCheck(t, r, CheckSignature, verification.CouldNotCheck, "no key (kid)")
+	wantCheck(t, r, CheckIssuer, verification.CouldNotCheck, "no key (kid)")
 	if calls != 0 || r.Status() != "could_not_check" {
 		t.Errorf("calls %d, Status %q", calls, r.Status())
 	}
@@ -540,20 +541,20 @@ func TestValidityPeriod(t *testing.T) {
 	until := time.Date(2028, 3, 1, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		now     time.Time
-		outcome Outcome
+		outcome verification.Outcome
 		detail  string
 	}{
-		{from.Add(-time.Second), Invalid, "not yet valid: valid from 2025-03-01T00:00:00Z"},
-		{from, Valid, "valid from"},
-		{until.Add(-time.Nanosecond), Valid, "valid from"},
-		{until, Invalid, "expired on 2028-03-01T00:00:00Z"},
-		{until.Add(24 * time.Hour), Invalid, "expired on 2028-03-01T00:00:00Z"},
-		{from.Add(-time.Hour).In(time.FixedZone("UTC+2", 7200)), Invalid, "not yet valid"},
+		{from.Add(-time.Second), verification.Invalid, "not yet valid: valid from 2025-03-01T00:00:00Z"},
+		{from, verification.Valid, "valid from"},
+		{until.Add(-time.Nanosecond), verification.Valid, "valid from"},
+		{until, verification.Invalid, "expired on 2028-03-01T00:00:00Z"},
+		{until.Add(24 * time.Hour), verification.Invalid, "expired on 2028-03-01T00:00:00Z"},
+		{from.Add(-time.Hour).In(time.FixedZone("UTC+2", 7200)), verification.Invalid, "not yet valid"},
 	} {
 		r := mustVerify(t, tok, resolve, tc.now)
 		wantCheck(t, r, CheckValidity, tc.outcome, tc.detail)
-		wantCheck(t, r, CheckSignature, Valid, "")
-		if want := tc.outcome == Valid; r.Valid() != want {
+		wantCheck(t, r, CheckSignature, verification.Valid, "")
+		if want := tc.outcome == verification.Valid; r.Valid() != want {
 			t.Errorf("at %s: Valid %v", tc.now, r.Valid())
 		}
 	}
@@ -579,8 +580,8 @@ func TestValidityClaimsMustAgree(t *testing.T) {
 			p := decodePart(t, tok, 1)
 			tc.edit(p)
 			r := mustVerify(t, signRaw(t, h, p, testKey()), resolve, during)
-			wantCheck(t, r, CheckSignature, Valid, "")
-			wantCheck(t, r, CheckValidity, Invalid, tc.detail)
+			wantCheck(t, r, CheckSignature, verification.Valid, "")
+			wantCheck(t, r, CheckValidity, verification.Invalid, tc.detail)
 		})
 	}
 	t.Run("claims only", func(t *testing.T) {
@@ -588,7 +589,7 @@ func TestValidityClaimsMustAgree(t *testing.T) {
 		delete(p, "validFrom")
 		delete(p, "validUntil")
 		r := mustVerify(t, signRaw(t, h, p, testKey()), resolve, time.Date(2029, 1, 1, 0, 0, 0, 0, time.UTC))
-		wantCheck(t, r, CheckValidity, Invalid, "expired on 2028-03-01T00:00:00Z")
+		wantCheck(t, r, CheckValidity, verification.Invalid, "expired on 2028-03-01T00:00:00Z")
 	})
 	t.Run("no dates", func(t *testing.T) {
 		p := decodePart(t, tok, 1)
@@ -596,7 +597,7 @@ func TestValidityClaimsMustAgree(t *testing.T) {
 			delete(p, k)
 		}
 		r := mustVerify(t, signRaw(t, h, p, testKey()), resolve, during)
-		wantCheck(t, r, CheckValidity, Valid, "no validity period")
+		wantCheck(t, r, CheckValidity, verification.Valid, "no validity period")
 	})
 }
 
@@ -607,27 +608,27 @@ func TestIssuerBinding(t *testing.T) {
 		name    string
 		kid     string
 		edit    func(p map[string]any)
-		outcome Outcome
+		outcome verification.Outcome
 		detail  string
 	}{
-		{"iss differs", testKid, func(p map[string]any) { p["iss"] = "did:web:other.example" }, Invalid, `iss claim "did:web:other.example" differs from the credential's issuer "did:web:board.example.org"`},
-		{"issuer differs", testKid, func(p map[string]any) { p["issuer"] = "did:web:other.example" }, Invalid, "differs from the credential's issuer"},
-		{"iss not a string", testKid, func(p map[string]any) { p["iss"] = 5.0 }, Invalid, "iss claim is the number 5"},
-		{"no issuer", testKid, func(p map[string]any) { delete(p, "issuer") }, Invalid, "issuer is missing"},
-		{"issuer without id", testKid, func(p map[string]any) { p["issuer"] = map[string]any{"name": "x"} }, Invalid, "issuer object has no id"},
-		{"no iss, issuer string", testKid, func(p map[string]any) { delete(p, "iss"); p["issuer"] = testIssuer }, Valid, "issued by did:web:board.example.org"},
-		{"kid of another issuer", "did:web:other.example#key-1", func(map[string]any) {}, Invalid, "key did:web:other.example#key-1 is not a verification method of issuer did:web:board.example.org"},
-		{"kid extending the DID", "did:web:board.example.org:evil#key-1", func(map[string]any) {}, Invalid, "not a verification method"},
-		{"kid with a path", "did:web:board.example.org/keys#key-1", func(map[string]any) {}, Invalid, "not a verification method"},
-		{"relative kid", "#key-1", func(map[string]any) {}, Invalid, "not a verification method"},
-		{"kid is the did:web itself", testIssuer, func(map[string]any) {}, Invalid, "not a verification method"},
+		{"iss differs", testKid, func(p map[string]any) { p["iss"] = "did:web:other.example" }, verification.Invalid, `iss claim "did:web:other.example" differs from the credential's issuer "did:web:board.example.org"`},
+		{"issuer differs", testKid, func(p map[string]any) { p["issuer"] = "did:web:other.example" }, verification.Invalid, "differs from the credential's issuer"},
+		{"iss not a string", testKid, func(p map[string]any) { p["iss"] = 5.0 }, verification.Invalid, "iss claim is the number 5"},
+		{"no issuer", testKid, func(p map[string]any) { delete(p, "issuer") }, verification.Invalid, "issuer is missing"},
+		{"issuer without id", testKid, func(p map[string]any) { p["issuer"] = map[string]any{"name": "x"} }, verification.Invalid, "issuer object has no id"},
+		{"no iss, issuer string", testKid, func(p map[string]any) { delete(p, "iss"); p["issuer"] = testIssuer }, verification.Valid, "issued by did:web:board.example.org"},
+		{"kid of another issuer", "did:web:other.example#key-1", func(map[string]any) {}, verification.Invalid, "key did:web:other.example#key-1 is not a verification method of issuer did:web:board.example.org"},
+		{"kid extending the DID", "did:web:board.example.org:evil#key-1", func(map[string]any) {}, verification.Invalid, "not a verification method"},
+		{"kid with a path", "did:web:board.example.org/keys#key-1", func(map[string]any) {}, verification.Invalid, "not a verification method"},
+		{"relative kid", "#key-1", func(map[string]any) {}, verification.Invalid, "not a verification method"},
+		{"kid is the did:web itself", testIssuer, func(map[string]any) {}, verification.Invalid, "not a verification method"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := decodePart(t, tok, 1)
 			tc.edit(p)
 			hh := map[string]any{"alg": h["alg"], "typ": h["typ"], "kid": tc.kid}
 			r := mustVerify(t, signRaw(t, hh, p, testKey()), resolver(tc.kid, testKey(), nil), during)
-			wantCheck(t, r, CheckSignature, Valid, "")
+			wantCheck(t, r, CheckSignature, verification.Valid, "")
 			wantCheck(t, r, CheckIssuer, tc.outcome, tc.detail)
 		})
 	}
@@ -662,7 +663,7 @@ func TestVC11Wrapper(t *testing.T) {
 	if !r.Valid() {
 		t.Fatalf("VC 1.1 token: %+v", r.Checks)
 	}
-	wantCheck(t, r, CheckStructure, Valid, "1.1")
+	wantCheck(t, r, CheckStructure, verification.Valid, "1.1")
 	c := r.Credential()
 	if c["issuer"] != testIssuer || c["id"] != "urn:uuid:5c4a9e3e-2f7b-4d1b-8a55-1c0e2d9f3b10" ||
 		c["issuanceDate"] != "2025-03-01T00:00:00Z" || c["expirationDate"] != "2028-03-01T00:00:00Z" ||
@@ -685,38 +686,38 @@ func TestVC11Wrapper(t *testing.T) {
 	})
 	t.Run("expired", func(t *testing.T) {
 		r := mustVerify(t, signRaw(t, header, v11Payload(), testKey()), resolve, time.Date(2028, 3, 1, 0, 0, 0, 0, time.UTC))
-		wantCheck(t, r, CheckValidity, Invalid, "expired on 2028-03-01T00:00:00Z")
+		wantCheck(t, r, CheckValidity, verification.Invalid, "expired on 2028-03-01T00:00:00Z")
 	})
 	t.Run("vc issuer differs from iss", func(t *testing.T) {
 		p := v11Payload()
 		p["vc"].(map[string]any)["issuer"] = "did:web:other.example"
 		r := mustVerify(t, signRaw(t, header, p, testKey()), resolve, during)
-		wantCheck(t, r, CheckIssuer, Invalid, "differs")
+		wantCheck(t, r, CheckIssuer, verification.Invalid, "differs")
 	})
 	t.Run("issuanceDate differs from nbf", func(t *testing.T) {
 		p := v11Payload()
 		p["vc"].(map[string]any)["issuanceDate"] = "2024-03-01T00:00:00Z"
 		r := mustVerify(t, signRaw(t, header, p, testKey()), resolve, during)
-		wantCheck(t, r, CheckValidity, Invalid, "does not match issuanceDate")
+		wantCheck(t, r, CheckValidity, verification.Invalid, "does not match issuanceDate")
 	})
 	t.Run("tampered", func(t *testing.T) {
 		tok := signRaw(t, header, v11Payload(), testKey())
 		p := v11Payload()
 		p["vc"].(map[string]any)["credentialSubject"].(map[string]any)["achievement"].(map[string]any)["name"] = "CST"
 		r := mustVerify(t, replacePart(t, tok, 1, p), resolve, during)
-		wantCheck(t, r, CheckSignature, Invalid, "")
+		wantCheck(t, r, CheckSignature, verification.Invalid, "")
 	})
 	t.Run("vc not an object", func(t *testing.T) {
 		p := v11Payload()
 		p["vc"] = "a credential"
 		r := mustVerify(t, signRaw(t, header, p, testKey()), resolve, during)
-		wantCheck(t, r, CheckStructure, Invalid, "vc claim")
+		wantCheck(t, r, CheckStructure, verification.Invalid, "vc claim")
 	})
 	t.Run("vc without type", func(t *testing.T) {
 		p := v11Payload()
 		delete(p["vc"].(map[string]any), "type")
 		r := mustVerify(t, signRaw(t, header, p, testKey()), resolve, during)
-		wantCheck(t, r, CheckStructure, Invalid, "credential under vc: type is missing")
+		wantCheck(t, r, CheckStructure, verification.Invalid, "credential under vc: type is missing")
 	})
 }
 
@@ -783,9 +784,9 @@ func TestMalformed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := 0
 			r := mustVerify(t, tc.tok, resolver(testKid, testKey(), &calls), during)
-			wantCheck(t, r, CheckStructure, Invalid, tc.detail)
+			wantCheck(t, r, CheckStructure, verification.Invalid, tc.detail)
 			for _, name := range []string{CheckSignature, CheckValidity, CheckIssuer} {
-				wantCheck(t, r, name, CouldNotCheck, "malformed")
+				wantCheck(t, r, name, verification.CouldNotCheck, "malformed")
 			}
 			if r.Status() != "invalid" || r.Valid() || r.Credential() != nil || calls != 0 {
 				t.Errorf("Status %q Valid %v credential %v resolver calls %d", r.Status(), r.Valid(), r.Credential() != nil, calls)
@@ -838,10 +839,10 @@ func TestVerifyNilResolver(t *testing.T) {
 }
 
 func TestStatus(t *testing.T) {
-	checks := func(os ...Outcome) *Result {
+	checks := func(os ...verification.Outcome) *Result {
 		r := &Result{}
 		for i, o := range os {
-			r.Checks = append(r.Checks, Check{Name: fmt.Sprint(i), Outcome: o})
+			r.Checks = append(r.Checks, verification.Check{Name: fmt.Sprint(i), Outcome: o})
 		}
 		return r
 	}
@@ -850,11 +851,11 @@ func TestStatus(t *testing.T) {
 		want  string
 		valid bool
 	}{
-		{checks(Valid, Valid, Valid, Valid), "valid", true},
-		{checks(Valid, CouldNotCheck, Valid, Valid), "could_not_check", false},
-		{checks(Valid, CouldNotCheck, Invalid, Valid), "invalid", false},
-		{checks(Invalid, CouldNotCheck, CouldNotCheck, CouldNotCheck), "invalid", false},
-		{checks(Valid, ""), "could_not_check", false},
+		{checks(verification.Valid, verification.Valid, verification.Valid, verification.Valid), "valid", true},
+		{checks(verification.Valid, verification.CouldNotCheck, verification.Valid, verification.Valid), "could_not_check", false},
+		{checks(verification.Valid, verification.CouldNotCheck, verification.Invalid, verification.Valid), "invalid", false},
+		{checks(verification.Invalid, verification.CouldNotCheck, verification.CouldNotCheck, verification.CouldNotCheck), "invalid", false},
+		{checks(verification.Valid, ""), "could_not_check", false},
 		{checks(), "could_not_check", false},
 	} {
 		if got := tc.r.Status(); got != tc.want || tc.r.Valid() != tc.valid {
@@ -905,10 +906,10 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("%d checks", len(r.Checks))
 		}
 		s, _ := r.Lookup(CheckStructure)
-		if bound := CheckBounds(tok); bound != nil && (s.Outcome != Invalid || r.Credential() != nil) {
+		if bound := CheckBounds(tok); bound != nil && (s.Outcome != verification.Invalid || r.Credential() != nil) {
 			t.Fatalf("a token over a limit (%v) has structure %+v", bound, s)
 		}
-		if s.Outcome == Invalid && (r.Credential() != nil || r.Status() != "invalid") {
+		if s.Outcome == verification.Invalid && (r.Credential() != nil || r.Status() != "invalid") {
 			t.Fatalf("malformed token: credential %v, status %q", r.Credential() != nil, r.Status())
 		}
 		if r.Valid() && tok != good && tok != good11 {

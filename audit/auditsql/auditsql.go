@@ -49,7 +49,7 @@ func New(db *sqldb.DB, keys *seal.Keyring) *Log {
 
 // ErrNoKeys is returned by the methods that sign or verify a checkpoint
 // when the log has no keyring.
-var ErrNoKeys = errors.New("store: no encryption keys configured")
+var ErrNoKeys = sqldb.ErrNoKeys
 
 // ErrTampered is wrapped by the error Append returns when the log does not
 // end at its last signed checkpoint.

@@ -18,32 +18,22 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/certboard/certboard/bench/internal/checkout"
+	"github.com/certboard/certboard/bench/internal/cli"
 	"github.com/certboard/certboard/bench/internal/measure"
 	"github.com/certboard/certboard/bench/internal/scratchdb"
 	"github.com/certboard/certboard/blob"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/seal"
-)
-
-// Exit codes.
-const (
-	exitOK    = 0
-	exitLost  = 1
-	exitSetup = 2
 )
 
 // options are the command-line settings of a run.
@@ -74,38 +64,16 @@ type options struct {
 	Portfolio string
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main(run) }
 
 // run is the whole program.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
 	if err != nil {
-		return exitSetup
+		return cli.FlagStatus(err)
 	}
 	rep, err := execute(ctx, o, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "cluster: %v\n", err)
-		return exitSetup
-	}
-	if o.JSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(rep)
-	} else {
-		writeReport(stdout, rep)
-	}
-	if rep.lost() {
-		return exitLost
-	}
-	return exitOK
+	return cli.Finish(stdout, stderr, "cluster", rep, err, o.JSON)
 }
 
 // parseFlags reads and checks the command-line settings.
@@ -132,46 +100,41 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the run's directory (logs of the instances and HAProxy, its configuration) and print where it is")
 	fs.StringVar(&o.Portfolio, "portfolio", filepath.Join("examples", "portfolios", "cst-eligible.json"), "portfolio `file` every applicant starts with, found from the current directory or a parent")
-	if err := fs.Parse(args); err != nil {
+	problems, err := cli.Parse(fs, args)
+	if err != nil {
 		return o, err
 	}
-	var problems []string
-	if fs.NArg() > 0 {
-		problems = append(problems, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
-	}
 	if o.Instances < 2 {
-		problems = append(problems, "--instances must be at least 2: one is killed")
+		problems.Add("--instances must be at least 2: one is killed")
 	}
 	if o.Users < 3 {
-		problems = append(problems, "--users must be at least 3: an applicant, a member of staff and a member of the public")
+		problems.Add("--users must be at least 3: an applicant, a member of staff and a member of the public")
 	}
 	if o.Rate < 0 {
-		problems = append(problems, "--rate must not be negative")
+		problems.Add("--rate must not be negative")
 	}
 	if o.Duration <= 0 {
-		problems = append(problems, "--duration must be positive, such as 90s")
+		problems.Add("--duration must be positive, such as 90s")
 	}
 	if o.KillAfter >= o.Duration {
-		problems = append(problems, "--kill-after must be within --duration")
+		problems.Add("--kill-after must be within --duration")
 	}
 	if o.Settle < 0 {
-		problems = append(problems, "--settle must not be negative")
+		problems.Add("--settle must not be negative")
 	}
 	if o.Items < 0 {
-		problems = append(problems, "--items must not be negative")
+		problems.Add("--items must not be negative")
 	}
 	if o.Inter < 100*time.Millisecond {
-		problems = append(problems, "--check-inter must be at least 100ms")
+		problems.Add("--check-inter must be at least 100ms")
 	}
 	if o.Fall < 1 || o.Rise < 1 {
-		problems = append(problems, "--fall and --rise must be at least 1")
+		problems.Add("--fall and --rise must be at least 1")
 	}
 	if o.Retries < 0 {
-		problems = append(problems, "--retries must not be negative")
+		problems.Add("--retries must not be negative")
 	}
-	if len(problems) > 0 {
-		err := errors.New(strings.Join(problems, "; "))
-		fmt.Fprintf(stderr, "cluster: %v\n", err)
+	if err := problems.Err("cluster", stderr); err != nil {
 		return o, err
 	}
 	if o.KillAfter == 0 {
@@ -237,9 +200,9 @@ type report struct {
 	Interrupted    bool    `json:"interrupted,omitempty"`
 }
 
-// lost reports whether an acknowledged write is missing or the audit
+// Failed reports whether an acknowledged write is missing or the audit
 // chain is broken.
-func (r *report) lost() bool { return len(r.Writes.Missing) > 0 || r.AuditError != "" }
+func (r *report) Failed() bool { return len(r.Writes.Missing) > 0 || r.AuditError != "" }
 
 // execute sets everything up, runs the load with the kill, tears
 // everything down and checks the database.
@@ -518,8 +481,8 @@ func killAndWatch(ctx context.Context, o options, in *instance, socket string, t
 	return tl
 }
 
-// writeReport prints the report as plain text.
-func writeReport(w io.Writer, r *report) {
+// WriteText prints the report as plain text.
+func (r *report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "certboard cluster: %d instances behind HAProxy, one PostgreSQL database; %d users (%d applicants, %d staff, %d public) at %g requests/s, %gs; seeding %.1fs\n",
 		r.Instances, r.Users, r.Applicants, r.Staff, r.Public, r.Rate, r.DurationSeconds, r.SeedSeconds)
 	fmt.Fprintf(w, "haproxy: health check GET /readyz every %vms, fall %v, rise %v; %v retries, each on another instance: on a connection failure (every method), on an empty answer (GET and HEAD only)\n",

@@ -410,7 +410,7 @@ func TestClusterKill(t *testing.T) {
 		t.Fatalf("%v\n%s", err, progress.String())
 	}
 	var out bytes.Buffer
-	writeReport(&out, rep)
+	rep.WriteText(&out)
 	t.Log("\n" + out.String())
 	if rep.KillAt < 0 || rep.DownAt < rep.KillAt {
 		t.Errorf("the kill was not seen through: killed at %gs, marked down at %gs", rep.KillAt, rep.DownAt)
@@ -424,7 +424,7 @@ func TestClusterKill(t *testing.T) {
 	if rep.AuditError != "" || rep.AuditEntries == 0 {
 		t.Errorf("the audit chain does not verify (%d entries): %s", rep.AuditEntries, rep.AuditError)
 	}
-	if rep.lost() {
+	if rep.Failed() {
 		t.Error("the run reports a loss")
 	}
 }

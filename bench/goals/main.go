@@ -30,6 +30,8 @@ import (
 	"os/exec"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/certboard/certboard/bench/internal/measure"
 )
 
 // goal is one performance goal and what was measured for it.
@@ -150,6 +152,26 @@ func cpuMark(r benchResult) string {
 	return ""
 }
 
+// goRunJSON runs go run with args, its standard error passed on, and
+// decodes its standard output, JSON, into v; with verbose the output is
+// also written to standard error. A run that fails is still decoded when
+// it printed its report (a tool exits 1 when its own check fails); when
+// the output does not decode, the error says why the run failed too.
+func goRunJSON(v any, verbose bool, args ...string) error {
+	cmd := exec.Command("go", append([]string{"run"}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	runErr := cmd.Run()
+	if verbose {
+		os.Stderr.Write(out.Bytes())
+	}
+	if err := json.Unmarshal(out.Bytes(), v); err != nil {
+		return fmt.Errorf("%v (%v)", err, runErr)
+	}
+	return nil
+}
+
 // loadReport is the part of bench/load's --json report read here.
 type loadReport struct {
 	Operations []struct {
@@ -163,17 +185,9 @@ type loadReport struct {
 // runLoad runs bench/load with args and --json and returns the dashboard's
 // p99 and the number of failed requests.
 func runLoad(args []string, verbose bool) (p99 float64, errs int, err error) {
-	cmd := exec.Command("go", append([]string{"run", "./bench/load", "--json"}, args...)...)
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = os.Stderr
-	runErr := cmd.Run()
-	if verbose {
-		os.Stderr.Write(out.Bytes())
-	}
 	var rep loadReport
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		return 0, 0, fmt.Errorf("bench/load %s: %v (%v)", strings.Join(args, " "), err, runErr)
+	if err := goRunJSON(&rep, verbose, append([]string{"./bench/load", "--json"}, args...)...); err != nil {
+		return 0, 0, fmt.Errorf("bench/load %s: %w", strings.Join(args, " "), err)
 	}
 	found := false
 	for _, op := range rep.Operations {
@@ -211,38 +225,14 @@ func loadGoals(engine, database string, verbose bool) ([]goal, error) {
 	}, nil
 }
 
-// registryReport is bench/registry's --bare-only --json report.
-type registryReport struct {
-	Engine  string `json:"engine"`
-	Queries []struct {
-		Name        string  `json:"name"`
-		Kind        string  `json:"kind"` // "rare", "common" or "filtered"
-		P50Prefix   float64 `json:"p50_ratio_prefix"`
-		P99Prefix   float64 `json:"p99_ratio_prefix"`
-		P50Exact    float64 `json:"p50_ratio_exact"`
-		P99Exact    float64 `json:"p99_ratio_exact"`
-		SearchP50Ms float64 `json:"search_p50_ms"`
-		SearchP99Ms float64 `json:"search_p99_ms"`
-	} `json:"queries"`
-}
-
 // registryGoals: a search at 1,000,000 listings within 2 times the bare
 // index query with the same match expression, at p50 and p99, for a rare
 // and a common term; and a common word within 2 times the bare exact-word
 // query.
 func registryGoals(reuse string, verbose bool) ([]goal, error) {
-	args := []string{"run", "./bench/registry", "--reuse", reuse, "--bare-only", "--json"}
-	cmd := exec.Command("go", args...)
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = os.Stderr
-	runErr := cmd.Run()
-	if verbose {
-		os.Stderr.Write(out.Bytes())
-	}
-	var rep registryReport
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		return nil, fmt.Errorf("bench/registry: %v (%v)", err, runErr)
+	var rep measure.BareReport
+	if err := goRunJSON(&rep, verbose, "./bench/registry", "--reuse", reuse, "--bare-only", "--json"); err != nil {
+		return nil, fmt.Errorf("bench/registry: %w", err)
 	}
 	var gs []goal
 	for _, q := range rep.Queries {

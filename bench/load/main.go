@@ -37,7 +37,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
@@ -45,11 +44,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/certboard/certboard/bench/internal/checkout"
+	"github.com/certboard/certboard/bench/internal/cli"
 	"github.com/certboard/certboard/bench/internal/dashboard"
 	"github.com/certboard/certboard/bench/internal/measure"
 	"github.com/certboard/certboard/bench/internal/scratchdb"
@@ -62,13 +61,6 @@ import (
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
-)
-
-// Exit codes.
-const (
-	exitOK     = 0
-	exitErrors = 1
-	exitSetup  = 2
 )
 
 // options are the command-line settings of a run.
@@ -93,45 +85,23 @@ type options struct {
 	ServerLog bool
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main(run) }
 
 // run is the whole program: it parses the flags, runs the load and prints the
 // report.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
 	if err != nil {
-		return exitSetup
+		return cli.FlagStatus(err)
 	}
 	rep, err := execute(ctx, o, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "load: %v\n", err)
-		return exitSetup
-	}
-	if o.JSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintf(stderr, "load: %v\n", err)
-			return exitSetup
-		}
-	} else {
-		writeTable(stdout, rep)
-	}
-	if rep.failed() {
+	code := cli.Finish(stdout, stderr, "load", rep, err, o.JSON)
+	if code == cli.ExitFailed {
 		for _, e := range rep.ErrorSamples {
 			fmt.Fprintf(stderr, "load: error: %s\n", e)
 		}
-		return exitErrors
 	}
-	return exitOK
+	return code
 }
 
 // parseFlags reads and checks the command-line settings.
@@ -152,37 +122,32 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.SetID, "set", "aasect-cst", "requirement set `id` of the applications")
 	fs.DurationVar(&o.Think, "think", 0, "pause of each user between requests, randomised ±50% (default 0: a closed loop without pauses)")
 	fs.BoolVar(&o.ServerLog, "server-log", false, "print the server's warnings and errors (to find the cause of errors) instead of discarding its log")
-	if err := fs.Parse(args); err != nil {
+	problems, err := cli.Parse(fs, args)
+	if err != nil {
 		return o, err
 	}
-	var problems []string
-	if fs.NArg() > 0 {
-		problems = append(problems, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
-	}
 	if o.Users < 1 {
-		problems = append(problems, "--users must be at least 1")
+		problems.Add("--users must be at least 1")
 	}
 	if o.Duration <= 0 {
-		problems = append(problems, "--duration must be positive, such as 30s")
+		problems.Add("--duration must be positive, such as 30s")
 	}
 	if o.Warmup < 0 {
-		problems = append(problems, "--warmup must not be negative")
+		problems.Add("--warmup must not be negative")
 	}
 	if o.Mix < 0 || o.Mix > 1 || math.IsNaN(o.Mix) {
-		problems = append(problems, "--mix must be between 0 and 1")
+		problems.Add("--mix must be between 0 and 1")
 	}
 	if o.Think < 0 {
-		problems = append(problems, "--think must not be negative")
+		problems.Add("--think must not be negative")
 	}
 	if o.Items < 0 {
-		problems = append(problems, "--items must not be negative")
+		problems.Add("--items must not be negative")
 	}
 	if o.MaxConns < 0 {
-		problems = append(problems, "--max-conns must not be negative")
+		problems.Add("--max-conns must not be negative")
 	}
-	if len(problems) > 0 {
-		err := errors.New(strings.Join(problems, "; "))
-		fmt.Fprintf(stderr, "load: %v\n", err)
+	if err := problems.Err("load", stderr); err != nil {
 		return o, err
 	}
 	return o, nil
@@ -223,13 +188,8 @@ type poolReport struct {
 
 // report is the outcome of a run.
 type report struct {
-	Engine          string  `json:"engine"`
-	Users           int     `json:"users"`
-	Mix             float64 `json:"mix"`
-	WarmupSeconds   float64 `json:"warmup_seconds"`
-	DurationSeconds float64 `json:"duration_seconds"`
-	SeedSeconds     float64 `json:"seed_seconds"`
-	GOMAXPROCS      int     `json:"gomaxprocs"`
+	measure.Run
+	GOMAXPROCS int `json:"gomaxprocs"`
 	// CPUSeconds is the CPU time of the whole process (server and load
 	// generator) during the measured period, -1 when unknown; CPUPerRequest
 	// divides it by the successful requests, in milliseconds.
@@ -249,8 +209,8 @@ type report struct {
 	Interrupted  bool       `json:"interrupted,omitempty"`
 }
 
-// failed reports whether any request failed.
-func (r *report) failed() bool {
+// Failed reports whether any request failed.
+func (r *report) Failed() bool {
 	if r.WarmupErrors > 0 || r.Interrupted {
 		return true
 	}
@@ -774,7 +734,7 @@ func (w *worker) reread() outcome {
 
 // summarize merges the users' figures into the report.
 func summarize(stats []*userStats, o options, win window) *report {
-	rep := &report{Users: o.Users, Mix: o.Mix, WarmupSeconds: o.Warmup.Seconds(), DurationSeconds: o.Duration.Seconds(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+	rep := &report{Run: measure.NewRun(o.Users, o.Mix, o.Warmup, o.Duration), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		CPUSeconds: win.CPUSeconds, LoadStart: win.LoadStart, LoadEnd: win.LoadEnd}
 	requests := 0
 	for op := range numOps {
@@ -809,8 +769,8 @@ func summarize(stats []*userStats, o options, win window) *report {
 	return rep
 }
 
-// writeTable prints the report as a plain table.
-func writeTable(w io.Writer, r *report) {
+// WriteText prints the report as a plain table.
+func (r *report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "certboard load: %s, %d users, mix %.2f (dashboard share), %gs warm-up, %gs measured, GOMAXPROCS %d, seeding %.1fs\n",
 		r.Engine, r.Users, r.Mix, r.WarmupSeconds, r.DurationSeconds, r.GOMAXPROCS, r.SeedSeconds)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

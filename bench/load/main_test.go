@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certboard/certboard/bench/internal/cli"
 	"github.com/certboard/certboard/portfolio"
 )
 
@@ -57,7 +58,7 @@ func TestSmokeSQLite(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"--users", "5", "--duration", "2s", "--warmup", "200ms", "--mix", "0.5", "--json"}, &stdout, &stderr)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout.String(), stderr.String())
 	}
 	var rep report
@@ -79,7 +80,7 @@ func TestSmokeSQLite(t *testing.T) {
 		}
 	}
 	var table bytes.Buffer
-	writeTable(&table, &rep)
+	rep.WriteText(&table)
 	for _, want := range []string{"sqlite, 5 users", "dashboard", "add-evidence", "p99 ms", "database pool"} {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("the table lacks %q:\n%s", want, table.String())

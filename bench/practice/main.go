@@ -152,7 +152,8 @@ type target struct {
 // execute seeds and starts a practice (or takes the one --url names),
 // signs in, runs the load and reports. Progress goes to progress.
 func execute(ctx context.Context, o options, progress io.Writer) (*report, error) {
-	rep := &report{Users: o.Users, Mix: o.Mix, WarmupSeconds: o.Warmup.Seconds(), DurationSeconds: o.Duration.Seconds(), Engine: "remote"}
+	rep := &report{Run: measure.NewRun(o.Users, o.Mix, o.Warmup, o.Duration)}
+	rep.Engine = "remote"
 	t := target{base: strings.TrimSuffix(o.URL, "/"), email: o.Email, password: o.Password, secret: o.TOTP, client: o.Client, now: time.Now}
 	if o.URL == "" {
 		base, st, seeded, stop, err := startSeeded(ctx, o, progress, rep)
@@ -427,12 +428,7 @@ type opReport struct {
 
 // report is the outcome of a run.
 type report struct {
-	Engine          string  `json:"engine"`
-	Users           int     `json:"users"`
-	Mix             float64 `json:"mix"`
-	WarmupSeconds   float64 `json:"warmup_seconds"`
-	DurationSeconds float64 `json:"duration_seconds"`
-	SeedSeconds     float64 `json:"seed_seconds"`
+	measure.Run
 	// CPUSeconds is the process's CPU time in the measured period (server
 	// and load generator; not PostgreSQL's), -1 when unknown;
 	// CPUPerRequest divides it by the successful requests, in ms.

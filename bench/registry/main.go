@@ -30,6 +30,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/bench/internal/measure"
 	"github.com/certboard/certboard/board"
 	"github.com/certboard/certboard/board/boardsql"
 	"github.com/certboard/certboard/seal"
@@ -119,7 +120,7 @@ func run() error {
 	if *bareOnly {
 		return compareBare(ctx, st, *runs, *countCap, *asJSON)
 	}
-	return measure(ctx, st, *runs, *countCap)
+	return measureSearches(ctx, st, *runs, *countCap)
 }
 
 // freshPostgres creates a database for the run on the server of url.
@@ -437,7 +438,9 @@ type benchQuery struct {
 	make func(r *rand.Rand) boardsql.RegistryQuery
 }
 
-func measure(ctx context.Context, st *boardsql.Store, runs, countCap int) error {
+// measureSearches times typical registry searches, runs times each, and prints
+// their latencies.
+func measureSearches(ctx context.Context, st *boardsql.Store, runs, countCap int) error {
 	var total int
 	if err := st.DB.QueryRowContext(ctx, "SELECT count(*) FROM registry_profiles").Scan(&total); err != nil {
 		return err
@@ -546,7 +549,7 @@ func compareBare(ctx context.Context, st *boardsql.Store, runs, countCap int, as
 		err := st.DB.QueryRowContext(ctx, q).Scan(&n)
 		return n, err
 	}
-	report := bareReport{Engine: st.Dialect.String(), Runs: runs}
+	report := measure.BareReport{Engine: st.Dialect.String(), Runs: runs}
 	if !asJSON {
 		fmt.Printf("\n%s: each search against the bare index query (the first %d matches), p50 / p99, %d runs in turn\n\n", st.Dialect, countCap+1, runs)
 		fmt.Println("| query | search | bare prefix | bare exact words | search / prefix | search / exact |")
@@ -592,7 +595,7 @@ func compareBare(ctx context.Context, st *boardsql.Store, runs, countCap int, as
 		}
 		r := func(a, b []time.Duration, q int) float64 { return float64(p(a, q)) / float64(p(b, q)) }
 		msf := func(d []time.Duration, q int) float64 { return float64(p(d, q).Microseconds()) / 1000 }
-		report.Queries = append(report.Queries, bareResult{Name: b.name, Kind: b.kind,
+		report.Queries = append(report.Queries, measure.BareQuery{Name: b.name, Kind: b.kind,
 			P50Prefix: r(search, tp, 50), P99Prefix: r(search, tp, 99), P50Exact: r(search, te, 50), P99Exact: r(search, te, 99),
 			SearchP50Ms: msf(search, 50), SearchP99Ms: msf(search, 99)})
 	}
@@ -600,26 +603,6 @@ func compareBare(ctx context.Context, st *boardsql.Store, runs, countCap int, as
 		return json.NewEncoder(os.Stdout).Encode(report)
 	}
 	return nil
-}
-
-// bareReport is compareBare's result as JSON: per query, the search's
-// p50 and p99 over the bare prefix query's and the bare exact-word query's.
-type bareReport struct {
-	Engine  string       `json:"engine"`
-	Runs    int          `json:"runs"`
-	Queries []bareResult `json:"queries"`
-}
-
-// bareResult is one query of a bareReport.
-type bareResult struct {
-	Name        string  `json:"name"`
-	Kind        string  `json:"kind"`
-	P50Prefix   float64 `json:"p50_ratio_prefix"`
-	P99Prefix   float64 `json:"p99_ratio_prefix"`
-	P50Exact    float64 `json:"p50_ratio_exact"`
-	P99Exact    float64 `json:"p99_ratio_exact"`
-	SearchP50Ms float64 `json:"search_p50_ms"`
-	SearchP99Ms float64 `json:"search_p99_ms"`
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }

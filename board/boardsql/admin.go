@@ -84,16 +84,7 @@ func setUploads(ctx context.Context, db boardQuerier, publishedOnly bool) ([]*Se
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*SetUpload
-	for rows.Next() {
-		up, err := scanUpload(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, up)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, scanUpload)
 }
 
 // PublishedSetsMark says which uploads are published: their number and

@@ -129,16 +129,7 @@ func (s *Store) Applications(ctx context.Context, f ApplicationFilter) ([]*Appli
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Application
-	for rows.Next() {
-		a, err := s.scanApplication(rows, f.WithPortfolio)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (*Application, error) { return s.scanApplication(r, f.WithPortfolio) })
 }
 
 // SavePortfolio replaces an application's live portfolio if the
@@ -227,27 +218,21 @@ func (s *Store) Events(ctx context.Context, applicationID int64) ([]Event, error
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		var e Event
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (e Event, err error) {
 		var at any
 		var from, to string
-		if err := rows.Scan(&e.ID, &e.ApplicationID, &at, &e.ActorID, &e.ActorName, &e.Action, &from, &to, &e.Message); err != nil {
-			return nil, err
+		if err := r.Scan(&e.ID, &e.ApplicationID, &at, &e.ActorID, &e.ActorName, &e.Action, &from, &to, &e.Message); err != nil {
+			return e, err
 		}
 		if e.From, err = eventState(from); err != nil {
-			return nil, fmt.Errorf("application %d, event %d: stored from %v", e.ApplicationID, e.ID, err)
+			return e, fmt.Errorf("application %d, event %d: stored from %v", e.ApplicationID, e.ID, err)
 		}
 		if e.To, err = eventState(to); err != nil {
-			return nil, fmt.Errorf("application %d, event %d: stored to %v", e.ApplicationID, e.ID, err)
+			return e, fmt.Errorf("application %d, event %d: stored to %v", e.ApplicationID, e.ID, err)
 		}
-		if e.At, err = sqldb.ScanTime(at); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		e.At, err = sqldb.ScanTime(at)
+		return e, err
+	})
 }
 
 // eventState reads a state stored with an event: "" for none.

@@ -9,9 +9,7 @@ package boardsql
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
-	"io/fs"
 
 	"github.com/certboard/certboard/audit/auditsql"
 	"github.com/certboard/certboard/auth"
@@ -25,13 +23,7 @@ var migrationsDir embed.FS
 
 // Migrations are the board's migrations, a folder per dialect, for
 // sqldb.DB.Migrate. Store.Migrate applies them and does what SQL cannot.
-var Migrations = func() fs.FS {
-	sub, err := fs.Sub(migrationsDir, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}()
+var Migrations = sqldb.Migrations(migrationsDir)
 
 // Dialect is the SQL engine behind a store (see sqldb.Dialect).
 type Dialect = sqldb.Dialect
@@ -163,18 +155,14 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
 
 // errNoKeys is returned by methods that encrypt when the store has no keys.
-var errNoKeys = errors.New("store: no encryption keys configured")
+var errNoKeys = sqldb.ErrNoKeys
 
+// seal seals plain, bound to context, with the store's keyring.
 func (s *Store) seal(plain []byte, context string) (string, error) {
-	if s.keys == nil {
-		return "", errNoKeys
-	}
-	return s.keys.Seal(plain, context), nil
+	return sqldb.Seal(s.keys, plain, context)
 }
 
+// open opens what seal sealed with the same context.
 func (s *Store) open(sealed, context string) ([]byte, error) {
-	if s.keys == nil {
-		return nil, errNoKeys
-	}
-	return s.keys.Open(sealed, context)
+	return sqldb.Unseal(s.keys, sealed, context)
 }

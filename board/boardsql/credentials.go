@@ -105,7 +105,17 @@ func (tx *Tx) SetCredentialStatus(ctx context.Context, id, action, reason string
 	default:
 		return fmt.Errorf("credential status action %q: use revoke, suspend or reinstate", action)
 	}
-	res, err := tx.ExecContext(ctx, s.Dialect.Rebind(q), args...)
+	return tx.updateCredential(ctx, id, q, args,
+		fmt.Errorf("credential %s cannot be %s from its present status: %w", id, map[string]string{"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}[action], ErrConflict))
+}
+
+// updateCredential runs the update q with args in the transaction; it must
+// change credential id. When it changes none, it returns ErrNotFound if
+// there is no such credential, else conflict: the row is there but not in
+// a state the update accepts.
+func (tx *Tx) updateCredential(ctx context.Context, id, q string, args []any, conflict error) error {
+	d := tx.s.Dialect
+	res, err := tx.ExecContext(ctx, d.Rebind(q), args...)
 	if err != nil {
 		return err
 	}
@@ -113,10 +123,10 @@ func (tx *Tx) SetCredentialStatus(ctx context.Context, id, action, reason string
 		return err
 	} else if n == 0 {
 		var one int
-		if err := tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT 1 FROM credentials WHERE id = ?"), id).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+		if err := tx.QueryRowContext(ctx, d.Rebind("SELECT 1 FROM credentials WHERE id = ?"), id).Scan(&one); errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
-		return fmt.Errorf("credential %s cannot be %s from its present status: %w", id, map[string]string{"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}[action], ErrConflict)
+		return conflict
 	}
 	return nil
 }
@@ -145,16 +155,10 @@ func scanInts(rows *sql.Rows, err error) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var i int
-		if err := rows.Scan(&i); err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (i int, err error) {
+		err = r.Scan(&i)
+		return i, err
+	})
 }
 
 // Credential reads one issued credential by id.
@@ -168,16 +172,7 @@ func (s *Store) CredentialsOf(ctx context.Context, holderID int64) ([]*IssuedCre
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*IssuedCredential
-	for rows.Next() {
-		c, err := s.scanCredential(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, s.scanCredential)
 }
 
 // SetCredentialPublic records the holder's choice to show a credential to
@@ -204,20 +199,8 @@ func (tx *Tx) SupersedeCredential(ctx context.Context, old, next string, at time
 	if old == next || next == "" {
 		return fmt.Errorf("credential %s cannot supersede itself", old)
 	}
-	res, err := tx.ExecContext(ctx, s.Dialect.Rebind(
-		"UPDATE credentials SET superseded_by = ?, superseded_at = ? WHERE id = ? AND superseded_by = '' AND revoked_at IS NULL"),
-		next, s.timeArg(at), old)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		var one int
-		if err := tx.QueryRowContext(ctx, s.Dialect.Rebind("SELECT 1 FROM credentials WHERE id = ?"), old).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		return fmt.Errorf("credential %s is revoked or already superseded: %w", old, ErrConflict)
-	}
-	return nil
+	return tx.updateCredential(ctx, old,
+		"UPDATE credentials SET superseded_by = ?, superseded_at = ? WHERE id = ? AND superseded_by = '' AND revoked_at IS NULL",
+		[]any{next, s.timeArg(at), old},
+		fmt.Errorf("credential %s is revoked or already superseded: %w", old, ErrConflict))
 }

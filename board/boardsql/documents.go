@@ -54,16 +54,7 @@ func (s *Store) Documents(ctx context.Context, applicationID int64) ([]Document,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Document
-	for rows.Next() {
-		d, err := scanDocument(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, scanDocument)
 }
 
 // Document reads one document of an application; a document of another

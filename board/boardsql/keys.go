@@ -81,29 +81,23 @@ func (s *Store) SigningKeys(ctx context.Context) ([]SigningKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []SigningKey
-	for rows.Next() {
-		var k SigningKey
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (k SigningKey, err error) {
 		var multikey string
 		var created, retired any
-		if err := rows.Scan(&k.ID, &multikey, &created, &retired); err != nil {
-			return nil, err
+		if err := r.Scan(&k.ID, &multikey, &created, &retired); err != nil {
+			return k, err
 		}
 		if k.Public, err = did.PublicFromMultikey(multikey); err != nil {
-			return nil, fmt.Errorf("signing key %s: %w", k.ID, err)
+			return k, fmt.Errorf("signing key %s: %w", k.ID, err)
 		}
 		if k.CreatedAt, err = sqldb.ScanTime(created); err != nil {
-			return nil, err
+			return k, err
 		}
 		if retired != nil {
-			if k.RetiredAt, err = sqldb.ScanTime(retired); err != nil {
-				return nil, err
-			}
+			k.RetiredAt, err = sqldb.ScanTime(retired)
 		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+		return k, err
+	})
 }
 
 // CurrentSigningKey returns the key that signs now, with its private part.

@@ -89,16 +89,7 @@ func (s *Store) ProviderProfiles(ctx context.Context) ([]*ProviderProfile, error
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*ProviderProfile
-	for rows.Next() {
-		p, err := scanProvider(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, scanProvider)
 }
 
 // AddCompletion stores a reported completion in the caller's transaction
@@ -203,14 +194,5 @@ func (s *Store) Completions(ctx context.Context, f CompletionFilter) ([]*Complet
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Completion
-	for rows.Next() {
-		c, err := scanCompletion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, scanCompletion)
 }

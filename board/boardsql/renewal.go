@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"github.com/certboard/certboard/sqldb"
 )
 
 // ActiveCredentials lists the credentials neither revoked, suspended nor
@@ -26,16 +28,7 @@ func (s *Store) credentialsWhere(ctx context.Context, cond string) ([]*IssuedCre
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*IssuedCredential
-	for rows.Next() {
-		c, err := s.scanCredential(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, s.scanCredential)
 }
 
 // CredentialForUpdate reads a credential in the caller's transaction and,

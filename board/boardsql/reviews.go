@@ -88,9 +88,14 @@ func (tx *Tx) EndAssignment(ctx context.Context, applicationID, reviewerID int64
 }
 
 func (tx *Tx) endAssignment(ctx context.Context, applicationID, reviewerID int64) error {
-	s := tx.s
-	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("DELETE FROM review_assignments WHERE application_id = ? AND reviewer_id = ?"),
-		applicationID, reviewerID)
+	return tx.changeAssignment(ctx, applicationID, reviewerID, "DELETE FROM review_assignments WHERE application_id = ? AND reviewer_id = ?")
+}
+
+// changeAssignment runs q, whose last two arguments are applicationID and
+// reviewerID (after args), on the reviewer's assignment to the
+// application; ErrNotFound when there is no such assignment.
+func (tx *Tx) changeAssignment(ctx context.Context, applicationID, reviewerID int64, q string, args ...any) error {
+	res, err := tx.ExecContext(ctx, tx.s.Dialect.Rebind(q), append(args, applicationID, reviewerID)...)
 	if err != nil {
 		return err
 	}
@@ -223,17 +228,11 @@ func (tx *Tx) FlagConflict(ctx context.Context, applicationID, reviewerID int64,
 // application (its version changes); its value and when it may be cast are
 // the caller's checks.
 func (tx *Tx) Vote(ctx context.Context, applicationID, reviewerID int64, vote, comments string, at time.Time) error {
-	s := tx.s
-	res, err := tx.ExecContext(ctx, s.Dialect.Rebind(
-		"UPDATE review_assignments SET vote = ?, comments = ?, voted_at = ? WHERE application_id = ? AND reviewer_id = ?"),
-		vote, comments, s.timeArg(at), applicationID, reviewerID)
+	err := tx.changeAssignment(ctx, applicationID, reviewerID,
+		"UPDATE review_assignments SET vote = ?, comments = ?, voted_at = ? WHERE application_id = ? AND reviewer_id = ?",
+		vote, comments, tx.s.timeArg(at))
 	if err != nil {
 		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return fmt.Errorf("user %d is not assigned to application %d: %w", reviewerID, applicationID, ErrNotFound)
 	}
 	return tx.bumpVersion(ctx, applicationID)
 }

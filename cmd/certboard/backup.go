@@ -119,6 +119,25 @@ func parseCommand(fs *flag.FlagSet, name string, args []string, stderr io.Writer
 	return exitOK, true
 }
 
+// parseInterleaved parses a command's flags, letting its positional
+// arguments stand before, between or after them, and returns those in
+// order; ok false means it is done, with code.
+func parseInterleaved(fs *flag.FlagSet, args []string) (positional []string, code int, ok bool) {
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitOK, false
+			}
+			return nil, exitBadInput, false
+		}
+		if fs.NArg() == 0 {
+			return positional, exitOK, true
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 // runBackup takes an online backup of a deployment into a new directory.
 func runBackup(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)

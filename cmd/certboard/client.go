@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,20 +37,9 @@ func runClient(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	}
 	cfg := storeFlags(fs)
 	// FILE may come before the flags or after them.
-	var positional []string
-	rest := args[1:]
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			return exitBadInput
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		rest = fs.Args()[1:]
+	positional, code, ok := parseInterleaved(fs, args[1:])
+	if !ok {
+		return code
 	}
 	bad := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "certboard client %s: "+format+"\n", append([]any{sub}, a...)...)

@@ -78,20 +78,9 @@ func runImport(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	errorsFile := fs.String("errors", "", "write the rejected rows to `FILE` (CSV when it ends in .csv, text otherwise)")
 	cfg := storeFlags(fs)
 	// The file may come before or after the flags.
-	var files []string
-	rest := args[1:]
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			return exitBadInput
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, code, ok := parseInterleaved(fs, args[1:])
+	if !ok {
+		return code
 	}
 	if len(files) != 1 {
 		return bad("give exactly one CSV file: %s", importUsage)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,20 +38,9 @@ func runMeasure(args []string, stdout, stderr io.Writer) int {
 	sexText := fs.String("sex", "", "`sex` for thresholds that depend on it (AUDIT-C): female or male")
 	format := fs.String("format", "text", "output `format`: text, json, or fhir (a FHIR R4 QuestionnaireResponse)")
 	// The instrument may come before the flags or after them.
-	var positional []string
-	rest := args[1:]
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			return exitBadInput
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		rest = fs.Args()[1:]
+	positional, code, ok := parseInterleaved(fs, args[1:])
+	if !ok {
+		return code
 	}
 	bad := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "certboard measure: "+format+"\n", a...)

@@ -102,12 +102,7 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	now := time.Now()
 	// An administrator vouches for the address of an account they create.
 	u := auth.User{Email: *email, Name: strings.TrimSpace(*name), PasswordHash: hash, Roles: rs, CreatedAt: now, EmailVerifiedAt: now}
-	var id int64
-	if *mode == "practice" {
-		id, err = addPracticeUser(ctx, cfg, u)
-	} else {
-		id, err = addBoardUser(ctx, cfg, u)
-	}
+	id, err := addUser(ctx, cfg, u, *mode == "practice")
 	if err != nil {
 		return bad("%v", err)
 	}
@@ -115,22 +110,24 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// addBoardUser stores an account on the board's database.
-func addBoardUser(ctx context.Context, cfg *storeOptions, u auth.User) (int64, error) {
-	st, err := openConfigured(ctx, cfg)
-	if err != nil {
-		return 0, err
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		return 0, err
-	}
-	return st.CreateUser(ctx, u)
+// accountStore is a database accounts are created on: the board's or a
+// practice's own.
+type accountStore interface {
+	Migrate(ctx context.Context) (int, error)
+	CreateUser(ctx context.Context, u auth.User) (int64, error)
+	Close() error
 }
 
-// addPracticeUser stores an account on a practice's own database.
-func addPracticeUser(ctx context.Context, cfg *storeOptions, u auth.User) (int64, error) {
-	st, err := openPracticeStore(ctx, cfg)
+// addUser stores an account on the board's database or, with practice, on
+// a practice's own database, migrating it first.
+func addUser(ctx context.Context, cfg *storeOptions, u auth.User, practice bool) (int64, error) {
+	var st accountStore
+	var err error
+	if practice {
+		st, err = openPracticeStore(ctx, cfg)
+	} else {
+		st, err = openConfigured(ctx, cfg)
+	}
 	if err != nil {
 		return 0, err
 	}

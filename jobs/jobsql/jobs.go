@@ -176,16 +176,7 @@ func DeadJobs(ctx context.Context, db *sqldb.DB, limit int) ([]jobs.Job, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []jobs.Job
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, scanJob)
 }
 
 // CountDead counts the dead jobs.
@@ -225,27 +216,24 @@ func orPending(outcome string) string {
 // runs); it returns the job as it was. A job that is not dead is
 // sqldb.ErrConflict, one that does not exist sqldb.ErrNotFound.
 func Revive(ctx context.Context, tx *sqldb.Tx, id int64, now time.Time) (jobs.Job, error) {
-	j, err := deadJob(ctx, tx, id)
-	if err != nil {
-		return j, err
-	}
-	d := tx.Dialect
-	_, err = tx.ExecContext(ctx, d.Rebind("UPDATE jobs SET done_at = NULL, outcome = '', attempts = 0, run_at = ?, locked_until = NULL WHERE id = ? AND outcome = ?"),
-		d.Time(now), id, jobs.Dead)
-	return j, err
+	return changeDead(ctx, tx, id, "done_at = NULL, outcome = '', attempts = 0, run_at = ?, locked_until = NULL", tx.Dialect.Time(now))
 }
 
 // Discard finishes dead job id as discarded in the caller's transaction;
 // it returns the job as it was. A job that is not dead is
 // sqldb.ErrConflict, one that does not exist sqldb.ErrNotFound.
 func Discard(ctx context.Context, tx *sqldb.Tx, id int64, now time.Time) (jobs.Job, error) {
+	return changeDead(ctx, tx, id, "outcome = ?, done_at = ?", jobs.Discarded, tx.Dialect.Time(now))
+}
+
+// changeDead reads dead job id in tx, locked (see deadJob), sets the
+// columns set names to args, and returns the job as it was.
+func changeDead(ctx context.Context, tx *sqldb.Tx, id int64, set string, args ...any) (jobs.Job, error) {
 	j, err := deadJob(ctx, tx, id)
 	if err != nil {
 		return j, err
 	}
-	d := tx.Dialect
-	_, err = tx.ExecContext(ctx, d.Rebind("UPDATE jobs SET outcome = ?, done_at = ? WHERE id = ? AND outcome = ?"),
-		jobs.Discarded, d.Time(now), id, jobs.Dead)
+	_, err = tx.ExecContext(ctx, tx.Dialect.Rebind("UPDATE jobs SET "+set+" WHERE id = ? AND outcome = ?"), append(args, id, jobs.Dead)...)
 	return j, err
 }
 
@@ -277,14 +265,5 @@ func List(ctx context.Context, db *sqldb.DB, prefix string) ([]jobs.Job, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []jobs.Job
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, scanJob)
 }

@@ -21,7 +21,7 @@ type Outbox struct {
 
 // ErrNoKeys is returned by the outbox when it has no keys to seal or open
 // a body with.
-var ErrNoKeys = errors.New("store: no encryption keys configured")
+var ErrNoKeys = sqldb.ErrNoKeys
 
 // EnqueueMail puts a message in the outbox inside tx, the transaction of the
 // change that causes it: the message exists exactly when the change does,
@@ -63,17 +63,16 @@ func (o *Outbox) mailWhere(ctx context.Context, cond string, args ...any) ([]job
 	if err != nil {
 		return nil, fmt.Errorf("reading the outbox: %w", err)
 	}
-	defer rows.Close()
-	var ms []jobs.Mail
-	for rows.Next() {
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (jobs.Mail, error) {
 		var m jobs.Mail
 		var sealed sql.NullString
 		var created any
-		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &sealed, &created, &m.Attempts, &m.LastError); err != nil {
-			return nil, err
+		err := r.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &sealed, &created, &m.Attempts, &m.LastError)
+		if err != nil {
+			return m, err
 		}
 		if m.CreatedAt, err = sqldb.ScanTime(created); err != nil {
-			return nil, err
+			return m, err
 		}
 		// A row without a sealed body was queued by a version before sealing
 		// and not yet sealed by SealPlainMail: its body is the plain one.
@@ -84,9 +83,8 @@ func (o *Outbox) mailWhere(ctx context.Context, cond string, args ...any) ([]job
 			}
 			m.Body = string(body)
 		}
-		ms = append(ms, m)
-	}
-	return ms, rows.Err()
+		return m, nil
+	})
 }
 
 // ClaimDueMail is DueMail for a sender that will send what it returns:
@@ -154,10 +152,7 @@ func (o *Outbox) ClaimDueMail(ctx context.Context, now time.Time, lease time.Dur
 }
 
 func (o *Outbox) open(sealed, context string) ([]byte, error) {
-	if o.Keys == nil {
-		return nil, ErrNoKeys
-	}
-	return o.Keys.Open(sealed, context)
+	return sqldb.Unseal(o.Keys, sealed, context)
 }
 
 // MarkMailSent records a delivered message and drops its body: what stays
@@ -195,23 +190,19 @@ func (o *Outbox) DeadMail(ctx context.Context, limit int) ([]jobs.Mail, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the outbox: %w", err)
 	}
-	defer rows.Close()
-	var ms []jobs.Mail
-	for rows.Next() {
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (jobs.Mail, error) {
 		var m jobs.Mail
 		var created, dead any
-		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &created, &m.Attempts, &m.LastError, &dead); err != nil {
-			return nil, err
+		err := r.Scan(&m.ID, &m.To, &m.Subject, &created, &m.Attempts, &m.LastError, &dead)
+		if err != nil {
+			return m, err
 		}
 		if m.CreatedAt, err = sqldb.ScanTime(created); err != nil {
-			return nil, err
+			return m, err
 		}
-		if m.DeadAt, err = sqldb.ScanTime(dead); err != nil {
-			return nil, err
-		}
-		ms = append(ms, m)
-	}
-	return ms, rows.Err()
+		m.DeadAt, err = sqldb.ScanTime(dead)
+		return m, err
+	})
 }
 
 // CountDeadMail counts the dead messages not yet discarded.
@@ -245,13 +236,7 @@ func deadMail(ctx context.Context, tx *sqldb.Tx, id int64) (jobs.Mail, error) {
 // of attempts, in the caller's transaction; it returns the message as it
 // was (without its body). A message that is not dead is sqldb.ErrConflict.
 func (o *Outbox) ReviveMail(ctx context.Context, tx *sqldb.Tx, id int64, now time.Time) (jobs.Mail, error) {
-	m, err := deadMail(ctx, tx, id)
-	if err != nil {
-		return m, err
-	}
-	d := tx.Dialect
-	_, err = tx.ExecContext(ctx, d.Rebind("UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = ? WHERE id = ?"), d.Time(now), id)
-	return m, err
+	return changeDeadMail(ctx, tx, id, "dead_at = NULL, attempts = 0, next_attempt_at = ?", tx.Dialect.Time(now))
 }
 
 // DiscardMail lets dead message id go in the caller's transaction: it is
@@ -259,12 +244,17 @@ func (o *Outbox) ReviveMail(ctx context.Context, tx *sqldb.Tx, id int64, now tim
 // subject and why it failed). It returns the message as it was. A message
 // that is not dead is sqldb.ErrConflict.
 func (o *Outbox) DiscardMail(ctx context.Context, tx *sqldb.Tx, id int64, now time.Time) (jobs.Mail, error) {
+	return changeDeadMail(ctx, tx, id, "discarded_at = ?, body = '', sealed_body = NULL", tx.Dialect.Time(now))
+}
+
+// changeDeadMail reads dead message id in tx, locked (see deadMail), sets
+// the columns set names to args, and returns the message as it was.
+func changeDeadMail(ctx context.Context, tx *sqldb.Tx, id int64, set string, args ...any) (jobs.Mail, error) {
 	m, err := deadMail(ctx, tx, id)
 	if err != nil {
 		return m, err
 	}
-	d := tx.Dialect
-	_, err = tx.ExecContext(ctx, d.Rebind("UPDATE outbox SET discarded_at = ?, body = '', sealed_body = NULL WHERE id = ?"), d.Time(now), id)
+	_, err = tx.ExecContext(ctx, tx.Dialect.Rebind("UPDATE outbox SET "+set+" WHERE id = ?"), append(args, id)...)
 	return m, err
 }
 

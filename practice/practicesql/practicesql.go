@@ -14,8 +14,6 @@ package practicesql
 import (
 	"context"
 	"embed"
-	"errors"
-	"io/fs"
 	"time"
 
 	"github.com/certboard/certboard/audit"
@@ -33,13 +31,7 @@ var migrationsDir embed.FS
 
 // Migrations are the practice's migrations, a folder per dialect, for
 // sqldb.DB.Migrate; Store.Migrate applies them.
-var Migrations = func() fs.FS {
-	sub, err := fs.Sub(migrationsDir, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}()
+var Migrations = sqldb.Migrations(migrationsDir)
 
 // File is the practice's SQLite database file in its data directory: not
 // the board's (sqldb.DefaultFile), so that the two never share one even in
@@ -224,22 +216,16 @@ func (s *Store) EnableTOTP(ctx context.Context, userID int64, secret string, at 
 
 // errNoKeys is returned by the methods that seal or open when the store
 // has no keys.
-var errNoKeys = errors.New("practicesql: no encryption keys configured")
+var errNoKeys = sqldb.ErrNoKeys
 
 // seal seals plain, bound to context (the row it belongs to, such as
 // "practice/clients/7"), with the store's keyring: every area seals its
 // clinical text through it.
 func (s *Store) seal(plain []byte, context string) (string, error) {
-	if s.keys == nil {
-		return "", errNoKeys
-	}
-	return s.keys.Seal(plain, context), nil
+	return sqldb.Seal(s.keys, plain, context)
 }
 
 // open opens what seal sealed with the same context.
 func (s *Store) open(sealed, context string) ([]byte, error) {
-	if s.keys == nil {
-		return nil, errNoKeys
-	}
-	return s.keys.Open(sealed, context)
+	return sqldb.Unseal(s.keys, sealed, context)
 }

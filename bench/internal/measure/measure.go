@@ -1,7 +1,8 @@
 // Package measure holds what the load tools under bench/ compute alike:
 // nearest-rank percentiles of latencies, the summary of one kind of
-// request they report, and the process's CPU time and the host's load
-// average around a measured period.
+// request they report, the head of their reports, the process's CPU time and the host's load
+// average around a measured period, and the registry tool's report that
+// bench/goals reads.
 package measure
 
 import (
@@ -53,6 +54,25 @@ func Summarize(sorted []time.Duration, period time.Duration) Summary {
 	return s
 }
 
+// Run is what the reports of bench/load and bench/practice say first of a
+// run: the database engine, the users and their mix of requests, and the
+// warm-up, measured and seeding times. Embedded in a report, its fields
+// stand in the report's JSON.
+type Run struct {
+	Engine          string  `json:"engine"`
+	Users           int     `json:"users"`
+	Mix             float64 `json:"mix"`
+	WarmupSeconds   float64 `json:"warmup_seconds"`
+	DurationSeconds float64 `json:"duration_seconds"`
+	SeedSeconds     float64 `json:"seed_seconds"`
+}
+
+// NewRun is the Run of users at mix, measured for duration after warmup;
+// the engine and the seeding time are the tool's to fill in.
+func NewRun(users int, mix float64, warmup, duration time.Duration) Run {
+	return Run{Users: users, Mix: mix, WarmupSeconds: warmup.Seconds(), DurationSeconds: duration.Seconds()}
+}
+
 // MS is a duration in milliseconds, rounded to microseconds.
 func MS(d time.Duration) float64 { return math.Round(float64(d.Microseconds())) / 1000 }
 
@@ -100,4 +120,25 @@ func LoadAverage() float64 {
 		return -1
 	}
 	return v
+}
+
+// BareReport is bench/registry's --bare-only --json report, which
+// bench/goals reads: per query, the registry search's p50 and p99 over the
+// bare prefix query's and the bare exact-word query's.
+type BareReport struct {
+	Engine  string      `json:"engine"`
+	Runs    int         `json:"runs"`
+	Queries []BareQuery `json:"queries"`
+}
+
+// BareQuery is one query of a BareReport.
+type BareQuery struct {
+	Name        string  `json:"name"`
+	Kind        string  `json:"kind"` // "rare", "common" or "filtered"
+	P50Prefix   float64 `json:"p50_ratio_prefix"`
+	P99Prefix   float64 `json:"p99_ratio_prefix"`
+	P50Exact    float64 `json:"p50_ratio_exact"`
+	P99Exact    float64 `json:"p99_ratio_exact"`
+	SearchP50Ms float64 `json:"search_p50_ms"`
+	SearchP99Ms float64 `json:"search_p99_ms"`
 }
