@@ -414,13 +414,23 @@ func (d *storedDecoder) enum(p *string, values ...string) error {
 	return err
 }
 
-func (d *storedDecoder) float(p *float64) error {
+// number reads a number or null: the number's text, or nil for null (which
+// leaves the field as it is, as json.Unmarshal does).
+func (d *storedDecoder) number() ([]byte, error) {
 	v, k, err := d.value()
 	switch {
 	case err != nil || k == 'n':
-		return err
+		return nil, err
 	case k != '0':
-		return errStored
+		return nil, errStored
+	}
+	return v, nil
+}
+
+func (d *storedDecoder) float(p *float64) error {
+	v, err := d.number()
+	if v == nil {
+		return err
 	}
 	f, err := strconv.ParseFloat(string(v), 64)
 	if err != nil {
@@ -431,12 +441,9 @@ func (d *storedDecoder) float(p *float64) error {
 }
 
 func (d *storedDecoder) int(p *int) error {
-	v, k, err := d.value()
-	switch {
-	case err != nil || k == 'n':
+	v, err := d.number()
+	if v == nil {
 		return err
-	case k != '0':
-		return errStored
 	}
 	n, err := strconv.ParseInt(string(v), 10, 0)
 	if err != nil {
