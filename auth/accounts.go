@@ -11,8 +11,6 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
-	"github.com/certboard/certboard/jobs"
-	"github.com/certboard/certboard/notify"
 )
 
 // Accounts is the account use cases both modes share: signing up and
@@ -141,17 +139,6 @@ func publicLinks(public string) func(path, token string) string {
 
 // counted counts one check of a step with its outcome.
 func (a *Accounts) counted(step, outcome string) { a.checked(step, outcome) }
-
-// queueMail renders a mail and puts it in the outbox inside tx, so that it
-// is sent exactly when the change it tells of commits.
-func queueMail(ctx context.Context, tx Tx, to string, m notify.Mail, now time.Time) error {
-	msg, err := notify.Render(to, m)
-	if err != nil {
-		return err
-	}
-	_, err = tx.EnqueueMail(ctx, jobs.Mail{To: msg.To, Subject: msg.Subject, Body: msg.Body, CreatedAt: now})
-	return err
-}
 
 // userEntry is an audit entry for something users do to their own account.
 func userEntry(at time.Time, id int64, action string) audit.Entry {

@@ -161,7 +161,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, c Client, current *Sessio
 		if _, err := tx.AppendAudit(ctx, e); err != nil {
 			return err
 		}
-		return queueMail(ctx, tx, u.Email, notify.PasswordChanged{At: now, Reset: a.link("/password-reset", "")}, now)
+		return notify.Enqueue(ctx, tx, u.Email, notify.PasswordChanged{At: now, Reset: a.link("/password-reset", "")}, now)
 	})
 	return out, err
 }

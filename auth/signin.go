@@ -289,7 +289,7 @@ func (a *Accounts) countFailure(ctx context.Context, email string, u *User, netw
 		if err != nil || !tell || u == nil {
 			return err
 		}
-		return queueMail(ctx, tx, u.Email, notify.FailedSignIns{After: FailureNotice.After, At: now, Network: network,
+		return notify.Enqueue(ctx, tx, u.Email, notify.FailedSignIns{After: FailureNotice.After, At: now, Network: network,
 			Reset: a.link("/password-reset", "")}, now)
 	})
 }

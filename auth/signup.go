@@ -105,7 +105,7 @@ func (a *Accounts) SignUp(ctx context.Context, in SignUp) error {
 		if err := tx.CreateEmailToken(ctx, digest, id, PurposeVerify, now.Add(VerifyLinkTTL)); err != nil {
 			return err
 		}
-		if err := queueMail(ctx, tx, email, notify.VerifyAddress{Name: in.Name, Link: a.link("/verify", token),
+		if err := notify.Enqueue(ctx, tx, email, notify.VerifyAddress{Name: in.Name, Link: a.link("/verify", token),
 			Hours: int(VerifyLinkTTL.Hours()), Days: int(UnverifiedAccountTTL.Hours() / 24)}, now); err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (a *Accounts) SignUp(ctx context.Context, in SignUp) error {
 // accountExistsNotice tells the owner of a verified account that someone
 // tried to sign up with their address, in the sign-up's transaction.
 func (a *Accounts) accountExistsNotice(ctx context.Context, tx Tx, id int64, email string, now time.Time) error {
-	if err := queueMail(ctx, tx, email, notify.SignUpWithYourAddress{SignIn: a.link("/login", ""), Reset: a.link("/password-reset", "")}, now); err != nil {
+	if err := notify.Enqueue(ctx, tx, email, notify.SignUpWithYourAddress{SignIn: a.link("/login", ""), Reset: a.link("/password-reset", "")}, now); err != nil {
 		return err
 	}
 	who := fmt.Sprintf("user/%d", id)
@@ -273,7 +273,7 @@ func (a *Accounts) RequestReset(ctx context.Context, email string) error {
 		if err := tx.CreateEmailToken(ctx, digest, u.ID, PurposeReset, now.Add(ResetLinkTTL)); err != nil {
 			return err
 		}
-		return queueMail(ctx, tx, u.Email, notify.ResetPassword{Link: a.link("/password-reset/confirm", token), Minutes: int(ResetLinkTTL.Minutes())}, now)
+		return notify.Enqueue(ctx, tx, u.Email, notify.ResetPassword{Link: a.link("/password-reset/confirm", token), Minutes: int(ResetLinkTTL.Minutes())}, now)
 	})
 }
 

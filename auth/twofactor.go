@@ -75,7 +75,7 @@ func (a *Accounts) EnableTwoFactor(ctx context.Context, u *User, current *Sessio
 		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.two_factor_on")); err != nil {
 			return err
 		}
-		return queueMail(ctx, tx, u.Email, notify.TwoFactorOn{At: now, Reset: a.link("/password-reset", "")}, now)
+		return notify.Enqueue(ctx, tx, u.Email, notify.TwoFactorOn{At: now, Reset: a.link("/password-reset", "")}, now)
 	})
 	if err != nil {
 		return nil, err
@@ -104,7 +104,7 @@ func (a *Accounts) DisableTwoFactor(ctx context.Context, u *User) error {
 		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.two_factor_off")); err != nil {
 			return err
 		}
-		return queueMail(ctx, tx, u.Email, notify.TwoFactorOff{At: now, Settings: a.link("/account/two-factor", "")}, now)
+		return notify.Enqueue(ctx, tx, u.Email, notify.TwoFactorOff{At: now, Settings: a.link("/account/two-factor", "")}, now)
 	})
 }
 
@@ -124,7 +124,7 @@ func (a *Accounts) RenewRecoveryCodes(ctx context.Context, u *User) ([]string, e
 		if _, err := tx.AppendAudit(ctx, userEntry(now, u.ID, "account.recovery_codes_new")); err != nil {
 			return err
 		}
-		return queueMail(ctx, tx, u.Email, notify.RecoveryCodesRenewed{At: now, Settings: a.link("/account/two-factor", "")}, now)
+		return notify.Enqueue(ctx, tx, u.Email, notify.RecoveryCodesRenewed{At: now, Settings: a.link("/account/two-factor", "")}, now)
 	})
 	return codes, err
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/notify"
 )
 
@@ -369,10 +368,5 @@ func (p *Practice) RequestEmergencyAccess(ctx context.Context, by Actor, clientI
 
 // mail renders m to to and puts it in the outbox of tx.
 func (p *Practice) mail(ctx context.Context, tx Tx, to string, m notify.Mail) error {
-	msg, err := notify.Render(to, m)
-	if err != nil {
-		return err
-	}
-	_, err = tx.EnqueueMail(ctx, jobs.Mail{To: msg.To, Subject: msg.Subject, Body: msg.Body, CreatedAt: p.clock.Now().UTC()})
-	return err
+	return notify.Enqueue(ctx, tx, to, m, p.clock.Now().UTC())
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
-	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/notify"
 	"github.com/certboard/certboard/practice/scope"
 )
@@ -371,7 +370,7 @@ func (p *Practice) scopeLost(ctx context.Context, tx Tx, actor string, userID in
 	for _, a := range admins {
 		m := notify.PracticeScopeLost{Name: a.Name, Practitioner: holder.Name, On: now.Format(time.DateOnly), Why: why,
 			Cases: len(cases), Link: p.PublicURL() + ScopePath}
-		if err := credMail(ctx, tx, now, a.Email, m); err != nil {
+		if err := notify.Enqueue(ctx, tx, a.Email, m, now); err != nil {
 			return err
 		}
 	}
@@ -442,15 +441,5 @@ func appendAuditAt(ctx context.Context, tx Tx, at time.Time, actor, action, subj
 		return err
 	}
 	_, err = tx.AppendAudit(ctx, audit.Entry{At: at, Actor: actor, Action: action, Subject: subject, Before: b, After: a})
-	return err
-}
-
-// credMail renders m to to and puts it in tx's outbox.
-func credMail(ctx context.Context, tx Tx, at time.Time, to string, m notify.Mail) error {
-	msg, err := notify.Render(to, m)
-	if err != nil {
-		return err
-	}
-	_, err = tx.EnqueueMail(ctx, jobs.Mail{To: msg.To, Subject: msg.Subject, Body: msg.Body, CreatedAt: at})
 	return err
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/audit"
 	"github.com/certboard/certboard/auth"
-	"github.com/certboard/certboard/jobs"
 	"github.com/certboard/certboard/notify"
 )
 
@@ -177,13 +176,9 @@ func (p *Practice) AddPerson(ctx context.Context, by *auth.User, in NewPerson) (
 		if err := tx.CreateEmailToken(ctx, digest, id, auth.PurposeReset, now.Add(InviteLinkTTL)); err != nil {
 			return err
 		}
-		msg, err := notify.Render(email, notify.Invited{Name: name, Inviter: by.Name, Roles: roleWords(roles), Site: p.PublicURL(),
+		if err := notify.Enqueue(ctx, tx, email, notify.Invited{Name: name, Inviter: by.Name, Roles: roleWords(roles), Site: p.PublicURL(),
 			Link: p.PublicURL() + "/password-reset/confirm?token=" + token, Reset: p.PublicURL() + "/password-reset",
-			Hours: int(InviteLinkTTL.Hours())})
-		if err != nil {
-			return err
-		}
-		if _, err := tx.EnqueueMail(ctx, jobs.Mail{To: msg.To, Subject: msg.Subject, Body: msg.Body, CreatedAt: now}); err != nil {
+			Hours: int(InviteLinkTTL.Hours())}, now); err != nil {
 			return err
 		}
 		_, err = tx.AppendAudit(ctx, peopleEntry(now, by, "person.add", id, "", "roles="+auth.JoinRoles(roles, ",")))

@@ -110,15 +110,11 @@ func checkVersion(n int) (int, error) {
 // boundary: the store's ErrConflict and ErrNotFound, a requirement set's
 // Problems. It returns nil for any other error.
 func boundaryError(err error) *certboard.Error {
+	if e := certboard.StoreError(err); e != nil {
+		return e
+	}
 	var ps requirements.Problems
-	switch {
-	case errors.Is(err, certboard.ErrConflict):
-		return &certboard.Error{Code: certboard.Conflict, Title: "Changed by someone else",
-			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrConflict.Error()), Err: err}
-	case errors.Is(err, certboard.ErrNotFound):
-		return &certboard.Error{Code: certboard.NotFound, Title: "Not found",
-			Message: strings.TrimSuffix(err.Error(), ": "+certboard.ErrNotFound.Error()), Err: err}
-	case errors.As(err, &ps):
+	if errors.As(err, &ps) {
 		e := refusedSet(certboard.Invalid, "The set has "+certboard.Plural(len(ps), "problem", "problems")+"; nothing was stored.", ps)
 		e.Err = err
 		return e
