@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path"
@@ -54,41 +53,53 @@ func OpenRawDir(dir string) (*Raw, error) {
 // Close releases the bucket.
 func (r *Raw) Close() error { return r.bucket.Close() }
 
-// Walk calls fn with the key of every object, in key order, until fn
-// returns an error (which Walk returns).
+// Walk calls fn with the key of every object, in the order the bucket
+// lists them (key order, but for a directory a file may list before the
+// files of a folder whose name it sorts before), until fn returns an
+// error (which Walk returns).
 func (r *Raw) Walk(ctx context.Context, fn func(key string) error) error {
-	var last string // the last key given to fn
-	given := false
-	for relists := 0; ; relists++ {
-		it := r.bucket.List(nil)
-		for {
-			obj, err := it.Next(ctx)
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			if err != nil && r.local != nil && gcerrors.Code(err) == gcerrors.NotFound && relists < maxRelists {
-				// A directory's listing fails when a file goes between
-				// reading the directory and reading the file: the
-				// temporary file of a write under way, renamed into
-				// place. The listing starts again after the last key.
-				break
-			}
-			if err != nil {
-				return fmt.Errorf("listing the file store: %w", err)
-			}
-			if obj.IsDir || r.local != nil && isTemp(obj.Key) || given && obj.Key <= last {
+	token := blob.FirstPageToken
+	for {
+		objs, next, err := r.listPage(ctx, token)
+		if err != nil {
+			return fmt.Errorf("listing the file store: %w", err)
+		}
+		for _, obj := range objs {
+			if obj.IsDir || r.local != nil && isTemp(obj.Key) {
 				continue
 			}
 			if err := fn(obj.Key); err != nil {
 				return err
 			}
-			last, given = obj.Key, true
 		}
+		if len(next) == 0 {
+			return nil
+		}
+		token = next
 	}
 }
 
-// maxRelists bounds how often Walk starts a directory's listing again
-// after a file went while it was read.
+// listPage lists the page of objects that token starts. A directory's
+// listing fails when a file goes between reading the directory and
+// reading the file (the temporary file of a write under way, renamed into
+// place): that page is listed again, at most maxRelists times, so the
+// pages are exactly the bucket's own.
+func (r *Raw) listPage(ctx context.Context, token []byte) ([]*blob.ListObject, []byte, error) {
+	for tries := 0; ; tries++ {
+		objs, next, err := r.bucket.ListPage(ctx, token, walkPage, nil)
+		if err != nil && r.local != nil && gcerrors.Code(err) == gcerrors.NotFound && tries < maxRelists {
+			continue
+		}
+		return objs, next, err
+	}
+}
+
+// walkPage is how many objects Walk lists at a time: the bucket's own
+// default page.
+const walkPage = 1000
+
+// maxRelists bounds how often Walk lists a directory's page again after a
+// file went while it was read.
 const maxRelists = 100
 
 // isTemp reports whether a key of a directory bucket names the temporary
