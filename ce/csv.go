@@ -272,7 +272,7 @@ func (r *Reader) row(line int, rec []string) Row {
 		}
 		c.Hours = h
 	}
-	sr, p := yesNo("sexuality_related", get("sexuality_related"))
+	sr, p := yesNo("sexuality_related", strings.ToLower(get("sexuality_related")))
 	if p != nil {
 		row.Problems = append(row.Problems, *p)
 	}

@@ -18,7 +18,8 @@ type DeadLetters struct {
 }
 
 // DeadLetterReads is how a mode's store lists and counts its dead jobs
-// and messages (jobsql implements it over the mode's database).
+// and messages (boardsql.Store and practicesql.Store implement it over
+// jobsql, on the mode's database).
 type DeadLetterReads interface {
 	DeadJobs(ctx context.Context, limit int) ([]Job, error)
 	DeadMail(ctx context.Context, limit int) ([]Mail, error)
@@ -47,7 +48,8 @@ func ReadDeadLetters(ctx context.Context, s DeadLetterReads, limit int) (*DeadLe
 }
 
 // DeadLetterWrites is how a mode's use cases retry or discard its dead
-// jobs and messages in their transaction (jobsql implements it).
+// jobs and messages in their transaction (boardsql.Tx and practicesql.Tx
+// implement it over jobsql).
 type DeadLetterWrites interface {
 	ReviveJob(ctx context.Context, id int64, now time.Time) (Job, error)
 	DiscardJob(ctx context.Context, id int64, now time.Time) (Job, error)

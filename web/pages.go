@@ -193,6 +193,7 @@ func Static(prefix string, fsys fs.FS) http.Handler {
 // of under.
 type overlayFS struct{ top, under fs.FS }
 
+// Open opens name in top, or in under when top has no such file.
 func (o overlayFS) Open(name string) (fs.File, error) {
 	f, err := o.top.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
