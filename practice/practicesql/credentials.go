@@ -230,7 +230,7 @@ func (tx *Tx) IssuerPractitioners(ctx context.Context, issuer string) ([]int64, 
 	if err != nil {
 		return nil, fmt.Errorf("listing the holders of credentials of %s: %w", issuer, err)
 	}
-	return scanIDs(rows)
+	return sqldb.ScanIDs(rows)
 }
 
 // LockScopeJudgement locks practitioner userID's scope judgement until the
@@ -536,7 +536,7 @@ func (tx *Tx) FlagITCasesForReview(ctx context.Context, practitionerID int64, wh
 	if err != nil {
 		return nil, fmt.Errorf("flagging the Intensive Therapy cases of %d: %w", practitionerID, err)
 	}
-	ids, err := scanIDs(rows)
+	ids, err := sqldb.ScanIDs(rows)
 	if err != nil {
 		return nil, err
 	}

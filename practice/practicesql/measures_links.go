@@ -314,14 +314,5 @@ func (s *Store) DueMeasureSchedules(ctx context.Context, now time.Time, limit in
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return sqldb.ScanIDs(rows)
 }

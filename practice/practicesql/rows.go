@@ -23,21 +23,6 @@ func scanAll[T any](rows *sql.Rows, scan func(sqldb.Scanner) (*T, error)) ([]T, 
 	return out, rows.Err()
 }
 
-// scanIDs reads the one column of rows, an id, and closes them; nil when
-// there are none.
-func scanIDs(rows *sql.Rows) ([]int64, error) {
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // scanFound scans the row r into dest; no row is sqldb.ErrNotFound.
 func scanFound(r sqldb.Scanner, dest ...any) error {
 	err := r.Scan(dest...)

@@ -291,7 +291,7 @@ func (tx *Tx) DueReminders(ctx context.Context, from, to time.Time, limit int) (
 	if err != nil {
 		return nil, err
 	}
-	return scanIDs(rows)
+	return sqldb.ScanIDs(rows)
 }
 
 // MarkReminded sets when session id was reminded if it is still scheduled
@@ -386,5 +386,5 @@ func (tx *Tx) LiveCalendarFeedHolders(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return scanIDs(rows)
+	return sqldb.ScanIDs(rows)
 }
