@@ -174,16 +174,7 @@ func (tx *Tx) caseRows(ctx context.Context, query string, args ...any) ([]practi
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Case{}
-	for rows.Next() {
-		c, err := tx.caseScan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *c)
-	}
-	return out, rows.Err()
+	return scanAll(rows, deref(tx.caseScan))
 }
 
 // ClientCases lists a client's cases, the latest opened first.

@@ -232,16 +232,7 @@ func members(rows *sql.Rows, err error) ([]practice.Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Member{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scanMember)
 }
 
 // ClientPractitioners lists the practitioners assigned to a client, by
@@ -374,16 +365,7 @@ func (tx *Tx) EmergencyAccesses(ctx context.Context, clientID int64) ([]practice
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.EmergencyGrant{}
-	for rows.Next() {
-		g, err := tx.s.scanGrant(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return scanAll(rows, tx.s.scanGrant)
 }
 
 const consentTextColumns = "id, version, title, body, published_at, published_by"
@@ -425,16 +407,7 @@ func (s *Store) ConsentTexts(ctx context.Context) ([]practice.ConsentText, error
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.ConsentText{}
-	for rows.Next() {
-		t, err := scanConsentText(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return scanAll(rows, deref(scanConsentText))
 }
 
 // CreateConsentText adds a consent text and returns its id

@@ -354,16 +354,7 @@ func credentials(rows *sql.Rows, err error) ([]practice.Credential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading credentials: %w", err)
 	}
-	defer rows.Close()
-	out := []practice.Credential{}
-	for rows.Next() {
-		c, err := scanCredential(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanAll(rows, func(r sqldb.Scanner) (practice.Credential, error) { return scanCredential(r) })
 }
 
 // PractitionerCredentials lists a practitioner's credentials, oldest

@@ -294,7 +294,7 @@ func (tx *Tx) ProgressNotes(ctx context.Context, caseID int64) ([]practice.Progr
 	if err != nil {
 		return nil, err
 	}
-	out, err := scanAll(rows, s.scanNote)
+	out, err := scanAll(rows, deref(s.scanNote))
 	if err != nil || len(out) == 0 {
 		return nil, err // nil, not empty, when the case has no notes
 	}

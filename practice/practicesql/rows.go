@@ -8,19 +8,26 @@ import (
 	"github.com/certboard/certboard/sqldb"
 )
 
-// scanAll reads every row of rows through scan and closes them; a query
-// with no rows gives an empty list, not nil.
-func scanAll[T any](rows *sql.Rows, scan func(sqldb.Scanner) (*T, error)) ([]T, error) {
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
+// scanAll reads every row of rows with scan (sqldb.Collect) and closes
+// them; a query with no rows gives an empty list, not nil.
+func scanAll[T any](rows *sql.Rows, scan func(sqldb.Scanner) (T, error)) ([]T, error) {
+	out, err := sqldb.Collect(rows, scan)
+	if out == nil && err == nil {
+		out = []T{}
 	}
-	return out, rows.Err()
+	return out, err
+}
+
+// deref turns a scan that gives a pointer into one that gives the value.
+func deref[T any](scan func(sqldb.Scanner) (*T, error)) func(sqldb.Scanner) (T, error) {
+	return func(r sqldb.Scanner) (T, error) {
+		v, err := scan(r)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return *v, nil
+	}
 }
 
 // scanFound scans the row r into dest; no row is sqldb.ErrNotFound.

@@ -112,16 +112,7 @@ func (tx *Tx) listSessions(ctx context.Context, q string, args ...any) ([]practi
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Session{}
-	for rows.Next() {
-		v, err := tx.s.scanSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
-	}
-	return out, rows.Err()
+	return scanAll(rows, deref(tx.s.scanSession))
 }
 
 // SessionSettings returns the practice's session settings.
