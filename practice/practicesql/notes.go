@@ -515,22 +515,16 @@ func (s *Store) noteTakeDigests(ctx context.Context, tx *sqldb.Tx) error {
 		seq    int
 		body   string
 	}
-	var ps []pending
 	rows, err := tx.QueryContext(ctx, `SELECT id, 0, body FROM progress_notes WHERE signed_at IS NOT NULL AND body_digest = ''
 		UNION ALL SELECT note_id, seq, body FROM progress_note_amendments WHERE body_digest = ''`)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var p pending
-		if err := rows.Scan(&p.noteID, &p.seq, &p.body); err != nil {
-			rows.Close()
-			return err
-		}
-		ps = append(ps, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	ps, err := sqldb.Collect(rows, func(r sqldb.Scanner) (p pending, err error) {
+		err = r.Scan(&p.noteID, &p.seq, &p.body)
+		return p, err
+	})
+	if err != nil {
 		return err
 	}
 	for _, p := range ps {
