@@ -146,10 +146,7 @@ func (tx *Tx) SaveMeasureSetting(ctx context.Context, st practice.InstrumentSett
 
 // oneRow turns an update that changed no row into ErrConflict.
 func oneRow(res sql.Result, err error, what string) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
+	n, err := sqldb.Affected(res, err)
 	if err != nil {
 		return err
 	}
