@@ -101,18 +101,11 @@ func (tx *Tx) ChartScores(ctx context.Context, caseID, clientID int64, perInstru
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			r, err := tx.scanScore(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, *r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		scores, err := sqldb.Collect(rows, deref(tx.scanScore))
+		if err != nil {
 			return nil, err
 		}
+		out = append(out, scores...)
 	}
 	return out, nil
 }
