@@ -231,32 +231,28 @@ func (tx *Tx) CaseMoves(ctx context.Context, caseID int64) ([]practice.CaseMove,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.CaseMove{}
-	for rows.Next() {
-		var m practice.CaseMove
+	return scanAll(rows, func(r sqldb.Scanner) (m practice.CaseMove, err error) {
 		var from, to, reason string
 		var at any
-		if err := rows.Scan(&m.Seq, &from, &to, &m.Move.By, &m.ByName, &at, &reason); err != nil {
-			return nil, err
+		if err := r.Scan(&m.Seq, &from, &to, &m.Move.By, &m.ByName, &at, &reason); err != nil {
+			return m, err
 		}
 		if from != "" {
 			if m.Move.From, err = plissit.ParseStage(from); err != nil {
-				return nil, fmt.Errorf("case %d, move %d: stored %w", caseID, m.Seq, err)
+				return m, fmt.Errorf("case %d, move %d: stored %w", caseID, m.Seq, err)
 			}
 		}
 		if m.Move.To, err = plissit.ParseStage(to); err != nil {
-			return nil, fmt.Errorf("case %d, move %d: stored %w", caseID, m.Seq, err)
+			return m, fmt.Errorf("case %d, move %d: stored %w", caseID, m.Seq, err)
 		}
 		if m.Move.At, err = sqldb.ScanTime(at); err != nil {
-			return nil, err
+			return m, err
 		}
 		if m.Move.Reason, err = tx.caseOpenText(reason, caseContext(caseID, "moves/"+strconv.Itoa(m.Seq))); err != nil {
-			return nil, err
+			return m, err
 		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	})
 }
 
 // caseSealJSON seals the JSON of v for context.
@@ -325,24 +321,20 @@ func (tx *Tx) CaseConcerns(ctx context.Context, caseID int64) ([]practice.Stored
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.StoredConcern{}
-	for rows.Next() {
-		var s practice.StoredConcern
+	return scanAll(rows, func(r sqldb.Scanner) (s practice.StoredConcern, err error) {
 		var id int64
 		var sealed string
-		if err := rows.Scan(&id, &sealed, &s.Taxonomy); err != nil {
-			return nil, err
+		if err := r.Scan(&id, &sealed, &s.Taxonomy); err != nil {
+			return s, err
 		}
 		var d caseStoredDiagnosis
 		if err := tx.caseOpenJSON(sealed, caseRowContext("concerns", id, "diagnosis"), &d); err != nil {
-			return nil, fmt.Errorf("a concern of case %d: %w", caseID, err)
+			return s, fmt.Errorf("a concern of case %d: %w", caseID, err)
 		}
 		s.Diagnosis = concern.Diagnosis{Concern: d.Concern,
 			Specifiers: concern.Specifiers{Onset: concern.Onset(d.Onset), Context: concern.Context(d.Context), Severity: concern.Severity(d.Severity)}}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	})
 }
 
 // caseStoredFinding is what a comorbidity's finding column holds, sealed:
@@ -741,20 +733,16 @@ func (tx *Tx) caseVersions(ctx context.Context, table string, caseID int64) ([]p
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.SavedVersion{}
-	for rows.Next() {
-		var v practice.SavedVersion
+	return scanAll(rows, func(r sqldb.Scanner) (v practice.SavedVersion, err error) {
 		var at any
-		if err := rows.Scan(&v.Version, &v.SavedBy, &v.SavedByName, &at); err != nil {
-			return nil, err
+		if err := r.Scan(&v.Version, &v.SavedBy, &v.SavedByName, &at); err != nil {
+			return v, err
 		}
 		if v.SavedAt, err = sqldb.ScanTime(at); err != nil {
-			return nil, err
+			return v, err
 		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		return v, nil
+	})
 }
 
 // caseStoredHistory is how a sexual history is stored: plissit's steps, with

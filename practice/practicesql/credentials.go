@@ -577,30 +577,26 @@ func (s *Store) ScopeFlags(ctx context.Context, open bool) ([]practice.ScopeFlag
 	if err != nil {
 		return nil, fmt.Errorf("reading the flags: %w", err)
 	}
-	defer rows.Close()
-	out := []practice.ScopeFlag{}
-	for rows.Next() {
-		var f practice.ScopeFlag
+	return scanAll(rows, func(r sqldb.Scanner) (f practice.ScopeFlag, err error) {
 		var raised, resolved any
 		var sealed string
-		if err := rows.Scan(&f.ID, &f.CaseID, &f.PractitionerID, &f.PractitionerName, &f.Reason, &raised,
+		if err := r.Scan(&f.ID, &f.CaseID, &f.PractitionerID, &f.PractitionerName, &f.Reason, &raised,
 			&resolved, &f.ResolvedBy, &f.ResolvedByName, &sealed); err != nil {
-			return nil, err
+			return f, err
 		}
 		if f.RaisedAt, err = sqldb.ScanTime(raised); err != nil {
-			return nil, err
+			return f, err
 		}
 		if err := sqldb.ScanOptionalTime(resolved, &f.ResolvedAt); err != nil {
-			return nil, err
+			return f, err
 		}
 		if sealed != "" {
 			plain, err := s.open(sealed, caseFlagContext(f.ID))
 			if err != nil {
-				return nil, fmt.Errorf("flag %d: resolution: %w", f.ID, err)
+				return f, fmt.Errorf("flag %d: resolution: %w", f.ID, err)
 			}
 			f.Resolution = string(plain)
 		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, nil
+	})
 }

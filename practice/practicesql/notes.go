@@ -319,22 +319,18 @@ func (tx *Tx) NoteSummaries(ctx context.Context, clientID int64) ([]practice.Not
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []practice.NoteSummary
-	for rows.Next() {
-		var n practice.NoteSummary
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (n practice.NoteSummary, err error) {
 		var latest string
-		if err := rows.Scan(&n.CaseID, &n.Notes, &n.Drafts, &latest); err != nil {
-			return nil, err
+		if err := r.Scan(&n.CaseID, &n.Notes, &n.Drafts, &latest); err != nil {
+			return n, err
 		}
 		if latest != "" {
 			if n.Latest, err = date.Parse(latest); err != nil {
-				return nil, fmt.Errorf("case %d: stored date of service: %w", n.CaseID, err)
+				return n, fmt.Errorf("case %d: stored date of service: %w", n.CaseID, err)
 			}
 		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return n, nil
+	})
 }
 
 // noteStaleOrGone tells why an update of note id guarded by version changed
@@ -480,29 +476,25 @@ func (tx *Tx) PsychotherapyNotesBy(ctx context.Context, caseID, author int64) ([
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []practice.PsychotherapyNote
-	for rows.Next() {
-		var n practice.PsychotherapyNote
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (n practice.PsychotherapyNote, err error) {
 		var day, text string
 		var written any
-		if err := rows.Scan(&n.ID, &n.CaseID, &n.ClientID, &n.Note.Author, &day, &text, &written); err != nil {
-			return nil, err
+		if err := r.Scan(&n.ID, &n.CaseID, &n.ClientID, &n.Note.Author, &day, &text, &written); err != nil {
+			return n, err
 		}
 		if n.Note.DateOfService, err = date.Parse(day); err != nil {
-			return nil, fmt.Errorf("psychotherapy note %d: stored date of service: %w", n.ID, err)
+			return n, fmt.Errorf("psychotherapy note %d: stored date of service: %w", n.ID, err)
 		}
 		if n.Note.WrittenAt, err = sqldb.ScanTime(written); err != nil {
-			return nil, err
+			return n, err
 		}
 		plain, err := s.open(text, psychotherapyContext(n.ID, n.CaseID, n.Note.Author))
 		if err != nil {
-			return nil, fmt.Errorf("psychotherapy note %d: %w", n.ID, err)
+			return n, fmt.Errorf("psychotherapy note %d: %w", n.ID, err)
 		}
 		n.Note.Text = string(plain)
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return n, nil
+	})
 }
 
 // noteTakeDigests takes the digest of the body of every signed note and
