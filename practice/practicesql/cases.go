@@ -379,44 +379,41 @@ func (tx *Tx) Comorbidities(ctx context.Context, caseID int64) ([]practice.Comor
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Comorbidity{}
-	for rows.Next() {
-		c := practice.Comorbidity{CaseID: caseID}
+	return scanAll(rows, func(r sqldb.Scanner) (c practice.Comorbidity, err error) {
+		c.CaseID = caseID
 		var finding, note, reason string
 		var recorded, ended any
 		var endedBy sql.NullInt64
-		if err := rows.Scan(&c.ID, &finding, &note, &c.RecordedBy, &c.RecordedByName, &recorded, &ended,
+		if err := r.Scan(&c.ID, &finding, &note, &c.RecordedBy, &c.RecordedByName, &recorded, &ended,
 			&endedBy, &reason); err != nil {
-			return nil, err
+			return c, err
 		}
 		var f caseStoredFinding
 		if err := tx.caseOpenJSON(finding, caseRowContext("comorbidities", c.ID, "finding"), &f); err != nil {
-			return nil, err
+			return c, err
 		}
 		if c.Kind = escalation.Kind(f.Kind); !c.Kind.Known() {
-			return nil, fmt.Errorf("comorbidity %d: stored kind %q is unknown", c.ID, f.Kind)
+			return c, fmt.Errorf("comorbidity %d: stored kind %q is unknown", c.ID, f.Kind)
 		}
 		if c.Source = practice.ComorbiditySource(f.Source); !c.Source.Known() {
-			return nil, fmt.Errorf("comorbidity %d: stored source %q is unknown", c.ID, f.Source)
+			return c, fmt.Errorf("comorbidity %d: stored source %q is unknown", c.ID, f.Source)
 		}
 		c.MeasureRef = f.MeasureRef
 		if c.RecordedAt, err = sqldb.ScanTime(recorded); err != nil {
-			return nil, err
+			return c, err
 		}
 		if err := sqldb.ScanOptionalTime(ended, &c.EndedAt); err != nil {
-			return nil, err
+			return c, err
 		}
 		c.EndedBy = endedBy.Int64
 		if c.Note, err = tx.caseOpenText(note, caseRowContext("comorbidities", c.ID, "note")); err != nil {
-			return nil, err
+			return c, err
 		}
 		if c.EndReason, err = tx.caseOpenText(reason, caseRowContext("comorbidities", c.ID, "end_reason")); err != nil {
-			return nil, err
+			return c, err
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	})
 }
 
 // EndComorbidity ends a standing comorbidity of a case: ErrNotFound when
@@ -631,19 +628,10 @@ func (tx *Tx) Referrals(ctx context.Context, caseID int64) ([]practice.Referral,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Referral{}
-	for rows.Next() {
-		r, err := tx.caseScanReferral(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, deref(tx.caseScanReferral))
+	if err != nil {
 		return nil, err
 	}
-	rows.Close()
 	for i := range out {
 		if out[i].Moves, err = tx.referralMoves(ctx, out[i].ID); err != nil {
 			return nil, err
