@@ -71,21 +71,16 @@ func trustedIssuers(ctx context.Context, q querier, d sqldb.Dialect) ([]practice
 	if err != nil {
 		return nil, fmt.Errorf("reading the trust list: %w", err)
 	}
-	defer rows.Close()
-	out := []practice.TrustedIssuer{}
-	for rows.Next() {
-		var t practice.TrustedIssuer
+	out, err := scanAll(rows, func(r sqldb.Scanner) (t practice.TrustedIssuer, err error) {
 		var at any
-		if err := rows.Scan(&t.DID, &t.Name, &t.AddedBy, &t.AddedByName, &at); err != nil {
-			return nil, err
+		if err := r.Scan(&t.DID, &t.Name, &t.AddedBy, &t.AddedByName, &at); err != nil {
+			return t, err
 		}
-		if t.AddedAt, err = sqldb.ScanTime(at); err != nil {
-			return nil, err
-		}
+		t.AddedAt, err = sqldb.ScanTime(at)
 		t.Types = []string{}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
+		return t, err
+	})
+	if err != nil {
 		return nil, err
 	}
 	types, err := issuerTypes(ctx, q, d, "")
@@ -395,21 +390,15 @@ func (s *Store) DueCredentials(ctx context.Context, now time.Time, limit int) ([
 	if err != nil {
 		return nil, fmt.Errorf("reading the credentials due: %w", err)
 	}
-	defer rows.Close()
-	var out []practice.DueCredential
-	for rows.Next() {
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (practice.DueCredential, error) {
 		var sealed string
-		c, err := scanCredential(rows, &sealed)
+		c, err := scanCredential(r, &sealed)
 		if err != nil {
-			return nil, err
+			return practice.DueCredential{}, err
 		}
 		doc, err := s.openDocument(c.ID, sealed)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, practice.DueCredential{Credential: c, Document: doc})
-	}
-	return out, rows.Err()
+		return practice.DueCredential{Credential: c, Document: doc}, err
+	})
 }
 
 // CredentialForCheck returns one credential with its document;
