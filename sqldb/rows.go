@@ -16,3 +16,12 @@ func Collect[T any](rows *sql.Rows, scan func(Scanner) (T, error)) ([]T, error) 
 	}
 	return out, rows.Err()
 }
+
+// ScanIDs reads the one column of rows, an id, and closes rows; nil when
+// there are none.
+func ScanIDs(rows *sql.Rows) ([]int64, error) {
+	return Collect(rows, func(r Scanner) (id int64, err error) {
+		err = r.Scan(&id)
+		return id, err
+	})
+}

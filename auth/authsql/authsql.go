@@ -22,7 +22,6 @@ package authsql
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -44,8 +43,8 @@ var ErrNotFound = sqldb.ErrNotFound
 var ErrConflict = sqldb.ErrConflict
 
 // ErrNoKeys is returned by the methods that seal or open a two-factor
-// secret when the store has no keyring.
-var ErrNoKeys = errors.New("store: no encryption keys configured")
+// secret when the store has no keyring (it is sqldb.ErrNoKeys).
+var ErrNoKeys = sqldb.ErrNoKeys
 
 // Querier is what both a database and a transaction offer, so that a write
 // can run inside a caller's transaction or on its own.
@@ -161,18 +160,4 @@ func (s *Store) optionalTime(t time.Time) any {
 		return nil
 	}
 	return s.timeArg(t)
-}
-
-func (s *Store) seal(plain []byte, context string) (string, error) {
-	if s.keys == nil {
-		return "", ErrNoKeys
-	}
-	return s.keys.Seal(plain, context), nil
-}
-
-func (s *Store) open(sealed, context string) ([]byte, error) {
-	if s.keys == nil {
-		return nil, ErrNoKeys
-	}
-	return s.keys.Open(sealed, context)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certboard/certboard/auth"
+	"github.com/certboard/certboard/sqldb"
 )
 
 // ReplaceUnverifiedUser is a sign-up with an address whose account was
@@ -81,16 +82,8 @@ func (t *Tx) DeleteUnverifiedUsers(ctx context.Context, before time.Time) ([]int
 	if err != nil {
 		return nil, fmt.Errorf("deleting unverified accounts: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
+	ids, err := sqldb.ScanIDs(rows)
+	if err != nil {
 		return nil, fmt.Errorf("deleting unverified accounts: %w", err)
 	}
 	slices.Sort(ids) // RETURNING gives no order

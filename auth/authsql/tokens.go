@@ -31,30 +31,26 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]auth.APIToken, e
 	if err != nil {
 		return nil, fmt.Errorf("listing API tokens: %w", err)
 	}
-	defer rows.Close()
-	var out []auth.APIToken
-	for rows.Next() {
-		var t auth.APIToken
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (t auth.APIToken, err error) {
 		var created, used, expires any
-		if err := rows.Scan(&t.Digest, &t.UserID, &t.Name, &created, &used, &expires); err != nil {
-			return nil, err
+		if err := r.Scan(&t.Digest, &t.UserID, &t.Name, &created, &used, &expires); err != nil {
+			return t, err
 		}
 		if t.CreatedAt, err = sqldb.ScanTime(created); err != nil {
-			return nil, err
+			return t, err
 		}
 		if used != nil {
 			if t.LastUsedAt, err = sqldb.ScanTime(used); err != nil {
-				return nil, err
+				return t, err
 			}
 		}
 		if expires != nil {
 			if t.ExpiresAt, err = sqldb.ScanTime(expires); err != nil {
-				return nil, err
+				return t, err
 			}
 		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, nil
+	})
 }
 
 // DeleteAPIToken revokes one of a user's tokens by its ID and returns its

@@ -37,7 +37,7 @@ func (s *Store) TOTP(ctx context.Context, userID int64) (auth.TOTPState, error) 
 		}
 	}
 	if sealed != "" {
-		plain, err := s.open(sealed, TOTPContext(userID))
+		plain, err := sqldb.Unseal(s.keys, sealed, TOTPContext(userID))
 		if err != nil {
 			return st, fmt.Errorf("opening the two-factor secret of user %d: %w", userID, err)
 		}
@@ -50,7 +50,7 @@ func (s *Store) TOTP(ctx context.Context, userID int64) (auth.TOTPState, error) 
 // two-factor sign-in is off, replacing an unfinished setup. It is
 // ErrConflict when two-factor sign-in is already on.
 func (s *Store) BeginTOTP(ctx context.Context, q Querier, userID int64, secret string) error {
-	sealed, err := s.seal([]byte(secret), TOTPContext(userID))
+	sealed, err := sqldb.Seal(s.keys, []byte(secret), TOTPContext(userID))
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *Store) ConfirmTOTP(ctx context.Context, q Querier, userID, step int64, 
 // without a confirming code and without recovery codes: for the demo seeder
 // and tests, which then compute codes with account.TOTPCode.
 func (s *Store) EnableTOTP(ctx context.Context, userID int64, secret string, at time.Time) error {
-	sealed, err := s.seal([]byte(secret), TOTPContext(userID))
+	sealed, err := sqldb.Seal(s.keys, []byte(secret), TOTPContext(userID))
 	if err != nil {
 		return err
 	}

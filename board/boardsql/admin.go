@@ -103,12 +103,8 @@ func (s *Store) PublishedSetsMark(ctx context.Context) (string, error) {
 // ErrConflict, one that does not exist ErrNotFound.
 func (tx *Tx) PublishSetUpload(ctx context.Context, id int64, at time.Time) error {
 	s := tx.s
-	res, err := tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE requirement_set_uploads SET published_at = ? WHERE id = ? AND published_at IS NULL"),
-		s.timeArg(at), id)
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
+	n, err := sqldb.Affected(tx.ExecContext(ctx, s.Dialect.Rebind("UPDATE requirement_set_uploads SET published_at = ? WHERE id = ? AND published_at IS NULL"),
+		s.timeArg(at), id))
 	if err != nil {
 		return err
 	}

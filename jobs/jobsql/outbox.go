@@ -276,17 +276,11 @@ func (o *Outbox) SealPlainMail(ctx context.Context) (int, error) {
 			id               int64
 			to, subject, msg string
 		}
-		var ps []plain
-		for rows.Next() {
-			var p plain
-			if err := rows.Scan(&p.id, &p.to, &p.subject, &p.msg); err != nil {
-				rows.Close()
-				return err
-			}
-			ps = append(ps, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		ps, err := sqldb.Collect(rows, func(r sqldb.Scanner) (p plain, err error) {
+			err = r.Scan(&p.id, &p.to, &p.subject, &p.msg)
+			return p, err
+		})
+		if err != nil {
 			return err
 		}
 		for _, p := range ps {

@@ -174,16 +174,7 @@ func (tx *Tx) caseRows(ctx context.Context, query string, args ...any) ([]practi
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Case{}
-	for rows.Next() {
-		c, err := tx.caseScan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *c)
-	}
-	return out, rows.Err()
+	return scanAll(rows, deref(tx.caseScan))
 }
 
 // ClientCases lists a client's cases, the latest opened first.
@@ -240,32 +231,28 @@ func (tx *Tx) CaseMoves(ctx context.Context, caseID int64) ([]practice.CaseMove,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.CaseMove{}
-	for rows.Next() {
-		var m practice.CaseMove
+	return scanAll(rows, func(r sqldb.Scanner) (m practice.CaseMove, err error) {
 		var from, to, reason string
 		var at any
-		if err := rows.Scan(&m.Seq, &from, &to, &m.Move.By, &m.ByName, &at, &reason); err != nil {
-			return nil, err
+		if err := r.Scan(&m.Seq, &from, &to, &m.Move.By, &m.ByName, &at, &reason); err != nil {
+			return m, err
 		}
 		if from != "" {
 			if m.Move.From, err = plissit.ParseStage(from); err != nil {
-				return nil, fmt.Errorf("case %d, move %d: stored %w", caseID, m.Seq, err)
+				return m, fmt.Errorf("case %d, move %d: stored %w", caseID, m.Seq, err)
 			}
 		}
 		if m.Move.To, err = plissit.ParseStage(to); err != nil {
-			return nil, fmt.Errorf("case %d, move %d: stored %w", caseID, m.Seq, err)
+			return m, fmt.Errorf("case %d, move %d: stored %w", caseID, m.Seq, err)
 		}
 		if m.Move.At, err = sqldb.ScanTime(at); err != nil {
-			return nil, err
+			return m, err
 		}
 		if m.Move.Reason, err = tx.caseOpenText(reason, caseContext(caseID, "moves/"+strconv.Itoa(m.Seq))); err != nil {
-			return nil, err
+			return m, err
 		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	})
 }
 
 // caseSealJSON seals the JSON of v for context.
@@ -334,24 +321,20 @@ func (tx *Tx) CaseConcerns(ctx context.Context, caseID int64) ([]practice.Stored
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.StoredConcern{}
-	for rows.Next() {
-		var s practice.StoredConcern
+	return scanAll(rows, func(r sqldb.Scanner) (s practice.StoredConcern, err error) {
 		var id int64
 		var sealed string
-		if err := rows.Scan(&id, &sealed, &s.Taxonomy); err != nil {
-			return nil, err
+		if err := r.Scan(&id, &sealed, &s.Taxonomy); err != nil {
+			return s, err
 		}
 		var d caseStoredDiagnosis
 		if err := tx.caseOpenJSON(sealed, caseRowContext("concerns", id, "diagnosis"), &d); err != nil {
-			return nil, fmt.Errorf("a concern of case %d: %w", caseID, err)
+			return s, fmt.Errorf("a concern of case %d: %w", caseID, err)
 		}
 		s.Diagnosis = concern.Diagnosis{Concern: d.Concern,
 			Specifiers: concern.Specifiers{Onset: concern.Onset(d.Onset), Context: concern.Context(d.Context), Severity: concern.Severity(d.Severity)}}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	})
 }
 
 // caseStoredFinding is what a comorbidity's finding column holds, sealed:
@@ -396,44 +379,41 @@ func (tx *Tx) Comorbidities(ctx context.Context, caseID int64) ([]practice.Comor
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Comorbidity{}
-	for rows.Next() {
-		c := practice.Comorbidity{CaseID: caseID}
+	return scanAll(rows, func(r sqldb.Scanner) (c practice.Comorbidity, err error) {
+		c.CaseID = caseID
 		var finding, note, reason string
 		var recorded, ended any
 		var endedBy sql.NullInt64
-		if err := rows.Scan(&c.ID, &finding, &note, &c.RecordedBy, &c.RecordedByName, &recorded, &ended,
+		if err := r.Scan(&c.ID, &finding, &note, &c.RecordedBy, &c.RecordedByName, &recorded, &ended,
 			&endedBy, &reason); err != nil {
-			return nil, err
+			return c, err
 		}
 		var f caseStoredFinding
 		if err := tx.caseOpenJSON(finding, caseRowContext("comorbidities", c.ID, "finding"), &f); err != nil {
-			return nil, err
+			return c, err
 		}
 		if c.Kind = escalation.Kind(f.Kind); !c.Kind.Known() {
-			return nil, fmt.Errorf("comorbidity %d: stored kind %q is unknown", c.ID, f.Kind)
+			return c, fmt.Errorf("comorbidity %d: stored kind %q is unknown", c.ID, f.Kind)
 		}
 		if c.Source = practice.ComorbiditySource(f.Source); !c.Source.Known() {
-			return nil, fmt.Errorf("comorbidity %d: stored source %q is unknown", c.ID, f.Source)
+			return c, fmt.Errorf("comorbidity %d: stored source %q is unknown", c.ID, f.Source)
 		}
 		c.MeasureRef = f.MeasureRef
 		if c.RecordedAt, err = sqldb.ScanTime(recorded); err != nil {
-			return nil, err
+			return c, err
 		}
 		if err := sqldb.ScanOptionalTime(ended, &c.EndedAt); err != nil {
-			return nil, err
+			return c, err
 		}
 		c.EndedBy = endedBy.Int64
 		if c.Note, err = tx.caseOpenText(note, caseRowContext("comorbidities", c.ID, "note")); err != nil {
-			return nil, err
+			return c, err
 		}
 		if c.EndReason, err = tx.caseOpenText(reason, caseRowContext("comorbidities", c.ID, "end_reason")); err != nil {
-			return nil, err
+			return c, err
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	})
 }
 
 // EndComorbidity ends a standing comorbidity of a case: ErrNotFound when
@@ -648,19 +628,10 @@ func (tx *Tx) Referrals(ctx context.Context, caseID int64) ([]practice.Referral,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Referral{}
-	for rows.Next() {
-		r, err := tx.caseScanReferral(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, deref(tx.caseScanReferral))
+	if err != nil {
 		return nil, err
 	}
-	rows.Close()
 	for i := range out {
 		if out[i].Moves, err = tx.referralMoves(ctx, out[i].ID); err != nil {
 			return nil, err
@@ -750,20 +721,16 @@ func (tx *Tx) caseVersions(ctx context.Context, table string, caseID int64) ([]p
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.SavedVersion{}
-	for rows.Next() {
-		var v practice.SavedVersion
+	return scanAll(rows, func(r sqldb.Scanner) (v practice.SavedVersion, err error) {
 		var at any
-		if err := rows.Scan(&v.Version, &v.SavedBy, &v.SavedByName, &at); err != nil {
-			return nil, err
+		if err := r.Scan(&v.Version, &v.SavedBy, &v.SavedByName, &at); err != nil {
+			return v, err
 		}
 		if v.SavedAt, err = sqldb.ScanTime(at); err != nil {
-			return nil, err
+			return v, err
 		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		return v, nil
+	})
 }
 
 // caseStoredHistory is how a sexual history is stored: plissit's steps, with

@@ -52,22 +52,16 @@ func (s *Store) caseSealMoved(ctx context.Context, tx *sqldb.Tx) (int, error) {
 		type moved struct {
 			id, plain string
 		}
-		var ms []moved
 		rows, err := tx.QueryContext(ctx, tx.Dialect.Rebind("SELECT CAST(id AS TEXT), "+col.column+" FROM "+col.table+
 			" WHERE "+col.column+" LIKE ?"), caseUnsealed+"%")
 		if err != nil {
 			return n, err
 		}
-		for rows.Next() {
-			var m moved
-			if err := rows.Scan(&m.id, &m.plain); err != nil {
-				rows.Close()
-				return n, err
-			}
-			ms = append(ms, m)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		ms, err := sqldb.Collect(rows, func(r sqldb.Scanner) (m moved, err error) {
+			err = r.Scan(&m.id, &m.plain)
+			return m, err
+		})
+		if err != nil {
 			return n, err
 		}
 		n += len(ms)

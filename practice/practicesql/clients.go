@@ -232,16 +232,7 @@ func members(rows *sql.Rows, err error) ([]practice.Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Member{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scanMember)
 }
 
 // ClientPractitioners lists the practitioners assigned to a client, by
@@ -374,16 +365,7 @@ func (tx *Tx) EmergencyAccesses(ctx context.Context, clientID int64) ([]practice
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.EmergencyGrant{}
-	for rows.Next() {
-		g, err := tx.s.scanGrant(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return scanAll(rows, tx.s.scanGrant)
 }
 
 const consentTextColumns = "id, version, title, body, published_at, published_by"
@@ -425,16 +407,7 @@ func (s *Store) ConsentTexts(ctx context.Context) ([]practice.ConsentText, error
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.ConsentText{}
-	for rows.Next() {
-		t, err := scanConsentText(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return scanAll(rows, deref(scanConsentText))
 }
 
 // CreateConsentText adds a consent text and returns its id
@@ -531,46 +504,42 @@ func (tx *Tx) Consents(ctx context.Context, clientID int64) ([]practice.Consent,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Consent{}
-	for rows.Next() {
-		var c practice.Consent
+	return scanAll(rows, func(r sqldb.Scanner) (c practice.Consent, err error) {
 		var sealed, withdrawal string
 		var withdrawnAt any
 		var withdrawnBy sql.NullInt64
-		if err := rows.Scan(&c.ID, &c.ClientID, &c.TextID, &c.WitnessID, &sealed, &withdrawnAt, &withdrawnBy, &withdrawal); err != nil {
-			return nil, err
+		if err := r.Scan(&c.ID, &c.ClientID, &c.TextID, &c.WitnessID, &sealed, &withdrawnAt, &withdrawnBy, &withdrawal); err != nil {
+			return c, err
 		}
 		plain, err := tx.s.open(sealed, consentContext(c.ID, "signature"))
 		if err != nil {
-			return nil, fmt.Errorf("consent %d: signature: %w", c.ID, err)
+			return c, fmt.Errorf("consent %d: signature: %w", c.ID, err)
 		}
 		var sig signature
 		if err := json.Unmarshal(plain, &sig); err != nil {
-			return nil, fmt.Errorf("consent %d: signature: %w", c.ID, err)
+			return c, fmt.Errorf("consent %d: signature: %w", c.ID, err)
 		}
 		if sig.ClientID != c.ClientID || sig.TextID != c.TextID || sig.WitnessID != c.WitnessID {
-			return nil, fmt.Errorf("consent %d: the sealed signature is of another client, text or witness than its row", c.ID)
+			return c, fmt.Errorf("consent %d: the sealed signature is of another client, text or witness than its row", c.ID)
 		}
 		if c.Signer, err = practice.ParseSigner(sig.Signer); err != nil {
-			return nil, fmt.Errorf("consent %d: stored %w", c.ID, err)
+			return c, fmt.Errorf("consent %d: stored %w", c.ID, err)
 		}
 		c.Version, c.Title, c.Text, c.TextDigest = sig.Version, sig.Title, sig.Text, sig.TextDigest
 		c.SignedName, c.GuardianRelationship, c.WitnessName, c.SignedAt = sig.SignedName, sig.GuardianRelationship, sig.WitnessName, sig.SignedAt
 		if err := sqldb.ScanOptionalTime(withdrawnAt, &c.WithdrawnAt); err != nil {
-			return nil, err
+			return c, err
 		}
 		c.WithdrawnBy = withdrawnBy.Int64
 		if withdrawal != "" {
 			reason, err := tx.s.open(withdrawal, consentContext(c.ID, "withdrawal"))
 			if err != nil {
-				return nil, fmt.Errorf("consent %d: withdrawal: %w", c.ID, err)
+				return c, fmt.Errorf("consent %d: withdrawal: %w", c.ID, err)
 			}
 			c.WithdrawalReason = string(reason)
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	})
 }
 
 // WithdrawConsent marks a consent withdrawn, with the reason sealed ("" for

@@ -71,21 +71,16 @@ func trustedIssuers(ctx context.Context, q querier, d sqldb.Dialect) ([]practice
 	if err != nil {
 		return nil, fmt.Errorf("reading the trust list: %w", err)
 	}
-	defer rows.Close()
-	out := []practice.TrustedIssuer{}
-	for rows.Next() {
-		var t practice.TrustedIssuer
+	out, err := scanAll(rows, func(r sqldb.Scanner) (t practice.TrustedIssuer, err error) {
 		var at any
-		if err := rows.Scan(&t.DID, &t.Name, &t.AddedBy, &t.AddedByName, &at); err != nil {
-			return nil, err
+		if err := r.Scan(&t.DID, &t.Name, &t.AddedBy, &t.AddedByName, &at); err != nil {
+			return t, err
 		}
-		if t.AddedAt, err = sqldb.ScanTime(at); err != nil {
-			return nil, err
-		}
+		t.AddedAt, err = sqldb.ScanTime(at)
 		t.Types = []string{}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
+		return t, err
+	})
+	if err != nil {
 		return nil, err
 	}
 	types, err := issuerTypes(ctx, q, d, "")
@@ -230,7 +225,7 @@ func (tx *Tx) IssuerPractitioners(ctx context.Context, issuer string) ([]int64, 
 	if err != nil {
 		return nil, fmt.Errorf("listing the holders of credentials of %s: %w", issuer, err)
 	}
-	return scanIDs(rows)
+	return sqldb.ScanIDs(rows)
 }
 
 // LockScopeJudgement locks practitioner userID's scope judgement until the
@@ -354,16 +349,7 @@ func credentials(rows *sql.Rows, err error) ([]practice.Credential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading credentials: %w", err)
 	}
-	defer rows.Close()
-	out := []practice.Credential{}
-	for rows.Next() {
-		c, err := scanCredential(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanAll(rows, func(r sqldb.Scanner) (practice.Credential, error) { return scanCredential(r) })
 }
 
 // PractitionerCredentials lists a practitioner's credentials, oldest
@@ -404,21 +390,15 @@ func (s *Store) DueCredentials(ctx context.Context, now time.Time, limit int) ([
 	if err != nil {
 		return nil, fmt.Errorf("reading the credentials due: %w", err)
 	}
-	defer rows.Close()
-	var out []practice.DueCredential
-	for rows.Next() {
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (practice.DueCredential, error) {
 		var sealed string
-		c, err := scanCredential(rows, &sealed)
+		c, err := scanCredential(r, &sealed)
 		if err != nil {
-			return nil, err
+			return practice.DueCredential{}, err
 		}
 		doc, err := s.openDocument(c.ID, sealed)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, practice.DueCredential{Credential: c, Document: doc})
-	}
-	return out, rows.Err()
+		return practice.DueCredential{Credential: c, Document: doc}, err
+	})
 }
 
 // CredentialForCheck returns one credential with its document;
@@ -536,7 +516,7 @@ func (tx *Tx) FlagITCasesForReview(ctx context.Context, practitionerID int64, wh
 	if err != nil {
 		return nil, fmt.Errorf("flagging the Intensive Therapy cases of %d: %w", practitionerID, err)
 	}
-	ids, err := scanIDs(rows)
+	ids, err := sqldb.ScanIDs(rows)
 	if err != nil {
 		return nil, err
 	}
@@ -586,30 +566,26 @@ func (s *Store) ScopeFlags(ctx context.Context, open bool) ([]practice.ScopeFlag
 	if err != nil {
 		return nil, fmt.Errorf("reading the flags: %w", err)
 	}
-	defer rows.Close()
-	out := []practice.ScopeFlag{}
-	for rows.Next() {
-		var f practice.ScopeFlag
+	return scanAll(rows, func(r sqldb.Scanner) (f practice.ScopeFlag, err error) {
 		var raised, resolved any
 		var sealed string
-		if err := rows.Scan(&f.ID, &f.CaseID, &f.PractitionerID, &f.PractitionerName, &f.Reason, &raised,
+		if err := r.Scan(&f.ID, &f.CaseID, &f.PractitionerID, &f.PractitionerName, &f.Reason, &raised,
 			&resolved, &f.ResolvedBy, &f.ResolvedByName, &sealed); err != nil {
-			return nil, err
+			return f, err
 		}
 		if f.RaisedAt, err = sqldb.ScanTime(raised); err != nil {
-			return nil, err
+			return f, err
 		}
 		if err := sqldb.ScanOptionalTime(resolved, &f.ResolvedAt); err != nil {
-			return nil, err
+			return f, err
 		}
 		if sealed != "" {
 			plain, err := s.open(sealed, caseFlagContext(f.ID))
 			if err != nil {
-				return nil, fmt.Errorf("flag %d: resolution: %w", f.ID, err)
+				return f, fmt.Errorf("flag %d: resolution: %w", f.ID, err)
 			}
 			f.Resolution = string(plain)
 		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, nil
+	})
 }

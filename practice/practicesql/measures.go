@@ -82,16 +82,7 @@ func (s *Store) MeasureSettings(ctx context.Context) ([]practice.InstrumentSetti
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []practice.InstrumentSetting
-	for rows.Next() {
-		st, err := scanSetting(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *st)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, deref(scanSetting))
 }
 
 // LatestMeasureTexts returns the latest import of each instrument's
@@ -155,10 +146,7 @@ func (tx *Tx) SaveMeasureSetting(ctx context.Context, st practice.InstrumentSett
 
 // oneRow turns an update that changed no row into ErrConflict.
 func oneRow(res sql.Result, err error, what string) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
+	n, err := sqldb.Affected(res, err)
 	if err != nil {
 		return err
 	}
@@ -219,16 +207,7 @@ func (tx *Tx) MeasureTextsOf(ctx context.Context, instrument string) ([]practice
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []practice.ImportedTexts
-	for rows.Next() {
-		t, err := scanTexts(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, deref(scanTexts))
 }
 
 // ---- responses
@@ -455,16 +434,7 @@ func (tx *Tx) responses(ctx context.Context, where string, args ...any) ([]pract
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []practice.Response
-	for rows.Next() {
-		r, err := tx.scanResponse(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, deref(tx.scanResponse))
 }
 
 // MeasuresForEscalation returns the latest scored response that counts of
@@ -592,16 +562,7 @@ func (tx *Tx) ResponseEscalationRecords(ctx context.Context, responseID int64) (
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []practice.EscalationRecord
-	for rows.Next() {
-		e, err := tx.scanEscalation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *e)
-	}
-	return out, rows.Err()
+	return sqldb.Collect(rows, deref(tx.scanEscalation))
 }
 
 // ---- safety tasks
@@ -655,7 +616,7 @@ func (tx *Tx) tasks(ctx context.Context, where string, args ...any) ([]practice.
 	if err != nil {
 		return nil, err
 	}
-	return scanAll(rows, tx.scanTask)
+	return scanAll(rows, deref(tx.scanTask))
 }
 
 // CreateSafetyTask stores a safety task, its reason sealed, and returns

@@ -244,16 +244,7 @@ func scanSchedules(rows *sql.Rows, err error) ([]practice.MeasureSchedule, error
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.MeasureSchedule{}
-	for rows.Next() {
-		s, err := scanSchedule(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *s)
-	}
-	return out, rows.Err()
+	return scanAll(rows, deref(scanSchedule))
 }
 
 // CreateMeasureSchedule stores a schedule and returns its id.
@@ -314,14 +305,5 @@ func (s *Store) DueMeasureSchedules(ctx context.Context, now time.Time, limit in
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return sqldb.ScanIDs(rows)
 }

@@ -294,7 +294,7 @@ func (tx *Tx) ProgressNotes(ctx context.Context, caseID int64) ([]practice.Progr
 	if err != nil {
 		return nil, err
 	}
-	out, err := scanAll(rows, s.scanNote)
+	out, err := scanAll(rows, deref(s.scanNote))
 	if err != nil || len(out) == 0 {
 		return nil, err // nil, not empty, when the case has no notes
 	}
@@ -319,22 +319,18 @@ func (tx *Tx) NoteSummaries(ctx context.Context, clientID int64) ([]practice.Not
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []practice.NoteSummary
-	for rows.Next() {
-		var n practice.NoteSummary
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (n practice.NoteSummary, err error) {
 		var latest string
-		if err := rows.Scan(&n.CaseID, &n.Notes, &n.Drafts, &latest); err != nil {
-			return nil, err
+		if err := r.Scan(&n.CaseID, &n.Notes, &n.Drafts, &latest); err != nil {
+			return n, err
 		}
 		if latest != "" {
 			if n.Latest, err = date.Parse(latest); err != nil {
-				return nil, fmt.Errorf("case %d: stored date of service: %w", n.CaseID, err)
+				return n, fmt.Errorf("case %d: stored date of service: %w", n.CaseID, err)
 			}
 		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return n, nil
+	})
 }
 
 // noteStaleOrGone tells why an update of note id guarded by version changed
@@ -480,29 +476,25 @@ func (tx *Tx) PsychotherapyNotesBy(ctx context.Context, caseID, author int64) ([
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []practice.PsychotherapyNote
-	for rows.Next() {
-		var n practice.PsychotherapyNote
+	return sqldb.Collect(rows, func(r sqldb.Scanner) (n practice.PsychotherapyNote, err error) {
 		var day, text string
 		var written any
-		if err := rows.Scan(&n.ID, &n.CaseID, &n.ClientID, &n.Note.Author, &day, &text, &written); err != nil {
-			return nil, err
+		if err := r.Scan(&n.ID, &n.CaseID, &n.ClientID, &n.Note.Author, &day, &text, &written); err != nil {
+			return n, err
 		}
 		if n.Note.DateOfService, err = date.Parse(day); err != nil {
-			return nil, fmt.Errorf("psychotherapy note %d: stored date of service: %w", n.ID, err)
+			return n, fmt.Errorf("psychotherapy note %d: stored date of service: %w", n.ID, err)
 		}
 		if n.Note.WrittenAt, err = sqldb.ScanTime(written); err != nil {
-			return nil, err
+			return n, err
 		}
 		plain, err := s.open(text, psychotherapyContext(n.ID, n.CaseID, n.Note.Author))
 		if err != nil {
-			return nil, fmt.Errorf("psychotherapy note %d: %w", n.ID, err)
+			return n, fmt.Errorf("psychotherapy note %d: %w", n.ID, err)
 		}
 		n.Note.Text = string(plain)
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return n, nil
+	})
 }
 
 // noteTakeDigests takes the digest of the body of every signed note and
@@ -515,22 +507,16 @@ func (s *Store) noteTakeDigests(ctx context.Context, tx *sqldb.Tx) error {
 		seq    int
 		body   string
 	}
-	var ps []pending
 	rows, err := tx.QueryContext(ctx, `SELECT id, 0, body FROM progress_notes WHERE signed_at IS NOT NULL AND body_digest = ''
 		UNION ALL SELECT note_id, seq, body FROM progress_note_amendments WHERE body_digest = ''`)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var p pending
-		if err := rows.Scan(&p.noteID, &p.seq, &p.body); err != nil {
-			rows.Close()
-			return err
-		}
-		ps = append(ps, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	ps, err := sqldb.Collect(rows, func(r sqldb.Scanner) (p pending, err error) {
+		err = r.Scan(&p.noteID, &p.seq, &p.body)
+		return p, err
+	})
+	if err != nil {
 		return err
 	}
 	for _, p := range ps {

@@ -36,7 +36,7 @@ func (tx *Tx) ProgressNotesPage(ctx context.Context, caseID int64, limit, offset
 	if err != nil {
 		return nil, err
 	}
-	out, err := scanAll(rows, s.scanNote)
+	out, err := scanAll(rows, deref(s.scanNote))
 	if err != nil || len(out) == 0 {
 		return out, err
 	}
@@ -73,7 +73,7 @@ func (tx *Tx) MeasureResponsesPage(ctx context.Context, caseID, clientID int64, 
 	if err != nil {
 		return nil, err
 	}
-	return scanAll(rows, tx.scanResponse)
+	return scanAll(rows, deref(tx.scanResponse))
 }
 
 // responsesOf is the condition on measure_responses of a case or a client.
@@ -101,18 +101,11 @@ func (tx *Tx) ChartScores(ctx context.Context, caseID, clientID int64, perInstru
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			r, err := tx.scanScore(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, *r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		scores, err := sqldb.Collect(rows, deref(tx.scanScore))
+		if err != nil {
 			return nil, err
 		}
+		out = append(out, scores...)
 	}
 	return out, nil
 }

@@ -30,24 +30,20 @@ func (tx *Tx) referralMoves(ctx context.Context, referralID int64) ([]practice.R
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.ReferralMove{}
-	for rows.Next() {
-		var m practice.ReferralMove
+	return scanAll(rows, func(r sqldb.Scanner) (m practice.ReferralMove, err error) {
 		var status string
 		var at any
-		if err := rows.Scan(&m.Seq, &status, &m.By, &m.ByName, &at); err != nil {
-			return nil, err
+		if err := r.Scan(&m.Seq, &status, &m.By, &m.ByName, &at); err != nil {
+			return m, err
 		}
 		if m.Status, err = practice.ParseReferralStatus(status); err != nil {
-			return nil, fmt.Errorf("referral %d, move %d: stored %w", referralID, m.Seq, err)
+			return m, fmt.Errorf("referral %d, move %d: stored %w", referralID, m.Seq, err)
 		}
 		if m.At, err = sqldb.ScanTime(at); err != nil {
-			return nil, err
+			return m, err
 		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	})
 }
 
 // UpdateReferral rewrites a referral's recipient, board, details, status

@@ -8,34 +8,26 @@ import (
 	"github.com/certboard/certboard/sqldb"
 )
 
-// scanAll reads every row of rows through scan and closes them; a query
-// with no rows gives an empty list, not nil.
-func scanAll[T any](rows *sql.Rows, scan func(sqldb.Scanner) (*T, error)) ([]T, error) {
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
+// scanAll reads every row of rows with scan (sqldb.Collect) and closes
+// them; a query with no rows gives an empty list, not nil.
+func scanAll[T any](rows *sql.Rows, scan func(sqldb.Scanner) (T, error)) ([]T, error) {
+	out, err := sqldb.Collect(rows, scan)
+	if out == nil && err == nil {
+		out = []T{}
 	}
-	return out, rows.Err()
+	return out, err
 }
 
-// scanIDs reads the one column of rows, an id, and closes them; nil when
-// there are none.
-func scanIDs(rows *sql.Rows) ([]int64, error) {
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+// deref turns a scan that gives a pointer into one that gives the value.
+func deref[T any](scan func(sqldb.Scanner) (*T, error)) func(sqldb.Scanner) (T, error) {
+	return func(r sqldb.Scanner) (T, error) {
+		v, err := scan(r)
+		if err != nil {
+			var zero T
+			return zero, err
 		}
-		ids = append(ids, id)
+		return *v, nil
 	}
-	return ids, rows.Err()
 }
 
 // scanFound scans the row r into dest; no row is sqldb.ErrNotFound.

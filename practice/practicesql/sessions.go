@@ -112,16 +112,7 @@ func (tx *Tx) listSessions(ctx context.Context, q string, args ...any) ([]practi
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []practice.Session{}
-	for rows.Next() {
-		v, err := tx.s.scanSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
-	}
-	return out, rows.Err()
+	return scanAll(rows, deref(tx.s.scanSession))
 }
 
 // SessionSettings returns the practice's session settings.
@@ -291,7 +282,7 @@ func (tx *Tx) DueReminders(ctx context.Context, from, to time.Time, limit int) (
 	if err != nil {
 		return nil, err
 	}
-	return scanIDs(rows)
+	return sqldb.ScanIDs(rows)
 }
 
 // MarkReminded sets when session id was reminded if it is still scheduled
@@ -386,5 +377,5 @@ func (tx *Tx) LiveCalendarFeedHolders(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return scanIDs(rows)
+	return sqldb.ScanIDs(rows)
 }
