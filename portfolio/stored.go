@@ -345,12 +345,9 @@ func (d *storedDecoder) string(p *string) error {
 // date reads a YYYY-MM-DD string as date.Date's UnmarshalText does,
 // without making a string of it.
 func (d *storedDecoder) date(p *date.Date) error {
-	v, k, err := d.value()
-	switch {
-	case err != nil || k == 'n':
+	v, err := d.quoted()
+	if v == nil {
 		return err
-	case k != '"':
-		return errStored
 	}
 	b := v[1 : len(v)-1]
 	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
@@ -391,12 +388,9 @@ func Shared(s string) string {
 // enum reads a string that is most often one of the values listed, which
 // are then shared instead of copied.
 func (d *storedDecoder) enum(p *string, values ...string) error {
-	v, k, err := d.value()
-	switch {
-	case err != nil || k == 'n':
+	v, err := d.quoted()
+	if v == nil {
 		return err
-	case k != '"':
-		return errStored
 	}
 	for _, s := range values {
 		if string(v[1:len(v)-1]) == s {
@@ -416,12 +410,20 @@ func (d *storedDecoder) enum(p *string, values ...string) error {
 
 // number reads a number or null: the number's text, or nil for null (which
 // leaves the field as it is, as json.Unmarshal does).
-func (d *storedDecoder) number() ([]byte, error) {
-	v, k, err := d.value()
+func (d *storedDecoder) number() ([]byte, error) { return d.valueOf('0') }
+
+// quoted reads a string or null: the string's text with its quotes, or nil
+// for null.
+func (d *storedDecoder) quoted() ([]byte, error) { return d.valueOf('"') }
+
+// valueOf reads a value of kind k (see value) or null: its text, or nil for
+// null.
+func (d *storedDecoder) valueOf(k byte) ([]byte, error) {
+	v, got, err := d.value()
 	switch {
-	case err != nil || k == 'n':
+	case err != nil || got == 'n':
 		return nil, err
-	case k != '0':
+	case got != k:
 		return nil, errStored
 	}
 	return v, nil
