@@ -1,12 +1,9 @@
 package eligibility
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/certboard/certboard/date"
-	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 )
 
@@ -21,17 +18,7 @@ func TestFilterPlansAsFilter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := []*portfolio.Portfolio{largePortfolio()}
-	files, _ := filepath.Glob("../examples/portfolios/*.json")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p, err := portfolio.Decode(data); err == nil {
-			ps = append(ps, p)
-		}
-	}
+	ps := examplesAndLarge(t)
 	var filters []requirements.Filter
 	for _, id := range reg.IDs() {
 		for _, set := range reg.Versions(id) {

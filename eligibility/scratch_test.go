@@ -63,17 +63,7 @@ func TestSelectsIsMatchOnSelector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := []*portfolio.Portfolio{largePortfolio()}
-	files, _ := filepath.Glob("../examples/portfolios/*.json")
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p, err := portfolio.Decode(data); err == nil {
-			ps = append(ps, p)
-		}
-	}
+	ps := examplesAndLarge(t)
 	checked := 0
 	for _, id := range reg.IDs() {
 		set := reg.Latest(id)
@@ -98,4 +88,22 @@ func TestSelectsIsMatchOnSelector(t *testing.T) {
 	if checked < 1000 {
 		t.Fatalf("only %d checks", checked)
 	}
+}
+
+// examplesAndLarge returns the large portfolio and every example portfolio
+// that decodes.
+func examplesAndLarge(t *testing.T) []*portfolio.Portfolio {
+	t.Helper()
+	ps := []*portfolio.Portfolio{largePortfolio()}
+	files, _ := filepath.Glob("../examples/portfolios/*.json")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err := portfolio.Decode(data); err == nil {
+			ps = append(ps, p)
+		}
+	}
+	return ps
 }
