@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -71,6 +72,24 @@ func ParsePages(fsys fs.FS, dir string, funcs template.FuncMap, more ...fs.FS) (
 		}
 	}
 	return out, nil
+}
+
+// EscapeErrors draws every page with data and returns, by page name, the
+// errors html/template finds in the templates themselves (*template.Error):
+// contextual escaping (a link that starts with {{prefix}} or {{path}} and
+// goes on in a branch can make an ambiguous URL context, which only shows
+// when the page is drawn) and templates called but nowhere defined. Errors
+// of drawing this data, such as a field an empty data lacks, are not
+// reported.
+func (p Pages) EscapeErrors(data any) map[string]error {
+	out := map[string]error{}
+	for name, t := range p {
+		var terr *template.Error
+		if err := t.ExecuteTemplate(io.Discard, "layout.html", data); errors.As(err, &terr) {
+			out[name] = err
+		}
+	}
+	return out
 }
 
 // Render writes the page name, executed with data, with the given status;

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -189,5 +190,25 @@ func TestPageFlash(t *testing.T) {
 	flash, errs = PageFlash(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil), "flash", "", nil)
 	if flash != "" || errs != nil {
 		t.Errorf("no cookie: %q %v", flash, errs)
+	}
+}
+
+// TestEscapeErrors: a page whose link ends its branches in different URL
+// contexts, or that calls a template nowhere defined, is reported by name;
+// a page that escapes cleanly is not, even when drawing it with this data
+// fails.
+func TestEscapeErrors(t *testing.T) {
+	parse := func(text string) *template.Template {
+		return template.Must(template.New("layout.html").Parse(text))
+	}
+	pages := Pages{
+		"clean":     parse(`<a href="/x/{{.}}">x</a>`),
+		"ambiguous": parse(`<a href="{{if .}}/a{{else}}/b?q={{end}}{{.}}">x</a>`),
+		"undefined": parse(`{{template "none"}}`),
+		"failing":   parse(`{{.Missing}}`),
+	}
+	errs := pages.EscapeErrors("v")
+	if len(errs) != 2 || errs["ambiguous"] == nil || errs["undefined"] == nil {
+		t.Errorf("EscapeErrors = %v, want ambiguous and undefined", errs)
 	}
 }
