@@ -95,21 +95,23 @@ func main() {
 
 // engineGoals: the 880-item aasect-cst evaluation in at most 80 µs and
 // under 100 allocations; decoding the stored portfolio no slower than
-// evaluating it.
+// evaluating it, shown beside the floor under any decoder into the
+// portfolio's Go values (BenchmarkDecodeFloorLarge: building them, no parsing).
 func engineGoals(count int, verbose bool) ([]goal, error) {
-	r, err := runBench("./eligibility", "^Benchmark(EvaluateLarge|DecodeStoredLarge)$", count, verbose)
+	r, err := runBench("./eligibility", "^Benchmark(EvaluateLarge|DecodeStoredLarge|DecodeFloorLarge)$", count, verbose)
 	if err != nil {
 		return nil, err
 	}
 	ev, ok1 := r["EvaluateLarge"]
 	dec, ok2 := r["DecodeStoredLarge"]
-	if !ok1 || !ok2 {
-		return nil, fmt.Errorf("eligibility: EvaluateLarge or DecodeStoredLarge did not run")
+	floor, ok3 := r["DecodeFloorLarge"]
+	if !ok1 || !ok2 || !ok3 {
+		return nil, fmt.Errorf("eligibility: EvaluateLarge, DecodeStoredLarge or DecodeFloorLarge did not run")
 	}
 	return []goal{
 		{"engine", "880-item aasect-cst evaluation, time", "≤ 80 µs", fmt.Sprintf("%.0f µs%s", ev.Micros(), cpuMark(ev)), ev.Micros() <= 80},
 		{"engine", "880-item aasect-cst evaluation, allocations", "< 100", fmt.Sprintf("%.0f", ev.AllocsOp), ev.AllocsOp < 100},
-		{"engine", "decoding the stored portfolio", "≤ evaluating it", fmt.Sprintf("%.0f µs%s (%.2fx)", dec.Micros(), cpuMark(dec), dec.NsPerOp/ev.NsPerOp), dec.NsPerOp <= ev.NsPerOp},
+		{"engine", "decoding the stored portfolio", "≤ evaluating it", fmt.Sprintf("%.0f µs%s (%.2fx; building the values alone, no parsing: %.0f µs, %.2fx)", dec.Micros(), cpuMark(dec), dec.NsPerOp/ev.NsPerOp, floor.Micros(), floor.NsPerOp/ev.NsPerOp), dec.NsPerOp <= ev.NsPerOp},
 	}, nil
 }
 
