@@ -129,25 +129,25 @@ func planFilter(v *vocab, f *requirements.Filter) (fp filterPlan, ok bool) {
 	return fp, true
 }
 
-// masks sets m to what the filter plans read of item it.
-func (v *vocab) masks(m *itemMasks, it *item) {
+// masks sets m to what the filter plans read of item it of c.
+func (v *vocab) masks(m *itemMasks, c *evalCtx, it *item) {
 	*m = itemMasks{evidence: int8(evidenceIndex(it.evidence()))}
 	switch {
-	case it.act != nil:
-		a := it.act
+	case c.act(it) != nil:
+		a := c.act(it)
 		m.kind, m.provider, m.delivery = bit(v.kinds, a.Kind), bit(v.providers, a.Provider.Kind), bit(v.delivery, a.Delivery)
 		for _, b := range a.Provider.ApprovedBy {
 			m.approved |= bit(v.approved, b)
 		}
 		m.notSexualityRelated = a.SexualityRelated != nil && !*a.SexualityRelated
-	case it.session != nil:
-		s := it.session
+	case c.session(it) != nil:
+		s := c.session(it)
 		m.format, m.sessionDelivery, m.content = bit(v.format, s.Format), bit(v.sessionDelivery, sessionDelivery(s)), bit(v.content, s.Content)
 		if s.Format == "group" {
 			m.groupSize = s.GroupSize
 		}
-	case it.clinical != nil:
-		h := it.clinical
+	case c.clinical(it) != nil:
+		h := c.clinical(it)
 		m.modality = bit(v.modalities, h.Modality)
 		for _, f := range h.Focus {
 			m.focus |= bit(v.focus, f)
@@ -214,12 +214,12 @@ func (fp *filterPlan) selects(m *itemMasks) bool {
 func (c *evalCtx) dynamic(f *requirements.Filter, it *item) bool {
 	if len(f.SupervisorCredential) > 0 {
 		switch {
-		case it.session != nil:
-			s := it.session
+		case c.session(it) != nil:
+			s := c.session(it)
 			if ok, _ := c.supervisorQualified(s.Supervisor, s.Date, s.Date, f.SupervisorCredential, false); !ok {
 				return false
 			}
-		case it.clinical != nil:
+		case c.clinical(it) != nil:
 			k := c.contractOf(it)
 			if k == nil {
 				return false
@@ -229,7 +229,7 @@ func (c *evalCtx) dynamic(f *requirements.Filter, it *item) bool {
 			}
 		}
 	}
-	if h := it.clinical; h != nil && f.TelehealthWhereLicensed && strings.HasPrefix(h.Modality, "telehealth") {
+	if h := c.clinical(it); h != nil && f.TelehealthWhereLicensed && strings.HasPrefix(h.Modality, "telehealth") {
 		if ok, _ := c.licensedFor(h, it, false); !ok {
 			return false
 		}

@@ -17,7 +17,6 @@ import (
 // collection.
 type scratch struct {
 	store  []item
-	items  []*item
 	infos  []itemInfo
 	masks  []itemMasks
 	areaOf [][]string
@@ -50,7 +49,7 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 
 // release empties the scratch and returns it to the pool.
 func (s *scratch) release() {
-	s.store, s.items = s.store[:0], s.items[:0]
+	s.store = s.store[:0]
 	clear(s.areaOf) // it points into the portfolio
 	s.areaOf = s.areaOf[:0]
 	s.masks = s.masks[:0]
