@@ -35,7 +35,10 @@ type evalCtx struct {
 	// masks holds, per item, what the set's filter plans read of it (nil
 	// until prepareHours, and when the set's filters are not compiled).
 	masks []itemMasks
-	view  func(withClaimed bool) map[string]any
+	// keys holds, per item, what the hours requirements that apply make
+	// of it, hashed (see mixInfo; 0 when none counts it).
+	keys []uint64
+	view func(withClaimed bool) map[string]any
 	// hours are the hours requirements that apply, as prepareHours
 	// worked them out (a ratio reads them).
 	hours []*hoursReq

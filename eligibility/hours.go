@@ -33,6 +33,11 @@ type hoursReq struct {
 	// items hoursOf found eligible (nil for the others, and without a
 	// taxonomy), so that they are looked up in the item's map once.
 	areaOf [][]string
+	// keyed is set for the requirements prepareHours prepares, which mix
+	// what they make of each item into the evaluation's keys; pos is the
+	// requirement's position among them.
+	keyed bool
+	pos   int
 }
 
 // Codes of itemInfo.why other than the index of a filter of the
@@ -117,12 +122,14 @@ func (c *evalCtx) prepareHours(applies []bool) []*hoursReq {
 			v.masks(&c.masks[i], c, &c.items[i])
 		}
 	}
+	c.keys = take(&c.sc.keys, len(c.items))
 	store, hs := make([]hoursReq, n), make([]*hoursReq, 0, n)
 	for k, r := range c.set.Requirements {
 		if r.Kind != requirements.KindHours || !applies[k] {
 			continue
 		}
 		h := &store[len(hs)]
+		h.keyed, h.pos = true, len(hs)
 		c.prepare(h, r)
 		hs = append(hs, h)
 	}
@@ -235,7 +242,7 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 
 // prepare is hoursOf into h.
 func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
-	*h = hoursReq{hoursPlan: compiled(c.set).hours[r], r: r, total: r.Total}
+	*h = hoursReq{hoursPlan: compiled(c.set).hours[r], r: r, total: r.Total, keyed: h.keyed, pos: h.pos}
 	h.info = take(&c.sc.infos, len(c.items))
 	if h.areas != nil {
 		h.areaOf = take(&c.sc.areaOf, len(c.items))
@@ -298,7 +305,27 @@ func (c *evalCtx) prepareItems(h *hoursReq, r *requirements.Requirement, from, t
 				break
 			}
 		}
+		if h.keyed {
+			c.keys[i] = mixInfo(c.keys[i], h.pos, in)
+		}
 	}
+}
+
+// mixInfo mixes into key (FNV-1a over words) what the requirement at
+// position pos among those that apply makes of an eligible item, as the
+// network's grouping compares it (see network.alike). The result is never
+// 0, so that a key of 0 says no requirement counts the item.
+func mixInfo(key uint64, pos int, in *itemInfo) uint64 {
+	if key == 0 {
+		key = 14695981039346656037
+	}
+	w := uint64(0)
+	if in.weak {
+		w = 1
+	}
+	key = (key ^ (uint64(pos)<<40 | w<<32 | uint64(uint16(in.capOf))<<16 | uint64(uint16(in.bucket)))) * 1099511628211
+	key = (key ^ in.areaKey) * 1099511628211
+	return key | 1
 }
 
 // acceptsItem is accepts of item i with the requirement's filter plans,
@@ -594,8 +621,8 @@ func (n *network) group() {
 	for i := range c.items {
 		it := &c.items[i]
 		n.gid[i], n.next[i] = -1, -1
-		if !accepted(c.state(it), true) || !n.countedByAny(i) {
-			continue
+		if c.keys[i] == 0 || !accepted(c.state(it), true) {
+			continue // no requirement counts it
 		}
 		mc, month := n.monthOf(it)
 		hv := n.hash(i, mc, month)
@@ -622,16 +649,6 @@ func (n *network) group() {
 	sc.groups = n.groups
 }
 
-// countedByAny reports whether some requirement can count item i.
-func (n *network) countedByAny(i int) bool {
-	for _, rn := range n.reqs {
-		if rn.h.info[i].elig {
-			return true
-		}
-	}
-	return false
-}
-
 // monthOf returns the first monthly cap that selects an item, and the
 // item's month; -1 and 0 when none does.
 func (n *network) monthOf(it *item) (int32, int32) {
@@ -643,41 +660,14 @@ func (n *network) monthOf(it *item) (int32, int32) {
 	return -1, 0
 }
 
-// hash hashes (FNV-1a) what group compares of item i: its state, its
-// month under a monthly cap, and what each requirement makes of it.
+// hash hashes (FNV-1a over words) what group compares of item i: what
+// each requirement makes of it (its key, see mixInfo), its state, and its
+// month under a monthly cap.
 func (n *network) hash(i int, mc, month int32) uint64 {
-	h := uint64(14695981039346656037)
-	mix := func(x uint64) { h = (h ^ x) * 1099511628211 }
-	mixString := func(s string) {
-		for k := 0; k < len(s); k++ {
-			mix(uint64(s[k]))
-		}
-		mix(0x100)
-	}
-	switch st := n.c.state(&n.c.items[i]); st {
-	case portfolio.Verified:
-		mix(1)
-	case portfolio.Claimed:
-		mix(2)
-	default:
-		mixString(string(st))
-	}
-	mix(uint64(uint32(mc)))
-	mix(uint64(uint32(month)))
-	for _, rn := range n.reqs {
-		in := rn.h.info[i]
-		if !in.elig {
-			mix(0x200)
-			continue
-		}
-		w := uint64(0)
-		if in.weak {
-			w = 1
-		}
-		mix(w<<32 | uint64(uint16(in.capOf))<<16 | uint64(uint16(in.bucket)))
-		mix(in.areaKey)
-	}
-	return h
+	h := n.c.keys[i]
+	h = (h ^ uint64(n.c.items[i].st)) * 1099511628211
+	h = (h ^ uint64(uint32(mc))) * 1099511628211
+	return (h ^ uint64(uint32(month))) * 1099511628211
 }
 
 // alike reports whether items i and j are in the same state and every

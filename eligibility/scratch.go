@@ -19,6 +19,7 @@ type scratch struct {
 	store  []item
 	infos  []itemInfo
 	masks  []itemMasks
+	keys   []uint64
 	areaOf [][]string
 	firsts []int32
 	counts []int16
@@ -52,7 +53,7 @@ func (s *scratch) release() {
 	s.store = s.store[:0]
 	clear(s.areaOf) // it points into the portfolio
 	s.areaOf = s.areaOf[:0]
-	s.masks = s.masks[:0]
+	s.masks, s.keys = s.masks[:0], s.keys[:0]
 	s.infos, s.firsts, s.counts, s.supply = s.infos[:0], s.firsts[:0], s.counts[:0], s.supply[:0]
 	s.floats = s.floats[:0]
 	s.gids, s.nexts, s.groups, s.areaEdges = s.gids[:0], s.nexts[:0], s.groups[:0], s.areaEdges[:0]
