@@ -50,6 +50,8 @@ type evalCtx struct {
 	lastK        *portfolio.Contract
 	lastSupID    string
 	lastSup      *portfolio.Supervisor
+	// lastDyn is the position in sc.dyn of the entry dynEntry found last.
+	lastDyn int
 	// lastIndexed is the contract contractIndex found last, at lastIndex.
 	lastIndexed *portfolio.Contract
 	lastIndex   int32

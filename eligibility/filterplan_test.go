@@ -88,9 +88,12 @@ func TestFilterPlansAsFilter(t *testing.T) {
 				}
 				for _, strict := range []bool{false, true} {
 					c.strict = strict
-					got := fp.static(&m) && (!fp.dynamic || c.dynamic(f, it))
-					if want := c.match(f, it); got != want {
+					want := c.match(f, it)
+					if got := fp.static(&m) && (!fp.dynamic || c.dynamic(f, it)); got != want {
 						t.Errorf("filter %d %+v, item %s, strict %v: planned %v, match %v", k, *f, c.id(it), strict, got, want)
+					}
+					if got := fp.static(&m) && (!fp.dynamic || c.dynamicOf(f, it)); got != want {
+						t.Errorf("filter %d %+v, item %s, strict %v: planned with dynamicOf %v, match %v", k, *f, c.id(it), strict, got, want)
 					}
 					checked++
 				}

@@ -338,7 +338,7 @@ func (c *evalCtx) acceptsItem(h *hoursReq, i int) (bool, int16) {
 	why := int16(whyNone)
 	for k := range h.acceptPlans {
 		fp := &h.acceptPlans[k]
-		if fp.static(m) && (!fp.dynamic || c.dynamic(&h.accepts[k], &c.items[i])) {
+		if fp.static(m) && (!fp.dynamic || c.dynamicOf(&h.accepts[k], &c.items[i])) {
 			return true, whyNone
 		}
 		if why == whyNone && fp.selects(m) {
@@ -355,7 +355,7 @@ func (c *evalCtx) matchItem(fps []filterPlan, fs []requirements.Filter, j, i int
 		return c.match(&fs[j], &c.items[i])
 	}
 	fp := &fps[j]
-	return fp.static(&c.masks[i]) && (!fp.dynamic || c.dynamic(&fs[j], &c.items[i]))
+	return fp.static(&c.masks[i]) && (!fp.dynamic || c.dynamicOf(&fs[j], &c.items[i]))
 }
 
 // accepts reports whether a requirement's accepts list takes an item, and if

@@ -42,6 +42,8 @@ type scratch struct {
 	tx texts
 	// phrases are the reasons phrase remembers by key.
 	phrases []remembered
+	// dyn are the dynamic conditions dynamicOf worked out.
+	dyn []dynEntry
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{g: flow.New(0)} }}
@@ -61,6 +63,8 @@ func (s *scratch) release() {
 	s.uses, s.amounts = s.uses[:0], s.amounts[:0]
 	clear(s.phrases) // they point into the portfolio
 	s.phrases = s.phrases[:0]
+	clear(s.dyn) // they point into the set and the portfolio
+	s.dyn = s.dyn[:0]
 	s.g.Clear(0)
 	scratchPool.Put(s)
 }
