@@ -44,17 +44,18 @@ type evalCtx struct {
 	hours []*hoursReq
 	// sc is the evaluation's working memory (see scratch).
 	sc *scratch
-	// lastContract and lastK are the contract resolve looked up last;
+	// lastContract is the contract id resolve looked up last, lastK and
+	// lastKStrict the positions of its contracts (-1: none); noneK and
+	// noneKStrict those of an item that names none, once noneResolved;
 	// lastSup and lastSupID the supervisor supervisor looked up last.
-	lastContract string
-	lastK        *portfolio.Contract
-	lastSupID    string
-	lastSup      *portfolio.Supervisor
+	lastContract       string
+	lastK, lastKStrict int32
+	noneK, noneKStrict int32
+	noneResolved       bool
+	lastSupID          string
+	lastSup            *portfolio.Supervisor
 	// lastDyn is the position in sc.dyn of the entry dynEntry found last.
 	lastDyn int
-	// lastIndexed is the contract contractIndex found last, at lastIndex.
-	lastIndexed *portfolio.Contract
-	lastIndex   int32
 	// buf and phrases serve phrase.
 	buf     []byte
 	phrases map[string]string
@@ -74,7 +75,7 @@ func accepted(st portfolio.State, withClaimed bool) bool {
 
 // newCtx prepares an evaluation in the working memory sc.
 func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, sc *scratch) *evalCtx {
-	c := &evalCtx{p: p, set: set, asOf: asOf, sc: sc}
+	c := &evalCtx{p: p, set: set, asOf: asOf, sc: sc, lastK: -1}
 	for i := range p.Contracts {
 		k := &p.Contracts[i]
 		if k.Verification.EffectiveState() == portfolio.Rejected {
@@ -639,19 +640,33 @@ func (c *evalCtx) contractOf(it *item) *portfolio.Contract {
 }
 
 // resolve sets the item's contracts (see item.resolved). Items mostly
-// name the same contract, so the last one looked up is kept.
+// name the same contract, or none, so the contracts of the last id looked
+// up and those of an item that names none are kept.
 func (c *evalCtx) resolve(it *item) {
-	k, ks := c.first, c.firstVerified
-	if id := c.contract(it); id != "" {
-		if id != c.lastContract || c.lastK == nil {
-			c.lastContract, c.lastK = id, c.contractByID(id)
+	id := c.contract(it)
+	if id == "" {
+		if !c.noneResolved {
+			c.noneK, c.noneKStrict = c.contractIndexes(c.first, c.firstVerified)
+			c.noneResolved = true
 		}
-		k, ks = c.lastK, c.lastK
+		it.k, it.kStrict, it.resolved = c.noneK, c.noneKStrict, true
+		return
 	}
+	if id != c.lastContract || c.lastK < 0 {
+		k := c.contractByID(id)
+		c.lastContract = id
+		c.lastK, c.lastKStrict = c.contractIndexes(k, k)
+	}
+	it.k, it.kStrict, it.resolved = c.lastK, c.lastKStrict, true
+}
+
+// contractIndexes returns the positions of k and, when it is verified, ks
+// (-1 for nil, and for ks not verified).
+func (c *evalCtx) contractIndexes(k, ks *portfolio.Contract) (int32, int32) {
 	if ks != nil && ks.Verification.EffectiveState() != portfolio.Verified {
 		ks = nil
 	}
-	it.k, it.kStrict, it.resolved = c.contractIndex(k), c.contractIndex(ks), true
+	return c.contractIndex(k), c.contractIndex(ks)
 }
 
 // contractIndex returns the position of k in the portfolio's contracts
@@ -660,12 +675,8 @@ func (c *evalCtx) contractIndex(k *portfolio.Contract) int32 {
 	if k == nil {
 		return -1
 	}
-	if k == c.lastIndexed {
-		return c.lastIndex
-	}
 	for i := range c.p.Contracts {
 		if &c.p.Contracts[i] == k {
-			c.lastIndexed, c.lastIndex = k, int32(i)
 			return int32(i)
 		}
 	}
@@ -721,7 +732,8 @@ func (c *evalCtx) licensedFor(h *portfolio.ClinicalHours, it *item, explain bool
 	if h.ClientJurisdiction == "" {
 		return false, "is telehealth without client_jurisdiction, so the license cannot be checked"
 	}
-	for _, l := range c.p.Licenses {
+	for i := range c.p.Licenses {
+		l := &c.p.Licenses[i]
 		if st := l.Verification.EffectiveState(); st == portfolio.Rejected || (c.strict && st != portfolio.Verified) {
 			continue
 		}

@@ -673,7 +673,7 @@ func (n *network) hash(i int, mc, month int32) uint64 {
 // alike reports whether items i and j are in the same state and every
 // requirement treats them alike (their months are compared by group).
 func (n *network) alike(i, j int) bool {
-	if n.c.state(&n.c.items[i]) != n.c.state(&n.c.items[j]) {
+	if n.c.items[i].st != n.c.items[j].st { // the same code is the same state
 		return false
 	}
 	for _, rn := range n.reqs {
