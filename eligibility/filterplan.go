@@ -252,14 +252,7 @@ func (c *evalCtx) dynamic(f *requirements.Filter, it *item) bool {
 // an item is tested with a few comparisons.
 type dynEntry struct {
 	// the key
-	f      *requirements.Filter
-	strict bool
-	names  bool // the item names a contract (read only with require_contract)
-	coll   int8
-	k      int32
-	sup    string // a session's supervisor, with supervisor_credential
-	juris  string // the client jurisdiction, when the license is checked
-	tele   bool   // the license is checked
+	dynKey
 	// what the key comes to
 	fail bool
 	// lo is the first day the item may start (zero: none), hi the last
@@ -271,6 +264,19 @@ type dynEntry struct {
 	nCreds, nLics int8
 	slow          bool
 	creds, lics   [maxPeriods]period
+}
+
+// dynKey is what the dynamic conditions of a filter read of an item
+// besides its dates (see dynEntry).
+type dynKey struct {
+	f      *requirements.Filter
+	k      int32
+	coll   int8
+	strict bool
+	names  bool   // the item names a contract (read only with require_contract)
+	tele   bool   // the license is checked
+	sup    string // a session's supervisor, with supervisor_credential
+	juris  string // the client jurisdiction, when the license is checked
 }
 
 // maxPeriods is how many credential or license periods a dynEntry holds.
@@ -298,7 +304,7 @@ func (c *evalCtx) dynamicOf(f *requirements.Filter, it *item) bool {
 	if !it.resolved {
 		return c.dynamic(f, it)
 	}
-	key := dynEntry{f: f, strict: c.strict, coll: it.coll, k: it.k, nCreds: -1, nLics: -1}
+	key := dynKey{f: f, strict: c.strict, coll: it.coll, k: it.k}
 	if c.strict {
 		key.k = it.kStrict
 	}
@@ -327,17 +333,17 @@ func (c *evalCtx) dynamicOf(f *requirements.Filter, it *item) bool {
 	return true
 }
 
-// dynEntry returns the evaluation's entry with the key of k, working it
-// out when it is new (nil when the evaluation keeps too many).
-func (c *evalCtx) dynEntry(k *dynEntry) *dynEntry {
+// dynEntry returns the evaluation's entry with key k, working it out
+// when it is new (nil when the evaluation keeps too many).
+func (c *evalCtx) dynEntry(k *dynKey) *dynEntry {
 	es := c.sc.dyn
 	if c.lastDyn < len(es) {
-		if e := &es[c.lastDyn]; e.sameKey(k) {
+		if e := &es[c.lastDyn]; e.dynKey == *k {
 			return e
 		}
 	}
 	for i := range es {
-		if e := &es[i]; e.sameKey(k) {
+		if e := &es[i]; e.dynKey == *k {
 			c.lastDyn = i
 			return e
 		}
@@ -345,16 +351,11 @@ func (c *evalCtx) dynEntry(k *dynEntry) *dynEntry {
 	if len(es) == maxDynEntries {
 		return nil
 	}
-	c.compileDynamic(k)
-	c.sc.dyn = append(es, *k)
+	c.sc.dyn = append(es, dynEntry{dynKey: *k, nCreds: -1, nLics: -1})
 	c.lastDyn = len(es)
-	return &c.sc.dyn[c.lastDyn]
-}
-
-// sameKey reports whether e and k have the same key.
-func (e *dynEntry) sameKey(k *dynEntry) bool {
-	return e.f == k.f && e.k == k.k && e.strict == k.strict && e.coll == k.coll && e.names == k.names &&
-		e.tele == k.tele && e.sup == k.sup && e.juris == k.juris
+	e := &c.sc.dyn[c.lastDyn]
+	c.compileDynamic(e)
+	return e
 }
 
 // compileDynamic works out what e's key comes to, as dynamic tests it.
