@@ -16,9 +16,11 @@ import (
 // filters into bit masks over the values they name (filterPlan), each
 // evaluation turns every item into the same masks once (itemMasks), and a
 // filter's test of those fields is a few ANDs. What depends on dates,
-// supervisors, contracts and licenses is still tested item by item, by
-// dynamic, and only for filters that have such a condition. The masks
-// decide exactly what filter decides; filter words the reasons.
+// supervisors, contracts and licenses is tested only for filters that have
+// such a condition: worked out once per evaluation for the items that
+// share a contract, supervisor and client jurisdiction (dynamicOf), and
+// then tested on each item's dates. The masks and dynamicOf decide
+// exactly what filter decides; filter words the reasons.
 
 // maxValues is the most values of one field the masks can tell apart.
 const maxValues = 64
