@@ -18,7 +18,7 @@ func (c *evalCtx) caseItems() []*item {
 	for i := range c.p.Cases {
 		k := &c.p.Cases[i]
 		it := &item{start: k.Opened, end: k.Opened,
-			state: k.Verification.EffectiveState(), kase: k}
+			st: c.stateCode(k.Verification.EffectiveState()), coll: collCases, idx: int32(i)}
 		if !k.Closed.IsZero() {
 			it.end = k.Closed
 		}
@@ -45,7 +45,7 @@ func unitWords(unit string) string {
 
 // caseFilter tests a case against a filter (filter has checked evidence).
 func (c *evalCtx) caseFilter(f *requirements.Filter, it *item, explain bool) (bool, string) {
-	k := it.kase
+	k := c.kase(it)
 	switch {
 	case foreignToCases(f):
 		return false, "is a case, which this filter does not select"
@@ -96,11 +96,11 @@ func (c *evalCtx) checkCases(r *requirements.Requirement, withClaimed bool) outc
 	for _, it := range c.caseItems() {
 		reason := ""
 		switch {
-		case it.state == portfolio.Rejected:
+		case c.state(it) == portfolio.Rejected:
 			reason = "was rejected in verification"
 		case it.start.After(c.asOf):
 			reason = fmt.Sprintf("was opened on %s, after the evaluation date", it.start)
-		case !accepted(it.state, withClaimed):
+		case !accepted(c.state(it), withClaimed):
 			reason = "awaits verification"
 		case !c.acceptsCase(r, it):
 			if len(r.Accepts) > 0 {
@@ -108,11 +108,11 @@ func (c *evalCtx) checkCases(r *requirements.Requirement, withClaimed bool) outc
 			}
 		}
 		if reason != "" {
-			o.excluded = append(o.excluded, Excluded{ID: it.id(), Reason: reason})
+			o.excluded = append(o.excluded, Excluded{ID: c.id(it), Reason: reason})
 			continue
 		}
 		counted = append(counted, it)
-		o.used = append(o.used, Use{ID: it.id(), State: string(it.state)})
+		o.used = append(o.used, Use{ID: c.id(it), State: string(c.state(it))})
 		if withClaimed && c.hasClaimedSupport {
 			c.strict = true
 			strictOK := c.acceptsCase(r, it)

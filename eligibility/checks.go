@@ -375,8 +375,8 @@ type spell struct {
 // evaluation date (zero otherwise).
 func (c *evalCtx) supervisionStart() date.Date {
 	first := c.firstContract
-	for _, s := range c.p.Sessions {
-		if s.Verification.EffectiveState() != portfolio.Rejected && (first.IsZero() || s.Date.Before(first)) {
+	for i := range c.p.Sessions {
+		if s := &c.p.Sessions[i]; s.Verification.EffectiveState() != portfolio.Rejected && (first.IsZero() || s.Date.Before(first)) {
 			first = s.Date
 		}
 	}

@@ -28,22 +28,34 @@ type evalCtx struct {
 	// cycleStart is the start of the current renewal cycle (zero when the set has no cycle or no credential).
 	cycleStart   date.Date
 	cycleProblem string
-	items        []*item
+	items        []item
+	// states are the items' states by code (see stateCode); empty while
+	// every item is in one of the three usual states.
+	states []portfolio.State
 	// masks holds, per item, what the set's filter plans read of it (nil
 	// until prepareHours, and when the set's filters are not compiled).
 	masks []itemMasks
-	view  func(withClaimed bool) map[string]any
+	// keys holds, per item, what the hours requirements that apply make
+	// of it, hashed (see mixInfo; 0 when none counts it).
+	keys []uint64
+	view func(withClaimed bool) map[string]any
 	// hours are the hours requirements that apply, as prepareHours
 	// worked them out (a ratio reads them).
 	hours []*hoursReq
 	// sc is the evaluation's working memory (see scratch).
 	sc *scratch
-	// lastContract and lastK are the contract resolve looked up last;
+	// lastContract is the contract id resolve looked up last, lastK and
+	// lastKStrict the positions of its contracts (-1: none); noneK and
+	// noneKStrict those of an item that names none, once noneResolved;
 	// lastSup and lastSupID the supervisor supervisor looked up last.
-	lastContract string
-	lastK        *portfolio.Contract
-	lastSupID    string
-	lastSup      *portfolio.Supervisor
+	lastContract       string
+	lastK, lastKStrict int32
+	noneK, noneKStrict int32
+	noneResolved       bool
+	lastSupID          string
+	lastSup            *portfolio.Supervisor
+	// lastDyn is the position in sc.dyn of the entry dynEntry found last.
+	lastDyn int
 	// buf and phrases serve phrase.
 	buf     []byte
 	phrases map[string]string
@@ -63,7 +75,7 @@ func accepted(st portfolio.State, withClaimed bool) bool {
 
 // newCtx prepares an evaluation in the working memory sc.
 func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, sc *scratch) *evalCtx {
-	c := &evalCtx{p: p, set: set, asOf: asOf, sc: sc}
+	c := &evalCtx{p: p, set: set, asOf: asOf, sc: sc, lastK: -1}
 	for i := range p.Contracts {
 		k := &p.Contracts[i]
 		if k.Verification.EffectiveState() == portfolio.Rejected {
@@ -92,7 +104,8 @@ func newCtx(p *portfolio.Portfolio, set *requirements.Set, asOf date.Date, sc *s
 		c.cycleStart, c.cycleProblem = c.findCycle(set.Cycle)
 	}
 	c.items = c.buildItems()
-	for _, it := range c.items {
+	for i := range c.items {
+		it := &c.items[i]
 		it.credits = it.hours * c.rate(it)
 	}
 	return c
@@ -132,62 +145,147 @@ func (c *evalCtx) findCycle(cy *requirements.Cycle) (date.Date, string) {
 // supervision session or a block of clinical hours; or a case, which is
 // counted (cases are built apart, by caseItems, and never carry hours).
 //
-// Exactly one of act, session, clinical and kase is set; the item's id,
-// collection and contract are read from it. An item holds few pointers:
-// the table is rewritten for every evaluation, and while the collector
-// marks, each pointer written costs a write barrier.
+// An item holds no pointers: its record is found by its collection and
+// position in the portfolio (see evalCtx.act and the like), its contracts
+// by their positions, and its state by its code in evalCtx.states. The
+// table is rewritten for every evaluation, and while the collector marks
+// each pointer written would cost a write barrier; a table without
+// pointers is moved as plain memory and not scanned.
 type item struct {
-	start    date.Date // the date, or the start of a period
-	end      date.Date // the date, or the end of a period
-	hours    float64
-	state    portfolio.State
-	act      *portfolio.Activity
-	session  *portfolio.Session
-	clinical *portfolio.ClinicalHours
-	kase     *portfolio.Case
-	credits  float64 // hours converted by the set's credit rules
-	// resolved is set once k and kStrict hold what contractOf returns for
-	// the item outside and inside a strict pass (buildItems resolves them
-	// once, rather than each filter looking the contract up by id).
+	start   date.Date // the date, or the start of a period
+	end     date.Date // the date, or the end of a period
+	hours   float64
+	credits float64 // hours converted by the set's credit rules
+	// idx is the position of the item's record in its collection.
+	idx int32
+	// k and kStrict are the positions in the portfolio's contracts of what
+	// contractOf returns for the item outside and inside a strict pass (-1
+	// for none), once resolved is set (buildItems resolves them once,
+	// rather than each filter looking the contract up by id).
+	k, kStrict int32
+	coll       int8   // collEducation, collSupervision, collClinical or collCases
+	st         uint16 // the item's state, by its position in evalCtx.states
 	resolved   bool
-	k, kStrict *portfolio.Contract
+}
+
+// The collections of items, as item.coll.
+const (
+	collEducation = iota
+	collSupervision
+	collClinical
+	collCases
+)
+
+// Codes of the usual states in evalCtx.states.
+const (
+	stVerified = iota
+	stClaimed
+	stRejected
+)
+
+// stateCode returns the code of state st in c.states, adding it when it
+// is not one of the three usual states and is new.
+func (c *evalCtx) stateCode(st portfolio.State) uint16 {
+	switch st {
+	case portfolio.Verified:
+		return stVerified
+	case portfolio.Claimed:
+		return stClaimed
+	case portfolio.Rejected:
+		return stRejected
+	}
+	if len(c.states) == 0 {
+		c.states = append(c.states, portfolio.Verified, portfolio.Claimed, portfolio.Rejected)
+	}
+	for k := 3; k < len(c.states); k++ {
+		if c.states[k] == st {
+			return uint16(k)
+		}
+	}
+	c.states = append(c.states, st)
+	return uint16(len(c.states) - 1)
+}
+
+// state returns the item's state.
+func (c *evalCtx) state(it *item) portfolio.State {
+	switch it.st {
+	case stVerified:
+		return portfolio.Verified
+	case stClaimed:
+		return portfolio.Claimed
+	case stRejected:
+		return portfolio.Rejected
+	}
+	return c.states[it.st]
+}
+
+// act returns the item's education activity (nil for other items).
+func (c *evalCtx) act(it *item) *portfolio.Activity {
+	if it.coll != collEducation {
+		return nil
+	}
+	return &c.p.Education[it.idx]
+}
+
+// session returns the item's supervision session (nil for other items).
+func (c *evalCtx) session(it *item) *portfolio.Session {
+	if it.coll != collSupervision {
+		return nil
+	}
+	return &c.p.Sessions[it.idx]
+}
+
+// clinical returns the item's clinical hours (nil for other items).
+func (c *evalCtx) clinical(it *item) *portfolio.ClinicalHours {
+	if it.coll != collClinical {
+		return nil
+	}
+	return &c.p.ClinicalHours[it.idx]
+}
+
+// kase returns the item's case (nil for other items).
+func (c *evalCtx) kase(it *item) *portfolio.Case {
+	if it.coll != collCases {
+		return nil
+	}
+	return &c.p.Cases[it.idx]
 }
 
 // id returns the item's id.
-func (it *item) id() string {
-	switch {
-	case it.act != nil:
-		return it.act.ID
-	case it.session != nil:
-		return it.session.ID
-	case it.clinical != nil:
-		return it.clinical.ID
+func (c *evalCtx) id(it *item) string {
+	switch it.coll {
+	case collEducation:
+		return c.p.Education[it.idx].ID
+	case collSupervision:
+		return c.p.Sessions[it.idx].ID
+	case collClinical:
+		return c.p.ClinicalHours[it.idx].ID
 	}
-	return it.kase.ID
+	return c.p.Cases[it.idx].ID
 }
 
 // evidence returns the item's collection, as filters name it.
 func (it *item) evidence() string {
-	switch {
-	case it.act != nil:
+	switch it.coll {
+	case collEducation:
 		return requirements.EvidenceEducation
-	case it.session != nil:
+	case collSupervision:
 		return requirements.EvidenceSupervision
-	case it.clinical != nil:
+	case collClinical:
 		return requirements.EvidenceClinical
 	}
 	return requirements.EvidenceCases
 }
 
 // contract returns the id of the supervision contract the item names ("" when none).
-func (it *item) contract() string {
-	switch {
-	case it.session != nil:
-		return it.session.Contract
-	case it.clinical != nil:
-		return it.clinical.Contract
-	case it.kase != nil:
-		return it.kase.Contract
+func (c *evalCtx) contract(it *item) string {
+	switch it.coll {
+	case collSupervision:
+		return c.p.Sessions[it.idx].Contract
+	case collClinical:
+		return c.p.ClinicalHours[it.idx].Contract
+	case collCases:
+		return c.p.Cases[it.idx].Contract
 	}
 	return ""
 }
@@ -208,36 +306,33 @@ func (c *evalCtx) collection(e int) (from, to int) {
 
 // buildItems makes the item table, collection by collection (see
 // collection).
-func (c *evalCtx) buildItems() []*item {
+func (c *evalCtx) buildItems() []item {
 	p := c.p
 	store := c.sc.store[:0]
 	for i := range p.Education {
 		a := &p.Education[i]
-		store = append(store, item{start: a.Date, end: a.Date,
-			hours: a.Hours, state: a.Verification.EffectiveState(), act: a})
+		store = append(store, item{start: a.Date, end: a.Date, hours: a.Hours,
+			st: c.stateCode(a.Verification.EffectiveState()), coll: collEducation, idx: int32(i)})
 	}
 	for i := range p.Sessions {
 		s := &p.Sessions[i]
-		store = append(store, item{start: s.Date, end: s.Date,
-			hours: s.Hours, state: s.Verification.EffectiveState(), session: s})
+		store = append(store, item{start: s.Date, end: s.Date, hours: s.Hours,
+			st: c.stateCode(s.Verification.EffectiveState()), coll: collSupervision, idx: int32(i)})
 	}
 	for i := range p.ClinicalHours {
 		h := &p.ClinicalHours[i]
-		it := item{start: h.Date, end: h.Date,
-			hours: h.Hours, state: h.Verification.EffectiveState(), clinical: h}
+		it := item{start: h.Date, end: h.Date, hours: h.Hours,
+			st: c.stateCode(h.Verification.EffectiveState()), coll: collClinical, idx: int32(i)}
 		if h.Date.IsZero() {
 			it.start, it.end = h.From, h.To
 		}
 		store = append(store, it)
 	}
-	items := c.sc.items[:0]
 	for i := range store {
-		it := &store[i]
-		c.resolve(it)
-		items = append(items, it)
+		c.resolve(&store[i])
 	}
-	c.sc.store, c.sc.items = store, items
-	return items
+	c.sc.store = store
+	return store
 }
 
 // rate returns the credit rate for an item from the set's credit rules.
@@ -268,13 +363,13 @@ func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, 
 	if f.Evidence != "" && f.Evidence != it.evidence() {
 		return false, explained(explain, func() string { return "is not " + f.Evidence + " evidence" })
 	}
-	if it.kase != nil {
+	if c.kase(it) != nil {
 		return c.caseFilter(f, it, explain)
 	}
 	if len(f.CaseUnits) > 0 || f.Completed {
 		return false, "is not a case"
 	}
-	if a := it.act; a != nil {
+	if a := c.act(it); a != nil {
 		switch {
 		case len(f.ActivityKinds) > 0 && !slices.Contains(f.ActivityKinds, a.Kind):
 			return false, c.phrase(explain, phraseKey{site: 1, v: a.Kind, list: f.ActivityKinds}, func(b []byte) []byte {
@@ -302,7 +397,7 @@ func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, 
 	} else if len(f.ActivityKinds)+len(f.ProviderKinds)+len(f.ApprovedBy)+len(f.NotApprovedBy)+len(f.Delivery) > 0 || f.SexualityRelated {
 		return false, "is not education"
 	}
-	if s := it.session; s != nil {
+	if s := c.session(it); s != nil {
 		switch {
 		case len(f.Format) > 0 && !slices.Contains(f.Format, s.Format):
 			return false, explained(explain, func() string { return "is " + s.Format + " supervision" })
@@ -328,7 +423,7 @@ func (c *evalCtx) filter(f *requirements.Filter, it *item, explain bool) (bool, 
 	} else if len(f.Format)+len(f.Content)+len(f.SessionDelivery) > 0 || f.MaxGroupSize > 0 {
 		return false, "is not supervision"
 	}
-	if h := it.clinical; h != nil {
+	if h := c.clinical(it); h != nil {
 		if len(f.Modalities) > 0 && !slices.Contains(f.Modalities, h.Modality) {
 			return false, explained(explain, func() string { return "was delivered by " + words(h.Modality) + ", which does not count" })
 		}
@@ -532,36 +627,68 @@ func (c *evalCtx) supervisedBy(id string) bool {
 // verified contracts count.
 func (c *evalCtx) contractOf(it *item) *portfolio.Contract {
 	if it.resolved {
+		k := it.k
 		if c.strict {
-			return it.kStrict
+			k = it.kStrict
 		}
-		return it.k
+		if k < 0 {
+			return nil
+		}
+		return &c.p.Contracts[k]
 	}
 	return c.findContract(it, c.strict)
 }
 
 // resolve sets the item's contracts (see item.resolved). Items mostly
-// name the same contract, so the last one looked up is kept.
+// name the same contract, or none, so the contracts of the last id looked
+// up and those of an item that names none are kept.
 func (c *evalCtx) resolve(it *item) {
-	k, ks := c.first, c.firstVerified
-	if id := it.contract(); id != "" {
-		if id != c.lastContract || c.lastK == nil {
-			c.lastContract, c.lastK = id, c.contractByID(id)
+	id := c.contract(it)
+	if id == "" {
+		if !c.noneResolved {
+			c.noneK, c.noneKStrict = c.contractIndexes(c.first, c.firstVerified)
+			c.noneResolved = true
 		}
-		k, ks = c.lastK, c.lastK
+		it.k, it.kStrict, it.resolved = c.noneK, c.noneKStrict, true
+		return
 	}
+	if id != c.lastContract || c.lastK < 0 {
+		k := c.contractByID(id)
+		c.lastContract = id
+		c.lastK, c.lastKStrict = c.contractIndexes(k, k)
+	}
+	it.k, it.kStrict, it.resolved = c.lastK, c.lastKStrict, true
+}
+
+// contractIndexes returns the positions of k and, when it is verified, ks
+// (-1 for nil, and for ks not verified).
+func (c *evalCtx) contractIndexes(k, ks *portfolio.Contract) (int32, int32) {
 	if ks != nil && ks.Verification.EffectiveState() != portfolio.Verified {
 		ks = nil
 	}
-	it.k, it.kStrict, it.resolved = k, ks, true
+	return c.contractIndex(k), c.contractIndex(ks)
+}
+
+// contractIndex returns the position of k in the portfolio's contracts
+// (-1 when k is nil).
+func (c *evalCtx) contractIndex(k *portfolio.Contract) int32 {
+	if k == nil {
+		return -1
+	}
+	for i := range c.p.Contracts {
+		if &c.p.Contracts[i] == k {
+			return int32(i)
+		}
+	}
+	return -1
 }
 
 // findContract is contractOf in a strict pass or not, looked up.
 func (c *evalCtx) findContract(it *item, strict bool) *portfolio.Contract {
 	var k *portfolio.Contract
-	switch {
-	case it.contract() != "":
-		k = c.contractByID(it.contract())
+	switch id := c.contract(it); {
+	case id != "":
+		k = c.contractByID(id)
 	case strict:
 		k = c.firstVerified
 	default:
@@ -582,15 +709,15 @@ func (c *evalCtx) claimedSupport(it *item) []string {
 		ids = append(ids, k.ID)
 	}
 	supervisor := ""
-	if it.session != nil {
-		supervisor = it.session.Supervisor
+	if c.session(it) != nil {
+		supervisor = c.session(it).Supervisor
 	} else if k != nil {
 		supervisor = k.Supervisor
 	}
 	if sup := c.supervisorByID(supervisor); sup != nil && sup.Verification.EffectiveState() == portfolio.Claimed {
 		ids = append(ids, sup.ID)
 	}
-	if h := it.clinical; h != nil && strings.HasPrefix(h.Modality, "telehealth") {
+	if h := c.clinical(it); h != nil && strings.HasPrefix(h.Modality, "telehealth") {
 		for _, l := range c.p.Licenses {
 			if l.Verification.EffectiveState() == portfolio.Claimed && strings.EqualFold(l.Jurisdiction, h.ClientJurisdiction) {
 				ids = append(ids, l.ID)
@@ -605,7 +732,8 @@ func (c *evalCtx) licensedFor(h *portfolio.ClinicalHours, it *item, explain bool
 	if h.ClientJurisdiction == "" {
 		return false, "is telehealth without client_jurisdiction, so the license cannot be checked"
 	}
-	for _, l := range c.p.Licenses {
+	for i := range c.p.Licenses {
+		l := &c.p.Licenses[i]
 		if st := l.Verification.EffectiveState(); st == portfolio.Rejected || (c.strict && st != portfolio.Verified) {
 			continue
 		}
@@ -622,7 +750,7 @@ func (c *evalCtx) licensedFor(h *portfolio.ClinicalHours, it *item, explain bool
 // the item's collection: a supervision contract the item names and that
 // the portfolio holds, and the window of dates the item must fall in.
 func (c *evalCtx) contractAndWindow(f *requirements.Filter, it *item, explain bool) (bool, string) {
-	if f.RequireContract && (it.contract() == "" || c.contractOf(it) == nil) {
+	if f.RequireContract && (c.contract(it) == "" || c.contractOf(it) == nil) {
 		return false, "is not linked to a supervision contract"
 	}
 	if w := f.Window; w != nil {

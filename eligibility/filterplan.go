@@ -1,8 +1,11 @@
 package eligibility
 
 import (
+	"slices"
 	"strings"
 
+	"github.com/certboard/certboard/date"
+	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 )
 
@@ -13,9 +16,11 @@ import (
 // filters into bit masks over the values they name (filterPlan), each
 // evaluation turns every item into the same masks once (itemMasks), and a
 // filter's test of those fields is a few ANDs. What depends on dates,
-// supervisors, contracts and licenses is still tested item by item, by
-// dynamic, and only for filters that have such a condition. The masks
-// decide exactly what filter decides; filter words the reasons.
+// supervisors, contracts and licenses is tested only for filters that have
+// such a condition: worked out once per evaluation for the items that
+// share a contract, supervisor and client jurisdiction (dynamicOf), and
+// then tested on each item's dates. The masks and dynamicOf decide
+// exactly what filter decides; filter words the reasons.
 
 // maxValues is the most values of one field the masks can tell apart.
 const maxValues = 64
@@ -129,25 +134,25 @@ func planFilter(v *vocab, f *requirements.Filter) (fp filterPlan, ok bool) {
 	return fp, true
 }
 
-// masks sets m to what the filter plans read of item it.
-func (v *vocab) masks(m *itemMasks, it *item) {
+// masks sets m to what the filter plans read of item it of c.
+func (v *vocab) masks(m *itemMasks, c *evalCtx, it *item) {
 	*m = itemMasks{evidence: int8(evidenceIndex(it.evidence()))}
 	switch {
-	case it.act != nil:
-		a := it.act
+	case c.act(it) != nil:
+		a := c.act(it)
 		m.kind, m.provider, m.delivery = bit(v.kinds, a.Kind), bit(v.providers, a.Provider.Kind), bit(v.delivery, a.Delivery)
 		for _, b := range a.Provider.ApprovedBy {
 			m.approved |= bit(v.approved, b)
 		}
 		m.notSexualityRelated = a.SexualityRelated != nil && !*a.SexualityRelated
-	case it.session != nil:
-		s := it.session
+	case c.session(it) != nil:
+		s := c.session(it)
 		m.format, m.sessionDelivery, m.content = bit(v.format, s.Format), bit(v.sessionDelivery, sessionDelivery(s)), bit(v.content, s.Content)
 		if s.Format == "group" {
 			m.groupSize = s.GroupSize
 		}
-	case it.clinical != nil:
-		h := it.clinical
+	case c.clinical(it) != nil:
+		h := c.clinical(it)
 		m.modality = bit(v.modalities, h.Modality)
 		for _, f := range h.Focus {
 			m.focus |= bit(v.focus, f)
@@ -214,12 +219,12 @@ func (fp *filterPlan) selects(m *itemMasks) bool {
 func (c *evalCtx) dynamic(f *requirements.Filter, it *item) bool {
 	if len(f.SupervisorCredential) > 0 {
 		switch {
-		case it.session != nil:
-			s := it.session
+		case c.session(it) != nil:
+			s := c.session(it)
 			if ok, _ := c.supervisorQualified(s.Supervisor, s.Date, s.Date, f.SupervisorCredential, false); !ok {
 				return false
 			}
-		case it.clinical != nil:
+		case c.clinical(it) != nil:
 			k := c.contractOf(it)
 			if k == nil {
 				return false
@@ -229,11 +234,244 @@ func (c *evalCtx) dynamic(f *requirements.Filter, it *item) bool {
 			}
 		}
 	}
-	if h := it.clinical; h != nil && f.TelehealthWhereLicensed && strings.HasPrefix(h.Modality, "telehealth") {
+	if h := c.clinical(it); h != nil && f.TelehealthWhereLicensed && strings.HasPrefix(h.Modality, "telehealth") {
 		if ok, _ := c.licensedFor(h, it, false); !ok {
 			return false
 		}
 	}
 	ok, _ := c.contractAndWindow(f, it, false)
 	return ok
+}
+
+// dynEntry is what the dynamic conditions of one filter come to for the
+// items that share its key (the filter, the pass, the contract the item
+// falls under, whether it names one, its collection, a session's
+// supervisor and a telehealth block's client jurisdiction): whether they
+// fail whatever the dates, the bounds the item's dates must keep (from
+// the window, the contract and the cycle), and the periods of the
+// supervisor's credentials and of the licenses one of which must hold the
+// item's dates. An evaluation works each out once (dynamicOf), so that
+// an item is tested with a few comparisons.
+type dynEntry struct {
+	// the key
+	dynKey
+	// what the key comes to
+	fail bool
+	// lo is the first day the item may start (zero: none), hi the last
+	// day it may end (zero: none).
+	lo, hi date.Date
+	// nCreds and nLics are the periods of creds and lics in use, or -1
+	// when the filter checks no credential or license; slow is set when
+	// there are more than the arrays hold (dynamic then tests the item).
+	nCreds, nLics int8
+	slow          bool
+	creds, lics   [maxPeriods]period
+}
+
+// dynKey is what the dynamic conditions of a filter read of an item
+// besides its dates (see dynEntry).
+type dynKey struct {
+	f      *requirements.Filter
+	k      int32
+	coll   int8
+	strict bool
+	names  bool   // the item names a contract (read only with require_contract)
+	tele   bool   // the license is checked
+	sup    string // a session's supervisor, with supervisor_credential
+	juris  string // the client jurisdiction, when the license is checked
+}
+
+// maxPeriods is how many credential or license periods a dynEntry holds.
+const maxPeriods = 4
+
+// maxDynEntries is how many dynEntry an evaluation keeps.
+const maxDynEntries = 32
+
+// period is a span of validity: from its first day to its last (zero: open).
+type period struct{ from, to date.Date }
+
+// anyHolds reports whether some period holds both start and end.
+func anyHolds(ps []period, start, end date.Date) bool {
+	for _, p := range ps {
+		if start.Within(p.from, p.to) && end.Within(p.from, p.to) {
+			return true
+		}
+	}
+	return false
+}
+
+// dynamicOf is dynamic on the filter's dynEntry for the item, worked out
+// on first use.
+func (c *evalCtx) dynamicOf(f *requirements.Filter, it *item) bool {
+	if !it.resolved {
+		return c.dynamic(f, it)
+	}
+	key := dynKey{f: f, strict: c.strict, coll: it.coll, k: it.k}
+	if c.strict {
+		key.k = it.kStrict
+	}
+	if f.RequireContract {
+		key.names = c.contract(it) != ""
+	}
+	if len(f.SupervisorCredential) > 0 && it.coll == collSupervision {
+		key.sup = c.p.Sessions[it.idx].Supervisor
+	}
+	if f.TelehealthWhereLicensed && it.coll == collClinical {
+		if h := &c.p.ClinicalHours[it.idx]; strings.HasPrefix(h.Modality, "telehealth") {
+			key.tele, key.juris = true, h.ClientJurisdiction
+		}
+	}
+	e := c.dynEntry(&key)
+	switch {
+	case e == nil || e.slow:
+		return c.dynamic(f, it)
+	case e.fail, it.start.Before(e.lo), !e.hi.IsZero() && it.end.After(e.hi):
+		return false
+	case e.nCreds >= 0 && !anyHolds(e.creds[:e.nCreds], it.start, it.end):
+		return false
+	case e.nLics >= 0 && !anyHolds(e.lics[:e.nLics], it.start, it.end):
+		return false
+	}
+	return true
+}
+
+// dynEntry returns the evaluation's entry with key k, working it out
+// when it is new (nil when the evaluation keeps too many).
+func (c *evalCtx) dynEntry(k *dynKey) *dynEntry {
+	es := c.sc.dyn
+	if c.lastDyn < len(es) {
+		if e := &es[c.lastDyn]; e.dynKey == *k {
+			return e
+		}
+	}
+	for i := range es {
+		if e := &es[i]; e.dynKey == *k {
+			c.lastDyn = i
+			return e
+		}
+	}
+	if len(es) == maxDynEntries {
+		return nil
+	}
+	c.sc.dyn = append(es, dynEntry{dynKey: *k, nCreds: -1, nLics: -1})
+	c.lastDyn = len(es)
+	e := &c.sc.dyn[c.lastDyn]
+	c.compileDynamic(e)
+	return e
+}
+
+// compileDynamic works out what e's key comes to, as dynamic tests it.
+func (c *evalCtx) compileDynamic(e *dynEntry) {
+	f := e.f
+	var k *portfolio.Contract
+	if e.k >= 0 {
+		k = &c.p.Contracts[e.k]
+	}
+	if len(f.SupervisorCredential) > 0 && (e.coll == collSupervision || e.coll == collClinical) {
+		id := e.sup
+		if e.coll == collClinical {
+			if k == nil {
+				e.fail = true
+				return
+			}
+			id = k.Supervisor
+		}
+		sup := c.supervisor(id)
+		if sup == nil {
+			e.fail = true
+			return
+		}
+		if st := sup.Verification.EffectiveState(); st == portfolio.Rejected || c.strict && st != portfolio.Verified {
+			e.fail = true
+			return
+		}
+		e.nCreds = 0
+		for i := range sup.Credentials {
+			cr := &sup.Credentials[i]
+			if !slices.Contains(f.SupervisorCredential, cr.Type) {
+				continue
+			}
+			if e.nCreds == maxPeriods {
+				e.slow = true
+				return
+			}
+			e.creds[e.nCreds] = period{cr.ValidFrom, cr.ValidTo}
+			e.nCreds++
+		}
+		if e.nCreds == 0 {
+			e.fail = true
+			return
+		}
+	}
+	if e.tele {
+		if e.juris == "" {
+			e.fail = true
+			return
+		}
+		e.nLics = 0
+		for i := range c.p.Licenses {
+			l := &c.p.Licenses[i]
+			if st := l.Verification.EffectiveState(); st == portfolio.Rejected || (c.strict && st != portfolio.Verified) {
+				continue
+			}
+			if !strings.EqualFold(l.Jurisdiction, e.juris) {
+				continue
+			}
+			if e.nLics == maxPeriods {
+				e.slow = true
+				return
+			}
+			e.lics[e.nLics] = period{l.ValidFrom, l.ValidTo}
+			e.nLics++
+		}
+		if e.nLics == 0 {
+			e.fail = true
+			return
+		}
+	}
+	if f.RequireContract && (!e.names || k == nil) {
+		e.fail = true
+		return
+	}
+	w := f.Window
+	if w == nil {
+		return
+	}
+	later := func(d date.Date) { // the item may not start before d
+		if d.After(e.lo) {
+			e.lo = d
+		}
+	}
+	earlier := func(d date.Date) { // the item may not end after d
+		if e.hi.IsZero() || d.Before(e.hi) {
+			e.hi = d
+		}
+	}
+	if w.YearsBeforeAsOf > 0 || w.MonthsBeforeAsOf > 0 {
+		later(c.asOf.AddYears(-w.YearsBeforeAsOf).AddMonths(-w.MonthsBeforeAsOf))
+	}
+	if w.AfterContractStart {
+		if k == nil || k.Start.IsZero() {
+			e.fail = true
+			return
+		}
+		later(k.Start)
+		if !k.End.IsZero() {
+			earlier(k.End)
+		}
+	}
+	if w.MonthsAfterContractStart > 0 {
+		if k == nil {
+			e.fail = true
+			return
+		}
+		earlier(k.Start.AddMonths(w.MonthsAfterContractStart))
+	}
+	if w.InCycle {
+		if c.cycleStart.IsZero() {
+			e.fail = true
+			return
+		}
+		later(c.cycleStart)
+	}
 }

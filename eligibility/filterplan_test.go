@@ -77,19 +77,23 @@ func TestFilterPlansAsFilter(t *testing.T) {
 	for _, p := range ps {
 		sc := getScratch()
 		c := newCtx(p, set, date.MustParse("2026-06-01"), sc)
-		for _, it := range c.items {
+		for i := range c.items {
+			it := &c.items[i]
 			var m itemMasks
-			v.masks(&m, it)
+			v.masks(&m, c, it)
 			for k := range filters {
 				f, fp := &filters[k], &plans[k]
 				if got, want := fp.selects(&m), c.selects(f, it); got != want {
-					t.Errorf("filter %d %+v, item %s: planned selects %v, selects %v", k, *f, it.id(), got, want)
+					t.Errorf("filter %d %+v, item %s: planned selects %v, selects %v", k, *f, c.id(it), got, want)
 				}
 				for _, strict := range []bool{false, true} {
 					c.strict = strict
-					got := fp.static(&m) && (!fp.dynamic || c.dynamic(f, it))
-					if want := c.match(f, it); got != want {
-						t.Errorf("filter %d %+v, item %s, strict %v: planned %v, match %v", k, *f, it.id(), strict, got, want)
+					want := c.match(f, it)
+					if got := fp.static(&m) && (!fp.dynamic || c.dynamic(f, it)); got != want {
+						t.Errorf("filter %d %+v, item %s, strict %v: planned %v, match %v", k, *f, c.id(it), strict, got, want)
+					}
+					if got := fp.static(&m) && (!fp.dynamic || c.dynamicOf(f, it)); got != want {
+						t.Errorf("filter %d %+v, item %s, strict %v: planned with dynamicOf %v, match %v", k, *f, c.id(it), strict, got, want)
 					}
 					checked++
 				}

@@ -33,6 +33,11 @@ type hoursReq struct {
 	// items hoursOf found eligible (nil for the others, and without a
 	// taxonomy), so that they are looked up in the item's map once.
 	areaOf [][]string
+	// keyed is set for the requirements prepareHours prepares, which mix
+	// what they make of each item into the evaluation's keys; pos is the
+	// requirement's position among them.
+	keyed bool
+	pos   int
 }
 
 // Codes of itemInfo.why other than the index of a filter of the
@@ -68,7 +73,7 @@ func (h *hoursReq) itemAreas(c *evalCtx, i int) []string {
 	if a, ok := h.filtered[i]; ok {
 		return a
 	}
-	return c.items[i].act.Areas[h.r.Taxonomy]
+	return c.act(&c.items[i]).Areas[h.r.Taxonomy]
 }
 
 // reason returns why item i does not count ("" when it does, or when it is
@@ -76,7 +81,7 @@ func (h *hoursReq) itemAreas(c *evalCtx, i int) []string {
 // for an item the report lists: of the filters that select the item's kind,
 // from the first recorded on, the first that has something to say.
 func (h *hoursReq) reason(c *evalCtx, i int) string {
-	it := c.items[i]
+	it := &c.items[i]
 	switch w := h.info[i].why; w {
 	case whyNone:
 		return ""
@@ -113,16 +118,18 @@ func (c *evalCtx) prepareHours(applies []bool) []*hoursReq {
 	}
 	if v := compiled(c.set).vocab; v != nil {
 		c.masks = take(&c.sc.masks, len(c.items))
-		for i, it := range c.items {
-			v.masks(&c.masks[i], it)
+		for i := range c.items {
+			v.masks(&c.masks[i], c, &c.items[i])
 		}
 	}
+	c.keys = take(&c.sc.keys, len(c.items))
 	store, hs := make([]hoursReq, n), make([]*hoursReq, 0, n)
 	for k, r := range c.set.Requirements {
 		if r.Kind != requirements.KindHours || !applies[k] {
 			continue
 		}
 		h := &store[len(hs)]
+		h.keyed, h.pos = true, len(hs)
 		c.prepare(h, r)
 		hs = append(hs, h)
 	}
@@ -235,7 +242,7 @@ func (c *evalCtx) hoursOf(r *requirements.Requirement) *hoursReq {
 
 // prepare is hoursOf into h.
 func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
-	*h = hoursReq{hoursPlan: compiled(c.set).hours[r], r: r, total: r.Total}
+	*h = hoursReq{hoursPlan: compiled(c.set).hours[r], r: r, total: r.Total, keyed: h.keyed, pos: h.pos}
 	h.info = take(&c.sc.infos, len(c.items))
 	if h.areas != nil {
 		h.areaOf = take(&c.sc.areaOf, len(c.items))
@@ -254,10 +261,10 @@ func (c *evalCtx) prepare(h *hoursReq, r *requirements.Requirement) {
 // prepareItems is prepare of the items from index from to index to.
 func (c *evalCtx) prepareItems(h *hoursReq, r *requirements.Requirement, from, to int) {
 	for i := from; i < to; i++ {
-		it, in := c.items[i], &h.info[i]
+		it, in := &c.items[i], &h.info[i]
 		ok, why := c.acceptsItem(h, i)
 		if ok && h.areas != nil {
-			codes := it.act.Areas[r.Taxonomy]
+			codes := c.act(it).Areas[r.Taxonomy]
 			kept, key := knownAreas(codes, h.areaIdx)
 			in.areaKey = key
 			if len(kept) != len(codes) {
@@ -298,20 +305,40 @@ func (c *evalCtx) prepareItems(h *hoursReq, r *requirements.Requirement, from, t
 				break
 			}
 		}
+		if h.keyed {
+			c.keys[i] = mixInfo(c.keys[i], h.pos, in)
+		}
 	}
+}
+
+// mixInfo mixes into key (FNV-1a over words) what the requirement at
+// position pos among those that apply makes of an eligible item, as the
+// network's grouping compares it (see network.alike). The result is never
+// 0, so that a key of 0 says no requirement counts the item.
+func mixInfo(key uint64, pos int, in *itemInfo) uint64 {
+	if key == 0 {
+		key = 14695981039346656037
+	}
+	w := uint64(0)
+	if in.weak {
+		w = 1
+	}
+	key = (key ^ (uint64(pos)<<40 | w<<32 | uint64(uint16(in.capOf))<<16 | uint64(uint16(in.bucket)))) * 1099511628211
+	key = (key ^ in.areaKey) * 1099511628211
+	return key | 1
 }
 
 // acceptsItem is accepts of item i with the requirement's filter plans,
 // when the evaluation has the items' masks.
 func (c *evalCtx) acceptsItem(h *hoursReq, i int) (bool, int16) {
 	if c.masks == nil {
-		return c.accepts(h.accepts, c.items[i])
+		return c.accepts(h.accepts, &c.items[i])
 	}
 	m := &c.masks[i]
 	why := int16(whyNone)
 	for k := range h.acceptPlans {
 		fp := &h.acceptPlans[k]
-		if fp.static(m) && (!fp.dynamic || c.dynamic(&h.accepts[k], c.items[i])) {
+		if fp.static(m) && (!fp.dynamic || c.dynamicOf(&h.accepts[k], &c.items[i])) {
 			return true, whyNone
 		}
 		if why == whyNone && fp.selects(m) {
@@ -325,10 +352,10 @@ func (c *evalCtx) acceptsItem(h *hoursReq, i int) (bool, int16) {
 // the evaluation has the items' masks.
 func (c *evalCtx) matchItem(fps []filterPlan, fs []requirements.Filter, j, i int) bool {
 	if c.masks == nil {
-		return c.match(&fs[j], c.items[i])
+		return c.match(&fs[j], &c.items[i])
 	}
 	fp := &fps[j]
-	return fp.static(&c.masks[i]) && (!fp.dynamic || c.dynamic(&fs[j], c.items[i]))
+	return fp.static(&c.masks[i]) && (!fp.dynamic || c.dynamicOf(&fs[j], &c.items[i]))
 }
 
 // accepts reports whether a requirement's accepts list takes an item, and if
@@ -356,21 +383,21 @@ func (c *evalCtx) accepts(fs []requirements.Filter, it *item) (bool, int16) {
 // content). It is match on the selector, written out for items that carry
 // hours so that no Filter is built per item.
 func (c *evalCtx) selects(f *requirements.Filter, it *item) bool {
-	if it.kase != nil {
+	if c.kase(it) != nil {
 		sel := selector(f)
 		return c.match(&sel, it)
 	}
 	if f.Evidence != "" && f.Evidence != it.evidence() {
 		return false
 	}
-	if a := it.act; a != nil {
+	if a := c.act(it); a != nil {
 		if len(f.ActivityKinds) > 0 && !slices.Contains(f.ActivityKinds, a.Kind) {
 			return false
 		}
 	} else if len(f.ActivityKinds) > 0 {
 		return false
 	}
-	if s := it.session; s != nil {
+	if s := c.session(it); s != nil {
 		return (len(f.Format) == 0 || slices.Contains(f.Format, s.Format)) &&
 			(len(f.Content) == 0 || slices.Contains(f.Content, s.Content))
 	}
@@ -541,7 +568,7 @@ func (c *evalCtx) build(hs []*hoursReq) *network {
 			if node < 0 {
 				node = g.AddNode()
 				n.supply[gi] = g.AddEdge(n.sourceOf(ri, gi), node, gr.credits)
-				if c.items[i].state == portfolio.Claimed {
+				if c.state(&c.items[i]) == portfolio.Claimed {
 					n.claimed = append(n.claimed, gi)
 				}
 			}
@@ -591,10 +618,11 @@ func (n *network) group() {
 	}
 	slots := take(&sc.slots, 1<<bits)
 	mask := uint64(len(slots) - 1)
-	for i, it := range c.items {
+	for i := range c.items {
+		it := &c.items[i]
 		n.gid[i], n.next[i] = -1, -1
-		if !accepted(it.state, true) || !n.countedByAny(i) {
-			continue
+		if c.keys[i] == 0 || !accepted(c.state(it), true) {
+			continue // no requirement counts it
 		}
 		mc, month := n.monthOf(it)
 		hv := n.hash(i, mc, month)
@@ -621,16 +649,6 @@ func (n *network) group() {
 	sc.groups = n.groups
 }
 
-// countedByAny reports whether some requirement can count item i.
-func (n *network) countedByAny(i int) bool {
-	for _, rn := range n.reqs {
-		if rn.h.info[i].elig {
-			return true
-		}
-	}
-	return false
-}
-
 // monthOf returns the first monthly cap that selects an item, and the
 // item's month; -1 and 0 when none does.
 func (n *network) monthOf(it *item) (int32, int32) {
@@ -642,47 +660,20 @@ func (n *network) monthOf(it *item) (int32, int32) {
 	return -1, 0
 }
 
-// hash hashes (FNV-1a) what group compares of item i: its state, its
-// month under a monthly cap, and what each requirement makes of it.
+// hash hashes (FNV-1a over words) what group compares of item i: what
+// each requirement makes of it (its key, see mixInfo), its state, and its
+// month under a monthly cap.
 func (n *network) hash(i int, mc, month int32) uint64 {
-	h := uint64(14695981039346656037)
-	mix := func(x uint64) { h = (h ^ x) * 1099511628211 }
-	mixString := func(s string) {
-		for k := 0; k < len(s); k++ {
-			mix(uint64(s[k]))
-		}
-		mix(0x100)
-	}
-	switch st := n.c.items[i].state; st {
-	case portfolio.Verified:
-		mix(1)
-	case portfolio.Claimed:
-		mix(2)
-	default:
-		mixString(string(st))
-	}
-	mix(uint64(uint32(mc)))
-	mix(uint64(uint32(month)))
-	for _, rn := range n.reqs {
-		in := rn.h.info[i]
-		if !in.elig {
-			mix(0x200)
-			continue
-		}
-		w := uint64(0)
-		if in.weak {
-			w = 1
-		}
-		mix(w<<32 | uint64(uint16(in.capOf))<<16 | uint64(uint16(in.bucket)))
-		mix(in.areaKey)
-	}
-	return h
+	h := n.c.keys[i]
+	h = (h ^ uint64(n.c.items[i].st)) * 1099511628211
+	h = (h ^ uint64(uint32(mc))) * 1099511628211
+	return (h ^ uint64(uint32(month))) * 1099511628211
 }
 
 // alike reports whether items i and j are in the same state and every
 // requirement treats them alike (their months are compared by group).
 func (n *network) alike(i, j int) bool {
-	if n.c.items[i].state != n.c.items[j].state {
+	if n.c.items[i].st != n.c.items[j].st { // the same code is the same state
 		return false
 	}
 	for _, rn := range n.reqs {
@@ -789,7 +780,7 @@ func (n *network) direct(gi int) bool {
 	if in.capOf >= 0 {
 		only.capAvail[in.capOf] += gr.credits
 	}
-	if n.c.items[i].state == portfolio.Claimed {
+	if n.c.state(&n.c.items[i]) == portfolio.Claimed {
 		n.claimed = append(n.claimed, gi)
 	}
 	if in.weak {
@@ -1052,7 +1043,7 @@ func (n *network) areaPotential(rn *reqNet, verifiedOnly bool) map[string]float6
 	p := map[string]float64{}
 	for g, k := range rn.count {
 		i := int(n.groups[g].rep)
-		if k == 0 || verifiedOnly && (n.c.items[i].state != portfolio.Verified || rn.h.info[i].weak) {
+		if k == 0 || verifiedOnly && (n.c.state(&n.c.items[i]) != portfolio.Verified || rn.h.info[i].weak) {
 			continue
 		}
 		for _, a := range rn.h.itemAreas(n.c, i) {
@@ -1286,8 +1277,8 @@ func (c *evalCtx) spanProblem(n *network, rn *reqNet, withClaimed bool) string {
 	var first, last date.Date
 	seen := false
 	for i, g := range n.gid {
-		it := c.items[i]
-		if g < 0 || rn.count[g] == 0 || !accepted(it.state, withClaimed) || (rn.h.info[i].weak && !withClaimed) {
+		it := &c.items[i]
+		if g < 0 || rn.count[g] == 0 || !accepted(c.state(it), withClaimed) || (rn.h.info[i].weak && !withClaimed) {
 			continue
 		}
 		if !seen || it.start.Before(first) {
@@ -1519,11 +1510,11 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 	// Evidence used, then evidence excluded.
 	var claimedIDs []string
 	res.Evidence = c.uses(n, rn, func(i int) {
-		if c.items[i].state == portfolio.Claimed {
-			claimedIDs = appendNew(claimedIDs, c.items[i].id())
+		if c.state(&c.items[i]) == portfolio.Claimed {
+			claimedIDs = appendNew(claimedIDs, c.id(&c.items[i]))
 		}
 		if h.info[i].weak {
-			for _, id := range c.claimedSupport(c.items[i]) {
+			for _, id := range c.claimedSupport(&c.items[i]) {
 				claimedIDs = appendNew(claimedIDs, id)
 			}
 		}
@@ -1537,7 +1528,7 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		}
 		from, to := c.collection(e)
 		for i := from; i < to; i++ {
-			if in := h.info[i]; in.elig && c.items[i].state == portfolio.Rejected || !in.elig && in.why != whyNone {
+			if in := h.info[i]; in.elig && c.state(&c.items[i]) == portfolio.Rejected || !in.elig && in.why != whyNone {
 				excluded++
 			}
 		}
@@ -1551,15 +1542,15 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 		}
 		from, to := c.collection(e)
 		for i := from; i < to; i++ {
-			it := c.items[i]
+			it := &c.items[i]
 			if in := h.info[i]; in.elig || in.why == whyNone {
-				if in.elig && it.state == portfolio.Rejected {
-					res.Excluded = append(res.Excluded, Excluded{ID: it.id(), Reason: "was rejected in verification"})
+				if in.elig && c.state(it) == portfolio.Rejected {
+					res.Excluded = append(res.Excluded, Excluded{ID: c.id(it), Reason: "was rejected in verification"})
 				}
 				continue
 			}
 			if why := h.reason(c, i); why != "" {
-				res.Excluded = append(res.Excluded, Excluded{ID: it.id(), Reason: why})
+				res.Excluded = append(res.Excluded, Excluded{ID: c.id(it), Reason: why})
 			}
 		}
 	}
@@ -1582,8 +1573,8 @@ func (c *evalCtx) hoursResult(p *hoursPass, rn *reqNet, st Status) Result {
 			// Met only with claimed evidence that carries no hours here, such
 			// as an item that stretches the span the evidence covers.
 			for i, g := range n.gid {
-				if g >= 0 && rn.count[g] > 0 && (c.items[i].state == portfolio.Claimed || h.info[i].weak) {
-					claimedIDs = appendNew(claimedIDs, c.items[i].id())
+				if g >= 0 && rn.count[g] > 0 && (c.state(&c.items[i]) == portfolio.Claimed || h.info[i].weak) {
+					claimedIDs = appendNew(claimedIDs, c.id(&c.items[i]))
 				}
 			}
 		}
@@ -1649,7 +1640,7 @@ func (c *evalCtx) uses(n *network, rn *reqNet, each func(i int)) []Use {
 		}
 		at := 0.0 // where the member starts on the line of the group's credits
 		for m := gr.rep; m >= 0 && at < off+amt-flow.Eps; m = n.next[m] {
-			it := c.items[m]
+			it := &c.items[m]
 			lo, hi := max(at, off), min(at+it.credits, off+amt)
 			at += it.credits
 			if hi-lo <= flow.Eps {
@@ -1687,8 +1678,8 @@ func (c *evalCtx) uses(n *network, rn *reqNet, each func(i int)) []Use {
 	}
 	for k, p := range pend {
 		each(int(p.i))
-		it := c.items[p.i]
-		uses[k] = Use{ID: it.id(), Amount: p.amount, State: string(it.state)}
+		it := &c.items[p.i]
+		uses[k] = Use{ID: c.id(it), Amount: p.amount, State: string(c.state(it))}
 		if p.to > p.from {
 			from := len(split)
 			split = append(split, store[p.from:p.to]...)

@@ -77,8 +77,8 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 	claimedWork := func(o ratioOutcome) string {
 		var ids []string
 		for _, i := range o.of.items {
-			if c.items[i].state == portfolio.Claimed || of.info[i].weak {
-				ids = appendNew(ids, c.items[i].id())
+			if c.state(&c.items[i]) == portfolio.Claimed || of.info[i].weak {
+				ids = appendNew(ids, c.id(&c.items[i]))
 			}
 		}
 		if len(ids) == 0 {
@@ -108,9 +108,9 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 	listed := map[int]bool{} // an item both requirements accept is listed once
 	for _, side := range []ratioSide{o.of, o.to} {
 		for _, i := range side.items {
-			if it := c.items[i]; !listed[i] {
+			if it := &c.items[i]; !listed[i] {
 				listed[i] = true
-				res.Evidence = append(res.Evidence, Use{ID: it.id(), Amount: round(it.credits), State: string(it.state)})
+				res.Evidence = append(res.Evidence, Use{ID: c.id(it), Amount: round(it.credits), State: string(c.state(it))})
 			}
 		}
 	}
@@ -123,11 +123,11 @@ func (c *evalCtx) ratioResult(r *requirements.Requirement) Result {
 	case Pending:
 		var ids []string
 		for _, i := range o.to.items {
-			if c.items[i].state == portfolio.Claimed {
-				ids = appendNew(ids, c.items[i].id())
+			if c.state(&c.items[i]) == portfolio.Claimed {
+				ids = appendNew(ids, c.id(&c.items[i]))
 			}
 			if to.info[i].weak {
-				for _, id := range c.claimedSupport(c.items[i]) {
+				for _, id := range c.claimedSupport(&c.items[i]) {
 					ids = appendNew(ids, id)
 				}
 			}
@@ -252,8 +252,8 @@ func (c *evalCtx) ratioSide(h *hoursReq, withClaimed bool) ratioSide {
 	type capMonth struct{ cap, month int }
 	under := map[capMonth]float64{}
 	for i, in := range h.info {
-		it := c.items[i]
-		if !in.elig || !accepted(it.state, withClaimed) || (in.weak && !withClaimed) {
+		it := &c.items[i]
+		if !in.elig || !accepted(c.state(it), withClaimed) || (in.weak && !withClaimed) {
 			continue
 		}
 		s.items = append(s.items, i)

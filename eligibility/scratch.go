@@ -17,9 +17,9 @@ import (
 // collection.
 type scratch struct {
 	store  []item
-	items  []*item
 	infos  []itemInfo
 	masks  []itemMasks
+	keys   []uint64
 	areaOf [][]string
 	firsts []int32
 	counts []int16
@@ -42,6 +42,8 @@ type scratch struct {
 	tx texts
 	// phrases are the reasons phrase remembers by key.
 	phrases []remembered
+	// dyn are the dynamic conditions dynamicOf worked out.
+	dyn []dynEntry
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{g: flow.New(0)} }}
@@ -50,10 +52,10 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 
 // release empties the scratch and returns it to the pool.
 func (s *scratch) release() {
-	s.store, s.items = s.store[:0], s.items[:0]
+	s.store = s.store[:0]
 	clear(s.areaOf) // it points into the portfolio
 	s.areaOf = s.areaOf[:0]
-	s.masks = s.masks[:0]
+	s.masks, s.keys = s.masks[:0], s.keys[:0]
 	s.infos, s.firsts, s.counts, s.supply = s.infos[:0], s.firsts[:0], s.counts[:0], s.supply[:0]
 	s.floats = s.floats[:0]
 	s.gids, s.nexts, s.groups, s.areaEdges = s.gids[:0], s.nexts[:0], s.groups[:0], s.areaEdges[:0]
@@ -61,6 +63,8 @@ func (s *scratch) release() {
 	s.uses, s.amounts = s.uses[:0], s.amounts[:0]
 	clear(s.phrases) // they point into the portfolio
 	s.phrases = s.phrases[:0]
+	clear(s.dyn) // they point into the set and the portfolio
+	s.dyn = s.dyn[:0]
 	s.g.Clear(0)
 	scratchPool.Put(s)
 }

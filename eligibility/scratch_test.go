@@ -74,9 +74,10 @@ func TestSelectsIsMatchOnSelector(t *testing.T) {
 				for k := range r.Accepts {
 					f := &r.Accepts[k]
 					sel := selector(f)
-					for _, it := range c.items {
+					for i := range c.items {
+						it := &c.items[i]
 						if got, want := c.selects(f, it), c.match(&sel, it); got != want {
-							t.Errorf("%s %s accepts[%d], item %s: selects %v, match on the selector %v", id, r.ID, k, it.id(), got, want)
+							t.Errorf("%s %s accepts[%d], item %s: selects %v, match on the selector %v", id, r.ID, k, c.id(it), got, want)
 						}
 						checked++
 					}
