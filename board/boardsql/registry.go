@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -357,6 +358,11 @@ func (s *Store) prefixWords(ctx context.Context, db registryReader, terms []stri
 		upper := string(r[:len(r)-1]) + string(next)
 		q, args := "SELECT word FROM registry_words WHERE word >= $1 AND word < $2", []any{t, upper}
 		if s.Dialect == SQLite {
+			// Bound values compared with an indexed column, which
+			// ANALYZE's statistics could weigh, make SQLite prepare the
+			// kept statement again on every run (a third of its time);
+			// as scalar subqueries they bound the same range unweighed.
+			q = "SELECT word FROM registry_words WHERE word >= (SELECT $1) AND word < (SELECT $2)"
 			// No words at all when the term extends past an unfolded start.
 			q += " AND NOT EXISTS (" + unfoldedBefore + ")"
 			args = append(args, unfoldedBeforeArgs(t)...)
@@ -689,7 +695,7 @@ func tsqueryLiteral(s string) (string, error) {
 
 // searchQuery runs a query of a search. Through the pool on SQLite, the
 // statement is prepared once and kept (sqldb.DB) when cache is set: a
-// statement of a bounded set of texts. Preparing the four statements of a
+// statement of a bounded set of texts. Preparing the statements of a
 // search was a quarter of its time (a CPU profile of 4,000 searches at
 // 1,000,000 listings). Texts without bound (an OFFSET, a list of holders)
 // run unprepared.
@@ -718,10 +724,11 @@ type registryReader interface {
 // SearchRegistry finds listings: visible profiles with at least one public
 // credential, matching every term and filter, in the order holders joined
 // (by holder id), one page at a time, with a count capped at CountCap.
-// On PostgreSQL the count, the page and the credentials are read in one
-// read-only transaction (one snapshot) without parallel workers: a search
-// stops after a page or the cap, and workers cost more to start and
-// overshoot the limit than they save.
+// The page, its credentials and the count are one statement (one
+// snapshot); on PostgreSQL it runs with the look-up of the vocabulary in a
+// read-only transaction without parallel workers: a search stops after a
+// page or the cap, and workers cost more to start and overshoot the limit
+// than they save.
 func (s *Store) SearchRegistry(ctx context.Context, q RegistryQuery) (*RegistryPage, error) {
 	// Only PostgreSQL plans parallel workers (and needs one snapshot taken
 	// explicitly: SQLite reads from one connection's snapshot anyway).
@@ -762,23 +769,47 @@ func (s *Store) searchRegistry(ctx context.Context, db registryReader, q Registr
 		return nil, err
 	}
 	out := &RegistryPage{}
-	sel := "SELECT p.holder_id, p.display_name, p.city, p.region, p.country, p.specialties, p.telehealth, p.accepting_referrals, p.languages, p.practice, " +
+	page := "SELECT p.holder_id, p.display_name, p.city, p.region, p.country, p.specialties, p.telehealth, p.accepting_referrals, p.languages, p.practice, " +
 		"p.statement, p.website, p.email, p.visible, p.version, p.updated_at " + body + " ORDER BY " + key + " LIMIT " + strconv.Itoa(q.Limit+1)
 	if q.After == 0 && q.Offset > 0 {
-		sel += " OFFSET " + strconv.Itoa(q.Offset)
+		page += " OFFSET " + strconv.Itoa(q.Offset)
 	}
+	// The count: how many match, up to the cap (an exact count of a
+	// million-row match would read every row). With a cursor it is still
+	// the count of the whole result.
+	cq := q
+	cq.After = 0
+	countBody, _, countArgs, err := s.registrySQL(&cq, words, true)
+	if err != nil {
+		return nil, err
+	}
+	countQ := "SELECT count(*) FROM (SELECT 1 " + countBody + " LIMIT " + strconv.Itoa(q.CountCap+1) + ") n"
+	// The page, its public credentials (a holder with several comes on as
+	// many rows, newest first) and the count in one statement: one
+	// snapshot, one round trip.
+	sel := "SELECT pg.*, c.id, c.set_id, c.set_version, c.issued_at, c.valid_until, c.revoked_at, c.suspended_at, c.superseded_by"
+	if !q.NoCount {
+		sel += ", (" + countQ + ")"
+		args = slices.Concat(countArgs, args)
+	}
+	sel += " FROM (" + page + ") pg JOIN credentials c ON c.holder_id = pg.holder_id AND " + s.Dialect.IsTrue("c.public") + " ORDER BY pg.holder_id, c.issued_at DESC, c.id"
 	// Deep pages and a regulator's holders make texts without bound.
 	rows, err := s.searchQuery(ctx, db, q.Offset == 0 && len(q.Holders) == 0, s.Dialect.Rebind(sel), args...)
 	if err != nil {
 		return nil, fmt.Errorf("searching the registry: %w", err)
 	}
 	defer rows.Close()
+	total := -1
 	for rows.Next() {
-		p, err := scanProfile(rows)
+		l, err := scanListingRow(rows, !q.NoCount, &total)
 		if err != nil {
 			return nil, err
 		}
-		out.Listings = append(out.Listings, Listing{Profile: *p})
+		if n := len(out.Listings); n > 0 && out.Listings[n-1].HolderID == l.HolderID {
+			out.Listings[n-1].Credentials = append(out.Listings[n-1].Credentials, l.Credentials...)
+			continue
+		}
+		out.Listings = append(out.Listings, l)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -787,86 +818,63 @@ func (s *Store) searchRegistry(ctx context.Context, db registryReader, q Registr
 		out.Listings = out.Listings[:q.Limit]
 		out.Next = out.Listings[q.Limit-1].HolderID
 	}
-	// A last page read from the start says the count itself.
-	exact := q.After == 0 && out.Next == 0 && (len(out.Listings) > 0 || q.Offset == 0)
-	if exact {
+	switch {
+	case q.After == 0 && out.Next == 0 && (len(out.Listings) > 0 || q.Offset == 0):
+		// A last page read from the start says the count itself.
 		out.Total = q.Offset + len(out.Listings)
-	}
-	if !q.NoCount && !exact {
-		// The count: how many match, up to the cap (an exact count of a
-		// million-row match would read every row). With a cursor it is
-		// still the count of the whole result.
-		cq := q
-		cq.After = 0
-		countBody, _, countArgs, err := s.registrySQL(&cq, words, true)
-		if err != nil {
-			return nil, err
-		}
-		countQ := "SELECT count(*) FROM (SELECT 1 " + countBody + " LIMIT " + strconv.Itoa(q.CountCap+1) + ") n"
-		if err := s.searchQueryRow(ctx, db, len(q.Holders) == 0, s.Dialect.Rebind(countQ), countArgs...).Scan(&out.Total); err != nil {
+	case q.NoCount:
+	case total < 0:
+		// No row to carry the count (a page past the end).
+		if err := s.searchQueryRow(ctx, db, len(q.Holders) == 0, s.Dialect.Rebind(countQ), countArgs...).Scan(&total); err != nil {
 			return nil, fmt.Errorf("counting the registry: %w", err)
 		}
+		fallthrough
+	default:
+		out.Total = total
 		if out.Total > q.CountCap {
 			out.Total, out.TotalCapped = q.CountCap, true
 		}
 	}
-	if err := s.attachCredentials(ctx, db, out.Listings); err != nil {
-		return nil, err
-	}
 	return out, nil
 }
 
-// attachCredentials reads the public credentials of listings, live.
-func (s *Store) attachCredentials(ctx context.Context, db registryReader, ls []Listing) error {
-	if len(ls) == 0 {
-		return nil
+// scanListingRow reads a row of a search's page: a profile and one of its
+// public credentials, and the count into total when the row carries it.
+func scanListingRow(rows *sql.Rows, count bool, total *int) (Listing, error) {
+	var c RegistryCredential
+	var issued, until, revoked, suspended any
+	extra := []any{&c.ID, &c.SetID, &c.SetVersion, &issued, &until, &revoked, &suspended, &c.SupersededBy}
+	if count {
+		extra = append(extra, total)
 	}
-	at := map[int64]int{}
-	var ids []any
-	for i, l := range ls {
-		at[l.HolderID] = i
-		ids = append(ids, l.HolderID)
-	}
-	pub := s.Dialect.IsTrue("public")
-	in := "holder_id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
-	if s.Dialect == SQLite {
-		// One JSON array, not a parameter per holder: SQLite prepares a
-		// statement whose bound values its statistics could weigh
-		// (ANALYZE's samples) a second time on its first step, which was
-		// a fifth of a search's time.
-		list := make([]string, len(ids))
-		for i, id := range ids {
-			list[i] = strconv.FormatInt(id.(int64), 10)
-		}
-		in, ids = "holder_id IN (SELECT value FROM json_each(?))", []any{"[" + strings.Join(list, ",") + "]"}
-	}
-	rows, err := s.searchQuery(ctx, db, s.Dialect == SQLite, s.Dialect.Rebind(`SELECT id, holder_id, set_id, set_version, issued_at, valid_until, revoked_at, suspended_at, superseded_by
-		FROM credentials WHERE `+pub+` AND `+in+` ORDER BY issued_at DESC, id`), ids...)
+	p, err := scanProfile(scanExtra{rows, extra})
 	if err != nil {
-		return err
+		return Listing{}, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var c RegistryCredential
-		var issued, until, revoked, suspended any
-		if err := rows.Scan(&c.ID, &c.HolderID, &c.SetID, &c.SetVersion, &issued, &until, &revoked, &suspended, &c.SupersededBy); err != nil {
-			return err
-		}
-		if c.IssuedAt, err = sqldb.ScanTime(issued); err != nil {
-			return err
-		}
-		for _, v := range []struct {
-			raw any
-			to  *time.Time
-		}{{until, &c.ValidUntil}, {revoked, &c.RevokedAt}, {suspended, &c.SuspendedAt}} {
-			if v.raw != nil {
-				if *v.to, err = sqldb.ScanTime(v.raw); err != nil {
-					return err
-				}
+	c.HolderID = p.HolderID
+	if c.IssuedAt, err = sqldb.ScanTime(issued); err != nil {
+		return Listing{}, err
+	}
+	for _, v := range []struct {
+		raw any
+		to  *time.Time
+	}{{until, &c.ValidUntil}, {revoked, &c.RevokedAt}, {suspended, &c.SuspendedAt}} {
+		if v.raw != nil {
+			if *v.to, err = sqldb.ScanTime(v.raw); err != nil {
+				return Listing{}, err
 			}
 		}
-		i := at[c.HolderID]
-		ls[i].Credentials = append(ls[i].Credentials, c)
 	}
-	return rows.Err()
+	return Listing{Profile: *p, Credentials: []RegistryCredential{c}}, nil
+}
+
+// scanExtra scans a row into a scanner's destinations followed by more.
+type scanExtra struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+// Scan scans the row into dest and then the extra destinations.
+func (s scanExtra) Scan(dest ...any) error {
+	return s.rows.Scan(append(dest, s.extra...)...)
 }

@@ -171,6 +171,22 @@ func TestRegistrySearchOnBothEngines(t *testing.T) {
 			if !maps.Equal(st, want) {
 				t.Errorf("statuses %v, want %v (private credentials never listed)", st, want)
 			}
+			// A holder's credentials, newest first (then by id), whatever the page.
+			for _, q := range []RegistryQuery{{}, {Limit: 1, Offset: 4}, {Q: "sam"}} {
+				for _, l := range search(q).Listings {
+					if !slices.IsSortedFunc(l.Credentials, func(a, b RegistryCredential) int {
+						if c := b.IssuedAt.Compare(a.IssuedAt); c != 0 {
+							return c
+						}
+						return strings.Compare(a.ID, b.ID)
+					}) {
+						t.Errorf("%s: credentials out of order: %v", l.DisplayName, l.Credentials)
+					}
+					if l.DisplayName == "Sam Superseded" && len(l.Credentials) != 2 {
+						t.Errorf("%+v: Sam's credentials %v", q, l.Credentials)
+					}
+				}
+			}
 			// Pagination: offsets and cursors agree.
 			p1 := search(RegistryQuery{Limit: 2})
 			p2 := search(RegistryQuery{Limit: 2, Offset: 2})
@@ -194,6 +210,15 @@ func TestRegistrySearchOnBothEngines(t *testing.T) {
 			}
 			if past := search(RegistryQuery{Limit: 2, Offset: 10}); len(past.Listings) != 0 || past.Total != 5 {
 				t.Errorf("past the end: %d listings, total %d", len(past.Listings), past.Total)
+			}
+			if past := search(RegistryQuery{Limit: 2, After: last.Listings[0].HolderID}); len(past.Listings) != 0 || past.Total != 5 || past.TotalCapped {
+				t.Errorf("cursor past the end: %d listings, total %d", len(past.Listings), past.Total)
+			}
+			if nc := search(RegistryQuery{Limit: 2, NoCount: true}); len(nc.Listings) != 2 || nc.Total != 0 || nc.Next == 0 {
+				t.Errorf("no count: %d listings, total %d", len(nc.Listings), nc.Total)
+			}
+			if none := search(RegistryQuery{Q: "nobody"}); len(none.Listings) != 0 || none.Total != 0 || none.Next != 0 {
+				t.Errorf("no match: %d listings, total %d", len(none.Listings), none.Total)
 			}
 			// The holder hides the profile: gone at once; shows it again: back.
 			p, err := s.Profile(ctx, jordan)
