@@ -521,7 +521,8 @@ type bareQuery struct {
 }
 
 // compareBare measures searches against the bare index queries they stand
-// on, run by run in turn so that the machine's load falls on both alike.
+// on, run by run in turn so that the machine's load falls on both alike,
+// in an order that turns so that none always follows the same other.
 // A bare query reads the first cap+1 matches from the index alone (what a
 // count capped at cap must read at least): on SQLite the FTS5 table, on
 // PostgreSQL the GIN index and the rows it points to.
@@ -560,27 +561,34 @@ func compareBare(ctx context.Context, st *boardsql.Store, runs, countCap int, as
 		if st.Dialect == boardsql.Postgres {
 			prefix, exact = b.pgPrefix, b.pgExact
 		}
-		var search, tp, te []time.Duration
-		for i := range runs + 5 {
-			rq := b.q
-			rq.CountCap = countCap
-			t0 := time.Now()
-			if _, err := st.SearchRegistry(ctx, rq); err != nil {
-				return fmt.Errorf("%s: %w", b.name, err)
-			}
-			t1 := time.Now()
-			if _, err := bare(prefix); err != nil {
-				return fmt.Errorf("%s, bare prefix: %w", b.name, err)
-			}
-			t2 := time.Now()
-			if _, err := bare(exact); err != nil {
-				return fmt.Errorf("%s, bare exact: %w", b.name, err)
-			}
-			t3 := time.Now()
-			if i >= 5 { // five warm-up runs
-				search, tp, te = append(search, t1.Sub(t0)), append(tp, t2.Sub(t1)), append(te, t3.Sub(t2))
+		rq := b.q
+		rq.CountCap = countCap
+		// The three queries of a run, whose order turns from run to run:
+		// a query measured right after the prefix query (which reads
+		// hundreds of thousands of postings) finds the caches it emptied,
+		// so each must follow each of the others as often.
+		steps := []struct {
+			name string
+			run  func() error
+			took *[]time.Duration
+		}{
+			{"", func() error { _, err := st.SearchRegistry(ctx, rq); return err }, new([]time.Duration)},
+			{"bare prefix", func() error { _, err := bare(prefix); return err }, new([]time.Duration)},
+			{"bare exact", func() error { _, err := bare(exact); return err }, new([]time.Duration)},
+		}
+		for i := range runs + 6 {
+			for k := range steps {
+				s := steps[(i+k)%len(steps)]
+				t0 := time.Now()
+				if err := s.run(); err != nil {
+					return fmt.Errorf("%s: %w", strings.TrimSuffix(b.name+", "+s.name, ", "), err)
+				}
+				if i >= 6 { // six warm-up runs, two of each order
+					*s.took = append(*s.took, time.Since(t0))
+				}
 			}
 		}
+		search, tp, te := *steps[0].took, *steps[1].took, *steps[2].took
 		for _, d := range [][]time.Duration{search, tp, te} {
 			slices.Sort(d)
 		}
