@@ -30,8 +30,10 @@ type evalCtx struct {
 	cycleProblem string
 	items        []item
 	// states are the items' states by code (see stateCode); empty while
-	// every item is in one of the three usual states.
-	states []portfolio.State
+	// every item is in one of the three usual states. stateCodes finds
+	// the code of any other state (nil until one is seen).
+	states     []portfolio.State
+	stateCodes map[portfolio.State]uint32
 	// masks holds, per item, what the set's filter plans read of it (nil
 	// until prepareHours, and when the set's filters are not compiled).
 	masks []itemMasks
@@ -163,9 +165,11 @@ type item struct {
 	// for none), once resolved is set (buildItems resolves them once,
 	// rather than each filter looking the contract up by id).
 	k, kStrict int32
-	coll       int8   // collEducation, collSupervision, collClinical or collCases
-	st         uint16 // the item's state, by its position in evalCtx.states
-	resolved   bool
+	// st is the item's state, by its position in evalCtx.states: wide
+	// enough for a distinct state per item (idx is an int32 too).
+	st       uint32
+	coll     int8 // collEducation, collSupervision, collClinical or collCases
+	resolved bool
 }
 
 // The collections of items, as item.coll.
@@ -185,7 +189,7 @@ const (
 
 // stateCode returns the code of state st in c.states, adding it when it
 // is not one of the three usual states and is new.
-func (c *evalCtx) stateCode(st portfolio.State) uint16 {
+func (c *evalCtx) stateCode(st portfolio.State) uint32 {
 	switch st {
 	case portfolio.Verified:
 		return stVerified
@@ -194,16 +198,17 @@ func (c *evalCtx) stateCode(st portfolio.State) uint16 {
 	case portfolio.Rejected:
 		return stRejected
 	}
-	if len(c.states) == 0 {
+	if k, ok := c.stateCodes[st]; ok {
+		return k
+	}
+	if c.stateCodes == nil {
+		c.stateCodes = map[portfolio.State]uint32{}
 		c.states = append(c.states, portfolio.Verified, portfolio.Claimed, portfolio.Rejected)
 	}
-	for k := 3; k < len(c.states); k++ {
-		if c.states[k] == st {
-			return uint16(k)
-		}
-	}
+	k := uint32(len(c.states))
 	c.states = append(c.states, st)
-	return uint16(len(c.states) - 1)
+	c.stateCodes[st] = k
+	return k
 }
 
 // state returns the item's state.
