@@ -25,6 +25,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -61,6 +62,7 @@ import (
 	"github.com/certboard/certboard/portfolio"
 	"github.com/certboard/certboard/requirements"
 	"github.com/certboard/certboard/seal"
+	"github.com/certboard/certboard/sqldb"
 )
 
 // options are the command-line settings of a run.
@@ -195,6 +197,13 @@ type report struct {
 	// divides it by the successful requests, in milliseconds.
 	CPUSeconds    float64 `json:"cpu_seconds"`
 	CPUPerRequest float64 `json:"cpu_ms_per_request"`
+	// DatabaseCPUSeconds is the CPU time of the PostgreSQL backends serving
+	// the run's database during the measured period, read from /proc when
+	// the server runs on this host, -1 otherwise (and on SQLite, whose work
+	// is in the process's CPU); DatabaseCPUPerRequest divides it by the
+	// successful requests, in milliseconds.
+	DatabaseCPUSeconds    float64 `json:"database_cpu_seconds"`
+	DatabaseCPUPerRequest float64 `json:"database_cpu_ms_per_request"`
 	// LoadStart and LoadEnd are the host's 1-minute load average when the
 	// measured period started and ended (-1 when unknown): other work on the
 	// host skews the figures.
@@ -237,6 +246,7 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 		return nil, err
 	}
 	cfg := boardsql.Config{Keys: keys}
+	var backends func() map[int]float64
 	if o.Database != "" {
 		dbURL, drop, err := scratchdb.Create(ctx, o.Database, "certboard_load")
 		if err != nil {
@@ -244,6 +254,15 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 		}
 		defer drop()
 		cfg.DatabaseURL = dbURL
+		// A connection of its own, so that reading the backends' CPU does
+		// not wait for the server's busy pool.
+		watch, err := sql.Open("pgx", dbURL)
+		if err != nil {
+			return nil, err
+		}
+		defer watch.Close()
+		watch.SetMaxOpenConns(1)
+		backends = func() map[int]float64 { return backendsCPU(ctx, watch) }
 	} else {
 		dir, err := os.MkdirTemp("", "certboard-load-")
 		if err != nil {
@@ -309,7 +328,7 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 
 	client := newClient(o.Users)
 	defer client.CloseIdleConnections()
-	stats, win, err := drive(ctx, client, base, users, o)
+	stats, win, err := drive(ctx, client, base, users, o, backends)
 	if err != nil {
 		return nil, err
 	}
@@ -541,6 +560,9 @@ type window struct {
 	// CPUSeconds is the CPU time of this process (server and load
 	// generator), or -1 when it cannot be read.
 	CPUSeconds float64
+	// DatabaseCPUSeconds is the CPU time of the PostgreSQL backends
+	// serving the run's database, or -1 when it cannot be read.
+	DatabaseCPUSeconds float64
 	// Load is the host's 1-minute load average at the start and the end,
 	// or -1 when it cannot be read.
 	LoadStart, LoadEnd float64
@@ -550,8 +572,9 @@ type window struct {
 // passed (or ctx ends, which reports interrupted) and returns what each
 // measured. Requests in flight at the end are finished, not cancelled;
 // only requests started within the measured period are recorded. With
-// o.CPUProfile, the measured period is profiled.
-func drive(ctx context.Context, client *http.Client, base string, users []*vuser, o options) ([]*userStats, window, error) {
+// o.CPUProfile, the measured period is profiled. backends, when not nil,
+// reads the database server's CPU time by process (backendsCPU).
+func drive(ctx context.Context, client *http.Client, base string, users []*vuser, o options, backends func() map[int]float64) ([]*userStats, window, error) {
 	var prof *os.File
 	if o.CPUProfile != "" {
 		f, err := os.Create(o.CPUProfile)
@@ -577,7 +600,11 @@ func drive(ctx context.Context, client *http.Client, base string, users []*vuser
 	case <-ctx.Done():
 		t.Stop()
 	}
-	win := window{LoadStart: measure.LoadAverage()}
+	win := window{LoadStart: measure.LoadAverage(), DatabaseCPUSeconds: -1}
+	var db0 map[int]float64
+	if backends != nil {
+		db0 = backends()
+	}
 	cpu0 := measure.ProcessCPU()
 	var perr error
 	if prof != nil {
@@ -589,6 +616,18 @@ func drive(ctx context.Context, client *http.Client, base string, users []*vuser
 		perr = prof.Close()
 	}
 	cpu1 := measure.ProcessCPU()
+	if db0 != nil {
+		if db1 := backends(); db1 != nil {
+			// A backend that was not there at the start began within the
+			// period; one gone by the end is not counted (the pool keeps
+			// its connections, so neither is common).
+			sum := 0.0
+			for pid, c := range db1 {
+				sum += c - db0[pid]
+			}
+			win.DatabaseCPUSeconds = math.Round(sum*100) / 100
+		}
+	}
 	win.LoadEnd = measure.LoadAverage()
 	win.CPUSeconds = -1
 	if cpu0 >= 0 && cpu1 >= 0 {
@@ -599,6 +638,30 @@ func drive(ctx context.Context, client *http.Client, base string, users []*vuser
 		out[i] = &w.stats
 	}
 	return out, win, perr
+}
+
+// backendsCPU returns the CPU time, in seconds by process id, of the
+// PostgreSQL backends connected to db's database (but db's own), read from
+// /proc: nil when the server's processes cannot be read here (a server on
+// another host) or the query fails.
+func backendsCPU(ctx context.Context, db *sql.DB) map[int]float64 {
+	rows, err := db.QueryContext(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+	if err != nil {
+		return nil
+	}
+	pids, err := sqldb.ScanIDs(rows)
+	if err != nil {
+		return nil
+	}
+	out := make(map[int]float64, len(pids))
+	for _, pid := range pids {
+		c := measure.PidCPU(int(pid))
+		if c < 0 {
+			return nil
+		}
+		out[int(pid)] = c
+	}
+	return out
 }
 
 // loop is the user's loop: one request after another, with a pause of
@@ -735,7 +798,8 @@ func (w *worker) reread() outcome {
 // summarize merges the users' figures into the report.
 func summarize(stats []*userStats, o options, win window) *report {
 	rep := &report{Run: measure.NewRun(o.Users, o.Mix, o.Warmup, o.Duration), GOMAXPROCS: runtime.GOMAXPROCS(0),
-		CPUSeconds: win.CPUSeconds, LoadStart: win.LoadStart, LoadEnd: win.LoadEnd}
+		CPUSeconds: win.CPUSeconds, DatabaseCPUSeconds: win.DatabaseCPUSeconds, DatabaseCPUPerRequest: -1,
+		LoadStart: win.LoadStart, LoadEnd: win.LoadEnd}
 	requests := 0
 	for op := range numOps {
 		var all []time.Duration
@@ -757,6 +821,9 @@ func summarize(stats []*userStats, o options, win window) *report {
 	}
 	if win.CPUSeconds >= 0 && requests > 0 {
 		rep.CPUPerRequest = math.Round(win.CPUSeconds/float64(requests)*1e5) / 100
+	}
+	if win.DatabaseCPUSeconds >= 0 && requests > 0 {
+		rep.DatabaseCPUPerRequest = math.Round(win.DatabaseCPUSeconds/float64(requests)*1e5) / 100
 	}
 	for _, s := range stats {
 		rep.WarmupErrors += s.warmupErrors
@@ -789,6 +856,10 @@ func (r *report) WriteText(w io.Writer) {
 	if r.CPUSeconds >= 0 {
 		fmt.Fprintf(w, "process CPU (server and load generator): %.1fs in %gs (%.0f%% of %d cores), %.2f ms per request\n",
 			r.CPUSeconds, r.DurationSeconds, 100*r.CPUSeconds/r.DurationSeconds/float64(runtime.NumCPU()), runtime.NumCPU(), r.CPUPerRequest)
+	}
+	if r.DatabaseCPUSeconds >= 0 {
+		fmt.Fprintf(w, "PostgreSQL backends' CPU (this run's database): %.1fs in %gs (%.0f%% of %d cores), %.2f ms per request\n",
+			r.DatabaseCPUSeconds, r.DurationSeconds, 100*r.DatabaseCPUSeconds/r.DurationSeconds/float64(runtime.NumCPU()), runtime.NumCPU(), r.DatabaseCPUPerRequest)
 	}
 	if r.LoadStart >= 0 {
 		fmt.Fprintf(w, "host load average: %.2f at the start, %.2f at the end\n", r.LoadStart, r.LoadEnd)

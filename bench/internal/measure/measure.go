@@ -79,8 +79,16 @@ func MS(d time.Duration) float64 { return math.Round(float64(d.Microseconds())) 
 // ProcessCPU returns the CPU time this process has used, user and system,
 // in seconds, from /proc/self/stat; -1 where that cannot be read (not
 // Linux).
-func ProcessCPU() float64 {
-	b, err := os.ReadFile("/proc/self/stat")
+func ProcessCPU() float64 { return cpuOf("/proc/self/stat") }
+
+// PidCPU is ProcessCPU for another process of the host, by its id: -1
+// when it cannot be read (not Linux, gone, or not visible here).
+func PidCPU(pid int) float64 { return cpuOf("/proc/" + strconv.Itoa(pid) + "/stat") }
+
+// cpuOf reads the user and system CPU time, in seconds, from a
+// /proc/<pid>/stat file; -1 where that cannot be read.
+func cpuOf(stat string) float64 {
+	b, err := os.ReadFile(stat)
 	if err != nil {
 		return -1
 	}
