@@ -242,3 +242,38 @@ func TestChangeUser(t *testing.T) {
 		t.Fatalf("stale version: %v", err)
 	}
 }
+
+// TestNameForPages: pages read the board's name at most once per NameTTL;
+// the instance that saves a new name shows it at once, another instance on
+// the same database within NameTTL, and what a credential states (Name)
+// reads it afresh.
+func TestNameForPages(t *testing.T) {
+	ctx := context.Background()
+	for engine, st := range stores(t) {
+		t.Run(engine, func(t *testing.T) {
+			now := adminNow
+			clock := func() time.Time { return now }
+			saver, other := newBoard(t, st, nil, clock), newBoard(t, st, nil, clock)
+			admin := addUser(t, st, auth.User{Email: "ada.admin@example.org", Name: "Ada Admin", Roles: []auth.Role{auth.Admin}})
+			if a, b := saver.NameForPages(ctx), other.NameForPages(ctx); a != "certboard" || b != "certboard" {
+				t.Fatalf("before any save: %q, %q", a, b)
+			}
+			if _, err := saver.SaveSettings(ctx, admin, board.BoardSettings{Name: "Board of Examples", ContactEmail: "office@board.example.org"}); err != nil {
+				t.Fatal(err)
+			}
+			if got := saver.NameForPages(ctx); got != "Board of Examples" {
+				t.Errorf("the saving instance shows %q", got)
+			}
+			if got := other.NameForPages(ctx); got != "certboard" {
+				t.Errorf("another instance read the store again before NameTTL: %q", got)
+			}
+			if got := other.Name(ctx); got != "Board of Examples" {
+				t.Errorf("Name (for credentials) gives %q", got)
+			}
+			now = now.Add(board.NameTTL)
+			if got := other.NameForPages(ctx); got != "Board of Examples" {
+				t.Errorf("another instance after NameTTL shows %q", got)
+			}
+		})
+	}
+}

@@ -33,6 +33,8 @@ type Board struct {
 	jobs []jobHandler
 	// jobFailed, when set (OnJobFailure), hears of every failed attempt.
 	jobFailed func(kind string, dead bool)
+	// name is the board's display name as Name last read it (settings.go).
+	name atomic.Pointer[cachedName]
 }
 
 // Config is what a Board needs.

@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/certboard/certboard"
 	"github.com/certboard/certboard/auth"
@@ -15,6 +16,37 @@ import (
 // version 0, before the first save).
 func (b *Board) Settings(ctx context.Context) (*BoardSettings, error) {
 	return b.store.BoardSettings(ctx)
+}
+
+// NameTTL is how long NameForPages keeps the board's name before reading
+// it again. Every page shows the name, so reading it for each one was a
+// statement a page (a quarter of PostgreSQL's work for a dashboard); a
+// rename shows at once on the instance that saved it and on the others
+// within NameTTL. What a credential states reads the name afresh (Name).
+const NameTTL = 10 * time.Second
+
+// cachedName is the board's display name and when it was read.
+type cachedName struct {
+	name string
+	at   time.Time
+}
+
+// NameForPages is Name for pages: read from the store at most once per
+// NameTTL.
+func (b *Board) NameForPages(ctx context.Context) string {
+	now := b.clock.Now()
+	last := b.name.Load()
+	if last != nil && !now.Before(last.at) && now.Sub(last.at) < NameTTL {
+		return last.name
+	}
+	s, err := b.store.BoardSettings(ctx)
+	if err != nil {
+		b.log.Error("reading the board settings", "error", err)
+		return "certboard" // and read again next time
+	}
+	// Kept only when no save came in between, whose name is newer.
+	b.name.CompareAndSwap(last, &cachedName{name: s.DisplayName(), at: now})
+	return s.DisplayName()
 }
 
 // DisplayName is the board's name for pages and mail: the name an admin gave, or
@@ -102,5 +134,6 @@ func (b *Board) SaveSettings(ctx context.Context, by *auth.User, s BoardSettings
 	if err != nil {
 		return nil, err
 	}
+	b.name.Store(&cachedName{name: s.DisplayName(), at: b.clock.Now()})
 	return &s, nil
 }

@@ -73,15 +73,10 @@ func LoadPublishedSets(ctx context.Context, st PublishedSets, base *requirements
 	return reg, nil
 }
 
-// boardName is the board's name for pages and mail: the name an admin
-// gave, or "certboard" until then.
+// boardName is the board's name for pages: the name an admin gave, or
+// "certboard" until then (board.NameForPages).
 func (s *Server) boardName(ctx context.Context) string {
-	b, err := s.board.Settings(ctx)
-	if err != nil {
-		s.cfg.Log.Error("reading the board settings", "error", err)
-		return "certboard"
-	}
-	return b.DisplayName()
+	return s.board.NameForPages(ctx)
 }
 
 // --- Home ---
