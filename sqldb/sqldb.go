@@ -50,6 +50,9 @@ type DB struct {
 	// they wait their turn here instead of sleeping and retrying on the
 	// database lock (which under load made some wait seconds).
 	writers sync.Mutex
+	// writeSlots bounds PostgreSQL's write transactions in the process
+	// (nil: no bound), so that they cannot take the whole pool (InTx).
+	writeSlots chan struct{}
 	// prepared keeps SQLite's prepared statements (stmts.go).
 	prepared stmts
 }
@@ -80,8 +83,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			db.Close()
 			return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w", Redact(u), err)
 		}
-		limitPool(db, cfg.MaxConns, 16)
-		return &DB{DB: db, Dialect: Postgres}, nil
+		n := limitPool(db, cfg.MaxConns, 16)
+		return &DB{DB: db, Dialect: Postgres, writeSlots: make(chan struct{}, writeSlots(n))}, nil
 	}
 	dir := cfg.DataDir
 	if dir == "" {
@@ -149,13 +152,25 @@ func ownerOnly(dir, file string) error {
 
 // limitPool bounds the pool and keeps its connections open, so that
 // requests do not open and close a connection each.
-func limitPool(db *sql.DB, n, fallback int) {
+func limitPool(db *sql.DB, n, fallback int) int {
 	if n <= 0 {
 		n = fallback
 	}
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	db.SetConnMaxIdleTime(5 * time.Minute)
+	return n
+}
+
+// writeSlots is how many of a PostgreSQL pool of n connections write
+// transactions may hold at once: a quarter, at least one. Writes take
+// turns on the audit log's lock (every change is audited, in a hash
+// chain), so more of them at once add no throughput; unbounded, under
+// load they held every connection while they waited for the lock, and
+// reads queued behind them for a connection (dashboards' p99 at 200
+// users, 80% reads: see docs/benchmarks.md).
+func writeSlots(n int) int {
+	return max(1, n/4)
 }
 
 // Redact hides a password in a database URL for messages.

@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"testing"
@@ -154,5 +155,61 @@ func TestScanOptionalTime(t *testing.T) {
 	}
 	if err := sqldb.ScanOptionalTime("yesterday", &got); err == nil {
 		t.Fatal("a malformed time was read")
+	}
+}
+
+// TestWriteTransactionsLeaveReadsAConnection: on PostgreSQL, write
+// transactions (InTx) hold at most a quarter of the pool, so that writes
+// waiting their turn on a lock never take every connection from reads; a
+// write queued for its slot gives up when its context ends.
+func TestWriteTransactionsLeaveReadsAConnection(t *testing.T) {
+	ctx := context.Background()
+	u, err := sqldbtest.Postgres(t)
+	if err != nil {
+		t.Skip(err)
+	}
+	db, err := sqldb.Open(ctx, sqldb.Config{DatabaseURL: u, MaxConns: 4}) // one write slot
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	holding, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- db.InTx(ctx, func(tx *sqldb.Tx) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	// The slot is taken: a second write waits for it, and gives up with
+	// its context.
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	ran := false
+	if err := db.InTx(short, func(*sqldb.Tx) error { ran = true; return nil }); !errors.Is(err, context.DeadlineExceeded) || ran {
+		t.Fatalf("a second write while the slot is held: ran %v, %v", ran, err)
+	}
+	// Reads still get connections: three at once, while the write holds one.
+	reads, cancelReads := context.WithTimeout(ctx, 5*time.Second)
+	defer cancelReads()
+	conns := make([]*sql.Conn, 3)
+	for i := range conns {
+		c, err := db.Conn(reads)
+		if err != nil {
+			t.Fatalf("read connection %d while a write holds its slot: %v", i+1, err)
+		}
+		conns[i] = c
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.InTx(ctx, func(*sqldb.Tx) error { ran = true; return nil }); err != nil || !ran {
+		t.Fatalf("a write after the slot was given back: ran %v, %v", ran, err)
 	}
 }

@@ -20,6 +20,13 @@ func (db *DB) InTx(ctx context.Context, f func(tx *Tx) error) error {
 	if db.Dialect.queuesWriters() {
 		db.writers.Lock()
 		defer db.writers.Unlock()
+	} else if db.writeSlots != nil {
+		select {
+		case db.writeSlots <- struct{}{}:
+			defer func() { <-db.writeSlots }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	sqltx, err := db.BeginTx(ctx, nil)
 	if err != nil {
