@@ -271,15 +271,14 @@ func execute(ctx context.Context, o options, progress io.Writer) (*report, error
 		defer os.RemoveAll(dir)
 		cfg.DataDir = dir
 	}
+	// Through Open, so that the pool's size also sets how many write
+	// transactions may hold connections on PostgreSQL.
+	cfg.MaxConns = o.MaxConns
 	st, err := boardsql.Open(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	if o.MaxConns > 0 {
-		st.DB.SetMaxOpenConns(o.MaxConns)
-		st.DB.SetMaxIdleConns(o.MaxConns)
-	}
 	if _, err := st.Migrate(ctx); err != nil {
 		return nil, err
 	}
