@@ -522,7 +522,7 @@ type bareQuery struct {
 
 // compareBare measures searches against the bare index queries they stand
 // on, run by run in turn so that the machine's load falls on both alike,
-// in an order that turns so that none always follows the same other.
+// each measured right after an unmeasured run of itself.
 // A bare query reads the first cap+1 matches from the index alone (what a
 // count capped at cap must read at least): on SQLite the FTS5 table, on
 // PostgreSQL the GIN index and the rows it points to.
@@ -563,10 +563,10 @@ func compareBare(ctx context.Context, st *boardsql.Store, runs, countCap int, as
 		}
 		rq := b.q
 		rq.CountCap = countCap
-		// The three queries of a run, whose order turns from run to run:
-		// a query measured right after the prefix query (which reads
-		// hundreds of thousands of postings) finds the caches it emptied,
-		// so each must follow each of the others as often.
+		// The three queries of a run, each run once unmeasured right before
+		// it is measured: a query measured right after the prefix query
+		// (which reads hundreds of thousands of postings) found the caches
+		// it emptied, so each is measured in the caches its own work leaves.
 		steps := []struct {
 			name string
 			run  func() error
@@ -576,14 +576,16 @@ func compareBare(ctx context.Context, st *boardsql.Store, runs, countCap int, as
 			{"bare prefix", func() error { _, err := bare(prefix); return err }, new([]time.Duration)},
 			{"bare exact", func() error { _, err := bare(exact); return err }, new([]time.Duration)},
 		}
-		for i := range runs + 6 {
-			for k := range steps {
-				s := steps[(i+k)%len(steps)]
+		for i := range runs + 5 {
+			for _, s := range steps {
+				if err := s.run(); err != nil {
+					return fmt.Errorf("%s: %w", strings.TrimSuffix(b.name+", "+s.name, ", "), err)
+				}
 				t0 := time.Now()
 				if err := s.run(); err != nil {
 					return fmt.Errorf("%s: %w", strings.TrimSuffix(b.name+", "+s.name, ", "), err)
 				}
-				if i >= 6 { // six warm-up runs, two of each order
+				if i >= 5 { // five warm-up runs
 					*s.took = append(*s.took, time.Since(t0))
 				}
 			}
