@@ -25,10 +25,12 @@ func (b *Board) Settings(ctx context.Context) (*BoardSettings, error) {
 // within NameTTL. What a credential states reads the name afresh (Name).
 const NameTTL = 10 * time.Second
 
-// cachedName is the board's display name and when it was read.
+// cachedName is the board's display name, the settings' version it
+// comes from, and when it was read.
 type cachedName struct {
-	name string
-	at   time.Time
+	name    string
+	version int
+	at      time.Time
 }
 
 // NameForPages is Name for pages: read from the store at most once per
@@ -45,7 +47,7 @@ func (b *Board) NameForPages(ctx context.Context) string {
 		return "certboard" // and read again next time
 	}
 	// Kept only when no save came in between, whose name is newer.
-	b.name.CompareAndSwap(last, &cachedName{name: s.DisplayName(), at: now})
+	b.name.CompareAndSwap(last, &cachedName{name: s.DisplayName(), version: s.Version, at: now})
 	return s.DisplayName()
 }
 
@@ -134,6 +136,13 @@ func (b *Board) SaveSettings(ctx context.Context, by *auth.User, s BoardSettings
 	if err != nil {
 		return nil, err
 	}
-	b.name.Store(&cachedName{name: s.DisplayName(), at: b.clock.Now()})
+	// Two saves may finish in either order: the later version stays.
+	saved := &cachedName{name: s.DisplayName(), version: s.Version, at: b.clock.Now()}
+	for {
+		cur := b.name.Load()
+		if cur != nil && cur.version > saved.version || b.name.CompareAndSwap(cur, saved) {
+			break
+		}
+	}
 	return &s, nil
 }

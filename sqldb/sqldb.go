@@ -163,7 +163,9 @@ func limitPool(db *sql.DB, n, fallback int) int {
 }
 
 // writeSlots is how many of a PostgreSQL pool of n connections write
-// transactions may hold at once: a quarter, at least one. Writes take
+// transactions may hold at once: a quarter, at least one. (Every
+// transaction begun through InTx counts: the writes, and the few reads
+// that take one for a single snapshot.) Writes take
 // turns on the audit log's lock (every change is audited, in a hash
 // chain), so more of them at once add no throughput; unbounded, under
 // load they held every connection while they waited for the lock, and
