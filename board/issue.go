@@ -50,18 +50,16 @@ func allocate(ctx context.Context, tx Tx, purpose, list string) (int, error) {
 // DID is the board's did:web, derived from its public URL.
 func (b *Board) DID() (string, error) { return did.WebFromURL(b.PublicURL()) }
 
-// Name is the board's name for pages and mail: the name an admin gave, or
-// "certboard" until then (and when the settings cannot be read).
+// Name is the board's name as credentials and mail state it, read afresh
+// (pages use NameForPages): the name an admin gave, or "certboard" until
+// then (and when the settings cannot be read).
 func (b *Board) Name(ctx context.Context) string {
 	s, err := b.store.BoardSettings(ctx)
 	if err != nil {
 		b.log.Error("reading the board settings", "error", err)
 		return "certboard"
 	}
-	if s.Name == "" {
-		return "certboard"
-	}
-	return s.Name
+	return s.DisplayName()
 }
 
 // IssueCredential issues the Open Badges 3.0 credential of an approved
